@@ -1,0 +1,283 @@
+// Package audit proves that nothing in a linkfin database was altered: it re-hashes the
+// whole event log, checks every signed checkpoint and every stored tile against it,
+// replays the ledger's balances from the events, and checks the ledger's invariants.
+package audit
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+
+	"golang.org/x/mod/sumdb/note"
+	sumtlog "golang.org/x/mod/sumdb/tlog"
+
+	"linkfin"
+	"linkfin/ledger"
+	"linkfin/tlog"
+)
+
+// Report is what Verify found. The database is sound when Problems is empty.
+type Report struct {
+	Events      int64
+	Checkpoints int64
+	Accounts    int
+	Transfers   int64
+	Root        sumtlog.Hash
+	Totals      []ledger.Balance
+	Problems    []string
+}
+
+// OK reports whether nothing is wrong.
+func (r *Report) OK() bool { return len(r.Problems) == 0 }
+
+const maxProblems = 100
+
+func (r *Report) problem(format string, args ...any) {
+	if len(r.Problems) < maxProblems {
+		r.Problems = append(r.Problems, fmt.Sprintf(format, args...))
+	}
+}
+
+// Verify checks the database behind s. The verifier is the log's public key; origin the
+// checkpoints' origin line. The returned error is for failures to read, not for
+// findings, which go to the report.
+func Verify(ctx context.Context, s linkfin.Store, verifier note.Verifier, origin string) (*Report, error) {
+	rep := &Report{}
+	v := tlog.NewVerifier()
+	balances := make(map[int64]*ledger.Account)
+	transfers := make(map[int64]*ledger.Transfer) // pending transfers, until resolved
+
+	// Checkpoints are read page by page alongside the events.
+	var cps []linkfin.Checkpoint
+	var cpAfter int64 = -1
+	nextCheckpoint := func() (*linkfin.Checkpoint, error) {
+		if len(cps) == 0 {
+			page, err := s.Checkpoints(ctx, cpAfter, 1000)
+			if err != nil {
+				return nil, err
+			}
+			if len(page) == 0 {
+				return nil, nil
+			}
+			cps = page
+			cpAfter = page[len(page)-1].Size
+		}
+		c := cps[0]
+		cps = cps[1:]
+		return &c, nil
+	}
+	cp, err := nextCheckpoint()
+	if err != nil {
+		return nil, err
+	}
+	checkCheckpoint := func(c *linkfin.Checkpoint, t tlog.Tree) {
+		rep.Checkpoints++
+		signed, err := tlog.OpenCheckpoint(c.Note, verifier, origin)
+		switch {
+		case err != nil:
+			rep.problem("checkpoint at size %d: signature or format: %v", c.Size, err)
+		case signed.Size != c.Size || !bytes.Equal(signed.Hash[:], c.Hash):
+			rep.problem("checkpoint at size %d: signed note says size %d, root %x; row says root %x", c.Size, signed.Size, signed.Hash[:], c.Hash)
+		case signed.Hash != t.Hash:
+			rep.problem("checkpoint at size %d: root %x does not match the re-hashed log %x", c.Size, signed.Hash[:], t.Hash[:])
+		}
+	}
+	if cp != nil && cp.Size == 0 {
+		checkCheckpoint(cp, tlog.Tree{})
+		if cp, err = nextCheckpoint(); err != nil {
+			return nil, err
+		}
+	}
+	var from int64
+	firstBad := int64(-1)
+	for {
+		page, err := s.Events(ctx, from, 10000)
+		if err != nil {
+			return nil, err
+		}
+		if len(page) == 0 {
+			break
+		}
+		for i := range page {
+			ev := &page[i]
+			if ev.Seq != from {
+				rep.problem("event log: expected seq %d, found %d (an event is missing)", from, ev.Seq)
+				return rep, nil
+			}
+			from++
+			_, complete := v.Add(ev.Record())
+			for _, td := range complete {
+				if bad := checkTile(ctx, s, td, rep); bad >= 0 && (firstBad < 0 || bad < firstBad) {
+					firstBad = bad
+				}
+			}
+			if err := replay(ev, balances, transfers); err != nil {
+				rep.problem("event %d (%s): %v", ev.Seq, ev.Type, err)
+			}
+			if ev.Type == string(ledger.EventTransferCreated) {
+				rep.Transfers++
+			}
+			for cp != nil && cp.Size == ev.Seq+1 {
+				checkCheckpoint(cp, v.Tree())
+				if cp, err = nextCheckpoint(); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	rep.Events = from
+	for _, td := range v.PartialTiles() {
+		if bad := checkTile(ctx, s, td, rep); bad >= 0 && (firstBad < 0 || bad < firstBad) {
+			firstBad = bad
+		}
+	}
+	if firstBad >= 0 {
+		// Put the first altered event first: it is what an operator looks at.
+		rep.Problems = append([]string{fmt.Sprintf("first bad entry: event %d does not match the hash the log recorded for it", firstBad)}, rep.Problems...)
+	}
+	for cp != nil {
+		rep.problem("checkpoint at size %d is beyond the log's %d events", cp.Size, rep.Events)
+		if cp, err = nextCheckpoint(); err != nil {
+			return nil, err
+		}
+	}
+	rep.Root = v.Tree().Hash
+	head, err := s.Head(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if head.Last == nil && rep.Events > 0 {
+		rep.problem("the log has %d events and no checkpoint", rep.Events)
+	} else if head.Last != nil && head.Last.Size != rep.Events {
+		rep.problem("the last checkpoint covers %d events, the log has %d", head.Last.Size, rep.Events)
+	}
+
+	// The ledger: invariants over the stored accounts, and every stored balance equal
+	// to the balance replayed from the log.
+	c := ledger.NewChecker()
+	err = s.ScanAccounts(ctx, func(a *ledger.Account) error {
+		c.Add(a)
+		r := balances[a.ID]
+		switch {
+		case r == nil:
+			rep.problem("account %d is in the store but was never created in the log", a.ID)
+		case r.DebitsPending != a.DebitsPending || r.DebitsPosted != a.DebitsPosted ||
+			r.CreditsPending != a.CreditsPending || r.CreditsPosted != a.CreditsPosted:
+			rep.problem("account %d: stored balances (dp %d, dP %d, cp %d, cP %d) differ from the log's (dp %d, dP %d, cp %d, cP %d)",
+				a.ID, a.DebitsPending, a.DebitsPosted, a.CreditsPending, a.CreditsPosted,
+				r.DebitsPending, r.DebitsPosted, r.CreditsPending, r.CreditsPosted)
+		case r.Flags != a.Flags:
+			rep.problem("account %d: stored flags %d differ from the log's %d", a.ID, a.Flags, r.Flags)
+		}
+		delete(balances, a.ID)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for id := range balances {
+		rep.problem("account %d was created in the log but is missing from the store", id)
+	}
+	rep.Accounts = c.Accounts()
+	rep.Totals = c.Totals()
+	for _, p := range c.Problems() {
+		rep.problem("ledger invariant: %s", p)
+	}
+	return rep, nil
+}
+
+// checkTile compares a recomputed tile with the stored one. For a level-0 tile it
+// returns the index of the first leaf whose stored hash differs, else -1.
+func checkTile(ctx context.Context, s linkfin.Store, td tlog.TileData, rep *Report) int64 {
+	t := td.Tile
+	got, err := s.ReadTiles(ctx, []linkfin.Tile{{L: t.L, N: t.N, W: t.W}})
+	if err != nil {
+		rep.problem("tile %d/%d: %v", t.L, t.N, err)
+		return -1
+	}
+	if bytes.Equal(got[0], td.Data) {
+		return -1
+	}
+	for i := 0; i < t.W; i++ {
+		if !bytes.Equal(got[0][i*32:(i+1)*32], td.Data[i*32:(i+1)*32]) {
+			if t.L == 0 {
+				return t.N<<tlog.TileHeight + int64(i)
+			}
+			rep.problem("tile %d/%d: stored hash %d differs from the re-hashed log", t.L, t.N, i)
+			return -1
+		}
+	}
+	return -1
+}
+
+// replay applies one event to balances recomputed from the log alone.
+func replay(ev *linkfin.Event, accounts map[int64]*ledger.Account, pending map[int64]*ledger.Transfer) error {
+	switch ledger.EventType(ev.Type) {
+	case ledger.EventAccountCreated:
+		var a ledger.Account
+		if err := json.Unmarshal(ev.Data, &a); err != nil {
+			return err
+		}
+		if accounts[a.ID] != nil {
+			return fmt.Errorf("account %d created twice", a.ID)
+		}
+		accounts[a.ID] = &a
+	case ledger.EventAccountClosed:
+		var a ledger.Account
+		if err := json.Unmarshal(ev.Data, &a); err != nil {
+			return err
+		}
+		if r := accounts[a.ID]; r != nil {
+			r.Flags |= ledger.Closed
+		}
+	case ledger.EventTransferCreated:
+		var t ledger.Transfer
+		if err := json.Unmarshal(ev.Data, &t); err != nil {
+			return err
+		}
+		dr, cr := accounts[t.DebitAccountID], accounts[t.CreditAccountID]
+		if dr == nil || cr == nil {
+			return fmt.Errorf("transfer %d names an account the log never created", t.ID)
+		}
+		switch {
+		case t.Flags&ledger.Pending != 0:
+			dr.DebitsPending += t.Amount
+			cr.CreditsPending += t.Amount
+			pending[t.ID] = &t
+		case t.Flags&(ledger.PostPending|ledger.VoidPending) != 0:
+			p := pending[t.PendingID]
+			if p == nil {
+				return fmt.Errorf("transfer %d resolves %d, which is not pending", t.ID, t.PendingID)
+			}
+			delete(pending, t.PendingID)
+			dr.DebitsPending -= p.Amount
+			cr.CreditsPending -= p.Amount
+			if t.Flags&ledger.PostPending != 0 {
+				dr.DebitsPosted += t.Amount
+				cr.CreditsPosted += t.Amount
+			}
+		default:
+			dr.DebitsPosted += t.Amount
+			cr.CreditsPosted += t.Amount
+		}
+	case ledger.EventPendingExpired:
+		var x struct {
+			ID     string `json:"id"`
+			Amount int64  `json:"amount"`
+		}
+		if err := json.Unmarshal(ev.Data, &x); err != nil {
+			return err
+		}
+		id, _ := strconv.ParseInt(x.ID, 10, 64)
+		p := pending[id]
+		if p == nil {
+			return fmt.Errorf("expiry of %d, which is not pending", id)
+		}
+		delete(pending, id)
+		accounts[p.DebitAccountID].DebitsPending -= p.Amount
+		accounts[p.CreditAccountID].CreditsPending -= p.Amount
+	}
+	return nil
+}

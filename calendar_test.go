@@ -1,0 +1,185 @@
+package linkfin_test
+
+import (
+	"strings"
+	"testing"
+
+	"linkfin"
+)
+
+func chinaCalendar(t *testing.T) *linkfin.Calendar {
+	t.Helper()
+	cn, err := linkfin.ChinaCalendar()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cn
+}
+
+func TestChinaCalendar(t *testing.T) {
+	cn := chinaCalendar(t)
+	if cn.Name() != "CN" {
+		t.Errorf("Name = %q", cn.Name())
+	}
+	tests := []struct {
+		date      string
+		business  bool
+		following string
+	}{
+		// National Day 2026: 1–7 October off, Saturday 10 October worked.
+		{"2026-10-01", false, "2026-10-08"},
+		{"2026-10-03", false, "2026-10-08"}, // Saturday inside the holiday
+		{"2026-10-07", false, "2026-10-08"},
+		{"2026-10-08", true, "2026-10-08"},
+		{"2026-10-10", true, "2026-10-10"},  // Saturday, adjusted working day
+		{"2026-10-17", false, "2026-10-19"}, // a plain Saturday
+		{"2026-09-20", true, "2026-09-20"},  // Sunday, adjusted working day
+		{"2026-09-25", false, "2026-09-28"}, // Mid-Autumn Festival, Friday
+		// New Year 2026 runs into a worked Sunday.
+		{"2026-01-01", false, "2026-01-04"},
+		// Spring Festival 2024: Sunday 4 February worked, 10–17 February off.
+		{"2024-02-04", true, "2024-02-04"},
+		{"2024-02-12", false, "2024-02-18"}, // rolls onto the worked Sunday
+		{"2024-10-01", false, "2024-10-08"},
+		{"2024-10-12", true, "2024-10-12"}, // Saturday, adjusted working day
+		// 2025: Sunday 26 January worked; National Day and Mid-Autumn run to 8 October.
+		{"2025-01-26", true, "2025-01-26"},
+		{"2025-10-08", false, "2025-10-09"},
+		{"2025-05-31", false, "2025-06-03"}, // Dragon Boat Festival
+		// An ordinary Tuesday.
+		{"2025-03-04", true, "2025-03-04"},
+	}
+	for _, tt := range tests {
+		d := mustDate(t, tt.date)
+		if got := cn.IsBusinessDay(d); got != tt.business {
+			t.Errorf("IsBusinessDay(%s) = %v, want %v", tt.date, got, tt.business)
+		}
+		if got := cn.Following(d).String(); got != tt.following {
+			t.Errorf("Following(%s) = %s, want %s", tt.date, got, tt.following)
+		}
+	}
+	for year, want := range map[int]bool{2023: false, 2024: true, 2025: true, 2026: true, 2027: false} {
+		if cn.HasYear(year) != want {
+			t.Errorf("HasYear(%d) = %v, want %v", year, !want, want)
+		}
+	}
+}
+
+// Outside the shipped years only weekends are closed: 1 October 2030 is a Tuesday.
+func TestChinaCalendarFallsBackToWeekends(t *testing.T) {
+	cn := chinaCalendar(t)
+	for _, tt := range []struct {
+		date      string
+		business  bool
+		following string
+	}{
+		{"2030-10-01", true, "2030-10-01"},
+		{"2030-10-05", false, "2030-10-07"},
+		{"2023-10-02", true, "2023-10-02"},
+	} {
+		d := mustDate(t, tt.date)
+		if cn.IsBusinessDay(d) != tt.business || cn.Following(d).String() != tt.following {
+			t.Errorf("%s: business %v, following %s", tt.date, cn.IsBusinessDay(d), cn.Following(d))
+		}
+	}
+}
+
+func TestWeekendCalendar(t *testing.T) {
+	for _, c := range []*linkfin.Calendar{linkfin.WeekendCalendar(), {}} {
+		for _, tt := range []struct {
+			date      string
+			business  bool
+			following string
+		}{
+			{"2026-10-01", true, "2026-10-01"}, // a holiday in China, not here
+			{"2026-10-09", true, "2026-10-09"},
+			{"2026-10-10", false, "2026-10-12"},
+			{"2026-10-11", false, "2026-10-12"},
+		} {
+			d := mustDate(t, tt.date)
+			if c.IsBusinessDay(d) != tt.business || c.Following(d).String() != tt.following {
+				t.Errorf("%q %s: business %v, following %s", c.Name(), tt.date, c.IsBusinessDay(d), c.Following(d))
+			}
+		}
+	}
+}
+
+func TestCalendarByName(t *testing.T) {
+	d := mustDate(t, "2026-10-01")
+	cn, err := linkfin.CalendarByName("CN")
+	if err != nil || cn.Name() != "CN" || cn.IsBusinessDay(d) {
+		t.Errorf("CN: %v, %v", cn, err)
+	}
+	wk, err := linkfin.CalendarByName("WEEKEND")
+	if err != nil || wk.Name() != "WEEKEND" || !wk.IsBusinessDay(d) {
+		t.Errorf("WEEKEND: %v, %v", wk, err)
+	}
+	for _, name := range []string{"", "cn", "US", "TARGET"} {
+		_, err := linkfin.CalendarByName(name)
+		wantCode(t, err, linkfin.EINVALID)
+	}
+}
+
+const holidays2027 = `{
+  "year": 2027,
+  "papers": [],
+  "days": [
+    {"name": "元旦", "date": "2027-01-01", "isOffDay": true},
+    {"name": "春节", "date": "2027-02-06", "isOffDay": false}
+  ]
+}`
+
+func TestLoadHolidayCN(t *testing.T) {
+	cn := chinaCalendar(t)
+	if err := cn.LoadHolidayCN(strings.NewReader(holidays2027)); err != nil {
+		t.Fatal(err)
+	}
+	if !cn.HasYear(2027) || !cn.HasYear(2026) {
+		t.Error("years not recorded")
+	}
+	if cn.IsBusinessDay(mustDate(t, "2027-01-01")) { // Friday, New Year
+		t.Error("2027-01-01 is a business day")
+	}
+	if !cn.IsBusinessDay(mustDate(t, "2027-02-06")) { // Saturday, worked
+		t.Error("2027-02-06 is not a business day")
+	}
+	if cn.IsBusinessDay(mustDate(t, "2026-10-01")) {
+		t.Error("loading 2027 lost 2026")
+	}
+
+	// Each ChinaCalendar is independent: the year added above is not in a new one.
+	if fresh := chinaCalendar(t); fresh.HasYear(2027) || !fresh.IsBusinessDay(mustDate(t, "2027-01-01")) {
+		t.Error("LoadHolidayCN changed the shared calendar")
+	}
+}
+
+func TestLoadHolidayCNRejects(t *testing.T) {
+	for name, in := range map[string]string{
+		"not json":     `holidays`,
+		"truncated":    `{"year": 2027, "days": [`,
+		"no year":      `{"days": []}`,
+		"bad date":     `{"year": 2027, "days": [{"name": "x", "date": "2027-02-30", "isOffDay": true}]}`,
+		"date format":  `{"year": 2027, "days": [{"name": "x", "date": "2027/01/01", "isOffDay": true}]}`,
+		"no isOffDay":  `{"year": 2027, "days": [{"name": "x", "date": "2027-01-01"}]}`,
+		"isOffDay str": `{"year": 2027, "days": [{"name": "x", "date": "2027-01-01", "isOffDay": "true"}]}`,
+		"trailing":     `{"year": 2027, "days": []} {}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			var c linkfin.Calendar
+			err := c.LoadHolidayCN(strings.NewReader(in))
+			wantCode(t, err, linkfin.EINVALID)
+			if c.HasYear(2027) {
+				t.Error("a rejected file was partly loaded")
+			}
+		})
+	}
+	// A bad entry after good ones leaves the calendar as it was.
+	var c linkfin.Calendar
+	err := c.LoadHolidayCN(strings.NewReader(`{"year": 2027, "days": [
+		{"name": "元旦", "date": "2027-01-01", "isOffDay": true},
+		{"name": "x", "date": "bad", "isOffDay": true}]}`))
+	wantCode(t, err, linkfin.EINVALID)
+	if !c.IsBusinessDay(mustDate(t, "2027-01-01")) {
+		t.Error("a rejected file was partly loaded")
+	}
+}

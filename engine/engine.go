@@ -1,0 +1,609 @@
+// Package engine is linkfin's single writer. Callers submit requests concurrently; one
+// goroutine takes them in batches, prefetches every row a batch touches in bulk,
+// executes the requests one by one against that in-memory view (the ledger state
+// machine, deterministic: the engine assigns time and order), then commits all rows,
+// events, log tiles and a signed checkpoint in one database transaction, and only then
+// answers every caller of the batch.
+package engine
+
+import (
+	"container/heap"
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/mod/sumdb/note"
+	sumtlog "golang.org/x/mod/sumdb/tlog"
+
+	"linkfin"
+	"linkfin/ledger"
+	"linkfin/tlog"
+)
+
+// Error codes of the engine.
+const (
+	// EIDEMPOTENCY: the idempotency key was used before with a different request.
+	EIDEMPOTENCY = "idempotency_key_reused"
+	// EUNAVAILABLE: the engine is closed or its store failed.
+	EUNAVAILABLE = "unavailable"
+)
+
+// Config configures an Engine.
+type Config struct {
+	Store  linkfin.Store
+	Signer note.Signer // signs a checkpoint after every batch
+	Origin string      // the checkpoint's origin line; default "linkfin"
+	Now    func() time.Time
+	Logger *slog.Logger
+	// MaxBatch bounds the items (accounts, transfers) per batch; default 8192. A single
+	// larger request still runs, alone.
+	MaxBatch int
+	// CacheRows bounds the rows kept in memory between batches; default 1<<21.
+	CacheRows int
+}
+
+// Request is one caller's unit of work: it runs whole in one batch.
+type Request struct {
+	// IdempotencyKey, if set, makes the request safe to retry: a retry gets the
+	// original response; the same key with a different Hash is refused.
+	IdempotencyKey string
+	Hash           []byte // hash of the request as the caller received it
+
+	CreateAccounts  []ledger.Account
+	CreateTransfers []ledger.Transfer
+	CloseAccounts   []int64
+}
+
+// OpsHash returns a canonical hash of the request's operations, for callers that have no
+// wire form of their own to hash.
+func (r *Request) OpsHash() []byte {
+	b, _ := json.Marshal(struct {
+		A []ledger.Account
+		T []ledger.Transfer
+		C []int64
+	}{r.CreateAccounts, r.CreateTransfers, r.CloseAccounts})
+	h := sha256.Sum256(b)
+	return h[:]
+}
+
+func (r *Request) items() int {
+	return len(r.CreateAccounts) + len(r.CreateTransfers) + len(r.CloseAccounts)
+}
+
+// Response answers a request: one result per item, in order (accounts, then
+// transfers, then closes), and the timestamp of each created or existing object.
+type Response struct {
+	Results    []ledger.Result `json:"results"`
+	Timestamps []int64         `json:"timestamps"`
+	// Replayed is set when the answer is the stored answer to an earlier request with
+	// the same idempotency key.
+	Replayed bool `json:"-"`
+}
+
+type call struct {
+	req  *Request
+	resp *Response
+	err  error
+	done chan struct{}
+	t0   time.Time
+}
+
+// Engine is the single writer.
+type Engine struct {
+	cfg      Config
+	store    linkfin.Store
+	state    *ledger.State
+	log      *tlog.Appender
+	expiries expiryHeap
+	idem     map[string]linkfin.IdempotencyRecord // recent keys, bounded
+
+	calls   chan *call
+	quit    chan struct{}
+	stopped chan struct{}
+	closing sync.Once
+	closed  atomic.Bool
+	failed  atomic.Pointer[error]
+
+	stats Stats
+}
+
+// Stats are running counters, for metrics and benchmarks.
+type Stats struct {
+	Batches     atomic.Int64
+	Requests    atomic.Int64
+	Items       atomic.Int64
+	Events      atomic.Int64
+	CommitNanos atomic.Int64 // total time spent in store commits
+	LastBatch   atomic.Int64 // items in the last batch
+}
+
+// Open loads the engine's state from the store and starts the writer.
+func Open(ctx context.Context, cfg Config) (*Engine, error) {
+	if cfg.Store == nil || cfg.Signer == nil {
+		return nil, errors.New("engine: store and signer are required")
+	}
+	if cfg.Origin == "" {
+		cfg.Origin = "linkfin"
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.MaxBatch <= 0 {
+		cfg.MaxBatch = 8192
+	}
+	if cfg.CacheRows <= 0 {
+		cfg.CacheRows = 1 << 21
+	}
+	head, err := cfg.Store.Head(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("engine: read head: %w", err)
+	}
+	tree := tlog.Tree{Size: 0}
+	if head.Last != nil {
+		if head.Last.Size != head.Size {
+			return nil, fmt.Errorf("engine: log has %d events but the last checkpoint covers %d", head.Size, head.Last.Size)
+		}
+		tree.Size = head.Last.Size
+		copy(tree.Hash[:], head.Last.Hash)
+	} else if head.Size != 0 {
+		return nil, fmt.Errorf("engine: log has %d events and no checkpoint", head.Size)
+	}
+	app, err := tlog.NewAppender(ctx, tree, tileReader{cfg.Store})
+	if err != nil {
+		return nil, fmt.Errorf("engine: open log: %w", err)
+	}
+	e := &Engine{
+		cfg:     cfg,
+		store:   cfg.Store,
+		state:   ledger.NewState(),
+		log:     app,
+		idem:    make(map[string]linkfin.IdempotencyRecord),
+		calls:   make(chan *call, 1<<16),
+		quit:    make(chan struct{}),
+		stopped: make(chan struct{}),
+	}
+	e.state.SetClock(head.Clock)
+	open, err := cfg.Store.OpenPending(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("engine: load pending transfers: %w", err)
+	}
+	for _, p := range open {
+		e.expiries = append(e.expiries, expiry{p.ExpiresAt, p.ID})
+	}
+	heap.Init(&e.expiries)
+	go e.run()
+	return e, nil
+}
+
+// Stats returns the engine's running counters.
+func (e *Engine) Stats() *Stats { return &e.stats }
+
+// Submit runs a request in the next batch and returns once that batch is durable.
+func (e *Engine) Submit(ctx context.Context, req *Request) (*Response, error) {
+	if e.closed.Load() {
+		return nil, linkfin.Errorf(EUNAVAILABLE, "the engine is shutting down")
+	}
+	if req.IdempotencyKey != "" && len(req.Hash) == 0 {
+		req.Hash = req.OpsHash()
+	}
+	c := &call{req: req, done: make(chan struct{}), t0: time.Now()}
+	select {
+	case e.calls <- c:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case <-e.quit:
+		return nil, linkfin.Errorf(EUNAVAILABLE, "the engine is shutting down")
+	}
+	// Once queued, the request will run: wait for it even if ctx ends, so that an
+	// acknowledged answer is never lost to a caller that gave up a moment early.
+	<-c.done
+	return c.resp, c.err
+}
+
+// Close stops taking requests, finishes those already queued, and stops the writer.
+func (e *Engine) Close() error {
+	e.closing.Do(func() {
+		e.closed.Store(true)
+		close(e.quit)
+	})
+	<-e.stopped
+	return nil
+}
+
+func (e *Engine) run() {
+	defer close(e.stopped)
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	for {
+		var first *call
+		timer.Reset(e.untilNextExpiry())
+		select {
+		case first = <-e.calls:
+		case <-timer.C:
+		case <-e.quit:
+			// Drain what was queued before the close.
+			for {
+				select {
+				case c := <-e.calls:
+					e.batch(e.collect(c))
+				default:
+					return
+				}
+			}
+		}
+		e.batch(e.collect(first))
+	}
+}
+
+func (e *Engine) untilNextExpiry() time.Duration {
+	if len(e.expiries) == 0 {
+		return time.Hour
+	}
+	d := time.Duration(e.expiries[0].at - e.cfg.Now().UnixNano())
+	return max(d, time.Millisecond)
+}
+
+// collect takes what is queued, up to MaxBatch items.
+func (e *Engine) collect(first *call) []*call {
+	if first == nil {
+		return nil
+	}
+	calls := []*call{first}
+	n := first.req.items()
+	for n < e.cfg.MaxBatch {
+		select {
+		case c := <-e.calls:
+			calls = append(calls, c)
+			n += c.req.items()
+		default:
+			return calls
+		}
+	}
+	return calls
+}
+
+func (e *Engine) fail(calls []*call, err error) {
+	for _, c := range calls {
+		c.err = err
+		close(c.done)
+	}
+}
+
+// batch runs one batch: prefetch, execute, commit, answer.
+func (e *Engine) batch(calls []*call) {
+	if p := e.failed.Load(); p != nil {
+		e.fail(calls, linkfin.Errorf(EUNAVAILABLE, "the store failed: %v", *p))
+		return
+	}
+	ctx := context.Background()
+	now := e.cfg.Now().UnixNano()
+	e.state.Begin(now)
+	var due []int64
+	var dueEntries []expiry
+	for len(e.expiries) > 0 && e.expiries[0].at <= e.state.Now() {
+		x := heap.Pop(&e.expiries).(expiry)
+		dueEntries = append(dueEntries, x)
+		due = append(due, x.id)
+	}
+	if len(calls) == 0 && len(due) == 0 {
+		return
+	}
+	restoreDue := func() {
+		for _, x := range dueEntries {
+			heap.Push(&e.expiries, x)
+		}
+	}
+	if err := e.prefetch(ctx, calls, due); err != nil {
+		e.cfg.Logger.Error("prefetch", "err", err)
+		e.state.RollbackBatch()
+		restoreDue()
+		e.fail(calls, linkfin.Errorf(EUNAVAILABLE, "the store could not be read"))
+		return
+	}
+	for _, id := range due {
+		e.state.Expire(id)
+	}
+	newIdem := make(map[string]linkfin.IdempotencyRecord)
+	var records []linkfin.IdempotencyRecord
+	for _, c := range calls {
+		r := c.req
+		if r.IdempotencyKey != "" {
+			rec, ok := newIdem[r.IdempotencyKey]
+			if !ok {
+				rec, ok = e.idem[r.IdempotencyKey]
+			}
+			if ok {
+				c.resp, c.err = replay(rec, r.Hash)
+				continue
+			}
+		}
+		c.resp = e.execute(r)
+		if r.IdempotencyKey != "" {
+			body, _ := json.Marshal(c.resp)
+			rec := linkfin.IdempotencyRecord{Key: r.IdempotencyKey, RequestHash: r.Hash, Response: body, Time: e.state.Now()}
+			newIdem[r.IdempotencyKey] = rec
+			records = append(records, rec)
+		}
+	}
+	b, app, err := e.build(records)
+	if err == nil && !b.Empty() {
+		t0 := time.Now()
+		err = e.store.Commit(ctx, b)
+		e.stats.CommitNanos.Add(int64(time.Since(t0)))
+	}
+	if err != nil {
+		e.cfg.Logger.Error("commit failed; batch undone", "err", err, "requests", len(calls))
+		e.state.RollbackBatch()
+		restoreDue()
+		e.evict()
+		e.fail(calls, linkfin.Errorf(EUNAVAILABLE, "the batch could not be stored; nothing was applied"))
+		return
+	}
+	if app != nil {
+		if err := e.log.Commit(app); err != nil {
+			// Cannot happen: only this goroutine appends.
+			e.failed.Store(&err)
+		}
+	}
+	for _, id := range b.NewPending {
+		if id.ExpiresAt > 0 && id.Status == ledger.StatusPending {
+			heap.Push(&e.expiries, expiry{id.ExpiresAt, id.ID})
+		}
+	}
+	e.state.Commit()
+	for k, v := range newIdem {
+		e.idem[k] = v
+	}
+	if len(e.idem) > 1<<16 {
+		clear(e.idem)
+	}
+	e.stats.Batches.Add(1)
+	e.stats.Requests.Add(int64(len(calls)))
+	e.stats.Events.Add(int64(len(b.Events)))
+	items := 0
+	for _, c := range calls {
+		items += c.req.items()
+		close(c.done)
+	}
+	e.stats.Items.Add(int64(items))
+	e.stats.LastBatch.Store(int64(items))
+	if e.state.Size() > e.cfg.CacheRows {
+		e.evict()
+	}
+}
+
+// evict drops the row cache; the next batches reload what they touch.
+func (e *Engine) evict() {
+	e.state.Evict()
+}
+
+func replay(rec linkfin.IdempotencyRecord, hash []byte) (*Response, error) {
+	if string(rec.RequestHash) != string(hash) {
+		return nil, linkfin.Errorf(EIDEMPOTENCY, "this idempotency key was already used with a different request")
+	}
+	var resp Response
+	if err := json.Unmarshal(rec.Response, &resp); err != nil {
+		return nil, fmt.Errorf("replay: %w", err)
+	}
+	resp.Replayed = true
+	return &resp, nil
+}
+
+// execute applies one request to the state.
+func (e *Engine) execute(r *Request) *Response {
+	resp := &Response{}
+	if len(r.CreateAccounts) > 0 {
+		for i, res := range e.state.CreateAccounts(r.CreateAccounts) {
+			resp.Results = append(resp.Results, res)
+			var ts int64
+			if a := e.state.Account(r.CreateAccounts[i].ID); a != nil && (res == ledger.OK || res == ledger.Exists) {
+				ts = a.Timestamp
+			}
+			resp.Timestamps = append(resp.Timestamps, ts)
+		}
+	}
+	if len(r.CreateTransfers) > 0 {
+		for i, res := range e.state.CreateTransfers(r.CreateTransfers) {
+			resp.Results = append(resp.Results, res)
+			var ts int64
+			if t := e.state.Transfer(r.CreateTransfers[i].ID); t != nil && (res == ledger.OK || res == ledger.Exists) {
+				ts = t.Timestamp
+			}
+			resp.Timestamps = append(resp.Timestamps, ts)
+		}
+	}
+	for _, id := range r.CloseAccounts {
+		resp.Results = append(resp.Results, e.state.CloseAccount(id))
+		resp.Timestamps = append(resp.Timestamps, 0)
+	}
+	return resp
+}
+
+// prefetch loads every row the batch can touch that is not already in memory, and the
+// idempotency records of its keys.
+func (e *Engine) prefetch(ctx context.Context, calls []*call, due []int64) error {
+	var accounts, transfers, pending []int64
+	seenA := make(map[int64]struct{})
+	seenT := make(map[int64]struct{})
+	needA := func(id int64) {
+		if id <= 0 || e.state.HasAccount(id) {
+			return
+		}
+		if _, ok := seenA[id]; !ok {
+			seenA[id] = struct{}{}
+			accounts = append(accounts, id)
+		}
+	}
+	needT := func(id int64, pend bool) {
+		if id <= 0 {
+			return
+		}
+		if !e.state.HasTransfer(id) {
+			if _, ok := seenT[id]; !ok {
+				seenT[id] = struct{}{}
+				transfers = append(transfers, id)
+			}
+		}
+		if pend && !e.state.HasPending(id) {
+			pending = append(pending, id)
+		}
+	}
+	var keys []string
+	for _, c := range calls {
+		r := c.req
+		if r.IdempotencyKey != "" {
+			if _, ok := e.idem[r.IdempotencyKey]; !ok {
+				keys = append(keys, r.IdempotencyKey)
+			}
+		}
+		for i := range r.CreateAccounts {
+			needA(r.CreateAccounts[i].ID)
+		}
+		for i := range r.CreateTransfers {
+			t := &r.CreateTransfers[i]
+			needT(t.ID, false)
+			needT(t.PendingID, true)
+			needA(t.DebitAccountID)
+			needA(t.CreditAccountID)
+		}
+		for _, id := range r.CloseAccounts {
+			needA(id)
+		}
+	}
+	for _, id := range due {
+		needT(id, true)
+	}
+	if len(keys) > 0 {
+		recs, err := e.store.IdempotencyByKey(ctx, keys)
+		if err != nil {
+			return err
+		}
+		for _, r := range recs {
+			e.idem[r.Key] = r
+		}
+	}
+	ts, err := e.store.TransfersByID(ctx, transfers)
+	if err != nil {
+		return err
+	}
+	for _, t := range ts {
+		e.state.LoadTransfer(t)
+	}
+	ps, err := e.store.PendingByID(ctx, pending)
+	if err != nil {
+		return err
+	}
+	for _, p := range ps {
+		e.state.LoadPending(p)
+	}
+	// The accounts of pending transfers being posted, voided or expired.
+	for _, id := range pending {
+		if t := e.state.Transfer(id); t != nil {
+			needA(t.DebitAccountID)
+			needA(t.CreditAccountID)
+		}
+	}
+	for _, id := range due {
+		if t := e.state.Transfer(id); t != nil {
+			needA(t.DebitAccountID)
+			needA(t.CreditAccountID)
+		}
+	}
+	as, err := e.store.AccountsByID(ctx, accounts)
+	if err != nil {
+		return err
+	}
+	for _, a := range as {
+		e.state.LoadAccount(a)
+	}
+	return nil
+}
+
+// build turns the batch's changes into rows, events, tiles and a checkpoint.
+func (e *Engine) build(idem []linkfin.IdempotencyRecord) (*linkfin.Batch, *tlog.Append, error) {
+	ch := e.state.Changes()
+	b := &linkfin.Batch{Idempotency: idem, Clock: e.state.Clock(), Transfers: ch.Transfers}
+	for _, id := range ch.NewAccounts {
+		b.NewAccounts = append(b.NewAccounts, e.state.Account(id))
+	}
+	for id := range ch.Accounts {
+		b.Accounts = append(b.Accounts, e.state.Account(id))
+	}
+	for id := range ch.NewPending {
+		b.NewPending = append(b.NewPending, e.state.Pending(id))
+	}
+	for id := range ch.Pending {
+		b.Pending = append(b.Pending, e.state.Pending(id))
+	}
+	if len(ch.Events) == 0 {
+		return b, nil, nil
+	}
+	seq := e.log.Tree().Size
+	b.Events = make([]linkfin.Event, len(ch.Events))
+	hashes := make([]sumtlog.Hash, len(ch.Events))
+	for i := range ch.Events {
+		ev := &b.Events[i]
+		*ev = encodeEvent(&ch.Events[i])
+		ev.Seq = seq + int64(i)
+		hashes[i] = sumtlog.RecordHash(ev.Record())
+	}
+	app, err := e.log.PrepareHashes(hashes)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, t := range app.Tiles {
+		b.Tiles = append(b.Tiles, linkfin.Tile{L: t.Tile.L, N: t.Tile.N, W: t.Tile.W, Data: t.Data})
+	}
+	note, err := tlog.SignCheckpoint(e.cfg.Signer, e.cfg.Origin, app.New)
+	if err != nil {
+		return nil, nil, err
+	}
+	b.Checkpoint = &linkfin.Checkpoint{Size: app.New.Size, Hash: app.New.Hash[:], Note: note, Time: e.state.Now()}
+	return b, app, nil
+}
+
+// tileReader adapts the store to tlog.TileReader.
+type tileReader struct{ s linkfin.Store }
+
+func (r tileReader) ReadTiles(ctx context.Context, tiles []sumtlog.Tile) ([][]byte, error) {
+	ts := make([]linkfin.Tile, len(tiles))
+	for i, t := range tiles {
+		ts[i] = linkfin.Tile{L: t.L, N: t.N, W: t.W}
+	}
+	return r.s.ReadTiles(ctx, ts)
+}
+
+// TileReader returns the store as a tlog.TileReader, for proofs.
+func TileReader(s linkfin.Store) tlog.TileReader { return tileReader{s} }
+
+type expiry struct {
+	at int64
+	id int64
+}
+
+type expiryHeap []expiry
+
+func (h expiryHeap) Len() int { return len(h) }
+func (h expiryHeap) Less(i, j int) bool {
+	if h[i].at != h[j].at {
+		return h[i].at < h[j].at
+	}
+	return h[i].id < h[j].id
+}
+func (h expiryHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+func (h *expiryHeap) Push(x any)   { *h = append(*h, x.(expiry)) }
+func (h *expiryHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}

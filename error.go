@@ -1,0 +1,69 @@
+package linkfin
+
+import (
+	"errors"
+	"fmt"
+)
+
+// General error codes. They are stable: clients and the HTTP layer match on them, so a
+// code is never renamed once published.
+const (
+	ECONFLICT     = "conflict"
+	EFORBIDDEN    = "forbidden"
+	EINTERNAL     = "internal"
+	EINVALID      = "invalid"
+	ENOTFOUND     = "not_found"
+	EOVERFLOW     = "overflow"
+	EUNAUTHORIZED = "unauthorized"
+)
+
+// Error is a domain error: a stable machine-readable Code and a Message that is safe to
+// show to the caller. Any other error is treated as internal and its text is not shown.
+type Error struct {
+	Code    string
+	Message string
+}
+
+// Error implements the error interface. The text is meant for logs, not for users.
+func (e *Error) Error() string {
+	return fmt.Sprintf("linkfin error: code=%s message=%s", e.Code, e.Message)
+}
+
+// Errorf returns an *Error with the given code and a formatted message.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of the first *Error in err's chain, "" for a nil error, and
+// EINTERNAL for any other error.
+func ErrorCode(err error) string {
+	var e *Error
+	if err == nil {
+		return ""
+	} else if errors.As(err, &e) {
+		return e.Code
+	}
+	return EINTERNAL
+}
+
+// ErrorMessage returns the message of the first *Error in err's chain, "" for a nil error,
+// and a generic text for any other error, whose details must not leak to callers.
+func ErrorMessage(err error) string {
+	var e *Error
+	if err == nil {
+		return ""
+	} else if errors.As(err, &e) {
+		return e.Message
+	}
+	return "Internal error."
+}
+
+// quote renders user input for an error message, cut short so that a huge input does not
+// end up in logs and responses whole.
+func quote(s string) string {
+	const max = 40
+	if len(s) > max {
+		return fmt.Sprintf("%q…", s[:max])
+	}
+	return fmt.Sprintf("%q", s)
+}

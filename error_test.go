@@ -1,0 +1,45 @@
+package linkfin_test
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+
+	"linkfin"
+)
+
+func TestErrorCodeAndMessage(t *testing.T) {
+	domain := linkfin.Errorf(linkfin.ENOTFOUND, "certificate %d not found", 42)
+	tests := []struct {
+		name    string
+		err     error
+		code    string
+		message string
+	}{
+		{"nil", nil, "", ""},
+		{"domain", domain, linkfin.ENOTFOUND, "certificate 42 not found"},
+		{"wrapped", fmt.Errorf("issue certificate: %w", domain), linkfin.ENOTFOUND, "certificate 42 not found"},
+		{"other", errors.New("disk on fire"), linkfin.EINTERNAL, "Internal error."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := linkfin.ErrorCode(tt.err); got != tt.code {
+				t.Errorf("ErrorCode = %q, want %q", got, tt.code)
+			}
+			if got := linkfin.ErrorMessage(tt.err); got != tt.message {
+				t.Errorf("ErrorMessage = %q, want %q", got, tt.message)
+			}
+		})
+	}
+	if got, want := domain.Error(), "linkfin error: code=not_found message=certificate 42 not found"; got != want {
+		t.Errorf("Error() = %q, want %q", got, want)
+	}
+}
+
+// wantCode fails the test unless err carries code.
+func wantCode(t *testing.T, err error, code string) {
+	t.Helper()
+	if got := linkfin.ErrorCode(err); got != code {
+		t.Errorf("error %v: code %q, want %q", err, got, code)
+	}
+}

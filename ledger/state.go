@@ -1,0 +1,262 @@
+package ledger
+
+// State is the ledger's working set: the accounts, transfers and pending states that
+// the engine prefetched, plus a journal of what the current batch changed, so that a
+// failed linked chain or a failed commit can be undone exactly.
+//
+// The engine guarantees that every row a command can touch was loaded before the
+// command runs; a row missing from the State does not exist.
+type State struct {
+	accounts  map[int64]*Account
+	transfers map[int64]*Transfer
+	pending   map[int64]*PendingState
+
+	now   int64 // batch time, Unix ns
+	clock int64 // last timestamp handed out
+
+	undo    []undo
+	ch      Changes
+	created map[int64]struct{} // accounts created in this batch
+}
+
+// Changes is what a batch did, for the engine to persist.
+type Changes struct {
+	// NewAccounts and Transfers are in creation order.
+	NewAccounts []int64
+	Transfers   []*Transfer
+	// Accounts holds ids of accounts that existed before the batch and changed.
+	Accounts map[int64]struct{}
+	// NewPending and Pending: pending states created, and changed, in this batch.
+	NewPending map[int64]struct{}
+	Pending    map[int64]struct{}
+	Events     []Event
+}
+
+// EventType names a ledger event in the transparency log.
+type EventType string
+
+const (
+	EventAccountCreated  EventType = "account.created"
+	EventAccountClosed   EventType = "account.closed"
+	EventTransferCreated EventType = "transfer.created"
+	EventPendingExpired  EventType = "transfer.expired"
+)
+
+// Event is one committed change. Account is a snapshot taken when the event happened.
+type Event struct {
+	Type      EventType
+	Timestamp int64
+	Account   *Account  // account.created, account.closed
+	Transfer  *Transfer // transfer.created; for transfer.expired, the pending transfer
+}
+
+type undoKind uint8
+
+const (
+	undoAccount undoKind = iota + 1
+	undoAccountCreated
+	undoTransferCreated
+	undoPending
+	undoPendingCreated
+)
+
+type undo struct {
+	kind    undoKind
+	id      int64
+	account Account
+	pending PendingState
+	marked  bool // the id was already in the changed set before this change
+}
+
+// NewState returns an empty working set.
+func NewState() *State {
+	s := &State{
+		accounts:  make(map[int64]*Account),
+		transfers: make(map[int64]*Transfer),
+		pending:   make(map[int64]*PendingState),
+	}
+	s.resetChanges()
+	return s
+}
+
+func (s *State) resetChanges() {
+	s.created = make(map[int64]struct{})
+	s.ch = Changes{
+		Accounts:   make(map[int64]struct{}),
+		NewPending: make(map[int64]struct{}),
+		Pending:    make(map[int64]struct{}),
+	}
+}
+
+// Load adds rows read from the store. Rows already present are kept: the State's copy
+// is never older than the store's, because the engine is the only writer.
+func (s *State) LoadAccount(a Account) {
+	if _, ok := s.accounts[a.ID]; !ok {
+		s.accounts[a.ID] = &a
+	}
+}
+
+// LoadTransfer adds a transfer read from the store.
+func (s *State) LoadTransfer(t Transfer) {
+	if _, ok := s.transfers[t.ID]; !ok {
+		s.transfers[t.ID] = &t
+	}
+}
+
+// LoadPending adds a pending state read from the store.
+func (s *State) LoadPending(p PendingState) {
+	if _, ok := s.pending[p.ID]; !ok {
+		s.pending[p.ID] = &p
+	}
+}
+
+// Account returns the account with the id, or nil. The caller must not modify it.
+func (s *State) Account(id int64) *Account { return s.accounts[id] }
+
+// Transfer returns the transfer with the id, or nil.
+func (s *State) Transfer(id int64) *Transfer { return s.transfers[id] }
+
+// Pending returns the pending state of a pending transfer, or nil.
+func (s *State) Pending(id int64) *PendingState { return s.pending[id] }
+
+// HasAccount, HasTransfer and HasPending tell the engine what it must still load.
+func (s *State) HasAccount(id int64) bool  { _, ok := s.accounts[id]; return ok }
+func (s *State) HasTransfer(id int64) bool { _, ok := s.transfers[id]; return ok }
+func (s *State) HasPending(id int64) bool  { _, ok := s.pending[id]; return ok }
+
+// Size is the number of rows held, for cache eviction.
+func (s *State) Size() int { return len(s.accounts) + len(s.transfers) + len(s.pending) }
+
+// Evict drops every cached row. Only allowed between batches.
+func (s *State) Evict() {
+	if len(s.undo) > 0 {
+		panic("ledger: Evict inside a batch")
+	}
+	clear(s.accounts)
+	clear(s.transfers)
+	clear(s.pending)
+}
+
+// Begin starts a batch at time now (Unix ns). Timestamps handed out in the batch are
+// unique and increasing across batches, even if the clock steps back.
+func (s *State) Begin(now int64) {
+	if len(s.undo) > 0 {
+		panic("ledger: Begin inside a batch")
+	}
+	s.now = max(now, s.clock+1)
+	s.resetChanges()
+}
+
+// Clock is the last timestamp handed out; the engine restores it on restart.
+func (s *State) Clock() int64 { return s.clock }
+
+// SetClock restores the clock (at startup).
+func (s *State) SetClock(ts int64) { s.clock = ts }
+
+// Now is the current batch's time.
+func (s *State) Now() int64 { return s.now }
+
+func (s *State) tick() int64 {
+	s.clock = max(s.clock+1, s.now)
+	return s.clock
+}
+
+// Changes returns what the batch changed so far.
+func (s *State) Changes() *Changes { return &s.ch }
+
+// Commit ends the batch, keeping its changes in the working set.
+func (s *State) Commit() {
+	s.undo = s.undo[:0]
+}
+
+// Mark is a point in the batch to roll back to.
+type Mark struct {
+	undo, accounts, transfers, events int
+	clock                             int64
+}
+
+// Mark records the current point of the batch.
+func (s *State) Mark() Mark {
+	return Mark{len(s.undo), len(s.ch.NewAccounts), len(s.ch.Transfers), len(s.ch.Events), s.clock}
+}
+
+// Rollback undoes everything after m.
+func (s *State) Rollback(m Mark) {
+	for i := len(s.undo) - 1; i >= m.undo; i-- {
+		u := &s.undo[i]
+		switch u.kind {
+		case undoAccount:
+			*s.accounts[u.id] = u.account
+			if !u.marked {
+				delete(s.ch.Accounts, u.id)
+			}
+		case undoAccountCreated:
+			delete(s.accounts, u.id)
+			delete(s.created, u.id)
+		case undoTransferCreated:
+			delete(s.transfers, u.id)
+		case undoPending:
+			*s.pending[u.id] = u.pending
+			if !u.marked {
+				delete(s.ch.Pending, u.id)
+			}
+		case undoPendingCreated:
+			delete(s.pending, u.id)
+			delete(s.ch.NewPending, u.id)
+		}
+	}
+	s.undo = s.undo[:m.undo]
+	clear(s.ch.NewAccounts[m.accounts:])
+	s.ch.NewAccounts = s.ch.NewAccounts[:m.accounts]
+	clear(s.ch.Transfers[m.transfers:])
+	s.ch.Transfers = s.ch.Transfers[:m.transfers]
+	clear(s.ch.Events[m.events:])
+	s.ch.Events = s.ch.Events[:m.events]
+	s.clock = m.clock
+}
+
+// RollbackBatch undoes the whole batch (a failed commit).
+func (s *State) RollbackBatch() {
+	s.Rollback(Mark{})
+	s.resetChanges()
+}
+
+// touchAccount journals a's current value before the caller changes it.
+func (s *State) touchAccount(a *Account) {
+	_, created := s.created[a.ID]
+	_, marked := s.ch.Accounts[a.ID]
+	s.undo = append(s.undo, undo{kind: undoAccount, id: a.ID, account: *a, marked: marked || created})
+	if !created {
+		s.ch.Accounts[a.ID] = struct{}{}
+	}
+}
+
+func (s *State) touchPending(p *PendingState) {
+	_, marked := s.ch.Pending[p.ID]
+	_, created := s.ch.NewPending[p.ID]
+	s.undo = append(s.undo, undo{kind: undoPending, id: p.ID, pending: *p, marked: marked || created})
+	if !created {
+		s.ch.Pending[p.ID] = struct{}{}
+	}
+}
+
+func (s *State) addAccount(a *Account) {
+	s.accounts[a.ID] = a
+	s.created[a.ID] = struct{}{}
+	s.ch.NewAccounts = append(s.ch.NewAccounts, a.ID)
+	s.undo = append(s.undo, undo{kind: undoAccountCreated, id: a.ID})
+}
+
+func (s *State) addTransfer(t *Transfer) {
+	s.transfers[t.ID] = t
+	s.ch.Transfers = append(s.ch.Transfers, t)
+	s.undo = append(s.undo, undo{kind: undoTransferCreated, id: t.ID})
+}
+
+func (s *State) addPending(p *PendingState) {
+	s.pending[p.ID] = p
+	s.ch.NewPending[p.ID] = struct{}{}
+	s.undo = append(s.undo, undo{kind: undoPendingCreated, id: p.ID})
+}
+
+func (s *State) emit(e Event) { s.ch.Events = append(s.ch.Events, e) }

@@ -1,0 +1,89 @@
+package linkfin
+
+import (
+	"math/big"
+	"strings"
+)
+
+// maxRateLen bounds the input ParseRate accepts, so that a request cannot make it build
+// an arbitrarily large number; real rates need a handful of digits.
+const maxRateLen = 40
+
+// Rate is an exact, non-negative annual rate written as a decimal fraction: "0.0425" is
+// 4.25 % a year. It is never a float. The zero value is a rate of 0. A Rate is immutable
+// and safe to copy; compare rates with Cmp, not ==.
+type Rate struct {
+	r *big.Rat // nil means 0; always a terminating decimal
+}
+
+// ParseRate reads a rate written as plain decimal digits with an optional fraction, such as
+// "0.0425", "1" or "0.18". Signs, exponents, percent signs, spaces and a bare or trailing
+// '.' are rejected with EINVALID.
+func ParseRate(s string) (Rate, error) {
+	if len(s) > maxRateLen {
+		return Rate{}, Errorf(EINVALID, "invalid rate %s: longer than %d characters", quote(s), maxRateLen)
+	}
+	intPart, frac, hasDot := strings.Cut(s, ".")
+	if !isDigits(intPart) || (hasDot && !isDigits(frac)) {
+		return Rate{}, Errorf(EINVALID, "invalid rate %s: want a decimal fraction such as \"0.0425\"", quote(s))
+	}
+	// Only digits are left, which big.Rat reads exactly.
+	r, ok := new(big.Rat).SetString(s)
+	if !ok {
+		return Rate{}, Errorf(EINVALID, "invalid rate %s", quote(s))
+	}
+	return Rate{r: r}, nil
+}
+
+// Rat returns the rate as a new big.Rat that the caller may modify.
+func (r Rate) Rat() *big.Rat {
+	if r.r == nil {
+		return new(big.Rat)
+	}
+	return new(big.Rat).Set(r.r)
+}
+
+// IsZero reports whether the rate is 0.
+func (r Rate) IsZero() bool { return r.r == nil || r.r.Sign() == 0 }
+
+// Cmp compares r and o and returns -1, 0 or +1.
+func (r Rate) Cmp(o Rate) int { return r.Rat().Cmp(o.Rat()) }
+
+// String returns the canonical decimal form: no exponent, no trailing zeros, no trailing
+// '.', at least one integer digit ("0.0425", "0.04", "1", "0").
+func (r Rate) String() string {
+	if r.r == nil {
+		return "0"
+	}
+	// The denominator is 2^a·5^b, so max(a, b) fraction digits are exact and minimal.
+	d := new(big.Int).Set(r.r.Denom())
+	twos := d.TrailingZeroBits()
+	d.Rsh(d, twos)
+	var fives uint
+	five, q, m := big.NewInt(5), new(big.Int), new(big.Int)
+	for {
+		q.QuoRem(d, five, m)
+		if m.Sign() != 0 {
+			break
+		}
+		d.Set(q)
+		fives++
+	}
+	return r.r.FloatString(int(max(twos, fives)))
+}
+
+// MarshalText encodes the rate as its canonical decimal string, which makes it a JSON string.
+func (r Rate) MarshalText() ([]byte, error) {
+	return []byte(r.String()), nil
+}
+
+// UnmarshalText decodes a rate with ParseRate. As JSON, a rate must be a string: a JSON
+// number is rejected, since clients would likely have produced it from a float.
+func (r *Rate) UnmarshalText(b []byte) error {
+	v, err := ParseRate(string(b))
+	if err != nil {
+		return err
+	}
+	*r = v
+	return nil
+}

@@ -1,0 +1,78 @@
+-- Accounts: balances in integer minor units. last_transfer heads the account's chain
+-- of transfers (transfers.prev_debit / prev_credit), so listing an account's transfers
+-- needs no secondary index on the hot insert path.
+CREATE TABLE accounts (
+	id              INTEGER PRIMARY KEY,
+	ledger          INTEGER NOT NULL,
+	currency        TEXT    NOT NULL,
+	code            INTEGER NOT NULL,
+	flags           INTEGER NOT NULL,
+	debits_pending  INTEGER NOT NULL,
+	debits_posted   INTEGER NOT NULL,
+	credits_pending INTEGER NOT NULL,
+	credits_posted  INTEGER NOT NULL,
+	created_at      INTEGER NOT NULL,
+	last_transfer   INTEGER NOT NULL
+);
+
+-- Transfers are immutable. They are keyed by the engine's timestamp, which only grows,
+-- so inserts append; the client's id has its own unique index.
+CREATE TABLE transfers (
+	ts                INTEGER PRIMARY KEY,
+	id                INTEGER NOT NULL UNIQUE,
+	debit_account_id  INTEGER NOT NULL,
+	credit_account_id INTEGER NOT NULL,
+	amount            INTEGER NOT NULL,
+	pending_id        INTEGER NOT NULL,
+	ledger            INTEGER NOT NULL,
+	currency          TEXT    NOT NULL,
+	code              INTEGER NOT NULL,
+	flags             INTEGER NOT NULL,
+	timeout           INTEGER NOT NULL,
+	prev_debit        INTEGER NOT NULL,
+	prev_credit       INTEGER NOT NULL
+);
+
+-- The state of each pending (two-phase) transfer.
+CREATE TABLE pending_transfers (
+	id         INTEGER PRIMARY KEY,
+	expires_at INTEGER NOT NULL,
+	status     INTEGER NOT NULL
+);
+CREATE INDEX pending_transfers_open ON pending_transfers (status, expires_at);
+
+-- The event log: one row per leaf of the transparency log.
+CREATE TABLE events (
+	seq  INTEGER PRIMARY KEY,
+	time INTEGER NOT NULL,
+	type TEXT    NOT NULL,
+	data BLOB    NOT NULL
+);
+
+-- Tiles of the log's Merkle tree; a partial tile is replaced as it grows.
+CREATE TABLE log_tiles (
+	level INTEGER NOT NULL,
+	idx   INTEGER NOT NULL,
+	width INTEGER NOT NULL,
+	data  BLOB    NOT NULL,
+	PRIMARY KEY (level, idx)
+) WITHOUT ROWID;
+
+CREATE TABLE checkpoints (
+	size INTEGER PRIMARY KEY,
+	hash BLOB    NOT NULL,
+	note BLOB    NOT NULL,
+	time INTEGER NOT NULL
+);
+
+CREATE TABLE idempotency_keys (
+	key          TEXT PRIMARY KEY,
+	request_hash BLOB    NOT NULL,
+	response     BLOB    NOT NULL,
+	created_at   INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE meta (
+	key   TEXT PRIMARY KEY,
+	value TEXT NOT NULL
+) WITHOUT ROWID;

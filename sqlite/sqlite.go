@@ -1,0 +1,625 @@
+// Package sqlite is linkfin's embedded store: SQLite in WAL mode with synchronous=FULL,
+// through the pure-Go modernc.org/sqlite driver, so linkfin needs nothing but Go.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"linkfin"
+	"linkfin/ledger"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// DB is a SQLite store. One connection writes (the engine); a pool reads.
+type DB struct {
+	path string
+	w    *sql.DB
+	r    *sql.DB
+}
+
+var _ linkfin.Store = (*DB)(nil)
+
+// Open opens (creating if needed) the database file at path.
+func Open(path string) (*DB, error) {
+	pragmas := url.Values{}
+	for _, p := range []string{
+		"journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(10000)",
+		"cache_size(-131072)", "foreign_keys(OFF)",
+	} {
+		pragmas.Add("_pragma", p)
+	}
+	w, err := sql.Open("sqlite", "file:"+path+"?"+pragmas.Encode()+"&_txlock=immediate")
+	if err != nil {
+		return nil, err
+	}
+	w.SetMaxOpenConns(1)
+	w.SetConnMaxIdleTime(0)
+	pragmas.Add("_pragma", "query_only(ON)")
+	r, err := sql.Open("sqlite", "file:"+path+"?"+pragmas.Encode())
+	if err != nil {
+		w.Close()
+		return nil, err
+	}
+	r.SetMaxOpenConns(8)
+	if err := w.Ping(); err != nil {
+		w.Close()
+		r.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	return &DB{path: path, w: w, r: r}, nil
+}
+
+// Dialect implements linkfin.Store.
+func (db *DB) Dialect() string { return "sqlite" }
+
+// Close closes both pools.
+func (db *DB) Close() error {
+	return errors.Join(db.r.Close(), db.w.Close())
+}
+
+// Migrate applies the embedded migrations in order, each in its own transaction, and
+// records them in schema_migrations.
+func (db *DB) Migrate(ctx context.Context) error {
+	if _, err := db.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if err := db.migrateFile(ctx, name); err != nil {
+			return fmt.Errorf("migrate %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+func (db *DB) migrateFile(ctx context.Context, name string) error {
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, name).Scan(&n); err != nil {
+		return err
+	}
+	if n > 0 {
+		return nil
+	}
+	body, err := fs.ReadFile(migrations, name)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`,
+		name, time.Now().Unix()); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// idList encodes ids as a JSON array for json_each: one statement, any number of ids.
+func idList(ids []int64) string {
+	b := make([]byte, 0, len(ids)*8+2)
+	b = append(b, '[')
+	for i, id := range ids {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, id, 10)
+	}
+	return string(append(b, ']'))
+}
+
+func stringList(keys []string) (string, error) {
+	var sb strings.Builder
+	sb.WriteByte('[')
+	for i, k := range keys {
+		if i > 0 {
+			sb.WriteByte(',')
+		}
+		sb.WriteString(strconv.Quote(k))
+	}
+	sb.WriteByte(']')
+	return sb.String(), nil
+}
+
+const accountCols = `id, ledger, currency, code, flags, debits_pending, debits_posted,
+	credits_pending, credits_posted, created_at, last_transfer`
+
+func scanAccount(rows interface{ Scan(...any) error }, a *ledger.Account) error {
+	return rows.Scan(&a.ID, &a.Ledger, &a.Currency, &a.Code, &a.Flags, &a.DebitsPending,
+		&a.DebitsPosted, &a.CreditsPending, &a.CreditsPosted, &a.Timestamp, &a.LastTransfer)
+}
+
+const transferCols = `ts, id, debit_account_id, credit_account_id, amount, pending_id, ledger,
+	currency, code, flags, timeout, prev_debit, prev_credit`
+
+func scanTransfer(rows interface{ Scan(...any) error }, t *ledger.Transfer) error {
+	return rows.Scan(&t.Timestamp, &t.ID, &t.DebitAccountID, &t.CreditAccountID, &t.Amount,
+		&t.PendingID, &t.Ledger, &t.Currency, &t.Code, &t.Flags, &t.Timeout, &t.PrevDebit, &t.PrevCredit)
+}
+
+// Head implements linkfin.Store.
+func (db *DB) Head(ctx context.Context) (linkfin.Head, error) {
+	var h linkfin.Head
+	if err := db.w.QueryRowContext(ctx, `SELECT coalesce(max(seq) + 1, 0) FROM events`).Scan(&h.Size); err != nil {
+		return h, err
+	}
+	var clock sql.NullString
+	if err := db.w.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'clock'`).Scan(&clock); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return h, err
+	}
+	if clock.Valid {
+		h.Clock, _ = strconv.ParseInt(clock.String, 10, 64)
+	}
+	var c linkfin.Checkpoint
+	err := db.w.QueryRowContext(ctx, `SELECT size, hash, note, time FROM checkpoints ORDER BY size DESC LIMIT 1`).
+		Scan(&c.Size, &c.Hash, &c.Note, &c.Time)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+	case err != nil:
+		return h, err
+	default:
+		h.Last = &c
+	}
+	return h, nil
+}
+
+// AccountsByID implements linkfin.Store.
+func (db *DB) AccountsByID(ctx context.Context, ids []int64) ([]ledger.Account, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := db.w.QueryContext(ctx, `SELECT `+accountCols+` FROM accounts
+		WHERE id IN (SELECT value FROM json_each(?))`, idList(ids))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := make([]ledger.Account, 0, len(ids))
+	for rows.Next() {
+		var a ledger.Account
+		if err := scanAccount(rows, &a); err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// TransfersByID implements linkfin.Store.
+func (db *DB) TransfersByID(ctx context.Context, ids []int64) ([]ledger.Transfer, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := db.w.QueryContext(ctx, `SELECT `+transferCols+` FROM transfers
+		WHERE id IN (SELECT value FROM json_each(?))`, idList(ids))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []ledger.Transfer
+	for rows.Next() {
+		var t ledger.Transfer
+		if err := scanTransfer(rows, &t); err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// PendingByID implements linkfin.Store.
+func (db *DB) PendingByID(ctx context.Context, ids []int64) ([]ledger.PendingState, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := db.w.QueryContext(ctx, `SELECT id, expires_at, status FROM pending_transfers
+		WHERE id IN (SELECT value FROM json_each(?))`, idList(ids))
+	if err != nil {
+		return nil, err
+	}
+	return scanPending(rows)
+}
+
+func scanPending(rows *sql.Rows) ([]ledger.PendingState, error) {
+	defer rows.Close()
+	var out []ledger.PendingState
+	for rows.Next() {
+		var p ledger.PendingState
+		if err := rows.Scan(&p.ID, &p.ExpiresAt, &p.Status); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// OpenPending implements linkfin.Store.
+func (db *DB) OpenPending(ctx context.Context) ([]ledger.PendingState, error) {
+	rows, err := db.w.QueryContext(ctx, `SELECT id, expires_at, status FROM pending_transfers
+		WHERE status = ? AND expires_at > 0`, ledger.StatusPending)
+	if err != nil {
+		return nil, err
+	}
+	return scanPending(rows)
+}
+
+// IdempotencyByKey implements linkfin.Store.
+func (db *DB) IdempotencyByKey(ctx context.Context, keys []string) ([]linkfin.IdempotencyRecord, error) {
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	list, err := stringList(keys)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.w.QueryContext(ctx, `SELECT key, request_hash, response, created_at FROM idempotency_keys
+		WHERE key IN (SELECT value FROM json_each(?))`, list)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []linkfin.IdempotencyRecord
+	for rows.Next() {
+		var r linkfin.IdempotencyRecord
+		if err := rows.Scan(&r.Key, &r.RequestHash, &r.Response, &r.Time); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// ReadTiles implements linkfin.Store: each tile's first W hashes.
+func (db *DB) ReadTiles(ctx context.Context, tiles []linkfin.Tile) ([][]byte, error) {
+	out := make([][]byte, len(tiles))
+	for i, t := range tiles {
+		var data []byte
+		err := db.r.QueryRowContext(ctx, `SELECT data FROM log_tiles WHERE level = ? AND idx = ?`, t.L, t.N).Scan(&data)
+		if err != nil {
+			return nil, fmt.Errorf("read tile %d/%d: %w", t.L, t.N, err)
+		}
+		if len(data) < t.W*32 {
+			return nil, fmt.Errorf("read tile %d/%d: have %d hashes, want %d", t.L, t.N, len(data)/32, t.W)
+		}
+		out[i] = data[:t.W*32]
+	}
+	return out, nil
+}
+
+// rowsPerInsert bounds a multi-row INSERT (SQLite allows 32766 variables).
+const rowsPerInsert = 64
+
+// insertRows inserts n rows with one multi-row statement per chunk. row appends the
+// values of row i to args.
+func insertRows(ctx context.Context, tx *sql.Tx, head string, cols int, tail string, n int, row func(i int, args []any) []any) error {
+	if n == 0 {
+		return nil
+	}
+	tuple := "(" + strings.Repeat("?,", cols-1) + "?)"
+	stmtFor := func(rows int) string {
+		return head + " VALUES " + strings.Repeat(tuple+",", rows-1) + tuple + " " + tail
+	}
+	var full *sql.Stmt
+	args := make([]any, 0, cols*rowsPerInsert)
+	for start := 0; start < n; start += rowsPerInsert {
+		end := min(start+rowsPerInsert, n)
+		args = args[:0]
+		for i := start; i < end; i++ {
+			args = row(i, args)
+		}
+		var err error
+		if end-start == rowsPerInsert {
+			if full == nil {
+				if full, err = tx.PrepareContext(ctx, stmtFor(rowsPerInsert)); err != nil {
+					return err
+				}
+				defer full.Close()
+			}
+			_, err = full.ExecContext(ctx, args...)
+		} else {
+			_, err = tx.ExecContext(ctx, stmtFor(end-start), args...)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Commit implements linkfin.Store: the whole batch in one transaction.
+func (db *DB) Commit(ctx context.Context, b *linkfin.Batch) (err error) {
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			tx.Rollback()
+			err = fmt.Errorf("commit: %w", err)
+		}
+	}()
+
+	accountRow := func(a *ledger.Account, args []any) []any {
+		return append(args, a.ID, a.Ledger, a.Currency, a.Code, a.Flags, a.DebitsPending, a.DebitsPosted,
+			a.CreditsPending, a.CreditsPosted, a.Timestamp, a.LastTransfer)
+	}
+	if err = insertRows(ctx, tx, `INSERT INTO accounts (`+accountCols+`)`, 11, "", len(b.NewAccounts),
+		func(i int, args []any) []any { return accountRow(b.NewAccounts[i], args) }); err != nil {
+		return err
+	}
+	// Updates go in id order, which keeps the B-tree walk local.
+	sort.Slice(b.Accounts, func(i, j int) bool { return b.Accounts[i].ID < b.Accounts[j].ID })
+	if err = insertRows(ctx, tx, `INSERT INTO accounts (`+accountCols+`)`, 11,
+		`ON CONFLICT (id) DO UPDATE SET flags = excluded.flags,
+			debits_pending = excluded.debits_pending, debits_posted = excluded.debits_posted,
+			credits_pending = excluded.credits_pending, credits_posted = excluded.credits_posted,
+			last_transfer = excluded.last_transfer`,
+		len(b.Accounts), func(i int, args []any) []any { return accountRow(b.Accounts[i], args) }); err != nil {
+		return err
+	}
+	if err = insertRows(ctx, tx, `INSERT INTO transfers (`+transferCols+`)`, 13, "", len(b.Transfers),
+		func(i int, args []any) []any {
+			t := b.Transfers[i]
+			return append(args, t.Timestamp, t.ID, t.DebitAccountID, t.CreditAccountID, t.Amount, t.PendingID,
+				t.Ledger, t.Currency, t.Code, t.Flags, t.Timeout, t.PrevDebit, t.PrevCredit)
+		}); err != nil {
+		return err
+	}
+	pendingRow := func(p *ledger.PendingState, args []any) []any {
+		return append(args, p.ID, p.ExpiresAt, p.Status)
+	}
+	if err = insertRows(ctx, tx, `INSERT INTO pending_transfers (id, expires_at, status)`, 3, "", len(b.NewPending),
+		func(i int, args []any) []any { return pendingRow(b.NewPending[i], args) }); err != nil {
+		return err
+	}
+	if err = insertRows(ctx, tx, `INSERT INTO pending_transfers (id, expires_at, status)`, 3,
+		`ON CONFLICT (id) DO UPDATE SET status = excluded.status`, len(b.Pending),
+		func(i int, args []any) []any { return pendingRow(b.Pending[i], args) }); err != nil {
+		return err
+	}
+	if err = insertRows(ctx, tx, `INSERT INTO events (seq, time, type, data)`, 4, "", len(b.Events),
+		func(i int, args []any) []any {
+			e := &b.Events[i]
+			return append(args, e.Seq, e.Time, e.Type, e.Data)
+		}); err != nil {
+		return err
+	}
+	if err = insertRows(ctx, tx, `INSERT INTO log_tiles (level, idx, width, data)`, 4,
+		`ON CONFLICT (level, idx) DO UPDATE SET width = excluded.width, data = excluded.data
+			WHERE excluded.width > log_tiles.width`, len(b.Tiles),
+		func(i int, args []any) []any {
+			t := &b.Tiles[i]
+			return append(args, t.L, t.N, t.W, t.Data)
+		}); err != nil {
+		return err
+	}
+	if c := b.Checkpoint; c != nil {
+		if _, err = tx.ExecContext(ctx, `INSERT INTO checkpoints (size, hash, note, time) VALUES (?, ?, ?, ?)`,
+			c.Size, c.Hash, c.Note, c.Time); err != nil {
+			return err
+		}
+	}
+	if err = insertRows(ctx, tx, `INSERT INTO idempotency_keys (key, request_hash, response, created_at)`, 4, "",
+		len(b.Idempotency), func(i int, args []any) []any {
+			r := &b.Idempotency[i]
+			return append(args, r.Key, r.RequestHash, r.Response, r.Time)
+		}); err != nil {
+		return err
+	}
+	if _, err = tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('clock', ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, strconv.FormatInt(b.Clock, 10)); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+func notFound(what string, id int64) error {
+	return linkfin.Errorf(linkfin.ENOTFOUND, "%s %d not found", what, id)
+}
+
+// Account implements linkfin.Store.
+func (db *DB) Account(ctx context.Context, id int64) (*ledger.Account, error) {
+	var a ledger.Account
+	err := scanAccount(db.r.QueryRowContext(ctx, `SELECT `+accountCols+` FROM accounts WHERE id = ?`, id), &a)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("account", id)
+	}
+	return &a, err
+}
+
+// ListAccounts implements linkfin.Store.
+func (db *DB) ListAccounts(ctx context.Context, after int64, limit int) ([]ledger.Account, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT `+accountCols+` FROM accounts WHERE id > ? ORDER BY id LIMIT ?`, after, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []ledger.Account
+	for rows.Next() {
+		var a ledger.Account
+		if err := scanAccount(rows, &a); err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// Transfer implements linkfin.Store.
+func (db *DB) Transfer(ctx context.Context, id int64) (*ledger.Transfer, error) {
+	var t ledger.Transfer
+	err := scanTransfer(db.r.QueryRowContext(ctx, `SELECT `+transferCols+` FROM transfers WHERE id = ?`, id), &t)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("transfer", id)
+	}
+	return &t, err
+}
+
+// TransferAt implements linkfin.Store.
+func (db *DB) TransferAt(ctx context.Context, ts int64) (*ledger.Transfer, error) {
+	return transferAt(ctx, db.r, ts)
+}
+
+type queryer interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func transferAt(ctx context.Context, q queryer, ts int64) (*ledger.Transfer, error) {
+	var t ledger.Transfer
+	err := scanTransfer(q.QueryRowContext(ctx, `SELECT `+transferCols+` FROM transfers WHERE ts = ?`, ts), &t)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "no transfer at %d", ts)
+	}
+	return &t, err
+}
+
+// PendingStatus implements linkfin.Store.
+func (db *DB) PendingStatus(ctx context.Context, id int64) (*ledger.PendingState, error) {
+	var p ledger.PendingState
+	err := db.r.QueryRowContext(ctx, `SELECT id, expires_at, status FROM pending_transfers WHERE id = ?`, id).
+		Scan(&p.ID, &p.ExpiresAt, &p.Status)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("pending transfer", id)
+	}
+	return &p, err
+}
+
+// AccountTransfers implements linkfin.Store by walking the account's transfer chain in
+// one read transaction.
+func (db *DB) AccountTransfers(ctx context.Context, accountID, before int64, limit int) ([]ledger.Transfer, error) {
+	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	var next int64
+	if before == 0 {
+		if err := tx.QueryRowContext(ctx, `SELECT last_transfer FROM accounts WHERE id = ?`, accountID).Scan(&next); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return nil, notFound("account", accountID)
+			}
+			return nil, err
+		}
+	} else {
+		t, err := transferAt(ctx, tx, before)
+		if err != nil {
+			return nil, err
+		}
+		if next, err = linkfin.PrevOnAccount(t, accountID); err != nil {
+			return nil, err
+		}
+	}
+	var out []ledger.Transfer
+	for next != 0 && len(out) < limit {
+		t, err := transferAt(ctx, tx, next)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *t)
+		if next, err = linkfin.PrevOnAccount(t, accountID); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// Events implements linkfin.Store.
+func (db *DB) Events(ctx context.Context, from int64, limit int) ([]linkfin.Event, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT seq, time, type, data FROM events WHERE seq >= ? ORDER BY seq LIMIT ?`, from, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []linkfin.Event
+	for rows.Next() {
+		var e linkfin.Event
+		if err := rows.Scan(&e.Seq, &e.Time, &e.Type, &e.Data); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// Checkpoints implements linkfin.Store.
+func (db *DB) Checkpoints(ctx context.Context, after int64, limit int) ([]linkfin.Checkpoint, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT size, hash, note, time FROM checkpoints WHERE size > ? ORDER BY size LIMIT ?`, after, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []linkfin.Checkpoint
+	for rows.Next() {
+		var c linkfin.Checkpoint
+		if err := rows.Scan(&c.Size, &c.Hash, &c.Note, &c.Time); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// ScanAccounts implements linkfin.Store.
+func (db *DB) ScanAccounts(ctx context.Context, fn func(*ledger.Account) error) error {
+	rows, err := db.r.QueryContext(ctx, `SELECT `+accountCols+` FROM accounts ORDER BY id`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var a ledger.Account
+		if err := scanAccount(rows, &a); err != nil {
+			return err
+		}
+		if err := fn(&a); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// Meta implements linkfin.Store; a missing key reads as "".
+func (db *DB) Meta(ctx context.Context, key string) (string, error) {
+	var v string
+	err := db.r.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = ?`, key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return v, err
+}
+
+// SetMeta implements linkfin.Store.
+func (db *DB) SetMeta(ctx context.Context, key, value string) error {
+	_, err := db.w.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES (?, ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
+	return err
+}
+
+// Exec runs a statement on the writer; tests use it to tamper with a database.
+func (db *DB) Exec(ctx context.Context, query string, args ...any) error {
+	_, err := db.w.ExecContext(ctx, query, args...)
+	return err
+}

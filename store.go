@@ -1,0 +1,133 @@
+package linkfin
+
+import (
+	"context"
+	"strconv"
+
+	"linkfin/ledger"
+)
+
+// Event is one committed change and one leaf of the transparency log.
+type Event struct {
+	Seq  int64  `json:"seq"`  // 0-based position in the log
+	Time int64  `json:"time"` // Unix ns, assigned by the engine
+	Type string `json:"type"`
+	Data []byte `json:"data"` // canonical JSON of the change
+}
+
+// Record is the exact byte string hashed into the log for this event.
+func (e *Event) Record() []byte {
+	b := make([]byte, 0, len(e.Data)+48+len(e.Type))
+	b = strconv.AppendInt(b, e.Seq, 10)
+	b = append(b, '\n')
+	b = strconv.AppendInt(b, e.Time, 10)
+	b = append(b, '\n')
+	b = append(b, e.Type...)
+	b = append(b, '\n')
+	return append(b, e.Data...)
+}
+
+// Tile is a stored tile of the log's Merkle tree (see golang.org/x/mod/sumdb/tlog):
+// level L, index N, width W hashes of 32 bytes.
+type Tile struct {
+	L    int
+	N    int64
+	W    int
+	Data []byte
+}
+
+// Checkpoint is a signed statement of the log's size and root hash.
+type Checkpoint struct {
+	Size int64  `json:"size"`
+	Hash []byte `json:"hash"`
+	Note []byte `json:"note"` // signed note text
+	Time int64  `json:"time"`
+}
+
+// IdempotencyRecord remembers a request's hash and its answer, so a retry gets the
+// original answer and a different request under the same key is refused.
+type IdempotencyRecord struct {
+	Key         string
+	RequestHash []byte
+	Response    []byte
+	Time        int64
+}
+
+// Batch is everything one engine batch writes: one transaction, one fsync.
+type Batch struct {
+	NewAccounts []*ledger.Account
+	Accounts    []*ledger.Account // existing accounts whose balances or flags changed
+	Transfers   []*ledger.Transfer
+	NewPending  []*ledger.PendingState
+	Pending     []*ledger.PendingState // existing pending states whose status changed
+	Events      []Event
+	Tiles       []Tile
+	Checkpoint  *Checkpoint
+	Idempotency []IdempotencyRecord
+	Clock       int64 // the last timestamp handed out
+}
+
+// Empty reports whether the batch writes nothing at all.
+func (b *Batch) Empty() bool {
+	return len(b.NewAccounts)+len(b.Accounts)+len(b.Transfers)+len(b.NewPending)+len(b.Pending)+
+		len(b.Events)+len(b.Idempotency) == 0
+}
+
+// Head is where the log and the engine's clock stood at the last commit.
+type Head struct {
+	Size  int64 // events in the log
+	Clock int64
+	Last  *Checkpoint // nil for an empty log
+}
+
+// Store is the persistence contract that every database adapter implements. The
+// engine is its only writer; readers may use it concurrently.
+type Store interface {
+	// Migrate brings the schema up to date.
+	Migrate(ctx context.Context) error
+	// Dialect names the database ("sqlite", "postgres").
+	Dialect() string
+	Close() error
+
+	// Engine side: bulk reads for prefetching, and the batch commit.
+	Head(ctx context.Context) (Head, error)
+	AccountsByID(ctx context.Context, ids []int64) ([]ledger.Account, error)
+	TransfersByID(ctx context.Context, ids []int64) ([]ledger.Transfer, error)
+	PendingByID(ctx context.Context, ids []int64) ([]ledger.PendingState, error)
+	// OpenPending lists every unresolved pending transfer that has a timeout.
+	OpenPending(ctx context.Context) ([]ledger.PendingState, error)
+	IdempotencyByKey(ctx context.Context, keys []string) ([]IdempotencyRecord, error)
+	ReadTiles(ctx context.Context, tiles []Tile) ([][]byte, error)
+	Commit(ctx context.Context, b *Batch) error
+
+	// Read side.
+	Account(ctx context.Context, id int64) (*ledger.Account, error)
+	ListAccounts(ctx context.Context, after int64, limit int) ([]ledger.Account, error)
+	Transfer(ctx context.Context, id int64) (*ledger.Transfer, error)
+	TransferAt(ctx context.Context, timestamp int64) (*ledger.Transfer, error)
+	PendingStatus(ctx context.Context, id int64) (*ledger.PendingState, error)
+	// AccountTransfers lists an account's transfers, newest first, older than the
+	// transfer with timestamp before (0: from the newest), following the per-account
+	// chain of Transfer.PrevDebit/PrevCredit.
+	AccountTransfers(ctx context.Context, accountID, before int64, limit int) ([]ledger.Transfer, error)
+	// Events returns up to limit events from seq on, in order.
+	Events(ctx context.Context, from int64, limit int) ([]Event, error)
+	// Checkpoints returns up to limit checkpoints with size > after, in order.
+	Checkpoints(ctx context.Context, after int64, limit int) ([]Checkpoint, error)
+	// ScanAccounts calls fn for every account in id order.
+	ScanAccounts(ctx context.Context, fn func(*ledger.Account) error) error
+	// Meta reads and writes small settings (such as the log's public key).
+	Meta(ctx context.Context, key string) (string, error)
+	SetMeta(ctx context.Context, key, value string) error
+}
+
+// PrevOnAccount returns the timestamp of the transfer before t on the account.
+func PrevOnAccount(t *ledger.Transfer, accountID int64) (int64, error) {
+	switch accountID {
+	case t.DebitAccountID:
+		return t.PrevDebit, nil
+	case t.CreditAccountID:
+		return t.PrevCredit, nil
+	}
+	return 0, Errorf(EINVALID, "transfer %d does not touch account %d", t.ID, accountID)
+}

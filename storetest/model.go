@@ -1,0 +1,284 @@
+package storetest
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"linkfin/engine"
+	"linkfin/ledger"
+)
+
+// testModel runs random sequences of account and transfer commands — pendings with
+// timeouts, posts, voids, expiries, linked chains, closes, retries and invalid input —
+// through the engine on the store, and through the pure ledger state machine alone as
+// the reference (the ledger is itself checked against an independent model in its own
+// package). After every batch the results, every stored balance, and the ledger's
+// invariants are compared. The engine is restarted, and its cache evicted, at random.
+//
+// LINKFIN_MODEL_SEED reproduces a run; LINKFIN_MODEL_COMMANDS sets its size.
+func testModel(t *testing.T, open Opener) {
+	seed := uint64(time.Now().UnixNano())
+	if s := os.Getenv("LINKFIN_MODEL_SEED"); s != "" {
+		seed, _ = strconv.ParseUint(s, 10, 64)
+	}
+	total := 100_000
+	if s := os.Getenv("LINKFIN_MODEL_COMMANDS"); s != "" {
+		total, _ = strconv.Atoi(s)
+	}
+	if testing.Short() {
+		total = 10_000
+	}
+	t.Logf("seed %d (LINKFIN_MODEL_SEED=%d reproduces it), %d commands", seed, seed, total)
+	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	env := NewEnv(t, open)
+	ref := ledger.NewState()
+	m := &modelGen{rng: rng}
+
+	commands, batches := 0, 0
+	for commands < total {
+		if rng.IntN(20) == 0 {
+			env.Restart()
+		}
+		if rng.IntN(4) == 0 {
+			env.Clock.Advance(2 * time.Second * time.Duration(1+rng.IntN(3)))
+		}
+		req := m.request()
+		commands += len(req.CreateAccounts) + len(req.CreateTransfers) + len(req.CloseAccounts)
+		batches++
+
+		// The reference: one batch, expiring what is due first, exactly as the engine does.
+		ref.Begin(env.Clock.Now().UnixNano())
+		for _, id := range m.duePendings(ref) {
+			ref.Expire(id)
+		}
+		want := reference(ref, req)
+		ref.Commit()
+
+		got := env.Submit(req)
+		if fmt.Sprint(got.Results) != fmt.Sprint(want.Results) {
+			t.Fatalf("seed %d, batch %d: results differ\nengine:    %v\nreference: %v\nrequest: %+v",
+				seed, batches, got.Results, want.Results, req)
+		}
+		if fmt.Sprint(got.Timestamps) != fmt.Sprint(want.Timestamps) {
+			t.Fatalf("seed %d, batch %d: timestamps differ: %v vs %v", seed, batches, got.Timestamps, want.Timestamps)
+		}
+		m.learn(req, got, ref)
+		checkAgainst(t, env, ref, m.accounts, fmt.Sprintf("seed %d, batch %d", seed, batches))
+	}
+	rep := env.MustVerify()
+	t.Logf("%d commands in %d batches; %d events verified", commands, batches, rep.Events)
+	if commands < total {
+		t.Fatalf("ran %d commands, want at least %d", commands, total)
+	}
+}
+
+func reference(s *ledger.State, r *engine.Request) *engine.Response {
+	resp := &engine.Response{}
+	for i, res := range s.CreateAccounts(r.CreateAccounts) {
+		resp.Results = append(resp.Results, res)
+		var ts int64
+		if a := s.Account(r.CreateAccounts[i].ID); a != nil && (res == ledger.OK || res == ledger.Exists) {
+			ts = a.Timestamp
+		}
+		resp.Timestamps = append(resp.Timestamps, ts)
+	}
+	for i, res := range s.CreateTransfers(r.CreateTransfers) {
+		resp.Results = append(resp.Results, res)
+		var ts int64
+		if t := s.Transfer(r.CreateTransfers[i].ID); t != nil && (res == ledger.OK || res == ledger.Exists) {
+			ts = t.Timestamp
+		}
+		resp.Timestamps = append(resp.Timestamps, ts)
+	}
+	for _, id := range r.CloseAccounts {
+		resp.Results = append(resp.Results, s.CloseAccount(id))
+		resp.Timestamps = append(resp.Timestamps, 0)
+	}
+	return resp
+}
+
+func checkAgainst(t *testing.T, env *Env, ref *ledger.State, ids []int64, where string) {
+	t.Helper()
+	c := ledger.NewChecker()
+	n := 0
+	err := env.Store.ScanAccounts(context.Background(), func(a *ledger.Account) error {
+		n++
+		c.Add(a)
+		r := ref.Account(a.ID)
+		if r == nil {
+			return fmt.Errorf("account %d stored but unknown to the reference", a.ID)
+		}
+		if *r != *a {
+			return fmt.Errorf("account %d: stored %+v, reference %+v", a.ID, *a, *r)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("%s: %v", where, err)
+	}
+	if n != len(ids) {
+		t.Fatalf("%s: %d accounts stored, %d created", where, n, len(ids))
+	}
+	if p := c.Problems(); len(p) > 0 {
+		t.Fatalf("%s: invariants broken:\n%s", where, strings.Join(p, "\n"))
+	}
+}
+
+// modelGen generates requests that reach every path: mostly valid work, with a share
+// of retries, conflicts and invalid input.
+type modelGen struct {
+	rng      *rand.Rand
+	accounts []int64
+	nextID   int64
+	pendings []int64 // pending transfers, resolved or not
+	created  []ledger.Transfer
+}
+
+func (m *modelGen) id() int64 { m.nextID++; return m.nextID }
+
+func (m *modelGen) account() int64 {
+	if len(m.accounts) == 0 || m.rng.IntN(50) == 0 {
+		return 1_000_000 + int64(m.rng.IntN(10)) // unknown
+	}
+	return m.accounts[m.rng.IntN(len(m.accounts))]
+}
+
+func (m *modelGen) request() *engine.Request {
+	r := &engine.Request{}
+	if len(m.accounts) < 5 || m.rng.IntN(10) == 0 {
+		for range 1 + m.rng.IntN(8) {
+			a := Acct(m.id(), 0)
+			switch m.rng.IntN(6) {
+			case 0:
+				a.Flags = ledger.DebitsMustNotExceedCredits
+			case 1:
+				a.Flags = ledger.CreditsMustNotExceedDebits
+			case 2:
+				a.Currency = "USD"
+			}
+			if m.rng.IntN(20) == 0 && len(m.accounts) > 0 {
+				a.ID = m.accounts[m.rng.IntN(len(m.accounts))] // a retry or a conflict
+			}
+			r.CreateAccounts = append(r.CreateAccounts, a)
+		}
+	}
+	n := 1 + m.rng.IntN(300)
+	for len(r.CreateTransfers) < n {
+		r.CreateTransfers = append(r.CreateTransfers, m.transfer()...)
+	}
+	if m.rng.IntN(40) == 0 && len(m.accounts) > 0 {
+		r.CloseAccounts = append(r.CloseAccounts, m.accounts[m.rng.IntN(len(m.accounts))])
+	}
+	return r
+}
+
+func (m *modelGen) transfer() []ledger.Transfer {
+	amount := int64(1 + m.rng.IntN(1000))
+	switch k := m.rng.IntN(100); {
+	case k < 45:
+		return []ledger.Transfer{Xfer(m.id(), m.account(), m.account(), amount)}
+	case k < 60:
+		t := Xfer(m.id(), m.account(), m.account(), amount)
+		t.Flags = ledger.Pending
+		if m.rng.IntN(2) == 0 {
+			t.Timeout = uint32(1 + 2*m.rng.IntN(5)) // odd seconds; the clock moves by even ones
+		}
+		return []ledger.Transfer{t}
+	case k < 75 && len(m.pendings) > 0:
+		t := ledger.Transfer{ID: m.id(), PendingID: m.pendings[m.rng.IntN(len(m.pendings))]}
+		if m.rng.IntN(2) == 0 {
+			t.Flags = ledger.PostPending
+			if m.rng.IntN(2) == 0 {
+				t.Amount = int64(m.rng.IntN(600))
+			}
+		} else {
+			t.Flags = ledger.VoidPending
+		}
+		return []ledger.Transfer{t}
+	case k < 85:
+		chain := make([]ledger.Transfer, 2+m.rng.IntN(4))
+		for i := range chain {
+			chain[i] = Xfer(m.id(), m.account(), m.account(), amount)
+			if i < len(chain)-1 || m.rng.IntN(30) == 0 {
+				chain[i].Flags |= ledger.Linked
+			}
+		}
+		return chain
+	case k < 92 && len(m.created) > 0:
+		t := m.created[m.rng.IntN(len(m.created))] // a retry, sometimes altered
+		if m.rng.IntN(2) == 0 {
+			t.Amount++
+		}
+		t.Timestamp, t.PrevDebit, t.PrevCredit = 0, 0, 0
+		return []ledger.Transfer{t}
+	default:
+		t := Xfer(m.id(), m.account(), m.account(), amount)
+		switch m.rng.IntN(4) {
+		case 0:
+			t.Amount = -amount
+		case 1:
+			t.Amount = 1<<62 + amount
+		case 2:
+			t.Currency = "USD"
+		case 3:
+			t.Timeout = 5
+		}
+		return []ledger.Transfer{t}
+	}
+}
+
+// learn records what the batch created, for later requests to refer to.
+func (m *modelGen) learn(r *engine.Request, resp *engine.Response, ref *ledger.State) {
+	i := 0
+	for _, a := range r.CreateAccounts {
+		if resp.Results[i] == ledger.OK {
+			m.accounts = append(m.accounts, a.ID)
+		}
+		i++
+	}
+	for _, t := range r.CreateTransfers {
+		if resp.Results[i] == ledger.OK {
+			m.created = append(m.created, t)
+			if t.Flags&ledger.Pending != 0 {
+				m.pendings = append(m.pendings, t.ID)
+			}
+		}
+		i++
+	}
+	if len(m.created) > 5000 {
+		m.created = slices.Delete(m.created, 0, 1000)
+	}
+	_ = ref
+}
+
+// duePendings lists pending transfers whose deadline has passed, in deadline order,
+// as the engine's expiry queue would.
+func (m *modelGen) duePendings(ref *ledger.State) []int64 {
+	type due struct{ at, id int64 }
+	var ds []due
+	for _, id := range m.pendings {
+		p := ref.Pending(id)
+		if p != nil && p.Status == ledger.StatusPending && p.ExpiresAt != 0 && p.ExpiresAt <= ref.Now() {
+			ds = append(ds, due{p.ExpiresAt, id})
+		}
+	}
+	slices.SortFunc(ds, func(a, b due) int {
+		if c := cmp.Compare(a.at, b.at); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.id, b.id)
+	})
+	out := make([]int64, len(ds))
+	for i, d := range ds {
+		out[i] = d.id
+	}
+	return out
+}

@@ -1,0 +1,80 @@
+package storetest
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"linkfin/engine"
+	"linkfin/ledger"
+)
+
+// testTamper edits the database by hand, as an insider might, and checks that the
+// auditor notices each edit and names what was altered.
+func testTamper(t *testing.T, open Opener) {
+	cases := []struct {
+		name    string
+		sql     map[string]string // by dialect
+		problem string
+	}{
+		{
+			name: "event amount",
+			sql: map[string]string{
+				"sqlite":   `UPDATE events SET data = CAST(replace(CAST(data AS TEXT), '"amount":7,', '"amount":8,') AS BLOB) WHERE seq = 300`,
+				"postgres": `UPDATE events SET data = convert_to(replace(convert_from(data, 'UTF8'), '"amount":7,', '"amount":8,'), 'UTF8') WHERE seq = 300`,
+			},
+			problem: "first bad entry: event 300 ",
+		},
+		{
+			name:    "account balance",
+			sql:     map[string]string{"": `UPDATE accounts SET credits_posted = credits_posted + 100 WHERE id = 2`},
+			problem: "account 2: stored balances",
+		},
+		{
+			name:    "deleted event",
+			sql:     map[string]string{"": `DELETE FROM events WHERE seq = 10`},
+			problem: "expected seq 10, found 11",
+		},
+		{
+			name: "checkpoint note",
+			sql: map[string]string{
+				"sqlite":   `UPDATE checkpoints SET note = CAST(replace(CAST(note AS TEXT), 'linkfin', 'linkfim') AS BLOB) WHERE size = (SELECT max(size) FROM checkpoints)`,
+				"postgres": `UPDATE checkpoints SET note = convert_to(replace(convert_from(note, 'UTF8'), 'linkfin', 'linkfim'), 'UTF8') WHERE size = (SELECT max(size) FROM checkpoints)`,
+			},
+			problem: "signature or format",
+		},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			env := NewEnv(t, open)
+			env.Submit(&engine.Request{CreateAccounts: []ledger.Account{Acct(1, 0), Acct(2, 0)}})
+			for b := int64(0); b < 4; b++ {
+				var ts []ledger.Transfer
+				for i := int64(0); i < 150; i++ {
+					ts = append(ts, Xfer(b*1000+i+1, 1, 2, 7))
+				}
+				env.Submit(&engine.Request{CreateTransfers: ts})
+			}
+			env.MustVerify()
+			env.Engine.Close()
+			tam, ok := env.Store.(Tamperer)
+			if !ok {
+				t.Skip("store cannot run raw SQL")
+			}
+			q := c.sql[env.Store.Dialect()]
+			if q == "" {
+				q = c.sql[""]
+			}
+			if err := tam.Exec(context.Background(), q); err != nil {
+				t.Fatal(err)
+			}
+			rep := env.Verify()
+			if rep.OK() {
+				t.Fatal("verify passed a tampered database")
+			}
+			if !strings.Contains(rep.Problems[0], c.problem) {
+				t.Fatalf("first problem = %q, want it to contain %q (all: %q)", rep.Problems[0], c.problem, rep.Problems)
+			}
+		})
+	}
+}

@@ -1,0 +1,143 @@
+package tlog
+
+import (
+	"bytes"
+	"encoding/base64"
+	"strings"
+	"testing"
+
+	"golang.org/x/mod/sumdb/note"
+	sumtlog "golang.org/x/mod/sumdb/tlog"
+)
+
+const testOrigin = "linkfin.example/log"
+
+func testKey(tb testing.TB, name string) (note.Signer, note.Verifier) {
+	tb.Helper()
+	skey, vkey, err := GenerateKey(name)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	s, err := note.NewSigner(skey)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	v, err := note.NewVerifier(vkey)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return s, v
+}
+
+func TestCheckpointRoundTrip(t *testing.T) {
+	signer, verifier := testKey(t, testOrigin)
+	tree := Tree{Size: 20852163, Hash: sumtlog.RecordHash([]byte("root"))}
+	msg, err := SignCheckpoint(signer, testOrigin, tree)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantText := testOrigin + "\n20852163\n" + base64.StdEncoding.EncodeToString(tree.Hash[:]) + "\n\n— " + testOrigin + " "
+	if !bytes.HasPrefix(msg, []byte(wantText)) {
+		t.Fatalf("checkpoint =\n%s\nwant prefix\n%s", msg, wantText)
+	}
+	got, err := OpenCheckpoint(msg, verifier, testOrigin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != tree {
+		t.Fatalf("OpenCheckpoint = %v, want %v", got, tree)
+	}
+
+	// The empty log, given as the zero Tree, is signed with its real root.
+	msg, err = SignCheckpoint(signer, testOrigin, Tree{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := OpenCheckpoint(msg, verifier, testOrigin); err != nil || got != (Tree{Hash: emptyHash}) {
+		t.Fatalf("empty checkpoint = %v, %v", got, err)
+	}
+}
+
+func TestCheckpointRejects(t *testing.T) {
+	signer, verifier := testKey(t, testOrigin)
+	tree := Tree{Size: 5, Hash: sumtlog.RecordHash([]byte("root"))}
+	msg, err := SignCheckpoint(signer, testOrigin, tree)
+	if err != nil {
+		t.Fatal(err)
+	}
+	modified := bytes.Replace(msg, []byte("\n5\n"), []byte("\n6\n"), 1)
+	if bytes.Equal(modified, msg) {
+		t.Fatal("size line not found")
+	}
+	if _, err := OpenCheckpoint(modified, verifier, testOrigin); err == nil {
+		t.Error("modified checkpoint opened")
+	}
+	_, otherVerifier := testKey(t, testOrigin)
+	if _, err := OpenCheckpoint(msg, otherVerifier, testOrigin); err == nil {
+		t.Error("checkpoint opened with another key of the same name")
+	}
+	if _, err := OpenCheckpoint(msg, verifier, "other.example/log"); err == nil || !strings.Contains(err.Error(), "other.example/log") {
+		t.Errorf("checkpoint of another origin: %v", err)
+	}
+	if _, err := SignCheckpoint(signer, "two\nlines", tree); err == nil {
+		t.Error("signed an origin with a newline")
+	}
+}
+
+// Note texts validly signed but malformed as checkpoints.
+func TestCheckpointFormat(t *testing.T) {
+	signer, verifier := testKey(t, testOrigin)
+	hash := base64.StdEncoding.EncodeToString(make([]byte, 32))
+	for _, tc := range []struct {
+		text string
+		ok   bool
+		size int64
+	}{
+		{text: "o\n0\n" + hash + "\n", ok: true},
+		{text: "o\n42\n" + hash + "\nextension line\n", ok: true, size: 42},
+		{text: "o\n42\n"},
+		{text: "o\n042\n" + hash + "\n"},
+		{text: "o\n+42\n" + hash + "\n"},
+		{text: "o\n-1\n" + hash + "\n"},
+		{text: "o\n 42\n" + hash + "\n"},
+		{text: "o\n9223372036854775808\n" + hash + "\n"},
+		{text: "o\n42\n" + hash[:40] + "\n"},
+		{text: "o\n42\n" + base64.StdEncoding.EncodeToString(make([]byte, 31)) + "\n"},
+		{text: "o\n42\n" + base64.RawStdEncoding.EncodeToString(make([]byte, 32)) + "\n"},
+		{text: "o\n42\n" + hash[:42] + "B=\n"}, // non-zero padding bits
+	} {
+		msg, err := note.Sign(&note.Note{Text: tc.text}, signer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := OpenCheckpoint(msg, verifier, "o")
+		if tc.ok != (err == nil) {
+			t.Errorf("%q: err = %v, want ok %v", tc.text, err, tc.ok)
+			continue
+		}
+		if tc.ok && got != (Tree{Size: tc.size}) {
+			t.Errorf("%q: tree = %v", tc.text, got)
+		}
+	}
+}
+
+// FuzzParseCheckpoint checks that parsing is canonical: what parses formats back
+// to the same text, minus extension lines.
+func FuzzParseCheckpoint(f *testing.F) {
+	f.Add(formatCheckpoint(testOrigin, Tree{Size: 7, Hash: sumtlog.RecordHash(nil)}))
+	f.Add("o\n42\n" + base64.StdEncoding.EncodeToString(make([]byte, 32)) + "\next\n")
+	f.Fuzz(func(t *testing.T, text string) {
+		origin, tree, err := parseCheckpoint(text)
+		if err != nil {
+			return
+		}
+		out := formatCheckpoint(origin, tree)
+		if !strings.HasPrefix(text, out) {
+			t.Fatalf("parse(%q) formats as %q", text, out)
+		}
+		origin2, tree2, err := parseCheckpoint(out)
+		if err != nil || origin2 != origin || tree2 != tree {
+			t.Fatalf("reparse(%q) = %q, %v, %v", out, origin2, tree2, err)
+		}
+	})
+}
