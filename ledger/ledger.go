@@ -83,7 +83,7 @@ func (s *State) CreateTransfers(transfers []Transfer) []Result {
 	results := make([]Result, len(transfers))
 	chainStart := -1
 	var chainMark Mark
-	for i := range transfers {
+	for i := 0; i < len(transfers); i++ {
 		t := &transfers[i]
 		if t.Flags&Linked != 0 && chainStart < 0 {
 			chainStart = i
@@ -259,7 +259,7 @@ func (s *State) resolvePending(t *Transfer) Result {
 		if p == nil {
 			return ExistsWithDifferentFields
 		}
-		return existing(e, filledFrom(t, p, e.Amount))
+		return existing(e, asRetry(t, p))
 	}
 	if p == nil {
 		return PendingTransferNotFound
@@ -350,6 +350,31 @@ func filledFrom(t, p *Transfer, amount int64) *Transfer {
 	n.DebitAccountID, n.CreditAccountID = p.DebitAccountID, p.CreditAccountID
 	n.Ledger, n.Currency, n.Code = p.Ledger, p.Currency, p.Code
 	n.Amount = amount
+	return &n
+}
+
+// asRetry completes a retried post or void the way a first attempt would have been
+// completed, without hiding any field the caller set differently.
+func asRetry(t, p *Transfer) *Transfer {
+	n := *t
+	if n.DebitAccountID == 0 {
+		n.DebitAccountID = p.DebitAccountID
+	}
+	if n.CreditAccountID == 0 {
+		n.CreditAccountID = p.CreditAccountID
+	}
+	if n.Ledger == 0 {
+		n.Ledger = p.Ledger
+	}
+	if n.Currency == "" {
+		n.Currency = p.Currency
+	}
+	if n.Code == 0 {
+		n.Code = p.Code
+	}
+	if n.Amount == 0 {
+		n.Amount = p.Amount
+	}
 	return &n
 }
 

@@ -14,6 +14,7 @@ type State struct {
 	now   int64 // batch time, Unix ns
 	clock int64 // last timestamp handed out
 
+	start   int64 // the clock when the batch began
 	undo    []undo
 	ch      Changes
 	created map[int64]struct{} // accounts created in this batch
@@ -145,6 +146,7 @@ func (s *State) Begin(now int64) {
 	}
 	s.now = max(now, s.clock+1)
 	s.resetChanges()
+	s.start = s.clock
 }
 
 // Clock is the last timestamp handed out; the engine restores it on restart.
@@ -217,7 +219,7 @@ func (s *State) Rollback(m Mark) {
 
 // RollbackBatch undoes the whole batch (a failed commit).
 func (s *State) RollbackBatch() {
-	s.Rollback(Mark{})
+	s.Rollback(Mark{clock: s.start})
 	s.resetChanges()
 }
 

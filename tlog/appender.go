@@ -85,7 +85,7 @@ func NewAppender(ctx context.Context, tree Tree, tr TileReader) (*Appender, erro
 	// TileHashReader authenticates every tile it loads against tree.Hash.
 	hashes, err := tileHashes(ctx, tree, tr).ReadHashes(indexes)
 	if err != nil {
-		return nil, fmt.Errorf("tlog: load right edge of tree %d: %w", tree.Size, err)
+		return nil, fmt.Errorf("tlog: load right edge of tree %d (root %v) from stored tiles: %w", tree.Size, tree.Hash, err)
 	}
 	a := &Appender{tree: tree, edge: make(map[int64]sumtlog.Hash, len(indexes))}
 	for i, x := range indexes {

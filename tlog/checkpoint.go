@@ -45,6 +45,9 @@ func SignCheckpoint(signer note.Signer, origin string, t Tree) ([]byte, error) {
 // OpenCheckpoint verifies msg's signature by v and returns the tree it states
 // for the log origin.
 func OpenCheckpoint(msg []byte, v note.Verifier, origin string) (Tree, error) {
+	if v == nil {
+		return Tree{}, fmt.Errorf("tlog: open checkpoint: no verifier key")
+	}
 	n, err := note.Open(msg, note.VerifierList(v))
 	if err != nil {
 		return Tree{}, fmt.Errorf("tlog: open checkpoint: %w", err)

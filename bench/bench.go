@@ -1,0 +1,406 @@
+// Package bench measures linkfin's ledger: durable transfers per second through the
+// real engine and store, against a raw-insert baseline on the same store in the same
+// run, so that the figures can be compared across machines.
+package bench
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/mod/sumdb/note"
+
+	"linkfin"
+	"linkfin/engine"
+	"linkfin/ledger"
+	"linkfin/postgres"
+	"linkfin/sqlite"
+	"linkfin/tlog"
+)
+
+// Baseliner is implemented by stores that can run the raw-insert baseline: rows as
+// wide as a transfer row, with the transfers table's keys, inserted batch rows per
+// transaction the same way the store inserts transfers, into a scratch table.
+type Baseliner interface {
+	BaselineInsert(ctx context.Context, rows, batch int) (time.Duration, error)
+}
+
+// Options configure a ledger benchmark.
+type Options struct {
+	DSN       string // "" for a fresh temporary SQLite file
+	Transfers int
+	Accounts  int
+	Batch     int
+	Clients   int // 0: requests of Batch transfers; >0: single transfers from this many clients
+	Hot       bool
+	Seed      uint64
+	Log       io.Writer // progress notes; nil for none
+	Progress  io.Writer // a terminal for the progress bar; nil for none
+}
+
+// Result is what a run measured.
+type Result struct {
+	Store                 string  `json:"store"`
+	Mode                  string  `json:"mode"`
+	Hot                   bool    `json:"hot"`
+	Transfers             int     `json:"transfers"`
+	Accounts              int     `json:"accounts"`
+	Batch                 int     `json:"batch"`
+	Clients               int     `json:"clients"`
+	Seconds               float64 `json:"seconds"`
+	TransfersPerSecond    float64 `json:"transfers_per_second"`
+	P50CommitMS           float64 `json:"p50_commit_ms"`
+	P99CommitMS           float64 `json:"p99_commit_ms"`
+	EngineBatches         int64   `json:"engine_batches"`
+	PeakRSSBytes          int64   `json:"peak_rss_bytes"`
+	BaselineRows          int     `json:"baseline_rows"`
+	BaselineSeconds       float64 `json:"baseline_seconds"`
+	BaselineRowsPerSecond float64 `json:"baseline_rows_per_second"`
+	Ratio                 float64 `json:"ratio"`
+	GoVersion             string  `json:"go_version"`
+	CPUs                  int     `json:"cpus"`
+}
+
+// Print writes the result for people.
+func (r *Result) Print(w io.Writer) {
+	mode := r.Mode
+	if r.Hot {
+		mode += ", hot account"
+	}
+	fmt.Fprintf(w, "ledger benchmark: %s store, %s, %d transfers over %d accounts, batch %d", r.Store, mode, r.Transfers, r.Accounts, r.Batch)
+	if r.Clients > 0 {
+		fmt.Fprintf(w, ", %d clients", r.Clients)
+	}
+	fmt.Fprintf(w, "\n  durable transfers/s   %12.0f   (%.2f s, %d engine batches)\n", r.TransfersPerSecond, r.Seconds, r.EngineBatches)
+	fmt.Fprintf(w, "  commit latency        p50 %.2f ms, p99 %.2f ms\n", r.P50CommitMS, r.P99CommitMS)
+	fmt.Fprintf(w, "  raw-insert baseline   %12.0f rows/s (%d rows, %.2f s)\n", r.BaselineRowsPerSecond, r.BaselineRows, r.BaselineSeconds)
+	fmt.Fprintf(w, "  ratio to baseline     %12.2f\n", r.Ratio)
+	fmt.Fprintf(w, "  peak memory (RSS)     %12.1f MiB\n", float64(r.PeakRSSBytes)/(1<<20))
+}
+
+func (o *Options) logf(format string, args ...any) {
+	if o.Log != nil {
+		fmt.Fprintf(o.Log, format+"\n", args...)
+	}
+}
+
+// Ledger runs the ledger benchmark.
+func Ledger(ctx context.Context, o Options) (*Result, error) {
+	if o.Transfers <= 0 || o.Accounts < 2 || o.Batch <= 0 || o.Clients < 0 {
+		return nil, errors.New("bench: transfers > 0, accounts >= 2, batch > 0 and clients >= 0 are required")
+	}
+	if o.Seed == 0 {
+		o.Seed = 1
+	}
+	store, cleanup, err := openStore(ctx, o.DSN)
+	if err != nil {
+		return nil, err
+	}
+	defer cleanup()
+	h, err := store.Head(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if h.Size != 0 {
+		return nil, errors.New("bench: the database is not empty; give it an empty database (or none, for a temporary one)")
+	}
+	skey, _, err := tlog.GenerateKey("linkfin-bench")
+	if err != nil {
+		return nil, err
+	}
+	signer, err := note.NewSigner(skey)
+	if err != nil {
+		return nil, err
+	}
+	e, err := engine.Open(ctx, engine.Config{Store: store, Signer: signer, MaxBatch: o.Batch})
+	if err != nil {
+		return nil, err
+	}
+	defer e.Close()
+
+	o.logf("creating %d accounts…", o.Accounts)
+	for start := 1; start <= o.Accounts; start += 8192 {
+		var as []ledger.Account
+		for id := start; id < start+8192 && id <= o.Accounts; id++ {
+			as = append(as, ledger.Account{ID: int64(id), Ledger: 1, Currency: "CNY", Code: 1})
+		}
+		if _, err := e.Submit(ctx, &engine.Request{CreateAccounts: as}); err != nil {
+			return nil, err
+		}
+	}
+
+	rng := rand.New(rand.NewPCG(o.Seed, o.Seed+1))
+	transfers := make([]ledger.Transfer, o.Transfers)
+	for i := range transfers {
+		dr := 1 + rng.Int64N(int64(o.Accounts))
+		if o.Hot {
+			dr = 1
+		}
+		cr := 1 + rng.Int64N(int64(o.Accounts))
+		for cr == dr {
+			cr = 1 + rng.Int64N(int64(o.Accounts))
+		}
+		// Ids grow, as TigerBeetle recommends for client ids: inserts append.
+		transfers[i] = ledger.Transfer{ID: int64(i + 1), DebitAccountID: dr, CreditAccountID: cr,
+			Amount: 1 + rng.Int64N(100_000), Ledger: 1, Currency: "CNY", Code: 1}
+	}
+	batchesBefore := e.Stats().Batches.Load()
+	var done atomic.Int64
+	stopProgress := progress(o.Progress, int64(o.Transfers), &done)
+	o.logf("running %d transfers…", o.Transfers)
+	start := time.Now()
+	var lat []time.Duration
+	if o.Clients == 0 {
+		lat, err = runBatches(ctx, e, transfers, o.Batch, &done)
+	} else {
+		lat, err = runClients(ctx, e, transfers, o.Clients, &done)
+	}
+	elapsed := time.Since(start)
+	stopProgress()
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{
+		Store: store.Dialect(), Mode: "batch", Hot: o.Hot, Transfers: o.Transfers, Accounts: o.Accounts,
+		Batch: o.Batch, Clients: o.Clients, Seconds: elapsed.Seconds(),
+		TransfersPerSecond: float64(o.Transfers) / elapsed.Seconds(),
+		EngineBatches:      e.Stats().Batches.Load() - batchesBefore,
+		GoVersion:          runtime.Version(), CPUs: runtime.NumCPU(),
+	}
+	if o.Clients > 0 {
+		res.Mode = "clients"
+	}
+	slices.Sort(lat)
+	res.P50CommitMS = percentile(lat, 0.50)
+	res.P99CommitMS = percentile(lat, 0.99)
+	e.Close()
+
+	if b, ok := store.(Baseliner); ok {
+		o.logf("running the raw-insert baseline…")
+		res.BaselineRows = o.Transfers
+		d, err := b.BaselineInsert(ctx, res.BaselineRows, o.Batch)
+		if err != nil {
+			return nil, fmt.Errorf("baseline: %w", err)
+		}
+		res.BaselineSeconds = d.Seconds()
+		res.BaselineRowsPerSecond = float64(res.BaselineRows) / d.Seconds()
+		res.Ratio = res.TransfersPerSecond / res.BaselineRowsPerSecond
+	}
+	res.PeakRSSBytes = peakRSS()
+	return res, nil
+}
+
+func runBatches(ctx context.Context, e *engine.Engine, ts []ledger.Transfer, batch int, done *atomic.Int64) ([]time.Duration, error) {
+	// Two requests in flight: the next batch is queued while one commits.
+	type job struct{ from, to int }
+	jobs := make(chan job)
+	var mu sync.Mutex
+	var lat []time.Duration
+	var firstErr error
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				t0 := time.Now()
+				resp, err := e.Submit(ctx, &engine.Request{CreateTransfers: ts[j.from:j.to]})
+				d := time.Since(t0)
+				mu.Lock()
+				lat = append(lat, d)
+				if err == nil {
+					err = allOK(resp, j.from)
+				}
+				if err != nil && firstErr == nil {
+					firstErr = err
+				}
+				mu.Unlock()
+				done.Add(int64(j.to - j.from))
+			}
+		}()
+	}
+	for from := 0; from < len(ts); from += batch {
+		jobs <- job{from, min(from+batch, len(ts))}
+	}
+	close(jobs)
+	wg.Wait()
+	return lat, firstErr
+}
+
+func runClients(ctx context.Context, e *engine.Engine, ts []ledger.Transfer, clients int, done *atomic.Int64) ([]time.Duration, error) {
+	var next atomic.Int64
+	lats := make([][]time.Duration, clients)
+	errs := make([]error, clients)
+	var wg sync.WaitGroup
+	for c := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(ts) {
+					return
+				}
+				t0 := time.Now()
+				resp, err := e.Submit(ctx, &engine.Request{CreateTransfers: ts[i : i+1]})
+				lats[c] = append(lats[c], time.Since(t0))
+				if err == nil {
+					err = allOK(resp, i)
+				}
+				if err != nil {
+					errs[c] = err
+					return
+				}
+				done.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	var lat []time.Duration
+	for _, l := range lats {
+		lat = append(lat, l...)
+	}
+	return lat, errors.Join(errs...)
+}
+
+func allOK(resp *engine.Response, offset int) error {
+	for i, r := range resp.Results {
+		if r != ledger.OK {
+			return fmt.Errorf("transfer %d: %s", offset+i+1, r)
+		}
+	}
+	return nil
+}
+
+func percentile(sorted []time.Duration, p float64) float64 {
+	if len(sorted) == 0 {
+		return 0
+	}
+	i := int(float64(len(sorted)-1) * p)
+	return float64(sorted[i]) / 1e6
+}
+
+// progress draws a progress bar on a terminal until stopped.
+func progress(w io.Writer, total int64, done *atomic.Int64) (stop func()) {
+	if w == nil {
+		return func() {}
+	}
+	quit := make(chan struct{})
+	finished := make(chan struct{})
+	start := time.Now()
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(200 * time.Millisecond)
+		defer t.Stop()
+		for {
+			n := done.Load()
+			const width = 40
+			filled := int(int64(width) * n / total)
+			rate := float64(n) / time.Since(start).Seconds()
+			fmt.Fprintf(w, "\r[%s%s] %3d%%  %.0f transfers/s ", strings.Repeat("=", filled), strings.Repeat(" ", width-filled), 100*n/total, rate)
+			select {
+			case <-quit:
+				fmt.Fprint(w, "\r"+strings.Repeat(" ", 80)+"\r")
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() { close(quit); <-finished }
+}
+
+// peakRSS reads the process's peak resident set size (Linux), or the Go runtime's
+// view of memory obtained from the OS elsewhere.
+func peakRSS() int64 {
+	f, err := os.Open("/proc/self/status")
+	if err == nil {
+		defer f.Close()
+		sc := bufio.NewScanner(f)
+		for sc.Scan() {
+			if v, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+				kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+				if err == nil {
+					return kb * 1024
+				}
+			}
+		}
+	}
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return int64(m.Sys)
+}
+
+// openStore opens the store to measure: a temporary SQLite file, a SQLite file, or a
+// fresh schema in a PostgreSQL database (dropped afterwards).
+func openStore(ctx context.Context, dsn string) (linkfin.Store, func(), error) {
+	switch {
+	case dsn == "":
+		dir, err := os.MkdirTemp("", "linkfin-bench-")
+		if err != nil {
+			return nil, nil, err
+		}
+		s, err := sqlite.Open(filepath.Join(dir, "bench.db"))
+		if err != nil {
+			os.RemoveAll(dir)
+			return nil, nil, err
+		}
+		if err := s.Migrate(ctx); err != nil {
+			s.Close()
+			os.RemoveAll(dir)
+			return nil, nil, err
+		}
+		return s, func() { s.Close(); os.RemoveAll(dir) }, nil
+	case strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://"):
+		schema := fmt.Sprintf("linkfin_bench_%d_%d", os.Getpid(), time.Now().UnixNano()%1e6)
+		admin, err := postgres.Open(ctx, dsn)
+		if err != nil {
+			return nil, nil, err
+		}
+		if err := admin.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
+			admin.Close()
+			return nil, nil, err
+		}
+		sep := "?"
+		if strings.Contains(dsn, "?") {
+			sep = "&"
+		}
+		s, err := postgres.Open(ctx, dsn+sep+"search_path="+schema)
+		if err == nil {
+			err = s.Migrate(ctx)
+		}
+		drop := func() {
+			if s != nil {
+				s.Close()
+			}
+			admin.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
+			admin.Close()
+		}
+		if err != nil {
+			drop()
+			return nil, nil, err
+		}
+		return s, drop, nil
+	default:
+		s, err := sqlite.Open(dsn)
+		if err != nil {
+			return nil, nil, err
+		}
+		if err := s.Migrate(ctx); err != nil {
+			s.Close()
+			return nil, nil, err
+		}
+		return s, func() { s.Close() }, nil
+	}
+}

@@ -1,0 +1,177 @@
+package main
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"golang.org/x/mod/sumdb/note"
+
+	"linkfin"
+	"linkfin/postgres"
+	"linkfin/sqlite"
+	"linkfin/tlog"
+)
+
+// Origin is the first line of every checkpoint linkfin signs.
+const Origin = "linkfin"
+
+// storeFlags are the flags every command that opens the database shares.
+type storeFlags struct {
+	db   string
+	data string
+}
+
+func (f *storeFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.db, "db", os.Getenv("LINKFIN_DB"),
+		"database: a SQLite file path or a postgres:// URL (env LINKFIN_DB; default <data>/linkfin.db)")
+	fs.StringVar(&f.data, "data", os.Getenv("LINKFIN_DATA"),
+		"data directory for the embedded database and the log's signing key (env LINKFIN_DATA; default ~/.local/share/linkfin)")
+}
+
+func (f *storeFlags) dataDir() (string, error) {
+	if f.data != "" {
+		return f.data, nil
+	}
+	if x := os.Getenv("XDG_DATA_HOME"); x != "" {
+		return filepath.Join(x, "linkfin"), nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", fmt.Errorf("no data directory: set --data or LINKFIN_DATA (%w)", err)
+	}
+	return filepath.Join(home, ".local", "share", "linkfin"), nil
+}
+
+func isPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// open opens and migrates the chosen store.
+func (f *storeFlags) open(ctx context.Context) (linkfin.Store, error) {
+	s, err := openStore(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func openStore(ctx context.Context, f *storeFlags) (linkfin.Store, error) {
+	if isPostgres(f.db) {
+		return postgres.Open(ctx, f.db)
+	}
+	path := f.db
+	if path == "" {
+		dir, err := f.dataDir()
+		if err != nil {
+			return nil, err
+		}
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, err
+		}
+		path = filepath.Join(dir, "linkfin.db")
+	}
+	return sqlite.Open(path)
+}
+
+const metaLogKey = "log_public_key"
+
+// signer loads the log's signing key from the data directory, creating it on first
+// start, and checks it is the key this database's log was signed with.
+func (f *storeFlags) signer(ctx context.Context, s linkfin.Store) (note.Signer, error) {
+	dir, err := f.dataDir()
+	if err != nil {
+		return nil, err
+	}
+	path := filepath.Join(dir, "log.key")
+	stored, err := s.Meta(ctx, metaLogKey)
+	if err != nil {
+		return nil, err
+	}
+	skey, err := os.ReadFile(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist) && stored == "":
+		sk, vk, err := tlog.GenerateKey(Origin)
+		if err != nil {
+			return nil, err
+		}
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(path, []byte(sk+"\n"), 0o600); err != nil {
+			return nil, err
+		}
+		if err := s.SetMeta(ctx, metaLogKey, vk); err != nil {
+			return nil, err
+		}
+		skey, stored = []byte(sk), vk
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, fmt.Errorf("this database's log is signed by %s, but its private key is not in %s", stored, path)
+	case err != nil:
+		return nil, err
+	}
+	signer, err := note.NewSigner(strings.TrimSpace(string(skey)))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	if stored == "" {
+		// A new database with an existing key: record the public half.
+		vk, err := publicKey(strings.TrimSpace(string(skey)))
+		if err != nil {
+			return nil, err
+		}
+		if err := s.SetMeta(ctx, metaLogKey, vk); err != nil {
+			return nil, err
+		}
+		stored = vk
+	}
+	v, err := note.NewVerifier(stored)
+	if err != nil {
+		return nil, fmt.Errorf("the database's log key %q: %w", stored, err)
+	}
+	if v.Name() != signer.Name() || v.KeyHash() != signer.KeyHash() {
+		return nil, fmt.Errorf("%s does not hold the key this database's log is signed with (%s)", path, stored)
+	}
+	return signer, nil
+}
+
+// publicKey derives the verifier key from a note signer key
+// ("PRIVATE+KEY+<name>+<hash>+<key>" → "<name>+<hash>+<public>").
+func publicKey(skey string) (string, error) {
+	parts := strings.Split(skey, "+")
+	if len(parts) != 5 || parts[0] != "PRIVATE" || parts[1] != "KEY" {
+		return "", errors.New("malformed signing key")
+	}
+	raw, err := base64.StdEncoding.DecodeString(parts[4])
+	if err != nil || len(raw) != 1+ed25519.SeedSize || raw[0] != 1 {
+		return "", errors.New("malformed signing key")
+	}
+	pub := ed25519.NewKeyFromSeed(raw[1:]).Public().(ed25519.PublicKey)
+	return note.NewEd25519VerifierKey(parts[2], pub)
+}
+
+// newSecret returns a random API key with a prefix that says what it is.
+func newSecret(prefix string) string {
+	var b [24]byte
+	rand.Read(b[:])
+	return prefix + hex.EncodeToString(b[:])
+}
+
+func sha256Sum(s string) []byte {
+	h := sha256.Sum256([]byte(s))
+	return h[:]
+}

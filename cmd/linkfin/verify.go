@@ -1,0 +1,65 @@
+package main
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+
+	"golang.org/x/mod/sumdb/note"
+
+	"linkfin/audit"
+)
+
+// errFindings: verify ran and found the database altered or inconsistent.
+var errFindings = errors.New("verification failed")
+
+func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var sf storeFlags
+	fs := newFlags("verify", "verify [--db DSN] [--key VERIFIER-KEY]", stderr)
+	sf.register(fs)
+	key := fs.String("key", "", "the log's public key to check signatures with (default: the key recorded in the database; an auditor passes the key they were given)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	s, err := sf.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	vkey := *key
+	if vkey == "" {
+		if vkey, err = s.Meta(ctx, metaLogKey); err != nil {
+			return err
+		}
+	}
+	if vkey == "" {
+		fmt.Fprintln(stdout, "the database has no log yet: nothing to verify")
+		return nil
+	}
+	v, err := note.NewVerifier(vkey)
+	if err != nil {
+		return fmt.Errorf("--key: %w", err)
+	}
+	rep, err := audit.Verify(ctx, s, v, Origin)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "log:         %d events, %d signed checkpoints, root %s\n", rep.Events, rep.Checkpoints, base64.StdEncoding.EncodeToString(rep.Root[:]))
+	fmt.Fprintf(stdout, "ledger:      %d accounts, %d transfers\n", rep.Accounts, rep.Transfers)
+	for _, b := range rep.Totals {
+		fmt.Fprintf(stdout, "  ledger %d %s: debits posted %s, credits posted %s; pending %s / %s\n",
+			b.Ledger, b.Currency, b.DebitsPosted, b.CreditsPosted, b.DebitsPending, b.CreditsPending)
+	}
+	fmt.Fprintf(stdout, "signed by:   %s\n", vkey)
+	if !rep.OK() {
+		fmt.Fprintf(stdout, "FAILED: %d problem(s)\n", len(rep.Problems))
+		for _, p := range rep.Problems {
+			fmt.Fprintf(stdout, "  - %s\n", p)
+		}
+		return errFindings
+	}
+	fmt.Fprintln(stdout, "OK: the log re-hashes to every signed checkpoint, the balances match the log, and the ledger balances")
+	return nil
+}

@@ -1,0 +1,181 @@
+package http
+
+import (
+	"encoding/base64"
+	"net/http"
+	"strconv"
+
+	sumtlog "golang.org/x/mod/sumdb/tlog"
+
+	"linkfin"
+	"linkfin/engine"
+	"linkfin/tlog"
+)
+
+// Checkpoint is the latest signed checkpoint of the event log.
+type Checkpoint struct {
+	Size int64  `json:"size"`
+	Root string `json:"root"` // base64
+	Note string `json:"note"` // the signed note, verifiable with the log's public key
+	Time string `json:"time"`
+}
+
+func (s *Server) latest(r *http.Request) (*linkfin.Checkpoint, error) {
+	h, err := s.Store.Head(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	if h.Last == nil {
+		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "the log is empty")
+	}
+	return h.Last, nil
+}
+
+func (s *Server) checkpoint(w http.ResponseWriter, r *http.Request) {
+	c, err := s.latest(r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, Checkpoint{Size: c.Size, Root: base64.StdEncoding.EncodeToString(c.Hash),
+		Note: string(c.Note), Time: rfc3339(c.Time)})
+}
+
+// Event is a log entry on the wire; Data is the canonical JSON that was hashed.
+type Event struct {
+	Seq  int64  `json:"seq"`
+	Time string `json:"time"`
+	Type string `json:"type"`
+	Data string `json:"data"`
+	// LeafHash is the RFC 6962 leaf hash of the record "seq\ntime_ns\ntype\ndata".
+	LeafHash string `json:"leaf_hash"`
+	TimeNS   int64  `json:"time_ns"`
+}
+
+func toEvent(e *linkfin.Event) Event {
+	h := sumtlog.RecordHash(e.Record())
+	return Event{Seq: e.Seq, Time: rfc3339(e.Time), TimeNS: e.Time, Type: e.Type, Data: string(e.Data),
+		LeafHash: base64.StdEncoding.EncodeToString(h[:])}
+}
+
+func (s *Server) events(w http.ResponseWriter, r *http.Request) {
+	limit, after, err := page(r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	from := int64(0)
+	if r.URL.Query().Has("after") {
+		from = after + 1
+	}
+	evs, err := s.Store.Events(r.Context(), from, limit)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	out := List[Event]{Data: make([]Event, len(evs))}
+	for i := range evs {
+		out.Data[i] = toEvent(&evs[i])
+	}
+	if len(evs) == limit {
+		out.NextCursor = strconv.FormatInt(evs[len(evs)-1].Seq, 10)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// Proof is an inclusion proof of one event in the tree of the latest checkpoint.
+type Proof struct {
+	Event      Event      `json:"event"`
+	Checkpoint Checkpoint `json:"checkpoint"`
+	Hashes     []string   `json:"hashes"` // base64, as golang.org/x/mod/sumdb/tlog.RecordProof
+}
+
+func (s *Server) tree(r *http.Request) (tlog.Tree, *linkfin.Checkpoint, error) {
+	c, err := s.latest(r)
+	if err != nil {
+		return tlog.Tree{}, nil, err
+	}
+	t := tlog.Tree{Size: c.Size}
+	copy(t.Hash[:], c.Hash)
+	return t, c, nil
+}
+
+func (s *Server) proof(w http.ResponseWriter, r *http.Request) {
+	seq, err := strconv.ParseInt(r.PathValue("seq"), 10, 64)
+	if err != nil || seq < 0 {
+		writeError(w, r, linkfin.Errorf(linkfin.ENOTFOUND, "event not found"))
+		return
+	}
+	t, c, err := s.tree(r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	if seq >= t.Size {
+		writeError(w, r, linkfin.Errorf(linkfin.ENOTFOUND, "event %d not found", seq))
+		return
+	}
+	evs, err := s.Store.Events(r.Context(), seq, 1)
+	if err != nil || len(evs) == 0 {
+		writeError(w, r, linkfin.Errorf(linkfin.ENOTFOUND, "event %d not found", seq))
+		return
+	}
+	p, err := tlog.InclusionProof(r.Context(), t, seq, engine.TileReader(s.Store))
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	out := Proof{Event: toEvent(&evs[0]), Checkpoint: Checkpoint{Size: c.Size, Root: base64.StdEncoding.EncodeToString(c.Hash),
+		Note: string(c.Note), Time: rfc3339(c.Time)}, Hashes: make([]string, len(p))}
+	for i, h := range p {
+		out.Hashes[i] = base64.StdEncoding.EncodeToString(h[:])
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// Consistency proves that the tree of an older size is a prefix of the latest one.
+type Consistency struct {
+	OldSize    int64      `json:"old_size"`
+	Checkpoint Checkpoint `json:"checkpoint"`
+	Hashes     []string   `json:"hashes"`
+}
+
+func (s *Server) consistency(w http.ResponseWriter, r *http.Request) {
+	old, err := strconv.ParseInt(r.URL.Query().Get("old_size"), 10, 64)
+	if err != nil || old < 0 {
+		writeError(w, r, linkfin.Errorf(linkfin.EINVALID, "old_size must be a size of an earlier checkpoint"))
+		return
+	}
+	t, c, err := s.tree(r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	if old > t.Size {
+		writeError(w, r, linkfin.Errorf(linkfin.EINVALID, "old_size %d is beyond the log's %d events", old, t.Size))
+		return
+	}
+	p, err := tlog.ConsistencyProof(r.Context(), t, old, engine.TileReader(s.Store))
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	out := Consistency{OldSize: old, Checkpoint: Checkpoint{Size: c.Size, Root: base64.StdEncoding.EncodeToString(c.Hash),
+		Note: string(c.Note), Time: rfc3339(c.Time)}, Hashes: make([]string, len(p))}
+	for i, h := range p {
+		out.Hashes[i] = base64.StdEncoding.EncodeToString(h[:])
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	if _, err := s.Store.Head(r.Context()); err != nil {
+		writeError(w, r, linkfin.Errorf(engine.EUNAVAILABLE, "the store is not reachable"))
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+}

@@ -1,0 +1,144 @@
+package http
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"linkfin"
+	"linkfin/engine"
+)
+
+// Error codes of the HTTP layer.
+const (
+	EMALFORMED    = "malformed_json"
+	EUNKNOWNFIELD = "unknown_field"
+	ETYPE         = "invalid_type"
+	ETOOLARGE     = "body_too_large"
+)
+
+// statusOf is the one table from error codes to HTTP statuses. Codes not listed are
+// domain rejections (ledger result codes and the like): 422.
+var statusOf = map[string]int{
+	linkfin.EINVALID:      http.StatusBadRequest,
+	linkfin.EOVERFLOW:     http.StatusBadRequest,
+	EMALFORMED:            http.StatusBadRequest,
+	EUNKNOWNFIELD:         http.StatusBadRequest,
+	ETYPE:                 http.StatusBadRequest,
+	ETOOLARGE:             http.StatusRequestEntityTooLarge,
+	linkfin.EUNAUTHORIZED: http.StatusUnauthorized,
+	linkfin.EFORBIDDEN:    http.StatusForbidden,
+	linkfin.ENOTFOUND:     http.StatusNotFound,
+	linkfin.ECONFLICT:     http.StatusConflict,
+	engine.EIDEMPOTENCY:   http.StatusConflict,
+	engine.EUNAVAILABLE:   http.StatusServiceUnavailable,
+	linkfin.EINTERNAL:     http.StatusInternalServerError,
+}
+
+// Problem is an RFC 9457 problem details object with linkfin's stable code.
+type Problem struct {
+	Type     string `json:"type"`
+	Title    string `json:"title"`
+	Status   int    `json:"status"`
+	Detail   string `json:"detail,omitempty"`
+	Code     string `json:"code"`
+	Instance string `json:"instance,omitempty"`
+}
+
+func writeError(w http.ResponseWriter, r *http.Request, err error) {
+	code := linkfin.ErrorCode(err)
+	status, ok := statusOf[code]
+	if !ok {
+		status = http.StatusUnprocessableEntity
+	}
+	if code == linkfin.EINTERNAL {
+		slog.Default().Error("internal error", "err", err, "path", r.URL.Path)
+	}
+	p := Problem{
+		Type:   "https://linkfin.dev/problems/" + code,
+		Title:  http.StatusText(status),
+		Status: status,
+		Detail: linkfin.ErrorMessage(err),
+		Code:   code,
+	}
+	if id, ok := r.Context().Value(requestIDKey{}).(string); ok {
+		p.Instance = "urn:request:" + id
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(p)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.Encode(v)
+}
+
+// readBody reads a bounded body.
+func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		return nil, linkfin.Errorf(ETOOLARGE, "the body is larger than %d bytes", MaxBodyBytes)
+	}
+	if err != nil {
+		return nil, linkfin.Errorf(EMALFORMED, "the body could not be read")
+	}
+	return body, nil
+}
+
+// decode parses JSON strictly: no unknown fields, no trailing data, right types.
+func decode(body []byte, v any) error {
+	dec := json.NewDecoder(strings.NewReader(string(body)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return decodeError(err)
+	}
+	if dec.More() {
+		return linkfin.Errorf(EMALFORMED, "unexpected data after the JSON value")
+	}
+	return nil
+}
+
+func decodeError(err error) error {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	var le *linkfin.Error
+	switch {
+	case errors.As(err, &le):
+		return le
+	case errors.As(err, &syn):
+		return linkfin.Errorf(EMALFORMED, "malformed JSON at byte %d: %v", syn.Offset, syn)
+	case errors.As(err, &typ):
+		if typ.Field != "" {
+			return linkfin.Errorf(ETYPE, "field %q must be %s, not %s", typ.Field, jsonKind(typ.Type.Kind().String()), typ.Value)
+		}
+		return linkfin.Errorf(ETYPE, "the body must be %s, not %s", jsonKind(typ.Type.Kind().String()), typ.Value)
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return linkfin.Errorf(EMALFORMED, "the body is empty or cut short")
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		return linkfin.Errorf(EUNKNOWNFIELD, "unknown field %s", strings.TrimPrefix(err.Error(), "json: unknown field "))
+	}
+	return linkfin.Errorf(EMALFORMED, "malformed JSON: %v", err)
+}
+
+func jsonKind(k string) string {
+	switch k {
+	case "int64", "int", "uint32", "uint16", "int32":
+		return "an integer"
+	case "string":
+		return "a string"
+	case "slice":
+		return "an array"
+	case "struct", "map":
+		return "an object"
+	}
+	return fmt.Sprintf("a %s", k)
+}

@@ -1,0 +1,520 @@
+package http
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"time"
+
+	"linkfin"
+	"linkfin/engine"
+	"linkfin/ledger"
+)
+
+// ID is a ledger id on the wire: a decimal string from 1 to 2^63−1, so that clients
+// in languages without 64-bit integers keep every digit.
+type ID int64
+
+// UnmarshalJSON accepts only a JSON string holding a positive decimal integer.
+func (id *ID) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return linkfin.Errorf(ETYPE, "ids are decimal strings, such as \"42\"")
+	}
+	v, err := parseID(s)
+	if err != nil {
+		return err
+	}
+	*id = ID(v)
+	return nil
+}
+
+// MarshalJSON writes the id as a decimal string.
+func (id ID) MarshalJSON() ([]byte, error) {
+	return []byte(`"` + strconv.FormatInt(int64(id), 10) + `"`), nil
+}
+
+func parseID(s string) (int64, error) {
+	v, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || v <= 0 || s[0] == '+' {
+		return 0, linkfin.Errorf(linkfin.EINVALID, "id %q must be a decimal integer from 1 to 9223372036854775807", s)
+	}
+	return v, nil
+}
+
+var accountFlagNames = []struct {
+	name string
+	flag ledger.AccountFlags
+}{
+	{"debits_must_not_exceed_credits", ledger.DebitsMustNotExceedCredits},
+	{"credits_must_not_exceed_debits", ledger.CreditsMustNotExceedDebits},
+	{"closed", ledger.Closed},
+}
+
+var transferFlagNames = []struct {
+	name string
+	flag ledger.TransferFlags
+}{
+	{"linked", ledger.Linked},
+	{"pending", ledger.Pending},
+	{"post_pending", ledger.PostPending},
+	{"void_pending", ledger.VoidPending},
+}
+
+// AccountIn is the body that creates an account.
+type AccountIn struct {
+	ID       ID       `json:"id"`
+	Ledger   uint32   `json:"ledger"`
+	Currency string   `json:"currency"`
+	Code     uint16   `json:"code"`
+	Flags    []string `json:"flags,omitempty"`
+}
+
+// Account is an account on the wire.
+type Account struct {
+	ID             ID       `json:"id"`
+	Ledger         uint32   `json:"ledger"`
+	Currency       string   `json:"currency"`
+	Code           uint16   `json:"code"`
+	Flags          []string `json:"flags"`
+	DebitsPending  int64    `json:"debits_pending"`
+	DebitsPosted   int64    `json:"debits_posted"`
+	CreditsPending int64    `json:"credits_pending"`
+	CreditsPosted  int64    `json:"credits_posted"`
+	CreatedAt      string   `json:"created_at"`
+}
+
+func toAccount(a *ledger.Account) Account {
+	out := Account{ID: ID(a.ID), Ledger: a.Ledger, Currency: a.Currency, Code: a.Code, Flags: []string{},
+		DebitsPending: a.DebitsPending, DebitsPosted: a.DebitsPosted, CreditsPending: a.CreditsPending,
+		CreditsPosted: a.CreditsPosted, CreatedAt: rfc3339(a.Timestamp)}
+	for _, f := range accountFlagNames {
+		if a.Flags&f.flag != 0 {
+			out.Flags = append(out.Flags, f.name)
+		}
+	}
+	return out
+}
+
+func (in *AccountIn) ledger() (ledger.Account, error) {
+	a := ledger.Account{ID: int64(in.ID), Ledger: in.Ledger, Currency: in.Currency, Code: in.Code}
+	if in.ID == 0 {
+		return a, linkfin.Errorf(linkfin.EINVALID, "id is required")
+	}
+flags:
+	for _, name := range in.Flags {
+		for _, f := range accountFlagNames[:2] {
+			if f.name == name {
+				a.Flags |= f.flag
+				continue flags
+			}
+		}
+		return a, linkfin.Errorf(linkfin.EINVALID, "unknown account flag %q", name)
+	}
+	return a, nil
+}
+
+// TransferIn is the body that creates a transfer.
+type TransferIn struct {
+	ID              ID       `json:"id"`
+	DebitAccountID  ID       `json:"debit_account_id"`
+	CreditAccountID ID       `json:"credit_account_id"`
+	Amount          int64    `json:"amount"`
+	PendingID       ID       `json:"pending_id"`
+	Ledger          uint32   `json:"ledger"`
+	Currency        string   `json:"currency"`
+	Code            uint16   `json:"code"`
+	Flags           []string `json:"flags,omitempty"`
+	// Timeout of a pending transfer, in seconds; 0 never expires.
+	Timeout uint32 `json:"timeout"`
+}
+
+// Transfer is a transfer on the wire.
+type Transfer struct {
+	ID              ID       `json:"id"`
+	DebitAccountID  ID       `json:"debit_account_id"`
+	CreditAccountID ID       `json:"credit_account_id"`
+	Amount          int64    `json:"amount"`
+	PendingID       *ID      `json:"pending_id,omitempty"`
+	Ledger          uint32   `json:"ledger"`
+	Currency        string   `json:"currency"`
+	Code            uint16   `json:"code"`
+	Flags           []string `json:"flags"`
+	Timeout         uint32   `json:"timeout,omitempty"`
+	Status          string   `json:"status,omitempty"` // of a pending transfer
+	CreatedAt       string   `json:"created_at"`
+}
+
+func toTransfer(t *ledger.Transfer) Transfer {
+	out := Transfer{ID: ID(t.ID), DebitAccountID: ID(t.DebitAccountID), CreditAccountID: ID(t.CreditAccountID),
+		Amount: t.Amount, Ledger: t.Ledger, Currency: t.Currency, Code: t.Code, Flags: []string{},
+		Timeout: t.Timeout, CreatedAt: rfc3339(t.Timestamp)}
+	if t.PendingID != 0 {
+		p := ID(t.PendingID)
+		out.PendingID = &p
+	}
+	for _, f := range transferFlagNames {
+		if t.Flags&f.flag != 0 {
+			out.Flags = append(out.Flags, f.name)
+		}
+	}
+	return out
+}
+
+func (in *TransferIn) ledger() (ledger.Transfer, error) {
+	t := ledger.Transfer{ID: int64(in.ID), DebitAccountID: int64(in.DebitAccountID), CreditAccountID: int64(in.CreditAccountID),
+		Amount: in.Amount, PendingID: int64(in.PendingID), Ledger: in.Ledger, Currency: in.Currency, Code: in.Code, Timeout: in.Timeout}
+	if in.ID == 0 {
+		return t, linkfin.Errorf(linkfin.EINVALID, "id is required")
+	}
+flags:
+	for _, name := range in.Flags {
+		for _, f := range transferFlagNames {
+			if f.name == name {
+				t.Flags |= f.flag
+				continue flags
+			}
+		}
+		return t, linkfin.Errorf(linkfin.EINVALID, "unknown transfer flag %q", name)
+	}
+	return t, nil
+}
+
+func rfc3339(ns int64) string {
+	if ns == 0 {
+		return ""
+	}
+	return time.Unix(0, ns).UTC().Format(time.RFC3339Nano)
+}
+
+// ItemResult is one item's outcome in a batch.
+type ItemResult struct {
+	Index     int    `json:"index"`
+	ID        ID     `json:"id"`
+	Result    string `json:"result"`
+	CreatedAt string `json:"created_at,omitempty"`
+}
+
+// submit runs a request through the engine with the caller's idempotency key.
+func (s *Server) submit(w http.ResponseWriter, r *http.Request, body []byte, req *engine.Request) (*engine.Response, bool) {
+	if key := r.Header.Get("Idempotency-Key"); key != "" {
+		if len(key) > 255 {
+			writeError(w, r, linkfin.Errorf(linkfin.EINVALID, "Idempotency-Key is longer than 255 characters"))
+			return nil, false
+		}
+		h := sha256.New()
+		h.Write([]byte(r.Method + " " + r.URL.Path + "\n"))
+		h.Write(body)
+		req.IdempotencyKey = "operator:" + key
+		req.Hash = h.Sum(nil)
+	}
+	resp, err := s.Engine.Submit(r.Context(), req)
+	if err != nil {
+		writeError(w, r, err)
+		return nil, false
+	}
+	if resp.Replayed {
+		w.Header().Set("Idempotency-Hit", "true")
+	}
+	return resp, true
+}
+
+// isArray tells a batch (a JSON array) from a single object.
+func isArray(body []byte) bool {
+	b := bytes.TrimLeft(body, " \t\r\n")
+	return len(b) > 0 && b[0] == '['
+}
+
+func (s *Server) createAccounts(w http.ResponseWriter, r *http.Request) {
+	body, err := readBody(w, r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	var ins []AccountIn
+	batch := isArray(body)
+	if batch {
+		err = decode(body, &ins)
+	} else {
+		ins = make([]AccountIn, 1)
+		err = decode(body, &ins[0])
+	}
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	if len(ins) == 0 || len(ins) > 8192 {
+		writeError(w, r, linkfin.Errorf(linkfin.EINVALID, "a batch holds 1 to 8192 accounts"))
+		return
+	}
+	req := &engine.Request{CreateAccounts: make([]ledger.Account, len(ins))}
+	for i := range ins {
+		if req.CreateAccounts[i], err = ins[i].ledger(); err != nil {
+			writeError(w, r, err)
+			return
+		}
+	}
+	resp, ok := s.submit(w, r, body, req)
+	if !ok {
+		return
+	}
+	if batch {
+		writeJSON(w, http.StatusOK, map[string]any{"results": itemResults(resp, func(i int) int64 { return req.CreateAccounts[i].ID })})
+		return
+	}
+	s.single(w, r, resp.Results[0], func() (any, error) { return s.Store.Account(r.Context(), req.CreateAccounts[0].ID) }, func(v any) any {
+		return toAccount(v.(*ledger.Account))
+	})
+}
+
+func (s *Server) createTransfers(w http.ResponseWriter, r *http.Request) {
+	body, err := readBody(w, r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	var ins []TransferIn
+	batch := isArray(body)
+	if batch {
+		err = decode(body, &ins)
+	} else {
+		ins = make([]TransferIn, 1)
+		err = decode(body, &ins[0])
+	}
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	if len(ins) == 0 || len(ins) > 8192 {
+		writeError(w, r, linkfin.Errorf(linkfin.EINVALID, "a batch holds 1 to 8192 transfers"))
+		return
+	}
+	req := &engine.Request{CreateTransfers: make([]ledger.Transfer, len(ins))}
+	for i := range ins {
+		if req.CreateTransfers[i], err = ins[i].ledger(); err != nil {
+			writeError(w, r, err)
+			return
+		}
+	}
+	resp, ok := s.submit(w, r, body, req)
+	if !ok {
+		return
+	}
+	if batch {
+		writeJSON(w, http.StatusOK, map[string]any{"results": itemResults(resp, func(i int) int64 { return req.CreateTransfers[i].ID })})
+		return
+	}
+	s.single(w, r, resp.Results[0], func() (any, error) { return s.Store.Transfer(r.Context(), req.CreateTransfers[0].ID) }, func(v any) any {
+		return toTransfer(v.(*ledger.Transfer))
+	})
+}
+
+func itemResults(resp *engine.Response, id func(int) int64) []ItemResult {
+	out := make([]ItemResult, len(resp.Results))
+	for i, res := range resp.Results {
+		out[i] = ItemResult{Index: i, ID: ID(id(i)), Result: string(res), CreatedAt: rfc3339(resp.Timestamps[i])}
+	}
+	return out
+}
+
+// single answers a one-item request: 201 with the object when created, 200 when it
+// already existed with the same fields, otherwise a problem with the result as code.
+func (s *Server) single(w http.ResponseWriter, r *http.Request, res ledger.Result, read func() (any, error), wire func(any) any) {
+	status := http.StatusCreated
+	switch res {
+	case ledger.OK:
+	case ledger.Exists:
+		status = http.StatusOK
+	default:
+		writeError(w, r, linkfin.Errorf(string(res), "%s", resultMessage(res)))
+		return
+	}
+	v, err := read()
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, status, wire(v))
+}
+
+func resultMessage(res ledger.Result) string {
+	switch res {
+	case ledger.ExistsWithDifferentFields:
+		return "an object with this id exists with different fields"
+	case ledger.ExceedsCredits:
+		return "the debit account's debits would exceed its credits"
+	case ledger.ExceedsDebits:
+		return "the credit account's credits would exceed its debits"
+	}
+	return "the request was refused: " + string(res)
+}
+
+func (s *Server) closeAccount(w http.ResponseWriter, r *http.Request) {
+	id, err := parseID(r.PathValue("id"))
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	resp, ok := s.submit(w, r, nil, &engine.Request{CloseAccounts: []int64{id}})
+	if !ok {
+		return
+	}
+	if res := resp.Results[0]; res != ledger.OK {
+		if res == ledger.AccountNotFound {
+			writeError(w, r, linkfin.Errorf(linkfin.ENOTFOUND, "account %d not found", id))
+			return
+		}
+		writeError(w, r, linkfin.Errorf(string(res), "%s", resultMessage(res)))
+		return
+	}
+	a, err := s.Store.Account(r.Context(), id)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, toAccount(a))
+}
+
+func (s *Server) getAccount(w http.ResponseWriter, r *http.Request) {
+	id, err := parseID(r.PathValue("id"))
+	if err != nil {
+		writeError(w, r, linkfin.Errorf(linkfin.ENOTFOUND, "account not found"))
+		return
+	}
+	a, err := s.Store.Account(r.Context(), id)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, toAccount(a))
+}
+
+// page reads ?limit= (1–1000, default 100) and ?after=.
+func page(r *http.Request) (limit int, after int64, err error) {
+	limit = 100
+	if v := r.URL.Query().Get("limit"); v != "" {
+		if limit, err = strconv.Atoi(v); err != nil || limit < 1 || limit > 1000 {
+			return 0, 0, linkfin.Errorf(linkfin.EINVALID, "limit must be an integer from 1 to 1000")
+		}
+	}
+	if v := r.URL.Query().Get("after"); v != "" {
+		if after, err = strconv.ParseInt(v, 10, 64); err != nil || after < 0 {
+			return 0, 0, linkfin.Errorf(linkfin.EINVALID, "after must be a cursor returned as next_cursor")
+		}
+	}
+	return limit, after, nil
+}
+
+// List is a page of a list, with the cursor of the next page ("" at the end).
+type List[T any] struct {
+	Data       []T    `json:"data"`
+	NextCursor string `json:"next_cursor,omitempty"`
+}
+
+func (s *Server) listAccounts(w http.ResponseWriter, r *http.Request) {
+	limit, after, err := page(r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	as, err := s.Store.ListAccounts(r.Context(), after, limit)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	out := List[Account]{Data: make([]Account, len(as))}
+	for i := range as {
+		out.Data[i] = toAccount(&as[i])
+	}
+	if len(as) == limit {
+		out.NextCursor = strconv.FormatInt(as[len(as)-1].ID, 10)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) listAccountTransfers(w http.ResponseWriter, r *http.Request) {
+	id, err := parseID(r.PathValue("id"))
+	if err != nil {
+		writeError(w, r, linkfin.Errorf(linkfin.ENOTFOUND, "account not found"))
+		return
+	}
+	limit, after, err := page(r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	ts, err := s.Store.AccountTransfers(r.Context(), id, after, limit)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	out := List[Transfer]{Data: make([]Transfer, len(ts))}
+	for i := range ts {
+		out.Data[i] = toTransfer(&ts[i])
+	}
+	if len(ts) == limit {
+		out.NextCursor = strconv.FormatInt(ts[len(ts)-1].Timestamp, 10)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) getTransfer(w http.ResponseWriter, r *http.Request) {
+	id, err := parseID(r.PathValue("id"))
+	if err != nil {
+		writeError(w, r, linkfin.Errorf(linkfin.ENOTFOUND, "transfer not found"))
+		return
+	}
+	t, err := s.Store.Transfer(r.Context(), id)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	out := toTransfer(t)
+	if t.Flags&ledger.Pending != 0 {
+		p, err := s.Store.PendingStatus(r.Context(), id)
+		if err != nil {
+			writeError(w, r, err)
+			return
+		}
+		out.Status = p.Status.String()
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// TrialBalance lists debits and credits per ledger and currency.
+type TrialBalance struct {
+	Ledgers  []TrialBalanceLine `json:"ledgers"`
+	Balanced bool               `json:"balanced"`
+	Problems []string           `json:"problems"`
+}
+
+// TrialBalanceLine is one ledger's totals, as decimal strings (sums may exceed int64).
+type TrialBalanceLine struct {
+	Ledger         uint32 `json:"ledger"`
+	Currency       string `json:"currency"`
+	DebitsPending  string `json:"debits_pending"`
+	DebitsPosted   string `json:"debits_posted"`
+	CreditsPending string `json:"credits_pending"`
+	CreditsPosted  string `json:"credits_posted"`
+}
+
+func (s *Server) trialBalance(w http.ResponseWriter, r *http.Request) {
+	c := ledger.NewChecker()
+	if err := s.Store.ScanAccounts(r.Context(), func(a *ledger.Account) error { c.Add(a); return nil }); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	out := TrialBalance{Ledgers: []TrialBalanceLine{}, Problems: c.Problems()}
+	out.Balanced = len(out.Problems) == 0
+	for _, b := range c.Totals() {
+		out.Ledgers = append(out.Ledgers, TrialBalanceLine{Ledger: b.Ledger, Currency: b.Currency,
+			DebitsPending: b.DebitsPending.String(), DebitsPosted: b.DebitsPosted.String(),
+			CreditsPending: b.CreditsPending.String(), CreditsPosted: b.CreditsPosted.String()})
+	}
+	if out.Problems == nil {
+		out.Problems = []string{}
+	}
+	writeJSON(w, http.StatusOK, out)
+}

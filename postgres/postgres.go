@@ -1,0 +1,629 @@
+// Package postgres is linkfin's production store: PostgreSQL through pgx. The engine,
+// the only writer, commits each batch in one transaction, with COPY for the rows it
+// inserts and one array statement for each kind of row it updates.
+package postgres
+
+import (
+	"cmp"
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"linkfin"
+	"linkfin/ledger"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// DB is a PostgreSQL store. Readers and the engine share one pool; the engine writes
+// through one connection at a time.
+type DB struct {
+	pool *pgxpool.Pool
+}
+
+var _ linkfin.Store = (*DB)(nil)
+
+// Open connects to the database at url, a PostgreSQL URL or key=value string as pgx
+// accepts it. Run-time parameters such as search_path may be given in the URL
+// (postgres://…/linkfin?search_path=ledger).
+func Open(ctx context.Context, url string) (*DB, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("open: %w", err)
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open: %w", err)
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("open %s:%d/%s: %w", cfg.ConnConfig.Host, cfg.ConnConfig.Port, cfg.ConnConfig.Database, err)
+	}
+	return &DB{pool: pool}, nil
+}
+
+// Dialect implements linkfin.Store.
+func (db *DB) Dialect() string { return "postgres" }
+
+// Close closes the pool, waiting for connections in use to be released.
+func (db *DB) Close() error {
+	db.pool.Close()
+	return nil
+}
+
+// migrationLock serialises migrations of the same schema across processes: the
+// advisory lock's key is derived from the schema's name, and released with the
+// transaction that takes it.
+const migrationLock = `SELECT pg_advisory_xact_lock(hashtextextended('linkfin migrate ' || coalesce(current_schema(), ''), 0))`
+
+// Migrate applies the embedded migrations in order, each in its own transaction, and
+// records them in schema_migrations. Concurrent migrations wait for one another.
+func (db *DB) Migrate(ctx context.Context) error {
+	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, migrationLock); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+			version TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)`)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		if err := db.migrateFile(ctx, name); err != nil {
+			return fmt.Errorf("migrate %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+func (db *DB) migrateFile(ctx context.Context, name string) error {
+	return pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, migrationLock); err != nil {
+			return err
+		}
+		var applied bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = $1)`, name).Scan(&applied); err != nil {
+			return err
+		}
+		if applied {
+			return nil
+		}
+		body, err := fs.ReadFile(migrations, name)
+		if err != nil {
+			return err
+		}
+		// Without arguments pgx uses the simple protocol, which runs many statements.
+		if _, err := tx.Exec(ctx, string(body)); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)`, name, time.Now().Unix())
+		return err
+	})
+}
+
+const accountCols = `id, ledger, currency, code, flags, debits_pending, debits_posted,
+	credits_pending, credits_posted, created_at, last_transfer`
+
+var accountColumns = []string{"id", "ledger", "currency", "code", "flags", "debits_pending", "debits_posted",
+	"credits_pending", "credits_posted", "created_at", "last_transfer"}
+
+func scanAccount(row pgx.Row, a *ledger.Account) error {
+	return row.Scan(&a.ID, &a.Ledger, &a.Currency, &a.Code, &a.Flags, &a.DebitsPending,
+		&a.DebitsPosted, &a.CreditsPending, &a.CreditsPosted, &a.Timestamp, &a.LastTransfer)
+}
+
+const transferCols = `ts, id, debit_account_id, credit_account_id, amount, pending_id, ledger,
+	currency, code, flags, timeout, prev_debit, prev_credit`
+
+var transferColumns = []string{"ts", "id", "debit_account_id", "credit_account_id", "amount", "pending_id", "ledger",
+	"currency", "code", "flags", "timeout", "prev_debit", "prev_credit"}
+
+func scanTransfer(row pgx.Row, t *ledger.Transfer) error {
+	return row.Scan(&t.Timestamp, &t.ID, &t.DebitAccountID, &t.CreditAccountID, &t.Amount,
+		&t.PendingID, &t.Ledger, &t.Currency, &t.Code, &t.Flags, &t.Timeout, &t.PrevDebit, &t.PrevCredit)
+}
+
+func scanPending(row pgx.Row, p *ledger.PendingState) error {
+	return row.Scan(&p.ID, &p.ExpiresAt, &p.Status)
+}
+
+// collect reads every row of rows with scan.
+func collect[T any](rows pgx.Rows, err error, scan func(pgx.Row, *T) error) ([]T, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		var v T
+		if err := scan(rows, &v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// Head implements linkfin.Store.
+func (db *DB) Head(ctx context.Context) (linkfin.Head, error) {
+	var h linkfin.Head
+	var clock *string
+	err := db.pool.QueryRow(ctx, `SELECT (SELECT coalesce(max(seq) + 1, 0) FROM events),
+		(SELECT value FROM meta WHERE key = 'clock')`).Scan(&h.Size, &clock)
+	if err != nil {
+		return h, err
+	}
+	if clock != nil {
+		h.Clock, _ = strconv.ParseInt(*clock, 10, 64)
+	}
+	var c linkfin.Checkpoint
+	err = db.pool.QueryRow(ctx, `SELECT size, hash, note, time FROM checkpoints ORDER BY size DESC LIMIT 1`).
+		Scan(&c.Size, &c.Hash, &c.Note, &c.Time)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+	case err != nil:
+		return h, err
+	default:
+		h.Last = &c
+	}
+	return h, nil
+}
+
+// AccountsByID implements linkfin.Store.
+func (db *DB) AccountsByID(ctx context.Context, ids []int64) ([]ledger.Account, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := db.pool.Query(ctx, `SELECT `+accountCols+` FROM accounts WHERE id = ANY($1::bigint[])`, ids)
+	return collect(rows, err, scanAccount)
+}
+
+// TransfersByID implements linkfin.Store.
+func (db *DB) TransfersByID(ctx context.Context, ids []int64) ([]ledger.Transfer, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := db.pool.Query(ctx, `SELECT `+transferCols+` FROM transfers WHERE id = ANY($1::bigint[])`, ids)
+	return collect(rows, err, scanTransfer)
+}
+
+// PendingByID implements linkfin.Store.
+func (db *DB) PendingByID(ctx context.Context, ids []int64) ([]ledger.PendingState, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := db.pool.Query(ctx, `SELECT id, expires_at, status FROM pending_transfers WHERE id = ANY($1::bigint[])`, ids)
+	return collect(rows, err, scanPending)
+}
+
+// OpenPending implements linkfin.Store.
+func (db *DB) OpenPending(ctx context.Context) ([]ledger.PendingState, error) {
+	rows, err := db.pool.Query(ctx, `SELECT id, expires_at, status FROM pending_transfers
+		WHERE status = $1 AND expires_at > 0`, int16(ledger.StatusPending))
+	return collect(rows, err, scanPending)
+}
+
+// IdempotencyByKey implements linkfin.Store.
+func (db *DB) IdempotencyByKey(ctx context.Context, keys []string) ([]linkfin.IdempotencyRecord, error) {
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	rows, err := db.pool.Query(ctx, `SELECT key, request_hash, response, created_at FROM idempotency_keys
+		WHERE key = ANY($1::text[])`, keys)
+	return collect(rows, err, func(row pgx.Row, r *linkfin.IdempotencyRecord) error {
+		return row.Scan(&r.Key, &r.RequestHash, &r.Response, &r.Time)
+	})
+}
+
+// ReadTiles implements linkfin.Store: each tile's first W hashes, in one query.
+func (db *DB) ReadTiles(ctx context.Context, tiles []linkfin.Tile) ([][]byte, error) {
+	if len(tiles) == 0 {
+		return nil, nil
+	}
+	levels := make([]int32, len(tiles))
+	idxs := make([]int64, len(tiles))
+	for i, t := range tiles {
+		levels[i], idxs[i] = int32(t.L), t.N
+	}
+	rows, err := db.pool.Query(ctx, `SELECT t.level, t.idx, t.data FROM log_tiles AS t
+		JOIN unnest($1::int[], $2::bigint[]) AS w(level, idx) ON t.level = w.level AND t.idx = w.idx`, levels, idxs)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	type key struct {
+		l int
+		n int64
+	}
+	found := make(map[key][]byte, len(tiles))
+	for rows.Next() {
+		var k key
+		var data []byte
+		if err := rows.Scan(&k.l, &k.n, &data); err != nil {
+			return nil, err
+		}
+		found[k] = data
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := make([][]byte, len(tiles))
+	for i, t := range tiles {
+		data, ok := found[key{t.L, t.N}]
+		if !ok {
+			return nil, fmt.Errorf("read tile %d/%d: %w", t.L, t.N, pgx.ErrNoRows)
+		}
+		if len(data) < t.W*32 {
+			return nil, fmt.Errorf("read tile %d/%d: have %d hashes, want %d", t.L, t.N, len(data)/32, t.W)
+		}
+		out[i] = data[:t.W*32]
+	}
+	return out, nil
+}
+
+// rowSource feeds n rows to COPY. row fills the reused values slice for row i: COPY
+// encodes each row before asking for the next.
+type rowSource struct {
+	n, i int
+	vals []any
+	row  func(i int, vals []any)
+}
+
+func copyRows(cols, n int, row func(i int, vals []any)) *rowSource {
+	return &rowSource{n: n, i: -1, vals: make([]any, cols), row: row}
+}
+
+func (s *rowSource) Next() bool { s.i++; return s.i < s.n }
+
+func (s *rowSource) Values() ([]any, error) {
+	s.row(s.i, s.vals)
+	return s.vals, nil
+}
+
+func (s *rowSource) Err() error { return nil }
+
+// copyIn inserts n rows into table with COPY.
+func copyIn(ctx context.Context, tx pgx.Tx, table string, cols []string, n int, row func(i int, vals []any)) error {
+	if n == 0 {
+		return nil
+	}
+	got, err := tx.CopyFrom(ctx, pgx.Identifier{table}, cols, copyRows(len(cols), n, row))
+	if err != nil {
+		return fmt.Errorf("copy %s: %w", table, err)
+	}
+	if got != int64(n) {
+		return fmt.Errorf("copy %s: %d of %d rows stored", table, got, n)
+	}
+	return nil
+}
+
+const updateAccounts = `UPDATE accounts AS a SET flags = u.flags,
+		debits_pending = u.debits_pending, debits_posted = u.debits_posted,
+		credits_pending = u.credits_pending, credits_posted = u.credits_posted,
+		last_transfer = u.last_transfer
+	FROM unnest($1::bigint[], $2::int[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[])
+		AS u(id, flags, debits_pending, debits_posted, credits_pending, credits_posted, last_transfer)
+	WHERE a.id = u.id`
+
+const updatePending = `UPDATE pending_transfers AS p SET status = u.status
+	FROM unnest($1::bigint[], $2::smallint[]) AS u(id, status)
+	WHERE p.id = u.id`
+
+const upsertTiles = `INSERT INTO log_tiles (level, idx, width, data)
+	SELECT * FROM unnest($1::int[], $2::bigint[], $3::int[], $4::bytea[])
+	ON CONFLICT (level, idx) DO UPDATE SET width = excluded.width, data = excluded.data
+		WHERE excluded.width > log_tiles.width`
+
+// Commit implements linkfin.Store: the whole batch in one transaction. Inserted rows go
+// in with COPY; updated rows, tiles, the checkpoint and the clock go in one round trip.
+func (db *DB) Commit(ctx context.Context, b *linkfin.Batch) (err error) {
+	T0 := time.Now()
+	lap := func(what string) {
+		if os.Getenv("LFPROF") != "" {
+			fmt.Fprintf(os.Stderr, "%s=%.1fms ", what, float64(time.Since(T0).Microseconds())/1000)
+			T0 = time.Now()
+		}
+	}
+	defer func() {
+		if os.Getenv("LFPROF") != "" {
+			fmt.Fprintln(os.Stderr)
+		}
+	}()
+	tx, err := db.pool.Begin(ctx)
+	if err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			tx.Rollback(ctx)
+			err = fmt.Errorf("commit: %w", err)
+		}
+	}()
+
+	lap("pre")
+	if err = copyIn(ctx, tx, "accounts", accountColumns, len(b.NewAccounts), func(i int, v []any) {
+		a := b.NewAccounts[i]
+		v[0], v[1], v[2], v[3], v[4] = a.ID, int64(a.Ledger), a.Currency, int32(a.Code), int32(a.Flags)
+		v[5], v[6], v[7], v[8] = a.DebitsPending, a.DebitsPosted, a.CreditsPending, a.CreditsPosted
+		v[9], v[10] = a.Timestamp, a.LastTransfer
+	}); err != nil {
+		return err
+	}
+	lap("pre")
+	if err = copyIn(ctx, tx, "transfers", transferColumns, len(b.Transfers), func(i int, v []any) {
+		t := b.Transfers[i]
+		v[0], v[1], v[2], v[3], v[4], v[5] = t.Timestamp, t.ID, t.DebitAccountID, t.CreditAccountID, t.Amount, t.PendingID
+		v[6], v[7], v[8], v[9], v[10] = int64(t.Ledger), t.Currency, int32(t.Code), int32(t.Flags), int64(t.Timeout)
+		v[11], v[12] = t.PrevDebit, t.PrevCredit
+	}); err != nil {
+		return err
+	}
+	lap("pre")
+	if err = copyIn(ctx, tx, "pending_transfers", []string{"id", "expires_at", "status"}, len(b.NewPending), func(i int, v []any) {
+		p := b.NewPending[i]
+		v[0], v[1], v[2] = p.ID, p.ExpiresAt, int16(p.Status)
+	}); err != nil {
+		return err
+	}
+	lap("pre")
+	if err = copyIn(ctx, tx, "events", []string{"seq", "time", "type", "data"}, len(b.Events), func(i int, v []any) {
+		e := &b.Events[i]
+		v[0], v[1], v[2], v[3] = e.Seq, e.Time, e.Type, e.Data
+	}); err != nil {
+		return err
+	}
+	lap("pre")
+	if err = copyIn(ctx, tx, "idempotency_keys", []string{"key", "request_hash", "response", "created_at"}, len(b.Idempotency), func(i int, v []any) {
+		r := &b.Idempotency[i]
+		v[0], v[1], v[2], v[3] = r.Key, r.RequestHash, r.Response, r.Time
+	}); err != nil {
+		return err
+	}
+
+	lap("copies")
+	var q pgx.Batch
+	var checks []func(int64) error
+	expect := func(what string, n int) func(int64) error {
+		return func(got int64) error {
+			if got != int64(n) {
+				return fmt.Errorf("update %s: %d of %d rows found", what, got, n)
+			}
+			return nil
+		}
+	}
+	if n := len(b.Accounts); n > 0 {
+		// In id order, so the updates walk the table's index and pages forward.
+		accts := slices.SortedFunc(slices.Values(b.Accounts), func(x, y *ledger.Account) int { return cmp.Compare(x.ID, y.ID) })
+		ids, flags := make([]int64, n), make([]int32, n)
+		dp, dP, cp, cP, last := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
+		for i, a := range accts {
+			ids[i], flags[i] = a.ID, int32(a.Flags)
+			dp[i], dP[i], cp[i], cP[i], last[i] = a.DebitsPending, a.DebitsPosted, a.CreditsPending, a.CreditsPosted, a.LastTransfer
+		}
+		q.Queue(updateAccounts, ids, flags, dp, dP, cp, cP, last)
+		checks = append(checks, expect("accounts", n))
+	}
+	if n := len(b.Pending); n > 0 {
+		pend := slices.SortedFunc(slices.Values(b.Pending), func(x, y *ledger.PendingState) int { return cmp.Compare(x.ID, y.ID) })
+		ids, status := make([]int64, n), make([]int16, n)
+		for i, p := range pend {
+			ids[i], status[i] = p.ID, int16(p.Status)
+		}
+		q.Queue(updatePending, ids, status)
+		checks = append(checks, expect("pending transfers", n))
+	}
+	if n := len(b.Tiles); n > 0 {
+		levels, idxs, widths, data := make([]int32, n), make([]int64, n), make([]int32, n), make([][]byte, n)
+		for i, t := range b.Tiles {
+			levels[i], idxs[i], widths[i], data[i] = int32(t.L), t.N, int32(t.W), t.Data
+		}
+		q.Queue(upsertTiles, levels, idxs, widths, data)
+		checks = append(checks, nil)
+	}
+	if c := b.Checkpoint; c != nil {
+		q.Queue(`INSERT INTO checkpoints (size, hash, note, time) VALUES ($1, $2, $3, $4)`, c.Size, c.Hash, c.Note, c.Time)
+		checks = append(checks, nil)
+	}
+	q.Queue(`INSERT INTO meta (key, value) VALUES ('clock', $1)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, strconv.FormatInt(b.Clock, 10))
+	checks = append(checks, nil)
+
+	br := tx.SendBatch(ctx, &q)
+	for _, check := range checks {
+		tag, err := br.Exec()
+		if err == nil && check != nil {
+			err = check(tag.RowsAffected())
+		}
+		if err != nil {
+			br.Close()
+			return err
+		}
+	}
+	if err = br.Close(); err != nil {
+		return err
+	}
+	lap("batch")
+	err = tx.Commit(ctx)
+	lap("commit")
+	return err
+}
+
+func notFound(what string, id int64) error {
+	return linkfin.Errorf(linkfin.ENOTFOUND, "%s %d not found", what, id)
+}
+
+// Account implements linkfin.Store.
+func (db *DB) Account(ctx context.Context, id int64) (*ledger.Account, error) {
+	var a ledger.Account
+	err := scanAccount(db.pool.QueryRow(ctx, `SELECT `+accountCols+` FROM accounts WHERE id = $1`, id), &a)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, notFound("account", id)
+	} else if err != nil {
+		return nil, err
+	}
+	return &a, nil
+}
+
+// ListAccounts implements linkfin.Store.
+func (db *DB) ListAccounts(ctx context.Context, after int64, limit int) ([]ledger.Account, error) {
+	rows, err := db.pool.Query(ctx, `SELECT `+accountCols+` FROM accounts WHERE id > $1 ORDER BY id LIMIT $2`, after, limit)
+	return collect(rows, err, scanAccount)
+}
+
+// Transfer implements linkfin.Store.
+func (db *DB) Transfer(ctx context.Context, id int64) (*ledger.Transfer, error) {
+	var t ledger.Transfer
+	err := scanTransfer(db.pool.QueryRow(ctx, `SELECT `+transferCols+` FROM transfers WHERE id = $1`, id), &t)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, notFound("transfer", id)
+	} else if err != nil {
+		return nil, err
+	}
+	return &t, nil
+}
+
+// TransferAt implements linkfin.Store.
+func (db *DB) TransferAt(ctx context.Context, ts int64) (*ledger.Transfer, error) {
+	return transferAt(ctx, db.pool, ts)
+}
+
+type queryer interface {
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+func transferAt(ctx context.Context, q queryer, ts int64) (*ledger.Transfer, error) {
+	var t ledger.Transfer
+	err := scanTransfer(q.QueryRow(ctx, `SELECT `+transferCols+` FROM transfers WHERE ts = $1`, ts), &t)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "no transfer at %d", ts)
+	} else if err != nil {
+		return nil, err
+	}
+	return &t, nil
+}
+
+// PendingStatus implements linkfin.Store.
+func (db *DB) PendingStatus(ctx context.Context, id int64) (*ledger.PendingState, error) {
+	var p ledger.PendingState
+	err := scanPending(db.pool.QueryRow(ctx, `SELECT id, expires_at, status FROM pending_transfers WHERE id = $1`, id), &p)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, notFound("pending transfer", id)
+	} else if err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+// AccountTransfers implements linkfin.Store by walking the account's transfer chain in
+// one read-only, repeatable-read transaction: one snapshot for the whole page.
+func (db *DB) AccountTransfers(ctx context.Context, accountID, before int64, limit int) ([]ledger.Transfer, error) {
+	tx, err := db.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback(ctx)
+	var next int64
+	if before == 0 {
+		if err := tx.QueryRow(ctx, `SELECT last_transfer FROM accounts WHERE id = $1`, accountID).Scan(&next); err != nil {
+			if errors.Is(err, pgx.ErrNoRows) {
+				return nil, notFound("account", accountID)
+			}
+			return nil, err
+		}
+	} else {
+		t, err := transferAt(ctx, tx, before)
+		if err != nil {
+			return nil, err
+		}
+		if next, err = linkfin.PrevOnAccount(t, accountID); err != nil {
+			return nil, err
+		}
+	}
+	var out []ledger.Transfer
+	for next != 0 && len(out) < limit {
+		t, err := transferAt(ctx, tx, next)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *t)
+		if next, err = linkfin.PrevOnAccount(t, accountID); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// Events implements linkfin.Store.
+func (db *DB) Events(ctx context.Context, from int64, limit int) ([]linkfin.Event, error) {
+	rows, err := db.pool.Query(ctx, `SELECT seq, time, type, data FROM events WHERE seq >= $1 ORDER BY seq LIMIT $2`, from, limit)
+	return collect(rows, err, func(row pgx.Row, e *linkfin.Event) error {
+		return row.Scan(&e.Seq, &e.Time, &e.Type, &e.Data)
+	})
+}
+
+// Checkpoints implements linkfin.Store.
+func (db *DB) Checkpoints(ctx context.Context, after int64, limit int) ([]linkfin.Checkpoint, error) {
+	rows, err := db.pool.Query(ctx, `SELECT size, hash, note, time FROM checkpoints WHERE size > $1 ORDER BY size LIMIT $2`, after, limit)
+	return collect(rows, err, func(row pgx.Row, c *linkfin.Checkpoint) error {
+		return row.Scan(&c.Size, &c.Hash, &c.Note, &c.Time)
+	})
+}
+
+// ScanAccounts implements linkfin.Store.
+func (db *DB) ScanAccounts(ctx context.Context, fn func(*ledger.Account) error) error {
+	rows, err := db.pool.Query(ctx, `SELECT `+accountCols+` FROM accounts ORDER BY id`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var a ledger.Account
+		if err := scanAccount(rows, &a); err != nil {
+			return err
+		}
+		if err := fn(&a); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// Meta implements linkfin.Store; a missing key reads as "".
+func (db *DB) Meta(ctx context.Context, key string) (string, error) {
+	var v string
+	err := db.pool.QueryRow(ctx, `SELECT value FROM meta WHERE key = $1`, key).Scan(&v)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", nil
+	}
+	return v, err
+}
+
+// SetMeta implements linkfin.Store.
+func (db *DB) SetMeta(ctx context.Context, key, value string) error {
+	_, err := db.pool.Exec(ctx, `INSERT INTO meta (key, value) VALUES ($1, $2)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
+	return err
+}
+
+// Exec runs a statement; tests use it to tamper with a database.
+func (db *DB) Exec(ctx context.Context, query string, args ...any) error {
+	_, err := db.pool.Exec(ctx, query, args...)
+	return err
+}
