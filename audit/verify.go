@@ -48,6 +48,7 @@ func Verify(ctx context.Context, s linkfin.Store, verifier note.Verifier, origin
 	v := tlog.NewVerifier()
 	balances := make(map[int64]*ledger.Account)
 	transfers := make(map[int64]*ledger.Transfer) // pending transfers, until resolved
+	seen := make(map[int64]struct{})              // every transfer id: none applied twice
 
 	// Checkpoints are read page by page alongside the events.
 	var cps []linkfin.Checkpoint
@@ -118,6 +119,12 @@ func Verify(ctx context.Context, s linkfin.Store, verifier note.Verifier, origin
 			}
 			if ev.Type == string(ledger.EventTransferCreated) {
 				rep.Transfers++
+				if id, ok := transferID(ev.Data); ok {
+					if _, dup := seen[id]; dup {
+						rep.problem("event %d: transfer %d was applied twice", ev.Seq, id)
+					}
+					seen[id] = struct{}{}
+				}
 			}
 			for cp != nil && cp.Size == ev.Seq+1 {
 				checkCheckpoint(cp, v.Tree())
@@ -210,6 +217,20 @@ func checkTile(ctx context.Context, s linkfin.Store, td tlog.TileData, rep *Repo
 		}
 	}
 	return -1
+}
+
+// transferID reads the id at the start of a transfer event's canonical JSON.
+func transferID(data []byte) (int64, bool) {
+	rest, ok := bytes.CutPrefix(data, []byte(`{"id":"`))
+	if !ok {
+		return 0, false
+	}
+	end := bytes.IndexByte(rest, '"')
+	if end < 0 {
+		return 0, false
+	}
+	id, err := strconv.ParseInt(string(rest[:end]), 10, 64)
+	return id, err == nil
 }
 
 // replay applies one event to balances recomputed from the log alone.
