@@ -104,11 +104,10 @@ type Store interface {
 	Account(ctx context.Context, id int64) (*ledger.Account, error)
 	ListAccounts(ctx context.Context, after int64, limit int) ([]ledger.Account, error)
 	Transfer(ctx context.Context, id int64) (*ledger.Transfer, error)
-	TransferAt(ctx context.Context, timestamp int64) (*ledger.Transfer, error)
 	PendingStatus(ctx context.Context, id int64) (*ledger.PendingState, error)
 	// AccountTransfers lists an account's transfers, newest first, older than the
-	// transfer with timestamp before (0: from the newest), following the per-account
-	// chain of Transfer.PrevDebit/PrevCredit.
+	// transfer with id before (0: from the newest), following the per-account chain
+	// of Transfer.PrevDebit/PrevCredit.
 	AccountTransfers(ctx context.Context, accountID, before int64, limit int) ([]ledger.Transfer, error)
 	// Events returns up to limit events from seq on, in order.
 	Events(ctx context.Context, from int64, limit int) ([]Event, error)
@@ -121,7 +120,7 @@ type Store interface {
 	SetMeta(ctx context.Context, key, value string) error
 }
 
-// PrevOnAccount returns the timestamp of the transfer before t on the account.
+// PrevOnAccount returns the id of the transfer before t on the account.
 func PrevOnAccount(t *ledger.Transfer, accountID int64) (int64, error) {
 	switch accountID {
 	case t.DebitAccountID:

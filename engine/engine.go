@@ -108,7 +108,10 @@ type Engine struct {
 	stopped chan struct{}
 	closing sync.Once
 	closed  atomic.Bool
-	failed  atomic.Pointer[error]
+
+	commits   chan *pending // to the committer; one batch waits while one commits
+	committed chan struct{}
+	broken    atomic.Bool // a commit failed: memory is ahead of the store
 
 	stats Stats
 }
@@ -162,14 +165,16 @@ func Open(ctx context.Context, cfg Config) (*Engine, error) {
 		return nil, fmt.Errorf("engine: open log: %w", err)
 	}
 	e := &Engine{
-		cfg:     cfg,
-		store:   cfg.Store,
-		state:   ledger.NewState(),
-		log:     app,
-		idem:    make(map[string]linkfin.IdempotencyRecord),
-		calls:   make(chan *call, 1<<16),
-		quit:    make(chan struct{}),
-		stopped: make(chan struct{}),
+		cfg:       cfg,
+		store:     cfg.Store,
+		state:     ledger.NewState(),
+		log:       app,
+		idem:      make(map[string]linkfin.IdempotencyRecord),
+		calls:     make(chan *call, 1<<16),
+		commits:   make(chan *pending, 1),
+		committed: make(chan struct{}),
+		quit:      make(chan struct{}),
+		stopped:   make(chan struct{}),
 	}
 	e.state.SetClock(head.Clock)
 	open, err := cfg.Store.OpenPending(ctx)
@@ -221,6 +226,11 @@ func (e *Engine) Close() error {
 
 func (e *Engine) run() {
 	defer close(e.stopped)
+	go e.committer()
+	defer func() {
+		close(e.commits)
+		<-e.committed
+	}()
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
 	for {
@@ -242,6 +252,95 @@ func (e *Engine) run() {
 		}
 		e.batch(e.collect(first))
 	}
+}
+
+// pending is a batch executed in memory and on its way to the store.
+type pending struct {
+	calls []*call
+	b     *linkfin.Batch
+	flush chan struct{} // set for a flush marker instead of a batch
+}
+
+// committer writes batches in order and answers their callers once durable. The
+// writer executes the next batch meanwhile: execution and the disk overlap.
+func (e *Engine) committer() {
+	defer close(e.committed)
+	ctx := context.Background()
+	for p := range e.commits {
+		if p.flush != nil {
+			close(p.flush)
+			continue
+		}
+		if e.broken.Load() {
+			// A batch before this one failed; this one was executed on top of it.
+			e.fail(p.calls, linkfin.Errorf(EUNAVAILABLE, "an earlier batch could not be stored; nothing was applied"))
+			continue
+		}
+		var err error
+		if !p.b.Empty() {
+			t0 := time.Now()
+			err = e.store.Commit(ctx, p.b)
+			e.stats.CommitNanos.Add(int64(time.Since(t0)))
+		}
+		if err != nil {
+			e.cfg.Logger.Error("commit failed; batch undone", "err", err, "requests", len(p.calls))
+			e.broken.Store(true)
+			e.fail(p.calls, linkfin.Errorf(EUNAVAILABLE, "the batch could not be stored; nothing was applied"))
+			continue
+		}
+		e.stats.Batches.Add(1)
+		e.stats.Requests.Add(int64(len(p.calls)))
+		e.stats.Events.Add(int64(len(p.b.Events)))
+		items := 0
+		for _, c := range p.calls {
+			items += c.req.items()
+			close(c.done)
+		}
+		e.stats.Items.Add(int64(items))
+		e.stats.LastBatch.Store(int64(items))
+	}
+}
+
+// flush waits until every batch handed to the committer is durable or failed.
+func (e *Engine) flush() {
+	done := make(chan struct{})
+	e.commits <- &pending{flush: done}
+	<-done
+}
+
+// recover rebuilds the writer's memory from the store after a failed commit: the
+// working set, the log's right edge, the clock, the expiry queue and the keys.
+func (e *Engine) recover(ctx context.Context) error {
+	e.flush()
+	e.state.RollbackBatch()
+	e.state.Evict()
+	clear(e.idem)
+	head, err := e.store.Head(ctx)
+	if err != nil {
+		return err
+	}
+	tree := tlog.Tree{}
+	if head.Last != nil {
+		tree.Size = head.Last.Size
+		copy(tree.Hash[:], head.Last.Hash)
+	}
+	app, err := tlog.NewAppender(ctx, tree, tileReader{e.store})
+	if err != nil {
+		return err
+	}
+	open, err := e.store.OpenPending(ctx)
+	if err != nil {
+		return err
+	}
+	e.log = app
+	e.state.SetClock(head.Clock)
+	e.expiries = e.expiries[:0]
+	for _, p := range open {
+		e.expiries = append(e.expiries, expiry{p.ExpiresAt, p.ID})
+	}
+	heap.Init(&e.expiries)
+	e.broken.Store(false)
+	return nil
 }
 
 func (e *Engine) untilNextExpiry() time.Duration {
@@ -278,13 +377,17 @@ func (e *Engine) fail(calls []*call, err error) {
 	}
 }
 
-// batch runs one batch: prefetch, execute, commit, answer.
+// batch runs one batch: prefetch and execute here, then hand it to the committer,
+// which answers the callers once it is durable.
 func (e *Engine) batch(calls []*call) {
-	if p := e.failed.Load(); p != nil {
-		e.fail(calls, linkfin.Errorf(EUNAVAILABLE, "the store failed: %v", *p))
-		return
-	}
 	ctx := context.Background()
+	if e.broken.Load() {
+		if err := e.recover(ctx); err != nil {
+			e.cfg.Logger.Error("recover after a failed commit", "err", err)
+			e.fail(calls, linkfin.Errorf(EUNAVAILABLE, "the store is failing; nothing was applied"))
+			return
+		}
+	}
 	now := e.cfg.Now().UnixNano()
 	e.state.Begin(now)
 	var due []int64
@@ -297,15 +400,12 @@ func (e *Engine) batch(calls []*call) {
 	if len(calls) == 0 && len(due) == 0 {
 		return
 	}
-	restoreDue := func() {
-		for _, x := range dueEntries {
-			heap.Push(&e.expiries, x)
-		}
-	}
 	if err := e.prefetch(ctx, calls, due); err != nil {
 		e.cfg.Logger.Error("prefetch", "err", err)
 		e.state.RollbackBatch()
-		restoreDue()
+		for _, x := range dueEntries {
+			heap.Push(&e.expiries, x)
+		}
 		e.fail(calls, linkfin.Errorf(EUNAVAILABLE, "the store could not be read"))
 		return
 	}
@@ -335,48 +435,38 @@ func (e *Engine) batch(calls []*call) {
 		}
 	}
 	b, app, err := e.build(records)
-	if err == nil && !b.Empty() {
-		t0 := time.Now()
-		err = e.store.Commit(ctx, b)
-		e.stats.CommitNanos.Add(int64(time.Since(t0)))
-	}
 	if err != nil {
-		e.cfg.Logger.Error("commit failed; batch undone", "err", err, "requests", len(calls))
+		e.cfg.Logger.Error("build batch", "err", err)
 		e.state.RollbackBatch()
-		restoreDue()
-		e.evict()
-		e.fail(calls, linkfin.Errorf(EUNAVAILABLE, "the batch could not be stored; nothing was applied"))
+		for _, x := range dueEntries {
+			heap.Push(&e.expiries, x)
+		}
+		e.fail(calls, linkfin.Errorf(EUNAVAILABLE, "the batch could not be built; nothing was applied"))
 		return
 	}
+	// From here the batch counts as applied in memory; if its commit fails, the
+	// committer marks the engine broken and the next batch rebuilds memory from the
+	// store first.
 	if app != nil {
 		if err := e.log.Commit(app); err != nil {
-			// Cannot happen: only this goroutine appends.
-			e.failed.Store(&err)
+			panic(err) // only this goroutine appends
 		}
 	}
-	for _, id := range b.NewPending {
-		if id.ExpiresAt > 0 && id.Status == ledger.StatusPending {
-			heap.Push(&e.expiries, expiry{id.ExpiresAt, id.ID})
+	for _, p := range b.NewPending {
+		if p.ExpiresAt > 0 && p.Status == ledger.StatusPending {
+			heap.Push(&e.expiries, expiry{p.ExpiresAt, p.ID})
 		}
 	}
 	e.state.Commit()
 	for k, v := range newIdem {
 		e.idem[k] = v
 	}
-	if len(e.idem) > 1<<16 {
+	e.commits <- &pending{calls: calls, b: b}
+	if len(e.idem) > 1<<16 || e.state.Size() > e.cfg.CacheRows {
+		// Dropped only when nothing is in flight: an uncommitted row must stay in
+		// memory, or a prefetch could read its older stored version.
+		e.flush()
 		clear(e.idem)
-	}
-	e.stats.Batches.Add(1)
-	e.stats.Requests.Add(int64(len(calls)))
-	e.stats.Events.Add(int64(len(b.Events)))
-	items := 0
-	for _, c := range calls {
-		items += c.req.items()
-		close(c.done)
-	}
-	e.stats.Items.Add(int64(items))
-	e.stats.LastBatch.Store(int64(items))
-	if e.state.Size() > e.cfg.CacheRows {
 		e.evict()
 	}
 }
@@ -532,17 +622,23 @@ func (e *Engine) prefetch(ctx context.Context, calls []*call, due []int64) error
 func (e *Engine) build(idem []linkfin.IdempotencyRecord) (*linkfin.Batch, *tlog.Append, error) {
 	ch := e.state.Changes()
 	b := &linkfin.Batch{Idempotency: idem, Clock: e.state.Clock(), Transfers: ch.Transfers}
+	// Copies: the committer writes them while the next batch changes the originals.
+	accounts := make([]ledger.Account, 0, len(ch.NewAccounts)+len(ch.Accounts))
 	for _, id := range ch.NewAccounts {
-		b.NewAccounts = append(b.NewAccounts, e.state.Account(id))
+		accounts = append(accounts, *e.state.Account(id))
+		b.NewAccounts = append(b.NewAccounts, &accounts[len(accounts)-1])
 	}
 	for id := range ch.Accounts {
-		b.Accounts = append(b.Accounts, e.state.Account(id))
+		accounts = append(accounts, *e.state.Account(id))
+		b.Accounts = append(b.Accounts, &accounts[len(accounts)-1])
 	}
 	for id := range ch.NewPending {
-		b.NewPending = append(b.NewPending, e.state.Pending(id))
+		p := *e.state.Pending(id)
+		b.NewPending = append(b.NewPending, &p)
 	}
 	for id := range ch.Pending {
-		b.Pending = append(b.Pending, e.state.Pending(id))
+		p := *e.state.Pending(id)
+		b.Pending = append(b.Pending, &p)
 	}
 	if len(ch.Events) == 0 {
 		return b, nil, nil

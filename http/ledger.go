@@ -455,7 +455,7 @@ func (s *Server) listAccountTransfers(w http.ResponseWriter, r *http.Request) {
 		out.Data[i] = toTransfer(&ts[i])
 	}
 	if len(ts) == limit {
-		out.NextCursor = strconv.FormatInt(ts[len(ts)-1].Timestamp, 10)
+		out.NextCursor = strconv.FormatInt(ts[len(ts)-1].ID, 10)
 	}
 	writeJSON(w, http.StatusOK, out)
 }

@@ -228,7 +228,7 @@ func (s *State) createTransfer(t *Transfer) Result {
 	n := *t
 	n.Timestamp = ts
 	n.PrevDebit, n.PrevCredit = dr.LastTransfer, cr.LastTransfer
-	dr.LastTransfer, cr.LastTransfer = ts, ts
+	dr.LastTransfer, cr.LastTransfer = n.ID, n.ID
 	s.addTransfer(&n)
 	if t.Flags&Pending != 0 {
 		s.addPending(&PendingState{ID: n.ID, ExpiresAt: expires, Status: StatusPending})
@@ -338,7 +338,7 @@ func (s *State) resolvePending(t *Transfer) Result {
 	n := *filledFrom(t, p, amt)
 	n.Timestamp = ts
 	n.PrevDebit, n.PrevCredit = dr.LastTransfer, cr.LastTransfer
-	dr.LastTransfer, cr.LastTransfer = ts, ts
+	dr.LastTransfer, cr.LastTransfer = n.ID, n.ID
 	s.addTransfer(&n)
 	s.emit(Event{Type: EventTransferCreated, Timestamp: ts, Transfer: &n})
 	return OK

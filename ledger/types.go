@@ -35,7 +35,7 @@ type Account struct {
 
 	// Timestamp is assigned by the engine at creation: unique, increasing, Unix ns.
 	Timestamp int64 `json:"timestamp"`
-	// LastTransfer is the timestamp of the newest transfer touching this account; with
+	// LastTransfer is the id of the newest transfer touching this account; with
 	// Transfer.PrevDebit/PrevCredit it chains an account's transfers without an index.
 	LastTransfer int64 `json:"-"`
 }
@@ -73,7 +73,7 @@ type Transfer struct {
 	Timeout uint32 `json:"timeout,omitempty"`
 
 	Timestamp int64 `json:"timestamp"`
-	// PrevDebit and PrevCredit are the timestamps of the previous transfers on the debit
+	// PrevDebit and PrevCredit are the ids of the previous transfers on the debit
 	// and credit accounts (0 when none).
 	PrevDebit  int64 `json:"-"`
 	PrevCredit int64 `json:"-"`

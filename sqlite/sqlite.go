@@ -195,11 +195,11 @@ func scanAccount(rows interface{ Scan(...any) error }, a *ledger.Account) error 
 		&a.DebitsPosted, &a.CreditsPending, &a.CreditsPosted, &a.Timestamp, &a.LastTransfer)
 }
 
-const transferCols = `ts, id, debit_account_id, credit_account_id, amount, pending_id, ledger,
+const transferCols = `id, ts, debit_account_id, credit_account_id, amount, pending_id, ledger,
 	currency, code, flags, timeout, prev_debit, prev_credit`
 
 func scanTransfer(rows interface{ Scan(...any) error }, t *ledger.Transfer) error {
-	return rows.Scan(&t.Timestamp, &t.ID, &t.DebitAccountID, &t.CreditAccountID, &t.Amount,
+	return rows.Scan(&t.ID, &t.Timestamp, &t.DebitAccountID, &t.CreditAccountID, &t.Amount,
 		&t.PendingID, &t.Ledger, &t.Currency, &t.Code, &t.Flags, &t.Timeout, &t.PrevDebit, &t.PrevCredit)
 }
 
@@ -229,12 +229,14 @@ func (db *DB) Head(ctx context.Context) (linkfin.Head, error) {
 	return h, nil
 }
 
-// AccountsByID implements linkfin.Store.
+// AccountsByID implements linkfin.Store. The engine's prefetch reads through the
+// reader pool, so it runs while the previous batch commits: rows that batch changed
+// are in the engine's memory, and every other row is current in any snapshot.
 func (db *DB) AccountsByID(ctx context.Context, ids []int64) ([]ledger.Account, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	rows, err := db.w.QueryContext(ctx, `SELECT `+accountCols+` FROM accounts
+	rows, err := db.r.QueryContext(ctx, `SELECT `+accountCols+` FROM accounts
 		WHERE id IN (SELECT value FROM json_each(?))`, idList(ids))
 	if err != nil {
 		return nil, err
@@ -256,7 +258,7 @@ func (db *DB) TransfersByID(ctx context.Context, ids []int64) ([]ledger.Transfer
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	rows, err := db.w.QueryContext(ctx, `SELECT `+transferCols+` FROM transfers
+	rows, err := db.r.QueryContext(ctx, `SELECT `+transferCols+` FROM transfers
 		WHERE id IN (SELECT value FROM json_each(?))`, idList(ids))
 	if err != nil {
 		return nil, err
@@ -278,7 +280,7 @@ func (db *DB) PendingByID(ctx context.Context, ids []int64) ([]ledger.PendingSta
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	rows, err := db.w.QueryContext(ctx, `SELECT id, expires_at, status FROM pending_transfers
+	rows, err := db.r.QueryContext(ctx, `SELECT id, expires_at, status FROM pending_transfers
 		WHERE id IN (SELECT value FROM json_each(?))`, idList(ids))
 	if err != nil {
 		return nil, err
@@ -318,7 +320,7 @@ func (db *DB) IdempotencyByKey(ctx context.Context, keys []string) ([]linkfin.Id
 	if err != nil {
 		return nil, err
 	}
-	rows, err := db.w.QueryContext(ctx, `SELECT key, request_hash, response, created_at FROM idempotency_keys
+	rows, err := db.r.QueryContext(ctx, `SELECT key, request_hash, response, created_at FROM idempotency_keys
 		WHERE key IN (SELECT value FROM json_each(?))`, list)
 	if err != nil {
 		return nil, err
@@ -426,7 +428,7 @@ func (db *DB) Commit(ctx context.Context, b *linkfin.Batch) (err error) {
 	if err = insertRows(ctx, tx, `INSERT INTO transfers (`+transferCols+`)`, 13, "", len(b.Transfers),
 		func(i int, args []any) []any {
 			t := b.Transfers[i]
-			return append(args, t.Timestamp, t.ID, t.DebitAccountID, t.CreditAccountID, t.Amount, t.PendingID,
+			return append(args, t.ID, t.Timestamp, t.DebitAccountID, t.CreditAccountID, t.Amount, t.PendingID,
 				t.Ledger, t.Currency, t.Code, t.Flags, t.Timeout, t.PrevDebit, t.PrevCredit)
 		}); err != nil {
 		return err
@@ -513,28 +515,18 @@ func (db *DB) ListAccounts(ctx context.Context, after int64, limit int) ([]ledge
 
 // Transfer implements linkfin.Store.
 func (db *DB) Transfer(ctx context.Context, id int64) (*ledger.Transfer, error) {
-	var t ledger.Transfer
-	err := scanTransfer(db.r.QueryRowContext(ctx, `SELECT `+transferCols+` FROM transfers WHERE id = ?`, id), &t)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("transfer", id)
-	}
-	return &t, err
-}
-
-// TransferAt implements linkfin.Store.
-func (db *DB) TransferAt(ctx context.Context, ts int64) (*ledger.Transfer, error) {
-	return transferAt(ctx, db.r, ts)
+	return transferByID(ctx, db.r, id)
 }
 
 type queryer interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-func transferAt(ctx context.Context, q queryer, ts int64) (*ledger.Transfer, error) {
+func transferByID(ctx context.Context, q queryer, id int64) (*ledger.Transfer, error) {
 	var t ledger.Transfer
-	err := scanTransfer(q.QueryRowContext(ctx, `SELECT `+transferCols+` FROM transfers WHERE ts = ?`, ts), &t)
+	err := scanTransfer(q.QueryRowContext(ctx, `SELECT `+transferCols+` FROM transfers WHERE id = ?`, id), &t)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "no transfer at %d", ts)
+		return nil, notFound("transfer", id)
 	}
 	return &t, err
 }
@@ -567,7 +559,7 @@ func (db *DB) AccountTransfers(ctx context.Context, accountID, before int64, lim
 			return nil, err
 		}
 	} else {
-		t, err := transferAt(ctx, tx, before)
+		t, err := transferByID(ctx, tx, before)
 		if err != nil {
 			return nil, err
 		}
@@ -577,7 +569,7 @@ func (db *DB) AccountTransfers(ctx context.Context, accountID, before int64, lim
 	}
 	var out []ledger.Transfer
 	for next != 0 && len(out) < limit {
-		t, err := transferAt(ctx, tx, next)
+		t, err := transferByID(ctx, tx, next)
 		if err != nil {
 			return nil, err
 		}
@@ -675,7 +667,7 @@ func (db *DB) BaselineInsert(ctx context.Context, rows, batch int) (time.Duratio
 		return 0, err
 	}
 	if _, err := db.w.ExecContext(ctx, `CREATE TABLE bench_baseline (
-		ts INTEGER PRIMARY KEY, id INTEGER NOT NULL UNIQUE, debit_account_id INTEGER NOT NULL,
+		id INTEGER PRIMARY KEY, ts INTEGER NOT NULL, debit_account_id INTEGER NOT NULL,
 		credit_account_id INTEGER NOT NULL, amount INTEGER NOT NULL, pending_id INTEGER NOT NULL,
 		ledger INTEGER NOT NULL, currency TEXT NOT NULL, code INTEGER NOT NULL, flags INTEGER NOT NULL,
 		timeout INTEGER NOT NULL, prev_debit INTEGER NOT NULL, prev_credit INTEGER NOT NULL)`); err != nil {

@@ -383,7 +383,7 @@ func testAccountTransfers(t *testing.T, open Opener) {
 	if err != nil || ids(page) != "5,4" {
 		t.Fatalf("page 1 = %s, %v", ids(page), err)
 	}
-	page, err = env.Store.AccountTransfers(ctx, 3, page[1].Timestamp, 2)
+	page, err = env.Store.AccountTransfers(ctx, 3, page[1].ID, 2)
 	if err != nil || ids(page) != "3,2" {
 		t.Fatalf("page 2 = %s, %v", ids(page), err)
 	}

@@ -1,6 +1,6 @@
--- Accounts: balances in integer minor units. last_transfer heads the account's chain
--- of transfers (transfers.prev_debit / prev_credit), so listing an account's transfers
--- needs no secondary index on the hot insert path.
+-- Accounts: balances in integer minor units. last_transfer (a transfer id) heads the
+-- account's chain of transfers (transfers.prev_debit / prev_credit), so listing an
+-- account's transfers needs no secondary index on the hot insert path.
 CREATE TABLE accounts (
 	id              INTEGER PRIMARY KEY,
 	ledger          INTEGER NOT NULL,
@@ -15,11 +15,11 @@ CREATE TABLE accounts (
 	last_transfer   INTEGER NOT NULL
 );
 
--- Transfers are immutable. They are keyed by the engine's timestamp, which only grows,
--- so inserts append; the client's id has its own unique index.
+-- Transfers are immutable, keyed by the client's id and nothing else: with ids that
+-- grow (time-ordered ids, as TigerBeetle recommends), inserts append.
 CREATE TABLE transfers (
-	ts                INTEGER PRIMARY KEY,
-	id                INTEGER NOT NULL UNIQUE,
+	id                INTEGER PRIMARY KEY,
+	ts                INTEGER NOT NULL,
 	debit_account_id  INTEGER NOT NULL,
 	credit_account_id INTEGER NOT NULL,
 	amount            INTEGER NOT NULL,
