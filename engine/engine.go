@@ -111,7 +111,9 @@ type Engine struct {
 
 	commits   chan *pending // to the committer; one batch waits while one commits
 	committed chan struct{}
-	broken    atomic.Bool // a commit failed: memory is ahead of the store
+	inflight  atomic.Int64  // batches handed to the committer and not yet done
+	idle      chan struct{} // the committer finished a batch
+	broken    atomic.Bool   // a commit failed: memory is ahead of the store
 
 	stats Stats
 }
@@ -172,6 +174,7 @@ func Open(ctx context.Context, cfg Config) (*Engine, error) {
 		idem:      make(map[string]linkfin.IdempotencyRecord),
 		calls:     make(chan *call, 1<<16),
 		commits:   make(chan *pending, 1),
+		idle:      make(chan struct{}, 1),
 		committed: make(chan struct{}),
 		quit:      make(chan struct{}),
 		stopped:   make(chan struct{}),
@@ -271,34 +274,44 @@ func (e *Engine) committer() {
 			close(p.flush)
 			continue
 		}
-		if e.broken.Load() {
-			// A batch before this one failed; this one was executed on top of it.
-			e.fail(p.calls, linkfin.Errorf(EUNAVAILABLE, "an earlier batch could not be stored; nothing was applied"))
-			continue
+		e.commit(ctx, p)
+		e.inflight.Add(-1)
+		select {
+		case e.idle <- struct{}{}:
+		default:
 		}
-		var err error
-		if !p.b.Empty() {
-			t0 := time.Now()
-			err = e.store.Commit(ctx, p.b)
-			e.stats.CommitNanos.Add(int64(time.Since(t0)))
-		}
-		if err != nil {
-			e.cfg.Logger.Error("commit failed; batch undone", "err", err, "requests", len(p.calls))
-			e.broken.Store(true)
-			e.fail(p.calls, linkfin.Errorf(EUNAVAILABLE, "the batch could not be stored; nothing was applied"))
-			continue
-		}
-		e.stats.Batches.Add(1)
-		e.stats.Requests.Add(int64(len(p.calls)))
-		e.stats.Events.Add(int64(len(p.b.Events)))
-		items := 0
-		for _, c := range p.calls {
-			items += c.req.items()
-			close(c.done)
-		}
-		e.stats.Items.Add(int64(items))
-		e.stats.LastBatch.Store(int64(items))
 	}
+}
+
+// commit stores one batch and answers its callers.
+func (e *Engine) commit(ctx context.Context, p *pending) {
+	if e.broken.Load() {
+		// A batch before this one failed; this one was executed on top of it.
+		e.fail(p.calls, linkfin.Errorf(EUNAVAILABLE, "an earlier batch could not be stored; nothing was applied"))
+		return
+	}
+	var err error
+	if !p.b.Empty() {
+		t0 := time.Now()
+		err = e.store.Commit(ctx, p.b)
+		e.stats.CommitNanos.Add(int64(time.Since(t0)))
+	}
+	if err != nil {
+		e.cfg.Logger.Error("commit failed; batch undone", "err", err, "requests", len(p.calls))
+		e.broken.Store(true)
+		e.fail(p.calls, linkfin.Errorf(EUNAVAILABLE, "the batch could not be stored; nothing was applied"))
+		return
+	}
+	e.stats.Batches.Add(1)
+	e.stats.Requests.Add(int64(len(p.calls)))
+	e.stats.Events.Add(int64(len(p.b.Events)))
+	items := 0
+	for _, c := range p.calls {
+		items += c.req.items()
+		close(c.done)
+	}
+	e.stats.Items.Add(int64(items))
+	e.stats.LastBatch.Store(int64(items))
 }
 
 // flush waits until every batch handed to the committer is durable or failed.
@@ -351,7 +364,10 @@ func (e *Engine) untilNextExpiry() time.Duration {
 	return max(d, time.Millisecond)
 }
 
-// collect takes what is queued, up to MaxBatch items.
+// collect takes what is queued, up to MaxBatch items. While the committer is busy
+// with an earlier batch it keeps gathering: small requests then share one commit (group
+// commit) instead of each paying for its own. A full batch goes at once, so large
+// batches still execute while the previous one commits.
 func (e *Engine) collect(first *call) []*call {
 	if first == nil {
 		return nil
@@ -363,7 +379,18 @@ func (e *Engine) collect(first *call) []*call {
 		case c := <-e.calls:
 			calls = append(calls, c)
 			n += c.req.items()
+			continue
 		default:
+		}
+		if e.inflight.Load() == 0 {
+			return calls
+		}
+		select {
+		case c := <-e.calls:
+			calls = append(calls, c)
+			n += c.req.items()
+		case <-e.idle:
+		case <-e.quit:
 			return calls
 		}
 	}
@@ -461,6 +488,7 @@ func (e *Engine) batch(calls []*call) {
 	for k, v := range newIdem {
 		e.idem[k] = v
 	}
+	e.inflight.Add(1)
 	e.commits <- &pending{calls: calls, b: b}
 	if len(e.idem) > 1<<16 || e.state.Size() > e.cfg.CacheRows {
 		// Dropped only when nothing is in flight: an uncommitted row must stay in

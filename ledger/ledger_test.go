@@ -4,6 +4,7 @@ import (
 	"math"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -1259,5 +1260,76 @@ func TestTimestamps(t *testing.T) {
 	}
 	if s.Clock() != seen[8] {
 		t.Errorf("Clock() = %d, want %d", s.Clock(), seen[8])
+	}
+}
+
+// TestTransferChain: each transfer records the previous transfer on its debit and
+// credit accounts, and each account its newest transfer, by id. Expiry is not a
+// transfer; failed and rolled-back transfers leave no trace.
+func TestTransferChain(t *testing.T) {
+	s := newFixture(t)
+	s.Begin(t0 + second)
+	checkResults(t, s.CreateTransfers([]ledger.Transfer{
+		tr(10, 1, 2, 5), pend(11, 1, 3, 5, 0), post(12, 11, 0), pend(13, 2, 1, 1, 1), tr(14, 3, 2, 100),
+		linked(tr(15, 1, 2, 1)), tr(16, 3, 2, 1000),
+	}), results(ledger.OK, ledger.OK, ledger.OK, ledger.OK, ledger.ExceedsCredits, ledger.LinkedEventFailed, ledger.ExceedsCredits))
+	s.Commit()
+	s.Begin(t0 + 10*second)
+	if !s.Expire(13) {
+		t.Fatal("Expire(13) = false")
+	}
+	s.Commit()
+	for _, c := range []struct{ id, prevDebit, prevCredit int64 }{
+		{10, 0, 0}, {11, 10, 0}, {12, 11, 11}, {13, 10, 12},
+	} {
+		tt := s.Transfer(c.id)
+		if tt.PrevDebit != c.prevDebit || tt.PrevCredit != c.prevCredit {
+			t.Errorf("transfer %d prev debit/credit = %d/%d, want %d/%d", c.id, tt.PrevDebit, tt.PrevCredit, c.prevDebit, c.prevCredit)
+		}
+	}
+	for id, want := range map[int64]int64{1: 13, 2: 13, 3: 12, 4: 0} {
+		if got := s.Account(id).LastTransfer; got != want {
+			t.Errorf("account %d last transfer = %d, want %d", id, got, want)
+		}
+	}
+}
+
+// TestCheckerFindsProblems: the checks above rely on the Checker, so it must report
+// every kind of broken invariant, and must not overflow on huge totals.
+func TestCheckerFindsProblems(t *testing.T) {
+	c := ledger.NewChecker()
+	for _, a := range []ledger.Account{
+		{ID: 1, Ledger: 1, Currency: "CNY", DebitsPosted: 100},
+		{ID: 2, Ledger: 1, Currency: "CNY", CreditsPosted: 80, CreditsPending: 6},
+		{ID: 3, Ledger: 1, Currency: "CNY", Flags: dmnec, DebitsPending: 1},
+		{ID: 4, Ledger: 1, Currency: "CNY", Flags: cmned, CreditsPosted: 10, DebitsPending: 4},
+		{ID: 5, Ledger: 2, Currency: "USD", DebitsPosted: -1, CreditsPosted: -1},
+		// Balanced, but each total is twice math.MaxInt64.
+		{ID: 6, Ledger: 3, Currency: "CNY", DebitsPosted: math.MaxInt64},
+		{ID: 7, Ledger: 3, Currency: "CNY", DebitsPosted: math.MaxInt64},
+		{ID: 8, Ledger: 3, Currency: "CNY", CreditsPosted: math.MaxInt64},
+		{ID: 9, Ledger: 3, Currency: "CNY", CreditsPosted: math.MaxInt64},
+	} {
+		c.Add(&a)
+	}
+	want := []string{
+		"account 3: debits 1 exceed credits 0",
+		"account 4: credits 10 exceed debits 0",
+		"account 5: negative balance field",
+		"ledger 1 CNY: pending debits 5 != pending credits 6",
+		"ledger 1 CNY: posted debits 100 != posted credits 90",
+	}
+	if got := c.Problems(); !slices.Equal(got, want) {
+		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if c.Accounts() != 9 {
+		t.Errorf("Accounts() = %d, want 9", c.Accounts())
+	}
+	totals := c.Totals()
+	if len(totals) != 3 || totals[0].Ledger != 1 || totals[1].Ledger != 2 || totals[2].Ledger != 3 {
+		t.Fatalf("totals = %+v, want ledgers 1, 2, 3", totals)
+	}
+	if got := totals[2].DebitsPosted.String(); got != "18446744073709551614" {
+		t.Errorf("ledger 3 debits posted = %s, want 2×MaxInt64", got)
 	}
 }

@@ -49,7 +49,7 @@ func TestRetryOfPostComparesFields(t *testing.T) {
 			with(post(11, 10, 40), func(t *ledger.Transfer) { t.Code = 9 }), ledger.ExistsWithDifferentFields},
 		{"void retried with another amount", void(11, 10),
 			with(void(11, 10), func(t *ledger.Transfer) { t.Amount = 1 }), ledger.ExistsWithDifferentFields},
-		// Same request: these already pass.
+		// The same request, spelled out or not, answers exists.
 		{"partial post retried", post(11, 10, 40), post(11, 10, 40), ledger.Exists},
 		{"post retried with the pending's fields", post(11, 10, 40),
 			with(tr(11, 1, 2, 40), func(t *ledger.Transfer) { t.Flags = ledger.PostPending; t.PendingID = 10 }), ledger.Exists},

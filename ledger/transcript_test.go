@@ -145,7 +145,9 @@ func (r *transcript) rel(ts int64) string { return "+" + time.Duration(ts-r.star
 func (r *transcript) run(b *block) []string {
 	var out []string
 	cmds := b.cmds
-	if f := strings.Fields(cmds[0]); f[0] == "time" {
+	timed := strings.Fields(cmds[0])[0] == "time"
+	if timed {
+		f := strings.Fields(cmds[0])
 		r.line = b.line
 		if len(f) != 2 {
 			r.fatalf("usage: time <duration>")
@@ -158,7 +160,7 @@ func (r *transcript) run(b *block) []string {
 		cmds = cmds[1:]
 	}
 	r.s.Begin(r.wall)
-	if cmds := b.cmds; strings.HasPrefix(cmds[0], "time ") {
+	if timed {
 		out = append(out, "now "+r.rel(r.s.Now()))
 	}
 	open := true

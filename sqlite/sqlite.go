@@ -3,6 +3,7 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"embed"
@@ -10,6 +11,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -34,6 +36,9 @@ type DB struct {
 
 	stop, stopped chan struct{}
 	closeOnce     sync.Once
+
+	mu    sync.Mutex
+	stmts map[stmtKey]*sql.Stmt
 }
 
 var _ linkfin.Store = (*DB)(nil)
@@ -111,6 +116,11 @@ func (db *DB) Dialect() string { return "sqlite" }
 func (db *DB) Close() error {
 	db.closeOnce.Do(func() { close(db.stop) })
 	<-db.stopped
+	db.mu.Lock()
+	for _, s := range db.stmts {
+		s.Close()
+	}
+	db.mu.Unlock()
 	return errors.Join(db.r.Close(), db.w.Close(), db.ck.Close())
 }
 
@@ -357,45 +367,146 @@ func (db *DB) ReadTiles(ctx context.Context, tiles []linkfin.Tile) ([][]byte, er
 // rowsPerInsert bounds a multi-row INSERT (SQLite allows 32766 variables).
 const rowsPerInsert = 64
 
-// insertRows inserts n rows with one multi-row statement per chunk. row appends the
-// values of row i to args.
-func insertRows(ctx context.Context, tx *sql.Tx, head string, cols int, tail string, n int, row func(i int, args []any) []any) error {
-	if n == 0 {
-		return nil
-	}
-	tuple := "(" + strings.Repeat("?,", cols-1) + "?)"
-	stmtFor := func(rows int) string {
-		return head + " VALUES " + strings.Repeat(tuple+",", rows-1) + tuple + " " + tail
-	}
-	var full *sql.Stmt
-	args := make([]any, 0, cols*rowsPerInsert)
-	for start := 0; start < n; start += rowsPerInsert {
-		end := min(start+rowsPerInsert, n)
-		args = args[:0]
-		for i := start; i < end; i++ {
-			args = row(i, args)
-		}
-		var err error
-		if end-start == rowsPerInsert {
-			if full == nil {
-				if full, err = tx.PrepareContext(ctx, stmtFor(rowsPerInsert)); err != nil {
-					return err
-				}
-				defer full.Close()
+// chunks yields the statement sizes that insert n rows: 64 at a time, then the
+// remainder as 32, 16, …, 1, so a handful of prepared statements per table serve any
+// batch.
+func chunks(n int) func(yield func(int) bool) {
+	return func(yield func(int) bool) {
+		for n > 0 {
+			size := rowsPerInsert
+			for size > n {
+				size /= 2
 			}
-			_, err = full.ExecContext(ctx, args...)
-		} else {
-			_, err = tx.ExecContext(ctx, stmtFor(end-start), args...)
+			if !yield(size) {
+				return
+			}
+			n -= size
 		}
+	}
+}
+
+// insertRows runs an insert with the statements prepared for its chunks.
+func (db *DB) insertRows(ctx context.Context, tx *sql.Tx, in insert) error {
+	args := make([]any, 0, in.cols*rowsPerInsert)
+	start := 0
+	for size := range chunks(in.n) {
+		stmt, err := db.stmt(ctx, in.head, in.cols, in.tail, size)
 		if err != nil {
 			return err
 		}
+		args = args[:0]
+		for i := start; i < start+size; i++ {
+			args = in.row(i, args)
+		}
+		if _, err := tx.StmtContext(ctx, stmt).ExecContext(ctx, args...); err != nil {
+			return err
+		}
+		start += size
 	}
 	return nil
 }
 
+// stmt returns the writer's prepared statement inserting rows rows. Statements are
+// compiled once and reused by every batch: compiling a 64-row INSERT costs more than
+// running it.
+func (db *DB) stmt(ctx context.Context, head string, cols int, tail string, rows int) (*sql.Stmt, error) {
+	key := stmtKey{head, tail, rows}
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	if s, ok := db.stmts[key]; ok {
+		return s, nil
+	}
+	tuple := "(" + strings.Repeat("?,", cols-1) + "?)"
+	q := head + " VALUES " + strings.Repeat(tuple+",", rows-1) + tuple + " " + tail
+	s, err := db.w.PrepareContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if db.stmts == nil {
+		db.stmts = make(map[stmtKey]*sql.Stmt)
+	}
+	db.stmts[key] = s
+	return s, nil
+}
+
+type stmtKey struct {
+	head, tail string
+	rows       int
+}
+
+// insert is one multi-row statement's worth of a batch.
+type insert struct {
+	head string
+	cols int
+	tail string
+	n    int
+	row  func(i int, args []any) []any
+}
+
+const upsertAccount = `ON CONFLICT (id) DO UPDATE SET flags = excluded.flags,
+	debits_pending = excluded.debits_pending, debits_posted = excluded.debits_posted,
+	credits_pending = excluded.credits_pending, credits_posted = excluded.credits_posted,
+	last_transfer = excluded.last_transfer`
+
 // Commit implements linkfin.Store: the whole batch in one transaction.
 func (db *DB) Commit(ctx context.Context, b *linkfin.Batch) (err error) {
+	accountRow := func(a *ledger.Account, args []any) []any {
+		return append(args, a.ID, a.Ledger, a.Currency, a.Code, a.Flags, a.DebitsPending, a.DebitsPosted,
+			a.CreditsPending, a.CreditsPosted, a.Timestamp, a.LastTransfer)
+	}
+	pendingRow := func(p *ledger.PendingState, args []any) []any {
+		return append(args, p.ID, p.ExpiresAt, p.Status)
+	}
+	// Updates go in id order, which keeps the B-tree walk local.
+	updated := slices.Clone(b.Accounts)
+	slices.SortFunc(updated, func(x, y *ledger.Account) int { return cmp.Compare(x.ID, y.ID) })
+	inserts := []insert{
+		{`INSERT INTO accounts (` + accountCols + `)`, 11, "", len(b.NewAccounts),
+			func(i int, args []any) []any { return accountRow(b.NewAccounts[i], args) }},
+		{`INSERT INTO accounts (` + accountCols + `)`, 11, upsertAccount, len(updated),
+			func(i int, args []any) []any { return accountRow(updated[i], args) }},
+		{`INSERT INTO transfers (` + transferCols + `)`, 13, "", len(b.Transfers),
+			func(i int, args []any) []any {
+				t := b.Transfers[i]
+				return append(args, t.ID, t.Timestamp, t.DebitAccountID, t.CreditAccountID, t.Amount, t.PendingID,
+					t.Ledger, t.Currency, t.Code, t.Flags, t.Timeout, t.PrevDebit, t.PrevCredit)
+			}},
+		{`INSERT INTO pending_transfers (id, expires_at, status)`, 3, "", len(b.NewPending),
+			func(i int, args []any) []any { return pendingRow(b.NewPending[i], args) }},
+		{`INSERT INTO pending_transfers (id, expires_at, status)`, 3, `ON CONFLICT (id) DO UPDATE SET status = excluded.status`,
+			len(b.Pending), func(i int, args []any) []any { return pendingRow(b.Pending[i], args) }},
+		{`INSERT INTO events (seq, time, type, data)`, 4, "", len(b.Events),
+			func(i int, args []any) []any {
+				e := &b.Events[i]
+				return append(args, e.Seq, e.Time, e.Type, e.Data)
+			}},
+		{`INSERT INTO log_tiles (level, idx, width, data)`, 4, `ON CONFLICT (level, idx) DO UPDATE
+			SET width = excluded.width, data = excluded.data WHERE excluded.width > log_tiles.width`, len(b.Tiles),
+			func(i int, args []any) []any {
+				t := &b.Tiles[i]
+				return append(args, t.L, t.N, t.W, t.Data)
+			}},
+		{`INSERT INTO idempotency_keys (key, request_hash, response, created_at)`, 4, "", len(b.Idempotency),
+			func(i int, args []any) []any {
+				r := &b.Idempotency[i]
+				return append(args, r.Key, r.RequestHash, r.Response, r.Time)
+			}},
+		{`INSERT INTO meta (key, value)`, 2, `ON CONFLICT (key) DO UPDATE SET value = excluded.value`, 1,
+			func(i int, args []any) []any { return append(args, "clock", strconv.FormatInt(b.Clock, 10)) }},
+	}
+	if c := b.Checkpoint; c != nil {
+		inserts = append(inserts, insert{`INSERT INTO checkpoints (size, hash, note, time)`, 4, "", 1,
+			func(i int, args []any) []any { return append(args, c.Size, c.Hash, c.Note, c.Time) }})
+	}
+	// Statements are prepared before the transaction begins: the writer has one
+	// connection, and the transaction holds it.
+	for _, in := range inserts {
+		for size := range chunks(in.n) {
+			if _, err := db.stmt(ctx, in.head, in.cols, in.tail, size); err != nil {
+				return fmt.Errorf("commit: %w", err)
+			}
+		}
+	}
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("commit: %w", err)
@@ -406,77 +517,10 @@ func (db *DB) Commit(ctx context.Context, b *linkfin.Batch) (err error) {
 			err = fmt.Errorf("commit: %w", err)
 		}
 	}()
-
-	accountRow := func(a *ledger.Account, args []any) []any {
-		return append(args, a.ID, a.Ledger, a.Currency, a.Code, a.Flags, a.DebitsPending, a.DebitsPosted,
-			a.CreditsPending, a.CreditsPosted, a.Timestamp, a.LastTransfer)
-	}
-	if err = insertRows(ctx, tx, `INSERT INTO accounts (`+accountCols+`)`, 11, "", len(b.NewAccounts),
-		func(i int, args []any) []any { return accountRow(b.NewAccounts[i], args) }); err != nil {
-		return err
-	}
-	// Updates go in id order, which keeps the B-tree walk local.
-	sort.Slice(b.Accounts, func(i, j int) bool { return b.Accounts[i].ID < b.Accounts[j].ID })
-	if err = insertRows(ctx, tx, `INSERT INTO accounts (`+accountCols+`)`, 11,
-		`ON CONFLICT (id) DO UPDATE SET flags = excluded.flags,
-			debits_pending = excluded.debits_pending, debits_posted = excluded.debits_posted,
-			credits_pending = excluded.credits_pending, credits_posted = excluded.credits_posted,
-			last_transfer = excluded.last_transfer`,
-		len(b.Accounts), func(i int, args []any) []any { return accountRow(b.Accounts[i], args) }); err != nil {
-		return err
-	}
-	if err = insertRows(ctx, tx, `INSERT INTO transfers (`+transferCols+`)`, 13, "", len(b.Transfers),
-		func(i int, args []any) []any {
-			t := b.Transfers[i]
-			return append(args, t.ID, t.Timestamp, t.DebitAccountID, t.CreditAccountID, t.Amount, t.PendingID,
-				t.Ledger, t.Currency, t.Code, t.Flags, t.Timeout, t.PrevDebit, t.PrevCredit)
-		}); err != nil {
-		return err
-	}
-	pendingRow := func(p *ledger.PendingState, args []any) []any {
-		return append(args, p.ID, p.ExpiresAt, p.Status)
-	}
-	if err = insertRows(ctx, tx, `INSERT INTO pending_transfers (id, expires_at, status)`, 3, "", len(b.NewPending),
-		func(i int, args []any) []any { return pendingRow(b.NewPending[i], args) }); err != nil {
-		return err
-	}
-	if err = insertRows(ctx, tx, `INSERT INTO pending_transfers (id, expires_at, status)`, 3,
-		`ON CONFLICT (id) DO UPDATE SET status = excluded.status`, len(b.Pending),
-		func(i int, args []any) []any { return pendingRow(b.Pending[i], args) }); err != nil {
-		return err
-	}
-	if err = insertRows(ctx, tx, `INSERT INTO events (seq, time, type, data)`, 4, "", len(b.Events),
-		func(i int, args []any) []any {
-			e := &b.Events[i]
-			return append(args, e.Seq, e.Time, e.Type, e.Data)
-		}); err != nil {
-		return err
-	}
-	if err = insertRows(ctx, tx, `INSERT INTO log_tiles (level, idx, width, data)`, 4,
-		`ON CONFLICT (level, idx) DO UPDATE SET width = excluded.width, data = excluded.data
-			WHERE excluded.width > log_tiles.width`, len(b.Tiles),
-		func(i int, args []any) []any {
-			t := &b.Tiles[i]
-			return append(args, t.L, t.N, t.W, t.Data)
-		}); err != nil {
-		return err
-	}
-	if c := b.Checkpoint; c != nil {
-		if _, err = tx.ExecContext(ctx, `INSERT INTO checkpoints (size, hash, note, time) VALUES (?, ?, ?, ?)`,
-			c.Size, c.Hash, c.Note, c.Time); err != nil {
+	for _, in := range inserts {
+		if err = db.insertRows(ctx, tx, in); err != nil {
 			return err
 		}
-	}
-	if err = insertRows(ctx, tx, `INSERT INTO idempotency_keys (key, request_hash, response, created_at)`, 4, "",
-		len(b.Idempotency), func(i int, args []any) []any {
-			r := &b.Idempotency[i]
-			return append(args, r.Key, r.RequestHash, r.Response, r.Time)
-		}); err != nil {
-		return err
-	}
-	if _, err = tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('clock', ?)
-		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, strconv.FormatInt(b.Clock, 10)); err != nil {
-		return err
 	}
 	return tx.Commit()
 }
@@ -673,19 +717,33 @@ func (db *DB) BaselineInsert(ctx context.Context, rows, batch int) (time.Duratio
 		timeout INTEGER NOT NULL, prev_debit INTEGER NOT NULL, prev_credit INTEGER NOT NULL)`); err != nil {
 		return 0, err
 	}
-	defer db.w.ExecContext(context.Background(), `DROP TABLE IF EXISTS bench_baseline`)
+	defer func() {
+		db.mu.Lock()
+		for k, s := range db.stmts {
+			if strings.Contains(k.head, "bench_baseline") {
+				s.Close()
+				delete(db.stmts, k)
+			}
+		}
+		db.mu.Unlock()
+		db.w.ExecContext(context.Background(), `DROP TABLE IF EXISTS bench_baseline`)
+	}()
 	start := time.Now()
 	for from := 0; from < rows; from += batch {
-		n := min(batch, rows-from)
+		in := insert{`INSERT INTO bench_baseline`, 13, "", min(batch, rows-from), func(i int, args []any) []any {
+			k := int64(from + i + 1)
+			return append(args, k, k, k%100_000+1, (k*7)%100_000+1, k, 0, 1, "CNY", 1, 0, 0, 0, 0)
+		}}
+		for size := range chunks(in.n) {
+			if _, err := db.stmt(ctx, in.head, in.cols, in.tail, size); err != nil {
+				return 0, err
+			}
+		}
 		tx, err := db.w.BeginTx(ctx, nil)
 		if err != nil {
 			return 0, err
 		}
-		err = insertRows(ctx, tx, `INSERT INTO bench_baseline`, 13, "", n, func(i int, args []any) []any {
-			k := int64(from + i + 1)
-			return append(args, k, k, k%100_000+1, (k*7)%100_000+1, k, 0, 1, "CNY", 1, 0, 0, 0, 0)
-		})
-		if err != nil {
+		if err := db.insertRows(ctx, tx, in); err != nil {
 			tx.Rollback()
 			return 0, err
 		}

@@ -1,8 +1,8 @@
--- Accounts: balances in integer minor units. last_transfer heads the account's chain
--- of transfers (transfers.prev_debit / prev_credit), so listing an account's transfers
--- needs no secondary index on the hot insert path. Every batch rewrites thousands of
--- accounts in place: the free space left on each page lets those updates stay HOT
--- (heap-only, no index write).
+-- Accounts: balances in integer minor units. last_transfer (a transfer id) heads the
+-- account's chain of transfers (transfers.prev_debit / prev_credit), so listing an
+-- account's transfers needs no secondary index on the hot insert path. Every batch
+-- rewrites thousands of accounts in place: the free space left on each page lets those
+-- updates stay HOT (heap-only, no index write).
 CREATE TABLE accounts (
 	id              BIGINT  PRIMARY KEY,
 	ledger          BIGINT  NOT NULL, -- uint32
@@ -17,11 +17,11 @@ CREATE TABLE accounts (
 	last_transfer   BIGINT  NOT NULL
 ) WITH (fillfactor = 70);
 
--- Transfers are immutable. They are keyed by the engine's timestamp, which only grows,
--- so inserts append; the client's id has its own unique index.
+-- Transfers are immutable, keyed by the client's id and nothing else: with ids that
+-- grow (time-ordered ids, as TigerBeetle recommends), inserts append.
 CREATE TABLE transfers (
-	ts                BIGINT  PRIMARY KEY,
-	id                BIGINT  NOT NULL UNIQUE,
+	id                BIGINT  PRIMARY KEY,
+	ts                BIGINT  NOT NULL,
 	debit_account_id  BIGINT  NOT NULL,
 	credit_account_id BIGINT  NOT NULL,
 	amount            BIGINT  NOT NULL,
