@@ -54,9 +54,18 @@ type IdempotencyRecord struct {
 }
 
 // Batch is everything one engine batch writes: one transaction, one fsync.
+//
+// Account balances are written lazily. The log is the truth; the stored account rows
+// are a checkpoint of the balances, exact at log position AccountsAt (meta
+// "accounts_at"). New accounts are inserted as created (zero balances); the rows of
+// changed accounts are written only when a batch flushes them (Flush), every few
+// batches. After a crash, the engine replays the log from AccountsAt to bring the rows
+// up to date before it takes requests.
 type Batch struct {
-	NewAccounts []*ledger.Account
-	Accounts    []*ledger.Account // existing accounts whose balances or flags changed
+	NewAccounts []*ledger.Account // as created: zero balances
+	Accounts    []*ledger.Account // with Flush: every account changed since the last flush
+	Flush       bool
+	AccountsAt  int64 // with Flush: the log size at which Accounts are exact
 	Transfers   []*ledger.Transfer
 	NewPending  []*ledger.PendingState
 	Pending     []*ledger.PendingState // existing pending states whose status changed
@@ -70,14 +79,16 @@ type Batch struct {
 // Empty reports whether the batch writes nothing at all.
 func (b *Batch) Empty() bool {
 	return len(b.NewAccounts)+len(b.Accounts)+len(b.Transfers)+len(b.NewPending)+len(b.Pending)+
-		len(b.Events)+len(b.Idempotency) == 0
+		len(b.Events)+len(b.Idempotency) == 0 && !b.Flush
 }
 
 // Head is where the log and the engine's clock stood at the last commit.
 type Head struct {
 	Size  int64 // events in the log
 	Clock int64
-	Last  *Checkpoint // nil for an empty log
+	// AccountsAt is the log size at which the stored account rows are exact.
+	AccountsAt int64
+	Last       *Checkpoint // nil for an empty log
 }
 
 // Store is the persistence contract that every database adapter implements. The
@@ -105,9 +116,10 @@ type Store interface {
 	ListAccounts(ctx context.Context, after int64, limit int) ([]ledger.Account, error)
 	Transfer(ctx context.Context, id int64) (*ledger.Transfer, error)
 	PendingStatus(ctx context.Context, id int64) (*ledger.PendingState, error)
-	// AccountTransfers lists an account's transfers, newest first, older than the
-	// transfer with id before (0: from the newest), following the per-account chain
-	// of Transfer.PrevDebit/PrevCredit.
+	// AccountTransfers lists up to limit of an account's transfers, newest first,
+	// starting with the transfer start and following the per-account chain of
+	// Transfer.PrevDebit/PrevCredit. (The account's newest transfer is its
+	// LastTransfer, which the engine knows first: see engine.AccountTransfers.)
 	AccountTransfers(ctx context.Context, accountID, before int64, limit int) ([]ledger.Transfer, error)
 	// Events returns up to limit events from seq on, in order.
 	Events(ctx context.Context, from int64, limit int) ([]Event, error)

@@ -91,6 +91,19 @@ func Verify(ctx context.Context, s linkfin.Store, verifier note.Verifier, origin
 			return nil, err
 		}
 	}
+	head, err := s.Head(ctx)
+	if err != nil {
+		return nil, err
+	}
+	// Stored account rows are exact at log position head.AccountsAt (balances are
+	// written lazily): compare them with the replay at that point.
+	var atRows map[int64]ledger.Account
+	snapshot := func() {
+		atRows = make(map[int64]ledger.Account, len(balances))
+		for id, a := range balances {
+			atRows[id] = *a
+		}
+	}
 	var from int64
 	firstBad := int64(-1)
 	for {
@@ -106,6 +119,9 @@ func Verify(ctx context.Context, s linkfin.Store, verifier note.Verifier, origin
 			if ev.Seq != from {
 				rep.problem("event log: expected seq %d, found %d (an event is missing)", from, ev.Seq)
 				return rep, nil
+			}
+			if from == head.AccountsAt {
+				snapshot()
 			}
 			from++
 			_, complete := v.Add(ev.Record())
@@ -135,6 +151,12 @@ func Verify(ctx context.Context, s linkfin.Store, verifier note.Verifier, origin
 		}
 	}
 	rep.Events = from
+	if atRows == nil {
+		if head.AccountsAt != from {
+			rep.problem("the account rows claim to be exact at log position %d, but the log has %d events", head.AccountsAt, from)
+		}
+		snapshot()
+	}
 	for _, td := range v.PartialTiles() {
 		if bad := checkTile(ctx, s, td, rep); bad >= 0 && (firstBad < 0 || bad < firstBad) {
 			firstBad = bad
@@ -151,25 +173,27 @@ func Verify(ctx context.Context, s linkfin.Store, verifier note.Verifier, origin
 		}
 	}
 	rep.Root = v.Tree().Hash
-	head, err := s.Head(ctx)
-	if err != nil {
-		return nil, err
-	}
 	if head.Last == nil && rep.Events > 0 {
 		rep.problem("the log has %d events and no checkpoint", rep.Events)
 	} else if head.Last != nil && head.Last.Size != rep.Events {
 		rep.problem("the last checkpoint covers %d events, the log has %d", head.Last.Size, rep.Events)
 	}
 
-	// The ledger: invariants over the stored accounts, and every stored balance equal
-	// to the balance replayed from the log.
-	c := ledger.NewChecker()
+	// The ledger: every stored balance equal to the balance replayed from the log up
+	// to where the rows are exact; invariants over the stored rows and over the
+	// balances at the end of the log.
+	c, final := ledger.NewChecker(), ledger.NewChecker()
 	err = s.ScanAccounts(ctx, func(a *ledger.Account) error {
 		c.Add(a)
-		r := balances[a.ID]
+		r, ok := atRows[a.ID]
 		switch {
-		case r == nil:
-			rep.problem("account %d is in the store but was never created in the log", a.ID)
+		case !ok:
+			if balances[a.ID] == nil {
+				rep.problem("account %d is in the store but was never created in the log", a.ID)
+			} else if a.DebitsPending != 0 || a.DebitsPosted != 0 || a.CreditsPending != 0 || a.CreditsPosted != 0 {
+				// Created after the rows' position: stored as created.
+				rep.problem("account %d: stored balances are not those it was created with", a.ID)
+			}
 		case r.DebitsPending != a.DebitsPending || r.DebitsPosted != a.DebitsPosted ||
 			r.CreditsPending != a.CreditsPending || r.CreditsPosted != a.CreditsPosted:
 			rep.problem("account %d: stored balances (dp %d, dP %d, cp %d, cP %d) differ from the log's (dp %d, dP %d, cp %d, cP %d)",
@@ -178,7 +202,10 @@ func Verify(ctx context.Context, s linkfin.Store, verifier note.Verifier, origin
 		case r.Flags != a.Flags:
 			rep.problem("account %d: stored flags %d differ from the log's %d", a.ID, a.Flags, r.Flags)
 		}
-		delete(balances, a.ID)
+		if b := balances[a.ID]; b != nil {
+			final.Add(b)
+			delete(balances, a.ID)
+		}
 		return nil
 	})
 	if err != nil {
@@ -186,6 +213,9 @@ func Verify(ctx context.Context, s linkfin.Store, verifier note.Verifier, origin
 	}
 	for id := range balances {
 		rep.problem("account %d was created in the log but is missing from the store", id)
+	}
+	for _, p := range final.Problems() {
+		rep.problem("ledger invariant at the end of the log: %s", p)
 	}
 	rep.Accounts = c.Accounts()
 	rep.Totals = c.Totals()

@@ -167,6 +167,10 @@ func Ledger(ctx context.Context, o Options) (*Result, error) {
 	} else {
 		lat, err = runClients(ctx, e, transfers, o.Clients, &done)
 	}
+	if err == nil {
+		// Balances are written lazily: the run ends when they are all in the store.
+		_, err = e.Submit(ctx, &engine.Request{Flush: true})
+	}
 	elapsed := time.Since(start)
 	stopProgress()
 	if err != nil {

@@ -58,6 +58,10 @@ type Request struct {
 	CreateAccounts  []ledger.Account
 	CreateTransfers []ledger.Transfer
 	CloseAccounts   []int64
+
+	// Flush makes the batch that runs this request write every changed account row,
+	// so the store alone is up to date when it returns.
+	Flush bool
 }
 
 // OpsHash returns a canonical hash of the request's operations, for callers that have no
@@ -115,6 +119,12 @@ type Engine struct {
 	idle      chan struct{} // the committer finished a batch
 	broken    atomic.Bool   // a commit failed: memory is ahead of the store
 
+	// Lazily written balances (see balances.go).
+	published  overlay
+	dirty      map[int64]struct{} // accounts changed since the last flush
+	sinceFlush int                // batches since the last flush
+	lastFlush  time.Time
+
 	stats Stats
 }
 
@@ -148,6 +158,9 @@ func Open(ctx context.Context, cfg Config) (*Engine, error) {
 	if cfg.CacheRows <= 0 {
 		cfg.CacheRows = 1 << 21
 	}
+	if err := catchUp(ctx, cfg.Store); err != nil {
+		return nil, fmt.Errorf("engine: bring balances up to date: %w", err)
+	}
 	head, err := cfg.Store.Head(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("engine: read head: %w", err)
@@ -178,6 +191,8 @@ func Open(ctx context.Context, cfg Config) (*Engine, error) {
 		committed: make(chan struct{}),
 		quit:      make(chan struct{}),
 		stopped:   make(chan struct{}),
+		dirty:     make(map[int64]struct{}),
+		lastFlush: cfg.Now(),
 	}
 	e.state.SetClock(head.Clock)
 	open, err := cfg.Store.OpenPending(ctx)
@@ -238,17 +253,18 @@ func (e *Engine) run() {
 	defer timer.Stop()
 	for {
 		var first *call
-		timer.Reset(e.untilNextExpiry())
+		timer.Reset(min(e.untilNextExpiry(), e.untilFlush()))
 		select {
 		case first = <-e.calls:
 		case <-timer.C:
 		case <-e.quit:
-			// Drain what was queued before the close.
+			// Drain what was queued before the close, and write every balance.
 			for {
 				select {
 				case c := <-e.calls:
 					e.batch(e.collect(c))
 				default:
+					e.batch([]*call{{req: &Request{Flush: true}, done: make(chan struct{})}})
 					return
 				}
 			}
@@ -257,11 +273,20 @@ func (e *Engine) run() {
 	}
 }
 
+// untilFlush is how long changed balances may still wait to be written.
+func (e *Engine) untilFlush() time.Duration {
+	if len(e.dirty) == 0 {
+		return time.Hour
+	}
+	return max(flushInterval-e.cfg.Now().Sub(e.lastFlush), time.Millisecond)
+}
+
 // pending is a batch executed in memory and on its way to the store.
 type pending struct {
-	calls []*call
-	b     *linkfin.Batch
-	flush chan struct{} // set for a flush marker instead of a batch
+	calls   []*call
+	b       *linkfin.Batch
+	changed []ledger.Account // committed values of the accounts the batch changed
+	flush   chan struct{}    // set for a flush marker instead of a batch
 }
 
 // committer writes batches in order and answers their callers once durable. The
@@ -302,6 +327,7 @@ func (e *Engine) commit(ctx context.Context, p *pending) {
 		e.fail(p.calls, linkfin.Errorf(EUNAVAILABLE, "the batch could not be stored; nothing was applied"))
 		return
 	}
+	e.published.publish(p.changed, p.b.Flush)
 	e.stats.Batches.Add(1)
 	e.stats.Requests.Add(int64(len(p.calls)))
 	e.stats.Events.Add(int64(len(p.b.Events)))
@@ -328,6 +354,12 @@ func (e *Engine) recover(ctx context.Context) error {
 	e.state.RollbackBatch()
 	e.state.Evict()
 	clear(e.idem)
+	if err := catchUp(ctx, e.store); err != nil {
+		return err
+	}
+	e.published.reset()
+	clear(e.dirty)
+	e.sinceFlush, e.lastFlush = 0, e.cfg.Now()
 	head, err := e.store.Head(ctx)
 	if err != nil {
 		return err
@@ -424,7 +456,8 @@ func (e *Engine) batch(calls []*call) {
 		dueEntries = append(dueEntries, x)
 		due = append(due, x.id)
 	}
-	if len(calls) == 0 && len(due) == 0 {
+	flushDue := len(e.dirty) > 0 && e.cfg.Now().Sub(e.lastFlush) >= flushInterval
+	if len(calls) == 0 && len(due) == 0 && !flushDue {
 		return
 	}
 	if err := e.prefetch(ctx, calls, due); err != nil {
@@ -461,7 +494,11 @@ func (e *Engine) batch(calls []*call) {
 			records = append(records, rec)
 		}
 	}
-	b, app, err := e.build(records)
+	force := flushDue || e.state.Size() > e.cfg.CacheRows
+	for _, c := range calls {
+		force = force || c.req.Flush
+	}
+	b, app, changed, err := e.build(records, force)
 	if err != nil {
 		e.cfg.Logger.Error("build batch", "err", err)
 		e.state.RollbackBatch()
@@ -489,13 +526,16 @@ func (e *Engine) batch(calls []*call) {
 		e.idem[k] = v
 	}
 	e.inflight.Add(1)
-	e.commits <- &pending{calls: calls, b: b}
-	if len(e.idem) > 1<<16 || e.state.Size() > e.cfg.CacheRows {
-		// Dropped only when nothing is in flight: an uncommitted row must stay in
-		// memory, or a prefetch could read its older stored version.
+	e.commits <- &pending{calls: calls, b: b, changed: changed}
+	if len(e.idem) > 1<<16 || (b.Flush && e.state.Size() > e.cfg.CacheRows) {
+		// Dropped only when nothing is in flight and every balance is written: a row
+		// must stay in memory until the store has it, or a prefetch could read an
+		// older version.
 		e.flush()
 		clear(e.idem)
-		e.evict()
+		if b.Flush {
+			e.evict()
+		}
 	}
 }
 
@@ -646,19 +686,26 @@ func (e *Engine) prefetch(ctx context.Context, calls []*call, due []int64) error
 	return nil
 }
 
-// build turns the batch's changes into rows, events, tiles and a checkpoint.
-func (e *Engine) build(idem []linkfin.IdempotencyRecord) (*linkfin.Batch, *tlog.Append, error) {
+// build turns the batch's changes into rows, events, tiles and a checkpoint. With
+// flush, it also writes every account changed since the last flush.
+func (e *Engine) build(idem []linkfin.IdempotencyRecord, flush bool) (*linkfin.Batch, *tlog.Append, []ledger.Account, error) {
 	ch := e.state.Changes()
 	b := &linkfin.Batch{Idempotency: idem, Clock: e.state.Clock(), Transfers: ch.Transfers}
-	// Copies: the committer writes them while the next batch changes the originals.
-	accounts := make([]ledger.Account, 0, len(ch.NewAccounts)+len(ch.Accounts))
-	for _, id := range ch.NewAccounts {
-		accounts = append(accounts, *e.state.Account(id))
-		b.NewAccounts = append(b.NewAccounts, &accounts[len(accounts)-1])
+	// Copies: the committer writes and publishes them while the next batch changes
+	// the originals.
+	changed := make([]ledger.Account, 0, len(ch.NewAccounts)+len(ch.Accounts))
+	created := make([]ledger.Account, len(ch.NewAccounts))
+	for i, id := range ch.NewAccounts {
+		a := e.state.Account(id)
+		changed = append(changed, *a)
+		created[i] = ledger.Account{ID: a.ID, Ledger: a.Ledger, Currency: a.Currency, Code: a.Code,
+			Flags: a.Flags &^ ledger.Closed, Timestamp: a.Timestamp}
+		b.NewAccounts = append(b.NewAccounts, &created[i])
+		e.dirty[id] = struct{}{}
 	}
 	for id := range ch.Accounts {
-		accounts = append(accounts, *e.state.Account(id))
-		b.Accounts = append(b.Accounts, &accounts[len(accounts)-1])
+		changed = append(changed, *e.state.Account(id))
+		e.dirty[id] = struct{}{}
 	}
 	for id := range ch.NewPending {
 		p := *e.state.Pending(id)
@@ -668,31 +715,46 @@ func (e *Engine) build(idem []linkfin.IdempotencyRecord) (*linkfin.Batch, *tlog.
 		p := *e.state.Pending(id)
 		b.Pending = append(b.Pending, &p)
 	}
-	if len(ch.Events) == 0 {
-		return b, nil, nil
+	e.sinceFlush++
+	if flush || e.sinceFlush >= flushBatches || len(e.dirty) >= flushAccounts {
+		b.Flush = true
+		rows := make([]ledger.Account, 0, len(e.dirty))
+		for id := range e.dirty {
+			rows = append(rows, *e.state.Account(id))
+			b.Accounts = append(b.Accounts, &rows[len(rows)-1])
+		}
 	}
-	seq := e.log.Tree().Size
-	b.Events = make([]linkfin.Event, len(ch.Events))
-	hashes := make([]sumtlog.Hash, len(ch.Events))
-	for i := range ch.Events {
-		ev := &b.Events[i]
-		*ev = encodeEvent(&ch.Events[i])
-		ev.Seq = seq + int64(i)
-		hashes[i] = sumtlog.RecordHash(ev.Record())
+	var app *tlog.Append
+	size := e.log.Tree().Size
+	if len(ch.Events) > 0 {
+		b.Events = make([]linkfin.Event, len(ch.Events))
+		hashes := make([]sumtlog.Hash, len(ch.Events))
+		for i := range ch.Events {
+			ev := &b.Events[i]
+			*ev = encodeEvent(&ch.Events[i])
+			ev.Seq = size + int64(i)
+			hashes[i] = sumtlog.RecordHash(ev.Record())
+		}
+		var err error
+		if app, err = e.log.PrepareHashes(hashes); err != nil {
+			return nil, nil, nil, err
+		}
+		for _, t := range app.Tiles {
+			b.Tiles = append(b.Tiles, linkfin.Tile{L: t.Tile.L, N: t.Tile.N, W: t.Tile.W, Data: t.Data})
+		}
+		note, err := tlog.SignCheckpoint(e.cfg.Signer, e.cfg.Origin, app.New)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		b.Checkpoint = &linkfin.Checkpoint{Size: app.New.Size, Hash: app.New.Hash[:], Note: note, Time: e.state.Now()}
+		size = app.New.Size
 	}
-	app, err := e.log.PrepareHashes(hashes)
-	if err != nil {
-		return nil, nil, err
+	if b.Flush {
+		b.AccountsAt = size
+		clear(e.dirty)
+		e.sinceFlush, e.lastFlush = 0, e.cfg.Now()
 	}
-	for _, t := range app.Tiles {
-		b.Tiles = append(b.Tiles, linkfin.Tile{L: t.Tile.L, N: t.Tile.N, W: t.Tile.W, Data: t.Data})
-	}
-	note, err := tlog.SignCheckpoint(e.cfg.Signer, e.cfg.Origin, app.New)
-	if err != nil {
-		return nil, nil, err
-	}
-	b.Checkpoint = &linkfin.Checkpoint{Size: app.New.Size, Hash: app.New.Hash[:], Note: note, Time: e.state.Now()}
-	return b, app, nil
+	return b, app, changed, nil
 }
 
 // tileReader adapts the store to tlog.TileReader.

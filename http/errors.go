@@ -1,12 +1,14 @@
 package http
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"reflect"
 	"strings"
 
 	"linkfin"
@@ -19,6 +21,7 @@ const (
 	EUNKNOWNFIELD = "unknown_field"
 	ETYPE         = "invalid_type"
 	ETOOLARGE     = "body_too_large"
+	EMETHOD       = "method_not_allowed"
 )
 
 // statusOf is the one table from error codes to HTTP statuses. Codes not listed are
@@ -30,6 +33,7 @@ var statusOf = map[string]int{
 	EUNKNOWNFIELD:         http.StatusBadRequest,
 	ETYPE:                 http.StatusBadRequest,
 	ETOOLARGE:             http.StatusRequestEntityTooLarge,
+	EMETHOD:               http.StatusMethodNotAllowed,
 	linkfin.EUNAUTHORIZED: http.StatusUnauthorized,
 	linkfin.EFORBIDDEN:    http.StatusForbidden,
 	linkfin.ENOTFOUND:     http.StatusNotFound,
@@ -94,15 +98,94 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	return body, nil
 }
 
-// decode parses JSON strictly: no unknown fields, no trailing data, right types.
+// decode parses JSON strictly: field names exactly as documented (encoding/json
+// would also take "Amount" for "amount"), each at most once (it would keep the last),
+// no unknown fields, no trailing data, right types. A body that could be read two
+// ways is refused: a proxy in front of linkfin must never see another amount than the
+// ledger applies.
 func decode(body []byte, v any) error {
-	dec := json.NewDecoder(strings.NewReader(string(body)))
+	if err := strictNames(body, fieldNames(v)); err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return decodeError(err)
 	}
-	if dec.More() {
+	if _, err := dec.Token(); err != io.EOF {
 		return linkfin.Errorf(EMALFORMED, "unexpected data after the JSON value")
+	}
+	return nil
+}
+
+// fieldNames lists the JSON names of the struct that v points to (or of its slice's
+// elements).
+func fieldNames(v any) map[string]bool {
+	t := reflect.TypeOf(v)
+	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice {
+		t = t.Elem()
+	}
+	names := make(map[string]bool)
+	if t.Kind() != reflect.Struct {
+		return names
+	}
+	for i := 0; i < t.NumField(); i++ {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		if name != "" && name != "-" {
+			names[name] = true
+		}
+	}
+	return names
+}
+
+// strictNames checks the member names of the top-level object, or of each object in a
+// top-level array: each must be one of names, spelt exactly, and appear once.
+func strictNames(body []byte, names map[string]bool) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	tok, err := dec.Token()
+	if err != nil {
+		return decodeError(err)
+	}
+	object := func() error {
+		seen := make(map[string]bool)
+		for dec.More() {
+			tok, err := dec.Token()
+			if err != nil {
+				return decodeError(err)
+			}
+			name, _ := tok.(string)
+			if !names[name] {
+				return linkfin.Errorf(EUNKNOWNFIELD, "unknown field %q", name)
+			}
+			if seen[name] {
+				return linkfin.Errorf(EMALFORMED, "field %q appears twice", name)
+			}
+			seen[name] = true
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return decodeError(err)
+			}
+		}
+		_, err := dec.Token() // }
+		return err
+	}
+	switch tok {
+	case json.Delim('{'):
+		return object()
+	case json.Delim('['):
+		for dec.More() {
+			tok, err := dec.Token()
+			if err != nil {
+				return decodeError(err)
+			}
+			if tok != json.Delim('{') {
+				return nil // the decoder reports the wrong type
+			}
+			if err := object(); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }

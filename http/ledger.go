@@ -264,7 +264,7 @@ func (s *Server) createAccounts(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"results": itemResults(resp, func(i int) int64 { return req.CreateAccounts[i].ID })})
 		return
 	}
-	s.single(w, r, resp.Results[0], func() (any, error) { return s.Store.Account(r.Context(), req.CreateAccounts[0].ID) }, func(v any) any {
+	s.single(w, r, resp.Results[0], func() (any, error) { return s.Engine.Account(r.Context(), req.CreateAccounts[0].ID) }, func(v any) any {
 		return toAccount(v.(*ledger.Account))
 	})
 }
@@ -369,7 +369,7 @@ func (s *Server) closeAccount(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, linkfin.Errorf(string(res), "%s", resultMessage(res)))
 		return
 	}
-	a, err := s.Store.Account(r.Context(), id)
+	a, err := s.Engine.Account(r.Context(), id)
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -383,7 +383,7 @@ func (s *Server) getAccount(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, linkfin.Errorf(linkfin.ENOTFOUND, "account not found"))
 		return
 	}
-	a, err := s.Store.Account(r.Context(), id)
+	a, err := s.Engine.Account(r.Context(), id)
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -419,7 +419,7 @@ func (s *Server) listAccounts(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	as, err := s.Store.ListAccounts(r.Context(), after, limit)
+	as, err := s.Engine.ListAccounts(r.Context(), after, limit)
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -445,7 +445,7 @@ func (s *Server) listAccountTransfers(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	ts, err := s.Store.AccountTransfers(r.Context(), id, after, limit)
+	ts, next, err := s.Engine.AccountTransfers(r.Context(), id, after, limit)
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -454,8 +454,8 @@ func (s *Server) listAccountTransfers(w http.ResponseWriter, r *http.Request) {
 	for i := range ts {
 		out.Data[i] = toTransfer(&ts[i])
 	}
-	if len(ts) == limit {
-		out.NextCursor = strconv.FormatInt(ts[len(ts)-1].ID, 10)
+	if next != 0 {
+		out.NextCursor = strconv.FormatInt(next, 10)
 	}
 	writeJSON(w, http.StatusOK, out)
 }
@@ -502,7 +502,7 @@ type TrialBalanceLine struct {
 
 func (s *Server) trialBalance(w http.ResponseWriter, r *http.Request) {
 	c := ledger.NewChecker()
-	if err := s.Store.ScanAccounts(r.Context(), func(a *ledger.Account) error { c.Add(a); return nil }); err != nil {
+	if err := s.Engine.ScanAccounts(r.Context(), func(a *ledger.Account) error { c.Add(a); return nil }); err != nil {
 		writeError(w, r, err)
 		return
 	}

@@ -68,7 +68,27 @@ func NewServer(e *engine.Engine, s linkfin.Store, operatorKeyHash []byte, logger
 	srv.handle("GET /v1/audit/events", srv.events, true)
 	srv.handle("GET /v1/audit/proof/{seq}", srv.proof, true)
 	srv.handle("GET /v1/audit/consistency", srv.consistency, true)
+	// What no route takes still answers problem+json with a code.
+	srv.mux.HandleFunc("/", srv.wrap("unrouted", srv.unrouted, false))
 	return srv
+}
+
+// unrouted answers 405 when the path has routes for other methods, else 404.
+func (s *Server) unrouted(w http.ResponseWriter, r *http.Request) {
+	var allow []string
+	for _, m := range []string{http.MethodGet, http.MethodPost} {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := s.mux.Handler(probe); pattern != "/" && pattern != "" {
+			allow = append(allow, m)
+		}
+	}
+	if len(allow) > 0 {
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		writeError(w, r, linkfin.Errorf(EMETHOD, "%s is not allowed here; use %s", r.Method, strings.Join(allow, " or ")))
+		return
+	}
+	writeError(w, r, linkfin.Errorf(linkfin.ENOTFOUND, "no such resource: %s", r.URL.Path))
 }
 
 // Routes lists every route pattern, for tests that walk the whole API.
@@ -115,7 +135,11 @@ func (w *statusWriter) WriteHeader(code int) {
 // operator-key check.
 func (s *Server) handle(pattern string, h http.HandlerFunc, auth bool) {
 	s.routes = append(s.routes, pattern)
-	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+	s.mux.HandleFunc(pattern, s.wrap(pattern, h, auth))
+}
+
+func (s *Server) wrap(pattern string, h http.HandlerFunc, auth bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		id := r.Header.Get("X-Request-Id")
 		if id == "" || len(id) > 64 {
@@ -136,7 +160,7 @@ func (s *Server) handle(pattern string, h http.HandlerFunc, auth bool) {
 		s.latency.WithLabelValues(pattern).Observe(d.Seconds())
 		s.Logger.LogAttrs(r.Context(), slog.LevelDebug, "request", slog.String("id", id), slog.String("route", pattern),
 			slog.Int("status", sw.status), slog.Duration("took", d))
-	})
+	}
 }
 
 type requestIDKey struct{}

@@ -158,14 +158,18 @@ func collect[T any](rows pgx.Rows, err error, scan func(pgx.Row, *T) error) ([]T
 // Head implements linkfin.Store.
 func (db *DB) Head(ctx context.Context) (linkfin.Head, error) {
 	var h linkfin.Head
-	var clock *string
+	var clock, at *string
 	err := db.pool.QueryRow(ctx, `SELECT (SELECT coalesce(max(seq) + 1, 0) FROM events),
-		(SELECT value FROM meta WHERE key = 'clock')`).Scan(&h.Size, &clock)
+		(SELECT value FROM meta WHERE key = 'clock'),
+		(SELECT value FROM meta WHERE key = 'accounts_at')`).Scan(&h.Size, &clock, &at)
 	if err != nil {
 		return h, err
 	}
 	if clock != nil {
 		h.Clock, _ = strconv.ParseInt(*clock, 10, 64)
+	}
+	if at != nil {
+		h.AccountsAt, _ = strconv.ParseInt(*at, 10, 64)
 	}
 	var c linkfin.Checkpoint
 	err = db.pool.QueryRow(ctx, `SELECT size, hash, note, time FROM checkpoints ORDER BY size DESC LIMIT 1`).
@@ -417,6 +421,11 @@ func (db *DB) Commit(ctx context.Context, b *linkfin.Batch) (err error) {
 	q.Queue(`INSERT INTO meta (key, value) VALUES ('clock', $1)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, strconv.FormatInt(b.Clock, 10))
 	checks = append(checks, nil)
+	if b.Flush {
+		q.Queue(`INSERT INTO meta (key, value) VALUES ('accounts_at', $1)
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, strconv.FormatInt(b.AccountsAt, 10))
+		checks = append(checks, nil)
+	}
 
 	br := tx.SendBatch(ctx, &q)
 	for _, check := range checks {
@@ -491,29 +500,13 @@ func (db *DB) PendingStatus(ctx context.Context, id int64) (*ledger.PendingState
 
 // AccountTransfers implements linkfin.Store by walking the account's transfer chain in
 // one read-only, repeatable-read transaction: one snapshot for the whole page.
-func (db *DB) AccountTransfers(ctx context.Context, accountID, before int64, limit int) ([]ledger.Transfer, error) {
+func (db *DB) AccountTransfers(ctx context.Context, accountID, start int64, limit int) ([]ledger.Transfer, error) {
 	tx, err := db.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback(ctx)
-	var next int64
-	if before == 0 {
-		if err := tx.QueryRow(ctx, `SELECT last_transfer FROM accounts WHERE id = $1`, accountID).Scan(&next); err != nil {
-			if errors.Is(err, pgx.ErrNoRows) {
-				return nil, notFound("account", accountID)
-			}
-			return nil, err
-		}
-	} else {
-		t, err := transferByID(ctx, tx, before)
-		if err != nil {
-			return nil, err
-		}
-		if next, err = linkfin.PrevOnAccount(t, accountID); err != nil {
-			return nil, err
-		}
-	}
+	next := start
 	var out []ledger.Transfer
 	for next != 0 && len(out) < limit {
 		t, err := transferByID(ctx, tx, next)

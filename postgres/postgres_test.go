@@ -152,7 +152,7 @@ func TestNotFound(t *testing.T) {
 		"Account":          second(db.Account(ctx, 1)),
 		"Transfer":         second(db.Transfer(ctx, 1)),
 		"PendingStatus":    second(db.PendingStatus(ctx, 1)),
-		"AccountTransfers": second(db.AccountTransfers(ctx, 1, 0, 10)),
+		"AccountTransfers": second(db.AccountTransfers(ctx, 1, 42, 10)), // from a transfer that does not exist
 	} {
 		if linkfin.ErrorCode(err) != linkfin.ENOTFOUND {
 			t.Errorf("%s: err = %v, want code %s", name, err, linkfin.ENOTFOUND)

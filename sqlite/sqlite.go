@@ -226,6 +226,13 @@ func (db *DB) Head(ctx context.Context) (linkfin.Head, error) {
 	if clock.Valid {
 		h.Clock, _ = strconv.ParseInt(clock.String, 10, 64)
 	}
+	var at sql.NullString
+	if err := db.w.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'accounts_at'`).Scan(&at); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return h, err
+	}
+	if at.Valid {
+		h.AccountsAt, _ = strconv.ParseInt(at.String, 10, 64)
+	}
 	var c linkfin.Checkpoint
 	err := db.w.QueryRowContext(ctx, `SELECT size, hash, note, time FROM checkpoints ORDER BY size DESC LIMIT 1`).
 		Scan(&c.Size, &c.Hash, &c.Note, &c.Time)
@@ -494,6 +501,10 @@ func (db *DB) Commit(ctx context.Context, b *linkfin.Batch) (err error) {
 		{`INSERT INTO meta (key, value)`, 2, `ON CONFLICT (key) DO UPDATE SET value = excluded.value`, 1,
 			func(i int, args []any) []any { return append(args, "clock", strconv.FormatInt(b.Clock, 10)) }},
 	}
+	if b.Flush {
+		inserts = append(inserts, insert{`INSERT INTO meta (key, value)`, 2, `ON CONFLICT (key) DO UPDATE SET value = excluded.value`, 1,
+			func(i int, args []any) []any { return append(args, "accounts_at", strconv.FormatInt(b.AccountsAt, 10)) }})
+	}
 	if c := b.Checkpoint; c != nil {
 		inserts = append(inserts, insert{`INSERT INTO checkpoints (size, hash, note, time)`, 4, "", 1,
 			func(i int, args []any) []any { return append(args, c.Size, c.Hash, c.Note, c.Time) }})
@@ -588,29 +599,13 @@ func (db *DB) PendingStatus(ctx context.Context, id int64) (*ledger.PendingState
 
 // AccountTransfers implements linkfin.Store by walking the account's transfer chain in
 // one read transaction.
-func (db *DB) AccountTransfers(ctx context.Context, accountID, before int64, limit int) ([]ledger.Transfer, error) {
+func (db *DB) AccountTransfers(ctx context.Context, accountID, start int64, limit int) ([]ledger.Transfer, error) {
 	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	var next int64
-	if before == 0 {
-		if err := tx.QueryRowContext(ctx, `SELECT last_transfer FROM accounts WHERE id = ?`, accountID).Scan(&next); err != nil {
-			if errors.Is(err, sql.ErrNoRows) {
-				return nil, notFound("account", accountID)
-			}
-			return nil, err
-		}
-	} else {
-		t, err := transferByID(ctx, tx, before)
-		if err != nil {
-			return nil, err
-		}
-		if next, err = linkfin.PrevOnAccount(t, accountID); err != nil {
-			return nil, err
-		}
-	}
+	next := start
 	var out []ledger.Transfer
 	for next != 0 && len(out) < limit {
 		t, err := transferByID(ctx, tx, next)

@@ -46,6 +46,9 @@ func testModel(t *testing.T, open Opener) {
 	for commands < total {
 		if rng.IntN(20) == 0 {
 			env.Restart()
+			if os.Getenv("LINKFIN_MODEL_DEBUG") != "" {
+				t.Logf("restart before batch %d", batches+1)
+			}
 		}
 		if rng.IntN(4) == 0 {
 			env.Clock.Advance(2 * time.Second * time.Duration(1+rng.IntN(3)))
@@ -109,7 +112,7 @@ func checkAgainst(t *testing.T, env *Env, ref *ledger.State, ids []int64, where 
 	t.Helper()
 	c := ledger.NewChecker()
 	n := 0
-	err := env.Store.ScanAccounts(context.Background(), func(a *ledger.Account) error {
+	err := env.Engine.ScanAccounts(context.Background(), func(a *ledger.Account) error {
 		n++
 		c.Add(a)
 		r := ref.Account(a.ID)

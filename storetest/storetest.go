@@ -124,7 +124,7 @@ func (env *Env) MustVerify() *audit.Report {
 // Account reads an account from the store.
 func (env *Env) Account(id int64) ledger.Account {
 	env.T.Helper()
-	a, err := env.Store.Account(context.Background(), id)
+	a, err := env.Engine.Account(context.Background(), id)
 	if err != nil {
 		env.T.Fatalf("account %d: %v", id, err)
 	}
@@ -375,28 +375,45 @@ func testAccountTransfers(t *testing.T, open Opener) {
 		}
 		return strings.Join(s, ",")
 	}
-	all, err := env.Store.AccountTransfers(ctx, 1, 0, 10)
-	if err != nil || ids(all) != "4,3,1" {
-		t.Fatalf("account 1 transfers = %s, %v", ids(all), err)
-	}
-	page, err := env.Store.AccountTransfers(ctx, 3, 0, 2)
-	if err != nil || ids(page) != "5,4" {
-		t.Fatalf("page 1 = %s, %v", ids(page), err)
-	}
-	page, err = env.Store.AccountTransfers(ctx, 3, page[1].ID, 2)
-	if err != nil || ids(page) != "3,2" {
-		t.Fatalf("page 2 = %s, %v", ids(page), err)
-	}
-	if _, err := env.Store.AccountTransfers(ctx, 99, 0, 2); linkfin.ErrorCode(err) != linkfin.ENOTFOUND {
-		t.Fatalf("unknown account: %v", err)
+	// Through the engine (which knows each account's newest transfer first) and,
+	// after a flush, through the store alone.
+	for _, flushed := range []bool{false, true} {
+		if flushed {
+			env.Submit(&engine.Request{Flush: true})
+			a, err := env.Store.Account(ctx, 3)
+			if err != nil {
+				t.Fatal(err)
+			}
+			stored, err := env.Store.AccountTransfers(ctx, 3, a.LastTransfer, 10)
+			if err != nil || ids(stored) != "5,4,3,2" {
+				t.Fatalf("stored account 3 transfers = %s, %v", ids(stored), err)
+			}
+		}
+		all, next, err := env.Engine.AccountTransfers(ctx, 1, 0, 10)
+		if err != nil || ids(all) != "4,3,1" || next != 0 {
+			t.Fatalf("account 1 transfers = %s (next %d), %v", ids(all), next, err)
+		}
+		page, next, err := env.Engine.AccountTransfers(ctx, 3, 0, 2)
+		if err != nil || ids(page) != "5,4" || next != 3 {
+			t.Fatalf("page 1 = %s (next %d), %v", ids(page), next, err)
+		}
+		page, next, err = env.Engine.AccountTransfers(ctx, 3, next, 2)
+		if err != nil || ids(page) != "3,2" || next != 0 {
+			t.Fatalf("page 2 = %s (next %d), %v", ids(page), next, err)
+		}
+		if _, _, err := env.Engine.AccountTransfers(ctx, 99, 0, 2); linkfin.ErrorCode(err) != linkfin.ENOTFOUND {
+			t.Fatalf("unknown account: %v", err)
+		}
 	}
 }
 
-// snapshot reads everything observable, to compare before and after a refused request.
-func snapshot(t *testing.T, s linkfin.Store) string {
+// snapshot reads everything observable, to compare before and after a refused
+// request: the balances as the engine serves them, and the log's size.
+func snapshot(t *testing.T, env *Env) string {
 	ctx := context.Background()
+	s := env.Store
 	var b strings.Builder
-	err := s.ScanAccounts(ctx, func(a *ledger.Account) error {
+	err := env.Engine.ScanAccounts(ctx, func(a *ledger.Account) error {
 		fmt.Fprintf(&b, "%d %d %s flags=%d dp=%d dP=%d cp=%d cP=%d\n", a.ID, a.Ledger, a.Currency, a.Flags,
 			a.DebitsPending, a.DebitsPosted, a.CreditsPending, a.CreditsPosted)
 		return nil
@@ -420,7 +437,7 @@ func testBadInput(t *testing.T, open Opener) {
 	p := Xfer(2, 1, 2, 10)
 	p.Flags, p.Timeout = ledger.Pending, 1
 	env.Submit(&engine.Request{CreateTransfers: []ledger.Transfer{p, {ID: 3, PendingID: 2, Flags: ledger.VoidPending}}})
-	before := snapshot(t, env.Store)
+	before := snapshot(t, env)
 	cases := []struct {
 		t    ledger.Transfer
 		want ledger.Result
@@ -442,7 +459,7 @@ func testBadInput(t *testing.T, open Opener) {
 		r := env.Submit(&engine.Request{CreateTransfers: []ledger.Transfer{c.t}})
 		wantResults(t, r.Results, c.want)
 	}
-	if mid := snapshot(t, env.Store); mid != before {
+	if mid := snapshot(t, env); mid != before {
 		t.Fatalf("refused requests changed the store:\nbefore:\n%s\nafter:\n%s", before, mid)
 	}
 	// An expired pending cannot be posted.
@@ -452,7 +469,7 @@ func testBadInput(t *testing.T, open Opener) {
 	env.Clock.Advance(2 * time.Second)
 	r := env.Submit(&engine.Request{CreateTransfers: []ledger.Transfer{{ID: 121, PendingID: 120, Flags: ledger.PostPending}}})
 	wantResults(t, r.Results, ledger.PendingTransferExpired)
-	after := snapshot(t, env.Store)
+	after := snapshot(t, env)
 	// Only the pending 120 and its expiry were added: balances are back where they were.
 	if strings.Split(before, "events")[0] != strings.Split(after, "events")[0] {
 		t.Fatalf("refused requests changed balances:\nbefore:\n%s\nafter:\n%s", before, after)
@@ -487,7 +504,7 @@ func testFailedCommit(t *testing.T, open Opener) {
 	env := NewEnv(t, func(t *testing.T) linkfin.Store { fs.Store = open(t); return fs })
 	env.Submit(&engine.Request{CreateAccounts: []ledger.Account{Acct(1, 0), Acct(2, 0)}})
 	env.Submit(&engine.Request{CreateTransfers: []ledger.Transfer{Xfer(1, 1, 2, 10)}})
-	before := snapshot(t, env.Store)
+	before := snapshot(t, env)
 	fs.mu.Lock()
 	fs.fail = true
 	fs.mu.Unlock()
@@ -500,7 +517,7 @@ func testFailedCommit(t *testing.T, open Opener) {
 	fs.mu.Lock()
 	fs.fail = false
 	fs.mu.Unlock()
-	if after := snapshot(t, env.Store); after != before {
+	if after := snapshot(t, env); after != before {
 		t.Fatalf("store changed by a failed commit")
 	}
 	// Memory was rolled back too: the same ids are new again, and balances add up.
