@@ -88,6 +88,8 @@ type Head struct {
 	Clock int64
 	// AccountsAt is the log size at which the stored account rows are exact.
 	AccountsAt int64
+	// MaxTransferID is the largest transfer id stored (0 for none).
+	MaxTransferID int64
 	Last       *Checkpoint // nil for an empty log
 }
 

@@ -122,6 +122,11 @@ type Engine struct {
 	// Lazily written balances (see balances.go).
 	published  overlay
 	dirty      map[int64]struct{} // accounts changed since the last flush
+
+	// maxTransfer is at least every transfer id stored or in memory: a new id above it
+	// cannot exist, so the prefetch need not look for it. Clients that use growing ids
+	// (as they should) thus cost no lookups at all.
+	maxTransfer int64
 	sinceFlush int                // batches since the last flush
 	lastFlush  time.Time
 
@@ -195,6 +200,7 @@ func Open(ctx context.Context, cfg Config) (*Engine, error) {
 		lastFlush: cfg.Now(),
 	}
 	e.state.SetClock(head.Clock)
+	e.maxTransfer = head.MaxTransferID
 	open, err := cfg.Store.OpenPending(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("engine: load pending transfers: %w", err)
@@ -379,6 +385,7 @@ func (e *Engine) recover(ctx context.Context) error {
 	}
 	e.log = app
 	e.state.SetClock(head.Clock)
+	e.maxTransfer = head.MaxTransferID
 	e.expiries = e.expiries[:0]
 	for _, p := range open {
 		e.expiries = append(e.expiries, expiry{p.ExpiresAt, p.ID})
@@ -628,7 +635,9 @@ func (e *Engine) prefetch(ctx context.Context, calls []*call, due []int64) error
 		}
 		for i := range r.CreateTransfers {
 			t := &r.CreateTransfers[i]
-			needT(t.ID, false)
+			if t.ID <= e.maxTransfer {
+				needT(t.ID, false)
+			}
 			needT(t.PendingID, true)
 			needA(t.DebitAccountID)
 			needA(t.CreditAccountID)
@@ -691,6 +700,9 @@ func (e *Engine) prefetch(ctx context.Context, calls []*call, due []int64) error
 func (e *Engine) build(idem []linkfin.IdempotencyRecord, flush bool) (*linkfin.Batch, *tlog.Append, []ledger.Account, error) {
 	ch := e.state.Changes()
 	b := &linkfin.Batch{Idempotency: idem, Clock: e.state.Clock(), Transfers: ch.Transfers}
+	for _, t := range ch.Transfers {
+		e.maxTransfer = max(e.maxTransfer, t.ID)
+	}
 	// Copies: the committer writes and publishes them while the next batch changes
 	// the originals.
 	changed := make([]ledger.Account, 0, len(ch.NewAccounts)+len(ch.Accounts))

@@ -161,7 +161,8 @@ func (db *DB) Head(ctx context.Context) (linkfin.Head, error) {
 	var clock, at *string
 	err := db.pool.QueryRow(ctx, `SELECT (SELECT coalesce(max(seq) + 1, 0) FROM events),
 		(SELECT value FROM meta WHERE key = 'clock'),
-		(SELECT value FROM meta WHERE key = 'accounts_at')`).Scan(&h.Size, &clock, &at)
+		(SELECT value FROM meta WHERE key = 'accounts_at'),
+		(SELECT coalesce(max(id), 0) FROM transfers)`).Scan(&h.Size, &clock, &at, &h.MaxTransferID)
 	if err != nil {
 		return h, err
 	}

@@ -226,6 +226,9 @@ func (db *DB) Head(ctx context.Context) (linkfin.Head, error) {
 	if clock.Valid {
 		h.Clock, _ = strconv.ParseInt(clock.String, 10, 64)
 	}
+	if err := db.w.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM transfers`).Scan(&h.MaxTransferID); err != nil {
+		return h, err
+	}
 	var at sql.NullString
 	if err := db.w.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'accounts_at'`).Scan(&at); err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return h, err
