@@ -13,6 +13,11 @@ type Event struct {
 	Time int64  `json:"time"` // Unix ns, assigned by the engine
 	Type string `json:"type"`
 	Data []byte `json:"data"` // canonical JSON of the change
+	// TransferID, for a transfer.created event, names the transfer whose row holds
+	// the event's data: stores keep the reference alone, and rebuild Data from the
+	// row with ledger.AppendTransferJSON when the event is read. Editing the row
+	// thus changes the event, and the log shows it.
+	TransferID int64 `json:"-"`
 }
 
 // Record is the exact byte string hashed into the log for this event.
@@ -90,7 +95,7 @@ type Head struct {
 	AccountsAt int64
 	// MaxTransferID is the largest transfer id stored (0 for none).
 	MaxTransferID int64
-	Last       *Checkpoint // nil for an empty log
+	Last          *Checkpoint // nil for an empty log
 }
 
 // Store is the persistence contract that every database adapter implements. The

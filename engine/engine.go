@@ -120,15 +120,15 @@ type Engine struct {
 	broken    atomic.Bool   // a commit failed: memory is ahead of the store
 
 	// Lazily written balances (see balances.go).
-	published  overlay
-	dirty      map[int64]struct{} // accounts changed since the last flush
+	published overlay
+	dirty     map[int64]struct{} // accounts changed since the last flush
 
 	// maxTransfer is at least every transfer id stored or in memory: a new id above it
 	// cannot exist, so the prefetch need not look for it. Clients that use growing ids
 	// (as they should) thus cost no lookups at all.
 	maxTransfer int64
-	sinceFlush int                // batches since the last flush
-	lastFlush  time.Time
+	sinceFlush  int // batches since the last flush
+	lastFlush   time.Time
 
 	stats Stats
 }

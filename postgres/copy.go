@@ -51,6 +51,9 @@ func (c *copyData) text(s string) {
 	c.b = append(c.b, s...)
 }
 
+// null writes SQL NULL.
+func (c *copyData) null() { c.b = binary.BigEndian.AppendUint32(c.b, 0xFFFFFFFF) }
+
 func (c *copyData) bytea(v []byte) {
 	c.b = binary.BigEndian.AppendUint32(c.b, uint32(len(v)))
 	c.b = append(c.b, v...)

@@ -357,12 +357,18 @@ func (db *DB) Commit(ctx context.Context, b *linkfin.Batch) (err error) {
 	}); err != nil {
 		return err
 	}
-	if err = copyIn(ctx, tx, "events", "seq, time, type, data", 4, len(b.Events), func(c *copyData, i int) {
+	if err = copyIn(ctx, tx, "events", "seq, time, type, data, transfer_id", 5, len(b.Events), func(c *copyData, i int) {
 		e := &b.Events[i]
 		c.int8(e.Seq)
 		c.int8(e.Time)
 		c.text(e.Type)
+		if e.TransferID != 0 {
+			c.bytea(nil)
+			c.int8(e.TransferID)
+			return
+		}
 		c.bytea(e.Data)
+		c.null()
 	}); err != nil {
 		return err
 	}
@@ -523,10 +529,30 @@ func (db *DB) AccountTransfers(ctx context.Context, accountID, start int64, limi
 }
 
 // Events implements linkfin.Store.
+// A transfer event is re-encoded from its transfers row (see linkfin.Event.TransferID).
 func (db *DB) Events(ctx context.Context, from int64, limit int) ([]linkfin.Event, error) {
-	rows, err := db.pool.Query(ctx, `SELECT seq, time, type, data FROM events WHERE seq >= $1 ORDER BY seq LIMIT $2`, from, limit)
+	rows, err := db.pool.Query(ctx, `SELECT e.seq, e.time, e.type, e.data, e.transfer_id,
+		t.id, t.ts, t.debit_account_id, t.credit_account_id, t.amount, t.pending_id, t.ledger,
+		t.currency, t.code, t.flags, t.timeout
+		FROM events e LEFT JOIN transfers t ON t.id = e.transfer_id
+		WHERE e.seq >= $1 ORDER BY e.seq LIMIT $2`, from, limit)
 	return collect(rows, err, func(row pgx.Row, e *linkfin.Event) error {
-		return row.Scan(&e.Seq, &e.Time, &e.Type, &e.Data)
+		var ref, id, ts, dr, cr, amount, pending, ledgerNo, code, flags, timeout *int64
+		var currency *string
+		if err := row.Scan(&e.Seq, &e.Time, &e.Type, &e.Data, &ref, &id, &ts, &dr, &cr, &amount, &pending,
+			&ledgerNo, &currency, &code, &flags, &timeout); err != nil {
+			return err
+		}
+		if ref == nil {
+			return nil
+		}
+		e.TransferID, e.Data = *ref, nil
+		if id != nil {
+			e.Data = ledger.AppendTransferJSON(nil, &ledger.Transfer{ID: *id, Timestamp: *ts, DebitAccountID: *dr,
+				CreditAccountID: *cr, Amount: *amount, PendingID: *pending, Ledger: uint32(*ledgerNo), Currency: *currency,
+				Code: uint16(*code), Flags: ledger.TransferFlags(*flags), Timeout: uint32(*timeout)})
+		}
+		return nil
 	})
 }
 

@@ -485,10 +485,13 @@ func (db *DB) Commit(ctx context.Context, b *linkfin.Batch) (err error) {
 			func(i int, args []any) []any { return pendingRow(b.NewPending[i], args) }},
 		{`INSERT INTO pending_transfers (id, expires_at, status)`, 3, `ON CONFLICT (id) DO UPDATE SET status = excluded.status`,
 			len(b.Pending), func(i int, args []any) []any { return pendingRow(b.Pending[i], args) }},
-		{`INSERT INTO events (seq, time, type, data)`, 4, "", len(b.Events),
+		{`INSERT INTO events (seq, time, type, data, transfer_id)`, 5, "", len(b.Events),
 			func(i int, args []any) []any {
 				e := &b.Events[i]
-				return append(args, e.Seq, e.Time, e.Type, e.Data)
+				if e.TransferID != 0 {
+					return append(args, e.Seq, e.Time, e.Type, []byte{}, e.TransferID)
+				}
+				return append(args, e.Seq, e.Time, e.Type, e.Data, nil)
 			}},
 		{`INSERT INTO log_tiles (level, idx, width, data)`, 4, `ON CONFLICT (level, idx) DO UPDATE
 			SET width = excluded.width, data = excluded.data WHERE excluded.width > log_tiles.width`, len(b.Tiles),
@@ -623,9 +626,11 @@ func (db *DB) AccountTransfers(ctx context.Context, accountID, start int64, limi
 	return out, nil
 }
 
-// Events implements linkfin.Store.
+// Events implements linkfin.Store, re-encoding transfer events from their rows.
 func (db *DB) Events(ctx context.Context, from int64, limit int) ([]linkfin.Event, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT seq, time, type, data FROM events WHERE seq >= ? ORDER BY seq LIMIT ?`, from, limit)
+	rows, err := db.r.QueryContext(ctx, `SELECT e.seq, e.time, e.type, e.data, e.transfer_id, `+prefixed("t.", transferCols)+`
+		FROM events e LEFT JOIN transfers t ON t.id = e.transfer_id
+		WHERE e.seq >= ? ORDER BY e.seq LIMIT ?`, from, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -633,12 +638,51 @@ func (db *DB) Events(ctx context.Context, from int64, limit int) ([]linkfin.Even
 	var out []linkfin.Event
 	for rows.Next() {
 		var e linkfin.Event
-		if err := rows.Scan(&e.Seq, &e.Time, &e.Type, &e.Data); err != nil {
+		var ref sql.NullInt64
+		var t nullTransfer
+		if err := rows.Scan(append([]any{&e.Seq, &e.Time, &e.Type, &e.Data, &ref}, t.dest()...)...); err != nil {
 			return nil, err
+		}
+		if ref.Valid {
+			e.TransferID = ref.Int64
+			e.Data = nil
+			if tr, ok := t.transfer(); ok {
+				e.Data = ledger.AppendTransferJSON(nil, tr)
+			}
 		}
 		out = append(out, e)
 	}
 	return out, rows.Err()
+}
+
+// prefixed qualifies a column list with a table alias.
+func prefixed(alias, cols string) string {
+	fields := strings.Split(cols, ",")
+	for i, f := range fields {
+		fields[i] = alias + strings.TrimSpace(f)
+	}
+	return strings.Join(fields, ", ")
+}
+
+// nullTransfer scans the transfer columns of an outer join.
+type nullTransfer struct {
+	id, ts, dr, cr, amount, pending, ledger, code, flags, timeout, prevD, prevC sql.NullInt64
+	currency                                                                    sql.NullString
+}
+
+func (n *nullTransfer) dest() []any {
+	return []any{&n.id, &n.ts, &n.dr, &n.cr, &n.amount, &n.pending, &n.ledger, &n.currency, &n.code,
+		&n.flags, &n.timeout, &n.prevD, &n.prevC}
+}
+
+func (n *nullTransfer) transfer() (*ledger.Transfer, bool) {
+	if !n.id.Valid {
+		return nil, false
+	}
+	return &ledger.Transfer{ID: n.id.Int64, Timestamp: n.ts.Int64, DebitAccountID: n.dr.Int64, CreditAccountID: n.cr.Int64,
+		Amount: n.amount.Int64, PendingID: n.pending.Int64, Ledger: uint32(n.ledger.Int64), Currency: n.currency.String,
+		Code: uint16(n.code.Int64), Flags: ledger.TransferFlags(n.flags.Int64), Timeout: uint32(n.timeout.Int64),
+		PrevDebit: n.prevD.Int64, PrevCredit: n.prevC.Int64}, true
 }
 
 // Checkpoints implements linkfin.Store.

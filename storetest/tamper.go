@@ -18,12 +18,24 @@ func testTamper(t *testing.T, open Opener) {
 		problem string
 	}{
 		{
-			name: "event amount",
-			sql: map[string]string{
-				"sqlite":   `UPDATE events SET data = CAST(replace(CAST(data AS TEXT), '"amount":7,', '"amount":8,') AS BLOB) WHERE seq = 300`,
-				"postgres": `UPDATE events SET data = convert_to(replace(convert_from(data, 'UTF8'), '"amount":7,', '"amount":8,'), 'UTF8') WHERE seq = 300`,
-			},
+			// A transfer event is encoded from its transfers row: editing the row edits
+			// the event.
+			name:    "transfer amount",
+			sql:     map[string]string{"": `UPDATE transfers SET amount = 8 WHERE id = (SELECT transfer_id FROM events WHERE seq = 300)`},
 			problem: "first bad entry: event 300 ",
+		},
+		{
+			name:    "event row",
+			sql:     map[string]string{"": `UPDATE events SET time = time + 1 WHERE seq = 301`},
+			problem: "first bad entry: event 301 ",
+		},
+		{
+			name: "account event data",
+			sql: map[string]string{
+				"sqlite":   `UPDATE events SET data = CAST(replace(CAST(data AS TEXT), '"code":1,', '"code":2,') AS BLOB) WHERE seq = 1`,
+				"postgres": `UPDATE events SET data = convert_to(replace(convert_from(data, 'UTF8'), '"code":1,', '"code":2,'), 'UTF8') WHERE seq = 1`,
+			},
+			problem: "first bad entry: event 1 ",
 		},
 		{
 			name:    "account balance",

@@ -45,10 +45,11 @@ CREATE INDEX pending_transfers_open ON pending_transfers (status, expires_at);
 
 -- The event log: one row per leaf of the transparency log.
 CREATE TABLE events (
-	seq  BIGINT PRIMARY KEY,
-	time BIGINT NOT NULL,
-	type TEXT   NOT NULL,
-	data BYTEA  NOT NULL
+	seq         BIGINT PRIMARY KEY,
+	time        BIGINT NOT NULL,
+	type        TEXT   NOT NULL,
+	data        BYTEA  NOT NULL,
+	transfer_id BIGINT -- a transfer.created event is encoded from this transfers row
 );
 
 -- Tiles of the log's Merkle tree; a partial tile is replaced as it grows.

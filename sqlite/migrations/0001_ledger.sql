@@ -41,12 +41,14 @@ CREATE TABLE pending_transfers (
 );
 CREATE INDEX pending_transfers_open ON pending_transfers (status, expires_at);
 
--- The event log: one row per leaf of the transparency log.
+-- The event log: one row per leaf of the transparency log. A transfer.created event
+-- keeps no copy of its data: transfer_id names the transfers row it is encoded from.
 CREATE TABLE events (
-	seq  INTEGER PRIMARY KEY,
-	time INTEGER NOT NULL,
-	type TEXT    NOT NULL,
-	data BLOB    NOT NULL
+	seq         INTEGER PRIMARY KEY,
+	time        INTEGER NOT NULL,
+	type        TEXT    NOT NULL,
+	data        BLOB    NOT NULL,
+	transfer_id INTEGER
 );
 
 -- Tiles of the log's Merkle tree; a partial tile is replaced as it grows.
