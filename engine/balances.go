@@ -25,8 +25,8 @@ import (
 
 // Flush policy: whichever comes first.
 const (
-	flushBatches  = 256
-	flushInterval = 2 * time.Second
+	flushBatches  = 1024
+	flushInterval = 5 * time.Second
 	flushAccounts = 1 << 18
 )
 

@@ -111,6 +111,7 @@ type Engine struct {
 	quit    chan struct{}
 	stopped chan struct{}
 	closing sync.Once
+	closeMu sync.RWMutex
 	closed  atomic.Bool
 
 	commits   chan *pending // to the committer; one batch waits while one commits
@@ -218,19 +219,23 @@ func (e *Engine) Stats() *Stats { return &e.stats }
 
 // Submit runs a request in the next batch and returns once that batch is durable.
 func (e *Engine) Submit(ctx context.Context, req *Request) (*Response, error) {
-	if e.closed.Load() {
-		return nil, linkfin.Errorf(EUNAVAILABLE, "the engine is shutting down")
-	}
 	if req.IdempotencyKey != "" && len(req.Hash) == 0 {
 		req.Hash = req.OpsHash()
 	}
 	c := &call{req: req, done: make(chan struct{}), t0: time.Now()}
+	// The read lock orders every enqueue before Close: the writer drains the queue
+	// after Close, so nothing queued is left behind.
+	e.closeMu.RLock()
+	if e.closed.Load() {
+		e.closeMu.RUnlock()
+		return nil, linkfin.Errorf(EUNAVAILABLE, "the engine is shutting down")
+	}
 	select {
 	case e.calls <- c:
+		e.closeMu.RUnlock()
 	case <-ctx.Done():
+		e.closeMu.RUnlock()
 		return nil, ctx.Err()
-	case <-e.quit:
-		return nil, linkfin.Errorf(EUNAVAILABLE, "the engine is shutting down")
 	}
 	// Once queued, the request will run: wait for it even if ctx ends, so that an
 	// acknowledged answer is never lost to a caller that gave up a moment early.
@@ -241,7 +246,9 @@ func (e *Engine) Submit(ctx context.Context, req *Request) (*Response, error) {
 // Close stops taking requests, finishes those already queued, and stops the writer.
 func (e *Engine) Close() error {
 	e.closing.Do(func() {
+		e.closeMu.Lock()
 		e.closed.Store(true)
+		e.closeMu.Unlock()
 		close(e.quit)
 	})
 	<-e.stopped
@@ -534,6 +541,11 @@ func (e *Engine) batch(calls []*call) {
 	}
 	e.inflight.Add(1)
 	e.commits <- &pending{calls: calls, b: b, changed: changed}
+	if e.state.Transfers() > e.cfg.CacheRows/8 {
+		// Committed transfers are rarely read again: drop them once none is in flight.
+		e.flush()
+		e.state.EvictTransfers()
+	}
 	if len(e.idem) > 1<<16 || (b.Flush && e.state.Size() > e.cfg.CacheRows) {
 		// Dropped only when nothing is in flight and every balance is written: a row
 		// must stay in memory until the store has it, or a prefetch could read an

@@ -138,6 +138,19 @@ func (s *State) Evict() {
 	clear(s.pending)
 }
 
+// EvictTransfers drops cached transfers, keeping accounts and pending states: once
+// committed, a transfer is needed again only if it is retried or resolved, and then it
+// is read back. Only allowed between batches.
+func (s *State) EvictTransfers() {
+	if len(s.undo) > 0 {
+		panic("ledger: EvictTransfers inside a batch")
+	}
+	clear(s.transfers)
+}
+
+// Transfers is the number of cached transfers.
+func (s *State) Transfers() int { return len(s.transfers) }
+
 // Begin starts a batch at time now (Unix ns). Timestamps handed out in the batch are
 // unique and increasing across batches, even if the clock steps back.
 func (s *State) Begin(now int64) {
