@@ -266,7 +266,9 @@ func (e *Engine) run() {
 	defer timer.Stop()
 	for {
 		var first *call
-		timer.Reset(min(e.untilNextExpiry(), e.untilFlush()))
+		// Wake at least once a second: deadlines are read from Config.Now, which
+		// need not be the wall clock.
+		timer.Reset(min(e.untilNextExpiry(), e.untilFlush(), time.Second))
 		select {
 		case first = <-e.calls:
 		case <-timer.C:

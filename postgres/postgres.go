@@ -360,13 +360,16 @@ func (db *DB) Commit(ctx context.Context, b *linkfin.Batch) (err error) {
 	if err = copyIn(ctx, tx, "events", "seq, time, type, data, transfer_id", 5, len(b.Events), func(c *copyData, i int) {
 		e := &b.Events[i]
 		c.int8(e.Seq)
-		c.int8(e.Time)
-		c.text(e.Type)
 		if e.TransferID != 0 {
-			c.bytea(nil)
+			// Time, type and data are the transfers row's.
+			c.null()
+			c.null()
+			c.null()
 			c.int8(e.TransferID)
 			return
 		}
+		c.int8(e.Time)
+		c.text(e.Type)
 		c.bytea(e.Data)
 		c.null()
 	}); err != nil {
@@ -537,17 +540,21 @@ func (db *DB) Events(ctx context.Context, from int64, limit int) ([]linkfin.Even
 		FROM events e LEFT JOIN transfers t ON t.id = e.transfer_id
 		WHERE e.seq >= $1 ORDER BY e.seq LIMIT $2`, from, limit)
 	return collect(rows, err, func(row pgx.Row, e *linkfin.Event) error {
-		var ref, id, ts, dr, cr, amount, pending, ledgerNo, code, flags, timeout *int64
-		var currency *string
-		if err := row.Scan(&e.Seq, &e.Time, &e.Type, &e.Data, &ref, &id, &ts, &dr, &cr, &amount, &pending,
+		var tm, ref, id, ts, dr, cr, amount, pending, ledgerNo, code, flags, timeout *int64
+		var typ, currency *string
+		if err := row.Scan(&e.Seq, &tm, &typ, &e.Data, &ref, &id, &ts, &dr, &cr, &amount, &pending,
 			&ledgerNo, &currency, &code, &flags, &timeout); err != nil {
 			return err
 		}
 		if ref == nil {
+			if tm != nil && typ != nil {
+				e.Time, e.Type = *tm, *typ
+			}
 			return nil
 		}
-		e.TransferID, e.Data = *ref, nil
+		e.TransferID, e.Type = *ref, string(ledger.EventTransferCreated)
 		if id != nil {
+			e.Time = *ts
 			e.Data = ledger.AppendTransferJSON(nil, &ledger.Transfer{ID: *id, Timestamp: *ts, DebitAccountID: *dr,
 				CreditAccountID: *cr, Amount: *amount, PendingID: *pending, Ledger: uint32(*ledgerNo), Currency: *currency,
 				Code: uint16(*code), Flags: ledger.TransferFlags(*flags), Timeout: uint32(*timeout)})

@@ -467,6 +467,14 @@ func (db *DB) Commit(ctx context.Context, b *linkfin.Batch) (err error) {
 	pendingRow := func(p *ledger.PendingState, args []any) []any {
 		return append(args, p.ID, p.ExpiresAt, p.Status)
 	}
+	var transferEvents, otherEvents []*linkfin.Event
+	for i := range b.Events {
+		if e := &b.Events[i]; e.TransferID != 0 {
+			transferEvents = append(transferEvents, e)
+		} else {
+			otherEvents = append(otherEvents, e)
+		}
+	}
 	// Updates go in id order, which keeps the B-tree walk local.
 	updated := slices.Clone(b.Accounts)
 	slices.SortFunc(updated, func(x, y *ledger.Account) int { return cmp.Compare(x.ID, y.ID) })
@@ -485,13 +493,15 @@ func (db *DB) Commit(ctx context.Context, b *linkfin.Batch) (err error) {
 			func(i int, args []any) []any { return pendingRow(b.NewPending[i], args) }},
 		{`INSERT INTO pending_transfers (id, expires_at, status)`, 3, `ON CONFLICT (id) DO UPDATE SET status = excluded.status`,
 			len(b.Pending), func(i int, args []any) []any { return pendingRow(b.Pending[i], args) }},
-		{`INSERT INTO events (seq, time, type, data, transfer_id)`, 5, "", len(b.Events),
+		{`INSERT INTO events (seq, transfer_id)`, 2, "", len(transferEvents),
 			func(i int, args []any) []any {
-				e := &b.Events[i]
-				if e.TransferID != 0 {
-					return append(args, e.Seq, e.Time, e.Type, []byte{}, e.TransferID)
-				}
-				return append(args, e.Seq, e.Time, e.Type, e.Data, nil)
+				e := transferEvents[i]
+				return append(args, e.Seq, e.TransferID)
+			}},
+		{`INSERT INTO events (seq, time, type, data)`, 4, "", len(otherEvents),
+			func(i int, args []any) []any {
+				e := otherEvents[i]
+				return append(args, e.Seq, e.Time, e.Type, e.Data)
 			}},
 		{`INSERT INTO log_tiles (level, idx, width, data)`, 4, `ON CONFLICT (level, idx) DO UPDATE
 			SET width = excluded.width, data = excluded.data WHERE excluded.width > log_tiles.width`, len(b.Tiles),
@@ -638,15 +648,18 @@ func (db *DB) Events(ctx context.Context, from int64, limit int) ([]linkfin.Even
 	var out []linkfin.Event
 	for rows.Next() {
 		var e linkfin.Event
-		var ref sql.NullInt64
+		var ref, tm sql.NullInt64
+		var typ sql.NullString
 		var t nullTransfer
-		if err := rows.Scan(append([]any{&e.Seq, &e.Time, &e.Type, &e.Data, &ref}, t.dest()...)...); err != nil {
+		if err := rows.Scan(append([]any{&e.Seq, &tm, &typ, &e.Data, &ref}, t.dest()...)...); err != nil {
 			return nil, err
 		}
+		e.Time, e.Type = tm.Int64, typ.String
 		if ref.Valid {
 			e.TransferID = ref.Int64
-			e.Data = nil
+			e.Type = string(ledger.EventTransferCreated)
 			if tr, ok := t.transfer(); ok {
+				e.Time = tr.Timestamp
 				e.Data = ledger.AppendTransferJSON(nil, tr)
 			}
 		}

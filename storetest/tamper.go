@@ -26,8 +26,13 @@ func testTamper(t *testing.T, open Opener) {
 		},
 		{
 			name:    "event row",
-			sql:     map[string]string{"": `UPDATE events SET time = time + 1 WHERE seq = 301`},
+			sql:     map[string]string{"": `UPDATE events SET transfer_id = transfer_id + 1 WHERE seq = 301`},
 			problem: "first bad entry: event 301 ",
+		},
+		{
+			name:    "account event time",
+			sql:     map[string]string{"": `UPDATE events SET time = time + 1 WHERE seq = 0`},
+			problem: "first bad entry: event 0 ",
 		},
 		{
 			name: "account event data",

@@ -44,12 +44,15 @@ CREATE TABLE pending_transfers (
 CREATE INDEX pending_transfers_open ON pending_transfers (status, expires_at);
 
 -- The event log: one row per leaf of the transparency log.
+-- A transfer.created event keeps nothing but its position and transfer_id: its time
+-- and data are those of the transfers row it names, re-encoded when read.
 CREATE TABLE events (
 	seq         BIGINT PRIMARY KEY,
-	time        BIGINT NOT NULL,
-	type        TEXT   NOT NULL,
-	data        BYTEA  NOT NULL,
-	transfer_id BIGINT -- a transfer.created event is encoded from this transfers row
+	time        BIGINT,
+	type        TEXT,
+	data        BYTEA,
+	transfer_id BIGINT,
+	CHECK ((transfer_id IS NULL) = (time IS NOT NULL AND type IS NOT NULL AND data IS NOT NULL))
 );
 
 -- Tiles of the log's Merkle tree; a partial tile is replaced as it grows.

@@ -42,13 +42,15 @@ CREATE TABLE pending_transfers (
 CREATE INDEX pending_transfers_open ON pending_transfers (status, expires_at);
 
 -- The event log: one row per leaf of the transparency log. A transfer.created event
--- keeps no copy of its data: transfer_id names the transfers row it is encoded from.
+-- keeps nothing but its position and transfer_id: its time and data are those of the
+-- transfers row it names, re-encoded when read. Other events have time, type and data.
 CREATE TABLE events (
 	seq         INTEGER PRIMARY KEY,
-	time        INTEGER NOT NULL,
-	type        TEXT    NOT NULL,
-	data        BLOB    NOT NULL,
-	transfer_id INTEGER
+	time        INTEGER,
+	type        TEXT,
+	data        BLOB,
+	transfer_id INTEGER,
+	CHECK ((transfer_id IS NULL) = (time IS NOT NULL AND type IS NOT NULL AND data IS NOT NULL))
 );
 
 -- Tiles of the log's Merkle tree; a partial tile is replaced as it grows.
