@@ -25,10 +25,6 @@ const (
 // credits pending, credits posted.
 type bal struct{ dPending, dPosted, cPending, cPosted int64 }
 
-func balOf(a *ledger.Account) bal {
-	return bal{a.DebitsPending, a.DebitsPosted, a.CreditsPending, a.CreditsPosted}
-}
-
 // fixtureAccounts: 1 and 2 are unconstrained (a bank, a merchant), 3 is a wallet whose
 // debits must not exceed its credits, 4 an account whose credits must not exceed its
 // debits, 5 sits on another ledger, 6 holds another currency, 7 is a spare.

@@ -16,8 +16,6 @@ const (
 	CreditsMustNotExceedDebits
 	// Closed accounts take no new transfers.
 	Closed
-
-	accountFlagsKnown = DebitsMustNotExceedCredits | CreditsMustNotExceedDebits | Closed
 )
 
 // Account holds balances in integer minor units of its currency.
