@@ -167,8 +167,10 @@ func strictNames(body []byte, names map[string]bool) error {
 				return decodeError(err)
 			}
 		}
-		_, err := dec.Token() // }
-		return err
+		if _, err := dec.Token(); err != nil { // the closing brace
+			return decodeError(err)
+		}
+		return nil
 	}
 	switch tok {
 	case json.Delim('{'):

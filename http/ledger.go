@@ -65,7 +65,7 @@ var transferFlagNames = []struct {
 
 // AccountIn is the body that creates an account.
 type AccountIn struct {
-	ID       ID       `json:"id"`
+	ID       ID       `json:"id,omitzero"`
 	Ledger   uint32   `json:"ledger"`
 	Currency string   `json:"currency"`
 	Code     uint16   `json:"code"`
@@ -118,11 +118,11 @@ flags:
 
 // TransferIn is the body that creates a transfer.
 type TransferIn struct {
-	ID              ID       `json:"id"`
-	DebitAccountID  ID       `json:"debit_account_id"`
-	CreditAccountID ID       `json:"credit_account_id"`
+	ID              ID       `json:"id,omitzero"`
+	DebitAccountID  ID       `json:"debit_account_id,omitzero"`
+	CreditAccountID ID       `json:"credit_account_id,omitzero"`
 	Amount          int64    `json:"amount"`
-	PendingID       ID       `json:"pending_id"`
+	PendingID       ID       `json:"pending_id,omitzero"`
 	Ledger          uint32   `json:"ledger"`
 	Currency        string   `json:"currency"`
 	Code            uint16   `json:"code"`
