@@ -78,13 +78,14 @@ type Batch struct {
 	Tiles       []Tile
 	Checkpoint  *Checkpoint
 	Idempotency []IdempotencyRecord
-	Clock       int64 // the last timestamp handed out
+	Objects     []*Object // domain records created or changed, at their new versions
+	Clock       int64     // the last timestamp handed out
 }
 
 // Empty reports whether the batch writes nothing at all.
 func (b *Batch) Empty() bool {
 	return len(b.NewAccounts)+len(b.Accounts)+len(b.Transfers)+len(b.NewPending)+len(b.Pending)+
-		len(b.Events)+len(b.Idempotency) == 0 && !b.Flush
+		len(b.Events)+len(b.Idempotency)+len(b.Objects) == 0 && !b.Flush
 }
 
 // Head is where the log and the engine's clock stood at the last commit.
@@ -115,6 +116,7 @@ type Store interface {
 	// OpenPending lists every unresolved pending transfer that has a timeout.
 	OpenPending(ctx context.Context) ([]ledger.PendingState, error)
 	IdempotencyByKey(ctx context.Context, keys []string) ([]IdempotencyRecord, error)
+	ObjectsByKey(ctx context.Context, keys []ObjectKey) ([]Object, error)
 	ReadTiles(ctx context.Context, tiles []Tile) ([][]byte, error)
 	Commit(ctx context.Context, b *Batch) error
 
@@ -134,6 +136,10 @@ type Store interface {
 	Checkpoints(ctx context.Context, after int64, limit int) ([]Checkpoint, error)
 	// ScanAccounts calls fn for every account in id order.
 	ScanAccounts(ctx context.Context, fn func(*ledger.Account) error) error
+	// Object reads one domain record.
+	Object(ctx context.Context, kind, id string) (*Object, error)
+	// ListObjects lists the records of a kind in id order, after the id after.
+	ListObjects(ctx context.Context, kind, after string, limit int) ([]Object, error)
 	// Meta reads and writes small settings (such as the log's public key).
 	Meta(ctx context.Context, key string) (string, error)
 	SetMeta(ctx context.Context, key, value string) error

@@ -284,5 +284,6 @@ func replayEvent(ev *linkfin.Event, accounts map[int64]*ledger.Account, load fun
 		accounts[p.CreditAccountID].CreditsPending -= p.Amount
 		return nil
 	}
-	return fmt.Errorf("unknown event type %q", ev.Type)
+	// Events of the domain (organizations, programs, …) do not move balances.
+	return nil
 }

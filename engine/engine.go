@@ -58,6 +58,8 @@ type Request struct {
 	CreateAccounts  []ledger.Account
 	CreateTransfers []ledger.Transfer
 	CloseAccounts   []int64
+	// Commands run after the ledger operations, in order; each succeeds or fails alone.
+	Commands []Command
 
 	// Flush makes the batch that runs this request write every changed account row,
 	// so the store alone is up to date when it returns.
@@ -71,13 +73,14 @@ func (r *Request) OpsHash() []byte {
 		A []ledger.Account
 		T []ledger.Transfer
 		C []int64
-	}{r.CreateAccounts, r.CreateTransfers, r.CloseAccounts})
+		D []Command
+	}{r.CreateAccounts, r.CreateTransfers, r.CloseAccounts, r.Commands})
 	h := sha256.Sum256(b)
 	return h[:]
 }
 
 func (r *Request) items() int {
-	return len(r.CreateAccounts) + len(r.CreateTransfers) + len(r.CloseAccounts)
+	return len(r.CreateAccounts) + len(r.CreateTransfers) + len(r.CloseAccounts) + len(r.Commands)
 }
 
 // Response answers a request: one result per item, in order (accounts, then
@@ -85,6 +88,7 @@ func (r *Request) items() int {
 type Response struct {
 	Results    []ledger.Result `json:"results"`
 	Timestamps []int64         `json:"timestamps"`
+	Outcomes   []Outcome       `json:"outcomes,omitempty"` // one per command
 	// Replayed is set when the answer is the stored answer to an earlier request with
 	// the same idempotency key.
 	Replayed bool `json:"-"`
@@ -123,6 +127,11 @@ type Engine struct {
 	// Lazily written balances (see balances.go).
 	published overlay
 	dirty     map[int64]struct{} // accounts changed since the last flush
+
+	// Domain records: the cache, and what the current batch changed.
+	objects    map[linkfin.ObjectKey]*linkfin.Object
+	objChanged map[linkfin.ObjectKey]bool
+	objUndo    []objUndo
 
 	// maxTransfer is at least every transfer id stored or in memory: a new id above it
 	// cannot exist, so the prefetch need not look for it. Clients that use growing ids
@@ -186,19 +195,21 @@ func Open(ctx context.Context, cfg Config) (*Engine, error) {
 		return nil, fmt.Errorf("engine: open log: %w", err)
 	}
 	e := &Engine{
-		cfg:       cfg,
-		store:     cfg.Store,
-		state:     ledger.NewState(),
-		log:       app,
-		idem:      make(map[string]linkfin.IdempotencyRecord),
-		calls:     make(chan *call, 1<<16),
-		commits:   make(chan *pending, 1),
-		idle:      make(chan struct{}, 1),
-		committed: make(chan struct{}),
-		quit:      make(chan struct{}),
-		stopped:   make(chan struct{}),
-		dirty:     make(map[int64]struct{}),
-		lastFlush: cfg.Now(),
+		cfg:        cfg,
+		store:      cfg.Store,
+		state:      ledger.NewState(),
+		log:        app,
+		idem:       make(map[string]linkfin.IdempotencyRecord),
+		calls:      make(chan *call, 1<<16),
+		commits:    make(chan *pending, 1),
+		idle:       make(chan struct{}, 1),
+		committed:  make(chan struct{}),
+		quit:       make(chan struct{}),
+		stopped:    make(chan struct{}),
+		dirty:      make(map[int64]struct{}),
+		objects:    make(map[linkfin.ObjectKey]*linkfin.Object),
+		objChanged: make(map[linkfin.ObjectKey]bool),
+		lastFlush:  cfg.Now(),
 	}
 	e.state.SetClock(head.Clock)
 	e.maxTransfer = head.MaxTransferID
@@ -369,6 +380,9 @@ func (e *Engine) recover(ctx context.Context) error {
 	e.state.RollbackBatch()
 	e.state.Evict()
 	clear(e.idem)
+	clear(e.objects)
+	clear(e.objChanged)
+	e.objUndo = e.objUndo[:0]
 	if err := catchUp(ctx, e.store); err != nil {
 		return err
 	}
@@ -479,6 +493,8 @@ func (e *Engine) batch(calls []*call) {
 	if err := e.prefetch(ctx, calls, due); err != nil {
 		e.cfg.Logger.Error("prefetch", "err", err)
 		e.state.RollbackBatch()
+		e.undoObjects(0)
+		clear(e.objChanged)
 		for _, x := range dueEntries {
 			heap.Push(&e.expiries, x)
 		}
@@ -518,6 +534,8 @@ func (e *Engine) batch(calls []*call) {
 	if err != nil {
 		e.cfg.Logger.Error("build batch", "err", err)
 		e.state.RollbackBatch()
+		e.undoObjects(0)
+		clear(e.objChanged)
 		for _, x := range dueEntries {
 			heap.Push(&e.expiries, x)
 		}
@@ -538,6 +556,8 @@ func (e *Engine) batch(calls []*call) {
 		}
 	}
 	e.state.Commit()
+	e.objUndo = e.objUndo[:0]
+	clear(e.objChanged)
 	for k, v := range newIdem {
 		e.idem[k] = v
 	}
@@ -563,6 +583,7 @@ func (e *Engine) batch(calls []*call) {
 // evict drops the row cache; the next batches reload what they touch.
 func (e *Engine) evict() {
 	e.state.Evict()
+	clear(e.objects)
 }
 
 func replay(rec linkfin.IdempotencyRecord, hash []byte) (*Response, error) {
@@ -603,6 +624,9 @@ func (e *Engine) execute(r *Request) *Response {
 	for _, id := range r.CloseAccounts {
 		resp.Results = append(resp.Results, e.state.CloseAccount(id))
 		resp.Timestamps = append(resp.Timestamps, 0)
+	}
+	for _, c := range r.Commands {
+		resp.Outcomes = append(resp.Outcomes, e.runCommand(c, e.state.Now()))
 	}
 	return resp
 }
@@ -663,6 +687,27 @@ func (e *Engine) prefetch(ctx context.Context, calls []*call, due []int64) error
 	for _, id := range due {
 		needT(id, true)
 	}
+	var objKeys []linkfin.ObjectKey
+	seenO := make(map[linkfin.ObjectKey]bool)
+	for _, c := range calls {
+		for _, cmd := range c.req.Commands {
+			for _, k := range cmd.Keys() {
+				if _, ok := e.objects[k]; !ok && !seenO[k] {
+					seenO[k] = true
+					objKeys = append(objKeys, k)
+				}
+			}
+		}
+	}
+	if len(objKeys) > 0 {
+		objs, err := e.store.ObjectsByKey(ctx, objKeys)
+		if err != nil {
+			return err
+		}
+		for i := range objs {
+			e.objects[objs[i].Key()] = &objs[i]
+		}
+	}
 	if len(keys) > 0 {
 		recs, err := e.store.IdempotencyByKey(ctx, keys)
 		if err != nil {
@@ -716,6 +761,9 @@ func (e *Engine) build(idem []linkfin.IdempotencyRecord, flush bool) (*linkfin.B
 	b := &linkfin.Batch{Idempotency: idem, Clock: e.state.Clock(), Transfers: ch.Transfers}
 	for _, t := range ch.Transfers {
 		e.maxTransfer = max(e.maxTransfer, t.ID)
+	}
+	for k := range e.objChanged {
+		b.Objects = append(b.Objects, e.objects[k])
 	}
 	// Copies: the committer writes and publishes them while the next batch changes
 	// the originals.

@@ -10,6 +10,10 @@ import (
 // encodeEvent gives a ledger event its canonical JSON form (see ledger/encode.go).
 func encodeEvent(ev *ledger.Event) linkfin.Event {
 	out := linkfin.Event{Time: ev.Timestamp, Type: string(ev.Type)}
+	if ev.Data != nil {
+		out.Data = ev.Data
+		return out
+	}
 	switch ev.Type {
 	case ledger.EventAccountCreated, ledger.EventAccountClosed:
 		out.Data = ledger.AppendAccountJSON(make([]byte, 0, 256), ev.Account)

@@ -3,504 +3,16 @@ package ledger_test
 import (
 	"flag"
 	"math"
-	"math/bits"
 	"slices"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
 	"pgregory.net/rapid"
 
 	"linkfin/ledger"
+	"linkfin/ledger/ledgermodel"
 )
-
-// The reference model below restates the ledger's rules with plain maps and the
-// obvious arithmetic. It uses the package's data types and result codes, never its
-// code: validation order, balance arithmetic, overflow checks, chains, expiry and the
-// clock are all computed here independently.
-
-type refAccount struct {
-	ledger               uint32
-	currency             string
-	code                 uint16
-	dmnec, cmned, closed bool
-	dp, dpo, cp, cpo     int64 // debits pending/posted, credits pending/posted
-	ts                   int64 // creation timestamp
-	last                 int64 // id of the newest transfer touching it
-}
-
-type refPending struct {
-	expiresAt int64
-	status    ledger.PendingStatus
-}
-
-type refOpKind uint8
-
-const (
-	opAccountCreated refOpKind = iota + 1
-	opAccountClosed
-	opTransfer
-	opExpired
-)
-
-// refOp is one change the current batch made, in order; Changes is derived from them.
-type refOp struct {
-	kind       refOpKind
-	id         int64 // account id, transfer id, or the expired pending's id
-	ts         int64
-	dr, cr     int64 // accounts a transfer or an expiry touched
-	newPending bool  // the transfer is a pending one
-	resolved   int64 // pending id a post or void resolved
-}
-
-type refUndo struct {
-	kind byte // 'a'ccount, 't'ransfer, 'p'ending
-	id   int64
-	had  bool
-	acc  refAccount
-	pen  refPending
-}
-
-type refModel struct {
-	accounts  map[int64]refAccount
-	transfers map[int64]ledger.Transfer // as the ledger must store them
-	requests  map[int64]ledger.Transfer // the request each transfer was created by
-	pending   map[int64]refPending
-	// Creation order; rollbacks only ever remove the newest entries.
-	accountOrder, transferOrder, pendingOrder []int64
-
-	now, clock int64
-	batch      refMark // where the batch began
-	journal    []refUndo
-	ops        []refOp
-}
-
-type refMark struct {
-	journal, ops, accounts, transfers, pendings int
-	clock                                       int64
-}
-
-func newRefModel() *refModel {
-	return &refModel{
-		accounts:  make(map[int64]refAccount),
-		transfers: make(map[int64]ledger.Transfer),
-		requests:  make(map[int64]ledger.Transfer),
-		pending:   make(map[int64]refPending),
-	}
-}
-
-func (m *refModel) begin(wall int64) {
-	m.now = max(wall, m.clock+1)
-	m.journal = m.journal[:0]
-	m.ops = m.ops[:0]
-	m.batch = m.mark()
-}
-
-func (m *refModel) commit() { m.journal = m.journal[:0] }
-
-// nextTS is the timestamp the next change gets; take it with m.clock = ts.
-func (m *refModel) nextTS() int64 { return max(m.clock+1, m.now) }
-
-func (m *refModel) mark() refMark {
-	return refMark{len(m.journal), len(m.ops), len(m.accountOrder), len(m.transferOrder), len(m.pendingOrder), m.clock}
-}
-
-func (m *refModel) rollback(k refMark) {
-	for i := len(m.journal) - 1; i >= k.journal; i-- {
-		u := m.journal[i]
-		switch u.kind {
-		case 'a':
-			if u.had {
-				m.accounts[u.id] = u.acc
-			} else {
-				delete(m.accounts, u.id)
-			}
-		case 't':
-			delete(m.transfers, u.id)
-			delete(m.requests, u.id)
-		case 'p':
-			if u.had {
-				m.pending[u.id] = u.pen
-			} else {
-				delete(m.pending, u.id)
-			}
-		}
-	}
-	m.journal = m.journal[:k.journal]
-	m.ops = m.ops[:k.ops]
-	m.accountOrder = m.accountOrder[:k.accounts]
-	m.transferOrder = m.transferOrder[:k.transfers]
-	m.pendingOrder = m.pendingOrder[:k.pendings]
-	m.clock = k.clock
-}
-
-func (m *refModel) rollbackBatch() { m.rollback(m.batch) }
-
-func (m *refModel) setAccount(id int64, a refAccount) {
-	old, had := m.accounts[id]
-	m.journal = append(m.journal, refUndo{kind: 'a', id: id, had: had, acc: old})
-	m.accounts[id] = a
-}
-
-func (m *refModel) setPending(id int64, p refPending) {
-	old, had := m.pending[id]
-	m.journal = append(m.journal, refUndo{kind: 'p', id: id, had: had, pen: old})
-	m.pending[id] = p
-}
-
-func (m *refModel) addTransfer(stored, req ledger.Transfer) {
-	m.journal = append(m.journal, refUndo{kind: 't', id: stored.ID})
-	m.transfers[stored.ID] = stored
-	m.requests[stored.ID] = req
-	m.transferOrder = append(m.transferOrder, stored.ID)
-}
-
-// isCurrency: three capital ASCII letters.
-func isCurrency(c string) bool {
-	return len(c) == 3 && strings.Trim(c, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == ""
-}
-
-// fits reports whether a sum of non-negative amounts stays within int64.
-func fits(vs ...int64) bool {
-	var hi, lo, carry uint64
-	for _, v := range vs {
-		lo, carry = bits.Add64(lo, uint64(v), 0)
-		hi += carry
-	}
-	return hi == 0 && lo <= math.MaxInt64
-}
-
-func (m *refModel) createAccount(a ledger.Account) ledger.Result {
-	limits := a.Flags & (dmnec | cmned)
-	switch {
-	case a.ID <= 0:
-		return ledger.IDMustBePositive
-	case a.Flags != limits:
-		return ledger.FlagsInvalid
-	case limits == dmnec|cmned:
-		return ledger.FlagsMutuallyExclusive
-	case a.DebitsPending != 0 || a.DebitsPosted != 0 || a.CreditsPending != 0 || a.CreditsPosted != 0:
-		return ledger.BalancesMustBeZero
-	case a.Ledger == 0:
-		return ledger.LedgerMustNotBeZero
-	case !isCurrency(a.Currency):
-		return ledger.CurrencyInvalid
-	}
-	if e, ok := m.accounts[a.ID]; ok {
-		if e.ledger == a.Ledger && e.currency == a.Currency && e.code == a.Code &&
-			e.dmnec == (a.Flags&dmnec != 0) && e.cmned == (a.Flags&cmned != 0) {
-			return ledger.Exists
-		}
-		return ledger.ExistsWithDifferentFields
-	}
-	ts := m.nextTS()
-	m.clock = ts
-	m.setAccount(a.ID, refAccount{ledger: a.Ledger, currency: a.Currency, code: a.Code,
-		dmnec: a.Flags&dmnec != 0, cmned: a.Flags&cmned != 0, ts: ts})
-	m.accountOrder = append(m.accountOrder, a.ID)
-	m.ops = append(m.ops, refOp{kind: opAccountCreated, id: a.ID, ts: ts})
-	return ledger.OK
-}
-
-func (m *refModel) closeAccount(id int64) ledger.Result {
-	a, ok := m.accounts[id]
-	switch {
-	case id <= 0:
-		return ledger.IDMustBePositive
-	case !ok:
-		return ledger.AccountNotFound
-	case a.closed:
-		return ledger.AccountAlreadyClosed
-	case a.dp != 0 || a.cp != 0:
-		return ledger.AccountHasPending
-	}
-	a.closed = true
-	m.setAccount(id, a)
-	ts := m.nextTS()
-	m.clock = ts
-	m.ops = append(m.ops, refOp{kind: opAccountClosed, id: id, ts: ts})
-	return ledger.OK
-}
-
-// sameRequest compares a retry with the stored transfer, ignoring what the ledger set.
-func sameRequest(e, t ledger.Transfer) bool {
-	e.Timestamp, e.PrevDebit, e.PrevCredit = 0, 0, 0
-	t.Timestamp, t.PrevDebit, t.PrevCredit = 0, 0, 0
-	return e == t
-}
-
-func (m *refModel) transfer(t ledger.Transfer) ledger.Result {
-	const known = ledger.Linked | ledger.Pending | ledger.PostPending | ledger.VoidPending
-	if t.ID <= 0 {
-		return ledger.IDMustBePositive
-	}
-	if t.Flags&^known != 0 {
-		return ledger.FlagsInvalid
-	}
-	if bits.OnesCount16(uint16(t.Flags&(ledger.Pending|ledger.PostPending|ledger.VoidPending))) > 1 {
-		return ledger.FlagsMutuallyExclusive
-	}
-	if t.Flags&(ledger.PostPending|ledger.VoidPending) != 0 {
-		return m.resolve(t)
-	}
-	pending := t.Flags&ledger.Pending != 0
-	switch {
-	case t.DebitAccountID <= 0:
-		return ledger.DebitAccountIDMustBePositive
-	case t.CreditAccountID <= 0:
-		return ledger.CreditAccountIDMustBePositive
-	case t.DebitAccountID == t.CreditAccountID:
-		return ledger.AccountsMustBeDifferent
-	case t.PendingID != 0:
-		return ledger.PendingIDMustBeZero
-	case !pending && t.Timeout != 0:
-		return ledger.TimeoutReservedForPending
-	case t.Ledger == 0:
-		return ledger.LedgerMustNotBeZero
-	case !isCurrency(t.Currency):
-		return ledger.CurrencyInvalid
-	case t.Amount <= 0:
-		return ledger.AmountMustBePositive
-	}
-	if e, ok := m.transfers[t.ID]; ok {
-		if sameRequest(e, t) {
-			return ledger.Exists
-		}
-		return ledger.ExistsWithDifferentFields
-	}
-	dr, okd := m.accounts[t.DebitAccountID]
-	cr, okc := m.accounts[t.CreditAccountID]
-	amt := t.Amount
-	switch {
-	case !okd:
-		return ledger.DebitAccountNotFound
-	case !okc:
-		return ledger.CreditAccountNotFound
-	case dr.ledger != t.Ledger || cr.ledger != t.Ledger:
-		return ledger.LedgerMismatch
-	case dr.currency != t.Currency || cr.currency != t.Currency:
-		return ledger.CurrencyMismatch
-	case dr.closed:
-		return ledger.DebitAccountClosed
-	case cr.closed:
-		return ledger.CreditAccountClosed
-	case pending && !fits(dr.dp, amt):
-		return ledger.OverflowsDebitsPending
-	case pending && !fits(cr.cp, amt):
-		return ledger.OverflowsCreditsPending
-	case !pending && !fits(dr.dpo, amt):
-		return ledger.OverflowsDebitsPosted
-	case !pending && !fits(cr.cpo, amt):
-		return ledger.OverflowsCreditsPosted
-	case !fits(dr.dp, dr.dpo, amt):
-		return ledger.OverflowsDebits
-	case !fits(cr.cp, cr.cpo, amt):
-		return ledger.OverflowsCredits
-	case dr.dmnec && dr.dp+dr.dpo+amt > dr.cpo:
-		return ledger.ExceedsCredits
-	case cr.cmned && cr.cp+cr.cpo+amt > cr.dpo:
-		return ledger.ExceedsDebits
-	}
-	ts := m.nextTS()
-	var expires int64
-	if pending && t.Timeout > 0 {
-		d := int64(t.Timeout) * int64(time.Second)
-		if !fits(ts, d) {
-			return ledger.OverflowsTimeout
-		}
-		expires = ts + d
-	}
-	m.clock = ts
-	stored := t
-	stored.Timestamp, stored.PrevDebit, stored.PrevCredit = ts, dr.last, cr.last
-	if pending {
-		dr.dp += amt
-		cr.cp += amt
-	} else {
-		dr.dpo += amt
-		cr.cpo += amt
-	}
-	dr.last, cr.last = t.ID, t.ID
-	m.setAccount(t.DebitAccountID, dr)
-	m.setAccount(t.CreditAccountID, cr)
-	m.addTransfer(stored, t)
-	if pending {
-		m.setPending(t.ID, refPending{expiresAt: expires, status: ledger.StatusPending})
-		m.pendingOrder = append(m.pendingOrder, t.ID)
-	}
-	m.ops = append(m.ops, refOp{kind: opTransfer, id: t.ID, ts: ts, dr: t.DebitAccountID, cr: t.CreditAccountID, newPending: pending})
-	return ledger.OK
-}
-
-// resolve posts or voids. Zero accounts, ledger, currency and code mean "as the pending
-// transfer"; a post of amount 0 posts all of it; a void's amount is 0 or all of it.
-func (m *refModel) resolve(t ledger.Transfer) ledger.Result {
-	post := t.Flags&ledger.PostPending != 0
-	switch {
-	case t.PendingID <= 0:
-		return ledger.PendingIDMustBePositive
-	case t.PendingID == t.ID:
-		return ledger.PendingIDMustBeDifferent
-	case t.Timeout != 0:
-		return ledger.TimeoutReservedForPending
-	case t.Amount < 0:
-		return ledger.AmountMustBePositive
-	case t.Currency != "" && !isCurrency(t.Currency):
-		return ledger.CurrencyInvalid
-	}
-	p, okp := m.transfers[t.PendingID]
-	// What the request means, with the pending transfer's fields filled in.
-	eff := t
-	if okp {
-		if eff.DebitAccountID == 0 {
-			eff.DebitAccountID = p.DebitAccountID
-		}
-		if eff.CreditAccountID == 0 {
-			eff.CreditAccountID = p.CreditAccountID
-		}
-		if eff.Ledger == 0 {
-			eff.Ledger = p.Ledger
-		}
-		if eff.Currency == "" {
-			eff.Currency = p.Currency
-		}
-		if eff.Code == 0 {
-			eff.Code = p.Code
-		}
-		if eff.Amount == 0 {
-			eff.Amount = p.Amount
-		}
-	}
-	if e, ok := m.transfers[t.ID]; ok {
-		if okp && sameRequest(e, eff) {
-			return ledger.Exists
-		}
-		return ledger.ExistsWithDifferentFields
-	}
-	switch {
-	case !okp:
-		return ledger.PendingTransferNotFound
-	case p.Flags&ledger.Pending == 0:
-		return ledger.PendingTransferNotPending
-	case eff.DebitAccountID != p.DebitAccountID || eff.CreditAccountID != p.CreditAccountID:
-		return ledger.PendingTransferHasDifferentAccounts
-	case eff.Ledger != p.Ledger:
-		return ledger.PendingTransferHasDifferentLedger
-	case eff.Currency != p.Currency:
-		return ledger.CurrencyMismatch
-	case eff.Code != p.Code:
-		return ledger.PendingTransferHasDifferentCode
-	case post && eff.Amount > p.Amount:
-		return ledger.ExceedsPendingTransferAmount
-	case !post && eff.Amount != p.Amount:
-		return ledger.PendingTransferHasDifferentAmount
-	}
-	ps := m.pending[p.ID]
-	switch ps.status {
-	case ledger.StatusPosted:
-		return ledger.PendingTransferAlreadyPosted
-	case ledger.StatusVoided:
-		return ledger.PendingTransferAlreadyVoided
-	case ledger.StatusExpired:
-		return ledger.PendingTransferExpired
-	}
-	ts := m.nextTS()
-	if ps.expiresAt != 0 && ps.expiresAt <= ts {
-		return ledger.PendingTransferExpired
-	}
-	dr, cr := m.accounts[p.DebitAccountID], m.accounts[p.CreditAccountID]
-	if post && !fits(dr.dpo, eff.Amount) {
-		return ledger.OverflowsDebitsPosted
-	}
-	if post && !fits(cr.cpo, eff.Amount) {
-		return ledger.OverflowsCreditsPosted
-	}
-	m.clock = ts
-	stored := eff
-	stored.Timestamp, stored.PrevDebit, stored.PrevCredit = ts, dr.last, cr.last
-	dr.dp -= p.Amount
-	cr.cp -= p.Amount
-	if post {
-		dr.dpo += eff.Amount
-		cr.cpo += eff.Amount
-		ps.status = ledger.StatusPosted
-	} else {
-		ps.status = ledger.StatusVoided
-	}
-	dr.last, cr.last = t.ID, t.ID
-	m.setAccount(p.DebitAccountID, dr)
-	m.setAccount(p.CreditAccountID, cr)
-	m.setPending(p.ID, ps)
-	m.addTransfer(stored, t)
-	m.ops = append(m.ops, refOp{kind: opTransfer, id: t.ID, ts: ts, dr: p.DebitAccountID, cr: p.CreditAccountID, resolved: p.ID})
-	return ledger.OK
-}
-
-// request runs transfers in order; a chain (Linked on all but its last) applies
-// whole or not at all, and a chain still open at the end of the request fails.
-func (m *refModel) request(req []ledger.Transfer) []ledger.Result {
-	res := make([]ledger.Result, len(req))
-	for i := 0; i < len(req); {
-		end := i
-		for end < len(req)-1 && req[end].Flags&ledger.Linked != 0 {
-			end++
-		}
-		open := req[end].Flags&ledger.Linked != 0
-		if end == i && !open {
-			res[i] = m.transfer(req[i])
-			i++
-			continue
-		}
-		k := m.mark()
-		failed, last := -1, end
-		if open {
-			last = end - 1
-		}
-		for j := i; j <= last; j++ {
-			if r := m.transfer(req[j]); r != ledger.OK {
-				res[j], failed = r, j
-				break
-			}
-		}
-		if failed >= 0 || open {
-			m.rollback(k)
-			for j := i; j <= end; j++ {
-				if j != failed {
-					res[j] = ledger.LinkedEventFailed
-				}
-			}
-			if open {
-				res[end] = ledger.LinkedEventChainOpen
-			}
-		} else {
-			for j := i; j <= end; j++ {
-				res[j] = ledger.OK
-			}
-		}
-		i = end + 1
-	}
-	return res
-}
-
-func (m *refModel) expire(id int64) bool {
-	ps, ok := m.pending[id]
-	if !ok || ps.status != ledger.StatusPending || ps.expiresAt == 0 || ps.expiresAt > m.now {
-		return false
-	}
-	p := m.transfers[id]
-	dr, cr := m.accounts[p.DebitAccountID], m.accounts[p.CreditAccountID]
-	dr.dp -= p.Amount
-	cr.cp -= p.Amount
-	m.setAccount(p.DebitAccountID, dr)
-	m.setAccount(p.CreditAccountID, cr)
-	ps.status = ledger.StatusExpired
-	m.setPending(id, ps)
-	ts := m.nextTS()
-	m.clock = ts
-	m.ops = append(m.ops, refOp{kind: opExpired, id: id, ts: ts, dr: p.DebitAccountID, cr: p.CreditAccountID})
-	return true
-}
 
 // harness drives the State and the model with the same random commands.
 
@@ -512,7 +24,7 @@ const (
 
 type harness struct {
 	s    *ledger.State
-	m    *refModel
+	m    *ledgermodel.Model
 	wall int64
 
 	nextAccount, nextTransfer int64
@@ -523,7 +35,7 @@ type harness struct {
 }
 
 func newHarness() *harness {
-	return &harness{s: ledger.NewState(), m: newRefModel(), wall: t0, nextAccount: 1, nextTransfer: 1}
+	return &harness{s: ledger.NewState(), m: ledgermodel.New(), wall: t0, nextAccount: 1, nextTransfer: 1}
 }
 
 func draw(t *rapid.T, lo, hi int, label string) int { return rapid.IntRange(lo, hi).Draw(t, label) }
@@ -543,9 +55,9 @@ func (h *harness) step(t *rapid.T) {
 		h.advance(t)
 	}
 	h.s.Begin(h.wall)
-	h.m.begin(h.wall)
-	if h.s.Now() != h.m.now {
-		t.Fatalf("Now() = %d, model %d", h.s.Now(), h.m.now)
+	h.m.Begin(h.wall)
+	if h.s.Now() != h.m.Now() {
+		t.Fatalf("Now() = %d, model %d", h.s.Now(), h.m.Now())
 	}
 	if advanced {
 		h.commands++
@@ -555,28 +67,28 @@ func (h *harness) step(t *rapid.T) {
 	case mode < 14:
 		h.op(t)
 		h.s.Commit()
-		h.m.commit()
+		h.m.Commit()
 		h.checkChanges(t)
 	case mode < 17:
 		h.op(t)
 		h.checkChanges(t)
 		before := copyChanges(h.s.Changes())
-		mk, rm := h.s.Mark(), h.m.mark()
+		mk, rm := h.s.Mark(), h.m.Mark()
 		t.Logf("mark")
 		h.op(t)
 		h.s.Rollback(mk)
-		h.m.rollback(rm)
+		h.m.Rollback(rm)
 		t.Logf("rollback to mark")
 		if !equalChanges(copyChanges(h.s.Changes()), before) {
 			t.Fatalf("changes after Rollback = %+v, want %+v", *h.s.Changes(), before)
 		}
 		h.checkChanges(t)
 		h.s.Commit()
-		h.m.commit()
+		h.m.Commit()
 	default:
 		h.op(t)
 		h.s.RollbackBatch()
-		h.m.rollbackBatch()
+		h.m.RollbackBatch()
 		t.Logf("rollback batch")
 		if !equalChanges(copyChanges(h.s.Changes()), ledger.Changes{}) {
 			t.Fatalf("changes after RollbackBatch = %+v, want none", *h.s.Changes())
@@ -602,7 +114,7 @@ func (h *harness) advance(t *rapid.T) {
 func (h *harness) op(t *rapid.T) {
 	h.commands++
 	switch k := draw(t, 0, 99, "command"); {
-	case k < 12 || len(h.m.accountOrder) < 3:
+	case k < 12 || len(h.m.AccountIDs()) < 3:
 		h.opAccounts(t)
 	case k < 14:
 		h.opClose(t)
@@ -621,9 +133,10 @@ func (h *harness) opAccounts(t *rapid.T) {
 	}
 	got := h.s.CreateAccounts(req)
 	t.Logf("accounts %+v -> %v", req, got)
+	want := h.m.CreateAccounts(req)
 	for i, a := range req {
-		if want := h.m.createAccount(a); got[i] != want {
-			t.Fatalf("account %+v: %s, model %s", a, got[i], want)
+		if got[i] != want[i] {
+			t.Fatalf("account %+v: %s, model %s", a, got[i], want[i])
 		}
 	}
 	h.syncClock(t, false)
@@ -648,21 +161,14 @@ func (h *harness) genAccount(t *rapid.T) ledger.Account {
 		return a
 	}
 	existing := func() ledger.Account {
-		id := pick(t, h.m.accountOrder, "account")
-		e := h.m.accounts[id]
-		a := ledger.Account{ID: id, Ledger: e.ledger, Currency: e.currency, Code: e.code}
-		if e.dmnec {
-			a.Flags = dmnec
-		}
-		if e.cmned {
-			a.Flags = cmned
-		}
-		return a
+		id := pick(t, h.m.AccountIDs(), "account")
+		e, _ := h.m.Account(id)
+		return ledger.Account{ID: id, Ledger: e.Ledger, Currency: e.Currency, Code: e.Code, Flags: e.Flags &^ ledger.Closed}
 	}
 	k := draw(t, 0, 99, "account kind")
-	have := len(h.m.accountOrder) > 0
+	have := len(h.m.AccountIDs()) > 0
 	switch {
-	case k < 70 && len(h.m.accountOrder) < maxModelAccounts || !have:
+	case k < 70 && len(h.m.AccountIDs()) < maxModelAccounts || !have:
 		return fresh()
 	case k < 82:
 		return existing()
@@ -712,10 +218,10 @@ func (h *harness) opClose(t *rapid.T) {
 	case k == 1:
 		id = unknownID
 	default:
-		id = pick(t, h.m.accountOrder, "account")
+		id = pick(t, h.m.AccountIDs(), "account")
 	}
 	h.triedAccounts = append(h.triedAccounts, id)
-	got, want := h.s.CloseAccount(id), h.m.closeAccount(id)
+	got, want := h.s.CloseAccount(id), h.m.CloseAccount(id)
 	t.Logf("close %d -> %s", id, got)
 	if got != want {
 		t.Fatalf("close %d: %s, model %s", id, got, want)
@@ -725,21 +231,22 @@ func (h *harness) opClose(t *rapid.T) {
 
 // sweep expires what is due, asking about every pending transfer and an unknown id.
 func (h *harness) sweep(t *rapid.T) {
-	ids := append(slices.Clone(h.m.pendingOrder), unknownID)
-	if len(h.m.transferOrder) > 0 {
-		ids = append(ids, pick(t, h.m.transferOrder, "expire any"))
+	ids := append(slices.Clone(h.m.PendingIDs()), unknownID)
+	if len(h.m.TransferIDs()) > 0 {
+		ids = append(ids, pick(t, h.m.TransferIDs(), "expire any"))
 	}
 	var expired []int64
 	for _, id := range ids {
-		got, want := h.s.Expire(id), h.m.expire(id)
+		got, want := h.s.Expire(id), h.m.Expire(id)
 		if got != want {
-			t.Fatalf("Expire(%d) at %d = %t, model %t (pending %+v)", id, h.m.now, got, want, h.m.pending[id])
+			p, _ := h.m.Pending(id)
+			t.Fatalf("Expire(%d) at %d = %t, model %t (pending %+v)", id, h.m.Now(), got, want, p)
 		}
 		if got {
 			expired = append(expired, id)
 		}
 	}
-	t.Logf("sweep at %d expired %v", h.m.now, expired)
+	t.Logf("sweep at %d expired %v", h.m.Now(), expired)
 	h.syncClock(t, false)
 }
 
@@ -776,7 +283,7 @@ func (h *harness) opTransfers(t *rapid.T) {
 	h.transfers += len(req)
 	got := h.s.CreateTransfers(req)
 	t.Logf("transfers %+v -> %v", req, got)
-	want := h.m.request(req)
+	want := h.m.CreateTransfers(req)
 	if !slices.Equal(got, want) {
 		t.Fatalf("transfers %+v: %v, model %v", req, got, want)
 	}
@@ -789,11 +296,11 @@ func (h *harness) opTransfers(t *rapid.T) {
 
 // syncClock checks the ledger's clock against the model's and takes it over.
 func (h *harness) syncClock(t *rapid.T, mayHaveTicked bool) {
-	got, want := h.s.Clock(), h.m.clock
-	if got != want && !(mayHaveTicked && got == h.m.nextTS()) {
+	got, want := h.s.Clock(), h.m.Clock()
+	if got != want && !(mayHaveTicked && got == max(want+1, h.m.Now())) {
 		t.Fatalf("Clock() = %d, model %d", got, want)
 	}
-	h.m.clock = got
+	h.m.SetClock(got)
 }
 
 func (h *harness) genTransfer(t *rapid.T, req []ledger.Transfer) ledger.Transfer {
@@ -821,17 +328,17 @@ func (h *harness) freshTransferID() int64 {
 
 func (h *harness) genPlain(t *rapid.T, pending bool) ledger.Transfer {
 	tr := ledger.Transfer{ID: h.freshTransferID(), Ledger: 1, Currency: "CNY", Code: uint16(draw(t, 0, 2, "code"))}
-	accounts := h.m.accountOrder
+	accounts := h.m.AccountIDs()
 	if len(accounts) < 2 {
 		tr.DebitAccountID, tr.CreditAccountID = 1, 2
 	} else {
 		tr.DebitAccountID = pick(t, accounts, "debit")
-		dr := h.m.accounts[tr.DebitAccountID]
-		tr.Ledger, tr.Currency = dr.ledger, dr.currency
+		dr, _ := h.m.Account(tr.DebitAccountID)
+		tr.Ledger, tr.Currency = dr.Ledger, dr.Currency
 		var peers []int64
 		if draw(t, 0, 6, "any credit account") > 0 {
 			for _, id := range accounts {
-				if a := h.m.accounts[id]; id != tr.DebitAccountID && a.ledger == dr.ledger && a.currency == dr.currency {
+				if a, _ := h.m.Account(id); id != tr.DebitAccountID && a.Ledger == dr.Ledger && a.Currency == dr.Currency {
 					peers = append(peers, id)
 				}
 			}
@@ -863,8 +370,8 @@ func (h *harness) genAmount(t *rapid.T, debit int64) int64 {
 		return int64(draw(t, 1, 1_000_000, "amount"))
 	case k < 95:
 		// At the edge of what a wallet can still spend.
-		a := h.m.accounts[debit]
-		return max(1, a.cpo-a.dp-a.dpo+int64(draw(t, 0, 1, "over")))
+		a, _ := h.m.Account(debit)
+		return max(1, a.CreditsPosted-a.DebitsPending-a.DebitsPosted+int64(draw(t, 0, 1, "over")))
 	default:
 		return []int64{math.MaxInt64, math.MaxInt64/2 + 1, math.MaxInt64 - 1000}[draw(t, 0, 2, "huge")]
 	}
@@ -873,8 +380,8 @@ func (h *harness) genAmount(t *rapid.T, debit int64) int64 {
 // pendingCandidate is a pending transfer a post or void may name.
 func (h *harness) pickPending(t *rapid.T, req []ledger.Transfer) (int64, *ledger.Transfer) {
 	var open, inRequest []int64
-	for _, id := range h.m.pendingOrder {
-		if h.m.pending[id].status == ledger.StatusPending {
+	for _, id := range h.m.PendingIDs() {
+		if p, _ := h.m.Pending(id); p.Status == ledger.StatusPending {
 			open = append(open, id)
 		}
 	}
@@ -889,14 +396,14 @@ func (h *harness) pickPending(t *rapid.T, req []ledger.Transfer) (int64, *ledger
 		id = pick(t, open, "open pending")
 	case k < 75 && len(inRequest) > 0:
 		id = pick(t, inRequest, "pending in request")
-	case k < 92 && len(h.m.pendingOrder) > 0:
-		id = pick(t, h.m.pendingOrder, "any pending")
-	case k < 97 && len(h.m.transferOrder) > 0:
-		id = pick(t, h.m.transferOrder, "any transfer")
+	case k < 92 && len(h.m.PendingIDs()) > 0:
+		id = pick(t, h.m.PendingIDs(), "any pending")
+	case k < 97 && len(h.m.TransferIDs()) > 0:
+		id = pick(t, h.m.TransferIDs(), "any transfer")
 	default:
 		return unknownID, nil
 	}
-	if p, ok := h.m.transfers[id]; ok {
+	if p, ok := h.m.Transfer(id); ok {
 		return id, &p
 	}
 	for i := range req {
@@ -955,8 +462,8 @@ func (h *harness) genRetry(t *rapid.T, req []ledger.Transfer) ledger.Transfer {
 	switch {
 	case len(req) > 0 && draw(t, 0, 9, "retry within request") == 0:
 		tr = req[draw(t, 0, len(req)-1, "which")]
-	case len(h.m.transferOrder) > 0:
-		tr = h.m.requests[pick(t, h.m.transferOrder, "retry")]
+	case len(h.m.TransferIDs()) > 0:
+		tr, _ = h.m.Request(pick(t, h.m.TransferIDs(), "retry"))
 	default:
 		return h.genPlain(t, false)
 	}
@@ -965,8 +472,8 @@ func (h *harness) genRetry(t *rapid.T, req []ledger.Transfer) ledger.Transfer {
 	}
 	if tr.Flags&(ledger.PostPending|ledger.VoidPending) != 0 {
 		switch k := draw(t, 0, 4, "change what"); {
-		case k == 1 && len(h.m.pendingOrder) > 0:
-			tr.PendingID = pick(t, h.m.pendingOrder, "other pending")
+		case k == 1 && len(h.m.PendingIDs()) > 0:
+			tr.PendingID = pick(t, h.m.PendingIDs(), "other pending")
 		case k == 2: // partial where it was full, full where it was partial
 			if tr.Amount == 0 {
 				tr.Amount = 1
@@ -976,7 +483,8 @@ func (h *harness) genRetry(t *rapid.T, req []ledger.Transfer) ledger.Transfer {
 		case k == 3:
 			tr.Code++
 		case k == 4:
-			tr.DebitAccountID = h.m.transfers[tr.ID].CreditAccountID
+			stored, _ := h.m.Transfer(tr.ID)
+			tr.DebitAccountID = stored.CreditAccountID
 		default:
 			tr.Flags ^= ledger.PostPending | ledger.VoidPending
 		}
@@ -1057,27 +565,15 @@ func (h *harness) genInvalid(t *rapid.T, req []ledger.Transfer) ledger.Transfer 
 // check compares the whole State with the model.
 func (h *harness) check(t *rapid.T) {
 	s, m := h.s, h.m
-	if s.Clock() != m.clock {
-		t.Fatalf("Clock() = %d, model %d", s.Clock(), m.clock)
+	if s.Clock() != m.Clock() {
+		t.Fatalf("Clock() = %d, model %d", s.Clock(), m.Clock())
 	}
-	if got, want := s.Size(), len(m.accounts)+len(m.transfers)+len(m.pending); got != want {
+	if got, want := s.Size(), len(m.AccountIDs())+len(m.TransferIDs())+len(m.PendingIDs()); got != want {
 		t.Fatalf("Size() = %d, model %d", got, want)
 	}
 	c := ledger.NewChecker()
-	for _, id := range m.accountOrder {
-		r := m.accounts[id]
-		want := ledger.Account{ID: id, Ledger: r.ledger, Currency: r.currency, Code: r.code,
-			DebitsPending: r.dp, DebitsPosted: r.dpo, CreditsPending: r.cp, CreditsPosted: r.cpo,
-			Timestamp: r.ts, LastTransfer: r.last}
-		if r.dmnec {
-			want.Flags |= dmnec
-		}
-		if r.cmned {
-			want.Flags |= cmned
-		}
-		if r.closed {
-			want.Flags |= ledger.Closed
-		}
+	for _, id := range m.AccountIDs() {
+		want, _ := m.Account(id)
 		got := s.Account(id)
 		if got == nil || *got != want {
 			t.Fatalf("account %d = %+v, model %+v", id, got, want)
@@ -1087,15 +583,14 @@ func (h *harness) check(t *rapid.T) {
 	if p := c.Problems(); len(p) > 0 {
 		t.Fatalf("checker: %v", p)
 	}
-	for _, id := range m.pendingOrder {
-		r := m.pending[id]
-		got := s.Pending(id)
-		if got == nil || got.ExpiresAt != r.expiresAt || got.Status != r.status {
-			t.Fatalf("pending %d = %+v, model %+v", id, got, r)
+	for _, id := range m.PendingIDs() {
+		want, _ := m.Pending(id)
+		if got := s.Pending(id); got == nil || *got != want {
+			t.Fatalf("pending %d = %+v, model %+v", id, got, want)
 		}
 	}
 	for _, id := range h.triedTransfers {
-		want, ok := m.transfers[id]
+		want, ok := m.Transfer(id)
 		got := s.Transfer(id)
 		switch {
 		case ok && (got == nil || *got != want):
@@ -1105,7 +600,7 @@ func (h *harness) check(t *rapid.T) {
 		}
 	}
 	for _, id := range h.triedAccounts {
-		if _, ok := m.accounts[id]; !ok && s.Account(id) != nil {
+		if _, ok := m.Account(id); !ok && s.Account(id) != nil {
 			t.Fatalf("account %d = %+v, model has none", id, s.Account(id))
 		}
 	}
@@ -1114,14 +609,16 @@ func (h *harness) check(t *rapid.T) {
 // checkAll also compares every transfer.
 func (h *harness) checkAll(t *rapid.T) {
 	h.check(t)
-	for _, id := range h.m.transferOrder {
-		if got, want := h.s.Transfer(id), h.m.transfers[id]; got == nil || *got != want {
+	for _, id := range h.m.TransferIDs() {
+		if got, want := h.s.Transfer(id), must(h.m.Transfer(id)); got == nil || *got != want {
 			t.Fatalf("transfer %d = %+v, model %+v", id, got, want)
 		}
 	}
 }
 
-// checkChanges compares the batch's Changes with what the model's ops imply.
+func must[T any](v T, _ bool) T { return v }
+
+// checkChanges compares the batch's Changes with what the model's changes imply.
 func (h *harness) checkChanges(t *rapid.T) {
 	ch := h.s.Changes()
 	created := make(map[int64]struct{})
@@ -1141,47 +638,43 @@ func (h *harness) checkChanges(t *rapid.T) {
 			pendingSet[id] = struct{}{}
 		}
 	}
-	if len(ch.Events) != len(h.m.ops) {
-		t.Fatalf("%d events, model %d", len(ch.Events), len(h.m.ops))
+	want := h.m.Changes()
+	if len(ch.Events) != len(want) {
+		t.Fatalf("%d events, model %d", len(ch.Events), len(want))
 	}
-	for i, op := range h.m.ops {
+	for i, c := range want {
 		e := ch.Events[i]
-		var typ ledger.EventType
-		var id int64
-		switch op.kind {
-		case opAccountCreated:
-			created[op.id] = struct{}{}
-			newAccounts = append(newAccounts, op.id)
-			typ = ledger.EventAccountCreated
-		case opAccountClosed:
-			touch(op.id)
-			typ = ledger.EventAccountClosed
-		case opTransfer:
-			transfers = append(transfers, op.id)
-			touch(op.dr, op.cr)
-			if op.newPending {
-				newPending[op.id] = struct{}{}
+		switch c.Type {
+		case ledger.EventAccountCreated:
+			created[c.ID] = struct{}{}
+			newAccounts = append(newAccounts, c.ID)
+		case ledger.EventAccountClosed:
+			touch(c.ID)
+		case ledger.EventTransferCreated:
+			transfers = append(transfers, c.ID)
+			touch(c.Debit, c.Credit)
+			if c.NewPending {
+				newPending[c.ID] = struct{}{}
 			}
-			if op.resolved != 0 {
-				resolve(op.resolved)
+			if c.Resolved != 0 {
+				resolve(c.Resolved)
 			}
-			typ = ledger.EventTransferCreated
-		case opExpired:
-			touch(op.dr, op.cr)
-			resolve(op.id)
-			typ = ledger.EventPendingExpired
+		case ledger.EventPendingExpired:
+			touch(c.Debit, c.Credit)
+			resolve(c.ID)
 		}
+		var id int64
 		switch {
 		case e.Account != nil:
 			id = e.Account.ID
-			if closed := e.Account.Flags&ledger.Closed != 0; closed != (op.kind == opAccountClosed) {
+			if closed := e.Account.Flags&ledger.Closed != 0; closed != (c.Type == ledger.EventAccountClosed) {
 				t.Fatalf("event %d %s: snapshot flags %b", i, e.Type, e.Account.Flags)
 			}
 		case e.Transfer != nil:
 			id = e.Transfer.ID
 		}
-		if e.Type != typ || id != op.id || e.Timestamp != op.ts {
-			t.Fatalf("event %d = %s %d at %d, model %s %d at %d", i, e.Type, id, e.Timestamp, typ, op.id, op.ts)
+		if e.Type != c.Type || id != c.ID || e.Timestamp != c.Timestamp {
+			t.Fatalf("event %d = %s %d at %d, model %s %d at %d", i, e.Type, id, e.Timestamp, c.Type, c.ID, c.Timestamp)
 		}
 	}
 	if !slices.Equal(ch.NewAccounts, newAccounts) {
@@ -1191,8 +684,8 @@ func (h *harness) checkChanges(t *rapid.T) {
 		t.Fatalf("%d changed transfers, model %d", len(ch.Transfers), len(transfers))
 	}
 	for i, tr := range ch.Transfers {
-		if tr.ID != transfers[i] || *tr != h.m.transfers[tr.ID] {
-			t.Fatalf("Changes.Transfers[%d] = %+v, model %+v", i, *tr, h.m.transfers[transfers[i]])
+		if want := must(h.m.Transfer(transfers[i])); *tr != want {
+			t.Fatalf("Changes.Transfers[%d] = %+v, model %+v", i, *tr, want)
 		}
 	}
 	for _, c := range []struct {

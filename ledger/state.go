@@ -49,6 +49,7 @@ type Event struct {
 	Timestamp int64
 	Account   *Account  // account.created, account.closed
 	Transfer  *Transfer // transfer.created; for transfer.expired, the pending transfer
+	Data      []byte    // for events emitted by the domain (Emit): canonical JSON
 }
 
 type undoKind uint8
@@ -275,3 +276,13 @@ func (s *State) addPending(p *PendingState) {
 }
 
 func (s *State) emit(e Event) { s.ch.Events = append(s.ch.Events, e) }
+
+// Tick hands out the next timestamp of the batch, for changes made beside the ledger
+// (domain records) that must be ordered with it. Rollback gives it back.
+func (s *State) Tick() int64 { return s.tick() }
+
+// Emit adds an event of the domain (an organization created, a program changed, …) to
+// the batch, in order with the ledger's own; Rollback removes it.
+func (s *State) Emit(typ string, timestamp int64, data []byte) {
+	s.emit(Event{Type: EventType(typ), Timestamp: timestamp, Data: data})
+}

@@ -233,6 +233,42 @@ func (db *DB) IdempotencyByKey(ctx context.Context, keys []string) ([]linkfin.Id
 	})
 }
 
+// ObjectsByKey implements linkfin.Store.
+func (db *DB) ObjectsByKey(ctx context.Context, keys []linkfin.ObjectKey) ([]linkfin.Object, error) {
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	kinds, ids := make([]string, len(keys)), make([]string, len(keys))
+	for i, k := range keys {
+		kinds[i], ids[i] = k.Kind, k.ID
+	}
+	rows, err := db.pool.Query(ctx, `SELECT o.kind, o.id, o.version, o.data, o.updated_at FROM objects AS o
+		JOIN unnest($1::text[], $2::text[]) AS k(kind, id) ON o.kind = k.kind AND o.id = k.id`, kinds, ids)
+	return collect(rows, err, scanObject)
+}
+
+func scanObject(row pgx.Row, o *linkfin.Object) error {
+	return row.Scan(&o.Kind, &o.ID, &o.Version, &o.Data, &o.UpdatedAt)
+}
+
+// Object implements linkfin.Store.
+func (db *DB) Object(ctx context.Context, kind, id string) (*linkfin.Object, error) {
+	var o linkfin.Object
+	err := scanObject(db.pool.QueryRow(ctx, `SELECT kind, id, version, data, updated_at FROM objects
+		WHERE kind = $1 AND id = $2`, kind, id), &o)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "%s %s not found", kind, id)
+	}
+	return &o, err
+}
+
+// ListObjects implements linkfin.Store.
+func (db *DB) ListObjects(ctx context.Context, kind, after string, limit int) ([]linkfin.Object, error) {
+	rows, err := db.pool.Query(ctx, `SELECT kind, id, version, data, updated_at FROM objects
+		WHERE kind = $1 AND id > $2 ORDER BY id LIMIT $3`, kind, after, limit)
+	return collect(rows, err, scanObject)
+}
+
 // ReadTiles implements linkfin.Store: each tile's first W hashes, in one query.
 func (db *DB) ReadTiles(ctx context.Context, tiles []linkfin.Tile) ([][]byte, error) {
 	if len(tiles) == 0 {
@@ -422,6 +458,17 @@ func (db *DB) Commit(ctx context.Context, b *linkfin.Batch) (err error) {
 			levels[i], idxs[i], widths[i], data[i] = int32(t.L), t.N, int32(t.W), t.Data
 		}
 		q.Queue(upsertTiles, levels, idxs, widths, data)
+		checks = append(checks, nil)
+	}
+	if n := len(b.Objects); n > 0 {
+		kinds, ids, versions, data, times := make([]string, n), make([]string, n), make([]int64, n), make([][]byte, n), make([]int64, n)
+		for i, o := range b.Objects {
+			kinds[i], ids[i], versions[i], data[i], times[i] = o.Kind, o.ID, o.Version, o.Data, o.UpdatedAt
+		}
+		q.Queue(`INSERT INTO objects (kind, id, version, data, updated_at)
+			SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bytea[], $5::bigint[])
+			ON CONFLICT (kind, id) DO UPDATE SET version = excluded.version, data = excluded.data,
+				updated_at = excluded.updated_at`, kinds, ids, versions, data, times)
 		checks = append(checks, nil)
 	}
 	if c := b.Checkpoint; c != nil {

@@ -7,6 +7,7 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -357,6 +358,66 @@ func (db *DB) IdempotencyByKey(ctx context.Context, keys []string) ([]linkfin.Id
 	return out, rows.Err()
 }
 
+// ObjectsByKey implements linkfin.Store.
+func (db *DB) ObjectsByKey(ctx context.Context, keys []linkfin.ObjectKey) ([]linkfin.Object, error) {
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	pairs := make([][2]string, len(keys))
+	for i, k := range keys {
+		pairs[i] = [2]string{k.Kind, k.ID}
+	}
+	list, err := json.Marshal(pairs)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.r.QueryContext(ctx, `SELECT o.kind, o.id, o.version, o.data, o.updated_at FROM objects o
+		JOIN (SELECT value ->> 0 AS kind, value ->> 1 AS id FROM json_each(?)) k ON o.kind = k.kind AND o.id = k.id`, string(list))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []linkfin.Object
+	for rows.Next() {
+		var o linkfin.Object
+		if err := rows.Scan(&o.Kind, &o.ID, &o.Version, &o.Data, &o.UpdatedAt); err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+// Object implements linkfin.Store.
+func (db *DB) Object(ctx context.Context, kind, id string) (*linkfin.Object, error) {
+	var o linkfin.Object
+	err := db.r.QueryRowContext(ctx, `SELECT kind, id, version, data, updated_at FROM objects WHERE kind = ? AND id = ?`, kind, id).
+		Scan(&o.Kind, &o.ID, &o.Version, &o.Data, &o.UpdatedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "%s %s not found", kind, id)
+	}
+	return &o, err
+}
+
+// ListObjects implements linkfin.Store.
+func (db *DB) ListObjects(ctx context.Context, kind, after string, limit int) ([]linkfin.Object, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT kind, id, version, data, updated_at FROM objects
+		WHERE kind = ? AND id > ? ORDER BY id LIMIT ?`, kind, after, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []linkfin.Object
+	for rows.Next() {
+		var o linkfin.Object
+		if err := rows.Scan(&o.Kind, &o.ID, &o.Version, &o.Data, &o.UpdatedAt); err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
 // ReadTiles implements linkfin.Store: each tile's first W hashes.
 func (db *DB) ReadTiles(ctx context.Context, tiles []linkfin.Tile) ([][]byte, error) {
 	out := make([][]byte, len(tiles))
@@ -516,6 +577,14 @@ func (db *DB) Commit(ctx context.Context, b *linkfin.Batch) (err error) {
 			}},
 		{`INSERT INTO meta (key, value)`, 2, `ON CONFLICT (key) DO UPDATE SET value = excluded.value`, 1,
 			func(i int, args []any) []any { return append(args, "clock", strconv.FormatInt(b.Clock, 10)) }},
+	}
+	if len(b.Objects) > 0 {
+		inserts = append(inserts, insert{`INSERT INTO objects (kind, id, version, data, updated_at)`, 5,
+			`ON CONFLICT (kind, id) DO UPDATE SET version = excluded.version, data = excluded.data, updated_at = excluded.updated_at`,
+			len(b.Objects), func(i int, args []any) []any {
+				o := b.Objects[i]
+				return append(args, o.Kind, o.ID, o.Version, o.Data, o.UpdatedAt)
+			}})
 	}
 	if b.Flush {
 		inserts = append(inserts, insert{`INSERT INTO meta (key, value)`, 2, `ON CONFLICT (key) DO UPDATE SET value = excluded.value`, 1,

@@ -175,6 +175,7 @@ func Run(t *testing.T, open Opener) {
 		{"Concurrent", testConcurrent},
 		{"Proofs", testProofs},
 		{"Tamper", testTamper},
+		{"Objects", testObjects},
 		{"Model", testModel},
 	}
 	for _, tt := range tests {

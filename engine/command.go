@@ -1,0 +1,130 @@
+package engine
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"linkfin"
+)
+
+// Command is a domain operation (create an organization, accept a purchase order, …)
+// that the writer runs in a batch with everything else: its reads are prefetched with
+// the batch's, its writes and events commit with the batch, and it is answered when
+// the batch is durable.
+type Command interface {
+	// Keys lists the records Apply reads, for the batch's bulk prefetch. A record not
+	// listed reads as absent.
+	Keys() []linkfin.ObjectKey
+	// Apply runs the command. It must be deterministic: time comes from tx, ids from
+	// the request. An error fails the command alone and undoes its writes; a
+	// *linkfin.Error is answered with its code, any other error as internal.
+	Apply(tx *Tx) (any, error)
+}
+
+// Outcome is one command's answer.
+type Outcome struct {
+	Value   json.RawMessage `json:"value,omitempty"`
+	Code    string          `json:"code,omitempty"`
+	Message string          `json:"message,omitempty"`
+}
+
+// Err returns the outcome's error, or nil.
+func (o *Outcome) Err() error {
+	if o.Code == "" {
+		return nil
+	}
+	return &linkfin.Error{Code: o.Code, Message: o.Message}
+}
+
+// Tx is a command's view of the batch.
+type Tx struct {
+	e     *Engine
+	now   int64
+	fresh map[linkfin.ObjectKey]bool // keys the command listed
+}
+
+// Now is the batch's time.
+func (tx *Tx) Now() time.Time { return time.Unix(0, tx.now).UTC() }
+
+// Get decodes the record (kind, id) into v and reports whether it exists.
+func (tx *Tx) Get(kind, id string, v any) (bool, error) {
+	k := linkfin.ObjectKey{Kind: kind, ID: id}
+	if !tx.fresh[k] {
+		return false, fmt.Errorf("engine: %s %s was read but not listed in Keys", kind, id)
+	}
+	o := tx.e.objects[k]
+	if o == nil {
+		return false, nil
+	}
+	return true, json.Unmarshal(o.Data, v)
+}
+
+// Put writes v as the new version of (kind, id) and logs it as an event of type
+// event, whose data is v's canonical JSON.
+func (tx *Tx) Put(kind, id string, v any, event string) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	k := linkfin.ObjectKey{Kind: kind, ID: id}
+	if !tx.fresh[k] {
+		return fmt.Errorf("engine: %s %s was written but not listed in Keys", kind, id)
+	}
+	old := tx.e.objects[k]
+	tx.e.objUndo = append(tx.e.objUndo, objUndo{key: k, old: old, changed: tx.e.objChanged[k]})
+	o := &linkfin.Object{Kind: kind, ID: id, Version: 1, Data: data, UpdatedAt: tx.e.state.Tick()}
+	if old != nil {
+		o.Version = old.Version + 1
+	}
+	tx.e.objects[k] = o
+	tx.e.objChanged[k] = true
+	tx.e.state.Emit(event, o.UpdatedAt, data)
+	return nil
+}
+
+type objUndo struct {
+	key     linkfin.ObjectKey
+	old     *linkfin.Object
+	changed bool
+}
+
+// runCommand applies one command, undoing its writes if it fails.
+func (e *Engine) runCommand(c Command, now int64) Outcome {
+	mark, objMark := e.state.Mark(), len(e.objUndo)
+	tx := &Tx{e: e, now: now, fresh: make(map[linkfin.ObjectKey]bool)}
+	for _, k := range c.Keys() {
+		tx.fresh[k] = true
+	}
+	v, err := c.Apply(tx)
+	var out Outcome
+	if err == nil {
+		out.Value, err = json.Marshal(v)
+	}
+	if err != nil {
+		e.undoObjects(objMark)
+		e.state.Rollback(mark)
+		var le *linkfin.Error
+		if !errors.As(err, &le) {
+			e.cfg.Logger.Error("command failed", "err", err)
+		}
+		out = Outcome{Code: linkfin.ErrorCode(err), Message: linkfin.ErrorMessage(err)}
+	}
+	return out
+}
+
+func (e *Engine) undoObjects(mark int) {
+	for i := len(e.objUndo) - 1; i >= mark; i-- {
+		u := e.objUndo[i]
+		if u.old == nil {
+			delete(e.objects, u.key)
+		} else {
+			e.objects[u.key] = u.old
+		}
+		if !u.changed {
+			delete(e.objChanged, u.key)
+		}
+	}
+	e.objUndo = e.objUndo[:mark]
+}

@@ -1,0 +1,21 @@
+package linkfin
+
+// ObjectKey names a domain record: its kind ("organization", "program", …) and id.
+type ObjectKey struct {
+	Kind string
+	ID   string
+}
+
+// Object is a domain record (an organization, a relationship, a program, …) as the
+// store keeps it: canonical JSON under its key, with a version that grows by one on
+// every change. The engine is its only writer; every change is also an event in the log.
+type Object struct {
+	Kind      string
+	ID        string
+	Version   int64
+	Data      []byte // canonical JSON
+	UpdatedAt int64  // Unix ns, assigned by the engine
+}
+
+// Key returns the object's key.
+func (o *Object) Key() ObjectKey { return ObjectKey{o.Kind, o.ID} }

@@ -1,0 +1,79 @@
+package linkfin
+
+import (
+	"slices"
+	"time"
+)
+
+// Capability is what an organization may do on the platform.
+type Capability string
+
+// The capabilities of DESIGN §3.
+const (
+	CapTrade     Capability = "trade"     // buy and sell
+	CapAnchor    Capability = "anchor"    // run programs, issue certificates; granted by the operator
+	CapFund      Capability = "fund"      // finance assets
+	CapLogistics Capability = "logistics" // report shipments, receipts, warehouse receipts, telemetry
+	CapOperate   Capability = "operate"   // run the platform
+)
+
+var capabilities = []Capability{CapTrade, CapAnchor, CapFund, CapLogistics, CapOperate}
+
+// Organization is a company on the platform.
+type Organization struct {
+	ID           string       `json:"id"`
+	Name         string       `json:"name"`
+	Capabilities []Capability `json:"capabilities"`
+	CreatedAt    time.Time    `json:"created_at"`
+}
+
+// KindOrganization is the record kind of organizations.
+const KindOrganization = "organization"
+
+// Can reports whether the organization has the capability.
+func (o *Organization) Can(c Capability) bool { return slices.Contains(o.Capabilities, c) }
+
+// Validate checks the fields a caller gives and puts the capabilities in their
+// canonical order.
+func (o *Organization) Validate() error {
+	if err := ValidateID("organization id", o.ID); err != nil {
+		return err
+	}
+	if n := len([]rune(o.Name)); n == 0 || n > 200 {
+		return Errorf(EINVALID, "an organization's name has 1 to 200 characters")
+	}
+	if len(o.Capabilities) == 0 {
+		return Errorf(EINVALID, "an organization needs at least one capability (%v)", capabilities)
+	}
+	seen := make(map[Capability]bool)
+	for _, c := range o.Capabilities {
+		if !slices.Contains(capabilities, c) {
+			return Errorf(EINVALID, "unknown capability %q (known: %v)", c, capabilities)
+		}
+		if seen[c] {
+			return Errorf(EINVALID, "capability %q is listed twice", c)
+		}
+		seen[c] = true
+	}
+	slices.SortFunc(o.Capabilities, func(a, b Capability) int {
+		return slices.Index(capabilities, a) - slices.Index(capabilities, b)
+	})
+	return nil
+}
+
+// ValidateID checks a caller-chosen id of a domain record: 1 to 64 characters of
+// letters, digits, '-', '_' and '.', starting with a letter or digit.
+func ValidateID(what, id string) error {
+	if len(id) == 0 || len(id) > 64 {
+		return Errorf(EINVALID, "%s must have 1 to 64 characters", what)
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		ok := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
+			i > 0 && (c == '-' || c == '_' || c == '.')
+		if !ok {
+			return Errorf(EINVALID, "%s %q may hold only letters, digits, '-', '_' and '.', and starts with a letter or digit", what, id)
+		}
+	}
+	return nil
+}

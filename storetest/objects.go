@@ -1,0 +1,99 @@
+package storetest
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"linkfin"
+	"linkfin/engine"
+	"linkfin/ledger"
+	"linkfin/services"
+)
+
+// testObjects runs domain commands through the engine: records stored, retried,
+// refused without a trace, kept across a restart, and logged.
+func testObjects(t *testing.T, open Opener) {
+	env := NewEnv(t, open)
+	ctx := context.Background()
+	create := func(o linkfin.Organization) (*linkfin.Organization, error) {
+		var got linkfin.Organization
+		_, err := services.Submit(ctx, env.Engine, "", nil, &services.CreateOrganization{Org: o}, &got)
+		return &got, err
+	}
+	anchor := linkfin.Organization{ID: "anchor-1", Name: "Core Auto Group", Capabilities: []linkfin.Capability{linkfin.CapAnchor, linkfin.CapTrade}}
+	got, err := create(anchor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.CreatedAt.IsZero() || strings.Join(capNames(got.Capabilities), ",") != "trade,anchor" {
+		t.Fatalf("created %+v", got)
+	}
+	// A retry answers the same record; other fields under the same id conflict.
+	again, err := create(anchor)
+	if err != nil || !again.CreatedAt.Equal(got.CreatedAt) {
+		t.Fatalf("retry: %+v, %v", again, err)
+	}
+	other := anchor
+	other.Name = "Someone Else"
+	if _, err := create(other); linkfin.ErrorCode(err) != linkfin.ECONFLICT {
+		t.Fatalf("same id, other name: %v", err)
+	}
+	for _, bad := range []linkfin.Organization{
+		{ID: "", Name: "x", Capabilities: []linkfin.Capability{linkfin.CapTrade}},
+		{ID: "a b", Name: "x", Capabilities: []linkfin.Capability{linkfin.CapTrade}},
+		{ID: "s-1", Name: "", Capabilities: []linkfin.Capability{linkfin.CapTrade}},
+		{ID: "s-1", Name: "x"},
+		{ID: "s-1", Name: "x", Capabilities: []linkfin.Capability{"bank"}},
+		{ID: "s-1", Name: "x", Capabilities: []linkfin.Capability{linkfin.CapFund, linkfin.CapFund}},
+	} {
+		if _, err := create(bad); linkfin.ErrorCode(err) != linkfin.EINVALID {
+			t.Fatalf("%+v: err = %v, want invalid", bad, err)
+		}
+	}
+	// A refused command in a request changes nothing, and does not stop the others.
+	resp := env.Submit(&engine.Request{
+		CreateAccounts: []ledger.Account{Acct(1, 0)},
+		Commands: []engine.Command{
+			&services.CreateOrganization{Org: linkfin.Organization{ID: "bad id", Name: "x", Capabilities: []linkfin.Capability{linkfin.CapTrade}}},
+			&services.CreateOrganization{Org: linkfin.Organization{ID: "supplier-1", Name: "Tier One Parts", Capabilities: []linkfin.Capability{linkfin.CapTrade}}},
+		},
+	})
+	if resp.Results[0] != ledger.OK || resp.Outcomes[0].Code != linkfin.EINVALID || resp.Outcomes[1].Code != "" {
+		t.Fatalf("mixed request: %+v", resp)
+	}
+	env.Restart()
+	orgs := &services.Organizations{Store: env.Store}
+	list, err := orgs.List(ctx, "", 10)
+	if err != nil || len(list) != 2 || list[0].ID != "anchor-1" || list[1].ID != "supplier-1" {
+		t.Fatalf("list = %+v, %v", list, err)
+	}
+	if _, err := orgs.Get(ctx, "bad id"); linkfin.ErrorCode(err) != linkfin.ENOTFOUND {
+		t.Fatalf("refused organization stored: %v", err)
+	}
+	obj, err := env.Store.Object(ctx, linkfin.KindOrganization, "anchor-1")
+	if err != nil || obj.Version != 1 {
+		t.Fatalf("object = %+v, %v", obj, err)
+	}
+	// Both creations are in the log, in order with the ledger's events.
+	rep := env.MustVerify()
+	evs, err := env.Store.Events(ctx, 0, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var types []string
+	for _, e := range evs {
+		types = append(types, e.Type)
+	}
+	if got := strings.Join(types, " "); got != "organization.created account.created organization.created" || rep.Events != 3 {
+		t.Fatalf("events = %s", got)
+	}
+}
+
+func capNames(cs []linkfin.Capability) []string {
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		out[i] = string(c)
+	}
+	return out
+}
