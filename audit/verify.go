@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"golang.org/x/mod/sumdb/note"
 	sumtlog "golang.org/x/mod/sumdb/tlog"
@@ -104,6 +105,7 @@ func Verify(ctx context.Context, s linkfin.Store, verifier note.Verifier, origin
 			atRows[id] = *a
 		}
 	}
+	records := domainRecords{}
 	var from int64
 	firstBad := int64(-1)
 	for {
@@ -129,6 +131,9 @@ func Verify(ctx context.Context, s linkfin.Store, verifier note.Verifier, origin
 				if bad := checkTile(ctx, s, td, rep); bad >= 0 && (firstBad < 0 || bad < firstBad) {
 					firstBad = bad
 				}
+			}
+			if err := records.add(ev); err != nil {
+				rep.problem("event %d (%s): %v", ev.Seq, ev.Type, err)
 			}
 			if err := replay(ev, balances, transfers); err != nil {
 				rep.problem("event %d (%s): %v", ev.Seq, ev.Type, err)
@@ -217,12 +222,69 @@ func Verify(ctx context.Context, s linkfin.Store, verifier note.Verifier, origin
 	for _, p := range final.Problems() {
 		rep.problem("ledger invariant at the end of the log: %s", p)
 	}
+	if err := records.check(ctx, s, rep); err != nil {
+		return nil, err
+	}
 	rep.Accounts = c.Accounts()
 	rep.Totals = c.Totals()
 	for _, p := range c.Problems() {
 		rep.problem("ledger invariant: %s", p)
 	}
 	return rep, nil
+}
+
+// domainRecords replays the domain's events: the last event of each record holds the
+// record's current data, which must be what the store has.
+type domainRecords map[string]map[string][]byte // kind → id → data
+
+func (d domainRecords) add(ev *linkfin.Event) error {
+	kind, _, ok := strings.Cut(ev.Type, ".")
+	if !ok || kind == "account" || kind == "transfer" {
+		return nil
+	}
+	var rec struct {
+		ID string `json:"id"`
+	}
+	if err := json.Unmarshal(ev.Data, &rec); err != nil || rec.ID == "" {
+		return fmt.Errorf("a %s event without an id", kind)
+	}
+	if d[kind] == nil {
+		d[kind] = make(map[string][]byte)
+	}
+	d[kind][rec.ID] = ev.Data
+	return nil
+}
+
+func (d domainRecords) check(ctx context.Context, s linkfin.Store, rep *Report) error {
+	for kind, want := range d {
+		seen := 0
+		after := ""
+		for {
+			objs, err := s.ListObjects(ctx, kind, after, 1000)
+			if err != nil {
+				return err
+			}
+			for _, o := range objs {
+				data, ok := want[o.ID]
+				switch {
+				case !ok:
+					rep.problem("%s %s is in the store but not in the log", kind, o.ID)
+				case !bytes.Equal(data, o.Data):
+					rep.problem("%s %s: the stored record differs from its last event in the log", kind, o.ID)
+				default:
+					seen++
+				}
+			}
+			if len(objs) < 1000 {
+				break
+			}
+			after = objs[len(objs)-1].ID
+		}
+		if seen != len(want) {
+			rep.problem("%d %s record(s) of the log are missing from the store", len(want)-seen, kind)
+		}
+	}
+	return nil
 }
 
 // checkTile compares a recomputed tile with the stored one. For a level-0 tile it

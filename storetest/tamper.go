@@ -5,8 +5,10 @@ import (
 	"strings"
 	"testing"
 
+	"linkfin"
 	"linkfin/engine"
 	"linkfin/ledger"
+	"linkfin/services"
 )
 
 // testTamper edits the database by hand, as an insider might, and checks that the
@@ -61,6 +63,18 @@ func testTamper(t *testing.T, open Opener) {
 			problem: "signature or format",
 		},
 	}
+	cases = append(cases, struct {
+		name    string
+		sql     map[string]string
+		problem string
+	}{
+		name: "organization record",
+		sql: map[string]string{
+			"sqlite":   `UPDATE objects SET data = CAST(replace(CAST(data AS TEXT), 'Anchor', 'Anchör') AS BLOB) WHERE id = 'anchor-1'`,
+			"postgres": `UPDATE objects SET data = convert_to(replace(convert_from(data, 'UTF8'), 'Anchor', 'Anchör'), 'UTF8') WHERE id = 'anchor-1'`,
+		},
+		problem: "organization anchor-1: the stored record differs from its last event in the log",
+	})
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			env := NewEnv(t, open)
@@ -72,6 +86,8 @@ func testTamper(t *testing.T, open Opener) {
 				}
 				env.Submit(&engine.Request{CreateTransfers: ts})
 			}
+			env.Submit(&engine.Request{Commands: []engine.Command{&services.CreateOrganization{Org: linkfin.Organization{
+				ID: "anchor-1", Name: "Anchor", Capabilities: []linkfin.Capability{linkfin.CapAnchor}}}}})
 			env.MustVerify()
 			env.Engine.Close()
 			tam, ok := env.Store.(Tamperer)
