@@ -391,13 +391,23 @@ func (s *Server) getAccount(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, toAccount(a))
 }
 
-// page reads ?limit= (1–1000, default 100) and ?after=.
+// pageLimit reads ?limit= (1–1000, default 100).
+func pageLimit(r *http.Request) (int, error) {
+	v := r.URL.Query().Get("limit")
+	if v == "" {
+		return 100, nil
+	}
+	limit, err := strconv.Atoi(v)
+	if err != nil || limit < 1 || limit > 1000 {
+		return 0, linkfin.Errorf(linkfin.EINVALID, "limit must be an integer from 1 to 1000")
+	}
+	return limit, nil
+}
+
+// page reads ?limit= and a numeric ?after= cursor.
 func page(r *http.Request) (limit int, after int64, err error) {
-	limit = 100
-	if v := r.URL.Query().Get("limit"); v != "" {
-		if limit, err = strconv.Atoi(v); err != nil || limit < 1 || limit > 1000 {
-			return 0, 0, linkfin.Errorf(linkfin.EINVALID, "limit must be an integer from 1 to 1000")
-		}
+	if limit, err = pageLimit(r); err != nil {
+		return 0, 0, err
 	}
 	if v := r.URL.Query().Get("after"); v != "" {
 		if after, err = strconv.ParseInt(v, 10, 64); err != nil || after < 0 {

@@ -56,6 +56,9 @@ func NewServer(e *engine.Engine, s linkfin.Store, operatorKeyHash []byte, logger
 	srv.mux.Handle("GET /metrics", promhttp.HandlerFor(srv.registry, promhttp.HandlerOpts{}))
 	srv.routes = append(srv.routes, "GET /metrics")
 
+	srv.handle("POST /v1/organizations", srv.createOrganization, true)
+	srv.handle("GET /v1/organizations", srv.listOrganizations, true)
+	srv.handle("GET /v1/organizations/{id}", srv.getOrganization, true)
 	srv.handle("POST /v1/accounts", srv.createAccounts, true)
 	srv.handle("GET /v1/accounts", srv.listAccounts, true)
 	srv.handle("GET /v1/accounts/{id}", srv.getAccount, true)

@@ -999,6 +999,17 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{name: "batch, every item refused", path: transfers, body: batch(transferJSON(50, 1, 2, 0), transferJSON(51, 1, 4, 5), resolveJSON(52, 24, 0, "post_pending")), status: 200,
 			results: []string{"amount_must_be_positive", "credit_account_closed", "pending_transfer_expired"}},
 
+		// Organizations.
+		{name: "organization: malformed", path: "/v1/organizations", body: `{"id":"o1",`, status: 400, code: lfhttp.EMALFORMED},
+		{name: "organization: unknown field", path: "/v1/organizations", body: `{"id":"o1","name":"O","capabilities":["trade"],"bank":true}`, status: 400, code: lfhttp.EUNKNOWNFIELD},
+		{name: "organization: field in capitals", path: "/v1/organizations", body: `{"ID":"o1","name":"O","capabilities":["trade"]}`, status: 400, code: lfhttp.EUNKNOWNFIELD},
+		{name: "organization: capabilities not a list", path: "/v1/organizations", body: `{"id":"o1","name":"O","capabilities":"trade"}`, status: 400, code: lfhttp.ETYPE},
+		{name: "organization: no id", path: "/v1/organizations", body: `{"name":"O","capabilities":["trade"]}`, status: 400, code: linkfin.EINVALID},
+		{name: "organization: bad id", path: "/v1/organizations", body: `{"id":"o 1","name":"O","capabilities":["trade"]}`, status: 400, code: linkfin.EINVALID},
+		{name: "organization: no name", path: "/v1/organizations", body: `{"id":"o1","name":"","capabilities":["trade"]}`, status: 400, code: linkfin.EINVALID},
+		{name: "organization: unknown capability", path: "/v1/organizations", body: `{"id":"o1","name":"O","capabilities":["bank"]}`, status: 400, code: linkfin.EINVALID},
+		{name: "organization: no capability", path: "/v1/organizations", body: `{"id":"o1","name":"O","capabilities":[]}`, status: 400, code: linkfin.EINVALID},
+
 		// Closing accounts.
 		{name: "close: id not a number", path: "/v1/accounts/abc/close", status: 400, code: linkfin.EINVALID},
 		{name: "close: id zero", path: "/v1/accounts/0/close", status: 400, code: linkfin.EINVALID},
@@ -1079,8 +1090,10 @@ func TestAuth(t *testing.T) {
 	a.mustCreate("/v1/accounts", accountJSON(2, "CNY"))
 	a.mustCreate("/v1/transfers", transferJSON(10, 1, 2, 5))
 	open := map[string]bool{"GET /healthz": true, "GET /readyz": true, "GET /metrics": true}
-	bodies := map[string]string{"/v1/accounts": accountJSON(3, "CNY"), "/v1/transfers": transferJSON(11, 1, 3, 5)}
-	// fill puts real ids in a pattern's wildcards: an account, or transfer 10.
+	bodies := map[string]string{"/v1/accounts": accountJSON(3, "CNY"), "/v1/transfers": transferJSON(11, 1, 3, 5),
+		"/v1/organizations": `{"id":"org-2","name":"Org Two","capabilities":["trade"]}`}
+	a.mustCreate("/v1/organizations", `{"id":"2","name":"Org 2","capabilities":["trade"]}`)
+	// fill puts real ids in a pattern's wildcards: an account, organization 2, or transfer 10.
 	fill := func(pattern string) string {
 		id := "2"
 		if strings.HasPrefix(pattern, "/v1/transfers/") {

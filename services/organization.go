@@ -13,9 +13,15 @@ import (
 )
 
 // CreateOrganization registers a company. A retry with the same fields answers the
-// organization as it is; the same id with other fields is a conflict.
+// organization as it is (Existed); the same id with other fields is a conflict.
 type CreateOrganization struct {
 	Org linkfin.Organization
+}
+
+// OrganizationResult is what CreateOrganization answers.
+type OrganizationResult struct {
+	Organization linkfin.Organization `json:"organization"`
+	Existed      bool                 `json:"existed"`
 }
 
 // Keys implements engine.Command.
@@ -39,13 +45,13 @@ func (c *CreateOrganization) Apply(tx *engine.Tx) (any, error) {
 		if old.Name != o.Name || !slices.Equal(old.Capabilities, o.Capabilities) {
 			return nil, linkfin.Errorf(linkfin.ECONFLICT, "organization %s exists with other fields", o.ID)
 		}
-		return &old, nil
+		return &OrganizationResult{old, true}, nil
 	}
 	o.CreatedAt = tx.Now()
 	if err := tx.Put(linkfin.KindOrganization, o.ID, &o, "organization.created"); err != nil {
 		return nil, err
 	}
-	return &o, nil
+	return &OrganizationResult{o, false}, nil
 }
 
 // Organizations reads organizations.

@@ -17,9 +17,9 @@ func testObjects(t *testing.T, open Opener) {
 	env := NewEnv(t, open)
 	ctx := context.Background()
 	create := func(o linkfin.Organization) (*linkfin.Organization, error) {
-		var got linkfin.Organization
+		var got services.OrganizationResult
 		_, err := services.Submit(ctx, env.Engine, "", nil, &services.CreateOrganization{Org: o}, &got)
-		return &got, err
+		return &got.Organization, err
 	}
 	anchor := linkfin.Organization{ID: "anchor-1", Name: "Core Auto Group", Capabilities: []linkfin.Capability{linkfin.CapAnchor, linkfin.CapTrade}}
 	got, err := create(anchor)
