@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"linkfin"
@@ -62,8 +63,12 @@ func (tx *Tx) Get(kind, id string, v any) (bool, error) {
 }
 
 // Put writes v as the new version of (kind, id) and logs it as an event of type
-// event, whose data is v's canonical JSON.
+// event ("<kind>.<what happened>"), whose data is v's canonical JSON, which must hold
+// the record's "id".
 func (tx *Tx) Put(kind, id string, v any, event string) error {
+	if !strings.HasPrefix(event, kind+".") {
+		return fmt.Errorf("engine: event %q of a %s record must start with %q", event, kind, kind+".")
+	}
 	data, err := json.Marshal(v)
 	if err != nil {
 		return err

@@ -176,6 +176,7 @@ func Run(t *testing.T, open Opener) {
 		{"Proofs", testProofs},
 		{"Tamper", testTamper},
 		{"Objects", testObjects},
+		{"Parties", testParties},
 		{"Model", testModel},
 	}
 	for _, tt := range tests {

@@ -1,0 +1,150 @@
+package linkfin
+
+import (
+	"math/big"
+	"slices"
+	"time"
+)
+
+var oneRat = big.NewRat(1, 1)
+
+// KindProgram is the record kind of supply chain finance programs.
+const KindProgram = "program"
+
+// Product is a financing product of DESIGN §2.
+type Product string
+
+const (
+	ProductCertificateDiscounting Product = "certificate_discounting"
+	ProductFactoring              Product = "factoring"
+	ProductDynamicDiscounting     Product = "dynamic_discounting"
+	ProductPOFinancing            Product = "po_financing"
+	ProductWarehousePledge        Product = "warehouse_pledge"
+	ProductDistributorFinancing   Product = "distributor_financing"
+)
+
+var products = []Product{ProductCertificateDiscounting, ProductFactoring, ProductDynamicDiscounting,
+	ProductPOFinancing, ProductWarehousePledge, ProductDistributorFinancing}
+
+// Pricing is a funder's price: a base rate plus a margin, or a fixed rate (decimal
+// annual rates, "0.0425" = 4.25 %).
+type Pricing struct {
+	BaseRate  *Rate `json:"base_rate,omitempty"`
+	Margin    *Rate `json:"margin,omitempty"`
+	FixedRate *Rate `json:"fixed_rate,omitempty"`
+}
+
+// Validate checks that exactly one form is given.
+func (p *Pricing) Validate() error {
+	switch {
+	case p.FixedRate != nil && (p.BaseRate != nil || p.Margin != nil):
+		return Errorf(EINVALID, "pricing is either a fixed rate or a base rate plus a margin, not both")
+	case p.FixedRate == nil && (p.BaseRate == nil || p.Margin == nil):
+		return Errorf(EINVALID, "pricing needs a fixed_rate, or a base_rate and a margin")
+	}
+	return nil
+}
+
+// FunderStatus is where a funder's part of a program stands.
+type FunderStatus string
+
+const (
+	FunderInvited  FunderStatus = "invited"
+	FunderAccepted FunderStatus = "accepted" // live: the funder finances under this program
+)
+
+// ProgramFunder is a funder's part of a program.
+type ProgramFunder struct {
+	FunderID   string       `json:"funder_id"`
+	Limit      int64        `json:"limit"` // minor units of the program's currency
+	Pricing    Pricing      `json:"pricing"`
+	Status     FunderStatus `json:"status"`
+	AcceptedAt *time.Time   `json:"accepted_at,omitempty"`
+}
+
+// MatchTolerances bound the differences that a three-way match (purchase order ↔
+// goods receipt ↔ invoice) accepts.
+type MatchTolerances struct {
+	QuantityRate Rate  `json:"quantity_rate"` // relative quantity difference per line, e.g. "0.02"
+	PriceRate    Rate  `json:"price_rate"`    // relative unit-price difference per line
+	AmountAbs    int64 `json:"amount_abs"`    // absolute difference of the totals, minor units
+}
+
+// Program is an anchor's supply chain finance program.
+type Program struct {
+	ID           string          `json:"id"`
+	AnchorID     string          `json:"anchor_id"`
+	Name         string          `json:"name"`
+	Currency     Currency        `json:"currency"`
+	Limit        int64           `json:"limit"` // the whole program's limit, minor units
+	Products     []Product       `json:"products"`
+	MaxTenorDays int             `json:"max_tenor_days"`
+	AdvanceRate  Rate            `json:"advance_rate"` // for factoring and PO financing, below 1
+	DayCount     DayCount        `json:"day_count"`
+	Calendar     string          `json:"calendar"` // "CN" or "WEEKEND"
+	Tolerances   MatchTolerances `json:"tolerances"`
+	BuyBack      bool            `json:"buy_back"` // the anchor guarantees overdue distributor loans
+	Funders      []ProgramFunder `json:"funders"`
+	CreatedAt    time.Time       `json:"created_at"`
+}
+
+// Offers reports whether the program allows the product.
+func (p *Program) Offers(pr Product) bool { return slices.Contains(p.Products, pr) }
+
+// Funder returns the funder's part of the program, or nil.
+func (p *Program) Funder(id string) *ProgramFunder {
+	for i := range p.Funders {
+		if p.Funders[i].FunderID == id {
+			return &p.Funders[i]
+		}
+	}
+	return nil
+}
+
+// Validate checks what the anchor gives when it creates the program.
+func (p *Program) Validate() error {
+	if err := ValidateID("program id", p.ID); err != nil {
+		return err
+	}
+	if n := len([]rune(p.Name)); n == 0 || n > 200 {
+		return Errorf(EINVALID, "a program's name has 1 to 200 characters")
+	}
+	if _, err := ParseCurrency(string(p.Currency)); err != nil {
+		return err
+	}
+	if p.Limit <= 0 {
+		return Errorf(EINVALID, "a program's limit is a positive amount in minor units")
+	}
+	if len(p.Products) == 0 {
+		return Errorf(EINVALID, "a program allows at least one product (%v)", products)
+	}
+	seen := make(map[Product]bool)
+	for _, pr := range p.Products {
+		if !slices.Contains(products, pr) {
+			return Errorf(EINVALID, "unknown product %q (known: %v)", pr, products)
+		}
+		if seen[pr] {
+			return Errorf(EINVALID, "product %q is listed twice", pr)
+		}
+		seen[pr] = true
+	}
+	if p.MaxTenorDays < 1 || p.MaxTenorDays > 3660 {
+		return Errorf(EINVALID, "max_tenor_days is from 1 to 3660")
+	}
+	if p.AdvanceRate.IsZero() || p.AdvanceRate.Rat().Cmp(oneRat) >= 0 {
+		return Errorf(EINVALID, "advance_rate is above 0 and below 1, such as \"0.8\"")
+	}
+	if p.DayCount == 0 {
+		return Errorf(EINVALID, "day_count is ACT/360 or ACT/365F")
+	}
+	if _, err := CalendarByName(p.Calendar); err != nil {
+		return err
+	}
+	if p.Tolerances.AmountAbs < 0 {
+		return Errorf(EINVALID, "tolerances.amount_abs is not negative")
+	}
+	if len(p.Funders) > 0 {
+		return Errorf(EINVALID, "funders join a program one by one, after it is created")
+	}
+	return nil
+}

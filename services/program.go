@@ -1,0 +1,161 @@
+package services
+
+import (
+	"encoding/json"
+
+	"linkfin"
+	"linkfin/engine"
+)
+
+// CreateProgram is an anchor opening a supply chain finance program.
+type CreateProgram struct {
+	Actor   string
+	Program linkfin.Program
+}
+
+// Keys implements engine.Command.
+func (c *CreateProgram) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{
+		{Kind: linkfin.KindOrganization, ID: c.Actor},
+		{Kind: linkfin.KindProgram, ID: c.Program.ID},
+	}
+}
+
+// Apply implements engine.Command.
+func (c *CreateProgram) Apply(tx *engine.Tx) (any, error) {
+	p := c.Program
+	p.AnchorID = c.Actor
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	anchor, err := organization(tx, c.Actor)
+	if err != nil {
+		return nil, err
+	}
+	if !anchor.Can(linkfin.CapAnchor) {
+		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only an anchor runs programs; the operator grants the capability")
+	}
+	var old linkfin.Program
+	found, err := tx.Get(linkfin.KindProgram, p.ID, &old)
+	if err != nil {
+		return nil, err
+	}
+	if found {
+		if old.AnchorID != c.Actor {
+			// Another anchor's program: it does not exist for this one.
+			return nil, linkfin.Errorf(linkfin.ECONFLICT, "program id %s is taken", p.ID)
+		}
+		if !sameProgramTerms(&old, &p) {
+			return nil, linkfin.Errorf(linkfin.ECONFLICT, "program %s exists with other terms", p.ID)
+		}
+		return &old, nil
+	}
+	p.Funders = []linkfin.ProgramFunder{}
+	p.CreatedAt = tx.Now()
+	return &p, tx.Put(linkfin.KindProgram, p.ID, &p, "program.created")
+}
+
+// sameProgramTerms compares what the anchor gave, ignoring what the platform added.
+func sameProgramTerms(a, b *linkfin.Program) bool {
+	x, y := *a, *b
+	x.Funders, y.Funders = nil, nil
+	x.CreatedAt = y.CreatedAt
+	bx, _ := json.Marshal(x)
+	by, _ := json.Marshal(y)
+	return string(bx) == string(by)
+}
+
+// InviteFunder is the anchor offering a funder a part of its program, with a limit and
+// a price. The funder's part is live once the funder accepts.
+type InviteFunder struct {
+	Actor     string
+	ProgramID string
+	FunderID  string
+	Limit     int64
+	Pricing   linkfin.Pricing
+}
+
+// Keys implements engine.Command.
+func (c *InviteFunder) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{
+		{Kind: linkfin.KindProgram, ID: c.ProgramID},
+		{Kind: linkfin.KindOrganization, ID: c.FunderID},
+	}
+}
+
+// Apply implements engine.Command.
+func (c *InviteFunder) Apply(tx *engine.Tx) (any, error) {
+	p, err := program(tx, c.ProgramID, c.Actor)
+	if err != nil {
+		return nil, err
+	}
+	if p.AnchorID != c.Actor {
+		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only the program's anchor invites funders")
+	}
+	funder, err := organization(tx, c.FunderID)
+	if err != nil {
+		return nil, err
+	}
+	if !funder.Can(linkfin.CapFund) {
+		return nil, linkfin.Errorf(linkfin.EINVALID, "organization %s does not fund", c.FunderID)
+	}
+	if c.Limit <= 0 || c.Limit > p.Limit {
+		return nil, linkfin.Errorf(linkfin.EINVALID, "a funder's limit is positive and at most the program's (%d)", p.Limit)
+	}
+	if err := c.Pricing.Validate(); err != nil {
+		return nil, err
+	}
+	f := linkfin.ProgramFunder{FunderID: c.FunderID, Limit: c.Limit, Pricing: c.Pricing, Status: linkfin.FunderInvited}
+	if old := p.Funder(c.FunderID); old != nil {
+		if old.Status == linkfin.FunderAccepted {
+			return nil, linkfin.Errorf(linkfin.ECONFLICT, "funder %s already accepted its part; its terms do not change by invitation", c.FunderID)
+		}
+		*old = f // a new invitation replaces one not yet accepted
+	} else {
+		p.Funders = append(p.Funders, f)
+	}
+	return p, tx.Put(linkfin.KindProgram, p.ID, p, "program.funder_invited")
+}
+
+// AcceptFunder is an invited funder accepting its part of a program.
+type AcceptFunder struct {
+	Actor     string // the funder
+	ProgramID string
+}
+
+// Keys implements engine.Command.
+func (c *AcceptFunder) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{{Kind: linkfin.KindProgram, ID: c.ProgramID}}
+}
+
+// Apply implements engine.Command.
+func (c *AcceptFunder) Apply(tx *engine.Tx) (any, error) {
+	p, err := program(tx, c.ProgramID, c.Actor)
+	if err != nil {
+		return nil, err
+	}
+	f := p.Funder(c.Actor)
+	if f == nil {
+		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "program %s not found", c.ProgramID)
+	}
+	if f.Status == linkfin.FunderAccepted {
+		return p, nil
+	}
+	now := tx.Now()
+	f.Status, f.AcceptedAt = linkfin.FunderAccepted, &now
+	return p, tx.Put(linkfin.KindProgram, p.ID, p, "program.funder_accepted")
+}
+
+// program reads a program that the actor is party to (its anchor or one of its
+// funders); to anyone else it does not exist.
+func program(tx *engine.Tx, id, actor string) (*linkfin.Program, error) {
+	var p linkfin.Program
+	found, err := tx.Get(linkfin.KindProgram, id, &p)
+	if err != nil {
+		return nil, err
+	}
+	if !found || p.AnchorID != actor && p.Funder(actor) == nil {
+		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "program %s not found", id)
+	}
+	return &p, nil
+}

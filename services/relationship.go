@@ -1,0 +1,109 @@
+package services
+
+import (
+	"linkfin"
+	"linkfin/engine"
+)
+
+// ProposeRelationship is one side (the actor) proposing a buyer–seller relationship to
+// the other. Both must be organizations that trade.
+type ProposeRelationship struct {
+	Actor    string // the organization acting: the buyer or the seller
+	BuyerID  string
+	SellerID string
+}
+
+// Keys implements engine.Command.
+func (c *ProposeRelationship) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{
+		{Kind: linkfin.KindOrganization, ID: c.BuyerID},
+		{Kind: linkfin.KindOrganization, ID: c.SellerID},
+		{Kind: linkfin.KindRelationship, ID: linkfin.RelationshipID(c.BuyerID, c.SellerID)},
+	}
+}
+
+// Apply implements engine.Command.
+func (c *ProposeRelationship) Apply(tx *engine.Tx) (any, error) {
+	if c.BuyerID == c.SellerID {
+		return nil, linkfin.Errorf(linkfin.EINVALID, "a relationship needs two organizations")
+	}
+	if c.Actor != c.BuyerID && c.Actor != c.SellerID {
+		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only the buyer or the seller can propose their relationship")
+	}
+	for _, id := range []string{c.BuyerID, c.SellerID} {
+		o, err := organization(tx, id)
+		if err != nil {
+			return nil, err
+		}
+		if !o.Can(linkfin.CapTrade) {
+			return nil, linkfin.Errorf(linkfin.EINVALID, "organization %s does not trade", id)
+		}
+	}
+	id := linkfin.RelationshipID(c.BuyerID, c.SellerID)
+	var r linkfin.Relationship
+	found, err := tx.Get(linkfin.KindRelationship, id, &r)
+	if err != nil {
+		return nil, err
+	}
+	if found {
+		// Proposing again is harmless; proposing what the other side proposed accepts it.
+		if r.Status == linkfin.RelationshipProposed && r.ProposedBy != c.Actor {
+			return accept(tx, &r)
+		}
+		return &r, nil
+	}
+	r = linkfin.Relationship{ID: id, BuyerID: c.BuyerID, SellerID: c.SellerID, Status: linkfin.RelationshipProposed,
+		ProposedBy: c.Actor, ProposedAt: tx.Now()}
+	return &r, tx.Put(linkfin.KindRelationship, id, &r, "relationship.proposed")
+}
+
+// AcceptRelationship is the other side accepting a proposed relationship.
+type AcceptRelationship struct {
+	Actor    string
+	BuyerID  string
+	SellerID string
+}
+
+// Keys implements engine.Command.
+func (c *AcceptRelationship) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{{Kind: linkfin.KindRelationship, ID: linkfin.RelationshipID(c.BuyerID, c.SellerID)}}
+}
+
+// Apply implements engine.Command.
+func (c *AcceptRelationship) Apply(tx *engine.Tx) (any, error) {
+	var r linkfin.Relationship
+	found, err := tx.Get(linkfin.KindRelationship, linkfin.RelationshipID(c.BuyerID, c.SellerID), &r)
+	if err != nil {
+		return nil, err
+	}
+	// Only its two sides may see a relationship: to anyone else it does not exist.
+	if !found || c.Actor != r.BuyerID && c.Actor != r.SellerID {
+		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "relationship not found")
+	}
+	switch {
+	case r.Status == linkfin.RelationshipActive:
+		return &r, nil
+	case r.ProposedBy == c.Actor:
+		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "the side that proposed a relationship cannot accept it; the other side must")
+	}
+	return accept(tx, &r)
+}
+
+func accept(tx *engine.Tx, r *linkfin.Relationship) (any, error) {
+	now := tx.Now()
+	r.Status, r.AcceptedAt = linkfin.RelationshipActive, &now
+	return r, tx.Put(linkfin.KindRelationship, r.ID, r, "relationship.accepted")
+}
+
+// organization reads an organization that a command listed in its keys.
+func organization(tx *engine.Tx, id string) (*linkfin.Organization, error) {
+	var o linkfin.Organization
+	found, err := tx.Get(linkfin.KindOrganization, id, &o)
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "organization %s not found", id)
+	}
+	return &o, nil
+}
