@@ -177,6 +177,7 @@ func Run(t *testing.T, open Opener) {
 		{"Tamper", testTamper},
 		{"Objects", testObjects},
 		{"Parties", testParties},
+		{"Trade", testTrade},
 		{"Model", testModel},
 	}
 	for _, tt := range tests {

@@ -1,0 +1,127 @@
+package linkfin
+
+import (
+	"time"
+)
+
+// Record kinds of trade documents.
+const (
+	KindPurchaseOrder = "purchase_order"
+	KindGoodsReceipt  = "goods_receipt"
+)
+
+// POStatus is where a purchase order stands.
+type POStatus string
+
+const (
+	POIssued    POStatus = "issued"    // sent by the buyer
+	POAccepted  POStatus = "accepted"  // the seller will deliver
+	POCancelled POStatus = "cancelled" // by the buyer, before any goods were received
+)
+
+// POLine is one line of a purchase order. Quantities are whole units of Unit (order
+// in grams rather than fractions of a kilogram); prices are minor units per unit.
+type POLine struct {
+	LineID    string `json:"line_id"`
+	Item      string `json:"item"`
+	Quantity  int64  `json:"quantity"`
+	Unit      string `json:"unit"`
+	UnitPrice int64  `json:"unit_price"`
+	Amount    int64  `json:"amount"` // Quantity × UnitPrice, computed by the platform
+	// Received is the quantity accepted so far by goods receipts.
+	Received int64 `json:"received"`
+}
+
+// PurchaseOrder is a buyer's order to a seller with whom it has an active relationship.
+type PurchaseOrder struct {
+	ID        string   `json:"id"`
+	BuyerID   string   `json:"buyer_id"`
+	SellerID  string   `json:"seller_id"`
+	ProgramID string   `json:"program_id,omitempty"`
+	Currency  Currency `json:"currency"`
+	Lines     []POLine `json:"lines"`
+	Total     int64    `json:"total"`
+	Status    POStatus `json:"status"`
+	// Tolerances of the three-way match, copied from the program when the order is
+	// issued, so that its invoices are judged by the terms in force at the order.
+	Tolerances MatchTolerances `json:"tolerances"`
+	// Receipts lists the goods receipts against the order.
+	Receipts    []string   `json:"receipts"`
+	IssuedAt    time.Time  `json:"issued_at"`
+	AcceptedAt  *time.Time `json:"accepted_at,omitempty"`
+	CancelledAt *time.Time `json:"cancelled_at,omitempty"`
+}
+
+// Line returns the order line with the id, or nil.
+func (po *PurchaseOrder) Line(id string) *POLine {
+	for i := range po.Lines {
+		if po.Lines[i].LineID == id {
+			return &po.Lines[i]
+		}
+	}
+	return nil
+}
+
+// Validate checks what the buyer gives and computes the line amounts and the total.
+func (po *PurchaseOrder) Validate() error {
+	if err := ValidateID("purchase order id", po.ID); err != nil {
+		return err
+	}
+	if _, err := ParseCurrency(string(po.Currency)); err != nil {
+		return err
+	}
+	if len(po.Lines) == 0 || len(po.Lines) > 1000 {
+		return Errorf(EINVALID, "a purchase order has 1 to 1000 lines")
+	}
+	seen := make(map[string]bool)
+	var total int64
+	for i := range po.Lines {
+		l := &po.Lines[i]
+		if err := ValidateID("line id", l.LineID); err != nil {
+			return err
+		}
+		if seen[l.LineID] {
+			return Errorf(EINVALID, "line %s appears twice", l.LineID)
+		}
+		seen[l.LineID] = true
+		if l.Item == "" || len(l.Item) > 500 {
+			return Errorf(EINVALID, "line %s: item has 1 to 500 characters", l.LineID)
+		}
+		if l.Quantity <= 0 {
+			return Errorf(EINVALID, "line %s: quantity is a positive whole number of units", l.LineID)
+		}
+		if l.Unit == "" || len(l.Unit) > 20 {
+			return Errorf(EINVALID, "line %s: unit has 1 to 20 characters", l.LineID)
+		}
+		if l.UnitPrice < 0 {
+			return Errorf(EINVALID, "line %s: unit price is not negative", l.LineID)
+		}
+		amount, err := Mul(l.Quantity, l.UnitPrice)
+		if err != nil {
+			return Errorf(EOVERFLOW, "line %s: quantity × unit price overflows", l.LineID)
+		}
+		l.Amount, l.Received = amount, 0
+		if total, err = Add(total, amount); err != nil {
+			return Errorf(EOVERFLOW, "the order's total overflows")
+		}
+	}
+	po.Total = total
+	return nil
+}
+
+// ReceiptLine is what arrived of one order line.
+type ReceiptLine struct {
+	LineID   string `json:"line_id"`
+	Accepted int64  `json:"accepted"`
+	Rejected int64  `json:"rejected"`
+}
+
+// GoodsReceipt is the buyer's record of goods received against a purchase order.
+type GoodsReceipt struct {
+	ID         string        `json:"id"`
+	POID       string        `json:"po_id"`
+	BuyerID    string        `json:"buyer_id"`
+	SellerID   string        `json:"seller_id"`
+	Lines      []ReceiptLine `json:"lines"`
+	ReceivedAt time.Time     `json:"received_at"`
+}

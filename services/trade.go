@@ -1,0 +1,340 @@
+package services
+
+import (
+	"slices"
+
+	"linkfin"
+	"linkfin/engine"
+)
+
+// CreatePurchaseOrder is a buyer ordering from a seller with whom it has an active
+// relationship, optionally under a program (whose match tolerances the order keeps).
+type CreatePurchaseOrder struct {
+	Actor string
+	Order linkfin.PurchaseOrder
+}
+
+// Keys implements engine.Command.
+func (c *CreatePurchaseOrder) Keys() []linkfin.ObjectKey {
+	keys := []linkfin.ObjectKey{
+		{Kind: linkfin.KindPurchaseOrder, ID: c.Order.ID},
+		{Kind: linkfin.KindRelationship, ID: linkfin.RelationshipID(c.Actor, c.Order.SellerID)},
+	}
+	if c.Order.ProgramID != "" {
+		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindProgram, ID: c.Order.ProgramID})
+	}
+	return keys
+}
+
+// Apply implements engine.Command.
+func (c *CreatePurchaseOrder) Apply(tx *engine.Tx) (any, error) {
+	po := c.Order
+	po.BuyerID = c.Actor
+	po.Lines = slices.Clone(po.Lines)
+	if err := po.Validate(); err != nil {
+		return nil, err
+	}
+	var rel linkfin.Relationship
+	found, err := tx.Get(linkfin.KindRelationship, linkfin.RelationshipID(po.BuyerID, po.SellerID), &rel)
+	if err != nil {
+		return nil, err
+	}
+	if !found || rel.Status != linkfin.RelationshipActive {
+		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "an order needs an active relationship between buyer %s and seller %s", po.BuyerID, po.SellerID)
+	}
+	po.Tolerances = linkfin.MatchTolerances{}
+	if po.ProgramID != "" {
+		var p linkfin.Program
+		found, err := tx.Get(linkfin.KindProgram, po.ProgramID, &p)
+		if err != nil {
+			return nil, err
+		}
+		// A program is open to its anchor's own supply chain.
+		if !found || p.AnchorID != po.BuyerID {
+			return nil, linkfin.Errorf(linkfin.ENOTFOUND, "program %s not found", po.ProgramID)
+		}
+		if p.Currency != po.Currency {
+			return nil, linkfin.Errorf(linkfin.EINVALID, "the order is in %s, its program in %s", po.Currency, p.Currency)
+		}
+		po.Tolerances = p.Tolerances
+	}
+	var old linkfin.PurchaseOrder
+	if found, err := tx.Get(linkfin.KindPurchaseOrder, po.ID, &old); err != nil {
+		return nil, err
+	} else if found {
+		return nil, linkfin.Errorf(linkfin.ECONFLICT, "purchase order %s exists", po.ID)
+	}
+	po.Status, po.Receipts, po.IssuedAt = linkfin.POIssued, []string{}, tx.Now()
+	return &po, tx.Put(linkfin.KindPurchaseOrder, po.ID, &po, "purchase_order.issued")
+}
+
+// purchaseOrder reads an order the actor is party to.
+func purchaseOrder(tx *engine.Tx, id, actor string) (*linkfin.PurchaseOrder, error) {
+	var po linkfin.PurchaseOrder
+	found, err := tx.Get(linkfin.KindPurchaseOrder, id, &po)
+	if err != nil {
+		return nil, err
+	}
+	if !found || actor != po.BuyerID && actor != po.SellerID {
+		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "purchase order %s not found", id)
+	}
+	return &po, nil
+}
+
+// AcceptPurchaseOrder is the seller accepting an order.
+type AcceptPurchaseOrder struct {
+	Actor string
+	ID    string
+}
+
+// Keys implements engine.Command.
+func (c *AcceptPurchaseOrder) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{{Kind: linkfin.KindPurchaseOrder, ID: c.ID}}
+}
+
+// Apply implements engine.Command.
+func (c *AcceptPurchaseOrder) Apply(tx *engine.Tx) (any, error) {
+	po, err := purchaseOrder(tx, c.ID, c.Actor)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case po.SellerID != c.Actor:
+		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only the seller accepts an order")
+	case po.Status == linkfin.POAccepted:
+		return po, nil
+	case po.Status != linkfin.POIssued:
+		return nil, linkfin.Errorf(linkfin.ECONFLICT, "purchase order %s is %s", po.ID, po.Status)
+	}
+	now := tx.Now()
+	po.Status, po.AcceptedAt = linkfin.POAccepted, &now
+	return po, tx.Put(linkfin.KindPurchaseOrder, po.ID, po, "purchase_order.accepted")
+}
+
+// CancelPurchaseOrder is the buyer withdrawing an order before anything was received.
+type CancelPurchaseOrder struct {
+	Actor string
+	ID    string
+}
+
+// Keys implements engine.Command.
+func (c *CancelPurchaseOrder) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{{Kind: linkfin.KindPurchaseOrder, ID: c.ID}}
+}
+
+// Apply implements engine.Command.
+func (c *CancelPurchaseOrder) Apply(tx *engine.Tx) (any, error) {
+	po, err := purchaseOrder(tx, c.ID, c.Actor)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case po.BuyerID != c.Actor:
+		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only the buyer cancels an order")
+	case po.Status == linkfin.POCancelled:
+		return po, nil
+	case len(po.Receipts) > 0:
+		return nil, linkfin.Errorf(linkfin.ECONFLICT, "goods were received against purchase order %s", po.ID)
+	}
+	now := tx.Now()
+	po.Status, po.CancelledAt = linkfin.POCancelled, &now
+	return po, tx.Put(linkfin.KindPurchaseOrder, po.ID, po, "purchase_order.cancelled")
+}
+
+// CreateGoodsReceipt is the buyer recording what arrived against an accepted order.
+type CreateGoodsReceipt struct {
+	Actor   string
+	Receipt linkfin.GoodsReceipt
+}
+
+// Keys implements engine.Command.
+func (c *CreateGoodsReceipt) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{
+		{Kind: linkfin.KindGoodsReceipt, ID: c.Receipt.ID},
+		{Kind: linkfin.KindPurchaseOrder, ID: c.Receipt.POID},
+	}
+}
+
+// Apply implements engine.Command.
+func (c *CreateGoodsReceipt) Apply(tx *engine.Tx) (any, error) {
+	gr := c.Receipt
+	if err := linkfin.ValidateID("goods receipt id", gr.ID); err != nil {
+		return nil, err
+	}
+	po, err := purchaseOrder(tx, gr.POID, c.Actor)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case po.BuyerID != c.Actor:
+		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only the buyer records goods received")
+	case po.Status != linkfin.POAccepted:
+		return nil, linkfin.Errorf(linkfin.ECONFLICT, "purchase order %s is %s, not accepted", po.ID, po.Status)
+	case len(gr.Lines) == 0:
+		return nil, linkfin.Errorf(linkfin.EINVALID, "a goods receipt has at least one line")
+	}
+	var old linkfin.GoodsReceipt
+	if found, err := tx.Get(linkfin.KindGoodsReceipt, gr.ID, &old); err != nil {
+		return nil, err
+	} else if found {
+		return nil, linkfin.Errorf(linkfin.ECONFLICT, "goods receipt %s exists", gr.ID)
+	}
+	seen := make(map[string]bool)
+	for _, l := range gr.Lines {
+		pl := po.Line(l.LineID)
+		switch {
+		case pl == nil:
+			return nil, linkfin.Errorf(linkfin.EINVALID, "line %s is not on purchase order %s", l.LineID, po.ID)
+		case seen[l.LineID]:
+			return nil, linkfin.Errorf(linkfin.EINVALID, "line %s appears twice", l.LineID)
+		case l.Accepted < 0 || l.Rejected < 0 || l.Accepted+l.Rejected == 0:
+			return nil, linkfin.Errorf(linkfin.EINVALID, "line %s: accepted and rejected quantities are not negative and not both zero", l.LineID)
+		case pl.Received+l.Accepted > pl.Quantity:
+			return nil, linkfin.Errorf(linkfin.EINVALID, "line %s: %d accepted in all would exceed the %d ordered", l.LineID, pl.Received+l.Accepted, pl.Quantity)
+		}
+		seen[l.LineID] = true
+		pl.Received += l.Accepted
+	}
+	gr.BuyerID, gr.SellerID, gr.ReceivedAt = po.BuyerID, po.SellerID, tx.Now()
+	po.Receipts = append(po.Receipts, gr.ID)
+	if err := tx.Put(linkfin.KindPurchaseOrder, po.ID, po, "purchase_order.received"); err != nil {
+		return nil, err
+	}
+	return &gr, tx.Put(linkfin.KindGoodsReceipt, gr.ID, &gr, "goods_receipt.created")
+}
+
+// CreateInvoice is the seller billing a purchase order. The platform runs the
+// three-way match at once and stores its result with reason codes.
+type CreateInvoice struct {
+	Actor   string
+	Invoice linkfin.Invoice
+}
+
+// Keys implements engine.Command.
+func (c *CreateInvoice) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{
+		{Kind: linkfin.KindInvoice, ID: c.Invoice.ID},
+		{Kind: linkfin.KindPurchaseOrder, ID: c.Invoice.POID},
+	}
+}
+
+// Apply implements engine.Command.
+func (c *CreateInvoice) Apply(tx *engine.Tx) (any, error) {
+	inv := c.Invoice
+	inv.SellerID = c.Actor
+	inv.Lines = slices.Clone(inv.Lines)
+	if err := inv.Validate(); err != nil {
+		return nil, err
+	}
+	po, err := purchaseOrder(tx, inv.POID, c.Actor)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case po.SellerID != c.Actor:
+		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only the seller invoices its order")
+	case po.Status != linkfin.POAccepted:
+		return nil, linkfin.Errorf(linkfin.ECONFLICT, "purchase order %s is %s, not accepted", po.ID, po.Status)
+	}
+	var old linkfin.Invoice
+	if found, err := tx.Get(linkfin.KindInvoice, inv.ID, &old); err != nil {
+		return nil, err
+	} else if found {
+		return nil, linkfin.Errorf(linkfin.ECONFLICT, "invoice %s exists", inv.ID)
+	}
+	inv.BuyerID, inv.CreatedAt = po.BuyerID, tx.Now()
+	inv.Match = linkfin.ThreeWayMatch(po, &inv)
+	inv.Status = linkfin.InvoiceMismatched
+	if inv.Match.OK {
+		inv.Status = linkfin.InvoiceMatched
+	}
+	return &inv, tx.Put(linkfin.KindInvoice, inv.ID, &inv, "invoice.submitted")
+}
+
+// ApproveInvoice is the buyer — with its own credentials, on the platform — approving
+// a matched invoice, which becomes a payable: an irrevocable obligation.
+type ApproveInvoice struct {
+	Actor string
+	ID    string
+}
+
+// Keys implements engine.Command.
+func (c *ApproveInvoice) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{
+		{Kind: linkfin.KindInvoice, ID: c.ID},
+		{Kind: linkfin.KindPayable, ID: linkfin.PayableID(c.ID)},
+	}
+}
+
+// Apply implements engine.Command.
+func (c *ApproveInvoice) Apply(tx *engine.Tx) (any, error) {
+	inv, err := invoice(tx, c.ID, c.Actor)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case inv.BuyerID != c.Actor:
+		// The seller, or anyone else, cannot confirm what it is owed (forged confirmations).
+		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only the buyer approves an invoice")
+	case inv.Status == linkfin.InvoiceApproved:
+		var p linkfin.Payable
+		if _, err := tx.Get(linkfin.KindPayable, linkfin.PayableID(inv.ID), &p); err != nil {
+			return nil, err
+		}
+		return &p, nil
+	case inv.Status != linkfin.InvoiceMatched:
+		return nil, linkfin.Errorf("invoice_not_matched", "invoice %s is %s: only a matched invoice can be approved", inv.ID, inv.Status)
+	}
+	now := tx.Now()
+	inv.Status = linkfin.InvoiceApproved
+	p := linkfin.Payable{ID: linkfin.PayableID(inv.ID), InvoiceID: inv.ID, POID: inv.POID, BuyerID: inv.BuyerID,
+		SellerID: inv.SellerID, Currency: inv.Currency, Amount: inv.Total, DueDate: inv.DueDate,
+		Status: linkfin.PayableOpen, ApprovedAt: now}
+	if err := tx.Put(linkfin.KindInvoice, inv.ID, inv, "invoice.approved"); err != nil {
+		return nil, err
+	}
+	return &p, tx.Put(linkfin.KindPayable, p.ID, &p, "payable.created")
+}
+
+// DisputeInvoice is the buyer refusing an invoice, with its reason.
+type DisputeInvoice struct {
+	Actor  string
+	ID     string
+	Reason string
+}
+
+// Keys implements engine.Command.
+func (c *DisputeInvoice) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{{Kind: linkfin.KindInvoice, ID: c.ID}}
+}
+
+// Apply implements engine.Command.
+func (c *DisputeInvoice) Apply(tx *engine.Tx) (any, error) {
+	inv, err := invoice(tx, c.ID, c.Actor)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case inv.BuyerID != c.Actor:
+		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only the buyer disputes an invoice")
+	case c.Reason == "" || len(c.Reason) > 1000:
+		return nil, linkfin.Errorf(linkfin.EINVALID, "a dispute states its reason (1 to 1000 characters)")
+	case inv.Status == linkfin.InvoiceApproved:
+		return nil, linkfin.Errorf(linkfin.ECONFLICT, "invoice %s is approved: a payable is irrevocable; a credit note corrects it", inv.ID)
+	}
+	inv.Status, inv.Dispute = linkfin.InvoiceDisputed, c.Reason
+	return inv, tx.Put(linkfin.KindInvoice, inv.ID, inv, "invoice.disputed")
+}
+
+// invoice reads an invoice the actor is party to.
+func invoice(tx *engine.Tx, id, actor string) (*linkfin.Invoice, error) {
+	var inv linkfin.Invoice
+	found, err := tx.Get(linkfin.KindInvoice, id, &inv)
+	if err != nil {
+		return nil, err
+	}
+	if !found || actor != inv.BuyerID && actor != inv.SellerID {
+		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "invoice %s not found", id)
+	}
+	return &inv, nil
+}

@@ -1,0 +1,197 @@
+package storetest
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+
+	"linkfin"
+	"linkfin/services"
+)
+
+// tradeFixture: an anchor buying from tier1 under a program, and tier2, a stranger to
+// the anchor.
+func tradeFixture(t *testing.T, env *Env) {
+	t.Helper()
+	caps := func(cs ...linkfin.Capability) []linkfin.Capability { return cs }
+	for _, o := range []linkfin.Organization{
+		{ID: "anchor", Name: "Core Auto Group", Capabilities: caps(linkfin.CapAnchor, linkfin.CapTrade)},
+		{ID: "tier1", Name: "Tier One Parts", Capabilities: caps(linkfin.CapTrade)},
+		{ID: "tier2", Name: "Tier Two Castings", Capabilities: caps(linkfin.CapTrade)},
+	} {
+		if _, err := run[services.OrganizationResult](t, env, &services.CreateOrganization{Org: o}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := run[linkfin.Relationship](t, env, &services.ProposeRelationship{Actor: "anchor", BuyerID: "anchor", SellerID: "tier1"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := run[linkfin.Relationship](t, env, &services.AcceptRelationship{Actor: "tier1", BuyerID: "anchor", SellerID: "tier1"}); err != nil {
+		t.Fatal(err)
+	}
+	prog := linkfin.Program{ID: "auto-scf", Name: "Core Auto supplier finance", Currency: "CNY", Limit: 500_000_000_00,
+		Products: []linkfin.Product{linkfin.ProductCertificateDiscounting}, MaxTenorDays: 180,
+		AdvanceRate: mustRate(t, "0.8"), DayCount: linkfin.ACT360, Calendar: "CN",
+		Tolerances: linkfin.MatchTolerances{QuantityRate: mustRate(t, "0.02"), PriceRate: mustRate(t, "0.01"), AmountAbs: 100_00}}
+	if _, err := run[linkfin.Program](t, env, &services.CreateProgram{Actor: "anchor", Program: prog}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func date(t *testing.T, s string) linkfin.Date {
+	d, err := linkfin.ParseDate(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// testTrade walks a purchase order through goods receipt, invoice, three-way match
+// and the buyer's approval into a payable, with the refusals of each step.
+func testTrade(t *testing.T, open Opener) {
+	env := NewEnv(t, open)
+	tradeFixture(t, env)
+	code := linkfin.ErrorCode
+	type po = linkfin.PurchaseOrder
+	order := linkfin.PurchaseOrder{ID: "po-1", SellerID: "tier1", ProgramID: "auto-scf", Currency: "CNY", Lines: []linkfin.POLine{
+		{LineID: "L1", Item: "brake disc", Quantity: 1000, Unit: "pc", UnitPrice: 12_50},
+		{LineID: "L2", Item: "caliper", Quantity: 200, Unit: "pc", UnitPrice: 99_00},
+	}}
+
+	// Only a buyer with an active relationship orders; the lines must make sense.
+	if _, err := run[po](t, env, &services.CreatePurchaseOrder{Actor: "tier2", Order: order}); code(err) != linkfin.EFORBIDDEN {
+		t.Fatalf("an order without a relationship: %v", err)
+	}
+	bad := order
+	bad.Lines = []linkfin.POLine{{LineID: "L1", Item: "x", Quantity: 0, Unit: "pc", UnitPrice: 1}}
+	if _, err := run[po](t, env, &services.CreatePurchaseOrder{Actor: "anchor", Order: bad}); code(err) != linkfin.EINVALID {
+		t.Fatalf("a line of zero: %v", err)
+	}
+	got, err := run[po](t, env, &services.CreatePurchaseOrder{Actor: "anchor", Order: order})
+	if err != nil || got.Total != 1000*12_50+200*99_00 || got.Lines[0].Amount != 12_500_00 || got.Status != linkfin.POIssued ||
+		got.Tolerances.AmountAbs != 100_00 {
+		t.Fatalf("order: %+v, %v", got, err)
+	}
+	if _, err := run[po](t, env, &services.AcceptPurchaseOrder{Actor: "anchor", ID: "po-1"}); code(err) != linkfin.EFORBIDDEN {
+		t.Fatalf("the buyer accepts its own order: %v", err)
+	}
+	if _, err := run[po](t, env, &services.AcceptPurchaseOrder{Actor: "tier2", ID: "po-1"}); code(err) != linkfin.ENOTFOUND {
+		t.Fatalf("a stranger sees the order: %v", err)
+	}
+	if got, err = run[po](t, env, &services.AcceptPurchaseOrder{Actor: "tier1", ID: "po-1"}); err != nil || got.Status != linkfin.POAccepted {
+		t.Fatalf("accept: %+v, %v", got, err)
+	}
+
+	// Goods arrive: 980 brake discs accepted and 20 rejected, all 200 calipers.
+	type gr = linkfin.GoodsReceipt
+	receipt := linkfin.GoodsReceipt{ID: "gr-1", POID: "po-1", Lines: []linkfin.ReceiptLine{{LineID: "L1", Accepted: 980, Rejected: 20}, {LineID: "L2", Accepted: 200}}}
+	over := receipt
+	over.Lines = []linkfin.ReceiptLine{{LineID: "L2", Accepted: 201}}
+	if _, err := run[gr](t, env, &services.CreateGoodsReceipt{Actor: "anchor", Receipt: over}); code(err) != linkfin.EINVALID {
+		t.Fatalf("more received than ordered: %v", err)
+	}
+	if _, err := run[gr](t, env, &services.CreateGoodsReceipt{Actor: "tier1", Receipt: receipt}); code(err) != linkfin.EFORBIDDEN {
+		t.Fatalf("the seller records a receipt: %v", err)
+	}
+	if _, err := run[gr](t, env, &services.CreateGoodsReceipt{Actor: "anchor", Receipt: receipt}); err != nil {
+		t.Fatal(err)
+	}
+
+	// Invoices: matched, out of tolerance, and the buyer's approval.
+	type inv = linkfin.Invoice
+	invoice := func(id string, q1, p1 int64, tax int64) linkfin.Invoice {
+		lines := []linkfin.InvoiceLine{{LineID: "L1", Quantity: q1, UnitPrice: p1, Amount: q1 * p1}, {LineID: "L2", Quantity: 200, UnitPrice: 99_00, Amount: 200 * 99_00}}
+		return linkfin.Invoice{ID: id, Number: "INV-" + id, POID: "po-1", Currency: "CNY", IssueDate: date(t, "2026-11-20"),
+			DueDate: date(t, "2027-02-18"), Lines: lines, Tax: tax, Total: q1*p1 + 200*99_00 + tax}
+	}
+	good := invoice("inv-1", 980, 12_50, 4_166_50) // 13 % VAT on 32,050.00
+	i1, err := run[inv](t, env, &services.CreateInvoice{Actor: "tier1", Invoice: good})
+	if err != nil || i1.Status != linkfin.InvoiceMatched || !i1.Match.OK || i1.Total != 36_216_50 {
+		t.Fatalf("matched invoice: %+v, %v", i1, err)
+	}
+	reasons := func(i *linkfin.Invoice) string {
+		var rs []string
+		for _, l := range i.Match.Lines {
+			for _, r := range l.Reasons {
+				rs = append(rs, l.LineID+":"+r)
+			}
+		}
+		return fmt.Sprint(append(rs, i.Match.Reasons...))
+	}
+	cases := []struct {
+		inv  linkfin.Invoice
+		want string
+	}{
+		// 1000 invoiced, 980 received: 2 % of 980 allows 999.6. 12.70 vs 12.50 is 1.6 %, over
+		// 1 %; and 1000 × 0.20 = 200.00 over the order's prices, over 100.00.
+		{invoice("inv-2", 1000, 12_70, 0), "[L1:quantity_exceeds_received L1:price_differs total_exceeds_tolerance]"},
+		// Within both line tolerances, but 999 × 0.12 = 119.88 over the order's prices, over 100.00.
+		{invoice("inv-3", 999, 12_62, 0), "[total_exceeds_tolerance]"},
+		// Stated total off by one fen.
+		{func() linkfin.Invoice { i := invoice("inv-4", 980, 12_50, 0); i.Total++; return i }(), "[total_differs]"},
+		// A line the order does not have.
+		{func() linkfin.Invoice {
+			i := invoice("inv-5", 980, 12_50, 0)
+			i.Lines = append(slices.Clone(i.Lines), linkfin.InvoiceLine{LineID: "L9", Quantity: 1, UnitPrice: 1, Amount: 1})
+			i.Total++
+			return i
+		}(), "[L9:line_not_on_po]"},
+	}
+	for _, c := range cases {
+		got, err := run[inv](t, env, &services.CreateInvoice{Actor: "tier1", Invoice: c.inv})
+		if err != nil || got.Status != linkfin.InvoiceMismatched || reasons(got) != c.want {
+			t.Fatalf("%s: status %s, reasons %s (want %s), %v", c.inv.ID, got.Status, reasons(got), c.want, err)
+		}
+	}
+	if _, err := run[inv](t, env, &services.CreateInvoice{Actor: "anchor", Invoice: invoice("inv-9", 1, 1, 0)}); code(err) != linkfin.EFORBIDDEN {
+		t.Fatalf("the buyer invoices: %v", err)
+	}
+	if _, err := run[inv](t, env, &services.CreateInvoice{Actor: "tier1", Invoice: good}); code(err) != linkfin.ECONFLICT {
+		t.Fatalf("the same invoice twice: %v", err)
+	}
+
+	// Approval: the buyer alone, and only of a matched invoice (Chengxing: no forged or
+	// off-platform confirmations).
+	type pay = linkfin.Payable
+	if _, err := run[pay](t, env, &services.ApproveInvoice{Actor: "tier1", ID: "inv-1"}); code(err) != linkfin.EFORBIDDEN {
+		t.Fatalf("the seller approves its own invoice: %v", err)
+	}
+	if _, err := run[pay](t, env, &services.ApproveInvoice{Actor: "tier2", ID: "inv-1"}); code(err) != linkfin.ENOTFOUND {
+		t.Fatalf("a third party approves: %v", err)
+	}
+	if _, err := run[pay](t, env, &services.ApproveInvoice{Actor: "anchor", ID: "inv-2"}); code(err) != "invoice_not_matched" {
+		t.Fatalf("approving a mismatched invoice: %v", err)
+	}
+	p, err := run[pay](t, env, &services.ApproveInvoice{Actor: "anchor", ID: "inv-1"})
+	if err != nil || p.ID != "pay-inv-1" || p.Amount != 36_216_50 || p.DueDate.String() != "2027-02-18" || p.SellerID != "tier1" {
+		t.Fatalf("payable: %+v, %v", p, err)
+	}
+	if again, err := run[pay](t, env, &services.ApproveInvoice{Actor: "anchor", ID: "inv-1"}); err != nil || again.ApprovedAt != p.ApprovedAt {
+		t.Fatalf("approving twice: %+v, %v", again, err)
+	}
+	if _, err := run[inv](t, env, &services.DisputeInvoice{Actor: "anchor", ID: "inv-1", Reason: "late"}); code(err) != linkfin.ECONFLICT {
+		t.Fatalf("disputing an approved invoice: %v", err)
+	}
+	if d, err := run[inv](t, env, &services.DisputeInvoice{Actor: "anchor", ID: "inv-2", Reason: "wrong price"}); err != nil || d.Status != linkfin.InvoiceDisputed {
+		t.Fatalf("dispute: %+v, %v", d, err)
+	}
+
+	// An order with goods received cannot be cancelled; one without can.
+	if _, err := run[po](t, env, &services.CancelPurchaseOrder{Actor: "anchor", ID: "po-1"}); code(err) != linkfin.ECONFLICT {
+		t.Fatalf("cancel after receipt: %v", err)
+	}
+	second := order
+	second.ID = "po-2"
+	if _, err := run[po](t, env, &services.CreatePurchaseOrder{Actor: "anchor", Order: second}); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := run[po](t, env, &services.CancelPurchaseOrder{Actor: "anchor", ID: "po-2"}); err != nil || c.Status != linkfin.POCancelled {
+		t.Fatalf("cancel: %+v, %v", c, err)
+	}
+	if _, err := run[gr](t, env, &services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{ID: "gr-2", POID: "po-2",
+		Lines: []linkfin.ReceiptLine{{LineID: "L1", Accepted: 1}}}}); code(err) != linkfin.ECONFLICT {
+		t.Fatalf("a receipt against a cancelled order: %v", err)
+	}
+	env.Restart()
+	env.MustVerify()
+}
