@@ -186,7 +186,8 @@ func within(got, want int64, rate Rate, upOnly bool) bool {
 type PayableStatus string
 
 const (
-	PayableOpen PayableStatus = "open" // an irrevocable obligation of the buyer, due on DueDate
+	PayableOpen      PayableStatus = "open"      // an irrevocable obligation of the buyer, due on DueDate
+	PayableCertified PayableStatus = "certified" // backs a certificate
 )
 
 // Payable is an invoice that passed the three-way match and that the buyer approved,
@@ -202,6 +203,8 @@ type Payable struct {
 	DueDate    Date          `json:"due_date"`
 	Status     PayableStatus `json:"status"`
 	ApprovedAt time.Time     `json:"approved_at"`
+	// CertificateID is the certificate the payable backs, once certified.
+	CertificateID string `json:"certificate_id,omitempty"`
 }
 
 // PayableID is the id of the payable an approved invoice becomes.

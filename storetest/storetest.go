@@ -178,6 +178,7 @@ func Run(t *testing.T, open Opener) {
 		{"Objects", testObjects},
 		{"Parties", testParties},
 		{"Trade", testTrade},
+		{"Certificates", testCertificates},
 		{"Model", testModel},
 	}
 	for _, tt := range tests {

@@ -1,0 +1,94 @@
+package linkfin
+
+import "time"
+
+// KindCertificate is the record kind of digital payable certificates.
+const KindCertificate = "certificate"
+
+// CertificateStatus is where a piece of a certificate stands. Only active pieces can
+// be split, transferred, financed or settled; the others are history, kept forever.
+type CertificateStatus string
+
+const (
+	CertificateActive      CertificateStatus = "active"
+	CertificateSplit       CertificateStatus = "split"       // replaced by its children
+	CertificateTransferred CertificateStatus = "transferred" // replaced by its children, one held by the recipient
+)
+
+// Certificate is a digital payable certificate, or a piece of one: the anchor's
+// irrevocable promise to pay Face on Maturity to whoever holds the piece then. A root
+// is issued from approved payables; splits and transfers replace a piece by children
+// whose faces sum exactly to its own, so any piece traces to its root and the root to
+// its payables, invoices and purchase orders.
+type Certificate struct {
+	ID         string            `json:"id"`
+	RootID     string            `json:"root_id"`
+	ParentID   string            `json:"parent_id,omitempty"`
+	AnchorID   string            `json:"anchor_id"`
+	ProgramID  string            `json:"program_id"`
+	HolderID   string            `json:"holder_id"`
+	Currency   Currency          `json:"currency"`
+	Face       int64             `json:"face"`
+	Maturity   Date              `json:"maturity"` // a business day of the program's calendar
+	Status     CertificateStatus `json:"status"`
+	PayableIDs []string          `json:"payable_ids,omitempty"` // the root's
+	Children   []string          `json:"children,omitempty"`
+	CreatedAt  time.Time         `json:"created_at"`
+}
+
+// Piece is one child to create in a split or a transfer.
+type Piece struct {
+	ID   string `json:"id"`
+	Face int64  `json:"face"`
+}
+
+// CheckTree checks invariant 3 of DESIGN §3 for one certificate tree given all its
+// pieces: the faces of the active leaves sum to the root's face less what was settled,
+// every split piece's children sum exactly to it, and nothing is negative. It returns
+// the problems found (none: conserved).
+func CheckTree(pieces []Certificate, settled int64) []string {
+	byID := make(map[string]*Certificate, len(pieces))
+	var root *Certificate
+	for i := range pieces {
+		byID[pieces[i].ID] = &pieces[i]
+		if pieces[i].ParentID == "" {
+			root = &pieces[i]
+		}
+	}
+	if root == nil {
+		return []string{"no root"}
+	}
+	var problems []string
+	var active int64
+	for _, p := range pieces {
+		if p.Face <= 0 {
+			problems = append(problems, "piece "+p.ID+" has no positive face")
+		}
+		if p.RootID != root.ID {
+			problems = append(problems, "piece "+p.ID+" names another root")
+		}
+		if p.Status == CertificateActive {
+			if len(p.Children) > 0 {
+				problems = append(problems, "active piece "+p.ID+" has children")
+			}
+			active += p.Face
+			continue
+		}
+		var sum int64
+		for _, c := range p.Children {
+			child := byID[c]
+			if child == nil {
+				problems = append(problems, "piece "+p.ID+" lost its child "+c)
+				continue
+			}
+			sum += child.Face
+		}
+		if sum != p.Face {
+			problems = append(problems, "the children of "+p.ID+" do not sum to its face")
+		}
+	}
+	if active != root.Face-settled {
+		problems = append(problems, "the active pieces do not sum to the root's face less what was settled")
+	}
+	return problems
+}

@@ -1,0 +1,71 @@
+package linkfin_test
+
+import (
+	"testing"
+
+	"linkfin"
+)
+
+func TestCheckTree(t *testing.T) {
+	piece := func(id, parent string, face int64, status linkfin.CertificateStatus, children ...string) linkfin.Certificate {
+		return linkfin.Certificate{ID: id, RootID: "r", ParentID: parent, Face: face, Status: status, Children: children}
+	}
+	sound := []linkfin.Certificate{
+		piece("r", "", 100_00, linkfin.CertificateSplit, "a", "b"),
+		piece("a", "r", 33_33, linkfin.CertificateTransferred, "a1", "a2"),
+		piece("b", "r", 66_67, linkfin.CertificateActive),
+		piece("a1", "a", 1, linkfin.CertificateActive),
+		piece("a2", "a", 33_32, linkfin.CertificateActive),
+	}
+	if p := linkfin.CheckTree(sound, 0); len(p) != 0 {
+		t.Fatalf("a sound tree: %v", p)
+	}
+	if p := linkfin.CheckTree(sound, 1); len(p) != 1 {
+		t.Fatalf("settled 1 fen that no piece accounts for: %v", p)
+	}
+	cases := map[string]func(ps []linkfin.Certificate){
+		"a fen created":      func(ps []linkfin.Certificate) { ps[4].Face++ },
+		"a child lost":       func(ps []linkfin.Certificate) { ps[1].Children = []string{"a1", "zz"} },
+		"an active parent":   func(ps []linkfin.Certificate) { ps[1].Status = linkfin.CertificateActive },
+		"a zero piece":       func(ps []linkfin.Certificate) { ps[3].Face, ps[4].Face = 0, 33_33 },
+		"another root named": func(ps []linkfin.Certificate) { ps[2].RootID = "q" },
+	}
+	for name, breakIt := range cases {
+		ps := append([]linkfin.Certificate(nil), sound...)
+		breakIt(ps)
+		if p := linkfin.CheckTree(ps, 0); len(p) == 0 {
+			t.Errorf("%s: CheckTree found nothing", name)
+		}
+	}
+}
+
+func TestThreeWayMatchTolerances(t *testing.T) {
+	rate := func(s string) linkfin.Rate {
+		r, err := linkfin.ParseRate(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	po := &linkfin.PurchaseOrder{Currency: "CNY", Tolerances: linkfin.MatchTolerances{QuantityRate: rate("0.05"), PriceRate: rate("0.02"), AmountAbs: 50_00},
+		Lines: []linkfin.POLine{{LineID: "1", Quantity: 100, UnitPrice: 10_00, Received: 100}}}
+	inv := func(q, p int64) *linkfin.Invoice {
+		return &linkfin.Invoice{Currency: "CNY", Lines: []linkfin.InvoiceLine{{LineID: "1", Quantity: q, UnitPrice: p, Amount: q * p}}, Total: q * p}
+	}
+	for _, c := range []struct {
+		q, p int64
+		ok   bool
+	}{
+		{100, 10_00, true},
+		{105, 10_00, true},  // 5 % over received, at the edge; 50.00 over the order's prices, at the edge
+		{106, 10_00, false}, // over 5 %
+		{100, 10_20, true},  // 2 % over on price, at the edge; 20.00 over in all, within 50.00
+		{100, 10_21, false}, // over 2 %
+		{90, 9_80, true},    // less and cheaper is fine
+	} {
+		m := linkfin.ThreeWayMatch(po, inv(c.q, c.p))
+		if m.OK != c.ok {
+			t.Errorf("quantity %d at %d: ok = %v, want %v (%+v)", c.q, c.p, m.OK, c.ok, m)
+		}
+	}
+}

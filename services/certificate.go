@@ -1,0 +1,273 @@
+package services
+
+import (
+	"slices"
+
+	"linkfin"
+	"linkfin/engine"
+)
+
+// IssueCertificate is an anchor turning approved payables it owes one seller into a
+// certificate held by that seller: face = their sum, maturity = the latest due date
+// rolled forward to a business day of the program's calendar.
+type IssueCertificate struct {
+	Actor      string
+	ID         string
+	ProgramID  string
+	PayableIDs []string
+}
+
+// Keys implements engine.Command.
+func (c *IssueCertificate) Keys() []linkfin.ObjectKey {
+	keys := []linkfin.ObjectKey{
+		{Kind: linkfin.KindCertificate, ID: c.ID},
+		{Kind: linkfin.KindProgram, ID: c.ProgramID},
+	}
+	for _, id := range c.PayableIDs {
+		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindPayable, ID: id})
+	}
+	return keys
+}
+
+// Apply implements engine.Command.
+func (c *IssueCertificate) Apply(tx *engine.Tx) (any, error) {
+	if err := linkfin.ValidateID("certificate id", c.ID); err != nil {
+		return nil, err
+	}
+	p, err := program(tx, c.ProgramID, c.Actor)
+	if err != nil {
+		return nil, err
+	}
+	if p.AnchorID != c.Actor {
+		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only the program's anchor issues certificates")
+	}
+	if !p.Offers(linkfin.ProductCertificateDiscounting) {
+		return nil, linkfin.Errorf(linkfin.EINVALID, "program %s does not offer certificates", p.ID)
+	}
+	if len(c.PayableIDs) == 0 || len(c.PayableIDs) > 100 {
+		return nil, linkfin.Errorf(linkfin.EINVALID, "a certificate is issued from 1 to 100 payables")
+	}
+	var old linkfin.Certificate
+	if found, err := tx.Get(linkfin.KindCertificate, c.ID, &old); err != nil {
+		return nil, err
+	} else if found {
+		return nil, linkfin.Errorf(linkfin.ECONFLICT, "certificate %s exists", c.ID)
+	}
+	cert := linkfin.Certificate{ID: c.ID, RootID: c.ID, AnchorID: c.Actor, ProgramID: p.ID, Currency: p.Currency,
+		Status: linkfin.CertificateActive, CreatedAt: tx.Now()}
+	var latest linkfin.Date
+	for i, id := range c.PayableIDs {
+		if slices.Contains(c.PayableIDs[:i], id) {
+			return nil, linkfin.Errorf(linkfin.EINVALID, "payable %s is listed twice", id)
+		}
+		var pay linkfin.Payable
+		found, err := tx.Get(linkfin.KindPayable, id, &pay)
+		if err != nil {
+			return nil, err
+		}
+		// Only approved, three-way-matched payables back a certificate (Greensill):
+		// a payable exists only once the buyer approved a matched invoice.
+		if !found || pay.BuyerID != c.Actor {
+			return nil, linkfin.Errorf(linkfin.ENOTFOUND, "payable %s not found", id)
+		}
+		switch {
+		case pay.Status != linkfin.PayableOpen:
+			return nil, linkfin.Errorf(linkfin.ECONFLICT, "payable %s is %s", id, pay.Status)
+		case pay.Currency != p.Currency:
+			return nil, linkfin.Errorf(linkfin.EINVALID, "payable %s is in %s, the program in %s", id, pay.Currency, p.Currency)
+		case i > 0 && pay.SellerID != cert.HolderID:
+			return nil, linkfin.Errorf(linkfin.EINVALID, "a certificate's payables are owed to one seller")
+		}
+		cert.HolderID = pay.SellerID
+		if cert.Face, err = linkfin.Add(cert.Face, pay.Amount); err != nil {
+			return nil, err
+		}
+		if pay.DueDate.After(latest) {
+			latest = pay.DueDate
+		}
+		pay.Status = linkfin.PayableCertified
+		pay.CertificateID = c.ID
+		if err := tx.Put(linkfin.KindPayable, pay.ID, &pay, "payable.certified"); err != nil {
+			return nil, err
+		}
+	}
+	cal, err := linkfin.CalendarByName(p.Calendar)
+	if err != nil {
+		return nil, err
+	}
+	cert.Maturity = cal.Following(latest)
+	today := linkfin.DateOf(tx.Now())
+	if days := linkfin.DaysBetween(today, cert.Maturity); days < 1 || days > p.MaxTenorDays {
+		return nil, linkfin.Errorf(linkfin.EINVALID, "maturity %s is %d days away; the program allows 1 to %d", cert.Maturity, days, p.MaxTenorDays)
+	}
+	cert.PayableIDs = slices.Clone(c.PayableIDs)
+	return &cert, tx.Put(linkfin.KindCertificate, cert.ID, &cert, "certificate.issued")
+}
+
+// SplitCertificate is the holder dividing a piece into pieces whose faces sum exactly
+// to it. The holder says how much each is, so there is no remainder to place.
+type SplitCertificate struct {
+	Actor  string
+	ID     string
+	Pieces []linkfin.Piece
+}
+
+// Keys implements engine.Command.
+func (c *SplitCertificate) Keys() []linkfin.ObjectKey {
+	keys := []linkfin.ObjectKey{{Kind: linkfin.KindCertificate, ID: c.ID}}
+	for _, p := range c.Pieces {
+		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindCertificate, ID: p.ID})
+	}
+	return keys
+}
+
+// Apply implements engine.Command.
+func (c *SplitCertificate) Apply(tx *engine.Tx) (any, error) {
+	parent, err := heldPiece(tx, c.ID, c.Actor)
+	if err != nil {
+		return nil, err
+	}
+	if len(c.Pieces) < 2 || len(c.Pieces) > 100 {
+		return nil, linkfin.Errorf(linkfin.EINVALID, "a split makes 2 to 100 pieces")
+	}
+	holders := make([]string, len(c.Pieces))
+	for i := range holders {
+		holders[i] = c.Actor
+	}
+	children, err := divide(tx, parent, c.Pieces, holders)
+	if err != nil {
+		return nil, err
+	}
+	parent.Status = linkfin.CertificateSplit
+	return children, tx.Put(linkfin.KindCertificate, parent.ID, parent, "certificate.split")
+}
+
+// TransferCertificate is the holder passing all or part of a piece to a party it
+// trades with: the recipient's part becomes a new piece and, for a part, the rest
+// another piece that stays with the holder.
+type TransferCertificate struct {
+	Actor       string
+	ID          string
+	To          string
+	Amount      int64
+	NewID       string // the recipient's piece
+	RemainderID string // the holder's remaining piece; required when Amount < face
+}
+
+// Keys implements engine.Command.
+func (c *TransferCertificate) Keys() []linkfin.ObjectKey {
+	keys := []linkfin.ObjectKey{
+		{Kind: linkfin.KindCertificate, ID: c.ID},
+		{Kind: linkfin.KindCertificate, ID: c.NewID},
+		{Kind: linkfin.KindRelationship, ID: linkfin.RelationshipID(c.Actor, c.To)},
+		{Kind: linkfin.KindRelationship, ID: linkfin.RelationshipID(c.To, c.Actor)},
+	}
+	if c.RemainderID != "" {
+		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindCertificate, ID: c.RemainderID})
+	}
+	return keys
+}
+
+// Apply implements engine.Command.
+func (c *TransferCertificate) Apply(tx *engine.Tx) (any, error) {
+	parent, err := heldPiece(tx, c.ID, c.Actor)
+	if err != nil {
+		return nil, err
+	}
+	// A trade background is required: the holder and the recipient must trade with
+	// each other, in either direction.
+	related := false
+	for _, id := range []string{linkfin.RelationshipID(c.Actor, c.To), linkfin.RelationshipID(c.To, c.Actor)} {
+		var r linkfin.Relationship
+		found, err := tx.Get(linkfin.KindRelationship, id, &r)
+		if err != nil {
+			return nil, err
+		}
+		related = related || found && r.Status == linkfin.RelationshipActive
+	}
+	if !related || c.To == c.Actor {
+		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "a certificate passes only to a party the holder has an active relationship with")
+	}
+	switch {
+	case c.Amount <= 0 || c.Amount > parent.Face:
+		return nil, linkfin.Errorf(linkfin.EINVALID, "the amount transferred is positive and at most the piece's face (%d)", parent.Face)
+	case c.Amount < parent.Face && c.RemainderID == "":
+		return nil, linkfin.Errorf(linkfin.EINVALID, "a part transfer names the remaining piece (remainder_id)")
+	case c.Amount == parent.Face && c.RemainderID != "":
+		return nil, linkfin.Errorf(linkfin.EINVALID, "a whole transfer leaves no remainder")
+	}
+	pieces := []linkfin.Piece{{ID: c.NewID, Face: c.Amount}}
+	holders := []string{c.To}
+	if c.Amount < parent.Face {
+		pieces = append(pieces, linkfin.Piece{ID: c.RemainderID, Face: parent.Face - c.Amount})
+		holders = append(holders, c.Actor)
+	}
+	children, err := divide(tx, parent, pieces, holders)
+	if err != nil {
+		return nil, err
+	}
+	parent.Status = linkfin.CertificateTransferred
+	return children, tx.Put(linkfin.KindCertificate, parent.ID, parent, "certificate.transferred")
+}
+
+// heldPiece reads an active piece that the actor holds. To anyone but its holder and
+// anchor a piece does not exist.
+func heldPiece(tx *engine.Tx, id, actor string) (*linkfin.Certificate, error) {
+	var c linkfin.Certificate
+	found, err := tx.Get(linkfin.KindCertificate, id, &c)
+	if err != nil {
+		return nil, err
+	}
+	if !found || actor != c.HolderID && actor != c.AnchorID {
+		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "certificate %s not found", id)
+	}
+	switch {
+	case c.HolderID != actor:
+		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only the holder splits or transfers a piece")
+	case c.Status != linkfin.CertificateActive:
+		return nil, linkfin.Errorf("certificate_not_active", "certificate %s is %s", id, c.Status)
+	}
+	return &c, nil
+}
+
+// divide creates the children of parent: their faces must sum exactly to its face.
+func divide(tx *engine.Tx, parent *linkfin.Certificate, pieces []linkfin.Piece, holders []string) ([]linkfin.Certificate, error) {
+	var sum int64
+	children := make([]linkfin.Certificate, len(pieces))
+	for i, p := range pieces {
+		if err := linkfin.ValidateID("piece id", p.ID); err != nil {
+			return nil, err
+		}
+		if p.Face <= 0 {
+			return nil, linkfin.Errorf(linkfin.EINVALID, "piece %s has a positive face", p.ID)
+		}
+		for _, q := range pieces[:i] {
+			if q.ID == p.ID {
+				return nil, linkfin.Errorf(linkfin.EINVALID, "piece id %s is used twice", p.ID)
+			}
+		}
+		var old linkfin.Certificate
+		if found, err := tx.Get(linkfin.KindCertificate, p.ID, &old); err != nil {
+			return nil, err
+		} else if found {
+			return nil, linkfin.Errorf(linkfin.ECONFLICT, "certificate %s exists", p.ID)
+		}
+		var err error
+		if sum, err = linkfin.Add(sum, p.Face); err != nil {
+			return nil, err
+		}
+		children[i] = linkfin.Certificate{ID: p.ID, RootID: parent.RootID, ParentID: parent.ID, AnchorID: parent.AnchorID,
+			ProgramID: parent.ProgramID, HolderID: holders[i], Currency: parent.Currency, Face: p.Face,
+			Maturity: parent.Maturity, Status: linkfin.CertificateActive, CreatedAt: tx.Now()}
+	}
+	if sum != parent.Face {
+		return nil, linkfin.Errorf(linkfin.EINVALID, "the pieces sum to %d, not to the face %d: a split neither loses nor creates a fen", sum, parent.Face)
+	}
+	for i := range children {
+		parent.Children = append(parent.Children, children[i].ID)
+		if err := tx.Put(linkfin.KindCertificate, children[i].ID, &children[i], "certificate.created"); err != nil {
+			return nil, err
+		}
+	}
+	return children, nil
+}

@@ -1,0 +1,191 @@
+package storetest
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"linkfin"
+	"linkfin/services"
+)
+
+// approvedPayable runs one order through receipt, a matched invoice and approval.
+func approvedPayable(t *testing.T, env *Env, n int, qty, price int64, due string) *linkfin.Payable {
+	t.Helper()
+	id := fmt.Sprintf("%d", n)
+	order := linkfin.PurchaseOrder{ID: "po-" + id, SellerID: "tier1", ProgramID: "auto-scf", Currency: "CNY",
+		Lines: []linkfin.POLine{{LineID: "L1", Item: "part", Quantity: qty, Unit: "pc", UnitPrice: price}}}
+	steps := []func() error{
+		func() error {
+			_, err := run[linkfin.PurchaseOrder](t, env, &services.CreatePurchaseOrder{Actor: "anchor", Order: order})
+			return err
+		},
+		func() error {
+			_, err := run[linkfin.PurchaseOrder](t, env, &services.AcceptPurchaseOrder{Actor: "tier1", ID: order.ID})
+			return err
+		},
+		func() error {
+			_, err := run[linkfin.GoodsReceipt](t, env, &services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{
+				ID: "gr-" + id, POID: order.ID, Lines: []linkfin.ReceiptLine{{LineID: "L1", Accepted: qty}}}})
+			return err
+		},
+		func() error {
+			_, err := run[linkfin.Invoice](t, env, &services.CreateInvoice{Actor: "tier1", Invoice: linkfin.Invoice{
+				ID: "inv-" + id, Number: "INV-" + id, POID: order.ID, Currency: "CNY", IssueDate: date(t, "2026-11-02"),
+				DueDate: date(t, due), Lines: []linkfin.InvoiceLine{{LineID: "L1", Quantity: qty, UnitPrice: price, Amount: qty * price}},
+				Total: qty * price}})
+			return err
+		},
+	}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p, err := run[linkfin.Payable](t, env, &services.ApproveInvoice{Actor: "anchor", ID: "inv-" + id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// tree reads every piece of a certificate tree from the store.
+func tree(t *testing.T, env *Env, root string) []linkfin.Certificate {
+	t.Helper()
+	objs, err := env.Store.ListObjects(context.Background(), linkfin.KindCertificate, "", 100000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []linkfin.Certificate
+	for _, o := range objs {
+		var c linkfin.Certificate
+		if err := json.Unmarshal(o.Data, &c); err != nil {
+			t.Fatal(err)
+		}
+		if c.RootID == root {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// testCertificates issues a certificate from approved payables, splits it, passes
+// pieces down the chain, and checks after every step that the tree is conserved.
+func testCertificates(t *testing.T, open Opener) {
+	env := NewEnv(t, open)
+	tradeFixture(t, env)
+	code := linkfin.ErrorCode
+	p1 := approvedPayable(t, env, 1, 1000, 1_000_01, "2027-02-18") // 1,000,010.00
+	p2 := approvedPayable(t, env, 2, 3, 333_33, "2027-01-31")      // 999.99, due on a Sunday
+	type cert = linkfin.Certificate
+	issue := func(actor, id string, payables ...string) (*cert, error) {
+		return run[cert](t, env, &services.IssueCertificate{Actor: actor, ID: id, ProgramID: "auto-scf", PayableIDs: payables})
+	}
+	if _, err := issue("tier1", "c1", p1.ID); code(err) != linkfin.ENOTFOUND {
+		t.Fatalf("a supplier issues: %v", err)
+	}
+	if _, err := issue("anchor", "c1", "pay-inv-404"); code(err) != linkfin.ENOTFOUND {
+		t.Fatalf("a certificate from no payable (Greensill): %v", err)
+	}
+	c1, err := issue("anchor", "c1", p1.ID, p2.ID)
+	if err != nil || c1.Face != 100_001_000+99_999 || c1.HolderID != "tier1" || c1.Maturity.String() != "2027-02-18" {
+		t.Fatalf("issue: %+v, %v", c1, err)
+	}
+	if _, err := issue("anchor", "c2", p2.ID); code(err) != linkfin.ECONFLICT {
+		t.Fatalf("a payable certified twice: %v", err)
+	}
+	p3 := approvedPayable(t, env, 3, 1, 500_00, "2027-01-31") // due Sunday 2027-01-31
+	c3, err := issue("anchor", "c3", p3.ID)
+	if err != nil || c3.Maturity.String() != "2027-02-01" {
+		t.Fatalf("maturity on a Sunday rolls to Monday: %+v, %v", c3, err)
+	}
+
+	// Splits: exact, by the holder, of an active piece.
+	split := func(actor, id string, pieces ...linkfin.Piece) ([]cert, error) {
+		v, err := run[[]cert](t, env, &services.SplitCertificate{Actor: actor, ID: id, Pieces: pieces})
+		if err != nil {
+			return nil, err
+		}
+		return *v, nil
+	}
+	third := c1.Face / 3 // 33,366,999 with 2 fen left over: the holder places them
+	if _, err := split("tier1", "c1", linkfin.Piece{ID: "c1a", Face: third}, linkfin.Piece{ID: "c1b", Face: third}, linkfin.Piece{ID: "c1c", Face: third}); code(err) != linkfin.EINVALID {
+		t.Fatalf("a split that loses 2 fen: %v", err)
+	}
+	if _, err := split("anchor", "c1", linkfin.Piece{ID: "c1a", Face: 1}, linkfin.Piece{ID: "c1b", Face: c1.Face - 1}); code(err) != linkfin.EFORBIDDEN {
+		t.Fatalf("the anchor splits the supplier's piece: %v", err)
+	}
+	parts, err := split("tier1", "c1", linkfin.Piece{ID: "c1a", Face: third}, linkfin.Piece{ID: "c1b", Face: third}, linkfin.Piece{ID: "c1c", Face: c1.Face - 2*third})
+	if err != nil || len(parts) != 3 || parts[2].Face != third+2 || parts[0].ParentID != "c1" || parts[0].RootID != "c1" {
+		t.Fatalf("split: %+v, %v", parts, err)
+	}
+	if _, err := split("tier1", "c1", linkfin.Piece{ID: "x1", Face: 1}, linkfin.Piece{ID: "x2", Face: c1.Face - 1}); code(err) != "certificate_not_active" {
+		t.Fatalf("splitting a split piece: %v", err)
+	}
+
+	// Transfers: only to a trading partner, whole or in part.
+	transfer := func(actor, id, to string, amount int64, newID, rest string) ([]cert, error) {
+		v, err := run[[]cert](t, env, &services.TransferCertificate{Actor: actor, ID: id, To: to, Amount: amount, NewID: newID, RemainderID: rest})
+		if err != nil {
+			return nil, err
+		}
+		return *v, nil
+	}
+	if _, err := transfer("tier1", "c1a", "tier2", 100, "t1", "t1r"); code(err) != linkfin.EFORBIDDEN {
+		t.Fatalf("a transfer without a trade background: %v", err)
+	}
+	if _, err := run[linkfin.Relationship](t, env, &services.ProposeRelationship{Actor: "tier1", BuyerID: "tier1", SellerID: "tier2"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := run[linkfin.Relationship](t, env, &services.AcceptRelationship{Actor: "tier2", BuyerID: "tier1", SellerID: "tier2"}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := transfer("tier1", "c1a", "tier2", 10_000_00, "t1", "t1r")
+	if err != nil || len(got) != 2 || got[0].HolderID != "tier2" || got[0].Face != 10_000_00 || got[1].HolderID != "tier1" || got[1].Face != third-10_000_00 {
+		t.Fatalf("part transfer: %+v, %v", got, err)
+	}
+	if got, err = transfer("tier1", "c1b", "tier2", third, "t2", ""); err != nil || len(got) != 1 || got[0].HolderID != "tier2" {
+		t.Fatalf("whole transfer: %+v, %v", got, err)
+	}
+	if _, err := transfer("tier2", "t2", "anchor", 1, "t3", "t3r"); code(err) != linkfin.EFORBIDDEN {
+		t.Fatalf("passing to the anchor without a relationship: %v", err)
+	}
+	if p := linkfin.CheckTree(tree(t, env, "c1"), 0); len(p) > 0 {
+		t.Fatalf("tree c1: %v", p)
+	}
+
+	// Random splits and transfers never lose or create a fen.
+	rng := rand.New(rand.NewPCG(7, 11))
+	next := 0
+	for step := 0; step < 150; step++ {
+		var active []cert
+		for _, c := range tree(t, env, "c1") {
+			if c.Status == linkfin.CertificateActive && c.Face > 1 {
+				active = append(active, c)
+			}
+		}
+		c := active[rng.IntN(len(active))]
+		next++
+		a, b := fmt.Sprintf("r%da", next), fmt.Sprintf("r%db", next)
+		cut := 1 + rng.Int64N(c.Face-1)
+		switch {
+		case rng.IntN(2) == 0:
+			_, err = split(c.HolderID, c.ID, linkfin.Piece{ID: a, Face: cut}, linkfin.Piece{ID: b, Face: c.Face - cut})
+		case c.HolderID == "tier1":
+			_, err = transfer("tier1", c.ID, "tier2", cut, a, b)
+		default:
+			_, err = transfer("tier2", c.ID, "tier1", cut, a, b)
+		}
+		if err != nil {
+			t.Fatalf("step %d on %s: %v", step, c.ID, err)
+		}
+		if p := linkfin.CheckTree(tree(t, env, "c1"), 0); len(p) > 0 {
+			t.Fatalf("step %d: %s", step, strings.Join(p, "; "))
+		}
+	}
+	env.Restart()
+	env.MustVerify()
+}
