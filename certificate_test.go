@@ -69,3 +69,17 @@ func TestThreeWayMatchTolerances(t *testing.T) {
 		}
 	}
 }
+
+func TestNormalizeInvoiceNumber(t *testing.T) {
+	for in, want := range map[string]string{
+		"INV-0042": "inv42", "inv 42": "inv42", "Inv.42": "inv42", "inv-00042": "inv42",
+		"2026/001": "20261", "A-0-B": "a0b", "000": "0", "INV-420": "inv420", "发票-007": "发票7",
+	} {
+		if got := linkfin.NormalizeInvoiceNumber(in); got != want {
+			t.Errorf("NormalizeInvoiceNumber(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if linkfin.NormalizeInvoiceNumber("INV-42") == linkfin.NormalizeInvoiceNumber("INV-420") {
+		t.Error("42 and 420 are different numbers")
+	}
+}

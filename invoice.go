@@ -209,3 +209,46 @@ type Payable struct {
 
 // PayableID is the id of the payable an approved invoice becomes.
 func PayableID(invoiceID string) string { return "pay-" + invoiceID }
+
+// KindInvoiceNumber is the record kind of the registry of invoice numbers: one record
+// per seller, buyer and normalized number, naming the invoice that holds it.
+const KindInvoiceNumber = "invoice_number"
+
+// NormalizeInvoiceNumber reduces an invoice number to what identifies it, so that near
+// duplicates meet: case, punctuation and spaces are dropped, and each run of digits
+// loses its leading zeros ("INV-0042", "inv 42" and "Inv.42" all give "inv42").
+func NormalizeInvoiceNumber(n string) string {
+	var out []byte
+	inDigits := false
+	for i := 0; i < len(n); i++ {
+		c := n[i]
+		switch {
+		case c >= 'A' && c <= 'Z':
+			c += 'a' - 'A'
+			fallthrough
+		case c >= 'a' && c <= 'z':
+			out = append(out, c)
+			inDigits = false
+		case c >= '0' && c <= '9':
+			if c == '0' && !inDigits {
+				// A leading zero: kept only if the run is all zeros (see below).
+				if i+1 < len(n) && n[i+1] >= '0' && n[i+1] <= '9' {
+					continue
+				}
+			}
+			out = append(out, c)
+			inDigits = true
+		case c >= 0x80:
+			out = append(out, c) // other scripts are kept as they are
+			inDigits = false
+		default:
+			inDigits = false
+		}
+	}
+	return string(out)
+}
+
+// InvoiceNumberKey is the registry id of an invoice number between two parties.
+func InvoiceNumberKey(sellerID, buyerID, number string) string {
+	return sellerID + "~" + buyerID + "~" + NormalizeInvoiceNumber(number)
+}

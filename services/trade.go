@@ -212,10 +212,14 @@ type CreateInvoice struct {
 
 // Keys implements engine.Command.
 func (c *CreateInvoice) Keys() []linkfin.ObjectKey {
-	return []linkfin.ObjectKey{
+	keys := []linkfin.ObjectKey{
 		{Kind: linkfin.KindInvoice, ID: c.Invoice.ID},
 		{Kind: linkfin.KindPurchaseOrder, ID: c.Invoice.POID},
 	}
+	if c.Invoice.BuyerID != "" {
+		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindInvoiceNumber, ID: linkfin.InvoiceNumberKey(c.Actor, c.Invoice.BuyerID, c.Invoice.Number)})
+	}
+	return keys
 }
 
 // Apply implements engine.Command.
@@ -225,6 +229,9 @@ func (c *CreateInvoice) Apply(tx *engine.Tx) (any, error) {
 	inv.Lines = slices.Clone(inv.Lines)
 	if err := inv.Validate(); err != nil {
 		return nil, err
+	}
+	if inv.BuyerID == "" {
+		return nil, linkfin.Errorf(linkfin.EINVALID, "an invoice names its buyer (buyer_id)")
 	}
 	po, err := purchaseOrder(tx, inv.POID, c.Actor)
 	if err != nil {
@@ -242,7 +249,27 @@ func (c *CreateInvoice) Apply(tx *engine.Tx) (any, error) {
 	} else if found {
 		return nil, linkfin.Errorf(linkfin.ECONFLICT, "invoice %s exists", inv.ID)
 	}
-	inv.BuyerID, inv.CreatedAt = po.BuyerID, tx.Now()
+	if inv.BuyerID != po.BuyerID {
+		// The registry key is read before the order is: the seller names the buyer.
+		return nil, linkfin.Errorf(linkfin.EINVALID, "buyer_id must be the order's buyer")
+	}
+	// One invoice number per seller and buyer, near duplicates included, so that the
+	// same invoice cannot be submitted — and financed — twice (First Brands).
+	key := linkfin.InvoiceNumberKey(inv.SellerID, inv.BuyerID, inv.Number)
+	var holder struct {
+		ID        string `json:"id"`
+		InvoiceID string `json:"invoice_id"`
+	}
+	if found, err := tx.Get(linkfin.KindInvoiceNumber, key, &holder); err != nil {
+		return nil, err
+	} else if found {
+		return nil, linkfin.Errorf("duplicate_invoice", "invoice number %q repeats invoice %s of the same seller and buyer", inv.Number, holder.InvoiceID)
+	}
+	holder.ID, holder.InvoiceID = key, inv.ID
+	if err := tx.Put(linkfin.KindInvoiceNumber, key, &holder, "invoice_number.registered"); err != nil {
+		return nil, err
+	}
+	inv.CreatedAt = tx.Now()
 	inv.Match = linkfin.ThreeWayMatch(po, &inv)
 	inv.Status = linkfin.InvoiceMismatched
 	if inv.Match.OK {

@@ -34,7 +34,7 @@ func approvedPayable(t *testing.T, env *Env, n int, qty, price int64, due string
 		},
 		func() error {
 			_, err := run[linkfin.Invoice](t, env, &services.CreateInvoice{Actor: "tier1", Invoice: linkfin.Invoice{
-				ID: "inv-" + id, Number: "INV-" + id, POID: order.ID, Currency: "CNY", IssueDate: date(t, "2026-11-02"),
+				ID: "inv-" + id, Number: "INV-" + id, BuyerID: "anchor", POID: order.ID, Currency: "CNY", IssueDate: date(t, "2026-11-02"),
 				DueDate: date(t, due), Lines: []linkfin.InvoiceLine{{LineID: "L1", Quantity: qty, UnitPrice: price, Amount: qty * price}},
 				Total: qty * price}})
 			return err

@@ -101,7 +101,7 @@ func testTrade(t *testing.T, open Opener) {
 	type inv = linkfin.Invoice
 	invoice := func(id string, q1, p1 int64, tax int64) linkfin.Invoice {
 		lines := []linkfin.InvoiceLine{{LineID: "L1", Quantity: q1, UnitPrice: p1, Amount: q1 * p1}, {LineID: "L2", Quantity: 200, UnitPrice: 99_00, Amount: 200 * 99_00}}
-		return linkfin.Invoice{ID: id, Number: "INV-" + id, POID: "po-1", Currency: "CNY", IssueDate: date(t, "2026-11-20"),
+		return linkfin.Invoice{ID: id, Number: "INV-" + id, BuyerID: "anchor", POID: "po-1", Currency: "CNY", IssueDate: date(t, "2026-11-20"),
 			DueDate: date(t, "2027-02-18"), Lines: lines, Tax: tax, Total: q1*p1 + 200*99_00 + tax}
 	}
 	good := invoice("inv-1", 980, 12_50, 4_166_50) // 13 % VAT on 32,050.00
@@ -148,6 +148,25 @@ func testTrade(t *testing.T, open Opener) {
 	}
 	if _, err := run[inv](t, env, &services.CreateInvoice{Actor: "tier1", Invoice: good}); code(err) != linkfin.ECONFLICT {
 		t.Fatalf("the same invoice twice: %v", err)
+	}
+	// The same invoice again under another id and a near-duplicate number (First
+	// Brands): "INV-0042" and "inv 42" are one number.
+	n42 := invoice("inv-42", 980, 12_50, 0)
+	n42.Number = "INV-0042"
+	if _, err := run[inv](t, env, &services.CreateInvoice{Actor: "tier1", Invoice: n42}); err != nil {
+		t.Fatal(err)
+	}
+	for _, number := range []string{"inv 42", "Inv.42", "INV-42", "inv-00042"} {
+		dup := n42
+		dup.ID, dup.Number = "inv-42b", number
+		if _, err := run[inv](t, env, &services.CreateInvoice{Actor: "tier1", Invoice: dup}); code(err) != "duplicate_invoice" {
+			t.Fatalf("near duplicate %q: %v", number, err)
+		}
+	}
+	noBuyer := invoice("inv-43", 980, 12_50, 0)
+	noBuyer.BuyerID = ""
+	if _, err := run[inv](t, env, &services.CreateInvoice{Actor: "tier1", Invoice: noBuyer}); code(err) != linkfin.EINVALID {
+		t.Fatalf("an invoice without its buyer: %v", err)
 	}
 
 	// Approval: the buyer alone, and only of a matched invoice (Chengxing: no forged or
