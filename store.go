@@ -145,6 +145,23 @@ type Store interface {
 	SetMeta(ctx context.Context, key, value string) error
 }
 
+// WalkAccountTransfers follows an account's chain of transfers from the transfer
+// start, newest first, reading each with get, for up to limit transfers.
+func WalkAccountTransfers(accountID, start int64, limit int, get func(id int64) (*ledger.Transfer, error)) ([]ledger.Transfer, error) {
+	var out []ledger.Transfer
+	for next := start; next != 0 && len(out) < limit; {
+		t, err := get(next)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *t)
+		if next, err = PrevOnAccount(t, accountID); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
 // PrevOnAccount returns the id of the transfer before t on the account.
 func PrevOnAccount(t *ledger.Transfer, accountID int64) (int64, error) {
 	switch accountID {

@@ -227,86 +227,70 @@ func isArray(body []byte) bool {
 	return len(b) > 0 && b[0] == '['
 }
 
-func (s *Server) createAccounts(w http.ResponseWriter, r *http.Request) {
-	body, err := readBody(w, r)
-	if err != nil {
-		writeError(w, r, err)
-		return
+// oneOrMany reads a body that is one object or an array of up to 8,192, and converts
+// each with conv. batch tells which form the caller used.
+func oneOrMany[In, Out any](w http.ResponseWriter, r *http.Request, what string, conv func(*In) (Out, error)) (body []byte, out []Out, batch bool, err error) {
+	if body, err = readBody(w, r); err != nil {
+		return nil, nil, false, err
 	}
-	var ins []AccountIn
-	batch := isArray(body)
-	if batch {
+	var ins []In
+	if batch = isArray(body); batch {
 		err = decode(body, &ins)
 	} else {
-		ins = make([]AccountIn, 1)
+		ins = make([]In, 1)
 		err = decode(body, &ins[0])
 	}
 	if err != nil {
+		return nil, nil, false, err
+	}
+	if len(ins) == 0 || len(ins) > 8192 {
+		return nil, nil, false, linkfin.Errorf(linkfin.EINVALID, "a batch holds 1 to 8192 %s", what)
+	}
+	out = make([]Out, len(ins))
+	for i := range ins {
+		if out[i], err = conv(&ins[i]); err != nil {
+			return nil, nil, false, err
+		}
+	}
+	return body, out, batch, nil
+}
+
+func (s *Server) createAccounts(w http.ResponseWriter, r *http.Request) {
+	body, accounts, batch, err := oneOrMany(w, r, "accounts", (*AccountIn).ledger)
+	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	if len(ins) == 0 || len(ins) > 8192 {
-		writeError(w, r, linkfin.Errorf(linkfin.EINVALID, "a batch holds 1 to 8192 accounts"))
-		return
-	}
-	req := &engine.Request{CreateAccounts: make([]ledger.Account, len(ins))}
-	for i := range ins {
-		if req.CreateAccounts[i], err = ins[i].ledger(); err != nil {
-			writeError(w, r, err)
-			return
-		}
-	}
+	req := &engine.Request{CreateAccounts: accounts}
 	resp, ok := s.submit(w, r, body, req)
 	if !ok {
 		return
 	}
 	if batch {
-		writeJSON(w, http.StatusOK, map[string]any{"results": itemResults(resp, func(i int) int64 { return req.CreateAccounts[i].ID })})
+		writeJSON(w, http.StatusOK, map[string]any{"results": itemResults(resp, func(i int) int64 { return accounts[i].ID })})
 		return
 	}
-	s.single(w, r, resp.Results[0], func() (any, error) { return s.Engine.Account(r.Context(), req.CreateAccounts[0].ID) }, func(v any) any {
+	s.single(w, r, resp.Results[0], func() (any, error) { return s.Engine.Account(r.Context(), accounts[0].ID) }, func(v any) any {
 		return toAccount(v.(*ledger.Account))
 	})
 }
 
 func (s *Server) createTransfers(w http.ResponseWriter, r *http.Request) {
-	body, err := readBody(w, r)
+	body, transfers, batch, err := oneOrMany(w, r, "transfers", (*TransferIn).ledger)
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	var ins []TransferIn
-	batch := isArray(body)
-	if batch {
-		err = decode(body, &ins)
-	} else {
-		ins = make([]TransferIn, 1)
-		err = decode(body, &ins[0])
-	}
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	if len(ins) == 0 || len(ins) > 8192 {
-		writeError(w, r, linkfin.Errorf(linkfin.EINVALID, "a batch holds 1 to 8192 transfers"))
-		return
-	}
-	req := &engine.Request{CreateTransfers: make([]ledger.Transfer, len(ins))}
-	for i := range ins {
-		if req.CreateTransfers[i], err = ins[i].ledger(); err != nil {
-			writeError(w, r, err)
-			return
-		}
-	}
+	req := &engine.Request{CreateTransfers: transfers}
 	resp, ok := s.submit(w, r, body, req)
 	if !ok {
 		return
 	}
 	if batch {
-		writeJSON(w, http.StatusOK, map[string]any{"results": itemResults(resp, func(i int) int64 { return req.CreateTransfers[i].ID })})
+		writeJSON(w, http.StatusOK, map[string]any{"results": itemResults(resp, func(i int) int64 { return transfers[i].ID })})
 		return
 	}
-	s.single(w, r, resp.Results[0], func() (any, error) { return s.Store.Transfer(r.Context(), req.CreateTransfers[0].ID) }, func(v any) any {
+	s.single(w, r, resp.Results[0], func() (any, error) { return s.Store.Transfer(r.Context(), transfers[0].ID) }, func(v any) any {
 		return toTransfer(v.(*ledger.Transfer))
 	})
 }

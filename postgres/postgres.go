@@ -563,19 +563,9 @@ func (db *DB) AccountTransfers(ctx context.Context, accountID, start int64, limi
 		return nil, err
 	}
 	defer tx.Rollback(ctx)
-	next := start
-	var out []ledger.Transfer
-	for next != 0 && len(out) < limit {
-		t, err := transferByID(ctx, tx, next)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *t)
-		if next, err = linkfin.PrevOnAccount(t, accountID); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+	return linkfin.WalkAccountTransfers(accountID, start, limit, func(id int64) (*ledger.Transfer, error) {
+		return transferByID(ctx, tx, id)
+	})
 }
 
 // Events implements linkfin.Store.

@@ -172,6 +172,23 @@ func (db *DB) migrateFile(ctx context.Context, name string) error {
 	return tx.Commit()
 }
 
+// collect scans every row of a query with scan.
+func collect[T any](rows *sql.Rows, err error, scan func(*sql.Rows, *T) error) ([]T, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		var v T
+		if err := scan(rows, &v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
 // idList encodes ids as a JSON array for json_each: one statement, any number of ids.
 func idList(ids []int64) string {
 	b := make([]byte, 0, len(ids)*8+2)
@@ -259,19 +276,7 @@ func (db *DB) AccountsByID(ctx context.Context, ids []int64) ([]ledger.Account, 
 	}
 	rows, err := db.r.QueryContext(ctx, `SELECT `+accountCols+` FROM accounts
 		WHERE id IN (SELECT value FROM json_each(?))`, idList(ids))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := make([]ledger.Account, 0, len(ids))
-	for rows.Next() {
-		var a ledger.Account
-		if err := scanAccount(rows, &a); err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return collect(rows, err, func(rows *sql.Rows, a *ledger.Account) error { return scanAccount(rows, a) })
 }
 
 // TransfersByID implements linkfin.Store.
@@ -281,19 +286,7 @@ func (db *DB) TransfersByID(ctx context.Context, ids []int64) ([]ledger.Transfer
 	}
 	rows, err := db.r.QueryContext(ctx, `SELECT `+transferCols+` FROM transfers
 		WHERE id IN (SELECT value FROM json_each(?))`, idList(ids))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []ledger.Transfer
-	for rows.Next() {
-		var t ledger.Transfer
-		if err := scanTransfer(rows, &t); err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	return collect(rows, err, func(rows *sql.Rows, t *ledger.Transfer) error { return scanTransfer(rows, t) })
 }
 
 // PendingByID implements linkfin.Store.
@@ -343,19 +336,9 @@ func (db *DB) IdempotencyByKey(ctx context.Context, keys []string) ([]linkfin.Id
 	}
 	rows, err := db.r.QueryContext(ctx, `SELECT key, request_hash, response, created_at FROM idempotency_keys
 		WHERE key IN (SELECT value FROM json_each(?))`, list)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []linkfin.IdempotencyRecord
-	for rows.Next() {
-		var r linkfin.IdempotencyRecord
-		if err := rows.Scan(&r.Key, &r.RequestHash, &r.Response, &r.Time); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return collect(rows, err, func(rows *sql.Rows, r *linkfin.IdempotencyRecord) error {
+		return rows.Scan(&r.Key, &r.RequestHash, &r.Response, &r.Time)
+	})
 }
 
 // ObjectsByKey implements linkfin.Store.
@@ -373,19 +356,11 @@ func (db *DB) ObjectsByKey(ctx context.Context, keys []linkfin.ObjectKey) ([]lin
 	}
 	rows, err := db.r.QueryContext(ctx, `SELECT o.kind, o.id, o.version, o.data, o.updated_at FROM objects o
 		JOIN (SELECT value ->> 0 AS kind, value ->> 1 AS id FROM json_each(?)) k ON o.kind = k.kind AND o.id = k.id`, string(list))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []linkfin.Object
-	for rows.Next() {
-		var o linkfin.Object
-		if err := rows.Scan(&o.Kind, &o.ID, &o.Version, &o.Data, &o.UpdatedAt); err != nil {
-			return nil, err
-		}
-		out = append(out, o)
-	}
-	return out, rows.Err()
+	return collect(rows, err, scanObject)
+}
+
+func scanObject(rows *sql.Rows, o *linkfin.Object) error {
+	return rows.Scan(&o.Kind, &o.ID, &o.Version, &o.Data, &o.UpdatedAt)
 }
 
 // Object implements linkfin.Store.
@@ -403,19 +378,7 @@ func (db *DB) Object(ctx context.Context, kind, id string) (*linkfin.Object, err
 func (db *DB) ListObjects(ctx context.Context, kind, after string, limit int) ([]linkfin.Object, error) {
 	rows, err := db.r.QueryContext(ctx, `SELECT kind, id, version, data, updated_at FROM objects
 		WHERE kind = ? AND id > ? ORDER BY id LIMIT ?`, kind, after, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []linkfin.Object
-	for rows.Next() {
-		var o linkfin.Object
-		if err := rows.Scan(&o.Kind, &o.ID, &o.Version, &o.Data, &o.UpdatedAt); err != nil {
-			return nil, err
-		}
-		out = append(out, o)
-	}
-	return out, rows.Err()
+	return collect(rows, err, scanObject)
 }
 
 // ReadTiles implements linkfin.Store: each tile's first W hashes.
@@ -638,19 +601,7 @@ func (db *DB) Account(ctx context.Context, id int64) (*ledger.Account, error) {
 // ListAccounts implements linkfin.Store.
 func (db *DB) ListAccounts(ctx context.Context, after int64, limit int) ([]ledger.Account, error) {
 	rows, err := db.r.QueryContext(ctx, `SELECT `+accountCols+` FROM accounts WHERE id > ? ORDER BY id LIMIT ?`, after, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []ledger.Account
-	for rows.Next() {
-		var a ledger.Account
-		if err := scanAccount(rows, &a); err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return collect(rows, err, func(rows *sql.Rows, a *ledger.Account) error { return scanAccount(rows, a) })
 }
 
 // Transfer implements linkfin.Store.
@@ -690,19 +641,9 @@ func (db *DB) AccountTransfers(ctx context.Context, accountID, start int64, limi
 		return nil, err
 	}
 	defer tx.Rollback()
-	next := start
-	var out []ledger.Transfer
-	for next != 0 && len(out) < limit {
-		t, err := transferByID(ctx, tx, next)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *t)
-		if next, err = linkfin.PrevOnAccount(t, accountID); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+	return linkfin.WalkAccountTransfers(accountID, start, limit, func(id int64) (*ledger.Transfer, error) {
+		return transferByID(ctx, tx, id)
+	})
 }
 
 // Events implements linkfin.Store, re-encoding transfer events from their rows.
@@ -770,19 +711,9 @@ func (n *nullTransfer) transfer() (*ledger.Transfer, bool) {
 // Checkpoints implements linkfin.Store.
 func (db *DB) Checkpoints(ctx context.Context, after int64, limit int) ([]linkfin.Checkpoint, error) {
 	rows, err := db.r.QueryContext(ctx, `SELECT size, hash, note, time FROM checkpoints WHERE size > ? ORDER BY size LIMIT ?`, after, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []linkfin.Checkpoint
-	for rows.Next() {
-		var c linkfin.Checkpoint
-		if err := rows.Scan(&c.Size, &c.Hash, &c.Note, &c.Time); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return collect(rows, err, func(rows *sql.Rows, c *linkfin.Checkpoint) error {
+		return rows.Scan(&c.Size, &c.Hash, &c.Note, &c.Time)
+	})
 }
 
 // ScanAccounts implements linkfin.Store.
