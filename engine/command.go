@@ -4,10 +4,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
+	"slices"
 	"strings"
 	"time"
 
 	"linkfin"
+	"linkfin/ledger"
 )
 
 // Command is a domain operation (create an organization, accept a purchase order, …)
@@ -132,4 +135,64 @@ func (e *Engine) undoObjects(mark int) {
 		}
 	}
 	e.objUndo = e.objUndo[:mark]
+}
+
+// LedgerCommand is a Command that also moves money: LedgerKeys lists the ledger
+// accounts and transfers (including pending transfers to post or void) that Apply
+// reads, for the batch's prefetch.
+type LedgerCommand interface {
+	Command
+	LedgerKeys() (accounts, transfers []int64)
+}
+
+// CreateAccounts creates ledger accounts in the command's batch. Any result other than
+// ok or exists fails the command, and with it everything the command did.
+func (tx *Tx) CreateAccounts(accounts ...ledger.Account) error {
+	for i, r := range tx.e.state.CreateAccounts(accounts) {
+		if r != ledger.OK && r != ledger.Exists {
+			return linkfin.Errorf(string(r), "ledger account %d: %s", accounts[i].ID, r)
+		}
+	}
+	return nil
+}
+
+// Transfer runs ledger transfers in the command's batch, as one linked chain: all or
+// nothing. Any result other than ok fails the command, and with it everything the
+// command did; the error's code is the ledger's (exceeds_credits, …).
+func (tx *Tx) Transfer(transfers ...ledger.Transfer) error {
+	if len(transfers) == 0 {
+		return nil
+	}
+	ts := slices.Clone(transfers)
+	for i := range ts[:len(ts)-1] {
+		ts[i].Flags |= ledger.Linked
+	}
+	for i, r := range tx.e.state.CreateTransfers(ts) {
+		if r != ledger.OK && r != ledger.LinkedEventFailed {
+			return linkfin.Errorf(string(r), "ledger transfer %d: %s", ts[i].ID, r)
+		}
+	}
+	return nil
+}
+
+// Account reads a ledger account as the batch sees it, or reports it absent.
+func (tx *Tx) Account(id int64) (ledger.Account, bool) {
+	a := tx.e.state.Account(id)
+	if a == nil {
+		return ledger.Account{}, false
+	}
+	return *a, true
+}
+
+// LedgerID derives a ledger id (1 to 2^63−1) from a name, such as "wallet/tier1/CNY",
+// so that domain records name their accounts and transfers without a counter. A
+// collision shows as exists_with_different_fields and fails the command.
+func LedgerID(name string) int64 {
+	h := fnv.New64a()
+	h.Write([]byte(name))
+	id := int64(h.Sum64() &^ (1 << 63))
+	if id == 0 {
+		id = 1
+	}
+	return id
 }

@@ -683,6 +683,17 @@ func (e *Engine) prefetch(ctx context.Context, calls []*call, due []int64) error
 		for _, id := range r.CloseAccounts {
 			needA(id)
 		}
+		for _, cmd := range r.Commands {
+			if lc, ok := cmd.(LedgerCommand); ok {
+				accounts, transfers := lc.LedgerKeys()
+				for _, id := range accounts {
+					needA(id)
+				}
+				for _, id := range transfers {
+					needT(id, true)
+				}
+			}
+		}
 	}
 	for _, id := range due {
 		needT(id, true)

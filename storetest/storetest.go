@@ -179,6 +179,7 @@ func Run(t *testing.T, open Opener) {
 		{"Parties", testParties},
 		{"Trade", testTrade},
 		{"Certificates", testCertificates},
+		{"LedgerCommand", testLedgerCommand},
 		{"Model", testModel},
 	}
 	for _, tt := range tests {
