@@ -1,6 +1,8 @@
 package services
 
 import (
+	"context"
+	"encoding/json"
 	"slices"
 
 	"linkfin"
@@ -270,4 +272,51 @@ func divide(tx *engine.Tx, parent *linkfin.Certificate, pieces []linkfin.Piece, 
 		}
 	}
 	return children, nil
+}
+
+// Lineage is where a piece of a certificate comes from: its ancestors up to the root,
+// and the root's payables, their invoices and purchase orders.
+type Lineage struct {
+	Pieces   []linkfin.Certificate   `json:"pieces"` // root first, the piece asked for last
+	Payables []linkfin.Payable       `json:"payables"`
+	Invoices []linkfin.Invoice       `json:"invoices"`
+	Orders   []linkfin.PurchaseOrder `json:"purchase_orders"`
+}
+
+// CertificateLineage reads a piece's lineage from the store.
+func CertificateLineage(ctx context.Context, s linkfin.Store, id string) (*Lineage, error) {
+	var l Lineage
+	for next := id; next != ""; {
+		var c linkfin.Certificate
+		if err := read(ctx, s, linkfin.KindCertificate, next, &c); err != nil {
+			return nil, err
+		}
+		l.Pieces = append([]linkfin.Certificate{c}, l.Pieces...)
+		next = c.ParentID
+	}
+	for _, pid := range l.Pieces[0].PayableIDs {
+		var p linkfin.Payable
+		if err := read(ctx, s, linkfin.KindPayable, pid, &p); err != nil {
+			return nil, err
+		}
+		var inv linkfin.Invoice
+		if err := read(ctx, s, linkfin.KindInvoice, p.InvoiceID, &inv); err != nil {
+			return nil, err
+		}
+		var po linkfin.PurchaseOrder
+		if err := read(ctx, s, linkfin.KindPurchaseOrder, p.POID, &po); err != nil {
+			return nil, err
+		}
+		l.Payables, l.Invoices, l.Orders = append(l.Payables, p), append(l.Invoices, inv), append(l.Orders, po)
+	}
+	return &l, nil
+}
+
+// read decodes one record from the store.
+func read(ctx context.Context, s linkfin.Store, kind, id string, v any) error {
+	o, err := s.Object(ctx, kind, id)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(o.Data, v)
 }

@@ -186,6 +186,21 @@ func testCertificates(t *testing.T, open Opener) {
 			t.Fatalf("step %d: %s", step, strings.Join(p, "; "))
 		}
 	}
+	// Any piece traces to its root, the root's payables, invoices and orders.
+	l, err := services.CertificateLineage(context.Background(), env.Store, "t1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pieces, docs []string
+	for _, p := range l.Pieces {
+		pieces = append(pieces, p.ID)
+	}
+	for i := range l.Payables {
+		docs = append(docs, l.Payables[i].ID+"<"+l.Invoices[i].ID+"<"+l.Orders[i].ID)
+	}
+	if strings.Join(pieces, ">") != "c1>c1a>t1" || strings.Join(docs, " ") != "pay-inv-1<inv-1<po-1 pay-inv-2<inv-2<po-2" {
+		t.Fatalf("lineage: %s; %s", strings.Join(pieces, ">"), strings.Join(docs, " "))
+	}
 	env.Restart()
 	env.MustVerify()
 }
