@@ -82,6 +82,45 @@ func testTrade(t *testing.T, open Opener) {
 		t.Fatalf("accept: %+v, %v", got, err)
 	}
 
+	// The goods travel: the seller ships with a logistics operator, which alone reports.
+	if _, err := run[services.OrganizationResult](t, env, &services.CreateOrganization{Org: linkfin.Organization{
+		ID: "wh", Name: "Port Logistics", Capabilities: []linkfin.Capability{linkfin.CapLogistics}}}); err != nil {
+		t.Fatal(err)
+	}
+	type sh = linkfin.Shipment
+	ship := linkfin.Shipment{ID: "sh-1", POID: "po-1", CarrierID: "wh"}
+	if _, err := run[sh](t, env, &services.CreateShipment{Actor: "anchor", Shipment: ship}); code(err) != linkfin.EFORBIDDEN {
+		t.Fatalf("the buyer ships: %v", err)
+	}
+	noCarrier := linkfin.Shipment{ID: "sh-x", POID: "po-1", CarrierID: "tier2"}
+	if _, err := run[sh](t, env, &services.CreateShipment{Actor: "tier1", Shipment: noCarrier}); code(err) != linkfin.EINVALID {
+		t.Fatalf("a carrier that is no logistics operator: %v", err)
+	}
+	if _, err := run[sh](t, env, &services.CreateShipment{Actor: "tier1", Shipment: ship}); err != nil {
+		t.Fatal(err)
+	}
+	report := func(actor string, status linkfin.ShipmentStatus) (*sh, error) {
+		return run[sh](t, env, &services.ReportShipmentEvent{Actor: actor, ShipmentID: "sh-1", Status: status, Location: "Ningbo"})
+	}
+	if _, err := report("tier1", linkfin.ShipmentPickedUp); code(err) != linkfin.EFORBIDDEN {
+		t.Fatalf("the seller reports: %v", err)
+	}
+	if _, err := report("tier2", linkfin.ShipmentPickedUp); code(err) != linkfin.ENOTFOUND {
+		t.Fatalf("a stranger reports: %v", err)
+	}
+	if _, err := report("wh", "lost"); code(err) != linkfin.EINVALID {
+		t.Fatalf("an unknown status: %v", err)
+	}
+	if _, err := report("wh", linkfin.ShipmentInTransit); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := report("wh", linkfin.ShipmentPickedUp); code(err) != linkfin.ECONFLICT {
+		t.Fatalf("a status going back: %v", err)
+	}
+	if s, err := report("wh", linkfin.ShipmentDelivered); err != nil || s.Status != linkfin.ShipmentDelivered || len(s.Events) != 2 {
+		t.Fatalf("delivered: %+v, %v", s, err)
+	}
+
 	// Goods arrive: 980 brake discs accepted and 20 rejected, all 200 calipers.
 	type gr = linkfin.GoodsReceipt
 	receipt := linkfin.GoodsReceipt{ID: "gr-1", POID: "po-1", Lines: []linkfin.ReceiptLine{{LineID: "L1", Accepted: 980, Rejected: 20}, {LineID: "L2", Accepted: 200}}}

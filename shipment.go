@@ -1,0 +1,50 @@
+package linkfin
+
+import "time"
+
+// KindShipment is the record kind of shipments.
+const KindShipment = "shipment"
+
+// ShipmentStatus follows the goods; each status comes from a logistics event.
+type ShipmentStatus string
+
+const (
+	ShipmentCreated   ShipmentStatus = "created"
+	ShipmentPickedUp  ShipmentStatus = "picked_up"
+	ShipmentInTransit ShipmentStatus = "in_transit"
+	ShipmentDelivered ShipmentStatus = "delivered"
+)
+
+// shipmentOrder is the order the statuses come in; an event may skip ahead but never
+// go back.
+var shipmentOrder = []ShipmentStatus{ShipmentCreated, ShipmentPickedUp, ShipmentInTransit, ShipmentDelivered}
+
+// ShipmentRank orders statuses: a later status has a higher rank; unknown is −1.
+func ShipmentRank(s ShipmentStatus) int {
+	for i, x := range shipmentOrder {
+		if x == s {
+			return i
+		}
+	}
+	return -1
+}
+
+// ShipmentEvent is a logistics operator's report on a shipment.
+type ShipmentEvent struct {
+	Status     ShipmentStatus `json:"status"`
+	Location   string         `json:"location,omitempty"`
+	ReportedBy string         `json:"reported_by"`
+	At         time.Time      `json:"at"`
+}
+
+// Shipment carries goods of a purchase order from the seller to the buyer.
+type Shipment struct {
+	ID        string          `json:"id"`
+	POID      string          `json:"po_id"`
+	SellerID  string          `json:"seller_id"`
+	BuyerID   string          `json:"buyer_id"`
+	CarrierID string          `json:"carrier_id"` // the logistics operator that reports on it
+	Status    ShipmentStatus  `json:"status"`
+	Events    []ShipmentEvent `json:"events"`
+	CreatedAt time.Time       `json:"created_at"`
+}
