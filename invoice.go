@@ -43,9 +43,12 @@ type Invoice struct {
 	Tax       int64         `json:"tax"`
 	Total     int64         `json:"total"` // lines plus tax, as the seller states it
 	Status    InvoiceStatus `json:"status"`
-	Match     *MatchResult  `json:"match,omitempty"`
-	Dispute   string        `json:"dispute,omitempty"`
-	CreatedAt time.Time     `json:"created_at"`
+	// Credited is the sum of the seller's credit notes against the invoice: what is
+	// owed is Total − Credited.
+	Credited  int64        `json:"credited"`
+	Match     *MatchResult `json:"match,omitempty"`
+	Dispute   string       `json:"dispute,omitempty"`
+	CreatedAt time.Time    `json:"created_at"`
 }
 
 // Validate checks the invoice's own arithmetic and fields.
@@ -205,6 +208,22 @@ type Payable struct {
 	ApprovedAt time.Time     `json:"approved_at"`
 	// CertificateID is the certificate the payable backs, once certified.
 	CertificateID string `json:"certificate_id,omitempty"`
+}
+
+// KindCreditNote is the record kind of credit notes.
+const KindCreditNote = "credit_note"
+
+// CreditNote is a seller reducing what an invoice asks (returns, discounts, errors):
+// dilution of the receivable.
+type CreditNote struct {
+	ID        string    `json:"id"`
+	Number    string    `json:"number"`
+	InvoiceID string    `json:"invoice_id"`
+	SellerID  string    `json:"seller_id"`
+	BuyerID   string    `json:"buyer_id"`
+	Amount    int64     `json:"amount"`
+	Reason    string    `json:"reason"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // PayableID is the id of the payable an approved invoice becomes.

@@ -315,7 +315,7 @@ func (c *ApproveInvoice) Apply(tx *engine.Tx) (any, error) {
 	now := tx.Now()
 	inv.Status = linkfin.InvoiceApproved
 	p := linkfin.Payable{ID: linkfin.PayableID(inv.ID), InvoiceID: inv.ID, POID: inv.POID, BuyerID: inv.BuyerID,
-		SellerID: inv.SellerID, Currency: inv.Currency, Amount: inv.Total, DueDate: inv.DueDate,
+		SellerID: inv.SellerID, Currency: inv.Currency, Amount: inv.Total - inv.Credited, DueDate: inv.DueDate,
 		Status: linkfin.PayableOpen, ApprovedAt: now}
 	if err := tx.Put(linkfin.KindInvoice, inv.ID, inv, "invoice.approved"); err != nil {
 		return nil, err
@@ -364,4 +364,67 @@ func invoice(tx *engine.Tx, id, actor string) (*linkfin.Invoice, error) {
 		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "invoice %s not found", id)
 	}
 	return &inv, nil
+}
+
+// CreateCreditNote is the seller reducing what an invoice asks. Before approval it
+// lowers what the payable will be; after, it lowers the open payable. A payable that
+// backs a certificate cannot shrink: the certificate is irrevocable, and the seller's
+// dilution is settled against it by recourse, not by the anchor paying less.
+type CreateCreditNote struct {
+	Actor string
+	Note  linkfin.CreditNote
+}
+
+// Keys implements engine.Command.
+func (c *CreateCreditNote) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{
+		{Kind: linkfin.KindCreditNote, ID: c.Note.ID},
+		{Kind: linkfin.KindInvoice, ID: c.Note.InvoiceID},
+		{Kind: linkfin.KindPayable, ID: linkfin.PayableID(c.Note.InvoiceID)},
+	}
+}
+
+// Apply implements engine.Command.
+func (c *CreateCreditNote) Apply(tx *engine.Tx) (any, error) {
+	n := c.Note
+	if err := linkfin.ValidateID("credit note id", n.ID); err != nil {
+		return nil, err
+	}
+	inv, err := invoice(tx, n.InvoiceID, c.Actor)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case inv.SellerID != c.Actor:
+		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only the seller issues a credit note")
+	case n.Number == "" || len(n.Number) > 100 || n.Reason == "" || len(n.Reason) > 1000:
+		return nil, linkfin.Errorf(linkfin.EINVALID, "a credit note has a number and a reason")
+	case n.Amount <= 0 || n.Amount > inv.Total-inv.Credited:
+		return nil, linkfin.Errorf(linkfin.EINVALID, "a credit note is positive and at most what the invoice still asks (%d)", inv.Total-inv.Credited)
+	}
+	var old linkfin.CreditNote
+	if found, err := tx.Get(linkfin.KindCreditNote, n.ID, &old); err != nil {
+		return nil, err
+	} else if found {
+		return nil, linkfin.Errorf(linkfin.ECONFLICT, "credit note %s exists", n.ID)
+	}
+	if inv.Status == linkfin.InvoiceApproved {
+		var p linkfin.Payable
+		if _, err := tx.Get(linkfin.KindPayable, linkfin.PayableID(inv.ID), &p); err != nil {
+			return nil, err
+		}
+		if p.Status != linkfin.PayableOpen {
+			return nil, linkfin.Errorf(linkfin.ECONFLICT, "payable %s is %s: it no longer shrinks", p.ID, p.Status)
+		}
+		p.Amount -= n.Amount
+		if err := tx.Put(linkfin.KindPayable, p.ID, &p, "payable.credited"); err != nil {
+			return nil, err
+		}
+	}
+	inv.Credited += n.Amount
+	if err := tx.Put(linkfin.KindInvoice, inv.ID, inv, "invoice.credited"); err != nil {
+		return nil, err
+	}
+	n.SellerID, n.BuyerID, n.CreatedAt = inv.SellerID, inv.BuyerID, tx.Now()
+	return &n, tx.Put(linkfin.KindCreditNote, n.ID, &n, "credit_note.created")
 }

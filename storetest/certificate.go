@@ -52,6 +52,15 @@ func approvedPayable(t *testing.T, env *Env, n int, qty, price int64, due string
 	return p
 }
 
+func mustObject(t *testing.T, env *Env, kind, id string) *linkfin.Object {
+	t.Helper()
+	o, err := env.Store.Object(context.Background(), kind, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o
+}
+
 // tree reads every piece of a certificate tree from the store.
 func tree(t *testing.T, env *Env, root string) []linkfin.Certificate {
 	t.Helper()
@@ -78,6 +87,27 @@ func testCertificates(t *testing.T, open Opener) {
 	env := NewEnv(t, open)
 	tradeFixture(t, env)
 	code := linkfin.ErrorCode
+	// Dilution: a credit note lowers an open payable, but not one that backs a certificate.
+	p0 := approvedPayable(t, env, 9, 10, 100_00, "2027-02-18")
+	cn := func(id, invoice string, amount int64) (*linkfin.CreditNote, error) {
+		return run[linkfin.CreditNote](t, env, &services.CreateCreditNote{Actor: "tier1", Note: linkfin.CreditNote{
+			ID: id, Number: "CN-" + id, InvoiceID: invoice, Amount: amount, Reason: "two parts returned"}})
+	}
+	if _, err := cn("cn-0", "inv-9", p0.Amount+1); code(err) != linkfin.EINVALID {
+		t.Fatalf("a credit note above the invoice: %v", err)
+	}
+	if _, err := run[linkfin.CreditNote](t, env, &services.CreateCreditNote{Actor: "anchor", Note: linkfin.CreditNote{
+		ID: "cn-x", Number: "CN-x", InvoiceID: "inv-9", Amount: 1, Reason: "x"}}); code(err) != linkfin.EFORBIDDEN {
+		t.Fatalf("the buyer issues a credit note: %v", err)
+	}
+	if _, err := cn("cn-1", "inv-9", 200_00); err != nil {
+		t.Fatal(err)
+	}
+	var shrunk linkfin.Payable
+	if err := json.Unmarshal(mustObject(t, env, linkfin.KindPayable, p0.ID).Data, &shrunk); err != nil || shrunk.Amount != 800_00 {
+		t.Fatalf("payable after the credit note: %+v, %v", shrunk, err)
+	}
+
 	p1 := approvedPayable(t, env, 1, 1000, 1_000_01, "2027-02-18") // 1,000,010.00
 	p2 := approvedPayable(t, env, 2, 3, 333_33, "2027-01-31")      // 999.99, due on a Sunday
 	type cert = linkfin.Certificate
@@ -96,6 +126,9 @@ func testCertificates(t *testing.T, open Opener) {
 	}
 	if _, err := issue("anchor", "c2", p2.ID); code(err) != linkfin.ECONFLICT {
 		t.Fatalf("a payable certified twice: %v", err)
+	}
+	if _, err := cn("cn-2", "inv-1", 1); code(err) != linkfin.ECONFLICT {
+		t.Fatalf("a credit note against a certified payable: %v", err)
 	}
 	p3 := approvedPayable(t, env, 3, 1, 500_00, "2027-01-31") // due Sunday 2027-01-31
 	c3, err := issue("anchor", "c3", p3.ID)
