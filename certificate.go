@@ -33,7 +33,9 @@ type Certificate struct {
 	Status     CertificateStatus `json:"status"`
 	PayableIDs []string          `json:"payable_ids,omitempty"` // the root's
 	Children   []string          `json:"children,omitempty"`
-	CreatedAt  time.Time         `json:"created_at"`
+	// FinancingID is the active financing the piece backs: one at most (DESIGN §3, 4).
+	FinancingID string    `json:"financing_id,omitempty"`
+	CreatedAt   time.Time `json:"created_at"`
 }
 
 // Piece is one child to create in a split or a transfer.

@@ -148,3 +148,11 @@ func (p *Program) Validate() error {
 	}
 	return nil
 }
+
+// Annual is the pricing's annual rate: the fixed rate, or base plus margin.
+func (p *Pricing) Annual() Rate {
+	if p.FixedRate != nil {
+		return *p.FixedRate
+	}
+	return p.BaseRate.Add(*p.Margin)
+}

@@ -87,3 +87,8 @@ func (r *Rate) UnmarshalText(b []byte) error {
 	*r = v
 	return nil
 }
+
+// Add returns r + o; the sum of two terminating decimals is one.
+func (r Rate) Add(o Rate) Rate {
+	return Rate{r: new(big.Rat).Add(r.Rat(), o.Rat())}
+}

@@ -44,9 +44,21 @@ func (o *Outcome) Err() error {
 
 // Tx is a command's view of the batch.
 type Tx struct {
-	e     *Engine
-	now   int64
-	fresh map[linkfin.ObjectKey]bool // keys the command listed
+	e        *Engine
+	now      int64
+	fresh    map[linkfin.ObjectKey]bool // keys the command listed
+	accounts map[int64]bool             // ledger accounts it listed
+}
+
+// listed fails for a ledger account the command did not list: it may exist in the
+// store without having been loaded.
+func (tx *Tx) listed(ids ...int64) error {
+	for _, id := range ids {
+		if !tx.accounts[id] {
+			return linkfin.Errorf(linkfin.ECONFLICT, "ledger account %d was not prepared for this request; retry it", id)
+		}
+	}
+	return nil
 }
 
 // Now is the batch's time.
@@ -101,7 +113,8 @@ type objUndo struct {
 // runCommand applies one command, undoing its writes if it fails.
 func (e *Engine) runCommand(c Command, now int64) Outcome {
 	mark, objMark := e.state.Mark(), len(e.objUndo)
-	tx := &Tx{e: e, now: now, fresh: make(map[linkfin.ObjectKey]bool)}
+	// The ledger accounts as the prefetch listed (and loaded) them.
+	tx := &Tx{e: e, now: now, fresh: make(map[linkfin.ObjectKey]bool), accounts: e.listed[c]}
 	for _, k := range c.Keys() {
 		tx.fresh[k] = true
 	}
@@ -139,15 +152,36 @@ func (e *Engine) undoObjects(mark int) {
 
 // LedgerCommand is a Command that also moves money: LedgerKeys lists the ledger
 // accounts and transfers (including pending transfers to post or void) that Apply
-// reads, for the batch's prefetch.
+// reads, for the batch's prefetch. It may read the records the command listed in Keys,
+// as they were before the batch. Apply may touch only the ledger rows listed here.
 type LedgerCommand interface {
 	Command
-	LedgerKeys() (accounts, transfers []int64)
+	LedgerKeys(r Records) (accounts, transfers []int64)
+}
+
+// Records reads prefetched domain records.
+type Records interface {
+	Get(kind, id string, v any) (bool, error)
+}
+
+type records struct{ e *Engine }
+
+func (r records) Get(kind, id string, v any) (bool, error) {
+	o := r.e.objects[linkfin.ObjectKey{Kind: kind, ID: id}]
+	if o == nil {
+		return false, nil
+	}
+	return true, json.Unmarshal(o.Data, v)
 }
 
 // CreateAccounts creates ledger accounts in the command's batch. Any result other than
 // ok or exists fails the command, and with it everything the command did.
 func (tx *Tx) CreateAccounts(accounts ...ledger.Account) error {
+	for _, a := range accounts {
+		if err := tx.listed(a.ID); err != nil {
+			return err
+		}
+	}
 	for i, r := range tx.e.state.CreateAccounts(accounts) {
 		if r != ledger.OK && r != ledger.Exists {
 			return linkfin.Errorf(string(r), "ledger account %d: %s", accounts[i].ID, r)
@@ -162,6 +196,11 @@ func (tx *Tx) CreateAccounts(accounts ...ledger.Account) error {
 func (tx *Tx) Transfer(transfers ...ledger.Transfer) error {
 	if len(transfers) == 0 {
 		return nil
+	}
+	for _, t := range transfers {
+		if err := tx.listed(t.DebitAccountID, t.CreditAccountID); err != nil {
+			return err
+		}
 	}
 	ts := slices.Clone(transfers)
 	for i := range ts[:len(ts)-1] {
@@ -195,4 +234,14 @@ func LedgerID(name string) int64 {
 		id = 1
 	}
 	return id
+}
+
+// ExistingTransfer returns a transfer that exists (committed or earlier in the batch),
+// or nil. A command listing the id in LedgerKeys may use it to answer retries.
+func (tx *Tx) ExistingTransfer(id int64) *ledger.Transfer {
+	if t := tx.e.state.Transfer(id); t != nil {
+		c := *t
+		return &c
+	}
+	return nil
 }

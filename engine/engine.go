@@ -132,6 +132,7 @@ type Engine struct {
 	objects    map[linkfin.ObjectKey]*linkfin.Object
 	objChanged map[linkfin.ObjectKey]bool
 	objUndo    []objUndo
+	listed     map[Command]map[int64]bool // the ledger accounts each command of the batch listed
 
 	// maxTransfer is at least every transfer id stored or in memory: a new id above it
 	// cannot exist, so the prefetch need not look for it. Clients that use growing ids
@@ -209,6 +210,7 @@ func Open(ctx context.Context, cfg Config) (*Engine, error) {
 		dirty:      make(map[int64]struct{}),
 		objects:    make(map[linkfin.ObjectKey]*linkfin.Object),
 		objChanged: make(map[linkfin.ObjectKey]bool),
+		listed:     make(map[Command]map[int64]bool),
 		lastFlush:  cfg.Now(),
 	}
 	e.state.SetClock(head.Clock)
@@ -683,21 +685,12 @@ func (e *Engine) prefetch(ctx context.Context, calls []*call, due []int64) error
 		for _, id := range r.CloseAccounts {
 			needA(id)
 		}
-		for _, cmd := range r.Commands {
-			if lc, ok := cmd.(LedgerCommand); ok {
-				accounts, transfers := lc.LedgerKeys()
-				for _, id := range accounts {
-					needA(id)
-				}
-				for _, id := range transfers {
-					needT(id, true)
-				}
-			}
-		}
+
 	}
 	for _, id := range due {
 		needT(id, true)
 	}
+	clear(e.listed)
 	var objKeys []linkfin.ObjectKey
 	seenO := make(map[linkfin.ObjectKey]bool)
 	for _, c := range calls {
@@ -717,6 +710,24 @@ func (e *Engine) prefetch(ctx context.Context, calls []*call, due []int64) error
 		}
 		for i := range objs {
 			e.objects[objs[i].Key()] = &objs[i]
+		}
+	}
+	// A command that moves money names its ledger rows once its records are loaded:
+	// which wallets and limits it touches can depend on them.
+	for _, c := range calls {
+		for _, cmd := range c.req.Commands {
+			if lc, ok := cmd.(LedgerCommand); ok {
+				accounts, transfers := lc.LedgerKeys(records{e})
+				listed := make(map[int64]bool, len(accounts))
+				for _, id := range accounts {
+					needA(id)
+					listed[id] = true
+				}
+				e.listed[cmd] = listed
+				for _, id := range transfers {
+					needT(id, true)
+				}
+			}
 		}
 	}
 	if len(keys) > 0 {

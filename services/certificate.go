@@ -228,6 +228,8 @@ func heldPiece(tx *engine.Tx, id, actor string) (*linkfin.Certificate, error) {
 		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only the holder splits or transfers a piece")
 	case c.Status != linkfin.CertificateActive:
 		return nil, linkfin.Errorf("certificate_not_active", "certificate %s is %s", id, c.Status)
+	case c.FinancingID != "":
+		return nil, linkfin.Errorf("asset_financed", "certificate %s backs financing %s", id, c.FinancingID)
 	}
 	return &c, nil
 }

@@ -21,6 +21,11 @@ func (c *CreateProgram) Keys() []linkfin.ObjectKey {
 	}
 }
 
+// LedgerKeys implements engine.LedgerCommand: the program's limit account.
+func (c *CreateProgram) LedgerKeys(engine.Records) (accounts, transfers []int64) {
+	return []int64{limitSourceID(c.Program.ID), LimitID(c.Program.ID, "")}, nil
+}
+
 // Apply implements engine.Command.
 func (c *CreateProgram) Apply(tx *engine.Tx) (any, error) {
 	p := c.Program
@@ -52,6 +57,10 @@ func (c *CreateProgram) Apply(tx *engine.Tx) (any, error) {
 	}
 	p.Funders = []linkfin.ProgramFunder{}
 	p.CreatedAt = tx.Now()
+	// The program's limit is a ledger account: the ledger refuses what would exceed it.
+	if err := openLimit(tx, p.ID, "", p.Currency, p.Limit); err != nil {
+		return nil, err
+	}
 	return &p, tx.Put(linkfin.KindProgram, p.ID, &p, "program.created")
 }
 
@@ -128,6 +137,11 @@ func (c *AcceptFunder) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{{Kind: linkfin.KindProgram, ID: c.ProgramID}}
 }
 
+// LedgerKeys implements engine.LedgerCommand: the funder's limit account.
+func (c *AcceptFunder) LedgerKeys(engine.Records) (accounts, transfers []int64) {
+	return []int64{limitSourceID(c.ProgramID), LimitID(c.ProgramID, c.Actor)}, nil
+}
+
 // Apply implements engine.Command.
 func (c *AcceptFunder) Apply(tx *engine.Tx) (any, error) {
 	p, err := program(tx, c.ProgramID, c.Actor)
@@ -143,6 +157,9 @@ func (c *AcceptFunder) Apply(tx *engine.Tx) (any, error) {
 	}
 	now := tx.Now()
 	f.Status, f.AcceptedAt = linkfin.FunderAccepted, &now
+	if err := openLimit(tx, p.ID, c.Actor, p.Currency, f.Limit); err != nil {
+		return nil, err
+	}
 	return p, tx.Put(linkfin.KindProgram, p.ID, p, "program.funder_accepted")
 }
 

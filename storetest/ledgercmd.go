@@ -23,7 +23,7 @@ func (c *payCommand) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{{Kind: "payment", ID: c.ID}}
 }
 
-func (c *payCommand) LedgerKeys() (accounts, transfers []int64) {
+func (c *payCommand) LedgerKeys(engine.Records) (accounts, transfers []int64) {
 	return []int64{wallet(c.From), wallet(c.To)}, []int64{engine.LedgerID("payment/" + c.ID)}
 }
 

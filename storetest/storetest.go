@@ -180,6 +180,7 @@ func Run(t *testing.T, open Opener) {
 		{"Trade", testTrade},
 		{"Certificates", testCertificates},
 		{"LedgerCommand", testLedgerCommand},
+		{"Financing", testFinancing},
 		{"Model", testModel},
 	}
 	for _, tt := range tests {

@@ -1,0 +1,47 @@
+package linkfin
+
+import "time"
+
+// KindFinancing is the record kind of financings.
+const KindFinancing = "financing"
+
+// FinancingStatus is where a financing stands: request → quote → accept → disburse →
+// repay or settle, or overdue → default.
+type FinancingStatus string
+
+const (
+	FinancingQuoted    FinancingStatus = "quoted"    // priced; the requester may accept until the quote expires
+	FinancingDisbursed FinancingStatus = "disbursed" // the funder paid; the asset backs it
+	FinancingExpired   FinancingStatus = "expired"   // the quote lapsed unaccepted
+	FinancingSettled   FinancingStatus = "settled"   // repaid or paid at maturity
+)
+
+// Quote is the price of a financing, with its reasons.
+type Quote struct {
+	Face          int64     `json:"face"`
+	Rate          Rate      `json:"rate"` // annual, from the funder's pricing
+	Days          int       `json:"days"` // from the value date to maturity
+	DayCount      DayCount  `json:"day_count"`
+	Discount      int64     `json:"discount"`       // face × rate × days / basis, rounded half-even once
+	Price         int64     `json:"price"`          // what the requester receives: face − discount
+	EffectiveRate Rate      `json:"effective_rate"` // the simple annual yield on the price
+	ValueDate     Date      `json:"value_date"`
+	ExpiresAt     time.Time `json:"expires_at"`
+	Reasons       []string  `json:"reasons"`
+}
+
+// Financing is one financing of one asset by one funder.
+type Financing struct {
+	ID          string          `json:"id"`
+	Product     Product         `json:"product"`
+	ProgramID   string          `json:"program_id"`
+	RequesterID string          `json:"requester_id"`
+	FunderID    string          `json:"funder_id"`
+	AssetKind   string          `json:"asset_kind"` // the record kind of the asset: certificate, invoice, …
+	AssetID     string          `json:"asset_id"`
+	Currency    Currency        `json:"currency"`
+	Quote       Quote           `json:"quote"`
+	Status      FinancingStatus `json:"status"`
+	CreatedAt   time.Time       `json:"created_at"`
+	DisbursedAt *time.Time      `json:"disbursed_at,omitempty"`
+}

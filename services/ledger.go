@@ -1,0 +1,120 @@
+package services
+
+import (
+	"linkfin"
+	"linkfin/engine"
+	"linkfin/ledger"
+)
+
+// The platform's ledger layout. Every organization has a wallet per currency that
+// cannot go below zero; money enters and leaves through rail accounts; a program's
+// limits are accounts credited with the limit, which financings debit (pending at
+// acceptance, posted at disbursement, released at repayment), so that the ledger itself
+// refuses a financing over a limit.
+const (
+	codeWallet      = 1
+	codeRail        = 2
+	codeLimit       = 3
+	codeLimitSource = 4
+)
+
+// ledgerOf is the ledger of a currency: its ISO 4217 numeric code.
+func ledgerOf(c linkfin.Currency) (uint32, error) {
+	if n, ok := map[linkfin.Currency]uint32{"CNY": 156, "USD": 840, "EUR": 978, "HKD": 344, "GBP": 826, "JPY": 392,
+		"SGD": 702, "CHF": 756, "KRW": 410, "BHD": 48, "KWD": 414, "JOD": 400}[c]; ok {
+		return n, nil
+	}
+	return 0, linkfin.Errorf(linkfin.EINVALID, "no ledger for currency %s", c)
+}
+
+// WalletID is the ledger account of an organization's money in a currency.
+func WalletID(org string, c linkfin.Currency) int64 {
+	return engine.LedgerID("wallet/" + org + "/" + string(c))
+}
+
+// LimitID is the ledger account of a program's limit (funder "") or of a funder's part of it.
+func LimitID(program, funder string) int64 { return engine.LedgerID("limit/" + program + "/" + funder) }
+
+func railID(rail string, c linkfin.Currency) int64 {
+	return engine.LedgerID("rail/" + rail + "/" + string(c))
+}
+
+// limitSourceID is where a program's limits are granted from (it goes negative by the
+// sum of the limits it granted).
+func limitSourceID(program string) int64 { return engine.LedgerID("limits/" + program) }
+
+func account(id int64, c linkfin.Currency, code uint16, flags ledger.AccountFlags) (ledger.Account, error) {
+	l, err := ledgerOf(c)
+	return ledger.Account{ID: id, Ledger: l, Currency: string(c), Code: code, Flags: flags}, err
+}
+
+// openLimit creates the limit account of a program (funder "") or of a funder's part,
+// holding limit, granted from the program's limit source.
+func openLimit(tx *engine.Tx, program, funder string, c linkfin.Currency, limit int64) error {
+	lim, err := account(LimitID(program, funder), c, codeLimit, ledger.DebitsMustNotExceedCredits)
+	if err != nil {
+		return err
+	}
+	src, err := account(limitSourceID(program), c, codeLimitSource, 0)
+	if err != nil {
+		return err
+	}
+	if err := tx.CreateAccounts(src, lim); err != nil {
+		return err
+	}
+	return tx.Transfer(ledger.Transfer{ID: engine.LedgerID("limit-grant/" + program + "/" + funder), DebitAccountID: src.ID,
+		CreditAccountID: lim.ID, Amount: limit, Ledger: lim.Ledger, Currency: lim.Currency, Code: codeLimit})
+}
+
+// RecordInboundPayment credits an organization's wallet with money that arrived on a
+// rail (a bank statement line, an e-CNY transfer). The rail's instruction id makes it
+// idempotent: the same instruction twice is credited once.
+type RecordInboundPayment struct {
+	Rail          string // "bank" or "ecny"
+	InstructionID string
+	OrgID         string
+	Currency      linkfin.Currency
+	Amount        int64
+}
+
+// Keys implements engine.Command.
+func (c *RecordInboundPayment) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{{Kind: linkfin.KindOrganization, ID: c.OrgID}}
+}
+
+// LedgerKeys implements engine.LedgerCommand.
+func (c *RecordInboundPayment) LedgerKeys(engine.Records) (accounts, transfers []int64) {
+	return []int64{railID(c.Rail, c.Currency), WalletID(c.OrgID, c.Currency)},
+		[]int64{engine.LedgerID("inbound/" + c.Rail + "/" + c.InstructionID)}
+}
+
+// Apply implements engine.Command.
+func (c *RecordInboundPayment) Apply(tx *engine.Tx) (any, error) {
+	if c.Rail != "bank" && c.Rail != "ecny" {
+		return nil, linkfin.Errorf(linkfin.EINVALID, "rail is bank or ecny")
+	}
+	if c.InstructionID == "" || len(c.InstructionID) > 128 {
+		return nil, linkfin.Errorf(linkfin.EINVALID, "an inbound payment has its rail's instruction id")
+	}
+	if _, err := organization(tx, c.OrgID); err != nil {
+		return nil, err
+	}
+	rail, err := account(railID(c.Rail, c.Currency), c.Currency, codeRail, 0)
+	if err != nil {
+		return nil, err
+	}
+	wallet, _ := account(WalletID(c.OrgID, c.Currency), c.Currency, codeWallet, ledger.DebitsMustNotExceedCredits)
+	if err := tx.CreateAccounts(rail, wallet); err != nil {
+		return nil, err
+	}
+	id := engine.LedgerID("inbound/" + c.Rail + "/" + c.InstructionID)
+	if t := tx.ExistingTransfer(id); t != nil {
+		if t.CreditAccountID != wallet.ID || t.Amount != c.Amount {
+			return nil, linkfin.Errorf(linkfin.ECONFLICT, "instruction %s was recorded with other fields", c.InstructionID)
+		}
+		return map[string]any{"instruction_id": c.InstructionID, "replayed": true}, nil
+	}
+	err = tx.Transfer(ledger.Transfer{ID: id, DebitAccountID: rail.ID, CreditAccountID: wallet.ID, Amount: c.Amount,
+		Ledger: rail.Ledger, Currency: rail.Currency, Code: codeRail})
+	return map[string]any{"instruction_id": c.InstructionID, "replayed": false}, err
+}

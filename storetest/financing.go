@@ -1,0 +1,156 @@
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"linkfin"
+	"linkfin/ledger"
+	"linkfin/services"
+)
+
+// financingFixture adds funders to the trade fixture: "bank" live with a limit of
+// 3,000,000.00 at 4.25 % and 2,000,000.00 in its wallet; "factor" live with a limit of
+// 500,000.00 and plenty of money; "poor" live but with an empty wallet.
+func financingFixture(t *testing.T, env *Env) {
+	t.Helper()
+	tradeFixture(t, env)
+	rate := mustRate(t, "0.0425")
+	for _, f := range []struct {
+		id    string
+		limit int64
+		cash  int64
+	}{{"bank", 3_000_000_00, 2_000_000_00}, {"factor", 500_000_00, 9_000_000_00}, {"poor", 3_000_000_00, 0}} {
+		if _, err := run[services.OrganizationResult](t, env, &services.CreateOrganization{Org: linkfin.Organization{
+			ID: f.id, Name: "Funder " + f.id, Capabilities: []linkfin.Capability{linkfin.CapFund}}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := run[linkfin.Program](t, env, &services.InviteFunder{Actor: "anchor", ProgramID: "auto-scf", FunderID: f.id,
+			Limit: f.limit, Pricing: linkfin.Pricing{FixedRate: &rate}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := run[linkfin.Program](t, env, &services.AcceptFunder{Actor: f.id, ProgramID: "auto-scf"}); err != nil {
+			t.Fatal(err)
+		}
+		if f.cash > 0 {
+			if _, err := run[map[string]any](t, env, &services.RecordInboundPayment{Rail: "bank", InstructionID: "dep-" + f.id,
+				OrgID: f.id, Currency: "CNY", Amount: f.cash}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
+// testFinancing: certificate discounting from quote to disbursement, priced to the fen,
+// with the controls that refuse it.
+func testFinancing(t *testing.T, open Opener) {
+	env := NewEnv(t, open)
+	financingFixture(t, env)
+	ctx := context.Background()
+	code := linkfin.ErrorCode
+	// A certificate of 1,000,000.00 maturing on Monday 2027-02-01 (due Sunday 01-31).
+	p := approvedPayable(t, env, 1, 1000, 1_000_00, "2027-01-31")
+	if _, err := run[linkfin.Certificate](t, env, &services.IssueCertificate{Actor: "anchor", ID: "c1", ProgramID: "auto-scf", PayableIDs: []string{p.ID}}); err != nil {
+		t.Fatal(err)
+	}
+	type fin = linkfin.Financing
+	request := func(actor, id, funder string) (*fin, error) {
+		return run[fin](t, env, &services.RequestFinancing{Actor: actor, ID: id, ProgramID: "auto-scf", PieceID: "c1", FunderID: funder})
+	}
+	accept := func(actor, id string) (*fin, error) {
+		return run[fin](t, env, &services.AcceptFinancing{Actor: actor, ID: id, PieceID: "c1"})
+	}
+	if _, err := request("anchor", "f0", "bank"); code(err) != linkfin.EFORBIDDEN {
+		t.Fatalf("the anchor asks to finance the supplier's piece: %v", err)
+	}
+	if _, err := request("tier1", "f0", "tier2"); code(err) != linkfin.EINVALID {
+		t.Fatalf("a funder that is not in the program: %v", err)
+	}
+	q, err := request("tier1", "f1", "bank")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 1,000,000.00 × 4.25 % × 91 / 360 = 10,743.055… → 10,743.06, half-even, once.
+	if q.Quote.Days != 91 || q.Quote.Discount != 10_743_06 || q.Quote.Price != 989_256_94 ||
+		q.Quote.EffectiveRate.String() != "0.042962" || q.Status != linkfin.FinancingQuoted || len(q.Quote.Reasons) != 3 {
+		t.Fatalf("quote: %+v", q.Quote)
+	}
+	// An expired quote cannot be accepted.
+	env.Clock.Advance(services.QuoteValidity + time.Second)
+	if _, err := accept("tier1", "f1"); code(err) != "quote_expired" {
+		t.Fatalf("accepting an expired quote: %v", err)
+	}
+	// Over the funder's limit (factor: 500,000.00), and a funder with no money: refused
+	// by the ledger, and nothing moves.
+	for _, c := range []struct{ funder, want string }{{"factor", string(ledger.ExceedsCredits)}, {"poor", string(ledger.ExceedsCredits)}} {
+		if _, err := request("tier1", "f-"+c.funder, c.funder); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := accept("tier1", "f-"+c.funder); code(err) != c.want {
+			t.Fatalf("%s: %v, want %s", c.funder, err, c.want)
+		}
+	}
+	// Fifty quotes for the same piece, accepted at once: exactly one wins (First Brands).
+	for i := range 50 {
+		if _, err := request("tier1", fmt.Sprintf("race-%d", i), "bank"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	won, codes := 0, map[string]int{}
+	for i := range 50 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var f fin
+			_, err := services.Submit(ctx, env.Engine, "", nil, &services.AcceptFinancing{Actor: "tier1", ID: fmt.Sprintf("race-%d", i), PieceID: "c1"}, &f)
+			mu.Lock()
+			defer mu.Unlock()
+			if err == nil {
+				won++
+			} else {
+				codes[code(err)]++
+			}
+		}()
+	}
+	wg.Wait()
+	if won != 1 {
+		t.Fatalf("%d of 50 concurrent financings of one piece went through (refusals: %v)", won, codes)
+	}
+	// The funder holds the piece and paid the price once; the supplier got it once.
+	var piece linkfin.Certificate
+	if _, err := readRecord(t, env, linkfin.KindCertificate, "c1", &piece); err != nil || piece.HolderID != "bank" || piece.FinancingID == "" {
+		t.Fatalf("piece after financing: %+v, %v", piece, err)
+	}
+	bank, _ := env.Engine.Account(ctx, services.WalletID("bank", "CNY"))
+	tier1, _ := env.Engine.Account(ctx, services.WalletID("tier1", "CNY"))
+	if bank.DebitsPosted != 989_256_94 || tier1.CreditsPosted != 989_256_94 {
+		t.Fatalf("bank paid %d, tier1 received %d", bank.DebitsPosted, tier1.CreditsPosted)
+	}
+	limit, _ := env.Engine.Account(ctx, services.LimitID("auto-scf", "bank"))
+	if limit.DebitsPosted != 1_000_000_00 || limit.CreditsPosted != 3_000_000_00 {
+		t.Fatalf("bank's limit: used %d of %d", limit.DebitsPosted, limit.CreditsPosted)
+	}
+	// The same inbound instruction twice credits once.
+	if _, err := run[map[string]any](t, env, &services.RecordInboundPayment{Rail: "bank", InstructionID: "dep-bank", OrgID: "bank", Currency: "CNY", Amount: 2_000_000_00}); err != nil {
+		t.Fatal(err)
+	}
+	if bank, _ = env.Engine.Account(ctx, services.WalletID("bank", "CNY")); bank.CreditsPosted != 2_000_000_00 {
+		t.Fatalf("a replayed deposit credited twice: %d", bank.CreditsPosted)
+	}
+	env.Restart()
+	env.MustVerify()
+}
+
+func readRecord(t *testing.T, env *Env, kind, id string, v any) (bool, error) {
+	t.Helper()
+	o, err := env.Store.Object(context.Background(), kind, id)
+	if err != nil {
+		return false, err
+	}
+	return true, jsonUnmarshal(o.Data, v)
+}
