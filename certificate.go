@@ -13,7 +13,24 @@ const (
 	CertificateActive      CertificateStatus = "active"
 	CertificateSplit       CertificateStatus = "split"       // replaced by its children
 	CertificateTransferred CertificateStatus = "transferred" // replaced by its children, one held by the recipient
+	CertificateSettled     CertificateStatus = "settled"     // paid to its holder at maturity
 )
+
+// KindMaturity is the record kind of maturity indexes: per program and date, the
+// active pieces that mature then, so that a settlement finds them without a scan.
+const KindMaturity = "maturity"
+
+// Maturity lists a program's active pieces maturing on a date.
+type Maturity struct {
+	ID        string   `json:"id"` // MaturityID(program, date)
+	ProgramID string   `json:"program_id"`
+	Date      Date     `json:"date"`
+	Pieces    []string `json:"pieces"`
+	Paid      []string `json:"paid"` // settled pieces, in the order they were paid
+}
+
+// MaturityID is the id of a program's maturity index for a date.
+func MaturityID(program string, d Date) string { return program + "@" + d.String() }
 
 // Certificate is a digital payable certificate, or a piece of one: the anchor's
 // irrevocable promise to pay Face on Maturity to whoever holds the piece then. A root
@@ -45,9 +62,10 @@ type Piece struct {
 }
 
 // CheckTree checks invariant 3 of DESIGN §3 for one certificate tree given all its
-// pieces: the faces of the active leaves sum to the root's face less what was settled,
-// every split piece's children sum exactly to it, and nothing is negative. It returns
-// the problems found (none: conserved).
+// pieces and the amount the ledger paid out for it: the faces of the active leaves sum
+// to the root's face less that amount, the settled pieces sum to it, every split
+// piece's children sum exactly to it, and nothing is negative. It returns the problems
+// found (none: conserved).
 func CheckTree(pieces []Certificate, settled int64) []string {
 	byID := make(map[string]*Certificate, len(pieces))
 	var root *Certificate
@@ -61,7 +79,7 @@ func CheckTree(pieces []Certificate, settled int64) []string {
 		return []string{"no root"}
 	}
 	var problems []string
-	var active int64
+	var active, paid int64
 	for _, p := range pieces {
 		if p.Face <= 0 {
 			problems = append(problems, "piece "+p.ID+" has no positive face")
@@ -69,11 +87,15 @@ func CheckTree(pieces []Certificate, settled int64) []string {
 		if p.RootID != root.ID {
 			problems = append(problems, "piece "+p.ID+" names another root")
 		}
-		if p.Status == CertificateActive {
+		if p.Status == CertificateActive || p.Status == CertificateSettled {
 			if len(p.Children) > 0 {
-				problems = append(problems, "active piece "+p.ID+" has children")
+				problems = append(problems, "leaf "+p.ID+" has children")
 			}
-			active += p.Face
+			if p.Status == CertificateActive {
+				active += p.Face
+			} else {
+				paid += p.Face
+			}
 			continue
 		}
 		var sum int64
@@ -91,6 +113,9 @@ func CheckTree(pieces []Certificate, settled int64) []string {
 	}
 	if active != root.Face-settled {
 		problems = append(problems, "the active pieces do not sum to the root's face less what was settled")
+	}
+	if paid != settled {
+		problems = append(problems, "the settled pieces do not sum to what was paid")
 	}
 	return problems
 }

@@ -20,8 +20,17 @@ func TestCheckTree(t *testing.T) {
 	if p := linkfin.CheckTree(sound, 0); len(p) != 0 {
 		t.Fatalf("a sound tree: %v", p)
 	}
-	if p := linkfin.CheckTree(sound, 1); len(p) != 1 {
+	if p := linkfin.CheckTree(sound, 1); len(p) != 2 {
 		t.Fatalf("settled 1 fen that no piece accounts for: %v", p)
+	}
+	// Piece b paid at maturity: 66.67 settled.
+	paid := append([]linkfin.Certificate(nil), sound...)
+	paid[2].Status = linkfin.CertificateSettled
+	if p := linkfin.CheckTree(paid, 66_67); len(p) != 0 {
+		t.Fatalf("after settling b: %v", p)
+	}
+	if p := linkfin.CheckTree(paid, 0); len(p) == 0 {
+		t.Fatal("a settled piece the ledger never paid went unnoticed")
 	}
 	cases := map[string]func(ps []linkfin.Certificate){
 		"a fen created":      func(ps []linkfin.Certificate) { ps[4].Face++ },

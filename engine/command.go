@@ -118,6 +118,9 @@ func (e *Engine) runCommand(c Command, now int64) Outcome {
 	for _, k := range c.Keys() {
 		tx.fresh[k] = true
 	}
+	for _, k := range e.dependent[c] {
+		tx.fresh[k] = true
+	}
 	v, err := c.Apply(tx)
 	var out Outcome
 	if err == nil {
@@ -157,6 +160,14 @@ func (e *Engine) undoObjects(mark int) {
 type LedgerCommand interface {
 	Command
 	LedgerKeys(r Records) (accounts, transfers []int64)
+}
+
+// DependentCommand is a Command some of whose keys are known only from records it
+// listed in Keys (a settlement reads the pieces its maturity index names). The batch
+// loads Keys first, then DependentKeys, then the ledger rows.
+type DependentCommand interface {
+	Command
+	DependentKeys(r Records) []linkfin.ObjectKey
 }
 
 // Records reads prefetched domain records.

@@ -133,6 +133,7 @@ type Engine struct {
 	objChanged map[linkfin.ObjectKey]bool
 	objUndo    []objUndo
 	listed     map[Command]map[int64]bool // the ledger accounts each command of the batch listed
+	dependent  map[Command][]linkfin.ObjectKey
 
 	// maxTransfer is at least every transfer id stored or in memory: a new id above it
 	// cannot exist, so the prefetch need not look for it. Clients that use growing ids
@@ -211,6 +212,7 @@ func Open(ctx context.Context, cfg Config) (*Engine, error) {
 		objects:    make(map[linkfin.ObjectKey]*linkfin.Object),
 		objChanged: make(map[linkfin.ObjectKey]bool),
 		listed:     make(map[Command]map[int64]bool),
+		dependent:  make(map[Command][]linkfin.ObjectKey),
 		lastFlush:  cfg.Now(),
 	}
 	e.state.SetClock(head.Clock)
@@ -691,26 +693,39 @@ func (e *Engine) prefetch(ctx context.Context, calls []*call, due []int64) error
 		needT(id, true)
 	}
 	clear(e.listed)
-	var objKeys []linkfin.ObjectKey
+	clear(e.dependent)
 	seenO := make(map[linkfin.ObjectKey]bool)
-	for _, c := range calls {
-		for _, cmd := range c.req.Commands {
-			for _, k := range cmd.Keys() {
-				if _, ok := e.objects[k]; !ok && !seenO[k] {
-					seenO[k] = true
-					objKeys = append(objKeys, k)
+	load := func(keysOf func(Command) []linkfin.ObjectKey) error {
+		var objKeys []linkfin.ObjectKey
+		for _, c := range calls {
+			for _, cmd := range c.req.Commands {
+				for _, k := range keysOf(cmd) {
+					if _, ok := e.objects[k]; !ok && !seenO[k] {
+						seenO[k] = true
+						objKeys = append(objKeys, k)
+					}
 				}
 			}
 		}
-	}
-	if len(objKeys) > 0 {
-		objs, err := e.store.ObjectsByKey(ctx, objKeys)
-		if err != nil {
-			return err
+		if len(objKeys) == 0 {
+			return nil
 		}
+		objs, err := e.store.ObjectsByKey(ctx, objKeys)
 		for i := range objs {
 			e.objects[objs[i].Key()] = &objs[i]
 		}
+		return err
+	}
+	if err := load(Command.Keys); err != nil {
+		return err
+	}
+	if err := load(func(cmd Command) []linkfin.ObjectKey {
+		if dc, ok := cmd.(DependentCommand); ok {
+			e.dependent[cmd] = dc.DependentKeys(records{e})
+		}
+		return e.dependent[cmd]
+	}); err != nil {
+		return err
 	}
 	// A command that moves money names its ledger rows once its records are loaded:
 	// which wallets and limits it touches can depend on them.

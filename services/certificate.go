@@ -31,6 +31,30 @@ func (c *IssueCertificate) Keys() []linkfin.ObjectKey {
 	return keys
 }
 
+// DependentKeys implements engine.DependentCommand: the maturity index of the date
+// the payables give.
+func (c *IssueCertificate) DependentKeys(r engine.Records) []linkfin.ObjectKey {
+	var p linkfin.Program
+	if found, err := r.Get(linkfin.KindProgram, c.ProgramID, &p); err != nil || !found {
+		return nil
+	}
+	var latest linkfin.Date
+	for _, id := range c.PayableIDs {
+		var pay linkfin.Payable
+		if found, err := r.Get(linkfin.KindPayable, id, &pay); err != nil || !found {
+			return nil
+		}
+		if pay.DueDate.After(latest) {
+			latest = pay.DueDate
+		}
+	}
+	cal, err := linkfin.CalendarByName(p.Calendar)
+	if err != nil {
+		return nil
+	}
+	return []linkfin.ObjectKey{{Kind: linkfin.KindMaturity, ID: linkfin.MaturityID(p.ID, cal.Following(latest))}}
+}
+
 // Apply implements engine.Command.
 func (c *IssueCertificate) Apply(tx *engine.Tx) (any, error) {
 	if err := linkfin.ValidateID("certificate id", c.ID); err != nil {
@@ -103,6 +127,9 @@ func (c *IssueCertificate) Apply(tx *engine.Tx) (any, error) {
 		return nil, linkfin.Errorf(linkfin.EINVALID, "maturity %s is %d days away; the program allows 1 to %d", cert.Maturity, days, p.MaxTenorDays)
 	}
 	cert.PayableIDs = slices.Clone(c.PayableIDs)
+	if err := updateMaturity(tx, cert.ProgramID, cert.Maturity, nil, []string{cert.ID}); err != nil {
+		return nil, err
+	}
 	return &cert, tx.Put(linkfin.KindCertificate, cert.ID, &cert, "certificate.issued")
 }
 
@@ -121,6 +148,11 @@ func (c *SplitCertificate) Keys() []linkfin.ObjectKey {
 		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindCertificate, ID: p.ID})
 	}
 	return keys
+}
+
+// DependentKeys implements engine.DependentCommand: the piece's maturity index.
+func (c *SplitCertificate) DependentKeys(r engine.Records) []linkfin.ObjectKey {
+	return pieceMaturity(r, c.ID)
 }
 
 // Apply implements engine.Command.
@@ -168,6 +200,11 @@ func (c *TransferCertificate) Keys() []linkfin.ObjectKey {
 		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindCertificate, ID: c.RemainderID})
 	}
 	return keys
+}
+
+// DependentKeys implements engine.DependentCommand: the piece's maturity index.
+func (c *TransferCertificate) DependentKeys(r engine.Records) []linkfin.ObjectKey {
+	return pieceMaturity(r, c.ID)
 }
 
 // Apply implements engine.Command.
@@ -267,6 +304,13 @@ func divide(tx *engine.Tx, parent *linkfin.Certificate, pieces []linkfin.Piece, 
 	if sum != parent.Face {
 		return nil, linkfin.Errorf(linkfin.EINVALID, "the pieces sum to %d, not to the face %d: a split neither loses nor creates a fen", sum, parent.Face)
 	}
+	ids := make([]string, len(children))
+	for i := range children {
+		ids[i] = children[i].ID
+	}
+	if err := updateMaturity(tx, parent.ProgramID, parent.Maturity, []string{parent.ID}, ids); err != nil {
+		return nil, err
+	}
 	for i := range children {
 		parent.Children = append(parent.Children, children[i].ID)
 		if err := tx.Put(linkfin.KindCertificate, children[i].ID, &children[i], "certificate.created"); err != nil {
@@ -321,4 +365,29 @@ func read(ctx context.Context, s linkfin.Store, kind, id string, v any) error {
 		return err
 	}
 	return json.Unmarshal(o.Data, v)
+}
+
+// pieceMaturity is the key of the maturity index of a piece, read from its record.
+func pieceMaturity(r engine.Records, id string) []linkfin.ObjectKey {
+	var c linkfin.Certificate
+	if found, err := r.Get(linkfin.KindCertificate, id, &c); err != nil || !found {
+		return nil
+	}
+	return []linkfin.ObjectKey{{Kind: linkfin.KindMaturity, ID: linkfin.MaturityID(c.ProgramID, c.Maturity)}}
+}
+
+// updateMaturity keeps a maturity index listing exactly the active pieces.
+func updateMaturity(tx *engine.Tx, program string, d linkfin.Date, remove, add []string) error {
+	id := linkfin.MaturityID(program, d)
+	var m linkfin.Maturity
+	found, err := tx.Get(linkfin.KindMaturity, id, &m)
+	if err != nil {
+		return err
+	}
+	if !found {
+		m = linkfin.Maturity{ID: id, ProgramID: program, Date: d, Pieces: []string{}, Paid: []string{}}
+	}
+	m.Pieces = slices.DeleteFunc(m.Pieces, func(p string) bool { return slices.Contains(remove, p) })
+	m.Pieces = append(m.Pieces, add...)
+	return tx.Put(linkfin.KindMaturity, id, &m, "maturity.updated")
 }

@@ -181,6 +181,7 @@ func Run(t *testing.T, open Opener) {
 		{"Certificates", testCertificates},
 		{"LedgerCommand", testLedgerCommand},
 		{"Financing", testFinancing},
+		{"Settlement", testSettlement},
 		{"Model", testModel},
 	}
 	for _, tt := range tests {

@@ -1,0 +1,156 @@
+package services
+
+import (
+	"linkfin"
+	"linkfin/engine"
+	"linkfin/ledger"
+)
+
+// SettleMaturity pays a program's pieces that mature on a date: the anchor pays once,
+// from its wallet, and every holder of every active piece — supplier or funder — gets
+// exactly its face. A financed piece's draw on the limits is released. If the anchor's
+// wallet cannot cover every piece, the pieces are paid in order while it can, and the
+// rest stay active and are reported overdue. Running it again pays nothing twice: paid
+// pieces leave the index.
+type SettleMaturity struct {
+	ProgramID string
+	Date      linkfin.Date
+}
+
+// SettlementResult is what a settlement run did.
+type SettlementResult struct {
+	ProgramID string   `json:"program_id"`
+	Date      string   `json:"date"`
+	Paid      []string `json:"paid"`
+	PaidTotal int64    `json:"paid_total"`
+	Overdue   []string `json:"overdue"`
+	Shortfall int64    `json:"shortfall"`
+}
+
+// Keys implements engine.Command.
+func (c *SettleMaturity) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{
+		{Kind: linkfin.KindProgram, ID: c.ProgramID},
+		{Kind: linkfin.KindMaturity, ID: linkfin.MaturityID(c.ProgramID, c.Date)},
+	}
+}
+
+// DependentKeys implements engine.DependentCommand: the pieces due and their financings.
+func (c *SettleMaturity) DependentKeys(r engine.Records) []linkfin.ObjectKey {
+	var m linkfin.Maturity
+	if found, err := r.Get(linkfin.KindMaturity, linkfin.MaturityID(c.ProgramID, c.Date), &m); err != nil || !found {
+		return nil
+	}
+	var keys []linkfin.ObjectKey
+	for _, id := range m.Pieces {
+		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindCertificate, ID: id})
+		var p linkfin.Certificate
+		if found, _ := r.Get(linkfin.KindCertificate, id, &p); found && p.FinancingID != "" {
+			keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindFinancing, ID: p.FinancingID})
+		}
+	}
+	return keys
+}
+
+// LedgerKeys implements engine.LedgerCommand.
+func (c *SettleMaturity) LedgerKeys(r engine.Records) (accounts, transfers []int64) {
+	var p linkfin.Program
+	var m linkfin.Maturity
+	if found, err := r.Get(linkfin.KindProgram, c.ProgramID, &p); err != nil || !found {
+		return nil, nil
+	}
+	if found, err := r.Get(linkfin.KindMaturity, linkfin.MaturityID(c.ProgramID, c.Date), &m); err != nil || !found {
+		return nil, nil
+	}
+	accounts = []int64{WalletID(p.AnchorID, p.Currency), LimitID(p.ID, ""), limitSourceID(p.ID)}
+	for _, id := range m.Pieces {
+		var piece linkfin.Certificate
+		if found, _ := r.Get(linkfin.KindCertificate, id, &piece); found {
+			accounts = append(accounts, WalletID(piece.HolderID, p.Currency))
+			if piece.FinancingID != "" {
+				accounts = append(accounts, LimitID(p.ID, piece.HolderID))
+			}
+		}
+	}
+	return accounts, nil
+}
+
+// Apply implements engine.Command.
+func (c *SettleMaturity) Apply(tx *engine.Tx) (any, error) {
+	var p linkfin.Program
+	if found, err := tx.Get(linkfin.KindProgram, c.ProgramID, &p); err != nil {
+		return nil, err
+	} else if !found {
+		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "program %s not found", c.ProgramID)
+	}
+	res := &SettlementResult{ProgramID: p.ID, Date: c.Date.String(), Paid: []string{}, Overdue: []string{}}
+	var m linkfin.Maturity
+	found, err := tx.Get(linkfin.KindMaturity, linkfin.MaturityID(p.ID, c.Date), &m)
+	if err != nil || !found || len(m.Pieces) == 0 {
+		return res, err
+	}
+	l, err := ledgerOf(p.Currency)
+	if err != nil {
+		return nil, err
+	}
+	anchor, _ := account(WalletID(p.AnchorID, p.Currency), p.Currency, codeWallet, ledger.DebitsMustNotExceedCredits)
+	if err := tx.CreateAccounts(anchor); err != nil {
+		return nil, err
+	}
+	a, _ := tx.Account(anchor.ID)
+	available := a.CreditsPosted - a.DebitsPosted - a.DebitsPending
+	var remaining []string
+	for _, id := range m.Pieces {
+		var piece linkfin.Certificate
+		if found, err := tx.Get(linkfin.KindCertificate, id, &piece); err != nil {
+			return nil, err
+		} else if !found || piece.Status != linkfin.CertificateActive {
+			return nil, linkfin.Errorf(linkfin.EINTERNAL, "maturity index lists %s, which is not an active piece", id)
+		}
+		if piece.Face > available {
+			remaining = append(remaining, id)
+			res.Overdue = append(res.Overdue, id)
+			res.Shortfall += piece.Face
+			continue
+		}
+		holder, _ := account(WalletID(piece.HolderID, p.Currency), p.Currency, codeWallet, ledger.DebitsMustNotExceedCredits)
+		if err := tx.CreateAccounts(holder); err != nil {
+			return nil, err
+		}
+		xfer := func(leg string, dr, cr int64, code uint16) ledger.Transfer {
+			return ledger.Transfer{ID: engine.LedgerID("settlement/" + piece.ID + "/" + leg), DebitAccountID: dr, CreditAccountID: cr,
+				Amount: piece.Face, Ledger: l, Currency: string(p.Currency), Code: code}
+		}
+		legs := []ledger.Transfer{xfer("payment", anchor.ID, holder.ID, codeWallet)}
+		if piece.FinancingID != "" {
+			var f linkfin.Financing
+			if _, err := tx.Get(linkfin.KindFinancing, piece.FinancingID, &f); err != nil {
+				return nil, err
+			}
+			// The limits the financing drew are free again.
+			legs = append(legs,
+				xfer("program-limit", limitSourceID(p.ID), LimitID(p.ID, ""), codeLimit),
+				xfer("funder-limit", limitSourceID(p.ID), LimitID(p.ID, f.FunderID), codeLimit))
+			f.Status = linkfin.FinancingSettled
+			if err := tx.Put(linkfin.KindFinancing, f.ID, &f, "financing.settled"); err != nil {
+				return nil, err
+			}
+		}
+		if err := tx.Transfer(legs...); err != nil {
+			return nil, err
+		}
+		available -= piece.Face
+		piece.Status, piece.FinancingID = linkfin.CertificateSettled, ""
+		if err := tx.Put(linkfin.KindCertificate, piece.ID, &piece, "certificate.settled"); err != nil {
+			return nil, err
+		}
+		m.Paid = append(m.Paid, piece.ID)
+		res.Paid = append(res.Paid, piece.ID)
+		res.PaidTotal += piece.Face
+	}
+	if remaining == nil {
+		remaining = []string{}
+	}
+	m.Pieces = remaining
+	return res, tx.Put(linkfin.KindMaturity, m.ID, &m, "maturity.settled")
+}

@@ -1,0 +1,117 @@
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"linkfin"
+	"linkfin/services"
+)
+
+// testSettlement: at maturity the anchor pays once and every holder of every piece —
+// a funder for a financed piece, a tier-2 supplier for a piece passed down — gets
+// exactly its face; an anchor short of money leaves the rest overdue; a second run pays
+// nothing twice.
+func testSettlement(t *testing.T, open Opener) {
+	env := NewEnv(t, open)
+	financingFixture(t, env)
+	ctx := context.Background()
+	p1 := approvedPayable(t, env, 1, 1000, 1_000_00, "2027-01-31") // 1,000,000.00
+	p2 := approvedPayable(t, env, 2, 3, 100_00, "2027-01-31")      // 300.00
+	for _, c := range [][2]string{{"c1", p1.ID}, {"c2", p2.ID}} {
+		if _, err := run[linkfin.Certificate](t, env, &services.IssueCertificate{Actor: "anchor", ID: c[0], ProgramID: "auto-scf", PayableIDs: []string{c[1]}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := run[[]linkfin.Certificate](t, env, &services.SplitCertificate{Actor: "tier1", ID: "c1",
+		Pieces: []linkfin.Piece{{ID: "c1a", Face: 600_000_00}, {ID: "c1b", Face: 400_000_00}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := run[linkfin.Relationship](t, env, &services.ProposeRelationship{Actor: "tier1", BuyerID: "tier1", SellerID: "tier2"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := run[linkfin.Relationship](t, env, &services.AcceptRelationship{Actor: "tier2", BuyerID: "tier1", SellerID: "tier2"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := run[[]linkfin.Certificate](t, env, &services.TransferCertificate{Actor: "tier1", ID: "c1b", To: "tier2", Amount: 400_000_00, NewID: "t1"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := run[linkfin.Financing](t, env, &services.RequestFinancing{Actor: "tier1", ID: "f1", ProgramID: "auto-scf", PieceID: "c1a", FunderID: "bank"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := run[linkfin.Financing](t, env, &services.AcceptFinancing{Actor: "tier1", ID: "f1", PieceID: "c1a"}); err != nil {
+		t.Fatal(err)
+	}
+	deposit := func(id string, amount int64) {
+		if _, err := run[map[string]any](t, env, &services.RecordInboundPayment{Rail: "bank", InstructionID: id, OrgID: "anchor", Currency: "CNY", Amount: amount}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	deposit("anchor-1", 1_000_000_00)
+	settle := func() *services.SettlementResult {
+		r, err := run[services.SettlementResult](t, env, &services.SettleMaturity{ProgramID: "auto-scf", Date: date(t, "2027-02-01")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	// The index holds c2, c1a and t1 (c1 was split, c1b passed on as t1). The anchor
+	// has 1,000,000.00 for 1,000,300.00 due: c2 and c1a are paid, t1 is overdue.
+	r := settle()
+	if fmt.Sprint(r.Paid, r.Overdue) != "[c2 c1a] [t1]" || r.PaidTotal != 600_300_00 || r.Shortfall != 400_000_00 {
+		t.Fatalf("first run: %+v", r)
+	}
+	wallet := func(org string) (credits, debits int64) {
+		a, err := env.Engine.Account(ctx, services.WalletID(org, "CNY"))
+		if err != nil {
+			return 0, 0
+		}
+		return a.CreditsPosted, a.DebitsPosted
+	}
+	// bank: 2,000,000.00 deposited, paid the discounted price, received the face.
+	bc, bd := wallet("bank")
+	ac, ad := wallet("anchor")
+	f1 := mustFinancing(t, env, "f1")
+	if bc != 2_000_000_00+600_000_00 || bd != f1.Quote.Price || ac != 1_000_000_00 || ad != 600_300_00 {
+		t.Fatalf("after settlement: bank +%d −%d, anchor +%d −%d", bc, bd, ac, ad)
+	}
+	if f1.Status != linkfin.FinancingSettled {
+		t.Fatalf("financing f1: %s", f1.Status)
+	}
+	limit, _ := env.Engine.Account(ctx, services.LimitID("auto-scf", "bank"))
+	if free := limit.CreditsPosted - limit.DebitsPosted; free != 3_000_000_00 {
+		t.Fatalf("bank's limit after settlement: %d free", free)
+	}
+	if p := linkfin.CheckTree(tree(t, env, "c1"), 600_000_00); len(p) > 0 {
+		t.Fatalf("tree c1 after the first run: %v", p)
+	}
+	// Again: nothing is paid twice; t1 stays overdue until the anchor pays in.
+	if r = settle(); len(r.Paid) != 0 || fmt.Sprint(r.Overdue) != "[t1]" {
+		t.Fatalf("second run: %+v", r)
+	}
+	deposit("anchor-2", 300_00)
+	if r = settle(); fmt.Sprint(r.Paid) != "[t1]" || len(r.Overdue) != 0 {
+		t.Fatalf("third run: %+v", r)
+	}
+	if tc, _ := wallet("tier2"); tc != 400_000_00 {
+		t.Fatalf("tier2 received %d", tc)
+	}
+	if _, ad = wallet("anchor"); ad != 1_000_300_00 {
+		t.Fatalf("the anchor paid %d in all", ad)
+	}
+	if p := linkfin.CheckTree(tree(t, env, "c1"), 1_000_000_00); len(p) > 0 {
+		t.Fatalf("tree c1 after the third run: %v", p)
+	}
+	env.Restart()
+	env.MustVerify()
+}
+
+func mustFinancing(t *testing.T, env *Env, id string) linkfin.Financing {
+	t.Helper()
+	var f linkfin.Financing
+	if _, err := readRecord(t, env, linkfin.KindFinancing, id, &f); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
