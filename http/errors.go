@@ -13,6 +13,7 @@ import (
 
 	"linkfin"
 	"linkfin/engine"
+	"linkfin/ubl"
 )
 
 // Error codes of the HTTP layer.
@@ -34,6 +35,7 @@ var statusOf = map[string]int{
 	ETYPE:                 http.StatusBadRequest,
 	ETOOLARGE:             http.StatusRequestEntityTooLarge,
 	EMETHOD:               http.StatusMethodNotAllowed,
+	ubl.ETOOLARGE:         http.StatusRequestEntityTooLarge,
 	linkfin.EUNAUTHORIZED: http.StatusUnauthorized,
 	linkfin.EFORBIDDEN:    http.StatusForbidden,
 	linkfin.ENOTFOUND:     http.StatusNotFound,

@@ -1,0 +1,668 @@
+// Package ubl reads UBL 2.1 invoices and credit notes — the syntax of OASIS UBL 2.1, of
+// PEPPOL BIS Billing 3.0 and of the EN 16931 UBL binding — into a Document, the neutral
+// form that linkfin's invoice service maps onto its domain.
+//
+// Parse is strict about what money and identity depend on: the document number, dates,
+// the currency, every amount (exact, in minor units, in the document currency), the
+// parties' names and the lines. It ignores the rest of the document. Whether the totals
+// add up is a separate question, answered by Document.Check.
+package ubl
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"linkfin"
+)
+
+// Error codes of this package. They are stable: callers match on them.
+const (
+	EINVALID  = "ubl_invalid"   // not a UBL 2.1 Invoice or CreditNote that linkfin can use
+	ETOOLARGE = "ubl_too_large" // larger than the caller's limit
+)
+
+// DefaultMaxBytes is the size limit of Parse. Invoices with embedded attachments (scans,
+// PDFs in base64) run to a few megabytes.
+const DefaultMaxBytes = 32 << 20
+
+// Document kinds.
+const (
+	KindInvoice    = "invoice"     // root element Invoice
+	KindCreditNote = "credit_note" // root element CreditNote
+)
+
+// Document is an invoice or a credit note. Amounts are linkfin.Money in minor units of
+// the document currency, with the sign the document gives them: a credit note's positive
+// amounts are owed to the buyer, and invoices may carry negative lines (returns) or even
+// negative totals (corrections), as EN 16931 allows. An optional amount the document does
+// not give is the zero Money, whose Currency is "".
+type Document struct {
+	Kind      string           `json:"kind"`                // KindInvoice or KindCreditNote
+	TypeCode  string           `json:"type_code,omitempty"` // InvoiceTypeCode or CreditNoteTypeCode (UNTDID 1001: 380 commercial invoice, 381 credit note, 393 factored invoice, …)
+	ID        string           `json:"id"`                  // cbc:ID, the invoice or credit note number
+	IssueDate string           `json:"issue_date"`          // YYYY-MM-DD
+	DueDate   string           `json:"due_date,omitempty"`  // cbc:DueDate, else the first PaymentMeans/PaymentDueDate, else the first PaymentTerms/PaymentDueDate; YYYY-MM-DD or ""
+	Currency  linkfin.Currency `json:"currency"`            // cbc:DocumentCurrencyCode
+
+	OrderRef    string   `json:"order_ref,omitempty"`    // OrderReference/ID, the buyer's purchase order
+	BillingRefs []string `json:"billing_refs,omitempty"` // BillingReference/InvoiceDocumentReference/ID: for a credit note, the invoices it credits
+
+	Seller Party `json:"seller"`         // AccountingSupplierParty
+	Buyer  Party `json:"buyer"`          // AccountingCustomerParty
+	Payee  Party `json:"payee,omitzero"` // PayeeParty, when someone other than the seller is to be paid, such as a factor; zero if absent
+
+	Lines []Line `json:"lines"` // at least one
+
+	// LegalMonetaryTotal, and the document's VAT total.
+	LineTotal      linkfin.Money `json:"line_total"`               // LineExtensionAmount: the sum of the lines' net amounts
+	AllowanceTotal linkfin.Money `json:"allowance_total,omitzero"` // AllowanceTotalAmount: document-level allowances; optional
+	ChargeTotal    linkfin.Money `json:"charge_total,omitzero"`    // ChargeTotalAmount: document-level charges; optional
+	TaxExclusive   linkfin.Money `json:"tax_exclusive"`            // TaxExclusiveAmount
+	TaxTotal       linkfin.Money `json:"tax_total,omitzero"`       // the sum of TaxTotal/TaxAmount in the document currency; optional
+	TaxInclusive   linkfin.Money `json:"tax_inclusive"`            // TaxInclusiveAmount
+	Prepaid        linkfin.Money `json:"prepaid,omitzero"`         // PrepaidAmount; optional
+	Rounding       linkfin.Money `json:"rounding,omitzero"`        // PayableRoundingAmount; optional
+	Payable        linkfin.Money `json:"payable"`                  // PayableAmount: what the buyer is to pay
+
+	// PaymentAccount is the first PaymentMeans/PayeeFinancialAccount/ID: usually an IBAN,
+	// but national account numbers (a Swedish bankgiro, say) are written there too.
+	PaymentAccount string `json:"payment_account,omitempty"`
+}
+
+// Party is a seller, buyer or payee.
+type Party struct {
+	Name      string `json:"name"`                 // PartyName/Name, else PartyLegalEntity/RegistrationName
+	LegalName string `json:"legal_name,omitempty"` // PartyLegalEntity/RegistrationName
+	ID        string `json:"id,omitempty"`         // EndpointID, else PartyIdentification/ID, else PartyLegalEntity/CompanyID
+	IDScheme  string `json:"id_scheme,omitempty"`  // the schemeID of ID, such as "0088" (GLN) or "0007" (Swedish organisation number)
+	VATID     string `json:"vat_id,omitempty"`     // PartyTaxScheme/CompanyID under the VAT tax scheme
+	Country   string `json:"country,omitempty"`    // PostalAddress/Country/IdentificationCode
+}
+
+// Line is an InvoiceLine or CreditNoteLine. Quantity keeps its sign: EN 16931 lets an
+// invoice line have a negative quantity (goods returned), and a credit note line too.
+// The unit price cannot be negative (EN 16931 BR-27); Parse refuses one.
+type Line struct {
+	ID           string        `json:"id"`
+	Item         string        `json:"item,omitempty"`       // Item/Name
+	Quantity     Decimal       `json:"quantity"`             // InvoicedQuantity or CreditedQuantity
+	UnitCode     string        `json:"unit_code,omitempty"`  // its unitCode (UN/ECE Recommendation 20)
+	Price        Decimal       `json:"price"`                // Price/PriceAmount: the net price of BaseQuantity units
+	BaseQuantity Decimal       `json:"base_quantity"`        // Price/BaseQuantity; 1 when the document gives none
+	Allowance    linkfin.Money `json:"allowance,omitzero"`   // the sum of the line's allowances; zero Money if none
+	Charge       linkfin.Money `json:"charge,omitzero"`      // the sum of the line's charges; zero Money if none
+	Amount       linkfin.Money `json:"amount"`               // LineExtensionAmount, the line's net amount
+	OrderLine    string        `json:"order_line,omitempty"` // OrderLineReference/LineID
+}
+
+// Parse reads an invoice or credit note of at most DefaultMaxBytes. See ParseLimit.
+func Parse(r io.Reader) (*Document, error) {
+	return ParseLimit(r, DefaultMaxBytes)
+}
+
+// ParseLimit reads a UBL 2.1 Invoice or CreditNote, telling them apart by the root
+// element and its namespace. A body longer than maxBytes is an ETOOLARGE error; a body
+// that is not a usable invoice or credit note is an EINVALID error whose message says
+// what is wrong. Errors reading r are returned wrapped, without a code.
+//
+// The XML must be UTF-8 and may not have a DOCTYPE or any other <!…> declaration: they
+// are how entity expansion and external-entity (XXE) attacks begin, and UBL needs none.
+func ParseLimit(r io.Reader, maxBytes int64) (*Document, error) {
+	raw := xml.NewDecoder(&limitReader{r: r, left: maxBytes})
+	raw.CharsetReader = func(label string, _ io.Reader) (io.Reader, error) {
+		return nil, invalid("encoding %s is not supported: the document must be UTF-8", quote(label))
+	}
+	doc, err := decode(xml.NewTokenDecoder(noDeclarations{raw}))
+	if err != nil {
+		return nil, explain(err, raw, maxBytes)
+	}
+	return doc, nil
+}
+
+func decode(d *xml.Decoder) (*Document, error) {
+	root, err := rootElement(d)
+	if err != nil {
+		return nil, err
+	}
+	var kind string
+	switch root.Name {
+	case xml.Name{Space: nsInvoice, Local: "Invoice"}:
+		kind = KindInvoice
+	case xml.Name{Space: nsCreditNote, Local: "CreditNote"}:
+		kind = KindCreditNote
+	default:
+		return nil, invalid("the root element is %s in namespace %s: want a UBL 2.1 Invoice or CreditNote",
+			quote(root.Name.Local), quote(root.Name.Space))
+	}
+	var x xmlDocument
+	if err := d.DecodeElement(&x, &root); err != nil {
+		return nil, err
+	}
+	if err := afterRoot(d); err != nil {
+		return nil, err
+	}
+	return convert(kind, &x)
+}
+
+// rootElement returns the first element, refusing text before it.
+func rootElement(d *xml.Decoder) (xml.StartElement, error) {
+	for {
+		t, err := d.Token()
+		if err == io.EOF {
+			return xml.StartElement{}, invalid("the document has no root element")
+		} else if err != nil {
+			return xml.StartElement{}, err
+		}
+		switch t := t.(type) {
+		case xml.StartElement:
+			return t, nil
+		case xml.CharData:
+			if !blank(t) {
+				return xml.StartElement{}, invalid("text before the root element")
+			}
+		}
+	}
+}
+
+// afterRoot reads to the end of the input, which may hold only comments, processing
+// instructions and white space.
+func afterRoot(d *xml.Decoder) error {
+	for {
+		t, err := d.Token()
+		if err == io.EOF {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		switch t := t.(type) {
+		case xml.StartElement:
+			return invalid("a second root element %s", quote(t.Name.Local))
+		case xml.CharData:
+			if !blank(t) {
+				return invalid("text after the root element")
+			}
+		}
+	}
+}
+
+// blank reports whether text outside the root element is only white space, or a byte
+// order mark.
+func blank(b []byte) bool {
+	return len(bytes.Trim(b, " \t\r\n\ufeff")) == 0
+}
+
+// noDeclarations passes the raw tokens of the underlying decoder on, refusing any
+// directive (<!DOCTYPE …>, <!ENTITY …>). The decoder that reads from it does the
+// namespace translation and the checking of element nesting.
+type noDeclarations struct{ d *xml.Decoder }
+
+func (n noDeclarations) Token() (xml.Token, error) {
+	t, err := n.d.RawToken()
+	if _, ok := t.(xml.Directive); ok {
+		return nil, invalid("the document has a DOCTYPE or other <!...> declaration: they are refused, as they can define entities (XXE)")
+	}
+	return t, err
+}
+
+var errTooLarge = errors.New("document too large")
+
+// readError is an error of the caller's reader, told apart from the document's faults.
+type readError struct{ err error }
+
+func (e readError) Error() string { return e.err.Error() }
+func (e readError) Unwrap() error { return e.err }
+
+// limitReader reads at most left bytes from r and fails with errTooLarge if there is
+// more.
+type limitReader struct {
+	r    io.Reader
+	left int64
+}
+
+func (l *limitReader) Read(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	if l.left <= 0 {
+		// At the limit: the body is fine if it ends here.
+		var one [1]byte
+		n, err := l.r.Read(one[:])
+		if n > 0 {
+			return 0, errTooLarge
+		}
+		return 0, wrapRead(err)
+	}
+	if int64(len(p)) > l.left {
+		p = p[:l.left]
+	}
+	n, err := l.r.Read(p)
+	l.left -= int64(n)
+	return n, wrapRead(err)
+}
+
+func wrapRead(err error) error {
+	if err == nil || err == io.EOF {
+		return err
+	}
+	return readError{err}
+}
+
+// explain turns what the decoder returned into this package's errors.
+func explain(err error, raw *xml.Decoder, maxBytes int64) error {
+	var (
+		rerr readError
+		lerr *linkfin.Error
+		serr *xml.SyntaxError
+	)
+	switch {
+	case errors.As(err, &rerr):
+		return fmt.Errorf("read document: %w", rerr.err)
+	case errors.Is(err, errTooLarge):
+		return linkfin.Errorf(ETOOLARGE, "the document is larger than %d bytes", maxBytes)
+	case errors.As(err, &lerr):
+		return lerr
+	case errors.As(err, &serr):
+		line, _ := raw.InputPos()
+		return invalid("not well-formed XML, line %d: %s", line, trunc(serr.Msg))
+	default:
+		return invalid("not well-formed XML: %s", trunc(err.Error()))
+	}
+}
+
+// convert checks the decoded document and builds the Document.
+func convert(kind string, x *xmlDocument) (*Document, error) {
+	doc := &Document{Kind: kind, ID: trim(x.ID)}
+	if doc.ID == "" {
+		return nil, invalid("ID (the document number) is missing")
+	}
+	var err error
+	if doc.IssueDate, err = date("IssueDate", x.IssueDate); err != nil {
+		return nil, err
+	}
+	if doc.IssueDate == "" {
+		return nil, invalid("IssueDate is missing")
+	}
+	if doc.DueDate, err = dueDate(x); err != nil {
+		return nil, err
+	}
+	code := trim(x.DocumentCurrencyCode)
+	if code == "" {
+		return nil, invalid("DocumentCurrencyCode is missing")
+	}
+	doc.Currency = linkfin.Currency(code)
+	if doc.Currency.Exponent() < 0 {
+		return nil, invalid("DocumentCurrencyCode: unknown currency %s", quote(code))
+	}
+	c := converter{cur: doc.Currency}
+
+	lines, name := x.InvoiceLine, "InvoiceLine"
+	doc.TypeCode = trim(x.InvoiceTypeCode)
+	if kind == KindCreditNote {
+		lines, name = x.CreditNoteLine, "CreditNoteLine"
+		doc.TypeCode = trim(x.CreditNoteTypeCode)
+		if len(x.InvoiceLine) > 0 {
+			return nil, invalid("a CreditNote has InvoiceLine elements: want CreditNoteLine")
+		}
+	} else if len(x.CreditNoteLine) > 0 {
+		return nil, invalid("an Invoice has CreditNoteLine elements: want InvoiceLine")
+	}
+
+	if x.OrderReference != nil {
+		doc.OrderRef = trim(x.OrderReference.ID)
+	}
+	for _, b := range x.BillingReference {
+		if b.InvoiceDocumentReference != nil {
+			if id := trim(b.InvoiceDocumentReference.ID); id != "" {
+				doc.BillingRefs = append(doc.BillingRefs, id)
+			}
+		}
+	}
+
+	if x.AccountingSupplierParty == nil || x.AccountingSupplierParty.Party == nil {
+		return nil, invalid("AccountingSupplierParty (the seller) is missing")
+	}
+	doc.Seller = party(x.AccountingSupplierParty.Party)
+	if doc.Seller.Name == "" {
+		return nil, invalid("AccountingSupplierParty: the seller has no name (PartyName/Name or PartyLegalEntity/RegistrationName)")
+	}
+	if x.AccountingCustomerParty == nil || x.AccountingCustomerParty.Party == nil {
+		return nil, invalid("AccountingCustomerParty (the buyer) is missing")
+	}
+	doc.Buyer = party(x.AccountingCustomerParty.Party)
+	if doc.Buyer.Name == "" {
+		return nil, invalid("AccountingCustomerParty: the buyer has no name (PartyName/Name or PartyLegalEntity/RegistrationName)")
+	}
+	if x.PayeeParty != nil {
+		doc.Payee = party(x.PayeeParty)
+	}
+
+	for _, pm := range x.PaymentMeans {
+		if pm.PayeeFinancialAccount != nil {
+			if id := trim(pm.PayeeFinancialAccount.ID); id != "" {
+				doc.PaymentAccount = id
+				break
+			}
+		}
+	}
+
+	if doc.TaxTotal, err = c.taxTotal(x.TaxTotal, trim(x.TaxCurrencyCode)); err != nil {
+		return nil, err
+	}
+	t := x.LegalMonetaryTotal
+	if t == nil {
+		return nil, invalid("LegalMonetaryTotal is missing")
+	}
+	for _, a := range []struct {
+		dst      *linkfin.Money
+		path     string
+		src      *xmlAmount
+		required bool
+	}{
+		{&doc.LineTotal, "LegalMonetaryTotal/LineExtensionAmount", t.LineExtensionAmount, true},
+		{&doc.AllowanceTotal, "LegalMonetaryTotal/AllowanceTotalAmount", t.AllowanceTotalAmount, false},
+		{&doc.ChargeTotal, "LegalMonetaryTotal/ChargeTotalAmount", t.ChargeTotalAmount, false},
+		{&doc.TaxExclusive, "LegalMonetaryTotal/TaxExclusiveAmount", t.TaxExclusiveAmount, true},
+		{&doc.TaxInclusive, "LegalMonetaryTotal/TaxInclusiveAmount", t.TaxInclusiveAmount, true},
+		{&doc.Prepaid, "LegalMonetaryTotal/PrepaidAmount", t.PrepaidAmount, false},
+		{&doc.Rounding, "LegalMonetaryTotal/PayableRoundingAmount", t.PayableRoundingAmount, false},
+		{&doc.Payable, "LegalMonetaryTotal/PayableAmount", t.PayableAmount, true},
+	} {
+		if a.src == nil && a.required {
+			return nil, invalid("%s is missing", a.path)
+		}
+		if *a.dst, err = c.amount(a.path, a.src); err != nil {
+			return nil, err
+		}
+	}
+
+	if len(lines) == 0 {
+		return nil, invalid("the document has no %s", name)
+	}
+	doc.Lines = make([]Line, 0, len(lines))
+	for i, l := range lines {
+		q := l.InvoicedQuantity
+		if kind == KindCreditNote {
+			q = l.CreditedQuantity
+		}
+		ln, err := c.line(fmt.Sprintf("%s[%d]", name, i+1), l, q)
+		if err != nil {
+			return nil, err
+		}
+		doc.Lines = append(doc.Lines, ln)
+	}
+	return doc, nil
+}
+
+// converter reads amounts, which must all be in the document currency cur.
+type converter struct{ cur linkfin.Currency }
+
+// amount reads an optional amount: nil gives the zero Money.
+func (c converter) amount(path string, a *xmlAmount) (linkfin.Money, error) {
+	if a == nil {
+		return linkfin.Money{}, nil
+	}
+	if err := c.currency(path, a); err != nil {
+		return linkfin.Money{}, err
+	}
+	m, err := money(a.Value, c.cur)
+	if err != nil {
+		return linkfin.Money{}, at(path, err)
+	}
+	return m, nil
+}
+
+// currency checks that a is in the document currency.
+func (c converter) currency(path string, a *xmlAmount) error {
+	switch id := trim(a.CurrencyID); id {
+	case string(c.cur):
+		return nil
+	case "":
+		return invalid("%s: currencyID is missing", path)
+	default:
+		return invalid("%s: currency %s differs from the document currency %s", path, quote(id), c.cur)
+	}
+}
+
+// taxTotal sums the TaxTotal/TaxAmount elements in the document currency. EN 16931 lets
+// a document give its VAT total a second time in the tax currency (BT-111) when that
+// differs; those amounts are checked but not added.
+func (c converter) taxTotal(totals []xmlTaxTotal, taxCurrency string) (linkfin.Money, error) {
+	var sum linkfin.Money
+	for i, t := range totals {
+		path := fmt.Sprintf("TaxTotal[%d]/TaxAmount", i+1)
+		if t.TaxAmount == nil {
+			return linkfin.Money{}, invalid("%s is missing", path)
+		}
+		if id := trim(t.TaxAmount.CurrencyID); id != string(c.cur) && id != "" && id == taxCurrency {
+			if _, err := money(t.TaxAmount.Value, linkfin.Currency(id)); err != nil {
+				return linkfin.Money{}, at(path, err)
+			}
+			continue
+		}
+		m, err := c.amount(path, t.TaxAmount)
+		if err != nil {
+			return linkfin.Money{}, err
+		}
+		if sum, err = add(sum, m); err != nil {
+			return linkfin.Money{}, at("TaxTotal", err)
+		}
+	}
+	return sum, nil
+}
+
+func (c converter) line(path string, l xmlLine, q *xmlQuantity) (Line, error) {
+	ln := Line{ID: trim(l.ID)}
+	if ln.ID == "" {
+		return Line{}, invalid("%s: ID is missing", path)
+	}
+	path += " (ID " + quote(ln.ID) + ")"
+	if l.Item != nil {
+		ln.Item = trim(l.Item.Name)
+	}
+	if q == nil {
+		return Line{}, invalid("%s: the quantity is missing", path)
+	}
+	var err error
+	if ln.Quantity, err = ParseDecimal(q.Value); err != nil {
+		return Line{}, at(path+": quantity", err)
+	}
+	ln.UnitCode = trim(q.UnitCode)
+
+	if l.LineExtensionAmount == nil {
+		return Line{}, invalid("%s: LineExtensionAmount is missing", path)
+	}
+	if ln.Amount, err = c.amount(path+": LineExtensionAmount", l.LineExtensionAmount); err != nil {
+		return Line{}, err
+	}
+
+	if l.Price == nil || l.Price.PriceAmount == nil {
+		return Line{}, invalid("%s: Price/PriceAmount is missing", path)
+	}
+	if err := c.currency(path+": Price/PriceAmount", l.Price.PriceAmount); err != nil {
+		return Line{}, err
+	}
+	if ln.Price, err = ParseDecimal(l.Price.PriceAmount.Value); err != nil {
+		return Line{}, at(path+": Price/PriceAmount", err)
+	}
+	if ln.Price.Sign() < 0 {
+		return Line{}, invalid("%s: Price/PriceAmount %s is negative (EN 16931 BR-27); a return has a negative quantity instead", path, ln.Price)
+	}
+	ln.BaseQuantity = Decimal{unscaled: 1}
+	if b := l.Price.BaseQuantity; b != nil {
+		if ln.BaseQuantity, err = ParseDecimal(b.Value); err != nil {
+			return Line{}, at(path+": Price/BaseQuantity", err)
+		}
+		if ln.BaseQuantity.Sign() <= 0 {
+			return Line{}, invalid("%s: Price/BaseQuantity %s is not positive", path, ln.BaseQuantity)
+		}
+	}
+
+	for _, r := range l.OrderLineReference {
+		if ln.OrderLine = trim(r.LineID); ln.OrderLine != "" {
+			break
+		}
+	}
+
+	for i, ac := range l.AllowanceCharge {
+		acPath := fmt.Sprintf("%s: AllowanceCharge[%d]", path, i+1)
+		var charge bool
+		switch trim(ac.ChargeIndicator) {
+		case "true", "1":
+			charge = true
+		case "false", "0":
+		default:
+			return Line{}, invalid("%s: ChargeIndicator %s is not true or false", acPath, quote(trim(ac.ChargeIndicator)))
+		}
+		if ac.Amount == nil {
+			return Line{}, invalid("%s: Amount is missing", acPath)
+		}
+		m, err := c.amount(acPath+"/Amount", ac.Amount)
+		if err != nil {
+			return Line{}, err
+		}
+		if charge {
+			ln.Charge, err = add(ln.Charge, m)
+		} else {
+			ln.Allowance, err = add(ln.Allowance, m)
+		}
+		if err != nil {
+			return Line{}, at(acPath, err)
+		}
+	}
+	return ln, nil
+}
+
+// party reads the fields of a Party; a missing name is the caller's to judge.
+func party(p *xmlParty) Party {
+	var out Party
+	for _, n := range p.PartyName {
+		if out.Name = trim(n.Name); out.Name != "" {
+			break
+		}
+	}
+	for _, e := range p.PartyLegalEntity {
+		if out.LegalName = trim(e.RegistrationName); out.LegalName != "" {
+			break
+		}
+	}
+	if out.Name == "" {
+		out.Name = out.LegalName
+	}
+
+	ids := []*xmlID{p.EndpointID}
+	for _, pi := range p.PartyIdentification {
+		ids = append(ids, pi.ID)
+	}
+	for _, e := range p.PartyLegalEntity {
+		ids = append(ids, e.CompanyID)
+	}
+	for _, id := range ids {
+		if id != nil && trim(id.Value) != "" {
+			out.ID, out.IDScheme = trim(id.Value), trim(id.SchemeID)
+			break
+		}
+	}
+
+	for _, s := range p.PartyTaxScheme {
+		if s.TaxScheme != nil && trim(s.TaxScheme.ID) == "VAT" {
+			if out.VATID = trim(s.CompanyID); out.VATID != "" {
+				break
+			}
+		}
+	}
+	if p.PostalAddress != nil && p.PostalAddress.Country != nil {
+		out.Country = trim(p.PostalAddress.Country.IdentificationCode)
+	}
+	return out
+}
+
+// dueDate picks the payment due date from where UBL 2.1 documents put it.
+func dueDate(x *xmlDocument) (string, error) {
+	if trim(x.DueDate) != "" {
+		return date("DueDate", x.DueDate)
+	}
+	for _, pm := range x.PaymentMeans {
+		if trim(pm.PaymentDueDate) != "" {
+			return date("PaymentMeans/PaymentDueDate", pm.PaymentDueDate)
+		}
+	}
+	for _, pt := range x.PaymentTerms {
+		if trim(pt.PaymentDueDate) != "" {
+			return date("PaymentTerms/PaymentDueDate", pt.PaymentDueDate)
+		}
+	}
+	return "", nil
+}
+
+// date reads an xsd:date, YYYY-MM-DD with an optional time zone that is dropped (a
+// business date does not move with it). An empty s gives "".
+func date(path, s string) (string, error) {
+	s = trim(s)
+	if s == "" {
+		return "", nil
+	}
+	layout := "2006-01-02"
+	if len(s) > len(layout) {
+		layout += "Z07:00"
+	}
+	if _, err := time.Parse(layout, s); err != nil {
+		return "", invalid("%s: %s is not a date YYYY-MM-DD", path, quote(s))
+	}
+	return s[:10], nil
+}
+
+// add sums two amounts of the document currency, either of which may be the zero Money.
+func add(a, b linkfin.Money) (linkfin.Money, error) {
+	switch {
+	case a.Currency == "":
+		return b, nil
+	case b.Currency == "":
+		return a, nil
+	}
+	s, err := a.Add(b)
+	if err != nil {
+		return linkfin.Money{}, invalid("the sum is out of range")
+	}
+	return s, nil
+}
+
+func invalid(format string, args ...any) *linkfin.Error {
+	return linkfin.Errorf(EINVALID, format, args...)
+}
+
+// at puts path in front of the message of an EINVALID error.
+func at(path string, err error) error {
+	var e *linkfin.Error
+	if errors.As(err, &e) {
+		return invalid("%s: %s", path, e.Message)
+	}
+	return err
+}
+
+func trim(s string) string {
+	return strings.TrimSpace(s)
+}
+
+// quote renders document text for an error message, cut short so that a huge value does
+// not end up whole in logs and responses.
+func quote(s string) string {
+	return fmt.Sprintf("%q", trunc(s))
+}
+
+func trunc(s string) string {
+	const max = 60
+	if len(s) <= max {
+		return s
+	}
+	for i := max; i > 0; i-- {
+		if s[i]&0xC0 != 0x80 { // a rune starts here
+			return s[:i] + "…"
+		}
+	}
+	return s[:max] + "…"
+}
