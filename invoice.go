@@ -36,6 +36,7 @@ type Invoice struct {
 	SellerID  string        `json:"seller_id"`
 	BuyerID   string        `json:"buyer_id"`
 	POID      string        `json:"po_id"`
+	ProgramID string        `json:"program_id,omitempty"` // the order's program, if any
 	Currency  Currency      `json:"currency"`
 	IssueDate Date          `json:"issue_date"`
 	DueDate   Date          `json:"due_date"`
@@ -191,6 +192,7 @@ type PayableStatus string
 const (
 	PayableOpen      PayableStatus = "open"      // an irrevocable obligation of the buyer, due on DueDate
 	PayableCertified PayableStatus = "certified" // backs a certificate
+	PayablePaid      PayableStatus = "paid"      // paid by the buyer, early (dynamic discounting) or at maturity
 )
 
 // Payable is an invoice that passed the three-way match and that the buyer approved,
@@ -199,6 +201,7 @@ type Payable struct {
 	ID         string        `json:"id"`
 	InvoiceID  string        `json:"invoice_id"`
 	POID       string        `json:"po_id"`
+	ProgramID  string        `json:"program_id,omitempty"`
 	BuyerID    string        `json:"buyer_id"`
 	SellerID   string        `json:"seller_id"`
 	Currency   Currency      `json:"currency"`

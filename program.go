@@ -84,8 +84,11 @@ type Program struct {
 	Calendar     string          `json:"calendar"` // "CN" or "WEEKEND"
 	Tolerances   MatchTolerances `json:"tolerances"`
 	BuyBack      bool            `json:"buy_back"` // the anchor guarantees overdue distributor loans
-	Funders      []ProgramFunder `json:"funders"`
-	CreatedAt    time.Time       `json:"created_at"`
+	// EarlyPaymentAPR is the anchor's annual rate for dynamic discounting: paying early
+	// from its own cash costs the supplier face × APR × days early / basis.
+	EarlyPaymentAPR *Rate           `json:"early_payment_apr,omitempty"`
+	Funders         []ProgramFunder `json:"funders"`
+	CreatedAt       time.Time       `json:"created_at"`
 }
 
 // Offers reports whether the program allows the product.
@@ -145,6 +148,9 @@ func (p *Program) Validate() error {
 	}
 	if len(p.Funders) > 0 {
 		return Errorf(EINVALID, "funders join a program one by one, after it is created")
+	}
+	if p.Offers(ProductDynamicDiscounting) != (p.EarlyPaymentAPR != nil) {
+		return Errorf(EINVALID, "early_payment_apr is set exactly when the program offers dynamic discounting")
 	}
 	return nil
 }

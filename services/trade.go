@@ -269,7 +269,7 @@ func (c *CreateInvoice) Apply(tx *engine.Tx) (any, error) {
 	if err := tx.Put(linkfin.KindInvoiceNumber, key, &holder, "invoice_number.registered"); err != nil {
 		return nil, err
 	}
-	inv.CreatedAt = tx.Now()
+	inv.CreatedAt, inv.ProgramID = tx.Now(), po.ProgramID
 	inv.Match = linkfin.ThreeWayMatch(po, &inv)
 	inv.Status = linkfin.InvoiceMismatched
 	if inv.Match.OK {
@@ -314,7 +314,7 @@ func (c *ApproveInvoice) Apply(tx *engine.Tx) (any, error) {
 	}
 	now := tx.Now()
 	inv.Status = linkfin.InvoiceApproved
-	p := linkfin.Payable{ID: linkfin.PayableID(inv.ID), InvoiceID: inv.ID, POID: inv.POID, BuyerID: inv.BuyerID,
+	p := linkfin.Payable{ID: linkfin.PayableID(inv.ID), InvoiceID: inv.ID, POID: inv.POID, ProgramID: inv.ProgramID, BuyerID: inv.BuyerID,
 		SellerID: inv.SellerID, Currency: inv.Currency, Amount: inv.Total - inv.Credited, DueDate: inv.DueDate,
 		Status: linkfin.PayableOpen, ApprovedAt: now}
 	if err := tx.Put(linkfin.KindInvoice, inv.ID, inv, "invoice.approved"); err != nil {

@@ -182,6 +182,7 @@ func Run(t *testing.T, open Opener) {
 		{"LedgerCommand", testLedgerCommand},
 		{"Financing", testFinancing},
 		{"Settlement", testSettlement},
+		{"DynamicDiscounting", testDynamicDiscounting},
 		{"Model", testModel},
 	}
 	for _, tt := range tests {

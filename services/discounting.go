@@ -1,0 +1,160 @@
+package services
+
+import (
+	"linkfin"
+	"linkfin/engine"
+	"linkfin/ledger"
+)
+
+// RequestEarlyPayment is a seller asking the anchor to pay an open payable early from
+// the anchor's own cash (dynamic discounting). The quote's discount slides with the
+// days paid early: face × APR × days early / basis, at the APR the anchor set in its
+// program.
+type RequestEarlyPayment struct {
+	Actor     string
+	ID        string
+	PayableID string
+	ProgramID string
+}
+
+// Keys implements engine.Command.
+func (c *RequestEarlyPayment) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{
+		{Kind: linkfin.KindFinancing, ID: c.ID},
+		{Kind: linkfin.KindPayable, ID: c.PayableID},
+		{Kind: linkfin.KindProgram, ID: c.ProgramID},
+	}
+}
+
+// Apply implements engine.Command.
+func (c *RequestEarlyPayment) Apply(tx *engine.Tx) (any, error) {
+	if err := linkfin.ValidateID("financing id", c.ID); err != nil {
+		return nil, err
+	}
+	var pay linkfin.Payable
+	if found, err := tx.Get(linkfin.KindPayable, c.PayableID, &pay); err != nil {
+		return nil, err
+	} else if !found || pay.SellerID != c.Actor && pay.BuyerID != c.Actor {
+		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "payable %s not found", c.PayableID)
+	}
+	var p linkfin.Program
+	if found, err := tx.Get(linkfin.KindProgram, c.ProgramID, &p); err != nil {
+		return nil, err
+	} else if !found || pay.ProgramID != p.ID {
+		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "program %s not found", c.ProgramID)
+	}
+	switch {
+	case pay.SellerID != c.Actor:
+		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only the seller asks to be paid early")
+	case pay.Status != linkfin.PayableOpen:
+		return nil, linkfin.Errorf(linkfin.ECONFLICT, "payable %s is %s", pay.ID, pay.Status)
+	case !p.Offers(linkfin.ProductDynamicDiscounting):
+		return nil, linkfin.Errorf(linkfin.EINVALID, "program %s does not offer dynamic discounting", p.ID)
+	}
+	var old linkfin.Financing
+	if found, err := tx.Get(linkfin.KindFinancing, c.ID, &old); err != nil {
+		return nil, err
+	} else if found {
+		return nil, linkfin.Errorf(linkfin.ECONFLICT, "financing %s exists", c.ID)
+	}
+	valueDate := linkfin.DateOf(tx.Now())
+	days := linkfin.DaysBetween(valueDate, pay.DueDate)
+	if days < 1 {
+		return nil, linkfin.Errorf(linkfin.EINVALID, "payable %s is due on %s: nothing to pay early", pay.ID, pay.DueDate)
+	}
+	discount, err := linkfin.Discount(pay.Amount, *p.EarlyPaymentAPR, days, p.DayCount)
+	if err != nil {
+		return nil, err
+	}
+	eff, err := linkfin.EffectiveAnnualRate(pay.Amount-discount, pay.Amount, days, p.DayCount)
+	if err != nil {
+		return nil, err
+	}
+	f := linkfin.Financing{ID: c.ID, Product: linkfin.ProductDynamicDiscounting, ProgramID: p.ID, RequesterID: c.Actor,
+		FunderID: p.AnchorID, AssetKind: linkfin.KindPayable, AssetID: pay.ID, Currency: pay.Currency,
+		Status: linkfin.FinancingQuoted, CreatedAt: tx.Now(),
+		Quote: linkfin.Quote{Face: pay.Amount, Rate: *p.EarlyPaymentAPR, Days: days, DayCount: p.DayCount, Discount: discount,
+			Price: pay.Amount - discount, EffectiveRate: eff, ValueDate: valueDate, ExpiresAt: tx.Now().Add(QuoteValidity),
+			Reasons: []string{
+				"the buyer " + pay.BuyerID + " approved the payable; it pays early from its own cash",
+				"the discount is the program's early-payment APR " + p.EarlyPaymentAPR.String() + " over the days paid early",
+			}}}
+	return &f, tx.Put(linkfin.KindFinancing, f.ID, &f, "financing.quoted")
+}
+
+// AcceptEarlyPayment is the seller accepting the anchor's early-payment quote: the
+// anchor pays the price from its wallet (the ledger refuses it if the wallet is short)
+// and the payable is paid; the anchor keeps the discount.
+type AcceptEarlyPayment struct {
+	Actor     string
+	ID        string
+	PayableID string
+}
+
+// Keys implements engine.Command.
+func (c *AcceptEarlyPayment) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{
+		{Kind: linkfin.KindFinancing, ID: c.ID},
+		{Kind: linkfin.KindPayable, ID: c.PayableID},
+	}
+}
+
+// LedgerKeys implements engine.LedgerCommand.
+func (c *AcceptEarlyPayment) LedgerKeys(r engine.Records) (accounts, transfers []int64) {
+	var f linkfin.Financing
+	if found, err := r.Get(linkfin.KindFinancing, c.ID, &f); err != nil || !found {
+		return nil, nil
+	}
+	return []int64{WalletID(f.FunderID, f.Currency), WalletID(f.RequesterID, f.Currency)}, nil
+}
+
+// Apply implements engine.Command.
+func (c *AcceptEarlyPayment) Apply(tx *engine.Tx) (any, error) {
+	var f linkfin.Financing
+	found, err := tx.Get(linkfin.KindFinancing, c.ID, &f)
+	if err != nil {
+		return nil, err
+	}
+	if !found || f.Product != linkfin.ProductDynamicDiscounting || f.RequesterID != c.Actor && f.FunderID != c.Actor {
+		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "early payment %s not found", c.ID)
+	}
+	switch {
+	case f.RequesterID != c.Actor:
+		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only the seller accepts an early-payment quote")
+	case f.Status == linkfin.FinancingSettled:
+		return &f, nil
+	case f.Status != linkfin.FinancingQuoted:
+		return nil, linkfin.Errorf(linkfin.ECONFLICT, "early payment %s is %s", f.ID, f.Status)
+	case tx.Now().After(f.Quote.ExpiresAt):
+		return nil, linkfin.Errorf("quote_expired", "the quote expired; request a new one")
+	case c.PayableID != f.AssetID:
+		return nil, linkfin.Errorf(linkfin.EINVALID, "early payment %s is of payable %s", f.ID, f.AssetID)
+	}
+	var pay linkfin.Payable
+	if _, err := tx.Get(linkfin.KindPayable, f.AssetID, &pay); err != nil {
+		return nil, err
+	}
+	if pay.Status != linkfin.PayableOpen || pay.Amount != f.Quote.Face {
+		return nil, linkfin.Errorf(linkfin.ECONFLICT, "payable %s changed since the quote", pay.ID)
+	}
+	l, err := ledgerOf(f.Currency)
+	if err != nil {
+		return nil, err
+	}
+	anchor, _ := account(WalletID(f.FunderID, f.Currency), f.Currency, codeWallet, ledger.DebitsMustNotExceedCredits)
+	seller, _ := account(WalletID(f.RequesterID, f.Currency), f.Currency, codeWallet, ledger.DebitsMustNotExceedCredits)
+	if err := tx.CreateAccounts(anchor, seller); err != nil {
+		return nil, err
+	}
+	if err := tx.Transfer(ledger.Transfer{ID: engine.LedgerID("early-payment/" + f.ID), DebitAccountID: anchor.ID,
+		CreditAccountID: seller.ID, Amount: f.Quote.Price, Ledger: l, Currency: string(f.Currency), Code: codeWallet}); err != nil {
+		return nil, err
+	}
+	pay.Status = linkfin.PayablePaid
+	if err := tx.Put(linkfin.KindPayable, pay.ID, &pay, "payable.paid"); err != nil {
+		return nil, err
+	}
+	now := tx.Now()
+	f.Status, f.DisbursedAt = linkfin.FinancingSettled, &now
+	return &f, tx.Put(linkfin.KindFinancing, f.ID, &f, "financing.settled")
+}

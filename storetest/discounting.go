@@ -1,0 +1,83 @@
+package storetest
+
+import (
+	"context"
+	"testing"
+
+	"linkfin"
+	"linkfin/ledger"
+	"linkfin/services"
+)
+
+// testDynamicDiscounting: the anchor pays early from its own cash, the discount
+// sliding with the days paid early at the APR it set.
+func testDynamicDiscounting(t *testing.T, open Opener) {
+	env := NewEnv(t, open)
+	tradeFixture(t, env)
+	code := linkfin.ErrorCode
+	apr := mustRate(t, "0.18")
+	dd := linkfin.Program{ID: "dd", Name: "Core Auto early payment", Currency: "CNY", Limit: 100_000_000_00,
+		Products: []linkfin.Product{linkfin.ProductDynamicDiscounting}, MaxTenorDays: 120, AdvanceRate: mustRate(t, "0.8"),
+		DayCount: linkfin.ACT360, Calendar: "CN", EarlyPaymentAPR: &apr}
+	noAPR := dd
+	noAPR.ID, noAPR.EarlyPaymentAPR = "dd-x", nil
+	if _, err := run[linkfin.Program](t, env, &services.CreateProgram{Actor: "anchor", Program: noAPR}); code(err) != linkfin.EINVALID {
+		t.Fatalf("dynamic discounting without an APR: %v", err)
+	}
+	if _, err := run[linkfin.Program](t, env, &services.CreateProgram{Actor: "anchor", Program: dd}); err != nil {
+		t.Fatal(err)
+	}
+	// A 10,000.00 invoice under the program, due 2026-11-09: 7 days after today.
+	order := linkfin.PurchaseOrder{ID: "po-dd", SellerID: "tier1", ProgramID: "dd", Currency: "CNY",
+		Lines: []linkfin.POLine{{LineID: "L1", Item: "bolts", Quantity: 100, Unit: "box", UnitPrice: 100_00}}}
+	must := func(_ any, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(run[linkfin.PurchaseOrder](t, env, &services.CreatePurchaseOrder{Actor: "anchor", Order: order}))
+	must(run[linkfin.PurchaseOrder](t, env, &services.AcceptPurchaseOrder{Actor: "tier1", ID: "po-dd"}))
+	must(run[linkfin.GoodsReceipt](t, env, &services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{
+		ID: "gr-dd", POID: "po-dd", Lines: []linkfin.ReceiptLine{{LineID: "L1", Accepted: 100}}}}))
+	must(run[linkfin.Invoice](t, env, &services.CreateInvoice{Actor: "tier1", Invoice: linkfin.Invoice{ID: "inv-dd", Number: "DD-1",
+		BuyerID: "anchor", POID: "po-dd", Currency: "CNY", IssueDate: date(t, "2026-11-02"), DueDate: date(t, "2026-11-09"),
+		Lines: []linkfin.InvoiceLine{{LineID: "L1", Quantity: 100, UnitPrice: 100_00, Amount: 10_000_00}}, Total: 10_000_00}}))
+	pay, err := run[linkfin.Payable](t, env, &services.ApproveInvoice{Actor: "anchor", ID: "inv-dd"})
+	if err != nil || pay.ProgramID != "dd" {
+		t.Fatalf("payable: %+v, %v", pay, err)
+	}
+	type fin = linkfin.Financing
+	if _, err := run[fin](t, env, &services.RequestEarlyPayment{Actor: "anchor", ID: "e1", PayableID: pay.ID, ProgramID: "dd"}); code(err) != linkfin.EFORBIDDEN {
+		t.Fatalf("the buyer asks to pay itself early: %v", err)
+	}
+	q, err := run[fin](t, env, &services.RequestEarlyPayment{Actor: "tier1", ID: "e1", PayableID: pay.ID, ProgramID: "dd"})
+	// 10,000.00 × 18 % × 7 / 360 = 35.00.
+	if err != nil || q.Quote.Days != 7 || q.Quote.Discount != 35_00 || q.Quote.Price != 9_965_00 || q.FunderID != "anchor" {
+		t.Fatalf("quote: %+v, %v", q, err)
+	}
+	deposit := func(id string, amount int64) {
+		must(run[map[string]any](t, env, &services.RecordInboundPayment{Rail: "ecny", InstructionID: id, OrgID: "anchor", Currency: "CNY", Amount: amount}))
+	}
+	deposit("a-1", 5_000_00)
+	accept := func() (*fin, error) {
+		return run[fin](t, env, &services.AcceptEarlyPayment{Actor: "tier1", ID: "e1", PayableID: pay.ID})
+	}
+	if _, err := accept(); code(err) != string(ledger.ExceedsCredits) {
+		t.Fatalf("an anchor with 5,000.00 pays 9,965.00: %v", err)
+	}
+	deposit("a-2", 10_000_00)
+	if f, err := accept(); err != nil || f.Status != linkfin.FinancingSettled {
+		t.Fatalf("accept: %+v, %v", f, err)
+	}
+	seller, _ := env.Engine.Account(context.Background(), services.WalletID("tier1", "CNY"))
+	anchor, _ := env.Engine.Account(context.Background(), services.WalletID("anchor", "CNY"))
+	if seller.CreditsPosted != 9_965_00 || anchor.DebitsPosted != 9_965_00 {
+		t.Fatalf("seller received %d, anchor paid %d", seller.CreditsPosted, anchor.DebitsPosted)
+	}
+	if _, err := run[fin](t, env, &services.RequestEarlyPayment{Actor: "tier1", ID: "e2", PayableID: pay.ID, ProgramID: "dd"}); code(err) != linkfin.ECONFLICT {
+		t.Fatalf("a paid payable paid early again: %v", err)
+	}
+	env.Restart()
+	env.MustVerify()
+}
