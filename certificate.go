@@ -38,12 +38,15 @@ func MaturityID(program string, d Date) string { return program + "@" + d.String
 // whose faces sum exactly to its own, so any piece traces to its root and the root to
 // its payables, invoices and purchase orders.
 type Certificate struct {
-	ID         string            `json:"id"`
-	RootID     string            `json:"root_id"`
-	ParentID   string            `json:"parent_id,omitempty"`
-	AnchorID   string            `json:"anchor_id"`
-	ProgramID  string            `json:"program_id"`
-	HolderID   string            `json:"holder_id"`
+	ID        string `json:"id"`
+	RootID    string `json:"root_id"`
+	ParentID  string `json:"parent_id,omitempty"`
+	AnchorID  string `json:"anchor_id"`
+	ProgramID string `json:"program_id"`
+	HolderID  string `json:"holder_id"`
+	// Tier is the holder's tier in the anchor's supply chain as the piece travelled:
+	// 1 for the seller the anchor owes, one more for each transfer down the chain.
+	Tier       int               `json:"tier"`
 	Currency   Currency          `json:"currency"`
 	Face       int64             `json:"face"`
 	Maturity   Date              `json:"maturity"` // a business day of the program's calendar

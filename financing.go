@@ -39,6 +39,7 @@ type Financing struct {
 	FunderID    string          `json:"funder_id"`
 	AssetKind   string          `json:"asset_kind"` // the record kind of the asset: certificate, invoice, …
 	AssetID     string          `json:"asset_id"`
+	Tier        int             `json:"tier,omitempty"` // the requester's tier, for certificate pieces
 	Currency    Currency        `json:"currency"`
 	Quote       Quote           `json:"quote"`
 	Status      FinancingStatus `json:"status"`

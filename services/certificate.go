@@ -80,7 +80,7 @@ func (c *IssueCertificate) Apply(tx *engine.Tx) (any, error) {
 		return nil, linkfin.Errorf(linkfin.ECONFLICT, "certificate %s exists", c.ID)
 	}
 	cert := linkfin.Certificate{ID: c.ID, RootID: c.ID, AnchorID: c.Actor, ProgramID: p.ID, Currency: p.Currency,
-		Status: linkfin.CertificateActive, CreatedAt: tx.Now()}
+		Tier: 1, Status: linkfin.CertificateActive, CreatedAt: tx.Now()}
 	var latest linkfin.Date
 	for i, id := range c.PayableIDs {
 		if slices.Contains(c.PayableIDs[:i], id) {
@@ -297,8 +297,12 @@ func divide(tx *engine.Tx, parent *linkfin.Certificate, pieces []linkfin.Piece, 
 		if sum, err = linkfin.Add(sum, p.Face); err != nil {
 			return nil, err
 		}
+		tier := parent.Tier
+		if holders[i] != parent.HolderID {
+			tier++ // passed one step down the chain
+		}
 		children[i] = linkfin.Certificate{ID: p.ID, RootID: parent.RootID, ParentID: parent.ID, AnchorID: parent.AnchorID,
-			ProgramID: parent.ProgramID, HolderID: holders[i], Currency: parent.Currency, Face: p.Face,
+			ProgramID: parent.ProgramID, HolderID: holders[i], Tier: tier, Currency: parent.Currency, Face: p.Face,
 			Maturity: parent.Maturity, Status: linkfin.CertificateActive, CreatedAt: tx.Now()}
 	}
 	if sum != parent.Face {

@@ -76,7 +76,7 @@ func (c *RequestFinancing) Apply(tx *engine.Tx) (any, error) {
 		return nil, err
 	}
 	fin := linkfin.Financing{ID: c.ID, Product: linkfin.ProductCertificateDiscounting, ProgramID: p.ID, RequesterID: c.Actor,
-		FunderID: c.FunderID, AssetKind: linkfin.KindCertificate, AssetID: piece.ID, Currency: p.Currency,
+		FunderID: c.FunderID, AssetKind: linkfin.KindCertificate, AssetID: piece.ID, Tier: piece.Tier, Currency: p.Currency,
 		Status: linkfin.FinancingQuoted, CreatedAt: tx.Now(),
 		Quote: linkfin.Quote{Face: piece.Face, Rate: rate, Days: days, DayCount: p.DayCount, Discount: discount, Price: price,
 			EffectiveRate: eff, ValueDate: valueDate, ExpiresAt: tx.Now().Add(QuoteValidity),

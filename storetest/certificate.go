@@ -15,8 +15,13 @@ import (
 // approvedPayable runs one order through receipt, a matched invoice and approval.
 func approvedPayable(t *testing.T, env *Env, n int, qty, price int64, due string) *linkfin.Payable {
 	t.Helper()
+	return approvedPayableIn(t, env, "auto-scf", n, qty, price, due)
+}
+
+func approvedPayableIn(t *testing.T, env *Env, program string, n int, qty, price int64, due string) *linkfin.Payable {
+	t.Helper()
 	id := fmt.Sprintf("%d", n)
-	order := linkfin.PurchaseOrder{ID: "po-" + id, SellerID: "tier1", ProgramID: "auto-scf", Currency: "CNY",
+	order := linkfin.PurchaseOrder{ID: "po-" + id, SellerID: "tier1", ProgramID: program, Currency: "CNY",
 		Lines: []linkfin.POLine{{LineID: "L1", Item: "part", Quantity: qty, Unit: "pc", UnitPrice: price}}}
 	steps := []func() error{
 		func() error {
@@ -179,6 +184,9 @@ func testCertificates(t *testing.T, open Opener) {
 	got, err := transfer("tier1", "c1a", "tier2", 10_000_00, "t1", "t1r")
 	if err != nil || len(got) != 2 || got[0].HolderID != "tier2" || got[0].Face != 10_000_00 || got[1].HolderID != "tier1" || got[1].Face != third-10_000_00 {
 		t.Fatalf("part transfer: %+v, %v", got, err)
+	}
+	if got[0].Tier != 2 || got[1].Tier != 1 {
+		t.Fatalf("tiers after a transfer down the chain: %d and %d", got[0].Tier, got[1].Tier)
 	}
 	if got, err = transfer("tier1", "c1b", "tier2", third, "t2", ""); err != nil || len(got) != 1 || got[0].HolderID != "tier2" {
 		t.Fatalf("whole transfer: %+v, %v", got, err)

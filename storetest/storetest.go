@@ -183,6 +183,7 @@ func Run(t *testing.T, open Opener) {
 		{"Financing", testFinancing},
 		{"Settlement", testSettlement},
 		{"DynamicDiscounting", testDynamicDiscounting},
+		{"Exposure", testExposure},
 		{"Model", testModel},
 	}
 	for _, tt := range tests {

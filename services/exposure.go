@@ -1,0 +1,90 @@
+package services
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"strconv"
+
+	"linkfin"
+)
+
+// Exposure is what funders have outstanding under one anchor's programs: financings
+// disbursed and not yet settled, by funder, by product and by the requester's tier,
+// in minor units of each currency. Hidden supply chain finance debt is what an
+// anchor's creditors could not see; this report shows all of it in one place.
+type Exposure struct {
+	AnchorID  string           `json:"anchor_id"`
+	Currency  linkfin.Currency `json:"currency"`
+	Total     int64            `json:"total"`
+	ByFunder  map[string]int64 `json:"by_funder"`
+	ByProduct map[string]int64 `json:"by_product"`
+	ByTier    map[string]int64 `json:"by_tier"`
+	Count     int              `json:"financings"`
+}
+
+// ExposureReport reads every financing and sums what is outstanding per anchor and
+// currency, sorted by anchor.
+func ExposureReport(ctx context.Context, s linkfin.Store) ([]Exposure, error) {
+	programs := make(map[string]linkfin.Program)
+	byKey := make(map[string]*Exposure)
+	for after := ""; ; {
+		objs, err := s.ListObjects(ctx, linkfin.KindFinancing, after, 1000)
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range objs {
+			var f linkfin.Financing
+			if err := json.Unmarshal(o.Data, &f); err != nil {
+				return nil, err
+			}
+			if f.Status != linkfin.FinancingDisbursed {
+				continue
+			}
+			p, ok := programs[f.ProgramID]
+			if !ok {
+				if err := read(ctx, s, linkfin.KindProgram, f.ProgramID, &p); err != nil {
+					return nil, err
+				}
+				programs[f.ProgramID] = p
+			}
+			key := p.AnchorID + "/" + string(f.Currency)
+			e := byKey[key]
+			if e == nil {
+				e = &Exposure{AnchorID: p.AnchorID, Currency: f.Currency, ByFunder: map[string]int64{},
+					ByProduct: map[string]int64{}, ByTier: map[string]int64{}}
+				byKey[key] = e
+			}
+			amount := f.Quote.Face
+			e.Total += amount
+			e.ByFunder[f.FunderID] += amount
+			e.ByProduct[string(f.Product)] += amount
+			e.ByTier[strconv.Itoa(f.Tier)] += amount
+			e.Count++
+		}
+		if len(objs) < 1000 {
+			break
+		}
+		after = objs[len(objs)-1].ID
+	}
+	out := make([]Exposure, 0, len(byKey))
+	for _, e := range byKey {
+		out = append(out, *e)
+	}
+	slices.SortFunc(out, func(a, b Exposure) int {
+		if a.AnchorID != b.AnchorID {
+			if a.AnchorID < b.AnchorID {
+				return -1
+			}
+			return 1
+		}
+		if a.Currency < b.Currency {
+			return -1
+		}
+		if a.Currency > b.Currency {
+			return 1
+		}
+		return 0
+	})
+	return out, nil
+}

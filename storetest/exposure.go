@@ -1,0 +1,75 @@
+package storetest
+
+import (
+	"context"
+	"testing"
+
+	"linkfin"
+	"linkfin/ledger"
+	"linkfin/services"
+)
+
+// testExposure replays Carillion: supply chain finance debt that adds up across
+// funders. Each funder is within its own limit, but the anchor's program limit caps
+// the sum, and the exposure report shows all of it per anchor, funder, tier and product.
+func testExposure(t *testing.T, open Opener) {
+	env := NewEnv(t, open)
+	financingFixture(t, env)
+	code := linkfin.ErrorCode
+	must := func(_ any, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	small := linkfin.Program{ID: "small", Name: "Capped program", Currency: "CNY", Limit: 1_500_000_00,
+		Products: []linkfin.Product{linkfin.ProductCertificateDiscounting}, MaxTenorDays: 180,
+		AdvanceRate: mustRate(t, "0.8"), DayCount: linkfin.ACT360, Calendar: "CN"}
+	must(run[linkfin.Program](t, env, &services.CreateProgram{Actor: "anchor", Program: small}))
+	rate := mustRate(t, "0.05")
+	for _, f := range []string{"bank", "factor"} {
+		must(run[linkfin.Program](t, env, &services.InviteFunder{Actor: "anchor", ProgramID: "small", FunderID: f,
+			Limit: 1_000_000_00, Pricing: linkfin.Pricing{FixedRate: &rate}}))
+		must(run[linkfin.Program](t, env, &services.AcceptFunder{Actor: f, ProgramID: "small"}))
+	}
+	for i, id := range []string{"s1", "s2"} {
+		p := approvedPayableIn(t, env, "small", 10+i, 1000, 1_000_00, "2027-01-29") // 1,000,000.00 each
+		must(run[linkfin.Certificate](t, env, &services.IssueCertificate{Actor: "anchor", ID: id, ProgramID: "small", PayableIDs: []string{p.ID}}))
+	}
+	finance := func(id, piece, funder string) error {
+		if _, err := run[linkfin.Financing](t, env, &services.RequestFinancing{Actor: "tier1", ID: id, ProgramID: "small", PieceID: piece, FunderID: funder}); err != nil {
+			return err
+		}
+		_, err := run[linkfin.Financing](t, env, &services.AcceptFinancing{Actor: "tier1", ID: id, PieceID: piece})
+		return err
+	}
+	if err := finance("x1", "s1", "bank"); err != nil {
+		t.Fatal(err)
+	}
+	// The factor has 1,000,000.00 of its own limit free, but the program has 500,000.00.
+	if err := finance("x2", "s2", "factor"); code(err) != string(ledger.ExceedsCredits) {
+		t.Fatalf("a second funder taking the anchor past its program limit: %v", err)
+	}
+	must(run[[]linkfin.Certificate](t, env, &services.SplitCertificate{Actor: "tier1", ID: "s2",
+		Pieces: []linkfin.Piece{{ID: "s2a", Face: 500_000_00}, {ID: "s2b", Face: 500_000_00}}}))
+	if err := finance("x3", "s2a", "factor"); err != nil {
+		t.Fatal(err)
+	}
+	if err := finance("x4", "s2b", "bank"); code(err) != string(ledger.ExceedsCredits) {
+		t.Fatalf("past the program limit: %v", err)
+	}
+	report, err := services.ExposureReport(context.Background(), env.Store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(report) != 1 {
+		t.Fatalf("report: %+v", report)
+	}
+	e := report[0]
+	if e.AnchorID != "anchor" || e.Total != 1_500_000_00 || e.ByFunder["bank"] != 1_000_000_00 || e.ByFunder["factor"] != 500_000_00 ||
+		e.ByTier["1"] != 1_500_000_00 || e.ByProduct["certificate_discounting"] != 1_500_000_00 || e.Count != 2 {
+		t.Fatalf("exposure: %+v", e)
+	}
+	env.Restart()
+	env.MustVerify()
+}
