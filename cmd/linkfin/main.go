@@ -24,6 +24,7 @@ Commands:
   migrate   create or update the database schema
   verify    prove that nothing in the database was altered
   bench     measure the ledger's throughput
+  demo      run the whole process on a temporary database and reconcile every fen
 
 Run "linkfin <command> --help" for a command's flags.
 The database is chosen with --db or LINKFIN_DB: a file path for SQLite (the default,
@@ -61,6 +62,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = runVerify(ctx, args[1:], stdout, stderr)
 	case "bench":
 		err = runBench(ctx, args[1:], stdout, stderr)
+	case "demo":
+		err = runDemo(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help", "-help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -1,0 +1,417 @@
+// Package demo runs linkfin's whole process on a fresh embedded store and tells it as a
+// story: a supply chain of an anchor, three tiers of suppliers, two funders and a
+// logistics operator, from purchase order to settlement, with the controls that refuse
+// what must be refused, and a reconciliation at the end that fails loudly if a single
+// fen is unexplained. The same seed gives the same output.
+package demo
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"text/tabwriter"
+	"time"
+
+	"golang.org/x/mod/sumdb/note"
+
+	"linkfin"
+	"linkfin/audit"
+	"linkfin/engine"
+	"linkfin/ledger"
+	"linkfin/services"
+	"linkfin/sqlite"
+	"linkfin/tlog"
+)
+
+// ErrUnreconciled is returned when the closing reconciliation finds anything wrong.
+var ErrUnreconciled = errors.New("the demo does not reconcile")
+
+// clock is the demo's own time: it starts on a fixed day and moves only when the story
+// says so, so that every run prints the same.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time          { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) advance(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+
+type run struct {
+	ctx   context.Context
+	w     io.Writer
+	e     *engine.Engine
+	s     linkfin.Store
+	clock *clock
+	step  int
+	err   error
+}
+
+// Run tells the story to w. dir is a directory for the temporary database ("" for the
+// system's temporary directory).
+func Run(ctx context.Context, w io.Writer, dir string) error {
+	tmp, err := os.MkdirTemp(dir, "linkfin-demo-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	s, err := sqlite.Open(filepath.Join(tmp, "demo.db"))
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if err := s.Migrate(ctx); err != nil {
+		return err
+	}
+	skey, vkey, err := tlog.GenerateKey("linkfin-demo")
+	if err != nil {
+		return err
+	}
+	signer, _ := note.NewSigner(skey)
+	verifier, _ := note.NewVerifier(vkey)
+	c := &clock{t: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)}
+	e, err := engine.Open(ctx, engine.Config{Store: s, Signer: signer, Now: c.Now})
+	if err != nil {
+		return err
+	}
+	r := &run{ctx: ctx, w: w, e: e, s: s, clock: c}
+	r.story()
+	if err := e.Close(); err != nil {
+		return err
+	}
+	if r.err != nil {
+		return r.err
+	}
+	return r.reconcile(verifier)
+}
+
+func (r *run) title(format string, args ...any) {
+	r.step++
+	fmt.Fprintf(r.w, "\n%d. %s\n", r.step, fmt.Sprintf(format, args...))
+}
+
+func (r *run) say(format string, args ...any) { fmt.Fprintf(r.w, "   "+format+"\n", args...) }
+
+// do runs a command that must succeed and decodes its answer into v.
+func (r *run) do(c engine.Command, v any) {
+	if r.err != nil {
+		return
+	}
+	if v == nil {
+		v = new(json.RawMessage)
+	}
+	if _, err := services.Submit(r.ctx, r.e, "", nil, c, v); err != nil {
+		r.err = fmt.Errorf("step %d: %T: %w", r.step, c, err)
+	}
+}
+
+// refuse runs a command that must be refused with the code.
+func (r *run) refuse(what, code string, c engine.Command) {
+	if r.err != nil {
+		return
+	}
+	_, err := services.Submit(r.ctx, r.e, "", nil, c, new(json.RawMessage))
+	if linkfin.ErrorCode(err) != code {
+		r.err = fmt.Errorf("step %d: %s: got %v, want %s", r.step, what, err, code)
+		return
+	}
+	r.say("refused as it must be — %s: %s", what, code)
+}
+
+func money(v int64) string {
+	sign := ""
+	if v < 0 {
+		sign, v = "-", -v
+	}
+	s := fmt.Sprintf("%d", v/100)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return fmt.Sprintf("%s%s.%02d", sign, s, v%100)
+}
+
+func rate(s string) linkfin.Rate {
+	r, err := linkfin.ParseRate(s)
+	if err != nil {
+		panic(err)
+	}
+	return r
+}
+
+func date(s string) linkfin.Date {
+	d, err := linkfin.ParseDate(s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+func (r *run) table(header string, rows [][]string) {
+	tw := tabwriter.NewWriter(r.w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "   \t"+strings.ReplaceAll(header, "|", "\t")+"\t")
+	for _, row := range rows {
+		fmt.Fprintln(tw, "   \t"+strings.Join(row, "\t")+"\t")
+	}
+	tw.Flush()
+}
+
+func (r *run) story() {
+	caps := func(cs ...linkfin.Capability) []linkfin.Capability { return cs }
+	r.title("The parties join")
+	orgs := []linkfin.Organization{
+		{ID: "anchor", Name: "Core Auto Group", Capabilities: caps(linkfin.CapAnchor, linkfin.CapTrade)},
+		{ID: "tier1", Name: "Tier One Brakes", Capabilities: caps(linkfin.CapTrade)},
+		{ID: "tier2", Name: "Tier Two Castings", Capabilities: caps(linkfin.CapTrade)},
+		{ID: "tier3", Name: "Tier Three Foundry Sand", Capabilities: caps(linkfin.CapTrade)},
+		{ID: "bank", Name: "River Bank", Capabilities: caps(linkfin.CapFund)},
+		{ID: "factor", Name: "Quick Factor", Capabilities: caps(linkfin.CapFund)},
+		{ID: "port", Name: "Port Logistics", Capabilities: caps(linkfin.CapLogistics)},
+	}
+	var rows [][]string
+	for _, o := range orgs {
+		r.do(&services.CreateOrganization{Org: o}, nil)
+		var cs []string
+		for _, c := range o.Capabilities {
+			cs = append(cs, string(c))
+		}
+		rows = append(rows, []string{o.ID, o.Name, strings.Join(cs, ",")})
+	}
+	r.table("id|name|capabilities", rows)
+	for _, pair := range [][2]string{{"anchor", "tier1"}, {"tier1", "tier2"}, {"tier2", "tier3"}} {
+		r.do(&services.ProposeRelationship{Actor: pair[0], BuyerID: pair[0], SellerID: pair[1]}, nil)
+		r.do(&services.AcceptRelationship{Actor: pair[1], BuyerID: pair[0], SellerID: pair[1]}, nil)
+		r.say("%s buys from %s: relationship active", pair[0], pair[1])
+	}
+
+	r.title("The anchor opens a program; two funders accept their parts")
+	apr := rate("0.18")
+	r.do(&services.CreateProgram{Actor: "anchor", Program: linkfin.Program{ID: "auto-scf", Name: "Core Auto supply chain finance",
+		Currency: "CNY", Limit: 50_000_000_00, MaxTenorDays: 180, AdvanceRate: rate("0.8"), DayCount: linkfin.ACT360, Calendar: "CN",
+		Products:        []linkfin.Product{linkfin.ProductCertificateDiscounting, linkfin.ProductDynamicDiscounting},
+		EarlyPaymentAPR: &apr,
+		Tolerances:      linkfin.MatchTolerances{QuantityRate: rate("0.02"), PriceRate: rate("0.01"), AmountAbs: 100_00}}}, nil)
+	fixed, base, margin := rate("0.0425"), rate("0.031"), rate("0.012")
+	r.do(&services.InviteFunder{Actor: "anchor", ProgramID: "auto-scf", FunderID: "bank", Limit: 30_000_000_00, Pricing: linkfin.Pricing{FixedRate: &fixed}}, nil)
+	r.do(&services.InviteFunder{Actor: "anchor", ProgramID: "auto-scf", FunderID: "factor", Limit: 20_000_000_00, Pricing: linkfin.Pricing{BaseRate: &base, Margin: &margin}}, nil)
+	r.do(&services.AcceptFunder{Actor: "bank", ProgramID: "auto-scf"}, nil)
+	r.do(&services.AcceptFunder{Actor: "factor", ProgramID: "auto-scf"}, nil)
+	r.table("funder|limit|price", [][]string{{"bank", money(30_000_000_00), "4.25 % fixed"}, {"factor", money(20_000_000_00), "3.1 % + 1.2 %"}})
+	for _, d := range []struct {
+		org, rail string
+		amount    int64
+	}{{"bank", "bank", 20_000_000_00}, {"factor", "bank", 10_000_000_00}, {"anchor", "ecny", 3_000_000_00}} {
+		r.do(&services.RecordInboundPayment{Rail: d.rail, InstructionID: "open-" + d.org, OrgID: d.org, Currency: "CNY", Amount: d.amount}, nil)
+		r.say("%s pays in %s over the %s rail", d.org, money(d.amount), d.rail)
+	}
+
+	r.title("A purchase order travels: shipped, delivered, received")
+	r.do(&services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: "PO-1001", SellerID: "tier1", ProgramID: "auto-scf", Currency: "CNY",
+		Lines: []linkfin.POLine{{LineID: "1", Item: "brake disc", Quantity: 8000, Unit: "pc", UnitPrice: 125_00},
+			{LineID: "2", Item: "caliper", Quantity: 1000, Unit: "pc", UnitPrice: 1000_00}}}}, nil)
+	r.do(&services.AcceptPurchaseOrder{Actor: "tier1", ID: "PO-1001"}, nil)
+	r.do(&services.CreateShipment{Actor: "tier1", Shipment: linkfin.Shipment{ID: "SH-1", POID: "PO-1001", CarrierID: "port"}}, nil)
+	for _, st := range []linkfin.ShipmentStatus{linkfin.ShipmentPickedUp, linkfin.ShipmentInTransit, linkfin.ShipmentDelivered} {
+		r.do(&services.ReportShipmentEvent{Actor: "port", ShipmentID: "SH-1", Status: st, Location: "Ningbo"}, nil)
+	}
+	r.do(&services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{ID: "GR-1", POID: "PO-1001",
+		Lines: []linkfin.ReceiptLine{{LineID: "1", Accepted: 8000}, {LineID: "2", Accepted: 1000}}}}, nil)
+	r.table("line|item|ordered|received|unit price", [][]string{{"1", "brake disc", "8000", "8000", money(125_00)}, {"2", "caliper", "1000", "1000", money(1000_00)}})
+
+	r.title("The invoice is matched three ways and approved by the buyer alone")
+	inv := linkfin.Invoice{ID: "inv-0042", Number: "INV-0042", BuyerID: "anchor", POID: "PO-1001", Currency: "CNY",
+		IssueDate: date("2026-11-02"), DueDate: date("2027-01-29"),
+		Lines: []linkfin.InvoiceLine{{LineID: "1", Quantity: 8000, UnitPrice: 125_00, Amount: 1_000_000_00}, {LineID: "2", Quantity: 1000, UnitPrice: 1000_00, Amount: 1_000_000_00}},
+		Tax:   260_000_00, Total: 2_260_000_00}
+	var submitted linkfin.Invoice
+	r.do(&services.CreateInvoice{Actor: "tier1", Invoice: inv}, &submitted)
+	r.say("invoice %s for %s: three-way match %v", inv.Number, money(inv.Total), submitted.Match != nil && submitted.Match.OK)
+	dup := inv
+	dup.ID, dup.Number = "inv-42-again", "inv 42"
+	r.refuse("the same invoice again as \"inv 42\" (First Brands)", "duplicate_invoice", &services.CreateInvoice{Actor: "tier1", Invoice: dup})
+	r.refuse("the seller approving its own invoice (Chengxing)", linkfin.EFORBIDDEN, &services.ApproveInvoice{Actor: "tier1", ID: "inv-0042"})
+	r.refuse("a certificate from a payable nobody approved (Greensill)", linkfin.ENOTFOUND,
+		&services.IssueCertificate{Actor: "anchor", ID: "C-0", ProgramID: "auto-scf", PayableIDs: []string{linkfin.PayableID("inv-0042")}})
+	var pay linkfin.Payable
+	r.do(&services.ApproveInvoice{Actor: "anchor", ID: "inv-0042"}, &pay)
+	r.say("payable %s: %s due %s", pay.ID, money(pay.Amount), pay.DueDate)
+
+	r.title("The anchor issues a certificate; it is split and passed down the chain")
+	var cert linkfin.Certificate
+	r.do(&services.IssueCertificate{Actor: "anchor", ID: "C-1", ProgramID: "auto-scf", PayableIDs: []string{pay.ID}}, &cert)
+	r.say("certificate C-1: %s maturing %s, a business day of the program's calendar", money(cert.Face), cert.Maturity)
+	r.do(&services.SplitCertificate{Actor: "tier1", ID: "C-1", Pieces: []linkfin.Piece{{ID: "C-1a", Face: 1_260_000_00}, {ID: "C-1b", Face: 1_000_000_00}}}, nil)
+	r.do(&services.TransferCertificate{Actor: "tier1", ID: "C-1b", To: "tier2", Amount: 600_000_00, NewID: "C-1b1", RemainderID: "C-1b2"}, nil)
+	r.do(&services.TransferCertificate{Actor: "tier2", ID: "C-1b1", To: "tier3", Amount: 200_000_00, NewID: "C-1b1a", RemainderID: "C-1b1b"}, nil)
+	r.refuse("tier3 passing a piece to the anchor it does not trade with", linkfin.EFORBIDDEN,
+		&services.TransferCertificate{Actor: "tier3", ID: "C-1b1a", To: "anchor", Amount: 200_000_00, NewID: "C-x"})
+	r.pieces("C-1")
+
+	r.title("Suppliers sell their pieces to funders at the anchor's cost of credit")
+	for _, f := range []struct{ id, who, piece, funder string }{{"F-1", "tier1", "C-1a", "bank"}, {"F-2", "tier2", "C-1b1b", "factor"}} {
+		var q linkfin.Financing
+		r.do(&services.RequestFinancing{Actor: f.who, ID: f.id, ProgramID: "auto-scf", PieceID: f.piece, FunderID: f.funder}, &q)
+		r.do(&services.AcceptFinancing{Actor: f.who, ID: f.id, PieceID: f.piece}, nil)
+		r.say("%s sells %s (%s, %d days) to %s at %s: discount %s, receives %s (effective %s a year)",
+			f.who, f.piece, money(q.Quote.Face), q.Quote.Days, f.funder, q.Quote.Rate, money(q.Quote.Discount), money(q.Quote.Price), q.Quote.EffectiveRate)
+	}
+	r.refuse("the same piece financed again", "asset_financed",
+		&services.RequestFinancing{Actor: "bank", ID: "F-3", ProgramID: "auto-scf", PieceID: "C-1a", FunderID: "factor"})
+
+	r.title("Dynamic discounting: the anchor pays a small invoice early from its own cash")
+	r.do(&services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: "PO-1002", SellerID: "tier1", ProgramID: "auto-scf", Currency: "CNY",
+		Lines: []linkfin.POLine{{LineID: "1", Item: "bolts", Quantity: 100, Unit: "box", UnitPrice: 100_00}}}}, nil)
+	r.do(&services.AcceptPurchaseOrder{Actor: "tier1", ID: "PO-1002"}, nil)
+	r.do(&services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{ID: "GR-2", POID: "PO-1002", Lines: []linkfin.ReceiptLine{{LineID: "1", Accepted: 100}}}}, nil)
+	r.do(&services.CreateInvoice{Actor: "tier1", Invoice: linkfin.Invoice{ID: "inv-0043", Number: "INV-0043", BuyerID: "anchor", POID: "PO-1002", Currency: "CNY",
+		IssueDate: date("2026-11-02"), DueDate: date("2026-11-09"), Lines: []linkfin.InvoiceLine{{LineID: "1", Quantity: 100, UnitPrice: 100_00, Amount: 10_000_00}}, Total: 10_000_00}}, nil)
+	r.do(&services.ApproveInvoice{Actor: "anchor", ID: "inv-0043"}, nil)
+	var early linkfin.Financing
+	r.do(&services.RequestEarlyPayment{Actor: "tier1", ID: "E-1", PayableID: linkfin.PayableID("inv-0043"), ProgramID: "auto-scf"}, &early)
+	r.do(&services.AcceptEarlyPayment{Actor: "tier1", ID: "E-1", PayableID: linkfin.PayableID("inv-0043")}, nil)
+	r.say("%s paid %d days early at %s APR: discount %s, tier1 receives %s", money(early.Quote.Face), early.Quote.Days, early.Quote.Rate, money(early.Quote.Discount), money(early.Quote.Price))
+
+	r.title("Exposure: everything funders have outstanding on the anchor")
+	if rep, err := services.ExposureReport(r.ctx, r.s); err != nil {
+		r.err = err
+	} else {
+		for _, e := range rep {
+			var rows [][]string
+			for _, k := range sortedKeys(e.ByFunder) {
+				rows = append(rows, []string{"funder " + k, money(e.ByFunder[k])})
+			}
+			for _, k := range sortedKeys(e.ByTier) {
+				rows = append(rows, []string{"tier " + k, money(e.ByTier[k])})
+			}
+			rows = append(rows, []string{"total", money(e.Total)})
+			r.table("anchor "+e.AnchorID+" ("+string(e.Currency)+")|outstanding", rows)
+		}
+	}
+
+	r.title("Maturity: the anchor pays once; every holder of every piece gets its face")
+	r.clock.advance(date("2027-01-29").Time(time.UTC).Sub(date("2026-11-02").Time(time.UTC)))
+	r.do(&services.RecordInboundPayment{Rail: "bank", InstructionID: "maturity-anchor", OrgID: "anchor", Currency: "CNY", Amount: 0 + 2_260_000_00}, nil)
+	var res services.SettlementResult
+	r.do(&services.SettleMaturity{ProgramID: "auto-scf", Date: cert.Maturity}, &res)
+	r.say("settled %s: %d pieces, %s paid, %d overdue", res.Date, len(res.Paid), money(res.PaidTotal), len(res.Overdue))
+	r.do(&services.SettleMaturity{ProgramID: "auto-scf", Date: cert.Maturity}, &res)
+	r.say("run again: %d pieces paid (nothing is paid twice)", len(res.Paid))
+	r.pieces("C-1")
+}
+
+func sortedKeys(m map[string]int64) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// pieces prints a certificate tree.
+func (r *run) pieces(root string) {
+	if r.err != nil {
+		return
+	}
+	objs, err := r.s.ListObjects(r.ctx, linkfin.KindCertificate, "", 1000)
+	if err != nil {
+		r.err = err
+		return
+	}
+	var rows [][]string
+	for _, o := range objs {
+		var c linkfin.Certificate
+		if err := json.Unmarshal(o.Data, &c); err != nil {
+			r.err = err
+			return
+		}
+		if c.RootID == root {
+			rows = append(rows, []string{c.ID, c.ParentID, c.HolderID, fmt.Sprint(c.Tier), money(c.Face), string(c.Status)})
+		}
+	}
+	r.table("piece|parent|holder|tier|face|status", rows)
+}
+
+// reconcile checks, after the engine closed, that every fen is accounted for.
+func (r *run) reconcile(v note.Verifier) error {
+	fmt.Fprintf(r.w, "\nReconciliation\n")
+	var problems []string
+	c := ledger.NewChecker()
+	accounts := map[int64]ledger.Account{}
+	if err := r.s.ScanAccounts(r.ctx, func(a *ledger.Account) error { c.Add(a); accounts[a.ID] = *a; return nil }); err != nil {
+		return err
+	}
+	problems = append(problems, c.Problems()...)
+	for _, b := range c.Totals() {
+		r.say("trial balance, ledger %d %s: debits %s = credits %s posted; %s = %s pending",
+			b.Ledger, b.Currency, money(b.DebitsPosted.Int64()), money(b.CreditsPosted.Int64()),
+			money(b.DebitsPending.Int64()), money(b.CreditsPending.Int64()))
+	}
+	// Every party's cash, explained transfer by transfer.
+	var rows [][]string
+	for _, org := range []string{"anchor", "tier1", "tier2", "tier3", "bank", "factor"} {
+		id := services.WalletID(org, "CNY")
+		a := accounts[id]
+		ts, err := linkfin.WalkAccountTransfers(id, a.LastTransfer, 10000, func(tid int64) (*ledger.Transfer, error) { return r.s.Transfer(r.ctx, tid) })
+		if err != nil && a.LastTransfer != 0 {
+			return err
+		}
+		var in, out int64
+		for _, t := range ts {
+			if t.CreditAccountID == id {
+				in += t.Amount
+			} else {
+				out += t.Amount
+			}
+		}
+		balance := a.CreditsPosted - a.DebitsPosted
+		if in-out != balance {
+			problems = append(problems, fmt.Sprintf("%s's wallet: transfers give %d, the balance is %d", org, in-out, balance))
+		}
+		rows = append(rows, []string{org, money(in), money(out), money(balance), fmt.Sprint(len(ts))})
+	}
+	r.table("wallet|in|out|balance|transfers", rows)
+	objs, err := r.s.ListObjects(r.ctx, linkfin.KindCertificate, "", 10000)
+	if err != nil {
+		return err
+	}
+	trees := map[string][]linkfin.Certificate{}
+	for _, o := range objs {
+		var cert linkfin.Certificate
+		if err := json.Unmarshal(o.Data, &cert); err != nil {
+			return err
+		}
+		trees[cert.RootID] = append(trees[cert.RootID], cert)
+	}
+	for root, pieces := range trees {
+		var settled int64
+		for _, p := range pieces {
+			if p.Status == linkfin.CertificateSettled {
+				settled += p.Face
+			}
+		}
+		if p := linkfin.CheckTree(pieces, settled); len(p) > 0 {
+			problems = append(problems, "certificate "+root+": "+strings.Join(p, "; "))
+		}
+		r.say("certificate %s: %d pieces, conserved", root, len(pieces))
+	}
+	rep, err := audit.Verify(r.ctx, r.s, v, "linkfin")
+	if err != nil {
+		return err
+	}
+	problems = append(problems, rep.Problems...)
+	r.say("verify: %d events re-hashed, %d signed checkpoints, %d accounts, %d transfers", rep.Events, rep.Checkpoints, rep.Accounts, rep.Transfers)
+	if len(problems) > 0 {
+		for _, p := range problems {
+			r.say("PROBLEM: %s", p)
+		}
+		return ErrUnreconciled
+	}
+	fmt.Fprintln(r.w, "   everything reconciles")
+	return nil
+}

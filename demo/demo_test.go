@@ -1,0 +1,39 @@
+package demo_test
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"linkfin/demo"
+)
+
+func TestDemoReconcilesAndRepeats(t *testing.T) {
+	var a, b bytes.Buffer
+	if err := demo.Run(context.Background(), &a, t.TempDir()); err != nil {
+		t.Fatalf("demo: %v\n%s", err, a.String())
+	}
+	if err := demo.Run(context.Background(), &b, t.TempDir()); err != nil {
+		t.Fatal(err)
+	}
+	out := a.String()
+	for _, want := range []string{
+		"(First Brands): duplicate_invoice",
+		"(Chengxing): forbidden",
+		"(Greensill): not_found",
+		"the same piece financed again: asset_financed",
+		// 10,000.00 paid 7 days early at 18 % on 360 days: 35.00.
+		"10,000.00 paid 7 days early at 0.18 APR: discount 35.00, tier1 receives 9,965.00",
+		"run again: 0 pieces paid",
+		"certificate C-1: 7 pieces, conserved",
+		"everything reconciles",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the story lacks %q", want)
+		}
+	}
+	if a.String() != b.String() {
+		t.Error("two runs told different stories")
+	}
+}
