@@ -14,6 +14,8 @@ const (
 	FinancingDisbursed FinancingStatus = "disbursed" // the funder paid; the asset backs it
 	FinancingExpired   FinancingStatus = "expired"   // the quote lapsed unaccepted
 	FinancingSettled   FinancingStatus = "settled"   // repaid or paid at maturity
+	FinancingRecourse  FinancingStatus = "recourse"  // the buyer did not pay; the seller repaid the funder
+	FinancingDefaulted FinancingStatus = "defaulted" // neither the buyer nor, on recourse, the seller paid in full
 )
 
 // Quote is the price of a financing, with its reasons.
@@ -45,4 +47,6 @@ type Financing struct {
 	Status      FinancingStatus `json:"status"`
 	CreatedAt   time.Time       `json:"created_at"`
 	DisbursedAt *time.Time      `json:"disbursed_at,omitempty"`
+	// Interest is what the funder earns, charged at collection (factoring).
+	Interest int64 `json:"interest,omitempty"`
 }

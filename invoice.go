@@ -193,6 +193,8 @@ const (
 	PayableOpen      PayableStatus = "open"      // an irrevocable obligation of the buyer, due on DueDate
 	PayableCertified PayableStatus = "certified" // backs a certificate
 	PayablePaid      PayableStatus = "paid"      // paid by the buyer, early (dynamic discounting) or at maturity
+	PayableFactored  PayableStatus = "factored"  // sold to a funder with recourse; the buyer pays the funder
+	PayableUnpaid    PayableStatus = "unpaid"    // the buyer did not pay at maturity
 )
 
 // Payable is an invoice that passed the three-way match and that the buyer approved,
@@ -211,6 +213,8 @@ type Payable struct {
 	ApprovedAt time.Time     `json:"approved_at"`
 	// CertificateID is the certificate the payable backs, once certified.
 	CertificateID string `json:"certificate_id,omitempty"`
+	// FinancingID is the factoring that the payable backs, if any.
+	FinancingID string `json:"financing_id,omitempty"`
 }
 
 // KindCreditNote is the record kind of credit notes.

@@ -118,3 +118,56 @@ func (c *RecordInboundPayment) Apply(tx *engine.Tx) (any, error) {
 		Ledger: rail.Ledger, Currency: rail.Currency, Code: codeRail})
 	return map[string]any{"instruction_id": c.InstructionID, "replayed": false}, err
 }
+
+// RecordOutboundPayment pays money out of an organization's wallet over a rail (a
+// withdrawal). The ledger refuses it if the wallet is short. The instruction id makes
+// it idempotent.
+type RecordOutboundPayment struct {
+	Rail          string
+	InstructionID string
+	OrgID         string
+	Currency      linkfin.Currency
+	Amount        int64
+}
+
+// Keys implements engine.Command.
+func (c *RecordOutboundPayment) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{{Kind: linkfin.KindOrganization, ID: c.OrgID}}
+}
+
+// LedgerKeys implements engine.LedgerCommand.
+func (c *RecordOutboundPayment) LedgerKeys(engine.Records) (accounts, transfers []int64) {
+	return []int64{railID(c.Rail, c.Currency), WalletID(c.OrgID, c.Currency)},
+		[]int64{engine.LedgerID("outbound/" + c.Rail + "/" + c.InstructionID)}
+}
+
+// Apply implements engine.Command.
+func (c *RecordOutboundPayment) Apply(tx *engine.Tx) (any, error) {
+	if c.Rail != "bank" && c.Rail != "ecny" {
+		return nil, linkfin.Errorf(linkfin.EINVALID, "rail is bank or ecny")
+	}
+	if c.InstructionID == "" || len(c.InstructionID) > 128 {
+		return nil, linkfin.Errorf(linkfin.EINVALID, "an outbound payment has an instruction id")
+	}
+	if _, err := organization(tx, c.OrgID); err != nil {
+		return nil, err
+	}
+	rail, err := account(railID(c.Rail, c.Currency), c.Currency, codeRail, 0)
+	if err != nil {
+		return nil, err
+	}
+	wallet, _ := account(WalletID(c.OrgID, c.Currency), c.Currency, codeWallet, ledger.DebitsMustNotExceedCredits)
+	if err := tx.CreateAccounts(rail, wallet); err != nil {
+		return nil, err
+	}
+	id := engine.LedgerID("outbound/" + c.Rail + "/" + c.InstructionID)
+	if t := tx.ExistingTransfer(id); t != nil {
+		if t.DebitAccountID != wallet.ID || t.Amount != c.Amount {
+			return nil, linkfin.Errorf(linkfin.ECONFLICT, "instruction %s was recorded with other fields", c.InstructionID)
+		}
+		return map[string]any{"instruction_id": c.InstructionID, "replayed": true}, nil
+	}
+	err = tx.Transfer(ledger.Transfer{ID: id, DebitAccountID: wallet.ID, CreditAccountID: rail.ID, Amount: c.Amount,
+		Ledger: rail.Ledger, Currency: rail.Currency, Code: codeRail})
+	return map[string]any{"instruction_id": c.InstructionID, "replayed": false}, err
+}

@@ -184,6 +184,7 @@ func Run(t *testing.T, open Opener) {
 		{"Settlement", testSettlement},
 		{"DynamicDiscounting", testDynamicDiscounting},
 		{"Exposure", testExposure},
+		{"Factoring", testFactoring},
 		{"Model", testModel},
 	}
 	for _, tt := range tests {

@@ -1,0 +1,294 @@
+package services
+
+import (
+	"math/big"
+
+	"linkfin"
+	"linkfin/engine"
+	"linkfin/ledger"
+)
+
+// RequestFactoring is a seller offering an approved, not certified payable to a funder
+// with recourse. The funder advances the program's advance rate of it now; at
+// collection it keeps the advance and its interest (advance × rate × days / basis, in
+// arrears) and pays the seller the rest: the reserve.
+type RequestFactoring struct {
+	Actor     string
+	ID        string
+	PayableID string
+	ProgramID string
+	FunderID  string
+}
+
+// Keys implements engine.Command.
+func (c *RequestFactoring) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{
+		{Kind: linkfin.KindFinancing, ID: c.ID},
+		{Kind: linkfin.KindPayable, ID: c.PayableID},
+		{Kind: linkfin.KindProgram, ID: c.ProgramID},
+	}
+}
+
+// Apply implements engine.Command.
+func (c *RequestFactoring) Apply(tx *engine.Tx) (any, error) {
+	if err := linkfin.ValidateID("financing id", c.ID); err != nil {
+		return nil, err
+	}
+	var pay linkfin.Payable
+	if found, err := tx.Get(linkfin.KindPayable, c.PayableID, &pay); err != nil {
+		return nil, err
+	} else if !found || pay.SellerID != c.Actor && pay.BuyerID != c.Actor {
+		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "payable %s not found", c.PayableID)
+	}
+	var p linkfin.Program
+	if found, err := tx.Get(linkfin.KindProgram, c.ProgramID, &p); err != nil {
+		return nil, err
+	} else if !found || pay.ProgramID != p.ID {
+		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "program %s not found", c.ProgramID)
+	}
+	f := p.Funder(c.FunderID)
+	switch {
+	case pay.SellerID != c.Actor:
+		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only the seller factors what it is owed")
+	case pay.Status != linkfin.PayableOpen:
+		// One active financing per asset: a certified or factored payable is taken.
+		return nil, linkfin.Errorf("asset_financed", "payable %s is %s", pay.ID, pay.Status)
+	case !p.Offers(linkfin.ProductFactoring):
+		return nil, linkfin.Errorf(linkfin.EINVALID, "program %s does not offer factoring", p.ID)
+	case f == nil || f.Status != linkfin.FunderAccepted:
+		return nil, linkfin.Errorf(linkfin.EINVALID, "%s is not a live funder of program %s", c.FunderID, p.ID)
+	}
+	var old linkfin.Financing
+	if found, err := tx.Get(linkfin.KindFinancing, c.ID, &old); err != nil {
+		return nil, err
+	} else if found {
+		return nil, linkfin.Errorf(linkfin.ECONFLICT, "financing %s exists", c.ID)
+	}
+	valueDate := linkfin.DateOf(tx.Now())
+	days := linkfin.DaysBetween(valueDate, pay.DueDate)
+	if days < 1 || days > p.MaxTenorDays {
+		return nil, linkfin.Errorf(linkfin.EINVALID, "the payable is due in %d days; the program finances 1 to %d", days, p.MaxTenorDays)
+	}
+	advance, err := linkfin.RoundHalfEven(new(big.Rat).Mul(new(big.Rat).SetInt64(pay.Amount), p.AdvanceRate.Rat()))
+	if err != nil {
+		return nil, err
+	}
+	rate := f.Pricing.Annual()
+	interest, err := linkfin.Interest(advance, rate, days, p.DayCount)
+	if err != nil {
+		return nil, err
+	}
+	eff, err := linkfin.EffectiveAnnualRate(advance, advance+interest, days, p.DayCount)
+	if err != nil {
+		return nil, err
+	}
+	fin := linkfin.Financing{ID: c.ID, Product: linkfin.ProductFactoring, ProgramID: p.ID, RequesterID: c.Actor,
+		FunderID: c.FunderID, AssetKind: linkfin.KindPayable, AssetID: pay.ID, Tier: 1, Currency: pay.Currency,
+		Status: linkfin.FinancingQuoted, CreatedAt: tx.Now(), Interest: interest,
+		Quote: linkfin.Quote{Face: pay.Amount, Rate: rate, Days: days, DayCount: p.DayCount, Discount: interest, Price: advance,
+			EffectiveRate: eff, ValueDate: valueDate, ExpiresAt: tx.Now().Add(QuoteValidity),
+			Reasons: []string{
+				"the buyer " + pay.BuyerID + " approved the invoice after a three-way match",
+				"advance " + p.AdvanceRate.String() + " of the payable now; the reserve, less interest, at collection",
+				"with recourse: if the buyer does not pay, the seller repays the advance and the interest",
+			}}}
+	return &fin, tx.Put(linkfin.KindFinancing, fin.ID, &fin, "financing.quoted")
+}
+
+// AcceptFactoring is the seller accepting a factoring quote: the limits are drawn, the
+// funder pays the advance, and the payable is factored: from now the buyer pays the
+// funder.
+type AcceptFactoring struct {
+	Actor     string
+	ID        string
+	PayableID string
+}
+
+// Keys implements engine.Command.
+func (c *AcceptFactoring) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{{Kind: linkfin.KindFinancing, ID: c.ID}, {Kind: linkfin.KindPayable, ID: c.PayableID}}
+}
+
+// LedgerKeys implements engine.LedgerCommand.
+func (c *AcceptFactoring) LedgerKeys(r engine.Records) (accounts, transfers []int64) {
+	return financingAccounts(r, c.ID)
+}
+
+// financingAccounts lists the wallets and limits a financing touches.
+func financingAccounts(r engine.Records, id string) (accounts, transfers []int64) {
+	var f linkfin.Financing
+	if found, err := r.Get(linkfin.KindFinancing, id, &f); err != nil || !found {
+		return nil, nil
+	}
+	return []int64{WalletID(f.FunderID, f.Currency), WalletID(f.RequesterID, f.Currency), LimitID(f.ProgramID, ""),
+		LimitID(f.ProgramID, f.FunderID), limitSourceID(f.ProgramID)}, nil
+}
+
+// Apply implements engine.Command.
+func (c *AcceptFactoring) Apply(tx *engine.Tx) (any, error) {
+	var f linkfin.Financing
+	found, err := tx.Get(linkfin.KindFinancing, c.ID, &f)
+	if err != nil {
+		return nil, err
+	}
+	if !found || f.Product != linkfin.ProductFactoring || f.RequesterID != c.Actor && f.FunderID != c.Actor {
+		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "financing %s not found", c.ID)
+	}
+	switch {
+	case f.RequesterID != c.Actor:
+		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only the requester accepts a quote")
+	case f.Status == linkfin.FinancingDisbursed:
+		return &f, nil
+	case f.Status != linkfin.FinancingQuoted:
+		return nil, linkfin.Errorf(linkfin.ECONFLICT, "financing %s is %s", f.ID, f.Status)
+	case tx.Now().After(f.Quote.ExpiresAt):
+		return nil, linkfin.Errorf("quote_expired", "the quote expired; request a new one")
+	case c.PayableID != f.AssetID:
+		return nil, linkfin.Errorf(linkfin.EINVALID, "financing %s is of payable %s", f.ID, f.AssetID)
+	}
+	var pay linkfin.Payable
+	if _, err := tx.Get(linkfin.KindPayable, f.AssetID, &pay); err != nil {
+		return nil, err
+	}
+	if pay.Status != linkfin.PayableOpen || pay.Amount != f.Quote.Face {
+		return nil, linkfin.Errorf("asset_financed", "payable %s is %s", pay.ID, pay.Status)
+	}
+	legs, err := financingLegs(tx, &f, []leg{
+		{"program-limit", LimitID(f.ProgramID, ""), limitSourceID(f.ProgramID), f.Quote.Face, codeLimit},
+		{"funder-limit", LimitID(f.ProgramID, f.FunderID), limitSourceID(f.ProgramID), f.Quote.Face, codeLimit},
+		{"advance", WalletID(f.FunderID, f.Currency), WalletID(f.RequesterID, f.Currency), f.Quote.Price, codeWallet},
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.Transfer(legs...); err != nil {
+		return nil, err
+	}
+	now := tx.Now()
+	f.Status, f.DisbursedAt = linkfin.FinancingDisbursed, &now
+	pay.Status, pay.FinancingID = linkfin.PayableFactored, f.ID
+	if err := tx.Put(linkfin.KindPayable, pay.ID, &pay, "payable.factored"); err != nil {
+		return nil, err
+	}
+	return &f, tx.Put(linkfin.KindFinancing, f.ID, &f, "financing.disbursed")
+}
+
+type leg struct {
+	name   string
+	dr, cr int64
+	amount int64
+	code   uint16
+}
+
+// financingLegs makes a financing's ledger transfers, creating the wallets it pays.
+func financingLegs(tx *engine.Tx, f *linkfin.Financing, legs []leg) ([]ledger.Transfer, error) {
+	l, err := ledgerOf(f.Currency)
+	if err != nil {
+		return nil, err
+	}
+	for _, org := range []string{f.FunderID, f.RequesterID} {
+		w, _ := account(WalletID(org, f.Currency), f.Currency, codeWallet, ledger.DebitsMustNotExceedCredits)
+		if err := tx.CreateAccounts(w); err != nil {
+			return nil, err
+		}
+	}
+	var out []ledger.Transfer
+	for _, g := range legs {
+		if g.amount == 0 {
+			continue
+		}
+		out = append(out, ledger.Transfer{ID: engine.LedgerID("financing/" + f.ID + "/" + g.name), DebitAccountID: g.dr,
+			CreditAccountID: g.cr, Amount: g.amount, Ledger: l, Currency: string(f.Currency), Code: g.code})
+	}
+	return out, nil
+}
+
+// CollectFactored settles a factored payable at maturity. If the buyer's wallet covers
+// it, the buyer pays the funder the face, and the funder pays the seller the reserve:
+// face − advance − interest. If not, recourse: the seller repays the funder the advance
+// and the interest from its wallet; if the seller cannot either, the financing defaults.
+// The limits are released in every case but default.
+type CollectFactored struct {
+	ID string // the factoring
+}
+
+// Keys implements engine.Command.
+func (c *CollectFactored) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{{Kind: linkfin.KindFinancing, ID: c.ID}}
+}
+
+// DependentKeys implements engine.DependentCommand: the payable.
+func (c *CollectFactored) DependentKeys(r engine.Records) []linkfin.ObjectKey {
+	var f linkfin.Financing
+	if found, err := r.Get(linkfin.KindFinancing, c.ID, &f); err != nil || !found {
+		return nil
+	}
+	return []linkfin.ObjectKey{{Kind: linkfin.KindPayable, ID: f.AssetID}}
+}
+
+// LedgerKeys implements engine.LedgerCommand: the buyer's wallet too.
+func (c *CollectFactored) LedgerKeys(r engine.Records) (accounts, transfers []int64) {
+	accounts, _ = financingAccounts(r, c.ID)
+	var f linkfin.Financing
+	var pay linkfin.Payable
+	if found, _ := r.Get(linkfin.KindFinancing, c.ID, &f); found {
+		if found, _ := r.Get(linkfin.KindPayable, f.AssetID, &pay); found {
+			accounts = append(accounts, WalletID(pay.BuyerID, pay.Currency))
+		}
+	}
+	return accounts, nil
+}
+
+// Apply implements engine.Command.
+func (c *CollectFactored) Apply(tx *engine.Tx) (any, error) {
+	var f linkfin.Financing
+	if found, err := tx.Get(linkfin.KindFinancing, c.ID, &f); err != nil {
+		return nil, err
+	} else if !found || f.Product != linkfin.ProductFactoring {
+		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "factoring %s not found", c.ID)
+	}
+	if f.Status != linkfin.FinancingDisbursed {
+		return &f, nil // collected already, or never disbursed: nothing to do twice
+	}
+	var pay linkfin.Payable
+	if _, err := tx.Get(linkfin.KindPayable, f.AssetID, &pay); err != nil {
+		return nil, err
+	}
+	if linkfin.DateOf(tx.Now()).Before(pay.DueDate) {
+		return nil, linkfin.Errorf(linkfin.ECONFLICT, "payable %s is due on %s", pay.ID, pay.DueDate)
+	}
+	buyer, _ := account(WalletID(pay.BuyerID, pay.Currency), pay.Currency, codeWallet, ledger.DebitsMustNotExceedCredits)
+	if err := tx.CreateAccounts(buyer); err != nil {
+		return nil, err
+	}
+	release := []leg{
+		{"program-limit-release", limitSourceID(f.ProgramID), LimitID(f.ProgramID, ""), f.Quote.Face, codeLimit},
+		{"funder-limit-release", limitSourceID(f.ProgramID), LimitID(f.ProgramID, f.FunderID), f.Quote.Face, codeLimit},
+	}
+	funder, seller := WalletID(f.FunderID, f.Currency), WalletID(f.RequesterID, f.Currency)
+	reserve := f.Quote.Face - f.Quote.Price - f.Interest
+	paid := func(a ledger.Account) int64 { return a.CreditsPosted - a.DebitsPosted - a.DebitsPending }
+	b, _ := tx.Account(buyer.ID)
+	var legs []leg
+	switch s, _ := tx.Account(seller); {
+	case paid(b) >= f.Quote.Face:
+		legs = append(release, leg{"collection", buyer.ID, funder, f.Quote.Face, codeWallet}, leg{"reserve", funder, seller, reserve, codeWallet})
+		f.Status, pay.Status = linkfin.FinancingSettled, linkfin.PayablePaid
+	case paid(s) >= f.Quote.Price+f.Interest:
+		legs = append(release, leg{"recourse", seller, funder, f.Quote.Price + f.Interest, codeWallet})
+		f.Status, pay.Status = linkfin.FinancingRecourse, linkfin.PayableUnpaid
+	default:
+		f.Status, pay.Status = linkfin.FinancingDefaulted, linkfin.PayableUnpaid
+	}
+	ts, err := financingLegs(tx, &f, legs)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.Transfer(ts...); err != nil {
+		return nil, err
+	}
+	if err := tx.Put(linkfin.KindPayable, pay.ID, &pay, "payable."+string(pay.Status)); err != nil {
+		return nil, err
+	}
+	return &f, tx.Put(linkfin.KindFinancing, f.ID, &f, "financing."+string(f.Status))
+}

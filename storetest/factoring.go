@@ -1,0 +1,97 @@
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"linkfin"
+	"linkfin/ledger"
+	"linkfin/services"
+)
+
+// testFactoring: an approved payable factored with recourse — advance now, reserve
+// less interest at collection; recourse to the seller when the buyer does not pay;
+// default when neither can.
+func testFactoring(t *testing.T, open Opener) {
+	env := NewEnv(t, open)
+	financingFixture(t, env)
+	ctx := context.Background()
+	code := linkfin.ErrorCode
+	must := func(_ any, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	rate := mustRate(t, "0.06")
+	must(run[linkfin.Program](t, env, &services.CreateProgram{Actor: "anchor", Program: linkfin.Program{ID: "fx", Name: "Factoring",
+		Currency: "CNY", Limit: 10_000_000_00, Products: []linkfin.Product{linkfin.ProductFactoring}, MaxTenorDays: 120,
+		AdvanceRate: mustRate(t, "0.8"), DayCount: linkfin.ACT360, Calendar: "CN"}}))
+	must(run[linkfin.Program](t, env, &services.InviteFunder{Actor: "anchor", ProgramID: "fx", FunderID: "bank", Limit: 1_000_000_00,
+		Pricing: linkfin.Pricing{FixedRate: &rate}}))
+	must(run[linkfin.Program](t, env, &services.AcceptFunder{Actor: "bank", ProgramID: "fx"}))
+	type fin = linkfin.Financing
+	var payables []string
+	for i, name := range []string{"A", "B", "C"} {
+		p := approvedPayableIn(t, env, "fx", 20+i, 100, 1_000_00, "2027-01-01") // 100,000.00, 60 days
+		payables = append(payables, p.ID)
+		q, err := run[fin](t, env, &services.RequestFactoring{Actor: "tier1", ID: "fx-" + name, PayableID: p.ID, ProgramID: "fx", FunderID: "bank"})
+		// Advance 80 % = 80,000.00; interest 80,000.00 × 6 % × 60 / 360 = 800.00.
+		if err != nil || q.Quote.Price != 80_000_00 || q.Interest != 800_00 || q.Quote.Days != 60 {
+			t.Fatalf("quote %s: %+v, %v", name, q, err)
+		}
+		must(run[fin](t, env, &services.AcceptFactoring{Actor: "tier1", ID: "fx-" + name, PayableID: p.ID}))
+	}
+	if _, err := run[fin](t, env, &services.RequestFactoring{Actor: "tier1", ID: "fx-again", PayableID: payables[0], ProgramID: "fx", FunderID: "bank"}); code(err) != "asset_financed" {
+		t.Fatalf("a payable factored twice: %v", err)
+	}
+	if _, err := run[linkfin.Certificate](t, env, &services.IssueCertificate{Actor: "anchor", ID: "cx", ProgramID: "fx", PayableIDs: []string{payables[0]}}); err == nil {
+		t.Fatal("a factored payable backed a certificate too")
+	}
+	if _, err := run[fin](t, env, &services.CollectFactored{ID: "fx-A"}); code(err) != linkfin.ECONFLICT {
+		t.Fatalf("collecting before the due date: %v", err)
+	}
+	env.Clock.Advance(60 * 24 * time.Hour)
+	must(run[map[string]any](t, env, &services.RecordInboundPayment{Rail: "bank", InstructionID: "anchor-fx", OrgID: "anchor", Currency: "CNY", Amount: 100_000_00}))
+	wallet := func(org string) int64 {
+		a, err := env.Engine.Account(ctx, services.WalletID(org, "CNY"))
+		if err != nil {
+			return 0
+		}
+		return a.CreditsPosted - a.DebitsPosted
+	}
+	bank0 := wallet("bank")
+	status := func(id string) string {
+		f, err := run[fin](t, env, &services.CollectFactored{ID: id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(f.Status)
+	}
+	// A: the buyer pays 100,000.00 to the bank; the bank pays tier1 the reserve 19,200.00.
+	// B: the buyer has nothing left: tier1 repays 80,800.00.
+	if got := fmt.Sprint(status("fx-A"), " ", status("fx-B")); got != "settled recourse" {
+		t.Fatalf("collections: %s", got)
+	}
+	if wallet("bank")-bank0 != 100_000_00-19_200_00+80_800_00 || wallet("tier1") != 3*80_000_00+19_200_00-80_800_00 {
+		t.Fatalf("bank moved %d, tier1 holds %d", wallet("bank")-bank0, wallet("tier1"))
+	}
+	// C: tier1 withdraws everything first; then neither side can pay.
+	if _, err := run[map[string]any](t, env, &services.RecordOutboundPayment{Rail: "bank", InstructionID: "w-1", OrgID: "tier1", Currency: "CNY", Amount: wallet("tier1") + 1}); code(err) != string(ledger.ExceedsCredits) {
+		t.Fatalf("withdrawing more than the wallet holds: %v", err)
+	}
+	must(run[map[string]any](t, env, &services.RecordOutboundPayment{Rail: "bank", InstructionID: "w-2", OrgID: "tier1", Currency: "CNY", Amount: wallet("tier1")}))
+	if s := status("fx-C"); s != "defaulted" {
+		t.Fatalf("C: %s", s)
+	}
+	if s := status("fx-A"); s != "settled" {
+		t.Fatalf("collecting A twice: %s", s)
+	}
+	if wallet("tier1") != 0 {
+		t.Fatalf("tier1 holds %d after a default", wallet("tier1"))
+	}
+	env.Restart()
+	env.MustVerify()
+}
