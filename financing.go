@@ -47,6 +47,9 @@ type Financing struct {
 	Status      FinancingStatus `json:"status"`
 	CreatedAt   time.Time       `json:"created_at"`
 	DisbursedAt *time.Time      `json:"disbursed_at,omitempty"`
-	// Interest is what the funder earns, charged at collection (factoring).
+	// Interest is what the funder earns, charged at collection (factoring, PO financing).
 	Interest int64 `json:"interest,omitempty"`
+	// PayableID is the payable whose collection repays the financing: the asset itself
+	// for factoring; for PO financing, the payable the order became, swept to the funder.
+	PayableID string `json:"payable_id,omitempty"`
 }

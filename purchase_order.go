@@ -46,7 +46,10 @@ type PurchaseOrder struct {
 	// issued, so that its invoices are judged by the terms in force at the order.
 	Tolerances MatchTolerances `json:"tolerances"`
 	// Receipts lists the goods receipts against the order.
-	Receipts    []string   `json:"receipts"`
+	Receipts []string `json:"receipts"`
+	// FinancingID is the PO financing the order backs, if any: the payable the order
+	// becomes is swept to repay it.
+	FinancingID string     `json:"financing_id,omitempty"`
 	IssuedAt    time.Time  `json:"issued_at"`
 	AcceptedAt  *time.Time `json:"accepted_at,omitempty"`
 	CancelledAt *time.Time `json:"cancelled_at,omitempty"`

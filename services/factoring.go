@@ -83,7 +83,7 @@ func (c *RequestFactoring) Apply(tx *engine.Tx) (any, error) {
 		return nil, err
 	}
 	fin := linkfin.Financing{ID: c.ID, Product: linkfin.ProductFactoring, ProgramID: p.ID, RequesterID: c.Actor,
-		FunderID: c.FunderID, AssetKind: linkfin.KindPayable, AssetID: pay.ID, Tier: 1, Currency: pay.Currency,
+		FunderID: c.FunderID, AssetKind: linkfin.KindPayable, AssetID: pay.ID, PayableID: pay.ID, Tier: 1, Currency: pay.Currency,
 		Status: linkfin.FinancingQuoted, CreatedAt: tx.Now(), Interest: interest,
 		Quote: linkfin.Quote{Face: pay.Amount, Rate: rate, Days: days, DayCount: p.DayCount, Discount: interest, Price: advance,
 			EffectiveRate: eff, ValueDate: valueDate, ExpiresAt: tx.Now().Add(QuoteValidity),
@@ -203,7 +203,8 @@ func financingLegs(tx *engine.Tx, f *linkfin.Financing, legs []leg) ([]ledger.Tr
 	return out, nil
 }
 
-// CollectFactored settles a factored payable at maturity. If the buyer's wallet covers
+// CollectFactored settles a payable-backed financing at the payable's maturity:
+// factoring, or PO financing whose order became the payable. If the buyer's wallet covers
 // it, the buyer pays the funder the face, and the funder pays the seller the reserve:
 // face − advance − interest. If not, recourse: the seller repays the funder the advance
 // and the interest from its wallet; if the seller cannot either, the financing defaults.
@@ -223,7 +224,10 @@ func (c *CollectFactored) DependentKeys(r engine.Records) []linkfin.ObjectKey {
 	if found, err := r.Get(linkfin.KindFinancing, c.ID, &f); err != nil || !found {
 		return nil
 	}
-	return []linkfin.ObjectKey{{Kind: linkfin.KindPayable, ID: f.AssetID}}
+	if f.PayableID == "" {
+		return nil
+	}
+	return []linkfin.ObjectKey{{Kind: linkfin.KindPayable, ID: f.PayableID}}
 }
 
 // LedgerKeys implements engine.LedgerCommand: the buyer's wallet too.
@@ -232,7 +236,7 @@ func (c *CollectFactored) LedgerKeys(r engine.Records) (accounts, transfers []in
 	var f linkfin.Financing
 	var pay linkfin.Payable
 	if found, _ := r.Get(linkfin.KindFinancing, c.ID, &f); found {
-		if found, _ := r.Get(linkfin.KindPayable, f.AssetID, &pay); found {
+		if found, _ := r.Get(linkfin.KindPayable, f.PayableID, &pay); found {
 			accounts = append(accounts, WalletID(pay.BuyerID, pay.Currency))
 		}
 	}
@@ -244,14 +248,17 @@ func (c *CollectFactored) Apply(tx *engine.Tx) (any, error) {
 	var f linkfin.Financing
 	if found, err := tx.Get(linkfin.KindFinancing, c.ID, &f); err != nil {
 		return nil, err
-	} else if !found || f.Product != linkfin.ProductFactoring {
-		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "factoring %s not found", c.ID)
+	} else if !found || f.Product != linkfin.ProductFactoring && f.Product != linkfin.ProductPOFinancing {
+		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "financing %s not found", c.ID)
 	}
 	if f.Status != linkfin.FinancingDisbursed {
 		return &f, nil // collected already, or never disbursed: nothing to do twice
 	}
+	if f.PayableID == "" {
+		return nil, linkfin.Errorf(linkfin.ECONFLICT, "the order of financing %s has not become a payable yet", f.ID)
+	}
 	var pay linkfin.Payable
-	if _, err := tx.Get(linkfin.KindPayable, f.AssetID, &pay); err != nil {
+	if _, err := tx.Get(linkfin.KindPayable, f.PayableID, &pay); err != nil {
 		return nil, err
 	}
 	if linkfin.DateOf(tx.Now()).Before(pay.DueDate) {
@@ -265,14 +272,33 @@ func (c *CollectFactored) Apply(tx *engine.Tx) (any, error) {
 		{"program-limit-release", limitSourceID(f.ProgramID), LimitID(f.ProgramID, ""), f.Quote.Face, codeLimit},
 		{"funder-limit-release", limitSourceID(f.ProgramID), LimitID(f.ProgramID, f.FunderID), f.Quote.Face, codeLimit},
 	}
+	if f.Product == linkfin.ProductPOFinancing {
+		// Interest runs from the advance to the collection.
+		days := linkfin.DaysBetween(f.Quote.ValueDate, linkfin.DateOf(tx.Now()))
+		interest, err := linkfin.Interest(f.Quote.Price, f.Quote.Rate, days, f.Quote.DayCount)
+		if err != nil {
+			return nil, err
+		}
+		f.Interest = interest
+	}
+	// What the buyer owes: the payable, which for a PO financing may differ from the
+	// order the advance was made on.
+	owed := pay.Amount
 	funder, seller := WalletID(f.FunderID, f.Currency), WalletID(f.RequesterID, f.Currency)
-	reserve := f.Quote.Face - f.Quote.Price - f.Interest
+	reserve := owed - f.Quote.Price - f.Interest
 	paid := func(a ledger.Account) int64 { return a.CreditsPosted - a.DebitsPosted - a.DebitsPending }
 	b, _ := tx.Account(buyer.ID)
 	var legs []leg
 	switch s, _ := tx.Account(seller); {
-	case paid(b) >= f.Quote.Face:
-		legs = append(release, leg{"collection", buyer.ID, funder, f.Quote.Face, codeWallet}, leg{"reserve", funder, seller, reserve, codeWallet})
+	case paid(b) >= owed:
+		legs = append(release, leg{"collection", buyer.ID, funder, owed, codeWallet})
+		if reserve >= 0 {
+			legs = append(legs, leg{"reserve", funder, seller, reserve, codeWallet})
+		} else {
+			// The payable came out smaller than the advance and its interest: the
+			// seller makes up the difference (recourse).
+			legs = append(legs, leg{"shortfall", seller, funder, -reserve, codeWallet})
+		}
 		f.Status, pay.Status = linkfin.FinancingSettled, linkfin.PayablePaid
 	case paid(s) >= f.Quote.Price+f.Interest:
 		legs = append(release, leg{"recourse", seller, funder, f.Quote.Price + f.Interest, codeWallet})

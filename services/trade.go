@@ -293,6 +293,21 @@ func (c *ApproveInvoice) Keys() []linkfin.ObjectKey {
 	}
 }
 
+// DependentKeys implements engine.DependentCommand: the invoice's purchase order, and
+// the PO financing whose repayment the payable may owe.
+func (c *ApproveInvoice) DependentKeys(r engine.Records) []linkfin.ObjectKey {
+	var inv linkfin.Invoice
+	if found, err := r.Get(linkfin.KindInvoice, c.ID, &inv); err != nil || !found {
+		return nil
+	}
+	keys := []linkfin.ObjectKey{{Kind: linkfin.KindPurchaseOrder, ID: inv.POID}}
+	var po linkfin.PurchaseOrder
+	if found, _ := r.Get(linkfin.KindPurchaseOrder, inv.POID, &po); found && po.FinancingID != "" {
+		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindFinancing, ID: po.FinancingID})
+	}
+	return keys
+}
+
 // Apply implements engine.Command.
 func (c *ApproveInvoice) Apply(tx *engine.Tx) (any, error) {
 	inv, err := invoice(tx, c.ID, c.Actor)
@@ -319,6 +334,23 @@ func (c *ApproveInvoice) Apply(tx *engine.Tx) (any, error) {
 		Status: linkfin.PayableOpen, ApprovedAt: now}
 	if err := tx.Put(linkfin.KindInvoice, inv.ID, inv, "invoice.approved"); err != nil {
 		return nil, err
+	}
+	// An order financed before delivery: the payable it became repays the advance
+	// first, automatically.
+	var po linkfin.PurchaseOrder
+	if found, err := tx.Get(linkfin.KindPurchaseOrder, inv.POID, &po); err != nil {
+		return nil, err
+	} else if found && po.FinancingID != "" {
+		var f linkfin.Financing
+		if found, err := tx.Get(linkfin.KindFinancing, po.FinancingID, &f); err != nil {
+			return nil, err
+		} else if found && f.Status == linkfin.FinancingDisbursed && f.PayableID == "" {
+			f.PayableID = p.ID
+			p.Status, p.FinancingID = linkfin.PayableFactored, f.ID
+			if err := tx.Put(linkfin.KindFinancing, f.ID, &f, "financing.swept"); err != nil {
+				return nil, err
+			}
+		}
 	}
 	return &p, tx.Put(linkfin.KindPayable, p.ID, &p, "payable.created")
 }

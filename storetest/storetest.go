@@ -185,6 +185,7 @@ func Run(t *testing.T, open Opener) {
 		{"DynamicDiscounting", testDynamicDiscounting},
 		{"Exposure", testExposure},
 		{"Factoring", testFactoring},
+		{"POFinancing", testPOFinancing},
 		{"Model", testModel},
 	}
 	for _, tt := range tests {

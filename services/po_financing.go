@@ -1,0 +1,159 @@
+package services
+
+import (
+	"math/big"
+
+	"linkfin"
+	"linkfin/engine"
+)
+
+// RequestPOFinancing is a seller asking for an advance on an accepted purchase order,
+// before it ships: the program's advance rate of the order's total. The payable the
+// order later becomes is swept to the funder when the buyer approves it; at its
+// collection the funder keeps the advance and interest from the advance to the
+// collection, and the seller gets the rest.
+type RequestPOFinancing struct {
+	Actor     string
+	ID        string
+	POID      string
+	ProgramID string
+	FunderID  string
+}
+
+// Keys implements engine.Command.
+func (c *RequestPOFinancing) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{
+		{Kind: linkfin.KindFinancing, ID: c.ID},
+		{Kind: linkfin.KindPurchaseOrder, ID: c.POID},
+		{Kind: linkfin.KindProgram, ID: c.ProgramID},
+	}
+}
+
+// Apply implements engine.Command.
+func (c *RequestPOFinancing) Apply(tx *engine.Tx) (any, error) {
+	if err := linkfin.ValidateID("financing id", c.ID); err != nil {
+		return nil, err
+	}
+	po, err := purchaseOrder(tx, c.POID, c.Actor)
+	if err != nil {
+		return nil, err
+	}
+	var p linkfin.Program
+	if found, err := tx.Get(linkfin.KindProgram, c.ProgramID, &p); err != nil {
+		return nil, err
+	} else if !found || po.ProgramID != p.ID {
+		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "program %s not found", c.ProgramID)
+	}
+	f := p.Funder(c.FunderID)
+	switch {
+	case po.SellerID != c.Actor:
+		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only the seller finances its order")
+	case po.Status != linkfin.POAccepted:
+		return nil, linkfin.Errorf(linkfin.ECONFLICT, "purchase order %s is %s, not accepted", po.ID, po.Status)
+	case po.FinancingID != "":
+		return nil, linkfin.Errorf("asset_financed", "purchase order %s backs financing %s", po.ID, po.FinancingID)
+	case !p.Offers(linkfin.ProductPOFinancing):
+		return nil, linkfin.Errorf(linkfin.EINVALID, "program %s does not offer PO financing", p.ID)
+	case f == nil || f.Status != linkfin.FunderAccepted:
+		return nil, linkfin.Errorf(linkfin.EINVALID, "%s is not a live funder of program %s", c.FunderID, p.ID)
+	}
+	var old linkfin.Financing
+	if found, err := tx.Get(linkfin.KindFinancing, c.ID, &old); err != nil {
+		return nil, err
+	} else if found {
+		return nil, linkfin.Errorf(linkfin.ECONFLICT, "financing %s exists", c.ID)
+	}
+	advance, err := linkfin.RoundHalfEven(new(big.Rat).Mul(new(big.Rat).SetInt64(po.Total), p.AdvanceRate.Rat()))
+	if err != nil {
+		return nil, err
+	}
+	rate := f.Pricing.Annual()
+	// The quote shows the interest over the program's whole tenor; what is charged runs
+	// to the actual collection.
+	interest, err := linkfin.Interest(advance, rate, p.MaxTenorDays, p.DayCount)
+	if err != nil {
+		return nil, err
+	}
+	eff, err := linkfin.EffectiveAnnualRate(advance, advance+interest, p.MaxTenorDays, p.DayCount)
+	if err != nil {
+		return nil, err
+	}
+	fin := linkfin.Financing{ID: c.ID, Product: linkfin.ProductPOFinancing, ProgramID: p.ID, RequesterID: c.Actor,
+		FunderID: c.FunderID, AssetKind: linkfin.KindPurchaseOrder, AssetID: po.ID, Tier: 1, Currency: po.Currency,
+		Status: linkfin.FinancingQuoted, CreatedAt: tx.Now(),
+		Quote: linkfin.Quote{Face: po.Total, Rate: rate, Days: p.MaxTenorDays, DayCount: p.DayCount, Discount: interest,
+			Price: advance, EffectiveRate: eff, ValueDate: linkfin.DateOf(tx.Now()), ExpiresAt: tx.Now().Add(QuoteValidity),
+			Reasons: []string{
+				"the buyer " + po.BuyerID + " issued the order and the seller accepted it",
+				"advance " + p.AdvanceRate.String() + " of the order now; repaid first from the payable it becomes",
+				"interest runs from the advance to the collection; the quote shows it over the program's tenor",
+			}}}
+	return &fin, tx.Put(linkfin.KindFinancing, fin.ID, &fin, "financing.quoted")
+}
+
+// AcceptPOFinancing is the seller accepting the quote: the limits are drawn by the
+// order's total, the funder pays the advance, and the order backs this financing.
+type AcceptPOFinancing struct {
+	Actor string
+	ID    string
+	POID  string
+}
+
+// Keys implements engine.Command.
+func (c *AcceptPOFinancing) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{{Kind: linkfin.KindFinancing, ID: c.ID}, {Kind: linkfin.KindPurchaseOrder, ID: c.POID}}
+}
+
+// LedgerKeys implements engine.LedgerCommand.
+func (c *AcceptPOFinancing) LedgerKeys(r engine.Records) (accounts, transfers []int64) {
+	return financingAccounts(r, c.ID)
+}
+
+// Apply implements engine.Command.
+func (c *AcceptPOFinancing) Apply(tx *engine.Tx) (any, error) {
+	var f linkfin.Financing
+	found, err := tx.Get(linkfin.KindFinancing, c.ID, &f)
+	if err != nil {
+		return nil, err
+	}
+	if !found || f.Product != linkfin.ProductPOFinancing || f.RequesterID != c.Actor && f.FunderID != c.Actor {
+		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "financing %s not found", c.ID)
+	}
+	switch {
+	case f.RequesterID != c.Actor:
+		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only the requester accepts a quote")
+	case f.Status == linkfin.FinancingDisbursed:
+		return &f, nil
+	case f.Status != linkfin.FinancingQuoted:
+		return nil, linkfin.Errorf(linkfin.ECONFLICT, "financing %s is %s", f.ID, f.Status)
+	case tx.Now().After(f.Quote.ExpiresAt):
+		return nil, linkfin.Errorf("quote_expired", "the quote expired; request a new one")
+	case c.POID != f.AssetID:
+		return nil, linkfin.Errorf(linkfin.EINVALID, "financing %s is of order %s", f.ID, f.AssetID)
+	}
+	po, err := purchaseOrder(tx, f.AssetID, c.Actor)
+	if err != nil {
+		return nil, err
+	}
+	if po.FinancingID != "" || po.Status != linkfin.POAccepted {
+		return nil, linkfin.Errorf("asset_financed", "purchase order %s is taken or no longer accepted", po.ID)
+	}
+	legs, err := financingLegs(tx, &f, []leg{
+		{"program-limit", LimitID(f.ProgramID, ""), limitSourceID(f.ProgramID), f.Quote.Face, codeLimit},
+		{"funder-limit", LimitID(f.ProgramID, f.FunderID), limitSourceID(f.ProgramID), f.Quote.Face, codeLimit},
+		{"advance", WalletID(f.FunderID, f.Currency), WalletID(f.RequesterID, f.Currency), f.Quote.Price, codeWallet},
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.Transfer(legs...); err != nil {
+		return nil, err
+	}
+	now := tx.Now()
+	f.Status, f.DisbursedAt, f.Interest = linkfin.FinancingDisbursed, &now, 0
+	po.FinancingID = f.ID
+	if err := tx.Put(linkfin.KindPurchaseOrder, po.ID, po, "purchase_order.financed"); err != nil {
+		return nil, err
+	}
+	return &f, tx.Put(linkfin.KindFinancing, f.ID, &f, "financing.disbursed")
+}
