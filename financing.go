@@ -10,12 +10,13 @@ const KindFinancing = "financing"
 type FinancingStatus string
 
 const (
-	FinancingQuoted    FinancingStatus = "quoted"    // priced; the requester may accept until the quote expires
-	FinancingDisbursed FinancingStatus = "disbursed" // the funder paid; the asset backs it
-	FinancingExpired   FinancingStatus = "expired"   // the quote lapsed unaccepted
-	FinancingSettled   FinancingStatus = "settled"   // repaid or paid at maturity
-	FinancingRecourse  FinancingStatus = "recourse"  // the buyer did not pay; the seller repaid the funder
-	FinancingDefaulted FinancingStatus = "defaulted" // neither the buyer nor, on recourse, the seller paid in full
+	FinancingQuoted     FinancingStatus = "quoted"      // priced; the requester may accept until the quote expires
+	FinancingDisbursed  FinancingStatus = "disbursed"   // the funder paid; the asset backs it
+	FinancingExpired    FinancingStatus = "expired"     // the quote lapsed unaccepted
+	FinancingSettled    FinancingStatus = "settled"     // repaid or paid at maturity
+	FinancingRecourse   FinancingStatus = "recourse"    // the buyer did not pay; the seller repaid the funder
+	FinancingDefaulted  FinancingStatus = "defaulted"   // neither the buyer nor, on recourse, the seller paid in full
+	FinancingBoughtBack FinancingStatus = "bought_back" // overdue; the anchor paid under its buy-back guarantee
 )
 
 // Quote is the price of a financing, with its reasons.
@@ -52,4 +53,6 @@ type Financing struct {
 	// PayableID is the payable whose collection repays the financing: the asset itself
 	// for factoring; for PO financing, the payable the order became, swept to the funder.
 	PayableID string `json:"payable_id,omitempty"`
+	// DueDate is when a loan (distributor financing) is to be repaid.
+	DueDate Date `json:"due_date,omitzero"`
 }

@@ -49,8 +49,9 @@ func (c *CreatePurchaseOrder) Apply(tx *engine.Tx) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		// A program is open to its anchor's own supply chain.
-		if !found || p.AnchorID != po.BuyerID {
+		// A program is open to its anchor's own supply chain: orders the anchor places,
+		// and its distributors' orders to it.
+		if !found || p.AnchorID != po.BuyerID && p.AnchorID != po.SellerID {
 			return nil, linkfin.Errorf(linkfin.ENOTFOUND, "program %s not found", po.ProgramID)
 		}
 		if p.Currency != po.Currency {

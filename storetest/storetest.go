@@ -186,6 +186,7 @@ func Run(t *testing.T, open Opener) {
 		{"Exposure", testExposure},
 		{"Factoring", testFactoring},
 		{"POFinancing", testPOFinancing},
+		{"DistributorFinancing", testDistributorFinancing},
 		{"Model", testModel},
 	}
 	for _, tt := range tests {

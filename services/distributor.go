@@ -1,0 +1,253 @@
+package services
+
+import (
+	"strconv"
+
+	"linkfin"
+	"linkfin/engine"
+	"linkfin/ledger"
+)
+
+// RequestDistributorFinancing is a distributor asking a funder to pay the anchor for
+// the distributor's order now; the distributor repays the loan with interest by the
+// due date (the program's tenor). If it does not, the anchor buys the loan back where
+// its program says so.
+type RequestDistributorFinancing struct {
+	Actor     string
+	ID        string
+	POID      string
+	ProgramID string
+	FunderID  string
+}
+
+// Keys implements engine.Command.
+func (c *RequestDistributorFinancing) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{
+		{Kind: linkfin.KindFinancing, ID: c.ID},
+		{Kind: linkfin.KindPurchaseOrder, ID: c.POID},
+		{Kind: linkfin.KindProgram, ID: c.ProgramID},
+	}
+}
+
+// Apply implements engine.Command.
+func (c *RequestDistributorFinancing) Apply(tx *engine.Tx) (any, error) {
+	if err := linkfin.ValidateID("financing id", c.ID); err != nil {
+		return nil, err
+	}
+	po, err := purchaseOrder(tx, c.POID, c.Actor)
+	if err != nil {
+		return nil, err
+	}
+	var p linkfin.Program
+	if found, err := tx.Get(linkfin.KindProgram, c.ProgramID, &p); err != nil {
+		return nil, err
+	} else if !found || po.ProgramID != p.ID {
+		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "program %s not found", c.ProgramID)
+	}
+	f := p.Funder(c.FunderID)
+	switch {
+	case po.BuyerID != c.Actor || po.SellerID != p.AnchorID:
+		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "distributor financing is for a distributor's order to the anchor")
+	case po.Status != linkfin.POAccepted:
+		return nil, linkfin.Errorf(linkfin.ECONFLICT, "purchase order %s is %s, not accepted", po.ID, po.Status)
+	case po.FinancingID != "":
+		return nil, linkfin.Errorf("asset_financed", "purchase order %s backs financing %s", po.ID, po.FinancingID)
+	case !p.Offers(linkfin.ProductDistributorFinancing):
+		return nil, linkfin.Errorf(linkfin.EINVALID, "program %s does not offer distributor financing", p.ID)
+	case f == nil || f.Status != linkfin.FunderAccepted:
+		return nil, linkfin.Errorf(linkfin.EINVALID, "%s is not a live funder of program %s", c.FunderID, p.ID)
+	}
+	var old linkfin.Financing
+	if found, err := tx.Get(linkfin.KindFinancing, c.ID, &old); err != nil {
+		return nil, err
+	} else if found {
+		return nil, linkfin.Errorf(linkfin.ECONFLICT, "financing %s exists", c.ID)
+	}
+	rate := f.Pricing.Annual()
+	interest, err := linkfin.Interest(po.Total, rate, p.MaxTenorDays, p.DayCount)
+	if err != nil {
+		return nil, err
+	}
+	eff, err := linkfin.EffectiveAnnualRate(po.Total, po.Total+interest, p.MaxTenorDays, p.DayCount)
+	if err != nil {
+		return nil, err
+	}
+	valueDate := linkfin.DateOf(tx.Now())
+	reasons := []string{
+		"the anchor " + p.AnchorID + " accepted the distributor's order",
+		"the loan pays the anchor the order's total now; the distributor repays it with interest in " + strconv.Itoa(p.MaxTenorDays) + " days",
+	}
+	if p.BuyBack {
+		reasons = append(reasons, "the anchor buys the loan back if the distributor does not repay")
+	}
+	fin := linkfin.Financing{ID: c.ID, Product: linkfin.ProductDistributorFinancing, ProgramID: p.ID, RequesterID: c.Actor,
+		FunderID: c.FunderID, AssetKind: linkfin.KindPurchaseOrder, AssetID: po.ID, Currency: po.Currency,
+		Status: linkfin.FinancingQuoted, CreatedAt: tx.Now(), Interest: interest, DueDate: valueDate.AddDays(p.MaxTenorDays),
+		Quote: linkfin.Quote{Face: po.Total, Rate: rate, Days: p.MaxTenorDays, DayCount: p.DayCount, Discount: interest, Price: po.Total,
+			EffectiveRate: eff, ValueDate: valueDate, ExpiresAt: tx.Now().Add(QuoteValidity), Reasons: reasons}}
+	return &fin, tx.Put(linkfin.KindFinancing, fin.ID, &fin, "financing.quoted")
+}
+
+// AcceptDistributorFinancing is the distributor accepting: the limits are drawn and the
+// funder pays the anchor for the order.
+type AcceptDistributorFinancing struct {
+	Actor string
+	ID    string
+	POID  string
+}
+
+// Keys implements engine.Command.
+func (c *AcceptDistributorFinancing) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{{Kind: linkfin.KindFinancing, ID: c.ID}, {Kind: linkfin.KindPurchaseOrder, ID: c.POID}}
+}
+
+// LedgerKeys implements engine.LedgerCommand: the anchor's wallet, which is paid.
+func (c *AcceptDistributorFinancing) LedgerKeys(r engine.Records) (accounts, transfers []int64) {
+	accounts, _ = financingAccounts(r, c.ID)
+	var po linkfin.PurchaseOrder
+	if found, _ := r.Get(linkfin.KindPurchaseOrder, c.POID, &po); found {
+		accounts = append(accounts, WalletID(po.SellerID, po.Currency))
+	}
+	return accounts, nil
+}
+
+// Apply implements engine.Command.
+func (c *AcceptDistributorFinancing) Apply(tx *engine.Tx) (any, error) {
+	var f linkfin.Financing
+	found, err := tx.Get(linkfin.KindFinancing, c.ID, &f)
+	if err != nil {
+		return nil, err
+	}
+	if !found || f.Product != linkfin.ProductDistributorFinancing || f.RequesterID != c.Actor && f.FunderID != c.Actor {
+		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "financing %s not found", c.ID)
+	}
+	switch {
+	case f.RequesterID != c.Actor:
+		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only the requester accepts a quote")
+	case f.Status == linkfin.FinancingDisbursed:
+		return &f, nil
+	case f.Status != linkfin.FinancingQuoted:
+		return nil, linkfin.Errorf(linkfin.ECONFLICT, "financing %s is %s", f.ID, f.Status)
+	case tx.Now().After(f.Quote.ExpiresAt):
+		return nil, linkfin.Errorf("quote_expired", "the quote expired; request a new one")
+	case c.POID != f.AssetID:
+		return nil, linkfin.Errorf(linkfin.EINVALID, "financing %s is of order %s", f.ID, f.AssetID)
+	}
+	po, err := purchaseOrder(tx, f.AssetID, c.Actor)
+	if err != nil {
+		return nil, err
+	}
+	if po.FinancingID != "" {
+		return nil, linkfin.Errorf("asset_financed", "purchase order %s backs financing %s", po.ID, po.FinancingID)
+	}
+	anchor, _ := account(WalletID(po.SellerID, po.Currency), po.Currency, codeWallet, ledger.DebitsMustNotExceedCredits)
+	if err := tx.CreateAccounts(anchor); err != nil {
+		return nil, err
+	}
+	legs, err := financingLegs(tx, &f, []leg{
+		{"program-limit", LimitID(f.ProgramID, ""), limitSourceID(f.ProgramID), f.Quote.Face, codeLimit},
+		{"funder-limit", LimitID(f.ProgramID, f.FunderID), limitSourceID(f.ProgramID), f.Quote.Face, codeLimit},
+		{"loan", WalletID(f.FunderID, f.Currency), anchor.ID, f.Quote.Price, codeWallet},
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.Transfer(legs...); err != nil {
+		return nil, err
+	}
+	now := tx.Now()
+	f.Status, f.DisbursedAt = linkfin.FinancingDisbursed, &now
+	po.FinancingID = f.ID
+	if err := tx.Put(linkfin.KindPurchaseOrder, po.ID, po, "purchase_order.financed"); err != nil {
+		return nil, err
+	}
+	return &f, tx.Put(linkfin.KindFinancing, f.ID, &f, "financing.disbursed")
+}
+
+// CloseDistributorLoan repays a distributor loan: by the distributor, from its
+// wallet, whenever it can; after the due date, if the distributor cannot, by the
+// anchor under its buy-back guarantee where the program has one, else the loan
+// defaults. The limits are released when the funder is repaid.
+type CloseDistributorLoan struct {
+	ID string
+}
+
+// Keys implements engine.Command.
+func (c *CloseDistributorLoan) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{{Kind: linkfin.KindFinancing, ID: c.ID}}
+}
+
+// DependentKeys implements engine.DependentCommand: the program, for its buy-back.
+func (c *CloseDistributorLoan) DependentKeys(r engine.Records) []linkfin.ObjectKey {
+	var f linkfin.Financing
+	if found, err := r.Get(linkfin.KindFinancing, c.ID, &f); err != nil || !found {
+		return nil
+	}
+	return []linkfin.ObjectKey{{Kind: linkfin.KindProgram, ID: f.ProgramID}}
+}
+
+// LedgerKeys implements engine.LedgerCommand: the anchor's wallet, for a buy-back.
+func (c *CloseDistributorLoan) LedgerKeys(r engine.Records) (accounts, transfers []int64) {
+	accounts, _ = financingAccounts(r, c.ID)
+	var f linkfin.Financing
+	var p linkfin.Program
+	if found, _ := r.Get(linkfin.KindFinancing, c.ID, &f); found {
+		if found, _ := r.Get(linkfin.KindProgram, f.ProgramID, &p); found {
+			accounts = append(accounts, WalletID(p.AnchorID, p.Currency))
+		}
+	}
+	return accounts, nil
+}
+
+// Apply implements engine.Command.
+func (c *CloseDistributorLoan) Apply(tx *engine.Tx) (any, error) {
+	var f linkfin.Financing
+	if found, err := tx.Get(linkfin.KindFinancing, c.ID, &f); err != nil {
+		return nil, err
+	} else if !found || f.Product != linkfin.ProductDistributorFinancing {
+		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "financing %s not found", c.ID)
+	}
+	if f.Status != linkfin.FinancingDisbursed {
+		return &f, nil // closed already
+	}
+	var p linkfin.Program
+	if _, err := tx.Get(linkfin.KindProgram, f.ProgramID, &p); err != nil {
+		return nil, err
+	}
+	owed := f.Quote.Price + f.Interest
+	funder := WalletID(f.FunderID, f.Currency)
+	balance := func(id int64) int64 {
+		a, _ := tx.Account(id)
+		return a.CreditsPosted - a.DebitsPosted - a.DebitsPending
+	}
+	release := []leg{
+		{"program-limit-release", limitSourceID(f.ProgramID), LimitID(f.ProgramID, ""), f.Quote.Face, codeLimit},
+		{"funder-limit-release", limitSourceID(f.ProgramID), LimitID(f.ProgramID, f.FunderID), f.Quote.Face, codeLimit},
+	}
+	overdue := linkfin.DateOf(tx.Now()).After(f.DueDate)
+	var legs []leg
+	switch distributor, anchor := WalletID(f.RequesterID, f.Currency), WalletID(p.AnchorID, p.Currency); {
+	case balance(distributor) >= owed:
+		legs, f.Status = append(release, leg{"repayment", distributor, funder, owed, codeWallet}), linkfin.FinancingSettled
+	case !overdue:
+		return nil, linkfin.Errorf(linkfin.ECONFLICT, "the distributor cannot repay %d yet; the loan is due on %s", owed, f.DueDate)
+	case p.BuyBack && balance(anchor) >= owed:
+		legs, f.Status = append(release, leg{"buy-back", anchor, funder, owed, codeWallet}), linkfin.FinancingBoughtBack
+	default:
+		f.Status = linkfin.FinancingDefaulted
+	}
+	if p.BuyBack {
+		a, _ := account(WalletID(p.AnchorID, p.Currency), p.Currency, codeWallet, ledger.DebitsMustNotExceedCredits)
+		if err := tx.CreateAccounts(a); err != nil {
+			return nil, err
+		}
+	}
+	ts, err := financingLegs(tx, &f, legs)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.Transfer(ts...); err != nil {
+		return nil, err
+	}
+	return &f, tx.Put(linkfin.KindFinancing, f.ID, &f, "financing."+string(f.Status))
+}

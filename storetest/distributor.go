@@ -1,0 +1,98 @@
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"linkfin"
+	"linkfin/services"
+)
+
+// testDistributorFinancing: a funder pays the anchor for distributors' orders; one
+// distributor repays, one does not and the anchor buys its loan back, and without a
+// buy-back the loan defaults.
+func testDistributorFinancing(t *testing.T, open Opener) {
+	env := NewEnv(t, open)
+	financingFixture(t, env)
+	ctx := context.Background()
+	code := linkfin.ErrorCode
+	must := func(_ any, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	rate := mustRate(t, "0.072")
+	for _, prog := range []struct {
+		id      string
+		buyBack bool
+	}{{"dist", true}, {"dist-nb", false}} {
+		must(run[linkfin.Program](t, env, &services.CreateProgram{Actor: "anchor", Program: linkfin.Program{ID: prog.id, Name: "Dealer finance",
+			Currency: "CNY", Limit: 10_000_000_00, Products: []linkfin.Product{linkfin.ProductDistributorFinancing}, MaxTenorDays: 90,
+			AdvanceRate: mustRate(t, "0.9"), DayCount: linkfin.ACT360, Calendar: "CN", BuyBack: prog.buyBack}}))
+		must(run[linkfin.Program](t, env, &services.InviteFunder{Actor: "anchor", ProgramID: prog.id, FunderID: "bank", Limit: 1_000_000_00,
+			Pricing: linkfin.Pricing{FixedRate: &rate}}))
+		must(run[linkfin.Program](t, env, &services.AcceptFunder{Actor: "bank", ProgramID: prog.id}))
+	}
+	loans := []struct{ dealer, program string }{{"dealer1", "dist"}, {"dealer2", "dist"}, {"dealer3", "dist-nb"}}
+	for i, l := range loans {
+		must(run[services.OrganizationResult](t, env, &services.CreateOrganization{Org: linkfin.Organization{ID: l.dealer, Name: "Dealer " + l.dealer,
+			Capabilities: []linkfin.Capability{linkfin.CapTrade}}}))
+		must(run[linkfin.Relationship](t, env, &services.ProposeRelationship{Actor: l.dealer, BuyerID: l.dealer, SellerID: "anchor"}))
+		must(run[linkfin.Relationship](t, env, &services.AcceptRelationship{Actor: "anchor", BuyerID: l.dealer, SellerID: "anchor"}))
+		po := fmt.Sprintf("dpo-%d", i)
+		must(run[linkfin.PurchaseOrder](t, env, &services.CreatePurchaseOrder{Actor: l.dealer, Order: linkfin.PurchaseOrder{ID: po, SellerID: "anchor",
+			ProgramID: l.program, Currency: "CNY", Lines: []linkfin.POLine{{LineID: "1", Item: "sedan", Quantity: 2, Unit: "car", UnitPrice: 100_000_00}}}}))
+		must(run[linkfin.PurchaseOrder](t, env, &services.AcceptPurchaseOrder{Actor: "anchor", ID: po}))
+		q, err := run[linkfin.Financing](t, env, &services.RequestDistributorFinancing{Actor: l.dealer, ID: "d" + po, POID: po, ProgramID: l.program, FunderID: "bank"})
+		// 200,000.00 for 90 days at 7.2 %: 3,600.00.
+		if err != nil || q.Quote.Price != 200_000_00 || q.Interest != 3_600_00 || q.DueDate.String() != "2027-01-31" {
+			t.Fatalf("quote %s: %+v, %v", po, q, err)
+		}
+		must(run[linkfin.Financing](t, env, &services.AcceptDistributorFinancing{Actor: l.dealer, ID: "d" + po, POID: po}))
+	}
+	if _, err := run[linkfin.Financing](t, env, &services.RequestDistributorFinancing{Actor: "tier1", ID: "dx", POID: "dpo-0", ProgramID: "dist", FunderID: "bank"}); code(err) != linkfin.ENOTFOUND {
+		t.Fatalf("a stranger finances a dealer's order: %v", err)
+	}
+	wallet := func(org string) int64 {
+		a, err := env.Engine.Account(ctx, services.WalletID(org, "CNY"))
+		if err != nil {
+			return 0
+		}
+		return a.CreditsPosted - a.DebitsPosted
+	}
+	if wallet("anchor") != 600_000_00 {
+		t.Fatalf("the anchor was paid %d for three orders", wallet("anchor"))
+	}
+	closeLoan := func(id string) (string, error) {
+		f, err := run[linkfin.Financing](t, env, &services.CloseDistributorLoan{ID: id})
+		if err != nil {
+			return "", err
+		}
+		return string(f.Status), nil
+	}
+	// dealer1 repays on time from its own sales.
+	must(run[map[string]any](t, env, &services.RecordInboundPayment{Rail: "ecny", InstructionID: "d1", OrgID: "dealer1", Currency: "CNY", Amount: 203_600_00}))
+	if s, err := closeLoan("ddpo-0"); err != nil || s != "settled" {
+		t.Fatalf("dealer1: %s, %v", s, err)
+	}
+	// dealer2 cannot; before the due date that is not yet anyone else's problem.
+	if _, err := closeLoan("ddpo-1"); code(err) != linkfin.ECONFLICT {
+		t.Fatalf("closing a loan not yet due: %v", err)
+	}
+	env.Clock.Advance(91 * 24 * time.Hour)
+	if s, err := closeLoan("ddpo-1"); err != nil || s != "bought_back" {
+		t.Fatalf("dealer2 after the due date: %s, %v", s, err)
+	}
+	if s, err := closeLoan("ddpo-2"); err != nil || s != "defaulted" {
+		t.Fatalf("dealer3 without a buy-back: %s, %v", s, err)
+	}
+	// The anchor received 600,000.00 and bought dealer2's loan back for 203,600.00.
+	if wallet("anchor") != 600_000_00-203_600_00 {
+		t.Fatalf("the anchor holds %d", wallet("anchor"))
+	}
+	env.Restart()
+	env.MustVerify()
+}
