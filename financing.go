@@ -53,6 +53,10 @@ type Financing struct {
 	// PayableID is the payable whose collection repays the financing: the asset itself
 	// for factoring; for PO financing, the payable the order became, swept to the funder.
 	PayableID string `json:"payable_id,omitempty"`
-	// DueDate is when a loan (distributor financing) is to be repaid.
+	// DueDate is when a loan (distributor financing, warehouse pledge) is to be repaid.
 	DueDate Date `json:"due_date,omitzero"`
+	// MarginCall and Frozen flag a warehouse pledge: its loan-to-value passed the
+	// program's margin-call level; the warehouse reported less than pledged.
+	MarginCall bool `json:"margin_call,omitempty"`
+	Frozen     bool `json:"frozen,omitempty"`
 }

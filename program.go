@@ -86,9 +86,12 @@ type Program struct {
 	BuyBack      bool            `json:"buy_back"` // the anchor guarantees overdue distributor loans
 	// EarlyPaymentAPR is the anchor's annual rate for dynamic discounting: paying early
 	// from its own cash costs the supplier face × APR × days early / basis.
-	EarlyPaymentAPR *Rate           `json:"early_payment_apr,omitempty"`
-	Funders         []ProgramFunder `json:"funders"`
-	CreatedAt       time.Time       `json:"created_at"`
+	EarlyPaymentAPR *Rate `json:"early_payment_apr,omitempty"`
+	// MarginCallLTV is the loan-to-value above which a warehouse pledge is called for
+	// more margin; the advance rate is the LTV at which such loans are made.
+	MarginCallLTV *Rate           `json:"margin_call_ltv,omitempty"`
+	Funders       []ProgramFunder `json:"funders"`
+	CreatedAt     time.Time       `json:"created_at"`
 }
 
 // Offers reports whether the program allows the product.
@@ -148,6 +151,9 @@ func (p *Program) Validate() error {
 	}
 	if len(p.Funders) > 0 {
 		return Errorf(EINVALID, "funders join a program one by one, after it is created")
+	}
+	if p.Offers(ProductWarehousePledge) && (p.MarginCallLTV == nil || p.MarginCallLTV.Cmp(p.AdvanceRate) <= 0) {
+		return Errorf(EINVALID, "a program with warehouse pledges sets margin_call_ltv above its advance rate")
 	}
 	if p.Offers(ProductDynamicDiscounting) != (p.EarlyPaymentAPR != nil) {
 		return Errorf(EINVALID, "early_payment_apr is set exactly when the program offers dynamic discounting")

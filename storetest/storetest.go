@@ -187,6 +187,7 @@ func Run(t *testing.T, open Opener) {
 		{"Factoring", testFactoring},
 		{"POFinancing", testPOFinancing},
 		{"DistributorFinancing", testDistributorFinancing},
+		{"WarehousePledge", testWarehousePledge},
 		{"Model", testModel},
 	}
 	for _, tt := range tests {

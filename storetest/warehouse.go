@@ -1,0 +1,97 @@
+package storetest
+
+import (
+	"context"
+	"testing"
+
+	"linkfin"
+	"linkfin/services"
+)
+
+// testWarehousePledge replays Qingdao: one lot, one receipt; a receipt pledged once;
+// loan-to-value from price marks with margin calls; a freeze when the warehouse counts
+// less than pledged; release on repayment.
+func testWarehousePledge(t *testing.T, open Opener) {
+	env := NewEnv(t, open)
+	financingFixture(t, env)
+	code := linkfin.ErrorCode
+	must := func(_ any, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, o := range []linkfin.Organization{
+		{ID: "port", Name: "Port Warehouse", Capabilities: []linkfin.Capability{linkfin.CapLogistics}},
+		{ID: "trader", Name: "Copper Trader", Capabilities: []linkfin.Capability{linkfin.CapTrade}},
+	} {
+		must(run[services.OrganizationResult](t, env, &services.CreateOrganization{Org: o}))
+	}
+	ltv, rate := mustRate(t, "0.75"), mustRate(t, "0.05")
+	must(run[linkfin.Program](t, env, &services.CreateProgram{Actor: "anchor", Program: linkfin.Program{ID: "wh", Name: "Metals pledge",
+		Currency: "CNY", Limit: 50_000_000_00, Products: []linkfin.Product{linkfin.ProductWarehousePledge}, MaxTenorDays: 90,
+		AdvanceRate: mustRate(t, "0.6"), MarginCallLTV: &ltv, DayCount: linkfin.ACT360, Calendar: "CN"}}))
+	must(run[linkfin.Program](t, env, &services.InviteFunder{Actor: "anchor", ProgramID: "wh", FunderID: "factor", Limit: 5_000_000_00,
+		Pricing: linkfin.Pricing{FixedRate: &rate}}))
+	must(run[linkfin.Program](t, env, &services.AcceptFunder{Actor: "factor", ProgramID: "wh"}))
+	mark := func(price int64) {
+		must(run[linkfin.PriceMark](t, env, &services.MarkPrice{Mark: linkfin.PriceMark{ID: "copper", Currency: "CNY", Price: price}}))
+	}
+	mark(60_000_00) // per tonne
+	receipt := linkfin.WarehouseReceipt{ID: "R1", OwnerID: "trader", LotID: "LOT-7", Commodity: "copper", Quantity: 100, Unit: "t"}
+	if _, err := run[linkfin.WarehouseReceipt](t, env, &services.IssueWarehouseReceipt{Actor: "trader", Receipt: receipt}); code(err) != linkfin.EFORBIDDEN {
+		t.Fatalf("the owner receipting its own goods: %v", err)
+	}
+	must(run[linkfin.WarehouseReceipt](t, env, &services.IssueWarehouseReceipt{Actor: "port", Receipt: receipt}))
+	again := receipt
+	again.ID = "R2"
+	if _, err := run[linkfin.WarehouseReceipt](t, env, &services.IssueWarehouseReceipt{Actor: "port", Receipt: again}); code(err) != "lot_has_receipt" {
+		t.Fatalf("a second receipt for the same lot (Qingdao): %v", err)
+	}
+	type fin = linkfin.Financing
+	q, err := run[fin](t, env, &services.RequestPledgeLoan{Actor: "trader", ID: "w1", ReceiptID: "R1", ProgramID: "wh", FunderID: "factor", Commodity: "copper"})
+	// 100 t × 60,000.00 = 6,000,000.00; 60 % = 3,600,000.00; 90 days at 5 % = 45,000.00.
+	if err != nil || q.Quote.Price != 3_600_000_00 || q.Interest != 45_000_00 {
+		t.Fatalf("quote: %+v, %v", q, err)
+	}
+	must(run[fin](t, env, &services.AcceptPledgeLoan{Actor: "trader", ID: "w1", ReceiptID: "R1"}))
+	if _, err := run[fin](t, env, &services.RequestPledgeLoan{Actor: "trader", ID: "w2", ReceiptID: "R1", ProgramID: "wh", FunderID: "bank", Commodity: "copper"}); code(err) != "asset_financed" {
+		t.Fatalf("pledging a receipt twice (Qingdao): %v", err)
+	}
+	check := func() bool {
+		f, err := run[fin](t, env, &services.CheckMargin{ID: "w1", Commodity: "copper"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f.MarginCall
+	}
+	mark(45_000_00) // LTV 3.6 / 4.5 = 0.8 > 0.75
+	if !check() {
+		t.Fatal("no margin call at an LTV of 0.8")
+	}
+	mark(50_000_00) // 3.6 / 5.0 = 0.72
+	if check() {
+		t.Fatal("the margin call stays at an LTV of 0.72")
+	}
+	if _, err := run[linkfin.WarehouseReceipt](t, env, &services.ReportTelemetry{Actor: "trader", ReceiptID: "R1", Quantity: 100}); code(err) != linkfin.EFORBIDDEN {
+		t.Fatalf("the owner reporting counts: %v", err)
+	}
+	w, err := run[linkfin.WarehouseReceipt](t, env, &services.ReportTelemetry{Actor: "port", ReceiptID: "R1", Quantity: 95})
+	if err != nil || w.Status != linkfin.ReceiptFrozen || !mustFinancing(t, env, "w1").Frozen {
+		t.Fatalf("5 t missing: %+v, %v", w, err)
+	}
+	must(run[map[string]any](t, env, &services.RecordInboundPayment{Rail: "bank", InstructionID: "trader-1", OrgID: "trader", Currency: "CNY", Amount: 45_000_00}))
+	if f, err := run[fin](t, env, &services.RepayPledgeLoan{Actor: "trader", ID: "w1"}); err != nil || f.Status != linkfin.FinancingSettled {
+		t.Fatalf("repay: %+v, %v", f, err)
+	}
+	var r linkfin.WarehouseReceipt
+	if _, err := readRecord(t, env, linkfin.KindWarehouseReceipt, "R1", &r); err != nil || r.Status != linkfin.ReceiptIssued || r.FinancingID != "" {
+		t.Fatalf("the receipt after repayment: %+v, %v", r, err)
+	}
+	limit, _ := env.Engine.Account(context.Background(), services.LimitID("wh", "factor"))
+	if limit.CreditsPosted-limit.DebitsPosted != 5_000_000_00 {
+		t.Fatalf("the factor's limit after repayment: %d free", limit.CreditsPosted-limit.DebitsPosted)
+	}
+	env.Restart()
+	env.MustVerify()
+}
