@@ -172,6 +172,7 @@ func (r *run) story() {
 		{ID: "bank", Name: "River Bank", Capabilities: caps(linkfin.CapFund)},
 		{ID: "factor", Name: "Quick Factor", Capabilities: caps(linkfin.CapFund)},
 		{ID: "port", Name: "Port Logistics", Capabilities: caps(linkfin.CapLogistics)},
+		{ID: "dealer", Name: "East Coast Dealer", Capabilities: caps(linkfin.CapTrade)},
 	}
 	var rows [][]string
 	for _, o := range orgs {
@@ -183,19 +184,20 @@ func (r *run) story() {
 		rows = append(rows, []string{o.ID, o.Name, strings.Join(cs, ",")})
 	}
 	r.table("id|name|capabilities", rows)
-	for _, pair := range [][2]string{{"anchor", "tier1"}, {"tier1", "tier2"}, {"tier2", "tier3"}} {
+	for _, pair := range [][2]string{{"anchor", "tier1"}, {"tier1", "tier2"}, {"tier2", "tier3"}, {"dealer", "anchor"}} {
 		r.do(&services.ProposeRelationship{Actor: pair[0], BuyerID: pair[0], SellerID: pair[1]}, nil)
 		r.do(&services.AcceptRelationship{Actor: pair[1], BuyerID: pair[0], SellerID: pair[1]}, nil)
 		r.say("%s buys from %s: relationship active", pair[0], pair[1])
 	}
 
-	r.title("The anchor opens a program; two funders accept their parts")
-	apr := rate("0.18")
+	r.title("The anchor opens a program with all six products; two funders accept their parts")
+	apr, marginCall := rate("0.18"), rate("0.75")
 	r.do(&services.CreateProgram{Actor: "anchor", Program: linkfin.Program{ID: "auto-scf", Name: "Core Auto supply chain finance",
-		Currency: "CNY", Limit: 50_000_000_00, MaxTenorDays: 180, AdvanceRate: rate("0.8"), DayCount: linkfin.ACT360, Calendar: "CN",
-		Products:        []linkfin.Product{linkfin.ProductCertificateDiscounting, linkfin.ProductDynamicDiscounting},
-		EarlyPaymentAPR: &apr,
-		Tolerances:      linkfin.MatchTolerances{QuantityRate: rate("0.02"), PriceRate: rate("0.01"), AmountAbs: 100_00}}}, nil)
+		Currency: "CNY", Limit: 50_000_000_00, MaxTenorDays: 180, AdvanceRate: rate("0.6"), DayCount: linkfin.ACT360, Calendar: "CN",
+		Products: []linkfin.Product{linkfin.ProductCertificateDiscounting, linkfin.ProductFactoring, linkfin.ProductDynamicDiscounting,
+			linkfin.ProductPOFinancing, linkfin.ProductWarehousePledge, linkfin.ProductDistributorFinancing},
+		EarlyPaymentAPR: &apr, MarginCallLTV: &marginCall, BuyBack: true,
+		Tolerances: linkfin.MatchTolerances{QuantityRate: rate("0.02"), PriceRate: rate("0.01"), AmountAbs: 100_00}}}, nil)
 	fixed, base, margin := rate("0.0425"), rate("0.031"), rate("0.012")
 	r.do(&services.InviteFunder{Actor: "anchor", ProgramID: "auto-scf", FunderID: "bank", Limit: 30_000_000_00, Pricing: linkfin.Pricing{FixedRate: &fixed}}, nil)
 	r.do(&services.InviteFunder{Actor: "anchor", ProgramID: "auto-scf", FunderID: "factor", Limit: 20_000_000_00, Pricing: linkfin.Pricing{BaseRate: &base, Margin: &margin}}, nil)
@@ -276,6 +278,59 @@ func (r *run) story() {
 	r.do(&services.AcceptEarlyPayment{Actor: "tier1", ID: "E-1", PayableID: linkfin.PayableID("inv-0043")}, nil)
 	r.say("%s paid %d days early at %s APR: discount %s, tier1 receives %s", money(early.Quote.Face), early.Quote.Days, early.Quote.Rate, money(early.Quote.Discount), money(early.Quote.Price))
 
+	r.title("Factoring with recourse: tier1 sells an approved invoice to the factor")
+	r.order("PO-1003", "tier1", 200, 1_000_00, "2027-01-15", false)
+	var fq linkfin.Financing
+	r.do(&services.RequestFactoring{Actor: "tier1", ID: "FX-1", PayableID: linkfin.PayableID("inv-PO-1003"), ProgramID: "auto-scf", FunderID: "factor"}, &fq)
+	r.do(&services.AcceptFactoring{Actor: "tier1", ID: "FX-1", PayableID: linkfin.PayableID("inv-PO-1003")}, nil)
+	r.say("payable %s: advance %s now (60 %%), interest %s to the due date; the reserve comes at collection",
+		money(fq.Quote.Face), money(fq.Quote.Price), money(fq.Interest))
+
+	r.title("Purchase-order financing: tier1 is advanced money on an order before it ships")
+	r.do(&services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: "PO-1004", SellerID: "tier1", ProgramID: "auto-scf", Currency: "CNY",
+		Lines: []linkfin.POLine{{LineID: "1", Item: "hub", Quantity: 300, Unit: "pc", UnitPrice: 1_000_00}}}}, nil)
+	r.do(&services.AcceptPurchaseOrder{Actor: "tier1", ID: "PO-1004"}, nil)
+	var pq linkfin.Financing
+	r.do(&services.RequestPOFinancing{Actor: "tier1", ID: "PF-1", POID: "PO-1004", ProgramID: "auto-scf", FunderID: "bank"}, &pq)
+	r.do(&services.AcceptPOFinancing{Actor: "tier1", ID: "PF-1", POID: "PO-1004"}, nil)
+	r.say("order %s: advance %s before shipping", money(pq.Quote.Face), money(pq.Quote.Price))
+	r.order("PO-1004", "tier1", 300, 1_000_00, "2027-01-20", true)
+	r.say("delivered, invoiced and approved: the payable is swept to repay the bank first")
+
+	r.title("Distributor financing: the factor pays the anchor for the dealer's cars")
+	r.do(&services.CreatePurchaseOrder{Actor: "dealer", Order: linkfin.PurchaseOrder{ID: "DPO-1", SellerID: "anchor", ProgramID: "auto-scf", Currency: "CNY",
+		Lines: []linkfin.POLine{{LineID: "1", Item: "sedan", Quantity: 2, Unit: "car", UnitPrice: 200_000_00}}}}, nil)
+	r.do(&services.AcceptPurchaseOrder{Actor: "anchor", ID: "DPO-1"}, nil)
+	var dq linkfin.Financing
+	r.do(&services.RequestDistributorFinancing{Actor: "dealer", ID: "DF-1", POID: "DPO-1", ProgramID: "auto-scf", FunderID: "factor"}, &dq)
+	r.do(&services.AcceptDistributorFinancing{Actor: "dealer", ID: "DF-1", POID: "DPO-1"}, nil)
+	r.say("the anchor is paid %s now; the dealer owes %s with interest by %s (the anchor guarantees a buy-back)",
+		money(dq.Quote.Price), money(dq.Quote.Price+dq.Interest), dq.DueDate)
+
+	r.title("Warehouse-receipt pledge: tier2 borrows against copper in the port's warehouse")
+	r.do(&services.MarkPrice{Mark: linkfin.PriceMark{ID: "copper", Currency: "CNY", Price: 60_000_00}}, nil)
+	lot := linkfin.WarehouseReceipt{ID: "WR-1", OwnerID: "tier2", LotID: "LOT-7", Commodity: "copper", Quantity: 50, Unit: "t"}
+	r.do(&services.IssueWarehouseReceipt{Actor: "port", Receipt: lot}, nil)
+	lot2 := lot
+	lot2.ID = "WR-2"
+	r.refuse("a second receipt for the same lot (Qingdao)", "lot_has_receipt", &services.IssueWarehouseReceipt{Actor: "port", Receipt: lot2})
+	var wq linkfin.Financing
+	r.do(&services.RequestPledgeLoan{Actor: "tier2", ID: "WL-1", ReceiptID: "WR-1", ProgramID: "auto-scf", FunderID: "bank", Commodity: "copper"}, &wq)
+	r.do(&services.AcceptPledgeLoan{Actor: "tier2", ID: "WL-1", ReceiptID: "WR-1"}, nil)
+	r.say("50 t at %s: loan %s at 60 %% of value, interest %s", money(60_000_00), money(wq.Quote.Price), money(wq.Interest))
+	r.refuse("the receipt pledged a second time (Qingdao)", "asset_financed",
+		&services.RequestPledgeLoan{Actor: "tier2", ID: "WL-2", ReceiptID: "WR-1", ProgramID: "auto-scf", FunderID: "factor", Commodity: "copper"})
+	r.do(&services.MarkPrice{Mark: linkfin.PriceMark{ID: "copper", Currency: "CNY", Price: 45_000_00}}, nil)
+	var mc linkfin.Financing
+	r.do(&services.CheckMargin{ID: "WL-1", Commodity: "copper"}, &mc)
+	r.say("copper falls to %s: loan-to-value %s / %s, margin call %v", money(45_000_00), money(wq.Quote.Price), money(50*45_000_00), mc.MarginCall)
+	var counted linkfin.WarehouseReceipt
+	r.do(&services.ReportTelemetry{Actor: "port", ReceiptID: "WR-1", Quantity: 48}, &counted)
+	r.say("the port's sensors count 48 t of 50 t: the receipt is %s", counted.Status)
+	r.do(&services.RecordInboundPayment{Rail: "bank", InstructionID: "tier2-interest", OrgID: "tier2", Currency: "CNY", Amount: wq.Interest}, nil)
+	r.do(&services.RepayPledgeLoan{Actor: "tier2", ID: "WL-1"}, nil)
+	r.say("tier2 repays %s: the receipt is released", money(wq.Quote.Price+wq.Interest))
+
 	r.title("Exposure: everything funders have outstanding on the anchor")
 	if rep, err := services.ExposureReport(r.ctx, r.s); err != nil {
 		r.err = err
@@ -295,13 +350,37 @@ func (r *run) story() {
 
 	r.title("Maturity: the anchor pays once; every holder of every piece gets its face")
 	r.clock.advance(date("2027-01-29").Time(time.UTC).Sub(date("2026-11-02").Time(time.UTC)))
-	r.do(&services.RecordInboundPayment{Rail: "bank", InstructionID: "maturity-anchor", OrgID: "anchor", Currency: "CNY", Amount: 0 + 2_260_000_00}, nil)
+	r.do(&services.RecordInboundPayment{Rail: "bank", InstructionID: "maturity-anchor", OrgID: "anchor", Currency: "CNY", Amount: 2_760_000_00}, nil)
+	for _, id := range []string{"FX-1", "PF-1"} {
+		var f linkfin.Financing
+		r.do(&services.CollectFactored{ID: id}, &f)
+		r.say("%s collected from the anchor: %s, interest %s, the funder pays tier1 the rest", id, f.Status, money(f.Interest))
+	}
+	r.do(&services.RecordInboundPayment{Rail: "ecny", InstructionID: "dealer-sales", OrgID: "dealer", Currency: "CNY", Amount: dq.Quote.Price + dq.Interest}, nil)
+	var dl linkfin.Financing
+	r.do(&services.CloseDistributorLoan{ID: "DF-1"}, &dl)
+	r.say("the dealer sold the cars and repays the factor: %s", dl.Status)
 	var res services.SettlementResult
 	r.do(&services.SettleMaturity{ProgramID: "auto-scf", Date: cert.Maturity}, &res)
 	r.say("settled %s: %d pieces, %s paid, %d overdue", res.Date, len(res.Paid), money(res.PaidTotal), len(res.Overdue))
 	r.do(&services.SettleMaturity{ProgramID: "auto-scf", Date: cert.Maturity}, &res)
 	r.say("run again: %d pieces paid (nothing is paid twice)", len(res.Paid))
 	r.pieces("C-1")
+}
+
+// order runs an order through receipt, a matched invoice and the buyer's approval
+// (creating and accepting the order unless it exists).
+func (r *run) order(po, seller string, qty, price int64, due string, exists bool) {
+	if !exists {
+		r.do(&services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: po, SellerID: seller, ProgramID: "auto-scf", Currency: "CNY",
+			Lines: []linkfin.POLine{{LineID: "1", Item: "part", Quantity: qty, Unit: "pc", UnitPrice: price}}}}, nil)
+		r.do(&services.AcceptPurchaseOrder{Actor: seller, ID: po}, nil)
+	}
+	r.do(&services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{ID: "GR-" + po, POID: po, Lines: []linkfin.ReceiptLine{{LineID: "1", Accepted: qty}}}}, nil)
+	r.do(&services.CreateInvoice{Actor: seller, Invoice: linkfin.Invoice{ID: "inv-" + po, Number: "INV-" + po, BuyerID: "anchor", POID: po, Currency: "CNY",
+		IssueDate: date("2026-11-02"), DueDate: date(due), Lines: []linkfin.InvoiceLine{{LineID: "1", Quantity: qty, UnitPrice: price, Amount: qty * price}},
+		Total: qty * price}}, nil)
+	r.do(&services.ApproveInvoice{Actor: "anchor", ID: "inv-" + po}, nil)
 }
 
 func sortedKeys(m map[string]int64) []string {
@@ -354,7 +433,7 @@ func (r *run) reconcile(v note.Verifier) error {
 	}
 	// Every party's cash, explained transfer by transfer.
 	var rows [][]string
-	for _, org := range []string{"anchor", "tier1", "tier2", "tier3", "bank", "factor"} {
+	for _, org := range []string{"anchor", "tier1", "tier2", "tier3", "dealer", "bank", "factor"} {
 		id := services.WalletID(org, "CNY")
 		a := accounts[id]
 		ts, err := linkfin.WalkAccountTransfers(id, a.LastTransfer, 10000, func(tid int64) (*ledger.Transfer, error) { return r.s.Transfer(r.ctx, tid) })

@@ -26,6 +26,13 @@ func TestDemoReconcilesAndRepeats(t *testing.T) {
 		// 10,000.00 paid 7 days early at 18 % on 360 days: 35.00.
 		"10,000.00 paid 7 days early at 0.18 APR: discount 35.00, tier1 receives 9,965.00",
 		"run again: 0 pieces paid",
+		"a second receipt for the same lot (Qingdao): lot_has_receipt",
+		"the receipt pledged a second time (Qingdao): asset_financed",
+		"margin call true",
+		"the receipt is frozen",
+		"FX-1 collected from the anchor: settled",
+		"PF-1 collected from the anchor: settled",
+		"the dealer sold the cars and repays the factor: settled",
 		"certificate C-1: 7 pieces, conserved",
 		"everything reconciles",
 	} {

@@ -59,7 +59,14 @@ func ExposureReport(ctx context.Context, s linkfin.Store) ([]Exposure, error) {
 			e.Total += amount
 			e.ByFunder[f.FunderID] += amount
 			e.ByProduct[string(f.Product)] += amount
-			e.ByTier[strconv.Itoa(f.Tier)] += amount
+			tier := strconv.Itoa(f.Tier)
+			switch {
+			case f.Product == linkfin.ProductDistributorFinancing:
+				tier = "distributors"
+			case f.Tier == 0:
+				tier = "unknown"
+			}
+			e.ByTier[tier] += amount
 			e.Count++
 		}
 		if len(objs) < 1000 {
