@@ -188,6 +188,7 @@ func Run(t *testing.T, open Opener) {
 		{"POFinancing", testPOFinancing},
 		{"DistributorFinancing", testDistributorFinancing},
 		{"WarehousePledge", testWarehousePledge},
+		{"TreeProperty", testTreeProperty},
 		{"Model", testModel},
 	}
 	for _, tt := range tests {
