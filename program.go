@@ -89,7 +89,10 @@ type Program struct {
 	EarlyPaymentAPR *Rate `json:"early_payment_apr,omitempty"`
 	// MarginCallLTV is the loan-to-value above which a warehouse pledge is called for
 	// more margin; the advance rate is the LTV at which such loans are made.
-	MarginCallLTV *Rate           `json:"margin_call_ltv,omitempty"`
+	MarginCallLTV *Rate `json:"margin_call_ltv,omitempty"`
+	// SupplierLimit caps what any one supplier (or distributor) has financed under the
+	// program at once, in minor units; 0 sets no such cap.
+	SupplierLimit int64           `json:"supplier_limit,omitempty"`
 	Funders       []ProgramFunder `json:"funders"`
 	CreatedAt     time.Time       `json:"created_at"`
 }
@@ -145,6 +148,9 @@ func (p *Program) Validate() error {
 	}
 	if _, err := CalendarByName(p.Calendar); err != nil {
 		return err
+	}
+	if p.SupplierLimit < 0 || p.SupplierLimit > p.Limit {
+		return Errorf(EINVALID, "supplier_limit is from 0 (none) to the program's limit")
 	}
 	if p.Tolerances.AmountAbs < 0 {
 		return Errorf(EINVALID, "tolerances.amount_abs is not negative")

@@ -82,7 +82,7 @@ func (c *RequestDistributorFinancing) Apply(tx *engine.Tx) (any, error) {
 	}
 	fin := linkfin.Financing{ID: c.ID, Product: linkfin.ProductDistributorFinancing, ProgramID: p.ID, RequesterID: c.Actor,
 		FunderID: c.FunderID, AssetKind: linkfin.KindPurchaseOrder, AssetID: po.ID, Currency: po.Currency,
-		Status: linkfin.FinancingQuoted, CreatedAt: tx.Now(), Interest: interest, DueDate: valueDate.AddDays(p.MaxTenorDays),
+		Status: linkfin.FinancingQuoted, CreatedAt: tx.Now(), SupplierLimit: p.SupplierLimit, Interest: interest, DueDate: valueDate.AddDays(p.MaxTenorDays),
 		Quote: linkfin.Quote{Face: po.Total, Rate: rate, Days: p.MaxTenorDays, DayCount: p.DayCount, Discount: interest, Price: po.Total,
 			EffectiveRate: eff, ValueDate: valueDate, ExpiresAt: tx.Now().Add(QuoteValidity), Reasons: reasons}}
 	return &fin, tx.Put(linkfin.KindFinancing, fin.ID, &fin, "financing.quoted")
@@ -144,11 +144,11 @@ func (c *AcceptDistributorFinancing) Apply(tx *engine.Tx) (any, error) {
 	if err := tx.CreateAccounts(anchor); err != nil {
 		return nil, err
 	}
-	legs, err := financingLegs(tx, &f, []leg{
-		{"program-limit", LimitID(f.ProgramID, ""), limitSourceID(f.ProgramID), f.Quote.Face, codeLimit},
-		{"funder-limit", LimitID(f.ProgramID, f.FunderID), limitSourceID(f.ProgramID), f.Quote.Face, codeLimit},
-		{"loan", WalletID(f.FunderID, f.Currency), anchor.ID, f.Quote.Price, codeWallet},
-	})
+	draw, err := drawLimits(tx, &f)
+	if err != nil {
+		return nil, err
+	}
+	legs, err := financingLegs(tx, &f, append(draw, leg{"loan", WalletID(f.FunderID, f.Currency), anchor.ID, f.Quote.Price, codeWallet}))
 	if err != nil {
 		return nil, err
 	}
@@ -220,10 +220,7 @@ func (c *CloseDistributorLoan) Apply(tx *engine.Tx) (any, error) {
 		a, _ := tx.Account(id)
 		return a.CreditsPosted - a.DebitsPosted - a.DebitsPending
 	}
-	release := []leg{
-		{"program-limit-release", limitSourceID(f.ProgramID), LimitID(f.ProgramID, ""), f.Quote.Face, codeLimit},
-		{"funder-limit-release", limitSourceID(f.ProgramID), LimitID(f.ProgramID, f.FunderID), f.Quote.Face, codeLimit},
-	}
+	release := releaseLimits(&f)
 	overdue := linkfin.DateOf(tx.Now()).After(f.DueDate)
 	var legs []leg
 	switch distributor, anchor := WalletID(f.RequesterID, f.Currency), WalletID(p.AnchorID, p.Currency); {

@@ -84,7 +84,7 @@ func (c *RequestFactoring) Apply(tx *engine.Tx) (any, error) {
 	}
 	fin := linkfin.Financing{ID: c.ID, Product: linkfin.ProductFactoring, ProgramID: p.ID, RequesterID: c.Actor,
 		FunderID: c.FunderID, AssetKind: linkfin.KindPayable, AssetID: pay.ID, PayableID: pay.ID, Tier: 1, Currency: pay.Currency,
-		Status: linkfin.FinancingQuoted, CreatedAt: tx.Now(), Interest: interest,
+		Status: linkfin.FinancingQuoted, CreatedAt: tx.Now(), SupplierLimit: p.SupplierLimit, Interest: interest,
 		Quote: linkfin.Quote{Face: pay.Amount, Rate: rate, Days: days, DayCount: p.DayCount, Discount: interest, Price: advance,
 			EffectiveRate: eff, ValueDate: valueDate, ExpiresAt: tx.Now().Add(QuoteValidity),
 			Reasons: []string{
@@ -121,7 +121,7 @@ func financingAccounts(r engine.Records, id string) (accounts, transfers []int64
 		return nil, nil
 	}
 	return []int64{WalletID(f.FunderID, f.Currency), WalletID(f.RequesterID, f.Currency), LimitID(f.ProgramID, ""),
-		LimitID(f.ProgramID, f.FunderID), limitSourceID(f.ProgramID)}, nil
+		LimitID(f.ProgramID, f.FunderID), limitSourceID(f.ProgramID), supplierLimitID(f.ProgramID, f.RequesterID)}, nil
 }
 
 // Apply implements engine.Command.
@@ -153,11 +153,11 @@ func (c *AcceptFactoring) Apply(tx *engine.Tx) (any, error) {
 	if pay.Status != linkfin.PayableOpen || pay.Amount != f.Quote.Face {
 		return nil, linkfin.Errorf("asset_financed", "payable %s is %s", pay.ID, pay.Status)
 	}
-	legs, err := financingLegs(tx, &f, []leg{
-		{"program-limit", LimitID(f.ProgramID, ""), limitSourceID(f.ProgramID), f.Quote.Face, codeLimit},
-		{"funder-limit", LimitID(f.ProgramID, f.FunderID), limitSourceID(f.ProgramID), f.Quote.Face, codeLimit},
-		{"advance", WalletID(f.FunderID, f.Currency), WalletID(f.RequesterID, f.Currency), f.Quote.Price, codeWallet},
-	})
+	draw, err := drawLimits(tx, &f)
+	if err != nil {
+		return nil, err
+	}
+	legs, err := financingLegs(tx, &f, append(draw, leg{"advance", WalletID(f.FunderID, f.Currency), WalletID(f.RequesterID, f.Currency), f.Quote.Price, codeWallet}))
 	if err != nil {
 		return nil, err
 	}
@@ -182,15 +182,21 @@ type leg struct {
 
 // financingLegs makes a financing's ledger transfers, creating the wallets it pays.
 func financingLegs(tx *engine.Tx, f *linkfin.Financing, legs []leg) ([]ledger.Transfer, error) {
-	l, err := ledgerOf(f.Currency)
-	if err != nil {
-		return nil, err
-	}
 	for _, org := range []string{f.FunderID, f.RequesterID} {
 		w, _ := account(WalletID(org, f.Currency), f.Currency, codeWallet, ledger.DebitsMustNotExceedCredits)
 		if err := tx.CreateAccounts(w); err != nil {
 			return nil, err
 		}
+	}
+	return transfersOf(f, legs)
+}
+
+// transfersOf turns a financing's legs into ledger transfers, with ids derived from
+// the financing and the leg, so that a leg is never applied twice.
+func transfersOf(f *linkfin.Financing, legs []leg) ([]ledger.Transfer, error) {
+	l, err := ledgerOf(f.Currency)
+	if err != nil {
+		return nil, err
 	}
 	var out []ledger.Transfer
 	for _, g := range legs {
@@ -268,10 +274,7 @@ func (c *CollectFactored) Apply(tx *engine.Tx) (any, error) {
 	if err := tx.CreateAccounts(buyer); err != nil {
 		return nil, err
 	}
-	release := []leg{
-		{"program-limit-release", limitSourceID(f.ProgramID), LimitID(f.ProgramID, ""), f.Quote.Face, codeLimit},
-		{"funder-limit-release", limitSourceID(f.ProgramID), LimitID(f.ProgramID, f.FunderID), f.Quote.Face, codeLimit},
-	}
+	release := releaseLimits(&f)
 	if f.Product == linkfin.ProductPOFinancing {
 		// Interest runs from the advance to the collection.
 		days := linkfin.DaysBetween(f.Quote.ValueDate, linkfin.DateOf(tx.Now()))

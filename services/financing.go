@@ -77,7 +77,7 @@ func (c *RequestFinancing) Apply(tx *engine.Tx) (any, error) {
 	}
 	fin := linkfin.Financing{ID: c.ID, Product: linkfin.ProductCertificateDiscounting, ProgramID: p.ID, RequesterID: c.Actor,
 		FunderID: c.FunderID, AssetKind: linkfin.KindCertificate, AssetID: piece.ID, Tier: piece.Tier, Currency: p.Currency,
-		Status: linkfin.FinancingQuoted, CreatedAt: tx.Now(),
+		Status: linkfin.FinancingQuoted, CreatedAt: tx.Now(), SupplierLimit: p.SupplierLimit,
 		Quote: linkfin.Quote{Face: piece.Face, Rate: rate, Days: days, DayCount: p.DayCount, Discount: discount, Price: price,
 			EffectiveRate: eff, ValueDate: valueDate, ExpiresAt: tx.Now().Add(QuoteValidity),
 			Reasons: []string{
@@ -109,12 +109,7 @@ func (c *AcceptFinancing) Keys() []linkfin.ObjectKey {
 
 // LedgerKeys implements engine.LedgerCommand.
 func (c *AcceptFinancing) LedgerKeys(r engine.Records) (accounts, transfers []int64) {
-	var f linkfin.Financing
-	if found, err := r.Get(linkfin.KindFinancing, c.ID, &f); err != nil || !found {
-		return nil, nil
-	}
-	return []int64{WalletID(f.FunderID, f.Currency), WalletID(f.RequesterID, f.Currency),
-		LimitID(f.ProgramID, ""), LimitID(f.ProgramID, f.FunderID), limitSourceID(f.ProgramID)}, nil
+	return financingAccounts(r, c.ID)
 }
 
 // Apply implements engine.Command.
@@ -146,26 +141,20 @@ func (c *AcceptFinancing) Apply(tx *engine.Tx) (any, error) {
 	if piece.Face != f.Quote.Face {
 		return nil, linkfin.Errorf(linkfin.ECONFLICT, "the piece changed since the quote")
 	}
-	l, err := ledgerOf(f.Currency)
-	if err != nil {
-		return nil, err
-	}
 	funderWallet, _ := account(WalletID(f.FunderID, f.Currency), f.Currency, codeWallet, ledger.DebitsMustNotExceedCredits)
 	holderWallet, _ := account(WalletID(f.RequesterID, f.Currency), f.Currency, codeWallet, ledger.DebitsMustNotExceedCredits)
 	if err := tx.CreateAccounts(funderWallet, holderWallet); err != nil {
 		return nil, err
 	}
-	xfer := func(leg string, dr, cr, amount int64) ledger.Transfer {
-		return ledger.Transfer{ID: engine.LedgerID("financing/" + f.ID + "/" + leg), DebitAccountID: dr, CreditAccountID: cr,
-			Amount: amount, Ledger: l, Currency: string(f.Currency), Code: codeLimit}
+	draw, err := drawLimits(tx, &f)
+	if err != nil {
+		return nil, err
 	}
-	draw := []ledger.Transfer{
-		xfer("program-limit", LimitID(f.ProgramID, ""), limitSourceID(f.ProgramID), f.Quote.Face),
-		xfer("funder-limit", LimitID(f.ProgramID, f.FunderID), limitSourceID(f.ProgramID), f.Quote.Face),
+	legs, err := financingLegs(tx, &f, append(draw, leg{"disbursement", funderWallet.ID, holderWallet.ID, f.Quote.Price, codeWallet}))
+	if err != nil {
+		return nil, err
 	}
-	pay := xfer("disbursement", funderWallet.ID, holderWallet.ID, f.Quote.Price)
-	pay.Code = codeWallet
-	if err := tx.Transfer(append(draw, pay)...); err != nil {
+	if err := tx.Transfer(legs...); err != nil {
 		return nil, err
 	}
 	now := tx.Now()

@@ -171,3 +171,38 @@ func (c *RecordOutboundPayment) Apply(tx *engine.Tx) (any, error) {
 		Ledger: rail.Ledger, Currency: rail.Currency, Code: codeRail})
 	return map[string]any{"instruction_id": c.InstructionID, "replayed": false}, err
 }
+
+// supplierLimitID is the ledger account of one requester's cap under a program.
+func supplierLimitID(program, requester string) int64 { return LimitID(program, "supplier/"+requester) }
+
+// drawLimits opens the requester's cap if the program sets one and this is its first
+// financing, and returns the legs that draw a financing's face on the program's, the
+// funder's and the requester's limits. The ledger refuses the chain if any is short.
+func drawLimits(tx *engine.Tx, f *linkfin.Financing) ([]leg, error) {
+	legs := []leg{
+		{"program-limit", LimitID(f.ProgramID, ""), limitSourceID(f.ProgramID), f.Quote.Face, codeLimit},
+		{"funder-limit", LimitID(f.ProgramID, f.FunderID), limitSourceID(f.ProgramID), f.Quote.Face, codeLimit},
+	}
+	if f.SupplierLimit > 0 {
+		id := supplierLimitID(f.ProgramID, f.RequesterID)
+		if _, ok := tx.Account(id); !ok {
+			if err := openLimit(tx, f.ProgramID, "supplier/"+f.RequesterID, f.Currency, f.SupplierLimit); err != nil {
+				return nil, err
+			}
+		}
+		legs = append(legs, leg{"supplier-limit", id, limitSourceID(f.ProgramID), f.Quote.Face, codeLimit})
+	}
+	return legs, nil
+}
+
+// releaseLimits returns the legs that give a financing's draw back to its limits.
+func releaseLimits(f *linkfin.Financing) []leg {
+	legs := []leg{
+		{"program-limit-release", limitSourceID(f.ProgramID), LimitID(f.ProgramID, ""), f.Quote.Face, codeLimit},
+		{"funder-limit-release", limitSourceID(f.ProgramID), LimitID(f.ProgramID, f.FunderID), f.Quote.Face, codeLimit},
+	}
+	if f.SupplierLimit > 0 {
+		legs = append(legs, leg{"supplier-limit-release", limitSourceID(f.ProgramID), supplierLimitID(f.ProgramID, f.RequesterID), f.Quote.Face, codeLimit})
+	}
+	return legs
+}

@@ -80,7 +80,7 @@ func (c *RequestPOFinancing) Apply(tx *engine.Tx) (any, error) {
 	}
 	fin := linkfin.Financing{ID: c.ID, Product: linkfin.ProductPOFinancing, ProgramID: p.ID, RequesterID: c.Actor,
 		FunderID: c.FunderID, AssetKind: linkfin.KindPurchaseOrder, AssetID: po.ID, Tier: 1, Currency: po.Currency,
-		Status: linkfin.FinancingQuoted, CreatedAt: tx.Now(),
+		Status: linkfin.FinancingQuoted, CreatedAt: tx.Now(), SupplierLimit: p.SupplierLimit,
 		Quote: linkfin.Quote{Face: po.Total, Rate: rate, Days: p.MaxTenorDays, DayCount: p.DayCount, Discount: interest,
 			Price: advance, EffectiveRate: eff, ValueDate: linkfin.DateOf(tx.Now()), ExpiresAt: tx.Now().Add(QuoteValidity),
 			Reasons: []string{
@@ -138,11 +138,11 @@ func (c *AcceptPOFinancing) Apply(tx *engine.Tx) (any, error) {
 	if po.FinancingID != "" || po.Status != linkfin.POAccepted {
 		return nil, linkfin.Errorf("asset_financed", "purchase order %s is taken or no longer accepted", po.ID)
 	}
-	legs, err := financingLegs(tx, &f, []leg{
-		{"program-limit", LimitID(f.ProgramID, ""), limitSourceID(f.ProgramID), f.Quote.Face, codeLimit},
-		{"funder-limit", LimitID(f.ProgramID, f.FunderID), limitSourceID(f.ProgramID), f.Quote.Face, codeLimit},
-		{"advance", WalletID(f.FunderID, f.Currency), WalletID(f.RequesterID, f.Currency), f.Quote.Price, codeWallet},
-	})
+	draw, err := drawLimits(tx, &f)
+	if err != nil {
+		return nil, err
+	}
+	legs, err := financingLegs(tx, &f, append(draw, leg{"advance", WalletID(f.FunderID, f.Currency), WalletID(f.RequesterID, f.Currency), f.Quote.Price, codeWallet}))
 	if err != nil {
 		return nil, err
 	}

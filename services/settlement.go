@@ -67,8 +67,9 @@ func (c *SettleMaturity) LedgerKeys(r engine.Records) (accounts, transfers []int
 		var piece linkfin.Certificate
 		if found, _ := r.Get(linkfin.KindCertificate, id, &piece); found {
 			accounts = append(accounts, WalletID(piece.HolderID, p.Currency))
-			if piece.FinancingID != "" {
-				accounts = append(accounts, LimitID(p.ID, piece.HolderID))
+			var f linkfin.Financing
+			if found, _ := r.Get(linkfin.KindFinancing, piece.FinancingID, &f); found {
+				accounts = append(accounts, LimitID(p.ID, f.FunderID), supplierLimitID(p.ID, f.RequesterID))
 			}
 		}
 	}
@@ -128,9 +129,11 @@ func (c *SettleMaturity) Apply(tx *engine.Tx) (any, error) {
 				return nil, err
 			}
 			// The limits the financing drew are free again.
-			legs = append(legs,
-				xfer("program-limit", limitSourceID(p.ID), LimitID(p.ID, ""), codeLimit),
-				xfer("funder-limit", limitSourceID(p.ID), LimitID(p.ID, f.FunderID), codeLimit))
+			release, err := transfersOf(&f, releaseLimits(&f))
+			if err != nil {
+				return nil, err
+			}
+			legs = append(legs, release...)
 			f.Status = linkfin.FinancingSettled
 			if err := tx.Put(linkfin.KindFinancing, f.ID, &f, "financing.settled"); err != nil {
 				return nil, err

@@ -175,7 +175,7 @@ func (c *RequestPledgeLoan) Apply(tx *engine.Tx) (any, error) {
 	valueDate := linkfin.DateOf(tx.Now())
 	fin := linkfin.Financing{ID: c.ID, Product: linkfin.ProductWarehousePledge, ProgramID: p.ID, RequesterID: c.Actor,
 		FunderID: c.FunderID, AssetKind: linkfin.KindWarehouseReceipt, AssetID: w.ID, Currency: p.Currency,
-		Status: linkfin.FinancingQuoted, CreatedAt: tx.Now(), Interest: interest, DueDate: valueDate.AddDays(p.MaxTenorDays),
+		Status: linkfin.FinancingQuoted, CreatedAt: tx.Now(), SupplierLimit: p.SupplierLimit, Interest: interest, DueDate: valueDate.AddDays(p.MaxTenorDays),
 		Quote: linkfin.Quote{Face: loan, Rate: rate, Days: p.MaxTenorDays, DayCount: p.DayCount, Discount: interest, Price: loan,
 			EffectiveRate: eff, ValueDate: valueDate, ExpiresAt: tx.Now().Add(QuoteValidity),
 			Reasons: []string{
@@ -233,11 +233,11 @@ func (c *AcceptPledgeLoan) Apply(tx *engine.Tx) (any, error) {
 	if w.Status != linkfin.ReceiptIssued {
 		return nil, linkfin.Errorf("asset_financed", "receipt %s is %s: a receipt is pledged once", w.ID, w.Status)
 	}
-	legs, err := financingLegs(tx, &f, []leg{
-		{"program-limit", LimitID(f.ProgramID, ""), limitSourceID(f.ProgramID), f.Quote.Face, codeLimit},
-		{"funder-limit", LimitID(f.ProgramID, f.FunderID), limitSourceID(f.ProgramID), f.Quote.Face, codeLimit},
-		{"loan", WalletID(f.FunderID, f.Currency), WalletID(f.RequesterID, f.Currency), f.Quote.Price, codeWallet},
-	})
+	draw, err := drawLimits(tx, &f)
+	if err != nil {
+		return nil, err
+	}
+	legs, err := financingLegs(tx, &f, append(draw, leg{"loan", WalletID(f.FunderID, f.Currency), WalletID(f.RequesterID, f.Currency), f.Quote.Price, codeWallet}))
 	if err != nil {
 		return nil, err
 	}
@@ -405,11 +405,7 @@ func (c *RepayPledgeLoan) Apply(tx *engine.Tx) (any, error) {
 	case f.Status != linkfin.FinancingDisbursed:
 		return nil, linkfin.Errorf(linkfin.ECONFLICT, "loan %s is %s", f.ID, f.Status)
 	}
-	legs, err := financingLegs(tx, &f, []leg{
-		{"program-limit-release", limitSourceID(f.ProgramID), LimitID(f.ProgramID, ""), f.Quote.Face, codeLimit},
-		{"funder-limit-release", limitSourceID(f.ProgramID), LimitID(f.ProgramID, f.FunderID), f.Quote.Face, codeLimit},
-		{"repayment", WalletID(f.RequesterID, f.Currency), WalletID(f.FunderID, f.Currency), f.Quote.Price + f.Interest, codeWallet},
-	})
+	legs, err := financingLegs(tx, &f, append(releaseLimits(&f), leg{"repayment", WalletID(f.RequesterID, f.Currency), WalletID(f.FunderID, f.Currency), f.Quote.Price + f.Interest, codeWallet}))
 	if err != nil {
 		return nil, err
 	}

@@ -70,6 +70,30 @@ func testExposure(t *testing.T, open Opener) {
 		e.ByTier["1"] != 1_500_000_00 || e.ByProduct["certificate_discounting"] != 1_500_000_00 || e.Count != 2 {
 		t.Fatalf("exposure: %+v", e)
 	}
+	// A per-supplier cap: tier1 may have 700,000.00 financed at once under "sup".
+	sup := small
+	sup.ID, sup.Limit, sup.SupplierLimit = "sup", 10_000_000_00, 700_000_00
+	must(run[linkfin.Program](t, env, &services.CreateProgram{Actor: "anchor", Program: sup}))
+	must(run[linkfin.Program](t, env, &services.InviteFunder{Actor: "anchor", ProgramID: "sup", FunderID: "bank",
+		Limit: 10_000_000_00, Pricing: linkfin.Pricing{FixedRate: &rate}}))
+	must(run[linkfin.Program](t, env, &services.AcceptFunder{Actor: "bank", ProgramID: "sup"}))
+	for i, id := range []string{"u1", "u2"} {
+		p := approvedPayableIn(t, env, "sup", 20+i, 500, 1_000_00, "2027-01-29") // 500,000.00 each
+		must(run[linkfin.Certificate](t, env, &services.IssueCertificate{Actor: "anchor", ID: id, ProgramID: "sup", PayableIDs: []string{p.ID}}))
+	}
+	financeIn := func(id, piece string) error {
+		if _, err := run[linkfin.Financing](t, env, &services.RequestFinancing{Actor: "tier1", ID: id, ProgramID: "sup", PieceID: piece, FunderID: "bank"}); err != nil {
+			return err
+		}
+		_, err := run[linkfin.Financing](t, env, &services.AcceptFinancing{Actor: "tier1", ID: id, PieceID: piece})
+		return err
+	}
+	if err := financeIn("y1", "u1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := financeIn("y2", "u2"); code(err) != string(ledger.ExceedsCredits) {
+		t.Fatalf("past the supplier's cap: %v", err)
+	}
 	env.Restart()
 	env.MustVerify()
 }
