@@ -92,9 +92,12 @@ type Program struct {
 	MarginCallLTV *Rate `json:"margin_call_ltv,omitempty"`
 	// SupplierLimit caps what any one supplier (or distributor) has financed under the
 	// program at once, in minor units; 0 sets no such cap.
-	SupplierLimit int64           `json:"supplier_limit,omitempty"`
-	Funders       []ProgramFunder `json:"funders"`
-	CreatedAt     time.Time       `json:"created_at"`
+	SupplierLimit int64 `json:"supplier_limit,omitempty"`
+	// LateRate is the annual rate of late interest the anchor owes on a certificate
+	// piece it pays after maturity (none when absent).
+	LateRate  *Rate           `json:"late_rate,omitempty"`
+	Funders   []ProgramFunder `json:"funders"`
+	CreatedAt time.Time       `json:"created_at"`
 }
 
 // Offers reports whether the program allows the product.

@@ -23,8 +23,10 @@ type SettlementResult struct {
 	Date      string   `json:"date"`
 	Paid      []string `json:"paid"`
 	PaidTotal int64    `json:"paid_total"`
-	Overdue   []string `json:"overdue"`
-	Shortfall int64    `json:"shortfall"`
+	// LateInterest is what the anchor paid holders for paying after maturity.
+	LateInterest int64    `json:"late_interest"`
+	Overdue      []string `json:"overdue"`
+	Shortfall    int64    `json:"shortfall"`
 }
 
 // Keys implements engine.Command.
@@ -84,6 +86,9 @@ func (c *SettleMaturity) Apply(tx *engine.Tx) (any, error) {
 	} else if !found {
 		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "program %s not found", c.ProgramID)
 	}
+	if linkfin.DateOf(tx.Now()).Before(c.Date) {
+		return nil, linkfin.Errorf(linkfin.ECONFLICT, "%s has not come yet: nothing matures before its date", c.Date)
+	}
 	res := &SettlementResult{ProgramID: p.ID, Date: c.Date.String(), Paid: []string{}, Overdue: []string{}}
 	var m linkfin.Maturity
 	found, err := tx.Get(linkfin.KindMaturity, linkfin.MaturityID(p.ID, c.Date), &m)
@@ -108,7 +113,15 @@ func (c *SettleMaturity) Apply(tx *engine.Tx) (any, error) {
 		} else if !found || piece.Status != linkfin.CertificateActive {
 			return nil, linkfin.Errorf(linkfin.EINTERNAL, "maturity index lists %s, which is not an active piece", id)
 		}
-		if piece.Face > available {
+		// Paid late: the holder is owed late interest for every day past maturity.
+		var late int64
+		if days := linkfin.DaysBetween(c.Date, linkfin.DateOf(tx.Now())); days > 0 && p.LateRate != nil {
+			var err error
+			if late, err = linkfin.Interest(piece.Face, *p.LateRate, days, p.DayCount); err != nil {
+				return nil, err
+			}
+		}
+		if piece.Face+late > available {
 			remaining = append(remaining, id)
 			res.Overdue = append(res.Overdue, id)
 			res.Shortfall += piece.Face
@@ -123,6 +136,11 @@ func (c *SettleMaturity) Apply(tx *engine.Tx) (any, error) {
 				Amount: piece.Face, Ledger: l, Currency: string(p.Currency), Code: code}
 		}
 		legs := []ledger.Transfer{xfer("payment", anchor.ID, holder.ID, codeWallet)}
+		if late > 0 {
+			t := xfer("late-interest", anchor.ID, holder.ID, codeWallet)
+			t.Amount = late
+			legs = append(legs, t)
+		}
 		if piece.FinancingID != "" {
 			var f linkfin.Financing
 			if _, err := tx.Get(linkfin.KindFinancing, piece.FinancingID, &f); err != nil {
@@ -142,7 +160,8 @@ func (c *SettleMaturity) Apply(tx *engine.Tx) (any, error) {
 		if err := tx.Transfer(legs...); err != nil {
 			return nil, err
 		}
-		available -= piece.Face
+		available -= piece.Face + late
+		res.LateInterest += late
 		piece.Status, piece.FinancingID = linkfin.CertificateSettled, ""
 		if err := tx.Put(linkfin.KindCertificate, piece.ID, &piece, "certificate.settled"); err != nil {
 			return nil, err

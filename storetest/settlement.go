@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"linkfin"
 	"linkfin/services"
@@ -49,6 +50,10 @@ func testSettlement(t *testing.T, open Opener) {
 		}
 	}
 	deposit("anchor-1", 1_000_000_00)
+	if _, err := run[services.SettlementResult](t, env, &services.SettleMaturity{ProgramID: "auto-scf", Date: date(t, "2027-02-01")}); linkfin.ErrorCode(err) != linkfin.ECONFLICT {
+		t.Fatalf("settling before maturity: %v", err)
+	}
+	env.Clock.Advance(91 * 24 * time.Hour) // to 2027-02-01
 	settle := func() *services.SettlementResult {
 		r, err := run[services.SettlementResult](t, env, &services.SettleMaturity{ProgramID: "auto-scf", Date: date(t, "2027-02-01")})
 		if err != nil {
@@ -90,14 +95,20 @@ func testSettlement(t *testing.T, open Opener) {
 	if r = settle(); len(r.Paid) != 0 || fmt.Sprint(r.Overdue) != "[t1]" {
 		t.Fatalf("second run: %+v", r)
 	}
+	// Ten days late, with the program's late rate of 7.2 %: 400,000.00 × 7.2 % × 10 / 360 = 800.00.
+	env.Clock.Advance(10 * 24 * time.Hour)
 	deposit("anchor-2", 300_00)
-	if r = settle(); fmt.Sprint(r.Paid) != "[t1]" || len(r.Overdue) != 0 {
+	if r = settle(); len(r.Paid) != 0 {
+		t.Fatalf("paid without the late interest: %+v", r)
+	}
+	deposit("anchor-3", 800_00)
+	if r = settle(); fmt.Sprint(r.Paid) != "[t1]" || len(r.Overdue) != 0 || r.LateInterest != 800_00 {
 		t.Fatalf("third run: %+v", r)
 	}
-	if tc, _ := wallet("tier2"); tc != 400_000_00 {
+	if tc, _ := wallet("tier2"); tc != 400_800_00 {
 		t.Fatalf("tier2 received %d", tc)
 	}
-	if _, ad = wallet("anchor"); ad != 1_000_300_00 {
+	if _, ad = wallet("anchor"); ad != 1_001_100_00 {
 		t.Fatalf("the anchor paid %d in all", ad)
 	}
 	if p := linkfin.CheckTree(tree(t, env, "c1"), 1_000_000_00); len(p) > 0 {

@@ -33,6 +33,8 @@ func tradeFixture(t *testing.T, env *Env) {
 		Products: []linkfin.Product{linkfin.ProductCertificateDiscounting}, MaxTenorDays: 180,
 		AdvanceRate: mustRate(t, "0.8"), DayCount: linkfin.ACT360, Calendar: "CN",
 		Tolerances: linkfin.MatchTolerances{QuantityRate: mustRate(t, "0.02"), PriceRate: mustRate(t, "0.01"), AmountAbs: 100_00}}
+	late := mustRate(t, "0.072")
+	prog.LateRate = &late
 	if _, err := run[linkfin.Program](t, env, &services.CreateProgram{Actor: "anchor", Program: prog}); err != nil {
 		t.Fatal(err)
 	}

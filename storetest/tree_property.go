@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"time"
 
 	"linkfin"
 	"linkfin/services"
@@ -68,6 +69,7 @@ func testTreeProperty(t *testing.T, open Opener) {
 		}
 	}
 	must(run[map[string]any](t, env, &services.RecordInboundPayment{Rail: "bank", InstructionID: "anchor", OrgID: "anchor", Currency: "CNY", Amount: 1_000_000_00}))
+	env.Clock.Advance(88 * 24 * time.Hour) // to the maturity, 2027-01-29
 	r, err := run[services.SettlementResult](t, env, &services.SettleMaturity{ProgramID: "auto-scf", Date: date(t, "2027-01-29")})
 	if err != nil || r.PaidTotal != 1_000_000_00 || len(r.Overdue) != 0 {
 		t.Fatalf("settlement: %+v, %v", r, err)
