@@ -60,5 +60,5 @@ type Financing struct {
 	MarginCall bool `json:"margin_call,omitempty"`
 	// SupplierLimit is the program's per-supplier cap when the quote was made (0: none).
 	SupplierLimit int64 `json:"supplier_limit,omitempty"`
-	Frozen     bool `json:"frozen,omitempty"`
+	Frozen        bool  `json:"frozen,omitempty"`
 }
