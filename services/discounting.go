@@ -51,11 +51,8 @@ func (c *RequestEarlyPayment) Apply(tx *engine.Tx) (any, error) {
 	case !p.Offers(linkfin.ProductDynamicDiscounting):
 		return nil, linkfin.Errorf(linkfin.EINVALID, "program %s does not offer dynamic discounting", p.ID)
 	}
-	var old linkfin.Financing
-	if found, err := tx.Get(linkfin.KindFinancing, c.ID, &old); err != nil {
+	if err := unusedFinancingID(tx, c.ID); err != nil {
 		return nil, err
-	} else if found {
-		return nil, linkfin.Errorf(linkfin.ECONFLICT, "financing %s exists", c.ID)
 	}
 	valueDate := linkfin.DateOf(tx.Now())
 	days := linkfin.DaysBetween(valueDate, pay.DueDate)
@@ -110,25 +107,9 @@ func (c *AcceptEarlyPayment) LedgerKeys(r engine.Records) (accounts, transfers [
 
 // Apply implements engine.Command.
 func (c *AcceptEarlyPayment) Apply(tx *engine.Tx) (any, error) {
-	var f linkfin.Financing
-	found, err := tx.Get(linkfin.KindFinancing, c.ID, &f)
-	if err != nil {
-		return nil, err
-	}
-	if !found || f.Product != linkfin.ProductDynamicDiscounting || f.RequesterID != c.Actor && f.FunderID != c.Actor {
-		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "early payment %s not found", c.ID)
-	}
-	switch {
-	case f.RequesterID != c.Actor:
-		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only the seller accepts an early-payment quote")
-	case f.Status == linkfin.FinancingSettled:
-		return &f, nil
-	case f.Status != linkfin.FinancingQuoted:
-		return nil, linkfin.Errorf(linkfin.ECONFLICT, "early payment %s is %s", f.ID, f.Status)
-	case tx.Now().After(f.Quote.ExpiresAt):
-		return nil, linkfin.Errorf("quote_expired", "the quote expired; request a new one")
-	case c.PayableID != f.AssetID:
-		return nil, linkfin.Errorf(linkfin.EINVALID, "early payment %s is of payable %s", f.ID, f.AssetID)
+	f, already, err := quoted(tx, c.ID, c.Actor, linkfin.ProductDynamicDiscounting, c.PayableID, linkfin.FinancingSettled)
+	if err != nil || already {
+		return f, err
 	}
 	var pay linkfin.Payable
 	if _, err := tx.Get(linkfin.KindPayable, f.AssetID, &pay); err != nil {
@@ -156,5 +137,5 @@ func (c *AcceptEarlyPayment) Apply(tx *engine.Tx) (any, error) {
 	}
 	now := tx.Now()
 	f.Status, f.DisbursedAt = linkfin.FinancingSettled, &now
-	return &f, tx.Put(linkfin.KindFinancing, f.ID, &f, "financing.settled")
+	return f, tx.Put(linkfin.KindFinancing, f.ID, f, "financing.settled")
 }

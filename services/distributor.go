@@ -57,11 +57,8 @@ func (c *RequestDistributorFinancing) Apply(tx *engine.Tx) (any, error) {
 	case f == nil || f.Status != linkfin.FunderAccepted:
 		return nil, linkfin.Errorf(linkfin.EINVALID, "%s is not a live funder of program %s", c.FunderID, p.ID)
 	}
-	var old linkfin.Financing
-	if found, err := tx.Get(linkfin.KindFinancing, c.ID, &old); err != nil {
+	if err := unusedFinancingID(tx, c.ID); err != nil {
 		return nil, err
-	} else if found {
-		return nil, linkfin.Errorf(linkfin.ECONFLICT, "financing %s exists", c.ID)
 	}
 	rate := f.Pricing.Annual()
 	interest, err := linkfin.Interest(po.Total, rate, p.MaxTenorDays, p.DayCount)
@@ -113,25 +110,9 @@ func (c *AcceptDistributorFinancing) LedgerKeys(r engine.Records) (accounts, tra
 
 // Apply implements engine.Command.
 func (c *AcceptDistributorFinancing) Apply(tx *engine.Tx) (any, error) {
-	var f linkfin.Financing
-	found, err := tx.Get(linkfin.KindFinancing, c.ID, &f)
-	if err != nil {
-		return nil, err
-	}
-	if !found || f.Product != linkfin.ProductDistributorFinancing || f.RequesterID != c.Actor && f.FunderID != c.Actor {
-		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "financing %s not found", c.ID)
-	}
-	switch {
-	case f.RequesterID != c.Actor:
-		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only the requester accepts a quote")
-	case f.Status == linkfin.FinancingDisbursed:
-		return &f, nil
-	case f.Status != linkfin.FinancingQuoted:
-		return nil, linkfin.Errorf(linkfin.ECONFLICT, "financing %s is %s", f.ID, f.Status)
-	case tx.Now().After(f.Quote.ExpiresAt):
-		return nil, linkfin.Errorf("quote_expired", "the quote expired; request a new one")
-	case c.POID != f.AssetID:
-		return nil, linkfin.Errorf(linkfin.EINVALID, "financing %s is of order %s", f.ID, f.AssetID)
+	f, already, err := quoted(tx, c.ID, c.Actor, linkfin.ProductDistributorFinancing, c.POID, linkfin.FinancingDisbursed)
+	if err != nil || already {
+		return f, err
 	}
 	po, err := purchaseOrder(tx, f.AssetID, c.Actor)
 	if err != nil {
@@ -144,11 +125,11 @@ func (c *AcceptDistributorFinancing) Apply(tx *engine.Tx) (any, error) {
 	if err := tx.CreateAccounts(anchor); err != nil {
 		return nil, err
 	}
-	draw, err := drawLimits(tx, &f)
+	draw, err := drawLimits(tx, f)
 	if err != nil {
 		return nil, err
 	}
-	legs, err := financingLegs(tx, &f, append(draw, leg{"loan", WalletID(f.FunderID, f.Currency), anchor.ID, f.Quote.Price, codeWallet}))
+	legs, err := financingLegs(tx, f, append(draw, leg{"loan", WalletID(f.FunderID, f.Currency), anchor.ID, f.Quote.Price, codeWallet}))
 	if err != nil {
 		return nil, err
 	}
@@ -161,7 +142,7 @@ func (c *AcceptDistributorFinancing) Apply(tx *engine.Tx) (any, error) {
 	if err := tx.Put(linkfin.KindPurchaseOrder, po.ID, po, "purchase_order.financed"); err != nil {
 		return nil, err
 	}
-	return &f, tx.Put(linkfin.KindFinancing, f.ID, &f, "financing.disbursed")
+	return f, tx.Put(linkfin.KindFinancing, f.ID, f, "financing.disbursed")
 }
 
 // CloseDistributorLoan repays a distributor loan: by the distributor, from its

@@ -58,11 +58,8 @@ func (c *RequestFactoring) Apply(tx *engine.Tx) (any, error) {
 	case f == nil || f.Status != linkfin.FunderAccepted:
 		return nil, linkfin.Errorf(linkfin.EINVALID, "%s is not a live funder of program %s", c.FunderID, p.ID)
 	}
-	var old linkfin.Financing
-	if found, err := tx.Get(linkfin.KindFinancing, c.ID, &old); err != nil {
+	if err := unusedFinancingID(tx, c.ID); err != nil {
 		return nil, err
-	} else if found {
-		return nil, linkfin.Errorf(linkfin.ECONFLICT, "financing %s exists", c.ID)
 	}
 	valueDate := linkfin.DateOf(tx.Now())
 	days := linkfin.DaysBetween(valueDate, pay.DueDate)
@@ -126,25 +123,9 @@ func financingAccounts(r engine.Records, id string) (accounts, transfers []int64
 
 // Apply implements engine.Command.
 func (c *AcceptFactoring) Apply(tx *engine.Tx) (any, error) {
-	var f linkfin.Financing
-	found, err := tx.Get(linkfin.KindFinancing, c.ID, &f)
-	if err != nil {
-		return nil, err
-	}
-	if !found || f.Product != linkfin.ProductFactoring || f.RequesterID != c.Actor && f.FunderID != c.Actor {
-		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "financing %s not found", c.ID)
-	}
-	switch {
-	case f.RequesterID != c.Actor:
-		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only the requester accepts a quote")
-	case f.Status == linkfin.FinancingDisbursed:
-		return &f, nil
-	case f.Status != linkfin.FinancingQuoted:
-		return nil, linkfin.Errorf(linkfin.ECONFLICT, "financing %s is %s", f.ID, f.Status)
-	case tx.Now().After(f.Quote.ExpiresAt):
-		return nil, linkfin.Errorf("quote_expired", "the quote expired; request a new one")
-	case c.PayableID != f.AssetID:
-		return nil, linkfin.Errorf(linkfin.EINVALID, "financing %s is of payable %s", f.ID, f.AssetID)
+	f, already, err := quoted(tx, c.ID, c.Actor, linkfin.ProductFactoring, c.PayableID, linkfin.FinancingDisbursed)
+	if err != nil || already {
+		return f, err
 	}
 	var pay linkfin.Payable
 	if _, err := tx.Get(linkfin.KindPayable, f.AssetID, &pay); err != nil {
@@ -153,11 +134,11 @@ func (c *AcceptFactoring) Apply(tx *engine.Tx) (any, error) {
 	if pay.Status != linkfin.PayableOpen || pay.Amount != f.Quote.Face {
 		return nil, linkfin.Errorf("asset_financed", "payable %s is %s", pay.ID, pay.Status)
 	}
-	draw, err := drawLimits(tx, &f)
+	draw, err := drawLimits(tx, f)
 	if err != nil {
 		return nil, err
 	}
-	legs, err := financingLegs(tx, &f, append(draw, leg{"advance", WalletID(f.FunderID, f.Currency), WalletID(f.RequesterID, f.Currency), f.Quote.Price, codeWallet}))
+	legs, err := financingLegs(tx, f, append(draw, leg{"advance", WalletID(f.FunderID, f.Currency), WalletID(f.RequesterID, f.Currency), f.Quote.Price, codeWallet}))
 	if err != nil {
 		return nil, err
 	}
@@ -170,7 +151,7 @@ func (c *AcceptFactoring) Apply(tx *engine.Tx) (any, error) {
 	if err := tx.Put(linkfin.KindPayable, pay.ID, &pay, "payable.factored"); err != nil {
 		return nil, err
 	}
-	return &f, tx.Put(linkfin.KindFinancing, f.ID, &f, "financing.disbursed")
+	return f, tx.Put(linkfin.KindFinancing, f.ID, f, "financing.disbursed")
 }
 
 type leg struct {

@@ -54,11 +54,8 @@ func (c *RequestFinancing) Apply(tx *engine.Tx) (any, error) {
 	case f == nil || f.Status != linkfin.FunderAccepted:
 		return nil, linkfin.Errorf(linkfin.EINVALID, "%s is not a live funder of program %s", c.FunderID, p.ID)
 	}
-	var old linkfin.Financing
-	if found, err := tx.Get(linkfin.KindFinancing, c.ID, &old); err != nil {
+	if err := unusedFinancingID(tx, c.ID); err != nil {
 		return nil, err
-	} else if found {
-		return nil, linkfin.Errorf(linkfin.ECONFLICT, "financing %s exists", c.ID)
 	}
 	valueDate := linkfin.DateOf(tx.Now())
 	days := linkfin.DaysBetween(valueDate, piece.Maturity)
@@ -114,25 +111,9 @@ func (c *AcceptFinancing) LedgerKeys(r engine.Records) (accounts, transfers []in
 
 // Apply implements engine.Command.
 func (c *AcceptFinancing) Apply(tx *engine.Tx) (any, error) {
-	var f linkfin.Financing
-	found, err := tx.Get(linkfin.KindFinancing, c.ID, &f)
-	if err != nil {
-		return nil, err
-	}
-	if !found || f.RequesterID != c.Actor && f.FunderID != c.Actor {
-		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "financing %s not found", c.ID)
-	}
-	switch {
-	case f.RequesterID != c.Actor:
-		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only the requester accepts a quote")
-	case f.Status == linkfin.FinancingDisbursed:
-		return &f, nil
-	case f.Status != linkfin.FinancingQuoted:
-		return nil, linkfin.Errorf(linkfin.ECONFLICT, "financing %s is %s", f.ID, f.Status)
-	case tx.Now().After(f.Quote.ExpiresAt):
-		return nil, linkfin.Errorf("quote_expired", "the quote expired at %s; request a new one", f.Quote.ExpiresAt.Format(time.RFC3339))
-	case c.PieceID != f.AssetID:
-		return nil, linkfin.Errorf(linkfin.EINVALID, "financing %s is of piece %s", f.ID, f.AssetID)
+	f, already, err := quoted(tx, c.ID, c.Actor, linkfin.ProductCertificateDiscounting, c.PieceID, linkfin.FinancingDisbursed)
+	if err != nil || already {
+		return f, err
 	}
 	piece, err := heldPiece(tx, f.AssetID, c.Actor)
 	if err != nil {
@@ -146,11 +127,11 @@ func (c *AcceptFinancing) Apply(tx *engine.Tx) (any, error) {
 	if err := tx.CreateAccounts(funderWallet, holderWallet); err != nil {
 		return nil, err
 	}
-	draw, err := drawLimits(tx, &f)
+	draw, err := drawLimits(tx, f)
 	if err != nil {
 		return nil, err
 	}
-	legs, err := financingLegs(tx, &f, append(draw, leg{"disbursement", funderWallet.ID, holderWallet.ID, f.Quote.Price, codeWallet}))
+	legs, err := financingLegs(tx, f, append(draw, leg{"disbursement", funderWallet.ID, holderWallet.ID, f.Quote.Price, codeWallet}))
 	if err != nil {
 		return nil, err
 	}
@@ -163,5 +144,43 @@ func (c *AcceptFinancing) Apply(tx *engine.Tx) (any, error) {
 	if err := tx.Put(linkfin.KindCertificate, piece.ID, piece, "certificate.financed"); err != nil {
 		return nil, err
 	}
-	return &f, tx.Put(linkfin.KindFinancing, f.ID, &f, "financing.disbursed")
+	return f, tx.Put(linkfin.KindFinancing, f.ID, f, "financing.disbursed")
+}
+
+// quoted reads the financing a requester accepts: one of the product, quoted to this
+// actor, not expired, of the asset the command names. done reports an acceptance
+// already made (status done), to answer a retry with the financing as it is.
+func quoted(tx *engine.Tx, id, actor string, product linkfin.Product, assetID string, done linkfin.FinancingStatus) (f *linkfin.Financing, already bool, err error) {
+	f = new(linkfin.Financing)
+	found, err := tx.Get(linkfin.KindFinancing, id, f)
+	if err != nil {
+		return nil, false, err
+	}
+	if !found || f.Product != product || f.RequesterID != actor && f.FunderID != actor {
+		return nil, false, linkfin.Errorf(linkfin.ENOTFOUND, "financing %s not found", id)
+	}
+	switch {
+	case f.RequesterID != actor:
+		return nil, false, linkfin.Errorf(linkfin.EFORBIDDEN, "only the requester accepts a quote")
+	case f.Status == done:
+		return f, true, nil
+	case f.Status != linkfin.FinancingQuoted:
+		return nil, false, linkfin.Errorf(linkfin.ECONFLICT, "financing %s is %s", f.ID, f.Status)
+	case tx.Now().After(f.Quote.ExpiresAt):
+		return nil, false, linkfin.Errorf("quote_expired", "the quote expired at %s; request a new one", f.Quote.ExpiresAt.Format(time.RFC3339))
+	case assetID != f.AssetID:
+		return nil, false, linkfin.Errorf(linkfin.EINVALID, "financing %s is of %s %s", f.ID, f.AssetKind, f.AssetID)
+	}
+	return f, false, nil
+}
+
+// unusedFinancingID checks that a new financing's id is well formed and free.
+func unusedFinancingID(tx *engine.Tx, id string) error {
+	var old linkfin.Financing
+	if found, err := tx.Get(linkfin.KindFinancing, id, &old); err != nil {
+		return err
+	} else if found {
+		return linkfin.Errorf(linkfin.ECONFLICT, "financing %s exists", id)
+	}
+	return nil
 }

@@ -85,38 +85,12 @@ func (c *RecordInboundPayment) Keys() []linkfin.ObjectKey {
 // LedgerKeys implements engine.LedgerCommand.
 func (c *RecordInboundPayment) LedgerKeys(engine.Records) (accounts, transfers []int64) {
 	return []int64{railID(c.Rail, c.Currency), WalletID(c.OrgID, c.Currency)},
-		[]int64{engine.LedgerID("inbound/" + c.Rail + "/" + c.InstructionID)}
+		[]int64{paymentID(c.Rail, c.InstructionID, true)}
 }
 
 // Apply implements engine.Command.
 func (c *RecordInboundPayment) Apply(tx *engine.Tx) (any, error) {
-	if c.Rail != "bank" && c.Rail != "ecny" {
-		return nil, linkfin.Errorf(linkfin.EINVALID, "rail is bank or ecny")
-	}
-	if c.InstructionID == "" || len(c.InstructionID) > 128 {
-		return nil, linkfin.Errorf(linkfin.EINVALID, "an inbound payment has its rail's instruction id")
-	}
-	if _, err := organization(tx, c.OrgID); err != nil {
-		return nil, err
-	}
-	rail, err := account(railID(c.Rail, c.Currency), c.Currency, codeRail, 0)
-	if err != nil {
-		return nil, err
-	}
-	wallet, _ := account(WalletID(c.OrgID, c.Currency), c.Currency, codeWallet, ledger.DebitsMustNotExceedCredits)
-	if err := tx.CreateAccounts(rail, wallet); err != nil {
-		return nil, err
-	}
-	id := engine.LedgerID("inbound/" + c.Rail + "/" + c.InstructionID)
-	if t := tx.ExistingTransfer(id); t != nil {
-		if t.CreditAccountID != wallet.ID || t.Amount != c.Amount {
-			return nil, linkfin.Errorf(linkfin.ECONFLICT, "instruction %s was recorded with other fields", c.InstructionID)
-		}
-		return map[string]any{"instruction_id": c.InstructionID, "replayed": true}, nil
-	}
-	err = tx.Transfer(ledger.Transfer{ID: id, DebitAccountID: rail.ID, CreditAccountID: wallet.ID, Amount: c.Amount,
-		Ledger: rail.Ledger, Currency: rail.Currency, Code: codeRail})
-	return map[string]any{"instruction_id": c.InstructionID, "replayed": false}, err
+	return railPayment(tx, c.Rail, c.InstructionID, c.OrgID, c.Currency, c.Amount, true)
 }
 
 // RecordOutboundPayment pays money out of an organization's wallet over a rail (a
@@ -138,38 +112,56 @@ func (c *RecordOutboundPayment) Keys() []linkfin.ObjectKey {
 // LedgerKeys implements engine.LedgerCommand.
 func (c *RecordOutboundPayment) LedgerKeys(engine.Records) (accounts, transfers []int64) {
 	return []int64{railID(c.Rail, c.Currency), WalletID(c.OrgID, c.Currency)},
-		[]int64{engine.LedgerID("outbound/" + c.Rail + "/" + c.InstructionID)}
+		[]int64{paymentID(c.Rail, c.InstructionID, false)}
 }
 
 // Apply implements engine.Command.
 func (c *RecordOutboundPayment) Apply(tx *engine.Tx) (any, error) {
-	if c.Rail != "bank" && c.Rail != "ecny" {
+	return railPayment(tx, c.Rail, c.InstructionID, c.OrgID, c.Currency, c.Amount, false)
+}
+
+// railPayment moves money between a rail and an organization's wallet: in (the rail
+// credits the wallet) or out (the wallet pays the rail, refused if short). The
+// instruction id makes it idempotent: a retry answers replayed, a reuse with other
+// fields is a conflict.
+func railPayment(tx *engine.Tx, railName, instruction, org string, c linkfin.Currency, amount int64, in bool) (any, error) {
+	if railName != "bank" && railName != "ecny" {
 		return nil, linkfin.Errorf(linkfin.EINVALID, "rail is bank or ecny")
 	}
-	if c.InstructionID == "" || len(c.InstructionID) > 128 {
-		return nil, linkfin.Errorf(linkfin.EINVALID, "an outbound payment has an instruction id")
+	if instruction == "" || len(instruction) > 128 {
+		return nil, linkfin.Errorf(linkfin.EINVALID, "a payment has its rail's instruction id (1 to 128 characters)")
 	}
-	if _, err := organization(tx, c.OrgID); err != nil {
+	if _, err := organization(tx, org); err != nil {
 		return nil, err
 	}
-	rail, err := account(railID(c.Rail, c.Currency), c.Currency, codeRail, 0)
+	rail, err := account(railID(railName, c), c, codeRail, 0)
 	if err != nil {
 		return nil, err
 	}
-	wallet, _ := account(WalletID(c.OrgID, c.Currency), c.Currency, codeWallet, ledger.DebitsMustNotExceedCredits)
+	wallet, _ := account(WalletID(org, c), c, codeWallet, ledger.DebitsMustNotExceedCredits)
 	if err := tx.CreateAccounts(rail, wallet); err != nil {
 		return nil, err
 	}
-	id := engine.LedgerID("outbound/" + c.Rail + "/" + c.InstructionID)
-	if t := tx.ExistingTransfer(id); t != nil {
-		if t.DebitAccountID != wallet.ID || t.Amount != c.Amount {
-			return nil, linkfin.Errorf(linkfin.ECONFLICT, "instruction %s was recorded with other fields", c.InstructionID)
-		}
-		return map[string]any{"instruction_id": c.InstructionID, "replayed": true}, nil
+	t := ledger.Transfer{ID: paymentID(railName, instruction, in), DebitAccountID: rail.ID, CreditAccountID: wallet.ID,
+		Amount: amount, Ledger: rail.Ledger, Currency: rail.Currency, Code: codeRail}
+	if !in {
+		t.DebitAccountID, t.CreditAccountID = wallet.ID, rail.ID
 	}
-	err = tx.Transfer(ledger.Transfer{ID: id, DebitAccountID: wallet.ID, CreditAccountID: rail.ID, Amount: c.Amount,
-		Ledger: rail.Ledger, Currency: rail.Currency, Code: codeRail})
-	return map[string]any{"instruction_id": c.InstructionID, "replayed": false}, err
+	if old := tx.ExistingTransfer(t.ID); old != nil {
+		if old.DebitAccountID != t.DebitAccountID || old.CreditAccountID != t.CreditAccountID || old.Amount != amount {
+			return nil, linkfin.Errorf(linkfin.ECONFLICT, "instruction %s was recorded with other fields", instruction)
+		}
+		return map[string]any{"instruction_id": instruction, "replayed": true}, nil
+	}
+	return map[string]any{"instruction_id": instruction, "replayed": false}, tx.Transfer(t)
+}
+
+// paymentID is the ledger id of a rail instruction.
+func paymentID(rail, instruction string, in bool) int64 {
+	if in {
+		return engine.LedgerID("inbound/" + rail + "/" + instruction)
+	}
+	return engine.LedgerID("outbound/" + rail + "/" + instruction)
 }
 
 // supplierLimitID is the ledger account of one requester's cap under a program.

@@ -57,11 +57,8 @@ func (c *RequestPOFinancing) Apply(tx *engine.Tx) (any, error) {
 	case f == nil || f.Status != linkfin.FunderAccepted:
 		return nil, linkfin.Errorf(linkfin.EINVALID, "%s is not a live funder of program %s", c.FunderID, p.ID)
 	}
-	var old linkfin.Financing
-	if found, err := tx.Get(linkfin.KindFinancing, c.ID, &old); err != nil {
+	if err := unusedFinancingID(tx, c.ID); err != nil {
 		return nil, err
-	} else if found {
-		return nil, linkfin.Errorf(linkfin.ECONFLICT, "financing %s exists", c.ID)
 	}
 	advance, err := linkfin.RoundHalfEven(new(big.Rat).Mul(new(big.Rat).SetInt64(po.Total), p.AdvanceRate.Rat()))
 	if err != nil {
@@ -111,25 +108,9 @@ func (c *AcceptPOFinancing) LedgerKeys(r engine.Records) (accounts, transfers []
 
 // Apply implements engine.Command.
 func (c *AcceptPOFinancing) Apply(tx *engine.Tx) (any, error) {
-	var f linkfin.Financing
-	found, err := tx.Get(linkfin.KindFinancing, c.ID, &f)
-	if err != nil {
-		return nil, err
-	}
-	if !found || f.Product != linkfin.ProductPOFinancing || f.RequesterID != c.Actor && f.FunderID != c.Actor {
-		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "financing %s not found", c.ID)
-	}
-	switch {
-	case f.RequesterID != c.Actor:
-		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only the requester accepts a quote")
-	case f.Status == linkfin.FinancingDisbursed:
-		return &f, nil
-	case f.Status != linkfin.FinancingQuoted:
-		return nil, linkfin.Errorf(linkfin.ECONFLICT, "financing %s is %s", f.ID, f.Status)
-	case tx.Now().After(f.Quote.ExpiresAt):
-		return nil, linkfin.Errorf("quote_expired", "the quote expired; request a new one")
-	case c.POID != f.AssetID:
-		return nil, linkfin.Errorf(linkfin.EINVALID, "financing %s is of order %s", f.ID, f.AssetID)
+	f, already, err := quoted(tx, c.ID, c.Actor, linkfin.ProductPOFinancing, c.POID, linkfin.FinancingDisbursed)
+	if err != nil || already {
+		return f, err
 	}
 	po, err := purchaseOrder(tx, f.AssetID, c.Actor)
 	if err != nil {
@@ -138,11 +119,11 @@ func (c *AcceptPOFinancing) Apply(tx *engine.Tx) (any, error) {
 	if po.FinancingID != "" || po.Status != linkfin.POAccepted {
 		return nil, linkfin.Errorf("asset_financed", "purchase order %s is taken or no longer accepted", po.ID)
 	}
-	draw, err := drawLimits(tx, &f)
+	draw, err := drawLimits(tx, f)
 	if err != nil {
 		return nil, err
 	}
-	legs, err := financingLegs(tx, &f, append(draw, leg{"advance", WalletID(f.FunderID, f.Currency), WalletID(f.RequesterID, f.Currency), f.Quote.Price, codeWallet}))
+	legs, err := financingLegs(tx, f, append(draw, leg{"advance", WalletID(f.FunderID, f.Currency), WalletID(f.RequesterID, f.Currency), f.Quote.Price, codeWallet}))
 	if err != nil {
 		return nil, err
 	}
@@ -155,5 +136,5 @@ func (c *AcceptPOFinancing) Apply(tx *engine.Tx) (any, error) {
 	if err := tx.Put(linkfin.KindPurchaseOrder, po.ID, po, "purchase_order.financed"); err != nil {
 		return nil, err
 	}
-	return &f, tx.Put(linkfin.KindFinancing, f.ID, &f, "financing.disbursed")
+	return f, tx.Put(linkfin.KindFinancing, f.ID, f, "financing.disbursed")
 }

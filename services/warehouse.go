@@ -206,25 +206,9 @@ func (c *AcceptPledgeLoan) LedgerKeys(r engine.Records) (accounts, transfers []i
 
 // Apply implements engine.Command.
 func (c *AcceptPledgeLoan) Apply(tx *engine.Tx) (any, error) {
-	var f linkfin.Financing
-	found, err := tx.Get(linkfin.KindFinancing, c.ID, &f)
-	if err != nil {
-		return nil, err
-	}
-	if !found || f.Product != linkfin.ProductWarehousePledge || f.RequesterID != c.Actor && f.FunderID != c.Actor {
-		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "financing %s not found", c.ID)
-	}
-	switch {
-	case f.RequesterID != c.Actor:
-		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only the requester accepts a quote")
-	case f.Status == linkfin.FinancingDisbursed:
-		return &f, nil
-	case f.Status != linkfin.FinancingQuoted:
-		return nil, linkfin.Errorf(linkfin.ECONFLICT, "financing %s is %s", f.ID, f.Status)
-	case tx.Now().After(f.Quote.ExpiresAt):
-		return nil, linkfin.Errorf("quote_expired", "the quote expired; request a new one")
-	case c.ReceiptID != f.AssetID:
-		return nil, linkfin.Errorf(linkfin.EINVALID, "financing %s is of receipt %s", f.ID, f.AssetID)
+	f, already, err := quoted(tx, c.ID, c.Actor, linkfin.ProductWarehousePledge, c.ReceiptID, linkfin.FinancingDisbursed)
+	if err != nil || already {
+		return f, err
 	}
 	var w linkfin.WarehouseReceipt
 	if _, err := tx.Get(linkfin.KindWarehouseReceipt, f.AssetID, &w); err != nil {
@@ -233,11 +217,11 @@ func (c *AcceptPledgeLoan) Apply(tx *engine.Tx) (any, error) {
 	if w.Status != linkfin.ReceiptIssued {
 		return nil, linkfin.Errorf("asset_financed", "receipt %s is %s: a receipt is pledged once", w.ID, w.Status)
 	}
-	draw, err := drawLimits(tx, &f)
+	draw, err := drawLimits(tx, f)
 	if err != nil {
 		return nil, err
 	}
-	legs, err := financingLegs(tx, &f, append(draw, leg{"loan", WalletID(f.FunderID, f.Currency), WalletID(f.RequesterID, f.Currency), f.Quote.Price, codeWallet}))
+	legs, err := financingLegs(tx, f, append(draw, leg{"loan", WalletID(f.FunderID, f.Currency), WalletID(f.RequesterID, f.Currency), f.Quote.Price, codeWallet}))
 	if err != nil {
 		return nil, err
 	}
@@ -250,7 +234,7 @@ func (c *AcceptPledgeLoan) Apply(tx *engine.Tx) (any, error) {
 	if err := tx.Put(linkfin.KindWarehouseReceipt, w.ID, &w, "warehouse_receipt.pledged"); err != nil {
 		return nil, err
 	}
-	return &f, tx.Put(linkfin.KindFinancing, f.ID, &f, "financing.disbursed")
+	return f, tx.Put(linkfin.KindFinancing, f.ID, f, "financing.disbursed")
 }
 
 // ReportTelemetry is the warehouse reporting what its sensors count in a lot. A count
