@@ -11,6 +11,8 @@ type FinancingStatus string
 
 const (
 	FinancingQuoted     FinancingStatus = "quoted"      // priced; the requester may accept until the quote expires
+	FinancingAccepted   FinancingStatus = "accepted"    // the limits are held (pending) and the asset locked; the funder disburses
+	FinancingCancelled FinancingStatus = "cancelled" // accepted, then withdrawn before disbursement: holds voided, asset freed
 	FinancingDisbursed  FinancingStatus = "disbursed"   // the funder paid; the asset backs it
 	FinancingExpired    FinancingStatus = "expired"     // the quote lapsed unaccepted
 	FinancingSettled    FinancingStatus = "settled"     // repaid or paid at maturity
@@ -40,6 +42,7 @@ type Financing struct {
 	ProgramID   string          `json:"program_id"`
 	RequesterID string          `json:"requester_id"`
 	FunderID    string          `json:"funder_id"`
+	PayeeID     string          `json:"payee_id"`   // who receives the disbursement: the requester, or the anchor for a distributor
 	AssetKind   string          `json:"asset_kind"` // the record kind of the asset: certificate, invoice, …
 	AssetID     string          `json:"asset_id"`
 	Tier        int             `json:"tier,omitempty"` // the requester's tier, for certificate pieces

@@ -259,6 +259,7 @@ func (r *run) story() {
 		var q linkfin.Financing
 		r.do(&services.RequestFinancing{Actor: f.who, ID: f.id, ProgramID: "auto-scf", PieceID: f.piece, FunderID: f.funder}, &q)
 		r.do(&services.AcceptFinancing{Actor: f.who, ID: f.id, PieceID: f.piece}, nil)
+		r.do(&services.DisburseFinancing{Actor: f.funder, ID: f.id}, nil)
 		r.say("%s sells %s (%s, %d days) to %s at %s: discount %s, receives %s (effective %s a year)",
 			f.who, f.piece, money(q.Quote.Face), q.Quote.Days, f.funder, q.Quote.Rate, money(q.Quote.Discount), money(q.Quote.Price), q.Quote.EffectiveRate)
 	}
@@ -283,6 +284,7 @@ func (r *run) story() {
 	var fq linkfin.Financing
 	r.do(&services.RequestFactoring{Actor: "tier1", ID: "FX-1", PayableID: linkfin.PayableID("inv-PO-1003"), ProgramID: "auto-scf", FunderID: "factor"}, &fq)
 	r.do(&services.AcceptFactoring{Actor: "tier1", ID: "FX-1", PayableID: linkfin.PayableID("inv-PO-1003")}, nil)
+	r.do(&services.DisburseFinancing{Actor: "factor", ID: "FX-1"}, nil)
 	r.say("payable %s: advance %s now (60 %%), interest %s to the due date; the reserve comes at collection",
 		money(fq.Quote.Face), money(fq.Quote.Price), money(fq.Interest))
 
@@ -293,6 +295,7 @@ func (r *run) story() {
 	var pq linkfin.Financing
 	r.do(&services.RequestPOFinancing{Actor: "tier1", ID: "PF-1", POID: "PO-1004", ProgramID: "auto-scf", FunderID: "bank"}, &pq)
 	r.do(&services.AcceptPOFinancing{Actor: "tier1", ID: "PF-1", POID: "PO-1004"}, nil)
+	r.do(&services.DisburseFinancing{Actor: "bank", ID: "PF-1"}, nil)
 	r.say("order %s: advance %s before shipping", money(pq.Quote.Face), money(pq.Quote.Price))
 	r.order("PO-1004", "tier1", 300, 1_000_00, "2027-01-20", true)
 	r.say("delivered, invoiced and approved: the payable is swept to repay the bank first")
@@ -304,6 +307,7 @@ func (r *run) story() {
 	var dq linkfin.Financing
 	r.do(&services.RequestDistributorFinancing{Actor: "dealer", ID: "DF-1", POID: "DPO-1", ProgramID: "auto-scf", FunderID: "factor"}, &dq)
 	r.do(&services.AcceptDistributorFinancing{Actor: "dealer", ID: "DF-1", POID: "DPO-1"}, nil)
+	r.do(&services.DisburseFinancing{Actor: "factor", ID: "DF-1"}, nil)
 	r.say("the anchor is paid %s now; the dealer owes %s with interest by %s (the anchor guarantees a buy-back)",
 		money(dq.Quote.Price), money(dq.Quote.Price+dq.Interest), dq.DueDate)
 
@@ -317,6 +321,7 @@ func (r *run) story() {
 	var wq linkfin.Financing
 	r.do(&services.RequestPledgeLoan{Actor: "tier2", ID: "WL-1", ReceiptID: "WR-1", ProgramID: "auto-scf", FunderID: "bank", Commodity: "copper"}, &wq)
 	r.do(&services.AcceptPledgeLoan{Actor: "tier2", ID: "WL-1", ReceiptID: "WR-1"}, nil)
+	r.do(&services.DisburseFinancing{Actor: "bank", ID: "WL-1"}, nil)
 	r.say("50 t at %s: loan %s at 60 %% of value, interest %s", money(60_000_00), money(wq.Quote.Price), money(wq.Interest))
 	r.refuse("the receipt pledged a second time (Qingdao)", "asset_financed",
 		&services.RequestPledgeLoan{Actor: "tier2", ID: "WL-2", ReceiptID: "WR-1", ProgramID: "auto-scf", FunderID: "factor", Commodity: "copper"})

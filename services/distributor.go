@@ -79,7 +79,7 @@ func (c *RequestDistributorFinancing) Apply(tx *engine.Tx) (any, error) {
 	}
 	fin := linkfin.Financing{ID: c.ID, Product: linkfin.ProductDistributorFinancing, ProgramID: p.ID, RequesterID: c.Actor,
 		FunderID: c.FunderID, AssetKind: linkfin.KindPurchaseOrder, AssetID: po.ID, Currency: po.Currency,
-		Status: linkfin.FinancingQuoted, CreatedAt: tx.Now(), SupplierLimit: p.SupplierLimit, Interest: interest, DueDate: valueDate.AddDays(p.MaxTenorDays),
+		Status: linkfin.FinancingQuoted, CreatedAt: tx.Now(), SupplierLimit: p.SupplierLimit, PayeeID: p.AnchorID, Interest: interest, DueDate: valueDate.AddDays(p.MaxTenorDays),
 		Quote: linkfin.Quote{Face: po.Total, Rate: rate, Days: p.MaxTenorDays, DayCount: p.DayCount, Discount: interest, Price: po.Total,
 			EffectiveRate: eff, ValueDate: valueDate, ExpiresAt: tx.Now().Add(QuoteValidity), Reasons: reasons}}
 	return &fin, tx.Put(linkfin.KindFinancing, fin.ID, &fin, "financing.quoted")
@@ -110,7 +110,7 @@ func (c *AcceptDistributorFinancing) LedgerKeys(r engine.Records) (accounts, tra
 
 // Apply implements engine.Command.
 func (c *AcceptDistributorFinancing) Apply(tx *engine.Tx) (any, error) {
-	f, already, err := quoted(tx, c.ID, c.Actor, linkfin.ProductDistributorFinancing, c.POID, linkfin.FinancingDisbursed)
+	f, already, err := quoted(tx, c.ID, c.Actor, linkfin.ProductDistributorFinancing, c.POID, linkfin.FinancingAccepted)
 	if err != nil || already {
 		return f, err
 	}
@@ -125,24 +125,16 @@ func (c *AcceptDistributorFinancing) Apply(tx *engine.Tx) (any, error) {
 	if err := tx.CreateAccounts(anchor); err != nil {
 		return nil, err
 	}
-	draw, err := drawLimits(tx, f)
-	if err != nil {
+	// The limits are held now, posted when the funder disburses.
+	if err := holdLimits(tx, f); err != nil {
 		return nil, err
 	}
-	legs, err := financingLegs(tx, f, append(draw, leg{"loan", WalletID(f.FunderID, f.Currency), anchor.ID, f.Quote.Price, codeWallet}))
-	if err != nil {
-		return nil, err
-	}
-	if err := tx.Transfer(legs...); err != nil {
-		return nil, err
-	}
-	now := tx.Now()
-	f.Status, f.DisbursedAt = linkfin.FinancingDisbursed, &now
+	f.Status = linkfin.FinancingAccepted
 	po.FinancingID = f.ID
 	if err := tx.Put(linkfin.KindPurchaseOrder, po.ID, po, "purchase_order.financed"); err != nil {
 		return nil, err
 	}
-	return f, tx.Put(linkfin.KindFinancing, f.ID, f, "financing.disbursed")
+	return f, tx.Put(linkfin.KindFinancing, f.ID, f, "financing.accepted")
 }
 
 // CloseDistributorLoan repays a distributor loan: by the distributor, from its

@@ -81,7 +81,7 @@ func (c *RequestFactoring) Apply(tx *engine.Tx) (any, error) {
 	}
 	fin := linkfin.Financing{ID: c.ID, Product: linkfin.ProductFactoring, ProgramID: p.ID, RequesterID: c.Actor,
 		FunderID: c.FunderID, AssetKind: linkfin.KindPayable, AssetID: pay.ID, PayableID: pay.ID, Tier: 1, Currency: pay.Currency,
-		Status: linkfin.FinancingQuoted, CreatedAt: tx.Now(), SupplierLimit: p.SupplierLimit, Interest: interest,
+		Status: linkfin.FinancingQuoted, CreatedAt: tx.Now(), SupplierLimit: p.SupplierLimit, PayeeID: c.Actor, Interest: interest,
 		Quote: linkfin.Quote{Face: pay.Amount, Rate: rate, Days: days, DayCount: p.DayCount, Discount: interest, Price: advance,
 			EffectiveRate: eff, ValueDate: valueDate, ExpiresAt: tx.Now().Add(QuoteValidity),
 			Reasons: []string{
@@ -117,13 +117,13 @@ func financingAccounts(r engine.Records, id string) (accounts, transfers []int64
 	if found, err := r.Get(linkfin.KindFinancing, id, &f); err != nil || !found {
 		return nil, nil
 	}
-	return []int64{WalletID(f.FunderID, f.Currency), WalletID(f.RequesterID, f.Currency), LimitID(f.ProgramID, ""),
-		LimitID(f.ProgramID, f.FunderID), limitSourceID(f.ProgramID), supplierLimitID(f.ProgramID, f.RequesterID)}, nil
+	return []int64{WalletID(f.FunderID, f.Currency), WalletID(f.RequesterID, f.Currency), WalletID(f.PayeeID, f.Currency),
+		LimitID(f.ProgramID, ""), LimitID(f.ProgramID, f.FunderID), limitSourceID(f.ProgramID), supplierLimitID(f.ProgramID, f.RequesterID)}, nil
 }
 
 // Apply implements engine.Command.
 func (c *AcceptFactoring) Apply(tx *engine.Tx) (any, error) {
-	f, already, err := quoted(tx, c.ID, c.Actor, linkfin.ProductFactoring, c.PayableID, linkfin.FinancingDisbursed)
+	f, already, err := quoted(tx, c.ID, c.Actor, linkfin.ProductFactoring, c.PayableID, linkfin.FinancingAccepted)
 	if err != nil || already {
 		return f, err
 	}
@@ -134,24 +134,16 @@ func (c *AcceptFactoring) Apply(tx *engine.Tx) (any, error) {
 	if pay.Status != linkfin.PayableOpen || pay.Amount != f.Quote.Face {
 		return nil, linkfin.Errorf("asset_financed", "payable %s is %s", pay.ID, pay.Status)
 	}
-	draw, err := drawLimits(tx, f)
-	if err != nil {
+	// The limits are held now, posted when the funder disburses.
+	if err := holdLimits(tx, f); err != nil {
 		return nil, err
 	}
-	legs, err := financingLegs(tx, f, append(draw, leg{"advance", WalletID(f.FunderID, f.Currency), WalletID(f.RequesterID, f.Currency), f.Quote.Price, codeWallet}))
-	if err != nil {
-		return nil, err
-	}
-	if err := tx.Transfer(legs...); err != nil {
-		return nil, err
-	}
-	now := tx.Now()
-	f.Status, f.DisbursedAt = linkfin.FinancingDisbursed, &now
+	f.Status = linkfin.FinancingAccepted
 	pay.Status, pay.FinancingID = linkfin.PayableFactored, f.ID
 	if err := tx.Put(linkfin.KindPayable, pay.ID, &pay, "payable.factored"); err != nil {
 		return nil, err
 	}
-	return f, tx.Put(linkfin.KindFinancing, f.ID, f, "financing.disbursed")
+	return f, tx.Put(linkfin.KindFinancing, f.ID, f, "financing.accepted")
 }
 
 type leg struct {

@@ -1,6 +1,7 @@
 package services
 
 import (
+	"fmt"
 	"time"
 
 	"linkfin"
@@ -74,7 +75,7 @@ func (c *RequestFinancing) Apply(tx *engine.Tx) (any, error) {
 	}
 	fin := linkfin.Financing{ID: c.ID, Product: linkfin.ProductCertificateDiscounting, ProgramID: p.ID, RequesterID: c.Actor,
 		FunderID: c.FunderID, AssetKind: linkfin.KindCertificate, AssetID: piece.ID, Tier: piece.Tier, Currency: p.Currency,
-		Status: linkfin.FinancingQuoted, CreatedAt: tx.Now(), SupplierLimit: p.SupplierLimit,
+		Status: linkfin.FinancingQuoted, CreatedAt: tx.Now(), SupplierLimit: p.SupplierLimit, PayeeID: c.Actor,
 		Quote: linkfin.Quote{Face: piece.Face, Rate: rate, Days: days, DayCount: p.DayCount, Discount: discount, Price: price,
 			EffectiveRate: eff, ValueDate: valueDate, ExpiresAt: tx.Now().Add(QuoteValidity),
 			Reasons: []string{
@@ -85,11 +86,10 @@ func (c *RequestFinancing) Apply(tx *engine.Tx) (any, error) {
 	return &fin, tx.Put(linkfin.KindFinancing, fin.ID, &fin, "financing.quoted")
 }
 
-// AcceptFinancing is the requester accepting a quote before it expires. In one step
-// the limits are drawn (the ledger refuses a draw over the program's or the funder's
-// limit), the funder pays the price into the requester's wallet (the ledger refuses it
-// if the funder's wallet is short), and the funder becomes the holder of the piece. The
-// piece then backs this financing alone.
+// AcceptFinancing is the requester accepting a quote before it expires: the limits are
+// held (the ledger refuses a hold over the program's, the funder's or the supplier's
+// limit) and the piece is locked to this financing alone. DisburseFinancing completes
+// it: the funder pays and becomes the holder.
 type AcceptFinancing struct {
 	Actor   string
 	ID      string
@@ -111,7 +111,7 @@ func (c *AcceptFinancing) LedgerKeys(r engine.Records) (accounts, transfers []in
 
 // Apply implements engine.Command.
 func (c *AcceptFinancing) Apply(tx *engine.Tx) (any, error) {
-	f, already, err := quoted(tx, c.ID, c.Actor, linkfin.ProductCertificateDiscounting, c.PieceID, linkfin.FinancingDisbursed)
+	f, already, err := quoted(tx, c.ID, c.Actor, linkfin.ProductCertificateDiscounting, c.PieceID, linkfin.FinancingAccepted)
 	if err != nil || already {
 		return f, err
 	}
@@ -122,29 +122,17 @@ func (c *AcceptFinancing) Apply(tx *engine.Tx) (any, error) {
 	if piece.Face != f.Quote.Face {
 		return nil, linkfin.Errorf(linkfin.ECONFLICT, "the piece changed since the quote")
 	}
-	funderWallet, _ := account(WalletID(f.FunderID, f.Currency), f.Currency, codeWallet, ledger.DebitsMustNotExceedCredits)
-	holderWallet, _ := account(WalletID(f.RequesterID, f.Currency), f.Currency, codeWallet, ledger.DebitsMustNotExceedCredits)
-	if err := tx.CreateAccounts(funderWallet, holderWallet); err != nil {
+	// The limits are held now, posted when the funder disburses; the piece is locked
+	// to this financing from now, and passes to the funder when it pays.
+	if err := holdLimits(tx, f); err != nil {
 		return nil, err
 	}
-	draw, err := drawLimits(tx, f)
-	if err != nil {
+	f.Status = linkfin.FinancingAccepted
+	piece.FinancingID = f.ID
+	if err := tx.Put(linkfin.KindCertificate, piece.ID, piece, "certificate.locked"); err != nil {
 		return nil, err
 	}
-	legs, err := financingLegs(tx, f, append(draw, leg{"disbursement", funderWallet.ID, holderWallet.ID, f.Quote.Price, codeWallet}))
-	if err != nil {
-		return nil, err
-	}
-	if err := tx.Transfer(legs...); err != nil {
-		return nil, err
-	}
-	now := tx.Now()
-	f.Status, f.DisbursedAt = linkfin.FinancingDisbursed, &now
-	piece.HolderID, piece.FinancingID = f.FunderID, f.ID
-	if err := tx.Put(linkfin.KindCertificate, piece.ID, piece, "certificate.financed"); err != nil {
-		return nil, err
-	}
-	return f, tx.Put(linkfin.KindFinancing, f.ID, f, "financing.disbursed")
+	return f, tx.Put(linkfin.KindFinancing, f.ID, f, "financing.accepted")
 }
 
 // quoted reads the financing a requester accepts: one of the product, quoted to this
@@ -162,7 +150,7 @@ func quoted(tx *engine.Tx, id, actor string, product linkfin.Product, assetID st
 	switch {
 	case f.RequesterID != actor:
 		return nil, false, linkfin.Errorf(linkfin.EFORBIDDEN, "only the requester accepts a quote")
-	case f.Status == done:
+	case f.Status == done || done == linkfin.FinancingAccepted && f.Status == linkfin.FinancingDisbursed:
 		return f, true, nil
 	case f.Status != linkfin.FinancingQuoted:
 		return nil, false, linkfin.Errorf(linkfin.ECONFLICT, "financing %s is %s", f.ID, f.Status)
@@ -183,4 +171,221 @@ func unusedFinancingID(tx *engine.Tx, id string) error {
 		return linkfin.Errorf(linkfin.ECONFLICT, "financing %s exists", id)
 	}
 	return nil
+}
+
+// HoldTimeout is how long accepted limits stay held for the funder to disburse; the
+// ledger releases the holds by itself after it.
+const HoldTimeout = 72 * time.Hour
+
+// holdLimits places pending holds on the limits a financing draws.
+func holdLimits(tx *engine.Tx, f *linkfin.Financing) error {
+	draw, err := drawLimits(tx, f)
+	if err != nil {
+		return err
+	}
+	holds, err := financingLegs(tx, f, draw)
+	if err != nil {
+		return err
+	}
+	for i := range holds {
+		holds[i].Flags |= ledger.Pending
+		holds[i].Timeout = uint32(HoldTimeout / time.Second)
+	}
+	return tx.Transfer(holds...)
+}
+
+// DisburseFinancing is the funder paying an accepted financing: the holds on the
+// limits are posted, the price goes to the payee (the requester, or the anchor for a
+// distributor's order), and a certificate piece passes to the funder. The ledger
+// refuses it if the funder's wallet is short, or if the holds lapsed.
+type DisburseFinancing struct {
+	Actor string
+	ID    string
+}
+
+// Keys implements engine.Command.
+func (c *DisburseFinancing) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{{Kind: linkfin.KindFinancing, ID: c.ID}}
+}
+
+// DependentKeys implements engine.DependentCommand: the asset, for a piece to pass.
+func (c *DisburseFinancing) DependentKeys(r engine.Records) []linkfin.ObjectKey {
+	var f linkfin.Financing
+	if found, _ := r.Get(linkfin.KindFinancing, c.ID, &f); !found {
+		return nil
+	}
+	return []linkfin.ObjectKey{{Kind: f.AssetKind, ID: f.AssetID}}
+}
+
+// LedgerKeys implements engine.LedgerCommand.
+func (c *DisburseFinancing) LedgerKeys(r engine.Records) (accounts, transfers []int64) {
+	accounts, _ = financingAccounts(r, c.ID)
+	var f linkfin.Financing
+	if found, _ := r.Get(linkfin.KindFinancing, c.ID, &f); found {
+		accounts = append(accounts, WalletID(f.PayeeID, f.Currency))
+		draw := []string{"program-limit", "funder-limit", "supplier-limit"}
+		for _, name := range draw {
+			transfers = append(transfers, engine.LedgerID("financing/"+f.ID+"/"+name))
+		}
+	}
+	return accounts, transfers
+}
+
+// Apply implements engine.Command.
+func (c *DisburseFinancing) Apply(tx *engine.Tx) (any, error) {
+	var f linkfin.Financing
+	found, err := tx.Get(linkfin.KindFinancing, c.ID, &f)
+	if err != nil {
+		return nil, err
+	}
+	if !found || f.FunderID != c.Actor && f.RequesterID != c.Actor {
+		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "financing %s not found", c.ID)
+	}
+	switch {
+	case f.FunderID != c.Actor:
+		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only the funder disburses")
+	case f.Status == linkfin.FinancingDisbursed:
+		return &f, nil
+	case f.Status != linkfin.FinancingAccepted:
+		return nil, linkfin.Errorf(linkfin.ECONFLICT, "financing %s is %s, not accepted", f.ID, f.Status)
+	}
+	payee, err := account(WalletID(f.PayeeID, f.Currency), f.Currency, codeWallet, ledger.DebitsMustNotExceedCredits)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.CreateAccounts(payee); err != nil {
+		return nil, err
+	}
+	draw, err := drawLimits(tx, &f)
+	if err != nil {
+		return nil, err
+	}
+	holds, err := transfersOf(&f, draw)
+	if err != nil {
+		return nil, err
+	}
+	posts := make([]ledger.Transfer, 0, len(holds)+1)
+	for _, h := range holds {
+		p := h
+		p.ID, p.PendingID, p.Flags = engine.LedgerID(fmt.Sprintf("financing/%s/post/%d", f.ID, h.ID)), h.ID, ledger.PostPending
+		posts = append(posts, p)
+	}
+	pay, err := transfersOf(&f, []leg{{"disbursement", WalletID(f.FunderID, f.Currency), payee.ID, f.Quote.Price, codeWallet}})
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.Transfer(append(posts, pay...)...); err != nil {
+		return nil, err
+	}
+	now := tx.Now()
+	f.Status, f.DisbursedAt = linkfin.FinancingDisbursed, &now
+	if f.AssetKind == linkfin.KindCertificate {
+		var piece linkfin.Certificate
+		if _, err := tx.Get(linkfin.KindCertificate, f.AssetID, &piece); err != nil {
+			return nil, err
+		}
+		piece.HolderID = f.FunderID
+		if err := tx.Put(linkfin.KindCertificate, piece.ID, &piece, "certificate.financed"); err != nil {
+			return nil, err
+		}
+	}
+	return &f, tx.Put(linkfin.KindFinancing, f.ID, &f, "financing.disbursed")
+}
+
+// CancelFinancing withdraws an accepted financing that was not disbursed (the funder
+// could not pay, or either side changed its mind): the holds on the limits are voided
+// and the asset is free again.
+type CancelFinancing struct {
+	Actor string
+	ID    string
+}
+
+// Keys implements engine.Command.
+func (c *CancelFinancing) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{{Kind: linkfin.KindFinancing, ID: c.ID}}
+}
+
+// DependentKeys implements engine.DependentCommand: the asset, to free it.
+func (c *CancelFinancing) DependentKeys(r engine.Records) []linkfin.ObjectKey {
+	return (&DisburseFinancing{ID: c.ID}).DependentKeys(r)
+}
+
+// LedgerKeys implements engine.LedgerCommand: the holds to void.
+func (c *CancelFinancing) LedgerKeys(r engine.Records) (accounts, transfers []int64) {
+	return (&DisburseFinancing{ID: c.ID}).LedgerKeys(r)
+}
+
+// Apply implements engine.Command.
+func (c *CancelFinancing) Apply(tx *engine.Tx) (any, error) {
+	var f linkfin.Financing
+	found, err := tx.Get(linkfin.KindFinancing, c.ID, &f)
+	if err != nil {
+		return nil, err
+	}
+	if !found || f.FunderID != c.Actor && f.RequesterID != c.Actor {
+		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "financing %s not found", c.ID)
+	}
+	switch f.Status {
+	case linkfin.FinancingCancelled:
+		return &f, nil
+	case linkfin.FinancingAccepted:
+	default:
+		return nil, linkfin.Errorf(linkfin.ECONFLICT, "financing %s is %s: only an accepted financing is cancelled", f.ID, f.Status)
+	}
+	draw, err := drawLimits(tx, &f)
+	if err != nil {
+		return nil, err
+	}
+	holds, err := transfersOf(&f, draw)
+	if err != nil {
+		return nil, err
+	}
+	voids := make([]ledger.Transfer, len(holds))
+	for i, h := range holds {
+		voids[i] = h
+		voids[i].ID, voids[i].PendingID, voids[i].Flags = engine.LedgerID(fmt.Sprintf("financing/%s/void/%d", f.ID, h.ID)), h.ID, ledger.VoidPending
+	}
+	if err := tx.Transfer(voids...); err != nil && linkfin.ErrorCode(err) != string(ledger.PendingTransferExpired) {
+		return nil, err
+	}
+	if err := freeAsset(tx, &f); err != nil {
+		return nil, err
+	}
+	f.Status = linkfin.FinancingCancelled
+	return &f, tx.Put(linkfin.KindFinancing, f.ID, &f, "financing.cancelled")
+}
+
+// freeAsset unlocks the asset of a financing that will not be disbursed.
+func freeAsset(tx *engine.Tx, f *linkfin.Financing) error {
+	switch f.AssetKind {
+	case linkfin.KindCertificate:
+		var piece linkfin.Certificate
+		if _, err := tx.Get(f.AssetKind, f.AssetID, &piece); err != nil {
+			return err
+		}
+		piece.FinancingID = ""
+		return tx.Put(f.AssetKind, piece.ID, &piece, "certificate.unlocked")
+	case linkfin.KindPayable:
+		var pay linkfin.Payable
+		if _, err := tx.Get(f.AssetKind, f.AssetID, &pay); err != nil {
+			return err
+		}
+		pay.Status, pay.FinancingID = linkfin.PayableOpen, ""
+		return tx.Put(f.AssetKind, pay.ID, &pay, "payable.unlocked")
+	case linkfin.KindPurchaseOrder:
+		var po linkfin.PurchaseOrder
+		if _, err := tx.Get(f.AssetKind, f.AssetID, &po); err != nil {
+			return err
+		}
+		po.FinancingID = ""
+		return tx.Put(f.AssetKind, po.ID, &po, "purchase_order.unlocked")
+	case linkfin.KindWarehouseReceipt:
+		var w linkfin.WarehouseReceipt
+		if _, err := tx.Get(f.AssetKind, f.AssetID, &w); err != nil {
+			return err
+		}
+		w.Status, w.FinancingID = linkfin.ReceiptIssued, ""
+		return tx.Put(f.AssetKind, w.ID, &w, "warehouse_receipt.released")
+	}
+	return linkfin.Errorf(linkfin.EINTERNAL, "no asset kind %s", f.AssetKind)
 }

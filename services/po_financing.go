@@ -77,7 +77,7 @@ func (c *RequestPOFinancing) Apply(tx *engine.Tx) (any, error) {
 	}
 	fin := linkfin.Financing{ID: c.ID, Product: linkfin.ProductPOFinancing, ProgramID: p.ID, RequesterID: c.Actor,
 		FunderID: c.FunderID, AssetKind: linkfin.KindPurchaseOrder, AssetID: po.ID, Tier: 1, Currency: po.Currency,
-		Status: linkfin.FinancingQuoted, CreatedAt: tx.Now(), SupplierLimit: p.SupplierLimit,
+		Status: linkfin.FinancingQuoted, CreatedAt: tx.Now(), SupplierLimit: p.SupplierLimit, PayeeID: c.Actor,
 		Quote: linkfin.Quote{Face: po.Total, Rate: rate, Days: p.MaxTenorDays, DayCount: p.DayCount, Discount: interest,
 			Price: advance, EffectiveRate: eff, ValueDate: linkfin.DateOf(tx.Now()), ExpiresAt: tx.Now().Add(QuoteValidity),
 			Reasons: []string{
@@ -108,7 +108,7 @@ func (c *AcceptPOFinancing) LedgerKeys(r engine.Records) (accounts, transfers []
 
 // Apply implements engine.Command.
 func (c *AcceptPOFinancing) Apply(tx *engine.Tx) (any, error) {
-	f, already, err := quoted(tx, c.ID, c.Actor, linkfin.ProductPOFinancing, c.POID, linkfin.FinancingDisbursed)
+	f, already, err := quoted(tx, c.ID, c.Actor, linkfin.ProductPOFinancing, c.POID, linkfin.FinancingAccepted)
 	if err != nil || already {
 		return f, err
 	}
@@ -119,22 +119,14 @@ func (c *AcceptPOFinancing) Apply(tx *engine.Tx) (any, error) {
 	if po.FinancingID != "" || po.Status != linkfin.POAccepted {
 		return nil, linkfin.Errorf("asset_financed", "purchase order %s is taken or no longer accepted", po.ID)
 	}
-	draw, err := drawLimits(tx, f)
-	if err != nil {
+	// The limits are held now, posted when the funder disburses.
+	if err := holdLimits(tx, f); err != nil {
 		return nil, err
 	}
-	legs, err := financingLegs(tx, f, append(draw, leg{"advance", WalletID(f.FunderID, f.Currency), WalletID(f.RequesterID, f.Currency), f.Quote.Price, codeWallet}))
-	if err != nil {
-		return nil, err
-	}
-	if err := tx.Transfer(legs...); err != nil {
-		return nil, err
-	}
-	now := tx.Now()
-	f.Status, f.DisbursedAt, f.Interest = linkfin.FinancingDisbursed, &now, 0
+	f.Status, f.Interest = linkfin.FinancingAccepted, 0
 	po.FinancingID = f.ID
 	if err := tx.Put(linkfin.KindPurchaseOrder, po.ID, po, "purchase_order.financed"); err != nil {
 		return nil, err
 	}
-	return f, tx.Put(linkfin.KindFinancing, f.ID, f, "financing.disbursed")
+	return f, tx.Put(linkfin.KindFinancing, f.ID, f, "financing.accepted")
 }

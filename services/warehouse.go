@@ -175,7 +175,7 @@ func (c *RequestPledgeLoan) Apply(tx *engine.Tx) (any, error) {
 	valueDate := linkfin.DateOf(tx.Now())
 	fin := linkfin.Financing{ID: c.ID, Product: linkfin.ProductWarehousePledge, ProgramID: p.ID, RequesterID: c.Actor,
 		FunderID: c.FunderID, AssetKind: linkfin.KindWarehouseReceipt, AssetID: w.ID, Currency: p.Currency,
-		Status: linkfin.FinancingQuoted, CreatedAt: tx.Now(), SupplierLimit: p.SupplierLimit, Interest: interest, DueDate: valueDate.AddDays(p.MaxTenorDays),
+		Status: linkfin.FinancingQuoted, CreatedAt: tx.Now(), SupplierLimit: p.SupplierLimit, PayeeID: c.Actor, Interest: interest, DueDate: valueDate.AddDays(p.MaxTenorDays),
 		Quote: linkfin.Quote{Face: loan, Rate: rate, Days: p.MaxTenorDays, DayCount: p.DayCount, Discount: interest, Price: loan,
 			EffectiveRate: eff, ValueDate: valueDate, ExpiresAt: tx.Now().Add(QuoteValidity),
 			Reasons: []string{
@@ -206,7 +206,7 @@ func (c *AcceptPledgeLoan) LedgerKeys(r engine.Records) (accounts, transfers []i
 
 // Apply implements engine.Command.
 func (c *AcceptPledgeLoan) Apply(tx *engine.Tx) (any, error) {
-	f, already, err := quoted(tx, c.ID, c.Actor, linkfin.ProductWarehousePledge, c.ReceiptID, linkfin.FinancingDisbursed)
+	f, already, err := quoted(tx, c.ID, c.Actor, linkfin.ProductWarehousePledge, c.ReceiptID, linkfin.FinancingAccepted)
 	if err != nil || already {
 		return f, err
 	}
@@ -217,24 +217,16 @@ func (c *AcceptPledgeLoan) Apply(tx *engine.Tx) (any, error) {
 	if w.Status != linkfin.ReceiptIssued {
 		return nil, linkfin.Errorf("asset_financed", "receipt %s is %s: a receipt is pledged once", w.ID, w.Status)
 	}
-	draw, err := drawLimits(tx, f)
-	if err != nil {
+	// The limits are held now, posted when the funder disburses.
+	if err := holdLimits(tx, f); err != nil {
 		return nil, err
 	}
-	legs, err := financingLegs(tx, f, append(draw, leg{"loan", WalletID(f.FunderID, f.Currency), WalletID(f.RequesterID, f.Currency), f.Quote.Price, codeWallet}))
-	if err != nil {
-		return nil, err
-	}
-	if err := tx.Transfer(legs...); err != nil {
-		return nil, err
-	}
-	now := tx.Now()
-	f.Status, f.DisbursedAt = linkfin.FinancingDisbursed, &now
+	f.Status = linkfin.FinancingAccepted
 	w.Status, w.FinancingID = linkfin.ReceiptPledged, f.ID
 	if err := tx.Put(linkfin.KindWarehouseReceipt, w.ID, &w, "warehouse_receipt.pledged"); err != nil {
 		return nil, err
 	}
-	return f, tx.Put(linkfin.KindFinancing, f.ID, f, "financing.disbursed")
+	return f, tx.Put(linkfin.KindFinancing, f.ID, f, "financing.accepted")
 }
 
 // ReportTelemetry is the warehouse reporting what its sensors count in a lot. A count

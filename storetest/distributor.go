@@ -52,6 +52,7 @@ func testDistributorFinancing(t *testing.T, open Opener) {
 			t.Fatalf("quote %s: %+v, %v", po, q, err)
 		}
 		must(run[linkfin.Financing](t, env, &services.AcceptDistributorFinancing{Actor: l.dealer, ID: "d" + po, POID: po}))
+		must(run[linkfin.Financing](t, env, &services.DisburseFinancing{Actor: "bank", ID: "d" + po}))
 	}
 	if _, err := run[linkfin.Financing](t, env, &services.RequestDistributorFinancing{Actor: "tier1", ID: "dx", POID: "dpo-0", ProgramID: "dist", FunderID: "bank"}); code(err) != linkfin.ENOTFOUND {
 		t.Fatalf("a stranger finances a dealer's order: %v", err)

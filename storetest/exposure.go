@@ -40,7 +40,10 @@ func testExposure(t *testing.T, open Opener) {
 		if _, err := run[linkfin.Financing](t, env, &services.RequestFinancing{Actor: "tier1", ID: id, ProgramID: "small", PieceID: piece, FunderID: funder}); err != nil {
 			return err
 		}
-		_, err := run[linkfin.Financing](t, env, &services.AcceptFinancing{Actor: "tier1", ID: id, PieceID: piece})
+		if _, err := run[linkfin.Financing](t, env, &services.AcceptFinancing{Actor: "tier1", ID: id, PieceID: piece}); err != nil {
+			return err
+		}
+		_, err := run[linkfin.Financing](t, env, &services.DisburseFinancing{Actor: funder, ID: id})
 		return err
 	}
 	if err := finance("x1", "s1", "bank"); err != nil {
@@ -85,7 +88,10 @@ func testExposure(t *testing.T, open Opener) {
 		if _, err := run[linkfin.Financing](t, env, &services.RequestFinancing{Actor: "tier1", ID: id, ProgramID: "sup", PieceID: piece, FunderID: "bank"}); err != nil {
 			return err
 		}
-		_, err := run[linkfin.Financing](t, env, &services.AcceptFinancing{Actor: "tier1", ID: id, PieceID: piece})
+		if _, err := run[linkfin.Financing](t, env, &services.AcceptFinancing{Actor: "tier1", ID: id, PieceID: piece}); err != nil {
+			return err
+		}
+		_, err := run[linkfin.Financing](t, env, &services.DisburseFinancing{Actor: "bank", ID: id})
 		return err
 	}
 	if err := financeIn("y1", "u1"); err != nil {

@@ -43,6 +43,7 @@ func testFactoring(t *testing.T, open Opener) {
 			t.Fatalf("quote %s: %+v, %v", name, q, err)
 		}
 		must(run[fin](t, env, &services.AcceptFactoring{Actor: "tier1", ID: "fx-" + name, PayableID: p.ID}))
+		must(run[fin](t, env, &services.DisburseFinancing{Actor: "bank", ID: "fx-" + name}))
 	}
 	if _, err := run[fin](t, env, &services.RequestFactoring{Actor: "tier1", ID: "fx-again", PayableID: payables[0], ProgramID: "fx", FunderID: "bank"}); code(err) != "asset_financed" {
 		t.Fatalf("a payable factored twice: %v", err)

@@ -83,15 +83,39 @@ func testFinancing(t *testing.T, open Opener) {
 	if _, err := accept("tier1", "f1"); code(err) != "quote_expired" {
 		t.Fatalf("accepting an expired quote: %v", err)
 	}
-	// Over the funder's limit (factor: 500,000.00), and a funder with no money: refused
-	// by the ledger, and nothing moves.
-	for _, c := range []struct{ funder, want string }{{"factor", string(ledger.ExceedsCredits)}, {"poor", string(ledger.ExceedsCredits)}} {
-		if _, err := request("tier1", "f-"+c.funder, c.funder); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := accept("tier1", "f-"+c.funder); code(err) != c.want {
-			t.Fatalf("%s: %v, want %s", c.funder, err, c.want)
-		}
+	// Over the funder's limit (factor: 500,000.00): the hold is refused at acceptance.
+	if _, err := request("tier1", "f-factor", "factor"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := accept("tier1", "f-factor"); code(err) != string(ledger.ExceedsCredits) {
+		t.Fatalf("over the funder's limit: %v", err)
+	}
+	// A funder with no money: the acceptance holds the limits and locks the piece, the
+	// disbursement is refused, and cancelling frees both.
+	if _, err := request("tier1", "f-poor", "poor"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := accept("tier1", "f-poor"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := request("tier1", "f-other", "bank"); code(err) != "asset_financed" {
+		t.Fatalf("a second quote on a locked piece: %v", err)
+	}
+	if _, err := run[fin](t, env, &services.DisburseFinancing{Actor: "tier1", ID: "f-poor"}); code(err) != linkfin.EFORBIDDEN {
+		t.Fatalf("the requester disbursing: %v", err)
+	}
+	if _, err := run[fin](t, env, &services.DisburseFinancing{Actor: "poor", ID: "f-poor"}); code(err) != string(ledger.ExceedsCredits) {
+		t.Fatalf("a funder with an empty wallet disbursing: %v", err)
+	}
+	held, _ := env.Engine.Account(ctx, services.LimitID("auto-scf", "poor"))
+	if held.DebitsPending != 1_000_000_00 {
+		t.Fatalf("poor's limit holds %d", held.DebitsPending)
+	}
+	if f, err := run[fin](t, env, &services.CancelFinancing{Actor: "poor", ID: "f-poor"}); err != nil || f.Status != linkfin.FinancingCancelled {
+		t.Fatalf("cancel: %+v, %v", f, err)
+	}
+	if held, _ = env.Engine.Account(ctx, services.LimitID("auto-scf", "poor")); held.DebitsPending != 0 {
+		t.Fatalf("poor's limit still holds %d after the cancel", held.DebitsPending)
 	}
 	// Fifty quotes for the same piece, accepted at once: exactly one wins (First Brands).
 	for i := range 50 {
@@ -120,6 +144,13 @@ func testFinancing(t *testing.T, open Opener) {
 	wg.Wait()
 	if won != 1 {
 		t.Fatalf("%d of 50 concurrent financings of one piece went through (refusals: %v)", won, codes)
+	}
+	var locked linkfin.Certificate
+	if _, err := readRecord(t, env, linkfin.KindCertificate, "c1", &locked); err != nil || locked.FinancingID == "" || locked.HolderID != "tier1" {
+		t.Fatalf("piece after acceptance: %+v, %v", locked, err)
+	}
+	if _, err := run[fin](t, env, &services.DisburseFinancing{Actor: "bank", ID: locked.FinancingID}); err != nil {
+		t.Fatal(err)
 	}
 	// The funder holds the piece and paid the price once; the supplier got it once.
 	var piece linkfin.Certificate

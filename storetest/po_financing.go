@@ -41,6 +41,7 @@ func testPOFinancing(t *testing.T, open Opener) {
 		t.Fatalf("quote: %+v, %v", q, err)
 	}
 	must(run[fin](t, env, &services.AcceptPOFinancing{Actor: "tier1", ID: "pf-1", POID: "po-f"}))
+	must(run[fin](t, env, &services.DisburseFinancing{Actor: "bank", ID: "pf-1"}))
 	if _, err := run[fin](t, env, &services.RequestPOFinancing{Actor: "tier1", ID: "pf-2", POID: "po-f", ProgramID: "pof", FunderID: "factor"}); code(err) != "asset_financed" {
 		t.Fatalf("the same order financed twice: %v", err)
 	}

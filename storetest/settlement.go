@@ -44,6 +44,9 @@ func testSettlement(t *testing.T, open Opener) {
 	if _, err := run[linkfin.Financing](t, env, &services.AcceptFinancing{Actor: "tier1", ID: "f1", PieceID: "c1a"}); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := run[linkfin.Financing](t, env, &services.DisburseFinancing{Actor: "bank", ID: "f1"}); err != nil {
+		t.Fatal(err)
+	}
 	deposit := func(id string, amount int64) {
 		if _, err := run[map[string]any](t, env, &services.RecordInboundPayment{Rail: "bank", InstructionID: id, OrgID: "anchor", Currency: "CNY", Amount: amount}); err != nil {
 			t.Fatal(err)

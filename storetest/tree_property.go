@@ -54,6 +54,9 @@ func testTreeProperty(t *testing.T, open Opener) {
 			funder := []string{"bank", "factor"}[rng.IntN(2)]
 			if _, err = run[linkfin.Financing](t, env, &services.RequestFinancing{Actor: c.HolderID, ID: "f-" + a, ProgramID: "auto-scf", PieceID: c.ID, FunderID: funder}); err == nil {
 				_, err = run[linkfin.Financing](t, env, &services.AcceptFinancing{Actor: c.HolderID, ID: "f-" + a, PieceID: c.ID})
+				if err == nil {
+					_, err = run[linkfin.Financing](t, env, &services.DisburseFinancing{Actor: funder, ID: "f-" + a})
+				}
 				if linkfin.ErrorCode(err) == "exceeds_credits" {
 					err = nil // the factor's limit of 500,000.00 is spent: refused, and nothing moved
 				} else if err == nil {

@@ -55,6 +55,7 @@ func testWarehousePledge(t *testing.T, open Opener) {
 		t.Fatalf("quote: %+v, %v", q, err)
 	}
 	must(run[fin](t, env, &services.AcceptPledgeLoan{Actor: "trader", ID: "w1", ReceiptID: "R1"}))
+	must(run[fin](t, env, &services.DisburseFinancing{Actor: "factor", ID: "w1"}))
 	if _, err := run[fin](t, env, &services.RequestPledgeLoan{Actor: "trader", ID: "w2", ReceiptID: "R1", ProgramID: "wh", FunderID: "bank", Commodity: "copper"}); code(err) != "asset_financed" {
 		t.Fatalf("pledging a receipt twice (Qingdao): %v", err)
 	}
