@@ -395,3 +395,24 @@ func updateMaturity(tx *engine.Tx, program string, d linkfin.Date, remove, add [
 	m.Pieces = append(m.Pieces, add...)
 	return tx.Put(linkfin.KindMaturity, id, &m, "maturity.updated")
 }
+
+// CertificateTree reads every piece of a certificate tree, root first, then in id
+// order: the whole history of splits, transfers, financings and settlement.
+func CertificateTree(ctx context.Context, s linkfin.Store, root string) ([]linkfin.Certificate, error) {
+	var out []linkfin.Certificate
+	queue := []string{root}
+	for len(queue) > 0 {
+		id := queue[0]
+		queue = queue[1:]
+		var c linkfin.Certificate
+		if err := read(ctx, s, linkfin.KindCertificate, id, &c); err != nil {
+			return nil, err
+		}
+		if c.RootID != root {
+			return nil, linkfin.Errorf(linkfin.ENOTFOUND, "certificate %s is not a root", root)
+		}
+		out = append(out, c)
+		queue = append(queue, c.Children...)
+	}
+	return out, nil
+}

@@ -399,3 +399,54 @@ func (c *RepayPledgeLoan) Apply(tx *engine.Tx) (any, error) {
 	f.Status = linkfin.FinancingSettled
 	return &f, tx.Put(linkfin.KindFinancing, f.ID, &f, "financing.settled")
 }
+
+// CloseOverduePledge settles a pledge loan past its due date: repaid from the
+// borrower's wallet if it can, else defaulted, and the receipt forfeited to the funder
+// as the collateral it was pledged for.
+type CloseOverduePledge struct {
+	ID string
+}
+
+// Keys implements engine.Command.
+func (c *CloseOverduePledge) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{{Kind: linkfin.KindFinancing, ID: c.ID}}
+}
+
+// DependentKeys implements engine.DependentCommand: the receipt.
+func (c *CloseOverduePledge) DependentKeys(r engine.Records) []linkfin.ObjectKey {
+	return (&RepayPledgeLoan{ID: c.ID}).DependentKeys(r)
+}
+
+// LedgerKeys implements engine.LedgerCommand.
+func (c *CloseOverduePledge) LedgerKeys(r engine.Records) (accounts, transfers []int64) {
+	return financingAccounts(r, c.ID)
+}
+
+// Apply implements engine.Command.
+func (c *CloseOverduePledge) Apply(tx *engine.Tx) (any, error) {
+	var f linkfin.Financing
+	if found, err := tx.Get(linkfin.KindFinancing, c.ID, &f); err != nil {
+		return nil, err
+	} else if !found || f.Product != linkfin.ProductWarehousePledge {
+		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "pledge loan %s not found", c.ID)
+	}
+	if f.Status != linkfin.FinancingDisbursed {
+		return &f, nil
+	}
+	if !linkfin.DateOf(tx.Now()).After(f.DueDate) {
+		return nil, linkfin.Errorf(linkfin.ECONFLICT, "loan %s is due on %s", f.ID, f.DueDate)
+	}
+	if a, _ := tx.Account(WalletID(f.RequesterID, f.Currency)); a.CreditsPosted-a.DebitsPosted-a.DebitsPending >= f.Quote.Price+f.Interest {
+		return (&RepayPledgeLoan{Actor: f.RequesterID, ID: f.ID}).Apply(tx)
+	}
+	var w linkfin.WarehouseReceipt
+	if _, err := tx.Get(linkfin.KindWarehouseReceipt, f.AssetID, &w); err != nil {
+		return nil, err
+	}
+	w.OwnerID, w.Status, w.FinancingID = f.FunderID, linkfin.ReceiptIssued, ""
+	if err := tx.Put(linkfin.KindWarehouseReceipt, w.ID, &w, "warehouse_receipt.forfeited"); err != nil {
+		return nil, err
+	}
+	f.Status = linkfin.FinancingDefaulted
+	return &f, tx.Put(linkfin.KindFinancing, f.ID, &f, "financing.defaulted")
+}

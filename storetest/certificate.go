@@ -197,6 +197,10 @@ func testCertificates(t *testing.T, open Opener) {
 	if p := linkfin.CheckTree(tree(t, env, "c1"), 0); len(p) > 0 {
 		t.Fatalf("tree c1: %v", p)
 	}
+	walked, err := services.CertificateTree(context.Background(), env.Store, "c1")
+	if err != nil || len(walked) != len(tree(t, env, "c1")) || walked[0].ID != "c1" {
+		t.Fatalf("CertificateTree: %d pieces, %v", len(walked), err)
+	}
 
 	// Random splits and transfers never lose or create a fen.
 	rng := rand.New(rand.NewPCG(7, 11))

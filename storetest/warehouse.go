@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"testing"
+	"time"
 
 	"linkfin"
 	"linkfin/services"
@@ -92,6 +93,24 @@ func testWarehousePledge(t *testing.T, open Opener) {
 	limit, _ := env.Engine.Account(context.Background(), services.LimitID("wh", "factor"))
 	if limit.CreditsPosted-limit.DebitsPosted != 5_000_000_00 {
 		t.Fatalf("the factor's limit after repayment: %d free", limit.CreditsPosted-limit.DebitsPosted)
+	}
+	// A second loan on the released receipt, never repaid: after its due date the
+	// receipt is forfeited to the funder.
+	if _, err := run[fin](t, env, &services.RequestPledgeLoan{Actor: "trader", ID: "w3", ReceiptID: "R1", ProgramID: "wh", FunderID: "factor", Commodity: "copper"}); err != nil {
+		t.Fatal(err)
+	}
+	must(run[fin](t, env, &services.AcceptPledgeLoan{Actor: "trader", ID: "w3", ReceiptID: "R1"}))
+	must(run[fin](t, env, &services.DisburseFinancing{Actor: "factor", ID: "w3"}))
+	must(run[map[string]any](t, env, &services.RecordOutboundPayment{Rail: "bank", InstructionID: "trader-out", OrgID: "trader", Currency: "CNY", Amount: 3_000_000_00}))
+	if _, err := run[fin](t, env, &services.CloseOverduePledge{ID: "w3"}); code(err) != linkfin.ECONFLICT {
+		t.Fatalf("closing a loan before its due date: %v", err)
+	}
+	env.Clock.Advance(91 * 24 * time.Hour)
+	if f, err := run[fin](t, env, &services.CloseOverduePledge{ID: "w3"}); err != nil || f.Status != linkfin.FinancingDefaulted {
+		t.Fatalf("an unpaid pledge after its due date: %+v, %v", f, err)
+	}
+	if _, err := readRecord(t, env, linkfin.KindWarehouseReceipt, "R1", &r); err != nil || r.OwnerID != "factor" {
+		t.Fatalf("the receipt after a default: %+v, %v", r, err)
 	}
 	env.Restart()
 	env.MustVerify()
