@@ -196,7 +196,7 @@ func (r *run) story() {
 		Currency: "CNY", Limit: 50_000_000_00, MaxTenorDays: 180, AdvanceRate: rate("0.6"), DayCount: linkfin.ACT360, Calendar: "CN",
 		Products: []linkfin.Product{linkfin.ProductCertificateDiscounting, linkfin.ProductFactoring, linkfin.ProductDynamicDiscounting,
 			linkfin.ProductPOFinancing, linkfin.ProductWarehousePledge, linkfin.ProductDistributorFinancing},
-		EarlyPaymentAPR: &apr, MarginCallLTV: &marginCall, BuyBack: true,
+		EarlyPaymentAPR: &apr, MarginCallLTV: &marginCall, BuyBack: true, SupplierLimit: 2_100_000_00,
 		Tolerances: linkfin.MatchTolerances{QuantityRate: rate("0.02"), PriceRate: rate("0.01"), AmountAbs: 100_00}}}, nil)
 	fixed, base, margin := rate("0.0425"), rate("0.031"), rate("0.012")
 	r.do(&services.InviteFunder{Actor: "anchor", ProgramID: "auto-scf", FunderID: "bank", Limit: 30_000_000_00, Pricing: linkfin.Pricing{FixedRate: &fixed}}, nil)
@@ -300,6 +300,10 @@ func (r *run) story() {
 	r.order("PO-1004", "tier1", 300, 1_000_00, "2027-01-20", true)
 	r.say("delivered, invoiced and approved: the payable is swept to repay the bank first")
 
+	r.do(&services.RequestFinancing{Actor: "tier1", ID: "F-cap", ProgramID: "auto-scf", PieceID: "C-1b2", FunderID: "factor"}, nil)
+	r.refuse("tier1 financing past its cap of 2,100,000.00 across funders (Carillion)", "exceeds_credits",
+		&services.AcceptFinancing{Actor: "tier1", ID: "F-cap", PieceID: "C-1b2"})
+
 	r.title("Distributor financing: the factor pays the anchor for the dealer's cars")
 	r.do(&services.CreatePurchaseOrder{Actor: "dealer", Order: linkfin.PurchaseOrder{ID: "DPO-1", SellerID: "anchor", ProgramID: "auto-scf", Currency: "CNY",
 		Lines: []linkfin.POLine{{LineID: "1", Item: "sedan", Quantity: 2, Unit: "car", UnitPrice: 200_000_00}}}}, nil)
@@ -313,7 +317,7 @@ func (r *run) story() {
 
 	r.title("Warehouse-receipt pledge: tier2 borrows against copper in the port's warehouse")
 	r.do(&services.MarkPrice{Mark: linkfin.PriceMark{ID: "copper", Currency: "CNY", Price: 60_000_00}}, nil)
-	lot := linkfin.WarehouseReceipt{ID: "WR-1", OwnerID: "tier2", LotID: "LOT-7", Commodity: "copper", Quantity: 50, Unit: "t"}
+	lot := linkfin.WarehouseReceipt{ID: "WR-1", OwnerID: "tier2", LotID: "LOT-7", Commodity: "copper", Quantity: 40, Unit: "t"}
 	r.do(&services.IssueWarehouseReceipt{Actor: "port", Receipt: lot}, nil)
 	lot2 := lot
 	lot2.ID = "WR-2"
@@ -322,16 +326,16 @@ func (r *run) story() {
 	r.do(&services.RequestPledgeLoan{Actor: "tier2", ID: "WL-1", ReceiptID: "WR-1", ProgramID: "auto-scf", FunderID: "bank", Commodity: "copper"}, &wq)
 	r.do(&services.AcceptPledgeLoan{Actor: "tier2", ID: "WL-1", ReceiptID: "WR-1"}, nil)
 	r.do(&services.DisburseFinancing{Actor: "bank", ID: "WL-1"}, nil)
-	r.say("50 t at %s: loan %s at 60 %% of value, interest %s", money(60_000_00), money(wq.Quote.Price), money(wq.Interest))
+	r.say("40 t at %s: loan %s at 60 %% of value, interest %s", money(60_000_00), money(wq.Quote.Price), money(wq.Interest))
 	r.refuse("the receipt pledged a second time (Qingdao)", "asset_financed",
 		&services.RequestPledgeLoan{Actor: "tier2", ID: "WL-2", ReceiptID: "WR-1", ProgramID: "auto-scf", FunderID: "factor", Commodity: "copper"})
 	r.do(&services.MarkPrice{Mark: linkfin.PriceMark{ID: "copper", Currency: "CNY", Price: 45_000_00}}, nil)
 	var mc linkfin.Financing
 	r.do(&services.CheckMargin{ID: "WL-1", Commodity: "copper"}, &mc)
-	r.say("copper falls to %s: loan-to-value %s / %s, margin call %v", money(45_000_00), money(wq.Quote.Price), money(50*45_000_00), mc.MarginCall)
+	r.say("copper falls to %s: loan-to-value %s / %s, margin call %v", money(45_000_00), money(wq.Quote.Price), money(40*45_000_00), mc.MarginCall)
 	var counted linkfin.WarehouseReceipt
-	r.do(&services.ReportTelemetry{Actor: "port", ReceiptID: "WR-1", Quantity: 48}, &counted)
-	r.say("the port's sensors count 48 t of 50 t: the receipt is %s", counted.Status)
+	r.do(&services.ReportTelemetry{Actor: "port", ReceiptID: "WR-1", Quantity: 38}, &counted)
+	r.say("the port's sensors count 38 t of 40 t: the receipt is %s", counted.Status)
 	r.do(&services.RecordInboundPayment{Rail: "bank", InstructionID: "tier2-interest", OrgID: "tier2", Currency: "CNY", Amount: wq.Interest}, nil)
 	r.do(&services.RepayPledgeLoan{Actor: "tier2", ID: "WL-1"}, nil)
 	r.say("tier2 repays %s: the receipt is released", money(wq.Quote.Price+wq.Interest))

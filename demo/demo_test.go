@@ -26,6 +26,7 @@ func TestDemoReconcilesAndRepeats(t *testing.T) {
 		// 10,000.00 paid 7 days early at 18 % on 360 days: 35.00.
 		"10,000.00 paid 7 days early at 0.18 APR: discount 35.00, tier1 receives 9,965.00",
 		"run again: 0 pieces paid",
+		"(Carillion): exceeds_credits",
 		"a second receipt for the same lot (Qingdao): lot_has_receipt",
 		"the receipt pledged a second time (Qingdao): asset_financed",
 		"margin call true",

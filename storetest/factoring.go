@@ -45,8 +45,16 @@ func testFactoring(t *testing.T, open Opener) {
 		must(run[fin](t, env, &services.AcceptFactoring{Actor: "tier1", ID: "fx-" + name, PayableID: p.ID}))
 		must(run[fin](t, env, &services.DisburseFinancing{Actor: "bank", ID: "fx-" + name}))
 	}
-	if _, err := run[fin](t, env, &services.RequestFactoring{Actor: "tier1", ID: "fx-again", PayableID: payables[0], ProgramID: "fx", FunderID: "bank"}); code(err) != "asset_financed" {
+	// The same payable offered to a second funder (First Brands).
+	must(run[linkfin.Program](t, env, &services.InviteFunder{Actor: "anchor", ProgramID: "fx", FunderID: "factor", Limit: 1_000_000_00,
+		Pricing: linkfin.Pricing{FixedRate: &rate}}))
+	must(run[linkfin.Program](t, env, &services.AcceptFunder{Actor: "factor", ProgramID: "fx"}))
+	if _, err := run[fin](t, env, &services.RequestFactoring{Actor: "tier1", ID: "fx-again", PayableID: payables[0], ProgramID: "fx", FunderID: "factor"}); code(err) != "asset_financed" {
 		t.Fatalf("a payable factored twice: %v", err)
+	}
+	// An invoice the buyer never approved has no payable to factor (Greensill).
+	if _, err := run[fin](t, env, &services.RequestFactoring{Actor: "tier1", ID: "fx-unapproved", PayableID: linkfin.PayableID("inv-never"), ProgramID: "fx", FunderID: "bank"}); code(err) != linkfin.ENOTFOUND {
+		t.Fatalf("factoring an unapproved invoice: %v", err)
 	}
 	if _, err := run[linkfin.Certificate](t, env, &services.IssueCertificate{Actor: "anchor", ID: "cx", ProgramID: "fx", PayableIDs: []string{payables[0]}}); err == nil {
 		t.Fatal("a factored payable backed a certificate too")
