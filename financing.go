@@ -12,7 +12,7 @@ type FinancingStatus string
 const (
 	FinancingQuoted     FinancingStatus = "quoted"      // priced; the requester may accept until the quote expires
 	FinancingAccepted   FinancingStatus = "accepted"    // the limits are held (pending) and the asset locked; the funder disburses
-	FinancingCancelled FinancingStatus = "cancelled" // accepted, then withdrawn before disbursement: holds voided, asset freed
+	FinancingCancelled  FinancingStatus = "cancelled"   // accepted, then withdrawn before disbursement: holds voided, asset freed
 	FinancingDisbursed  FinancingStatus = "disbursed"   // the funder paid; the asset backs it
 	FinancingExpired    FinancingStatus = "expired"     // the quote lapsed unaccepted
 	FinancingSettled    FinancingStatus = "settled"     // repaid or paid at maturity
