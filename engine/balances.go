@@ -149,14 +149,12 @@ func (e *Engine) AccountTransfers(ctx context.Context, accountID, cursor int64, 
 
 // catchUp brings the stored account rows from the log position they are exact at to
 // the end of the log, by replaying the events in between, and flushes them. It runs
-// before the engine takes requests: after a crash, or after a failed commit.
-func catchUp(ctx context.Context, s linkfin.Store) error {
+// before the engine takes requests: after a crash, or after a failed commit. It
+// returns the store's head as it then is.
+func catchUp(ctx context.Context, s linkfin.Store) (linkfin.Head, error) {
 	head, err := s.Head(ctx)
-	if err != nil {
-		return err
-	}
-	if head.AccountsAt >= head.Size {
-		return nil
+	if err != nil || head.AccountsAt >= head.Size {
+		return head, err
 	}
 	accounts := make(map[int64]*ledger.Account)
 	pending := make(map[int64]*ledger.Transfer)
@@ -173,31 +171,43 @@ func catchUp(ctx context.Context, s linkfin.Store) error {
 		}
 		return err
 	}
-	pendingTransfer := func(id int64) (*ledger.Transfer, error) {
-		if p := pending[id]; p != nil {
-			return p, nil
+	loadPending := func(ids []int64) error {
+		var need []int64
+		for _, id := range ids {
+			if pending[id] == nil {
+				need = append(need, id)
+			}
 		}
-		ts, err := s.TransfersByID(ctx, []int64{id})
-		if err != nil {
+		ts, err := s.TransfersByID(ctx, need)
+		for i := range ts {
+			pending[ts[i].ID] = &ts[i]
+		}
+		return err
+	}
+	pendingTransfer := func(id int64) (*ledger.Transfer, error) {
+		if err := loadPending([]int64{id}); err != nil {
 			return nil, err
 		}
-		if len(ts) == 0 {
+		if pending[id] == nil {
 			return nil, fmt.Errorf("replay: pending transfer %d is not stored", id)
 		}
-		pending[id] = &ts[0]
-		return &ts[0], nil
+		return pending[id], nil
 	}
 	for from := head.AccountsAt; from < head.Size; {
 		evs, err := s.Events(ctx, from, 8192)
 		if err != nil {
-			return err
+			return head, err
 		}
 		if len(evs) == 0 {
-			return fmt.Errorf("replay: events end at %d, the log has %d", from, head.Size)
+			return head, fmt.Errorf("replay: events end at %d, the log has %d", from, head.Size)
+		}
+		// Load in bulk what the page touches, rather than row by row while replaying.
+		if err := preload(evs, load, loadPending, pending); err != nil {
+			return head, err
 		}
 		for i := range evs {
 			if err := replayEvent(&evs[i], accounts, load, pendingTransfer); err != nil {
-				return fmt.Errorf("replay event %d: %w", evs[i].Seq, err)
+				return head, fmt.Errorf("replay event %d: %w", evs[i].Seq, err)
 			}
 		}
 		from = evs[len(evs)-1].Seq + 1
@@ -206,7 +216,58 @@ func catchUp(ctx context.Context, s linkfin.Store) error {
 	for _, a := range accounts {
 		b.Accounts = append(b.Accounts, a)
 	}
-	return s.Commit(ctx, b)
+	if err := s.Commit(ctx, b); err != nil {
+		return head, err
+	}
+	head.AccountsAt = head.Size
+	return head, nil
+}
+
+// preload reads, in three bulk queries, the accounts and pending transfers a page of
+// events will touch.
+func preload(evs []linkfin.Event, load, loadPending func([]int64) error, pending map[int64]*ledger.Transfer) error {
+	var accounts, pendings []int64
+	for i := range evs {
+		var ref struct {
+			ID        string `json:"id"`
+			Debit     string `json:"debit_account_id"`
+			Credit    string `json:"credit_account_id"`
+			PendingID string `json:"pending_id"`
+		}
+		switch ledger.EventType(evs[i].Type) {
+		case ledger.EventAccountClosed, ledger.EventTransferCreated, ledger.EventPendingExpired:
+			if err := json.Unmarshal(evs[i].Data, &ref); err != nil {
+				return fmt.Errorf("event %d: %w", evs[i].Seq, err)
+			}
+		default:
+			continue
+		}
+		for _, s := range []string{ref.Debit, ref.Credit} {
+			if id, err := strconv.ParseInt(s, 10, 64); err == nil && id > 0 {
+				accounts = append(accounts, id)
+			}
+		}
+		id, _ := strconv.ParseInt(ref.ID, 10, 64)
+		switch ledger.EventType(evs[i].Type) {
+		case ledger.EventAccountClosed:
+			accounts = append(accounts, id)
+		case ledger.EventPendingExpired:
+			pendings = append(pendings, id)
+		default:
+			if p, _ := strconv.ParseInt(ref.PendingID, 10, 64); p > 0 {
+				pendings = append(pendings, p)
+			}
+		}
+	}
+	if err := loadPending(pendings); err != nil {
+		return err
+	}
+	for _, id := range pendings {
+		if p := pending[id]; p != nil {
+			accounts = append(accounts, p.DebitAccountID, p.CreditAccountID)
+		}
+	}
+	return load(accounts)
 }
 
 // replayEvent applies one event's effect on balances.

@@ -99,7 +99,6 @@ type call struct {
 	resp *Response
 	err  error
 	done chan struct{}
-	t0   time.Time
 }
 
 // Engine is the single writer.
@@ -152,7 +151,6 @@ type Stats struct {
 	Items       atomic.Int64
 	Events      atomic.Int64
 	CommitNanos atomic.Int64 // total time spent in store commits
-	LastBatch   atomic.Int64 // items in the last batch
 }
 
 // Open loads the engine's state from the store and starts the writer.
@@ -175,32 +173,10 @@ func Open(ctx context.Context, cfg Config) (*Engine, error) {
 	if cfg.CacheRows <= 0 {
 		cfg.CacheRows = 1 << 21
 	}
-	if err := catchUp(ctx, cfg.Store); err != nil {
-		return nil, fmt.Errorf("engine: bring balances up to date: %w", err)
-	}
-	head, err := cfg.Store.Head(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("engine: read head: %w", err)
-	}
-	tree := tlog.Tree{Size: 0}
-	if head.Last != nil {
-		if head.Last.Size != head.Size {
-			return nil, fmt.Errorf("engine: log has %d events but the last checkpoint covers %d", head.Size, head.Last.Size)
-		}
-		tree.Size = head.Last.Size
-		copy(tree.Hash[:], head.Last.Hash)
-	} else if head.Size != 0 {
-		return nil, fmt.Errorf("engine: log has %d events and no checkpoint", head.Size)
-	}
-	app, err := tlog.NewAppender(ctx, tree, tileReader{cfg.Store})
-	if err != nil {
-		return nil, fmt.Errorf("engine: open log: %w", err)
-	}
 	e := &Engine{
 		cfg:        cfg,
 		store:      cfg.Store,
 		state:      ledger.NewState(),
-		log:        app,
 		idem:       make(map[string]linkfin.IdempotencyRecord),
 		calls:      make(chan *call, 1<<16),
 		commits:    make(chan *pending, 1),
@@ -215,18 +191,48 @@ func Open(ctx context.Context, cfg Config) (*Engine, error) {
 		dependent:  make(map[Command][]linkfin.ObjectKey),
 		lastFlush:  cfg.Now(),
 	}
+	if err := e.load(ctx); err != nil {
+		return nil, fmt.Errorf("engine: %w", err)
+	}
+	go e.run()
+	return e, nil
+}
+
+// load reads what the writer keeps in memory from the store: it first brings the
+// stored balances up to the end of the log, then opens the log's right edge, and
+// restores the clock, the largest transfer id and the expiry queue.
+func (e *Engine) load(ctx context.Context) error {
+	head, err := catchUp(ctx, e.store)
+	if err != nil {
+		return fmt.Errorf("bring balances up to date: %w", err)
+	}
+	tree := tlog.Tree{}
+	if head.Last != nil {
+		if head.Last.Size != head.Size {
+			return fmt.Errorf("log has %d events but the last checkpoint covers %d", head.Size, head.Last.Size)
+		}
+		tree.Size = head.Last.Size
+		copy(tree.Hash[:], head.Last.Hash)
+	} else if head.Size != 0 {
+		return fmt.Errorf("log has %d events and no checkpoint", head.Size)
+	}
+	app, err := tlog.NewAppender(ctx, tree, tileReader{e.store})
+	if err != nil {
+		return fmt.Errorf("open log: %w", err)
+	}
+	open, err := e.store.OpenPending(ctx)
+	if err != nil {
+		return fmt.Errorf("load pending transfers: %w", err)
+	}
+	e.log = app
 	e.state.SetClock(head.Clock)
 	e.maxTransfer = head.MaxTransferID
-	open, err := cfg.Store.OpenPending(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("engine: load pending transfers: %w", err)
-	}
+	e.expiries = e.expiries[:0]
 	for _, p := range open {
 		e.expiries = append(e.expiries, expiry{p.ExpiresAt, p.ID})
 	}
 	heap.Init(&e.expiries)
-	go e.run()
-	return e, nil
+	return nil
 }
 
 // Stats returns the engine's running counters.
@@ -237,7 +243,7 @@ func (e *Engine) Submit(ctx context.Context, req *Request) (*Response, error) {
 	if req.IdempotencyKey != "" && len(req.Hash) == 0 {
 		req.Hash = req.OpsHash()
 	}
-	c := &call{req: req, done: make(chan struct{}), t0: time.Now()}
+	c := &call{req: req, done: make(chan struct{})}
 	// The read lock orders every enqueue before Close: the writer drains the queue
 	// after Close, so nothing queued is left behind.
 	e.closeMu.RLock()
@@ -367,7 +373,6 @@ func (e *Engine) commit(ctx context.Context, p *pending) {
 		close(c.done)
 	}
 	e.stats.Items.Add(int64(items))
-	e.stats.LastBatch.Store(int64(items))
 }
 
 // flush waits until every batch handed to the committer is durable or failed.
@@ -382,42 +387,17 @@ func (e *Engine) flush() {
 func (e *Engine) recover(ctx context.Context) error {
 	e.flush()
 	e.state.RollbackBatch()
-	e.state.Evict()
+	e.evict()
 	clear(e.idem)
-	clear(e.objects)
 	clear(e.objChanged)
 	e.objUndo = e.objUndo[:0]
-	if err := catchUp(ctx, e.store); err != nil {
-		return err
-	}
-	e.published.reset()
 	clear(e.dirty)
 	e.sinceFlush, e.lastFlush = 0, e.cfg.Now()
-	head, err := e.store.Head(ctx)
-	if err != nil {
+	if err := e.load(ctx); err != nil {
 		return err
 	}
-	tree := tlog.Tree{}
-	if head.Last != nil {
-		tree.Size = head.Last.Size
-		copy(tree.Hash[:], head.Last.Hash)
-	}
-	app, err := tlog.NewAppender(ctx, tree, tileReader{e.store})
-	if err != nil {
-		return err
-	}
-	open, err := e.store.OpenPending(ctx)
-	if err != nil {
-		return err
-	}
-	e.log = app
-	e.state.SetClock(head.Clock)
-	e.maxTransfer = head.MaxTransferID
-	e.expiries = e.expiries[:0]
-	for _, p := range open {
-		e.expiries = append(e.expiries, expiry{p.ExpiresAt, p.ID})
-	}
-	heap.Init(&e.expiries)
+	// Only now that the store holds every balance the overlay had.
+	e.published.reset()
 	e.broken.Store(false)
 	return nil
 }
