@@ -5,7 +5,6 @@ import (
 
 	"linkfin"
 	"linkfin/engine"
-	"linkfin/ledger"
 )
 
 // RequestDistributorFinancing is a distributor asking a funder to pay the anchor for
@@ -121,10 +120,6 @@ func (c *AcceptDistributorFinancing) Apply(tx *engine.Tx) (any, error) {
 	if po.FinancingID != "" {
 		return nil, linkfin.Errorf("asset_financed", "purchase order %s backs financing %s", po.ID, po.FinancingID)
 	}
-	anchor, _ := account(WalletID(po.SellerID, po.Currency), po.Currency, codeWallet, ledger.DebitsMustNotExceedCredits)
-	if err := tx.CreateAccounts(anchor); err != nil {
-		return nil, err
-	}
 	// The limits are held now, posted when the funder disburses.
 	if err := holdLimits(tx, f); err != nil {
 		return nil, err
@@ -189,28 +184,18 @@ func (c *CloseDistributorLoan) Apply(tx *engine.Tx) (any, error) {
 	}
 	owed := f.Quote.Price + f.Interest
 	funder := WalletID(f.FunderID, f.Currency)
-	balance := func(id int64) int64 {
-		a, _ := tx.Account(id)
-		return a.CreditsPosted - a.DebitsPosted - a.DebitsPending
-	}
 	release := releaseLimits(&f)
 	overdue := linkfin.DateOf(tx.Now()).After(f.DueDate)
 	var legs []leg
 	switch distributor, anchor := WalletID(f.RequesterID, f.Currency), WalletID(p.AnchorID, p.Currency); {
-	case balance(distributor) >= owed:
+	case available(tx, distributor) >= owed:
 		legs, f.Status = append(release, leg{"repayment", distributor, funder, owed, codeWallet}), linkfin.FinancingSettled
 	case !overdue:
 		return nil, linkfin.Errorf(linkfin.ECONFLICT, "the distributor cannot repay %d yet; the loan is due on %s", owed, f.DueDate)
-	case p.BuyBack && balance(anchor) >= owed:
+	case p.BuyBack && available(tx, anchor) >= owed:
 		legs, f.Status = append(release, leg{"buy-back", anchor, funder, owed, codeWallet}), linkfin.FinancingBoughtBack
 	default:
 		f.Status = linkfin.FinancingDefaulted
-	}
-	if p.BuyBack {
-		a, _ := account(WalletID(p.AnchorID, p.Currency), p.Currency, codeWallet, ledger.DebitsMustNotExceedCredits)
-		if err := tx.CreateAccounts(a); err != nil {
-			return nil, err
-		}
 	}
 	ts, err := financingLegs(tx, &f, legs)
 	if err != nil {

@@ -111,6 +111,11 @@ func (c *AcceptFactoring) LedgerKeys(r engine.Records) (accounts, transfers []in
 	return financingAccounts(r, c.ID)
 }
 
+// legID is the ledger id of a financing's leg: a leg is never applied twice.
+func legID(f *linkfin.Financing, name string) int64 {
+	return engine.LedgerID("financing/" + f.ID + "/" + name)
+}
+
 // financingAccounts lists the wallets and limits a financing touches.
 func financingAccounts(r engine.Records, id string) (accounts, transfers []int64) {
 	var f linkfin.Financing
@@ -153,9 +158,10 @@ type leg struct {
 	code   uint16
 }
 
-// financingLegs makes a financing's ledger transfers, creating the wallets it pays.
+// financingLegs makes a financing's ledger transfers, creating the wallets of its
+// parties, which its legs pay.
 func financingLegs(tx *engine.Tx, f *linkfin.Financing, legs []leg) ([]ledger.Transfer, error) {
-	for _, org := range []string{f.FunderID, f.RequesterID} {
+	for _, org := range []string{f.FunderID, f.RequesterID, f.PayeeID} {
 		w, _ := account(WalletID(org, f.Currency), f.Currency, codeWallet, ledger.DebitsMustNotExceedCredits)
 		if err := tx.CreateAccounts(w); err != nil {
 			return nil, err
@@ -176,7 +182,7 @@ func transfersOf(f *linkfin.Financing, legs []leg) ([]ledger.Transfer, error) {
 		if g.amount == 0 {
 			continue
 		}
-		out = append(out, ledger.Transfer{ID: engine.LedgerID("financing/" + f.ID + "/" + g.name), DebitAccountID: g.dr,
+		out = append(out, ledger.Transfer{ID: legID(f, g.name), DebitAccountID: g.dr,
 			CreditAccountID: g.cr, Amount: g.amount, Ledger: l, Currency: string(f.Currency), Code: g.code})
 	}
 	return out, nil
@@ -262,11 +268,9 @@ func (c *CollectFactored) Apply(tx *engine.Tx) (any, error) {
 	owed := pay.Amount
 	funder, seller := WalletID(f.FunderID, f.Currency), WalletID(f.RequesterID, f.Currency)
 	reserve := owed - f.Quote.Price - f.Interest
-	paid := func(a ledger.Account) int64 { return a.CreditsPosted - a.DebitsPosted - a.DebitsPending }
-	b, _ := tx.Account(buyer.ID)
 	var legs []leg
-	switch s, _ := tx.Account(seller); {
-	case paid(b) >= owed:
+	switch {
+	case available(tx, buyer.ID) >= owed:
 		legs = append(release, leg{"collection", buyer.ID, funder, owed, codeWallet})
 		if reserve >= 0 {
 			legs = append(legs, leg{"reserve", funder, seller, reserve, codeWallet})
@@ -276,7 +280,7 @@ func (c *CollectFactored) Apply(tx *engine.Tx) (any, error) {
 			legs = append(legs, leg{"shortfall", seller, funder, -reserve, codeWallet})
 		}
 		f.Status, pay.Status = linkfin.FinancingSettled, linkfin.PayablePaid
-	case paid(s) >= f.Quote.Price+f.Interest:
+	case available(tx, seller) >= f.Quote.Price+f.Interest:
 		legs = append(release, leg{"recourse", seller, funder, f.Quote.Price + f.Interest, codeWallet})
 		f.Status, pay.Status = linkfin.FinancingRecourse, linkfin.PayableUnpaid
 	default:

@@ -177,13 +177,17 @@ func unusedFinancingID(tx *engine.Tx, id string) error {
 // ledger releases the holds by itself after it.
 const HoldTimeout = 72 * time.Hour
 
-// holdLimits places pending holds on the limits a financing draws.
+// holdLimits places pending holds on the limits a financing draws, opening the
+// requester's cap at its first financing where the program sets one.
 func holdLimits(tx *engine.Tx, f *linkfin.Financing) error {
-	draw, err := drawLimits(tx, f)
-	if err != nil {
-		return err
+	if id := supplierLimitID(f.ProgramID, f.RequesterID); f.SupplierLimit > 0 {
+		if _, ok := tx.Account(id); !ok {
+			if err := openLimit(tx, f.ProgramID, "supplier/"+f.RequesterID, f.Currency, f.SupplierLimit); err != nil {
+				return err
+			}
+		}
 	}
-	holds, err := financingLegs(tx, f, draw)
+	holds, err := transfersOf(f, limitDraws(f))
 	if err != nil {
 		return err
 	}
@@ -192,6 +196,16 @@ func holdLimits(tx *engine.Tx, f *linkfin.Financing) error {
 		holds[i].Timeout = uint32(HoldTimeout / time.Second)
 	}
 	return tx.Transfer(holds...)
+}
+
+// resolveHolds returns the transfers that post or void (flag) a financing's holds.
+func resolveHolds(f *linkfin.Financing, flag ledger.TransferFlags) ([]ledger.Transfer, error) {
+	holds, err := transfersOf(f, limitDraws(f))
+	for i, h := range holds {
+		holds[i].ID = engine.LedgerID(fmt.Sprintf("financing/%s/%d/%d", f.ID, flag, h.ID))
+		holds[i].PendingID, holds[i].Flags = h.ID, flag
+	}
+	return holds, err
 }
 
 // DisburseFinancing is the funder paying an accepted financing: the holds on the
@@ -222,10 +236,8 @@ func (c *DisburseFinancing) LedgerKeys(r engine.Records) (accounts, transfers []
 	accounts, _ = financingAccounts(r, c.ID)
 	var f linkfin.Financing
 	if found, _ := r.Get(linkfin.KindFinancing, c.ID, &f); found {
-		accounts = append(accounts, WalletID(f.PayeeID, f.Currency))
-		draw := []string{"program-limit", "funder-limit", "supplier-limit"}
-		for _, name := range draw {
-			transfers = append(transfers, engine.LedgerID("financing/"+f.ID+"/"+name))
+		for _, g := range limitDraws(&f) {
+			transfers = append(transfers, legID(&f, g.name))
 		}
 	}
 	return accounts, transfers
@@ -249,28 +261,11 @@ func (c *DisburseFinancing) Apply(tx *engine.Tx) (any, error) {
 	case f.Status != linkfin.FinancingAccepted:
 		return nil, linkfin.Errorf(linkfin.ECONFLICT, "financing %s is %s, not accepted", f.ID, f.Status)
 	}
-	payee, err := account(WalletID(f.PayeeID, f.Currency), f.Currency, codeWallet, ledger.DebitsMustNotExceedCredits)
+	posts, err := resolveHolds(&f, ledger.PostPending)
 	if err != nil {
 		return nil, err
 	}
-	if err := tx.CreateAccounts(payee); err != nil {
-		return nil, err
-	}
-	draw, err := drawLimits(tx, &f)
-	if err != nil {
-		return nil, err
-	}
-	holds, err := transfersOf(&f, draw)
-	if err != nil {
-		return nil, err
-	}
-	posts := make([]ledger.Transfer, 0, len(holds)+1)
-	for _, h := range holds {
-		p := h
-		p.ID, p.PendingID, p.Flags = engine.LedgerID(fmt.Sprintf("financing/%s/post/%d", f.ID, h.ID)), h.ID, ledger.PostPending
-		posts = append(posts, p)
-	}
-	pay, err := transfersOf(&f, []leg{{"disbursement", WalletID(f.FunderID, f.Currency), payee.ID, f.Quote.Price, codeWallet}})
+	pay, err := financingLegs(tx, &f, []leg{{"disbursement", WalletID(f.FunderID, f.Currency), WalletID(f.PayeeID, f.Currency), f.Quote.Price, codeWallet}})
 	if err != nil {
 		return nil, err
 	}
@@ -332,18 +327,9 @@ func (c *CancelFinancing) Apply(tx *engine.Tx) (any, error) {
 	default:
 		return nil, linkfin.Errorf(linkfin.ECONFLICT, "financing %s is %s: only an accepted financing is cancelled", f.ID, f.Status)
 	}
-	draw, err := drawLimits(tx, &f)
+	voids, err := resolveHolds(&f, ledger.VoidPending)
 	if err != nil {
 		return nil, err
-	}
-	holds, err := transfersOf(&f, draw)
-	if err != nil {
-		return nil, err
-	}
-	voids := make([]ledger.Transfer, len(holds))
-	for i, h := range holds {
-		voids[i] = h
-		voids[i].ID, voids[i].PendingID, voids[i].Flags = engine.LedgerID(fmt.Sprintf("financing/%s/void/%d", f.ID, h.ID)), h.ID, ledger.VoidPending
 	}
 	if err := tx.Transfer(voids...); err != nil && linkfin.ErrorCode(err) != string(ledger.PendingTransferExpired) {
 		return nil, err

@@ -167,34 +167,32 @@ func paymentID(rail, instruction string, in bool) int64 {
 // supplierLimitID is the ledger account of one requester's cap under a program.
 func supplierLimitID(program, requester string) int64 { return LimitID(program, "supplier/"+requester) }
 
-// drawLimits opens the requester's cap if the program sets one and this is its first
-// financing, and returns the legs that draw a financing's face on the program's, the
-// funder's and the requester's limits. The ledger refuses the chain if any is short.
-func drawLimits(tx *engine.Tx, f *linkfin.Financing) ([]leg, error) {
+// limitDraws lists the legs that draw a financing's face on the limits it counts
+// against: the program's, the funder's part, and the requester's where the program
+// caps suppliers. The ledger refuses the chain if any of them is short.
+func limitDraws(f *linkfin.Financing) []leg {
 	legs := []leg{
 		{"program-limit", LimitID(f.ProgramID, ""), limitSourceID(f.ProgramID), f.Quote.Face, codeLimit},
 		{"funder-limit", LimitID(f.ProgramID, f.FunderID), limitSourceID(f.ProgramID), f.Quote.Face, codeLimit},
 	}
 	if f.SupplierLimit > 0 {
-		id := supplierLimitID(f.ProgramID, f.RequesterID)
-		if _, ok := tx.Account(id); !ok {
-			if err := openLimit(tx, f.ProgramID, "supplier/"+f.RequesterID, f.Currency, f.SupplierLimit); err != nil {
-				return nil, err
-			}
-		}
-		legs = append(legs, leg{"supplier-limit", id, limitSourceID(f.ProgramID), f.Quote.Face, codeLimit})
-	}
-	return legs, nil
-}
-
-// releaseLimits returns the legs that give a financing's draw back to its limits.
-func releaseLimits(f *linkfin.Financing) []leg {
-	legs := []leg{
-		{"program-limit-release", limitSourceID(f.ProgramID), LimitID(f.ProgramID, ""), f.Quote.Face, codeLimit},
-		{"funder-limit-release", limitSourceID(f.ProgramID), LimitID(f.ProgramID, f.FunderID), f.Quote.Face, codeLimit},
-	}
-	if f.SupplierLimit > 0 {
-		legs = append(legs, leg{"supplier-limit-release", limitSourceID(f.ProgramID), supplierLimitID(f.ProgramID, f.RequesterID), f.Quote.Face, codeLimit})
+		legs = append(legs, leg{"supplier-limit", supplierLimitID(f.ProgramID, f.RequesterID), limitSourceID(f.ProgramID), f.Quote.Face, codeLimit})
 	}
 	return legs
+}
+
+// releaseLimits gives a financing's draw back to its limits: the draws, reversed.
+func releaseLimits(f *linkfin.Financing) []leg {
+	legs := limitDraws(f)
+	for i := range legs {
+		legs[i].name += "-release"
+		legs[i].dr, legs[i].cr = legs[i].cr, legs[i].dr
+	}
+	return legs
+}
+
+// available is what an account can pay: its credits less its debits, posted and held.
+func available(tx *engine.Tx, id int64) int64 {
+	a, _ := tx.Account(id)
+	return a.CreditsPosted - a.DebitsPosted - a.DebitsPending
 }

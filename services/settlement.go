@@ -103,8 +103,7 @@ func (c *SettleMaturity) Apply(tx *engine.Tx) (any, error) {
 	if err := tx.CreateAccounts(anchor); err != nil {
 		return nil, err
 	}
-	a, _ := tx.Account(anchor.ID)
-	available := a.CreditsPosted - a.DebitsPosted - a.DebitsPending
+	funds := available(tx, anchor.ID)
 	var remaining []string
 	for _, id := range m.Pieces {
 		var piece linkfin.Certificate
@@ -121,7 +120,7 @@ func (c *SettleMaturity) Apply(tx *engine.Tx) (any, error) {
 				return nil, err
 			}
 		}
-		if piece.Face+late > available {
+		if piece.Face+late > funds {
 			remaining = append(remaining, id)
 			res.Overdue = append(res.Overdue, id)
 			res.Shortfall += piece.Face
@@ -160,7 +159,7 @@ func (c *SettleMaturity) Apply(tx *engine.Tx) (any, error) {
 		if err := tx.Transfer(legs...); err != nil {
 			return nil, err
 		}
-		available -= piece.Face + late
+		funds -= piece.Face + late
 		res.LateInterest += late
 		piece.Status, piece.FinancingID = linkfin.CertificateSettled, ""
 		if err := tx.Put(linkfin.KindCertificate, piece.ID, &piece, "certificate.settled"); err != nil {

@@ -436,7 +436,7 @@ func (c *CloseOverduePledge) Apply(tx *engine.Tx) (any, error) {
 	if !linkfin.DateOf(tx.Now()).After(f.DueDate) {
 		return nil, linkfin.Errorf(linkfin.ECONFLICT, "loan %s is due on %s", f.ID, f.DueDate)
 	}
-	if a, _ := tx.Account(WalletID(f.RequesterID, f.Currency)); a.CreditsPosted-a.DebitsPosted-a.DebitsPending >= f.Quote.Price+f.Interest {
+	if available(tx, WalletID(f.RequesterID, f.Currency)) >= f.Quote.Price+f.Interest {
 		return (&RepayPledgeLoan{Actor: f.RequesterID, ID: f.ID}).Apply(tx)
 	}
 	var w linkfin.WarehouseReceipt
