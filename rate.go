@@ -92,3 +92,8 @@ func (r *Rate) UnmarshalText(b []byte) error {
 func (r Rate) Add(o Rate) Rate {
 	return Rate{r: new(big.Rat).Add(r.Rat(), o.Rat())}
 }
+
+// Of returns amount × r, rounded half-even to minor units.
+func (r Rate) Of(amount int64) (int64, error) {
+	return RoundHalfEven(new(big.Rat).Mul(new(big.Rat).SetInt64(amount), r.Rat()))
+}

@@ -31,17 +31,13 @@ func (c *RequestEarlyPayment) Apply(tx *engine.Tx) (any, error) {
 	if err := linkfin.ValidateID("financing id", c.ID); err != nil {
 		return nil, err
 	}
-	var pay linkfin.Payable
-	if found, err := tx.Get(linkfin.KindPayable, c.PayableID, &pay); err != nil {
+	pay, err := payable(tx, c.PayableID, c.Actor)
+	if err != nil {
 		return nil, err
-	} else if !found || pay.SellerID != c.Actor && pay.BuyerID != c.Actor {
-		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "payable %s not found", c.PayableID)
 	}
-	var p linkfin.Program
-	if found, err := tx.Get(linkfin.KindProgram, c.ProgramID, &p); err != nil {
+	p, err := assetProgram(tx, c.ProgramID, pay.ProgramID)
+	if err != nil {
 		return nil, err
-	} else if !found || pay.ProgramID != p.ID {
-		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "program %s not found", c.ProgramID)
 	}
 	switch {
 	case pay.SellerID != c.Actor:

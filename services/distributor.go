@@ -37,13 +37,10 @@ func (c *RequestDistributorFinancing) Apply(tx *engine.Tx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	var p linkfin.Program
-	if found, err := tx.Get(linkfin.KindProgram, c.ProgramID, &p); err != nil {
+	p, err := assetProgram(tx, c.ProgramID, po.ProgramID)
+	if err != nil {
 		return nil, err
-	} else if !found || po.ProgramID != p.ID {
-		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "program %s not found", c.ProgramID)
 	}
-	f := p.Funder(c.FunderID)
 	switch {
 	case po.BuyerID != c.Actor || po.SellerID != p.AnchorID:
 		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "distributor financing is for a distributor's order to the anchor")
@@ -53,8 +50,10 @@ func (c *RequestDistributorFinancing) Apply(tx *engine.Tx) (any, error) {
 		return nil, linkfin.Errorf("asset_financed", "purchase order %s backs financing %s", po.ID, po.FinancingID)
 	case !p.Offers(linkfin.ProductDistributorFinancing):
 		return nil, linkfin.Errorf(linkfin.EINVALID, "program %s does not offer distributor financing", p.ID)
-	case f == nil || f.Status != linkfin.FunderAccepted:
-		return nil, linkfin.Errorf(linkfin.EINVALID, "%s is not a live funder of program %s", c.FunderID, p.ID)
+	}
+	f, err := liveFunder(p, c.FunderID)
+	if err != nil {
+		return nil, err
 	}
 	if err := unusedFinancingID(tx, c.ID); err != nil {
 		return nil, err

@@ -1,8 +1,6 @@
 package services
 
 import (
-	"math/big"
-
 	"linkfin"
 	"linkfin/engine"
 	"linkfin/ledger"
@@ -34,19 +32,14 @@ func (c *RequestFactoring) Apply(tx *engine.Tx) (any, error) {
 	if err := linkfin.ValidateID("financing id", c.ID); err != nil {
 		return nil, err
 	}
-	var pay linkfin.Payable
-	if found, err := tx.Get(linkfin.KindPayable, c.PayableID, &pay); err != nil {
+	pay, err := payable(tx, c.PayableID, c.Actor)
+	if err != nil {
 		return nil, err
-	} else if !found || pay.SellerID != c.Actor && pay.BuyerID != c.Actor {
-		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "payable %s not found", c.PayableID)
 	}
-	var p linkfin.Program
-	if found, err := tx.Get(linkfin.KindProgram, c.ProgramID, &p); err != nil {
+	p, err := assetProgram(tx, c.ProgramID, pay.ProgramID)
+	if err != nil {
 		return nil, err
-	} else if !found || pay.ProgramID != p.ID {
-		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "program %s not found", c.ProgramID)
 	}
-	f := p.Funder(c.FunderID)
 	switch {
 	case pay.SellerID != c.Actor:
 		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only the seller factors what it is owed")
@@ -55,8 +48,10 @@ func (c *RequestFactoring) Apply(tx *engine.Tx) (any, error) {
 		return nil, linkfin.Errorf("asset_financed", "payable %s is %s", pay.ID, pay.Status)
 	case !p.Offers(linkfin.ProductFactoring):
 		return nil, linkfin.Errorf(linkfin.EINVALID, "program %s does not offer factoring", p.ID)
-	case f == nil || f.Status != linkfin.FunderAccepted:
-		return nil, linkfin.Errorf(linkfin.EINVALID, "%s is not a live funder of program %s", c.FunderID, p.ID)
+	}
+	f, err := liveFunder(p, c.FunderID)
+	if err != nil {
+		return nil, err
 	}
 	if err := unusedFinancingID(tx, c.ID); err != nil {
 		return nil, err
@@ -66,7 +61,7 @@ func (c *RequestFactoring) Apply(tx *engine.Tx) (any, error) {
 	if days < 1 || days > p.MaxTenorDays {
 		return nil, linkfin.Errorf(linkfin.EINVALID, "the payable is due in %d days; the program finances 1 to %d", days, p.MaxTenorDays)
 	}
-	advance, err := linkfin.RoundHalfEven(new(big.Rat).Mul(new(big.Rat).SetInt64(pay.Amount), p.AdvanceRate.Rat()))
+	advance, err := p.AdvanceRate.Of(pay.Amount)
 	if err != nil {
 		return nil, err
 	}

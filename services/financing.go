@@ -42,18 +42,17 @@ func (c *RequestFinancing) Apply(tx *engine.Tx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	var p linkfin.Program
-	if found, err := tx.Get(linkfin.KindProgram, c.ProgramID, &p); err != nil {
+	p, err := assetProgram(tx, c.ProgramID, piece.ProgramID)
+	if err != nil {
 		return nil, err
-	} else if !found || piece.ProgramID != p.ID {
-		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "program %s not found", c.ProgramID)
 	}
-	f := p.Funder(c.FunderID)
 	switch {
 	case !p.Offers(linkfin.ProductCertificateDiscounting):
 		return nil, linkfin.Errorf(linkfin.EINVALID, "program %s does not offer certificate discounting", p.ID)
-	case f == nil || f.Status != linkfin.FunderAccepted:
-		return nil, linkfin.Errorf(linkfin.EINVALID, "%s is not a live funder of program %s", c.FunderID, p.ID)
+	}
+	f, err := liveFunder(p, c.FunderID)
+	if err != nil {
+		return nil, err
 	}
 	if err := unusedFinancingID(tx, c.ID); err != nil {
 		return nil, err
@@ -162,7 +161,28 @@ func quoted(tx *engine.Tx, id, actor string, product linkfin.Product, assetID st
 	return f, false, nil
 }
 
-// unusedFinancingID checks that a new financing's id is well formed and free.
+// assetProgram reads the program an asset was written under; asked for any other, the
+// program is not found.
+func assetProgram(tx *engine.Tx, id, assetProgram string) (*linkfin.Program, error) {
+	var p linkfin.Program
+	if found, err := tx.Get(linkfin.KindProgram, id, &p); err != nil {
+		return nil, err
+	} else if !found || assetProgram != p.ID {
+		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "program %s not found", id)
+	}
+	return &p, nil
+}
+
+// liveFunder is a funder that has accepted the program.
+func liveFunder(p *linkfin.Program, id string) (*linkfin.ProgramFunder, error) {
+	f := p.Funder(id)
+	if f == nil || f.Status != linkfin.FunderAccepted {
+		return nil, linkfin.Errorf(linkfin.EINVALID, "%s is not a live funder of program %s", id, p.ID)
+	}
+	return f, nil
+}
+
+// unusedFinancingID checks that a new financing's id is free.
 func unusedFinancingID(tx *engine.Tx, id string) error {
 	var old linkfin.Financing
 	if found, err := tx.Get(linkfin.KindFinancing, id, &old); err != nil {
@@ -345,33 +365,31 @@ func (c *CancelFinancing) Apply(tx *engine.Tx) (any, error) {
 func freeAsset(tx *engine.Tx, f *linkfin.Financing) error {
 	switch f.AssetKind {
 	case linkfin.KindCertificate:
-		var piece linkfin.Certificate
-		if _, err := tx.Get(f.AssetKind, f.AssetID, &piece); err != nil {
-			return err
-		}
-		piece.FinancingID = ""
-		return tx.Put(f.AssetKind, piece.ID, &piece, "certificate.unlocked")
+		return update(tx, f.AssetKind, f.AssetID, "certificate.unlocked", func(piece *linkfin.Certificate) {
+			piece.FinancingID = ""
+		})
 	case linkfin.KindPayable:
-		var pay linkfin.Payable
-		if _, err := tx.Get(f.AssetKind, f.AssetID, &pay); err != nil {
-			return err
-		}
-		pay.Status, pay.FinancingID = linkfin.PayableOpen, ""
-		return tx.Put(f.AssetKind, pay.ID, &pay, "payable.unlocked")
+		return update(tx, f.AssetKind, f.AssetID, "payable.unlocked", func(pay *linkfin.Payable) {
+			pay.Status, pay.FinancingID = linkfin.PayableOpen, ""
+		})
 	case linkfin.KindPurchaseOrder:
-		var po linkfin.PurchaseOrder
-		if _, err := tx.Get(f.AssetKind, f.AssetID, &po); err != nil {
-			return err
-		}
-		po.FinancingID = ""
-		return tx.Put(f.AssetKind, po.ID, &po, "purchase_order.unlocked")
+		return update(tx, f.AssetKind, f.AssetID, "purchase_order.unlocked", func(po *linkfin.PurchaseOrder) {
+			po.FinancingID = ""
+		})
 	case linkfin.KindWarehouseReceipt:
-		var w linkfin.WarehouseReceipt
-		if _, err := tx.Get(f.AssetKind, f.AssetID, &w); err != nil {
-			return err
-		}
-		w.Status, w.FinancingID = linkfin.ReceiptIssued, ""
-		return tx.Put(f.AssetKind, w.ID, &w, "warehouse_receipt.released")
+		return update(tx, f.AssetKind, f.AssetID, "warehouse_receipt.released", func(w *linkfin.WarehouseReceipt) {
+			w.Status, w.FinancingID = linkfin.ReceiptIssued, ""
+		})
 	}
 	return linkfin.Errorf(linkfin.EINTERNAL, "no asset kind %s", f.AssetKind)
+}
+
+// update changes a record that exists and writes it back with the event.
+func update[T any](tx *engine.Tx, kind, id, event string, change func(*T)) error {
+	var v T
+	if _, err := tx.Get(kind, id, &v); err != nil {
+		return err
+	}
+	change(&v)
+	return tx.Put(kind, id, &v, event)
 }

@@ -1,8 +1,6 @@
 package services
 
 import (
-	"math/big"
-
 	"linkfin"
 	"linkfin/engine"
 )
@@ -38,13 +36,10 @@ func (c *RequestPOFinancing) Apply(tx *engine.Tx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	var p linkfin.Program
-	if found, err := tx.Get(linkfin.KindProgram, c.ProgramID, &p); err != nil {
+	p, err := assetProgram(tx, c.ProgramID, po.ProgramID)
+	if err != nil {
 		return nil, err
-	} else if !found || po.ProgramID != p.ID {
-		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "program %s not found", c.ProgramID)
 	}
-	f := p.Funder(c.FunderID)
 	switch {
 	case po.SellerID != c.Actor:
 		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only the seller finances its order")
@@ -54,13 +49,15 @@ func (c *RequestPOFinancing) Apply(tx *engine.Tx) (any, error) {
 		return nil, linkfin.Errorf("asset_financed", "purchase order %s backs financing %s", po.ID, po.FinancingID)
 	case !p.Offers(linkfin.ProductPOFinancing):
 		return nil, linkfin.Errorf(linkfin.EINVALID, "program %s does not offer PO financing", p.ID)
-	case f == nil || f.Status != linkfin.FunderAccepted:
-		return nil, linkfin.Errorf(linkfin.EINVALID, "%s is not a live funder of program %s", c.FunderID, p.ID)
+	}
+	f, err := liveFunder(p, c.FunderID)
+	if err != nil {
+		return nil, err
 	}
 	if err := unusedFinancingID(tx, c.ID); err != nil {
 		return nil, err
 	}
-	advance, err := linkfin.RoundHalfEven(new(big.Rat).Mul(new(big.Rat).SetInt64(po.Total), p.AdvanceRate.Rat()))
+	advance, err := p.AdvanceRate.Of(po.Total)
 	if err != nil {
 		return nil, err
 	}

@@ -399,6 +399,19 @@ func invoice(tx *engine.Tx, id, actor string) (*linkfin.Invoice, error) {
 	return &inv, nil
 }
 
+// payable reads a payable the actor is party to.
+func payable(tx *engine.Tx, id, actor string) (*linkfin.Payable, error) {
+	var pay linkfin.Payable
+	found, err := tx.Get(linkfin.KindPayable, id, &pay)
+	if err != nil {
+		return nil, err
+	}
+	if !found || actor != pay.SellerID && actor != pay.BuyerID {
+		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "payable %s not found", id)
+	}
+	return &pay, nil
+}
+
 // CreateCreditNote is the seller reducing what an invoice asks. Before approval it
 // lowers what the payable will be; after, it lowers the open payable. A payable that
 // backs a certificate cannot shrink: the certificate is irrevocable, and the seller's

@@ -140,7 +140,6 @@ func (c *RequestPledgeLoan) Apply(tx *engine.Tx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := p.Funder(c.FunderID)
 	switch {
 	case w.OwnerID != c.Actor:
 		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only the goods' owner pledges them")
@@ -152,14 +151,16 @@ func (c *RequestPledgeLoan) Apply(tx *engine.Tx) (any, error) {
 		return nil, linkfin.Errorf(linkfin.EINVALID, "no %s price mark for %s", p.Currency, w.Commodity)
 	case !p.Offers(linkfin.ProductWarehousePledge):
 		return nil, linkfin.Errorf(linkfin.EINVALID, "program %s does not offer warehouse pledges", p.ID)
-	case f == nil || f.Status != linkfin.FunderAccepted:
-		return nil, linkfin.Errorf(linkfin.EINVALID, "%s is not a live funder of program %s", c.FunderID, p.ID)
+	}
+	f, err := liveFunder(&p, c.FunderID)
+	if err != nil {
+		return nil, err
 	}
 	worth, err := value(w.Quantity, &mark)
 	if err != nil {
 		return nil, err
 	}
-	loan, err := linkfin.RoundHalfEven(new(big.Rat).Mul(new(big.Rat).SetInt64(worth), p.AdvanceRate.Rat()))
+	loan, err := p.AdvanceRate.Of(worth)
 	if err != nil {
 		return nil, err
 	}
