@@ -1,7 +1,6 @@
 package http
 
 import (
-	"crypto/sha256"
 	"net/http"
 
 	"linkfin"
@@ -26,24 +25,8 @@ func (s *Server) createOrganization(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	var key string
-	var hash []byte
-	if k := r.Header.Get("Idempotency-Key"); k != "" {
-		if len(k) > 255 {
-			writeError(w, r, linkfin.Errorf(linkfin.EINVALID, "Idempotency-Key is longer than 255 characters"))
-			return
-		}
-		h := sha256.Sum256(append([]byte(r.Method+" "+r.URL.Path+"\n"), body...))
-		key, hash = "operator:"+k, h[:]
-	}
 	var res services.OrganizationResult
-	replayed, err := services.Submit(r.Context(), s.Engine, key, hash,
-		&services.CreateOrganization{Org: linkfin.Organization{ID: in.ID, Name: in.Name, Capabilities: in.Capabilities}}, &res)
-	if replayed {
-		w.Header().Set("Idempotency-Hit", "true")
-	}
-	if err != nil {
-		writeError(w, r, err)
+	if !s.command(w, r, body, &services.CreateOrganization{Org: linkfin.Organization{ID: in.ID, Name: in.Name, Capabilities: in.Capabilities}}, &res) {
 		return
 	}
 	status := http.StatusCreated
