@@ -14,9 +14,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/mod/sumdb/note"
 	sumtlog "golang.org/x/mod/sumdb/tlog"
@@ -235,13 +237,31 @@ func (e *Engine) load(ctx context.Context) error {
 	return nil
 }
 
+// MaxKeyLen bounds an idempotency key, in bytes.
+const MaxKeyLen = 512
+
+// checkKey refuses an idempotency key that a store could not keep as text: one that
+// is not UTF-8, holds a NUL or is too long for an index. Found only at commit, such a
+// key would fail every request of its batch.
+func checkKey(key string) error {
+	if len(key) > MaxKeyLen || !utf8.ValidString(key) || strings.IndexByte(key, 0) >= 0 {
+		return linkfin.Errorf(linkfin.EINVALID, "an idempotency key is UTF-8 text of at most %d bytes without NUL", MaxKeyLen)
+	}
+	return nil
+}
+
 // Stats returns the engine's running counters.
 func (e *Engine) Stats() *Stats { return &e.stats }
 
 // Submit runs a request in the next batch and returns once that batch is durable.
 func (e *Engine) Submit(ctx context.Context, req *Request) (*Response, error) {
-	if req.IdempotencyKey != "" && len(req.Hash) == 0 {
-		req.Hash = req.OpsHash()
+	if req.IdempotencyKey != "" {
+		if err := checkKey(req.IdempotencyKey); err != nil {
+			return nil, err
+		}
+		if len(req.Hash) == 0 {
+			req.Hash = req.OpsHash()
+		}
 	}
 	c := &call{req: req, done: make(chan struct{})}
 	// The read lock orders every enqueue before Close: the writer drains the queue

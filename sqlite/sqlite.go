@@ -202,19 +202,6 @@ func idList(ids []int64) string {
 	return string(append(b, ']'))
 }
 
-func stringList(keys []string) (string, error) {
-	var sb strings.Builder
-	sb.WriteByte('[')
-	for i, k := range keys {
-		if i > 0 {
-			sb.WriteByte(',')
-		}
-		sb.WriteString(strconv.Quote(k))
-	}
-	sb.WriteByte(']')
-	return sb.String(), nil
-}
-
 const accountCols = `id, ledger, currency, code, flags, debits_pending, debits_posted,
 	credits_pending, credits_posted, created_at, last_transfer`
 
@@ -330,12 +317,12 @@ func (db *DB) IdempotencyByKey(ctx context.Context, keys []string) ([]linkfin.Id
 	if len(keys) == 0 {
 		return nil, nil
 	}
-	list, err := stringList(keys)
+	list, err := json.Marshal(keys) // valid UTF-8 round-trips; the engine refuses other keys
 	if err != nil {
 		return nil, err
 	}
 	rows, err := db.r.QueryContext(ctx, `SELECT key, request_hash, response, created_at FROM idempotency_keys
-		WHERE key IN (SELECT value FROM json_each(?))`, list)
+		WHERE key IN (SELECT value FROM json_each(?))`, string(list))
 	return collect(rows, err, func(rows *sql.Rows, r *linkfin.IdempotencyRecord) error {
 		return rows.Scan(&r.Key, &r.RequestHash, &r.Response, &r.Time)
 	})

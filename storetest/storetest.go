@@ -351,6 +351,23 @@ func testIdempotency(t *testing.T, open Opener) {
 		t.Fatalf("same key, other body: err = %v", err)
 	}
 	wantBalances(t, env.Account(1), 0, 100, 0, 0)
+
+	// A key is any text: quotes, escapes, tabs and letters beyond ASCII come back from
+	// the store as they went in. Bytes that are not UTF-8 or hold a NUL are refused
+	// before they reach a batch, where the database would fail everyone's commit.
+	odd := &engine.Request{IdempotencyKey: "op:\"q\" \\ <é>\t\u2028😀", CreateTransfers: []ledger.Transfer{Xfer(61, 1, 2, 5)}}
+	env.Submit(odd)
+	env.Restart()
+	if r := env.Submit(odd); !r.Replayed {
+		t.Fatalf("odd key after restart: %+v", r)
+	}
+	for _, key := range []string{"op:\x80", "op:\x00"} {
+		_, err := env.Engine.Submit(context.Background(), &engine.Request{IdempotencyKey: key, CreateTransfers: []ledger.Transfer{Xfer(62, 1, 2, 5)}})
+		if linkfin.ErrorCode(err) != linkfin.EINVALID {
+			t.Fatalf("key %q: err = %v", key, err)
+		}
+	}
+	wantBalances(t, env.Account(1), 0, 105, 0, 0)
 	env.MustVerify()
 }
 
