@@ -14,7 +14,6 @@ const (
 	FinancingAccepted   FinancingStatus = "accepted"    // the limits are held (pending) and the asset locked; the funder disburses
 	FinancingCancelled  FinancingStatus = "cancelled"   // accepted, then withdrawn before disbursement: holds voided, asset freed
 	FinancingDisbursed  FinancingStatus = "disbursed"   // the funder paid; the asset backs it
-	FinancingExpired    FinancingStatus = "expired"     // the quote lapsed unaccepted
 	FinancingSettled    FinancingStatus = "settled"     // repaid or paid at maturity
 	FinancingRecourse   FinancingStatus = "recourse"    // the buyer did not pay; the seller repaid the funder
 	FinancingDefaulted  FinancingStatus = "defaulted"   // neither the buyer nor, on recourse, the seller paid in full

@@ -1,6 +1,7 @@
 package services
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"slices"
@@ -79,19 +80,7 @@ func ExposureReport(ctx context.Context, s linkfin.Store) ([]Exposure, error) {
 		out = append(out, *e)
 	}
 	slices.SortFunc(out, func(a, b Exposure) int {
-		if a.AnchorID != b.AnchorID {
-			if a.AnchorID < b.AnchorID {
-				return -1
-			}
-			return 1
-		}
-		if a.Currency < b.Currency {
-			return -1
-		}
-		if a.Currency > b.Currency {
-			return 1
-		}
-		return 0
+		return cmp.Or(cmp.Compare(a.AnchorID, b.AnchorID), cmp.Compare(a.Currency, b.Currency))
 	})
 	return out, nil
 }
