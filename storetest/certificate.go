@@ -57,15 +57,6 @@ func approvedPayableIn(t *testing.T, env *Env, program string, n int, qty, price
 	return p
 }
 
-func mustObject(t *testing.T, env *Env, kind, id string) *linkfin.Object {
-	t.Helper()
-	o, err := env.Store.Object(context.Background(), kind, id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return o
-}
-
 // tree reads every piece of a certificate tree from the store.
 func tree(t *testing.T, env *Env, root string) []linkfin.Certificate {
 	t.Helper()
@@ -108,9 +99,8 @@ func testCertificates(t *testing.T, open Opener) {
 	if _, err := cn("cn-1", "inv-9", 200_00); err != nil {
 		t.Fatal(err)
 	}
-	var shrunk linkfin.Payable
-	if err := json.Unmarshal(mustObject(t, env, linkfin.KindPayable, p0.ID).Data, &shrunk); err != nil || shrunk.Amount != 800_00 {
-		t.Fatalf("payable after the credit note: %+v, %v", shrunk, err)
+	if shrunk := record[linkfin.Payable](t, env, linkfin.KindPayable, p0.ID); shrunk.Amount != 800_00 {
+		t.Fatalf("payable after the credit note: %+v", shrunk)
 	}
 
 	p1 := approvedPayable(t, env, 1, 1000, 1_000_01, "2027-02-18") // 1,000,010.00
@@ -175,12 +165,8 @@ func testCertificates(t *testing.T, open Opener) {
 	if _, err := transfer("tier1", "c1a", "tier2", 100, "t1", "t1r"); code(err) != linkfin.EFORBIDDEN {
 		t.Fatalf("a transfer without a trade background: %v", err)
 	}
-	if _, err := run[linkfin.Relationship](t, env, &services.ProposeRelationship{Actor: "tier1", BuyerID: "tier1", SellerID: "tier2"}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := run[linkfin.Relationship](t, env, &services.AcceptRelationship{Actor: "tier2", BuyerID: "tier1", SellerID: "tier2"}); err != nil {
-		t.Fatal(err)
-	}
+	mustRun(t, env, &services.ProposeRelationship{Actor: "tier1", BuyerID: "tier1", SellerID: "tier2"})
+	mustRun(t, env, &services.AcceptRelationship{Actor: "tier2", BuyerID: "tier1", SellerID: "tier2"})
 	got, err := transfer("tier1", "c1a", "tier2", 10_000_00, "t1", "t1r")
 	if err != nil || len(got) != 2 || got[0].HolderID != "tier2" || got[0].Face != 10_000_00 || got[1].HolderID != "tier1" || got[1].Face != third-10_000_00 {
 		t.Fatalf("part transfer: %+v, %v", got, err)

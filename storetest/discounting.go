@@ -24,25 +24,17 @@ func testDynamicDiscounting(t *testing.T, open Opener) {
 	if _, err := run[linkfin.Program](t, env, &services.CreateProgram{Actor: "anchor", Program: noAPR}); code(err) != linkfin.EINVALID {
 		t.Fatalf("dynamic discounting without an APR: %v", err)
 	}
-	if _, err := run[linkfin.Program](t, env, &services.CreateProgram{Actor: "anchor", Program: dd}); err != nil {
-		t.Fatal(err)
-	}
+	mustRun(t, env, &services.CreateProgram{Actor: "anchor", Program: dd})
 	// A 10,000.00 invoice under the program, due 2026-11-09: 7 days after today.
 	order := linkfin.PurchaseOrder{ID: "po-dd", SellerID: "tier1", ProgramID: "dd", Currency: "CNY",
 		Lines: []linkfin.POLine{{LineID: "L1", Item: "bolts", Quantity: 100, Unit: "box", UnitPrice: 100_00}}}
-	must := func(_ any, err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	must(run[linkfin.PurchaseOrder](t, env, &services.CreatePurchaseOrder{Actor: "anchor", Order: order}))
-	must(run[linkfin.PurchaseOrder](t, env, &services.AcceptPurchaseOrder{Actor: "tier1", ID: "po-dd"}))
-	must(run[linkfin.GoodsReceipt](t, env, &services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{
-		ID: "gr-dd", POID: "po-dd", Lines: []linkfin.ReceiptLine{{LineID: "L1", Accepted: 100}}}}))
-	must(run[linkfin.Invoice](t, env, &services.CreateInvoice{Actor: "tier1", Invoice: linkfin.Invoice{ID: "inv-dd", Number: "DD-1",
+	mustRun(t, env, &services.CreatePurchaseOrder{Actor: "anchor", Order: order})
+	mustRun(t, env, &services.AcceptPurchaseOrder{Actor: "tier1", ID: "po-dd"})
+	mustRun(t, env, &services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{
+		ID: "gr-dd", POID: "po-dd", Lines: []linkfin.ReceiptLine{{LineID: "L1", Accepted: 100}}}})
+	mustRun(t, env, &services.CreateInvoice{Actor: "tier1", Invoice: linkfin.Invoice{ID: "inv-dd", Number: "DD-1",
 		BuyerID: "anchor", POID: "po-dd", Currency: "CNY", IssueDate: date(t, "2026-11-02"), DueDate: date(t, "2026-11-09"),
-		Lines: []linkfin.InvoiceLine{{LineID: "L1", Quantity: 100, UnitPrice: 100_00, Amount: 10_000_00}}, Total: 10_000_00}}))
+		Lines: []linkfin.InvoiceLine{{LineID: "L1", Quantity: 100, UnitPrice: 100_00, Amount: 10_000_00}}, Total: 10_000_00}})
 	pay, err := run[linkfin.Payable](t, env, &services.ApproveInvoice{Actor: "anchor", ID: "inv-dd"})
 	if err != nil || pay.ProgramID != "dd" {
 		t.Fatalf("payable: %+v, %v", pay, err)
@@ -57,7 +49,7 @@ func testDynamicDiscounting(t *testing.T, open Opener) {
 		t.Fatalf("quote: %+v, %v", q, err)
 	}
 	deposit := func(id string, amount int64) {
-		must(run[map[string]any](t, env, &services.RecordInboundPayment{Rail: "ecny", InstructionID: id, OrgID: "anchor", Currency: "CNY", Amount: amount}))
+		mustRun(t, env, &services.RecordInboundPayment{Rail: "ecny", InstructionID: id, OrgID: "anchor", Currency: "CNY", Amount: amount})
 	}
 	deposit("a-1", 5_000_00)
 	accept := func() (*fin, error) {

@@ -18,41 +18,35 @@ func testDistributorFinancing(t *testing.T, open Opener) {
 	financingFixture(t, env)
 	ctx := context.Background()
 	code := linkfin.ErrorCode
-	must := func(_ any, err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
 	rate := mustRate(t, "0.072")
 	for _, prog := range []struct {
 		id      string
 		buyBack bool
 	}{{"dist", true}, {"dist-nb", false}} {
-		must(run[linkfin.Program](t, env, &services.CreateProgram{Actor: "anchor", Program: linkfin.Program{ID: prog.id, Name: "Dealer finance",
+		mustRun(t, env, &services.CreateProgram{Actor: "anchor", Program: linkfin.Program{ID: prog.id, Name: "Dealer finance",
 			Currency: "CNY", Limit: 10_000_000_00, Products: []linkfin.Product{linkfin.ProductDistributorFinancing}, MaxTenorDays: 90,
-			AdvanceRate: mustRate(t, "0.9"), DayCount: linkfin.ACT360, Calendar: "CN", BuyBack: prog.buyBack}}))
-		must(run[linkfin.Program](t, env, &services.InviteFunder{Actor: "anchor", ProgramID: prog.id, FunderID: "bank", Limit: 1_000_000_00,
-			Pricing: linkfin.Pricing{FixedRate: &rate}}))
-		must(run[linkfin.Program](t, env, &services.AcceptFunder{Actor: "bank", ProgramID: prog.id}))
+			AdvanceRate: mustRate(t, "0.9"), DayCount: linkfin.ACT360, Calendar: "CN", BuyBack: prog.buyBack}})
+		mustRun(t, env, &services.InviteFunder{Actor: "anchor", ProgramID: prog.id, FunderID: "bank", Limit: 1_000_000_00,
+			Pricing: linkfin.Pricing{FixedRate: &rate}})
+		mustRun(t, env, &services.AcceptFunder{Actor: "bank", ProgramID: prog.id})
 	}
 	loans := []struct{ dealer, program string }{{"dealer1", "dist"}, {"dealer2", "dist"}, {"dealer3", "dist-nb"}}
 	for i, l := range loans {
-		must(run[services.OrganizationResult](t, env, &services.CreateOrganization{Org: linkfin.Organization{ID: l.dealer, Name: "Dealer " + l.dealer,
-			Capabilities: []linkfin.Capability{linkfin.CapTrade}}}))
-		must(run[linkfin.Relationship](t, env, &services.ProposeRelationship{Actor: l.dealer, BuyerID: l.dealer, SellerID: "anchor"}))
-		must(run[linkfin.Relationship](t, env, &services.AcceptRelationship{Actor: "anchor", BuyerID: l.dealer, SellerID: "anchor"}))
+		mustRun(t, env, &services.CreateOrganization{Org: linkfin.Organization{ID: l.dealer, Name: "Dealer " + l.dealer,
+			Capabilities: []linkfin.Capability{linkfin.CapTrade}}})
+		mustRun(t, env, &services.ProposeRelationship{Actor: l.dealer, BuyerID: l.dealer, SellerID: "anchor"})
+		mustRun(t, env, &services.AcceptRelationship{Actor: "anchor", BuyerID: l.dealer, SellerID: "anchor"})
 		po := fmt.Sprintf("dpo-%d", i)
-		must(run[linkfin.PurchaseOrder](t, env, &services.CreatePurchaseOrder{Actor: l.dealer, Order: linkfin.PurchaseOrder{ID: po, SellerID: "anchor",
-			ProgramID: l.program, Currency: "CNY", Lines: []linkfin.POLine{{LineID: "1", Item: "sedan", Quantity: 2, Unit: "car", UnitPrice: 100_000_00}}}}))
-		must(run[linkfin.PurchaseOrder](t, env, &services.AcceptPurchaseOrder{Actor: "anchor", ID: po}))
+		mustRun(t, env, &services.CreatePurchaseOrder{Actor: l.dealer, Order: linkfin.PurchaseOrder{ID: po, SellerID: "anchor",
+			ProgramID: l.program, Currency: "CNY", Lines: []linkfin.POLine{{LineID: "1", Item: "sedan", Quantity: 2, Unit: "car", UnitPrice: 100_000_00}}}})
+		mustRun(t, env, &services.AcceptPurchaseOrder{Actor: "anchor", ID: po})
 		q, err := run[linkfin.Financing](t, env, &services.RequestDistributorFinancing{Actor: l.dealer, ID: "d" + po, POID: po, ProgramID: l.program, FunderID: "bank"})
 		// 200,000.00 for 90 days at 7.2 %: 3,600.00.
 		if err != nil || q.Quote.Price != 200_000_00 || q.Interest != 3_600_00 || q.DueDate.String() != "2027-01-31" {
 			t.Fatalf("quote %s: %+v, %v", po, q, err)
 		}
-		must(run[linkfin.Financing](t, env, &services.AcceptDistributorFinancing{Actor: l.dealer, ID: "d" + po, POID: po}))
-		must(run[linkfin.Financing](t, env, &services.DisburseFinancing{Actor: "bank", ID: "d" + po}))
+		mustRun(t, env, &services.AcceptDistributorFinancing{Actor: l.dealer, ID: "d" + po, POID: po})
+		mustRun(t, env, &services.DisburseFinancing{Actor: "bank", ID: "d" + po})
 	}
 	if _, err := run[linkfin.Financing](t, env, &services.RequestDistributorFinancing{Actor: "tier1", ID: "dx", POID: "dpo-0", ProgramID: "dist", FunderID: "bank"}); code(err) != linkfin.ENOTFOUND {
 		t.Fatalf("a stranger finances a dealer's order: %v", err)
@@ -75,7 +69,7 @@ func testDistributorFinancing(t *testing.T, open Opener) {
 		return string(f.Status), nil
 	}
 	// dealer1 repays on time from its own sales.
-	must(run[map[string]any](t, env, &services.RecordInboundPayment{Rail: "ecny", InstructionID: "d1", OrgID: "dealer1", Currency: "CNY", Amount: 203_600_00}))
+	mustRun(t, env, &services.RecordInboundPayment{Rail: "ecny", InstructionID: "d1", OrgID: "dealer1", Currency: "CNY", Amount: 203_600_00})
 	if s, err := closeLoan("ddpo-0"); err != nil || s != "settled" {
 		t.Fatalf("dealer1: %s, %v", s, err)
 	}

@@ -16,25 +16,19 @@ func testExposure(t *testing.T, open Opener) {
 	env := NewEnv(t, open)
 	financingFixture(t, env)
 	code := linkfin.ErrorCode
-	must := func(_ any, err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
 	small := linkfin.Program{ID: "small", Name: "Capped program", Currency: "CNY", Limit: 1_500_000_00,
 		Products: []linkfin.Product{linkfin.ProductCertificateDiscounting}, MaxTenorDays: 180,
 		AdvanceRate: mustRate(t, "0.8"), DayCount: linkfin.ACT360, Calendar: "CN"}
-	must(run[linkfin.Program](t, env, &services.CreateProgram{Actor: "anchor", Program: small}))
+	mustRun(t, env, &services.CreateProgram{Actor: "anchor", Program: small})
 	rate := mustRate(t, "0.05")
 	for _, f := range []string{"bank", "factor"} {
-		must(run[linkfin.Program](t, env, &services.InviteFunder{Actor: "anchor", ProgramID: "small", FunderID: f,
-			Limit: 1_000_000_00, Pricing: linkfin.Pricing{FixedRate: &rate}}))
-		must(run[linkfin.Program](t, env, &services.AcceptFunder{Actor: f, ProgramID: "small"}))
+		mustRun(t, env, &services.InviteFunder{Actor: "anchor", ProgramID: "small", FunderID: f,
+			Limit: 1_000_000_00, Pricing: linkfin.Pricing{FixedRate: &rate}})
+		mustRun(t, env, &services.AcceptFunder{Actor: f, ProgramID: "small"})
 	}
 	for i, id := range []string{"s1", "s2"} {
 		p := approvedPayableIn(t, env, "small", 10+i, 1000, 1_000_00, "2027-01-29") // 1,000,000.00 each
-		must(run[linkfin.Certificate](t, env, &services.IssueCertificate{Actor: "anchor", ID: id, ProgramID: "small", PayableIDs: []string{p.ID}}))
+		mustRun(t, env, &services.IssueCertificate{Actor: "anchor", ID: id, ProgramID: "small", PayableIDs: []string{p.ID}})
 	}
 	finance := func(id, piece, funder string) error {
 		if _, err := run[linkfin.Financing](t, env, &services.RequestFinancing{Actor: "tier1", ID: id, ProgramID: "small", PieceID: piece, FunderID: funder}); err != nil {
@@ -53,8 +47,8 @@ func testExposure(t *testing.T, open Opener) {
 	if err := finance("x2", "s2", "factor"); code(err) != string(ledger.ExceedsCredits) {
 		t.Fatalf("a second funder taking the anchor past its program limit: %v", err)
 	}
-	must(run[[]linkfin.Certificate](t, env, &services.SplitCertificate{Actor: "tier1", ID: "s2",
-		Pieces: []linkfin.Piece{{ID: "s2a", Face: 500_000_00}, {ID: "s2b", Face: 500_000_00}}}))
+	mustRun(t, env, &services.SplitCertificate{Actor: "tier1", ID: "s2",
+		Pieces: []linkfin.Piece{{ID: "s2a", Face: 500_000_00}, {ID: "s2b", Face: 500_000_00}}})
 	if err := finance("x3", "s2a", "factor"); err != nil {
 		t.Fatal(err)
 	}
@@ -76,13 +70,13 @@ func testExposure(t *testing.T, open Opener) {
 	// A per-supplier cap: tier1 may have 700,000.00 financed at once under "sup".
 	sup := small
 	sup.ID, sup.Limit, sup.SupplierLimit = "sup", 10_000_000_00, 700_000_00
-	must(run[linkfin.Program](t, env, &services.CreateProgram{Actor: "anchor", Program: sup}))
-	must(run[linkfin.Program](t, env, &services.InviteFunder{Actor: "anchor", ProgramID: "sup", FunderID: "bank",
-		Limit: 10_000_000_00, Pricing: linkfin.Pricing{FixedRate: &rate}}))
-	must(run[linkfin.Program](t, env, &services.AcceptFunder{Actor: "bank", ProgramID: "sup"}))
+	mustRun(t, env, &services.CreateProgram{Actor: "anchor", Program: sup})
+	mustRun(t, env, &services.InviteFunder{Actor: "anchor", ProgramID: "sup", FunderID: "bank",
+		Limit: 10_000_000_00, Pricing: linkfin.Pricing{FixedRate: &rate}})
+	mustRun(t, env, &services.AcceptFunder{Actor: "bank", ProgramID: "sup"})
 	for i, id := range []string{"u1", "u2"} {
 		p := approvedPayableIn(t, env, "sup", 20+i, 500, 1_000_00, "2027-01-29") // 500,000.00 each
-		must(run[linkfin.Certificate](t, env, &services.IssueCertificate{Actor: "anchor", ID: id, ProgramID: "sup", PayableIDs: []string{p.ID}}))
+		mustRun(t, env, &services.IssueCertificate{Actor: "anchor", ID: id, ProgramID: "sup", PayableIDs: []string{p.ID}})
 	}
 	financeIn := func(id, piece string) error {
 		if _, err := run[linkfin.Financing](t, env, &services.RequestFinancing{Actor: "tier1", ID: id, ProgramID: "sup", PieceID: piece, FunderID: "bank"}); err != nil {

@@ -19,19 +19,13 @@ func testFactoring(t *testing.T, open Opener) {
 	financingFixture(t, env)
 	ctx := context.Background()
 	code := linkfin.ErrorCode
-	must := func(_ any, err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
 	rate := mustRate(t, "0.06")
-	must(run[linkfin.Program](t, env, &services.CreateProgram{Actor: "anchor", Program: linkfin.Program{ID: "fx", Name: "Factoring",
+	mustRun(t, env, &services.CreateProgram{Actor: "anchor", Program: linkfin.Program{ID: "fx", Name: "Factoring",
 		Currency: "CNY", Limit: 10_000_000_00, Products: []linkfin.Product{linkfin.ProductFactoring}, MaxTenorDays: 120,
-		AdvanceRate: mustRate(t, "0.8"), DayCount: linkfin.ACT360, Calendar: "CN"}}))
-	must(run[linkfin.Program](t, env, &services.InviteFunder{Actor: "anchor", ProgramID: "fx", FunderID: "bank", Limit: 1_000_000_00,
-		Pricing: linkfin.Pricing{FixedRate: &rate}}))
-	must(run[linkfin.Program](t, env, &services.AcceptFunder{Actor: "bank", ProgramID: "fx"}))
+		AdvanceRate: mustRate(t, "0.8"), DayCount: linkfin.ACT360, Calendar: "CN"}})
+	mustRun(t, env, &services.InviteFunder{Actor: "anchor", ProgramID: "fx", FunderID: "bank", Limit: 1_000_000_00,
+		Pricing: linkfin.Pricing{FixedRate: &rate}})
+	mustRun(t, env, &services.AcceptFunder{Actor: "bank", ProgramID: "fx"})
 	type fin = linkfin.Financing
 	var payables []string
 	for i, name := range []string{"A", "B", "C"} {
@@ -42,13 +36,13 @@ func testFactoring(t *testing.T, open Opener) {
 		if err != nil || q.Quote.Price != 80_000_00 || q.Interest != 800_00 || q.Quote.Days != 60 {
 			t.Fatalf("quote %s: %+v, %v", name, q, err)
 		}
-		must(run[fin](t, env, &services.AcceptFactoring{Actor: "tier1", ID: "fx-" + name, PayableID: p.ID}))
-		must(run[fin](t, env, &services.DisburseFinancing{Actor: "bank", ID: "fx-" + name}))
+		mustRun(t, env, &services.AcceptFactoring{Actor: "tier1", ID: "fx-" + name, PayableID: p.ID})
+		mustRun(t, env, &services.DisburseFinancing{Actor: "bank", ID: "fx-" + name})
 	}
 	// The same payable offered to a second funder (First Brands).
-	must(run[linkfin.Program](t, env, &services.InviteFunder{Actor: "anchor", ProgramID: "fx", FunderID: "factor", Limit: 1_000_000_00,
-		Pricing: linkfin.Pricing{FixedRate: &rate}}))
-	must(run[linkfin.Program](t, env, &services.AcceptFunder{Actor: "factor", ProgramID: "fx"}))
+	mustRun(t, env, &services.InviteFunder{Actor: "anchor", ProgramID: "fx", FunderID: "factor", Limit: 1_000_000_00,
+		Pricing: linkfin.Pricing{FixedRate: &rate}})
+	mustRun(t, env, &services.AcceptFunder{Actor: "factor", ProgramID: "fx"})
 	if _, err := run[fin](t, env, &services.RequestFactoring{Actor: "tier1", ID: "fx-again", PayableID: payables[0], ProgramID: "fx", FunderID: "factor"}); code(err) != "asset_financed" {
 		t.Fatalf("a payable factored twice: %v", err)
 	}
@@ -63,7 +57,7 @@ func testFactoring(t *testing.T, open Opener) {
 		t.Fatalf("collecting before the due date: %v", err)
 	}
 	env.Clock.Advance(60 * 24 * time.Hour)
-	must(run[map[string]any](t, env, &services.RecordInboundPayment{Rail: "bank", InstructionID: "anchor-fx", OrgID: "anchor", Currency: "CNY", Amount: 100_000_00}))
+	mustRun(t, env, &services.RecordInboundPayment{Rail: "bank", InstructionID: "anchor-fx", OrgID: "anchor", Currency: "CNY", Amount: 100_000_00})
 	wallet := func(org string) int64 {
 		a, err := env.Engine.Account(ctx, services.WalletID(org, "CNY"))
 		if err != nil {
@@ -91,7 +85,7 @@ func testFactoring(t *testing.T, open Opener) {
 	if _, err := run[map[string]any](t, env, &services.RecordOutboundPayment{Rail: "bank", InstructionID: "w-1", OrgID: "tier1", Currency: "CNY", Amount: wallet("tier1") + 1}); code(err) != string(ledger.ExceedsCredits) {
 		t.Fatalf("withdrawing more than the wallet holds: %v", err)
 	}
-	must(run[map[string]any](t, env, &services.RecordOutboundPayment{Rail: "bank", InstructionID: "w-2", OrgID: "tier1", Currency: "CNY", Amount: wallet("tier1")}))
+	mustRun(t, env, &services.RecordOutboundPayment{Rail: "bank", InstructionID: "w-2", OrgID: "tier1", Currency: "CNY", Amount: wallet("tier1")})
 	if s := status("fx-C"); s != "defaulted" {
 		t.Fatalf("C: %s", s)
 	}

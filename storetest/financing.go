@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"sync"
 	"testing"
@@ -32,9 +33,7 @@ func financingFixture(t *testing.T, env *Env) {
 			Limit: f.limit, Pricing: linkfin.Pricing{FixedRate: &rate}}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := run[linkfin.Program](t, env, &services.AcceptFunder{Actor: f.id, ProgramID: "auto-scf"}); err != nil {
-			t.Fatal(err)
-		}
+		mustRun(t, env, &services.AcceptFunder{Actor: f.id, ProgramID: "auto-scf"})
 		if f.cash > 0 {
 			if _, err := run[map[string]any](t, env, &services.RecordInboundPayment{Rail: "bank", InstructionID: "dep-" + f.id,
 				OrgID: f.id, Currency: "CNY", Amount: f.cash}); err != nil {
@@ -53,9 +52,7 @@ func testFinancing(t *testing.T, open Opener) {
 	code := linkfin.ErrorCode
 	// A certificate of 1,000,000.00 maturing on Monday 2027-02-01 (due Sunday 01-31).
 	p := approvedPayable(t, env, 1, 1000, 1_000_00, "2027-01-31")
-	if _, err := run[linkfin.Certificate](t, env, &services.IssueCertificate{Actor: "anchor", ID: "c1", ProgramID: "auto-scf", PayableIDs: []string{p.ID}}); err != nil {
-		t.Fatal(err)
-	}
+	mustRun(t, env, &services.IssueCertificate{Actor: "anchor", ID: "c1", ProgramID: "auto-scf", PayableIDs: []string{p.ID}})
 	type fin = linkfin.Financing
 	request := func(actor, id, funder string) (*fin, error) {
 		return run[fin](t, env, &services.RequestFinancing{Actor: actor, ID: id, ProgramID: "auto-scf", PieceID: "c1", FunderID: funder})
@@ -145,17 +142,14 @@ func testFinancing(t *testing.T, open Opener) {
 	if won != 1 {
 		t.Fatalf("%d of 50 concurrent financings of one piece went through (refusals: %v)", won, codes)
 	}
-	var locked linkfin.Certificate
-	if _, err := readRecord(t, env, linkfin.KindCertificate, "c1", &locked); err != nil || locked.FinancingID == "" || locked.HolderID != "tier1" {
-		t.Fatalf("piece after acceptance: %+v, %v", locked, err)
+	locked := record[linkfin.Certificate](t, env, linkfin.KindCertificate, "c1")
+	if locked.FinancingID == "" || locked.HolderID != "tier1" {
+		t.Fatalf("piece after acceptance: %+v", locked)
 	}
-	if _, err := run[fin](t, env, &services.DisburseFinancing{Actor: "bank", ID: locked.FinancingID}); err != nil {
-		t.Fatal(err)
-	}
+	mustRun(t, env, &services.DisburseFinancing{Actor: "bank", ID: locked.FinancingID})
 	// The funder holds the piece and paid the price once; the supplier got it once.
-	var piece linkfin.Certificate
-	if _, err := readRecord(t, env, linkfin.KindCertificate, "c1", &piece); err != nil || piece.HolderID != "bank" || piece.FinancingID == "" {
-		t.Fatalf("piece after financing: %+v, %v", piece, err)
+	if piece := record[linkfin.Certificate](t, env, linkfin.KindCertificate, "c1"); piece.HolderID != "bank" || piece.FinancingID == "" {
+		t.Fatalf("piece after financing: %+v", piece)
 	}
 	bank, _ := env.Engine.Account(ctx, services.WalletID("bank", "CNY"))
 	tier1, _ := env.Engine.Account(ctx, services.WalletID("tier1", "CNY"))
@@ -167,9 +161,7 @@ func testFinancing(t *testing.T, open Opener) {
 		t.Fatalf("bank's limit: used %d of %d", limit.DebitsPosted, limit.CreditsPosted)
 	}
 	// The same inbound instruction twice credits once.
-	if _, err := run[map[string]any](t, env, &services.RecordInboundPayment{Rail: "bank", InstructionID: "dep-bank", OrgID: "bank", Currency: "CNY", Amount: 2_000_000_00}); err != nil {
-		t.Fatal(err)
-	}
+	mustRun(t, env, &services.RecordInboundPayment{Rail: "bank", InstructionID: "dep-bank", OrgID: "bank", Currency: "CNY", Amount: 2_000_000_00})
 	if bank, _ = env.Engine.Account(ctx, services.WalletID("bank", "CNY")); bank.CreditsPosted != 2_000_000_00 {
 		t.Fatalf("a replayed deposit credited twice: %d", bank.CreditsPosted)
 	}
@@ -177,11 +169,16 @@ func testFinancing(t *testing.T, open Opener) {
 	env.MustVerify()
 }
 
-func readRecord(t *testing.T, env *Env, kind, id string, v any) (bool, error) {
+// record reads a domain record from the store, failing the test if it cannot.
+func record[T any](t *testing.T, env *Env, kind, id string) T {
 	t.Helper()
+	var v T
 	o, err := env.Store.Object(context.Background(), kind, id)
-	if err != nil {
-		return false, err
+	if err == nil {
+		err = json.Unmarshal(o.Data, &v)
 	}
-	return true, jsonUnmarshal(o.Data, v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
 }

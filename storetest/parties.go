@@ -2,12 +2,21 @@ package storetest
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 
 	"linkfin"
 	"linkfin/engine"
 	"linkfin/services"
 )
+
+// mustRun runs a command that has to succeed.
+func mustRun(t *testing.T, env *Env, c engine.Command) {
+	t.Helper()
+	if _, err := run[json.RawMessage](t, env, c); err != nil {
+		t.Fatal(err)
+	}
+}
 
 // run submits one command and decodes its value.
 func run[T any](t *testing.T, env *Env, c engine.Command) (*T, error) {
@@ -38,9 +47,7 @@ func testParties(t *testing.T, open Opener) {
 		{ID: "factor", Name: "Quick Factor", Capabilities: caps(linkfin.CapFund)},
 		{ID: "wh", Name: "Port Warehouse", Capabilities: caps(linkfin.CapLogistics)},
 	} {
-		if _, err := run[services.OrganizationResult](t, env, &services.CreateOrganization{Org: o}); err != nil {
-			t.Fatal(err)
-		}
+		mustRun(t, env, &services.CreateOrganization{Org: o})
 	}
 	code := func(err error) string { return linkfin.ErrorCode(err) }
 
@@ -73,9 +80,7 @@ func testParties(t *testing.T, open Opener) {
 		t.Fatalf("accept: %+v, %v", r, err)
 	}
 	// The seller proposes the next tier down; the buyer proposing the same accepts it.
-	if _, err := run[rel](t, env, &services.ProposeRelationship{Actor: "tier2", BuyerID: "tier1", SellerID: "tier2"}); err != nil {
-		t.Fatal(err)
-	}
+	mustRun(t, env, &services.ProposeRelationship{Actor: "tier2", BuyerID: "tier1", SellerID: "tier2"})
 	r, err = run[rel](t, env, &services.ProposeRelationship{Actor: "tier1", BuyerID: "tier1", SellerID: "tier2"})
 	if err != nil || r.Status != linkfin.RelationshipActive {
 		t.Fatalf("crossing proposals: %+v, %v", r, err)

@@ -21,36 +21,20 @@ func testSettlement(t *testing.T, open Opener) {
 	p1 := approvedPayable(t, env, 1, 1000, 1_000_00, "2027-01-31") // 1,000,000.00
 	p2 := approvedPayable(t, env, 2, 3, 100_00, "2027-01-31")      // 300.00
 	for _, c := range [][2]string{{"c1", p1.ID}, {"c2", p2.ID}} {
-		if _, err := run[linkfin.Certificate](t, env, &services.IssueCertificate{Actor: "anchor", ID: c[0], ProgramID: "auto-scf", PayableIDs: []string{c[1]}}); err != nil {
-			t.Fatal(err)
-		}
+		mustRun(t, env, &services.IssueCertificate{Actor: "anchor", ID: c[0], ProgramID: "auto-scf", PayableIDs: []string{c[1]}})
 	}
 	if _, err := run[[]linkfin.Certificate](t, env, &services.SplitCertificate{Actor: "tier1", ID: "c1",
 		Pieces: []linkfin.Piece{{ID: "c1a", Face: 600_000_00}, {ID: "c1b", Face: 400_000_00}}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := run[linkfin.Relationship](t, env, &services.ProposeRelationship{Actor: "tier1", BuyerID: "tier1", SellerID: "tier2"}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := run[linkfin.Relationship](t, env, &services.AcceptRelationship{Actor: "tier2", BuyerID: "tier1", SellerID: "tier2"}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := run[[]linkfin.Certificate](t, env, &services.TransferCertificate{Actor: "tier1", ID: "c1b", To: "tier2", Amount: 400_000_00, NewID: "t1"}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := run[linkfin.Financing](t, env, &services.RequestFinancing{Actor: "tier1", ID: "f1", ProgramID: "auto-scf", PieceID: "c1a", FunderID: "bank"}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := run[linkfin.Financing](t, env, &services.AcceptFinancing{Actor: "tier1", ID: "f1", PieceID: "c1a"}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := run[linkfin.Financing](t, env, &services.DisburseFinancing{Actor: "bank", ID: "f1"}); err != nil {
-		t.Fatal(err)
-	}
+	mustRun(t, env, &services.ProposeRelationship{Actor: "tier1", BuyerID: "tier1", SellerID: "tier2"})
+	mustRun(t, env, &services.AcceptRelationship{Actor: "tier2", BuyerID: "tier1", SellerID: "tier2"})
+	mustRun(t, env, &services.TransferCertificate{Actor: "tier1", ID: "c1b", To: "tier2", Amount: 400_000_00, NewID: "t1"})
+	mustRun(t, env, &services.RequestFinancing{Actor: "tier1", ID: "f1", ProgramID: "auto-scf", PieceID: "c1a", FunderID: "bank"})
+	mustRun(t, env, &services.AcceptFinancing{Actor: "tier1", ID: "f1", PieceID: "c1a"})
+	mustRun(t, env, &services.DisburseFinancing{Actor: "bank", ID: "f1"})
 	deposit := func(id string, amount int64) {
-		if _, err := run[map[string]any](t, env, &services.RecordInboundPayment{Rail: "bank", InstructionID: id, OrgID: "anchor", Currency: "CNY", Amount: amount}); err != nil {
-			t.Fatal(err)
-		}
+		mustRun(t, env, &services.RecordInboundPayment{Rail: "bank", InstructionID: id, OrgID: "anchor", Currency: "CNY", Amount: amount})
 	}
 	deposit("anchor-1", 1_000_000_00)
 	if _, err := run[services.SettlementResult](t, env, &services.SettleMaturity{ProgramID: "auto-scf", Date: date(t, "2027-02-01")}); linkfin.ErrorCode(err) != linkfin.ECONFLICT {
@@ -123,9 +107,5 @@ func testSettlement(t *testing.T, open Opener) {
 
 func mustFinancing(t *testing.T, env *Env, id string) linkfin.Financing {
 	t.Helper()
-	var f linkfin.Financing
-	if _, err := readRecord(t, env, linkfin.KindFinancing, id, &f); err != nil {
-		t.Fatal(err)
-	}
-	return f
+	return record[linkfin.Financing](t, env, linkfin.KindFinancing, id)
 }

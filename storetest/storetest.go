@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"golang.org/x/mod/sumdb/note"
+	sumtlog "golang.org/x/mod/sumdb/tlog"
 
 	"linkfin"
 	"linkfin/audit"
@@ -630,11 +631,11 @@ func testProofs(t *testing.T, open Opener) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		leaf := sumRecordHash(evs[i].Record())
+		leaf := sumtlog.RecordHash(evs[i].Record())
 		if err := tlog.CheckInclusion(p, tree, i, leaf); err != nil {
 			t.Fatalf("inclusion of %d: %v", i, err)
 		}
-		if err := tlog.CheckInclusion(p, tree, i, sumRecordHash([]byte("forged"))); err == nil {
+		if err := tlog.CheckInclusion(p, tree, i, sumtlog.RecordHash([]byte("forged"))); err == nil {
 			t.Fatalf("inclusion of a forged leaf at %d verified", i)
 		}
 	}

@@ -19,25 +19,17 @@ func tradeFixture(t *testing.T, env *Env) {
 		{ID: "tier1", Name: "Tier One Parts", Capabilities: caps(linkfin.CapTrade)},
 		{ID: "tier2", Name: "Tier Two Castings", Capabilities: caps(linkfin.CapTrade)},
 	} {
-		if _, err := run[services.OrganizationResult](t, env, &services.CreateOrganization{Org: o}); err != nil {
-			t.Fatal(err)
-		}
+		mustRun(t, env, &services.CreateOrganization{Org: o})
 	}
-	if _, err := run[linkfin.Relationship](t, env, &services.ProposeRelationship{Actor: "anchor", BuyerID: "anchor", SellerID: "tier1"}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := run[linkfin.Relationship](t, env, &services.AcceptRelationship{Actor: "tier1", BuyerID: "anchor", SellerID: "tier1"}); err != nil {
-		t.Fatal(err)
-	}
+	mustRun(t, env, &services.ProposeRelationship{Actor: "anchor", BuyerID: "anchor", SellerID: "tier1"})
+	mustRun(t, env, &services.AcceptRelationship{Actor: "tier1", BuyerID: "anchor", SellerID: "tier1"})
 	prog := linkfin.Program{ID: "auto-scf", Name: "Core Auto supplier finance", Currency: "CNY", Limit: 500_000_000_00,
 		Products: []linkfin.Product{linkfin.ProductCertificateDiscounting}, MaxTenorDays: 180,
 		AdvanceRate: mustRate(t, "0.8"), DayCount: linkfin.ACT360, Calendar: "CN",
 		Tolerances: linkfin.MatchTolerances{QuantityRate: mustRate(t, "0.02"), PriceRate: mustRate(t, "0.01"), AmountAbs: 100_00}}
 	late := mustRate(t, "0.072")
 	prog.LateRate = &late
-	if _, err := run[linkfin.Program](t, env, &services.CreateProgram{Actor: "anchor", Program: prog}); err != nil {
-		t.Fatal(err)
-	}
+	mustRun(t, env, &services.CreateProgram{Actor: "anchor", Program: prog})
 }
 
 func date(t *testing.T, s string) linkfin.Date {
@@ -98,9 +90,7 @@ func testTrade(t *testing.T, open Opener) {
 	if _, err := run[sh](t, env, &services.CreateShipment{Actor: "tier1", Shipment: noCarrier}); code(err) != linkfin.EINVALID {
 		t.Fatalf("a carrier that is no logistics operator: %v", err)
 	}
-	if _, err := run[sh](t, env, &services.CreateShipment{Actor: "tier1", Shipment: ship}); err != nil {
-		t.Fatal(err)
-	}
+	mustRun(t, env, &services.CreateShipment{Actor: "tier1", Shipment: ship})
 	report := func(actor string, status linkfin.ShipmentStatus) (*sh, error) {
 		return run[sh](t, env, &services.ReportShipmentEvent{Actor: actor, ShipmentID: "sh-1", Status: status, Location: "Ningbo"})
 	}
@@ -134,9 +124,7 @@ func testTrade(t *testing.T, open Opener) {
 	if _, err := run[gr](t, env, &services.CreateGoodsReceipt{Actor: "tier1", Receipt: receipt}); code(err) != linkfin.EFORBIDDEN {
 		t.Fatalf("the seller records a receipt: %v", err)
 	}
-	if _, err := run[gr](t, env, &services.CreateGoodsReceipt{Actor: "anchor", Receipt: receipt}); err != nil {
-		t.Fatal(err)
-	}
+	mustRun(t, env, &services.CreateGoodsReceipt{Actor: "anchor", Receipt: receipt})
 
 	// Invoices: matched, out of tolerance, and the buyer's approval.
 	type inv = linkfin.Invoice
@@ -194,9 +182,7 @@ func testTrade(t *testing.T, open Opener) {
 	// Brands): "INV-0042" and "inv 42" are one number.
 	n42 := invoice("inv-42", 980, 12_50, 0)
 	n42.Number = "INV-0042"
-	if _, err := run[inv](t, env, &services.CreateInvoice{Actor: "tier1", Invoice: n42}); err != nil {
-		t.Fatal(err)
-	}
+	mustRun(t, env, &services.CreateInvoice{Actor: "tier1", Invoice: n42})
 	for _, number := range []string{"inv 42", "Inv.42", "INV-42", "inv-00042"} {
 		dup := n42
 		dup.ID, dup.Number = "inv-42b", number
@@ -242,9 +228,7 @@ func testTrade(t *testing.T, open Opener) {
 	}
 	second := order
 	second.ID = "po-2"
-	if _, err := run[po](t, env, &services.CreatePurchaseOrder{Actor: "anchor", Order: second}); err != nil {
-		t.Fatal(err)
-	}
+	mustRun(t, env, &services.CreatePurchaseOrder{Actor: "anchor", Order: second})
 	if c, err := run[po](t, env, &services.CancelPurchaseOrder{Actor: "anchor", ID: "po-2"}); err != nil || c.Status != linkfin.POCancelled {
 		t.Fatalf("cancel: %+v, %v", c, err)
 	}

@@ -86,9 +86,8 @@ func testWarehousePledge(t *testing.T, open Opener) {
 	if f, err := run[fin](t, env, &services.RepayPledgeLoan{Actor: "trader", ID: "w1"}); err != nil || f.Status != linkfin.FinancingSettled {
 		t.Fatalf("repay: %+v, %v", f, err)
 	}
-	var r linkfin.WarehouseReceipt
-	if _, err := readRecord(t, env, linkfin.KindWarehouseReceipt, "R1", &r); err != nil || r.Status != linkfin.ReceiptIssued || r.FinancingID != "" {
-		t.Fatalf("the receipt after repayment: %+v, %v", r, err)
+	if r := record[linkfin.WarehouseReceipt](t, env, linkfin.KindWarehouseReceipt, "R1"); r.Status != linkfin.ReceiptIssued || r.FinancingID != "" {
+		t.Fatalf("the receipt after repayment: %+v", r)
 	}
 	limit, _ := env.Engine.Account(context.Background(), services.LimitID("wh", "factor"))
 	if limit.CreditsPosted-limit.DebitsPosted != 5_000_000_00 {
@@ -96,9 +95,7 @@ func testWarehousePledge(t *testing.T, open Opener) {
 	}
 	// A second loan on the released receipt, never repaid: after its due date the
 	// receipt is forfeited to the funder.
-	if _, err := run[fin](t, env, &services.RequestPledgeLoan{Actor: "trader", ID: "w3", ReceiptID: "R1", ProgramID: "wh", FunderID: "factor", Commodity: "copper"}); err != nil {
-		t.Fatal(err)
-	}
+	mustRun(t, env, &services.RequestPledgeLoan{Actor: "trader", ID: "w3", ReceiptID: "R1", ProgramID: "wh", FunderID: "factor", Commodity: "copper"})
 	must(run[fin](t, env, &services.AcceptPledgeLoan{Actor: "trader", ID: "w3", ReceiptID: "R1"}))
 	must(run[fin](t, env, &services.DisburseFinancing{Actor: "factor", ID: "w3"}))
 	must(run[map[string]any](t, env, &services.RecordOutboundPayment{Rail: "bank", InstructionID: "trader-out", OrgID: "trader", Currency: "CNY", Amount: 3_000_000_00}))
@@ -109,8 +106,8 @@ func testWarehousePledge(t *testing.T, open Opener) {
 	if f, err := run[fin](t, env, &services.CloseOverduePledge{ID: "w3"}); err != nil || f.Status != linkfin.FinancingDefaulted {
 		t.Fatalf("an unpaid pledge after its due date: %+v, %v", f, err)
 	}
-	if _, err := readRecord(t, env, linkfin.KindWarehouseReceipt, "R1", &r); err != nil || r.OwnerID != "factor" {
-		t.Fatalf("the receipt after a default: %+v, %v", r, err)
+	if r := record[linkfin.WarehouseReceipt](t, env, linkfin.KindWarehouseReceipt, "R1"); r.OwnerID != "factor" {
+		t.Fatalf("the receipt after a default: %+v", r)
 	}
 	env.Restart()
 	env.MustVerify()
