@@ -15,48 +15,42 @@ func testPOFinancing(t *testing.T, open Opener) {
 	env := NewEnv(t, open)
 	financingFixture(t, env)
 	code := linkfin.ErrorCode
-	must := func(_ any, err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
 	rate := mustRate(t, "0.06")
-	must(run[linkfin.Program](t, env, &services.CreateProgram{Actor: "anchor", Program: linkfin.Program{ID: "pof", Name: "Order finance",
+	mustRun(t, env, &services.CreateProgram{Actor: "anchor", Program: linkfin.Program{ID: "pof", Name: "Order finance",
 		Currency: "CNY", Limit: 10_000_000_00, Products: []linkfin.Product{linkfin.ProductPOFinancing}, MaxTenorDays: 120,
-		AdvanceRate: mustRate(t, "0.7"), DayCount: linkfin.ACT360, Calendar: "CN"}}))
-	must(run[linkfin.Program](t, env, &services.InviteFunder{Actor: "anchor", ProgramID: "pof", FunderID: "bank", Limit: 1_000_000_00,
-		Pricing: linkfin.Pricing{FixedRate: &rate}}))
-	must(run[linkfin.Program](t, env, &services.AcceptFunder{Actor: "bank", ProgramID: "pof"}))
+		AdvanceRate: mustRate(t, "0.7"), DayCount: linkfin.ACT360, Calendar: "CN"}})
+	mustRun(t, env, &services.InviteFunder{Actor: "anchor", ProgramID: "pof", FunderID: "bank", Limit: 1_000_000_00,
+		Pricing: linkfin.Pricing{FixedRate: &rate}})
+	mustRun(t, env, &services.AcceptFunder{Actor: "bank", ProgramID: "pof"})
 	order := linkfin.PurchaseOrder{ID: "po-f", SellerID: "tier1", ProgramID: "pof", Currency: "CNY",
 		Lines: []linkfin.POLine{{LineID: "L1", Item: "housing", Quantity: 100, Unit: "pc", UnitPrice: 1_000_00}}}
-	must(run[linkfin.PurchaseOrder](t, env, &services.CreatePurchaseOrder{Actor: "anchor", Order: order}))
+	mustRun(t, env, &services.CreatePurchaseOrder{Actor: "anchor", Order: order})
 	type fin = linkfin.Financing
 	if _, err := run[fin](t, env, &services.RequestPOFinancing{Actor: "tier1", ID: "pf-0", POID: "po-f", ProgramID: "pof", FunderID: "bank"}); code(err) != linkfin.ECONFLICT {
 		t.Fatalf("an advance on an order not yet accepted: %v", err)
 	}
-	must(run[linkfin.PurchaseOrder](t, env, &services.AcceptPurchaseOrder{Actor: "tier1", ID: "po-f"}))
+	mustRun(t, env, &services.AcceptPurchaseOrder{Actor: "tier1", ID: "po-f"})
 	q, err := run[fin](t, env, &services.RequestPOFinancing{Actor: "tier1", ID: "pf-1", POID: "po-f", ProgramID: "pof", FunderID: "bank"})
 	if err != nil || q.Quote.Price != 70_000_00 || q.Quote.Face != 100_000_00 {
 		t.Fatalf("quote: %+v, %v", q, err)
 	}
-	must(run[fin](t, env, &services.AcceptPOFinancing{Actor: "tier1", ID: "pf-1", POID: "po-f"}))
-	must(run[fin](t, env, &services.DisburseFinancing{Actor: "bank", ID: "pf-1"}))
+	mustRun(t, env, &services.AcceptPOFinancing{Actor: "tier1", ID: "pf-1", POID: "po-f"})
+	mustRun(t, env, &services.DisburseFinancing{Actor: "bank", ID: "pf-1"})
 	if _, err := run[fin](t, env, &services.RequestPOFinancing{Actor: "tier1", ID: "pf-2", POID: "po-f", ProgramID: "pof", FunderID: "factor"}); code(err) != "asset_financed" {
 		t.Fatalf("the same order financed twice: %v", err)
 	}
 	// The goods ship and arrive; the invoice is approved; the payable is swept.
-	must(run[linkfin.GoodsReceipt](t, env, &services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{ID: "gr-f", POID: "po-f",
-		Lines: []linkfin.ReceiptLine{{LineID: "L1", Accepted: 100}}}}))
-	must(run[linkfin.Invoice](t, env, &services.CreateInvoice{Actor: "tier1", Invoice: linkfin.Invoice{ID: "inv-f", Number: "F-1", BuyerID: "anchor",
+	mustRun(t, env, &services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{ID: "gr-f", POID: "po-f",
+		Lines: []linkfin.ReceiptLine{{LineID: "L1", Accepted: 100}}}})
+	mustRun(t, env, &services.CreateInvoice{Actor: "tier1", Invoice: linkfin.Invoice{ID: "inv-f", Number: "F-1", BuyerID: "anchor",
 		POID: "po-f", Currency: "CNY", IssueDate: date(t, "2026-11-02"), DueDate: date(t, "2027-01-01"),
-		Lines: []linkfin.InvoiceLine{{LineID: "L1", Quantity: 100, UnitPrice: 1_000_00, Amount: 100_000_00}}, Total: 100_000_00}}))
+		Lines: []linkfin.InvoiceLine{{LineID: "L1", Quantity: 100, UnitPrice: 1_000_00, Amount: 100_000_00}}, Total: 100_000_00}})
 	pay, err := run[linkfin.Payable](t, env, &services.ApproveInvoice{Actor: "anchor", ID: "inv-f"})
 	if err != nil || pay.Status != linkfin.PayableFactored || pay.FinancingID != "pf-1" {
 		t.Fatalf("payable of a financed order: %+v, %v", pay, err)
 	}
 	env.Clock.Advance(60 * 24 * time.Hour)
-	must(run[map[string]any](t, env, &services.RecordInboundPayment{Rail: "bank", InstructionID: "anchor-pof", OrgID: "anchor", Currency: "CNY", Amount: 100_000_00}))
+	mustRun(t, env, &services.RecordInboundPayment{Rail: "bank", InstructionID: "anchor-pof", OrgID: "anchor", Currency: "CNY", Amount: 100_000_00})
 	f, err := run[fin](t, env, &services.CollectFactored{ID: "pf-1"})
 	// Interest 70,000.00 × 6 % × 60 / 360 = 700.00; reserve 100,000 − 70,000 − 700 = 29,300.00.
 	if err != nil || f.Status != linkfin.FinancingSettled || f.Interest != 700_00 {

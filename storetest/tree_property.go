@@ -17,16 +17,10 @@ import (
 func testTreeProperty(t *testing.T, open Opener) {
 	env := NewEnv(t, open)
 	financingFixture(t, env)
-	must := func(_ any, err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	must(run[linkfin.Relationship](t, env, &services.ProposeRelationship{Actor: "tier1", BuyerID: "tier1", SellerID: "tier2"}))
-	must(run[linkfin.Relationship](t, env, &services.AcceptRelationship{Actor: "tier2", BuyerID: "tier1", SellerID: "tier2"}))
+	mustRun(t, env, &services.ProposeRelationship{Actor: "tier1", BuyerID: "tier1", SellerID: "tier2"})
+	mustRun(t, env, &services.AcceptRelationship{Actor: "tier2", BuyerID: "tier1", SellerID: "tier2"})
 	p := approvedPayable(t, env, 1, 1000, 1_000_00, "2027-01-29") // 1,000,000.00
-	must(run[linkfin.Certificate](t, env, &services.IssueCertificate{Actor: "anchor", ID: "c1", ProgramID: "auto-scf", PayableIDs: []string{p.ID}}))
+	mustRun(t, env, &services.IssueCertificate{Actor: "anchor", ID: "c1", ProgramID: "auto-scf", PayableIDs: []string{p.ID}})
 	seed := uint64(42)
 	rng := rand.New(rand.NewPCG(seed, seed))
 	financed := 0
@@ -71,7 +65,7 @@ func testTreeProperty(t *testing.T, open Opener) {
 			t.Fatalf("step %d: %s", step, strings.Join(p, "; "))
 		}
 	}
-	must(run[map[string]any](t, env, &services.RecordInboundPayment{Rail: "bank", InstructionID: "anchor", OrgID: "anchor", Currency: "CNY", Amount: 1_000_000_00}))
+	mustRun(t, env, &services.RecordInboundPayment{Rail: "bank", InstructionID: "anchor", OrgID: "anchor", Currency: "CNY", Amount: 1_000_000_00})
 	env.Clock.Advance(88 * 24 * time.Hour) // to the maturity, 2027-01-29
 	r, err := run[services.SettlementResult](t, env, &services.SettleMaturity{ProgramID: "auto-scf", Date: date(t, "2027-01-29")})
 	if err != nil || r.PaidTotal != 1_000_000_00 || len(r.Overdue) != 0 {

@@ -16,34 +16,28 @@ func testWarehousePledge(t *testing.T, open Opener) {
 	env := NewEnv(t, open)
 	financingFixture(t, env)
 	code := linkfin.ErrorCode
-	must := func(_ any, err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
 	for _, o := range []linkfin.Organization{
 		{ID: "port", Name: "Port Warehouse", Capabilities: []linkfin.Capability{linkfin.CapLogistics}},
 		{ID: "trader", Name: "Copper Trader", Capabilities: []linkfin.Capability{linkfin.CapTrade}},
 	} {
-		must(run[services.OrganizationResult](t, env, &services.CreateOrganization{Org: o}))
+		mustRun(t, env, &services.CreateOrganization{Org: o})
 	}
 	ltv, rate := mustRate(t, "0.75"), mustRate(t, "0.05")
-	must(run[linkfin.Program](t, env, &services.CreateProgram{Actor: "anchor", Program: linkfin.Program{ID: "wh", Name: "Metals pledge",
+	mustRun(t, env, &services.CreateProgram{Actor: "anchor", Program: linkfin.Program{ID: "wh", Name: "Metals pledge",
 		Currency: "CNY", Limit: 50_000_000_00, Products: []linkfin.Product{linkfin.ProductWarehousePledge}, MaxTenorDays: 90,
-		AdvanceRate: mustRate(t, "0.6"), MarginCallLTV: &ltv, DayCount: linkfin.ACT360, Calendar: "CN"}}))
-	must(run[linkfin.Program](t, env, &services.InviteFunder{Actor: "anchor", ProgramID: "wh", FunderID: "factor", Limit: 5_000_000_00,
-		Pricing: linkfin.Pricing{FixedRate: &rate}}))
-	must(run[linkfin.Program](t, env, &services.AcceptFunder{Actor: "factor", ProgramID: "wh"}))
+		AdvanceRate: mustRate(t, "0.6"), MarginCallLTV: &ltv, DayCount: linkfin.ACT360, Calendar: "CN"}})
+	mustRun(t, env, &services.InviteFunder{Actor: "anchor", ProgramID: "wh", FunderID: "factor", Limit: 5_000_000_00,
+		Pricing: linkfin.Pricing{FixedRate: &rate}})
+	mustRun(t, env, &services.AcceptFunder{Actor: "factor", ProgramID: "wh"})
 	mark := func(price int64) {
-		must(run[linkfin.PriceMark](t, env, &services.MarkPrice{Mark: linkfin.PriceMark{ID: "copper", Currency: "CNY", Price: price}}))
+		mustRun(t, env, &services.MarkPrice{Mark: linkfin.PriceMark{ID: "copper", Currency: "CNY", Price: price}})
 	}
 	mark(60_000_00) // per tonne
 	receipt := linkfin.WarehouseReceipt{ID: "R1", OwnerID: "trader", LotID: "LOT-7", Commodity: "copper", Quantity: 100, Unit: "t"}
 	if _, err := run[linkfin.WarehouseReceipt](t, env, &services.IssueWarehouseReceipt{Actor: "trader", Receipt: receipt}); code(err) != linkfin.EFORBIDDEN {
 		t.Fatalf("the owner receipting its own goods: %v", err)
 	}
-	must(run[linkfin.WarehouseReceipt](t, env, &services.IssueWarehouseReceipt{Actor: "port", Receipt: receipt}))
+	mustRun(t, env, &services.IssueWarehouseReceipt{Actor: "port", Receipt: receipt})
 	again := receipt
 	again.ID = "R2"
 	if _, err := run[linkfin.WarehouseReceipt](t, env, &services.IssueWarehouseReceipt{Actor: "port", Receipt: again}); code(err) != "lot_has_receipt" {
@@ -55,8 +49,8 @@ func testWarehousePledge(t *testing.T, open Opener) {
 	if err != nil || q.Quote.Price != 3_600_000_00 || q.Interest != 45_000_00 {
 		t.Fatalf("quote: %+v, %v", q, err)
 	}
-	must(run[fin](t, env, &services.AcceptPledgeLoan{Actor: "trader", ID: "w1", ReceiptID: "R1"}))
-	must(run[fin](t, env, &services.DisburseFinancing{Actor: "factor", ID: "w1"}))
+	mustRun(t, env, &services.AcceptPledgeLoan{Actor: "trader", ID: "w1", ReceiptID: "R1"})
+	mustRun(t, env, &services.DisburseFinancing{Actor: "factor", ID: "w1"})
 	if _, err := run[fin](t, env, &services.RequestPledgeLoan{Actor: "trader", ID: "w2", ReceiptID: "R1", ProgramID: "wh", FunderID: "bank", Commodity: "copper"}); code(err) != "asset_financed" {
 		t.Fatalf("pledging a receipt twice (Qingdao): %v", err)
 	}
@@ -82,7 +76,7 @@ func testWarehousePledge(t *testing.T, open Opener) {
 	if err != nil || w.Status != linkfin.ReceiptFrozen || !mustFinancing(t, env, "w1").Frozen {
 		t.Fatalf("5 t missing: %+v, %v", w, err)
 	}
-	must(run[map[string]any](t, env, &services.RecordInboundPayment{Rail: "bank", InstructionID: "trader-1", OrgID: "trader", Currency: "CNY", Amount: 45_000_00}))
+	mustRun(t, env, &services.RecordInboundPayment{Rail: "bank", InstructionID: "trader-1", OrgID: "trader", Currency: "CNY", Amount: 45_000_00})
 	if f, err := run[fin](t, env, &services.RepayPledgeLoan{Actor: "trader", ID: "w1"}); err != nil || f.Status != linkfin.FinancingSettled {
 		t.Fatalf("repay: %+v, %v", f, err)
 	}
@@ -96,9 +90,9 @@ func testWarehousePledge(t *testing.T, open Opener) {
 	// A second loan on the released receipt, never repaid: after its due date the
 	// receipt is forfeited to the funder.
 	mustRun(t, env, &services.RequestPledgeLoan{Actor: "trader", ID: "w3", ReceiptID: "R1", ProgramID: "wh", FunderID: "factor", Commodity: "copper"})
-	must(run[fin](t, env, &services.AcceptPledgeLoan{Actor: "trader", ID: "w3", ReceiptID: "R1"}))
-	must(run[fin](t, env, &services.DisburseFinancing{Actor: "factor", ID: "w3"}))
-	must(run[map[string]any](t, env, &services.RecordOutboundPayment{Rail: "bank", InstructionID: "trader-out", OrgID: "trader", Currency: "CNY", Amount: 3_000_000_00}))
+	mustRun(t, env, &services.AcceptPledgeLoan{Actor: "trader", ID: "w3", ReceiptID: "R1"})
+	mustRun(t, env, &services.DisburseFinancing{Actor: "factor", ID: "w3"})
+	mustRun(t, env, &services.RecordOutboundPayment{Rail: "bank", InstructionID: "trader-out", OrgID: "trader", Currency: "CNY", Amount: 3_000_000_00})
 	if _, err := run[fin](t, env, &services.CloseOverduePledge{ID: "w3"}); code(err) != linkfin.ECONFLICT {
 		t.Fatalf("closing a loan before its due date: %v", err)
 	}
