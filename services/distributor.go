@@ -11,21 +11,11 @@ import (
 // the distributor's order now; the distributor repays the loan with interest by the
 // due date (the program's tenor). If it does not, the anchor buys the loan back where
 // its program says so.
-type RequestDistributorFinancing struct {
-	Actor     string
-	ID        string
-	POID      string
-	ProgramID string
-	FunderID  string
-}
+type RequestDistributorFinancing RequestPOFinancing
 
 // Keys implements engine.Command.
 func (c *RequestDistributorFinancing) Keys() []linkfin.ObjectKey {
-	return []linkfin.ObjectKey{
-		{Kind: linkfin.KindFinancing, ID: c.ID},
-		{Kind: linkfin.KindPurchaseOrder, ID: c.POID},
-		{Kind: linkfin.KindProgram, ID: c.ProgramID},
-	}
+	return (*RequestPOFinancing)(c).Keys()
 }
 
 // Apply implements engine.Command.

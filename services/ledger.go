@@ -96,18 +96,10 @@ func (c *RecordInboundPayment) Apply(tx *engine.Tx) (any, error) {
 // RecordOutboundPayment pays money out of an organization's wallet over a rail (a
 // withdrawal). The ledger refuses it if the wallet is short. The instruction id makes
 // it idempotent.
-type RecordOutboundPayment struct {
-	Rail          string
-	InstructionID string
-	OrgID         string
-	Currency      linkfin.Currency
-	Amount        int64
-}
+type RecordOutboundPayment RecordInboundPayment
 
 // Keys implements engine.Command.
-func (c *RecordOutboundPayment) Keys() []linkfin.ObjectKey {
-	return []linkfin.ObjectKey{{Kind: linkfin.KindOrganization, ID: c.OrgID}}
-}
+func (c *RecordOutboundPayment) Keys() []linkfin.ObjectKey { return (*RecordInboundPayment)(c).Keys() }
 
 // LedgerKeys implements engine.LedgerCommand.
 func (c *RecordOutboundPayment) LedgerKeys(engine.Records) (accounts, transfers []int64) {
