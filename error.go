@@ -12,6 +12,7 @@ const (
 	EFORBIDDEN    = "forbidden"
 	EINTERNAL     = "internal"
 	EINVALID      = "invalid"
+	ELOCKED       = "writer_locked" // the database already has a writer
 	ENOTFOUND     = "not_found"
 	EOVERFLOW     = "overflow"
 	EUNAUTHORIZED = "unauthorized"

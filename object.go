@@ -15,6 +15,10 @@ type Object struct {
 	Version   int64
 	Data      []byte // canonical JSON
 	UpdatedAt int64  // Unix ns, assigned by the engine
+	// Parties are the organizations party to the record at this version. The store
+	// indexes the record under each, and the index only grows, so a former party keeps
+	// seeing it. Reads leave it empty: it feeds the index and is not kept with the record.
+	Parties []string
 }
 
 // Key returns the object's key.

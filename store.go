@@ -119,6 +119,10 @@ type Store interface {
 	ObjectsByKey(ctx context.Context, keys []ObjectKey) ([]Object, error)
 	ReadTiles(ctx context.Context, tiles []Tile) ([][]byte, error)
 	Commit(ctx context.Context, b *Batch) error
+	// LockWriter makes the caller the database's only writer until release is called,
+	// or fails at once with a *linkfin.Error of code ELOCKED when another process (or
+	// another engine in this one) holds it.
+	LockWriter(ctx context.Context) (release func(), err error)
 
 	// Read side.
 	Account(ctx context.Context, id int64) (*ledger.Account, error)
@@ -140,6 +144,9 @@ type Store interface {
 	Object(ctx context.Context, kind, id string) (*Object, error)
 	// ListObjects lists the records of a kind in id order, after the id after.
 	ListObjects(ctx context.Context, kind, after string, limit int) ([]Object, error)
+	// ListObjectsByParty lists the records of a kind that the organization party is or
+	// was party to, in id order, after the id after.
+	ListObjectsByParty(ctx context.Context, kind, party, after string, limit int) ([]Object, error)
 	// Meta reads and writes small settings (such as the log's public key).
 	Meta(ctx context.Context, key string) (string, error)
 	SetMeta(ctx context.Context, key, value string) error

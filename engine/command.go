@@ -98,6 +98,20 @@ func (tx *Tx) Put(kind, id string, v any, event string) error {
 	if old != nil {
 		o.Version = old.Version + 1
 	}
+	if p, ok := v.(linkfin.Partied); ok {
+		o.Parties = p.Parties()
+	}
+	if old != nil && tx.e.objChanged[k] {
+		// The version this one replaces was written in this batch and will never be
+		// committed: its parties go to the index with this one.
+		merged := slices.Clone(old.Parties)
+		for _, id := range o.Parties {
+			if !slices.Contains(merged, id) {
+				merged = append(merged, id)
+			}
+		}
+		o.Parties = merged
+	}
 	tx.e.objects[k] = o
 	tx.e.objChanged[k] = true
 	tx.e.state.Emit(event, o.UpdatedAt, data)

@@ -119,6 +119,7 @@ type Engine struct {
 	closeMu sync.RWMutex
 	closed  atomic.Bool
 
+	unlock    func()        // releases the store's writer lock
 	commits   chan *pending // to the committer; one batch waits while one commits
 	committed chan struct{}
 	inflight  atomic.Int64  // batches handed to the committer and not yet done
@@ -175,8 +176,14 @@ func Open(ctx context.Context, cfg Config) (*Engine, error) {
 	if cfg.CacheRows <= 0 {
 		cfg.CacheRows = 1 << 21
 	}
+	// Two writers would both append to the log and break its hash chain.
+	unlock, err := cfg.Store.LockWriter(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("engine: %w", err)
+	}
 	e := &Engine{
 		cfg:        cfg,
+		unlock:     unlock,
 		store:      cfg.Store,
 		state:      ledger.NewState(),
 		idem:       make(map[string]linkfin.IdempotencyRecord),
@@ -194,6 +201,7 @@ func Open(ctx context.Context, cfg Config) (*Engine, error) {
 		lastFlush:  cfg.Now(),
 	}
 	if err := e.load(ctx); err != nil {
+		unlock()
 		return nil, fmt.Errorf("engine: %w", err)
 	}
 	go e.run()
@@ -284,7 +292,8 @@ func (e *Engine) Submit(ctx context.Context, req *Request) (*Response, error) {
 	return c.resp, c.err
 }
 
-// Close stops taking requests, finishes those already queued, and stops the writer.
+// Close stops taking requests, finishes those already queued, stops the writer and
+// releases the store's writer lock.
 func (e *Engine) Close() error {
 	e.closing.Do(func() {
 		e.closeMu.Lock()
@@ -298,6 +307,7 @@ func (e *Engine) Close() error {
 
 func (e *Engine) run() {
 	defer close(e.stopped)
+	defer e.unlock() // after the last commit
 	go e.committer()
 	defer func() {
 		close(e.commits)

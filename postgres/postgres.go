@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -116,6 +117,43 @@ func (db *DB) migrateFile(ctx context.Context, name string) error {
 		_, err = tx.Exec(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)`, name, time.Now().Unix())
 		return err
 	})
+}
+
+// writerLock is the key of the advisory lock that the engine holds while it writes: it
+// is derived from the schema's name, like migrationLock but never equal to it.
+const writerLock = `hashtextextended('linkfin writer ' || coalesce(current_schema(), ''), 0)`
+
+// LockWriter implements linkfin.Store with a session advisory lock, held on a
+// connection of its own until release. The server drops it when that session ends, so
+// a writer that dies does not leave the schema locked.
+func (db *DB) LockWriter(ctx context.Context) (func(), error) {
+	conn, err := db.pool.Acquire(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("lock writer: %w", err)
+	}
+	var locked bool
+	var schema string
+	if err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock(`+writerLock+`), coalesce(current_schema(), '')`).Scan(&locked, &schema); err != nil {
+		conn.Release()
+		return nil, fmt.Errorf("lock writer: %w", err)
+	}
+	if !locked {
+		conn.Release()
+		return nil, linkfin.Errorf(linkfin.ELOCKED, "schema %q already has a writer (another linkfin process or engine)", schema)
+	}
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			if _, err := conn.Exec(ctx, `SELECT pg_advisory_unlock(`+writerLock+`)`); err != nil {
+				// Ending the session is the other way to drop the lock; the pool
+				// then discards the connection.
+				conn.Conn().Close(ctx)
+			}
+			conn.Release()
+		})
+	}, nil
 }
 
 const accountCols = `id, ledger, currency, code, flags, debits_pending, debits_posted,
@@ -266,6 +304,14 @@ func (db *DB) Object(ctx context.Context, kind, id string) (*linkfin.Object, err
 func (db *DB) ListObjects(ctx context.Context, kind, after string, limit int) ([]linkfin.Object, error) {
 	rows, err := db.pool.Query(ctx, `SELECT kind, id, version, data, updated_at FROM objects
 		WHERE kind = $1 AND id > $2 ORDER BY id LIMIT $3`, kind, after, limit)
+	return collect(rows, err, scanObject)
+}
+
+// ListObjectsByParty implements linkfin.Store, walking the party index in id order.
+func (db *DB) ListObjectsByParty(ctx context.Context, kind, party, after string, limit int) ([]linkfin.Object, error) {
+	rows, err := db.pool.Query(ctx, `SELECT o.kind, o.id, o.version, o.data, o.updated_at FROM object_parties AS p
+		JOIN objects AS o ON o.kind = p.kind AND o.id = p.id
+		WHERE p.party = $1 AND p.kind = $2 AND p.id > $3 ORDER BY p.id LIMIT $4`, party, kind, after, limit)
 	return collect(rows, err, scanObject)
 }
 
@@ -471,6 +517,12 @@ func (db *DB) Commit(ctx context.Context, b *linkfin.Batch) (err error) {
 				updated_at = excluded.updated_at`, kinds, ids, versions, data, times)
 		checks = append(checks, nil)
 	}
+	if parties, kinds, ids := partyRows(b.Objects); len(parties) > 0 {
+		q.Queue(`INSERT INTO object_parties (party, kind, id)
+			SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
+			ON CONFLICT DO NOTHING`, parties, kinds, ids)
+		checks = append(checks, nil)
+	}
 	if c := b.Checkpoint; c != nil {
 		q.Queue(`INSERT INTO checkpoints (size, hash, note, time) VALUES ($1, $2, $3, $4)`, c.Size, c.Hash, c.Note, c.Time)
 		checks = append(checks, nil)
@@ -499,6 +551,25 @@ func (db *DB) Commit(ctx context.Context, b *linkfin.Batch) (err error) {
 		return err
 	}
 	return tx.Commit(ctx)
+}
+
+// partyRows lists the columns of the objects' rows in the party index: one row per
+// object and party. Most are there already, and the insert skips them.
+func partyRows(objs []*linkfin.Object) (parties, kinds, ids []string) {
+	n := 0
+	for _, o := range objs {
+		n += len(o.Parties)
+	}
+	if n == 0 {
+		return nil, nil, nil
+	}
+	parties, kinds, ids = make([]string, 0, n), make([]string, 0, n), make([]string, 0, n)
+	for _, o := range objs {
+		for _, p := range o.Parties {
+			parties, kinds, ids = append(parties, p), append(kinds, o.Kind), append(ids, o.ID)
+		}
+	}
+	return parties, kinds, ids
 }
 
 func notFound(what string, id int64) error {
@@ -642,6 +713,12 @@ func (db *DB) SetMeta(ctx context.Context, key, value string) error {
 	_, err := db.pool.Exec(ctx, `INSERT INTO meta (key, value) VALUES ($1, $2)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
 	return err
+}
+
+// Reopen connects again to the same database and schema, as a new process would;
+// tests use it to check what survives closing the store.
+func (db *DB) Reopen(ctx context.Context) (linkfin.Store, error) {
+	return Open(ctx, db.pool.Config().ConnString())
 }
 
 // Exec runs a statement; tests use it to tamper with a database.

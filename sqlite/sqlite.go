@@ -12,11 +12,13 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -123,6 +125,44 @@ func (db *DB) Close() error {
 	}
 	db.mu.Unlock()
 	return errors.Join(db.r.Close(), db.w.Close(), db.ck.Close())
+}
+
+// LockWriter implements linkfin.Store with an exclusive flock on a file beside the
+// database. The kernel drops the lock when its holder dies, so a crash never leaves
+// the database locked; and since each open of the file locks on its own, a second
+// engine in the same process is refused too.
+func (db *DB) LockWriter(ctx context.Context) (func(), error) {
+	f, err := os.OpenFile(db.path+"-writer.lock", os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("lock writer: %w", err)
+	}
+	if err := flock(f, syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return nil, linkfin.Errorf(linkfin.ELOCKED, "%s already has a writer (another linkfin process or engine)", db.path)
+		}
+		return nil, fmt.Errorf("lock writer: %w", err)
+	}
+	var once sync.Once
+	// Closing the file's only descriptor releases the lock.
+	return func() { once.Do(func() { f.Close() }) }, nil
+}
+
+// flock applies the flock operation op to f, again if a signal interrupts it.
+func flock(f *os.File, op int) error {
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return err
+	}
+	var ferr error
+	err = rc.Control(func(fd uintptr) {
+		for {
+			if ferr = syscall.Flock(int(fd), op); ferr != syscall.EINTR {
+				return
+			}
+		}
+	})
+	return cmp.Or(err, ferr)
 }
 
 // Migrate applies the embedded migrations in order, each in its own transaction, and
@@ -368,6 +408,14 @@ func (db *DB) ListObjects(ctx context.Context, kind, after string, limit int) ([
 	return collect(rows, err, scanObject)
 }
 
+// ListObjectsByParty implements linkfin.Store, walking the party index in id order.
+func (db *DB) ListObjectsByParty(ctx context.Context, kind, party, after string, limit int) ([]linkfin.Object, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT o.kind, o.id, o.version, o.data, o.updated_at FROM object_parties p
+		JOIN objects o ON o.kind = p.kind AND o.id = p.id
+		WHERE p.party = ? AND p.kind = ? AND p.id > ? ORDER BY p.id LIMIT ?`, party, kind, after, limit)
+	return collect(rows, err, scanObject)
+}
+
 // ReadTiles implements linkfin.Store: each tile's first W hashes.
 func (db *DB) ReadTiles(ctx context.Context, tiles []linkfin.Tile) ([][]byte, error) {
 	out := make([][]byte, len(tiles))
@@ -536,6 +584,13 @@ func (db *DB) Commit(ctx context.Context, b *linkfin.Batch) (err error) {
 				return append(args, o.Kind, o.ID, o.Version, o.Data, o.UpdatedAt)
 			}})
 	}
+	if index := partyRows(b.Objects); len(index) > 0 {
+		inserts = append(inserts, insert{`INSERT OR IGNORE INTO object_parties (party, kind, id)`, 3, "", len(index),
+			func(i int, args []any) []any {
+				r := &index[i]
+				return append(args, r.party, r.kind, r.id)
+			}})
+	}
 	if b.Flush {
 		inserts = append(inserts, insert{`INSERT INTO meta (key, value)`, 2, `ON CONFLICT (key) DO UPDATE SET value = excluded.value`, 1,
 			func(i int, args []any) []any { return append(args, "accounts_at", strconv.FormatInt(b.AccountsAt, 10)) }})
@@ -569,6 +624,28 @@ func (db *DB) Commit(ctx context.Context, b *linkfin.Batch) (err error) {
 		}
 	}
 	return tx.Commit()
+}
+
+// partyRow is one row of the party index.
+type partyRow struct{ party, kind, id string }
+
+// partyRows lists the index rows of the objects: one per object and party. Most are
+// there already, and the insert ignores them.
+func partyRows(objs []*linkfin.Object) []partyRow {
+	n := 0
+	for _, o := range objs {
+		n += len(o.Parties)
+	}
+	if n == 0 {
+		return nil
+	}
+	rows := make([]partyRow, 0, n)
+	for _, o := range objs {
+		for _, p := range o.Parties {
+			rows = append(rows, partyRow{p, o.Kind, o.ID})
+		}
+	}
+	return rows
 }
 
 func notFound(what string, id int64) error {
@@ -738,6 +815,10 @@ func (db *DB) SetMeta(ctx context.Context, key, value string) error {
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
 	return err
 }
+
+// Reopen opens the database file again, as a new process would; tests use it to
+// check what survives closing the store.
+func (db *DB) Reopen(ctx context.Context) (linkfin.Store, error) { return Open(db.path) }
 
 // Exec runs a statement on the writer; tests use it to tamper with a database.
 func (db *DB) Exec(ctx context.Context, query string, args ...any) error {

@@ -1,0 +1,100 @@
+package linkfin
+
+import (
+	"encoding/json"
+	"slices"
+)
+
+// Partied is a record that names the organizations party to it. Tenancy rests on it:
+// an organization sees a record only if it is, or once was, one of its parties, and
+// the store indexes every record under each of its parties so that lists stay cheap.
+type Partied interface {
+	Parties() []string
+}
+
+// Parties implements Partied.
+func (o *Organization) Parties() []string { return []string{o.ID} }
+
+// Parties implements Partied.
+func (r *Relationship) Parties() []string { return parties(r.BuyerID, r.SellerID) }
+
+// Parties implements Partied: the anchor and every funder invited to the program.
+func (p *Program) Parties() []string {
+	out := []string{p.AnchorID}
+	for _, f := range p.Funders {
+		out = append(out, f.FunderID)
+	}
+	return parties(out...)
+}
+
+// Parties implements Partied.
+func (o *PurchaseOrder) Parties() []string { return parties(o.BuyerID, o.SellerID) }
+
+// Parties implements Partied.
+func (g *GoodsReceipt) Parties() []string { return parties(g.BuyerID, g.SellerID) }
+
+// Parties implements Partied: the seller, the buyer and the carrier that reports.
+func (s *Shipment) Parties() []string { return parties(s.SellerID, s.BuyerID, s.CarrierID) }
+
+// Parties implements Partied.
+func (i *Invoice) Parties() []string { return parties(i.SellerID, i.BuyerID) }
+
+// Parties implements Partied.
+func (p *Payable) Parties() []string { return parties(p.BuyerID, p.SellerID) }
+
+// Parties implements Partied.
+func (c *CreditNote) Parties() []string { return parties(c.SellerID, c.BuyerID) }
+
+// Parties implements Partied: the anchor that owes it and its holder. A former holder
+// stays a party (the store's index only grows), so it keeps seeing what it passed on.
+func (c *Certificate) Parties() []string { return parties(c.AnchorID, c.HolderID) }
+
+// Parties implements Partied: the requester, the funder and the payee.
+func (f *Financing) Parties() []string { return parties(f.RequesterID, f.FunderID, f.PayeeID) }
+
+// Parties implements Partied: the warehouse and the owner of the goods.
+func (w *WarehouseReceipt) Parties() []string { return parties(w.WarehouseID, w.OwnerID) }
+
+// parties drops empty names and duplicates, keeping the order.
+func parties(ids ...string) []string {
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if id != "" && !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// partiedKinds makes an empty record of each kind that has parties.
+var partiedKinds = map[string]func() Partied{
+	KindOrganization:     func() Partied { return new(Organization) },
+	KindRelationship:     func() Partied { return new(Relationship) },
+	KindProgram:          func() Partied { return new(Program) },
+	KindPurchaseOrder:    func() Partied { return new(PurchaseOrder) },
+	KindGoodsReceipt:     func() Partied { return new(GoodsReceipt) },
+	KindShipment:         func() Partied { return new(Shipment) },
+	KindInvoice:          func() Partied { return new(Invoice) },
+	KindPayable:          func() Partied { return new(Payable) },
+	KindCreditNote:       func() Partied { return new(CreditNote) },
+	KindCertificate:      func() Partied { return new(Certificate) },
+	KindFinancing:        func() Partied { return new(Financing) },
+	KindWarehouseReceipt: func() Partied { return new(WarehouseReceipt) },
+	KindAPIKey:           func() Partied { return new(APIKey) },
+	KindWebhookEndpoint:  func() Partied { return new(WebhookEndpoint) },
+}
+
+// PartiesOf decodes a record of the kind from its JSON and names its parties. A kind
+// without parties (the platform's own registries: lots, invoice numbers, maturities)
+// has none: only the operator sees it.
+func PartiesOf(kind string, data []byte) ([]string, error) {
+	mk, ok := partiedKinds[kind]
+	if !ok {
+		return nil, nil
+	}
+	v := mk()
+	if err := json.Unmarshal(data, v); err != nil {
+		return nil, err
+	}
+	return v.Parties(), nil
+}
