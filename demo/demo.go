@@ -161,21 +161,35 @@ func (r *run) table(header string, rows [][]string) {
 	tw.Flush()
 }
 
-func (r *run) story() {
-	caps := func(cs ...linkfin.Capability) []linkfin.Capability { return cs }
+// Organizations are the demo's supply chain: an anchor, three tiers of suppliers, a
+// distributor, two funders and a logistics operator.
+var Organizations = []linkfin.Organization{
+	{ID: "anchor", Name: "Core Auto Group", Capabilities: caps(linkfin.CapAnchor, linkfin.CapTrade)},
+	{ID: "tier1", Name: "Tier One Brakes", Capabilities: caps(linkfin.CapTrade)},
+	{ID: "tier2", Name: "Tier Two Castings", Capabilities: caps(linkfin.CapTrade)},
+	{ID: "tier3", Name: "Tier Three Foundry Sand", Capabilities: caps(linkfin.CapTrade)},
+	{ID: "bank", Name: "River Bank", Capabilities: caps(linkfin.CapFund)},
+	{ID: "factor", Name: "Quick Factor", Capabilities: caps(linkfin.CapFund)},
+	{ID: "port", Name: "Port Logistics", Capabilities: caps(linkfin.CapLogistics)},
+	{ID: "dealer", Name: "East Coast Dealer", Capabilities: caps(linkfin.CapTrade)},
+}
+
+func caps(cs ...linkfin.Capability) []linkfin.Capability { return cs }
+
+// Seed puts the demo's supply chain into an engine's empty store: the organizations,
+// their relationships, the program with its two funders, and the opening payments.
+// "linkfin serve --demo" starts from it.
+func Seed(ctx context.Context, e *engine.Engine) error {
+	r := &run{ctx: ctx, w: io.Discard, e: e}
+	r.parties()
+	return r.err
+}
+
+// parties brings the supply chain onto the platform.
+func (r *run) parties() {
 	r.title("The parties join")
-	orgs := []linkfin.Organization{
-		{ID: "anchor", Name: "Core Auto Group", Capabilities: caps(linkfin.CapAnchor, linkfin.CapTrade)},
-		{ID: "tier1", Name: "Tier One Brakes", Capabilities: caps(linkfin.CapTrade)},
-		{ID: "tier2", Name: "Tier Two Castings", Capabilities: caps(linkfin.CapTrade)},
-		{ID: "tier3", Name: "Tier Three Foundry Sand", Capabilities: caps(linkfin.CapTrade)},
-		{ID: "bank", Name: "River Bank", Capabilities: caps(linkfin.CapFund)},
-		{ID: "factor", Name: "Quick Factor", Capabilities: caps(linkfin.CapFund)},
-		{ID: "port", Name: "Port Logistics", Capabilities: caps(linkfin.CapLogistics)},
-		{ID: "dealer", Name: "East Coast Dealer", Capabilities: caps(linkfin.CapTrade)},
-	}
 	var rows [][]string
-	for _, o := range orgs {
+	for _, o := range Organizations {
 		r.do(&services.CreateOrganization{Org: o}, nil)
 		var cs []string
 		for _, c := range o.Capabilities {
@@ -211,6 +225,11 @@ func (r *run) story() {
 		r.do(&services.RecordInboundPayment{Rail: d.rail, InstructionID: "open-" + d.org, OrgID: d.org, Currency: "CNY", Amount: d.amount}, nil)
 		r.say("%s pays in %s over the %s rail", d.org, money(d.amount), d.rail)
 	}
+
+}
+
+func (r *run) story() {
+	r.parties()
 
 	r.title("A purchase order travels: shipped, delivered, received")
 	r.do(&services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: "PO-1001", SellerID: "tier1", ProgramID: "auto-scf", Currency: "CNY",

@@ -3,7 +3,9 @@ package http
 import (
 	"encoding/base64"
 	"net/http"
+	"reflect"
 	"strconv"
+	"strings"
 
 	sumtlog "golang.org/x/mod/sumdb/tlog"
 
@@ -58,6 +60,31 @@ func toEvent(e *linkfin.Event) Event {
 		LeafHash: base64.StdEncoding.EncodeToString(h[:])}
 }
 
+// auditRoutes registers the transparency log's reads. Checkpoints and proofs are
+// hashes, for anyone with a key; an event's data is shown only to the parties of its
+// record (and to the operator).
+func (s *Server) auditRoutes() {
+	s.handle(Route{Pattern: "GET /v1/audit/checkpoint", Access: AnyKey, Out: reflect.TypeFor[Checkpoint](),
+		Summary: "The latest signed checkpoint of the event log."}, s.checkpoint)
+	s.handle(Route{Pattern: "GET /v1/audit/events", Access: AnyKey, Out: reflect.TypeFor[Event](), List: true,
+		Summary: "Events in log order (an organization: those of records it is party to; a page may be short, follow next_cursor)."}, s.events)
+	s.handle(Route{Pattern: "GET /v1/audit/proof/{seq}", Access: AnyKey, Out: reflect.TypeFor[Proof](),
+		Summary: "An inclusion proof of one event in the latest checkpoint."}, s.proof)
+	s.handle(Route{Pattern: "GET /v1/audit/consistency", Access: AnyKey, Out: reflect.TypeFor[Consistency](),
+		Summary: "A proof that the tree of old_size is a prefix of the latest."}, s.consistency)
+}
+
+// seesEvent reports whether the principal may read the event: the operator reads
+// all; an organization reads the events of records it is party to.
+func seesEvent(p *principal, e *linkfin.Event) bool {
+	if p.operator() {
+		return true
+	}
+	kind, _, _ := strings.Cut(e.Type, ".")
+	parties, err := linkfin.PartiesOf(kind, e.Data)
+	return err == nil && p.party(parties)
+}
+
 func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	limit, after, err := page(r)
 	if err != nil {
@@ -68,17 +95,32 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Query().Has("after") {
 		from = after + 1
 	}
-	evs, err := s.Store.Events(r.Context(), from, limit)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	out := List[Event]{Data: make([]Event, len(evs))}
-	for i := range evs {
-		out.Data[i] = toEvent(&evs[i])
-	}
-	if len(evs) == limit {
-		out.NextCursor = strconv.FormatInt(evs[len(evs)-1].Seq, 10)
+	p := principalOf(r)
+	out := List[Event]{Data: []Event{}}
+	// An organization's page scans at most ten pages of the log.
+	for scanned := 0; scanned < 10*limit && len(out.Data) < limit; {
+		evs, err := s.Store.Events(r.Context(), from, limit)
+		if err != nil {
+			writeError(w, r, err)
+			return
+		}
+		for i := range evs {
+			if len(out.Data) < limit && seesEvent(p, &evs[i]) {
+				out.Data = append(out.Data, toEvent(&evs[i]))
+			}
+			out.NextCursor = strconv.FormatInt(evs[i].Seq, 10)
+			if len(out.Data) == limit {
+				break
+			}
+		}
+		if len(evs) < limit {
+			if len(out.Data) < limit {
+				out.NextCursor = "" // the end of the log
+			}
+			break
+		}
+		scanned += len(evs)
+		from = evs[len(evs)-1].Seq + 1
 	}
 	writeJSON(w, http.StatusOK, out)
 }
@@ -116,7 +158,7 @@ func (s *Server) proof(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	evs, err := s.Store.Events(r.Context(), seq, 1)
-	if err != nil || len(evs) == 0 {
+	if err != nil || len(evs) == 0 || !seesEvent(principalOf(r), &evs[0]) {
 		writeError(w, r, linkfin.Errorf(linkfin.ENOTFOUND, "event %d not found", seq))
 		return
 	}

@@ -23,6 +23,7 @@ const (
 	ETYPE         = "invalid_type"
 	ETOOLARGE     = "body_too_large"
 	EMETHOD       = "method_not_allowed"
+	EKEYREQUIRED  = "idempotency_key_required"
 )
 
 // statusOf is the one table from error codes to HTTP statuses. Codes not listed are
@@ -35,6 +36,8 @@ var statusOf = map[string]int{
 	ETYPE:                 http.StatusBadRequest,
 	ETOOLARGE:             http.StatusRequestEntityTooLarge,
 	EMETHOD:               http.StatusMethodNotAllowed,
+	EKEYREQUIRED:          http.StatusBadRequest,
+	ERATELIMITED:          http.StatusTooManyRequests,
 	ubl.ETOOLARGE:         http.StatusRequestEntityTooLarge,
 	linkfin.EUNAUTHORIZED: http.StatusUnauthorized,
 	linkfin.EFORBIDDEN:    http.StatusForbidden,
@@ -98,6 +101,15 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 		return nil, linkfin.Errorf(EMALFORMED, "the body could not be read")
 	}
 	return body, nil
+}
+
+// emptyBody reads the body of an action that takes none: empty, or {}.
+func emptyBody(w http.ResponseWriter, r *http.Request) error {
+	body, err := readBody(w, r)
+	if err != nil || len(bytes.TrimSpace(body)) == 0 {
+		return err
+	}
+	return decode(body, &none{})
 }
 
 // decode parses JSON strictly: field names exactly as documented (encoding/json

@@ -5,12 +5,14 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"net/http"
+	"reflect"
 	"strconv"
 	"time"
 
 	"linkfin"
 	"linkfin/engine"
 	"linkfin/ledger"
+	"linkfin/services"
 )
 
 // ID is a ledger id on the wire: a decimal string from 1 to 2^63−1, so that clients
@@ -207,7 +209,7 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, body []byte, req
 		h := sha256.New()
 		h.Write([]byte(r.Method + " " + r.URL.Path + "\n"))
 		h.Write(body)
-		req.IdempotencyKey = "operator:" + key
+		req.IdempotencyKey = principalOf(r).namespace() + key
 		req.Hash = h.Sum(nil)
 	}
 	resp, err := s.Engine.Submit(r.Context(), req)
@@ -356,6 +358,9 @@ func resultMessage(res ledger.Result) string {
 
 func (s *Server) closeAccount(w http.ResponseWriter, r *http.Request) {
 	id, err := parseID(r.PathValue("id"))
+	if err == nil {
+		err = emptyBody(w, r)
+	}
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -380,13 +385,44 @@ func (s *Server) closeAccount(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, toAccount(a))
 }
 
-func (s *Server) getAccount(w http.ResponseWriter, r *http.Request) {
-	id, err := parseID(r.PathValue("id"))
+// ledgerRoutes registers the raw ledger, for operator keys alone to write; an
+// organization reads its own wallets and their transfers.
+func (s *Server) ledgerRoutes() {
+	acc, tr := reflect.TypeFor[Account](), reflect.TypeFor[Transfer]()
+	s.handle(Route{Pattern: "POST /v1/accounts", Access: Operator, Status: http.StatusCreated, In: reflect.TypeFor[AccountIn](), Out: acc,
+		Summary: "Create a ledger account, or a batch (a JSON array: the answer is the results, one per item)."}, s.createAccounts)
+	s.handle(Route{Pattern: "GET /v1/accounts", Access: AnyKey, Out: acc, List: true,
+		Summary: "List ledger accounts (an organization: its wallets)."}, s.listAccounts)
+	s.handle(Route{Pattern: "GET /v1/accounts/{id}", Access: AnyKey, Out: acc, Summary: "Get a ledger account."}, s.getAccount)
+	s.handle(Route{Pattern: "POST /v1/accounts/{id}/close", Access: Operator, Out: acc, Summary: "Close a ledger account."}, s.closeAccount)
+	s.handle(Route{Pattern: "GET /v1/accounts/{id}/transfers", Access: AnyKey, Out: tr, List: true,
+		Summary: "List an account's transfers, newest first."}, s.listAccountTransfers)
+	s.handle(Route{Pattern: "POST /v1/transfers", Access: Operator, Money: true, Status: http.StatusCreated, In: reflect.TypeFor[TransferIn](), Out: tr,
+		Summary: "Create a ledger transfer, or a batch (a JSON array: the answer is the results, one per item)."}, s.createTransfers)
+	s.handle(Route{Pattern: "GET /v1/transfers/{id}", Access: AnyKey, Out: tr, Summary: "Get a ledger transfer."}, s.getTransfer)
+	s.handle(Route{Pattern: "GET /v1/ledger/trial-balance", Access: Operator, Out: reflect.TypeFor[TrialBalance](),
+		Summary: "Debits and credits per ledger; every ledger balances."}, s.trialBalance)
+}
+
+// account reads a ledger account the principal may see: an organization sees its
+// own wallets, and any other account is not found.
+func (s *Server) account(r *http.Request, raw string) (*ledger.Account, error) {
+	id, err := parseID(raw)
 	if err != nil {
-		writeError(w, r, linkfin.Errorf(linkfin.ENOTFOUND, "account not found"))
-		return
+		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "account not found")
 	}
 	a, err := s.Engine.Account(r.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	if p := principalOf(r); !p.operator() && !services.IsWallet(p.Org, a) {
+		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "account not found")
+	}
+	return a, nil
+}
+
+func (s *Server) getAccount(w http.ResponseWriter, r *http.Request) {
+	a, err := s.account(r, r.PathValue("id"))
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -432,7 +468,12 @@ func (s *Server) listAccounts(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	as, err := s.Engine.ListAccounts(r.Context(), after, limit)
+	var as []ledger.Account
+	if p := principalOf(r); p.operator() {
+		as, err = s.Engine.ListAccounts(r.Context(), after, limit)
+	} else {
+		as, err = s.wallets(r, p.Org, after, limit)
+	}
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -447,18 +488,36 @@ func (s *Server) listAccounts(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
-func (s *Server) listAccountTransfers(w http.ResponseWriter, r *http.Request) {
-	id, err := parseID(r.PathValue("id"))
-	if err != nil {
-		writeError(w, r, linkfin.Errorf(linkfin.ENOTFOUND, "account not found"))
-		return
+// wallets lists the organization's wallets in id order after the id after.
+func (s *Server) wallets(r *http.Request, org string, after int64, limit int) ([]ledger.Account, error) {
+	var out []ledger.Account
+	for _, id := range services.WalletIDs(org) {
+		if id <= after || len(out) == limit {
+			continue
+		}
+		a, err := s.Engine.Account(r.Context(), id)
+		if linkfin.ErrorCode(err) == linkfin.ENOTFOUND {
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		out = append(out, *a)
 	}
+	return out, nil
+}
+
+func (s *Server) listAccountTransfers(w http.ResponseWriter, r *http.Request) {
 	limit, after, err := page(r)
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	ts, next, err := s.Engine.AccountTransfers(r.Context(), id, after, limit)
+	a, err := s.account(r, r.PathValue("id"))
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	ts, next, err := s.Engine.AccountTransfers(r.Context(), a.ID, after, limit)
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -480,6 +539,9 @@ func (s *Server) getTransfer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	t, err := s.Store.Transfer(r.Context(), id)
+	if err == nil {
+		err = s.seesTransfer(r, t)
+	}
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -494,6 +556,21 @@ func (s *Server) getTransfer(w http.ResponseWriter, r *http.Request) {
 		out.Status = p.Status.String()
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// seesTransfer answers not found for a transfer that touches none of an
+// organization's wallets.
+func (s *Server) seesTransfer(r *http.Request, t *ledger.Transfer) error {
+	p := principalOf(r)
+	if p.operator() {
+		return nil
+	}
+	for _, id := range []int64{t.DebitAccountID, t.CreditAccountID} {
+		if a, err := s.Engine.Account(r.Context(), id); err == nil && services.IsWallet(p.Org, a) {
+			return nil
+		}
+	}
+	return linkfin.Errorf(linkfin.ENOTFOUND, "transfer not found")
 }
 
 // TrialBalance lists debits and credits per ledger and currency.

@@ -1,7 +1,12 @@
 package http
 
 import (
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
 	"net/http"
+	"reflect"
 
 	"linkfin"
 	"linkfin/services"
@@ -12,6 +17,58 @@ type OrganizationIn struct {
 	ID           string               `json:"id"`
 	Name         string               `json:"name"`
 	Capabilities []linkfin.Capability `json:"capabilities"`
+}
+
+// APIKeyIn asks for a new key of an organization.
+type APIKeyIn struct {
+	Role linkfin.Role `json:"role"`
+	Name string       `json:"name,omitempty"`
+}
+
+// APIKeyOut is a key as the API shows it: never its hash. Key, the whole secret key,
+// is in the answer that made it, and nowhere else, ever.
+type APIKeyOut struct {
+	ID        string       `json:"id"`
+	OrgID     string       `json:"org_id,omitempty"`
+	Role      linkfin.Role `json:"role"`
+	Name      string       `json:"name,omitempty"`
+	CreatedBy string       `json:"created_by"`
+	CreatedAt string       `json:"created_at"`
+	RevokedAt string       `json:"revoked_at,omitempty"`
+	Key       string       `json:"key,omitempty"`
+}
+
+func toAPIKey(k *linkfin.APIKey) APIKeyOut {
+	out := APIKeyOut{ID: k.ID, OrgID: k.OrgID, Role: k.Role, Name: k.Name, CreatedBy: k.CreatedBy, CreatedAt: rfc3339(k.CreatedAt.UnixNano())}
+	if k.RevokedAt != nil {
+		out.RevokedAt = rfc3339(k.RevokedAt.UnixNano())
+	}
+	return out
+}
+
+// NewAPIKey makes a key's secret and its record: "lfk_<id>_<secret>", with 64 random
+// bits of id and 256 of secret.
+func NewAPIKey(org string, role linkfin.Role, name string) (secret string, k linkfin.APIKey) {
+	var id [8]byte
+	var sec [32]byte
+	rand.Read(id[:])
+	rand.Read(sec[:])
+	secret = linkfin.KeyPrefix + hex.EncodeToString(id[:]) + "_" + base64.RawURLEncoding.EncodeToString(sec[:])
+	return secret, linkfin.APIKey{ID: hex.EncodeToString(id[:]), OrgID: org, Role: role, Name: name, Hash: linkfin.HashAPIKey(secret)}
+}
+
+func (s *Server) organizationRoutes() {
+	org, key := reflect.TypeFor[linkfin.Organization](), reflect.TypeFor[APIKeyOut]()
+	s.handle(Route{Pattern: "POST /v1/organizations", Access: Operator, Status: http.StatusCreated, In: reflect.TypeFor[OrganizationIn](), Out: org,
+		Summary: "Register an organization (the operator); the same again answers 200 with it as it is."}, s.createOrganization)
+	listRoute[linkfin.Organization](s, "GET /v1/organizations", linkfin.KindOrganization, "List organizations (an organization: itself).")
+	getRoute[linkfin.Organization](s, "GET /v1/organizations/{id}", linkfin.KindOrganization, "Get an organization.")
+	s.handle(Route{Pattern: "POST /v1/organizations/{id}/api-keys", Access: Admin, Status: http.StatusCreated, In: reflect.TypeFor[APIKeyIn](), Out: key,
+		Summary: "Make an API key for the organization (its admin, or the operator); the secret key is in this answer alone."}, s.createAPIKey)
+	s.handle(Route{Pattern: "GET /v1/organizations/{id}/api-keys", Access: Admin, Out: key, List: true,
+		Summary: "List the organization's keys, without their secrets."}, s.listAPIKeys)
+	s.handle(Route{Pattern: "POST /v1/organizations/{id}/api-keys/{key}/revoke", Access: Admin, Out: key,
+		Summary: "Revoke a key: from now on it opens nothing."}, s.revokeAPIKey)
 }
 
 func (s *Server) createOrganization(w http.ResponseWriter, r *http.Request) {
@@ -36,33 +93,93 @@ func (s *Server) createOrganization(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, status, res.Organization)
 }
 
-func (s *Server) getOrganization(w http.ResponseWriter, r *http.Request) {
-	o, err := (&services.Organizations{Store: s.Store}).Get(r.Context(), r.PathValue("id"))
+// keyOrg is the organization of a key route, which the principal must be (or be the
+// operator): any other answers not found.
+func keyOrg(r *http.Request) (string, error) {
+	org, p := r.PathValue("id"), principalOf(r)
+	if !p.operator() && org != p.Org {
+		return "", linkfin.Errorf(linkfin.ENOTFOUND, "organization %s not found", org)
+	}
+	return org, nil
+}
+
+func (s *Server) createAPIKey(w http.ResponseWriter, r *http.Request) {
+	org, err := keyOrg(r)
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, o)
+	body, err := readBody(w, r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	var in APIKeyIn
+	if err := decode(body, &in); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	secret, k := NewAPIKey(org, in.Role, in.Name)
+	// The secret is random, so a retry under the same Idempotency-Key would answer the
+	// key of the first try without its secret: keys are made without one.
+	r.Header.Del("Idempotency-Key")
+	var made linkfin.APIKey
+	if !s.command(w, r, body, &services.CreateAPIKey{Actor: principalOf(r).Org, Key: k}, &made) {
+		return
+	}
+	out := toAPIKey(&made)
+	out.Key = secret
+	writeJSON(w, http.StatusCreated, out)
 }
 
-func (s *Server) listOrganizations(w http.ResponseWriter, r *http.Request) {
+func (s *Server) listAPIKeys(w http.ResponseWriter, r *http.Request) {
+	org, err := keyOrg(r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
 	limit, err := pageLimit(r)
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	after := r.URL.Query().Get("after")
-	os, err := (&services.Organizations{Store: s.Store}).List(r.Context(), after, limit)
+	objs, err := s.Store.ListObjectsByParty(r.Context(), linkfin.KindAPIKey, org, r.URL.Query().Get("after"), limit)
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	out := List[linkfin.Organization]{Data: os}
-	if out.Data == nil {
-		out.Data = []linkfin.Organization{}
+	out := List[APIKeyOut]{Data: []APIKeyOut{}}
+	for _, o := range objs {
+		var k linkfin.APIKey
+		if err := json.Unmarshal(o.Data, &k); err != nil {
+			writeError(w, r, err)
+			return
+		}
+		out.Data = append(out.Data, toAPIKey(&k))
 	}
-	if len(os) == limit {
-		out.NextCursor = os[len(os)-1].ID
+	if len(objs) == limit {
+		out.NextCursor = objs[len(objs)-1].ID
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) revokeAPIKey(w http.ResponseWriter, r *http.Request) {
+	org, err := keyOrg(r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	if err := emptyBody(w, r); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	var k linkfin.APIKey
+	actor := principalOf(r).Org
+	if principalOf(r).operator() {
+		actor = org // the operator revokes the organization's keys as the organization would
+	}
+	if !s.command(w, r, nil, &services.RevokeAPIKey{Actor: actor, ID: r.PathValue("key")}, &k) {
+		return
+	}
+	writeJSON(w, http.StatusOK, toAPIKey(&k))
 }

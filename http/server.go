@@ -6,12 +6,11 @@ package http
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/hex"
 	"log/slog"
 	"net"
 	"net/http"
+	"reflect"
 	"strings"
 	"time"
 
@@ -31,11 +30,10 @@ type Server struct {
 	Engine *engine.Engine
 	Store  linkfin.Store
 	Logger *slog.Logger
-	// OperatorKeyHash is the SHA-256 of the operator's API key.
-	OperatorKeyHash []byte
 
 	mux      *http.ServeMux
-	routes   []string
+	routes   []Route
+	limits   *limiter
 	registry *prometheus.Registry
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
@@ -43,36 +41,25 @@ type Server struct {
 	ln       net.Listener
 }
 
-// NewServer builds the router.
-func NewServer(e *engine.Engine, s linkfin.Store, operatorKeyHash []byte, logger *slog.Logger) *Server {
+// NewServer builds the router. API keys are records of the store: see
+// services.CreateAPIKey and services.BootstrapOperator.
+func NewServer(e *engine.Engine, s linkfin.Store, logger *slog.Logger) *Server {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	srv := &Server{Engine: e, Store: s, Logger: logger, OperatorKeyHash: operatorKeyHash, mux: http.NewServeMux()}
+	srv := &Server{Engine: e, Store: s, Logger: logger, mux: http.NewServeMux()}
 	srv.metrics()
 
-	srv.handle("GET /healthz", srv.healthz, false)
-	srv.handle("GET /readyz", srv.readyz, false)
+	srv.handle(Route{Pattern: "GET /healthz", Access: Public, Summary: "The process is up."}, srv.healthz)
+	srv.handle(Route{Pattern: "GET /readyz", Access: Public, Summary: "The store answers."}, srv.readyz)
 	srv.mux.Handle("GET /metrics", promhttp.HandlerFor(srv.registry, promhttp.HandlerOpts{}))
-	srv.routes = append(srv.routes, "GET /metrics")
+	srv.routes = append(srv.routes, Route{Pattern: "GET /metrics", Access: Public, Summary: "Prometheus metrics.", Text: true})
 
-	srv.handle("POST /v1/organizations", srv.createOrganization, true)
-	srv.handle("GET /v1/organizations", srv.listOrganizations, true)
-	srv.handle("GET /v1/organizations/{id}", srv.getOrganization, true)
-	srv.handle("POST /v1/accounts", srv.createAccounts, true)
-	srv.handle("GET /v1/accounts", srv.listAccounts, true)
-	srv.handle("GET /v1/accounts/{id}", srv.getAccount, true)
-	srv.handle("POST /v1/accounts/{id}/close", srv.closeAccount, true)
-	srv.handle("GET /v1/accounts/{id}/transfers", srv.listAccountTransfers, true)
-	srv.handle("POST /v1/transfers", srv.createTransfers, true)
-	srv.handle("GET /v1/transfers/{id}", srv.getTransfer, true)
-	srv.handle("GET /v1/ledger/trial-balance", srv.trialBalance, true)
-	srv.handle("GET /v1/audit/checkpoint", srv.checkpoint, true)
-	srv.handle("GET /v1/audit/events", srv.events, true)
-	srv.handle("GET /v1/audit/proof/{seq}", srv.proof, true)
-	srv.handle("GET /v1/audit/consistency", srv.consistency, true)
+	srv.ledgerRoutes()
+	srv.domainRoutes()
+	srv.openAPIRoute()
 	// What no route takes still answers problem+json with a code.
-	srv.mux.HandleFunc("/", srv.wrap("unrouted", srv.unrouted, false))
+	srv.mux.HandleFunc("/", srv.wrap(Route{Pattern: "unrouted", Access: Public}, srv.unrouted))
 	return srv
 }
 
@@ -94,8 +81,30 @@ func (s *Server) unrouted(w http.ResponseWriter, r *http.Request) {
 	writeError(w, r, linkfin.Errorf(linkfin.ENOTFOUND, "no such resource: %s", r.URL.Path))
 }
 
-// Routes lists every route pattern, for tests that walk the whole API.
-func (s *Server) Routes() []string { return append([]string(nil), s.routes...) }
+// Route is one route of the API, as the router, the OpenAPI document and the tests
+// see it.
+type Route struct {
+	Pattern string // "POST /v1/invoices/{id}/approve"
+	Access  Access
+	Money   bool         // moves money: an Idempotency-Key is required
+	Kind    string       // the kind of the record {id} names: the caller must be party to it
+	Status  int          // the status of success (200 if 0)
+	In      reflect.Type // the JSON body, nil for none
+	Out     reflect.Type // the JSON answer, nil for none
+	List    bool         // Out is the element of a cursor-paginated list
+	Text    bool         // the answer is text, not JSON
+	Summary string
+}
+
+// Method and Path split the pattern.
+func (r *Route) Method() string { m, _, _ := strings.Cut(r.Pattern, " "); return m }
+
+// Path is the pattern's path, with its {wildcards}.
+func (r *Route) Path() string { _, p, _ := strings.Cut(r.Pattern, " "); return p }
+
+// Routes lists every route, for tests that walk the whole API and for the OpenAPI
+// document.
+func (s *Server) Routes() []Route { return append([]Route(nil), s.routes...) }
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
@@ -134,14 +143,14 @@ func (w *statusWriter) WriteHeader(code int) {
 	w.ResponseWriter.WriteHeader(code)
 }
 
-// handle registers a route with logging, metrics, request ids and, if auth, the
-// operator-key check.
-func (s *Server) handle(pattern string, h http.HandlerFunc, auth bool) {
-	s.routes = append(s.routes, pattern)
-	s.mux.HandleFunc(pattern, s.wrap(pattern, h, auth))
+// handle registers a route with logging, metrics, request ids, authentication, rate
+// limits and the route's access check.
+func (s *Server) handle(rt Route, h http.HandlerFunc) {
+	s.routes = append(s.routes, rt)
+	s.mux.HandleFunc(rt.Pattern, s.wrap(rt, h))
 }
 
-func (s *Server) wrap(pattern string, h http.HandlerFunc, auth bool) http.HandlerFunc {
+func (s *Server) wrap(rt Route, h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		id := r.Header.Get("X-Request-Id")
@@ -153,29 +162,47 @@ func (s *Server) wrap(pattern string, h http.HandlerFunc, auth bool) http.Handle
 		w.Header().Set("X-Request-Id", id)
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		r = r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id))
-		if auth && !s.authorized(r) {
-			writeError(sw, r, linkfin.Errorf(linkfin.EUNAUTHORIZED, "a valid API key is required: Authorization: Bearer <key>"))
+		attrs := []slog.Attr{slog.String("id", id), slog.String("route", rt.Pattern)}
+		if err := s.admit(sw, r, rt); err != nil {
+			writeError(sw, r, err)
 		} else {
+			if p := principalOf(r); p != nil {
+				attrs = append(attrs, slog.String("key", p.KeyID), slog.String("org", p.Org))
+			}
 			h(sw, r)
 		}
 		d := time.Since(start)
-		s.requests.WithLabelValues(pattern, http.StatusText(sw.status)).Inc()
-		s.latency.WithLabelValues(pattern).Observe(d.Seconds())
-		s.Logger.LogAttrs(r.Context(), slog.LevelDebug, "request", slog.String("id", id), slog.String("route", pattern),
-			slog.Int("status", sw.status), slog.Duration("took", d))
+		s.requests.WithLabelValues(rt.Pattern, http.StatusText(sw.status)).Inc()
+		s.latency.WithLabelValues(rt.Pattern).Observe(d.Seconds())
+		s.Logger.LogAttrs(r.Context(), slog.LevelDebug, "request", append(attrs, slog.Int("status", sw.status), slog.Duration("took", d))...)
 	}
+}
+
+// admit authenticates the request, applies the key's rate limit and the route's
+// access, and puts the principal in the request's context.
+func (s *Server) admit(w http.ResponseWriter, r *http.Request, rt Route) error {
+	if rt.Access == Public {
+		return nil
+	}
+	p, err := s.authenticate(r)
+	if err != nil {
+		return err
+	}
+	if d, ok := s.limits.allow(p.KeyID); !ok {
+		w.Header().Set("Retry-After", retryAfter(d))
+		return linkfin.Errorf(ERATELIMITED, "too many requests with this key; retry in %s", d.Round(time.Millisecond))
+	}
+	if err := allowed(p, rt.Access); err != nil {
+		return err
+	}
+	if rt.Money && r.Header.Get("Idempotency-Key") == "" {
+		return linkfin.Errorf(EKEYREQUIRED, "this request moves money: send an Idempotency-Key header, and the same one on every retry")
+	}
+	*r = *r.WithContext(withPrincipal(r.Context(), p))
+	return nil
 }
 
 type requestIDKey struct{}
-
-func (s *Server) authorized(r *http.Request) bool {
-	key, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if !ok || key == "" || len(s.OperatorKeyHash) == 0 {
-		return false
-	}
-	h := sha256.Sum256([]byte(key))
-	return subtle.ConstantTimeCompare(h[:], s.OperatorKeyHash) == 1
-}
 
 // Open listens on addr (port 0 picks one).
 func (s *Server) Open(addr string) error {

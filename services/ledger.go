@@ -1,6 +1,8 @@
 package services
 
 import (
+	"slices"
+
 	"linkfin"
 	"linkfin/engine"
 	"linkfin/ledger"
@@ -18,13 +20,33 @@ const (
 	codeLimitSource = 4
 )
 
-// ledgerOf is the ledger of a currency: its ISO 4217 numeric code.
+// ledgers maps the currencies the platform keeps ledgers for to their ledger: the ISO
+// 4217 numeric code.
+var ledgers = map[linkfin.Currency]uint32{"CNY": 156, "USD": 840, "EUR": 978, "HKD": 344, "GBP": 826, "JPY": 392,
+	"SGD": 702, "CHF": 756, "KRW": 410, "BHD": 48, "KWD": 414, "JOD": 400}
+
+// ledgerOf is the ledger of a currency.
 func ledgerOf(c linkfin.Currency) (uint32, error) {
-	if n, ok := map[linkfin.Currency]uint32{"CNY": 156, "USD": 840, "EUR": 978, "HKD": 344, "GBP": 826, "JPY": 392,
-		"SGD": 702, "CHF": 756, "KRW": 410, "BHD": 48, "KWD": 414, "JOD": 400}[c]; ok {
+	if n, ok := ledgers[c]; ok {
 		return n, nil
 	}
 	return 0, linkfin.Errorf(linkfin.EINVALID, "no ledger for currency %s", c)
+}
+
+// WalletIDs lists the ledger accounts an organization's wallets would have, one per
+// currency with a ledger, in ascending id order.
+func WalletIDs(org string) []int64 {
+	ids := make([]int64, 0, len(ledgers))
+	for c := range ledgers {
+		ids = append(ids, WalletID(org, c))
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// IsWallet reports whether the ledger account is the organization's wallet.
+func IsWallet(org string, a *ledger.Account) bool {
+	return a.Code == codeWallet && a.ID == WalletID(org, linkfin.Currency(a.Currency))
 }
 
 // WalletID is the ledger account of an organization's money in a currency.

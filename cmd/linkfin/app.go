@@ -3,10 +3,7 @@ package main
 import (
 	"context"
 	"crypto/ed25519"
-	"crypto/rand"
-	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -162,16 +159,4 @@ func publicKey(skey string) (string, error) {
 	}
 	pub := ed25519.NewKeyFromSeed(raw[1:]).Public().(ed25519.PublicKey)
 	return note.NewEd25519VerifierKey(parts[2], pub)
-}
-
-// newSecret returns a random API key with a prefix that says what it is.
-func newSecret(prefix string) string {
-	var b [24]byte
-	rand.Read(b[:])
-	return prefix + hex.EncodeToString(b[:])
-}
-
-func sha256Sum(s string) []byte {
-	h := sha256.Sum256([]byte(s))
-	return h[:]
 }

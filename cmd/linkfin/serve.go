@@ -5,20 +5,25 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"time"
 
+	"linkfin"
+	"linkfin/demo"
 	"linkfin/engine"
 	lfhttp "linkfin/http"
+	"linkfin/services"
 )
-
-const metaOperatorKey = "operator_key_sha256"
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var sf storeFlags
-	fs := newFlags("serve", "serve [--addr HOST:PORT] [--db DSN] [--data DIR]", stderr)
+	fs := newFlags("serve", "serve [--addr HOST:PORT] [--db DSN] [--data DIR] [--demo]", stderr)
 	sf.register(fs)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	verbose := fs.Bool("v", false, "log every request")
+	seed := fs.Bool("demo", false, "seed a new database with the demo supply chain and print an API key per organization")
+	perSecond := fs.Float64("rate-limit", 200, "requests a second allowed per API key (0: no limit)")
+	burst := fs.Int("rate-burst", 400, "requests a key may send at once, above its rate")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -38,28 +43,39 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	keyHash, err := s.Meta(ctx, metaOperatorKey)
-	if err != nil {
-		return err
-	}
-	if keyHash == "" {
-		key := newSecret("lf_op_")
-		keyHash = fmt.Sprintf("%x", sha256Sum(key))
-		if err := s.SetMeta(ctx, metaOperatorKey, keyHash); err != nil {
+	if *seed {
+		if h, err := s.Head(ctx); err != nil {
 			return err
+		} else if h.Size > 0 {
+			return fmt.Errorf("--demo seeds a new database, and this one holds %d events: choose an empty --data directory", h.Size)
 		}
-		fmt.Fprintf(stdout, "operator API key (shown once; keep it safe):\n  %s\n", key)
 	}
-	var hash []byte
-	fmt.Sscanf(keyHash, "%x", &hash)
-
 	e, err := engine.Open(ctx, engine.Config{Store: s, Signer: signer, Origin: Origin, Logger: logger})
 	if err != nil {
 		return err
 	}
-	srv := lfhttp.NewServer(e, s, hash, logger)
+	defer e.Close() // after the server: finishes the batch in flight
+	operatorKey, err := bootstrap(ctx, e)
+	if err != nil {
+		return err
+	}
+	if operatorKey != "" {
+		fmt.Fprintf(stdout, "operator API key (shown once; keep it safe):\n  %s\n", operatorKey)
+	}
+	if *seed {
+		keys, err := seedDemo(ctx, e)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "demo API keys, one admin key per organization (shown once; paste these lines into your shell):\n")
+		fmt.Fprintf(stdout, "  export OPERATOR=%s\n", operatorKey)
+		for _, k := range keys {
+			fmt.Fprintf(stdout, "  export %s=%s\n", strings.ToUpper(k[0]), k[1])
+		}
+	}
+	srv := lfhttp.NewServer(e, s, logger)
+	srv.SetRateLimit(*perSecond, *burst)
 	if err := srv.Open(*addr); err != nil {
-		e.Close()
 		return err
 	}
 	fmt.Fprintf(stdout, "linkfin listening on http://%s (%s store)\n", srv.Addr(), s.Dialect())
@@ -67,7 +83,36 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	logger.Info("shutting down: finishing requests in flight")
 	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	err = srv.Close(sctx)
-	e.Close() // finishes the batch in flight
-	return err
+	return srv.Close(sctx)
+}
+
+// bootstrap makes the platform's first operator key on its first start, and returns
+// it; on any later start it returns "".
+func bootstrap(ctx context.Context, e *engine.Engine) (string, error) {
+	secret, k := lfhttp.NewAPIKey("", linkfin.RoleOperator, "")
+	var res services.BootstrapResult
+	if _, err := services.Submit(ctx, e, "", nil, &services.BootstrapOperator{Key: k}, &res); err != nil {
+		return "", err
+	}
+	if !res.Created {
+		return "", nil
+	}
+	return secret, nil
+}
+
+// seedDemo seeds the demo supply chain and makes an admin key for each organization:
+// pairs of organization id and key.
+func seedDemo(ctx context.Context, e *engine.Engine) ([][2]string, error) {
+	if err := demo.Seed(ctx, e); err != nil {
+		return nil, err
+	}
+	var keys [][2]string
+	for _, o := range demo.Organizations {
+		secret, k := lfhttp.NewAPIKey(o.ID, linkfin.RoleAdmin, "demo")
+		if _, err := services.Submit(ctx, e, "", nil, &services.CreateAPIKey{Key: k}, new(linkfin.APIKey)); err != nil {
+			return nil, err
+		}
+		keys = append(keys, [2]string{o.ID, secret})
+	}
+	return keys, nil
 }

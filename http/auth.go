@@ -1,0 +1,169 @@
+package http
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"linkfin"
+)
+
+// ERATELIMITED answers a key that sent more requests than its rate allows.
+const ERATELIMITED = "rate_limited"
+
+// Access is who may call a route.
+type Access int
+
+// The levels of access.
+const (
+	Public   Access = iota // no key: health checks and the API's description
+	AnyKey                 // any valid key; what it reads is limited to its organization's
+	Write                  // an organization's finance or admin key
+	Admin                  // an organization's admin key, or an operator key
+	Operator               // operator keys alone: the platform's own operations
+)
+
+func (a Access) String() string {
+	return [...]string{"public", "any key", "finance or admin key", "admin or operator key", "operator key"}[a]
+}
+
+// principal is who a request acts for: an API key, its organization ("" for an
+// operator key) and its role.
+type principal struct {
+	KeyID string
+	Org   string
+	Role  linkfin.Role
+}
+
+func (p *principal) operator() bool { return p.Role == linkfin.RoleOperator }
+
+// namespace keeps idempotency keys of different organizations apart.
+func (p *principal) namespace() string {
+	if p.operator() {
+		return "operator:"
+	}
+	return "org/" + p.Org + ":"
+}
+
+// party reports whether the principal may see a record with these parties: the
+// operator sees everything.
+func (p *principal) party(parties []string) bool {
+	if p.operator() {
+		return true
+	}
+	for _, id := range parties {
+		if id == p.Org {
+			return true
+		}
+	}
+	return false
+}
+
+type principalKey struct{}
+
+func principalOf(r *http.Request) *principal {
+	p, _ := r.Context().Value(principalKey{}).(*principal)
+	return p
+}
+
+// authenticate finds the request's key. A key that is malformed, unknown, revoked or
+// does not match its hash answers the same: unauthorized.
+func (s *Server) authenticate(r *http.Request) (*principal, error) {
+	unauthorized := linkfin.Errorf(linkfin.EUNAUTHORIZED, "a valid API key is required: Authorization: Bearer <key>")
+	key, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok {
+		return nil, unauthorized
+	}
+	id, ok := linkfin.ParseAPIKey(key)
+	if !ok {
+		return nil, unauthorized
+	}
+	obj, err := s.Store.Object(r.Context(), linkfin.KindAPIKey, id)
+	if linkfin.ErrorCode(err) == linkfin.ENOTFOUND {
+		return nil, unauthorized
+	} else if err != nil {
+		return nil, err
+	}
+	var k linkfin.APIKey
+	if err := json.Unmarshal(obj.Data, &k); err != nil {
+		return nil, err
+	}
+	if subtle.ConstantTimeCompare([]byte(linkfin.HashAPIKey(key)), []byte(k.Hash)) != 1 || k.RevokedAt != nil {
+		return nil, unauthorized
+	}
+	return &principal{KeyID: k.ID, Org: k.OrgID, Role: k.Role}, nil
+}
+
+// allowed checks the principal's role against the route's access.
+func allowed(p *principal, a Access) error {
+	ok := false
+	switch a {
+	case Public, AnyKey:
+		ok = true
+	case Write:
+		ok = p.Role == linkfin.RoleAdmin || p.Role == linkfin.RoleFinance
+	case Admin:
+		ok = p.Role == linkfin.RoleAdmin || p.operator()
+	case Operator:
+		ok = p.operator()
+	}
+	if ok {
+		return nil
+	}
+	if a == Write && p.operator() {
+		return linkfin.Errorf(linkfin.EFORBIDDEN, "an operator key acts for the platform, not for an organization: use the organization's key")
+	}
+	return linkfin.Errorf(linkfin.EFORBIDDEN, "this needs a %s; this key's role is %s", a, p.Role)
+}
+
+// limiter holds a token bucket per API key.
+type limiter struct {
+	mu      sync.Mutex
+	rate    rate.Limit
+	burst   int
+	buckets map[string]*rate.Limiter
+}
+
+// allow takes a token from the key's bucket, or says how long to wait for one.
+func (l *limiter) allow(key string) (time.Duration, bool) {
+	if l == nil || l.rate <= 0 {
+		return 0, true
+	}
+	l.mu.Lock()
+	b := l.buckets[key]
+	if b == nil {
+		if len(l.buckets) >= 100_000 {
+			clear(l.buckets) // bounded memory; a cleared key starts with a full bucket
+		}
+		b = rate.NewLimiter(l.rate, l.burst)
+		l.buckets[key] = b
+	}
+	l.mu.Unlock()
+	res := b.Reserve()
+	if d := res.Delay(); d > 0 {
+		res.Cancel()
+		return d, false
+	}
+	return 0, true
+}
+
+// SetRateLimit limits every API key to perSecond requests a second, with bursts of
+// burst; perSecond 0 lifts the limit.
+func (s *Server) SetRateLimit(perSecond float64, burst int) {
+	s.limits = &limiter{rate: rate.Limit(perSecond), burst: max(burst, 1), buckets: make(map[string]*rate.Limiter)}
+}
+
+func retryAfter(d time.Duration) string {
+	return strconv.Itoa(int(max(1, (d+time.Second-1)/time.Second)))
+}
+
+func withPrincipal(ctx context.Context, p *principal) context.Context {
+	return context.WithValue(ctx, principalKey{}, p)
+}

@@ -1,0 +1,263 @@
+package http
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"reflect"
+	"strings"
+	"time"
+
+	"linkfin"
+	"linkfin/engine"
+)
+
+// none is the body of an action that takes none: empty, or {}.
+type none struct{}
+
+// act registers a route that runs one domain command, built from the principal, the
+// path and the decoded body, and answers the command's value.
+func act[In any](s *Server, rt Route, build func(r *http.Request, p *principal, in *In) (engine.Command, error)) {
+	if t := reflect.TypeFor[In](); t != reflect.TypeFor[none]() && rt.In == nil {
+		rt.In = t
+	}
+	if rt.Status == 0 {
+		rt.Status = http.StatusOK
+	}
+	s.handle(rt, func(w http.ResponseWriter, r *http.Request) {
+		// A stranger learns nothing, not even whether its body was well formed.
+		if rt.Kind != "" {
+			if _, err := s.record(r, rt.Kind, r.PathValue("id")); err != nil {
+				writeError(w, r, err)
+				return
+			}
+		}
+		body, err := readBody(w, r)
+		if err != nil {
+			writeError(w, r, err)
+			return
+		}
+		var in In
+		if rt.In != nil || len(bytes.TrimSpace(body)) > 0 {
+			if err := decode(body, &in); err != nil {
+				writeError(w, r, err)
+				return
+			}
+		}
+		c, err := build(r, principalOf(r), &in)
+		if err != nil {
+			writeError(w, r, err)
+			return
+		}
+		s.answer(w, r, body, c, rt.Status)
+	})
+}
+
+// answer submits the command and writes its value with the status of success.
+func (s *Server) answer(w http.ResponseWriter, r *http.Request, body []byte, c engine.Command, status int) {
+	resp, ok := s.submit(w, r, body, &engine.Request{Commands: []engine.Command{c}})
+	if !ok {
+		return
+	}
+	out := resp.Outcomes[0]
+	if err := out.Err(); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeRaw(w, status, out.Value)
+}
+
+// writeRaw writes JSON that is already encoded, indented as writeJSON does.
+func writeRaw(w http.ResponseWriter, status int, v []byte) {
+	var b bytes.Buffer
+	if err := json.Indent(&b, v, "", "  "); err != nil {
+		b.Reset()
+		b.Write(v)
+	}
+	b.WriteByte('\n')
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	w.Write(b.Bytes())
+}
+
+// record reads a domain record the principal is party to. Any other answers not
+// found, exactly as a missing id does.
+func (s *Server) record(r *http.Request, kind, id string) (*linkfin.Object, error) {
+	o, err := s.Store.Object(r.Context(), kind, id)
+	if err != nil {
+		return nil, err
+	}
+	parties, err := linkfin.PartiesOf(kind, o.Data)
+	if err != nil {
+		return nil, err
+	}
+	if !principalOf(r).party(parties) {
+		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "%s %s not found", strings.ReplaceAll(kind, "_", " "), id)
+	}
+	return o, nil
+}
+
+// get decodes a record the principal is party to.
+func get[T any](s *Server, r *http.Request, kind, id string) (*T, error) {
+	o, err := s.record(r, kind, id)
+	if err != nil {
+		return nil, err
+	}
+	var v T
+	return &v, json.Unmarshal(o.Data, &v)
+}
+
+// getRoute registers GET of one record by id.
+func getRoute[T any](s *Server, pattern, kind, summary string) {
+	s.handle(Route{Pattern: pattern, Access: AnyKey, Out: reflect.TypeFor[T](), Summary: summary}, func(w http.ResponseWriter, r *http.Request) {
+		o, err := s.record(r, kind, r.PathValue("id"))
+		if err != nil {
+			writeError(w, r, err)
+			return
+		}
+		writeRaw(w, http.StatusOK, o.Data)
+	})
+}
+
+// listFilter is what a list may be narrowed by.
+type listFilter struct {
+	Status       string
+	Counterparty string
+	From, To     *linkfin.Date // the record's creation date, inclusive
+}
+
+// filterFields are the fields a filter reads from a record.
+type filterFields struct {
+	Status     string     `json:"status"`
+	CreatedAt  *time.Time `json:"created_at"`
+	IssuedAt   *time.Time `json:"issued_at"`
+	ApprovedAt *time.Time `json:"approved_at"`
+	ProposedAt *time.Time `json:"proposed_at"`
+	ReceivedAt *time.Time `json:"received_at"`
+}
+
+func parseFilter(r *http.Request) (listFilter, error) {
+	var f listFilter
+	q := r.URL.Query()
+	for name := range q {
+		switch name {
+		case "limit", "after", "status", "counterparty", "from", "to":
+		default:
+			return f, linkfin.Errorf(linkfin.EINVALID, "unknown query parameter %q (lists take limit, after, status, counterparty, from, to)", name)
+		}
+	}
+	f.Status, f.Counterparty = q.Get("status"), q.Get("counterparty")
+	for name, d := range map[string]**linkfin.Date{"from": &f.From, "to": &f.To} {
+		if v := q.Get(name); v != "" {
+			x, err := linkfin.ParseDate(v)
+			if err != nil {
+				return f, linkfin.Errorf(linkfin.EINVALID, "%s must be a date, YYYY-MM-DD", name)
+			}
+			*d = &x
+		}
+	}
+	return f, nil
+}
+
+func (f *listFilter) match(kind string, o *linkfin.Object, self string) (bool, error) {
+	if f.Status == "" && f.Counterparty == "" && f.From == nil && f.To == nil {
+		return true, nil
+	}
+	var v filterFields
+	if err := json.Unmarshal(o.Data, &v); err != nil {
+		return false, err
+	}
+	if f.Status != "" && v.Status != f.Status {
+		return false, nil
+	}
+	if f.Counterparty != "" {
+		parties, err := linkfin.PartiesOf(kind, o.Data)
+		if err != nil {
+			return false, err
+		}
+		found := false
+		for _, id := range parties {
+			found = found || id == f.Counterparty && id != self
+		}
+		if !found {
+			return false, nil
+		}
+	}
+	if f.From != nil || f.To != nil {
+		var at *time.Time
+		for _, t := range []*time.Time{v.CreatedAt, v.IssuedAt, v.ApprovedAt, v.ProposedAt, v.ReceivedAt} {
+			if at == nil {
+				at = t
+			}
+		}
+		if at == nil {
+			return false, nil
+		}
+		d := linkfin.DateOf(*at)
+		if f.From != nil && d.Before(*f.From) || f.To != nil && f.To.Before(d) {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// listRoute registers a cursor-paginated list of a kind: an organization's lists
+// hold what it is or was party to; the operator's, everything.
+func listRoute[T any](s *Server, pattern, kind, summary string) {
+	s.handle(Route{Pattern: pattern, Access: AnyKey, Out: reflect.TypeFor[T](), List: true, Summary: summary +
+		" Filters: status, counterparty, from and to (creation date, inclusive). A filtered page may be short: follow next_cursor."},
+		func(w http.ResponseWriter, r *http.Request) {
+			out, err := s.list(r, kind)
+			if err != nil {
+				writeError(w, r, err)
+				return
+			}
+			writeJSON(w, http.StatusOK, out)
+		})
+}
+
+func (s *Server) list(r *http.Request, kind string) (*List[json.RawMessage], error) {
+	limit, err := pageLimit(r)
+	if err != nil {
+		return nil, err
+	}
+	f, err := parseFilter(r)
+	if err != nil {
+		return nil, err
+	}
+	p := principalOf(r)
+	after := r.URL.Query().Get("after")
+	out := &List[json.RawMessage]{Data: []json.RawMessage{}}
+	// A filtered page reads at most ten pages of candidates.
+	for scanned := 0; scanned < 10*limit; {
+		var objs []linkfin.Object
+		if p.operator() {
+			objs, err = s.Store.ListObjects(r.Context(), kind, after, limit)
+		} else {
+			objs, err = s.Store.ListObjectsByParty(r.Context(), kind, p.Org, after, limit)
+		}
+		if err != nil {
+			return nil, err
+		}
+		for i := range objs {
+			ok, err := f.match(kind, &objs[i], p.Org)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				out.Data = append(out.Data, objs[i].Data)
+			}
+			out.NextCursor = objs[i].ID
+			if len(out.Data) == limit {
+				return out, nil
+			}
+		}
+		if len(objs) < limit {
+			out.NextCursor = ""
+			return out, nil
+		}
+		scanned += len(objs)
+		after = objs[len(objs)-1].ID
+	}
+	return out, nil
+}

@@ -1,0 +1,427 @@
+package http
+
+import (
+	"bytes"
+	"net/http"
+	"reflect"
+	"strings"
+
+	"linkfin"
+	"linkfin/engine"
+	"linkfin/services"
+	"linkfin/ubl"
+)
+
+// The bodies of the domain routes: what a caller gives. What the platform works out
+// (the acting party, statuses, times, amounts it computes) is not in them.
+type (
+	// RelationshipIn proposes a buyer–seller relationship; the caller is one side.
+	RelationshipIn struct {
+		BuyerID  string `json:"buyer_id"`
+		SellerID string `json:"seller_id"`
+	}
+	// ProgramIn creates a program run by the calling anchor.
+	ProgramIn struct {
+		ID              string                  `json:"id"`
+		Name            string                  `json:"name"`
+		Currency        linkfin.Currency        `json:"currency"`
+		Limit           int64                   `json:"limit"`
+		Products        []linkfin.Product       `json:"products"`
+		MaxTenorDays    int                     `json:"max_tenor_days"`
+		AdvanceRate     linkfin.Rate            `json:"advance_rate"`
+		DayCount        linkfin.DayCount        `json:"day_count"`
+		Calendar        string                  `json:"calendar"`
+		Tolerances      linkfin.MatchTolerances `json:"tolerances"`
+		BuyBack         bool                    `json:"buy_back"`
+		EarlyPaymentAPR *linkfin.Rate           `json:"early_payment_apr,omitempty"`
+		MarginCallLTV   *linkfin.Rate           `json:"margin_call_ltv,omitempty"`
+		SupplierLimit   int64                   `json:"supplier_limit,omitempty"`
+		LateRate        *linkfin.Rate           `json:"late_rate,omitempty"`
+	}
+	// FunderIn invites a funder into a program.
+	FunderIn struct {
+		FunderID string          `json:"funder_id"`
+		Limit    int64           `json:"limit"`
+		Pricing  linkfin.Pricing `json:"pricing"`
+	}
+	// POLineIn is a line of an order.
+	POLineIn struct {
+		LineID    string `json:"line_id"`
+		Item      string `json:"item"`
+		Quantity  int64  `json:"quantity"`
+		Unit      string `json:"unit"`
+		UnitPrice int64  `json:"unit_price"`
+	}
+	// PurchaseOrderIn is an order the caller places as the buyer.
+	PurchaseOrderIn struct {
+		ID        string           `json:"id"`
+		SellerID  string           `json:"seller_id"`
+		ProgramID string           `json:"program_id,omitempty"`
+		Currency  linkfin.Currency `json:"currency"`
+		Lines     []POLineIn       `json:"lines"`
+	}
+	// ShipmentIn is a shipment of an order, reported by the seller.
+	ShipmentIn struct {
+		ID        string `json:"id"`
+		POID      string `json:"po_id"`
+		CarrierID string `json:"carrier_id"`
+	}
+	// ShipmentEventIn is the carrier's report.
+	ShipmentEventIn struct {
+		Status   linkfin.ShipmentStatus `json:"status"`
+		Location string                 `json:"location,omitempty"`
+	}
+	// GoodsReceiptIn is what the buyer received against an order.
+	GoodsReceiptIn struct {
+		ID    string                `json:"id"`
+		POID  string                `json:"po_id"`
+		Lines []linkfin.ReceiptLine `json:"lines"`
+	}
+	// InvoiceIn is the seller's invoice for an order.
+	InvoiceIn struct {
+		ID        string                `json:"id"`
+		Number    string                `json:"number"`
+		BuyerID   string                `json:"buyer_id"`
+		POID      string                `json:"po_id"`
+		Currency  linkfin.Currency      `json:"currency"`
+		IssueDate linkfin.Date          `json:"issue_date"`
+		DueDate   linkfin.Date          `json:"due_date"`
+		Lines     []linkfin.InvoiceLine `json:"lines"`
+		Tax       int64                 `json:"tax"`
+		Total     int64                 `json:"total"`
+	}
+	// DisputeIn says why the buyer disputes an invoice.
+	DisputeIn struct {
+		Reason string `json:"reason"`
+	}
+	// CreditNoteIn reduces an invoice.
+	CreditNoteIn struct {
+		ID     string `json:"id"`
+		Number string `json:"number"`
+		Amount int64  `json:"amount"`
+		Reason string `json:"reason"`
+	}
+	// CertificateIn issues a certificate from the anchor's approved payables.
+	CertificateIn struct {
+		ID         string   `json:"id"`
+		ProgramID  string   `json:"program_id"`
+		PayableIDs []string `json:"payable_ids"`
+	}
+	// SplitIn splits a piece into pieces whose faces add up to its face.
+	SplitIn struct {
+		Pieces []linkfin.Piece `json:"pieces"`
+	}
+	// CertificateTransferIn passes part or all of a piece to a trading partner.
+	CertificateTransferIn struct {
+		To          string `json:"to"`
+		Amount      int64  `json:"amount"`
+		NewID       string `json:"new_id"`
+		RemainderID string `json:"remainder_id,omitempty"`
+	}
+	// FinancingIn requests a quote for financing an asset.
+	FinancingIn struct {
+		ID        string          `json:"id"`
+		Product   linkfin.Product `json:"product"`
+		ProgramID string          `json:"program_id"`
+		FunderID  string          `json:"funder_id,omitempty"` // all products but dynamic discounting
+		AssetID   string          `json:"asset_id"`            // the piece, payable, order or warehouse receipt
+	}
+	// WarehouseReceiptIn is a receipt the calling warehouse issues for a lot.
+	WarehouseReceiptIn struct {
+		ID        string `json:"id"`
+		LotID     string `json:"lot_id"`
+		OwnerID   string `json:"owner_id"`
+		Commodity string `json:"commodity"`
+		Quantity  int64  `json:"quantity"`
+		Unit      string `json:"unit"`
+	}
+	// TelemetryIn is the quantity the warehouse's sensors count.
+	TelemetryIn struct {
+		Quantity int64 `json:"quantity"`
+	}
+	// PriceMarkIn is a commodity's market price.
+	PriceMarkIn struct {
+		Commodity string           `json:"commodity"`
+		Currency  linkfin.Currency `json:"currency"`
+		Price     int64            `json:"price"`
+	}
+	// InboundPaymentIn is a rail's notice of money received for an organization.
+	InboundPaymentIn struct {
+		Rail          string           `json:"rail"`
+		InstructionID string           `json:"instruction_id"`
+		OrgID         string           `json:"org_id"`
+		Currency      linkfin.Currency `json:"currency"`
+		Amount        int64            `json:"amount"`
+	}
+	// WithdrawalIn pays money out of the caller's wallet to its account on a rail.
+	WithdrawalIn struct {
+		Rail          string           `json:"rail"`
+		InstructionID string           `json:"instruction_id"`
+		Currency      linkfin.Currency `json:"currency"`
+		Amount        int64            `json:"amount"`
+	}
+	// PaymentOut is a recorded payment; Replayed says the instruction was recorded before.
+	PaymentOut struct {
+		InstructionID string `json:"instruction_id"`
+		Replayed      bool   `json:"replayed"`
+	}
+	// SettlementIn runs maturity settlement of a program's pieces due on a date.
+	SettlementIn struct {
+		ProgramID string       `json:"program_id"`
+		Date      linkfin.Date `json:"date"`
+	}
+	// CertificateOut is a piece with its lineage: the pieces from the root to it, and
+	// the payables, invoices and orders behind the root.
+	CertificateOut struct {
+		linkfin.Certificate
+		Lineage *services.Lineage `json:"lineage"`
+	}
+)
+
+// domainRoutes registers the whole process of DESIGN §5.
+func (s *Server) domainRoutes() {
+	s.organizationRoutes()
+	s.auditRoutes()
+
+	act(s, Route{Pattern: "POST /v1/relationships", Access: Write, Status: http.StatusCreated, Out: reflect.TypeFor[linkfin.Relationship](),
+		Summary: "Propose a buyer–seller relationship (the caller is one side); proposing what the other side proposed accepts it."},
+		func(r *http.Request, p *principal, in *RelationshipIn) (engine.Command, error) {
+			return &services.ProposeRelationship{Actor: p.Org, BuyerID: in.BuyerID, SellerID: in.SellerID}, nil
+		})
+	act(s, Route{Pattern: "POST /v1/relationships/{id}/accept", Kind: linkfin.KindRelationship, Access: Write, Out: reflect.TypeFor[linkfin.Relationship](),
+		Summary: "Accept a proposed relationship (the other side)."},
+		func(r *http.Request, p *principal, _ *none) (engine.Command, error) {
+			buyer, seller, _ := strings.Cut(r.PathValue("id"), "~")
+			return &services.AcceptRelationship{Actor: p.Org, BuyerID: buyer, SellerID: seller}, nil
+		})
+	getRoute[linkfin.Relationship](s, "GET /v1/relationships/{id}", linkfin.KindRelationship, "Get a relationship (id: buyer~seller).")
+	listRoute[linkfin.Relationship](s, "GET /v1/relationships", linkfin.KindRelationship, "List relationships.")
+
+	act(s, Route{Pattern: "POST /v1/programs", Access: Write, Status: http.StatusCreated, Out: reflect.TypeFor[linkfin.Program](),
+		Summary: "Create a supply chain finance program; the caller, an anchor, runs it."},
+		func(r *http.Request, p *principal, in *ProgramIn) (engine.Command, error) {
+			return &services.CreateProgram{Actor: p.Org, Program: linkfin.Program{ID: in.ID, Name: in.Name, Currency: in.Currency,
+				Limit: in.Limit, Products: in.Products, MaxTenorDays: in.MaxTenorDays, AdvanceRate: in.AdvanceRate, DayCount: in.DayCount,
+				Calendar: in.Calendar, Tolerances: in.Tolerances, BuyBack: in.BuyBack, EarlyPaymentAPR: in.EarlyPaymentAPR,
+				MarginCallLTV: in.MarginCallLTV, SupplierLimit: in.SupplierLimit, LateRate: in.LateRate}}, nil
+		})
+	act(s, Route{Pattern: "POST /v1/programs/{id}/funders", Kind: linkfin.KindProgram, Access: Write, Out: reflect.TypeFor[linkfin.Program](),
+		Summary: "Invite a funder into the program, with its limit and pricing (the anchor)."},
+		func(r *http.Request, p *principal, in *FunderIn) (engine.Command, error) {
+			return &services.InviteFunder{Actor: p.Org, ProgramID: r.PathValue("id"), FunderID: in.FunderID, Limit: in.Limit, Pricing: in.Pricing}, nil
+		})
+	act(s, Route{Pattern: "POST /v1/programs/{id}/funders/{funder}/accept", Kind: linkfin.KindProgram, Access: Write, Out: reflect.TypeFor[linkfin.Program](),
+		Summary: "Accept an invitation into a program (the funder itself)."},
+		func(r *http.Request, p *principal, _ *none) (engine.Command, error) {
+			if r.PathValue("funder") != p.Org {
+				return nil, linkfin.Errorf(linkfin.ENOTFOUND, "program %s not found", r.PathValue("id"))
+			}
+			return &services.AcceptFunder{Actor: p.Org, ProgramID: r.PathValue("id")}, nil
+		})
+	getRoute[linkfin.Program](s, "GET /v1/programs/{id}", linkfin.KindProgram, "Get a program.")
+	listRoute[linkfin.Program](s, "GET /v1/programs", linkfin.KindProgram, "List programs.")
+
+	act(s, Route{Pattern: "POST /v1/purchase-orders", Access: Write, Status: http.StatusCreated, Out: reflect.TypeFor[linkfin.PurchaseOrder](),
+		Summary: "Place a purchase order (the caller is the buyer)."},
+		func(r *http.Request, p *principal, in *PurchaseOrderIn) (engine.Command, error) {
+			po := linkfin.PurchaseOrder{ID: in.ID, SellerID: in.SellerID, ProgramID: in.ProgramID, Currency: in.Currency}
+			for _, l := range in.Lines {
+				po.Lines = append(po.Lines, linkfin.POLine{LineID: l.LineID, Item: l.Item, Quantity: l.Quantity, Unit: l.Unit, UnitPrice: l.UnitPrice})
+			}
+			return &services.CreatePurchaseOrder{Actor: p.Org, Order: po}, nil
+		})
+	act(s, Route{Pattern: "POST /v1/purchase-orders/{id}/accept", Kind: linkfin.KindPurchaseOrder, Access: Write, Out: reflect.TypeFor[linkfin.PurchaseOrder](),
+		Summary: "Accept an order (the seller)."},
+		func(r *http.Request, p *principal, _ *none) (engine.Command, error) {
+			return &services.AcceptPurchaseOrder{Actor: p.Org, ID: r.PathValue("id")}, nil
+		})
+	act(s, Route{Pattern: "POST /v1/purchase-orders/{id}/cancel", Kind: linkfin.KindPurchaseOrder, Access: Write, Out: reflect.TypeFor[linkfin.PurchaseOrder](),
+		Summary: "Cancel an order before goods are received (the buyer)."},
+		func(r *http.Request, p *principal, _ *none) (engine.Command, error) {
+			return &services.CancelPurchaseOrder{Actor: p.Org, ID: r.PathValue("id")}, nil
+		})
+	getRoute[linkfin.PurchaseOrder](s, "GET /v1/purchase-orders/{id}", linkfin.KindPurchaseOrder, "Get a purchase order.")
+	listRoute[linkfin.PurchaseOrder](s, "GET /v1/purchase-orders", linkfin.KindPurchaseOrder, "List purchase orders.")
+
+	act(s, Route{Pattern: "POST /v1/shipments", Access: Write, Status: http.StatusCreated, Out: reflect.TypeFor[linkfin.Shipment](),
+		Summary: "Ship an accepted order with a carrier (the seller)."},
+		func(r *http.Request, p *principal, in *ShipmentIn) (engine.Command, error) {
+			return &services.CreateShipment{Actor: p.Org, Shipment: linkfin.Shipment{ID: in.ID, POID: in.POID, CarrierID: in.CarrierID}}, nil
+		})
+	act(s, Route{Pattern: "POST /v1/shipments/{id}/events", Kind: linkfin.KindShipment, Access: Write, Out: reflect.TypeFor[linkfin.Shipment](),
+		Summary: "Report a shipment's progress (the carrier alone)."},
+		func(r *http.Request, p *principal, in *ShipmentEventIn) (engine.Command, error) {
+			return &services.ReportShipmentEvent{Actor: p.Org, ShipmentID: r.PathValue("id"), Status: in.Status, Location: in.Location}, nil
+		})
+	getRoute[linkfin.Shipment](s, "GET /v1/shipments/{id}", linkfin.KindShipment, "Get a shipment with its events.")
+	listRoute[linkfin.Shipment](s, "GET /v1/shipments", linkfin.KindShipment, "List shipments.")
+
+	act(s, Route{Pattern: "POST /v1/goods-receipts", Access: Write, Status: http.StatusCreated, Out: reflect.TypeFor[linkfin.GoodsReceipt](),
+		Summary: "Record goods received against an accepted order (the buyer)."},
+		func(r *http.Request, p *principal, in *GoodsReceiptIn) (engine.Command, error) {
+			return &services.CreateGoodsReceipt{Actor: p.Org, Receipt: linkfin.GoodsReceipt{ID: in.ID, POID: in.POID, Lines: in.Lines}}, nil
+		})
+	getRoute[linkfin.GoodsReceipt](s, "GET /v1/goods-receipts/{id}", linkfin.KindGoodsReceipt, "Get a goods receipt.")
+	listRoute[linkfin.GoodsReceipt](s, "GET /v1/goods-receipts", linkfin.KindGoodsReceipt, "List goods receipts.")
+
+	s.handle(Route{Pattern: "POST /v1/invoices", Access: Write, Status: http.StatusCreated, In: reflect.TypeFor[InvoiceIn](),
+		Out: reflect.TypeFor[linkfin.Invoice](), Summary: "Submit an invoice for an order (the seller): JSON, or a UBL 2.1 invoice " +
+			"(Content-Type: application/xml) with ?id=&po_id=&buyer_id=. The answer holds the three-way match."}, s.createInvoice)
+	act(s, Route{Pattern: "POST /v1/invoices/{id}/approve", Kind: linkfin.KindInvoice, Access: Write, Out: reflect.TypeFor[linkfin.Payable](),
+		Summary: "Approve a matched invoice into a payable (the buyer, with its own key)."},
+		func(r *http.Request, p *principal, _ *none) (engine.Command, error) {
+			return &services.ApproveInvoice{Actor: p.Org, ID: r.PathValue("id")}, nil
+		})
+	act(s, Route{Pattern: "POST /v1/invoices/{id}/dispute", Kind: linkfin.KindInvoice, Access: Write, Out: reflect.TypeFor[linkfin.Invoice](),
+		Summary: "Dispute an invoice (the buyer)."},
+		func(r *http.Request, p *principal, in *DisputeIn) (engine.Command, error) {
+			return &services.DisputeInvoice{Actor: p.Org, ID: r.PathValue("id"), Reason: in.Reason}, nil
+		})
+	act(s, Route{Pattern: "POST /v1/invoices/{id}/credit-notes", Kind: linkfin.KindInvoice, Access: Write, Status: http.StatusCreated, Out: reflect.TypeFor[linkfin.CreditNote](),
+		Summary: "Credit part of an invoice (the seller): dilution."},
+		func(r *http.Request, p *principal, in *CreditNoteIn) (engine.Command, error) {
+			return &services.CreateCreditNote{Actor: p.Org, Note: linkfin.CreditNote{ID: in.ID, Number: in.Number, InvoiceID: r.PathValue("id"),
+				Amount: in.Amount, Reason: in.Reason}}, nil
+		})
+	getRoute[linkfin.Invoice](s, "GET /v1/invoices/{id}", linkfin.KindInvoice, "Get an invoice with its three-way match.")
+	listRoute[linkfin.Invoice](s, "GET /v1/invoices", linkfin.KindInvoice, "List invoices.")
+	getRoute[linkfin.CreditNote](s, "GET /v1/credit-notes/{id}", linkfin.KindCreditNote, "Get a credit note.")
+	getRoute[linkfin.Payable](s, "GET /v1/payables/{id}", linkfin.KindPayable, "Get a payable.")
+	listRoute[linkfin.Payable](s, "GET /v1/payables", linkfin.KindPayable, "List payables.")
+
+	act(s, Route{Pattern: "POST /v1/certificates", Access: Write, Status: http.StatusCreated, Out: reflect.TypeFor[linkfin.Certificate](),
+		Summary: "Issue a payable certificate from approved payables (the anchor)."},
+		func(r *http.Request, p *principal, in *CertificateIn) (engine.Command, error) {
+			return &services.IssueCertificate{Actor: p.Org, ID: in.ID, ProgramID: in.ProgramID, PayableIDs: in.PayableIDs}, nil
+		})
+	act(s, Route{Pattern: "POST /v1/certificates/{id}/split", Kind: linkfin.KindCertificate, Access: Write, Out: reflect.TypeFor[linkfin.Certificate](),
+		Summary: "Split a piece into pieces that add up to its face exactly (the holder)."},
+		func(r *http.Request, p *principal, in *SplitIn) (engine.Command, error) {
+			return &services.SplitCertificate{Actor: p.Org, ID: r.PathValue("id"), Pieces: in.Pieces}, nil
+		})
+	act(s, Route{Pattern: "POST /v1/certificates/{id}/transfer", Kind: linkfin.KindCertificate, Access: Write, Out: reflect.TypeFor[linkfin.Certificate](),
+		Summary: "Pass part or all of a piece to a trading partner (the holder)."},
+		func(r *http.Request, p *principal, in *CertificateTransferIn) (engine.Command, error) {
+			return &services.TransferCertificate{Actor: p.Org, ID: r.PathValue("id"), To: in.To, Amount: in.Amount, NewID: in.NewID,
+				RemainderID: in.RemainderID}, nil
+		})
+	s.handle(Route{Pattern: "GET /v1/certificates/{id}", Access: AnyKey, Out: reflect.TypeFor[CertificateOut](),
+		Summary: "Get a piece with its lineage."}, s.getCertificate)
+	listRoute[linkfin.Certificate](s, "GET /v1/certificates", linkfin.KindCertificate, "List certificate pieces.")
+
+	s.financingRoutes()
+
+	act(s, Route{Pattern: "POST /v1/warehouse-receipts", Access: Write, Status: http.StatusCreated, Out: reflect.TypeFor[linkfin.WarehouseReceipt](),
+		Summary: "Issue a warehouse receipt for a lot (the warehouse); one lot, one receipt."},
+		func(r *http.Request, p *principal, in *WarehouseReceiptIn) (engine.Command, error) {
+			return &services.IssueWarehouseReceipt{Actor: p.Org, Receipt: linkfin.WarehouseReceipt{ID: in.ID, LotID: in.LotID, OwnerID: in.OwnerID,
+				Commodity: in.Commodity, Quantity: in.Quantity, Unit: in.Unit}}, nil
+		})
+	act(s, Route{Pattern: "POST /v1/warehouse-receipts/{id}/telemetry", Kind: linkfin.KindWarehouseReceipt, Access: Write, Out: reflect.TypeFor[linkfin.WarehouseReceipt](),
+		Summary: "Report the quantity the sensors count (the warehouse); short of the pledge, the loan freezes."},
+		func(r *http.Request, p *principal, in *TelemetryIn) (engine.Command, error) {
+			return &services.ReportTelemetry{Actor: p.Org, ReceiptID: r.PathValue("id"), Quantity: in.Quantity}, nil
+		})
+	getRoute[linkfin.WarehouseReceipt](s, "GET /v1/warehouse-receipts/{id}", linkfin.KindWarehouseReceipt, "Get a warehouse receipt.")
+	listRoute[linkfin.WarehouseReceipt](s, "GET /v1/warehouse-receipts", linkfin.KindWarehouseReceipt, "List warehouse receipts.")
+	act(s, Route{Pattern: "POST /v1/price-marks", Access: Operator, Out: reflect.TypeFor[linkfin.PriceMark](),
+		Summary: "Mark a commodity's price (the platform's market data)."},
+		func(r *http.Request, p *principal, in *PriceMarkIn) (engine.Command, error) {
+			return &services.MarkPrice{Mark: linkfin.PriceMark{ID: in.Commodity, Currency: in.Currency, Price: in.Price}}, nil
+		})
+	s.handle(Route{Pattern: "GET /v1/price-marks/{id}", Access: AnyKey, Out: reflect.TypeFor[linkfin.PriceMark](),
+		Summary: "A commodity's latest price: market data, for every key."}, s.getPriceMark)
+
+	act(s, Route{Pattern: "POST /v1/payments/inbound", Access: Operator, Money: true, Out: reflect.TypeFor[PaymentOut](),
+		Summary: "A rail's notice of money received for an organization: credits its wallet, once per instruction."},
+		func(r *http.Request, p *principal, in *InboundPaymentIn) (engine.Command, error) {
+			return &services.RecordInboundPayment{Rail: in.Rail, InstructionID: in.InstructionID, OrgID: in.OrgID, Currency: in.Currency, Amount: in.Amount}, nil
+		})
+	act(s, Route{Pattern: "POST /v1/payments/withdrawals", Access: Write, Money: true, Out: reflect.TypeFor[PaymentOut](),
+		Summary: "Pay money out of the caller's wallet to its account on a rail, once per instruction."},
+		func(r *http.Request, p *principal, in *WithdrawalIn) (engine.Command, error) {
+			return &services.RecordOutboundPayment{Rail: in.Rail, InstructionID: p.Org + "/" + in.InstructionID, OrgID: p.Org,
+				Currency: in.Currency, Amount: in.Amount}, nil
+		})
+	act(s, Route{Pattern: "POST /v1/settlements/run", Access: Operator, Money: true, Out: reflect.TypeFor[services.SettlementResult](),
+		Summary: "Settle a program's pieces maturing on a date: the anchor pays the holders; a second run pays nothing twice."},
+		func(r *http.Request, p *principal, in *SettlementIn) (engine.Command, error) {
+			return &services.SettleMaturity{ProgramID: in.ProgramID, Date: in.Date}, nil
+		})
+	s.handle(Route{Pattern: "GET /v1/exposure", Access: AnyKey, Out: reflect.TypeFor[services.Exposure](), List: true,
+		Summary: "Exposure per anchor, by funder, product and tier (an organization: as anchor, or its own part as funder)."}, s.exposure)
+}
+
+func (s *Server) createInvoice(w http.ResponseWriter, r *http.Request) {
+	body, err := readBody(w, r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	p := principalOf(r)
+	var inv linkfin.Invoice
+	if ct := r.Header.Get("Content-Type"); strings.HasPrefix(ct, "application/xml") || strings.HasPrefix(ct, "text/xml") {
+		q := r.URL.Query()
+		doc, err := ubl.ParseLimit(bytes.NewReader(body), MaxBodyBytes)
+		if err == nil {
+			inv, err = services.InvoiceFromUBL(doc, q.Get("id"), q.Get("po_id"), q.Get("buyer_id"))
+		}
+		if err != nil {
+			writeError(w, r, err)
+			return
+		}
+	} else {
+		var in InvoiceIn
+		if err := decode(body, &in); err != nil {
+			writeError(w, r, err)
+			return
+		}
+		inv = linkfin.Invoice{ID: in.ID, Number: in.Number, BuyerID: in.BuyerID, POID: in.POID, Currency: in.Currency,
+			IssueDate: in.IssueDate, DueDate: in.DueDate, Lines: in.Lines, Tax: in.Tax, Total: in.Total}
+	}
+	s.answer(w, r, body, &services.CreateInvoice{Actor: p.Org, Invoice: inv}, http.StatusCreated)
+}
+
+func (s *Server) getCertificate(w http.ResponseWriter, r *http.Request) {
+	c, err := get[linkfin.Certificate](s, r, linkfin.KindCertificate, r.PathValue("id"))
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	l, err := services.CertificateLineage(r.Context(), s.Store, c.ID)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, CertificateOut{Certificate: *c, Lineage: l})
+}
+
+func (s *Server) getPriceMark(w http.ResponseWriter, r *http.Request) {
+	o, err := s.Store.Object(r.Context(), linkfin.KindPriceMark, r.PathValue("id"))
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeRaw(w, http.StatusOK, o.Data)
+}
+
+func (s *Server) exposure(w http.ResponseWriter, r *http.Request) {
+	rows, err := services.ExposureReport(r.Context(), s.Store)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	p := principalOf(r)
+	out := List[services.Exposure]{Data: []services.Exposure{}}
+	for _, x := range rows {
+		switch {
+		case p.operator(), x.AnchorID == p.Org:
+			out.Data = append(out.Data, x)
+		case x.ByFunder[p.Org] != 0:
+			// A funder sees its own part of an anchor's exposure, not the other funders'.
+			out.Data = append(out.Data, services.Exposure{AnchorID: x.AnchorID, Currency: x.Currency, Total: x.ByFunder[p.Org],
+				ByFunder: map[string]int64{p.Org: x.ByFunder[p.Org]}, ByProduct: map[string]int64{}, ByTier: map[string]int64{}})
+		}
+	}
+	writeJSON(w, http.StatusOK, out)
+}

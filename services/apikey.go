@@ -1,0 +1,128 @@
+package services
+
+import (
+	"slices"
+
+	"linkfin"
+	"linkfin/engine"
+)
+
+// CreateAPIKey records a new API key for an organization, or an operator key (OrgID
+// ""). Whoever makes the key makes its secret, and passes only its hash: the engine,
+// the store and the log never see a secret. The actor is the organization acting (""
+// for the operator); an organization makes keys for itself alone.
+type CreateAPIKey struct {
+	Actor string
+	Key   linkfin.APIKey // ID, OrgID, Role, Name, Hash
+}
+
+// Keys implements engine.Command.
+func (c *CreateAPIKey) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{{Kind: linkfin.KindAPIKey, ID: c.Key.ID}, {Kind: linkfin.KindOrganization, ID: c.Key.OrgID}}
+}
+
+// Apply implements engine.Command.
+func (c *CreateAPIKey) Apply(tx *engine.Tx) (any, error) {
+	k := c.Key
+	if err := linkfin.ValidateID("key id", k.ID); err != nil {
+		return nil, err
+	}
+	if len(k.Hash) != 64 {
+		return nil, linkfin.Errorf(linkfin.EINVALID, "a key's hash is 64 hex digits")
+	}
+	if n := len([]rune(k.Name)); n > 200 {
+		return nil, linkfin.Errorf(linkfin.EINVALID, "a key's name has at most 200 characters")
+	}
+	switch {
+	case c.Actor != "" && c.Actor != k.OrgID:
+		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "no organization %s", k.OrgID)
+	case k.OrgID == "" && k.Role != linkfin.RoleOperator, k.OrgID != "" && !slices.Contains(linkfin.Roles, k.Role):
+		return nil, linkfin.Errorf(linkfin.EINVALID, "a key's role is one of %v", linkfin.Roles)
+	}
+	if k.OrgID != "" {
+		if _, err := organization(tx, k.OrgID); err != nil {
+			return nil, err
+		}
+	}
+	var old linkfin.APIKey
+	if found, err := tx.Get(linkfin.KindAPIKey, k.ID, &old); err != nil {
+		return nil, err
+	} else if found {
+		return nil, linkfin.Errorf(linkfin.ECONFLICT, "key %s exists", k.ID)
+	}
+	k.CreatedBy, k.CreatedAt, k.RevokedAt = c.Actor, tx.Now(), nil
+	if k.CreatedBy == "" {
+		k.CreatedBy = string(linkfin.RoleOperator)
+	}
+	return &k, tx.Put(linkfin.KindAPIKey, k.ID, &k, "api_key.created")
+}
+
+// RevokeAPIKey ends a key: from the batch that revokes it on, it opens nothing.
+// Revoking a revoked key answers it as it is.
+type RevokeAPIKey struct {
+	Actor string // the organization acting, "" for the operator
+	ID    string
+}
+
+// Keys implements engine.Command.
+func (c *RevokeAPIKey) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{{Kind: linkfin.KindAPIKey, ID: c.ID}}
+}
+
+// Apply implements engine.Command.
+func (c *RevokeAPIKey) Apply(tx *engine.Tx) (any, error) {
+	var k linkfin.APIKey
+	found, err := tx.Get(linkfin.KindAPIKey, c.ID, &k)
+	if err != nil {
+		return nil, err
+	}
+	if !found || c.Actor != "" && c.Actor != k.OrgID {
+		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "no key %s", c.ID)
+	}
+	if k.RevokedAt != nil {
+		return &k, nil
+	}
+	now := tx.Now()
+	k.RevokedAt = &now
+	return &k, tx.Put(linkfin.KindAPIKey, k.ID, &k, "api_key.revoked")
+}
+
+// KindPlatform is the record kind of the platform's own settings.
+const KindPlatform = "platform"
+
+// Platform is the platform's record: which operator key its first start made.
+type Platform struct {
+	ID            string `json:"id"` // "platform"
+	FirstOperator string `json:"first_operator"`
+}
+
+// BootstrapOperator makes the first operator key of a new platform, once: on any later
+// start it answers Created false and changes nothing.
+type BootstrapOperator struct {
+	Key linkfin.APIKey // ID and Hash
+}
+
+// BootstrapResult is what BootstrapOperator answers.
+type BootstrapResult struct {
+	Created bool `json:"created"`
+}
+
+// Keys implements engine.Command.
+func (c *BootstrapOperator) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{{Kind: KindPlatform, ID: KindPlatform}, {Kind: linkfin.KindAPIKey, ID: c.Key.ID}}
+}
+
+// Apply implements engine.Command.
+func (c *BootstrapOperator) Apply(tx *engine.Tx) (any, error) {
+	var p Platform
+	if found, err := tx.Get(KindPlatform, KindPlatform, &p); err != nil || found {
+		return &BootstrapResult{}, err
+	}
+	k := c.Key
+	k.OrgID, k.Role, k.Name = "", linkfin.RoleOperator, "first operator key"
+	if _, err := (&CreateAPIKey{Key: k}).Apply(tx); err != nil {
+		return nil, err
+	}
+	p = Platform{ID: KindPlatform, FirstOperator: k.ID}
+	return &BootstrapResult{Created: true}, tx.Put(KindPlatform, KindPlatform, &p, "platform.bootstrapped")
+}
