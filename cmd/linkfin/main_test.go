@@ -199,7 +199,7 @@ type server struct {
 
 var (
 	listening = regexp.MustCompile(`linkfin listening on http://(\S+) \(sqlite store\)\n`)
-	keyLine   = regexp.MustCompile(`operator API key \(shown once; keep it safe\):\n  (lf_op_[0-9a-f]{48})\n`)
+	keyLine   = regexp.MustCompile(`operator API key \(shown once; keep it safe\):\n  (lfk_[0-9a-f]{16}_[A-Za-z0-9_-]{43})\n`)
 )
 
 // serve starts "linkfin serve" and waits until it listens.
@@ -257,6 +257,9 @@ func (s *server) do(method, path, key, body string) (int, []byte) {
 	}
 	if key != "" {
 		req.Header.Set("Authorization", "Bearer "+key)
+	}
+	if method == "POST" {
+		req.Header.Set("Idempotency-Key", fmt.Sprintf("%s %s %d", method, path, time.Now().UnixNano()))
 	}
 	resp, err := s.client.Do(req)
 	if err != nil {
@@ -359,13 +362,13 @@ func TestServeVerify(t *testing.T) {
 	}
 	goroutinesSettle(t, before)
 
-	// Verify: 2 accounts and 4 transfers, 6 events.
+	// Verify: the first operator key (2 events), 2 accounts and 4 transfers: 8 events.
 	code, stdout, stderr := cli(t, "verify", "--data", dir)
 	if code != 0 || stderr != "" {
 		t.Fatalf("verify: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
 	for _, want := range []string{
-		"log:         6 events, ",
+		"log:         8 events, ",
 		"ledger:      2 accounts, 4 transfers\n",
 		"  ledger 1 CNY: debits posted 950, credits posted 950; pending 0 / 0\n",
 		"signed by:   linkfin+",
