@@ -42,6 +42,24 @@ type DB struct {
 
 	mu    sync.Mutex
 	stmts map[stmtKey]*sql.Stmt
+	reads sync.Map // query → *sql.Stmt on the read pool
+}
+
+// read returns the read pool's statement for a query, prepared on first use: the
+// reads on every API request then skip parsing SQL.
+func (db *DB) read(ctx context.Context, q string) (*sql.Stmt, error) {
+	if s, ok := db.reads.Load(q); ok {
+		return s.(*sql.Stmt), nil
+	}
+	s, err := db.r.PrepareContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if old, loaded := db.reads.LoadOrStore(q, s); loaded {
+		s.Close()
+		return old.(*sql.Stmt), nil
+	}
+	return s, nil
 }
 
 var _ linkfin.Store = (*DB)(nil)
@@ -124,6 +142,7 @@ func (db *DB) Close() error {
 		s.Close()
 	}
 	db.mu.Unlock()
+	db.reads.Range(func(_, s any) bool { s.(*sql.Stmt).Close(); return true })
 	return errors.Join(db.r.Close(), db.w.Close(), db.ck.Close())
 }
 
@@ -393,8 +412,11 @@ func scanObject(rows *sql.Rows, o *linkfin.Object) error {
 // Object implements linkfin.Store.
 func (db *DB) Object(ctx context.Context, kind, id string) (*linkfin.Object, error) {
 	var o linkfin.Object
-	err := db.r.QueryRowContext(ctx, `SELECT kind, id, version, data, updated_at FROM objects WHERE kind = ? AND id = ?`, kind, id).
-		Scan(&o.Kind, &o.ID, &o.Version, &o.Data, &o.UpdatedAt)
+	st, err := db.read(ctx, `SELECT kind, id, version, data, updated_at FROM objects WHERE kind = ? AND id = ?`)
+	if err != nil {
+		return nil, err
+	}
+	err = st.QueryRowContext(ctx, kind, id).Scan(&o.Kind, &o.ID, &o.Version, &o.Data, &o.UpdatedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "%s %s not found", kind, id)
 	}
@@ -403,16 +425,24 @@ func (db *DB) Object(ctx context.Context, kind, id string) (*linkfin.Object, err
 
 // ListObjects implements linkfin.Store.
 func (db *DB) ListObjects(ctx context.Context, kind, after string, limit int) ([]linkfin.Object, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT kind, id, version, data, updated_at FROM objects
-		WHERE kind = ? AND id > ? ORDER BY id LIMIT ?`, kind, after, limit)
+	st, err := db.read(ctx, `SELECT kind, id, version, data, updated_at FROM objects
+		WHERE kind = ? AND id > ? ORDER BY id LIMIT ?`)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := st.QueryContext(ctx, kind, after, limit)
 	return collect(rows, err, scanObject)
 }
 
 // ListObjectsByParty implements linkfin.Store, walking the party index in id order.
 func (db *DB) ListObjectsByParty(ctx context.Context, kind, party, after string, limit int) ([]linkfin.Object, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT o.kind, o.id, o.version, o.data, o.updated_at FROM object_parties p
+	st, err := db.read(ctx, `SELECT o.kind, o.id, o.version, o.data, o.updated_at FROM object_parties p
 		JOIN objects o ON o.kind = p.kind AND o.id = p.id
-		WHERE p.party = ? AND p.kind = ? AND p.id > ? ORDER BY p.id LIMIT ?`, party, kind, after, limit)
+		WHERE p.party = ? AND p.kind = ? AND p.id > ? ORDER BY p.id LIMIT ?`)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := st.QueryContext(ctx, party, kind, after, limit)
 	return collect(rows, err, scanObject)
 }
 
