@@ -20,15 +20,24 @@ Usage:
   linkfin <command> [flags]
 
 Commands:
-  serve     run the engine and the HTTP API
-  migrate   create or update the database schema
-  verify    prove that nothing in the database was altered
-  bench     measure the ledger's throughput
-  demo      run the whole process on a temporary database and reconcile every fen
+  serve         run the engine and the HTTP API
+  migrate       create or update the database schema
+  verify        prove that nothing in the database was altered
+  bench         measure the ledger's throughput
+  demo          run the whole process on a temporary database and reconcile every fen
+
+API commands, against a running server:
+  orgs          list, get or create organizations
+  invoices      list, get, approve or dispute invoices
+  financings    list, get, request, accept or disburse financings
+  certificates  list or get certificate pieces with their lineage
+  keys          create, list or revoke API keys (create --local: into a stopped server's database)
 
 Run "linkfin <command> --help" for a command's flags.
 The database is chosen with --db or LINKFIN_DB: a file path for SQLite (the default,
 in the data directory) or a postgres:// URL for PostgreSQL.
+The API commands call --url or LINKFIN_URL (default http://127.0.0.1:8080) with the
+key of --key or LINKFIN_KEY, and print the answer as JSON.
 `
 
 func main() {
@@ -64,6 +73,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = runBench(ctx, args[1:], stdout, stderr)
 	case "demo":
 		err = runDemo(ctx, args[1:], stdout, stderr)
+	case "orgs":
+		err = runOrgs(ctx, args[1:], stdout, stderr)
+	case "invoices":
+		err = runInvoices(ctx, args[1:], stdout, stderr)
+	case "financings":
+		err = runFinancings(ctx, args[1:], stdout, stderr)
+	case "certificates":
+		err = runCertificates(ctx, args[1:], stdout, stderr)
+	case "keys":
+		err = runKeys(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help", "-help":
 		fmt.Fprint(stdout, usage)
 		return 0

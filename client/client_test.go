@@ -1,0 +1,784 @@
+package client_test
+
+import (
+	"context"
+	crand "crypto/rand"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"golang.org/x/mod/sumdb/note"
+
+	"linkfin"
+	"linkfin/audit"
+	"linkfin/client"
+	"linkfin/demo"
+	"linkfin/engine"
+	lfhttp "linkfin/http"
+	"linkfin/postgres"
+	"linkfin/services"
+	"linkfin/sqlite"
+	"linkfin/storetest"
+)
+
+// opener opens a fresh, migrated store for one test.
+type opener func(t *testing.T) linkfin.Store
+
+func openSQLite(t *testing.T) linkfin.Store {
+	t.Helper()
+	s, err := sqlite.Open(filepath.Join(t.TempDir(), "linkfin.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if err := s.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// openPostgres opens a schema of its own on the server of LINKFIN_TEST_POSTGRES_URL,
+// dropped when the test ends.
+func openPostgres(t *testing.T) linkfin.Store {
+	t.Helper()
+	base := os.Getenv("LINKFIN_TEST_POSTGRES_URL")
+	if base == "" {
+		t.Skip("LINKFIN_TEST_POSTGRES_URL is not set; skipping the PostgreSQL run")
+	}
+	ctx := context.Background()
+	schema := "lf_client_" + strings.ToLower(crand.Text())
+	conn, err := pgx.Connect(ctx, base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, `CREATE SCHEMA `+schema); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		conn, err := pgx.Connect(ctx, base)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		defer conn.Close(ctx)
+		if _, err := conn.Exec(ctx, `DROP SCHEMA `+schema+` CASCADE`); err != nil {
+			t.Error(err)
+		}
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	s, err := postgres.Open(ctx, u.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+var stores = []struct {
+	name string
+	open opener
+}{{"sqlite", openSQLite}, {"postgres", openPostgres}}
+
+// server is a real linkfin server on a store, with a clock the test moves.
+type server struct {
+	url    string
+	store  linkfin.Store
+	engine *engine.Engine
+	clock  *storetest.Clock
+	verif  note.Verifier
+	op     *client.Client // an operator key's client
+}
+
+func newServer(t *testing.T, open opener) *server {
+	t.Helper()
+	ctx := context.Background()
+	s := &server{store: open(t), clock: storetest.NewClock()}
+	signer, verif := storetest.Keys(t)
+	s.verif = verif
+	e, err := engine.Open(ctx, engine.Config{Store: s.store, Signer: signer, Now: s.clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.engine = e
+	t.Cleanup(func() { e.Close() })
+	ts := httptest.NewServer(lfhttp.NewServer(e, s.store, nil))
+	t.Cleanup(ts.Close)
+	s.url = ts.URL
+	secret, k := lfhttp.NewAPIKey("", linkfin.RoleOperator, "")
+	var res services.BootstrapResult
+	if _, err := services.Submit(ctx, e, "", nil, &services.BootstrapOperator{Key: k}, &res); err != nil || !res.Created {
+		t.Fatalf("bootstrap: %v, %+v", err, res)
+	}
+	s.op = client.New(ts.URL, secret)
+	return s
+}
+
+// failure is an error that must stops a test with, and where it happened.
+type failure struct {
+	at  string
+	err error
+}
+
+// must returns v, or stops the test when err is not nil. Every test that calls it
+// defers stop.
+func must[T any](v T, err error) T {
+	if err != nil {
+		_, file, line, _ := runtime.Caller(1)
+		panic(failure{fmt.Sprintf("%s:%d", filepath.Base(file), line), err})
+	}
+	return v
+}
+
+// stop fails the test with must's error.
+func stop(t *testing.T) {
+	if r := recover(); r != nil {
+		f, ok := r.(failure)
+		if !ok {
+			panic(r)
+		}
+		t.Fatalf("%s: %v", f.at, f.err)
+	}
+}
+
+// refused checks that err is an API error with the status and the code.
+func refused(t *testing.T, what string, err error, status int, code string) {
+	t.Helper()
+	var ce *client.Error
+	if !errors.As(err, &ce) || ce.Status != status || ce.Code != code || linkfin.ErrorCode(err) != code || ce.Detail == "" {
+		t.Fatalf("%s: got %v, want %d %s", what, err, status, code)
+	}
+	var le *linkfin.Error
+	if !errors.As(err, &le) || le.Code != code || le.Message != ce.Detail {
+		t.Fatalf("%s: %v does not unwrap to a *linkfin.Error with code %s", what, err, code)
+	}
+}
+
+func rate(t *testing.T, s string) linkfin.Rate {
+	t.Helper()
+	r, err := linkfin.ParseRate(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func date(t *testing.T, s string) linkfin.Date {
+	t.Helper()
+	d, err := linkfin.ParseDate(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// world is the supply chain of the demo on a server, one client per organization,
+// and the CNY balance each organization's wallet must have.
+type world struct {
+	t      *testing.T
+	ctx    context.Context
+	srv    *server
+	op     *client.Client
+	org    map[string]*client.Client
+	wallet map[string]int64
+}
+
+// move records a payment the platform must have made.
+func (w *world) move(from, to string, amount int64) {
+	w.wallet[from] -= amount
+	w.wallet[to] += amount
+}
+
+// checkWallets reads every organization's wallet with its own key.
+func (w *world) checkWallets(step string) {
+	w.t.Helper()
+	for _, o := range demo.Organizations {
+		a, err := w.org[o.ID].Wallet(w.ctx, o.ID, "CNY")
+		if linkfin.ErrorCode(err) == linkfin.ENOTFOUND {
+			a = &client.Account{}
+		} else if err != nil {
+			w.t.Fatalf("%s: wallet of %s: %v", step, o.ID, err)
+		}
+		if got := a.CreditsPosted - a.DebitsPosted; got != w.wallet[o.ID] || a.CreditsPending != 0 || a.DebitsPending != 0 {
+			w.t.Fatalf("%s: wallet of %s holds %d (pending %d/%d), want %d", step, o.ID, got, a.DebitsPending, a.CreditsPending, w.wallet[o.ID])
+		}
+	}
+}
+
+// setUp brings the demo's supply chain onto the platform through the API alone: the
+// organizations, an admin key each, the relationships, the program, its funders and
+// the opening payments.
+func setUp(t *testing.T, srv *server) *world {
+	t.Helper()
+	ctx := context.Background()
+	w := &world{t: t, ctx: ctx, srv: srv, op: srv.op, org: map[string]*client.Client{}, wallet: map[string]int64{}}
+	for _, o := range demo.Organizations {
+		got := must(w.op.CreateOrganization(ctx, client.OrganizationIn{ID: o.ID, Name: o.Name, Capabilities: o.Capabilities}))
+		if got.ID != o.ID || got.Name != o.Name || !slices.Equal(slices.Sorted(slices.Values(got.Capabilities)), slices.Sorted(slices.Values(o.Capabilities))) {
+			t.Fatalf("organization %+v, want %+v", got, o)
+		}
+		key := must(w.op.CreateAPIKey(ctx, o.ID, client.APIKeyIn{Role: linkfin.RoleAdmin, Name: "e2e"}))
+		if key.OrgID != o.ID || key.Role != linkfin.RoleAdmin || !strings.HasPrefix(key.Key, linkfin.KeyPrefix+key.ID+"_") {
+			t.Fatalf("key %+v", key)
+		}
+		w.org[o.ID] = client.New(srv.url, key.Key)
+	}
+	// Registering the same organization again answers it as it is, 200.
+	var m client.Meta
+	if _, err := w.op.CreateOrganization(client.WithMeta(ctx, &m), client.OrganizationIn{ID: "anchor", Name: demo.Organizations[0].Name,
+		Capabilities: demo.Organizations[0].Capabilities}); err != nil || m.Status != http.StatusOK {
+		t.Fatalf("the anchor again: %v, status %d", err, m.Status)
+	}
+	for _, pair := range [][2]string{{"anchor", "tier1"}, {"tier1", "tier2"}, {"tier2", "tier3"}, {"dealer", "anchor"}} {
+		r := must(w.org[pair[0]].ProposeRelationship(ctx, pair[0], pair[1]))
+		if r.Status != linkfin.RelationshipProposed {
+			t.Fatalf("proposed: %+v", r)
+		}
+		r = must(w.org[pair[1]].AcceptRelationship(ctx, pair[0], pair[1]))
+		if r.Status != linkfin.RelationshipActive {
+			t.Fatalf("accepted: %+v", r)
+		}
+	}
+	apr, marginCall := rate(t, "0.18"), rate(t, "0.75")
+	p := must(w.org["anchor"].CreateProgram(ctx, client.ProgramIn{ID: "auto-scf", Name: "Core Auto supply chain finance",
+		Currency: "CNY", Limit: 50_000_000_00, MaxTenorDays: 180, AdvanceRate: rate(t, "0.6"), DayCount: linkfin.ACT360, Calendar: "CN",
+		Products: []linkfin.Product{linkfin.ProductCertificateDiscounting, linkfin.ProductFactoring, linkfin.ProductDynamicDiscounting,
+			linkfin.ProductPOFinancing, linkfin.ProductWarehousePledge, linkfin.ProductDistributorFinancing},
+		EarlyPaymentAPR: &apr, MarginCallLTV: &marginCall, BuyBack: true, SupplierLimit: 2_100_000_00,
+		Tolerances: linkfin.MatchTolerances{QuantityRate: rate(t, "0.02"), PriceRate: rate(t, "0.01"), AmountAbs: 100_00}}))
+	if p.AnchorID != "anchor" {
+		t.Fatalf("program %+v", p)
+	}
+	fixed, base, margin := rate(t, "0.0425"), rate(t, "0.031"), rate(t, "0.012")
+	must(w.org["anchor"].InviteFunder(ctx, "auto-scf", client.FunderIn{FunderID: "bank", Limit: 30_000_000_00, Pricing: linkfin.Pricing{FixedRate: &fixed}}))
+	must(w.org["anchor"].InviteFunder(ctx, "auto-scf", client.FunderIn{FunderID: "factor", Limit: 20_000_000_00,
+		Pricing: linkfin.Pricing{BaseRate: &base, Margin: &margin}}))
+	must(w.org["bank"].AcceptFunder(ctx, "auto-scf", "bank"))
+	p = must(w.org["factor"].AcceptFunder(ctx, "auto-scf", "factor"))
+	for _, f := range p.Funders {
+		if f.Status != linkfin.FunderAccepted {
+			t.Fatalf("funder %+v", f)
+		}
+	}
+	for _, d := range []struct {
+		org, rail string
+		amount    int64
+	}{{"bank", "bank", 20_000_000_00}, {"factor", "bank", 10_000_000_00}, {"anchor", "ecny", 3_000_000_00}} {
+		must(w.op.RecordInboundPayment(ctx, client.InboundPaymentIn{Rail: d.rail, InstructionID: "open-" + d.org, OrgID: d.org, Currency: "CNY", Amount: d.amount}))
+		w.wallet[d.org] += d.amount
+	}
+	w.checkWallets("opening payments")
+	return w
+}
+
+// order runs an order of one line from its placing to the buyer's approval of its
+// invoice, and returns the payable.
+func (w *world) order(buyer, seller, po string, qty, price int64, due string, placed bool) *linkfin.Payable {
+	w.t.Helper()
+	t, ctx := w.t, w.ctx
+	if !placed {
+		must(w.org[buyer].CreatePurchaseOrder(ctx, client.PurchaseOrderIn{ID: po, SellerID: seller, ProgramID: "auto-scf", Currency: "CNY",
+			Lines: []client.POLineIn{{LineID: "1", Item: "part", Quantity: qty, Unit: "pc", UnitPrice: price}}}))
+		must(w.org[seller].AcceptPurchaseOrder(ctx, po))
+	}
+	must(w.org[buyer].CreateGoodsReceipt(ctx, client.GoodsReceiptIn{ID: "GR-" + po, POID: po, Lines: []linkfin.ReceiptLine{{LineID: "1", Accepted: qty}}}))
+	inv := must(w.org[seller].CreateInvoice(ctx, client.InvoiceIn{ID: "inv-" + po, Number: "INV-" + po, BuyerID: buyer, POID: po, Currency: "CNY",
+		IssueDate: date(t, "2026-11-02"), DueDate: date(t, due), Lines: []linkfin.InvoiceLine{{LineID: "1", Quantity: qty, UnitPrice: price, Amount: qty * price}},
+		Total: qty * price}))
+	if inv.Status != linkfin.InvoiceMatched {
+		t.Fatalf("invoice %s: %s, %+v", inv.ID, inv.Status, inv.Match)
+	}
+	pay := must(w.org[buyer].ApproveInvoice(ctx, inv.ID))
+	if pay.ID != linkfin.PayableID(inv.ID) || pay.Amount != qty*price || pay.Status != linkfin.PayableOpen && pay.Status != linkfin.PayableFactored {
+		t.Fatalf("payable %+v", pay)
+	}
+	return pay
+}
+
+// finance requests, accepts and disburses a financing and returns its quote.
+func (w *world) finance(who string, in client.FinancingIn) *linkfin.Financing {
+	w.t.Helper()
+	t, ctx := w.t, w.ctx
+	in.ProgramID = "auto-scf"
+	q := must(w.org[who].RequestFinancing(ctx, in))
+	if q.Status != linkfin.FinancingQuoted || q.Product != in.Product || q.RequesterID != who || q.AssetID != in.AssetID || len(q.Quote.Reasons) == 0 {
+		t.Fatalf("quote %+v", q)
+	}
+	if f := must(w.org[who].AcceptFinancing(ctx, q.ID)); f.Status != linkfin.FinancingAccepted {
+		t.Fatalf("accepted %+v", f)
+	}
+	if f := must(w.org[in.FunderID].DisburseFinancing(ctx, q.ID)); f.Status != linkfin.FinancingDisbursed || f.Quote.Price != q.Quote.Price || f.Quote.Face != q.Quote.Face {
+		t.Fatalf("disbursed %+v, quoted %+v", f, q)
+	}
+	return q
+}
+
+// TestEndToEnd runs the whole process of DESIGN §2 over HTTP through the client alone,
+// on every store, and checks every wallet against the quotes at each step.
+func TestEndToEnd(t *testing.T) {
+	for _, st := range stores {
+		t.Run(st.name, func(t *testing.T) { endToEnd(t, st.open) })
+	}
+}
+
+func endToEnd(t *testing.T, open opener) {
+	defer stop(t)
+	srv := newServer(t, open)
+	w := setUp(t, srv)
+	ctx := w.ctx
+	anchor, tier1, tier2, tier3 := w.org["anchor"], w.org["tier1"], w.org["tier2"], w.org["tier3"]
+	bank, port, dealer := w.org["bank"], w.org["port"], w.org["dealer"]
+	today := linkfin.DateOf(srv.clock.Now())
+
+	// A purchase order travels: accepted, shipped, delivered, received.
+	po := must(anchor.CreatePurchaseOrder(ctx, client.PurchaseOrderIn{ID: "PO-1001", SellerID: "tier1", ProgramID: "auto-scf", Currency: "CNY",
+		Lines: []client.POLineIn{{LineID: "1", Item: "brake disc", Quantity: 8000, Unit: "pc", UnitPrice: 125_00},
+			{LineID: "2", Item: "caliper", Quantity: 1000, Unit: "pc", UnitPrice: 1000_00}}}))
+	if po.Total != 2_000_000_00 || po.Status != linkfin.POIssued || po.BuyerID != "anchor" {
+		t.Fatalf("order %+v", po)
+	}
+	if po = must(tier1.AcceptPurchaseOrder(ctx, "PO-1001")); po.Status != linkfin.POAccepted {
+		t.Fatalf("accepted order %+v", po)
+	}
+	must(tier1.CreateShipment(ctx, client.ShipmentIn{ID: "SH-1", POID: "PO-1001", CarrierID: "port"}))
+	for _, s := range []linkfin.ShipmentStatus{linkfin.ShipmentPickedUp, linkfin.ShipmentInTransit, linkfin.ShipmentDelivered} {
+		must(port.ReportShipmentEvent(ctx, "SH-1", client.ShipmentEventIn{Status: s, Location: "Ningbo"}))
+	}
+	_, err := tier1.ReportShipmentEvent(ctx, "SH-1", client.ShipmentEventIn{Status: linkfin.ShipmentDelivered})
+	if linkfin.ErrorCode(err) == "" {
+		t.Fatal("the seller reported the carrier's event")
+	}
+	if sh := must(anchor.GetShipment(ctx, "SH-1")); sh.Status != linkfin.ShipmentDelivered || len(sh.Events) != 3 {
+		t.Fatalf("shipment %+v", sh)
+	}
+	must(anchor.CreateGoodsReceipt(ctx, client.GoodsReceiptIn{ID: "GR-1", POID: "PO-1001",
+		Lines: []linkfin.ReceiptLine{{LineID: "1", Accepted: 8000}, {LineID: "2", Accepted: 1000}}}))
+
+	// The invoice is matched three ways and approved by the buyer alone.
+	in := client.InvoiceIn{ID: "inv-0042", Number: "INV-0042", BuyerID: "anchor", POID: "PO-1001", Currency: "CNY",
+		IssueDate: date(t, "2026-11-02"), DueDate: date(t, "2027-01-29"),
+		Lines: []linkfin.InvoiceLine{{LineID: "1", Quantity: 8000, UnitPrice: 125_00, Amount: 1_000_000_00}, {LineID: "2", Quantity: 1000, UnitPrice: 1000_00, Amount: 1_000_000_00}},
+		Tax:   260_000_00, Total: 2_260_000_00}
+	inv := must(tier1.CreateInvoice(ctx, in))
+	if inv.Status != linkfin.InvoiceMatched || inv.Match == nil || !inv.Match.OK || inv.SellerID != "tier1" {
+		t.Fatalf("invoice %+v", inv)
+	}
+	dup := in
+	dup.ID, dup.Number = "inv-42-again", "inv 42"
+	_, err = tier1.CreateInvoice(ctx, dup)
+	refused(t, "the same invoice again", err, http.StatusUnprocessableEntity, "duplicate_invoice")
+	_, err = tier1.ApproveInvoice(ctx, "inv-0042")
+	refused(t, "the seller approving its own invoice", err, http.StatusForbidden, linkfin.EFORBIDDEN)
+	_, err = tier3.GetInvoice(ctx, "inv-0042")
+	refused(t, "an invoice tier3 is not party to", err, http.StatusNotFound, linkfin.ENOTFOUND)
+	_, err = anchor.IssueCertificate(ctx, client.CertificateIn{ID: "C-0", ProgramID: "auto-scf", PayableIDs: []string{linkfin.PayableID("inv-0042")}})
+	refused(t, "a certificate from a payable nobody approved", err, http.StatusNotFound, linkfin.ENOTFOUND)
+
+	// A viewer reads but does not approve; once revoked, it opens nothing.
+	vk := must(anchor.CreateAPIKey(ctx, "anchor", client.APIKeyIn{Role: linkfin.RoleViewer, Name: "auditor"}))
+	viewer := client.New(srv.url, vk.Key)
+	if got := must(viewer.GetInvoice(ctx, "inv-0042")); got.Total != 2_260_000_00 {
+		t.Fatalf("viewer read %+v", got)
+	}
+	_, err = viewer.ApproveInvoice(ctx, "inv-0042")
+	refused(t, "a viewer approving", err, http.StatusForbidden, linkfin.EFORBIDDEN)
+	if k := must(anchor.RevokeAPIKey(ctx, "anchor", vk.ID)); k.RevokedAt == "" {
+		t.Fatalf("revoked key %+v", k)
+	}
+	_, err = viewer.GetInvoice(ctx, "inv-0042")
+	refused(t, "a revoked key", err, http.StatusUnauthorized, linkfin.EUNAUTHORIZED)
+	keys := must(anchor.ListAPIKeys(ctx, "anchor", nil))
+	if len(keys.Data) != 2 || keys.Data[0].Key != "" || keys.Data[1].Key != "" {
+		t.Fatalf("anchor's keys %+v", keys.Data)
+	}
+
+	// Approval, retried under one idempotency key, is applied once.
+	var m1, m2 client.Meta
+	ictx := client.WithIdempotencyKey(ctx, "approve-inv-0042")
+	pay := must(anchor.ApproveInvoice(client.WithMeta(ictx, &m1), "inv-0042"))
+	again := must(anchor.ApproveInvoice(client.WithMeta(ictx, &m2), "inv-0042"))
+	if m1.IdempotencyHit || !m2.IdempotencyHit || m1.IdempotencyKey != "approve-inv-0042" || *again != *pay ||
+		pay.Amount != 2_260_000_00 || pay.DueDate != date(t, "2027-01-29") {
+		t.Fatalf("approvals %+v %+v, metas %+v %+v", pay, again, m1, m2)
+	}
+	var m3 client.Meta
+	_, err = tier1.CreateInvoice(client.WithMeta(ictx, &m3), dup)
+	if linkfin.ErrorCode(err) != "duplicate_invoice" || m3.IdempotencyKey != "approve-inv-0042" || m3.IdempotencyHit {
+		t.Fatalf("another organization's request under the same key: %v, %+v", err, m3)
+	}
+
+	// A UBL invoice: the EN 16931 factoring sample bills two lines in EUR.
+	xml, err := os.ReadFile("../../shared/testdata/einvoice/en16931-bis3-factoring.xml")
+	if errors.Is(err, os.ErrNotExist) {
+		xml, err = os.ReadFile("../ubl/testdata/en16931-bis3-factoring.xml")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	must(anchor.CreatePurchaseOrder(ctx, client.PurchaseOrderIn{ID: "PO-EUR", SellerID: "tier1", Currency: "EUR",
+		Lines: []client.POLineIn{{LineID: "10", Item: "service", Quantity: 5, Unit: "day", UnitPrice: 10_000_00},
+			{LineID: "20", Item: "service", Quantity: 3, Unit: "day", UnitPrice: 14_000_00}}}))
+	must(tier1.AcceptPurchaseOrder(ctx, "PO-EUR"))
+	must(anchor.CreateGoodsReceipt(ctx, client.GoodsReceiptIn{ID: "GR-EUR", POID: "PO-EUR",
+		Lines: []linkfin.ReceiptLine{{LineID: "10", Accepted: 5}, {LineID: "20", Accepted: 3}}}))
+	ubl := must(tier1.CreateInvoiceUBL(ctx, xml, "inv-ubl", "PO-EUR", "anchor"))
+	if ubl.Number != "7023708" || ubl.Currency != "EUR" || ubl.Total != 115_000_00 || ubl.Tax != 23_000_00 || ubl.Status != linkfin.InvoiceMatched {
+		t.Fatalf("UBL invoice %+v, match %+v", ubl, ubl.Match)
+	}
+	if p := must(anchor.ApproveInvoice(ctx, "inv-ubl")); p.Amount != 115_000_00 || p.Currency != "EUR" {
+		t.Fatalf("UBL payable %+v", p)
+	}
+
+	// The anchor issues a certificate; it is split and passed down the chain.
+	cert := must(anchor.IssueCertificate(ctx, client.CertificateIn{ID: "C-1", ProgramID: "auto-scf", PayableIDs: []string{pay.ID}}))
+	if cert.Face != 2_260_000_00 || cert.HolderID != "tier1" || cert.Maturity.Before(pay.DueDate) {
+		t.Fatalf("certificate %+v", cert)
+	}
+	maturity := cert.Maturity
+	split := must(tier1.SplitCertificate(ctx, "C-1", linkfin.Piece{ID: "C-1a", Face: 1_260_000_00}, linkfin.Piece{ID: "C-1b", Face: 1_000_000_00}))
+	if len(split) != 2 || split[0].ID != "C-1a" || split[1].Face != 1_000_000_00 || split[1].ParentID != "C-1" || split[1].HolderID != "tier1" {
+		t.Fatalf("split %+v", split)
+	}
+	passed := must(tier1.TransferCertificate(ctx, "C-1b", client.CertificateTransferIn{To: "tier2", Amount: 600_000_00, NewID: "C-1b1", RemainderID: "C-1b2"}))
+	if len(passed) != 2 || passed[0].ID != "C-1b1" || passed[0].HolderID != "tier2" || passed[0].Tier != 2 || passed[1].HolderID != "tier1" || passed[1].Face != 400_000_00 {
+		t.Fatalf("transfer %+v", passed)
+	}
+	must(tier2.TransferCertificate(ctx, "C-1b1", client.CertificateTransferIn{To: "tier3", Amount: 200_000_00, NewID: "C-1b1a", RemainderID: "C-1b1b"}))
+	_, err = tier3.TransferCertificate(ctx, "C-1b1a", client.CertificateTransferIn{To: "anchor", Amount: 200_000_00, NewID: "C-x"})
+	refused(t, "tier3 passing a piece to the anchor it does not trade with", err, http.StatusForbidden, linkfin.EFORBIDDEN)
+	leaf := must(tier3.GetCertificate(ctx, "C-1b1a"))
+	var chain []string
+	for _, p := range leaf.Lineage.Pieces {
+		chain = append(chain, p.ID)
+	}
+	if leaf.HolderID != "tier3" || leaf.Face != 200_000_00 || strings.Join(chain, ",") != "C-1,C-1b,C-1b1,C-1b1a" ||
+		len(leaf.Lineage.Invoices) != 1 || leaf.Lineage.Invoices[0].ID != "inv-0042" || len(leaf.Lineage.Orders) != 1 || leaf.Lineage.Orders[0].ID != "PO-1001" {
+		t.Fatalf("piece %+v, lineage %v", leaf.Certificate, chain)
+	}
+
+	// Certificate discounting: suppliers sell their pieces to funders.
+	for _, f := range []struct{ id, who, piece, funder, price string }{{"F-1", "tier1", "C-1a", "bank", "0.0425"}, {"F-2", "tier2", "C-1b1b", "factor", "0.043"}} {
+		q := w.finance(f.who, client.FinancingIn{ID: f.id, Product: linkfin.ProductCertificateDiscounting, FunderID: f.funder, AssetID: f.piece})
+		days := linkfin.DaysBetween(today, maturity)
+		discount := must(linkfin.Discount(q.Quote.Face, rate(t, f.price), days, linkfin.ACT360))
+		if q.Quote.Days != days || q.Quote.Rate.String() != rate(t, f.price).String() || q.Quote.Discount != discount || q.Quote.Price != q.Quote.Face-discount {
+			t.Fatalf("%s quote %+v, want %d days, discount %d", f.id, q.Quote, days, discount)
+		}
+		w.move(f.funder, f.who, q.Quote.Price)
+		if c := must(w.org[f.funder].GetCertificate(ctx, f.piece)); c.HolderID != f.funder {
+			t.Fatalf("%s after its sale: %+v", f.piece, c.Certificate)
+		}
+	}
+	w.checkWallets("certificate discounting")
+	_, err = bank.RequestFinancing(ctx, client.FinancingIn{ID: "F-3", Product: linkfin.ProductCertificateDiscounting, ProgramID: "auto-scf", AssetID: "C-1a", FunderID: "factor"})
+	refused(t, "the same piece financed again", err, http.StatusUnprocessableEntity, "asset_financed")
+
+	// Dynamic discounting: the anchor pays a small invoice early from its own cash.
+	w.order("anchor", "tier1", "PO-1002", 100, 100_00, "2026-11-09", false)
+	e1 := must(tier1.RequestFinancing(ctx, client.FinancingIn{ID: "E-1", Product: linkfin.ProductDynamicDiscounting, ProgramID: "auto-scf",
+		AssetID: linkfin.PayableID("inv-PO-1002")}))
+	early := must(linkfin.Discount(10_000_00, rate(t, "0.18"), 7, linkfin.ACT360))
+	if e1.Quote.Days != 7 || e1.Quote.Discount != early || e1.Quote.Price != 10_000_00-early {
+		t.Fatalf("early payment quote %+v, want discount %d", e1.Quote, early)
+	}
+	if f := must(tier1.AcceptFinancing(ctx, "E-1")); f.Status != linkfin.FinancingSettled {
+		t.Fatalf("early payment %+v", f)
+	}
+	w.move("anchor", "tier1", e1.Quote.Price)
+	w.checkWallets("dynamic discounting")
+
+	// Factoring with recourse: 60 % of an approved invoice now, the rest at collection.
+	w.order("anchor", "tier1", "PO-1003", 200, 1_000_00, "2027-01-15", false)
+	fx := w.finance("tier1", client.FinancingIn{ID: "FX-1", Product: linkfin.ProductFactoring, FunderID: "factor", AssetID: linkfin.PayableID("inv-PO-1003")})
+	fxInterest := must(linkfin.Interest(120_000_00, rate(t, "0.043"), linkfin.DaysBetween(today, date(t, "2027-01-15")), linkfin.ACT360))
+	if fx.Quote.Face != 200_000_00 || fx.Quote.Price != 120_000_00 || fx.Interest != fxInterest {
+		t.Fatalf("factoring quote %+v, interest %d, want %d", fx.Quote, fx.Interest, fxInterest)
+	}
+	w.move("factor", "tier1", fx.Quote.Price)
+
+	// Purchase-order financing: an advance before shipping, repaid from the payable.
+	must(anchor.CreatePurchaseOrder(ctx, client.PurchaseOrderIn{ID: "PO-1004", SellerID: "tier1", ProgramID: "auto-scf", Currency: "CNY",
+		Lines: []client.POLineIn{{LineID: "1", Item: "hub", Quantity: 300, Unit: "pc", UnitPrice: 1_000_00}}}))
+	must(tier1.AcceptPurchaseOrder(ctx, "PO-1004"))
+	pf := w.finance("tier1", client.FinancingIn{ID: "PF-1", Product: linkfin.ProductPOFinancing, FunderID: "bank", AssetID: "PO-1004"})
+	if pf.Quote.Face != 300_000_00 || pf.Quote.Price != 180_000_00 {
+		t.Fatalf("PO financing quote %+v", pf.Quote)
+	}
+	w.move("bank", "tier1", pf.Quote.Price)
+	w.order("anchor", "tier1", "PO-1004", 300, 1_000_00, "2027-01-20", true)
+	if f := must(bank.GetFinancing(ctx, "PF-1")); f.PayableID != linkfin.PayableID("inv-PO-1004") {
+		t.Fatalf("PO financing after the invoice: %+v", f)
+	}
+	w.checkWallets("factoring and PO financing")
+
+	// A supplier's cap across funders holds (Carillion).
+	must(tier1.RequestFinancing(ctx, client.FinancingIn{ID: "F-cap", Product: linkfin.ProductCertificateDiscounting, ProgramID: "auto-scf", AssetID: "C-1b2", FunderID: "factor"}))
+	_, err = tier1.AcceptFinancing(ctx, "F-cap")
+	refused(t, "tier1 financing past its cap", err, http.StatusUnprocessableEntity, "exceeds_credits")
+
+	// Distributor financing: the factor pays the anchor for the dealer's cars.
+	must(dealer.CreatePurchaseOrder(ctx, client.PurchaseOrderIn{ID: "DPO-1", SellerID: "anchor", ProgramID: "auto-scf", Currency: "CNY",
+		Lines: []client.POLineIn{{LineID: "1", Item: "sedan", Quantity: 2, Unit: "car", UnitPrice: 200_000_00}}}))
+	must(anchor.AcceptPurchaseOrder(ctx, "DPO-1"))
+	df := w.finance("dealer", client.FinancingIn{ID: "DF-1", Product: linkfin.ProductDistributorFinancing, FunderID: "factor", AssetID: "DPO-1"})
+	dfInterest := must(linkfin.Interest(400_000_00, rate(t, "0.043"), 180, linkfin.ACT360))
+	if df.PayeeID != "anchor" || df.Quote.Price != 400_000_00 || df.Interest != dfInterest || df.DueDate != today.AddDays(180) {
+		t.Fatalf("distributor quote %+v, want interest %d", df, dfInterest)
+	}
+	w.move("factor", "anchor", df.Quote.Price)
+	w.checkWallets("distributor financing")
+
+	// Warehouse-receipt pledge: tier2 borrows against copper in the port's warehouse.
+	must(w.op.MarkPrice(ctx, client.PriceMarkIn{Commodity: "copper", Currency: "CNY", Price: 60_000_00}))
+	lot := client.WarehouseReceiptIn{ID: "WR-1", LotID: "LOT-7", OwnerID: "tier2", Commodity: "copper", Quantity: 40, Unit: "t"}
+	must(port.CreateWarehouseReceipt(ctx, lot))
+	lot.ID = "WR-2"
+	_, err = port.CreateWarehouseReceipt(ctx, lot)
+	refused(t, "a second receipt for the same lot", err, http.StatusUnprocessableEntity, "lot_has_receipt")
+	wl := w.finance("tier2", client.FinancingIn{ID: "WL-1", Product: linkfin.ProductWarehousePledge, FunderID: "bank", AssetID: "WR-1"})
+	wlInterest := must(linkfin.Interest(1_440_000_00, rate(t, "0.0425"), 180, linkfin.ACT360))
+	if wl.Quote.Price != 40*60_000_00*6/10 || wl.Interest != wlInterest {
+		t.Fatalf("pledge quote %+v, interest %d, want %d", wl.Quote, wl.Interest, wlInterest)
+	}
+	w.move("bank", "tier2", wl.Quote.Price)
+	_, err = tier2.RequestFinancing(ctx, client.FinancingIn{ID: "WL-2", Product: linkfin.ProductWarehousePledge, ProgramID: "auto-scf", AssetID: "WR-1", FunderID: "factor"})
+	refused(t, "the receipt pledged a second time", err, http.StatusUnprocessableEntity, "asset_financed")
+	must(w.op.MarkPrice(ctx, client.PriceMarkIn{Commodity: "copper", Currency: "CNY", Price: 45_000_00}))
+	if mark := must(tier2.GetPriceMark(ctx, "copper")); mark.Price != 45_000_00 {
+		t.Fatalf("price mark %+v", mark)
+	}
+	if f := must(w.op.CheckMargin(ctx, "WL-1")); !f.MarginCall {
+		t.Fatalf("no margin call at 45,000.00: %+v", f)
+	}
+	if r := must(port.ReportTelemetry(ctx, "WR-1", 38)); r.Status != linkfin.ReceiptFrozen || r.Observed != 38 {
+		t.Fatalf("receipt after 38 t of 40 t counted: %+v", r)
+	}
+	must(w.op.RecordInboundPayment(ctx, client.InboundPaymentIn{Rail: "bank", InstructionID: "tier2-interest", OrgID: "tier2", Currency: "CNY", Amount: wl.Interest}))
+	w.wallet["tier2"] += wl.Interest
+	_, err = bank.RepayFinancing(ctx, "WL-1")
+	refused(t, "the funder repaying the borrower's loan", err, http.StatusForbidden, linkfin.EFORBIDDEN)
+	if f := must(tier2.RepayFinancing(ctx, "WL-1")); f.Status != linkfin.FinancingSettled {
+		t.Fatalf("repaid pledge %+v", f)
+	}
+	w.move("tier2", "bank", wl.Quote.Price+wl.Interest)
+	if r := must(tier2.GetWarehouseReceipt(ctx, "WR-1")); r.Status != linkfin.ReceiptIssued || r.FinancingID != "" {
+		t.Fatalf("receipt after repayment: %+v", r)
+	}
+	w.checkWallets("warehouse pledge")
+
+	// Exposure: the anchor sees its whole program, a funder its own part.
+	ex := must(anchor.Exposure(ctx))
+	bx := must(bank.Exposure(ctx))
+	if len(ex) != 1 || ex[0].AnchorID != "anchor" || ex[0].Total <= 0 || len(bx) != 1 || bx[0].Total != ex[0].ByFunder["bank"] || len(bx[0].ByFunder) != 1 {
+		t.Fatalf("exposure: anchor %+v, bank %+v", ex, bx)
+	}
+
+	// Lists, page by page.
+	invs := must(client.Collect(ctx, anchor.ListInvoices, &client.ListOptions{Limit: 2}))
+	var ids []string
+	for _, inv := range invs {
+		ids = append(ids, inv.ID)
+	}
+	if strings.Join(ids, ",") != "inv-0042,inv-PO-1002,inv-PO-1003,inv-PO-1004,inv-ubl" {
+		t.Fatalf("anchor's invoices: %v", ids)
+	}
+	n := 0
+	for _, err := range client.All(ctx, anchor.ListInvoices, &client.ListOptions{Limit: 1}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n++; n == 2 {
+			break
+		}
+	}
+	if dpo := must(client.Collect(ctx, anchor.ListPurchaseOrders, &client.ListOptions{Counterparty: "dealer"})); len(dpo) != 1 || dpo[0].ID != "DPO-1" {
+		t.Fatalf("the anchor's orders with the dealer: %+v", dpo)
+	}
+	if held := must(client.Collect(ctx, tier3.ListCertificates, &client.ListOptions{Status: "active"})); len(held) != 1 || held[0].ID != "C-1b1a" {
+		t.Fatalf("tier3's active pieces: %+v", held)
+	}
+	if fins := must(client.Collect(ctx, bank.ListFinancings, nil)); len(fins) != 3 {
+		t.Fatalf("the bank's financings: %d", len(fins))
+	}
+
+	// Maturity: the anchor pays once; every holder of every piece gets its face.
+	srv.clock.Advance(maturity.Time(time.UTC).Sub(today.Time(time.UTC)))
+	must(w.op.RecordInboundPayment(ctx, client.InboundPaymentIn{Rail: "bank", InstructionID: "maturity-anchor", OrgID: "anchor", Currency: "CNY", Amount: 2_760_000_00}))
+	w.wallet["anchor"] += 2_760_000_00
+	for _, c := range []struct {
+		id, funder string
+		owed       int64
+		q          *linkfin.Financing
+	}{{"FX-1", "factor", 200_000_00, fx}, {"PF-1", "bank", 300_000_00, pf}} {
+		f := must(w.op.CloseFinancing(ctx, c.id))
+		if f.Status != linkfin.FinancingSettled {
+			t.Fatalf("%s collected: %+v", c.id, f)
+		}
+		reserve := c.owed - c.q.Quote.Price - f.Interest
+		w.move("anchor", c.funder, c.owed)
+		w.move(c.funder, "tier1", reserve)
+	}
+	must(w.op.RecordInboundPayment(ctx, client.InboundPaymentIn{Rail: "ecny", InstructionID: "dealer-sales", OrgID: "dealer", Currency: "CNY",
+		Amount: df.Quote.Price + df.Interest}))
+	w.wallet["dealer"] += df.Quote.Price + df.Interest
+	if f := must(dealer.RepayFinancing(ctx, "DF-1")); f.Status != linkfin.FinancingSettled {
+		t.Fatalf("distributor loan %+v", f)
+	}
+	w.move("dealer", "factor", df.Quote.Price+df.Interest)
+	w.checkWallets("collections")
+
+	res := must(w.op.RunSettlement(ctx, client.SettlementIn{ProgramID: "auto-scf", Date: maturity}))
+	slices.Sort(res.Paid)
+	if strings.Join(res.Paid, ",") != "C-1a,C-1b1a,C-1b1b,C-1b2" || res.PaidTotal != 2_260_000_00 || len(res.Overdue) != 0 {
+		t.Fatalf("settlement %+v", res)
+	}
+	w.move("anchor", "bank", 1_260_000_00)
+	w.move("anchor", "tier3", 200_000_00)
+	w.move("anchor", "factor", 400_000_00)
+	w.move("anchor", "tier1", 400_000_00)
+	w.checkWallets("settlement")
+	res = must(w.op.RunSettlement(ctx, client.SettlementIn{ProgramID: "auto-scf", Date: maturity}))
+	if len(res.Paid) != 0 || res.PaidTotal != 0 {
+		t.Fatalf("second settlement run %+v", res)
+	}
+	w.checkWallets("second settlement run")
+	if f := must(bank.GetFinancing(ctx, "F-1")); f.Status != linkfin.FinancingSettled {
+		t.Fatalf("F-1 after settlement: %+v", f)
+	}
+
+	// A withdrawal, retried, pays out once.
+	var wm client.Meta
+	wctx := client.WithIdempotencyKey(ctx, "tier3-out-1")
+	wd := client.WithdrawalIn{Rail: "ecny", InstructionID: "out-1", Currency: "CNY", Amount: 50_000_00}
+	must(tier3.Withdraw(wctx, wd))
+	must(tier3.Withdraw(client.WithMeta(wctx, &wm), wd))
+	if !wm.IdempotencyHit {
+		t.Fatalf("the retried withdrawal: %+v", wm)
+	}
+	w.wallet["tier3"] -= 50_000_00
+	w.checkWallets("withdrawal")
+	ts := must(tier3.ListTransfers(ctx, services.WalletID("tier3", "CNY"), nil))
+	if len(ts.Data) != 2 || ts.Data[0].Amount != 50_000_00 || ts.Data[1].Amount != 200_000_00 {
+		t.Fatalf("tier3's transfers %+v", ts.Data)
+	}
+	_, err = tier3.GetAccount(ctx, services.WalletID("anchor", "CNY"))
+	refused(t, "another organization's wallet", err, http.StatusNotFound, linkfin.ENOTFOUND)
+
+	// Audit: the trial balance balances, and the log verifies end to end.
+	var tb lfhttp.TrialBalance
+	if err := w.op.Do(ctx, http.MethodGet, "/v1/ledger/trial-balance", nil, &tb); err != nil || !tb.Balanced {
+		t.Fatalf("trial balance %+v, %v", tb, err)
+	}
+	cp := must(tier3.Checkpoint(ctx))
+	rep, err := audit.Verify(ctx, srv.store, srv.verif, "linkfin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.OK() || rep.Events < cp.Size || cp.Size == 0 || !strings.HasPrefix(cp.Note, "linkfin\n") {
+		t.Fatalf("verify: %+v, checkpoint %+v", rep, cp)
+	}
+}
+
+// TestRequests checks what the client sends and how it reads answers, against a
+// stand-in server.
+func TestRequests(t *testing.T) {
+	defer stop(t)
+	var seen []*http.Request
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		seen = append(seen, r)
+		switch r.URL.Path {
+		case "/v1/invoices/bad/approve":
+			w.Header().Set("Content-Type", "application/problem+json")
+			w.WriteHeader(http.StatusForbidden)
+			fmt.Fprint(w, `{"type":"https://linkfin.dev/problems/forbidden","title":"Forbidden","status":403,"detail":"only the buyer approves","code":"forbidden"}`)
+		case "/v1/invoices/proxy":
+			w.Header().Set("Content-Type", "text/html")
+			w.WriteHeader(http.StatusBadGateway)
+			fmt.Fprint(w, "<html>bad gateway</html>")
+		case "/v1/invoices":
+			w.Header().Set("Content-Type", "application/json")
+			if r.URL.Query().Get("after") == "" {
+				fmt.Fprint(w, `{"data":[{"id":"a"},{"id":"b"}],"next_cursor":"b"}`)
+			} else {
+				fmt.Fprint(w, `{"data":[{"id":"c"}]}`)
+			}
+		default:
+			w.Header().Set("Content-Type", "application/json")
+			w.Header().Set("Idempotency-Hit", "true")
+			fmt.Fprint(w, `{"id":"x"}`)
+		}
+	})
+	ts := httptest.NewServer(h)
+	defer ts.Close()
+	c := client.New(ts.URL+"/", "lfk_k_secret")
+	ctx := context.Background()
+
+	_, err := c.ApproveInvoice(ctx, "bad")
+	refused(t, "a problem", err, http.StatusForbidden, linkfin.EFORBIDDEN)
+	if got := err.Error(); got != "forbidden: only the buyer approves (HTTP 403)" {
+		t.Fatalf("error text %q", got)
+	}
+	_, err = c.GetInvoice(ctx, "proxy")
+	var ce *client.Error
+	if !errors.As(err, &ce) || ce.Status != http.StatusBadGateway || ce.Code != client.EUNEXPECTED || ce.Detail != "<html>bad gateway</html>" {
+		t.Fatalf("a proxy's page: %#v", err)
+	}
+	var m client.Meta
+	must(c.ApproveInvoice(client.WithMeta(ctx, &m), "a/b"))
+	must(c.ApproveInvoice(ctx, "a/b"))
+	must(c.ApproveInvoice(client.WithIdempotencyKey(ctx, "mine"), "x"))
+	must(c.CreateInvoiceUBL(ctx, []byte("<Invoice/>"), "inv-1", "po 1", "anchor"))
+	invs := must(client.Collect(ctx, c.ListInvoices, &client.ListOptions{Limit: 2, Status: "approved", From: date(t, "2026-11-02")}))
+	if len(invs) != 3 || invs[2].ID != "c" {
+		t.Fatalf("collected %+v", invs)
+	}
+
+	if !m.IdempotencyHit || m.Status != http.StatusOK || len(m.IdempotencyKey) < 16 {
+		t.Fatalf("meta %+v", m)
+	}
+	for i, r := range seen {
+		if r.Header.Get("Authorization") != "Bearer lfk_k_secret" {
+			t.Errorf("request %d: Authorization %q", i, r.Header.Get("Authorization"))
+		}
+		if (r.Method == http.MethodPost) != (r.Header.Get("Idempotency-Key") != "") {
+			t.Errorf("request %d: %s with Idempotency-Key %q", i, r.Method, r.Header.Get("Idempotency-Key"))
+		}
+	}
+	if seen[2].URL.EscapedPath() != "/v1/invoices/a%2Fb/approve" {
+		t.Errorf("escaped path %q", seen[2].URL.EscapedPath())
+	}
+	if k1, k2 := seen[2].Header.Get("Idempotency-Key"), seen[3].Header.Get("Idempotency-Key"); k1 == k2 {
+		t.Errorf("two calls share the key %q", k1)
+	}
+	if k := seen[4].Header.Get("Idempotency-Key"); k != "mine" {
+		t.Errorf("the caller's key: %q", k)
+	}
+	if r := seen[5]; r.Header.Get("Content-Type") != "application/xml" || r.URL.RawQuery != "buyer_id=anchor&id=inv-1&po_id=po+1" {
+		t.Errorf("UBL request: %s ?%s", r.Header.Get("Content-Type"), r.URL.RawQuery)
+	}
+	if q := seen[6].URL.Query(); q.Get("limit") != "2" || q.Get("status") != "approved" || q.Get("from") != "2026-11-02" || q.Has("to") || q.Has("after") {
+		t.Errorf("first page query %v", q)
+	}
+	if q := seen[7].URL.Query(); q.Get("after") != "b" || q.Get("status") != "approved" {
+		t.Errorf("second page query %v", q)
+	}
+}

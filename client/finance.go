@@ -1,0 +1,165 @@
+package client
+
+import (
+	"context"
+
+	"linkfin"
+	lfhttp "linkfin/http"
+	"linkfin/services"
+)
+
+// The wire types of the finance routes.
+type (
+	CertificateIn         = lfhttp.CertificateIn
+	CertificateTransferIn = lfhttp.CertificateTransferIn
+	CertificateOut        = lfhttp.CertificateOut
+	FinancingIn           = lfhttp.FinancingIn
+	WarehouseReceiptIn    = lfhttp.WarehouseReceiptIn
+	PriceMarkIn           = lfhttp.PriceMarkIn
+	InboundPaymentIn      = lfhttp.InboundPaymentIn
+	WithdrawalIn          = lfhttp.WithdrawalIn
+	PaymentOut            = lfhttp.PaymentOut
+	SettlementIn          = lfhttp.SettlementIn
+	SettlementResult      = services.SettlementResult
+)
+
+// IssueCertificate issues a payable certificate from approved payables (the anchor).
+func (c *Client) IssueCertificate(ctx context.Context, in CertificateIn) (*linkfin.Certificate, error) {
+	var out linkfin.Certificate
+	return &out, c.post(ctx, "/v1/certificates", in, &out)
+}
+
+// SplitCertificate splits a piece into pieces whose faces add up to its face (the
+// holder), and answers the new pieces.
+func (c *Client) SplitCertificate(ctx context.Context, id string, pieces ...linkfin.Piece) ([]linkfin.Certificate, error) {
+	var out []linkfin.Certificate
+	return out, c.post(ctx, "/v1/certificates/"+esc(id)+"/split", lfhttp.SplitIn{Pieces: pieces}, &out)
+}
+
+// TransferCertificate passes part or all of a piece to a trading partner (the holder),
+// and answers the new pieces: the one passed on, then any remainder.
+func (c *Client) TransferCertificate(ctx context.Context, id string, in CertificateTransferIn) ([]linkfin.Certificate, error) {
+	var out []linkfin.Certificate
+	return out, c.post(ctx, "/v1/certificates/"+esc(id)+"/transfer", in, &out)
+}
+
+// GetCertificate reads a piece with its lineage: the pieces from the root to it, and
+// the payables, invoices and orders behind the root.
+func (c *Client) GetCertificate(ctx context.Context, id string) (*CertificateOut, error) {
+	var out CertificateOut
+	return &out, c.get(ctx, "/v1/certificates/"+esc(id), &out)
+}
+
+// ListCertificates lists the pieces the caller holds or held.
+func (c *Client) ListCertificates(ctx context.Context, opt *ListOptions) (*List[linkfin.Certificate], error) {
+	return list[linkfin.Certificate](ctx, c, "/v1/certificates", opt)
+}
+
+// RequestFinancing asks for financing of an asset; the answer is a quote.
+func (c *Client) RequestFinancing(ctx context.Context, in FinancingIn) (*linkfin.Financing, error) {
+	var out linkfin.Financing
+	return &out, c.post(ctx, "/v1/financings", in, &out)
+}
+
+// AcceptFinancing accepts a quote before it expires (the requester).
+func (c *Client) AcceptFinancing(ctx context.Context, id string) (*linkfin.Financing, error) {
+	return c.financingAction(ctx, id, "accept")
+}
+
+// DisburseFinancing pays an accepted financing (the funder).
+func (c *Client) DisburseFinancing(ctx context.Context, id string) (*linkfin.Financing, error) {
+	return c.financingAction(ctx, id, "disburse")
+}
+
+// CancelFinancing withdraws an accepted financing before it is paid.
+func (c *Client) CancelFinancing(ctx context.Context, id string) (*linkfin.Financing, error) {
+	return c.financingAction(ctx, id, "cancel")
+}
+
+// RepayFinancing repays a warehouse pledge or distributor loan from the caller's
+// wallet (the borrower).
+func (c *Client) RepayFinancing(ctx context.Context, id string) (*linkfin.Financing, error) {
+	return c.financingAction(ctx, id, "repayments")
+}
+
+// CloseFinancing closes a financing at its due date (operator key): collects a factored
+// payable, repays or buys back a distributor loan, or forecloses an overdue pledge.
+func (c *Client) CloseFinancing(ctx context.Context, id string) (*linkfin.Financing, error) {
+	return c.financingAction(ctx, id, "close")
+}
+
+// CheckMargin revalues a pledge at the latest price mark (operator key).
+func (c *Client) CheckMargin(ctx context.Context, id string) (*linkfin.Financing, error) {
+	return c.financingAction(ctx, id, "margin-check")
+}
+
+func (c *Client) financingAction(ctx context.Context, id, action string) (*linkfin.Financing, error) {
+	var out linkfin.Financing
+	return &out, c.post(ctx, "/v1/financings/"+esc(id)+"/"+action, nil, &out)
+}
+
+// GetFinancing reads a financing with its quote.
+func (c *Client) GetFinancing(ctx context.Context, id string) (*linkfin.Financing, error) {
+	var out linkfin.Financing
+	return &out, c.get(ctx, "/v1/financings/"+esc(id), &out)
+}
+
+// ListFinancings lists the caller's financings, as requester, funder or payee.
+func (c *Client) ListFinancings(ctx context.Context, opt *ListOptions) (*List[linkfin.Financing], error) {
+	return list[linkfin.Financing](ctx, c, "/v1/financings", opt)
+}
+
+// CreateWarehouseReceipt issues a receipt for a lot (the warehouse).
+func (c *Client) CreateWarehouseReceipt(ctx context.Context, in WarehouseReceiptIn) (*linkfin.WarehouseReceipt, error) {
+	var out linkfin.WarehouseReceipt
+	return &out, c.post(ctx, "/v1/warehouse-receipts", in, &out)
+}
+
+// ReportTelemetry reports the quantity the warehouse's sensors count.
+func (c *Client) ReportTelemetry(ctx context.Context, id string, quantity int64) (*linkfin.WarehouseReceipt, error) {
+	var out linkfin.WarehouseReceipt
+	return &out, c.post(ctx, "/v1/warehouse-receipts/"+esc(id)+"/telemetry", lfhttp.TelemetryIn{Quantity: quantity}, &out)
+}
+
+// GetWarehouseReceipt reads a warehouse receipt.
+func (c *Client) GetWarehouseReceipt(ctx context.Context, id string) (*linkfin.WarehouseReceipt, error) {
+	var out linkfin.WarehouseReceipt
+	return &out, c.get(ctx, "/v1/warehouse-receipts/"+esc(id), &out)
+}
+
+// ListWarehouseReceipts lists the caller's warehouse receipts.
+func (c *Client) ListWarehouseReceipts(ctx context.Context, opt *ListOptions) (*List[linkfin.WarehouseReceipt], error) {
+	return list[linkfin.WarehouseReceipt](ctx, c, "/v1/warehouse-receipts", opt)
+}
+
+// MarkPrice records a commodity's market price (operator key).
+func (c *Client) MarkPrice(ctx context.Context, in PriceMarkIn) (*linkfin.PriceMark, error) {
+	var out linkfin.PriceMark
+	return &out, c.post(ctx, "/v1/price-marks", in, &out)
+}
+
+// GetPriceMark reads a commodity's latest price.
+func (c *Client) GetPriceMark(ctx context.Context, commodity string) (*linkfin.PriceMark, error) {
+	var out linkfin.PriceMark
+	return &out, c.get(ctx, "/v1/price-marks/"+esc(commodity), &out)
+}
+
+// RecordInboundPayment records a rail's notice of money received for an organization
+// (operator key); the same instruction is credited once.
+func (c *Client) RecordInboundPayment(ctx context.Context, in InboundPaymentIn) (*PaymentOut, error) {
+	var out PaymentOut
+	return &out, c.post(ctx, "/v1/payments/inbound", in, &out)
+}
+
+// Withdraw pays money out of the caller's wallet to its account on a rail.
+func (c *Client) Withdraw(ctx context.Context, in WithdrawalIn) (*PaymentOut, error) {
+	var out PaymentOut
+	return &out, c.post(ctx, "/v1/payments/withdrawals", in, &out)
+}
+
+// RunSettlement settles a program's pieces maturing on a date (operator key). A second
+// run pays nothing twice.
+func (c *Client) RunSettlement(ctx context.Context, in SettlementIn) (*SettlementResult, error) {
+	var out SettlementResult
+	return &out, c.post(ctx, "/v1/settlements/run", in, &out)
+}

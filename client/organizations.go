@@ -1,0 +1,106 @@
+package client
+
+import (
+	"context"
+
+	"linkfin"
+	lfhttp "linkfin/http"
+)
+
+// The wire types of the parties' routes.
+type (
+	OrganizationIn = lfhttp.OrganizationIn
+	APIKeyIn       = lfhttp.APIKeyIn
+	APIKey         = lfhttp.APIKeyOut
+	ProgramIn      = lfhttp.ProgramIn
+	FunderIn       = lfhttp.FunderIn
+)
+
+// CreateOrganization registers an organization (operator key). Registering the same
+// organization again answers it as it is.
+func (c *Client) CreateOrganization(ctx context.Context, in OrganizationIn) (*linkfin.Organization, error) {
+	var out linkfin.Organization
+	return &out, c.post(ctx, "/v1/organizations", in, &out)
+}
+
+// GetOrganization reads an organization.
+func (c *Client) GetOrganization(ctx context.Context, id string) (*linkfin.Organization, error) {
+	var out linkfin.Organization
+	return &out, c.get(ctx, "/v1/organizations/"+esc(id), &out)
+}
+
+// ListOrganizations lists organizations: all of them for an operator key, its own for
+// an organization's key.
+func (c *Client) ListOrganizations(ctx context.Context, opt *ListOptions) (*List[linkfin.Organization], error) {
+	return list[linkfin.Organization](ctx, c, "/v1/organizations", opt)
+}
+
+// CreateAPIKey makes a key for an organization (its admin key, or an operator key).
+// The answer's Key is the secret key, shown in this answer alone.
+func (c *Client) CreateAPIKey(ctx context.Context, org string, in APIKeyIn) (*APIKey, error) {
+	var out APIKey
+	return &out, c.post(ctx, "/v1/organizations/"+esc(org)+"/api-keys", in, &out)
+}
+
+// ListAPIKeys lists an organization's keys, without their secrets.
+func (c *Client) ListAPIKeys(ctx context.Context, org string, opt *ListOptions) (*List[APIKey], error) {
+	return list[APIKey](ctx, c, "/v1/organizations/"+esc(org)+"/api-keys", opt)
+}
+
+// RevokeAPIKey revokes one of an organization's keys by its id.
+func (c *Client) RevokeAPIKey(ctx context.Context, org, keyID string) (*APIKey, error) {
+	var out APIKey
+	return &out, c.post(ctx, "/v1/organizations/"+esc(org)+"/api-keys/"+esc(keyID)+"/revoke", nil, &out)
+}
+
+// ProposeRelationship proposes a buyer–seller relationship; the caller is one side.
+func (c *Client) ProposeRelationship(ctx context.Context, buyer, seller string) (*linkfin.Relationship, error) {
+	var out linkfin.Relationship
+	return &out, c.post(ctx, "/v1/relationships", lfhttp.RelationshipIn{BuyerID: buyer, SellerID: seller}, &out)
+}
+
+// AcceptRelationship accepts a relationship the other side proposed.
+func (c *Client) AcceptRelationship(ctx context.Context, buyer, seller string) (*linkfin.Relationship, error) {
+	var out linkfin.Relationship
+	return &out, c.post(ctx, "/v1/relationships/"+esc(buyer+"~"+seller)+"/accept", nil, &out)
+}
+
+// GetRelationship reads the relationship of a buyer and a seller.
+func (c *Client) GetRelationship(ctx context.Context, buyer, seller string) (*linkfin.Relationship, error) {
+	var out linkfin.Relationship
+	return &out, c.get(ctx, "/v1/relationships/"+esc(buyer+"~"+seller), &out)
+}
+
+// ListRelationships lists the caller's relationships.
+func (c *Client) ListRelationships(ctx context.Context, opt *ListOptions) (*List[linkfin.Relationship], error) {
+	return list[linkfin.Relationship](ctx, c, "/v1/relationships", opt)
+}
+
+// CreateProgram opens a supply chain finance program run by the calling anchor.
+func (c *Client) CreateProgram(ctx context.Context, in ProgramIn) (*linkfin.Program, error) {
+	var out linkfin.Program
+	return &out, c.post(ctx, "/v1/programs", in, &out)
+}
+
+// GetProgram reads a program.
+func (c *Client) GetProgram(ctx context.Context, id string) (*linkfin.Program, error) {
+	var out linkfin.Program
+	return &out, c.get(ctx, "/v1/programs/"+esc(id), &out)
+}
+
+// ListPrograms lists the programs the caller takes part in.
+func (c *Client) ListPrograms(ctx context.Context, opt *ListOptions) (*List[linkfin.Program], error) {
+	return list[linkfin.Program](ctx, c, "/v1/programs", opt)
+}
+
+// InviteFunder invites a funder into the anchor's program, with its limit and pricing.
+func (c *Client) InviteFunder(ctx context.Context, program string, in FunderIn) (*linkfin.Program, error) {
+	var out linkfin.Program
+	return &out, c.post(ctx, "/v1/programs/"+esc(program)+"/funders", in, &out)
+}
+
+// AcceptFunder accepts an invitation into a program; funder is the caller.
+func (c *Client) AcceptFunder(ctx context.Context, program, funder string) (*linkfin.Program, error) {
+	var out linkfin.Program
+	return &out, c.post(ctx, "/v1/programs/"+esc(program)+"/funders/"+esc(funder)+"/accept", nil, &out)
+}

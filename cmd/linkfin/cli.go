@@ -1,0 +1,257 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"linkfin"
+	"linkfin/client"
+)
+
+// The commands in this file call a running server's API with the client package.
+// Each prints the answer as indented JSON on stdout; an error answer goes to stderr
+// with its code and detail, and the exit code is 1.
+
+// clientFlags are the flags of every command that calls the API.
+type clientFlags struct {
+	url string
+	key string
+}
+
+func (f *clientFlags) register(fs *flag.FlagSet) {
+	url := os.Getenv("LINKFIN_URL")
+	if url == "" {
+		url = "http://127.0.0.1:8080"
+	}
+	fs.StringVar(&f.url, "url", url, "the server's URL (env LINKFIN_URL)")
+	fs.StringVar(&f.key, "key", os.Getenv("LINKFIN_KEY"), "API key, lfk_… (env LINKFIN_KEY)")
+}
+
+func (f *clientFlags) client() (*client.Client, error) {
+	if f.key == "" {
+		return nil, errors.New("no API key: pass --key or set LINKFIN_KEY")
+	}
+	return client.New(f.url, f.key, client.WithUserAgent("linkfin-cli")), nil
+}
+
+// run is what an action does with a client and its positional arguments: it
+// returns the value to print.
+type runFunc func(ctx context.Context, c *client.Client, args []string) (any, error)
+
+// action is one verb of a resource command, such as "invoices approve ID".
+type action struct {
+	usage string   // the verb and what follows it: "approve ID"
+	args  []string // the names of its positional arguments
+	help  string
+	// setup registers the action's own flags and returns what it runs.
+	setup func(fs *flag.FlagSet) runFunc
+}
+
+func (a *action) verb() string { v, _, _ := strings.Cut(a.usage, " "); return v }
+
+// runResource runs "linkfin <name> <verb> …" with the verb's action.
+func runResource(ctx context.Context, name string, actions []action, args []string, stdout, stderr io.Writer) error {
+	usage := func(w io.Writer) {
+		fmt.Fprintf(w, "Usage: linkfin %s <action> [flags]\n\nActions:\n", name)
+		for _, a := range actions {
+			fmt.Fprintf(w, "  %-28s %s\n", a.usage, a.help)
+		}
+		fmt.Fprintf(w, "\nEvery action takes --url (env LINKFIN_URL) and --key (env LINKFIN_KEY).\n")
+	}
+	if len(args) == 0 {
+		usage(stderr)
+		return errUsage
+	}
+	if v := args[0]; v == "help" || v == "-h" || v == "--help" || v == "-help" {
+		usage(stdout)
+		return nil
+	}
+	var a *action
+	for i := range actions {
+		if actions[i].verb() == args[0] {
+			a = &actions[i]
+		}
+	}
+	if a == nil {
+		fmt.Fprintf(stderr, "linkfin %s: unknown action %q\n\n", name, args[0])
+		usage(stderr)
+		return errUsage
+	}
+	var cf clientFlags
+	fs := newFlags(name+" "+a.verb(), name+" "+a.usage, stderr)
+	cf.register(fs)
+	var run runFunc
+	if a.setup != nil {
+		run = a.setup(fs)
+	}
+	pos, err := parseArgs(fs, args[1:])
+	if err != nil {
+		return err
+	}
+	if len(pos) != len(a.args) {
+		fmt.Fprintf(stderr, "linkfin %s %s takes %d argument(s) (%s), not %d\n", name, a.verb(), len(a.args), strings.Join(a.args, " "), len(pos))
+		fs.Usage()
+		return errUsage
+	}
+	c, err := cf.client()
+	if err != nil && !offline(fs) {
+		return err
+	}
+	v, err := run(ctx, c, pos)
+	if err != nil {
+		return err
+	}
+	return printJSON(stdout, v)
+}
+
+// offline reports whether the action was asked to work on the database itself
+// (--local), without the API and so without a key.
+func offline(fs *flag.FlagSet) bool {
+	f := fs.Lookup("local")
+	return f != nil && f.Value.String() == "true"
+}
+
+// parseArgs parses flags that come before, between or after the positional
+// arguments, and returns the positional ones.
+func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, errUsage
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
+func printJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// listAction lists a resource, one page, or every page with --all.
+func listAction[T any](page func(*client.Client, context.Context, *client.ListOptions) (*client.List[T], error)) action {
+	return action{usage: "list", help: "list (--limit, --after, --status, --counterparty, --from, --to, --all)",
+		setup: func(fs *flag.FlagSet) runFunc {
+			limit := fs.Int("limit", 0, "items per page, 1 to 1000 (default 100)")
+			after := fs.String("after", "", "the next_cursor of the page before")
+			status := fs.String("status", "", "only items of this status")
+			counterparty := fs.String("counterparty", "", "only items shared with this organization")
+			from := fs.String("from", "", "only items created on or after this date, YYYY-MM-DD")
+			to := fs.String("to", "", "only items created on or before this date, YYYY-MM-DD")
+			all := fs.Bool("all", false, "follow next_cursor to the end and print every item")
+			return func(ctx context.Context, c *client.Client, _ []string) (any, error) {
+				opt := &client.ListOptions{Limit: *limit, After: *after, Status: *status, Counterparty: *counterparty}
+				for _, d := range []struct {
+					name, value string
+					to          *linkfin.Date
+				}{{"from", *from, &opt.From}, {"to", *to, &opt.To}} {
+					if d.value == "" {
+						continue
+					}
+					v, err := linkfin.ParseDate(d.value)
+					if err != nil {
+						return nil, fmt.Errorf("--%s: %s is not a date, YYYY-MM-DD", d.name, d.value)
+					}
+					*d.to = v
+				}
+				if !*all {
+					return page(c, ctx, opt)
+				}
+				items, err := client.Collect(ctx, func(ctx context.Context, o *client.ListOptions) (*client.List[T], error) {
+					return page(c, ctx, o)
+				}, opt)
+				return client.List[T]{Data: items}, err
+			}
+		}}
+}
+
+// idAction runs a method that takes one id, such as "get ID" or "approve ID".
+func idAction[T any](verb, help string, do func(*client.Client, context.Context, string) (T, error)) action {
+	return action{usage: verb + " ID", args: []string{"ID"}, help: help, setup: func(*flag.FlagSet) runFunc {
+		return func(ctx context.Context, c *client.Client, args []string) (any, error) {
+			return do(c, ctx, args[0])
+		}
+	}}
+}
+
+func runOrgs(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return runResource(ctx, "orgs", []action{
+		listAction((*client.Client).ListOrganizations),
+		idAction("get", "show an organization", (*client.Client).GetOrganization),
+		{usage: "create --id ID --name NAME --capabilities a,b", help: "register an organization (operator key)",
+			setup: func(fs *flag.FlagSet) runFunc {
+				id := fs.String("id", "", "the organization's id")
+				name := fs.String("name", "", "its name")
+				caps := fs.String("capabilities", "", "comma-separated: trade, anchor, fund, logistics, operate")
+				return func(ctx context.Context, c *client.Client, _ []string) (any, error) {
+					in := client.OrganizationIn{ID: *id, Name: *name, Capabilities: []linkfin.Capability{}}
+					for _, s := range strings.Split(*caps, ",") {
+						if s = strings.TrimSpace(s); s != "" {
+							in.Capabilities = append(in.Capabilities, linkfin.Capability(s))
+						}
+					}
+					return c.CreateOrganization(ctx, in)
+				}
+			}},
+	}, args, stdout, stderr)
+}
+
+func runInvoices(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return runResource(ctx, "invoices", []action{
+		listAction((*client.Client).ListInvoices),
+		idAction("get", "show an invoice with its three-way match", (*client.Client).GetInvoice),
+		idAction("approve", "approve a matched invoice into a payable (the buyer)", (*client.Client).ApproveInvoice),
+		{usage: "dispute ID --reason TEXT", args: []string{"ID"}, help: "dispute an invoice (the buyer)",
+			setup: func(fs *flag.FlagSet) runFunc {
+				reason := fs.String("reason", "", "why the invoice is disputed")
+				return func(ctx context.Context, c *client.Client, args []string) (any, error) {
+					return c.DisputeInvoice(ctx, args[0], *reason)
+				}
+			}},
+	}, args, stdout, stderr)
+}
+
+func runFinancings(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return runResource(ctx, "financings", []action{
+		listAction((*client.Client).ListFinancings),
+		idAction("get", "show a financing with its quote", (*client.Client).GetFinancing),
+		{usage: "request --id ID --product P --program ID [--funder ID] --asset ID", help: "request financing: the answer is a quote",
+			setup: func(fs *flag.FlagSet) runFunc {
+				var in client.FinancingIn
+				fs.StringVar(&in.ID, "id", "", "the new financing's id")
+				product := fs.String("product", "", "certificate_discounting, factoring, dynamic_discounting, po_financing, warehouse_pledge or distributor_financing")
+				fs.StringVar(&in.ProgramID, "program", "", "the program")
+				fs.StringVar(&in.FunderID, "funder", "", "the funder (none for dynamic discounting)")
+				fs.StringVar(&in.AssetID, "asset", "", "the certificate piece, payable, order or warehouse receipt")
+				return func(ctx context.Context, c *client.Client, _ []string) (any, error) {
+					in.Product = linkfin.Product(*product)
+					return c.RequestFinancing(ctx, in)
+				}
+			}},
+		idAction("accept", "accept a quote (the requester)", (*client.Client).AcceptFinancing),
+		idAction("disburse", "pay an accepted financing (the funder)", (*client.Client).DisburseFinancing),
+		idAction("cancel", "withdraw an accepted financing before it is paid", (*client.Client).CancelFinancing),
+		idAction("repay", "repay a pledge or distributor loan (the borrower)", (*client.Client).RepayFinancing),
+	}, args, stdout, stderr)
+}
+
+func runCertificates(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return runResource(ctx, "certificates", []action{
+		listAction((*client.Client).ListCertificates),
+		idAction("get", "show a piece with its lineage", (*client.Client).GetCertificate),
+	}, args, stdout, stderr)
+}

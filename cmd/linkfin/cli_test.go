@@ -1,0 +1,292 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"linkfin"
+	"linkfin/client"
+)
+
+// apiCLI runs an API command against the server s and wants the exit code.
+func apiCLI(t *testing.T, s *server, want int, args ...string) (stdout, stderr string) {
+	t.Helper()
+	code, stdout, stderr := cli(t, append(args, "--url", "http://"+s.addr)...)
+	if code != want {
+		t.Fatalf("linkfin %s: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), code, want, stdout, stderr)
+	}
+	return stdout, stderr
+}
+
+// decodeOut decodes a command's JSON output.
+func decodeOut[T any](t *testing.T, stdout string) T {
+	t.Helper()
+	var v T
+	if err := json.Unmarshal([]byte(stdout), &v); err != nil {
+		t.Fatalf("output is not the JSON of a %T: %v\n%s", v, err, stdout)
+	}
+	if !strings.HasPrefix(stdout, "{\n  \"") || !strings.HasSuffix(stdout, "}\n") {
+		t.Fatalf("output is not indented JSON:\n%s", stdout)
+	}
+	return v
+}
+
+// wantRefusal checks that stderr names the command, the problem's code and detail.
+func wantRefusal(t *testing.T, stderr, command, code, detail string) {
+	t.Helper()
+	if !strings.HasPrefix(stderr, "linkfin "+command+": "+code+": ") || !strings.Contains(stderr, detail) {
+		t.Fatalf("stderr %q, want the code %s and %q", stderr, code, detail)
+	}
+}
+
+func TestCLIOrganizationsAndKeys(t *testing.T) {
+	isolate(t)
+	dir := t.TempDir()
+	s := serve(t, "--data", dir)
+	if s.key == "" {
+		t.Fatalf("no operator key:\n%s", s.stdout)
+	}
+	t.Setenv("LINKFIN_KEY", s.key)
+
+	out, _ := apiCLI(t, s, 0, "orgs", "create", "--id", "acme", "--name", "Acme Castings", "--capabilities", "trade, anchor")
+	org := decodeOut[linkfin.Organization](t, out)
+	if org.ID != "acme" || org.Name != "Acme Castings" || len(org.Capabilities) != 2 || org.CreatedAt.IsZero() {
+		t.Fatalf("created %+v", org)
+	}
+	apiCLI(t, s, 0, "orgs", "create", "--id", "bolt", "--name", "Bolt Supply", "--capabilities", "trade")
+	list := decodeOut[client.List[linkfin.Organization]](t, stdoutOf(apiCLI(t, s, 0, "orgs", "list")))
+	if len(list.Data) != 2 || list.Data[0].ID != "acme" || list.Data[1].ID != "bolt" || list.NextCursor != "" {
+		t.Fatalf("list %+v", list)
+	}
+	page := decodeOut[client.List[linkfin.Organization]](t, stdoutOf(apiCLI(t, s, 0, "orgs", "list", "--limit", "1")))
+	if len(page.Data) != 1 || page.NextCursor != "acme" {
+		t.Fatalf("first page %+v", page)
+	}
+	all := decodeOut[client.List[linkfin.Organization]](t, stdoutOf(apiCLI(t, s, 0, "orgs", "list", "--limit", "1", "--all")))
+	if len(all.Data) != 2 || all.NextCursor != "" {
+		t.Fatalf("--all %+v", all)
+	}
+	// The id may come before or after the flags.
+	if got := decodeOut[linkfin.Organization](t, stdoutOf(apiCLI(t, s, 0, "orgs", "get", "bolt"))); got.Name != "Bolt Supply" {
+		t.Fatalf("get %+v", got)
+	}
+	code, stdout, stderr := cli(t, "orgs", "get", "--url", "http://"+s.addr, "bolt")
+	if code != 0 || decodeOut[linkfin.Organization](t, stdout).ID != "bolt" {
+		t.Fatalf("get with the flags first: exit %d\n%s", code, stderr)
+	}
+	_, stderr = apiCLI(t, s, 1, "orgs", "get", "nobody")
+	wantRefusal(t, stderr, "orgs", "not_found", "organization nobody not found")
+
+	// A key made over the API works at once, for its organization alone.
+	key := decodeOut[client.APIKey](t, stdoutOf(apiCLI(t, s, 0, "keys", "create", "--org", "acme", "--role", "admin", "--name", "ci")))
+	if key.OrgID != "acme" || key.Role != linkfin.RoleAdmin || key.Name != "ci" || !strings.HasPrefix(key.Key, "lfk_"+key.ID+"_") {
+		t.Fatalf("key %+v", key)
+	}
+	mine := decodeOut[client.List[linkfin.Organization]](t, stdoutOf(apiCLI(t, s, 0, "orgs", "list", "--key", key.Key)))
+	if len(mine.Data) != 1 || mine.Data[0].ID != "acme" {
+		t.Fatalf("acme's list %+v", mine)
+	}
+	_, stderr = apiCLI(t, s, 1, "orgs", "get", "bolt", "--key", key.Key)
+	wantRefusal(t, stderr, "orgs", "not_found", "bolt")
+	_, stderr = apiCLI(t, s, 1, "orgs", "create", "--id", "evil", "--name", "Evil", "--capabilities", "trade", "--key", key.Key)
+	wantRefusal(t, stderr, "orgs", "forbidden", "operator")
+	viewer := decodeOut[client.APIKey](t, stdoutOf(apiCLI(t, s, 0, "keys", "create", "--org", "acme", "--role", "viewer", "--key", key.Key)))
+	keys := decodeOut[client.List[client.APIKey]](t, stdoutOf(apiCLI(t, s, 0, "keys", "list", "--org", "acme", "--key", key.Key)))
+	if len(keys.Data) != 2 || keys.Data[0].Key != "" || keys.Data[1].Key != "" {
+		t.Fatalf("acme's keys %+v", keys)
+	}
+	revoked := decodeOut[client.APIKey](t, stdoutOf(apiCLI(t, s, 0, "keys", "revoke", viewer.ID, "--org", "acme", "--key", key.Key)))
+	if revoked.RevokedAt == "" {
+		t.Fatalf("revoked %+v", revoked)
+	}
+	_, stderr = apiCLI(t, s, 1, "orgs", "list", "--key", viewer.Key)
+	wantRefusal(t, stderr, "orgs", "unauthorized", "a valid API key is required")
+	t.Setenv("LINKFIN_KEY", "")
+	_, stderr = apiCLI(t, s, 1, "orgs", "list")
+	if !strings.Contains(stderr, "no API key: pass --key or set LINKFIN_KEY") {
+		t.Fatalf("no key: %s", stderr)
+	}
+	// LINKFIN_URL picks the server as --url does.
+	t.Setenv("LINKFIN_URL", "http://"+s.addr)
+	if code, stdout, stderr := cli(t, "orgs", "get", "acme", "--key", key.Key); code != 0 || decodeOut[linkfin.Organization](t, stdout).ID != "acme" {
+		t.Fatalf("LINKFIN_URL: exit %d\n%s", code, stderr)
+	}
+
+	// --local while the server runs is refused: the database has one writer.
+	code, stdout, stderr = cli(t, "keys", "create", "--local", "--data", dir, "--org", "acme", "--role", "finance")
+	if code != 1 || stdout != "" || !strings.Contains(stderr, "writer_locked") || !strings.Contains(stderr, "stop it first") ||
+		!strings.Contains(stderr, "over the API without --local") {
+		t.Fatalf("--local on a running server: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	if code := s.stop(); code != 0 {
+		t.Fatalf("serve: exit %d\n%s", code, s.stderr)
+	}
+	// Stopped, it writes the key straight into the database, with no API key at all.
+	code, stdout, stderr = cli(t, "keys", "create", "--local", "--data", dir, "--org", "acme", "--role", "finance", "--name", "offline")
+	if code != 0 {
+		t.Fatalf("--local on a stopped server: exit %d\n%s", code, stderr)
+	}
+	local := decodeOut[client.APIKey](t, stdout)
+	if local.OrgID != "acme" || local.Role != linkfin.RoleFinance || local.Name != "offline" || !strings.HasPrefix(local.Key, "lfk_"+local.ID+"_") {
+		t.Fatalf("local key %+v", local)
+	}
+	code, _, stderr = cli(t, "keys", "create", "--local", "--data", dir, "--org", "nobody", "--role", "admin")
+	if code != 1 || !strings.Contains(stderr, "linkfin keys: not_found: ") {
+		t.Fatalf("--local for a missing organization: exit %d\n%s", code, stderr)
+	}
+	s2 := serve(t, "--data", dir)
+	if got := decodeOut[linkfin.Organization](t, stdoutOf(apiCLI(t, s2, 0, "orgs", "get", "acme", "--key", local.Key))); got.ID != "acme" {
+		t.Fatalf("the local key reads %+v", got)
+	}
+	if code := s2.stop(); code != 0 {
+		t.Fatalf("serve: exit %d\n%s", code, s2.stderr)
+	}
+	if code, stdout, _ := cli(t, "verify", "--data", dir); code != 0 || !strings.Contains(stdout, "\nOK: ") {
+		t.Fatalf("verify after a local key: exit %d\n%s", code, stdout)
+	}
+}
+
+// stdoutOf keeps a command's stdout.
+func stdoutOf(stdout, _ string) string { return stdout }
+
+var demoKey = regexp.MustCompile(`export ([A-Z0-9]+)=(lfk_\S+)\n`)
+
+func TestCLIInvoicesCertificatesFinancings(t *testing.T) {
+	isolate(t)
+	s := serve(t, "--data", t.TempDir(), "--demo")
+	keys := map[string]string{}
+	for _, m := range demoKey.FindAllStringSubmatch(s.stdout.String(), -1) {
+		keys[strings.ToLower(m[1])] = m[2]
+	}
+	if len(keys) != 9 {
+		t.Fatalf("demo keys %v\n%s", keys, s.stdout)
+	}
+	ctx := context.Background()
+	url := "http://" + s.addr
+	anchor, tier1 := client.New(url, keys["anchor"]), client.New(url, keys["tier1"])
+
+	// Two delivered orders, each invoiced by tier1.
+	today := linkfin.DateOf(time.Now())
+	due := today.AddDays(60)
+	for _, po := range []string{"PO-1", "PO-2"} {
+		steps := []error{}
+		_, err := anchor.CreatePurchaseOrder(ctx, client.PurchaseOrderIn{ID: po, SellerID: "tier1", ProgramID: "auto-scf", Currency: "CNY",
+			Lines: []client.POLineIn{{LineID: "1", Item: "rotor", Quantity: 100, Unit: "pc", UnitPrice: 1_000_00}}})
+		steps = append(steps, err)
+		_, err = tier1.AcceptPurchaseOrder(ctx, po)
+		steps = append(steps, err)
+		_, err = anchor.CreateGoodsReceipt(ctx, client.GoodsReceiptIn{ID: "GR-" + po, POID: po, Lines: []linkfin.ReceiptLine{{LineID: "1", Accepted: 100}}})
+		steps = append(steps, err)
+		_, err = tier1.CreateInvoice(ctx, client.InvoiceIn{ID: "inv-" + po, Number: "INV-" + po, BuyerID: "anchor", POID: po, Currency: "CNY",
+			IssueDate: today, DueDate: due, Lines: []linkfin.InvoiceLine{{LineID: "1", Quantity: 100, UnitPrice: 1_000_00, Amount: 100_000_00}}, Total: 100_000_00})
+		steps = append(steps, err)
+		for i, err := range steps {
+			if err != nil {
+				t.Fatalf("%s, step %d: %v", po, i, err)
+			}
+		}
+	}
+
+	// The seller cannot approve its own invoice; the buyer can.
+	_, stderr := apiCLI(t, s, 1, "invoices", "approve", "inv-PO-1", "--key", keys["tier1"])
+	wantRefusal(t, stderr, "invoices", "forbidden", "")
+	if !strings.HasSuffix(stderr, "(HTTP 403)\n") {
+		t.Fatalf("stderr %q", stderr)
+	}
+	pay := decodeOut[linkfin.Payable](t, stdoutOf(apiCLI(t, s, 0, "invoices", "approve", "inv-PO-1", "--key", keys["anchor"])))
+	if pay.ID != "pay-inv-PO-1" || pay.Amount != 100_000_00 || pay.SellerID != "tier1" || pay.Status != linkfin.PayableOpen {
+		t.Fatalf("payable %+v", pay)
+	}
+	disputed := decodeOut[linkfin.Invoice](t, stdoutOf(apiCLI(t, s, 0, "invoices", "dispute", "inv-PO-2", "--reason", "rotors scratched", "--key", keys["anchor"])))
+	if disputed.Status != linkfin.InvoiceDisputed || disputed.Dispute != "rotors scratched" {
+		t.Fatalf("disputed %+v", disputed)
+	}
+	approved := decodeOut[client.List[linkfin.Invoice]](t, stdoutOf(apiCLI(t, s, 0, "invoices", "list", "--status", "approved", "--key", keys["tier1"])))
+	if len(approved.Data) != 1 || approved.Data[0].ID != "inv-PO-1" {
+		t.Fatalf("approved invoices %+v", approved)
+	}
+	if got := decodeOut[linkfin.Invoice](t, stdoutOf(apiCLI(t, s, 0, "invoices", "get", "inv-PO-2", "--key", keys["tier1"]))); got.Status != linkfin.InvoiceDisputed {
+		t.Fatalf("get %+v", got)
+	}
+	_, stderr = apiCLI(t, s, 1, "invoices", "get", "inv-PO-1", "--key", keys["tier3"])
+	wantRefusal(t, stderr, "invoices", "not_found", "inv-PO-1")
+	_, stderr = apiCLI(t, s, 1, "invoices", "list", "--from", "yesterday", "--key", keys["tier1"])
+	if !strings.Contains(stderr, "--from: yesterday is not a date") {
+		t.Fatalf("a bad date: %s", stderr)
+	}
+
+	// The anchor issues a certificate; tier1 reads it and sells it to the bank.
+	if _, err := anchor.IssueCertificate(ctx, client.CertificateIn{ID: "C-9", ProgramID: "auto-scf", PayableIDs: []string{pay.ID}}); err != nil {
+		t.Fatal(err)
+	}
+	certs := decodeOut[client.List[linkfin.Certificate]](t, stdoutOf(apiCLI(t, s, 0, "certificates", "list", "--key", keys["tier1"])))
+	if len(certs.Data) != 1 || certs.Data[0].ID != "C-9" || certs.Data[0].Face != 100_000_00 {
+		t.Fatalf("certificates %+v", certs)
+	}
+	cert := decodeOut[client.CertificateOut](t, stdoutOf(apiCLI(t, s, 0, "certificates", "get", "C-9", "--key", keys["tier1"])))
+	if cert.HolderID != "tier1" || len(cert.Lineage.Invoices) != 1 || cert.Lineage.Invoices[0].ID != "inv-PO-1" {
+		t.Fatalf("certificate %+v", cert)
+	}
+	q := decodeOut[linkfin.Financing](t, stdoutOf(apiCLI(t, s, 0, "financings", "request", "--id", "F-9", "--product", "certificate_discounting",
+		"--program", "auto-scf", "--funder", "bank", "--asset", "C-9", "--key", keys["tier1"])))
+	if q.Status != linkfin.FinancingQuoted || q.Quote.Face != 100_000_00 || q.Quote.Price >= q.Quote.Face || q.Quote.Price+q.Quote.Discount != q.Quote.Face {
+		t.Fatalf("quote %+v", q)
+	}
+	_, stderr = apiCLI(t, s, 1, "financings", "disburse", "F-9", "--key", keys["bank"])
+	wantRefusal(t, stderr, "financings", "conflict", "not accepted")
+	if f := decodeOut[linkfin.Financing](t, stdoutOf(apiCLI(t, s, 0, "financings", "accept", "F-9", "--key", keys["tier1"]))); f.Status != linkfin.FinancingAccepted {
+		t.Fatalf("accepted %+v", f)
+	}
+	if f := decodeOut[linkfin.Financing](t, stdoutOf(apiCLI(t, s, 0, "financings", "disburse", "F-9", "--key", keys["bank"]))); f.Status != linkfin.FinancingDisbursed {
+		t.Fatalf("disbursed %+v", f)
+	}
+	if f := decodeOut[linkfin.Financing](t, stdoutOf(apiCLI(t, s, 0, "financings", "get", "F-9", "--key", keys["tier1"]))); f.Status != linkfin.FinancingDisbursed {
+		t.Fatalf("get %+v", f)
+	}
+	fins := decodeOut[client.List[linkfin.Financing]](t, stdoutOf(apiCLI(t, s, 0, "financings", "list", "--all", "--key", keys["bank"])))
+	if len(fins.Data) != 1 || fins.Data[0].ID != "F-9" {
+		t.Fatalf("the bank's financings %+v", fins)
+	}
+	wallet, err := client.New(url, keys["tier1"]).Wallet(ctx, "tier1", "CNY")
+	if err != nil || wallet.CreditsPosted-wallet.DebitsPosted != q.Quote.Price {
+		t.Fatalf("tier1's wallet %+v, %v; want %d", wallet, err, q.Quote.Price)
+	}
+}
+
+func TestCLIUsage(t *testing.T) {
+	isolate(t)
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"invoices"}, 2, "Usage: linkfin invoices <action> [flags]"},
+		{[]string{"invoices", "frob"}, 2, `linkfin invoices: unknown action "frob"`},
+		{[]string{"invoices", "get"}, 2, "linkfin invoices get takes 1 argument(s) (ID), not 0"},
+		{[]string{"invoices", "approve", "a", "b"}, 2, "takes 1 argument(s) (ID), not 2"},
+		{[]string{"orgs", "list", "--nope"}, 2, "flag provided but not defined: -nope"},
+		{[]string{"financings", "request", "--help"}, 0, "Usage: linkfin financings request --id ID --product P"},
+		{[]string{"keys", "create", "--help"}, 0, "-local"},
+		{[]string{"certificates", "list", "--key", ""}, 1, "no API key"},
+		{[]string{"orgs", "list", "--key", "lfk_x_y", "--url", "http://127.0.0.1:1"}, 1, "linkfin orgs: "},
+	} {
+		code, stdout, stderr := cli(t, tc.args...)
+		if code != tc.code || !strings.Contains(stderr, tc.want) || stdout != "" {
+			t.Errorf("linkfin %q: exit %d, want %d and %q\nstdout:\n%s\nstderr:\n%s", tc.args, code, tc.code, tc.want, stdout, stderr)
+		}
+	}
+	code, stdout, _ := cli(t, "financings", "help")
+	if code != 0 || !strings.Contains(stdout, "disburse ID") {
+		t.Fatalf("financings help: exit %d\n%s", code, stdout)
+	}
+	code, stdout, _ = cli(t, "help")
+	for _, cmd := range []string{"orgs", "invoices", "financings", "certificates", "keys"} {
+		if code != 0 || !strings.Contains(stdout, "\n  "+cmd+" ") {
+			t.Errorf("help does not list %s:\n%s", cmd, stdout)
+		}
+	}
+}

@@ -1,0 +1,96 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"linkfin"
+	"linkfin/client"
+	"linkfin/engine"
+	lfhttp "linkfin/http"
+	"linkfin/services"
+)
+
+func runKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return runResource(ctx, "keys", []action{
+		{usage: "create --org ID --role ROLE [--name NAME] [--local]", help: "make an API key; its secret is shown once",
+			setup: func(fs *flag.FlagSet) runFunc {
+				var sf storeFlags
+				sf.register(fs)
+				org := fs.String("org", "", "the organization the key acts for")
+				role := fs.String("role", "", "admin, finance or viewer (operator, with --local and no --org)")
+				name := fs.String("name", "", "a name to tell the key by")
+				local := fs.Bool("local", false, "write the key straight into the database (--db, --data) of a stopped server, without the API")
+				return func(ctx context.Context, c *client.Client, _ []string) (any, error) {
+					if *local {
+						return createKeyLocal(ctx, &sf, *org, linkfin.Role(*role), *name)
+					}
+					if *org == "" {
+						return nil, errors.New("--org is required")
+					}
+					return c.CreateAPIKey(ctx, *org, client.APIKeyIn{Role: linkfin.Role(*role), Name: *name})
+				}
+			}},
+		{usage: "list --org ID", help: "list an organization's keys, without their secrets",
+			setup: func(fs *flag.FlagSet) runFunc {
+				org := fs.String("org", "", "the organization")
+				return func(ctx context.Context, c *client.Client, _ []string) (any, error) {
+					if *org == "" {
+						return nil, errors.New("--org is required")
+					}
+					keys, err := client.Collect(ctx, func(ctx context.Context, o *client.ListOptions) (*client.List[client.APIKey], error) {
+						return c.ListAPIKeys(ctx, *org, o)
+					}, nil)
+					return client.List[client.APIKey]{Data: keys}, err
+				}
+			}},
+		{usage: "revoke KEY_ID --org ID", args: []string{"KEY_ID"}, help: "revoke a key: from now on it opens nothing",
+			setup: func(fs *flag.FlagSet) runFunc {
+				org := fs.String("org", "", "the organization the key belongs to")
+				return func(ctx context.Context, c *client.Client, args []string) (any, error) {
+					if *org == "" {
+						return nil, errors.New("--org is required")
+					}
+					return c.RevokeAPIKey(ctx, *org, args[0])
+				}
+			}},
+	}, args, stdout, stderr)
+}
+
+// createKeyLocal records a key in the database through an engine of its own, for when
+// no key that could make one over the API is at hand. The database takes one writer:
+// while a server runs on it, this is refused.
+func createKeyLocal(ctx context.Context, sf *storeFlags, org string, role linkfin.Role, name string) (*client.APIKey, error) {
+	s, err := sf.open(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	signer, err := sf.signer(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	e, err := engine.Open(ctx, engine.Config{Store: s, Signer: signer, Origin: Origin})
+	if linkfin.ErrorCode(err) == linkfin.ELOCKED {
+		return nil, fmt.Errorf("%s (%s): a server is running on this database; stop it first, "+
+			"or create the key over the API without --local, with an admin or operator key", linkfin.ErrorMessage(err), linkfin.ELOCKED)
+	} else if err != nil {
+		return nil, err
+	}
+	defer e.Close()
+	secret, k := lfhttp.NewAPIKey(org, role, name)
+	var made linkfin.APIKey
+	if _, err := services.Submit(ctx, e, "", nil, &services.CreateAPIKey{Key: k}, &made); err != nil {
+		var le *linkfin.Error
+		if errors.As(err, &le) {
+			return nil, fmt.Errorf("%s: %s", le.Code, le.Message)
+		}
+		return nil, err
+	}
+	return &client.APIKey{ID: made.ID, OrgID: made.OrgID, Role: made.Role, Name: made.Name, CreatedBy: made.CreatedBy,
+		CreatedAt: made.CreatedAt.UTC().Format(time.RFC3339Nano), Key: secret}, nil
+}
