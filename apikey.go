@@ -3,6 +3,10 @@ package linkfin
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
+	"net/url"
+	"regexp"
+	"slices"
 	"strings"
 	"time"
 )
@@ -79,7 +83,122 @@ type WebhookEndpoint struct {
 	Events     []string   `json:"events"`
 	CreatedAt  time.Time  `json:"created_at"`
 	DisabledAt *time.Time `json:"disabled_at,omitempty"`
+	// Cursor is the seq of the last event delivered or passed over: deliveries resume
+	// after it. The log itself is the outbox, so this is all the state a delivery needs.
+	Cursor int64 `json:"cursor"`
 }
 
 // Parties implements Partied.
 func (w *WebhookEndpoint) Parties() []string { return parties(w.OrgID) }
+
+// Limits of a webhook endpoint.
+const (
+	MaxWebhookURL    = 2048
+	MaxWebhookEvents = 50
+)
+
+// Validate checks the endpoint's id, owner, URL and event filters.
+func (w *WebhookEndpoint) Validate() error {
+	if err := ValidateID("endpoint id", w.ID); err != nil {
+		return err
+	}
+	if w.OrgID == "" {
+		return Errorf(EINVALID, "an endpoint belongs to an organization")
+	}
+	if len(w.URL) > MaxWebhookURL {
+		return Errorf(EINVALID, "an endpoint's url has at most %d characters", MaxWebhookURL)
+	}
+	u, err := url.Parse(w.URL)
+	if err != nil || !u.IsAbs() || u.Scheme != "http" && u.Scheme != "https" || u.Hostname() == "" || u.Opaque != "" {
+		return Errorf(EINVALID, "an endpoint's url is an absolute http or https URL")
+	}
+	// The record and the log are readable by the organization and the operator: a
+	// password in the URL would be in both.
+	if u.User != nil || u.Fragment != "" {
+		return Errorf(EINVALID, "an endpoint's url has no user information and no fragment")
+	}
+	if len(w.Events) == 0 || len(w.Events) > MaxWebhookEvents {
+		return Errorf(EINVALID, "an endpoint has 1 to %d event filters", MaxWebhookEvents)
+	}
+	for i, f := range w.Events {
+		if err := validateEventFilter(f); err != nil {
+			return err
+		}
+		if slices.Contains(w.Events[:i], f) {
+			return Errorf(EINVALID, "event filter %q appears twice", f)
+		}
+	}
+	return nil
+}
+
+// eventFilter is "*", "<kind>.*" or an exact event type.
+var eventFilter = regexp.MustCompile(`^[a-z][a-z0-9_]*\.(\*|[a-z0-9_]+(\.[a-z0-9_]+)*)$`)
+
+func validateEventFilter(f string) error {
+	if f == "*" {
+		return nil
+	}
+	if len(f) > 100 || !eventFilter.MatchString(f) {
+		return Errorf(EINVALID, "event filter %q is not \"*\", \"<kind>.*\" or an event type such as \"invoice.approved\"", f)
+	}
+	if kind, _, _ := strings.Cut(f, "."); !WebhookKindDelivered(kind) {
+		return Errorf(EINVALID, "events of %s records are not delivered to webhooks", kind)
+	}
+	return nil
+}
+
+// WebhookKindDelivered reports whether events of records of the kind may be delivered
+// to webhooks: all but those of endpoints and deliveries, else every delivery would
+// make another.
+func WebhookKindDelivered(kind string) bool {
+	return kind != KindWebhookEndpoint && kind != KindWebhookDelivery
+}
+
+// Wants reports whether an event type matches one of the endpoint's filters.
+func (w *WebhookEndpoint) Wants(eventType string) bool {
+	kind, _, ok := strings.Cut(eventType, ".")
+	if !ok || !WebhookKindDelivered(kind) {
+		return false
+	}
+	for _, f := range w.Events {
+		if f == "*" || f == eventType || f == kind+".*" {
+			return true
+		}
+	}
+	return false
+}
+
+// KindWebhookDelivery is the record kind of the delivery log.
+const KindWebhookDelivery = "webhook_delivery"
+
+// The statuses of a delivery.
+const (
+	WebhookDelivered = "delivered" // the endpoint answered 2xx
+	WebhookFailed    = "failed"    // the last attempt failed; another is due at NextAttemptAt
+)
+
+// WebhookDelivery is the delivery of one event to one endpoint: one record per pair,
+// updated on every attempt (each attempt is also an event in the log).
+type WebhookDelivery struct {
+	ID            string     `json:"id"` // WebhookDeliveryID(EndpointID, Seq)
+	EndpointID    string     `json:"endpoint_id"`
+	OrgID         string     `json:"org_id"`
+	Seq           int64      `json:"seq"`
+	EventType     string     `json:"event_type"`
+	Status        string     `json:"status"`   // WebhookDelivered or WebhookFailed
+	Attempts      int        `json:"attempts"` // attempts so far, this one included
+	HTTPStatus    int        `json:"http_status,omitempty"`
+	Error         string     `json:"error,omitempty"`
+	AttemptedAt   time.Time  `json:"attempted_at"`
+	NextAttemptAt *time.Time `json:"next_attempt_at,omitempty"`
+	DeliveredAt   *time.Time `json:"delivered_at,omitempty"`
+}
+
+// Parties implements Partied.
+func (d *WebhookDelivery) Parties() []string { return parties(d.OrgID) }
+
+// WebhookDeliveryID names the delivery of event seq to an endpoint. The seq is padded
+// so that an endpoint's deliveries list in log order.
+func WebhookDeliveryID(endpointID string, seq int64) string {
+	return fmt.Sprintf("%s/%019d", endpointID, seq)
+}

@@ -82,6 +82,7 @@ var partiedKinds = map[string]func() Partied{
 	KindWarehouseReceipt: func() Partied { return new(WarehouseReceipt) },
 	KindAPIKey:           func() Partied { return new(APIKey) },
 	KindWebhookEndpoint:  func() Partied { return new(WebhookEndpoint) },
+	KindWebhookDelivery:  func() Partied { return new(WebhookDelivery) },
 }
 
 // PartiesOf decodes a record of the kind from its JSON and names its parties. A kind

@@ -66,11 +66,11 @@ func toEvent(e *linkfin.Event) Event {
 func (s *Server) auditRoutes() {
 	s.handle(Route{Pattern: "GET /v1/audit/checkpoint", Access: AnyKey, Out: reflect.TypeFor[Checkpoint](),
 		Summary: "The latest signed checkpoint of the event log."}, s.checkpoint)
-	s.handle(Route{Pattern: "GET /v1/audit/events", Access: AnyKey, Out: reflect.TypeFor[Event](), List: true,
+	s.handle(Route{Pattern: "GET /v1/audit/events", Access: AnyKey, Out: reflect.TypeFor[Event](), List: true, Query: pageQuery,
 		Summary: "Events in log order (an organization: those of records it is party to; a page may be short, follow next_cursor)."}, s.events)
 	s.handle(Route{Pattern: "GET /v1/audit/proof/{seq}", Access: AnyKey, Out: reflect.TypeFor[Proof](),
 		Summary: "An inclusion proof of one event in the latest checkpoint."}, s.proof)
-	s.handle(Route{Pattern: "GET /v1/audit/consistency", Access: AnyKey, Out: reflect.TypeFor[Consistency](),
+	s.handle(Route{Pattern: "GET /v1/audit/consistency", Access: AnyKey, Out: reflect.TypeFor[Consistency](), Query: []string{"old_size"},
 		Summary: "A proof that the tree of old_size is a prefix of the latest."}, s.consistency)
 }
 

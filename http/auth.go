@@ -31,7 +31,7 @@ const (
 )
 
 func (a Access) String() string {
-	return [...]string{"public", "any key", "finance or admin key", "admin or operator key", "operator key"}[a]
+	return [...]string{"no key", "any key", "a finance or admin key", "an admin or operator key", "an operator key"}[a]
 }
 
 // principal is who a request acts for: an API key, its organization ("" for an
@@ -120,7 +120,7 @@ func allowed(p *principal, a Access) error {
 	if a == Write && p.operator() {
 		return linkfin.Errorf(linkfin.EFORBIDDEN, "an operator key acts for the platform, not for an organization: use the organization's key")
 	}
-	return linkfin.Errorf(linkfin.EFORBIDDEN, "this needs a %s; this key's role is %s", a, p.Role)
+	return linkfin.Errorf(linkfin.EFORBIDDEN, "this needs %s; this key's role is %s", a, p.Role)
 }
 
 // limiter holds a token bucket per API key.

@@ -2,6 +2,7 @@ package http
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
 	"reflect"
@@ -11,6 +12,9 @@ import (
 	"linkfin"
 	"linkfin/engine"
 )
+
+// checkedKey holds, in a request's context, the record its route's tenancy check read.
+type checkedKey struct{}
 
 // none is the body of an action that takes none: empty, or {}.
 type none struct{}
@@ -27,10 +31,12 @@ func act[In any](s *Server, rt Route, build func(r *http.Request, p *principal, 
 	s.handle(rt, func(w http.ResponseWriter, r *http.Request) {
 		// A stranger learns nothing, not even whether its body was well formed.
 		if rt.Kind != "" {
-			if _, err := s.record(r, rt.Kind, r.PathValue("id")); err != nil {
+			o, err := s.record(r, rt.Kind, r.PathValue("id"))
+			if err != nil {
 				writeError(w, r, err)
 				return
 			}
+			r = r.WithContext(context.WithValue(r.Context(), checkedKey{}, o))
 		}
 		body, err := readBody(w, r)
 		if err != nil {
@@ -81,10 +87,17 @@ func writeRaw(w http.ResponseWriter, status int, v []byte) {
 }
 
 // record reads a domain record the principal is party to. Any other answers not
-// found, exactly as a missing id does.
+// found, exactly as a missing id does. A record the route's check already read is
+// not read again.
 func (s *Server) record(r *http.Request, kind, id string) (*linkfin.Object, error) {
+	if o, ok := r.Context().Value(checkedKey{}).(*linkfin.Object); ok && o.Kind == kind && o.ID == id {
+		return o, nil
+	}
+	notFound := linkfin.Errorf(linkfin.ENOTFOUND, "%s %s not found", strings.ReplaceAll(kind, "_", " "), id)
 	o, err := s.Store.Object(r.Context(), kind, id)
-	if err != nil {
+	if linkfin.ErrorCode(err) == linkfin.ENOTFOUND {
+		return nil, notFound
+	} else if err != nil {
 		return nil, err
 	}
 	parties, err := linkfin.PartiesOf(kind, o.Data)
@@ -92,7 +105,7 @@ func (s *Server) record(r *http.Request, kind, id string) (*linkfin.Object, erro
 		return nil, err
 	}
 	if !principalOf(r).party(parties) {
-		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "%s %s not found", strings.ReplaceAll(kind, "_", " "), id)
+		return nil, notFound
 	}
 	return o, nil
 }
@@ -139,13 +152,6 @@ type filterFields struct {
 func parseFilter(r *http.Request) (listFilter, error) {
 	var f listFilter
 	q := r.URL.Query()
-	for name := range q {
-		switch name {
-		case "limit", "after", "status", "counterparty", "from", "to":
-		default:
-			return f, linkfin.Errorf(linkfin.EINVALID, "unknown query parameter %q (lists take limit, after, status, counterparty, from, to)", name)
-		}
-	}
 	f.Status, f.Counterparty = q.Get("status"), q.Get("counterparty")
 	for name, d := range map[string]**linkfin.Date{"from": &f.From, "to": &f.To} {
 		if v := q.Get(name); v != "" {
@@ -201,10 +207,16 @@ func (f *listFilter) match(kind string, o *linkfin.Object, self string) (bool, e
 	return true, nil
 }
 
+// listQuery and pageQuery are what lists take: filters, and a page.
+var (
+	listQuery = []string{"limit", "after", "status", "counterparty", "from", "to"}
+	pageQuery = []string{"limit", "after"}
+)
+
 // listRoute registers a cursor-paginated list of a kind: an organization's lists
 // hold what it is or was party to; the operator's, everything.
 func listRoute[T any](s *Server, pattern, kind, summary string) {
-	s.handle(Route{Pattern: pattern, Access: AnyKey, Out: reflect.TypeFor[T](), List: true, Summary: summary +
+	s.handle(Route{Pattern: pattern, Access: AnyKey, Out: reflect.TypeFor[T](), List: true, Query: listQuery, Summary: summary +
 		" Filters: status, counterparty, from and to (creation date, inclusive). A filtered page may be short: follow next_cursor."},
 		func(w http.ResponseWriter, r *http.Request) {
 			out, err := s.list(r, kind)

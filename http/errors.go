@@ -45,6 +45,7 @@ var statusOf = map[string]int{
 	linkfin.ECONFLICT:     http.StatusConflict,
 	engine.EIDEMPOTENCY:   http.StatusConflict,
 	engine.EUNAVAILABLE:   http.StatusServiceUnavailable,
+	linkfin.ELOCKED:       http.StatusServiceUnavailable,
 	linkfin.EINTERNAL:     http.StatusInternalServerError,
 }
 

@@ -67,7 +67,7 @@ var transferFlagNames = []struct {
 
 // AccountIn is the body that creates an account.
 type AccountIn struct {
-	ID       ID       `json:"id,omitzero"`
+	ID       ID       `json:"id,omitzero" openapi:"required"`
 	Ledger   uint32   `json:"ledger"`
 	Currency string   `json:"currency"`
 	Code     uint16   `json:"code"`
@@ -120,17 +120,17 @@ flags:
 
 // TransferIn is the body that creates a transfer.
 type TransferIn struct {
-	ID              ID       `json:"id,omitzero"`
-	DebitAccountID  ID       `json:"debit_account_id,omitzero"`
+	ID              ID       `json:"id,omitzero" openapi:"required"`
+	DebitAccountID  ID       `json:"debit_account_id,omitzero"` // not for a post or void of a pending transfer
 	CreditAccountID ID       `json:"credit_account_id,omitzero"`
-	Amount          int64    `json:"amount"`
+	Amount          int64    `json:"amount,omitempty"` // a post's default: the pending amount
 	PendingID       ID       `json:"pending_id,omitzero"`
-	Ledger          uint32   `json:"ledger"`
-	Currency        string   `json:"currency"`
-	Code            uint16   `json:"code"`
+	Ledger          uint32   `json:"ledger,omitempty"`
+	Currency        string   `json:"currency,omitempty"`
+	Code            uint16   `json:"code,omitempty"`
 	Flags           []string `json:"flags,omitempty"`
 	// Timeout of a pending transfer, in seconds; 0 never expires.
-	Timeout uint32 `json:"timeout"`
+	Timeout uint32 `json:"timeout,omitempty"`
 }
 
 // Transfer is a transfer on the wire.
@@ -391,11 +391,11 @@ func (s *Server) ledgerRoutes() {
 	acc, tr := reflect.TypeFor[Account](), reflect.TypeFor[Transfer]()
 	s.handle(Route{Pattern: "POST /v1/accounts", Access: Operator, Status: http.StatusCreated, In: reflect.TypeFor[AccountIn](), Out: acc,
 		Summary: "Create a ledger account, or a batch (a JSON array: the answer is the results, one per item)."}, s.createAccounts)
-	s.handle(Route{Pattern: "GET /v1/accounts", Access: AnyKey, Out: acc, List: true,
+	s.handle(Route{Pattern: "GET /v1/accounts", Access: AnyKey, Out: acc, List: true, Query: pageQuery,
 		Summary: "List ledger accounts (an organization: its wallets)."}, s.listAccounts)
 	s.handle(Route{Pattern: "GET /v1/accounts/{id}", Access: AnyKey, Out: acc, Summary: "Get a ledger account."}, s.getAccount)
 	s.handle(Route{Pattern: "POST /v1/accounts/{id}/close", Access: Operator, Out: acc, Summary: "Close a ledger account."}, s.closeAccount)
-	s.handle(Route{Pattern: "GET /v1/accounts/{id}/transfers", Access: AnyKey, Out: tr, List: true,
+	s.handle(Route{Pattern: "GET /v1/accounts/{id}/transfers", Access: AnyKey, Out: tr, List: true, Query: pageQuery,
 		Summary: "List an account's transfers, newest first."}, s.listAccountTransfers)
 	s.handle(Route{Pattern: "POST /v1/transfers", Access: Operator, Money: true, Status: http.StatusCreated, In: reflect.TypeFor[TransferIn](), Out: tr,
 		Summary: "Create a ledger transfer, or a batch (a JSON array: the answer is the results, one per item)."}, s.createTransfers)

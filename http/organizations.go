@@ -65,7 +65,7 @@ func (s *Server) organizationRoutes() {
 	getRoute[linkfin.Organization](s, "GET /v1/organizations/{id}", linkfin.KindOrganization, "Get an organization.")
 	s.handle(Route{Pattern: "POST /v1/organizations/{id}/api-keys", Access: Admin, Status: http.StatusCreated, In: reflect.TypeFor[APIKeyIn](), Out: key,
 		Summary: "Make an API key for the organization (its admin, or the operator); the secret key is in this answer alone."}, s.createAPIKey)
-	s.handle(Route{Pattern: "GET /v1/organizations/{id}/api-keys", Access: Admin, Out: key, List: true,
+	s.handle(Route{Pattern: "GET /v1/organizations/{id}/api-keys", Access: Admin, Out: key, List: true, Query: pageQuery,
 		Summary: "List the organization's keys, without their secrets."}, s.listAPIKeys)
 	s.handle(Route{Pattern: "POST /v1/organizations/{id}/api-keys/{key}/revoke", Access: Admin, Out: key,
 		Summary: "Revoke a key: from now on it opens nothing."}, s.revokeAPIKey)

@@ -264,7 +264,7 @@ func (s *Server) domainRoutes() {
 	getRoute[linkfin.GoodsReceipt](s, "GET /v1/goods-receipts/{id}", linkfin.KindGoodsReceipt, "Get a goods receipt.")
 	listRoute[linkfin.GoodsReceipt](s, "GET /v1/goods-receipts", linkfin.KindGoodsReceipt, "List goods receipts.")
 
-	s.handle(Route{Pattern: "POST /v1/invoices", Access: Write, Status: http.StatusCreated, In: reflect.TypeFor[InvoiceIn](),
+	s.handle(Route{Pattern: "POST /v1/invoices", Access: Write, Status: http.StatusCreated, In: reflect.TypeFor[InvoiceIn](), Query: []string{"id", "po_id", "buyer_id"},
 		Out: reflect.TypeFor[linkfin.Invoice](), Summary: "Submit an invoice for an order (the seller): JSON, or a UBL 2.1 invoice " +
 			"(Content-Type: application/xml) with ?id=&po_id=&buyer_id=. The answer holds the three-way match."}, s.createInvoice)
 	act(s, Route{Pattern: "POST /v1/invoices/{id}/approve", Kind: linkfin.KindInvoice, Access: Write, Out: reflect.TypeFor[linkfin.Payable](),
@@ -294,13 +294,13 @@ func (s *Server) domainRoutes() {
 		func(r *http.Request, p *principal, in *CertificateIn) (engine.Command, error) {
 			return &services.IssueCertificate{Actor: p.Org, ID: in.ID, ProgramID: in.ProgramID, PayableIDs: in.PayableIDs}, nil
 		})
-	act(s, Route{Pattern: "POST /v1/certificates/{id}/split", Kind: linkfin.KindCertificate, Access: Write, Out: reflect.TypeFor[linkfin.Certificate](),
-		Summary: "Split a piece into pieces that add up to its face exactly (the holder)."},
+	act(s, Route{Pattern: "POST /v1/certificates/{id}/split", Kind: linkfin.KindCertificate, Access: Write, Out: reflect.TypeFor[[]linkfin.Certificate](),
+		Summary: "Split a piece into pieces that add up to its face exactly (the holder); the answer is the new pieces."},
 		func(r *http.Request, p *principal, in *SplitIn) (engine.Command, error) {
 			return &services.SplitCertificate{Actor: p.Org, ID: r.PathValue("id"), Pieces: in.Pieces}, nil
 		})
-	act(s, Route{Pattern: "POST /v1/certificates/{id}/transfer", Kind: linkfin.KindCertificate, Access: Write, Out: reflect.TypeFor[linkfin.Certificate](),
-		Summary: "Pass part or all of a piece to a trading partner (the holder)."},
+	act(s, Route{Pattern: "POST /v1/certificates/{id}/transfer", Kind: linkfin.KindCertificate, Access: Write, Out: reflect.TypeFor[[]linkfin.Certificate](),
+		Summary: "Pass part or all of a piece to a trading partner (the holder); the answer is the new pieces."},
 		func(r *http.Request, p *principal, in *CertificateTransferIn) (engine.Command, error) {
 			return &services.TransferCertificate{Actor: p.Org, ID: r.PathValue("id"), To: in.To, Amount: in.Amount, NewID: in.NewID,
 				RemainderID: in.RemainderID}, nil
@@ -348,8 +348,9 @@ func (s *Server) domainRoutes() {
 		func(r *http.Request, p *principal, in *SettlementIn) (engine.Command, error) {
 			return &services.SettleMaturity{ProgramID: in.ProgramID, Date: in.Date}, nil
 		})
-	s.handle(Route{Pattern: "GET /v1/exposure", Access: AnyKey, Out: reflect.TypeFor[services.Exposure](), List: true,
+	s.handle(Route{Pattern: "GET /v1/exposure", Access: AnyKey, Out: reflect.TypeFor[List[services.Exposure]](),
 		Summary: "Exposure per anchor, by funder, product and tier (an organization: as anchor, or its own part as funder)."}, s.exposure)
+	s.webhookRoutes()
 }
 
 func (s *Server) createInvoice(w http.ResponseWriter, r *http.Request) {
@@ -398,6 +399,9 @@ func (s *Server) getCertificate(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) getPriceMark(w http.ResponseWriter, r *http.Request) {
 	o, err := s.Store.Object(r.Context(), linkfin.KindPriceMark, r.PathValue("id"))
+	if linkfin.ErrorCode(err) == linkfin.ENOTFOUND {
+		err = linkfin.Errorf(linkfin.ENOTFOUND, "no price mark for %s", r.PathValue("id"))
+	}
 	if err != nil {
 		writeError(w, r, err)
 		return

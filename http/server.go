@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 
@@ -30,6 +31,8 @@ type Server struct {
 	Engine *engine.Engine
 	Store  linkfin.Store
 	Logger *slog.Logger
+	// WebhookKey is the platform's webhook key: endpoints' signing secrets derive from it.
+	WebhookKey []byte
 
 	mux      *http.ServeMux
 	routes   []Route
@@ -88,6 +91,7 @@ type Route struct {
 	Access  Access
 	Money   bool         // moves money: an Idempotency-Key is required
 	Kind    string       // the kind of the record {id} names: the caller must be party to it
+	Query   []string     // the query parameters it takes; any other is refused
 	Status  int          // the status of success (200 if 0)
 	In      reflect.Type // the JSON body, nil for none
 	Out     reflect.Type // the JSON answer, nil for none
@@ -185,6 +189,17 @@ func (s *Server) admit(w http.ResponseWriter, r *http.Request, rt Route) error {
 		return nil
 	}
 	p, err := s.authenticate(r)
+	if err != nil {
+		return err
+	}
+	for name := range r.URL.Query() {
+		if !slices.Contains(rt.Query, name) {
+			if len(rt.Query) == 0 {
+				return linkfin.Errorf(linkfin.EINVALID, "unknown query parameter %q: this takes none", name)
+			}
+			return linkfin.Errorf(linkfin.EINVALID, "unknown query parameter %q (this takes %s)", name, strings.Join(rt.Query, ", "))
+		}
+	}
 	if err != nil {
 		return err
 	}

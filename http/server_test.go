@@ -1075,20 +1075,6 @@ func TestBadInputChangesNothing(t *testing.T) {
 	}
 }
 
-// matches reports whether a request path matches a route pattern with {wildcards}.
-func matches(pattern, path string) bool {
-	ps, xs := strings.Split(pattern, "/"), strings.Split(path, "/")
-	if len(ps) != len(xs) {
-		return false
-	}
-	for i := range ps {
-		if !strings.HasPrefix(ps[i], "{") && ps[i] != xs[i] {
-			return false
-		}
-	}
-	return true
-}
-
 func TestAuth(t *testing.T) {
 	a := newAPI(t)
 	a.mustCreate("/v1/accounts", accountJSON(1, "CNY"))

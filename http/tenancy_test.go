@@ -69,6 +69,8 @@ func newPlatform(t *testing.T) *platform {
 	submit(&services.MarkPrice{Mark: linkfin.PriceMark{ID: "copper", Currency: "CNY", Price: 60_000_00}})
 	submit(&services.IssueWarehouseReceipt{Actor: "port", Receipt: linkfin.WarehouseReceipt{ID: "WR-1", LotID: "LOT-1", OwnerID: "tier2",
 		Commodity: "copper", Quantity: 40, Unit: "t"}})
+	submit(&services.CreateWebhookEndpoint{Actor: "anchor", Endpoint: linkfin.WebhookEndpoint{ID: "wh-1", OrgID: "anchor",
+		URL: "https://erp.anchor.example/hooks", Events: []string{"*"}}})
 	return p
 }
 
@@ -91,7 +93,7 @@ func (p *platform) fill(t *testing.T, route lfhttp.Route) string {
 		"/v1/organizations/": "anchor", "/v1/relationships/": "anchor~tier1", "/v1/programs/": "auto-scf",
 		"/v1/purchase-orders/": "PO-1", "/v1/shipments/": "SH-1", "/v1/goods-receipts/": "GR-1", "/v1/invoices/": "inv-1",
 		"/v1/credit-notes/": "CN-1", "/v1/payables/": linkfin.PayableID("inv-1"), "/v1/certificates/": "C-1",
-		"/v1/financings/": "F-1", "/v1/warehouse-receipts/": "WR-1", "/v1/price-marks/": "copper",
+		"/v1/financings/": "F-1", "/v1/warehouse-receipts/": "WR-1", "/v1/price-marks/": "copper", "/v1/webhook-endpoints/": "wh-1",
 		"/v1/accounts/":  strconv.FormatInt(services.WalletID("anchor", "CNY"), 10),
 		"/v1/transfers/": strconv.FormatInt(p.anchorTransfer(t), 10),
 	}

@@ -80,6 +80,9 @@ func (c *SettleMaturity) LedgerKeys(r engine.Records) (accounts, transfers []int
 
 // Apply implements engine.Command.
 func (c *SettleMaturity) Apply(tx *engine.Tx) (any, error) {
+	if c.Date.IsZero() {
+		return nil, linkfin.Errorf(linkfin.EINVALID, "a settlement run names its date")
+	}
 	var p linkfin.Program
 	if found, err := tx.Get(linkfin.KindProgram, c.ProgramID, &p); err != nil {
 		return nil, err

@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"crypto/ed25519"
+	"crypto/rand"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -159,4 +161,34 @@ func publicKey(skey string) (string, error) {
 	}
 	pub := ed25519.NewKeyFromSeed(raw[1:]).Public().(ed25519.PublicKey)
 	return note.NewEd25519VerifierKey(parts[2], pub)
+}
+
+// webhookKey loads the platform's webhook key from the data directory, creating it
+// on first start. Every endpoint's signing secret derives from it, so it never
+// changes.
+func (f *storeFlags) webhookKey() ([]byte, error) {
+	dir, err := f.dataDir()
+	if err != nil {
+		return nil, err
+	}
+	path := filepath.Join(dir, "webhook.key")
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		key := make([]byte, 32)
+		rand.Read(key)
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, err
+		}
+		b = []byte(hex.EncodeToString(key) + "\n")
+		if err := os.WriteFile(path, b, 0o600); err != nil {
+			return nil, err
+		}
+	} else if err != nil {
+		return nil, err
+	}
+	key, err := hex.DecodeString(strings.TrimSpace(string(b)))
+	if err != nil || len(key) != 32 {
+		return nil, fmt.Errorf("%s does not hold a webhook key (64 hex digits)", path)
+	}
+	return key, nil
 }

@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"strings"
 	"time"
 
@@ -13,6 +15,7 @@ import (
 	"linkfin/engine"
 	lfhttp "linkfin/http"
 	"linkfin/services"
+	"linkfin/webhook"
 )
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -24,6 +27,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	seed := fs.Bool("demo", false, "seed a new database with the demo supply chain and print an API key per organization")
 	perSecond := fs.Float64("rate-limit", 200, "requests a second allowed per API key (0: no limit)")
 	burst := fs.Int("rate-burst", 400, "requests a key may send at once, above its rate")
+	localHooks := fs.Bool("webhooks-to-private", false, "let webhook endpoints be on loopback and private networks (for development)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -73,17 +77,36 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			fmt.Fprintf(stdout, "  export %s=%s\n", strings.ToUpper(k[0]), k[1])
 		}
 	}
+	hookKey, err := sf.webhookKey()
+	if err != nil {
+		return err
+	}
 	srv := lfhttp.NewServer(e, s, logger)
 	srv.SetRateLimit(*perSecond, *burst)
+	srv.WebhookKey = hookKey
 	if err := srv.Open(*addr); err != nil {
 		return err
 	}
+	// Webhook deliveries follow the log; the dispatcher records each through the
+	// engine, so it stops before the engine does.
+	dctx, stopHooks := context.WithCancel(context.Background())
+	hooks := make(chan error, 1)
+	d := &webhook.Dispatcher{Engine: e, Store: s, Key: hookKey, Logger: logger}
+	if *localHooks {
+		d.Client = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	}
+	go func() { hooks <- d.Run(dctx) }()
 	fmt.Fprintf(stdout, "linkfin listening on http://%s (%s store)\n", srv.Addr(), s.Dialect())
 	<-ctx.Done()
 	logger.Info("shutting down: finishing requests in flight")
 	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	return srv.Close(sctx)
+	err = srv.Close(sctx)
+	stopHooks()
+	if herr := <-hooks; herr != nil && !errors.Is(herr, context.Canceled) {
+		err = errors.Join(err, herr)
+	}
+	return err
 }
 
 // bootstrap makes the platform's first operator key on its first start, and returns

@@ -1,0 +1,835 @@
+package http
+
+import (
+	"cmp"
+	"encoding"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"net/http"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"linkfin"
+)
+
+// The OpenAPI document is generated from the routes and the Go types of their bodies,
+// so that it cannot drift from what the handlers decode and write.
+
+// schema is a JSON Schema (2020-12, as OpenAPI 3.1 uses it).
+type schema = map[string]any
+
+// textSchemas are the types that marshal themselves, as the JSON they write.
+var textSchemas = map[reflect.Type]schema{
+	reflect.TypeFor[time.Time](): {"type": "string", "format": "date-time"},
+	reflect.TypeFor[linkfin.Date](): {"type": "string", "format": "date", "pattern": `^[0-9]{4}-[0-9]{2}-[0-9]{2}$`,
+		"description": "A calendar date, YYYY-MM-DD."},
+	reflect.TypeFor[linkfin.Rate](): {"type": "string", "pattern": `^[0-9]+(\.[0-9]+)?$`, "maxLength": 40,
+		"description": "A decimal fraction as a string: \"0.0425\" is 4.25 %.", "examples": []any{"0.0425"}},
+	reflect.TypeFor[linkfin.DayCount](): {"type": "string", "enum": []any{linkfin.ACT360.String(), linkfin.ACT365F.String()},
+		"description": "The day count convention of interest and discounts."},
+	reflect.TypeFor[linkfin.Currency](): {"type": "string", "pattern": "^[A-Z]{3}$",
+		"description": "An ISO 4217 alphabetic code."},
+	reflect.TypeFor[ID](): {"type": "string", "pattern": "^[1-9][0-9]{0,18}$",
+		"description": "A ledger id: a decimal string from 1 to 9223372036854775807."},
+	reflect.TypeFor[json.RawMessage](): {"description": "Any JSON value."},
+}
+
+// inlineTypes are schemas written where they are used rather than as components.
+var inlineTypes = map[reflect.Type]bool{
+	reflect.TypeFor[time.Time]():       true,
+	reflect.TypeFor[json.RawMessage](): true,
+}
+
+// enums lists the values of the domain's enumerations.
+var enums = map[reflect.Type][]any{
+	reflect.TypeFor[linkfin.Role]():       values(linkfin.RoleOperator, linkfin.RoleAdmin, linkfin.RoleFinance, linkfin.RoleViewer),
+	reflect.TypeFor[linkfin.Capability](): values(linkfin.CapTrade, linkfin.CapAnchor, linkfin.CapFund, linkfin.CapLogistics, linkfin.CapOperate),
+	reflect.TypeFor[linkfin.Product](): values(linkfin.ProductCertificateDiscounting, linkfin.ProductFactoring,
+		linkfin.ProductDynamicDiscounting, linkfin.ProductPOFinancing, linkfin.ProductWarehousePledge, linkfin.ProductDistributorFinancing),
+	reflect.TypeFor[linkfin.FunderStatus]():       values(linkfin.FunderInvited, linkfin.FunderAccepted),
+	reflect.TypeFor[linkfin.RelationshipStatus](): values(linkfin.RelationshipProposed, linkfin.RelationshipActive),
+	reflect.TypeFor[linkfin.POStatus]():           values(linkfin.POIssued, linkfin.POAccepted, linkfin.POCancelled),
+	reflect.TypeFor[linkfin.ShipmentStatus](): values(linkfin.ShipmentCreated, linkfin.ShipmentPickedUp, linkfin.ShipmentInTransit,
+		linkfin.ShipmentDelivered),
+	reflect.TypeFor[linkfin.InvoiceStatus](): values(linkfin.InvoiceMatched, linkfin.InvoiceMismatched, linkfin.InvoiceApproved,
+		linkfin.InvoiceDisputed),
+	reflect.TypeFor[linkfin.PayableStatus](): values(linkfin.PayableOpen, linkfin.PayableCertified, linkfin.PayablePaid,
+		linkfin.PayableFactored, linkfin.PayableUnpaid),
+	reflect.TypeFor[linkfin.CertificateStatus](): values(linkfin.CertificateActive, linkfin.CertificateSplit,
+		linkfin.CertificateTransferred, linkfin.CertificateSettled),
+	reflect.TypeFor[linkfin.FinancingStatus](): values(linkfin.FinancingQuoted, linkfin.FinancingAccepted, linkfin.FinancingCancelled,
+		linkfin.FinancingDisbursed, linkfin.FinancingSettled, linkfin.FinancingRecourse, linkfin.FinancingDefaulted,
+		linkfin.FinancingBoughtBack),
+	reflect.TypeFor[linkfin.ReceiptStatus](): values(linkfin.ReceiptIssued, linkfin.ReceiptPledged, linkfin.ReceiptFrozen),
+}
+
+func values[T ~string](vs ...T) []any {
+	out := make([]any, len(vs))
+	for i, v := range vs {
+		out[i] = string(v)
+	}
+	return out
+}
+
+// What the routes do not say about themselves.
+var (
+	// batches take a JSON array of their body as well, and answer 200 with one result
+	// per item.
+	batches = map[string]bool{"POST /v1/accounts": true, "POST /v1/transfers": true}
+	// existing are creates that answer 200 with what already exists.
+	existing = map[string]bool{"POST /v1/organizations": true, "POST /v1/accounts": true, "POST /v1/transfers": true}
+	// xmlBodies take an XML body as well as JSON, of this description.
+	xmlBodies = map[string]string{"POST /v1/invoices": "A UBL 2.1 Invoice document, with the query's id, po_id and buyer_id."}
+	// publicProblems are the problems of routes that take no key.
+	publicProblems = map[string][]int{"GET /readyz": {http.StatusServiceUnavailable}}
+	// batchAnswer is the answer to a batch.
+	batchAnswer = reflect.TypeFor[struct {
+		Results []ItemResult `json:"results"`
+	}]()
+)
+
+// queryParam describes a query parameter that routes take.
+type queryParam struct {
+	description string
+	schema      schema
+	typ         reflect.Type // if not nil, the schema is that of typ
+	required    bool
+}
+
+// queryParams describes the query parameters by name. A route's Query lists those it
+// takes.
+var queryParams = map[string]queryParam{
+	"limit":        {description: "The most items in a page.", schema: schema{"type": "integer", "minimum": 1, "maximum": 1000, "default": 100}},
+	"after":        {description: "The next_cursor of the page before.", schema: schema{"type": "string"}},
+	"status":       {description: "Only records in this status.", schema: schema{"type": "string"}},
+	"counterparty": {description: "Only records this organization is party to, besides the caller.", schema: schema{"type": "string"}},
+	"from":         {description: "Only records created on or after this date.", typ: reflect.TypeFor[linkfin.Date]()},
+	"to":           {description: "Only records created on or before this date.", typ: reflect.TypeFor[linkfin.Date]()},
+	"old_size":     {description: "The size of an earlier checkpoint.", schema: schema{"type": "integer", "format": "int64", "minimum": 0}, required: true},
+	"id":           {description: "The id of the record an XML body makes.", schema: schema{"type": "string"}},
+	"po_id":        {description: "The purchase order an XML invoice bills.", schema: schema{"type": "string"}},
+	"buyer_id":     {description: "The buyer an XML invoice bills.", schema: schema{"type": "string"}},
+}
+
+// OpenAPI generates the OpenAPI 3.1 document of the server's routes, as JSON.
+func (s *Server) OpenAPI() ([]byte, error) {
+	routes := s.Routes()
+	slices.SortFunc(routes, func(a, b Route) int { return strings.Compare(a.Pattern, b.Pattern) })
+	// The first pass finds the types that need a component, so that their names can be
+	// chosen knowing them all; the second writes the document.
+	g := newGenerator(nil)
+	g.document(routes)
+	if g.err != nil {
+		return nil, g.err
+	}
+	g = newGenerator(g.nameTypes())
+	doc := g.document(routes)
+	if g.err != nil {
+		return nil, g.err
+	}
+	return json.MarshalIndent(doc, "", "  ")
+}
+
+// openAPIRoute serves the document, generated on the first request and kept.
+func (s *Server) openAPIRoute() {
+	var (
+		once sync.Once
+		doc  []byte
+		err  error
+	)
+	s.handle(Route{Pattern: "GET /v1/openapi.json", Access: Public, Out: reflect.TypeFor[map[string]any](),
+		Summary: "This API's OpenAPI 3.1 document."}, func(w http.ResponseWriter, r *http.Request) {
+		once.Do(func() { doc, err = s.OpenAPI() })
+		if err != nil {
+			writeError(w, r, fmt.Errorf("openapi document: %w", err))
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(doc)
+	})
+}
+
+type generator struct {
+	names      map[reflect.Type]string // nil in the first pass
+	met        map[reflect.Type]bool   // the types that have a component
+	components map[string]any
+	lists      map[string]bool
+	err        error
+}
+
+func newGenerator(names map[reflect.Type]string) *generator {
+	return &generator{names: names, met: make(map[reflect.Type]bool), components: make(map[string]any), lists: make(map[string]bool)}
+}
+
+func (g *generator) fail(format string, args ...any) {
+	if g.err == nil {
+		g.err = fmt.Errorf("openapi: "+format, args...)
+	}
+}
+
+// nameTypes names each component by its type's name. Types of the same name in
+// different packages are told apart by their package.
+func (g *generator) nameTypes() map[reflect.Type]string {
+	byName := make(map[string][]reflect.Type)
+	for t := range g.met {
+		byName[typeName(t)] = append(byName[typeName(t)], t)
+	}
+	names := make(map[reflect.Type]string)
+	taken := make(map[string]bool)
+	keys := make([]string, 0, len(byName))
+	for k := range byName {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, name := range keys {
+		if ts := byName[name]; len(ts) == 1 && !taken[name] {
+			names[ts[0]], taken[name] = name, true
+		}
+	}
+	for _, name := range keys {
+		ts := byName[name]
+		if len(ts) == 1 && names[ts[0]] != "" {
+			continue
+		}
+		slices.SortFunc(ts, func(a, b reflect.Type) int { return strings.Compare(a.PkgPath(), b.PkgPath()) })
+		for _, t := range ts {
+			pkg := t.PkgPath()[strings.LastIndex(t.PkgPath(), "/")+1:]
+			n := exported(pkg) + name
+			for i := 2; taken[n]; i++ {
+				n = exported(pkg) + name + strconv.Itoa(i)
+			}
+			names[t], taken[n] = n, true
+		}
+	}
+	return names
+}
+
+// typeName is a type's name as a component name: List[linkfin.Invoice] is InvoiceList.
+func typeName(t reflect.Type) string {
+	name := t.Name()
+	if i := strings.IndexByte(name, '['); i >= 0 {
+		var args strings.Builder
+		for a := range strings.SplitSeq(name[i+1:len(name)-1], ",") {
+			args.WriteString(exported(a[strings.LastIndexAny(a, "./")+1:]))
+		}
+		name = args.String() + name[:i]
+	}
+	return strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '.' || r == '-' {
+			return r
+		}
+		return -1
+	}, name)
+}
+
+func exported(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+func (g *generator) document(routes []Route) schema {
+	routed := make(map[string]bool)
+	for _, rt := range routes {
+		routed[rt.Pattern] = true
+	}
+	described := slices.Concat(slices.Collect(maps.Keys(batches)), slices.Collect(maps.Keys(existing)),
+		slices.Collect(maps.Keys(xmlBodies)), slices.Collect(maps.Keys(publicProblems)))
+	slices.Sort(described)
+	for _, p := range described {
+		if !routed[p] {
+			g.fail("%s is described here but not routed", p)
+		}
+	}
+	paths := make(map[string]schema)
+	ids := make(map[string]string)
+	for i := range routes {
+		rt := &routes[i]
+		method, path, ok := strings.Cut(rt.Pattern, " ")
+		if !ok || method == "" || strings.ContainsAny(method, "/{") || !strings.HasPrefix(path, "/") {
+			g.fail("route %q has no method or no path", rt.Pattern)
+			continue
+		}
+		path, params := openAPIPath(path)
+		item := paths[path]
+		if item == nil {
+			item = make(schema)
+			paths[path] = item
+		}
+		key := strings.ToLower(method)
+		if _, dup := item[key]; dup {
+			g.fail("two routes are %s %s", method, path)
+		}
+		op := g.operation(rt, params)
+		if other, dup := ids[op["operationId"].(string)]; dup {
+			g.fail("routes %q and %q have the same operation id", other, rt.Pattern)
+		}
+		ids[op["operationId"].(string)] = rt.Pattern
+		item[key] = op
+	}
+	problem := g.schema(reflect.TypeFor[Problem]())
+	responses := make(schema)
+	for _, status := range problemStatuses {
+		r := schema{
+			"description": problemDescription(status),
+			"content":     schema{"application/problem+json": schema{"schema": problem}},
+			"headers":     schema{"X-Request-Id": schema{"$ref": "#/components/headers/RequestID"}},
+		}
+		if status == http.StatusTooManyRequests {
+			r["headers"].(schema)["Retry-After"] = schema{"description": "Seconds to wait before retrying.",
+				"schema": schema{"type": "string", "pattern": "^[0-9]+$"}}
+		}
+		responses[problemName(status)] = r
+	}
+	return schema{
+		"openapi": "3.1.0",
+		"info": schema{
+			"title":   "linkfin",
+			"version": "1",
+			"description": "Supply chain finance: orders, invoices, payables, certificates, financings and their ledger. " +
+				"Amounts are integers in minor units of their currency; errors are RFC 9457 problem details with a stable code.",
+		},
+		"servers":  []any{schema{"url": "/"}},
+		"security": []any{schema{"bearer": []any{}}},
+		"paths":    paths,
+		"components": schema{
+			"schemas":   g.components,
+			"responses": responses,
+			"headers": schema{"RequestID": schema{"description": "The request's id, as sent in X-Request-Id or made up.",
+				"schema": schema{"type": "string"}}},
+			"securitySchemes": schema{"bearer": schema{"type": "http", "scheme": "bearer",
+				"description": "An API key: Authorization: Bearer lfk_<id>_<secret>."}},
+		},
+	}
+}
+
+// openAPIPath turns a pattern's path into an OpenAPI path and its parameters.
+func openAPIPath(path string) (string, []string) {
+	path = strings.TrimSuffix(path, "{$}")
+	var params []string
+	segs := strings.Split(path, "/")
+	for i, s := range segs {
+		if strings.HasPrefix(s, "{") && strings.HasSuffix(s, "}") {
+			name := strings.TrimSuffix(s[1:len(s)-1], "...")
+			params = append(params, name)
+			segs[i] = "{" + name + "}"
+		}
+	}
+	return strings.Join(segs, "/"), params
+}
+
+// operationID is the pattern in camel case: "POST /v1/invoices/{id}/approve" is
+// postV1InvoicesIdApprove.
+func operationID(pattern string) string {
+	words := strings.FieldsFunc(pattern, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9')
+	})
+	var b strings.Builder
+	for i, w := range words {
+		if i == 0 {
+			b.WriteString(strings.ToLower(w))
+		} else {
+			b.WriteString(exported(w))
+		}
+	}
+	return b.String()
+}
+
+// tag groups an operation by the first segment of its path after the version.
+func tag(path string) string {
+	segs := strings.Split(strings.Trim(path, "/"), "/")
+	if len(segs) > 1 && segs[0] == "v1" {
+		return segs[1]
+	}
+	return segs[0]
+}
+
+func (g *generator) operation(rt *Route, pathParams []string) schema {
+	desc := "Access: " + rt.Access.String() + "."
+	if rt.Money {
+		desc += " It moves money: an Idempotency-Key is required, the same on every retry."
+	}
+	op := schema{
+		"operationId": operationID(rt.Pattern),
+		"summary":     rt.Summary,
+		"description": desc,
+		"tags":        []any{tag(rt.Path())},
+		"responses":   g.responses(rt, len(pathParams) > 0),
+	}
+	if rt.Access == Public {
+		op["security"] = []any{}
+	}
+	if params := g.parameters(rt, pathParams); len(params) > 0 {
+		op["parameters"] = params
+	}
+	if body := g.requestBody(rt); body != nil {
+		op["requestBody"] = body
+	}
+	return op
+}
+
+// takesKey reports whether a route takes an Idempotency-Key: every POST with a key.
+func takesKey(rt *Route) bool { return rt.Method() == http.MethodPost && rt.Access != Public }
+
+func (g *generator) parameters(rt *Route, pathParams []string) []any {
+	params := []any{}
+	for _, name := range pathParams {
+		params = append(params, schema{"name": name, "in": "path", "required": true, "schema": schema{"type": "string"}})
+	}
+	for _, name := range rt.Query {
+		q, ok := queryParams[name]
+		if !ok {
+			q = queryParam{schema: schema{"type": "string"}}
+		}
+		s := q.schema
+		if q.typ != nil {
+			s = g.schema(q.typ)
+		}
+		if name == "status" && rt.Out != nil && rt.Out.Kind() == reflect.Struct {
+			// The server takes any status, and one the records never have matches none.
+			for _, f := range jsonFields(rt.Out) {
+				if vs := enums[f.typ]; f.name == "status" && vs != nil {
+					q.description = fmt.Sprintf("Only records in this status: %v.", vs)
+				}
+			}
+		}
+		p := schema{"name": name, "in": "query", "required": q.required, "schema": s}
+		if q.description != "" {
+			p["description"] = q.description
+		}
+		params = append(params, p)
+	}
+	if takesKey(rt) {
+		params = append(params, schema{"name": "Idempotency-Key", "in": "header", "required": rt.Money,
+			"description": "Makes retries safe: a request sent again with the same key answers as the first did.",
+			"schema":      schema{"type": "string", "minLength": 1, "maxLength": 255}})
+	}
+	return params
+}
+
+func (g *generator) requestBody(rt *Route) schema {
+	switch {
+	case rt.In != nil:
+		body := g.schema(rt.In)
+		if batches[rt.Pattern] {
+			body = schema{"oneOf": []any{body, schema{"type": "array", "items": body, "minItems": 1, "maxItems": 8192}}}
+		}
+		content := schema{"application/json": schema{"schema": body}}
+		if doc := xmlBodies[rt.Pattern]; doc != "" {
+			xml := schema{"schema": schema{"type": "string", "description": doc}}
+			content["application/xml"], content["text/xml"] = xml, xml
+		}
+		return schema{"required": true, "content": content}
+	case rt.Method() == http.MethodPost:
+		return schema{"required": false, "description": "None, or an empty object.",
+			"content": schema{"application/json": schema{"schema": schema{"type": "object", "additionalProperties": false}}}}
+	}
+	return nil
+}
+
+func (g *generator) responses(rt *Route, pathParams bool) schema {
+	status := cmp.Or(rt.Status, http.StatusOK)
+	headers := schema{"X-Request-Id": schema{"$ref": "#/components/headers/RequestID"}}
+	if takesKey(rt) {
+		headers["Idempotency-Hit"] = schema{"description": "The answer is a replay of the request first sent with this Idempotency-Key.",
+			"schema": schema{"type": "string", "enum": []any{"true"}}}
+	}
+	success := schema{"description": http.StatusText(status), "headers": headers}
+	var out schema
+	switch {
+	case rt.Text:
+		success["content"] = schema{"text/plain": schema{"schema": schema{"type": "string"}}}
+	case rt.Out != nil && rt.List:
+		out = g.list(rt.Out)
+	case rt.Out != nil:
+		out = g.schema(rt.Out)
+	}
+	if out != nil {
+		success["content"] = schema{"application/json": schema{"schema": out}}
+	}
+	responses := schema{strconv.Itoa(status): success}
+	if existing[rt.Pattern] && status != http.StatusOK {
+		again := schema{"description": "It exists already, as it is.", "headers": headers}
+		if out != nil {
+			if batches[rt.Pattern] {
+				again["description"] = "It exists already, as it is; or the results of a batch, one per item."
+				out = schema{"oneOf": []any{out, g.schema(batchAnswer)}}
+			}
+			again["content"] = schema{"application/json": schema{"schema": out}}
+		}
+		responses["200"] = again
+	}
+	for _, code := range problems(rt, pathParams) {
+		responses[strconv.Itoa(code)] = schema{"$ref": "#/components/responses/" + problemName(code)}
+	}
+	return responses
+}
+
+// problemStatuses are the statuses of the problems a route may answer.
+var problemStatuses = []int{http.StatusBadRequest, http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound,
+	http.StatusConflict, http.StatusRequestEntityTooLarge, http.StatusUnprocessableEntity, http.StatusTooManyRequests,
+	http.StatusInternalServerError, http.StatusServiceUnavailable}
+
+// problems lists the problems a route may answer: what a key, a query, a body or a
+// command can go wrong with. Every route with a key refuses a query parameter it does
+// not take.
+func problems(rt *Route, pathParams bool) []int {
+	if rt.Access == Public {
+		return publicProblems[rt.Pattern]
+	}
+	post := rt.Method() == http.MethodPost
+	out := []int{http.StatusBadRequest, http.StatusUnauthorized, http.StatusForbidden}
+	if post || pathParams || !rt.List {
+		out = append(out, http.StatusNotFound)
+	}
+	if post {
+		out = append(out, http.StatusConflict, http.StatusRequestEntityTooLarge, http.StatusUnprocessableEntity)
+	}
+	out = append(out, http.StatusTooManyRequests, http.StatusInternalServerError)
+	if post {
+		out = append(out, http.StatusServiceUnavailable)
+	}
+	return out
+}
+
+func problemName(status int) string {
+	return strings.ReplaceAll(http.StatusText(status), " ", "")
+}
+
+// problemDescription lists the codes that answer a status.
+func problemDescription(status int) string {
+	var codes []string
+	for code, s := range statusOf {
+		if s == status {
+			codes = append(codes, code)
+		}
+	}
+	slices.Sort(codes)
+	d := http.StatusText(status) + "."
+	if status == http.StatusUnprocessableEntity {
+		d += " The domain refused the request: the code names the rule."
+	}
+	if len(codes) > 0 {
+		d += " Codes: " + strings.Join(codes, ", ") + "."
+	}
+	return d
+}
+
+// list is the schema of a page of a list of t: the schema of List[t].
+func (g *generator) list(t reflect.Type) schema {
+	item := g.schema(t)
+	ref, ok := item["$ref"].(string)
+	if !ok {
+		return listSchema(item)
+	}
+	name := strings.TrimPrefix(ref, "#/components/schemas/") + "List"
+	if g.names != nil && !g.lists[name] {
+		g.lists[name] = true
+		if typ := g.typeNamed(name); typ == nil {
+			g.components[name] = listSchema(item)
+		} else if typ.PkgPath() != reflect.TypeFor[Route]().PkgPath() || typ.Name() != "List["+t.PkgPath()+"."+t.Name()+"]" {
+			g.fail("the list of %s would be named %s, as %s is", t, name, typ)
+		}
+	}
+	return schema{"$ref": "#/components/schemas/" + name}
+}
+
+// typeNamed is the type whose component is name, if any.
+func (g *generator) typeNamed(name string) reflect.Type {
+	for t, n := range g.names {
+		if n == name {
+			return t
+		}
+	}
+	return nil
+}
+
+func listSchema(item schema) schema {
+	return schema{
+		"type": "object",
+		"properties": schema{
+			"data":        schema{"type": "array", "items": item},
+			"next_cursor": schema{"type": "string", "description": "The cursor of the next page; absent at the end."},
+		},
+		"required":             []any{"data"},
+		"additionalProperties": false,
+	}
+}
+
+var (
+	jsonMarshaler = reflect.TypeFor[json.Marshaler]()
+	textMarshaler = reflect.TypeFor[encoding.TextMarshaler]()
+)
+
+func implements(t, iface reflect.Type) bool {
+	return t.Implements(iface) || reflect.PointerTo(t).Implements(iface)
+}
+
+// schema is the JSON Schema of what encoding/json writes for t. Every named type has
+// a component.
+func (g *generator) schema(t reflect.Type) schema {
+	if t.Kind() == reflect.Pointer {
+		return nullable(g.schema(t.Elem()))
+	}
+	if s, ok := textSchemas[t]; ok {
+		if inlineTypes[t] {
+			return maps.Clone(s)
+		}
+		return g.component(t, func() schema { return maps.Clone(s) })
+	}
+	if _, ok := enums[t]; !ok && implements(t, jsonMarshaler) {
+		g.fail("%s marshals itself: add its schema to textSchemas", t)
+		return schema{}
+	}
+	if t.Name() != "" && t.PkgPath() != "" {
+		return g.component(t, func() schema { return g.kindSchema(t) })
+	}
+	return g.kindSchema(t)
+}
+
+// kindSchema is the schema of t by its kind.
+func (g *generator) kindSchema(t reflect.Type) schema {
+	if vs, ok := enums[t]; ok {
+		return schema{"type": "string", "enum": vs}
+	}
+	if implements(t, textMarshaler) {
+		return schema{"type": "string"}
+	}
+	switch t.Kind() {
+	case reflect.Bool:
+		return schema{"type": "boolean"}
+	case reflect.Int, reflect.Int64:
+		return schema{"type": "integer", "format": "int64"}
+	case reflect.Int32:
+		return schema{"type": "integer", "format": "int32"}
+	case reflect.Int8:
+		return schema{"type": "integer", "format": "int32", "minimum": -128, "maximum": 127}
+	case reflect.Int16:
+		return schema{"type": "integer", "format": "int32", "minimum": -32768, "maximum": 32767}
+	case reflect.Uint8:
+		return schema{"type": "integer", "format": "int32", "minimum": 0, "maximum": 255}
+	case reflect.Uint16:
+		return schema{"type": "integer", "format": "int32", "minimum": 0, "maximum": 65535}
+	case reflect.Uint32:
+		return schema{"type": "integer", "format": "int64", "minimum": 0, "maximum": 4294967295}
+	case reflect.Uint, reflect.Uint64, reflect.Uintptr:
+		return schema{"type": "integer", "minimum": 0}
+	case reflect.Float32:
+		return schema{"type": "number", "format": "float"}
+	case reflect.Float64:
+		return schema{"type": "number", "format": "double"}
+	case reflect.String:
+		return schema{"type": "string"}
+	case reflect.Interface:
+		return schema{}
+	case reflect.Slice:
+		if t.Elem().Kind() == reflect.Uint8 && !implements(t.Elem(), jsonMarshaler) && !implements(t.Elem(), textMarshaler) {
+			return schema{"type": "string", "contentEncoding": "base64"}
+		}
+		return schema{"type": "array", "items": g.schema(t.Elem())}
+	case reflect.Array:
+		return schema{"type": "array", "items": g.schema(t.Elem()), "minItems": t.Len(), "maxItems": t.Len()}
+	case reflect.Map:
+		switch k := t.Key(); {
+		case k.Kind() == reflect.String, k.Kind() >= reflect.Int && k.Kind() <= reflect.Uintptr, implements(k, textMarshaler):
+		default:
+			g.fail("%s has keys that JSON cannot write", t)
+		}
+		return schema{"type": "object", "additionalProperties": g.schema(t.Elem())}
+	case reflect.Struct:
+		return g.structSchema(t)
+	}
+	g.fail("%s has no JSON form", t)
+	return schema{}
+}
+
+// component returns a reference to t's component, made with build the first time.
+func (g *generator) component(t reflect.Type, build func() schema) schema {
+	if g.met[t] {
+		return schema{"$ref": "#/components/schemas/" + g.names[t]}
+	}
+	g.met[t] = true
+	s := build()
+	if g.names != nil {
+		g.components[g.names[t]] = s
+	}
+	return schema{"$ref": "#/components/schemas/" + g.names[t]}
+}
+
+func (g *generator) structSchema(t reflect.Type) schema {
+	props := make(schema)
+	required := []any{}
+	for _, f := range jsonFields(t) {
+		s := g.schema(f.typ)
+		if f.quoted {
+			s = quoted(f.typ)
+		}
+		props[f.name] = s
+		if !f.optional {
+			required = append(required, f.name)
+		}
+	}
+	out := schema{"type": "object", "properties": props, "additionalProperties": false}
+	if len(required) > 0 {
+		out["required"] = required
+	}
+	return out
+}
+
+// quoted is the schema of a field with the ",string" option: its value in a string.
+func quoted(t reflect.Type) schema {
+	null := false
+	if t.Kind() == reflect.Pointer {
+		t, null = t.Elem(), true
+	}
+	var s schema
+	switch t.Kind() {
+	case reflect.Bool:
+		s = schema{"type": "string", "enum": []any{"true", "false"}}
+	case reflect.String:
+		s = schema{"type": "string", "contentMediaType": "application/json"}
+	default:
+		s = schema{"type": "string", "pattern": `^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$`}
+	}
+	if null {
+		return nullable(s)
+	}
+	return s
+}
+
+// nullable lets s be null too.
+func nullable(s schema) schema {
+	switch t := s["type"].(type) {
+	case string:
+		c := maps.Clone(s)
+		c["type"] = []any{t, "null"}
+		if e, ok := s["enum"].([]any); ok {
+			c["enum"] = append(slices.Clip(e), nil)
+		}
+		return c
+	case []any:
+		if slices.Contains(t, any("null")) {
+			return s
+		}
+		c := maps.Clone(s)
+		c["type"] = append(slices.Clip(t), "null")
+		return c
+	}
+	if len(s) == 0 || len(s) == 1 && s["description"] != nil {
+		return s // anything, null included
+	}
+	return schema{"anyOf": []any{s, schema{"type": "null"}}}
+}
+
+// jsonField is a member of a struct's JSON object.
+type jsonField struct {
+	name     string
+	typ      reflect.Type
+	depth    int
+	tagged   bool
+	optional bool // omitempty, omitzero, or in an embedded pointer
+	quoted   bool // the ",string" option
+}
+
+// jsonFields lists the members of t's JSON object as encoding/json finds them:
+// embedded structs flattened, and of two fields of one name the shallower (or the
+// only tagged one) kept.
+func jsonFields(t reflect.Type) []jsonField {
+	var all []jsonField
+	collectFields(t, 0, false, map[reflect.Type]bool{t: true}, &all)
+	byName := make(map[string][]jsonField)
+	var order []string
+	for _, f := range all {
+		if byName[f.name] == nil {
+			order = append(order, f.name)
+		}
+		byName[f.name] = append(byName[f.name], f)
+	}
+	var out []jsonField
+	for _, name := range order {
+		fs := byName[name]
+		depth := fs[0].depth
+		for _, f := range fs {
+			depth = min(depth, f.depth)
+		}
+		var top, tagged []jsonField
+		for _, f := range fs {
+			if f.depth == depth {
+				top = append(top, f)
+				if f.tagged {
+					tagged = append(tagged, f)
+				}
+			}
+		}
+		switch {
+		case len(top) == 1:
+			out = append(out, top[0])
+		case len(tagged) == 1:
+			out = append(out, tagged[0])
+		}
+	}
+	return out
+}
+
+func collectFields(t reflect.Type, depth int, optional bool, visiting map[reflect.Type]bool, out *[]jsonField) {
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		tag := f.Tag.Get("json")
+		if tag == "-" {
+			continue
+		}
+		name, opts, _ := strings.Cut(tag, ",")
+		ft := f.Type
+		if f.Anonymous {
+			et := ft
+			if et.Kind() == reflect.Pointer {
+				et = et.Elem()
+			}
+			if !f.IsExported() && et.Kind() != reflect.Struct {
+				continue
+			}
+			if name == "" && et.Kind() == reflect.Struct {
+				if !visiting[et] {
+					visiting[et] = true
+					collectFields(et, depth+1, optional || ft.Kind() == reflect.Pointer, visiting, out)
+					delete(visiting, et)
+				}
+				continue
+			}
+		} else if !f.IsExported() {
+			continue
+		}
+		jf := jsonField{name: name, typ: ft, depth: depth, tagged: name != "", optional: optional}
+		if name == "" {
+			jf.name = f.Name
+		}
+		for o := range strings.SplitSeq(opts, ",") {
+			switch o {
+			case "omitempty", "omitzero":
+				jf.optional = true
+			case "string":
+				k := ft
+				if k.Kind() == reflect.Pointer {
+					k = k.Elem()
+				}
+				switch k.Kind() {
+				case reflect.Bool, reflect.String, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+					reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+					reflect.Float32, reflect.Float64:
+					jf.quoted = true
+				}
+			}
+		}
+		// A field the server requires though it is left out when zero on the way out.
+		if f.Tag.Get("openapi") == "required" {
+			jf.optional = false
+		}
+		*out = append(*out, jf)
+	}
+}

@@ -1,0 +1,133 @@
+package http
+
+import (
+	"encoding/json"
+	"net/http"
+	"reflect"
+	"strings"
+
+	"linkfin"
+	"linkfin/engine"
+	"linkfin/services"
+	"linkfin/webhook"
+)
+
+// WebhookEndpointIn registers an endpoint of the calling organization.
+type WebhookEndpointIn struct {
+	ID     string   `json:"id"`
+	URL    string   `json:"url"`
+	Events []string `json:"events"` // "*", "<kind>.*" or an event type
+}
+
+// WebhookEndpointOut is an endpoint with, in the answer that made it and nowhere else,
+// its signing secret. The secret is derived again on every request, so a retry with
+// the same Idempotency-Key answers it too.
+type WebhookEndpointOut struct {
+	linkfin.WebhookEndpoint
+	Secret string `json:"secret,omitempty"`
+}
+
+// WebhookDeliveryOut is one entry of an endpoint's delivery log: one event, its
+// latest attempt and how many were made.
+type WebhookDeliveryOut linkfin.WebhookDelivery
+
+func (s *Server) webhookRoutes() {
+	endpoint := reflect.TypeFor[linkfin.WebhookEndpoint]()
+	s.handle(Route{Pattern: "POST /v1/webhook-endpoints", Access: Admin, Status: http.StatusCreated, In: reflect.TypeFor[WebhookEndpointIn](),
+		Out: reflect.TypeFor[WebhookEndpointOut](), Summary: "Register a webhook endpoint of the caller's organization: it receives " +
+			"the events that follow, of records the organization is party to, whose type matches a filter. The signing secret is in this answer alone."},
+		s.createWebhookEndpoint)
+	listRoute[linkfin.WebhookEndpoint](s, "GET /v1/webhook-endpoints", linkfin.KindWebhookEndpoint, "List webhook endpoints.")
+	getRoute[linkfin.WebhookEndpoint](s, "GET /v1/webhook-endpoints/{id}", linkfin.KindWebhookEndpoint, "Get a webhook endpoint.")
+	act(s, Route{Pattern: "POST /v1/webhook-endpoints/{id}/disable", Kind: linkfin.KindWebhookEndpoint, Access: Admin, Out: endpoint,
+		Summary: "Disable a webhook endpoint: nothing more is delivered to it."},
+		func(r *http.Request, p *principal, _ *none) (engine.Command, error) {
+			return &services.DisableWebhookEndpoint{Actor: p.Org, ID: r.PathValue("id")}, nil
+		})
+	s.handle(Route{Pattern: "GET /v1/webhook-endpoints/{id}/deliveries", Access: AnyKey, Out: reflect.TypeFor[WebhookDeliveryOut](), List: true, Query: pageQuery,
+		Summary: "An endpoint's delivery log, in log order: each event sent, its status and attempts."}, s.webhookDeliveries)
+}
+
+func (s *Server) createWebhookEndpoint(w http.ResponseWriter, r *http.Request) {
+	p := principalOf(r)
+	if p.operator() {
+		writeError(w, r, linkfin.Errorf(linkfin.EFORBIDDEN, "an endpoint belongs to an organization: use the organization's admin key"))
+		return
+	}
+	body, err := readBody(w, r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	var in WebhookEndpointIn
+	if err := decode(body, &in); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	ep := linkfin.WebhookEndpoint{ID: in.ID, OrgID: p.Org, URL: in.URL, Events: in.Events}
+	if err := ep.Validate(); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	if len(s.WebhookKey) == 0 {
+		writeError(w, r, linkfin.Errorf(engine.EUNAVAILABLE, "webhooks are not set up on this server"))
+		return
+	}
+	// The endpoint receives the events after those in the log now.
+	head, err := s.Store.Head(r.Context())
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	ep.Cursor = head.Size - 1
+	var made linkfin.WebhookEndpoint
+	if !s.command(w, r, body, &services.CreateWebhookEndpoint{Actor: p.Org, Endpoint: ep}, &made) {
+		return
+	}
+	writeJSON(w, http.StatusCreated, WebhookEndpointOut{WebhookEndpoint: made, Secret: webhook.FormatSecret(webhook.Secret(s.WebhookKey, made.ID))})
+}
+
+func (s *Server) webhookDeliveries(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	o, err := s.record(r, linkfin.KindWebhookEndpoint, id)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	limit, err := pageLimit(r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	// An endpoint's deliveries are the ids that start with its id and a slash.
+	prefix := id + "/"
+	after := r.URL.Query().Get("after")
+	if after == "" {
+		after = prefix
+	} else if !strings.HasPrefix(after, prefix) {
+		writeError(w, r, linkfin.Errorf(linkfin.EINVALID, "after must be a cursor returned as next_cursor"))
+		return
+	}
+	parties, err := linkfin.PartiesOf(o.Kind, o.Data)
+	if err != nil || len(parties) != 1 {
+		writeError(w, r, linkfin.Errorf(linkfin.EINTERNAL, "endpoint %s has no organization", id))
+		return
+	}
+	objs, err := s.Store.ListObjectsByParty(r.Context(), linkfin.KindWebhookDelivery, parties[0], after, limit)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	out := List[json.RawMessage]{Data: []json.RawMessage{}}
+	for _, d := range objs {
+		if !strings.HasPrefix(d.ID, prefix) {
+			writeJSON(w, http.StatusOK, out)
+			return
+		}
+		out.Data = append(out.Data, d.Data)
+	}
+	if len(objs) == limit {
+		out.NextCursor = objs[len(objs)-1].ID
+	}
+	writeJSON(w, http.StatusOK, out)
+}

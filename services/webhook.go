@@ -1,0 +1,178 @@
+package services
+
+import (
+	"time"
+
+	"linkfin"
+	"linkfin/engine"
+)
+
+// CreateWebhookEndpoint registers where an organization wants its events delivered.
+// The endpoint starts at the log's end: Endpoint.Cursor is the seq of the last event
+// in the log when it is made (-1 for an empty log), which the caller reads, since a
+// command cannot read the log. Its signing secret is derived from the platform's
+// webhook key and the endpoint's id, and is in no record.
+type CreateWebhookEndpoint struct {
+	Actor    string                  // the organization acting; it makes endpoints for itself alone
+	Endpoint linkfin.WebhookEndpoint // ID, OrgID, URL, Events, Cursor
+}
+
+// Keys implements engine.Command.
+func (c *CreateWebhookEndpoint) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{{Kind: linkfin.KindWebhookEndpoint, ID: c.Endpoint.ID}, {Kind: linkfin.KindOrganization, ID: c.Endpoint.OrgID}}
+}
+
+// Apply implements engine.Command.
+func (c *CreateWebhookEndpoint) Apply(tx *engine.Tx) (any, error) {
+	w := c.Endpoint
+	if c.Actor == "" || c.Actor != w.OrgID {
+		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "no organization %s", w.OrgID)
+	}
+	if err := w.Validate(); err != nil {
+		return nil, err
+	}
+	if w.Cursor < -1 {
+		return nil, linkfin.Errorf(linkfin.EINVALID, "an endpoint's cursor is a seq of the log, or -1")
+	}
+	if _, err := organization(tx, w.OrgID); err != nil {
+		return nil, err
+	}
+	var old linkfin.WebhookEndpoint
+	if found, err := tx.Get(linkfin.KindWebhookEndpoint, w.ID, &old); err != nil {
+		return nil, err
+	} else if found {
+		return nil, linkfin.Errorf(linkfin.ECONFLICT, "endpoint %s exists", w.ID)
+	}
+	w.CreatedAt, w.DisabledAt = tx.Now(), nil
+	return &w, tx.Put(linkfin.KindWebhookEndpoint, w.ID, &w, "webhook_endpoint.created")
+}
+
+// DisableWebhookEndpoint stops deliveries to an endpoint, for good. Disabling a
+// disabled endpoint answers it as it is.
+type DisableWebhookEndpoint struct {
+	Actor string // the organization acting, "" for the operator
+	ID    string
+}
+
+// Keys implements engine.Command.
+func (c *DisableWebhookEndpoint) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{{Kind: linkfin.KindWebhookEndpoint, ID: c.ID}}
+}
+
+// Apply implements engine.Command.
+func (c *DisableWebhookEndpoint) Apply(tx *engine.Tx) (any, error) {
+	w, err := endpoint(tx, c.Actor, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	if w.DisabledAt != nil {
+		return w, nil
+	}
+	now := tx.Now()
+	w.DisabledAt = &now
+	return w, tx.Put(linkfin.KindWebhookEndpoint, w.ID, w, "webhook_endpoint.disabled")
+}
+
+// RecordDelivery records one attempt to deliver the event Seq to an endpoint. A
+// delivered event also moves the endpoint's cursor to it, in the same command, so
+// that what the log says was delivered is never sent again.
+type RecordDelivery struct {
+	EndpointID    string
+	Seq           int64
+	EventType     string
+	Status        string // linkfin.WebhookDelivered or linkfin.WebhookFailed
+	HTTPStatus    int    // the endpoint's answer, 0 for none
+	Error         string // why the attempt failed
+	Attempt       int    // 1 for the first attempt
+	NextAttemptAt *time.Time
+}
+
+// Keys implements engine.Command.
+func (c *RecordDelivery) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{
+		{Kind: linkfin.KindWebhookEndpoint, ID: c.EndpointID},
+		{Kind: linkfin.KindWebhookDelivery, ID: linkfin.WebhookDeliveryID(c.EndpointID, c.Seq)},
+	}
+}
+
+// maxDeliveryError bounds the error a delivery record keeps.
+const maxDeliveryError = 500
+
+// Apply implements engine.Command.
+func (c *RecordDelivery) Apply(tx *engine.Tx) (any, error) {
+	w, err := endpoint(tx, "", c.EndpointID)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case c.Seq < 0 || c.Attempt < 1:
+		return nil, linkfin.Errorf(linkfin.EINVALID, "a delivery names an event and an attempt from 1")
+	case c.Status == linkfin.WebhookDelivered && c.NextAttemptAt != nil,
+		c.Status == linkfin.WebhookFailed && c.NextAttemptAt == nil,
+		c.Status != linkfin.WebhookDelivered && c.Status != linkfin.WebhookFailed:
+		return nil, linkfin.Errorf(linkfin.EINVALID, "a delivery is delivered, or failed with a next attempt")
+	}
+	id := linkfin.WebhookDeliveryID(w.ID, c.Seq)
+	var d linkfin.WebhookDelivery
+	if _, err := tx.Get(linkfin.KindWebhookDelivery, id, &d); err != nil {
+		return nil, err
+	}
+	if d.Status == linkfin.WebhookDelivered {
+		return &d, nil // delivered once is delivered
+	}
+	now := tx.Now()
+	msg := []rune(c.Error)
+	if len(msg) > maxDeliveryError {
+		msg = msg[:maxDeliveryError]
+	}
+	d = linkfin.WebhookDelivery{ID: id, EndpointID: w.ID, OrgID: w.OrgID, Seq: c.Seq, EventType: c.EventType, Status: c.Status,
+		Attempts: max(c.Attempt, d.Attempts+1), HTTPStatus: c.HTTPStatus, Error: string(msg), AttemptedAt: now, NextAttemptAt: c.NextAttemptAt}
+	if c.Status == linkfin.WebhookDelivered {
+		d.DeliveredAt = &now
+	}
+	if err := tx.Put(linkfin.KindWebhookDelivery, id, &d, "webhook_delivery."+c.Status); err != nil {
+		return nil, err
+	}
+	if c.Status == linkfin.WebhookDelivered && c.Seq > w.Cursor {
+		w.Cursor = c.Seq
+		if err := tx.Put(linkfin.KindWebhookEndpoint, w.ID, w, "webhook_endpoint.advanced"); err != nil {
+			return nil, err
+		}
+	}
+	return &d, nil
+}
+
+// AdvanceWebhookCursor moves an endpoint's cursor past events that concern it not at
+// all, so that the dispatcher need not read them again. It never moves back.
+type AdvanceWebhookCursor struct {
+	EndpointID string
+	Through    int64 // the seq of the last event passed over
+}
+
+// Keys implements engine.Command.
+func (c *AdvanceWebhookCursor) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{{Kind: linkfin.KindWebhookEndpoint, ID: c.EndpointID}}
+}
+
+// Apply implements engine.Command.
+func (c *AdvanceWebhookCursor) Apply(tx *engine.Tx) (any, error) {
+	w, err := endpoint(tx, "", c.EndpointID)
+	if err != nil || c.Through <= w.Cursor {
+		return w, err
+	}
+	w.Cursor = c.Through
+	return w, tx.Put(linkfin.KindWebhookEndpoint, w.ID, w, "webhook_endpoint.advanced")
+}
+
+// endpoint reads an endpoint the actor owns ("" for the operator, or the platform).
+func endpoint(tx *engine.Tx, actor, id string) (*linkfin.WebhookEndpoint, error) {
+	var w linkfin.WebhookEndpoint
+	found, err := tx.Get(linkfin.KindWebhookEndpoint, id, &w)
+	if err != nil {
+		return nil, err
+	}
+	if !found || actor != "" && actor != w.OrgID {
+		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "webhook endpoint %s not found", id)
+	}
+	return &w, nil
+}
