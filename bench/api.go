@@ -244,30 +244,42 @@ func setUpFinancing(ctx context.Context, e *engine.Engine, pieces int) (string, 
 	); err != nil {
 		return "", err
 	}
-	steps := []engine.Command{
-		&services.AcceptFunder{Actor: "bank", ProgramID: "bench"},
-		&services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: "PO-1", SellerID: "supplier", ProgramID: "bench", Currency: "CNY",
-			Lines: []linkfin.POLine{{LineID: "1", Item: "part", Quantity: int64(pieces), Unit: "EA", UnitPrice: pieceFace}}}},
-		&services.AcceptPurchaseOrder{Actor: "supplier", ID: "PO-1"},
-		&services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{ID: "GR-1", POID: "PO-1", Lines: []linkfin.ReceiptLine{{LineID: "1", Accepted: int64(pieces)}}}},
-		&services.CreateInvoice{Actor: "supplier", Invoice: linkfin.Invoice{ID: "inv-1", Number: "INV-1", BuyerID: "anchor", POID: "PO-1", Currency: "CNY",
-			IssueDate: today, DueDate: today.AddDays(90), Lines: []linkfin.InvoiceLine{{LineID: "1", Quantity: int64(pieces), UnitPrice: pieceFace, Amount: total}}, Total: total}},
-		&services.ApproveInvoice{Actor: "anchor", ID: "inv-1"},
-		&services.IssueCertificate{Actor: "anchor", ID: "C", ProgramID: "bench", PayableIDs: []string{linkfin.PayableID("inv-1")}},
+	if err := do(&services.AcceptFunder{Actor: "bank", ProgramID: "bench"}); err != nil {
+		return "", err
 	}
-	for _, c := range steps {
-		if err := do(c); err != nil {
-			return "", err
-		}
-	}
-	// A tree of splits, at most 100 pieces each, down to pieces of 100.00: level
-	// by level, so every split's parent exists; many splits per request.
+	// One certificate per rootPieces pieces, each from its own order and invoice, due
+	// on its own day: a program's maturity index lists the pieces due on a day, and a
+	// split rewrites its day's list, so a million pieces due on one day would make
+	// every split read a list of a million.
+	const rootPieces = 10_000
 	type node struct {
 		id    string
 		first int // the first leaf it covers
 		n     int // leaves it covers
 	}
-	level := []node{{"C", 0, pieces}}
+	var level []node
+	for r := 0; r*rootPieces < pieces; r++ {
+		n := min(rootPieces, pieces-r*rootPieces)
+		amount := int64(n) * pieceFace
+		po, inv, root := fmt.Sprintf("PO-%d", r), fmt.Sprintf("inv-%d", r), fmt.Sprintf("C-%d", r)
+		for _, c := range []engine.Command{
+			&services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: po, SellerID: "supplier", ProgramID: "bench", Currency: "CNY",
+				Lines: []linkfin.POLine{{LineID: "1", Item: "part", Quantity: int64(n), Unit: "EA", UnitPrice: pieceFace}}}},
+			&services.AcceptPurchaseOrder{Actor: "supplier", ID: po},
+			&services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{ID: "GR-" + po, POID: po, Lines: []linkfin.ReceiptLine{{LineID: "1", Accepted: int64(n)}}}},
+			&services.CreateInvoice{Actor: "supplier", Invoice: linkfin.Invoice{ID: inv, Number: "INV-" + inv, BuyerID: "anchor", POID: po, Currency: "CNY",
+				IssueDate: today, DueDate: today.AddDays(30 + r%150), Lines: []linkfin.InvoiceLine{{LineID: "1", Quantity: int64(n), UnitPrice: pieceFace, Amount: amount}}, Total: amount}},
+			&services.ApproveInvoice{Actor: "anchor", ID: inv},
+			&services.IssueCertificate{Actor: "anchor", ID: root, ProgramID: "bench", PayableIDs: []string{linkfin.PayableID(inv)}},
+		} {
+			if err := do(c); err != nil {
+				return "", err
+			}
+		}
+		level = append(level, node{root, r * rootPieces, n})
+	}
+	// A tree of splits, at most 100 pieces each, down to pieces of 100.00: level
+	// by level, so every split's parent exists; many splits per request.
 	for depth := 0; len(level) > 0; depth++ {
 		var next []node
 		var batch []engine.Command

@@ -85,6 +85,11 @@ func (s *Server) authenticate(r *http.Request) (*principal, error) {
 	if !ok {
 		return nil, unauthorized
 	}
+	hash := linkfin.HashAPIKey(key)
+	if p, ok := s.keys.get(id, hash); ok {
+		return p, nil
+	}
+	gen := s.keys.generation()
 	obj, err := s.Store.Object(r.Context(), linkfin.KindAPIKey, id)
 	if linkfin.ErrorCode(err) == linkfin.ENOTFOUND {
 		return nil, unauthorized
@@ -95,10 +100,64 @@ func (s *Server) authenticate(r *http.Request) (*principal, error) {
 	if err := json.Unmarshal(obj.Data, &k); err != nil {
 		return nil, err
 	}
-	if subtle.ConstantTimeCompare([]byte(linkfin.HashAPIKey(key)), []byte(k.Hash)) != 1 || k.RevokedAt != nil {
+	if subtle.ConstantTimeCompare([]byte(hash), []byte(k.Hash)) != 1 || k.RevokedAt != nil {
 		return nil, unauthorized
 	}
-	return &principal{KeyID: k.ID, Org: k.OrgID, Role: k.Role}, nil
+	p := &principal{KeyID: k.ID, Org: k.OrgID, Role: k.Role}
+	s.keys.put(id, hash, p, gen)
+	return p, nil
+}
+
+// keyCache remembers the keys that opened a request, so that a request need not read
+// its key from the store. A key changes once at most, when it is revoked, and that
+// goes through this server (the engine is the database's only writer, and serve holds
+// it), whose revoke route drops the key from the cache before it answers.
+type keyCache struct {
+	mu   sync.Mutex
+	keys map[string]cachedKey
+	gen  uint64 // counts revocations: a key read before one is not cached after it
+}
+
+type cachedKey struct {
+	hash string
+	p    *principal
+}
+
+func (c *keyCache) get(id, hash string) (*principal, bool) {
+	c.mu.Lock()
+	k, ok := c.keys[id]
+	c.mu.Unlock()
+	if !ok || subtle.ConstantTimeCompare([]byte(hash), []byte(k.hash)) != 1 {
+		return nil, false
+	}
+	return k.p, true
+}
+
+func (c *keyCache) generation() uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.gen
+}
+
+// put caches a key read when the cache was at generation gen, unless a key was
+// revoked since.
+func (c *keyCache) put(id, hash string, p *principal, gen uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen != c.gen {
+		return
+	}
+	if c.keys == nil || len(c.keys) >= 100_000 {
+		c.keys = make(map[string]cachedKey) // bounded: a dropped key is read again
+	}
+	c.keys[id] = cachedKey{hash, p}
+}
+
+func (c *keyCache) drop(id string) {
+	c.mu.Lock()
+	delete(c.keys, id)
+	c.gen++
+	c.mu.Unlock()
 }
 
 // allowed checks the principal's role against the route's access.

@@ -178,8 +178,12 @@ func (s *Server) revokeAPIKey(w http.ResponseWriter, r *http.Request) {
 	if principalOf(r).operator() {
 		actor = org // the operator revokes the organization's keys as the organization would
 	}
+	// Dropped before and after: a request that read the key before the revocation
+	// committed cannot put it back.
+	s.keys.drop(r.PathValue("key"))
 	if !s.command(w, r, nil, &services.RevokeAPIKey{Actor: actor, ID: r.PathValue("key")}, &k) {
 		return
 	}
+	s.keys.drop(k.ID)
 	writeJSON(w, http.StatusOK, toAPIKey(&k))
 }

@@ -37,6 +37,7 @@ type Server struct {
 	mux      *http.ServeMux
 	routes   []Route
 	limits   *limiter
+	keys     keyCache
 	registry *prometheus.Registry
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec

@@ -86,6 +86,7 @@ func Open(path string) (*DB, error) {
 		return nil, err
 	}
 	r.SetMaxOpenConns(8)
+	r.SetMaxIdleConns(8) // keep them: a new connection costs its pragmas and its prepared statements
 	if err := w.Ping(); err != nil {
 		w.Close()
 		r.Close()
