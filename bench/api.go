@@ -14,13 +14,10 @@ import (
 	"sync/atomic"
 	"time"
 
-	"golang.org/x/mod/sumdb/note"
-
 	"linkfin"
 	"linkfin/engine"
 	lfhttp "linkfin/http"
 	"linkfin/services"
-	"linkfin/tlog"
 )
 
 // APIOptions configure the API benchmark.
@@ -73,29 +70,11 @@ func API(ctx context.Context, o APIOptions) (*APIResult, error) {
 	if o.Financings <= 0 || o.Clients <= 0 || o.Preload < 0 {
 		return nil, errors.New("bench: financings > 0, clients > 0 and preload >= 0 are required")
 	}
-	store, cleanup, err := openStore(ctx, o.DSN)
+	store, e, cleanup, err := openEngine(ctx, o.DSN, 0)
 	if err != nil {
 		return nil, err
 	}
 	defer cleanup()
-	if h, err := store.Head(ctx); err != nil {
-		return nil, err
-	} else if h.Size != 0 {
-		return nil, errors.New("bench: the database is not empty; give it an empty database (or none, for a temporary one)")
-	}
-	skey, _, err := tlog.GenerateKey("linkfin-bench")
-	if err != nil {
-		return nil, err
-	}
-	signer, err := note.NewSigner(skey)
-	if err != nil {
-		return nil, err
-	}
-	e, err := engine.Open(ctx, engine.Config{Store: store, Signer: signer})
-	if err != nil {
-		return nil, err
-	}
-	defer e.Close()
 
 	pieces := o.Preload + o.Financings
 	o.log("setting up a program and %d certificate pieces…", pieces)

@@ -104,31 +104,11 @@ func Ledger(ctx context.Context, o Options) (*Result, error) {
 	if o.Seed == 0 {
 		o.Seed = 1
 	}
-	store, cleanup, err := openStore(ctx, o.DSN)
+	store, e, cleanup, err := openEngine(ctx, o.DSN, o.Batch)
 	if err != nil {
 		return nil, err
 	}
 	defer cleanup()
-	h, err := store.Head(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if h.Size != 0 {
-		return nil, errors.New("bench: the database is not empty; give it an empty database (or none, for a temporary one)")
-	}
-	skey, _, err := tlog.GenerateKey("linkfin-bench")
-	if err != nil {
-		return nil, err
-	}
-	signer, err := note.NewSigner(skey)
-	if err != nil {
-		return nil, err
-	}
-	e, err := engine.Open(ctx, engine.Config{Store: store, Signer: signer, MaxBatch: o.Batch})
-	if err != nil {
-		return nil, err
-	}
-	defer e.Close()
 
 	o.logf("creating %d accounts…", o.Accounts)
 	for start := 1; start <= o.Accounts; start += 8192 {
@@ -344,6 +324,37 @@ func peakRSS() int64 {
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
 	return int64(m.Sys)
+}
+
+// openEngine opens an empty store to measure and an engine on it, with a fresh log
+// signing key; cleanup closes both (the engine first) and removes what openStore made.
+func openEngine(ctx context.Context, dsn string, maxBatch int) (linkfin.Store, *engine.Engine, func(), error) {
+	store, cleanup, err := openStore(ctx, dsn)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	fail := func(err error) (linkfin.Store, *engine.Engine, func(), error) {
+		cleanup()
+		return nil, nil, nil, err
+	}
+	if h, err := store.Head(ctx); err != nil {
+		return fail(err)
+	} else if h.Size != 0 {
+		return fail(errors.New("bench: the database is not empty; give it an empty database (or none, for a temporary one)"))
+	}
+	skey, _, err := tlog.GenerateKey("linkfin-bench")
+	if err != nil {
+		return fail(err)
+	}
+	signer, err := note.NewSigner(skey)
+	if err != nil {
+		return fail(err)
+	}
+	e, err := engine.Open(ctx, engine.Config{Store: store, Signer: signer, MaxBatch: maxBatch})
+	if err != nil {
+		return fail(err)
+	}
+	return store, e, func() { e.Close(); cleanup() }, nil
 }
 
 // openStore opens the store to measure: a temporary SQLite file, a SQLite file, or a

@@ -104,6 +104,16 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	return body, nil
 }
 
+// readJSON reads a bounded body and decodes it strictly into v; it returns the body,
+// which the idempotency check hashes.
+func readJSON(w http.ResponseWriter, r *http.Request, v any) ([]byte, error) {
+	body, err := readBody(w, r)
+	if err != nil {
+		return nil, err
+	}
+	return body, decode(body, v)
+}
+
 // emptyBody reads the body of an action that takes none: empty, or {}.
 func emptyBody(w http.ResponseWriter, r *http.Request) error {
 	body, err := readBody(w, r)

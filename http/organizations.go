@@ -72,13 +72,9 @@ func (s *Server) organizationRoutes() {
 }
 
 func (s *Server) createOrganization(w http.ResponseWriter, r *http.Request) {
-	body, err := readBody(w, r)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
 	var in OrganizationIn
-	if err := decode(body, &in); err != nil {
+	body, err := readJSON(w, r, &in)
+	if err != nil {
 		writeError(w, r, err)
 		return
 	}
@@ -109,13 +105,9 @@ func (s *Server) createAPIKey(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	body, err := readBody(w, r)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
 	var in APIKeyIn
-	if err := decode(body, &in); err != nil {
+	body, err := readJSON(w, r, &in)
+	if err != nil {
 		writeError(w, r, err)
 		return
 	}

@@ -54,13 +54,9 @@ func (s *Server) createWebhookEndpoint(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, linkfin.Errorf(linkfin.EFORBIDDEN, "an endpoint belongs to an organization: use the organization's admin key"))
 		return
 	}
-	body, err := readBody(w, r)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
 	var in WebhookEndpointIn
-	if err := decode(body, &in); err != nil {
+	body, err := readJSON(w, r, &in)
+	if err != nil {
 		writeError(w, r, err)
 		return
 	}
