@@ -185,6 +185,7 @@ func Run(t *testing.T, open Opener) {
 		{"LedgerCommand", testLedgerCommand},
 		{"Financing", testFinancing},
 		{"Settlement", testSettlement},
+		{"Schedule", testSchedule},
 		{"DynamicDiscounting", testDynamicDiscounting},
 		{"Exposure", testExposure},
 		{"Factoring", testFactoring},

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -28,6 +29,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	perSecond := fs.Float64("rate-limit", 200, "requests a second allowed per API key (0: no limit)")
 	burst := fs.Int("rate-burst", 400, "requests a key may send at once, above its rate")
 	localHooks := fs.Bool("webhooks-to-private", false, "let webhook endpoints be on loopback and private networks (for development)")
+	every := fs.Duration("schedule-every", time.Hour, "how often to run due settlements and close due financings (0: never; POST /v1/settlements/run still works)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -96,6 +98,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		d.Client = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	}
 	go func() { hooks <- d.Run(dctx) }()
+	scheduled := make(chan struct{})
+	go func() { defer close(scheduled); schedule(dctx, e, s, *every, logger) }()
 	fmt.Fprintf(stdout, "linkfin listening on http://%s (%s store)\n", srv.Addr(), s.Dialect())
 	<-ctx.Done()
 	logger.Info("shutting down: finishing requests in flight")
@@ -103,6 +107,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	defer cancel()
 	err = srv.Close(sctx)
 	stopHooks()
+	<-scheduled
 	if herr := <-hooks; herr != nil && !errors.Is(herr, context.Canceled) {
 		err = errors.Join(err, herr)
 	}
@@ -138,4 +143,32 @@ func seedDemo(ctx context.Context, e *engine.Engine) ([][2]string, error) {
 		keys = append(keys, [2]string{o.ID, secret})
 	}
 	return keys, nil
+}
+
+// schedule runs the day's due work at start and then every interval, as the operator
+// would: settlements at maturity and financings closed at their due date. A refusal
+// (an anchor short of money leaves pieces overdue) is logged; the next run tries again.
+func schedule(ctx context.Context, e *engine.Engine, s linkfin.Store, every time.Duration, logger *slog.Logger) {
+	if every <= 0 {
+		return
+	}
+	for {
+		cs, err := services.Due(ctx, s, linkfin.DateOf(time.Now()))
+		if err != nil && ctx.Err() == nil {
+			logger.Error("schedule: due work", "err", err)
+		}
+		for _, c := range cs {
+			var out json.RawMessage
+			if _, err := services.Submit(ctx, e, "", nil, c, &out); err != nil {
+				logger.Warn("schedule", "command", fmt.Sprintf("%T", c), "err", err)
+			} else {
+				logger.Info("schedule", "command", fmt.Sprintf("%T", c), "result", string(out))
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(every):
+		}
+	}
 }

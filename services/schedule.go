@@ -1,0 +1,86 @@
+package services
+
+import (
+	"context"
+	"encoding/json"
+
+	"linkfin"
+	"linkfin/engine"
+)
+
+// Due lists what the platform's scheduler runs on a day, as the operator would:
+//   - settlement of every program's maturity on or before the day that still has
+//     pieces to pay (a short anchor's overdue pieces are tried again each day);
+//   - the closing of every disbursed financing whose due date has come: factoring and
+//     PO financing are collected on the payable's due date, distributor loans and
+//     pledges closed the day after theirs.
+//
+// Each command checks its own dates again when it runs; Due only saves asking for
+// what cannot be done yet. It reads every maturity and financing record, page by page.
+func Due(ctx context.Context, s linkfin.Store, today linkfin.Date) ([]engine.Command, error) {
+	var out []engine.Command
+	err := scan(ctx, s, linkfin.KindMaturity, func(data []byte) error {
+		var m linkfin.Maturity
+		if err := json.Unmarshal(data, &m); err != nil {
+			return err
+		}
+		if len(m.Pieces) > 0 && !m.Date.After(today) {
+			out = append(out, &SettleMaturity{ProgramID: m.ProgramID, Date: m.Date})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = scan(ctx, s, linkfin.KindFinancing, func(data []byte) error {
+		var f linkfin.Financing
+		if err := json.Unmarshal(data, &f); err != nil {
+			return err
+		}
+		if f.Status != linkfin.FinancingDisbursed {
+			return nil
+		}
+		switch f.Product {
+		case linkfin.ProductFactoring, linkfin.ProductPOFinancing:
+			if f.PayableID == "" {
+				return nil // an order not yet invoiced and approved
+			}
+			var p linkfin.Payable
+			if err := read(ctx, s, linkfin.KindPayable, f.PayableID, &p); err != nil {
+				return err
+			}
+			if !today.Before(p.DueDate) {
+				out = append(out, &CollectFactored{ID: f.ID})
+			}
+		case linkfin.ProductDistributorFinancing:
+			if today.After(f.DueDate) {
+				out = append(out, &CloseDistributorLoan{ID: f.ID})
+			}
+		case linkfin.ProductWarehousePledge:
+			if today.After(f.DueDate) {
+				out = append(out, &CloseOverduePledge{ID: f.ID})
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// scan calls fn with every record of a kind, in id order.
+func scan(ctx context.Context, s linkfin.Store, kind string, fn func(data []byte) error) error {
+	for after := ""; ; {
+		objs, err := s.ListObjects(ctx, kind, after, 1000)
+		if err != nil {
+			return err
+		}
+		for i := range objs {
+			if err := fn(objs[i].Data); err != nil {
+				return err
+			}
+		}
+		if len(objs) < 1000 {
+			return nil
+		}
+		after = objs[len(objs)-1].ID
+	}
+}
