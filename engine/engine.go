@@ -582,12 +582,18 @@ func (e *Engine) batch(calls []*call) {
 		e.flush()
 		e.state.EvictTransfers()
 	}
-	if len(e.idem) > 1<<16 || (b.Flush && e.state.Size() > e.cfg.CacheRows) {
+	// Domain records are larger than ledger rows: an eighth as many are kept.
+	objectsFull := len(e.objects) > e.cfg.CacheRows/8
+	if len(e.idem) > 1<<16 || objectsFull || (b.Flush && e.state.Size() > e.cfg.CacheRows) {
 		// Dropped only when nothing is in flight and every balance is written: a row
 		// must stay in memory until the store has it, or a prefetch could read an
-		// older version.
+		// older version. Records are written with their batch, so once nothing is in
+		// flight the store has them all.
 		e.flush()
 		clear(e.idem)
+		if objectsFull {
+			clear(e.objects)
+		}
 		if b.Flush {
 			e.evict()
 		}

@@ -69,6 +69,9 @@ type Env struct {
 	Clock  *Clock
 	Signer note.Signer
 	Verif  note.Verifier
+	// CacheRows, if set, bounds the engine's cache (see engine.Config) from the next
+	// Restart on.
+	CacheRows int
 }
 
 // NewEnv starts an engine on a fresh store.
@@ -85,7 +88,7 @@ func (env *Env) Restart() {
 	if env.Engine != nil {
 		env.Engine.Close()
 	}
-	e, err := engine.Open(context.Background(), engine.Config{Store: env.Store, Signer: env.Signer, Now: env.Clock.Now})
+	e, err := engine.Open(context.Background(), engine.Config{Store: env.Store, Signer: env.Signer, Now: env.Clock.Now, CacheRows: env.CacheRows})
 	if err != nil {
 		env.T.Fatal(err)
 	}
@@ -178,6 +181,7 @@ func Run(t *testing.T, open Opener) {
 		{"Proofs", testProofs},
 		{"Tamper", testTamper},
 		{"Objects", testObjects},
+		{"ObjectEviction", testObjectEviction},
 		{"Parties", testParties},
 		{"PartyIndex", testPartyIndex},
 		{"Trade", testTrade},
