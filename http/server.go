@@ -54,8 +54,9 @@ func NewServer(e *engine.Engine, s linkfin.Store, logger *slog.Logger) *Server {
 	srv := &Server{Engine: e, Store: s, Logger: logger, mux: http.NewServeMux()}
 	srv.metrics()
 
-	srv.handle(Route{Pattern: "GET /healthz", Access: Public, Summary: "The process is up."}, srv.healthz)
-	srv.handle(Route{Pattern: "GET /readyz", Access: Public, Summary: "The store answers."}, srv.readyz)
+	health := reflect.TypeFor[Health]()
+	srv.handle(Route{Pattern: "GET /healthz", Access: Public, Out: health, Summary: "The process is up."}, srv.healthz)
+	srv.handle(Route{Pattern: "GET /readyz", Access: Public, Out: health, Summary: "The store answers."}, srv.readyz)
 	srv.mux.Handle("GET /metrics", promhttp.HandlerFor(srv.registry, promhttp.HandlerOpts{}))
 	srv.routes = append(srv.routes, Route{Pattern: "GET /metrics", Access: Public, Summary: "Prometheus metrics.", Text: true})
 
