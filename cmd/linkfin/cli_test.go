@@ -145,8 +145,25 @@ func TestCLIOrganizationsAndKeys(t *testing.T) {
 	if code := s2.stop(); code != 0 {
 		t.Fatalf("serve: exit %d\n%s", code, s2.stderr)
 	}
+	// Revoked locally, the organization's key and the operator's own open nothing.
+	opID, _ := linkfin.ParseAPIKey(s.key)
+	for _, id := range []string{local.ID, opID} {
+		code, stdout, stderr = cli(t, "keys", "revoke", id, "--local", "--data", dir)
+		if code != 0 || decodeOut[client.APIKey](t, stdout).RevokedAt == "" {
+			t.Fatalf("revoke %s --local: exit %d\n%s%s", id, code, stdout, stderr)
+		}
+	}
+	s3 := serve(t, "--data", dir)
+	for _, key := range []string{local.Key, s.key} {
+		if code, _ := s3.do("GET", "/v1/organizations/acme", key, ""); code != 401 {
+			t.Fatalf("a key revoked locally answers %d", code)
+		}
+	}
+	if code := s3.stop(); code != 0 {
+		t.Fatalf("serve: exit %d\n%s", code, s3.stderr)
+	}
 	if code, stdout, _ := cli(t, "verify", "--data", dir); code != 0 || !strings.Contains(stdout, "\nOK: ") {
-		t.Fatalf("verify after a local key: exit %d\n%s", code, stdout)
+		t.Fatalf("verify after local keys: exit %d\n%s", code, stdout)
 	}
 }
 

@@ -48,10 +48,16 @@ func runKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error
 					return client.List[client.APIKey]{Data: keys}, err
 				}
 			}},
-		{usage: "revoke KEY_ID --org ID", args: []string{"KEY_ID"}, help: "revoke a key: from now on it opens nothing",
+		{usage: "revoke KEY_ID --org ID [--local]", args: []string{"KEY_ID"}, help: "revoke a key: from now on it opens nothing",
 			setup: func(fs *flag.FlagSet) runFunc {
+				var sf storeFlags
+				sf.register(fs)
 				org := fs.String("org", "", "the organization the key belongs to")
+				local := fs.Bool("local", false, "revoke it straight in the database of a stopped server: any key, an operator key too")
 				return func(ctx context.Context, c *client.Client, args []string) (any, error) {
+					if *local {
+						return revokeKeyLocal(ctx, &sf, args[0])
+					}
 					if *org == "" {
 						return nil, errors.New("--org is required")
 					}
@@ -62,9 +68,25 @@ func runKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error
 }
 
 // createKeyLocal records a key in the database through an engine of its own, for when
-// no key that could make one over the API is at hand. The database takes one writer:
-// while a server runs on it, this is refused.
+// no key that could make one over the API is at hand.
 func createKeyLocal(ctx context.Context, sf *storeFlags, org string, role linkfin.Role, name string) (*client.APIKey, error) {
+	secret, k := lfhttp.NewAPIKey(org, role, name)
+	out, err := submitLocal(ctx, sf, &services.CreateAPIKey{Key: k})
+	if err != nil {
+		return nil, err
+	}
+	out.Key = secret
+	return out, nil
+}
+
+// revokeKeyLocal revokes any key, as the operator, through an engine of its own.
+func revokeKeyLocal(ctx context.Context, sf *storeFlags, id string) (*client.APIKey, error) {
+	return submitLocal(ctx, sf, &services.RevokeAPIKey{ID: id})
+}
+
+// submitLocal runs a key command as the operator on the database through an engine of
+// its own. The database takes one writer: while a server runs on it, this is refused.
+func submitLocal(ctx context.Context, sf *storeFlags, c engine.Command) (*client.APIKey, error) {
 	s, err := sf.open(ctx)
 	if err != nil {
 		return nil, err
@@ -77,20 +99,23 @@ func createKeyLocal(ctx context.Context, sf *storeFlags, org string, role linkfi
 	e, err := engine.Open(ctx, engine.Config{Store: s, Signer: signer, Origin: Origin})
 	if linkfin.ErrorCode(err) == linkfin.ELOCKED {
 		return nil, fmt.Errorf("%s (%s): a server is running on this database; stop it first, "+
-			"or create the key over the API without --local, with an admin or operator key", linkfin.ErrorMessage(err), linkfin.ELOCKED)
+			"or do it over the API without --local, with an admin or operator key", linkfin.ErrorMessage(err), linkfin.ELOCKED)
 	} else if err != nil {
 		return nil, err
 	}
 	defer e.Close()
-	secret, k := lfhttp.NewAPIKey(org, role, name)
-	var made linkfin.APIKey
-	if _, err := services.Submit(ctx, e, "", nil, &services.CreateAPIKey{Key: k}, &made); err != nil {
+	var k linkfin.APIKey
+	if _, err := services.Submit(ctx, e, "", nil, c, &k); err != nil {
 		var le *linkfin.Error
 		if errors.As(err, &le) {
 			return nil, fmt.Errorf("%s: %s", le.Code, le.Message)
 		}
 		return nil, err
 	}
-	return &client.APIKey{ID: made.ID, OrgID: made.OrgID, Role: made.Role, Name: made.Name, CreatedBy: made.CreatedBy,
-		CreatedAt: made.CreatedAt.UTC().Format(time.RFC3339Nano), Key: secret}, nil
+	out := &client.APIKey{ID: k.ID, OrgID: k.OrgID, Role: k.Role, Name: k.Name, CreatedBy: k.CreatedBy,
+		CreatedAt: k.CreatedAt.UTC().Format(time.RFC3339Nano)}
+	if k.RevokedAt != nil {
+		out.RevokedAt = k.RevokedAt.UTC().Format(time.RFC3339Nano)
+	}
+	return out, nil
 }
