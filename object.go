@@ -15,10 +15,15 @@ type Object struct {
 	Version   int64
 	Data      []byte // canonical JSON
 	UpdatedAt int64  // Unix ns, assigned by the engine
-	// Parties are the organizations party to the record at this version. The store
-	// indexes the record under each, and the index only grows, so a former party keeps
-	// seeing it. Reads leave it empty: it feeds the index and is not kept with the record.
+	// Parties are the organizations to index the record under when this version is
+	// stored: those party to it that the index is not known to list yet. The index only
+	// grows, so a former party keeps seeing it. Reads leave it empty: it feeds the index
+	// and is not kept with the record.
 	Parties []string
+	// Indexed are the organizations the index lists the record under once this version
+	// is stored, as far as the engine knows (it wrote them). Nil for a record read from
+	// the store: its parties are then indexed again, which changes nothing.
+	Indexed []string
 }
 
 // Key returns the object's key.

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -32,6 +33,10 @@ type Outcome struct {
 	Value   json.RawMessage `json:"value,omitempty"`
 	Code    string          `json:"code,omitempty"`
 	Message string          `json:"message,omitempty"`
+	// ValueFrom is the seq of an event of the command whose data is exactly Value (a
+	// command often answers the record it wrote). A stored answer then leaves Value
+	// out, and the log gives it back on a replay: the record is stored once less.
+	ValueFrom *int64 `json:"value_from,omitempty"`
 }
 
 // Err returns the outcome's error, or nil.
@@ -99,18 +104,25 @@ func (tx *Tx) Put(kind, id string, v any, event string) error {
 		o.Version = old.Version + 1
 	}
 	if p, ok := v.(linkfin.Partied); ok {
-		o.Parties = p.Parties()
-	}
-	if old != nil && tx.e.objChanged[k] {
-		// The version this one replaces was written in this batch and will never be
-		// committed: its parties go to the index with this one.
-		merged := slices.Clone(old.Parties)
-		for _, id := range o.Parties {
-			if !slices.Contains(merged, id) {
-				merged = append(merged, id)
+		// Index only the parties not indexed yet. What the index already holds is
+		// what the version this one replaces made it hold; but if that version was
+		// written in this batch, it will never be committed, and its own new parties
+		// go to the index with this one.
+		var known, pending []string
+		if old != nil {
+			known = old.Indexed
+			if tx.e.objChanged[k] {
+				pending = old.Parties
 			}
 		}
-		o.Parties = merged
+		o.Parties = slices.Clone(pending)
+		o.Indexed = slices.Clone(known)
+		for _, id := range p.Parties() {
+			if !slices.Contains(o.Indexed, id) {
+				o.Indexed = append(o.Indexed, id)
+				o.Parties = append(o.Parties, id)
+			}
+		}
 	}
 	tx.e.objects[k] = o
 	tx.e.objChanged[k] = true
@@ -139,6 +151,16 @@ func (e *Engine) runCommand(c Command, now int64) Outcome {
 	var out Outcome
 	if err == nil {
 		out.Value, err = json.Marshal(v)
+	}
+	if err == nil {
+		evs, first := e.state.EmittedSince(mark)
+		for i := len(evs) - 1; i >= 0; i-- {
+			if bytes.Equal(evs[i].Data, out.Value) {
+				seq := e.log.Tree().Size + int64(first+i)
+				out.ValueFrom = &seq
+				break
+			}
+		}
 	}
 	if err != nil {
 		e.undoObjects(objMark)

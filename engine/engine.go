@@ -7,6 +7,7 @@
 package engine
 
 import (
+	"bytes"
 	"container/heap"
 	"context"
 	"crypto/sha256"
@@ -14,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -537,6 +539,9 @@ func (e *Engine) batch(calls []*call) {
 			body, _ := json.Marshal(c.resp)
 			rec := linkfin.IdempotencyRecord{Key: r.IdempotencyKey, RequestHash: r.Hash, Response: body, Time: e.state.Now()}
 			newIdem[r.IdempotencyKey] = rec
+			// Memory keeps the whole answer; the store, the answer without the values
+			// the log holds.
+			rec.Response = storedAnswer(c.resp, body)
 			records = append(records, rec)
 		}
 	}
@@ -604,6 +609,53 @@ func (e *Engine) batch(calls []*call) {
 func (e *Engine) evict() {
 	e.state.Evict()
 	clear(e.objects)
+}
+
+// storedAnswer is the answer as the store keeps it: the values that are an event's
+// data are left out (see Outcome.ValueFrom). body is the whole answer, encoded.
+func storedAnswer(resp *Response, body []byte) []byte {
+	compact := false
+	for _, o := range resp.Outcomes {
+		compact = compact || o.ValueFrom != nil
+	}
+	if !compact {
+		return body
+	}
+	r := *resp
+	r.Outcomes = slices.Clone(resp.Outcomes)
+	for i := range r.Outcomes {
+		if r.Outcomes[i].ValueFrom != nil {
+			r.Outcomes[i].Value = nil
+		}
+	}
+	b, _ := json.Marshal(&r)
+	return b
+}
+
+// wholeAnswer puts back the values a stored answer left out, from the log.
+func (e *Engine) wholeAnswer(ctx context.Context, stored []byte) ([]byte, error) {
+	if !bytes.Contains(stored, []byte(`"value_from"`)) {
+		return stored, nil
+	}
+	var r Response
+	if err := json.Unmarshal(stored, &r); err != nil {
+		return nil, err
+	}
+	for i := range r.Outcomes {
+		o := &r.Outcomes[i]
+		if o.ValueFrom == nil || o.Value != nil {
+			continue
+		}
+		evs, err := e.store.Events(ctx, *o.ValueFrom, 1)
+		if err != nil {
+			return nil, err
+		}
+		if len(evs) != 1 {
+			return nil, fmt.Errorf("an idempotent answer refers to event %d, which is not in the log", *o.ValueFrom)
+		}
+		o.Value = evs[0].Data
+	}
+	return json.Marshal(&r)
 }
 
 func replay(rec linkfin.IdempotencyRecord, hash []byte) (*Response, error) {
@@ -767,6 +819,9 @@ func (e *Engine) prefetch(ctx context.Context, calls []*call, due []int64) error
 			return err
 		}
 		for _, r := range recs {
+			if r.Response, err = e.wholeAnswer(ctx, r.Response); err != nil {
+				return err
+			}
 			e.idem[r.Key] = r
 		}
 	}

@@ -277,6 +277,12 @@ func (s *State) addPending(p *PendingState) {
 
 func (s *State) emit(e Event) { s.ch.Events = append(s.ch.Events, e) }
 
+// EmittedSince returns the events emitted after m, and the position in the batch's
+// events of the first of them.
+func (s *State) EmittedSince(m Mark) (events []Event, first int) {
+	return s.ch.Events[m.events:], m.events
+}
+
 // Tick hands out the next timestamp of the batch, for changes made beside the ledger
 // (domain records) that must be ordered with it. Rollback gives it back.
 func (s *State) Tick() int64 { return s.tick() }

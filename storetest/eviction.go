@@ -2,10 +2,12 @@ package storetest
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"linkfin"
 	"linkfin/engine"
+	"linkfin/services"
 )
 
 // tally is a test record that counts the commands that touched it.
@@ -71,4 +73,71 @@ func testObjectEviction(t *testing.T, open Opener) {
 		}
 	}
 	env.MustVerify()
+}
+
+// testIdempotentAnswers: an answer that is the record a command wrote is stored once,
+// in the log: the idempotency record keeps a reference, and a replay after a restart
+// gives the whole answer back, byte for byte.
+func testIdempotentAnswers(t *testing.T, open Opener) {
+	env := NewEnv(t, open)
+	bumpReq := &engine.Request{IdempotencyKey: "op:bump", Commands: []engine.Command{&bump{IDs: []string{"a"}}}}
+	orgReq := func() *engine.Request {
+		return &engine.Request{IdempotencyKey: "op:org", Commands: []engine.Command{&services.CreateOrganization{
+			Org: linkfin.Organization{ID: "o1", Name: "One", Capabilities: []linkfin.Capability{linkfin.CapTrade}}}}}
+	}
+	first := env.Submit(orgReq())
+	env.Submit(bumpReq)
+	recs, err := env.Store.IdempotencyByKey(t.Context(), []string{"op:org", "op:bump"})
+	if err != nil || len(recs) != 2 {
+		t.Fatalf("stored answers: %v, %v", recs, err)
+	}
+	for _, r := range recs {
+		switch r.Key {
+		case "op:org":
+			// The organization's answer wraps the record: it is not an event's data,
+			// so it is stored whole.
+			if !strings.Contains(string(r.Response), `"value":`) {
+				t.Fatalf("the organization's answer lost its value: %s", r.Response)
+			}
+		case "op:bump":
+			// A bump answers null, which no event holds either.
+			if strings.Contains(string(r.Response), "value_from") {
+				t.Fatalf("the bump's answer refers to an event: %s", r.Response)
+			}
+		}
+	}
+	// A command that answers the record it wrote is stored by reference.
+	tallyReq := &engine.Request{IdempotencyKey: "op:tally", Commands: []engine.Command{&bumpOne{ID: "b"}}}
+	orig := env.Submit(tallyReq)
+	recs, err = env.Store.IdempotencyByKey(t.Context(), []string{"op:tally"})
+	if err != nil || len(recs) != 1 || strings.Contains(string(recs[0].Response), `"value":`) ||
+		!strings.Contains(string(recs[0].Response), `"value_from":`) {
+		t.Fatalf("the tally's stored answer: %s, %v", recs[0].Response, err)
+	}
+	env.Restart()
+	again := env.Submit(tallyReq)
+	if !again.Replayed || string(again.Outcomes[0].Value) != string(orig.Outcomes[0].Value) || len(orig.Outcomes[0].Value) == 0 {
+		t.Fatalf("replay after a restart: %s, want %s", again.Outcomes[0].Value, orig.Outcomes[0].Value)
+	}
+	if r := env.Submit(orgReq()); !r.Replayed || string(r.Outcomes[0].Value) != string(first.Outcomes[0].Value) {
+		t.Fatalf("the organization's replay: %s", r.Outcomes[0].Value)
+	}
+	if got := record[tally](t, env, "tally", "b"); got.N != 1 {
+		t.Fatalf("tally b counted %d", got.N)
+	}
+	env.MustVerify()
+}
+
+// bumpOne adds one to a tally and answers the tally: the record it wrote.
+type bumpOne struct{ ID string }
+
+func (c *bumpOne) Keys() []linkfin.ObjectKey { return []linkfin.ObjectKey{{Kind: "tally", ID: c.ID}} }
+
+func (c *bumpOne) Apply(tx *engine.Tx) (any, error) {
+	t := tally{ID: c.ID}
+	if _, err := tx.Get("tally", c.ID, &t); err != nil {
+		return nil, err
+	}
+	t.N++
+	return &t, tx.Put("tally", c.ID, &t, "tally.bumped")
 }

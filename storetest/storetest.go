@@ -172,6 +172,7 @@ func Run(t *testing.T, open Opener) {
 		{"Expiry", testExpiry},
 		{"LinkedChain", testLinkedChain},
 		{"Idempotency", testIdempotency},
+		{"IdempotentAnswers", testIdempotentAnswers},
 		{"Restart", testRestart},
 		{"WriterLock", testWriterLock},
 		{"AccountTransfers", testAccountTransfers},
