@@ -264,8 +264,10 @@ func (db *DB) IdempotencyByKey(ctx context.Context, keys []string) ([]linkfin.Id
 	if len(keys) == 0 {
 		return nil, nil
 	}
-	rows, err := db.pool.Query(ctx, `SELECT key, request_hash, response, created_at FROM idempotency_keys
-		WHERE key = ANY($1::text[])`, keys)
+	// A join with the keys, not "key = ANY(…)": as the table grows during a run, the
+	// planner's cached plan for that form could turn to a scan of the whole table.
+	rows, err := db.pool.Query(ctx, `SELECT i.key, i.request_hash, i.response, i.created_at
+		FROM unnest($1::text[]) AS k(key) JOIN idempotency_keys i ON i.key = k.key`, keys)
 	return collect(rows, err, func(row pgx.Row, r *linkfin.IdempotencyRecord) error {
 		return row.Scan(&r.Key, &r.RequestHash, &r.Response, &r.Time)
 	})
