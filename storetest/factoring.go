@@ -11,6 +11,20 @@ import (
 	"linkfin/services"
 )
 
+// factoringProgram opens the anchor's factoring program "fx": 80 % advances, 120 days at
+// most, the bank in it at a fixed 6 %, which it returns.
+func factoringProgram(t *testing.T, env *Env) linkfin.Rate {
+	t.Helper()
+	rate := mustRate(t, "0.06")
+	mustRun(t, env, &services.CreateProgram{Actor: "anchor", Program: linkfin.Program{ID: "fx", Name: "Factoring",
+		Currency: "CNY", Limit: 10_000_000_00, Products: []linkfin.Product{linkfin.ProductFactoring}, MaxTenorDays: 120,
+		AdvanceRate: mustRate(t, "0.8"), DayCount: linkfin.ACT360, Calendar: "CN"}})
+	mustRun(t, env, &services.InviteFunder{Actor: "anchor", ProgramID: "fx", FunderID: "bank", Limit: 1_000_000_00,
+		Pricing: linkfin.Pricing{FixedRate: &rate}})
+	mustRun(t, env, &services.AcceptFunder{Actor: "bank", ProgramID: "fx"})
+	return rate
+}
+
 // testFactoring: an approved payable factored with recourse — advance now, reserve
 // less interest at collection; recourse to the seller when the buyer does not pay;
 // default when neither can.
@@ -19,13 +33,7 @@ func testFactoring(t *testing.T, open Opener) {
 	financingFixture(t, env)
 	ctx := context.Background()
 	code := linkfin.ErrorCode
-	rate := mustRate(t, "0.06")
-	mustRun(t, env, &services.CreateProgram{Actor: "anchor", Program: linkfin.Program{ID: "fx", Name: "Factoring",
-		Currency: "CNY", Limit: 10_000_000_00, Products: []linkfin.Product{linkfin.ProductFactoring}, MaxTenorDays: 120,
-		AdvanceRate: mustRate(t, "0.8"), DayCount: linkfin.ACT360, Calendar: "CN"}})
-	mustRun(t, env, &services.InviteFunder{Actor: "anchor", ProgramID: "fx", FunderID: "bank", Limit: 1_000_000_00,
-		Pricing: linkfin.Pricing{FixedRate: &rate}})
-	mustRun(t, env, &services.AcceptFunder{Actor: "bank", ProgramID: "fx"})
+	rate := factoringProgram(t, env)
 	type fin = linkfin.Financing
 	var payables []string
 	for i, name := range []string{"A", "B", "C"} {

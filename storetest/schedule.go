@@ -18,13 +18,7 @@ func testSchedule(t *testing.T, open Opener) {
 	env := NewEnv(t, open)
 	financingFixture(t, env)
 	ctx := context.Background()
-	rate := mustRate(t, "0.06")
-	mustRun(t, env, &services.CreateProgram{Actor: "anchor", Program: linkfin.Program{ID: "fx", Name: "Factoring",
-		Currency: "CNY", Limit: 10_000_000_00, Products: []linkfin.Product{linkfin.ProductFactoring}, MaxTenorDays: 120,
-		AdvanceRate: mustRate(t, "0.8"), DayCount: linkfin.ACT360, Calendar: "CN"}})
-	mustRun(t, env, &services.InviteFunder{Actor: "anchor", ProgramID: "fx", FunderID: "bank", Limit: 1_000_000_00,
-		Pricing: linkfin.Pricing{FixedRate: &rate}})
-	mustRun(t, env, &services.AcceptFunder{Actor: "bank", ProgramID: "fx"})
+	factoringProgram(t, env)
 	fp := approvedPayableIn(t, env, "fx", 30, 100, 1_000_00, "2027-01-04") // a Monday
 	mustRun(t, env, &services.RequestFactoring{Actor: "tier1", ID: "fx-1", PayableID: fp.ID, ProgramID: "fx", FunderID: "bank"})
 	mustRun(t, env, &services.AcceptFactoring{Actor: "tier1", ID: "fx-1", PayableID: fp.ID})
