@@ -170,7 +170,7 @@ func TestCLIOrganizationsAndKeys(t *testing.T) {
 // stdoutOf keeps a command's stdout.
 func stdoutOf(stdout, _ string) string { return stdout }
 
-var demoKey = regexp.MustCompile(`export ([A-Z0-9]+)=(lfk_\S+)\n`)
+var demoKey = regexp.MustCompile(`export ([A-Z0-9]+)_KEY=(lfk_\S+)\n`)
 
 func TestCLIInvoicesCertificatesFinancings(t *testing.T) {
 	isolate(t)

@@ -74,9 +74,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 		fmt.Fprintf(stdout, "demo API keys, one admin key per organization (shown once; paste these lines into your shell):\n")
-		fmt.Fprintf(stdout, "  export OPERATOR=%s\n", operatorKey)
+		fmt.Fprintf(stdout, "  export OPERATOR_KEY=%s\n", operatorKey)
 		for _, k := range keys {
-			fmt.Fprintf(stdout, "  export %s=%s\n", strings.ToUpper(k[0]), k[1])
+			fmt.Fprintf(stdout, "  export %s_KEY=%s\n", strings.ToUpper(k[0]), k[1])
 		}
 	}
 	hookKey, err := sf.webhookKey()

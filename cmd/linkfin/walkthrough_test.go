@@ -89,7 +89,7 @@ func TestWalkthrough(t *testing.T) {
 	steps := walkthrough(t)
 	dir := t.TempDir()
 	s := serve(t, "--data", filepath.Join(dir, "walk"), "--demo")
-	exports := regexp.MustCompile(`(?m)^  export ([A-Z0-9]+)=(lfk_\S+)$`).FindAllStringSubmatch(s.stdout.String(), -1)
+	exports := regexp.MustCompile(`(?m)^  export ([A-Z0-9]+_KEY)=(lfk_\S+)$`).FindAllStringSubmatch(s.stdout.String(), -1)
 	if len(exports) != 9 {
 		t.Fatalf("serve --demo printed %d keys, want the operator's and 8 organizations':\n%s", len(exports), s.stdout)
 	}

@@ -38,8 +38,8 @@ func TestServeWebhooks(t *testing.T) {
 	defer receiver.Close()
 
 	s := serve(t, "--data", filepath.Join(t.TempDir(), "data"), "--demo", "--webhooks-to-private")
-	key := regexp.MustCompile(`(?m)^  export TIER1=(\S+)$`).FindStringSubmatch(s.stdout.String())[1]
-	anchor := regexp.MustCompile(`(?m)^  export ANCHOR=(\S+)$`).FindStringSubmatch(s.stdout.String())[1]
+	key := regexp.MustCompile(`(?m)^  export TIER1_KEY=(\S+)$`).FindStringSubmatch(s.stdout.String())[1]
+	anchor := regexp.MustCompile(`(?m)^  export ANCHOR_KEY=(\S+)$`).FindStringSubmatch(s.stdout.String())[1]
 	var ep struct{ Secret string }
 	if err := json.Unmarshal(s.want("POST", "/v1/webhook-endpoints", key,
 		`{"id":"erp","url":"`+receiver.URL+`","events":["purchase_order.*"]}`, http.StatusCreated), &ep); err != nil {
