@@ -215,6 +215,9 @@ type Payable struct {
 	CertificateID string `json:"certificate_id,omitempty"`
 	// FinancingID is the factoring that the payable backs, if any.
 	FinancingID string `json:"financing_id,omitempty"`
+	// Funders are the funders that financed the payable, kept after the financing
+	// ends: they are party to it, and see what they financed.
+	Funders []string `json:"funders,omitempty"`
 }
 
 // KindCreditNote is the record kind of credit notes.

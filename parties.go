@@ -27,8 +27,10 @@ func (p *Program) Parties() []string {
 	return parties(out...)
 }
 
-// Parties implements Partied.
-func (o *PurchaseOrder) Parties() []string { return parties(o.BuyerID, o.SellerID) }
+// Parties implements Partied: the buyer, the seller, and the funders that financed it.
+func (o *PurchaseOrder) Parties() []string {
+	return parties(append([]string{o.BuyerID, o.SellerID}, o.Funders...)...)
+}
 
 // Parties implements Partied.
 func (g *GoodsReceipt) Parties() []string { return parties(g.BuyerID, g.SellerID) }
@@ -39,8 +41,10 @@ func (s *Shipment) Parties() []string { return parties(s.SellerID, s.BuyerID, s.
 // Parties implements Partied.
 func (i *Invoice) Parties() []string { return parties(i.SellerID, i.BuyerID) }
 
-// Parties implements Partied.
-func (p *Payable) Parties() []string { return parties(p.BuyerID, p.SellerID) }
+// Parties implements Partied: the buyer, the seller, and the funders that financed it.
+func (p *Payable) Parties() []string {
+	return parties(append([]string{p.BuyerID, p.SellerID}, p.Funders...)...)
+}
 
 // Parties implements Partied.
 func (c *CreditNote) Parties() []string { return parties(c.SellerID, c.BuyerID) }
@@ -52,8 +56,11 @@ func (c *Certificate) Parties() []string { return parties(c.AnchorID, c.HolderID
 // Parties implements Partied: the requester, the funder and the payee.
 func (f *Financing) Parties() []string { return parties(f.RequesterID, f.FunderID, f.PayeeID) }
 
-// Parties implements Partied: the warehouse and the owner of the goods.
-func (w *WarehouseReceipt) Parties() []string { return parties(w.WarehouseID, w.OwnerID) }
+// Parties implements Partied: the warehouse, the owner of the goods, and the funders
+// they were pledged to.
+func (w *WarehouseReceipt) Parties() []string {
+	return parties(append([]string{w.WarehouseID, w.OwnerID}, w.Funders...)...)
+}
 
 // parties drops empty names and duplicates, keeping the order.
 func parties(ids ...string) []string {
@@ -98,4 +105,12 @@ func PartiesOf(kind string, data []byte) ([]string, error) {
 		return nil, err
 	}
 	return v.Parties(), nil
+}
+
+// AddFunder records a funder among those that financed an asset, once.
+func AddFunder(funders []string, funder string) []string {
+	if slices.Contains(funders, funder) {
+		return funders
+	}
+	return append(funders, funder)
 }

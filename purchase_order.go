@@ -49,7 +49,10 @@ type PurchaseOrder struct {
 	Receipts []string `json:"receipts"`
 	// FinancingID is the PO financing the order backs, if any: the payable the order
 	// becomes is swept to repay it.
-	FinancingID string     `json:"financing_id,omitempty"`
+	FinancingID string `json:"financing_id,omitempty"`
+	// Funders are the funders that financed the order, kept after the financing ends:
+	// they are party to it, and see what they financed.
+	Funders     []string   `json:"funders,omitempty"`
 	IssuedAt    time.Time  `json:"issued_at"`
 	AcceptedAt  *time.Time `json:"accepted_at,omitempty"`
 	CancelledAt *time.Time `json:"cancelled_at,omitempty"`

@@ -30,7 +30,10 @@ type WarehouseReceipt struct {
 	Observed    int64         `json:"observed"` // the last quantity the warehouse's sensors reported
 	Status      ReceiptStatus `json:"status"`
 	FinancingID string        `json:"financing_id,omitempty"`
-	CreatedAt   time.Time     `json:"created_at"`
+	// Funders are the funders the receipt was pledged to, kept after the loan ends:
+	// they are party to it, and see what they financed.
+	Funders   []string  `json:"funders,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // PriceMark is the price of a commodity per unit, in minor units.

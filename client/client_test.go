@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"slices"
 	"strings"
@@ -416,7 +417,7 @@ func endToEnd(t *testing.T, open opener) {
 	ictx := client.WithIdempotencyKey(ctx, "approve-inv-0042")
 	pay := must(anchor.ApproveInvoice(client.WithMeta(ictx, &m1), "inv-0042"))
 	again := must(anchor.ApproveInvoice(client.WithMeta(ictx, &m2), "inv-0042"))
-	if m1.IdempotencyHit || !m2.IdempotencyHit || m1.IdempotencyKey != "approve-inv-0042" || *again != *pay ||
+	if m1.IdempotencyHit || !m2.IdempotencyHit || m1.IdempotencyKey != "approve-inv-0042" || !reflect.DeepEqual(again, pay) ||
 		pay.Amount != 2_260_000_00 || pay.DueDate != date(t, "2027-01-29") {
 		t.Fatalf("approvals %+v %+v, metas %+v %+v", pay, again, m1, m2)
 	}

@@ -385,3 +385,51 @@ func TestBadInputEveryRoute(t *testing.T) {
 		}
 	}
 }
+
+// TestFundersSeeTheirAssets: a funder becomes party to the payable, order or receipt
+// it finances, and stays so; another funder does not see it.
+func TestFundersSeeTheirAssets(t *testing.T) {
+	p := newPlatform(t)
+	ctx := context.Background()
+	submit := func(c engine.Command) {
+		t.Helper()
+		if _, err := services.Submit(ctx, p.engine, "", nil, c, new(json.RawMessage)); err != nil {
+			t.Fatalf("%T: %v", c, err)
+		}
+	}
+	today := linkfin.DateOf(p.clock.Now())
+	for _, po := range []string{"PO-2", "PO-3"} {
+		submit(&services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: po, SellerID: "tier1", ProgramID: "auto-scf",
+			Currency: "CNY", Lines: []linkfin.POLine{{LineID: "1", Item: "disc", Quantity: 10, Unit: "EA", UnitPrice: 1_000_00}}}})
+		submit(&services.AcceptPurchaseOrder{Actor: "tier1", ID: po})
+	}
+	submit(&services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{ID: "GR-2", POID: "PO-2",
+		Lines: []linkfin.ReceiptLine{{LineID: "1", Accepted: 10}}}})
+	submit(&services.CreateInvoice{Actor: "tier1", Invoice: linkfin.Invoice{ID: "inv-2", Number: "INV-2", BuyerID: "anchor", POID: "PO-2",
+		Currency: "CNY", IssueDate: today, DueDate: today.AddDays(60),
+		Lines: []linkfin.InvoiceLine{{LineID: "1", Quantity: 10, UnitPrice: 1_000_00, Amount: 10_000_00}}, Total: 10_000_00}})
+	submit(&services.ApproveInvoice{Actor: "anchor", ID: "inv-2"})
+	pay := linkfin.PayableID("inv-2")
+	submit(&services.RequestFactoring{Actor: "tier1", ID: "FX-2", PayableID: pay, ProgramID: "auto-scf", FunderID: "bank"})
+	submit(&services.RequestPOFinancing{Actor: "tier1", ID: "PF-3", POID: "PO-3", ProgramID: "auto-scf", FunderID: "bank"})
+	// Quoted only: the bank is not party to the assets yet.
+	wantProblem(t, p.as("bank", "GET", "/v1/payables/"+pay, ""), http.StatusNotFound, linkfin.ENOTFOUND)
+	submit(&services.AcceptFactoring{Actor: "tier1", ID: "FX-2", PayableID: pay})
+	submit(&services.AcceptPOFinancing{Actor: "tier1", ID: "PF-3", POID: "PO-3"})
+	submit(&services.CancelFinancing{Actor: "tier1", ID: "PF-3"})
+	var got linkfin.Payable
+	wantJSON(t, p.as("bank", "GET", "/v1/payables/"+pay, ""), http.StatusOK, &got)
+	if got.FinancingID != "FX-2" || len(got.Funders) != 1 || got.Funders[0] != "bank" {
+		t.Fatalf("the factored payable: %+v", got)
+	}
+	// Still party after the financing was cancelled.
+	wantJSON(t, p.as("bank", "GET", "/v1/purchase-orders/PO-3", ""), http.StatusOK, nil)
+	var list lfhttp.List[linkfin.Payable]
+	wantJSON(t, p.as("bank", "GET", "/v1/payables", ""), http.StatusOK, &list)
+	if len(list.Data) != 1 || list.Data[0].ID != pay {
+		t.Fatalf("the bank's payables: %+v", list.Data)
+	}
+	for _, path := range []string{"/v1/payables/" + pay, "/v1/purchase-orders/PO-3", "/v1/purchase-orders/PO-2"} {
+		wantProblem(t, p.as("outsider", "GET", path, ""), http.StatusNotFound, linkfin.ENOTFOUND)
+	}
+}

@@ -114,7 +114,7 @@ func (c *AcceptDistributorFinancing) Apply(tx *engine.Tx) (any, error) {
 		return nil, err
 	}
 	f.Status = linkfin.FinancingAccepted
-	po.FinancingID = f.ID
+	po.FinancingID, po.Funders = f.ID, linkfin.AddFunder(po.Funders, f.FunderID)
 	if err := tx.Put(linkfin.KindPurchaseOrder, po.ID, po, "purchase_order.financed"); err != nil {
 		return nil, err
 	}

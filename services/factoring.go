@@ -139,7 +139,7 @@ func (c *AcceptFactoring) Apply(tx *engine.Tx) (any, error) {
 		return nil, err
 	}
 	f.Status = linkfin.FinancingAccepted
-	pay.Status, pay.FinancingID = linkfin.PayableFactored, f.ID
+	pay.Status, pay.FinancingID, pay.Funders = linkfin.PayableFactored, f.ID, linkfin.AddFunder(pay.Funders, f.FunderID)
 	if err := tx.Put(linkfin.KindPayable, pay.ID, &pay, "payable.factored"); err != nil {
 		return nil, err
 	}

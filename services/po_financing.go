@@ -121,7 +121,7 @@ func (c *AcceptPOFinancing) Apply(tx *engine.Tx) (any, error) {
 		return nil, err
 	}
 	f.Status, f.Interest = linkfin.FinancingAccepted, 0
-	po.FinancingID = f.ID
+	po.FinancingID, po.Funders = f.ID, linkfin.AddFunder(po.Funders, f.FunderID)
 	if err := tx.Put(linkfin.KindPurchaseOrder, po.ID, po, "purchase_order.financed"); err != nil {
 		return nil, err
 	}

@@ -347,7 +347,7 @@ func (c *ApproveInvoice) Apply(tx *engine.Tx) (any, error) {
 			return nil, err
 		} else if found && f.Status == linkfin.FinancingDisbursed && f.PayableID == "" {
 			f.PayableID = p.ID
-			p.Status, p.FinancingID = linkfin.PayableFactored, f.ID
+			p.Status, p.FinancingID, p.Funders = linkfin.PayableFactored, f.ID, []string{f.FunderID}
 			if err := tx.Put(linkfin.KindFinancing, f.ID, &f, "financing.swept"); err != nil {
 				return nil, err
 			}

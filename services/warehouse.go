@@ -223,7 +223,7 @@ func (c *AcceptPledgeLoan) Apply(tx *engine.Tx) (any, error) {
 		return nil, err
 	}
 	f.Status = linkfin.FinancingAccepted
-	w.Status, w.FinancingID = linkfin.ReceiptPledged, f.ID
+	w.Status, w.FinancingID, w.Funders = linkfin.ReceiptPledged, f.ID, linkfin.AddFunder(w.Funders, f.FunderID)
 	if err := tx.Put(linkfin.KindWarehouseReceipt, w.ID, &w, "warehouse_receipt.pledged"); err != nil {
 		return nil, err
 	}
