@@ -91,36 +91,25 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	from := int64(0)
-	if r.URL.Query().Has("after") {
-		from = after + 1
+	read := func(last *linkfin.Event) ([]linkfin.Event, error) {
+		from := int64(0)
+		if last != nil {
+			from = last.Seq + 1
+		} else if r.URL.Query().Has("after") {
+			from = after + 1
+		}
+		return s.Store.Events(r.Context(), from, limit)
 	}
 	p := principalOf(r)
-	out := List[Event]{Data: []Event{}}
-	// An organization's page scans at most ten pages of the log.
-	for scanned := 0; scanned < 10*limit && len(out.Data) < limit; {
-		evs, err := s.Store.Events(r.Context(), from, limit)
-		if err != nil {
-			writeError(w, r, err)
-			return
-		}
-		for i := range evs {
-			if len(out.Data) < limit && seesEvent(p, &evs[i]) {
-				out.Data = append(out.Data, toEvent(&evs[i]))
-			}
-			out.NextCursor = strconv.FormatInt(evs[i].Seq, 10)
-			if len(out.Data) == limit {
-				break
-			}
-		}
-		if len(evs) < limit {
-			if len(out.Data) < limit {
-				out.NextCursor = "" // the end of the log
-			}
-			break
-		}
-		scanned += len(evs)
-		from = evs[len(evs)-1].Seq + 1
+	keep := func(e *linkfin.Event) (bool, error) { return seesEvent(p, e), nil }
+	evs, next, err := filtered(limit, read, keep, func(e *linkfin.Event) string { return strconv.FormatInt(e.Seq, 10) })
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	out := List[Event]{Data: make([]Event, len(evs)), NextCursor: next}
+	for i := range evs {
+		out.Data[i] = toEvent(&evs[i])
 	}
 	writeJSON(w, http.StatusOK, out)
 }

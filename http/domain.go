@@ -238,38 +238,57 @@ func (s *Server) list(r *http.Request, kind string) (*List[json.RawMessage], err
 		return nil, err
 	}
 	p := principalOf(r)
-	after := r.URL.Query().Get("after")
-	out := &List[json.RawMessage]{Data: []json.RawMessage{}}
-	// A filtered page reads at most ten pages of candidates.
-	for scanned := 0; scanned < 10*limit; {
-		var objs []linkfin.Object
+	read := func(last *linkfin.Object) ([]linkfin.Object, error) {
+		after := r.URL.Query().Get("after")
+		if last != nil {
+			after = last.ID
+		}
 		if p.operator() {
-			objs, err = s.Store.ListObjects(r.Context(), kind, after, limit)
-		} else {
-			objs, err = s.Store.ListObjectsByParty(r.Context(), kind, p.Org, after, limit)
+			return s.Store.ListObjects(r.Context(), kind, after, limit)
 		}
-		if err != nil {
-			return nil, err
-		}
-		for i := range objs {
-			ok, err := f.match(kind, &objs[i], p.Org)
-			if err != nil {
-				return nil, err
-			}
-			if ok {
-				out.Data = append(out.Data, objs[i].Data)
-			}
-			out.NextCursor = objs[i].ID
-			if len(out.Data) == limit {
-				return out, nil
-			}
-		}
-		if len(objs) < limit {
-			out.NextCursor = ""
-			return out, nil
-		}
-		scanned += len(objs)
-		after = objs[len(objs)-1].ID
+		return s.Store.ListObjectsByParty(r.Context(), kind, p.Org, after, limit)
+	}
+	keep := func(o *linkfin.Object) (bool, error) { return f.match(kind, o, p.Org) }
+	objs, next, err := filtered(limit, read, keep, func(o *linkfin.Object) string { return o.ID })
+	if err != nil {
+		return nil, err
+	}
+	out := &List[json.RawMessage]{Data: make([]json.RawMessage, len(objs)), NextCursor: next}
+	for i := range objs {
+		out.Data[i] = objs[i].Data
 	}
 	return out, nil
+}
+
+// filtered fills a page of up to limit items that keep accepts, reading the list a page
+// of limit at a time with read (from the start for nil, else after the item given), and
+// at most ten pages: a filtered page may be short. The cursor is that of the last item
+// read, or "" at the end of the list.
+func filtered[T any](limit int, read func(last *T) ([]T, error), keep func(*T) (bool, error), cursor func(*T) string) (out []T, next string, err error) {
+	var last *T
+	for scanned := 0; scanned < 10*limit; {
+		items, err := read(last)
+		if err != nil {
+			return nil, "", err
+		}
+		for i := range items {
+			ok, err := keep(&items[i])
+			if err != nil {
+				return nil, "", err
+			}
+			if ok {
+				out = append(out, items[i])
+			}
+			next = cursor(&items[i])
+			if len(out) == limit {
+				return out, next, nil
+			}
+		}
+		if len(items) < limit {
+			return out, "", nil
+		}
+		scanned += len(items)
+		last = &items[len(items)-1]
+	}
+	return out, next, nil
 }
