@@ -157,6 +157,7 @@ func (s *Server) handle(rt Route, h http.HandlerFunc) {
 }
 
 func (s *Server) wrap(rt Route, h http.HandlerFunc) http.HandlerFunc {
+	latency := s.latency.WithLabelValues(rt.Pattern)
 	return func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		id := r.Header.Get("X-Request-Id")
@@ -167,56 +168,60 @@ func (s *Server) wrap(rt Route, h http.HandlerFunc) http.HandlerFunc {
 		}
 		w.Header().Set("X-Request-Id", id)
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
-		r = r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id))
-		attrs := []slog.Attr{slog.String("id", id), slog.String("route", rt.Pattern)}
-		if err := s.admit(sw, r, rt); err != nil {
+		ctx := context.WithValue(r.Context(), requestIDKey{}, id)
+		r = r.WithContext(ctx)
+		p, err := s.admit(sw, r, rt)
+		if err != nil {
 			writeError(sw, r, err)
 		} else {
-			if p := principalOf(r); p != nil {
-				attrs = append(attrs, slog.String("key", p.KeyID), slog.String("org", p.Org))
+			if p != nil {
+				r = r.WithContext(withPrincipal(ctx, p))
 			}
 			h(sw, r)
 		}
 		d := time.Since(start)
 		s.requests.WithLabelValues(rt.Pattern, http.StatusText(sw.status)).Inc()
-		s.latency.WithLabelValues(rt.Pattern).Observe(d.Seconds())
-		s.Logger.LogAttrs(r.Context(), slog.LevelDebug, "request", append(attrs, slog.Int("status", sw.status), slog.Duration("took", d))...)
+		latency.Observe(d.Seconds())
+		if s.Logger.Enabled(ctx, slog.LevelDebug) {
+			attrs := []slog.Attr{slog.String("id", id), slog.String("route", rt.Pattern),
+				slog.Int("status", sw.status), slog.Duration("took", d)}
+			if p != nil {
+				attrs = append(attrs, slog.String("key", p.KeyID), slog.String("org", p.Org))
+			}
+			s.Logger.LogAttrs(ctx, slog.LevelDebug, "request", attrs...)
+		}
 	}
 }
 
-// admit authenticates the request, applies the key's rate limit and the route's
-// access, and puts the principal in the request's context.
-func (s *Server) admit(w http.ResponseWriter, r *http.Request, rt Route) error {
+// admit authenticates the request, applies the key's rate limit, the route's access
+// and its query parameters, and returns the principal (nil for a public route).
+func (s *Server) admit(w http.ResponseWriter, r *http.Request, rt Route) (*principal, error) {
 	if rt.Access == Public {
-		return nil
+		return nil, nil
 	}
 	p, err := s.authenticate(r)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for name := range r.URL.Query() {
 		if !slices.Contains(rt.Query, name) {
 			if len(rt.Query) == 0 {
-				return linkfin.Errorf(linkfin.EINVALID, "unknown query parameter %q: this takes none", name)
+				return nil, linkfin.Errorf(linkfin.EINVALID, "unknown query parameter %q: this takes none", name)
 			}
-			return linkfin.Errorf(linkfin.EINVALID, "unknown query parameter %q (this takes %s)", name, strings.Join(rt.Query, ", "))
+			return nil, linkfin.Errorf(linkfin.EINVALID, "unknown query parameter %q (this takes %s)", name, strings.Join(rt.Query, ", "))
 		}
-	}
-	if err != nil {
-		return err
 	}
 	if d, ok := s.limits.allow(p.KeyID); !ok {
 		w.Header().Set("Retry-After", retryAfter(d))
-		return linkfin.Errorf(ERATELIMITED, "too many requests with this key; retry in %s", d.Round(time.Millisecond))
+		return nil, linkfin.Errorf(ERATELIMITED, "too many requests with this key; retry in %s", d.Round(time.Millisecond))
 	}
 	if err := allowed(p, rt.Access); err != nil {
-		return err
+		return nil, err
 	}
 	if rt.Money && r.Header.Get("Idempotency-Key") == "" {
-		return linkfin.Errorf(EKEYREQUIRED, "this request moves money: send an Idempotency-Key header, and the same one on every retry")
+		return nil, linkfin.Errorf(EKEYREQUIRED, "this request moves money: send an Idempotency-Key header, and the same one on every retry")
 	}
-	*r = *r.WithContext(withPrincipal(r.Context(), p))
-	return nil
+	return p, nil
 }
 
 type requestIDKey struct{}
