@@ -182,21 +182,18 @@ func post(ctx context.Context, client *http.Client, url, key, idem, body string,
 }
 
 // setUpFinancing runs the process up to certificate pieces held by a supplier: an
-// anchor, a supplier and a bank; a program; an order received, invoiced and approved;
-// one certificate split into pieces of 100.00 (by hundreds, then into single
-// pieces). It returns the supplier's API key.
+// anchor, a supplier and a bank; a program; per 10,000 pieces, an order received,
+// invoiced and approved, and its certificate split down to pieces of 100.00. It returns
+// the supplier's API key.
 func setUpFinancing(ctx context.Context, e *engine.Engine, pieces int) (string, error) {
-	var reqs []engine.Command
 	do := func(cs ...engine.Command) error {
-		reqs = reqs[:0]
-		reqs = append(reqs, cs...)
-		resp, err := e.Submit(ctx, &engine.Request{Commands: reqs})
+		resp, err := e.Submit(ctx, &engine.Request{Commands: cs})
 		if err != nil {
 			return err
 		}
 		for i, out := range resp.Outcomes {
 			if err := out.Err(); err != nil {
-				return fmt.Errorf("bench: set-up %T: %w", reqs[i], err)
+				return fmt.Errorf("bench: set-up %T: %w", cs[i], err)
 			}
 		}
 		return nil
