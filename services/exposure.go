@@ -29,51 +29,45 @@ type Exposure struct {
 func ExposureReport(ctx context.Context, s linkfin.Store) ([]Exposure, error) {
 	programs := make(map[string]linkfin.Program)
 	byKey := make(map[string]*Exposure)
-	for after := ""; ; {
-		objs, err := s.ListObjects(ctx, linkfin.KindFinancing, after, 1000)
-		if err != nil {
-			return nil, err
+	err := scan(ctx, s, linkfin.KindFinancing, func(data []byte) error {
+		var f linkfin.Financing
+		if err := json.Unmarshal(data, &f); err != nil {
+			return err
 		}
-		for _, o := range objs {
-			var f linkfin.Financing
-			if err := json.Unmarshal(o.Data, &f); err != nil {
-				return nil, err
-			}
-			if f.Status != linkfin.FinancingDisbursed {
-				continue
-			}
-			p, ok := programs[f.ProgramID]
-			if !ok {
-				if err := read(ctx, s, linkfin.KindProgram, f.ProgramID, &p); err != nil {
-					return nil, err
-				}
-				programs[f.ProgramID] = p
-			}
-			key := p.AnchorID + "/" + string(f.Currency)
-			e := byKey[key]
-			if e == nil {
-				e = &Exposure{AnchorID: p.AnchorID, Currency: f.Currency, ByFunder: map[string]int64{},
-					ByProduct: map[string]int64{}, ByTier: map[string]int64{}}
-				byKey[key] = e
-			}
-			amount := f.Quote.Face
-			e.Total += amount
-			e.ByFunder[f.FunderID] += amount
-			e.ByProduct[string(f.Product)] += amount
-			tier := strconv.Itoa(f.Tier)
-			switch {
-			case f.Product == linkfin.ProductDistributorFinancing:
-				tier = "distributors"
-			case f.Tier == 0:
-				tier = "unknown"
-			}
-			e.ByTier[tier] += amount
-			e.Count++
+		if f.Status != linkfin.FinancingDisbursed {
+			return nil
 		}
-		if len(objs) < 1000 {
-			break
+		p, ok := programs[f.ProgramID]
+		if !ok {
+			if err := read(ctx, s, linkfin.KindProgram, f.ProgramID, &p); err != nil {
+				return err
+			}
+			programs[f.ProgramID] = p
 		}
-		after = objs[len(objs)-1].ID
+		key := p.AnchorID + "/" + string(f.Currency)
+		e := byKey[key]
+		if e == nil {
+			e = &Exposure{AnchorID: p.AnchorID, Currency: f.Currency, ByFunder: map[string]int64{},
+				ByProduct: map[string]int64{}, ByTier: map[string]int64{}}
+			byKey[key] = e
+		}
+		amount := f.Quote.Face
+		e.Total += amount
+		e.ByFunder[f.FunderID] += amount
+		e.ByProduct[string(f.Product)] += amount
+		tier := strconv.Itoa(f.Tier)
+		switch {
+		case f.Product == linkfin.ProductDistributorFinancing:
+			tier = "distributors"
+		case f.Tier == 0:
+			tier = "unknown"
+		}
+		e.ByTier[tier] += amount
+		e.Count++
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	out := make([]Exposure, 0, len(byKey))
 	for _, e := range byKey {

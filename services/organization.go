@@ -54,36 +54,6 @@ func (c *CreateOrganization) Apply(tx *engine.Tx) (any, error) {
 	return &OrganizationResult{o, false}, nil
 }
 
-// Organizations reads organizations.
-type Organizations struct {
-	Store linkfin.Store
-}
-
-// Get reads one organization.
-func (s *Organizations) Get(ctx context.Context, id string) (*linkfin.Organization, error) {
-	obj, err := s.Store.Object(ctx, linkfin.KindOrganization, id)
-	if err != nil {
-		return nil, err
-	}
-	var o linkfin.Organization
-	return &o, json.Unmarshal(obj.Data, &o)
-}
-
-// List lists organizations in id order after the id after.
-func (s *Organizations) List(ctx context.Context, after string, limit int) ([]linkfin.Organization, error) {
-	objs, err := s.Store.ListObjects(ctx, linkfin.KindOrganization, after, limit)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]linkfin.Organization, len(objs))
-	for i := range objs {
-		if err := json.Unmarshal(objs[i].Data, &out[i]); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
-}
-
 // Submit runs one command through the engine and decodes its value into v.
 func Submit(ctx context.Context, e *engine.Engine, key string, hash []byte, c engine.Command, v any) (replayed bool, err error) {
 	resp, err := e.Submit(ctx, &engine.Request{IdempotencyKey: key, Hash: hash, Commands: []engine.Command{c}})

@@ -63,12 +63,11 @@ func testObjects(t *testing.T, open Opener) {
 		t.Fatalf("mixed request: %+v", resp)
 	}
 	env.Restart()
-	orgs := &services.Organizations{Store: env.Store}
-	list, err := orgs.List(ctx, "", 10)
+	list, err := env.Store.ListObjects(ctx, linkfin.KindOrganization, "", 10)
 	if err != nil || len(list) != 2 || list[0].ID != "anchor-1" || list[1].ID != "supplier-1" {
 		t.Fatalf("list = %+v, %v", list, err)
 	}
-	if _, err := orgs.Get(ctx, "bad id"); linkfin.ErrorCode(err) != linkfin.ENOTFOUND {
+	if _, err := env.Store.Object(ctx, linkfin.KindOrganization, "bad id"); linkfin.ErrorCode(err) != linkfin.ENOTFOUND {
 		t.Fatalf("refused organization stored: %v", err)
 	}
 	obj, err := env.Store.Object(ctx, linkfin.KindOrganization, "anchor-1")
