@@ -28,25 +28,14 @@ import (
 	lfhttp "linkfin/http"
 	"linkfin/postgres"
 	"linkfin/services"
-	"linkfin/sqlite"
+	"linkfin/sqlite/sqlitetest"
 	"linkfin/storetest"
 )
 
 // opener opens a fresh, migrated store for one test.
 type opener func(t *testing.T) linkfin.Store
 
-func openSQLite(t *testing.T) linkfin.Store {
-	t.Helper()
-	s, err := sqlite.Open(filepath.Join(t.TempDir(), "linkfin.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	if err := s.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
+func openSQLite(t *testing.T) linkfin.Store { return sqlitetest.Open(t) }
 
 // openPostgres opens a schema of its own on the server of LINKFIN_TEST_POSTGRES_URL,
 // dropped when the test ends.

@@ -25,6 +25,7 @@ import (
 	lfhttp "linkfin/http"
 	"linkfin/services"
 	"linkfin/sqlite"
+	"linkfin/sqlite/sqlitetest"
 	"linkfin/storetest"
 )
 
@@ -45,14 +46,7 @@ type openAPIEnv struct {
 func newOpenAPIEnv(t *testing.T) *openAPIEnv {
 	t.Helper()
 	ctx := context.Background()
-	s, err := sqlite.Open(filepath.Join(t.TempDir(), "linkfin.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	if err := s.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	s := sqlitetest.Open(t)
 	signer, _ := storetest.Keys(t)
 	e, err := engine.Open(ctx, engine.Config{Store: s, Signer: signer, Now: storetest.NewClock().Now})
 	if err != nil {

@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"strconv"
@@ -29,6 +28,7 @@ import (
 	"linkfin/ledger"
 	"linkfin/services"
 	"linkfin/sqlite"
+	"linkfin/sqlite/sqlitetest"
 	"linkfin/storetest"
 	"linkfin/tlog"
 )
@@ -54,15 +54,7 @@ type api struct {
 
 func newAPI(t *testing.T) *api {
 	t.Helper()
-	ctx := context.Background()
-	s, err := sqlite.Open(filepath.Join(t.TempDir(), "linkfin.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Migrate(ctx); err != nil {
-		s.Close()
-		t.Fatal(err)
-	}
+	s := sqlitetest.Open(t)
 	signer, verif := storetest.Keys(t)
 	a := &api{t: t, store: s, clock: storetest.NewClock(), signer: signer, verif: verif}
 	a.start()
@@ -73,7 +65,6 @@ func newAPI(t *testing.T) *api {
 	t.Cleanup(func() {
 		ts.Close()
 		a.engine.Close()
-		s.Close()
 	})
 	return a
 }
@@ -1171,17 +1162,9 @@ func TestAuth(t *testing.T) {
 // TestNoKeyConfigured: a platform whose first operator key was never made refuses
 // everyone.
 func TestNoKeyConfigured(t *testing.T) {
-	ctx := context.Background()
-	s, err := sqlite.Open(filepath.Join(t.TempDir(), "linkfin.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if err := s.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	s := sqlitetest.Open(t)
 	signer, _ := storetest.Keys(t)
-	e, err := engine.Open(ctx, engine.Config{Store: s, Signer: signer})
+	e, err := engine.Open(context.Background(), engine.Config{Store: s, Signer: signer})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,7 +11,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -22,6 +21,7 @@ import (
 	"linkfin/engine"
 	"linkfin/services"
 	"linkfin/sqlite"
+	"linkfin/sqlite/sqlitetest"
 	"linkfin/storetest"
 	"linkfin/webhook"
 )
@@ -39,26 +39,14 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	ctx := context.Background()
-	s, err := sqlite.Open(filepath.Join(t.TempDir(), "linkfin.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Migrate(ctx); err != nil {
-		s.Close()
-		t.Fatal(err)
-	}
+	s := sqlitetest.Open(t)
 	signer, _ := storetest.Keys(t)
 	clock := storetest.NewClock()
-	e, err := engine.Open(ctx, engine.Config{Store: s, Signer: signer, Now: clock.Now})
+	e, err := engine.Open(context.Background(), engine.Config{Store: s, Signer: signer, Now: clock.Now})
 	if err != nil {
-		s.Close()
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		e.Close()
-		s.Close()
-	})
+	t.Cleanup(func() { e.Close() })
 	env := &env{t: t, store: s, engine: e, clock: clock}
 	for _, id := range []string{"acme", "globex", "initech"} {
 		env.submit(&services.CreateOrganization{Org: linkfin.Organization{ID: id, Name: id, Capabilities: []linkfin.Capability{linkfin.CapTrade}}})
