@@ -156,6 +156,7 @@ type Stats struct {
 	Items       atomic.Int64
 	Events      atomic.Int64
 	CommitNanos atomic.Int64 // total time spent in store commits
+	Evictions   atomic.Int64 // times the record cache was dropped for its size
 }
 
 // Open loads the engine's state from the store and starts the writer.
@@ -598,6 +599,7 @@ func (e *Engine) batch(calls []*call) {
 		clear(e.idem)
 		if objectsFull {
 			clear(e.objects)
+			e.stats.Evictions.Add(1)
 		}
 		if b.Flush {
 			e.evict()

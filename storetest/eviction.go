@@ -58,8 +58,14 @@ func testObjectEviction(t *testing.T, open Opener) {
 			mustRun(t, env, &bump{IDs: ids})
 		}
 		if r == 2 {
+			if env.Engine.Stats().Evictions.Load() == 0 {
+				t.Fatal("the engine never dropped its record cache: the test reads nothing back")
+			}
 			env.Restart()
 		}
+	}
+	if env.Engine.Stats().Evictions.Load() == 0 {
+		t.Fatal("the engine never dropped its record cache after the restart")
 	}
 	for i := 0; i < tallies; i++ {
 		id := fmt.Sprintf("t%02d", i)
