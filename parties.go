@@ -3,6 +3,7 @@ package linkfin
 import (
 	"encoding/json"
 	"slices"
+	"strings"
 )
 
 // Partied is a record that names the organizations party to it. Tenancy rests on it:
@@ -91,6 +92,16 @@ var partiedKinds = map[string]func() Partied{
 	KindWebhookEndpoint:  func() Partied { return new(WebhookEndpoint) },
 	KindWebhookDelivery:  func() Partied { return new(WebhookDelivery) },
 }
+
+// Kind is the record kind of the event's type: "financing" for "financing.accepted".
+func (e *Event) Kind() string {
+	kind, _, _ := strings.Cut(e.Type, ".")
+	return kind
+}
+
+// Parties names the organizations party to the record the event wrote (none for the
+// ledger's own events).
+func (e *Event) Parties() ([]string, error) { return PartiesOf(e.Kind(), e.Data) }
 
 // PartiesOf decodes a record of the kind from its JSON and names its parties. A kind
 // without parties (the platform's own registries: lots, invoice numbers, maturities)

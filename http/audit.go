@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"reflect"
 	"strconv"
-	"strings"
 
 	sumtlog "golang.org/x/mod/sumdb/tlog"
 
@@ -80,8 +79,7 @@ func seesEvent(p *principal, e *linkfin.Event) bool {
 	if p.operator() {
 		return true
 	}
-	kind, _, _ := strings.Cut(e.Type, ".")
-	parties, err := linkfin.PartiesOf(kind, e.Data)
+	parties, err := e.Parties()
 	return err == nil && p.party(parties)
 }
 

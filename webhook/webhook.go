@@ -21,7 +21,6 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -298,7 +297,7 @@ scan:
 			ev := &evs[i]
 			if !d.wants(&w, ev) {
 				passed = ev.Seq
-				if kind, _, _ := strings.Cut(ev.Type, "."); linkfin.WebhookKindDelivered(kind) {
+				if linkfin.WebhookKindDelivered(ev.Kind()) {
 					others++
 				}
 				continue
@@ -341,8 +340,7 @@ func (d *Dispatcher) wants(w *linkfin.WebhookEndpoint, ev *linkfin.Event) bool {
 	if !w.Wants(ev.Type) {
 		return false
 	}
-	kind, _, _ := strings.Cut(ev.Type, ".")
-	parties, err := linkfin.PartiesOf(kind, ev.Data)
+	parties, err := ev.Parties()
 	if err != nil {
 		d.Logger.Error("webhook: read an event's parties", "seq", ev.Seq, "err", err)
 		return false
