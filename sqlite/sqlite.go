@@ -62,6 +62,15 @@ func (db *DB) read(ctx context.Context, q string) (*sql.Stmt, error) {
 	return s, nil
 }
 
+// query runs a query on the read pool through its prepared statement.
+func (db *DB) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	s, err := db.read(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return s.QueryContext(ctx, args...)
+}
+
 var _ linkfin.Store = (*DB)(nil)
 
 // Open opens (creating if needed) the database file at path.
@@ -333,7 +342,7 @@ func (db *DB) AccountsByID(ctx context.Context, ids []int64) ([]ledger.Account, 
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	rows, err := db.r.QueryContext(ctx, `SELECT `+accountCols+` FROM accounts
+	rows, err := db.query(ctx, `SELECT `+accountCols+` FROM accounts
 		WHERE id IN (SELECT value FROM json_each(?))`, idList(ids))
 	return collect(rows, err, func(rows *sql.Rows, a *ledger.Account) error { return scanAccount(rows, a) })
 }
@@ -343,7 +352,7 @@ func (db *DB) TransfersByID(ctx context.Context, ids []int64) ([]ledger.Transfer
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	rows, err := db.r.QueryContext(ctx, `SELECT `+transferCols+` FROM transfers
+	rows, err := db.query(ctx, `SELECT `+transferCols+` FROM transfers
 		WHERE id IN (SELECT value FROM json_each(?))`, idList(ids))
 	return collect(rows, err, func(rows *sql.Rows, t *ledger.Transfer) error { return scanTransfer(rows, t) })
 }
@@ -353,7 +362,7 @@ func (db *DB) PendingByID(ctx context.Context, ids []int64) ([]ledger.PendingSta
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	rows, err := db.r.QueryContext(ctx, `SELECT id, expires_at, status FROM pending_transfers
+	rows, err := db.query(ctx, `SELECT id, expires_at, status FROM pending_transfers
 		WHERE id IN (SELECT value FROM json_each(?))`, idList(ids))
 	if err != nil {
 		return nil, err
@@ -393,7 +402,7 @@ func (db *DB) IdempotencyByKey(ctx context.Context, keys []string) ([]linkfin.Id
 	if err != nil {
 		return nil, err
 	}
-	rows, err := db.r.QueryContext(ctx, `SELECT key, request_hash, response, created_at FROM idempotency_keys
+	rows, err := db.query(ctx, `SELECT key, request_hash, response, created_at FROM idempotency_keys
 		WHERE key IN (SELECT value FROM json_each(?))`, string(list))
 	return collect(rows, err, func(rows *sql.Rows, r *linkfin.IdempotencyRecord) error {
 		return rows.Scan(&r.Key, &r.RequestHash, &r.Response, &r.Time)
@@ -413,7 +422,7 @@ func (db *DB) ObjectsByKey(ctx context.Context, keys []linkfin.ObjectKey) ([]lin
 	if err != nil {
 		return nil, err
 	}
-	rows, err := db.r.QueryContext(ctx, `SELECT o.kind, o.id, o.version, o.data, o.updated_at FROM objects o
+	rows, err := db.query(ctx, `SELECT o.kind, o.id, o.version, o.data, o.updated_at FROM objects o
 		JOIN (SELECT value ->> 0 AS kind, value ->> 1 AS id FROM json_each(?)) k ON o.kind = k.kind AND o.id = k.id`, string(list))
 	return collect(rows, err, scanObject)
 }
@@ -707,7 +716,7 @@ func (db *DB) Account(ctx context.Context, id int64) (*ledger.Account, error) {
 
 // ListAccounts implements linkfin.Store.
 func (db *DB) ListAccounts(ctx context.Context, after int64, limit int) ([]ledger.Account, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT `+accountCols+` FROM accounts WHERE id > ? ORDER BY id LIMIT ?`, after, limit)
+	rows, err := db.query(ctx, `SELECT `+accountCols+` FROM accounts WHERE id > ? ORDER BY id LIMIT ?`, after, limit)
 	return collect(rows, err, func(rows *sql.Rows, a *ledger.Account) error { return scanAccount(rows, a) })
 }
 
@@ -755,7 +764,7 @@ func (db *DB) AccountTransfers(ctx context.Context, accountID, start int64, limi
 
 // Events implements linkfin.Store, re-encoding transfer events from their rows.
 func (db *DB) Events(ctx context.Context, from int64, limit int) ([]linkfin.Event, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT e.seq, e.time, e.type, e.data, e.transfer_id, `+prefixed("t.", transferCols)+`
+	rows, err := db.query(ctx, `SELECT e.seq, e.time, e.type, e.data, e.transfer_id, `+prefixed("t.", transferCols)+`
 		FROM events e LEFT JOIN transfers t ON t.id = e.transfer_id
 		WHERE e.seq >= ? ORDER BY e.seq LIMIT ?`, from, limit)
 	if err != nil {
@@ -817,7 +826,7 @@ func (n *nullTransfer) transfer() (*ledger.Transfer, bool) {
 
 // Checkpoints implements linkfin.Store.
 func (db *DB) Checkpoints(ctx context.Context, after int64, limit int) ([]linkfin.Checkpoint, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT size, hash, note, time FROM checkpoints WHERE size > ? ORDER BY size LIMIT ?`, after, limit)
+	rows, err := db.query(ctx, `SELECT size, hash, note, time FROM checkpoints WHERE size > ? ORDER BY size LIMIT ?`, after, limit)
 	return collect(rows, err, func(rows *sql.Rows, c *linkfin.Checkpoint) error {
 		return rows.Scan(&c.Size, &c.Hash, &c.Note, &c.Time)
 	})
@@ -825,7 +834,7 @@ func (db *DB) Checkpoints(ctx context.Context, after int64, limit int) ([]linkfi
 
 // ScanAccounts implements linkfin.Store.
 func (db *DB) ScanAccounts(ctx context.Context, fn func(*ledger.Account) error) error {
-	rows, err := db.r.QueryContext(ctx, `SELECT `+accountCols+` FROM accounts ORDER BY id`)
+	rows, err := db.query(ctx, `SELECT `+accountCols+` FROM accounts ORDER BY id`)
 	if err != nil {
 		return err
 	}
