@@ -63,4 +63,9 @@ type Financing struct {
 	// SupplierLimit is the program's per-supplier cap when the quote was made (0: none).
 	SupplierLimit int64 `json:"supplier_limit,omitempty"`
 	Frozen        bool  `json:"frozen,omitempty"`
+	// LedgerBase is the first of the ledger ids reserved for the financing's transfers
+	// when it was accepted: each leg (a hold, the disbursement, a repayment, …) has its
+	// slot from there. 0 for a financing accepted before ranges were reserved, whose
+	// transfer ids are hashes of its id and the leg's name.
+	LedgerBase int64 `json:"ledger_base,omitempty"`
 }

@@ -316,8 +316,15 @@ func (w *world) finance(who string, in client.FinancingIn) *linkfin.Financing {
 	if f := must(w.org[who].AcceptFinancing(ctx, q.ID)); f.Status != linkfin.FinancingAccepted {
 		t.Fatalf("accepted %+v", f)
 	}
-	if f := must(w.org[in.FunderID].DisburseFinancing(ctx, q.ID)); f.Status != linkfin.FinancingDisbursed || f.Quote.Price != q.Quote.Price || f.Quote.Face != q.Quote.Face {
+	f := must(w.org[in.FunderID].DisburseFinancing(ctx, q.ID))
+	if f.Status != linkfin.FinancingDisbursed || f.Quote.Price != q.Quote.Price || f.Quote.Face != q.Quote.Face {
 		t.Fatalf("disbursed %+v, quoted %+v", f, q)
+	}
+	// The disbursement is the funder's newest transfer, at its slot in the ledger ids
+	// the financing reserved when it was accepted.
+	paid := must(w.org[in.FunderID].ListTransfers(ctx, services.WalletID(in.FunderID, f.Currency), &client.ListOptions{Limit: 1}))
+	if f.LedgerBase < engine.ReservedLedgerIDs || len(paid.Data) != 1 || int64(paid.Data[0].ID) != services.LegID(f, "disbursement") || paid.Data[0].Amount != f.Quote.Price {
+		t.Fatalf("financing %s with ledger ids from %d: the funder's newest transfer is %+v, not its disbursement (%d)", f.ID, f.LedgerBase, paid.Data, services.LegID(f, "disbursement"))
 	}
 	return q
 }

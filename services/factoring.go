@@ -106,9 +106,46 @@ func (c *AcceptFactoring) LedgerKeys(r engine.Records) (accounts, transfers []in
 	return financingAccounts(r, c.ID)
 }
 
-// legID is the ledger id of a financing's leg: a leg is never applied twice.
-func legID(f *linkfin.Financing, name string) int64 {
+// LegID is the ledger id of a financing's leg (a name of legNames, such as
+// "disbursement"), where an auditor finds its transfer: a leg is never applied twice. A
+// financing accepted with a range of reserved ledger ids (LedgerBase) takes the id of
+// the leg's slot in it; one accepted before ranges were reserved, or a leg without a
+// slot, takes a hash of the financing's id and the leg's name.
+func LegID(f *linkfin.Financing, name string) int64 {
+	if slot, ok := legSlots[name]; ok && f.LedgerBase != 0 {
+		return f.LedgerBase + slot
+	}
 	return engine.LedgerID("financing/" + f.ID + "/" + name)
+}
+
+// legNames are the legs a financing can move, in the order of their slots in its
+// range of ledger ids: the holds on its limits, their posting or voiding and their
+// release, then the payments of the products.
+var legNames = []string{
+	"program-limit", "funder-limit", "supplier-limit",
+	"program-limit-post", "funder-limit-post", "supplier-limit-post",
+	"program-limit-void", "funder-limit-void", "supplier-limit-void",
+	"program-limit-release", "funder-limit-release", "supplier-limit-release",
+	"disbursement", "repayment", "buy-back", "collection", "reserve", "shortfall", "recourse",
+}
+
+// legRange is how many ledger ids a financing reserves at acceptance: room for every
+// leg name and some to spare.
+const legRange = 32
+
+var legSlots = func() map[string]int64 {
+	m := make(map[string]int64, len(legNames))
+	for i, name := range legNames {
+		m[name] = int64(i)
+	}
+	return m
+}()
+
+// reserveLegs gives a financing being accepted its range of ledger ids.
+func reserveLegs(tx *engine.Tx, f *linkfin.Financing) {
+	if f.LedgerBase == 0 {
+		f.LedgerBase = tx.ReserveLedgerIDs(legRange)
+	}
 }
 
 // financingAccounts lists the wallets and limits a financing touches.
@@ -177,7 +214,7 @@ func transfersOf(f *linkfin.Financing, legs []leg) ([]ledger.Transfer, error) {
 		if g.amount == 0 {
 			continue
 		}
-		out = append(out, ledger.Transfer{ID: legID(f, g.name), DebitAccountID: g.dr,
+		out = append(out, ledger.Transfer{ID: LegID(f, g.name), DebitAccountID: g.dr,
 			CreditAccountID: g.cr, Amount: g.amount, Ledger: l, Currency: string(f.Currency), Code: g.code})
 	}
 	return out, nil

@@ -200,6 +200,7 @@ const HoldTimeout = 72 * time.Hour
 // holdLimits places pending holds on the limits a financing draws, opening the
 // requester's cap at its first financing where the program sets one.
 func holdLimits(tx *engine.Tx, f *linkfin.Financing) error {
+	reserveLegs(tx, f)
 	if id := supplierLimitID(f.ProgramID, f.RequesterID); f.SupplierLimit > 0 {
 		if _, ok := tx.Account(id); !ok {
 			if err := openLimit(tx, f.ProgramID, "supplier/"+f.RequesterID, f.Currency, f.SupplierLimit); err != nil {
@@ -220,9 +221,19 @@ func holdLimits(tx *engine.Tx, f *linkfin.Financing) error {
 
 // resolveHolds returns the transfers that post or void (flag) a financing's holds.
 func resolveHolds(f *linkfin.Financing, flag ledger.TransferFlags) ([]ledger.Transfer, error) {
-	holds, err := transfersOf(f, limitDraws(f))
+	draws := limitDraws(f)
+	holds, err := transfersOf(f, draws)
+	suffix := "-void"
+	if flag == ledger.PostPending {
+		suffix = "-post"
+	}
 	for i, h := range holds {
-		holds[i].ID = engine.LedgerID(fmt.Sprintf("financing/%s/%d/%d", f.ID, flag, h.ID))
+		if f.LedgerBase != 0 {
+			// Every draw holds the face, never 0, so transfersOf kept them all, in order.
+			holds[i].ID = LegID(f, draws[i].name+suffix)
+		} else {
+			holds[i].ID = engine.LedgerID(fmt.Sprintf("financing/%s/%d/%d", f.ID, flag, h.ID))
+		}
 		holds[i].PendingID, holds[i].Flags = h.ID, flag
 	}
 	return holds, err
@@ -257,7 +268,7 @@ func (c *DisburseFinancing) LedgerKeys(r engine.Records) (accounts, transfers []
 	var f linkfin.Financing
 	if found, _ := r.Get(linkfin.KindFinancing, c.ID, &f); found {
 		for _, g := range limitDraws(&f) {
-			transfers = append(transfers, legID(&f, g.name))
+			transfers = append(transfers, LegID(&f, g.name))
 		}
 	}
 	return accounts, transfers
