@@ -1329,3 +1329,30 @@ func TestCheckerFindsProblems(t *testing.T) {
 		t.Errorf("ledger 3 debits posted = %s, want 2×MaxInt64", got)
 	}
 }
+
+// TestReserve checks that reserved timestamps are consecutive, that nothing handed out
+// after them (a tick, another reservation, a later batch) falls among them, and that
+// Rollback gives them back.
+func TestReserve(t *testing.T) {
+	s := ledger.NewState()
+	s.Begin(1_000)
+	first := s.Reserve(32)
+	if first != 1_000 {
+		t.Fatalf("first reservation of a batch at time 1000 starts at %d", first)
+	}
+	if next := s.Tick(); next != first+32 {
+		t.Errorf("the tick after a reservation of 32 from %d is %d, want %d", first, next, first+32)
+	}
+	m := s.Mark()
+	again := s.Reserve(4)
+	s.Rollback(m)
+	if back := s.Reserve(4); back != again {
+		t.Errorf("after Rollback a reservation starts at %d, want the one given back, %d", back, again)
+	}
+	s.Commit()
+	clock := s.Clock()
+	s.Begin(10) // a clock that stepped back
+	if later := s.Reserve(2); later <= clock {
+		t.Errorf("a reservation in a later batch starts at %d, not after the clock %d", later, clock)
+	}
+}
