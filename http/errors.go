@@ -24,6 +24,9 @@ const (
 	ETOOLARGE     = "body_too_large"
 	EMETHOD       = "method_not_allowed"
 	EKEYREQUIRED  = "idempotency_key_required"
+	// EIDRESERVED refuses a raw transfer whose id is in the range financings reserve
+	// their ledger ids from (engine.ReservedLedgerIDs): a domain rejection, 422.
+	EIDRESERVED = "id_reserved"
 )
 
 // statusOf is the one table from error codes to HTTP statuses. Codes not listed are

@@ -171,6 +171,9 @@ func (in *TransferIn) ledger() (ledger.Transfer, error) {
 	if in.ID == 0 {
 		return t, linkfin.Errorf(linkfin.EINVALID, "id is required")
 	}
+	if in.ID >= engine.ReservedLedgerIDs {
+		return t, linkfin.Errorf(EIDRESERVED, "transfer ids from 2^62 (%d) up are reserved for the transfers of financings", int64(engine.ReservedLedgerIDs))
+	}
 flags:
 	for _, name := range in.Flags {
 		for _, f := range transferFlagNames {

@@ -966,6 +966,8 @@ func TestBadInputChangesNothing(t *testing.T) {
 
 		// Transfers: the body.
 		{name: "empty body", path: transfers, body: "", status: 400, code: lfhttp.EMALFORMED},
+		{name: "id in the financings' reserved range", path: transfers, body: transferJSON(engine.ReservedLedgerIDs, 1, 2, 5), status: 422, code: lfhttp.EIDRESERVED},
+		{name: "reserved id in a batch", path: transfers, body: batch(okTransfer, transferJSON(math.MaxInt64, 1, 2, 5)), status: 422, code: lfhttp.EIDRESERVED},
 		{name: "cut short", path: transfers, body: `{"id":"50","amount":`, status: 400, code: lfhttp.EMALFORMED},
 		{name: "single quotes", path: transfers, body: `{'id':'50'}`, status: 400, code: lfhttp.EMALFORMED},
 		{name: "unknown field", path: transfers, body: strings.Replace(okTransfer, `"code":1`, `"code":1,"memo":"x"`, 1), status: 400, code: lfhttp.EUNKNOWNFIELD},
