@@ -13,6 +13,7 @@ const (
 	FinancingQuoted     FinancingStatus = "quoted"      // priced; the requester may accept until the quote expires
 	FinancingAccepted   FinancingStatus = "accepted"    // the limits are held (pending) and the asset locked; the funder disburses
 	FinancingCancelled  FinancingStatus = "cancelled"   // accepted, then withdrawn before disbursement: holds voided, asset freed
+	FinancingLapsed     FinancingStatus = "lapsed"      // accepted, but not disbursed while the limits were held: asset freed
 	FinancingDisbursed  FinancingStatus = "disbursed"   // the funder paid; the asset backs it
 	FinancingSettled    FinancingStatus = "settled"     // repaid or paid at maturity
 	FinancingRecourse   FinancingStatus = "recourse"    // the buyer did not pay; the seller repaid the funder
@@ -63,6 +64,9 @@ type Financing struct {
 	// SupplierLimit is the program's per-supplier cap when the quote was made (0: none).
 	SupplierLimit int64 `json:"supplier_limit,omitempty"`
 	Frozen        bool  `json:"frozen,omitempty"`
+	// HoldsUntil is when the limits an accepted financing holds are released: the
+	// funder disburses before it, or the financing lapses.
+	HoldsUntil *time.Time `json:"holds_until,omitempty"`
 	// LedgerBase is the first of the ledger ids reserved for the financing's transfers
 	// when it was accepted: each leg (a hold, the disbursement, a repayment, …) has its
 	// slot from there. 0 for a financing accepted before ranges were reserved, whose

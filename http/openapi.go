@@ -62,7 +62,7 @@ var enums = map[reflect.Type][]any{
 		linkfin.PayableFactored, linkfin.PayableUnpaid),
 	reflect.TypeFor[linkfin.CertificateStatus](): values(linkfin.CertificateActive, linkfin.CertificateSplit,
 		linkfin.CertificateTransferred, linkfin.CertificateSettled),
-	reflect.TypeFor[linkfin.FinancingStatus](): values(linkfin.FinancingQuoted, linkfin.FinancingAccepted, linkfin.FinancingCancelled,
+	reflect.TypeFor[linkfin.FinancingStatus](): values(linkfin.FinancingQuoted, linkfin.FinancingAccepted, linkfin.FinancingCancelled, linkfin.FinancingLapsed,
 		linkfin.FinancingDisbursed, linkfin.FinancingSettled, linkfin.FinancingRecourse, linkfin.FinancingDefaulted,
 		linkfin.FinancingBoughtBack),
 	reflect.TypeFor[linkfin.ReceiptStatus](): values(linkfin.ReceiptIssued, linkfin.ReceiptPledged, linkfin.ReceiptFrozen),

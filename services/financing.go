@@ -201,6 +201,8 @@ const HoldTimeout = 72 * time.Hour
 // requester's cap at its first financing where the program sets one.
 func holdLimits(tx *engine.Tx, f *linkfin.Financing) error {
 	reserveLegs(tx, f)
+	until := tx.Now().Add(HoldTimeout)
+	f.HoldsUntil = &until
 	if id := supplierLimitID(f.ProgramID, f.RequesterID); f.SupplierLimit > 0 {
 		if _, ok := tx.Account(id); !ok {
 			if err := openLimit(tx, f.ProgramID, "supplier/"+f.RequesterID, f.Currency, f.SupplierLimit); err != nil {
@@ -370,6 +372,61 @@ func (c *CancelFinancing) Apply(tx *engine.Tx) (any, error) {
 	}
 	f.Status = linkfin.FinancingCancelled
 	return &f, tx.Put(linkfin.KindFinancing, f.ID, &f, "financing.cancelled")
+}
+
+// LapseFinancing ends an accepted financing that the funder did not disburse while the
+// limits were held (until HoldsUntil): the ledger released the holds at their timeout
+// (any it has not expired yet are voided), and the asset is free again. The scheduler
+// runs it; it acts for no organization.
+type LapseFinancing struct {
+	ID string
+}
+
+// Keys implements engine.Command.
+func (c *LapseFinancing) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{{Kind: linkfin.KindFinancing, ID: c.ID}}
+}
+
+// DependentKeys implements engine.DependentCommand: the asset, to free it.
+func (c *LapseFinancing) DependentKeys(r engine.Records) []linkfin.ObjectKey {
+	return (&DisburseFinancing{ID: c.ID}).DependentKeys(r)
+}
+
+// LedgerKeys implements engine.LedgerCommand: the holds, in case one is still pending.
+func (c *LapseFinancing) LedgerKeys(r engine.Records) (accounts, transfers []int64) {
+	return (&DisburseFinancing{ID: c.ID}).LedgerKeys(r)
+}
+
+// Apply implements engine.Command.
+func (c *LapseFinancing) Apply(tx *engine.Tx) (any, error) {
+	var f linkfin.Financing
+	found, err := tx.Get(linkfin.KindFinancing, c.ID, &f)
+	switch {
+	case err != nil:
+		return nil, err
+	case !found:
+		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "financing %s not found", c.ID)
+	case f.Status == linkfin.FinancingLapsed:
+		return &f, nil
+	case f.Status != linkfin.FinancingAccepted:
+		return nil, linkfin.Errorf(linkfin.ECONFLICT, "financing %s is %s: only an accepted financing lapses", f.ID, f.Status)
+	case f.HoldsUntil == nil:
+		return nil, linkfin.Errorf(linkfin.ECONFLICT, "financing %s was accepted before holds had an end: cancel it instead", f.ID)
+	case tx.Now().Before(*f.HoldsUntil):
+		return nil, linkfin.Errorf(linkfin.ECONFLICT, "financing %s holds its limits until %s", f.ID, f.HoldsUntil.Format(time.RFC3339))
+	}
+	voids, err := resolveHolds(&f, ledger.VoidPending)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.Transfer(voids...); err != nil && linkfin.ErrorCode(err) != string(ledger.PendingTransferExpired) {
+		return nil, err
+	}
+	if err := freeAsset(tx, &f); err != nil {
+		return nil, err
+	}
+	f.Status = linkfin.FinancingLapsed
+	return &f, tx.Put(linkfin.KindFinancing, f.ID, &f, "financing.lapsed")
 }
 
 // freeAsset unlocks the asset of a financing that will not be disbursed.

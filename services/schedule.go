@@ -3,21 +3,24 @@ package services
 import (
 	"context"
 	"encoding/json"
+	"time"
 
 	"linkfin"
 	"linkfin/engine"
 )
 
-// Due lists what the platform's scheduler runs on a day, as the operator would:
+// Due lists what the platform's scheduler runs at a time, as the operator would:
 //   - settlement of every program's maturity on or before the day that still has
 //     pieces to pay (a short anchor's overdue pieces are tried again each day);
 //   - the closing of every disbursed financing whose due date has come: factoring and
 //     PO financing are collected on the payable's due date, distributor loans and
-//     pledges closed the day after theirs.
+//     pledges closed the day after theirs;
+//   - the lapse of every accepted financing whose limits were held until before now.
 //
 // Each command checks its own dates again when it runs; Due only saves asking for
 // what cannot be done yet. It reads every maturity and financing record, page by page.
-func Due(ctx context.Context, s linkfin.Store, today linkfin.Date) ([]engine.Command, error) {
+func Due(ctx context.Context, s linkfin.Store, now time.Time) ([]engine.Command, error) {
+	today := linkfin.DateOf(now)
 	var out []engine.Command
 	err := scan(ctx, s, linkfin.KindMaturity, func(data []byte) error {
 		var m linkfin.Maturity
@@ -36,6 +39,9 @@ func Due(ctx context.Context, s linkfin.Store, today linkfin.Date) ([]engine.Com
 		var f linkfin.Financing
 		if err := json.Unmarshal(data, &f); err != nil {
 			return err
+		}
+		if f.Status == linkfin.FinancingAccepted && f.HoldsUntil != nil && !now.Before(*f.HoldsUntil) {
+			out = append(out, &LapseFinancing{ID: f.ID})
 		}
 		if f.Status != linkfin.FinancingDisbursed {
 			return nil

@@ -29,7 +29,7 @@ func testSchedule(t *testing.T, open Opener) {
 
 	due := func(day string) string {
 		t.Helper()
-		cs, err := services.Due(ctx, env.Store, date(t, day))
+		cs, err := services.Due(ctx, env.Store, date(t, day).Time(time.UTC))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -54,7 +54,7 @@ func testSchedule(t *testing.T, open Opener) {
 		t.Fatalf("due on the day: %q, want %q", got, want)
 	}
 	env.Clock.Advance(time.Date(2027, 1, 4, 10, 0, 0, 0, time.UTC).Sub(env.Clock.Now()))
-	cs, err := services.Due(ctx, env.Store, linkfin.DateOf(env.Clock.Now()))
+	cs, err := services.Due(ctx, env.Store, env.Clock.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,6 +72,79 @@ func testSchedule(t *testing.T, open Opener) {
 	if got := due("2027-01-05"); got != "" {
 		t.Fatalf("due after the scheduler ran: %q", got)
 	}
+	env.MustVerify()
+}
+
+// testLapse: an accepted financing the funder does not disburse while its limits are
+// held lapses. The scheduler finds it once HoldsUntil has passed, and not before; the
+// limits are free again, and so is the piece, which another funder then finances.
+func testLapse(t *testing.T, open Opener) {
+	env := NewEnv(t, open)
+	financingFixture(t, env)
+	ctx := context.Background()
+	code := linkfin.ErrorCode
+	p := approvedPayable(t, env, 1, 1000, 1_000_00, "2027-01-31")
+	mustRun(t, env, &services.IssueCertificate{Actor: "anchor", ID: "c1", ProgramID: "auto-scf", PayableIDs: []string{p.ID}})
+	limit := func() int64 {
+		t.Helper()
+		a, err := env.Engine.Account(ctx, services.LimitID("auto-scf", "poor"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a.DebitsPending
+	}
+	lapses := func(at time.Time) (ids []string) {
+		t.Helper()
+		cs, err := services.Due(ctx, env.Store, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range cs {
+			if l, ok := c.(*services.LapseFinancing); ok {
+				ids = append(ids, l.ID)
+			}
+		}
+		return ids
+	}
+	mustRun(t, env, &services.RequestFinancing{Actor: "tier1", ID: "f-poor", ProgramID: "auto-scf", PieceID: "c1", FunderID: "poor"})
+	accepted := env.Clock.Now()
+	f, err := run[linkfin.Financing](t, env, &services.AcceptFinancing{Actor: "tier1", ID: "f-poor", PieceID: "c1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The batch's time is the clock's, plus the nanoseconds that order its timestamps.
+	if f.HoldsUntil == nil || f.HoldsUntil.Sub(accepted.Add(services.HoldTimeout)).Abs() > time.Millisecond || limit() != 1_000_000_00 {
+		t.Fatalf("accepted at %s: holds until %v, %d held", accepted, f.HoldsUntil, limit())
+	}
+	before := f.HoldsUntil.Add(-time.Second)
+	if got := lapses(before); len(got) != 0 {
+		t.Fatalf("a second before the holds end, the scheduler lapses %v", got)
+	}
+	env.Clock.Advance(before.Sub(env.Clock.Now()))
+	if _, err := run[linkfin.Financing](t, env, &services.LapseFinancing{ID: "f-poor"}); code(err) != linkfin.ECONFLICT {
+		t.Fatalf("lapsing while the limits are held: %v", err)
+	}
+	env.Clock.Advance(2 * time.Second)
+	if got := lapses(env.Clock.Now()); len(got) != 1 || got[0] != "f-poor" {
+		t.Fatalf("after the holds ended, the scheduler lapses %v", got)
+	}
+	for range 2 { // the second run answers the lapse already made
+		if f, err = run[linkfin.Financing](t, env, &services.LapseFinancing{ID: "f-poor"}); err != nil || f.Status != linkfin.FinancingLapsed {
+			t.Fatalf("lapse: %+v, %v", f, err)
+		}
+	}
+	if piece := record[linkfin.Certificate](t, env, linkfin.KindCertificate, "c1"); piece.FinancingID != "" || limit() != 0 {
+		t.Fatalf("after the lapse the piece is locked to %q and %d is held", piece.FinancingID, limit())
+	}
+	if _, err := run[linkfin.Financing](t, env, &services.DisburseFinancing{Actor: "poor", ID: "f-poor"}); code(err) != linkfin.ECONFLICT {
+		t.Fatalf("disbursing a lapsed financing: %v", err)
+	}
+	if got := lapses(env.Clock.Now()); len(got) != 0 {
+		t.Fatalf("after the lapse the scheduler lapses %v", got)
+	}
+	mustRun(t, env, &services.RequestFinancing{Actor: "tier1", ID: "f-bank", ProgramID: "auto-scf", PieceID: "c1", FunderID: "bank"})
+	mustRun(t, env, &services.AcceptFinancing{Actor: "tier1", ID: "f-bank", PieceID: "c1"})
+	mustRun(t, env, &services.DisburseFinancing{Actor: "bank", ID: "f-bank"})
 	env.MustVerify()
 }
 

@@ -191,6 +191,7 @@ func Run(t *testing.T, open Opener) {
 		{"Financing", testFinancing},
 		{"Settlement", testSettlement},
 		{"Schedule", testSchedule},
+		{"Lapse", testLapse},
 		{"DynamicDiscounting", testDynamicDiscounting},
 		{"Exposure", testExposure},
 		{"Factoring", testFactoring},

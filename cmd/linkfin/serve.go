@@ -146,14 +146,15 @@ func seedDemo(ctx context.Context, e *engine.Engine) ([][2]string, error) {
 }
 
 // schedule runs the day's due work at start and then every interval, as the operator
-// would: settlements at maturity and financings closed at their due date. A refusal
+// would: settlements at maturity, financings closed at their due date, and accepted
+// financings lapsed once their limits are no longer held. A refusal
 // (an anchor short of money leaves pieces overdue) is logged; the next run tries again.
 func schedule(ctx context.Context, e *engine.Engine, s linkfin.Store, every time.Duration, logger *slog.Logger) {
 	if every <= 0 {
 		return
 	}
 	for {
-		cs, err := services.Due(ctx, s, linkfin.DateOf(time.Now()))
+		cs, err := services.Due(ctx, s, time.Now())
 		if err != nil && ctx.Err() == nil {
 			logger.Error("schedule: due work", "err", err)
 		}
