@@ -613,6 +613,9 @@ func (e *Engine) evict() {
 	clear(e.objects)
 }
 
+// maxDependentRounds bounds the loads of a batch's dependent keys.
+const maxDependentRounds = 4
+
 // storedAnswer is the answer as the store keeps it: the values that are an event's
 // data are left out (see Outcome.ValueFrom). body is the whole answer, encoded.
 func storedAnswer(resp *Response, body []byte) []byte {
@@ -765,7 +768,7 @@ func (e *Engine) prefetch(ctx context.Context, calls []*call, due []int64) error
 	clear(e.listed)
 	clear(e.dependent)
 	seenO := make(map[linkfin.ObjectKey]bool)
-	load := func(keysOf func(Command) []linkfin.ObjectKey) error {
+	load := func(keysOf func(Command) []linkfin.ObjectKey) (int, error) {
 		var objKeys []linkfin.ObjectKey
 		for _, c := range calls {
 			for _, cmd := range c.req.Commands {
@@ -778,24 +781,33 @@ func (e *Engine) prefetch(ctx context.Context, calls []*call, due []int64) error
 			}
 		}
 		if len(objKeys) == 0 {
-			return nil
+			return 0, nil
 		}
 		objs, err := e.store.ObjectsByKey(ctx, objKeys)
 		for i := range objs {
 			e.objects[objs[i].Key()] = &objs[i]
 		}
+		return len(objKeys), err
+	}
+	if _, err := load(Command.Keys); err != nil {
 		return err
 	}
-	if err := load(Command.Keys); err != nil {
-		return err
-	}
-	if err := load(func(cmd Command) []linkfin.ObjectKey {
-		if dc, ok := cmd.(DependentCommand); ok {
-			e.dependent[cmd] = dc.DependentKeys(records{e})
+	// Dependent keys can come from dependent records (a settlement's pieces name their
+	// financings), so they are asked for again after each load, until nothing new is
+	// named. The rounds are bounded against a command that names new keys forever.
+	for range maxDependentRounds {
+		n, err := load(func(cmd Command) []linkfin.ObjectKey {
+			if dc, ok := cmd.(DependentCommand); ok {
+				e.dependent[cmd] = dc.DependentKeys(records{e})
+			}
+			return e.dependent[cmd]
+		})
+		if err != nil {
+			return err
 		}
-		return e.dependent[cmd]
-	}); err != nil {
-		return err
+		if n == 0 {
+			break
+		}
 	}
 	// A command that moves money names its ledger rows once its records are loaded:
 	// which wallets and limits it touches can depend on them.
