@@ -47,8 +47,19 @@ func (c *SettleMaturity) DependentKeys(r engine.Records) []linkfin.ObjectKey {
 	for _, id := range m.Pieces {
 		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindCertificate, ID: id})
 		var p linkfin.Certificate
-		if found, _ := r.Get(linkfin.KindCertificate, id, &p); found && p.FinancingID != "" {
+		if found, _ := r.Get(linkfin.KindCertificate, id, &p); !found {
+			continue
+		}
+		if p.FinancingID != "" {
 			keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindFinancing, ID: p.FinancingID})
+		}
+		// The root, and the payables it was issued from: paid once all its pieces are.
+		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindCertificate, ID: p.RootID})
+		var root linkfin.Certificate
+		if found, _ := r.Get(linkfin.KindCertificate, p.RootID, &root); found {
+			for _, pay := range root.PayableIDs {
+				keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindPayable, ID: pay})
+			}
 		}
 	}
 	return keys
@@ -175,6 +186,58 @@ func (c *SettleMaturity) Apply(tx *engine.Tx) (any, error) {
 	if remaining == nil {
 		remaining = []string{}
 	}
+	if err := payRoots(tx, res.Paid, remaining); err != nil {
+		return nil, err
+	}
 	m.Pieces = remaining
 	return res, tx.Put(linkfin.KindMaturity, m.ID, &m, "maturity.settled")
+}
+
+// payRoots marks paid the payables behind each certificate whose pieces this run paid
+// and left none overdue: every piece of a certificate matures on its date, so they are
+// all in this run's index.
+func payRoots(tx *engine.Tx, paid, remaining []string) error {
+	rootOf := func(id string) (string, error) {
+		var p linkfin.Certificate
+		_, err := tx.Get(linkfin.KindCertificate, id, &p)
+		return p.RootID, err
+	}
+	open := map[string]bool{}
+	for _, id := range remaining {
+		root, err := rootOf(id)
+		if err != nil {
+			return err
+		}
+		open[root] = true
+	}
+	done := map[string]bool{}
+	for _, id := range paid {
+		root, err := rootOf(id)
+		if err != nil {
+			return err
+		}
+		if open[root] || done[root] {
+			continue
+		}
+		done[root] = true
+		var c linkfin.Certificate
+		if _, err := tx.Get(linkfin.KindCertificate, root, &c); err != nil {
+			return err
+		}
+		for _, pay := range c.PayableIDs {
+			var p linkfin.Payable
+			found, err := tx.Get(linkfin.KindPayable, pay, &p)
+			if err != nil {
+				return err
+			}
+			if !found || p.Status != linkfin.PayableCertified {
+				continue
+			}
+			p.Status = linkfin.PayablePaid
+			if err := tx.Put(linkfin.KindPayable, p.ID, &p, "payable.paid"); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

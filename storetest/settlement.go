@@ -81,6 +81,15 @@ func testSettlement(t *testing.T, open Opener) {
 	if p := linkfin.CheckTree(tree(t, env, "c1"), 600_000_00); len(p) > 0 {
 		t.Fatalf("tree c1 after the first run: %v", p)
 	}
+	// c2's payable is paid; c1's is not while t1, one of its pieces, is overdue.
+	payables := func() string {
+		t.Helper()
+		return fmt.Sprint(record[linkfin.Payable](t, env, linkfin.KindPayable, p1.ID).Status, " ",
+			record[linkfin.Payable](t, env, linkfin.KindPayable, p2.ID).Status)
+	}
+	if got := payables(); got != "certified paid" {
+		t.Fatalf("payables behind c1 and c2 after the first run: %s", got)
+	}
 	// Again: nothing is paid twice; t1 stays overdue until the anchor pays in.
 	if r = settle(); len(r.Paid) != 0 || fmt.Sprint(r.Overdue) != "[t1]" {
 		t.Fatalf("second run: %+v", r)
@@ -97,6 +106,9 @@ func testSettlement(t *testing.T, open Opener) {
 	}
 	if tc, _ := wallet("tier2"); tc != 400_800_00 {
 		t.Fatalf("tier2 received %d", tc)
+	}
+	if got := payables(); got != "paid paid" {
+		t.Fatalf("payables behind c1 and c2 once every piece is paid: %s", got)
 	}
 	if _, ad = wallet("anchor"); ad != 1_001_100_00 {
 		t.Fatalf("the anchor paid %d in all", ad)
