@@ -43,7 +43,8 @@ type APIResult struct {
 	P50MS                 float64 `json:"p50_ms"`
 	P99MS                 float64 `json:"p99_ms"`
 	EngineBatches         int64   `json:"engine_batches"`
-	CommitMSPerBatch      float64 `json:"commit_ms_per_batch"` // the store's commit, fsync included
+	CommitMSPerBatch      float64 `json:"commit_ms_per_batch"`   // the store's commit, fsync included
+	PrefetchMSPerBatch    float64 `json:"prefetch_ms_per_batch"` // the store's reads before a batch executes
 	PeakRSSBytes          int64   `json:"peak_rss_bytes"`
 	GoVersion             string  `json:"go_version"`
 	CPUs                  int     `json:"cpus"`
@@ -57,6 +58,7 @@ func (r *APIResult) Print(w io.Writer) {
 		r.FinancingsPerSecond, r.RequestsPerSecond, r.Seconds, r.EngineBatches)
 	fmt.Fprintf(w, "  latency per financing p50 %.2f ms, p99 %.2f ms\n", r.P50MS, r.P99MS)
 	fmt.Fprintf(w, "  commit per batch      %12.2f ms\n", r.CommitMSPerBatch)
+	fmt.Fprintf(w, "  prefetch per batch    %12.2f ms\n", r.PrefetchMSPerBatch)
 	fmt.Fprintf(w, "  peak memory (RSS)     %12.1f MiB\n", float64(r.PeakRSSBytes)/(1<<20))
 }
 
@@ -91,7 +93,7 @@ func API(ctx context.Context, o APIOptions) (*APIResult, error) {
 	base := "http://" + srv.Addr()
 
 	o.log("running %d financings from %d clients…", o.Financings, o.Clients)
-	batches0, commit0 := e.Stats().Batches.Load(), e.Stats().CommitNanos.Load()
+	batches0, commit0, prefetch0 := e.Stats().Batches.Load(), e.Stats().CommitNanos.Load(), e.Stats().PrefetchNanos.Load()
 	var next, done atomic.Int64
 	stop := func() {}
 	if o.Progress != nil {
@@ -135,8 +137,9 @@ func API(ctx context.Context, o APIOptions) (*APIResult, error) {
 		RequestsPerSecond: 2 * float64(o.Financings) / elapsed.Seconds(),
 		P50MS:             percentile(all, 0.50), P99MS: percentile(all, 0.99),
 		EngineBatches: e.Stats().Batches.Load() - batches0, PeakRSSBytes: peakRSS(),
-		CommitMSPerBatch: float64(e.Stats().CommitNanos.Load()-commit0) / 1e6 / float64(max(1, e.Stats().Batches.Load()-batches0)),
-		GoVersion:        runtime.Version(), CPUs: runtime.NumCPU(),
+		CommitMSPerBatch:   float64(e.Stats().CommitNanos.Load()-commit0) / 1e6 / float64(max(1, e.Stats().Batches.Load()-batches0)),
+		PrefetchMSPerBatch: float64(e.Stats().PrefetchNanos.Load()-prefetch0) / 1e6 / float64(max(1, e.Stats().Batches.Load()-batches0)),
+		GoVersion:          runtime.Version(), CPUs: runtime.NumCPU(),
 	}, nil
 }
 

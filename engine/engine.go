@@ -151,12 +151,13 @@ type Engine struct {
 
 // Stats are running counters, for metrics and benchmarks.
 type Stats struct {
-	Batches     atomic.Int64
-	Requests    atomic.Int64
-	Items       atomic.Int64
-	Events      atomic.Int64
-	CommitNanos atomic.Int64 // total time spent in store commits
-	Evictions   atomic.Int64 // times the record cache was dropped for its size
+	Batches       atomic.Int64
+	Requests      atomic.Int64
+	Items         atomic.Int64
+	Events        atomic.Int64
+	CommitNanos   atomic.Int64 // total time spent in store commits
+	PrefetchNanos atomic.Int64 // total time spent reading the store before batches
+	Evictions     atomic.Int64 // times the record cache was dropped for its size
 }
 
 // Open loads the engine's state from the store and starts the writer.
@@ -507,7 +508,10 @@ func (e *Engine) batch(calls []*call) {
 	if len(calls) == 0 && len(due) == 0 && !flushDue {
 		return
 	}
-	if err := e.prefetch(ctx, calls, due); err != nil {
+	start := time.Now()
+	err := e.prefetch(ctx, calls, due)
+	e.stats.PrefetchNanos.Add(int64(time.Since(start)))
+	if err != nil {
 		e.cfg.Logger.Error("prefetch", "err", err)
 		e.state.RollbackBatch()
 		e.undoObjects(0)

@@ -667,6 +667,9 @@ func TestLedgerAPI(t *testing.T) {
 	if ev := metric(t, r.body, "linkfin_engine_events_total"); ev != 16 {
 		t.Fatalf("linkfin_engine_events_total = %v, want 16", ev)
 	}
+	if pf := metric(t, r.body, "linkfin_engine_prefetch_seconds_total"); pf <= 0 {
+		t.Fatalf("linkfin_engine_prefetch_seconds_total = %v after %v batches", pf, batches)
+	}
 	if !bytes.Contains(r.body, []byte(`linkfin_http_requests_total{route="POST /v1/transfers"`)) {
 		t.Fatalf("metrics lack request counts:\n%s", r.body)
 	}
