@@ -244,7 +244,7 @@ func (s *Server) domainRoutes() {
 	listRoute[linkfin.PurchaseOrder](s, "GET /v1/purchase-orders", linkfin.KindPurchaseOrder, "List purchase orders.")
 
 	act(s, Route{Pattern: "POST /v1/shipments", Access: Write, Status: http.StatusCreated, Out: reflect.TypeFor[linkfin.Shipment](),
-		Summary: "Ship an accepted order with a carrier (the seller)."},
+		Summary: "Ship an accepted order with a carrier: the seller, or a logistics operator the seller buys carriage from, naming itself."},
 		func(r *http.Request, p *principal, in *ShipmentIn) (engine.Command, error) {
 			return &services.CreateShipment{Actor: p.Org, Shipment: linkfin.Shipment{ID: in.ID, POID: in.POID, CarrierID: in.CarrierID}}, nil
 		})

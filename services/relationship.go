@@ -35,7 +35,8 @@ func (c *ProposeRelationship) Apply(tx *engine.Tx) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		if !o.Can(linkfin.CapTrade) {
+		// A logistics operator may sell carriage: it is the seller a shipper buys from.
+		if !o.Can(linkfin.CapTrade) && !(id == c.SellerID && o.Can(linkfin.CapLogistics)) {
 			return nil, linkfin.Errorf(linkfin.EINVALID, "organization %s does not trade", id)
 		}
 	}

@@ -5,8 +5,10 @@ import (
 	"linkfin/engine"
 )
 
-// CreateShipment is the seller announcing a shipment of an accepted order, and naming
-// the logistics operator that will report on it.
+// CreateShipment announces a shipment of an accepted order and names the logistics
+// operator that will report on it. The seller announces it; or the logistics operator
+// itself does, naming itself, when the seller buys carriage from it (an active
+// relationship with the seller as buyer and the operator as seller).
 type CreateShipment struct {
 	Actor    string
 	Shipment linkfin.Shipment
@@ -21,19 +23,29 @@ func (c *CreateShipment) Keys() []linkfin.ObjectKey {
 	}
 }
 
+// DependentKeys implements engine.DependentCommand: the relationship in which the
+// order's seller buys carriage from the operator, when the operator acts.
+func (c *CreateShipment) DependentKeys(r engine.Records) []linkfin.ObjectKey {
+	var po linkfin.PurchaseOrder
+	if found, _ := r.Get(linkfin.KindPurchaseOrder, c.Shipment.POID, &po); !found || c.Actor == po.SellerID {
+		return nil
+	}
+	return []linkfin.ObjectKey{{Kind: linkfin.KindRelationship, ID: linkfin.RelationshipID(po.SellerID, c.Actor)}}
+}
+
 // Apply implements engine.Command.
 func (c *CreateShipment) Apply(tx *engine.Tx) (any, error) {
 	s := c.Shipment
 	if err := linkfin.ValidateID("shipment id", s.ID); err != nil {
 		return nil, err
 	}
-	po, err := purchaseOrder(tx, s.POID, c.Actor)
+	po, carries, err := shippedOrder(tx, s, c.Actor)
 	if err != nil {
 		return nil, err
 	}
 	switch {
-	case po.SellerID != c.Actor:
-		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only the seller ships an order")
+	case po.SellerID != c.Actor && !(carries && s.CarrierID == c.Actor):
+		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only the seller, or a logistics operator it buys carriage from naming itself, ships an order")
 	case po.Status != linkfin.POAccepted:
 		return nil, linkfin.Errorf(linkfin.ECONFLICT, "purchase order %s is %s, not accepted", po.ID, po.Status)
 	}
@@ -53,6 +65,28 @@ func (c *CreateShipment) Apply(tx *engine.Tx) (any, error) {
 	s.SellerID, s.BuyerID, s.Status, s.CreatedAt = po.SellerID, po.BuyerID, linkfin.ShipmentCreated, tx.Now()
 	s.Events = []linkfin.ShipmentEvent{}
 	return &s, tx.Put(linkfin.KindShipment, s.ID, &s, "shipment.created")
+}
+
+// shippedOrder reads the order a shipment carries for its seller or its buyer, or for
+// a logistics operator the seller buys carriage from (carries). To anyone else, it is
+// not found.
+func shippedOrder(tx *engine.Tx, s linkfin.Shipment, actor string) (po *linkfin.PurchaseOrder, carries bool, err error) {
+	po = new(linkfin.PurchaseOrder)
+	found, err := tx.Get(linkfin.KindPurchaseOrder, s.POID, po)
+	if err != nil || found && (actor == po.SellerID || actor == po.BuyerID) {
+		return po, false, err
+	}
+	if found {
+		var rel linkfin.Relationship
+		ok, err := tx.Get(linkfin.KindRelationship, linkfin.RelationshipID(po.SellerID, actor), &rel)
+		if err != nil {
+			return nil, false, err
+		}
+		if ok && rel.Status == linkfin.RelationshipActive {
+			return po, true, nil
+		}
+	}
+	return nil, false, linkfin.Errorf(linkfin.ENOTFOUND, "purchase order %s not found", s.POID)
 }
 
 // ReportShipmentEvent is the shipment's logistics operator reporting where the goods are.

@@ -91,6 +91,26 @@ func testTrade(t *testing.T, open Opener) {
 		t.Fatalf("a carrier that is no logistics operator: %v", err)
 	}
 	mustRun(t, env, &services.CreateShipment{Actor: "tier1", Shipment: ship})
+	// The logistics operator announces a shipment itself once the seller buys carriage
+	// from it, naming itself; before, the order is not found for it.
+	byCarrier := linkfin.Shipment{ID: "sh-2", POID: "po-1", CarrierID: "wh"}
+	if _, err := run[sh](t, env, &services.CreateShipment{Actor: "wh", Shipment: byCarrier}); code(err) != linkfin.ENOTFOUND {
+		t.Fatalf("a carrier the seller does not buy from ships: %v", err)
+	}
+	mustRun(t, env, &services.ProposeRelationship{Actor: "tier1", BuyerID: "tier1", SellerID: "wh"})
+	mustRun(t, env, &services.AcceptRelationship{Actor: "wh", BuyerID: "tier1", SellerID: "wh"})
+	if _, err := run[services.OrganizationResult](t, env, &services.CreateOrganization{Org: linkfin.Organization{
+		ID: "wh2", Name: "Other Logistics", Capabilities: []linkfin.Capability{linkfin.CapLogistics}}}); err != nil {
+		t.Fatal(err)
+	}
+	other := linkfin.Shipment{ID: "sh-2", POID: "po-1", CarrierID: "wh2"}
+	if _, err := run[sh](t, env, &services.CreateShipment{Actor: "wh", Shipment: other}); code(err) != linkfin.EFORBIDDEN {
+		t.Fatalf("a carrier naming another carrier: %v", err)
+	}
+	if got, err := run[sh](t, env, &services.CreateShipment{Actor: "wh", Shipment: byCarrier}); err != nil ||
+		got.SellerID != "tier1" || got.BuyerID != "anchor" || got.CarrierID != "wh" || got.Status != linkfin.ShipmentCreated {
+		t.Fatalf("the carrier ships: %+v, %v", got, err)
+	}
 	report := func(actor string, status linkfin.ShipmentStatus) (*sh, error) {
 		return run[sh](t, env, &services.ReportShipmentEvent{Actor: actor, ShipmentID: "sh-1", Status: status, Location: "Ningbo"})
 	}
