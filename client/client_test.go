@@ -471,6 +471,18 @@ func endToEnd(t *testing.T, open opener) {
 		len(leaf.Lineage.Invoices) != 1 || leaf.Lineage.Invoices[0].ID != "inv-0042" || len(leaf.Lineage.Orders) != 1 || leaf.Lineage.Orders[0].ID != "PO-1001" {
 		t.Fatalf("piece %+v, lineage %v", leaf.Certificate, chain)
 	}
+	// tier3 was party to neither the invoice nor the order: it sees their parties,
+	// totals, dates and match, not their lines. The seller, tier1, sees them whole.
+	own := must(tier1.GetCertificate(ctx, "C-1b2"))
+	oinv, opo := own.Lineage.Invoices[0], own.Lineage.Orders[0]
+	if len(oinv.Lines) == 0 || len(opo.Lines) == 0 || oinv.Match == nil || len(oinv.Match.Lines) == 0 {
+		t.Fatalf("the seller's lineage lacks the lines: %+v", own.Lineage)
+	}
+	linv, lpo := leaf.Lineage.Invoices[0], leaf.Lineage.Orders[0]
+	if len(linv.Lines) != 0 || len(lpo.Lines) != 0 || linv.Total != oinv.Total || linv.DueDate != oinv.DueDate || linv.SellerID != "tier1" ||
+		linv.Match == nil || !linv.Match.OK || len(linv.Match.Lines) != 0 || lpo.Total != opo.Total {
+		t.Fatalf("tier3's lineage: invoice %+v, order %+v", linv, lpo)
+	}
 
 	// Certificate discounting: suppliers sell their pieces to funders.
 	for _, f := range []struct{ id, who, piece, funder, price string }{{"F-1", "tier1", "C-1a", "bank", "0.0425"}, {"F-2", "tier2", "C-1b1b", "factor", "0.043"}} {

@@ -394,6 +394,9 @@ func (s *Server) getCertificate(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
+	if p := principalOf(r); !p.operator() {
+		l.Summarize(p.Org)
+	}
 	writeJSON(w, http.StatusOK, CertificateOut{Certificate: *c, Lineage: l})
 }
 

@@ -333,6 +333,27 @@ type Lineage struct {
 	Orders   []linkfin.PurchaseOrder `json:"purchase_orders"`
 }
 
+// Summarize keeps, of the invoices and orders viewer is not party to, what a holder
+// finances on: who owes whom, how much, when, and whether the three-way match passed.
+// Their lines (items, quantities and prices) stay between the buyer and the seller.
+func (l *Lineage) Summarize(viewer string) {
+	for i := range l.Invoices {
+		inv := &l.Invoices[i]
+		if slices.Contains(inv.Parties(), viewer) {
+			continue
+		}
+		inv.Lines = []linkfin.InvoiceLine{}
+		if inv.Match != nil {
+			inv.Match = &linkfin.MatchResult{OK: inv.Match.OK, Lines: []linkfin.LineMatch{}, Reasons: inv.Match.Reasons}
+		}
+	}
+	for i := range l.Orders {
+		if po := &l.Orders[i]; !slices.Contains(po.Parties(), viewer) {
+			po.Lines = []linkfin.POLine{}
+		}
+	}
+}
+
 // CertificateLineage reads a piece's lineage from the store.
 func CertificateLineage(ctx context.Context, s linkfin.Store, id string) (*Lineage, error) {
 	var l Lineage
