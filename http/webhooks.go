@@ -19,6 +19,12 @@ type WebhookEndpointIn struct {
 	Events []string `json:"events"` // "*", "<kind>.*" or an event type
 }
 
+// WebhookEndpointUpdate replaces an endpoint's URL and event filters.
+type WebhookEndpointUpdate struct {
+	URL    string   `json:"url"`
+	Events []string `json:"events"`
+}
+
 // WebhookEndpointOut is an endpoint with, in the answer that made it and nowhere else,
 // its signing secret. The secret is derived again on every request, so a retry with
 // the same Idempotency-Key answers it too.
@@ -39,10 +45,20 @@ func (s *Server) webhookRoutes() {
 		s.createWebhookEndpoint)
 	listRoute[linkfin.WebhookEndpoint](s, "GET /v1/webhook-endpoints", linkfin.KindWebhookEndpoint, "List webhook endpoints.")
 	getRoute[linkfin.WebhookEndpoint](s, "GET /v1/webhook-endpoints/{id}", linkfin.KindWebhookEndpoint, "Get a webhook endpoint.")
+	act(s, Route{Pattern: "POST /v1/webhook-endpoints/{id}", Kind: linkfin.KindWebhookEndpoint, Access: Admin, Out: endpoint,
+		Summary: "Change a webhook endpoint's URL and event filters. Its secret stays, and deliveries go on after the last event delivered."},
+		func(r *http.Request, p *principal, in *WebhookEndpointUpdate) (engine.Command, error) {
+			return &services.UpdateWebhookEndpoint{Actor: p.Org, ID: r.PathValue("id"), URL: in.URL, Events: in.Events}, nil
+		})
 	act(s, Route{Pattern: "POST /v1/webhook-endpoints/{id}/disable", Kind: linkfin.KindWebhookEndpoint, Access: Admin, Out: endpoint,
-		Summary: "Disable a webhook endpoint: nothing more is delivered to it."},
+		Summary: "Disable a webhook endpoint: nothing more is delivered to it until it is enabled."},
 		func(r *http.Request, p *principal, _ *none) (engine.Command, error) {
 			return &services.DisableWebhookEndpoint{Actor: p.Org, ID: r.PathValue("id")}, nil
+		})
+	act(s, Route{Pattern: "POST /v1/webhook-endpoints/{id}/enable", Kind: linkfin.KindWebhookEndpoint, Access: Admin, Out: endpoint,
+		Summary: "Enable a disabled webhook endpoint: deliveries resume after the last event delivered, the events of the time it was off included."},
+		func(r *http.Request, p *principal, _ *none) (engine.Command, error) {
+			return &services.EnableWebhookEndpoint{Actor: p.Org, ID: r.PathValue("id")}, nil
 		})
 	s.handle(Route{Pattern: "GET /v1/webhook-endpoints/{id}/deliveries", Access: AnyKey, Out: reflect.TypeFor[WebhookDeliveryOut](), List: true, Query: pageQuery,
 		Summary: "An endpoint's delivery log, in log order: each event sent, its status and attempts."}, s.webhookDeliveries)

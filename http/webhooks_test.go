@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -212,6 +213,29 @@ func TestWebhookEndpoints(t *testing.T) {
 	wantJSON(t, as("operator", "POST", "/v1/webhook-endpoints/tier1-erp/disable", ""), http.StatusOK, &got)
 	if got.DisabledAt == nil || got.OrgID != "tier1" {
 		t.Fatalf("the operator disabled %+v", got)
+	}
+
+	// Enabling and changing keep to the organization; the operator does neither.
+	wantProblem(t, as("tier1", "POST", "/v1/webhook-endpoints/erp/enable", ""), http.StatusNotFound, linkfin.ENOTFOUND)
+	wantProblem(t, as("operator", "POST", "/v1/webhook-endpoints/tier1-erp/enable", ""), http.StatusForbidden, linkfin.EFORBIDDEN)
+	wantProblem(t, as("anchor-viewer", "POST", "/v1/webhook-endpoints/erp/enable", ""), http.StatusForbidden, linkfin.EFORBIDDEN)
+	wantJSON(t, as("anchor", "POST", "/v1/webhook-endpoints/erp/enable", ""), http.StatusOK, &got)
+	if got.DisabledAt != nil || got.Cursor != made.Cursor {
+		t.Fatalf("enabled %+v, cursor %d", got, made.Cursor)
+	}
+	change := `{"url":"https://erp2.example.com/hooks","events":["financing.*"]}`
+	wantProblem(t, as("tier1", "POST", "/v1/webhook-endpoints/erp", change), http.StatusNotFound, linkfin.ENOTFOUND)
+	wantProblem(t, as("anchor", "POST", "/v1/webhook-endpoints/erp", `{"url":"ftp://erp2.example.com","events":["financing.*"]}`),
+		http.StatusBadRequest, linkfin.EINVALID)
+	wantProblem(t, as("anchor", "POST", "/v1/webhook-endpoints/erp", `{"url":"https://erp2.example.com/hooks","events":[]}`),
+		http.StatusBadRequest, linkfin.EINVALID)
+	wantJSON(t, as("anchor", "POST", "/v1/webhook-endpoints/erp", change), http.StatusOK, &got)
+	if got.URL != "https://erp2.example.com/hooks" || !slices.Equal(got.Events, []string{"financing.*"}) || got.Cursor != made.Cursor || got.DisabledAt != nil {
+		t.Fatalf("changed %+v", got)
+	}
+	wantJSON(t, as("anchor", "GET", "/v1/webhook-endpoints/erp", ""), http.StatusOK, &got)
+	if got.URL != "https://erp2.example.com/hooks" {
+		t.Fatalf("read back %+v", got)
 	}
 }
 

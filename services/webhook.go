@@ -1,6 +1,7 @@
 package services
 
 import (
+	"slices"
 	"time"
 
 	"linkfin"
@@ -47,8 +48,69 @@ func (c *CreateWebhookEndpoint) Apply(tx *engine.Tx) (any, error) {
 	return &w, tx.Put(linkfin.KindWebhookEndpoint, w.ID, &w, "webhook_endpoint.created")
 }
 
-// DisableWebhookEndpoint stops deliveries to an endpoint, for good. Disabling a
-// disabled endpoint answers it as it is.
+// UpdateWebhookEndpoint replaces an endpoint's URL and event filters. Its secret
+// (derived from its id) and its cursor stay: deliveries go on after the last event
+// delivered or passed over, to the new URL, for the new filters. Only the organization
+// that owns the endpoint changes it.
+type UpdateWebhookEndpoint struct {
+	Actor  string
+	ID     string
+	URL    string
+	Events []string
+}
+
+// Keys implements engine.Command.
+func (c *UpdateWebhookEndpoint) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{{Kind: linkfin.KindWebhookEndpoint, ID: c.ID}}
+}
+
+// Apply implements engine.Command.
+func (c *UpdateWebhookEndpoint) Apply(tx *engine.Tx) (any, error) {
+	if c.Actor == "" {
+		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "an endpoint is changed by its organization")
+	}
+	w, err := endpoint(tx, c.Actor, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	if w.URL == c.URL && slices.Equal(w.Events, c.Events) {
+		return w, nil
+	}
+	w.URL, w.Events = c.URL, c.Events
+	if err := w.Validate(); err != nil {
+		return nil, err
+	}
+	return w, tx.Put(linkfin.KindWebhookEndpoint, w.ID, w, "webhook_endpoint.updated")
+}
+
+// EnableWebhookEndpoint turns a disabled endpoint back on. Deliveries resume after its
+// cursor, so the events of the time it was off are delivered too: the log is the
+// outbox, and nothing in it is skipped. Enabling an enabled endpoint answers it as it is.
+type EnableWebhookEndpoint struct {
+	Actor string
+	ID    string
+}
+
+// Keys implements engine.Command.
+func (c *EnableWebhookEndpoint) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{{Kind: linkfin.KindWebhookEndpoint, ID: c.ID}}
+}
+
+// Apply implements engine.Command.
+func (c *EnableWebhookEndpoint) Apply(tx *engine.Tx) (any, error) {
+	if c.Actor == "" {
+		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "an endpoint is enabled by its organization")
+	}
+	w, err := endpoint(tx, c.Actor, c.ID)
+	if err != nil || w.DisabledAt == nil {
+		return w, err
+	}
+	w.DisabledAt = nil
+	return w, tx.Put(linkfin.KindWebhookEndpoint, w.ID, w, "webhook_endpoint.enabled")
+}
+
+// DisableWebhookEndpoint stops deliveries to an endpoint until its organization enables
+// it again. Disabling a disabled endpoint answers it as it is.
 type DisableWebhookEndpoint struct {
 	Actor string // the organization acting, "" for the operator
 	ID    string

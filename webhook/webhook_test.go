@@ -357,12 +357,32 @@ func TestReceiverDownThenUp(t *testing.T) {
 		t.Fatalf("globex acknowledged %q, want %q", got, wantGlobex)
 	}
 
-	// A disabled endpoint gets nothing more.
+	// A disabled endpoint gets nothing more while it is disabled.
 	e.submit(&services.DisableWebhookEndpoint{Actor: "acme", ID: "acme-hooks"})
 	e.key("acme", "k4")
 	e.poll(d)
 	if got := rc.acked("/acme"); !slices.Equal(got, wantAcme) {
 		t.Fatalf("a disabled endpoint acknowledged %q", got)
+	}
+	// Enabled again, it gets what happened meanwhile; moved, it gets the rest at its
+	// new URL, signed with the same secret.
+	e.submit(&services.EnableWebhookEndpoint{Actor: "acme", ID: "acme-hooks"})
+	e.poll(d)
+	wantAcme = append(wantAcme, "api_key.created k4")
+	if got := rc.acked("/acme"); !slices.Equal(got, wantAcme) {
+		t.Fatalf("an endpoint enabled again acknowledged %q, want %q", got, wantAcme)
+	}
+	rc.mu.Lock()
+	rc.secrets["/acme-new"] = rc.secrets["/acme"]
+	rc.mu.Unlock()
+	e.submit(&services.UpdateWebhookEndpoint{Actor: "acme", ID: "acme-hooks", URL: srv.URL + "/acme-new", Events: []string{"api_key.*"}})
+	e.key("acme", "k5")
+	e.poll(d)
+	if got := rc.acked("/acme-new"); !slices.Equal(got, []string{"api_key.created k5"}) {
+		t.Fatalf("the endpoint's new URL acknowledged %q", got)
+	}
+	if got := rc.acked("/acme"); !slices.Equal(got, wantAcme) {
+		t.Fatalf("the endpoint's old URL acknowledged %q after the move", got)
 	}
 }
 
