@@ -360,18 +360,7 @@ func (c *CancelFinancing) Apply(tx *engine.Tx) (any, error) {
 	default:
 		return nil, linkfin.Errorf(linkfin.ECONFLICT, "financing %s is %s: only an accepted financing is cancelled", f.ID, f.Status)
 	}
-	voids, err := resolveHolds(&f, ledger.VoidPending)
-	if err != nil {
-		return nil, err
-	}
-	if err := tx.Transfer(voids...); err != nil && linkfin.ErrorCode(err) != string(ledger.PendingTransferExpired) {
-		return nil, err
-	}
-	if err := freeAsset(tx, &f); err != nil {
-		return nil, err
-	}
-	f.Status = linkfin.FinancingCancelled
-	return &f, tx.Put(linkfin.KindFinancing, f.ID, &f, "financing.cancelled")
+	return withdraw(tx, &f, linkfin.FinancingCancelled, "financing.cancelled")
 }
 
 // LapseFinancing ends an accepted financing that the funder did not disburse while the
@@ -415,18 +404,25 @@ func (c *LapseFinancing) Apply(tx *engine.Tx) (any, error) {
 	case tx.Now().Before(*f.HoldsUntil):
 		return nil, linkfin.Errorf(linkfin.ECONFLICT, "financing %s holds its limits until %s", f.ID, f.HoldsUntil.Format(time.RFC3339))
 	}
-	voids, err := resolveHolds(&f, ledger.VoidPending)
+	return withdraw(tx, &f, linkfin.FinancingLapsed, "financing.lapsed")
+}
+
+// withdraw ends an accepted financing that will not be disbursed: its holds are voided
+// (those the ledger expired at their timeout are released already), its asset is free
+// again, and its status is the one given.
+func withdraw(tx *engine.Tx, f *linkfin.Financing, status linkfin.FinancingStatus, event string) (*linkfin.Financing, error) {
+	voids, err := resolveHolds(f, ledger.VoidPending)
 	if err != nil {
 		return nil, err
 	}
 	if err := tx.Transfer(voids...); err != nil && linkfin.ErrorCode(err) != string(ledger.PendingTransferExpired) {
 		return nil, err
 	}
-	if err := freeAsset(tx, &f); err != nil {
+	if err := freeAsset(tx, f); err != nil {
 		return nil, err
 	}
-	f.Status = linkfin.FinancingLapsed
-	return &f, tx.Put(linkfin.KindFinancing, f.ID, &f, "financing.lapsed")
+	f.Status = status
+	return f, tx.Put(linkfin.KindFinancing, f.ID, f, event)
 }
 
 // freeAsset unlocks the asset of a financing that will not be disbursed.
