@@ -43,16 +43,23 @@ func financingFixture(t *testing.T, env *Env) {
 	}
 }
 
+// certificateFixture is the financing fixture with one certificate, c1, held by tier1:
+// 1,000,000.00 maturing on Monday 2027-02-01 (due Sunday 01-31).
+func certificateFixture(t *testing.T, open Opener) *Env {
+	t.Helper()
+	env := NewEnv(t, open)
+	financingFixture(t, env)
+	p := approvedPayable(t, env, 1, 1000, 1_000_00, "2027-01-31")
+	mustRun(t, env, &services.IssueCertificate{Actor: "anchor", ID: "c1", ProgramID: "auto-scf", PayableIDs: []string{p.ID}})
+	return env
+}
+
 // testFinancing: certificate discounting from quote to disbursement, priced to the fen,
 // with the controls that refuse it.
 func testFinancing(t *testing.T, open Opener) {
-	env := NewEnv(t, open)
-	financingFixture(t, env)
+	env := certificateFixture(t, open)
 	ctx := context.Background()
 	code := linkfin.ErrorCode
-	// A certificate of 1,000,000.00 maturing on Monday 2027-02-01 (due Sunday 01-31).
-	p := approvedPayable(t, env, 1, 1000, 1_000_00, "2027-01-31")
-	mustRun(t, env, &services.IssueCertificate{Actor: "anchor", ID: "c1", ProgramID: "auto-scf", PayableIDs: []string{p.ID}})
 	type fin = linkfin.Financing
 	request := func(actor, id, funder string) (*fin, error) {
 		return run[fin](t, env, &services.RequestFinancing{Actor: actor, ID: id, ProgramID: "auto-scf", PieceID: "c1", FunderID: funder})

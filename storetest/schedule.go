@@ -79,12 +79,9 @@ func testSchedule(t *testing.T, open Opener) {
 // held lapses. The scheduler finds it once HoldsUntil has passed, and not before; the
 // limits are free again, and so is the piece, which another funder then finances.
 func testLapse(t *testing.T, open Opener) {
-	env := NewEnv(t, open)
-	financingFixture(t, env)
+	env := certificateFixture(t, open)
 	ctx := context.Background()
 	code := linkfin.ErrorCode
-	p := approvedPayable(t, env, 1, 1000, 1_000_00, "2027-01-31")
-	mustRun(t, env, &services.IssueCertificate{Actor: "anchor", ID: "c1", ProgramID: "auto-scf", PayableIDs: []string{p.ID}})
 	limit := func() int64 {
 		t.Helper()
 		a, err := env.Engine.Account(ctx, services.LimitID("auto-scf", "poor"))
