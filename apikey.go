@@ -95,7 +95,22 @@ func (w *WebhookEndpoint) Parties() []string { return parties(w.OrgID) }
 const (
 	MaxWebhookURL    = 2048
 	MaxWebhookEvents = 50
+	// MaxWebhookEndpoints is how many endpoints an organization may make. An endpoint
+	// is changed rather than replaced (its URL and filters), so few are ever needed.
+	MaxWebhookEndpoints = 16
 )
+
+// KindWebhookQuota is the record kind that counts an organization's endpoints.
+const KindWebhookQuota = "webhook_quota"
+
+// WebhookQuota counts the webhook endpoints an organization made, up to
+// MaxWebhookEndpoints: each one costs the dispatcher a pass over the log. Its id is the
+// organization's. Like the other registries of the platform it has no parties: only
+// the operator reads it.
+type WebhookQuota struct {
+	OrgID     string `json:"org_id"`
+	Endpoints int    `json:"endpoints"`
+}
 
 // Validate checks the endpoint's id, owner, URL and event filters.
 func (w *WebhookEndpoint) Validate() error {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -237,6 +238,27 @@ func TestWebhookEndpoints(t *testing.T) {
 	if got.URL != "https://erp2.example.com/hooks" {
 		t.Fatalf("read back %+v", got)
 	}
+}
+
+// TestWebhookEndpointLimit: an organization makes at most MaxWebhookEndpoints
+// endpoints; the one past it is refused, and nothing changes.
+func TestWebhookEndpointLimit(t *testing.T) {
+	p := newPlatform(t)
+	p.srv.WebhookKey = testWebhookKey
+	make := func(i int) reply {
+		t.Helper()
+		return p.as("tier2", "POST", "/v1/webhook-endpoints", fmt.Sprintf(`{"id":"t2-%d","url":"https://erp.tier2.example/%d","events":["*"]}`, i, i))
+	}
+	for i := range linkfin.MaxWebhookEndpoints {
+		wantJSON(t, make(i), http.StatusCreated, nil)
+	}
+	before := p.snapshot()
+	wantProblem(t, make(linkfin.MaxWebhookEndpoints), http.StatusUnprocessableEntity, services.EWEBHOOKLIMIT)
+	if after := p.snapshot(); !reflect.DeepEqual(after, before) {
+		t.Fatal("a refused endpoint changed the store")
+	}
+	// Another organization is not held to tier2's count.
+	wantJSON(t, p.as("tier1", "POST", "/v1/webhook-endpoints", `{"id":"t1-0","url":"https://erp.tier1.example/","events":["*"]}`), http.StatusCreated, nil)
 }
 
 // TestWebhookDelivered: the secret the API shows verifies what the dispatcher sends.

@@ -8,6 +8,9 @@ import (
 	"linkfin/engine"
 )
 
+// EWEBHOOKLIMIT refuses an endpoint past MaxWebhookEndpoints.
+const EWEBHOOKLIMIT = "webhook_endpoint_limit"
+
 // CreateWebhookEndpoint registers where an organization wants its events delivered.
 // The endpoint starts at the log's end: Endpoint.Cursor is the seq of the last event
 // in the log when it is made (-1 for an empty log), which the caller reads, since a
@@ -20,7 +23,8 @@ type CreateWebhookEndpoint struct {
 
 // Keys implements engine.Command.
 func (c *CreateWebhookEndpoint) Keys() []linkfin.ObjectKey {
-	return []linkfin.ObjectKey{{Kind: linkfin.KindWebhookEndpoint, ID: c.Endpoint.ID}, {Kind: linkfin.KindOrganization, ID: c.Endpoint.OrgID}}
+	return []linkfin.ObjectKey{{Kind: linkfin.KindWebhookEndpoint, ID: c.Endpoint.ID}, {Kind: linkfin.KindOrganization, ID: c.Endpoint.OrgID},
+		{Kind: linkfin.KindWebhookQuota, ID: c.Endpoint.OrgID}}
 }
 
 // Apply implements engine.Command.
@@ -44,8 +48,20 @@ func (c *CreateWebhookEndpoint) Apply(tx *engine.Tx) (any, error) {
 	} else if found {
 		return nil, linkfin.Errorf(linkfin.ECONFLICT, "endpoint %s exists", w.ID)
 	}
+	q := linkfin.WebhookQuota{OrgID: w.OrgID}
+	if _, err := tx.Get(linkfin.KindWebhookQuota, w.OrgID, &q); err != nil {
+		return nil, err
+	}
+	if q.Endpoints >= linkfin.MaxWebhookEndpoints {
+		return nil, linkfin.Errorf(EWEBHOOKLIMIT, "organization %s has made %d webhook endpoints, the most it may: change one instead",
+			w.OrgID, q.Endpoints)
+	}
 	w.CreatedAt, w.DisabledAt = tx.Now(), nil
-	return &w, tx.Put(linkfin.KindWebhookEndpoint, w.ID, &w, "webhook_endpoint.created")
+	if err := tx.Put(linkfin.KindWebhookEndpoint, w.ID, &w, "webhook_endpoint.created"); err != nil {
+		return nil, err
+	}
+	q.Endpoints++
+	return &w, tx.Put(linkfin.KindWebhookQuota, w.OrgID, &q, "webhook_quota.counted")
 }
 
 // UpdateWebhookEndpoint replaces an endpoint's URL and event filters. Its secret

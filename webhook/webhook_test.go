@@ -440,13 +440,16 @@ func TestPassOver(t *testing.T) {
 	e.endpoint("initech-hooks", "initech", srv.URL+"/initech", "*")
 	d := e.dispatcher()
 	d.SkipAfter = 10
-	for i := range 9 {
+	// Making each endpoint also counted it in its organization's quota, an event of
+	// its own: seven keys keep the stretch of events that concern acme not at all
+	// just short of SkipAfter.
+	for i := range 7 {
 		e.key("globex", "g"+jsonString(int64(i)))
 	}
 	start := e.endpointRecord("acme-hooks").Cursor
 	e.poll(d)
 	if w := e.endpointRecord("acme-hooks"); w.Cursor != start {
-		t.Fatalf("the cursor moved past 9 events, under SkipAfter: %d → %d", start, w.Cursor)
+		t.Fatalf("the cursor moved past a stretch under SkipAfter: %d → %d", start, w.Cursor)
 	}
 	e.key("globex", "g9")
 	e.poll(d)
