@@ -112,15 +112,17 @@ func (s *Server) createAPIKey(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	secret, k := NewAPIKey(org, in.Role, in.Name)
-	// The secret is random, so a retry under the same Idempotency-Key would answer the
-	// key of the first try without its secret: keys are made without one.
-	r.Header.Del("Idempotency-Key")
 	var made linkfin.APIKey
 	if !s.command(w, r, body, &services.CreateAPIKey{Actor: principalOf(r).Org, Key: k}, &made) {
 		return
 	}
 	out := toAPIKey(&made)
-	out.Key = secret
+	// A retry under the same Idempotency-Key answers the key the first try made, which
+	// is all the store knows: its secret was shown once, in the first answer, and the
+	// one made for this try belongs to no key.
+	if w.Header().Get("Idempotency-Hit") == "" {
+		out.Key = secret
+	}
 	writeJSON(w, http.StatusCreated, out)
 }
 

@@ -269,10 +269,19 @@ func TestAPIKeys(t *testing.T) {
 	}
 	p.keys["erp"] = made.Key
 	wantJSON(t, p.as("erp", "GET", "/v1/purchase-orders/PO-1", ""), http.StatusOK, nil)
+	// A retry under an Idempotency-Key makes no second key: it answers the first, whose
+	// secret was shown once.
+	var first, retry lfhttp.APIKeyOut
+	wantJSON(t, p.as("tier1", "POST", "/v1/organizations/tier1/api-keys", `{"role":"viewer"}`, "Idempotency-Key", "key-1"), http.StatusCreated, &first)
+	r := p.as("tier1", "POST", "/v1/organizations/tier1/api-keys", `{"role":"viewer"}`, "Idempotency-Key", "key-1")
+	wantJSON(t, r, http.StatusCreated, &retry)
+	if first.Key == "" || retry.ID != first.ID || retry.Key != "" || r.header.Get("Idempotency-Hit") != "true" {
+		t.Fatalf("made %+v, then on the retry %+v (Idempotency-Hit %q)", first, retry, r.header.Get("Idempotency-Hit"))
+	}
 	var keys lfhttp.List[lfhttp.APIKeyOut]
-	r := p.as("tier1", "GET", "/v1/organizations/tier1/api-keys", "")
+	r = p.as("tier1", "GET", "/v1/organizations/tier1/api-keys", "")
 	wantJSON(t, r, http.StatusOK, &keys)
-	if len(keys.Data) != 2 || strings.Contains(string(r.body), made.Key) || strings.Contains(string(r.body), linkfin.HashAPIKey(made.Key)) {
+	if len(keys.Data) != 3 || strings.Contains(string(r.body), made.Key) || strings.Contains(string(r.body), linkfin.HashAPIKey(made.Key)) {
 		t.Fatalf("tier1's keys: %s", r.body)
 	}
 	// Another organization's admin cannot touch them; the key's own organization can.
