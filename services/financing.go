@@ -407,18 +407,23 @@ func (c *LapseFinancing) Apply(tx *engine.Tx) (any, error) {
 	return withdraw(tx, &f, linkfin.FinancingLapsed, "financing.lapsed")
 }
 
-// withdraw ends an accepted financing that will not be disbursed: its holds are voided
-// (those the ledger expired at their timeout are released already), its asset is free
-// again, and its status is the one given.
+// withdraw ends an accepted financing that will not be disbursed: its holds are voided,
+// its asset is free again, and its status is the one given.
 func withdraw(tx *engine.Tx, f *linkfin.Financing, status linkfin.FinancingStatus, event string) (*linkfin.Financing, error) {
+	if err := freeAsset(tx, f); err != nil {
+		return nil, err
+	}
+	return withdrawHolds(tx, f, status, event)
+}
+
+// withdrawHolds voids an accepted financing's holds (those the ledger expired at their
+// timeout are released already) and gives it the status.
+func withdrawHolds(tx *engine.Tx, f *linkfin.Financing, status linkfin.FinancingStatus, event string) (*linkfin.Financing, error) {
 	voids, err := resolveHolds(f, ledger.VoidPending)
 	if err != nil {
 		return nil, err
 	}
 	if err := tx.Transfer(voids...); err != nil && linkfin.ErrorCode(err) != string(ledger.PendingTransferExpired) {
-		return nil, err
-	}
-	if err := freeAsset(tx, f); err != nil {
 		return nil, err
 	}
 	f.Status = status

@@ -83,10 +83,15 @@ func (c *SettleMaturity) LedgerKeys(r engine.Records) (accounts, transfers []int
 			var f linkfin.Financing
 			if found, _ := r.Get(linkfin.KindFinancing, piece.FinancingID, &f); found {
 				accounts = append(accounts, LimitID(p.ID, f.FunderID), supplierLimitID(p.ID, f.RequesterID))
+				if f.Status == linkfin.FinancingAccepted { // its holds, to void
+					for _, g := range limitDraws(&f) {
+						transfers = append(transfers, LegID(&f, g.name))
+					}
+				}
 			}
 		}
 	}
-	return accounts, nil
+	return accounts, transfers
 }
 
 // Apply implements engine.Command.
@@ -159,15 +164,26 @@ func (c *SettleMaturity) Apply(tx *engine.Tx) (any, error) {
 			if _, err := tx.Get(linkfin.KindFinancing, piece.FinancingID, &f); err != nil {
 				return nil, err
 			}
-			// The limits the financing drew are free again.
-			release, err := transfersOf(&f, releaseLimits(&f))
-			if err != nil {
-				return nil, err
-			}
-			legs = append(legs, release...)
-			f.Status = linkfin.FinancingSettled
-			if err := tx.Put(linkfin.KindFinancing, f.ID, &f, "financing.settled"); err != nil {
-				return nil, err
+			switch f.Status {
+			case linkfin.FinancingDisbursed:
+				// The limits the financing drew are free again.
+				release, err := transfersOf(&f, releaseLimits(&f))
+				if err != nil {
+					return nil, err
+				}
+				legs = append(legs, release...)
+				f.Status = linkfin.FinancingSettled
+				if err := tx.Put(linkfin.KindFinancing, f.ID, &f, "financing.settled"); err != nil {
+					return nil, err
+				}
+			case linkfin.FinancingAccepted:
+				// Accepted but never disbursed: the piece is still its requester's, and is
+				// paid to it; the financing lapses, and its holds are voided.
+				if _, err := withdrawHolds(tx, &f, linkfin.FinancingLapsed, "financing.lapsed"); err != nil {
+					return nil, err
+				}
+			default:
+				return nil, linkfin.Errorf(linkfin.EINTERNAL, "piece %s is locked to financing %s, which is %s", piece.ID, f.ID, f.Status)
 			}
 		}
 		if err := tx.Transfer(legs...); err != nil {

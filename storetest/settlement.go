@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"linkfin"
+	"linkfin/ledger"
 	"linkfin/services"
 )
 
@@ -123,4 +124,51 @@ func testSettlement(t *testing.T, open Opener) {
 func mustFinancing(t *testing.T, env *Env, id string) linkfin.Financing {
 	t.Helper()
 	return record[linkfin.Financing](t, env, linkfin.KindFinancing, id)
+}
+
+// testSettleAccepted: a piece whose financing was accepted but never disbursed matures.
+// Its holder, still the supplier, is paid; the financing lapses and its holds are
+// voided, and the limits are exactly what they were before it.
+func testSettleAccepted(t *testing.T, open Opener) {
+	env := NewEnv(t, open)
+	financingFixture(t, env)
+	ctx := context.Background()
+	p := approvedPayable(t, env, 1, 1000, 1_000_00, "2026-11-04") // two days after the fixture's clock
+	mustRun(t, env, &services.IssueCertificate{Actor: "anchor", ID: "c1", ProgramID: "auto-scf", PayableIDs: []string{p.ID}})
+	limit := func(funder string) ledger.Account {
+		t.Helper()
+		a, err := env.Engine.Account(ctx, services.LimitID("auto-scf", funder))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return *a
+	}
+	bank, program := limit("bank"), limit("")
+	mustRun(t, env, &services.RequestFinancing{Actor: "tier1", ID: "f1", ProgramID: "auto-scf", PieceID: "c1", FunderID: "bank"})
+	mustRun(t, env, &services.AcceptFinancing{Actor: "tier1", ID: "f1", PieceID: "c1"})
+	if held := limit("bank").DebitsPending; held != 1_000_000_00 {
+		t.Fatalf("the acceptance holds %d of the bank's limit", held)
+	}
+	mustRun(t, env, &services.RecordInboundPayment{Rail: "bank", InstructionID: "anchor-1", OrgID: "anchor", Currency: "CNY", Amount: 1_000_000_00})
+	env.Clock.Advance(48 * time.Hour) // to 2026-11-04, before the holds end
+	r, err := run[services.SettlementResult](t, env, &services.SettleMaturity{ProgramID: "auto-scf", Date: date(t, "2026-11-04")})
+	if err != nil || fmt.Sprint(r.Paid) != "[c1]" {
+		t.Fatalf("settlement: %+v, %v", r, err)
+	}
+	if f := mustFinancing(t, env, "f1"); f.Status != linkfin.FinancingLapsed {
+		t.Fatalf("the financing of a piece paid before disbursement is %s", f.Status)
+	}
+	for _, c := range []struct {
+		name        string
+		before, now ledger.Account
+	}{{"bank", bank, limit("bank")}, {"program", program, limit("")}} {
+		if c.now.DebitsPending != 0 || c.now.DebitsPosted != c.before.DebitsPosted || c.now.CreditsPosted != c.before.CreditsPosted {
+			t.Fatalf("the %s limit after settlement: %+v, before the financing %+v", c.name, c.now, c.before)
+		}
+	}
+	if w, err := env.Engine.Account(ctx, services.WalletID("tier1", "CNY")); err != nil || w.CreditsPosted != 1_000_000_00 {
+		t.Fatalf("tier1's wallet: %+v, %v", w, err)
+	}
+	env.Restart()
+	env.MustVerify()
 }

@@ -198,6 +198,7 @@ func Run(t *testing.T, open Opener) {
 		{"LedgerCommand", testLedgerCommand},
 		{"Financing", testFinancing},
 		{"Settlement", testSettlement},
+		{"SettleAccepted", testSettleAccepted},
 		{"Schedule", testSchedule},
 		{"Lapse", testLapse},
 		{"DynamicDiscounting", testDynamicDiscounting},
@@ -227,7 +228,7 @@ func Run(t *testing.T, open Opener) {
 // cold lists the tests Run repeats in its "Cold" group.
 var cold = map[string]bool{
 	"PartyIndex": true, "Trade": true, "Certificates": true, "LedgerCommand": true, "Financing": true,
-	"Settlement": true, "Schedule": true, "Lapse": true, "DynamicDiscounting": true, "Exposure": true,
+	"Settlement": true, "SettleAccepted": true, "Schedule": true, "Lapse": true, "DynamicDiscounting": true, "Exposure": true,
 	"Factoring": true, "POFinancing": true, "DistributorFinancing": true, "WarehousePledge": true,
 	"TreeProperty": true,
 }
