@@ -44,7 +44,39 @@ func (r *Report) problem(format string, args ...any) {
 // Verify checks the database behind s. The verifier is the log's public key; origin the
 // checkpoints' origin line. The returned error is for failures to read, not for
 // findings, which go to the report.
+//
+// A server may commit while Verify reads, which would make the rows, the records and
+// the log it read disagree with one another. Every commit moves the log's head (its
+// size, or the position the account rows are exact at), so Verify reads the head
+// before and after, and starts over if it moved; after a few tries it says the
+// database kept changing.
 func Verify(ctx context.Context, s linkfin.Store, verifier note.Verifier, origin string) (*Report, error) {
+	for try := 1; ; try++ {
+		before, err := s.Head(ctx)
+		if err != nil {
+			return nil, err
+		}
+		rep, err := verifyOnce(ctx, s, verifier, origin)
+		if err != nil {
+			return nil, err
+		}
+		after, err := s.Head(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if after.Size == before.Size && after.AccountsAt == before.AccountsAt {
+			return rep, nil
+		}
+		if try == verifyTries {
+			return nil, fmt.Errorf("the database changed while it was verified, %d times over: verify a copy, or stop the server", try)
+		}
+	}
+}
+
+// verifyTries is how many times Verify reads a database that changes under it.
+const verifyTries = 5
+
+func verifyOnce(ctx context.Context, s linkfin.Store, verifier note.Verifier, origin string) (*Report, error) {
 	rep := &Report{}
 	v := tlog.NewVerifier()
 	balances := make(map[int64]*ledger.Account)

@@ -189,6 +189,7 @@ func Run(t *testing.T, open Opener) {
 		{"Concurrent", testConcurrent},
 		{"Proofs", testProofs},
 		{"Tamper", testTamper},
+		{"VerifyWhileWriting", testVerifyWhileWriting},
 		{"Objects", testObjects},
 		{"ObjectEviction", testObjectEviction},
 		{"Parties", testParties},
