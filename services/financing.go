@@ -255,13 +255,18 @@ func (c *DisburseFinancing) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{{Kind: linkfin.KindFinancing, ID: c.ID}}
 }
 
-// DependentKeys implements engine.DependentCommand: the asset, for a piece to pass.
+// DependentKeys implements engine.DependentCommand: the asset, for a piece to pass,
+// and the payable an order became (a financing withdrawn frees it).
 func (c *DisburseFinancing) DependentKeys(r engine.Records) []linkfin.ObjectKey {
 	var f linkfin.Financing
 	if found, _ := r.Get(linkfin.KindFinancing, c.ID, &f); !found {
 		return nil
 	}
-	return []linkfin.ObjectKey{{Kind: f.AssetKind, ID: f.AssetID}}
+	keys := []linkfin.ObjectKey{{Kind: f.AssetKind, ID: f.AssetID}}
+	if f.PayableID != "" && f.AssetKind == linkfin.KindPurchaseOrder {
+		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindPayable, ID: f.PayableID})
+	}
+	return keys
 }
 
 // LedgerKeys implements engine.LedgerCommand.
@@ -442,6 +447,18 @@ func freeAsset(tx *engine.Tx, f *linkfin.Financing) error {
 			pay.Status, pay.FinancingID = linkfin.PayableOpen, ""
 		})
 	case linkfin.KindPurchaseOrder:
+		// The payable the order became before the funder paid was swept to the
+		// financing: it is the seller's again.
+		if f.PayableID != "" {
+			if err := update(tx, linkfin.KindPayable, f.PayableID, "payable.unlocked", func(pay *linkfin.Payable) {
+				if pay.FinancingID == f.ID {
+					pay.Status, pay.FinancingID = linkfin.PayableOpen, ""
+				}
+			}); err != nil {
+				return err
+			}
+			f.PayableID = ""
+		}
 		return update(tx, f.AssetKind, f.AssetID, "purchase_order.unlocked", func(po *linkfin.PurchaseOrder) {
 			po.FinancingID = ""
 		})

@@ -337,7 +337,8 @@ func (c *ApproveInvoice) Apply(tx *engine.Tx) (any, error) {
 		return nil, err
 	}
 	// An order financed before delivery: the payable it became repays the advance
-	// first, automatically.
+	// first, automatically. An advance accepted but not yet paid takes the payable
+	// too, so that nothing else finances it meanwhile; withdrawn, it frees it.
 	var po linkfin.PurchaseOrder
 	if found, err := tx.Get(linkfin.KindPurchaseOrder, inv.POID, &po); err != nil {
 		return nil, err
@@ -345,7 +346,7 @@ func (c *ApproveInvoice) Apply(tx *engine.Tx) (any, error) {
 		var f linkfin.Financing
 		if found, err := tx.Get(linkfin.KindFinancing, po.FinancingID, &f); err != nil {
 			return nil, err
-		} else if found && f.Status == linkfin.FinancingDisbursed && f.PayableID == "" {
+		} else if found && (f.Status == linkfin.FinancingDisbursed || f.Status == linkfin.FinancingAccepted) && f.PayableID == "" {
 			f.PayableID = p.ID
 			p.Status, p.FinancingID, p.Funders = linkfin.PayableFactored, f.ID, []string{f.FunderID}
 			if err := tx.Put(linkfin.KindFinancing, f.ID, &f, "financing.swept"); err != nil {

@@ -60,6 +60,43 @@ func testPOFinancing(t *testing.T, open Opener) {
 	if a.CreditsPosted != 70_000_00+29_300_00 || a.DebitsPosted != 0 {
 		t.Fatalf("tier1 received %d", a.CreditsPosted)
 	}
+
+	// An order invoiced and approved after the advance was accepted, before it was
+	// paid: the payable is the advance's at once, so nothing else finances it, and it
+	// is the seller's again if the advance is withdrawn.
+	invoiced := func(po, financing string) *linkfin.Payable {
+		t.Helper()
+		o := order
+		o.ID = po
+		mustRun(t, env, &services.CreatePurchaseOrder{Actor: "anchor", Order: o})
+		mustRun(t, env, &services.AcceptPurchaseOrder{Actor: "tier1", ID: po})
+		mustRun(t, env, &services.RequestPOFinancing{Actor: "tier1", ID: financing, POID: po, ProgramID: "pof", FunderID: "bank"})
+		mustRun(t, env, &services.AcceptPOFinancing{Actor: "tier1", ID: financing, POID: po})
+		mustRun(t, env, &services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{ID: "gr-" + po, POID: po,
+			Lines: []linkfin.ReceiptLine{{LineID: "L1", Accepted: 100}}}})
+		mustRun(t, env, &services.CreateInvoice{Actor: "tier1", Invoice: linkfin.Invoice{ID: "inv-" + po, Number: po, BuyerID: "anchor",
+			POID: po, Currency: "CNY", IssueDate: linkfin.DateOf(env.Clock.Now()), DueDate: linkfin.DateOf(env.Clock.Now()).AddDays(60),
+			Lines: []linkfin.InvoiceLine{{LineID: "L1", Quantity: 100, UnitPrice: 1_000_00, Amount: 100_000_00}}, Total: 100_000_00}})
+		pay, err := run[linkfin.Payable](t, env, &services.ApproveInvoice{Actor: "anchor", ID: "inv-" + po})
+		if err != nil || pay.Status != linkfin.PayableFactored || pay.FinancingID != financing {
+			t.Fatalf("payable of an order whose advance is accepted: %+v, %v", pay, err)
+		}
+		return pay
+	}
+	pg := invoiced("po-g", "pf-g")
+	if _, err := run[fin](t, env, &services.RequestFactoring{Actor: "tier1", ID: "fx-g", PayableID: pg.ID, ProgramID: "pof", FunderID: "factor"}); err == nil {
+		t.Fatal("the payable of an order whose advance is accepted was factored too")
+	}
+	if f, err := run[fin](t, env, &services.DisburseFinancing{Actor: "bank", ID: "pf-g"}); err != nil || f.PayableID != pg.ID {
+		t.Fatalf("disbursing after the order became a payable: %+v, %v", f, err)
+	}
+	ph := invoiced("po-h", "pf-h")
+	if f, err := run[fin](t, env, &services.CancelFinancing{Actor: "bank", ID: "pf-h"}); err != nil || f.Status != linkfin.FinancingCancelled || f.PayableID != "" {
+		t.Fatalf("cancel: %+v, %v", f, err)
+	}
+	if p := record[linkfin.Payable](t, env, linkfin.KindPayable, ph.ID); p.Status != linkfin.PayableOpen || p.FinancingID != "" {
+		t.Fatalf("the payable of a withdrawn advance: %+v", p)
+	}
 	env.Restart()
 	env.MustVerify()
 }
