@@ -298,6 +298,8 @@ func (c *DisburseFinancing) Apply(tx *engine.Tx) (any, error) {
 		return &f, nil
 	case f.Status != linkfin.FinancingAccepted:
 		return nil, linkfin.Errorf(linkfin.ECONFLICT, "financing %s is %s, not accepted", f.ID, f.Status)
+	case f.Frozen:
+		return nil, linkfin.Errorf(linkfin.ECONFLICT, "financing %s is frozen: the warehouse counted less than was pledged", f.ID)
 	}
 	posts, err := resolveHolds(&f, ledger.PostPending)
 	if err != nil {
@@ -464,7 +466,11 @@ func freeAsset(tx *engine.Tx, f *linkfin.Financing) error {
 		})
 	case linkfin.KindWarehouseReceipt:
 		return update(tx, f.AssetKind, f.AssetID, "warehouse_receipt.released", func(w *linkfin.WarehouseReceipt) {
-			w.Status, w.FinancingID = linkfin.ReceiptIssued, ""
+			// A lot found short stays frozen: it backs nothing until it is counted whole.
+			if w.Status != linkfin.ReceiptFrozen {
+				w.Status = linkfin.ReceiptIssued
+			}
+			w.FinancingID = ""
 		})
 	}
 	return linkfin.Errorf(linkfin.EINTERNAL, "no asset kind %s", f.AssetKind)

@@ -103,6 +103,24 @@ func testWarehousePledge(t *testing.T, open Opener) {
 	if r := record[linkfin.WarehouseReceipt](t, env, linkfin.KindWarehouseReceipt, "R1"); r.OwnerID != "factor" {
 		t.Fatalf("the receipt after a default: %+v", r)
 	}
+
+	// A lot found short between acceptance and disbursement: the funder cannot pay
+	// against it, and withdrawn, the receipt stays frozen rather than pledgeable.
+	short := linkfin.WarehouseReceipt{ID: "R3", OwnerID: "trader", LotID: "LOT-9", Commodity: "copper", Quantity: 10, Unit: "t"}
+	mustRun(t, env, &services.IssueWarehouseReceipt{Actor: "port", Receipt: short})
+	mustRun(t, env, &services.RequestPledgeLoan{Actor: "trader", ID: "w4", ReceiptID: "R3", ProgramID: "wh", FunderID: "factor", Commodity: "copper"})
+	mustRun(t, env, &services.AcceptPledgeLoan{Actor: "trader", ID: "w4", ReceiptID: "R3"})
+	mustRun(t, env, &services.ReportTelemetry{Actor: "port", ReceiptID: "R3", Quantity: 7})
+	if _, err := run[fin](t, env, &services.DisburseFinancing{Actor: "factor", ID: "w4"}); code(err) != linkfin.ECONFLICT {
+		t.Fatalf("disbursing against a lot found short: %v", err)
+	}
+	mustRun(t, env, &services.CancelFinancing{Actor: "factor", ID: "w4"})
+	if r := record[linkfin.WarehouseReceipt](t, env, linkfin.KindWarehouseReceipt, "R3"); r.Status != linkfin.ReceiptFrozen || r.FinancingID != "" {
+		t.Fatalf("the short lot's receipt after the cancel: %+v", r)
+	}
+	if _, err := run[fin](t, env, &services.RequestPledgeLoan{Actor: "trader", ID: "w5", ReceiptID: "R3", ProgramID: "wh", FunderID: "factor", Commodity: "copper"}); code(err) != "asset_financed" {
+		t.Fatalf("pledging a short lot again: %v", err)
+	}
 	env.Restart()
 	env.MustVerify()
 }
