@@ -201,7 +201,7 @@ type LedgerCommand interface {
 // DependentCommand is a Command some of whose keys are known only from records it
 // listed in Keys (a settlement reads the pieces its maturity index names). The batch
 // loads Keys first, then DependentKeys, then the ledger rows. DependentKeys is asked
-// again after each load until it names nothing new (up to four loads), so it may also
+// again after each load until it names nothing new (up to eight loads), so it may also
 // name keys found in the records it named before (the financings of those pieces).
 type DependentCommand interface {
 	Command

@@ -618,7 +618,7 @@ func (e *Engine) evict() {
 }
 
 // maxDependentRounds bounds the loads of a batch's dependent keys.
-const maxDependentRounds = 4
+const maxDependentRounds = 8
 
 // storedAnswer is the answer as the store keeps it: the values that are an event's
 // data are left out (see Outcome.ValueFrom). body is the whole answer, encoded.
