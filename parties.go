@@ -118,6 +118,10 @@ func PartiesOf(kind string, data []byte) ([]string, error) {
 	return v.Parties(), nil
 }
 
+// PartyBackfill is the name under which the stores record, among their migrations,
+// that the records written before the party index existed have been indexed.
+const PartyBackfill = "0003_object_parties_backfill"
+
 // AddFunder records a funder among those that financed an asset, once.
 func AddFunder(funders []string, funder string) []string {
 	if slices.Contains(funders, funder) {

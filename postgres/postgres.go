@@ -91,7 +91,67 @@ func (db *DB) Migrate(ctx context.Context) error {
 			return fmt.Errorf("migrate %s: %w", name, err)
 		}
 	}
+	if err := db.backfillParties(ctx); err != nil {
+		return fmt.Errorf("migrate %s: %w", linkfin.PartyBackfill, err)
+	}
 	return nil
+}
+
+// backfillParties indexes, once, the parties of the records written before the party
+// index existed (migration 0003 made it empty). It is recorded as a migration of its
+// own; records written since are indexed already, and are skipped. Records are read a
+// page at a time, since a connection runs one query at a time.
+func (db *DB) backfillParties(ctx context.Context) error {
+	return pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, migrationLock); err != nil {
+			return err
+		}
+		var applied bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = $1)`, linkfin.PartyBackfill).Scan(&applied); err != nil || applied {
+			return err
+		}
+		var afterKind, afterID string
+		for {
+			rows, err := tx.Query(ctx, `SELECT kind, id, data FROM objects WHERE (kind, id) > ($1, $2) ORDER BY kind, id LIMIT 1000`, afterKind, afterID)
+			if err != nil {
+				return err
+			}
+			var parties, kinds, ids []string
+			n := 0
+			for rows.Next() {
+				var kind, id string
+				var data []byte
+				if err := rows.Scan(&kind, &id, &data); err != nil {
+					rows.Close()
+					return err
+				}
+				ps, err := linkfin.PartiesOf(kind, data)
+				if err != nil {
+					rows.Close()
+					return fmt.Errorf("%s %s: %w", kind, id, err)
+				}
+				for _, p := range ps {
+					parties, kinds, ids = append(parties, p), append(kinds, kind), append(ids, id)
+				}
+				afterKind, afterID, n = kind, id, n+1
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
+			if len(parties) > 0 {
+				if _, err := tx.Exec(ctx, `INSERT INTO object_parties (party, kind, id)
+					SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) ON CONFLICT DO NOTHING`, parties, kinds, ids); err != nil {
+					return err
+				}
+			}
+			if n < 1000 {
+				break
+			}
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)`, linkfin.PartyBackfill, time.Now().Unix())
+		return err
+	})
 }
 
 func (db *DB) migrateFile(ctx context.Context, name string) error {

@@ -223,7 +223,59 @@ func (db *DB) Migrate(ctx context.Context) error {
 			return fmt.Errorf("migrate %s: %w", name, err)
 		}
 	}
+	if err := db.backfillParties(ctx); err != nil {
+		return fmt.Errorf("migrate %s: %w", linkfin.PartyBackfill, err)
+	}
 	return nil
+}
+
+// backfillParties indexes, once, the parties of the records written before the party
+// index existed (migration 0003 made it empty). It is recorded as a migration of its
+// own; records written since are indexed already, and are skipped.
+func (db *DB) backfillParties(ctx context.Context) error {
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, linkfin.PartyBackfill).Scan(&n); err != nil || n > 0 {
+		return err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT kind, id, data FROM objects`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	ins, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO object_parties (party, kind, id) VALUES (?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer ins.Close()
+	for rows.Next() {
+		var kind, id string
+		var data []byte
+		if err := rows.Scan(&kind, &id, &data); err != nil {
+			return err
+		}
+		parties, err := linkfin.PartiesOf(kind, data)
+		if err != nil {
+			return fmt.Errorf("%s %s: %w", kind, id, err)
+		}
+		for _, p := range parties {
+			if _, err := ins.ExecContext(ctx, p, kind, id); err != nil {
+				return err
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`,
+		linkfin.PartyBackfill, time.Now().Unix()); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 func (db *DB) migrateFile(ctx context.Context, name string) error {

@@ -234,3 +234,57 @@ func testPartyIndex(t *testing.T, open Opener) {
 	want(linkfin.KindRelationship, "tier2", linkfin.RelationshipID("tier1", "tier2"))
 	env.MustVerify()
 }
+
+// testPartyBackfill: a database whose records were written before the party index
+// existed gets them indexed, once, when it is migrated.
+func testPartyBackfill(t *testing.T, open Opener) {
+	env := NewEnv(t, open)
+	ctx := context.Background()
+	financingFixture(t, env)
+	p := approvedPayable(t, env, 1, 1000, 1_000_00, "2027-01-31")
+	mustRun(t, env, &services.IssueCertificate{Actor: "anchor", ID: "c1", ProgramID: "auto-scf", PayableIDs: []string{p.ID}})
+	parties := func() map[string][]string {
+		t.Helper()
+		out := map[string][]string{}
+		for _, org := range []string{"anchor", "tier1", "bank", "factor", "poor"} {
+			for _, kind := range []string{linkfin.KindOrganization, linkfin.KindProgram, linkfin.KindPurchaseOrder, linkfin.KindPayable, linkfin.KindCertificate} {
+				objs, err := env.Store.ListObjectsByParty(ctx, kind, org, "", 1000)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, o := range objs {
+					out[org] = append(out[org], kind+" "+o.ID)
+				}
+			}
+		}
+		return out
+	}
+	indexed := parties()
+	if len(indexed["tier1"]) < 4 || len(indexed["bank"]) < 2 {
+		t.Fatalf("the index before: %v", indexed)
+	}
+	env.Engine.Close()
+	tam, ok := env.Store.(Tamperer)
+	if !ok {
+		t.Skip("store cannot run raw SQL")
+	}
+	// As before migration 0003: no index, and no backfill recorded.
+	for _, q := range []string{`DELETE FROM object_parties`, `DELETE FROM schema_migrations WHERE version = '` + linkfin.PartyBackfill + `'`} {
+		if err := tam.Exec(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := parties(); len(got) != 0 {
+		t.Fatalf("the index emptied: %v", got)
+	}
+	for range 2 { // the second migration finds the backfill done
+		if err := env.Store.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if got := parties(); !reflect.DeepEqual(got, indexed) {
+			t.Fatalf("the index after the backfill: %v, want %v", got, indexed)
+		}
+	}
+	env.Restart()
+	env.MustVerify()
+}

@@ -194,6 +194,7 @@ func Run(t *testing.T, open Opener) {
 		{"ObjectEviction", testObjectEviction},
 		{"Parties", testParties},
 		{"PartyIndex", testPartyIndex},
+		{"PartyBackfill", testPartyBackfill},
 		{"Trade", testTrade},
 		{"Certificates", testCertificates},
 		{"LedgerCommand", testLedgerCommand},
