@@ -136,6 +136,9 @@ func (c *CancelPurchaseOrder) Apply(tx *engine.Tx) (any, error) {
 		return po, nil
 	case len(po.Receipts) > 0:
 		return nil, linkfin.Errorf(linkfin.ECONFLICT, "goods were received against purchase order %s", po.ID)
+	case po.FinancingID != "":
+		// A funder advanced on the order, or is about to: it stands while that lasts.
+		return nil, linkfin.Errorf("asset_financed", "purchase order %s backs financing %s", po.ID, po.FinancingID)
 	}
 	now := tx.Now()
 	po.Status, po.CancelledAt = linkfin.POCancelled, &now

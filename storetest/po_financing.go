@@ -39,6 +39,9 @@ func testPOFinancing(t *testing.T, open Opener) {
 	if _, err := run[fin](t, env, &services.RequestPOFinancing{Actor: "tier1", ID: "pf-2", POID: "po-f", ProgramID: "pof", FunderID: "factor"}); code(err) != "asset_financed" {
 		t.Fatalf("the same order financed twice: %v", err)
 	}
+	if _, err := run[linkfin.PurchaseOrder](t, env, &services.CancelPurchaseOrder{Actor: "anchor", ID: "po-f"}); code(err) != "asset_financed" {
+		t.Fatalf("the buyer cancelling an order a funder advanced on: %v", err)
+	}
 	// The goods ship and arrive; the invoice is approved; the payable is swept.
 	mustRun(t, env, &services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{ID: "gr-f", POID: "po-f",
 		Lines: []linkfin.ReceiptLine{{LineID: "L1", Accepted: 100}}}})
