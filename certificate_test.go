@@ -1,6 +1,7 @@
 package linkfin_test
 
 import (
+	"strings"
 	"testing"
 
 	"linkfin"
@@ -76,6 +77,22 @@ func TestThreeWayMatchTolerances(t *testing.T) {
 		if m.OK != c.ok {
 			t.Errorf("quantity %d at %d: ok = %v, want %v (%+v)", c.q, c.p, m.OK, c.ok, m)
 		}
+	}
+	// What the order's other invoices took is not there to invoice again: of 100
+	// received, 60 invoiced before leave 60 for this one (40, and 5 % more of it).
+	po.Lines[0].Invoiced = 60
+	for _, c := range []struct {
+		q      int64
+		reason string
+	}{{40, ""}, {42, ""}, {43, linkfin.ReasonQuantityOverRecvd}, {100, linkfin.ReasonQuantityOverRecvd}} {
+		m := linkfin.ThreeWayMatch(po, inv(c.q, 10_00))
+		if got := strings.Join(m.Lines[0].Reasons, ","); got != c.reason || m.Lines[0].InvoicedBefore != 60 {
+			t.Errorf("%d after 60 invoiced: reasons %q, want %q (%+v)", c.q, got, c.reason, m.Lines[0])
+		}
+	}
+	po.Lines[0].Invoiced = 100
+	if m := linkfin.ThreeWayMatch(po, inv(1, 10_00)); m.OK || strings.Join(m.Lines[0].Reasons, ",") != linkfin.ReasonAlreadyInvoiced {
+		t.Errorf("one more once all is invoiced: %+v", m.Lines[0])
 	}
 }
 

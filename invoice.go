@@ -86,17 +86,20 @@ const (
 	ReasonTotalDiffers       = "total_differs"
 	ReasonLineInvoicedTwice  = "line_invoiced_twice"
 	ReasonTotalOverTolerance = "total_exceeds_tolerance"
+	ReasonAlreadyInvoiced    = "received_already_invoiced"
 )
 
 // LineMatch is the three-way match of one line.
 type LineMatch struct {
-	LineID   string   `json:"line_id"`
-	Ordered  int64    `json:"ordered"`
-	Received int64    `json:"received"`
-	Invoiced int64    `json:"invoiced"`
-	POPrice  int64    `json:"po_price"`
-	Price    int64    `json:"price"`
-	Reasons  []string `json:"reasons"`
+	LineID   string `json:"line_id"`
+	Ordered  int64  `json:"ordered"`
+	Received int64  `json:"received"`
+	// InvoicedBefore is the quantity of the line on the order's other matched invoices.
+	InvoicedBefore int64    `json:"invoiced_before,omitempty"`
+	Invoiced       int64    `json:"invoiced"`
+	POPrice        int64    `json:"po_price"`
+	Price          int64    `json:"price"`
+	Reasons        []string `json:"reasons"`
 }
 
 // MatchResult is a stored three-way match: purchase order ↔ goods receipts ↔ invoice.
@@ -108,7 +111,8 @@ type MatchResult struct {
 
 // ThreeWayMatch compares an invoice with its purchase order and what was received
 // against it, within the order's tolerances: per line, the quantity invoiced may exceed
-// the quantity accepted by at most QuantityRate of it, the unit price may differ from the
+// the quantity accepted and not yet on the order's other matched invoices by at most
+// QuantityRate of it (what was received is invoiced once), the unit price may differ from the
 // order's by at most PriceRate of it, and each line's amount must be quantity × price;
 // the stated total must equal the lines plus tax, and exceed what the order's prices
 // give for the lines by at most AmountAbs.
@@ -143,10 +147,13 @@ func ThreeWayMatch(po *PurchaseOrder, inv *Invoice) *MatchResult {
 			m.Lines = append(m.Lines, lm)
 			continue
 		}
-		lm.Ordered, lm.Received, lm.POPrice = pl.Quantity, pl.Received, pl.UnitPrice
-		if pl.Received == 0 {
+		lm.Ordered, lm.Received, lm.InvoicedBefore, lm.POPrice = pl.Quantity, pl.Received, pl.Invoiced, pl.UnitPrice
+		switch open := pl.Received - pl.Invoiced; {
+		case pl.Received == 0:
 			lm.Reasons = append(lm.Reasons, ReasonNothingReceived)
-		} else if !within(l.Quantity, pl.Received, po.Tolerances.QuantityRate, true) {
+		case open <= 0:
+			lm.Reasons = append(lm.Reasons, ReasonAlreadyInvoiced)
+		case !within(l.Quantity, open, po.Tolerances.QuantityRate, true):
 			lm.Reasons = append(lm.Reasons, ReasonQuantityOverRecvd)
 		}
 		if !within(l.UnitPrice, pl.UnitPrice, po.Tolerances.PriceRate, false) {

@@ -30,6 +30,9 @@ type POLine struct {
 	Amount    int64  `json:"amount"` // Quantity × UnitPrice, computed by the platform
 	// Received is the quantity accepted so far by goods receipts.
 	Received int64 `json:"received"`
+	// Invoiced is the quantity on the order's invoices that matched and are not
+	// disputed: what is received is invoiced once.
+	Invoiced int64 `json:"invoiced,omitempty"`
 }
 
 // PurchaseOrder is a buyer's order to a seller with whom it has an active relationship.

@@ -278,6 +278,10 @@ func (c *CreateInvoice) Apply(tx *engine.Tx) (any, error) {
 	inv.Status = linkfin.InvoiceMismatched
 	if inv.Match.OK {
 		inv.Status = linkfin.InvoiceMatched
+		// What it invoices is taken from the order's received quantities.
+		if err := invoiceLines(tx, po, &inv, 1); err != nil {
+			return nil, err
+		}
 	}
 	return &inv, tx.Put(linkfin.KindInvoice, inv.ID, &inv, "invoice.submitted")
 }
@@ -360,6 +364,21 @@ func (c *ApproveInvoice) Apply(tx *engine.Tx) (any, error) {
 	return &p, tx.Put(linkfin.KindPayable, p.ID, &p, "payable.created")
 }
 
+// invoiceLines adds (sign 1) or gives back (sign −1) an invoice's quantities to its
+// order's invoiced quantities.
+func invoiceLines(tx *engine.Tx, po *linkfin.PurchaseOrder, inv *linkfin.Invoice, sign int64) error {
+	for _, l := range inv.Lines {
+		if pl := po.Line(l.LineID); pl != nil {
+			pl.Invoiced += sign * l.Quantity
+		}
+	}
+	event := "purchase_order.invoiced"
+	if sign < 0 {
+		event = "purchase_order.invoice_disputed"
+	}
+	return tx.Put(linkfin.KindPurchaseOrder, po.ID, po, event)
+}
+
 // DisputeInvoice is the buyer refusing an invoice, with its reason.
 type DisputeInvoice struct {
 	Actor  string
@@ -370,6 +389,16 @@ type DisputeInvoice struct {
 // Keys implements engine.Command.
 func (c *DisputeInvoice) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{{Kind: linkfin.KindInvoice, ID: c.ID}}
+}
+
+// DependentKeys implements engine.DependentCommand: the order, whose invoiced
+// quantities a matched invoice gives back.
+func (c *DisputeInvoice) DependentKeys(r engine.Records) []linkfin.ObjectKey {
+	var inv linkfin.Invoice
+	if found, err := r.Get(linkfin.KindInvoice, c.ID, &inv); err != nil || !found {
+		return nil
+	}
+	return []linkfin.ObjectKey{{Kind: linkfin.KindPurchaseOrder, ID: inv.POID}}
 }
 
 // Apply implements engine.Command.
@@ -385,6 +414,17 @@ func (c *DisputeInvoice) Apply(tx *engine.Tx) (any, error) {
 		return nil, linkfin.Errorf(linkfin.EINVALID, "a dispute states its reason (1 to 1000 characters)")
 	case inv.Status == linkfin.InvoiceApproved:
 		return nil, linkfin.Errorf(linkfin.ECONFLICT, "invoice %s is approved: a payable is irrevocable; a credit note corrects it", inv.ID)
+	case inv.Status == linkfin.InvoiceDisputed:
+		return inv, nil
+	}
+	if inv.Status == linkfin.InvoiceMatched {
+		var po linkfin.PurchaseOrder
+		if _, err := tx.Get(linkfin.KindPurchaseOrder, inv.POID, &po); err != nil {
+			return nil, err
+		}
+		if err := invoiceLines(tx, &po, inv, -1); err != nil {
+			return nil, err
+		}
 	}
 	inv.Status, inv.Dispute = linkfin.InvoiceDisputed, c.Reason
 	return inv, tx.Put(linkfin.KindInvoice, inv.ID, inv, "invoice.disputed")

@@ -153,11 +153,6 @@ func testTrade(t *testing.T, open Opener) {
 		return linkfin.Invoice{ID: id, Number: "INV-" + id, BuyerID: "anchor", POID: "po-1", Currency: "CNY", IssueDate: date(t, "2026-11-20"),
 			DueDate: date(t, "2027-02-18"), Lines: lines, Tax: tax, Total: q1*p1 + 200*99_00 + tax}
 	}
-	good := invoice("inv-1", 980, 12_50, 4_166_50) // 13 % VAT on 32,050.00
-	i1, err := run[inv](t, env, &services.CreateInvoice{Actor: "tier1", Invoice: good})
-	if err != nil || i1.Status != linkfin.InvoiceMatched || !i1.Match.OK || i1.Total != 36_216_50 {
-		t.Fatalf("matched invoice: %+v, %v", i1, err)
-	}
 	reasons := func(i *linkfin.Invoice) string {
 		var rs []string
 		for _, l := range i.Match.Lines {
@@ -191,6 +186,17 @@ func testTrade(t *testing.T, open Opener) {
 		if err != nil || got.Status != linkfin.InvoiceMismatched || reasons(got) != c.want {
 			t.Fatalf("%s: status %s, reasons %s (want %s), %v", c.inv.ID, got.Status, reasons(got), c.want, err)
 		}
+	}
+	good := invoice("inv-1", 980, 12_50, 4_166_50) // 13 % VAT on 32,050.00
+	i1, err := run[inv](t, env, &services.CreateInvoice{Actor: "tier1", Invoice: good})
+	if err != nil || i1.Status != linkfin.InvoiceMatched || !i1.Match.OK || i1.Total != 36_216_50 {
+		t.Fatalf("matched invoice: %+v, %v", i1, err)
+	}
+	// What was received is invoiced once: the same goods under another number match
+	// nothing now.
+	if got, err := run[inv](t, env, &services.CreateInvoice{Actor: "tier1", Invoice: invoice("inv-6", 980, 12_50, 4_166_50)}); err != nil ||
+		got.Status != linkfin.InvoiceMismatched || reasons(got) != "[L1:received_already_invoiced L2:received_already_invoiced]" {
+		t.Fatalf("the same goods invoiced again: %+v, %v", got, err)
 	}
 	if _, err := run[inv](t, env, &services.CreateInvoice{Actor: "anchor", Invoice: invoice("inv-9", 1, 1, 0)}); code(err) != linkfin.EFORBIDDEN {
 		t.Fatalf("the buyer invoices: %v", err)
@@ -255,6 +261,43 @@ func testTrade(t *testing.T, open Opener) {
 	if _, err := run[gr](t, env, &services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{ID: "gr-2", POID: "po-2",
 		Lines: []linkfin.ReceiptLine{{LineID: "L1", Accepted: 1}}}}); code(err) != linkfin.ECONFLICT {
 		t.Fatalf("a receipt against a cancelled order: %v", err)
+	}
+
+	// A matched invoice the buyer disputes gives its goods back to be invoiced again.
+	third := order
+	third.ID = "po-3"
+	mustRun(t, env, &services.CreatePurchaseOrder{Actor: "anchor", Order: third})
+	mustRun(t, env, &services.AcceptPurchaseOrder{Actor: "tier1", ID: "po-3"})
+	mustRun(t, env, &services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{ID: "gr-3", POID: "po-3",
+		Lines: []linkfin.ReceiptLine{{LineID: "L1", Accepted: 1000}, {LineID: "L2", Accepted: 200}}}})
+	onThird := func(id string) *linkfin.Invoice {
+		t.Helper()
+		i := invoice(id, 1000, 12_50, 0)
+		i.POID = "po-3"
+		got, err := run[inv](t, env, &services.CreateInvoice{Actor: "tier1", Invoice: i})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	invoiced := func() string {
+		t.Helper()
+		o := record[linkfin.PurchaseOrder](t, env, linkfin.KindPurchaseOrder, "po-3")
+		return fmt.Sprint(o.Lines[0].Invoiced, " ", o.Lines[1].Invoiced)
+	}
+	if i := onThird("inv-31"); i.Status != linkfin.InvoiceMatched || invoiced() != "1000 200" {
+		t.Fatalf("the first invoice of po-3: %s, invoiced %s", i.Status, invoiced())
+	}
+	if i := onThird("inv-32"); i.Status != linkfin.InvoiceMismatched || invoiced() != "1000 200" {
+		t.Fatalf("the second invoice of the same goods: %s, invoiced %s", i.Status, invoiced())
+	}
+	mustRun(t, env, &services.DisputeInvoice{Actor: "anchor", ID: "inv-31", Reason: "the calipers are scratched"})
+	mustRun(t, env, &services.DisputeInvoice{Actor: "anchor", ID: "inv-31", Reason: "again"}) // gives nothing back twice
+	if got := invoiced(); got != "0 0" {
+		t.Fatalf("po-3 after the dispute: invoiced %s", got)
+	}
+	if i := onThird("inv-33"); i.Status != linkfin.InvoiceMatched || invoiced() != "1000 200" {
+		t.Fatalf("the goods invoiced again after the dispute: %s, invoiced %s", i.Status, invoiced())
 	}
 	env.Restart()
 	env.MustVerify()
