@@ -102,14 +102,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 // own; records written since are indexed already, and are skipped. Records are read a
 // page at a time, since a connection runs one query at a time.
 func (db *DB) backfillParties(ctx context.Context) error {
-	return pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, migrationLock); err != nil {
-			return err
-		}
-		var applied bool
-		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = $1)`, linkfin.PartyBackfill).Scan(&applied); err != nil || applied {
-			return err
-		}
+	return db.once(ctx, linkfin.PartyBackfill, func(tx pgx.Tx) error {
 		var afterKind, afterID string
 		for {
 			rows, err := tx.Query(ctx, `SELECT kind, id, data FROM objects WHERE (kind, id) > ($1, $2) ORDER BY kind, id LIMIT 1000`, afterKind, afterID)
@@ -146,35 +139,39 @@ func (db *DB) backfillParties(ctx context.Context) error {
 				}
 			}
 			if n < 1000 {
-				break
+				return nil
 			}
 		}
-		_, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)`, linkfin.PartyBackfill, time.Now().Unix())
-		return err
 	})
 }
 
 func (db *DB) migrateFile(ctx context.Context, name string) error {
-	return pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, migrationLock); err != nil {
-			return err
-		}
-		var applied bool
-		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = $1)`, name).Scan(&applied); err != nil {
-			return err
-		}
-		if applied {
-			return nil
-		}
+	return db.once(ctx, name, func(tx pgx.Tx) error {
 		body, err := fs.ReadFile(migrations, name)
 		if err != nil {
 			return err
 		}
 		// Without arguments pgx uses the simple protocol, which runs many statements.
-		if _, err := tx.Exec(ctx, string(body)); err != nil {
+		_, err = tx.Exec(ctx, string(body))
+		return err
+	})
+}
+
+// once runs apply in a transaction that holds the migration lock and records version
+// in schema_migrations, unless it is recorded already.
+func (db *DB) once(ctx context.Context, version string, apply func(pgx.Tx) error) error {
+	return pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, migrationLock); err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)`, name, time.Now().Unix())
+		var applied bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = $1)`, version).Scan(&applied); err != nil || applied {
+			return err
+		}
+		if err := apply(tx); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)`, version, time.Now().Unix())
 		return err
 	})
 }

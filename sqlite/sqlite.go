@@ -229,77 +229,69 @@ func (db *DB) Migrate(ctx context.Context) error {
 	return nil
 }
 
-// backfillParties indexes, once, the parties of the records written before the party
-// index existed (migration 0003 made it empty). It is recorded as a migration of its
-// own; records written since are indexed already, and are skipped.
+// backfillParties indexes the parties of the records written before the party index
+// existed (migration 0003 made it empty), once: it is recorded as a migration of its
+// own. Records written since are indexed already, and are skipped.
 func (db *DB) backfillParties(ctx context.Context) error {
-	tx, err := db.w.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, linkfin.PartyBackfill).Scan(&n); err != nil || n > 0 {
-		return err
-	}
-	rows, err := tx.QueryContext(ctx, `SELECT kind, id, data FROM objects`)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	ins, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO object_parties (party, kind, id) VALUES (?, ?, ?)`)
-	if err != nil {
-		return err
-	}
-	defer ins.Close()
-	for rows.Next() {
-		var kind, id string
-		var data []byte
-		if err := rows.Scan(&kind, &id, &data); err != nil {
+	return db.once(ctx, linkfin.PartyBackfill, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT kind, id, data FROM objects`)
+		if err != nil {
 			return err
 		}
-		parties, err := linkfin.PartiesOf(kind, data)
+		defer rows.Close()
+		ins, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO object_parties (party, kind, id) VALUES (?, ?, ?)`)
 		if err != nil {
-			return fmt.Errorf("%s %s: %w", kind, id, err)
+			return err
 		}
-		for _, p := range parties {
-			if _, err := ins.ExecContext(ctx, p, kind, id); err != nil {
+		defer ins.Close()
+		for rows.Next() {
+			var kind, id string
+			var data []byte
+			if err := rows.Scan(&kind, &id, &data); err != nil {
 				return err
 			}
+			parties, err := linkfin.PartiesOf(kind, data)
+			if err != nil {
+				return fmt.Errorf("%s %s: %w", kind, id, err)
+			}
+			for _, p := range parties {
+				if _, err := ins.ExecContext(ctx, p, kind, id); err != nil {
+					return err
+				}
+			}
 		}
-	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`,
-		linkfin.PartyBackfill, time.Now().Unix()); err != nil {
-		return err
-	}
-	return tx.Commit()
+		return rows.Err()
+	})
 }
 
 func (db *DB) migrateFile(ctx context.Context, name string) error {
+	return db.once(ctx, name, func(tx *sql.Tx) error {
+		body, err := fs.ReadFile(migrations, name)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, string(body))
+		return err
+	})
+}
+
+// once runs apply in a transaction that records version in schema_migrations, unless
+// it is recorded already.
+func (db *DB) once(ctx context.Context, version string, apply func(*sql.Tx) error) error {
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
 	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, name).Scan(&n); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil || n > 0 {
 		return err
 	}
-	if n > 0 {
-		return nil
-	}
-	body, err := fs.ReadFile(migrations, name)
-	if err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+	if err := apply(tx); err != nil {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`,
-		name, time.Now().Unix()); err != nil {
+		version, time.Now().Unix()); err != nil {
 		return err
 	}
 	return tx.Commit()
