@@ -96,20 +96,6 @@ func (env *openAPIEnv) as(who, method, path, body string) openAPIReply {
 	return env.send(env.client, who, method, path, body)
 }
 
-// mismatches sends a request as as does, and returns the mismatches the validating
-// client finds instead of failing the test.
-func (env *openAPIEnv) mismatches(who, method, path, body string) (openAPIReply, []string) {
-	env.t.Helper()
-	var found []string
-	v, err := newValidatingTransport(env.doc, http.DefaultTransport, func(format string, args ...any) {
-		found = append(found, fmt.Sprintf(format, args...))
-	})
-	if err != nil {
-		env.t.Fatal(err)
-	}
-	return env.send(&http.Client{Transport: v}, who, method, path, body), found
-}
-
 func (env *openAPIEnv) send(client *http.Client, who, method, path, body string) openAPIReply {
 	env.t.Helper()
 	req, err := http.NewRequest(method, env.url+path, strings.NewReader(body))
@@ -567,16 +553,7 @@ func TestOpenAPIAnswers(t *testing.T) {
 					hit[rt.Pattern] = true
 				}
 			}
-			var r openAPIReply
-			if pattern, why := knownMismatch(s.method, s.path); why != "" {
-				var found []string
-				r, found = env.mismatches(s.who, s.method, s.path, s.body)
-				if len(found) == 0 {
-					t.Errorf("%s now answers what the document says: drop it from knownMismatches", pattern)
-				}
-			} else {
-				r = env.as(s.who, s.method, s.path, s.body)
-			}
+			r := env.as(s.who, s.method, s.path, s.body)
 			if r.status != s.status {
 				t.Fatalf("%s %s as %s: status %d, want %d\n%s", s.method, s.path, s.who, r.status, s.status, r.body)
 			}
@@ -695,20 +672,6 @@ func TestOpenAPIAnswers(t *testing.T) {
 		}
 	}
 	t.Logf("routes tried with a bad request alone: %v", rest)
-}
-
-// knownMismatches are routes that answer other than their Route says, by pattern. Each
-// is still checked to mismatch, so that a fix is noticed.
-var knownMismatches = map[string]string{}
-
-func knownMismatch(method, path string) (pattern, why string) {
-	for pattern, why := range knownMismatches {
-		m, p, _ := strings.Cut(pattern, " ")
-		if m == method && pathMatches(p, path) {
-			return pattern, why
-		}
-	}
-	return "", ""
 }
 
 // pathMatches reports whether a path matches a pattern's path with {wildcards}.
