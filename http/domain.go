@@ -61,16 +61,24 @@ func act[In any](s *Server, rt Route, build func(r *http.Request, p *principal, 
 
 // answer submits the command and writes its value with the status of success.
 func (s *Server) answer(w http.ResponseWriter, r *http.Request, body []byte, c engine.Command, status int) {
+	if v, ok := s.run(w, r, body, c); ok {
+		writeRaw(w, status, v)
+	}
+}
+
+// run submits one domain command as the body's request and returns its value; on
+// failure it has written the error.
+func (s *Server) run(w http.ResponseWriter, r *http.Request, body []byte, c engine.Command) (json.RawMessage, bool) {
 	resp, ok := s.submit(w, r, body, &engine.Request{Commands: []engine.Command{c}})
 	if !ok {
-		return
+		return nil, false
 	}
 	out := resp.Outcomes[0]
 	if err := out.Err(); err != nil {
 		writeError(w, r, err)
-		return
+		return nil, false
 	}
-	writeRaw(w, status, out.Value)
+	return out.Value, true
 }
 
 // writeRaw writes JSON that is already encoded, indented as writeJSON does.

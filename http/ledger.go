@@ -229,16 +229,11 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, body []byte, req
 // command submits one domain command as the body's request and decodes its value into
 // v; on failure it has written the error.
 func (s *Server) command(w http.ResponseWriter, r *http.Request, body []byte, c engine.Command, v any) bool {
-	resp, ok := s.submit(w, r, body, &engine.Request{Commands: []engine.Command{c}})
+	value, ok := s.run(w, r, body, c)
 	if !ok {
 		return false
 	}
-	out := resp.Outcomes[0]
-	err := out.Err()
-	if err == nil {
-		err = json.Unmarshal(out.Value, v)
-	}
-	if err != nil {
+	if err := json.Unmarshal(value, v); err != nil {
 		writeError(w, r, err)
 		return false
 	}

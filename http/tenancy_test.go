@@ -182,6 +182,13 @@ func TestTenancy(t *testing.T) {
 				wantProblem(t, r, http.StatusForbidden, linkfin.EFORBIDDEN)
 			case strings.Contains(route.Path(), "{") && !strings.HasPrefix(route.Path(), "/v1/price-marks/"):
 				wantProblem(t, r, http.StatusNotFound, linkfin.ENOTFOUND)
+			case route.Path() == "/v1/exposure":
+				// Not a paged list, but a list all the same: the outsider funds nothing.
+				var exposure struct{ Data []json.RawMessage }
+				wantJSON(t, r, http.StatusOK, &exposure)
+				if len(exposure.Data) != 0 {
+					t.Errorf("the outsider sees exposure: %s", r.body)
+				}
 			case route.Method() == "GET" && !route.List:
 				// The log's checkpoint and proofs are hashes, and price marks market data.
 				if r.status >= 500 {

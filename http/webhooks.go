@@ -101,7 +101,7 @@ func (s *Server) createWebhookEndpoint(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) webhookDeliveries(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	o, err := s.record(r, linkfin.KindWebhookEndpoint, id)
+	ep, err := get[linkfin.WebhookEndpoint](s, r, linkfin.KindWebhookEndpoint, id)
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -120,12 +120,7 @@ func (s *Server) webhookDeliveries(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, linkfin.Errorf(linkfin.EINVALID, "after must be a cursor returned as next_cursor"))
 		return
 	}
-	parties, err := linkfin.PartiesOf(o.Kind, o.Data)
-	if err != nil || len(parties) != 1 {
-		writeError(w, r, linkfin.Errorf(linkfin.EINTERNAL, "endpoint %s has no organization", id))
-		return
-	}
-	objs, err := s.Store.ListObjectsByParty(r.Context(), linkfin.KindWebhookDelivery, parties[0], after, limit)
+	objs, err := s.Store.ListObjectsByParty(r.Context(), linkfin.KindWebhookDelivery, ep.OrgID, after, limit)
 	if err != nil {
 		writeError(w, r, err)
 		return
