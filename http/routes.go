@@ -389,7 +389,7 @@ func (s *Server) getCertificate(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	l, err := services.CertificateLineage(r.Context(), s.Store, c.ID)
+	l, err := services.LineageOf(r.Context(), s.Store, c)
 	if err != nil {
 		writeError(w, r, err)
 		return

@@ -356,8 +356,17 @@ func (l *Lineage) Summarize(viewer string) {
 
 // CertificateLineage reads a piece's lineage from the store.
 func CertificateLineage(ctx context.Context, s linkfin.Store, id string) (*Lineage, error) {
-	var l Lineage
-	for next := id; next != ""; {
+	var c linkfin.Certificate
+	if err := read(ctx, s, linkfin.KindCertificate, id, &c); err != nil {
+		return nil, err
+	}
+	return LineageOf(ctx, s, &c)
+}
+
+// LineageOf reads the lineage of a piece already read.
+func LineageOf(ctx context.Context, s linkfin.Store, piece *linkfin.Certificate) (*Lineage, error) {
+	l := Lineage{Pieces: []linkfin.Certificate{*piece}}
+	for next := piece.ParentID; next != ""; {
 		var c linkfin.Certificate
 		if err := read(ctx, s, linkfin.KindCertificate, next, &c); err != nil {
 			return nil, err
