@@ -491,24 +491,16 @@ func (db *DB) Object(ctx context.Context, kind, id string) (*linkfin.Object, err
 
 // ListObjects implements linkfin.Store.
 func (db *DB) ListObjects(ctx context.Context, kind, after string, limit int) ([]linkfin.Object, error) {
-	st, err := db.read(ctx, `SELECT kind, id, version, data, updated_at FROM objects
-		WHERE kind = ? AND id > ? ORDER BY id LIMIT ?`)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := st.QueryContext(ctx, kind, after, limit)
+	rows, err := db.query(ctx, `SELECT kind, id, version, data, updated_at FROM objects
+		WHERE kind = ? AND id > ? ORDER BY id LIMIT ?`, kind, after, limit)
 	return collect(rows, err, scanObject)
 }
 
 // ListObjectsByParty implements linkfin.Store, walking the party index in id order.
 func (db *DB) ListObjectsByParty(ctx context.Context, kind, party, after string, limit int) ([]linkfin.Object, error) {
-	st, err := db.read(ctx, `SELECT o.kind, o.id, o.version, o.data, o.updated_at FROM object_parties p
+	rows, err := db.query(ctx, `SELECT o.kind, o.id, o.version, o.data, o.updated_at FROM object_parties p
 		JOIN objects o ON o.kind = p.kind AND o.id = p.id
-		WHERE p.party = ? AND p.kind = ? AND p.id > ? ORDER BY p.id LIMIT ?`)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := st.QueryContext(ctx, party, kind, after, limit)
+		WHERE p.party = ? AND p.kind = ? AND p.id > ? ORDER BY p.id LIMIT ?`, party, kind, after, limit)
 	return collect(rows, err, scanObject)
 }
 

@@ -46,7 +46,7 @@ func (c *bump) Apply(tx *engine.Tx) (any, error) {
 // count comes out exact, and the log agrees.
 func testObjectEviction(t *testing.T, open Opener) {
 	env := NewEnv(t, open)
-	env.CacheRows = 64 // at most 8 records kept between batches
+	env.CacheRows = coldCacheRows
 	env.Restart()
 	const tallies, rounds = 40, 5
 	for r := 0; r < rounds; r++ {
