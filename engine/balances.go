@@ -223,7 +223,7 @@ func catchUp(ctx context.Context, s linkfin.Store) (linkfin.Head, error) {
 	return head, nil
 }
 
-// preload reads, in three bulk queries, the accounts and pending transfers a page of
+// preload reads, in two bulk queries, the pending transfers and then the accounts a page of
 // events will touch.
 func preload(evs []linkfin.Event, load, loadPending func([]int64) error, pending map[int64]*ledger.Transfer) error {
 	var accounts, pendings []int64
