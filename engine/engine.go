@@ -650,19 +650,33 @@ func (e *Engine) wholeAnswer(ctx context.Context, stored []byte) ([]byte, error)
 	if err := json.Unmarshal(stored, &r); err != nil {
 		return nil, err
 	}
+	// The events of one request are a run of the log: read them at once.
+	first, last := int64(-1), int64(-1)
+	for _, o := range r.Outcomes {
+		if o.ValueFrom != nil && o.Value == nil {
+			if first < 0 || *o.ValueFrom < first {
+				first = *o.ValueFrom
+			}
+			last = max(last, *o.ValueFrom)
+		}
+	}
+	if first < 0 {
+		return stored, nil
+	}
+	evs, err := e.store.Events(ctx, first, int(last-first+1))
+	if err != nil {
+		return nil, err
+	}
 	for i := range r.Outcomes {
 		o := &r.Outcomes[i]
 		if o.ValueFrom == nil || o.Value != nil {
 			continue
 		}
-		evs, err := e.store.Events(ctx, *o.ValueFrom, 1)
-		if err != nil {
-			return nil, err
-		}
-		if len(evs) != 1 {
+		k := *o.ValueFrom - first
+		if k >= int64(len(evs)) || evs[k].Seq != *o.ValueFrom {
 			return nil, fmt.Errorf("an idempotent answer refers to event %d, which is not in the log", *o.ValueFrom)
 		}
-		o.Value = evs[0].Data
+		o.Value = evs[k].Data
 	}
 	return json.Marshal(&r)
 }
