@@ -156,6 +156,9 @@ func (c *RequestPledgeLoan) Apply(tx *engine.Tx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := unusedFinancingID(tx, c.ID); err != nil {
+		return nil, err
+	}
 	worth, err := value(w.Quantity, &mark)
 	if err != nil {
 		return nil, err

@@ -49,6 +49,16 @@ func testWarehousePledge(t *testing.T, open Opener) {
 	if err != nil || q.Quote.Price != 3_600_000_00 || q.Interest != 45_000_00 {
 		t.Fatalf("quote: %+v, %v", q, err)
 	}
+	// A pledge under another's financing id is refused, and overwrites nothing.
+	pw := approvedPayable(t, env, 7, 10, 1_000_00, "2027-01-31")
+	mustRun(t, env, &services.IssueCertificate{Actor: "anchor", ID: "c-w", ProgramID: "auto-scf", PayableIDs: []string{pw.ID}})
+	mustRun(t, env, &services.RequestFinancing{Actor: "tier1", ID: "f-taken", ProgramID: "auto-scf", PieceID: "c-w", FunderID: "bank"})
+	if _, err := run[fin](t, env, &services.RequestPledgeLoan{Actor: "trader", ID: "f-taken", ReceiptID: "R1", ProgramID: "wh", FunderID: "factor", Commodity: "copper"}); code(err) != linkfin.ECONFLICT {
+		t.Fatalf("a pledge under a financing id in use: %v", err)
+	}
+	if f := mustFinancing(t, env, "f-taken"); f.RequesterID != "tier1" || f.Product != linkfin.ProductCertificateDiscounting {
+		t.Fatalf("the financing under that id: %+v", f)
+	}
 	mustRun(t, env, &services.AcceptPledgeLoan{Actor: "trader", ID: "w1", ReceiptID: "R1"})
 	mustRun(t, env, &services.DisburseFinancing{Actor: "factor", ID: "w1"})
 	if _, err := run[fin](t, env, &services.RequestPledgeLoan{Actor: "trader", ID: "w2", ReceiptID: "R1", ProgramID: "wh", FunderID: "bank", Commodity: "copper"}); code(err) != "asset_financed" {
