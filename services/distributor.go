@@ -98,27 +98,7 @@ func (c *AcceptDistributorFinancing) LedgerKeys(r engine.Records) (accounts, tra
 
 // Apply implements engine.Command.
 func (c *AcceptDistributorFinancing) Apply(tx *engine.Tx) (any, error) {
-	f, already, err := quoted(tx, c.ID, c.Actor, linkfin.ProductDistributorFinancing, c.POID, linkfin.FinancingAccepted)
-	if err != nil || already {
-		return f, err
-	}
-	po, err := purchaseOrder(tx, f.AssetID, c.Actor)
-	if err != nil {
-		return nil, err
-	}
-	if po.FinancingID != "" {
-		return nil, linkfin.Errorf("asset_financed", "purchase order %s backs financing %s", po.ID, po.FinancingID)
-	}
-	// The limits are held now, posted when the funder disburses.
-	if err := holdLimits(tx, f); err != nil {
-		return nil, err
-	}
-	f.Status = linkfin.FinancingAccepted
-	po.FinancingID, po.Funders = f.ID, linkfin.AddFunder(po.Funders, f.FunderID)
-	if err := tx.Put(linkfin.KindPurchaseOrder, po.ID, po, "purchase_order.financed"); err != nil {
-		return nil, err
-	}
-	return f, tx.Put(linkfin.KindFinancing, f.ID, f, "financing.accepted")
+	return acceptOrder(tx, c.ID, c.Actor, linkfin.ProductDistributorFinancing, c.POID)
 }
 
 // CloseDistributorLoan repays a distributor loan: by the distributor, from its

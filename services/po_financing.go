@@ -105,22 +105,28 @@ func (c *AcceptPOFinancing) LedgerKeys(r engine.Records) (accounts, transfers []
 
 // Apply implements engine.Command.
 func (c *AcceptPOFinancing) Apply(tx *engine.Tx) (any, error) {
-	f, already, err := quoted(tx, c.ID, c.Actor, linkfin.ProductPOFinancing, c.POID, linkfin.FinancingAccepted)
+	return acceptOrder(tx, c.ID, c.Actor, linkfin.ProductPOFinancing, c.POID)
+}
+
+// acceptOrder accepts a quote on an order (PO or distributor financing): the order
+// must still be accepted and backing nothing; the limits are held now, posted when the
+// funder disburses, and the order is locked to the financing.
+func acceptOrder(tx *engine.Tx, id, actor string, product linkfin.Product, poID string) (any, error) {
+	f, already, err := quoted(tx, id, actor, product, poID, linkfin.FinancingAccepted)
 	if err != nil || already {
 		return f, err
 	}
-	po, err := purchaseOrder(tx, f.AssetID, c.Actor)
+	po, err := purchaseOrder(tx, f.AssetID, actor)
 	if err != nil {
 		return nil, err
 	}
 	if po.FinancingID != "" || po.Status != linkfin.POAccepted {
 		return nil, linkfin.Errorf("asset_financed", "purchase order %s is taken or no longer accepted", po.ID)
 	}
-	// The limits are held now, posted when the funder disburses.
 	if err := holdLimits(tx, f); err != nil {
 		return nil, err
 	}
-	f.Status, f.Interest = linkfin.FinancingAccepted, 0
+	f.Status = linkfin.FinancingAccepted
 	po.FinancingID, po.Funders = f.ID, linkfin.AddFunder(po.Funders, f.FunderID)
 	if err := tx.Put(linkfin.KindPurchaseOrder, po.ID, po, "purchase_order.financed"); err != nil {
 		return nil, err

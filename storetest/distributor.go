@@ -51,6 +51,16 @@ func testDistributorFinancing(t *testing.T, open Opener) {
 	if _, err := run[linkfin.Financing](t, env, &services.RequestDistributorFinancing{Actor: "tier1", ID: "dx", POID: "dpo-0", ProgramID: "dist", FunderID: "bank"}); code(err) != linkfin.ENOTFOUND {
 		t.Fatalf("a stranger finances a dealer's order: %v", err)
 	}
+	// An order cancelled between the quote and its acceptance is not financed: the
+	// funder would pay the anchor for nothing.
+	mustRun(t, env, &services.CreatePurchaseOrder{Actor: "dealer1", Order: linkfin.PurchaseOrder{ID: "dpo-x", SellerID: "anchor",
+		ProgramID: "dist", Currency: "CNY", Lines: []linkfin.POLine{{LineID: "1", Item: "sedan", Quantity: 1, Unit: "car", UnitPrice: 100_000_00}}}})
+	mustRun(t, env, &services.AcceptPurchaseOrder{Actor: "anchor", ID: "dpo-x"})
+	mustRun(t, env, &services.RequestDistributorFinancing{Actor: "dealer1", ID: "ddpo-x", POID: "dpo-x", ProgramID: "dist", FunderID: "bank"})
+	mustRun(t, env, &services.CancelPurchaseOrder{Actor: "dealer1", ID: "dpo-x"})
+	if _, err := run[linkfin.Financing](t, env, &services.AcceptDistributorFinancing{Actor: "dealer1", ID: "ddpo-x", POID: "dpo-x"}); code(err) != "asset_financed" {
+		t.Fatalf("accepting the financing of a cancelled order: %v", err)
+	}
 	wallet := func(org string) int64 {
 		a, err := env.Engine.Account(ctx, services.WalletID(org, "CNY"))
 		if err != nil {
