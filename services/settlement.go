@@ -124,6 +124,9 @@ func (c *SettleMaturity) Apply(tx *engine.Tx) (any, error) {
 	}
 	funds := available(tx, anchor.ID)
 	var remaining []string
+	// The certificates behind the pieces: paid, or with a piece left overdue.
+	var paidRoots []string
+	overdueRoots := map[string]bool{}
 	for _, id := range m.Pieces {
 		var piece linkfin.Certificate
 		if found, err := tx.Get(linkfin.KindCertificate, id, &piece); err != nil {
@@ -141,6 +144,7 @@ func (c *SettleMaturity) Apply(tx *engine.Tx) (any, error) {
 		}
 		if piece.Face+late > funds {
 			remaining = append(remaining, id)
+			overdueRoots[piece.RootID] = true
 			res.Overdue = append(res.Overdue, id)
 			res.Shortfall += piece.Face
 			continue
@@ -197,42 +201,26 @@ func (c *SettleMaturity) Apply(tx *engine.Tx) (any, error) {
 		}
 		m.Paid = append(m.Paid, piece.ID)
 		res.Paid = append(res.Paid, piece.ID)
+		paidRoots = append(paidRoots, piece.RootID)
 		res.PaidTotal += piece.Face
 	}
 	if remaining == nil {
 		remaining = []string{}
 	}
-	if err := payRoots(tx, res.Paid, remaining); err != nil {
+	if err := payRoots(tx, paidRoots, overdueRoots); err != nil {
 		return nil, err
 	}
 	m.Pieces = remaining
 	return res, tx.Put(linkfin.KindMaturity, m.ID, &m, "maturity.settled")
 }
 
-// payRoots marks paid the payables behind each certificate whose pieces this run paid
+// payRoots marks paid the payables behind each certificate this run paid a piece of
 // and left none overdue: every piece of a certificate matures on its date, so they are
 // all in this run's index.
-func payRoots(tx *engine.Tx, paid, remaining []string) error {
-	rootOf := func(id string) (string, error) {
-		var p linkfin.Certificate
-		_, err := tx.Get(linkfin.KindCertificate, id, &p)
-		return p.RootID, err
-	}
-	open := map[string]bool{}
-	for _, id := range remaining {
-		root, err := rootOf(id)
-		if err != nil {
-			return err
-		}
-		open[root] = true
-	}
+func payRoots(tx *engine.Tx, paid []string, overdue map[string]bool) error {
 	done := map[string]bool{}
-	for _, id := range paid {
-		root, err := rootOf(id)
-		if err != nil {
-			return err
-		}
-		if open[root] || done[root] {
+	for _, root := range paid {
+		if overdue[root] || done[root] {
 			continue
 		}
 		done[root] = true
