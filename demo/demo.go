@@ -11,8 +11,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -425,21 +427,15 @@ func (r *run) pieces(root string) {
 	if r.err != nil {
 		return
 	}
-	objs, err := r.s.ListObjects(r.ctx, linkfin.KindCertificate, "", 1000)
+	tree, err := services.CertificateTree(r.ctx, r.s, root)
 	if err != nil {
 		r.err = err
 		return
 	}
+	slices.SortFunc(tree, func(a, b linkfin.Certificate) int { return strings.Compare(a.ID, b.ID) })
 	var rows [][]string
-	for _, o := range objs {
-		var c linkfin.Certificate
-		if err := json.Unmarshal(o.Data, &c); err != nil {
-			r.err = err
-			return
-		}
-		if c.RootID == root {
-			rows = append(rows, []string{c.ID, c.ParentID, c.HolderID, fmt.Sprint(c.Tier), money(c.Face), string(c.Status)})
-		}
+	for _, c := range tree {
+		rows = append(rows, []string{c.ID, c.ParentID, c.HolderID, fmt.Sprint(c.Tier), money(c.Face), string(c.Status)})
 	}
 	r.table("piece|parent|holder|tier|face|status", rows)
 }
@@ -495,15 +491,23 @@ func (r *run) reconcile(v note.Verifier) error {
 		}
 		trees[cert.RootID] = append(trees[cert.RootID], cert)
 	}
-	for root, pieces := range trees {
-		var settled int64
+	for _, root := range slices.Sorted(maps.Keys(trees)) {
+		pieces := trees[root]
+		// What the ledger paid for the tree: each settled piece's payment to its holder.
+		var paid int64
 		for _, p := range pieces {
-			if p.Status == linkfin.CertificateSettled {
-				settled += p.Face
+			if p.Status != linkfin.CertificateSettled {
+				continue
 			}
+			t, err := r.s.Transfer(r.ctx, engine.LedgerID("settlement/"+p.ID+"/payment"))
+			if err != nil {
+				return fmt.Errorf("the payment of settled piece %s: %w", p.ID, err)
+			}
+			paid += t.Amount
 		}
-		if p := linkfin.CheckTree(pieces, settled); len(p) > 0 {
+		if p := linkfin.CheckTree(pieces, paid); len(p) > 0 {
 			problems = append(problems, "certificate "+root+": "+strings.Join(p, "; "))
+			continue
 		}
 		r.say("certificate %s: %d pieces, conserved", root, len(pieces))
 	}
