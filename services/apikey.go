@@ -44,11 +44,8 @@ func (c *CreateAPIKey) Apply(tx *engine.Tx) (any, error) {
 			return nil, err
 		}
 	}
-	var old linkfin.APIKey
-	if found, err := tx.Get(linkfin.KindAPIKey, k.ID, &old); err != nil {
+	if err := absent(tx, linkfin.KindAPIKey, k.ID, "key"); err != nil {
 		return nil, err
-	} else if found {
-		return nil, linkfin.Errorf(linkfin.ECONFLICT, "key %s exists", k.ID)
 	}
 	k.CreatedBy, k.CreatedAt, k.RevokedAt = c.Actor, tx.Now(), nil
 	if k.CreatedBy == "" {

@@ -73,11 +73,8 @@ func (c *IssueCertificate) Apply(tx *engine.Tx) (any, error) {
 	if len(c.PayableIDs) == 0 || len(c.PayableIDs) > 100 {
 		return nil, linkfin.Errorf(linkfin.EINVALID, "a certificate is issued from 1 to 100 payables")
 	}
-	var old linkfin.Certificate
-	if found, err := tx.Get(linkfin.KindCertificate, c.ID, &old); err != nil {
+	if err := absent(tx, linkfin.KindCertificate, c.ID, "certificate"); err != nil {
 		return nil, err
-	} else if found {
-		return nil, linkfin.Errorf(linkfin.ECONFLICT, "certificate %s exists", c.ID)
 	}
 	cert := linkfin.Certificate{ID: c.ID, RootID: c.ID, AnchorID: c.Actor, ProgramID: p.ID, Currency: p.Currency,
 		Tier: 1, Status: linkfin.CertificateActive, CreatedAt: tx.Now()}
@@ -287,11 +284,8 @@ func divide(tx *engine.Tx, parent *linkfin.Certificate, pieces []linkfin.Piece, 
 				return nil, linkfin.Errorf(linkfin.EINVALID, "piece id %s is used twice", p.ID)
 			}
 		}
-		var old linkfin.Certificate
-		if found, err := tx.Get(linkfin.KindCertificate, p.ID, &old); err != nil {
+		if err := absent(tx, linkfin.KindCertificate, p.ID, "certificate"); err != nil {
 			return nil, err
-		} else if found {
-			return nil, linkfin.Errorf(linkfin.ECONFLICT, "certificate %s exists", p.ID)
 		}
 		var err error
 		if sum, err = linkfin.Add(sum, p.Face); err != nil {

@@ -1,6 +1,7 @@
 package services
 
 import (
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -184,11 +185,18 @@ func liveFunder(p *linkfin.Program, id string) (*linkfin.ProgramFunder, error) {
 
 // unusedFinancingID checks that a new financing's id is free.
 func unusedFinancingID(tx *engine.Tx, id string) error {
-	var old linkfin.Financing
-	if found, err := tx.Get(linkfin.KindFinancing, id, &old); err != nil {
+	return absent(tx, linkfin.KindFinancing, id, "financing")
+}
+
+// absent refuses to make a record whose id is taken: "<noun> <id> exists".
+func absent(tx *engine.Tx, kind, id, noun string) error {
+	var old json.RawMessage
+	found, err := tx.Get(kind, id, &old)
+	if err != nil {
 		return err
-	} else if found {
-		return linkfin.Errorf(linkfin.ECONFLICT, "financing %s exists", id)
+	}
+	if found {
+		return linkfin.Errorf(linkfin.ECONFLICT, "%s %s exists", noun, id)
 	}
 	return nil
 }

@@ -56,11 +56,8 @@ func (c *CreateShipment) Apply(tx *engine.Tx) (any, error) {
 	if !carrier.Can(linkfin.CapLogistics) {
 		return nil, linkfin.Errorf(linkfin.EINVALID, "organization %s is not a logistics operator", s.CarrierID)
 	}
-	var old linkfin.Shipment
-	if found, err := tx.Get(linkfin.KindShipment, s.ID, &old); err != nil {
+	if err := absent(tx, linkfin.KindShipment, s.ID, "shipment"); err != nil {
 		return nil, err
-	} else if found {
-		return nil, linkfin.Errorf(linkfin.ECONFLICT, "shipment %s exists", s.ID)
 	}
 	s.SellerID, s.BuyerID, s.Status, s.CreatedAt = po.SellerID, po.BuyerID, linkfin.ShipmentCreated, tx.Now()
 	s.Events = []linkfin.ShipmentEvent{}

@@ -59,11 +59,8 @@ func (c *CreatePurchaseOrder) Apply(tx *engine.Tx) (any, error) {
 		}
 		po.Tolerances = p.Tolerances
 	}
-	var old linkfin.PurchaseOrder
-	if found, err := tx.Get(linkfin.KindPurchaseOrder, po.ID, &old); err != nil {
+	if err := absent(tx, linkfin.KindPurchaseOrder, po.ID, "purchase order"); err != nil {
 		return nil, err
-	} else if found {
-		return nil, linkfin.Errorf(linkfin.ECONFLICT, "purchase order %s exists", po.ID)
 	}
 	po.Status, po.Receipts, po.IssuedAt = linkfin.POIssued, []string{}, tx.Now()
 	return &po, tx.Put(linkfin.KindPurchaseOrder, po.ID, &po, "purchase_order.issued")
@@ -177,11 +174,8 @@ func (c *CreateGoodsReceipt) Apply(tx *engine.Tx) (any, error) {
 	case len(gr.Lines) == 0:
 		return nil, linkfin.Errorf(linkfin.EINVALID, "a goods receipt has at least one line")
 	}
-	var old linkfin.GoodsReceipt
-	if found, err := tx.Get(linkfin.KindGoodsReceipt, gr.ID, &old); err != nil {
+	if err := absent(tx, linkfin.KindGoodsReceipt, gr.ID, "goods receipt"); err != nil {
 		return nil, err
-	} else if found {
-		return nil, linkfin.Errorf(linkfin.ECONFLICT, "goods receipt %s exists", gr.ID)
 	}
 	seen := make(map[string]bool)
 	for _, l := range gr.Lines {
@@ -247,11 +241,8 @@ func (c *CreateInvoice) Apply(tx *engine.Tx) (any, error) {
 	case po.Status != linkfin.POAccepted:
 		return nil, linkfin.Errorf(linkfin.ECONFLICT, "purchase order %s is %s, not accepted", po.ID, po.Status)
 	}
-	var old linkfin.Invoice
-	if found, err := tx.Get(linkfin.KindInvoice, inv.ID, &old); err != nil {
+	if err := absent(tx, linkfin.KindInvoice, inv.ID, "invoice"); err != nil {
 		return nil, err
-	} else if found {
-		return nil, linkfin.Errorf(linkfin.ECONFLICT, "invoice %s exists", inv.ID)
 	}
 	if inv.BuyerID != po.BuyerID {
 		// The registry key is read before the order is: the seller names the buyer.
@@ -492,11 +483,8 @@ func (c *CreateCreditNote) Apply(tx *engine.Tx) (any, error) {
 	case n.Amount <= 0 || n.Amount > inv.Total-inv.Credited:
 		return nil, linkfin.Errorf(linkfin.EINVALID, "a credit note is positive and at most what the invoice still asks (%d)", inv.Total-inv.Credited)
 	}
-	var old linkfin.CreditNote
-	if found, err := tx.Get(linkfin.KindCreditNote, n.ID, &old); err != nil {
+	if err := absent(tx, linkfin.KindCreditNote, n.ID, "credit note"); err != nil {
 		return nil, err
-	} else if found {
-		return nil, linkfin.Errorf(linkfin.ECONFLICT, "credit note %s exists", n.ID)
 	}
 	if inv.Status == linkfin.InvoiceApproved {
 		var p linkfin.Payable

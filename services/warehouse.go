@@ -57,11 +57,8 @@ func (c *IssueWarehouseReceipt) Apply(tx *engine.Tx) (any, error) {
 	} else if found {
 		return nil, linkfin.Errorf("lot_has_receipt", "lot %s already has receipt %s", w.LotID, lot.ReceiptID)
 	}
-	var old linkfin.WarehouseReceipt
-	if found, err := tx.Get(linkfin.KindWarehouseReceipt, w.ID, &old); err != nil {
+	if err := absent(tx, linkfin.KindWarehouseReceipt, w.ID, "receipt"); err != nil {
 		return nil, err
-	} else if found {
-		return nil, linkfin.Errorf(linkfin.ECONFLICT, "receipt %s exists", w.ID)
 	}
 	lot.ID, lot.ReceiptID = linkfin.LotKey(c.Actor, w.LotID), w.ID
 	if err := tx.Put(linkfin.KindLot, lot.ID, &lot, "lot.receipted"); err != nil {

@@ -42,11 +42,8 @@ func (c *CreateWebhookEndpoint) Apply(tx *engine.Tx) (any, error) {
 	if _, err := organization(tx, w.OrgID); err != nil {
 		return nil, err
 	}
-	var old linkfin.WebhookEndpoint
-	if found, err := tx.Get(linkfin.KindWebhookEndpoint, w.ID, &old); err != nil {
+	if err := absent(tx, linkfin.KindWebhookEndpoint, w.ID, "endpoint"); err != nil {
 		return nil, err
-	} else if found {
-		return nil, linkfin.Errorf(linkfin.ECONFLICT, "endpoint %s exists", w.ID)
 	}
 	q := linkfin.WebhookQuota{OrgID: w.OrgID}
 	if _, err := tx.Get(linkfin.KindWebhookQuota, w.OrgID, &q); err != nil {
