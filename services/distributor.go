@@ -86,14 +86,10 @@ func (c *AcceptDistributorFinancing) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{{Kind: linkfin.KindFinancing, ID: c.ID}, {Kind: linkfin.KindPurchaseOrder, ID: c.POID}}
 }
 
-// LedgerKeys implements engine.LedgerCommand: the anchor's wallet, which is paid.
+// LedgerKeys implements engine.LedgerCommand: the limits it holds. (The anchor's
+// wallet is the payee's, among the financing's accounts.)
 func (c *AcceptDistributorFinancing) LedgerKeys(r engine.Records) (accounts, transfers []int64) {
-	accounts, _ = financingAccounts(r, c.ID)
-	var po linkfin.PurchaseOrder
-	if found, _ := r.Get(linkfin.KindPurchaseOrder, c.POID, &po); found {
-		accounts = append(accounts, WalletID(po.SellerID, po.Currency))
-	}
-	return accounts, nil
+	return financingAccounts(r, c.ID)
 }
 
 // Apply implements engine.Command.
@@ -123,17 +119,10 @@ func (c *CloseDistributorLoan) DependentKeys(r engine.Records) []linkfin.ObjectK
 	return []linkfin.ObjectKey{{Kind: linkfin.KindProgram, ID: f.ProgramID}}
 }
 
-// LedgerKeys implements engine.LedgerCommand: the anchor's wallet, for a buy-back.
+// LedgerKeys implements engine.LedgerCommand: the financing's accounts; the anchor,
+// which buys back, is the payee.
 func (c *CloseDistributorLoan) LedgerKeys(r engine.Records) (accounts, transfers []int64) {
-	accounts, _ = financingAccounts(r, c.ID)
-	var f linkfin.Financing
-	var p linkfin.Program
-	if found, _ := r.Get(linkfin.KindFinancing, c.ID, &f); found {
-		if found, _ := r.Get(linkfin.KindProgram, f.ProgramID, &p); found {
-			accounts = append(accounts, WalletID(p.AnchorID, p.Currency))
-		}
-	}
-	return accounts, nil
+	return financingAccounts(r, c.ID)
 }
 
 // Apply implements engine.Command.
