@@ -49,11 +49,7 @@ func (c *RequestDistributorFinancing) Apply(tx *engine.Tx) (any, error) {
 		return nil, err
 	}
 	rate := f.Pricing.Annual()
-	interest, err := linkfin.Interest(po.Total, rate, p.MaxTenorDays, p.DayCount)
-	if err != nil {
-		return nil, err
-	}
-	eff, err := linkfin.EffectiveAnnualRate(po.Total, po.Total+interest, p.MaxTenorDays, p.DayCount)
+	interest, eff, err := arrears(po.Total, rate, p.MaxTenorDays, p.DayCount)
 	if err != nil {
 		return nil, err
 	}

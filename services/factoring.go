@@ -66,11 +66,7 @@ func (c *RequestFactoring) Apply(tx *engine.Tx) (any, error) {
 		return nil, err
 	}
 	rate := f.Pricing.Annual()
-	interest, err := linkfin.Interest(advance, rate, days, p.DayCount)
-	if err != nil {
-		return nil, err
-	}
-	eff, err := linkfin.EffectiveAnnualRate(advance, advance+interest, days, p.DayCount)
+	interest, eff, err := arrears(advance, rate, days, p.DayCount)
 	if err != nil {
 		return nil, err
 	}

@@ -183,6 +183,17 @@ func liveFunder(p *linkfin.Program, id string) (*linkfin.ProgramFunder, error) {
 	return f, nil
 }
 
+// arrears prices a loan whose interest is paid at the end: the interest on principal
+// over days, and the effective annual rate it makes.
+func arrears(principal int64, r linkfin.Rate, days int, dc linkfin.DayCount) (int64, linkfin.Rate, error) {
+	interest, err := linkfin.Interest(principal, r, days, dc)
+	if err != nil {
+		return 0, linkfin.Rate{}, err
+	}
+	eff, err := linkfin.EffectiveAnnualRate(principal, principal+interest, days, dc)
+	return interest, eff, err
+}
+
 // unusedFinancingID checks that a new financing's id is free.
 func unusedFinancingID(tx *engine.Tx, id string) error {
 	return absent(tx, linkfin.KindFinancing, id, "financing")

@@ -64,11 +64,7 @@ func (c *RequestPOFinancing) Apply(tx *engine.Tx) (any, error) {
 	rate := f.Pricing.Annual()
 	// The quote shows the interest over the program's whole tenor; what is charged runs
 	// to the actual collection.
-	interest, err := linkfin.Interest(advance, rate, p.MaxTenorDays, p.DayCount)
-	if err != nil {
-		return nil, err
-	}
-	eff, err := linkfin.EffectiveAnnualRate(advance, advance+interest, p.MaxTenorDays, p.DayCount)
+	interest, eff, err := arrears(advance, rate, p.MaxTenorDays, p.DayCount)
 	if err != nil {
 		return nil, err
 	}

@@ -165,11 +165,7 @@ func (c *RequestPledgeLoan) Apply(tx *engine.Tx) (any, error) {
 		return nil, err
 	}
 	rate := f.Pricing.Annual()
-	interest, err := linkfin.Interest(loan, rate, p.MaxTenorDays, p.DayCount)
-	if err != nil {
-		return nil, err
-	}
-	eff, err := linkfin.EffectiveAnnualRate(loan, loan+interest, p.MaxTenorDays, p.DayCount)
+	interest, eff, err := arrears(loan, rate, p.MaxTenorDays, p.DayCount)
 	if err != nil {
 		return nil, err
 	}
