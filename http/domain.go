@@ -38,17 +38,17 @@ func act[In any](s *Server, rt Route, build func(r *http.Request, p *principal, 
 			}
 			r = r.WithContext(context.WithValue(r.Context(), checkedKey{}, o))
 		}
-		body, err := readBody(w, r)
+		var in In
+		var body []byte
+		var err error
+		if rt.In != nil {
+			body, err = readJSON(w, r, &in)
+		} else {
+			body, err = emptyBody(w, r)
+		}
 		if err != nil {
 			writeError(w, r, err)
 			return
-		}
-		var in In
-		if rt.In != nil || len(bytes.TrimSpace(body)) > 0 {
-			if err := decode(body, &in); err != nil {
-				writeError(w, r, err)
-				return
-			}
 		}
 		c, err := build(r, principalOf(r), &in)
 		if err != nil {

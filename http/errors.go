@@ -117,13 +117,14 @@ func readJSON(w http.ResponseWriter, r *http.Request, v any) ([]byte, error) {
 	return body, decode(body, v)
 }
 
-// emptyBody reads the body of an action that takes none: empty, or {}.
-func emptyBody(w http.ResponseWriter, r *http.Request) error {
+// emptyBody reads the body of an action that takes none: empty, or {}. It returns the
+// body, which the idempotency check hashes.
+func emptyBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	body, err := readBody(w, r)
 	if err != nil || len(bytes.TrimSpace(body)) == 0 {
-		return err
+		return body, err
 	}
-	return decode(body, &none{})
+	return body, decode(body, &none{})
 }
 
 // decode parses JSON strictly: field names exactly as documented (encoding/json

@@ -357,7 +357,7 @@ func resultMessage(res ledger.Result) string {
 func (s *Server) closeAccount(w http.ResponseWriter, r *http.Request) {
 	id, err := parseID(r.PathValue("id"))
 	if err == nil {
-		err = emptyBody(w, r)
+		_, err = emptyBody(w, r)
 	}
 	if err != nil {
 		writeError(w, r, err)

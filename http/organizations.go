@@ -163,7 +163,7 @@ func (s *Server) revokeAPIKey(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	if err := emptyBody(w, r); err != nil {
+	if _, err := emptyBody(w, r); err != nil {
 		writeError(w, r, err)
 		return
 	}
