@@ -1,7 +1,9 @@
 package linkfin
 
 import (
+	"crypto/rand"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"fmt"
 	"net/url"
@@ -48,6 +50,17 @@ func (k *APIKey) Parties() []string { return parties(k.OrgID) }
 
 // KeyPrefix starts every API key: "lfk_<id>_<secret>".
 const KeyPrefix = "lfk_"
+
+// NewAPIKey makes a key's secret and its record: "lfk_<id>_<secret>", with 64 random
+// bits of id and 256 of secret.
+func NewAPIKey(org string, role Role, name string) (secret string, k APIKey) {
+	var id [8]byte
+	var sec [32]byte
+	rand.Read(id[:])
+	rand.Read(sec[:])
+	secret = KeyPrefix + hex.EncodeToString(id[:]) + "_" + base64.RawURLEncoding.EncodeToString(sec[:])
+	return secret, APIKey{ID: hex.EncodeToString(id[:]), OrgID: org, Role: role, Name: name, Hash: HashAPIKey(secret)}
+}
 
 // ParseAPIKey returns the id of a key in the form "lfk_<id>_<secret>".
 func ParseAPIKey(key string) (id string, ok bool) {

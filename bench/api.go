@@ -295,7 +295,7 @@ func setUpFinancing(ctx context.Context, e *engine.Engine, pieces int) (string, 
 		}
 		level = next
 	}
-	secret, k := lfhttp.NewAPIKey("supplier", linkfin.RoleFinance, "bench")
+	secret, k := linkfin.NewAPIKey("supplier", linkfin.RoleFinance, "bench")
 	if err := do(&services.CreateAPIKey{Key: k}); err != nil {
 		return "", err
 	}

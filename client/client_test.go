@@ -114,7 +114,7 @@ func newServer(t *testing.T, open opener) *server {
 	ts := httptest.NewServer(lfhttp.NewServer(e, s.store, nil))
 	t.Cleanup(ts.Close)
 	s.url = ts.URL
-	secret, k := lfhttp.NewAPIKey("", linkfin.RoleOperator, "")
+	secret, k := linkfin.NewAPIKey("", linkfin.RoleOperator, "")
 	var res services.BootstrapResult
 	if _, err := services.Submit(ctx, e, "", nil, &services.BootstrapOperator{Key: k}, &res); err != nil || !res.Created {
 		t.Fatalf("bootstrap: %v, %+v", err, res)

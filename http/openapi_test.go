@@ -61,14 +61,14 @@ func newOpenAPIEnv(t *testing.T) *openAPIEnv {
 			t.Fatalf("%T: %v", c, err)
 		}
 	}
-	secret, key := lfhttp.NewAPIKey("", linkfin.RoleOperator, "")
+	secret, key := linkfin.NewAPIKey("", linkfin.RoleOperator, "")
 	submit(&services.BootstrapOperator{Key: key}, new(services.BootstrapResult))
 	env.keys["operator"] = secret
 	if err := demo.Seed(ctx, e); err != nil {
 		t.Fatal(err)
 	}
 	for _, o := range demo.Organizations {
-		secret, key := lfhttp.NewAPIKey(o.ID, linkfin.RoleAdmin, "tests")
+		secret, key := linkfin.NewAPIKey(o.ID, linkfin.RoleAdmin, "tests")
 		submit(&services.CreateAPIKey{Key: key}, new(json.RawMessage))
 		env.keys[o.ID] = secret
 	}

@@ -1,9 +1,6 @@
 package http
 
 import (
-	"crypto/rand"
-	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"net/http"
 	"reflect"
@@ -44,17 +41,6 @@ func toAPIKey(k *linkfin.APIKey) APIKeyOut {
 		out.RevokedAt = rfc3339(k.RevokedAt.UnixNano())
 	}
 	return out
-}
-
-// NewAPIKey makes a key's secret and its record: "lfk_<id>_<secret>", with 64 random
-// bits of id and 256 of secret.
-func NewAPIKey(org string, role linkfin.Role, name string) (secret string, k linkfin.APIKey) {
-	var id [8]byte
-	var sec [32]byte
-	rand.Read(id[:])
-	rand.Read(sec[:])
-	secret = linkfin.KeyPrefix + hex.EncodeToString(id[:]) + "_" + base64.RawURLEncoding.EncodeToString(sec[:])
-	return secret, linkfin.APIKey{ID: hex.EncodeToString(id[:]), OrgID: org, Role: role, Name: name, Hash: linkfin.HashAPIKey(secret)}
 }
 
 func (s *Server) organizationRoutes() {
@@ -111,7 +97,7 @@ func (s *Server) createAPIKey(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	secret, k := NewAPIKey(org, in.Role, in.Name)
+	secret, k := linkfin.NewAPIKey(org, in.Role, in.Name)
 	var made linkfin.APIKey
 	if !s.command(w, r, body, &services.CreateAPIKey{Actor: principalOf(r).Org, Key: k}, &made) {
 		return

@@ -48,7 +48,7 @@ func newPlatform(t *testing.T) *platform {
 		{"tier2", "tier2", linkfin.RoleAdmin}, {"bank", "bank", linkfin.RoleAdmin}, {"port", "port", linkfin.RoleAdmin},
 		{"outsider", "outsider", linkfin.RoleAdmin},
 	} {
-		secret, key := lfhttp.NewAPIKey(k.org, k.role, k.name)
+		secret, key := linkfin.NewAPIKey(k.org, k.role, k.name)
 		submit(&services.CreateAPIKey{Key: key})
 		p.keys[k.name] = secret
 	}

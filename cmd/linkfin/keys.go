@@ -11,7 +11,6 @@ import (
 	"linkfin"
 	"linkfin/client"
 	"linkfin/engine"
-	lfhttp "linkfin/http"
 	"linkfin/services"
 )
 
@@ -70,7 +69,7 @@ func runKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error
 // createKeyLocal records a key in the database through an engine of its own, for when
 // no key that could make one over the API is at hand.
 func createKeyLocal(ctx context.Context, sf *storeFlags, org string, role linkfin.Role, name string) (*client.APIKey, error) {
-	secret, k := lfhttp.NewAPIKey(org, role, name)
+	secret, k := linkfin.NewAPIKey(org, role, name)
 	out, err := submitLocal(ctx, sf, &services.CreateAPIKey{Key: k})
 	if err != nil {
 		return nil, err

@@ -117,7 +117,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // bootstrap makes the platform's first operator key on its first start, and returns
 // it; on any later start it returns "".
 func bootstrap(ctx context.Context, e *engine.Engine) (string, error) {
-	secret, k := lfhttp.NewAPIKey("", linkfin.RoleOperator, "")
+	secret, k := linkfin.NewAPIKey("", linkfin.RoleOperator, "")
 	var res services.BootstrapResult
 	if _, err := services.Submit(ctx, e, "", nil, &services.BootstrapOperator{Key: k}, &res); err != nil {
 		return "", err
@@ -136,7 +136,7 @@ func seedDemo(ctx context.Context, e *engine.Engine) ([][2]string, error) {
 	}
 	var keys [][2]string
 	for _, o := range demo.Organizations {
-		secret, k := lfhttp.NewAPIKey(o.ID, linkfin.RoleAdmin, "demo")
+		secret, k := linkfin.NewAPIKey(o.ID, linkfin.RoleAdmin, "demo")
 		if _, err := services.Submit(ctx, e, "", nil, &services.CreateAPIKey{Key: k}, new(linkfin.APIKey)); err != nil {
 			return nil, err
 		}
