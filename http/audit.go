@@ -2,6 +2,7 @@ package http
 
 import (
 	"encoding/base64"
+	"math"
 	"net/http"
 	"reflect"
 	"strconv"
@@ -92,8 +93,12 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	read := func(last *linkfin.Event) ([]linkfin.Event, error) {
 		from := int64(0)
 		if last != nil {
-			from = last.Seq + 1
-		} else if r.URL.Query().Has("after") {
+			after = last.Seq
+		}
+		if last != nil || r.URL.Query().Has("after") {
+			if after == math.MaxInt64 {
+				return nil, nil // nothing comes after the last seq there can be; after+1 would wrap to the start
+			}
 			from = after + 1
 		}
 		return s.Store.Events(r.Context(), from, limit)

@@ -210,7 +210,9 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, body []byte, req
 			return nil, false
 		}
 		h := sha256.New()
-		h.Write([]byte(r.Method + " " + r.URL.Path + "\n"))
+		// The query is part of the request (an XML invoice takes its ids there): two
+		// requests that differ only in it are different requests.
+		h.Write([]byte(r.Method + " " + r.URL.Path + "?" + r.URL.Query().Encode() + "\n"))
 		h.Write(body)
 		req.IdempotencyKey = principalOf(r).namespace() + key
 		req.Hash = h.Sum(nil)
