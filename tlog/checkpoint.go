@@ -1,8 +1,10 @@
 package tlog
 
 import (
+	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -24,6 +26,25 @@ import (
 // log named name, in the note key formats.
 func GenerateKey(name string) (skey, vkey string, err error) {
 	return note.GenerateKey(rand.Reader, name)
+}
+
+// PublicKey returns the verifier key of a signer key made by [GenerateKey]. A signer
+// key is "PRIVATE+KEY+<name>+<hash>+<key>": the name holds no '+', the hash is eight
+// hex digits, and the last field, standard base64, may hold '+' itself.
+func PublicKey(skey string) (string, error) {
+	// note.NewSigner checks every field and that the hash matches the key.
+	signer, err := note.NewSigner(skey)
+	if err != nil {
+		return "", err
+	}
+	rest, ok := strings.CutPrefix(skey, "PRIVATE+KEY+"+signer.Name()+"+")
+	_, key64, _ := strings.Cut(rest, "+")
+	raw, err := base64.StdEncoding.DecodeString(key64)
+	if !ok || err != nil || len(raw) != 1+ed25519.SeedSize || raw[0] != 1 {
+		return "", errors.New("not an Ed25519 signer key")
+	}
+	pub := ed25519.NewKeyFromSeed(raw[1:]).Public().(ed25519.PublicKey)
+	return note.NewEd25519VerifierKey(signer.Name(), pub)
 }
 
 // SignCheckpoint returns the checkpoint of tree t of the log origin, signed by signer.

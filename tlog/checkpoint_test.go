@@ -141,3 +141,34 @@ func FuzzParseCheckpoint(f *testing.F) {
 		}
 	})
 }
+
+// TestPublicKey derives the verifier key of many signer keys: about half of them hold
+// a '+' in their base64 key, which is a field separator elsewhere in the key.
+func TestPublicKey(t *testing.T) {
+	plus := 0
+	for range 64 {
+		skey, vkey, err := GenerateKey(testOrigin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Count(skey, "+") > 4 {
+			plus++
+		}
+		got, err := PublicKey(skey)
+		if err != nil || got != vkey {
+			t.Fatalf("PublicKey(%s) = %q, %v; want %q", skey, got, err, vkey)
+		}
+	}
+	if plus == 0 {
+		t.Fatal("no key of 64 held a '+' in its key data: the case is not tested")
+	}
+	skey, _, err := GenerateKey(testOrigin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []string{"", "PRIVATE+KEY", skey[:len(skey)-4], strings.Replace(skey, "PRIVATE", "PUBLIC", 1), skey + "+x"} {
+		if v, err := PublicKey(bad); err == nil {
+			t.Errorf("PublicKey(%q) = %q, want an error", bad, v)
+		}
+	}
+}

@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"crypto/ed25519"
 	"crypto/rand"
-	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"flag"
@@ -90,7 +88,8 @@ func openStore(ctx context.Context, f *storeFlags) (linkfin.Store, error) {
 const metaLogKey = "log_public_key"
 
 // signer loads the log's signing key from the data directory, creating it on first
-// start, and checks it is the key this database's log was signed with.
+// start, and checks it is the key this database's log was signed with. A new
+// database beside an existing key is signed with that key.
 func (f *storeFlags) signer(ctx context.Context, s linkfin.Store) (note.Signer, error) {
 	dir, err := f.dataDir()
 	if err != nil {
@@ -101,66 +100,57 @@ func (f *storeFlags) signer(ctx context.Context, s linkfin.Store) (note.Signer, 
 	if err != nil {
 		return nil, err
 	}
-	skey, err := os.ReadFile(path)
+	b, err := os.ReadFile(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist) && stored == "":
-		sk, vk, err := tlog.GenerateKey(Origin)
+		sk, _, err := tlog.GenerateKey(Origin)
 		if err != nil {
 			return nil, err
 		}
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return nil, err
 		}
-		if err := os.WriteFile(path, []byte(sk+"\n"), 0o600); err != nil {
-			return nil, err
+		// O_EXCL: never replace a key another process wrote meanwhile.
+		kf, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if err != nil {
+			return nil, fmt.Errorf("write the log's signing key: %w", err)
 		}
-		if err := s.SetMeta(ctx, metaLogKey, vk); err != nil {
-			return nil, err
+		_, err = kf.WriteString(sk + "\n")
+		if cerr := kf.Close(); err == nil {
+			err = cerr
 		}
-		skey, stored = []byte(sk), vk
+		if err != nil {
+			return nil, fmt.Errorf("write the log's signing key: %w", err)
+		}
+		b = []byte(sk)
 	case errors.Is(err, fs.ErrNotExist):
-		return nil, fmt.Errorf("this database's log is signed by %s, but its private key is not in %s", stored, path)
+		return nil, fmt.Errorf("this database's log is signed by %s, but its private key is not in %s: "+
+			"copy the log.key of this database back into that directory, or choose the --data directory that holds it", stored, path)
 	case err != nil:
-		return nil, err
+		return nil, fmt.Errorf("read the log's signing key: %w", err)
 	}
-	signer, err := note.NewSigner(strings.TrimSpace(string(skey)))
+	skey := strings.TrimSpace(string(b))
+	vkey, err := tlog.PublicKey(skey)
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
+		return nil, fmt.Errorf("%s does not hold a log signing key (%v): restore it from a backup; "+
+			"or, for a new database only, move it away and a new key is made", path, err)
+	}
+	signer, err := note.NewSigner(skey)
+	if err != nil {
+		return nil, fmt.Errorf("%s does not hold a log signing key (%v): restore it from a backup", path, err)
 	}
 	if stored == "" {
-		// A new database with an existing key: record the public half.
-		vk, err := publicKey(strings.TrimSpace(string(skey)))
-		if err != nil {
+		// A new database: its log is signed with the key beside it.
+		if err := s.SetMeta(ctx, metaLogKey, vkey); err != nil {
 			return nil, err
 		}
-		if err := s.SetMeta(ctx, metaLogKey, vk); err != nil {
-			return nil, err
-		}
-		stored = vk
+		return signer, nil
 	}
-	v, err := note.NewVerifier(stored)
-	if err != nil {
-		return nil, fmt.Errorf("the database's log key %q: %w", stored, err)
-	}
-	if v.Name() != signer.Name() || v.KeyHash() != signer.KeyHash() {
-		return nil, fmt.Errorf("%s does not hold the key this database's log is signed with (%s)", path, stored)
+	if stored != vkey {
+		return nil, fmt.Errorf("%s holds the log key %s, but this database's log is signed by %s: "+
+			"restore the log.key of this database, or choose the --data directory that holds it", path, vkey, stored)
 	}
 	return signer, nil
-}
-
-// publicKey derives the verifier key from a note signer key
-// ("PRIVATE+KEY+<name>+<hash>+<key>" → "<name>+<hash>+<public>").
-func publicKey(skey string) (string, error) {
-	parts := strings.Split(skey, "+")
-	if len(parts) != 5 || parts[0] != "PRIVATE" || parts[1] != "KEY" {
-		return "", errors.New("malformed signing key")
-	}
-	raw, err := base64.StdEncoding.DecodeString(parts[4])
-	if err != nil || len(raw) != 1+ed25519.SeedSize || raw[0] != 1 {
-		return "", errors.New("malformed signing key")
-	}
-	pub := ed25519.NewKeyFromSeed(raw[1:]).Public().(ed25519.PublicKey)
-	return note.NewEd25519VerifierKey(parts[2], pub)
 }
 
 // webhookKey loads the platform's webhook key from the data directory, creating it
@@ -188,7 +178,8 @@ func (f *storeFlags) webhookKey() ([]byte, error) {
 	}
 	key, err := hex.DecodeString(strings.TrimSpace(string(b)))
 	if err != nil || len(key) != 32 {
-		return nil, fmt.Errorf("%s does not hold a webhook key (64 hex digits)", path)
+		return nil, fmt.Errorf("%s does not hold a webhook key (64 hex digits): restore it from a backup, "+
+			"since every webhook endpoint's signing secret derives from it", path)
 	}
 	return key, nil
 }
