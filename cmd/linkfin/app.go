@@ -7,7 +7,9 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -65,6 +67,73 @@ func (f *storeFlags) open(ctx context.Context) (linkfin.Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// openExisting opens the chosen store for a command that only reads: it creates no
+// directory and no database, and a database without linkfin's schema is an error.
+// An existing linkfin database is brought up to the current schema.
+func (f *storeFlags) openExisting(ctx context.Context) (linkfin.Store, error) {
+	where := f.db
+	if !isPostgres(f.db) {
+		path, err := f.sqlitePath()
+		if err != nil {
+			return nil, err
+		}
+		where = path
+		if fi, err := os.Stat(path); err != nil || !fi.Mode().IsRegular() {
+			return nil, fmt.Errorf("no database at %s: check --data and --db (linkfin serve or linkfin migrate creates one)", path)
+		}
+		// Opening a file that is not SQLite's would write SQLite's header into it.
+		if !isSQLite(path) {
+			return nil, fmt.Errorf("%s holds no linkfin database (it is not a SQLite file): check --data and --db", path)
+		}
+	}
+	s, err := openStore(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	// Every linkfin schema has the meta table: a database without it is not one.
+	if _, err := s.Meta(ctx, metaLogKey); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("%s holds no linkfin database (%v): check --data and --db (linkfin migrate creates one)", redact(where), err)
+	}
+	if err := s.Migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// sqlitePath is the SQLite database's file: --db, or linkfin.db in the data directory.
+func (f *storeFlags) sqlitePath() (string, error) {
+	if f.db != "" {
+		return f.db, nil
+	}
+	dir, err := f.dataDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, "linkfin.db"), nil
+}
+
+// isSQLite reports whether the file starts with SQLite's header.
+func isSQLite(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	head := make([]byte, 16)
+	_, err = io.ReadFull(f, head)
+	return err == nil && string(head) == "SQLite format 3\x00"
+}
+
+// redact hides the password of a postgres:// URL.
+func redact(dsn string) string {
+	if u, err := url.Parse(dsn); err == nil && isPostgres(dsn) {
+		return u.Redacted()
+	}
+	return dsn
 }
 
 func openStore(ctx context.Context, f *storeFlags) (linkfin.Store, error) {

@@ -92,7 +92,7 @@ func TestHelp(t *testing.T) {
 		{[]string{"serve", "--help"}, "Usage: linkfin serve ", []string{"-addr", "-data", "-db", "-v"}},
 		{[]string{"serve", "-h"}, "Usage: linkfin serve ", []string{"-addr"}},
 		{[]string{"migrate", "--help"}, "Usage: linkfin migrate ", []string{"-data", "-db"}},
-		{[]string{"verify", "--help"}, "Usage: linkfin verify ", []string{"-data", "-db", "-key"}},
+		{[]string{"verify", "--help"}, "Usage: linkfin verify [--data DIR] [--db DSN]", []string{"-data", "-db", "-key"}},
 		{[]string{"bench", "--help"}, "Usage: linkfin bench ledger", nil},
 		{[]string{"bench", "ledger", "--help"}, "Usage: linkfin bench ledger ", []string{"-transfers", "-accounts", "-batch", "-clients", "-hot", "-json", "-db"}},
 	} {

@@ -146,3 +146,67 @@ func TestNewDatabaseBesideKey(t *testing.T) {
 		}
 	}
 }
+
+// TestReadOnlyCreatesNothing runs verify, which only reads, on databases that are not
+// there: each is an error, exit 1, and nothing is created.
+func TestReadOnlyCreatesNothing(t *testing.T) {
+	isolate(t)
+	tmp := t.TempDir()
+	notLinkfin := filepath.Join(tmp, "empty.db")
+	if err := os.WriteFile(notLinkfin, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"verify", "--data", filepath.Join(tmp, "TYPO")}, "no database at " + filepath.Join(tmp, "TYPO", "linkfin.db")},
+		{[]string{"verify"}, "no database at " + filepath.Join(os.Getenv("XDG_DATA_HOME"), "linkfin", "linkfin.db")},
+		{[]string{"verify", "--data", tmp, "--db", filepath.Join(tmp, "missing.db")}, "no database at "},
+		{[]string{"verify", "--data", tmp, "--db", filepath.Join(tmp, "no", "dir", "x.db")}, "no database at "},
+		{[]string{"verify", "--data", tmp, "--db", tmp}, "no database at " + tmp},
+		{[]string{"verify", "--data", tmp, "--db", notLinkfin}, notLinkfin + " holds no linkfin database"},
+	} {
+		code, stdout, stderr := cli(t, tc.args...)
+		if code != 1 || stdout != "" || !strings.HasPrefix(stderr, "linkfin verify: ") || !strings.Contains(stderr, tc.want) ||
+			!strings.Contains(stderr, "check --data and --db") {
+			t.Errorf("linkfin %q: exit %d, want 1 and %q\nstdout:\n%s\nstderr:\n%s", tc.args, code, tc.want, stdout, stderr)
+		}
+	}
+	entries, err := os.ReadDir(tmp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if e.Name() != "empty.db" && !strings.HasPrefix(e.Name(), "empty.db-") {
+			t.Errorf("verify created %s", e.Name())
+		}
+	}
+	if fi, err := os.Stat(notLinkfin); err != nil || fi.Size() != 0 {
+		t.Errorf("verify wrote into a file that is not a linkfin database: %v, %v", fi, err)
+	}
+	if _, err := os.Stat(os.Getenv("XDG_DATA_HOME")); !os.IsNotExist(err) {
+		t.Errorf("verify created the default data directory: %v", err)
+	}
+
+	// An empty PostgreSQL schema gets no tables.
+	pg := postgresURL(t)
+	if pg == "" {
+		t.Skip("LINKFIN_TEST_POSTGRES_URL is not set: no PostgreSQL check")
+	}
+	code, stdout, stderr := cli(t, "verify", "--data", tmp, "--db", pg)
+	if code != 1 || stdout != "" || !strings.Contains(stderr, "holds no linkfin database") || strings.Contains(stderr, "linkfin_ci:linkfin_ci@") {
+		t.Fatalf("verify of an empty schema: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	u, _ := url.Parse(pg)
+	conn, err := pgx.Connect(context.Background(), os.Getenv("LINKFIN_TEST_POSTGRES_URL"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	var tables int
+	if err := conn.QueryRow(context.Background(), `SELECT count(*) FROM information_schema.tables WHERE table_schema = $1`,
+		u.Query().Get("search_path")).Scan(&tables); err != nil || tables != 0 {
+		t.Fatalf("verify made %d tables in an empty schema (%v)", tables, err)
+	}
+}

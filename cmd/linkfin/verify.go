@@ -17,13 +17,13 @@ var errFindings = errors.New("verification failed")
 
 func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var sf storeFlags
-	fs := newFlags("verify", "verify [--db DSN] [--key VERIFIER-KEY]", stderr)
+	fs := newFlags("verify", "verify [--data DIR] [--db DSN] [--key VERIFIER-KEY]", stderr)
 	sf.register(fs)
 	key := fs.String("key", "", "the log's public key to check signatures with (default: the key recorded in the database; an auditor passes the key they were given)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	s, err := sf.open(ctx)
+	s, err := sf.openExisting(ctx)
 	if err != nil {
 		return err
 	}
