@@ -14,14 +14,13 @@ import (
 func testDynamicDiscounting(t *testing.T, open Opener) {
 	env := NewEnv(t, open)
 	tradeFixture(t, env)
-	code := linkfin.ErrorCode
 	apr := mustRate(t, "0.18")
 	dd := linkfin.Program{ID: "dd", Name: "Core Auto early payment", Currency: "CNY", Limit: 100_000_000_00,
 		Products: []linkfin.Product{linkfin.ProductDynamicDiscounting}, MaxTenorDays: 120, AdvanceRate: mustRate(t, "0.8"),
 		DayCount: linkfin.ACT360, Calendar: "CN", EarlyPaymentAPR: &apr}
 	noAPR := dd
 	noAPR.ID, noAPR.EarlyPaymentAPR = "dd-x", nil
-	if _, err := run[linkfin.Program](t, env, &services.CreateProgram{Actor: "anchor", Program: noAPR}); code(err) != linkfin.EINVALID {
+	if _, err := run[linkfin.Program](t, env, &services.CreateProgram{Actor: "anchor", Program: noAPR}); !refusal(err, linkfin.EINVALID, "early_payment_apr") {
 		t.Fatalf("dynamic discounting without an APR: %v", err)
 	}
 	mustRun(t, env, &services.CreateProgram{Actor: "anchor", Program: dd})
@@ -40,7 +39,7 @@ func testDynamicDiscounting(t *testing.T, open Opener) {
 		t.Fatalf("payable: %+v, %v", pay, err)
 	}
 	type fin = linkfin.Financing
-	if _, err := run[fin](t, env, &services.RequestEarlyPayment{Actor: "anchor", ID: "e1", PayableID: pay.ID, ProgramID: "dd"}); code(err) != linkfin.EFORBIDDEN {
+	if _, err := run[fin](t, env, &services.RequestEarlyPayment{Actor: "anchor", ID: "e1", PayableID: pay.ID, ProgramID: "dd"}); !refusal(err, linkfin.EFORBIDDEN, "only the seller asks to be paid early") {
 		t.Fatalf("the buyer asks to pay itself early: %v", err)
 	}
 	q, err := run[fin](t, env, &services.RequestEarlyPayment{Actor: "tier1", ID: "e1", PayableID: pay.ID, ProgramID: "dd"})
@@ -55,7 +54,8 @@ func testDynamicDiscounting(t *testing.T, open Opener) {
 	accept := func() (*fin, error) {
 		return run[fin](t, env, &services.AcceptEarlyPayment{Actor: "tier1", ID: "e1", PayableID: pay.ID})
 	}
-	if _, err := accept(); code(err) != string(ledger.ExceedsCredits) {
+	short(t, env, 9_965_00, services.WalletID("anchor", "CNY"))
+	if _, err := accept(); !refusal(err, string(ledger.ExceedsCredits), "exceeds_credits") {
 		t.Fatalf("an anchor with 5,000.00 pays 9,965.00: %v", err)
 	}
 	deposit("a-2", 10_000_00)
@@ -67,7 +67,7 @@ func testDynamicDiscounting(t *testing.T, open Opener) {
 	if seller.CreditsPosted != 9_965_00 || anchor.DebitsPosted != 9_965_00 {
 		t.Fatalf("seller received %d, anchor paid %d", seller.CreditsPosted, anchor.DebitsPosted)
 	}
-	if _, err := run[fin](t, env, &services.RequestEarlyPayment{Actor: "tier1", ID: "e2", PayableID: pay.ID, ProgramID: "dd"}); code(err) != linkfin.ECONFLICT {
+	if _, err := run[fin](t, env, &services.RequestEarlyPayment{Actor: "tier1", ID: "e2", PayableID: pay.ID, ProgramID: "dd"}); !refusal(err, linkfin.ECONFLICT, "payable pay-inv-dd is paid") {
 		t.Fatalf("a paid payable paid early again: %v", err)
 	}
 	env.Restart()

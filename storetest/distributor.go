@@ -17,7 +17,6 @@ func testDistributorFinancing(t *testing.T, open Opener) {
 	env := NewEnv(t, open)
 	financingFixture(t, env)
 	ctx := context.Background()
-	code := linkfin.ErrorCode
 	rate := mustRate(t, "0.072")
 	for _, prog := range []struct {
 		id      string
@@ -48,7 +47,7 @@ func testDistributorFinancing(t *testing.T, open Opener) {
 		mustRun(t, env, &services.AcceptDistributorFinancing{Actor: l.dealer, ID: "d" + po, POID: po})
 		mustRun(t, env, &services.DisburseFinancing{Actor: "bank", ID: "d" + po})
 	}
-	if _, err := run[linkfin.Financing](t, env, &services.RequestDistributorFinancing{Actor: "tier1", ID: "dx", POID: "dpo-0", ProgramID: "dist", FunderID: "bank"}); code(err) != linkfin.ENOTFOUND {
+	if _, err := run[linkfin.Financing](t, env, &services.RequestDistributorFinancing{Actor: "tier1", ID: "dx", POID: "dpo-0", ProgramID: "dist", FunderID: "bank"}); !refusal(err, linkfin.ENOTFOUND, "purchase order dpo-0 not found") {
 		t.Fatalf("a stranger finances a dealer's order: %v", err)
 	}
 	// An order cancelled between the quote and its acceptance is not financed: the
@@ -58,7 +57,7 @@ func testDistributorFinancing(t *testing.T, open Opener) {
 	mustRun(t, env, &services.AcceptPurchaseOrder{Actor: "anchor", ID: "dpo-x"})
 	mustRun(t, env, &services.RequestDistributorFinancing{Actor: "dealer1", ID: "ddpo-x", POID: "dpo-x", ProgramID: "dist", FunderID: "bank"})
 	mustRun(t, env, &services.CancelPurchaseOrder{Actor: "dealer1", ID: "dpo-x"})
-	if _, err := run[linkfin.Financing](t, env, &services.AcceptDistributorFinancing{Actor: "dealer1", ID: "ddpo-x", POID: "dpo-x"}); code(err) != "asset_financed" {
+	if _, err := run[linkfin.Financing](t, env, &services.AcceptDistributorFinancing{Actor: "dealer1", ID: "ddpo-x", POID: "dpo-x"}); !refusal(err, "asset_financed", "purchase order dpo-x is taken or no longer accepted") {
 		t.Fatalf("accepting the financing of a cancelled order: %v", err)
 	}
 	wallet := func(org string) int64 {
@@ -84,7 +83,7 @@ func testDistributorFinancing(t *testing.T, open Opener) {
 		t.Fatalf("dealer1: %s, %v", s, err)
 	}
 	// dealer2 cannot; before the due date that is not yet anyone else's problem.
-	if _, err := closeLoan("ddpo-1"); code(err) != linkfin.ECONFLICT {
+	if _, err := closeLoan("ddpo-1"); !refusal(err, linkfin.ECONFLICT, "cannot repay") {
 		t.Fatalf("closing a loan not yet due: %v", err)
 	}
 	env.Clock.Advance(91 * 24 * time.Hour)

@@ -15,7 +15,6 @@ import (
 func testExposure(t *testing.T, open Opener) {
 	env := NewEnv(t, open)
 	financingFixture(t, env)
-	code := linkfin.ErrorCode
 	small := linkfin.Program{ID: "small", Name: "Capped program", Currency: "CNY", Limit: 1_500_000_00,
 		Products: []linkfin.Product{linkfin.ProductCertificateDiscounting}, MaxTenorDays: 180,
 		AdvanceRate: mustRate(t, "0.8"), DayCount: linkfin.ACT360, Calendar: "CN"}
@@ -44,7 +43,8 @@ func testExposure(t *testing.T, open Opener) {
 		t.Fatal(err)
 	}
 	// The factor has 1,000,000.00 of its own limit free, but the program has 500,000.00.
-	if err := finance("x2", "s2", "factor"); code(err) != string(ledger.ExceedsCredits) {
+	short(t, env, 1_000_000_00, services.LimitID("small", ""), services.LimitID("small", "factor"))
+	if err := finance("x2", "s2", "factor"); !refusal(err, string(ledger.ExceedsCredits), "exceeds_credits") {
 		t.Fatalf("a second funder taking the anchor past its program limit: %v", err)
 	}
 	mustRun(t, env, &services.SplitCertificate{Actor: "tier1", ID: "s2",
@@ -52,7 +52,9 @@ func testExposure(t *testing.T, open Opener) {
 	if err := finance("x3", "s2a", "factor"); err != nil {
 		t.Fatal(err)
 	}
-	if err := finance("x4", "s2b", "bank"); code(err) != string(ledger.ExceedsCredits) {
+	// The factor has 500,000.00 of its limit left (the bank none): only the program's is spent.
+	short(t, env, 500_000_00, services.LimitID("small", ""), services.LimitID("small", "factor"))
+	if err := finance("x4", "s2b", "factor"); !refusal(err, string(ledger.ExceedsCredits), "exceeds_credits") {
 		t.Fatalf("past the program limit: %v", err)
 	}
 	report, err := services.ExposureReport(context.Background(), env.Store)
@@ -91,7 +93,8 @@ func testExposure(t *testing.T, open Opener) {
 	if err := financeIn("y1", "u1"); err != nil {
 		t.Fatal(err)
 	}
-	if err := financeIn("y2", "u2"); code(err) != string(ledger.ExceedsCredits) {
+	short(t, env, 500_000_00, services.LimitID("sup", "supplier/tier1"), services.LimitID("sup", ""), services.LimitID("sup", "bank"))
+	if err := financeIn("y2", "u2"); !refusal(err, string(ledger.ExceedsCredits), "exceeds_credits") {
 		t.Fatalf("past the supplier's cap: %v", err)
 	}
 	env.Restart()

@@ -67,10 +67,10 @@ func testFinancing(t *testing.T, open Opener) {
 	accept := func(actor, id string) (*fin, error) {
 		return run[fin](t, env, &services.AcceptFinancing{Actor: actor, ID: id, PieceID: "c1"})
 	}
-	if _, err := request("anchor", "f0", "bank"); code(err) != linkfin.EFORBIDDEN {
+	if _, err := request("anchor", "f0", "bank"); !refusal(err, linkfin.EFORBIDDEN, "only the holder") {
 		t.Fatalf("the anchor asks to finance the supplier's piece: %v", err)
 	}
-	if _, err := request("tier1", "f0", "tier2"); code(err) != linkfin.EINVALID {
+	if _, err := request("tier1", "f0", "tier2"); !refusal(err, linkfin.EINVALID, "tier2 is not a live funder") {
 		t.Fatalf("a funder that is not in the program: %v", err)
 	}
 	q, err := request("tier1", "f1", "bank")
@@ -84,14 +84,15 @@ func testFinancing(t *testing.T, open Opener) {
 	}
 	// An expired quote cannot be accepted.
 	env.Clock.Advance(services.QuoteValidity + time.Second)
-	if _, err := accept("tier1", "f1"); code(err) != "quote_expired" {
+	if _, err := accept("tier1", "f1"); !refusal(err, "quote_expired", "the quote expired") {
 		t.Fatalf("accepting an expired quote: %v", err)
 	}
 	// Over the funder's limit (factor: 500,000.00): the hold is refused at acceptance.
 	if _, err := request("tier1", "f-factor", "factor"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := accept("tier1", "f-factor"); code(err) != string(ledger.ExceedsCredits) {
+	short(t, env, 1_000_000_00, services.LimitID("auto-scf", "factor"), services.LimitID("auto-scf", ""))
+	if _, err := accept("tier1", "f-factor"); !refusal(err, string(ledger.ExceedsCredits), "exceeds_credits") {
 		t.Fatalf("over the funder's limit: %v", err)
 	}
 	// A funder with no money: the acceptance holds the limits and locks the piece, the
@@ -102,13 +103,14 @@ func testFinancing(t *testing.T, open Opener) {
 	if _, err := accept("tier1", "f-poor"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := request("tier1", "f-other", "bank"); code(err) != "asset_financed" {
+	if _, err := request("tier1", "f-other", "bank"); !refusal(err, "asset_financed", "certificate c1 backs financing f-poor") {
 		t.Fatalf("a second quote on a locked piece: %v", err)
 	}
-	if _, err := run[fin](t, env, &services.DisburseFinancing{Actor: "tier1", ID: "f-poor"}); code(err) != linkfin.EFORBIDDEN {
+	if _, err := run[fin](t, env, &services.DisburseFinancing{Actor: "tier1", ID: "f-poor"}); !refusal(err, linkfin.EFORBIDDEN, "only the funder disburses") {
 		t.Fatalf("the requester disbursing: %v", err)
 	}
-	if _, err := run[fin](t, env, &services.DisburseFinancing{Actor: "poor", ID: "f-poor"}); code(err) != string(ledger.ExceedsCredits) {
+	short(t, env, 989_256_94, services.WalletID("poor", "CNY"))
+	if _, err := run[fin](t, env, &services.DisburseFinancing{Actor: "poor", ID: "f-poor"}); !refusal(err, string(ledger.ExceedsCredits), "exceeds_credits") {
 		t.Fatalf("a funder with an empty wallet disbursing: %v", err)
 	}
 	held, _ := env.Engine.Account(ctx, services.LimitID("auto-scf", "poor"))

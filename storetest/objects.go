@@ -36,19 +36,22 @@ func testObjects(t *testing.T, open Opener) {
 	}
 	other := anchor
 	other.Name = "Someone Else"
-	if _, err := create(other); linkfin.ErrorCode(err) != linkfin.ECONFLICT {
+	if _, err := create(other); !refusal(err, linkfin.ECONFLICT, "exists with other fields") {
 		t.Fatalf("same id, other name: %v", err)
 	}
-	for _, bad := range []linkfin.Organization{
-		{ID: "", Name: "x", Capabilities: []linkfin.Capability{linkfin.CapTrade}},
-		{ID: "a b", Name: "x", Capabilities: []linkfin.Capability{linkfin.CapTrade}},
-		{ID: "s-1", Name: "", Capabilities: []linkfin.Capability{linkfin.CapTrade}},
-		{ID: "s-1", Name: "x"},
-		{ID: "s-1", Name: "x", Capabilities: []linkfin.Capability{"bank"}},
-		{ID: "s-1", Name: "x", Capabilities: []linkfin.Capability{linkfin.CapFund, linkfin.CapFund}},
+	for _, c := range []struct {
+		org   linkfin.Organization
+		about string
+	}{
+		{linkfin.Organization{ID: "", Name: "x", Capabilities: []linkfin.Capability{linkfin.CapTrade}}, "1 to 64 characters"},
+		{linkfin.Organization{ID: "a b", Name: "x", Capabilities: []linkfin.Capability{linkfin.CapTrade}}, "may hold only letters"},
+		{linkfin.Organization{ID: "s-1", Name: "", Capabilities: []linkfin.Capability{linkfin.CapTrade}}, "name has 1 to 200 characters"},
+		{linkfin.Organization{ID: "s-1", Name: "x"}, "at least one capability"},
+		{linkfin.Organization{ID: "s-1", Name: "x", Capabilities: []linkfin.Capability{"bank"}}, `unknown capability "bank"`},
+		{linkfin.Organization{ID: "s-1", Name: "x", Capabilities: []linkfin.Capability{linkfin.CapFund, linkfin.CapFund}}, `"fund" is listed twice`},
 	} {
-		if _, err := create(bad); linkfin.ErrorCode(err) != linkfin.EINVALID {
-			t.Fatalf("%+v: err = %v, want invalid", bad, err)
+		if _, err := create(c.org); !refusal(err, linkfin.EINVALID, c.about) {
+			t.Fatalf("%+v: err = %v, want invalid: %s", c.org, err, c.about)
 		}
 	}
 	// A refused command in a request changes nothing, and does not stop the others.

@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"linkfin"
@@ -49,30 +50,29 @@ func testParties(t *testing.T, open Opener) {
 	} {
 		mustRun(t, env, &services.CreateOrganization{Org: o})
 	}
-	code := func(err error) string { return linkfin.ErrorCode(err) }
 
 	// Relationships: one side proposes, the other accepts.
 	type rel = linkfin.Relationship
-	if _, err := run[rel](t, env, &services.ProposeRelationship{Actor: "tier2", BuyerID: "anchor", SellerID: "tier1"}); code(err) != linkfin.EFORBIDDEN {
+	if _, err := run[rel](t, env, &services.ProposeRelationship{Actor: "tier2", BuyerID: "anchor", SellerID: "tier1"}); !refusal(err, linkfin.EFORBIDDEN, "only the buyer or the seller") {
 		t.Fatalf("a third party proposes: %v", err)
 	}
-	if _, err := run[rel](t, env, &services.ProposeRelationship{Actor: "anchor", BuyerID: "anchor", SellerID: "bank"}); code(err) != linkfin.EINVALID {
+	if _, err := run[rel](t, env, &services.ProposeRelationship{Actor: "anchor", BuyerID: "anchor", SellerID: "bank"}); !refusal(err, linkfin.EINVALID, "organization bank does not trade") {
 		t.Fatalf("a relationship with a non-trading funder: %v", err)
 	}
-	if _, err := run[rel](t, env, &services.ProposeRelationship{Actor: "anchor", BuyerID: "anchor", SellerID: "anchor"}); code(err) != linkfin.EINVALID {
+	if _, err := run[rel](t, env, &services.ProposeRelationship{Actor: "anchor", BuyerID: "anchor", SellerID: "anchor"}); !refusal(err, linkfin.EINVALID, "needs two organizations") {
 		t.Fatalf("a relationship with oneself: %v", err)
 	}
-	if _, err := run[rel](t, env, &services.ProposeRelationship{Actor: "anchor", BuyerID: "anchor", SellerID: "ghost"}); code(err) != linkfin.ENOTFOUND {
+	if _, err := run[rel](t, env, &services.ProposeRelationship{Actor: "anchor", BuyerID: "anchor", SellerID: "ghost"}); !refusal(err, linkfin.ENOTFOUND, "organization ghost not found") {
 		t.Fatalf("a relationship with nobody: %v", err)
 	}
 	r, err := run[rel](t, env, &services.ProposeRelationship{Actor: "anchor", BuyerID: "anchor", SellerID: "tier1"})
 	if err != nil || r.Status != linkfin.RelationshipProposed || r.ProposedBy != "anchor" {
 		t.Fatalf("propose: %+v, %v", r, err)
 	}
-	if _, err := run[rel](t, env, &services.AcceptRelationship{Actor: "anchor", BuyerID: "anchor", SellerID: "tier1"}); code(err) != linkfin.EFORBIDDEN {
+	if _, err := run[rel](t, env, &services.AcceptRelationship{Actor: "anchor", BuyerID: "anchor", SellerID: "tier1"}); !refusal(err, linkfin.EFORBIDDEN, "cannot accept it") {
 		t.Fatalf("the proposer accepts: %v", err)
 	}
-	if _, err := run[rel](t, env, &services.AcceptRelationship{Actor: "tier2", BuyerID: "anchor", SellerID: "tier1"}); code(err) != linkfin.ENOTFOUND {
+	if _, err := run[rel](t, env, &services.AcceptRelationship{Actor: "tier2", BuyerID: "anchor", SellerID: "tier1"}); !refusal(err, linkfin.ENOTFOUND, "relationship not found") {
 		t.Fatalf("a third party accepts: %v", err)
 	}
 	r, err = run[rel](t, env, &services.AcceptRelationship{Actor: "tier1", BuyerID: "anchor", SellerID: "tier1"})
@@ -92,21 +92,24 @@ func testParties(t *testing.T, open Opener) {
 		MaxTenorDays: 180, AdvanceRate: mustRate(t, "0.8"), DayCount: linkfin.ACT360, Calendar: "CN",
 		Tolerances: linkfin.MatchTolerances{QuantityRate: mustRate(t, "0.02"), PriceRate: mustRate(t, "0.01"), AmountAbs: 100_00}}
 	type pg = linkfin.Program
-	if _, err := run[pg](t, env, &services.CreateProgram{Actor: "tier1", Program: prog}); code(err) != linkfin.EFORBIDDEN {
+	if _, err := run[pg](t, env, &services.CreateProgram{Actor: "tier1", Program: prog}); !refusal(err, linkfin.EFORBIDDEN, "only an anchor runs programs") {
 		t.Fatalf("a supplier opens a program: %v", err)
 	}
-	for name, mutate := range map[string]func(p *linkfin.Program){
-		"advance rate of 1":  func(p *linkfin.Program) { p.AdvanceRate = mustRate(t, "1") },
-		"unknown product":    func(p *linkfin.Program) { p.Products = []linkfin.Product{"payday_loans"} },
-		"no limit":           func(p *linkfin.Program) { p.Limit = 0 },
-		"unknown currency":   func(p *linkfin.Program) { p.Currency = "XYZ" },
-		"unknown calendar":   func(p *linkfin.Program) { p.Calendar = "MARS" },
-		"no day count":       func(p *linkfin.Program) { p.DayCount = 0 },
-		"tenor of zero days": func(p *linkfin.Program) { p.MaxTenorDays = 0 },
+	for name, c := range map[string]struct {
+		mutate func(p *linkfin.Program)
+		about  string
+	}{
+		"advance rate of 1":  {func(p *linkfin.Program) { p.AdvanceRate = mustRate(t, "1") }, "advance_rate is above 0 and below 1"},
+		"unknown product":    {func(p *linkfin.Program) { p.Products = []linkfin.Product{"payday_loans"} }, `unknown product "payday_loans"`},
+		"no limit":           {func(p *linkfin.Program) { p.Limit = 0 }, "limit is a positive amount"},
+		"unknown currency":   {func(p *linkfin.Program) { p.Currency = "XYZ" }, `unknown currency "XYZ"`},
+		"unknown calendar":   {func(p *linkfin.Program) { p.Calendar = "MARS" }, `unknown calendar "MARS"`},
+		"no day count":       {func(p *linkfin.Program) { p.DayCount = 0 }, "day_count is"},
+		"tenor of zero days": {func(p *linkfin.Program) { p.MaxTenorDays = 0 }, "max_tenor_days is"},
 	} {
 		bad := prog
-		mutate(&bad)
-		if _, err := run[pg](t, env, &services.CreateProgram{Actor: "anchor", Program: bad}); code(err) != linkfin.EINVALID {
+		c.mutate(&bad)
+		if _, err := run[pg](t, env, &services.CreateProgram{Actor: "anchor", Program: bad}); !refusal(err, linkfin.EINVALID, c.about) {
 			t.Fatalf("%s: %v", name, err)
 		}
 	}
@@ -119,7 +122,7 @@ func testParties(t *testing.T, open Opener) {
 	}
 	changed := prog
 	changed.Limit++
-	if _, err := run[pg](t, env, &services.CreateProgram{Actor: "anchor", Program: changed}); code(err) != linkfin.ECONFLICT {
+	if _, err := run[pg](t, env, &services.CreateProgram{Actor: "anchor", Program: changed}); !refusal(err, linkfin.ECONFLICT, "exists with other terms") {
 		t.Fatalf("same id, other terms: %v", err)
 	}
 
@@ -129,16 +132,16 @@ func testParties(t *testing.T, open Opener) {
 	invite := func(actor, funder string, limit int64, pricing linkfin.Pricing) (*pg, error) {
 		return run[pg](t, env, &services.InviteFunder{Actor: actor, ProgramID: "auto-scf", FunderID: funder, Limit: limit, Pricing: pricing})
 	}
-	if _, err := invite("tier1", "bank", 100, linkfin.Pricing{FixedRate: &rate}); code(err) != linkfin.ENOTFOUND {
+	if _, err := invite("tier1", "bank", 100, linkfin.Pricing{FixedRate: &rate}); !refusal(err, linkfin.ENOTFOUND, "program auto-scf not found") {
 		t.Fatalf("a stranger invites: %v", err)
 	}
-	if _, err := invite("anchor", "tier1", 100, linkfin.Pricing{FixedRate: &rate}); code(err) != linkfin.EINVALID {
+	if _, err := invite("anchor", "tier1", 100, linkfin.Pricing{FixedRate: &rate}); !refusal(err, linkfin.EINVALID, "organization tier1 does not fund") {
 		t.Fatalf("a supplier invited as funder: %v", err)
 	}
-	if _, err := invite("anchor", "bank", prog.Limit+1, linkfin.Pricing{FixedRate: &rate}); code(err) != linkfin.EINVALID {
+	if _, err := invite("anchor", "bank", prog.Limit+1, linkfin.Pricing{FixedRate: &rate}); !refusal(err, linkfin.EINVALID, "at most the program's") {
 		t.Fatalf("a funder limit above the program's: %v", err)
 	}
-	if _, err := invite("anchor", "bank", 100, linkfin.Pricing{FixedRate: &rate, BaseRate: &base, Margin: &margin}); code(err) != linkfin.EINVALID {
+	if _, err := invite("anchor", "bank", 100, linkfin.Pricing{FixedRate: &rate, BaseRate: &base, Margin: &margin}); !refusal(err, linkfin.EINVALID, "not both") {
 		t.Fatalf("two prices: %v", err)
 	}
 	if _, err := invite("anchor", "bank", 300_000_000_00, linkfin.Pricing{FixedRate: &rate}); err != nil {
@@ -148,14 +151,14 @@ func testParties(t *testing.T, open Opener) {
 	if err != nil || len(p.Funders) != 2 || p.Funder("factor").Status != linkfin.FunderInvited {
 		t.Fatalf("invite: %+v, %v", p, err)
 	}
-	if _, err := run[pg](t, env, &services.AcceptFunder{Actor: "tier1", ProgramID: "auto-scf"}); code(err) != linkfin.ENOTFOUND {
+	if _, err := run[pg](t, env, &services.AcceptFunder{Actor: "tier1", ProgramID: "auto-scf"}); !refusal(err, linkfin.ENOTFOUND, "program auto-scf not found") {
 		t.Fatalf("an uninvited party accepts: %v", err)
 	}
 	p, err = run[pg](t, env, &services.AcceptFunder{Actor: "bank", ProgramID: "auto-scf"})
 	if err != nil || p.Funder("bank").Status != linkfin.FunderAccepted || p.Funder("factor").Status != linkfin.FunderInvited {
 		t.Fatalf("accept: %+v, %v", p, err)
 	}
-	if _, err := invite("anchor", "bank", 1, linkfin.Pricing{FixedRate: &rate}); code(err) != linkfin.ECONFLICT {
+	if _, err := invite("anchor", "bank", 1, linkfin.Pricing{FixedRate: &rate}); !refusal(err, linkfin.ECONFLICT, "already accepted its part") {
 		t.Fatalf("re-inviting an accepted funder: %v", err)
 	}
 	if got := p.Funder("bank").Pricing.FixedRate.String(); got != "0.0425" {
@@ -169,4 +172,36 @@ func testParties(t *testing.T, open Opener) {
 		t.Fatalf("program record: %+v, %v", obj, err)
 	}
 	env.MustVerify()
+}
+
+// refusal reports whether err is the refusal a test expects: its stable code, and a
+// message that names the reason, so that an unrelated refusal with the same code (a
+// program that does not offer the product, a missing record) cannot pass for it.
+func refusal(err error, code, about string) bool {
+	return linkfin.ErrorCode(err) == code && strings.Contains(linkfin.ErrorMessage(err), about)
+}
+
+// short checks the setup of a refusal by the ledger, whose message names only a
+// transfer: the account meant to refuse has less than amount free, and each of the
+// others the command draws on has enough, so no other account can be the one that
+// refused.
+func short(t *testing.T, env *Env, amount, refuses int64, others ...int64) {
+	t.Helper()
+	free := func(id int64) int64 {
+		a, err := env.Engine.Account(context.Background(), id)
+		if linkfin.ErrorCode(err) == linkfin.ENOTFOUND {
+			return 0 // a wallet nothing was ever paid into
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		return a.CreditsPosted - a.DebitsPosted - a.DebitsPending
+	}
+	if f := free(refuses); f >= amount {
+		t.Fatalf("account %d has %d free, not less than %d: it cannot be what refuses", refuses, f, amount)
+	}
+	for _, id := range others {
+		if f := free(id); f < amount {
+			t.Fatalf("account %d has %d free, less than %d: it may be what refuses", id, f, amount)
+		}
+	}
 }

@@ -14,10 +14,9 @@ import (
 func testPOFinancing(t *testing.T, open Opener) {
 	env := NewEnv(t, open)
 	financingFixture(t, env)
-	code := linkfin.ErrorCode
 	rate := mustRate(t, "0.06")
 	mustRun(t, env, &services.CreateProgram{Actor: "anchor", Program: linkfin.Program{ID: "pof", Name: "Order finance",
-		Currency: "CNY", Limit: 10_000_000_00, Products: []linkfin.Product{linkfin.ProductPOFinancing}, MaxTenorDays: 120,
+		Currency: "CNY", Limit: 10_000_000_00, Products: []linkfin.Product{linkfin.ProductPOFinancing, linkfin.ProductFactoring}, MaxTenorDays: 120,
 		AdvanceRate: mustRate(t, "0.7"), DayCount: linkfin.ACT360, Calendar: "CN"}})
 	mustRun(t, env, &services.InviteFunder{Actor: "anchor", ProgramID: "pof", FunderID: "bank", Limit: 1_000_000_00,
 		Pricing: linkfin.Pricing{FixedRate: &rate}})
@@ -26,7 +25,7 @@ func testPOFinancing(t *testing.T, open Opener) {
 		Lines: []linkfin.POLine{{LineID: "L1", Item: "housing", Quantity: 100, Unit: "pc", UnitPrice: 1_000_00}}}
 	mustRun(t, env, &services.CreatePurchaseOrder{Actor: "anchor", Order: order})
 	type fin = linkfin.Financing
-	if _, err := run[fin](t, env, &services.RequestPOFinancing{Actor: "tier1", ID: "pf-0", POID: "po-f", ProgramID: "pof", FunderID: "bank"}); code(err) != linkfin.ECONFLICT {
+	if _, err := run[fin](t, env, &services.RequestPOFinancing{Actor: "tier1", ID: "pf-0", POID: "po-f", ProgramID: "pof", FunderID: "bank"}); !refusal(err, linkfin.ECONFLICT, "po-f is issued, not accepted") {
 		t.Fatalf("an advance on an order not yet accepted: %v", err)
 	}
 	mustRun(t, env, &services.AcceptPurchaseOrder{Actor: "tier1", ID: "po-f"})
@@ -36,10 +35,14 @@ func testPOFinancing(t *testing.T, open Opener) {
 	}
 	mustRun(t, env, &services.AcceptPOFinancing{Actor: "tier1", ID: "pf-1", POID: "po-f"})
 	mustRun(t, env, &services.DisburseFinancing{Actor: "bank", ID: "pf-1"})
-	if _, err := run[fin](t, env, &services.RequestPOFinancing{Actor: "tier1", ID: "pf-2", POID: "po-f", ProgramID: "pof", FunderID: "factor"}); code(err) != "asset_financed" {
+	// A second funder, live in the program: what refuses is the order.
+	mustRun(t, env, &services.InviteFunder{Actor: "anchor", ProgramID: "pof", FunderID: "factor", Limit: 1_000_000_00,
+		Pricing: linkfin.Pricing{FixedRate: &rate}})
+	mustRun(t, env, &services.AcceptFunder{Actor: "factor", ProgramID: "pof"})
+	if _, err := run[fin](t, env, &services.RequestPOFinancing{Actor: "tier1", ID: "pf-2", POID: "po-f", ProgramID: "pof", FunderID: "factor"}); !refusal(err, "asset_financed", "po-f backs financing pf-1") {
 		t.Fatalf("the same order financed twice: %v", err)
 	}
-	if _, err := run[linkfin.PurchaseOrder](t, env, &services.CancelPurchaseOrder{Actor: "anchor", ID: "po-f"}); code(err) != "asset_financed" {
+	if _, err := run[linkfin.PurchaseOrder](t, env, &services.CancelPurchaseOrder{Actor: "anchor", ID: "po-f"}); !refusal(err, "asset_financed", "po-f backs financing pf-1") {
 		t.Fatalf("the buyer cancelling an order a funder advanced on: %v", err)
 	}
 	// The goods ship and arrive; the invoice is approved; the payable is swept.
@@ -87,8 +90,9 @@ func testPOFinancing(t *testing.T, open Opener) {
 		return pay
 	}
 	pg := invoiced("po-g", "pf-g")
-	if _, err := run[fin](t, env, &services.RequestFactoring{Actor: "tier1", ID: "fx-g", PayableID: pg.ID, ProgramID: "pof", FunderID: "factor"}); err == nil {
-		t.Fatal("the payable of an order whose advance is accepted was factored too")
+	// pof factors too and the bank is live in it: what refuses is the payable.
+	if _, err := run[fin](t, env, &services.RequestFactoring{Actor: "tier1", ID: "fx-g", PayableID: pg.ID, ProgramID: "pof", FunderID: "bank"}); !refusal(err, "asset_financed", "is factored") {
+		t.Fatalf("the payable of an order whose advance is accepted was factored too: %v", err)
 	}
 	if f, err := run[fin](t, env, &services.DisburseFinancing{Actor: "bank", ID: "pf-g"}); err != nil || f.PayableID != pg.ID {
 		t.Fatalf("disbursing after the order became a payable: %+v, %v", f, err)

@@ -81,7 +81,6 @@ func testSchedule(t *testing.T, open Opener) {
 func testLapse(t *testing.T, open Opener) {
 	env := certificateFixture(t, open)
 	ctx := context.Background()
-	code := linkfin.ErrorCode
 	limit := func() int64 {
 		t.Helper()
 		a, err := env.Engine.Account(ctx, services.LimitID("auto-scf", "poor"))
@@ -118,7 +117,7 @@ func testLapse(t *testing.T, open Opener) {
 		t.Fatalf("a second before the holds end, the scheduler lapses %v", got)
 	}
 	env.Clock.Advance(before.Sub(env.Clock.Now()))
-	if _, err := run[linkfin.Financing](t, env, &services.LapseFinancing{ID: "f-poor"}); code(err) != linkfin.ECONFLICT {
+	if _, err := run[linkfin.Financing](t, env, &services.LapseFinancing{ID: "f-poor"}); !refusal(err, linkfin.ECONFLICT, "holds its limits until") {
 		t.Fatalf("lapsing while the limits are held: %v", err)
 	}
 	env.Clock.Advance(2 * time.Second)
@@ -133,7 +132,7 @@ func testLapse(t *testing.T, open Opener) {
 	if piece := record[linkfin.Certificate](t, env, linkfin.KindCertificate, "c1"); piece.FinancingID != "" || limit() != 0 {
 		t.Fatalf("after the lapse the piece is locked to %q and %d is held", piece.FinancingID, limit())
 	}
-	if _, err := run[linkfin.Financing](t, env, &services.DisburseFinancing{Actor: "poor", ID: "f-poor"}); code(err) != linkfin.ECONFLICT {
+	if _, err := run[linkfin.Financing](t, env, &services.DisburseFinancing{Actor: "poor", ID: "f-poor"}); !refusal(err, linkfin.ECONFLICT, "f-poor is lapsed, not accepted") {
 		t.Fatalf("disbursing a lapsed financing: %v", err)
 	}
 	if got := lapses(env.Clock.Now()); len(got) != 0 {

@@ -38,7 +38,7 @@ func testSettlement(t *testing.T, open Opener) {
 		mustRun(t, env, &services.RecordInboundPayment{Rail: "bank", InstructionID: id, OrgID: "anchor", Currency: "CNY", Amount: amount})
 	}
 	deposit("anchor-1", 1_000_000_00)
-	if _, err := run[services.SettlementResult](t, env, &services.SettleMaturity{ProgramID: "auto-scf", Date: date(t, "2027-02-01")}); linkfin.ErrorCode(err) != linkfin.ECONFLICT {
+	if _, err := run[services.SettlementResult](t, env, &services.SettleMaturity{ProgramID: "auto-scf", Date: date(t, "2027-02-01")}); !refusal(err, linkfin.ECONFLICT, "has not come yet") {
 		t.Fatalf("settling before maturity: %v", err)
 	}
 	env.Clock.Advance(91 * 24 * time.Hour) // to 2027-02-01

@@ -45,7 +45,6 @@ func date(t *testing.T, s string) linkfin.Date {
 func testTrade(t *testing.T, open Opener) {
 	env := NewEnv(t, open)
 	tradeFixture(t, env)
-	code := linkfin.ErrorCode
 	type po = linkfin.PurchaseOrder
 	order := linkfin.PurchaseOrder{ID: "po-1", SellerID: "tier1", ProgramID: "auto-scf", Currency: "CNY", Lines: []linkfin.POLine{
 		{LineID: "L1", Item: "brake disc", Quantity: 1000, Unit: "pc", UnitPrice: 12_50},
@@ -53,12 +52,12 @@ func testTrade(t *testing.T, open Opener) {
 	}}
 
 	// Only a buyer with an active relationship orders; the lines must make sense.
-	if _, err := run[po](t, env, &services.CreatePurchaseOrder{Actor: "tier2", Order: order}); code(err) != linkfin.EFORBIDDEN {
+	if _, err := run[po](t, env, &services.CreatePurchaseOrder{Actor: "tier2", Order: order}); !refusal(err, linkfin.EFORBIDDEN, "needs an active relationship") {
 		t.Fatalf("an order without a relationship: %v", err)
 	}
 	bad := order
 	bad.Lines = []linkfin.POLine{{LineID: "L1", Item: "x", Quantity: 0, Unit: "pc", UnitPrice: 1}}
-	if _, err := run[po](t, env, &services.CreatePurchaseOrder{Actor: "anchor", Order: bad}); code(err) != linkfin.EINVALID {
+	if _, err := run[po](t, env, &services.CreatePurchaseOrder{Actor: "anchor", Order: bad}); !refusal(err, linkfin.EINVALID, "quantity is a positive whole number") {
 		t.Fatalf("a line of zero: %v", err)
 	}
 	got, err := run[po](t, env, &services.CreatePurchaseOrder{Actor: "anchor", Order: order})
@@ -66,10 +65,10 @@ func testTrade(t *testing.T, open Opener) {
 		got.Tolerances.AmountAbs != 100_00 {
 		t.Fatalf("order: %+v, %v", got, err)
 	}
-	if _, err := run[po](t, env, &services.AcceptPurchaseOrder{Actor: "anchor", ID: "po-1"}); code(err) != linkfin.EFORBIDDEN {
+	if _, err := run[po](t, env, &services.AcceptPurchaseOrder{Actor: "anchor", ID: "po-1"}); !refusal(err, linkfin.EFORBIDDEN, "only the seller accepts an order") {
 		t.Fatalf("the buyer accepts its own order: %v", err)
 	}
-	if _, err := run[po](t, env, &services.AcceptPurchaseOrder{Actor: "tier2", ID: "po-1"}); code(err) != linkfin.ENOTFOUND {
+	if _, err := run[po](t, env, &services.AcceptPurchaseOrder{Actor: "tier2", ID: "po-1"}); !refusal(err, linkfin.ENOTFOUND, "purchase order po-1 not found") {
 		t.Fatalf("a stranger sees the order: %v", err)
 	}
 	if got, err = run[po](t, env, &services.AcceptPurchaseOrder{Actor: "tier1", ID: "po-1"}); err != nil || got.Status != linkfin.POAccepted {
@@ -83,18 +82,18 @@ func testTrade(t *testing.T, open Opener) {
 	}
 	type sh = linkfin.Shipment
 	ship := linkfin.Shipment{ID: "sh-1", POID: "po-1", CarrierID: "wh"}
-	if _, err := run[sh](t, env, &services.CreateShipment{Actor: "anchor", Shipment: ship}); code(err) != linkfin.EFORBIDDEN {
+	if _, err := run[sh](t, env, &services.CreateShipment{Actor: "anchor", Shipment: ship}); !refusal(err, linkfin.EFORBIDDEN, "only the seller, or a logistics operator") {
 		t.Fatalf("the buyer ships: %v", err)
 	}
 	noCarrier := linkfin.Shipment{ID: "sh-x", POID: "po-1", CarrierID: "tier2"}
-	if _, err := run[sh](t, env, &services.CreateShipment{Actor: "tier1", Shipment: noCarrier}); code(err) != linkfin.EINVALID {
+	if _, err := run[sh](t, env, &services.CreateShipment{Actor: "tier1", Shipment: noCarrier}); !refusal(err, linkfin.EINVALID, "tier2 is not a logistics operator") {
 		t.Fatalf("a carrier that is no logistics operator: %v", err)
 	}
 	mustRun(t, env, &services.CreateShipment{Actor: "tier1", Shipment: ship})
 	// The logistics operator announces a shipment itself once the seller buys carriage
 	// from it, naming itself; before, the order is not found for it.
 	byCarrier := linkfin.Shipment{ID: "sh-2", POID: "po-1", CarrierID: "wh"}
-	if _, err := run[sh](t, env, &services.CreateShipment{Actor: "wh", Shipment: byCarrier}); code(err) != linkfin.ENOTFOUND {
+	if _, err := run[sh](t, env, &services.CreateShipment{Actor: "wh", Shipment: byCarrier}); !refusal(err, linkfin.ENOTFOUND, "purchase order po-1 not found") {
 		t.Fatalf("a carrier the seller does not buy from ships: %v", err)
 	}
 	mustRun(t, env, &services.ProposeRelationship{Actor: "tier1", BuyerID: "tier1", SellerID: "wh"})
@@ -104,7 +103,7 @@ func testTrade(t *testing.T, open Opener) {
 		t.Fatal(err)
 	}
 	other := linkfin.Shipment{ID: "sh-2", POID: "po-1", CarrierID: "wh2"}
-	if _, err := run[sh](t, env, &services.CreateShipment{Actor: "wh", Shipment: other}); code(err) != linkfin.EFORBIDDEN {
+	if _, err := run[sh](t, env, &services.CreateShipment{Actor: "wh", Shipment: other}); !refusal(err, linkfin.EFORBIDDEN, "only the seller, or a logistics operator") {
 		t.Fatalf("a carrier naming another carrier: %v", err)
 	}
 	if got, err := run[sh](t, env, &services.CreateShipment{Actor: "wh", Shipment: byCarrier}); err != nil ||
@@ -114,19 +113,19 @@ func testTrade(t *testing.T, open Opener) {
 	report := func(actor string, status linkfin.ShipmentStatus) (*sh, error) {
 		return run[sh](t, env, &services.ReportShipmentEvent{Actor: actor, ShipmentID: "sh-1", Status: status, Location: "Ningbo"})
 	}
-	if _, err := report("tier1", linkfin.ShipmentPickedUp); code(err) != linkfin.EFORBIDDEN {
+	if _, err := report("tier1", linkfin.ShipmentPickedUp); !refusal(err, linkfin.EFORBIDDEN, "only the shipment's logistics operator") {
 		t.Fatalf("the seller reports: %v", err)
 	}
-	if _, err := report("tier2", linkfin.ShipmentPickedUp); code(err) != linkfin.ENOTFOUND {
+	if _, err := report("tier2", linkfin.ShipmentPickedUp); !refusal(err, linkfin.ENOTFOUND, "shipment sh-1 not found") {
 		t.Fatalf("a stranger reports: %v", err)
 	}
-	if _, err := report("wh", "lost"); code(err) != linkfin.EINVALID {
+	if _, err := report("wh", "lost"); !refusal(err, linkfin.EINVALID, "is not one of") {
 		t.Fatalf("an unknown status: %v", err)
 	}
 	if _, err := report("wh", linkfin.ShipmentInTransit); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := report("wh", linkfin.ShipmentPickedUp); code(err) != linkfin.ECONFLICT {
+	if _, err := report("wh", linkfin.ShipmentPickedUp); !refusal(err, linkfin.ECONFLICT, "sh-1 is in_transit already") {
 		t.Fatalf("a status going back: %v", err)
 	}
 	if s, err := report("wh", linkfin.ShipmentDelivered); err != nil || s.Status != linkfin.ShipmentDelivered || len(s.Events) != 2 {
@@ -138,10 +137,10 @@ func testTrade(t *testing.T, open Opener) {
 	receipt := linkfin.GoodsReceipt{ID: "gr-1", POID: "po-1", Lines: []linkfin.ReceiptLine{{LineID: "L1", Accepted: 980, Rejected: 20}, {LineID: "L2", Accepted: 200}}}
 	over := receipt
 	over.Lines = []linkfin.ReceiptLine{{LineID: "L2", Accepted: 201}}
-	if _, err := run[gr](t, env, &services.CreateGoodsReceipt{Actor: "anchor", Receipt: over}); code(err) != linkfin.EINVALID {
+	if _, err := run[gr](t, env, &services.CreateGoodsReceipt{Actor: "anchor", Receipt: over}); !refusal(err, linkfin.EINVALID, "would exceed the 200 ordered") {
 		t.Fatalf("more received than ordered: %v", err)
 	}
-	if _, err := run[gr](t, env, &services.CreateGoodsReceipt{Actor: "tier1", Receipt: receipt}); code(err) != linkfin.EFORBIDDEN {
+	if _, err := run[gr](t, env, &services.CreateGoodsReceipt{Actor: "tier1", Receipt: receipt}); !refusal(err, linkfin.EFORBIDDEN, "only the buyer records goods received") {
 		t.Fatalf("the seller records a receipt: %v", err)
 	}
 	mustRun(t, env, &services.CreateGoodsReceipt{Actor: "anchor", Receipt: receipt})
@@ -198,10 +197,10 @@ func testTrade(t *testing.T, open Opener) {
 		got.Status != linkfin.InvoiceMismatched || reasons(got) != "[L1:received_already_invoiced L2:received_already_invoiced]" {
 		t.Fatalf("the same goods invoiced again: %+v, %v", got, err)
 	}
-	if _, err := run[inv](t, env, &services.CreateInvoice{Actor: "anchor", Invoice: invoice("inv-9", 1, 1, 0)}); code(err) != linkfin.EFORBIDDEN {
+	if _, err := run[inv](t, env, &services.CreateInvoice{Actor: "anchor", Invoice: invoice("inv-9", 1, 1, 0)}); !refusal(err, linkfin.EFORBIDDEN, "only the seller invoices") {
 		t.Fatalf("the buyer invoices: %v", err)
 	}
-	if _, err := run[inv](t, env, &services.CreateInvoice{Actor: "tier1", Invoice: good}); code(err) != linkfin.ECONFLICT {
+	if _, err := run[inv](t, env, &services.CreateInvoice{Actor: "tier1", Invoice: good}); !refusal(err, linkfin.ECONFLICT, "invoice inv-1 exists") {
 		t.Fatalf("the same invoice twice: %v", err)
 	}
 	// The same invoice again under another id and a near-duplicate number (First
@@ -212,26 +211,26 @@ func testTrade(t *testing.T, open Opener) {
 	for _, number := range []string{"inv 42", "Inv.42", "INV-42", "inv-00042"} {
 		dup := n42
 		dup.ID, dup.Number = "inv-42b", number
-		if _, err := run[inv](t, env, &services.CreateInvoice{Actor: "tier1", Invoice: dup}); code(err) != "duplicate_invoice" {
+		if _, err := run[inv](t, env, &services.CreateInvoice{Actor: "tier1", Invoice: dup}); !refusal(err, "duplicate_invoice", "repeats invoice inv-42") {
 			t.Fatalf("near duplicate %q: %v", number, err)
 		}
 	}
 	noBuyer := invoice("inv-43", 980, 12_50, 0)
 	noBuyer.BuyerID = ""
-	if _, err := run[inv](t, env, &services.CreateInvoice{Actor: "tier1", Invoice: noBuyer}); code(err) != linkfin.EINVALID {
+	if _, err := run[inv](t, env, &services.CreateInvoice{Actor: "tier1", Invoice: noBuyer}); !refusal(err, linkfin.EINVALID, "names its buyer") {
 		t.Fatalf("an invoice without its buyer: %v", err)
 	}
 
 	// Approval: the buyer alone, and only of a matched invoice (Chengxing: no forged or
 	// off-platform confirmations).
 	type pay = linkfin.Payable
-	if _, err := run[pay](t, env, &services.ApproveInvoice{Actor: "tier1", ID: "inv-1"}); code(err) != linkfin.EFORBIDDEN {
+	if _, err := run[pay](t, env, &services.ApproveInvoice{Actor: "tier1", ID: "inv-1"}); !refusal(err, linkfin.EFORBIDDEN, "only the buyer approves") {
 		t.Fatalf("the seller approves its own invoice: %v", err)
 	}
-	if _, err := run[pay](t, env, &services.ApproveInvoice{Actor: "tier2", ID: "inv-1"}); code(err) != linkfin.ENOTFOUND {
+	if _, err := run[pay](t, env, &services.ApproveInvoice{Actor: "tier2", ID: "inv-1"}); !refusal(err, linkfin.ENOTFOUND, "invoice inv-1 not found") {
 		t.Fatalf("a third party approves: %v", err)
 	}
-	if _, err := run[pay](t, env, &services.ApproveInvoice{Actor: "anchor", ID: "inv-2"}); code(err) != "invoice_not_matched" {
+	if _, err := run[pay](t, env, &services.ApproveInvoice{Actor: "anchor", ID: "inv-2"}); !refusal(err, "invoice_not_matched", "inv-2 is mismatched") {
 		t.Fatalf("approving a mismatched invoice: %v", err)
 	}
 	p, err := run[pay](t, env, &services.ApproveInvoice{Actor: "anchor", ID: "inv-1"})
@@ -241,7 +240,7 @@ func testTrade(t *testing.T, open Opener) {
 	if again, err := run[pay](t, env, &services.ApproveInvoice{Actor: "anchor", ID: "inv-1"}); err != nil || again.ApprovedAt != p.ApprovedAt {
 		t.Fatalf("approving twice: %+v, %v", again, err)
 	}
-	if _, err := run[inv](t, env, &services.DisputeInvoice{Actor: "anchor", ID: "inv-1", Reason: "late"}); code(err) != linkfin.ECONFLICT {
+	if _, err := run[inv](t, env, &services.DisputeInvoice{Actor: "anchor", ID: "inv-1", Reason: "late"}); !refusal(err, linkfin.ECONFLICT, "a payable is irrevocable") {
 		t.Fatalf("disputing an approved invoice: %v", err)
 	}
 	if d, err := run[inv](t, env, &services.DisputeInvoice{Actor: "anchor", ID: "inv-2", Reason: "wrong price"}); err != nil || d.Status != linkfin.InvoiceDisputed {
@@ -249,7 +248,7 @@ func testTrade(t *testing.T, open Opener) {
 	}
 
 	// An order with goods received cannot be cancelled; one without can.
-	if _, err := run[po](t, env, &services.CancelPurchaseOrder{Actor: "anchor", ID: "po-1"}); code(err) != linkfin.ECONFLICT {
+	if _, err := run[po](t, env, &services.CancelPurchaseOrder{Actor: "anchor", ID: "po-1"}); !refusal(err, linkfin.ECONFLICT, "goods were received") {
 		t.Fatalf("cancel after receipt: %v", err)
 	}
 	second := order
@@ -259,7 +258,7 @@ func testTrade(t *testing.T, open Opener) {
 		t.Fatalf("cancel: %+v, %v", c, err)
 	}
 	if _, err := run[gr](t, env, &services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{ID: "gr-2", POID: "po-2",
-		Lines: []linkfin.ReceiptLine{{LineID: "L1", Accepted: 1}}}}); code(err) != linkfin.ECONFLICT {
+		Lines: []linkfin.ReceiptLine{{LineID: "L1", Accepted: 1}}}}); !refusal(err, linkfin.ECONFLICT, "po-2 is cancelled, not accepted") {
 		t.Fatalf("a receipt against a cancelled order: %v", err)
 	}
 

@@ -15,7 +15,6 @@ import (
 func testWarehousePledge(t *testing.T, open Opener) {
 	env := NewEnv(t, open)
 	financingFixture(t, env)
-	code := linkfin.ErrorCode
 	for _, o := range []linkfin.Organization{
 		{ID: "port", Name: "Port Warehouse", Capabilities: []linkfin.Capability{linkfin.CapLogistics}},
 		{ID: "trader", Name: "Copper Trader", Capabilities: []linkfin.Capability{linkfin.CapTrade}},
@@ -34,13 +33,13 @@ func testWarehousePledge(t *testing.T, open Opener) {
 	}
 	mark(60_000_00) // per tonne
 	receipt := linkfin.WarehouseReceipt{ID: "R1", OwnerID: "trader", LotID: "LOT-7", Commodity: "copper", Quantity: 100, Unit: "t"}
-	if _, err := run[linkfin.WarehouseReceipt](t, env, &services.IssueWarehouseReceipt{Actor: "trader", Receipt: receipt}); code(err) != linkfin.EFORBIDDEN {
+	if _, err := run[linkfin.WarehouseReceipt](t, env, &services.IssueWarehouseReceipt{Actor: "trader", Receipt: receipt}); !refusal(err, linkfin.EFORBIDDEN, "only a logistics operator issues") {
 		t.Fatalf("the owner receipting its own goods: %v", err)
 	}
 	mustRun(t, env, &services.IssueWarehouseReceipt{Actor: "port", Receipt: receipt})
 	again := receipt
 	again.ID = "R2"
-	if _, err := run[linkfin.WarehouseReceipt](t, env, &services.IssueWarehouseReceipt{Actor: "port", Receipt: again}); code(err) != "lot_has_receipt" {
+	if _, err := run[linkfin.WarehouseReceipt](t, env, &services.IssueWarehouseReceipt{Actor: "port", Receipt: again}); !refusal(err, "lot_has_receipt", "already has receipt R1") {
 		t.Fatalf("a second receipt for the same lot (Qingdao): %v", err)
 	}
 	type fin = linkfin.Financing
@@ -53,7 +52,7 @@ func testWarehousePledge(t *testing.T, open Opener) {
 	pw := approvedPayable(t, env, 7, 10, 1_000_00, "2027-01-31")
 	mustRun(t, env, &services.IssueCertificate{Actor: "anchor", ID: "c-w", ProgramID: "auto-scf", PayableIDs: []string{pw.ID}})
 	mustRun(t, env, &services.RequestFinancing{Actor: "tier1", ID: "f-taken", ProgramID: "auto-scf", PieceID: "c-w", FunderID: "bank"})
-	if _, err := run[fin](t, env, &services.RequestPledgeLoan{Actor: "trader", ID: "f-taken", ReceiptID: "R1", ProgramID: "wh", FunderID: "factor", Commodity: "copper"}); code(err) != linkfin.ECONFLICT {
+	if _, err := run[fin](t, env, &services.RequestPledgeLoan{Actor: "trader", ID: "f-taken", ReceiptID: "R1", ProgramID: "wh", FunderID: "factor", Commodity: "copper"}); !refusal(err, linkfin.ECONFLICT, "financing f-taken exists") {
 		t.Fatalf("a pledge under a financing id in use: %v", err)
 	}
 	if f := mustFinancing(t, env, "f-taken"); f.RequesterID != "tier1" || f.Product != linkfin.ProductCertificateDiscounting {
@@ -61,7 +60,7 @@ func testWarehousePledge(t *testing.T, open Opener) {
 	}
 	mustRun(t, env, &services.AcceptPledgeLoan{Actor: "trader", ID: "w1", ReceiptID: "R1"})
 	mustRun(t, env, &services.DisburseFinancing{Actor: "factor", ID: "w1"})
-	if _, err := run[fin](t, env, &services.RequestPledgeLoan{Actor: "trader", ID: "w2", ReceiptID: "R1", ProgramID: "wh", FunderID: "bank", Commodity: "copper"}); code(err) != "asset_financed" {
+	if _, err := run[fin](t, env, &services.RequestPledgeLoan{Actor: "trader", ID: "w2", ReceiptID: "R1", ProgramID: "wh", FunderID: "bank", Commodity: "copper"}); !refusal(err, "asset_financed", "receipt R1 is pledged") {
 		t.Fatalf("pledging a receipt twice (Qingdao): %v", err)
 	}
 	check := func() bool {
@@ -79,7 +78,7 @@ func testWarehousePledge(t *testing.T, open Opener) {
 	if check() {
 		t.Fatal("the margin call stays at an LTV of 0.72")
 	}
-	if _, err := run[linkfin.WarehouseReceipt](t, env, &services.ReportTelemetry{Actor: "trader", ReceiptID: "R1", Quantity: 100}); code(err) != linkfin.EFORBIDDEN {
+	if _, err := run[linkfin.WarehouseReceipt](t, env, &services.ReportTelemetry{Actor: "trader", ReceiptID: "R1", Quantity: 100}); !refusal(err, linkfin.EFORBIDDEN, "only the warehouse reports") {
 		t.Fatalf("the owner reporting counts: %v", err)
 	}
 	w, err := run[linkfin.WarehouseReceipt](t, env, &services.ReportTelemetry{Actor: "port", ReceiptID: "R1", Quantity: 95})
@@ -103,7 +102,7 @@ func testWarehousePledge(t *testing.T, open Opener) {
 	mustRun(t, env, &services.AcceptPledgeLoan{Actor: "trader", ID: "w3", ReceiptID: "R1"})
 	mustRun(t, env, &services.DisburseFinancing{Actor: "factor", ID: "w3"})
 	mustRun(t, env, &services.RecordOutboundPayment{Rail: "bank", InstructionID: "trader-out", OrgID: "trader", Currency: "CNY", Amount: 3_000_000_00})
-	if _, err := run[fin](t, env, &services.CloseOverduePledge{ID: "w3"}); code(err) != linkfin.ECONFLICT {
+	if _, err := run[fin](t, env, &services.CloseOverduePledge{ID: "w3"}); !refusal(err, linkfin.ECONFLICT, "w3 is due on") {
 		t.Fatalf("closing a loan before its due date: %v", err)
 	}
 	env.Clock.Advance(91 * 24 * time.Hour)
@@ -121,14 +120,14 @@ func testWarehousePledge(t *testing.T, open Opener) {
 	mustRun(t, env, &services.RequestPledgeLoan{Actor: "trader", ID: "w4", ReceiptID: "R3", ProgramID: "wh", FunderID: "factor", Commodity: "copper"})
 	mustRun(t, env, &services.AcceptPledgeLoan{Actor: "trader", ID: "w4", ReceiptID: "R3"})
 	mustRun(t, env, &services.ReportTelemetry{Actor: "port", ReceiptID: "R3", Quantity: 7})
-	if _, err := run[fin](t, env, &services.DisburseFinancing{Actor: "factor", ID: "w4"}); code(err) != linkfin.ECONFLICT {
+	if _, err := run[fin](t, env, &services.DisburseFinancing{Actor: "factor", ID: "w4"}); !refusal(err, linkfin.ECONFLICT, "financing w4 is frozen") {
 		t.Fatalf("disbursing against a lot found short: %v", err)
 	}
 	mustRun(t, env, &services.CancelFinancing{Actor: "factor", ID: "w4"})
 	if r := record[linkfin.WarehouseReceipt](t, env, linkfin.KindWarehouseReceipt, "R3"); r.Status != linkfin.ReceiptFrozen || r.FinancingID != "" {
 		t.Fatalf("the short lot's receipt after the cancel: %+v", r)
 	}
-	if _, err := run[fin](t, env, &services.RequestPledgeLoan{Actor: "trader", ID: "w5", ReceiptID: "R3", ProgramID: "wh", FunderID: "factor", Commodity: "copper"}); code(err) != "asset_financed" {
+	if _, err := run[fin](t, env, &services.RequestPledgeLoan{Actor: "trader", ID: "w5", ReceiptID: "R3", ProgramID: "wh", FunderID: "factor", Commodity: "copper"}); !refusal(err, "asset_financed", "receipt R3 is frozen") {
 		t.Fatalf("pledging a short lot again: %v", err)
 	}
 	env.Restart()
