@@ -56,7 +56,7 @@ const (
 // ProgramFunder is a funder's part of a program.
 type ProgramFunder struct {
 	FunderID   string       `json:"funder_id"`
-	Limit      int64        `json:"limit"` // minor units of the program's currency
+	Limit      int64        `json:"limit,omitempty"` // minor units of the program's currency (not shown to members)
 	Pricing    Pricing      `json:"pricing"`
 	Status     FunderStatus `json:"status"`
 	AcceptedAt *time.Time   `json:"accepted_at,omitempty"`
@@ -76,7 +76,7 @@ type Program struct {
 	AnchorID     string          `json:"anchor_id"`
 	Name         string          `json:"name"`
 	Currency     Currency        `json:"currency"`
-	Limit        int64           `json:"limit"` // the whole program's limit, minor units
+	Limit        int64           `json:"limit,omitempty"` // the whole program's limit, minor units (not shown to members)
 	Products     []Product       `json:"products"`
 	MaxTenorDays int             `json:"max_tenor_days"`
 	AdvanceRate  Rate            `json:"advance_rate"` // for factoring and PO financing, below 1
@@ -111,6 +111,22 @@ func (p *Program) Funder(id string) *ProgramFunder {
 		}
 	}
 	return nil
+}
+
+// MemberView is what a member of the program sees, who is neither its anchor nor one
+// of its funders: its terms, and its live funders with their pricing, without the
+// program's or any funder's limit.
+func (p *Program) MemberView() Program {
+	v := *p
+	v.Limit = 0
+	v.Funders = []ProgramFunder{}
+	for _, f := range p.Funders {
+		if f.Status == FunderAccepted {
+			f.Limit = 0
+			v.Funders = append(v.Funders, f)
+		}
+	}
+	return v
 }
 
 // Validate checks what the anchor gives when it creates the program.

@@ -147,6 +147,9 @@ type Store interface {
 	// ListObjectsByParty lists the records of a kind that the organization party is or
 	// was party to, in id order, after the id after.
 	ListObjectsByParty(ctx context.Context, kind, party, after string, limit int) ([]Object, error)
+	// WasParty reports whether the organization party is or was party to the record:
+	// whether ListObjectsByParty lists it.
+	WasParty(ctx context.Context, kind, id, party string) (bool, error)
 	// Meta reads and writes small settings (such as the log's public key).
 	Meta(ctx context.Context, key string) (string, error)
 	SetMeta(ctx context.Context, key, value string) error

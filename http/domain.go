@@ -94,8 +94,8 @@ func writeRaw(w http.ResponseWriter, status int, v []byte) {
 	w.Write(b.Bytes())
 }
 
-// record reads a domain record the principal is party to. Any other answers not
-// found, exactly as a missing id does. A record the route's check already read is
+// record reads a domain record the principal is or was party to. Any other answers
+// not found, exactly as a missing id does. A record the route's check already read is
 // not read again.
 func (s *Server) record(r *http.Request, kind, id string) (*linkfin.Object, error) {
 	if o, ok := r.Context().Value(checkedKey{}).(*linkfin.Object); ok && o.Kind == kind && o.ID == id {
@@ -112,7 +112,17 @@ func (s *Server) record(r *http.Request, kind, id string) (*linkfin.Object, erro
 	if err != nil {
 		return nil, err
 	}
-	if !principalOf(r).party(parties) {
+	p := principalOf(r)
+	if p.party(parties) {
+		return o, nil
+	}
+	// A former party (a holder that passed its piece on) sees the record as its lists
+	// show it: the party index, which only grows, is what both read.
+	was, err := s.Store.WasParty(r.Context(), kind, id, p.Org)
+	if err != nil {
+		return nil, err
+	}
+	if !was {
 		return nil, notFound
 	}
 	return o, nil

@@ -2,6 +2,7 @@ package http
 
 import (
 	"bytes"
+	"encoding/json"
 	"net/http"
 	"reflect"
 	"strings"
@@ -218,8 +219,12 @@ func (s *Server) domainRoutes() {
 			}
 			return &services.AcceptFunder{Actor: p.Org, ProgramID: r.PathValue("id")}, nil
 		})
-	getRoute[linkfin.Program](s, "GET /v1/programs/{id}", linkfin.KindProgram, "Get a program.")
-	listRoute[linkfin.Program](s, "GET /v1/programs", linkfin.KindProgram, "List programs.")
+	s.handle(Route{Pattern: "GET /v1/programs/{id}", Access: AnyKey, Out: reflect.TypeFor[linkfin.Program](),
+		Summary: "Get a program: whole for its anchor and funders; its terms and live funders' pricing, without limits, for its members " +
+			"(the anchor's suppliers at every tier and its distributors)."}, s.getProgram)
+	s.handle(Route{Pattern: "GET /v1/programs", Access: AnyKey, Out: reflect.TypeFor[linkfin.Program](), List: true, Query: listQuery,
+		Summary: "List the programs the caller runs, funds or is a member of, each as it may see it (see GET /v1/programs/{id}). " +
+			"Filters: counterparty, from and to (creation date, inclusive)."}, s.listPrograms)
 
 	act(s, Route{Pattern: "POST /v1/purchase-orders", Access: Write, Status: http.StatusCreated, Out: reflect.TypeFor[linkfin.PurchaseOrder](),
 		Summary: "Place a purchase order (the caller is the buyer)."},
@@ -400,6 +405,87 @@ func (s *Server) getCertificate(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, CertificateOut{Certificate: *c, Lineage: l})
 }
 
+func (s *Server) getProgram(w http.ResponseWriter, r *http.Request) {
+	p := principalOf(r)
+	if p.operator() {
+		o, err := s.record(r, linkfin.KindProgram, r.PathValue("id"))
+		if err != nil {
+			writeError(w, r, err)
+			return
+		}
+		writeRaw(w, http.StatusOK, o.Data)
+		return
+	}
+	prog, err := services.ProgramFor(r.Context(), s.Store, r.PathValue("id"), p.Org)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, prog)
+}
+
+func (s *Server) listPrograms(w http.ResponseWriter, r *http.Request) {
+	p := principalOf(r)
+	if p.operator() {
+		out, err := s.list(r, linkfin.KindProgram)
+		if err != nil {
+			writeError(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, out)
+		return
+	}
+	out, err := s.listProgramsOf(r, p.Org)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// listProgramsOf pages through the programs an organization sees. They are few (an
+// organization trades under a handful of anchors), so they are read whole and paged
+// here.
+func (s *Server) listProgramsOf(r *http.Request, org string) (*List[json.RawMessage], error) {
+	limit, err := pageLimit(r)
+	if err != nil {
+		return nil, err
+	}
+	f, err := parseFilter(r)
+	if err != nil {
+		return nil, err
+	}
+	progs, err := services.ProgramsOf(r.Context(), s.Store, org)
+	if err != nil {
+		return nil, err
+	}
+	after := r.URL.Query().Get("after")
+	out := &List[json.RawMessage]{Data: []json.RawMessage{}}
+	last := ""
+	for i := range progs {
+		if progs[i].ID <= after {
+			continue
+		}
+		data, err := json.Marshal(&progs[i])
+		if err != nil {
+			return nil, err
+		}
+		ok, err := f.match(linkfin.KindProgram, &linkfin.Object{Kind: linkfin.KindProgram, ID: progs[i].ID, Data: data}, org)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			continue
+		}
+		if len(out.Data) == limit {
+			out.NextCursor = last
+			break
+		}
+		out.Data, last = append(out.Data, data), progs[i].ID
+	}
+	return out, nil
+}
+
 func (s *Server) getPriceMark(w http.ResponseWriter, r *http.Request) {
 	o, err := s.Store.Object(r.Context(), linkfin.KindPriceMark, r.PathValue("id"))
 	if linkfin.ErrorCode(err) == linkfin.ENOTFOUND {
@@ -419,16 +505,6 @@ func (s *Server) exposure(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := principalOf(r)
-	out := List[services.Exposure]{Data: []services.Exposure{}}
-	for _, x := range rows {
-		switch {
-		case p.operator(), x.AnchorID == p.Org:
-			out.Data = append(out.Data, x)
-		case x.ByFunder[p.Org] != 0:
-			// A funder sees its own part of an anchor's exposure, not the other funders'.
-			out.Data = append(out.Data, services.Exposure{AnchorID: x.AnchorID, Currency: x.Currency, Total: x.ByFunder[p.Org],
-				ByFunder: map[string]int64{p.Org: x.ByFunder[p.Org]}, ByProduct: map[string]int64{}, ByTier: map[string]int64{}})
-		}
-	}
+	out := List[services.Exposure]{Data: services.SeenBy(rows, p.Org, p.operator())}
 	writeJSON(w, http.StatusOK, out)
 }

@@ -374,6 +374,16 @@ func (db *DB) ListObjectsByParty(ctx context.Context, kind, party, after string,
 	return collect(rows, err, scanObject)
 }
 
+// WasParty implements linkfin.Store.
+func (db *DB) WasParty(ctx context.Context, kind, id, party string) (bool, error) {
+	var one int
+	err := db.pool.QueryRow(ctx, `SELECT 1 FROM object_parties WHERE party = $1 AND kind = $2 AND id = $3`, party, kind, id).Scan(&one)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
 // ReadTiles implements linkfin.Store: each tile's first W hashes, in one query.
 func (db *DB) ReadTiles(ctx context.Context, tiles []linkfin.Tile) ([][]byte, error) {
 	if len(tiles) == 0 {

@@ -22,6 +22,39 @@ type Exposure struct {
 	ByProduct map[string]int64 `json:"by_product"`
 	ByTier    map[string]int64 `json:"by_tier"`
 	Count     int              `json:"financings"`
+
+	funders map[string]*Exposure // each funder's own part, in the same form
+}
+
+// newExposure is an empty report of an anchor's exposure in a currency.
+func newExposure(anchor string, cur linkfin.Currency) *Exposure {
+	return &Exposure{AnchorID: anchor, Currency: cur, ByFunder: map[string]int64{},
+		ByProduct: map[string]int64{}, ByTier: map[string]int64{}}
+}
+
+// add counts one disbursed financing of amount at the tier.
+func (e *Exposure) add(f *linkfin.Financing, amount int64, tier string) {
+	e.Total += amount
+	e.ByFunder[f.FunderID] += amount
+	e.ByProduct[string(f.Product)] += amount
+	e.ByTier[tier] += amount
+	e.Count++
+}
+
+// SeenBy is what an organization sees of the report: the operator and each anchor
+// its rows whole; a funder, of every anchor it finances, its own part alone (its
+// financings by product and tier), never the other funders'.
+func SeenBy(rows []Exposure, org string, operator bool) []Exposure {
+	out := []Exposure{}
+	for _, x := range rows {
+		switch {
+		case operator, x.AnchorID == org:
+			out = append(out, x)
+		case x.funders[org] != nil:
+			out = append(out, *x.funders[org])
+		}
+	}
+	return out
 }
 
 // ExposureReport reads every financing and sums what is outstanding per anchor and
@@ -47,14 +80,15 @@ func ExposureReport(ctx context.Context, s linkfin.Store) ([]Exposure, error) {
 		key := p.AnchorID + "/" + string(f.Currency)
 		e := byKey[key]
 		if e == nil {
-			e = &Exposure{AnchorID: p.AnchorID, Currency: f.Currency, ByFunder: map[string]int64{},
-				ByProduct: map[string]int64{}, ByTier: map[string]int64{}}
+			e = newExposure(p.AnchorID, f.Currency)
+			e.funders = map[string]*Exposure{}
 			byKey[key] = e
 		}
-		amount := f.Quote.Face
-		e.Total += amount
-		e.ByFunder[f.FunderID] += amount
-		e.ByProduct[string(f.Product)] += amount
+		part := e.funders[f.FunderID]
+		if part == nil {
+			part = newExposure(p.AnchorID, f.Currency)
+			e.funders[f.FunderID] = part
+		}
 		tier := strconv.Itoa(f.Tier)
 		switch {
 		case f.Product == linkfin.ProductDistributorFinancing:
@@ -62,8 +96,8 @@ func ExposureReport(ctx context.Context, s linkfin.Store) ([]Exposure, error) {
 		case f.Tier == 0:
 			tier = "unknown"
 		}
-		e.ByTier[tier] += amount
-		e.Count++
+		e.add(&f, f.Quote.Face, tier)
+		part.add(&f, f.Quote.Face, tier)
 		return nil
 	})
 	if err != nil {

@@ -504,6 +504,20 @@ func (db *DB) ListObjectsByParty(ctx context.Context, kind, party, after string,
 	return collect(rows, err, scanObject)
 }
 
+// WasParty implements linkfin.Store.
+func (db *DB) WasParty(ctx context.Context, kind, id, party string) (bool, error) {
+	st, err := db.read(ctx, `SELECT 1 FROM object_parties WHERE party = ? AND kind = ? AND id = ?`)
+	if err != nil {
+		return false, err
+	}
+	var one int
+	err = st.QueryRowContext(ctx, party, kind, id).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
 // ReadTiles implements linkfin.Store: each tile's first W hashes.
 func (db *DB) ReadTiles(ctx context.Context, tiles []linkfin.Tile) ([][]byte, error) {
 	out := make([][]byte, len(tiles))

@@ -181,9 +181,21 @@ func testPartyIndex(t *testing.T, open Opener) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			listed := make(map[string]bool)
 			for _, o := range objs {
 				if !reflect.DeepEqual(o, byID[o.ID]) {
 					t.Fatalf("%s %s listed for %s as %+v, stored as %+v", kind, o.ID, org, o, byID[o.ID])
+				}
+				listed[o.ID] = true
+			}
+			// WasParty answers exactly what the list holds.
+			for _, o := range every {
+				was, err := env.Store.WasParty(ctx, kind, o.ID, org)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if was != listed[o.ID] {
+					t.Fatalf("WasParty(%s %s, %s) = %v; listed: %v", kind, o.ID, org, was, listed[o.ID])
 				}
 			}
 		}

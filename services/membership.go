@@ -1,0 +1,148 @@
+package services
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"slices"
+
+	"linkfin"
+)
+
+// Who sees a program. Its anchor and its funders are its parties and see it whole.
+// Its members see its terms and its live funders' pricing, so that they know whom
+// they may ask and at what price, but no limit: the anchor's suppliers at every tier
+// (an organization that sells, through active relationships, to one that sells … to
+// the anchor; they hold or may receive its certificates) and the anchor's
+// distributors (they buy from it).
+
+// ProgramsOf lists, in id order, every program the organization sees, each as it may
+// see it.
+func ProgramsOf(ctx context.Context, s linkfin.Store, org string) ([]linkfin.Program, error) {
+	seen := make(map[string]linkfin.Program)
+	err := scanParty(ctx, s, linkfin.KindProgram, org, func(data []byte) error {
+		var p linkfin.Program
+		if err := json.Unmarshal(data, &p); err != nil {
+			return err
+		}
+		seen[p.ID] = p
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	anchors, err := memberOf(ctx, s, org)
+	if err != nil {
+		return nil, err
+	}
+	for _, anchor := range anchors {
+		err := scanParty(ctx, s, linkfin.KindProgram, anchor, func(data []byte) error {
+			var p linkfin.Program
+			if err := json.Unmarshal(data, &p); err != nil {
+				return err
+			}
+			if _, party := seen[p.ID]; !party && p.AnchorID == anchor {
+				seen[p.ID] = p.MemberView()
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	out := make([]linkfin.Program, 0, len(seen))
+	for _, p := range seen {
+		out = append(out, p)
+	}
+	slices.SortFunc(out, func(a, b linkfin.Program) int { return cmp.Compare(a.ID, b.ID) })
+	return out, nil
+}
+
+// ProgramFor reads a program as the organization may see it: whole for a party, as
+// a member's view for a member, and not found for anyone else.
+func ProgramFor(ctx context.Context, s linkfin.Store, id, org string) (*linkfin.Program, error) {
+	notFound := linkfin.Errorf(linkfin.ENOTFOUND, "program %s not found", id)
+	var p linkfin.Program
+	if err := read(ctx, s, linkfin.KindProgram, id, &p); linkfin.ErrorCode(err) == linkfin.ENOTFOUND {
+		return nil, notFound
+	} else if err != nil {
+		return nil, err
+	}
+	if slices.Contains(p.Parties(), org) {
+		return &p, nil
+	}
+	anchors, err := memberOf(ctx, s, org)
+	if err != nil {
+		return nil, err
+	}
+	if !slices.Contains(anchors, p.AnchorID) {
+		return nil, notFound
+	}
+	v := p.MemberView()
+	return &v, nil
+}
+
+// memberOf names the anchors whose programs the organization is a member of: every
+// organization it sells to, directly or up the chain, and every one it buys from
+// directly (as a distributor). Only active relationships count.
+func memberOf(ctx context.Context, s linkfin.Store, org string) ([]string, error) {
+	var out []string
+	member := map[string]bool{org: true}
+	climbed := map[string]bool{org: true}
+	add := func(id string) {
+		if !member[id] {
+			member[id] = true
+			out = append(out, id)
+		}
+	}
+	for frontier := []string{org}; len(frontier) > 0; {
+		var next []string
+		for _, x := range frontier {
+			err := scanParty(ctx, s, linkfin.KindRelationship, x, func(data []byte) error {
+				var r linkfin.Relationship
+				if err := json.Unmarshal(data, &r); err != nil {
+					return err
+				}
+				switch {
+				case r.Status != linkfin.RelationshipActive:
+				case r.SellerID == x:
+					// x's customer, and its customers in turn.
+					add(r.BuyerID)
+					if !climbed[r.BuyerID] {
+						climbed[r.BuyerID] = true
+						next = append(next, r.BuyerID)
+					}
+				case x == org:
+					// What the organization buys, it distributes: that seller alone.
+					add(r.SellerID)
+				}
+				return nil
+			})
+			if err != nil {
+				return nil, err
+			}
+		}
+		frontier = next
+	}
+	return out, nil
+}
+
+// scanParty calls fn with every record of a kind the organization is or was party to,
+// in id order.
+func scanParty(ctx context.Context, s linkfin.Store, kind, party string, fn func(data []byte) error) error {
+	for after := ""; ; {
+		objs, err := s.ListObjectsByParty(ctx, kind, party, after, 1000)
+		if err != nil {
+			return err
+		}
+		for i := range objs {
+			if err := fn(objs[i].Data); err != nil {
+				return err
+			}
+		}
+		if len(objs) < 1000 {
+			return nil
+		}
+		after = objs[len(objs)-1].ID
+	}
+}
