@@ -4,11 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"math/rand/v2"
 	"strings"
 	"testing"
 
 	"linkfin"
+	"linkfin/internal/testrand"
 	"linkfin/services"
 )
 
@@ -188,7 +188,7 @@ func testCertificates(t *testing.T, open Opener) {
 	}
 
 	// Random splits and transfers never lose or create a fen.
-	rng := rand.New(rand.NewPCG(7, 11))
+	rng := testrand.New(t)
 	next := 0
 	for step := 0; step < 150; step++ {
 		var active []cert

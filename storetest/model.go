@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"linkfin/engine"
+	"linkfin/internal/testrand"
 	"linkfin/ledger"
 	"linkfin/ledger/ledgermodel"
 )
@@ -25,12 +26,9 @@ import (
 // stored account and the ledger's invariants. The engine is restarted, and its cache
 // evicted, at random.
 //
-// LINKFIN_MODEL_SEED reproduces a run; LINKFIN_MODEL_COMMANDS sets its size.
+// LINKFIN_TEST_SEED reproduces a run (see testrand); LINKFIN_MODEL_COMMANDS sets its size.
 func testModel(t *testing.T, open Opener) {
-	seed := uint64(time.Now().UnixNano())
-	if s := os.Getenv("LINKFIN_MODEL_SEED"); s != "" {
-		seed, _ = strconv.ParseUint(s, 10, 64)
-	}
+	seed := testrand.Seed(t)
 	total := 100_000
 	if s := os.Getenv("LINKFIN_MODEL_COMMANDS"); s != "" {
 		total, _ = strconv.Atoi(s)
@@ -38,7 +36,7 @@ func testModel(t *testing.T, open Opener) {
 	if testing.Short() {
 		total = 10_000
 	}
-	t.Logf("seed %d (LINKFIN_MODEL_SEED=%d reproduces it), %d commands", seed, seed, total)
+	t.Logf("%d commands", total)
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	env := NewEnv(t, open)
 	ref := ledgermodel.New()

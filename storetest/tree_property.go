@@ -2,12 +2,12 @@ package storetest
 
 import (
 	"fmt"
-	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
 
 	"linkfin"
+	"linkfin/internal/testrand"
 	"linkfin/services"
 )
 
@@ -21,8 +21,7 @@ func testTreeProperty(t *testing.T, open Opener) {
 	mustRun(t, env, &services.AcceptRelationship{Actor: "tier2", BuyerID: "tier1", SellerID: "tier2"})
 	p := approvedPayable(t, env, 1, 1000, 1_000_00, "2027-01-29") // 1,000,000.00
 	mustRun(t, env, &services.IssueCertificate{Actor: "anchor", ID: "c1", ProgramID: "auto-scf", PayableIDs: []string{p.ID}})
-	seed := uint64(42)
-	rng := rand.New(rand.NewPCG(seed, seed))
+	rng := testrand.New(t)
 	financed := 0
 	for step := 0; step < 120; step++ {
 		var active []linkfin.Certificate

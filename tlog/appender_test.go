@@ -4,10 +4,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"math/rand/v2"
 	"testing"
 
 	sumtlog "golang.org/x/mod/sumdb/tlog"
+
+	"linkfin/internal/testrand"
 )
 
 // checkEdge asserts that the Appender holds exactly the right edge of its tree,
@@ -76,7 +77,7 @@ func TestAppendBatchesAndReopen(t *testing.T) {
 	ctx := context.Background()
 	const n = 4000
 	ref := newRefLog(t, testRecords(2, n))
-	rng := rand.New(rand.NewPCG(2, 2))
+	rng := testrand.New(t)
 	store := newMemStore(t)
 	a, err := NewAppender(ctx, Tree{}, store)
 	if err != nil {
