@@ -196,7 +196,7 @@ func setUpFinancing(ctx context.Context, e *engine.Engine, pieces int) (string, 
 		}
 		for i, out := range resp.Outcomes {
 			if err := out.Err(); err != nil {
-				return fmt.Errorf("bench: set-up %T: %w", cs[i], err)
+				return fmt.Errorf("bench: set-up %s: %w", engine.Name(cs[i]), err)
 			}
 		}
 		return nil

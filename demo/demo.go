@@ -53,6 +53,8 @@ type run struct {
 	clock *clock
 	step  int
 	err   error
+	// seed, when set, collects the commands instead of running them.
+	seed *[]engine.Command
 }
 
 // Run tells the story to w. dir is a directory for the temporary database ("" for the
@@ -105,11 +107,15 @@ func (r *run) do(c engine.Command, v any) {
 	if r.err != nil {
 		return
 	}
+	if r.seed != nil {
+		*r.seed = append(*r.seed, c)
+		return
+	}
 	if v == nil {
 		v = new(json.RawMessage)
 	}
 	if _, err := services.Submit(r.ctx, r.e, "", nil, c, v); err != nil {
-		r.err = fmt.Errorf("step %d: %T: %w", r.step, c, err)
+		r.err = fmt.Errorf("step %d: %s: %w", r.step, engine.Name(c), err)
 	}
 }
 
@@ -178,13 +184,34 @@ var Organizations = []linkfin.Organization{
 
 func caps(cs ...linkfin.Capability) []linkfin.Capability { return cs }
 
-// Seed puts the demo's supply chain into an engine's empty store: the organizations,
-// their relationships, the program with its two funders, and the opening payments.
-// "linkfin serve --demo" starts from it.
-func Seed(ctx context.Context, e *engine.Engine) error {
-	r := &run{ctx: ctx, w: io.Discard, e: e}
+// SeedCommands are the commands that put the demo's supply chain into an empty store:
+// the organizations, their relationships, the program with its two funders, and the
+// opening payments. "linkfin serve --demo" runs them in one request, with its keys.
+func SeedCommands() []engine.Command {
+	var cs []engine.Command
+	r := &run{w: io.Discard, seed: &cs}
 	r.parties()
-	return r.err
+	return cs
+}
+
+// Seed runs SeedCommands in one request, so in one batch of the engine: a seeding cut
+// short leaves nothing of it.
+func Seed(ctx context.Context, e *engine.Engine) error {
+	return SubmitAll(ctx, e, SeedCommands())
+}
+
+// SubmitAll runs the commands in one request, and names the first that failed.
+func SubmitAll(ctx context.Context, e *engine.Engine, cs []engine.Command) error {
+	resp, err := e.Submit(ctx, &engine.Request{Commands: cs})
+	if err != nil {
+		return err
+	}
+	for i, out := range resp.Outcomes {
+		if err := out.Err(); err != nil {
+			return fmt.Errorf("%s: %w", engine.Name(cs[i]), err)
+		}
+	}
+	return nil
 }
 
 // parties brings the supply chain onto the platform.

@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"linkfin"
 	"linkfin/ledger"
@@ -26,6 +28,37 @@ type Command interface {
 	// the request. An error fails the command alone and undoes its writes; a
 	// *linkfin.Error is answered with its code, any other error as internal.
 	Apply(tx *Tx) (any, error)
+}
+
+// Name names a command for people, from its type: "create organization" for a
+// *services.CreateOrganization, "create API key" for a CreateAPIKey. Messages and
+// logs use it, never the Go type.
+func Name(c Command) string {
+	t := reflect.TypeOf(c)
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == nil || t.Name() == "" {
+		return "command"
+	}
+	rs := []rune(t.Name())
+	var words []string
+	start := 0
+	for i := 1; i <= len(rs); i++ {
+		// A word ends before an upper-case letter that follows a lower-case one, or
+		// that starts a word after an acronym ("APIKey": "API", "Key").
+		if i < len(rs) && !(unicode.IsUpper(rs[i]) &&
+			(unicode.IsLower(rs[i-1]) || i+1 < len(rs) && unicode.IsUpper(rs[i-1]) && unicode.IsLower(rs[i+1]))) {
+			continue
+		}
+		w := string(rs[start:i])
+		if n := len(w); n == 1 || !unicode.IsUpper(rs[start+1]) {
+			w = strings.ToLower(w) // an acronym keeps its capitals
+		}
+		words = append(words, w)
+		start = i
+	}
+	return strings.Join(words, " ")
 }
 
 // Outcome is one command's answer.

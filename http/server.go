@@ -234,6 +234,12 @@ func (s *Server) Open(addr string) error {
 	if err != nil {
 		return err
 	}
+	s.Serve(ln)
+	return nil
+}
+
+// Serve answers on a listener the caller opened, and closes it on Close.
+func (s *Server) Serve(ln net.Listener) {
 	s.ln = ln
 	s.srv = &http.Server{
 		Handler:           s,
@@ -244,7 +250,6 @@ func (s *Server) Open(addr string) error {
 		ErrorLog:          slog.NewLogLogger(s.Logger.Handler(), slog.LevelWarn),
 	}
 	go s.srv.Serve(ln)
-	return nil
 }
 
 // Addr is the address the server listens on.

@@ -11,7 +11,10 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 	"syscall"
+
+	"linkfin"
 )
 
 const usage = `linkfin — whole-process supply chain finance
@@ -100,8 +103,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case errors.Is(err, errFindings):
 		return 1
 	}
-	fmt.Fprintf(stderr, "linkfin %s: %v\n", args[0], err)
+	fmt.Fprintf(stderr, "linkfin %s: %s\n", args[0], describe(err))
 	return 1
+}
+
+// describe writes an error for people: a refusal of the engine as "code: message",
+// as the API commands print one, inside whatever context wraps it.
+func describe(err error) string {
+	msg := err.Error()
+	var le *linkfin.Error
+	if errors.As(err, &le) {
+		msg = strings.Replace(msg, le.Error(), le.Code+": "+le.Message, 1)
+	}
+	return msg
 }
 
 // newFlags returns a flag set that prints its usage to stderr and returns errors.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -40,6 +41,18 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 	slog.SetDefault(logger)
 
+	// The port first: a busy one leaves nothing made and no key printed.
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	served := false
+	defer func() {
+		if !served {
+			ln.Close()
+		}
+	}()
+
 	s, err := sf.open(ctx)
 	if err != nil {
 		return err
@@ -53,42 +66,42 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if h, err := s.Head(ctx); err != nil {
 			return err
 		} else if h.Size > 0 {
-			return fmt.Errorf("--demo seeds a new database, and this one holds %d events: choose an empty --data directory", h.Size)
-		}
-	}
-	e, err := engine.Open(ctx, engine.Config{Store: s, Signer: signer, Origin: Origin, Logger: logger})
-	if err != nil {
-		return err
-	}
-	defer e.Close() // after the server: finishes the batch in flight
-	operatorKey, err := bootstrap(ctx, e)
-	if err != nil {
-		return err
-	}
-	if operatorKey != "" {
-		fmt.Fprintf(stdout, "operator API key (shown once; keep it safe):\n  %s\n", operatorKey)
-	}
-	if *seed {
-		keys, err := seedDemo(ctx, e)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "demo API keys, one admin key per organization (shown once; paste these lines into your shell):\n")
-		fmt.Fprintf(stdout, "  export OPERATOR_KEY=%s\n", operatorKey)
-		for _, k := range keys {
-			fmt.Fprintf(stdout, "  export %s_KEY=%s\n", strings.ToUpper(k[0]), k[1])
+			return fmt.Errorf("--demo seeds a new database, and this one holds %d events: start without --demo to use it, "+
+				"or choose an empty --data directory", h.Size)
 		}
 	}
 	hookKey, err := sf.webhookKey()
 	if err != nil {
 		return err
 	}
+	e, err := engine.Open(ctx, engine.Config{Store: s, Signer: signer, Origin: Origin, Logger: logger})
+	if err != nil {
+		return err
+	}
+	defer e.Close() // after the server: finishes the batch in flight
+	if *seed {
+		keys, err := seedDemo(ctx, e)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "demo API keys, the operator's and one admin key per organization (shown once; paste these lines into your shell):\n")
+		for _, k := range keys {
+			fmt.Fprintf(stdout, "  export %s_KEY=%s\n", strings.ToUpper(k[0]), k[1])
+		}
+	} else {
+		operatorKey, err := bootstrap(ctx, e)
+		if err != nil {
+			return err
+		}
+		if operatorKey != "" {
+			fmt.Fprintf(stdout, "operator API key (shown once; keep it safe):\n  %s\n", operatorKey)
+		}
+	}
 	srv := lfhttp.NewServer(e, s, logger)
 	srv.SetRateLimit(*perSecond, *burst)
 	srv.WebhookKey = hookKey
-	if err := srv.Open(*addr); err != nil {
-		return err
-	}
+	srv.Serve(ln)
+	served = true
 	// Webhook deliveries follow the log; the dispatcher records each through the
 	// engine, so it stops before the engine does.
 	dctx, stopHooks := context.WithCancel(context.Background())
@@ -128,19 +141,22 @@ func bootstrap(ctx context.Context, e *engine.Engine) (string, error) {
 	return secret, nil
 }
 
-// seedDemo seeds the demo supply chain and makes an admin key for each organization:
-// pairs of organization id and key.
+// seedDemo seeds a new database with the demo supply chain, the platform's first
+// operator key and an admin key for each organization, all in one request, so in one
+// batch: a seeding cut short leaves the database empty. It returns pairs of a name
+// ("operator" or the organization's id) and its key.
 func seedDemo(ctx context.Context, e *engine.Engine) ([][2]string, error) {
-	if err := demo.Seed(ctx, e); err != nil {
-		return nil, err
-	}
-	var keys [][2]string
+	secret, k := linkfin.NewAPIKey("", linkfin.RoleOperator, "")
+	keys := [][2]string{{"operator", secret}}
+	cs := append([]engine.Command{&services.BootstrapOperator{Key: k}}, demo.SeedCommands()...)
 	for _, o := range demo.Organizations {
 		secret, k := linkfin.NewAPIKey(o.ID, linkfin.RoleAdmin, "demo")
-		if _, err := services.Submit(ctx, e, "", nil, &services.CreateAPIKey{Key: k}, new(linkfin.APIKey)); err != nil {
-			return nil, err
-		}
+		cs = append(cs, &services.CreateAPIKey{Key: k})
 		keys = append(keys, [2]string{o.ID, secret})
+	}
+	// Once submitted, the request runs to its end even if serve is interrupted.
+	if err := demo.SubmitAll(context.WithoutCancel(ctx), e, cs); err != nil {
+		return nil, fmt.Errorf("seed the demo: %w", err)
 	}
 	return keys, nil
 }
@@ -161,9 +177,9 @@ func schedule(ctx context.Context, e *engine.Engine, s linkfin.Store, every time
 		for _, c := range cs {
 			var out json.RawMessage
 			if _, err := services.Submit(ctx, e, "", nil, c, &out); err != nil {
-				logger.Warn("schedule", "command", fmt.Sprintf("%T", c), "err", err)
+				logger.Warn("schedule", "command", engine.Name(c), "err", err)
 			} else {
-				logger.Info("schedule", "command", fmt.Sprintf("%T", c), "result", string(out))
+				logger.Info("schedule", "command", engine.Name(c), "result", string(out))
 			}
 		}
 		select {

@@ -3,15 +3,21 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"net"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
+	"golang.org/x/mod/sumdb/note"
 
 	"linkfin/client"
+	"linkfin/engine"
+	"linkfin/sqlite"
 	"linkfin/tlog"
 )
 
@@ -208,5 +214,100 @@ func TestReadOnlyCreatesNothing(t *testing.T) {
 	if err := conn.QueryRow(context.Background(), `SELECT count(*) FROM information_schema.tables WHERE table_schema = $1`,
 		u.Query().Get("search_path")).Scan(&tables); err != nil || tables != 0 {
 		t.Fatalf("verify made %d tables in an empty schema (%v)", tables, err)
+	}
+}
+
+// TestServeBindsFirst starts serve on a busy port: it fails before it makes a data
+// directory, a database or a key, and prints no key.
+func TestServeBindsFirst(t *testing.T) {
+	isolate(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	dir := filepath.Join(t.TempDir(), "data")
+	for _, args := range [][]string{{"--data", dir}, {"--data", dir, "--demo"}, {}} {
+		code, stdout, stderr := cli(t, append([]string{"serve", "--addr", ln.Addr().String()}, args...)...)
+		if code != 1 || stdout != "" || !strings.Contains(stderr, "linkfin serve: listen tcp "+ln.Addr().String()) {
+			t.Fatalf("serve %q on a busy port: exit %d\nstdout:\n%s\nstderr:\n%s", args, code, stdout, stderr)
+		}
+	}
+	for _, d := range []string{dir, os.Getenv("XDG_DATA_HOME")} {
+		if _, err := os.Stat(d); !os.IsNotExist(err) {
+			t.Errorf("serve on a busy port made %s (%v)", d, err)
+		}
+	}
+	// Once the port is free, --demo seeds the same directory.
+	ln.Close()
+	s := serve(t, "--data", dir, "--demo")
+	if n := len(demoKey.FindAllString(s.stdout.String(), -1)); n != 9 {
+		t.Fatalf("serve --demo printed %d keys:\n%s", n, s.stdout)
+	}
+}
+
+// TestServeDemoSeedsAtOnce checks that serve --demo seeds in one batch of the engine,
+// so that a seeding cut short leaves nothing, and prints the operator key once.
+func TestServeDemoSeedsAtOnce(t *testing.T) {
+	isolate(t)
+	dir := t.TempDir()
+	s := serve(t, "--data", dir, "--demo", "--schedule-every", "0")
+	out := s.stdout.String()
+	op := regexp.MustCompile(`(?m)^  export OPERATOR_KEY=(lfk_\S+)$`).FindStringSubmatch(out)
+	if op == nil || strings.Count(out, op[1]) != 1 || strings.Contains(out, "operator API key") {
+		t.Fatalf("serve --demo shows the operator key other than once:\n%s", out)
+	}
+	s.want("GET", "/v1/organizations/anchor", op[1], "", http.StatusOK)
+	if code := s.stop(); code != 0 {
+		t.Fatalf("serve: exit %d\n%s", code, s.stderr)
+	}
+	// Every event of the seeding is in one batch: the log has one signed checkpoint.
+	code, stdout, stderr := cli(t, "verify", "--data", dir)
+	if code != 0 || !regexp.MustCompile(`log: +\d+ events, 1 signed checkpoints,`).MatchString(stdout) {
+		t.Fatalf("verify after serve --demo: exit %d\n%s%s", code, stdout, stderr)
+	}
+	// A seeded database is not seeded again; the message says what to do.
+	code, stdout, stderr = cli(t, "serve", "--data", dir, "--demo", "--addr", "127.0.0.1:0")
+	if code != 1 || stdout != "" || !strings.Contains(stderr, "start without --demo to use it, or choose an empty --data directory") {
+		t.Fatalf("serve --demo on a seeded database: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+}
+
+// TestErrorsNameNoGoTypes makes the demo's seeding fail and reads its error: it names
+// the command in words, never by its Go type.
+func TestErrorsNameNoGoTypes(t *testing.T) {
+	ctx := context.Background()
+	st, err := sqlite.Open(filepath.Join(t.TempDir(), "x.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	skey, _, err := tlog.GenerateKey(Origin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, err := note.NewSigner(skey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := engine.Open(ctx, engine.Config{Store: st, Signer: signer, Origin: Origin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	if _, err := seedDemo(ctx, e); err != nil {
+		t.Fatal(err)
+	}
+	_, err = seedDemo(ctx, e)
+	if err == nil {
+		t.Fatal("seeding twice succeeded")
+	}
+	got := describe(err)
+	if !strings.HasPrefix(got, "seed the demo: invite funder: conflict: funder bank ") || strings.ContainsAny(got, "*=") ||
+		strings.Contains(got, "services.") {
+		t.Fatalf("seeding twice: %s", got)
 	}
 }
