@@ -2,8 +2,15 @@ package http_test
 
 import (
 	"encoding/json"
+	"fmt"
+	"github.com/getkin/kin-openapi/openapi3"
+	lfhttp "linkfin/http"
 	"net/http"
 	"os"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
 	"testing"
 
 	"linkfin"
@@ -61,4 +68,290 @@ func TestIdempotencyHashCoversQuery(t *testing.T) {
 		t.Fatalf("the retry was not a replay: %d %s", again.status, again.body)
 	}
 	wantProblem(t, send("id=inv-u2&po_id=PO-1&buyer_id=anchor"), http.StatusConflict, engine.EIDEMPOTENCY)
+}
+
+// writer is who may call a write route of the platform, and the route's path filled in
+// with a record that caller is party to.
+func (p *platform) writer(t *testing.T, route lfhttp.Route) (who, path string) {
+	t.Helper()
+	who = "anchor"
+	switch {
+	case route.Access == lfhttp.Operator:
+		who = "operator"
+	case strings.HasPrefix(route.Path(), "/v1/warehouse-receipts/"):
+		who = "port"
+	case strings.HasPrefix(route.Path(), "/v1/financings/"), strings.HasPrefix(route.Path(), "/v1/certificates/"):
+		who = "tier1"
+	}
+	return who, p.fill(t, route)
+}
+
+// example is a value of the schema with every property, optional or not, filled in:
+// a body of the right shape, whatever the domain then makes of it.
+func example(s *openapi3.Schema) any {
+	for _, alt := range append(s.AnyOf, s.OneOf...) {
+		if !alt.Value.Type.Is("null") {
+			return example(alt.Value)
+		}
+	}
+	switch {
+	case len(s.Enum) > 0:
+		return s.Enum[0]
+	case s.Type.Includes("object"):
+		obj := make(map[string]any)
+		for name, prop := range s.Properties {
+			obj[name] = example(prop.Value)
+		}
+		return obj
+	case s.Type.Includes("array"):
+		return []any{example(s.Items.Value)}
+	case s.Type.Includes("integer"):
+		return 1
+	case s.Type.Includes("boolean"):
+		return false
+	case s.Type.Includes("string"):
+		switch s.Pattern {
+		case `^[0-9]{4}-[0-9]{2}-[0-9]{2}$`:
+			return "2026-11-02"
+		case `^[0-9]+(\.[0-9]+)?$`:
+			return "0.5"
+		case `^[1-9][0-9]{0,18}$`:
+			return "1"
+		case `^[A-Z]{3}$`:
+			return "CNY"
+		}
+		return "x1"
+	}
+	return nil
+}
+
+// requiredPaths lists the required members of the schema's objects, at every depth,
+// as paths of names and array indexes.
+func requiredPaths(s *openapi3.Schema, at []any) [][]any {
+	for _, alt := range append(s.AnyOf, s.OneOf...) {
+		if !alt.Value.Type.Is("null") {
+			return requiredPaths(alt.Value, at)
+		}
+	}
+	var out [][]any
+	switch {
+	case s.Type.Includes("object"):
+		for name, prop := range s.Properties {
+			path := append(slices.Clip(at), name)
+			if slices.Contains(s.Required, name) {
+				out = append(out, path)
+			}
+			out = append(out, requiredPaths(prop.Value, path)...)
+		}
+	case s.Type.Includes("array"):
+		out = append(out, requiredPaths(s.Items.Value, append(slices.Clip(at), 0))...)
+	}
+	return out
+}
+
+// edit returns a deep copy of v with the member at path removed (null false) or set to
+// null.
+func edit(v any, path []any, null bool) any {
+	b, _ := json.Marshal(v)
+	var c any
+	json.Unmarshal(b, &c)
+	node := c
+	for i, step := range path {
+		last := i == len(path)-1
+		switch s := step.(type) {
+		case string:
+			m := node.(map[string]any)
+			if last {
+				if null {
+					m[s] = nil
+				} else {
+					delete(m, s)
+				}
+			}
+			node = m[s]
+		case int:
+			node = node.([]any)[s]
+		}
+	}
+	return c
+}
+
+// TestRequiredFields derives the required fields of every write route's body from the
+// OpenAPI document, at every depth, and checks that the server refuses the body
+// without each one, or with it null, with missing_field; and that a null body is
+// refused where a body, or none, is taken.
+func TestRequiredFields(t *testing.T) {
+	p := newPlatform(t)
+	doc, err := p.srv.OpenAPI()
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := loadOpenAPI(t, doc)
+	checked := 0
+	for _, route := range p.srv.Routes() {
+		if route.Method() != http.MethodPost || route.Access == lfhttp.Public {
+			continue
+		}
+		who, path := p.writer(t, route)
+		op := spec.Paths.Value(openAPIPath(route.Path())).GetOperation(route.Method())
+		if op.RequestBody == nil || !op.RequestBody.Value.Required {
+			t.Run(route.Pattern+"/null", func(t *testing.T) {
+				wantProblem(t, p.as(who, "POST", path, "null"), http.StatusBadRequest, lfhttp.ETYPE)
+			})
+			continue
+		}
+		body := op.RequestBody.Value.Content.Get("application/json").Schema.Value
+		full := example(body)
+		b, _ := json.Marshal(full)
+		t.Run(route.Pattern+"/whole", func(t *testing.T) {
+			r := p.as(who, "POST", path, string(b))
+			var pr lfhttp.Problem
+			json.Unmarshal(r.body, &pr)
+			if pr.Code == lfhttp.EMISSING || pr.Code == lfhttp.EUNKNOWNFIELD || pr.Code == lfhttp.ETYPE || pr.Code == lfhttp.EMALFORMED {
+				t.Fatalf("a body with every field was refused: %s\n%s", b, r.body)
+			}
+		})
+		t.Run(route.Pattern+"/null", func(t *testing.T) {
+			wantProblem(t, p.as(who, "POST", path, "null"), http.StatusBadRequest, lfhttp.ETYPE)
+		})
+		base := p.snapshot()
+		paths := requiredPaths(body, nil)
+		if len(paths) == 0 {
+			t.Errorf("%s: the document requires nothing of its body", route.Pattern)
+		}
+		for _, req := range paths {
+			for _, null := range []bool{false, true} {
+				name := fmt.Sprintf("%s/without %v", route.Pattern, req)
+				if null {
+					name = fmt.Sprintf("%s/null %v", route.Pattern, req)
+				}
+				t.Run(name, func(t *testing.T) {
+					b, _ := json.Marshal(edit(full, req, null))
+					pr := wantProblem(t, p.as(who, "POST", path, string(b)), http.StatusBadRequest, lfhttp.EMISSING)
+					if want := fmt.Sprint(req[len(req)-1]); !strings.Contains(pr.Detail, want) {
+						t.Errorf("the problem does not name %s: %s", want, pr.Detail)
+					}
+				})
+				checked++
+			}
+		}
+		if after := p.snapshot(); !reflect.DeepEqual(after, base) {
+			t.Errorf("%s: a refused body changed the store", route.Pattern)
+		}
+	}
+	if checked < 100 {
+		t.Errorf("%d required fields checked", checked)
+	}
+}
+
+// objectPaths lists the paths of the objects in a value, the value itself included.
+func objectPaths(v any, at []any) [][]any {
+	var out [][]any
+	switch x := v.(type) {
+	case map[string]any:
+		out = append(out, at)
+		for name, m := range x {
+			out = append(out, objectPaths(m, append(slices.Clip(at), name))...)
+		}
+	case []any:
+		for i, m := range x {
+			out = append(out, objectPaths(m, append(slices.Clip(at), i))...)
+		}
+	}
+	return out
+}
+
+// TestAmbiguousJSONEveryDepth: in every object of every write route's body, at any
+// depth (order lines, pieces, tolerances, pricing…), a member given twice or spelt
+// in other capitals is refused, not applied with the last value or matched
+// case-insensitively.
+func TestAmbiguousJSONEveryDepth(t *testing.T) {
+	p := newPlatform(t)
+	doc, err := p.srv.OpenAPI()
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := loadOpenAPI(t, doc)
+	nested := 0
+	for _, route := range p.srv.Routes() {
+		if route.Method() != http.MethodPost || route.In == nil {
+			continue
+		}
+		who, path := p.writer(t, route)
+		op := spec.Paths.Value(openAPIPath(route.Path())).GetOperation(route.Method())
+		full := example(op.RequestBody.Value.Content.Get("application/json").Schema.Value)
+		base := p.snapshot()
+		for _, at := range objectPaths(full, nil) {
+			if len(at) > 0 {
+				nested++
+			}
+			b, _ := json.Marshal(full)
+			var c any
+			json.Unmarshal(b, &c)
+			obj := c
+			for _, step := range at {
+				switch s := step.(type) {
+				case string:
+					obj = obj.(map[string]any)[s]
+				case int:
+					obj = obj.([]any)[s]
+				}
+			}
+			m := obj.(map[string]any)
+			var name string
+			for n := range m {
+				if name == "" || n < name {
+					name = n
+				}
+			}
+			if name == "" {
+				continue
+			}
+			m["\x00twice"] = m[name]
+			b, _ = json.Marshal(c)
+			twice := strings.Replace(string(b), `"\u0000twice"`, strconv.Quote(name), 1)
+			upper := strings.Replace(string(b), `"\u0000twice"`, strconv.Quote(strings.ToUpper(name[:1])+name[1:]), 1)
+			t.Run(fmt.Sprintf("%s/%v.%s twice", route.Pattern, at, name), func(t *testing.T) {
+				pr := wantProblem(t, p.as(who, "POST", path, twice), http.StatusBadRequest, lfhttp.EMALFORMED)
+				if !strings.Contains(pr.Detail, "twice") {
+					t.Errorf("detail %q", pr.Detail)
+				}
+			})
+			t.Run(fmt.Sprintf("%s/%v.%s in capitals", route.Pattern, at, name), func(t *testing.T) {
+				wantProblem(t, p.as(who, "POST", path, upper), http.StatusBadRequest, lfhttp.EUNKNOWNFIELD)
+			})
+		}
+		if after := p.snapshot(); !reflect.DeepEqual(after, base) {
+			t.Errorf("%s: a refused body changed the store", route.Pattern)
+		}
+	}
+	if nested < 5 {
+		t.Errorf("%d nested objects tried", nested)
+	}
+}
+
+// TestInvalidUTF8Refused: text that is not UTF-8, or escapes half a surrogate pair,
+// is refused rather than stored with U+FFFD in its place.
+func TestInvalidUTF8Refused(t *testing.T) {
+	p := newPlatform(t)
+	base := p.snapshot()
+	for name, body := range map[string]string{
+		"raw byte":       "{\"reason\":\"bad \xff byte\"}",
+		"cut sequence":   "{\"reason\":\"\xe4\xb8\"}",
+		"lone high":      `{"reason":"\ud800"}`,
+		"lone low":       `{"reason":"\udc00x"}`,
+		"high then text": `{"reason":"\ud83dx\ude00"}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			wantProblem(t, p.as("anchor", "POST", "/v1/invoices/inv-1/dispute", body), http.StatusBadRequest, lfhttp.EENCODING)
+		})
+	}
+	if after := p.snapshot(); !reflect.DeepEqual(after, base) {
+		t.Error("a refused body changed the store")
+	}
+	// A pair is one character, and an escaped backslash is no escape.
+	r := p.as("anchor", "POST", "/v1/invoices/inv-1/dispute", `{"reason":"\ud83d\ude00 and \\ud800"}`)
+	if pr := (lfhttp.Problem{}); json.Unmarshal(r.body, &pr) != nil || pr.Code != linkfin.ECONFLICT {
+		t.Fatalf("a valid body was refused: %d %s", r.status, r.body)
+	}
 }

@@ -103,8 +103,8 @@ func TestWebhookEndpoints(t *testing.T) {
 	}
 	wantProblem(t, as("anchor", "POST", "/v1/webhook-endpoints", body), http.StatusConflict, linkfin.ECONFLICT)
 
+	wantProblem(t, as("anchor", "POST", "/v1/webhook-endpoints", `{"url":"https://a.example/h","events":["*"]}`), http.StatusBadRequest, lfhttp.EMISSING)
 	for name, bad := range map[string]string{
-		"no id":            `{"url":"https://a.example/h","events":["*"]}`,
 		"bad id":           `{"id":"a/b","url":"https://a.example/h","events":["*"]}`,
 		"relative url":     `{"id":"x","url":"/hooks","events":["*"]}`,
 		"ftp url":          `{"id":"x","url":"ftp://a.example/h","events":["*"]}`,

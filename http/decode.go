@@ -1,0 +1,280 @@
+package http
+
+import (
+	"bytes"
+	"encoding"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"strings"
+	"unicode/utf8"
+
+	"linkfin"
+)
+
+// decode parses JSON strictly: field names exactly as documented (encoding/json
+// would also take "Amount" for "amount"), each at most once (it would keep the last),
+// no unknown fields, every required field present and not null, no trailing data,
+// right types, valid UTF-8 (encoding/json would replace what is not), at every depth.
+// A body that could be read two ways is refused: a proxy in front of linkfin must
+// never see another amount than the ledger applies.
+//
+// The required fields are those the OpenAPI document requires, found the same way
+// from the same Go type (jsonFields): the two cannot disagree.
+func decode(body []byte, v any) error {
+	if err := checkText(body); err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	if err := strict(dec, reflect.TypeOf(v).Elem(), ""); err != nil && err != errWrongKind {
+		return err
+	}
+	dec = json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return decodeError(err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return linkfin.Errorf(EMALFORMED, "unexpected data after the JSON value")
+	}
+	return nil
+}
+
+var (
+	jsonUnmarshaler = reflect.TypeFor[json.Unmarshaler]()
+	textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
+)
+
+// strict reads the next JSON value from dec as a value of type t, checking the
+// members of every object it holds. A value of the wrong kind is left for the decoder
+// to report. at names the value for messages ("" for the body).
+func strict(dec *json.Decoder, t reflect.Type, at string) error {
+	tok, err := dec.Token()
+	if err != nil {
+		return decodeError(err)
+	}
+	return strictValue(dec, tok, t, at)
+}
+
+// strictValue checks the value whose first token, tok, was just read.
+func strictValue(dec *json.Decoder, tok json.Token, t reflect.Type, at string) error {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	d, delim := tok.(json.Delim)
+	if implements(t, jsonUnmarshaler) || implements(t, textUnmarshaler) {
+		if delim {
+			return skipRest(dec)
+		}
+		return nil
+	}
+	if tok == nil {
+		if at == "" {
+			return linkfin.Errorf(ETYPE, "the body must be %s, not null", jsonKind(t.Kind().String()))
+		}
+		return nil // null leaves an optional field as it is; a required one is refused by its object
+	}
+	switch {
+	case d == '{' && t.Kind() == reflect.Struct:
+		return strictObject(dec, t, at)
+	case d == '{' && t.Kind() == reflect.Map:
+		seen := make(map[string]bool)
+		for dec.More() {
+			tok, err := dec.Token()
+			if err != nil {
+				return decodeError(err)
+			}
+			name, _ := tok.(string)
+			if seen[name] {
+				return linkfin.Errorf(EMALFORMED, "field %q appears twice", join(at, name))
+			}
+			seen[name] = true
+			if err := strict(dec, t.Elem(), join(at, name)); err != nil {
+				return err
+			}
+		}
+		_, err := dec.Token()
+		return decodeError(err)
+	case d == '[' && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array):
+		for i := 0; dec.More(); i++ {
+			if err := strict(dec, t.Elem(), fmt.Sprintf("%s[%d]", at, i)); err != nil {
+				return err
+			}
+		}
+		_, err := dec.Token()
+		return decodeError(err)
+	case delim:
+		return errWrongKind // the decoder names the type it wanted
+	}
+	return nil
+}
+
+// skipRest reads to the end of the object or array whose opening was just read.
+func skipRest(dec *json.Decoder) error {
+	for depth := 1; depth > 0; {
+		tok, err := dec.Token()
+		if err != nil {
+			return decodeError(err)
+		}
+		switch tok {
+		case json.Delim('{'), json.Delim('['):
+			depth++
+		case json.Delim('}'), json.Delim(']'):
+			depth--
+		}
+	}
+	return nil
+}
+
+// errWrongKind stops the check at a value of the wrong kind: the decoder reports it.
+var errWrongKind = errors.New("wrong kind")
+
+func strictObject(dec *json.Decoder, t reflect.Type, at string) error {
+	fields := make(map[string]jsonField)
+	for _, f := range jsonFields(t) {
+		fields[f.name] = f
+	}
+	seen := make(map[string]bool)
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return decodeError(err)
+		}
+		name, _ := tok.(string)
+		f, ok := fields[name]
+		if !ok {
+			return linkfin.Errorf(EUNKNOWNFIELD, "unknown field %q", join(at, name))
+		}
+		if seen[name] {
+			return linkfin.Errorf(EMALFORMED, "field %q appears twice", join(at, name))
+		}
+		seen[name] = true
+		tok, err = dec.Token()
+		if err != nil {
+			return decodeError(err)
+		}
+		if tok == nil && !f.optional {
+			return linkfin.Errorf(EMISSING, "field %q is required: null is not a value of it", join(at, name))
+		}
+		if err := strictValue(dec, tok, f.typ, join(at, name)); err != nil {
+			return err
+		}
+	}
+	if _, err := dec.Token(); err != nil {
+		return decodeError(err)
+	}
+	for _, f := range jsonFields(t) {
+		if !f.optional && !seen[f.name] {
+			return linkfin.Errorf(EMISSING, "field %q is required", join(at, f.name))
+		}
+	}
+	return nil
+}
+
+func join(at, name string) string {
+	if at == "" {
+		return name
+	}
+	return at + "." + name
+}
+
+// checkText refuses a body that is not UTF-8, or whose strings escape half of a
+// surrogate pair: encoding/json would replace either with U+FFFD, silently changing
+// what the caller sent.
+func checkText(body []byte) error {
+	if !utf8.Valid(body) {
+		return linkfin.Errorf(EENCODING, "the body is not valid UTF-8")
+	}
+	in := false
+	for i := 0; i < len(body); i++ {
+		switch c := body[i]; {
+		case c == '"':
+			in = !in
+		case c == '\\' && in && i+1 < len(body):
+			i++
+			if body[i] != 'u' {
+				continue
+			}
+			r, ok := hex4(body, i+1)
+			if !ok {
+				continue // the decoder reports it
+			}
+			i += 4
+			switch {
+			case r >= 0xDC00 && r <= 0xDFFF:
+				return linkfin.Errorf(EENCODING, "the body escapes half of a UTF-16 surrogate pair (\\u%04x)", r)
+			case r >= 0xD800 && r <= 0xDBFF:
+				if i+2 >= len(body) || body[i+1] != '\\' || body[i+2] != 'u' {
+					return linkfin.Errorf(EENCODING, "the body escapes half of a UTF-16 surrogate pair (\\u%04x)", r)
+				}
+				lo, ok := hex4(body, i+3)
+				if !ok || lo < 0xDC00 || lo > 0xDFFF {
+					return linkfin.Errorf(EENCODING, "the body escapes half of a UTF-16 surrogate pair (\\u%04x)", r)
+				}
+				i += 6
+			}
+		}
+	}
+	return nil
+}
+
+func hex4(b []byte, i int) (rune, bool) {
+	if i+4 > len(b) {
+		return 0, false
+	}
+	var r rune
+	for _, c := range b[i : i+4] {
+		switch {
+		case c >= '0' && c <= '9':
+			r = r<<4 | rune(c-'0')
+		case c >= 'a' && c <= 'f':
+			r = r<<4 | rune(c-'a'+10)
+		case c >= 'A' && c <= 'F':
+			r = r<<4 | rune(c-'A'+10)
+		default:
+			return 0, false
+		}
+	}
+	return r, true
+}
+
+func decodeError(err error) error {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	var le *linkfin.Error
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &le):
+		return le
+	case errors.As(err, &syn):
+		return linkfin.Errorf(EMALFORMED, "malformed JSON at byte %d: %v", syn.Offset, syn)
+	case errors.As(err, &typ):
+		if typ.Field != "" {
+			return linkfin.Errorf(ETYPE, "field %q must be %s, not %s", typ.Field, jsonKind(typ.Type.Kind().String()), typ.Value)
+		}
+		return linkfin.Errorf(ETYPE, "the body must be %s, not %s", jsonKind(typ.Type.Kind().String()), typ.Value)
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return linkfin.Errorf(EMALFORMED, "the body is empty or cut short")
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		return linkfin.Errorf(EUNKNOWNFIELD, "unknown field %s", strings.TrimPrefix(err.Error(), "json: unknown field "))
+	}
+	return linkfin.Errorf(EMALFORMED, "malformed JSON: %v", err)
+}
+
+func jsonKind(k string) string {
+	switch k {
+	case "int64", "int", "uint32", "uint16", "int32":
+		return "an integer"
+	case "string":
+		return "a string"
+	case "slice":
+		return "an array"
+	case "struct", "map":
+		return "an object"
+	}
+	return fmt.Sprintf("a %s", k)
+}
