@@ -54,11 +54,8 @@ type Invoice struct {
 
 // Validate checks the invoice's own arithmetic and fields.
 func (inv *Invoice) Validate() error {
-	if err := ValidateID("invoice id", inv.ID); err != nil {
+	if err := ValidateNumber("the invoice number", inv.Number); err != nil {
 		return err
-	}
-	if inv.Number == "" || len(inv.Number) > 100 {
-		return Errorf(EINVALID, "the invoice number has 1 to 100 characters")
 	}
 	if _, err := ParseCurrency(string(inv.Currency)); err != nil {
 		return err

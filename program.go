@@ -131,9 +131,6 @@ func (p *Program) MemberView() Program {
 
 // Validate checks what the anchor gives when it creates the program.
 func (p *Program) Validate() error {
-	if err := ValidateID("program id", p.ID); err != nil {
-		return err
-	}
 	if n := len([]rune(p.Name)); n == 0 || n > 200 {
 		return Errorf(EINVALID, "a program's name has 1 to 200 characters")
 	}

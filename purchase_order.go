@@ -37,7 +37,9 @@ type POLine struct {
 
 // PurchaseOrder is a buyer's order to a seller with whom it has an active relationship.
 type PurchaseOrder struct {
-	ID        string   `json:"id"`
+	ID string `json:"id"`
+	// Number is the buyer's own number for the order: one order per number and buyer.
+	Number    string   `json:"number"`
 	BuyerID   string   `json:"buyer_id"`
 	SellerID  string   `json:"seller_id"`
 	ProgramID string   `json:"program_id,omitempty"`
@@ -73,8 +75,10 @@ func (po *PurchaseOrder) Line(id string) *POLine {
 
 // Validate checks what the buyer gives and computes the line amounts and the total.
 func (po *PurchaseOrder) Validate() error {
-	if err := ValidateID("purchase order id", po.ID); err != nil {
-		return err
+	if po.Number != "" {
+		if err := ValidateNumber("the order's number", po.Number); err != nil {
+			return err
+		}
 	}
 	if _, err := ParseCurrency(string(po.Currency)); err != nil {
 		return err
@@ -127,7 +131,10 @@ type ReceiptLine struct {
 
 // GoodsReceipt is the buyer's record of goods received against a purchase order.
 type GoodsReceipt struct {
-	ID         string        `json:"id"`
+	ID string `json:"id"`
+	// Number is the buyer's own number for the receipt, if it gives one: one receipt
+	// per number and buyer.
+	Number     string        `json:"number,omitempty"`
 	POID       string        `json:"po_id"`
 	BuyerID    string        `json:"buyer_id"`
 	SellerID   string        `json:"seller_id"`

@@ -39,7 +39,11 @@ type ShipmentEvent struct {
 
 // Shipment carries goods of a purchase order from the seller to the buyer.
 type Shipment struct {
-	ID        string          `json:"id"`
+	ID string `json:"id"`
+	// Number is the own number (a despatch advice, a waybill) that the organization
+	// that announced the shipment gives it, if any: one shipment per number and
+	// organization.
+	Number    string          `json:"number,omitempty"`
 	POID      string          `json:"po_id"`
 	SellerID  string          `json:"seller_id"`
 	BuyerID   string          `json:"buyer_id"`

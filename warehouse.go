@@ -20,7 +20,11 @@ const (
 
 // WarehouseReceipt is a logistics operator's receipt for one lot of goods it holds.
 type WarehouseReceipt struct {
-	ID          string        `json:"id"`
+	ID string `json:"id"`
+	// Number is the warehouse's own number for the receipt, if it gives one: one
+	// receipt per number and warehouse. LotID is the warehouse's own name of the lot:
+	// one receipt per lot and warehouse.
+	Number      string        `json:"number,omitempty"`
 	WarehouseID string        `json:"warehouse_id"`
 	OwnerID     string        `json:"owner_id"`
 	LotID       string        `json:"lot_id"`

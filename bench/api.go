@@ -245,7 +245,7 @@ func setUpFinancing(ctx context.Context, e *engine.Engine, pieces int) (string, 
 		amount := int64(n) * pieceFace
 		po, inv, root := fmt.Sprintf("PO-%d", r), fmt.Sprintf("inv-%d", r), fmt.Sprintf("C-%d", r)
 		for _, c := range []engine.Command{
-			&services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: po, SellerID: "supplier", ProgramID: "bench", Currency: "CNY",
+			&services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: po, Number: po, SellerID: "supplier", ProgramID: "bench", Currency: "CNY",
 				Lines: []linkfin.POLine{{LineID: "1", Item: "part", Quantity: int64(n), Unit: "EA", UnitPrice: pieceFace}}}},
 			&services.AcceptPurchaseOrder{Actor: "supplier", ID: po},
 			&services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{ID: "GR-" + po, POID: po, Lines: []linkfin.ReceiptLine{{LineID: "1", Accepted: int64(n)}}}},

@@ -261,7 +261,7 @@ func (r *run) story() {
 	r.parties()
 
 	r.title("A purchase order travels: shipped, delivered, received")
-	r.do(&services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: "PO-1001", SellerID: "tier1", ProgramID: "auto-scf", Currency: "CNY",
+	r.do(&services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: "PO-1001", Number: "PO-1001", SellerID: "tier1", ProgramID: "auto-scf", Currency: "CNY",
 		Lines: []linkfin.POLine{{LineID: "1", Item: "brake disc", Quantity: 8000, Unit: "pc", UnitPrice: 125_00},
 			{LineID: "2", Item: "caliper", Quantity: 1000, Unit: "pc", UnitPrice: 1000_00}}}}, nil)
 	r.do(&services.AcceptPurchaseOrder{Actor: "tier1", ID: "PO-1001"}, nil)
@@ -315,7 +315,7 @@ func (r *run) story() {
 		&services.RequestFinancing{Actor: "bank", ID: "F-3", ProgramID: "auto-scf", PieceID: "C-1a", FunderID: "factor"})
 
 	r.title("Dynamic discounting: the anchor pays a small invoice early from its own cash")
-	r.do(&services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: "PO-1002", SellerID: "tier1", ProgramID: "auto-scf", Currency: "CNY",
+	r.do(&services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: "PO-1002", Number: "PO-1002", SellerID: "tier1", ProgramID: "auto-scf", Currency: "CNY",
 		Lines: []linkfin.POLine{{LineID: "1", Item: "bolts", Quantity: 100, Unit: "box", UnitPrice: 100_00}}}}, nil)
 	r.do(&services.AcceptPurchaseOrder{Actor: "tier1", ID: "PO-1002"}, nil)
 	r.do(&services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{ID: "GR-2", POID: "PO-1002", Lines: []linkfin.ReceiptLine{{LineID: "1", Accepted: 100}}}}, nil)
@@ -337,7 +337,7 @@ func (r *run) story() {
 		money(fq.Quote.Face), money(fq.Quote.Price), money(fq.Interest))
 
 	r.title("Purchase-order financing: tier1 is advanced money on an order before it ships")
-	r.do(&services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: "PO-1004", SellerID: "tier1", ProgramID: "auto-scf", Currency: "CNY",
+	r.do(&services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: "PO-1004", Number: "PO-1004", SellerID: "tier1", ProgramID: "auto-scf", Currency: "CNY",
 		Lines: []linkfin.POLine{{LineID: "1", Item: "hub", Quantity: 300, Unit: "pc", UnitPrice: 1_000_00}}}}, nil)
 	r.do(&services.AcceptPurchaseOrder{Actor: "tier1", ID: "PO-1004"}, nil)
 	var pq linkfin.Financing
@@ -353,7 +353,7 @@ func (r *run) story() {
 		&services.AcceptFinancing{Actor: "tier1", ID: "F-cap", PieceID: "C-1b2"})
 
 	r.title("Distributor financing: the factor pays the anchor for the dealer's cars")
-	r.do(&services.CreatePurchaseOrder{Actor: "dealer", Order: linkfin.PurchaseOrder{ID: "DPO-1", SellerID: "anchor", ProgramID: "auto-scf", Currency: "CNY",
+	r.do(&services.CreatePurchaseOrder{Actor: "dealer", Order: linkfin.PurchaseOrder{ID: "DPO-1", Number: "DPO-1", SellerID: "anchor", ProgramID: "auto-scf", Currency: "CNY",
 		Lines: []linkfin.POLine{{LineID: "1", Item: "sedan", Quantity: 2, Unit: "car", UnitPrice: 200_000_00}}}}, nil)
 	r.do(&services.AcceptPurchaseOrder{Actor: "anchor", ID: "DPO-1"}, nil)
 	var dq linkfin.Financing
@@ -429,7 +429,7 @@ func (r *run) story() {
 // (creating and accepting the order unless it exists).
 func (r *run) order(po, seller string, qty, price int64, due string, exists bool) {
 	if !exists {
-		r.do(&services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: po, SellerID: seller, ProgramID: "auto-scf", Currency: "CNY",
+		r.do(&services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: po, Number: po, SellerID: seller, ProgramID: "auto-scf", Currency: "CNY",
 			Lines: []linkfin.POLine{{LineID: "1", Item: "part", Quantity: qty, Unit: "pc", UnitPrice: price}}}}, nil)
 		r.do(&services.AcceptPurchaseOrder{Actor: seller, ID: po}, nil)
 	}

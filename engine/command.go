@@ -85,6 +85,7 @@ type Tx struct {
 	e        *Engine
 	now      int64
 	fresh    map[linkfin.ObjectKey]bool // keys the command listed
+	made     map[string]bool            // ids NewID gave it: records of any kind, absent
 	accounts map[int64]bool             // ledger accounts it listed
 }
 
@@ -105,7 +106,7 @@ func (tx *Tx) Now() time.Time { return time.Unix(0, tx.now).UTC() }
 // Get decodes the record (kind, id) into v and reports whether it exists.
 func (tx *Tx) Get(kind, id string, v any) (bool, error) {
 	k := linkfin.ObjectKey{Kind: kind, ID: id}
-	if !tx.fresh[k] {
+	if !tx.fresh[k] && !tx.made[id] {
 		return false, fmt.Errorf("engine: %s %s was read but not listed in Keys", kind, id)
 	}
 	o := tx.e.objects[k]
@@ -127,7 +128,7 @@ func (tx *Tx) Put(kind, id string, v any, event string) error {
 		return err
 	}
 	k := linkfin.ObjectKey{Kind: kind, ID: id}
-	if !tx.fresh[k] {
+	if !tx.fresh[k] && !tx.made[id] {
 		return fmt.Errorf("engine: %s %s was written but not listed in Keys", kind, id)
 	}
 	old := tx.e.objects[k]
@@ -272,6 +273,23 @@ func (tx *Tx) CreateAccounts(accounts ...ledger.Account) error {
 	return nil
 }
 
+// CreateNewAccounts creates ledger accounts whose ids derive from an id NewID gave
+// this command (LedgerID of a name that holds it), such as a new program's limit
+// accounts: no store can hold them yet, so they need no prefetch, and the command
+// could not have named them before it ran. Otherwise it is CreateAccounts.
+func (tx *Tx) CreateNewAccounts(accounts ...ledger.Account) error {
+	if len(tx.made) == 0 {
+		return fmt.Errorf("engine: new ledger accounts from a command that made no new id")
+	}
+	if tx.accounts == nil {
+		tx.accounts = make(map[int64]bool, len(accounts))
+	}
+	for _, a := range accounts {
+		tx.accounts[a.ID] = true
+	}
+	return tx.CreateAccounts(accounts...)
+}
+
 // Transfer runs ledger transfers in the command's batch, as one linked chain: all or
 // nothing. Any result other than ok fails the command, and with it everything the
 // command did; the error's code is the ledger's (exceeds_credits, …).
@@ -324,6 +342,37 @@ func LedgerID(name string) int64 {
 // ids hashed from names, ids that grow land together at the end of the store's
 // transfer index, so a commit writes fewer pages.
 func (tx *Tx) ReserveLedgerIDs(n int) int64 { return ReservedLedgerIDs | tx.e.state.Reserve(n) }
+
+// NewID returns a record id that no other record is ever given: prefix, "_", and the
+// thirteen lower-case Crockford base32 digits of a value from the engine's clock, as
+// ReserveLedgerIDs hands out. The clock only grows and is restored on restart, so ids
+// never repeat, and the ids of a kind sort in the order they were made. No request
+// chooses it, so no one can take an id before its owner or learn that one is in use.
+// The record it names is absent; the command may read and write it without listing it
+// in Keys.
+func (tx *Tx) NewID(prefix string) string {
+	id := prefix + "_" + crockford(uint64(tx.e.state.Reserve(1)))
+	if tx.made == nil {
+		tx.made = make(map[string]bool)
+	}
+	tx.made[id] = true
+	return id
+}
+
+// Made reports whether NewID gave the command the id.
+func (tx *Tx) Made(id string) bool { return tx.made[id] }
+
+// crockford writes v as thirteen digits of Crockford's base32 alphabet, lower case:
+// fixed width, so that the strings sort as the numbers do.
+func crockford(v uint64) string {
+	const digits = "0123456789abcdefghjkmnpqrstvwxyz"
+	var b [13]byte
+	for i := len(b) - 1; i >= 0; i-- {
+		b[i] = digits[v&31]
+		v >>= 5
+	}
+	return string(b[:])
+}
 
 // ReservedLedgerIDs is the first id of the range ReserveLedgerIDs hands out from:
 // timestamps in nanoseconds stay below 2^62 until the year 2116, so a client whose

@@ -53,7 +53,7 @@ func newPlatform(t *testing.T) *platform {
 		p.keys[k.name] = secret
 	}
 	due := linkfin.DateOf(a.clock.Now()).AddDays(60)
-	submit(&services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: "PO-1", SellerID: "tier1", ProgramID: "auto-scf",
+	submit(&services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: "PO-1", Number: "PO-1", SellerID: "tier1", ProgramID: "auto-scf",
 		Currency: "CNY", Lines: []linkfin.POLine{{LineID: "1", Item: "brake disc", Quantity: 100, Unit: "EA", UnitPrice: 1_000_00}}}})
 	submit(&services.AcceptPurchaseOrder{Actor: "tier1", ID: "PO-1"})
 	submit(&services.CreateShipment{Actor: "tier1", Shipment: linkfin.Shipment{ID: "SH-1", POID: "PO-1", CarrierID: "port"}})
@@ -415,7 +415,7 @@ func TestFundersSeeTheirAssets(t *testing.T) {
 	}
 	today := linkfin.DateOf(p.clock.Now())
 	for _, po := range []string{"PO-2", "PO-3"} {
-		submit(&services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: po, SellerID: "tier1", ProgramID: "auto-scf",
+		submit(&services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: po, Number: po, SellerID: "tier1", ProgramID: "auto-scf",
 			Currency: "CNY", Lines: []linkfin.POLine{{LineID: "1", Item: "disc", Quantity: 10, Unit: "EA", UnitPrice: 1_000_00}}}})
 		submit(&services.AcceptPurchaseOrder{Actor: "tier1", ID: po})
 	}

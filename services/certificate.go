@@ -11,7 +11,8 @@ import (
 
 // IssueCertificate is an anchor turning approved payables it owes one seller into a
 // certificate held by that seller: face = their sum, maturity = the latest due date
-// rolled forward to a business day of the program's calendar.
+// rolled forward to a business day of the program's calendar. The certificate gets a
+// new id (ID empty).
 type IssueCertificate struct {
 	Actor      string
 	ID         string
@@ -21,10 +22,7 @@ type IssueCertificate struct {
 
 // Keys implements engine.Command.
 func (c *IssueCertificate) Keys() []linkfin.ObjectKey {
-	keys := []linkfin.ObjectKey{
-		{Kind: linkfin.KindCertificate, ID: c.ID},
-		{Kind: linkfin.KindProgram, ID: c.ProgramID},
-	}
+	keys := append(idKeys(linkfin.KindCertificate, c.ID), linkfin.ObjectKey{Kind: linkfin.KindProgram, ID: c.ProgramID})
 	for _, id := range c.PayableIDs {
 		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindPayable, ID: id})
 	}
@@ -57,9 +55,6 @@ func (c *IssueCertificate) DependentKeys(r engine.Records) []linkfin.ObjectKey {
 
 // Apply implements engine.Command.
 func (c *IssueCertificate) Apply(tx *engine.Tx) (any, error) {
-	if err := linkfin.ValidateID("certificate id", c.ID); err != nil {
-		return nil, err
-	}
 	p, err := program(tx, c.ProgramID, c.Actor)
 	if err != nil {
 		return nil, err
@@ -73,10 +68,11 @@ func (c *IssueCertificate) Apply(tx *engine.Tx) (any, error) {
 	if len(c.PayableIDs) == 0 || len(c.PayableIDs) > 100 {
 		return nil, linkfin.Errorf(linkfin.EINVALID, "a certificate is issued from 1 to 100 payables")
 	}
-	if err := absent(tx, linkfin.KindCertificate, c.ID, "certificate"); err != nil {
+	id, err := newID(tx, linkfin.KindCertificate, c.ID)
+	if err != nil {
 		return nil, err
 	}
-	cert := linkfin.Certificate{ID: c.ID, RootID: c.ID, AnchorID: c.Actor, ProgramID: p.ID, Currency: p.Currency,
+	cert := linkfin.Certificate{ID: id, RootID: id, AnchorID: c.Actor, ProgramID: p.ID, Currency: p.Currency,
 		Tier: 1, Status: linkfin.CertificateActive, CreatedAt: tx.Now()}
 	var latest linkfin.Date
 	for i, id := range c.PayableIDs {
@@ -109,7 +105,7 @@ func (c *IssueCertificate) Apply(tx *engine.Tx) (any, error) {
 			latest = pay.DueDate
 		}
 		pay.Status = linkfin.PayableCertified
-		pay.CertificateID = c.ID
+		pay.CertificateID = cert.ID
 		if err := tx.Put(linkfin.KindPayable, pay.ID, &pay, "payable.certified"); err != nil {
 			return nil, err
 		}
@@ -131,7 +127,8 @@ func (c *IssueCertificate) Apply(tx *engine.Tx) (any, error) {
 }
 
 // SplitCertificate is the holder dividing a piece into pieces whose faces sum exactly
-// to it. The holder says how much each is, so there is no remainder to place.
+// to it. The holder says how much each is, so there is no remainder to place. The
+// pieces get new ids (Piece.ID empty), in the order given.
 type SplitCertificate struct {
 	Actor  string
 	ID     string
@@ -142,7 +139,7 @@ type SplitCertificate struct {
 func (c *SplitCertificate) Keys() []linkfin.ObjectKey {
 	keys := []linkfin.ObjectKey{{Kind: linkfin.KindCertificate, ID: c.ID}}
 	for _, p := range c.Pieces {
-		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindCertificate, ID: p.ID})
+		keys = append(keys, idKeys(linkfin.KindCertificate, p.ID)...)
 	}
 	return keys
 }
@@ -175,28 +172,26 @@ func (c *SplitCertificate) Apply(tx *engine.Tx) (any, error) {
 
 // TransferCertificate is the holder passing all or part of a piece to a party it
 // trades with: the recipient's part becomes a new piece and, for a part, the rest
-// another piece that stays with the holder.
+// another piece that stays with the holder. The new pieces get new ids (NewID and
+// RemainderID empty).
 type TransferCertificate struct {
 	Actor       string
 	ID          string
 	To          string
 	Amount      int64
 	NewID       string // the recipient's piece
-	RemainderID string // the holder's remaining piece; required when Amount < face
+	RemainderID string // the holder's remaining piece, when Amount < face
 }
 
 // Keys implements engine.Command.
 func (c *TransferCertificate) Keys() []linkfin.ObjectKey {
 	keys := []linkfin.ObjectKey{
 		{Kind: linkfin.KindCertificate, ID: c.ID},
-		{Kind: linkfin.KindCertificate, ID: c.NewID},
 		{Kind: linkfin.KindRelationship, ID: linkfin.RelationshipID(c.Actor, c.To)},
 		{Kind: linkfin.KindRelationship, ID: linkfin.RelationshipID(c.To, c.Actor)},
 	}
-	if c.RemainderID != "" {
-		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindCertificate, ID: c.RemainderID})
-	}
-	return keys
+	keys = append(keys, idKeys(linkfin.KindCertificate, c.NewID)...)
+	return append(keys, idKeys(linkfin.KindCertificate, c.RemainderID)...)
 }
 
 // DependentKeys implements engine.DependentCommand: the piece's maturity index.
@@ -227,8 +222,6 @@ func (c *TransferCertificate) Apply(tx *engine.Tx) (any, error) {
 	switch {
 	case c.Amount <= 0 || c.Amount > parent.Face:
 		return nil, linkfin.Errorf(linkfin.EINVALID, "the amount transferred is positive and at most the piece's face (%d)", parent.Face)
-	case c.Amount < parent.Face && c.RemainderID == "":
-		return nil, linkfin.Errorf(linkfin.EINVALID, "a part transfer names the remaining piece (remainder_id)")
 	case c.Amount == parent.Face && c.RemainderID != "":
 		return nil, linkfin.Errorf(linkfin.EINVALID, "a whole transfer leaves no remainder")
 	}
@@ -273,21 +266,18 @@ func divide(tx *engine.Tx, parent *linkfin.Certificate, pieces []linkfin.Piece, 
 	var sum int64
 	children := make([]linkfin.Certificate, len(pieces))
 	for i, p := range pieces {
-		if err := linkfin.ValidateID("piece id", p.ID); err != nil {
-			return nil, err
-		}
 		if p.Face <= 0 {
-			return nil, linkfin.Errorf(linkfin.EINVALID, "piece %s has a positive face", p.ID)
+			return nil, linkfin.Errorf(linkfin.EINVALID, "piece %d has a positive face", i+1)
 		}
 		for _, q := range pieces[:i] {
-			if q.ID == p.ID {
+			if p.ID != "" && q.ID == p.ID {
 				return nil, linkfin.Errorf(linkfin.EINVALID, "piece id %s is used twice", p.ID)
 			}
 		}
-		if err := absent(tx, linkfin.KindCertificate, p.ID, "certificate"); err != nil {
+		var err error
+		if p.ID, err = newID(tx, linkfin.KindCertificate, p.ID); err != nil {
 			return nil, err
 		}
-		var err error
 		if sum, err = linkfin.Add(sum, p.Face); err != nil {
 			return nil, err
 		}

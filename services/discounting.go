@@ -19,16 +19,16 @@ type RequestEarlyPayment struct {
 
 // Keys implements engine.Command.
 func (c *RequestEarlyPayment) Keys() []linkfin.ObjectKey {
-	return []linkfin.ObjectKey{
-		{Kind: linkfin.KindFinancing, ID: c.ID},
-		{Kind: linkfin.KindPayable, ID: c.PayableID},
-		{Kind: linkfin.KindProgram, ID: c.ProgramID},
-	}
+	return append(idKeys(linkfin.KindFinancing, c.ID),
+		linkfin.ObjectKey{Kind: linkfin.KindPayable, ID: c.PayableID},
+		linkfin.ObjectKey{Kind: linkfin.KindProgram, ID: c.ProgramID},
+	)
 }
 
 // Apply implements engine.Command.
 func (c *RequestEarlyPayment) Apply(tx *engine.Tx) (any, error) {
-	if err := linkfin.ValidateID("financing id", c.ID); err != nil {
+	id, err := newID(tx, linkfin.KindFinancing, c.ID)
+	if err != nil {
 		return nil, err
 	}
 	pay, err := payable(tx, c.PayableID, c.Actor)
@@ -47,9 +47,6 @@ func (c *RequestEarlyPayment) Apply(tx *engine.Tx) (any, error) {
 	case !p.Offers(linkfin.ProductDynamicDiscounting):
 		return nil, linkfin.Errorf(linkfin.EINVALID, "program %s does not offer dynamic discounting", p.ID)
 	}
-	if err := unusedFinancingID(tx, c.ID); err != nil {
-		return nil, err
-	}
 	valueDate := linkfin.DateOf(tx.Now())
 	days := linkfin.DaysBetween(valueDate, pay.DueDate)
 	if days < 1 {
@@ -63,7 +60,7 @@ func (c *RequestEarlyPayment) Apply(tx *engine.Tx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := linkfin.Financing{ID: c.ID, Product: linkfin.ProductDynamicDiscounting, ProgramID: p.ID, RequesterID: c.Actor,
+	f := linkfin.Financing{ID: id, Product: linkfin.ProductDynamicDiscounting, ProgramID: p.ID, RequesterID: c.Actor,
 		FunderID: p.AnchorID, AssetKind: linkfin.KindPayable, AssetID: pay.ID, Currency: pay.Currency,
 		Status: linkfin.FinancingQuoted, CreatedAt: tx.Now(),
 		Quote: linkfin.Quote{Face: pay.Amount, Rate: *p.EarlyPaymentAPR, Days: days, DayCount: p.DayCount, Discount: discount,

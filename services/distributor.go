@@ -20,7 +20,8 @@ func (c *RequestDistributorFinancing) Keys() []linkfin.ObjectKey {
 
 // Apply implements engine.Command.
 func (c *RequestDistributorFinancing) Apply(tx *engine.Tx) (any, error) {
-	if err := linkfin.ValidateID("financing id", c.ID); err != nil {
+	id, err := newID(tx, linkfin.KindFinancing, c.ID)
+	if err != nil {
 		return nil, err
 	}
 	po, err := purchaseOrder(tx, c.POID, c.Actor)
@@ -45,9 +46,6 @@ func (c *RequestDistributorFinancing) Apply(tx *engine.Tx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := unusedFinancingID(tx, c.ID); err != nil {
-		return nil, err
-	}
 	rate := f.Pricing.Annual()
 	interest, eff, err := arrears(po.Total, rate, p.MaxTenorDays, p.DayCount)
 	if err != nil {
@@ -61,7 +59,7 @@ func (c *RequestDistributorFinancing) Apply(tx *engine.Tx) (any, error) {
 	if p.BuyBack {
 		reasons = append(reasons, "the anchor buys the loan back if the distributor does not repay")
 	}
-	fin := linkfin.Financing{ID: c.ID, Product: linkfin.ProductDistributorFinancing, ProgramID: p.ID, RequesterID: c.Actor,
+	fin := linkfin.Financing{ID: id, Product: linkfin.ProductDistributorFinancing, ProgramID: p.ID, RequesterID: c.Actor,
 		FunderID: c.FunderID, AssetKind: linkfin.KindPurchaseOrder, AssetID: po.ID, Currency: po.Currency,
 		Status: linkfin.FinancingQuoted, CreatedAt: tx.Now(), SupplierLimit: p.SupplierLimit, PayeeID: p.AnchorID, Interest: interest, DueDate: valueDate.AddDays(p.MaxTenorDays),
 		Quote: linkfin.Quote{Face: po.Total, Rate: rate, Days: p.MaxTenorDays, DayCount: p.DayCount, Discount: interest, Price: po.Total,

@@ -20,16 +20,16 @@ type RequestFactoring struct {
 
 // Keys implements engine.Command.
 func (c *RequestFactoring) Keys() []linkfin.ObjectKey {
-	return []linkfin.ObjectKey{
-		{Kind: linkfin.KindFinancing, ID: c.ID},
-		{Kind: linkfin.KindPayable, ID: c.PayableID},
-		{Kind: linkfin.KindProgram, ID: c.ProgramID},
-	}
+	return append(idKeys(linkfin.KindFinancing, c.ID),
+		linkfin.ObjectKey{Kind: linkfin.KindPayable, ID: c.PayableID},
+		linkfin.ObjectKey{Kind: linkfin.KindProgram, ID: c.ProgramID},
+	)
 }
 
 // Apply implements engine.Command.
 func (c *RequestFactoring) Apply(tx *engine.Tx) (any, error) {
-	if err := linkfin.ValidateID("financing id", c.ID); err != nil {
+	id, err := newID(tx, linkfin.KindFinancing, c.ID)
+	if err != nil {
 		return nil, err
 	}
 	pay, err := payable(tx, c.PayableID, c.Actor)
@@ -53,9 +53,6 @@ func (c *RequestFactoring) Apply(tx *engine.Tx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := unusedFinancingID(tx, c.ID); err != nil {
-		return nil, err
-	}
 	valueDate := linkfin.DateOf(tx.Now())
 	days := linkfin.DaysBetween(valueDate, pay.DueDate)
 	if days < 1 || days > p.MaxTenorDays {
@@ -70,7 +67,7 @@ func (c *RequestFactoring) Apply(tx *engine.Tx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	fin := linkfin.Financing{ID: c.ID, Product: linkfin.ProductFactoring, ProgramID: p.ID, RequesterID: c.Actor,
+	fin := linkfin.Financing{ID: id, Product: linkfin.ProductFactoring, ProgramID: p.ID, RequesterID: c.Actor,
 		FunderID: c.FunderID, AssetKind: linkfin.KindPayable, AssetID: pay.ID, PayableID: pay.ID, Tier: 1, Currency: pay.Currency,
 		Status: linkfin.FinancingQuoted, CreatedAt: tx.Now(), SupplierLimit: p.SupplierLimit, PayeeID: c.Actor, Interest: interest,
 		Quote: linkfin.Quote{Face: pay.Amount, Rate: rate, Days: days, DayCount: p.DayCount, Discount: interest, Price: advance,

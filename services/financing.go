@@ -27,16 +27,16 @@ type RequestFinancing struct {
 
 // Keys implements engine.Command.
 func (c *RequestFinancing) Keys() []linkfin.ObjectKey {
-	return []linkfin.ObjectKey{
-		{Kind: linkfin.KindFinancing, ID: c.ID},
-		{Kind: linkfin.KindCertificate, ID: c.PieceID},
-		{Kind: linkfin.KindProgram, ID: c.ProgramID},
-	}
+	return append(idKeys(linkfin.KindFinancing, c.ID),
+		linkfin.ObjectKey{Kind: linkfin.KindCertificate, ID: c.PieceID},
+		linkfin.ObjectKey{Kind: linkfin.KindProgram, ID: c.ProgramID},
+	)
 }
 
 // Apply implements engine.Command.
 func (c *RequestFinancing) Apply(tx *engine.Tx) (any, error) {
-	if err := linkfin.ValidateID("financing id", c.ID); err != nil {
+	id, err := newID(tx, linkfin.KindFinancing, c.ID)
+	if err != nil {
 		return nil, err
 	}
 	piece, err := heldPiece(tx, c.PieceID, c.Actor)
@@ -55,9 +55,6 @@ func (c *RequestFinancing) Apply(tx *engine.Tx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := unusedFinancingID(tx, c.ID); err != nil {
-		return nil, err
-	}
 	valueDate := linkfin.DateOf(tx.Now())
 	days := linkfin.DaysBetween(valueDate, piece.Maturity)
 	if days < 1 || days > p.MaxTenorDays {
@@ -73,7 +70,7 @@ func (c *RequestFinancing) Apply(tx *engine.Tx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	fin := linkfin.Financing{ID: c.ID, Product: linkfin.ProductCertificateDiscounting, ProgramID: p.ID, RequesterID: c.Actor,
+	fin := linkfin.Financing{ID: id, Product: linkfin.ProductCertificateDiscounting, ProgramID: p.ID, RequesterID: c.Actor,
 		FunderID: c.FunderID, AssetKind: linkfin.KindCertificate, AssetID: piece.ID, Tier: piece.Tier, Currency: p.Currency,
 		Status: linkfin.FinancingQuoted, CreatedAt: tx.Now(), SupplierLimit: p.SupplierLimit, PayeeID: c.Actor,
 		Quote: linkfin.Quote{Face: piece.Face, Rate: rate, Days: days, DayCount: p.DayCount, Discount: discount, Price: price,
@@ -192,11 +189,6 @@ func arrears(principal int64, r linkfin.Rate, days int, dc linkfin.DayCount) (in
 	}
 	eff, err := linkfin.EffectiveAnnualRate(principal, principal+interest, days, dc)
 	return interest, eff, err
-}
-
-// unusedFinancingID checks that a new financing's id is free.
-func unusedFinancingID(tx *engine.Tx, id string) error {
-	return absent(tx, linkfin.KindFinancing, id, "financing")
 }
 
 // absent refuses to make a record whose id is taken: "<noun> <id> exists".

@@ -81,7 +81,12 @@ func openLimit(tx *engine.Tx, program, funder string, c linkfin.Currency, limit 
 	if err != nil {
 		return err
 	}
-	if err := tx.CreateAccounts(src, lim); err != nil {
+	create := tx.CreateAccounts
+	if funder == "" && tx.Made(program) {
+		// A new program's: its id was made by this command.
+		create = tx.CreateNewAccounts
+	}
+	if err := create(src, lim); err != nil {
 		return err
 	}
 	return tx.Transfer(ledger.Transfer{ID: engine.LedgerID("limit-grant/" + program + "/" + funder), DebitAccountID: src.ID,

@@ -20,16 +20,16 @@ type RequestPOFinancing struct {
 
 // Keys implements engine.Command.
 func (c *RequestPOFinancing) Keys() []linkfin.ObjectKey {
-	return []linkfin.ObjectKey{
-		{Kind: linkfin.KindFinancing, ID: c.ID},
-		{Kind: linkfin.KindPurchaseOrder, ID: c.POID},
-		{Kind: linkfin.KindProgram, ID: c.ProgramID},
-	}
+	return append(idKeys(linkfin.KindFinancing, c.ID),
+		linkfin.ObjectKey{Kind: linkfin.KindPurchaseOrder, ID: c.POID},
+		linkfin.ObjectKey{Kind: linkfin.KindProgram, ID: c.ProgramID},
+	)
 }
 
 // Apply implements engine.Command.
 func (c *RequestPOFinancing) Apply(tx *engine.Tx) (any, error) {
-	if err := linkfin.ValidateID("financing id", c.ID); err != nil {
+	id, err := newID(tx, linkfin.KindFinancing, c.ID)
+	if err != nil {
 		return nil, err
 	}
 	po, err := purchaseOrder(tx, c.POID, c.Actor)
@@ -54,9 +54,6 @@ func (c *RequestPOFinancing) Apply(tx *engine.Tx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := unusedFinancingID(tx, c.ID); err != nil {
-		return nil, err
-	}
 	advance, err := p.AdvanceRate.Of(po.Total)
 	if err != nil {
 		return nil, err
@@ -68,7 +65,7 @@ func (c *RequestPOFinancing) Apply(tx *engine.Tx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	fin := linkfin.Financing{ID: c.ID, Product: linkfin.ProductPOFinancing, ProgramID: p.ID, RequesterID: c.Actor,
+	fin := linkfin.Financing{ID: id, Product: linkfin.ProductPOFinancing, ProgramID: p.ID, RequesterID: c.Actor,
 		FunderID: c.FunderID, AssetKind: linkfin.KindPurchaseOrder, AssetID: po.ID, Tier: 1, Currency: po.Currency,
 		Status: linkfin.FinancingQuoted, CreatedAt: tx.Now(), SupplierLimit: p.SupplierLimit, PayeeID: c.Actor,
 		Quote: linkfin.Quote{Face: po.Total, Rate: rate, Days: p.MaxTenorDays, DayCount: p.DayCount, Discount: interest,

@@ -7,7 +7,8 @@ import (
 	"linkfin/engine"
 )
 
-// CreateProgram is an anchor opening a supply chain finance program.
+// CreateProgram is an anchor opening a supply chain finance program, under a new id
+// (Program.ID empty).
 type CreateProgram struct {
 	Actor   string
 	Program linkfin.Program
@@ -15,14 +16,15 @@ type CreateProgram struct {
 
 // Keys implements engine.Command.
 func (c *CreateProgram) Keys() []linkfin.ObjectKey {
-	return []linkfin.ObjectKey{
-		{Kind: linkfin.KindOrganization, ID: c.Actor},
-		{Kind: linkfin.KindProgram, ID: c.Program.ID},
-	}
+	return append(idKeys(linkfin.KindProgram, c.Program.ID), linkfin.ObjectKey{Kind: linkfin.KindOrganization, ID: c.Actor})
 }
 
-// LedgerKeys implements engine.LedgerCommand: the program's limit account.
+// LedgerKeys implements engine.LedgerCommand: the program's limit accounts, when the
+// caller named the program (a new id's cannot exist yet).
 func (c *CreateProgram) LedgerKeys(engine.Records) (accounts, transfers []int64) {
+	if c.Program.ID == "" {
+		return nil, nil
+	}
 	return []int64{limitSourceID(c.Program.ID), LimitID(c.Program.ID, "")}, nil
 }
 
@@ -40,20 +42,24 @@ func (c *CreateProgram) Apply(tx *engine.Tx) (any, error) {
 	if !anchor.Can(linkfin.CapAnchor) {
 		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only an anchor runs programs; the operator grants the capability")
 	}
-	var old linkfin.Program
-	found, err := tx.Get(linkfin.KindProgram, p.ID, &old)
-	if err != nil {
-		return nil, err
-	}
-	if found {
-		if old.AnchorID != c.Actor {
-			// Another anchor's program: it does not exist for this one.
-			return nil, linkfin.Errorf(linkfin.ECONFLICT, "program id %s is taken", p.ID)
+	if p.ID == "" {
+		p.ID = tx.NewID(linkfin.IDPrefix[linkfin.KindProgram])
+	} else {
+		// Named by an internal caller: the same program again is the one made.
+		if err := linkfin.ValidateID("program id", p.ID); err != nil {
+			return nil, err
 		}
-		if !sameProgramTerms(&old, &p) {
-			return nil, linkfin.Errorf(linkfin.ECONFLICT, "program %s exists with other terms", p.ID)
+		var old linkfin.Program
+		found, err := tx.Get(linkfin.KindProgram, p.ID, &old)
+		if err != nil {
+			return nil, err
 		}
-		return &old, nil
+		if found {
+			if old.AnchorID != c.Actor || !sameProgramTerms(&old, &p) {
+				return nil, linkfin.Errorf(linkfin.ECONFLICT, "program %s exists", p.ID)
+			}
+			return &old, nil
+		}
 	}
 	p.Funders = []linkfin.ProgramFunder{}
 	p.CreatedAt = tx.Now()

@@ -16,11 +16,10 @@ type CreateShipment struct {
 
 // Keys implements engine.Command.
 func (c *CreateShipment) Keys() []linkfin.ObjectKey {
-	return []linkfin.ObjectKey{
-		{Kind: linkfin.KindShipment, ID: c.Shipment.ID},
-		{Kind: linkfin.KindPurchaseOrder, ID: c.Shipment.POID},
-		{Kind: linkfin.KindOrganization, ID: c.Shipment.CarrierID},
-	}
+	keys := append(idKeys(linkfin.KindShipment, c.Shipment.ID), numberKeys(c.Actor, linkfin.KindShipment, c.Shipment.Number)...)
+	return append(keys,
+		linkfin.ObjectKey{Kind: linkfin.KindPurchaseOrder, ID: c.Shipment.POID},
+		linkfin.ObjectKey{Kind: linkfin.KindOrganization, ID: c.Shipment.CarrierID})
 }
 
 // DependentKeys implements engine.DependentCommand: the relationship in which the
@@ -36,8 +35,10 @@ func (c *CreateShipment) DependentKeys(r engine.Records) []linkfin.ObjectKey {
 // Apply implements engine.Command.
 func (c *CreateShipment) Apply(tx *engine.Tx) (any, error) {
 	s := c.Shipment
-	if err := linkfin.ValidateID("shipment id", s.ID); err != nil {
-		return nil, err
+	if s.Number != "" {
+		if err := linkfin.ValidateNumber("the shipment's number", s.Number); err != nil {
+			return nil, err
+		}
 	}
 	po, carries, err := shippedOrder(tx, s, c.Actor)
 	if err != nil {
@@ -56,8 +57,13 @@ func (c *CreateShipment) Apply(tx *engine.Tx) (any, error) {
 	if !carrier.Can(linkfin.CapLogistics) {
 		return nil, linkfin.Errorf(linkfin.EINVALID, "organization %s is not a logistics operator", s.CarrierID)
 	}
-	if err := absent(tx, linkfin.KindShipment, s.ID, "shipment"); err != nil {
+	if s.ID, err = newID(tx, linkfin.KindShipment, s.ID); err != nil {
 		return nil, err
+	}
+	if s.Number != "" {
+		if err := claimNumber(tx, c.Actor, linkfin.KindShipment, s.Number, s.ID); err != nil {
+			return nil, err
+		}
 	}
 	s.SellerID, s.BuyerID, s.Status, s.CreatedAt = po.SellerID, po.BuyerID, linkfin.ShipmentCreated, tx.Now()
 	s.Events = []linkfin.ShipmentEvent{}

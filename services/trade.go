@@ -9,6 +9,8 @@ import (
 
 // CreatePurchaseOrder is a buyer ordering from a seller with whom it has an active
 // relationship, optionally under a program (whose match tolerances the order keeps).
+// The order gets a new id (Order.ID empty) and carries the buyer's own number, which
+// the buyer gives one order alone.
 type CreatePurchaseOrder struct {
 	Actor string
 	Order linkfin.PurchaseOrder
@@ -16,10 +18,8 @@ type CreatePurchaseOrder struct {
 
 // Keys implements engine.Command.
 func (c *CreatePurchaseOrder) Keys() []linkfin.ObjectKey {
-	keys := []linkfin.ObjectKey{
-		{Kind: linkfin.KindPurchaseOrder, ID: c.Order.ID},
-		{Kind: linkfin.KindRelationship, ID: linkfin.RelationshipID(c.Actor, c.Order.SellerID)},
-	}
+	keys := append(idKeys(linkfin.KindPurchaseOrder, c.Order.ID), numberKeys(c.Actor, linkfin.KindPurchaseOrder, c.Order.Number)...)
+	keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindRelationship, ID: linkfin.RelationshipID(c.Actor, c.Order.SellerID)})
 	if c.Order.ProgramID != "" {
 		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindProgram, ID: c.Order.ProgramID})
 	}
@@ -59,8 +59,13 @@ func (c *CreatePurchaseOrder) Apply(tx *engine.Tx) (any, error) {
 		}
 		po.Tolerances = p.Tolerances
 	}
-	if err := absent(tx, linkfin.KindPurchaseOrder, po.ID, "purchase order"); err != nil {
+	if po.ID, err = newID(tx, linkfin.KindPurchaseOrder, po.ID); err != nil {
 		return nil, err
+	}
+	if po.Number != "" {
+		if err := claimNumber(tx, po.BuyerID, linkfin.KindPurchaseOrder, po.Number, po.ID); err != nil {
+			return nil, err
+		}
 	}
 	po.Status, po.Receipts, po.IssuedAt = linkfin.POIssued, []string{}, tx.Now()
 	return &po, tx.Put(linkfin.KindPurchaseOrder, po.ID, &po, "purchase_order.issued")
@@ -150,17 +155,17 @@ type CreateGoodsReceipt struct {
 
 // Keys implements engine.Command.
 func (c *CreateGoodsReceipt) Keys() []linkfin.ObjectKey {
-	return []linkfin.ObjectKey{
-		{Kind: linkfin.KindGoodsReceipt, ID: c.Receipt.ID},
-		{Kind: linkfin.KindPurchaseOrder, ID: c.Receipt.POID},
-	}
+	keys := append(idKeys(linkfin.KindGoodsReceipt, c.Receipt.ID), numberKeys(c.Actor, linkfin.KindGoodsReceipt, c.Receipt.Number)...)
+	return append(keys, linkfin.ObjectKey{Kind: linkfin.KindPurchaseOrder, ID: c.Receipt.POID})
 }
 
 // Apply implements engine.Command.
 func (c *CreateGoodsReceipt) Apply(tx *engine.Tx) (any, error) {
 	gr := c.Receipt
-	if err := linkfin.ValidateID("goods receipt id", gr.ID); err != nil {
-		return nil, err
+	if gr.Number != "" {
+		if err := linkfin.ValidateNumber("the receipt's number", gr.Number); err != nil {
+			return nil, err
+		}
 	}
 	po, err := purchaseOrder(tx, gr.POID, c.Actor)
 	if err != nil {
@@ -174,8 +179,13 @@ func (c *CreateGoodsReceipt) Apply(tx *engine.Tx) (any, error) {
 	case len(gr.Lines) == 0:
 		return nil, linkfin.Errorf(linkfin.EINVALID, "a goods receipt has at least one line")
 	}
-	if err := absent(tx, linkfin.KindGoodsReceipt, gr.ID, "goods receipt"); err != nil {
+	if gr.ID, err = newID(tx, linkfin.KindGoodsReceipt, gr.ID); err != nil {
 		return nil, err
+	}
+	if gr.Number != "" {
+		if err := claimNumber(tx, c.Actor, linkfin.KindGoodsReceipt, gr.Number, gr.ID); err != nil {
+			return nil, err
+		}
 	}
 	seen := make(map[string]bool)
 	for _, l := range gr.Lines {
@@ -210,10 +220,8 @@ type CreateInvoice struct {
 
 // Keys implements engine.Command.
 func (c *CreateInvoice) Keys() []linkfin.ObjectKey {
-	keys := []linkfin.ObjectKey{
-		{Kind: linkfin.KindInvoice, ID: c.Invoice.ID},
-		{Kind: linkfin.KindPurchaseOrder, ID: c.Invoice.POID},
-	}
+	keys := append(idKeys(linkfin.KindInvoice, c.Invoice.ID), numberKeys(c.Actor, linkfin.KindInvoice, c.Invoice.Number)...)
+	keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindPurchaseOrder, ID: c.Invoice.POID})
 	if c.Invoice.BuyerID != "" {
 		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindInvoiceNumber, ID: linkfin.InvoiceNumberKey(c.Actor, c.Invoice.BuyerID, c.Invoice.Number)})
 	}
@@ -241,7 +249,7 @@ func (c *CreateInvoice) Apply(tx *engine.Tx) (any, error) {
 	case po.Status != linkfin.POAccepted:
 		return nil, linkfin.Errorf(linkfin.ECONFLICT, "purchase order %s is %s, not accepted", po.ID, po.Status)
 	}
-	if err := absent(tx, linkfin.KindInvoice, inv.ID, "invoice"); err != nil {
+	if inv.ID, err = newID(tx, linkfin.KindInvoice, inv.ID); err != nil {
 		return nil, err
 	}
 	if inv.BuyerID != po.BuyerID {
@@ -262,6 +270,10 @@ func (c *CreateInvoice) Apply(tx *engine.Tx) (any, error) {
 	}
 	holder.ID, holder.InvoiceID = key, inv.ID
 	if err := tx.Put(linkfin.KindInvoiceNumber, key, &holder, "invoice_number.registered"); err != nil {
+		return nil, err
+	}
+	// And one invoice per number and seller, whatever the buyer, as for every document.
+	if err := claimNumber(tx, inv.SellerID, linkfin.KindInvoice, inv.Number, inv.ID); err != nil {
 		return nil, err
 	}
 	inv.CreatedAt, inv.ProgramID = tx.Now(), po.ProgramID
@@ -458,19 +470,15 @@ type CreateCreditNote struct {
 
 // Keys implements engine.Command.
 func (c *CreateCreditNote) Keys() []linkfin.ObjectKey {
-	return []linkfin.ObjectKey{
-		{Kind: linkfin.KindCreditNote, ID: c.Note.ID},
-		{Kind: linkfin.KindInvoice, ID: c.Note.InvoiceID},
-		{Kind: linkfin.KindPayable, ID: linkfin.PayableID(c.Note.InvoiceID)},
-	}
+	keys := append(idKeys(linkfin.KindCreditNote, c.Note.ID), numberKeys(c.Actor, linkfin.KindCreditNote, c.Note.Number)...)
+	return append(keys,
+		linkfin.ObjectKey{Kind: linkfin.KindInvoice, ID: c.Note.InvoiceID},
+		linkfin.ObjectKey{Kind: linkfin.KindPayable, ID: linkfin.PayableID(c.Note.InvoiceID)})
 }
 
 // Apply implements engine.Command.
 func (c *CreateCreditNote) Apply(tx *engine.Tx) (any, error) {
 	n := c.Note
-	if err := linkfin.ValidateID("credit note id", n.ID); err != nil {
-		return nil, err
-	}
 	inv, err := invoice(tx, n.InvoiceID, c.Actor)
 	if err != nil {
 		return nil, err
@@ -478,12 +486,15 @@ func (c *CreateCreditNote) Apply(tx *engine.Tx) (any, error) {
 	switch {
 	case inv.SellerID != c.Actor:
 		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only the seller issues a credit note")
-	case n.Number == "" || len(n.Number) > 100 || n.Reason == "" || len(n.Reason) > 1000:
-		return nil, linkfin.Errorf(linkfin.EINVALID, "a credit note has a number and a reason")
+	case linkfin.ValidateNumber("the credit note's number", n.Number) != nil || n.Reason == "" || len(n.Reason) > 1000:
+		return nil, linkfin.Errorf(linkfin.EINVALID, "a credit note has a number (1 to %d characters) and a reason (1 to 1000)", linkfin.MaxNumber)
 	case n.Amount <= 0 || n.Amount > inv.Total-inv.Credited:
 		return nil, linkfin.Errorf(linkfin.EINVALID, "a credit note is positive and at most what the invoice still asks (%d)", inv.Total-inv.Credited)
 	}
-	if err := absent(tx, linkfin.KindCreditNote, n.ID, "credit note"); err != nil {
+	if n.ID, err = newID(tx, linkfin.KindCreditNote, n.ID); err != nil {
+		return nil, err
+	}
+	if err := claimNumber(tx, c.Actor, linkfin.KindCreditNote, n.Number, n.ID); err != nil {
 		return nil, err
 	}
 	if inv.Status == linkfin.InvoiceApproved {

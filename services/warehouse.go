@@ -17,22 +17,23 @@ type IssueWarehouseReceipt struct {
 
 // Keys implements engine.Command.
 func (c *IssueWarehouseReceipt) Keys() []linkfin.ObjectKey {
-	return []linkfin.ObjectKey{
-		{Kind: linkfin.KindWarehouseReceipt, ID: c.Receipt.ID},
-		{Kind: linkfin.KindLot, ID: linkfin.LotKey(c.Actor, c.Receipt.LotID)},
-		{Kind: linkfin.KindOrganization, ID: c.Actor},
-		{Kind: linkfin.KindOrganization, ID: c.Receipt.OwnerID},
-	}
+	keys := append(idKeys(linkfin.KindWarehouseReceipt, c.Receipt.ID), numberKeys(c.Actor, linkfin.KindWarehouseReceipt, c.Receipt.Number)...)
+	return append(keys,
+		linkfin.ObjectKey{Kind: linkfin.KindLot, ID: linkfin.LotKey(c.Actor, c.Receipt.LotID)},
+		linkfin.ObjectKey{Kind: linkfin.KindOrganization, ID: c.Actor},
+		linkfin.ObjectKey{Kind: linkfin.KindOrganization, ID: c.Receipt.OwnerID})
 }
 
 // Apply implements engine.Command.
 func (c *IssueWarehouseReceipt) Apply(tx *engine.Tx) (any, error) {
 	w := c.Receipt
-	if err := linkfin.ValidateID("receipt id", w.ID); err != nil {
-		return nil, err
-	}
 	if err := linkfin.ValidateID("lot id", w.LotID); err != nil {
 		return nil, err
+	}
+	if w.Number != "" {
+		if err := linkfin.ValidateNumber("the receipt's number", w.Number); err != nil {
+			return nil, err
+		}
 	}
 	wh, err := organization(tx, c.Actor)
 	if err != nil {
@@ -57,8 +58,13 @@ func (c *IssueWarehouseReceipt) Apply(tx *engine.Tx) (any, error) {
 	} else if found {
 		return nil, linkfin.Errorf("lot_has_receipt", "lot %s already has receipt %s", w.LotID, lot.ReceiptID)
 	}
-	if err := absent(tx, linkfin.KindWarehouseReceipt, w.ID, "receipt"); err != nil {
+	if w.ID, err = newID(tx, linkfin.KindWarehouseReceipt, w.ID); err != nil {
 		return nil, err
+	}
+	if w.Number != "" {
+		if err := claimNumber(tx, c.Actor, linkfin.KindWarehouseReceipt, w.Number, w.ID); err != nil {
+			return nil, err
+		}
 	}
 	lot.ID, lot.ReceiptID = linkfin.LotKey(c.Actor, w.LotID), w.ID
 	if err := tx.Put(linkfin.KindLot, lot.ID, &lot, "lot.receipted"); err != nil {
@@ -107,17 +113,17 @@ type RequestPledgeLoan struct {
 
 // Keys implements engine.Command.
 func (c *RequestPledgeLoan) Keys() []linkfin.ObjectKey {
-	return []linkfin.ObjectKey{
-		{Kind: linkfin.KindFinancing, ID: c.ID},
-		{Kind: linkfin.KindWarehouseReceipt, ID: c.ReceiptID},
-		{Kind: linkfin.KindProgram, ID: c.ProgramID},
-		{Kind: linkfin.KindPriceMark, ID: c.Commodity},
-	}
+	return append(idKeys(linkfin.KindFinancing, c.ID),
+		linkfin.ObjectKey{Kind: linkfin.KindWarehouseReceipt, ID: c.ReceiptID},
+		linkfin.ObjectKey{Kind: linkfin.KindProgram, ID: c.ProgramID},
+		linkfin.ObjectKey{Kind: linkfin.KindPriceMark, ID: c.Commodity},
+	)
 }
 
 // Apply implements engine.Command.
 func (c *RequestPledgeLoan) Apply(tx *engine.Tx) (any, error) {
-	if err := linkfin.ValidateID("financing id", c.ID); err != nil {
+	id, err := newID(tx, linkfin.KindFinancing, c.ID)
+	if err != nil {
 		return nil, err
 	}
 	var w linkfin.WarehouseReceipt
@@ -153,9 +159,6 @@ func (c *RequestPledgeLoan) Apply(tx *engine.Tx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := unusedFinancingID(tx, c.ID); err != nil {
-		return nil, err
-	}
 	worth, err := value(w.Quantity, &mark)
 	if err != nil {
 		return nil, err
@@ -170,7 +173,7 @@ func (c *RequestPledgeLoan) Apply(tx *engine.Tx) (any, error) {
 		return nil, err
 	}
 	valueDate := linkfin.DateOf(tx.Now())
-	fin := linkfin.Financing{ID: c.ID, Product: linkfin.ProductWarehousePledge, ProgramID: p.ID, RequesterID: c.Actor,
+	fin := linkfin.Financing{ID: id, Product: linkfin.ProductWarehousePledge, ProgramID: p.ID, RequesterID: c.Actor,
 		FunderID: c.FunderID, AssetKind: linkfin.KindWarehouseReceipt, AssetID: w.ID, Currency: p.Currency,
 		Status: linkfin.FinancingQuoted, CreatedAt: tx.Now(), SupplierLimit: p.SupplierLimit, PayeeID: c.Actor, Interest: interest, DueDate: valueDate.AddDays(p.MaxTenorDays),
 		Quote: linkfin.Quote{Face: loan, Rate: rate, Days: p.MaxTenorDays, DayCount: p.DayCount, Discount: interest, Price: loan,

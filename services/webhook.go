@@ -18,13 +18,13 @@ const EWEBHOOKLIMIT = "webhook_endpoint_limit"
 // webhook key and the endpoint's id, and is in no record.
 type CreateWebhookEndpoint struct {
 	Actor    string                  // the organization acting; it makes endpoints for itself alone
-	Endpoint linkfin.WebhookEndpoint // ID, OrgID, URL, Events, Cursor
+	Endpoint linkfin.WebhookEndpoint // OrgID, URL, Events, Cursor; ID empty for a new one
 }
 
 // Keys implements engine.Command.
 func (c *CreateWebhookEndpoint) Keys() []linkfin.ObjectKey {
-	return []linkfin.ObjectKey{{Kind: linkfin.KindWebhookEndpoint, ID: c.Endpoint.ID}, {Kind: linkfin.KindOrganization, ID: c.Endpoint.OrgID},
-		{Kind: linkfin.KindWebhookQuota, ID: c.Endpoint.OrgID}}
+	return append(idKeys(linkfin.KindWebhookEndpoint, c.Endpoint.ID), linkfin.ObjectKey{Kind: linkfin.KindOrganization, ID: c.Endpoint.OrgID},
+		linkfin.ObjectKey{Kind: linkfin.KindWebhookQuota, ID: c.Endpoint.OrgID})
 }
 
 // Apply implements engine.Command.
@@ -42,7 +42,8 @@ func (c *CreateWebhookEndpoint) Apply(tx *engine.Tx) (any, error) {
 	if _, err := organization(tx, w.OrgID); err != nil {
 		return nil, err
 	}
-	if err := absent(tx, linkfin.KindWebhookEndpoint, w.ID, "endpoint"); err != nil {
+	var err error
+	if w.ID, err = newID(tx, linkfin.KindWebhookEndpoint, w.ID); err != nil {
 		return nil, err
 	}
 	q := linkfin.WebhookQuota{OrgID: w.OrgID}

@@ -21,7 +21,7 @@ func approvedPayable(t *testing.T, env *Env, n int, qty, price int64, due string
 func approvedPayableIn(t *testing.T, env *Env, program string, n int, qty, price int64, due string) *linkfin.Payable {
 	t.Helper()
 	id := fmt.Sprintf("%d", n)
-	order := linkfin.PurchaseOrder{ID: "po-" + id, SellerID: "tier1", ProgramID: program, Currency: "CNY",
+	order := linkfin.PurchaseOrder{ID: "po-" + id, Number: "po-" + id, SellerID: "tier1", ProgramID: program, Currency: "CNY",
 		Lines: []linkfin.POLine{{LineID: "L1", Item: "part", Quantity: qty, Unit: "pc", UnitPrice: price}}}
 	steps := []func() error{
 		func() error {

@@ -25,7 +25,7 @@ func testDynamicDiscounting(t *testing.T, open Opener) {
 	}
 	mustRun(t, env, &services.CreateProgram{Actor: "anchor", Program: dd})
 	// A 10,000.00 invoice under the program, due 2026-11-09: 7 days after today.
-	order := linkfin.PurchaseOrder{ID: "po-dd", SellerID: "tier1", ProgramID: "dd", Currency: "CNY",
+	order := linkfin.PurchaseOrder{ID: "po-dd", Number: "po-dd", SellerID: "tier1", ProgramID: "dd", Currency: "CNY",
 		Lines: []linkfin.POLine{{LineID: "L1", Item: "bolts", Quantity: 100, Unit: "box", UnitPrice: 100_00}}}
 	mustRun(t, env, &services.CreatePurchaseOrder{Actor: "anchor", Order: order})
 	mustRun(t, env, &services.AcceptPurchaseOrder{Actor: "tier1", ID: "po-dd"})

@@ -36,7 +36,7 @@ func testDistributorFinancing(t *testing.T, open Opener) {
 		mustRun(t, env, &services.ProposeRelationship{Actor: l.dealer, BuyerID: l.dealer, SellerID: "anchor"})
 		mustRun(t, env, &services.AcceptRelationship{Actor: "anchor", BuyerID: l.dealer, SellerID: "anchor"})
 		po := fmt.Sprintf("dpo-%d", i)
-		mustRun(t, env, &services.CreatePurchaseOrder{Actor: l.dealer, Order: linkfin.PurchaseOrder{ID: po, SellerID: "anchor",
+		mustRun(t, env, &services.CreatePurchaseOrder{Actor: l.dealer, Order: linkfin.PurchaseOrder{ID: po, Number: po, SellerID: "anchor",
 			ProgramID: l.program, Currency: "CNY", Lines: []linkfin.POLine{{LineID: "1", Item: "sedan", Quantity: 2, Unit: "car", UnitPrice: 100_000_00}}}})
 		mustRun(t, env, &services.AcceptPurchaseOrder{Actor: "anchor", ID: po})
 		q, err := run[linkfin.Financing](t, env, &services.RequestDistributorFinancing{Actor: l.dealer, ID: "d" + po, POID: po, ProgramID: l.program, FunderID: "bank"})
@@ -52,7 +52,7 @@ func testDistributorFinancing(t *testing.T, open Opener) {
 	}
 	// An order cancelled between the quote and its acceptance is not financed: the
 	// funder would pay the anchor for nothing.
-	mustRun(t, env, &services.CreatePurchaseOrder{Actor: "dealer1", Order: linkfin.PurchaseOrder{ID: "dpo-x", SellerID: "anchor",
+	mustRun(t, env, &services.CreatePurchaseOrder{Actor: "dealer1", Order: linkfin.PurchaseOrder{ID: "dpo-x", Number: "dpo-x", SellerID: "anchor",
 		ProgramID: "dist", Currency: "CNY", Lines: []linkfin.POLine{{LineID: "1", Item: "sedan", Quantity: 1, Unit: "car", UnitPrice: 100_000_00}}}})
 	mustRun(t, env, &services.AcceptPurchaseOrder{Actor: "anchor", ID: "dpo-x"})
 	mustRun(t, env, &services.RequestDistributorFinancing{Actor: "dealer1", ID: "ddpo-x", POID: "dpo-x", ProgramID: "dist", FunderID: "bank"})

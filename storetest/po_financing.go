@@ -21,7 +21,7 @@ func testPOFinancing(t *testing.T, open Opener) {
 	mustRun(t, env, &services.InviteFunder{Actor: "anchor", ProgramID: "pof", FunderID: "bank", Limit: 1_000_000_00,
 		Pricing: linkfin.Pricing{FixedRate: &rate}})
 	mustRun(t, env, &services.AcceptFunder{Actor: "bank", ProgramID: "pof"})
-	order := linkfin.PurchaseOrder{ID: "po-f", SellerID: "tier1", ProgramID: "pof", Currency: "CNY",
+	order := linkfin.PurchaseOrder{ID: "po-f", Number: "po-f", SellerID: "tier1", ProgramID: "pof", Currency: "CNY",
 		Lines: []linkfin.POLine{{LineID: "L1", Item: "housing", Quantity: 100, Unit: "pc", UnitPrice: 1_000_00}}}
 	mustRun(t, env, &services.CreatePurchaseOrder{Actor: "anchor", Order: order})
 	type fin = linkfin.Financing
@@ -73,7 +73,7 @@ func testPOFinancing(t *testing.T, open Opener) {
 	invoiced := func(po, financing string) *linkfin.Payable {
 		t.Helper()
 		o := order
-		o.ID = po
+		o.ID, o.Number = po, po
 		mustRun(t, env, &services.CreatePurchaseOrder{Actor: "anchor", Order: o})
 		mustRun(t, env, &services.AcceptPurchaseOrder{Actor: "tier1", ID: po})
 		mustRun(t, env, &services.RequestPOFinancing{Actor: "tier1", ID: financing, POID: po, ProgramID: "pof", FunderID: "bank"})

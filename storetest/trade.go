@@ -46,7 +46,7 @@ func testTrade(t *testing.T, open Opener) {
 	env := NewEnv(t, open)
 	tradeFixture(t, env)
 	type po = linkfin.PurchaseOrder
-	order := linkfin.PurchaseOrder{ID: "po-1", SellerID: "tier1", ProgramID: "auto-scf", Currency: "CNY", Lines: []linkfin.POLine{
+	order := linkfin.PurchaseOrder{ID: "po-1", Number: "po-1", SellerID: "tier1", ProgramID: "auto-scf", Currency: "CNY", Lines: []linkfin.POLine{
 		{LineID: "L1", Item: "brake disc", Quantity: 1000, Unit: "pc", UnitPrice: 12_50},
 		{LineID: "L2", Item: "caliper", Quantity: 200, Unit: "pc", UnitPrice: 99_00},
 	}}
@@ -252,7 +252,7 @@ func testTrade(t *testing.T, open Opener) {
 		t.Fatalf("cancel after receipt: %v", err)
 	}
 	second := order
-	second.ID = "po-2"
+	second.ID, second.Number = "po-2", "po-2"
 	mustRun(t, env, &services.CreatePurchaseOrder{Actor: "anchor", Order: second})
 	if c, err := run[po](t, env, &services.CancelPurchaseOrder{Actor: "anchor", ID: "po-2"}); err != nil || c.Status != linkfin.POCancelled {
 		t.Fatalf("cancel: %+v, %v", c, err)
@@ -264,7 +264,7 @@ func testTrade(t *testing.T, open Opener) {
 
 	// A matched invoice the buyer disputes gives its goods back to be invoiced again.
 	third := order
-	third.ID = "po-3"
+	third.ID, third.Number = "po-3", "po-3"
 	mustRun(t, env, &services.CreatePurchaseOrder{Actor: "anchor", Order: third})
 	mustRun(t, env, &services.AcceptPurchaseOrder{Actor: "tier1", ID: "po-3"})
 	mustRun(t, env, &services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{ID: "gr-3", POID: "po-3",

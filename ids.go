@@ -1,0 +1,51 @@
+package linkfin
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// IDPrefix is the type prefix of the ids the platform gives the records organizations
+// make (engine.Tx.NewID): "po_" and thirteen base32 digits that grow with time. No
+// request chooses a record's id, so no organization can take an id before another or
+// learn, by a collision, that a record it is not party to exists. Organizations are the
+// exception: the operator creates them and names them.
+var IDPrefix = map[string]string{
+	KindProgram:          "prog",
+	KindPurchaseOrder:    "po",
+	KindShipment:         "ship",
+	KindGoodsReceipt:     "gr",
+	KindInvoice:          "inv",
+	KindCreditNote:       "cn",
+	KindCertificate:      "cert",
+	KindFinancing:        "fin",
+	KindWarehouseReceipt: "wr",
+	KindWebhookEndpoint:  "wh",
+}
+
+// KindNumber is the record kind of the registry of document numbers: one record per
+// organization, kind of document and number, naming the document that holds it. An
+// organization gives a number to one document of a kind; another organization's
+// numbers are in other records, so they never meet and are never seen.
+const KindNumber = "document_number"
+
+// EDUPLICATENUMBER refuses a document whose number its organization already gave a
+// document of the same kind.
+const EDUPLICATENUMBER = "duplicate_number"
+
+// MaxNumber is the most characters a document's number has.
+const MaxNumber = 100
+
+// NumberKey is the registry id of a number that org gave a document of kind.
+func NumberKey(org, kind, number string) string { return org + "~" + kind + "~" + number }
+
+// ValidateNumber checks a document's own number: 1 to MaxNumber characters of UTF-8
+// text, no control characters, not blank.
+func ValidateNumber(what, n string) error {
+	if n == "" || utf8.RuneCountInString(n) > MaxNumber || !utf8.ValidString(n) || strings.TrimSpace(n) == "" ||
+		strings.IndexFunc(n, unicode.IsControl) >= 0 {
+		return Errorf(EINVALID, "%s has 1 to %d characters of text, without control characters", what, MaxNumber)
+	}
+	return nil
+}
