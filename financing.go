@@ -70,6 +70,7 @@ type Financing struct {
 	// LedgerBase is the first of the ledger ids reserved for the financing's transfers
 	// when it was accepted: each leg (a hold, the disbursement, a repayment, …) has its
 	// slot from there. 0 for a financing accepted before ranges were reserved, whose
-	// transfer ids are hashes of its id and the leg's name.
-	LedgerBase int64 `json:"ledger_base,omitempty"`
+	// transfer ids are hashes of its id and the leg's name. A decimal string in JSON,
+	// as ledger ids are.
+	LedgerBase StringInt `json:"ledger_base,omitempty"`
 }

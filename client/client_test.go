@@ -208,7 +208,7 @@ func (w *world) checkWallets(step string) {
 		} else if err != nil {
 			w.t.Fatalf("%s: wallet of %s: %v", step, o.ID, err)
 		}
-		if got := a.CreditsPosted - a.DebitsPosted; got != w.wallet[o.ID] || a.CreditsPending != 0 || a.DebitsPending != 0 {
+		if got := int64(a.CreditsPosted - a.DebitsPosted); got != w.wallet[o.ID] || a.CreditsPending != 0 || a.DebitsPending != 0 {
 			w.t.Fatalf("%s: wallet of %s holds %d (pending %d/%d), want %d", step, o.ID, got, a.DebitsPending, a.CreditsPending, w.wallet[o.ID])
 		}
 	}
@@ -323,7 +323,7 @@ func (w *world) finance(who string, in client.FinancingIn) *linkfin.Financing {
 	// The disbursement is the funder's newest transfer, at its slot in the ledger ids
 	// the financing reserved when it was accepted.
 	paid := must(w.org[in.FunderID].ListTransfers(ctx, services.WalletID(in.FunderID, f.Currency), &client.ListOptions{Limit: 1}))
-	if f.LedgerBase < engine.ReservedLedgerIDs || len(paid.Data) != 1 || int64(paid.Data[0].ID) != services.LegID(f, "disbursement") || paid.Data[0].Amount != f.Quote.Price {
+	if int64(f.LedgerBase) < engine.ReservedLedgerIDs || len(paid.Data) != 1 || int64(paid.Data[0].ID) != services.LegID(f, "disbursement") || paid.Data[0].Amount != f.Quote.Price {
 		t.Fatalf("financing %s with ledger ids from %d: the funder's newest transfer is %+v, not its disbursement (%d)", f.ID, f.LedgerBase, paid.Data, services.LegID(f, "disbursement"))
 	}
 	return q

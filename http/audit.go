@@ -50,13 +50,13 @@ type Event struct {
 	Type string `json:"type"`
 	Data string `json:"data"`
 	// LeafHash is the RFC 6962 leaf hash of the record "seq\ntime_ns\ntype\ndata".
-	LeafHash string `json:"leaf_hash"`
-	TimeNS   int64  `json:"time_ns"`
+	LeafHash string            `json:"leaf_hash"`
+	TimeNS   linkfin.StringInt `json:"time_ns"` // a decimal string: it exceeds 2^53
 }
 
 func toEvent(e *linkfin.Event) Event {
 	h := sumtlog.RecordHash(e.Record())
-	return Event{Seq: e.Seq, Time: rfc3339(e.Time), TimeNS: e.Time, Type: e.Type, Data: string(e.Data),
+	return Event{Seq: e.Seq, Time: rfc3339(e.Time), TimeNS: linkfin.StringInt(e.Time), Type: e.Type, Data: string(e.Data),
 		LeafHash: base64.StdEncoding.EncodeToString(h[:])}
 }
 

@@ -76,22 +76,23 @@ type AccountIn struct {
 
 // Account is an account on the wire.
 type Account struct {
-	ID             ID       `json:"id"`
-	Ledger         uint32   `json:"ledger"`
-	Currency       string   `json:"currency"`
-	Code           uint16   `json:"code"`
-	Flags          []string `json:"flags"`
-	DebitsPending  int64    `json:"debits_pending"`
-	DebitsPosted   int64    `json:"debits_posted"`
-	CreditsPending int64    `json:"credits_pending"`
-	CreditsPosted  int64    `json:"credits_posted"`
-	CreatedAt      string   `json:"created_at"`
+	ID       ID       `json:"id"`
+	Ledger   uint32   `json:"ledger"`
+	Currency string   `json:"currency"`
+	Code     uint16   `json:"code"`
+	Flags    []string `json:"flags"`
+	// Balances are running sums: decimal strings, as they may exceed 2^53.
+	DebitsPending  linkfin.StringInt `json:"debits_pending"`
+	DebitsPosted   linkfin.StringInt `json:"debits_posted"`
+	CreditsPending linkfin.StringInt `json:"credits_pending"`
+	CreditsPosted  linkfin.StringInt `json:"credits_posted"`
+	CreatedAt      string            `json:"created_at"`
 }
 
 func toAccount(a *ledger.Account) Account {
 	out := Account{ID: ID(a.ID), Ledger: a.Ledger, Currency: a.Currency, Code: a.Code, Flags: []string{},
-		DebitsPending: a.DebitsPending, DebitsPosted: a.DebitsPosted, CreditsPending: a.CreditsPending,
-		CreditsPosted: a.CreditsPosted, CreatedAt: rfc3339(a.Timestamp)}
+		DebitsPending: linkfin.StringInt(a.DebitsPending), DebitsPosted: linkfin.StringInt(a.DebitsPosted),
+		CreditsPending: linkfin.StringInt(a.CreditsPending), CreditsPosted: linkfin.StringInt(a.CreditsPosted), CreatedAt: rfc3339(a.Timestamp)}
 	for _, f := range accountFlagNames {
 		if a.Flags&f.flag != 0 {
 			out.Flags = append(out.Flags, f.name)

@@ -34,6 +34,8 @@ var textSchemas = map[reflect.Type]schema{
 		"description": "The day count convention of interest and discounts."},
 	reflect.TypeFor[linkfin.Currency](): {"type": "string", "pattern": "^[A-Z]{3}$",
 		"description": "An ISO 4217 alphabetic code."},
+	reflect.TypeFor[linkfin.StringInt](): {"type": "string", "pattern": "^-?[0-9]{1,19}$",
+		"description": "A 64-bit integer as a decimal string: it may exceed 2^53, which JSON numbers do not hold exactly in every reader."},
 	reflect.TypeFor[ID](): {"type": "string", "pattern": "^[1-9][0-9]{0,18}$",
 		"description": "A ledger id: a decimal string from 1 to 9223372036854775807."},
 	reflect.TypeFor[json.RawMessage](): {"description": "Any JSON value."},

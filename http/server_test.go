@@ -257,7 +257,7 @@ func wantBalances(t *testing.T, a ledger.Account, dp, dP, cp, cP int64) {
 
 func wantWireBalances(t *testing.T, a lfhttp.Account, dp, dP, cp, cP int64) {
 	t.Helper()
-	if a.DebitsPending != dp || a.DebitsPosted != dP || a.CreditsPending != cp || a.CreditsPosted != cP {
+	if int64(a.DebitsPending) != dp || int64(a.DebitsPosted) != dP || int64(a.CreditsPending) != cp || int64(a.CreditsPosted) != cP {
 		t.Fatalf("account %d balances (dp, dP, cp, cP) = (%d, %d, %d, %d), want (%d, %d, %d, %d)", a.ID,
 			a.DebitsPending, a.DebitsPosted, a.CreditsPending, a.CreditsPosted, dp, dP, cp, cP)
 	}
@@ -588,10 +588,10 @@ func TestLedgerAPI(t *testing.T) {
 		case i >= 9:
 			wantType = string(ledger.EventTransferCreated)
 		}
-		if ev.Seq != int64(i) || ev.Type != wantType || ev.Time != time.Unix(0, ev.TimeNS).UTC().Format(time.RFC3339Nano) {
+		if ev.Seq != int64(i) || ev.Type != wantType || ev.Time != time.Unix(0, int64(ev.TimeNS)).UTC().Format(time.RFC3339Nano) {
 			t.Fatalf("event %d = %+v", i, ev)
 		}
-		leaf := sumtlog.RecordHash((&linkfin.Event{Seq: ev.Seq, Time: ev.TimeNS, Type: ev.Type, Data: []byte(ev.Data)}).Record())
+		leaf := sumtlog.RecordHash((&linkfin.Event{Seq: ev.Seq, Time: int64(ev.TimeNS), Type: ev.Type, Data: []byte(ev.Data)}).Record())
 		if ev.LeafHash != base64.StdEncoding.EncodeToString(leaf[:]) {
 			t.Fatalf("event %d: leaf_hash %s, recomputed %x", i, ev.LeafHash, leaf)
 		}
@@ -607,7 +607,7 @@ func TestLedgerAPI(t *testing.T) {
 		if !reflect.DeepEqual(p.Event, ev) || p.Checkpoint != cp {
 			t.Fatalf("proof %d: event %+v, checkpoint %+v", i, p.Event, p.Checkpoint)
 		}
-		leaf := sumtlog.RecordHash((&linkfin.Event{Seq: ev.Seq, Time: ev.TimeNS, Type: ev.Type, Data: []byte(ev.Data)}).Record())
+		leaf := sumtlog.RecordHash((&linkfin.Event{Seq: ev.Seq, Time: int64(ev.TimeNS), Type: ev.Type, Data: []byte(ev.Data)}).Record())
 		proof := sumtlog.RecordProof(hashesOf(t, p.Hashes))
 		if err := sumtlog.CheckRecord(proof, cp.Size, root, ev.Seq, leaf); err != nil {
 			t.Fatalf("proof of event %d: %v", i, err)

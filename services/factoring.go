@@ -106,7 +106,7 @@ func (c *AcceptFactoring) LedgerKeys(r engine.Records) (accounts, transfers []in
 // slot, takes a hash of the financing's id and the leg's name.
 func LegID(f *linkfin.Financing, name string) int64 {
 	if slot, ok := legSlots[name]; ok && f.LedgerBase != 0 {
-		return f.LedgerBase + slot
+		return int64(f.LedgerBase) + slot
 	}
 	return engine.LedgerID("financing/" + f.ID + "/" + name)
 }
@@ -137,7 +137,7 @@ var legSlots = func() map[string]int64 {
 // reserveLegs gives a financing being accepted its range of ledger ids.
 func reserveLegs(tx *engine.Tx, f *linkfin.Financing) {
 	if f.LedgerBase == 0 {
-		f.LedgerBase = tx.ReserveLedgerIDs(legRange)
+		f.LedgerBase = linkfin.StringInt(tx.ReserveLedgerIDs(legRange))
 	}
 }
 

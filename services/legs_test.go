@@ -23,13 +23,14 @@ func TestLegIDs(t *testing.T) {
 	if len(legSlots) != len(legNames) {
 		t.Fatalf("leg names repeat: %d names, %d slots", len(legNames), len(legSlots))
 	}
-	f := &linkfin.Financing{ID: "F-1", LedgerBase: engine.ReservedLedgerIDs | 1_795_459_278_880_266_814}
+	base := int64(engine.ReservedLedgerIDs | 1_795_459_278_880_266_814)
+	f := &linkfin.Financing{ID: "F-1", LedgerBase: linkfin.StringInt(base)}
 	old := &linkfin.Financing{ID: "F-1"}
 	seen := map[int64]string{}
 	for _, name := range legNames {
 		id := LegID(f, name)
-		if id < f.LedgerBase || id >= f.LedgerBase+legRange {
-			t.Errorf("leg %s: id %d outside [%d, %d)", name, id, f.LedgerBase, f.LedgerBase+legRange)
+		if id < base || id >= base+legRange {
+			t.Errorf("leg %s: id %d outside [%d, %d)", name, id, base, base+legRange)
 		}
 		if other, ok := seen[id]; ok {
 			t.Errorf("legs %s and %s share id %d", name, other, id)

@@ -269,7 +269,7 @@ func TestCLIInvoicesCertificatesFinancings(t *testing.T) {
 		t.Fatalf("the bank's financings %+v", fins)
 	}
 	wallet, err := client.New(url, keys["tier1"]).Wallet(ctx, "tier1", "CNY")
-	if err != nil || wallet.CreditsPosted-wallet.DebitsPosted != q.Quote.Price {
+	if err != nil || int64(wallet.CreditsPosted-wallet.DebitsPosted) != q.Quote.Price {
 		t.Fatalf("tier1's wallet %+v, %v; want %d", wallet, err, q.Quote.Price)
 	}
 }

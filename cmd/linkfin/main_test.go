@@ -284,10 +284,10 @@ func (s *server) want(method, path, key, body string, status int) []byte {
 
 type wireAccount struct {
 	ID             string `json:"id"`
-	DebitsPending  int64  `json:"debits_pending"`
-	DebitsPosted   int64  `json:"debits_posted"`
-	CreditsPending int64  `json:"credits_pending"`
-	CreditsPosted  int64  `json:"credits_posted"`
+	DebitsPending  int64  `json:"debits_pending,string"`
+	DebitsPosted   int64  `json:"debits_posted,string"`
+	CreditsPending int64  `json:"credits_pending,string"`
+	CreditsPosted  int64  `json:"credits_posted,string"`
 }
 
 func (s *server) balances(key, id string) [4]int64 {
