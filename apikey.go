@@ -121,6 +121,7 @@ const KindWebhookQuota = "webhook_quota"
 // organization's. Like the other registries of the platform it has no parties: only
 // the operator reads it.
 type WebhookQuota struct {
+	ID        string `json:"id"` // the organization's id, as every record holds its own
 	OrgID     string `json:"org_id"`
 	Endpoints int    `json:"endpoints"`
 }

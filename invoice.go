@@ -281,6 +281,13 @@ func NormalizeInvoiceNumber(n string) string {
 	return string(out)
 }
 
+// InvoiceNumber is the registry's record of an invoice number between a seller and a
+// buyer: the invoice that holds it. Its id is InvoiceNumberKey's.
+type InvoiceNumber struct {
+	ID        string `json:"id"`
+	InvoiceID string `json:"invoice_id"`
+}
+
 // InvoiceNumberKey is the registry id of an invoice number between two parties.
 func InvoiceNumberKey(sellerID, buyerID, number string) string {
 	return sellerID + "~" + buyerID + "~" + NormalizeInvoiceNumber(number)

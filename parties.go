@@ -74,25 +74,6 @@ func parties(ids ...string) []string {
 	return out
 }
 
-// partiedKinds makes an empty record of each kind that has parties.
-var partiedKinds = map[string]func() Partied{
-	KindOrganization:     func() Partied { return new(Organization) },
-	KindRelationship:     func() Partied { return new(Relationship) },
-	KindProgram:          func() Partied { return new(Program) },
-	KindPurchaseOrder:    func() Partied { return new(PurchaseOrder) },
-	KindGoodsReceipt:     func() Partied { return new(GoodsReceipt) },
-	KindShipment:         func() Partied { return new(Shipment) },
-	KindInvoice:          func() Partied { return new(Invoice) },
-	KindPayable:          func() Partied { return new(Payable) },
-	KindCreditNote:       func() Partied { return new(CreditNote) },
-	KindCertificate:      func() Partied { return new(Certificate) },
-	KindFinancing:        func() Partied { return new(Financing) },
-	KindWarehouseReceipt: func() Partied { return new(WarehouseReceipt) },
-	KindAPIKey:           func() Partied { return new(APIKey) },
-	KindWebhookEndpoint:  func() Partied { return new(WebhookEndpoint) },
-	KindWebhookDelivery:  func() Partied { return new(WebhookDelivery) },
-}
-
 // Kind is the record kind of the event's type: "financing" for "financing.accepted".
 func (e *Event) Kind() string {
 	kind, _, _ := strings.Cut(e.Type, ".")
@@ -107,11 +88,10 @@ func (e *Event) Parties() ([]string, error) { return PartiesOf(e.Kind(), e.Data)
 // without parties (the platform's own registries: lots, invoice numbers, maturities)
 // has none: only the operator sees it.
 func PartiesOf(kind string, data []byte) ([]string, error) {
-	mk, ok := partiedKinds[kind]
+	v, ok := NewRecord(kind).(Partied)
 	if !ok {
 		return nil, nil
 	}
-	v := mk()
 	if err := json.Unmarshal(data, v); err != nil {
 		return nil, err
 	}

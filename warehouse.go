@@ -40,6 +40,13 @@ type WarehouseReceipt struct {
 	CreatedAt time.Time `json:"created_at"`
 }
 
+// Lot is the registry's record of one lot of one warehouse: the receipt issued for it
+// (one lot, one receipt). Its id is LotKey's.
+type Lot struct {
+	ID        string `json:"id"`
+	ReceiptID string `json:"receipt_id"`
+}
+
 // PriceMark is the price of a commodity per unit, in minor units.
 type PriceMark struct {
 	ID       string    `json:"id"` // the commodity

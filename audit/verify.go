@@ -274,17 +274,35 @@ func (d domainRecords) add(ev *linkfin.Event) error {
 	if !ok || kind == "account" || kind == "transfer" {
 		return nil
 	}
-	var rec struct {
-		ID string `json:"id"`
-	}
-	if err := json.Unmarshal(ev.Data, &rec); err != nil || rec.ID == "" {
-		return fmt.Errorf("a %s event without an id", kind)
+	id, err := recordID(kind, ev.Data)
+	if err != nil {
+		return err
 	}
 	if d[kind] == nil {
 		d[kind] = make(map[string][]byte)
 	}
-	d[kind][rec.ID] = ev.Data
+	d[kind][id] = ev.Data
 	return nil
+}
+
+// recordID names the record an event of the domain wrote: its kind must be one
+// linkfin knows, and its data holds the record's id.
+func recordID(kind string, data []byte) (string, error) {
+	if !linkfin.KnownKind(kind) {
+		return "", fmt.Errorf("a record of kind %q, which linkfin does not know", kind)
+	}
+	id, err := linkfin.RecordID(data)
+	if err != nil && kind == linkfin.KindWebhookQuota {
+		// Quotas counted before every record held its id are the organization's.
+		var q linkfin.WebhookQuota
+		if json.Unmarshal(data, &q) == nil && q.OrgID != "" {
+			return q.OrgID, nil
+		}
+	}
+	if err != nil {
+		return "", fmt.Errorf("a %s record without its id: %v", kind, err)
+	}
+	return id, nil
 }
 
 func (d domainRecords) check(ctx context.Context, s linkfin.Store, rep *Report) error {

@@ -118,14 +118,22 @@ func (tx *Tx) Get(kind, id string, v any) (bool, error) {
 
 // Put writes v as the new version of (kind, id) and logs it as an event of type
 // event ("<kind>.<what happened>"), whose data is v's canonical JSON, which must hold
-// the record's "id".
+// the record's "id". The kind must be registered (linkfin.RegisterKind): the auditor
+// reads every record of the log by its kind and id, so the engine writes none it
+// could not read.
 func (tx *Tx) Put(kind, id string, v any, event string) error {
 	if !strings.HasPrefix(event, kind+".") {
 		return fmt.Errorf("engine: event %q of a %s record must start with %q", event, kind, kind+".")
 	}
+	if !linkfin.KnownKind(kind) {
+		return fmt.Errorf("engine: %q is not a registered record kind (see linkfin.RegisterKind)", kind)
+	}
 	data, err := json.Marshal(v)
 	if err != nil {
 		return err
+	}
+	if got, err := linkfin.RecordID(data); err != nil || got != id {
+		return fmt.Errorf("engine: a %s record must hold its id %q as its \"id\" (it holds %q: %v)", kind, id, got, err)
 	}
 	k := linkfin.ObjectKey{Kind: kind, ID: id}
 	if !tx.fresh[k] && !tx.made[id] {

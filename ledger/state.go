@@ -43,6 +43,9 @@ const (
 	EventPendingExpired  EventType = "transfer.expired"
 )
 
+// EventTypes lists every ledger event type.
+var EventTypes = []EventType{EventAccountCreated, EventAccountClosed, EventTransferCreated, EventPendingExpired}
+
 // Event is one committed change. Account is a snapshot taken when the event happened.
 type Event struct {
 	Type      EventType

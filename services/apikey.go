@@ -87,6 +87,8 @@ func (c *RevokeAPIKey) Apply(tx *engine.Tx) (any, error) {
 // KindPlatform is the record kind of the platform's own settings.
 const KindPlatform = "platform"
 
+func init() { linkfin.RegisterKind(KindPlatform, func() any { return new(Platform) }) }
+
 // Platform is the platform's record: which operator key its first start made.
 type Platform struct {
 	ID            string `json:"id"` // "platform"

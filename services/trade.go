@@ -259,10 +259,7 @@ func (c *CreateInvoice) Apply(tx *engine.Tx) (any, error) {
 	// One invoice number per seller and buyer, near duplicates included, so that the
 	// same invoice cannot be submitted — and financed — twice (First Brands).
 	key := linkfin.InvoiceNumberKey(inv.SellerID, inv.BuyerID, inv.Number)
-	var holder struct {
-		ID        string `json:"id"`
-		InvoiceID string `json:"invoice_id"`
-	}
+	var holder linkfin.InvoiceNumber
 	if found, err := tx.Get(linkfin.KindInvoiceNumber, key, &holder); err != nil {
 		return nil, err
 	} else if found {

@@ -49,10 +49,7 @@ func (c *IssueWarehouseReceipt) Apply(tx *engine.Tx) (any, error) {
 	case w.Quantity <= 0 || w.Unit == "" || w.Commodity == "":
 		return nil, linkfin.Errorf(linkfin.EINVALID, "a receipt names a commodity and a positive quantity of a unit")
 	}
-	var lot struct {
-		ID        string `json:"id"`
-		ReceiptID string `json:"receipt_id"`
-	}
+	var lot linkfin.Lot
 	if found, err := tx.Get(linkfin.KindLot, linkfin.LotKey(c.Actor, w.LotID), &lot); err != nil {
 		return nil, err
 	} else if found {

@@ -50,6 +50,7 @@ func (c *CreateWebhookEndpoint) Apply(tx *engine.Tx) (any, error) {
 	if _, err := tx.Get(linkfin.KindWebhookQuota, w.OrgID, &q); err != nil {
 		return nil, err
 	}
+	q.ID = w.OrgID // a quota counted before records held their id lacks it
 	if q.Endpoints >= linkfin.MaxWebhookEndpoints {
 		return nil, linkfin.Errorf(EWEBHOOKLIMIT, "organization %s has made %d webhook endpoints, the most it may: change one instead",
 			w.OrgID, q.Endpoints)

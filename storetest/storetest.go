@@ -191,6 +191,7 @@ func Run(t *testing.T, open Opener) {
 		{"Proofs", testProofs, false},
 		{"Tamper", testTamper, false},
 		{"VerifyWhileWriting", testVerifyWhileWriting, false},
+		{"EveryEventKind", testEveryEventKind, false},
 		{"Objects", testObjects, false},
 		{"ObjectEviction", testObjectEviction, false},
 		{"Parties", testParties, false},
