@@ -304,6 +304,18 @@ func (w *world) order(buyer, seller, po string, qty, price int64, due string, pl
 	return pay
 }
 
+// doubled returns a word said twice in a row, as in "the anchor anchor" when the
+// anchor's id is "anchor", or "".
+func doubled(s string) string {
+	words := strings.Fields(s)
+	for i := 1; i < len(words); i++ {
+		if strings.EqualFold(strings.TrimSuffix(words[i], "'s"), words[i-1]) {
+			return words[i] + " " + words[i]
+		}
+	}
+	return ""
+}
+
 // finance requests, accepts and disburses a financing and returns its quote.
 func (w *world) finance(who string, in client.FinancingIn) *linkfin.Financing {
 	w.t.Helper()
@@ -312,6 +324,11 @@ func (w *world) finance(who string, in client.FinancingIn) *linkfin.Financing {
 	q := must(w.org[who].RequestFinancing(ctx, in))
 	if q.Status != linkfin.FinancingQuoted || q.Product != in.Product || q.RequesterID != who || q.AssetID != in.AssetID || len(q.Quote.Reasons) == 0 {
 		t.Fatalf("quote %+v", q)
+	}
+	for _, r := range q.Quote.Reasons {
+		if m := doubled(r); m != "" {
+			t.Errorf("%s quote: a reason says %q: %s", in.Product, m, r)
+		}
 	}
 	if f := must(w.org[who].AcceptFinancing(ctx, q.ID)); f.Status != linkfin.FinancingAccepted {
 		t.Fatalf("accepted %+v", f)

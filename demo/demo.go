@@ -401,7 +401,7 @@ func (r *run) story() {
 				rows = append(rows, []string{"tier " + k, money(e.ByTier[k])})
 			}
 			rows = append(rows, []string{"total", money(e.Total)})
-			r.table("anchor "+e.AnchorID+" ("+string(e.Currency)+")|outstanding", rows)
+			r.table(e.AnchorID+" ("+string(e.Currency)+")|outstanding", rows)
 		}
 	}
 

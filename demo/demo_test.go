@@ -45,3 +45,18 @@ func TestDemoReconcilesAndRepeats(t *testing.T) {
 		t.Error("two runs told different stories")
 	}
 }
+
+func TestDemoSaysNoWordTwice(t *testing.T) {
+	var out bytes.Buffer
+	if err := demo.Run(context.Background(), &out, t.TempDir()); err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(out.String(), "\n") {
+		words := strings.Fields(line)
+		for i := 1; i < len(words); i++ {
+			if words[i] == words[i-1] && strings.ContainsAny(words[i], "abcdefghijklmnopqrstuvwxyz") {
+				t.Errorf("%q says %q twice", line, words[i])
+			}
+		}
+	}
+}

@@ -53,7 +53,7 @@ func (c *RequestDistributorFinancing) Apply(tx *engine.Tx) (any, error) {
 	}
 	valueDate := linkfin.DateOf(tx.Now())
 	reasons := []string{
-		"the anchor " + p.AnchorID + " accepted the distributor's order",
+		"the program's anchor (" + p.AnchorID + ") accepted the distributor's order",
 		"the loan pays the anchor the order's total now; the distributor repays it with interest in " + strconv.Itoa(p.MaxTenorDays) + " days",
 	}
 	if p.BuyBack {

@@ -76,7 +76,7 @@ func (c *RequestFinancing) Apply(tx *engine.Tx) (any, error) {
 		Quote: linkfin.Quote{Face: piece.Face, Rate: rate, Days: days, DayCount: p.DayCount, Discount: discount, Price: price,
 			EffectiveRate: eff, ValueDate: valueDate, ExpiresAt: tx.Now().Add(QuoteValidity),
 			Reasons: []string{
-				"the certificate is the anchor " + piece.AnchorID + "'s, issued from payables it approved after a three-way match",
+				"the certificate is owed by its anchor (" + piece.AnchorID + "), who issued it from payables it approved after a three-way match",
 				"funder " + c.FunderID + " is live in program " + p.ID + " at " + rate.String() + " a year",
 				"the piece matures on " + piece.Maturity.String() + ", within the program's tenor",
 			}}}

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"syscall"
@@ -36,7 +37,7 @@ API commands, against a running server:
   certificates  list or get certificate pieces with their lineage
   keys          create, list or revoke API keys (create --local: into a stopped server's database)
 
-Run "linkfin <command> --help" for a command's flags.
+Run "linkfin <command> --help" for a command's flags, and "linkfin --version" for the version.
 The database is chosen with --db or LINKFIN_DB: a file path for SQLite (the default,
 in the data directory) or a postgres:// URL for PostgreSQL.
 The API commands call --url or LINKFIN_URL (default http://127.0.0.1:8080) with the
@@ -53,6 +54,40 @@ func main() {
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
+}
+
+// Version is the release, set at build time with -ldflags "-X main.Version=v1.2.3";
+// without it, the module's version and the commit it was built from are shown.
+var Version string
+
+// version says which linkfin this is: its release or commit, and the Go it was built
+// with.
+func version() string {
+	v, rev, modified := Version, "", false
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		if v == "" {
+			v = bi.Main.Version
+		}
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				rev = s.Value
+			case "vcs.modified":
+				modified = s.Value == "true"
+			}
+		}
+	}
+	if v == "" {
+		v = "(devel)"
+	}
+	out := "linkfin " + v
+	if rev != "" {
+		out += " commit " + rev[:min(12, len(rev))]
+		if modified {
+			out += " with local changes"
+		}
+	}
+	return out + ", " + runtime.Version()
 }
 
 // errUsage marks errors already explained to the user along with the usage text.
@@ -88,6 +123,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = runKeys(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help", "-help":
 		fmt.Fprint(stdout, usage)
+		return 0
+	case "version", "--version", "-version":
+		fmt.Fprintln(stdout, version())
 		return 0
 	default:
 		fmt.Fprintf(stderr, "linkfin: unknown command %q\n\n%s", args[0], usage)

@@ -94,6 +94,7 @@ func TestHelp(t *testing.T) {
 		{[]string{"migrate", "--help"}, "Usage: linkfin migrate ", []string{"-data", "-db"}},
 		{[]string{"verify", "--help"}, "Usage: linkfin verify [--data DIR] [--db DSN]", []string{"-data", "-db", "-key"}},
 		{[]string{"bench", "--help"}, "Usage: linkfin bench ledger", nil},
+		{[]string{"demo", "--help"}, "Usage: linkfin demo\n\nRuns linkfin's whole process on a temporary database, and tells it as a story", nil},
 		{[]string{"bench", "ledger", "--help"}, "Usage: linkfin bench ledger ", []string{"-transfers", "-accounts", "-batch", "-clients", "-hot", "-json", "-db"}},
 	} {
 		code, stdout, stderr := cli(t, tc.args...)
@@ -120,7 +121,7 @@ func TestUsageErrors(t *testing.T) {
 	}{
 		{nil, "Usage:\n  linkfin <command>"},
 		{[]string{"frobnicate"}, `linkfin: unknown command "frobnicate"`},
-		{[]string{"--version"}, `linkfin: unknown command "--version"`},
+		{[]string{"--versions"}, `linkfin: unknown command "--versions"`},
 		{[]string{"migrate", "--nope"}, "flag provided but not defined: -nope"},
 		{[]string{"migrate", "extra"}, `unexpected arguments: ["extra"]`},
 		{[]string{"serve", "--addr"}, "flag needs an argument: -addr"},
@@ -142,10 +143,10 @@ func TestUsageErrors(t *testing.T) {
 func TestMigrate(t *testing.T) {
 	isolate(t)
 	dir := filepath.Join(t.TempDir(), "new", "data")
-	for range 2 {
+	for _, want := range []string{"created the schema of a new sqlite database: " + filepath.Join(dir, "linkfin.db") + "\n", "sqlite database is up to date\n"} {
 		code, stdout, stderr := cli(t, "migrate", "--data", dir)
-		if code != 0 || stdout != "sqlite database is up to date\n" || stderr != "" {
-			t.Fatalf("migrate: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+		if code != 0 || stdout != want || stderr != "" {
+			t.Fatalf("migrate: exit %d, want %q\nstdout:\n%s\nstderr:\n%s", code, want, stdout, stderr)
 		}
 	}
 	fi, err := os.Stat(dir)

@@ -7,8 +7,10 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -309,5 +311,76 @@ func TestErrorsNameNoGoTypes(t *testing.T) {
 	if !strings.HasPrefix(got, "seed the demo: invite funder: conflict: funder bank ") || strings.ContainsAny(got, "*=") ||
 		strings.Contains(got, "services.") {
 		t.Fatalf("seeding twice: %s", got)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	isolate(t)
+	for _, arg := range []string{"--version", "version", "-version"} {
+		code, stdout, stderr := cli(t, arg)
+		if code != 0 || stderr != "" || !regexp.MustCompile(`^linkfin \S+( commit [0-9a-f]{12}( with local changes)?)?, go\S+\n$`).MatchString(stdout) ||
+			!strings.HasSuffix(stdout, ", "+runtime.Version()+"\n") {
+			t.Errorf("linkfin %s: exit %d\nstdout:\n%s\nstderr:\n%s", arg, code, stdout, stderr)
+		}
+	}
+	Version = "v1.2.3"
+	defer func() { Version = "" }()
+	if _, stdout, _ := cli(t, "--version"); !strings.HasPrefix(stdout, "linkfin v1.2.3") {
+		t.Errorf("with Version set: %s", stdout)
+	}
+}
+
+// TestGitignore checks that the keys and databases linkfin writes into a --data
+// directory inside the repository stay out of git, wherever it is.
+func TestGitignore(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	root := filepath.Join("..", "..")
+	if err := exec.Command("git", "-C", root, "rev-parse", "--git-dir").Run(); err != nil {
+		t.Skip("not in a git checkout")
+	}
+	for _, f := range []string{"walk/log.key", "walk/webhook.key", "walk/linkfin.db", "walk/linkfin.db-wal", "data/x/log.key", "log.key", "webhook.key"} {
+		if err := exec.Command("git", "-C", root, "check-ignore", "-q", "--no-index", f).Run(); err != nil {
+			t.Errorf("git does not ignore %s (%v)", f, err)
+		}
+	}
+	for _, f := range []string{"cmd/linkfin/main.go", "docs/walkthrough.md", "apikey.go"} {
+		if err := exec.Command("git", "-C", root, "check-ignore", "-q", "--no-index", f).Run(); err == nil {
+			t.Errorf("git ignores %s", f)
+		}
+	}
+}
+
+// TestReadmeSetup checks that the README's set-up gives the linkfin command that the
+// walkthrough runs, and starts the walkthrough's server as the walkthrough does.
+func TestReadmeSetup(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	walk, err := os.ReadFile(filepath.Join("..", "..", "docs", "walkthrough.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	setup := string(readme)
+	if i := strings.Index(setup, "## Run it"); i >= 0 {
+		setup = setup[i:]
+	}
+	if i := strings.Index(setup[1:], "\n## "); i >= 0 {
+		setup = setup[:i+1]
+	}
+	for _, want := range []string{"```sh\ngo install ./cmd/linkfin\nlinkfin --version\n```", "```sh\nlinkfin serve --demo --data ./walk\n```"} {
+		if !strings.Contains(setup, want) {
+			t.Errorf("the README's set-up lacks\n%s", want)
+		}
+	}
+	for name, doc := range map[string]string{"README.md": string(readme), "docs/walkthrough.md": string(walk)} {
+		if strings.Contains(doc, "go run ./cmd/linkfin") {
+			t.Errorf("%s runs linkfin with go run, not as the command the set-up installs", name)
+		}
+	}
+	if !strings.Contains(string(walk), "\nlinkfin serve --demo --data ./walk\n") {
+		t.Error("the walkthrough starts its server other than as the README says")
 	}
 }
