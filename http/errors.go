@@ -6,7 +6,10 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"mime"
 	"net/http"
+	"slices"
+	"strings"
 
 	"linkfin"
 	"linkfin/engine"
@@ -21,9 +24,11 @@ const (
 	// EMISSING: a required field is absent, or null.
 	EMISSING = "missing_field"
 	// EENCODING: the body is not UTF-8, or escapes half of a surrogate pair.
-	EENCODING    = "invalid_utf8"
-	ETOOLARGE    = "body_too_large"
-	EMETHOD      = "method_not_allowed"
+	EENCODING = "invalid_utf8"
+	ETOOLARGE = "body_too_large"
+	EMETHOD   = "method_not_allowed"
+	// EMEDIATYPE: a body sent without the Content-Type the route takes.
+	EMEDIATYPE   = "unsupported_media_type"
 	EKEYREQUIRED = "idempotency_key_required"
 	// EIDRESERVED refuses a raw transfer whose id is in the range financings reserve
 	// their ledger ids from (engine.ReservedLedgerIDs): a domain rejection, 422.
@@ -42,6 +47,7 @@ var statusOf = map[string]int{
 	EENCODING:             http.StatusBadRequest,
 	ETOOLARGE:             http.StatusRequestEntityTooLarge,
 	EMETHOD:               http.StatusMethodNotAllowed,
+	EMEDIATYPE:            http.StatusUnsupportedMediaType,
 	EKEYREQUIRED:          http.StatusBadRequest,
 	ERATELIMITED:          http.StatusTooManyRequests,
 	ubl.ETOOLARGE:         http.StatusRequestEntityTooLarge,
@@ -97,8 +103,15 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	enc.Encode(v)
 }
 
-// readBody reads a bounded body.
-func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+// The media types of request bodies.
+const (
+	mediaJSON = "application/json"
+	mediaXML  = "application/xml"
+)
+
+// readBody reads a bounded body, which, if not empty, must be of one of the media types
+// (parameters aside, but for a charset other than UTF-8).
+func readBody(w http.ResponseWriter, r *http.Request, media ...string) ([]byte, error) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
@@ -107,13 +120,31 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	if err != nil {
 		return nil, linkfin.Errorf(EMALFORMED, "the body could not be read")
 	}
+	if len(body) > 0 {
+		if _, err := mediaType(r, media...); err != nil {
+			return nil, err
+		}
+	}
 	return body, nil
+}
+
+// mediaType is the request's Content-Type, without parameters, if it is one of media.
+func mediaType(r *http.Request, media ...string) (string, error) {
+	ct := r.Header.Get("Content-Type")
+	mt, params, err := mime.ParseMediaType(ct)
+	if err == nil && slices.Contains(media, mt) && (params["charset"] == "" || strings.EqualFold(params["charset"], "utf-8")) {
+		return mt, nil
+	}
+	if ct == "" {
+		ct = "none"
+	}
+	return "", linkfin.Errorf(EMEDIATYPE, "the body must be sent as Content-Type: %s (UTF-8), not %s", strings.Join(media, " or "), ct)
 }
 
 // readJSON reads a bounded body and decodes it strictly into v; it returns the body,
 // which the idempotency check hashes.
 func readJSON(w http.ResponseWriter, r *http.Request, v any) ([]byte, error) {
-	body, err := readBody(w, r)
+	body, err := readBody(w, r, mediaJSON)
 	if err != nil {
 		return nil, err
 	}
@@ -123,7 +154,7 @@ func readJSON(w http.ResponseWriter, r *http.Request, v any) ([]byte, error) {
 // emptyBody reads the body of an action that takes none: empty, or {}. It returns the
 // body, which the idempotency check hashes.
 func emptyBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
-	body, err := readBody(w, r)
+	body, err := readBody(w, r, mediaJSON)
 	if err != nil || len(bytes.TrimSpace(body)) == 0 {
 		return body, err
 	}

@@ -355,3 +355,37 @@ func TestInvalidUTF8Refused(t *testing.T) {
 		t.Fatalf("a valid body was refused: %d %s", r.status, r.body)
 	}
 }
+
+// TestContentTypeChecked: a body sent as anything but the route's media type is
+// refused with 415 unsupported_media_type, on every write route, and changes nothing.
+func TestContentTypeChecked(t *testing.T) {
+	p := newPlatform(t)
+	base := p.snapshot()
+	for _, route := range p.srv.Routes() {
+		if route.Method() != http.MethodPost || route.Access == lfhttp.Public {
+			continue
+		}
+		who, path := p.writer(t, route)
+		for _, ct := range []string{"", "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
+			"application/json; charset=latin1", "application/jsonx", "text/json", "application/xml", "text/xml"} {
+			if ct == "application/xml" && route.Pattern == "POST /v1/invoices" {
+				continue
+			}
+			t.Run(route.Pattern+"/"+ct, func(t *testing.T) {
+				wantProblem(t, p.as(who, "POST", path, `{}`, "Content-Type", ct), http.StatusUnsupportedMediaType, lfhttp.EMEDIATYPE)
+			})
+		}
+		t.Run(route.Pattern+"/charset", func(t *testing.T) {
+			r := p.as(who, "POST", path, `{"bogus":1}`, "Content-Type", "Application/JSON; charset=UTF-8")
+			wantProblem(t, r, http.StatusBadRequest, lfhttp.EUNKNOWNFIELD)
+		})
+	}
+	if after := p.snapshot(); !reflect.DeepEqual(after, base) {
+		t.Error("a refused body changed the store")
+	}
+	// An action that takes no body takes an empty one without a Content-Type.
+	r := p.as("tier1", "POST", "/v1/financings/F-1/accept", "", "Content-Type", "")
+	if r.status != http.StatusOK {
+		t.Fatalf("an empty body without a Content-Type: %d %s", r.status, r.body)
+	}
+}

@@ -252,7 +252,7 @@ func isArray(body []byte) bool {
 // oneOrMany reads a body that is one object or an array of up to 8,192, and converts
 // each with conv. batch tells which form the caller used.
 func oneOrMany[In, Out any](w http.ResponseWriter, r *http.Request, what string, conv func(*In) (Out, error)) (body []byte, out []Out, batch bool, err error) {
-	if body, err = readBody(w, r); err != nil {
+	if body, err = readBody(w, r, mediaJSON); err != nil {
 		return nil, nil, false, err
 	}
 	var ins []In

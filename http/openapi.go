@@ -425,7 +425,7 @@ func (g *generator) requestBody(rt *Route) schema {
 		content := schema{"application/json": schema{"schema": body}}
 		if doc := xmlBodies[rt.Pattern]; doc != "" {
 			xml := schema{"schema": schema{"type": "string", "description": doc}}
-			content["application/xml"], content["text/xml"] = xml, xml
+			content["application/xml"] = xml
 		}
 		return schema{"required": true, "content": content}
 	case rt.Method() == http.MethodPost:
@@ -475,7 +475,7 @@ func (g *generator) responses(rt *Route, pathParams bool) schema {
 
 // problemStatuses are the statuses of the problems a route may answer.
 var problemStatuses = []int{http.StatusBadRequest, http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound,
-	http.StatusConflict, http.StatusRequestEntityTooLarge, http.StatusUnprocessableEntity, http.StatusTooManyRequests,
+	http.StatusConflict, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType, http.StatusUnprocessableEntity, http.StatusTooManyRequests,
 	http.StatusInternalServerError, http.StatusServiceUnavailable}
 
 // problems lists the problems a route may answer: what a key, a query, a body or a
@@ -491,7 +491,7 @@ func problems(rt *Route, pathParams bool) []int {
 		out = append(out, http.StatusNotFound)
 	}
 	if post {
-		out = append(out, http.StatusConflict, http.StatusRequestEntityTooLarge, http.StatusUnprocessableEntity)
+		out = append(out, http.StatusConflict, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType, http.StatusUnprocessableEntity)
 	}
 	out = append(out, http.StatusTooManyRequests, http.StatusInternalServerError)
 	if post {

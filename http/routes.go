@@ -359,14 +359,14 @@ func (s *Server) domainRoutes() {
 }
 
 func (s *Server) createInvoice(w http.ResponseWriter, r *http.Request) {
-	body, err := readBody(w, r)
+	body, err := readBody(w, r, mediaJSON, mediaXML)
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
 	p := principalOf(r)
 	var inv linkfin.Invoice
-	if ct := r.Header.Get("Content-Type"); strings.HasPrefix(ct, "application/xml") || strings.HasPrefix(ct, "text/xml") {
+	if mt, _ := mediaType(r, mediaXML); mt == mediaXML {
 		q := r.URL.Query()
 		doc, err := ubl.ParseLimit(bytes.NewReader(body), MaxBodyBytes)
 		if err == nil {
