@@ -259,6 +259,9 @@ func (s *server) do(method, path, key, body string) (int, []byte) {
 	if key != "" {
 		req.Header.Set("Authorization", "Bearer "+key)
 	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	if method == "POST" {
 		req.Header.Set("Idempotency-Key", fmt.Sprintf("%s %s %d", method, path, time.Now().UnixNano()))
 	}
