@@ -15,6 +15,9 @@ import (
 	_ "linkfin/storetest" // registers the conformance suite's records
 )
 
+// The tests' own record kinds.
+func init() { linkfin.RegisterKind("record", func() any { return new(map[string]string) }) }
+
 // TestEveryWrittenKindIsRegistered reads the module's source for the record kinds that
 // commands write (the first argument of every Tx.Put that is a constant) and checks that
 // each is registered, so that the conformance suite writes and verifies one of it. The

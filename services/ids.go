@@ -37,6 +37,8 @@ func numberKeys(org, kind, number string) []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{{Kind: linkfin.KindNumber, ID: linkfin.NumberKey(org, kind, number)}}
 }
 
+func init() { linkfin.RegisterKind(linkfin.KindNumber, func() any { return new(numberHolder) }) }
+
 // numberHolder is a record of the registry of document numbers.
 type numberHolder struct {
 	ID       string `json:"id"`
