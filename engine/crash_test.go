@@ -3,55 +3,157 @@ package engine_test
 import (
 	"bufio"
 	"context"
+	crand "crypto/rand"
+	"encoding/json"
 	"fmt"
-	"math/rand/v2"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"golang.org/x/mod/sumdb/note"
 
+	"linkfin"
 	"linkfin/audit"
 	"linkfin/engine"
+	"linkfin/internal/testrand"
 	"linkfin/ledger"
+	"linkfin/postgres"
 	"linkfin/sqlite"
 	"linkfin/tlog"
 )
 
 // The crash test runs the engine in a child process under load and kills it with
-// SIGKILL at random moments, again and again. The child prints "S id" before it
-// submits a transfer and "A id result" once the engine acknowledged it. At the end,
-// every acknowledged transfer must be stored exactly once, every linked pair must be
-// stored whole or not at all, retries of unacknowledged transfers must never be
-// applied twice, and the database must verify.
+// SIGKILL at random moments, again and again, on SQLite and on PostgreSQL. The load is
+// of two kinds at once:
+//
+//   - raw ledger operations from several clients: plain transfers, linked pairs,
+//     pendings that expire, pendings then posted, pendings then voided, and accounts
+//     created, paid into and closed. Each request ("unit") is a pure function of its
+//     id, so a retry is the same request. The child prints "S u" before it submits
+//     one and "A u results" once the engine answered.
+//   - the domain script (crash_script_test.go): every product's commands in order,
+//     each under its step's idempotency key. The child prints "T i" before it sends
+//     step i, "D i replayed" once it was answered, "F i code" if it was refused. Each
+//     run sends the last step answered again: its answer must be replayed.
+//
+// Each run retries what the last one sent and never saw answered, then goes on. A
+// last run finishes the retries and the script without a kill. Then every answered
+// unit must be stored exactly once (counted in the log), nothing never sent may be
+// there, every pending must end as its unit said (posted, voided, or expired by the
+// engine exactly once), the domain's records, balances and events must equal those of
+// the same script run without a crash, and the database must verify.
 
-const crashAccounts = 200
+const (
+	crashAccounts = 200
+	crashClients  = 8
+	crashKills    = 12   // per store
+	crashOpIDs    = 8    // ids per raw operation: its units are op, op+1, op+2
+	crashRawLimit = 1e12 // raw account and transfer ids are below; the domain's are hashes far above
+)
 
-// crashTransfer is a pure function of the id, so a retry is the same request.
-func crashTransfer(id int64) ledger.Transfer {
-	dr := id%crashAccounts + 1
-	cr := (id*7+3)%crashAccounts + 1
+// Kinds of raw operation, by (op / crashOpIDs) % 8.
+const (
+	opPlain, opPlain2, opPlain3 = iota, iota + 1, iota + 2
+	opPair                      = 3 // op and op+1, linked: both or neither
+	opExpire                    = 4 // a pending that times out after a second
+	opPost                      = 5 // a pending (op), then its post (op+1)
+	opVoid                      = 6 // a pending (op), then its void (op+1)
+	opClose                     = 7 // account op, a transfer into it (op+1), its close (op+2)
+)
+
+func opKind(op int64) int64 { return (op / crashOpIDs) % 8 }
+
+// opUnits is how many requests an operation makes.
+func opUnits(op int64) int64 {
+	switch opKind(op) {
+	case opPost, opVoid:
+		return 2
+	case opClose:
+		return 3
+	}
+	return 1
+}
+
+func crashTransfer(op, id int64) ledger.Transfer {
+	n := op / crashOpIDs
+	dr := n%crashAccounts + 1
+	cr := (n*7+3)%crashAccounts + 1
 	if cr == dr {
 		cr = dr%crashAccounts + 1
 	}
-	return ledger.Transfer{ID: id, DebitAccountID: dr, CreditAccountID: cr, Amount: id%1000 + 1, Ledger: 1, Currency: "CNY", Code: 1}
+	return ledger.Transfer{ID: id, DebitAccountID: dr, CreditAccountID: cr, Amount: n%1000 + 1, Ledger: 1, Currency: "CNY", Code: 1}
 }
 
-// pairStart tells whether id starts a linked pair: every fourth request of a client.
-// Client id ranges start at multiples of 8, so this depends on the id alone.
-func pairStart(id int64) bool { return id%2 == 0 && (id/2)%4 == 0 }
+// crashUnit is the request of unit u: a pure function of u.
+func crashUnit(u int64) *engine.Request {
+	op, step := u-u%crashOpIDs, u%crashOpIDs
+	t := crashTransfer(op, u)
+	switch k := opKind(op); {
+	case k == opPair:
+		a, b := crashTransfer(op, op), crashTransfer(op, op+1)
+		a.Flags |= ledger.Linked
+		return &engine.Request{CreateTransfers: []ledger.Transfer{a, b}}
+	case k == opExpire:
+		t.Flags, t.Timeout = ledger.Pending, 1
+	case (k == opPost || k == opVoid) && step == 0:
+		t.Flags = ledger.Pending
+	case k == opPost:
+		return &engine.Request{CreateTransfers: []ledger.Transfer{{ID: u, PendingID: op, Flags: ledger.PostPending}}}
+	case k == opVoid:
+		return &engine.Request{CreateTransfers: []ledger.Transfer{{ID: u, PendingID: op, Flags: ledger.VoidPending}}}
+	case k == opClose && step == 0:
+		return &engine.Request{CreateAccounts: []ledger.Account{{ID: op, Ledger: 1, Currency: "CNY", Code: 1}}}
+	case k == opClose && step == 1:
+		t.CreditAccountID = op
+	case k == opClose:
+		return &engine.Request{CloseAccounts: []int64{op}}
+	}
+	return &engine.Request{CreateTransfers: []ledger.Transfer{t}}
+}
 
-// crashPair is a linked pair: both or neither.
-func crashPair(id int64) []ledger.Transfer {
-	a, b := crashTransfer(id), crashTransfer(id+1)
-	a.Flags |= ledger.Linked
-	return []ledger.Transfer{a, b}
+// crashClock is the child's clock: crashEpoch plus the time since the test began, and
+// crashShift more once the script has reached its shift.
+type crashClock struct {
+	start   time.Time
+	shifted atomic.Bool
+}
+
+func (c *crashClock) Now() time.Time {
+	t := crashEpoch.Add(time.Since(c.start))
+	if c.shifted.Load() {
+		t = t.Add(crashShift)
+	}
+	return t
+}
+
+// crashOpen opens (and migrates) the store named "sqlite:<path>" or "postgres:<url>".
+func crashOpen(ctx context.Context, spec string) (linkfin.Store, error) {
+	kind, where, _ := strings.Cut(spec, ":")
+	var s linkfin.Store
+	var err error
+	if kind == "postgres" {
+		s, err = postgres.Open(ctx, where)
+	} else {
+		s, err = sqlite.Open(where)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
 }
 
 func TestCrashChild(t *testing.T) {
@@ -59,11 +161,8 @@ func TestCrashChild(t *testing.T) {
 		t.Skip("run by TestCrash as a child process")
 	}
 	ctx := context.Background()
-	db, err := sqlite.Open(os.Getenv("LINKFIN_CRASH_DB"))
+	db, err := crashOpen(ctx, os.Getenv("LINKFIN_CRASH_STORE"))
 	if err != nil {
-		t.Fatal(err)
-	}
-	if err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
 	skey, _ := os.ReadFile(os.Getenv("LINKFIN_CRASH_KEY"))
@@ -71,7 +170,12 @@ func TestCrashChild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := engine.Open(ctx, engine.Config{Store: db, Signer: signer})
+	start, _ := strconv.ParseInt(os.Getenv("LINKFIN_CRASH_START"), 10, 64)
+	next, _ := strconv.Atoi(os.Getenv("LINKFIN_CRASH_STEP"))
+	script, shift := crashScript()
+	clock := &crashClock{start: time.Unix(0, start)}
+	clock.shifted.Store(next >= shift)
+	e, err := engine.Open(ctx, engine.Config{Store: db, Signer: signer, Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,59 +194,130 @@ func TestCrashChild(t *testing.T) {
 	if _, err := e.Submit(ctx, &engine.Request{CreateAccounts: accts}); err != nil {
 		t.Fatal(err)
 	}
-	submit := func(ts []ledger.Transfer) {
-		for _, x := range ts {
-			say("S %d", x.ID)
-		}
-		resp, err := e.Submit(ctx, &engine.Request{CreateTransfers: ts})
+	submit := func(u int64) bool {
+		say("S %d", u)
+		resp, err := e.Submit(ctx, crashUnit(u))
 		if err != nil {
-			say("E %v", err)
-			return
+			say("E %d %v", u, err)
+			return false
 		}
+		rs := make([]string, len(resp.Results))
 		for i, r := range resp.Results {
-			say("A %d %s", ts[i].ID, r)
+			rs[i] = string(r)
 		}
+		say("A %d %s", u, strings.Join(rs, ","))
+		return true
 	}
-	// First, the retries of what the last run sent but never saw acknowledged, as
-	// the same requests: a linked pair is retried as the pair.
-	retried := map[int64]bool{}
+	// First, the retries of what the last run sent but never saw answered.
 	for _, s := range strings.Fields(os.Getenv("LINKFIN_CRASH_RETRY")) {
-		id, _ := strconv.ParseInt(s, 10, 64)
-		if start := id - id%2; pairStart(start) {
-			if !retried[start] {
-				retried[start] = true
-				submit(crashPair(start))
-			}
-			continue
-		}
-		submit([]ledger.Transfer{crashTransfer(id)})
+		u, _ := strconv.ParseInt(s, 10, 64)
+		submit(u)
 	}
 	say("ready")
-	base, _ := strconv.ParseInt(os.Getenv("LINKFIN_CRASH_BASE"), 10, 64)
 	var wg sync.WaitGroup
-	for c := int64(0); c < 16; c++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := int64(0); ; i++ {
-				id := base + c*100_000 + 2*i
-				if pairStart(id) {
-					submit(crashPair(id))
-				} else {
-					submit([]ledger.Transfer{crashTransfer(id)})
-				}
+	wg.Go(func() {
+		// The last step answered is sent again, as by a client that lost its answer:
+		// it must come back as a replay from the store, not run twice.
+		for i := max(next-1, 0); i < len(script); i++ {
+			if i == shift {
+				clock.shifted.Store(true)
 			}
-		}()
+			req := &engine.Request{IdempotencyKey: crashStepKey(i), Commands: []engine.Command{script[i]}}
+			req.Hash = req.OpsHash()
+			say("T %d", i)
+			resp, err := e.Submit(ctx, req)
+			if err != nil {
+				say("E step %d %v", i, err)
+				return
+			}
+			if out := resp.Outcomes[0]; out.Code != "" {
+				say("F %d %s %s", i, out.Code, out.Message)
+				return
+			}
+			say("D %d %v", i, resp.Replayed)
+		}
+	})
+	if os.Getenv("LINKFIN_CRASH_DRAIN") == "" {
+		base, _ := strconv.ParseInt(os.Getenv("LINKFIN_CRASH_BASE"), 10, 64)
+		for c := int64(0); c < crashClients; c++ {
+			wg.Go(func() {
+				for i := int64(0); ; i++ {
+					op := base + c*1_000_000 + crashOpIDs*i
+					for s := int64(0); s < opUnits(op) && submit(op+s); s++ {
+					}
+				}
+			})
+		}
 	}
 	wg.Wait()
+	if err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
+	say("done")
+}
+
+// crashLog is what the parent learnt from the children's output.
+type crashLog struct {
+	answered map[int64][]ledger.Result // unit → its last answer
+	first    map[int64]bool            // units answered on their first try
+	sent     map[int64]bool            // every unit ever sent
+	steps    int                       // domain steps answered (they run in order)
+	cut      int                       // kills while a step was in flight
+	replays  int                       // steps sent again and answered from the store
 }
 
 func TestCrash(t *testing.T) {
 	if testing.Short() {
 		t.Skip("crash test skipped in -short mode")
 	}
+	t.Run("sqlite", func(t *testing.T) {
+		testCrash(t, "sqlite:"+filepath.Join(t.TempDir(), "crash.db"))
+	})
+	t.Run("postgres", func(t *testing.T) {
+		u := os.Getenv("LINKFIN_TEST_POSTGRES_URL")
+		if u == "" {
+			t.Skip("LINKFIN_TEST_POSTGRES_URL is not set")
+		}
+		testCrash(t, "postgres:"+crashSchema(t, u))
+	})
+}
+
+// crashSchema creates a schema of the test's own, dropped at its end, and returns the
+// server's URL with search_path set to it.
+func crashSchema(t *testing.T, base string) string {
+	ctx := context.Background()
+	schema := "lf_crash_" + strings.ToLower(crand.Text())
+	conn, err := pgx.Connect(ctx, base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, `CREATE SCHEMA `+schema); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		conn, err := pgx.Connect(ctx, base)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		defer conn.Close(ctx)
+		if _, err := conn.Exec(ctx, `DROP SCHEMA `+schema+` CASCADE`); err != nil {
+			t.Error(err)
+		}
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+func testCrash(t *testing.T, spec string) {
 	dir := t.TempDir()
-	path := filepath.Join(dir, "crash.db")
 	skey, vkey, err := tlog.GenerateKey("linkfin-crash")
 	if err != nil {
 		t.Fatal(err)
@@ -151,16 +326,22 @@ func TestCrash(t *testing.T) {
 	if err := os.WriteFile(keyFile, []byte(skey), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7))
-
-	acked := map[int64]ledger.Result{}
+	rng := testrand.New(t) // the moments of the kills
+	start := time.Now()
+	script, _ := crashScript()
+	log := &crashLog{answered: map[int64][]ledger.Result{}, first: map[int64]bool{}, sent: map[int64]bool{}}
 	var retry []int64
-	const kills = 24
-	for run := 0; run < kills; run++ {
+	for run := 0; run <= crashKills; run++ {
+		drain := run == crashKills // the last run is not killed: it finishes what is open
 		cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$", "-test.count=1")
-		cmd.Env = append(os.Environ(), "LINKFIN_CRASH_CHILD=1", "LINKFIN_CRASH_DB="+path, "LINKFIN_CRASH_KEY="+keyFile,
+		cmd.Env = append(os.Environ(), "LINKFIN_CRASH_CHILD=1", "LINKFIN_CRASH_STORE="+spec, "LINKFIN_CRASH_KEY="+keyFile,
+			fmt.Sprintf("LINKFIN_CRASH_START=%d", start.UnixNano()),
 			fmt.Sprintf("LINKFIN_CRASH_BASE=%d", int64(run+1)*10_000_000),
+			fmt.Sprintf("LINKFIN_CRASH_STEP=%d", log.steps),
 			"LINKFIN_CRASH_RETRY="+joinIDs(retry))
+		if drain {
+			cmd.Env = append(cmd.Env, "LINKFIN_CRASH_DRAIN=1")
+		}
 		stdout, err := cmd.StdoutPipe()
 		if err != nil {
 			t.Fatal(err)
@@ -169,37 +350,58 @@ func TestCrash(t *testing.T) {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		sent := map[int64]bool{}
-		ready := make(chan struct{})
-		done := make(chan struct{})
+		inflight := map[int64]bool{}
+		retried := map[int64]bool{}
+		for _, u := range retry {
+			retried[u] = true
+		}
+		ready, done := make(chan struct{}), make(chan struct{})
+		finished, stepInFlight := false, false
 		go func() {
 			defer close(done)
 			sc := bufio.NewScanner(stdout)
 			once := sync.Once{}
 			for sc.Scan() {
 				f := strings.Fields(sc.Text())
-				switch {
-				case len(f) == 1 && f[0] == "ready":
+				if len(f) == 0 {
+					continue
+				}
+				switch f[0] {
+				case "ready":
 					once.Do(func() { close(ready) })
-				case len(f) == 2 && f[0] == "S":
-					id, err := strconv.ParseInt(f[1], 10, 64)
-					if err == nil {
-						sent[id] = true
+				case "done":
+					finished = true
+				case "S":
+					u, _ := strconv.ParseInt(f[1], 10, 64)
+					inflight[u], log.sent[u] = true, true
+				case "A":
+					u, _ := strconv.ParseInt(f[1], 10, 64)
+					var rs []ledger.Result
+					for _, r := range strings.Split(f[2], ",") {
+						rs = append(rs, ledger.Result(r))
 					}
-				case len(f) == 3 && f[0] == "A":
-					id, err := strconv.ParseInt(f[1], 10, 64)
-					if err != nil {
-						continue
+					checkAnswer(t, u, rs, retried[u] || log.answered[u] != nil)
+					if log.answered[u] == nil && !retried[u] {
+						log.first[u] = true
 					}
-					r := ledger.Result(f[2])
-					if r != ledger.OK && r != ledger.Exists && r != ledger.LinkedEventFailed {
-						t.Errorf("transfer %d answered %s", id, r)
+					log.answered[u] = rs
+					delete(inflight, u)
+				case "T":
+					stepInFlight = true
+				case "D":
+					stepInFlight = false
+					i, _ := strconv.Atoi(f[1])
+					switch replayed := f[2] == "true"; {
+					case i == log.steps-1 && !replayed:
+						t.Errorf("step %d, answered before the kill, ran again instead of replaying its answer", i)
+					case i == log.steps-1:
+						log.replays++
+					case i != log.steps:
+						t.Errorf("step %d answered after %d steps", i, log.steps)
 					}
-					if r == ledger.Exists && acked[id] == "" && !contains(retry, id) {
-						t.Errorf("transfer %d answered exists on its first try", id)
-					}
-					acked[id] = r
-					delete(sent, id)
+					log.steps = max(log.steps, i+1)
+				case "F":
+					t.Errorf("step %d (%T) refused: %s", atoiOr(f[1]), script[atoiOr(f[1])], strings.Join(f[2:], " "))
 				}
 			}
 		}()
@@ -209,65 +411,372 @@ func TestCrash(t *testing.T) {
 			cmd.Process.Kill()
 			t.Fatal("child never became ready")
 		}
-		time.Sleep(time.Duration(20+rng.IntN(300)) * time.Millisecond)
-		cmd.Process.Signal(syscall.SIGKILL)
-		<-done
-		cmd.Wait()
-		retry = retry[:0]
-		for id := range sent {
-			retry = append(retry, id)
+		if drain {
+			select {
+			case <-done:
+			case <-time.After(120 * time.Second):
+				cmd.Process.Kill()
+				t.Fatal("the last run never finished")
+			}
+			cmd.Wait()
+			if !finished {
+				t.Fatal("the last run did not finish")
+			}
+		} else {
+			time.Sleep(time.Duration(20+rng.IntN(300)) * time.Millisecond)
+			cmd.Process.Signal(syscall.SIGKILL)
+			<-done
+			cmd.Wait()
+			if stepInFlight {
+				log.cut++
+			}
 		}
+		retry = retry[:0]
+		for u := range inflight {
+			retry = append(retry, u)
+		}
+		slices.Sort(retry)
 	}
 	if t.Failed() {
 		return
 	}
+	if len(retry) > 0 || log.steps != len(script) {
+		t.Fatalf("after the last run: %d units unanswered, %d of %d steps done", len(retry), log.steps, len(script))
+	}
+	ref := crashReference(t)
+	checkCrash(t, spec, vkey, skey, start, log, ref)
+}
 
+func atoiOr(s string) int { i, _ := strconv.Atoi(s); return i }
+
+// checkAnswer checks one unit's answer: ok on its first try; on a retry, ok or the
+// answer of one already applied (for a linked pair, exists and the chain's failure
+// it causes). Whether it was applied, and once, is counted at the end.
+func checkAnswer(t *testing.T, u int64, rs []ledger.Result, retry bool) {
+	t.Helper()
+	for _, r := range rs {
+		switch {
+		case r == ledger.OK:
+		case retry && (r == ledger.Exists || r == ledger.AccountAlreadyClosed || r == ledger.LinkedEventFailed && slices.Contains(rs, ledger.Exists)):
+		default:
+			t.Errorf("unit %d (kind %d) answered %v (a retry: %v)", u, opKind(u-u%crashOpIDs), rs, retry)
+			return
+		}
+	}
+}
+
+// crashState is what the domain script leaves: its records without their times, its
+// accounts' balances, and its events counted by type.
+type crashState struct {
+	Records   map[string]string
+	Balances  map[int64]string
+	Events    map[string]int
+	Transfers int64
+}
+
+// domainKinds are the kinds of record the script writes.
+var domainKinds = []string{linkfin.KindOrganization, linkfin.KindRelationship, linkfin.KindProgram, linkfin.KindPurchaseOrder,
+	linkfin.KindGoodsReceipt, linkfin.KindInvoice, linkfin.KindInvoiceNumber, linkfin.KindPayable, linkfin.KindCertificate,
+	linkfin.KindMaturity, linkfin.KindFinancing, linkfin.KindWarehouseReceipt, linkfin.KindLot, linkfin.KindPriceMark}
+
+// domainState reads the script's state from a database, leaving out the raw ledger's
+// accounts, transfers and events (ids below crashRawLimit).
+func domainState(t *testing.T, e *engine.Engine, s linkfin.Store) crashState {
 	ctx := context.Background()
-	db, err := sqlite.Open(path)
+	st := crashState{Records: map[string]string{}, Balances: map[int64]string{}, Events: map[string]int{}}
+	for _, kind := range domainKinds {
+		after := ""
+		for {
+			objs, err := s.ListObjects(ctx, kind, after, 500)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, o := range objs {
+				st.Records[kind+"/"+o.ID] = timeless(t, o.Data)
+				after = o.ID
+			}
+			if len(objs) < 500 {
+				break
+			}
+		}
+	}
+	err := e.ScanAccounts(ctx, func(a *ledger.Account) error {
+		if a.ID >= crashRawLimit {
+			st.Balances[a.ID] = fmt.Sprintf("flags=%d dp=%d dP=%d cp=%d cP=%d", a.Flags, a.DebitsPending, a.DebitsPosted, a.CreditsPending, a.CreditsPosted)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for from := int64(0); ; {
+		evs, err := s.Events(ctx, from, 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ev := range evs {
+			if id, ok := ledgerEventID(ev); ok && id < crashRawLimit {
+				continue
+			}
+			st.Events[ev.Type]++
+			if ev.Type == string(ledger.EventTransferCreated) {
+				st.Transfers++
+			}
+		}
+		if len(evs) < 1000 {
+			break
+		}
+		from += int64(len(evs))
+	}
+	return st
+}
+
+// ledgerEventID is the account or transfer id of a ledger event.
+func ledgerEventID(ev linkfin.Event) (int64, bool) {
+	switch ledger.EventType(ev.Type) {
+	case ledger.EventAccountCreated, ledger.EventAccountClosed, ledger.EventTransferCreated, ledger.EventPendingExpired:
+	default:
+		return 0, false
+	}
+	var v struct {
+		ID string `json:"id"`
+	}
+	if err := json.Unmarshal(ev.Data, &v); err != nil {
+		return 0, false
+	}
+	id, err := strconv.ParseInt(v.ID, 10, 64)
+	return id, err == nil
+}
+
+// timeless renders a record without the fields that hold the time it was written at,
+// which differ between two runs of the same script: times, and a financing's range
+// of ledger ids, which the ledger reserves from its clock.
+func timeless(t *testing.T, data []byte) string {
+	var v any
+	if err := json.Unmarshal(data, &v); err != nil {
+		t.Fatal(err)
+	}
+	var strip func(v any) any
+	strip = func(v any) any {
+		switch x := v.(type) {
+		case map[string]any:
+			delete(x, "ledger_base")
+			for k, f := range x {
+				if s, ok := f.(string); ok {
+					if _, err := time.Parse(time.RFC3339Nano, s); err == nil {
+						delete(x, k)
+						continue
+					}
+				}
+				x[k] = strip(f)
+			}
+		case []any:
+			for i := range x {
+				x[i] = strip(x[i])
+			}
+		}
+		return v
+	}
+	b, _ := json.Marshal(strip(v))
+	return string(b)
+}
+
+// crashReference runs the script on a fresh database without a crash.
+func crashReference(t *testing.T) crashState {
+	ctx := context.Background()
+	s, err := crashOpen(ctx, "sqlite:"+filepath.Join(t.TempDir(), "reference.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	signer, _ := testSigner(t)
+	clock := &crashClock{start: time.Now()}
+	e, err := engine.Open(ctx, engine.Config{Store: s, Signer: signer, Now: clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	script, shift := crashScript()
+	for i, c := range script {
+		if i == shift {
+			clock.shifted.Store(true)
+		}
+		resp, err := e.Submit(ctx, &engine.Request{Commands: []engine.Command{c}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out := resp.Outcomes[0]; out.Code != "" {
+			t.Fatalf("reference step %d (%T): %s %s", i, c, out.Code, out.Message)
+		}
+	}
+	return domainState(t, e, s)
+}
+
+func testSigner(t *testing.T) (note.Signer, note.Verifier) {
+	skey, vkey, err := tlog.GenerateKey("linkfin-crash")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := note.NewSigner(skey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := note.NewVerifier(vkey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, v
+}
+
+// checkCrash checks the database after the last run against what was answered and
+// against the reference run of the script.
+func checkCrash(t *testing.T, spec, vkey, skey string, start time.Time, log *crashLog, ref crashState) {
+	ctx := context.Background()
+	db, err := crashOpen(ctx, spec)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	okCount := 0
-	for id, r := range acked {
+	head, err := db.Head(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Every pending with a timeout has passed it: the first batch of a new engine
+	// expires them, once each.
+	time.Sleep(1100 * time.Millisecond)
+	signer, err := note.NewSigner(skey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := &crashClock{start: start}
+	clock.shifted.Store(true)
+	e, err := engine.Open(ctx, engine.Config{Store: db, Signer: signer, Now: clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	if _, err := e.Submit(ctx, &engine.Request{Flush: true}); err != nil {
+		t.Fatal(err)
+	}
+
+	// What each unit must have left: transfers and accounts created, closes and
+	// expiries, each exactly once.
+	wantTransfers := map[int64]bool{}
+	wantAccounts := map[int64]bool{}
+	wantClosed := map[int64]bool{}
+	wantExpired := map[int64]bool{}
+	for i := int64(1); i <= crashAccounts; i++ {
+		wantAccounts[i] = true
+	}
+	kinds := map[int64]int{}
+	for u := range log.sent {
+		if log.answered[u] == nil {
+			t.Fatalf("unit %d was never answered", u)
+		}
+		op := u - u%crashOpIDs
+		kinds[opKind(op)]++
+		r := crashUnit(u)
+		for _, tr := range r.CreateTransfers {
+			wantTransfers[tr.ID] = true
+			if tr.Timeout > 0 {
+				wantExpired[tr.ID] = true
+			}
+		}
+		for _, a := range r.CreateAccounts {
+			wantAccounts[a.ID] = true
+		}
+		for _, id := range r.CloseAccounts {
+			wantClosed[id] = true
+		}
+	}
+	got := map[ledger.EventType]map[int64]int{}
+	for from := int64(0); ; {
+		evs, err := db.Events(ctx, from, 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ev := range evs {
+			if id, ok := ledgerEventID(ev); ok && id < crashRawLimit {
+				typ := ledger.EventType(ev.Type)
+				if got[typ] == nil {
+					got[typ] = map[int64]int{}
+				}
+				got[typ][id]++
+			}
+		}
+		if len(evs) < 1000 {
+			break
+		}
+		from += int64(len(evs))
+	}
+	for _, c := range []struct {
+		typ  ledger.EventType
+		want map[int64]bool
+	}{
+		{ledger.EventTransferCreated, wantTransfers},
+		{ledger.EventAccountCreated, wantAccounts},
+		{ledger.EventAccountClosed, wantClosed},
+		{ledger.EventPendingExpired, wantExpired},
+	} {
+		for id := range c.want {
+			if n := got[c.typ][id]; n != 1 {
+				t.Errorf("%s %d: %d events, want exactly 1", c.typ, id, n)
+			}
+		}
+		for id, n := range got[c.typ] {
+			if !c.want[id] {
+				t.Errorf("%s %d: %d events of nothing any client sent", c.typ, id, n)
+			}
+		}
+	}
+	// Stored as sent; pendings ended as their units said.
+	for id := range wantTransfers {
+		op := id - id%crashOpIDs
 		tr, err := db.Transfer(ctx, id)
-		if r == ledger.LinkedEventFailed {
+		if err != nil {
+			t.Fatalf("transfer %d: %v", id, err)
+		}
+		want := crashUnit(id).CreateTransfers
+		if opKind(op) == opPair {
+			want = want[id-op:]
+		}
+		if w := want[0]; tr.PendingID != w.PendingID ||
+			w.PendingID == 0 && (tr.Amount != w.Amount || tr.DebitAccountID != w.DebitAccountID || tr.CreditAccountID != w.CreditAccountID) {
+			t.Fatalf("transfer %d stored as %+v, sent as %+v", id, tr, w)
+		}
+		if id != op {
 			continue
 		}
-		okCount++
-		if err != nil {
-			t.Fatalf("acknowledged transfer %d (%s) is missing: %v", id, r, err)
-		}
-		want := crashTransfer(id)
-		if tr.Amount != want.Amount || tr.DebitAccountID != want.DebitAccountID || tr.CreditAccountID != want.CreditAccountID {
-			t.Fatalf("transfer %d stored as %+v", id, tr)
-		}
-	}
-	// Linked pairs are whole or absent, acknowledged or not.
-	pairs := 0
-	unacked := map[int64]ledger.Result{}
-	for _, id := range retry {
-		unacked[id] = ""
-	}
-	for id := range unacked {
-		if start := id - id%2; pairStart(start) {
-			_, e1 := db.Transfer(ctx, start)
-			_, e2 := db.Transfer(ctx, start+1)
-			if (e1 == nil) != (e2 == nil) {
-				t.Fatalf("unacknowledged linked pair %d/%d is half-applied", start, start+1)
+		var status ledger.PendingStatus
+		switch opKind(op) {
+		case opExpire:
+			status = ledger.StatusExpired
+		case opPost, opVoid:
+			status = ledger.StatusPending
+			if wantTransfers[op+1] && opKind(op) == opPost {
+				status = ledger.StatusPosted
+			} else if wantTransfers[op+1] {
+				status = ledger.StatusVoided
 			}
+		default:
+			continue
+		}
+		if st, err := db.PendingStatus(ctx, op); err != nil || st.Status != status {
+			t.Errorf("pending %d: %v, %v; want %s", op, st, err, status)
 		}
 	}
-	for id := range acked {
-		if start := id - id%2; pairStart(start) && id == start {
-			_, e1 := db.Transfer(ctx, start)
-			_, e2 := db.Transfer(ctx, start+1)
-			if (e1 == nil) != (e2 == nil) {
-				t.Fatalf("linked pair %d/%d is half-applied", start, start+1)
-			}
-			pairs++
+	for id := range wantClosed {
+		if a, err := e.Account(ctx, id); err != nil || a.Flags&ledger.Closed == 0 {
+			t.Errorf("account %d: %+v, %v; want it closed", id, a, err)
 		}
 	}
+
+	// The domain: as the same script left it without a crash.
+	dom := domainState(t, e, db)
+	differ(t, "record", dom.Records, ref.Records)
+	differ(t, "balance of account", dom.Balances, ref.Balances)
+	differ(t, "count of events", dom.Events, ref.Events)
+
 	v, err := note.NewVerifier(vkey)
 	if err != nil {
 		t.Fatal(err)
@@ -277,25 +786,13 @@ func TestCrash(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !rep.OK() {
-		t.Fatalf("verify after %d kills:\n%s", kills, strings.Join(rep.Problems, "\n"))
+		t.Fatalf("verify after %d kills:\n%s", crashKills, strings.Join(rep.Problems, "\n"))
 	}
-	if okCount == 0 || rep.Transfers < int64(okCount) {
-		t.Fatalf("%d acknowledged transfers, %d in the log", okCount, rep.Transfers)
+	if want := int64(len(wantTransfers)) + ref.Transfers; rep.Transfers != want {
+		t.Fatalf("%d transfers in the log, want %d: %d the clients sent, %d the script's", rep.Transfers, want, len(wantTransfers), ref.Transfers)
 	}
-	// The last kill left balances that were never flushed: a restart replays the log
-	// into the account rows, and then the rows are exact at the end of the log.
-	head, err := db.Head(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	signer, err := note.NewSigner(skey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, err := engine.Open(ctx, engine.Config{Store: db, Signer: signer})
-	if err != nil {
-		t.Fatal(err)
-	}
+	// The last run's balances were written at its close, or are replayed from the log
+	// by this engine: either way the rows are exact at the end of the log.
 	e.Close()
 	after, err := db.Head(ctx)
 	if err != nil {
@@ -307,8 +804,25 @@ func TestCrash(t *testing.T) {
 	if rep, err = audit.Verify(ctx, db, v, "linkfin"); err != nil || !rep.OK() {
 		t.Fatalf("verify after the restart: %v %q", err, rep.Problems)
 	}
-	t.Logf("%d kills; %d transfers acknowledged (%d linked pairs), %d in the log (the rest were in flight when killed); "+
-		"balances replayed from event %d to %d on restart; verify OK", kills, okCount, pairs, rep.Transfers, head.AccountsAt, head.Size)
+	t.Logf("%d kills; %d units (by kind %v; %d answered on their first try), %d script steps (%d kills cut one short, %d sent again and replayed); "+
+		"%d transfers in the log; rows exact at event %d of %d before the last restart; verify OK", crashKills, len(log.sent), kinds,
+		len(log.first), log.steps, log.cut, log.replays, rep.Transfers, head.AccountsAt, head.Size)
+}
+
+// differ reports each key whose value differs between the crashed run and the
+// reference run of the script.
+func differ[K comparable, V comparable](t *testing.T, what string, got, want map[K]V) {
+	t.Helper()
+	for k, w := range want {
+		if g, ok := got[k]; !ok || g != w {
+			t.Errorf("%s %v after the crashes: %v; without a crash: %v", what, k, g, w)
+		}
+	}
+	for k, g := range got {
+		if _, ok := want[k]; !ok {
+			t.Errorf("%s %v after the crashes: %v; none without a crash", what, k, g)
+		}
+	}
 }
 
 func joinIDs(ids []int64) string {
@@ -317,13 +831,4 @@ func joinIDs(ids []int64) string {
 		s[i] = strconv.FormatInt(id, 10)
 	}
 	return strings.Join(s, " ")
-}
-
-func contains(ids []int64, id int64) bool {
-	for _, x := range ids {
-		if x == id {
-			return true
-		}
-	}
-	return false
 }

@@ -1,0 +1,161 @@
+package engine_test
+
+import (
+	"fmt"
+	"time"
+
+	"linkfin"
+	"linkfin/engine"
+	"linkfin/services"
+)
+
+// The domain part of the crash test: one script of commands that takes every product
+// from its parties to its end — certificates issued, split, passed on, financed and
+// settled; factoring, purchase-order financing, dynamic discounting, distributor
+// financing and a warehouse pledge, each disbursed and repaid or collected. The child
+// runs it in order, one command per request under the idempotency key of its step,
+// and resumes after a kill at the first step it never saw answered.
+
+// crashEpoch is the script's today: the child's clock is crashEpoch plus the time
+// since the test began, plus crashShift once the script reaches its later half.
+var crashEpoch = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+
+// crashShift is how far the clock jumps at crashScript's shift: past the due dates
+// (2027-01-31) and the maturity (2027-02-01) of what the first half financed.
+const crashShift = 100 * 24 * time.Hour
+
+// crashStepKey is the idempotency key of step i.
+func crashStepKey(i int) string { return fmt.Sprintf("crash-step-%d", i) }
+
+// crashScript returns the script's commands, and the index of the first one that
+// runs after the clock's jump.
+func crashScript() (steps []engine.Command, shift int) {
+	rate := func(s string) *linkfin.Rate {
+		r, err := linkfin.ParseRate(s)
+		if err != nil {
+			panic(err)
+		}
+		return &r
+	}
+	date := func(s string) linkfin.Date {
+		d, err := linkfin.ParseDate(s)
+		if err != nil {
+			panic(err)
+		}
+		return d
+	}
+	add := func(cs ...engine.Command) { steps = append(steps, cs...) }
+	caps := func(cs ...linkfin.Capability) []linkfin.Capability { return cs }
+	for _, o := range []linkfin.Organization{
+		{ID: "anchor", Name: "Core Auto Group", Capabilities: caps(linkfin.CapAnchor, linkfin.CapTrade)},
+		{ID: "tier1", Name: "Tier One Parts", Capabilities: caps(linkfin.CapTrade)},
+		{ID: "tier2", Name: "Tier Two Castings", Capabilities: caps(linkfin.CapTrade)},
+		{ID: "dealer", Name: "City Dealer", Capabilities: caps(linkfin.CapTrade)},
+		{ID: "trader", Name: "Copper Trader", Capabilities: caps(linkfin.CapTrade)},
+		{ID: "port", Name: "Port Warehouse", Capabilities: caps(linkfin.CapLogistics)},
+		{ID: "bank", Name: "River Bank", Capabilities: caps(linkfin.CapFund)},
+	} {
+		add(&services.CreateOrganization{Org: o})
+	}
+	for _, r := range [][2]string{{"anchor", "tier1"}, {"tier1", "tier2"}, {"dealer", "anchor"}} {
+		add(&services.ProposeRelationship{Actor: r[0], BuyerID: r[0], SellerID: r[1]},
+			&services.AcceptRelationship{Actor: r[1], BuyerID: r[0], SellerID: r[1]})
+	}
+	program := func(id string, p ...linkfin.Product) linkfin.Program {
+		return linkfin.Program{ID: id, Name: "Program " + id, Currency: "CNY", Limit: 100_000_000_00, Products: p,
+			MaxTenorDays: 180, AdvanceRate: *rate("0.8"), DayCount: linkfin.ACT360, Calendar: "CN"}
+	}
+	dd := program("dd", linkfin.ProductDynamicDiscounting)
+	dd.EarlyPaymentAPR = rate("0.18")
+	dist := program("dist", linkfin.ProductDistributorFinancing)
+	dist.MaxTenorDays, dist.BuyBack = 90, true
+	wh := program("wh", linkfin.ProductWarehousePledge)
+	wh.MaxTenorDays, wh.AdvanceRate, wh.MarginCallLTV = 90, *rate("0.6"), rate("0.75")
+	for _, p := range []linkfin.Program{program("scf", linkfin.ProductCertificateDiscounting),
+		program("fx", linkfin.ProductFactoring, linkfin.ProductPOFinancing), dd, dist, wh} {
+		add(&services.CreateProgram{Actor: "anchor", Program: p})
+		if p.ID != "dd" {
+			add(&services.InviteFunder{Actor: "anchor", ProgramID: p.ID, FunderID: "bank", Limit: 50_000_000_00,
+				Pricing: linkfin.Pricing{FixedRate: rate("0.05")}},
+				&services.AcceptFunder{Actor: "bank", ProgramID: p.ID})
+		}
+	}
+	for _, d := range []struct {
+		org    string
+		amount int64
+	}{{"bank", 50_000_000_00}, {"anchor", 50_000_000_00}, {"dealer", 1_000_000_00}, {"trader", 1_000_000_00}} {
+		add(&services.RecordInboundPayment{Rail: "bank", InstructionID: "dep-" + d.org, OrgID: d.org, Currency: "CNY", Amount: d.amount})
+	}
+	// The anchor's orders from tier1, each up to an approved payable; po-4 is financed
+	// before it ships, so its steps are split around the advance.
+	order := func(n int, program string) (create, accept engine.Command) {
+		id := fmt.Sprint(n)
+		o := linkfin.PurchaseOrder{ID: "po-" + id, SellerID: "tier1", ProgramID: program, Currency: "CNY",
+			Lines: []linkfin.POLine{{LineID: "L1", Item: "part", Quantity: 1000, Unit: "pc", UnitPrice: 1_000_00}}}
+		return &services.CreatePurchaseOrder{Actor: "anchor", Order: o}, &services.AcceptPurchaseOrder{Actor: "tier1", ID: o.ID}
+	}
+	invoiced := func(n int, due string) []engine.Command {
+		id := fmt.Sprint(n)
+		return []engine.Command{
+			&services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{ID: "gr-" + id, POID: "po-" + id,
+				Lines: []linkfin.ReceiptLine{{LineID: "L1", Accepted: 1000}}}},
+			&services.CreateInvoice{Actor: "tier1", Invoice: linkfin.Invoice{ID: "inv-" + id, Number: "INV-" + id, BuyerID: "anchor",
+				POID: "po-" + id, Currency: "CNY", IssueDate: date("2026-11-02"), DueDate: date(due),
+				Lines: []linkfin.InvoiceLine{{LineID: "L1", Quantity: 1000, UnitPrice: 1_000_00, Amount: 1_000_000_00}}, Total: 1_000_000_00}},
+			&services.ApproveInvoice{Actor: "anchor", ID: "inv-" + id},
+		}
+	}
+	for _, o := range []struct {
+		n       int
+		program string
+		due     string
+	}{{1, "scf", "2027-01-31"}, {2, "fx", "2027-01-31"}, {3, "dd", "2026-11-30"}} {
+		c, a := order(o.n, o.program)
+		add(c, a)
+		add(invoiced(o.n, o.due)...)
+	}
+	// Certificates: issued, split, part passed down to tier2, a piece financed.
+	add(&services.IssueCertificate{Actor: "anchor", ID: "c1", ProgramID: "scf", PayableIDs: []string{linkfin.PayableID("inv-1")}},
+		&services.SplitCertificate{Actor: "tier1", ID: "c1", Pieces: []linkfin.Piece{{ID: "c1a", Face: 600_000_00}, {ID: "c1b", Face: 400_000_00}}},
+		&services.TransferCertificate{Actor: "tier1", ID: "c1b", To: "tier2", Amount: 150_000_00, NewID: "t1", RemainderID: "c1c"},
+		&services.RequestFinancing{Actor: "tier1", ID: "f-cert", ProgramID: "scf", PieceID: "c1a", FunderID: "bank"},
+		&services.AcceptFinancing{Actor: "tier1", ID: "f-cert", PieceID: "c1a"},
+		&services.DisburseFinancing{Actor: "bank", ID: "f-cert"})
+	// Factoring.
+	add(&services.RequestFactoring{Actor: "tier1", ID: "f-fx", PayableID: linkfin.PayableID("inv-2"), ProgramID: "fx", FunderID: "bank"},
+		&services.AcceptFactoring{Actor: "tier1", ID: "f-fx", PayableID: linkfin.PayableID("inv-2")},
+		&services.DisburseFinancing{Actor: "bank", ID: "f-fx"})
+	// Dynamic discounting: the anchor pays early from its own cash.
+	add(&services.RequestEarlyPayment{Actor: "tier1", ID: "f-dd", PayableID: linkfin.PayableID("inv-3"), ProgramID: "dd"},
+		&services.AcceptEarlyPayment{Actor: "tier1", ID: "f-dd", PayableID: linkfin.PayableID("inv-3")})
+	// Purchase-order financing, then the order ships and becomes the advance's payable.
+	c4, a4 := order(4, "fx")
+	add(c4, a4,
+		&services.RequestPOFinancing{Actor: "tier1", ID: "f-po", POID: "po-4", ProgramID: "fx", FunderID: "bank"},
+		&services.AcceptPOFinancing{Actor: "tier1", ID: "f-po", POID: "po-4"},
+		&services.DisburseFinancing{Actor: "bank", ID: "f-po"})
+	add(invoiced(4, "2027-01-31")...)
+	// Distributor financing: the bank pays the anchor for the dealer's order; the
+	// dealer repays from its own cash.
+	add(&services.CreatePurchaseOrder{Actor: "dealer", Order: linkfin.PurchaseOrder{ID: "dpo-1", SellerID: "anchor", ProgramID: "dist",
+		Currency: "CNY", Lines: []linkfin.POLine{{LineID: "1", Item: "sedan", Quantity: 2, Unit: "car", UnitPrice: 100_000_00}}}},
+		&services.AcceptPurchaseOrder{Actor: "anchor", ID: "dpo-1"},
+		&services.RequestDistributorFinancing{Actor: "dealer", ID: "f-dist", POID: "dpo-1", ProgramID: "dist", FunderID: "bank"},
+		&services.AcceptDistributorFinancing{Actor: "dealer", ID: "f-dist", POID: "dpo-1"},
+		&services.DisburseFinancing{Actor: "bank", ID: "f-dist"},
+		&services.CloseDistributorLoan{ID: "f-dist"})
+	// A warehouse pledge: marked, receipted, lent against, repaid.
+	add(&services.MarkPrice{Mark: linkfin.PriceMark{ID: "copper", Currency: "CNY", Price: 60_000_00}},
+		&services.IssueWarehouseReceipt{Actor: "port", Receipt: linkfin.WarehouseReceipt{ID: "R1", OwnerID: "trader", LotID: "LOT-1",
+			Commodity: "copper", Quantity: 10, Unit: "t"}},
+		&services.RequestPledgeLoan{Actor: "trader", ID: "f-wh", ReceiptID: "R1", ProgramID: "wh", FunderID: "bank", Commodity: "copper"},
+		&services.AcceptPledgeLoan{Actor: "trader", ID: "f-wh", ReceiptID: "R1"},
+		&services.DisburseFinancing{Actor: "bank", ID: "f-wh"},
+		&services.RepayPledgeLoan{Actor: "trader", ID: "f-wh"})
+	// Past the due dates: the factored payables are collected, the certificates settled.
+	shift = len(steps)
+	add(&services.CollectFactored{ID: "f-fx"},
+		&services.CollectFactored{ID: "f-po"},
+		&services.SettleMaturity{ProgramID: "scf", Date: date("2027-02-01")})
+	return steps, shift
+}
