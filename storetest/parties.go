@@ -122,7 +122,7 @@ func testParties(t *testing.T, open Opener) {
 	}
 	changed := prog
 	changed.Limit++
-	if _, err := run[pg](t, env, &services.CreateProgram{Actor: "anchor", Program: changed}); !refusal(err, linkfin.ECONFLICT, "exists with other terms") {
+	if _, err := run[pg](t, env, &services.CreateProgram{Actor: "anchor", Program: changed}); !refusal(err, linkfin.ECONFLICT, "program auto-scf exists") {
 		t.Fatalf("same id, other terms: %v", err)
 	}
 
