@@ -151,7 +151,7 @@ type Store interface {
 	// whether ListObjectsByParty lists it.
 	WasParty(ctx context.Context, kind, id, party string) (bool, error)
 	// Meta reads and writes small settings (such as the log's public key).
-	Meta(ctx context.Context, key string) (string, error)
+	Meta(ctx context.Context, key string) (string, error) // "" for a key not set; see MetaLogKey
 	SetMeta(ctx context.Context, key, value string) error
 }
 
@@ -182,3 +182,8 @@ func PrevOnAccount(t *ledger.Transfer, accountID int64) (int64, error) {
 	}
 	return 0, Errorf(EINVALID, "transfer %d does not touch account %d", t.ID, accountID)
 }
+
+// MetaLogKey is the meta entry that holds the public key the database's log is signed
+// with, as a note verifier key ("<name>+<hash>+<key>"): linkfin verify checks the
+// checkpoints with it, and the API serves it at GET /v1/audit/public-key.
+const MetaLogKey = "log_public_key"

@@ -265,6 +265,9 @@ func checkKey(key string) error {
 // Stats returns the engine's running counters.
 func (e *Engine) Stats() *Stats { return &e.stats }
 
+// Origin is the log's name, the first line of every checkpoint it signs.
+func (e *Engine) Origin() string { return e.cfg.Origin }
+
 // Submit runs a request in the next batch and returns once that batch is durable.
 func (e *Engine) Submit(ctx context.Context, req *Request) (*Response, error) {
 	if req.IdempotencyKey != "" {

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"reflect"
 	"strconv"
+	"strings"
 
 	sumtlog "golang.org/x/mod/sumdb/tlog"
 
@@ -20,6 +21,52 @@ type Checkpoint struct {
 	Root string `json:"root"` // base64
 	Note string `json:"note"` // the signed note, verifiable with the log's public key
 	Time string `json:"time"`
+	// PublicKey is the key Note is signed with, as at GET /v1/audit/public-key; absent
+	// only before the database records one.
+	PublicKey string `json:"public_key,omitempty"`
+}
+
+// LogKey is the public key of the event log: anyone holding it checks a checkpoint
+// offline, with golang.org/x/mod/sumdb/note.
+type LogKey struct {
+	// Key is the verifier key in the note format, "<name>+<hash>+<base64 key>":
+	// note.NewVerifier takes it as it is.
+	Key       string `json:"key"`
+	Name      string `json:"name"`      // the signer's name on every checkpoint
+	Origin    string `json:"origin"`    // the first line of every checkpoint
+	Algorithm string `json:"algorithm"` // "ed25519"
+}
+
+// logKey reads the log's public key, which the database records.
+func (s *Server) logKey(r *http.Request) (string, error) {
+	k, err := s.Store.Meta(r.Context(), linkfin.MetaLogKey)
+	if err != nil {
+		return "", err
+	}
+	if k == "" {
+		return "", linkfin.Errorf(linkfin.ENOTFOUND, "the log has no public key yet")
+	}
+	return k, nil
+}
+
+func (s *Server) publicKey(w http.ResponseWriter, r *http.Request) {
+	k, err := s.logKey(r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	name, _, _ := strings.Cut(k, "+")
+	writeJSON(w, http.StatusOK, LogKey{Key: k, Name: name, Origin: s.Engine.Origin(), Algorithm: "ed25519"})
+}
+
+// checkpointOut is the checkpoint on the wire, with the key it is signed with.
+func (s *Server) checkpointOut(r *http.Request, c *linkfin.Checkpoint) (Checkpoint, error) {
+	k, err := s.Store.Meta(r.Context(), linkfin.MetaLogKey)
+	if err != nil {
+		return Checkpoint{}, err
+	}
+	return Checkpoint{Size: c.Size, Root: base64.StdEncoding.EncodeToString(c.Hash), Note: string(c.Note), Time: rfc3339(c.Time),
+		PublicKey: k}, nil
 }
 
 func (s *Server) latest(r *http.Request) (*linkfin.Checkpoint, error) {
@@ -39,8 +86,12 @@ func (s *Server) checkpoint(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, Checkpoint{Size: c.Size, Root: base64.StdEncoding.EncodeToString(c.Hash),
-		Note: string(c.Note), Time: rfc3339(c.Time)})
+	out, err := s.checkpointOut(r, c)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 // Event is a log entry on the wire; Data is the canonical JSON that was hashed.
@@ -65,7 +116,9 @@ func toEvent(e *linkfin.Event) Event {
 // record (and to the operator).
 func (s *Server) auditRoutes() {
 	s.handle(Route{Pattern: "GET /v1/audit/checkpoint", Access: AnyKey, Out: reflect.TypeFor[Checkpoint](),
-		Summary: "The latest signed checkpoint of the event log."}, s.checkpoint)
+		Summary: "The latest signed checkpoint of the event log, with the public key it is signed with."}, s.checkpoint)
+	s.handle(Route{Pattern: "GET /v1/audit/public-key", Access: AnyKey, Out: reflect.TypeFor[LogKey](),
+		Summary: "The event log's public key: with it, anyone checks a checkpoint offline."}, s.publicKey)
 	s.handle(Route{Pattern: "GET /v1/audit/events", Access: AnyKey, Out: reflect.TypeFor[Event](), List: true, Query: pageQuery,
 		Summary: "Events in log order (an organization: those of records it is party to; a page may be short, follow next_cursor)."}, s.events)
 	s.handle(Route{Pattern: "GET /v1/audit/proof/{seq}", Access: AnyKey, Out: reflect.TypeFor[Proof](),
@@ -159,8 +212,12 @@ func (s *Server) proof(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	out := Proof{Event: toEvent(&evs[0]), Checkpoint: Checkpoint{Size: c.Size, Root: base64.StdEncoding.EncodeToString(c.Hash),
-		Note: string(c.Note), Time: rfc3339(c.Time)}, Hashes: make([]string, len(p))}
+	cp, err := s.checkpointOut(r, c)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	out := Proof{Event: toEvent(&evs[0]), Checkpoint: cp, Hashes: make([]string, len(p))}
 	for i, h := range p {
 		out.Hashes[i] = base64.StdEncoding.EncodeToString(h[:])
 	}
@@ -194,8 +251,12 @@ func (s *Server) consistency(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	out := Consistency{OldSize: old, Checkpoint: Checkpoint{Size: c.Size, Root: base64.StdEncoding.EncodeToString(c.Hash),
-		Note: string(c.Note), Time: rfc3339(c.Time)}, Hashes: make([]string, len(p))}
+	cp, err := s.checkpointOut(r, c)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	out := Consistency{OldSize: old, Checkpoint: cp, Hashes: make([]string, len(p))}
 	for i, h := range p {
 		out.Hashes[i] = base64.StdEncoding.EncodeToString(h[:])
 	}

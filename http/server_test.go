@@ -46,6 +46,7 @@ type api struct {
 	clock  *storetest.Clock
 	signer note.Signer
 	verif  note.Verifier
+	logKey string // verif as a note verifier key
 	// current is the server behind url; restart swaps it.
 	current atomic.Pointer[lfhttp.Server]
 	// validating checks requests and answers against the OpenAPI document.
@@ -55,8 +56,23 @@ type api struct {
 func newAPI(t *testing.T) *api {
 	t.Helper()
 	s := sqlitetest.Open(t)
-	signer, verif := storetest.Keys(t)
-	a := &api{t: t, store: s, clock: storetest.NewClock(), signer: signer, verif: verif}
+	skey, vkey, err := tlog.GenerateKey("linkfin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, err := note.NewSigner(skey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	verif, err := note.NewVerifier(vkey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The database records its log's public key, as linkfin serve does.
+	if err := s.SetMeta(context.Background(), linkfin.MetaLogKey, vkey); err != nil {
+		t.Fatal(err)
+	}
+	a := &api{t: t, store: s, clock: storetest.NewClock(), signer: signer, verif: verif, logKey: vkey}
 	a.start()
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		a.current.Load().ServeHTTP(w, r)

@@ -154,7 +154,7 @@ func openStore(ctx context.Context, f *storeFlags) (linkfin.Store, error) {
 	return sqlite.Open(path)
 }
 
-const metaLogKey = "log_public_key"
+const metaLogKey = linkfin.MetaLogKey
 
 // signer loads the log's signing key from the data directory, creating it on first
 // start, and checks it is the key this database's log was signed with. A new
