@@ -15,6 +15,7 @@ type (
 	Transfer   = lfhttp.Transfer
 	Exposure   = services.Exposure
 	Checkpoint = lfhttp.Checkpoint
+	LogKey     = lfhttp.LogKey
 )
 
 // GetAccount reads a ledger account; an organization reads its own wallets.
@@ -47,6 +48,13 @@ func (c *Client) Exposure(ctx context.Context) ([]Exposure, error) {
 		return nil, err
 	}
 	return out.Data, nil
+}
+
+// LogKey reads the event log's public key. Keep it: note.NewVerifier takes its Key, and
+// checks checkpoints offline with it.
+func (c *Client) LogKey(ctx context.Context) (*LogKey, error) {
+	var out LogKey
+	return &out, c.get(ctx, "/v1/audit/public-key", &out)
 }
 
 // Checkpoint reads the latest signed checkpoint of the event log.

@@ -47,7 +47,7 @@ func newOpenAPIEnv(t *testing.T) *openAPIEnv {
 	t.Helper()
 	ctx := context.Background()
 	s := sqlitetest.Open(t)
-	signer, _ := storetest.Keys(t)
+	signer, _ := storetest.LogKey(t, s)
 	e, err := engine.Open(ctx, engine.Config{Store: s, Signer: signer, Now: storetest.NewClock().Now})
 	if err != nil {
 		t.Fatal(err)

@@ -56,20 +56,9 @@ type api struct {
 func newAPI(t *testing.T) *api {
 	t.Helper()
 	s := sqlitetest.Open(t)
-	skey, vkey, err := tlog.GenerateKey("linkfin")
-	if err != nil {
-		t.Fatal(err)
-	}
-	signer, err := note.NewSigner(skey)
-	if err != nil {
-		t.Fatal(err)
-	}
+	signer, vkey := storetest.LogKey(t, s)
 	verif, err := note.NewVerifier(vkey)
 	if err != nil {
-		t.Fatal(err)
-	}
-	// The database records its log's public key, as linkfin serve does.
-	if err := s.SetMeta(context.Background(), linkfin.MetaLogKey, vkey); err != nil {
 		t.Fatal(err)
 	}
 	a := &api{t: t, store: s, clock: storetest.NewClock(), signer: signer, verif: verif, logKey: vkey}

@@ -29,6 +29,24 @@ type Tamperer interface {
 	Exec(ctx context.Context, query string, args ...any) error
 }
 
+// LogKey makes a log signing key for the log "linkfin", records its public half in the
+// store as linkfin serve does, and returns the signer and the verifier key.
+func LogKey(t testing.TB, s linkfin.Store) (note.Signer, string) {
+	t.Helper()
+	skey, vkey, err := tlog.GenerateKey("linkfin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, err := note.NewSigner(skey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetMeta(context.Background(), linkfin.MetaLogKey, vkey); err != nil {
+		t.Fatal(err)
+	}
+	return signer, vkey
+}
+
 // Keys returns a signer and verifier for tests.
 func Keys(t testing.TB) (note.Signer, note.Verifier) {
 	skey, vkey, err := tlog.GenerateKey("linkfin-test")
