@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	crand "crypto/rand"
+	"errors"
 	"fmt"
 	"io/fs"
 	"math/rand/v2"
@@ -164,8 +165,8 @@ func TestNotFound(t *testing.T) {
 			t.Errorf("%s: err = %v, want code %s", name, err, linkfin.ENOTFOUND)
 		}
 	}
-	if _, err := db.ReadTiles(ctx, []linkfin.Tile{{L: 0, N: 0, W: 1}}); err == nil {
-		t.Error("ReadTiles of a missing tile: no error")
+	if _, err := db.ReadTiles(ctx, []linkfin.Tile{{L: 0, N: 0, W: 1}}); !errors.Is(err, pgx.ErrNoRows) {
+		t.Errorf("ReadTiles of a missing tile: %v, want no rows", err)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	sumtlog "golang.org/x/mod/sumdb/tlog"
@@ -166,15 +167,18 @@ func TestNewAppenderRejectsWrongState(t *testing.T) {
 
 	forged := ref.tree(t, 600)
 	forged.Hash[0] ^= 1
-	for _, tree := range []Tree{
-		forged,
-		{Size: 600, Hash: ref.tree(t, 599).Hash}, // a real root, of another size
-		{Size: 701, Hash: ref.tree(t, 700).Hash}, // beyond the stored tiles
-		{Size: 0, Hash: ref.tree(t, 1).Hash},
-		{Size: -1},
+	for _, c := range []struct {
+		tree Tree
+		want string
+	}{
+		{forged, "inconsistent tile"},
+		{Tree{Size: 600, Hash: ref.tree(t, 599).Hash}, "inconsistent tile"}, // a real root, of another size
+		{Tree{Size: 701, Hash: ref.tree(t, 700).Hash}, "bytes stored"},      // beyond the stored tiles
+		{Tree{Size: 0, Hash: ref.tree(t, 1).Hash}, "empty tree with root"},
+		{Tree{Size: -1}, "negative tree size"},
 	} {
-		if _, err := NewAppender(ctx, tree, store); err == nil {
-			t.Errorf("NewAppender(%d, %v) succeeded", tree.Size, tree.Hash)
+		if _, err := NewAppender(ctx, c.tree, store); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("NewAppender(%d, %v): %v, want %q", c.tree.Size, c.tree.Hash, err, c.want)
 		}
 	}
 
@@ -183,8 +187,8 @@ func TestNewAppenderRejectsWrongState(t *testing.T) {
 		t.Fatal(err)
 	}
 	store.tiles[[2]int64{0, 2}][5] ^= 1 // in 0/002.p/88, the partial tile of tree 600
-	if _, err := NewAppender(ctx, ref.tree(t, 600), store); err == nil {
-		t.Fatal("NewAppender over a corrupted tile succeeded")
+	if _, err := NewAppender(ctx, ref.tree(t, 600), store); err == nil || !strings.Contains(err.Error(), "inconsistent tile") {
+		t.Fatalf("NewAppender over a corrupted tile: %v", err)
 	}
 }
 

@@ -3,6 +3,7 @@ package tlog
 import (
 	"bytes"
 	"encoding/base64"
+	"errors"
 	"strings"
 	"testing"
 
@@ -69,18 +70,20 @@ func TestCheckpointRejects(t *testing.T) {
 	if bytes.Equal(modified, msg) {
 		t.Fatal("size line not found")
 	}
-	if _, err := OpenCheckpoint(modified, verifier, testOrigin); err == nil {
-		t.Error("modified checkpoint opened")
+	var invalid *note.InvalidSignatureError
+	if _, err := OpenCheckpoint(modified, verifier, testOrigin); !errors.As(err, &invalid) {
+		t.Errorf("modified checkpoint: %v, want an invalid signature", err)
 	}
 	_, otherVerifier := testKey(t, testOrigin)
-	if _, err := OpenCheckpoint(msg, otherVerifier, testOrigin); err == nil {
-		t.Error("checkpoint opened with another key of the same name")
+	var unverified *note.UnverifiedNoteError
+	if _, err := OpenCheckpoint(msg, otherVerifier, testOrigin); !errors.As(err, &unverified) {
+		t.Errorf("checkpoint opened with another key of the same name: %v, want no verifiable signature", err)
 	}
 	if _, err := OpenCheckpoint(msg, verifier, "other.example/log"); err == nil || !strings.Contains(err.Error(), "other.example/log") {
 		t.Errorf("checkpoint of another origin: %v", err)
 	}
-	if _, err := SignCheckpoint(signer, "two\nlines", tree); err == nil {
-		t.Error("signed an origin with a newline")
+	if _, err := SignCheckpoint(signer, "two\nlines", tree); err == nil || !strings.Contains(err.Error(), "invalid checkpoint origin") {
+		t.Errorf("signed an origin with a newline: %v", err)
 	}
 }
 

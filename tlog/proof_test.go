@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 
 	sumtlog "golang.org/x/mod/sumdb/tlog"
@@ -66,16 +67,16 @@ func TestInclusionProof(t *testing.T) {
 			}
 		}
 	}
-	if err := CheckInclusion(nil, ref.tree(t, 5), 5, sumtlog.Hash{}); err == nil {
-		t.Fatal("check of a leaf beyond the tree succeeded")
+	if err := CheckInclusion(nil, ref.tree(t, 5), 5, sumtlog.Hash{}); err == nil || !strings.Contains(err.Error(), "leaf 5 is not in tree 5") {
+		t.Fatalf("check of a leaf beyond the tree: %v", err)
 	}
-	if _, err := InclusionProof(ctx, ref.tree(t, 5), 5, store); err == nil {
-		t.Fatal("proof of a leaf beyond the tree succeeded")
+	if _, err := InclusionProof(ctx, ref.tree(t, 5), 5, store); err == nil || !strings.Contains(err.Error(), "leaf 5 is not in tree 5") {
+		t.Fatalf("proof of a leaf beyond the tree: %v", err)
 	}
 	forged := ref.tree(t, 100)
 	forged.Hash[3] ^= 1
-	if _, err := InclusionProof(ctx, forged, 4, store); err == nil {
-		t.Fatal("proof against a forged root succeeded")
+	if _, err := InclusionProof(ctx, forged, 4, store); err == nil || !strings.Contains(err.Error(), "inconsistent tile") {
+		t.Fatalf("proof against a forged root: %v", err)
 	}
 }
 
@@ -121,10 +122,10 @@ func TestConsistencyProof(t *testing.T) {
 	if err := CheckConsistency(nil, ref.tree(t, 10), Tree{}); err != nil {
 		t.Fatalf("every tree extends the zero Tree: %v", err)
 	}
-	if _, err := ConsistencyProof(ctx, ref.tree(t, 10), 11, store); err == nil {
-		t.Fatal("proof of a longer prefix succeeded")
+	if _, err := ConsistencyProof(ctx, ref.tree(t, 10), 11, store); err == nil || !strings.Contains(err.Error(), "has no prefix of size 11") {
+		t.Fatalf("proof of a longer prefix: %v", err)
 	}
-	if err := CheckConsistency(nil, ref.tree(t, 10), ref.tree(t, 11)); err == nil {
-		t.Fatal("check of a longer prefix succeeded")
+	if err := CheckConsistency(nil, ref.tree(t, 10), ref.tree(t, 11)); err == nil || !strings.Contains(err.Error(), "cannot extend tree 11") {
+		t.Fatalf("check of a longer prefix: %v", err)
 	}
 }

@@ -424,8 +424,8 @@ func TestRun(t *testing.T) {
 	if n := len(rc.requests("/acme")); n != len(want)+2 {
 		t.Fatalf("%d requests, want %d", n, len(want)+2)
 	}
-	if err := (&webhook.Dispatcher{Engine: e.engine, Store: e.store}).Run(context.Background()); err == nil {
-		t.Fatal("a dispatcher without a key ran")
+	if err := (&webhook.Dispatcher{Engine: e.engine, Store: e.store}).Run(context.Background()); err == nil || !strings.Contains(err.Error(), "needs the platform's webhook key") {
+		t.Fatalf("a dispatcher without a key: %v", err)
 	}
 }
 
