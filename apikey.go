@@ -48,6 +48,23 @@ type APIKey struct {
 // Parties implements Partied.
 func (k *APIKey) Parties() []string { return parties(k.OrgID) }
 
+// MaxAPIKeys is how many live (unrevoked) keys an organization may hold. Each key has
+// a rate limit of its own, so keys without bound would lift the organization's; a key
+// revoked frees its place.
+const MaxAPIKeys = 100
+
+// KindAPIKeyQuota is the record kind that counts an organization's live keys.
+const KindAPIKeyQuota = "api_key_quota"
+
+// APIKeyQuota counts an organization's live API keys, up to MaxAPIKeys: the keys it
+// made and has not revoked since the count began (keys made before it are not
+// counted). Its id is the organization's. It has no parties: only the operator reads it.
+type APIKeyQuota struct {
+	ID    string `json:"id"`
+	OrgID string `json:"org_id"`
+	Live  int    `json:"live"`
+}
+
 // KeyPrefix starts every API key: "lfk_<id>_<secret>".
 const KeyPrefix = "lfk_"
 

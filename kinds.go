@@ -36,6 +36,7 @@ var (
 		KindLot:              func() any { return new(Lot) },
 		KindPriceMark:        func() any { return new(PriceMark) },
 		KindAPIKey:           func() any { return new(APIKey) },
+		KindAPIKeyQuota:      func() any { return new(APIKeyQuota) },
 		KindWebhookEndpoint:  func() any { return new(WebhookEndpoint) },
 		KindWebhookQuota:     func() any { return new(WebhookQuota) },
 		KindWebhookDelivery:  func() any { return new(WebhookDelivery) },

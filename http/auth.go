@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/subtle"
 	"encoding/json"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -17,6 +18,11 @@ import (
 
 // ERATELIMITED answers a key that sent more requests than its rate allows.
 const ERATELIMITED = "rate_limited"
+
+// EAUTHLIMITED answers a source address that failed authentication more often than
+// SetAuthFailureLimit allows: until it may try again, every request it sends with a
+// key is refused, a valid key too, so that guessing learns nothing.
+const EAUTHLIMITED = "authentication_rate_limited"
 
 // Access is who may call a route.
 type Access int
@@ -211,6 +217,66 @@ func (l *limiter) allow(key string) (time.Duration, bool) {
 		return d, false
 	}
 	return 0, true
+}
+
+// failures holds a token bucket of failed authentications per source address.
+type failures struct {
+	mu      sync.Mutex
+	rate    rate.Limit
+	burst   int
+	sources map[string]*rate.Limiter
+}
+
+func (f *failures) bucket(src string) *rate.Limiter {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	b := f.sources[src]
+	if b == nil {
+		if len(f.sources) >= 100_000 {
+			clear(f.sources) // bounded memory; a cleared source starts with a full bucket
+		}
+		b = rate.NewLimiter(f.rate, f.burst)
+		f.sources[src] = b
+	}
+	return b
+}
+
+// limited reports whether the source has no failure left, and how long until it has.
+func (f *failures) limited(src string) (time.Duration, bool) {
+	if f == nil || f.rate <= 0 {
+		return 0, false
+	}
+	b := f.bucket(src)
+	if t := b.Tokens(); t < 1 {
+		return time.Duration((1 - t) / float64(f.rate) * float64(time.Second)), true
+	}
+	return 0, false
+}
+
+// fail spends one of the source's failures.
+func (f *failures) fail(src string) {
+	if f == nil || f.rate <= 0 {
+		return
+	}
+	f.bucket(src).Allow()
+}
+
+// source is the address a request comes from: the peer's IP, never a header the
+// client writes. Behind a reverse proxy every request comes from the proxy.
+func source(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// SetAuthFailureLimit lets a source address fail authentication burst times at once
+// and perMinute times a minute after that; perMinute 0 lifts the limit, as a new
+// Server has none (linkfin serve sets one). A request without an Authorization header
+// is not a failure: it guesses nothing.
+func (s *Server) SetAuthFailureLimit(perMinute float64, burst int) {
+	s.fails = &failures{rate: rate.Limit(perMinute / 60), burst: max(burst, 1), sources: make(map[string]*rate.Limiter)}
 }
 
 // SetRateLimit limits every API key to perSecond requests a second, with bursts of

@@ -50,6 +50,7 @@ var statusOf = map[string]int{
 	EMEDIATYPE:            http.StatusUnsupportedMediaType,
 	EKEYREQUIRED:          http.StatusBadRequest,
 	ERATELIMITED:          http.StatusTooManyRequests,
+	EAUTHLIMITED:          http.StatusTooManyRequests,
 	ubl.ETOOLARGE:         http.StatusRequestEntityTooLarge,
 	linkfin.EUNAUTHORIZED: http.StatusUnauthorized,
 	linkfin.EFORBIDDEN:    http.StatusForbidden,

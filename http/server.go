@@ -37,6 +37,7 @@ type Server struct {
 	mux      *http.ServeMux
 	routes   []Route
 	limits   *limiter
+	fails    *failures // failed authentications per source address
 	keys     keyCache
 	registry *prometheus.Registry
 	requests *prometheus.CounterVec
@@ -57,8 +58,9 @@ func NewServer(e *engine.Engine, s linkfin.Store, logger *slog.Logger) *Server {
 	health := reflect.TypeFor[Health]()
 	srv.handle(Route{Pattern: "GET /healthz", Access: Public, Out: health, Summary: "The process is up."}, srv.healthz)
 	srv.handle(Route{Pattern: "GET /readyz", Access: Public, Out: health, Summary: "The store answers."}, srv.readyz)
-	srv.mux.Handle("GET /metrics", promhttp.HandlerFor(srv.registry, promhttp.HandlerOpts{}))
-	srv.routes = append(srv.routes, Route{Pattern: "GET /metrics", Access: Public, Summary: "Prometheus metrics.", Text: true})
+	// Metrics tell the platform's load and its tenants' traffic: operator keys alone.
+	srv.handle(Route{Pattern: "GET /metrics", Access: Operator, Summary: "Prometheus metrics (an operator key).", Text: true},
+		promhttp.HandlerFor(srv.registry, promhttp.HandlerOpts{}).ServeHTTP)
 
 	srv.ledgerRoutes()
 	srv.domainRoutes()
@@ -201,8 +203,16 @@ func (s *Server) admit(w http.ResponseWriter, r *http.Request, rt Route) (*princ
 	if rt.Access == Public {
 		return nil, nil
 	}
+	src, credentials := source(r), r.Header.Get("Authorization") != ""
+	if d, limited := s.fails.limited(src); limited && credentials {
+		w.Header().Set("Retry-After", retryAfter(d))
+		return nil, linkfin.Errorf(EAUTHLIMITED, "too many failed authentications from this address; retry in %s s", retryAfter(d))
+	}
 	p, err := s.authenticate(r)
 	if err != nil {
+		if credentials && linkfin.ErrorCode(err) == linkfin.EUNAUTHORIZED {
+			s.fails.fail(src)
+		}
 		return nil, err
 	}
 	for name := range r.URL.Query() {

@@ -651,7 +651,7 @@ func TestLedgerAPI(t *testing.T) {
 		wantProblem(t, a.do("GET", "/v1/audit/consistency"+q, ""), http.StatusBadRequest, linkfin.EINVALID)
 	}
 
-	// Health and metrics need no key.
+	// Health needs no key; metrics need an operator key.
 	var status map[string]string
 	wantJSON(t, a.do("GET", "/healthz", "", "Authorization", ""), http.StatusOK, &status)
 	if status["status"] != "ok" {
@@ -661,7 +661,8 @@ func TestLedgerAPI(t *testing.T) {
 	if status["status"] != "ready" {
 		t.Fatalf("readyz = %v", status)
 	}
-	r = a.do("GET", "/metrics", "", "Authorization", "")
+	wantProblem(t, a.do("GET", "/metrics", "", "Authorization", ""), http.StatusUnauthorized, linkfin.EUNAUTHORIZED)
+	r = a.do("GET", "/metrics", "")
 	if r.status != http.StatusOK {
 		t.Fatalf("metrics: status %d", r.status)
 	}

@@ -16,9 +16,13 @@ type CreateAPIKey struct {
 	Key   linkfin.APIKey // ID, OrgID, Role, Name, Hash
 }
 
+// EAPIKEYLIMIT refuses a key past linkfin.MaxAPIKeys live keys of an organization.
+const EAPIKEYLIMIT = "api_key_limit"
+
 // Keys implements engine.Command.
 func (c *CreateAPIKey) Keys() []linkfin.ObjectKey {
-	return []linkfin.ObjectKey{{Kind: linkfin.KindAPIKey, ID: c.Key.ID}, {Kind: linkfin.KindOrganization, ID: c.Key.OrgID}}
+	return []linkfin.ObjectKey{{Kind: linkfin.KindAPIKey, ID: c.Key.ID}, {Kind: linkfin.KindOrganization, ID: c.Key.OrgID},
+		{Kind: linkfin.KindAPIKeyQuota, ID: c.Key.OrgID}}
 }
 
 // Apply implements engine.Command.
@@ -51,7 +55,27 @@ func (c *CreateAPIKey) Apply(tx *engine.Tx) (any, error) {
 	if k.CreatedBy == "" {
 		k.CreatedBy = string(linkfin.RoleOperator)
 	}
+	if k.OrgID != "" {
+		if err := countKey(tx, k.OrgID, +1); err != nil {
+			return nil, err
+		}
+	}
 	return &k, tx.Put(linkfin.KindAPIKey, k.ID, &k, "api_key.created")
+}
+
+// countKey adds delta to the organization's live keys, refusing one past
+// linkfin.MaxAPIKeys.
+func countKey(tx *engine.Tx, org string, delta int) error {
+	q := linkfin.APIKeyQuota{ID: org, OrgID: org}
+	if _, err := tx.Get(linkfin.KindAPIKeyQuota, org, &q); err != nil {
+		return err
+	}
+	if delta > 0 && q.Live >= linkfin.MaxAPIKeys {
+		return linkfin.Errorf(EAPIKEYLIMIT, "organization %s holds %d live API keys, the most it may: revoke one it no longer uses first",
+			org, q.Live)
+	}
+	q.Live = max(q.Live+delta, 0) // keys made before the count began are not in it
+	return tx.Put(linkfin.KindAPIKeyQuota, org, &q, "api_key_quota.counted")
 }
 
 // RevokeAPIKey ends a key: from the batch that revokes it on, it opens nothing.
@@ -64,6 +88,15 @@ type RevokeAPIKey struct {
 // Keys implements engine.Command.
 func (c *RevokeAPIKey) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{{Kind: linkfin.KindAPIKey, ID: c.ID}}
+}
+
+// DependentKeys implements engine.DependentCommand: the key's organization's count.
+func (c *RevokeAPIKey) DependentKeys(r engine.Records) []linkfin.ObjectKey {
+	var k linkfin.APIKey
+	if found, err := r.Get(linkfin.KindAPIKey, c.ID, &k); err != nil || !found || k.OrgID == "" {
+		return nil
+	}
+	return []linkfin.ObjectKey{{Kind: linkfin.KindAPIKeyQuota, ID: k.OrgID}}
 }
 
 // Apply implements engine.Command.
@@ -81,6 +114,11 @@ func (c *RevokeAPIKey) Apply(tx *engine.Tx) (any, error) {
 	}
 	now := tx.Now()
 	k.RevokedAt = &now
+	if k.OrgID != "" {
+		if err := countKey(tx, k.OrgID, -1); err != nil {
+			return nil, err
+		}
+	}
 	return &k, tx.Put(linkfin.KindAPIKey, k.ID, &k, "api_key.revoked")
 }
 

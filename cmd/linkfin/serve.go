@@ -29,6 +29,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	seed := fs.Bool("demo", false, "seed a new database with the demo supply chain and print an API key per organization")
 	perSecond := fs.Float64("rate-limit", 200, "requests a second allowed per API key (0: no limit)")
 	burst := fs.Int("rate-burst", 400, "requests a key may send at once, above its rate")
+	failRate := fs.Float64("auth-fail-limit", 60, "failed authentications a minute allowed per source address, past its burst (0: no limit)")
+	failBurst := fs.Int("auth-fail-burst", 100, "failed authentications a source address may make at once, before its limit applies")
 	localHooks := fs.Bool("webhooks-to-private", false, "let webhook endpoints be on loopback and private networks (for development)")
 	every := fs.Duration("schedule-every", time.Hour, "how often to run due settlements and close due financings (0: never; POST /v1/settlements/run still works)")
 	if err := parse(fs, args); err != nil {
@@ -99,6 +101,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	srv := lfhttp.NewServer(e, s, logger)
 	srv.SetRateLimit(*perSecond, *burst)
+	srv.SetAuthFailureLimit(*failRate, *failBurst)
 	srv.WebhookKey = hookKey
 	srv.Serve(ln)
 	served = true

@@ -384,3 +384,20 @@ func TestReadmeSetup(t *testing.T) {
 		t.Error("the walkthrough starts its server other than as the README says")
 	}
 }
+
+// TestServeLimitsFailedAuthentication: serve limits failed authentications per
+// address, as its flags say, and keeps /metrics for operator keys.
+func TestServeLimitsFailedAuthentication(t *testing.T) {
+	isolate(t)
+	s := serve(t, "--data", t.TempDir(), "--auth-fail-burst", "2", "--auth-fail-limit", "1")
+	bad := "lfk_0123456789abcdef_" + strings.Repeat("x", 43)
+	s.want("GET", "/metrics", "", "", http.StatusUnauthorized)
+	s.want("GET", "/metrics", s.key, "", http.StatusOK)
+	s.want("GET", "/v1/organizations", bad, "", http.StatusUnauthorized)
+	s.want("GET", "/v1/organizations", bad, "", http.StatusUnauthorized)
+	body := s.want("GET", "/v1/organizations", bad, "", http.StatusTooManyRequests)
+	if !strings.Contains(string(body), `"code":"authentication_rate_limited"`) {
+		t.Fatalf("third failure: %s", body)
+	}
+	s.want("GET", "/v1/organizations", s.key, "", http.StatusTooManyRequests)
+}
