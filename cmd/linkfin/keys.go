@@ -70,7 +70,7 @@ func runKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error
 // no key that could make one over the API is at hand.
 func createKeyLocal(ctx context.Context, sf *storeFlags, org string, role linkfin.Role, name string) (*client.APIKey, error) {
 	secret, k := linkfin.NewAPIKey(org, role, name)
-	out, err := submitLocal(ctx, sf, &services.CreateAPIKey{Key: k})
+	out, err := submitLocal(ctx, sf, sf.open, &services.CreateAPIKey{Key: k})
 	if err != nil {
 		return nil, err
 	}
@@ -78,15 +78,16 @@ func createKeyLocal(ctx context.Context, sf *storeFlags, org string, role linkfi
 	return out, nil
 }
 
-// revokeKeyLocal revokes any key, as the operator, through an engine of its own.
+// revokeKeyLocal revokes any key, as the operator, through an engine of its own. A key
+// is in an existing database: a database that is not there is an error, not a new one.
 func revokeKeyLocal(ctx context.Context, sf *storeFlags, id string) (*client.APIKey, error) {
-	return submitLocal(ctx, sf, &services.RevokeAPIKey{ID: id})
+	return submitLocal(ctx, sf, sf.openExisting, &services.RevokeAPIKey{ID: id})
 }
 
 // submitLocal runs a key command as the operator on the database through an engine of
 // its own. The database takes one writer: while a server runs on it, this is refused.
-func submitLocal(ctx context.Context, sf *storeFlags, c engine.Command) (*client.APIKey, error) {
-	s, err := sf.open(ctx)
+func submitLocal(ctx context.Context, sf *storeFlags, open func(context.Context) (linkfin.Store, error), c engine.Command) (*client.APIKey, error) {
+	s, err := open(ctx)
 	if err != nil {
 		return nil, err
 	}

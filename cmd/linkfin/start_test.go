@@ -174,9 +174,11 @@ func TestReadOnlyCreatesNothing(t *testing.T) {
 		{[]string{"verify", "--data", tmp, "--db", filepath.Join(tmp, "no", "dir", "x.db")}, "no database at "},
 		{[]string{"verify", "--data", tmp, "--db", tmp}, "no database at " + tmp},
 		{[]string{"verify", "--data", tmp, "--db", notLinkfin}, notLinkfin + " holds no linkfin database"},
+		// Revoking changes an existing key: no database, no key to revoke.
+		{[]string{"keys", "revoke", "0123456789abcdef", "--local", "--data", filepath.Join(tmp, "TYPO")}, "no database at "},
 	} {
 		code, stdout, stderr := cli(t, tc.args...)
-		if code != 1 || stdout != "" || !strings.HasPrefix(stderr, "linkfin verify: ") || !strings.Contains(stderr, tc.want) ||
+		if code != 1 || stdout != "" || !strings.HasPrefix(stderr, "linkfin "+tc.args[0]+": ") || !strings.Contains(stderr, tc.want) ||
 			!strings.Contains(stderr, "check --data and --db") {
 			t.Errorf("linkfin %q: exit %d, want 1 and %q\nstdout:\n%s\nstderr:\n%s", tc.args, code, tc.want, stdout, stderr)
 		}
