@@ -61,7 +61,7 @@ type Certificate struct {
 // Piece is one child to create in a split or a transfer.
 type Piece struct {
 	ID   string `json:"id"`
-	Face int64  `json:"face"`
+	Face int64  `json:"face" bound:"amount"`
 }
 
 // CheckTree checks invariant 3 of DESIGN §3 for one certificate tree given all its

@@ -24,9 +24,9 @@ const (
 // InvoiceLine bills one purchase order line.
 type InvoiceLine struct {
 	LineID    string `json:"line_id"` // the purchase order line
-	Quantity  int64  `json:"quantity"`
-	UnitPrice int64  `json:"unit_price"`
-	Amount    int64  `json:"amount"`
+	Quantity  int64  `json:"quantity" bound:"quantity"`
+	UnitPrice int64  `json:"unit_price" bound:"price"`
+	Amount    int64  `json:"amount" bound:"amount"`
 }
 
 // Invoice is a seller's bill against a purchase order.

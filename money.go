@@ -22,13 +22,66 @@ const (
 	JPY Currency = "JPY"
 )
 
+// currencyExponents are the active currencies of ISO 4217 (List One, as amended to
+// 2026) that have minor units, with their number of minor-unit digits. Funds codes
+// kept for accounting (BOV, CHE, CHW, CLF, COU, MXV, USN, UYI, UYW) are currencies
+// too; precious metals, SDRs and testing codes (XAU, XDR, XTS, XXX, …) are not money
+// linkfin moves, and withdrawn codes (HRK, SLL, ZWL, ANG, …) are refused.
 var currencyExponents = map[Currency]int{
-	"AED": 2, "AUD": 2, "BRL": 2, "CAD": 2, "CHF": 2, "CNY": 2, "CZK": 2, "DKK": 2,
-	"EUR": 2, "GBP": 2, "HKD": 2, "HUF": 2, "IDR": 2, "INR": 2, "MOP": 2, "MXN": 2,
-	"MYR": 2, "NOK": 2, "NZD": 2, "PHP": 2, "PLN": 2, "SAR": 2, "SEK": 2, "SGD": 2,
-	"THB": 2, "TRY": 2, "TWD": 2, "USD": 2, "ZAR": 2,
-	"CLP": 0, "ISK": 0, "JPY": 0, "KRW": 0, "VND": 0,
-	"BHD": 3, "IQD": 3, "JOD": 3, "KWD": 3, "LYD": 3, "OMR": 3, "TND": 3,
+	"AED": 2, "AFN": 2, "ALL": 2, "AMD": 2, "AOA": 2, "ARS": 2, "AUD": 2, "AWG": 2, "AZN": 2,
+	"BAM": 2, "BBD": 2, "BDT": 2, "BGN": 2, "BHD": 3, "BIF": 0, "BMD": 2, "BND": 2, "BOB": 2,
+	"BOV": 2, "BRL": 2, "BSD": 2, "BTN": 2, "BWP": 2, "BYN": 2, "BZD": 2, "CAD": 2, "CDF": 2,
+	"CHE": 2, "CHF": 2, "CHW": 2, "CLF": 4, "CLP": 0, "CNY": 2, "COP": 2, "COU": 2, "CRC": 2,
+	"CUP": 2, "CVE": 2, "CZK": 2, "DJF": 0, "DKK": 2, "DOP": 2, "DZD": 2, "EGP": 2, "ERN": 2,
+	"ETB": 2, "EUR": 2, "FJD": 2, "FKP": 2, "GBP": 2, "GEL": 2, "GHS": 2, "GIP": 2, "GMD": 2,
+	"GNF": 0, "GTQ": 2, "GYD": 2, "HKD": 2, "HNL": 2, "HTG": 2, "HUF": 2, "IDR": 2, "ILS": 2,
+	"INR": 2, "IQD": 3, "IRR": 2, "ISK": 0, "JMD": 2, "JOD": 3, "JPY": 0, "KES": 2, "KGS": 2,
+	"KHR": 2, "KMF": 0, "KPW": 2, "KRW": 0, "KWD": 3, "KYD": 2, "KZT": 2, "LAK": 2, "LBP": 2,
+	"LKR": 2, "LRD": 2, "LSL": 2, "LYD": 3, "MAD": 2, "MDL": 2, "MGA": 2, "MKD": 2, "MMK": 2,
+	"MNT": 2, "MOP": 2, "MRU": 2, "MUR": 2, "MVR": 2, "MWK": 2, "MXN": 2, "MXV": 2, "MYR": 2,
+	"MZN": 2, "NAD": 2, "NGN": 2, "NIO": 2, "NOK": 2, "NPR": 2, "NZD": 2, "OMR": 3, "PAB": 2,
+	"PEN": 2, "PGK": 2, "PHP": 2, "PKR": 2, "PLN": 2, "PYG": 0, "QAR": 2, "RON": 2, "RSD": 2,
+	"RUB": 2, "RWF": 0, "SAR": 2, "SBD": 2, "SCR": 2, "SDG": 2, "SEK": 2, "SGD": 2, "SHP": 2,
+	"SLE": 2, "SOS": 2, "SRD": 2, "SSP": 2, "STN": 2, "SVC": 2, "SYP": 2, "SZL": 2, "THB": 2,
+	"TJS": 2, "TMT": 2, "TND": 3, "TOP": 2, "TRY": 2, "TTD": 2, "TWD": 2, "TZS": 2, "UAH": 2,
+	"UGX": 0, "USD": 2, "USN": 2, "UYI": 0, "UYU": 2, "UYW": 4, "UZS": 2, "VED": 2, "VES": 2,
+	"VND": 0, "VUV": 0, "WST": 2, "XAF": 0, "XCD": 2, "XCG": 2, "XOF": 0, "XPF": 0, "YER": 2,
+	"ZAR": 2, "ZMW": 2, "ZWG": 2,
+}
+
+// EOUTOFRANGE refuses an amount, price or quantity above its maximum.
+const EOUTOFRANGE = "out_of_range"
+
+// The most an amount, a price and a quantity may be. They are far beyond any business
+// (MaxAmount is ten trillion yuan in fen) and far below the overflow of any sum the
+// ledger forms: an account's posted debits reach 2^63 only after 9,223 payments of
+// MaxAmount each. Both are below 2^53, so every JSON client reads them exactly.
+const (
+	// MaxAmount bounds every amount in minor units: a payment, a transfer, a limit, a
+	// tax, a total, a face, a tolerance.
+	MaxAmount int64 = 1_000_000_000_000_000 // 10^15
+	// MaxPrice bounds a price per unit in minor units: a line's unit price, a
+	// commodity's price mark. A unit costs at most what any amount may be.
+	MaxPrice = MaxAmount
+	// MaxQuantity bounds a quantity of whole units: ordered, received, invoiced,
+	// held in a warehouse, counted by sensors.
+	MaxQuantity int64 = 1_000_000_000_000 // 10^12
+)
+
+// CheckAmount refuses an amount above MaxAmount; what names it for the message.
+func CheckAmount(what string, v int64) error { return checkMax(what, v, MaxAmount) }
+
+// CheckPrice refuses a price above MaxPrice.
+func CheckPrice(what string, v int64) error { return checkMax(what, v, MaxPrice) }
+
+// CheckQuantity refuses a quantity above MaxQuantity.
+func CheckQuantity(what string, v int64) error { return checkMax(what, v, MaxQuantity) }
+
+func checkMax(what string, v, max int64) error {
+	if v > max || v < -max {
+		return Errorf(EOUTOFRANGE, "%s %d is beyond the maximum of %d", what, v, max)
+	}
+	return nil
 }
 
 // ParseCurrency returns the currency for an upper-case ISO 4217 code, or an EINVALID error

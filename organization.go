@@ -61,18 +61,20 @@ func (o *Organization) Validate() error {
 	return nil
 }
 
-// ValidateID checks a caller-chosen id of a domain record: 1 to 64 characters of
-// letters, digits, '-', '_' and '.', starting with a letter or digit.
+// ValidateID checks an id a caller gives (of a record, a line, a lot, a commodity, a
+// rail instruction): 1 to MaxIDLength characters of ASCII letters, digits, '_', '.'
+// and '-', starting with a letter or digit. The ids the platform gives ("po_…") are
+// of the same alphabet; a relationship's id is two organization ids joined by '~'.
 func ValidateID(what, id string) error {
-	if len(id) == 0 || len(id) > 64 {
-		return Errorf(EINVALID, "%s must have 1 to 64 characters", what)
+	if len(id) == 0 || len(id) > MaxIDLength {
+		return Errorf(EINVALID, "%s must have 1 to %d characters", what, MaxIDLength)
 	}
 	for i := 0; i < len(id); i++ {
 		c := id[i]
 		ok := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
 			i > 0 && (c == '-' || c == '_' || c == '.')
 		if !ok {
-			return Errorf(EINVALID, "%s %q may hold only letters, digits, '-', '_' and '.', and starts with a letter or digit", what, id)
+			return Errorf(EINVALID, "%s %s may hold only letters, digits, '-', '_' and '.', and starts with a letter or digit", what, quote(id))
 		}
 	}
 	return nil

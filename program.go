@@ -65,9 +65,9 @@ type ProgramFunder struct {
 // MatchTolerances bound the differences that a three-way match (purchase order ↔
 // goods receipt ↔ invoice) accepts.
 type MatchTolerances struct {
-	QuantityRate Rate  `json:"quantity_rate"` // relative quantity difference per line, e.g. "0.02"
-	PriceRate    Rate  `json:"price_rate"`    // relative unit-price difference per line
-	AmountAbs    int64 `json:"amount_abs"`    // absolute difference of the totals, minor units
+	QuantityRate Rate  `json:"quantity_rate"`             // relative quantity difference per line, e.g. "0.02"
+	PriceRate    Rate  `json:"price_rate"`                // relative unit-price difference per line
+	AmountAbs    int64 `json:"amount_abs" bound:"amount"` // absolute difference of the totals, minor units
 }
 
 // Program is an anchor's supply chain finance program.
@@ -129,6 +129,9 @@ func (p *Program) MemberView() Program {
 	return v
 }
 
+// MaxTenorDays is the longest tenor a program allows: ten years.
+const MaxTenorDays = 3660
+
 // Validate checks what the anchor gives when it creates the program.
 func (p *Program) Validate() error {
 	if n := len([]rune(p.Name)); n == 0 || n > 200 {
@@ -153,8 +156,8 @@ func (p *Program) Validate() error {
 		}
 		seen[pr] = true
 	}
-	if p.MaxTenorDays < 1 || p.MaxTenorDays > 3660 {
-		return Errorf(EINVALID, "max_tenor_days is from 1 to 3660")
+	if p.MaxTenorDays < 1 || p.MaxTenorDays > MaxTenorDays {
+		return Errorf(EINVALID, "max_tenor_days is from 1 to %d", MaxTenorDays)
 	}
 	if p.AdvanceRate.IsZero() || p.AdvanceRate.Rat().Cmp(oneRat) >= 0 {
 		return Errorf(EINVALID, "advance_rate is above 0 and below 1, such as \"0.8\"")

@@ -125,8 +125,8 @@ func (po *PurchaseOrder) Validate() error {
 // ReceiptLine is what arrived of one order line.
 type ReceiptLine struct {
 	LineID   string `json:"line_id"`
-	Accepted int64  `json:"accepted"`
-	Rejected int64  `json:"rejected"`
+	Accepted int64  `json:"accepted" bound:"quantity"`
+	Rejected int64  `json:"rejected" bound:"quantity"`
 }
 
 // GoodsReceipt is the buyer's record of goods received against a purchase order.

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -29,7 +30,7 @@ func decode(body []byte, v any) error {
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
-	if err := strict(dec, reflect.TypeOf(v).Elem(), ""); err != nil && err != errWrongKind {
+	if err := strict(dec, reflect.TypeOf(v).Elem(), "", nil); err != nil && err != errWrongKind {
 		return err
 	}
 	dec = json.NewDecoder(bytes.NewReader(body))
@@ -51,16 +52,18 @@ var (
 // strict reads the next JSON value from dec as a value of type t, checking the
 // members of every object it holds. A value of the wrong kind is left for the decoder
 // to report. at names the value for messages ("" for the body).
-func strict(dec *json.Decoder, t reflect.Type, at string) error {
+func strict(dec *json.Decoder, t reflect.Type, at string, f *jsonField) error {
 	tok, err := dec.Token()
 	if err != nil {
 		return decodeError(err)
 	}
-	return strictValue(dec, tok, t, at)
+	return strictValue(dec, tok, t, at, f)
 }
 
-// strictValue checks the value whose first token, tok, was just read.
-func strictValue(dec *json.Decoder, tok json.Token, t reflect.Type, at string) error {
+// strictValue checks the value whose first token, tok, was just read. f is the field
+// the value is (or is an element of), nil for none: its rules apply to texts and
+// integers.
+func strictValue(dec *json.Decoder, tok json.Token, t reflect.Type, at string, f *jsonField) error {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
@@ -92,7 +95,7 @@ func strictValue(dec *json.Decoder, tok json.Token, t reflect.Type, at string) e
 				return linkfin.Errorf(EMALFORMED, "field %q appears twice", join(at, name))
 			}
 			seen[name] = true
-			if err := strict(dec, t.Elem(), join(at, name)); err != nil {
+			if err := strict(dec, t.Elem(), join(at, name), nil); err != nil {
 				return err
 			}
 		}
@@ -100,7 +103,7 @@ func strictValue(dec *json.Decoder, tok json.Token, t reflect.Type, at string) e
 		return decodeError(err)
 	case d == '[' && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array):
 		for i := 0; dec.More(); i++ {
-			if err := strict(dec, t.Elem(), fmt.Sprintf("%s[%d]", at, i)); err != nil {
+			if err := strict(dec, t.Elem(), fmt.Sprintf("%s[%d]", at, i), f); err != nil {
 				return err
 			}
 		}
@@ -108,6 +111,37 @@ func strictValue(dec *json.Decoder, tok json.Token, t reflect.Type, at string) e
 		return decodeError(err)
 	case delim:
 		return errWrongKind // the decoder names the type it wanted
+	case f == nil:
+		return nil
+	}
+	switch v := tok.(type) {
+	case string:
+		if !plainText(t) {
+			return nil
+		}
+		if id, maxLen := textRule(f.name); id {
+			return linkfin.ValidateID(at, v)
+		} else {
+			return linkfin.ValidateText(at, v, maxLen, maxLen >= linkfin.MaxText)
+		}
+	case json.Number:
+		lo, hi := -f.max, f.max
+		switch t.Kind() {
+		case reflect.Uint8, reflect.Uint16, reflect.Uint32:
+			lo, hi = 0, int64(1)<<t.Bits()-1
+		case reflect.Int8, reflect.Int16, reflect.Int32:
+			lo, hi = -int64(1)<<(t.Bits()-1), int64(1)<<(t.Bits()-1)-1
+		}
+		if hi == 0 {
+			return nil
+		}
+		n, err := strconv.ParseInt(string(v), 10, 64)
+		if err != nil && !errors.Is(err, strconv.ErrRange) {
+			return nil // not an integer: the decoder says so
+		}
+		if err != nil || n > hi || n < lo {
+			return linkfin.Errorf(linkfin.EOUTOFRANGE, "%s %s is out of its range, %d to %d", at, v, lo, hi)
+		}
 	}
 	return nil
 }
@@ -159,7 +193,7 @@ func strictObject(dec *json.Decoder, t reflect.Type, at string) error {
 		if tok == nil && !f.optional {
 			return linkfin.Errorf(EMISSING, "field %q is required: null is not a value of it", join(at, name))
 		}
-		if err := strictValue(dec, tok, f.typ, join(at, name)); err != nil {
+		if err := strictValue(dec, tok, f.typ, join(at, name), &f); err != nil {
 			return err
 		}
 	}

@@ -40,6 +40,8 @@ const (
 var statusOf = map[string]int{
 	linkfin.EINVALID:      http.StatusBadRequest,
 	linkfin.EOVERFLOW:     http.StatusBadRequest,
+	linkfin.EOUTOFRANGE:   http.StatusBadRequest,
+	linkfin.ETOOLONG:      http.StatusBadRequest,
 	EMALFORMED:            http.StatusBadRequest,
 	EUNKNOWNFIELD:         http.StatusBadRequest,
 	ETYPE:                 http.StatusBadRequest,

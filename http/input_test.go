@@ -389,3 +389,124 @@ func TestContentTypeChecked(t *testing.T) {
 		t.Fatalf("an empty body without a Content-Type: %d %s", r.status, r.body)
 	}
 }
+
+// property is a member of a request body's schema, at any depth.
+type property struct {
+	path   []any
+	schema *openapi3.Schema
+}
+
+// properties lists the members of the schema's objects, at every depth; an array's
+// items are at index 0.
+func properties(s *openapi3.Schema, at []any) []property {
+	for _, alt := range append(s.AnyOf, s.OneOf...) {
+		if !alt.Value.Type.Is("null") {
+			return properties(alt.Value, at)
+		}
+	}
+	var out []property
+	switch {
+	case s.Type.Includes("object"):
+		for name, prop := range s.Properties {
+			path := append(slices.Clip(at), name)
+			out = append(out, property{path, prop.Value})
+			out = append(out, properties(prop.Value, path)...)
+		}
+	case s.Type.Includes("array"):
+		path := append(slices.Clip(at), 0)
+		out = append(out, property{path, s.Items.Value})
+		out = append(out, properties(s.Items.Value, path)...)
+	}
+	return out
+}
+
+// set returns a deep copy of v with the member at path set to x.
+func set(v any, path []any, x any) any {
+	b, _ := json.Marshal(v)
+	var c any
+	json.Unmarshal(b, &c)
+	var node any = c
+	for i, step := range path {
+		last := i == len(path)-1
+		switch s := step.(type) {
+		case string:
+			if last {
+				node.(map[string]any)[s] = x
+			}
+			node = node.(map[string]any)[s]
+		case int:
+			if last {
+				node.([]any)[s] = x
+			}
+			node = node.([]any)[s]
+		}
+	}
+	return c
+}
+
+// TestBoundsAndTexts derives from the OpenAPI document the maximum of every integer
+// and the rule of every text of every write route's body, at every depth, and checks
+// that each has one, that the server refuses a value beyond it with its code, and
+// that an id takes only the documented alphabet.
+func TestBoundsAndTexts(t *testing.T) {
+	p := newPlatform(t)
+	doc, err := p.srv.OpenAPI()
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := loadOpenAPI(t, doc)
+	counts := map[string]int{}
+	for _, route := range p.srv.Routes() {
+		if route.Method() != http.MethodPost || route.In == nil {
+			continue
+		}
+		who, path := p.writer(t, route)
+		body := spec.Paths.Value(openAPIPath(route.Path())).GetOperation(route.Method()).RequestBody.Value.Content.Get("application/json").Schema.Value
+		full := example(body)
+		base := p.snapshot()
+		try := func(name string, prop property, x any, status int, code string) {
+			t.Run(fmt.Sprintf("%s/%v %s", route.Pattern, prop.path, name), func(t *testing.T) {
+				b, _ := json.Marshal(set(full, prop.path, x))
+				wantProblem(t, p.as(who, "POST", path, string(b)), status, code)
+			})
+		}
+		for _, prop := range properties(body, nil) {
+			s := prop.schema
+			switch {
+			case s.Type.Is("integer") && s.Format == "int64":
+				if s.Max == nil {
+					t.Errorf("%s: %v has no maximum", route.Pattern, prop.path)
+					continue
+				}
+				counts["integers"]++
+				try("above its maximum", prop, json.Number(strconv.FormatFloat(*s.Max+1, 'f', 0, 64)), http.StatusBadRequest, linkfin.EOUTOFRANGE)
+				try("beyond int64", prop, json.Number("9223372036854775808"), http.StatusBadRequest, linkfin.EOUTOFRANGE)
+			case s.Type.Is("string") && len(s.Enum) == 0 && s.Format == "" && s.Pattern != `^[A-Z]{3}$` && s.Pattern != `^[0-9]+(\.[0-9]+)?$` &&
+				s.Pattern != `^[1-9][0-9]{0,18}$`:
+				if s.MaxLength == nil {
+					t.Errorf("%s: %v has no length", route.Pattern, prop.path)
+					continue
+				}
+				long := strings.Repeat("a", int(*s.MaxLength)+1)
+				if s.Pattern != "" {
+					counts["ids"]++
+					try("too long", prop, long, http.StatusBadRequest, linkfin.EINVALID)
+					for _, bad := range []string{"../../etc/passwd", "a\x00b", "a b", "-a", "a/b", "é"} {
+						try(strconv.Quote(bad), prop, bad, http.StatusBadRequest, linkfin.EINVALID)
+					}
+				} else {
+					counts["texts"]++
+					try("too long", prop, long, http.StatusBadRequest, linkfin.ETOOLONG)
+					try("with a NUL", prop, "a\x00b", http.StatusBadRequest, linkfin.EINVALID)
+				}
+			}
+		}
+		if after := p.snapshot(); !reflect.DeepEqual(after, base) {
+			t.Errorf("%s: a refused body changed the store", route.Pattern)
+		}
+	}
+	if counts["integers"] < 15 || counts["ids"] < 20 || counts["texts"] < 8 {
+		t.Errorf("checked %v", counts)
+	}
+	t.Logf("checked %v", counts)
+}

@@ -106,6 +106,9 @@ func (in *AccountIn) ledger() (ledger.Account, error) {
 	if in.ID == 0 {
 		return a, linkfin.Errorf(linkfin.EINVALID, "id is required")
 	}
+	if _, err := linkfin.ParseCurrency(in.Currency); err != nil {
+		return a, err // an ISO 4217 code in use, not merely three capitals
+	}
 flags:
 	for _, name := range in.Flags {
 		for _, f := range accountFlagNames[:2] {
@@ -124,7 +127,7 @@ type TransferIn struct {
 	ID              ID       `json:"id,omitzero" openapi:"required"`
 	DebitAccountID  ID       `json:"debit_account_id,omitzero"` // not for a post or void of a pending transfer
 	CreditAccountID ID       `json:"credit_account_id,omitzero"`
-	Amount          int64    `json:"amount,omitempty"` // a post's default: the pending amount
+	Amount          int64    `json:"amount,omitempty" bound:"amount"` // a post's default: the pending amount
 	PendingID       ID       `json:"pending_id,omitzero"`
 	Ledger          uint32   `json:"ledger,omitempty"`
 	Currency        string   `json:"currency,omitempty"`

@@ -161,11 +161,27 @@ type generator struct {
 	met        map[reflect.Type]bool   // the types that have a component
 	components map[string]any
 	lists      map[string]bool
+	requests   map[reflect.Type]bool // the structs requests hold: their texts have rules
 	err        error
 }
 
 func newGenerator(names map[reflect.Type]string) *generator {
-	return &generator{names: names, met: make(map[reflect.Type]bool), components: make(map[string]any), lists: make(map[string]bool)}
+	return &generator{names: names, met: make(map[reflect.Type]bool), components: make(map[string]any), lists: make(map[string]bool),
+		requests: make(map[reflect.Type]bool)}
+}
+
+// requestTypes marks the structs that t, a request's body, holds.
+func (g *generator) requestTypes(t reflect.Type) {
+	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Array || t.Kind() == reflect.Map {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct || g.requests[t] {
+		return
+	}
+	g.requests[t] = true
+	for _, f := range jsonFields(t) {
+		g.requestTypes(f.typ)
+	}
 }
 
 func (g *generator) fail(format string, args ...any) {
@@ -247,6 +263,11 @@ func (g *generator) document(routes []Route) schema {
 	for _, p := range described {
 		if !routed[p] {
 			g.fail("%s is described here but not routed", p)
+		}
+	}
+	for _, rt := range routes {
+		if rt.In != nil {
+			g.requestTypes(rt.In)
 		}
 	}
 	paths := make(map[string]schema)
@@ -672,6 +693,12 @@ func (g *generator) structSchema(t reflect.Type) schema {
 		if f.quoted {
 			s = quoted(f.typ)
 		}
+		if f.max != 0 {
+			s["maximum"] = f.max
+		}
+		if g.requests[t] {
+			s = g.textSchema(s, f)
+		}
 		props[f.name] = s
 		if !f.optional {
 			required = append(required, f.name)
@@ -682,6 +709,28 @@ func (g *generator) structSchema(t reflect.Type) schema {
 		out["required"] = required
 	}
 	return out
+}
+
+// textSchema adds to the schema of a text field, or of an array of texts, what
+// decode checks of it: the id alphabet or a length.
+func (g *generator) textSchema(s schema, f jsonField) schema {
+	t, items := f.typ, false
+	if t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.String {
+		t, items = t.Elem(), true
+	}
+	if !plainText(t) {
+		return s
+	}
+	id, maxLen := textRule(f.name)
+	rule := schema{"type": "string", "maxLength": maxLen}
+	if id {
+		rule["pattern"] = idPattern
+		rule["minLength"] = 1
+	}
+	if !items {
+		return rule
+	}
+	return schema{"type": "array", "items": rule}
 }
 
 // quoted is the schema of a field with the ",string" option: its value in a string.
@@ -735,8 +784,48 @@ type jsonField struct {
 	typ      reflect.Type
 	depth    int
 	tagged   bool
-	optional bool // omitempty, omitzero, or in an embedded pointer
-	quoted   bool // the ",string" option
+	optional bool  // omitempty, omitzero, or in an embedded pointer
+	quoted   bool  // the ",string" option
+	max      int64 // the maximum of an integer, from its bound tag; 0 for none
+}
+
+// bounds are the values of the bound tag: the maximum of an amount, a price or a
+// quantity in a request.
+var bounds = map[string]int64{"amount": linkfin.MaxAmount, "price": linkfin.MaxPrice, "quantity": linkfin.MaxQuantity,
+	"days": linkfin.MaxTenorDays}
+
+// textRule is what a text field of a request may hold, found from its JSON name: an id
+// ("id", "…_id", "…_ids", "to", "commodity", "rail") follows linkfin.ValidateID, any
+// other text has a length.
+func textRule(name string) (id bool, maxLen int) {
+	switch {
+	case name == "id", strings.HasSuffix(name, "_id"), strings.HasSuffix(name, "_ids"), name == "to", name == "commodity", name == "rail":
+		return true, linkfin.MaxIDLength
+	case name == "name":
+		return false, linkfin.MaxName
+	case name == "unit":
+		return false, linkfin.MaxUnit
+	case name == "item":
+		return false, linkfin.MaxItem
+	case name == "location":
+		return false, linkfin.MaxLocation
+	case name == "number":
+		return false, linkfin.MaxNumber
+	case name == "url":
+		return false, linkfin.MaxURL
+	}
+	return false, linkfin.MaxText
+}
+
+// idPattern is linkfin.ValidateID's alphabet as a regular expression.
+const idPattern = `^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`
+
+// plainText reports whether t is a text whose JSON is its own string: not a type with
+// a schema of its own (a date, a rate, a currency) and not an enumeration.
+func plainText(t reflect.Type) bool {
+	_, special := textSchemas[t]
+	_, enum := enums[t]
+	return t.Kind() == reflect.String && !special && !enum && !implements(t, jsonUnmarshaler) && !implements(t, textUnmarshaler)
 }
 
 // jsonFields lists the members of t's JSON object as encoding/json finds them:
@@ -807,7 +896,10 @@ func collectFields(t reflect.Type, depth int, optional bool, visiting map[reflec
 		} else if !f.IsExported() {
 			continue
 		}
-		jf := jsonField{name: name, typ: ft, depth: depth, tagged: name != "", optional: optional}
+		jf := jsonField{name: name, typ: ft, depth: depth, tagged: name != "", optional: optional, max: bounds[f.Tag.Get("bound")]}
+		if b := f.Tag.Get("bound"); b != "" && jf.max == 0 {
+			panic(fmt.Sprintf("http: %s.%s has an unknown bound %q", t, f.Name, b))
+		}
 		if name == "" {
 			jf.name = f.Name
 		}

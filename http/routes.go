@@ -26,9 +26,9 @@ type (
 		ID              string                  `json:"id"`
 		Name            string                  `json:"name"`
 		Currency        linkfin.Currency        `json:"currency"`
-		Limit           int64                   `json:"limit"`
+		Limit           int64                   `json:"limit" bound:"amount"`
 		Products        []linkfin.Product       `json:"products"`
-		MaxTenorDays    int                     `json:"max_tenor_days"`
+		MaxTenorDays    int                     `json:"max_tenor_days" bound:"days"`
 		AdvanceRate     linkfin.Rate            `json:"advance_rate"`
 		DayCount        linkfin.DayCount        `json:"day_count"`
 		Calendar        string                  `json:"calendar"`
@@ -36,22 +36,22 @@ type (
 		BuyBack         bool                    `json:"buy_back"`
 		EarlyPaymentAPR *linkfin.Rate           `json:"early_payment_apr,omitempty"`
 		MarginCallLTV   *linkfin.Rate           `json:"margin_call_ltv,omitempty"`
-		SupplierLimit   int64                   `json:"supplier_limit,omitempty"`
+		SupplierLimit   int64                   `json:"supplier_limit,omitempty" bound:"amount"`
 		LateRate        *linkfin.Rate           `json:"late_rate,omitempty"`
 	}
 	// FunderIn invites a funder into a program.
 	FunderIn struct {
 		FunderID string          `json:"funder_id"`
-		Limit    int64           `json:"limit"`
+		Limit    int64           `json:"limit" bound:"amount"`
 		Pricing  linkfin.Pricing `json:"pricing"`
 	}
 	// POLineIn is a line of an order.
 	POLineIn struct {
 		LineID    string `json:"line_id"`
 		Item      string `json:"item"`
-		Quantity  int64  `json:"quantity"`
+		Quantity  int64  `json:"quantity" bound:"quantity"`
 		Unit      string `json:"unit"`
-		UnitPrice int64  `json:"unit_price"`
+		UnitPrice int64  `json:"unit_price" bound:"price"`
 	}
 	// PurchaseOrderIn is an order the caller places as the buyer.
 	PurchaseOrderIn struct {
@@ -88,8 +88,8 @@ type (
 		IssueDate linkfin.Date          `json:"issue_date"`
 		DueDate   linkfin.Date          `json:"due_date"`
 		Lines     []linkfin.InvoiceLine `json:"lines"`
-		Tax       int64                 `json:"tax"`
-		Total     int64                 `json:"total"`
+		Tax       int64                 `json:"tax" bound:"amount"`
+		Total     int64                 `json:"total" bound:"amount"`
 	}
 	// DisputeIn says why the buyer disputes an invoice.
 	DisputeIn struct {
@@ -99,7 +99,7 @@ type (
 	CreditNoteIn struct {
 		ID     string `json:"id"`
 		Number string `json:"number"`
-		Amount int64  `json:"amount"`
+		Amount int64  `json:"amount" bound:"amount"`
 		Reason string `json:"reason"`
 	}
 	// CertificateIn issues a certificate from the anchor's approved payables.
@@ -115,7 +115,7 @@ type (
 	// CertificateTransferIn passes part or all of a piece to a trading partner.
 	CertificateTransferIn struct {
 		To          string `json:"to"`
-		Amount      int64  `json:"amount"`
+		Amount      int64  `json:"amount" bound:"amount"`
 		NewID       string `json:"new_id"`
 		RemainderID string `json:"remainder_id,omitempty"`
 	}
@@ -133,18 +133,18 @@ type (
 		LotID     string `json:"lot_id"`
 		OwnerID   string `json:"owner_id"`
 		Commodity string `json:"commodity"`
-		Quantity  int64  `json:"quantity"`
+		Quantity  int64  `json:"quantity" bound:"quantity"`
 		Unit      string `json:"unit"`
 	}
 	// TelemetryIn is the quantity the warehouse's sensors count.
 	TelemetryIn struct {
-		Quantity int64 `json:"quantity"`
+		Quantity int64 `json:"quantity" bound:"quantity"`
 	}
 	// PriceMarkIn is a commodity's market price.
 	PriceMarkIn struct {
 		Commodity string           `json:"commodity"`
 		Currency  linkfin.Currency `json:"currency"`
-		Price     int64            `json:"price"`
+		Price     int64            `json:"price" bound:"price"`
 	}
 	// InboundPaymentIn is a rail's notice of money received for an organization.
 	InboundPaymentIn struct {
@@ -152,14 +152,14 @@ type (
 		InstructionID string           `json:"instruction_id"`
 		OrgID         string           `json:"org_id"`
 		Currency      linkfin.Currency `json:"currency"`
-		Amount        int64            `json:"amount"`
+		Amount        int64            `json:"amount" bound:"amount"`
 	}
 	// WithdrawalIn pays money out of the caller's wallet to its account on a rail.
 	WithdrawalIn struct {
 		Rail          string           `json:"rail"`
 		InstructionID string           `json:"instruction_id"`
 		Currency      linkfin.Currency `json:"currency"`
-		Amount        int64            `json:"amount"`
+		Amount        int64            `json:"amount" bound:"amount"`
 	}
 	// PaymentOut is a recorded payment; Replayed says the instruction was recorded before.
 	PaymentOut struct {

@@ -887,7 +887,12 @@ func TestBadInputChangesNothing(t *testing.T) {
 	}
 	wantJSON(t, a.do("POST", "/v1/accounts/4/close", ""), http.StatusOK, nil)
 	a.mustCreate("/v1/transfers", transferJSON(10, 1, 2, 100))
-	a.mustCreate("/v1/transfers", transferJSON(11, 6, 7, math.MaxInt64))
+	// An amount the API refuses (above linkfin.MaxAmount) put straight into the
+	// engine, to bring the ledger's overflow checks within reach.
+	if resp, err := a.engine.Submit(context.Background(), &engine.Request{CreateTransfers: []ledger.Transfer{{ID: 11, DebitAccountID: 6,
+		CreditAccountID: 7, Amount: math.MaxInt64, Ledger: 1, Currency: "CNY", Code: 1}}}); err != nil || resp.Results[0] != ledger.OK {
+		t.Fatalf("transfer 11: %v %v", resp, err)
+	}
 	a.mustCreate("/v1/transfers", transferJSON(20, 1, 2, 100, "pending"))
 	a.mustCreate("/v1/transfers", resolveJSON(21, 20, 0, "post_pending"))
 	a.mustCreate("/v1/transfers", transferJSON(22, 1, 2, 100, "pending"))
@@ -934,8 +939,8 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{name: "balances are not input", path: accounts, body: `{"id":"50","ledger":1,"currency":"CNY","code":1,"credits_posted":1000}`, status: 400, code: lfhttp.EUNKNOWNFIELD},
 		{name: "id as a number", path: accounts, body: `{"id":50,"ledger":1,"currency":"CNY","code":1}`, status: 400, code: lfhttp.ETYPE},
 		{name: "ledger as a string", path: accounts, body: `{"id":"50","ledger":"1","currency":"CNY","code":1}`, status: 400, code: lfhttp.ETYPE},
-		{name: "negative ledger", path: accounts, body: `{"id":"50","ledger":-1,"currency":"CNY","code":1}`, status: 400, code: lfhttp.ETYPE},
-		{name: "code beyond uint16", path: accounts, body: `{"id":"50","ledger":1,"currency":"CNY","code":65536}`, status: 400, code: lfhttp.ETYPE},
+		{name: "negative ledger", path: accounts, body: `{"id":"50","ledger":-1,"currency":"CNY","code":1}`, status: 400, code: linkfin.EOUTOFRANGE},
+		{name: "code beyond uint16", path: accounts, body: `{"id":"50","ledger":1,"currency":"CNY","code":65536}`, status: 400, code: linkfin.EOUTOFRANGE},
 		{name: "currency as a number", path: accounts, body: `{"id":"50","ledger":1,"currency":156,"code":1}`, status: 400, code: lfhttp.ETYPE},
 		{name: "flags as a string", path: accounts, body: `{"id":"50","ledger":1,"currency":"CNY","code":1,"flags":"closed"}`, status: 400, code: lfhttp.ETYPE},
 		{name: "body is a string", path: accounts, body: `"account"`, status: 400, code: lfhttp.ETYPE},
@@ -966,7 +971,9 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{name: "unknown flag in a batch", path: accounts, body: batch(accountJSON(50, "CNY"), accountJSON(51, "CNY", "frozen")), status: 400, code: linkfin.EINVALID},
 		// Accounts: the ledger refuses.
 		{name: "ledger zero", path: accounts, body: `{"id":"50","ledger":0,"currency":"CNY","code":1}`, status: 422, code: string(ledger.LedgerMustNotBeZero)},
-		{name: "lower-case currency", path: accounts, body: accountJSON(50, "cny"), status: 422, code: string(ledger.CurrencyInvalid)},
+		{name: "lower-case currency", path: accounts, body: accountJSON(50, "cny"), status: 400, code: linkfin.EINVALID},
+		{name: "not an ISO 4217 currency", path: accounts, body: accountJSON(50, "BTC"), status: 400, code: linkfin.EINVALID},
+		{name: "no such currency", path: accounts, body: accountJSON(50, "ZZZ"), status: 400, code: linkfin.EINVALID},
 		{name: "no currency", path: accounts, body: `{"id":"50","ledger":1,"code":1}`, status: 400, code: lfhttp.EMISSING},
 		{name: "both limits", path: accounts, body: accountJSON(50, "CNY", "debits_must_not_exceed_credits", "credits_must_not_exceed_debits"), status: 422, code: string(ledger.FlagsMutuallyExclusive)},
 		{name: "exists with other fields", path: accounts, body: accountJSON(1, "USD"), status: 422, code: string(ledger.ExistsWithDifferentFields)},
@@ -986,10 +993,10 @@ func TestBadInputChangesNothing(t *testing.T) {
 			bug: "encoding/json matches field names case-insensitively and takes the last duplicate: \"Amount\":500 overrides \"amount\":5"},
 		{name: "amount as a string", path: transfers, body: strings.Replace(okTransfer, `"amount":5`, `"amount":"12"`, 1), status: 400, code: lfhttp.ETYPE},
 		{name: "amount with a fraction", path: transfers, body: strings.Replace(okTransfer, `"amount":5`, `"amount":1.5`, 1), status: 400, code: lfhttp.ETYPE},
-		{name: "amount beyond int64", path: transfers, body: strings.Replace(okTransfer, `"amount":5`, `"amount":9223372036854775808`, 1), status: 400, code: lfhttp.ETYPE},
+		{name: "amount beyond int64", path: transfers, body: strings.Replace(okTransfer, `"amount":5`, `"amount":9223372036854775808`, 1), status: 400, code: linkfin.EOUTOFRANGE},
 		{name: "id as a number", path: transfers, body: strings.Replace(okTransfer, `"id":"50"`, `"id":50`, 1), status: 400, code: lfhttp.ETYPE},
 		{name: "account id as a number", path: transfers, body: strings.Replace(okTransfer, `"debit_account_id":"1"`, `"debit_account_id":1`, 1), status: 400, code: lfhttp.ETYPE},
-		{name: "negative timeout", path: transfers, body: strings.Replace(okTransfer, `"code":1`, `"code":1,"timeout":-1`, 1), status: 400, code: lfhttp.ETYPE},
+		{name: "negative timeout", path: transfers, body: strings.Replace(okTransfer, `"code":1`, `"code":1,"timeout":-1`, 1), status: 400, code: linkfin.EOUTOFRANGE},
 		{name: "flags as a string", path: transfers, body: strings.Replace(okTransfer, `"code":1`, `"code":1,"flags":"pending"`, 1), status: 400, code: lfhttp.ETYPE},
 		{name: "body is an array of strings", path: transfers, body: `["50"]`, status: 400, code: lfhttp.ETYPE},
 		{name: "over 1 MiB", path: transfers, body: okTransfer + pad, status: 413, code: lfhttp.ETOOLARGE},
@@ -1006,12 +1013,13 @@ func TestBadInputChangesNothing(t *testing.T) {
 		// Transfers: the ledger refuses.
 		{name: "zero amount", path: transfers, body: transferJSON(50, 1, 2, 0), status: 422, code: string(ledger.AmountMustBePositive)},
 		{name: "negative amount", path: transfers, body: transferJSON(50, 1, 2, -5), status: 422, code: string(ledger.AmountMustBePositive)},
-		{name: "most negative amount", path: transfers, body: transferJSON(50, 1, 2, math.MinInt64), status: 422, code: string(ledger.AmountMustBePositive)},
+		{name: "most negative amount", path: transfers, body: transferJSON(50, 1, 2, math.MinInt64), status: 400, code: linkfin.EOUTOFRANGE},
 		{name: "negative post amount", path: transfers, body: resolveJSON(50, 25, -1, "post_pending"), status: 422, code: string(ledger.AmountMustBePositive)},
 		{name: "overflows debits posted", path: transfers, body: transferJSON(50, 6, 8, 1), status: 422, code: string(ledger.OverflowsDebitsPosted)},
 		{name: "overflows credits posted", path: transfers, body: transferJSON(50, 8, 7, 1), status: 422, code: string(ledger.OverflowsCreditsPosted)},
 		{name: "overflows debits", path: transfers, body: transferJSON(50, 6, 8, 1, "pending"), status: 422, code: string(ledger.OverflowsDebits)},
-		{name: "overflows credits", path: transfers, body: transferJSON(50, 8, 7, math.MaxInt64, "pending"), status: 422, code: string(ledger.OverflowsCredits)},
+		{name: "overflows credits", path: transfers, body: transferJSON(50, 8, 7, 1, "pending"), status: 422, code: string(ledger.OverflowsCredits)},
+		{name: "amount beyond the maximum", path: transfers, body: transferJSON(50, 1, 2, linkfin.MaxAmount+1), status: 400, code: linkfin.EOUTOFRANGE},
 		{name: "unknown debit account", path: transfers, body: transferJSON(50, 999, 2, 5), status: 422, code: string(ledger.DebitAccountNotFound)},
 		{name: "unknown credit account", path: transfers, body: transferJSON(50, 1, 999, 5), status: 422, code: string(ledger.CreditAccountNotFound)},
 		{name: "no debit account", path: transfers, body: strings.Replace(okTransfer, `"debit_account_id":"1",`, ``, 1), status: 422, code: string(ledger.DebitAccountIDMustBePositive)},

@@ -104,12 +104,13 @@ func TestWebhookEndpoints(t *testing.T) {
 	wantProblem(t, as("anchor", "POST", "/v1/webhook-endpoints", body), http.StatusConflict, linkfin.ECONFLICT)
 
 	wantProblem(t, as("anchor", "POST", "/v1/webhook-endpoints", `{"url":"https://a.example/h","events":["*"]}`), http.StatusBadRequest, lfhttp.EMISSING)
+	wantProblem(t, as("anchor", "POST", "/v1/webhook-endpoints", `{"id":"x","url":"https://a.example/`+strings.Repeat("a", 2048)+`","events":["*"]}`),
+		http.StatusBadRequest, linkfin.ETOOLONG)
 	for name, bad := range map[string]string{
 		"bad id":           `{"id":"a/b","url":"https://a.example/h","events":["*"]}`,
 		"relative url":     `{"id":"x","url":"/hooks","events":["*"]}`,
 		"ftp url":          `{"id":"x","url":"ftp://a.example/h","events":["*"]}`,
 		"password in url":  `{"id":"x","url":"https://me:pw@a.example/h","events":["*"]}`,
-		"long url":         `{"id":"x","url":"https://a.example/` + strings.Repeat("a", 2048) + `","events":["*"]}`,
 		"no events":        `{"id":"x","url":"https://a.example/h","events":[]}`,
 		"bad filter":       `{"id":"x","url":"https://a.example/h","events":["invoice"]}`,
 		"filter of itself": `{"id":"x","url":"https://a.example/h","events":["webhook_delivery.*"]}`,
