@@ -187,8 +187,9 @@ func TestListsAndReadsAgree(t *testing.T) {
 				r := p.as(who, "GET", rt.Path()+"/"+url.PathEscape(id), "")
 				item, ok := listed[id]
 				if !ok {
-					if r.status != http.StatusNotFound {
-						t.Errorf("%s does not list %s/%s but reads it: %d", who, rt.Path(), id, r.status)
+					var pr lfhttp.Problem
+					if json.Unmarshal(r.body, &pr); r.status != http.StatusNotFound || pr.Code != linkfin.ENOTFOUND {
+						t.Errorf("%s does not list %s/%s but reads it: %d %s", who, rt.Path(), id, r.status, r.body)
 					}
 					continue
 				}
