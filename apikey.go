@@ -143,11 +143,9 @@ type WebhookQuota struct {
 	Endpoints int    `json:"endpoints"`
 }
 
-// Validate checks the endpoint's id, owner, URL and event filters.
+// Validate checks the endpoint's owner, URL and event filters (its id is the
+// platform's).
 func (w *WebhookEndpoint) Validate() error {
-	if err := ValidateID("endpoint id", w.ID); err != nil {
-		return err
-	}
 	if w.OrgID == "" {
 		return Errorf(EINVALID, "an endpoint belongs to an organization")
 	}

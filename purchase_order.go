@@ -75,10 +75,8 @@ func (po *PurchaseOrder) Line(id string) *POLine {
 
 // Validate checks what the buyer gives and computes the line amounts and the total.
 func (po *PurchaseOrder) Validate() error {
-	if po.Number != "" {
-		if err := ValidateNumber("the order's number", po.Number); err != nil {
-			return err
-		}
+	if err := ValidateNumber("the order's number", po.Number); err != nil {
+		return err
 	}
 	if _, err := ParseCurrency(string(po.Currency)); err != nil {
 		return err

@@ -201,12 +201,14 @@ func (c *Client) post(ctx context.Context, path string, in, out any) error {
 type List[T any] = lfhttp.List[T]
 
 // ListOptions narrows a list. Every field is optional. Status, Counterparty, From and
-// To apply to the domain lists (not to keys, accounts and transfers).
+// To apply to the domain lists (not to keys, accounts and transfers); Number to the
+// lists of documents (orders, shipments, goods receipts, invoices, warehouse receipts).
 type ListOptions struct {
 	Limit        int    // 1 to 1000; the server's default is 100
 	After        string // a NextCursor
 	Status       string
 	Counterparty string       // an organization the record is shared with
+	Number       string       // a document's own number
 	From, To     linkfin.Date // the record's creation date, inclusive
 }
 
@@ -218,7 +220,7 @@ func (o *ListOptions) query() string {
 	if o.Limit > 0 {
 		q.Set("limit", strconv.Itoa(o.Limit))
 	}
-	for name, v := range map[string]string{"after": o.After, "status": o.Status, "counterparty": o.Counterparty} {
+	for name, v := range map[string]string{"after": o.After, "status": o.Status, "counterparty": o.Counterparty, "number": o.Number} {
 		if v != "" {
 			q.Set(name, v)
 		}

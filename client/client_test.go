@@ -190,6 +190,29 @@ type world struct {
 	op     *client.Client
 	org    map[string]*client.Client
 	wallet map[string]int64
+	// ids are the ids the platform gave the records made, by the names the story
+	// gives them ("PO-1001", "C-1a"); program is the program's.
+	ids     map[string]string
+	program string
+}
+
+// id is the id the platform gave the record the story names.
+func (w *world) id(name string) string {
+	w.t.Helper()
+	id, ok := w.ids[name]
+	if !ok {
+		w.t.Fatalf("no record %s was made", name)
+	}
+	return id
+}
+
+// made records the id the platform gave a record, checking it is one of its ids.
+func (w *world) made(name, prefix, id string) {
+	w.t.Helper()
+	if !strings.HasPrefix(id, prefix+"_") || linkfin.ValidateID("id", id) != nil {
+		w.t.Fatalf("%s was given the id %q, not one of the platform's %s_ ids", name, id, prefix)
+	}
+	w.ids[name] = id
 }
 
 // move records a payment the platform must have made.
@@ -220,7 +243,7 @@ func (w *world) checkWallets(step string) {
 func setUp(t *testing.T, srv *server) *world {
 	t.Helper()
 	ctx := context.Background()
-	w := &world{t: t, ctx: ctx, srv: srv, op: srv.op, org: map[string]*client.Client{}, wallet: map[string]int64{}}
+	w := &world{t: t, ctx: ctx, srv: srv, op: srv.op, org: map[string]*client.Client{}, wallet: map[string]int64{}, ids: map[string]string{}}
 	for _, o := range demo.Organizations {
 		got := must(w.op.CreateOrganization(ctx, client.OrganizationIn{ID: o.ID, Name: o.Name, Capabilities: o.Capabilities}))
 		if got.ID != o.ID || got.Name != o.Name || !slices.Equal(slices.Sorted(slices.Values(got.Capabilities)), slices.Sorted(slices.Values(o.Capabilities))) {
@@ -249,7 +272,7 @@ func setUp(t *testing.T, srv *server) *world {
 		}
 	}
 	apr, marginCall := rate(t, "0.18"), rate(t, "0.75")
-	p := must(w.org["anchor"].CreateProgram(ctx, client.ProgramIn{ID: "auto-scf", Name: "Core Auto supply chain finance",
+	p := must(w.org["anchor"].CreateProgram(ctx, client.ProgramIn{Name: "Core Auto supply chain finance",
 		Currency: "CNY", Limit: 50_000_000_00, MaxTenorDays: 180, AdvanceRate: rate(t, "0.6"), DayCount: linkfin.ACT360, Calendar: "CN",
 		Products: []linkfin.Product{linkfin.ProductCertificateDiscounting, linkfin.ProductFactoring, linkfin.ProductDynamicDiscounting,
 			linkfin.ProductPOFinancing, linkfin.ProductWarehousePledge, linkfin.ProductDistributorFinancing},
@@ -258,12 +281,14 @@ func setUp(t *testing.T, srv *server) *world {
 	if p.AnchorID != "anchor" {
 		t.Fatalf("program %+v", p)
 	}
+	w.made("auto-scf", "prog", p.ID)
+	w.program = p.ID
 	fixed, base, margin := rate(t, "0.0425"), rate(t, "0.031"), rate(t, "0.012")
-	must(w.org["anchor"].InviteFunder(ctx, "auto-scf", client.FunderIn{FunderID: "bank", Limit: 30_000_000_00, Pricing: linkfin.Pricing{FixedRate: &fixed}}))
-	must(w.org["anchor"].InviteFunder(ctx, "auto-scf", client.FunderIn{FunderID: "factor", Limit: 20_000_000_00,
+	must(w.org["anchor"].InviteFunder(ctx, w.program, client.FunderIn{FunderID: "bank", Limit: 30_000_000_00, Pricing: linkfin.Pricing{FixedRate: &fixed}}))
+	must(w.org["anchor"].InviteFunder(ctx, w.program, client.FunderIn{FunderID: "factor", Limit: 20_000_000_00,
 		Pricing: linkfin.Pricing{BaseRate: &base, Margin: &margin}}))
-	must(w.org["bank"].AcceptFunder(ctx, "auto-scf", "bank"))
-	p = must(w.org["factor"].AcceptFunder(ctx, "auto-scf", "factor"))
+	must(w.org["bank"].AcceptFunder(ctx, w.program, "bank"))
+	p = must(w.org["factor"].AcceptFunder(ctx, w.program, "factor"))
 	for _, f := range p.Funders {
 		if f.Status != linkfin.FunderAccepted {
 			t.Fatalf("funder %+v", f)
@@ -286,17 +311,19 @@ func (w *world) order(buyer, seller, po string, qty, price int64, due string, pl
 	w.t.Helper()
 	t, ctx := w.t, w.ctx
 	if !placed {
-		must(w.org[buyer].CreatePurchaseOrder(ctx, client.PurchaseOrderIn{ID: po, SellerID: seller, ProgramID: "auto-scf", Currency: "CNY",
+		o := must(w.org[buyer].CreatePurchaseOrder(ctx, client.PurchaseOrderIn{Number: po, SellerID: seller, ProgramID: w.program, Currency: "CNY",
 			Lines: []client.POLineIn{{LineID: "1", Item: "part", Quantity: qty, Unit: "pc", UnitPrice: price}}}))
-		must(w.org[seller].AcceptPurchaseOrder(ctx, po))
+		w.made(po, "po", o.ID)
+		must(w.org[seller].AcceptPurchaseOrder(ctx, o.ID))
 	}
-	must(w.org[buyer].CreateGoodsReceipt(ctx, client.GoodsReceiptIn{ID: "GR-" + po, POID: po, Lines: []linkfin.ReceiptLine{{LineID: "1", Accepted: qty}}}))
-	inv := must(w.org[seller].CreateInvoice(ctx, client.InvoiceIn{ID: "inv-" + po, Number: "INV-" + po, BuyerID: buyer, POID: po, Currency: "CNY",
+	must(w.org[buyer].CreateGoodsReceipt(ctx, client.GoodsReceiptIn{Number: "GR-" + po, POID: w.id(po), Lines: []linkfin.ReceiptLine{{LineID: "1", Accepted: qty}}}))
+	inv := must(w.org[seller].CreateInvoice(ctx, client.InvoiceIn{Number: "INV-" + po, BuyerID: buyer, POID: w.id(po), Currency: "CNY",
 		IssueDate: date(t, "2026-11-02"), DueDate: date(t, due), Lines: []linkfin.InvoiceLine{{LineID: "1", Quantity: qty, UnitPrice: price, Amount: qty * price}},
 		Total: qty * price}))
 	if inv.Status != linkfin.InvoiceMatched {
 		t.Fatalf("invoice %s: %s, %+v", inv.ID, inv.Status, inv.Match)
 	}
+	w.made("inv-"+po, "inv", inv.ID)
 	pay := must(w.org[buyer].ApproveInvoice(ctx, inv.ID))
 	if pay.ID != linkfin.PayableID(inv.ID) || pay.Amount != qty*price || pay.Status != linkfin.PayableOpen && pay.Status != linkfin.PayableFactored {
 		t.Fatalf("payable %+v", pay)
@@ -320,7 +347,7 @@ func doubled(s string) string {
 func (w *world) finance(who string, in client.FinancingIn) *linkfin.Financing {
 	w.t.Helper()
 	t, ctx := w.t, w.ctx
-	in.ProgramID = "auto-scf"
+	in.ProgramID = w.program
 	q := must(w.org[who].RequestFinancing(ctx, in))
 	if q.Status != linkfin.FinancingQuoted || q.Product != in.Product || q.RequesterID != who || q.AssetID != in.AssetID || len(q.Quote.Reasons) == 0 {
 		t.Fatalf("quote %+v", q)
@@ -364,31 +391,40 @@ func endToEnd(t *testing.T, open opener) {
 	today := linkfin.DateOf(srv.clock.Now())
 
 	// A purchase order travels: accepted, shipped, delivered, received.
-	po := must(anchor.CreatePurchaseOrder(ctx, client.PurchaseOrderIn{ID: "PO-1001", SellerID: "tier1", ProgramID: "auto-scf", Currency: "CNY",
+	po := must(anchor.CreatePurchaseOrder(ctx, client.PurchaseOrderIn{Number: "PO-1001", SellerID: "tier1", ProgramID: w.program, Currency: "CNY",
 		Lines: []client.POLineIn{{LineID: "1", Item: "brake disc", Quantity: 8000, Unit: "pc", UnitPrice: 125_00},
 			{LineID: "2", Item: "caliper", Quantity: 1000, Unit: "pc", UnitPrice: 1000_00}}}))
-	if po.Total != 2_000_000_00 || po.Status != linkfin.POIssued || po.BuyerID != "anchor" {
+	if po.Total != 2_000_000_00 || po.Status != linkfin.POIssued || po.BuyerID != "anchor" || po.Number != "PO-1001" {
 		t.Fatalf("order %+v", po)
 	}
-	if po = must(tier1.AcceptPurchaseOrder(ctx, "PO-1001")); po.Status != linkfin.POAccepted {
+	w.made("PO-1001", "po", po.ID)
+	// The number filters the buyer's orders, and is the buyer's once.
+	if got := must(client.Collect(ctx, anchor.ListPurchaseOrders, &client.ListOptions{Number: "PO-1001"})); len(got) != 1 || got[0].ID != po.ID {
+		t.Fatalf("the anchor's orders numbered PO-1001: %+v", got)
+	}
+	_, err := anchor.CreatePurchaseOrder(ctx, client.PurchaseOrderIn{Number: "PO-1001", SellerID: "tier1", Currency: "CNY",
+		Lines: []client.POLineIn{{LineID: "1", Item: "x", Quantity: 1, Unit: "pc", UnitPrice: 1}}})
+	refused(t, "the anchor's number again", err, http.StatusUnprocessableEntity, linkfin.EDUPLICATENUMBER)
+	if po = must(tier1.AcceptPurchaseOrder(ctx, w.id("PO-1001"))); po.Status != linkfin.POAccepted {
 		t.Fatalf("accepted order %+v", po)
 	}
-	must(tier1.CreateShipment(ctx, client.ShipmentIn{ID: "SH-1", POID: "PO-1001", CarrierID: "port"}))
+	sh := must(tier1.CreateShipment(ctx, client.ShipmentIn{Number: "SH-1", POID: w.id("PO-1001"), CarrierID: "port"}))
+	w.made("SH-1", "ship", sh.ID)
 	for _, s := range []linkfin.ShipmentStatus{linkfin.ShipmentPickedUp, linkfin.ShipmentInTransit, linkfin.ShipmentDelivered} {
-		must(port.ReportShipmentEvent(ctx, "SH-1", client.ShipmentEventIn{Status: s, Location: "Ningbo"}))
+		must(port.ReportShipmentEvent(ctx, w.id("SH-1"), client.ShipmentEventIn{Status: s, Location: "Ningbo"}))
 	}
-	_, err := tier1.ReportShipmentEvent(ctx, "SH-1", client.ShipmentEventIn{Status: linkfin.ShipmentDelivered})
+	_, err = tier1.ReportShipmentEvent(ctx, w.id("SH-1"), client.ShipmentEventIn{Status: linkfin.ShipmentDelivered})
 	if linkfin.ErrorCode(err) == "" {
 		t.Fatal("the seller reported the carrier's event")
 	}
-	if sh := must(anchor.GetShipment(ctx, "SH-1")); sh.Status != linkfin.ShipmentDelivered || len(sh.Events) != 3 {
+	if sh := must(anchor.GetShipment(ctx, w.id("SH-1"))); sh.Status != linkfin.ShipmentDelivered || len(sh.Events) != 3 {
 		t.Fatalf("shipment %+v", sh)
 	}
-	must(anchor.CreateGoodsReceipt(ctx, client.GoodsReceiptIn{ID: "GR-1", POID: "PO-1001",
+	must(anchor.CreateGoodsReceipt(ctx, client.GoodsReceiptIn{Number: "GR-1", POID: w.id("PO-1001"),
 		Lines: []linkfin.ReceiptLine{{LineID: "1", Accepted: 8000}, {LineID: "2", Accepted: 1000}}}))
 
 	// The invoice is matched three ways and approved by the buyer alone.
-	in := client.InvoiceIn{ID: "inv-0042", Number: "INV-0042", BuyerID: "anchor", POID: "PO-1001", Currency: "CNY",
+	in := client.InvoiceIn{Number: "INV-0042", BuyerID: "anchor", POID: w.id("PO-1001"), Currency: "CNY",
 		IssueDate: date(t, "2026-11-02"), DueDate: date(t, "2027-01-29"),
 		Lines: []linkfin.InvoiceLine{{LineID: "1", Quantity: 8000, UnitPrice: 125_00, Amount: 1_000_000_00}, {LineID: "2", Quantity: 1000, UnitPrice: 1000_00, Amount: 1_000_000_00}},
 		Tax:   260_000_00, Total: 2_260_000_00}
@@ -396,29 +432,30 @@ func endToEnd(t *testing.T, open opener) {
 	if inv.Status != linkfin.InvoiceMatched || inv.Match == nil || !inv.Match.OK || inv.SellerID != "tier1" {
 		t.Fatalf("invoice %+v", inv)
 	}
+	w.made("inv-0042", "inv", inv.ID)
 	dup := in
-	dup.ID, dup.Number = "inv-42-again", "inv 42"
+	dup.Number = "inv 42"
 	_, err = tier1.CreateInvoice(ctx, dup)
 	refused(t, "the same invoice again", err, http.StatusUnprocessableEntity, "duplicate_invoice")
-	_, err = tier1.ApproveInvoice(ctx, "inv-0042")
+	_, err = tier1.ApproveInvoice(ctx, w.id("inv-0042"))
 	refused(t, "the seller approving its own invoice", err, http.StatusForbidden, linkfin.EFORBIDDEN)
-	_, err = tier3.GetInvoice(ctx, "inv-0042")
+	_, err = tier3.GetInvoice(ctx, w.id("inv-0042"))
 	refused(t, "an invoice tier3 is not party to", err, http.StatusNotFound, linkfin.ENOTFOUND)
-	_, err = anchor.IssueCertificate(ctx, client.CertificateIn{ID: "C-0", ProgramID: "auto-scf", PayableIDs: []string{linkfin.PayableID("inv-0042")}})
+	_, err = anchor.IssueCertificate(ctx, client.CertificateIn{ProgramID: w.program, PayableIDs: []string{linkfin.PayableID(w.id("inv-0042"))}})
 	refused(t, "a certificate from a payable nobody approved", err, http.StatusNotFound, linkfin.ENOTFOUND)
 
 	// A viewer reads but does not approve; once revoked, it opens nothing.
 	vk := must(anchor.CreateAPIKey(ctx, "anchor", client.APIKeyIn{Role: linkfin.RoleViewer, Name: "auditor"}))
 	viewer := client.New(srv.url, vk.Key)
-	if got := must(viewer.GetInvoice(ctx, "inv-0042")); got.Total != 2_260_000_00 {
+	if got := must(viewer.GetInvoice(ctx, w.id("inv-0042"))); got.Total != 2_260_000_00 {
 		t.Fatalf("viewer read %+v", got)
 	}
-	_, err = viewer.ApproveInvoice(ctx, "inv-0042")
+	_, err = viewer.ApproveInvoice(ctx, w.id("inv-0042"))
 	refused(t, "a viewer approving", err, http.StatusForbidden, linkfin.EFORBIDDEN)
 	if k := must(anchor.RevokeAPIKey(ctx, "anchor", vk.ID)); k.RevokedAt == "" {
 		t.Fatalf("revoked key %+v", k)
 	}
-	_, err = viewer.GetInvoice(ctx, "inv-0042")
+	_, err = viewer.GetInvoice(ctx, w.id("inv-0042"))
 	refused(t, "a revoked key", err, http.StatusUnauthorized, linkfin.EUNAUTHORIZED)
 	keys := must(anchor.ListAPIKeys(ctx, "anchor", nil))
 	if len(keys.Data) != 2 || keys.Data[0].Key != "" || keys.Data[1].Key != "" {
@@ -428,8 +465,8 @@ func endToEnd(t *testing.T, open opener) {
 	// Approval, retried under one idempotency key, is applied once.
 	var m1, m2 client.Meta
 	ictx := client.WithIdempotencyKey(ctx, "approve-inv-0042")
-	pay := must(anchor.ApproveInvoice(client.WithMeta(ictx, &m1), "inv-0042"))
-	again := must(anchor.ApproveInvoice(client.WithMeta(ictx, &m2), "inv-0042"))
+	pay := must(anchor.ApproveInvoice(client.WithMeta(ictx, &m1), w.id("inv-0042")))
+	again := must(anchor.ApproveInvoice(client.WithMeta(ictx, &m2), w.id("inv-0042")))
 	if m1.IdempotencyHit || !m2.IdempotencyHit || m1.IdempotencyKey != "approve-inv-0042" || !reflect.DeepEqual(again, pay) ||
 		pay.Amount != 2_260_000_00 || pay.DueDate != date(t, "2027-01-29") {
 		t.Fatalf("approvals %+v %+v, metas %+v %+v", pay, again, m1, m2)
@@ -448,49 +485,57 @@ func endToEnd(t *testing.T, open opener) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	must(anchor.CreatePurchaseOrder(ctx, client.PurchaseOrderIn{ID: "PO-EUR", SellerID: "tier1", Currency: "EUR",
+	w.made("PO-EUR", "po", must(anchor.CreatePurchaseOrder(ctx, client.PurchaseOrderIn{Number: "PO-EUR", SellerID: "tier1", Currency: "EUR",
 		Lines: []client.POLineIn{{LineID: "10", Item: "service", Quantity: 5, Unit: "day", UnitPrice: 10_000_00},
-			{LineID: "20", Item: "service", Quantity: 3, Unit: "day", UnitPrice: 14_000_00}}}))
-	must(tier1.AcceptPurchaseOrder(ctx, "PO-EUR"))
-	must(anchor.CreateGoodsReceipt(ctx, client.GoodsReceiptIn{ID: "GR-EUR", POID: "PO-EUR",
+			{LineID: "20", Item: "service", Quantity: 3, Unit: "day", UnitPrice: 14_000_00}}})).ID)
+	must(tier1.AcceptPurchaseOrder(ctx, w.id("PO-EUR")))
+	must(anchor.CreateGoodsReceipt(ctx, client.GoodsReceiptIn{POID: w.id("PO-EUR"),
 		Lines: []linkfin.ReceiptLine{{LineID: "10", Accepted: 5}, {LineID: "20", Accepted: 3}}}))
-	ubl := must(tier1.CreateInvoiceUBL(ctx, xml, "inv-ubl", "PO-EUR", "anchor"))
+	ubl := must(tier1.CreateInvoiceUBL(ctx, xml, w.id("PO-EUR"), "anchor"))
 	if ubl.Number != "7023708" || ubl.Currency != "EUR" || ubl.Total != 115_000_00 || ubl.Tax != 23_000_00 || ubl.Status != linkfin.InvoiceMatched {
 		t.Fatalf("UBL invoice %+v, match %+v", ubl, ubl.Match)
 	}
-	if p := must(anchor.ApproveInvoice(ctx, "inv-ubl")); p.Amount != 115_000_00 || p.Currency != "EUR" {
+	w.made("inv-ubl", "inv", ubl.ID)
+	if p := must(anchor.ApproveInvoice(ctx, w.id("inv-ubl"))); p.Amount != 115_000_00 || p.Currency != "EUR" {
 		t.Fatalf("UBL payable %+v", p)
 	}
 
 	// The anchor issues a certificate; it is split and passed down the chain.
-	cert := must(anchor.IssueCertificate(ctx, client.CertificateIn{ID: "C-1", ProgramID: "auto-scf", PayableIDs: []string{pay.ID}}))
+	cert := must(anchor.IssueCertificate(ctx, client.CertificateIn{ProgramID: w.program, PayableIDs: []string{pay.ID}}))
 	if cert.Face != 2_260_000_00 || cert.HolderID != "tier1" || cert.Maturity.Before(pay.DueDate) {
 		t.Fatalf("certificate %+v", cert)
 	}
+	w.made("C-1", "cert", cert.ID)
 	maturity := cert.Maturity
-	split := must(tier1.SplitCertificate(ctx, "C-1", linkfin.Piece{ID: "C-1a", Face: 1_260_000_00}, linkfin.Piece{ID: "C-1b", Face: 1_000_000_00}))
-	if len(split) != 2 || split[0].ID != "C-1a" || split[1].Face != 1_000_000_00 || split[1].ParentID != "C-1" || split[1].HolderID != "tier1" {
+	split := must(tier1.SplitCertificate(ctx, w.id("C-1"), 1_260_000_00, 1_000_000_00))
+	if len(split) != 2 || split[0].Face != 1_260_000_00 || split[1].Face != 1_000_000_00 || split[1].ParentID != w.id("C-1") || split[1].HolderID != "tier1" {
 		t.Fatalf("split %+v", split)
 	}
-	passed := must(tier1.TransferCertificate(ctx, "C-1b", client.CertificateTransferIn{To: "tier2", Amount: 600_000_00, NewID: "C-1b1", RemainderID: "C-1b2"}))
-	if len(passed) != 2 || passed[0].ID != "C-1b1" || passed[0].HolderID != "tier2" || passed[0].Tier != 2 || passed[1].HolderID != "tier1" || passed[1].Face != 400_000_00 {
+	w.made("C-1a", "cert", split[0].ID)
+	w.made("C-1b", "cert", split[1].ID)
+	passed := must(tier1.TransferCertificate(ctx, w.id("C-1b"), client.CertificateTransferIn{To: "tier2", Amount: 600_000_00}))
+	if len(passed) != 2 || passed[0].Face != 600_000_00 || passed[0].HolderID != "tier2" || passed[0].Tier != 2 || passed[1].HolderID != "tier1" || passed[1].Face != 400_000_00 {
 		t.Fatalf("transfer %+v", passed)
 	}
-	must(tier2.TransferCertificate(ctx, "C-1b1", client.CertificateTransferIn{To: "tier3", Amount: 200_000_00, NewID: "C-1b1a", RemainderID: "C-1b1b"}))
-	_, err = tier3.TransferCertificate(ctx, "C-1b1a", client.CertificateTransferIn{To: "anchor", Amount: 200_000_00, NewID: "C-x"})
+	w.made("C-1b1", "cert", passed[0].ID)
+	w.made("C-1b2", "cert", passed[1].ID)
+	passed = must(tier2.TransferCertificate(ctx, w.id("C-1b1"), client.CertificateTransferIn{To: "tier3", Amount: 200_000_00}))
+	w.made("C-1b1a", "cert", passed[0].ID)
+	w.made("C-1b1b", "cert", passed[1].ID)
+	_, err = tier3.TransferCertificate(ctx, w.id("C-1b1a"), client.CertificateTransferIn{To: "anchor", Amount: 200_000_00})
 	refused(t, "tier3 passing a piece to the anchor it does not trade with", err, http.StatusForbidden, linkfin.EFORBIDDEN)
-	leaf := must(tier3.GetCertificate(ctx, "C-1b1a"))
+	leaf := must(tier3.GetCertificate(ctx, w.id("C-1b1a")))
 	var chain []string
 	for _, p := range leaf.Lineage.Pieces {
 		chain = append(chain, p.ID)
 	}
-	if leaf.HolderID != "tier3" || leaf.Face != 200_000_00 || strings.Join(chain, ",") != "C-1,C-1b,C-1b1,C-1b1a" ||
-		len(leaf.Lineage.Invoices) != 1 || leaf.Lineage.Invoices[0].ID != "inv-0042" || len(leaf.Lineage.Orders) != 1 || leaf.Lineage.Orders[0].ID != "PO-1001" {
+	if leaf.HolderID != "tier3" || leaf.Face != 200_000_00 || strings.Join(chain, ",") != strings.Join([]string{w.id("C-1"), w.id("C-1b"), w.id("C-1b1"), w.id("C-1b1a")}, ",") ||
+		len(leaf.Lineage.Invoices) != 1 || leaf.Lineage.Invoices[0].ID != w.id("inv-0042") || len(leaf.Lineage.Orders) != 1 || leaf.Lineage.Orders[0].ID != w.id("PO-1001") {
 		t.Fatalf("piece %+v, lineage %v", leaf.Certificate, chain)
 	}
 	// tier3 was party to neither the invoice nor the order: it sees their parties,
 	// totals, dates and match, not their lines. The seller, tier1, sees them whole.
-	own := must(tier1.GetCertificate(ctx, "C-1b2"))
+	own := must(tier1.GetCertificate(ctx, w.id("C-1b2")))
 	oinv, opo := own.Lineage.Invoices[0], own.Lineage.Orders[0]
 	if len(oinv.Lines) == 0 || len(opo.Lines) == 0 || oinv.Match == nil || len(oinv.Match.Lines) == 0 {
 		t.Fatalf("the seller's lineage lacks the lines: %+v", own.Lineage)
@@ -502,31 +547,33 @@ func endToEnd(t *testing.T, open opener) {
 	}
 
 	// Certificate discounting: suppliers sell their pieces to funders.
-	for _, f := range []struct{ id, who, piece, funder, price string }{{"F-1", "tier1", "C-1a", "bank", "0.0425"}, {"F-2", "tier2", "C-1b1b", "factor", "0.043"}} {
-		q := w.finance(f.who, client.FinancingIn{ID: f.id, Product: linkfin.ProductCertificateDiscounting, FunderID: f.funder, AssetID: f.piece})
+	for _, f := range []struct{ id, who, piece, funder, price string }{{"F-1", "tier1", w.id("C-1a"), "bank", "0.0425"}, {"F-2", "tier2", w.id("C-1b1b"), "factor", "0.043"}} {
+		q := w.finance(f.who, client.FinancingIn{Product: linkfin.ProductCertificateDiscounting, FunderID: f.funder, AssetID: f.piece})
 		days := linkfin.DaysBetween(today, maturity)
 		discount := must(linkfin.Discount(q.Quote.Face, rate(t, f.price), days, linkfin.ACT360))
 		if q.Quote.Days != days || q.Quote.Rate.String() != rate(t, f.price).String() || q.Quote.Discount != discount || q.Quote.Price != q.Quote.Face-discount {
 			t.Fatalf("%s quote %+v, want %d days, discount %d", f.id, q.Quote, days, discount)
 		}
+		w.made(f.id, "fin", q.ID)
 		w.move(f.funder, f.who, q.Quote.Price)
 		if c := must(w.org[f.funder].GetCertificate(ctx, f.piece)); c.HolderID != f.funder {
 			t.Fatalf("%s after its sale: %+v", f.piece, c.Certificate)
 		}
 	}
 	w.checkWallets("certificate discounting")
-	_, err = bank.RequestFinancing(ctx, client.FinancingIn{ID: "F-3", Product: linkfin.ProductCertificateDiscounting, ProgramID: "auto-scf", AssetID: "C-1a", FunderID: "factor"})
+	_, err = bank.RequestFinancing(ctx, client.FinancingIn{Product: linkfin.ProductCertificateDiscounting, ProgramID: w.program, AssetID: w.id("C-1a"), FunderID: "factor"})
 	refused(t, "the same piece financed again", err, http.StatusUnprocessableEntity, "asset_financed")
 
 	// Dynamic discounting: the anchor pays a small invoice early from its own cash.
 	w.order("anchor", "tier1", "PO-1002", 100, 100_00, "2026-11-09", false)
-	e1 := must(tier1.RequestFinancing(ctx, client.FinancingIn{ID: "E-1", Product: linkfin.ProductDynamicDiscounting, ProgramID: "auto-scf",
-		AssetID: linkfin.PayableID("inv-PO-1002")}))
+	e1 := must(tier1.RequestFinancing(ctx, client.FinancingIn{Product: linkfin.ProductDynamicDiscounting, ProgramID: w.program,
+		AssetID: linkfin.PayableID(w.id("inv-PO-1002"))}))
+	w.made("E-1", "fin", e1.ID)
 	early := must(linkfin.Discount(10_000_00, rate(t, "0.18"), 7, linkfin.ACT360))
 	if e1.Quote.Days != 7 || e1.Quote.Discount != early || e1.Quote.Price != 10_000_00-early {
 		t.Fatalf("early payment quote %+v, want discount %d", e1.Quote, early)
 	}
-	if f := must(tier1.AcceptFinancing(ctx, "E-1")); f.Status != linkfin.FinancingSettled {
+	if f := must(tier1.AcceptFinancing(ctx, w.id("E-1"))); f.Status != linkfin.FinancingSettled {
 		t.Fatalf("early payment %+v", f)
 	}
 	w.move("anchor", "tier1", e1.Quote.Price)
@@ -534,79 +581,83 @@ func endToEnd(t *testing.T, open opener) {
 
 	// Factoring with recourse: 60 % of an approved invoice now, the rest at collection.
 	w.order("anchor", "tier1", "PO-1003", 200, 1_000_00, "2027-01-15", false)
-	fx := w.finance("tier1", client.FinancingIn{ID: "FX-1", Product: linkfin.ProductFactoring, FunderID: "factor", AssetID: linkfin.PayableID("inv-PO-1003")})
+	fx := w.finance("tier1", client.FinancingIn{Product: linkfin.ProductFactoring, FunderID: "factor", AssetID: linkfin.PayableID(w.id("inv-PO-1003"))})
 	fxInterest := must(linkfin.Interest(120_000_00, rate(t, "0.043"), linkfin.DaysBetween(today, date(t, "2027-01-15")), linkfin.ACT360))
 	if fx.Quote.Face != 200_000_00 || fx.Quote.Price != 120_000_00 || fx.Interest != fxInterest {
 		t.Fatalf("factoring quote %+v, interest %d, want %d", fx.Quote, fx.Interest, fxInterest)
 	}
+	w.made("FX-1", "fin", fx.ID)
 	w.move("factor", "tier1", fx.Quote.Price)
 
 	// Purchase-order financing: an advance before shipping, repaid from the payable.
-	must(anchor.CreatePurchaseOrder(ctx, client.PurchaseOrderIn{ID: "PO-1004", SellerID: "tier1", ProgramID: "auto-scf", Currency: "CNY",
-		Lines: []client.POLineIn{{LineID: "1", Item: "hub", Quantity: 300, Unit: "pc", UnitPrice: 1_000_00}}}))
-	must(tier1.AcceptPurchaseOrder(ctx, "PO-1004"))
-	pf := w.finance("tier1", client.FinancingIn{ID: "PF-1", Product: linkfin.ProductPOFinancing, FunderID: "bank", AssetID: "PO-1004"})
+	w.made("PO-1004", "po", must(anchor.CreatePurchaseOrder(ctx, client.PurchaseOrderIn{Number: "PO-1004", SellerID: "tier1", ProgramID: w.program, Currency: "CNY",
+		Lines: []client.POLineIn{{LineID: "1", Item: "hub", Quantity: 300, Unit: "pc", UnitPrice: 1_000_00}}})).ID)
+	must(tier1.AcceptPurchaseOrder(ctx, w.id("PO-1004")))
+	pf := w.finance("tier1", client.FinancingIn{Product: linkfin.ProductPOFinancing, FunderID: "bank", AssetID: w.id("PO-1004")})
 	if pf.Quote.Face != 300_000_00 || pf.Quote.Price != 180_000_00 {
 		t.Fatalf("PO financing quote %+v", pf.Quote)
 	}
+	w.made("PF-1", "fin", pf.ID)
 	w.move("bank", "tier1", pf.Quote.Price)
 	w.order("anchor", "tier1", "PO-1004", 300, 1_000_00, "2027-01-20", true)
-	if f := must(bank.GetFinancing(ctx, "PF-1")); f.PayableID != linkfin.PayableID("inv-PO-1004") {
+	if f := must(bank.GetFinancing(ctx, w.id("PF-1"))); f.PayableID != linkfin.PayableID(w.id("inv-PO-1004")) {
 		t.Fatalf("PO financing after the invoice: %+v", f)
 	}
 	w.checkWallets("factoring and PO financing")
 
 	// A supplier's cap across funders holds (Carillion).
-	must(tier1.RequestFinancing(ctx, client.FinancingIn{ID: "F-cap", Product: linkfin.ProductCertificateDiscounting, ProgramID: "auto-scf", AssetID: "C-1b2", FunderID: "factor"}))
-	_, err = tier1.AcceptFinancing(ctx, "F-cap")
+	w.made("F-cap", "fin", must(tier1.RequestFinancing(ctx, client.FinancingIn{Product: linkfin.ProductCertificateDiscounting, ProgramID: w.program, AssetID: w.id("C-1b2"), FunderID: "factor"})).ID)
+	_, err = tier1.AcceptFinancing(ctx, w.id("F-cap"))
 	refused(t, "tier1 financing past its cap", err, http.StatusUnprocessableEntity, "exceeds_credits")
 
 	// Distributor financing: the factor pays the anchor for the dealer's cars.
-	must(dealer.CreatePurchaseOrder(ctx, client.PurchaseOrderIn{ID: "DPO-1", SellerID: "anchor", ProgramID: "auto-scf", Currency: "CNY",
-		Lines: []client.POLineIn{{LineID: "1", Item: "sedan", Quantity: 2, Unit: "car", UnitPrice: 200_000_00}}}))
-	must(anchor.AcceptPurchaseOrder(ctx, "DPO-1"))
-	df := w.finance("dealer", client.FinancingIn{ID: "DF-1", Product: linkfin.ProductDistributorFinancing, FunderID: "factor", AssetID: "DPO-1"})
+	w.made("DPO-1", "po", must(dealer.CreatePurchaseOrder(ctx, client.PurchaseOrderIn{Number: "DPO-1", SellerID: "anchor", ProgramID: w.program, Currency: "CNY",
+		Lines: []client.POLineIn{{LineID: "1", Item: "sedan", Quantity: 2, Unit: "car", UnitPrice: 200_000_00}}})).ID)
+	must(anchor.AcceptPurchaseOrder(ctx, w.id("DPO-1")))
+	df := w.finance("dealer", client.FinancingIn{Product: linkfin.ProductDistributorFinancing, FunderID: "factor", AssetID: w.id("DPO-1")})
 	dfInterest := must(linkfin.Interest(400_000_00, rate(t, "0.043"), 180, linkfin.ACT360))
 	if df.PayeeID != "anchor" || df.Quote.Price != 400_000_00 || df.Interest != dfInterest || df.DueDate != today.AddDays(180) {
 		t.Fatalf("distributor quote %+v, want interest %d", df, dfInterest)
 	}
+	w.made("DF-1", "fin", df.ID)
 	w.move("factor", "anchor", df.Quote.Price)
 	w.checkWallets("distributor financing")
 
 	// Warehouse-receipt pledge: tier2 borrows against copper in the port's warehouse.
 	must(w.op.MarkPrice(ctx, client.PriceMarkIn{Commodity: "copper", Currency: "CNY", Price: 60_000_00}))
-	lot := client.WarehouseReceiptIn{ID: "WR-1", LotID: "LOT-7", OwnerID: "tier2", Commodity: "copper", Quantity: 40, Unit: "t"}
-	must(port.CreateWarehouseReceipt(ctx, lot))
-	lot.ID = "WR-2"
+	lot := client.WarehouseReceiptIn{Number: "WR-1", LotID: "LOT-7", OwnerID: "tier2", Commodity: "copper", Quantity: 40, Unit: "t"}
+	w.made("WR-1", "wr", must(port.CreateWarehouseReceipt(ctx, lot)).ID)
+	lot.Number = "WR-2"
 	_, err = port.CreateWarehouseReceipt(ctx, lot)
 	refused(t, "a second receipt for the same lot", err, http.StatusUnprocessableEntity, "lot_has_receipt")
-	wl := w.finance("tier2", client.FinancingIn{ID: "WL-1", Product: linkfin.ProductWarehousePledge, FunderID: "bank", AssetID: "WR-1"})
+	wl := w.finance("tier2", client.FinancingIn{Product: linkfin.ProductWarehousePledge, FunderID: "bank", AssetID: w.id("WR-1")})
 	wlInterest := must(linkfin.Interest(1_440_000_00, rate(t, "0.0425"), 180, linkfin.ACT360))
 	if wl.Quote.Price != 40*60_000_00*6/10 || wl.Interest != wlInterest {
 		t.Fatalf("pledge quote %+v, interest %d, want %d", wl.Quote, wl.Interest, wlInterest)
 	}
+	w.made("WL-1", "fin", wl.ID)
 	w.move("bank", "tier2", wl.Quote.Price)
-	_, err = tier2.RequestFinancing(ctx, client.FinancingIn{ID: "WL-2", Product: linkfin.ProductWarehousePledge, ProgramID: "auto-scf", AssetID: "WR-1", FunderID: "factor"})
+	_, err = tier2.RequestFinancing(ctx, client.FinancingIn{Product: linkfin.ProductWarehousePledge, ProgramID: w.program, AssetID: w.id("WR-1"), FunderID: "factor"})
 	refused(t, "the receipt pledged a second time", err, http.StatusUnprocessableEntity, "asset_financed")
 	must(w.op.MarkPrice(ctx, client.PriceMarkIn{Commodity: "copper", Currency: "CNY", Price: 45_000_00}))
 	if mark := must(tier2.GetPriceMark(ctx, "copper")); mark.Price != 45_000_00 {
 		t.Fatalf("price mark %+v", mark)
 	}
-	if f := must(w.op.CheckMargin(ctx, "WL-1")); !f.MarginCall {
+	if f := must(w.op.CheckMargin(ctx, w.id("WL-1"))); !f.MarginCall {
 		t.Fatalf("no margin call at 45,000.00: %+v", f)
 	}
-	if r := must(port.ReportTelemetry(ctx, "WR-1", 38)); r.Status != linkfin.ReceiptFrozen || r.Observed != 38 {
+	if r := must(port.ReportTelemetry(ctx, w.id("WR-1"), 38)); r.Status != linkfin.ReceiptFrozen || r.Observed != 38 {
 		t.Fatalf("receipt after 38 t of 40 t counted: %+v", r)
 	}
 	must(w.op.RecordInboundPayment(ctx, client.InboundPaymentIn{Rail: "bank", InstructionID: "tier2-interest", OrgID: "tier2", Currency: "CNY", Amount: wl.Interest}))
 	w.wallet["tier2"] += wl.Interest
-	_, err = bank.RepayFinancing(ctx, "WL-1")
+	_, err = bank.RepayFinancing(ctx, w.id("WL-1"))
 	refused(t, "the funder repaying the borrower's loan", err, http.StatusForbidden, linkfin.EFORBIDDEN)
-	if f := must(tier2.RepayFinancing(ctx, "WL-1")); f.Status != linkfin.FinancingSettled {
+	if f := must(tier2.RepayFinancing(ctx, w.id("WL-1"))); f.Status != linkfin.FinancingSettled {
 		t.Fatalf("repaid pledge %+v", f)
 	}
 	w.move("tier2", "bank", wl.Quote.Price+wl.Interest)
-	if r := must(tier2.GetWarehouseReceipt(ctx, "WR-1")); r.Status != linkfin.ReceiptIssued || r.FinancingID != "" {
+	if r := must(tier2.GetWarehouseReceipt(ctx, w.id("WR-1"))); r.Status != linkfin.ReceiptIssued || r.FinancingID != "" {
 		t.Fatalf("receipt after repayment: %+v", r)
 	}
 	w.checkWallets("warehouse pledge")
@@ -624,7 +675,8 @@ func endToEnd(t *testing.T, open opener) {
 	for _, inv := range invs {
 		ids = append(ids, inv.ID)
 	}
-	if strings.Join(ids, ",") != "inv-0042,inv-PO-1002,inv-PO-1003,inv-PO-1004,inv-ubl" {
+	// In the order they were made: the platform's ids grow with time.
+	if strings.Join(ids, ",") != strings.Join([]string{w.id("inv-0042"), w.id("inv-ubl"), w.id("inv-PO-1002"), w.id("inv-PO-1003"), w.id("inv-PO-1004")}, ",") {
 		t.Fatalf("anchor's invoices: %v", ids)
 	}
 	n := 0
@@ -636,10 +688,10 @@ func endToEnd(t *testing.T, open opener) {
 			break
 		}
 	}
-	if dpo := must(client.Collect(ctx, anchor.ListPurchaseOrders, &client.ListOptions{Counterparty: "dealer"})); len(dpo) != 1 || dpo[0].ID != "DPO-1" {
+	if dpo := must(client.Collect(ctx, anchor.ListPurchaseOrders, &client.ListOptions{Counterparty: "dealer"})); len(dpo) != 1 || dpo[0].ID != w.id("DPO-1") {
 		t.Fatalf("the anchor's orders with the dealer: %+v", dpo)
 	}
-	if held := must(client.Collect(ctx, tier3.ListCertificates, &client.ListOptions{Status: "active"})); len(held) != 1 || held[0].ID != "C-1b1a" {
+	if held := must(client.Collect(ctx, tier3.ListCertificates, &client.ListOptions{Status: "active"})); len(held) != 1 || held[0].ID != w.id("C-1b1a") {
 		t.Fatalf("tier3's active pieces: %+v", held)
 	}
 	if fins := must(client.Collect(ctx, bank.ListFinancings, nil)); len(fins) != 3 {
@@ -655,7 +707,7 @@ func endToEnd(t *testing.T, open opener) {
 		owed       int64
 		q          *linkfin.Financing
 	}{{"FX-1", "factor", 200_000_00, fx}, {"PF-1", "bank", 300_000_00, pf}} {
-		f := must(w.op.CloseFinancing(ctx, c.id))
+		f := must(w.op.CloseFinancing(ctx, w.id(c.id)))
 		if f.Status != linkfin.FinancingSettled {
 			t.Fatalf("%s collected: %+v", c.id, f)
 		}
@@ -666,15 +718,17 @@ func endToEnd(t *testing.T, open opener) {
 	must(w.op.RecordInboundPayment(ctx, client.InboundPaymentIn{Rail: "ecny", InstructionID: "dealer-sales", OrgID: "dealer", Currency: "CNY",
 		Amount: df.Quote.Price + df.Interest}))
 	w.wallet["dealer"] += df.Quote.Price + df.Interest
-	if f := must(dealer.RepayFinancing(ctx, "DF-1")); f.Status != linkfin.FinancingSettled {
+	if f := must(dealer.RepayFinancing(ctx, w.id("DF-1"))); f.Status != linkfin.FinancingSettled {
 		t.Fatalf("distributor loan %+v", f)
 	}
 	w.move("dealer", "factor", df.Quote.Price+df.Interest)
 	w.checkWallets("collections")
 
-	res := must(w.op.RunSettlement(ctx, client.SettlementIn{ProgramID: "auto-scf", Date: maturity}))
+	res := must(w.op.RunSettlement(ctx, client.SettlementIn{ProgramID: w.program, Date: maturity}))
 	slices.Sort(res.Paid)
-	if strings.Join(res.Paid, ",") != "C-1a,C-1b1a,C-1b1b,C-1b2" || res.PaidTotal != 2_260_000_00 || len(res.Overdue) != 0 {
+	paid := []string{w.id("C-1a"), w.id("C-1b1a"), w.id("C-1b1b"), w.id("C-1b2")}
+	slices.Sort(paid)
+	if strings.Join(res.Paid, ",") != strings.Join(paid, ",") || res.PaidTotal != 2_260_000_00 || len(res.Overdue) != 0 {
 		t.Fatalf("settlement %+v", res)
 	}
 	w.move("anchor", "bank", 1_260_000_00)
@@ -682,12 +736,12 @@ func endToEnd(t *testing.T, open opener) {
 	w.move("anchor", "factor", 400_000_00)
 	w.move("anchor", "tier1", 400_000_00)
 	w.checkWallets("settlement")
-	res = must(w.op.RunSettlement(ctx, client.SettlementIn{ProgramID: "auto-scf", Date: maturity}))
+	res = must(w.op.RunSettlement(ctx, client.SettlementIn{ProgramID: w.program, Date: maturity}))
 	if len(res.Paid) != 0 || res.PaidTotal != 0 {
 		t.Fatalf("second settlement run %+v", res)
 	}
 	w.checkWallets("second settlement run")
-	if f := must(bank.GetFinancing(ctx, "F-1")); f.Status != linkfin.FinancingSettled {
+	if f := must(bank.GetFinancing(ctx, w.id("F-1"))); f.Status != linkfin.FinancingSettled {
 		t.Fatalf("F-1 after settlement: %+v", f)
 	}
 
@@ -772,7 +826,7 @@ func TestRequests(t *testing.T) {
 	must(c.ApproveInvoice(client.WithMeta(ctx, &m), "a/b"))
 	must(c.ApproveInvoice(ctx, "a/b"))
 	must(c.ApproveInvoice(client.WithIdempotencyKey(ctx, "mine"), "x"))
-	must(c.CreateInvoiceUBL(ctx, []byte("<Invoice/>"), "inv-1", "po 1", "anchor"))
+	must(c.CreateInvoiceUBL(ctx, []byte("<Invoice/>"), "po 1", "anchor"))
 	invs := must(client.Collect(ctx, c.ListInvoices, &client.ListOptions{Limit: 2, Status: "approved", From: date(t, "2026-11-02")}))
 	if len(invs) != 3 || invs[2].ID != "c" {
 		t.Fatalf("collected %+v", invs)
@@ -798,7 +852,7 @@ func TestRequests(t *testing.T) {
 	if k := seen[4].Header.Get("Idempotency-Key"); k != "mine" {
 		t.Errorf("the caller's key: %q", k)
 	}
-	if r := seen[5]; r.Header.Get("Content-Type") != "application/xml" || r.URL.RawQuery != "buyer_id=anchor&id=inv-1&po_id=po+1" {
+	if r := seen[5]; r.Header.Get("Content-Type") != "application/xml" || r.URL.RawQuery != "buyer_id=anchor&po_id=po+1" {
 		t.Errorf("UBL request: %s ?%s", r.Header.Get("Content-Type"), r.URL.RawQuery)
 	}
 	if q := seen[6].URL.Query(); q.Get("limit") != "2" || q.Get("status") != "approved" || q.Get("from") != "2026-11-02" || q.Has("to") || q.Has("after") {

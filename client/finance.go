@@ -29,11 +29,15 @@ func (c *Client) IssueCertificate(ctx context.Context, in CertificateIn) (*linkf
 	return &out, c.post(ctx, "/v1/certificates", in, &out)
 }
 
-// SplitCertificate splits a piece into pieces whose faces add up to its face (the
-// holder), and answers the new pieces.
-func (c *Client) SplitCertificate(ctx context.Context, id string, pieces ...linkfin.Piece) ([]linkfin.Certificate, error) {
+// SplitCertificate splits a piece into pieces of the faces given, which add up to its
+// face (the holder), and answers the new pieces, in the order of the faces.
+func (c *Client) SplitCertificate(ctx context.Context, id string, faces ...int64) ([]linkfin.Certificate, error) {
+	in := lfhttp.SplitIn{Pieces: make([]lfhttp.PieceIn, len(faces))}
+	for i, f := range faces {
+		in.Pieces[i].Face = f
+	}
 	var out []linkfin.Certificate
-	return out, c.post(ctx, "/v1/certificates/"+esc(id)+"/split", lfhttp.SplitIn{Pieces: pieces}, &out)
+	return out, c.post(ctx, "/v1/certificates/"+esc(id)+"/split", in, &out)
 }
 
 // TransferCertificate passes part or all of a piece to a trading partner (the holder),

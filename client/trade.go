@@ -90,10 +90,10 @@ func (c *Client) CreateInvoice(ctx context.Context, in InvoiceIn) (*linkfin.Invo
 	return &out, c.post(ctx, "/v1/invoices", in, &out)
 }
 
-// CreateInvoiceUBL submits a UBL 2.1 invoice document as the invoice id against the
-// buyer's order.
-func (c *Client) CreateInvoiceUBL(ctx context.Context, xml []byte, id, poID, buyerID string) (*linkfin.Invoice, error) {
-	q := url.Values{"id": {id}, "po_id": {poID}, "buyer_id": {buyerID}}
+// CreateInvoiceUBL submits a UBL 2.1 invoice document against the buyer's order; the
+// document's ID is the invoice's number.
+func (c *Client) CreateInvoiceUBL(ctx context.Context, xml []byte, poID, buyerID string) (*linkfin.Invoice, error) {
+	q := url.Values{"po_id": {poID}, "buyer_id": {buyerID}}
 	var out linkfin.Invoice
 	return &out, c.post(ctx, "/v1/invoices?"+q.Encode(), body{contentType: "application/xml", data: xml}, &out)
 }

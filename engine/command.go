@@ -24,8 +24,8 @@ type Command interface {
 	// Keys lists the records Apply reads, for the batch's bulk prefetch. A record not
 	// listed reads as absent.
 	Keys() []linkfin.ObjectKey
-	// Apply runs the command. It must be deterministic: time comes from tx, ids from
-	// the request. An error fails the command alone and undoes its writes; a
+	// Apply runs the command. It must be deterministic: time and the ids of new
+	// records come from tx (Now, NewID), everything else from the request. An error fails the command alone and undoes its writes; a
 	// *linkfin.Error is answered with its code, any other error as internal.
 	Apply(tx *Tx) (any, error)
 }

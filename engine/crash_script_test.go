@@ -90,7 +90,7 @@ func crashScript() (steps []engine.Command, shift int) {
 	// before it ships, so its steps are split around the advance.
 	order := func(n int, program string) (create, accept engine.Command) {
 		id := fmt.Sprint(n)
-		o := linkfin.PurchaseOrder{ID: "po-" + id, SellerID: "tier1", ProgramID: program, Currency: "CNY",
+		o := linkfin.PurchaseOrder{ID: "po-" + id, Number: "po-" + id, SellerID: "tier1", ProgramID: program, Currency: "CNY",
 			Lines: []linkfin.POLine{{LineID: "L1", Item: "part", Quantity: 1000, Unit: "pc", UnitPrice: 1_000_00}}}
 		return &services.CreatePurchaseOrder{Actor: "anchor", Order: o}, &services.AcceptPurchaseOrder{Actor: "tier1", ID: o.ID}
 	}
@@ -137,7 +137,7 @@ func crashScript() (steps []engine.Command, shift int) {
 	add(invoiced(4, "2027-01-31")...)
 	// Distributor financing: the bank pays the anchor for the dealer's order; the
 	// dealer repays from its own cash.
-	add(&services.CreatePurchaseOrder{Actor: "dealer", Order: linkfin.PurchaseOrder{ID: "dpo-1", SellerID: "anchor", ProgramID: "dist",
+	add(&services.CreatePurchaseOrder{Actor: "dealer", Order: linkfin.PurchaseOrder{ID: "dpo-1", Number: "dpo-1", SellerID: "anchor", ProgramID: "dist",
 		Currency: "CNY", Lines: []linkfin.POLine{{LineID: "1", Item: "sedan", Quantity: 2, Unit: "car", UnitPrice: 100_000_00}}}},
 		&services.AcceptPurchaseOrder{Actor: "anchor", ID: "dpo-1"},
 		&services.RequestDistributorFinancing{Actor: "dealer", ID: "f-dist", POID: "dpo-1", ProgramID: "dist", FunderID: "bank"},

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 
@@ -154,12 +155,14 @@ func getRoute[T any](s *Server, pattern, kind, summary string) {
 type listFilter struct {
 	Status       string
 	Counterparty string
+	Number       string        // a document's own number
 	From, To     *linkfin.Date // the record's creation date, inclusive
 }
 
 // filterFields are the fields a filter reads from a record.
 type filterFields struct {
 	Status     string     `json:"status"`
+	Number     string     `json:"number"`
 	CreatedAt  *time.Time `json:"created_at"`
 	IssuedAt   *time.Time `json:"issued_at"`
 	ApprovedAt *time.Time `json:"approved_at"`
@@ -170,7 +173,7 @@ type filterFields struct {
 func parseFilter(r *http.Request) (listFilter, error) {
 	var f listFilter
 	q := r.URL.Query()
-	f.Status, f.Counterparty = q.Get("status"), q.Get("counterparty")
+	f.Status, f.Counterparty, f.Number = q.Get("status"), q.Get("counterparty"), q.Get("number")
 	for name, d := range map[string]**linkfin.Date{"from": &f.From, "to": &f.To} {
 		if v := q.Get(name); v != "" {
 			x, err := linkfin.ParseDate(v)
@@ -184,14 +187,14 @@ func parseFilter(r *http.Request) (listFilter, error) {
 }
 
 func (f *listFilter) match(kind string, o *linkfin.Object, self string) (bool, error) {
-	if f.Status == "" && f.Counterparty == "" && f.From == nil && f.To == nil {
+	if f.Status == "" && f.Counterparty == "" && f.Number == "" && f.From == nil && f.To == nil {
 		return true, nil
 	}
 	var v filterFields
 	if err := json.Unmarshal(o.Data, &v); err != nil {
 		return false, err
 	}
-	if f.Status != "" && v.Status != f.Status {
+	if f.Status != "" && v.Status != f.Status || f.Number != "" && v.Number != f.Number {
 		return false, nil
 	}
 	if f.Counterparty != "" {
@@ -225,6 +228,11 @@ func (f *listFilter) match(kind string, o *linkfin.Object, self string) (bool, e
 	return true, nil
 }
 
+// numbered are the kinds of documents that carry their organization's own number,
+// which their lists filter by.
+var numbered = map[string]bool{linkfin.KindPurchaseOrder: true, linkfin.KindShipment: true, linkfin.KindGoodsReceipt: true,
+	linkfin.KindInvoice: true, linkfin.KindCreditNote: true, linkfin.KindWarehouseReceipt: true}
+
 // listQuery and pageQuery are what lists take: filters, and a page.
 var (
 	listQuery = []string{"limit", "after", "status", "counterparty", "from", "to"}
@@ -234,8 +242,12 @@ var (
 // listRoute registers a cursor-paginated list of a kind: an organization's lists
 // hold what it is or was party to; the operator's, everything.
 func listRoute[T any](s *Server, pattern, kind, summary string) {
-	s.handle(Route{Pattern: pattern, Access: AnyKey, Out: reflect.TypeFor[T](), List: true, Query: listQuery, Summary: summary +
-		" Filters: status, counterparty, from and to (creation date, inclusive). A filtered page may be short: follow next_cursor."},
+	query, filters := listQuery, "status, counterparty, from and to (creation date, inclusive)"
+	if numbered[kind] {
+		query, filters = append(slices.Clone(listQuery), "number"), "status, counterparty, number (the document's own number), from and to (creation date, inclusive)"
+	}
+	s.handle(Route{Pattern: pattern, Access: AnyKey, Out: reflect.TypeFor[T](), List: true, Query: query, Summary: summary +
+		" Filters: " + filters + ". A filtered page may be short: follow next_cursor."},
 		func(w http.ResponseWriter, r *http.Request) {
 			out, err := s.list(r, kind)
 			if err != nil {

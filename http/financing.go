@@ -95,25 +95,25 @@ func (s *Server) financingRoutes() {
 func (s *Server) requestFinancing(r *http.Request, p *principal, in *FinancingIn) (engine.Command, error) {
 	switch in.Product {
 	case linkfin.ProductCertificateDiscounting:
-		return &services.RequestFinancing{Actor: p.Org, ID: in.ID, ProgramID: in.ProgramID, PieceID: in.AssetID, FunderID: in.FunderID}, nil
+		return &services.RequestFinancing{Actor: p.Org, ProgramID: in.ProgramID, PieceID: in.AssetID, FunderID: in.FunderID}, nil
 	case linkfin.ProductFactoring:
-		return &services.RequestFactoring{Actor: p.Org, ID: in.ID, PayableID: in.AssetID, ProgramID: in.ProgramID, FunderID: in.FunderID}, nil
+		return &services.RequestFactoring{Actor: p.Org, PayableID: in.AssetID, ProgramID: in.ProgramID, FunderID: in.FunderID}, nil
 	case linkfin.ProductDynamicDiscounting:
 		if in.FunderID != "" {
 			return nil, linkfin.Errorf(linkfin.EINVALID, "the anchor pays early from its own cash: dynamic discounting takes no funder_id")
 		}
-		return &services.RequestEarlyPayment{Actor: p.Org, ID: in.ID, PayableID: in.AssetID, ProgramID: in.ProgramID}, nil
+		return &services.RequestEarlyPayment{Actor: p.Org, PayableID: in.AssetID, ProgramID: in.ProgramID}, nil
 	case linkfin.ProductPOFinancing:
-		return &services.RequestPOFinancing{Actor: p.Org, ID: in.ID, POID: in.AssetID, ProgramID: in.ProgramID, FunderID: in.FunderID}, nil
+		return &services.RequestPOFinancing{Actor: p.Org, POID: in.AssetID, ProgramID: in.ProgramID, FunderID: in.FunderID}, nil
 	case linkfin.ProductDistributorFinancing:
-		return &services.RequestDistributorFinancing{Actor: p.Org, ID: in.ID, POID: in.AssetID, ProgramID: in.ProgramID, FunderID: in.FunderID}, nil
+		return &services.RequestDistributorFinancing{Actor: p.Org, POID: in.AssetID, ProgramID: in.ProgramID, FunderID: in.FunderID}, nil
 	case linkfin.ProductWarehousePledge:
 		// The receipt names the commodity whose price mark values it.
 		rc, err := get[linkfin.WarehouseReceipt](s, r, linkfin.KindWarehouseReceipt, in.AssetID)
 		if err != nil {
 			return nil, err
 		}
-		return &services.RequestPledgeLoan{Actor: p.Org, ID: in.ID, ReceiptID: rc.ID, ProgramID: in.ProgramID, FunderID: in.FunderID,
+		return &services.RequestPledgeLoan{Actor: p.Org, ReceiptID: rc.ID, ProgramID: in.ProgramID, FunderID: in.FunderID,
 			Commodity: rc.Commodity}, nil
 	}
 	return nil, linkfin.Errorf(linkfin.EINVALID, "unknown product %q", in.Product)

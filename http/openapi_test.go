@@ -270,7 +270,7 @@ func TestOpenAPIDocument(t *testing.T) {
 		"Problem":    {"type", "title", "status", "code"},
 		"AccountIn":  {"id", "ledger", "currency", "code"},
 		"TransferIn": {"id"},
-		"ProgramIn":  {"id", "name", "currency", "limit", "products", "max_tenor_days", "advance_rate", "day_count", "calendar", "tolerances", "buy_back"},
+		"ProgramIn":  {"name", "currency", "limit", "products", "max_tenor_days", "advance_rate", "day_count", "calendar", "tolerances", "buy_back"},
 		"APIKeyIn":   {"role"},
 		"ItemResult": {"index", "id", "result"},
 	} {
@@ -546,6 +546,14 @@ func TestOpenAPIAnswers(t *testing.T) {
 	type step struct {
 		who, method, path, body string
 		status                  int
+		save                    string // names for the ids the answer gives, in {name} of later steps
+	}
+	ids := map[string]string{}
+	expand := func(s string) string {
+		for name, id := range ids {
+			s = strings.ReplaceAll(s, "{"+name+"}", id)
+		}
+		return s
 	}
 	hit := make(map[string]bool)
 	run := func(steps ...step) {
@@ -556,89 +564,103 @@ func TestOpenAPIAnswers(t *testing.T) {
 					hit[rt.Pattern] = true
 				}
 			}
+			s.path, s.body = expand(s.path), expand(s.body)
 			r := env.as(s.who, s.method, s.path, s.body)
 			if r.status != s.status {
 				t.Fatalf("%s %s as %s: status %d, want %d\n%s", s.method, s.path, s.who, r.status, s.status, r.body)
 			}
+			if s.save != "" {
+				var made []struct{ ID string }
+				if err := json.Unmarshal(r.body, &made); err != nil {
+					var one struct{ ID string }
+					if err := json.Unmarshal(r.body, &one); err != nil {
+						t.Fatal(err)
+					}
+					made = append(made, one)
+				}
+				for i, name := range strings.Split(s.save, ",") {
+					ids[name] = made[i].ID
+				}
+			}
 		}
 	}
-	po := `{"id":"%s","seller_id":"tier1","program_id":"auto-scf","currency":"CNY","lines":[{"line_id":"1","item":"brake disc","quantity":100,"unit":"pc","unit_price":100000}]}`
+	po := `{"number":"%s","seller_id":"tier1","program_id":"auto-scf","currency":"CNY","lines":[{"line_id":"1","item":"brake disc","quantity":100,"unit":"pc","unit_price":100000}]}`
 	run(
-		step{"tier1", "POST", "/v1/relationships", `{"buyer_id":"tier1","seller_id":"tier3"}`, 201},
-		step{"tier3", "POST", "/v1/relationships/tier1~tier3/accept", "", 200},
-		step{"anchor", "POST", "/v1/purchase-orders", fmt.Sprintf(po, "PO-1"), 201},
-		step{"tier1", "POST", "/v1/purchase-orders/PO-1/accept", "", 200},
-		step{"anchor", "POST", "/v1/purchase-orders", fmt.Sprintf(po, "PO-2"), 201},
-		step{"anchor", "POST", "/v1/purchase-orders/PO-2/cancel", "{}", 200},
-		step{"tier1", "POST", "/v1/shipments", `{"id":"SH-1","po_id":"PO-1","carrier_id":"port"}`, 201},
-		step{"port", "POST", "/v1/shipments/SH-1/events", `{"status":"picked_up","location":"Ningbo"}`, 200},
-		step{"anchor", "POST", "/v1/goods-receipts", `{"id":"GR-1","po_id":"PO-1","lines":[{"line_id":"1","accepted":100,"rejected":0}]}`, 201},
-		step{"tier1", "POST", "/v1/invoices", `{"id":"inv-1","number":"INV-1","buyer_id":"anchor","po_id":"PO-1","currency":"CNY",` +
-			`"issue_date":"2026-11-02","due_date":"2027-01-04","lines":[{"line_id":"1","quantity":100,"unit_price":100000,"amount":10000000}],"tax":0,"total":10000000}`, 201},
-		step{"anchor", "POST", "/v1/invoices/inv-1/approve", "", 200},
-		step{"tier1", "POST", "/v1/invoices/inv-1/credit-notes", `{"id":"CN-1","number":"CN-1","amount":100,"reason":"a scratch"}`, 201},
-		step{"anchor", "POST", "/v1/certificates", `{"id":"C-1","program_id":"auto-scf","payable_ids":["pay-inv-1"]}`, 201},
+		step{"tier1", "POST", "/v1/relationships", `{"buyer_id":"tier1","seller_id":"tier3"}`, 201, ""},
+		step{"tier3", "POST", "/v1/relationships/tier1~tier3/accept", "", 200, ""},
+		step{"anchor", "POST", "/v1/purchase-orders", fmt.Sprintf(po, "PO-1"), 201, "PO-1"},
+		step{"tier1", "POST", "/v1/purchase-orders/{PO-1}/accept", "", 200, ""},
+		step{"anchor", "POST", "/v1/purchase-orders", fmt.Sprintf(po, "PO-2"), 201, "PO-2"},
+		step{"anchor", "POST", "/v1/purchase-orders/{PO-2}/cancel", "{}", 200, ""},
+		step{"tier1", "POST", "/v1/shipments", `{"number":"SH-1","po_id":"{PO-1}","carrier_id":"port"}`, 201, "SH-1"},
+		step{"port", "POST", "/v1/shipments/{SH-1}/events", `{"status":"picked_up","location":"Ningbo"}`, 200, ""},
+		step{"anchor", "POST", "/v1/goods-receipts", `{"number":"GR-1","po_id":"{PO-1}","lines":[{"line_id":"1","accepted":100,"rejected":0}]}`, 201, "GR-1"},
+		step{"tier1", "POST", "/v1/invoices", `{"number":"INV-1","buyer_id":"anchor","po_id":"{PO-1}","currency":"CNY",` +
+			`"issue_date":"2026-11-02","due_date":"2027-01-04","lines":[{"line_id":"1","quantity":100,"unit_price":100000,"amount":10000000}],"tax":0,"total":10000000}`, 201, "inv-1"},
+		step{"anchor", "POST", "/v1/invoices/{inv-1}/approve", "", 200, "pay-inv-1"},
+		step{"tier1", "POST", "/v1/invoices/{inv-1}/credit-notes", `{"number":"CN-1","amount":100,"reason":"a scratch"}`, 201, "CN-1"},
+		step{"anchor", "POST", "/v1/certificates", `{"program_id":"auto-scf","payable_ids":["{pay-inv-1}"]}`, 201, "C-1"},
 	)
 	var c linkfin.Certificate
-	env.want(env.as("operator", "GET", "/v1/certificates/C-1", ""), http.StatusOK, &c)
+	env.want(env.as("operator", "GET", "/v1/certificates/"+ids["C-1"], ""), http.StatusOK, &c)
 	half := c.Face / 2
 	run(
-		step{"tier1", "POST", "/v1/certificates/C-1/split", fmt.Sprintf(`{"pieces":[{"id":"C-1a","face":%d},{"id":"C-1b","face":%d}]}`, half, c.Face-half), 200},
-		step{"tier1", "POST", "/v1/certificates/C-1a/transfer", fmt.Sprintf(`{"to":"tier2","amount":%d,"new_id":"C-2","remainder_id":"C-1c"}`, half/2), 200},
-		step{"tier1", "POST", "/v1/financings", `{"id":"F-1","product":"certificate_discounting","program_id":"auto-scf","funder_id":"bank","asset_id":"C-1b"}`, 201},
-		step{"tier1", "POST", "/v1/financings/F-1/accept", "", 200},
-		step{"bank", "POST", "/v1/financings/F-1/disburse", "", 200},
-		step{"operator", "POST", "/v1/price-marks", `{"commodity":"copper","currency":"CNY","price":6000000}`, 200},
-		step{"port", "POST", "/v1/warehouse-receipts", `{"id":"WR-1","lot_id":"LOT-1","owner_id":"tier2","commodity":"copper","quantity":40,"unit":"t"}`, 201},
-		step{"port", "POST", "/v1/warehouse-receipts/WR-1/telemetry", `{"quantity":40}`, 200},
-		step{"operator", "POST", "/v1/payments/inbound", `{"rail":"bank","instruction_id":"in-1","org_id":"tier1","currency":"CNY","amount":10000}`, 200},
-		step{"tier1", "POST", "/v1/payments/withdrawals", `{"rail":"bank","instruction_id":"out-1","currency":"CNY","amount":5000}`, 200},
-		step{"operator", "POST", "/v1/settlements/run", `{"program_id":"auto-scf","date":"2026-11-02"}`, 200},
-		step{"anchor", "POST", "/v1/organizations/anchor/api-keys", `{"role":"viewer","name":"reports"}`, 201},
-		step{"anchor", "POST", "/v1/webhook-endpoints", `{"id":"erp","url":"https://erp.example/hooks","events":["*"]}`, 201},
-		step{"operator", "POST", "/v1/accounts", `{"id":"900001","ledger":1,"currency":"CNY","code":1}`, 201},
-		step{"operator", "POST", "/v1/accounts", `{"id":"900001","ledger":1,"currency":"CNY","code":1}`, 200},
-		step{"operator", "POST", "/v1/accounts", `[{"id":"900002","ledger":1,"currency":"CNY","code":1},{"id":"900003","ledger":1,"currency":"CNY","code":1,"flags":["debits_must_not_exceed_credits"]}]`, 200},
-		step{"operator", "POST", "/v1/transfers", `{"id":"900010","debit_account_id":"900001","credit_account_id":"900002","amount":100,"ledger":1,"currency":"CNY","code":1,"timeout":0}`, 201},
-		step{"operator", "POST", "/v1/transfers", `{"id":"900011","debit_account_id":"900001","credit_account_id":"900002","amount":100,"ledger":1,"currency":"CNY","code":1,"flags":["pending"],"timeout":3600}`, 201},
-		step{"operator", "POST", "/v1/transfers", `{"id":"900012","debit_account_id":"900003","credit_account_id":"900002","amount":100,"ledger":1,"currency":"CNY","code":1,"timeout":0}`, 422},
-		step{"operator", "POST", "/v1/accounts/900003/close", "", 200},
+		step{"tier1", "POST", "/v1/certificates/{C-1}/split", fmt.Sprintf(`{"pieces":[{"face":%d},{"face":%d}]}`, half, c.Face-half), 200, "C-1a,C-1b"},
+		step{"tier1", "POST", "/v1/certificates/{C-1a}/transfer", fmt.Sprintf(`{"to":"tier2","amount":%d}`, half/2), 200, "C-2,C-1c"},
+		step{"tier1", "POST", "/v1/financings", `{"product":"certificate_discounting","program_id":"auto-scf","funder_id":"bank","asset_id":"{C-1b}"}`, 201, "F-1"},
+		step{"tier1", "POST", "/v1/financings/{F-1}/accept", "", 200, ""},
+		step{"bank", "POST", "/v1/financings/{F-1}/disburse", "", 200, ""},
+		step{"operator", "POST", "/v1/price-marks", `{"commodity":"copper","currency":"CNY","price":6000000}`, 200, ""},
+		step{"port", "POST", "/v1/warehouse-receipts", `{"number":"WR-1","lot_id":"LOT-1","owner_id":"tier2","commodity":"copper","quantity":40,"unit":"t"}`, 201, "WR-1"},
+		step{"port", "POST", "/v1/warehouse-receipts/{WR-1}/telemetry", `{"quantity":40}`, 200, ""},
+		step{"operator", "POST", "/v1/payments/inbound", `{"rail":"bank","instruction_id":"in-1","org_id":"tier1","currency":"CNY","amount":10000}`, 200, ""},
+		step{"tier1", "POST", "/v1/payments/withdrawals", `{"rail":"bank","instruction_id":"out-1","currency":"CNY","amount":5000}`, 200, ""},
+		step{"operator", "POST", "/v1/settlements/run", `{"program_id":"auto-scf","date":"2026-11-02"}`, 200, ""},
+		step{"anchor", "POST", "/v1/organizations/anchor/api-keys", `{"role":"viewer","name":"reports"}`, 201, ""},
+		step{"anchor", "POST", "/v1/webhook-endpoints", `{"url":"https://erp.example/hooks","events":["*"]}`, 201, "erp"},
+		step{"operator", "POST", "/v1/accounts", `{"id":"900001","ledger":1,"currency":"CNY","code":1}`, 201, ""},
+		step{"operator", "POST", "/v1/accounts", `{"id":"900001","ledger":1,"currency":"CNY","code":1}`, 200, ""},
+		step{"operator", "POST", "/v1/accounts", `[{"id":"900002","ledger":1,"currency":"CNY","code":1},{"id":"900003","ledger":1,"currency":"CNY","code":1,"flags":["debits_must_not_exceed_credits"]}]`, 200, ""},
+		step{"operator", "POST", "/v1/transfers", `{"id":"900010","debit_account_id":"900001","credit_account_id":"900002","amount":100,"ledger":1,"currency":"CNY","code":1,"timeout":0}`, 201, ""},
+		step{"operator", "POST", "/v1/transfers", `{"id":"900011","debit_account_id":"900001","credit_account_id":"900002","amount":100,"ledger":1,"currency":"CNY","code":1,"flags":["pending"],"timeout":3600}`, 201, ""},
+		step{"operator", "POST", "/v1/transfers", `{"id":"900012","debit_account_id":"900003","credit_account_id":"900002","amount":100,"ledger":1,"currency":"CNY","code":1,"timeout":0}`, 422, ""},
+		step{"operator", "POST", "/v1/accounts/900003/close", "", 200, ""},
 	)
 	var keys struct{ Data []lfhttp.APIKeyOut }
 	env.want(env.as("anchor", "GET", "/v1/organizations/anchor/api-keys", ""), http.StatusOK, &keys)
 	revoked := 0
 	for _, k := range keys.Data {
 		if k.Name == "reports" {
-			run(step{"anchor", "POST", "/v1/organizations/anchor/api-keys/" + k.ID + "/revoke", "", 200})
+			run(step{"anchor", "POST", "/v1/organizations/anchor/api-keys/" + k.ID + "/revoke", "", 200, ""})
 			revoked++
 		}
 	}
 	if revoked != 1 {
 		t.Fatalf("the anchor's keys are %+v, with %d made for reports", keys.Data, revoked)
 	}
-	run(step{"anchor", "POST", "/v1/webhook-endpoints/erp/disable", "", 200})
+	run(step{"anchor", "POST", "/v1/webhook-endpoints/{erp}/disable", "", 200, ""})
 
-	ids := strings.NewReplacer(
+	paths := strings.NewReplacer(
 		"/v1/organizations/{id}", "/v1/organizations/anchor", "/v1/relationships/{id}", "/v1/relationships/anchor~tier1",
-		"/v1/programs/{id}", "/v1/programs/auto-scf", "/v1/purchase-orders/{id}", "/v1/purchase-orders/PO-1",
-		"/v1/shipments/{id}", "/v1/shipments/SH-1", "/v1/goods-receipts/{id}", "/v1/goods-receipts/GR-1",
-		"/v1/invoices/{id}", "/v1/invoices/inv-1", "/v1/credit-notes/{id}", "/v1/credit-notes/CN-1",
-		"/v1/payables/{id}", "/v1/payables/pay-inv-1", "/v1/certificates/{id}", "/v1/certificates/C-1a",
-		"/v1/financings/{id}", "/v1/financings/F-1", "/v1/warehouse-receipts/{id}", "/v1/warehouse-receipts/WR-1",
+		"/v1/programs/{id}", "/v1/programs/auto-scf", "/v1/purchase-orders/{id}", "/v1/purchase-orders/{PO-1}",
+		"/v1/shipments/{id}", "/v1/shipments/{SH-1}", "/v1/goods-receipts/{id}", "/v1/goods-receipts/{GR-1}",
+		"/v1/invoices/{id}", "/v1/invoices/{inv-1}", "/v1/credit-notes/{id}", "/v1/credit-notes/{CN-1}",
+		"/v1/payables/{id}", "/v1/payables/{pay-inv-1}", "/v1/certificates/{id}", "/v1/certificates/{C-1a}",
+		"/v1/financings/{id}", "/v1/financings/{F-1}", "/v1/warehouse-receipts/{id}", "/v1/warehouse-receipts/{WR-1}",
 		"/v1/price-marks/{id}", "/v1/price-marks/copper", "/v1/transfers/{id}", "/v1/transfers/900011",
 		"/v1/accounts/{id}", "/v1/accounts/"+strconv.FormatInt(services.WalletID("tier1", "CNY"), 10),
 		"/v1/audit/proof/{seq}", "/v1/audit/proof/1", "/v1/audit/consistency", "/v1/audit/consistency?old_size=1",
-		"/v1/webhook-endpoints/{id}", "/v1/webhook-endpoints/erp",
+		"/v1/webhook-endpoints/{id}", "/v1/webhook-endpoints/{erp}",
 	)
 	for _, rt := range env.srv.Routes() {
 		if rt.Method() != http.MethodGet {
 			continue
 		}
-		path := ids.Replace(rt.Path())
+		path := expand(paths.Replace(rt.Path()))
 		if strings.Contains(path, "{") {
 			continue // the test has no record for it: it is tried with a bad request below
 		}
-		run(step{"operator", "GET", path, "", 200})
+		run(step{"operator", "GET", path, "", 200, ""})
 		if rt.Access == lfhttp.AnyKey {
 			r := env.as("tier1", "GET", path, "")
 			if r.status != http.StatusOK && r.status != http.StatusNotFound {
@@ -647,10 +669,11 @@ func TestOpenAPIAnswers(t *testing.T) {
 		}
 	}
 	run(
-		step{"tier1", "GET", "/v1/financings?status=disbursed&from=2026-11-01&to=2026-11-30&limit=1", "", 200},
-		step{"tier1", "GET", "/v1/certificates?counterparty=anchor&limit=2", "", 200},
-		step{"operator", "GET", "/v1/audit/events?limit=5&after=3", "", 200},
-		step{"operator", "GET", "/v1/financings?status=paid", "", 200}, // no financing's status: it matches none
+		step{"tier1", "GET", "/v1/financings?status=disbursed&from=2026-11-01&to=2026-11-30&limit=1", "", 200, ""},
+		step{"tier1", "GET", "/v1/certificates?counterparty=anchor&limit=2", "", 200, ""},
+		step{"operator", "GET", "/v1/audit/events?limit=5&after=3", "", 200, ""},
+		step{"operator", "GET", "/v1/financings?status=paid", "", 200, ""}, // no financing's status: it matches none
+		step{"anchor", "GET", "/v1/purchase-orders?number=PO-2", "", 200, ""},
 	)
 
 	// The routes the story did not take answer problems the document lists, to a body
@@ -661,7 +684,7 @@ func TestOpenAPIAnswers(t *testing.T) {
 			continue
 		}
 		rest = append(rest, rt.Pattern)
-		path := strings.NewReplacer("{id}", "F-1", "{funder}", "bank", "{key}", "nokey").Replace(rt.Path())
+		path := strings.NewReplacer("{id}", ids["F-1"], "{funder}", "bank", "{key}", "nokey").Replace(rt.Path())
 		if strings.Contains(path, "{") {
 			t.Errorf("%s: the test fills in none of its wildcards", rt.Pattern)
 			continue

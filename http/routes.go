@@ -14,7 +14,9 @@ import (
 )
 
 // The bodies of the domain routes: what a caller gives. What the platform works out
-// (the acting party, statuses, times, amounts it computes) is not in them.
+// (the acting party, statuses, times, amounts it computes) is not in them, nor are the
+// ids of the records they make: the platform gives those (engine.Tx.NewID). A
+// document carries its organization's own number instead.
 type (
 	// RelationshipIn proposes a buyer–seller relationship; the caller is one side.
 	RelationshipIn struct {
@@ -23,7 +25,6 @@ type (
 	}
 	// ProgramIn creates a program run by the calling anchor.
 	ProgramIn struct {
-		ID              string                  `json:"id"`
 		Name            string                  `json:"name"`
 		Currency        linkfin.Currency        `json:"currency"`
 		Limit           int64                   `json:"limit" bound:"amount"`
@@ -55,7 +56,7 @@ type (
 	}
 	// PurchaseOrderIn is an order the caller places as the buyer.
 	PurchaseOrderIn struct {
-		ID        string           `json:"id"`
+		Number    string           `json:"number"` // the buyer's own, once per buyer
 		SellerID  string           `json:"seller_id"`
 		ProgramID string           `json:"program_id,omitempty"`
 		Currency  linkfin.Currency `json:"currency"`
@@ -63,7 +64,7 @@ type (
 	}
 	// ShipmentIn is a shipment of an order, reported by the seller.
 	ShipmentIn struct {
-		ID        string `json:"id"`
+		Number    string `json:"number,omitempty"` // the caller's own (despatch advice, waybill), once per caller
 		POID      string `json:"po_id"`
 		CarrierID string `json:"carrier_id"`
 	}
@@ -74,14 +75,13 @@ type (
 	}
 	// GoodsReceiptIn is what the buyer received against an order.
 	GoodsReceiptIn struct {
-		ID    string                `json:"id"`
-		POID  string                `json:"po_id"`
-		Lines []linkfin.ReceiptLine `json:"lines"`
+		Number string                `json:"number,omitempty"` // the buyer's own, once per buyer
+		POID   string                `json:"po_id"`
+		Lines  []linkfin.ReceiptLine `json:"lines"`
 	}
 	// InvoiceIn is the seller's invoice for an order.
 	InvoiceIn struct {
-		ID        string                `json:"id"`
-		Number    string                `json:"number"`
+		Number    string                `json:"number"` // the seller's own, once per seller
 		BuyerID   string                `json:"buyer_id"`
 		POID      string                `json:"po_id"`
 		Currency  linkfin.Currency      `json:"currency"`
@@ -97,31 +97,31 @@ type (
 	}
 	// CreditNoteIn reduces an invoice.
 	CreditNoteIn struct {
-		ID     string `json:"id"`
-		Number string `json:"number"`
+		Number string `json:"number"` // the seller's own, once per seller
 		Amount int64  `json:"amount" bound:"amount"`
 		Reason string `json:"reason"`
 	}
 	// CertificateIn issues a certificate from the anchor's approved payables.
 	CertificateIn struct {
-		ID         string   `json:"id"`
 		ProgramID  string   `json:"program_id"`
 		PayableIDs []string `json:"payable_ids"`
 	}
 	// SplitIn splits a piece into pieces whose faces add up to its face.
 	SplitIn struct {
-		Pieces []linkfin.Piece `json:"pieces"`
+		Pieces []PieceIn `json:"pieces"`
+	}
+	// PieceIn is one piece of a split: its face. The answer gives the pieces in the
+	// order asked, each with its new id.
+	PieceIn struct {
+		Face int64 `json:"face"`
 	}
 	// CertificateTransferIn passes part or all of a piece to a trading partner.
 	CertificateTransferIn struct {
-		To          string `json:"to"`
-		Amount      int64  `json:"amount" bound:"amount"`
-		NewID       string `json:"new_id"`
-		RemainderID string `json:"remainder_id,omitempty"`
+		To     string `json:"to"`
+		Amount int64  `json:"amount" bound:"amount"`
 	}
 	// FinancingIn requests a quote for financing an asset.
 	FinancingIn struct {
-		ID        string          `json:"id"`
 		Product   linkfin.Product `json:"product"`
 		ProgramID string          `json:"program_id"`
 		FunderID  string          `json:"funder_id,omitempty"` // all products but dynamic discounting
@@ -129,8 +129,8 @@ type (
 	}
 	// WarehouseReceiptIn is a receipt the calling warehouse issues for a lot.
 	WarehouseReceiptIn struct {
-		ID        string `json:"id"`
-		LotID     string `json:"lot_id"`
+		Number    string `json:"number,omitempty"` // the warehouse's own, once per warehouse
+		LotID     string `json:"lot_id"`           // the warehouse's own name of the lot: one receipt per lot
 		OwnerID   string `json:"owner_id"`
 		Commodity string `json:"commodity"`
 		Quantity  int64  `json:"quantity" bound:"quantity"`
@@ -201,7 +201,7 @@ func (s *Server) domainRoutes() {
 	act(s, Route{Pattern: "POST /v1/programs", Access: Write, Status: http.StatusCreated, Out: reflect.TypeFor[linkfin.Program](),
 		Summary: "Create a supply chain finance program; the caller, an anchor, runs it."},
 		func(r *http.Request, p *principal, in *ProgramIn) (engine.Command, error) {
-			return &services.CreateProgram{Actor: p.Org, Program: linkfin.Program{ID: in.ID, Name: in.Name, Currency: in.Currency,
+			return &services.CreateProgram{Actor: p.Org, Program: linkfin.Program{Name: in.Name, Currency: in.Currency,
 				Limit: in.Limit, Products: in.Products, MaxTenorDays: in.MaxTenorDays, AdvanceRate: in.AdvanceRate, DayCount: in.DayCount,
 				Calendar: in.Calendar, Tolerances: in.Tolerances, BuyBack: in.BuyBack, EarlyPaymentAPR: in.EarlyPaymentAPR,
 				MarginCallLTV: in.MarginCallLTV, SupplierLimit: in.SupplierLimit, LateRate: in.LateRate}}, nil
@@ -229,7 +229,7 @@ func (s *Server) domainRoutes() {
 	act(s, Route{Pattern: "POST /v1/purchase-orders", Access: Write, Status: http.StatusCreated, Out: reflect.TypeFor[linkfin.PurchaseOrder](),
 		Summary: "Place a purchase order (the caller is the buyer)."},
 		func(r *http.Request, p *principal, in *PurchaseOrderIn) (engine.Command, error) {
-			po := linkfin.PurchaseOrder{ID: in.ID, SellerID: in.SellerID, ProgramID: in.ProgramID, Currency: in.Currency}
+			po := linkfin.PurchaseOrder{Number: in.Number, SellerID: in.SellerID, ProgramID: in.ProgramID, Currency: in.Currency}
 			for _, l := range in.Lines {
 				po.Lines = append(po.Lines, linkfin.POLine{LineID: l.LineID, Item: l.Item, Quantity: l.Quantity, Unit: l.Unit, UnitPrice: l.UnitPrice})
 			}
@@ -251,7 +251,7 @@ func (s *Server) domainRoutes() {
 	act(s, Route{Pattern: "POST /v1/shipments", Access: Write, Status: http.StatusCreated, Out: reflect.TypeFor[linkfin.Shipment](),
 		Summary: "Ship an accepted order with a carrier: the seller, or a logistics operator the seller buys carriage from, naming itself."},
 		func(r *http.Request, p *principal, in *ShipmentIn) (engine.Command, error) {
-			return &services.CreateShipment{Actor: p.Org, Shipment: linkfin.Shipment{ID: in.ID, POID: in.POID, CarrierID: in.CarrierID}}, nil
+			return &services.CreateShipment{Actor: p.Org, Shipment: linkfin.Shipment{Number: in.Number, POID: in.POID, CarrierID: in.CarrierID}}, nil
 		})
 	act(s, Route{Pattern: "POST /v1/shipments/{id}/events", Kind: linkfin.KindShipment, Access: Write, Out: reflect.TypeFor[linkfin.Shipment](),
 		Summary: "Report a shipment's progress (the carrier alone)."},
@@ -264,14 +264,14 @@ func (s *Server) domainRoutes() {
 	act(s, Route{Pattern: "POST /v1/goods-receipts", Access: Write, Status: http.StatusCreated, Out: reflect.TypeFor[linkfin.GoodsReceipt](),
 		Summary: "Record goods received against an accepted order (the buyer)."},
 		func(r *http.Request, p *principal, in *GoodsReceiptIn) (engine.Command, error) {
-			return &services.CreateGoodsReceipt{Actor: p.Org, Receipt: linkfin.GoodsReceipt{ID: in.ID, POID: in.POID, Lines: in.Lines}}, nil
+			return &services.CreateGoodsReceipt{Actor: p.Org, Receipt: linkfin.GoodsReceipt{Number: in.Number, POID: in.POID, Lines: in.Lines}}, nil
 		})
 	getRoute[linkfin.GoodsReceipt](s, "GET /v1/goods-receipts/{id}", linkfin.KindGoodsReceipt, "Get a goods receipt.")
 	listRoute[linkfin.GoodsReceipt](s, "GET /v1/goods-receipts", linkfin.KindGoodsReceipt, "List goods receipts.")
 
-	s.handle(Route{Pattern: "POST /v1/invoices", Access: Write, Status: http.StatusCreated, In: reflect.TypeFor[InvoiceIn](), Query: []string{"id", "po_id", "buyer_id"},
+	s.handle(Route{Pattern: "POST /v1/invoices", Access: Write, Status: http.StatusCreated, In: reflect.TypeFor[InvoiceIn](), Query: []string{"po_id", "buyer_id"},
 		Out: reflect.TypeFor[linkfin.Invoice](), Summary: "Submit an invoice for an order (the seller): JSON, or a UBL 2.1 invoice " +
-			"(Content-Type: application/xml) with ?id=&po_id=&buyer_id=. The answer holds the three-way match."}, s.createInvoice)
+			"(Content-Type: application/xml) with ?po_id=&buyer_id=; its ID is the invoice's number. The answer holds the three-way match."}, s.createInvoice)
 	act(s, Route{Pattern: "POST /v1/invoices/{id}/approve", Kind: linkfin.KindInvoice, Access: Write, Out: reflect.TypeFor[linkfin.Payable](),
 		Summary: "Approve a matched invoice into a payable (the buyer, with its own key)."},
 		func(r *http.Request, p *principal, _ *none) (engine.Command, error) {
@@ -285,7 +285,7 @@ func (s *Server) domainRoutes() {
 	act(s, Route{Pattern: "POST /v1/invoices/{id}/credit-notes", Kind: linkfin.KindInvoice, Access: Write, Status: http.StatusCreated, Out: reflect.TypeFor[linkfin.CreditNote](),
 		Summary: "Credit part of an invoice (the seller): dilution."},
 		func(r *http.Request, p *principal, in *CreditNoteIn) (engine.Command, error) {
-			return &services.CreateCreditNote{Actor: p.Org, Note: linkfin.CreditNote{ID: in.ID, Number: in.Number, InvoiceID: r.PathValue("id"),
+			return &services.CreateCreditNote{Actor: p.Org, Note: linkfin.CreditNote{Number: in.Number, InvoiceID: r.PathValue("id"),
 				Amount: in.Amount, Reason: in.Reason}}, nil
 		})
 	getRoute[linkfin.Invoice](s, "GET /v1/invoices/{id}", linkfin.KindInvoice, "Get an invoice with its three-way match.")
@@ -297,18 +297,21 @@ func (s *Server) domainRoutes() {
 	act(s, Route{Pattern: "POST /v1/certificates", Access: Write, Status: http.StatusCreated, Out: reflect.TypeFor[linkfin.Certificate](),
 		Summary: "Issue a payable certificate from approved payables (the anchor)."},
 		func(r *http.Request, p *principal, in *CertificateIn) (engine.Command, error) {
-			return &services.IssueCertificate{Actor: p.Org, ID: in.ID, ProgramID: in.ProgramID, PayableIDs: in.PayableIDs}, nil
+			return &services.IssueCertificate{Actor: p.Org, ProgramID: in.ProgramID, PayableIDs: in.PayableIDs}, nil
 		})
 	act(s, Route{Pattern: "POST /v1/certificates/{id}/split", Kind: linkfin.KindCertificate, Access: Write, Out: reflect.TypeFor[[]linkfin.Certificate](),
 		Summary: "Split a piece into pieces that add up to its face exactly (the holder); the answer is the new pieces."},
 		func(r *http.Request, p *principal, in *SplitIn) (engine.Command, error) {
-			return &services.SplitCertificate{Actor: p.Org, ID: r.PathValue("id"), Pieces: in.Pieces}, nil
+			pieces := make([]linkfin.Piece, len(in.Pieces))
+			for i, x := range in.Pieces {
+				pieces[i].Face = x.Face
+			}
+			return &services.SplitCertificate{Actor: p.Org, ID: r.PathValue("id"), Pieces: pieces}, nil
 		})
 	act(s, Route{Pattern: "POST /v1/certificates/{id}/transfer", Kind: linkfin.KindCertificate, Access: Write, Out: reflect.TypeFor[[]linkfin.Certificate](),
 		Summary: "Pass part or all of a piece to a trading partner (the holder); the answer is the new pieces."},
 		func(r *http.Request, p *principal, in *CertificateTransferIn) (engine.Command, error) {
-			return &services.TransferCertificate{Actor: p.Org, ID: r.PathValue("id"), To: in.To, Amount: in.Amount, NewID: in.NewID,
-				RemainderID: in.RemainderID}, nil
+			return &services.TransferCertificate{Actor: p.Org, ID: r.PathValue("id"), To: in.To, Amount: in.Amount}, nil
 		})
 	s.handle(Route{Pattern: "GET /v1/certificates/{id}", Access: AnyKey, Out: reflect.TypeFor[CertificateOut](),
 		Summary: "Get a piece with its lineage."}, s.getCertificate)
@@ -319,7 +322,7 @@ func (s *Server) domainRoutes() {
 	act(s, Route{Pattern: "POST /v1/warehouse-receipts", Access: Write, Status: http.StatusCreated, Out: reflect.TypeFor[linkfin.WarehouseReceipt](),
 		Summary: "Issue a warehouse receipt for a lot (the warehouse); one lot, one receipt."},
 		func(r *http.Request, p *principal, in *WarehouseReceiptIn) (engine.Command, error) {
-			return &services.IssueWarehouseReceipt{Actor: p.Org, Receipt: linkfin.WarehouseReceipt{ID: in.ID, LotID: in.LotID, OwnerID: in.OwnerID,
+			return &services.IssueWarehouseReceipt{Actor: p.Org, Receipt: linkfin.WarehouseReceipt{Number: in.Number, LotID: in.LotID, OwnerID: in.OwnerID,
 				Commodity: in.Commodity, Quantity: in.Quantity, Unit: in.Unit}}, nil
 		})
 	act(s, Route{Pattern: "POST /v1/warehouse-receipts/{id}/telemetry", Kind: linkfin.KindWarehouseReceipt, Access: Write, Out: reflect.TypeFor[linkfin.WarehouseReceipt](),
@@ -370,7 +373,7 @@ func (s *Server) createInvoice(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
 		doc, err := ubl.ParseLimit(bytes.NewReader(body), MaxBodyBytes)
 		if err == nil {
-			inv, err = services.InvoiceFromUBL(doc, q.Get("id"), q.Get("po_id"), q.Get("buyer_id"))
+			inv, err = services.InvoiceFromUBL(doc, q.Get("po_id"), q.Get("buyer_id"))
 		}
 		if err != nil {
 			writeError(w, r, err)
@@ -382,7 +385,7 @@ func (s *Server) createInvoice(w http.ResponseWriter, r *http.Request) {
 			writeError(w, r, err)
 			return
 		}
-		inv = linkfin.Invoice{ID: in.ID, Number: in.Number, BuyerID: in.BuyerID, POID: in.POID, Currency: in.Currency,
+		inv = linkfin.Invoice{Number: in.Number, BuyerID: in.BuyerID, POID: in.POID, Currency: in.Currency,
 			IssueDate: in.IssueDate, DueDate: in.DueDate, Lines: in.Lines, Tax: in.Tax, Total: in.Total}
 	}
 	s.answer(w, r, body, &services.CreateInvoice{Actor: p.Org, Invoice: inv}, http.StatusCreated)

@@ -14,7 +14,6 @@ import (
 
 // WebhookEndpointIn registers an endpoint of the calling organization.
 type WebhookEndpointIn struct {
-	ID     string   `json:"id"`
 	URL    string   `json:"url"`
 	Events []string `json:"events"` // "*", "<kind>.*" or an event type
 }
@@ -76,7 +75,7 @@ func (s *Server) createWebhookEndpoint(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	ep := linkfin.WebhookEndpoint{ID: in.ID, OrgID: p.Org, URL: in.URL, Events: in.Events}
+	ep := linkfin.WebhookEndpoint{OrgID: p.Org, URL: in.URL, Events: in.Events}
 	if err := ep.Validate(); err != nil {
 		writeError(w, r, err)
 		return

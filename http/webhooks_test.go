@@ -71,7 +71,7 @@ func TestWebhookEndpoints(t *testing.T) {
 		t.Helper()
 		return p.checked(client, who, method, path, body, headers...)
 	}
-	body := `{"id":"erp","url":"https://erp.anchor.example/linkfin","events":["invoice.*","financing.accepted"]}`
+	body := `{"url":"https://erp.anchor.example/linkfin","events":["invoice.*","financing.accepted"]}`
 
 	// A server without the platform's webhook key makes no endpoints.
 	wantProblem(t, as("anchor", "POST", "/v1/webhook-endpoints", body), http.StatusServiceUnavailable, "unavailable")
@@ -84,14 +84,15 @@ func TestWebhookEndpoints(t *testing.T) {
 	r := as("anchor", "POST", "/v1/webhook-endpoints", body, "Idempotency-Key", "erp-1")
 	var made lfhttp.WebhookEndpointOut
 	wantJSON(t, r, http.StatusCreated, &made)
-	secret := webhook.FormatSecret(webhook.Secret(testWebhookKey, "erp"))
-	if made.ID != "erp" || made.OrgID != "anchor" || made.URL != "https://erp.anchor.example/linkfin" || len(made.Events) != 2 ||
+	erp := made.ID
+	secret := webhook.FormatSecret(webhook.Secret(testWebhookKey, erp))
+	if !strings.HasPrefix(erp, "wh_") || made.OrgID != "anchor" || made.URL != "https://erp.anchor.example/linkfin" || len(made.Events) != 2 ||
 		made.Cursor != head.Size-1 || made.CreatedAt.IsZero() || made.DisabledAt != nil || made.Secret != secret {
 		t.Fatalf("made %+v, want cursor %d and secret %s", made, head.Size-1, secret)
 	}
 	// The endpoint's own event is the first after its cursor.
 	evs, err := p.store.Events(ctx, made.Cursor+1, 1)
-	if err != nil || len(evs) != 1 || evs[0].Type != "webhook_endpoint.created" || !strings.Contains(string(evs[0].Data), `"id":"erp"`) {
+	if err != nil || len(evs) != 1 || evs[0].Type != "webhook_endpoint.created" || !strings.Contains(string(evs[0].Data), `"id":"`+erp+`"`) {
 		t.Fatalf("the event after the cursor: %v %+v", err, evs)
 	}
 	// A retry answers the same, secret included, and makes nothing twice.
@@ -101,20 +102,20 @@ func TestWebhookEndpoints(t *testing.T) {
 	if r.header.Get("Idempotency-Hit") != "true" || again.Secret != secret || !again.CreatedAt.Equal(made.CreatedAt) {
 		t.Fatalf("the retry answered %+v (hit %q)", again, r.header.Get("Idempotency-Hit"))
 	}
-	wantProblem(t, as("anchor", "POST", "/v1/webhook-endpoints", body), http.StatusConflict, linkfin.ECONFLICT)
 
-	wantProblem(t, as("anchor", "POST", "/v1/webhook-endpoints", `{"url":"https://a.example/h","events":["*"]}`), http.StatusBadRequest, lfhttp.EMISSING)
-	wantProblem(t, as("anchor", "POST", "/v1/webhook-endpoints", `{"id":"x","url":"https://a.example/`+strings.Repeat("a", 2048)+`","events":["*"]}`),
+	// The platform names the endpoint: an id in the body is refused as an unknown field.
+	wantProblem(t, as("anchor", "POST", "/v1/webhook-endpoints", `{"id":"erp","url":"https://a.example/h","events":["*"]}`), http.StatusBadRequest, lfhttp.EUNKNOWNFIELD)
+	wantProblem(t, as("anchor", "POST", "/v1/webhook-endpoints", `{"events":["*"]}`), http.StatusBadRequest, lfhttp.EMISSING)
+	wantProblem(t, as("anchor", "POST", "/v1/webhook-endpoints", `{"url":"https://a.example/`+strings.Repeat("a", 2048)+`","events":["*"]}`),
 		http.StatusBadRequest, linkfin.ETOOLONG)
 	for name, bad := range map[string]string{
-		"bad id":           `{"id":"a/b","url":"https://a.example/h","events":["*"]}`,
-		"relative url":     `{"id":"x","url":"/hooks","events":["*"]}`,
-		"ftp url":          `{"id":"x","url":"ftp://a.example/h","events":["*"]}`,
-		"password in url":  `{"id":"x","url":"https://me:pw@a.example/h","events":["*"]}`,
-		"no events":        `{"id":"x","url":"https://a.example/h","events":[]}`,
-		"bad filter":       `{"id":"x","url":"https://a.example/h","events":["invoice"]}`,
-		"filter of itself": `{"id":"x","url":"https://a.example/h","events":["webhook_delivery.*"]}`,
-		"filter twice":     `{"id":"x","url":"https://a.example/h","events":["*","*"]}`,
+		"relative url":     `{"url":"/hooks","events":["*"]}`,
+		"ftp url":          `{"url":"ftp://a.example/h","events":["*"]}`,
+		"password in url":  `{"url":"https://me:pw@a.example/h","events":["*"]}`,
+		"no events":        `{"url":"https://a.example/h","events":[]}`,
+		"bad filter":       `{"url":"https://a.example/h","events":["invoice"]}`,
+		"filter of itself": `{"url":"https://a.example/h","events":["webhook_delivery.*"]}`,
+		"filter twice":     `{"url":"https://a.example/h","events":["*","*"]}`,
 	} {
 		t.Run(name, func(t *testing.T) {
 			wantProblem(t, as("anchor", "POST", "/v1/webhook-endpoints", bad), http.StatusBadRequest, linkfin.EINVALID)
@@ -133,23 +134,25 @@ func TestWebhookEndpoints(t *testing.T) {
 			t.Fatalf("event %d holds the secret", e.Seq)
 		}
 	}
-	r = as("anchor-viewer", "GET", "/v1/webhook-endpoints/erp", "")
+	r = as("anchor-viewer", "GET", "/v1/webhook-endpoints/"+erp, "")
 	var got linkfin.WebhookEndpoint
 	wantJSON(t, r, http.StatusOK, &got)
-	if got.ID != "erp" || strings.Contains(string(r.body), "secret") {
+	if got.ID != erp || strings.Contains(string(r.body), "secret") {
 		t.Fatalf("GET answered %s", r.body)
 	}
-	wantProblem(t, as("tier1", "GET", "/v1/webhook-endpoints/erp", ""), http.StatusNotFound, linkfin.ENOTFOUND)
+	wantProblem(t, as("tier1", "GET", "/v1/webhook-endpoints/"+erp, ""), http.StatusNotFound, linkfin.ENOTFOUND)
 
 	// Lists keep to the organization.
-	wantJSON(t, as("tier1", "POST", "/v1/webhook-endpoints", `{"id":"tier1-erp","url":"http://tier1.example/h","events":["*"]}`), http.StatusCreated, nil)
+	var tier1Made lfhttp.WebhookEndpointOut
+	wantJSON(t, as("tier1", "POST", "/v1/webhook-endpoints", `{"url":"http://tier1.example/h","events":["*"]}`), http.StatusCreated, &tier1Made)
+	tier1ERP := tier1Made.ID
 	var list lfhttp.List[linkfin.WebhookEndpoint]
 	wantJSON(t, as("anchor", "GET", "/v1/webhook-endpoints", ""), http.StatusOK, &list)
-	if len(list.Data) != 2 || list.Data[0].ID != "erp" || list.Data[1].ID != "wh-1" {
+	if len(list.Data) != 2 || list.Data[0].ID != "wh-1" || list.Data[1].ID != erp {
 		t.Fatalf("the anchor lists %+v", list.Data)
 	}
 	wantJSON(t, as("tier1", "GET", "/v1/webhook-endpoints", ""), http.StatusOK, &list)
-	if len(list.Data) != 1 || list.Data[0].ID != "tier1-erp" {
+	if len(list.Data) != 1 || list.Data[0].ID != tier1ERP {
 		t.Fatalf("tier1 lists %+v", list.Data)
 	}
 	wantJSON(t, as("operator", "GET", "/v1/webhook-endpoints", ""), http.StatusOK, &list)
@@ -171,71 +174,71 @@ func TestWebhookEndpoints(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	record("erp", 9, linkfin.WebhookFailed, 1)
-	record("erp", 9, linkfin.WebhookDelivered, 2)
-	record("erp", 10, linkfin.WebhookDelivered, 1)
-	record("erp", 100, linkfin.WebhookFailed, 1)
+	record(erp, 9, linkfin.WebhookFailed, 1)
+	record(erp, 9, linkfin.WebhookDelivered, 2)
+	record(erp, 10, linkfin.WebhookDelivered, 1)
+	record(erp, 100, linkfin.WebhookFailed, 1)
 	record("wh-1", 11, linkfin.WebhookDelivered, 1)
-	record("tier1-erp", 12, linkfin.WebhookDelivered, 1)
+	record(tier1ERP, 12, linkfin.WebhookDelivered, 1)
 	var page lfhttp.List[lfhttp.WebhookDeliveryOut]
-	wantJSON(t, as("anchor-viewer", "GET", "/v1/webhook-endpoints/erp/deliveries?limit=2", ""), http.StatusOK, &page)
+	wantJSON(t, as("anchor-viewer", "GET", "/v1/webhook-endpoints/"+erp+"/deliveries?limit=2", ""), http.StatusOK, &page)
 	if len(page.Data) != 2 || page.NextCursor == "" || page.Data[0].Seq != 9 || page.Data[0].Attempts != 2 ||
 		page.Data[0].Status != linkfin.WebhookDelivered || page.Data[1].Seq != 10 {
 		t.Fatalf("first page %+v", page)
 	}
-	wantJSON(t, as("anchor", "GET", "/v1/webhook-endpoints/erp/deliveries?limit=2&after="+page.NextCursor, ""), http.StatusOK, &page)
+	wantJSON(t, as("anchor", "GET", "/v1/webhook-endpoints/"+erp+"/deliveries?limit=2&after="+page.NextCursor, ""), http.StatusOK, &page)
 	if len(page.Data) != 1 || page.NextCursor != "" || page.Data[0].Seq != 100 || page.Data[0].Status != linkfin.WebhookFailed ||
-		page.Data[0].HTTPStatus != 503 || page.Data[0].NextAttemptAt == nil || page.Data[0].EndpointID != "erp" {
+		page.Data[0].HTTPStatus != 503 || page.Data[0].NextAttemptAt == nil || page.Data[0].EndpointID != erp {
 		t.Fatalf("second page %+v", page)
 	}
-	wantJSON(t, as("operator", "GET", "/v1/webhook-endpoints/erp/deliveries", ""), http.StatusOK, &page)
+	wantJSON(t, as("operator", "GET", "/v1/webhook-endpoints/"+erp+"/deliveries", ""), http.StatusOK, &page)
 	if len(page.Data) != 3 {
 		t.Fatalf("the operator reads %d deliveries of erp, want 3", len(page.Data))
 	}
-	wantProblem(t, as("tier1", "GET", "/v1/webhook-endpoints/erp/deliveries", ""), http.StatusNotFound, linkfin.ENOTFOUND)
-	wantProblem(t, as("anchor", "GET", "/v1/webhook-endpoints/erp/deliveries?after=wh-1/1", ""), http.StatusBadRequest, linkfin.EINVALID)
-	wantProblem(t, as("anchor", "GET", "/v1/webhook-endpoints/erp/deliveries?status=failed", ""), http.StatusBadRequest, linkfin.EINVALID)
+	wantProblem(t, as("tier1", "GET", "/v1/webhook-endpoints/"+erp+"/deliveries", ""), http.StatusNotFound, linkfin.ENOTFOUND)
+	wantProblem(t, as("anchor", "GET", "/v1/webhook-endpoints/"+erp+"/deliveries?after=wh-1/1", ""), http.StatusBadRequest, linkfin.EINVALID)
+	wantProblem(t, as("anchor", "GET", "/v1/webhook-endpoints/"+erp+"/deliveries?status=failed", ""), http.StatusBadRequest, linkfin.EINVALID)
 	// A delivery moved erp's cursor; a stale one does not move it back.
-	wantJSON(t, as("anchor", "GET", "/v1/webhook-endpoints/erp", ""), http.StatusOK, &got)
+	wantJSON(t, as("anchor", "GET", "/v1/webhook-endpoints/"+erp, ""), http.StatusOK, &got)
 	if got.Cursor != made.Cursor {
 		t.Fatalf("cursor %d, want %d: deliveries before it do not move it", got.Cursor, made.Cursor)
 	}
 
 	// Disabling keeps to the organization too, and is for good.
-	wantProblem(t, as("tier1", "POST", "/v1/webhook-endpoints/erp/disable", ""), http.StatusNotFound, linkfin.ENOTFOUND)
-	wantJSON(t, as("anchor", "POST", "/v1/webhook-endpoints/erp/disable", ""), http.StatusOK, &got)
+	wantProblem(t, as("tier1", "POST", "/v1/webhook-endpoints/"+erp+"/disable", ""), http.StatusNotFound, linkfin.ENOTFOUND)
+	wantJSON(t, as("anchor", "POST", "/v1/webhook-endpoints/"+erp+"/disable", ""), http.StatusOK, &got)
 	if got.DisabledAt == nil {
 		t.Fatalf("disabled %+v", got)
 	}
 	var twice linkfin.WebhookEndpoint
-	wantJSON(t, as("anchor", "POST", "/v1/webhook-endpoints/erp/disable", "{}"), http.StatusOK, &twice)
+	wantJSON(t, as("anchor", "POST", "/v1/webhook-endpoints/"+erp+"/disable", "{}"), http.StatusOK, &twice)
 	if twice.DisabledAt == nil || !twice.DisabledAt.Equal(*got.DisabledAt) {
 		t.Fatalf("disabled again %+v", twice)
 	}
-	wantJSON(t, as("operator", "POST", "/v1/webhook-endpoints/tier1-erp/disable", ""), http.StatusOK, &got)
+	wantJSON(t, as("operator", "POST", "/v1/webhook-endpoints/"+tier1ERP+"/disable", ""), http.StatusOK, &got)
 	if got.DisabledAt == nil || got.OrgID != "tier1" {
 		t.Fatalf("the operator disabled %+v", got)
 	}
 
 	// Enabling and changing keep to the organization; the operator does neither.
-	wantProblem(t, as("tier1", "POST", "/v1/webhook-endpoints/erp/enable", ""), http.StatusNotFound, linkfin.ENOTFOUND)
-	wantProblem(t, as("operator", "POST", "/v1/webhook-endpoints/tier1-erp/enable", ""), http.StatusForbidden, linkfin.EFORBIDDEN)
-	wantProblem(t, as("anchor-viewer", "POST", "/v1/webhook-endpoints/erp/enable", ""), http.StatusForbidden, linkfin.EFORBIDDEN)
-	wantJSON(t, as("anchor", "POST", "/v1/webhook-endpoints/erp/enable", ""), http.StatusOK, &got)
+	wantProblem(t, as("tier1", "POST", "/v1/webhook-endpoints/"+erp+"/enable", ""), http.StatusNotFound, linkfin.ENOTFOUND)
+	wantProblem(t, as("operator", "POST", "/v1/webhook-endpoints/"+tier1ERP+"/enable", ""), http.StatusForbidden, linkfin.EFORBIDDEN)
+	wantProblem(t, as("anchor-viewer", "POST", "/v1/webhook-endpoints/"+erp+"/enable", ""), http.StatusForbidden, linkfin.EFORBIDDEN)
+	wantJSON(t, as("anchor", "POST", "/v1/webhook-endpoints/"+erp+"/enable", ""), http.StatusOK, &got)
 	if got.DisabledAt != nil || got.Cursor != made.Cursor {
 		t.Fatalf("enabled %+v, cursor %d", got, made.Cursor)
 	}
 	change := `{"url":"https://erp2.example.com/hooks","events":["financing.*"]}`
-	wantProblem(t, as("tier1", "POST", "/v1/webhook-endpoints/erp", change), http.StatusNotFound, linkfin.ENOTFOUND)
-	wantProblem(t, as("anchor", "POST", "/v1/webhook-endpoints/erp", `{"url":"ftp://erp2.example.com","events":["financing.*"]}`),
+	wantProblem(t, as("tier1", "POST", "/v1/webhook-endpoints/"+erp, change), http.StatusNotFound, linkfin.ENOTFOUND)
+	wantProblem(t, as("anchor", "POST", "/v1/webhook-endpoints/"+erp, `{"url":"ftp://erp2.example.com","events":["financing.*"]}`),
 		http.StatusBadRequest, linkfin.EINVALID)
-	wantProblem(t, as("anchor", "POST", "/v1/webhook-endpoints/erp", `{"url":"https://erp2.example.com/hooks","events":[]}`),
+	wantProblem(t, as("anchor", "POST", "/v1/webhook-endpoints/"+erp, `{"url":"https://erp2.example.com/hooks","events":[]}`),
 		http.StatusBadRequest, linkfin.EINVALID)
-	wantJSON(t, as("anchor", "POST", "/v1/webhook-endpoints/erp", change), http.StatusOK, &got)
+	wantJSON(t, as("anchor", "POST", "/v1/webhook-endpoints/"+erp, change), http.StatusOK, &got)
 	if got.URL != "https://erp2.example.com/hooks" || !slices.Equal(got.Events, []string{"financing.*"}) || got.Cursor != made.Cursor || got.DisabledAt != nil {
 		t.Fatalf("changed %+v", got)
 	}
-	wantJSON(t, as("anchor", "GET", "/v1/webhook-endpoints/erp", ""), http.StatusOK, &got)
+	wantJSON(t, as("anchor", "GET", "/v1/webhook-endpoints/"+erp, ""), http.StatusOK, &got)
 	if got.URL != "https://erp2.example.com/hooks" {
 		t.Fatalf("read back %+v", got)
 	}
@@ -248,7 +251,7 @@ func TestWebhookEndpointLimit(t *testing.T) {
 	p.srv.WebhookKey = testWebhookKey
 	make := func(i int) reply {
 		t.Helper()
-		return p.as("tier2", "POST", "/v1/webhook-endpoints", fmt.Sprintf(`{"id":"t2-%d","url":"https://erp.tier2.example/%d","events":["*"]}`, i, i))
+		return p.as("tier2", "POST", "/v1/webhook-endpoints", fmt.Sprintf(`{"url":"https://erp.tier2.example/%d","events":["*"]}`, i))
 	}
 	for i := range linkfin.MaxWebhookEndpoints {
 		wantJSON(t, make(i), http.StatusCreated, nil)
@@ -259,7 +262,7 @@ func TestWebhookEndpointLimit(t *testing.T) {
 		t.Fatal("a refused endpoint changed the store")
 	}
 	// Another organization is not held to tier2's count.
-	wantJSON(t, p.as("tier1", "POST", "/v1/webhook-endpoints", `{"id":"t1-0","url":"https://erp.tier1.example/","events":["*"]}`), http.StatusCreated, nil)
+	wantJSON(t, p.as("tier1", "POST", "/v1/webhook-endpoints", `{"url":"https://erp.tier1.example/","events":["*"]}`), http.StatusCreated, nil)
 }
 
 // TestWebhookDelivered: the secret the API shows verifies what the dispatcher sends.
@@ -285,7 +288,7 @@ func TestWebhookDelivered(t *testing.T) {
 	defer receiver.Close()
 	wantJSON(t, p.as("anchor", "POST", "/v1/webhook-endpoints/wh-1/disable", ""), http.StatusOK, nil)
 	var made lfhttp.WebhookEndpointOut
-	wantJSON(t, p.as("anchor", "POST", "/v1/webhook-endpoints", `{"id":"keys","url":"`+receiver.URL+`/in","events":["api_key.*"]}`),
+	wantJSON(t, p.as("anchor", "POST", "/v1/webhook-endpoints", `{"url":"`+receiver.URL+`/in","events":["api_key.*"]}`),
 		http.StatusCreated, &made)
 	var key lfhttp.APIKeyOut
 	wantJSON(t, p.as("anchor", "POST", "/v1/organizations/anchor/api-keys", `{"role":"viewer"}`), http.StatusCreated, &key)
@@ -311,7 +314,7 @@ func TestWebhookDelivered(t *testing.T) {
 		t.Fatalf("the shown secret does not verify the delivery: %v", err)
 	}
 	var log lfhttp.List[lfhttp.WebhookDeliveryOut]
-	wantJSON(t, p.as("anchor", "GET", "/v1/webhook-endpoints/keys/deliveries", ""), http.StatusOK, &log)
+	wantJSON(t, p.as("anchor", "GET", "/v1/webhook-endpoints/"+made.ID+"/deliveries", ""), http.StatusOK, &log)
 	if len(log.Data) != 1 || log.Data[0].Status != linkfin.WebhookDelivered || log.Data[0].HTTPStatus != 200 || log.Data[0].Attempts != 1 {
 		t.Fatalf("delivery log %+v", log.Data)
 	}

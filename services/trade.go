@@ -62,10 +62,8 @@ func (c *CreatePurchaseOrder) Apply(tx *engine.Tx) (any, error) {
 	if po.ID, err = newID(tx, linkfin.KindPurchaseOrder, po.ID); err != nil {
 		return nil, err
 	}
-	if po.Number != "" {
-		if err := claimNumber(tx, po.BuyerID, linkfin.KindPurchaseOrder, po.Number, po.ID); err != nil {
-			return nil, err
-		}
+	if err := claimNumber(tx, po.BuyerID, linkfin.KindPurchaseOrder, po.Number, po.ID); err != nil {
+		return nil, err
 	}
 	po.Status, po.Receipts, po.IssuedAt = linkfin.POIssued, []string{}, tx.Now()
 	return &po, tx.Put(linkfin.KindPurchaseOrder, po.ID, &po, "purchase_order.issued")

@@ -13,8 +13,9 @@ import (
 // else its own ID is taken as the order line), have a whole positive quantity priced
 // per single unit, and a price exact to the minor unit. Anything else is refused, not
 // rounded. The due date falls back to the issue date when the document gives none.
-func InvoiceFromUBL(doc *ubl.Document, id, poID, buyerID string) (linkfin.Invoice, error) {
-	inv := linkfin.Invoice{ID: id, Number: doc.ID, BuyerID: buyerID, POID: poID, Currency: doc.Currency}
+// The document's ID is the invoice's number; the platform gives the invoice its id.
+func InvoiceFromUBL(doc *ubl.Document, poID, buyerID string) (linkfin.Invoice, error) {
+	inv := linkfin.Invoice{Number: doc.ID, BuyerID: buyerID, POID: poID, Currency: doc.Currency}
 	if doc.Kind != ubl.KindInvoice {
 		return inv, linkfin.Errorf(linkfin.EINVALID, "a %s is not an invoice", doc.Kind)
 	}

@@ -26,7 +26,7 @@ func parse(t *testing.T, name string) *ubl.Document {
 
 func TestInvoiceFromUBL(t *testing.T) {
 	// The factoring sample: 2 lines, 92,000.00 EUR net, 23,000.00 VAT.
-	inv, err := services.InvoiceFromUBL(parse(t, "en16931-bis3-factoring.xml"), "inv-1", "po-1", "buyer")
+	inv, err := services.InvoiceFromUBL(parse(t, "en16931-bis3-factoring.xml"), "po-1", "buyer")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +49,7 @@ func TestInvoiceFromUBL(t *testing.T) {
 		"oasis-ubl-creditnote-2.1-example.xml": "is not an invoice",
 		"oasis-ubl-invoice-2.1-example.xml":    "not supported", // line allowances, prepayment, rounding
 	} {
-		_, err := services.InvoiceFromUBL(parse(t, name), "inv-x", "po-1", "buyer")
+		_, err := services.InvoiceFromUBL(parse(t, name), "po-1", "buyer")
 		if linkfin.ErrorCode(err) != linkfin.EINVALID || !strings.Contains(linkfin.ErrorMessage(err), want) {
 			t.Errorf("%s: %v, want invalid mentioning %q", name, err, want)
 		}
@@ -59,7 +59,7 @@ func TestInvoiceFromUBL(t *testing.T) {
 // The EN 16931 example's line 20 bills +6 units for −109.98: it maps, and the three-way
 // match will flag that line's amount.
 func TestInvoiceFromUBLKeepsWhatTheMatchJudges(t *testing.T) {
-	inv, err := services.InvoiceFromUBL(parse(t, "en16931-ubl-example1.xml"), "inv-2", "po-1", "buyer")
+	inv, err := services.InvoiceFromUBL(parse(t, "en16931-ubl-example1.xml"), "po-1", "buyer")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -144,17 +144,18 @@ func printJSON(w io.Writer, v any) error {
 
 // listAction lists a resource, one page, or every page with --all.
 func listAction[T any](page func(*client.Client, context.Context, *client.ListOptions) (*client.List[T], error)) action {
-	return action{usage: "list", help: "list (--limit, --after, --status, --counterparty, --from, --to, --all)",
+	return action{usage: "list", help: "list (--limit, --after, --status, --counterparty, --number, --from, --to, --all)",
 		setup: func(fs *flag.FlagSet) runFunc {
 			limit := fs.Int("limit", 0, "items per page, 1 to 1000 (default 100)")
 			after := fs.String("after", "", "the next_cursor of the page before")
 			status := fs.String("status", "", "only items of this status")
 			counterparty := fs.String("counterparty", "", "only items shared with this organization")
+			number := fs.String("number", "", "only documents of this number (orders, invoices)")
 			from := fs.String("from", "", "only items created on or after this date, YYYY-MM-DD")
 			to := fs.String("to", "", "only items created on or before this date, YYYY-MM-DD")
 			all := fs.Bool("all", false, "follow next_cursor to the end and print every item")
 			return func(ctx context.Context, c *client.Client, _ []string) (any, error) {
-				opt := &client.ListOptions{Limit: *limit, After: *after, Status: *status, Counterparty: *counterparty}
+				opt := &client.ListOptions{Limit: *limit, After: *after, Status: *status, Counterparty: *counterparty, Number: *number}
 				for _, d := range []struct {
 					name, value string
 					to          *linkfin.Date
@@ -192,7 +193,7 @@ func runOrgs(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	return runResource(ctx, "orgs", []action{
 		listAction((*client.Client).ListOrganizations),
 		idAction("get", "show an organization", (*client.Client).GetOrganization),
-		{usage: "create --id ID --name NAME --capabilities a,b", help: "register an organization (operator key)",
+		{usage: "create --id ID --name NAME --capabilities a,b", help: "register an organization (operator key), under the id the operator gives it",
 			setup: func(fs *flag.FlagSet) runFunc {
 				id := fs.String("id", "", "the organization's id")
 				name := fs.String("name", "", "its name")
@@ -229,10 +230,9 @@ func runFinancings(ctx context.Context, args []string, stdout, stderr io.Writer)
 	return runResource(ctx, "financings", []action{
 		listAction((*client.Client).ListFinancings),
 		idAction("get", "show a financing with its quote", (*client.Client).GetFinancing),
-		{usage: "request --id ID --product P --program ID [--funder ID] --asset ID", help: "request financing: the answer is a quote",
+		{usage: "request --product P --program ID [--funder ID] --asset ID", help: "request financing: the answer is a quote, with the financing's new id",
 			setup: func(fs *flag.FlagSet) runFunc {
 				var in client.FinancingIn
-				fs.StringVar(&in.ID, "id", "", "the new financing's id")
 				product := fs.String("product", "", "certificate_discounting, factoring, dynamic_discounting, po_financing, warehouse_pledge or distributor_financing")
 				fs.StringVar(&in.ProgramID, "program", "", "the program")
 				fs.StringVar(&in.FunderID, "funder", "", "the funder (none for dynamic discounting)")

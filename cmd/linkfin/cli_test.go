@@ -189,18 +189,24 @@ func TestCLIInvoicesCertificatesFinancings(t *testing.T) {
 	// Two delivered orders, each invoiced by tier1.
 	today := linkfin.DateOf(time.Now())
 	due := today.AddDays(60)
+	ids := map[string]string{} // the ids the platform gave, by the orders' numbers
 	for _, po := range []string{"PO-1", "PO-2"} {
 		steps := []error{}
-		_, err := anchor.CreatePurchaseOrder(ctx, client.PurchaseOrderIn{ID: po, SellerID: "tier1", ProgramID: "auto-scf", Currency: "CNY",
+		o, err := anchor.CreatePurchaseOrder(ctx, client.PurchaseOrderIn{Number: po, SellerID: "tier1", ProgramID: "auto-scf", Currency: "CNY",
 			Lines: []client.POLineIn{{LineID: "1", Item: "rotor", Quantity: 100, Unit: "pc", UnitPrice: 1_000_00}}})
 		steps = append(steps, err)
-		_, err = tier1.AcceptPurchaseOrder(ctx, po)
+		if err == nil {
+			_, err = tier1.AcceptPurchaseOrder(ctx, o.ID)
+		}
 		steps = append(steps, err)
-		_, err = anchor.CreateGoodsReceipt(ctx, client.GoodsReceiptIn{ID: "GR-" + po, POID: po, Lines: []linkfin.ReceiptLine{{LineID: "1", Accepted: 100}}})
+		_, err = anchor.CreateGoodsReceipt(ctx, client.GoodsReceiptIn{POID: o.ID, Lines: []linkfin.ReceiptLine{{LineID: "1", Accepted: 100}}})
 		steps = append(steps, err)
-		_, err = tier1.CreateInvoice(ctx, client.InvoiceIn{ID: "inv-" + po, Number: "INV-" + po, BuyerID: "anchor", POID: po, Currency: "CNY",
+		inv, err := tier1.CreateInvoice(ctx, client.InvoiceIn{Number: "INV-" + po, BuyerID: "anchor", POID: o.ID, Currency: "CNY",
 			IssueDate: today, DueDate: due, Lines: []linkfin.InvoiceLine{{LineID: "1", Quantity: 100, UnitPrice: 1_000_00, Amount: 100_000_00}}, Total: 100_000_00})
 		steps = append(steps, err)
+		if err == nil {
+			ids["inv-"+po] = inv.ID
+		}
 		for i, err := range steps {
 			if err != nil {
 				t.Fatalf("%s, step %d: %v", po, i, err)
@@ -209,63 +215,64 @@ func TestCLIInvoicesCertificatesFinancings(t *testing.T) {
 	}
 
 	// The seller cannot approve its own invoice; the buyer can.
-	_, stderr := apiCLI(t, s, 1, "invoices", "approve", "inv-PO-1", "--key", keys["tier1"])
+	_, stderr := apiCLI(t, s, 1, "invoices", "approve", ids["inv-PO-1"], "--key", keys["tier1"])
 	wantRefusal(t, stderr, "invoices", "forbidden", "")
 	if !strings.HasSuffix(stderr, "(HTTP 403)\n") {
 		t.Fatalf("stderr %q", stderr)
 	}
-	pay := decodeOut[linkfin.Payable](t, stdoutOf(apiCLI(t, s, 0, "invoices", "approve", "inv-PO-1", "--key", keys["anchor"])))
-	if pay.ID != "pay-inv-PO-1" || pay.Amount != 100_000_00 || pay.SellerID != "tier1" || pay.Status != linkfin.PayableOpen {
+	pay := decodeOut[linkfin.Payable](t, stdoutOf(apiCLI(t, s, 0, "invoices", "approve", ids["inv-PO-1"], "--key", keys["anchor"])))
+	if pay.ID != linkfin.PayableID(ids["inv-PO-1"]) || pay.Amount != 100_000_00 || pay.SellerID != "tier1" || pay.Status != linkfin.PayableOpen {
 		t.Fatalf("payable %+v", pay)
 	}
-	disputed := decodeOut[linkfin.Invoice](t, stdoutOf(apiCLI(t, s, 0, "invoices", "dispute", "inv-PO-2", "--reason", "rotors scratched", "--key", keys["anchor"])))
+	disputed := decodeOut[linkfin.Invoice](t, stdoutOf(apiCLI(t, s, 0, "invoices", "dispute", ids["inv-PO-2"], "--reason", "rotors scratched", "--key", keys["anchor"])))
 	if disputed.Status != linkfin.InvoiceDisputed || disputed.Dispute != "rotors scratched" {
 		t.Fatalf("disputed %+v", disputed)
 	}
 	approved := decodeOut[client.List[linkfin.Invoice]](t, stdoutOf(apiCLI(t, s, 0, "invoices", "list", "--status", "approved", "--key", keys["tier1"])))
-	if len(approved.Data) != 1 || approved.Data[0].ID != "inv-PO-1" {
+	if len(approved.Data) != 1 || approved.Data[0].ID != ids["inv-PO-1"] {
 		t.Fatalf("approved invoices %+v", approved)
 	}
-	if got := decodeOut[linkfin.Invoice](t, stdoutOf(apiCLI(t, s, 0, "invoices", "get", "inv-PO-2", "--key", keys["tier1"]))); got.Status != linkfin.InvoiceDisputed {
+	if got := decodeOut[linkfin.Invoice](t, stdoutOf(apiCLI(t, s, 0, "invoices", "get", ids["inv-PO-2"], "--key", keys["tier1"]))); got.Status != linkfin.InvoiceDisputed {
 		t.Fatalf("get %+v", got)
 	}
-	_, stderr = apiCLI(t, s, 1, "invoices", "get", "inv-PO-1", "--key", keys["tier3"])
-	wantRefusal(t, stderr, "invoices", "not_found", "inv-PO-1")
+	_, stderr = apiCLI(t, s, 1, "invoices", "get", ids["inv-PO-1"], "--key", keys["tier3"])
+	wantRefusal(t, stderr, "invoices", "not_found", ids["inv-PO-1"])
 	_, stderr = apiCLI(t, s, 1, "invoices", "list", "--from", "yesterday", "--key", keys["tier1"])
 	if !strings.Contains(stderr, "--from: yesterday is not a date") {
 		t.Fatalf("a bad date: %s", stderr)
 	}
 
 	// The anchor issues a certificate; tier1 reads it and sells it to the bank.
-	if _, err := anchor.IssueCertificate(ctx, client.CertificateIn{ID: "C-9", ProgramID: "auto-scf", PayableIDs: []string{pay.ID}}); err != nil {
+	c9, err := anchor.IssueCertificate(ctx, client.CertificateIn{ProgramID: "auto-scf", PayableIDs: []string{pay.ID}})
+	if err != nil {
 		t.Fatal(err)
 	}
 	certs := decodeOut[client.List[linkfin.Certificate]](t, stdoutOf(apiCLI(t, s, 0, "certificates", "list", "--key", keys["tier1"])))
-	if len(certs.Data) != 1 || certs.Data[0].ID != "C-9" || certs.Data[0].Face != 100_000_00 {
+	if len(certs.Data) != 1 || certs.Data[0].ID != c9.ID || certs.Data[0].Face != 100_000_00 {
 		t.Fatalf("certificates %+v", certs)
 	}
-	cert := decodeOut[client.CertificateOut](t, stdoutOf(apiCLI(t, s, 0, "certificates", "get", "C-9", "--key", keys["tier1"])))
-	if cert.HolderID != "tier1" || len(cert.Lineage.Invoices) != 1 || cert.Lineage.Invoices[0].ID != "inv-PO-1" {
+	cert := decodeOut[client.CertificateOut](t, stdoutOf(apiCLI(t, s, 0, "certificates", "get", c9.ID, "--key", keys["tier1"])))
+	if cert.HolderID != "tier1" || len(cert.Lineage.Invoices) != 1 || cert.Lineage.Invoices[0].ID != ids["inv-PO-1"] {
 		t.Fatalf("certificate %+v", cert)
 	}
-	q := decodeOut[linkfin.Financing](t, stdoutOf(apiCLI(t, s, 0, "financings", "request", "--id", "F-9", "--product", "certificate_discounting",
-		"--program", "auto-scf", "--funder", "bank", "--asset", "C-9", "--key", keys["tier1"])))
+	q := decodeOut[linkfin.Financing](t, stdoutOf(apiCLI(t, s, 0, "financings", "request", "--product", "certificate_discounting",
+		"--program", "auto-scf", "--funder", "bank", "--asset", c9.ID, "--key", keys["tier1"])))
 	if q.Status != linkfin.FinancingQuoted || q.Quote.Face != 100_000_00 || q.Quote.Price >= q.Quote.Face || q.Quote.Price+q.Quote.Discount != q.Quote.Face {
 		t.Fatalf("quote %+v", q)
 	}
-	_, stderr = apiCLI(t, s, 1, "financings", "disburse", "F-9", "--key", keys["bank"])
+	_, stderr = apiCLI(t, s, 1, "financings", "disburse", q.ID, "--key", keys["bank"])
 	wantRefusal(t, stderr, "financings", "conflict", "not accepted")
-	if f := decodeOut[linkfin.Financing](t, stdoutOf(apiCLI(t, s, 0, "financings", "accept", "F-9", "--key", keys["tier1"]))); f.Status != linkfin.FinancingAccepted {
+	if f := decodeOut[linkfin.Financing](t, stdoutOf(apiCLI(t, s, 0, "financings", "accept", q.ID, "--key", keys["tier1"]))); f.Status != linkfin.FinancingAccepted {
 		t.Fatalf("accepted %+v", f)
 	}
-	if f := decodeOut[linkfin.Financing](t, stdoutOf(apiCLI(t, s, 0, "financings", "disburse", "F-9", "--key", keys["bank"]))); f.Status != linkfin.FinancingDisbursed {
+	if f := decodeOut[linkfin.Financing](t, stdoutOf(apiCLI(t, s, 0, "financings", "disburse", q.ID, "--key", keys["bank"]))); f.Status != linkfin.FinancingDisbursed {
 		t.Fatalf("disbursed %+v", f)
 	}
-	if f := decodeOut[linkfin.Financing](t, stdoutOf(apiCLI(t, s, 0, "financings", "get", "F-9", "--key", keys["tier1"]))); f.Status != linkfin.FinancingDisbursed {
+	if f := decodeOut[linkfin.Financing](t, stdoutOf(apiCLI(t, s, 0, "financings", "get", q.ID, "--key", keys["tier1"]))); f.Status != linkfin.FinancingDisbursed {
 		t.Fatalf("get %+v", f)
 	}
 	fins := decodeOut[client.List[linkfin.Financing]](t, stdoutOf(apiCLI(t, s, 0, "financings", "list", "--all", "--key", keys["bank"])))
-	if len(fins.Data) != 1 || fins.Data[0].ID != "F-9" {
+	if len(fins.Data) != 1 || fins.Data[0].ID != q.ID {
 		t.Fatalf("the bank's financings %+v", fins)
 	}
 	wallet, err := client.New(url, keys["tier1"]).Wallet(ctx, "tier1", "CNY")
@@ -286,7 +293,7 @@ func TestCLIUsage(t *testing.T) {
 		{[]string{"invoices", "get"}, 2, "linkfin invoices get takes 1 argument(s) (ID), not 0"},
 		{[]string{"invoices", "approve", "a", "b"}, 2, "takes 1 argument(s) (ID), not 2"},
 		{[]string{"orgs", "list", "--nope"}, 2, "flag provided but not defined: -nope"},
-		{[]string{"financings", "request", "--help"}, 0, "Usage: linkfin financings request --id ID --product P"},
+		{[]string{"financings", "request", "--help"}, 0, "Usage: linkfin financings request --product P"},
 		{[]string{"keys", "create", "--help"}, 0, "-local"},
 		{[]string{"certificates", "list", "--key", ""}, 1, "no API key"},
 		{[]string{"orgs", "list", "--key", "lfk_x_y", "--url", "http://127.0.0.1:1"}, 1, "linkfin orgs: "},

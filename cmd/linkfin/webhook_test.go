@@ -42,7 +42,7 @@ func TestServeWebhooks(t *testing.T) {
 	anchor := regexp.MustCompile(`(?m)^  export ANCHOR_KEY=(\S+)$`).FindStringSubmatch(s.stdout.String())[1]
 	var ep struct{ Secret string }
 	if err := json.Unmarshal(s.want("POST", "/v1/webhook-endpoints", key,
-		`{"id":"erp","url":"`+receiver.URL+`","events":["purchase_order.*"]}`, http.StatusCreated), &ep); err != nil {
+		`{"url":"`+receiver.URL+`","events":["purchase_order.*"]}`, http.StatusCreated), &ep); err != nil {
 		t.Fatal(err)
 	}
 	sec, err := webhook.ParseSecret(ep.Secret)
@@ -52,9 +52,12 @@ func TestServeWebhooks(t *testing.T) {
 	mu.Lock()
 	secret = sec
 	mu.Unlock()
-	s.want("POST", "/v1/purchase-orders", anchor, `{"id":"PO-9","seller_id":"tier1","currency":"CNY",`+
-		`"lines":[{"line_id":"1","item":"disc","quantity":1,"unit":"EA","unit_price":100}]}`, http.StatusCreated)
-	s.want("POST", "/v1/purchase-orders/PO-9/accept", key, "", http.StatusOK)
+	var po struct{ ID string }
+	if err := json.Unmarshal(s.want("POST", "/v1/purchase-orders", anchor, `{"number":"PO-9","seller_id":"tier1","currency":"CNY",`+
+		`"lines":[{"line_id":"1","item":"disc","quantity":1,"unit":"EA","unit_price":100}]}`, http.StatusCreated), &po); err != nil {
+		t.Fatal(err)
+	}
+	s.want("POST", "/v1/purchase-orders/"+po.ID+"/accept", key, "", http.StatusOK)
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		mu.Lock()
