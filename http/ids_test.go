@@ -385,9 +385,9 @@ func TestDocumentNumbers(t *testing.T) {
 		t.Fatalf("tier2's orders numbered PO-2: %+v", list.Data)
 	}
 	// A number is text: blank or with control characters, it is refused.
-	for _, bad := range []string{" ", "PO\n1", strings.Repeat("9", linkfin.MaxNumber+1)} {
+	for bad, code := range map[string]string{" ": linkfin.EINVALID, "PO\n1": linkfin.EINVALID, strings.Repeat("9", linkfin.MaxNumber+1): linkfin.ETOOLONG} {
 		b, _ := json.Marshal(bad)
 		wantProblem(t, p.as("tier1", "POST", "/v1/purchase-orders", strings.Replace(fmt.Sprintf(po, "tier2"), `"PO-1"`, string(b), 1)),
-			http.StatusBadRequest, linkfin.EINVALID)
+			http.StatusBadRequest, code)
 	}
 }

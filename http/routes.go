@@ -113,7 +113,7 @@ type (
 	// PieceIn is one piece of a split: its face. The answer gives the pieces in the
 	// order asked, each with its new id.
 	PieceIn struct {
-		Face int64 `json:"face"`
+		Face int64 `json:"face" bound:"amount"`
 	}
 	// CertificateTransferIn passes part or all of a piece to a trading partner.
 	CertificateTransferIn struct {
