@@ -55,6 +55,9 @@ type run struct {
 	err   error
 	// seed, when set, collects the commands instead of running them.
 	seed *[]engine.Command
+	// ids are the ids the platform gave the records the story made, by the story's
+	// names for them ("PO-1001", "C-1a").
+	ids map[string]string
 }
 
 // Run tells the story to w. dir is a directory for the temporary database ("" for the
@@ -118,6 +121,41 @@ func (r *run) do(c engine.Command, v any) {
 		r.err = fmt.Errorf("step %d: %s: %w", r.step, engine.Name(c), err)
 	}
 }
+
+// make runs a command that makes records, decodes its answer into v (if not nil),
+// and keeps the ids the platform gave the records under the story's names for them,
+// in the order the answer lists them.
+func (r *run) make(c engine.Command, v any, names ...string) {
+	var raw json.RawMessage
+	r.do(c, &raw)
+	if r.err != nil {
+		return
+	}
+	type made struct {
+		ID string `json:"id"`
+	}
+	var many []made
+	if err := json.Unmarshal(raw, &many); err != nil {
+		var one made
+		if err := json.Unmarshal(raw, &one); err != nil {
+			r.err = err
+			return
+		}
+		many = append(many, one)
+	}
+	if r.ids == nil {
+		r.ids = make(map[string]string)
+	}
+	for i, name := range names {
+		r.ids[name] = many[i].ID
+	}
+	if v != nil {
+		r.err = json.Unmarshal(raw, v)
+	}
+}
+
+// id is the id of the record the story names.
+func (r *run) id(name string) string { return r.ids[name] }
 
 // refuse runs a command that must be refused with the code.
 func (r *run) refuse(what, code string, c engine.Command) {
@@ -261,131 +299,132 @@ func (r *run) story() {
 	r.parties()
 
 	r.title("A purchase order travels: shipped, delivered, received")
-	r.do(&services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: "PO-1001", Number: "PO-1001", SellerID: "tier1", ProgramID: "auto-scf", Currency: "CNY",
+	r.make(&services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{Number: "PO-1001", SellerID: "tier1", ProgramID: "auto-scf", Currency: "CNY",
 		Lines: []linkfin.POLine{{LineID: "1", Item: "brake disc", Quantity: 8000, Unit: "pc", UnitPrice: 125_00},
-			{LineID: "2", Item: "caliper", Quantity: 1000, Unit: "pc", UnitPrice: 1000_00}}}}, nil)
-	r.do(&services.AcceptPurchaseOrder{Actor: "tier1", ID: "PO-1001"}, nil)
-	r.do(&services.CreateShipment{Actor: "tier1", Shipment: linkfin.Shipment{ID: "SH-1", POID: "PO-1001", CarrierID: "port"}}, nil)
+			{LineID: "2", Item: "caliper", Quantity: 1000, Unit: "pc", UnitPrice: 1000_00}}}}, nil, "PO-1001")
+	r.say("the anchor's order PO-1001 is %s on the platform: the platform names every record, the parties number their documents", r.id("PO-1001"))
+	r.do(&services.AcceptPurchaseOrder{Actor: "tier1", ID: r.id("PO-1001")}, nil)
+	r.make(&services.CreateShipment{Actor: "tier1", Shipment: linkfin.Shipment{Number: "SH-1", POID: r.id("PO-1001"), CarrierID: "port"}}, nil, "SH-1")
 	for _, st := range []linkfin.ShipmentStatus{linkfin.ShipmentPickedUp, linkfin.ShipmentInTransit, linkfin.ShipmentDelivered} {
-		r.do(&services.ReportShipmentEvent{Actor: "port", ShipmentID: "SH-1", Status: st, Location: "Ningbo"}, nil)
+		r.do(&services.ReportShipmentEvent{Actor: "port", ShipmentID: r.id("SH-1"), Status: st, Location: "Ningbo"}, nil)
 	}
-	r.do(&services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{ID: "GR-1", POID: "PO-1001",
+	r.do(&services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{Number: "GR-1", POID: r.id("PO-1001"),
 		Lines: []linkfin.ReceiptLine{{LineID: "1", Accepted: 8000}, {LineID: "2", Accepted: 1000}}}}, nil)
 	r.table("line|item|ordered|received|unit price", [][]string{{"1", "brake disc", "8000", "8000", money(125_00)}, {"2", "caliper", "1000", "1000", money(1000_00)}})
 
 	r.title("The invoice is matched three ways and approved by the buyer alone")
-	inv := linkfin.Invoice{ID: "inv-0042", Number: "INV-0042", BuyerID: "anchor", POID: "PO-1001", Currency: "CNY",
+	inv := linkfin.Invoice{Number: "INV-0042", BuyerID: "anchor", POID: r.id("PO-1001"), Currency: "CNY",
 		IssueDate: date("2026-11-02"), DueDate: date("2027-01-29"),
 		Lines: []linkfin.InvoiceLine{{LineID: "1", Quantity: 8000, UnitPrice: 125_00, Amount: 1_000_000_00}, {LineID: "2", Quantity: 1000, UnitPrice: 1000_00, Amount: 1_000_000_00}},
 		Tax:   260_000_00, Total: 2_260_000_00}
 	var submitted linkfin.Invoice
-	r.do(&services.CreateInvoice{Actor: "tier1", Invoice: inv}, &submitted)
+	r.make(&services.CreateInvoice{Actor: "tier1", Invoice: inv}, &submitted, "INV-0042")
 	r.say("invoice %s for %s: three-way match %v", inv.Number, money(inv.Total), submitted.Match != nil && submitted.Match.OK)
 	dup := inv
-	dup.ID, dup.Number = "inv-42-again", "inv 42"
+	dup.Number = "inv 42"
 	r.refuse("the same invoice again as \"inv 42\" (First Brands)", "duplicate_invoice", &services.CreateInvoice{Actor: "tier1", Invoice: dup})
-	r.refuse("the seller approving its own invoice (Chengxing)", linkfin.EFORBIDDEN, &services.ApproveInvoice{Actor: "tier1", ID: "inv-0042"})
+	r.refuse("the seller approving its own invoice (Chengxing)", linkfin.EFORBIDDEN, &services.ApproveInvoice{Actor: "tier1", ID: r.id("INV-0042")})
 	r.refuse("a certificate from a payable nobody approved (Greensill)", linkfin.ENOTFOUND,
-		&services.IssueCertificate{Actor: "anchor", ID: "C-0", ProgramID: "auto-scf", PayableIDs: []string{linkfin.PayableID("inv-0042")}})
+		&services.IssueCertificate{Actor: "anchor", ProgramID: "auto-scf", PayableIDs: []string{linkfin.PayableID(r.id("INV-0042"))}})
 	var pay linkfin.Payable
-	r.do(&services.ApproveInvoice{Actor: "anchor", ID: "inv-0042"}, &pay)
+	r.do(&services.ApproveInvoice{Actor: "anchor", ID: r.id("INV-0042")}, &pay)
 	r.say("payable %s: %s due %s", pay.ID, money(pay.Amount), pay.DueDate)
 
 	r.title("The anchor issues a certificate; it is split and passed down the chain")
 	var cert linkfin.Certificate
-	r.do(&services.IssueCertificate{Actor: "anchor", ID: "C-1", ProgramID: "auto-scf", PayableIDs: []string{pay.ID}}, &cert)
-	r.say("certificate C-1: %s maturing %s, a business day of the program's calendar", money(cert.Face), cert.Maturity)
-	r.do(&services.SplitCertificate{Actor: "tier1", ID: "C-1", Pieces: []linkfin.Piece{{ID: "C-1a", Face: 1_260_000_00}, {ID: "C-1b", Face: 1_000_000_00}}}, nil)
-	r.do(&services.TransferCertificate{Actor: "tier1", ID: "C-1b", To: "tier2", Amount: 600_000_00, NewID: "C-1b1", RemainderID: "C-1b2"}, nil)
-	r.do(&services.TransferCertificate{Actor: "tier2", ID: "C-1b1", To: "tier3", Amount: 200_000_00, NewID: "C-1b1a", RemainderID: "C-1b1b"}, nil)
+	r.make(&services.IssueCertificate{Actor: "anchor", ProgramID: "auto-scf", PayableIDs: []string{pay.ID}}, &cert, "C-1")
+	r.say("certificate %s: %s maturing %s, a business day of the program's calendar", cert.ID, money(cert.Face), cert.Maturity)
+	r.make(&services.SplitCertificate{Actor: "tier1", ID: r.id("C-1"), Pieces: []linkfin.Piece{{Face: 1_260_000_00}, {Face: 1_000_000_00}}}, nil, "C-1a", "C-1b")
+	r.make(&services.TransferCertificate{Actor: "tier1", ID: r.id("C-1b"), To: "tier2", Amount: 600_000_00}, nil, "C-1b1", "C-1b2")
+	r.make(&services.TransferCertificate{Actor: "tier2", ID: r.id("C-1b1"), To: "tier3", Amount: 200_000_00}, nil, "C-1b1a", "C-1b1b")
 	r.refuse("tier3 passing a piece to the anchor it does not trade with", linkfin.EFORBIDDEN,
-		&services.TransferCertificate{Actor: "tier3", ID: "C-1b1a", To: "anchor", Amount: 200_000_00, NewID: "C-x"})
-	r.pieces("C-1")
+		&services.TransferCertificate{Actor: "tier3", ID: r.id("C-1b1a"), To: "anchor", Amount: 200_000_00})
+	r.pieces(r.id("C-1"))
 
 	r.title("Suppliers sell their pieces to funders at the anchor's cost of credit")
-	for _, f := range []struct{ id, who, piece, funder string }{{"F-1", "tier1", "C-1a", "bank"}, {"F-2", "tier2", "C-1b1b", "factor"}} {
+	for _, f := range []struct{ id, who, piece, funder string }{{"F-1", "tier1", r.id("C-1a"), "bank"}, {"F-2", "tier2", r.id("C-1b1b"), "factor"}} {
 		var q linkfin.Financing
-		r.do(&services.RequestFinancing{Actor: f.who, ID: f.id, ProgramID: "auto-scf", PieceID: f.piece, FunderID: f.funder}, &q)
-		r.do(&services.AcceptFinancing{Actor: f.who, ID: f.id, PieceID: f.piece}, nil)
-		r.do(&services.DisburseFinancing{Actor: f.funder, ID: f.id}, nil)
+		r.make(&services.RequestFinancing{Actor: f.who, ProgramID: "auto-scf", PieceID: f.piece, FunderID: f.funder}, &q, f.id)
+		r.do(&services.AcceptFinancing{Actor: f.who, ID: q.ID, PieceID: f.piece}, nil)
+		r.do(&services.DisburseFinancing{Actor: f.funder, ID: q.ID}, nil)
 		r.say("%s sells %s (%s, %d days) to %s at %s: discount %s, receives %s (effective %s a year)",
 			f.who, f.piece, money(q.Quote.Face), q.Quote.Days, f.funder, q.Quote.Rate, money(q.Quote.Discount), money(q.Quote.Price), q.Quote.EffectiveRate)
 	}
 	r.refuse("the same piece financed again", "asset_financed",
-		&services.RequestFinancing{Actor: "bank", ID: "F-3", ProgramID: "auto-scf", PieceID: "C-1a", FunderID: "factor"})
+		&services.RequestFinancing{Actor: "bank", ProgramID: "auto-scf", PieceID: r.id("C-1a"), FunderID: "factor"})
 
 	r.title("Dynamic discounting: the anchor pays a small invoice early from its own cash")
-	r.do(&services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: "PO-1002", Number: "PO-1002", SellerID: "tier1", ProgramID: "auto-scf", Currency: "CNY",
-		Lines: []linkfin.POLine{{LineID: "1", Item: "bolts", Quantity: 100, Unit: "box", UnitPrice: 100_00}}}}, nil)
-	r.do(&services.AcceptPurchaseOrder{Actor: "tier1", ID: "PO-1002"}, nil)
-	r.do(&services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{ID: "GR-2", POID: "PO-1002", Lines: []linkfin.ReceiptLine{{LineID: "1", Accepted: 100}}}}, nil)
-	r.do(&services.CreateInvoice{Actor: "tier1", Invoice: linkfin.Invoice{ID: "inv-0043", Number: "INV-0043", BuyerID: "anchor", POID: "PO-1002", Currency: "CNY",
-		IssueDate: date("2026-11-02"), DueDate: date("2026-11-09"), Lines: []linkfin.InvoiceLine{{LineID: "1", Quantity: 100, UnitPrice: 100_00, Amount: 10_000_00}}, Total: 10_000_00}}, nil)
-	r.do(&services.ApproveInvoice{Actor: "anchor", ID: "inv-0043"}, nil)
+	r.make(&services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{Number: "PO-1002", SellerID: "tier1", ProgramID: "auto-scf", Currency: "CNY",
+		Lines: []linkfin.POLine{{LineID: "1", Item: "bolts", Quantity: 100, Unit: "box", UnitPrice: 100_00}}}}, nil, "PO-1002")
+	r.do(&services.AcceptPurchaseOrder{Actor: "tier1", ID: r.id("PO-1002")}, nil)
+	r.do(&services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{Number: "GR-2", POID: r.id("PO-1002"), Lines: []linkfin.ReceiptLine{{LineID: "1", Accepted: 100}}}}, nil)
+	r.make(&services.CreateInvoice{Actor: "tier1", Invoice: linkfin.Invoice{Number: "INV-0043", BuyerID: "anchor", POID: r.id("PO-1002"), Currency: "CNY",
+		IssueDate: date("2026-11-02"), DueDate: date("2026-11-09"), Lines: []linkfin.InvoiceLine{{LineID: "1", Quantity: 100, UnitPrice: 100_00, Amount: 10_000_00}}, Total: 10_000_00}}, nil, "INV-0043")
+	r.do(&services.ApproveInvoice{Actor: "anchor", ID: r.id("INV-0043")}, nil)
 	var early linkfin.Financing
-	r.do(&services.RequestEarlyPayment{Actor: "tier1", ID: "E-1", PayableID: linkfin.PayableID("inv-0043"), ProgramID: "auto-scf"}, &early)
-	r.do(&services.AcceptEarlyPayment{Actor: "tier1", ID: "E-1", PayableID: linkfin.PayableID("inv-0043")}, nil)
+	r.make(&services.RequestEarlyPayment{Actor: "tier1", PayableID: linkfin.PayableID(r.id("INV-0043")), ProgramID: "auto-scf"}, &early, "E-1")
+	r.do(&services.AcceptEarlyPayment{Actor: "tier1", ID: early.ID, PayableID: linkfin.PayableID(r.id("INV-0043"))}, nil)
 	r.say("%s paid %d days early at %s APR: discount %s, tier1 receives %s", money(early.Quote.Face), early.Quote.Days, early.Quote.Rate, money(early.Quote.Discount), money(early.Quote.Price))
 
 	r.title("Factoring with recourse: tier1 sells an approved invoice to the factor")
 	r.order("PO-1003", "tier1", 200, 1_000_00, "2027-01-15", false)
 	var fq linkfin.Financing
-	r.do(&services.RequestFactoring{Actor: "tier1", ID: "FX-1", PayableID: linkfin.PayableID("inv-PO-1003"), ProgramID: "auto-scf", FunderID: "factor"}, &fq)
-	r.do(&services.AcceptFactoring{Actor: "tier1", ID: "FX-1", PayableID: linkfin.PayableID("inv-PO-1003")}, nil)
-	r.do(&services.DisburseFinancing{Actor: "factor", ID: "FX-1"}, nil)
+	r.make(&services.RequestFactoring{Actor: "tier1", PayableID: linkfin.PayableID(r.id("INV-PO-1003")), ProgramID: "auto-scf", FunderID: "factor"}, &fq, "FX-1")
+	r.do(&services.AcceptFactoring{Actor: "tier1", ID: fq.ID, PayableID: linkfin.PayableID(r.id("INV-PO-1003"))}, nil)
+	r.do(&services.DisburseFinancing{Actor: "factor", ID: fq.ID}, nil)
 	r.say("payable %s: advance %s now (60 %%), interest %s to the due date; the reserve comes at collection",
 		money(fq.Quote.Face), money(fq.Quote.Price), money(fq.Interest))
 
 	r.title("Purchase-order financing: tier1 is advanced money on an order before it ships")
-	r.do(&services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: "PO-1004", Number: "PO-1004", SellerID: "tier1", ProgramID: "auto-scf", Currency: "CNY",
-		Lines: []linkfin.POLine{{LineID: "1", Item: "hub", Quantity: 300, Unit: "pc", UnitPrice: 1_000_00}}}}, nil)
-	r.do(&services.AcceptPurchaseOrder{Actor: "tier1", ID: "PO-1004"}, nil)
+	r.make(&services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{Number: "PO-1004", SellerID: "tier1", ProgramID: "auto-scf", Currency: "CNY",
+		Lines: []linkfin.POLine{{LineID: "1", Item: "hub", Quantity: 300, Unit: "pc", UnitPrice: 1_000_00}}}}, nil, "PO-1004")
+	r.do(&services.AcceptPurchaseOrder{Actor: "tier1", ID: r.id("PO-1004")}, nil)
 	var pq linkfin.Financing
-	r.do(&services.RequestPOFinancing{Actor: "tier1", ID: "PF-1", POID: "PO-1004", ProgramID: "auto-scf", FunderID: "bank"}, &pq)
-	r.do(&services.AcceptPOFinancing{Actor: "tier1", ID: "PF-1", POID: "PO-1004"}, nil)
-	r.do(&services.DisburseFinancing{Actor: "bank", ID: "PF-1"}, nil)
+	r.make(&services.RequestPOFinancing{Actor: "tier1", POID: r.id("PO-1004"), ProgramID: "auto-scf", FunderID: "bank"}, &pq, "PF-1")
+	r.do(&services.AcceptPOFinancing{Actor: "tier1", ID: pq.ID, POID: r.id("PO-1004")}, nil)
+	r.do(&services.DisburseFinancing{Actor: "bank", ID: pq.ID}, nil)
 	r.say("order %s: advance %s before shipping", money(pq.Quote.Face), money(pq.Quote.Price))
 	r.order("PO-1004", "tier1", 300, 1_000_00, "2027-01-20", true)
 	r.say("delivered, invoiced and approved: the payable is swept to repay the bank first")
 
-	r.do(&services.RequestFinancing{Actor: "tier1", ID: "F-cap", ProgramID: "auto-scf", PieceID: "C-1b2", FunderID: "factor"}, nil)
+	r.make(&services.RequestFinancing{Actor: "tier1", ProgramID: "auto-scf", PieceID: r.id("C-1b2"), FunderID: "factor"}, nil, "F-cap")
 	r.refuse("tier1 financing past its cap of 2,100,000.00 across funders (Carillion)", "exceeds_credits",
-		&services.AcceptFinancing{Actor: "tier1", ID: "F-cap", PieceID: "C-1b2"})
+		&services.AcceptFinancing{Actor: "tier1", ID: r.id("F-cap"), PieceID: r.id("C-1b2")})
 
 	r.title("Distributor financing: the factor pays the anchor for the dealer's cars")
-	r.do(&services.CreatePurchaseOrder{Actor: "dealer", Order: linkfin.PurchaseOrder{ID: "DPO-1", Number: "DPO-1", SellerID: "anchor", ProgramID: "auto-scf", Currency: "CNY",
-		Lines: []linkfin.POLine{{LineID: "1", Item: "sedan", Quantity: 2, Unit: "car", UnitPrice: 200_000_00}}}}, nil)
-	r.do(&services.AcceptPurchaseOrder{Actor: "anchor", ID: "DPO-1"}, nil)
+	r.make(&services.CreatePurchaseOrder{Actor: "dealer", Order: linkfin.PurchaseOrder{Number: "DPO-1", SellerID: "anchor", ProgramID: "auto-scf", Currency: "CNY",
+		Lines: []linkfin.POLine{{LineID: "1", Item: "sedan", Quantity: 2, Unit: "car", UnitPrice: 200_000_00}}}}, nil, "DPO-1")
+	r.do(&services.AcceptPurchaseOrder{Actor: "anchor", ID: r.id("DPO-1")}, nil)
 	var dq linkfin.Financing
-	r.do(&services.RequestDistributorFinancing{Actor: "dealer", ID: "DF-1", POID: "DPO-1", ProgramID: "auto-scf", FunderID: "factor"}, &dq)
-	r.do(&services.AcceptDistributorFinancing{Actor: "dealer", ID: "DF-1", POID: "DPO-1"}, nil)
-	r.do(&services.DisburseFinancing{Actor: "factor", ID: "DF-1"}, nil)
+	r.make(&services.RequestDistributorFinancing{Actor: "dealer", POID: r.id("DPO-1"), ProgramID: "auto-scf", FunderID: "factor"}, &dq, "DF-1")
+	r.do(&services.AcceptDistributorFinancing{Actor: "dealer", ID: dq.ID, POID: r.id("DPO-1")}, nil)
+	r.do(&services.DisburseFinancing{Actor: "factor", ID: dq.ID}, nil)
 	r.say("the anchor is paid %s now; the dealer owes %s with interest by %s (the anchor guarantees a buy-back)",
 		money(dq.Quote.Price), money(dq.Quote.Price+dq.Interest), dq.DueDate)
 
 	r.title("Warehouse-receipt pledge: tier2 borrows against copper in the port's warehouse")
 	r.do(&services.MarkPrice{Mark: linkfin.PriceMark{ID: "copper", Currency: "CNY", Price: 60_000_00}}, nil)
-	lot := linkfin.WarehouseReceipt{ID: "WR-1", OwnerID: "tier2", LotID: "LOT-7", Commodity: "copper", Quantity: 40, Unit: "t"}
-	r.do(&services.IssueWarehouseReceipt{Actor: "port", Receipt: lot}, nil)
+	lot := linkfin.WarehouseReceipt{Number: "WR-1", OwnerID: "tier2", LotID: "LOT-7", Commodity: "copper", Quantity: 40, Unit: "t"}
+	r.make(&services.IssueWarehouseReceipt{Actor: "port", Receipt: lot}, nil, "WR-1")
 	lot2 := lot
-	lot2.ID = "WR-2"
+	lot2.Number = "WR-2"
 	r.refuse("a second receipt for the same lot (Qingdao)", "lot_has_receipt", &services.IssueWarehouseReceipt{Actor: "port", Receipt: lot2})
 	var wq linkfin.Financing
-	r.do(&services.RequestPledgeLoan{Actor: "tier2", ID: "WL-1", ReceiptID: "WR-1", ProgramID: "auto-scf", FunderID: "bank", Commodity: "copper"}, &wq)
-	r.do(&services.AcceptPledgeLoan{Actor: "tier2", ID: "WL-1", ReceiptID: "WR-1"}, nil)
-	r.do(&services.DisburseFinancing{Actor: "bank", ID: "WL-1"}, nil)
+	r.make(&services.RequestPledgeLoan{Actor: "tier2", ReceiptID: r.id("WR-1"), ProgramID: "auto-scf", FunderID: "bank", Commodity: "copper"}, &wq, "WL-1")
+	r.do(&services.AcceptPledgeLoan{Actor: "tier2", ID: wq.ID, ReceiptID: r.id("WR-1")}, nil)
+	r.do(&services.DisburseFinancing{Actor: "bank", ID: wq.ID}, nil)
 	r.say("40 t at %s: loan %s at 60 %% of value, interest %s", money(60_000_00), money(wq.Quote.Price), money(wq.Interest))
 	r.refuse("the receipt pledged a second time (Qingdao)", "asset_financed",
-		&services.RequestPledgeLoan{Actor: "tier2", ID: "WL-2", ReceiptID: "WR-1", ProgramID: "auto-scf", FunderID: "factor", Commodity: "copper"})
+		&services.RequestPledgeLoan{Actor: "tier2", ReceiptID: r.id("WR-1"), ProgramID: "auto-scf", FunderID: "factor", Commodity: "copper"})
 	r.do(&services.MarkPrice{Mark: linkfin.PriceMark{ID: "copper", Currency: "CNY", Price: 45_000_00}}, nil)
 	var mc linkfin.Financing
-	r.do(&services.CheckMargin{ID: "WL-1", Commodity: "copper"}, &mc)
+	r.do(&services.CheckMargin{ID: wq.ID, Commodity: "copper"}, &mc)
 	r.say("copper falls to %s: loan-to-value %s / %s, margin call %v", money(45_000_00), money(wq.Quote.Price), money(40*45_000_00), mc.MarginCall)
 	var counted linkfin.WarehouseReceipt
-	r.do(&services.ReportTelemetry{Actor: "port", ReceiptID: "WR-1", Quantity: 38}, &counted)
+	r.do(&services.ReportTelemetry{Actor: "port", ReceiptID: r.id("WR-1"), Quantity: 38}, &counted)
 	r.say("the port's sensors count 38 t of 40 t: the receipt is %s", counted.Status)
 	r.do(&services.RecordInboundPayment{Rail: "bank", InstructionID: "tier2-interest", OrgID: "tier2", Currency: "CNY", Amount: wq.Interest}, nil)
-	r.do(&services.RepayPledgeLoan{Actor: "tier2", ID: "WL-1"}, nil)
+	r.do(&services.RepayPledgeLoan{Actor: "tier2", ID: wq.ID}, nil)
 	r.say("tier2 repays %s: the receipt is released", money(wq.Quote.Price+wq.Interest))
 
 	r.title("Exposure: everything funders have outstanding on the anchor")
@@ -410,34 +449,34 @@ func (r *run) story() {
 	r.do(&services.RecordInboundPayment{Rail: "bank", InstructionID: "maturity-anchor", OrgID: "anchor", Currency: "CNY", Amount: 2_760_000_00}, nil)
 	for _, id := range []string{"FX-1", "PF-1"} {
 		var f linkfin.Financing
-		r.do(&services.CollectFactored{ID: id}, &f)
-		r.say("%s collected from the anchor: %s, interest %s, the funder pays tier1 the rest", id, f.Status, money(f.Interest))
+		r.do(&services.CollectFactored{ID: r.id(id)}, &f)
+		r.say("%s %s (%s) collected from the anchor: %s, interest %s, the funder pays tier1 the rest", f.Product, f.ID, id, f.Status, money(f.Interest))
 	}
 	r.do(&services.RecordInboundPayment{Rail: "ecny", InstructionID: "dealer-sales", OrgID: "dealer", Currency: "CNY", Amount: dq.Quote.Price + dq.Interest}, nil)
 	var dl linkfin.Financing
-	r.do(&services.CloseDistributorLoan{ID: "DF-1"}, &dl)
+	r.do(&services.CloseDistributorLoan{ID: dq.ID}, &dl)
 	r.say("the dealer sold the cars and repays the factor: %s", dl.Status)
 	var res services.SettlementResult
 	r.do(&services.SettleMaturity{ProgramID: "auto-scf", Date: cert.Maturity}, &res)
 	r.say("settled %s: %d pieces, %s paid, %d overdue", res.Date, len(res.Paid), money(res.PaidTotal), len(res.Overdue))
 	r.do(&services.SettleMaturity{ProgramID: "auto-scf", Date: cert.Maturity}, &res)
 	r.say("run again: %d pieces paid (nothing is paid twice)", len(res.Paid))
-	r.pieces("C-1")
+	r.pieces(r.id("C-1"))
 }
 
 // order runs an order through receipt, a matched invoice and the buyer's approval
 // (creating and accepting the order unless it exists).
 func (r *run) order(po, seller string, qty, price int64, due string, exists bool) {
 	if !exists {
-		r.do(&services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: po, Number: po, SellerID: seller, ProgramID: "auto-scf", Currency: "CNY",
-			Lines: []linkfin.POLine{{LineID: "1", Item: "part", Quantity: qty, Unit: "pc", UnitPrice: price}}}}, nil)
-		r.do(&services.AcceptPurchaseOrder{Actor: seller, ID: po}, nil)
+		r.make(&services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{Number: po, SellerID: seller, ProgramID: "auto-scf", Currency: "CNY",
+			Lines: []linkfin.POLine{{LineID: "1", Item: "part", Quantity: qty, Unit: "pc", UnitPrice: price}}}}, nil, po)
+		r.do(&services.AcceptPurchaseOrder{Actor: seller, ID: r.id(po)}, nil)
 	}
-	r.do(&services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{ID: "GR-" + po, POID: po, Lines: []linkfin.ReceiptLine{{LineID: "1", Accepted: qty}}}}, nil)
-	r.do(&services.CreateInvoice{Actor: seller, Invoice: linkfin.Invoice{ID: "inv-" + po, Number: "INV-" + po, BuyerID: "anchor", POID: po, Currency: "CNY",
+	r.do(&services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{Number: "GR-" + po, POID: r.id(po), Lines: []linkfin.ReceiptLine{{LineID: "1", Accepted: qty}}}}, nil)
+	r.make(&services.CreateInvoice{Actor: seller, Invoice: linkfin.Invoice{Number: "INV-" + po, BuyerID: "anchor", POID: r.id(po), Currency: "CNY",
 		IssueDate: date("2026-11-02"), DueDate: date(due), Lines: []linkfin.InvoiceLine{{LineID: "1", Quantity: qty, UnitPrice: price, Amount: qty * price}},
-		Total: qty * price}}, nil)
-	r.do(&services.ApproveInvoice{Actor: "anchor", ID: "inv-" + po}, nil)
+		Total: qty * price}}, nil, "INV-"+po)
+	r.do(&services.ApproveInvoice{Actor: "anchor", ID: r.id("INV-" + po)}, nil)
 }
 
 func sortedKeys(m map[string]int64) []string {

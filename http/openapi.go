@@ -113,7 +113,7 @@ var queryParams = map[string]queryParam{
 	"from":         {description: "Only records created on or after this date.", typ: reflect.TypeFor[linkfin.Date]()},
 	"to":           {description: "Only records created on or before this date.", typ: reflect.TypeFor[linkfin.Date]()},
 	"old_size":     {description: "The size of an earlier checkpoint.", schema: schema{"type": "integer", "format": "int64", "minimum": 0}, required: true},
-	"id":           {description: "The id of the record an XML body makes.", schema: schema{"type": "string"}},
+	"number":       {description: "Only documents of this number: the organization's own number of an order, a shipment, a receipt or an invoice.", schema: schema{"type": "string"}},
 	"po_id":        {description: "The purchase order an XML invoice bills.", schema: schema{"type": "string"}},
 	"buyer_id":     {description: "The buyer an XML invoice bills.", schema: schema{"type": "string"}},
 }
@@ -316,7 +316,10 @@ func (g *generator) document(routes []Route) schema {
 			"title":   "linkfin",
 			"version": "1",
 			"description": "Supply chain finance: orders, invoices, payables, certificates, financings and their ledger. " +
-				"Amounts are integers in minor units of their currency; errors are RFC 9457 problem details with a stable code.",
+				"Amounts are integers in minor units of their currency; errors are RFC 9457 problem details with a stable code. " +
+				"The platform gives every record an organization makes its id (a kind prefix, _, and 13 Crockford base32 characters, " +
+				"growing with time: po_1hs1esb1sd832); a create body takes none. A document carries its organization's own number, " +
+				"unique per organization and kind of document.",
 		},
 		"servers":  []any{schema{"url": "/"}},
 		"security": []any{schema{"bearer": []any{}}},
