@@ -3,6 +3,7 @@ package bench
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -153,35 +154,45 @@ func pieceID(i int) string { return "P-" + strconv.Itoa(i) }
 
 // finance runs one financing as a supplier would: a quote, then its acceptance.
 func finance(ctx context.Context, client *http.Client, base, key string, i int, piece string) error {
-	id := "F-" + strconv.Itoa(i)
-	body := `{"id":"` + id + `","product":"certificate_discounting","program_id":"bench","funder_id":"bank","asset_id":"` + piece + `"}`
-	if err := post(ctx, client, base+"/v1/financings", key, "quote-"+id, body, http.StatusCreated); err != nil {
-		return err
-	}
-	return post(ctx, client, base+"/v1/financings/"+id+"/accept", key, "accept-"+id, "", http.StatusOK)
-}
-
-func post(ctx context.Context, client *http.Client, url, key, idem, body string, want int) error {
-	req, err := http.NewRequestWithContext(ctx, "POST", url, bytes.NewBufferString(body))
+	n := strconv.Itoa(i)
+	body := `{"product":"certificate_discounting","program_id":"bench","funder_id":"bank","asset_id":"` + piece + `"}`
+	quote, err := post(ctx, client, base+"/v1/financings", key, "quote-"+n, body, http.StatusCreated)
 	if err != nil {
 		return err
+	}
+	// The platform names the financing: the quote answers its id.
+	var f struct {
+		ID string `json:"id"`
+	}
+	if err := json.Unmarshal(quote, &f); err != nil {
+		return fmt.Errorf("bench: the quote: %w", err)
+	}
+	_, err = post(ctx, client, base+"/v1/financings/"+f.ID+"/accept", key, "accept-"+n, "", http.StatusOK)
+	return err
+}
+
+// post sends a request and returns the answer's body.
+func post(ctx context.Context, client *http.Client, url, key, idem, body string, want int) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, "POST", url, bytes.NewBufferString(body))
+	if err != nil {
+		return nil, err
 	}
 	req.Header.Set("Authorization", "Bearer "+key)
 	req.Header.Set("Idempotency-Key", idem)
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := client.Do(req)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if resp.StatusCode != want {
-		return fmt.Errorf("bench: POST %s: status %d: %s", url, resp.StatusCode, b)
+		return nil, fmt.Errorf("bench: POST %s: status %d: %s", url, resp.StatusCode, b)
 	}
-	return nil
+	return b, nil
 }
 
 // setUpFinancing runs the process up to certificate pieces held by a supplier: an
