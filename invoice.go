@@ -69,6 +69,22 @@ func (inv *Invoice) Validate() error {
 	if inv.Tax < 0 || inv.Total <= 0 {
 		return Errorf(EINVALID, "tax is not negative and the total is positive")
 	}
+	if err := firstErr(CheckAmount("tax", inv.Tax), CheckAmount("total", inv.Total)); err != nil {
+		return err
+	}
+	for _, l := range inv.Lines {
+		if err := ValidateID("line_id", l.LineID); err != nil {
+			return err
+		}
+		if err := lineValues(l.LineID, l.Quantity, l.UnitPrice); err != nil {
+			return err
+		}
+		// A line's amount that is not quantity × price is the three-way match's to
+		// report; one beyond any amount is refused.
+		if err := CheckAmount("line "+l.LineID+": amount", l.Amount); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

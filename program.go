@@ -140,8 +140,15 @@ func (p *Program) Validate() error {
 	if _, err := ParseCurrency(string(p.Currency)); err != nil {
 		return err
 	}
+	if err := ValidateText("name", p.Name, MaxName, false); err != nil {
+		return err
+	}
 	if p.Limit <= 0 {
 		return Errorf(EINVALID, "a program's limit is a positive amount in minor units")
+	}
+	if err := firstErr(CheckAmount("limit", p.Limit), CheckAmount("supplier_limit", p.SupplierLimit),
+		CheckAmount("tolerances.amount_abs", p.Tolerances.AmountAbs)); err != nil {
+		return err
 	}
 	if len(p.Products) == 0 {
 		return Errorf(EINVALID, "a program allows at least one product (%v)", products)

@@ -95,29 +95,49 @@ func (po *PurchaseOrder) Validate() error {
 			return Errorf(EINVALID, "line %s appears twice", l.LineID)
 		}
 		seen[l.LineID] = true
-		if l.Item == "" || len(l.Item) > 500 {
-			return Errorf(EINVALID, "line %s: item has 1 to 500 characters", l.LineID)
+		if err := ValidateText("line "+l.LineID+": item", l.Item, MaxItem, false); err != nil || l.Item == "" {
+			return firstErr(err, Errorf(EINVALID, "line %s: item has 1 to %d characters", l.LineID, MaxItem))
 		}
-		if l.Quantity <= 0 {
-			return Errorf(EINVALID, "line %s: quantity is a positive whole number of units", l.LineID)
+		if err := ValidateText("line "+l.LineID+": unit", l.Unit, MaxUnit, false); err != nil || l.Unit == "" {
+			return firstErr(err, Errorf(EINVALID, "line %s: unit has 1 to %d characters", l.LineID, MaxUnit))
 		}
-		if l.Unit == "" || len(l.Unit) > 20 {
-			return Errorf(EINVALID, "line %s: unit has 1 to 20 characters", l.LineID)
-		}
-		if l.UnitPrice < 0 {
-			return Errorf(EINVALID, "line %s: unit price is not negative", l.LineID)
+		if err := lineValues(l.LineID, l.Quantity, l.UnitPrice); err != nil {
+			return err
 		}
 		amount, err := Mul(l.Quantity, l.UnitPrice)
+		if err == nil {
+			err = CheckAmount("line "+l.LineID+": quantity × unit price", amount)
+		}
 		if err != nil {
-			return Errorf(EOVERFLOW, "line %s: quantity × unit price overflows", l.LineID)
+			return Errorf(EOUTOFRANGE, "line %s: quantity × unit price is beyond the maximum amount of %d", l.LineID, MaxAmount)
 		}
 		l.Amount, l.Received = amount, 0
-		if total, err = Add(total, amount); err != nil {
-			return Errorf(EOVERFLOW, "the order's total overflows")
+		if total, err = Add(total, amount); err == nil {
+			err = CheckAmount("the order's total", total)
+		}
+		if err != nil {
+			return Errorf(EOUTOFRANGE, "the order's total is beyond the maximum amount of %d", MaxAmount)
 		}
 	}
 	po.Total = total
 	return nil
+}
+
+// lineValues checks a line's quantity and unit price, on an order or an invoice: a
+// positive whole number of units up to MaxQuantity, at a positive price up to
+// MaxPrice. Nothing is bought or billed for free, or at a negative price: a discount is
+// a credit note.
+func lineValues(line string, quantity, unitPrice int64) error {
+	if quantity < 1 {
+		return Errorf(EINVALID, "line %s: quantity is a positive whole number of units, not %d", line, quantity)
+	}
+	if unitPrice < 1 {
+		return Errorf(EINVALID, "line %s: unit price is a positive amount per unit, not %d", line, unitPrice)
+	}
+	if err := checkRange("line "+line+": quantity", quantity, 1, MaxQuantity); err != nil {
+		return err
+	}
+	return checkRange("line "+line+": unit price", unitPrice, 1, MaxPrice)
 }
 
 // ReceiptLine is what arrived of one order line.

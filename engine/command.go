@@ -61,6 +61,16 @@ func Name(c Command) string {
 	return strings.Join(words, " ")
 }
 
+// Validator is a Command that checks its input before it runs: its ids, texts, amounts,
+// currencies and lines, as the request gives them, whatever the records hold. A
+// request whose command fails Validate is refused before it executes (Engine.Submit
+// returns the error): nothing is kept under its idempotency key, so the corrected
+// request may be sent again under the same key. A refusal once the command runs is its
+// answer, kept and replayed.
+type Validator interface {
+	Validate() error
+}
+
 // Outcome is one command's answer.
 type Outcome struct {
 	Value   json.RawMessage `json:"value,omitempty"`

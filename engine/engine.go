@@ -268,8 +268,17 @@ func (e *Engine) Stats() *Stats { return &e.stats }
 // Origin is the log's name, the first line of every checkpoint it signs.
 func (e *Engine) Origin() string { return e.cfg.Origin }
 
-// Submit runs a request in the next batch and returns once that batch is durable.
+// Submit runs a request in the next batch and returns once that batch is durable. A
+// command that fails its Validator refuses the whole request before it is queued:
+// nothing runs, and nothing is kept under its idempotency key.
 func (e *Engine) Submit(ctx context.Context, req *Request) (*Response, error) {
+	for _, c := range req.Commands {
+		if v, ok := c.(Validator); ok {
+			if err := v.Validate(); err != nil {
+				return nil, err
+			}
+		}
+	}
 	if req.IdempotencyKey != "" {
 		if err := checkKey(req.IdempotencyKey); err != nil {
 			return nil, err

@@ -1,6 +1,7 @@
 package http_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"github.com/getkin/kin-openapi/openapi3"
@@ -15,6 +16,7 @@ import (
 
 	"linkfin"
 	"linkfin/engine"
+	"linkfin/services"
 )
 
 // TestPaginationCannotWrap: a numeric cursor at the top of its range is the end of
@@ -509,4 +511,69 @@ func TestBoundsAndTexts(t *testing.T) {
 		t.Errorf("checked %v", counts)
 	}
 	t.Logf("checked %v", counts)
+}
+
+// TestRefusedBeforeExecutionKeepsNoKey: a request refused before it executes (its
+// body, its media type, its key, its values) keeps nothing under its Idempotency-Key:
+// the corrected request, sent with the same key, runs. A command refused as it runs
+// (a wallet short of money) is an answer: kept, and replayed.
+func TestRefusedBeforeExecutionKeepsNoKey(t *testing.T) {
+	p := newPlatform(t)
+	const route = "/v1/payments/withdrawals"
+	good := `{"rail":"bank","instruction_id":"w-1","currency":"CNY","amount":100}`
+	for i, bad := range []struct {
+		name    string
+		body    string
+		headers []string
+		status  int
+		code    string
+	}{
+		{"no instruction id", `{"rail":"bank","currency":"CNY","amount":100}`, nil, 400, lfhttp.EMISSING},
+		{"empty instruction id", `{"rail":"bank","instruction_id":"","currency":"CNY","amount":100}`, nil, 400, linkfin.EINVALID},
+		{"zero amount", `{"rail":"bank","instruction_id":"w-1","currency":"CNY","amount":0}`, nil, 400, linkfin.EINVALID},
+		{"amount beyond the maximum", `{"rail":"bank","instruction_id":"w-1","currency":"CNY","amount":1000000000000001}`, nil, 400, linkfin.EOUTOFRANGE},
+		{"no such rail", `{"rail":"swift","instruction_id":"w-1","currency":"CNY","amount":100}`, nil, 400, linkfin.EINVALID},
+		{"no such currency", `{"rail":"bank","instruction_id":"w-1","currency":"ZZZ","amount":100}`, nil, 400, linkfin.EINVALID},
+		{"malformed", `{"rail":`, nil, 400, lfhttp.EMALFORMED},
+		{"a form", good, []string{"Content-Type", "application/x-www-form-urlencoded"}, 415, lfhttp.EMEDIATYPE},
+		{"no key", good, []string{"Authorization", "Bearer lfk_0000000000000000_" + strings.Repeat("x", 43)}, 401, linkfin.EUNAUTHORIZED},
+		{"a viewer's key", good, []string{"Authorization", "Bearer " + p.keys["anchor-viewer"]}, 403, linkfin.EFORBIDDEN},
+	} {
+		t.Run(bad.name, func(t *testing.T) {
+			key := fmt.Sprintf("withdraw-%d", i)
+			headers := append([]string{"Idempotency-Key", key}, bad.headers...)
+			wantProblem(t, p.as("anchor", "POST", route, bad.body, headers...), bad.status, bad.code)
+			body := strings.Replace(good, "w-1", key, 1)
+			r := p.as("anchor", "POST", route, body, "Idempotency-Key", key)
+			var out lfhttp.PaymentOut
+			wantJSON(t, r, http.StatusOK, &out)
+			if out.Replayed || out.InstructionID != key || r.header.Get("Idempotency-Hit") != "" {
+				t.Fatalf("the corrected request did not run: %s", r.body)
+			}
+		})
+	}
+	// Refused as it ran: kept and replayed, and the key is spent on that request.
+	short := `{"rail":"bank","instruction_id":"w-short","currency":"CNY","amount":999999999999999}`
+	first := p.as("anchor", "POST", route, short, "Idempotency-Key", "short")
+	wantProblem(t, first, http.StatusUnprocessableEntity, "exceeds_credits")
+	again := p.as("anchor", "POST", route, short, "Idempotency-Key", "short")
+	if again.status != first.status || again.header.Get("Idempotency-Hit") != "true" {
+		t.Fatalf("the business refusal was not replayed: %d %s", again.status, again.body)
+	}
+	wantProblem(t, p.as("anchor", "POST", route, strings.Replace(short, "999999999999999", "1", 1), "Idempotency-Key", "short"),
+		http.StatusConflict, engine.EIDEMPOTENCY)
+
+	// Through the engine alone, as the command line and the demo submit: a command
+	// whose input is wrong is refused before the request is queued.
+	key := "engine-1"
+	bad := &services.RecordOutboundPayment{Rail: "bank", InstructionID: "e-1", OrgID: "anchor", Currency: "CNY", Amount: 0}
+	if _, err := p.engine.Submit(context.Background(), &engine.Request{IdempotencyKey: key, Commands: []engine.Command{bad}}); linkfin.ErrorCode(err) != linkfin.EINVALID {
+		t.Fatalf("a zero withdrawal: %v", err)
+	}
+	good1 := *bad
+	good1.Amount = 1
+	resp, err := p.engine.Submit(context.Background(), &engine.Request{IdempotencyKey: key, Commands: []engine.Command{&good1}})
+	if err != nil || resp.Replayed || resp.Outcomes[0].Err() != nil {
+		t.Fatalf("the corrected request: %+v, %v", resp, err)
+	}
 }

@@ -348,7 +348,7 @@ func (s *Server) domainRoutes() {
 	act(s, Route{Pattern: "POST /v1/payments/withdrawals", Access: Write, Money: true, Out: reflect.TypeFor[PaymentOut](),
 		Summary: "Pay money out of the caller's wallet to its account on a rail, once per instruction."},
 		func(r *http.Request, p *principal, in *WithdrawalIn) (engine.Command, error) {
-			return &services.RecordOutboundPayment{Rail: in.Rail, InstructionID: p.Org + "/" + in.InstructionID, OrgID: p.Org,
+			return &services.RecordOutboundPayment{Rail: in.Rail, InstructionID: in.InstructionID, OrgID: p.Org,
 				Currency: in.Currency, Amount: in.Amount}, nil
 		})
 	act(s, Route{Pattern: "POST /v1/settlements/run", Access: Operator, Money: true, Out: reflect.TypeFor[services.SettlementResult](),

@@ -122,7 +122,7 @@ func (c *RecordInboundPayment) Apply(tx *engine.Tx) (any, error) {
 
 // RecordOutboundPayment pays money out of an organization's wallet over a rail (a
 // withdrawal). The ledger refuses it if the wallet is short. The instruction id makes
-// it idempotent.
+// it idempotent; it is the organization's own: two organizations may use the same.
 type RecordOutboundPayment RecordInboundPayment
 
 // Keys implements engine.Command.
@@ -131,12 +131,16 @@ func (c *RecordOutboundPayment) Keys() []linkfin.ObjectKey { return (*RecordInbo
 // LedgerKeys implements engine.LedgerCommand.
 func (c *RecordOutboundPayment) LedgerKeys(engine.Records) (accounts, transfers []int64) {
 	return []int64{railID(c.Rail, c.Currency), WalletID(c.OrgID, c.Currency)},
-		[]int64{paymentID(c.Rail, c.InstructionID, false)}
+		[]int64{paymentID(c.Rail, c.OrgID+"/"+c.InstructionID, false)}
 }
 
 // Apply implements engine.Command.
 func (c *RecordOutboundPayment) Apply(tx *engine.Tx) (any, error) {
-	return railPayment(tx, c.Rail, c.InstructionID, c.OrgID, c.Currency, c.Amount, false)
+	out, err := railPayment(tx, c.Rail, c.OrgID+"/"+c.InstructionID, c.OrgID, c.Currency, c.Amount, false)
+	if m, ok := out.(map[string]any); ok {
+		m["instruction_id"] = c.InstructionID
+	}
+	return out, err
 }
 
 // railPayment moves money between a rail and an organization's wallet: in (the rail

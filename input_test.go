@@ -1,0 +1,87 @@
+package linkfin
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestInputRules checks the rules every caller's input meets, whatever calls: line
+// values by document, bounds, ids, texts and currencies.
+func TestInputRules(t *testing.T) {
+	po := func(q, price int64) error {
+		o := PurchaseOrder{Currency: "CNY", Lines: []POLine{{LineID: "1", Item: "disc", Quantity: q, Unit: "EA", UnitPrice: price}}}
+		return o.Validate()
+	}
+	day, err := ParseDate("2026-11-02")
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv := func(q, price, amount int64) error {
+		i := Invoice{Number: "INV-1", Currency: "CNY", IssueDate: day, DueDate: day.AddDays(60), Tax: 0, Total: 100,
+			Lines: []InvoiceLine{{LineID: "1", Quantity: q, UnitPrice: price, Amount: amount}}}
+		return i.Validate()
+	}
+	wr := func(f func(*WarehouseReceipt)) error {
+		w := WarehouseReceipt{OwnerID: "tier2", LotID: "LOT-1", Commodity: "copper", Quantity: 40, Unit: "t"}
+		f(&w)
+		return w.Validate()
+	}
+	for _, c := range []struct {
+		name string
+		err  error
+		code string
+	}{
+		{"order line", po(100, 1000), ""},
+		{"order of zero", po(0, 1000), EINVALID},
+		{"order of less than nothing", po(-1, 1000), EINVALID},
+		{"order at no price", po(1, 0), EINVALID},
+		{"order at a negative price", po(1, -5), EINVALID},
+		{"order of too many", po(MaxQuantity+1, 1), EOUTOFRANGE},
+		{"order at too high a price", po(1, MaxPrice+1), EOUTOFRANGE},
+		{"order line too large", po(MaxQuantity, MaxPrice), EOUTOFRANGE},
+		{"invoice line", inv(1, 100, 100), ""},
+		{"invoice line of another amount (the match's to judge)", inv(1, 100, 90), ""},
+		{"invoice of zero", inv(0, 100, 0), EINVALID},
+		{"invoice at a negative price", inv(1, -100, -100), EINVALID},
+		{"invoice of too many", inv(MaxQuantity+1, 1, 1), EOUTOFRANGE},
+		{"invoice amount beyond any", inv(1, 1, MaxAmount+1), EOUTOFRANGE},
+		{"receipt", wr(func(*WarehouseReceipt) {}), ""},
+		{"receipt commodity a path", wr(func(w *WarehouseReceipt) { w.Commodity = "../../etc/passwd" }), EINVALID},
+		{"receipt commodity with a NUL", wr(func(w *WarehouseReceipt) { w.Commodity = "cop\x00per" }), EINVALID},
+		{"receipt commodity of a megabyte", wr(func(w *WarehouseReceipt) { w.Commodity = strings.Repeat("c", 1<<20) }), EINVALID},
+		{"receipt of too much", wr(func(w *WarehouseReceipt) { w.Quantity = MaxQuantity + 1 }), EOUTOFRANGE},
+		{"receipt unit too long", wr(func(w *WarehouseReceipt) { w.Unit = strings.Repeat("t", MaxUnit+1) }), ETOOLONG},
+		{"price mark", (&PriceMark{ID: "copper", Currency: "CNY", Price: 6_000_000}).Validate(), ""},
+		{"price mark beyond", (&PriceMark{ID: "copper", Currency: "CNY", Price: MaxPrice + 1}).Validate(), EOUTOFRANGE},
+		{"price mark in BTC", (&PriceMark{ID: "copper", Currency: "BTC", Price: 1}).Validate(), EINVALID},
+		{"payment", CheckPayment("bank", "in-1", "tier1", "CNY", MaxAmount), ""},
+		{"payment of 2^63-1", CheckPayment("bank", "in-1", "tier1", "CNY", 1<<63-1), EOUTOFRANGE},
+		{"payment of nothing", CheckPayment("bank", "in-1", "tier1", "CNY", 0), EINVALID},
+		{"payment without instruction", CheckPayment("bank", "", "tier1", "CNY", 1), EINVALID},
+		{"payment in ZZZ", CheckPayment("bank", "in-1", "tier1", "ZZZ", 1), EINVALID},
+		{"text with a NUL", ValidateText("reason", "a\x00b", MaxText, true), EINVALID},
+		{"text with a newline", ValidateText("reason", "a\nb", MaxText, true), ""},
+		{"text too long", ValidateText("reason", strings.Repeat("é", MaxText+1), MaxText, true), ETOOLONG},
+		{"text not UTF-8", ValidateText("reason", "a\xffb", MaxText, true), EINVALID},
+		{"id of 64", ValidateID("id", strings.Repeat("a", 64)), ""},
+		{"id of 65", ValidateID("id", strings.Repeat("a", 65)), EINVALID},
+		{"id with a dot first", ValidateID("id", ".a"), EINVALID},
+	} {
+		if got := ErrorCode(c.err); got != c.code {
+			t.Errorf("%s: %v, want code %q", c.name, c.err, c.code)
+		}
+	}
+	for _, code := range []string{"CNY", "EUR", "XCG", "ZWG", "SLE", "CLF", "KWD"} {
+		if _, err := ParseCurrency(code); err != nil {
+			t.Errorf("%s is an active ISO 4217 currency: %v", code, err)
+		}
+	}
+	for _, code := range []string{"ZZZ", "BTC", "HRK", "SLL", "ZWL", "XAU", "XXX", "XTS", "cny", "CN"} {
+		if _, err := ParseCurrency(code); ErrorCode(err) != EINVALID {
+			t.Errorf("%s is no currency linkfin takes: %v", code, err)
+		}
+	}
+	if MaxAmount >= 1<<53 || MaxPrice >= 1<<53 || MaxQuantity >= 1<<53 || MaxAmount > (1<<63-1)/9223 {
+		t.Errorf("the maxima must stay below 2^53 and far below the ledger's overflow")
+	}
+}
