@@ -9,7 +9,7 @@ import (
 // values by document, bounds, ids, texts and currencies.
 func TestInputRules(t *testing.T) {
 	po := func(q, price int64) error {
-		o := PurchaseOrder{Currency: "CNY", Lines: []POLine{{LineID: "1", Item: "disc", Quantity: q, Unit: "EA", UnitPrice: price}}}
+		o := PurchaseOrder{Number: "PO-1", Currency: "CNY", Lines: []POLine{{LineID: "1", Item: "disc", Quantity: q, Unit: "EA", UnitPrice: price}}}
 		return o.Validate()
 	}
 	day, err := ParseDate("2026-11-02")
