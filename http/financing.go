@@ -113,6 +113,12 @@ func (s *Server) requestFinancing(r *http.Request, p *principal, in *FinancingIn
 		if err != nil {
 			return nil, err
 		}
+		// A receipt belongs to no program: the owner names one, which must be one it
+		// sees (its anchor's, as a member of the anchor's chain). Any other is not
+		// found, exactly as a program that does not exist.
+		if _, err := services.ProgramFor(r.Context(), s.Store, in.ProgramID, p.Org); err != nil {
+			return nil, err
+		}
 		return &services.RequestPledgeLoan{Actor: p.Org, ReceiptID: rc.ID, ProgramID: in.ProgramID, FunderID: in.FunderID,
 			Commodity: rc.Commodity}, nil
 	}

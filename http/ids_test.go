@@ -286,6 +286,22 @@ func TestStrangerCreates(t *testing.T) {
 			t.Errorf("%s: %d %s, but %d %s for what was never used\n%s\n%s", what, a.status, pa.Code, b.status, pb.Code, a.body, b.body)
 		}
 	}
+	// A warehouse receipt belongs to no program: its owner names one. Another
+	// anchor's program is not found to a stranger, as one never made, and lends it
+	// nothing.
+	t.Run("POST /v1/financings (a pledge under another's program)", func(t *testing.T) {
+		var wr linkfin.WarehouseReceipt
+		wantJSON(t, p.as("s-port", "POST", "/v1/warehouse-receipts", `{"lot_id":"LOT-9","owner_id":"s-supplier","commodity":"copper","quantity":40,"unit":"t"}`),
+			http.StatusCreated, &wr)
+		pledge := `{"product":"warehouse_pledge","program_id":"%s","funder_id":"bank","asset_id":"` + wr.ID + `"}`
+		base := p.snapshot()
+		foreign := p.as("s-supplier", "POST", "/v1/financings", fmt.Sprintf(pledge, "auto-scf"))
+		wantProblem(t, foreign, http.StatusNotFound, linkfin.ENOTFOUND)
+		same(t, "another's program", foreign, p.as("s-supplier", "POST", "/v1/financings", fmt.Sprintf(pledge, "prog-never")))
+		if after := p.snapshot(); !reflect.DeepEqual(after, base) {
+			t.Fatal("a pledge under another's program changed the store")
+		}
+	})
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
 			// Another's records as references answer as references never used, and
