@@ -420,7 +420,8 @@ func (s *Server) account(r *http.Request, raw string) (*ledger.Account, error) {
 		return nil, err
 	}
 	if p := principalOf(r); !p.operator() && !services.IsWallet(p.Org, a) {
-		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "account not found")
+		// Word for word what a missing account answers: nothing tells them apart.
+		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "account %d not found", id)
 	}
 	return a, nil
 }
@@ -574,7 +575,7 @@ func (s *Server) seesTransfer(r *http.Request, t *ledger.Transfer) error {
 			return nil
 		}
 	}
-	return linkfin.Errorf(linkfin.ENOTFOUND, "transfer not found")
+	return linkfin.Errorf(linkfin.ENOTFOUND, "transfer %d not found", t.ID) // as a missing one
 }
 
 // TrialBalance lists debits and credits per ledger and currency.

@@ -13,6 +13,7 @@ import (
 	"linkfin/demo"
 	"linkfin/engine"
 	lfhttp "linkfin/http"
+	"linkfin/ledger"
 	"linkfin/services"
 )
 
@@ -136,33 +137,93 @@ func (p *platform) anchorEvent(t *testing.T) int64 {
 	return 0
 }
 
-// foreignBodies are what an outsider sends to the routes that create: each names
-// records of others.
-var foreignBodies = map[string]string{
-	"/v1/organizations":         `{"id":"anchor","name":"Core Auto Group","capabilities":["trade"]}`,
-	"/v1/relationships":         `{"buyer_id":"anchor","seller_id":"tier1"}`,
-	"/v1/programs":              `{"name":"Taken","currency":"CNY","limit":100,"products":["factoring"],"max_tenor_days":90,"advance_rate":"0.8","day_count":"ACT/360","calendar":"CN","tolerances":{"quantity_rate":"0","price_rate":"0","amount_abs":0}}`,
-	"/v1/purchase-orders":       `{"number":"PO-1","seller_id":"tier1","currency":"CNY","lines":[{"line_id":"1","item":"x","quantity":1,"unit":"EA","unit_price":1}]}`,
-	"/v1/shipments":             `{"po_id":"PO-1","carrier_id":"port"}`,
-	"/v1/goods-receipts":        `{"po_id":"PO-1","lines":[{"line_id":"1","accepted":1,"rejected":0}]}`,
-	"/v1/invoices":              `{"number":"INV-1","buyer_id":"anchor","po_id":"PO-1","currency":"CNY","issue_date":"2026-11-02","due_date":"2027-01-01","lines":[{"line_id":"1","quantity":1,"unit_price":100000,"amount":100000}],"tax":0,"total":100000}`,
-	"/v1/certificates":          `{"program_id":"auto-scf","payable_ids":["pay-inv-1"]}`,
-	"/v1/financings":            `{"product":"certificate_discounting","program_id":"auto-scf","funder_id":"bank","asset_id":"C-1"}`,
-	"/v1/warehouse-receipts":    `{"lot_id":"LOT-1","owner_id":"tier2","commodity":"copper","quantity":1,"unit":"t"}`,
-	"/v1/price-marks":           `{"commodity":"copper","currency":"CNY","price":1}`,
-	"/v1/payments/inbound":      `{"rail":"bank","instruction_id":"x","org_id":"outsider","currency":"CNY","amount":1}`,
-	"/v1/payments/withdrawals":  `{"rail":"bank","instruction_id":"x","currency":"CNY","amount":1}`,
-	"/v1/settlements/run":       `{"program_id":"auto-scf","date":"2027-01-01"}`,
-	"/v1/accounts":              `{"id":"77","ledger":156,"currency":"CNY","code":1}`,
-	"/v1/transfers":             `{"id":"77","debit_account_id":"1","credit_account_id":"2","amount":1,"ledger":156,"currency":"CNY","code":1}`,
-	"/v1/webhook-endpoints":     `{"url":"http://127.0.0.1:1/hook","events":["webhook_endpoint.*"]}`,
-	"/v1/programs/{id}/funders": `{"funder_id":"outsider","limit":1,"pricing":{"fixed_rate":"0.01"}}`,
+// foreignCase is what an outsider sends to a route that takes a body or names no
+// record in its path, and the answer it must get.
+type foreignCase struct {
+	body string
+	// names is the other organization's record the request names; the same request
+	// naming a record that does not exist must get the same answer, so that a refusal
+	// tells the outsider nothing about another's records. "" for a route that names
+	// none of another's records (the outsider's own wallet, its own endpoint).
+	names  string
+	status int
+	code   string
+	about  string // a part of the problem's detail: the refusal is this one, not another
+	// why the outsider's answer is not a refusal, for routes that answer anyone.
+	public string
+}
+
+// ghost is an id no record has.
+const ghost = "987654321"
+
+// foreignCases are the outsider's requests, by route. A route whose path names a
+// record answers 404 not_found, exactly as for a record that does not exist, and an
+// operator's route 403 forbidden; a list holds only the outsider's own records. Every
+// other route, and every route that takes a body, must be here: TestTenancy fails on
+// one it has no case for, so a new route cannot go untried. Each body is valid in
+// every field but the records it names, so that what refuses it is tenancy.
+var foreignCases = map[string]foreignCase{
+	"POST /v1/relationships": {body: `{"buyer_id":"anchor","seller_id":"tier1"}`, names: "anchor",
+		status: 403, code: linkfin.EFORBIDDEN, about: "only the buyer or the seller"},
+	"POST /v1/purchase-orders": {body: `{"number":"PO-9","seller_id":"tier1","currency":"CNY","lines":[{"line_id":"1","item":"x","quantity":1,"unit":"EA","unit_price":1}]}`,
+		names: "tier1", status: 403, code: linkfin.EFORBIDDEN, about: "needs an active relationship"},
+	"POST /v1/shipments": {body: `{"number":"SH-9","po_id":"PO-1","carrier_id":"port"}`, names: "PO-1",
+		status: 404, code: linkfin.ENOTFOUND, about: "purchase order PO-1 not found"},
+	"POST /v1/goods-receipts": {body: `{"number":"GR-9","po_id":"PO-1","lines":[{"line_id":"1","accepted":1,"rejected":0}]}`, names: "PO-1",
+		status: 404, code: linkfin.ENOTFOUND, about: "purchase order PO-1 not found"},
+	"POST /v1/invoices": {body: `{"number":"INV-9","buyer_id":"anchor","po_id":"PO-1","currency":"CNY","issue_date":"2026-11-02","due_date":"2027-01-01","lines":[{"line_id":"1","quantity":1,"unit_price":100000,"amount":100000}],"tax":0,"total":100000}`,
+		names: "PO-1", status: 404, code: linkfin.ENOTFOUND, about: "purchase order PO-1 not found"},
+	"POST /v1/certificates": {body: `{"program_id":"auto-scf","payable_ids":["pay-inv-1"]}`, names: "auto-scf",
+		status: 404, code: linkfin.ENOTFOUND, about: "program auto-scf not found"},
+	"POST /v1/financings": {body: `{"product":"certificate_discounting","program_id":"auto-scf","funder_id":"bank","asset_id":"C-1"}`, names: "C-1",
+		status: 404, code: linkfin.ENOTFOUND, about: "certificate C-1 not found"},
+	// The routes under a record in the path, with a valid body.
+	"POST /v1/organizations/{id}/api-keys":       {body: `{"role":"viewer","name":"x"}`},
+	"POST /v1/programs/{id}/funders":             {body: `{"funder_id":"outsider","limit":1,"pricing":{"fixed_rate":"0.01"}}`},
+	"POST /v1/shipments/{id}/events":             {body: `{"status":"picked_up","location":"Ningbo"}`},
+	"POST /v1/invoices/{id}/dispute":             {body: `{"reason":"late"}`},
+	"POST /v1/invoices/{id}/credit-notes":        {body: `{"number":"CN-9","amount":1,"reason":"one scratch"}`},
+	"POST /v1/certificates/{id}/split":           {body: `{"pieces":[{"face":1},{"face":1}]}`},
+	"POST /v1/certificates/{id}/transfer":        {body: `{"to":"tier2","amount":1}`},
+	"POST /v1/warehouse-receipts/{id}/telemetry": {body: `{"quantity":1}`},
+	"POST /v1/webhook-endpoints/{id}":            {body: `{"url":"https://erp.outsider.example/hooks","events":["*"]}`},
+	// Routes that name none of another's records: the answer the outsider gets for
+	// its own request, which changes nothing.
+	"POST /v1/programs": {body: `{"name":"Mine","currency":"CNY","limit":100,"products":["factoring"],"max_tenor_days":90,"advance_rate":"0.8","day_count":"ACT/360","calendar":"CN","tolerances":{"quantity_rate":"0","price_rate":"0","amount_abs":0},"buy_back":false}`,
+		status: 403, code: linkfin.EFORBIDDEN, about: "only an anchor runs programs"},
+	"POST /v1/warehouse-receipts": {body: `{"number":"WR-9","lot_id":"LOT-1","owner_id":"outsider","commodity":"copper","quantity":1,"unit":"t"}`,
+		status: 403, code: linkfin.EFORBIDDEN, about: "only a logistics operator issues"},
+	"POST /v1/payments/withdrawals": {body: `{"rail":"bank","instruction_id":"x","currency":"CNY","amount":1}`,
+		status: 422, code: string(ledger.ExceedsCredits)}, // its own wallet, which is empty
+	"POST /v1/webhook-endpoints": {body: `{"url":"https://erp.outsider.example/hooks","events":["webhook_endpoint.*"]}`,
+		status: 400, code: linkfin.EINVALID, about: "not delivered to webhooks"}, // its own endpoint, refused on its own merits
+	// Routes that answer any key with what is no one's secret.
+	"GET /v1/audit/checkpoint":  {public: "the log's signed head: a size and a hash"},
+	"GET /v1/audit/public-key":  {public: "the key that checks checkpoints"},
+	"GET /v1/audit/consistency": {public: "hashes that prove one checkpoint extends another"},
+	"GET /v1/price-marks/{id}":  {public: "a commodity's market price"},
+	// Operator routes that take a body, for TestRoles (TestTenancy refuses them by key).
+	"POST /v1/organizations":    {body: `{"id":"anchor","name":"Core Auto Group","capabilities":["trade"]}`},
+	"POST /v1/price-marks":      {body: `{"commodity":"copper","currency":"CNY","price":1}`},
+	"POST /v1/payments/inbound": {body: `{"rail":"bank","instruction_id":"x","org_id":"outsider","currency":"CNY","amount":1}`},
+	"POST /v1/settlements/run":  {body: `{"program_id":"auto-scf","date":"2027-01-01"}`},
+	"POST /v1/accounts":         {body: `{"id":"77","ledger":156,"currency":"CNY","code":1}`},
+	"POST /v1/transfers":        {body: `{"id":"77","debit_account_id":"1","credit_account_id":"2","amount":1,"ledger":156,"currency":"CNY","code":1}`},
+}
+
+// problemOf decodes a reply's problem, or returns the zero Problem.
+func problemOf(r reply) lfhttp.Problem {
+	var p lfhttp.Problem
+	json.Unmarshal(r.body, &p)
+	return p
 }
 
 // TestTenancy walks every route of the router with the key of an organization that is
-// party to nothing: whatever names another's record answers 404, as a missing id
-// does; lists show only its own; nothing changes. The walk is built from the router's
-// own list, so a new route cannot be forgotten.
+// party to nothing. Whatever names another's record answers exactly as for a record
+// that does not exist (404 not_found for a record in the path); lists show only its
+// own; routes that name no record answer as their case says; nothing changes. The
+// walk is built from the router's own list, so a new route cannot be forgotten: one
+// this test has no case for fails it.
 func TestTenancy(t *testing.T) {
 	p := newPlatform(t)
 	base := p.snapshot()
@@ -172,16 +233,28 @@ func TestTenancy(t *testing.T) {
 		}
 		path := p.fill(t, route)
 		t.Run(route.Pattern, func(t *testing.T) {
-			body := ""
-			if route.Method() == "POST" {
-				body = foreignBodies[route.Path()]
+			c, hasCase := foreignCases[route.Pattern]
+			if route.In != nil && c.body == "" {
+				t.Fatalf("the route takes a body and foreignCases has none for it: a request without one could be refused for that alone")
 			}
-			r := p.as("outsider", route.Method(), path, body)
+			r := p.as("outsider", route.Method(), path, c.body)
+			wildcard := strings.Contains(route.Path(), "{id}") || strings.Contains(route.Path(), "{seq}")
 			switch {
 			case route.Access == lfhttp.Operator:
-				wantProblem(t, r, http.StatusForbidden, linkfin.EFORBIDDEN)
-			case strings.Contains(route.Path(), "{") && !strings.HasPrefix(route.Path(), "/v1/price-marks/"):
-				wantProblem(t, r, http.StatusNotFound, linkfin.ENOTFOUND)
+				pr := wantProblem(t, r, http.StatusForbidden, linkfin.EFORBIDDEN)
+				if !strings.Contains(pr.Detail, "operator key") {
+					t.Fatalf("refused for another reason than its key: %s", pr.Detail)
+				}
+			case c.public != "":
+				wantJSON(t, p.as("outsider", route.Method(), path+publicQuery[route.Pattern], ""), http.StatusOK, nil)
+			case wildcard:
+				// As for a record that does not exist, to the word.
+				pr := wantProblem(t, r, http.StatusNotFound, linkfin.ENOTFOUND)
+				id := wildcardID(route.Path(), path)
+				gr := p.as("outsider", route.Method(), strings.Replace(path, "/"+id, "/"+ghost, 1), c.body)
+				if gp := problemOf(gr); gr.status != r.status || gp.Code != pr.Code || gp.Detail != strings.ReplaceAll(pr.Detail, id, ghost) {
+					t.Fatalf("another's record answers %d %q, a missing one %d %q", r.status, pr.Detail, gr.status, gp.Detail)
+				}
 			case route.Path() == "/v1/exposure":
 				// Not a paged list, but a list all the same: the outsider funds nothing.
 				var exposure struct{ Data []json.RawMessage }
@@ -189,12 +262,7 @@ func TestTenancy(t *testing.T) {
 				if len(exposure.Data) != 0 {
 					t.Errorf("the outsider sees exposure: %s", r.body)
 				}
-			case route.Method() == "GET" && !route.List:
-				// The log's checkpoint and proofs are hashes, and price marks market data.
-				if r.status >= 500 {
-					t.Fatalf("status %d", r.status)
-				}
-			case route.Method() == "GET":
+			case route.Method() == "GET" && route.List:
 				var list struct{ Data []json.RawMessage }
 				wantJSON(t, r, http.StatusOK, &list)
 				for _, item := range list.Data {
@@ -203,9 +271,18 @@ func TestTenancy(t *testing.T) {
 					}
 					t.Errorf("the outsider's list holds another's record: %s", item)
 				}
+			case !hasCase || c.status == 0:
+				t.Fatalf("foreignCases has no case for this route: say what an outsider sends it and what it must answer")
 			default:
-				if r.status < 400 || r.status >= 500 {
-					t.Fatalf("status %d, want 4xx\n%s", r.status, r.body)
+				pr := wantProblem(t, r, c.status, c.code)
+				if !strings.Contains(pr.Detail, c.about) {
+					t.Fatalf("refused for another reason: %q, want one about %q", pr.Detail, c.about)
+				}
+				if c.names != "" {
+					gr := p.as("outsider", route.Method(), path, strings.ReplaceAll(c.body, `"`+c.names+`"`, `"`+ghost+`"`))
+					if gp := problemOf(gr); gr.status != r.status || gp.Code != pr.Code || gp.Detail != strings.ReplaceAll(pr.Detail, c.names, ghost) {
+						t.Fatalf("naming another's %s answers %d %q, naming a missing one %d %q", c.names, r.status, pr.Detail, gr.status, gp.Detail)
+					}
 				}
 			}
 			if after := p.snapshot(); !reflect.DeepEqual(after, base) {
@@ -231,6 +308,20 @@ func TestTenancy(t *testing.T) {
 	}
 }
 
+// wildcardID is the id a filled path has where its route has {id} (or {seq}).
+func wildcardID(pattern, path string) string {
+	ps, xs := strings.Split(pattern, "/"), strings.Split(path, "/")
+	for i := range ps {
+		if (ps[i] == "{id}" || ps[i] == "{seq}") && i < len(xs) {
+			return xs[i]
+		}
+	}
+	return ""
+}
+
+// publicQuery completes the path of a public route that needs a query to answer.
+var publicQuery = map[string]string{"GET /v1/audit/consistency": "?old_size=1"}
+
 // TestRoles: a viewer key changes nothing, a finance key does not manage keys, and an
 // operator key does not act for an organization.
 func TestRoles(t *testing.T) {
@@ -254,7 +345,7 @@ func TestRoles(t *testing.T) {
 			if want == 0 {
 				continue
 			}
-			r := p.as(who, "POST", path, foreignBodies[route.Path()])
+			r := p.as(who, "POST", path, foreignCases[route.Pattern].body)
 			wantProblem(t, r, want, linkfin.EFORBIDDEN)
 			if after := p.snapshot(); !reflect.DeepEqual(after, base) {
 				t.Fatalf("%s by %s changed the store", route.Pattern, who)
