@@ -216,6 +216,7 @@ func Run(t *testing.T, open Opener) {
 		{"PartyIndex", testPartyIndex, true},
 		{"PartyBackfill", testPartyBackfill, false},
 		{"Trade", testTrade, true},
+		{"RecordIDs", testRecordIDs, true},
 		{"Certificates", testCertificates, true},
 		{"LedgerCommand", testLedgerCommand, true},
 		{"Financing", testFinancing, true},
