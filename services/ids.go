@@ -1,6 +1,8 @@
 package services
 
 import (
+	"strings"
+
 	"linkfin"
 	"linkfin/engine"
 )
@@ -61,12 +63,4 @@ func claimNumber(tx *engine.Tx, org, kind, number, id string) error {
 }
 
 // kindNoun names a kind in messages: "purchase order" for purchase_order.
-func kindNoun(kind string) string {
-	b := []byte(kind)
-	for i := range b {
-		if b[i] == '_' {
-			b[i] = ' '
-		}
-	}
-	return string(b)
-}
+func kindNoun(kind string) string { return strings.ReplaceAll(kind, "_", " ") }
