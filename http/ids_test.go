@@ -364,7 +364,6 @@ func TestStrangerCreates(t *testing.T) {
 	}
 }
 
-
 // TestDocumentNumbers: an organization gives a number to one document of a kind; a
 // second use is refused with duplicate_number and changes nothing; another
 // organization's use of the same number is its own; lists filter by number.
