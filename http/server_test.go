@@ -151,6 +151,9 @@ func (a *api) do(method, path, body string, headers ...string) reply {
 	if err != nil {
 		a.t.Fatal(err)
 	}
+	if n := unsafeNumbers(b); len(n) > 0 {
+		a.t.Errorf("%s %s answers integers beyond 2^53 as numbers: %v", method, path, n)
+	}
 	return reply{status: resp.StatusCode, header: resp.Header, body: b}
 }
 
