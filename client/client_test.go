@@ -546,13 +546,25 @@ func endToEnd(t *testing.T, open opener) {
 		t.Fatalf("tier3's lineage: invoice %+v, order %+v", linv, lpo)
 	}
 
-	// Certificate discounting: suppliers sell their pieces to funders.
-	for _, f := range []struct{ id, who, piece, funder, price string }{{"F-1", "tier1", w.id("C-1a"), "bank", "0.0425"}, {"F-2", "tier2", w.id("C-1b1b"), "factor", "0.043"}} {
+	// Certificate discounting: suppliers sell their pieces to funders. The pieces
+	// mature on Friday 2027-01-29, 88 days from 2026-11-02 (28 + 31 + 29), ACT/360:
+	//   C-1a, 1,260,000.00 at 4.25 %: 1,260,000.00 × 0.0425 × 88 / 360 = 13,090.00
+	//     exactly; price 1,260,000.00 − 13,090.00 = 1,246,910.00.
+	//   C-1b1b, 400,000.00 at 4.3 %: 400,000.00 × 0.043 × 88 / 360 = 4,204.444…
+	//     → 4,204.44 (half-even); price 400,000.00 − 4,204.44 = 395,795.56.
+	if maturity != date(t, "2027-01-29") {
+		t.Fatalf("maturity %s, want 2027-01-29", maturity)
+	}
+	for _, f := range []struct {
+		id, who, piece, funder, rate string
+		face, discount, price        int64
+	}{
+		{"F-1", "tier1", w.id("C-1a"), "bank", "0.0425", 1_260_000_00, 13_090_00, 1_246_910_00},
+		{"F-2", "tier2", w.id("C-1b1b"), "factor", "0.043", 400_000_00, 4_204_44, 395_795_56},
+	} {
 		q := w.finance(f.who, client.FinancingIn{Product: linkfin.ProductCertificateDiscounting, FunderID: f.funder, AssetID: f.piece})
-		days := linkfin.DaysBetween(today, maturity)
-		discount := must(linkfin.Discount(q.Quote.Face, rate(t, f.price), days, linkfin.ACT360))
-		if q.Quote.Days != days || q.Quote.Rate.String() != rate(t, f.price).String() || q.Quote.Discount != discount || q.Quote.Price != q.Quote.Face-discount {
-			t.Fatalf("%s quote %+v, want %d days, discount %d", f.id, q.Quote, days, discount)
+		if q.Quote.Days != 88 || q.Quote.Rate.String() != f.rate || q.Quote.Face != f.face || q.Quote.Discount != f.discount || q.Quote.Price != f.price {
+			t.Fatalf("%s quote %+v, want 88 days at %s: face %d, discount %d, price %d", f.id, q.Quote, f.rate, f.face, f.discount, f.price)
 		}
 		w.made(f.id, "fin", q.ID)
 		w.move(f.funder, f.who, q.Quote.Price)
@@ -569,9 +581,9 @@ func endToEnd(t *testing.T, open opener) {
 	e1 := must(tier1.RequestFinancing(ctx, client.FinancingIn{Product: linkfin.ProductDynamicDiscounting, ProgramID: w.program,
 		AssetID: linkfin.PayableID(w.id("inv-PO-1002"))}))
 	w.made("E-1", "fin", e1.ID)
-	early := must(linkfin.Discount(10_000_00, rate(t, "0.18"), 7, linkfin.ACT360))
-	if e1.Quote.Days != 7 || e1.Quote.Discount != early || e1.Quote.Price != 10_000_00-early {
-		t.Fatalf("early payment quote %+v, want discount %d", e1.Quote, early)
+	// 10,000.00 × 0.18 × 7 / 360 = 35.00; price 9,965.00.
+	if e1.Quote.Days != 7 || e1.Quote.Discount != 35_00 || e1.Quote.Price != 9_965_00 {
+		t.Fatalf("early payment quote %+v, want 7 days, discount 35.00, price 9,965.00", e1.Quote)
 	}
 	if f := must(tier1.AcceptFinancing(ctx, w.id("E-1"))); f.Status != linkfin.FinancingSettled {
 		t.Fatalf("early payment %+v", f)
@@ -582,9 +594,10 @@ func endToEnd(t *testing.T, open opener) {
 	// Factoring with recourse: 60 % of an approved invoice now, the rest at collection.
 	w.order("anchor", "tier1", "PO-1003", 200, 1_000_00, "2027-01-15", false)
 	fx := w.finance("tier1", client.FinancingIn{Product: linkfin.ProductFactoring, FunderID: "factor", AssetID: linkfin.PayableID(w.id("inv-PO-1003"))})
-	fxInterest := must(linkfin.Interest(120_000_00, rate(t, "0.043"), linkfin.DaysBetween(today, date(t, "2027-01-15")), linkfin.ACT360))
-	if fx.Quote.Face != 200_000_00 || fx.Quote.Price != 120_000_00 || fx.Interest != fxInterest {
-		t.Fatalf("factoring quote %+v, interest %d, want %d", fx.Quote, fx.Interest, fxInterest)
+	// 60 % of 200,000.00 = 120,000.00 now; due 2027-01-15, 74 days away (28 + 31 +
+	// 15): interest 120,000.00 × 0.043 × 74 / 360 = 1,060.666… → 1,060.67.
+	if fx.Quote.Face != 200_000_00 || fx.Quote.Price != 120_000_00 || fx.Interest != 1_060_67 {
+		t.Fatalf("factoring quote %+v, interest %d, want 1,060.67", fx.Quote, fx.Interest)
 	}
 	w.made("FX-1", "fin", fx.ID)
 	w.move("factor", "tier1", fx.Quote.Price)
@@ -615,9 +628,10 @@ func endToEnd(t *testing.T, open opener) {
 		Lines: []client.POLineIn{{LineID: "1", Item: "sedan", Quantity: 2, Unit: "car", UnitPrice: 200_000_00}}})).ID)
 	must(anchor.AcceptPurchaseOrder(ctx, w.id("DPO-1")))
 	df := w.finance("dealer", client.FinancingIn{Product: linkfin.ProductDistributorFinancing, FunderID: "factor", AssetID: w.id("DPO-1")})
-	dfInterest := must(linkfin.Interest(400_000_00, rate(t, "0.043"), 180, linkfin.ACT360))
-	if df.PayeeID != "anchor" || df.Quote.Price != 400_000_00 || df.Interest != dfInterest || df.DueDate != today.AddDays(180) {
-		t.Fatalf("distributor quote %+v, want interest %d", df, dfInterest)
+	// 400,000.00 for the program's 180 days at 4.3 %: 400,000.00 × 0.043 × 180 / 360
+	// = 8,600.00, due 2027-05-01.
+	if df.PayeeID != "anchor" || df.Quote.Price != 400_000_00 || df.Interest != 8_600_00 || df.DueDate != date(t, "2027-05-01") {
+		t.Fatalf("distributor quote %+v, want interest 8,600.00 due 2027-05-01", df)
 	}
 	w.made("DF-1", "fin", df.ID)
 	w.move("factor", "anchor", df.Quote.Price)
@@ -631,9 +645,10 @@ func endToEnd(t *testing.T, open opener) {
 	_, err = port.CreateWarehouseReceipt(ctx, lot)
 	refused(t, "a second receipt for the same lot", err, http.StatusUnprocessableEntity, "lot_has_receipt")
 	wl := w.finance("tier2", client.FinancingIn{Product: linkfin.ProductWarehousePledge, FunderID: "bank", AssetID: w.id("WR-1")})
-	wlInterest := must(linkfin.Interest(1_440_000_00, rate(t, "0.0425"), 180, linkfin.ACT360))
-	if wl.Quote.Price != 40*60_000_00*6/10 || wl.Interest != wlInterest {
-		t.Fatalf("pledge quote %+v, interest %d, want %d", wl.Quote, wl.Interest, wlInterest)
+	// 40 t × 60,000.00 = 2,400,000.00; 60 % = 1,440,000.00 lent; 180 days at 4.25 %:
+	// 1,440,000.00 × 0.0425 × 180 / 360 = 30,600.00.
+	if wl.Quote.Price != 1_440_000_00 || wl.Interest != 30_600_00 {
+		t.Fatalf("pledge quote %+v, interest %d, want 1,440,000.00 and 30,600.00", wl.Quote, wl.Interest)
 	}
 	w.made("WL-1", "fin", wl.ID)
 	w.move("bank", "tier2", wl.Quote.Price)
@@ -702,18 +717,21 @@ func endToEnd(t *testing.T, open opener) {
 	srv.clock.Advance(maturity.Time(time.UTC).Sub(today.Time(time.UTC)))
 	must(w.op.RecordInboundPayment(ctx, client.InboundPaymentIn{Rail: "bank", InstructionID: "maturity-anchor", OrgID: "anchor", Currency: "CNY", Amount: 2_760_000_00}))
 	w.wallet["anchor"] += 2_760_000_00
+	// Collected on 2027-01-29. The factoring keeps its quoted interest, 1,060.67: the
+	// reserve is 200,000.00 − 120,000.00 − 1,060.67 = 78,939.33. The PO advance pays
+	// interest from the advance to the collection, 88 days at the bank's 4.25 %:
+	// 180,000.00 × 0.0425 × 88 / 360 = 1,870.00; reserve 300,000.00 − 180,000.00 −
+	// 1,870.00 = 118,130.00.
 	for _, c := range []struct {
-		id, funder string
-		owed       int64
-		q          *linkfin.Financing
-	}{{"FX-1", "factor", 200_000_00, fx}, {"PF-1", "bank", 300_000_00, pf}} {
+		id, funder              string
+		owed, interest, reserve int64
+	}{{"FX-1", "factor", 200_000_00, 1_060_67, 78_939_33}, {"PF-1", "bank", 300_000_00, 1_870_00, 118_130_00}} {
 		f := must(w.op.CloseFinancing(ctx, w.id(c.id)))
-		if f.Status != linkfin.FinancingSettled {
-			t.Fatalf("%s collected: %+v", c.id, f)
+		if f.Status != linkfin.FinancingSettled || f.Interest != c.interest {
+			t.Fatalf("%s collected: %+v, want interest %d", c.id, f, c.interest)
 		}
-		reserve := c.owed - c.q.Quote.Price - f.Interest
 		w.move("anchor", c.funder, c.owed)
-		w.move(c.funder, "tier1", reserve)
+		w.move(c.funder, "tier1", c.reserve)
 	}
 	must(w.op.RecordInboundPayment(ctx, client.InboundPaymentIn{Rail: "ecny", InstructionID: "dealer-sales", OrgID: "dealer", Currency: "CNY",
 		Amount: df.Quote.Price + df.Interest}))
