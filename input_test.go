@@ -63,6 +63,7 @@ func TestInputRules(t *testing.T) {
 		{"text with a newline", ValidateText("reason", "a\nb", MaxText, true), ""},
 		{"text too long", ValidateText("reason", strings.Repeat("é", MaxText+1), MaxText, true), ETOOLONG},
 		{"text not UTF-8", ValidateText("reason", "a\xffb", MaxText, true), EINVALID},
+		{"organization named with a NUL", (&Organization{ID: "acme", Name: "Ac\x00me", Capabilities: []Capability{CapTrade}}).Validate(), EINVALID},
 		{"id of 64", ValidateID("id", strings.Repeat("a", 64)), ""},
 		{"id of 65", ValidateID("id", strings.Repeat("a", 65)), EINVALID},
 		{"id with a dot first", ValidateID("id", ".a"), EINVALID},

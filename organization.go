@@ -39,8 +39,11 @@ func (o *Organization) Validate() error {
 	if err := ValidateID("organization id", o.ID); err != nil {
 		return err
 	}
-	if n := len([]rune(o.Name)); n == 0 || n > 200 {
-		return Errorf(EINVALID, "an organization's name has 1 to 200 characters")
+	if n := len([]rune(o.Name)); n == 0 || n > MaxName {
+		return Errorf(EINVALID, "an organization's name has 1 to %d characters", MaxName)
+	}
+	if err := ValidateText("name", o.Name, MaxName, false); err != nil {
+		return err
 	}
 	if len(o.Capabilities) == 0 {
 		return Errorf(EINVALID, "an organization needs at least one capability (%v)", capabilities)

@@ -23,7 +23,8 @@ func FuzzDecodeTransfer(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
-	codes := map[string]bool{EMALFORMED: true, EUNKNOWNFIELD: true, ETYPE: true, EMISSING: true, EENCODING: true, linkfin.EINVALID: true}
+	codes := map[string]bool{EMALFORMED: true, EUNKNOWNFIELD: true, ETYPE: true, EMISSING: true, EENCODING: true, linkfin.EINVALID: true,
+		linkfin.EOUTOFRANGE: true, linkfin.ETOOLONG: true}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		var in TransferIn
 		err := decode(body, &in)
