@@ -1,10 +1,12 @@
 // Package client is a Go client for linkfin's REST API (DESIGN §5). One request path
 // sets the key, encodes JSON, puts an Idempotency-Key on every POST and turns problem
 // details into errors that carry their stable code; typed methods cover the resources
-// of the whole process, from organizations to settlement.
+// of the whole process, from organizations to settlement. The platform names the
+// records a create makes; the answer carries the id the next calls use.
 //
 //	c := client.New("http://127.0.0.1:8080", os.Getenv("LINKFIN_KEY"))
-//	pay, err := c.ApproveInvoice(ctx, "inv-0042")
+//	inv, err := c.CreateInvoice(ctx, client.InvoiceIn{Number: "INV-0042", …})
+//	pay, err := c.ApproveInvoice(ctx, inv.ID)
 //	if linkfin.ErrorCode(err) == linkfin.EFORBIDDEN { … }
 package client
 
