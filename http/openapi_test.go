@@ -23,10 +23,12 @@ import (
 	"linkfin/demo"
 	"linkfin/engine"
 	lfhttp "linkfin/http"
+	"linkfin/ledger"
 	"linkfin/services"
 	"linkfin/sqlite"
 	"linkfin/sqlite/sqlitetest"
 	"linkfin/storetest"
+	"linkfin/ubl"
 )
 
 // openAPIEnv is a real server on a fresh SQLite store, with the demo's supply chain
@@ -423,16 +425,25 @@ func TestOpenAPIValidatingClient(t *testing.T) {
 	if p.Code != linkfin.ENOTFOUND || p.Status != http.StatusNotFound {
 		t.Errorf("problem %+v", p)
 	}
-	env.want(env.as("acme", "GET", "/v1/organizations/acme", ""), http.StatusUnauthorized, &p) // acme has no key
-	env.want(env.as("anchor", "POST", "/v1/organizations", body), http.StatusForbidden, &p)
-	env.want(env.as("operator", "POST", "/v1/organizations", `{"id":"x","name":"X"}`), http.StatusBadRequest, &p)
-	env.want(env.as("operator", "GET", "/v1/nowhere", ""), http.StatusNotFound, &p)
-	env.want(env.as("operator", "DELETE", "/v1/organizations", ""), http.StatusMethodNotAllowed, &p)
-	if p.Code != lfhttp.EMETHOD {
-		t.Errorf("problem %+v", p)
+	for _, c := range []struct {
+		who, method, path, body string
+		status                  int
+		code                    string
+	}{
+		{"acme", "GET", "/v1/organizations/acme", "", http.StatusUnauthorized, linkfin.EUNAUTHORIZED}, // acme has no key
+		{"anchor", "POST", "/v1/organizations", body, http.StatusForbidden, linkfin.EFORBIDDEN},
+		{"operator", "POST", "/v1/organizations", `{"id":"x","name":"X"}`, http.StatusBadRequest, lfhttp.EMISSING}, // no capabilities
+		{"operator", "GET", "/v1/nowhere", "", http.StatusNotFound, linkfin.ENOTFOUND},
+		{"operator", "DELETE", "/v1/organizations", "", http.StatusMethodNotAllowed, lfhttp.EMETHOD},
+	} {
+		p = lfhttp.Problem{}
+		env.want(env.as(c.who, c.method, c.path, c.body), c.status, &p)
+		if p.Code != c.code {
+			t.Errorf("%s %s as %s: problem %+v, want code %s", c.method, c.path, c.who, p, c.code)
+		}
 	}
 	// A UBL invoice is XML: a broken one is refused with a problem.
-	req, err := http.NewRequest("POST", env.url+"/v1/invoices?id=inv-x&po_id=PO-x&buyer_id=anchor", strings.NewReader("<Invoice>"))
+	req, err := http.NewRequest("POST", env.url+"/v1/invoices?po_id=PO-x&buyer_id=anchor", strings.NewReader("<Invoice>"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -442,9 +453,12 @@ func TestOpenAPIValidatingClient(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	refusal, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusBadRequest && resp.StatusCode != http.StatusUnprocessableEntity {
-		t.Errorf("a broken UBL invoice answered %d", resp.StatusCode)
+	p = lfhttp.Problem{}
+	json.Unmarshal(refusal, &p)
+	if resp.StatusCode != http.StatusUnprocessableEntity || p.Code != ubl.EINVALID {
+		t.Errorf("a broken UBL invoice answered %d %+v", resp.StatusCode, p)
 	}
 
 	// Hand-made answers, good and bad, for the transport to judge. The program is a
@@ -556,6 +570,8 @@ func TestOpenAPIAnswers(t *testing.T) {
 		return s
 	}
 	hit := make(map[string]bool)
+	// refusedBy is the code of each step the story expects refused.
+	refusedBy := map[string]string{"POST /v1/transfers": string(ledger.ExceedsCredits)}
 	run := func(steps ...step) {
 		t.Helper()
 		for _, s := range steps {
@@ -568,6 +584,12 @@ func TestOpenAPIAnswers(t *testing.T) {
 			r := env.as(s.who, s.method, s.path, s.body)
 			if r.status != s.status {
 				t.Fatalf("%s %s as %s: status %d, want %d\n%s", s.method, s.path, s.who, r.status, s.status, r.body)
+			}
+			if s.status >= 400 {
+				var p lfhttp.Problem
+				if json.Unmarshal(r.body, &p); p.Code != refusedBy[s.method+" "+s.path] {
+					t.Fatalf("%s %s as %s: refused with %q, want %q (refusedBy)\n%s", s.method, s.path, s.who, p.Code, refusedBy[s.method+" "+s.path], r.body)
+				}
 			}
 			if s.save != "" {
 				var made []struct{ ID string }
