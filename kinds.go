@@ -47,7 +47,7 @@ var (
 // own record, a test's), with a maker of an empty record of its type. A kind is a
 // lower-case word without a dot; registering one twice with another type panics.
 func RegisterKind(kind string, mk func() any) {
-	if kind == "" || strings.ContainsAny(kind, ". ") || kind == "account" || kind == "transfer" {
+	if kind == "" || strings.ContainsAny(kind, ". ") || kind == "account" || kind == "transfer" || kind == "idempotency" {
 		panic(fmt.Sprintf("linkfin: %q cannot be a record kind", kind))
 	}
 	kindsMu.Lock()

@@ -2,6 +2,9 @@ package linkfin
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/json"
 	"strconv"
 
 	"linkfin/ledger"
@@ -18,6 +21,10 @@ type Event struct {
 	// row with ledger.AppendTransferJSON when the event is read. Editing the row
 	// thus changes the event, and the log shows it.
 	TransferID int64 `json:"-"`
+	// Row, for a transfer.created event read from a store, is the transfers row it was
+	// rebuilt from, with what the event does not hold: the links to the previous
+	// transfer on each account, which the auditor checks against the log.
+	Row *ledger.Transfer `json:"-"`
 }
 
 // Record is the exact byte string hashed into the log for this event.
@@ -56,6 +63,50 @@ type IdempotencyRecord struct {
 	RequestHash []byte
 	Response    []byte
 	Time        int64
+}
+
+// EventAnswersSaved is the type of the event that ends a batch which saved idempotent
+// answers: it names each key and the digest of its stored record (AnswersData), so
+// the log vouches for every answer a retry will be given, and the auditor checks the
+// stored answers against it.
+const EventAnswersSaved = "idempotency.saved"
+
+// Digest is the SHA-256 of the record's fields, each with its length.
+func (r *IdempotencyRecord) Digest() []byte {
+	h := sha256.New()
+	for _, f := range [][]byte{[]byte(r.Key), r.RequestHash, r.Response} {
+		h.Write(binary.AppendUvarint(nil, uint64(len(f))))
+		h.Write(f)
+	}
+	h.Write(binary.BigEndian.AppendUint64(nil, uint64(r.Time)))
+	return h.Sum(nil)
+}
+
+// SavedAnswer is one entry of an EventAnswersSaved event.
+type SavedAnswer struct {
+	Key    string `json:"key"`
+	Digest []byte `json:"digest"`
+}
+
+// AnswersData is the data of the EventAnswersSaved event for the records.
+func AnswersData(recs []IdempotencyRecord) []byte {
+	out := struct {
+		Answers []SavedAnswer `json:"answers"`
+	}{make([]SavedAnswer, len(recs))}
+	for i := range recs {
+		out.Answers[i] = SavedAnswer{Key: recs[i].Key, Digest: recs[i].Digest()}
+	}
+	b, _ := json.Marshal(&out)
+	return b
+}
+
+// ParseAnswers reads the data of an EventAnswersSaved event.
+func ParseAnswers(data []byte) ([]SavedAnswer, error) {
+	var in struct {
+		Answers []SavedAnswer `json:"answers"`
+	}
+	err := json.Unmarshal(data, &in)
+	return in.Answers, err
 }
 
 // Batch is everything one engine batch writes: one transaction, one fsync.
@@ -153,6 +204,34 @@ type Store interface {
 	// Meta reads and writes small settings (such as the log's public key).
 	Meta(ctx context.Context, key string) (string, error) // "" for a key not set; see MetaLogKey
 	SetMeta(ctx context.Context, key, value string) error
+
+	// Snapshot opens a consistent read-only view of the database as it is now: a
+	// read transaction (SQLite in WAL mode; PostgreSQL REPEATABLE READ). The writer
+	// goes on committing; the view does not move. The auditor verifies a live
+	// database through one.
+	Snapshot(ctx context.Context) (Snapshot, error)
+}
+
+// Snapshot is a store's database as it was at one instant, for reading alone. Its
+// reads are those of Store; Close ends it.
+type Snapshot interface {
+	Head(ctx context.Context) (Head, error)
+	// Events returns up to limit events from seq on, in order, each transfer event
+	// with its Row.
+	Events(ctx context.Context, from int64, limit int) ([]Event, error)
+	Checkpoints(ctx context.Context, after int64, limit int) ([]Checkpoint, error)
+	ReadTiles(ctx context.Context, tiles []Tile) ([][]byte, error)
+	ScanAccounts(ctx context.Context, fn func(*ledger.Account) error) error
+	PendingByID(ctx context.Context, ids []int64) ([]ledger.PendingState, error)
+	IdempotencyByKey(ctx context.Context, keys []string) ([]IdempotencyRecord, error)
+	ObjectsByKey(ctx context.Context, keys []ObjectKey) ([]Object, error)
+	// PartiesByKey lists, for each of the records, the organizations the party index
+	// names it under (a record it names under none is left out).
+	PartiesByKey(ctx context.Context, keys []ObjectKey) (map[ObjectKey][]string, error)
+	// Tables counts the rows of every table of the database, by table name.
+	Tables(ctx context.Context) (map[string]int64, error)
+	Meta(ctx context.Context, key string) (string, error)
+	Close() error
 }
 
 // WalkAccountTransfers follows an account's chain of transfers from the transfer

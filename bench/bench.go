@@ -342,8 +342,12 @@ func openEngine(ctx context.Context, dsn string, maxBatch int) (linkfin.Store, *
 	} else if h.Size != 0 {
 		return fail(errors.New("bench: the database is not empty; give it an empty database (or none, for a temporary one)"))
 	}
-	skey, _, err := tlog.GenerateKey("linkfin-bench")
+	skey, vkey, err := tlog.GenerateKey("linkfin-bench")
 	if err != nil {
+		return fail(err)
+	}
+	// The database records its log's public key, so linkfin verify checks it.
+	if err := store.SetMeta(ctx, linkfin.MetaLogKey, vkey); err != nil {
 		return fail(err)
 	}
 	signer, err := note.NewSigner(skey)

@@ -562,6 +562,11 @@ func (e *Engine) batch(calls []*call) {
 			records = append(records, rec)
 		}
 	}
+	if len(records) > 0 {
+		// The log vouches for every answer the batch saves: a stored answer that was
+		// edited no longer matches it.
+		e.state.Emit(linkfin.EventAnswersSaved, e.state.Tick(), linkfin.AnswersData(records))
+	}
 	force := flushDue || e.state.Size() > e.cfg.CacheRows
 	for _, c := range calls {
 		force = force || c.req.Flush

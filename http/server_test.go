@@ -206,12 +206,12 @@ func wantProblem(t *testing.T, r reply, status int, code string) lfhttp.Problem 
 	return p
 }
 
-// snapshot is everything a refused request must leave alone.
+// snapshot is everything a refused request must leave alone. A request the engine
+// refused still saves its answer under its idempotency key, and the log's record of
+// that answer (linkfin.EventAnswersSaved): those events are left out.
 type snapshot struct {
 	Accounts []ledger.Account
-	Size     int64
-	Clock    int64
-	Last     int64
+	Events   []linkfin.Event
 	Pending  map[int64]ledger.PendingState
 }
 
@@ -227,13 +227,21 @@ func (a *api) snapshot(pendingIDs ...int64) snapshot {
 	}); err != nil {
 		a.t.Fatal(err)
 	}
-	h, err := a.store.Head(ctx)
-	if err != nil {
-		a.t.Fatal(err)
-	}
-	s.Size, s.Clock = h.Size, h.Clock
-	if h.Last != nil {
-		s.Last = h.Last.Size
+	for from := int64(0); ; {
+		evs, err := a.store.Events(ctx, from, 1000)
+		if err != nil {
+			a.t.Fatal(err)
+		}
+		if len(evs) == 0 {
+			break
+		}
+		for _, ev := range evs {
+			if ev.Type != linkfin.EventAnswersSaved {
+				ev.Row = nil
+				s.Events = append(s.Events, ev)
+			}
+		}
+		from = evs[len(evs)-1].Seq + 1
 	}
 	s.Pending = make(map[int64]ledger.PendingState)
 	for _, id := range pendingIDs {
@@ -244,6 +252,22 @@ func (a *api) snapshot(pendingIDs ...int64) snapshot {
 		s.Pending[id] = *p
 	}
 	return s
+}
+
+// eventsBut counts the events of the log's first size that are not of type typ.
+func (a *api) eventsBut(typ string, size int64) int {
+	a.t.Helper()
+	evs, err := a.store.Events(context.Background(), 0, int(size))
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	n := 0
+	for _, ev := range evs {
+		if ev.Type != typ {
+			n++
+		}
+	}
+	return n
 }
 
 func (a *api) account(id int64) ledger.Account {
@@ -435,9 +459,11 @@ func TestLedgerAPI(t *testing.T) {
 		wantProblem(t, a.do("GET", "/v1/accounts?"+q, ""), http.StatusBadRequest, linkfin.EINVALID)
 	}
 
+	// Each request saved its answer, and the log records it (linkfin.EventAnswersSaved):
+	// the log's other events are counted.
 	size7 := a.checkpoint()
-	if size7.Size != 2+7 {
-		t.Fatalf("checkpoint after the key's 2 events and 7 accounts: size %d", size7.Size)
+	if n := a.eventsBut(linkfin.EventAnswersSaved, size7.Size); n != 2+7 {
+		t.Fatalf("checkpoint after the key's 2 events and 7 accounts: %d events besides answers", n)
 	}
 
 	// Transfers: one, then a batch.
@@ -553,8 +579,8 @@ func TestLedgerAPI(t *testing.T) {
 	// The audit log: 7 accounts and 7 transfers (100, 101, 102, 104–107).
 	cp := a.checkpoint()
 	root := rootOf(t, cp)
-	if cp.Size != 2+14 {
-		t.Fatalf("checkpoint size = %d, want 14", cp.Size)
+	if n := a.eventsBut(linkfin.EventAnswersSaved, cp.Size); n != 2+14 {
+		t.Fatalf("checkpoint: %d events besides answers, want 16", n)
 	}
 	signed, err := tlog.OpenCheckpoint([]byte(cp.Note), a.verif, "linkfin")
 	if err != nil || signed.Size != cp.Size || signed.Hash != root {
@@ -583,10 +609,21 @@ func TestLedgerAPI(t *testing.T) {
 		}
 		cursor = page.NextCursor
 	}
-	if len(events) != 16 || pages != 4 {
-		t.Fatalf("%d events in %d pages, want 16 in 4", len(events), pages)
+	if int64(len(events)) != cp.Size || pages != len(events)/5+1 {
+		t.Fatalf("%d events in %d pages, want %d in pages of 5", len(events), pages, cp.Size)
+	}
+	var ledgerEvents []lfhttp.Event // the events besides the answers saved
+	for _, ev := range events {
+		if ev.Type != linkfin.EventAnswersSaved {
+			ledgerEvents = append(ledgerEvents, ev)
+		}
 	}
 	for i, ev := range events {
+		if ev.Seq != int64(i) {
+			t.Fatalf("event %d has seq %d", i, ev.Seq)
+		}
+	}
+	for i, ev := range ledgerEvents {
 		wantType := string(ledger.EventAccountCreated)
 		switch {
 		case i == 0:
@@ -596,7 +633,7 @@ func TestLedgerAPI(t *testing.T) {
 		case i >= 9:
 			wantType = string(ledger.EventTransferCreated)
 		}
-		if ev.Seq != int64(i) || ev.Type != wantType || ev.Time != time.Unix(0, int64(ev.TimeNS)).UTC().Format(time.RFC3339Nano) {
+		if ev.Type != wantType || ev.Time != time.Unix(0, int64(ev.TimeNS)).UTC().Format(time.RFC3339Nano) {
 			t.Fatalf("event %d = %+v", i, ev)
 		}
 		leaf := sumtlog.RecordHash((&linkfin.Event{Seq: ev.Seq, Time: int64(ev.TimeNS), Type: ev.Type, Data: []byte(ev.Data)}).Record())
@@ -604,8 +641,8 @@ func TestLedgerAPI(t *testing.T) {
 			t.Fatalf("event %d: leaf_hash %s, recomputed %x", i, ev.LeafHash, leaf)
 		}
 	}
-	if !strings.HasPrefix(events[9].Data, `{"id":"100","debit_account_id":"1","credit_account_id":"2","amount":500,`) {
-		t.Fatalf("event 9 data = %s", events[9].Data)
+	if !strings.HasPrefix(ledgerEvents[9].Data, `{"id":"100","debit_account_id":"1","credit_account_id":"2","amount":500,`) {
+		t.Fatalf("the first transfer's event data = %s", ledgerEvents[9].Data)
 	}
 
 	// Every event's inclusion proof checks offline against the checkpoint's root.
@@ -626,31 +663,31 @@ func TestLedgerAPI(t *testing.T) {
 			t.Fatalf("proof of event %d also proves an altered record", i)
 		}
 	}
-	for _, seq := range []string{"16", "1000", "-1", "x"} {
+	for _, seq := range []string{strconv.FormatInt(cp.Size, 10), "1000", "-1", "x"} {
 		wantProblem(t, a.do("GET", "/v1/audit/proof/"+seq, ""), http.StatusNotFound, linkfin.ENOTFOUND)
 	}
 
-	// The log at 16 extends the log at 9.
+	// The log now extends the log of the 7 accounts.
 	var c lfhttp.Consistency
-	wantJSON(t, a.do("GET", "/v1/audit/consistency?old_size=9", ""), http.StatusOK, &c)
-	if c.OldSize != 9 || c.Checkpoint != cp {
+	wantJSON(t, a.do("GET", fmt.Sprintf("/v1/audit/consistency?old_size=%d", size7.Size), ""), http.StatusOK, &c)
+	if c.OldSize != size7.Size || c.Checkpoint != cp {
 		t.Fatalf("consistency = %+v", c)
 	}
 	if err := sumtlog.CheckTree(hashesOf(t, c.Hashes), cp.Size, root, size7.Size, rootOf(t, size7)); err != nil {
-		t.Fatalf("consistency 9 → 16: %v", err)
+		t.Fatalf("consistency %d → %d: %v", size7.Size, cp.Size, err)
 	}
 	if err := sumtlog.CheckTree(hashesOf(t, c.Hashes), cp.Size, root, size7.Size, sumtlog.Hash{1}); err == nil {
 		t.Fatal("the consistency proof also accepts a wrong old root")
 	}
-	wantJSON(t, a.do("GET", "/v1/audit/consistency?old_size=16", ""), http.StatusOK, &c)
+	wantJSON(t, a.do("GET", fmt.Sprintf("/v1/audit/consistency?old_size=%d", cp.Size), ""), http.StatusOK, &c)
 	if err := sumtlog.CheckTree(hashesOf(t, c.Hashes), cp.Size, root, cp.Size, root); err != nil {
-		t.Fatalf("consistency 16 → 16: %v", err)
+		t.Fatalf("consistency %d → %d: %v", cp.Size, cp.Size, err)
 	}
 	wantJSON(t, a.do("GET", "/v1/audit/consistency?old_size=0", ""), http.StatusOK, &c)
 	if len(c.Hashes) != 0 {
 		t.Fatalf("consistency with the empty log: %d hashes", len(c.Hashes))
 	}
-	for _, q := range []string{"", "?old_size=", "?old_size=17", "?old_size=-1", "?old_size=x"} {
+	for _, q := range []string{"", "?old_size=", fmt.Sprintf("?old_size=%d", cp.Size+1), "?old_size=-1", "?old_size=x"} {
 		wantProblem(t, a.do("GET", "/v1/audit/consistency"+q, ""), http.StatusBadRequest, linkfin.EINVALID)
 	}
 
@@ -673,8 +710,8 @@ func TestLedgerAPI(t *testing.T) {
 	if batches < 8 || batches != float64(a.engine.Stats().Batches.Load()) {
 		t.Fatalf("linkfin_engine_batches_total = %v, engine counted %d", batches, a.engine.Stats().Batches.Load())
 	}
-	if ev := metric(t, r.body, "linkfin_engine_events_total"); ev != 16 {
-		t.Fatalf("linkfin_engine_events_total = %v, want 16", ev)
+	if ev := metric(t, r.body, "linkfin_engine_events_total"); ev != float64(cp.Size) {
+		t.Fatalf("linkfin_engine_events_total = %v, want %d", ev, cp.Size)
 	}
 	if pf := metric(t, r.body, "linkfin_engine_prefetch_seconds_total"); pf <= 0 {
 		t.Fatalf("linkfin_engine_prefetch_seconds_total = %v after %v batches", pf, batches)

@@ -29,6 +29,23 @@ var migrations embed.FS
 // through one connection at a time.
 type DB struct {
 	pool *pgxpool.Pool
+	// snap, in a snapshot (see Snapshot), is the read transaction every read goes
+	// through.
+	snap pgx.Tx
+}
+
+// querier runs queries: the pool, or a snapshot's transaction.
+type querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// reader is where reads go: the pool, or in a snapshot its transaction.
+func (db *DB) reader() querier {
+	if db.snap != nil {
+		return db.snap
+	}
+	return db.pool
 }
 
 var _ linkfin.Store = (*DB)(nil)
@@ -254,7 +271,7 @@ func collect[T any](rows pgx.Rows, err error, scan func(pgx.Row, *T) error) ([]T
 func (db *DB) Head(ctx context.Context) (linkfin.Head, error) {
 	var h linkfin.Head
 	var clock, at *string
-	err := db.pool.QueryRow(ctx, `SELECT (SELECT coalesce(max(seq) + 1, 0) FROM events),
+	err := db.reader().QueryRow(ctx, `SELECT (SELECT coalesce(max(seq) + 1, 0) FROM events),
 		(SELECT value FROM meta WHERE key = 'clock'),
 		(SELECT value FROM meta WHERE key = 'accounts_at'),
 		(SELECT coalesce(max(id), 0) FROM transfers)`).Scan(&h.Size, &clock, &at, &h.MaxTransferID)
@@ -268,7 +285,7 @@ func (db *DB) Head(ctx context.Context) (linkfin.Head, error) {
 		h.AccountsAt, _ = strconv.ParseInt(*at, 10, 64)
 	}
 	var c linkfin.Checkpoint
-	err = db.pool.QueryRow(ctx, `SELECT size, hash, note, time FROM checkpoints ORDER BY size DESC LIMIT 1`).
+	err = db.reader().QueryRow(ctx, `SELECT size, hash, note, time FROM checkpoints ORDER BY size DESC LIMIT 1`).
 		Scan(&c.Size, &c.Hash, &c.Note, &c.Time)
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
@@ -287,7 +304,7 @@ func (db *DB) AccountsByID(ctx context.Context, ids []int64) ([]ledger.Account, 
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	rows, err := db.pool.Query(ctx, `SELECT `+accountCols+` FROM accounts WHERE id = ANY($1::bigint[])`, ids)
+	rows, err := db.reader().Query(ctx, `SELECT `+accountCols+` FROM accounts WHERE id = ANY($1::bigint[])`, ids)
 	return collect(rows, err, scanAccount)
 }
 
@@ -296,7 +313,7 @@ func (db *DB) TransfersByID(ctx context.Context, ids []int64) ([]ledger.Transfer
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	rows, err := db.pool.Query(ctx, `SELECT `+transferCols+` FROM transfers WHERE id = ANY($1::bigint[])`, ids)
+	rows, err := db.reader().Query(ctx, `SELECT `+transferCols+` FROM transfers WHERE id = ANY($1::bigint[])`, ids)
 	return collect(rows, err, scanTransfer)
 }
 
@@ -305,13 +322,13 @@ func (db *DB) PendingByID(ctx context.Context, ids []int64) ([]ledger.PendingSta
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	rows, err := db.pool.Query(ctx, `SELECT id, expires_at, status FROM pending_transfers WHERE id = ANY($1::bigint[])`, ids)
+	rows, err := db.reader().Query(ctx, `SELECT id, expires_at, status FROM pending_transfers WHERE id = ANY($1::bigint[])`, ids)
 	return collect(rows, err, scanPending)
 }
 
 // OpenPending implements linkfin.Store.
 func (db *DB) OpenPending(ctx context.Context) ([]ledger.PendingState, error) {
-	rows, err := db.pool.Query(ctx, `SELECT id, expires_at, status FROM pending_transfers
+	rows, err := db.reader().Query(ctx, `SELECT id, expires_at, status FROM pending_transfers
 		WHERE status = $1 AND expires_at > 0`, int16(ledger.StatusPending))
 	return collect(rows, err, scanPending)
 }
@@ -323,7 +340,7 @@ func (db *DB) IdempotencyByKey(ctx context.Context, keys []string) ([]linkfin.Id
 	}
 	// A join with the keys, not "key = ANY(…)": as the table grows during a run, the
 	// planner's cached plan for that form could turn to a scan of the whole table.
-	rows, err := db.pool.Query(ctx, `SELECT i.key, i.request_hash, i.response, i.created_at
+	rows, err := db.reader().Query(ctx, `SELECT i.key, i.request_hash, i.response, i.created_at
 		FROM unnest($1::text[]) AS k(key) JOIN idempotency_keys i ON i.key = k.key`, keys)
 	return collect(rows, err, func(row pgx.Row, r *linkfin.IdempotencyRecord) error {
 		return row.Scan(&r.Key, &r.RequestHash, &r.Response, &r.Time)
@@ -339,7 +356,7 @@ func (db *DB) ObjectsByKey(ctx context.Context, keys []linkfin.ObjectKey) ([]lin
 	for i, k := range keys {
 		kinds[i], ids[i] = k.Kind, k.ID
 	}
-	rows, err := db.pool.Query(ctx, `SELECT o.kind, o.id, o.version, o.data, o.updated_at FROM objects AS o
+	rows, err := db.reader().Query(ctx, `SELECT o.kind, o.id, o.version, o.data, o.updated_at FROM objects AS o
 		JOIN unnest($1::text[], $2::text[]) AS k(kind, id) ON o.kind = k.kind AND o.id = k.id`, kinds, ids)
 	return collect(rows, err, scanObject)
 }
@@ -351,7 +368,7 @@ func scanObject(row pgx.Row, o *linkfin.Object) error {
 // Object implements linkfin.Store.
 func (db *DB) Object(ctx context.Context, kind, id string) (*linkfin.Object, error) {
 	var o linkfin.Object
-	err := scanObject(db.pool.QueryRow(ctx, `SELECT kind, id, version, data, updated_at FROM objects
+	err := scanObject(db.reader().QueryRow(ctx, `SELECT kind, id, version, data, updated_at FROM objects
 		WHERE kind = $1 AND id = $2`, kind, id), &o)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "%s %s not found", kind, id)
@@ -361,14 +378,14 @@ func (db *DB) Object(ctx context.Context, kind, id string) (*linkfin.Object, err
 
 // ListObjects implements linkfin.Store.
 func (db *DB) ListObjects(ctx context.Context, kind, after string, limit int) ([]linkfin.Object, error) {
-	rows, err := db.pool.Query(ctx, `SELECT kind, id, version, data, updated_at FROM objects
+	rows, err := db.reader().Query(ctx, `SELECT kind, id, version, data, updated_at FROM objects
 		WHERE kind = $1 AND id > $2 ORDER BY id LIMIT $3`, kind, after, limit)
 	return collect(rows, err, scanObject)
 }
 
 // ListObjectsByParty implements linkfin.Store, walking the party index in id order.
 func (db *DB) ListObjectsByParty(ctx context.Context, kind, party, after string, limit int) ([]linkfin.Object, error) {
-	rows, err := db.pool.Query(ctx, `SELECT o.kind, o.id, o.version, o.data, o.updated_at FROM object_parties AS p
+	rows, err := db.reader().Query(ctx, `SELECT o.kind, o.id, o.version, o.data, o.updated_at FROM object_parties AS p
 		JOIN objects AS o ON o.kind = p.kind AND o.id = p.id
 		WHERE p.party = $1 AND p.kind = $2 AND p.id > $3 ORDER BY p.id LIMIT $4`, party, kind, after, limit)
 	return collect(rows, err, scanObject)
@@ -377,7 +394,7 @@ func (db *DB) ListObjectsByParty(ctx context.Context, kind, party, after string,
 // WasParty implements linkfin.Store.
 func (db *DB) WasParty(ctx context.Context, kind, id, party string) (bool, error) {
 	var one int
-	err := db.pool.QueryRow(ctx, `SELECT 1 FROM object_parties WHERE party = $1 AND kind = $2 AND id = $3`, party, kind, id).Scan(&one)
+	err := db.reader().QueryRow(ctx, `SELECT 1 FROM object_parties WHERE party = $1 AND kind = $2 AND id = $3`, party, kind, id).Scan(&one)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return false, nil
 	}
@@ -394,7 +411,7 @@ func (db *DB) ReadTiles(ctx context.Context, tiles []linkfin.Tile) ([][]byte, er
 	for i, t := range tiles {
 		levels[i], idxs[i] = int32(t.L), t.N
 	}
-	rows, err := db.pool.Query(ctx, `SELECT t.level, t.idx, t.data FROM log_tiles AS t
+	rows, err := db.reader().Query(ctx, `SELECT t.level, t.idx, t.data FROM log_tiles AS t
 		JOIN unnest($1::int[], $2::bigint[]) AS w(level, idx) ON t.level = w.level AND t.idx = w.idx`, levels, idxs)
 	if err != nil {
 		return nil, err
@@ -648,7 +665,7 @@ func notFound(what string, id int64) error {
 // Account implements linkfin.Store.
 func (db *DB) Account(ctx context.Context, id int64) (*ledger.Account, error) {
 	var a ledger.Account
-	err := scanAccount(db.pool.QueryRow(ctx, `SELECT `+accountCols+` FROM accounts WHERE id = $1`, id), &a)
+	err := scanAccount(db.reader().QueryRow(ctx, `SELECT `+accountCols+` FROM accounts WHERE id = $1`, id), &a)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, notFound("account", id)
 	} else if err != nil {
@@ -659,7 +676,7 @@ func (db *DB) Account(ctx context.Context, id int64) (*ledger.Account, error) {
 
 // ListAccounts implements linkfin.Store.
 func (db *DB) ListAccounts(ctx context.Context, after int64, limit int) ([]ledger.Account, error) {
-	rows, err := db.pool.Query(ctx, `SELECT `+accountCols+` FROM accounts WHERE id > $1 ORDER BY id LIMIT $2`, after, limit)
+	rows, err := db.reader().Query(ctx, `SELECT `+accountCols+` FROM accounts WHERE id > $1 ORDER BY id LIMIT $2`, after, limit)
 	return collect(rows, err, scanAccount)
 }
 
@@ -686,7 +703,7 @@ func transferByID(ctx context.Context, q queryer, id int64) (*ledger.Transfer, e
 // PendingStatus implements linkfin.Store.
 func (db *DB) PendingStatus(ctx context.Context, id int64) (*ledger.PendingState, error) {
 	var p ledger.PendingState
-	err := scanPending(db.pool.QueryRow(ctx, `SELECT id, expires_at, status FROM pending_transfers WHERE id = $1`, id), &p)
+	err := scanPending(db.reader().QueryRow(ctx, `SELECT id, expires_at, status FROM pending_transfers WHERE id = $1`, id), &p)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, notFound("pending transfer", id)
 	} else if err != nil {
@@ -711,16 +728,16 @@ func (db *DB) AccountTransfers(ctx context.Context, accountID, start int64, limi
 // Events implements linkfin.Store.
 // A transfer event is re-encoded from its transfers row (see linkfin.Event.TransferID).
 func (db *DB) Events(ctx context.Context, from int64, limit int) ([]linkfin.Event, error) {
-	rows, err := db.pool.Query(ctx, `SELECT e.seq, e.time, e.type, e.data, e.transfer_id,
+	rows, err := db.reader().Query(ctx, `SELECT e.seq, e.time, e.type, e.data, e.transfer_id,
 		t.id, t.ts, t.debit_account_id, t.credit_account_id, t.amount, t.pending_id, t.ledger,
-		t.currency, t.code, t.flags, t.timeout
+		t.currency, t.code, t.flags, t.timeout, t.prev_debit, t.prev_credit
 		FROM events e LEFT JOIN transfers t ON t.id = e.transfer_id
 		WHERE e.seq >= $1 ORDER BY e.seq LIMIT $2`, from, limit)
 	return collect(rows, err, func(row pgx.Row, e *linkfin.Event) error {
-		var tm, ref, id, ts, dr, cr, amount, pending, ledgerNo, code, flags, timeout *int64
+		var tm, ref, id, ts, dr, cr, amount, pending, ledgerNo, code, flags, timeout, prevD, prevC *int64
 		var typ, currency *string
 		if err := row.Scan(&e.Seq, &tm, &typ, &e.Data, &ref, &id, &ts, &dr, &cr, &amount, &pending,
-			&ledgerNo, &currency, &code, &flags, &timeout); err != nil {
+			&ledgerNo, &currency, &code, &flags, &timeout, &prevD, &prevC); err != nil {
 			return err
 		}
 		if ref == nil {
@@ -732,9 +749,11 @@ func (db *DB) Events(ctx context.Context, from int64, limit int) ([]linkfin.Even
 		e.TransferID, e.Type = *ref, string(ledger.EventTransferCreated)
 		if id != nil {
 			e.Time = *ts
-			e.Data = ledger.AppendTransferJSON(nil, &ledger.Transfer{ID: *id, Timestamp: *ts, DebitAccountID: *dr,
+			e.Row = &ledger.Transfer{ID: *id, Timestamp: *ts, DebitAccountID: *dr,
 				CreditAccountID: *cr, Amount: *amount, PendingID: *pending, Ledger: uint32(*ledgerNo), Currency: *currency,
-				Code: uint16(*code), Flags: ledger.TransferFlags(*flags), Timeout: uint32(*timeout)})
+				Code: uint16(*code), Flags: ledger.TransferFlags(*flags), Timeout: uint32(*timeout),
+				PrevDebit: *prevD, PrevCredit: *prevC}
+			e.Data = ledger.AppendTransferJSON(nil, e.Row)
 		}
 		return nil
 	})
@@ -742,7 +761,7 @@ func (db *DB) Events(ctx context.Context, from int64, limit int) ([]linkfin.Even
 
 // Checkpoints implements linkfin.Store.
 func (db *DB) Checkpoints(ctx context.Context, after int64, limit int) ([]linkfin.Checkpoint, error) {
-	rows, err := db.pool.Query(ctx, `SELECT size, hash, note, time FROM checkpoints WHERE size > $1 ORDER BY size LIMIT $2`, after, limit)
+	rows, err := db.reader().Query(ctx, `SELECT size, hash, note, time FROM checkpoints WHERE size > $1 ORDER BY size LIMIT $2`, after, limit)
 	return collect(rows, err, func(row pgx.Row, c *linkfin.Checkpoint) error {
 		return row.Scan(&c.Size, &c.Hash, &c.Note, &c.Time)
 	})
@@ -750,7 +769,7 @@ func (db *DB) Checkpoints(ctx context.Context, after int64, limit int) ([]linkfi
 
 // ScanAccounts implements linkfin.Store.
 func (db *DB) ScanAccounts(ctx context.Context, fn func(*ledger.Account) error) error {
-	rows, err := db.pool.Query(ctx, `SELECT `+accountCols+` FROM accounts ORDER BY id`)
+	rows, err := db.reader().Query(ctx, `SELECT `+accountCols+` FROM accounts ORDER BY id`)
 	if err != nil {
 		return err
 	}
@@ -770,7 +789,7 @@ func (db *DB) ScanAccounts(ctx context.Context, fn func(*ledger.Account) error) 
 // Meta implements linkfin.Store; a missing key reads as "".
 func (db *DB) Meta(ctx context.Context, key string) (string, error) {
 	var v string
-	err := db.pool.QueryRow(ctx, `SELECT value FROM meta WHERE key = $1`, key).Scan(&v)
+	err := db.reader().QueryRow(ctx, `SELECT value FROM meta WHERE key = $1`, key).Scan(&v)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return "", nil
 	}
@@ -783,6 +802,73 @@ func (db *DB) SetMeta(ctx context.Context, key, value string) error {
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
 	return err
 }
+
+// PartiesByKey implements linkfin.Snapshot.
+func (db *DB) PartiesByKey(ctx context.Context, keys []linkfin.ObjectKey) (map[linkfin.ObjectKey][]string, error) {
+	out := make(map[linkfin.ObjectKey][]string)
+	if len(keys) == 0 {
+		return out, nil
+	}
+	kinds, ids := make([]string, len(keys)), make([]string, len(keys))
+	for i, k := range keys {
+		kinds[i], ids[i] = k.Kind, k.ID
+	}
+	rows, err := db.reader().Query(ctx, `SELECT p.kind, p.id, p.party FROM object_parties AS p
+		JOIN (SELECT DISTINCT kind, id FROM unnest($1::text[], $2::text[]) AS u(kind, id)) AS k ON p.kind = k.kind AND p.id = k.id`, kinds, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k linkfin.ObjectKey
+		var party string
+		if err := rows.Scan(&k.Kind, &k.ID, &party); err != nil {
+			return nil, err
+		}
+		out[k] = append(out[k], party)
+	}
+	return out, rows.Err()
+}
+
+// Tables implements linkfin.Snapshot: the tables of the store's schema.
+func (db *DB) Tables(ctx context.Context) (map[string]int64, error) {
+	rows, err := db.reader().Query(ctx, `SELECT table_name FROM information_schema.tables
+		WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`)
+	names, err := collect(rows, err, func(row pgx.Row, n *string) error { return row.Scan(n) })
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]int64, len(names))
+	for _, n := range names {
+		var c int64
+		if err := db.reader().QueryRow(ctx, `SELECT count(*) FROM `+pgx.Identifier{n}.Sanitize()).Scan(&c); err != nil {
+			return nil, err
+		}
+		out[n] = c
+	}
+	return out, nil
+}
+
+// Snapshot implements linkfin.Store with a read-only REPEATABLE READ transaction,
+// whose snapshot its first statement takes, at once.
+func (db *DB) Snapshot(ctx context.Context) (linkfin.Snapshot, error) {
+	tx, err := db.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return nil, err
+	}
+	var n int64
+	if err := tx.QueryRow(ctx, `SELECT count(*) FROM meta`).Scan(&n); err != nil {
+		tx.Rollback(ctx)
+		return nil, fmt.Errorf("snapshot: %w", err)
+	}
+	return &snapshot{DB: &DB{pool: db.pool, snap: tx}}, nil
+}
+
+// snapshot is a DB whose reads all go through one read transaction.
+type snapshot struct{ *DB }
+
+// Close ends the read transaction.
+func (s *snapshot) Close() error { return s.snap.Rollback(context.Background()) }
 
 // Reopen connects again to the same database and schema, as a new process would;
 // tests use it to check what survives closing the store.

@@ -43,6 +43,10 @@ type DB struct {
 	mu    sync.Mutex
 	stmts map[stmtKey]*sql.Stmt
 	reads sync.Map // query → *sql.Stmt on the read pool
+
+	// snap, in a snapshot (see Snapshot), is the read transaction every read goes
+	// through.
+	snap *sql.Tx
 }
 
 // read returns the read pool's statement for a query, prepared on first use: the
@@ -62,13 +66,26 @@ func (db *DB) read(ctx context.Context, q string) (*sql.Stmt, error) {
 	return s, nil
 }
 
-// query runs a query on the read pool through its prepared statement.
+// query runs a query on the read pool through its prepared statement (in a snapshot,
+// in its transaction).
 func (db *DB) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if db.snap != nil {
+		return db.snap.QueryContext(ctx, q, args...)
+	}
 	s, err := db.read(ctx, q)
 	if err != nil {
 		return nil, err
 	}
 	return s.QueryContext(ctx, args...)
+}
+
+// queryRow runs a query for one row on the read pool (in a snapshot, in its
+// transaction).
+func (db *DB) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	if db.snap != nil {
+		return db.snap.QueryRowContext(ctx, q, args...)
+	}
+	return db.r.QueryRowContext(ctx, q, args...)
 }
 
 var _ linkfin.Store = (*DB)(nil)
@@ -346,28 +363,32 @@ func scanTransfer(rows interface{ Scan(...any) error }, t *ledger.Transfer) erro
 // Head implements linkfin.Store.
 func (db *DB) Head(ctx context.Context) (linkfin.Head, error) {
 	var h linkfin.Head
-	if err := db.w.QueryRowContext(ctx, `SELECT coalesce(max(seq) + 1, 0) FROM events`).Scan(&h.Size); err != nil {
+	var w queryer = db.w
+	if db.snap != nil {
+		w = db.snap
+	}
+	if err := w.QueryRowContext(ctx, `SELECT coalesce(max(seq) + 1, 0) FROM events`).Scan(&h.Size); err != nil {
 		return h, err
 	}
 	var clock sql.NullString
-	if err := db.w.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'clock'`).Scan(&clock); err != nil && !errors.Is(err, sql.ErrNoRows) {
+	if err := w.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'clock'`).Scan(&clock); err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return h, err
 	}
 	if clock.Valid {
 		h.Clock, _ = strconv.ParseInt(clock.String, 10, 64)
 	}
-	if err := db.w.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM transfers`).Scan(&h.MaxTransferID); err != nil {
+	if err := w.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM transfers`).Scan(&h.MaxTransferID); err != nil {
 		return h, err
 	}
 	var at sql.NullString
-	if err := db.w.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'accounts_at'`).Scan(&at); err != nil && !errors.Is(err, sql.ErrNoRows) {
+	if err := w.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'accounts_at'`).Scan(&at); err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return h, err
 	}
 	if at.Valid {
 		h.AccountsAt, _ = strconv.ParseInt(at.String, 10, 64)
 	}
 	var c linkfin.Checkpoint
-	err := db.w.QueryRowContext(ctx, `SELECT size, hash, note, time FROM checkpoints ORDER BY size DESC LIMIT 1`).
+	err := w.QueryRowContext(ctx, `SELECT size, hash, note, time FROM checkpoints ORDER BY size DESC LIMIT 1`).
 		Scan(&c.Size, &c.Hash, &c.Note, &c.Time)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
@@ -523,7 +544,7 @@ func (db *DB) ReadTiles(ctx context.Context, tiles []linkfin.Tile) ([][]byte, er
 	out := make([][]byte, len(tiles))
 	for i, t := range tiles {
 		var data []byte
-		err := db.r.QueryRowContext(ctx, `SELECT data FROM log_tiles WHERE level = ? AND idx = ?`, t.L, t.N).Scan(&data)
+		err := db.queryRow(ctx, `SELECT data FROM log_tiles WHERE level = ? AND idx = ?`, t.L, t.N).Scan(&data)
 		if err != nil {
 			return nil, fmt.Errorf("read tile %d/%d: %w", t.L, t.N, err)
 		}
@@ -835,7 +856,7 @@ func (db *DB) Events(ctx context.Context, from int64, limit int) ([]linkfin.Even
 			e.TransferID = ref.Int64
 			e.Type = string(ledger.EventTransferCreated)
 			if tr, ok := t.transfer(); ok {
-				e.Time = tr.Timestamp
+				e.Time, e.Row = tr.Timestamp, tr
 				e.Data = ledger.AppendTransferJSON(nil, tr)
 			}
 		}
@@ -904,7 +925,7 @@ func (db *DB) ScanAccounts(ctx context.Context, fn func(*ledger.Account) error) 
 // Meta implements linkfin.Store; a missing key reads as "".
 func (db *DB) Meta(ctx context.Context, key string) (string, error) {
 	var v string
-	err := db.r.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = ?`, key).Scan(&v)
+	err := db.queryRow(ctx, `SELECT value FROM meta WHERE key = ?`, key).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}
@@ -917,6 +938,89 @@ func (db *DB) SetMeta(ctx context.Context, key, value string) error {
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
 	return err
 }
+
+// PartiesByKey implements linkfin.Snapshot.
+func (db *DB) PartiesByKey(ctx context.Context, keys []linkfin.ObjectKey) (map[linkfin.ObjectKey][]string, error) {
+	out := make(map[linkfin.ObjectKey][]string)
+	if len(keys) == 0 {
+		return out, nil
+	}
+	pairs := make([][2]string, len(keys))
+	for i, k := range keys {
+		pairs[i] = [2]string{k.Kind, k.ID}
+	}
+	list, err := json.Marshal(pairs)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.query(ctx, `SELECT p.kind, p.id, p.party FROM object_parties p
+		JOIN (SELECT DISTINCT value ->> 0 AS kind, value ->> 1 AS id FROM json_each(?)) k ON p.kind = k.kind AND p.id = k.id`, string(list))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k linkfin.ObjectKey
+		var party string
+		if err := rows.Scan(&k.Kind, &k.ID, &party); err != nil {
+			return nil, err
+		}
+		out[k] = append(out[k], party)
+	}
+	return out, rows.Err()
+}
+
+// Tables implements linkfin.Snapshot.
+func (db *DB) Tables(ctx context.Context) (map[string]int64, error) {
+	rows, err := db.query(ctx, `SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		names = append(names, n)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := make(map[string]int64, len(names))
+	for _, n := range names {
+		var c int64
+		if err := db.queryRow(ctx, `SELECT count(*) FROM "`+strings.ReplaceAll(n, `"`, `""`)+`"`).Scan(&c); err != nil {
+			return nil, err
+		}
+		out[n] = c
+	}
+	return out, nil
+}
+
+// Snapshot implements linkfin.Store with a read transaction on a connection of the
+// read pool: in WAL mode it sees the database as of its first read, which it makes at
+// once, while the writer goes on committing.
+func (db *DB) Snapshot(ctx context.Context) (linkfin.Snapshot, error) {
+	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	var n int64
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM meta`).Scan(&n); err != nil {
+		tx.Rollback()
+		return nil, fmt.Errorf("snapshot: %w", err)
+	}
+	return &snapshot{DB: &DB{path: db.path, w: db.w, r: db.r, snap: tx}}, nil
+}
+
+// snapshot is a DB whose reads all go through one read transaction.
+type snapshot struct{ *DB }
+
+// Close ends the read transaction.
+func (s *snapshot) Close() error { return s.snap.Rollback() }
 
 // Reopen opens the database file again, as a new process would; tests use it to
 // check what survives closing the store.

@@ -209,6 +209,7 @@ func Run(t *testing.T, open Opener) {
 		{"Proofs", testProofs, false},
 		{"Tamper", testTamper, false},
 		{"VerifyWhileWriting", testVerifyWhileWriting, false},
+		{"VerifyUnderLoad", testVerifyUnderLoad, false},
 		{"EveryEventKind", testEveryEventKind, false},
 		{"Objects", testObjects, false},
 		{"ObjectEviction", testObjectEviction, false},

@@ -366,14 +366,16 @@ func TestServeVerify(t *testing.T) {
 	}
 	goroutinesSettle(t, before)
 
-	// Verify: the first operator key (2 events), 2 accounts and 4 transfers: 8 events.
+	// Verify: the first operator key (2 events), 2 accounts and 4 transfers, and the
+	// answers the 6 requests saved: 14 events.
 	code, stdout, stderr := cli(t, "verify", "--data", dir)
 	if code != 0 || stderr != "" {
 		t.Fatalf("verify: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
 	for _, want := range []string{
-		"log:         8 events, ",
+		"log:         14 events, ",
 		"ledger:      2 accounts, 4 transfers\n",
+		"records:     2 records, 6 saved answers\n",
 		"  ledger 1 CNY: debits posted 950, credits posted 950; pending 0 / 0\n",
 		"signed by:   linkfin+",
 		"\nOK: ",

@@ -48,6 +48,7 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	fmt.Fprintf(stdout, "log:         %d events, %d signed checkpoints, root %s\n", rep.Events, rep.Checkpoints, base64.StdEncoding.EncodeToString(rep.Root[:]))
 	fmt.Fprintf(stdout, "ledger:      %d accounts, %d transfers\n", rep.Accounts, rep.Transfers)
+	fmt.Fprintf(stdout, "records:     %d records, %d saved answers\n", rep.Records, rep.Answers)
 	for _, b := range rep.Totals {
 		fmt.Fprintf(stdout, "  ledger %d %s: debits posted %s, credits posted %s; pending %s / %s\n",
 			b.Ledger, b.Currency, b.DebitsPosted, b.CreditsPosted, b.DebitsPending, b.CreditsPending)
@@ -60,6 +61,6 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		return errFindings
 	}
-	fmt.Fprintln(stdout, "OK: the log re-hashes to every signed checkpoint, the balances match the log, and the ledger balances")
+	fmt.Fprintln(stdout, "OK: the log re-hashes to every signed checkpoint, the balances, records, party index and saved answers match the log, and the ledger balances")
 	return nil
 }
