@@ -518,6 +518,9 @@ func domainState(t *testing.T, e *engine.Engine, s linkfin.Store) crashState {
 			if id, ok := ledgerEventID(ev); ok && id < crashRawLimit {
 				continue
 			}
+			if ev.Type == linkfin.EventAnswersSaved {
+				continue // one per batch that saved answers: batches differ from run to run
+			}
 			st.Events[ev.Type]++
 			if ev.Type == string(ledger.EventTransferCreated) {
 				st.Transfers++
