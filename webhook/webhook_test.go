@@ -441,9 +441,9 @@ func TestPassOver(t *testing.T) {
 	d := e.dispatcher()
 	d.SkipAfter = 10
 	// Making each endpoint also counted it in its organization's quota, an event of
-	// its own: seven keys keep the stretch of events that concern acme not at all
-	// just short of SkipAfter.
-	for i := range 7 {
+	// its own, and so does each key: three keys (six events) after initech's endpoint
+	// (two) keep the stretch of events that concern acme not at all short of SkipAfter.
+	for i := range 3 {
 		e.key("globex", "g"+jsonString(int64(i)))
 	}
 	start := e.endpointRecord("acme-hooks").Cursor
@@ -626,6 +626,8 @@ func TestManyInOnePoll(t *testing.T) {
 	for i := range 250 {
 		id := "k" + jsonString(int64(i))
 		e.key("acme", id)
+		// Revoked at once: an organization holds at most linkfin.MaxAPIKeys live keys.
+		e.submit(&services.RevokeAPIKey{Actor: "acme", ID: id})
 		want = append(want, "api_key.created "+id)
 	}
 	e.poll(e.dispatcher())
