@@ -1,8 +1,10 @@
 package linkfin
 
 import (
+	"maps"
 	"math"
 	"math/bits"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -47,6 +49,13 @@ var currencyExponents = map[Currency]int{
 	"UGX": 0, "USD": 2, "USN": 2, "UYI": 0, "UYU": 2, "UYW": 4, "UZS": 2, "VED": 2, "VES": 2,
 	"VND": 0, "VUV": 0, "WST": 2, "XAF": 0, "XCD": 2, "XCG": 2, "XOF": 0, "XPF": 0, "YER": 2,
 	"ZAR": 2, "ZMW": 2, "ZWG": 2,
+}
+
+// Currencies lists the currencies linkfin takes, in alphabetical order.
+func Currencies() []Currency {
+	out := slices.Collect(maps.Keys(currencyExponents))
+	slices.Sort(out)
+	return out
 }
 
 // EOUTOFRANGE refuses an amount, price or quantity above its maximum.

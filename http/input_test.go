@@ -507,6 +507,14 @@ func TestBoundsAndTexts(t *testing.T) {
 			t.Errorf("%s: a refused body changed the store", route.Pattern)
 		}
 	}
+	// The document lists the currencies the server takes: the active ISO 4217 codes.
+	var listed []string
+	for _, v := range spec.Components.Schemas["Currency"].Value.Enum {
+		listed = append(listed, fmt.Sprint(v))
+	}
+	if len(listed) != len(linkfin.Currencies()) || !slices.Contains(listed, "CNY") || slices.Contains(listed, "BTC") || slices.Contains(listed, "ZZZ") {
+		t.Errorf("the document's currencies are %v", listed)
+	}
 	if counts["integers"] < 15 || counts["ids"] < 20 || counts["texts"] < 8 {
 		t.Errorf("checked %v", counts)
 	}
