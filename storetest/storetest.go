@@ -210,6 +210,7 @@ func Run(t *testing.T, open Opener) {
 		{"Tamper", testTamper, false},
 		{"VerifyWhileWriting", testVerifyWhileWriting, false},
 		{"VerifyUnderLoad", testVerifyUnderLoad, false},
+		{"Snapshot", testSnapshot, false},
 		{"EveryEventKind", testEveryEventKind, false},
 		{"Objects", testObjects, false},
 		{"ObjectEviction", testObjectEviction, false},

@@ -155,3 +155,68 @@ func testVerifyUnderLoad(t *testing.T, open Opener) {
 	wg.Wait()
 	env.MustVerify()
 }
+
+// testSnapshot: a snapshot reads the database as it was when it was opened, whatever
+// commits after; a new one sees those commits.
+func testSnapshot(t *testing.T, open Opener) {
+	env := NewEnv(t, open)
+	ctx := context.Background()
+	wantResults(t, env.Submit(&engine.Request{CreateAccounts: []ledger.Account{Acct(1, 0), Acct(2, 0)}}).Results, ledger.OK, ledger.OK)
+	env.Submit(&engine.Request{CreateTransfers: []ledger.Transfer{Xfer(10, 1, 2, 5)}, Flush: true})
+	snap, err := env.Store.Snapshot(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer snap.Close()
+	read := func(s linkfin.Snapshot) (linkfin.Head, map[string]int64, int, int64) {
+		t.Helper()
+		h, err := s.Head(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tables, err := s.Tables(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		evs, err := s.Events(ctx, 0, 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var credits int64
+		if err := s.ScanAccounts(ctx, func(a *ledger.Account) error { credits += a.CreditsPosted; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		return h, tables, len(evs), credits
+	}
+	h0, tables0, n0, credits0 := read(snap)
+	if h0.Size != int64(n0) || tables0["transfers"] != 1 || credits0 != 5 {
+		t.Fatalf("snapshot: head %+v, %d events, tables %v, credits %d", h0, n0, tables0, credits0)
+	}
+	env.Submit(&engine.Request{
+		CreateTransfers: []ledger.Transfer{Xfer(11, 1, 2, 7)},
+		Commands: []engine.Command{&services.CreateOrganization{Org: linkfin.Organization{
+			ID: "late-1", Name: "Late", Capabilities: []linkfin.Capability{linkfin.CapTrade}}}},
+		Flush: true,
+	})
+	h1, tables1, n1, credits1 := read(snap)
+	if h1.Size != h0.Size || h1.AccountsAt != h0.AccountsAt || n1 != n0 || credits1 != credits0 || fmt.Sprint(tables1) != fmt.Sprint(tables0) {
+		t.Fatalf("the snapshot moved: head %+v → %+v, events %d → %d, credits %d → %d, tables %v → %v",
+			h0, h1, n0, n1, credits0, credits1, tables0, tables1)
+	}
+	if objs, err := snap.ObjectsByKey(ctx, []linkfin.ObjectKey{{Kind: linkfin.KindOrganization, ID: "late-1"}}); err != nil || len(objs) != 0 {
+		t.Fatalf("the snapshot reads a record made after it: %v, %v", objs, err)
+	}
+	later, err := env.Store.Snapshot(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer later.Close()
+	h2, tables2, _, credits2 := read(later)
+	if h2.Size <= h0.Size || tables2["transfers"] != 2 || credits2 != 12 {
+		t.Fatalf("a new snapshot: head %+v, tables %v, credits %d", h2, tables2, credits2)
+	}
+	parties, err := later.PartiesByKey(ctx, []linkfin.ObjectKey{{Kind: linkfin.KindOrganization, ID: "late-1"}, {Kind: linkfin.KindOrganization, ID: "late-1"}})
+	if err != nil || fmt.Sprint(parties) != "map[{organization late-1}:[late-1]]" {
+		t.Fatalf("party index of late-1: %v, %v", parties, err)
+	}
+}
