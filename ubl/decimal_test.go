@@ -66,8 +66,8 @@ func TestDecimalJSON(t *testing.T) {
 	if err := json.Unmarshal(b, &out); err != nil || out != in {
 		t.Errorf("decoded %+v, %v; want %+v", out, err, in)
 	}
-	if err := json.Unmarshal([]byte(`{"quantity":"1e3"}`), &out); err == nil {
-		t.Error("decoded 1e3 as a Decimal")
+	if err := json.Unmarshal([]byte(`{"quantity":"1e3"}`), &out); linkfin.ErrorCode(err) != EINVALID {
+		t.Errorf("decoding 1e3 as a Decimal: %v, want code %s", err, EINVALID)
 	}
 }
 
