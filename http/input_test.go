@@ -348,6 +348,13 @@ func TestInvalidUTF8Refused(t *testing.T) {
 			wantProblem(t, p.as("anchor", "POST", "/v1/invoices/inv-1/dispute", body), http.StatusBadRequest, lfhttp.EENCODING)
 		})
 	}
+	doc, err := os.ReadFile("../ubl/testdata/en16931-bis3-factoring.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	xml := strings.Replace(string(doc), "7023708", "70\xff23708", 1)
+	wantProblem(t, p.as("tier1", "POST", "/v1/invoices?po_id=PO-1&buyer_id=anchor", xml, "Content-Type", "application/xml"),
+		http.StatusBadRequest, lfhttp.EENCODING)
 	if after := p.snapshot(); !reflect.DeepEqual(after, base) {
 		t.Error("a refused body changed the store")
 	}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"reflect"
 	"strings"
+	"unicode/utf8"
 
 	"linkfin"
 	"linkfin/engine"
@@ -372,6 +373,9 @@ func (s *Server) createInvoice(w http.ResponseWriter, r *http.Request) {
 	if mt, _ := mediaType(r, mediaXML); mt == mediaXML {
 		q := r.URL.Query()
 		doc, err := ubl.ParseLimit(bytes.NewReader(body), MaxBodyBytes)
+		if !utf8.Valid(body) {
+			err = linkfin.Errorf(EENCODING, "the XML is not valid UTF-8")
+		}
 		if err == nil {
 			inv, err = services.InvoiceFromUBL(doc, q.Get("po_id"), q.Get("buyer_id"))
 		}
