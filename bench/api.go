@@ -7,15 +7,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"runtime"
-	"slices"
 	"strconv"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"linkfin"
+	"linkfin/demo"
 	"linkfin/engine"
 	lfhttp "linkfin/http"
 	"linkfin/services"
@@ -85,63 +84,46 @@ func API(ctx context.Context, o APIOptions) (*APIResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	srv := lfhttp.NewServer(e, store, nil)
-	if err := srv.Open("127.0.0.1:0"); err != nil {
+	srv, err := serveAPI(e, store, o.Clients)
+	if err != nil {
 		return nil, err
 	}
-	defer srv.Close(context.Background())
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: o.Clients, MaxConnsPerHost: o.Clients}, Timeout: time.Minute}
-	base := "http://" + srv.Addr()
+	defer srv.close()
 
 	o.log("running %d financings from %d clients…", o.Financings, o.Clients)
-	batches0, commit0, prefetch0 := e.Stats().Batches.Load(), e.Stats().CommitNanos.Load(), e.Stats().PrefetchNanos.Load()
-	var next, done atomic.Int64
-	stop := func() {}
-	if o.Progress != nil {
-		stop = progress(o.Progress, int64(o.Financings), &done)
-	}
-	latencies := make([][]time.Duration, o.Clients)
-	errs := make(chan error, o.Clients)
-	var wg sync.WaitGroup
-	start := time.Now()
-	for c := range o.Clients {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= o.Financings {
-					return
-				}
-				t0 := time.Now()
-				if err := finance(ctx, client, base, key, i, pieceID(o.Preload+i)); err != nil {
-					errs <- err
-					return
-				}
-				latencies[c] = append(latencies[c], time.Since(t0))
-				done.Add(1)
-			}
-		}()
-	}
-	wg.Wait()
-	elapsed := time.Since(start)
-	stop()
-	close(errs)
-	if err := <-errs; err != nil {
+	mark := markStats(e)
+	all, elapsed, err := timedLoad(o.Clients, o.Financings, o.Progress, func(i int) error {
+		return finance(ctx, srv.client, srv.base, key, i, pieceID(o.Preload+i))
+	})
+	if err != nil {
 		return nil, err
 	}
-	all := slices.Concat(latencies...)
-	slices.Sort(all)
-	return &APIResult{
+	res := &APIResult{
 		Store: store.Dialect(), Clients: o.Clients, Financings: o.Financings, PreloadedCertificates: o.Preload,
 		Seconds: elapsed.Seconds(), FinancingsPerSecond: float64(o.Financings) / elapsed.Seconds(),
 		RequestsPerSecond: 2 * float64(o.Financings) / elapsed.Seconds(),
 		P50MS:             percentile(all, 0.50), P99MS: percentile(all, 0.99),
-		EngineBatches: e.Stats().Batches.Load() - batches0, PeakRSSBytes: peakRSS(),
-		CommitMSPerBatch:   float64(e.Stats().CommitNanos.Load()-commit0) / 1e6 / float64(max(1, e.Stats().Batches.Load()-batches0)),
-		PrefetchMSPerBatch: float64(e.Stats().PrefetchNanos.Load()-prefetch0) / 1e6 / float64(max(1, e.Stats().Batches.Load()-batches0)),
-		GoVersion:          runtime.Version(), CPUs: runtime.NumCPU(),
-	}, nil
+		PeakRSSBytes: peakRSS(), GoVersion: runtime.Version(), CPUs: runtime.NumCPU(),
+	}
+	res.EngineBatches, res.CommitMSPerBatch, res.PrefetchMSPerBatch = mark.since(e)
+	return res, nil
+}
+
+// statsMark is where the engine's counters stood at the start of a run.
+type statsMark struct{ batches, commit, prefetch int64 }
+
+func markStats(e *engine.Engine) statsMark {
+	st := e.Stats()
+	return statsMark{st.Batches.Load(), st.CommitNanos.Load(), st.PrefetchNanos.Load()}
+}
+
+// since returns the batches the engine has committed since the mark, and their
+// commit's and prefetch's mean milliseconds.
+func (m statsMark) since(e *engine.Engine) (batches int64, commitMS, prefetchMS float64) {
+	now := markStats(e)
+	batches = now.batches - m.batches
+	per := 1e6 * float64(max(1, batches))
+	return batches, float64(now.commit-m.commit) / per, float64(now.prefetch-m.prefetch) / per
 }
 
 func (o *APIOptions) log(format string, args ...any) {
@@ -169,6 +151,34 @@ func finance(ctx context.Context, client *http.Client, base, key string, i int, 
 	}
 	_, err = post(ctx, client, base+"/v1/financings/"+f.ID+"/accept", key, "accept-"+n, "", http.StatusOK)
 	return err
+}
+
+// loopback is a server listening on loopback, and a client to it.
+type loopback struct {
+	base   string // "http://127.0.0.1:port"
+	client *http.Client
+	close  func()
+}
+
+// serveAPI starts linkfin's API server on the engine and store, on loopback, as
+// linkfin serve runs it but without its per-key rate limit (--rate-limit 0): the
+// benchmark's clients share one key.
+func serveAPI(e *engine.Engine, store linkfin.Store, clients int) (*loopback, error) {
+	srv := lfhttp.NewServer(e, store, nil)
+	return listen(clients, srv.Serve, func() { srv.Close(context.Background()) })
+}
+
+// listen opens a loopback port, has serve answer on it until stop, and makes a client
+// that keeps up to clients connections open to it.
+func listen(clients int, serve func(net.Listener), stop func()) (*loopback, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	serve(ln)
+	t := &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}
+	return &loopback{base: "http://" + ln.Addr().String(), client: &http.Client{Transport: t, Timeout: time.Minute},
+		close: func() { stop(); t.CloseIdleConnections() }}, nil
 }
 
 // post sends a request and returns the answer's body.
@@ -200,18 +210,7 @@ func post(ctx context.Context, client *http.Client, url, key, idem, body string,
 // invoiced and approved, and its certificate split down to pieces of 100.00. It returns
 // the supplier's API key.
 func setUpFinancing(ctx context.Context, e *engine.Engine, pieces int) (string, error) {
-	do := func(cs ...engine.Command) error {
-		resp, err := e.Submit(ctx, &engine.Request{Commands: cs})
-		if err != nil {
-			return err
-		}
-		for i, out := range resp.Outcomes {
-			if err := out.Err(); err != nil {
-				return fmt.Errorf("bench: set-up %s: %w", engine.Name(cs[i]), err)
-			}
-		}
-		return nil
-	}
+	do := func(cs ...engine.Command) error { return demo.SubmitAll(ctx, e, cs) }
 	rate := func(s string) linkfin.Rate { r, _ := linkfin.ParseRate(s); return r }
 	fixed := rate("0.04")
 	today := linkfin.DateOf(time.Now())

@@ -111,31 +111,10 @@ func Ledger(ctx context.Context, o Options) (*Result, error) {
 	defer cleanup()
 
 	o.logf("creating %d accounts…", o.Accounts)
-	for start := 1; start <= o.Accounts; start += 8192 {
-		var as []ledger.Account
-		for id := start; id < start+8192 && id <= o.Accounts; id++ {
-			as = append(as, ledger.Account{ID: int64(id), Ledger: 1, Currency: "CNY", Code: 1})
-		}
-		if _, err := e.Submit(ctx, &engine.Request{CreateAccounts: as}); err != nil {
-			return nil, err
-		}
+	if err := createAccounts(ctx, e, o.Accounts); err != nil {
+		return nil, err
 	}
-
-	rng := rand.New(rand.NewPCG(o.Seed, o.Seed+1))
-	transfers := make([]ledger.Transfer, o.Transfers)
-	for i := range transfers {
-		dr := 1 + rng.Int64N(int64(o.Accounts))
-		if o.Hot {
-			dr = 1
-		}
-		cr := 1 + rng.Int64N(int64(o.Accounts))
-		for cr == dr {
-			cr = 1 + rng.Int64N(int64(o.Accounts))
-		}
-		// Ids grow, as TigerBeetle recommends for client ids: inserts append.
-		transfers[i] = ledger.Transfer{ID: int64(i + 1), DebitAccountID: dr, CreditAccountID: cr,
-			Amount: 1 + rng.Int64N(100_000), Ledger: 1, Currency: "CNY", Code: 1}
-	}
+	transfers := randomTransfers(o.Transfers, o.Accounts, o.Seed, o.Hot)
 	batchesBefore := e.Stats().Batches.Load()
 	var done atomic.Int64
 	stopProgress := progress(o.Progress, int64(o.Transfers), &done)
@@ -145,7 +124,13 @@ func Ledger(ctx context.Context, o Options) (*Result, error) {
 	if o.Clients == 0 {
 		lat, err = runBatches(ctx, e, transfers, o.Batch, &done)
 	} else {
-		lat, err = runClients(ctx, e, transfers, o.Clients, &done)
+		lat, err = load(o.Clients, len(transfers), &done, func(i int) error {
+			resp, err := e.Submit(ctx, &engine.Request{CreateTransfers: transfers[i : i+1]})
+			if err != nil {
+				return err
+			}
+			return allOK(resp, "transfer", i)
+		})
 	}
 	if err == nil {
 		// Balances are written lazily: the run ends when they are all in the store.
@@ -166,7 +151,7 @@ func Ledger(ctx context.Context, o Options) (*Result, error) {
 	if o.Clients > 0 {
 		res.Mode = "clients"
 	}
-	slices.Sort(lat)
+	slices.Sort(lat) // runBatches' are not sorted
 	res.P50CommitMS = percentile(lat, 0.50)
 	res.P99CommitMS = percentile(lat, 0.99)
 	e.Close()
@@ -205,7 +190,7 @@ func runBatches(ctx context.Context, e *engine.Engine, ts []ledger.Transfer, bat
 				mu.Lock()
 				lat = append(lat, d)
 				if err == nil {
-					err = allOK(resp, j.from)
+					err = allOK(resp, "transfer", j.from)
 				}
 				if err != nil && firstErr == nil {
 					firstErr = err
@@ -223,8 +208,52 @@ func runBatches(ctx context.Context, e *engine.Engine, ts []ledger.Transfer, bat
 	return lat, firstErr
 }
 
-func runClients(ctx context.Context, e *engine.Engine, ts []ledger.Transfer, clients int, done *atomic.Int64) ([]time.Duration, error) {
+// createAccounts creates accounts 1 to n on ledger 1, in CNY, 8,192 a request.
+func createAccounts(ctx context.Context, e *engine.Engine, n int) error {
+	for start := 1; start <= n; start += 8192 {
+		var as []ledger.Account
+		for id := start; id < start+8192 && id <= n; id++ {
+			as = append(as, ledger.Account{ID: int64(id), Ledger: 1, Currency: "CNY", Code: 1})
+		}
+		resp, err := e.Submit(ctx, &engine.Request{CreateAccounts: as})
+		if err != nil {
+			return err
+		}
+		if err := allOK(resp, "account", start-1); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// randomTransfers makes n transfers of 0.01 to 1,000.00 among accounts 1 to
+// accounts, with ids 1 to n, each between two accounts drawn at random from the
+// seed; hot makes account 1 the debit account of every one.
+func randomTransfers(n, accounts int, seed uint64, hot bool) []ledger.Transfer {
+	rng := rand.New(rand.NewPCG(seed, seed+1))
+	transfers := make([]ledger.Transfer, n)
+	for i := range transfers {
+		dr := 1 + rng.Int64N(int64(accounts))
+		if hot {
+			dr = 1
+		}
+		cr := 1 + rng.Int64N(int64(accounts))
+		for cr == dr {
+			cr = 1 + rng.Int64N(int64(accounts))
+		}
+		// Ids grow, as TigerBeetle recommends for client ids: inserts append.
+		transfers[i] = ledger.Transfer{ID: int64(i + 1), DebitAccountID: dr, CreditAccountID: cr,
+			Amount: 1 + rng.Int64N(100_000), Ledger: 1, Currency: "CNY", Code: 1}
+	}
+	return transfers
+}
+
+// load runs requests 0 to n-1, do(i) being the i-th, from clients concurrent
+// clients, and returns their latencies, sorted. done counts those finished. The first
+// error stops every client, and is returned.
+func load(clients, n int, done *atomic.Int64, do func(i int) error) ([]time.Duration, error) {
 	var next atomic.Int64
+	var failed atomic.Bool
 	lats := make([][]time.Duration, clients)
 	errs := make([]error, clients)
 	var wg sync.WaitGroup
@@ -232,37 +261,45 @@ func runClients(ctx context.Context, e *engine.Engine, ts []ledger.Transfer, cli
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for {
+			for !failed.Load() {
 				i := int(next.Add(1) - 1)
-				if i >= len(ts) {
+				if i >= n {
 					return
 				}
 				t0 := time.Now()
-				resp, err := e.Submit(ctx, &engine.Request{CreateTransfers: ts[i : i+1]})
-				lats[c] = append(lats[c], time.Since(t0))
-				if err == nil {
-					err = allOK(resp, i)
-				}
-				if err != nil {
+				if err := do(i); err != nil {
 					errs[c] = err
+					failed.Store(true)
 					return
 				}
+				lats[c] = append(lats[c], time.Since(t0))
 				done.Add(1)
 			}
 		}()
 	}
 	wg.Wait()
-	var lat []time.Duration
-	for _, l := range lats {
-		lat = append(lat, l...)
-	}
+	lat := slices.Concat(lats...)
+	slices.Sort(lat)
 	return lat, errors.Join(errs...)
 }
 
-func allOK(resp *engine.Response, offset int) error {
+// timedLoad runs load with a progress bar on prog (if not nil), and also returns the
+// time it took.
+func timedLoad(clients, n int, prog io.Writer, do func(i int) error) ([]time.Duration, time.Duration, error) {
+	var done atomic.Int64
+	stop := progress(prog, int64(n), &done)
+	start := time.Now()
+	lat, err := load(clients, n, &done, do)
+	d := time.Since(start)
+	stop()
+	return lat, d, err
+}
+
+// allOK checks that every item of a request succeeded; the first had id offset+1.
+func allOK(resp *engine.Response, what string, offset int) error {
 	for i, r := range resp.Results {
 		if r != ledger.OK {
-			return fmt.Errorf("transfer %d: %s", offset+i+1, r)
+			return fmt.Errorf("bench: %s %d: %s", what, offset+i+1, r)
 		}
 	}
 	return nil

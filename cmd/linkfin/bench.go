@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -12,51 +13,54 @@ import (
 )
 
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) > 0 && args[0] == "api" {
-		return runBenchAPI(ctx, args[1:], stdout, stderr)
-	}
-	if len(args) == 0 || args[0] != "ledger" {
-		fmt.Fprintln(stderr, "Usage: linkfin bench ledger|api [flags]   (run with --help for the flags)")
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
-			return nil
+	if len(args) > 0 {
+		switch args[0] {
+		case "ledger":
+			return runBenchLedger(ctx, args[1:], stdout, stderr)
+		case "api":
+			return runBenchAPI(ctx, args[1:], stdout, stderr)
+		case "http":
+			return runBenchHTTP(ctx, args[1:], stdout, stderr)
 		}
-		return errUsage
 	}
-	var sf storeFlags
+	fmt.Fprintln(stderr, "Usage: linkfin bench ledger|http|api [flags]   (run with --help for the flags)")
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
+		return nil
+	}
+	return errUsage
+}
+
+func runBenchLedger(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("bench ledger", "bench ledger [--db DSN] [--transfers N] [--accounts M] [--batch B] [--clients C] [--hot] [--json]", stderr)
-	fs.StringVar(&sf.db, "db", "", "database to measure: a SQLite file or a postgres:// URL (default: a fresh temporary SQLite file); its tables are emptied first")
 	o := bench.Options{}
+	fs.StringVar(&o.DSN, "db", "", "database to measure: a SQLite file or a postgres:// URL (default: a fresh temporary SQLite file); its tables are emptied first")
 	fs.IntVar(&o.Transfers, "transfers", 1_000_000, "transfers to run")
 	fs.IntVar(&o.Accounts, "accounts", 100_000, "accounts to spread them over")
 	fs.IntVar(&o.Batch, "batch", 8192, "transfers per batch (per request without --clients; the engine's batch limit with it)")
 	fs.IntVar(&o.Clients, "clients", 0, "submit single transfers from this many concurrent clients, to show group commit")
 	fs.BoolVar(&o.Hot, "hot", false, "every transfer touches one hot account")
-	asJSON := fs.Bool("json", false, "print one JSON object and nothing else on standard output")
-	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
-	if err := parse(fs, args[1:]); err != nil {
-		return err
-	}
-	if err := startProfile(*cpuprofile); err != nil {
-		return err
-	}
-	defer pprof.StopCPUProfile()
-	o.DSN = sf.db
-	if !*asJSON {
-		o.Log = stdout
-	}
-	if fi, err := os.Stderr.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 && stderr == os.Stderr {
-		o.Progress = stderr
-	}
-	res, err := bench.Ledger(ctx, o)
-	if err != nil {
-		return err
-	}
-	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		return enc.Encode(res)
-	}
-	res.Print(stdout)
-	return nil
+	return measure(fs, args, stdout, stderr, func(log, progress io.Writer) (*bench.Result, error) {
+		o.Log, o.Progress = log, progress
+		return bench.Ledger(ctx, o)
+	})
+}
+
+func runBenchHTTP(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("bench http", "bench http [--db DSN] [--transfers N] [--accounts M] [--clients C] [--hot] [--json]\n\n"+
+		"Posts transfers to the raw ledger of linkfin's HTTP server on loopback, one a request (POST /v1/transfers\n"+
+		"with an operator key and an Idempotency-Key), then the same requests to a bare net/http handler that reads\n"+
+		"the body and writes a fixed answer, the machine's HTTP ceiling; prints transfers/s, p50/p99 latency and the\n"+
+		"ratio of the two rates. Every acknowledged transfer is then checked on the ledger.", stderr)
+	o := bench.HTTPOptions{}
+	fs.StringVar(&o.DSN, "db", "", "database to measure: an empty SQLite file or a postgres:// URL (default: a fresh temporary SQLite file)")
+	fs.IntVar(&o.Transfers, "transfers", 100_000, "transfers to post, one a request")
+	fs.IntVar(&o.Accounts, "accounts", 200, "accounts to spread them over")
+	fs.IntVar(&o.Clients, "clients", 32, "concurrent HTTP clients")
+	fs.BoolVar(&o.Hot, "hot", false, "every transfer on one account pair: from account 1 to account 2")
+	return measure(fs, args, stdout, stderr, func(log, progress io.Writer) (*bench.HTTPResult, error) {
+		o.Log, o.Progress = log, progress
+		return bench.HTTP(ctx, o)
+	})
 }
 
 func runBenchAPI(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -66,6 +70,17 @@ func runBenchAPI(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fs.IntVar(&o.Financings, "financings", 20_000, "certificate financings to run, each a quote and an acceptance on its own piece")
 	fs.IntVar(&o.Clients, "clients", 64, "concurrent HTTP clients")
 	fs.IntVar(&o.Preload, "preload", 0, "certificate pieces in the store before the run")
+	return measure(fs, args, stdout, stderr, func(log, progress io.Writer) (*bench.APIResult, error) {
+		o.Log, o.Progress = log, progress
+		return bench.API(ctx, o)
+	})
+}
+
+// measure adds the flags every benchmark takes (--json, --cpuprofile) to fs, parses
+// args, runs the benchmark, and prints its result. The benchmark logs its steps to log
+// (nil with --json) and draws a progress bar on progress (nil unless standard error
+// is a terminal).
+func measure[R interface{ Print(io.Writer) }](fs *flag.FlagSet, args []string, stdout, stderr io.Writer, run func(log, progress io.Writer) (R, error)) error {
 	asJSON := fs.Bool("json", false, "print one JSON object and nothing else on standard output")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	if err := parse(fs, args); err != nil {
@@ -75,13 +90,14 @@ func runBenchAPI(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	defer pprof.StopCPUProfile()
+	var log, progress io.Writer
 	if !*asJSON {
-		o.Log = stdout
+		log = stdout
 	}
 	if fi, err := os.Stderr.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 && stderr == os.Stderr {
-		o.Progress = stderr
+		progress = stderr
 	}
-	res, err := bench.API(ctx, o)
+	res, err := run(log, progress)
 	if err != nil {
 		return err
 	}

@@ -27,7 +27,7 @@ Commands:
   serve         run the engine and the HTTP API
   migrate       create or update the database schema
   verify        prove that nothing in the database was altered
-  bench         measure the ledger's throughput (bench ledger) or the API's (bench api)
+  bench         measure the ledger's throughput (bench ledger), the ledger's over HTTP (bench http) or the API's (bench api)
   demo          run the whole process on a temporary database and reconcile every fen
 
 API commands, against a running server:

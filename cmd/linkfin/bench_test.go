@@ -1,0 +1,55 @@
+package main
+
+import (
+	"encoding/json"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+func TestBenchHTTPHelp(t *testing.T) {
+	isolate(t)
+	code, stdout, stderr := cli(t, "bench", "http", "--help")
+	if code != 0 || stdout != "" || !strings.HasPrefix(stderr, "Usage: linkfin bench http ") ||
+		!strings.Contains(stderr, "bare net/http handler") {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	for _, f := range []string{"-db", "-transfers", "-accounts", "-clients", "-hot", "-json", "-cpuprofile"} {
+		if !regexp.MustCompile(`(?m)^  ` + f + `[ \t\n]`).MatchString(stderr) {
+			t.Errorf("usage lacks %s:\n%s", f, stderr)
+		}
+	}
+	for _, d := range []string{"(default 32)", "(default 200)"} {
+		if !strings.Contains(stderr, d) {
+			t.Errorf("usage lacks %s:\n%s", d, stderr)
+		}
+	}
+	if code, _, stderr := cli(t, "bench", "--help"); code != 0 || !strings.Contains(stderr, "ledger|http|api") {
+		t.Errorf("bench --help: exit %d, %s", code, stderr)
+	}
+}
+
+// TestBenchHTTPJSON runs a tiny benchmark: --json prints one object with the figures
+// and nothing else.
+func TestBenchHTTPJSON(t *testing.T) {
+	isolate(t)
+	code, stdout, stderr := cli(t, "bench", "http", "--transfers", "40", "--accounts", "5", "--clients", "2", "--hot", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	var res map[string]any
+	dec := json.NewDecoder(strings.NewReader(stdout))
+	if err := dec.Decode(&res); err != nil || dec.More() || strings.Count(stdout, "\n") != 1 {
+		t.Fatalf("stdout is not one JSON object (%v):\n%s", err, stdout)
+	}
+	for k, want := range map[string]any{"store": "sqlite", "transfers": 40.0, "bare_requests": 40.0, "accounts": 5.0, "clients": 2.0, "hot": true} {
+		if res[k] != want {
+			t.Errorf("%s = %v, want %v", k, res[k], want)
+		}
+	}
+	for _, k := range []string{"transfers_per_second", "bare_requests_per_second", "ratio", "p50_ms", "p99_ms"} {
+		if v, ok := res[k].(float64); !ok || v <= 0 {
+			t.Errorf("%s = %v", k, res[k])
+		}
+	}
+}
