@@ -14,7 +14,6 @@ import (
 	"linkfin"
 	"linkfin/demo"
 	"linkfin/engine"
-	lfhttp "linkfin/http"
 	"linkfin/ledger"
 	"linkfin/services"
 )
@@ -235,8 +234,8 @@ func (o *HTTPOptions) log(format string, args ...any) {
 func transferBodies(ts []ledger.Transfer) ([]string, error) {
 	out := make([]string, len(ts))
 	for i, t := range ts {
-		b, err := json.Marshal(lfhttp.TransferIn{ID: lfhttp.ID(t.ID), DebitAccountID: lfhttp.ID(t.DebitAccountID),
-			CreditAccountID: lfhttp.ID(t.CreditAccountID), Amount: t.Amount, Ledger: t.Ledger, Currency: t.Currency, Code: t.Code})
+		b, err := json.Marshal(linkfin.TransferIn{ID: linkfin.ID(t.ID), DebitAccountID: linkfin.ID(t.DebitAccountID),
+			CreditAccountID: linkfin.ID(t.CreditAccountID), Amount: t.Amount, Ledger: t.Ledger, Currency: t.Currency, Code: t.Code})
 		if err != nil {
 			return nil, err
 		}

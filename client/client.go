@@ -27,7 +27,6 @@ import (
 	"time"
 
 	"linkfin"
-	lfhttp "linkfin/http"
 )
 
 // EUNEXPECTED is the code of an error answer that is not problem+json, such as a
@@ -179,7 +178,7 @@ func (c *Client) Do(ctx context.Context, method, path string, in, out any) error
 // problem reads an error answer.
 func problem(resp *http.Response, data []byte) error {
 	if mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type")); mt == "application/problem+json" {
-		var p lfhttp.Problem
+		var p linkfin.Problem
 		if err := json.Unmarshal(data, &p); err == nil && p.Code != "" {
 			return &Error{Status: resp.StatusCode, Code: p.Code, Title: p.Title, Detail: p.Detail, Instance: p.Instance}
 		}
@@ -200,7 +199,7 @@ func (c *Client) post(ctx context.Context, path string, in, out any) error {
 }
 
 // List is a page of a list; NextCursor is "" on the last page.
-type List[T any] = lfhttp.List[T]
+type List[T any] = linkfin.List[T]
 
 // ListOptions narrows a list. Every field is optional. Status, Counterparty, From and
 // To apply to the domain lists (not to keys, accounts and transfers); Number to the

@@ -366,7 +366,7 @@ func (w *world) finance(who string, in client.FinancingIn) *linkfin.Financing {
 	}
 	// The disbursement is the funder's newest transfer, at its slot in the ledger ids
 	// the financing reserved when it was accepted.
-	paid := must(w.org[in.FunderID].ListTransfers(ctx, services.WalletID(in.FunderID, f.Currency), &client.ListOptions{Limit: 1}))
+	paid := must(w.org[in.FunderID].ListTransfers(ctx, linkfin.WalletID(in.FunderID, f.Currency), &client.ListOptions{Limit: 1}))
 	if int64(f.LedgerBase) < engine.ReservedLedgerIDs || len(paid.Data) != 1 || int64(paid.Data[0].ID) != services.LegID(f, "disbursement") || paid.Data[0].Amount != f.Quote.Price {
 		t.Fatalf("financing %s with ledger ids from %d: the funder's newest transfer is %+v, not its disbursement (%d)", f.ID, f.LedgerBase, paid.Data, services.LegID(f, "disbursement"))
 	}
@@ -774,15 +774,15 @@ func endToEnd(t *testing.T, open opener) {
 	}
 	w.wallet["tier3"] -= 50_000_00
 	w.checkWallets("withdrawal")
-	ts := must(tier3.ListTransfers(ctx, services.WalletID("tier3", "CNY"), nil))
+	ts := must(tier3.ListTransfers(ctx, linkfin.WalletID("tier3", "CNY"), nil))
 	if len(ts.Data) != 2 || ts.Data[0].Amount != 50_000_00 || ts.Data[1].Amount != 200_000_00 {
 		t.Fatalf("tier3's transfers %+v", ts.Data)
 	}
-	_, err = tier3.GetAccount(ctx, services.WalletID("anchor", "CNY"))
+	_, err = tier3.GetAccount(ctx, linkfin.WalletID("anchor", "CNY"))
 	refused(t, "another organization's wallet", err, http.StatusNotFound, linkfin.ENOTFOUND)
 
 	// Audit: the trial balance balances, and the log verifies end to end.
-	var tb lfhttp.TrialBalance
+	var tb linkfin.TrialBalance
 	if err := w.op.Do(ctx, http.MethodGet, "/v1/ledger/trial-balance", nil, &tb); err != nil || !tb.Balanced {
 		t.Fatalf("trial balance %+v, %v", tb, err)
 	}

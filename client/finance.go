@@ -4,23 +4,21 @@ import (
 	"context"
 
 	"linkfin"
-	lfhttp "linkfin/http"
-	"linkfin/services"
 )
 
 // The wire types of the finance routes.
 type (
-	CertificateIn         = lfhttp.CertificateIn
-	CertificateTransferIn = lfhttp.CertificateTransferIn
-	CertificateOut        = lfhttp.CertificateOut
-	FinancingIn           = lfhttp.FinancingIn
-	WarehouseReceiptIn    = lfhttp.WarehouseReceiptIn
-	PriceMarkIn           = lfhttp.PriceMarkIn
-	InboundPaymentIn      = lfhttp.InboundPaymentIn
-	WithdrawalIn          = lfhttp.WithdrawalIn
-	PaymentOut            = lfhttp.PaymentOut
-	SettlementIn          = lfhttp.SettlementIn
-	SettlementResult      = services.SettlementResult
+	CertificateIn         = linkfin.CertificateIn
+	CertificateTransferIn = linkfin.CertificateTransferIn
+	CertificateOut        = linkfin.CertificateOut
+	FinancingIn           = linkfin.FinancingIn
+	WarehouseReceiptIn    = linkfin.WarehouseReceiptIn
+	PriceMarkIn           = linkfin.PriceMarkIn
+	InboundPaymentIn      = linkfin.InboundPaymentIn
+	WithdrawalIn          = linkfin.WithdrawalIn
+	PaymentOut            = linkfin.PaymentOut
+	SettlementIn          = linkfin.SettlementIn
+	SettlementResult      = linkfin.SettlementResult
 )
 
 // IssueCertificate issues a payable certificate from approved payables (the anchor).
@@ -32,7 +30,7 @@ func (c *Client) IssueCertificate(ctx context.Context, in CertificateIn) (*linkf
 // SplitCertificate splits a piece into pieces of the faces given, which add up to its
 // face (the holder), and answers the new pieces, in the order of the faces.
 func (c *Client) SplitCertificate(ctx context.Context, id string, faces ...int64) ([]linkfin.Certificate, error) {
-	in := lfhttp.SplitIn{Pieces: make([]lfhttp.PieceIn, len(faces))}
+	in := linkfin.SplitIn{Pieces: make([]linkfin.PieceIn, len(faces))}
 	for i, f := range faces {
 		in.Pieces[i].Face = f
 	}
@@ -122,7 +120,7 @@ func (c *Client) CreateWarehouseReceipt(ctx context.Context, in WarehouseReceipt
 // ReportTelemetry reports the quantity the warehouse's sensors count.
 func (c *Client) ReportTelemetry(ctx context.Context, id string, quantity int64) (*linkfin.WarehouseReceipt, error) {
 	var out linkfin.WarehouseReceipt
-	return &out, c.post(ctx, "/v1/warehouse-receipts/"+esc(id)+"/telemetry", lfhttp.TelemetryIn{Quantity: quantity}, &out)
+	return &out, c.post(ctx, "/v1/warehouse-receipts/"+esc(id)+"/telemetry", linkfin.TelemetryIn{Quantity: quantity}, &out)
 }
 
 // GetWarehouseReceipt reads a warehouse receipt.

@@ -5,17 +5,15 @@ import (
 	"strconv"
 
 	"linkfin"
-	lfhttp "linkfin/http"
-	"linkfin/services"
 )
 
 // The wire types of the ledger and audit routes.
 type (
-	Account    = lfhttp.Account
-	Transfer   = lfhttp.Transfer
-	Exposure   = services.Exposure
-	Checkpoint = lfhttp.Checkpoint
-	LogKey     = lfhttp.LogKey
+	Account    = linkfin.Account
+	Transfer   = linkfin.Transfer
+	Exposure   = linkfin.Exposure
+	Checkpoint = linkfin.CheckpointOut
+	LogKey     = linkfin.LogKey
 )
 
 // GetAccount reads a ledger account; an organization reads its own wallets.
@@ -26,7 +24,7 @@ func (c *Client) GetAccount(ctx context.Context, id int64) (*Account, error) {
 
 // Wallet reads an organization's wallet in a currency.
 func (c *Client) Wallet(ctx context.Context, org string, currency linkfin.Currency) (*Account, error) {
-	return c.GetAccount(ctx, services.WalletID(org, currency))
+	return c.GetAccount(ctx, linkfin.WalletID(org, currency))
 }
 
 // ListAccounts lists ledger accounts: an organization's wallets, or every account for

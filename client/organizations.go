@@ -4,16 +4,15 @@ import (
 	"context"
 
 	"linkfin"
-	lfhttp "linkfin/http"
 )
 
 // The wire types of the parties' routes.
 type (
-	OrganizationIn = lfhttp.OrganizationIn
-	APIKeyIn       = lfhttp.APIKeyIn
-	APIKey         = lfhttp.APIKeyOut
-	ProgramIn      = lfhttp.ProgramIn
-	FunderIn       = lfhttp.FunderIn
+	OrganizationIn = linkfin.OrganizationIn
+	APIKeyIn       = linkfin.APIKeyIn
+	APIKey         = linkfin.APIKeyOut
+	ProgramIn      = linkfin.ProgramIn
+	FunderIn       = linkfin.FunderIn
 )
 
 // CreateOrganization registers an organization (operator key). Registering the same
@@ -56,7 +55,7 @@ func (c *Client) RevokeAPIKey(ctx context.Context, org, keyID string) (*APIKey, 
 // ProposeRelationship proposes a buyer–seller relationship; the caller is one side.
 func (c *Client) ProposeRelationship(ctx context.Context, buyer, seller string) (*linkfin.Relationship, error) {
 	var out linkfin.Relationship
-	return &out, c.post(ctx, "/v1/relationships", lfhttp.RelationshipIn{BuyerID: buyer, SellerID: seller}, &out)
+	return &out, c.post(ctx, "/v1/relationships", linkfin.RelationshipIn{BuyerID: buyer, SellerID: seller}, &out)
 }
 
 // AcceptRelationship accepts a relationship the other side proposed.

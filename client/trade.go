@@ -5,18 +5,17 @@ import (
 	"net/url"
 
 	"linkfin"
-	lfhttp "linkfin/http"
 )
 
 // The wire types of the trade routes.
 type (
-	PurchaseOrderIn = lfhttp.PurchaseOrderIn
-	POLineIn        = lfhttp.POLineIn
-	ShipmentIn      = lfhttp.ShipmentIn
-	ShipmentEventIn = lfhttp.ShipmentEventIn
-	GoodsReceiptIn  = lfhttp.GoodsReceiptIn
-	InvoiceIn       = lfhttp.InvoiceIn
-	CreditNoteIn    = lfhttp.CreditNoteIn
+	PurchaseOrderIn = linkfin.PurchaseOrderIn
+	POLineIn        = linkfin.POLineIn
+	ShipmentIn      = linkfin.ShipmentIn
+	ShipmentEventIn = linkfin.ShipmentEventIn
+	GoodsReceiptIn  = linkfin.GoodsReceiptIn
+	InvoiceIn       = linkfin.InvoiceIn
+	CreditNoteIn    = linkfin.CreditNoteIn
 )
 
 // CreatePurchaseOrder places an order; the caller is the buyer.
@@ -108,7 +107,7 @@ func (c *Client) ApproveInvoice(ctx context.Context, id string) (*linkfin.Payabl
 // DisputeInvoice disputes an invoice (the buyer).
 func (c *Client) DisputeInvoice(ctx context.Context, id, reason string) (*linkfin.Invoice, error) {
 	var out linkfin.Invoice
-	return &out, c.post(ctx, "/v1/invoices/"+esc(id)+"/dispute", lfhttp.DisputeIn{Reason: reason}, &out)
+	return &out, c.post(ctx, "/v1/invoices/"+esc(id)+"/dispute", linkfin.DisputeIn{Reason: reason}, &out)
 }
 
 // CreateCreditNote credits part of an invoice (the seller).

@@ -456,7 +456,7 @@ func (r *run) story() {
 	var dl linkfin.Financing
 	r.do(&services.CloseDistributorLoan{ID: dq.ID}, &dl)
 	r.say("the dealer sold the cars and repays the factor: %s", dl.Status)
-	var res services.SettlementResult
+	var res linkfin.SettlementResult
 	r.do(&services.SettleMaturity{ProgramID: "auto-scf", Date: cert.Maturity}, &res)
 	r.say("settled %s: %d pieces, %s paid, %d overdue", res.Date, len(res.Paid), money(res.PaidTotal), len(res.Overdue))
 	r.do(&services.SettleMaturity{ProgramID: "auto-scf", Date: cert.Maturity}, &res)
@@ -524,7 +524,7 @@ func (r *run) reconcile(v note.Verifier) error {
 	// Every party's cash, explained transfer by transfer.
 	var rows [][]string
 	for _, org := range []string{"anchor", "tier1", "tier2", "tier3", "dealer", "bank", "factor"} {
-		id := services.WalletID(org, "CNY")
+		id := linkfin.WalletID(org, "CNY")
 		a := accounts[id]
 		ts, err := linkfin.WalkAccountTransfers(id, a.LastTransfer, 10000, func(tid int64) (*ledger.Transfer, error) { return r.s.Transfer(r.ctx, tid) })
 		if err != nil && a.LastTransfer != 0 {
@@ -565,7 +565,7 @@ func (r *run) reconcile(v note.Verifier) error {
 			if p.Status != linkfin.CertificateSettled {
 				continue
 			}
-			t, err := r.s.Transfer(r.ctx, engine.LedgerID("settlement/"+p.ID+"/payment"))
+			t, err := r.s.Transfer(r.ctx, linkfin.LedgerID("settlement/"+p.ID+"/payment"))
 			if err != nil {
 				return fmt.Errorf("the payment of settled piece %s: %w", p.ID, err)
 			}

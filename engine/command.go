@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"reflect"
 	"slices"
 	"strings"
@@ -339,19 +338,6 @@ func (tx *Tx) Account(id int64) (ledger.Account, bool) {
 		return ledger.Account{}, false
 	}
 	return *a, true
-}
-
-// LedgerID derives a ledger id (1 to 2^63−1) from a name, such as "wallet/tier1/CNY",
-// so that domain records name their accounts and transfers without a counter. A
-// collision shows as exists_with_different_fields and fails the command.
-func LedgerID(name string) int64 {
-	h := fnv.New64a()
-	h.Write([]byte(name))
-	id := int64(h.Sum64() &^ (1 << 63))
-	if id == 0 {
-		id = 1
-	}
-	return id
 }
 
 // ReserveLedgerIDs returns the first of n consecutive ledger ids that no other command

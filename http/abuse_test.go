@@ -76,7 +76,7 @@ func TestAPIKeyLimit(t *testing.T) {
 	a.mustCreate("/v1/organizations", `{"id":"acme","name":"Acme","capabilities":["trade"]}`)
 	var ids []string
 	for i := range linkfin.MaxAPIKeys {
-		var k lfhttp.APIKeyOut
+		var k linkfin.APIKeyOut
 		wantJSON(t, a.do("POST", "/v1/organizations/acme/api-keys", `{"role":"viewer","name":"k`+strconv.Itoa(i)+`"}`), http.StatusCreated, &k)
 		ids = append(ids, k.ID)
 	}
@@ -95,7 +95,7 @@ func TestAPIKeyLimit(t *testing.T) {
 func TestMetricsNeedOperator(t *testing.T) {
 	a := newAPI(t)
 	a.mustCreate("/v1/organizations", `{"id":"acme","name":"Acme","capabilities":["trade"]}`)
-	var k lfhttp.APIKeyOut
+	var k linkfin.APIKeyOut
 	wantJSON(t, a.do("POST", "/v1/organizations/acme/api-keys", `{"role":"admin"}`), http.StatusCreated, &k)
 	wantProblem(t, a.do("GET", "/metrics", "", "Authorization", ""), http.StatusUnauthorized, linkfin.EUNAUTHORIZED)
 	wantProblem(t, a.do("GET", "/metrics", "", "Authorization", "Bearer "+k.Key), http.StatusForbidden, linkfin.EFORBIDDEN)

@@ -15,28 +15,6 @@ import (
 	"linkfin/tlog"
 )
 
-// Checkpoint is the latest signed checkpoint of the event log.
-type Checkpoint struct {
-	Size int64  `json:"size"`
-	Root string `json:"root"` // base64
-	Note string `json:"note"` // the signed note, verifiable with the log's public key
-	Time string `json:"time"`
-	// PublicKey is the key Note is signed with, as at GET /v1/audit/public-key; absent
-	// only before the database records one.
-	PublicKey string `json:"public_key,omitempty"`
-}
-
-// LogKey is the public key of the event log: anyone holding it checks a checkpoint
-// offline, with golang.org/x/mod/sumdb/note.
-type LogKey struct {
-	// Key is the verifier key in the note format, "<name>+<hash>+<base64 key>":
-	// note.NewVerifier takes it as it is.
-	Key       string `json:"key"`
-	Name      string `json:"name"`      // the signer's name on every checkpoint
-	Origin    string `json:"origin"`    // the first line of every checkpoint
-	Algorithm string `json:"algorithm"` // "ed25519"
-}
-
 // logKey reads the log's public key, which the database records.
 func (s *Server) logKey(r *http.Request) (string, error) {
 	k, err := s.Store.Meta(r.Context(), linkfin.MetaLogKey)
@@ -56,16 +34,16 @@ func (s *Server) publicKey(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name, _, _ := strings.Cut(k, "+")
-	writeJSON(w, http.StatusOK, LogKey{Key: k, Name: name, Origin: s.Engine.Origin(), Algorithm: "ed25519"})
+	writeJSON(w, http.StatusOK, linkfin.LogKey{Key: k, Name: name, Origin: s.Engine.Origin(), Algorithm: "ed25519"})
 }
 
 // checkpointOut is the checkpoint on the wire, with the key it is signed with.
-func (s *Server) checkpointOut(r *http.Request, c *linkfin.Checkpoint) (Checkpoint, error) {
+func (s *Server) checkpointOut(r *http.Request, c *linkfin.Checkpoint) (linkfin.CheckpointOut, error) {
 	k, err := s.Store.Meta(r.Context(), linkfin.MetaLogKey)
 	if err != nil {
-		return Checkpoint{}, err
+		return linkfin.CheckpointOut{}, err
 	}
-	return Checkpoint{Size: c.Size, Root: base64.StdEncoding.EncodeToString(c.Hash), Note: string(c.Note), Time: rfc3339(c.Time),
+	return linkfin.CheckpointOut{Size: c.Size, Root: base64.StdEncoding.EncodeToString(c.Hash), Note: string(c.Note), Time: rfc3339(c.Time),
 		PublicKey: k}, nil
 }
 
@@ -94,20 +72,9 @@ func (s *Server) checkpoint(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
-// Event is a log entry on the wire; Data is the canonical JSON that was hashed.
-type Event struct {
-	Seq  int64  `json:"seq"`
-	Time string `json:"time"`
-	Type string `json:"type"`
-	Data string `json:"data"`
-	// LeafHash is the RFC 6962 leaf hash of the record "seq\ntime_ns\ntype\ndata".
-	LeafHash string            `json:"leaf_hash"`
-	TimeNS   linkfin.StringInt `json:"time_ns"` // a decimal string: it exceeds 2^53
-}
-
-func toEvent(e *linkfin.Event) Event {
+func toEvent(e *linkfin.Event) linkfin.EventOut {
 	h := sumtlog.RecordHash(e.Record())
-	return Event{Seq: e.Seq, Time: rfc3339(e.Time), TimeNS: linkfin.StringInt(e.Time), Type: e.Type, Data: string(e.Data),
+	return linkfin.EventOut{Seq: e.Seq, Time: rfc3339(e.Time), TimeNS: linkfin.StringInt(e.Time), Type: e.Type, Data: string(e.Data),
 		LeafHash: base64.StdEncoding.EncodeToString(h[:])}
 }
 
@@ -115,15 +82,15 @@ func toEvent(e *linkfin.Event) Event {
 // hashes, for anyone with a key; an event's data is shown only to the parties of its
 // record (and to the operator).
 func (s *Server) auditRoutes() {
-	s.handle(Route{Pattern: "GET /v1/audit/checkpoint", Access: AnyKey, Out: reflect.TypeFor[Checkpoint](),
+	s.handle(Route{Pattern: "GET /v1/audit/checkpoint", Access: AnyKey, Out: reflect.TypeFor[linkfin.CheckpointOut](),
 		Summary: "The latest signed checkpoint of the event log, with the public key it is signed with."}, s.checkpoint)
-	s.handle(Route{Pattern: "GET /v1/audit/public-key", Access: AnyKey, Out: reflect.TypeFor[LogKey](),
+	s.handle(Route{Pattern: "GET /v1/audit/public-key", Access: AnyKey, Out: reflect.TypeFor[linkfin.LogKey](),
 		Summary: "The event log's public key: with it, anyone checks a checkpoint offline."}, s.publicKey)
-	s.handle(Route{Pattern: "GET /v1/audit/events", Access: AnyKey, Out: reflect.TypeFor[Event](), List: true, Query: pageQuery,
+	s.handle(Route{Pattern: "GET /v1/audit/events", Access: AnyKey, Out: reflect.TypeFor[linkfin.EventOut](), List: true, Query: pageQuery,
 		Summary: "Events in log order (an organization: those of records it is party to; a page may be short, follow next_cursor)."}, s.events)
-	s.handle(Route{Pattern: "GET /v1/audit/proof/{seq}", Access: AnyKey, Out: reflect.TypeFor[Proof](),
+	s.handle(Route{Pattern: "GET /v1/audit/proof/{seq}", Access: AnyKey, Out: reflect.TypeFor[linkfin.Proof](),
 		Summary: "An inclusion proof of one event in the latest checkpoint."}, s.proof)
-	s.handle(Route{Pattern: "GET /v1/audit/consistency", Access: AnyKey, Out: reflect.TypeFor[Consistency](), Query: []string{"old_size"},
+	s.handle(Route{Pattern: "GET /v1/audit/consistency", Access: AnyKey, Out: reflect.TypeFor[linkfin.Consistency](), Query: []string{"old_size"},
 		Summary: "A proof that the tree of old_size is a prefix of the latest."}, s.consistency)
 }
 
@@ -163,18 +130,11 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	out := List[Event]{Data: make([]Event, len(evs)), NextCursor: next}
+	out := linkfin.List[linkfin.EventOut]{Data: make([]linkfin.EventOut, len(evs)), NextCursor: next}
 	for i := range evs {
 		out.Data[i] = toEvent(&evs[i])
 	}
 	writeJSON(w, http.StatusOK, out)
-}
-
-// Proof is an inclusion proof of one event in the tree of the latest checkpoint.
-type Proof struct {
-	Event      Event      `json:"event"`
-	Checkpoint Checkpoint `json:"checkpoint"`
-	Hashes     []string   `json:"hashes"` // base64, as golang.org/x/mod/sumdb/tlog.RecordProof
 }
 
 func (s *Server) tree(r *http.Request) (tlog.Tree, *linkfin.Checkpoint, error) {
@@ -217,18 +177,11 @@ func (s *Server) proof(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	out := Proof{Event: toEvent(&evs[0]), Checkpoint: cp, Hashes: make([]string, len(p))}
+	out := linkfin.Proof{Event: toEvent(&evs[0]), Checkpoint: cp, Hashes: make([]string, len(p))}
 	for i, h := range p {
 		out.Hashes[i] = base64.StdEncoding.EncodeToString(h[:])
 	}
 	writeJSON(w, http.StatusOK, out)
-}
-
-// Consistency proves that the tree of an older size is a prefix of the latest one.
-type Consistency struct {
-	OldSize    int64      `json:"old_size"`
-	Checkpoint Checkpoint `json:"checkpoint"`
-	Hashes     []string   `json:"hashes"`
 }
 
 func (s *Server) consistency(w http.ResponseWriter, r *http.Request) {
@@ -256,20 +209,15 @@ func (s *Server) consistency(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	out := Consistency{OldSize: old, Checkpoint: cp, Hashes: make([]string, len(p))}
+	out := linkfin.Consistency{OldSize: old, Checkpoint: cp, Hashes: make([]string, len(p))}
 	for i, h := range p {
 		out.Hashes[i] = base64.StdEncoding.EncodeToString(h[:])
 	}
 	writeJSON(w, http.StatusOK, out)
 }
 
-// Health is the answer of the health checks.
-type Health struct {
-	Status string `json:"status"` // "ok" or "ready"
-}
-
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, Health{"ok"})
+	writeJSON(w, http.StatusOK, linkfin.Health{Status: "ok"})
 }
 
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
@@ -277,5 +225,5 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, linkfin.Errorf(engine.EUNAVAILABLE, "the store is not reachable"))
 		return
 	}
-	writeJSON(w, http.StatusOK, Health{"ready"})
+	writeJSON(w, http.StatusOK, linkfin.Health{Status: "ready"})
 }

@@ -7,7 +7,6 @@ import (
 	"golang.org/x/mod/sumdb/note"
 
 	"linkfin"
-	lfhttp "linkfin/http"
 	"linkfin/tlog"
 )
 
@@ -15,7 +14,7 @@ import (
 // checkpoint with it, offline, as any party can.
 func TestPublicKey(t *testing.T) {
 	a := newAPI(t)
-	var k lfhttp.LogKey
+	var k linkfin.LogKey
 	wantJSON(t, a.do("GET", "/v1/audit/public-key", ""), http.StatusOK, &k)
 	if k.Key != a.logKey || k.Name != "linkfin" || k.Origin != "linkfin" || k.Algorithm != "ed25519" {
 		t.Fatalf("public key %+v, want %s", k, a.logKey)

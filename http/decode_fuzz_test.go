@@ -26,7 +26,7 @@ func FuzzDecodeTransfer(f *testing.F) {
 	codes := map[string]bool{EMALFORMED: true, EUNKNOWNFIELD: true, ETYPE: true, EMISSING: true, EENCODING: true, linkfin.EINVALID: true,
 		linkfin.EOUTOFRANGE: true, linkfin.ETOOLONG: true}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		var in TransferIn
+		var in linkfin.TransferIn
 		err := decode(body, &in)
 		if err != nil {
 			if !codes[linkfin.ErrorCode(err)] {
@@ -38,7 +38,7 @@ func FuzzDecodeTransfer(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var back TransferIn
+		var back linkfin.TransferIn
 		if err := decode(again, &back); err != nil {
 			t.Fatalf("re-decode of %s (from %q): %v", again, body, err)
 		}

@@ -258,7 +258,7 @@ func listRoute[T any](s *Server, pattern, kind, summary string) {
 		})
 }
 
-func (s *Server) list(r *http.Request, kind string) (*List[json.RawMessage], error) {
+func (s *Server) list(r *http.Request, kind string) (*linkfin.List[json.RawMessage], error) {
 	limit, err := pageLimit(r)
 	if err != nil {
 		return nil, err
@@ -283,7 +283,7 @@ func (s *Server) list(r *http.Request, kind string) (*List[json.RawMessage], err
 	if err != nil {
 		return nil, err
 	}
-	out := &List[json.RawMessage]{Data: make([]json.RawMessage, len(objs)), NextCursor: next}
+	out := &linkfin.List[json.RawMessage]{Data: make([]json.RawMessage, len(objs)), NextCursor: next}
 	for i := range objs {
 		out.Data[i] = objs[i].Data
 	}

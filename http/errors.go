@@ -64,16 +64,6 @@ var statusOf = map[string]int{
 	linkfin.EINTERNAL:     http.StatusInternalServerError,
 }
 
-// Problem is an RFC 9457 problem details object with linkfin's stable code.
-type Problem struct {
-	Type     string `json:"type"`
-	Title    string `json:"title"`
-	Status   int    `json:"status"`
-	Detail   string `json:"detail,omitempty"`
-	Code     string `json:"code"`
-	Instance string `json:"instance,omitempty"`
-}
-
 func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	code := linkfin.ErrorCode(err)
 	status, ok := statusOf[code]
@@ -83,7 +73,7 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if code == linkfin.EINTERNAL {
 		slog.Default().Error("internal error", "err", err, "path", r.URL.Path)
 	}
-	p := Problem{
+	p := linkfin.Problem{
 		Type:   "https://linkfin.dev/problems/" + code,
 		Title:  http.StatusText(status),
 		Status: status,

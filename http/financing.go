@@ -16,7 +16,7 @@ func (s *Server) financingRoutes() {
 	fin := reflect.TypeFor[linkfin.Financing]()
 	act(s, Route{Pattern: "POST /v1/financings", Access: Write, Status: http.StatusCreated, Out: fin,
 		Summary: "Request financing of an asset: the answer is a quote (price, discount or interest, effective rate, expiry, reasons)."},
-		func(r *http.Request, p *principal, in *FinancingIn) (engine.Command, error) {
+		func(r *http.Request, p *principal, in *linkfin.FinancingIn) (engine.Command, error) {
 			return s.requestFinancing(r, p, in)
 		})
 	act(s, Route{Pattern: "POST /v1/financings/{id}/accept", Kind: linkfin.KindFinancing, Access: Write, Money: true, Out: fin,
@@ -92,7 +92,7 @@ func (s *Server) financingRoutes() {
 }
 
 // requestFinancing builds the request command of the product asked for.
-func (s *Server) requestFinancing(r *http.Request, p *principal, in *FinancingIn) (engine.Command, error) {
+func (s *Server) requestFinancing(r *http.Request, p *principal, in *linkfin.FinancingIn) (engine.Command, error) {
 	switch in.Product {
 	case linkfin.ProductCertificateDiscounting:
 		return &services.RequestFinancing{Actor: p.Org, ProgramID: in.ProgramID, PieceID: in.AssetID, FunderID: in.FunderID}, nil

@@ -279,7 +279,7 @@ func TestStrangerCreates(t *testing.T) {
 	}
 	same := func(t *testing.T, what string, a, b reply) {
 		t.Helper()
-		var pa, pb lfhttp.Problem
+		var pa, pb linkfin.Problem
 		_ = json.Unmarshal(a.body, &pa)
 		_ = json.Unmarshal(b.body, &pb)
 		if a.status != b.status || pa.Code != pb.Code {
@@ -385,7 +385,7 @@ func TestDocumentNumbers(t *testing.T) {
 	if mine.Number != "PO-1" || mine.ID == "PO-1" || !strings.HasPrefix(mine.ID, "po_") {
 		t.Fatalf("tier1's order: %+v", mine)
 	}
-	var list lfhttp.List[linkfin.PurchaseOrder]
+	var list linkfin.List[linkfin.PurchaseOrder]
 	wantJSON(t, p.as("anchor", "GET", "/v1/purchase-orders?number=PO-1", ""), http.StatusOK, &list)
 	if len(list.Data) != 1 || list.Data[0].ID != "PO-1" {
 		t.Fatalf("the anchor's orders numbered PO-1: %+v", list.Data)

@@ -207,7 +207,7 @@ func TestRequiredFields(t *testing.T) {
 		b, _ := json.Marshal(full)
 		t.Run(route.Pattern+"/whole", func(t *testing.T) {
 			r := p.as(who, "POST", path, string(b))
-			var pr lfhttp.Problem
+			var pr linkfin.Problem
 			json.Unmarshal(r.body, &pr)
 			if pr.Code == lfhttp.EMISSING || pr.Code == lfhttp.EUNKNOWNFIELD || pr.Code == lfhttp.ETYPE || pr.Code == lfhttp.EMALFORMED {
 				t.Fatalf("a body with every field was refused: %s\n%s", b, r.body)
@@ -360,7 +360,7 @@ func TestInvalidUTF8Refused(t *testing.T) {
 	}
 	// A pair is one character, and an escaped backslash is no escape.
 	r := p.as("anchor", "POST", "/v1/invoices/inv-1/dispute", `{"reason":"\ud83d\ude00 and \\ud800"}`)
-	if pr := (lfhttp.Problem{}); json.Unmarshal(r.body, &pr) != nil || pr.Code != linkfin.ECONFLICT {
+	if pr := (linkfin.Problem{}); json.Unmarshal(r.body, &pr) != nil || pr.Code != linkfin.ECONFLICT {
 		t.Fatalf("a valid body was refused: %d %s", r.status, r.body)
 	}
 }
@@ -560,7 +560,7 @@ func TestRefusedBeforeExecutionKeepsNoKey(t *testing.T) {
 			wantProblem(t, p.as("anchor", "POST", route, bad.body, headers...), bad.status, bad.code)
 			body := strings.Replace(good, "w-1", key, 1)
 			r := p.as("anchor", "POST", route, body, "Idempotency-Key", key)
-			var out lfhttp.PaymentOut
+			var out linkfin.PaymentOut
 			wantJSON(t, r, http.StatusOK, &out)
 			if out.Replayed || out.InstructionID != key || r.header.Get("Idempotency-Hit") != "" {
 				t.Fatalf("the corrected request did not run: %s", r.body)

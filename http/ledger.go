@@ -15,37 +15,6 @@ import (
 	"linkfin/services"
 )
 
-// ID is a ledger id on the wire: a decimal string from 1 to 2^63−1, so that clients
-// in languages without 64-bit integers keep every digit.
-type ID int64
-
-// UnmarshalJSON accepts only a JSON string holding a positive decimal integer.
-func (id *ID) UnmarshalJSON(b []byte) error {
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		return linkfin.Errorf(ETYPE, "ids are decimal strings, such as \"42\"")
-	}
-	v, err := parseID(s)
-	if err != nil {
-		return err
-	}
-	*id = ID(v)
-	return nil
-}
-
-// MarshalJSON writes the id as a decimal string.
-func (id ID) MarshalJSON() ([]byte, error) {
-	return []byte(`"` + strconv.FormatInt(int64(id), 10) + `"`), nil
-}
-
-func parseID(s string) (int64, error) {
-	v, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || v <= 0 || s[0] == '+' {
-		return 0, linkfin.Errorf(linkfin.EINVALID, "id %q must be a decimal integer from 1 to 9223372036854775807", s)
-	}
-	return v, nil
-}
-
 var accountFlagNames = []struct {
 	name string
 	flag ledger.AccountFlags
@@ -65,32 +34,8 @@ var transferFlagNames = []struct {
 	{"void_pending", ledger.VoidPending},
 }
 
-// AccountIn is the body that creates an account.
-type AccountIn struct {
-	ID       ID       `json:"id,omitzero" openapi:"required"`
-	Ledger   uint32   `json:"ledger"`
-	Currency string   `json:"currency"`
-	Code     uint16   `json:"code"`
-	Flags    []string `json:"flags,omitempty"`
-}
-
-// Account is an account on the wire.
-type Account struct {
-	ID       ID       `json:"id"`
-	Ledger   uint32   `json:"ledger"`
-	Currency string   `json:"currency"`
-	Code     uint16   `json:"code"`
-	Flags    []string `json:"flags"`
-	// Balances are running sums: decimal strings, as they may exceed 2^53.
-	DebitsPending  linkfin.StringInt `json:"debits_pending"`
-	DebitsPosted   linkfin.StringInt `json:"debits_posted"`
-	CreditsPending linkfin.StringInt `json:"credits_pending"`
-	CreditsPosted  linkfin.StringInt `json:"credits_posted"`
-	CreatedAt      string            `json:"created_at"`
-}
-
-func toAccount(a *ledger.Account) Account {
-	out := Account{ID: ID(a.ID), Ledger: a.Ledger, Currency: a.Currency, Code: a.Code, Flags: []string{},
+func toAccount(a *ledger.Account) linkfin.Account {
+	out := linkfin.Account{ID: linkfin.ID(a.ID), Ledger: a.Ledger, Currency: a.Currency, Code: a.Code, Flags: []string{},
 		DebitsPending: linkfin.StringInt(a.DebitsPending), DebitsPosted: linkfin.StringInt(a.DebitsPosted),
 		CreditsPending: linkfin.StringInt(a.CreditsPending), CreditsPosted: linkfin.StringInt(a.CreditsPosted), CreatedAt: rfc3339(a.Timestamp)}
 	for _, f := range accountFlagNames {
@@ -101,7 +46,7 @@ func toAccount(a *ledger.Account) Account {
 	return out
 }
 
-func (in *AccountIn) ledger() (ledger.Account, error) {
+func ledgerAccount(in *linkfin.AccountIn) (ledger.Account, error) {
 	a := ledger.Account{ID: int64(in.ID), Ledger: in.Ledger, Currency: in.Currency, Code: in.Code}
 	if in.ID == 0 {
 		return a, linkfin.Errorf(linkfin.EINVALID, "id is required")
@@ -122,43 +67,12 @@ flags:
 	return a, nil
 }
 
-// TransferIn is the body that creates a transfer.
-type TransferIn struct {
-	ID              ID       `json:"id,omitzero" openapi:"required"`
-	DebitAccountID  ID       `json:"debit_account_id,omitzero"` // not for a post or void of a pending transfer
-	CreditAccountID ID       `json:"credit_account_id,omitzero"`
-	Amount          int64    `json:"amount,omitempty" bound:"amount"` // a post's default: the pending amount
-	PendingID       ID       `json:"pending_id,omitzero"`
-	Ledger          uint32   `json:"ledger,omitempty"`
-	Currency        string   `json:"currency,omitempty"`
-	Code            uint16   `json:"code,omitempty"`
-	Flags           []string `json:"flags,omitempty"`
-	// Timeout of a pending transfer, in seconds; 0 never expires.
-	Timeout uint32 `json:"timeout,omitempty"`
-}
-
-// Transfer is a transfer on the wire.
-type Transfer struct {
-	ID              ID       `json:"id"`
-	DebitAccountID  ID       `json:"debit_account_id"`
-	CreditAccountID ID       `json:"credit_account_id"`
-	Amount          int64    `json:"amount"`
-	PendingID       *ID      `json:"pending_id,omitempty"`
-	Ledger          uint32   `json:"ledger"`
-	Currency        string   `json:"currency"`
-	Code            uint16   `json:"code"`
-	Flags           []string `json:"flags"`
-	Timeout         uint32   `json:"timeout,omitempty"`
-	Status          string   `json:"status,omitempty"` // of a pending transfer
-	CreatedAt       string   `json:"created_at"`
-}
-
-func toTransfer(t *ledger.Transfer) Transfer {
-	out := Transfer{ID: ID(t.ID), DebitAccountID: ID(t.DebitAccountID), CreditAccountID: ID(t.CreditAccountID),
+func toTransfer(t *ledger.Transfer) linkfin.Transfer {
+	out := linkfin.Transfer{ID: linkfin.ID(t.ID), DebitAccountID: linkfin.ID(t.DebitAccountID), CreditAccountID: linkfin.ID(t.CreditAccountID),
 		Amount: t.Amount, Ledger: t.Ledger, Currency: t.Currency, Code: t.Code, Flags: []string{},
 		Timeout: t.Timeout, CreatedAt: rfc3339(t.Timestamp)}
 	if t.PendingID != 0 {
-		p := ID(t.PendingID)
+		p := linkfin.ID(t.PendingID)
 		out.PendingID = &p
 	}
 	for _, f := range transferFlagNames {
@@ -169,7 +83,7 @@ func toTransfer(t *ledger.Transfer) Transfer {
 	return out
 }
 
-func (in *TransferIn) ledger() (ledger.Transfer, error) {
+func ledgerTransfer(in *linkfin.TransferIn) (ledger.Transfer, error) {
 	t := ledger.Transfer{ID: int64(in.ID), DebitAccountID: int64(in.DebitAccountID), CreditAccountID: int64(in.CreditAccountID),
 		Amount: in.Amount, PendingID: int64(in.PendingID), Ledger: in.Ledger, Currency: in.Currency, Code: in.Code, Timeout: in.Timeout}
 	if in.ID == 0 {
@@ -196,14 +110,6 @@ func rfc3339(ns int64) string {
 		return ""
 	}
 	return time.Unix(0, ns).UTC().Format(time.RFC3339Nano)
-}
-
-// ItemResult is one item's outcome in a batch.
-type ItemResult struct {
-	Index     int    `json:"index"`
-	ID        ID     `json:"id"`
-	Result    string `json:"result"`
-	CreatedAt string `json:"created_at,omitempty"`
 }
 
 // submit runs a request through the engine with the caller's idempotency key.
@@ -281,7 +187,7 @@ func oneOrMany[In, Out any](w http.ResponseWriter, r *http.Request, what string,
 }
 
 func (s *Server) createAccounts(w http.ResponseWriter, r *http.Request) {
-	body, accounts, batch, err := oneOrMany(w, r, "accounts", (*AccountIn).ledger)
+	body, accounts, batch, err := oneOrMany(w, r, "accounts", ledgerAccount)
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -301,7 +207,7 @@ func (s *Server) createAccounts(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) createTransfers(w http.ResponseWriter, r *http.Request) {
-	body, transfers, batch, err := oneOrMany(w, r, "transfers", (*TransferIn).ledger)
+	body, transfers, batch, err := oneOrMany(w, r, "transfers", ledgerTransfer)
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -320,10 +226,10 @@ func (s *Server) createTransfers(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-func itemResults(resp *engine.Response, id func(int) int64) []ItemResult {
-	out := make([]ItemResult, len(resp.Results))
+func itemResults(resp *engine.Response, id func(int) int64) []linkfin.ItemResult {
+	out := make([]linkfin.ItemResult, len(resp.Results))
 	for i, res := range resp.Results {
-		out[i] = ItemResult{Index: i, ID: ID(id(i)), Result: string(res), CreatedAt: rfc3339(resp.Timestamps[i])}
+		out[i] = linkfin.ItemResult{Index: i, ID: linkfin.ID(id(i)), Result: string(res), CreatedAt: rfc3339(resp.Timestamps[i])}
 	}
 	return out
 }
@@ -361,7 +267,7 @@ func resultMessage(res ledger.Result) string {
 }
 
 func (s *Server) closeAccount(w http.ResponseWriter, r *http.Request) {
-	id, err := parseID(r.PathValue("id"))
+	id, err := linkfin.ParseID(r.PathValue("id"))
 	if err == nil {
 		_, err = emptyBody(w, r)
 	}
@@ -392,8 +298,8 @@ func (s *Server) closeAccount(w http.ResponseWriter, r *http.Request) {
 // ledgerRoutes registers the raw ledger, for operator keys alone to write; an
 // organization reads its own wallets and their transfers.
 func (s *Server) ledgerRoutes() {
-	acc, tr := reflect.TypeFor[Account](), reflect.TypeFor[Transfer]()
-	s.handle(Route{Pattern: "POST /v1/accounts", Access: Operator, Status: http.StatusCreated, In: reflect.TypeFor[AccountIn](), Out: acc,
+	acc, tr := reflect.TypeFor[linkfin.Account](), reflect.TypeFor[linkfin.Transfer]()
+	s.handle(Route{Pattern: "POST /v1/accounts", Access: Operator, Status: http.StatusCreated, In: reflect.TypeFor[linkfin.AccountIn](), Out: acc,
 		Summary: "Create a ledger account, or a batch (a JSON array: the answer is the results, one per item)."}, s.createAccounts)
 	s.handle(Route{Pattern: "GET /v1/accounts", Access: AnyKey, Out: acc, List: true, Query: pageQuery,
 		Summary: "List ledger accounts (an organization: its wallets)."}, s.listAccounts)
@@ -401,17 +307,17 @@ func (s *Server) ledgerRoutes() {
 	s.handle(Route{Pattern: "POST /v1/accounts/{id}/close", Access: Operator, Out: acc, Summary: "Close a ledger account."}, s.closeAccount)
 	s.handle(Route{Pattern: "GET /v1/accounts/{id}/transfers", Access: AnyKey, Out: tr, List: true, Query: pageQuery,
 		Summary: "List an account's transfers, newest first."}, s.listAccountTransfers)
-	s.handle(Route{Pattern: "POST /v1/transfers", Access: Operator, Money: true, Status: http.StatusCreated, In: reflect.TypeFor[TransferIn](), Out: tr,
+	s.handle(Route{Pattern: "POST /v1/transfers", Access: Operator, Money: true, Status: http.StatusCreated, In: reflect.TypeFor[linkfin.TransferIn](), Out: tr,
 		Summary: "Create a ledger transfer, or a batch (a JSON array: the answer is the results, one per item)."}, s.createTransfers)
 	s.handle(Route{Pattern: "GET /v1/transfers/{id}", Access: AnyKey, Out: tr, Summary: "Get a ledger transfer."}, s.getTransfer)
-	s.handle(Route{Pattern: "GET /v1/ledger/trial-balance", Access: Operator, Out: reflect.TypeFor[TrialBalance](),
+	s.handle(Route{Pattern: "GET /v1/ledger/trial-balance", Access: Operator, Out: reflect.TypeFor[linkfin.TrialBalance](),
 		Summary: "Debits and credits per ledger; every ledger balances."}, s.trialBalance)
 }
 
 // account reads a ledger account the principal may see: an organization sees its
 // own wallets, and any other account is not found.
 func (s *Server) account(r *http.Request, raw string) (*ledger.Account, error) {
-	id, err := parseID(raw)
+	id, err := linkfin.ParseID(raw)
 	if err != nil {
 		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "account not found")
 	}
@@ -461,12 +367,6 @@ func page(r *http.Request) (limit int, after int64, err error) {
 	return limit, after, nil
 }
 
-// List is a page of a list, with the cursor of the next page ("" at the end).
-type List[T any] struct {
-	Data       []T    `json:"data"`
-	NextCursor string `json:"next_cursor,omitempty"`
-}
-
 func (s *Server) listAccounts(w http.ResponseWriter, r *http.Request) {
 	limit, after, err := page(r)
 	if err != nil {
@@ -483,7 +383,7 @@ func (s *Server) listAccounts(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	out := List[Account]{Data: make([]Account, len(as))}
+	out := linkfin.List[linkfin.Account]{Data: make([]linkfin.Account, len(as))}
 	for i := range as {
 		out.Data[i] = toAccount(&as[i])
 	}
@@ -527,7 +427,7 @@ func (s *Server) listAccountTransfers(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	out := List[Transfer]{Data: make([]Transfer, len(ts))}
+	out := linkfin.List[linkfin.Transfer]{Data: make([]linkfin.Transfer, len(ts))}
 	for i := range ts {
 		out.Data[i] = toTransfer(&ts[i])
 	}
@@ -538,7 +438,7 @@ func (s *Server) listAccountTransfers(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) getTransfer(w http.ResponseWriter, r *http.Request) {
-	id, err := parseID(r.PathValue("id"))
+	id, err := linkfin.ParseID(r.PathValue("id"))
 	if err != nil {
 		writeError(w, r, linkfin.Errorf(linkfin.ENOTFOUND, "transfer not found"))
 		return
@@ -578,33 +478,16 @@ func (s *Server) seesTransfer(r *http.Request, t *ledger.Transfer) error {
 	return linkfin.Errorf(linkfin.ENOTFOUND, "transfer %d not found", t.ID) // as a missing one
 }
 
-// TrialBalance lists debits and credits per ledger and currency.
-type TrialBalance struct {
-	Ledgers  []TrialBalanceLine `json:"ledgers"`
-	Balanced bool               `json:"balanced"`
-	Problems []string           `json:"problems"`
-}
-
-// TrialBalanceLine is one ledger's totals, as decimal strings (sums may exceed int64).
-type TrialBalanceLine struct {
-	Ledger         uint32 `json:"ledger"`
-	Currency       string `json:"currency"`
-	DebitsPending  string `json:"debits_pending"`
-	DebitsPosted   string `json:"debits_posted"`
-	CreditsPending string `json:"credits_pending"`
-	CreditsPosted  string `json:"credits_posted"`
-}
-
 func (s *Server) trialBalance(w http.ResponseWriter, r *http.Request) {
 	c := ledger.NewChecker()
 	if err := s.Engine.ScanAccounts(r.Context(), func(a *ledger.Account) error { c.Add(a); return nil }); err != nil {
 		writeError(w, r, err)
 		return
 	}
-	out := TrialBalance{Ledgers: []TrialBalanceLine{}, Problems: c.Problems()}
+	out := linkfin.TrialBalance{Ledgers: []linkfin.TrialBalanceLine{}, Problems: c.Problems()}
 	out.Balanced = len(out.Problems) == 0
 	for _, b := range c.Totals() {
-		out.Ledgers = append(out.Ledgers, TrialBalanceLine{Ledger: b.Ledger, Currency: b.Currency,
+		out.Ledgers = append(out.Ledgers, linkfin.TrialBalanceLine{Ledger: b.Ledger, Currency: b.Currency,
 			DebitsPending: b.DebitsPending.String(), DebitsPosted: b.DebitsPosted.String(),
 			CreditsPending: b.CreditsPending.String(), CreditsPosted: b.CreditsPosted.String()})
 	}

@@ -36,7 +36,7 @@ var textSchemas = map[reflect.Type]schema{
 		"description": "An active ISO 4217 alphabetic code."},
 	reflect.TypeFor[linkfin.StringInt](): {"type": "string", "pattern": "^-?[0-9]{1,19}$",
 		"description": "A 64-bit integer as a decimal string: it may exceed 2^53, which JSON numbers do not hold exactly in every reader."},
-	reflect.TypeFor[ID](): {"type": "string", "pattern": "^[1-9][0-9]{0,18}$",
+	reflect.TypeFor[linkfin.ID](): {"type": "string", "pattern": "^[1-9][0-9]{0,18}$",
 		"description": "A ledger id: a decimal string from 1 to 9223372036854775807."},
 	reflect.TypeFor[json.RawMessage](): {"description": "Any JSON value."},
 }
@@ -91,7 +91,7 @@ var (
 	publicProblems = map[string][]int{"GET /readyz": {http.StatusServiceUnavailable}}
 	// batchAnswer is the answer to a batch.
 	batchAnswer = reflect.TypeFor[struct {
-		Results []ItemResult `json:"results"`
+		Results []linkfin.ItemResult `json:"results"`
 	}]()
 )
 
@@ -227,12 +227,26 @@ func (g *generator) nameTypes() map[reflect.Type]string {
 	return names
 }
 
+// wireNames are the component names of the wire types whose Go name says they are
+// the API's form of a record the root package already names: the document calls
+// them by the record's name.
+var wireNames = map[string]string{
+	"linkfin.CheckpointOut": "Checkpoint",
+	"linkfin.EventOut":      "Event",
+}
+
 // typeName is a type's name as a component name: List[linkfin.Invoice] is InvoiceList.
 func typeName(t reflect.Type) string {
+	if n, ok := wireNames[t.String()]; ok {
+		return n
+	}
 	name := t.Name()
 	if i := strings.IndexByte(name, '['); i >= 0 {
 		var args strings.Builder
 		for a := range strings.SplitSeq(name[i+1:len(name)-1], ",") {
+			if n, ok := wireNames[a]; ok {
+				a = n
+			}
 			args.WriteString(exported(a[strings.LastIndexAny(a, "./")+1:]))
 		}
 		name = args.String() + name[:i]
@@ -296,7 +310,7 @@ func (g *generator) document(routes []Route) schema {
 		ids[op["operationId"].(string)] = rt.Pattern
 		item[key] = op
 	}
-	problem := g.schema(reflect.TypeFor[Problem]())
+	problem := g.schema(reflect.TypeFor[linkfin.Problem]())
 	responses := make(schema)
 	for _, status := range problemStatuses {
 		r := schema{

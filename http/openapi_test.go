@@ -420,7 +420,7 @@ func TestOpenAPIValidatingClient(t *testing.T) {
 		t.Errorf("created %+v", org)
 	}
 	env.want(env.as("operator", "POST", "/v1/organizations", body), http.StatusOK, &org)
-	var p lfhttp.Problem
+	var p linkfin.Problem
 	env.want(env.as("operator", "GET", "/v1/programs/nope", ""), http.StatusNotFound, &p)
 	if p.Code != linkfin.ENOTFOUND || p.Status != http.StatusNotFound {
 		t.Errorf("problem %+v", p)
@@ -436,7 +436,7 @@ func TestOpenAPIValidatingClient(t *testing.T) {
 		{"operator", "GET", "/v1/nowhere", "", http.StatusNotFound, linkfin.ENOTFOUND},
 		{"operator", "DELETE", "/v1/organizations", "", http.StatusMethodNotAllowed, lfhttp.EMETHOD},
 	} {
-		p = lfhttp.Problem{}
+		p = linkfin.Problem{}
 		env.want(env.as(c.who, c.method, c.path, c.body), c.status, &p)
 		if p.Code != c.code {
 			t.Errorf("%s %s as %s: problem %+v, want code %s", c.method, c.path, c.who, p, c.code)
@@ -455,7 +455,7 @@ func TestOpenAPIValidatingClient(t *testing.T) {
 	}
 	refusal, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	p = lfhttp.Problem{}
+	p = linkfin.Problem{}
 	json.Unmarshal(refusal, &p)
 	if resp.StatusCode != http.StatusUnprocessableEntity || p.Code != ubl.EINVALID {
 		t.Errorf("a broken UBL invoice answered %d %+v", resp.StatusCode, p)
@@ -586,7 +586,7 @@ func TestOpenAPIAnswers(t *testing.T) {
 				t.Fatalf("%s %s as %s: status %d, want %d\n%s", s.method, s.path, s.who, r.status, s.status, r.body)
 			}
 			if s.status >= 400 {
-				var p lfhttp.Problem
+				var p linkfin.Problem
 				if json.Unmarshal(r.body, &p); p.Code != refusedBy[s.method+" "+s.path] {
 					t.Fatalf("%s %s as %s: refused with %q, want %q (refusedBy)\n%s", s.method, s.path, s.who, p.Code, refusedBy[s.method+" "+s.path], r.body)
 				}
@@ -648,7 +648,7 @@ func TestOpenAPIAnswers(t *testing.T) {
 		step{"operator", "POST", "/v1/transfers", `{"id":"900012","debit_account_id":"900003","credit_account_id":"900002","amount":100,"ledger":1,"currency":"CNY","code":1,"timeout":0}`, 422, ""},
 		step{"operator", "POST", "/v1/accounts/900003/close", "", 200, ""},
 	)
-	var keys struct{ Data []lfhttp.APIKeyOut }
+	var keys struct{ Data []linkfin.APIKeyOut }
 	env.want(env.as("anchor", "GET", "/v1/organizations/anchor/api-keys", ""), http.StatusOK, &keys)
 	revoked := 0
 	for _, k := range keys.Data {
@@ -670,7 +670,7 @@ func TestOpenAPIAnswers(t *testing.T) {
 		"/v1/payables/{id}", "/v1/payables/{pay-inv-1}", "/v1/certificates/{id}", "/v1/certificates/{C-1a}",
 		"/v1/financings/{id}", "/v1/financings/{F-1}", "/v1/warehouse-receipts/{id}", "/v1/warehouse-receipts/{WR-1}",
 		"/v1/price-marks/{id}", "/v1/price-marks/copper", "/v1/transfers/{id}", "/v1/transfers/900011",
-		"/v1/accounts/{id}", "/v1/accounts/"+strconv.FormatInt(services.WalletID("tier1", "CNY"), 10),
+		"/v1/accounts/{id}", "/v1/accounts/"+strconv.FormatInt(linkfin.WalletID("tier1", "CNY"), 10),
 		"/v1/audit/proof/{seq}", "/v1/audit/proof/1", "/v1/audit/consistency", "/v1/audit/consistency?old_size=1",
 		"/v1/webhook-endpoints/{id}", "/v1/webhook-endpoints/{erp}",
 	)
@@ -767,7 +767,7 @@ func TestOpenAPIQueries(t *testing.T) {
 		}
 		if rt.Method() == http.MethodGet && !strings.Contains(rt.Path(), "{") {
 			r := env.as("operator", "GET", rt.Path()+"?unknown=1", "")
-			var p lfhttp.Problem
+			var p linkfin.Problem
 			env.want(r, http.StatusBadRequest, &p)
 			if p.Code != linkfin.EINVALID {
 				t.Errorf("%s?unknown=1: problem %+v", rt.Pattern, p)

@@ -9,34 +9,8 @@ import (
 	"linkfin/services"
 )
 
-// OrganizationIn is the body that registers an organization.
-type OrganizationIn struct {
-	ID           string               `json:"id"`
-	Name         string               `json:"name"`
-	Capabilities []linkfin.Capability `json:"capabilities"`
-}
-
-// APIKeyIn asks for a new key of an organization.
-type APIKeyIn struct {
-	Role linkfin.Role `json:"role"`
-	Name string       `json:"name,omitempty"`
-}
-
-// APIKeyOut is a key as the API shows it: never its hash. Key, the whole secret key,
-// is in the answer that made it, and nowhere else, ever.
-type APIKeyOut struct {
-	ID        string       `json:"id"`
-	OrgID     string       `json:"org_id,omitempty"`
-	Role      linkfin.Role `json:"role"`
-	Name      string       `json:"name,omitempty"`
-	CreatedBy string       `json:"created_by"`
-	CreatedAt string       `json:"created_at"`
-	RevokedAt string       `json:"revoked_at,omitempty"`
-	Key       string       `json:"key,omitempty"`
-}
-
-func toAPIKey(k *linkfin.APIKey) APIKeyOut {
-	out := APIKeyOut{ID: k.ID, OrgID: k.OrgID, Role: k.Role, Name: k.Name, CreatedBy: k.CreatedBy, CreatedAt: rfc3339(k.CreatedAt.UnixNano())}
+func toAPIKey(k *linkfin.APIKey) linkfin.APIKeyOut {
+	out := linkfin.APIKeyOut{ID: k.ID, OrgID: k.OrgID, Role: k.Role, Name: k.Name, CreatedBy: k.CreatedBy, CreatedAt: rfc3339(k.CreatedAt.UnixNano())}
 	if k.RevokedAt != nil {
 		out.RevokedAt = rfc3339(k.RevokedAt.UnixNano())
 	}
@@ -44,12 +18,12 @@ func toAPIKey(k *linkfin.APIKey) APIKeyOut {
 }
 
 func (s *Server) organizationRoutes() {
-	org, key := reflect.TypeFor[linkfin.Organization](), reflect.TypeFor[APIKeyOut]()
-	s.handle(Route{Pattern: "POST /v1/organizations", Access: Operator, Status: http.StatusCreated, In: reflect.TypeFor[OrganizationIn](), Out: org,
+	org, key := reflect.TypeFor[linkfin.Organization](), reflect.TypeFor[linkfin.APIKeyOut]()
+	s.handle(Route{Pattern: "POST /v1/organizations", Access: Operator, Status: http.StatusCreated, In: reflect.TypeFor[linkfin.OrganizationIn](), Out: org,
 		Summary: "Register an organization (the operator); the same again answers 200 with it as it is."}, s.createOrganization)
 	listRoute[linkfin.Organization](s, "GET /v1/organizations", linkfin.KindOrganization, "List organizations (an organization: itself).")
 	getRoute[linkfin.Organization](s, "GET /v1/organizations/{id}", linkfin.KindOrganization, "Get an organization.")
-	s.handle(Route{Pattern: "POST /v1/organizations/{id}/api-keys", Access: Admin, Status: http.StatusCreated, In: reflect.TypeFor[APIKeyIn](), Out: key,
+	s.handle(Route{Pattern: "POST /v1/organizations/{id}/api-keys", Access: Admin, Status: http.StatusCreated, In: reflect.TypeFor[linkfin.APIKeyIn](), Out: key,
 		Summary: "Make an API key for the organization (its admin, or the operator); the secret key is in this answer alone."}, s.createAPIKey)
 	s.handle(Route{Pattern: "GET /v1/organizations/{id}/api-keys", Access: Admin, Out: key, List: true, Query: pageQuery,
 		Summary: "List the organization's keys, without their secrets."}, s.listAPIKeys)
@@ -58,7 +32,7 @@ func (s *Server) organizationRoutes() {
 }
 
 func (s *Server) createOrganization(w http.ResponseWriter, r *http.Request) {
-	var in OrganizationIn
+	var in linkfin.OrganizationIn
 	body, err := readJSON(w, r, &in)
 	if err != nil {
 		writeError(w, r, err)
@@ -91,7 +65,7 @@ func (s *Server) createAPIKey(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	var in APIKeyIn
+	var in linkfin.APIKeyIn
 	body, err := readJSON(w, r, &in)
 	if err != nil {
 		writeError(w, r, err)
@@ -128,7 +102,7 @@ func (s *Server) listAPIKeys(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	out := List[APIKeyOut]{Data: []APIKeyOut{}}
+	out := linkfin.List[linkfin.APIKeyOut]{Data: []linkfin.APIKeyOut{}}
 	for _, o := range objs {
 		var k linkfin.APIKey
 		if err := json.Unmarshal(o.Data, &k); err != nil {

@@ -14,172 +14,6 @@ import (
 	"linkfin/ubl"
 )
 
-// The bodies of the domain routes: what a caller gives. What the platform works out
-// (the acting party, statuses, times, amounts it computes) is not in them, nor are the
-// ids of the records they make: the platform gives those (engine.Tx.NewID). A
-// document carries its organization's own number instead.
-type (
-	// RelationshipIn proposes a buyer–seller relationship; the caller is one side.
-	RelationshipIn struct {
-		BuyerID  string `json:"buyer_id"`
-		SellerID string `json:"seller_id"`
-	}
-	// ProgramIn creates a program run by the calling anchor.
-	ProgramIn struct {
-		Name            string                  `json:"name"`
-		Currency        linkfin.Currency        `json:"currency"`
-		Limit           int64                   `json:"limit" bound:"amount"`
-		Products        []linkfin.Product       `json:"products"`
-		MaxTenorDays    int                     `json:"max_tenor_days" bound:"days"`
-		AdvanceRate     linkfin.Rate            `json:"advance_rate"`
-		DayCount        linkfin.DayCount        `json:"day_count"`
-		Calendar        string                  `json:"calendar"`
-		Tolerances      linkfin.MatchTolerances `json:"tolerances"`
-		BuyBack         bool                    `json:"buy_back"`
-		EarlyPaymentAPR *linkfin.Rate           `json:"early_payment_apr,omitempty"`
-		MarginCallLTV   *linkfin.Rate           `json:"margin_call_ltv,omitempty"`
-		SupplierLimit   int64                   `json:"supplier_limit,omitempty" bound:"amount"`
-		LateRate        *linkfin.Rate           `json:"late_rate,omitempty"`
-	}
-	// FunderIn invites a funder into a program.
-	FunderIn struct {
-		FunderID string          `json:"funder_id"`
-		Limit    int64           `json:"limit" bound:"amount"`
-		Pricing  linkfin.Pricing `json:"pricing"`
-	}
-	// POLineIn is a line of an order.
-	POLineIn struct {
-		LineID    string `json:"line_id"`
-		Item      string `json:"item"`
-		Quantity  int64  `json:"quantity" bound:"quantity"`
-		Unit      string `json:"unit"`
-		UnitPrice int64  `json:"unit_price" bound:"price"`
-	}
-	// PurchaseOrderIn is an order the caller places as the buyer.
-	PurchaseOrderIn struct {
-		Number    string           `json:"number"` // the buyer's own, once per buyer
-		SellerID  string           `json:"seller_id"`
-		ProgramID string           `json:"program_id,omitempty"`
-		Currency  linkfin.Currency `json:"currency"`
-		Lines     []POLineIn       `json:"lines"`
-	}
-	// ShipmentIn is a shipment of an order, reported by the seller.
-	ShipmentIn struct {
-		Number    string `json:"number,omitempty"` // the caller's own (despatch advice, waybill), once per caller
-		POID      string `json:"po_id"`
-		CarrierID string `json:"carrier_id"`
-	}
-	// ShipmentEventIn is the carrier's report.
-	ShipmentEventIn struct {
-		Status   linkfin.ShipmentStatus `json:"status"`
-		Location string                 `json:"location,omitempty"`
-	}
-	// GoodsReceiptIn is what the buyer received against an order.
-	GoodsReceiptIn struct {
-		Number string                `json:"number,omitempty"` // the buyer's own, once per buyer
-		POID   string                `json:"po_id"`
-		Lines  []linkfin.ReceiptLine `json:"lines"`
-	}
-	// InvoiceIn is the seller's invoice for an order.
-	InvoiceIn struct {
-		Number    string                `json:"number"` // the seller's own, once per seller
-		BuyerID   string                `json:"buyer_id"`
-		POID      string                `json:"po_id"`
-		Currency  linkfin.Currency      `json:"currency"`
-		IssueDate linkfin.Date          `json:"issue_date"`
-		DueDate   linkfin.Date          `json:"due_date"`
-		Lines     []linkfin.InvoiceLine `json:"lines"`
-		Tax       int64                 `json:"tax" bound:"amount"`
-		Total     int64                 `json:"total" bound:"amount"`
-	}
-	// DisputeIn says why the buyer disputes an invoice.
-	DisputeIn struct {
-		Reason string `json:"reason"`
-	}
-	// CreditNoteIn reduces an invoice.
-	CreditNoteIn struct {
-		Number string `json:"number"` // the seller's own, once per seller
-		Amount int64  `json:"amount" bound:"amount"`
-		Reason string `json:"reason"`
-	}
-	// CertificateIn issues a certificate from the anchor's approved payables.
-	CertificateIn struct {
-		ProgramID  string   `json:"program_id"`
-		PayableIDs []string `json:"payable_ids"`
-	}
-	// SplitIn splits a piece into pieces whose faces add up to its face.
-	SplitIn struct {
-		Pieces []PieceIn `json:"pieces"`
-	}
-	// PieceIn is one piece of a split: its face. The answer gives the pieces in the
-	// order asked, each with its new id.
-	PieceIn struct {
-		Face int64 `json:"face" bound:"amount"`
-	}
-	// CertificateTransferIn passes part or all of a piece to a trading partner.
-	CertificateTransferIn struct {
-		To     string `json:"to"`
-		Amount int64  `json:"amount" bound:"amount"`
-	}
-	// FinancingIn requests a quote for financing an asset.
-	FinancingIn struct {
-		Product   linkfin.Product `json:"product"`
-		ProgramID string          `json:"program_id"`
-		FunderID  string          `json:"funder_id,omitempty"` // all products but dynamic discounting
-		AssetID   string          `json:"asset_id"`            // the piece, payable, order or warehouse receipt
-	}
-	// WarehouseReceiptIn is a receipt the calling warehouse issues for a lot.
-	WarehouseReceiptIn struct {
-		Number    string `json:"number,omitempty"` // the warehouse's own, once per warehouse
-		LotID     string `json:"lot_id"`           // the warehouse's own name of the lot: one receipt per lot
-		OwnerID   string `json:"owner_id"`
-		Commodity string `json:"commodity"`
-		Quantity  int64  `json:"quantity" bound:"quantity"`
-		Unit      string `json:"unit"`
-	}
-	// TelemetryIn is the quantity the warehouse's sensors count.
-	TelemetryIn struct {
-		Quantity int64 `json:"quantity" bound:"quantity"`
-	}
-	// PriceMarkIn is a commodity's market price.
-	PriceMarkIn struct {
-		Commodity string           `json:"commodity"`
-		Currency  linkfin.Currency `json:"currency"`
-		Price     int64            `json:"price" bound:"price"`
-	}
-	// InboundPaymentIn is a rail's notice of money received for an organization.
-	InboundPaymentIn struct {
-		Rail          string           `json:"rail"`
-		InstructionID string           `json:"instruction_id"`
-		OrgID         string           `json:"org_id"`
-		Currency      linkfin.Currency `json:"currency"`
-		Amount        int64            `json:"amount" bound:"amount"`
-	}
-	// WithdrawalIn pays money out of the caller's wallet to its account on a rail.
-	WithdrawalIn struct {
-		Rail          string           `json:"rail"`
-		InstructionID string           `json:"instruction_id"`
-		Currency      linkfin.Currency `json:"currency"`
-		Amount        int64            `json:"amount" bound:"amount"`
-	}
-	// PaymentOut is a recorded payment; Replayed says the instruction was recorded before.
-	PaymentOut struct {
-		InstructionID string `json:"instruction_id"`
-		Replayed      bool   `json:"replayed"`
-	}
-	// SettlementIn runs maturity settlement of a program's pieces due on a date.
-	SettlementIn struct {
-		ProgramID string       `json:"program_id"`
-		Date      linkfin.Date `json:"date"`
-	}
-	// CertificateOut is a piece with its lineage: the pieces from the root to it, and
-	// the payables, invoices and orders behind the root.
-	CertificateOut struct {
-		linkfin.Certificate
-		Lineage *services.Lineage `json:"lineage"`
-	}
-)
-
 // domainRoutes registers the whole process of DESIGN §5.
 func (s *Server) domainRoutes() {
 	s.organizationRoutes()
@@ -187,7 +21,7 @@ func (s *Server) domainRoutes() {
 
 	act(s, Route{Pattern: "POST /v1/relationships", Access: Write, Status: http.StatusCreated, Out: reflect.TypeFor[linkfin.Relationship](),
 		Summary: "Propose a buyer–seller relationship (the caller is one side); proposing what the other side proposed accepts it."},
-		func(r *http.Request, p *principal, in *RelationshipIn) (engine.Command, error) {
+		func(r *http.Request, p *principal, in *linkfin.RelationshipIn) (engine.Command, error) {
 			return &services.ProposeRelationship{Actor: p.Org, BuyerID: in.BuyerID, SellerID: in.SellerID}, nil
 		})
 	act(s, Route{Pattern: "POST /v1/relationships/{id}/accept", Kind: linkfin.KindRelationship, Access: Write, Out: reflect.TypeFor[linkfin.Relationship](),
@@ -201,7 +35,7 @@ func (s *Server) domainRoutes() {
 
 	act(s, Route{Pattern: "POST /v1/programs", Access: Write, Status: http.StatusCreated, Out: reflect.TypeFor[linkfin.Program](),
 		Summary: "Create a supply chain finance program; the caller, an anchor, runs it."},
-		func(r *http.Request, p *principal, in *ProgramIn) (engine.Command, error) {
+		func(r *http.Request, p *principal, in *linkfin.ProgramIn) (engine.Command, error) {
 			return &services.CreateProgram{Actor: p.Org, Program: linkfin.Program{Name: in.Name, Currency: in.Currency,
 				Limit: in.Limit, Products: in.Products, MaxTenorDays: in.MaxTenorDays, AdvanceRate: in.AdvanceRate, DayCount: in.DayCount,
 				Calendar: in.Calendar, Tolerances: in.Tolerances, BuyBack: in.BuyBack, EarlyPaymentAPR: in.EarlyPaymentAPR,
@@ -209,7 +43,7 @@ func (s *Server) domainRoutes() {
 		})
 	act(s, Route{Pattern: "POST /v1/programs/{id}/funders", Kind: linkfin.KindProgram, Access: Write, Out: reflect.TypeFor[linkfin.Program](),
 		Summary: "Invite a funder into the program, with its limit and pricing (the anchor)."},
-		func(r *http.Request, p *principal, in *FunderIn) (engine.Command, error) {
+		func(r *http.Request, p *principal, in *linkfin.FunderIn) (engine.Command, error) {
 			return &services.InviteFunder{Actor: p.Org, ProgramID: r.PathValue("id"), FunderID: in.FunderID, Limit: in.Limit, Pricing: in.Pricing}, nil
 		})
 	act(s, Route{Pattern: "POST /v1/programs/{id}/funders/{funder}/accept", Kind: linkfin.KindProgram, Access: Write, Out: reflect.TypeFor[linkfin.Program](),
@@ -229,7 +63,7 @@ func (s *Server) domainRoutes() {
 
 	act(s, Route{Pattern: "POST /v1/purchase-orders", Access: Write, Status: http.StatusCreated, Out: reflect.TypeFor[linkfin.PurchaseOrder](),
 		Summary: "Place a purchase order (the caller is the buyer)."},
-		func(r *http.Request, p *principal, in *PurchaseOrderIn) (engine.Command, error) {
+		func(r *http.Request, p *principal, in *linkfin.PurchaseOrderIn) (engine.Command, error) {
 			po := linkfin.PurchaseOrder{Number: in.Number, SellerID: in.SellerID, ProgramID: in.ProgramID, Currency: in.Currency}
 			for _, l := range in.Lines {
 				po.Lines = append(po.Lines, linkfin.POLine{LineID: l.LineID, Item: l.Item, Quantity: l.Quantity, Unit: l.Unit, UnitPrice: l.UnitPrice})
@@ -251,12 +85,12 @@ func (s *Server) domainRoutes() {
 
 	act(s, Route{Pattern: "POST /v1/shipments", Access: Write, Status: http.StatusCreated, Out: reflect.TypeFor[linkfin.Shipment](),
 		Summary: "Ship an accepted order with a carrier: the seller, or a logistics operator the seller buys carriage from, naming itself."},
-		func(r *http.Request, p *principal, in *ShipmentIn) (engine.Command, error) {
+		func(r *http.Request, p *principal, in *linkfin.ShipmentIn) (engine.Command, error) {
 			return &services.CreateShipment{Actor: p.Org, Shipment: linkfin.Shipment{Number: in.Number, POID: in.POID, CarrierID: in.CarrierID}}, nil
 		})
 	act(s, Route{Pattern: "POST /v1/shipments/{id}/events", Kind: linkfin.KindShipment, Access: Write, Out: reflect.TypeFor[linkfin.Shipment](),
 		Summary: "Report a shipment's progress (the carrier alone)."},
-		func(r *http.Request, p *principal, in *ShipmentEventIn) (engine.Command, error) {
+		func(r *http.Request, p *principal, in *linkfin.ShipmentEventIn) (engine.Command, error) {
 			return &services.ReportShipmentEvent{Actor: p.Org, ShipmentID: r.PathValue("id"), Status: in.Status, Location: in.Location}, nil
 		})
 	getRoute[linkfin.Shipment](s, "GET /v1/shipments/{id}", linkfin.KindShipment, "Get a shipment with its events.")
@@ -264,13 +98,13 @@ func (s *Server) domainRoutes() {
 
 	act(s, Route{Pattern: "POST /v1/goods-receipts", Access: Write, Status: http.StatusCreated, Out: reflect.TypeFor[linkfin.GoodsReceipt](),
 		Summary: "Record goods received against an accepted order (the buyer)."},
-		func(r *http.Request, p *principal, in *GoodsReceiptIn) (engine.Command, error) {
+		func(r *http.Request, p *principal, in *linkfin.GoodsReceiptIn) (engine.Command, error) {
 			return &services.CreateGoodsReceipt{Actor: p.Org, Receipt: linkfin.GoodsReceipt{Number: in.Number, POID: in.POID, Lines: in.Lines}}, nil
 		})
 	getRoute[linkfin.GoodsReceipt](s, "GET /v1/goods-receipts/{id}", linkfin.KindGoodsReceipt, "Get a goods receipt.")
 	listRoute[linkfin.GoodsReceipt](s, "GET /v1/goods-receipts", linkfin.KindGoodsReceipt, "List goods receipts.")
 
-	s.handle(Route{Pattern: "POST /v1/invoices", Access: Write, Status: http.StatusCreated, In: reflect.TypeFor[InvoiceIn](), Query: []string{"po_id", "buyer_id"},
+	s.handle(Route{Pattern: "POST /v1/invoices", Access: Write, Status: http.StatusCreated, In: reflect.TypeFor[linkfin.InvoiceIn](), Query: []string{"po_id", "buyer_id"},
 		Out: reflect.TypeFor[linkfin.Invoice](), Summary: "Submit an invoice for an order (the seller): JSON, or a UBL 2.1 invoice " +
 			"(Content-Type: application/xml) with ?po_id=&buyer_id=; its ID is the invoice's number. The answer holds the three-way match."}, s.createInvoice)
 	act(s, Route{Pattern: "POST /v1/invoices/{id}/approve", Kind: linkfin.KindInvoice, Access: Write, Out: reflect.TypeFor[linkfin.Payable](),
@@ -280,12 +114,12 @@ func (s *Server) domainRoutes() {
 		})
 	act(s, Route{Pattern: "POST /v1/invoices/{id}/dispute", Kind: linkfin.KindInvoice, Access: Write, Out: reflect.TypeFor[linkfin.Invoice](),
 		Summary: "Dispute an invoice (the buyer)."},
-		func(r *http.Request, p *principal, in *DisputeIn) (engine.Command, error) {
+		func(r *http.Request, p *principal, in *linkfin.DisputeIn) (engine.Command, error) {
 			return &services.DisputeInvoice{Actor: p.Org, ID: r.PathValue("id"), Reason: in.Reason}, nil
 		})
 	act(s, Route{Pattern: "POST /v1/invoices/{id}/credit-notes", Kind: linkfin.KindInvoice, Access: Write, Status: http.StatusCreated, Out: reflect.TypeFor[linkfin.CreditNote](),
 		Summary: "Credit part of an invoice (the seller): dilution."},
-		func(r *http.Request, p *principal, in *CreditNoteIn) (engine.Command, error) {
+		func(r *http.Request, p *principal, in *linkfin.CreditNoteIn) (engine.Command, error) {
 			return &services.CreateCreditNote{Actor: p.Org, Note: linkfin.CreditNote{Number: in.Number, InvoiceID: r.PathValue("id"),
 				Amount: in.Amount, Reason: in.Reason}}, nil
 		})
@@ -297,12 +131,12 @@ func (s *Server) domainRoutes() {
 
 	act(s, Route{Pattern: "POST /v1/certificates", Access: Write, Status: http.StatusCreated, Out: reflect.TypeFor[linkfin.Certificate](),
 		Summary: "Issue a payable certificate from approved payables (the anchor)."},
-		func(r *http.Request, p *principal, in *CertificateIn) (engine.Command, error) {
+		func(r *http.Request, p *principal, in *linkfin.CertificateIn) (engine.Command, error) {
 			return &services.IssueCertificate{Actor: p.Org, ProgramID: in.ProgramID, PayableIDs: in.PayableIDs}, nil
 		})
 	act(s, Route{Pattern: "POST /v1/certificates/{id}/split", Kind: linkfin.KindCertificate, Access: Write, Out: reflect.TypeFor[[]linkfin.Certificate](),
 		Summary: "Split a piece into pieces that add up to its face exactly (the holder); the answer is the new pieces."},
-		func(r *http.Request, p *principal, in *SplitIn) (engine.Command, error) {
+		func(r *http.Request, p *principal, in *linkfin.SplitIn) (engine.Command, error) {
 			pieces := make([]linkfin.Piece, len(in.Pieces))
 			for i, x := range in.Pieces {
 				pieces[i].Face = x.Face
@@ -311,10 +145,10 @@ func (s *Server) domainRoutes() {
 		})
 	act(s, Route{Pattern: "POST /v1/certificates/{id}/transfer", Kind: linkfin.KindCertificate, Access: Write, Out: reflect.TypeFor[[]linkfin.Certificate](),
 		Summary: "Pass part or all of a piece to a trading partner (the holder); the answer is the new pieces."},
-		func(r *http.Request, p *principal, in *CertificateTransferIn) (engine.Command, error) {
+		func(r *http.Request, p *principal, in *linkfin.CertificateTransferIn) (engine.Command, error) {
 			return &services.TransferCertificate{Actor: p.Org, ID: r.PathValue("id"), To: in.To, Amount: in.Amount}, nil
 		})
-	s.handle(Route{Pattern: "GET /v1/certificates/{id}", Access: AnyKey, Out: reflect.TypeFor[CertificateOut](),
+	s.handle(Route{Pattern: "GET /v1/certificates/{id}", Access: AnyKey, Out: reflect.TypeFor[linkfin.CertificateOut](),
 		Summary: "Get a piece with its lineage."}, s.getCertificate)
 	listRoute[linkfin.Certificate](s, "GET /v1/certificates", linkfin.KindCertificate, "List certificate pieces.")
 
@@ -322,42 +156,42 @@ func (s *Server) domainRoutes() {
 
 	act(s, Route{Pattern: "POST /v1/warehouse-receipts", Access: Write, Status: http.StatusCreated, Out: reflect.TypeFor[linkfin.WarehouseReceipt](),
 		Summary: "Issue a warehouse receipt for a lot (the warehouse); one lot, one receipt."},
-		func(r *http.Request, p *principal, in *WarehouseReceiptIn) (engine.Command, error) {
+		func(r *http.Request, p *principal, in *linkfin.WarehouseReceiptIn) (engine.Command, error) {
 			return &services.IssueWarehouseReceipt{Actor: p.Org, Receipt: linkfin.WarehouseReceipt{Number: in.Number, LotID: in.LotID, OwnerID: in.OwnerID,
 				Commodity: in.Commodity, Quantity: in.Quantity, Unit: in.Unit}}, nil
 		})
 	act(s, Route{Pattern: "POST /v1/warehouse-receipts/{id}/telemetry", Kind: linkfin.KindWarehouseReceipt, Access: Write, Out: reflect.TypeFor[linkfin.WarehouseReceipt](),
 		Summary: "Report the quantity the sensors count (the warehouse); short of the pledge, the loan freezes."},
-		func(r *http.Request, p *principal, in *TelemetryIn) (engine.Command, error) {
+		func(r *http.Request, p *principal, in *linkfin.TelemetryIn) (engine.Command, error) {
 			return &services.ReportTelemetry{Actor: p.Org, ReceiptID: r.PathValue("id"), Quantity: in.Quantity}, nil
 		})
 	getRoute[linkfin.WarehouseReceipt](s, "GET /v1/warehouse-receipts/{id}", linkfin.KindWarehouseReceipt, "Get a warehouse receipt.")
 	listRoute[linkfin.WarehouseReceipt](s, "GET /v1/warehouse-receipts", linkfin.KindWarehouseReceipt, "List warehouse receipts.")
 	act(s, Route{Pattern: "POST /v1/price-marks", Access: Operator, Out: reflect.TypeFor[linkfin.PriceMark](),
 		Summary: "Mark a commodity's price (the platform's market data)."},
-		func(r *http.Request, p *principal, in *PriceMarkIn) (engine.Command, error) {
+		func(r *http.Request, p *principal, in *linkfin.PriceMarkIn) (engine.Command, error) {
 			return &services.MarkPrice{Mark: linkfin.PriceMark{ID: in.Commodity, Currency: in.Currency, Price: in.Price}}, nil
 		})
 	s.handle(Route{Pattern: "GET /v1/price-marks/{id}", Access: AnyKey, Out: reflect.TypeFor[linkfin.PriceMark](),
 		Summary: "A commodity's latest price: market data, for every key."}, s.getPriceMark)
 
-	act(s, Route{Pattern: "POST /v1/payments/inbound", Access: Operator, Money: true, Out: reflect.TypeFor[PaymentOut](),
+	act(s, Route{Pattern: "POST /v1/payments/inbound", Access: Operator, Money: true, Out: reflect.TypeFor[linkfin.PaymentOut](),
 		Summary: "A rail's notice of money received for an organization: credits its wallet, once per instruction."},
-		func(r *http.Request, p *principal, in *InboundPaymentIn) (engine.Command, error) {
+		func(r *http.Request, p *principal, in *linkfin.InboundPaymentIn) (engine.Command, error) {
 			return &services.RecordInboundPayment{Rail: in.Rail, InstructionID: in.InstructionID, OrgID: in.OrgID, Currency: in.Currency, Amount: in.Amount}, nil
 		})
-	act(s, Route{Pattern: "POST /v1/payments/withdrawals", Access: Write, Money: true, Out: reflect.TypeFor[PaymentOut](),
+	act(s, Route{Pattern: "POST /v1/payments/withdrawals", Access: Write, Money: true, Out: reflect.TypeFor[linkfin.PaymentOut](),
 		Summary: "Pay money out of the caller's wallet to its account on a rail, once per instruction."},
-		func(r *http.Request, p *principal, in *WithdrawalIn) (engine.Command, error) {
+		func(r *http.Request, p *principal, in *linkfin.WithdrawalIn) (engine.Command, error) {
 			return &services.RecordOutboundPayment{Rail: in.Rail, InstructionID: in.InstructionID, OrgID: p.Org,
 				Currency: in.Currency, Amount: in.Amount}, nil
 		})
-	act(s, Route{Pattern: "POST /v1/settlements/run", Access: Operator, Money: true, Out: reflect.TypeFor[services.SettlementResult](),
+	act(s, Route{Pattern: "POST /v1/settlements/run", Access: Operator, Money: true, Out: reflect.TypeFor[linkfin.SettlementResult](),
 		Summary: "Settle a program's pieces maturing on a date: the anchor pays the holders; a second run pays nothing twice."},
-		func(r *http.Request, p *principal, in *SettlementIn) (engine.Command, error) {
+		func(r *http.Request, p *principal, in *linkfin.SettlementIn) (engine.Command, error) {
 			return &services.SettleMaturity{ProgramID: in.ProgramID, Date: in.Date}, nil
 		})
-	s.handle(Route{Pattern: "GET /v1/exposure", Access: AnyKey, Out: reflect.TypeFor[List[services.Exposure]](),
+	s.handle(Route{Pattern: "GET /v1/exposure", Access: AnyKey, Out: reflect.TypeFor[linkfin.List[linkfin.Exposure]](),
 		Summary: "Exposure per anchor, by funder, product and tier (an organization: as anchor, or its own part as funder)."}, s.exposure)
 	s.webhookRoutes()
 }
@@ -384,7 +218,7 @@ func (s *Server) createInvoice(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	} else {
-		var in InvoiceIn
+		var in linkfin.InvoiceIn
 		if err := decode(body, &in); err != nil {
 			writeError(w, r, err)
 			return
@@ -409,7 +243,7 @@ func (s *Server) getCertificate(w http.ResponseWriter, r *http.Request) {
 	if p := principalOf(r); !p.operator() {
 		l.Summarize(p.Org)
 	}
-	writeJSON(w, http.StatusOK, CertificateOut{Certificate: *c, Lineage: l})
+	writeJSON(w, http.StatusOK, linkfin.CertificateOut{Certificate: *c, Lineage: l})
 }
 
 func (s *Server) getProgram(w http.ResponseWriter, r *http.Request) {
@@ -453,7 +287,7 @@ func (s *Server) listPrograms(w http.ResponseWriter, r *http.Request) {
 // listProgramsOf pages through the programs an organization sees. They are few (an
 // organization trades under a handful of anchors), so they are read whole and paged
 // here.
-func (s *Server) listProgramsOf(r *http.Request, org string) (*List[json.RawMessage], error) {
+func (s *Server) listProgramsOf(r *http.Request, org string) (*linkfin.List[json.RawMessage], error) {
 	limit, err := pageLimit(r)
 	if err != nil {
 		return nil, err
@@ -467,7 +301,7 @@ func (s *Server) listProgramsOf(r *http.Request, org string) (*List[json.RawMess
 		return nil, err
 	}
 	after := r.URL.Query().Get("after")
-	out := &List[json.RawMessage]{Data: []json.RawMessage{}}
+	out := &linkfin.List[json.RawMessage]{Data: []json.RawMessage{}}
 	last := ""
 	for i := range progs {
 		if progs[i].ID <= after {
@@ -512,6 +346,6 @@ func (s *Server) exposure(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := principalOf(r)
-	out := List[services.Exposure]{Data: services.SeenBy(rows, p.Org, p.operator())}
+	out := linkfin.List[linkfin.Exposure]{Data: services.SeenBy(rows, p.Org, p.operator())}
 	writeJSON(w, http.StatusOK, out)
 }

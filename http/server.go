@@ -55,7 +55,7 @@ func NewServer(e *engine.Engine, s linkfin.Store, logger *slog.Logger) *Server {
 	srv := &Server{Engine: e, Store: s, Logger: logger, mux: http.NewServeMux()}
 	srv.metrics()
 
-	health := reflect.TypeFor[Health]()
+	health := reflect.TypeFor[linkfin.Health]()
 	srv.handle(Route{Pattern: "GET /healthz", Access: Public, Out: health, Summary: "The process is up."}, srv.healthz)
 	srv.handle(Route{Pattern: "GET /readyz", Access: Public, Out: health, Summary: "The store answers."}, srv.readyz)
 	// Metrics tell the platform's load and its tenants' traffic: operator keys alone.

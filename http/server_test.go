@@ -184,7 +184,7 @@ func wantJSON(t *testing.T, r reply, status int, v any) {
 }
 
 // wantProblem checks an RFC 9457 answer with a stable code.
-func wantProblem(t *testing.T, r reply, status int, code string) lfhttp.Problem {
+func wantProblem(t *testing.T, r reply, status int, code string) linkfin.Problem {
 	t.Helper()
 	if r.status != status {
 		t.Fatalf("status = %d, want %d (%s)\n%s", r.status, status, code, r.body)
@@ -192,7 +192,7 @@ func wantProblem(t *testing.T, r reply, status int, code string) lfhttp.Problem 
 	if ct := r.header.Get("Content-Type"); ct != "application/problem+json" {
 		t.Fatalf("Content-Type = %q, want application/problem+json\n%s", ct, r.body)
 	}
-	var p lfhttp.Problem
+	var p linkfin.Problem
 	decodeStrict(t, r.body, &p)
 	if p.Code != code {
 		t.Fatalf("code = %q, want %q (detail %q)", p.Code, code, p.Detail)
@@ -287,7 +287,7 @@ func wantBalances(t *testing.T, a ledger.Account, dp, dP, cp, cP int64) {
 	}
 }
 
-func wantWireBalances(t *testing.T, a lfhttp.Account, dp, dP, cp, cP int64) {
+func wantWireBalances(t *testing.T, a linkfin.Account, dp, dP, cp, cP int64) {
 	t.Helper()
 	if int64(a.DebitsPending) != dp || int64(a.DebitsPosted) != dP || int64(a.CreditsPending) != cp || int64(a.CreditsPosted) != cP {
 		t.Fatalf("account %d balances (dp, dP, cp, cP) = (%d, %d, %d, %d), want (%d, %d, %d, %d)", a.ID,
@@ -318,7 +318,7 @@ func resolveJSON(id, pending, amount int64, flag string) string {
 
 func batch(items ...string) string { return "[" + strings.Join(items, ",") + "]" }
 
-func wantResults(t *testing.T, got []lfhttp.ItemResult, ids []int64, results ...string) {
+func wantResults(t *testing.T, got []linkfin.ItemResult, ids []int64, results ...string) {
 	t.Helper()
 	if len(got) != len(results) {
 		t.Fatalf("results = %+v, want %v", got, results)
@@ -341,21 +341,21 @@ func (a *api) mustCreate(path, body string) {
 	}
 }
 
-func (a *api) transfer(id int64) lfhttp.Transfer {
+func (a *api) transfer(id int64) linkfin.Transfer {
 	a.t.Helper()
-	var tr lfhttp.Transfer
+	var tr linkfin.Transfer
 	wantJSON(a.t, a.do("GET", "/v1/transfers/"+strconv.FormatInt(id, 10), ""), http.StatusOK, &tr)
 	return tr
 }
 
-func (a *api) checkpoint() lfhttp.Checkpoint {
+func (a *api) checkpoint() linkfin.CheckpointOut {
 	a.t.Helper()
-	var c lfhttp.Checkpoint
+	var c linkfin.CheckpointOut
 	wantJSON(a.t, a.do("GET", "/v1/audit/checkpoint", ""), http.StatusOK, &c)
 	return c
 }
 
-func rootOf(t *testing.T, c lfhttp.Checkpoint) sumtlog.Hash {
+func rootOf(t *testing.T, c linkfin.CheckpointOut) sumtlog.Hash {
 	t.Helper()
 	b, err := base64.StdEncoding.DecodeString(c.Root)
 	if err != nil || len(b) != len(sumtlog.Hash{}) {
@@ -386,9 +386,9 @@ func TestLedgerAPI(t *testing.T) {
 
 	// One account: 201 with the stored account.
 	r := a.do("POST", "/v1/accounts", accountJSON(1, "CNY"))
-	var acc lfhttp.Account
+	var acc linkfin.Account
 	wantJSON(t, r, http.StatusCreated, &acc)
-	want := lfhttp.Account{ID: 1, Ledger: 1, Currency: "CNY", Code: 10, Flags: []string{}, CreatedAt: t0.Format(time.RFC3339Nano)}
+	want := linkfin.Account{ID: 1, Ledger: 1, Currency: "CNY", Code: 10, Flags: []string{}, CreatedAt: t0.Format(time.RFC3339Nano)}
 	if !reflect.DeepEqual(acc, want) {
 		t.Fatalf("created account = %+v, want %+v", acc, want)
 	}
@@ -396,14 +396,14 @@ func TestLedgerAPI(t *testing.T) {
 		t.Fatalf("headers = %v", r.header)
 	}
 	// The same account again: 200, the account as it was created.
-	var again lfhttp.Account
+	var again linkfin.Account
 	wantJSON(t, a.do("POST", "/v1/accounts", accountJSON(1, "CNY")), http.StatusOK, &again)
 	if !reflect.DeepEqual(again, want) {
 		t.Fatalf("re-created account = %+v, want %+v", again, want)
 	}
 
 	// A batch: 200 with one result per item, in order.
-	var res struct{ Results []lfhttp.ItemResult }
+	var res struct{ Results []linkfin.ItemResult }
 	wantJSON(t, a.do("POST", "/v1/accounts", batch(
 		accountJSON(2, "CNY"), accountJSON(3, "CNY", "debits_must_not_exceed_credits"), accountJSON(4, "CNY"),
 		accountJSON(5, "CNY"), accountJSON(6, "CNY"), accountJSON(7, "USD"),
@@ -433,7 +433,7 @@ func TestLedgerAPI(t *testing.T) {
 		if cursor != "" {
 			path += "&after=" + cursor
 		}
-		var page lfhttp.List[lfhttp.Account]
+		var page linkfin.List[linkfin.Account]
 		wantJSON(t, a.do("GET", path, ""), http.StatusOK, &page)
 		pages++
 		for _, x := range page.Data {
@@ -450,7 +450,7 @@ func TestLedgerAPI(t *testing.T) {
 	if !slices.Equal(ids, []int64{1, 2, 3, 4, 5, 6, 7}) || pages != 3 {
 		t.Fatalf("listed ids %v in %d pages", ids, pages)
 	}
-	var all lfhttp.List[lfhttp.Account]
+	var all linkfin.List[linkfin.Account]
 	wantJSON(t, a.do("GET", "/v1/accounts", ""), http.StatusOK, &all)
 	if len(all.Data) != 7 || all.NextCursor != "" {
 		t.Fatalf("default page: %d accounts, cursor %q", len(all.Data), all.NextCursor)
@@ -467,7 +467,7 @@ func TestLedgerAPI(t *testing.T) {
 	}
 
 	// Transfers: one, then a batch.
-	var tr lfhttp.Transfer
+	var tr linkfin.Transfer
 	wantJSON(t, a.do("POST", "/v1/transfers", transferJSON(100, 1, 2, 500)), http.StatusCreated, &tr)
 	if tr.ID != 100 || tr.DebitAccountID != 1 || tr.CreditAccountID != 2 || tr.Amount != 500 || tr.PendingID != nil ||
 		tr.Ledger != 1 || tr.Currency != "CNY" || tr.Code != 1 || len(tr.Flags) != 0 || tr.Status != "" || tr.CreatedAt == "" {
@@ -535,7 +535,7 @@ func TestLedgerAPI(t *testing.T) {
 			if cursor != "" {
 				path += "&after=" + cursor
 			}
-			var page lfhttp.List[lfhttp.Transfer]
+			var page linkfin.List[linkfin.Transfer]
 			wantJSON(t, a.do("GET", path, ""), http.StatusOK, &page)
 			pages++
 			for _, x := range page.Data {
@@ -566,9 +566,9 @@ func TestLedgerAPI(t *testing.T) {
 	wantProblem(t, a.do("GET", "/v1/accounts/999/transfers", ""), http.StatusNotFound, linkfin.ENOTFOUND)
 
 	// The trial balance.
-	var tb lfhttp.TrialBalance
+	var tb linkfin.TrialBalance
 	wantJSON(t, a.do("GET", "/v1/ledger/trial-balance", ""), http.StatusOK, &tb)
-	wantTB := lfhttp.TrialBalance{Balanced: true, Problems: []string{}, Ledgers: []lfhttp.TrialBalanceLine{
+	wantTB := linkfin.TrialBalance{Balanced: true, Problems: []string{}, Ledgers: []linkfin.TrialBalanceLine{
 		{Ledger: 1, Currency: "CNY", DebitsPending: "0", DebitsPosted: "1600", CreditsPending: "0", CreditsPosted: "1600"},
 		{Ledger: 1, Currency: "USD", DebitsPending: "0", DebitsPosted: "0", CreditsPending: "0", CreditsPosted: "0"},
 	}}
@@ -590,14 +590,14 @@ func TestLedgerAPI(t *testing.T) {
 		t.Fatalf("checkpoint time %q: %v", cp.Time, err)
 	}
 
-	var events []lfhttp.Event
+	var events []linkfin.EventOut
 	cursor, pages = "", 0
 	for {
 		path := "/v1/audit/events?limit=5"
 		if cursor != "" {
 			path += "&after=" + cursor
 		}
-		var page lfhttp.List[lfhttp.Event]
+		var page linkfin.List[linkfin.EventOut]
 		wantJSON(t, a.do("GET", path, ""), http.StatusOK, &page)
 		pages++
 		events = append(events, page.Data...)
@@ -612,7 +612,7 @@ func TestLedgerAPI(t *testing.T) {
 	if int64(len(events)) != cp.Size || pages != len(events)/5+1 {
 		t.Fatalf("%d events in %d pages, want %d in pages of 5", len(events), pages, cp.Size)
 	}
-	var ledgerEvents []lfhttp.Event // the events besides the answers saved
+	var ledgerEvents []linkfin.EventOut // the events besides the answers saved
 	for _, ev := range events {
 		if ev.Type != linkfin.EventAnswersSaved {
 			ledgerEvents = append(ledgerEvents, ev)
@@ -647,7 +647,7 @@ func TestLedgerAPI(t *testing.T) {
 
 	// Every event's inclusion proof checks offline against the checkpoint's root.
 	for i, ev := range events {
-		var p lfhttp.Proof
+		var p linkfin.Proof
 		wantJSON(t, a.do("GET", fmt.Sprintf("/v1/audit/proof/%d", i), ""), http.StatusOK, &p)
 		if !reflect.DeepEqual(p.Event, ev) || p.Checkpoint != cp {
 			t.Fatalf("proof %d: event %+v, checkpoint %+v", i, p.Event, p.Checkpoint)
@@ -668,7 +668,7 @@ func TestLedgerAPI(t *testing.T) {
 	}
 
 	// The log now extends the log of the 7 accounts.
-	var c lfhttp.Consistency
+	var c linkfin.Consistency
 	wantJSON(t, a.do("GET", fmt.Sprintf("/v1/audit/consistency?old_size=%d", size7.Size), ""), http.StatusOK, &c)
 	if c.OldSize != size7.Size || c.Checkpoint != cp {
 		t.Fatalf("consistency = %+v", c)
@@ -736,7 +736,7 @@ func TestLedgerAPI(t *testing.T) {
 }
 
 // ID is the wire id type, for comparisons.
-type ID = lfhttp.ID
+type ID = linkfin.ID
 
 // metric reads an unlabelled sample from a Prometheus text exposition.
 func metric(t *testing.T, body []byte, name string) float64 {
@@ -758,14 +758,14 @@ func metric(t *testing.T, body []byte, name string) float64 {
 // its ledger is empty.
 func TestFreshPlatform(t *testing.T) {
 	a := newAPI(t)
-	var cp lfhttp.Checkpoint
+	var cp linkfin.CheckpointOut
 	wantJSON(t, a.do("GET", "/v1/audit/checkpoint", ""), http.StatusOK, &cp)
 	if cp.Size != 2 {
 		t.Fatalf("checkpoint size %d, want 2", cp.Size)
 	}
 	wantProblem(t, a.do("GET", "/v1/audit/proof/2", ""), http.StatusNotFound, linkfin.ENOTFOUND)
 	wantProblem(t, a.do("GET", "/v1/audit/consistency?old_size=3", ""), http.StatusBadRequest, linkfin.EINVALID)
-	var evs lfhttp.List[lfhttp.Event]
+	var evs linkfin.List[linkfin.EventOut]
 	wantJSON(t, a.do("GET", "/v1/audit/events", ""), http.StatusOK, &evs)
 	if len(evs.Data) != 2 || evs.Data[0].Type != "api_key.created" || evs.Data[1].Type != "platform.bootstrapped" || evs.NextCursor != "" {
 		t.Fatalf("events of a fresh platform = %+v", evs)
@@ -773,7 +773,7 @@ func TestFreshPlatform(t *testing.T) {
 	if strings.Contains(evs.Data[0].Data, "operator-secret") {
 		t.Fatal("the log holds the operator key's secret")
 	}
-	var tb lfhttp.TrialBalance
+	var tb linkfin.TrialBalance
 	wantJSON(t, a.do("GET", "/v1/ledger/trial-balance", ""), http.StatusOK, &tb)
 	if !tb.Balanced || len(tb.Ledgers) != 0 || tb.Problems == nil {
 		t.Fatalf("trial balance of an empty ledger = %+v", tb)
@@ -844,7 +844,7 @@ func TestIdempotency(t *testing.T) {
 	// A batch replays its per-item results.
 	b := batch(transferJSON(20, 2, 1, 100), transferJSON(21, 2, 1, 0))
 	first = a.do("POST", "/v1/transfers", b, "Idempotency-Key", "batch-1")
-	var res struct{ Results []lfhttp.ItemResult }
+	var res struct{ Results []linkfin.ItemResult }
 	wantJSON(t, first, http.StatusOK, &res)
 	wantResults(t, res.Results, []int64{20, 21}, "ok", "amount_must_be_positive")
 	retry := a.do("POST", "/v1/transfers", b, "Idempotency-Key", "batch-1")
@@ -863,7 +863,7 @@ func TestIdempotency(t *testing.T) {
 	}
 
 	// Closing with a key: the retry answers 200 with the account, not "already closed".
-	var acc lfhttp.Account
+	var acc linkfin.Account
 	wantJSON(t, a.do("POST", "/v1/accounts/3/close", "", "Idempotency-Key", "close-3"), http.StatusOK, &acc)
 	if !slices.Equal(acc.Flags, []string{"closed"}) {
 		t.Fatalf("closed account = %+v", acc)
@@ -884,7 +884,7 @@ func TestIdempotency(t *testing.T) {
 	}
 
 	// The ledger's own idempotency: the same transfer id again, no key, answers 200.
-	var tr lfhttp.Transfer
+	var tr linkfin.Transfer
 	wantJSON(t, a.do("POST", "/v1/transfers", body), http.StatusOK, &tr)
 	if tr.ID != 10 || tr.Amount != 700 {
 		t.Fatalf("existing transfer = %+v", tr)
@@ -1116,7 +1116,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 			r := a.do("POST", tc.path, tc.body)
 			switch {
 			case tc.results != nil:
-				var res struct{ Results []lfhttp.ItemResult }
+				var res struct{ Results []linkfin.ItemResult }
 				wantJSON(t, r, tc.status, &res)
 				got := make([]string, len(res.Results))
 				for i, x := range res.Results {

@@ -95,7 +95,7 @@ func (p *platform) fill(t *testing.T, route lfhttp.Route) string {
 		"/v1/purchase-orders/": "PO-1", "/v1/shipments/": "SH-1", "/v1/goods-receipts/": "GR-1", "/v1/invoices/": "inv-1",
 		"/v1/credit-notes/": "CN-1", "/v1/payables/": linkfin.PayableID("inv-1"), "/v1/certificates/": "C-1",
 		"/v1/financings/": "F-1", "/v1/warehouse-receipts/": "WR-1", "/v1/price-marks/": "copper", "/v1/webhook-endpoints/": "wh-1",
-		"/v1/accounts/":  strconv.FormatInt(services.WalletID("anchor", "CNY"), 10),
+		"/v1/accounts/":  strconv.FormatInt(linkfin.WalletID("anchor", "CNY"), 10),
 		"/v1/transfers/": strconv.FormatInt(p.anchorTransfer(t), 10),
 	}
 	for prefix, id := range ids {
@@ -115,7 +115,7 @@ func (p *platform) fill(t *testing.T, route lfhttp.Route) string {
 
 // anchorTransfer is the transfer that paid the anchor's opening balance in.
 func (p *platform) anchorTransfer(t *testing.T) int64 {
-	ts, _, err := p.engine.AccountTransfers(context.Background(), services.WalletID("anchor", "CNY"), 0, 1)
+	ts, _, err := p.engine.AccountTransfers(context.Background(), linkfin.WalletID("anchor", "CNY"), 0, 1)
 	if err != nil || len(ts) == 0 {
 		t.Fatalf("the anchor's wallet has no transfer: %v", err)
 	}
@@ -212,8 +212,8 @@ var foreignCases = map[string]foreignCase{
 }
 
 // problemOf decodes a reply's problem, or returns the zero Problem.
-func problemOf(r reply) lfhttp.Problem {
-	var p lfhttp.Problem
+func problemOf(r reply) linkfin.Problem {
+	var p linkfin.Problem
 	json.Unmarshal(r.body, &p)
 	return p
 }
@@ -291,7 +291,7 @@ func TestTenancy(t *testing.T) {
 		})
 	}
 	// The events it may read are those of its own records.
-	var evs lfhttp.List[lfhttp.Event]
+	var evs linkfin.List[linkfin.EventOut]
 	wantJSON(t, p.as("outsider", "GET", "/v1/audit/events?limit=1000", ""), http.StatusOK, &evs)
 	if len(evs.Data) != 2 {
 		t.Fatalf("the outsider reads %d events, want its organization's and its key's", len(evs.Data))
@@ -360,7 +360,7 @@ func TestRoles(t *testing.T) {
 // TestAPIKeys: a key is shown once, stored as a hash, listed without it, and revoked.
 func TestAPIKeys(t *testing.T) {
 	p := newPlatform(t)
-	var made lfhttp.APIKeyOut
+	var made linkfin.APIKeyOut
 	wantJSON(t, p.as("tier1", "POST", "/v1/organizations/tier1/api-keys", `{"role":"finance","name":"erp"}`), http.StatusCreated, &made)
 	if made.OrgID != "tier1" || made.Role != linkfin.RoleFinance || !strings.HasPrefix(made.Key, linkfin.KeyPrefix+made.ID+"_") {
 		t.Fatalf("made %+v", made)
@@ -369,14 +369,14 @@ func TestAPIKeys(t *testing.T) {
 	wantJSON(t, p.as("erp", "GET", "/v1/purchase-orders/PO-1", ""), http.StatusOK, nil)
 	// A retry under an Idempotency-Key makes no second key: it answers the first, whose
 	// secret was shown once.
-	var first, retry lfhttp.APIKeyOut
+	var first, retry linkfin.APIKeyOut
 	wantJSON(t, p.as("tier1", "POST", "/v1/organizations/tier1/api-keys", `{"role":"viewer"}`, "Idempotency-Key", "key-1"), http.StatusCreated, &first)
 	r := p.as("tier1", "POST", "/v1/organizations/tier1/api-keys", `{"role":"viewer"}`, "Idempotency-Key", "key-1")
 	wantJSON(t, r, http.StatusCreated, &retry)
 	if first.Key == "" || retry.ID != first.ID || retry.Key != "" || r.header.Get("Idempotency-Hit") != "true" {
 		t.Fatalf("made %+v, then on the retry %+v (Idempotency-Hit %q)", first, retry, r.header.Get("Idempotency-Hit"))
 	}
-	var keys lfhttp.List[lfhttp.APIKeyOut]
+	var keys linkfin.List[linkfin.APIKeyOut]
 	r = p.as("tier1", "GET", "/v1/organizations/tier1/api-keys", "")
 	wantJSON(t, r, http.StatusOK, &keys)
 	if len(keys.Data) != 3 || strings.Contains(string(r.body), made.Key) || strings.Contains(string(r.body), linkfin.HashAPIKey(made.Key)) {
@@ -386,7 +386,7 @@ func TestAPIKeys(t *testing.T) {
 	wantProblem(t, p.as("tier2", "POST", "/v1/organizations/tier1/api-keys/"+made.ID+"/revoke", ""), http.StatusNotFound, linkfin.ENOTFOUND)
 	wantProblem(t, p.as("tier2", "POST", "/v1/organizations/tier2/api-keys/"+made.ID+"/revoke", ""), http.StatusNotFound, linkfin.ENOTFOUND)
 	wantProblem(t, p.as("tier2", "POST", "/v1/organizations/tier2/api-keys", `{"role":"operator"}`), http.StatusBadRequest, linkfin.EINVALID)
-	var revoked lfhttp.APIKeyOut
+	var revoked linkfin.APIKeyOut
 	wantJSON(t, p.as("tier1", "POST", "/v1/organizations/tier1/api-keys/"+made.ID+"/revoke", ""), http.StatusOK, &revoked)
 	if revoked.RevokedAt == "" {
 		t.Fatalf("revoked %+v", revoked)
@@ -531,7 +531,7 @@ func TestFundersSeeTheirAssets(t *testing.T) {
 	}
 	// Still party after the financing was cancelled.
 	wantJSON(t, p.as("bank", "GET", "/v1/purchase-orders/PO-3", ""), http.StatusOK, nil)
-	var list lfhttp.List[linkfin.Payable]
+	var list linkfin.List[linkfin.Payable]
 	wantJSON(t, p.as("bank", "GET", "/v1/payables", ""), http.StatusOK, &list)
 	if len(list.Data) != 1 || list.Data[0].ID != pay {
 		t.Fatalf("the bank's payables: %+v", list.Data)

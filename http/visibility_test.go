@@ -12,7 +12,6 @@ import (
 
 	"linkfin"
 	"linkfin/engine"
-	lfhttp "linkfin/http"
 	"linkfin/services"
 )
 
@@ -54,7 +53,7 @@ func TestProgramMembers(t *testing.T) {
 	type view = linkfin.Program
 	seen := func(who string) []view {
 		t.Helper()
-		var list lfhttp.List[view]
+		var list linkfin.List[view]
 		wantJSON(t, p.as(who, "GET", "/v1/programs", ""), http.StatusOK, &list)
 		return list.Data
 	}
@@ -112,23 +111,23 @@ func TestFunderExposure(t *testing.T) {
 	p.key(t, "factor")
 	p.submit(t, &services.AcceptFinancing{Actor: "tier1", ID: "F-1", PieceID: "C-1"})
 	p.submit(t, &services.DisburseFinancing{Actor: "bank", ID: "F-1"})
-	var piece lfhttp.CertificateOut
+	var piece linkfin.CertificateOut
 	wantJSON(t, p.as("anchor", "GET", "/v1/certificates/C-1", ""), http.StatusOK, &piece)
 	// The piece is the invoice's 100,000.00 less the credit note's 1.00.
 	const face = 100_000_00 - 1_00
 	if piece.Face != face {
 		t.Fatalf("the piece's face is %d", piece.Face)
 	}
-	want := services.Exposure{AnchorID: "anchor", Currency: "CNY", Total: face, ByFunder: map[string]int64{"bank": face},
+	want := linkfin.Exposure{AnchorID: "anchor", Currency: "CNY", Total: face, ByFunder: map[string]int64{"bank": face},
 		ByProduct: map[string]int64{"certificate_discounting": face}, ByTier: map[string]int64{"1": face}, Count: 1}
 	for _, who := range []string{"anchor", "bank"} {
-		var got lfhttp.List[services.Exposure]
+		var got linkfin.List[linkfin.Exposure]
 		wantJSON(t, p.as(who, "GET", "/v1/exposure", ""), http.StatusOK, &got)
 		if len(got.Data) != 1 || !reflect.DeepEqual(got.Data[0], want) {
 			t.Errorf("%s's exposure: %+v, want %+v", who, got.Data, want)
 		}
 	}
-	var none lfhttp.List[services.Exposure]
+	var none linkfin.List[linkfin.Exposure]
 	wantJSON(t, p.as("factor", "GET", "/v1/exposure", ""), http.StatusOK, &none)
 	if len(none.Data) != 0 {
 		t.Errorf("the factor's exposure: %+v", none.Data)
@@ -158,7 +157,7 @@ func TestListsAndReadsAgree(t *testing.T) {
 		t.Helper()
 		out := map[string]map[string]any{}
 		for after := ""; ; {
-			var page lfhttp.List[map[string]any]
+			var page linkfin.List[map[string]any]
 			wantJSON(t, p.as(who, "GET", path+"?limit=2&after="+url.QueryEscape(after), ""), http.StatusOK, &page)
 			for _, item := range page.Data {
 				id, _ := item["id"].(string)
@@ -187,7 +186,7 @@ func TestListsAndReadsAgree(t *testing.T) {
 				r := p.as(who, "GET", rt.Path()+"/"+url.PathEscape(id), "")
 				item, ok := listed[id]
 				if !ok {
-					var pr lfhttp.Problem
+					var pr linkfin.Problem
 					if json.Unmarshal(r.body, &pr); r.status != http.StatusNotFound || pr.Code != linkfin.ENOTFOUND {
 						t.Errorf("%s does not list %s/%s but reads it: %d %s", who, rt.Path(), id, r.status, r.body)
 					}
@@ -212,7 +211,7 @@ func TestListsAndReadsAgree(t *testing.T) {
 		t.Fatalf("walked %d lists", walked)
 	}
 	// The former holder is among those that list and read the sold piece.
-	var certs lfhttp.List[linkfin.Certificate]
+	var certs linkfin.List[linkfin.Certificate]
 	wantJSON(t, p.as("tier1", "GET", "/v1/certificates", ""), http.StatusOK, &certs)
 	if !slices.ContainsFunc(certs.Data, func(c linkfin.Certificate) bool { return c.ID == "C-1" && c.HolderID == "bank" }) {
 		t.Fatalf("tier1's pieces: %+v", certs.Data)

@@ -12,41 +12,17 @@ import (
 	"linkfin/webhook"
 )
 
-// WebhookEndpointIn registers an endpoint of the calling organization.
-type WebhookEndpointIn struct {
-	URL    string   `json:"url"`
-	Events []string `json:"events"` // "*", "<kind>.*" or an event type
-}
-
-// WebhookEndpointUpdate replaces an endpoint's URL and event filters.
-type WebhookEndpointUpdate struct {
-	URL    string   `json:"url"`
-	Events []string `json:"events"`
-}
-
-// WebhookEndpointOut is an endpoint with, in the answer that made it and nowhere else,
-// its signing secret. The secret is derived again on every request, so a retry with
-// the same Idempotency-Key answers it too.
-type WebhookEndpointOut struct {
-	linkfin.WebhookEndpoint
-	Secret string `json:"secret,omitempty"`
-}
-
-// WebhookDeliveryOut is one entry of an endpoint's delivery log: one event, its
-// latest attempt and how many were made.
-type WebhookDeliveryOut linkfin.WebhookDelivery
-
 func (s *Server) webhookRoutes() {
 	endpoint := reflect.TypeFor[linkfin.WebhookEndpoint]()
-	s.handle(Route{Pattern: "POST /v1/webhook-endpoints", Access: Admin, Status: http.StatusCreated, In: reflect.TypeFor[WebhookEndpointIn](),
-		Out: reflect.TypeFor[WebhookEndpointOut](), Summary: "Register a webhook endpoint of the caller's organization: it receives " +
+	s.handle(Route{Pattern: "POST /v1/webhook-endpoints", Access: Admin, Status: http.StatusCreated, In: reflect.TypeFor[linkfin.WebhookEndpointIn](),
+		Out: reflect.TypeFor[linkfin.WebhookEndpointOut](), Summary: "Register a webhook endpoint of the caller's organization: it receives " +
 			"the events that follow, of records the organization is party to, whose type matches a filter. The signing secret is in this answer alone."},
 		s.createWebhookEndpoint)
 	listRoute[linkfin.WebhookEndpoint](s, "GET /v1/webhook-endpoints", linkfin.KindWebhookEndpoint, "List webhook endpoints.")
 	getRoute[linkfin.WebhookEndpoint](s, "GET /v1/webhook-endpoints/{id}", linkfin.KindWebhookEndpoint, "Get a webhook endpoint.")
 	act(s, Route{Pattern: "POST /v1/webhook-endpoints/{id}", Kind: linkfin.KindWebhookEndpoint, Access: Admin, Out: endpoint,
 		Summary: "Change a webhook endpoint's URL and event filters. Its secret stays, and deliveries go on after the last event delivered."},
-		func(r *http.Request, p *principal, in *WebhookEndpointUpdate) (engine.Command, error) {
+		func(r *http.Request, p *principal, in *linkfin.WebhookEndpointUpdate) (engine.Command, error) {
 			return &services.UpdateWebhookEndpoint{Actor: p.Org, ID: r.PathValue("id"), URL: in.URL, Events: in.Events}, nil
 		})
 	act(s, Route{Pattern: "POST /v1/webhook-endpoints/{id}/disable", Kind: linkfin.KindWebhookEndpoint, Access: Admin, Out: endpoint,
@@ -59,7 +35,7 @@ func (s *Server) webhookRoutes() {
 		func(r *http.Request, p *principal, _ *none) (engine.Command, error) {
 			return &services.EnableWebhookEndpoint{Actor: p.Org, ID: r.PathValue("id")}, nil
 		})
-	s.handle(Route{Pattern: "GET /v1/webhook-endpoints/{id}/deliveries", Access: AnyKey, Out: reflect.TypeFor[WebhookDeliveryOut](), List: true, Query: pageQuery,
+	s.handle(Route{Pattern: "GET /v1/webhook-endpoints/{id}/deliveries", Access: AnyKey, Out: reflect.TypeFor[linkfin.WebhookDeliveryOut](), List: true, Query: pageQuery,
 		Summary: "An endpoint's delivery log, in log order: each event sent, its status and attempts."}, s.webhookDeliveries)
 }
 
@@ -69,7 +45,7 @@ func (s *Server) createWebhookEndpoint(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, linkfin.Errorf(linkfin.EFORBIDDEN, "an endpoint belongs to an organization: use the organization's admin key"))
 		return
 	}
-	var in WebhookEndpointIn
+	var in linkfin.WebhookEndpointIn
 	body, err := readJSON(w, r, &in)
 	if err != nil {
 		writeError(w, r, err)
@@ -95,7 +71,7 @@ func (s *Server) createWebhookEndpoint(w http.ResponseWriter, r *http.Request) {
 	if !s.command(w, r, body, &services.CreateWebhookEndpoint{Actor: p.Org, Endpoint: ep}, &made) {
 		return
 	}
-	writeJSON(w, http.StatusCreated, WebhookEndpointOut{WebhookEndpoint: made, Secret: webhook.FormatSecret(webhook.Secret(s.WebhookKey, made.ID))})
+	writeJSON(w, http.StatusCreated, linkfin.WebhookEndpointOut{WebhookEndpoint: made, Secret: webhook.FormatSecret(webhook.Secret(s.WebhookKey, made.ID))})
 }
 
 func (s *Server) webhookDeliveries(w http.ResponseWriter, r *http.Request) {
@@ -124,7 +100,7 @@ func (s *Server) webhookDeliveries(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	out := List[json.RawMessage]{Data: []json.RawMessage{}}
+	out := linkfin.List[json.RawMessage]{Data: []json.RawMessage{}}
 	for _, d := range objs {
 		if !strings.HasPrefix(d.ID, prefix) {
 			writeJSON(w, http.StatusOK, out)

@@ -82,7 +82,7 @@ func TestWebhookEndpoints(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := as("anchor", "POST", "/v1/webhook-endpoints", body, "Idempotency-Key", "erp-1")
-	var made lfhttp.WebhookEndpointOut
+	var made linkfin.WebhookEndpointOut
 	wantJSON(t, r, http.StatusCreated, &made)
 	erp := made.ID
 	secret := webhook.FormatSecret(webhook.Secret(testWebhookKey, erp))
@@ -97,7 +97,7 @@ func TestWebhookEndpoints(t *testing.T) {
 	}
 	// A retry answers the same, secret included, and makes nothing twice.
 	r = as("anchor", "POST", "/v1/webhook-endpoints", body, "Idempotency-Key", "erp-1")
-	var again lfhttp.WebhookEndpointOut
+	var again linkfin.WebhookEndpointOut
 	wantJSON(t, r, http.StatusCreated, &again)
 	if r.header.Get("Idempotency-Hit") != "true" || again.Secret != secret || !again.CreatedAt.Equal(made.CreatedAt) {
 		t.Fatalf("the retry answered %+v (hit %q)", again, r.header.Get("Idempotency-Hit"))
@@ -143,10 +143,10 @@ func TestWebhookEndpoints(t *testing.T) {
 	wantProblem(t, as("tier1", "GET", "/v1/webhook-endpoints/"+erp, ""), http.StatusNotFound, linkfin.ENOTFOUND)
 
 	// Lists keep to the organization.
-	var tier1Made lfhttp.WebhookEndpointOut
+	var tier1Made linkfin.WebhookEndpointOut
 	wantJSON(t, as("tier1", "POST", "/v1/webhook-endpoints", `{"url":"http://tier1.example/h","events":["*"]}`), http.StatusCreated, &tier1Made)
 	tier1ERP := tier1Made.ID
-	var list lfhttp.List[linkfin.WebhookEndpoint]
+	var list linkfin.List[linkfin.WebhookEndpoint]
 	wantJSON(t, as("anchor", "GET", "/v1/webhook-endpoints", ""), http.StatusOK, &list)
 	if len(list.Data) != 2 || list.Data[0].ID != "wh-1" || list.Data[1].ID != erp {
 		t.Fatalf("the anchor lists %+v", list.Data)
@@ -180,7 +180,7 @@ func TestWebhookEndpoints(t *testing.T) {
 	record(erp, 100, linkfin.WebhookFailed, 1)
 	record("wh-1", 11, linkfin.WebhookDelivered, 1)
 	record(tier1ERP, 12, linkfin.WebhookDelivered, 1)
-	var page lfhttp.List[lfhttp.WebhookDeliveryOut]
+	var page linkfin.List[linkfin.WebhookDeliveryOut]
 	wantJSON(t, as("anchor-viewer", "GET", "/v1/webhook-endpoints/"+erp+"/deliveries?limit=2", ""), http.StatusOK, &page)
 	if len(page.Data) != 2 || page.NextCursor == "" || page.Data[0].Seq != 9 || page.Data[0].Attempts != 2 ||
 		page.Data[0].Status != linkfin.WebhookDelivered || page.Data[1].Seq != 10 {
@@ -287,10 +287,10 @@ func TestWebhookDelivered(t *testing.T) {
 	}))
 	defer receiver.Close()
 	wantJSON(t, p.as("anchor", "POST", "/v1/webhook-endpoints/wh-1/disable", ""), http.StatusOK, nil)
-	var made lfhttp.WebhookEndpointOut
+	var made linkfin.WebhookEndpointOut
 	wantJSON(t, p.as("anchor", "POST", "/v1/webhook-endpoints", `{"url":"`+receiver.URL+`/in","events":["api_key.*"]}`),
 		http.StatusCreated, &made)
-	var key lfhttp.APIKeyOut
+	var key linkfin.APIKeyOut
 	wantJSON(t, p.as("anchor", "POST", "/v1/organizations/anchor/api-keys", `{"role":"viewer"}`), http.StatusCreated, &key)
 	wantJSON(t, p.as("tier1", "POST", "/v1/organizations/tier1/api-keys", `{"role":"viewer"}`), http.StatusCreated, nil)
 
@@ -313,7 +313,7 @@ func TestWebhookDelivered(t *testing.T) {
 	if err := webhook.Verify(secret, header, []byte(body), time.Minute, p.clock.Now()); err != nil {
 		t.Fatalf("the shown secret does not verify the delivery: %v", err)
 	}
-	var log lfhttp.List[lfhttp.WebhookDeliveryOut]
+	var log linkfin.List[linkfin.WebhookDeliveryOut]
 	wantJSON(t, p.as("anchor", "GET", "/v1/webhook-endpoints/"+made.ID+"/deliveries", ""), http.StatusOK, &log)
 	if len(log.Data) != 1 || log.Data[0].Status != linkfin.WebhookDelivered || log.Data[0].HTTPStatus != 200 || log.Data[0].Attempts != 1 {
 		t.Fatalf("delivery log %+v", log.Data)

@@ -308,38 +308,8 @@ func divide(tx *engine.Tx, parent *linkfin.Certificate, pieces []linkfin.Piece, 
 	return children, nil
 }
 
-// Lineage is where a piece of a certificate comes from: its ancestors up to the root,
-// and the root's payables, their invoices and purchase orders.
-type Lineage struct {
-	Pieces   []linkfin.Certificate   `json:"pieces"` // root first, the piece asked for last
-	Payables []linkfin.Payable       `json:"payables"`
-	Invoices []linkfin.Invoice       `json:"invoices"`
-	Orders   []linkfin.PurchaseOrder `json:"purchase_orders"`
-}
-
-// Summarize keeps, of the invoices and orders viewer is not party to, what a holder
-// finances on: who owes whom, how much, when, and whether the three-way match passed.
-// Their lines (items, quantities and prices) stay between the buyer and the seller.
-func (l *Lineage) Summarize(viewer string) {
-	for i := range l.Invoices {
-		inv := &l.Invoices[i]
-		if slices.Contains(inv.Parties(), viewer) {
-			continue
-		}
-		inv.Lines = []linkfin.InvoiceLine{}
-		if inv.Match != nil {
-			inv.Match = &linkfin.MatchResult{OK: inv.Match.OK, Lines: []linkfin.LineMatch{}, Reasons: inv.Match.Reasons}
-		}
-	}
-	for i := range l.Orders {
-		if po := &l.Orders[i]; !slices.Contains(po.Parties(), viewer) {
-			po.Lines = []linkfin.POLine{}
-		}
-	}
-}
-
 // CertificateLineage reads a piece's lineage from the store.
-func CertificateLineage(ctx context.Context, s linkfin.Store, id string) (*Lineage, error) {
+func CertificateLineage(ctx context.Context, s linkfin.Store, id string) (*linkfin.Lineage, error) {
 	var c linkfin.Certificate
 	if err := read(ctx, s, linkfin.KindCertificate, id, &c); err != nil {
 		return nil, err
@@ -348,8 +318,8 @@ func CertificateLineage(ctx context.Context, s linkfin.Store, id string) (*Linea
 }
 
 // LineageOf reads the lineage of a piece already read.
-func LineageOf(ctx context.Context, s linkfin.Store, piece *linkfin.Certificate) (*Lineage, error) {
-	l := Lineage{Pieces: []linkfin.Certificate{*piece}}
+func LineageOf(ctx context.Context, s linkfin.Store, piece *linkfin.Certificate) (*linkfin.Lineage, error) {
+	l := linkfin.Lineage{Pieces: []linkfin.Certificate{*piece}}
 	for next := piece.ParentID; next != ""; {
 		var c linkfin.Certificate
 		if err := read(ctx, s, linkfin.KindCertificate, next, &c); err != nil {

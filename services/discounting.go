@@ -95,7 +95,7 @@ func (c *AcceptEarlyPayment) LedgerKeys(r engine.Records) (accounts, transfers [
 	if found, err := r.Get(linkfin.KindFinancing, c.ID, &f); err != nil || !found {
 		return nil, nil
 	}
-	return []int64{WalletID(f.FunderID, f.Currency), WalletID(f.RequesterID, f.Currency)}, nil
+	return []int64{linkfin.WalletID(f.FunderID, f.Currency), linkfin.WalletID(f.RequesterID, f.Currency)}, nil
 }
 
 // Apply implements engine.Command.
@@ -115,12 +115,12 @@ func (c *AcceptEarlyPayment) Apply(tx *engine.Tx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	anchor, _ := account(WalletID(f.FunderID, f.Currency), f.Currency, codeWallet, ledger.DebitsMustNotExceedCredits)
-	seller, _ := account(WalletID(f.RequesterID, f.Currency), f.Currency, codeWallet, ledger.DebitsMustNotExceedCredits)
+	anchor, _ := account(linkfin.WalletID(f.FunderID, f.Currency), f.Currency, codeWallet, ledger.DebitsMustNotExceedCredits)
+	seller, _ := account(linkfin.WalletID(f.RequesterID, f.Currency), f.Currency, codeWallet, ledger.DebitsMustNotExceedCredits)
 	if err := tx.CreateAccounts(anchor, seller); err != nil {
 		return nil, err
 	}
-	if err := tx.Transfer(ledger.Transfer{ID: engine.LedgerID("early-payment/" + f.ID), DebitAccountID: anchor.ID,
+	if err := tx.Transfer(ledger.Transfer{ID: linkfin.LedgerID("early-payment/" + f.ID), DebitAccountID: anchor.ID,
 		CreditAccountID: seller.ID, Amount: f.Quote.Price, Ledger: l, Currency: string(f.Currency), Code: codeWallet}); err != nil {
 		return nil, err
 	}

@@ -135,11 +135,11 @@ func (c *CloseDistributorLoan) Apply(tx *engine.Tx) (any, error) {
 		return nil, err
 	}
 	owed := f.Quote.Price + f.Interest
-	funder := WalletID(f.FunderID, f.Currency)
+	funder := linkfin.WalletID(f.FunderID, f.Currency)
 	release := releaseLimits(&f)
 	overdue := linkfin.DateOf(tx.Now()).After(f.DueDate)
 	var legs []leg
-	switch distributor, anchor := WalletID(f.RequesterID, f.Currency), WalletID(p.AnchorID, p.Currency); {
+	switch distributor, anchor := linkfin.WalletID(f.RequesterID, f.Currency), linkfin.WalletID(p.AnchorID, p.Currency); {
 	case available(tx, distributor) >= owed:
 		legs, f.Status = append(release, leg{"repayment", distributor, funder, owed, codeWallet}), linkfin.FinancingSettled
 	case !overdue:

@@ -10,30 +10,21 @@ import (
 	"linkfin"
 )
 
-// Exposure is what funders have outstanding under one anchor's programs: financings
-// disbursed and not yet settled, by funder, by product and by the requester's tier,
-// in minor units of each currency. Hidden supply chain finance debt is what an
-// anchor's creditors could not see; this report shows all of it in one place.
+// Exposure is one row of the exposure report (linkfin.Exposure), with each funder's
+// own part of it, in the same form.
 type Exposure struct {
-	AnchorID  string           `json:"anchor_id"`
-	Currency  linkfin.Currency `json:"currency"`
-	Total     int64            `json:"total"`
-	ByFunder  map[string]int64 `json:"by_funder"`
-	ByProduct map[string]int64 `json:"by_product"`
-	ByTier    map[string]int64 `json:"by_tier"`
-	Count     int              `json:"financings"`
-
-	funders map[string]*Exposure // each funder's own part, in the same form
+	linkfin.Exposure
+	funders map[string]*linkfin.Exposure
 }
 
 // newExposure is an empty report of an anchor's exposure in a currency.
-func newExposure(anchor string, cur linkfin.Currency) *Exposure {
-	return &Exposure{AnchorID: anchor, Currency: cur, ByFunder: map[string]int64{},
+func newExposure(anchor string, cur linkfin.Currency) *linkfin.Exposure {
+	return &linkfin.Exposure{AnchorID: anchor, Currency: cur, ByFunder: map[string]int64{},
 		ByProduct: map[string]int64{}, ByTier: map[string]int64{}}
 }
 
-// add counts one disbursed financing of amount at the tier.
-func (e *Exposure) add(f *linkfin.Financing, amount int64, tier string) {
+// addExposure counts one disbursed financing of amount at the tier.
+func addExposure(e *linkfin.Exposure, f *linkfin.Financing, amount int64, tier string) {
 	e.Total += amount
 	e.ByFunder[f.FunderID] += amount
 	e.ByProduct[string(f.Product)] += amount
@@ -44,12 +35,12 @@ func (e *Exposure) add(f *linkfin.Financing, amount int64, tier string) {
 // SeenBy is what an organization sees of the report: the operator and each anchor
 // its rows whole; a funder, of every anchor it finances, its own part alone (its
 // financings by product and tier), never the other funders'.
-func SeenBy(rows []Exposure, org string, operator bool) []Exposure {
-	out := []Exposure{}
+func SeenBy(rows []Exposure, org string, operator bool) []linkfin.Exposure {
+	out := []linkfin.Exposure{}
 	for _, x := range rows {
 		switch {
 		case operator, x.AnchorID == org:
-			out = append(out, x)
+			out = append(out, x.Exposure)
 		case x.funders[org] != nil:
 			out = append(out, *x.funders[org])
 		}
@@ -80,8 +71,7 @@ func ExposureReport(ctx context.Context, s linkfin.Store) ([]Exposure, error) {
 		key := p.AnchorID + "/" + string(f.Currency)
 		e := byKey[key]
 		if e == nil {
-			e = newExposure(p.AnchorID, f.Currency)
-			e.funders = map[string]*Exposure{}
+			e = &Exposure{Exposure: *newExposure(p.AnchorID, f.Currency), funders: map[string]*linkfin.Exposure{}}
 			byKey[key] = e
 		}
 		part := e.funders[f.FunderID]
@@ -96,8 +86,8 @@ func ExposureReport(ctx context.Context, s linkfin.Store) ([]Exposure, error) {
 		case f.Tier == 0:
 			tier = "unknown"
 		}
-		e.add(&f, f.Quote.Face, tier)
-		part.add(&f, f.Quote.Face, tier)
+		addExposure(&e.Exposure, &f, f.Quote.Face, tier)
+		addExposure(part, &f, f.Quote.Face, tier)
 		return nil
 	})
 	if err != nil {

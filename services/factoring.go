@@ -108,7 +108,7 @@ func LegID(f *linkfin.Financing, name string) int64 {
 	if slot, ok := legSlots[name]; ok && f.LedgerBase != 0 {
 		return int64(f.LedgerBase) + slot
 	}
-	return engine.LedgerID("financing/" + f.ID + "/" + name)
+	return linkfin.LedgerID("financing/" + f.ID + "/" + name)
 }
 
 // legNames are the legs a financing can move, in the order of their slots in its
@@ -147,7 +147,7 @@ func financingAccounts(r engine.Records, id string) (accounts, transfers []int64
 	if found, err := r.Get(linkfin.KindFinancing, id, &f); err != nil || !found {
 		return nil, nil
 	}
-	return []int64{WalletID(f.FunderID, f.Currency), WalletID(f.RequesterID, f.Currency), WalletID(f.PayeeID, f.Currency),
+	return []int64{linkfin.WalletID(f.FunderID, f.Currency), linkfin.WalletID(f.RequesterID, f.Currency), linkfin.WalletID(f.PayeeID, f.Currency),
 		LimitID(f.ProgramID, ""), LimitID(f.ProgramID, f.FunderID), limitSourceID(f.ProgramID), supplierLimitID(f.ProgramID, f.RequesterID)}, nil
 }
 
@@ -187,7 +187,7 @@ type leg struct {
 // parties, which its legs pay.
 func financingLegs(tx *engine.Tx, f *linkfin.Financing, legs []leg) ([]ledger.Transfer, error) {
 	for _, org := range []string{f.FunderID, f.RequesterID, f.PayeeID} {
-		w, _ := account(WalletID(org, f.Currency), f.Currency, codeWallet, ledger.DebitsMustNotExceedCredits)
+		w, _ := account(linkfin.WalletID(org, f.Currency), f.Currency, codeWallet, ledger.DebitsMustNotExceedCredits)
 		if err := tx.CreateAccounts(w); err != nil {
 			return nil, err
 		}
@@ -247,7 +247,7 @@ func (c *CollectFactored) LedgerKeys(r engine.Records) (accounts, transfers []in
 	var pay linkfin.Payable
 	if found, _ := r.Get(linkfin.KindFinancing, c.ID, &f); found {
 		if found, _ := r.Get(linkfin.KindPayable, f.PayableID, &pay); found {
-			accounts = append(accounts, WalletID(pay.BuyerID, pay.Currency))
+			accounts = append(accounts, linkfin.WalletID(pay.BuyerID, pay.Currency))
 		}
 	}
 	return accounts, nil
@@ -274,7 +274,7 @@ func (c *CollectFactored) Apply(tx *engine.Tx) (any, error) {
 	if linkfin.DateOf(tx.Now()).Before(pay.DueDate) {
 		return nil, linkfin.Errorf(linkfin.ECONFLICT, "payable %s is due on %s", pay.ID, pay.DueDate)
 	}
-	buyer, _ := account(WalletID(pay.BuyerID, pay.Currency), pay.Currency, codeWallet, ledger.DebitsMustNotExceedCredits)
+	buyer, _ := account(linkfin.WalletID(pay.BuyerID, pay.Currency), pay.Currency, codeWallet, ledger.DebitsMustNotExceedCredits)
 	if err := tx.CreateAccounts(buyer); err != nil {
 		return nil, err
 	}
@@ -291,7 +291,7 @@ func (c *CollectFactored) Apply(tx *engine.Tx) (any, error) {
 	// What the buyer owes: the payable, which for a PO financing may differ from the
 	// order the advance was made on.
 	owed := pay.Amount
-	funder, seller := WalletID(f.FunderID, f.Currency), WalletID(f.RequesterID, f.Currency)
+	funder, seller := linkfin.WalletID(f.FunderID, f.Currency), linkfin.WalletID(f.RequesterID, f.Currency)
 	reserve := owed - f.Quote.Price - f.Interest
 	var legs []leg
 	switch {

@@ -245,7 +245,7 @@ func resolveHolds(f *linkfin.Financing, flag ledger.TransferFlags) ([]ledger.Tra
 			// Every draw holds the face, never 0, so transfersOf kept them all, in order.
 			holds[i].ID = LegID(f, draws[i].name+suffix)
 		} else {
-			holds[i].ID = engine.LedgerID(fmt.Sprintf("financing/%s/%d/%d", f.ID, flag, h.ID))
+			holds[i].ID = linkfin.LedgerID(fmt.Sprintf("financing/%s/%d/%d", f.ID, flag, h.ID))
 		}
 		holds[i].PendingID, holds[i].Flags = h.ID, flag
 	}
@@ -316,7 +316,7 @@ func (c *DisburseFinancing) Apply(tx *engine.Tx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	pay, err := financingLegs(tx, &f, []leg{{"disbursement", WalletID(f.FunderID, f.Currency), WalletID(f.PayeeID, f.Currency), f.Quote.Price, codeWallet}})
+	pay, err := financingLegs(tx, &f, []leg{{"disbursement", linkfin.WalletID(f.FunderID, f.Currency), linkfin.WalletID(f.PayeeID, f.Currency), f.Quote.Price, codeWallet}})
 	if err != nil {
 		return nil, err
 	}

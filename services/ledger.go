@@ -38,7 +38,7 @@ func ledgerOf(c linkfin.Currency) (uint32, error) {
 func WalletIDs(org string) []int64 {
 	ids := make([]int64, 0, len(ledgers))
 	for c := range ledgers {
-		ids = append(ids, WalletID(org, c))
+		ids = append(ids, linkfin.WalletID(org, c))
 	}
 	slices.Sort(ids)
 	return ids
@@ -46,24 +46,19 @@ func WalletIDs(org string) []int64 {
 
 // IsWallet reports whether the ledger account is the organization's wallet.
 func IsWallet(org string, a *ledger.Account) bool {
-	return a.Code == codeWallet && a.ID == WalletID(org, linkfin.Currency(a.Currency))
-}
-
-// WalletID is the ledger account of an organization's money in a currency.
-func WalletID(org string, c linkfin.Currency) int64 {
-	return engine.LedgerID("wallet/" + org + "/" + string(c))
+	return a.Code == codeWallet && a.ID == linkfin.WalletID(org, linkfin.Currency(a.Currency))
 }
 
 // LimitID is the ledger account of a program's limit (funder "") or of a funder's part of it.
-func LimitID(program, funder string) int64 { return engine.LedgerID("limit/" + program + "/" + funder) }
+func LimitID(program, funder string) int64 { return linkfin.LedgerID("limit/" + program + "/" + funder) }
 
 func railID(rail string, c linkfin.Currency) int64 {
-	return engine.LedgerID("rail/" + rail + "/" + string(c))
+	return linkfin.LedgerID("rail/" + rail + "/" + string(c))
 }
 
 // limitSourceID is where a program's limits are granted from (it goes negative by the
 // sum of the limits it granted).
-func limitSourceID(program string) int64 { return engine.LedgerID("limits/" + program) }
+func limitSourceID(program string) int64 { return linkfin.LedgerID("limits/" + program) }
 
 func account(id int64, c linkfin.Currency, code uint16, flags ledger.AccountFlags) (ledger.Account, error) {
 	l, err := ledgerOf(c)
@@ -89,7 +84,7 @@ func openLimit(tx *engine.Tx, program, funder string, c linkfin.Currency, limit 
 	if err := create(src, lim); err != nil {
 		return err
 	}
-	return tx.Transfer(ledger.Transfer{ID: engine.LedgerID("limit-grant/" + program + "/" + funder), DebitAccountID: src.ID,
+	return tx.Transfer(ledger.Transfer{ID: linkfin.LedgerID("limit-grant/" + program + "/" + funder), DebitAccountID: src.ID,
 		CreditAccountID: lim.ID, Amount: limit, Ledger: lim.Ledger, Currency: lim.Currency, Code: codeLimit})
 }
 
@@ -111,7 +106,7 @@ func (c *RecordInboundPayment) Keys() []linkfin.ObjectKey {
 
 // LedgerKeys implements engine.LedgerCommand.
 func (c *RecordInboundPayment) LedgerKeys(engine.Records) (accounts, transfers []int64) {
-	return []int64{railID(c.Rail, c.Currency), WalletID(c.OrgID, c.Currency)},
+	return []int64{railID(c.Rail, c.Currency), linkfin.WalletID(c.OrgID, c.Currency)},
 		[]int64{paymentID(c.Rail, c.InstructionID, true)}
 }
 
@@ -130,7 +125,7 @@ func (c *RecordOutboundPayment) Keys() []linkfin.ObjectKey { return (*RecordInbo
 
 // LedgerKeys implements engine.LedgerCommand.
 func (c *RecordOutboundPayment) LedgerKeys(engine.Records) (accounts, transfers []int64) {
-	return []int64{railID(c.Rail, c.Currency), WalletID(c.OrgID, c.Currency)},
+	return []int64{railID(c.Rail, c.Currency), linkfin.WalletID(c.OrgID, c.Currency)},
 		[]int64{paymentID(c.Rail, c.OrgID+"/"+c.InstructionID, false)}
 }
 
@@ -161,7 +156,7 @@ func railPayment(tx *engine.Tx, railName, instruction, org string, c linkfin.Cur
 	if err != nil {
 		return nil, err
 	}
-	wallet, _ := account(WalletID(org, c), c, codeWallet, ledger.DebitsMustNotExceedCredits)
+	wallet, _ := account(linkfin.WalletID(org, c), c, codeWallet, ledger.DebitsMustNotExceedCredits)
 	if err := tx.CreateAccounts(rail, wallet); err != nil {
 		return nil, err
 	}
@@ -182,9 +177,9 @@ func railPayment(tx *engine.Tx, railName, instruction, org string, c linkfin.Cur
 // paymentID is the ledger id of a rail instruction.
 func paymentID(rail, instruction string, in bool) int64 {
 	if in {
-		return engine.LedgerID("inbound/" + rail + "/" + instruction)
+		return linkfin.LedgerID("inbound/" + rail + "/" + instruction)
 	}
-	return engine.LedgerID("outbound/" + rail + "/" + instruction)
+	return linkfin.LedgerID("outbound/" + rail + "/" + instruction)
 }
 
 // supplierLimitID is the ledger account of one requester's cap under a program.

@@ -36,11 +36,11 @@ func TestLegIDs(t *testing.T) {
 			t.Errorf("legs %s and %s share id %d", name, other, id)
 		}
 		seen[id] = name
-		if got, want := LegID(old, name), engine.LedgerID("financing/F-1/"+name); got != want {
+		if got, want := LegID(old, name), linkfin.LedgerID("financing/F-1/"+name); got != want {
 			t.Errorf("leg %s of a financing without a range: id %d, want the hash %d", name, got, want)
 		}
 	}
-	if got, want := LegID(f, "no-such-leg"), engine.LedgerID("financing/F-1/no-such-leg"); got != want {
+	if got, want := LegID(f, "no-such-leg"), linkfin.LedgerID("financing/F-1/no-such-leg"); got != want {
 		t.Errorf("a leg without a slot: id %d, want the hash %d", got, want)
 	}
 }

@@ -17,18 +17,6 @@ type SettleMaturity struct {
 	Date      linkfin.Date
 }
 
-// SettlementResult is what a settlement run did.
-type SettlementResult struct {
-	ProgramID string   `json:"program_id"`
-	Date      string   `json:"date"`
-	Paid      []string `json:"paid"`
-	PaidTotal int64    `json:"paid_total"`
-	// LateInterest is what the anchor paid holders for paying after maturity.
-	LateInterest int64    `json:"late_interest"`
-	Overdue      []string `json:"overdue"`
-	Shortfall    int64    `json:"shortfall"`
-}
-
 // Keys implements engine.Command.
 func (c *SettleMaturity) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{
@@ -75,11 +63,11 @@ func (c *SettleMaturity) LedgerKeys(r engine.Records) (accounts, transfers []int
 	if found, err := r.Get(linkfin.KindMaturity, linkfin.MaturityID(c.ProgramID, c.Date), &m); err != nil || !found {
 		return nil, nil
 	}
-	accounts = []int64{WalletID(p.AnchorID, p.Currency), LimitID(p.ID, ""), limitSourceID(p.ID)}
+	accounts = []int64{linkfin.WalletID(p.AnchorID, p.Currency), LimitID(p.ID, ""), limitSourceID(p.ID)}
 	for _, id := range m.Pieces {
 		var piece linkfin.Certificate
 		if found, _ := r.Get(linkfin.KindCertificate, id, &piece); found {
-			accounts = append(accounts, WalletID(piece.HolderID, p.Currency))
+			accounts = append(accounts, linkfin.WalletID(piece.HolderID, p.Currency))
 			var f linkfin.Financing
 			if found, _ := r.Get(linkfin.KindFinancing, piece.FinancingID, &f); found {
 				accounts = append(accounts, LimitID(p.ID, f.FunderID), supplierLimitID(p.ID, f.RequesterID))
@@ -108,7 +96,7 @@ func (c *SettleMaturity) Apply(tx *engine.Tx) (any, error) {
 	if linkfin.DateOf(tx.Now()).Before(c.Date) {
 		return nil, linkfin.Errorf(linkfin.ECONFLICT, "%s has not come yet: nothing matures before its date", c.Date)
 	}
-	res := &SettlementResult{ProgramID: p.ID, Date: c.Date.String(), Paid: []string{}, Overdue: []string{}}
+	res := &linkfin.SettlementResult{ProgramID: p.ID, Date: c.Date.String(), Paid: []string{}, Overdue: []string{}}
 	var m linkfin.Maturity
 	found, err := tx.Get(linkfin.KindMaturity, linkfin.MaturityID(p.ID, c.Date), &m)
 	if err != nil || !found || len(m.Pieces) == 0 {
@@ -118,7 +106,7 @@ func (c *SettleMaturity) Apply(tx *engine.Tx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	anchor, _ := account(WalletID(p.AnchorID, p.Currency), p.Currency, codeWallet, ledger.DebitsMustNotExceedCredits)
+	anchor, _ := account(linkfin.WalletID(p.AnchorID, p.Currency), p.Currency, codeWallet, ledger.DebitsMustNotExceedCredits)
 	if err := tx.CreateAccounts(anchor); err != nil {
 		return nil, err
 	}
@@ -149,12 +137,12 @@ func (c *SettleMaturity) Apply(tx *engine.Tx) (any, error) {
 			res.Shortfall += piece.Face
 			continue
 		}
-		holder, _ := account(WalletID(piece.HolderID, p.Currency), p.Currency, codeWallet, ledger.DebitsMustNotExceedCredits)
+		holder, _ := account(linkfin.WalletID(piece.HolderID, p.Currency), p.Currency, codeWallet, ledger.DebitsMustNotExceedCredits)
 		if err := tx.CreateAccounts(holder); err != nil {
 			return nil, err
 		}
 		xfer := func(leg string, dr, cr int64, code uint16) ledger.Transfer {
-			return ledger.Transfer{ID: engine.LedgerID("settlement/" + piece.ID + "/" + leg), DebitAccountID: dr, CreditAccountID: cr,
+			return ledger.Transfer{ID: linkfin.LedgerID("settlement/" + piece.ID + "/" + leg), DebitAccountID: dr, CreditAccountID: cr,
 				Amount: piece.Face, Ledger: l, Currency: string(p.Currency), Code: code}
 		}
 		legs := []ledger.Transfer{xfer("payment", anchor.ID, holder.ID, codeWallet)}

@@ -378,7 +378,7 @@ func (c *RepayPledgeLoan) Apply(tx *engine.Tx) (any, error) {
 	case f.Status != linkfin.FinancingDisbursed:
 		return nil, linkfin.Errorf(linkfin.ECONFLICT, "loan %s is %s", f.ID, f.Status)
 	}
-	legs, err := financingLegs(tx, &f, append(releaseLimits(&f), leg{"repayment", WalletID(f.RequesterID, f.Currency), WalletID(f.FunderID, f.Currency), f.Quote.Price + f.Interest, codeWallet}))
+	legs, err := financingLegs(tx, &f, append(releaseLimits(&f), leg{"repayment", linkfin.WalletID(f.RequesterID, f.Currency), linkfin.WalletID(f.FunderID, f.Currency), f.Quote.Price + f.Interest, codeWallet}))
 	if err != nil {
 		return nil, err
 	}
@@ -433,7 +433,7 @@ func (c *CloseOverduePledge) Apply(tx *engine.Tx) (any, error) {
 	if !linkfin.DateOf(tx.Now()).After(f.DueDate) {
 		return nil, linkfin.Errorf(linkfin.ECONFLICT, "loan %s is due on %s", f.ID, f.DueDate)
 	}
-	if available(tx, WalletID(f.RequesterID, f.Currency)) >= f.Quote.Price+f.Interest {
+	if available(tx, linkfin.WalletID(f.RequesterID, f.Currency)) >= f.Quote.Price+f.Interest {
 		return (&RepayPledgeLoan{Actor: f.RequesterID, ID: f.ID}).Apply(tx)
 	}
 	var w linkfin.WarehouseReceipt

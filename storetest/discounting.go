@@ -54,7 +54,7 @@ func testDynamicDiscounting(t *testing.T, open Opener) {
 	accept := func() (*fin, error) {
 		return run[fin](t, env, &services.AcceptEarlyPayment{Actor: "tier1", ID: "e1", PayableID: pay.ID})
 	}
-	short(t, env, 9_965_00, services.WalletID("anchor", "CNY"))
+	short(t, env, 9_965_00, linkfin.WalletID("anchor", "CNY"))
 	if _, err := accept(); !refusal(err, string(ledger.ExceedsCredits), "exceeds_credits") {
 		t.Fatalf("an anchor with 5,000.00 pays 9,965.00: %v", err)
 	}
@@ -62,8 +62,8 @@ func testDynamicDiscounting(t *testing.T, open Opener) {
 	if f, err := accept(); err != nil || f.Status != linkfin.FinancingSettled {
 		t.Fatalf("accept: %+v, %v", f, err)
 	}
-	seller, _ := env.Engine.Account(context.Background(), services.WalletID("tier1", "CNY"))
-	anchor, _ := env.Engine.Account(context.Background(), services.WalletID("anchor", "CNY"))
+	seller, _ := env.Engine.Account(context.Background(), linkfin.WalletID("tier1", "CNY"))
+	anchor, _ := env.Engine.Account(context.Background(), linkfin.WalletID("anchor", "CNY"))
 	if seller.CreditsPosted != 9_965_00 || anchor.DebitsPosted != 9_965_00 {
 		t.Fatalf("seller received %d, anchor paid %d", seller.CreditsPosted, anchor.DebitsPosted)
 	}

@@ -109,7 +109,7 @@ func testFinancing(t *testing.T, open Opener) {
 	if _, err := run[fin](t, env, &services.DisburseFinancing{Actor: "tier1", ID: "f-poor"}); !refusal(err, linkfin.EFORBIDDEN, "only the funder disburses") {
 		t.Fatalf("the requester disbursing: %v", err)
 	}
-	short(t, env, 989_256_94, services.WalletID("poor", "CNY"))
+	short(t, env, 989_256_94, linkfin.WalletID("poor", "CNY"))
 	if _, err := run[fin](t, env, &services.DisburseFinancing{Actor: "poor", ID: "f-poor"}); !refusal(err, string(ledger.ExceedsCredits), "exceeds_credits") {
 		t.Fatalf("a funder with an empty wallet disbursing: %v", err)
 	}
@@ -160,8 +160,8 @@ func testFinancing(t *testing.T, open Opener) {
 	if piece := record[linkfin.Certificate](t, env, linkfin.KindCertificate, "c1"); piece.HolderID != "bank" || piece.FinancingID == "" {
 		t.Fatalf("piece after financing: %+v", piece)
 	}
-	bank, _ := env.Engine.Account(ctx, services.WalletID("bank", "CNY"))
-	tier1, _ := env.Engine.Account(ctx, services.WalletID("tier1", "CNY"))
+	bank, _ := env.Engine.Account(ctx, linkfin.WalletID("bank", "CNY"))
+	tier1, _ := env.Engine.Account(ctx, linkfin.WalletID("tier1", "CNY"))
 	if bank.DebitsPosted != 989_256_94 || tier1.CreditsPosted != 989_256_94 {
 		t.Fatalf("bank paid %d, tier1 received %d", bank.DebitsPosted, tier1.CreditsPosted)
 	}
@@ -171,7 +171,7 @@ func testFinancing(t *testing.T, open Opener) {
 	}
 	// The same inbound instruction twice credits once.
 	mustRun(t, env, &services.RecordInboundPayment{Rail: "bank", InstructionID: "dep-bank", OrgID: "bank", Currency: "CNY", Amount: 2_000_000_00})
-	if bank, _ = env.Engine.Account(ctx, services.WalletID("bank", "CNY")); bank.CreditsPosted != 2_000_000_00 {
+	if bank, _ = env.Engine.Account(ctx, linkfin.WalletID("bank", "CNY")); bank.CreditsPosted != 2_000_000_00 {
 		t.Fatalf("a replayed deposit credited twice: %d", bank.CreditsPosted)
 	}
 	env.Restart()

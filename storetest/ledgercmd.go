@@ -17,14 +17,14 @@ type payCommand struct {
 	Amount   int64
 }
 
-func wallet(org string) int64 { return engine.LedgerID("wallet/" + org + "/CNY") }
+func wallet(org string) int64 { return linkfin.LedgerID("wallet/" + org + "/CNY") }
 
 func (c *payCommand) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{{Kind: "payment", ID: c.ID}}
 }
 
 func (c *payCommand) LedgerKeys(engine.Records) (accounts, transfers []int64) {
-	return []int64{wallet(c.From), wallet(c.To)}, []int64{engine.LedgerID("payment/" + c.ID)}
+	return []int64{wallet(c.From), wallet(c.To)}, []int64{linkfin.LedgerID("payment/" + c.ID)}
 }
 
 func (c *payCommand) Apply(tx *engine.Tx) (any, error) {
@@ -44,7 +44,7 @@ func (c *payCommand) Apply(tx *engine.Tx) (any, error) {
 	if err := tx.CreateAccounts(account(c.From), account(c.To)); err != nil {
 		return nil, err
 	}
-	return rec, tx.Transfer(ledger.Transfer{ID: engine.LedgerID("payment/" + c.ID), DebitAccountID: wallet(c.From),
+	return rec, tx.Transfer(ledger.Transfer{ID: linkfin.LedgerID("payment/" + c.ID), DebitAccountID: wallet(c.From),
 		CreditAccountID: wallet(c.To), Amount: c.Amount, Ledger: 1, Currency: "CNY", Code: 10})
 }
 

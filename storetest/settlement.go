@@ -38,15 +38,15 @@ func testSettlement(t *testing.T, open Opener) {
 		mustRun(t, env, &services.RecordInboundPayment{Rail: "bank", InstructionID: id, OrgID: "anchor", Currency: "CNY", Amount: amount})
 	}
 	deposit("anchor-1", 1_000_000_00)
-	if _, err := run[services.SettlementResult](t, env, &services.SettleMaturity{ProgramID: "auto-scf", Date: date(t, "2027-02-01")}); !refusal(err, linkfin.ECONFLICT, "has not come yet") {
+	if _, err := run[linkfin.SettlementResult](t, env, &services.SettleMaturity{ProgramID: "auto-scf", Date: date(t, "2027-02-01")}); !refusal(err, linkfin.ECONFLICT, "has not come yet") {
 		t.Fatalf("settling before maturity: %v", err)
 	}
 	env.Clock.Advance(91 * 24 * time.Hour) // to 2027-02-01
 	// From a cold start: the settlement finds its pieces, then their financings, in
 	// the store rather than in the engine's memory.
 	env.Restart()
-	settle := func() *services.SettlementResult {
-		r, err := run[services.SettlementResult](t, env, &services.SettleMaturity{ProgramID: "auto-scf", Date: date(t, "2027-02-01")})
+	settle := func() *linkfin.SettlementResult {
+		r, err := run[linkfin.SettlementResult](t, env, &services.SettleMaturity{ProgramID: "auto-scf", Date: date(t, "2027-02-01")})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -59,7 +59,7 @@ func testSettlement(t *testing.T, open Opener) {
 		t.Fatalf("first run: %+v", r)
 	}
 	wallet := func(org string) (credits, debits int64) {
-		a, err := env.Engine.Account(ctx, services.WalletID(org, "CNY"))
+		a, err := env.Engine.Account(ctx, linkfin.WalletID(org, "CNY"))
 		if err != nil {
 			return 0, 0
 		}
@@ -151,7 +151,7 @@ func testSettleAccepted(t *testing.T, open Opener) {
 	}
 	mustRun(t, env, &services.RecordInboundPayment{Rail: "bank", InstructionID: "anchor-1", OrgID: "anchor", Currency: "CNY", Amount: 1_000_000_00})
 	env.Clock.Advance(48 * time.Hour) // to 2026-11-04, before the holds end
-	r, err := run[services.SettlementResult](t, env, &services.SettleMaturity{ProgramID: "auto-scf", Date: date(t, "2026-11-04")})
+	r, err := run[linkfin.SettlementResult](t, env, &services.SettleMaturity{ProgramID: "auto-scf", Date: date(t, "2026-11-04")})
 	if err != nil || fmt.Sprint(r.Paid) != "[c1]" {
 		t.Fatalf("settlement: %+v, %v", r, err)
 	}
@@ -166,7 +166,7 @@ func testSettleAccepted(t *testing.T, open Opener) {
 			t.Fatalf("the %s limit after settlement: %+v, before the financing %+v", c.name, c.now, c.before)
 		}
 	}
-	if w, err := env.Engine.Account(ctx, services.WalletID("tier1", "CNY")); err != nil || w.CreditsPosted != 1_000_000_00 {
+	if w, err := env.Engine.Account(ctx, linkfin.WalletID("tier1", "CNY")); err != nil || w.CreditsPosted != 1_000_000_00 {
 		t.Fatalf("tier1's wallet: %+v, %v", w, err)
 	}
 	env.Restart()

@@ -66,7 +66,7 @@ func testTreeProperty(t *testing.T, open Opener) {
 	}
 	mustRun(t, env, &services.RecordInboundPayment{Rail: "bank", InstructionID: "anchor", OrgID: "anchor", Currency: "CNY", Amount: 1_000_000_00})
 	env.Clock.Advance(88 * 24 * time.Hour) // to the maturity, 2027-01-29
-	r, err := run[services.SettlementResult](t, env, &services.SettleMaturity{ProgramID: "auto-scf", Date: date(t, "2027-01-29")})
+	r, err := run[linkfin.SettlementResult](t, env, &services.SettleMaturity{ProgramID: "auto-scf", Date: date(t, "2027-01-29")})
 	if err != nil || r.PaidTotal != 1_000_000_00 || len(r.Overdue) != 0 {
 		t.Fatalf("settlement: %+v, %v", r, err)
 	}
