@@ -71,6 +71,11 @@ type IdempotencyRecord struct {
 // stored answers against it.
 const EventAnswersSaved = "idempotency.saved"
 
+// MetaAnswersInLog is set ("1") in a database whose every saved answer is in the log:
+// from its first start on a version that logs answers, which also logs the answers the
+// database saved before (see engine.Open).
+const MetaAnswersInLog = "answers_in_log"
+
 // Digest is the SHA-256 of the record's fields, each with its length.
 func (r *IdempotencyRecord) Digest() []byte {
 	h := sha256.New()
@@ -131,12 +136,14 @@ type Batch struct {
 	Idempotency []IdempotencyRecord
 	Objects     []*Object // domain records created or changed, at their new versions
 	Clock       int64     // the last timestamp handed out
+	// Meta sets small settings with the batch (see MetaAnswersInLog).
+	Meta map[string]string
 }
 
 // Empty reports whether the batch writes nothing at all.
 func (b *Batch) Empty() bool {
 	return len(b.NewAccounts)+len(b.Accounts)+len(b.Transfers)+len(b.NewPending)+len(b.Pending)+
-		len(b.Events)+len(b.Idempotency)+len(b.Objects) == 0 && !b.Flush
+		len(b.Events)+len(b.Idempotency)+len(b.Objects)+len(b.Meta) == 0 && !b.Flush
 }
 
 // Head is where the log and the engine's clock stood at the last commit.
@@ -167,6 +174,8 @@ type Store interface {
 	// OpenPending lists every unresolved pending transfer that has a timeout.
 	OpenPending(ctx context.Context) ([]ledger.PendingState, error)
 	IdempotencyByKey(ctx context.Context, keys []string) ([]IdempotencyRecord, error)
+	// ScanIdempotency calls fn for every saved answer, in key order.
+	ScanIdempotency(ctx context.Context, fn func(*IdempotencyRecord) error) error
 	ObjectsByKey(ctx context.Context, keys []ObjectKey) ([]Object, error)
 	ReadTiles(ctx context.Context, tiles []Tile) ([][]byte, error)
 	Commit(ctx context.Context, b *Batch) error

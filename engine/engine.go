@@ -208,6 +208,10 @@ func Open(ctx context.Context, cfg Config) (*Engine, error) {
 		unlock()
 		return nil, fmt.Errorf("engine: %w", err)
 	}
+	if err := e.adoptAnswers(ctx); err != nil {
+		unlock()
+		return nil, fmt.Errorf("engine: log the answers saved before answers were logged: %w", err)
+	}
 	go e.run()
 	return e, nil
 }
@@ -248,6 +252,57 @@ func (e *Engine) load(ctx context.Context) error {
 	heap.Init(&e.expiries)
 	return nil
 }
+
+// adoptAnswers brings the answers a database saved before the log recorded them under
+// the log, once: a first batch logs them (an idempotency.saved event for each
+// answersPerEvent) and marks the database (linkfin.MetaAnswersInLog) in the same commit.
+// Every later batch logs the answers it saves.
+func (e *Engine) adoptAnswers(ctx context.Context) error {
+	if v, err := e.store.Meta(ctx, linkfin.MetaAnswersInLog); err != nil || v == "1" {
+		return err
+	}
+	var events [][]byte
+	var recs []linkfin.IdempotencyRecord
+	err := e.store.ScanIdempotency(ctx, func(r *linkfin.IdempotencyRecord) error {
+		recs = append(recs, *r)
+		if len(recs) == answersPerEvent {
+			events = append(events, linkfin.AnswersData(recs))
+			recs = recs[:0]
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if len(recs) > 0 {
+		events = append(events, linkfin.AnswersData(recs))
+	}
+	e.state.Begin(e.cfg.Now().UnixNano())
+	for _, data := range events {
+		e.state.Emit(linkfin.EventAnswersSaved, e.state.Tick(), data)
+	}
+	b, app, changed, err := e.build(nil, false)
+	if err != nil {
+		e.state.RollbackBatch()
+		return err
+	}
+	b.Meta = map[string]string{linkfin.MetaAnswersInLog: "1"}
+	if err := e.store.Commit(ctx, b); err != nil {
+		e.state.RollbackBatch()
+		return err
+	}
+	if app != nil {
+		if err := e.log.Commit(app); err != nil {
+			return err
+		}
+	}
+	e.state.Commit()
+	e.published.publish(changed, b.Flush)
+	return nil
+}
+
+// answersPerEvent bounds the answers one idempotency.saved event of adoptAnswers names.
+const answersPerEvent = 10_000
 
 // MaxKeyLen bounds an idempotency key, in bytes.
 const MaxKeyLen = 512

@@ -333,6 +333,25 @@ func (db *DB) OpenPending(ctx context.Context) ([]ledger.PendingState, error) {
 	return collect(rows, err, scanPending)
 }
 
+// ScanIdempotency implements linkfin.Store.
+func (db *DB) ScanIdempotency(ctx context.Context, fn func(*linkfin.IdempotencyRecord) error) error {
+	rows, err := db.reader().Query(ctx, `SELECT key, request_hash, response, created_at FROM idempotency_keys ORDER BY key`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r linkfin.IdempotencyRecord
+		if err := rows.Scan(&r.Key, &r.RequestHash, &r.Response, &r.Time); err != nil {
+			return err
+		}
+		if err := fn(&r); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
 // IdempotencyByKey implements linkfin.Store.
 func (db *DB) IdempotencyByKey(ctx context.Context, keys []string) ([]linkfin.IdempotencyRecord, error) {
 	if len(keys) == 0 {
@@ -619,6 +638,11 @@ func (db *DB) Commit(ctx context.Context, b *linkfin.Batch) (err error) {
 	if b.Flush {
 		q.Queue(`INSERT INTO meta (key, value) VALUES ('accounts_at', $1)
 			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, strconv.FormatInt(b.AccountsAt, 10))
+		checks = append(checks, nil)
+	}
+	for k, v := range b.Meta {
+		q.Queue(`INSERT INTO meta (key, value) VALUES ($1, $2)
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, k, v)
 		checks = append(checks, nil)
 	}
 

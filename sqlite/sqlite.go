@@ -474,6 +474,25 @@ func (db *DB) IdempotencyByKey(ctx context.Context, keys []string) ([]linkfin.Id
 	})
 }
 
+// ScanIdempotency implements linkfin.Store.
+func (db *DB) ScanIdempotency(ctx context.Context, fn func(*linkfin.IdempotencyRecord) error) error {
+	rows, err := db.query(ctx, `SELECT key, request_hash, response, created_at FROM idempotency_keys ORDER BY key`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r linkfin.IdempotencyRecord
+		if err := rows.Scan(&r.Key, &r.RequestHash, &r.Response, &r.Time); err != nil {
+			return err
+		}
+		if err := fn(&r); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
 // ObjectsByKey implements linkfin.Store.
 func (db *DB) ObjectsByKey(ctx context.Context, keys []linkfin.ObjectKey) ([]linkfin.Object, error) {
 	if len(keys) == 0 {
@@ -717,6 +736,10 @@ func (db *DB) Commit(ctx context.Context, b *linkfin.Batch) (err error) {
 	if b.Flush {
 		inserts = append(inserts, insert{`INSERT INTO meta (key, value)`, 2, `ON CONFLICT (key) DO UPDATE SET value = excluded.value`, 1,
 			func(i int, args []any) []any { return append(args, "accounts_at", strconv.FormatInt(b.AccountsAt, 10)) }})
+	}
+	for k, v := range b.Meta {
+		inserts = append(inserts, insert{`INSERT INTO meta (key, value)`, 2, `ON CONFLICT (key) DO UPDATE SET value = excluded.value`, 1,
+			func(i int, args []any) []any { return append(args, k, v) }})
 	}
 	if c := b.Checkpoint; c != nil {
 		inserts = append(inserts, insert{`INSERT INTO checkpoints (size, hash, note, time)`, 4, "", 1,

@@ -211,6 +211,7 @@ func Run(t *testing.T, open Opener) {
 		{"VerifyWhileWriting", testVerifyWhileWriting, false},
 		{"VerifyUnderLoad", testVerifyUnderLoad, false},
 		{"Snapshot", testSnapshot, false},
+		{"AnswersAdopted", testAnswersAdopted, false},
 		{"EveryEventKind", testEveryEventKind, false},
 		{"Objects", testObjects, false},
 		{"ObjectEviction", testObjectEviction, false},
