@@ -259,7 +259,7 @@ type Health struct {
 
 // The bodies of the domain routes: what a caller gives. What the platform works out
 // (the acting party, statuses, times, amounts it computes) is not in them, nor are the
-// ids of the records they make: the platform gives those (engine.Tx.NewID). A
+// ids of the records they make: the platform gives those (Tx.NewID). A
 // document carries its organization's own number instead.
 type (
 	// RelationshipIn proposes a buyer–seller relationship; the caller is one side.

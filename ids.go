@@ -7,7 +7,7 @@ import (
 )
 
 // IDPrefix is the type prefix of the ids the platform gives the records organizations
-// make (engine.Tx.NewID): "po_" and thirteen base32 digits that grow with time. No
+// make (Tx.NewID): "po_" and thirteen base32 digits that grow with time. No
 // request chooses a record's id, so no organization can take an id before another or
 // learn, by a collision, that a record it is not party to exists. Organizations are the
 // exception: the operator creates them and names them.
@@ -48,4 +48,20 @@ func ValidateNumber(what, n string) error {
 		return Errorf(EINVALID, "%s has 1 to %d characters of text, without control characters", what, MaxNumber)
 	}
 	return nil
+}
+
+// FormatID is the id Tx.NewID gives for the value v of the clock: prefix, "_", and v
+// as thirteen lower-case digits of Crockford's base32 alphabet, fixed width, so that
+// the ids of a kind sort as their values do.
+func FormatID(prefix string, v int64) string {
+	const digits = "0123456789abcdefghjkmnpqrstvwxyz"
+	b := make([]byte, len(prefix)+1+13)
+	copy(b, prefix)
+	b[len(prefix)] = '_'
+	u := uint64(v)
+	for i := len(b) - 1; i > len(prefix); i-- {
+		b[i] = digits[u&31]
+		u >>= 5
+	}
+	return string(b)
 }

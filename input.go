@@ -1,7 +1,7 @@
 package linkfin
 
 // The checks of what a caller gives, that depend on the request alone: the commands
-// run them before they execute (engine.Validator), so that every caller, the API, the
+// run them before they execute (Validator), so that every caller, the API, the
 // command line or a test, gets the same refusals.
 
 // checkRange refuses v outside lo..max (lo is 0 or 1), with EOUTOFRANGE above max.

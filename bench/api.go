@@ -210,7 +210,7 @@ func post(ctx context.Context, client *http.Client, url, key, idem, body string,
 // invoiced and approved, and its certificate split down to pieces of 100.00. It returns
 // the supplier's API key.
 func setUpFinancing(ctx context.Context, e *engine.Engine, pieces int) (string, error) {
-	do := func(cs ...engine.Command) error { return demo.SubmitAll(ctx, e, cs) }
+	do := func(cs ...linkfin.Command) error { return demo.SubmitAll(ctx, e, cs) }
 	rate := func(s string) linkfin.Rate { r, _ := linkfin.ParseRate(s); return r }
 	fixed := rate("0.04")
 	today := linkfin.DateOf(time.Now())
@@ -254,7 +254,7 @@ func setUpFinancing(ctx context.Context, e *engine.Engine, pieces int) (string, 
 		n := min(rootPieces, pieces-r*rootPieces)
 		amount := int64(n) * pieceFace
 		po, inv, root := fmt.Sprintf("PO-%d", r), fmt.Sprintf("inv-%d", r), fmt.Sprintf("C-%d", r)
-		for _, c := range []engine.Command{
+		for _, c := range []linkfin.Command{
 			&services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: po, Number: po, SellerID: "supplier", ProgramID: "bench", Currency: "CNY",
 				Lines: []linkfin.POLine{{LineID: "1", Item: "part", Quantity: int64(n), Unit: "EA", UnitPrice: pieceFace}}}},
 			&services.AcceptPurchaseOrder{Actor: "supplier", ID: po},
@@ -274,7 +274,7 @@ func setUpFinancing(ctx context.Context, e *engine.Engine, pieces int) (string, 
 	// by level, so every split's parent exists; many splits per request.
 	for depth := 0; len(level) > 0; depth++ {
 		var next []node
-		var batch []engine.Command
+		var batch []linkfin.Command
 		for _, nd := range level {
 			if nd.n == 1 {
 				continue

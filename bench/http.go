@@ -96,7 +96,7 @@ func HTTP(ctx context.Context, o HTTPOptions) (*HTTPResult, error) {
 		return nil, err
 	}
 	secret, k := linkfin.NewAPIKey("", linkfin.RoleOperator, "bench")
-	if err := demo.SubmitAll(ctx, e, []engine.Command{&services.CreateAPIKey{Key: k}}); err != nil {
+	if err := demo.SubmitAll(ctx, e, []linkfin.Command{&services.CreateAPIKey{Key: k}}); err != nil {
 		return nil, err
 	}
 	pool := o.Accounts

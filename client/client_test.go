@@ -116,7 +116,7 @@ func newServer(t *testing.T, open opener) *server {
 	s.url = ts.URL
 	secret, k := linkfin.NewAPIKey("", linkfin.RoleOperator, "")
 	var res services.BootstrapResult
-	if _, err := services.Submit(ctx, e, "", nil, &services.BootstrapOperator{Key: k}, &res); err != nil || !res.Created {
+	if err := e.Run(ctx, &services.BootstrapOperator{Key: k}, &res); err != nil || !res.Created {
 		t.Fatalf("bootstrap: %v, %+v", err, res)
 	}
 	s.op = client.New(ts.URL, secret)
@@ -367,7 +367,7 @@ func (w *world) finance(who string, in client.FinancingIn) *linkfin.Financing {
 	// The disbursement is the funder's newest transfer, at its slot in the ledger ids
 	// the financing reserved when it was accepted.
 	paid := must(w.org[in.FunderID].ListTransfers(ctx, linkfin.WalletID(in.FunderID, f.Currency), &client.ListOptions{Limit: 1}))
-	if int64(f.LedgerBase) < engine.ReservedLedgerIDs || len(paid.Data) != 1 || int64(paid.Data[0].ID) != services.LegID(f, "disbursement") || paid.Data[0].Amount != f.Quote.Price {
+	if int64(f.LedgerBase) < linkfin.ReservedLedgerIDs || len(paid.Data) != 1 || int64(paid.Data[0].ID) != services.LegID(f, "disbursement") || paid.Data[0].Amount != f.Quote.Price {
 		t.Fatalf("financing %s with ledger ids from %d: the funder's newest transfer is %+v, not its disbursement (%d)", f.ID, f.LedgerBase, paid.Data, services.LegID(f, "disbursement"))
 	}
 	return q

@@ -54,7 +54,7 @@ type run struct {
 	step  int
 	err   error
 	// seed, when set, collects the commands instead of running them.
-	seed *[]engine.Command
+	seed *[]linkfin.Command
 	// ids are the ids the platform gave the records the story made, by the story's
 	// names for them ("PO-1001", "C-1a").
 	ids map[string]string
@@ -106,7 +106,7 @@ func (r *run) title(format string, args ...any) {
 func (r *run) say(format string, args ...any) { fmt.Fprintf(r.w, "   "+format+"\n", args...) }
 
 // do runs a command that must succeed and decodes its answer into v.
-func (r *run) do(c engine.Command, v any) {
+func (r *run) do(c linkfin.Command, v any) {
 	if r.err != nil {
 		return
 	}
@@ -117,7 +117,7 @@ func (r *run) do(c engine.Command, v any) {
 	if v == nil {
 		v = new(json.RawMessage)
 	}
-	if _, err := services.Submit(r.ctx, r.e, "", nil, c, v); err != nil {
+	if err := r.e.Run(r.ctx, c, v); err != nil {
 		r.err = fmt.Errorf("step %d: %s: %w", r.step, engine.Name(c), err)
 	}
 }
@@ -125,7 +125,7 @@ func (r *run) do(c engine.Command, v any) {
 // make runs a command that makes records, decodes its answer into v (if not nil),
 // and keeps the ids the platform gave the records under the story's names for them,
 // in the order the answer lists them.
-func (r *run) make(c engine.Command, v any, names ...string) {
+func (r *run) make(c linkfin.Command, v any, names ...string) {
 	var raw json.RawMessage
 	r.do(c, &raw)
 	if r.err != nil {
@@ -158,11 +158,11 @@ func (r *run) make(c engine.Command, v any, names ...string) {
 func (r *run) id(name string) string { return r.ids[name] }
 
 // refuse runs a command that must be refused with the code.
-func (r *run) refuse(what, code string, c engine.Command) {
+func (r *run) refuse(what, code string, c linkfin.Command) {
 	if r.err != nil {
 		return
 	}
-	_, err := services.Submit(r.ctx, r.e, "", nil, c, new(json.RawMessage))
+	err := r.e.Run(r.ctx, c, new(json.RawMessage))
 	if linkfin.ErrorCode(err) != code {
 		r.err = fmt.Errorf("step %d: %s: got %v, want %s", r.step, what, err, code)
 		return
@@ -225,8 +225,8 @@ func caps(cs ...linkfin.Capability) []linkfin.Capability { return cs }
 // SeedCommands are the commands that put the demo's supply chain into an empty store:
 // the organizations, their relationships, the program with its two funders, and the
 // opening payments. "linkfin serve --demo" runs them in one request, with its keys.
-func SeedCommands() []engine.Command {
-	var cs []engine.Command
+func SeedCommands() []linkfin.Command {
+	var cs []linkfin.Command
 	r := &run{w: io.Discard, seed: &cs}
 	r.parties()
 	return cs
@@ -239,7 +239,7 @@ func Seed(ctx context.Context, e *engine.Engine) error {
 }
 
 // SubmitAll runs the commands in one request, and names the first that failed.
-func SubmitAll(ctx context.Context, e *engine.Engine, cs []engine.Command) error {
+func SubmitAll(ctx context.Context, e *engine.Engine, cs []linkfin.Command) error {
 	resp, err := e.Submit(ctx, &engine.Request{Commands: cs})
 	if err != nil {
 		return err

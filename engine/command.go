@@ -15,24 +15,10 @@ import (
 	"linkfin/ledger"
 )
 
-// Command is a domain operation (create an organization, accept a purchase order, …)
-// that the writer runs in a batch with everything else: its reads are prefetched with
-// the batch's, its writes and events commit with the batch, and it is answered when
-// the batch is durable.
-type Command interface {
-	// Keys lists the records Apply reads, for the batch's bulk prefetch. A record not
-	// listed reads as absent.
-	Keys() []linkfin.ObjectKey
-	// Apply runs the command. It must be deterministic: time and the ids of new
-	// records come from tx (Now, NewID), everything else from the request. An error fails the command alone and undoes its writes; a
-	// *linkfin.Error is answered with its code, any other error as internal.
-	Apply(tx *Tx) (any, error)
-}
-
 // Name names a command for people, from its type: "create organization" for a
 // *services.CreateOrganization, "create API key" for a CreateAPIKey. Messages and
 // logs use it, never the Go type.
-func Name(c Command) string {
+func Name(c linkfin.Command) string {
 	t := reflect.TypeOf(c)
 	for t != nil && t.Kind() == reflect.Pointer {
 		t = t.Elem()
@@ -60,16 +46,6 @@ func Name(c Command) string {
 	return strings.Join(words, " ")
 }
 
-// Validator is a Command that checks its input before it runs: its ids, texts, amounts,
-// currencies and lines, as the request gives them, whatever the records hold. A
-// request whose command fails Validate is refused before it executes (Engine.Submit
-// returns the error): nothing is kept under its idempotency key, so the corrected
-// request may be sent again under the same key. A refusal once the command runs is its
-// answer, kept and replayed.
-type Validator interface {
-	Validate() error
-}
-
 // Outcome is one command's answer.
 type Outcome struct {
 	Value   json.RawMessage `json:"value,omitempty"`
@@ -89,7 +65,7 @@ func (o *Outcome) Err() error {
 	return &linkfin.Error{Code: o.Code, Message: o.Message}
 }
 
-// Tx is a command's view of the batch.
+// Tx is a command's view of the batch: the engine's linkfin.Tx.
 type Tx struct {
 	e        *Engine
 	now      int64
@@ -97,6 +73,8 @@ type Tx struct {
 	made     map[string]bool            // ids NewID gave it: records of any kind, absent
 	accounts map[int64]bool             // ledger accounts it listed
 }
+
+var _ linkfin.Tx = (*Tx)(nil)
 
 // listed fails for a ledger account the command did not list: it may exist in the
 // store without having been loaded.
@@ -188,7 +166,7 @@ type objUndo struct {
 }
 
 // runCommand applies one command, undoing its writes if it fails.
-func (e *Engine) runCommand(c Command, now int64) Outcome {
+func (e *Engine) runCommand(c linkfin.Command, now int64) Outcome {
 	mark, objMark := e.state.Mark(), len(e.objUndo)
 	// The ledger accounts as the prefetch listed (and loaded) them.
 	tx := &Tx{e: e, now: now, fresh: make(map[linkfin.ObjectKey]bool), accounts: e.listed[c]}
@@ -240,30 +218,7 @@ func (e *Engine) undoObjects(mark int) {
 	e.objUndo = e.objUndo[:mark]
 }
 
-// LedgerCommand is a Command that also moves money: LedgerKeys lists the ledger
-// accounts and transfers (including pending transfers to post or void) that Apply
-// reads, for the batch's prefetch. It may read the records the command listed in Keys,
-// as they were before the batch. Apply may touch only the ledger rows listed here.
-type LedgerCommand interface {
-	Command
-	LedgerKeys(r Records) (accounts, transfers []int64)
-}
-
-// DependentCommand is a Command some of whose keys are known only from records it
-// listed in Keys (a settlement reads the pieces its maturity index names). The batch
-// loads Keys first, then DependentKeys, then the ledger rows. DependentKeys is asked
-// again after each load until it names nothing new (up to eight loads), so it may also
-// name keys found in the records it named before (the financings of those pieces).
-type DependentCommand interface {
-	Command
-	DependentKeys(r Records) []linkfin.ObjectKey
-}
-
-// Records reads prefetched domain records.
-type Records interface {
-	Get(kind, id string, v any) (bool, error)
-}
-
+// records reads the batch's loaded records, for LedgerKeys and DependentKeys.
 type records struct{ e *Engine }
 
 func (r records) Get(kind, id string, v any) (bool, error) {
@@ -345,7 +300,7 @@ func (tx *Tx) Account(id int64) (ledger.Account, bool) {
 // so they grow with time. A record keeps them for the transfers it will make. Unlike
 // ids hashed from names, ids that grow land together at the end of the store's
 // transfer index, so a commit writes fewer pages.
-func (tx *Tx) ReserveLedgerIDs(n int) int64 { return ReservedLedgerIDs | tx.e.state.Reserve(n) }
+func (tx *Tx) ReserveLedgerIDs(n int) int64 { return linkfin.ReservedLedgerIDs | tx.e.state.Reserve(n) }
 
 // NewID returns a record id that no other record is ever given: prefix, "_", and the
 // thirteen lower-case Crockford base32 digits of a value from the engine's clock, as
@@ -355,7 +310,7 @@ func (tx *Tx) ReserveLedgerIDs(n int) int64 { return ReservedLedgerIDs | tx.e.st
 // The record it names is absent; the command may read and write it without listing it
 // in Keys.
 func (tx *Tx) NewID(prefix string) string {
-	id := prefix + "_" + crockford(uint64(tx.e.state.Reserve(1)))
+	id := linkfin.FormatID(prefix, tx.e.state.Reserve(1))
 	if tx.made == nil {
 		tx.made = make(map[string]bool)
 	}
@@ -365,23 +320,6 @@ func (tx *Tx) NewID(prefix string) string {
 
 // Made reports whether NewID gave the command the id.
 func (tx *Tx) Made(id string) bool { return tx.made[id] }
-
-// crockford writes v as thirteen digits of Crockford's base32 alphabet, lower case:
-// fixed width, so that the strings sort as the numbers do.
-func crockford(v uint64) string {
-	const digits = "0123456789abcdefghjkmnpqrstvwxyz"
-	var b [13]byte
-	for i := len(b) - 1; i >= 0; i-- {
-		b[i] = digits[v&31]
-		v >>= 5
-	}
-	return string(b[:])
-}
-
-// ReservedLedgerIDs is the first id of the range ReserveLedgerIDs hands out from:
-// timestamps in nanoseconds stay below 2^62 until the year 2116, so a client whose
-// transfer ids are timestamps or counters never meets them.
-const ReservedLedgerIDs = 1 << 62
 
 // ExistingTransfer returns a transfer that exists (committed or earlier in the batch),
 // or nil. A command listing the id in LedgerKeys may use it to answer retries.

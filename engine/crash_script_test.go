@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"linkfin"
-	"linkfin/engine"
 	"linkfin/services"
 )
 
@@ -29,7 +28,7 @@ func crashStepKey(i int) string { return fmt.Sprintf("crash-step-%d", i) }
 
 // crashScript returns the script's commands, and the index of the first one that
 // runs after the clock's jump.
-func crashScript() (steps []engine.Command, shift int) {
+func crashScript() (steps []linkfin.Command, shift int) {
 	rate := func(s string) *linkfin.Rate {
 		r, err := linkfin.ParseRate(s)
 		if err != nil {
@@ -44,7 +43,7 @@ func crashScript() (steps []engine.Command, shift int) {
 		}
 		return d
 	}
-	add := func(cs ...engine.Command) { steps = append(steps, cs...) }
+	add := func(cs ...linkfin.Command) { steps = append(steps, cs...) }
 	caps := func(cs ...linkfin.Capability) []linkfin.Capability { return cs }
 	for _, o := range []linkfin.Organization{
 		{ID: "anchor", Name: "Core Auto Group", Capabilities: caps(linkfin.CapAnchor, linkfin.CapTrade)},
@@ -88,15 +87,15 @@ func crashScript() (steps []engine.Command, shift int) {
 	}
 	// The anchor's orders from tier1, each up to an approved payable; po-4 is financed
 	// before it ships, so its steps are split around the advance.
-	order := func(n int, program string) (create, accept engine.Command) {
+	order := func(n int, program string) (create, accept linkfin.Command) {
 		id := fmt.Sprint(n)
 		o := linkfin.PurchaseOrder{ID: "po-" + id, Number: "po-" + id, SellerID: "tier1", ProgramID: program, Currency: "CNY",
 			Lines: []linkfin.POLine{{LineID: "L1", Item: "part", Quantity: 1000, Unit: "pc", UnitPrice: 1_000_00}}}
 		return &services.CreatePurchaseOrder{Actor: "anchor", Order: o}, &services.AcceptPurchaseOrder{Actor: "tier1", ID: o.ID}
 	}
-	invoiced := func(n int, due string) []engine.Command {
+	invoiced := func(n int, due string) []linkfin.Command {
 		id := fmt.Sprint(n)
-		return []engine.Command{
+		return []linkfin.Command{
 			&services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{ID: "gr-" + id, POID: "po-" + id,
 				Lines: []linkfin.ReceiptLine{{LineID: "L1", Accepted: 1000}}}},
 			&services.CreateInvoice{Actor: "tier1", Invoice: linkfin.Invoice{ID: "inv-" + id, Number: "INV-" + id, BuyerID: "anchor",

@@ -222,7 +222,7 @@ func TestCrashChild(t *testing.T) {
 			if i == shift {
 				clock.shifted.Store(true)
 			}
-			req := &engine.Request{IdempotencyKey: crashStepKey(i), Commands: []engine.Command{script[i]}}
+			req := &engine.Request{IdempotencyKey: crashStepKey(i), Commands: []linkfin.Command{script[i]}}
 			req.Hash = req.OpsHash()
 			say("T %d", i)
 			resp, err := e.Submit(ctx, req)
@@ -604,7 +604,7 @@ func crashReference(t *testing.T) crashState {
 		if i == shift {
 			clock.shifted.Store(true)
 		}
-		resp, err := e.Submit(ctx, &engine.Request{Commands: []engine.Command{c}})
+		resp, err := e.Submit(ctx, &engine.Request{Commands: []linkfin.Command{c}})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -63,7 +63,7 @@ type Request struct {
 	CreateTransfers []ledger.Transfer
 	CloseAccounts   []int64
 	// Commands run after the ledger operations, in order; each succeeds or fails alone.
-	Commands []Command
+	Commands []linkfin.Command
 
 	// Flush makes the batch that runs this request write every changed account row,
 	// so the store alone is up to date when it returns.
@@ -77,7 +77,7 @@ func (r *Request) OpsHash() []byte {
 		A []ledger.Account
 		T []ledger.Transfer
 		C []int64
-		D []Command
+		D []linkfin.Command
 	}{r.CreateAccounts, r.CreateTransfers, r.CloseAccounts, r.Commands})
 	h := sha256.Sum256(b)
 	return h[:]
@@ -136,8 +136,8 @@ type Engine struct {
 	objects    map[linkfin.ObjectKey]*linkfin.Object
 	objChanged map[linkfin.ObjectKey]bool
 	objUndo    []objUndo
-	listed     map[Command]map[int64]bool // the ledger accounts each command of the batch listed
-	dependent  map[Command][]linkfin.ObjectKey
+	listed     map[linkfin.Command]map[int64]bool // the ledger accounts each command of the batch listed
+	dependent  map[linkfin.Command][]linkfin.ObjectKey
 
 	// maxTransfer is at least every transfer id stored or in memory: a new id above it
 	// cannot exist, so the prefetch need not look for it. Clients that use growing ids
@@ -200,8 +200,8 @@ func Open(ctx context.Context, cfg Config) (*Engine, error) {
 		dirty:      make(map[int64]struct{}),
 		objects:    make(map[linkfin.ObjectKey]*linkfin.Object),
 		objChanged: make(map[linkfin.ObjectKey]bool),
-		listed:     make(map[Command]map[int64]bool),
-		dependent:  make(map[Command][]linkfin.ObjectKey),
+		listed:     make(map[linkfin.Command]map[int64]bool),
+		dependent:  make(map[linkfin.Command][]linkfin.ObjectKey),
 		lastFlush:  cfg.Now(),
 	}
 	if err := e.load(ctx); err != nil {
@@ -328,7 +328,7 @@ func (e *Engine) Origin() string { return e.cfg.Origin }
 // nothing runs, and nothing is kept under its idempotency key.
 func (e *Engine) Submit(ctx context.Context, req *Request) (*Response, error) {
 	for _, c := range req.Commands {
-		if v, ok := c.(Validator); ok {
+		if v, ok := c.(linkfin.Validator); ok {
 			if err := v.Validate(); err != nil {
 				return nil, err
 			}
@@ -361,6 +361,20 @@ func (e *Engine) Submit(ctx context.Context, req *Request) (*Response, error) {
 	// acknowledged answer is never lost to a caller that gave up a moment early.
 	<-c.done
 	return c.resp, c.err
+}
+
+// Run runs one command in the next batch, with no idempotency key, and decodes its
+// value into v. A refusal, before or as the command runs, is its error.
+func (e *Engine) Run(ctx context.Context, c linkfin.Command, v any) error {
+	resp, err := e.Submit(ctx, &Request{Commands: []linkfin.Command{c}})
+	if err != nil {
+		return err
+	}
+	out := resp.Outcomes[0]
+	if err := out.Err(); err != nil {
+		return err
+	}
+	return json.Unmarshal(out.Value, v)
 }
 
 // Close stops taking requests, finishes those already queued, stops the writer and
@@ -858,7 +872,7 @@ func (e *Engine) prefetch(ctx context.Context, calls []*call, due []int64) error
 	clear(e.listed)
 	clear(e.dependent)
 	seenO := make(map[linkfin.ObjectKey]bool)
-	load := func(keysOf func(Command) []linkfin.ObjectKey) (int, error) {
+	load := func(keysOf func(linkfin.Command) []linkfin.ObjectKey) (int, error) {
 		var objKeys []linkfin.ObjectKey
 		for _, c := range calls {
 			for _, cmd := range c.req.Commands {
@@ -879,15 +893,15 @@ func (e *Engine) prefetch(ctx context.Context, calls []*call, due []int64) error
 		}
 		return len(objKeys), err
 	}
-	if _, err := load(Command.Keys); err != nil {
+	if _, err := load(linkfin.Command.Keys); err != nil {
 		return err
 	}
 	// Dependent keys can come from dependent records (a settlement's pieces name their
 	// financings), so they are asked for again after each load, until nothing new is
 	// named. The rounds are bounded against a command that names new keys forever.
 	for range maxDependentRounds {
-		n, err := load(func(cmd Command) []linkfin.ObjectKey {
-			if dc, ok := cmd.(DependentCommand); ok {
+		n, err := load(func(cmd linkfin.Command) []linkfin.ObjectKey {
+			if dc, ok := cmd.(linkfin.DependentCommand); ok {
 				e.dependent[cmd] = dc.DependentKeys(records{e})
 			}
 			return e.dependent[cmd]
@@ -903,7 +917,7 @@ func (e *Engine) prefetch(ctx context.Context, calls []*call, due []int64) error
 	// which wallets and limits it touches can depend on them.
 	for _, c := range calls {
 		for _, cmd := range c.req.Commands {
-			if lc, ok := cmd.(LedgerCommand); ok {
+			if lc, ok := cmd.(linkfin.LedgerCommand); ok {
 				accounts, transfers := lc.LedgerKeys(records{e})
 				listed := make(map[int64]bool, len(accounts))
 				for _, id := range accounts {

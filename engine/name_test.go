@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"linkfin"
 	"testing"
 
 	"linkfin/engine"
@@ -9,7 +10,7 @@ import (
 
 func TestName(t *testing.T) {
 	for _, tc := range []struct {
-		c    engine.Command
+		c    linkfin.Command
 		want string
 	}{
 		{&services.CreateOrganization{}, "create organization"},

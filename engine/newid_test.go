@@ -23,7 +23,7 @@ type makeRecord struct{ fail bool }
 
 func (c *makeRecord) Keys() []linkfin.ObjectKey { return nil }
 
-func (c *makeRecord) Apply(tx *engine.Tx) (any, error) {
+func (c *makeRecord) Apply(tx linkfin.Tx) (any, error) {
 	id := tx.NewID("rec")
 	var old json.RawMessage
 	if found, err := tx.Get("record", id, &old); err != nil || found {
@@ -66,7 +66,7 @@ func TestNewID(t *testing.T) {
 		defer e.Close()
 		for i := range n {
 			// Several commands per request: one batch hands out several ids.
-			cs := []engine.Command{&makeRecord{}, &makeRecord{fail: true}, &makeRecord{}}
+			cs := []linkfin.Command{&makeRecord{}, &makeRecord{fail: true}, &makeRecord{}}
 			resp, err := e.Submit(ctx, &engine.Request{Commands: cs})
 			if err != nil {
 				t.Fatal(err)

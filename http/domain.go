@@ -22,7 +22,7 @@ type none struct{}
 
 // act registers a route that runs one domain command, built from the principal, the
 // path and the decoded body, and answers the command's value.
-func act[In any](s *Server, rt Route, build func(r *http.Request, p *principal, in *In) (engine.Command, error)) {
+func act[In any](s *Server, rt Route, build func(r *http.Request, p *principal, in *In) (linkfin.Command, error)) {
 	if t := reflect.TypeFor[In](); t != reflect.TypeFor[none]() && rt.In == nil {
 		rt.In = t
 	}
@@ -61,7 +61,7 @@ func act[In any](s *Server, rt Route, build func(r *http.Request, p *principal, 
 }
 
 // answer submits the command and writes its value with the status of success.
-func (s *Server) answer(w http.ResponseWriter, r *http.Request, body []byte, c engine.Command, status int) {
+func (s *Server) answer(w http.ResponseWriter, r *http.Request, body []byte, c linkfin.Command, status int) {
 	if v, ok := s.run(w, r, body, c); ok {
 		writeRaw(w, status, v)
 	}
@@ -69,8 +69,8 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, body []byte, c e
 
 // run submits one domain command as the body's request and returns its value; on
 // failure it has written the error.
-func (s *Server) run(w http.ResponseWriter, r *http.Request, body []byte, c engine.Command) (json.RawMessage, bool) {
-	resp, ok := s.submit(w, r, body, &engine.Request{Commands: []engine.Command{c}})
+func (s *Server) run(w http.ResponseWriter, r *http.Request, body []byte, c linkfin.Command) (json.RawMessage, bool) {
+	resp, ok := s.submit(w, r, body, &engine.Request{Commands: []linkfin.Command{c}})
 	if !ok {
 		return nil, false
 	}

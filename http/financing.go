@@ -5,7 +5,6 @@ import (
 	"reflect"
 
 	"linkfin"
-	"linkfin/engine"
 	"linkfin/services"
 )
 
@@ -16,12 +15,12 @@ func (s *Server) financingRoutes() {
 	fin := reflect.TypeFor[linkfin.Financing]()
 	act(s, Route{Pattern: "POST /v1/financings", Access: Write, Status: http.StatusCreated, Out: fin,
 		Summary: "Request financing of an asset: the answer is a quote (price, discount or interest, effective rate, expiry, reasons)."},
-		func(r *http.Request, p *principal, in *linkfin.FinancingIn) (engine.Command, error) {
+		func(r *http.Request, p *principal, in *linkfin.FinancingIn) (linkfin.Command, error) {
 			return s.requestFinancing(r, p, in)
 		})
 	act(s, Route{Pattern: "POST /v1/financings/{id}/accept", Kind: linkfin.KindFinancing, Access: Write, Money: true, Out: fin,
 		Summary: "Accept a quote before it expires (the requester): the limits are held and the asset locked."},
-		func(r *http.Request, p *principal, _ *none) (engine.Command, error) {
+		func(r *http.Request, p *principal, _ *none) (linkfin.Command, error) {
 			f, err := get[linkfin.Financing](s, r, linkfin.KindFinancing, r.PathValue("id"))
 			if err != nil {
 				return nil, err
@@ -30,18 +29,18 @@ func (s *Server) financingRoutes() {
 		})
 	act(s, Route{Pattern: "POST /v1/financings/{id}/disburse", Kind: linkfin.KindFinancing, Access: Write, Money: true, Out: fin,
 		Summary: "Pay an accepted financing (the funder): the holds are posted and the price paid."},
-		func(r *http.Request, p *principal, _ *none) (engine.Command, error) {
+		func(r *http.Request, p *principal, _ *none) (linkfin.Command, error) {
 			return &services.DisburseFinancing{Actor: p.Org, ID: r.PathValue("id")}, nil
 		})
 	act(s, Route{Pattern: "POST /v1/financings/{id}/cancel", Kind: linkfin.KindFinancing, Access: Write, Money: true, Out: fin,
 		Summary: "Withdraw an accepted financing before it is paid: the holds are voided and the asset freed."},
-		func(r *http.Request, p *principal, _ *none) (engine.Command, error) {
+		func(r *http.Request, p *principal, _ *none) (linkfin.Command, error) {
 			return &services.CancelFinancing{Actor: p.Org, ID: r.PathValue("id")}, nil
 		})
 	act(s, Route{Pattern: "POST /v1/financings/{id}/repayments", Kind: linkfin.KindFinancing, Access: Write, Money: true, Out: fin,
 		Summary: "Repay a loan from the caller's wallet (the borrower): warehouse pledge and distributor loans. " +
 			"Certificates, factoring and PO financing are repaid at maturity by settlement."},
-		func(r *http.Request, p *principal, _ *none) (engine.Command, error) {
+		func(r *http.Request, p *principal, _ *none) (linkfin.Command, error) {
 			f, err := get[linkfin.Financing](s, r, linkfin.KindFinancing, r.PathValue("id"))
 			if err != nil {
 				return nil, err
@@ -59,7 +58,7 @@ func (s *Server) financingRoutes() {
 	act(s, Route{Pattern: "POST /v1/financings/{id}/close", Kind: linkfin.KindFinancing, Access: Operator, Money: true, Out: fin,
 		Summary: "Close a financing at its due date (the platform's scheduler): collect a factored payable, repay or buy back " +
 			"a distributor loan, or foreclose an overdue pledge."},
-		func(r *http.Request, p *principal, _ *none) (engine.Command, error) {
+		func(r *http.Request, p *principal, _ *none) (linkfin.Command, error) {
 			f, err := get[linkfin.Financing](s, r, linkfin.KindFinancing, r.PathValue("id"))
 			if err != nil {
 				return nil, err
@@ -76,7 +75,7 @@ func (s *Server) financingRoutes() {
 		})
 	act(s, Route{Pattern: "POST /v1/financings/{id}/margin-check", Kind: linkfin.KindFinancing, Access: Operator, Out: fin,
 		Summary: "Revalue a pledge at the latest price mark; over the program's loan-to-value, a margin call."},
-		func(r *http.Request, p *principal, _ *none) (engine.Command, error) {
+		func(r *http.Request, p *principal, _ *none) (linkfin.Command, error) {
 			f, err := get[linkfin.Financing](s, r, linkfin.KindFinancing, r.PathValue("id"))
 			if err != nil {
 				return nil, err
@@ -92,7 +91,7 @@ func (s *Server) financingRoutes() {
 }
 
 // requestFinancing builds the request command of the product asked for.
-func (s *Server) requestFinancing(r *http.Request, p *principal, in *linkfin.FinancingIn) (engine.Command, error) {
+func (s *Server) requestFinancing(r *http.Request, p *principal, in *linkfin.FinancingIn) (linkfin.Command, error) {
 	switch in.Product {
 	case linkfin.ProductCertificateDiscounting:
 		return &services.RequestFinancing{Actor: p.Org, ProgramID: in.ProgramID, PieceID: in.AssetID, FunderID: in.FunderID}, nil
@@ -126,7 +125,7 @@ func (s *Server) requestFinancing(r *http.Request, p *principal, in *linkfin.Fin
 }
 
 // acceptFinancing builds the accept command of the quote's product.
-func acceptFinancing(p *principal, f *linkfin.Financing) (engine.Command, error) {
+func acceptFinancing(p *principal, f *linkfin.Financing) (linkfin.Command, error) {
 	switch f.Product {
 	case linkfin.ProductCertificateDiscounting:
 		return &services.AcceptFinancing{Actor: p.Org, ID: f.ID, PieceID: f.AssetID}, nil

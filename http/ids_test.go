@@ -13,7 +13,6 @@ import (
 	"testing"
 
 	"linkfin"
-	"linkfin/engine"
 	lfhttp "linkfin/http"
 	"linkfin/services"
 )
@@ -28,12 +27,12 @@ type strangers struct {
 func (p *platform) strangers(t *testing.T) strangers {
 	t.Helper()
 	ctx := context.Background()
-	submit := func(c engine.Command, v any) {
+	submit := func(c linkfin.Command, v any) {
 		t.Helper()
 		if v == nil {
 			v = new(json.RawMessage)
 		}
-		if _, err := services.Submit(ctx, p.engine, "", nil, c, v); err != nil {
+		if err := p.engine.Run(ctx, c, v); err != nil {
 			t.Fatalf("%T: %v", c, err)
 		}
 	}

@@ -582,12 +582,12 @@ func TestRefusedBeforeExecutionKeepsNoKey(t *testing.T) {
 	// whose input is wrong is refused before the request is queued.
 	key := "engine-1"
 	bad := &services.RecordOutboundPayment{Rail: "bank", InstructionID: "e-1", OrgID: "anchor", Currency: "CNY", Amount: 0}
-	if _, err := p.engine.Submit(context.Background(), &engine.Request{IdempotencyKey: key, Commands: []engine.Command{bad}}); linkfin.ErrorCode(err) != linkfin.EINVALID {
+	if _, err := p.engine.Submit(context.Background(), &engine.Request{IdempotencyKey: key, Commands: []linkfin.Command{bad}}); linkfin.ErrorCode(err) != linkfin.EINVALID {
 		t.Fatalf("a zero withdrawal: %v", err)
 	}
 	good1 := *bad
 	good1.Amount = 1
-	resp, err := p.engine.Submit(context.Background(), &engine.Request{IdempotencyKey: key, Commands: []engine.Command{&good1}})
+	resp, err := p.engine.Submit(context.Background(), &engine.Request{IdempotencyKey: key, Commands: []linkfin.Command{&good1}})
 	if err != nil || resp.Replayed || resp.Outcomes[0].Err() != nil {
 		t.Fatalf("the corrected request: %+v, %v", resp, err)
 	}

@@ -89,8 +89,8 @@ func ledgerTransfer(in *linkfin.TransferIn) (ledger.Transfer, error) {
 	if in.ID == 0 {
 		return t, linkfin.Errorf(linkfin.EINVALID, "id is required")
 	}
-	if in.ID >= engine.ReservedLedgerIDs {
-		return t, linkfin.Errorf(EIDRESERVED, "transfer ids from 2^62 (%d) up are reserved for the transfers of financings", int64(engine.ReservedLedgerIDs))
+	if in.ID >= linkfin.ReservedLedgerIDs {
+		return t, linkfin.Errorf(EIDRESERVED, "transfer ids from 2^62 (%d) up are reserved for the transfers of financings", int64(linkfin.ReservedLedgerIDs))
 	}
 flags:
 	for _, name := range in.Flags {
@@ -140,7 +140,7 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, body []byte, req
 
 // command submits one domain command as the body's request and decodes its value into
 // v; on failure it has written the error.
-func (s *Server) command(w http.ResponseWriter, r *http.Request, body []byte, c engine.Command, v any) bool {
+func (s *Server) command(w http.ResponseWriter, r *http.Request, body []byte, c linkfin.Command, v any) bool {
 	value, ok := s.run(w, r, body, c)
 	if !ok {
 		return false

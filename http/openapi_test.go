@@ -57,9 +57,9 @@ func newOpenAPIEnv(t *testing.T) *openAPIEnv {
 	t.Cleanup(func() { e.Close() })
 	env := &openAPIEnv{t: t, srv: lfhttp.NewServer(e, s, nil), engine: e, store: s, keys: make(map[string]string)}
 	env.srv.WebhookKey = []byte("the webhook key of the OpenAPI tests")
-	submit := func(c engine.Command, v any) {
+	submit := func(c linkfin.Command, v any) {
 		t.Helper()
-		if _, err := services.Submit(ctx, e, "", nil, c, v); err != nil {
+		if err := e.Run(ctx, c, v); err != nil {
 			t.Fatalf("%T: %v", c, err)
 		}
 	}

@@ -9,7 +9,6 @@ import (
 	"unicode/utf8"
 
 	"linkfin"
-	"linkfin/engine"
 	"linkfin/services"
 	"linkfin/ubl"
 )
@@ -21,12 +20,12 @@ func (s *Server) domainRoutes() {
 
 	act(s, Route{Pattern: "POST /v1/relationships", Access: Write, Status: http.StatusCreated, Out: reflect.TypeFor[linkfin.Relationship](),
 		Summary: "Propose a buyer–seller relationship (the caller is one side); proposing what the other side proposed accepts it."},
-		func(r *http.Request, p *principal, in *linkfin.RelationshipIn) (engine.Command, error) {
+		func(r *http.Request, p *principal, in *linkfin.RelationshipIn) (linkfin.Command, error) {
 			return &services.ProposeRelationship{Actor: p.Org, BuyerID: in.BuyerID, SellerID: in.SellerID}, nil
 		})
 	act(s, Route{Pattern: "POST /v1/relationships/{id}/accept", Kind: linkfin.KindRelationship, Access: Write, Out: reflect.TypeFor[linkfin.Relationship](),
 		Summary: "Accept a proposed relationship (the other side)."},
-		func(r *http.Request, p *principal, _ *none) (engine.Command, error) {
+		func(r *http.Request, p *principal, _ *none) (linkfin.Command, error) {
 			buyer, seller, _ := strings.Cut(r.PathValue("id"), "~")
 			return &services.AcceptRelationship{Actor: p.Org, BuyerID: buyer, SellerID: seller}, nil
 		})
@@ -35,7 +34,7 @@ func (s *Server) domainRoutes() {
 
 	act(s, Route{Pattern: "POST /v1/programs", Access: Write, Status: http.StatusCreated, Out: reflect.TypeFor[linkfin.Program](),
 		Summary: "Create a supply chain finance program; the caller, an anchor, runs it."},
-		func(r *http.Request, p *principal, in *linkfin.ProgramIn) (engine.Command, error) {
+		func(r *http.Request, p *principal, in *linkfin.ProgramIn) (linkfin.Command, error) {
 			return &services.CreateProgram{Actor: p.Org, Program: linkfin.Program{Name: in.Name, Currency: in.Currency,
 				Limit: in.Limit, Products: in.Products, MaxTenorDays: in.MaxTenorDays, AdvanceRate: in.AdvanceRate, DayCount: in.DayCount,
 				Calendar: in.Calendar, Tolerances: in.Tolerances, BuyBack: in.BuyBack, EarlyPaymentAPR: in.EarlyPaymentAPR,
@@ -43,12 +42,12 @@ func (s *Server) domainRoutes() {
 		})
 	act(s, Route{Pattern: "POST /v1/programs/{id}/funders", Kind: linkfin.KindProgram, Access: Write, Out: reflect.TypeFor[linkfin.Program](),
 		Summary: "Invite a funder into the program, with its limit and pricing (the anchor)."},
-		func(r *http.Request, p *principal, in *linkfin.FunderIn) (engine.Command, error) {
+		func(r *http.Request, p *principal, in *linkfin.FunderIn) (linkfin.Command, error) {
 			return &services.InviteFunder{Actor: p.Org, ProgramID: r.PathValue("id"), FunderID: in.FunderID, Limit: in.Limit, Pricing: in.Pricing}, nil
 		})
 	act(s, Route{Pattern: "POST /v1/programs/{id}/funders/{funder}/accept", Kind: linkfin.KindProgram, Access: Write, Out: reflect.TypeFor[linkfin.Program](),
 		Summary: "Accept an invitation into a program (the funder itself)."},
-		func(r *http.Request, p *principal, _ *none) (engine.Command, error) {
+		func(r *http.Request, p *principal, _ *none) (linkfin.Command, error) {
 			if r.PathValue("funder") != p.Org {
 				return nil, linkfin.Errorf(linkfin.ENOTFOUND, "program %s not found", r.PathValue("id"))
 			}
@@ -63,7 +62,7 @@ func (s *Server) domainRoutes() {
 
 	act(s, Route{Pattern: "POST /v1/purchase-orders", Access: Write, Status: http.StatusCreated, Out: reflect.TypeFor[linkfin.PurchaseOrder](),
 		Summary: "Place a purchase order (the caller is the buyer)."},
-		func(r *http.Request, p *principal, in *linkfin.PurchaseOrderIn) (engine.Command, error) {
+		func(r *http.Request, p *principal, in *linkfin.PurchaseOrderIn) (linkfin.Command, error) {
 			po := linkfin.PurchaseOrder{Number: in.Number, SellerID: in.SellerID, ProgramID: in.ProgramID, Currency: in.Currency}
 			for _, l := range in.Lines {
 				po.Lines = append(po.Lines, linkfin.POLine{LineID: l.LineID, Item: l.Item, Quantity: l.Quantity, Unit: l.Unit, UnitPrice: l.UnitPrice})
@@ -72,12 +71,12 @@ func (s *Server) domainRoutes() {
 		})
 	act(s, Route{Pattern: "POST /v1/purchase-orders/{id}/accept", Kind: linkfin.KindPurchaseOrder, Access: Write, Out: reflect.TypeFor[linkfin.PurchaseOrder](),
 		Summary: "Accept an order (the seller)."},
-		func(r *http.Request, p *principal, _ *none) (engine.Command, error) {
+		func(r *http.Request, p *principal, _ *none) (linkfin.Command, error) {
 			return &services.AcceptPurchaseOrder{Actor: p.Org, ID: r.PathValue("id")}, nil
 		})
 	act(s, Route{Pattern: "POST /v1/purchase-orders/{id}/cancel", Kind: linkfin.KindPurchaseOrder, Access: Write, Out: reflect.TypeFor[linkfin.PurchaseOrder](),
 		Summary: "Cancel an order before goods are received (the buyer)."},
-		func(r *http.Request, p *principal, _ *none) (engine.Command, error) {
+		func(r *http.Request, p *principal, _ *none) (linkfin.Command, error) {
 			return &services.CancelPurchaseOrder{Actor: p.Org, ID: r.PathValue("id")}, nil
 		})
 	getRoute[linkfin.PurchaseOrder](s, "GET /v1/purchase-orders/{id}", linkfin.KindPurchaseOrder, "Get a purchase order.")
@@ -85,12 +84,12 @@ func (s *Server) domainRoutes() {
 
 	act(s, Route{Pattern: "POST /v1/shipments", Access: Write, Status: http.StatusCreated, Out: reflect.TypeFor[linkfin.Shipment](),
 		Summary: "Ship an accepted order with a carrier: the seller, or a logistics operator the seller buys carriage from, naming itself."},
-		func(r *http.Request, p *principal, in *linkfin.ShipmentIn) (engine.Command, error) {
+		func(r *http.Request, p *principal, in *linkfin.ShipmentIn) (linkfin.Command, error) {
 			return &services.CreateShipment{Actor: p.Org, Shipment: linkfin.Shipment{Number: in.Number, POID: in.POID, CarrierID: in.CarrierID}}, nil
 		})
 	act(s, Route{Pattern: "POST /v1/shipments/{id}/events", Kind: linkfin.KindShipment, Access: Write, Out: reflect.TypeFor[linkfin.Shipment](),
 		Summary: "Report a shipment's progress (the carrier alone)."},
-		func(r *http.Request, p *principal, in *linkfin.ShipmentEventIn) (engine.Command, error) {
+		func(r *http.Request, p *principal, in *linkfin.ShipmentEventIn) (linkfin.Command, error) {
 			return &services.ReportShipmentEvent{Actor: p.Org, ShipmentID: r.PathValue("id"), Status: in.Status, Location: in.Location}, nil
 		})
 	getRoute[linkfin.Shipment](s, "GET /v1/shipments/{id}", linkfin.KindShipment, "Get a shipment with its events.")
@@ -98,7 +97,7 @@ func (s *Server) domainRoutes() {
 
 	act(s, Route{Pattern: "POST /v1/goods-receipts", Access: Write, Status: http.StatusCreated, Out: reflect.TypeFor[linkfin.GoodsReceipt](),
 		Summary: "Record goods received against an accepted order (the buyer)."},
-		func(r *http.Request, p *principal, in *linkfin.GoodsReceiptIn) (engine.Command, error) {
+		func(r *http.Request, p *principal, in *linkfin.GoodsReceiptIn) (linkfin.Command, error) {
 			return &services.CreateGoodsReceipt{Actor: p.Org, Receipt: linkfin.GoodsReceipt{Number: in.Number, POID: in.POID, Lines: in.Lines}}, nil
 		})
 	getRoute[linkfin.GoodsReceipt](s, "GET /v1/goods-receipts/{id}", linkfin.KindGoodsReceipt, "Get a goods receipt.")
@@ -109,17 +108,17 @@ func (s *Server) domainRoutes() {
 			"(Content-Type: application/xml) with ?po_id=&buyer_id=; its ID is the invoice's number. The answer holds the three-way match."}, s.createInvoice)
 	act(s, Route{Pattern: "POST /v1/invoices/{id}/approve", Kind: linkfin.KindInvoice, Access: Write, Out: reflect.TypeFor[linkfin.Payable](),
 		Summary: "Approve a matched invoice into a payable (the buyer, with its own key)."},
-		func(r *http.Request, p *principal, _ *none) (engine.Command, error) {
+		func(r *http.Request, p *principal, _ *none) (linkfin.Command, error) {
 			return &services.ApproveInvoice{Actor: p.Org, ID: r.PathValue("id")}, nil
 		})
 	act(s, Route{Pattern: "POST /v1/invoices/{id}/dispute", Kind: linkfin.KindInvoice, Access: Write, Out: reflect.TypeFor[linkfin.Invoice](),
 		Summary: "Dispute an invoice (the buyer)."},
-		func(r *http.Request, p *principal, in *linkfin.DisputeIn) (engine.Command, error) {
+		func(r *http.Request, p *principal, in *linkfin.DisputeIn) (linkfin.Command, error) {
 			return &services.DisputeInvoice{Actor: p.Org, ID: r.PathValue("id"), Reason: in.Reason}, nil
 		})
 	act(s, Route{Pattern: "POST /v1/invoices/{id}/credit-notes", Kind: linkfin.KindInvoice, Access: Write, Status: http.StatusCreated, Out: reflect.TypeFor[linkfin.CreditNote](),
 		Summary: "Credit part of an invoice (the seller): dilution."},
-		func(r *http.Request, p *principal, in *linkfin.CreditNoteIn) (engine.Command, error) {
+		func(r *http.Request, p *principal, in *linkfin.CreditNoteIn) (linkfin.Command, error) {
 			return &services.CreateCreditNote{Actor: p.Org, Note: linkfin.CreditNote{Number: in.Number, InvoiceID: r.PathValue("id"),
 				Amount: in.Amount, Reason: in.Reason}}, nil
 		})
@@ -131,12 +130,12 @@ func (s *Server) domainRoutes() {
 
 	act(s, Route{Pattern: "POST /v1/certificates", Access: Write, Status: http.StatusCreated, Out: reflect.TypeFor[linkfin.Certificate](),
 		Summary: "Issue a payable certificate from approved payables (the anchor)."},
-		func(r *http.Request, p *principal, in *linkfin.CertificateIn) (engine.Command, error) {
+		func(r *http.Request, p *principal, in *linkfin.CertificateIn) (linkfin.Command, error) {
 			return &services.IssueCertificate{Actor: p.Org, ProgramID: in.ProgramID, PayableIDs: in.PayableIDs}, nil
 		})
 	act(s, Route{Pattern: "POST /v1/certificates/{id}/split", Kind: linkfin.KindCertificate, Access: Write, Out: reflect.TypeFor[[]linkfin.Certificate](),
 		Summary: "Split a piece into pieces that add up to its face exactly (the holder); the answer is the new pieces."},
-		func(r *http.Request, p *principal, in *linkfin.SplitIn) (engine.Command, error) {
+		func(r *http.Request, p *principal, in *linkfin.SplitIn) (linkfin.Command, error) {
 			pieces := make([]linkfin.Piece, len(in.Pieces))
 			for i, x := range in.Pieces {
 				pieces[i].Face = x.Face
@@ -145,7 +144,7 @@ func (s *Server) domainRoutes() {
 		})
 	act(s, Route{Pattern: "POST /v1/certificates/{id}/transfer", Kind: linkfin.KindCertificate, Access: Write, Out: reflect.TypeFor[[]linkfin.Certificate](),
 		Summary: "Pass part or all of a piece to a trading partner (the holder); the answer is the new pieces."},
-		func(r *http.Request, p *principal, in *linkfin.CertificateTransferIn) (engine.Command, error) {
+		func(r *http.Request, p *principal, in *linkfin.CertificateTransferIn) (linkfin.Command, error) {
 			return &services.TransferCertificate{Actor: p.Org, ID: r.PathValue("id"), To: in.To, Amount: in.Amount}, nil
 		})
 	s.handle(Route{Pattern: "GET /v1/certificates/{id}", Access: AnyKey, Out: reflect.TypeFor[linkfin.CertificateOut](),
@@ -156,20 +155,20 @@ func (s *Server) domainRoutes() {
 
 	act(s, Route{Pattern: "POST /v1/warehouse-receipts", Access: Write, Status: http.StatusCreated, Out: reflect.TypeFor[linkfin.WarehouseReceipt](),
 		Summary: "Issue a warehouse receipt for a lot (the warehouse); one lot, one receipt."},
-		func(r *http.Request, p *principal, in *linkfin.WarehouseReceiptIn) (engine.Command, error) {
+		func(r *http.Request, p *principal, in *linkfin.WarehouseReceiptIn) (linkfin.Command, error) {
 			return &services.IssueWarehouseReceipt{Actor: p.Org, Receipt: linkfin.WarehouseReceipt{Number: in.Number, LotID: in.LotID, OwnerID: in.OwnerID,
 				Commodity: in.Commodity, Quantity: in.Quantity, Unit: in.Unit}}, nil
 		})
 	act(s, Route{Pattern: "POST /v1/warehouse-receipts/{id}/telemetry", Kind: linkfin.KindWarehouseReceipt, Access: Write, Out: reflect.TypeFor[linkfin.WarehouseReceipt](),
 		Summary: "Report the quantity the sensors count (the warehouse); short of the pledge, the loan freezes."},
-		func(r *http.Request, p *principal, in *linkfin.TelemetryIn) (engine.Command, error) {
+		func(r *http.Request, p *principal, in *linkfin.TelemetryIn) (linkfin.Command, error) {
 			return &services.ReportTelemetry{Actor: p.Org, ReceiptID: r.PathValue("id"), Quantity: in.Quantity}, nil
 		})
 	getRoute[linkfin.WarehouseReceipt](s, "GET /v1/warehouse-receipts/{id}", linkfin.KindWarehouseReceipt, "Get a warehouse receipt.")
 	listRoute[linkfin.WarehouseReceipt](s, "GET /v1/warehouse-receipts", linkfin.KindWarehouseReceipt, "List warehouse receipts.")
 	act(s, Route{Pattern: "POST /v1/price-marks", Access: Operator, Out: reflect.TypeFor[linkfin.PriceMark](),
 		Summary: "Mark a commodity's price (the platform's market data)."},
-		func(r *http.Request, p *principal, in *linkfin.PriceMarkIn) (engine.Command, error) {
+		func(r *http.Request, p *principal, in *linkfin.PriceMarkIn) (linkfin.Command, error) {
 			return &services.MarkPrice{Mark: linkfin.PriceMark{ID: in.Commodity, Currency: in.Currency, Price: in.Price}}, nil
 		})
 	s.handle(Route{Pattern: "GET /v1/price-marks/{id}", Access: AnyKey, Out: reflect.TypeFor[linkfin.PriceMark](),
@@ -177,18 +176,18 @@ func (s *Server) domainRoutes() {
 
 	act(s, Route{Pattern: "POST /v1/payments/inbound", Access: Operator, Money: true, Out: reflect.TypeFor[linkfin.PaymentOut](),
 		Summary: "A rail's notice of money received for an organization: credits its wallet, once per instruction."},
-		func(r *http.Request, p *principal, in *linkfin.InboundPaymentIn) (engine.Command, error) {
+		func(r *http.Request, p *principal, in *linkfin.InboundPaymentIn) (linkfin.Command, error) {
 			return &services.RecordInboundPayment{Rail: in.Rail, InstructionID: in.InstructionID, OrgID: in.OrgID, Currency: in.Currency, Amount: in.Amount}, nil
 		})
 	act(s, Route{Pattern: "POST /v1/payments/withdrawals", Access: Write, Money: true, Out: reflect.TypeFor[linkfin.PaymentOut](),
 		Summary: "Pay money out of the caller's wallet to its account on a rail, once per instruction."},
-		func(r *http.Request, p *principal, in *linkfin.WithdrawalIn) (engine.Command, error) {
+		func(r *http.Request, p *principal, in *linkfin.WithdrawalIn) (linkfin.Command, error) {
 			return &services.RecordOutboundPayment{Rail: in.Rail, InstructionID: in.InstructionID, OrgID: p.Org,
 				Currency: in.Currency, Amount: in.Amount}, nil
 		})
 	act(s, Route{Pattern: "POST /v1/settlements/run", Access: Operator, Money: true, Out: reflect.TypeFor[linkfin.SettlementResult](),
 		Summary: "Settle a program's pieces maturing on a date: the anchor pays the holders; a second run pays nothing twice."},
-		func(r *http.Request, p *principal, in *linkfin.SettlementIn) (engine.Command, error) {
+		func(r *http.Request, p *principal, in *linkfin.SettlementIn) (linkfin.Command, error) {
 			return &services.SettleMaturity{ProgramID: in.ProgramID, Date: in.Date}, nil
 		})
 	s.handle(Route{Pattern: "GET /v1/exposure", Access: AnyKey, Out: reflect.TypeFor[linkfin.List[linkfin.Exposure]](),

@@ -84,7 +84,7 @@ func (a *api) start() {
 	a.engine, a.srv = e, lfhttp.NewServer(e, a.store, nil)
 	a.current.Store(a.srv)
 	bootstrap := &services.BootstrapOperator{Key: linkfin.APIKey{ID: "0123456789abcdef", Hash: linkfin.HashAPIKey(operatorKey)}}
-	if _, err := services.Submit(context.Background(), e, "", nil, bootstrap, new(services.BootstrapResult)); err != nil {
+	if err := e.Run(context.Background(), bootstrap, new(services.BootstrapResult)); err != nil {
 		a.t.Fatal(err)
 	}
 }
@@ -1022,7 +1022,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 
 		// Transfers: the body.
 		{name: "empty body", path: transfers, body: "", status: 400, code: lfhttp.EMALFORMED},
-		{name: "id in the financings' reserved range", path: transfers, body: transferJSON(engine.ReservedLedgerIDs, 1, 2, 5), status: 422, code: lfhttp.EIDRESERVED},
+		{name: "id in the financings' reserved range", path: transfers, body: transferJSON(linkfin.ReservedLedgerIDs, 1, 2, 5), status: 422, code: lfhttp.EIDRESERVED},
 		{name: "reserved id in a batch", path: transfers, body: batch(okTransfer, transferJSON(math.MaxInt64, 1, 2, 5)), status: 422, code: lfhttp.EIDRESERVED},
 		{name: "cut short", path: transfers, body: `{"id":"50","amount":`, status: 400, code: lfhttp.EMALFORMED},
 		{name: "single quotes", path: transfers, body: `{'id':'50'}`, status: 400, code: lfhttp.EMALFORMED},

@@ -11,7 +11,6 @@ import (
 
 	"linkfin"
 	"linkfin/demo"
-	"linkfin/engine"
 	lfhttp "linkfin/http"
 	"linkfin/ledger"
 	"linkfin/services"
@@ -32,9 +31,9 @@ func newPlatform(t *testing.T) *platform {
 		t.Fatal(err)
 	}
 	p := &platform{api: a, keys: map[string]string{}}
-	submit := func(c engine.Command) {
+	submit := func(c linkfin.Command) {
 		t.Helper()
-		if _, err := services.Submit(ctx, a.engine, "", nil, c, new(json.RawMessage)); err != nil {
+		if err := a.engine.Run(ctx, c, new(json.RawMessage)); err != nil {
 			t.Fatalf("%T: %v", c, err)
 		}
 	}
@@ -498,9 +497,9 @@ func TestBadInputEveryRoute(t *testing.T) {
 func TestFundersSeeTheirAssets(t *testing.T) {
 	p := newPlatform(t)
 	ctx := context.Background()
-	submit := func(c engine.Command) {
+	submit := func(c linkfin.Command) {
 		t.Helper()
-		if _, err := services.Submit(ctx, p.engine, "", nil, c, new(json.RawMessage)); err != nil {
+		if err := p.engine.Run(ctx, c, new(json.RawMessage)); err != nil {
 			t.Fatalf("%T: %v", c, err)
 		}
 	}

@@ -11,7 +11,6 @@ import (
 	"testing"
 
 	"linkfin"
-	"linkfin/engine"
 	"linkfin/services"
 )
 
@@ -23,9 +22,9 @@ func (p *platform) key(t *testing.T, org string) {
 	p.keys[org] = secret
 }
 
-func (p *platform) submit(t *testing.T, c engine.Command) {
+func (p *platform) submit(t *testing.T, c linkfin.Command) {
 	t.Helper()
-	if _, err := services.Submit(context.Background(), p.engine, "", nil, c, new(json.RawMessage)); err != nil {
+	if err := p.engine.Run(context.Background(), c, new(json.RawMessage)); err != nil {
 		t.Fatalf("%T: %v", c, err)
 	}
 }

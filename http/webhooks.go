@@ -22,17 +22,17 @@ func (s *Server) webhookRoutes() {
 	getRoute[linkfin.WebhookEndpoint](s, "GET /v1/webhook-endpoints/{id}", linkfin.KindWebhookEndpoint, "Get a webhook endpoint.")
 	act(s, Route{Pattern: "POST /v1/webhook-endpoints/{id}", Kind: linkfin.KindWebhookEndpoint, Access: Admin, Out: endpoint,
 		Summary: "Change a webhook endpoint's URL and event filters. Its secret stays, and deliveries go on after the last event delivered."},
-		func(r *http.Request, p *principal, in *linkfin.WebhookEndpointUpdate) (engine.Command, error) {
+		func(r *http.Request, p *principal, in *linkfin.WebhookEndpointUpdate) (linkfin.Command, error) {
 			return &services.UpdateWebhookEndpoint{Actor: p.Org, ID: r.PathValue("id"), URL: in.URL, Events: in.Events}, nil
 		})
 	act(s, Route{Pattern: "POST /v1/webhook-endpoints/{id}/disable", Kind: linkfin.KindWebhookEndpoint, Access: Admin, Out: endpoint,
 		Summary: "Disable a webhook endpoint: nothing more is delivered to it until it is enabled."},
-		func(r *http.Request, p *principal, _ *none) (engine.Command, error) {
+		func(r *http.Request, p *principal, _ *none) (linkfin.Command, error) {
 			return &services.DisableWebhookEndpoint{Actor: p.Org, ID: r.PathValue("id")}, nil
 		})
 	act(s, Route{Pattern: "POST /v1/webhook-endpoints/{id}/enable", Kind: linkfin.KindWebhookEndpoint, Access: Admin, Out: endpoint,
 		Summary: "Enable a disabled webhook endpoint: deliveries resume after the last event delivered, the events of the time it was off included."},
-		func(r *http.Request, p *principal, _ *none) (engine.Command, error) {
+		func(r *http.Request, p *principal, _ *none) (linkfin.Command, error) {
 			return &services.EnableWebhookEndpoint{Actor: p.Org, ID: r.PathValue("id")}, nil
 		})
 	s.handle(Route{Pattern: "GET /v1/webhook-endpoints/{id}/deliveries", Access: AnyKey, Out: reflect.TypeFor[linkfin.WebhookDeliveryOut](), List: true, Query: pageQuery,

@@ -170,7 +170,7 @@ func TestWebhookEndpoints(t *testing.T) {
 		} else {
 			rec.HTTPStatus = 200
 		}
-		if _, err := services.Submit(ctx, p.engine, "", nil, rec, new(json.RawMessage)); err != nil {
+		if err := p.engine.Run(ctx, rec, new(json.RawMessage)); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -4,7 +4,6 @@ import (
 	"slices"
 
 	"linkfin"
-	"linkfin/engine"
 )
 
 // CreateAPIKey records a new API key for an organization, or an operator key (OrgID
@@ -19,14 +18,14 @@ type CreateAPIKey struct {
 // EAPIKEYLIMIT refuses a key past linkfin.MaxAPIKeys live keys of an organization.
 const EAPIKEYLIMIT = "api_key_limit"
 
-// Keys implements engine.Command.
+// Keys implements linkfin.Command.
 func (c *CreateAPIKey) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{{Kind: linkfin.KindAPIKey, ID: c.Key.ID}, {Kind: linkfin.KindOrganization, ID: c.Key.OrgID},
 		{Kind: linkfin.KindAPIKeyQuota, ID: c.Key.OrgID}}
 }
 
-// Apply implements engine.Command.
-func (c *CreateAPIKey) Apply(tx *engine.Tx) (any, error) {
+// Apply implements linkfin.Command.
+func (c *CreateAPIKey) Apply(tx linkfin.Tx) (any, error) {
 	k := c.Key
 	if err := linkfin.ValidateID("key id", k.ID); err != nil {
 		return nil, err
@@ -65,7 +64,7 @@ func (c *CreateAPIKey) Apply(tx *engine.Tx) (any, error) {
 
 // countKey adds delta to the organization's live keys, refusing one past
 // linkfin.MaxAPIKeys.
-func countKey(tx *engine.Tx, org string, delta int) error {
+func countKey(tx linkfin.Tx, org string, delta int) error {
 	q := linkfin.APIKeyQuota{ID: org, OrgID: org}
 	if _, err := tx.Get(linkfin.KindAPIKeyQuota, org, &q); err != nil {
 		return err
@@ -85,13 +84,13 @@ type RevokeAPIKey struct {
 	ID    string
 }
 
-// Keys implements engine.Command.
+// Keys implements linkfin.Command.
 func (c *RevokeAPIKey) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{{Kind: linkfin.KindAPIKey, ID: c.ID}}
 }
 
-// DependentKeys implements engine.DependentCommand: the key's organization's count.
-func (c *RevokeAPIKey) DependentKeys(r engine.Records) []linkfin.ObjectKey {
+// DependentKeys implements linkfin.DependentCommand: the key's organization's count.
+func (c *RevokeAPIKey) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
 	var k linkfin.APIKey
 	if found, err := r.Get(linkfin.KindAPIKey, c.ID, &k); err != nil || !found || k.OrgID == "" {
 		return nil
@@ -99,8 +98,8 @@ func (c *RevokeAPIKey) DependentKeys(r engine.Records) []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{{Kind: linkfin.KindAPIKeyQuota, ID: k.OrgID}}
 }
 
-// Apply implements engine.Command.
-func (c *RevokeAPIKey) Apply(tx *engine.Tx) (any, error) {
+// Apply implements linkfin.Command.
+func (c *RevokeAPIKey) Apply(tx linkfin.Tx) (any, error) {
 	var k linkfin.APIKey
 	found, err := tx.Get(linkfin.KindAPIKey, c.ID, &k)
 	if err != nil {
@@ -144,13 +143,13 @@ type BootstrapResult struct {
 	Created bool `json:"created"`
 }
 
-// Keys implements engine.Command.
+// Keys implements linkfin.Command.
 func (c *BootstrapOperator) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{{Kind: KindPlatform, ID: KindPlatform}, {Kind: linkfin.KindAPIKey, ID: c.Key.ID}}
 }
 
-// Apply implements engine.Command.
-func (c *BootstrapOperator) Apply(tx *engine.Tx) (any, error) {
+// Apply implements linkfin.Command.
+func (c *BootstrapOperator) Apply(tx linkfin.Tx) (any, error) {
 	var p Platform
 	if found, err := tx.Get(KindPlatform, KindPlatform, &p); err != nil || found {
 		return &BootstrapResult{}, err

@@ -6,7 +6,6 @@ import (
 	"slices"
 
 	"linkfin"
-	"linkfin/engine"
 )
 
 // IssueCertificate is an anchor turning approved payables it owes one seller into a
@@ -20,7 +19,7 @@ type IssueCertificate struct {
 	PayableIDs []string
 }
 
-// Keys implements engine.Command.
+// Keys implements linkfin.Command.
 func (c *IssueCertificate) Keys() []linkfin.ObjectKey {
 	keys := append(idKeys(linkfin.KindCertificate, c.ID), linkfin.ObjectKey{Kind: linkfin.KindProgram, ID: c.ProgramID})
 	for _, id := range c.PayableIDs {
@@ -29,9 +28,9 @@ func (c *IssueCertificate) Keys() []linkfin.ObjectKey {
 	return keys
 }
 
-// DependentKeys implements engine.DependentCommand: the maturity index of the date
+// DependentKeys implements linkfin.DependentCommand: the maturity index of the date
 // the payables give.
-func (c *IssueCertificate) DependentKeys(r engine.Records) []linkfin.ObjectKey {
+func (c *IssueCertificate) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
 	var p linkfin.Program
 	if found, err := r.Get(linkfin.KindProgram, c.ProgramID, &p); err != nil || !found {
 		return nil
@@ -53,8 +52,8 @@ func (c *IssueCertificate) DependentKeys(r engine.Records) []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{{Kind: linkfin.KindMaturity, ID: linkfin.MaturityID(p.ID, cal.Following(latest))}}
 }
 
-// Apply implements engine.Command.
-func (c *IssueCertificate) Apply(tx *engine.Tx) (any, error) {
+// Apply implements linkfin.Command.
+func (c *IssueCertificate) Apply(tx linkfin.Tx) (any, error) {
 	p, err := program(tx, c.ProgramID, c.Actor)
 	if err != nil {
 		return nil, err
@@ -135,7 +134,7 @@ type SplitCertificate struct {
 	Pieces []linkfin.Piece
 }
 
-// Keys implements engine.Command.
+// Keys implements linkfin.Command.
 func (c *SplitCertificate) Keys() []linkfin.ObjectKey {
 	keys := []linkfin.ObjectKey{{Kind: linkfin.KindCertificate, ID: c.ID}}
 	for _, p := range c.Pieces {
@@ -144,13 +143,13 @@ func (c *SplitCertificate) Keys() []linkfin.ObjectKey {
 	return keys
 }
 
-// DependentKeys implements engine.DependentCommand: the piece's maturity index.
-func (c *SplitCertificate) DependentKeys(r engine.Records) []linkfin.ObjectKey {
+// DependentKeys implements linkfin.DependentCommand: the piece's maturity index.
+func (c *SplitCertificate) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
 	return pieceMaturity(r, c.ID)
 }
 
-// Apply implements engine.Command.
-func (c *SplitCertificate) Apply(tx *engine.Tx) (any, error) {
+// Apply implements linkfin.Command.
+func (c *SplitCertificate) Apply(tx linkfin.Tx) (any, error) {
 	parent, err := heldPiece(tx, c.ID, c.Actor)
 	if err != nil {
 		return nil, err
@@ -183,7 +182,7 @@ type TransferCertificate struct {
 	RemainderID string // the holder's remaining piece, when Amount < face
 }
 
-// Keys implements engine.Command.
+// Keys implements linkfin.Command.
 func (c *TransferCertificate) Keys() []linkfin.ObjectKey {
 	keys := []linkfin.ObjectKey{
 		{Kind: linkfin.KindCertificate, ID: c.ID},
@@ -194,13 +193,13 @@ func (c *TransferCertificate) Keys() []linkfin.ObjectKey {
 	return append(keys, idKeys(linkfin.KindCertificate, c.RemainderID)...)
 }
 
-// DependentKeys implements engine.DependentCommand: the piece's maturity index.
-func (c *TransferCertificate) DependentKeys(r engine.Records) []linkfin.ObjectKey {
+// DependentKeys implements linkfin.DependentCommand: the piece's maturity index.
+func (c *TransferCertificate) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
 	return pieceMaturity(r, c.ID)
 }
 
-// Apply implements engine.Command.
-func (c *TransferCertificate) Apply(tx *engine.Tx) (any, error) {
+// Apply implements linkfin.Command.
+func (c *TransferCertificate) Apply(tx linkfin.Tx) (any, error) {
 	parent, err := heldPiece(tx, c.ID, c.Actor)
 	if err != nil {
 		return nil, err
@@ -241,7 +240,7 @@ func (c *TransferCertificate) Apply(tx *engine.Tx) (any, error) {
 
 // heldPiece reads an active piece that the actor holds. To anyone but its holder and
 // anchor a piece does not exist.
-func heldPiece(tx *engine.Tx, id, actor string) (*linkfin.Certificate, error) {
+func heldPiece(tx linkfin.Tx, id, actor string) (*linkfin.Certificate, error) {
 	var c linkfin.Certificate
 	found, err := tx.Get(linkfin.KindCertificate, id, &c)
 	if err != nil {
@@ -262,7 +261,7 @@ func heldPiece(tx *engine.Tx, id, actor string) (*linkfin.Certificate, error) {
 }
 
 // divide creates the children of parent: their faces must sum exactly to its face.
-func divide(tx *engine.Tx, parent *linkfin.Certificate, pieces []linkfin.Piece, holders []string) ([]linkfin.Certificate, error) {
+func divide(tx linkfin.Tx, parent *linkfin.Certificate, pieces []linkfin.Piece, holders []string) ([]linkfin.Certificate, error) {
 	var sum int64
 	children := make([]linkfin.Certificate, len(pieces))
 	for i, p := range pieces {
@@ -356,7 +355,7 @@ func read(ctx context.Context, s linkfin.Store, kind, id string, v any) error {
 }
 
 // pieceMaturity is the key of the maturity index of a piece, read from its record.
-func pieceMaturity(r engine.Records, id string) []linkfin.ObjectKey {
+func pieceMaturity(r linkfin.Records, id string) []linkfin.ObjectKey {
 	var c linkfin.Certificate
 	if found, err := r.Get(linkfin.KindCertificate, id, &c); err != nil || !found {
 		return nil
@@ -365,7 +364,7 @@ func pieceMaturity(r engine.Records, id string) []linkfin.ObjectKey {
 }
 
 // updateMaturity keeps a maturity index listing exactly the active pieces.
-func updateMaturity(tx *engine.Tx, program string, d linkfin.Date, remove, add []string) error {
+func updateMaturity(tx linkfin.Tx, program string, d linkfin.Date, remove, add []string) error {
 	id := linkfin.MaturityID(program, d)
 	var m linkfin.Maturity
 	found, err := tx.Get(linkfin.KindMaturity, id, &m)

@@ -2,7 +2,6 @@ package services
 
 import (
 	"linkfin"
-	"linkfin/engine"
 	"linkfin/ledger"
 )
 
@@ -17,7 +16,7 @@ type RequestEarlyPayment struct {
 	ProgramID string
 }
 
-// Keys implements engine.Command.
+// Keys implements linkfin.Command.
 func (c *RequestEarlyPayment) Keys() []linkfin.ObjectKey {
 	return append(idKeys(linkfin.KindFinancing, c.ID),
 		linkfin.ObjectKey{Kind: linkfin.KindPayable, ID: c.PayableID},
@@ -25,8 +24,8 @@ func (c *RequestEarlyPayment) Keys() []linkfin.ObjectKey {
 	)
 }
 
-// Apply implements engine.Command.
-func (c *RequestEarlyPayment) Apply(tx *engine.Tx) (any, error) {
+// Apply implements linkfin.Command.
+func (c *RequestEarlyPayment) Apply(tx linkfin.Tx) (any, error) {
 	id, err := newID(tx, linkfin.KindFinancing, c.ID)
 	if err != nil {
 		return nil, err
@@ -81,7 +80,7 @@ type AcceptEarlyPayment struct {
 	PayableID string
 }
 
-// Keys implements engine.Command.
+// Keys implements linkfin.Command.
 func (c *AcceptEarlyPayment) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{
 		{Kind: linkfin.KindFinancing, ID: c.ID},
@@ -89,8 +88,8 @@ func (c *AcceptEarlyPayment) Keys() []linkfin.ObjectKey {
 	}
 }
 
-// LedgerKeys implements engine.LedgerCommand.
-func (c *AcceptEarlyPayment) LedgerKeys(r engine.Records) (accounts, transfers []int64) {
+// LedgerKeys implements linkfin.LedgerCommand.
+func (c *AcceptEarlyPayment) LedgerKeys(r linkfin.Records) (accounts, transfers []int64) {
 	var f linkfin.Financing
 	if found, err := r.Get(linkfin.KindFinancing, c.ID, &f); err != nil || !found {
 		return nil, nil
@@ -98,8 +97,8 @@ func (c *AcceptEarlyPayment) LedgerKeys(r engine.Records) (accounts, transfers [
 	return []int64{linkfin.WalletID(f.FunderID, f.Currency), linkfin.WalletID(f.RequesterID, f.Currency)}, nil
 }
 
-// Apply implements engine.Command.
-func (c *AcceptEarlyPayment) Apply(tx *engine.Tx) (any, error) {
+// Apply implements linkfin.Command.
+func (c *AcceptEarlyPayment) Apply(tx linkfin.Tx) (any, error) {
 	f, already, err := quoted(tx, c.ID, c.Actor, linkfin.ProductDynamicDiscounting, c.PayableID, linkfin.FinancingSettled)
 	if err != nil || already {
 		return f, err

@@ -4,7 +4,6 @@ import (
 	"strconv"
 
 	"linkfin"
-	"linkfin/engine"
 )
 
 // RequestDistributorFinancing is a distributor asking a funder to pay the anchor for
@@ -13,13 +12,13 @@ import (
 // its program says so.
 type RequestDistributorFinancing RequestPOFinancing
 
-// Keys implements engine.Command.
+// Keys implements linkfin.Command.
 func (c *RequestDistributorFinancing) Keys() []linkfin.ObjectKey {
 	return (*RequestPOFinancing)(c).Keys()
 }
 
-// Apply implements engine.Command.
-func (c *RequestDistributorFinancing) Apply(tx *engine.Tx) (any, error) {
+// Apply implements linkfin.Command.
+func (c *RequestDistributorFinancing) Apply(tx linkfin.Tx) (any, error) {
 	id, err := newID(tx, linkfin.KindFinancing, c.ID)
 	if err != nil {
 		return nil, err
@@ -75,19 +74,19 @@ type AcceptDistributorFinancing struct {
 	POID  string
 }
 
-// Keys implements engine.Command.
+// Keys implements linkfin.Command.
 func (c *AcceptDistributorFinancing) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{{Kind: linkfin.KindFinancing, ID: c.ID}, {Kind: linkfin.KindPurchaseOrder, ID: c.POID}}
 }
 
-// LedgerKeys implements engine.LedgerCommand: the limits it holds. (The anchor's
+// LedgerKeys implements linkfin.LedgerCommand: the limits it holds. (The anchor's
 // wallet is the payee's, among the financing's accounts.)
-func (c *AcceptDistributorFinancing) LedgerKeys(r engine.Records) (accounts, transfers []int64) {
+func (c *AcceptDistributorFinancing) LedgerKeys(r linkfin.Records) (accounts, transfers []int64) {
 	return financingAccounts(r, c.ID)
 }
 
-// Apply implements engine.Command.
-func (c *AcceptDistributorFinancing) Apply(tx *engine.Tx) (any, error) {
+// Apply implements linkfin.Command.
+func (c *AcceptDistributorFinancing) Apply(tx linkfin.Tx) (any, error) {
 	return acceptOrder(tx, c.ID, c.Actor, linkfin.ProductDistributorFinancing, c.POID)
 }
 
@@ -99,13 +98,13 @@ type CloseDistributorLoan struct {
 	ID string
 }
 
-// Keys implements engine.Command.
+// Keys implements linkfin.Command.
 func (c *CloseDistributorLoan) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{{Kind: linkfin.KindFinancing, ID: c.ID}}
 }
 
-// DependentKeys implements engine.DependentCommand: the program, for its buy-back.
-func (c *CloseDistributorLoan) DependentKeys(r engine.Records) []linkfin.ObjectKey {
+// DependentKeys implements linkfin.DependentCommand: the program, for its buy-back.
+func (c *CloseDistributorLoan) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
 	var f linkfin.Financing
 	if found, err := r.Get(linkfin.KindFinancing, c.ID, &f); err != nil || !found {
 		return nil
@@ -113,14 +112,14 @@ func (c *CloseDistributorLoan) DependentKeys(r engine.Records) []linkfin.ObjectK
 	return []linkfin.ObjectKey{{Kind: linkfin.KindProgram, ID: f.ProgramID}}
 }
 
-// LedgerKeys implements engine.LedgerCommand: the financing's accounts; the anchor,
+// LedgerKeys implements linkfin.LedgerCommand: the financing's accounts; the anchor,
 // which buys back, is the payee.
-func (c *CloseDistributorLoan) LedgerKeys(r engine.Records) (accounts, transfers []int64) {
+func (c *CloseDistributorLoan) LedgerKeys(r linkfin.Records) (accounts, transfers []int64) {
 	return financingAccounts(r, c.ID)
 }
 
-// Apply implements engine.Command.
-func (c *CloseDistributorLoan) Apply(tx *engine.Tx) (any, error) {
+// Apply implements linkfin.Command.
+func (c *CloseDistributorLoan) Apply(tx linkfin.Tx) (any, error) {
 	var f linkfin.Financing
 	if found, err := tx.Get(linkfin.KindFinancing, c.ID, &f); err != nil {
 		return nil, err

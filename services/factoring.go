@@ -2,7 +2,6 @@ package services
 
 import (
 	"linkfin"
-	"linkfin/engine"
 	"linkfin/ledger"
 )
 
@@ -18,7 +17,7 @@ type RequestFactoring struct {
 	FunderID  string
 }
 
-// Keys implements engine.Command.
+// Keys implements linkfin.Command.
 func (c *RequestFactoring) Keys() []linkfin.ObjectKey {
 	return append(idKeys(linkfin.KindFinancing, c.ID),
 		linkfin.ObjectKey{Kind: linkfin.KindPayable, ID: c.PayableID},
@@ -26,8 +25,8 @@ func (c *RequestFactoring) Keys() []linkfin.ObjectKey {
 	)
 }
 
-// Apply implements engine.Command.
-func (c *RequestFactoring) Apply(tx *engine.Tx) (any, error) {
+// Apply implements linkfin.Command.
+func (c *RequestFactoring) Apply(tx linkfin.Tx) (any, error) {
 	id, err := newID(tx, linkfin.KindFinancing, c.ID)
 	if err != nil {
 		return nil, err
@@ -89,13 +88,13 @@ type AcceptFactoring struct {
 	PayableID string
 }
 
-// Keys implements engine.Command.
+// Keys implements linkfin.Command.
 func (c *AcceptFactoring) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{{Kind: linkfin.KindFinancing, ID: c.ID}, {Kind: linkfin.KindPayable, ID: c.PayableID}}
 }
 
-// LedgerKeys implements engine.LedgerCommand.
-func (c *AcceptFactoring) LedgerKeys(r engine.Records) (accounts, transfers []int64) {
+// LedgerKeys implements linkfin.LedgerCommand.
+func (c *AcceptFactoring) LedgerKeys(r linkfin.Records) (accounts, transfers []int64) {
 	return financingAccounts(r, c.ID)
 }
 
@@ -135,14 +134,14 @@ var legSlots = func() map[string]int64 {
 }()
 
 // reserveLegs gives a financing being accepted its range of ledger ids.
-func reserveLegs(tx *engine.Tx, f *linkfin.Financing) {
+func reserveLegs(tx linkfin.Tx, f *linkfin.Financing) {
 	if f.LedgerBase == 0 {
 		f.LedgerBase = linkfin.StringInt(tx.ReserveLedgerIDs(legRange))
 	}
 }
 
 // financingAccounts lists the wallets and limits a financing touches.
-func financingAccounts(r engine.Records, id string) (accounts, transfers []int64) {
+func financingAccounts(r linkfin.Records, id string) (accounts, transfers []int64) {
 	var f linkfin.Financing
 	if found, err := r.Get(linkfin.KindFinancing, id, &f); err != nil || !found {
 		return nil, nil
@@ -151,8 +150,8 @@ func financingAccounts(r engine.Records, id string) (accounts, transfers []int64
 		LimitID(f.ProgramID, ""), LimitID(f.ProgramID, f.FunderID), limitSourceID(f.ProgramID), supplierLimitID(f.ProgramID, f.RequesterID)}, nil
 }
 
-// Apply implements engine.Command.
-func (c *AcceptFactoring) Apply(tx *engine.Tx) (any, error) {
+// Apply implements linkfin.Command.
+func (c *AcceptFactoring) Apply(tx linkfin.Tx) (any, error) {
 	f, already, err := quoted(tx, c.ID, c.Actor, linkfin.ProductFactoring, c.PayableID, linkfin.FinancingAccepted)
 	if err != nil || already {
 		return f, err
@@ -185,7 +184,7 @@ type leg struct {
 
 // financingLegs makes a financing's ledger transfers, creating the wallets of its
 // parties, which its legs pay.
-func financingLegs(tx *engine.Tx, f *linkfin.Financing, legs []leg) ([]ledger.Transfer, error) {
+func financingLegs(tx linkfin.Tx, f *linkfin.Financing, legs []leg) ([]ledger.Transfer, error) {
 	for _, org := range []string{f.FunderID, f.RequesterID, f.PayeeID} {
 		w, _ := account(linkfin.WalletID(org, f.Currency), f.Currency, codeWallet, ledger.DebitsMustNotExceedCredits)
 		if err := tx.CreateAccounts(w); err != nil {
@@ -223,13 +222,13 @@ type CollectFactored struct {
 	ID string // the factoring
 }
 
-// Keys implements engine.Command.
+// Keys implements linkfin.Command.
 func (c *CollectFactored) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{{Kind: linkfin.KindFinancing, ID: c.ID}}
 }
 
-// DependentKeys implements engine.DependentCommand: the payable.
-func (c *CollectFactored) DependentKeys(r engine.Records) []linkfin.ObjectKey {
+// DependentKeys implements linkfin.DependentCommand: the payable.
+func (c *CollectFactored) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
 	var f linkfin.Financing
 	if found, err := r.Get(linkfin.KindFinancing, c.ID, &f); err != nil || !found {
 		return nil
@@ -240,8 +239,8 @@ func (c *CollectFactored) DependentKeys(r engine.Records) []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{{Kind: linkfin.KindPayable, ID: f.PayableID}}
 }
 
-// LedgerKeys implements engine.LedgerCommand: the buyer's wallet too.
-func (c *CollectFactored) LedgerKeys(r engine.Records) (accounts, transfers []int64) {
+// LedgerKeys implements linkfin.LedgerCommand: the buyer's wallet too.
+func (c *CollectFactored) LedgerKeys(r linkfin.Records) (accounts, transfers []int64) {
 	accounts, _ = financingAccounts(r, c.ID)
 	var f linkfin.Financing
 	var pay linkfin.Payable
@@ -253,8 +252,8 @@ func (c *CollectFactored) LedgerKeys(r engine.Records) (accounts, transfers []in
 	return accounts, nil
 }
 
-// Apply implements engine.Command.
-func (c *CollectFactored) Apply(tx *engine.Tx) (any, error) {
+// Apply implements linkfin.Command.
+func (c *CollectFactored) Apply(tx linkfin.Tx) (any, error) {
 	var f linkfin.Financing
 	if found, err := tx.Get(linkfin.KindFinancing, c.ID, &f); err != nil {
 		return nil, err

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"linkfin"
-	"linkfin/engine"
 	"linkfin/ledger"
 )
 
@@ -25,7 +24,7 @@ type RequestFinancing struct {
 	FunderID  string
 }
 
-// Keys implements engine.Command.
+// Keys implements linkfin.Command.
 func (c *RequestFinancing) Keys() []linkfin.ObjectKey {
 	return append(idKeys(linkfin.KindFinancing, c.ID),
 		linkfin.ObjectKey{Kind: linkfin.KindCertificate, ID: c.PieceID},
@@ -33,8 +32,8 @@ func (c *RequestFinancing) Keys() []linkfin.ObjectKey {
 	)
 }
 
-// Apply implements engine.Command.
-func (c *RequestFinancing) Apply(tx *engine.Tx) (any, error) {
+// Apply implements linkfin.Command.
+func (c *RequestFinancing) Apply(tx linkfin.Tx) (any, error) {
 	id, err := newID(tx, linkfin.KindFinancing, c.ID)
 	if err != nil {
 		return nil, err
@@ -93,7 +92,7 @@ type AcceptFinancing struct {
 	PieceID string // the quote's piece, named again so it can be prefetched
 }
 
-// Keys implements engine.Command.
+// Keys implements linkfin.Command.
 func (c *AcceptFinancing) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{
 		{Kind: linkfin.KindFinancing, ID: c.ID},
@@ -101,13 +100,13 @@ func (c *AcceptFinancing) Keys() []linkfin.ObjectKey {
 	}
 }
 
-// LedgerKeys implements engine.LedgerCommand.
-func (c *AcceptFinancing) LedgerKeys(r engine.Records) (accounts, transfers []int64) {
+// LedgerKeys implements linkfin.LedgerCommand.
+func (c *AcceptFinancing) LedgerKeys(r linkfin.Records) (accounts, transfers []int64) {
 	return financingAccounts(r, c.ID)
 }
 
-// Apply implements engine.Command.
-func (c *AcceptFinancing) Apply(tx *engine.Tx) (any, error) {
+// Apply implements linkfin.Command.
+func (c *AcceptFinancing) Apply(tx linkfin.Tx) (any, error) {
 	f, already, err := quoted(tx, c.ID, c.Actor, linkfin.ProductCertificateDiscounting, c.PieceID, linkfin.FinancingAccepted)
 	if err != nil || already {
 		return f, err
@@ -135,7 +134,7 @@ func (c *AcceptFinancing) Apply(tx *engine.Tx) (any, error) {
 // quoted reads the financing a requester accepts: one of the product, quoted to this
 // actor, not expired, of the asset the command names. done reports an acceptance
 // already made (status done), to answer a retry with the financing as it is.
-func quoted(tx *engine.Tx, id, actor string, product linkfin.Product, assetID string, done linkfin.FinancingStatus) (f *linkfin.Financing, already bool, err error) {
+func quoted(tx linkfin.Tx, id, actor string, product linkfin.Product, assetID string, done linkfin.FinancingStatus) (f *linkfin.Financing, already bool, err error) {
 	f = new(linkfin.Financing)
 	found, err := tx.Get(linkfin.KindFinancing, id, f)
 	if err != nil {
@@ -161,7 +160,7 @@ func quoted(tx *engine.Tx, id, actor string, product linkfin.Product, assetID st
 
 // assetProgram reads the program an asset was written under; asked for any other, the
 // program is not found.
-func assetProgram(tx *engine.Tx, id, assetProgram string) (*linkfin.Program, error) {
+func assetProgram(tx linkfin.Tx, id, assetProgram string) (*linkfin.Program, error) {
 	var p linkfin.Program
 	if found, err := tx.Get(linkfin.KindProgram, id, &p); err != nil {
 		return nil, err
@@ -192,7 +191,7 @@ func arrears(principal int64, r linkfin.Rate, days int, dc linkfin.DayCount) (in
 }
 
 // absent refuses to make a record whose id is taken: "<noun> <id> exists".
-func absent(tx *engine.Tx, kind, id, noun string) error {
+func absent(tx linkfin.Tx, kind, id, noun string) error {
 	var old json.RawMessage
 	found, err := tx.Get(kind, id, &old)
 	if err != nil {
@@ -210,7 +209,7 @@ const HoldTimeout = 72 * time.Hour
 
 // holdLimits places pending holds on the limits a financing draws, opening the
 // requester's cap at its first financing where the program sets one.
-func holdLimits(tx *engine.Tx, f *linkfin.Financing) error {
+func holdLimits(tx linkfin.Tx, f *linkfin.Financing) error {
 	reserveLegs(tx, f)
 	until := tx.Now().Add(HoldTimeout)
 	f.HoldsUntil = &until
@@ -261,14 +260,14 @@ type DisburseFinancing struct {
 	ID    string
 }
 
-// Keys implements engine.Command.
+// Keys implements linkfin.Command.
 func (c *DisburseFinancing) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{{Kind: linkfin.KindFinancing, ID: c.ID}}
 }
 
-// DependentKeys implements engine.DependentCommand: the asset, for a piece to pass,
+// DependentKeys implements linkfin.DependentCommand: the asset, for a piece to pass,
 // and the payable an order became (a financing withdrawn frees it).
-func (c *DisburseFinancing) DependentKeys(r engine.Records) []linkfin.ObjectKey {
+func (c *DisburseFinancing) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
 	var f linkfin.Financing
 	if found, _ := r.Get(linkfin.KindFinancing, c.ID, &f); !found {
 		return nil
@@ -280,8 +279,8 @@ func (c *DisburseFinancing) DependentKeys(r engine.Records) []linkfin.ObjectKey 
 	return keys
 }
 
-// LedgerKeys implements engine.LedgerCommand.
-func (c *DisburseFinancing) LedgerKeys(r engine.Records) (accounts, transfers []int64) {
+// LedgerKeys implements linkfin.LedgerCommand.
+func (c *DisburseFinancing) LedgerKeys(r linkfin.Records) (accounts, transfers []int64) {
 	accounts, _ = financingAccounts(r, c.ID)
 	var f linkfin.Financing
 	if found, _ := r.Get(linkfin.KindFinancing, c.ID, &f); found {
@@ -292,8 +291,8 @@ func (c *DisburseFinancing) LedgerKeys(r engine.Records) (accounts, transfers []
 	return accounts, transfers
 }
 
-// Apply implements engine.Command.
-func (c *DisburseFinancing) Apply(tx *engine.Tx) (any, error) {
+// Apply implements linkfin.Command.
+func (c *DisburseFinancing) Apply(tx linkfin.Tx) (any, error) {
 	var f linkfin.Financing
 	found, err := tx.Get(linkfin.KindFinancing, c.ID, &f)
 	if err != nil {
@@ -346,23 +345,23 @@ type CancelFinancing struct {
 	ID    string
 }
 
-// Keys implements engine.Command.
+// Keys implements linkfin.Command.
 func (c *CancelFinancing) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{{Kind: linkfin.KindFinancing, ID: c.ID}}
 }
 
-// DependentKeys implements engine.DependentCommand: the asset, to free it.
-func (c *CancelFinancing) DependentKeys(r engine.Records) []linkfin.ObjectKey {
+// DependentKeys implements linkfin.DependentCommand: the asset, to free it.
+func (c *CancelFinancing) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
 	return (&DisburseFinancing{ID: c.ID}).DependentKeys(r)
 }
 
-// LedgerKeys implements engine.LedgerCommand: the holds to void.
-func (c *CancelFinancing) LedgerKeys(r engine.Records) (accounts, transfers []int64) {
+// LedgerKeys implements linkfin.LedgerCommand: the holds to void.
+func (c *CancelFinancing) LedgerKeys(r linkfin.Records) (accounts, transfers []int64) {
 	return (&DisburseFinancing{ID: c.ID}).LedgerKeys(r)
 }
 
-// Apply implements engine.Command.
-func (c *CancelFinancing) Apply(tx *engine.Tx) (any, error) {
+// Apply implements linkfin.Command.
+func (c *CancelFinancing) Apply(tx linkfin.Tx) (any, error) {
 	var f linkfin.Financing
 	found, err := tx.Get(linkfin.KindFinancing, c.ID, &f)
 	if err != nil {
@@ -389,23 +388,23 @@ type LapseFinancing struct {
 	ID string
 }
 
-// Keys implements engine.Command.
+// Keys implements linkfin.Command.
 func (c *LapseFinancing) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{{Kind: linkfin.KindFinancing, ID: c.ID}}
 }
 
-// DependentKeys implements engine.DependentCommand: the asset, to free it.
-func (c *LapseFinancing) DependentKeys(r engine.Records) []linkfin.ObjectKey {
+// DependentKeys implements linkfin.DependentCommand: the asset, to free it.
+func (c *LapseFinancing) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
 	return (&DisburseFinancing{ID: c.ID}).DependentKeys(r)
 }
 
-// LedgerKeys implements engine.LedgerCommand: the holds, in case one is still pending.
-func (c *LapseFinancing) LedgerKeys(r engine.Records) (accounts, transfers []int64) {
+// LedgerKeys implements linkfin.LedgerCommand: the holds, in case one is still pending.
+func (c *LapseFinancing) LedgerKeys(r linkfin.Records) (accounts, transfers []int64) {
 	return (&DisburseFinancing{ID: c.ID}).LedgerKeys(r)
 }
 
-// Apply implements engine.Command.
-func (c *LapseFinancing) Apply(tx *engine.Tx) (any, error) {
+// Apply implements linkfin.Command.
+func (c *LapseFinancing) Apply(tx linkfin.Tx) (any, error) {
 	var f linkfin.Financing
 	found, err := tx.Get(linkfin.KindFinancing, c.ID, &f)
 	switch {
@@ -427,7 +426,7 @@ func (c *LapseFinancing) Apply(tx *engine.Tx) (any, error) {
 
 // withdraw ends an accepted financing that will not be disbursed: its holds are voided,
 // its asset is free again, and its status is the one given.
-func withdraw(tx *engine.Tx, f *linkfin.Financing, status linkfin.FinancingStatus, event string) (*linkfin.Financing, error) {
+func withdraw(tx linkfin.Tx, f *linkfin.Financing, status linkfin.FinancingStatus, event string) (*linkfin.Financing, error) {
 	if err := freeAsset(tx, f); err != nil {
 		return nil, err
 	}
@@ -436,7 +435,7 @@ func withdraw(tx *engine.Tx, f *linkfin.Financing, status linkfin.FinancingStatu
 
 // withdrawHolds voids an accepted financing's holds (those the ledger expired at their
 // timeout are released already) and gives it the status.
-func withdrawHolds(tx *engine.Tx, f *linkfin.Financing, status linkfin.FinancingStatus, event string) (*linkfin.Financing, error) {
+func withdrawHolds(tx linkfin.Tx, f *linkfin.Financing, status linkfin.FinancingStatus, event string) (*linkfin.Financing, error) {
 	voids, err := resolveHolds(f, ledger.VoidPending)
 	if err != nil {
 		return nil, err
@@ -449,7 +448,7 @@ func withdrawHolds(tx *engine.Tx, f *linkfin.Financing, status linkfin.Financing
 }
 
 // freeAsset unlocks the asset of a financing that will not be disbursed.
-func freeAsset(tx *engine.Tx, f *linkfin.Financing) error {
+func freeAsset(tx linkfin.Tx, f *linkfin.Financing) error {
 	switch f.AssetKind {
 	case linkfin.KindCertificate:
 		return update(tx, f.AssetKind, f.AssetID, "certificate.unlocked", func(piece *linkfin.Certificate) {
@@ -488,7 +487,7 @@ func freeAsset(tx *engine.Tx, f *linkfin.Financing) error {
 }
 
 // update changes a record that exists and writes it back with the event.
-func update[T any](tx *engine.Tx, kind, id, event string, change func(*T)) error {
+func update[T any](tx linkfin.Tx, kind, id, event string, change func(*T)) error {
 	var v T
 	if _, err := tx.Get(kind, id, &v); err != nil {
 		return err

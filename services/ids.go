@@ -4,14 +4,13 @@ import (
 	"strings"
 
 	"linkfin"
-	"linkfin/engine"
 )
 
 // newID is the id of a record a command makes. Every request of the API leaves id
 // empty and gets a new one from the engine, which no one else has or can take before.
 // An internal caller (a test, the demo's seed) may name the record itself: the id is
 // then checked, and refused if taken.
-func newID(tx *engine.Tx, kind, id string) (string, error) {
+func newID(tx linkfin.Tx, kind, id string) (string, error) {
 	if id == "" {
 		return tx.NewID(linkfin.IDPrefix[kind]), nil
 	}
@@ -50,7 +49,7 @@ type numberHolder struct {
 // claimNumber registers number as org's number for the document id of kind. A number
 // org gave another document of the kind is refused; the registry is org's alone, so
 // nothing another organization numbered meets it.
-func claimNumber(tx *engine.Tx, org, kind, number, id string) error {
+func claimNumber(tx linkfin.Tx, org, kind, number, id string) error {
 	key := linkfin.NumberKey(org, kind, number)
 	var h numberHolder
 	if found, err := tx.Get(linkfin.KindNumber, key, &h); err != nil {

@@ -4,7 +4,6 @@ import (
 	"slices"
 
 	"linkfin"
-	"linkfin/engine"
 	"linkfin/ledger"
 )
 
@@ -50,7 +49,9 @@ func IsWallet(org string, a *ledger.Account) bool {
 }
 
 // LimitID is the ledger account of a program's limit (funder "") or of a funder's part of it.
-func LimitID(program, funder string) int64 { return linkfin.LedgerID("limit/" + program + "/" + funder) }
+func LimitID(program, funder string) int64 {
+	return linkfin.LedgerID("limit/" + program + "/" + funder)
+}
 
 func railID(rail string, c linkfin.Currency) int64 {
 	return linkfin.LedgerID("rail/" + rail + "/" + string(c))
@@ -67,7 +68,7 @@ func account(id int64, c linkfin.Currency, code uint16, flags ledger.AccountFlag
 
 // openLimit creates the limit account of a program (funder "") or of a funder's part,
 // holding limit, granted from the program's limit source.
-func openLimit(tx *engine.Tx, program, funder string, c linkfin.Currency, limit int64) error {
+func openLimit(tx linkfin.Tx, program, funder string, c linkfin.Currency, limit int64) error {
 	lim, err := account(LimitID(program, funder), c, codeLimit, ledger.DebitsMustNotExceedCredits)
 	if err != nil {
 		return err
@@ -99,19 +100,19 @@ type RecordInboundPayment struct {
 	Amount        int64
 }
 
-// Keys implements engine.Command.
+// Keys implements linkfin.Command.
 func (c *RecordInboundPayment) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{{Kind: linkfin.KindOrganization, ID: c.OrgID}}
 }
 
-// LedgerKeys implements engine.LedgerCommand.
-func (c *RecordInboundPayment) LedgerKeys(engine.Records) (accounts, transfers []int64) {
+// LedgerKeys implements linkfin.LedgerCommand.
+func (c *RecordInboundPayment) LedgerKeys(linkfin.Records) (accounts, transfers []int64) {
 	return []int64{railID(c.Rail, c.Currency), linkfin.WalletID(c.OrgID, c.Currency)},
 		[]int64{paymentID(c.Rail, c.InstructionID, true)}
 }
 
-// Apply implements engine.Command.
-func (c *RecordInboundPayment) Apply(tx *engine.Tx) (any, error) {
+// Apply implements linkfin.Command.
+func (c *RecordInboundPayment) Apply(tx linkfin.Tx) (any, error) {
 	return railPayment(tx, c.Rail, c.InstructionID, c.OrgID, c.Currency, c.Amount, true)
 }
 
@@ -120,17 +121,17 @@ func (c *RecordInboundPayment) Apply(tx *engine.Tx) (any, error) {
 // it idempotent; it is the organization's own: two organizations may use the same.
 type RecordOutboundPayment RecordInboundPayment
 
-// Keys implements engine.Command.
+// Keys implements linkfin.Command.
 func (c *RecordOutboundPayment) Keys() []linkfin.ObjectKey { return (*RecordInboundPayment)(c).Keys() }
 
-// LedgerKeys implements engine.LedgerCommand.
-func (c *RecordOutboundPayment) LedgerKeys(engine.Records) (accounts, transfers []int64) {
+// LedgerKeys implements linkfin.LedgerCommand.
+func (c *RecordOutboundPayment) LedgerKeys(linkfin.Records) (accounts, transfers []int64) {
 	return []int64{railID(c.Rail, c.Currency), linkfin.WalletID(c.OrgID, c.Currency)},
 		[]int64{paymentID(c.Rail, c.OrgID+"/"+c.InstructionID, false)}
 }
 
-// Apply implements engine.Command.
-func (c *RecordOutboundPayment) Apply(tx *engine.Tx) (any, error) {
+// Apply implements linkfin.Command.
+func (c *RecordOutboundPayment) Apply(tx linkfin.Tx) (any, error) {
 	out, err := railPayment(tx, c.Rail, c.OrgID+"/"+c.InstructionID, c.OrgID, c.Currency, c.Amount, false)
 	if m, ok := out.(map[string]any); ok {
 		m["instruction_id"] = c.InstructionID
@@ -142,7 +143,7 @@ func (c *RecordOutboundPayment) Apply(tx *engine.Tx) (any, error) {
 // credits the wallet) or out (the wallet pays the rail, refused if short). The
 // instruction id makes it idempotent: a retry answers replayed, a reuse with other
 // fields is a conflict.
-func railPayment(tx *engine.Tx, railName, instruction, org string, c linkfin.Currency, amount int64, in bool) (any, error) {
+func railPayment(tx linkfin.Tx, railName, instruction, org string, c linkfin.Currency, amount int64, in bool) (any, error) {
 	if railName != "bank" && railName != "ecny" {
 		return nil, linkfin.Errorf(linkfin.EINVALID, "rail is bank or ecny")
 	}
@@ -210,7 +211,7 @@ func releaseLimits(f *linkfin.Financing) []leg {
 }
 
 // available is what an account can pay: its credits less its debits, posted and held.
-func available(tx *engine.Tx, id int64) int64 {
+func available(tx linkfin.Tx, id int64) int64 {
 	a, _ := tx.Account(id)
 	return a.CreditsPosted - a.DebitsPosted - a.DebitsPending
 }

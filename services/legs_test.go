@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"linkfin"
-	"linkfin/engine"
 )
 
 // TestLegIDs checks a financing's range of ledger ids: every leg has a slot of its own
@@ -23,7 +22,7 @@ func TestLegIDs(t *testing.T) {
 	if len(legSlots) != len(legNames) {
 		t.Fatalf("leg names repeat: %d names, %d slots", len(legNames), len(legSlots))
 	}
-	base := int64(engine.ReservedLedgerIDs | 1_795_459_278_880_266_814)
+	base := int64(linkfin.ReservedLedgerIDs | 1_795_459_278_880_266_814)
 	f := &linkfin.Financing{ID: "F-1", LedgerBase: linkfin.StringInt(base)}
 	old := &linkfin.Financing{ID: "F-1"}
 	seen := map[int64]string{}

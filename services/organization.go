@@ -4,12 +4,9 @@
 package services
 
 import (
-	"context"
-	"encoding/json"
 	"slices"
 
 	"linkfin"
-	"linkfin/engine"
 )
 
 // CreateOrganization registers a company. A retry with the same fields answers the
@@ -24,13 +21,13 @@ type OrganizationResult struct {
 	Existed      bool                 `json:"existed"`
 }
 
-// Keys implements engine.Command.
+// Keys implements linkfin.Command.
 func (c *CreateOrganization) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{{Kind: linkfin.KindOrganization, ID: c.Org.ID}}
 }
 
-// Apply implements engine.Command.
-func (c *CreateOrganization) Apply(tx *engine.Tx) (any, error) {
+// Apply implements linkfin.Command.
+func (c *CreateOrganization) Apply(tx linkfin.Tx) (any, error) {
 	o := c.Org
 	o.Capabilities = slices.Clone(o.Capabilities) // Validate sorts them
 	if err := o.Validate(); err != nil {
@@ -52,17 +49,4 @@ func (c *CreateOrganization) Apply(tx *engine.Tx) (any, error) {
 		return nil, err
 	}
 	return &OrganizationResult{o, false}, nil
-}
-
-// Submit runs one command through the engine and decodes its value into v.
-func Submit(ctx context.Context, e *engine.Engine, key string, hash []byte, c engine.Command, v any) (replayed bool, err error) {
-	resp, err := e.Submit(ctx, &engine.Request{IdempotencyKey: key, Hash: hash, Commands: []engine.Command{c}})
-	if err != nil {
-		return false, err
-	}
-	out := resp.Outcomes[0]
-	if err := out.Err(); err != nil {
-		return resp.Replayed, err
-	}
-	return resp.Replayed, json.Unmarshal(out.Value, v)
 }

@@ -2,7 +2,6 @@ package services
 
 import (
 	"linkfin"
-	"linkfin/engine"
 )
 
 // RequestPOFinancing is a seller asking for an advance on an accepted purchase order,
@@ -18,7 +17,7 @@ type RequestPOFinancing struct {
 	FunderID  string
 }
 
-// Keys implements engine.Command.
+// Keys implements linkfin.Command.
 func (c *RequestPOFinancing) Keys() []linkfin.ObjectKey {
 	return append(idKeys(linkfin.KindFinancing, c.ID),
 		linkfin.ObjectKey{Kind: linkfin.KindPurchaseOrder, ID: c.POID},
@@ -26,8 +25,8 @@ func (c *RequestPOFinancing) Keys() []linkfin.ObjectKey {
 	)
 }
 
-// Apply implements engine.Command.
-func (c *RequestPOFinancing) Apply(tx *engine.Tx) (any, error) {
+// Apply implements linkfin.Command.
+func (c *RequestPOFinancing) Apply(tx linkfin.Tx) (any, error) {
 	id, err := newID(tx, linkfin.KindFinancing, c.ID)
 	if err != nil {
 		return nil, err
@@ -86,25 +85,25 @@ type AcceptPOFinancing struct {
 	POID  string
 }
 
-// Keys implements engine.Command.
+// Keys implements linkfin.Command.
 func (c *AcceptPOFinancing) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{{Kind: linkfin.KindFinancing, ID: c.ID}, {Kind: linkfin.KindPurchaseOrder, ID: c.POID}}
 }
 
-// LedgerKeys implements engine.LedgerCommand.
-func (c *AcceptPOFinancing) LedgerKeys(r engine.Records) (accounts, transfers []int64) {
+// LedgerKeys implements linkfin.LedgerCommand.
+func (c *AcceptPOFinancing) LedgerKeys(r linkfin.Records) (accounts, transfers []int64) {
 	return financingAccounts(r, c.ID)
 }
 
-// Apply implements engine.Command.
-func (c *AcceptPOFinancing) Apply(tx *engine.Tx) (any, error) {
+// Apply implements linkfin.Command.
+func (c *AcceptPOFinancing) Apply(tx linkfin.Tx) (any, error) {
 	return acceptOrder(tx, c.ID, c.Actor, linkfin.ProductPOFinancing, c.POID)
 }
 
 // acceptOrder accepts a quote on an order (PO or distributor financing): the order
 // must still be accepted and backing nothing; the limits are held now, posted when the
 // funder disburses, and the order is locked to the financing.
-func acceptOrder(tx *engine.Tx, id, actor string, product linkfin.Product, poID string) (any, error) {
+func acceptOrder(tx linkfin.Tx, id, actor string, product linkfin.Product, poID string) (any, error) {
 	f, already, err := quoted(tx, id, actor, product, poID, linkfin.FinancingAccepted)
 	if err != nil || already {
 		return f, err

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 
 	"linkfin"
-	"linkfin/engine"
 )
 
 // CreateProgram is an anchor opening a supply chain finance program, under a new id
@@ -14,22 +13,22 @@ type CreateProgram struct {
 	Program linkfin.Program
 }
 
-// Keys implements engine.Command.
+// Keys implements linkfin.Command.
 func (c *CreateProgram) Keys() []linkfin.ObjectKey {
 	return append(idKeys(linkfin.KindProgram, c.Program.ID), linkfin.ObjectKey{Kind: linkfin.KindOrganization, ID: c.Actor})
 }
 
-// LedgerKeys implements engine.LedgerCommand: the program's limit accounts, when the
+// LedgerKeys implements linkfin.LedgerCommand: the program's limit accounts, when the
 // caller named the program (a new id's cannot exist yet).
-func (c *CreateProgram) LedgerKeys(engine.Records) (accounts, transfers []int64) {
+func (c *CreateProgram) LedgerKeys(linkfin.Records) (accounts, transfers []int64) {
 	if c.Program.ID == "" {
 		return nil, nil
 	}
 	return []int64{limitSourceID(c.Program.ID), LimitID(c.Program.ID, "")}, nil
 }
 
-// Apply implements engine.Command.
-func (c *CreateProgram) Apply(tx *engine.Tx) (any, error) {
+// Apply implements linkfin.Command.
+func (c *CreateProgram) Apply(tx linkfin.Tx) (any, error) {
 	p := c.Program
 	p.AnchorID = c.Actor
 	if err := p.Validate(); err != nil {
@@ -90,7 +89,7 @@ type InviteFunder struct {
 	Pricing   linkfin.Pricing
 }
 
-// Keys implements engine.Command.
+// Keys implements linkfin.Command.
 func (c *InviteFunder) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{
 		{Kind: linkfin.KindProgram, ID: c.ProgramID},
@@ -98,8 +97,8 @@ func (c *InviteFunder) Keys() []linkfin.ObjectKey {
 	}
 }
 
-// Apply implements engine.Command.
-func (c *InviteFunder) Apply(tx *engine.Tx) (any, error) {
+// Apply implements linkfin.Command.
+func (c *InviteFunder) Apply(tx linkfin.Tx) (any, error) {
 	p, err := program(tx, c.ProgramID, c.Actor)
 	if err != nil {
 		return nil, err
@@ -138,18 +137,18 @@ type AcceptFunder struct {
 	ProgramID string
 }
 
-// Keys implements engine.Command.
+// Keys implements linkfin.Command.
 func (c *AcceptFunder) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{{Kind: linkfin.KindProgram, ID: c.ProgramID}}
 }
 
-// LedgerKeys implements engine.LedgerCommand: the funder's limit account.
-func (c *AcceptFunder) LedgerKeys(engine.Records) (accounts, transfers []int64) {
+// LedgerKeys implements linkfin.LedgerCommand: the funder's limit account.
+func (c *AcceptFunder) LedgerKeys(linkfin.Records) (accounts, transfers []int64) {
 	return []int64{limitSourceID(c.ProgramID), LimitID(c.ProgramID, c.Actor)}, nil
 }
 
-// Apply implements engine.Command.
-func (c *AcceptFunder) Apply(tx *engine.Tx) (any, error) {
+// Apply implements linkfin.Command.
+func (c *AcceptFunder) Apply(tx linkfin.Tx) (any, error) {
 	p, err := program(tx, c.ProgramID, c.Actor)
 	if err != nil {
 		return nil, err
@@ -171,7 +170,7 @@ func (c *AcceptFunder) Apply(tx *engine.Tx) (any, error) {
 
 // program reads a program that the actor is party to (its anchor or one of its
 // funders); to anyone else it does not exist.
-func program(tx *engine.Tx, id, actor string) (*linkfin.Program, error) {
+func program(tx linkfin.Tx, id, actor string) (*linkfin.Program, error) {
 	var p linkfin.Program
 	found, err := tx.Get(linkfin.KindProgram, id, &p)
 	if err != nil {

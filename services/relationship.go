@@ -2,7 +2,6 @@ package services
 
 import (
 	"linkfin"
-	"linkfin/engine"
 )
 
 // ProposeRelationship is one side (the actor) proposing a buyer–seller relationship to
@@ -13,7 +12,7 @@ type ProposeRelationship struct {
 	SellerID string
 }
 
-// Keys implements engine.Command.
+// Keys implements linkfin.Command.
 func (c *ProposeRelationship) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{
 		{Kind: linkfin.KindOrganization, ID: c.BuyerID},
@@ -22,8 +21,8 @@ func (c *ProposeRelationship) Keys() []linkfin.ObjectKey {
 	}
 }
 
-// Apply implements engine.Command.
-func (c *ProposeRelationship) Apply(tx *engine.Tx) (any, error) {
+// Apply implements linkfin.Command.
+func (c *ProposeRelationship) Apply(tx linkfin.Tx) (any, error) {
 	if c.BuyerID == c.SellerID {
 		return nil, linkfin.Errorf(linkfin.EINVALID, "a relationship needs two organizations")
 	}
@@ -65,13 +64,13 @@ type AcceptRelationship struct {
 	SellerID string
 }
 
-// Keys implements engine.Command.
+// Keys implements linkfin.Command.
 func (c *AcceptRelationship) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{{Kind: linkfin.KindRelationship, ID: linkfin.RelationshipID(c.BuyerID, c.SellerID)}}
 }
 
-// Apply implements engine.Command.
-func (c *AcceptRelationship) Apply(tx *engine.Tx) (any, error) {
+// Apply implements linkfin.Command.
+func (c *AcceptRelationship) Apply(tx linkfin.Tx) (any, error) {
 	var r linkfin.Relationship
 	found, err := tx.Get(linkfin.KindRelationship, linkfin.RelationshipID(c.BuyerID, c.SellerID), &r)
 	if err != nil {
@@ -90,14 +89,14 @@ func (c *AcceptRelationship) Apply(tx *engine.Tx) (any, error) {
 	return accept(tx, &r)
 }
 
-func accept(tx *engine.Tx, r *linkfin.Relationship) (any, error) {
+func accept(tx linkfin.Tx, r *linkfin.Relationship) (any, error) {
 	now := tx.Now()
 	r.Status, r.AcceptedAt = linkfin.RelationshipActive, &now
 	return r, tx.Put(linkfin.KindRelationship, r.ID, r, "relationship.accepted")
 }
 
 // organization reads an organization that a command listed in its keys.
-func organization(tx *engine.Tx, id string) (*linkfin.Organization, error) {
+func organization(tx linkfin.Tx, id string) (*linkfin.Organization, error) {
 	var o linkfin.Organization
 	found, err := tx.Get(linkfin.KindOrganization, id, &o)
 	if err != nil {

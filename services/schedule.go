@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"linkfin"
-	"linkfin/engine"
 )
 
 // Due lists what the platform's scheduler runs at a time, as the operator would:
@@ -19,9 +18,9 @@ import (
 //
 // Each command checks its own dates again when it runs; Due only saves asking for
 // what cannot be done yet. It reads every maturity and financing record, page by page.
-func Due(ctx context.Context, s linkfin.Store, now time.Time) ([]engine.Command, error) {
+func Due(ctx context.Context, s linkfin.Store, now time.Time) ([]linkfin.Command, error) {
 	today := linkfin.DateOf(now)
-	var out []engine.Command
+	var out []linkfin.Command
 	err := scan(ctx, s, linkfin.KindMaturity, func(data []byte) error {
 		var m linkfin.Maturity
 		if err := json.Unmarshal(data, &m); err != nil {

@@ -2,7 +2,6 @@ package services
 
 import (
 	"linkfin"
-	"linkfin/engine"
 	"linkfin/ledger"
 )
 
@@ -17,7 +16,7 @@ type SettleMaturity struct {
 	Date      linkfin.Date
 }
 
-// Keys implements engine.Command.
+// Keys implements linkfin.Command.
 func (c *SettleMaturity) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{
 		{Kind: linkfin.KindProgram, ID: c.ProgramID},
@@ -25,8 +24,8 @@ func (c *SettleMaturity) Keys() []linkfin.ObjectKey {
 	}
 }
 
-// DependentKeys implements engine.DependentCommand: the pieces due and their financings.
-func (c *SettleMaturity) DependentKeys(r engine.Records) []linkfin.ObjectKey {
+// DependentKeys implements linkfin.DependentCommand: the pieces due and their financings.
+func (c *SettleMaturity) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
 	var m linkfin.Maturity
 	if found, err := r.Get(linkfin.KindMaturity, linkfin.MaturityID(c.ProgramID, c.Date), &m); err != nil || !found {
 		return nil
@@ -53,8 +52,8 @@ func (c *SettleMaturity) DependentKeys(r engine.Records) []linkfin.ObjectKey {
 	return keys
 }
 
-// LedgerKeys implements engine.LedgerCommand.
-func (c *SettleMaturity) LedgerKeys(r engine.Records) (accounts, transfers []int64) {
+// LedgerKeys implements linkfin.LedgerCommand.
+func (c *SettleMaturity) LedgerKeys(r linkfin.Records) (accounts, transfers []int64) {
 	var p linkfin.Program
 	var m linkfin.Maturity
 	if found, err := r.Get(linkfin.KindProgram, c.ProgramID, &p); err != nil || !found {
@@ -82,8 +81,8 @@ func (c *SettleMaturity) LedgerKeys(r engine.Records) (accounts, transfers []int
 	return accounts, transfers
 }
 
-// Apply implements engine.Command.
-func (c *SettleMaturity) Apply(tx *engine.Tx) (any, error) {
+// Apply implements linkfin.Command.
+func (c *SettleMaturity) Apply(tx linkfin.Tx) (any, error) {
 	if c.Date.IsZero() {
 		return nil, linkfin.Errorf(linkfin.EINVALID, "a settlement run names its date")
 	}
@@ -205,7 +204,7 @@ func (c *SettleMaturity) Apply(tx *engine.Tx) (any, error) {
 // payRoots marks paid the payables behind each certificate this run paid a piece of
 // and left none overdue: every piece of a certificate matures on its date, so they are
 // all in this run's index.
-func payRoots(tx *engine.Tx, paid []string, overdue map[string]bool) error {
+func payRoots(tx linkfin.Tx, paid []string, overdue map[string]bool) error {
 	done := map[string]bool{}
 	for _, root := range paid {
 		if overdue[root] || done[root] {

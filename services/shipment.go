@@ -2,7 +2,6 @@ package services
 
 import (
 	"linkfin"
-	"linkfin/engine"
 )
 
 // CreateShipment announces a shipment of an accepted order and names the logistics
@@ -14,7 +13,7 @@ type CreateShipment struct {
 	Shipment linkfin.Shipment
 }
 
-// Keys implements engine.Command.
+// Keys implements linkfin.Command.
 func (c *CreateShipment) Keys() []linkfin.ObjectKey {
 	keys := append(idKeys(linkfin.KindShipment, c.Shipment.ID), numberKeys(c.Actor, linkfin.KindShipment, c.Shipment.Number)...)
 	return append(keys,
@@ -22,9 +21,9 @@ func (c *CreateShipment) Keys() []linkfin.ObjectKey {
 		linkfin.ObjectKey{Kind: linkfin.KindOrganization, ID: c.Shipment.CarrierID})
 }
 
-// DependentKeys implements engine.DependentCommand: the relationship in which the
+// DependentKeys implements linkfin.DependentCommand: the relationship in which the
 // order's seller buys carriage from the operator, when the operator acts.
-func (c *CreateShipment) DependentKeys(r engine.Records) []linkfin.ObjectKey {
+func (c *CreateShipment) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
 	var po linkfin.PurchaseOrder
 	if found, _ := r.Get(linkfin.KindPurchaseOrder, c.Shipment.POID, &po); !found || c.Actor == po.SellerID {
 		return nil
@@ -32,8 +31,8 @@ func (c *CreateShipment) DependentKeys(r engine.Records) []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{{Kind: linkfin.KindRelationship, ID: linkfin.RelationshipID(po.SellerID, c.Actor)}}
 }
 
-// Apply implements engine.Command.
-func (c *CreateShipment) Apply(tx *engine.Tx) (any, error) {
+// Apply implements linkfin.Command.
+func (c *CreateShipment) Apply(tx linkfin.Tx) (any, error) {
 	s := c.Shipment
 	if s.Number != "" {
 		if err := linkfin.ValidateNumber("the shipment's number", s.Number); err != nil {
@@ -73,7 +72,7 @@ func (c *CreateShipment) Apply(tx *engine.Tx) (any, error) {
 // shippedOrder reads the order a shipment carries for its seller or its buyer, or for
 // a logistics operator the seller buys carriage from (carries). To anyone else, it is
 // not found.
-func shippedOrder(tx *engine.Tx, s linkfin.Shipment, actor string) (po *linkfin.PurchaseOrder, carries bool, err error) {
+func shippedOrder(tx linkfin.Tx, s linkfin.Shipment, actor string) (po *linkfin.PurchaseOrder, carries bool, err error) {
 	po = new(linkfin.PurchaseOrder)
 	found, err := tx.Get(linkfin.KindPurchaseOrder, s.POID, po)
 	if err != nil || found && (actor == po.SellerID || actor == po.BuyerID) {
@@ -100,13 +99,13 @@ type ReportShipmentEvent struct {
 	Location   string
 }
 
-// Keys implements engine.Command.
+// Keys implements linkfin.Command.
 func (c *ReportShipmentEvent) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{{Kind: linkfin.KindShipment, ID: c.ShipmentID}}
 }
 
-// Apply implements engine.Command.
-func (c *ReportShipmentEvent) Apply(tx *engine.Tx) (any, error) {
+// Apply implements linkfin.Command.
+func (c *ReportShipmentEvent) Apply(tx linkfin.Tx) (any, error) {
 	var s linkfin.Shipment
 	found, err := tx.Get(linkfin.KindShipment, c.ShipmentID, &s)
 	if err != nil {

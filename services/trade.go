@@ -4,7 +4,6 @@ import (
 	"slices"
 
 	"linkfin"
-	"linkfin/engine"
 )
 
 // CreatePurchaseOrder is a buyer ordering from a seller with whom it has an active
@@ -16,7 +15,7 @@ type CreatePurchaseOrder struct {
 	Order linkfin.PurchaseOrder
 }
 
-// Keys implements engine.Command.
+// Keys implements linkfin.Command.
 func (c *CreatePurchaseOrder) Keys() []linkfin.ObjectKey {
 	keys := append(idKeys(linkfin.KindPurchaseOrder, c.Order.ID), numberKeys(c.Actor, linkfin.KindPurchaseOrder, c.Order.Number)...)
 	keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindRelationship, ID: linkfin.RelationshipID(c.Actor, c.Order.SellerID)})
@@ -26,8 +25,8 @@ func (c *CreatePurchaseOrder) Keys() []linkfin.ObjectKey {
 	return keys
 }
 
-// Apply implements engine.Command.
-func (c *CreatePurchaseOrder) Apply(tx *engine.Tx) (any, error) {
+// Apply implements linkfin.Command.
+func (c *CreatePurchaseOrder) Apply(tx linkfin.Tx) (any, error) {
 	po := c.Order
 	po.BuyerID = c.Actor
 	po.Lines = slices.Clone(po.Lines)
@@ -70,7 +69,7 @@ func (c *CreatePurchaseOrder) Apply(tx *engine.Tx) (any, error) {
 }
 
 // purchaseOrder reads an order the actor is party to.
-func purchaseOrder(tx *engine.Tx, id, actor string) (*linkfin.PurchaseOrder, error) {
+func purchaseOrder(tx linkfin.Tx, id, actor string) (*linkfin.PurchaseOrder, error) {
 	var po linkfin.PurchaseOrder
 	found, err := tx.Get(linkfin.KindPurchaseOrder, id, &po)
 	if err != nil {
@@ -88,13 +87,13 @@ type AcceptPurchaseOrder struct {
 	ID    string
 }
 
-// Keys implements engine.Command.
+// Keys implements linkfin.Command.
 func (c *AcceptPurchaseOrder) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{{Kind: linkfin.KindPurchaseOrder, ID: c.ID}}
 }
 
-// Apply implements engine.Command.
-func (c *AcceptPurchaseOrder) Apply(tx *engine.Tx) (any, error) {
+// Apply implements linkfin.Command.
+func (c *AcceptPurchaseOrder) Apply(tx linkfin.Tx) (any, error) {
 	po, err := purchaseOrder(tx, c.ID, c.Actor)
 	if err != nil {
 		return nil, err
@@ -118,13 +117,13 @@ type CancelPurchaseOrder struct {
 	ID    string
 }
 
-// Keys implements engine.Command.
+// Keys implements linkfin.Command.
 func (c *CancelPurchaseOrder) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{{Kind: linkfin.KindPurchaseOrder, ID: c.ID}}
 }
 
-// Apply implements engine.Command.
-func (c *CancelPurchaseOrder) Apply(tx *engine.Tx) (any, error) {
+// Apply implements linkfin.Command.
+func (c *CancelPurchaseOrder) Apply(tx linkfin.Tx) (any, error) {
 	po, err := purchaseOrder(tx, c.ID, c.Actor)
 	if err != nil {
 		return nil, err
@@ -151,14 +150,14 @@ type CreateGoodsReceipt struct {
 	Receipt linkfin.GoodsReceipt
 }
 
-// Keys implements engine.Command.
+// Keys implements linkfin.Command.
 func (c *CreateGoodsReceipt) Keys() []linkfin.ObjectKey {
 	keys := append(idKeys(linkfin.KindGoodsReceipt, c.Receipt.ID), numberKeys(c.Actor, linkfin.KindGoodsReceipt, c.Receipt.Number)...)
 	return append(keys, linkfin.ObjectKey{Kind: linkfin.KindPurchaseOrder, ID: c.Receipt.POID})
 }
 
-// Apply implements engine.Command.
-func (c *CreateGoodsReceipt) Apply(tx *engine.Tx) (any, error) {
+// Apply implements linkfin.Command.
+func (c *CreateGoodsReceipt) Apply(tx linkfin.Tx) (any, error) {
 	gr := c.Receipt
 	if gr.Number != "" {
 		if err := linkfin.ValidateNumber("the receipt's number", gr.Number); err != nil {
@@ -216,7 +215,7 @@ type CreateInvoice struct {
 	Invoice linkfin.Invoice
 }
 
-// Keys implements engine.Command.
+// Keys implements linkfin.Command.
 func (c *CreateInvoice) Keys() []linkfin.ObjectKey {
 	keys := append(idKeys(linkfin.KindInvoice, c.Invoice.ID), numberKeys(c.Actor, linkfin.KindInvoice, c.Invoice.Number)...)
 	keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindPurchaseOrder, ID: c.Invoice.POID})
@@ -226,8 +225,8 @@ func (c *CreateInvoice) Keys() []linkfin.ObjectKey {
 	return keys
 }
 
-// Apply implements engine.Command.
-func (c *CreateInvoice) Apply(tx *engine.Tx) (any, error) {
+// Apply implements linkfin.Command.
+func (c *CreateInvoice) Apply(tx linkfin.Tx) (any, error) {
 	inv := c.Invoice
 	inv.SellerID = c.Actor
 	inv.Lines = slices.Clone(inv.Lines)
@@ -291,7 +290,7 @@ type ApproveInvoice struct {
 	ID    string
 }
 
-// Keys implements engine.Command.
+// Keys implements linkfin.Command.
 func (c *ApproveInvoice) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{
 		{Kind: linkfin.KindInvoice, ID: c.ID},
@@ -299,9 +298,9 @@ func (c *ApproveInvoice) Keys() []linkfin.ObjectKey {
 	}
 }
 
-// DependentKeys implements engine.DependentCommand: the invoice's purchase order, and
+// DependentKeys implements linkfin.DependentCommand: the invoice's purchase order, and
 // the PO financing whose repayment the payable may owe.
-func (c *ApproveInvoice) DependentKeys(r engine.Records) []linkfin.ObjectKey {
+func (c *ApproveInvoice) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
 	var inv linkfin.Invoice
 	if found, err := r.Get(linkfin.KindInvoice, c.ID, &inv); err != nil || !found {
 		return nil
@@ -314,8 +313,8 @@ func (c *ApproveInvoice) DependentKeys(r engine.Records) []linkfin.ObjectKey {
 	return keys
 }
 
-// Apply implements engine.Command.
-func (c *ApproveInvoice) Apply(tx *engine.Tx) (any, error) {
+// Apply implements linkfin.Command.
+func (c *ApproveInvoice) Apply(tx linkfin.Tx) (any, error) {
 	inv, err := invoice(tx, c.ID, c.Actor)
 	if err != nil {
 		return nil, err
@@ -364,7 +363,7 @@ func (c *ApproveInvoice) Apply(tx *engine.Tx) (any, error) {
 
 // invoiceLines adds (sign 1) or gives back (sign −1) an invoice's quantities to its
 // order's invoiced quantities.
-func invoiceLines(tx *engine.Tx, po *linkfin.PurchaseOrder, inv *linkfin.Invoice, sign int64) error {
+func invoiceLines(tx linkfin.Tx, po *linkfin.PurchaseOrder, inv *linkfin.Invoice, sign int64) error {
 	for _, l := range inv.Lines {
 		if pl := po.Line(l.LineID); pl != nil {
 			pl.Invoiced += sign * l.Quantity
@@ -384,14 +383,14 @@ type DisputeInvoice struct {
 	Reason string
 }
 
-// Keys implements engine.Command.
+// Keys implements linkfin.Command.
 func (c *DisputeInvoice) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{{Kind: linkfin.KindInvoice, ID: c.ID}}
 }
 
-// DependentKeys implements engine.DependentCommand: the order, whose invoiced
+// DependentKeys implements linkfin.DependentCommand: the order, whose invoiced
 // quantities a matched invoice gives back.
-func (c *DisputeInvoice) DependentKeys(r engine.Records) []linkfin.ObjectKey {
+func (c *DisputeInvoice) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
 	var inv linkfin.Invoice
 	if found, err := r.Get(linkfin.KindInvoice, c.ID, &inv); err != nil || !found {
 		return nil
@@ -399,8 +398,8 @@ func (c *DisputeInvoice) DependentKeys(r engine.Records) []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{{Kind: linkfin.KindPurchaseOrder, ID: inv.POID}}
 }
 
-// Apply implements engine.Command.
-func (c *DisputeInvoice) Apply(tx *engine.Tx) (any, error) {
+// Apply implements linkfin.Command.
+func (c *DisputeInvoice) Apply(tx linkfin.Tx) (any, error) {
 	inv, err := invoice(tx, c.ID, c.Actor)
 	if err != nil {
 		return nil, err
@@ -429,7 +428,7 @@ func (c *DisputeInvoice) Apply(tx *engine.Tx) (any, error) {
 }
 
 // invoice reads an invoice the actor is party to.
-func invoice(tx *engine.Tx, id, actor string) (*linkfin.Invoice, error) {
+func invoice(tx linkfin.Tx, id, actor string) (*linkfin.Invoice, error) {
 	var inv linkfin.Invoice
 	found, err := tx.Get(linkfin.KindInvoice, id, &inv)
 	if err != nil {
@@ -442,7 +441,7 @@ func invoice(tx *engine.Tx, id, actor string) (*linkfin.Invoice, error) {
 }
 
 // payable reads a payable the actor is party to.
-func payable(tx *engine.Tx, id, actor string) (*linkfin.Payable, error) {
+func payable(tx linkfin.Tx, id, actor string) (*linkfin.Payable, error) {
 	var pay linkfin.Payable
 	found, err := tx.Get(linkfin.KindPayable, id, &pay)
 	if err != nil {
@@ -463,7 +462,7 @@ type CreateCreditNote struct {
 	Note  linkfin.CreditNote
 }
 
-// Keys implements engine.Command.
+// Keys implements linkfin.Command.
 func (c *CreateCreditNote) Keys() []linkfin.ObjectKey {
 	keys := append(idKeys(linkfin.KindCreditNote, c.Note.ID), numberKeys(c.Actor, linkfin.KindCreditNote, c.Note.Number)...)
 	return append(keys,
@@ -471,8 +470,8 @@ func (c *CreateCreditNote) Keys() []linkfin.ObjectKey {
 		linkfin.ObjectKey{Kind: linkfin.KindPayable, ID: linkfin.PayableID(c.Note.InvoiceID)})
 }
 
-// Apply implements engine.Command.
-func (c *CreateCreditNote) Apply(tx *engine.Tx) (any, error) {
+// Apply implements linkfin.Command.
+func (c *CreateCreditNote) Apply(tx linkfin.Tx) (any, error) {
 	n := c.Note
 	inv, err := invoice(tx, n.InvoiceID, c.Actor)
 	if err != nil {

@@ -6,7 +6,7 @@ import (
 	"linkfin"
 )
 
-// The commands' Validate methods (engine.Validator) check what the request gives,
+// The commands' Validate methods (linkfin.Validator) check what the request gives,
 // whatever the records hold, before the command runs: a request they refuse keeps
 // nothing under its idempotency key. Apply checks again what it needs; these are the
 // checks a caller can get wrong without any record being involved.
@@ -20,19 +20,19 @@ func ids(pairs ...string) error {
 	return nil
 }
 
-// Validate implements engine.Validator.
+// Validate implements linkfin.Validator.
 func (c *ProposeRelationship) Validate() error {
 	return ids("buyer_id", c.BuyerID, "seller_id", c.SellerID)
 }
 
-// Validate implements engine.Validator.
+// Validate implements linkfin.Validator.
 func (c *CreateProgram) Validate() error {
 	p := c.Program
 	p.Products = slices.Clone(p.Products)
 	return p.Validate()
 }
 
-// Validate implements engine.Validator.
+// Validate implements linkfin.Validator.
 func (c *InviteFunder) Validate() error {
 	if err := ids("funder_id", c.FunderID); err != nil {
 		return err
@@ -43,7 +43,7 @@ func (c *InviteFunder) Validate() error {
 	return c.Pricing.Validate()
 }
 
-// Validate implements engine.Validator.
+// Validate implements linkfin.Validator.
 func (c *CreatePurchaseOrder) Validate() error {
 	po := c.Order
 	po.Lines = slices.Clone(po.Lines)
@@ -56,7 +56,7 @@ func (c *CreatePurchaseOrder) Validate() error {
 	return po.Validate()
 }
 
-// Validate implements engine.Validator.
+// Validate implements linkfin.Validator.
 func (c *CreateShipment) Validate() error {
 	if c.Shipment.Number != "" {
 		if err := linkfin.ValidateNumber("the shipment's number", c.Shipment.Number); err != nil {
@@ -66,12 +66,12 @@ func (c *CreateShipment) Validate() error {
 	return ids("po_id", c.Shipment.POID, "carrier_id", c.Shipment.CarrierID)
 }
 
-// Validate implements engine.Validator.
+// Validate implements linkfin.Validator.
 func (c *ReportShipmentEvent) Validate() error {
 	return linkfin.ValidateText("location", c.Location, linkfin.MaxLocation, false)
 }
 
-// Validate implements engine.Validator.
+// Validate implements linkfin.Validator.
 func (c *CreateGoodsReceipt) Validate() error {
 	if c.Receipt.Number != "" {
 		if err := linkfin.ValidateNumber("the receipt's number", c.Receipt.Number); err != nil {
@@ -84,7 +84,7 @@ func (c *CreateGoodsReceipt) Validate() error {
 	return c.Receipt.ValidateLines()
 }
 
-// Validate implements engine.Validator.
+// Validate implements linkfin.Validator.
 func (c *CreateInvoice) Validate() error {
 	inv := c.Invoice
 	inv.Lines = slices.Clone(inv.Lines)
@@ -97,10 +97,10 @@ func (c *CreateInvoice) Validate() error {
 	return inv.Validate()
 }
 
-// Validate implements engine.Validator.
+// Validate implements linkfin.Validator.
 func (c *DisputeInvoice) Validate() error { return linkfin.ValidateReason(c.Reason) }
 
-// Validate implements engine.Validator.
+// Validate implements linkfin.Validator.
 func (c *CreateCreditNote) Validate() error {
 	n := c.Note
 	if err := linkfin.ValidateNumber("the credit note's number", n.Number); err != nil {
@@ -112,7 +112,7 @@ func (c *CreateCreditNote) Validate() error {
 	return linkfin.ValidateReason(n.Reason)
 }
 
-// Validate implements engine.Validator.
+// Validate implements linkfin.Validator.
 func (c *IssueCertificate) Validate() error {
 	if err := ids("program_id", c.ProgramID); err != nil {
 		return err
@@ -125,10 +125,10 @@ func (c *IssueCertificate) Validate() error {
 	return nil
 }
 
-// Validate implements engine.Validator.
+// Validate implements linkfin.Validator.
 func (c *SplitCertificate) Validate() error { return linkfin.ValidatePieces(c.Pieces) }
 
-// Validate implements engine.Validator.
+// Validate implements linkfin.Validator.
 func (c *TransferCertificate) Validate() error {
 	if err := ids("to", c.To); err != nil {
 		return err
@@ -142,7 +142,7 @@ func (c *TransferCertificate) Validate() error {
 	return linkfin.CheckPositiveAmount("amount", c.Amount)
 }
 
-// Validate implements engine.Validator.
+// Validate implements linkfin.Validator.
 func (c *RequestFinancing) Validate() error {
 	if err := ids("program_id", c.ProgramID, "asset_id", c.PieceID); err != nil {
 		return err
@@ -150,21 +150,21 @@ func (c *RequestFinancing) Validate() error {
 	return linkfin.OptionalID("funder_id", c.FunderID)
 }
 
-// Validate implements engine.Validator.
+// Validate implements linkfin.Validator.
 func (c *IssueWarehouseReceipt) Validate() error { return c.Receipt.Validate() }
 
-// Validate implements engine.Validator.
+// Validate implements linkfin.Validator.
 func (c *ReportTelemetry) Validate() error { return linkfin.CheckObserved(c.Quantity) }
 
-// Validate implements engine.Validator.
+// Validate implements linkfin.Validator.
 func (c *MarkPrice) Validate() error { return c.Mark.Validate() }
 
-// Validate implements engine.Validator.
+// Validate implements linkfin.Validator.
 func (c *RecordInboundPayment) Validate() error {
 	return linkfin.CheckPayment(c.Rail, c.InstructionID, c.OrgID, c.Currency, c.Amount)
 }
 
-// Validate implements engine.Validator.
+// Validate implements linkfin.Validator.
 func (c *RecordOutboundPayment) Validate() error {
 	return linkfin.CheckPayment(c.Rail, c.InstructionID, c.OrgID, c.Currency, c.Amount)
 }

@@ -4,7 +4,6 @@ import (
 	"math/big"
 
 	"linkfin"
-	"linkfin/engine"
 )
 
 // IssueWarehouseReceipt is a logistics operator receipting a lot it holds for its
@@ -15,7 +14,7 @@ type IssueWarehouseReceipt struct {
 	Receipt linkfin.WarehouseReceipt
 }
 
-// Keys implements engine.Command.
+// Keys implements linkfin.Command.
 func (c *IssueWarehouseReceipt) Keys() []linkfin.ObjectKey {
 	keys := append(idKeys(linkfin.KindWarehouseReceipt, c.Receipt.ID), numberKeys(c.Actor, linkfin.KindWarehouseReceipt, c.Receipt.Number)...)
 	return append(keys,
@@ -24,8 +23,8 @@ func (c *IssueWarehouseReceipt) Keys() []linkfin.ObjectKey {
 		linkfin.ObjectKey{Kind: linkfin.KindOrganization, ID: c.Receipt.OwnerID})
 }
 
-// Apply implements engine.Command.
-func (c *IssueWarehouseReceipt) Apply(tx *engine.Tx) (any, error) {
+// Apply implements linkfin.Command.
+func (c *IssueWarehouseReceipt) Apply(tx linkfin.Tx) (any, error) {
 	w := c.Receipt
 	if err := linkfin.ValidateID("lot id", w.LotID); err != nil {
 		return nil, err
@@ -76,13 +75,13 @@ type MarkPrice struct {
 	Mark linkfin.PriceMark
 }
 
-// Keys implements engine.Command.
+// Keys implements linkfin.Command.
 func (c *MarkPrice) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{{Kind: linkfin.KindPriceMark, ID: c.Mark.ID}}
 }
 
-// Apply implements engine.Command.
-func (c *MarkPrice) Apply(tx *engine.Tx) (any, error) {
+// Apply implements linkfin.Command.
+func (c *MarkPrice) Apply(tx linkfin.Tx) (any, error) {
 	m := c.Mark
 	if m.ID == "" || m.Price <= 0 {
 		return nil, linkfin.Errorf(linkfin.EINVALID, "a price mark names a commodity and a positive price")
@@ -108,7 +107,7 @@ type RequestPledgeLoan struct {
 	Commodity string // the receipt's, named again so its price mark can be prefetched
 }
 
-// Keys implements engine.Command.
+// Keys implements linkfin.Command.
 func (c *RequestPledgeLoan) Keys() []linkfin.ObjectKey {
 	return append(idKeys(linkfin.KindFinancing, c.ID),
 		linkfin.ObjectKey{Kind: linkfin.KindWarehouseReceipt, ID: c.ReceiptID},
@@ -117,8 +116,8 @@ func (c *RequestPledgeLoan) Keys() []linkfin.ObjectKey {
 	)
 }
 
-// Apply implements engine.Command.
-func (c *RequestPledgeLoan) Apply(tx *engine.Tx) (any, error) {
+// Apply implements linkfin.Command.
+func (c *RequestPledgeLoan) Apply(tx linkfin.Tx) (any, error) {
 	id, err := newID(tx, linkfin.KindFinancing, c.ID)
 	if err != nil {
 		return nil, err
@@ -191,18 +190,18 @@ type AcceptPledgeLoan struct {
 	ReceiptID string
 }
 
-// Keys implements engine.Command.
+// Keys implements linkfin.Command.
 func (c *AcceptPledgeLoan) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{{Kind: linkfin.KindFinancing, ID: c.ID}, {Kind: linkfin.KindWarehouseReceipt, ID: c.ReceiptID}}
 }
 
-// LedgerKeys implements engine.LedgerCommand.
-func (c *AcceptPledgeLoan) LedgerKeys(r engine.Records) (accounts, transfers []int64) {
+// LedgerKeys implements linkfin.LedgerCommand.
+func (c *AcceptPledgeLoan) LedgerKeys(r linkfin.Records) (accounts, transfers []int64) {
 	return financingAccounts(r, c.ID)
 }
 
-// Apply implements engine.Command.
-func (c *AcceptPledgeLoan) Apply(tx *engine.Tx) (any, error) {
+// Apply implements linkfin.Command.
+func (c *AcceptPledgeLoan) Apply(tx linkfin.Tx) (any, error) {
 	f, already, err := quoted(tx, c.ID, c.Actor, linkfin.ProductWarehousePledge, c.ReceiptID, linkfin.FinancingAccepted)
 	if err != nil || already {
 		return f, err
@@ -234,13 +233,13 @@ type ReportTelemetry struct {
 	Quantity  int64
 }
 
-// Keys implements engine.Command.
+// Keys implements linkfin.Command.
 func (c *ReportTelemetry) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{{Kind: linkfin.KindWarehouseReceipt, ID: c.ReceiptID}}
 }
 
-// DependentKeys implements engine.DependentCommand: the loan the receipt backs.
-func (c *ReportTelemetry) DependentKeys(r engine.Records) []linkfin.ObjectKey {
+// DependentKeys implements linkfin.DependentCommand: the loan the receipt backs.
+func (c *ReportTelemetry) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
 	var w linkfin.WarehouseReceipt
 	if found, _ := r.Get(linkfin.KindWarehouseReceipt, c.ReceiptID, &w); found && w.FinancingID != "" {
 		return []linkfin.ObjectKey{{Kind: linkfin.KindFinancing, ID: w.FinancingID}}
@@ -248,8 +247,8 @@ func (c *ReportTelemetry) DependentKeys(r engine.Records) []linkfin.ObjectKey {
 	return nil
 }
 
-// Apply implements engine.Command.
-func (c *ReportTelemetry) Apply(tx *engine.Tx) (any, error) {
+// Apply implements linkfin.Command.
+func (c *ReportTelemetry) Apply(tx linkfin.Tx) (any, error) {
 	var w linkfin.WarehouseReceipt
 	if found, err := tx.Get(linkfin.KindWarehouseReceipt, c.ReceiptID, &w); err != nil {
 		return nil, err
@@ -284,13 +283,13 @@ type CheckMargin struct {
 	Commodity string
 }
 
-// Keys implements engine.Command.
+// Keys implements linkfin.Command.
 func (c *CheckMargin) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{{Kind: linkfin.KindFinancing, ID: c.ID}, {Kind: linkfin.KindPriceMark, ID: c.Commodity}}
 }
 
-// DependentKeys implements engine.DependentCommand: the receipt and the program.
-func (c *CheckMargin) DependentKeys(r engine.Records) []linkfin.ObjectKey {
+// DependentKeys implements linkfin.DependentCommand: the receipt and the program.
+func (c *CheckMargin) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
 	var f linkfin.Financing
 	if found, _ := r.Get(linkfin.KindFinancing, c.ID, &f); !found {
 		return nil
@@ -298,8 +297,8 @@ func (c *CheckMargin) DependentKeys(r engine.Records) []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{{Kind: linkfin.KindWarehouseReceipt, ID: f.AssetID}, {Kind: linkfin.KindProgram, ID: f.ProgramID}}
 }
 
-// Apply implements engine.Command.
-func (c *CheckMargin) Apply(tx *engine.Tx) (any, error) {
+// Apply implements linkfin.Command.
+func (c *CheckMargin) Apply(tx linkfin.Tx) (any, error) {
 	var f linkfin.Financing
 	var w linkfin.WarehouseReceipt
 	var p linkfin.Program
@@ -343,13 +342,13 @@ type RepayPledgeLoan struct {
 	ID    string
 }
 
-// Keys implements engine.Command.
+// Keys implements linkfin.Command.
 func (c *RepayPledgeLoan) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{{Kind: linkfin.KindFinancing, ID: c.ID}}
 }
 
-// DependentKeys implements engine.DependentCommand: the receipt.
-func (c *RepayPledgeLoan) DependentKeys(r engine.Records) []linkfin.ObjectKey {
+// DependentKeys implements linkfin.DependentCommand: the receipt.
+func (c *RepayPledgeLoan) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
 	var f linkfin.Financing
 	if found, _ := r.Get(linkfin.KindFinancing, c.ID, &f); !found {
 		return nil
@@ -357,13 +356,13 @@ func (c *RepayPledgeLoan) DependentKeys(r engine.Records) []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{{Kind: linkfin.KindWarehouseReceipt, ID: f.AssetID}}
 }
 
-// LedgerKeys implements engine.LedgerCommand.
-func (c *RepayPledgeLoan) LedgerKeys(r engine.Records) (accounts, transfers []int64) {
+// LedgerKeys implements linkfin.LedgerCommand.
+func (c *RepayPledgeLoan) LedgerKeys(r linkfin.Records) (accounts, transfers []int64) {
 	return financingAccounts(r, c.ID)
 }
 
-// Apply implements engine.Command.
-func (c *RepayPledgeLoan) Apply(tx *engine.Tx) (any, error) {
+// Apply implements linkfin.Command.
+func (c *RepayPledgeLoan) Apply(tx linkfin.Tx) (any, error) {
 	var f linkfin.Financing
 	if found, err := tx.Get(linkfin.KindFinancing, c.ID, &f); err != nil {
 		return nil, err
@@ -404,23 +403,23 @@ type CloseOverduePledge struct {
 	ID string
 }
 
-// Keys implements engine.Command.
+// Keys implements linkfin.Command.
 func (c *CloseOverduePledge) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{{Kind: linkfin.KindFinancing, ID: c.ID}}
 }
 
-// DependentKeys implements engine.DependentCommand: the receipt.
-func (c *CloseOverduePledge) DependentKeys(r engine.Records) []linkfin.ObjectKey {
+// DependentKeys implements linkfin.DependentCommand: the receipt.
+func (c *CloseOverduePledge) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
 	return (&RepayPledgeLoan{ID: c.ID}).DependentKeys(r)
 }
 
-// LedgerKeys implements engine.LedgerCommand.
-func (c *CloseOverduePledge) LedgerKeys(r engine.Records) (accounts, transfers []int64) {
+// LedgerKeys implements linkfin.LedgerCommand.
+func (c *CloseOverduePledge) LedgerKeys(r linkfin.Records) (accounts, transfers []int64) {
 	return financingAccounts(r, c.ID)
 }
 
-// Apply implements engine.Command.
-func (c *CloseOverduePledge) Apply(tx *engine.Tx) (any, error) {
+// Apply implements linkfin.Command.
+func (c *CloseOverduePledge) Apply(tx linkfin.Tx) (any, error) {
 	var f linkfin.Financing
 	if found, err := tx.Get(linkfin.KindFinancing, c.ID, &f); err != nil {
 		return nil, err

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"linkfin"
-	"linkfin/engine"
 )
 
 // EWEBHOOKLIMIT refuses an endpoint past MaxWebhookEndpoints.
@@ -21,14 +20,14 @@ type CreateWebhookEndpoint struct {
 	Endpoint linkfin.WebhookEndpoint // OrgID, URL, Events, Cursor; ID empty for a new one
 }
 
-// Keys implements engine.Command.
+// Keys implements linkfin.Command.
 func (c *CreateWebhookEndpoint) Keys() []linkfin.ObjectKey {
 	return append(idKeys(linkfin.KindWebhookEndpoint, c.Endpoint.ID), linkfin.ObjectKey{Kind: linkfin.KindOrganization, ID: c.Endpoint.OrgID},
 		linkfin.ObjectKey{Kind: linkfin.KindWebhookQuota, ID: c.Endpoint.OrgID})
 }
 
-// Apply implements engine.Command.
-func (c *CreateWebhookEndpoint) Apply(tx *engine.Tx) (any, error) {
+// Apply implements linkfin.Command.
+func (c *CreateWebhookEndpoint) Apply(tx linkfin.Tx) (any, error) {
 	w := c.Endpoint
 	if c.Actor == "" || c.Actor != w.OrgID {
 		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "no organization %s", w.OrgID)
@@ -74,13 +73,13 @@ type UpdateWebhookEndpoint struct {
 	Events []string
 }
 
-// Keys implements engine.Command.
+// Keys implements linkfin.Command.
 func (c *UpdateWebhookEndpoint) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{{Kind: linkfin.KindWebhookEndpoint, ID: c.ID}}
 }
 
-// Apply implements engine.Command.
-func (c *UpdateWebhookEndpoint) Apply(tx *engine.Tx) (any, error) {
+// Apply implements linkfin.Command.
+func (c *UpdateWebhookEndpoint) Apply(tx linkfin.Tx) (any, error) {
 	if c.Actor == "" {
 		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "an endpoint is changed by its organization")
 	}
@@ -106,13 +105,13 @@ type EnableWebhookEndpoint struct {
 	ID    string
 }
 
-// Keys implements engine.Command.
+// Keys implements linkfin.Command.
 func (c *EnableWebhookEndpoint) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{{Kind: linkfin.KindWebhookEndpoint, ID: c.ID}}
 }
 
-// Apply implements engine.Command.
-func (c *EnableWebhookEndpoint) Apply(tx *engine.Tx) (any, error) {
+// Apply implements linkfin.Command.
+func (c *EnableWebhookEndpoint) Apply(tx linkfin.Tx) (any, error) {
 	if c.Actor == "" {
 		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "an endpoint is enabled by its organization")
 	}
@@ -131,13 +130,13 @@ type DisableWebhookEndpoint struct {
 	ID    string
 }
 
-// Keys implements engine.Command.
+// Keys implements linkfin.Command.
 func (c *DisableWebhookEndpoint) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{{Kind: linkfin.KindWebhookEndpoint, ID: c.ID}}
 }
 
-// Apply implements engine.Command.
-func (c *DisableWebhookEndpoint) Apply(tx *engine.Tx) (any, error) {
+// Apply implements linkfin.Command.
+func (c *DisableWebhookEndpoint) Apply(tx linkfin.Tx) (any, error) {
 	w, err := endpoint(tx, c.Actor, c.ID)
 	if err != nil {
 		return nil, err
@@ -164,7 +163,7 @@ type RecordDelivery struct {
 	NextAttemptAt *time.Time
 }
 
-// Keys implements engine.Command.
+// Keys implements linkfin.Command.
 func (c *RecordDelivery) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{
 		{Kind: linkfin.KindWebhookEndpoint, ID: c.EndpointID},
@@ -175,8 +174,8 @@ func (c *RecordDelivery) Keys() []linkfin.ObjectKey {
 // maxDeliveryError bounds the error a delivery record keeps.
 const maxDeliveryError = 500
 
-// Apply implements engine.Command.
-func (c *RecordDelivery) Apply(tx *engine.Tx) (any, error) {
+// Apply implements linkfin.Command.
+func (c *RecordDelivery) Apply(tx linkfin.Tx) (any, error) {
 	w, err := endpoint(tx, "", c.EndpointID)
 	if err != nil {
 		return nil, err
@@ -226,13 +225,13 @@ type AdvanceWebhookCursor struct {
 	Through    int64 // the seq of the last event passed over
 }
 
-// Keys implements engine.Command.
+// Keys implements linkfin.Command.
 func (c *AdvanceWebhookCursor) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{{Kind: linkfin.KindWebhookEndpoint, ID: c.EndpointID}}
 }
 
-// Apply implements engine.Command.
-func (c *AdvanceWebhookCursor) Apply(tx *engine.Tx) (any, error) {
+// Apply implements linkfin.Command.
+func (c *AdvanceWebhookCursor) Apply(tx linkfin.Tx) (any, error) {
 	w, err := endpoint(tx, "", c.EndpointID)
 	if err != nil || c.Through <= w.Cursor {
 		return w, err
@@ -242,7 +241,7 @@ func (c *AdvanceWebhookCursor) Apply(tx *engine.Tx) (any, error) {
 }
 
 // endpoint reads an endpoint the actor owns ("" for the operator, or the platform).
-func endpoint(tx *engine.Tx, actor, id string) (*linkfin.WebhookEndpoint, error) {
+func endpoint(tx linkfin.Tx, actor, id string) (*linkfin.WebhookEndpoint, error) {
 	var w linkfin.WebhookEndpoint
 	found, err := tx.Get(linkfin.KindWebhookEndpoint, id, &w)
 	if err != nil {

@@ -27,7 +27,7 @@ func (c *bump) Keys() []linkfin.ObjectKey {
 	return keys
 }
 
-func (c *bump) Apply(tx *engine.Tx) (any, error) {
+func (c *bump) Apply(tx linkfin.Tx) (any, error) {
 	for _, id := range c.IDs {
 		t := tally{ID: id}
 		if _, err := tx.Get("tally", id, &t); err != nil {
@@ -86,9 +86,9 @@ func testObjectEviction(t *testing.T, open Opener) {
 // gives the whole answer back, byte for byte.
 func testIdempotentAnswers(t *testing.T, open Opener) {
 	env := NewEnv(t, open)
-	bumpReq := &engine.Request{IdempotencyKey: "op:bump", Commands: []engine.Command{&bump{IDs: []string{"a"}}}}
+	bumpReq := &engine.Request{IdempotencyKey: "op:bump", Commands: []linkfin.Command{&bump{IDs: []string{"a"}}}}
 	orgReq := func() *engine.Request {
-		return &engine.Request{IdempotencyKey: "op:org", Commands: []engine.Command{&services.CreateOrganization{
+		return &engine.Request{IdempotencyKey: "op:org", Commands: []linkfin.Command{&services.CreateOrganization{
 			Org: linkfin.Organization{ID: "o1", Name: "One", Capabilities: []linkfin.Capability{linkfin.CapTrade}}}}}
 	}
 	first := env.Submit(orgReq())
@@ -113,7 +113,7 @@ func testIdempotentAnswers(t *testing.T, open Opener) {
 		}
 	}
 	// A command that answers the record it wrote is stored by reference.
-	tallyReq := &engine.Request{IdempotencyKey: "op:tally", Commands: []engine.Command{&bumpOne{ID: "b"}}}
+	tallyReq := &engine.Request{IdempotencyKey: "op:tally", Commands: []linkfin.Command{&bumpOne{ID: "b"}}}
 	orig := env.Submit(tallyReq)
 	recs, err = env.Store.IdempotencyByKey(t.Context(), []string{"op:tally"})
 	if err != nil || len(recs) != 1 || strings.Contains(string(recs[0].Response), `"value":`) ||
@@ -121,7 +121,7 @@ func testIdempotentAnswers(t *testing.T, open Opener) {
 		t.Fatalf("the tally's stored answer: %+v, %v", recs, err)
 	}
 	// A request of several such commands refers to several events, read back together.
-	manyReq := &engine.Request{IdempotencyKey: "op:many", Commands: []engine.Command{&bumpOne{ID: "c1"}, &bumpOne{ID: "c2"}, &bumpOne{ID: "c3"}}}
+	manyReq := &engine.Request{IdempotencyKey: "op:many", Commands: []linkfin.Command{&bumpOne{ID: "c1"}, &bumpOne{ID: "c2"}, &bumpOne{ID: "c3"}}}
 	many := env.Submit(manyReq)
 	env.Restart()
 	again := env.Submit(tallyReq)
@@ -148,7 +148,7 @@ type bumpOne struct{ ID string }
 
 func (c *bumpOne) Keys() []linkfin.ObjectKey { return []linkfin.ObjectKey{{Kind: "tally", ID: c.ID}} }
 
-func (c *bumpOne) Apply(tx *engine.Tx) (any, error) {
+func (c *bumpOne) Apply(tx linkfin.Tx) (any, error) {
 	t := tally{ID: c.ID}
 	if _, err := tx.Get("tally", c.ID, &t); err != nil {
 		return nil, err

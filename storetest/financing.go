@@ -137,7 +137,7 @@ func testFinancing(t *testing.T, open Opener) {
 		go func() {
 			defer wg.Done()
 			var f fin
-			_, err := services.Submit(ctx, env.Engine, "", nil, &services.AcceptFinancing{Actor: "tier1", ID: fmt.Sprintf("race-%d", i), PieceID: "c1"}, &f)
+			err := env.Engine.Run(ctx, &services.AcceptFinancing{Actor: "tier1", ID: fmt.Sprintf("race-%d", i), PieceID: "c1"}, &f)
 			mu.Lock()
 			defer mu.Unlock()
 			if err == nil {

@@ -29,7 +29,7 @@ func (c *writeRecord) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{{Kind: c.Kind, ID: c.ID}}
 }
 
-func (c *writeRecord) Apply(tx *engine.Tx) (any, error) {
+func (c *writeRecord) Apply(tx linkfin.Tx) (any, error) {
 	v := linkfin.NewRecord(c.Kind)
 	data, _ := json.Marshal(map[string]any{"id": c.ID, "day_count": "ACT/360", "quote": map[string]string{"day_count": "ACT/360"}})
 	if err := json.Unmarshal(data, v); err != nil {
@@ -48,11 +48,11 @@ func testEveryEventKind(t *testing.T, open Opener) {
 
 	// A tenant makes a webhook endpoint: the endpoint and its organization's quota.
 	org := linkfin.Organization{ID: "tenant-1", Name: "Tenant", Capabilities: []linkfin.Capability{linkfin.CapTrade}}
-	if _, err := services.Submit(ctx, env.Engine, "", nil, &services.CreateOrganization{Org: org}, new(services.OrganizationResult)); err != nil {
+	if err := env.Engine.Run(ctx, &services.CreateOrganization{Org: org}, new(services.OrganizationResult)); err != nil {
 		t.Fatal(err)
 	}
 	ep := linkfin.WebhookEndpoint{ID: "ep-1", OrgID: org.ID, URL: "https://erp.example/hook", Events: []string{"*"}, Cursor: -1}
-	if _, err := services.Submit(ctx, env.Engine, "", nil, &services.CreateWebhookEndpoint{Actor: org.ID, Endpoint: ep}, new(linkfin.WebhookEndpoint)); err != nil {
+	if err := env.Engine.Run(ctx, &services.CreateWebhookEndpoint{Actor: org.ID, Endpoint: ep}, new(linkfin.WebhookEndpoint)); err != nil {
 		t.Fatal(err)
 	}
 	env.MustVerify()
@@ -74,7 +74,7 @@ func testEveryEventKind(t *testing.T, open Opener) {
 	wantResults(t, env.Submit(&engine.Request{CloseAccounts: []int64{3}}).Results, ledger.OK)
 
 	// A record of every kind.
-	var cmds []engine.Command
+	var cmds []linkfin.Command
 	for _, kind := range linkfin.Kinds() {
 		cmds = append(cmds, &writeRecord{Kind: kind, ID: kind + "-every"})
 	}

@@ -23,11 +23,11 @@ func (c *payCommand) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{{Kind: "payment", ID: c.ID}}
 }
 
-func (c *payCommand) LedgerKeys(engine.Records) (accounts, transfers []int64) {
+func (c *payCommand) LedgerKeys(linkfin.Records) (accounts, transfers []int64) {
 	return []int64{wallet(c.From), wallet(c.To)}, []int64{linkfin.LedgerID("payment/" + c.ID)}
 }
 
-func (c *payCommand) Apply(tx *engine.Tx) (any, error) {
+func (c *payCommand) Apply(tx linkfin.Tx) (any, error) {
 	rec := map[string]any{"id": c.ID, "from": c.From, "to": c.To, "amount": c.Amount}
 	// The record is written first, so a refused transfer must undo it too.
 	if err := tx.Put("payment", c.ID, rec, "payment.made"); err != nil {
@@ -53,7 +53,7 @@ func (c *payCommand) Apply(tx *engine.Tx) (any, error) {
 func testLedgerCommand(t *testing.T, open Opener) {
 	env := NewEnv(t, open)
 	ctx := context.Background()
-	submit := func(cmds ...engine.Command) []engine.Outcome {
+	submit := func(cmds ...linkfin.Command) []engine.Outcome {
 		return env.Submit(&engine.Request{Commands: cmds}).Outcomes
 	}
 	if out := submit(&payCommand{ID: "p1", From: "bank", To: "tier1", Amount: 500_00}); out[0].Code != "" {

@@ -18,7 +18,7 @@ func testObjects(t *testing.T, open Opener) {
 	ctx := context.Background()
 	create := func(o linkfin.Organization) (*linkfin.Organization, error) {
 		var got services.OrganizationResult
-		_, err := services.Submit(ctx, env.Engine, "", nil, &services.CreateOrganization{Org: o}, &got)
+		err := env.Engine.Run(ctx, &services.CreateOrganization{Org: o}, &got)
 		return &got.Organization, err
 	}
 	anchor := linkfin.Organization{ID: "anchor-1", Name: "Core Auto Group", Capabilities: []linkfin.Capability{linkfin.CapAnchor, linkfin.CapTrade}}
@@ -57,7 +57,7 @@ func testObjects(t *testing.T, open Opener) {
 	// A refused command in a request changes nothing, and does not stop the others.
 	resp := env.Submit(&engine.Request{
 		CreateAccounts: []ledger.Account{Acct(1, 0)},
-		Commands: []engine.Command{
+		Commands: []linkfin.Command{
 			&services.CreateOrganization{Org: linkfin.Organization{ID: "bad id", Name: "x", Capabilities: []linkfin.Capability{linkfin.CapTrade}}},
 			&services.CreateOrganization{Org: linkfin.Organization{ID: "supplier-1", Name: "Tier One Parts", Capabilities: []linkfin.Capability{linkfin.CapTrade}}},
 		},

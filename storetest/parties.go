@@ -7,12 +7,11 @@ import (
 	"testing"
 
 	"linkfin"
-	"linkfin/engine"
 	"linkfin/services"
 )
 
 // mustRun runs a command that has to succeed.
-func mustRun(t *testing.T, env *Env, c engine.Command) {
+func mustRun(t *testing.T, env *Env, c linkfin.Command) {
 	t.Helper()
 	if _, err := run[json.RawMessage](t, env, c); err != nil {
 		t.Fatal(err)
@@ -20,10 +19,10 @@ func mustRun(t *testing.T, env *Env, c engine.Command) {
 }
 
 // run submits one command and decodes its value.
-func run[T any](t *testing.T, env *Env, c engine.Command) (*T, error) {
+func run[T any](t *testing.T, env *Env, c linkfin.Command) (*T, error) {
 	t.Helper()
 	var v T
-	_, err := services.Submit(context.Background(), env.Engine, "", nil, c, &v)
+	err := env.Engine.Run(context.Background(), c, &v)
 	return &v, err
 }
 

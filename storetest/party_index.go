@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"linkfin"
-	"linkfin/engine"
 	"linkfin/services"
 )
 
@@ -37,7 +36,7 @@ func (c *handOver) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{{Kind: "parcel", ID: c.ID}}
 }
 
-func (c *handOver) Apply(tx *engine.Tx) (any, error) {
+func (c *handOver) Apply(tx linkfin.Tx) (any, error) {
 	p := &parcel{ID: c.ID}
 	for _, h := range c.Holders {
 		p.Holder = h

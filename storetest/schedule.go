@@ -59,7 +59,7 @@ func testSchedule(t *testing.T, open Opener) {
 		t.Fatal(err)
 	}
 	for _, c := range cs {
-		if out := env.Submit(&engine.Request{Commands: []engine.Command{c}}).Outcomes[0]; out.Err() != nil {
+		if out := env.Submit(&engine.Request{Commands: []linkfin.Command{c}}).Outcomes[0]; out.Err() != nil {
 			t.Fatalf("%T: %v", c, out.Err())
 		}
 	}

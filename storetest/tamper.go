@@ -160,12 +160,12 @@ func tamperFixture(env *Env) {
 	}}).Results, ledger.OK, ledger.OK, ledger.OK, ledger.OK, ledger.OK)
 	r := env.Submit(&engine.Request{IdempotencyKey: "pay-1", CreateTransfers: []ledger.Transfer{Xfer(9100, 3, 1, 1)}})
 	wantResults(t, r.Results, ledger.ExceedsCredits)
-	env.Submit(&engine.Request{Commands: []engine.Command{
+	env.Submit(&engine.Request{Commands: []linkfin.Command{
 		&services.CreateOrganization{Org: linkfin.Organization{ID: "anchor-1", Name: "Anchor", Capabilities: []linkfin.Capability{linkfin.CapAnchor}}},
 		&services.CreateOrganization{Org: linkfin.Organization{ID: "stranger-1", Name: "Stranger", Capabilities: []linkfin.Capability{linkfin.CapTrade}}},
 	}})
-	env.Submit(&engine.Request{Commands: []engine.Command{&handOver{ID: "p-1", Holders: []string{"holder-1"}}}})
-	env.Submit(&engine.Request{Commands: []engine.Command{&handOver{ID: "p-1", Holders: []string{"holder-2"}}}})
+	env.Submit(&engine.Request{Commands: []linkfin.Command{&handOver{ID: "p-1", Holders: []string{"holder-1"}}}})
+	env.Submit(&engine.Request{Commands: []linkfin.Command{&handOver{ID: "p-1", Holders: []string{"holder-2"}}}})
 }
 
 // testTamper edits the database by hand, as an insider might, and checks that the

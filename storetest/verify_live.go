@@ -73,7 +73,7 @@ func testVerifyWhileWriting(t *testing.T, open Opener) {
 		p.Flags = ledger.Pending
 		wantResults(t, env.Submit(&engine.Request{
 			CreateTransfers: []ledger.Transfer{Xfer(next, 1, 2, 1), p},
-			Commands: []engine.Command{&services.CreateOrganization{Org: linkfin.Organization{
+			Commands: []linkfin.Command{&services.CreateOrganization{Org: linkfin.Organization{
 				ID: fmt.Sprintf("org-%d", next), Name: "Busy", Capabilities: []linkfin.Capability{linkfin.CapTrade}}}},
 			Flush: true,
 		}).Results, ledger.OK, ledger.OK)
@@ -124,7 +124,7 @@ func testVerifyUnderLoad(t *testing.T, open Opener) {
 				req := &engine.Request{
 					IdempotencyKey:  fmt.Sprintf("load-%d", id),
 					CreateTransfers: []ledger.Transfer{Xfer(id, 1, 2, 3), p, q, {ID: id + 3, PendingID: id + 1, Flags: ledger.PostPending}},
-					Commands: []engine.Command{&services.CreateOrganization{Org: linkfin.Organization{
+					Commands: []linkfin.Command{&services.CreateOrganization{Org: linkfin.Organization{
 						ID: fmt.Sprintf("org-%d-%d", c, id), Name: "Load", Capabilities: []linkfin.Capability{linkfin.CapTrade}}}},
 				}
 				if _, err := env.Engine.Submit(context.Background(), req); err != nil {
@@ -194,7 +194,7 @@ func testSnapshot(t *testing.T, open Opener) {
 	}
 	env.Submit(&engine.Request{
 		CreateTransfers: []ledger.Transfer{Xfer(11, 1, 2, 7)},
-		Commands: []engine.Command{&services.CreateOrganization{Org: linkfin.Organization{
+		Commands: []linkfin.Command{&services.CreateOrganization{Org: linkfin.Organization{
 			ID: "late-1", Name: "Late", Capabilities: []linkfin.Capability{linkfin.CapTrade}}}},
 		Flush: true,
 	})

@@ -328,7 +328,7 @@ scan:
 	// one another. A very long stretch of the webhooks' own events is passed too.
 	if passed > cursor && (others >= d.SkipAfter || passed-cursor >= long) {
 		var out json.RawMessage
-		_, err := services.Submit(ctx, d.Engine, "", nil, &services.AdvanceWebhookCursor{EndpointID: w.ID, Through: passed}, &out)
+		err := d.Engine.Run(ctx, &services.AdvanceWebhookCursor{EndpointID: w.ID, Through: passed}, &out)
 		return more, err
 	}
 	return more, nil
@@ -383,7 +383,7 @@ func (d *Dispatcher) attempt(ctx context.Context, w *linkfin.WebhookEndpoint, se
 		d.mu.Unlock()
 	}
 	var out json.RawMessage
-	if _, err := services.Submit(rctx, d.Engine, "", nil, rec, &out); err != nil {
+	if err := d.Engine.Run(rctx, rec, &out); err != nil {
 		// Unrecorded, a delivered event is sent again: at least once, never lost.
 		return false, fmt.Errorf("record delivery of event %d: %w", ev.Seq, err)
 	}

@@ -54,9 +54,9 @@ func newEnv(t *testing.T) *env {
 	return env
 }
 
-func (e *env) submit(c engine.Command) {
+func (e *env) submit(c linkfin.Command) {
 	e.t.Helper()
-	if _, err := services.Submit(context.Background(), e.engine, "", nil, c, new(json.RawMessage)); err != nil {
+	if err := e.engine.Run(context.Background(), c, new(json.RawMessage)); err != nil {
 		e.t.Fatalf("%T: %v", c, err)
 	}
 }

@@ -86,7 +86,7 @@ func revokeKeyLocal(ctx context.Context, sf *storeFlags, id string) (*client.API
 
 // submitLocal runs a key command as the operator on the database through an engine of
 // its own. The database takes one writer: while a server runs on it, this is refused.
-func submitLocal(ctx context.Context, sf *storeFlags, open func(context.Context) (linkfin.Store, error), c engine.Command) (*client.APIKey, error) {
+func submitLocal(ctx context.Context, sf *storeFlags, open func(context.Context) (linkfin.Store, error), c linkfin.Command) (*client.APIKey, error) {
 	s, err := open(ctx)
 	if err != nil {
 		return nil, err
@@ -105,7 +105,7 @@ func submitLocal(ctx context.Context, sf *storeFlags, open func(context.Context)
 	}
 	defer e.Close()
 	var k linkfin.APIKey
-	if _, err := services.Submit(ctx, e, "", nil, c, &k); err != nil {
+	if err := e.Run(ctx, c, &k); err != nil {
 		var le *linkfin.Error
 		if errors.As(err, &le) {
 			return nil, fmt.Errorf("%s: %s", le.Code, le.Message)

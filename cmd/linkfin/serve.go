@@ -135,7 +135,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 func bootstrap(ctx context.Context, e *engine.Engine) (string, error) {
 	secret, k := linkfin.NewAPIKey("", linkfin.RoleOperator, "")
 	var res services.BootstrapResult
-	if _, err := services.Submit(ctx, e, "", nil, &services.BootstrapOperator{Key: k}, &res); err != nil {
+	if err := e.Run(ctx, &services.BootstrapOperator{Key: k}, &res); err != nil {
 		return "", err
 	}
 	if !res.Created {
@@ -151,7 +151,7 @@ func bootstrap(ctx context.Context, e *engine.Engine) (string, error) {
 func seedDemo(ctx context.Context, e *engine.Engine) ([][2]string, error) {
 	secret, k := linkfin.NewAPIKey("", linkfin.RoleOperator, "")
 	keys := [][2]string{{"operator", secret}}
-	cs := append([]engine.Command{&services.BootstrapOperator{Key: k}}, demo.SeedCommands()...)
+	cs := append([]linkfin.Command{&services.BootstrapOperator{Key: k}}, demo.SeedCommands()...)
 	for _, o := range demo.Organizations {
 		secret, k := linkfin.NewAPIKey(o.ID, linkfin.RoleAdmin, "demo")
 		cs = append(cs, &services.CreateAPIKey{Key: k})
@@ -179,7 +179,7 @@ func schedule(ctx context.Context, e *engine.Engine, s linkfin.Store, every time
 		}
 		for _, c := range cs {
 			var out json.RawMessage
-			if _, err := services.Submit(ctx, e, "", nil, c, &out); err != nil {
+			if err := e.Run(ctx, c, &out); err != nil {
 				logger.Warn("schedule", "command", engine.Name(c), "err", err)
 			} else {
 				logger.Info("schedule", "command", engine.Name(c), "result", string(out))

@@ -1,0 +1,110 @@
+package linkfin
+
+import (
+	"time"
+
+	"linkfin/ledger"
+)
+
+// Tx is what a command sees of the state it runs against: the records it listed, the
+// ledger accounts and transfers it listed, the time, and fresh ids. The engine's batch
+// implements it for production (engine.Tx); memtx implements it in memory, with no
+// store, for tests and simulation. Everything a command does goes through it, and a
+// command that fails leaves nothing of what it did.
+type Tx interface {
+	// Now is the time the command runs at, the same for every command of a batch.
+	Now() time.Time
+
+	// Get decodes the record (kind, id) into v and reports whether it exists. The
+	// record must be listed in the command's Keys or DependentKeys, or be named by an
+	// id NewID gave the command.
+	Get(kind, id string, v any) (bool, error)
+	// Put writes v as the new version of (kind, id) and logs it as an event of type
+	// event ("<kind>.<what happened>"), whose data is v's JSON, which must hold the
+	// record's "id". The kind must be registered (RegisterKind), and the record may
+	// be written only if it may be read.
+	Put(kind, id string, v any, event string) error
+
+	// NewID returns a record id that no other record is ever given: prefix, "_", and
+	// thirteen lower-case Crockford base32 digits that grow with time. The record it
+	// names is absent, and the command may read and write it without listing it.
+	NewID(prefix string) string
+	// Made reports whether NewID gave the command the id.
+	Made(id string) bool
+	// ReserveLedgerIDs returns the first of n consecutive ledger ids that no other
+	// command is given, all at or above ReservedLedgerIDs.
+	ReserveLedgerIDs(n int) int64
+
+	// CreateAccounts creates ledger accounts; any result other than ok or exists
+	// fails the command. The accounts must be listed in LedgerKeys.
+	CreateAccounts(accounts ...ledger.Account) error
+	// CreateNewAccounts creates ledger accounts whose ids derive from an id NewID
+	// gave the command (LedgerID of a name that holds it): no store can hold them
+	// yet, so they need not be listed.
+	CreateNewAccounts(accounts ...ledger.Account) error
+	// Transfer runs ledger transfers as one linked chain, all or nothing. Any result
+	// other than ok fails the command; the error's code is the ledger's
+	// (exceeds_credits, …). The accounts must be listed in LedgerKeys.
+	Transfer(transfers ...ledger.Transfer) error
+	// Account reads a listed ledger account as the command sees it, or reports it
+	// absent.
+	Account(id int64) (ledger.Account, bool)
+	// ExistingTransfer returns a transfer that exists, or nil. A command listing the
+	// id in LedgerKeys may use it to answer retries.
+	ExistingTransfer(id int64) *ledger.Transfer
+}
+
+// Command is a domain operation (create an organization, accept a purchase order, …).
+// It names what it reads before it runs, so that whoever runs it can load everything
+// first: the engine loads the records of a whole batch in bulk, then runs its commands
+// one by one in memory.
+//
+// Keys are loaded first. A DependentCommand then names the keys it finds in those
+// records, and a LedgerCommand the ledger rows it touches.
+type Command interface {
+	// Keys lists the records Apply reads. A record not listed reads as absent.
+	Keys() []ObjectKey
+	// Apply runs the command. It must be deterministic: time and the ids of new
+	// records come from tx (Now, NewID), everything else from the request. An error
+	// fails the command alone and undoes its writes; an *Error is answered with its
+	// code, any other error as internal.
+	Apply(tx Tx) (any, error)
+}
+
+// LedgerCommand is a Command that also moves money: LedgerKeys lists the ledger
+// accounts and transfers (including pending transfers to post or void) that Apply
+// reads. It may read the records the command listed in Keys, as they were before the
+// command's batch. Apply may touch only the ledger rows listed here.
+type LedgerCommand interface {
+	Command
+	LedgerKeys(r Records) (accounts, transfers []int64)
+}
+
+// DependentCommand is a Command some of whose keys are known only from records it
+// listed in Keys (a settlement reads the pieces its maturity index names). Keys are
+// loaded first, then DependentKeys, then the ledger rows. DependentKeys is asked again
+// after each load until it names nothing new (up to eight loads), so it may also name
+// keys found in the records it named before (the financings of those pieces).
+type DependentCommand interface {
+	Command
+	DependentKeys(r Records) []ObjectKey
+}
+
+// Records reads the records loaded for a command, before it runs.
+type Records interface {
+	Get(kind, id string, v any) (bool, error)
+}
+
+// Validator is a Command that checks its input before it runs: its ids, texts,
+// amounts, currencies and lines, as the request gives them, whatever the records hold.
+// A request whose command fails Validate is refused before it executes: nothing is
+// kept under its idempotency key, so the corrected request may be sent again under the
+// same key. A refusal once the command runs is its answer, kept and replayed.
+type Validator interface {
+	Validate() error
+}
+
+// ReservedLedgerIDs is the first id of the range Tx.ReserveLedgerIDs hands out from:
+// timestamps in nanoseconds stay below 2^62 until the year 2116, so a client whose
+// transfer ids are timestamps or counters never meets them.
+const ReservedLedgerIDs = 1 << 62
