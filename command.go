@@ -2,8 +2,6 @@ package linkfin
 
 import (
 	"time"
-
-	"linkfin/ledger"
 )
 
 // Tx is what a command sees of the state it runs against: the records it listed, the
@@ -37,21 +35,21 @@ type Tx interface {
 
 	// CreateAccounts creates ledger accounts; any result other than ok or exists
 	// fails the command. The accounts must be listed in LedgerKeys.
-	CreateAccounts(accounts ...ledger.Account) error
+	CreateAccounts(accounts ...LedgerAccount) error
 	// CreateNewAccounts creates ledger accounts whose ids derive from an id NewID
 	// gave the command (LedgerID of a name that holds it): no store can hold them
 	// yet, so they need not be listed.
-	CreateNewAccounts(accounts ...ledger.Account) error
+	CreateNewAccounts(accounts ...LedgerAccount) error
 	// Transfer runs ledger transfers as one linked chain, all or nothing. Any result
 	// other than ok fails the command; the error's code is the ledger's
 	// (exceeds_credits, …). The accounts must be listed in LedgerKeys.
-	Transfer(transfers ...ledger.Transfer) error
+	Transfer(transfers ...LedgerTransfer) error
 	// Account reads a listed ledger account as the command sees it, or reports it
 	// absent.
-	Account(id int64) (ledger.Account, bool)
+	Account(id int64) (LedgerAccount, bool)
 	// ExistingTransfer returns a transfer that exists, or nil. A command listing the
 	// id in LedgerKeys may use it to answer retries.
-	ExistingTransfer(id int64) *ledger.Transfer
+	ExistingTransfer(id int64) *LedgerTransfer
 }
 
 // Command is a domain operation (create an organization, accept a purchase order, …).

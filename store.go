@@ -6,8 +6,6 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"strconv"
-
-	"linkfin/ledger"
 )
 
 // Event is one committed change and one leaf of the transparency log.
@@ -24,7 +22,7 @@ type Event struct {
 	// Row, for a transfer.created event read from a store, is the transfers row it was
 	// rebuilt from, with what the event does not hold: the links to the previous
 	// transfer on each account, which the auditor checks against the log.
-	Row *ledger.Transfer `json:"-"`
+	Row *LedgerTransfer `json:"-"`
 }
 
 // Record is the exact byte string hashed into the log for this event.
@@ -123,13 +121,13 @@ func ParseAnswers(data []byte) ([]SavedAnswer, error) {
 // batches. After a crash, the engine replays the log from AccountsAt to bring the rows
 // up to date before it takes requests.
 type Batch struct {
-	NewAccounts []*ledger.Account // as created: zero balances
-	Accounts    []*ledger.Account // with Flush: every account changed since the last flush
+	NewAccounts []*LedgerAccount // as created: zero balances
+	Accounts    []*LedgerAccount // with Flush: every account changed since the last flush
 	Flush       bool
 	AccountsAt  int64 // with Flush: the log size at which Accounts are exact
-	Transfers   []*ledger.Transfer
-	NewPending  []*ledger.PendingState
-	Pending     []*ledger.PendingState // existing pending states whose status changed
+	Transfers   []*LedgerTransfer
+	NewPending  []*PendingState
+	Pending     []*PendingState // existing pending states whose status changed
 	Events      []Event
 	Tiles       []Tile
 	Checkpoint  *Checkpoint
@@ -168,11 +166,11 @@ type Store interface {
 
 	// Engine side: bulk reads for prefetching, and the batch commit.
 	Head(ctx context.Context) (Head, error)
-	AccountsByID(ctx context.Context, ids []int64) ([]ledger.Account, error)
-	TransfersByID(ctx context.Context, ids []int64) ([]ledger.Transfer, error)
-	PendingByID(ctx context.Context, ids []int64) ([]ledger.PendingState, error)
+	AccountsByID(ctx context.Context, ids []int64) ([]LedgerAccount, error)
+	TransfersByID(ctx context.Context, ids []int64) ([]LedgerTransfer, error)
+	PendingByID(ctx context.Context, ids []int64) ([]PendingState, error)
 	// OpenPending lists every unresolved pending transfer that has a timeout.
-	OpenPending(ctx context.Context) ([]ledger.PendingState, error)
+	OpenPending(ctx context.Context) ([]PendingState, error)
 	IdempotencyByKey(ctx context.Context, keys []string) ([]IdempotencyRecord, error)
 	// ScanIdempotency calls fn for every saved answer, in key order.
 	ScanIdempotency(ctx context.Context, fn func(*IdempotencyRecord) error) error
@@ -185,21 +183,21 @@ type Store interface {
 	LockWriter(ctx context.Context) (release func(), err error)
 
 	// Read side.
-	Account(ctx context.Context, id int64) (*ledger.Account, error)
-	ListAccounts(ctx context.Context, after int64, limit int) ([]ledger.Account, error)
-	Transfer(ctx context.Context, id int64) (*ledger.Transfer, error)
-	PendingStatus(ctx context.Context, id int64) (*ledger.PendingState, error)
+	Account(ctx context.Context, id int64) (*LedgerAccount, error)
+	ListAccounts(ctx context.Context, after int64, limit int) ([]LedgerAccount, error)
+	Transfer(ctx context.Context, id int64) (*LedgerTransfer, error)
+	PendingStatus(ctx context.Context, id int64) (*PendingState, error)
 	// AccountTransfers lists up to limit of an account's transfers, newest first,
 	// starting with the transfer start and following the per-account chain of
 	// Transfer.PrevDebit/PrevCredit. (The account's newest transfer is its
 	// LastTransfer, which the engine knows first: see engine.AccountTransfers.)
-	AccountTransfers(ctx context.Context, accountID, before int64, limit int) ([]ledger.Transfer, error)
+	AccountTransfers(ctx context.Context, accountID, before int64, limit int) ([]LedgerTransfer, error)
 	// Events returns up to limit events from seq on, in order.
 	Events(ctx context.Context, from int64, limit int) ([]Event, error)
 	// Checkpoints returns up to limit checkpoints with size > after, in order.
 	Checkpoints(ctx context.Context, after int64, limit int) ([]Checkpoint, error)
 	// ScanAccounts calls fn for every account in id order.
-	ScanAccounts(ctx context.Context, fn func(*ledger.Account) error) error
+	ScanAccounts(ctx context.Context, fn func(*LedgerAccount) error) error
 	// Object reads one domain record.
 	Object(ctx context.Context, kind, id string) (*Object, error)
 	// ListObjects lists the records of a kind in id order, after the id after.
@@ -230,8 +228,8 @@ type Snapshot interface {
 	Events(ctx context.Context, from int64, limit int) ([]Event, error)
 	Checkpoints(ctx context.Context, after int64, limit int) ([]Checkpoint, error)
 	ReadTiles(ctx context.Context, tiles []Tile) ([][]byte, error)
-	ScanAccounts(ctx context.Context, fn func(*ledger.Account) error) error
-	PendingByID(ctx context.Context, ids []int64) ([]ledger.PendingState, error)
+	ScanAccounts(ctx context.Context, fn func(*LedgerAccount) error) error
+	PendingByID(ctx context.Context, ids []int64) ([]PendingState, error)
 	IdempotencyByKey(ctx context.Context, keys []string) ([]IdempotencyRecord, error)
 	ObjectsByKey(ctx context.Context, keys []ObjectKey) ([]Object, error)
 	// PartiesByKey lists, for each of the records, the organizations the party index
@@ -245,8 +243,8 @@ type Snapshot interface {
 
 // WalkAccountTransfers follows an account's chain of transfers from the transfer
 // start, newest first, reading each with get, for up to limit transfers.
-func WalkAccountTransfers(accountID, start int64, limit int, get func(id int64) (*ledger.Transfer, error)) ([]ledger.Transfer, error) {
-	var out []ledger.Transfer
+func WalkAccountTransfers(accountID, start int64, limit int, get func(id int64) (*LedgerTransfer, error)) ([]LedgerTransfer, error) {
+	var out []LedgerTransfer
 	for next := start; next != 0 && len(out) < limit; {
 		t, err := get(next)
 		if err != nil {
@@ -261,7 +259,7 @@ func WalkAccountTransfers(accountID, start int64, limit int, get func(id int64) 
 }
 
 // PrevOnAccount returns the id of the transfer before t on the account.
-func PrevOnAccount(t *ledger.Transfer, accountID int64) (int64, error) {
+func PrevOnAccount(t *LedgerTransfer, accountID int64) (int64, error) {
 	switch accountID {
 	case t.DebitAccountID:
 		return t.PrevDebit, nil

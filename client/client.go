@@ -2,7 +2,9 @@
 // sets the key, encodes JSON, puts an Idempotency-Key on every POST and turns problem
 // details into errors that carry their stable code; typed methods cover the resources
 // of the whole process, from organizations to settlement. The platform names the
-// records a create makes; the answer carries the id the next calls use.
+// records a create makes; the answer carries the id the next calls use. The wire
+// types are the root package's, which the server speaks too: the client needs that
+// package and the standard library alone.
 //
 //	c := client.New("http://127.0.0.1:8080", os.Getenv("LINKFIN_KEY"))
 //	inv, err := c.CreateInvoice(ctx, client.InvoiceIn{Number: "INV-0042", …})

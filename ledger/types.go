@@ -5,8 +5,25 @@
 // persists what the state machine changed.
 package ledger
 
-// AccountFlags constrain an account.
-type AccountFlags uint16
+import "linkfin"
+
+// The ledger's records are declared in the root package, which the stores' contract
+// shares; the state machine here gives them their meaning.
+type (
+	// AccountFlags constrain an account.
+	AccountFlags = linkfin.AccountFlags
+	// Account holds balances in integer minor units of its currency.
+	Account = linkfin.LedgerAccount
+	// TransferFlags select what a transfer does.
+	TransferFlags = linkfin.TransferFlags
+	// Transfer moves Amount from the debit account to the credit account. Transfers
+	// are immutable once created; corrections are new transfers.
+	Transfer = linkfin.LedgerTransfer
+	// PendingStatus is the state of a pending (two-phase) transfer.
+	PendingStatus = linkfin.PendingStatus
+	// PendingState tracks a pending transfer until it is resolved.
+	PendingState = linkfin.PendingState
+)
 
 const (
 	// DebitsMustNotExceedCredits forbids a debit balance: money must not be created
@@ -17,29 +34,6 @@ const (
 	// Closed accounts take no new transfers.
 	Closed
 )
-
-// Account holds balances in integer minor units of its currency.
-type Account struct {
-	ID       int64        `json:"id,string"`
-	Ledger   uint32       `json:"ledger"`
-	Currency string       `json:"currency"`
-	Code     uint16       `json:"code"`
-	Flags    AccountFlags `json:"flags"`
-
-	DebitsPending  int64 `json:"debits_pending"`
-	DebitsPosted   int64 `json:"debits_posted"`
-	CreditsPending int64 `json:"credits_pending"`
-	CreditsPosted  int64 `json:"credits_posted"`
-
-	// Timestamp is assigned by the engine at creation: unique, increasing, Unix ns.
-	Timestamp int64 `json:"timestamp"`
-	// LastTransfer is the id of the newest transfer touching this account; with
-	// Transfer.PrevDebit/PrevCredit it chains an account's transfers without an index.
-	LastTransfer int64 `json:"-"`
-}
-
-// TransferFlags select what a transfer does.
-type TransferFlags uint16
 
 const (
 	// Linked ties this transfer to the next one in the same request: the chain
@@ -55,58 +49,13 @@ const (
 	transferFlagsKnown = Linked | Pending | PostPending | VoidPending
 )
 
-// Transfer moves Amount from the debit account to the credit account. Transfers are
-// immutable once created; corrections are new transfers.
-type Transfer struct {
-	ID              int64         `json:"id,string"`
-	DebitAccountID  int64         `json:"debit_account_id,string"`
-	CreditAccountID int64         `json:"credit_account_id,string"`
-	Amount          int64         `json:"amount"`
-	PendingID       int64         `json:"pending_id,string,omitempty"`
-	Ledger          uint32        `json:"ledger"`
-	Currency        string        `json:"currency"`
-	Code            uint16        `json:"code"`
-	Flags           TransferFlags `json:"flags"`
-	// Timeout in seconds for a pending transfer; 0 means it never expires.
-	Timeout uint32 `json:"timeout,omitempty"`
-
-	Timestamp int64 `json:"timestamp"`
-	// PrevDebit and PrevCredit are the ids of the previous transfers on the debit
-	// and credit accounts (0 when none).
-	PrevDebit  int64 `json:"-"`
-	PrevCredit int64 `json:"-"`
-}
-
-// PendingStatus is the state of a pending (two-phase) transfer.
-type PendingStatus uint8
-
+// The states of a pending transfer.
 const (
-	StatusPending PendingStatus = iota + 1
-	StatusPosted
-	StatusVoided
-	StatusExpired
+	StatusPending = linkfin.PendingOpen
+	StatusPosted  = linkfin.PendingPosted
+	StatusVoided  = linkfin.PendingVoided
+	StatusExpired = linkfin.PendingExpired
 )
-
-func (s PendingStatus) String() string {
-	switch s {
-	case StatusPending:
-		return "pending"
-	case StatusPosted:
-		return "posted"
-	case StatusVoided:
-		return "voided"
-	case StatusExpired:
-		return "expired"
-	}
-	return "unknown"
-}
-
-// PendingState tracks a pending transfer until it is resolved.
-type PendingState struct {
-	ID        int64 // the pending transfer's id
-	ExpiresAt int64 // Unix ns; 0 = never
-	Status    PendingStatus
-}
 
 // Result is the outcome of one account or transfer in a request: "ok" or a stable
 // rejection code.
