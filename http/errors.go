@@ -20,7 +20,7 @@ import (
 const (
 	EMALFORMED    = "malformed_json"
 	EUNKNOWNFIELD = "unknown_field"
-	ETYPE         = "invalid_type"
+	ETYPE         = linkfin.ETYPE // the root package's, which the wire types (ID) refuse with
 	// EMISSING: a required field is absent, or null.
 	EMISSING = "missing_field"
 	// EENCODING: the body is not UTF-8, or escapes half of a surrogate pair.
