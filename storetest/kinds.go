@@ -38,9 +38,9 @@ func (c *writeRecord) Apply(tx linkfin.Tx) (any, error) {
 	return v, tx.Put(c.Kind, c.ID, v, c.Kind+".written")
 }
 
-// testEveryEventKind writes an event of every type the ledger has and a record of
-// every registered kind (the engine writes no other), and verifies the database: an
-// event the engine can write is one the auditor can read. Tenants' own commands come
+// testEveryEventKind writes an event of every type the ledger has, the record of a
+// saved answer, and a record of every registered kind (the engine writes no other), and
+// verifies the database: an event the engine can write is one the auditor can read. Tenants' own commands come
 // first, as a tenant would send them.
 func testEveryEventKind(t *testing.T, open Opener) {
 	env := NewEnv(t, open)
@@ -72,6 +72,8 @@ func testEveryEventKind(t *testing.T, open Opener) {
 	}}).Results, ledger.OK, ledger.OK, ledger.OK, ledger.OK, ledger.OK, ledger.OK)
 	env.Clock.Advance(2 * time.Minute)
 	wantResults(t, env.Submit(&engine.Request{CloseAccounts: []int64{3}}).Results, ledger.OK)
+	// An answer saved under an idempotency key, which the log records.
+	wantResults(t, env.Submit(&engine.Request{IdempotencyKey: "every-1", CreateTransfers: []ledger.Transfer{Xfer(16, 1, 2, 1)}}).Results, ledger.OK)
 
 	// A record of every kind.
 	var cmds []linkfin.Command
@@ -104,6 +106,7 @@ func testEveryEventKind(t *testing.T, open Opener) {
 	for _, typ := range ledger.EventTypes {
 		want = append(want, string(typ))
 	}
+	want = append(want, linkfin.EventAnswersSaved)
 	for _, k := range want {
 		if !seen[k] {
 			t.Errorf("the log has no %s event", k)
