@@ -1,6 +1,9 @@
 package linkfin
 
 import (
+	"encoding/json"
+	"fmt"
+	"strings"
 	"time"
 )
 
@@ -106,3 +109,24 @@ type Validator interface {
 // timestamps in nanoseconds stay below 2^62 until the year 2116, so a client whose
 // transfer ids are timestamps or counters never meets them.
 const ReservedLedgerIDs = 1 << 62
+
+// EncodeRecord checks a record that Tx.Put writes, and returns its JSON: the kind is
+// registered (RegisterKind), the event is one of that kind ("<kind>.<what happened>")
+// and the JSON holds the record's id as its "id". The auditor reads every record of
+// the log by its kind and id, so nothing is written that it could not read.
+func EncodeRecord(kind, id string, v any, event string) ([]byte, error) {
+	if !strings.HasPrefix(event, kind+".") {
+		return nil, fmt.Errorf("put: event %q of a %s record must start with %q", event, kind, kind+".")
+	}
+	if !KnownKind(kind) {
+		return nil, fmt.Errorf("put: %q is not a registered record kind (see linkfin.RegisterKind)", kind)
+	}
+	data, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	if got, err := RecordID(data); err != nil || got != id {
+		return nil, fmt.Errorf("put: a %s record must hold its id %q as its \"id\" (it holds %q: %v)", kind, id, got, err)
+	}
+	return data, nil
+}

@@ -109,18 +109,9 @@ func (tx *Tx) Get(kind, id string, v any) (bool, error) {
 // reads every record of the log by its kind and id, so the engine writes none it
 // could not read.
 func (tx *Tx) Put(kind, id string, v any, event string) error {
-	if !strings.HasPrefix(event, kind+".") {
-		return fmt.Errorf("engine: event %q of a %s record must start with %q", event, kind, kind+".")
-	}
-	if !linkfin.KnownKind(kind) {
-		return fmt.Errorf("engine: %q is not a registered record kind (see linkfin.RegisterKind)", kind)
-	}
-	data, err := json.Marshal(v)
+	data, err := linkfin.EncodeRecord(kind, id, v, event)
 	if err != nil {
 		return err
-	}
-	if got, err := linkfin.RecordID(data); err != nil || got != id {
-		return fmt.Errorf("engine: a %s record must hold its id %q as its \"id\" (it holds %q: %v)", kind, id, got, err)
 	}
 	k := linkfin.ObjectKey{Kind: kind, ID: id}
 	if !tx.fresh[k] && !tx.made[id] {

@@ -1031,7 +1031,7 @@ func (e *Engine) build(idem []linkfin.IdempotencyRecord, flush bool) (*linkfin.B
 		hashes := make([]sumtlog.Hash, len(ch.Events))
 		for i := range ch.Events {
 			ev := &b.Events[i]
-			*ev = encodeEvent(&ch.Events[i])
+			*ev = ch.Events[i].LogEvent()
 			ev.Seq = size + int64(i)
 			hashes[i] = sumtlog.RecordHash(ev.Record())
 		}

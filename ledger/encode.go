@@ -1,6 +1,10 @@
 package ledger
 
-import "strconv"
+import (
+	"strconv"
+
+	"linkfin"
+)
 
 // AppendAccountJSON appends the canonical JSON of an account, as hashed into the
 // transparency log. It is written by hand because it runs on the hot path, and
@@ -55,4 +59,31 @@ func AppendTransferJSON(b []byte, t *Transfer) []byte {
 	b = append(b, `,"timestamp":`...)
 	b = strconv.AppendInt(b, t.Timestamp, 10)
 	return append(b, '}')
+}
+
+// LogEvent gives the event its canonical JSON form, as the transparency log holds it;
+// Seq is left to the caller.
+func (ev *Event) LogEvent() linkfin.Event {
+	out := linkfin.Event{Time: ev.Timestamp, Type: string(ev.Type)}
+	if ev.Data != nil {
+		out.Data = ev.Data
+		return out
+	}
+	switch ev.Type {
+	case EventAccountCreated, EventAccountClosed:
+		out.Data = AppendAccountJSON(make([]byte, 0, 256), ev.Account)
+	case EventTransferCreated:
+		// The transfer's row holds the data: the store keeps only the reference and
+		// re-encodes the row when the event is read (see linkfin.Event.TransferID).
+		out.Data = AppendTransferJSON(make([]byte, 0, 256), ev.Transfer)
+		out.TransferID = ev.Transfer.ID
+	case EventPendingExpired:
+		b := make([]byte, 0, 96)
+		b = append(b, `{"id":"`...)
+		b = strconv.AppendInt(b, ev.Transfer.ID, 10)
+		b = append(b, `","amount":`...)
+		b = strconv.AppendInt(b, ev.Transfer.Amount, 10)
+		out.Data = append(b, '}')
+	}
+	return out
 }
