@@ -1,0 +1,387 @@
+// Package memtx runs linkfin's commands in memory, with no store and no engine: the
+// same linkfin.Tx, for tests and simulation. Each Run is a batch of one command at the
+// time the caller's clock gives. Records, ids, the ledger (through the pure ledger
+// state machine) and the log of events behave as in the engine, and a command that
+// fails changes nothing.
+//
+// A command reads only what it names, as on an engine that keeps nothing in memory
+// between batches: a record it did not list in Keys or DependentKeys, or a ledger
+// account it did not list in LedgerKeys, is refused as the engine refuses it. So a
+// command that runs here runs in the engine.
+package memtx
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sort"
+	"sync"
+	"time"
+
+	"linkfin"
+	"linkfin/ledger"
+)
+
+// maxDependentRounds bounds the loads of DependentKeys, as in the engine.
+const maxDependentRounds = 8
+
+// DB is the state commands run against: domain records, the ledger and the log.
+// It is safe for concurrent use; commands run one at a time.
+type DB struct {
+	mu       sync.Mutex
+	now      func() time.Time
+	state    *ledger.State
+	objects  map[linkfin.ObjectKey]*linkfin.Object
+	expiries []expiry
+	events   []linkfin.Event
+}
+
+type expiry struct{ at, id int64 }
+
+// New returns an empty DB whose commands run at the times now gives (the engine's
+// clock: a batch's time is never before the last one's).
+func New(now func() time.Time) *DB {
+	return &DB{now: now, state: ledger.NewState(), objects: make(map[linkfin.ObjectKey]*linkfin.Object)}
+}
+
+// Run runs one command and decodes its value into v (if v is not nil), as
+// engine.Engine.Run does: a command that fails its Validator is refused before it
+// runs, and one that fails as it runs changes nothing. A refusal has the code and
+// message the engine answers (linkfin.ErrorCode, linkfin.ErrorMessage).
+func (db *DB) Run(ctx context.Context, c linkfin.Command, v any) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if val, ok := c.(linkfin.Validator); ok {
+		if err := val.Validate(); err != nil {
+			return err
+		}
+	}
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	db.state.Begin(db.now().UnixNano())
+	db.expire()
+	tx := db.prepare(c)
+	mark := db.state.Mark()
+	value, err := c.Apply(tx)
+	var data []byte
+	if err == nil {
+		data, err = json.Marshal(value)
+	}
+	if err != nil {
+		db.state.Rollback(mark)
+		db.commit()
+		// The engine answers an error that is no *linkfin.Error as internal: so does
+		// this one by its code and message (linkfin.ErrorCode, ErrorMessage), and its
+		// text says what it was.
+		return err
+	}
+	for k, o := range tx.writes {
+		db.objects[k] = o
+	}
+	db.commit()
+	if v == nil {
+		return nil
+	}
+	return json.Unmarshal(data, v)
+}
+
+// expire expires the pending transfers whose timeout has passed, at the start of a
+// batch, in the order of their deadlines.
+func (db *DB) expire() {
+	now := db.state.Now()
+	n := 0
+	for n < len(db.expiries) && db.expiries[n].at <= now {
+		db.state.Expire(db.expiries[n].id)
+		n++
+	}
+	db.expiries = db.expiries[n:]
+}
+
+// commit ends the batch: its events go to the log, and the pending transfers it made
+// with a timeout to the expiry queue.
+func (db *DB) commit() {
+	ch := db.state.Changes()
+	for i := range ch.Events {
+		ev := ch.Events[i].LogEvent()
+		ev.Seq = int64(len(db.events))
+		db.events = append(db.events, ev)
+	}
+	for id := range ch.NewPending {
+		if p := db.state.Pending(id); p != nil && p.ExpiresAt > 0 {
+			db.expiries = append(db.expiries, expiry{p.ExpiresAt, id})
+		}
+	}
+	sort.Slice(db.expiries, func(i, j int) bool {
+		a, b := db.expiries[i], db.expiries[j]
+		return a.at < b.at || a.at == b.at && a.id < b.id
+	})
+	db.state.Commit()
+}
+
+// prepare loads what the command names, as the engine's prefetch does: its Keys, then
+// its DependentKeys until they name nothing new, then its ledger rows.
+func (db *DB) prepare(c linkfin.Command) *tx {
+	tx := &tx{db: db, loaded: make(map[linkfin.ObjectKey]bool), listed: make(map[linkfin.ObjectKey]bool),
+		writes: make(map[linkfin.ObjectKey]*linkfin.Object)}
+	for _, k := range c.Keys() {
+		tx.loaded[k] = true
+		tx.listed[k] = true
+	}
+	if dc, ok := c.(linkfin.DependentCommand); ok {
+		var keys []linkfin.ObjectKey
+		for range maxDependentRounds {
+			keys = dc.DependentKeys(records{tx})
+			n := 0
+			for _, k := range keys {
+				if !tx.loaded[k] {
+					tx.loaded[k] = true
+					n++
+				}
+			}
+			if n == 0 {
+				break
+			}
+		}
+		for _, k := range keys {
+			tx.listed[k] = true
+		}
+	}
+	if lc, ok := c.(linkfin.LedgerCommand); ok {
+		accounts, transfers := lc.LedgerKeys(records{tx})
+		tx.accounts = make(map[int64]bool, len(accounts))
+		for _, id := range accounts {
+			tx.accounts[id] = true
+		}
+		tx.transfers = make(map[int64]bool, len(transfers))
+		for _, id := range transfers {
+			tx.transfers[id] = true
+		}
+	}
+	return tx
+}
+
+// records reads the records loaded so far, for DependentKeys and LedgerKeys.
+type records struct{ tx *tx }
+
+func (r records) Get(kind, id string, v any) (bool, error) {
+	k := linkfin.ObjectKey{Kind: kind, ID: id}
+	if !r.tx.loaded[k] {
+		return false, nil
+	}
+	return decode(r.tx.db.objects[k], v)
+}
+
+func decode(o *linkfin.Object, v any) (bool, error) {
+	if o == nil {
+		return false, nil
+	}
+	return true, json.Unmarshal(o.Data, v)
+}
+
+// tx is one command's view of the DB: its writes stay here until it succeeds.
+type tx struct {
+	db        *DB
+	loaded    map[linkfin.ObjectKey]bool // records loaded for it
+	listed    map[linkfin.ObjectKey]bool // records it may read and write: Keys and DependentKeys
+	made      map[string]bool            // ids NewID gave it
+	accounts  map[int64]bool             // ledger accounts it listed
+	transfers map[int64]bool             // ledger transfers it listed, and those it made
+	writes    map[linkfin.ObjectKey]*linkfin.Object
+}
+
+var _ linkfin.Tx = (*tx)(nil)
+
+func (tx *tx) Now() time.Time { return time.Unix(0, tx.db.state.Now()).UTC() }
+
+func (tx *tx) may(k linkfin.ObjectKey) bool { return tx.listed[k] || tx.made[k.ID] }
+
+func (tx *tx) Get(kind, id string, v any) (bool, error) {
+	k := linkfin.ObjectKey{Kind: kind, ID: id}
+	if !tx.may(k) {
+		return false, fmt.Errorf("memtx: %s %s was read but not listed in Keys", kind, id)
+	}
+	if o, ok := tx.writes[k]; ok {
+		return decode(o, v)
+	}
+	if !tx.loaded[k] {
+		return false, nil
+	}
+	return decode(tx.db.objects[k], v)
+}
+
+func (tx *tx) Put(kind, id string, v any, event string) error {
+	data, err := linkfin.EncodeRecord(kind, id, v, event)
+	if err != nil {
+		return err
+	}
+	k := linkfin.ObjectKey{Kind: kind, ID: id}
+	if !tx.may(k) {
+		return fmt.Errorf("memtx: %s %s was written but not listed in Keys", kind, id)
+	}
+	old, ok := tx.writes[k]
+	if !ok && tx.loaded[k] {
+		old = tx.db.objects[k]
+	}
+	o := &linkfin.Object{Kind: kind, ID: id, Version: 1, Data: data, UpdatedAt: tx.db.state.Tick()}
+	if old != nil {
+		o.Version = old.Version + 1
+	}
+	tx.writes[k] = o
+	tx.db.state.Emit(event, o.UpdatedAt, data)
+	return nil
+}
+
+func (tx *tx) NewID(prefix string) string {
+	id := linkfin.FormatID(prefix, tx.db.state.Reserve(1))
+	if tx.made == nil {
+		tx.made = make(map[string]bool)
+	}
+	tx.made[id] = true
+	return id
+}
+
+func (tx *tx) Made(id string) bool { return tx.made[id] }
+
+func (tx *tx) ReserveLedgerIDs(n int) int64 {
+	return linkfin.ReservedLedgerIDs | tx.db.state.Reserve(n)
+}
+
+// listedAccounts fails for a ledger account the command did not list, with the
+// engine's error: there it may exist in the store without having been loaded.
+func (tx *tx) listedAccounts(ids ...int64) error {
+	for _, id := range ids {
+		if !tx.accounts[id] {
+			return linkfin.Errorf(linkfin.ECONFLICT, "ledger account %d was not prepared for this request; retry it", id)
+		}
+	}
+	return nil
+}
+
+func (tx *tx) CreateAccounts(accounts ...ledger.Account) error {
+	for _, a := range accounts {
+		if err := tx.listedAccounts(a.ID); err != nil {
+			return err
+		}
+	}
+	for i, r := range tx.db.state.CreateAccounts(accounts) {
+		if r != ledger.OK && r != ledger.Exists {
+			return linkfin.Errorf(string(r), "ledger account %d: %s", accounts[i].ID, r)
+		}
+	}
+	return nil
+}
+
+func (tx *tx) CreateNewAccounts(accounts ...ledger.Account) error {
+	if len(tx.made) == 0 {
+		return fmt.Errorf("memtx: new ledger accounts from a command that made no new id")
+	}
+	if tx.accounts == nil {
+		tx.accounts = make(map[int64]bool, len(accounts))
+	}
+	for _, a := range accounts {
+		tx.accounts[a.ID] = true
+	}
+	return tx.CreateAccounts(accounts...)
+}
+
+func (tx *tx) Transfer(transfers ...ledger.Transfer) error {
+	if len(transfers) == 0 {
+		return nil
+	}
+	for _, t := range transfers {
+		if err := tx.listedAccounts(t.DebitAccountID, t.CreditAccountID); err != nil {
+			return err
+		}
+		if t.PendingID != 0 && !tx.transfers[t.PendingID] {
+			return fmt.Errorf("memtx: pending transfer %d was posted or voided but not listed in LedgerKeys", t.PendingID)
+		}
+	}
+	ts := slices.Clone(transfers)
+	for i := range ts[:len(ts)-1] {
+		ts[i].Flags |= ledger.Linked
+	}
+	for i, r := range tx.db.state.CreateTransfers(ts) {
+		if r != ledger.OK && r != ledger.LinkedEventFailed {
+			return linkfin.Errorf(string(r), "ledger transfer %d: %s", ts[i].ID, r)
+		}
+	}
+	if tx.transfers == nil {
+		tx.transfers = make(map[int64]bool, len(ts))
+	}
+	for _, t := range ts {
+		tx.transfers[t.ID] = true
+	}
+	return nil
+}
+
+func (tx *tx) Account(id int64) (ledger.Account, bool) {
+	if !tx.accounts[id] {
+		return ledger.Account{}, false
+	}
+	a := tx.db.state.Account(id)
+	if a == nil {
+		return ledger.Account{}, false
+	}
+	return *a, true
+}
+
+func (tx *tx) ExistingTransfer(id int64) *ledger.Transfer {
+	if !tx.transfers[id] {
+		return nil
+	}
+	if t := tx.db.state.Transfer(id); t != nil {
+		c := *t
+		return &c
+	}
+	return nil
+}
+
+// Get decodes the record (kind, id) as the last command left it, and reports whether
+// it exists.
+func (db *DB) Get(kind, id string, v any) (bool, error) {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	return decode(db.objects[linkfin.ObjectKey{Kind: kind, ID: id}], v)
+}
+
+// Object returns a copy of the stored record (kind, id), or nil.
+func (db *DB) Object(kind, id string) *linkfin.Object {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	o := db.objects[linkfin.ObjectKey{Kind: kind, ID: id}]
+	if o == nil {
+		return nil
+	}
+	c := *o
+	return &c
+}
+
+// Account returns a ledger account, or reports it absent.
+func (db *DB) Account(id int64) (ledger.Account, bool) {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	if a := db.state.Account(id); a != nil {
+		return *a, true
+	}
+	return ledger.Account{}, false
+}
+
+// Transfer returns a ledger transfer, or reports it absent.
+func (db *DB) Transfer(id int64) (ledger.Transfer, bool) {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	if t := db.state.Transfer(id); t != nil {
+		return *t, true
+	}
+	return ledger.Transfer{}, false
+}
+
+// Events returns the log: every event the commands made, in order, as the engine
+// logs them (Seq from 0).
+func (db *DB) Events() []linkfin.Event {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	return slices.Clone(db.events)
+}

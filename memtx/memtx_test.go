@@ -1,0 +1,305 @@
+package memtx_test
+
+import (
+	"context"
+	"encoding/json"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"linkfin"
+	"linkfin/ledger"
+	"linkfin/memtx"
+)
+
+const kindNote = "memtx_note"
+
+type note struct {
+	ID   string    `json:"id"`
+	Text string    `json:"text"`
+	At   time.Time `json:"at"`
+}
+
+func init() { linkfin.RegisterKind(kindNote, func() any { return new(note) }) }
+
+// clock is the test's clock, which the DB reads for each command.
+type clock struct{ t time.Time }
+
+func (c *clock) now() time.Time { return c.t }
+
+var start = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+
+// newDB returns a DB with two ledger accounts: 1, a source that may go negative, and
+// 2, which may not.
+func newDB(t *testing.T) (*memtx.DB, *clock) {
+	c := &clock{start}
+	db := memtx.New(c.now)
+	run(t, db, open{})
+	return db, c
+}
+
+// open creates ledger accounts 1 and 2.
+type open struct{}
+
+func (open) Keys() []linkfin.ObjectKey                     { return nil }
+func (open) LedgerKeys(linkfin.Records) ([]int64, []int64) { return []int64{1, 2}, nil }
+func (open) Apply(tx linkfin.Tx) (any, error) {
+	return nil, tx.CreateAccounts(ledger.Account{ID: 1, Ledger: 1, Currency: "CNY", Code: 1},
+		ledger.Account{ID: 2, Ledger: 1, Currency: "CNY", Code: 1, Flags: ledger.DebitsMustNotExceedCredits})
+}
+
+// write writes a note under ID (a new id if empty) and moves Amount from account From
+// (1 if 0) to the other; it reads the notes in Read, which it does not list.
+type write struct {
+	ID       string
+	From     int64
+	Amount   int64
+	Read     []string
+	Unlisted bool // leaves ID out of its Keys
+	Fail     bool // fails once it has done all that
+}
+
+func (c *write) Keys() []linkfin.ObjectKey {
+	if c.ID == "" || c.Unlisted {
+		return nil
+	}
+	return []linkfin.ObjectKey{{Kind: kindNote, ID: c.ID}}
+}
+
+func (c *write) LedgerKeys(linkfin.Records) ([]int64, []int64) { return []int64{1, 2}, nil }
+
+func (c *write) Apply(tx linkfin.Tx) (any, error) {
+	for _, id := range c.Read {
+		if _, err := tx.Get(kindNote, id, new(note)); err != nil {
+			return nil, err
+		}
+	}
+	id := c.ID
+	if id == "" {
+		id = tx.NewID("note")
+	}
+	n := note{ID: id, Text: "hello", At: tx.Now()}
+	if err := tx.Put(kindNote, id, &n, kindNote+".written"); err != nil {
+		return nil, err
+	}
+	if c.Amount > 0 {
+		from, to := int64(1), int64(2)
+		if c.From == 2 {
+			from, to = 2, 1
+		}
+		if err := tx.Transfer(ledger.Transfer{ID: tx.ReserveLedgerIDs(1), DebitAccountID: from, CreditAccountID: to,
+			Amount: c.Amount, Ledger: 1, Currency: "CNY", Code: 1}); err != nil {
+			return nil, err
+		}
+	}
+	if c.Fail {
+		return nil, linkfin.Errorf(linkfin.EINVALID, "refused")
+	}
+	return &n, nil
+}
+
+func run(t *testing.T, db *memtx.DB, c linkfin.Command) *note {
+	t.Helper()
+	var n note
+	if err := db.Run(context.Background(), c, &n); err != nil {
+		t.Fatal(err)
+	}
+	return &n
+}
+
+func types(db *memtx.DB) string {
+	var ts []string
+	for _, e := range db.Events() {
+		ts = append(ts, e.Type)
+	}
+	return strings.Join(ts, " ")
+}
+
+// A command runs at the caller's time, is given ids that grow with it, and what it
+// wrote, logged and moved is kept.
+func TestRunKeepsWhatACommandDid(t *testing.T) {
+	db, clk := newDB(t)
+	a := run(t, db, &write{Amount: 5})
+	clk.t = clk.t.Add(time.Second)
+	b := run(t, db, &write{Amount: 7})
+	if !regexp.MustCompile(`^note_[0-9a-hjkmnp-tv-z]{13}$`).MatchString(a.ID) || a.ID >= b.ID {
+		t.Fatalf("ids %q then %q", a.ID, b.ID)
+	}
+	// The accounts were made at start, two timestamps: a batch's time comes after
+	// every timestamp given before it, as in the engine.
+	if !a.At.Equal(start.Add(2*time.Nanosecond)) || !b.At.Equal(clk.t) {
+		t.Fatalf("times %v and %v", a.At, b.At)
+	}
+	var got note
+	if ok, err := db.Get(kindNote, b.ID, &got); !ok || err != nil || got != *b {
+		t.Fatalf("stored %+v (%v, %v), want %+v", got, ok, err, b)
+	}
+	if acc, _ := db.Account(2); acc.CreditsPosted != 12 {
+		t.Fatalf("account 2 has %d", acc.CreditsPosted)
+	}
+	want := "account.created account.created memtx_note.written transfer.created memtx_note.written transfer.created"
+	if got := types(db); got != want {
+		t.Fatalf("events %s, want %s", got, want)
+	}
+	if evs := db.Events(); evs[5].Seq != 5 || !json.Valid(evs[5].Data) || evs[4].Time >= evs[5].Time {
+		t.Fatalf("events %+v", evs[4:])
+	}
+	run(t, db, &write{ID: a.ID})
+	if o := db.Object(kindNote, a.ID); o.Version != 2 {
+		t.Fatalf("a record written again: version %d", o.Version)
+	}
+}
+
+// A command that fails leaves nothing: no record, no event, no money moved, and the
+// ids and times it was given go to the next command.
+func TestFailedCommandChangesNothing(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		cmd  *write
+		code string
+	}{
+		{"refused by the command", &write{Amount: 5, Fail: true}, linkfin.EINVALID},
+		{"refused by the ledger", &write{From: 2, Amount: 1}, string(ledger.ExceedsCredits)},
+		{"reads a record it did not list", &write{Amount: 5, Read: []string{"other"}}, linkfin.EINTERNAL},
+		{"writes a record it did not list", &write{ID: "other", Unlisted: true}, linkfin.EINTERNAL},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			db, _ := newDB(t)
+			a1, _ := db.Account(1)
+			a2, _ := db.Account(2)
+			events := types(db)
+			err := db.Run(context.Background(), c.cmd, new(json.RawMessage))
+			if err == nil || c.code != "" && linkfin.ErrorCode(err) != c.code {
+				t.Fatalf("error %v, want code %s", err, c.code)
+			}
+			if b1, _ := db.Account(1); b1 != a1 {
+				t.Fatalf("account 1 %+v, was %+v", b1, a1)
+			}
+			if b2, _ := db.Account(2); b2 != a2 {
+				t.Fatalf("account 2 %+v, was %+v", b2, a2)
+			}
+			if got := types(db); got != events {
+				t.Fatalf("events %s, were %s", got, events)
+			}
+			// The next command gets the id the failed one was given, as on a DB the
+			// failed command never ran on.
+			next := run(t, db, &write{})
+			fresh, _ := newDB(t)
+			if want := run(t, fresh, &write{}); next.ID != want.ID {
+				t.Fatalf("next id %s, want %s", next.ID, want.ID)
+			}
+		})
+	}
+}
+
+// follow reads the note that the note From names in its text: a key known only from
+// a record, which it names in DependentKeys (unless Blind).
+type follow struct {
+	From  string
+	Blind bool
+}
+
+func (c *follow) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{{Kind: kindNote, ID: c.From}}
+}
+
+func (c *follow) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
+	var n note
+	if ok, _ := r.Get(kindNote, c.From, &n); !ok || c.Blind {
+		return nil
+	}
+	return []linkfin.ObjectKey{{Kind: kindNote, ID: n.Text}}
+}
+
+func (c *follow) Apply(tx linkfin.Tx) (any, error) {
+	var from, to note
+	if _, err := tx.Get(kindNote, c.From, &from); err != nil {
+		return nil, err
+	}
+	if ok, err := tx.Get(kindNote, from.Text, &to); err != nil {
+		return nil, err
+	} else if !ok {
+		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "note %s not found", from.Text)
+	}
+	return &to, nil
+}
+
+// name writes a note whose text names another.
+type name struct{ ID, Names string }
+
+func (c *name) Keys() []linkfin.ObjectKey { return []linkfin.ObjectKey{{Kind: kindNote, ID: c.ID}} }
+func (c *name) Apply(tx linkfin.Tx) (any, error) {
+	n := note{ID: c.ID, Text: c.Names}
+	return &n, tx.Put(kindNote, c.ID, &n, kindNote+".written")
+}
+
+// A record named by a record the command listed is read once DependentKeys names it,
+// and refused when it does not.
+func TestDependentKeys(t *testing.T) {
+	db, _ := newDB(t)
+	run(t, db, &name{ID: "a", Names: "b"})
+	run(t, db, &name{ID: "b", Names: "the end"})
+	if got := run(t, db, &follow{From: "a"}); got.Text != "the end" {
+		t.Fatalf("followed to %+v", got)
+	}
+	if err := db.Run(context.Background(), &follow{From: "a", Blind: true}, nil); linkfin.ErrorCode(err) != linkfin.EINTERNAL ||
+		!strings.Contains(err.Error(), "memtx_note b was read but not listed") {
+		t.Fatalf("reading a record not named: %v", err)
+	}
+}
+
+// refuse fails its Validate, and counts the times it was applied.
+type refuse struct{ applied *int }
+
+func (refuse) Keys() []linkfin.ObjectKey { return nil }
+func (refuse) Validate() error           { return linkfin.Errorf(linkfin.EINVALID, "bad input") }
+func (c refuse) Apply(linkfin.Tx) (any, error) {
+	*c.applied++
+	return nil, nil
+}
+
+// A command whose input fails Validate never runs.
+func TestValidateBeforeRun(t *testing.T) {
+	db, _ := newDB(t)
+	var n int
+	if err := db.Run(context.Background(), refuse{&n}, nil); linkfin.ErrorCode(err) != linkfin.EINVALID || n != 0 {
+		t.Fatalf("error %v, applied %d times", err, n)
+	}
+}
+
+// hold holds Amount from account 1 for Seconds.
+type hold struct {
+	ID      int64
+	Amount  int64
+	Seconds uint32
+}
+
+func (hold) Keys() []linkfin.ObjectKey                     { return nil }
+func (hold) LedgerKeys(linkfin.Records) ([]int64, []int64) { return []int64{1, 2}, nil }
+func (c hold) Apply(tx linkfin.Tx) (any, error) {
+	return nil, tx.Transfer(ledger.Transfer{ID: c.ID, DebitAccountID: 1, CreditAccountID: 2, Amount: c.Amount,
+		Ledger: 1, Currency: "CNY", Code: 1, Flags: ledger.Pending, Timeout: c.Seconds})
+}
+
+// A pending transfer expires at the first batch after its timeout, as in the engine.
+func TestPendingExpires(t *testing.T) {
+	db, clk := newDB(t)
+	run(t, db, hold{ID: 7, Amount: 30, Seconds: 10})
+	if a, _ := db.Account(1); a.DebitsPending != 30 {
+		t.Fatalf("held %d", a.DebitsPending)
+	}
+	clk.t = clk.t.Add(9 * time.Second)
+	run(t, db, &write{})
+	if a, _ := db.Account(1); a.DebitsPending != 30 {
+		t.Fatalf("held %d before the timeout", a.DebitsPending)
+	}
+	clk.t = clk.t.Add(2 * time.Second)
+	run(t, db, &write{})
+	if a, _ := db.Account(1); a.DebitsPending != 0 {
+		t.Fatalf("held %d after the timeout", a.DebitsPending)
+	}
+	if got := types(db); !strings.HasSuffix(got, "transfer.created memtx_note.written transfer.expired memtx_note.written") {
+		t.Fatalf("events %s", got)
+	}
+}
