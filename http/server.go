@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"reflect"
 	"slices"
 	"strings"
@@ -215,7 +216,19 @@ func (s *Server) admit(w http.ResponseWriter, r *http.Request, rt Route) (*princ
 		}
 		return nil, err
 	}
-	for name := range r.URL.Query() {
+	query, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return nil, linkfin.Errorf(linkfin.EINVALID, "the query string is malformed: %v", err)
+	}
+	for _, h := range []string{"Authorization", "Idempotency-Key", "Content-Type"} {
+		if len(r.Header.Values(h)) > 1 {
+			return nil, linkfin.Errorf(linkfin.EINVALID, "the %s header is sent more than once: send it once", h)
+		}
+	}
+	for name, values := range query {
+		if len(values) > 1 {
+			return nil, linkfin.Errorf(linkfin.EINVALID, "query parameter %q is given %d times: give it once", name, len(values))
+		}
 		if !slices.Contains(rt.Query, name) {
 			if len(rt.Query) == 0 {
 				return nil, linkfin.Errorf(linkfin.EINVALID, "unknown query parameter %q: this takes none", name)
