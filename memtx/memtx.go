@@ -385,3 +385,17 @@ func (db *DB) Events() []linkfin.Event {
 	defer db.mu.Unlock()
 	return slices.Clone(db.events)
 }
+
+// Objects returns copies of the stored records of a kind, in id order.
+func (db *DB) Objects(kind string) []linkfin.Object {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	var out []linkfin.Object
+	for k, o := range db.objects {
+		if k.Kind == kind {
+			out = append(out, *o)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}

@@ -62,8 +62,8 @@ func testDynamicDiscounting(t *testing.T, open Opener) {
 	if f, err := accept(); err != nil || f.Status != linkfin.FinancingSettled {
 		t.Fatalf("accept: %+v, %v", f, err)
 	}
-	seller, _ := env.Engine.Account(context.Background(), linkfin.WalletID("tier1", "CNY"))
-	anchor, _ := env.Engine.Account(context.Background(), linkfin.WalletID("anchor", "CNY"))
+	seller, _ := env.Domain.Account(context.Background(), linkfin.WalletID("tier1", "CNY"))
+	anchor, _ := env.Domain.Account(context.Background(), linkfin.WalletID("anchor", "CNY"))
 	if seller.CreditsPosted != 9_965_00 || anchor.DebitsPosted != 9_965_00 {
 		t.Fatalf("seller received %d, anchor paid %d", seller.CreditsPosted, anchor.DebitsPosted)
 	}

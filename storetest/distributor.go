@@ -61,7 +61,7 @@ func testDistributorFinancing(t *testing.T, open Opener) {
 		t.Fatalf("accepting the financing of a cancelled order: %v", err)
 	}
 	wallet := func(org string) int64 {
-		a, err := env.Engine.Account(ctx, linkfin.WalletID(org, "CNY"))
+		a, err := env.Domain.Account(ctx, linkfin.WalletID(org, "CNY"))
 		if err != nil {
 			return 0
 		}

@@ -68,7 +68,7 @@ func testFactoring(t *testing.T, open Opener) {
 	env.Clock.Advance(60 * 24 * time.Hour)
 	mustRun(t, env, &services.RecordInboundPayment{Rail: "bank", InstructionID: "anchor-fx", OrgID: "anchor", Currency: "CNY", Amount: 100_000_00})
 	wallet := func(org string) int64 {
-		a, err := env.Engine.Account(ctx, linkfin.WalletID(org, "CNY"))
+		a, err := env.Domain.Account(ctx, linkfin.WalletID(org, "CNY"))
 		if err != nil {
 			return 0
 		}

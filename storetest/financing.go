@@ -113,14 +113,14 @@ func testFinancing(t *testing.T, open Opener) {
 	if _, err := run[fin](t, env, &services.DisburseFinancing{Actor: "poor", ID: "f-poor"}); !refusal(err, string(ledger.ExceedsCredits), "exceeds_credits") {
 		t.Fatalf("a funder with an empty wallet disbursing: %v", err)
 	}
-	held, _ := env.Engine.Account(ctx, services.LimitID("auto-scf", "poor"))
+	held, _ := env.Domain.Account(ctx, services.LimitID("auto-scf", "poor"))
 	if held.DebitsPending != 1_000_000_00 {
 		t.Fatalf("poor's limit holds %d", held.DebitsPending)
 	}
 	if f, err := run[fin](t, env, &services.CancelFinancing{Actor: "poor", ID: "f-poor"}); err != nil || f.Status != linkfin.FinancingCancelled {
 		t.Fatalf("cancel: %+v, %v", f, err)
 	}
-	if held, _ = env.Engine.Account(ctx, services.LimitID("auto-scf", "poor")); held.DebitsPending != 0 {
+	if held, _ = env.Domain.Account(ctx, services.LimitID("auto-scf", "poor")); held.DebitsPending != 0 {
 		t.Fatalf("poor's limit still holds %d after the cancel", held.DebitsPending)
 	}
 	// Fifty quotes for the same piece, accepted at once: exactly one wins (First Brands).
@@ -137,7 +137,7 @@ func testFinancing(t *testing.T, open Opener) {
 		go func() {
 			defer wg.Done()
 			var f fin
-			err := env.Engine.Run(ctx, &services.AcceptFinancing{Actor: "tier1", ID: fmt.Sprintf("race-%d", i), PieceID: "c1"}, &f)
+			err := env.Domain.Run(ctx, &services.AcceptFinancing{Actor: "tier1", ID: fmt.Sprintf("race-%d", i), PieceID: "c1"}, &f)
 			mu.Lock()
 			defer mu.Unlock()
 			if err == nil {
@@ -160,18 +160,18 @@ func testFinancing(t *testing.T, open Opener) {
 	if piece := record[linkfin.Certificate](t, env, linkfin.KindCertificate, "c1"); piece.HolderID != "bank" || piece.FinancingID == "" {
 		t.Fatalf("piece after financing: %+v", piece)
 	}
-	bank, _ := env.Engine.Account(ctx, linkfin.WalletID("bank", "CNY"))
-	tier1, _ := env.Engine.Account(ctx, linkfin.WalletID("tier1", "CNY"))
+	bank, _ := env.Domain.Account(ctx, linkfin.WalletID("bank", "CNY"))
+	tier1, _ := env.Domain.Account(ctx, linkfin.WalletID("tier1", "CNY"))
 	if bank.DebitsPosted != 989_256_94 || tier1.CreditsPosted != 989_256_94 {
 		t.Fatalf("bank paid %d, tier1 received %d", bank.DebitsPosted, tier1.CreditsPosted)
 	}
-	limit, _ := env.Engine.Account(ctx, services.LimitID("auto-scf", "bank"))
+	limit, _ := env.Domain.Account(ctx, services.LimitID("auto-scf", "bank"))
 	if limit.DebitsPosted != 1_000_000_00 || limit.CreditsPosted != 3_000_000_00 {
 		t.Fatalf("bank's limit: used %d of %d", limit.DebitsPosted, limit.CreditsPosted)
 	}
 	// The same inbound instruction twice credits once.
 	mustRun(t, env, &services.RecordInboundPayment{Rail: "bank", InstructionID: "dep-bank", OrgID: "bank", Currency: "CNY", Amount: 2_000_000_00})
-	if bank, _ = env.Engine.Account(ctx, linkfin.WalletID("bank", "CNY")); bank.CreditsPosted != 2_000_000_00 {
+	if bank, _ = env.Domain.Account(ctx, linkfin.WalletID("bank", "CNY")); bank.CreditsPosted != 2_000_000_00 {
 		t.Fatalf("a replayed deposit credited twice: %d", bank.CreditsPosted)
 	}
 	env.Restart()
@@ -182,7 +182,7 @@ func testFinancing(t *testing.T, open Opener) {
 func record[T any](t *testing.T, env *Env, kind, id string) T {
 	t.Helper()
 	var v T
-	o, err := env.Store.Object(context.Background(), kind, id)
+	o, err := env.object(kind, id)
 	if err == nil {
 		err = json.Unmarshal(o.Data, &v)
 	}

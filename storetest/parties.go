@@ -22,7 +22,7 @@ func mustRun(t *testing.T, env *Env, c linkfin.Command) {
 func run[T any](t *testing.T, env *Env, c linkfin.Command) (*T, error) {
 	t.Helper()
 	var v T
-	err := env.Engine.Run(context.Background(), c, &v)
+	err := env.Domain.Run(context.Background(), c, &v)
 	return &v, err
 }
 
@@ -166,7 +166,7 @@ func testParties(t *testing.T, open Opener) {
 
 	// All of it survives a restart and verifies, the records matching the log.
 	env.Restart()
-	obj, err := env.Store.Object(context.Background(), linkfin.KindProgram, "auto-scf")
+	obj, err := env.object(linkfin.KindProgram, "auto-scf")
 	if err != nil || obj.Version != 4 {
 		t.Fatalf("program record: %+v, %v", obj, err)
 	}
@@ -187,7 +187,7 @@ func refusal(err error, code, about string) bool {
 func short(t *testing.T, env *Env, amount, refuses int64, others ...int64) {
 	t.Helper()
 	free := func(id int64) int64 {
-		a, err := env.Engine.Account(context.Background(), id)
+		a, err := env.Domain.Account(context.Background(), id)
 		if linkfin.ErrorCode(err) == linkfin.ENOTFOUND {
 			return 0 // a wallet nothing was ever paid into
 		} else if err != nil {

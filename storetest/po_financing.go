@@ -62,7 +62,7 @@ func testPOFinancing(t *testing.T, open Opener) {
 	if err != nil || f.Status != linkfin.FinancingSettled || f.Interest != 700_00 {
 		t.Fatalf("collection: %+v, %v", f, err)
 	}
-	a, _ := env.Engine.Account(context.Background(), linkfin.WalletID("tier1", "CNY"))
+	a, _ := env.Domain.Account(context.Background(), linkfin.WalletID("tier1", "CNY"))
 	if a.CreditsPosted != 70_000_00+29_300_00 || a.DebitsPosted != 0 {
 		t.Fatalf("tier1 received %d", a.CreditsPosted)
 	}

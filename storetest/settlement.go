@@ -59,7 +59,7 @@ func testSettlement(t *testing.T, open Opener) {
 		t.Fatalf("first run: %+v", r)
 	}
 	wallet := func(org string) (credits, debits int64) {
-		a, err := env.Engine.Account(ctx, linkfin.WalletID(org, "CNY"))
+		a, err := env.Domain.Account(ctx, linkfin.WalletID(org, "CNY"))
 		if err != nil {
 			return 0, 0
 		}
@@ -75,7 +75,7 @@ func testSettlement(t *testing.T, open Opener) {
 	if f1.Status != linkfin.FinancingSettled {
 		t.Fatalf("financing f1: %s", f1.Status)
 	}
-	limit, _ := env.Engine.Account(ctx, services.LimitID("auto-scf", "bank"))
+	limit, _ := env.Domain.Account(ctx, services.LimitID("auto-scf", "bank"))
 	if free := limit.CreditsPosted - limit.DebitsPosted; free != 3_000_000_00 {
 		t.Fatalf("bank's limit after settlement: %d free", free)
 	}
@@ -137,7 +137,7 @@ func testSettleAccepted(t *testing.T, open Opener) {
 	mustRun(t, env, &services.IssueCertificate{Actor: "anchor", ID: "c1", ProgramID: "auto-scf", PayableIDs: []string{p.ID}})
 	limit := func(funder string) ledger.Account {
 		t.Helper()
-		a, err := env.Engine.Account(ctx, services.LimitID("auto-scf", funder))
+		a, err := env.Domain.Account(ctx, services.LimitID("auto-scf", funder))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -166,7 +166,7 @@ func testSettleAccepted(t *testing.T, open Opener) {
 			t.Fatalf("the %s limit after settlement: %+v, before the financing %+v", c.name, c.now, c.before)
 		}
 	}
-	if w, err := env.Engine.Account(ctx, linkfin.WalletID("tier1", "CNY")); err != nil || w.CreditsPosted != 1_000_000_00 {
+	if w, err := env.Domain.Account(ctx, linkfin.WalletID("tier1", "CNY")); err != nil || w.CreditsPosted != 1_000_000_00 {
 		t.Fatalf("tier1's wallet: %+v, %v", w, err)
 	}
 	env.Restart()

@@ -92,7 +92,7 @@ func testWarehousePledge(t *testing.T, open Opener) {
 	if r := record[linkfin.WarehouseReceipt](t, env, linkfin.KindWarehouseReceipt, "R1"); r.Status != linkfin.ReceiptIssued || r.FinancingID != "" {
 		t.Fatalf("the receipt after repayment: %+v", r)
 	}
-	limit, _ := env.Engine.Account(context.Background(), services.LimitID("wh", "factor"))
+	limit, _ := env.Domain.Account(context.Background(), services.LimitID("wh", "factor"))
 	if limit.CreditsPosted-limit.DebitsPosted != 5_000_000_00 {
 		t.Fatalf("the factor's limit after repayment: %d free", limit.CreditsPosted-limit.DebitsPosted)
 	}
