@@ -228,12 +228,7 @@ func (tx *Tx) CreateAccounts(accounts ...ledger.Account) error {
 			return err
 		}
 	}
-	for i, r := range tx.e.state.CreateAccounts(accounts) {
-		if r != ledger.OK && r != ledger.Exists {
-			return linkfin.Errorf(string(r), "ledger account %d: %s", accounts[i].ID, r)
-		}
-	}
-	return nil
+	return tx.e.state.OpenAccounts(accounts...)
 }
 
 // CreateNewAccounts creates ledger accounts whose ids derive from an id NewID gave
@@ -265,16 +260,7 @@ func (tx *Tx) Transfer(transfers ...ledger.Transfer) error {
 			return err
 		}
 	}
-	ts := slices.Clone(transfers)
-	for i := range ts[:len(ts)-1] {
-		ts[i].Flags |= ledger.Linked
-	}
-	for i, r := range tx.e.state.CreateTransfers(ts) {
-		if r != ledger.OK && r != ledger.LinkedEventFailed {
-			return linkfin.Errorf(string(r), "ledger transfer %d: %s", ts[i].ID, r)
-		}
-	}
-	return nil
+	return tx.e.state.TransferAll(transfers...)
 }
 
 // Account reads a ledger account as the batch sees it, or reports it absent.

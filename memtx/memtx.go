@@ -265,12 +265,7 @@ func (tx *tx) CreateAccounts(accounts ...ledger.Account) error {
 			return err
 		}
 	}
-	for i, r := range tx.db.state.CreateAccounts(accounts) {
-		if r != ledger.OK && r != ledger.Exists {
-			return linkfin.Errorf(string(r), "ledger account %d: %s", accounts[i].ID, r)
-		}
-	}
-	return nil
+	return tx.db.state.OpenAccounts(accounts...)
 }
 
 func (tx *tx) CreateNewAccounts(accounts ...ledger.Account) error {
@@ -298,19 +293,13 @@ func (tx *tx) Transfer(transfers ...ledger.Transfer) error {
 			return fmt.Errorf("memtx: pending transfer %d was posted or voided but not listed in LedgerKeys", t.PendingID)
 		}
 	}
-	ts := slices.Clone(transfers)
-	for i := range ts[:len(ts)-1] {
-		ts[i].Flags |= ledger.Linked
-	}
-	for i, r := range tx.db.state.CreateTransfers(ts) {
-		if r != ledger.OK && r != ledger.LinkedEventFailed {
-			return linkfin.Errorf(string(r), "ledger transfer %d: %s", ts[i].ID, r)
-		}
+	if err := tx.db.state.TransferAll(transfers...); err != nil {
+		return err
 	}
 	if tx.transfers == nil {
-		tx.transfers = make(map[int64]bool, len(ts))
+		tx.transfers = make(map[int64]bool, len(transfers))
 	}
-	for _, t := range ts {
+	for _, t := range transfers {
 		tx.transfers[t.ID] = true
 	}
 	return nil
