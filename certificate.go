@@ -82,6 +82,13 @@ func CheckTree(pieces []Certificate, settled int64) []string {
 		return []string{"no root"}
 	}
 	var problems []string
+	add := func(acc *int64, face int64) {
+		if s, err := Add(*acc, face); err != nil {
+			problems = append(problems, "a sum of faces overflows")
+		} else {
+			*acc = s
+		}
+	}
 	var active, paid int64
 	for _, p := range pieces {
 		if p.Face <= 0 {
@@ -95,9 +102,9 @@ func CheckTree(pieces []Certificate, settled int64) []string {
 				problems = append(problems, "leaf "+p.ID+" has children")
 			}
 			if p.Status == CertificateActive {
-				active += p.Face
+				add(&active, p.Face)
 			} else {
-				paid += p.Face
+				add(&paid, p.Face)
 			}
 			continue
 		}
@@ -108,13 +115,13 @@ func CheckTree(pieces []Certificate, settled int64) []string {
 				problems = append(problems, "piece "+p.ID+" lost its child "+c)
 				continue
 			}
-			sum += child.Face
+			add(&sum, child.Face)
 		}
 		if sum != p.Face {
 			problems = append(problems, "the children of "+p.ID+" do not sum to its face")
 		}
 	}
-	if active != root.Face-settled {
+	if unpaid, err := Sub(root.Face, settled); err != nil || active != unpaid {
 		problems = append(problems, "the active pieces do not sum to the root's face less what was settled")
 	}
 	if paid != settled {

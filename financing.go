@@ -74,3 +74,6 @@ type Financing struct {
 	// as ledger ids are.
 	LedgerBase StringInt `json:"ledger_base,omitempty"`
 }
+
+// Owed is what repays a loan or an advance: the price paid out and its interest.
+func (f *Financing) Owed() (int64, error) { return Add(f.Quote.Price, f.Interest) }

@@ -161,7 +161,10 @@ func ThreeWayMatch(po *PurchaseOrder, inv *Invoice) *MatchResult {
 			continue
 		}
 		lm.Ordered, lm.Received, lm.InvoicedBefore, lm.POPrice = pl.Quantity, pl.Received, pl.Invoiced, pl.UnitPrice
-		switch open := pl.Received - pl.Invoiced; {
+		open, err := Sub(pl.Received, pl.Invoiced)
+		switch {
+		case err != nil:
+			lm.Reasons = append(lm.Reasons, ReasonQuantityOverRecvd)
 		case pl.Received == 0:
 			lm.Reasons = append(lm.Reasons, ReasonNothingReceived)
 		case open <= 0:
@@ -184,7 +187,7 @@ func ThreeWayMatch(po *PurchaseOrder, inv *Invoice) *MatchResult {
 	if overflow || withTax != inv.Total {
 		m.Reasons = append(m.Reasons, ReasonTotalDiffers)
 	}
-	if !overflow && sum-atPOPrices > po.Tolerances.AmountAbs {
+	if over, err := Sub(sum, atPOPrices); !overflow && (err != nil || over > po.Tolerances.AmountAbs) {
 		m.Reasons = append(m.Reasons, ReasonTotalOverTolerance)
 	}
 	m.OK = len(m.Reasons) == 0
@@ -197,7 +200,7 @@ func ThreeWayMatch(po *PurchaseOrder, inv *Invoice) *MatchResult {
 // within reports whether got is within rate of want: |got − want| ≤ want × rate, or,
 // with upOnly, got ≤ want × (1 + rate). Exact, in rationals.
 func within(got, want int64, rate Rate, upOnly bool) bool {
-	diff := new(big.Rat).SetInt64(got - want)
+	diff := new(big.Rat).Sub(new(big.Rat).SetInt64(got), new(big.Rat).SetInt64(want))
 	if upOnly && diff.Sign() <= 0 {
 		return true
 	}

@@ -299,3 +299,33 @@ func FuzzParseMoney(f *testing.F) {
 		}
 	})
 }
+
+// TestFinancingOwed: what a loan owes is its price and interest, exactly up to int64,
+// and an overflow error beyond it.
+func TestFinancingOwed(t *testing.T) {
+	f := linkfin.Financing{Quote: linkfin.Quote{Price: linkfin.MaxAmount}, Interest: linkfin.MaxAmount / 2}
+	if owed, err := f.Owed(); err != nil || owed != linkfin.MaxAmount*3/2 {
+		t.Fatalf("owed %d, %v", owed, err)
+	}
+	f.Quote.Price, f.Interest = math.MaxInt64-1, 1
+	if owed, err := f.Owed(); err != nil || owed != math.MaxInt64 {
+		t.Fatalf("owed %d, %v", owed, err)
+	}
+	f.Interest = 2
+	_, err := f.Owed()
+	wantCode(t, err, linkfin.EOVERFLOW)
+}
+
+// TestCheckTreeOverflow: pieces whose faces overflow when summed are a problem of the
+// tree, not a wrapped sum that happens to match.
+func TestCheckTreeOverflow(t *testing.T) {
+	// Two faces of math.MaxInt64 and one of 4 wrap around to 2, the root's face.
+	root := linkfin.Certificate{ID: "c", RootID: "c", Face: 2, Status: linkfin.CertificateSplit, Children: []string{"a", "b", "d"}}
+	tree := []linkfin.Certificate{root}
+	for id, face := range map[string]int64{"a": math.MaxInt64, "b": math.MaxInt64, "d": 4} {
+		tree = append(tree, linkfin.Certificate{ID: id, RootID: "c", ParentID: "c", Face: face, Status: linkfin.CertificateActive})
+	}
+	if p := linkfin.CheckTree(tree, 0); len(p) == 0 {
+		t.Fatal("no problem with faces whose sum overflows")
+	}
+}
