@@ -97,7 +97,10 @@ func (c *IssueCertificate) Apply(tx linkfin.Tx) (any, error) {
 			return nil, linkfin.Errorf(linkfin.EINVALID, "a certificate's payables are owed to one seller")
 		}
 		cert.HolderID = pay.SellerID
-		if cert.Face, err = linkfin.Add(cert.Face, pay.Amount); err != nil {
+		if cert.Face, err = linkfin.Add(cert.Face, pay.Amount); err == nil {
+			err = linkfin.CheckAmount("the certificate's face", cert.Face)
+		}
+		if err != nil {
 			return nil, err
 		}
 		if pay.DueDate.After(latest) {
@@ -227,7 +230,11 @@ func (c *TransferCertificate) Apply(tx linkfin.Tx) (any, error) {
 	pieces := []linkfin.Piece{{ID: c.NewID, Face: c.Amount}}
 	holders := []string{c.To}
 	if c.Amount < parent.Face {
-		pieces = append(pieces, linkfin.Piece{ID: c.RemainderID, Face: parent.Face - c.Amount})
+		rest, err := linkfin.Sub(parent.Face, c.Amount)
+		if err != nil {
+			return nil, err
+		}
+		pieces = append(pieces, linkfin.Piece{ID: c.RemainderID, Face: rest})
 		holders = append(holders, c.Actor)
 	}
 	children, err := divide(tx, parent, pieces, holders)

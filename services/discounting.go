@@ -55,7 +55,11 @@ func (c *RequestEarlyPayment) Apply(tx linkfin.Tx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	eff, err := linkfin.EffectiveAnnualRate(pay.Amount-discount, pay.Amount, days, p.DayCount)
+	price, err := linkfin.Sub(pay.Amount, discount)
+	if err != nil {
+		return nil, err
+	}
+	eff, err := linkfin.EffectiveAnnualRate(price, pay.Amount, days, p.DayCount)
 	if err != nil {
 		return nil, err
 	}
@@ -63,7 +67,7 @@ func (c *RequestEarlyPayment) Apply(tx linkfin.Tx) (any, error) {
 		FunderID: p.AnchorID, AssetKind: linkfin.KindPayable, AssetID: pay.ID, Currency: pay.Currency,
 		Status: linkfin.FinancingQuoted, CreatedAt: tx.Now(),
 		Quote: linkfin.Quote{Face: pay.Amount, Rate: *p.EarlyPaymentAPR, Days: days, DayCount: p.DayCount, Discount: discount,
-			Price: pay.Amount - discount, EffectiveRate: eff, ValueDate: valueDate, ExpiresAt: tx.Now().Add(QuoteValidity),
+			Price: price, EffectiveRate: eff, ValueDate: valueDate, ExpiresAt: tx.Now().Add(QuoteValidity),
 			Reasons: []string{
 				"the buyer " + pay.BuyerID + " approved the payable; it pays early from its own cash",
 				"the discount is the program's early-payment APR " + p.EarlyPaymentAPR.String() + " over the days paid early",

@@ -133,17 +133,29 @@ func (c *CloseDistributorLoan) Apply(tx linkfin.Tx) (any, error) {
 	if _, err := tx.Get(linkfin.KindProgram, f.ProgramID, &p); err != nil {
 		return nil, err
 	}
-	owed := f.Quote.Price + f.Interest
+	owed, err := f.Owed()
+	if err != nil {
+		return nil, err
+	}
 	funder := linkfin.WalletID(f.FunderID, f.Currency)
+	distributor, anchor := linkfin.WalletID(f.RequesterID, f.Currency), linkfin.WalletID(p.AnchorID, p.Currency)
+	byDistributor, err := available(tx, distributor)
+	if err != nil {
+		return nil, err
+	}
+	byAnchor, err := available(tx, anchor)
+	if err != nil {
+		return nil, err
+	}
 	release := releaseLimits(&f)
 	overdue := linkfin.DateOf(tx.Now()).After(f.DueDate)
 	var legs []leg
-	switch distributor, anchor := linkfin.WalletID(f.RequesterID, f.Currency), linkfin.WalletID(p.AnchorID, p.Currency); {
-	case available(tx, distributor) >= owed:
+	switch {
+	case byDistributor >= owed:
 		legs, f.Status = append(release, leg{"repayment", distributor, funder, owed, codeWallet}), linkfin.FinancingSettled
 	case !overdue:
 		return nil, linkfin.Errorf(linkfin.ECONFLICT, "the distributor cannot repay %d yet; the loan is due on %s", owed, f.DueDate)
-	case p.BuyBack && available(tx, anchor) >= owed:
+	case p.BuyBack && byAnchor >= owed:
 		legs, f.Status = append(release, leg{"buy-back", anchor, funder, owed, codeWallet}), linkfin.FinancingBoughtBack
 	default:
 		f.Status = linkfin.FinancingDefaulted

@@ -24,12 +24,21 @@ func newExposure(anchor string, cur linkfin.Currency) *linkfin.Exposure {
 }
 
 // addExposure counts one disbursed financing of amount at the tier.
-func addExposure(e *linkfin.Exposure, f *linkfin.Financing, amount int64, tier string) {
-	e.Total += amount
-	e.ByFunder[f.FunderID] += amount
-	e.ByProduct[string(f.Product)] += amount
-	e.ByTier[tier] += amount
+func addExposure(e *linkfin.Exposure, f *linkfin.Financing, amount int64, tier string) error {
+	var err error
+	if e.Total, err = linkfin.Add(e.Total, amount); err != nil {
+		return err
+	}
+	for _, by := range []struct {
+		m   map[string]int64
+		key string
+	}{{e.ByFunder, f.FunderID}, {e.ByProduct, string(f.Product)}, {e.ByTier, tier}} {
+		if by.m[by.key], err = linkfin.Add(by.m[by.key], amount); err != nil {
+			return err
+		}
+	}
 	e.Count++
+	return nil
 }
 
 // SeenBy is what an organization sees of the report: the operator and each anchor
@@ -86,9 +95,10 @@ func ExposureReport(ctx context.Context, s linkfin.Store) ([]Exposure, error) {
 		case f.Tier == 0:
 			tier = "unknown"
 		}
-		addExposure(&e.Exposure, &f, f.Quote.Face, tier)
-		addExposure(part, &f, f.Quote.Face, tier)
-		return nil
+		if err := addExposure(&e.Exposure, &f, f.Quote.Face, tier); err != nil {
+			return err
+		}
+		return addExposure(part, &f, f.Quote.Face, tier)
 	})
 	if err != nil {
 		return nil, err

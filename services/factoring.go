@@ -291,21 +291,37 @@ func (c *CollectFactored) Apply(tx linkfin.Tx) (any, error) {
 	// order the advance was made on.
 	owed := pay.Amount
 	funder, seller := linkfin.WalletID(f.FunderID, f.Currency), linkfin.WalletID(f.RequesterID, f.Currency)
-	reserve := owed - f.Quote.Price - f.Interest
+	advanced, err := f.Owed()
+	if err != nil {
+		return nil, err
+	}
+	reserve, err := linkfin.Sub(owed, advanced)
+	if err != nil {
+		return nil, err
+	}
+	byBuyer, err := available(tx, buyer.ID)
+	if err != nil {
+		return nil, err
+	}
+	bySeller, err := available(tx, seller)
+	if err != nil {
+		return nil, err
+	}
 	var legs []leg
 	switch {
-	case available(tx, buyer.ID) >= owed:
+	case byBuyer >= owed:
 		legs = append(release, leg{"collection", buyer.ID, funder, owed, codeWallet})
 		if reserve >= 0 {
 			legs = append(legs, leg{"reserve", funder, seller, reserve, codeWallet})
 		} else {
 			// The payable came out smaller than the advance and its interest: the
-			// seller makes up the difference (recourse).
+			// seller makes up the difference (recourse). Neither is negative, so
+			// -reserve fits.
 			legs = append(legs, leg{"shortfall", seller, funder, -reserve, codeWallet})
 		}
 		f.Status, pay.Status = linkfin.FinancingSettled, linkfin.PayablePaid
-	case available(tx, seller) >= f.Quote.Price+f.Interest:
-		legs = append(release, leg{"recourse", seller, funder, f.Quote.Price + f.Interest, codeWallet})
+	case bySeller >= advanced:
+		legs = append(release, leg{"recourse", seller, funder, advanced, codeWallet})
 		f.Status, pay.Status = linkfin.FinancingRecourse, linkfin.PayableUnpaid
 	default:
 		f.Status, pay.Status = linkfin.FinancingDefaulted, linkfin.PayableUnpaid

@@ -64,7 +64,10 @@ func (c *RequestFinancing) Apply(tx linkfin.Tx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	price := piece.Face - discount
+	price, err := linkfin.Sub(piece.Face, discount)
+	if err != nil {
+		return nil, err
+	}
 	eff, err := linkfin.EffectiveAnnualRate(price, piece.Face, days, p.DayCount)
 	if err != nil {
 		return nil, err
@@ -186,7 +189,11 @@ func arrears(principal int64, r linkfin.Rate, days int, dc linkfin.DayCount) (in
 	if err != nil {
 		return 0, linkfin.Rate{}, err
 	}
-	eff, err := linkfin.EffectiveAnnualRate(principal, principal+interest, days, dc)
+	owed, err := linkfin.Add(principal, interest)
+	if err != nil {
+		return 0, linkfin.Rate{}, err
+	}
+	eff, err := linkfin.EffectiveAnnualRate(principal, owed, days, dc)
 	return interest, eff, err
 }
 

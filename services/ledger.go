@@ -211,7 +211,11 @@ func releaseLimits(f *linkfin.Financing) []leg {
 }
 
 // available is what an account can pay: its credits less its debits, posted and held.
-func available(tx linkfin.Tx, id int64) int64 {
+func available(tx linkfin.Tx, id int64) (int64, error) {
 	a, _ := tx.Account(id)
-	return a.CreditsPosted - a.DebitsPosted - a.DebitsPending
+	debits, err := linkfin.Add(a.DebitsPosted, a.DebitsPending)
+	if err != nil {
+		return 0, err
+	}
+	return linkfin.Sub(a.CreditsPosted, debits)
 }

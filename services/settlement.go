@@ -109,7 +109,10 @@ func (c *SettleMaturity) Apply(tx linkfin.Tx) (any, error) {
 	if err := tx.CreateAccounts(anchor); err != nil {
 		return nil, err
 	}
-	funds := available(tx, anchor.ID)
+	funds, err := available(tx, anchor.ID)
+	if err != nil {
+		return nil, err
+	}
 	var remaining []string
 	// The certificates behind the pieces: paid, or with a piece left overdue.
 	var paidRoots []string
@@ -129,11 +132,17 @@ func (c *SettleMaturity) Apply(tx linkfin.Tx) (any, error) {
 				return nil, err
 			}
 		}
-		if piece.Face+late > funds {
+		due, err := linkfin.Add(piece.Face, late)
+		if err != nil {
+			return nil, err
+		}
+		if due > funds {
 			remaining = append(remaining, id)
 			overdueRoots[piece.RootID] = true
 			res.Overdue = append(res.Overdue, id)
-			res.Shortfall += piece.Face
+			if res.Shortfall, err = linkfin.Add(res.Shortfall, piece.Face); err != nil {
+				return nil, err
+			}
 			continue
 		}
 		holder, _ := account(linkfin.WalletID(piece.HolderID, p.Currency), p.Currency, codeWallet, ledger.DebitsMustNotExceedCredits)
@@ -180,8 +189,12 @@ func (c *SettleMaturity) Apply(tx linkfin.Tx) (any, error) {
 		if err := tx.Transfer(legs...); err != nil {
 			return nil, err
 		}
-		funds -= piece.Face + late
-		res.LateInterest += late
+		if funds, err = linkfin.Sub(funds, due); err != nil {
+			return nil, err
+		}
+		if res.LateInterest, err = linkfin.Add(res.LateInterest, late); err != nil {
+			return nil, err
+		}
 		piece.Status, piece.FinancingID = linkfin.CertificateSettled, ""
 		if err := tx.Put(linkfin.KindCertificate, piece.ID, &piece, "certificate.settled"); err != nil {
 			return nil, err
@@ -189,7 +202,9 @@ func (c *SettleMaturity) Apply(tx linkfin.Tx) (any, error) {
 		m.Paid = append(m.Paid, piece.ID)
 		res.Paid = append(res.Paid, piece.ID)
 		paidRoots = append(paidRoots, piece.RootID)
-		res.PaidTotal += piece.Face
+		if res.PaidTotal, err = linkfin.Add(res.PaidTotal, piece.Face); err != nil {
+			return nil, err
+		}
 	}
 	if remaining == nil {
 		remaining = []string{}

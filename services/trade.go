@@ -192,13 +192,18 @@ func (c *CreateGoodsReceipt) Apply(tx linkfin.Tx) (any, error) {
 			return nil, linkfin.Errorf(linkfin.EINVALID, "line %s is not on purchase order %s", l.LineID, po.ID)
 		case seen[l.LineID]:
 			return nil, linkfin.Errorf(linkfin.EINVALID, "line %s appears twice", l.LineID)
-		case l.Accepted < 0 || l.Rejected < 0 || l.Accepted+l.Rejected == 0:
+		case l.Accepted < 0 || l.Rejected < 0 || l.Accepted == 0 && l.Rejected == 0:
 			return nil, linkfin.Errorf(linkfin.EINVALID, "line %s: accepted and rejected quantities are not negative and not both zero", l.LineID)
-		case pl.Received+l.Accepted > pl.Quantity:
-			return nil, linkfin.Errorf(linkfin.EINVALID, "line %s: %d accepted in all would exceed the %d ordered", l.LineID, pl.Received+l.Accepted, pl.Quantity)
+		}
+		received, err := linkfin.Add(pl.Received, l.Accepted)
+		if err != nil {
+			return nil, err
+		}
+		if received > pl.Quantity {
+			return nil, linkfin.Errorf(linkfin.EINVALID, "line %s: %d accepted in all would exceed the %d ordered", l.LineID, received, pl.Quantity)
 		}
 		seen[l.LineID] = true
-		pl.Received += l.Accepted
+		pl.Received = received
 	}
 	gr.BuyerID, gr.SellerID, gr.ReceivedAt = po.BuyerID, po.SellerID, tx.Now()
 	po.Receipts = append(po.Receipts, gr.ID)
@@ -332,10 +337,14 @@ func (c *ApproveInvoice) Apply(tx linkfin.Tx) (any, error) {
 	case inv.Status != linkfin.InvoiceMatched:
 		return nil, linkfin.Errorf("invoice_not_matched", "invoice %s is %s: only a matched invoice can be approved", inv.ID, inv.Status)
 	}
+	owed, err := linkfin.Sub(inv.Total, inv.Credited)
+	if err != nil {
+		return nil, err
+	}
 	now := tx.Now()
 	inv.Status = linkfin.InvoiceApproved
 	p := linkfin.Payable{ID: linkfin.PayableID(inv.ID), InvoiceID: inv.ID, POID: inv.POID, ProgramID: inv.ProgramID, BuyerID: inv.BuyerID,
-		SellerID: inv.SellerID, Currency: inv.Currency, Amount: inv.Total - inv.Credited, DueDate: inv.DueDate,
+		SellerID: inv.SellerID, Currency: inv.Currency, Amount: owed, DueDate: inv.DueDate,
 		Status: linkfin.PayableOpen, ApprovedAt: now}
 	if err := tx.Put(linkfin.KindInvoice, inv.ID, inv, "invoice.approved"); err != nil {
 		return nil, err
@@ -366,7 +375,13 @@ func (c *ApproveInvoice) Apply(tx linkfin.Tx) (any, error) {
 func invoiceLines(tx linkfin.Tx, po *linkfin.PurchaseOrder, inv *linkfin.Invoice, sign int64) error {
 	for _, l := range inv.Lines {
 		if pl := po.Line(l.LineID); pl != nil {
-			pl.Invoiced += sign * l.Quantity
+			q, err := linkfin.Mul(sign, l.Quantity)
+			if err == nil {
+				pl.Invoiced, err = linkfin.Add(pl.Invoiced, q)
+			}
+			if err != nil {
+				return err
+			}
 		}
 	}
 	event := "purchase_order.invoiced"
@@ -477,13 +492,17 @@ func (c *CreateCreditNote) Apply(tx linkfin.Tx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	open, err := linkfin.Sub(inv.Total, inv.Credited)
+	if err != nil {
+		return nil, err
+	}
 	switch {
 	case inv.SellerID != c.Actor:
 		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only the seller issues a credit note")
 	case linkfin.ValidateNumber("the credit note's number", n.Number) != nil || n.Reason == "" || len(n.Reason) > 1000:
 		return nil, linkfin.Errorf(linkfin.EINVALID, "a credit note has a number (1 to %d characters) and a reason (1 to 1000)", linkfin.MaxNumber)
-	case n.Amount <= 0 || n.Amount > inv.Total-inv.Credited:
-		return nil, linkfin.Errorf(linkfin.EINVALID, "a credit note is positive and at most what the invoice still asks (%d)", inv.Total-inv.Credited)
+	case n.Amount <= 0 || n.Amount > open:
+		return nil, linkfin.Errorf(linkfin.EINVALID, "a credit note is positive and at most what the invoice still asks (%d)", open)
 	}
 	if n.ID, err = newID(tx, linkfin.KindCreditNote, n.ID); err != nil {
 		return nil, err
@@ -499,12 +518,16 @@ func (c *CreateCreditNote) Apply(tx linkfin.Tx) (any, error) {
 		if p.Status != linkfin.PayableOpen {
 			return nil, linkfin.Errorf(linkfin.ECONFLICT, "payable %s is %s: it no longer shrinks", p.ID, p.Status)
 		}
-		p.Amount -= n.Amount
+		if p.Amount, err = linkfin.Sub(p.Amount, n.Amount); err != nil {
+			return nil, err
+		}
 		if err := tx.Put(linkfin.KindPayable, p.ID, &p, "payable.credited"); err != nil {
 			return nil, err
 		}
 	}
-	inv.Credited += n.Amount
+	if inv.Credited, err = linkfin.Add(inv.Credited, n.Amount); err != nil {
+		return nil, err
+	}
 	if err := tx.Put(linkfin.KindInvoice, inv.ID, inv, "invoice.credited"); err != nil {
 		return nil, err
 	}

@@ -160,6 +160,9 @@ func (c *RequestPledgeLoan) Apply(tx linkfin.Tx) (any, error) {
 		return nil, err
 	}
 	loan, err := p.AdvanceRate.Of(worth)
+	if err == nil {
+		err = linkfin.CheckAmount("the loan on the lot", loan)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -377,7 +380,11 @@ func (c *RepayPledgeLoan) Apply(tx linkfin.Tx) (any, error) {
 	case f.Status != linkfin.FinancingDisbursed:
 		return nil, linkfin.Errorf(linkfin.ECONFLICT, "loan %s is %s", f.ID, f.Status)
 	}
-	legs, err := financingLegs(tx, &f, append(releaseLimits(&f), leg{"repayment", linkfin.WalletID(f.RequesterID, f.Currency), linkfin.WalletID(f.FunderID, f.Currency), f.Quote.Price + f.Interest, codeWallet}))
+	owed, err := f.Owed()
+	if err != nil {
+		return nil, err
+	}
+	legs, err := financingLegs(tx, &f, append(releaseLimits(&f), leg{"repayment", linkfin.WalletID(f.RequesterID, f.Currency), linkfin.WalletID(f.FunderID, f.Currency), owed, codeWallet}))
 	if err != nil {
 		return nil, err
 	}
@@ -432,7 +439,15 @@ func (c *CloseOverduePledge) Apply(tx linkfin.Tx) (any, error) {
 	if !linkfin.DateOf(tx.Now()).After(f.DueDate) {
 		return nil, linkfin.Errorf(linkfin.ECONFLICT, "loan %s is due on %s", f.ID, f.DueDate)
 	}
-	if available(tx, linkfin.WalletID(f.RequesterID, f.Currency)) >= f.Quote.Price+f.Interest {
+	owed, err := f.Owed()
+	if err != nil {
+		return nil, err
+	}
+	funds, err := available(tx, linkfin.WalletID(f.RequesterID, f.Currency))
+	if err != nil {
+		return nil, err
+	}
+	if funds >= owed {
 		return (&RepayPledgeLoan{Actor: f.RequesterID, ID: f.ID}).Apply(tx)
 	}
 	var w linkfin.WarehouseReceipt

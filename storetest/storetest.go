@@ -283,6 +283,7 @@ func Run(t *testing.T, open Opener) {
 		{"DistributorFinancing", testDistributorFinancing, true},
 		{"WarehousePledge", testWarehousePledge, true},
 		{"TreeProperty", testTreeProperty, true},
+		{"Bounds", testBounds, true},
 		{"Model", testModel, false},
 	}
 	for _, tt := range tests {
