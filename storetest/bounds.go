@@ -156,10 +156,13 @@ func testBounds(t *testing.T, open Opener) {
 		t.Fatalf("warehouse pledge at the bound: %+v, %v", q, err)
 	}
 
-	// The exposure report sums the disbursed financing exactly.
-	rows, err := services.ExposureReport(t.Context(), env.Store)
-	if err != nil || len(rows) != 1 || rows[0].Total != max-1 || rows[0].ByFunder["whale"] != max-1 {
-		t.Fatalf("exposure at the bound: %+v, %v", rows, err)
+	// The exposure report (which reads through the store) sums the disbursed financing
+	// exactly.
+	if env.Mem == nil {
+		rows, err := services.ExposureReport(t.Context(), env.Store)
+		if err != nil || len(rows) != 1 || rows[0].Total != max-1 || rows[0].ByFunder["whale"] != max-1 {
+			t.Fatalf("exposure at the bound: %+v, %v", rows, err)
+		}
 	}
 
 	// Settlement ten days late: the anchor pays MaxAmount and the late interest on it.

@@ -781,6 +781,7 @@ func RunInMemory(t *testing.T) {
 		{"DistributorFinancing", testDistributorFinancing},
 		{"WarehousePledge", testWarehousePledge},
 		{"TreeProperty", testTreeProperty},
+		{"Bounds", testBounds},
 	} {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, nil) })
 	}
