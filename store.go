@@ -219,6 +219,16 @@ type Store interface {
 	Snapshot(ctx context.Context) (Snapshot, error)
 }
 
+// RecordReader reads stored domain records: a Store, or memtx in memory. The
+// domain's reports and walks (a certificate's tree and lineage, the exposure report,
+// the scheduler's due list) read through it.
+type RecordReader interface {
+	// Object reads one record; an absent one is not_found.
+	Object(ctx context.Context, kind, id string) (*Object, error)
+	// ListObjects lists the records of a kind in id order, after the id after.
+	ListObjects(ctx context.Context, kind, after string, limit int) ([]Object, error)
+}
+
 // Snapshot is a store's database as it was at one instant, for reading alone. Its
 // reads are those of Store; Close ends it.
 type Snapshot interface {

@@ -335,16 +335,17 @@ func (db *DB) Get(kind, id string, v any) (bool, error) {
 	return decode(db.objects[linkfin.ObjectKey{Kind: kind, ID: id}], v)
 }
 
-// Object returns a copy of the stored record (kind, id), or nil.
-func (db *DB) Object(kind, id string) *linkfin.Object {
+// Object returns a copy of the stored record (kind, id); an absent one is not_found,
+// as in a store.
+func (db *DB) Object(_ context.Context, kind, id string) (*linkfin.Object, error) {
 	db.mu.Lock()
 	defer db.mu.Unlock()
 	o := db.objects[linkfin.ObjectKey{Kind: kind, ID: id}]
 	if o == nil {
-		return nil
+		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "%s %s not found", kind, id)
 	}
 	c := *o
-	return &c
+	return &c, nil
 }
 
 // Account returns a ledger account, or reports it absent.
@@ -375,16 +376,22 @@ func (db *DB) Events() []linkfin.Event {
 	return slices.Clone(db.events)
 }
 
-// Objects returns copies of the stored records of a kind, in id order.
-func (db *DB) Objects(kind string) []linkfin.Object {
+// ListObjects lists copies of the stored records of a kind in id order, up to limit
+// after the id after, as a store does.
+func (db *DB) ListObjects(_ context.Context, kind, after string, limit int) ([]linkfin.Object, error) {
 	db.mu.Lock()
 	defer db.mu.Unlock()
 	var out []linkfin.Object
 	for k, o := range db.objects {
-		if k.Kind == kind {
+		if k.Kind == kind && k.ID > after {
 			out = append(out, *o)
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	return out
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
 }
+
+var _ linkfin.RecordReader = (*DB)(nil)

@@ -146,8 +146,14 @@ func TestRunKeepsWhatACommandDid(t *testing.T) {
 		t.Fatalf("events %+v", evs[4:])
 	}
 	run(t, db, &write{ID: a.ID})
-	if o := db.Object(kindNote, a.ID); o.Version != 2 {
-		t.Fatalf("a record written again: version %d", o.Version)
+	if o, err := db.Object(context.Background(), kindNote, a.ID); err != nil || o.Version != 2 {
+		t.Fatalf("a record written again: %+v, %v", o, err)
+	}
+	if _, err := db.Object(context.Background(), kindNote, "none"); linkfin.ErrorCode(err) != linkfin.ENOTFOUND {
+		t.Fatalf("an absent record: %v", err)
+	}
+	if l, err := db.ListObjects(context.Background(), kindNote, a.ID, 10); err != nil || len(l) != 1 || l[0].ID != b.ID {
+		t.Fatalf("the notes after %s: %+v, %v", a.ID, l, err)
 	}
 }
 

@@ -315,7 +315,7 @@ func divide(tx linkfin.Tx, parent *linkfin.Certificate, pieces []linkfin.Piece, 
 }
 
 // CertificateLineage reads a piece's lineage from the store.
-func CertificateLineage(ctx context.Context, s linkfin.Store, id string) (*linkfin.Lineage, error) {
+func CertificateLineage(ctx context.Context, s linkfin.RecordReader, id string) (*linkfin.Lineage, error) {
 	var c linkfin.Certificate
 	if err := read(ctx, s, linkfin.KindCertificate, id, &c); err != nil {
 		return nil, err
@@ -324,7 +324,7 @@ func CertificateLineage(ctx context.Context, s linkfin.Store, id string) (*linkf
 }
 
 // LineageOf reads the lineage of a piece already read.
-func LineageOf(ctx context.Context, s linkfin.Store, piece *linkfin.Certificate) (*linkfin.Lineage, error) {
+func LineageOf(ctx context.Context, s linkfin.RecordReader, piece *linkfin.Certificate) (*linkfin.Lineage, error) {
 	l := linkfin.Lineage{Pieces: []linkfin.Certificate{*piece}}
 	for next := piece.ParentID; next != ""; {
 		var c linkfin.Certificate
@@ -353,7 +353,7 @@ func LineageOf(ctx context.Context, s linkfin.Store, piece *linkfin.Certificate)
 }
 
 // read decodes one record from the store.
-func read(ctx context.Context, s linkfin.Store, kind, id string, v any) error {
+func read(ctx context.Context, s linkfin.RecordReader, kind, id string, v any) error {
 	o, err := s.Object(ctx, kind, id)
 	if err != nil {
 		return err
@@ -388,7 +388,7 @@ func updateMaturity(tx linkfin.Tx, program string, d linkfin.Date, remove, add [
 
 // CertificateTree reads every piece of a certificate tree, root first, then in id
 // order: the whole history of splits, transfers, financings and settlement.
-func CertificateTree(ctx context.Context, s linkfin.Store, root string) ([]linkfin.Certificate, error) {
+func CertificateTree(ctx context.Context, s linkfin.RecordReader, root string) ([]linkfin.Certificate, error) {
 	var out []linkfin.Certificate
 	queue := []string{root}
 	for len(queue) > 0 {

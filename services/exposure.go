@@ -59,7 +59,7 @@ func SeenBy(rows []Exposure, org string, operator bool) []linkfin.Exposure {
 
 // ExposureReport reads every financing and sums what is outstanding per anchor and
 // currency, sorted by anchor.
-func ExposureReport(ctx context.Context, s linkfin.Store) ([]Exposure, error) {
+func ExposureReport(ctx context.Context, s linkfin.RecordReader) ([]Exposure, error) {
 	programs := make(map[string]linkfin.Program)
 	byKey := make(map[string]*Exposure)
 	err := scan(ctx, s, linkfin.KindFinancing, func(data []byte) error {

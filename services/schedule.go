@@ -18,7 +18,7 @@ import (
 //
 // Each command checks its own dates again when it runs; Due only saves asking for
 // what cannot be done yet. It reads every maturity and financing record, page by page.
-func Due(ctx context.Context, s linkfin.Store, now time.Time) ([]linkfin.Command, error) {
+func Due(ctx context.Context, s linkfin.RecordReader, now time.Time) ([]linkfin.Command, error) {
 	today := linkfin.DateOf(now)
 	var out []linkfin.Command
 	err := scan(ctx, s, linkfin.KindMaturity, func(data []byte) error {
@@ -72,7 +72,7 @@ func Due(ctx context.Context, s linkfin.Store, now time.Time) ([]linkfin.Command
 }
 
 // scan calls fn with every record of a kind, in id order.
-func scan(ctx context.Context, s linkfin.Store, kind string, fn func(data []byte) error) error {
+func scan(ctx context.Context, s linkfin.RecordReader, kind string, fn func(data []byte) error) error {
 	for after := ""; ; {
 		objs, err := s.ListObjects(ctx, kind, after, 1000)
 		if err != nil {

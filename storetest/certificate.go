@@ -60,14 +60,9 @@ func approvedPayableIn(t *testing.T, env *Env, program string, n int, qty, price
 // tree reads every piece of a certificate tree from the store.
 func tree(t *testing.T, env *Env, root string) []linkfin.Certificate {
 	t.Helper()
-	var objs []linkfin.Object
-	if env.Mem != nil {
-		objs = env.Mem.Objects(linkfin.KindCertificate)
-	} else {
-		var err error
-		if objs, err = env.Store.ListObjects(context.Background(), linkfin.KindCertificate, "", 100000); err != nil {
-			t.Fatal(err)
-		}
+	objs, err := env.Records().ListObjects(context.Background(), linkfin.KindCertificate, "", 100000)
+	if err != nil {
+		t.Fatal(err)
 	}
 	var out []linkfin.Certificate
 	for _, o := range objs {
@@ -187,7 +182,7 @@ func testCertificates(t *testing.T, open Opener) {
 	if p := linkfin.CheckTree(tree(t, env, "c1"), 0); len(p) > 0 {
 		t.Fatalf("tree c1: %v", p)
 	}
-	walked, err := services.CertificateTree(context.Background(), env.Store, "c1")
+	walked, err := services.CertificateTree(context.Background(), env.Records(), "c1")
 	if err != nil || len(walked) != len(tree(t, env, "c1")) || walked[0].ID != "c1" {
 		t.Fatalf("CertificateTree: %d pieces, %v", len(walked), err)
 	}
@@ -222,7 +217,7 @@ func testCertificates(t *testing.T, open Opener) {
 		}
 	}
 	// Any piece traces to its root, the root's payables, invoices and orders.
-	l, err := services.CertificateLineage(context.Background(), env.Store, "t1")
+	l, err := services.CertificateLineage(context.Background(), env.Records(), "t1")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -57,7 +57,7 @@ func testExposure(t *testing.T, open Opener) {
 	if err := finance("x4", "s2b", "factor"); !refusal(err, string(ledger.ExceedsCredits), "exceeds_credits") {
 		t.Fatalf("past the program limit: %v", err)
 	}
-	report, err := services.ExposureReport(context.Background(), env.Store)
+	report, err := services.ExposureReport(context.Background(), env.Records())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -83,15 +83,17 @@ func (m memDomain) Account(_ context.Context, id int64) (*ledger.Account, error)
 	return &a, nil
 }
 
-// object reads a domain record from the store, or from memory.
-func (env *Env) object(kind, id string) (*linkfin.Object, error) {
+// Records reads the domain's records: from the store, or from memory.
+func (env *Env) Records() linkfin.RecordReader {
 	if env.Mem != nil {
-		if o := env.Mem.Object(kind, id); o != nil {
-			return o, nil
-		}
-		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "%s %s not found", kind, id)
+		return env.Mem
 	}
-	return env.Store.Object(context.Background(), kind, id)
+	return env.Store
+}
+
+// object reads a domain record.
+func (env *Env) object(kind, id string) (*linkfin.Object, error) {
+	return env.Records().Object(context.Background(), kind, id)
 }
 
 // Clock is a settable test clock.
@@ -762,8 +764,8 @@ func testProofs(t *testing.T, open Opener) {
 
 // RunInMemory runs the domain's tests of the suite on memtx, with no store and no
 // engine: the same commands give the same answers, balances and records. Those that
-// read through the store's queries (the certificate tree walk, the exposure report,
-// the scheduler's due list), restart an engine or audit a log are left to Run.
+// need the store's own queries (party lists), run raw ledger requests, restart an
+// engine or audit a log are left to Run.
 func RunInMemory(t *testing.T) {
 	for _, tt := range []struct {
 		name string
@@ -772,6 +774,8 @@ func RunInMemory(t *testing.T) {
 		{"Parties", testParties},
 		{"Trade", testTrade},
 		{"RecordIDs", testRecordIDs},
+		{"Certificates", testCertificates},
+		{"Exposure", testExposure},
 		{"Financing", testFinancing},
 		{"Settlement", testSettlement},
 		{"SettleAccepted", testSettleAccepted},
