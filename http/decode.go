@@ -167,10 +167,7 @@ func skipRest(dec *json.Decoder) error {
 var errWrongKind = errors.New("wrong kind")
 
 func strictObject(dec *json.Decoder, t reflect.Type, at string) error {
-	fields := make(map[string]jsonField)
-	for _, f := range jsonFields(t) {
-		fields[f.name] = f
-	}
+	table := fieldTableOf(t)
 	seen := make(map[string]bool)
 	for dec.More() {
 		tok, err := dec.Token()
@@ -178,7 +175,7 @@ func strictObject(dec *json.Decoder, t reflect.Type, at string) error {
 			return decodeError(err)
 		}
 		name, _ := tok.(string)
-		f, ok := fields[name]
+		f, ok := table.byName[name]
 		if !ok {
 			return linkfin.Errorf(EUNKNOWNFIELD, "unknown field %q", join(at, name))
 		}
@@ -200,7 +197,7 @@ func strictObject(dec *json.Decoder, t reflect.Type, at string) error {
 	if _, err := dec.Token(); err != nil {
 		return decodeError(err)
 	}
-	for _, f := range jsonFields(t) {
+	for _, f := range table.list {
 		if !f.optional && !seen[f.name] {
 			return linkfin.Errorf(EMISSING, "field %q is required", join(at, f.name))
 		}

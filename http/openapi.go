@@ -848,7 +848,30 @@ func plainText(t reflect.Type) bool {
 // jsonFields lists the members of t's JSON object as encoding/json finds them:
 // embedded structs flattened, and of two fields of one name the shallower (or the
 // only tagged one) kept.
-func jsonFields(t reflect.Type) []jsonField {
+func jsonFields(t reflect.Type) []jsonField { return fieldTableOf(t).list }
+
+// fieldTable is a struct type's JSON fields, in order and by name: worked out by
+// reflection once per type, as every request body is read against them.
+type fieldTable struct {
+	list   []jsonField
+	byName map[string]jsonField
+}
+
+var fieldTables sync.Map // reflect.Type → *fieldTable
+
+func fieldTableOf(t reflect.Type) *fieldTable {
+	if ft, ok := fieldTables.Load(t); ok {
+		return ft.(*fieldTable)
+	}
+	ft := &fieldTable{list: collectJSONFields(t), byName: make(map[string]jsonField)}
+	for _, f := range ft.list {
+		ft.byName[f.name] = f
+	}
+	actual, _ := fieldTables.LoadOrStore(t, ft)
+	return actual.(*fieldTable)
+}
+
+func collectJSONFields(t reflect.Type) []jsonField {
 	var all []jsonField
 	collectFields(t, 0, false, map[reflect.Type]bool{t: true}, &all)
 	byName := make(map[string][]jsonField)
