@@ -2,12 +2,10 @@ package client_test
 
 import (
 	"context"
-	crand "crypto/rand"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -17,7 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"golang.org/x/mod/sumdb/note"
 
 	"linkfin"
@@ -27,6 +24,7 @@ import (
 	"linkfin/engine"
 	lfhttp "linkfin/http"
 	"linkfin/postgres"
+	"linkfin/postgres/pgtest"
 	"linkfin/services"
 	"linkfin/sqlite/sqlitetest"
 	"linkfin/storetest"
@@ -41,39 +39,8 @@ func openSQLite(t *testing.T) linkfin.Store { return sqlitetest.Open(t) }
 // dropped when the test ends.
 func openPostgres(t *testing.T) linkfin.Store {
 	t.Helper()
-	base := os.Getenv("LINKFIN_TEST_POSTGRES_URL")
-	if base == "" {
-		t.Skip("LINKFIN_TEST_POSTGRES_URL is not set; skipping the PostgreSQL run")
-	}
 	ctx := context.Background()
-	schema := "lf_client_" + strings.ToLower(crand.Text())
-	conn, err := pgx.Connect(ctx, base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, `CREATE SCHEMA `+schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		conn, err := pgx.Connect(ctx, base)
-		if err != nil {
-			t.Error(err)
-			return
-		}
-		defer conn.Close(ctx)
-		if _, err := conn.Exec(ctx, `DROP SCHEMA `+schema+` CASCADE`); err != nil {
-			t.Error(err)
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	s, err := postgres.Open(ctx, u.String())
+	s, err := postgres.Open(ctx, pgtest.Schema(t, pgtest.Skip(t)))
 	if err != nil {
 		t.Fatal(err)
 	}

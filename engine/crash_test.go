@@ -3,10 +3,8 @@ package engine_test
 import (
 	"bufio"
 	"context"
-	crand "crypto/rand"
 	"encoding/json"
 	"fmt"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -19,7 +17,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"golang.org/x/mod/sumdb/note"
 
 	"linkfin"
@@ -28,6 +25,7 @@ import (
 	"linkfin/internal/testrand"
 	"linkfin/ledger"
 	"linkfin/postgres"
+	"linkfin/postgres/pgtest"
 	"linkfin/sqlite"
 	"linkfin/tlog"
 )
@@ -278,42 +276,8 @@ func TestCrash(t *testing.T) {
 		if u == "" {
 			t.Skip("LINKFIN_TEST_POSTGRES_URL is not set")
 		}
-		testCrash(t, "postgres:"+crashSchema(t, u))
+		testCrash(t, "postgres:"+pgtest.Schema(t, u))
 	})
-}
-
-// crashSchema creates a schema of the test's own, dropped at its end, and returns the
-// server's URL with search_path set to it.
-func crashSchema(t *testing.T, base string) string {
-	ctx := context.Background()
-	schema := "lf_crash_" + strings.ToLower(crand.Text())
-	conn, err := pgx.Connect(ctx, base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, `CREATE SCHEMA `+schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		conn, err := pgx.Connect(ctx, base)
-		if err != nil {
-			t.Error(err)
-			return
-		}
-		defer conn.Close(ctx)
-		if _, err := conn.Exec(ctx, `DROP SCHEMA `+schema+` CASCADE`); err != nil {
-			t.Error(err)
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
 }
 
 func testCrash(t *testing.T, spec string) {

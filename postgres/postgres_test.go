@@ -2,14 +2,11 @@ package postgres_test
 
 import (
 	"context"
-	crand "crypto/rand"
 	"errors"
 	"fmt"
 	"io/fs"
 	"math/rand/v2"
-	"net/url"
 	"os"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -20,59 +17,14 @@ import (
 	"linkfin/engine"
 	"linkfin/ledger"
 	"linkfin/postgres"
+	"linkfin/postgres/pgtest"
 	"linkfin/storetest"
 )
-
-// serverURL is the server the tests run against; they skip without it.
-func serverURL(tb testing.TB) string {
-	tb.Helper()
-	u := os.Getenv("LINKFIN_TEST_POSTGRES_URL")
-	if u == "" {
-		tb.Skip("LINKFIN_TEST_POSTGRES_URL is not set; skipping the PostgreSQL conformance suite (see .ci/run)")
-	}
-	return u
-}
-
-// freshSchema creates an empty schema of its own for tb, dropped when tb ends, and
-// returns the server's URL with search_path set to it.
-func freshSchema(tb testing.TB) string {
-	tb.Helper()
-	base := serverURL(tb)
-	ctx := context.Background()
-	schema := "lf_test_" + strings.ToLower(crand.Text())
-	conn, err := pgx.Connect(ctx, base)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, `CREATE SCHEMA `+schema); err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() {
-		conn, err := pgx.Connect(ctx, base)
-		if err != nil {
-			tb.Error(err)
-			return
-		}
-		defer conn.Close(ctx)
-		if _, err := conn.Exec(ctx, `DROP SCHEMA `+schema+` CASCADE`); err != nil {
-			tb.Error(err)
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
-}
 
 func openSchema(tb testing.TB) *postgres.DB {
 	tb.Helper()
 	ctx := context.Background()
-	db, err := postgres.Open(ctx, freshSchema(tb))
+	db, err := postgres.Open(ctx, pgtest.Schema(tb, pgtest.Skip(tb)))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -86,7 +38,7 @@ func openSchema(tb testing.TB) *postgres.DB {
 func open(t *testing.T) linkfin.Store { return openSchema(t) }
 
 func TestConformance(t *testing.T) {
-	serverURL(t)
+	pgtest.Skip(t)
 	storetest.Run(t, open)
 }
 
@@ -110,7 +62,7 @@ func TestSchemaIsolated(t *testing.T) {
 // lock lets exactly one apply each file.
 func TestConcurrentMigrate(t *testing.T) {
 	ctx := context.Background()
-	u := freshSchema(t)
+	u := pgtest.Schema(t, pgtest.Skip(t))
 	const n = 4
 	var wg sync.WaitGroup
 	errs := make([]error, n)
@@ -174,7 +126,7 @@ func TestNotFound(t *testing.T) {
 // row count) and checks that it drops its scratch table.
 func TestBaselineInsert(t *testing.T) {
 	ctx := context.Background()
-	u := freshSchema(t)
+	u := pgtest.Schema(t, pgtest.Skip(t))
 	db, err := postgres.Open(ctx, u)
 	if err != nil {
 		t.Fatal(err)

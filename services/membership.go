@@ -130,19 +130,7 @@ func memberOf(ctx context.Context, s linkfin.Store, org string) ([]string, error
 // scanParty calls fn with every record of a kind the organization is or was party to,
 // in id order.
 func scanParty(ctx context.Context, s linkfin.Store, kind, party string, fn func(data []byte) error) error {
-	for after := ""; ; {
-		objs, err := s.ListObjectsByParty(ctx, kind, party, after, 1000)
-		if err != nil {
-			return err
-		}
-		for i := range objs {
-			if err := fn(objs[i].Data); err != nil {
-				return err
-			}
-		}
-		if len(objs) < 1000 {
-			return nil
-		}
-		after = objs[len(objs)-1].ID
-	}
+	return pages(func(after string) ([]linkfin.Object, error) {
+		return s.ListObjectsByParty(ctx, kind, party, after, 1000)
+	}, fn)
 }

@@ -73,8 +73,14 @@ func Due(ctx context.Context, s linkfin.RecordReader, now time.Time) ([]linkfin.
 
 // scan calls fn with every record of a kind, in id order.
 func scan(ctx context.Context, s linkfin.RecordReader, kind string, fn func(data []byte) error) error {
+	return pages(func(after string) ([]linkfin.Object, error) { return s.ListObjects(ctx, kind, after, 1000) }, fn)
+}
+
+// pages calls fn with every record that list reads, a page of 1,000 after the id given
+// at a time.
+func pages(list func(after string) ([]linkfin.Object, error), fn func(data []byte) error) error {
 	for after := ""; ; {
-		objs, err := s.ListObjects(ctx, kind, after, 1000)
+		objs, err := list(after)
 		if err != nil {
 			return err
 		}

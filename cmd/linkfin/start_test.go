@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
 	"net"
 	"net/http"
 	"net/url"
@@ -19,6 +18,7 @@ import (
 
 	"linkfin/client"
 	"linkfin/engine"
+	"linkfin/postgres/pgtest"
 	"linkfin/sqlite"
 	"linkfin/tlog"
 )
@@ -38,45 +38,6 @@ func plusKey(t *testing.T) (skey, vkey string) {
 	}
 	t.Fatal("no key with a '+' in 200")
 	return "", ""
-}
-
-// postgresURL returns the URL of a schema of its own on the server of
-// LINKFIN_TEST_POSTGRES_URL, dropped when the test ends, or "" without one.
-func postgresURL(t *testing.T) string {
-	t.Helper()
-	base := os.Getenv("LINKFIN_TEST_POSTGRES_URL")
-	if base == "" {
-		return ""
-	}
-	ctx := context.Background()
-	schema := "lf_cmd_" + strings.ToLower(rand.Text())
-	conn, err := pgx.Connect(ctx, base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, `CREATE SCHEMA `+schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		conn, err := pgx.Connect(ctx, base)
-		if err != nil {
-			t.Error(err)
-			return
-		}
-		defer conn.Close(ctx)
-		if _, err := conn.Exec(ctx, `DROP SCHEMA `+schema+` CASCADE`); err != nil {
-			t.Error(err)
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
 }
 
 // TestNewDatabaseBesideKey starts new databases, SQLite and PostgreSQL, in a data
@@ -402,4 +363,14 @@ func TestServeLimitsFailedAuthentication(t *testing.T) {
 		t.Fatalf("third failure: %s", body)
 	}
 	s.want("GET", "/v1/organizations", s.key, "", http.StatusTooManyRequests)
+}
+
+// postgresURL returns the URL of a schema of its own on the test server, dropped when
+// the test ends, or "" without a server.
+func postgresURL(t *testing.T) string {
+	t.Helper()
+	if pgtest.URL() == "" {
+		return ""
+	}
+	return pgtest.Schema(t, pgtest.URL())
 }
