@@ -259,6 +259,18 @@ func listRoute[T any](s *Server, pattern, kind, summary string) {
 }
 
 func (s *Server) list(r *http.Request, kind string) (*linkfin.List[json.RawMessage], error) {
+	p := principalOf(r)
+	return listFrom(r, kind, func(after string, limit int) ([]linkfin.Object, error) {
+		if p.operator() {
+			return s.Store.ListObjects(r.Context(), kind, after, limit)
+		}
+		return s.Store.ListObjectsByParty(r.Context(), kind, p.Org, after, limit)
+	})
+}
+
+// listFrom answers a page of the records source lists (in id order, after an id),
+// filtered as the request asks.
+func listFrom(r *http.Request, kind string, source func(after string, limit int) ([]linkfin.Object, error)) (*linkfin.List[json.RawMessage], error) {
 	limit, err := pageLimit(r)
 	if err != nil {
 		return nil, err
@@ -273,10 +285,7 @@ func (s *Server) list(r *http.Request, kind string) (*linkfin.List[json.RawMessa
 		if last != nil {
 			after = last.ID
 		}
-		if p.operator() {
-			return s.Store.ListObjects(r.Context(), kind, after, limit)
-		}
-		return s.Store.ListObjectsByParty(r.Context(), kind, p.Org, after, limit)
+		return source(after, limit)
 	}
 	keep := func(o *linkfin.Object) (bool, error) { return f.match(kind, o, p.Org) }
 	objs, next, err := filtered(limit, read, keep, func(o *linkfin.Object) string { return o.ID })

@@ -2,9 +2,11 @@ package http
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"net/http"
 	"reflect"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -287,43 +289,25 @@ func (s *Server) listPrograms(w http.ResponseWriter, r *http.Request) {
 // organization trades under a handful of anchors), so they are read whole and paged
 // here.
 func (s *Server) listProgramsOf(r *http.Request, org string) (*linkfin.List[json.RawMessage], error) {
-	limit, err := pageLimit(r)
-	if err != nil {
-		return nil, err
-	}
-	f, err := parseFilter(r)
-	if err != nil {
-		return nil, err
-	}
 	progs, err := services.ProgramsOf(r.Context(), s.Store, org)
 	if err != nil {
 		return nil, err
 	}
-	after := r.URL.Query().Get("after")
-	out := &linkfin.List[json.RawMessage]{Data: []json.RawMessage{}}
-	last := ""
+	objs := make([]linkfin.Object, len(progs))
 	for i := range progs {
-		if progs[i].ID <= after {
-			continue
-		}
 		data, err := json.Marshal(&progs[i])
 		if err != nil {
 			return nil, err
 		}
-		ok, err := f.match(linkfin.KindProgram, &linkfin.Object{Kind: linkfin.KindProgram, ID: progs[i].ID, Data: data}, org)
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			continue
-		}
-		if len(out.Data) == limit {
-			out.NextCursor = last
-			break
-		}
-		out.Data, last = append(out.Data, data), progs[i].ID
+		objs[i] = linkfin.Object{Kind: linkfin.KindProgram, ID: progs[i].ID, Data: data}
 	}
-	return out, nil
+	return listFrom(r, linkfin.KindProgram, func(after string, limit int) ([]linkfin.Object, error) {
+		i, _ := slices.BinarySearchFunc(objs, after, func(o linkfin.Object, id string) int { return cmp.Compare(o.ID, id) })
+		for i < len(objs) && objs[i].ID <= after {
+			i++
+		}
+		return objs[i:min(i+limit, len(objs))], nil
+	})
 }
 
 func (s *Server) getPriceMark(w http.ResponseWriter, r *http.Request) {
