@@ -816,16 +816,27 @@ func (db *DB) ListAccounts(ctx context.Context, after int64, limit int) ([]ledge
 
 // Transfer implements linkfin.Store.
 func (db *DB) Transfer(ctx context.Context, id int64) (*ledger.Transfer, error) {
-	return transferByID(ctx, db.r, id)
+	st, err := db.read(ctx, transferByIDQuery)
+	if err != nil {
+		return nil, err
+	}
+	return transferFrom(st.QueryRowContext(ctx, id), id)
 }
 
 type queryer interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
+const transferByIDQuery = `SELECT ` + transferCols + ` FROM transfers WHERE id = ?`
+
 func transferByID(ctx context.Context, q queryer, id int64) (*ledger.Transfer, error) {
+	return transferFrom(q.QueryRowContext(ctx, transferByIDQuery, id), id)
+}
+
+// transferFrom reads the transfer id from the row of a transferByIDQuery.
+func transferFrom(row *sql.Row, id int64) (*ledger.Transfer, error) {
 	var t ledger.Transfer
-	err := scanTransfer(q.QueryRowContext(ctx, `SELECT `+transferCols+` FROM transfers WHERE id = ?`, id), &t)
+	err := scanTransfer(row, &t)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("transfer", id)
 	}
