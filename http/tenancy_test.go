@@ -31,13 +31,7 @@ func newPlatform(t *testing.T) *platform {
 		t.Fatal(err)
 	}
 	p := &platform{api: a, keys: map[string]string{}}
-	submit := func(c linkfin.Command) {
-		t.Helper()
-		if err := a.engine.Run(ctx, c, new(json.RawMessage)); err != nil {
-			t.Fatalf("%T: %v", c, err)
-		}
-	}
-	submit(&services.CreateOrganization{Org: linkfin.Organization{ID: "outsider", Name: "Outsider Trading",
+	p.submit(t, &services.CreateOrganization{Org: linkfin.Organization{ID: "outsider", Name: "Outsider Trading",
 		Capabilities: []linkfin.Capability{linkfin.CapTrade, linkfin.CapFund}}})
 	for _, k := range []struct {
 		name, org string
@@ -48,30 +42,44 @@ func newPlatform(t *testing.T) *platform {
 		{"tier2", "tier2", linkfin.RoleAdmin}, {"bank", "bank", linkfin.RoleAdmin}, {"port", "port", linkfin.RoleAdmin},
 		{"outsider", "outsider", linkfin.RoleAdmin},
 	} {
-		secret, key := linkfin.NewAPIKey(k.org, k.role, k.name)
-		submit(&services.CreateAPIKey{Key: key})
-		p.keys[k.name] = secret
+		p.key(t, k.name, k.org, k.role)
 	}
 	due := linkfin.DateOf(a.clock.Now()).AddDays(60)
-	submit(&services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: "PO-1", Number: "PO-1", SellerID: "tier1", ProgramID: "auto-scf",
+	p.submit(t, &services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: "PO-1", Number: "PO-1", SellerID: "tier1", ProgramID: "auto-scf",
 		Currency: "CNY", Lines: []linkfin.POLine{{LineID: "1", Item: "brake disc", Quantity: 100, Unit: "EA", UnitPrice: 1_000_00}}}})
-	submit(&services.AcceptPurchaseOrder{Actor: "tier1", ID: "PO-1"})
-	submit(&services.CreateShipment{Actor: "tier1", Shipment: linkfin.Shipment{ID: "SH-1", POID: "PO-1", CarrierID: "port"}})
-	submit(&services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{ID: "GR-1", POID: "PO-1",
+	p.submit(t, &services.AcceptPurchaseOrder{Actor: "tier1", ID: "PO-1"})
+	p.submit(t, &services.CreateShipment{Actor: "tier1", Shipment: linkfin.Shipment{ID: "SH-1", POID: "PO-1", CarrierID: "port"}})
+	p.submit(t, &services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{ID: "GR-1", POID: "PO-1",
 		Lines: []linkfin.ReceiptLine{{LineID: "1", Accepted: 100}}}})
-	submit(&services.CreateInvoice{Actor: "tier1", Invoice: linkfin.Invoice{ID: "inv-1", Number: "INV-1", BuyerID: "anchor", POID: "PO-1",
+	p.submit(t, &services.CreateInvoice{Actor: "tier1", Invoice: linkfin.Invoice{ID: "inv-1", Number: "INV-1", BuyerID: "anchor", POID: "PO-1",
 		Currency: "CNY", IssueDate: linkfin.DateOf(a.clock.Now()), DueDate: due,
 		Lines: []linkfin.InvoiceLine{{LineID: "1", Quantity: 100, UnitPrice: 1_000_00, Amount: 100_000_00}}, Total: 100_000_00}})
-	submit(&services.ApproveInvoice{Actor: "anchor", ID: "inv-1"})
-	submit(&services.CreateCreditNote{Actor: "tier1", Note: linkfin.CreditNote{ID: "CN-1", Number: "CN-1", InvoiceID: "inv-1", Amount: 1_00, Reason: "one scratch"}})
-	submit(&services.IssueCertificate{Actor: "anchor", ID: "C-1", ProgramID: "auto-scf", PayableIDs: []string{linkfin.PayableID("inv-1")}})
-	submit(&services.RequestFinancing{Actor: "tier1", ID: "F-1", ProgramID: "auto-scf", PieceID: "C-1", FunderID: "bank"})
-	submit(&services.MarkPrice{Mark: linkfin.PriceMark{ID: "copper", Currency: "CNY", Price: 60_000_00}})
-	submit(&services.IssueWarehouseReceipt{Actor: "port", Receipt: linkfin.WarehouseReceipt{ID: "WR-1", LotID: "LOT-1", OwnerID: "tier2",
+	p.submit(t, &services.ApproveInvoice{Actor: "anchor", ID: "inv-1"})
+	p.submit(t, &services.CreateCreditNote{Actor: "tier1", Note: linkfin.CreditNote{ID: "CN-1", Number: "CN-1", InvoiceID: "inv-1", Amount: 1_00, Reason: "one scratch"}})
+	p.submit(t, &services.IssueCertificate{Actor: "anchor", ID: "C-1", ProgramID: "auto-scf", PayableIDs: []string{linkfin.PayableID("inv-1")}})
+	p.submit(t, &services.RequestFinancing{Actor: "tier1", ID: "F-1", ProgramID: "auto-scf", PieceID: "C-1", FunderID: "bank"})
+	p.submit(t, &services.MarkPrice{Mark: linkfin.PriceMark{ID: "copper", Currency: "CNY", Price: 60_000_00}})
+	p.submit(t, &services.IssueWarehouseReceipt{Actor: "port", Receipt: linkfin.WarehouseReceipt{ID: "WR-1", LotID: "LOT-1", OwnerID: "tier2",
 		Commodity: "copper", Quantity: 40, Unit: "t"}})
-	submit(&services.CreateWebhookEndpoint{Actor: "anchor", Endpoint: linkfin.WebhookEndpoint{ID: "wh-1", OrgID: "anchor",
+	p.submit(t, &services.CreateWebhookEndpoint{Actor: "anchor", Endpoint: linkfin.WebhookEndpoint{ID: "wh-1", OrgID: "anchor",
 		URL: "https://erp.anchor.example/hooks", Events: []string{"*"}}})
 	return p
+}
+
+// submit runs a command on the platform's engine, or fails the test.
+func (p *platform) submit(t *testing.T, c linkfin.Command) {
+	t.Helper()
+	if err := p.engine.Run(context.Background(), c, new(json.RawMessage)); err != nil {
+		t.Fatalf("%T: %v", c, err)
+	}
+}
+
+// key gives the platform a key, under name, of the organization with the role.
+func (p *platform) key(t *testing.T, name, org string, role linkfin.Role) {
+	t.Helper()
+	secret, key := linkfin.NewAPIKey(org, role, name)
+	p.submit(t, &services.CreateAPIKey{Key: key})
+	p.keys[name] = secret
 }
 
 // as sends a request with one of the platform's keys ("operator" for the operator's).
@@ -496,33 +504,26 @@ func TestBadInputEveryRoute(t *testing.T) {
 // it finances, and stays so; another funder does not see it.
 func TestFundersSeeTheirAssets(t *testing.T) {
 	p := newPlatform(t)
-	ctx := context.Background()
-	submit := func(c linkfin.Command) {
-		t.Helper()
-		if err := p.engine.Run(ctx, c, new(json.RawMessage)); err != nil {
-			t.Fatalf("%T: %v", c, err)
-		}
-	}
 	today := linkfin.DateOf(p.clock.Now())
 	for _, po := range []string{"PO-2", "PO-3"} {
-		submit(&services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: po, Number: po, SellerID: "tier1", ProgramID: "auto-scf",
+		p.submit(t, &services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: po, Number: po, SellerID: "tier1", ProgramID: "auto-scf",
 			Currency: "CNY", Lines: []linkfin.POLine{{LineID: "1", Item: "disc", Quantity: 10, Unit: "EA", UnitPrice: 1_000_00}}}})
-		submit(&services.AcceptPurchaseOrder{Actor: "tier1", ID: po})
+		p.submit(t, &services.AcceptPurchaseOrder{Actor: "tier1", ID: po})
 	}
-	submit(&services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{ID: "GR-2", POID: "PO-2",
+	p.submit(t, &services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{ID: "GR-2", POID: "PO-2",
 		Lines: []linkfin.ReceiptLine{{LineID: "1", Accepted: 10}}}})
-	submit(&services.CreateInvoice{Actor: "tier1", Invoice: linkfin.Invoice{ID: "inv-2", Number: "INV-2", BuyerID: "anchor", POID: "PO-2",
+	p.submit(t, &services.CreateInvoice{Actor: "tier1", Invoice: linkfin.Invoice{ID: "inv-2", Number: "INV-2", BuyerID: "anchor", POID: "PO-2",
 		Currency: "CNY", IssueDate: today, DueDate: today.AddDays(60),
 		Lines: []linkfin.InvoiceLine{{LineID: "1", Quantity: 10, UnitPrice: 1_000_00, Amount: 10_000_00}}, Total: 10_000_00}})
-	submit(&services.ApproveInvoice{Actor: "anchor", ID: "inv-2"})
+	p.submit(t, &services.ApproveInvoice{Actor: "anchor", ID: "inv-2"})
 	pay := linkfin.PayableID("inv-2")
-	submit(&services.RequestFactoring{Actor: "tier1", ID: "FX-2", PayableID: pay, ProgramID: "auto-scf", FunderID: "bank"})
-	submit(&services.RequestPOFinancing{Actor: "tier1", ID: "PF-3", POID: "PO-3", ProgramID: "auto-scf", FunderID: "bank"})
+	p.submit(t, &services.RequestFactoring{Actor: "tier1", ID: "FX-2", PayableID: pay, ProgramID: "auto-scf", FunderID: "bank"})
+	p.submit(t, &services.RequestPOFinancing{Actor: "tier1", ID: "PF-3", POID: "PO-3", ProgramID: "auto-scf", FunderID: "bank"})
 	// Quoted only: the bank is not party to the assets yet.
 	wantProblem(t, p.as("bank", "GET", "/v1/payables/"+pay, ""), http.StatusNotFound, linkfin.ENOTFOUND)
-	submit(&services.AcceptFactoring{Actor: "tier1", ID: "FX-2", PayableID: pay})
-	submit(&services.AcceptPOFinancing{Actor: "tier1", ID: "PF-3", POID: "PO-3"})
-	submit(&services.CancelFinancing{Actor: "tier1", ID: "PF-3"})
+	p.submit(t, &services.AcceptFactoring{Actor: "tier1", ID: "FX-2", PayableID: pay})
+	p.submit(t, &services.AcceptPOFinancing{Actor: "tier1", ID: "PF-3", POID: "PO-3"})
+	p.submit(t, &services.CancelFinancing{Actor: "tier1", ID: "PF-3"})
 	var got linkfin.Payable
 	wantJSON(t, p.as("bank", "GET", "/v1/payables/"+pay, ""), http.StatusOK, &got)
 	if got.FinancingID != "FX-2" || len(got.Funders) != 1 || got.Funders[0] != "bank" {

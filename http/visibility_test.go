@@ -1,7 +1,6 @@
 package http_test
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -14,28 +13,13 @@ import (
 	"linkfin/services"
 )
 
-// key gives the platform an admin key of another organization.
-func (p *platform) key(t *testing.T, org string) {
-	t.Helper()
-	secret, key := linkfin.NewAPIKey(org, linkfin.RoleAdmin, org)
-	p.submit(t, &services.CreateAPIKey{Key: key})
-	p.keys[org] = secret
-}
-
-func (p *platform) submit(t *testing.T, c linkfin.Command) {
-	t.Helper()
-	if err := p.engine.Run(context.Background(), c, new(json.RawMessage)); err != nil {
-		t.Fatalf("%T: %v", c, err)
-	}
-}
-
 // TestProgramMembers: the anchor's suppliers at every tier and its distributors see
 // the program's terms and its live funders' pricing, without limits; its anchor and
 // funders see it whole; anyone else, nothing.
 func TestProgramMembers(t *testing.T) {
 	p := newPlatform(t)
 	for _, org := range []string{"tier3", "dealer", "factor"} {
-		p.key(t, org)
+		p.key(t, org, org, linkfin.RoleAdmin)
 	}
 	// A funder invited and not yet accepted is not offered to members.
 	p.submit(t, &services.CreateOrganization{Org: linkfin.Organization{ID: "trust", Name: "Trust Co",
@@ -46,7 +30,7 @@ func TestProgramMembers(t *testing.T) {
 	}
 	p.submit(t, &services.InviteFunder{Actor: "anchor", ProgramID: "auto-scf", FunderID: "trust", Limit: 1_000_00,
 		Pricing: linkfin.Pricing{FixedRate: &fixed}})
-	p.key(t, "trust")
+	p.key(t, "trust", "trust", linkfin.RoleAdmin)
 
 	// A limit a member may not see is left out: zero, as no program or funder has.
 	type view = linkfin.Program
@@ -107,7 +91,7 @@ func TestProgramMembers(t *testing.T) {
 // financings, by product and tier.
 func TestFunderExposure(t *testing.T) {
 	p := newPlatform(t)
-	p.key(t, "factor")
+	p.key(t, "factor", "factor", linkfin.RoleAdmin)
 	p.submit(t, &services.AcceptFinancing{Actor: "tier1", ID: "F-1", PieceID: "C-1"})
 	p.submit(t, &services.DisburseFinancing{Actor: "bank", ID: "F-1"})
 	var piece linkfin.CertificateOut
@@ -140,7 +124,7 @@ func TestFunderExposure(t *testing.T) {
 func TestListsAndReadsAgree(t *testing.T) {
 	p := newPlatform(t)
 	for _, org := range []string{"tier3", "dealer", "factor"} {
-		p.key(t, org)
+		p.key(t, org, org, linkfin.RoleAdmin)
 	}
 	p.submit(t, &services.AcceptFinancing{Actor: "tier1", ID: "F-1", PieceID: "C-1"})
 	p.submit(t, &services.DisburseFinancing{Actor: "bank", ID: "F-1"})

@@ -493,21 +493,27 @@ func (db *DB) ScanIdempotency(ctx context.Context, fn func(*linkfin.IdempotencyR
 	return rows.Err()
 }
 
+// keyList is keys as a JSON array of [kind, id] pairs, for json_each.
+func keyList(keys []linkfin.ObjectKey) (string, error) {
+	pairs := make([][2]string, len(keys))
+	for i, k := range keys {
+		pairs[i] = [2]string{k.Kind, k.ID}
+	}
+	b, err := json.Marshal(pairs)
+	return string(b), err
+}
+
 // ObjectsByKey implements linkfin.Store.
 func (db *DB) ObjectsByKey(ctx context.Context, keys []linkfin.ObjectKey) ([]linkfin.Object, error) {
 	if len(keys) == 0 {
 		return nil, nil
 	}
-	pairs := make([][2]string, len(keys))
-	for i, k := range keys {
-		pairs[i] = [2]string{k.Kind, k.ID}
-	}
-	list, err := json.Marshal(pairs)
+	list, err := keyList(keys)
 	if err != nil {
 		return nil, err
 	}
 	rows, err := db.query(ctx, `SELECT o.kind, o.id, o.version, o.data, o.updated_at FROM objects o
-		JOIN (SELECT value ->> 0 AS kind, value ->> 1 AS id FROM json_each(?)) k ON o.kind = k.kind AND o.id = k.id`, string(list))
+		JOIN (SELECT value ->> 0 AS kind, value ->> 1 AS id FROM json_each(?)) k ON o.kind = k.kind AND o.id = k.id`, list)
 	return collect(rows, err, scanObject)
 }
 
@@ -979,16 +985,12 @@ func (db *DB) PartiesByKey(ctx context.Context, keys []linkfin.ObjectKey) (map[l
 	if len(keys) == 0 {
 		return out, nil
 	}
-	pairs := make([][2]string, len(keys))
-	for i, k := range keys {
-		pairs[i] = [2]string{k.Kind, k.ID}
-	}
-	list, err := json.Marshal(pairs)
+	list, err := keyList(keys)
 	if err != nil {
 		return nil, err
 	}
 	rows, err := db.query(ctx, `SELECT p.kind, p.id, p.party FROM object_parties p
-		JOIN (SELECT DISTINCT value ->> 0 AS kind, value ->> 1 AS id FROM json_each(?)) k ON p.kind = k.kind AND p.id = k.id`, string(list))
+		JOIN (SELECT DISTINCT value ->> 0 AS kind, value ->> 1 AS id FROM json_each(?)) k ON p.kind = k.kind AND p.id = k.id`, list)
 	if err != nil {
 		return nil, err
 	}
