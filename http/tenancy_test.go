@@ -443,16 +443,7 @@ func TestBadInputEveryRoute(t *testing.T) {
 		if route.Method() != "POST" {
 			continue
 		}
-		who := "anchor"
-		switch {
-		case route.Access == lfhttp.Operator:
-			who = "operator"
-		case strings.HasPrefix(route.Path(), "/v1/warehouse-receipts/"):
-			who = "port"
-		case strings.HasPrefix(route.Path(), "/v1/financings/"), strings.HasPrefix(route.Path(), "/v1/certificates/"):
-			who = "tier1"
-		}
-		path := p.fill(t, route)
+		who, path := p.writer(t, route)
 		if strings.HasPrefix(path, "/v1/organizations/anchor") && who == "tier1" {
 			path = strings.Replace(path, "anchor", "tier1", 1)
 		}
