@@ -201,7 +201,18 @@ func (l *limiter) allow(key string) (time.Duration, bool) {
 	if l == nil || l.rate <= 0 {
 		return 0, true
 	}
+	res := l.bucket(key).Reserve()
+	if d := res.Delay(); d > 0 {
+		res.Cancel()
+		return d, false
+	}
+	return 0, true
+}
+
+// bucket is the key's token bucket, made full on first use.
+func (l *limiter) bucket(key string) *rate.Limiter {
 	l.mu.Lock()
+	defer l.mu.Unlock()
 	b := l.buckets[key]
 	if b == nil {
 		if len(l.buckets) >= 100_000 {
@@ -210,36 +221,11 @@ func (l *limiter) allow(key string) (time.Duration, bool) {
 		b = rate.NewLimiter(l.rate, l.burst)
 		l.buckets[key] = b
 	}
-	l.mu.Unlock()
-	res := b.Reserve()
-	if d := res.Delay(); d > 0 {
-		res.Cancel()
-		return d, false
-	}
-	return 0, true
+	return b
 }
 
 // failures holds a token bucket of failed authentications per source address.
-type failures struct {
-	mu      sync.Mutex
-	rate    rate.Limit
-	burst   int
-	sources map[string]*rate.Limiter
-}
-
-func (f *failures) bucket(src string) *rate.Limiter {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	b := f.sources[src]
-	if b == nil {
-		if len(f.sources) >= 100_000 {
-			clear(f.sources) // bounded memory; a cleared source starts with a full bucket
-		}
-		b = rate.NewLimiter(f.rate, f.burst)
-		f.sources[src] = b
-	}
-	return b
-}
+type failures struct{ limiter }
 
 // limited reports whether the source has no failure left, and how long until it has.
 func (f *failures) limited(src string) (time.Duration, bool) {
@@ -276,7 +262,7 @@ func source(r *http.Request) string {
 // Server has none (linkfin serve sets one). A request without an Authorization header
 // is not a failure: it guesses nothing.
 func (s *Server) SetAuthFailureLimit(perMinute float64, burst int) {
-	s.fails = &failures{rate: rate.Limit(perMinute / 60), burst: max(burst, 1), sources: make(map[string]*rate.Limiter)}
+	s.fails = &failures{limiter{rate: rate.Limit(perMinute / 60), burst: max(burst, 1), buckets: make(map[string]*rate.Limiter)}}
 }
 
 // SetRateLimit limits every API key to perSecond requests a second, with bursts of
