@@ -2,12 +2,12 @@ package storetest
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"testing"
 	"time"
 
 	"linkfin"
-	"linkfin/engine"
 	"linkfin/services"
 )
 
@@ -29,7 +29,7 @@ func testSchedule(t *testing.T, open Opener) {
 
 	due := func(day string) string {
 		t.Helper()
-		cs, err := services.Due(ctx, env.Store, date(t, day).Time(time.UTC))
+		cs, err := services.Due(ctx, env.Records(), date(t, day).Time(time.UTC))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -54,13 +54,13 @@ func testSchedule(t *testing.T, open Opener) {
 		t.Fatalf("due on the day: %q, want %q", got, want)
 	}
 	env.Clock.Advance(time.Date(2027, 1, 4, 10, 0, 0, 0, time.UTC).Sub(env.Clock.Now()))
-	cs, err := services.Due(ctx, env.Store, env.Clock.Now())
+	cs, err := services.Due(ctx, env.Records(), env.Clock.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range cs {
-		if out := env.Submit(&engine.Request{Commands: []linkfin.Command{c}}).Outcomes[0]; out.Err() != nil {
-			t.Fatalf("%T: %v", c, out.Err())
+		if _, err := run[json.RawMessage](t, env, c); err != nil {
+			t.Fatalf("%T: %v", c, err)
 		}
 	}
 	if f := mustFinancing(t, env, "fx-1"); f.Status != linkfin.FinancingSettled {
@@ -83,15 +83,11 @@ func testLapse(t *testing.T, open Opener) {
 	ctx := context.Background()
 	limit := func() int64 {
 		t.Helper()
-		a, err := env.Engine.Account(ctx, services.LimitID("auto-scf", "poor"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return a.DebitsPending
+		return env.Account(services.LimitID("auto-scf", "poor")).DebitsPending
 	}
 	lapses := func(at time.Time) (ids []string) {
 		t.Helper()
-		cs, err := services.Due(ctx, env.Store, at)
+		cs, err := services.Due(ctx, env.Records(), at)
 		if err != nil {
 			t.Fatal(err)
 		}

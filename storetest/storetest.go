@@ -763,9 +763,12 @@ func testProofs(t *testing.T, open Opener) {
 }
 
 // RunInMemory runs the domain's tests of the suite on memtx, with no store and no
-// engine: the same commands give the same answers, balances and records. Those that
-// need the store's own queries (party lists), run raw ledger requests, restart an
-// engine or audit a log are left to Run.
+// engine: the same commands give the same answers, balances and records, and the
+// scheduler's due list reads memtx's records as it reads a store's. Left to Run are
+// the tests of the store and the engine themselves: the party index (PartyIndex: the
+// store's list of a party's records, kept across a reopen) and its backfill when an
+// old database is migrated (PartyBackfill), raw ledger requests, restarts, commits
+// that fail, and the audit of a log.
 func RunInMemory(t *testing.T) {
 	for _, tt := range []struct {
 		name string
@@ -779,6 +782,8 @@ func RunInMemory(t *testing.T) {
 		{"Financing", testFinancing},
 		{"Settlement", testSettlement},
 		{"SettleAccepted", testSettleAccepted},
+		{"Schedule", testSchedule},
+		{"Lapse", testLapse},
 		{"DynamicDiscounting", testDynamicDiscounting},
 		{"Factoring", testFactoring},
 		{"POFinancing", testPOFinancing},
