@@ -1,8 +1,8 @@
 package http
 
 import (
-	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"net/http"
 	"reflect"
@@ -56,43 +56,64 @@ func act[In any](s *Server, rt Route, build func(r *http.Request, p *principal, 
 			writeError(w, r, err)
 			return
 		}
-		s.answer(w, r, body, c, rt.Status)
+		s.submit(w, r, body, &engine.Request{Commands: []linkfin.Command{c}}, valueAnswer(rt.Status))
 	})
 }
 
-// answer submits the command and writes its value with the status of success.
-func (s *Server) answer(w http.ResponseWriter, r *http.Request, body []byte, c linkfin.Command, status int) {
-	if v, ok := s.run(w, r, body, c); ok {
-		writeRaw(w, status, v)
-	}
-}
+// An answer makes the reply to a request the engine ran: the status and the value to
+// write as JSON, or an error to write instead.
+type answer func(resp *engine.Response) (status int, v any, err error)
 
-// run submits one domain command as the body's request and returns its value; on
-// failure it has written the error.
-func (s *Server) run(w http.ResponseWriter, r *http.Request, body []byte, c linkfin.Command) (json.RawMessage, bool) {
-	resp, ok := s.submit(w, r, body, &engine.Request{Commands: []linkfin.Command{c}})
-	if !ok {
-		return nil, false
+// submit runs a request through the engine under the caller's Idempotency-Key and
+// writes what answer makes of the response, or the error: the engine's, the first
+// refused command's, or answer's own. Every request of the API that reaches the
+// engine goes this way.
+func (s *Server) submit(w http.ResponseWriter, r *http.Request, body []byte, req *engine.Request, answer answer) {
+	if key := r.Header.Get("Idempotency-Key"); key != "" {
+		if len(key) > 255 {
+			writeError(w, r, linkfin.Errorf(linkfin.EINVALID, "Idempotency-Key is longer than 255 characters"))
+			return
+		}
+		h := sha256.New()
+		// The query is part of the request (an XML invoice takes its ids there): two
+		// requests that differ only in it are different requests.
+		h.Write([]byte(r.Method + " " + r.URL.Path + "?" + r.URL.Query().Encode() + "\n"))
+		h.Write(body)
+		req.IdempotencyKey = principalOf(r).namespace() + key
+		req.Hash = h.Sum(nil)
 	}
-	out := resp.Outcomes[0]
-	if err := out.Err(); err != nil {
+	resp, err := s.Engine.Submit(r.Context(), req)
+	if err == nil {
+		if resp.Replayed {
+			w.Header().Set("Idempotency-Hit", "true")
+		}
+		for i := range resp.Outcomes {
+			if err = resp.Outcomes[i].Err(); err != nil {
+				break
+			}
+		}
+	}
+	var status int
+	var v any
+	if err == nil {
+		status, v, err = answer(resp)
+	}
+	if err != nil {
 		writeError(w, r, err)
-		return nil, false
+		return
 	}
-	return out.Value, true
+	writeJSON(w, status, v)
 }
 
-// writeRaw writes JSON that is already encoded, indented as writeJSON does.
-func writeRaw(w http.ResponseWriter, status int, v []byte) {
-	var b bytes.Buffer
-	if err := json.Indent(&b, v, "", "  "); err != nil {
-		b.Reset()
-		b.Write(v)
-	}
-	b.WriteByte('\n')
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	w.Write(b.Bytes())
+// valueAnswer answers a one-command request with the command's value, as it is.
+func valueAnswer(status int) answer {
+	return func(resp *engine.Response) (int, any, error) { return status, resp.Outcomes[0].Value, nil }
+}
+
+// valueOf decodes the value of a one-command request's command.
+func valueOf[T any](resp *engine.Response) (*T, error) {
+	var v T
+	return &v, json.Unmarshal(resp.Outcomes[0].Value, &v)
 }
 
 // record reads a domain record the principal is or was party to. Any other answers
@@ -147,7 +168,7 @@ func getRoute[T any](s *Server, pattern, kind, summary string) {
 			writeError(w, r, err)
 			return
 		}
-		writeRaw(w, http.StatusOK, o.Data)
+		writeJSON(w, http.StatusOK, json.RawMessage(o.Data))
 	})
 }
 

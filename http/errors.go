@@ -88,8 +88,21 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	json.NewEncoder(w).Encode(p)
 }
 
+// writeJSON writes v as indented JSON.
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
+	if raw, ok := v.(json.RawMessage); ok {
+		// Already encoded: indented as the encoder would, escaped as it was stored.
+		var b bytes.Buffer
+		if err := json.Indent(&b, raw, "", "  "); err != nil {
+			b.Reset()
+			b.Write(raw)
+		}
+		b.WriteByte('\n')
+		w.WriteHeader(status)
+		w.Write(b.Bytes())
+		return
+	}
 	w.WriteHeader(status)
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

@@ -2,8 +2,6 @@ package http
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/json"
 	"net/http"
 	"reflect"
 	"strconv"
@@ -112,46 +110,6 @@ func rfc3339(ns int64) string {
 	return time.Unix(0, ns).UTC().Format(time.RFC3339Nano)
 }
 
-// submit runs a request through the engine with the caller's idempotency key.
-func (s *Server) submit(w http.ResponseWriter, r *http.Request, body []byte, req *engine.Request) (*engine.Response, bool) {
-	if key := r.Header.Get("Idempotency-Key"); key != "" {
-		if len(key) > 255 {
-			writeError(w, r, linkfin.Errorf(linkfin.EINVALID, "Idempotency-Key is longer than 255 characters"))
-			return nil, false
-		}
-		h := sha256.New()
-		// The query is part of the request (an XML invoice takes its ids there): two
-		// requests that differ only in it are different requests.
-		h.Write([]byte(r.Method + " " + r.URL.Path + "?" + r.URL.Query().Encode() + "\n"))
-		h.Write(body)
-		req.IdempotencyKey = principalOf(r).namespace() + key
-		req.Hash = h.Sum(nil)
-	}
-	resp, err := s.Engine.Submit(r.Context(), req)
-	if err != nil {
-		writeError(w, r, err)
-		return nil, false
-	}
-	if resp.Replayed {
-		w.Header().Set("Idempotency-Hit", "true")
-	}
-	return resp, true
-}
-
-// command submits one domain command as the body's request and decodes its value into
-// v; on failure it has written the error.
-func (s *Server) command(w http.ResponseWriter, r *http.Request, body []byte, c linkfin.Command, v any) bool {
-	value, ok := s.run(w, r, body, c)
-	if !ok {
-		return false
-	}
-	if err := json.Unmarshal(value, v); err != nil {
-		writeError(w, r, err)
-		return false
-	}
-	return true
-}
-
 // isArray tells a batch (a JSON array) from a single object.
 func isArray(body []byte) bool {
 	b := bytes.TrimLeft(body, " \t\r\n")
@@ -192,17 +150,17 @@ func (s *Server) createAccounts(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	req := &engine.Request{CreateAccounts: accounts}
-	resp, ok := s.submit(w, r, body, req)
-	if !ok {
-		return
-	}
-	if batch {
-		writeJSON(w, http.StatusOK, map[string]any{"results": itemResults(resp, func(i int) int64 { return accounts[i].ID })})
-		return
-	}
-	s.single(w, r, resp.Results[0], func() (any, error) { return s.Engine.Account(r.Context(), accounts[0].ID) }, func(v any) any {
-		return toAccount(v.(*ledger.Account))
+	s.submit(w, r, body, &engine.Request{CreateAccounts: accounts}, func(resp *engine.Response) (int, any, error) {
+		if batch {
+			return http.StatusOK, map[string]any{"results": itemResults(resp, func(i int) int64 { return accounts[i].ID })}, nil
+		}
+		return single(resp.Results[0], func() (any, error) {
+			a, err := s.Engine.Account(r.Context(), accounts[0].ID)
+			if err != nil {
+				return nil, err
+			}
+			return toAccount(a), nil
+		})
 	})
 }
 
@@ -212,17 +170,17 @@ func (s *Server) createTransfers(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	req := &engine.Request{CreateTransfers: transfers}
-	resp, ok := s.submit(w, r, body, req)
-	if !ok {
-		return
-	}
-	if batch {
-		writeJSON(w, http.StatusOK, map[string]any{"results": itemResults(resp, func(i int) int64 { return transfers[i].ID })})
-		return
-	}
-	s.single(w, r, resp.Results[0], func() (any, error) { return s.Store.Transfer(r.Context(), transfers[0].ID) }, func(v any) any {
-		return toTransfer(v.(*ledger.Transfer))
+	s.submit(w, r, body, &engine.Request{CreateTransfers: transfers}, func(resp *engine.Response) (int, any, error) {
+		if batch {
+			return http.StatusOK, map[string]any{"results": itemResults(resp, func(i int) int64 { return transfers[i].ID })}, nil
+		}
+		return single(resp.Results[0], func() (any, error) {
+			t, err := s.Store.Transfer(r.Context(), transfers[0].ID)
+			if err != nil {
+				return nil, err
+			}
+			return toTransfer(t), nil
+		})
 	})
 }
 
@@ -234,24 +192,19 @@ func itemResults(resp *engine.Response, id func(int) int64) []linkfin.ItemResult
 	return out
 }
 
-// single answers a one-item request: 201 with the object when created, 200 when it
-// already existed with the same fields, otherwise a problem with the result as code.
-func (s *Server) single(w http.ResponseWriter, r *http.Request, res ledger.Result, read func() (any, error), wire func(any) any) {
+// single answers a one-item request: 201 with the object read when created, 200 when
+// it already existed with the same fields, otherwise a problem with the result as code.
+func single(res ledger.Result, read func() (any, error)) (int, any, error) {
 	status := http.StatusCreated
 	switch res {
 	case ledger.OK:
 	case ledger.Exists:
 		status = http.StatusOK
 	default:
-		writeError(w, r, linkfin.Errorf(string(res), "%s", resultMessage(res)))
-		return
+		return 0, nil, linkfin.Errorf(string(res), "%s", resultMessage(res))
 	}
 	v, err := read()
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	writeJSON(w, status, wire(v))
+	return status, v, err
 }
 
 func resultMessage(res ledger.Result) string {
@@ -275,24 +228,20 @@ func (s *Server) closeAccount(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	resp, ok := s.submit(w, r, nil, &engine.Request{CloseAccounts: []int64{id}})
-	if !ok {
-		return
-	}
-	if res := resp.Results[0]; res != ledger.OK {
-		if res == ledger.AccountNotFound {
-			writeError(w, r, linkfin.Errorf(linkfin.ENOTFOUND, "account %d not found", id))
-			return
+	s.submit(w, r, nil, &engine.Request{CloseAccounts: []int64{id}}, func(resp *engine.Response) (int, any, error) {
+		switch res := resp.Results[0]; res {
+		case ledger.OK:
+		case ledger.AccountNotFound:
+			return 0, nil, linkfin.Errorf(linkfin.ENOTFOUND, "account %d not found", id)
+		default:
+			return 0, nil, linkfin.Errorf(string(res), "%s", resultMessage(res))
 		}
-		writeError(w, r, linkfin.Errorf(string(res), "%s", resultMessage(res)))
-		return
-	}
-	a, err := s.Engine.Account(r.Context(), id)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, toAccount(a))
+		a, err := s.Engine.Account(r.Context(), id)
+		if err != nil {
+			return 0, nil, err
+		}
+		return http.StatusOK, toAccount(a), nil
+	})
 }
 
 // ledgerRoutes registers the raw ledger, for operator keys alone to write; an

@@ -6,6 +6,7 @@ import (
 	"reflect"
 
 	"linkfin"
+	"linkfin/engine"
 	"linkfin/services"
 )
 
@@ -38,15 +39,17 @@ func (s *Server) createOrganization(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	var res services.OrganizationResult
-	if !s.command(w, r, body, &services.CreateOrganization{Org: linkfin.Organization{ID: in.ID, Name: in.Name, Capabilities: in.Capabilities}}, &res) {
-		return
-	}
-	status := http.StatusCreated
-	if res.Existed {
-		status = http.StatusOK
-	}
-	writeJSON(w, status, res.Organization)
+	c := &services.CreateOrganization{Org: linkfin.Organization{ID: in.ID, Name: in.Name, Capabilities: in.Capabilities}}
+	s.submit(w, r, body, &engine.Request{Commands: []linkfin.Command{c}}, func(resp *engine.Response) (int, any, error) {
+		res, err := valueOf[services.OrganizationResult](resp)
+		if err != nil {
+			return 0, nil, err
+		}
+		if res.Existed {
+			return http.StatusOK, res.Organization, nil
+		}
+		return http.StatusCreated, res.Organization, nil
+	})
 }
 
 // keyOrg is the organization of a key route, which the principal must be (or be the
@@ -72,18 +75,21 @@ func (s *Server) createAPIKey(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	secret, k := linkfin.NewAPIKey(org, in.Role, in.Name)
-	var made linkfin.APIKey
-	if !s.command(w, r, body, &services.CreateAPIKey{Actor: principalOf(r).Org, Key: k}, &made) {
-		return
-	}
-	out := toAPIKey(&made)
-	// A retry under the same Idempotency-Key answers the key the first try made, which
-	// is all the store knows: its secret was shown once, in the first answer, and the
-	// one made for this try belongs to no key.
-	if w.Header().Get("Idempotency-Hit") == "" {
-		out.Key = secret
-	}
-	writeJSON(w, http.StatusCreated, out)
+	c := &services.CreateAPIKey{Actor: principalOf(r).Org, Key: k}
+	s.submit(w, r, body, &engine.Request{Commands: []linkfin.Command{c}}, func(resp *engine.Response) (int, any, error) {
+		made, err := valueOf[linkfin.APIKey](resp)
+		if err != nil {
+			return 0, nil, err
+		}
+		out := toAPIKey(made)
+		// A retry under the same Idempotency-Key answers the key the first try made,
+		// which is all the store knows: its secret was shown once, in the first answer,
+		// and the one made for this try belongs to no key.
+		if !resp.Replayed {
+			out.Key = secret
+		}
+		return http.StatusCreated, out, nil
+	})
 }
 
 func (s *Server) listAPIKeys(w http.ResponseWriter, r *http.Request) {
@@ -127,7 +133,6 @@ func (s *Server) revokeAPIKey(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	var k linkfin.APIKey
 	actor := principalOf(r).Org
 	if principalOf(r).operator() {
 		actor = org // the operator revokes the organization's keys as the organization would
@@ -135,9 +140,13 @@ func (s *Server) revokeAPIKey(w http.ResponseWriter, r *http.Request) {
 	// Dropped before and after: a request that read the key before the revocation
 	// committed cannot put it back.
 	s.keys.drop(r.PathValue("key"))
-	if !s.command(w, r, nil, &services.RevokeAPIKey{Actor: actor, ID: r.PathValue("key")}, &k) {
-		return
-	}
-	s.keys.drop(k.ID)
-	writeJSON(w, http.StatusOK, toAPIKey(&k))
+	c := &services.RevokeAPIKey{Actor: actor, ID: r.PathValue("key")}
+	s.submit(w, r, nil, &engine.Request{Commands: []linkfin.Command{c}}, func(resp *engine.Response) (int, any, error) {
+		k, err := valueOf[linkfin.APIKey](resp)
+		if err != nil {
+			return 0, nil, err
+		}
+		s.keys.drop(k.ID)
+		return http.StatusOK, toAPIKey(k), nil
+	})
 }

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"linkfin"
+	"linkfin/engine"
 	"linkfin/services"
 	"linkfin/ubl"
 )
@@ -227,7 +228,7 @@ func (s *Server) createInvoice(w http.ResponseWriter, r *http.Request) {
 		inv = linkfin.Invoice{Number: in.Number, BuyerID: in.BuyerID, POID: in.POID, Currency: in.Currency,
 			IssueDate: in.IssueDate, DueDate: in.DueDate, Lines: in.Lines, Tax: in.Tax, Total: in.Total}
 	}
-	s.answer(w, r, body, &services.CreateInvoice{Actor: p.Org, Invoice: inv}, http.StatusCreated)
+	s.submit(w, r, body, &engine.Request{Commands: []linkfin.Command{&services.CreateInvoice{Actor: p.Org, Invoice: inv}}}, valueAnswer(http.StatusCreated))
 }
 
 func (s *Server) getCertificate(w http.ResponseWriter, r *http.Request) {
@@ -255,7 +256,7 @@ func (s *Server) getProgram(w http.ResponseWriter, r *http.Request) {
 			writeError(w, r, err)
 			return
 		}
-		writeRaw(w, http.StatusOK, o.Data)
+		writeJSON(w, http.StatusOK, json.RawMessage(o.Data))
 		return
 	}
 	prog, err := services.ProgramFor(r.Context(), s.Store, r.PathValue("id"), p.Org)
@@ -319,7 +320,7 @@ func (s *Server) getPriceMark(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	writeRaw(w, http.StatusOK, o.Data)
+	writeJSON(w, http.StatusOK, json.RawMessage(o.Data))
 }
 
 func (s *Server) exposure(w http.ResponseWriter, r *http.Request) {

@@ -67,11 +67,14 @@ func (s *Server) createWebhookEndpoint(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ep.Cursor = head.Size - 1
-	var made linkfin.WebhookEndpoint
-	if !s.command(w, r, body, &services.CreateWebhookEndpoint{Actor: p.Org, Endpoint: ep}, &made) {
-		return
-	}
-	writeJSON(w, http.StatusCreated, linkfin.WebhookEndpointOut{WebhookEndpoint: made, Secret: webhook.FormatSecret(webhook.Secret(s.WebhookKey, made.ID))})
+	c := &services.CreateWebhookEndpoint{Actor: p.Org, Endpoint: ep}
+	s.submit(w, r, body, &engine.Request{Commands: []linkfin.Command{c}}, func(resp *engine.Response) (int, any, error) {
+		made, err := valueOf[linkfin.WebhookEndpoint](resp)
+		if err != nil {
+			return 0, nil, err
+		}
+		return http.StatusCreated, linkfin.WebhookEndpointOut{WebhookEndpoint: *made, Secret: webhook.FormatSecret(webhook.Secret(s.WebhookKey, made.ID))}, nil
+	})
 }
 
 func (s *Server) webhookDeliveries(w http.ResponseWriter, r *http.Request) {
