@@ -26,6 +26,9 @@ const (
 var products = []Product{ProductCertificateDiscounting, ProductFactoring, ProductDynamicDiscounting,
 	ProductPOFinancing, ProductWarehousePledge, ProductDistributorFinancing}
 
+// Products lists every product a program may offer.
+func Products() []Product { return slices.Clone(products) }
+
 // Pricing is a funder's price: a base rate plus a margin, or a fixed rate (decimal
 // annual rates, "0.0425" = 4.25 %).
 type Pricing struct {

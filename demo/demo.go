@@ -170,6 +170,79 @@ func (r *run) refuse(what, code string, c linkfin.Command) {
 	r.say("refused as it must be — %s: %s", what, code)
 }
 
+// request is the command by which actor asks the product for a quote on an asset of
+// the program, made by the product itself.
+func (r *run) request(actor string, product linkfin.Product, assetID, funderID string) linkfin.Command {
+	in := linkfin.FinancingIn{Product: product, ProgramID: "auto-scf", AssetID: assetID, FunderID: funderID}
+	p, err := services.ProductNamed(product)
+	if err != nil {
+		return failed{err}
+	}
+	c, err := p.Request(r.ctx, r.s, actor, &in)
+	if err != nil {
+		return failed{err}
+	}
+	return c
+}
+
+// accept is the command by which actor accepts the quote f, made by its product.
+func (r *run) accept(actor string, f *linkfin.Financing) linkfin.Command {
+	p, err := services.ProductOf(f)
+	if err != nil {
+		return failed{err}
+	}
+	return p.Accept(actor, f)
+}
+
+// repay is the command by which actor repays the loan f, made by its product.
+func (r *run) repay(actor string, f *linkfin.Financing) linkfin.Command {
+	c, err := services.RepayFinancing(actor, f)
+	if err != nil {
+		return failed{err}
+	}
+	return c
+}
+
+// close is the command that closes f at its due date, made by its product.
+func (r *run) close(f *linkfin.Financing) linkfin.Command {
+	p, err := services.ProductOf(f)
+	if err == nil {
+		var c linkfin.Command
+		if c, err = p.Close(f); err == nil {
+			return c
+		}
+	}
+	return failed{err}
+}
+
+// financing reads the financing the story calls name.
+func (r *run) financing(name string) *linkfin.Financing {
+	var f linkfin.Financing
+	if r.err == nil {
+		if o, err := r.s.Object(r.ctx, linkfin.KindFinancing, r.id(name)); err != nil {
+			r.err = err
+		} else {
+			r.err = json.Unmarshal(o.Data, &f)
+		}
+	}
+	return &f
+}
+
+// failed is a command that could not be made: running it fails with the reason.
+type failed struct{ err error }
+
+func (failed) Keys() []linkfin.ObjectKey       { return nil }
+func (c failed) Apply(linkfin.Tx) (any, error) { return nil, c.err }
+
+// offered lists every product the platform has, which the story's program offers.
+func offered() []linkfin.Product {
+	var out []linkfin.Product
+	for _, p := range services.Products() {
+		out = append(out, p.Name())
+	}
+	return out
+}
+
 func money(v int64) string {
 	sign := ""
 	if v < 0 {
@@ -275,8 +348,7 @@ func (r *run) parties() {
 	apr, marginCall := rate("0.18"), rate("0.75")
 	r.do(&services.CreateProgram{Actor: "anchor", Program: linkfin.Program{ID: "auto-scf", Name: "Core Auto supply chain finance",
 		Currency: "CNY", Limit: 50_000_000_00, MaxTenorDays: 180, AdvanceRate: rate("0.6"), DayCount: linkfin.ACT360, Calendar: "CN",
-		Products: []linkfin.Product{linkfin.ProductCertificateDiscounting, linkfin.ProductFactoring, linkfin.ProductDynamicDiscounting,
-			linkfin.ProductPOFinancing, linkfin.ProductWarehousePledge, linkfin.ProductDistributorFinancing},
+		Products:        offered(),
 		EarlyPaymentAPR: &apr, MarginCallLTV: &marginCall, BuyBack: true, SupplierLimit: 2_100_000_00,
 		Tolerances: linkfin.MatchTolerances{QuantityRate: rate("0.02"), PriceRate: rate("0.01"), AmountAbs: 100_00}}}, nil)
 	fixed, base, margin := rate("0.0425"), rate("0.031"), rate("0.012")
@@ -344,14 +416,14 @@ func (r *run) story() {
 	r.title("Suppliers sell their pieces to funders at the anchor's cost of credit")
 	for _, f := range []struct{ id, who, piece, funder string }{{"F-1", "tier1", r.id("C-1a"), "bank"}, {"F-2", "tier2", r.id("C-1b1b"), "factor"}} {
 		var q linkfin.Financing
-		r.make(&services.RequestFinancing{Actor: f.who, ProgramID: "auto-scf", PieceID: f.piece, FunderID: f.funder}, &q, f.id)
-		r.do(&services.AcceptFinancing{Actor: f.who, ID: q.ID, PieceID: f.piece}, nil)
+		r.make(r.request(f.who, linkfin.ProductCertificateDiscounting, f.piece, f.funder), &q, f.id)
+		r.do(r.accept(f.who, &q), nil)
 		r.do(&services.DisburseFinancing{Actor: f.funder, ID: q.ID}, nil)
 		r.say("%s sells %s (%s, %d days) to %s at %s: discount %s, receives %s (effective %s a year)",
 			f.who, f.piece, money(q.Quote.Face), q.Quote.Days, f.funder, q.Quote.Rate, money(q.Quote.Discount), money(q.Quote.Price), q.Quote.EffectiveRate)
 	}
 	r.refuse("the same piece financed again", "asset_financed",
-		&services.RequestFinancing{Actor: "bank", ProgramID: "auto-scf", PieceID: r.id("C-1a"), FunderID: "factor"})
+		r.request("bank", linkfin.ProductCertificateDiscounting, r.id("C-1a"), "factor"))
 
 	r.title("Dynamic discounting: the anchor pays a small invoice early from its own cash")
 	r.make(&services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{Number: "PO-1002", SellerID: "tier1", ProgramID: "auto-scf", Currency: "CNY",
@@ -362,15 +434,15 @@ func (r *run) story() {
 		IssueDate: date("2026-11-02"), DueDate: date("2026-11-09"), Lines: []linkfin.InvoiceLine{{LineID: "1", Quantity: 100, UnitPrice: 100_00, Amount: 10_000_00}}, Total: 10_000_00}}, nil, "INV-0043")
 	r.do(&services.ApproveInvoice{Actor: "anchor", ID: r.id("INV-0043")}, nil)
 	var early linkfin.Financing
-	r.make(&services.RequestEarlyPayment{Actor: "tier1", PayableID: linkfin.PayableID(r.id("INV-0043")), ProgramID: "auto-scf"}, &early, "E-1")
-	r.do(&services.AcceptEarlyPayment{Actor: "tier1", ID: early.ID, PayableID: linkfin.PayableID(r.id("INV-0043"))}, nil)
+	r.make(r.request("tier1", linkfin.ProductDynamicDiscounting, linkfin.PayableID(r.id("INV-0043")), ""), &early, "E-1")
+	r.do(r.accept("tier1", &early), nil)
 	r.say("%s paid %d days early at %s APR: discount %s, tier1 receives %s", money(early.Quote.Face), early.Quote.Days, early.Quote.Rate, money(early.Quote.Discount), money(early.Quote.Price))
 
 	r.title("Factoring with recourse: tier1 sells an approved invoice to the factor")
 	r.order("PO-1003", "tier1", 200, 1_000_00, "2027-01-15", false)
 	var fq linkfin.Financing
-	r.make(&services.RequestFactoring{Actor: "tier1", PayableID: linkfin.PayableID(r.id("INV-PO-1003")), ProgramID: "auto-scf", FunderID: "factor"}, &fq, "FX-1")
-	r.do(&services.AcceptFactoring{Actor: "tier1", ID: fq.ID, PayableID: linkfin.PayableID(r.id("INV-PO-1003"))}, nil)
+	r.make(r.request("tier1", linkfin.ProductFactoring, linkfin.PayableID(r.id("INV-PO-1003")), "factor"), &fq, "FX-1")
+	r.do(r.accept("tier1", &fq), nil)
 	r.do(&services.DisburseFinancing{Actor: "factor", ID: fq.ID}, nil)
 	r.say("payable %s: advance %s now (60 %%), interest %s to the due date; the reserve comes at collection",
 		money(fq.Quote.Face), money(fq.Quote.Price), money(fq.Interest))
@@ -380,24 +452,25 @@ func (r *run) story() {
 		Lines: []linkfin.POLine{{LineID: "1", Item: "hub", Quantity: 300, Unit: "pc", UnitPrice: 1_000_00}}}}, nil, "PO-1004")
 	r.do(&services.AcceptPurchaseOrder{Actor: "tier1", ID: r.id("PO-1004")}, nil)
 	var pq linkfin.Financing
-	r.make(&services.RequestPOFinancing{Actor: "tier1", POID: r.id("PO-1004"), ProgramID: "auto-scf", FunderID: "bank"}, &pq, "PF-1")
-	r.do(&services.AcceptPOFinancing{Actor: "tier1", ID: pq.ID, POID: r.id("PO-1004")}, nil)
+	r.make(r.request("tier1", linkfin.ProductPOFinancing, r.id("PO-1004"), "bank"), &pq, "PF-1")
+	r.do(r.accept("tier1", &pq), nil)
 	r.do(&services.DisburseFinancing{Actor: "bank", ID: pq.ID}, nil)
 	r.say("order %s: advance %s before shipping", money(pq.Quote.Face), money(pq.Quote.Price))
 	r.order("PO-1004", "tier1", 300, 1_000_00, "2027-01-20", true)
 	r.say("delivered, invoiced and approved: the payable is swept to repay the bank first")
 
-	r.make(&services.RequestFinancing{Actor: "tier1", ProgramID: "auto-scf", PieceID: r.id("C-1b2"), FunderID: "factor"}, nil, "F-cap")
+	var capped linkfin.Financing
+	r.make(r.request("tier1", linkfin.ProductCertificateDiscounting, r.id("C-1b2"), "factor"), &capped, "F-cap")
 	r.refuse("tier1 financing past its cap of 2,100,000.00 across funders (Carillion)", "exceeds_credits",
-		&services.AcceptFinancing{Actor: "tier1", ID: r.id("F-cap"), PieceID: r.id("C-1b2")})
+		r.accept("tier1", &capped))
 
 	r.title("Distributor financing: the factor pays the anchor for the dealer's cars")
 	r.make(&services.CreatePurchaseOrder{Actor: "dealer", Order: linkfin.PurchaseOrder{Number: "DPO-1", SellerID: "anchor", ProgramID: "auto-scf", Currency: "CNY",
 		Lines: []linkfin.POLine{{LineID: "1", Item: "sedan", Quantity: 2, Unit: "car", UnitPrice: 200_000_00}}}}, nil, "DPO-1")
 	r.do(&services.AcceptPurchaseOrder{Actor: "anchor", ID: r.id("DPO-1")}, nil)
 	var dq linkfin.Financing
-	r.make(&services.RequestDistributorFinancing{Actor: "dealer", POID: r.id("DPO-1"), ProgramID: "auto-scf", FunderID: "factor"}, &dq, "DF-1")
-	r.do(&services.AcceptDistributorFinancing{Actor: "dealer", ID: dq.ID, POID: r.id("DPO-1")}, nil)
+	r.make(r.request("dealer", linkfin.ProductDistributorFinancing, r.id("DPO-1"), "factor"), &dq, "DF-1")
+	r.do(r.accept("dealer", &dq), nil)
 	r.do(&services.DisburseFinancing{Actor: "factor", ID: dq.ID}, nil)
 	r.say("the anchor is paid %s now; the dealer owes %s with interest by %s (the anchor guarantees a buy-back)",
 		money(dq.Quote.Price), money(dq.Quote.Price+dq.Interest), dq.DueDate)
@@ -410,12 +483,12 @@ func (r *run) story() {
 	lot2.Number = "WR-2"
 	r.refuse("a second receipt for the same lot (Qingdao)", "lot_has_receipt", &services.IssueWarehouseReceipt{Actor: "port", Receipt: lot2})
 	var wq linkfin.Financing
-	r.make(&services.RequestPledgeLoan{Actor: "tier2", ReceiptID: r.id("WR-1"), ProgramID: "auto-scf", FunderID: "bank", Commodity: "copper"}, &wq, "WL-1")
-	r.do(&services.AcceptPledgeLoan{Actor: "tier2", ID: wq.ID, ReceiptID: r.id("WR-1")}, nil)
+	r.make(r.request("tier2", linkfin.ProductWarehousePledge, r.id("WR-1"), "bank"), &wq, "WL-1")
+	r.do(r.accept("tier2", &wq), nil)
 	r.do(&services.DisburseFinancing{Actor: "bank", ID: wq.ID}, nil)
 	r.say("40 t at %s: loan %s at 60 %% of value, interest %s", money(60_000_00), money(wq.Quote.Price), money(wq.Interest))
 	r.refuse("the receipt pledged a second time (Qingdao)", "asset_financed",
-		&services.RequestPledgeLoan{Actor: "tier2", ReceiptID: r.id("WR-1"), ProgramID: "auto-scf", FunderID: "factor", Commodity: "copper"})
+		r.request("tier2", linkfin.ProductWarehousePledge, r.id("WR-1"), "factor"))
 	r.do(&services.MarkPrice{Mark: linkfin.PriceMark{ID: "copper", Currency: "CNY", Price: 45_000_00}}, nil)
 	var mc linkfin.Financing
 	r.do(&services.CheckMargin{ID: wq.ID, Commodity: "copper"}, &mc)
@@ -424,7 +497,7 @@ func (r *run) story() {
 	r.do(&services.ReportTelemetry{Actor: "port", ReceiptID: r.id("WR-1"), Quantity: 38}, &counted)
 	r.say("the port's sensors count 38 t of 40 t: the receipt is %s", counted.Status)
 	r.do(&services.RecordInboundPayment{Rail: "bank", InstructionID: "tier2-interest", OrgID: "tier2", Currency: "CNY", Amount: wq.Interest}, nil)
-	r.do(&services.RepayPledgeLoan{Actor: "tier2", ID: wq.ID}, nil)
+	r.do(r.repay("tier2", &wq), nil)
 	r.say("tier2 repays %s: the receipt is released", money(wq.Quote.Price+wq.Interest))
 
 	r.title("Exposure: everything funders have outstanding on the anchor")
@@ -448,13 +521,13 @@ func (r *run) story() {
 	r.clock.advance(date("2027-01-29").Time(time.UTC).Sub(date("2026-11-02").Time(time.UTC)))
 	r.do(&services.RecordInboundPayment{Rail: "bank", InstructionID: "maturity-anchor", OrgID: "anchor", Currency: "CNY", Amount: 2_760_000_00}, nil)
 	for _, id := range []string{"FX-1", "PF-1"} {
-		var f linkfin.Financing
-		r.do(&services.CollectFactored{ID: r.id(id)}, &f)
+		f := r.financing(id)
+		r.do(r.close(f), f)
 		r.say("%s %s (%s) collected from the anchor: %s, interest %s, the funder pays tier1 the rest", f.Product, f.ID, id, f.Status, money(f.Interest))
 	}
 	r.do(&services.RecordInboundPayment{Rail: "ecny", InstructionID: "dealer-sales", OrgID: "dealer", Currency: "CNY", Amount: dq.Quote.Price + dq.Interest}, nil)
 	var dl linkfin.Financing
-	r.do(&services.CloseDistributorLoan{ID: dq.ID}, &dl)
+	r.do(r.repay("dealer", &dq), &dl)
 	r.say("the dealer sold the cars and repays the factor: %s", dl.Status)
 	var res linkfin.SettlementResult
 	r.do(&services.SettleMaturity{ProgramID: "auto-scf", Date: cert.Maturity}, &res)

@@ -117,16 +117,16 @@ func crashScript() (steps []linkfin.Command, shift int) {
 	add(&services.IssueCertificate{Actor: "anchor", ID: "c1", ProgramID: "scf", PayableIDs: []string{linkfin.PayableID("inv-1")}},
 		&services.SplitCertificate{Actor: "tier1", ID: "c1", Pieces: []linkfin.Piece{{ID: "c1a", Face: 600_000_00}, {ID: "c1b", Face: 400_000_00}}},
 		&services.TransferCertificate{Actor: "tier1", ID: "c1b", To: "tier2", Amount: 150_000_00, NewID: "t1", RemainderID: "c1c"},
-		&services.RequestFinancing{Actor: "tier1", ID: "f-cert", ProgramID: "scf", PieceID: "c1a", FunderID: "bank"},
-		&services.AcceptFinancing{Actor: "tier1", ID: "f-cert", PieceID: "c1a"},
+		&services.RequestCertificateDiscounting{Actor: "tier1", ID: "f-cert", ProgramID: "scf", PieceID: "c1a", FunderID: "bank"},
+		&services.AcceptCertificateDiscounting{Actor: "tier1", ID: "f-cert", PieceID: "c1a"},
 		&services.DisburseFinancing{Actor: "bank", ID: "f-cert"})
 	// Factoring.
 	add(&services.RequestFactoring{Actor: "tier1", ID: "f-fx", PayableID: linkfin.PayableID("inv-2"), ProgramID: "fx", FunderID: "bank"},
 		&services.AcceptFactoring{Actor: "tier1", ID: "f-fx", PayableID: linkfin.PayableID("inv-2")},
 		&services.DisburseFinancing{Actor: "bank", ID: "f-fx"})
 	// Dynamic discounting: the anchor pays early from its own cash.
-	add(&services.RequestEarlyPayment{Actor: "tier1", ID: "f-dd", PayableID: linkfin.PayableID("inv-3"), ProgramID: "dd"},
-		&services.AcceptEarlyPayment{Actor: "tier1", ID: "f-dd", PayableID: linkfin.PayableID("inv-3")})
+	add(&services.RequestDynamicDiscounting{Actor: "tier1", ID: "f-dd", PayableID: linkfin.PayableID("inv-3"), ProgramID: "dd"},
+		&services.AcceptDynamicDiscounting{Actor: "tier1", ID: "f-dd", PayableID: linkfin.PayableID("inv-3")})
 	// Purchase-order financing, then the order ships and becomes the advance's payable.
 	c4, a4 := order(4, "fx")
 	add(c4, a4,
@@ -147,7 +147,7 @@ func crashScript() (steps []linkfin.Command, shift int) {
 	add(&services.MarkPrice{Mark: linkfin.PriceMark{ID: "copper", Currency: "CNY", Price: 60_000_00}},
 		&services.IssueWarehouseReceipt{Actor: "port", Receipt: linkfin.WarehouseReceipt{ID: "R1", OwnerID: "trader", LotID: "LOT-1",
 			Commodity: "copper", Quantity: 10, Unit: "t"}},
-		&services.RequestPledgeLoan{Actor: "trader", ID: "f-wh", ReceiptID: "R1", ProgramID: "wh", FunderID: "bank", Commodity: "copper"},
+		&services.RequestPledgeLoan{Actor: "trader", ID: "f-wh", ReceiptID: "R1", ProgramID: "wh", FunderID: "bank"},
 		&services.AcceptPledgeLoan{Actor: "trader", ID: "f-wh", ReceiptID: "R1"},
 		&services.DisburseFinancing{Actor: "bank", ID: "f-wh"},
 		&services.RepayPledgeLoan{Actor: "trader", ID: "f-wh"})

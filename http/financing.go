@@ -45,15 +45,7 @@ func (s *Server) financingRoutes() {
 			if err != nil {
 				return nil, err
 			}
-			switch {
-			case f.RequesterID != p.Org:
-				return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only the borrower repays a loan")
-			case f.Product == linkfin.ProductWarehousePledge:
-				return &services.RepayPledgeLoan{Actor: p.Org, ID: f.ID}, nil
-			case f.Product == linkfin.ProductDistributorFinancing:
-				return &services.CloseDistributorLoan{ID: f.ID}, nil
-			}
-			return nil, linkfin.Errorf("not_repayable", "a %s financing is repaid at maturity by settlement, not by its requester", f.Product)
+			return services.RepayFinancing(p.Org, f)
 		})
 	act(s, Route{Pattern: "POST /v1/financings/{id}/close", Kind: linkfin.KindFinancing, Access: Operator, Money: true, Out: fin,
 		Summary: "Close a financing at its due date (the platform's scheduler): collect a factored payable, repay or buy back " +
@@ -63,15 +55,11 @@ func (s *Server) financingRoutes() {
 			if err != nil {
 				return nil, err
 			}
-			switch f.Product {
-			case linkfin.ProductFactoring, linkfin.ProductPOFinancing:
-				return &services.CollectFactored{ID: f.ID}, nil
-			case linkfin.ProductDistributorFinancing:
-				return &services.CloseDistributorLoan{ID: f.ID}, nil
-			case linkfin.ProductWarehousePledge:
-				return &services.CloseOverduePledge{ID: f.ID}, nil
+			product, err := services.ProductOf(f)
+			if err != nil {
+				return nil, err
 			}
-			return nil, linkfin.Errorf("not_closable", "a %s financing settles with its certificate (POST /v1/settlements/run)", f.Product)
+			return product.Close(f)
 		})
 	act(s, Route{Pattern: "POST /v1/financings/{id}/margin-check", Kind: linkfin.KindFinancing, Access: Operator, Out: fin,
 		Summary: "Revalue a pledge at the latest price mark; over the program's loan-to-value, a margin call."},
@@ -92,53 +80,18 @@ func (s *Server) financingRoutes() {
 
 // requestFinancing builds the request command of the product asked for.
 func (s *Server) requestFinancing(r *http.Request, p *principal, in *linkfin.FinancingIn) (linkfin.Command, error) {
-	switch in.Product {
-	case linkfin.ProductCertificateDiscounting:
-		return &services.RequestFinancing{Actor: p.Org, ProgramID: in.ProgramID, PieceID: in.AssetID, FunderID: in.FunderID}, nil
-	case linkfin.ProductFactoring:
-		return &services.RequestFactoring{Actor: p.Org, PayableID: in.AssetID, ProgramID: in.ProgramID, FunderID: in.FunderID}, nil
-	case linkfin.ProductDynamicDiscounting:
-		if in.FunderID != "" {
-			return nil, linkfin.Errorf(linkfin.EINVALID, "the anchor pays early from its own cash: dynamic discounting takes no funder_id")
-		}
-		return &services.RequestEarlyPayment{Actor: p.Org, PayableID: in.AssetID, ProgramID: in.ProgramID}, nil
-	case linkfin.ProductPOFinancing:
-		return &services.RequestPOFinancing{Actor: p.Org, POID: in.AssetID, ProgramID: in.ProgramID, FunderID: in.FunderID}, nil
-	case linkfin.ProductDistributorFinancing:
-		return &services.RequestDistributorFinancing{Actor: p.Org, POID: in.AssetID, ProgramID: in.ProgramID, FunderID: in.FunderID}, nil
-	case linkfin.ProductWarehousePledge:
-		// The receipt names the commodity whose price mark values it.
-		rc, err := get[linkfin.WarehouseReceipt](s, r, linkfin.KindWarehouseReceipt, in.AssetID)
-		if err != nil {
-			return nil, err
-		}
-		// A receipt belongs to no program: the owner names one, which must be one it
-		// sees (its anchor's, as a member of the anchor's chain). Any other is not
-		// found, exactly as a program that does not exist.
-		if _, err := services.ProgramFor(r.Context(), s.Store, in.ProgramID, p.Org); err != nil {
-			return nil, err
-		}
-		return &services.RequestPledgeLoan{Actor: p.Org, ReceiptID: rc.ID, ProgramID: in.ProgramID, FunderID: in.FunderID,
-			Commodity: rc.Commodity}, nil
+	product, err := services.ProductNamed(in.Product)
+	if err != nil {
+		return nil, err
 	}
-	return nil, linkfin.Errorf(linkfin.EINVALID, "unknown product %q", in.Product)
+	return product.Request(r.Context(), s.Store, p.Org, in)
 }
 
 // acceptFinancing builds the accept command of the quote's product.
 func acceptFinancing(p *principal, f *linkfin.Financing) (linkfin.Command, error) {
-	switch f.Product {
-	case linkfin.ProductCertificateDiscounting:
-		return &services.AcceptFinancing{Actor: p.Org, ID: f.ID, PieceID: f.AssetID}, nil
-	case linkfin.ProductFactoring:
-		return &services.AcceptFactoring{Actor: p.Org, ID: f.ID, PayableID: f.AssetID}, nil
-	case linkfin.ProductDynamicDiscounting:
-		return &services.AcceptEarlyPayment{Actor: p.Org, ID: f.ID, PayableID: f.AssetID}, nil
-	case linkfin.ProductPOFinancing:
-		return &services.AcceptPOFinancing{Actor: p.Org, ID: f.ID, POID: f.AssetID}, nil
-	case linkfin.ProductDistributorFinancing:
-		return &services.AcceptDistributorFinancing{Actor: p.Org, ID: f.ID, POID: f.AssetID}, nil
-	case linkfin.ProductWarehousePledge:
-		return &services.AcceptPledgeLoan{Actor: p.Org, ID: f.ID, ReceiptID: f.AssetID}, nil
+	product, err := services.ProductOf(f)
+	if err != nil {
+		return nil, err
 	}
-	return nil, linkfin.Errorf(linkfin.EINTERNAL, "financing %s has an unknown product %q", f.ID, f.Product)
+	return product.Accept(p.Org, f), nil
 }

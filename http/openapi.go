@@ -49,10 +49,9 @@ var inlineTypes = map[reflect.Type]bool{
 
 // enums lists the values of the domain's enumerations.
 var enums = map[reflect.Type][]any{
-	reflect.TypeFor[linkfin.Role]():       values(linkfin.RoleOperator, linkfin.RoleAdmin, linkfin.RoleFinance, linkfin.RoleViewer),
-	reflect.TypeFor[linkfin.Capability](): values(linkfin.CapTrade, linkfin.CapAnchor, linkfin.CapFund, linkfin.CapLogistics, linkfin.CapOperate),
-	reflect.TypeFor[linkfin.Product](): values(linkfin.ProductCertificateDiscounting, linkfin.ProductFactoring,
-		linkfin.ProductDynamicDiscounting, linkfin.ProductPOFinancing, linkfin.ProductWarehousePledge, linkfin.ProductDistributorFinancing),
+	reflect.TypeFor[linkfin.Role]():               values(linkfin.RoleOperator, linkfin.RoleAdmin, linkfin.RoleFinance, linkfin.RoleViewer),
+	reflect.TypeFor[linkfin.Capability]():         values(linkfin.CapTrade, linkfin.CapAnchor, linkfin.CapFund, linkfin.CapLogistics, linkfin.CapOperate),
+	reflect.TypeFor[linkfin.Product]():            values(linkfin.Products()...),
 	reflect.TypeFor[linkfin.FunderStatus]():       values(linkfin.FunderInvited, linkfin.FunderAccepted),
 	reflect.TypeFor[linkfin.RelationshipStatus](): values(linkfin.RelationshipProposed, linkfin.RelationshipActive),
 	reflect.TypeFor[linkfin.POStatus]():           values(linkfin.POIssued, linkfin.POAccepted, linkfin.POCancelled),

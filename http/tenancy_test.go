@@ -57,7 +57,7 @@ func newPlatform(t *testing.T) *platform {
 	p.submit(t, &services.ApproveInvoice{Actor: "anchor", ID: "inv-1"})
 	p.submit(t, &services.CreateCreditNote{Actor: "tier1", Note: linkfin.CreditNote{ID: "CN-1", Number: "CN-1", InvoiceID: "inv-1", Amount: 1_00, Reason: "one scratch"}})
 	p.submit(t, &services.IssueCertificate{Actor: "anchor", ID: "C-1", ProgramID: "auto-scf", PayableIDs: []string{linkfin.PayableID("inv-1")}})
-	p.submit(t, &services.RequestFinancing{Actor: "tier1", ID: "F-1", ProgramID: "auto-scf", PieceID: "C-1", FunderID: "bank"})
+	p.submit(t, &services.RequestCertificateDiscounting{Actor: "tier1", ID: "F-1", ProgramID: "auto-scf", PieceID: "C-1", FunderID: "bank"})
 	p.submit(t, &services.MarkPrice{Mark: linkfin.PriceMark{ID: "copper", Currency: "CNY", Price: 60_000_00}})
 	p.submit(t, &services.IssueWarehouseReceipt{Actor: "port", Receipt: linkfin.WarehouseReceipt{ID: "WR-1", LotID: "LOT-1", OwnerID: "tier2",
 		Commodity: "copper", Quantity: 40, Unit: "t"}})

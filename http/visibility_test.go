@@ -92,7 +92,7 @@ func TestProgramMembers(t *testing.T) {
 func TestFunderExposure(t *testing.T) {
 	p := newPlatform(t)
 	p.key(t, "factor", "factor", linkfin.RoleAdmin)
-	p.submit(t, &services.AcceptFinancing{Actor: "tier1", ID: "F-1", PieceID: "C-1"})
+	p.submit(t, &services.AcceptCertificateDiscounting{Actor: "tier1", ID: "F-1", PieceID: "C-1"})
 	p.submit(t, &services.DisburseFinancing{Actor: "bank", ID: "F-1"})
 	var piece linkfin.CertificateOut
 	wantJSON(t, p.as("anchor", "GET", "/v1/certificates/C-1", ""), http.StatusOK, &piece)
@@ -126,7 +126,7 @@ func TestListsAndReadsAgree(t *testing.T) {
 	for _, org := range []string{"tier3", "dealer", "factor"} {
 		p.key(t, org, org, linkfin.RoleAdmin)
 	}
-	p.submit(t, &services.AcceptFinancing{Actor: "tier1", ID: "F-1", PieceID: "C-1"})
+	p.submit(t, &services.AcceptCertificateDiscounting{Actor: "tier1", ID: "F-1", PieceID: "C-1"})
 	p.submit(t, &services.DisburseFinancing{Actor: "bank", ID: "F-1"})
 
 	gets := map[string]bool{}

@@ -88,9 +88,13 @@ func ExposureReport(ctx context.Context, s linkfin.RecordReader) ([]Exposure, er
 			part = newExposure(p.AnchorID, f.Currency)
 			e.funders[f.FunderID] = part
 		}
+		product, err := ProductOf(&f)
+		if err != nil {
+			return err
+		}
 		tier := strconv.Itoa(f.Tier)
 		switch {
-		case f.Product == linkfin.ProductDistributorFinancing:
+		case product.Downstream():
 			tier = "distributors"
 		case f.Tier == 0:
 			tier = "unknown"

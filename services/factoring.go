@@ -1,9 +1,77 @@
 package services
 
 import (
+	"context"
+	"slices"
+	"strings"
+
 	"linkfin"
 	"linkfin/ledger"
 )
+
+// factoring is a seller selling an approved payable to a funder with recourse: an
+// advance now, the reserve less interest when the buyer pays at maturity
+// (CollectFactored).
+type factoring struct{}
+
+func init() { Register(factoring{}) }
+
+func (factoring) Name() linkfin.Product { return linkfin.ProductFactoring }
+func (factoring) AssetKind() string     { return linkfin.KindPayable }
+func (factoring) Downstream() bool      { return false }
+func (factoring) Legs() []string        { return collectionLegs }
+
+// collectionLegs are the legs of a financing collected from a payable at its
+// maturity (CollectFactored).
+var collectionLegs = []string{"disbursement", "collection", "reserve", "shortfall", "recourse"}
+
+func (factoring) Request(_ context.Context, _ linkfin.Store, actor string, in *linkfin.FinancingIn) (linkfin.Command, error) {
+	return &RequestFactoring{Actor: actor, PayableID: in.AssetID, ProgramID: in.ProgramID, FunderID: in.FunderID}, nil
+}
+
+func (factoring) Accept(actor string, f *linkfin.Financing) linkfin.Command {
+	return &AcceptFactoring{Actor: actor, ID: f.ID, PayableID: f.AssetID}
+}
+
+func (factoring) Repay(_ string, f *linkfin.Financing) (linkfin.Command, error) {
+	return nil, notRepayable(f)
+}
+func (factoring) Close(f *linkfin.Financing) (linkfin.Command, error) {
+	return &CollectFactored{ID: f.ID}, nil
+}
+
+func (factoring) CloseDate(ctx context.Context, s linkfin.RecordReader, f *linkfin.Financing) (linkfin.Date, bool, error) {
+	return payableDue(ctx, s, f)
+}
+
+func (factoring) AssetKeys(f *linkfin.Financing) []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{{Kind: linkfin.KindPayable, ID: f.AssetID}}
+}
+
+// Disbursed does nothing: the payable was factored at acceptance.
+func (factoring) Disbursed(linkfin.Tx, *linkfin.Financing) error { return nil }
+
+func (factoring) Release(tx linkfin.Tx, f *linkfin.Financing) error { return releasePayable(tx, f) }
+
+// payableDue is the due date of the payable a financing is collected from, once there
+// is one (an order becomes a payable when its invoice is approved).
+func payableDue(ctx context.Context, s linkfin.RecordReader, f *linkfin.Financing) (linkfin.Date, bool, error) {
+	if f.PayableID == "" {
+		return linkfin.Date{}, false, nil
+	}
+	var p linkfin.Payable
+	if err := read(ctx, s, linkfin.KindPayable, f.PayableID, &p); err != nil {
+		return linkfin.Date{}, false, err
+	}
+	return p.DueDate, true, nil
+}
+
+// releasePayable frees a payable that backs a financing which will not be disbursed.
+func releasePayable(tx linkfin.Tx, f *linkfin.Financing) error {
+	return update(tx, linkfin.KindPayable, f.AssetID, "payable.unlocked", func(pay *linkfin.Payable) {
+		pay.Status, pay.FinancingID = linkfin.PayableOpen, ""
+	})
+}
 
 // RequestFactoring is a seller offering an approved, not certified payable to a funder
 // with recourse. The funder advances the program's advance rate of it now; at
@@ -45,15 +113,13 @@ func (c *RequestFactoring) Apply(tx linkfin.Tx) (any, error) {
 	case pay.Status != linkfin.PayableOpen:
 		// One active financing per asset: a certified or factored payable is taken.
 		return nil, linkfin.Errorf("asset_financed", "payable %s is %s", pay.ID, pay.Status)
-	case !p.Offers(linkfin.ProductFactoring):
-		return nil, linkfin.Errorf(linkfin.EINVALID, "program %s does not offer factoring", p.ID)
 	}
-	f, err := liveFunder(p, c.FunderID)
+	f, err := offered(p, linkfin.ProductFactoring, "factoring", c.FunderID)
 	if err != nil {
 		return nil, err
 	}
-	valueDate := linkfin.DateOf(tx.Now())
-	days := linkfin.DaysBetween(valueDate, pay.DueDate)
+	fin := newQuote(tx, id, factoring{}, p, c.Actor, c.FunderID, pay.ID)
+	days := linkfin.DaysBetween(fin.Quote.ValueDate, pay.DueDate)
 	if days < 1 || days > p.MaxTenorDays {
 		return nil, linkfin.Errorf(linkfin.EINVALID, "the payable is due in %d days; the program finances 1 to %d", days, p.MaxTenorDays)
 	}
@@ -66,17 +132,14 @@ func (c *RequestFactoring) Apply(tx linkfin.Tx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	fin := linkfin.Financing{ID: id, Product: linkfin.ProductFactoring, ProgramID: p.ID, RequesterID: c.Actor,
-		FunderID: c.FunderID, AssetKind: linkfin.KindPayable, AssetID: pay.ID, PayableID: pay.ID, Tier: 1, Currency: pay.Currency,
-		Status: linkfin.FinancingQuoted, CreatedAt: tx.Now(), SupplierLimit: p.SupplierLimit, PayeeID: c.Actor, Interest: interest,
-		Quote: linkfin.Quote{Face: pay.Amount, Rate: rate, Days: days, DayCount: p.DayCount, Discount: interest, Price: advance,
-			EffectiveRate: eff, ValueDate: valueDate, ExpiresAt: tx.Now().Add(QuoteValidity),
-			Reasons: []string{
-				"the buyer " + pay.BuyerID + " approved the invoice after a three-way match",
-				"advance " + p.AdvanceRate.String() + " of the payable now; the reserve, less interest, at collection",
-				"with recourse: if the buyer does not pay, the seller repays the advance and the interest",
-			}}}
-	return &fin, tx.Put(linkfin.KindFinancing, fin.ID, &fin, "financing.quoted")
+	fin.PayableID, fin.Tier, fin.Currency, fin.SupplierLimit, fin.PayeeID, fin.Interest = pay.ID, 1, pay.Currency, p.SupplierLimit, c.Actor, interest
+	fin.Quote.Face, fin.Quote.Rate, fin.Quote.Days, fin.Quote.Discount, fin.Quote.Price, fin.Quote.EffectiveRate = pay.Amount, rate, days, interest, advance, eff
+	fin.Quote.Reasons = []string{
+		"the buyer " + pay.BuyerID + " approved the invoice after a three-way match",
+		"advance " + p.AdvanceRate.String() + " of the payable now; the reserve, less interest, at collection",
+		"with recourse: if the buyer does not pay, the seller repays the advance and the interest",
+	}
+	return fin, tx.Put(linkfin.KindFinancing, fin.ID, fin, "financing.quoted")
 }
 
 // AcceptFactoring is the seller accepting a factoring quote: the limits are drawn, the
@@ -120,6 +183,10 @@ var legNames = []string{
 	"program-limit-release", "funder-limit-release", "supplier-limit-release",
 	"disbursement", "repayment", "buy-back", "collection", "reserve", "shortfall", "recourse",
 }
+
+// limitLeg reports a leg on a financing's limits (a hold, its posting, voiding or
+// release), which every product draws.
+func limitLeg(name string) bool { return strings.Contains(name, "-limit") }
 
 // legRange is how many ledger ids a financing reserves at acceptance: room for every
 // leg name and some to spare.
@@ -195,8 +262,18 @@ func financingLegs(tx linkfin.Tx, f *linkfin.Financing, legs []leg) ([]ledger.Tr
 }
 
 // transfersOf turns a financing's legs into ledger transfers, with ids derived from
-// the financing and the leg, so that a leg is never applied twice.
+// the financing and the leg, so that a leg is never applied twice. A product moves
+// only the legs it declares (FinancingProduct.Legs), besides those on the limits.
 func transfersOf(f *linkfin.Financing, legs []leg) ([]ledger.Transfer, error) {
+	p, err := ProductOf(f)
+	if err != nil {
+		return nil, err
+	}
+	for _, g := range legs {
+		if !limitLeg(g.name) && !slices.Contains(p.Legs(), g.name) {
+			return nil, linkfin.Errorf(linkfin.EINTERNAL, "a %s financing moves no %s leg (see its product's Legs)", f.Product, g.name)
+		}
+	}
 	l, err := ledgerOf(f.Currency)
 	if err != nil {
 		return nil, err
@@ -210,6 +287,17 @@ func transfersOf(f *linkfin.Financing, legs []leg) ([]ledger.Transfer, error) {
 			CreditAccountID: g.cr, Amount: g.amount, Ledger: l, Currency: string(f.Currency), Code: g.code})
 	}
 	return out, nil
+}
+
+// collectedFromPayable reports a financing of a product closed by CollectFactored.
+func collectedFromPayable(f *linkfin.Financing) bool {
+	p, err := ProductOf(f)
+	if err != nil {
+		return false
+	}
+	c, _ := p.Close(f)
+	_, ok := c.(*CollectFactored)
+	return ok
 }
 
 // CollectFactored settles a payable-backed financing at the payable's maturity:
@@ -257,7 +345,7 @@ func (c *CollectFactored) Apply(tx linkfin.Tx) (any, error) {
 	var f linkfin.Financing
 	if found, err := tx.Get(linkfin.KindFinancing, c.ID, &f); err != nil {
 		return nil, err
-	} else if !found || f.Product != linkfin.ProductFactoring && f.Product != linkfin.ProductPOFinancing {
+	} else if !found || !collectedFromPayable(&f) {
 		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "financing %s not found", c.ID)
 	}
 	if f.Status != linkfin.FinancingDisbursed {
@@ -278,8 +366,8 @@ func (c *CollectFactored) Apply(tx linkfin.Tx) (any, error) {
 		return nil, err
 	}
 	release := releaseLimits(&f)
-	if f.Product == linkfin.ProductPOFinancing {
-		// Interest runs from the advance to the collection.
+	if f.AssetKind == linkfin.KindPurchaseOrder {
+		// An advance on an order: interest runs from the advance to the collection.
 		days := linkfin.DaysBetween(f.Quote.ValueDate, linkfin.DateOf(tx.Now()))
 		interest, err := linkfin.Interest(f.Quote.Price, f.Quote.Rate, days, f.Quote.DayCount)
 		if err != nil {

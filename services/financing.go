@@ -12,128 +12,6 @@ import (
 // QuoteValidity is how long a quote may be accepted.
 const QuoteValidity = 15 * time.Minute
 
-// RequestFinancing is a holder asking a funder of the program to buy a certificate
-// piece (certificate discounting, reverse factoring). The answer is a quote: price =
-// face − face × rate × days / basis, at the funder's rate in the program, with its
-// effective annual rate, its expiry and its reasons.
-type RequestFinancing struct {
-	Actor     string
-	ID        string
-	ProgramID string
-	PieceID   string
-	FunderID  string
-}
-
-// Keys implements linkfin.Command.
-func (c *RequestFinancing) Keys() []linkfin.ObjectKey {
-	return append(idKeys(linkfin.KindFinancing, c.ID),
-		linkfin.ObjectKey{Kind: linkfin.KindCertificate, ID: c.PieceID},
-		linkfin.ObjectKey{Kind: linkfin.KindProgram, ID: c.ProgramID},
-	)
-}
-
-// Apply implements linkfin.Command.
-func (c *RequestFinancing) Apply(tx linkfin.Tx) (any, error) {
-	id, err := newID(tx, linkfin.KindFinancing, c.ID)
-	if err != nil {
-		return nil, err
-	}
-	piece, err := heldPiece(tx, c.PieceID, c.Actor)
-	if err != nil {
-		return nil, err
-	}
-	p, err := assetProgram(tx, c.ProgramID, piece.ProgramID)
-	if err != nil {
-		return nil, err
-	}
-	switch {
-	case !p.Offers(linkfin.ProductCertificateDiscounting):
-		return nil, linkfin.Errorf(linkfin.EINVALID, "program %s does not offer certificate discounting", p.ID)
-	}
-	f, err := liveFunder(p, c.FunderID)
-	if err != nil {
-		return nil, err
-	}
-	valueDate := linkfin.DateOf(tx.Now())
-	days := linkfin.DaysBetween(valueDate, piece.Maturity)
-	if days < 1 || days > p.MaxTenorDays {
-		return nil, linkfin.Errorf(linkfin.EINVALID, "the piece matures in %d days; the program finances 1 to %d", days, p.MaxTenorDays)
-	}
-	rate := f.Pricing.Annual()
-	discount, err := linkfin.Discount(piece.Face, rate, days, p.DayCount)
-	if err != nil {
-		return nil, err
-	}
-	price, err := linkfin.Sub(piece.Face, discount)
-	if err != nil {
-		return nil, err
-	}
-	eff, err := linkfin.EffectiveAnnualRate(price, piece.Face, days, p.DayCount)
-	if err != nil {
-		return nil, err
-	}
-	fin := linkfin.Financing{ID: id, Product: linkfin.ProductCertificateDiscounting, ProgramID: p.ID, RequesterID: c.Actor,
-		FunderID: c.FunderID, AssetKind: linkfin.KindCertificate, AssetID: piece.ID, Tier: piece.Tier, Currency: p.Currency,
-		Status: linkfin.FinancingQuoted, CreatedAt: tx.Now(), SupplierLimit: p.SupplierLimit, PayeeID: c.Actor,
-		Quote: linkfin.Quote{Face: piece.Face, Rate: rate, Days: days, DayCount: p.DayCount, Discount: discount, Price: price,
-			EffectiveRate: eff, ValueDate: valueDate, ExpiresAt: tx.Now().Add(QuoteValidity),
-			Reasons: []string{
-				"the certificate is owed by its anchor (" + piece.AnchorID + "), who issued it from payables it approved after a three-way match",
-				"funder " + c.FunderID + " is live in program " + p.ID + " at " + rate.String() + " a year",
-				"the piece matures on " + piece.Maturity.String() + ", within the program's tenor",
-			}}}
-	return &fin, tx.Put(linkfin.KindFinancing, fin.ID, &fin, "financing.quoted")
-}
-
-// AcceptFinancing is the requester accepting a quote before it expires: the limits are
-// held (the ledger refuses a hold over the program's, the funder's or the supplier's
-// limit) and the piece is locked to this financing alone. DisburseFinancing completes
-// it: the funder pays and becomes the holder.
-type AcceptFinancing struct {
-	Actor   string
-	ID      string
-	PieceID string // the quote's piece, named again so it can be prefetched
-}
-
-// Keys implements linkfin.Command.
-func (c *AcceptFinancing) Keys() []linkfin.ObjectKey {
-	return []linkfin.ObjectKey{
-		{Kind: linkfin.KindFinancing, ID: c.ID},
-		{Kind: linkfin.KindCertificate, ID: c.PieceID},
-	}
-}
-
-// LedgerKeys implements linkfin.LedgerCommand.
-func (c *AcceptFinancing) LedgerKeys(r linkfin.Records) (accounts, transfers []int64) {
-	return financingAccounts(r, c.ID)
-}
-
-// Apply implements linkfin.Command.
-func (c *AcceptFinancing) Apply(tx linkfin.Tx) (any, error) {
-	f, already, err := quoted(tx, c.ID, c.Actor, linkfin.ProductCertificateDiscounting, c.PieceID, linkfin.FinancingAccepted)
-	if err != nil || already {
-		return f, err
-	}
-	piece, err := heldPiece(tx, f.AssetID, c.Actor)
-	if err != nil {
-		return nil, err
-	}
-	if piece.Face != f.Quote.Face {
-		return nil, linkfin.Errorf(linkfin.ECONFLICT, "the piece changed since the quote")
-	}
-	// The limits are held now, posted when the funder disburses; the piece is locked
-	// to this financing from now, and passes to the funder when it pays.
-	if err := holdLimits(tx, f); err != nil {
-		return nil, err
-	}
-	f.Status = linkfin.FinancingAccepted
-	piece.FinancingID = f.ID
-	if err := tx.Put(linkfin.KindCertificate, piece.ID, piece, "certificate.locked"); err != nil {
-		return nil, err
-	}
-	return f, tx.Put(linkfin.KindFinancing, f.ID, f, "financing.accepted")
-}
-
 // quoted reads the financing a requester accepts: one of the product, quoted to this
 // actor, not expired, of the asset the command names. done reports an acceptance
 // already made (status done), to answer a retry with the financing as it is.
@@ -272,30 +150,15 @@ func (c *DisburseFinancing) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{{Kind: linkfin.KindFinancing, ID: c.ID}}
 }
 
-// DependentKeys implements linkfin.DependentCommand: the asset, for a piece to pass,
-// and the payable an order became (a financing withdrawn frees it).
+// DependentKeys implements linkfin.DependentCommand: the asset, for what the payment
+// does to it.
 func (c *DisburseFinancing) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
-	var f linkfin.Financing
-	if found, _ := r.Get(linkfin.KindFinancing, c.ID, &f); !found {
-		return nil
-	}
-	keys := []linkfin.ObjectKey{{Kind: f.AssetKind, ID: f.AssetID}}
-	if f.PayableID != "" && f.AssetKind == linkfin.KindPurchaseOrder {
-		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindPayable, ID: f.PayableID})
-	}
-	return keys
+	return assetKeys(r, c.ID)
 }
 
-// LedgerKeys implements linkfin.LedgerCommand.
+// LedgerKeys implements linkfin.LedgerCommand: the holds to post.
 func (c *DisburseFinancing) LedgerKeys(r linkfin.Records) (accounts, transfers []int64) {
-	accounts, _ = financingAccounts(r, c.ID)
-	var f linkfin.Financing
-	if found, _ := r.Get(linkfin.KindFinancing, c.ID, &f); found {
-		for _, g := range limitDraws(&f) {
-			transfers = append(transfers, LegID(&f, g.name))
-		}
-	}
-	return accounts, transfers
+	return holdKeys(r, c.ID)
 }
 
 // Apply implements linkfin.Command.
@@ -329,18 +192,15 @@ func (c *DisburseFinancing) Apply(tx linkfin.Tx) (any, error) {
 	if err := tx.Transfer(append(posts, pay...)...); err != nil {
 		return nil, err
 	}
+	product, err := ProductOf(&f)
+	if err != nil {
+		return nil, err
+	}
+	if err := product.Disbursed(tx, &f); err != nil {
+		return nil, err
+	}
 	now := tx.Now()
 	f.Status, f.DisbursedAt = linkfin.FinancingDisbursed, &now
-	if f.AssetKind == linkfin.KindCertificate {
-		var piece linkfin.Certificate
-		if _, err := tx.Get(linkfin.KindCertificate, f.AssetID, &piece); err != nil {
-			return nil, err
-		}
-		piece.HolderID = f.FunderID
-		if err := tx.Put(linkfin.KindCertificate, piece.ID, &piece, "certificate.financed"); err != nil {
-			return nil, err
-		}
-	}
 	return &f, tx.Put(linkfin.KindFinancing, f.ID, &f, "financing.disbursed")
 }
 
@@ -359,12 +219,12 @@ func (c *CancelFinancing) Keys() []linkfin.ObjectKey {
 
 // DependentKeys implements linkfin.DependentCommand: the asset, to free it.
 func (c *CancelFinancing) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
-	return (&DisburseFinancing{ID: c.ID}).DependentKeys(r)
+	return assetKeys(r, c.ID)
 }
 
 // LedgerKeys implements linkfin.LedgerCommand: the holds to void.
 func (c *CancelFinancing) LedgerKeys(r linkfin.Records) (accounts, transfers []int64) {
-	return (&DisburseFinancing{ID: c.ID}).LedgerKeys(r)
+	return holdKeys(r, c.ID)
 }
 
 // Apply implements linkfin.Command.
@@ -402,12 +262,12 @@ func (c *LapseFinancing) Keys() []linkfin.ObjectKey {
 
 // DependentKeys implements linkfin.DependentCommand: the asset, to free it.
 func (c *LapseFinancing) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
-	return (&DisburseFinancing{ID: c.ID}).DependentKeys(r)
+	return assetKeys(r, c.ID)
 }
 
 // LedgerKeys implements linkfin.LedgerCommand: the holds, in case one is still pending.
 func (c *LapseFinancing) LedgerKeys(r linkfin.Records) (accounts, transfers []int64) {
-	return (&DisburseFinancing{ID: c.ID}).LedgerKeys(r)
+	return holdKeys(r, c.ID)
 }
 
 // Apply implements linkfin.Command.
@@ -434,7 +294,11 @@ func (c *LapseFinancing) Apply(tx linkfin.Tx) (any, error) {
 // withdraw ends an accepted financing that will not be disbursed: its holds are voided,
 // its asset is free again, and its status is the one given.
 func withdraw(tx linkfin.Tx, f *linkfin.Financing, status linkfin.FinancingStatus, event string) (*linkfin.Financing, error) {
-	if err := freeAsset(tx, f); err != nil {
+	p, err := ProductOf(f)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.Release(tx, f); err != nil {
 		return nil, err
 	}
 	return withdrawHolds(tx, f, status, event)
@@ -454,43 +318,29 @@ func withdrawHolds(tx linkfin.Tx, f *linkfin.Financing, status linkfin.Financing
 	return f, tx.Put(linkfin.KindFinancing, f.ID, f, event)
 }
 
-// freeAsset unlocks the asset of a financing that will not be disbursed.
-func freeAsset(tx linkfin.Tx, f *linkfin.Financing) error {
-	switch f.AssetKind {
-	case linkfin.KindCertificate:
-		return update(tx, f.AssetKind, f.AssetID, "certificate.unlocked", func(piece *linkfin.Certificate) {
-			piece.FinancingID = ""
-		})
-	case linkfin.KindPayable:
-		return update(tx, f.AssetKind, f.AssetID, "payable.unlocked", func(pay *linkfin.Payable) {
-			pay.Status, pay.FinancingID = linkfin.PayableOpen, ""
-		})
-	case linkfin.KindPurchaseOrder:
-		// The payable the order became before the funder paid was swept to the
-		// financing: it is the seller's again.
-		if f.PayableID != "" {
-			if err := update(tx, linkfin.KindPayable, f.PayableID, "payable.unlocked", func(pay *linkfin.Payable) {
-				if pay.FinancingID == f.ID {
-					pay.Status, pay.FinancingID = linkfin.PayableOpen, ""
-				}
-			}); err != nil {
-				return err
-			}
-			f.PayableID = ""
-		}
-		return update(tx, f.AssetKind, f.AssetID, "purchase_order.unlocked", func(po *linkfin.PurchaseOrder) {
-			po.FinancingID = ""
-		})
-	case linkfin.KindWarehouseReceipt:
-		return update(tx, f.AssetKind, f.AssetID, "warehouse_receipt.released", func(w *linkfin.WarehouseReceipt) {
-			// A lot found short stays frozen: it backs nothing until it is counted whole.
-			if w.Status != linkfin.ReceiptFrozen {
-				w.Status = linkfin.ReceiptIssued
-			}
-			w.FinancingID = ""
-		})
+// assetKeys lists the records a financing's product reads to change its asset.
+func assetKeys(r linkfin.Records, id string) []linkfin.ObjectKey {
+	var f linkfin.Financing
+	if found, _ := r.Get(linkfin.KindFinancing, id, &f); !found {
+		return nil
 	}
-	return linkfin.Errorf(linkfin.EINTERNAL, "no asset kind %s", f.AssetKind)
+	p, err := ProductOf(&f)
+	if err != nil {
+		return nil
+	}
+	return p.AssetKeys(&f)
+}
+
+// holdKeys lists a financing's accounts and the holds on its limits.
+func holdKeys(r linkfin.Records, id string) (accounts, transfers []int64) {
+	accounts, _ = financingAccounts(r, id)
+	var f linkfin.Financing
+	if found, _ := r.Get(linkfin.KindFinancing, id, &f); found {
+		for _, g := range limitDraws(&f) {
+			transfers = append(transfers, LegID(&f, g.name))
+		}
+	}
+	return accounts, transfers
 }
 
 // update changes a record that exists and writes it back with the event.

@@ -200,16 +200,16 @@ func TestCertificateInMemory(t *testing.T) {
 	}
 
 	// Discounting c1a: 600,000.00 × 4.25 % × 91 / 360 = 6,445.833… → 6,445.83.
-	q, err := run[linkfin.Financing](w, &services.RequestFinancing{Actor: "tier1", ID: "f1", ProgramID: "auto-scf", PieceID: "c1a", FunderID: "bank"})
+	q, err := run[linkfin.Financing](w, &services.RequestCertificateDiscounting{Actor: "tier1", ID: "f1", ProgramID: "auto-scf", PieceID: "c1a", FunderID: "bank"})
 	if err != nil || q.Quote.Days != 91 || q.Quote.Discount != 6_445_83 || q.Quote.Price != 593_554_17 || q.Status != linkfin.FinancingQuoted {
 		t.Fatalf("quote: %+v, %v", q, err)
 	}
-	w.refused(&services.AcceptFinancing{Actor: "bank", ID: "f1", PieceID: "c1a"}, linkfin.EFORBIDDEN)
-	w.must(&services.AcceptFinancing{Actor: "tier1", ID: "f1", PieceID: "c1a"})
+	w.refused(&services.AcceptCertificateDiscounting{Actor: "bank", ID: "f1", PieceID: "c1a"}, linkfin.EFORBIDDEN)
+	w.must(&services.AcceptCertificateDiscounting{Actor: "tier1", ID: "f1", PieceID: "c1a"})
 	if held, _ := w.db.Account(services.LimitID("auto-scf", "bank")); held.DebitsPending != 600_000_00 {
 		t.Fatalf("the bank's limit holds %d", held.DebitsPending)
 	}
-	w.refused(&services.RequestFinancing{Actor: "tier1", ID: "f2", ProgramID: "auto-scf", PieceID: "c1a", FunderID: "bank"}, "asset_financed")
+	w.refused(&services.RequestCertificateDiscounting{Actor: "tier1", ID: "f2", ProgramID: "auto-scf", PieceID: "c1a", FunderID: "bank"}, "asset_financed")
 	w.refused(&services.DisburseFinancing{Actor: "tier1", ID: "f1"}, linkfin.EFORBIDDEN)
 	f, err := run[linkfin.Financing](w, &services.DisburseFinancing{Actor: "bank", ID: "f1"})
 	if err != nil || f.Status != linkfin.FinancingDisbursed {

@@ -1,8 +1,77 @@
 package services
 
 import (
+	"context"
+
 	"linkfin"
 )
+
+// poFinancing is an advance on an accepted purchase order, before it ships; the
+// payable the order becomes is swept to the funder, and collected from at its
+// maturity (CollectFactored).
+type poFinancing struct{}
+
+func init() { Register(poFinancing{}) }
+
+func (poFinancing) Name() linkfin.Product { return linkfin.ProductPOFinancing }
+func (poFinancing) AssetKind() string     { return linkfin.KindPurchaseOrder }
+func (poFinancing) Downstream() bool      { return false }
+func (poFinancing) Legs() []string        { return collectionLegs }
+
+func (poFinancing) Request(_ context.Context, _ linkfin.Store, actor string, in *linkfin.FinancingIn) (linkfin.Command, error) {
+	return &RequestPOFinancing{Actor: actor, POID: in.AssetID, ProgramID: in.ProgramID, FunderID: in.FunderID}, nil
+}
+
+func (poFinancing) Accept(actor string, f *linkfin.Financing) linkfin.Command {
+	return &AcceptPOFinancing{Actor: actor, ID: f.ID, POID: f.AssetID}
+}
+
+func (poFinancing) Repay(_ string, f *linkfin.Financing) (linkfin.Command, error) {
+	return nil, notRepayable(f)
+}
+func (poFinancing) Close(f *linkfin.Financing) (linkfin.Command, error) {
+	return &CollectFactored{ID: f.ID}, nil
+}
+
+func (poFinancing) CloseDate(ctx context.Context, s linkfin.RecordReader, f *linkfin.Financing) (linkfin.Date, bool, error) {
+	return payableDue(ctx, s, f)
+}
+
+func (poFinancing) AssetKeys(f *linkfin.Financing) []linkfin.ObjectKey { return orderKeys(f) }
+
+// Disbursed does nothing: the order was locked at acceptance.
+func (poFinancing) Disbursed(linkfin.Tx, *linkfin.Financing) error { return nil }
+
+func (poFinancing) Release(tx linkfin.Tx, f *linkfin.Financing) error { return releaseOrder(tx, f) }
+
+// orderKeys are the records of a financing of an order: the order, and the payable it
+// became, if it did.
+func orderKeys(f *linkfin.Financing) []linkfin.ObjectKey {
+	keys := []linkfin.ObjectKey{{Kind: linkfin.KindPurchaseOrder, ID: f.AssetID}}
+	if f.PayableID != "" {
+		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindPayable, ID: f.PayableID})
+	}
+	return keys
+}
+
+// releaseOrder frees an order that backs a financing which will not be disbursed, and
+// the payable it became before the funder paid, which was swept to the financing: it
+// is the seller's again.
+func releaseOrder(tx linkfin.Tx, f *linkfin.Financing) error {
+	if f.PayableID != "" {
+		if err := update(tx, linkfin.KindPayable, f.PayableID, "payable.unlocked", func(pay *linkfin.Payable) {
+			if pay.FinancingID == f.ID {
+				pay.Status, pay.FinancingID = linkfin.PayableOpen, ""
+			}
+		}); err != nil {
+			return err
+		}
+		f.PayableID = ""
+	}
+	return update(tx, linkfin.KindPurchaseOrder, f.AssetID, "purchase_order.unlocked", func(po *linkfin.PurchaseOrder) {
+		po.FinancingID = ""
+	})
+}
 
 // RequestPOFinancing is a seller asking for an advance on an accepted purchase order,
 // before it ships: the program's advance rate of the order's total. The payable the
@@ -46,10 +115,8 @@ func (c *RequestPOFinancing) Apply(tx linkfin.Tx) (any, error) {
 		return nil, linkfin.Errorf(linkfin.ECONFLICT, "purchase order %s is %s, not accepted", po.ID, po.Status)
 	case po.FinancingID != "":
 		return nil, linkfin.Errorf("asset_financed", "purchase order %s backs financing %s", po.ID, po.FinancingID)
-	case !p.Offers(linkfin.ProductPOFinancing):
-		return nil, linkfin.Errorf(linkfin.EINVALID, "program %s does not offer PO financing", p.ID)
 	}
-	f, err := liveFunder(p, c.FunderID)
+	f, err := offered(p, linkfin.ProductPOFinancing, "PO financing", c.FunderID)
 	if err != nil {
 		return nil, err
 	}
@@ -64,17 +131,15 @@ func (c *RequestPOFinancing) Apply(tx linkfin.Tx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	fin := linkfin.Financing{ID: id, Product: linkfin.ProductPOFinancing, ProgramID: p.ID, RequesterID: c.Actor,
-		FunderID: c.FunderID, AssetKind: linkfin.KindPurchaseOrder, AssetID: po.ID, Tier: 1, Currency: po.Currency,
-		Status: linkfin.FinancingQuoted, CreatedAt: tx.Now(), SupplierLimit: p.SupplierLimit, PayeeID: c.Actor,
-		Quote: linkfin.Quote{Face: po.Total, Rate: rate, Days: p.MaxTenorDays, DayCount: p.DayCount, Discount: interest,
-			Price: advance, EffectiveRate: eff, ValueDate: linkfin.DateOf(tx.Now()), ExpiresAt: tx.Now().Add(QuoteValidity),
-			Reasons: []string{
-				"the buyer " + po.BuyerID + " issued the order and the seller accepted it",
-				"advance " + p.AdvanceRate.String() + " of the order now; repaid first from the payable it becomes",
-				"interest runs from the advance to the collection; the quote shows it over the program's tenor",
-			}}}
-	return &fin, tx.Put(linkfin.KindFinancing, fin.ID, &fin, "financing.quoted")
+	fin := newQuote(tx, id, poFinancing{}, p, c.Actor, c.FunderID, po.ID)
+	fin.Tier, fin.Currency, fin.SupplierLimit, fin.PayeeID = 1, po.Currency, p.SupplierLimit, c.Actor
+	fin.Quote.Face, fin.Quote.Rate, fin.Quote.Days, fin.Quote.Discount, fin.Quote.Price, fin.Quote.EffectiveRate = po.Total, rate, p.MaxTenorDays, interest, advance, eff
+	fin.Quote.Reasons = []string{
+		"the buyer " + po.BuyerID + " issued the order and the seller accepted it",
+		"advance " + p.AdvanceRate.String() + " of the order now; repaid first from the payable it becomes",
+		"interest runs from the advance to the collection; the quote shows it over the program's tenor",
+	}
+	return fin, tx.Put(linkfin.KindFinancing, fin.ID, fin, "financing.quoted")
 }
 
 // AcceptPOFinancing is the seller accepting the quote: the limits are drawn by the

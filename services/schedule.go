@@ -11,9 +11,10 @@ import (
 // Due lists what the platform's scheduler runs at a time, as the operator would:
 //   - settlement of every program's maturity on or before the day that still has
 //     pieces to pay (a short anchor's overdue pieces are tried again each day);
-//   - the closing of every disbursed financing whose due date has come: factoring and
-//     PO financing are collected on the payable's due date, distributor loans and
-//     pledges closed the day after theirs;
+//   - the closing of every disbursed financing whose product's close date
+//     (FinancingProduct.CloseDate) has come: factoring and PO financing are collected
+//     on the payable's due date, distributor loans and pledges closed the day after
+//     theirs;
 //   - the lapse of every accepted financing whose limits were held until before now.
 //
 // Each command checks its own dates again when it runs; Due only saves asking for
@@ -45,26 +46,18 @@ func Due(ctx context.Context, s linkfin.RecordReader, now time.Time) ([]linkfin.
 		if f.Status != linkfin.FinancingDisbursed {
 			return nil
 		}
-		switch f.Product {
-		case linkfin.ProductFactoring, linkfin.ProductPOFinancing:
-			if f.PayableID == "" {
-				return nil // an order not yet invoiced and approved
-			}
-			var p linkfin.Payable
-			if err := read(ctx, s, linkfin.KindPayable, f.PayableID, &p); err != nil {
+		p, err := ProductOf(&f)
+		if err != nil {
+			return err
+		}
+		if d, ok, err := p.CloseDate(ctx, s, &f); err != nil {
+			return err
+		} else if ok && !today.Before(d) {
+			c, err := p.Close(&f)
+			if err != nil {
 				return err
 			}
-			if !today.Before(p.DueDate) {
-				out = append(out, &CollectFactored{ID: f.ID})
-			}
-		case linkfin.ProductDistributorFinancing:
-			if today.After(f.DueDate) {
-				out = append(out, &CloseDistributorLoan{ID: f.ID})
-			}
-		case linkfin.ProductWarehousePledge:
-			if today.After(f.DueDate) {
-				out = append(out, &CloseOverduePledge{ID: f.ID})
-			}
+			out = append(out, c)
 		}
 		return nil
 	})

@@ -143,7 +143,7 @@ func (c *TransferCertificate) Validate() error {
 }
 
 // Validate implements linkfin.Validator.
-func (c *RequestFinancing) Validate() error {
+func (c *RequestCertificateDiscounting) Validate() error {
 	if err := ids("program_id", c.ProgramID, "asset_id", c.PieceID); err != nil {
 		return err
 	}

@@ -80,18 +80,18 @@ func testBounds(t *testing.T, open Opener) {
 	}
 
 	// Certificate discounting of the big piece: price and discount make the face.
-	q, err := run[fin](t, env, &services.RequestFinancing{Actor: "tier1", ID: "b-cd", ProgramID: "max", PieceID: "c-big", FunderID: "whale"})
+	q, err := run[fin](t, env, &services.RequestCertificateDiscounting{Actor: "tier1", ID: "b-cd", ProgramID: "max", PieceID: "c-big", FunderID: "whale"})
 	if err != nil || q.Quote.Face != max-1 || q.Quote.Discount <= 0 || q.Quote.Price+q.Quote.Discount != max-1 {
 		t.Fatalf("certificate discounting at the bound: %+v, %v", q, err)
 	}
 	if d, _ := linkfin.Discount(max-1, rate, q.Quote.Days, linkfin.ACT360); d != q.Quote.Discount {
 		t.Fatalf("discount %d, want %d", q.Quote.Discount, d)
 	}
-	mustRun(t, env, &services.AcceptFinancing{Actor: "tier1", ID: "b-cd", PieceID: "c-big"})
+	mustRun(t, env, &services.AcceptCertificateDiscounting{Actor: "tier1", ID: "b-cd", PieceID: "c-big"})
 	mustRun(t, env, &services.DisburseFinancing{Actor: "whale", ID: "b-cd"})
 
 	// Dynamic discounting of a payable of MaxAmount.
-	q, err = run[fin](t, env, &services.RequestEarlyPayment{Actor: "tier1", ID: "b-dd", PayableID: payables[1], ProgramID: "max"})
+	q, err = run[fin](t, env, &services.RequestDynamicDiscounting{Actor: "tier1", ID: "b-dd", PayableID: payables[1], ProgramID: "max"})
 	if err != nil || q.Quote.Face != max || q.Quote.Price+q.Quote.Discount != max {
 		t.Fatalf("dynamic discounting at the bound: %+v, %v", q, err)
 	}
@@ -144,7 +144,7 @@ func testBounds(t *testing.T, open Opener) {
 	pledge := func(price int64) (*fin, error) {
 		mustRun(t, env, &services.MarkPrice{Mark: linkfin.PriceMark{ID: "copper", Currency: "CNY", Price: price}})
 		return run[fin](t, env, &services.RequestPledgeLoan{Actor: "trader", ID: fmt.Sprintf("b-wh-%d", price), ReceiptID: "R-max",
-			ProgramID: "max-wh", FunderID: "whale", Commodity: "copper"})
+			ProgramID: "max-wh", FunderID: "whale"})
 	}
 	if _, err := pledge(10_000_000); !refusal(err, linkfin.EOVERFLOW, "overflows") {
 		t.Fatalf("a lot worth more than int64 holds: %v", err)

@@ -39,10 +39,10 @@ func testDynamicDiscounting(t *testing.T, open Opener) {
 		t.Fatalf("payable: %+v, %v", pay, err)
 	}
 	type fin = linkfin.Financing
-	if _, err := run[fin](t, env, &services.RequestEarlyPayment{Actor: "anchor", ID: "e1", PayableID: pay.ID, ProgramID: "dd"}); !refusal(err, linkfin.EFORBIDDEN, "only the seller asks to be paid early") {
+	if _, err := run[fin](t, env, &services.RequestDynamicDiscounting{Actor: "anchor", ID: "e1", PayableID: pay.ID, ProgramID: "dd"}); !refusal(err, linkfin.EFORBIDDEN, "only the seller asks to be paid early") {
 		t.Fatalf("the buyer asks to pay itself early: %v", err)
 	}
-	q, err := run[fin](t, env, &services.RequestEarlyPayment{Actor: "tier1", ID: "e1", PayableID: pay.ID, ProgramID: "dd"})
+	q, err := run[fin](t, env, &services.RequestDynamicDiscounting{Actor: "tier1", ID: "e1", PayableID: pay.ID, ProgramID: "dd"})
 	// 10,000.00 × 18 % × 7 / 360 = 35.00.
 	if err != nil || q.Quote.Days != 7 || q.Quote.Discount != 35_00 || q.Quote.Price != 9_965_00 || q.FunderID != "anchor" {
 		t.Fatalf("quote: %+v, %v", q, err)
@@ -52,7 +52,7 @@ func testDynamicDiscounting(t *testing.T, open Opener) {
 	}
 	deposit("a-1", 5_000_00)
 	accept := func() (*fin, error) {
-		return run[fin](t, env, &services.AcceptEarlyPayment{Actor: "tier1", ID: "e1", PayableID: pay.ID})
+		return run[fin](t, env, &services.AcceptDynamicDiscounting{Actor: "tier1", ID: "e1", PayableID: pay.ID})
 	}
 	short(t, env, 9_965_00, linkfin.WalletID("anchor", "CNY"))
 	if _, err := accept(); !refusal(err, string(ledger.ExceedsCredits), "exceeds_credits") {
@@ -67,7 +67,7 @@ func testDynamicDiscounting(t *testing.T, open Opener) {
 	if seller.CreditsPosted != 9_965_00 || anchor.DebitsPosted != 9_965_00 {
 		t.Fatalf("seller received %d, anchor paid %d", seller.CreditsPosted, anchor.DebitsPosted)
 	}
-	if _, err := run[fin](t, env, &services.RequestEarlyPayment{Actor: "tier1", ID: "e2", PayableID: pay.ID, ProgramID: "dd"}); !refusal(err, linkfin.ECONFLICT, "payable pay-inv-dd is paid") {
+	if _, err := run[fin](t, env, &services.RequestDynamicDiscounting{Actor: "tier1", ID: "e2", PayableID: pay.ID, ProgramID: "dd"}); !refusal(err, linkfin.ECONFLICT, "payable pay-inv-dd is paid") {
 		t.Fatalf("a paid payable paid early again: %v", err)
 	}
 	env.Restart()

@@ -30,10 +30,10 @@ func testExposure(t *testing.T, open Opener) {
 		mustRun(t, env, &services.IssueCertificate{Actor: "anchor", ID: id, ProgramID: "small", PayableIDs: []string{p.ID}})
 	}
 	finance := func(id, piece, funder string) error {
-		if _, err := run[linkfin.Financing](t, env, &services.RequestFinancing{Actor: "tier1", ID: id, ProgramID: "small", PieceID: piece, FunderID: funder}); err != nil {
+		if _, err := run[linkfin.Financing](t, env, &services.RequestCertificateDiscounting{Actor: "tier1", ID: id, ProgramID: "small", PieceID: piece, FunderID: funder}); err != nil {
 			return err
 		}
-		if _, err := run[linkfin.Financing](t, env, &services.AcceptFinancing{Actor: "tier1", ID: id, PieceID: piece}); err != nil {
+		if _, err := run[linkfin.Financing](t, env, &services.AcceptCertificateDiscounting{Actor: "tier1", ID: id, PieceID: piece}); err != nil {
 			return err
 		}
 		_, err := run[linkfin.Financing](t, env, &services.DisburseFinancing{Actor: funder, ID: id})
@@ -81,10 +81,10 @@ func testExposure(t *testing.T, open Opener) {
 		mustRun(t, env, &services.IssueCertificate{Actor: "anchor", ID: id, ProgramID: "sup", PayableIDs: []string{p.ID}})
 	}
 	financeIn := func(id, piece string) error {
-		if _, err := run[linkfin.Financing](t, env, &services.RequestFinancing{Actor: "tier1", ID: id, ProgramID: "sup", PieceID: piece, FunderID: "bank"}); err != nil {
+		if _, err := run[linkfin.Financing](t, env, &services.RequestCertificateDiscounting{Actor: "tier1", ID: id, ProgramID: "sup", PieceID: piece, FunderID: "bank"}); err != nil {
 			return err
 		}
-		if _, err := run[linkfin.Financing](t, env, &services.AcceptFinancing{Actor: "tier1", ID: id, PieceID: piece}); err != nil {
+		if _, err := run[linkfin.Financing](t, env, &services.AcceptCertificateDiscounting{Actor: "tier1", ID: id, PieceID: piece}); err != nil {
 			return err
 		}
 		_, err := run[linkfin.Financing](t, env, &services.DisburseFinancing{Actor: "bank", ID: id})

@@ -62,10 +62,10 @@ func testFinancing(t *testing.T, open Opener) {
 	code := linkfin.ErrorCode
 	type fin = linkfin.Financing
 	request := func(actor, id, funder string) (*fin, error) {
-		return run[fin](t, env, &services.RequestFinancing{Actor: actor, ID: id, ProgramID: "auto-scf", PieceID: "c1", FunderID: funder})
+		return run[fin](t, env, &services.RequestCertificateDiscounting{Actor: actor, ID: id, ProgramID: "auto-scf", PieceID: "c1", FunderID: funder})
 	}
 	accept := func(actor, id string) (*fin, error) {
-		return run[fin](t, env, &services.AcceptFinancing{Actor: actor, ID: id, PieceID: "c1"})
+		return run[fin](t, env, &services.AcceptCertificateDiscounting{Actor: actor, ID: id, PieceID: "c1"})
 	}
 	if _, err := request("anchor", "f0", "bank"); !refusal(err, linkfin.EFORBIDDEN, "only the holder") {
 		t.Fatalf("the anchor asks to finance the supplier's piece: %v", err)
@@ -137,7 +137,7 @@ func testFinancing(t *testing.T, open Opener) {
 		go func() {
 			defer wg.Done()
 			var f fin
-			err := env.Domain.Run(ctx, &services.AcceptFinancing{Actor: "tier1", ID: fmt.Sprintf("race-%d", i), PieceID: "c1"}, &f)
+			err := env.Domain.Run(ctx, &services.AcceptCertificateDiscounting{Actor: "tier1", ID: fmt.Sprintf("race-%d", i), PieceID: "c1"}, &f)
 			mu.Lock()
 			defer mu.Unlock()
 			if err == nil {

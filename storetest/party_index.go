@@ -100,8 +100,8 @@ func testPartyIndex(t *testing.T, open Opener) {
 	mustRun(t, env, &services.IssueCertificate{Actor: "anchor", ID: "c1", ProgramID: "auto-scf", PayableIDs: []string{p.ID}})
 	want(linkfin.KindCertificate, "tier1", "c1")
 	want(linkfin.KindCertificate, "bank")
-	mustRun(t, env, &services.RequestFinancing{Actor: "tier1", ID: "f1", ProgramID: "auto-scf", PieceID: "c1", FunderID: "bank"})
-	mustRun(t, env, &services.AcceptFinancing{Actor: "tier1", ID: "f1", PieceID: "c1"})
+	mustRun(t, env, &services.RequestCertificateDiscounting{Actor: "tier1", ID: "f1", ProgramID: "auto-scf", PieceID: "c1", FunderID: "bank"})
+	mustRun(t, env, &services.AcceptCertificateDiscounting{Actor: "tier1", ID: "f1", PieceID: "c1"})
 	mustRun(t, env, &services.DisburseFinancing{Actor: "bank", ID: "f1"})
 	if c := record[linkfin.Certificate](t, env, linkfin.KindCertificate, "c1"); c.HolderID != "bank" {
 		t.Fatalf("piece after financing: %+v", c)

@@ -98,9 +98,9 @@ func testLapse(t *testing.T, open Opener) {
 		}
 		return ids
 	}
-	mustRun(t, env, &services.RequestFinancing{Actor: "tier1", ID: "f-poor", ProgramID: "auto-scf", PieceID: "c1", FunderID: "poor"})
+	mustRun(t, env, &services.RequestCertificateDiscounting{Actor: "tier1", ID: "f-poor", ProgramID: "auto-scf", PieceID: "c1", FunderID: "poor"})
 	accepted := env.Clock.Now()
-	f, err := run[linkfin.Financing](t, env, &services.AcceptFinancing{Actor: "tier1", ID: "f-poor", PieceID: "c1"})
+	f, err := run[linkfin.Financing](t, env, &services.AcceptCertificateDiscounting{Actor: "tier1", ID: "f-poor", PieceID: "c1"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,8 +134,8 @@ func testLapse(t *testing.T, open Opener) {
 	if got := lapses(env.Clock.Now()); len(got) != 0 {
 		t.Fatalf("after the lapse the scheduler lapses %v", got)
 	}
-	mustRun(t, env, &services.RequestFinancing{Actor: "tier1", ID: "f-bank", ProgramID: "auto-scf", PieceID: "c1", FunderID: "bank"})
-	mustRun(t, env, &services.AcceptFinancing{Actor: "tier1", ID: "f-bank", PieceID: "c1"})
+	mustRun(t, env, &services.RequestCertificateDiscounting{Actor: "tier1", ID: "f-bank", ProgramID: "auto-scf", PieceID: "c1", FunderID: "bank"})
+	mustRun(t, env, &services.AcceptCertificateDiscounting{Actor: "tier1", ID: "f-bank", PieceID: "c1"})
 	mustRun(t, env, &services.DisburseFinancing{Actor: "bank", ID: "f-bank"})
 	env.MustVerify()
 }

@@ -31,8 +31,8 @@ func testSettlement(t *testing.T, open Opener) {
 	mustRun(t, env, &services.ProposeRelationship{Actor: "tier1", BuyerID: "tier1", SellerID: "tier2"})
 	mustRun(t, env, &services.AcceptRelationship{Actor: "tier2", BuyerID: "tier1", SellerID: "tier2"})
 	mustRun(t, env, &services.TransferCertificate{Actor: "tier1", ID: "c1b", To: "tier2", Amount: 400_000_00, NewID: "t1"})
-	mustRun(t, env, &services.RequestFinancing{Actor: "tier1", ID: "f1", ProgramID: "auto-scf", PieceID: "c1a", FunderID: "bank"})
-	mustRun(t, env, &services.AcceptFinancing{Actor: "tier1", ID: "f1", PieceID: "c1a"})
+	mustRun(t, env, &services.RequestCertificateDiscounting{Actor: "tier1", ID: "f1", ProgramID: "auto-scf", PieceID: "c1a", FunderID: "bank"})
+	mustRun(t, env, &services.AcceptCertificateDiscounting{Actor: "tier1", ID: "f1", PieceID: "c1a"})
 	mustRun(t, env, &services.DisburseFinancing{Actor: "bank", ID: "f1"})
 	deposit := func(id string, amount int64) {
 		mustRun(t, env, &services.RecordInboundPayment{Rail: "bank", InstructionID: id, OrgID: "anchor", Currency: "CNY", Amount: amount})
@@ -144,8 +144,8 @@ func testSettleAccepted(t *testing.T, open Opener) {
 		return *a
 	}
 	bank, program := limit("bank"), limit("")
-	mustRun(t, env, &services.RequestFinancing{Actor: "tier1", ID: "f1", ProgramID: "auto-scf", PieceID: "c1", FunderID: "bank"})
-	mustRun(t, env, &services.AcceptFinancing{Actor: "tier1", ID: "f1", PieceID: "c1"})
+	mustRun(t, env, &services.RequestCertificateDiscounting{Actor: "tier1", ID: "f1", ProgramID: "auto-scf", PieceID: "c1", FunderID: "bank"})
+	mustRun(t, env, &services.AcceptCertificateDiscounting{Actor: "tier1", ID: "f1", PieceID: "c1"})
 	if held := limit("bank").DebitsPending; held != 1_000_000_00 {
 		t.Fatalf("the acceptance holds %d of the bank's limit", held)
 	}

@@ -45,8 +45,8 @@ func testTreeProperty(t *testing.T, open Opener) {
 			_, err = run[[]linkfin.Certificate](t, env, &services.TransferCertificate{Actor: c.HolderID, ID: c.ID, To: other, Amount: cut, NewID: a, RemainderID: b})
 		default:
 			funder := []string{"bank", "factor"}[rng.IntN(2)]
-			if _, err = run[linkfin.Financing](t, env, &services.RequestFinancing{Actor: c.HolderID, ID: "f-" + a, ProgramID: "auto-scf", PieceID: c.ID, FunderID: funder}); err == nil {
-				_, err = run[linkfin.Financing](t, env, &services.AcceptFinancing{Actor: c.HolderID, ID: "f-" + a, PieceID: c.ID})
+			if _, err = run[linkfin.Financing](t, env, &services.RequestCertificateDiscounting{Actor: c.HolderID, ID: "f-" + a, ProgramID: "auto-scf", PieceID: c.ID, FunderID: funder}); err == nil {
+				_, err = run[linkfin.Financing](t, env, &services.AcceptCertificateDiscounting{Actor: c.HolderID, ID: "f-" + a, PieceID: c.ID})
 				if err == nil {
 					_, err = run[linkfin.Financing](t, env, &services.DisburseFinancing{Actor: funder, ID: "f-" + a})
 				}

@@ -43,7 +43,7 @@ func testWarehousePledge(t *testing.T, open Opener) {
 		t.Fatalf("a second receipt for the same lot (Qingdao): %v", err)
 	}
 	type fin = linkfin.Financing
-	q, err := run[fin](t, env, &services.RequestPledgeLoan{Actor: "trader", ID: "w1", ReceiptID: "R1", ProgramID: "wh", FunderID: "factor", Commodity: "copper"})
+	q, err := run[fin](t, env, &services.RequestPledgeLoan{Actor: "trader", ID: "w1", ReceiptID: "R1", ProgramID: "wh", FunderID: "factor"})
 	// 100 t × 60,000.00 = 6,000,000.00; 60 % = 3,600,000.00; 90 days at 5 % = 45,000.00.
 	if err != nil || q.Quote.Price != 3_600_000_00 || q.Interest != 45_000_00 {
 		t.Fatalf("quote: %+v, %v", q, err)
@@ -51,8 +51,8 @@ func testWarehousePledge(t *testing.T, open Opener) {
 	// A pledge under another's financing id is refused, and overwrites nothing.
 	pw := approvedPayable(t, env, 7, 10, 1_000_00, "2027-01-31")
 	mustRun(t, env, &services.IssueCertificate{Actor: "anchor", ID: "c-w", ProgramID: "auto-scf", PayableIDs: []string{pw.ID}})
-	mustRun(t, env, &services.RequestFinancing{Actor: "tier1", ID: "f-taken", ProgramID: "auto-scf", PieceID: "c-w", FunderID: "bank"})
-	if _, err := run[fin](t, env, &services.RequestPledgeLoan{Actor: "trader", ID: "f-taken", ReceiptID: "R1", ProgramID: "wh", FunderID: "factor", Commodity: "copper"}); !refusal(err, linkfin.ECONFLICT, "financing f-taken exists") {
+	mustRun(t, env, &services.RequestCertificateDiscounting{Actor: "tier1", ID: "f-taken", ProgramID: "auto-scf", PieceID: "c-w", FunderID: "bank"})
+	if _, err := run[fin](t, env, &services.RequestPledgeLoan{Actor: "trader", ID: "f-taken", ReceiptID: "R1", ProgramID: "wh", FunderID: "factor"}); !refusal(err, linkfin.ECONFLICT, "financing f-taken exists") {
 		t.Fatalf("a pledge under a financing id in use: %v", err)
 	}
 	if f := mustFinancing(t, env, "f-taken"); f.RequesterID != "tier1" || f.Product != linkfin.ProductCertificateDiscounting {
@@ -60,7 +60,7 @@ func testWarehousePledge(t *testing.T, open Opener) {
 	}
 	mustRun(t, env, &services.AcceptPledgeLoan{Actor: "trader", ID: "w1", ReceiptID: "R1"})
 	mustRun(t, env, &services.DisburseFinancing{Actor: "factor", ID: "w1"})
-	if _, err := run[fin](t, env, &services.RequestPledgeLoan{Actor: "trader", ID: "w2", ReceiptID: "R1", ProgramID: "wh", FunderID: "bank", Commodity: "copper"}); !refusal(err, "asset_financed", "receipt R1 is pledged") {
+	if _, err := run[fin](t, env, &services.RequestPledgeLoan{Actor: "trader", ID: "w2", ReceiptID: "R1", ProgramID: "wh", FunderID: "bank"}); !refusal(err, "asset_financed", "receipt R1 is pledged") {
 		t.Fatalf("pledging a receipt twice (Qingdao): %v", err)
 	}
 	check := func() bool {
@@ -98,7 +98,7 @@ func testWarehousePledge(t *testing.T, open Opener) {
 	}
 	// A second loan on the released receipt, never repaid: after its due date the
 	// receipt is forfeited to the funder.
-	mustRun(t, env, &services.RequestPledgeLoan{Actor: "trader", ID: "w3", ReceiptID: "R1", ProgramID: "wh", FunderID: "factor", Commodity: "copper"})
+	mustRun(t, env, &services.RequestPledgeLoan{Actor: "trader", ID: "w3", ReceiptID: "R1", ProgramID: "wh", FunderID: "factor"})
 	mustRun(t, env, &services.AcceptPledgeLoan{Actor: "trader", ID: "w3", ReceiptID: "R1"})
 	mustRun(t, env, &services.DisburseFinancing{Actor: "factor", ID: "w3"})
 	mustRun(t, env, &services.RecordOutboundPayment{Rail: "bank", InstructionID: "trader-out", OrgID: "trader", Currency: "CNY", Amount: 3_000_000_00})
@@ -117,7 +117,7 @@ func testWarehousePledge(t *testing.T, open Opener) {
 	// against it, and withdrawn, the receipt stays frozen rather than pledgeable.
 	short := linkfin.WarehouseReceipt{ID: "R3", OwnerID: "trader", LotID: "LOT-9", Commodity: "copper", Quantity: 10, Unit: "t"}
 	mustRun(t, env, &services.IssueWarehouseReceipt{Actor: "port", Receipt: short})
-	mustRun(t, env, &services.RequestPledgeLoan{Actor: "trader", ID: "w4", ReceiptID: "R3", ProgramID: "wh", FunderID: "factor", Commodity: "copper"})
+	mustRun(t, env, &services.RequestPledgeLoan{Actor: "trader", ID: "w4", ReceiptID: "R3", ProgramID: "wh", FunderID: "factor"})
 	mustRun(t, env, &services.AcceptPledgeLoan{Actor: "trader", ID: "w4", ReceiptID: "R3"})
 	mustRun(t, env, &services.ReportTelemetry{Actor: "port", ReceiptID: "R3", Quantity: 7})
 	if _, err := run[fin](t, env, &services.DisburseFinancing{Actor: "factor", ID: "w4"}); !refusal(err, linkfin.ECONFLICT, "financing w4 is frozen") {
@@ -127,7 +127,7 @@ func testWarehousePledge(t *testing.T, open Opener) {
 	if r := record[linkfin.WarehouseReceipt](t, env, linkfin.KindWarehouseReceipt, "R3"); r.Status != linkfin.ReceiptFrozen || r.FinancingID != "" {
 		t.Fatalf("the short lot's receipt after the cancel: %+v", r)
 	}
-	if _, err := run[fin](t, env, &services.RequestPledgeLoan{Actor: "trader", ID: "w5", ReceiptID: "R3", ProgramID: "wh", FunderID: "factor", Commodity: "copper"}); !refusal(err, "asset_financed", "receipt R3 is frozen") {
+	if _, err := run[fin](t, env, &services.RequestPledgeLoan{Actor: "trader", ID: "w5", ReceiptID: "R3", ProgramID: "wh", FunderID: "factor"}); !refusal(err, "asset_financed", "receipt R3 is frozen") {
 		t.Fatalf("pledging a short lot again: %v", err)
 	}
 	env.Restart()

@@ -233,7 +233,7 @@ func runFinancings(ctx context.Context, args []string, stdout, stderr io.Writer)
 		{usage: "request --product P --program ID [--funder ID] --asset ID", help: "request financing: the answer is a quote, with the financing's new id",
 			setup: func(fs *flag.FlagSet) runFunc {
 				var in client.FinancingIn
-				product := fs.String("product", "", "certificate_discounting, factoring, dynamic_discounting, po_financing, warehouse_pledge or distributor_financing")
+				product := fs.String("product", "", productNames())
 				fs.StringVar(&in.ProgramID, "program", "", "the program")
 				fs.StringVar(&in.FunderID, "funder", "", "the funder (none for dynamic discounting)")
 				fs.StringVar(&in.AssetID, "asset", "", "the certificate piece, payable, order or warehouse receipt")
@@ -247,6 +247,15 @@ func runFinancings(ctx context.Context, args []string, stdout, stderr io.Writer)
 		idAction("cancel", "withdraw an accepted financing before it is paid", (*client.Client).CancelFinancing),
 		idAction("repay", "repay a pledge or distributor loan (the borrower)", (*client.Client).RepayFinancing),
 	}, args, stdout, stderr)
+}
+
+// productNames lists the products a program may offer: "a, b or c".
+func productNames() string {
+	var names []string
+	for _, p := range linkfin.Products() {
+		names = append(names, string(p))
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }
 
 func runCertificates(ctx context.Context, args []string, stdout, stderr io.Writer) error {

@@ -1,15 +1,65 @@
 package services
 
 import (
+	"context"
+
 	"linkfin"
 	"linkfin/ledger"
 )
 
-// RequestEarlyPayment is a seller asking the anchor to pay an open payable early from
+// dynamicDiscounting is the anchor paying its own payable early from its own cash, for
+// a discount that slides with the days paid early. There is no funder but the anchor:
+// acceptance pays the seller at once and settles the financing.
+type dynamicDiscounting struct{}
+
+func init() { Register(dynamicDiscounting{}) }
+
+func (dynamicDiscounting) Name() linkfin.Product { return linkfin.ProductDynamicDiscounting }
+func (dynamicDiscounting) AssetKind() string     { return linkfin.KindPayable }
+func (dynamicDiscounting) Downstream() bool      { return false }
+
+// Legs is empty: the one payment, at acceptance, draws no limit.
+func (dynamicDiscounting) Legs() []string { return nil }
+
+func (dynamicDiscounting) Request(_ context.Context, _ linkfin.Store, actor string, in *linkfin.FinancingIn) (linkfin.Command, error) {
+	if in.FunderID != "" {
+		return nil, linkfin.Errorf(linkfin.EINVALID, "the anchor pays early from its own cash: dynamic discounting takes no funder_id")
+	}
+	return &RequestDynamicDiscounting{Actor: actor, PayableID: in.AssetID, ProgramID: in.ProgramID}, nil
+}
+
+func (dynamicDiscounting) Accept(actor string, f *linkfin.Financing) linkfin.Command {
+	return &AcceptDynamicDiscounting{Actor: actor, ID: f.ID, PayableID: f.AssetID}
+}
+
+func (dynamicDiscounting) Repay(_ string, f *linkfin.Financing) (linkfin.Command, error) {
+	return nil, notRepayable(f)
+}
+
+func (dynamicDiscounting) Close(f *linkfin.Financing) (linkfin.Command, error) {
+	return nil, notClosable(f)
+}
+
+func (dynamicDiscounting) CloseDate(context.Context, linkfin.RecordReader, *linkfin.Financing) (linkfin.Date, bool, error) {
+	return linkfin.Date{}, false, nil
+}
+
+func (dynamicDiscounting) AssetKeys(f *linkfin.Financing) []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{{Kind: linkfin.KindPayable, ID: f.AssetID}}
+}
+
+// Disbursed does nothing: acceptance paid the seller and settled the financing.
+func (dynamicDiscounting) Disbursed(linkfin.Tx, *linkfin.Financing) error { return nil }
+
+func (dynamicDiscounting) Release(tx linkfin.Tx, f *linkfin.Financing) error {
+	return releasePayable(tx, f)
+}
+
+// RequestDynamicDiscounting is a seller asking the anchor to pay an open payable early from
 // the anchor's own cash (dynamic discounting). The quote's discount slides with the
 // days paid early: face × APR × days early / basis, at the APR the anchor set in its
 // program.
-type RequestEarlyPayment struct {
+type RequestDynamicDiscounting struct {
 	Actor     string
 	ID        string
 	PayableID string
@@ -17,7 +67,7 @@ type RequestEarlyPayment struct {
 }
 
 // Keys implements linkfin.Command.
-func (c *RequestEarlyPayment) Keys() []linkfin.ObjectKey {
+func (c *RequestDynamicDiscounting) Keys() []linkfin.ObjectKey {
 	return append(idKeys(linkfin.KindFinancing, c.ID),
 		linkfin.ObjectKey{Kind: linkfin.KindPayable, ID: c.PayableID},
 		linkfin.ObjectKey{Kind: linkfin.KindProgram, ID: c.ProgramID},
@@ -25,7 +75,7 @@ func (c *RequestEarlyPayment) Keys() []linkfin.ObjectKey {
 }
 
 // Apply implements linkfin.Command.
-func (c *RequestEarlyPayment) Apply(tx linkfin.Tx) (any, error) {
+func (c *RequestDynamicDiscounting) Apply(tx linkfin.Tx) (any, error) {
 	id, err := newID(tx, linkfin.KindFinancing, c.ID)
 	if err != nil {
 		return nil, err
@@ -46,8 +96,8 @@ func (c *RequestEarlyPayment) Apply(tx linkfin.Tx) (any, error) {
 	case !p.Offers(linkfin.ProductDynamicDiscounting):
 		return nil, linkfin.Errorf(linkfin.EINVALID, "program %s does not offer dynamic discounting", p.ID)
 	}
-	valueDate := linkfin.DateOf(tx.Now())
-	days := linkfin.DaysBetween(valueDate, pay.DueDate)
+	f := newQuote(tx, id, dynamicDiscounting{}, p, c.Actor, p.AnchorID, pay.ID)
+	days := linkfin.DaysBetween(f.Quote.ValueDate, pay.DueDate)
 	if days < 1 {
 		return nil, linkfin.Errorf(linkfin.EINVALID, "payable %s is due on %s: nothing to pay early", pay.ID, pay.DueDate)
 	}
@@ -63,29 +113,26 @@ func (c *RequestEarlyPayment) Apply(tx linkfin.Tx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := linkfin.Financing{ID: id, Product: linkfin.ProductDynamicDiscounting, ProgramID: p.ID, RequesterID: c.Actor,
-		FunderID: p.AnchorID, AssetKind: linkfin.KindPayable, AssetID: pay.ID, Currency: pay.Currency,
-		Status: linkfin.FinancingQuoted, CreatedAt: tx.Now(),
-		Quote: linkfin.Quote{Face: pay.Amount, Rate: *p.EarlyPaymentAPR, Days: days, DayCount: p.DayCount, Discount: discount,
-			Price: price, EffectiveRate: eff, ValueDate: valueDate, ExpiresAt: tx.Now().Add(QuoteValidity),
-			Reasons: []string{
-				"the buyer " + pay.BuyerID + " approved the payable; it pays early from its own cash",
-				"the discount is the program's early-payment APR " + p.EarlyPaymentAPR.String() + " over the days paid early",
-			}}}
-	return &f, tx.Put(linkfin.KindFinancing, f.ID, &f, "financing.quoted")
+	f.Currency = pay.Currency
+	f.Quote.Face, f.Quote.Rate, f.Quote.Days, f.Quote.Discount, f.Quote.Price, f.Quote.EffectiveRate = pay.Amount, *p.EarlyPaymentAPR, days, discount, price, eff
+	f.Quote.Reasons = []string{
+		"the buyer " + pay.BuyerID + " approved the payable; it pays early from its own cash",
+		"the discount is the program's early-payment APR " + p.EarlyPaymentAPR.String() + " over the days paid early",
+	}
+	return f, tx.Put(linkfin.KindFinancing, f.ID, f, "financing.quoted")
 }
 
-// AcceptEarlyPayment is the seller accepting the anchor's early-payment quote: the
+// AcceptDynamicDiscounting is the seller accepting the anchor's early-payment quote: the
 // anchor pays the price from its wallet (the ledger refuses it if the wallet is short)
 // and the payable is paid; the anchor keeps the discount.
-type AcceptEarlyPayment struct {
+type AcceptDynamicDiscounting struct {
 	Actor     string
 	ID        string
 	PayableID string
 }
 
 // Keys implements linkfin.Command.
-func (c *AcceptEarlyPayment) Keys() []linkfin.ObjectKey {
+func (c *AcceptDynamicDiscounting) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{
 		{Kind: linkfin.KindFinancing, ID: c.ID},
 		{Kind: linkfin.KindPayable, ID: c.PayableID},
@@ -93,7 +140,7 @@ func (c *AcceptEarlyPayment) Keys() []linkfin.ObjectKey {
 }
 
 // LedgerKeys implements linkfin.LedgerCommand.
-func (c *AcceptEarlyPayment) LedgerKeys(r linkfin.Records) (accounts, transfers []int64) {
+func (c *AcceptDynamicDiscounting) LedgerKeys(r linkfin.Records) (accounts, transfers []int64) {
 	var f linkfin.Financing
 	if found, err := r.Get(linkfin.KindFinancing, c.ID, &f); err != nil || !found {
 		return nil, nil
@@ -102,7 +149,7 @@ func (c *AcceptEarlyPayment) LedgerKeys(r linkfin.Records) (accounts, transfers 
 }
 
 // Apply implements linkfin.Command.
-func (c *AcceptEarlyPayment) Apply(tx linkfin.Tx) (any, error) {
+func (c *AcceptDynamicDiscounting) Apply(tx linkfin.Tx) (any, error) {
 	f, already, err := quoted(tx, c.ID, c.Actor, linkfin.ProductDynamicDiscounting, c.PayableID, linkfin.FinancingSettled)
 	if err != nil || already {
 		return f, err

@@ -1,10 +1,54 @@
 package services
 
 import (
+	"context"
 	"strconv"
 
 	"linkfin"
 )
+
+// distributorFinancing is a loan to one of the anchor's distributors that pays the
+// anchor for the distributor's order now; the distributor repays it with interest by
+// its due date, or the anchor buys it back where its program says so
+// (CloseDistributorLoan).
+type distributorFinancing struct{}
+
+func init() { Register(distributorFinancing{}) }
+
+func (distributorFinancing) Name() linkfin.Product { return linkfin.ProductDistributorFinancing }
+func (distributorFinancing) AssetKind() string     { return linkfin.KindPurchaseOrder }
+func (distributorFinancing) Downstream() bool      { return true }
+func (distributorFinancing) Legs() []string        { return []string{"disbursement", "repayment", "buy-back"} }
+
+func (distributorFinancing) Request(_ context.Context, _ linkfin.Store, actor string, in *linkfin.FinancingIn) (linkfin.Command, error) {
+	return &RequestDistributorFinancing{Actor: actor, POID: in.AssetID, ProgramID: in.ProgramID, FunderID: in.FunderID}, nil
+}
+
+func (distributorFinancing) Accept(actor string, f *linkfin.Financing) linkfin.Command {
+	return &AcceptDistributorFinancing{Actor: actor, ID: f.ID, POID: f.AssetID}
+}
+
+func (distributorFinancing) Repay(_ string, f *linkfin.Financing) (linkfin.Command, error) {
+	return &CloseDistributorLoan{ID: f.ID}, nil
+}
+
+func (distributorFinancing) Close(f *linkfin.Financing) (linkfin.Command, error) {
+	return &CloseDistributorLoan{ID: f.ID}, nil
+}
+
+// CloseDate is the day after the loan's due date: the distributor had all of it.
+func (distributorFinancing) CloseDate(_ context.Context, _ linkfin.RecordReader, f *linkfin.Financing) (linkfin.Date, bool, error) {
+	return f.DueDate.AddDays(1), true, nil
+}
+
+func (distributorFinancing) AssetKeys(f *linkfin.Financing) []linkfin.ObjectKey { return orderKeys(f) }
+
+// Disbursed does nothing: the order was locked at acceptance.
+func (distributorFinancing) Disbursed(linkfin.Tx, *linkfin.Financing) error { return nil }
+
+func (distributorFinancing) Release(tx linkfin.Tx, f *linkfin.Financing) error {
+	return releaseOrder(tx, f)
+}
 
 // RequestDistributorFinancing is a distributor asking a funder to pay the anchor for
 // the distributor's order now; the distributor repays the loan with interest by the
@@ -38,10 +82,8 @@ func (c *RequestDistributorFinancing) Apply(tx linkfin.Tx) (any, error) {
 		return nil, linkfin.Errorf(linkfin.ECONFLICT, "purchase order %s is %s, not accepted", po.ID, po.Status)
 	case po.FinancingID != "":
 		return nil, linkfin.Errorf("asset_financed", "purchase order %s backs financing %s", po.ID, po.FinancingID)
-	case !p.Offers(linkfin.ProductDistributorFinancing):
-		return nil, linkfin.Errorf(linkfin.EINVALID, "program %s does not offer distributor financing", p.ID)
 	}
-	f, err := liveFunder(p, c.FunderID)
+	f, err := offered(p, linkfin.ProductDistributorFinancing, "distributor financing", c.FunderID)
 	if err != nil {
 		return nil, err
 	}
@@ -50,20 +92,17 @@ func (c *RequestDistributorFinancing) Apply(tx linkfin.Tx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	valueDate := linkfin.DateOf(tx.Now())
-	reasons := []string{
+	fin := newQuote(tx, id, distributorFinancing{}, p, c.Actor, c.FunderID, po.ID)
+	fin.Quote.Reasons = []string{
 		"the program's anchor (" + p.AnchorID + ") accepted the distributor's order",
 		"the loan pays the anchor the order's total now; the distributor repays it with interest in " + strconv.Itoa(p.MaxTenorDays) + " days",
 	}
 	if p.BuyBack {
-		reasons = append(reasons, "the anchor buys the loan back if the distributor does not repay")
+		fin.Quote.Reasons = append(fin.Quote.Reasons, "the anchor buys the loan back if the distributor does not repay")
 	}
-	fin := linkfin.Financing{ID: id, Product: linkfin.ProductDistributorFinancing, ProgramID: p.ID, RequesterID: c.Actor,
-		FunderID: c.FunderID, AssetKind: linkfin.KindPurchaseOrder, AssetID: po.ID, Currency: po.Currency,
-		Status: linkfin.FinancingQuoted, CreatedAt: tx.Now(), SupplierLimit: p.SupplierLimit, PayeeID: p.AnchorID, Interest: interest, DueDate: valueDate.AddDays(p.MaxTenorDays),
-		Quote: linkfin.Quote{Face: po.Total, Rate: rate, Days: p.MaxTenorDays, DayCount: p.DayCount, Discount: interest, Price: po.Total,
-			EffectiveRate: eff, ValueDate: valueDate, ExpiresAt: tx.Now().Add(QuoteValidity), Reasons: reasons}}
-	return &fin, tx.Put(linkfin.KindFinancing, fin.ID, &fin, "financing.quoted")
+	fin.Currency, fin.SupplierLimit, fin.PayeeID, fin.Interest, fin.DueDate = po.Currency, p.SupplierLimit, p.AnchorID, interest, fin.Quote.ValueDate.AddDays(p.MaxTenorDays)
+	fin.Quote.Face, fin.Quote.Rate, fin.Quote.Days, fin.Quote.Discount, fin.Quote.Price, fin.Quote.EffectiveRate = po.Total, rate, p.MaxTenorDays, interest, po.Total, eff
+	return fin, tx.Put(linkfin.KindFinancing, fin.ID, fin, "financing.quoted")
 }
 
 // AcceptDistributorFinancing is the distributor accepting: the limits are drawn and the

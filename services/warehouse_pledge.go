@@ -1,0 +1,383 @@
+package services
+
+import (
+	"context"
+	"math/big"
+
+	"linkfin"
+)
+
+// warehousePledge is a loan against goods in a warehouse, pledged by their receipt:
+// the program's loan-to-value of the lot at the latest price mark. The warehouse's
+// count freezes it when the lot is found short, a price mark can call it for margin,
+// and past its due date the receipt is forfeited to the funder if the borrower does
+// not repay (CloseOverduePledge).
+type warehousePledge struct{}
+
+func init() { Register(warehousePledge{}) }
+
+func (warehousePledge) Name() linkfin.Product { return linkfin.ProductWarehousePledge }
+func (warehousePledge) AssetKind() string     { return linkfin.KindWarehouseReceipt }
+func (warehousePledge) Downstream() bool      { return false }
+func (warehousePledge) Legs() []string        { return []string{"disbursement", "repayment"} }
+
+// Request checks that the program is one the owner sees: a receipt belongs to no
+// program, so the owner names one, which must be its anchor's (as a member of the
+// anchor's chain). Any other is not found, exactly as a program that does not exist.
+func (warehousePledge) Request(ctx context.Context, s linkfin.Store, actor string, in *linkfin.FinancingIn) (linkfin.Command, error) {
+	if _, err := ProgramFor(ctx, s, in.ProgramID, actor); err != nil {
+		return nil, err
+	}
+	return &RequestPledgeLoan{Actor: actor, ReceiptID: in.AssetID, ProgramID: in.ProgramID, FunderID: in.FunderID}, nil
+}
+
+func (warehousePledge) Accept(actor string, f *linkfin.Financing) linkfin.Command {
+	return &AcceptPledgeLoan{Actor: actor, ID: f.ID, ReceiptID: f.AssetID}
+}
+
+func (warehousePledge) Repay(actor string, f *linkfin.Financing) (linkfin.Command, error) {
+	return &RepayPledgeLoan{Actor: actor, ID: f.ID}, nil
+}
+
+func (warehousePledge) Close(f *linkfin.Financing) (linkfin.Command, error) {
+	return &CloseOverduePledge{ID: f.ID}, nil
+}
+
+// CloseDate is the day after the loan's due date.
+func (warehousePledge) CloseDate(_ context.Context, _ linkfin.RecordReader, f *linkfin.Financing) (linkfin.Date, bool, error) {
+	return f.DueDate.AddDays(1), true, nil
+}
+
+func (warehousePledge) AssetKeys(f *linkfin.Financing) []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{{Kind: linkfin.KindWarehouseReceipt, ID: f.AssetID}}
+}
+
+// Disbursed does nothing: the receipt was pledged at acceptance.
+func (warehousePledge) Disbursed(linkfin.Tx, *linkfin.Financing) error { return nil }
+
+// Release frees the receipt; a lot found short stays frozen: it backs nothing until it
+// is counted whole.
+func (warehousePledge) Release(tx linkfin.Tx, f *linkfin.Financing) error {
+	return update(tx, linkfin.KindWarehouseReceipt, f.AssetID, "warehouse_receipt.released", func(w *linkfin.WarehouseReceipt) {
+		if w.Status != linkfin.ReceiptFrozen {
+			w.Status = linkfin.ReceiptIssued
+		}
+		w.FinancingID = ""
+	})
+}
+
+// RequestPledgeLoan is a receipt's owner asking a funder for a loan against it: the
+// program's advance rate (the LTV) of the lot's value at the latest price mark.
+type RequestPledgeLoan struct {
+	Actor     string
+	ID        string
+	ReceiptID string
+	ProgramID string
+	FunderID  string
+}
+
+// Keys implements linkfin.Command.
+func (c *RequestPledgeLoan) Keys() []linkfin.ObjectKey {
+	return append(idKeys(linkfin.KindFinancing, c.ID),
+		linkfin.ObjectKey{Kind: linkfin.KindWarehouseReceipt, ID: c.ReceiptID},
+		linkfin.ObjectKey{Kind: linkfin.KindProgram, ID: c.ProgramID},
+	)
+}
+
+// DependentKeys implements linkfin.DependentCommand: the price mark of the receipt's
+// commodity, which values the lot.
+func (c *RequestPledgeLoan) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
+	var w linkfin.WarehouseReceipt
+	if found, _ := r.Get(linkfin.KindWarehouseReceipt, c.ReceiptID, &w); !found {
+		return nil
+	}
+	return []linkfin.ObjectKey{{Kind: linkfin.KindPriceMark, ID: w.Commodity}}
+}
+
+// Apply implements linkfin.Command.
+func (c *RequestPledgeLoan) Apply(tx linkfin.Tx) (any, error) {
+	id, err := newID(tx, linkfin.KindFinancing, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	var w linkfin.WarehouseReceipt
+	if found, err := tx.Get(linkfin.KindWarehouseReceipt, c.ReceiptID, &w); err != nil {
+		return nil, err
+	} else if !found || w.OwnerID != c.Actor && w.WarehouseID != c.Actor {
+		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "receipt %s not found", c.ReceiptID)
+	}
+	var p linkfin.Program
+	if found, err := tx.Get(linkfin.KindProgram, c.ProgramID, &p); err != nil {
+		return nil, err
+	} else if !found {
+		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "program %s not found", c.ProgramID)
+	}
+	var mark linkfin.PriceMark
+	found, err := tx.Get(linkfin.KindPriceMark, w.Commodity, &mark)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case w.OwnerID != c.Actor:
+		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only the goods' owner pledges them")
+	case w.Status != linkfin.ReceiptIssued:
+		return nil, linkfin.Errorf("asset_financed", "receipt %s is %s: a receipt is pledged once", w.ID, w.Status)
+	case !found || mark.Currency != p.Currency:
+		return nil, linkfin.Errorf(linkfin.EINVALID, "no %s price mark for %s", p.Currency, w.Commodity)
+	}
+	f, err := offered(&p, linkfin.ProductWarehousePledge, "warehouse pledges", c.FunderID)
+	if err != nil {
+		return nil, err
+	}
+	worth, err := value(w.Quantity, &mark)
+	if err != nil {
+		return nil, err
+	}
+	loan, err := p.AdvanceRate.Of(worth)
+	if err == nil {
+		err = linkfin.CheckAmount("the loan on the lot", loan)
+	}
+	if err != nil {
+		return nil, err
+	}
+	rate := f.Pricing.Annual()
+	interest, eff, err := arrears(loan, rate, p.MaxTenorDays, p.DayCount)
+	if err != nil {
+		return nil, err
+	}
+	fin := newQuote(tx, id, warehousePledge{}, &p, c.Actor, c.FunderID, w.ID)
+	fin.SupplierLimit, fin.PayeeID, fin.Interest, fin.DueDate = p.SupplierLimit, c.Actor, interest, fin.Quote.ValueDate.AddDays(p.MaxTenorDays)
+	fin.Quote.Face, fin.Quote.Rate, fin.Quote.Days, fin.Quote.Discount, fin.Quote.Price, fin.Quote.EffectiveRate = loan, rate, p.MaxTenorDays, interest, loan, eff
+	fin.Quote.Reasons = []string{
+		"receipt " + w.ID + " of warehouse " + w.WarehouseID + ": one lot, one receipt, not pledged before",
+		"loan-to-value " + p.AdvanceRate.String() + " of the lot at the latest price mark",
+		"a margin call above " + p.MarginCallLTV.String() + "; the loan freezes if the warehouse reports less than pledged",
+	}
+	return fin, tx.Put(linkfin.KindFinancing, fin.ID, fin, "financing.quoted")
+}
+
+// AcceptPledgeLoan is the owner accepting: the receipt is pledged to this loan alone,
+// the limits are drawn and the funder pays the loan.
+type AcceptPledgeLoan struct {
+	Actor     string
+	ID        string
+	ReceiptID string
+}
+
+// Keys implements linkfin.Command.
+func (c *AcceptPledgeLoan) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{{Kind: linkfin.KindFinancing, ID: c.ID}, {Kind: linkfin.KindWarehouseReceipt, ID: c.ReceiptID}}
+}
+
+// LedgerKeys implements linkfin.LedgerCommand.
+func (c *AcceptPledgeLoan) LedgerKeys(r linkfin.Records) (accounts, transfers []int64) {
+	return financingAccounts(r, c.ID)
+}
+
+// Apply implements linkfin.Command.
+func (c *AcceptPledgeLoan) Apply(tx linkfin.Tx) (any, error) {
+	f, already, err := quoted(tx, c.ID, c.Actor, linkfin.ProductWarehousePledge, c.ReceiptID, linkfin.FinancingAccepted)
+	if err != nil || already {
+		return f, err
+	}
+	var w linkfin.WarehouseReceipt
+	if _, err := tx.Get(linkfin.KindWarehouseReceipt, f.AssetID, &w); err != nil {
+		return nil, err
+	}
+	if w.Status != linkfin.ReceiptIssued {
+		return nil, linkfin.Errorf("asset_financed", "receipt %s is %s: a receipt is pledged once", w.ID, w.Status)
+	}
+	// The limits are held now, posted when the funder disburses.
+	if err := holdLimits(tx, f); err != nil {
+		return nil, err
+	}
+	f.Status = linkfin.FinancingAccepted
+	w.Status, w.FinancingID, w.Funders = linkfin.ReceiptPledged, f.ID, linkfin.AddFunder(w.Funders, f.FunderID)
+	if err := tx.Put(linkfin.KindWarehouseReceipt, w.ID, &w, "warehouse_receipt.pledged"); err != nil {
+		return nil, err
+	}
+	return f, tx.Put(linkfin.KindFinancing, f.ID, f, "financing.accepted")
+}
+
+// CheckMargin compares a pledge loan with its lot's value at the latest price mark:
+// above the program's margin-call LTV, the loan is called for margin.
+type CheckMargin struct {
+	ID        string // the loan
+	Commodity string
+}
+
+// Keys implements linkfin.Command.
+func (c *CheckMargin) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{{Kind: linkfin.KindFinancing, ID: c.ID}, {Kind: linkfin.KindPriceMark, ID: c.Commodity}}
+}
+
+// DependentKeys implements linkfin.DependentCommand: the receipt and the program.
+func (c *CheckMargin) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
+	var f linkfin.Financing
+	if found, _ := r.Get(linkfin.KindFinancing, c.ID, &f); !found {
+		return nil
+	}
+	return []linkfin.ObjectKey{{Kind: linkfin.KindWarehouseReceipt, ID: f.AssetID}, {Kind: linkfin.KindProgram, ID: f.ProgramID}}
+}
+
+// Apply implements linkfin.Command.
+func (c *CheckMargin) Apply(tx linkfin.Tx) (any, error) {
+	var f linkfin.Financing
+	var w linkfin.WarehouseReceipt
+	var p linkfin.Program
+	var mark linkfin.PriceMark
+	if found, err := tx.Get(linkfin.KindFinancing, c.ID, &f); err != nil || !found || f.Product != linkfin.ProductWarehousePledge {
+		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "pledge loan %s not found", c.ID)
+	}
+	if _, err := tx.Get(linkfin.KindWarehouseReceipt, f.AssetID, &w); err != nil {
+		return nil, err
+	}
+	if _, err := tx.Get(linkfin.KindProgram, f.ProgramID, &p); err != nil {
+		return nil, err
+	}
+	if found, err := tx.Get(linkfin.KindPriceMark, c.Commodity, &mark); err != nil || !found || c.Commodity != w.Commodity {
+		return nil, linkfin.Errorf(linkfin.EINVALID, "no price mark for %s", w.Commodity)
+	}
+	if f.Status != linkfin.FinancingDisbursed {
+		return &f, nil
+	}
+	worth, err := value(w.Quantity, &mark)
+	if err != nil {
+		return nil, err
+	}
+	// Called when loan / value > the margin-call LTV, in exact rationals.
+	called := new(big.Rat).SetFrac64(f.Quote.Price, max(worth, 1)).Cmp(p.MarginCallLTV.Rat()) > 0
+	if called == f.MarginCall {
+		return &f, nil
+	}
+	f.MarginCall = called
+	event := "financing.margin_call"
+	if !called {
+		event = "financing.margin_restored"
+	}
+	return &f, tx.Put(linkfin.KindFinancing, f.ID, &f, event)
+}
+
+// RepayPledgeLoan is the owner repaying the loan with interest: the limits are
+// released and the receipt is free again.
+type RepayPledgeLoan struct {
+	Actor string
+	ID    string
+}
+
+// Keys implements linkfin.Command.
+func (c *RepayPledgeLoan) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{{Kind: linkfin.KindFinancing, ID: c.ID}}
+}
+
+// DependentKeys implements linkfin.DependentCommand: the receipt.
+func (c *RepayPledgeLoan) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
+	var f linkfin.Financing
+	if found, _ := r.Get(linkfin.KindFinancing, c.ID, &f); !found {
+		return nil
+	}
+	return []linkfin.ObjectKey{{Kind: linkfin.KindWarehouseReceipt, ID: f.AssetID}}
+}
+
+// LedgerKeys implements linkfin.LedgerCommand.
+func (c *RepayPledgeLoan) LedgerKeys(r linkfin.Records) (accounts, transfers []int64) {
+	return financingAccounts(r, c.ID)
+}
+
+// Apply implements linkfin.Command.
+func (c *RepayPledgeLoan) Apply(tx linkfin.Tx) (any, error) {
+	var f linkfin.Financing
+	if found, err := tx.Get(linkfin.KindFinancing, c.ID, &f); err != nil {
+		return nil, err
+	} else if !found || f.Product != linkfin.ProductWarehousePledge || f.RequesterID != c.Actor && f.FunderID != c.Actor {
+		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "pledge loan %s not found", c.ID)
+	}
+	switch {
+	case f.RequesterID != c.Actor:
+		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "the borrower repays its loan")
+	case f.Status == linkfin.FinancingSettled:
+		return &f, nil
+	case f.Status != linkfin.FinancingDisbursed:
+		return nil, linkfin.Errorf(linkfin.ECONFLICT, "loan %s is %s", f.ID, f.Status)
+	}
+	owed, err := f.Owed()
+	if err != nil {
+		return nil, err
+	}
+	legs, err := financingLegs(tx, &f, append(releaseLimits(&f), leg{"repayment", linkfin.WalletID(f.RequesterID, f.Currency), linkfin.WalletID(f.FunderID, f.Currency), owed, codeWallet}))
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.Transfer(legs...); err != nil {
+		return nil, err
+	}
+	var w linkfin.WarehouseReceipt
+	if _, err := tx.Get(linkfin.KindWarehouseReceipt, f.AssetID, &w); err != nil {
+		return nil, err
+	}
+	w.Status, w.FinancingID = linkfin.ReceiptIssued, ""
+	if err := tx.Put(linkfin.KindWarehouseReceipt, w.ID, &w, "warehouse_receipt.released"); err != nil {
+		return nil, err
+	}
+	f.Status = linkfin.FinancingSettled
+	return &f, tx.Put(linkfin.KindFinancing, f.ID, &f, "financing.settled")
+}
+
+// CloseOverduePledge settles a pledge loan past its due date: repaid from the
+// borrower's wallet if it can, else defaulted, and the receipt forfeited to the funder
+// as the collateral it was pledged for.
+type CloseOverduePledge struct {
+	ID string
+}
+
+// Keys implements linkfin.Command.
+func (c *CloseOverduePledge) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{{Kind: linkfin.KindFinancing, ID: c.ID}}
+}
+
+// DependentKeys implements linkfin.DependentCommand: the receipt.
+func (c *CloseOverduePledge) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
+	return (&RepayPledgeLoan{ID: c.ID}).DependentKeys(r)
+}
+
+// LedgerKeys implements linkfin.LedgerCommand.
+func (c *CloseOverduePledge) LedgerKeys(r linkfin.Records) (accounts, transfers []int64) {
+	return financingAccounts(r, c.ID)
+}
+
+// Apply implements linkfin.Command.
+func (c *CloseOverduePledge) Apply(tx linkfin.Tx) (any, error) {
+	var f linkfin.Financing
+	if found, err := tx.Get(linkfin.KindFinancing, c.ID, &f); err != nil {
+		return nil, err
+	} else if !found || f.Product != linkfin.ProductWarehousePledge {
+		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "pledge loan %s not found", c.ID)
+	}
+	if f.Status != linkfin.FinancingDisbursed {
+		return &f, nil
+	}
+	if !linkfin.DateOf(tx.Now()).After(f.DueDate) {
+		return nil, linkfin.Errorf(linkfin.ECONFLICT, "loan %s is due on %s", f.ID, f.DueDate)
+	}
+	owed, err := f.Owed()
+	if err != nil {
+		return nil, err
+	}
+	funds, err := available(tx, linkfin.WalletID(f.RequesterID, f.Currency))
+	if err != nil {
+		return nil, err
+	}
+	if funds >= owed {
+		return (&RepayPledgeLoan{Actor: f.RequesterID, ID: f.ID}).Apply(tx)
+	}
+	var w linkfin.WarehouseReceipt
+	if _, err := tx.Get(linkfin.KindWarehouseReceipt, f.AssetID, &w); err != nil {
+		return nil, err
+	}
+	w.OwnerID, w.Status, w.FinancingID = f.FunderID, linkfin.ReceiptIssued, ""
+	if err := tx.Put(linkfin.KindWarehouseReceipt, w.ID, &w, "warehouse_receipt.forfeited"); err != nil {
+		return nil, err
+	}
+	f.Status = linkfin.FinancingDefaulted
+	return &f, tx.Put(linkfin.KindFinancing, f.ID, &f, "financing.defaulted")
+}
