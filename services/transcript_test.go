@@ -168,19 +168,17 @@ var verbs = map[string]func(s *script, a args) []linkfin.Command{
 		actor, id, program, asset, funder := a.str("actor"), a.opt("id", ""), a.str("program"), a.str("asset"), a.opt("funder", "")
 		switch linkfin.Product(a.str("product")) {
 		case linkfin.ProductCertificateDiscounting:
-			return []linkfin.Command{&services.RequestFinancing{Actor: actor, ID: id, ProgramID: program, PieceID: asset, FunderID: funder}}
+			return []linkfin.Command{&services.RequestCertificateDiscounting{Actor: actor, ID: id, ProgramID: program, PieceID: asset, FunderID: funder}}
 		case linkfin.ProductFactoring:
 			return []linkfin.Command{&services.RequestFactoring{Actor: actor, ID: id, PayableID: asset, ProgramID: program, FunderID: funder}}
 		case linkfin.ProductDynamicDiscounting:
-			return []linkfin.Command{&services.RequestEarlyPayment{Actor: actor, ID: id, PayableID: asset, ProgramID: program}}
+			return []linkfin.Command{&services.RequestDynamicDiscounting{Actor: actor, ID: id, PayableID: asset, ProgramID: program}}
 		case linkfin.ProductPOFinancing:
 			return []linkfin.Command{&services.RequestPOFinancing{Actor: actor, ID: id, POID: asset, ProgramID: program, FunderID: funder}}
 		case linkfin.ProductDistributorFinancing:
 			return []linkfin.Command{&services.RequestDistributorFinancing{Actor: actor, ID: id, POID: asset, ProgramID: program, FunderID: funder}}
 		case linkfin.ProductWarehousePledge:
-			var w linkfin.WarehouseReceipt
-			s.get(linkfin.KindWarehouseReceipt, asset, &w)
-			return []linkfin.Command{&services.RequestPledgeLoan{Actor: actor, ID: id, ReceiptID: asset, ProgramID: program, FunderID: funder, Commodity: w.Commodity}}
+			return []linkfin.Command{&services.RequestPledgeLoan{Actor: actor, ID: id, ReceiptID: asset, ProgramID: program, FunderID: funder}}
 		}
 		s.t.Fatalf("no product %q", a.str("product"))
 		return nil
@@ -191,11 +189,11 @@ var verbs = map[string]func(s *script, a args) []linkfin.Command{
 		actor, asset := a.str("actor"), a.opt("asset", f.AssetID)
 		switch f.Product {
 		case linkfin.ProductCertificateDiscounting:
-			return []linkfin.Command{&services.AcceptFinancing{Actor: actor, ID: f.ID, PieceID: asset}}
+			return []linkfin.Command{&services.AcceptCertificateDiscounting{Actor: actor, ID: f.ID, PieceID: asset}}
 		case linkfin.ProductFactoring:
 			return []linkfin.Command{&services.AcceptFactoring{Actor: actor, ID: f.ID, PayableID: asset}}
 		case linkfin.ProductDynamicDiscounting:
-			return []linkfin.Command{&services.AcceptEarlyPayment{Actor: actor, ID: f.ID, PayableID: asset}}
+			return []linkfin.Command{&services.AcceptDynamicDiscounting{Actor: actor, ID: f.ID, PayableID: asset}}
 		case linkfin.ProductPOFinancing:
 			return []linkfin.Command{&services.AcceptPOFinancing{Actor: actor, ID: f.ID, POID: asset}}
 		case linkfin.ProductDistributorFinancing:
