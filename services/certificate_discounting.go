@@ -69,10 +69,7 @@ type RequestCertificateDiscounting struct {
 
 // Keys implements linkfin.Command.
 func (c *RequestCertificateDiscounting) Keys() []linkfin.ObjectKey {
-	return append(idKeys(linkfin.KindFinancing, c.ID),
-		linkfin.ObjectKey{Kind: linkfin.KindCertificate, ID: c.PieceID},
-		linkfin.ObjectKey{Kind: linkfin.KindProgram, ID: c.ProgramID},
-	)
+	return requestKeys(c.ID, linkfin.KindCertificate, c.PieceID, c.ProgramID)
 }
 
 // Apply implements linkfin.Command.

@@ -63,15 +63,7 @@ func (c *RequestDistributorFinancing) Keys() []linkfin.ObjectKey {
 
 // Apply implements linkfin.Command.
 func (c *RequestDistributorFinancing) Apply(tx linkfin.Tx) (any, error) {
-	id, err := newID(tx, linkfin.KindFinancing, c.ID)
-	if err != nil {
-		return nil, err
-	}
-	po, err := purchaseOrder(tx, c.POID, c.Actor)
-	if err != nil {
-		return nil, err
-	}
-	p, err := assetProgram(tx, c.ProgramID, po.ProgramID)
+	id, po, p, err := orderRequest(tx, c.ID, c.POID, c.ProgramID, c.Actor)
 	if err != nil {
 		return nil, err
 	}

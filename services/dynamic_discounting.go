@@ -68,23 +68,12 @@ type RequestDynamicDiscounting struct {
 
 // Keys implements linkfin.Command.
 func (c *RequestDynamicDiscounting) Keys() []linkfin.ObjectKey {
-	return append(idKeys(linkfin.KindFinancing, c.ID),
-		linkfin.ObjectKey{Kind: linkfin.KindPayable, ID: c.PayableID},
-		linkfin.ObjectKey{Kind: linkfin.KindProgram, ID: c.ProgramID},
-	)
+	return requestKeys(c.ID, linkfin.KindPayable, c.PayableID, c.ProgramID)
 }
 
 // Apply implements linkfin.Command.
 func (c *RequestDynamicDiscounting) Apply(tx linkfin.Tx) (any, error) {
-	id, err := newID(tx, linkfin.KindFinancing, c.ID)
-	if err != nil {
-		return nil, err
-	}
-	pay, err := payable(tx, c.PayableID, c.Actor)
-	if err != nil {
-		return nil, err
-	}
-	p, err := assetProgram(tx, c.ProgramID, pay.ProgramID)
+	id, pay, p, err := payableRequest(tx, c.ID, c.PayableID, c.ProgramID, c.Actor)
 	if err != nil {
 		return nil, err
 	}

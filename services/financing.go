@@ -163,45 +163,41 @@ func (c *DisburseFinancing) LedgerKeys(r linkfin.Records) (accounts, transfers [
 
 // Apply implements linkfin.Command.
 func (c *DisburseFinancing) Apply(tx linkfin.Tx) (any, error) {
-	var f linkfin.Financing
-	found, err := tx.Get(linkfin.KindFinancing, c.ID, &f)
+	f, err := partyFinancing(tx, c.ID, c.Actor)
 	if err != nil {
 		return nil, err
-	}
-	if !found || f.FunderID != c.Actor && f.RequesterID != c.Actor {
-		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "financing %s not found", c.ID)
 	}
 	switch {
 	case f.FunderID != c.Actor:
 		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only the funder disburses")
 	case f.Status == linkfin.FinancingDisbursed:
-		return &f, nil
+		return f, nil
 	case f.Status != linkfin.FinancingAccepted:
 		return nil, linkfin.Errorf(linkfin.ECONFLICT, "financing %s is %s, not accepted", f.ID, f.Status)
 	case f.Frozen:
 		return nil, linkfin.Errorf(linkfin.ECONFLICT, "financing %s is frozen: the warehouse counted less than was pledged", f.ID)
 	}
-	posts, err := resolveHolds(&f, ledger.PostPending)
+	posts, err := resolveHolds(f, ledger.PostPending)
 	if err != nil {
 		return nil, err
 	}
-	pay, err := financingLegs(tx, &f, []leg{{"disbursement", linkfin.WalletID(f.FunderID, f.Currency), linkfin.WalletID(f.PayeeID, f.Currency), f.Quote.Price, codeWallet}})
+	pay, err := financingLegs(tx, f, []leg{{"disbursement", linkfin.WalletID(f.FunderID, f.Currency), linkfin.WalletID(f.PayeeID, f.Currency), f.Quote.Price, codeWallet}})
 	if err != nil {
 		return nil, err
 	}
 	if err := tx.Transfer(append(posts, pay...)...); err != nil {
 		return nil, err
 	}
-	product, err := ProductOf(&f)
+	product, err := ProductOf(f)
 	if err != nil {
 		return nil, err
 	}
-	if err := product.Disbursed(tx, &f); err != nil {
+	if err := product.Disbursed(tx, f); err != nil {
 		return nil, err
 	}
 	now := tx.Now()
 	f.Status, f.DisbursedAt = linkfin.FinancingDisbursed, &now
-	return &f, tx.Put(linkfin.KindFinancing, f.ID, &f, "financing.disbursed")
+	return f, tx.Put(linkfin.KindFinancing, f.ID, f, "financing.disbursed")
 }
 
 // CancelFinancing withdraws an accepted financing that was not disbursed (the funder
@@ -229,22 +225,18 @@ func (c *CancelFinancing) LedgerKeys(r linkfin.Records) (accounts, transfers []i
 
 // Apply implements linkfin.Command.
 func (c *CancelFinancing) Apply(tx linkfin.Tx) (any, error) {
-	var f linkfin.Financing
-	found, err := tx.Get(linkfin.KindFinancing, c.ID, &f)
+	f, err := partyFinancing(tx, c.ID, c.Actor)
 	if err != nil {
 		return nil, err
 	}
-	if !found || f.FunderID != c.Actor && f.RequesterID != c.Actor {
-		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "financing %s not found", c.ID)
-	}
 	switch f.Status {
 	case linkfin.FinancingCancelled:
-		return &f, nil
+		return f, nil
 	case linkfin.FinancingAccepted:
 	default:
 		return nil, linkfin.Errorf(linkfin.ECONFLICT, "financing %s is %s: only an accepted financing is cancelled", f.ID, f.Status)
 	}
-	return withdraw(tx, &f, linkfin.FinancingCancelled, "financing.cancelled")
+	return withdraw(tx, f, linkfin.FinancingCancelled, "financing.cancelled")
 }
 
 // LapseFinancing ends an accepted financing that the funder did not disburse while the
@@ -272,15 +264,15 @@ func (c *LapseFinancing) LedgerKeys(r linkfin.Records) (accounts, transfers []in
 
 // Apply implements linkfin.Command.
 func (c *LapseFinancing) Apply(tx linkfin.Tx) (any, error) {
-	var f linkfin.Financing
-	found, err := tx.Get(linkfin.KindFinancing, c.ID, &f)
+	f := new(linkfin.Financing)
+	found, err := tx.Get(linkfin.KindFinancing, c.ID, f)
 	switch {
 	case err != nil:
 		return nil, err
 	case !found:
 		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "financing %s not found", c.ID)
 	case f.Status == linkfin.FinancingLapsed:
-		return &f, nil
+		return f, nil
 	case f.Status != linkfin.FinancingAccepted:
 		return nil, linkfin.Errorf(linkfin.ECONFLICT, "financing %s is %s: only an accepted financing lapses", f.ID, f.Status)
 	case f.HoldsUntil == nil:
@@ -288,7 +280,7 @@ func (c *LapseFinancing) Apply(tx linkfin.Tx) (any, error) {
 	case tx.Now().Before(*f.HoldsUntil):
 		return nil, linkfin.Errorf(linkfin.ECONFLICT, "financing %s holds its limits until %s", f.ID, f.HoldsUntil.Format(time.RFC3339))
 	}
-	return withdraw(tx, &f, linkfin.FinancingLapsed, "financing.lapsed")
+	return withdraw(tx, f, linkfin.FinancingLapsed, "financing.lapsed")
 }
 
 // withdraw ends an accepted financing that will not be disbursed: its holds are voided,
@@ -316,6 +308,20 @@ func withdrawHolds(tx linkfin.Tx, f *linkfin.Financing, status linkfin.Financing
 	}
 	f.Status = status
 	return f, tx.Put(linkfin.KindFinancing, f.ID, f, event)
+}
+
+// partyFinancing reads a financing the actor funds or requested; to anyone else it is
+// not found.
+func partyFinancing(tx linkfin.Tx, id, actor string) (*linkfin.Financing, error) {
+	var f linkfin.Financing
+	found, err := tx.Get(linkfin.KindFinancing, id, &f)
+	if err != nil {
+		return nil, err
+	}
+	if !found || f.FunderID != actor && f.RequesterID != actor {
+		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "financing %s not found", id)
+	}
+	return &f, nil
 }
 
 // assetKeys lists the records a financing's product reads to change its asset.

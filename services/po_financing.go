@@ -88,23 +88,12 @@ type RequestPOFinancing struct {
 
 // Keys implements linkfin.Command.
 func (c *RequestPOFinancing) Keys() []linkfin.ObjectKey {
-	return append(idKeys(linkfin.KindFinancing, c.ID),
-		linkfin.ObjectKey{Kind: linkfin.KindPurchaseOrder, ID: c.POID},
-		linkfin.ObjectKey{Kind: linkfin.KindProgram, ID: c.ProgramID},
-	)
+	return requestKeys(c.ID, linkfin.KindPurchaseOrder, c.POID, c.ProgramID)
 }
 
 // Apply implements linkfin.Command.
 func (c *RequestPOFinancing) Apply(tx linkfin.Tx) (any, error) {
-	id, err := newID(tx, linkfin.KindFinancing, c.ID)
-	if err != nil {
-		return nil, err
-	}
-	po, err := purchaseOrder(tx, c.POID, c.Actor)
-	if err != nil {
-		return nil, err
-	}
-	p, err := assetProgram(tx, c.ProgramID, po.ProgramID)
+	id, po, p, err := orderRequest(tx, c.ID, c.POID, c.ProgramID, c.Actor)
 	if err != nil {
 		return nil, err
 	}

@@ -142,6 +142,46 @@ func offered(p *linkfin.Program, product linkfin.Product, what, funderID string)
 	return liveFunder(p, funderID)
 }
 
+// requestKeys are the keys of a request for a quote: the id asked for the financing,
+// the asset and the program.
+func requestKeys(id, assetKind, assetID, programID string) []linkfin.ObjectKey {
+	return append(idKeys(linkfin.KindFinancing, id),
+		linkfin.ObjectKey{Kind: assetKind, ID: assetID},
+		linkfin.ObjectKey{Kind: linkfin.KindProgram, ID: programID},
+	)
+}
+
+// payableRequest reads what a request on a payable starts from: the new financing's
+// id, the payable, as the actor may see it, and the program it was written under.
+func payableRequest(tx linkfin.Tx, id, payableID, programID, actor string) (string, *linkfin.Payable, *linkfin.Program, error) {
+	id, err := newID(tx, linkfin.KindFinancing, id)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	pay, err := payable(tx, payableID, actor)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	p, err := assetProgram(tx, programID, pay.ProgramID)
+	return id, pay, p, err
+}
+
+// orderRequest reads what a request on a purchase order starts from: the new
+// financing's id, the order, as the actor may see it, and the program it was written
+// under.
+func orderRequest(tx linkfin.Tx, id, poID, programID, actor string) (string, *linkfin.PurchaseOrder, *linkfin.Program, error) {
+	id, err := newID(tx, linkfin.KindFinancing, id)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	po, err := purchaseOrder(tx, poID, actor)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	p, err := assetProgram(tx, programID, po.ProgramID)
+	return id, po, p, err
+}
+
 // newQuote is a quoted financing of an asset under a program, by the requester, with
 // what every product's quote holds; the product fills in its pricing, and the
 // payee and the supplier's limit where it draws the limits.
