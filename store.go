@@ -229,6 +229,23 @@ type RecordReader interface {
 	ListObjects(ctx context.Context, kind, after string, limit int) ([]Object, error)
 }
 
+// PartyReader reads stored records and the index of their parties, which only grows:
+// a Store, or memtx in memory. What an organization sees is read through it.
+type PartyReader interface {
+	RecordReader
+	// ListObjectsByParty lists the records of a kind that the organization party is or
+	// was party to, in id order, after the id after.
+	ListObjectsByParty(ctx context.Context, kind, party, after string, limit int) ([]Object, error)
+	// WasParty reports whether the organization party is or was party to the record.
+	WasParty(ctx context.Context, kind, id, party string) (bool, error)
+}
+
+// EventReader reads the log: a Store.
+type EventReader interface {
+	// Events returns up to limit events from seq on, in order.
+	Events(ctx context.Context, from int64, limit int) ([]Event, error)
+}
+
 // Snapshot is a store's database as it was at one instant, for reading alone. Its
 // reads are those of Store; Close ends it.
 type Snapshot interface {

@@ -2,7 +2,6 @@ package http
 
 import (
 	"encoding/base64"
-	"math"
 	"net/http"
 	"reflect"
 	"strconv"
@@ -12,6 +11,7 @@ import (
 
 	"linkfin"
 	"linkfin/engine"
+	"linkfin/services"
 	"linkfin/tlog"
 )
 
@@ -94,38 +94,16 @@ func (s *Server) auditRoutes() {
 		Summary: "A proof that the tree of old_size is a prefix of the latest."}, s.consistency)
 }
 
-// seesEvent reports whether the principal may read the event: the operator reads
-// all; an organization reads the events of records it is party to.
-func seesEvent(p *principal, e *linkfin.Event) bool {
-	if p.operator() {
-		return true
-	}
-	parties, err := e.Parties()
-	return err == nil && p.party(parties)
-}
-
 func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	limit, after, err := page(r)
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	read := func(last *linkfin.Event) ([]linkfin.Event, error) {
-		from := int64(0)
-		if last != nil {
-			after = last.Seq
-		}
-		if last != nil || r.URL.Query().Has("after") {
-			if after == math.MaxInt64 {
-				return nil, nil // nothing comes after the last seq there can be; after+1 would wrap to the start
-			}
-			from = after + 1
-		}
-		return s.Store.Events(r.Context(), from, limit)
+	if !r.URL.Query().Has("after") {
+		after = -1
 	}
-	p := principalOf(r)
-	keep := func(e *linkfin.Event) (bool, error) { return seesEvent(p, e), nil }
-	evs, next, err := filtered(limit, read, keep, func(e *linkfin.Event) string { return strconv.FormatInt(e.Seq, 10) })
+	evs, next, err := services.Events(r.Context(), s.Store, principalOf(r).viewer(), after, limit)
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -163,7 +141,7 @@ func (s *Server) proof(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	evs, err := s.Store.Events(r.Context(), seq, 1)
-	if err != nil || len(evs) == 0 || !seesEvent(principalOf(r), &evs[0]) {
+	if err != nil || len(evs) == 0 || !services.SeesEvent(principalOf(r).viewer(), &evs[0]) {
 		writeError(w, r, linkfin.Errorf(linkfin.ENOTFOUND, "event %d not found", seq))
 		return
 	}

@@ -58,18 +58,9 @@ func (p *principal) namespace() string {
 	return "org/" + p.Org + ":"
 }
 
-// party reports whether the principal may see a record with these parties: the
-// operator sees everything.
-func (p *principal) party(parties []string) bool {
-	if p.operator() {
-		return true
-	}
-	for _, id := range parties {
-		if id == p.Org {
-			return true
-		}
-	}
-	return false
+// viewer is who the principal reads as: its organization, or the operator.
+func (p *principal) viewer() linkfin.Viewer {
+	return linkfin.Viewer{Org: p.Org, Operator: p.operator()}
 }
 
 type principalKey struct{}

@@ -7,11 +7,10 @@ import (
 	"net/http"
 	"reflect"
 	"slices"
-	"strings"
-	"time"
 
 	"linkfin"
 	"linkfin/engine"
+	"linkfin/services"
 )
 
 // checkedKey holds, in a request's context, the record its route's tenancy check read.
@@ -116,38 +115,13 @@ func valueOf[T any](resp *engine.Response) (*T, error) {
 	return &v, json.Unmarshal(resp.Outcomes[0].Value, &v)
 }
 
-// record reads a domain record the principal is or was party to. Any other answers
-// not found, exactly as a missing id does. A record the route's check already read is
-// not read again.
+// record reads a domain record the principal sees (services.Read). A record the
+// route's check already read is not read again.
 func (s *Server) record(r *http.Request, kind, id string) (*linkfin.Object, error) {
 	if o, ok := r.Context().Value(checkedKey{}).(*linkfin.Object); ok && o.Kind == kind && o.ID == id {
 		return o, nil
 	}
-	notFound := linkfin.Errorf(linkfin.ENOTFOUND, "%s %s not found", strings.ReplaceAll(kind, "_", " "), id)
-	o, err := s.Store.Object(r.Context(), kind, id)
-	if linkfin.ErrorCode(err) == linkfin.ENOTFOUND {
-		return nil, notFound
-	} else if err != nil {
-		return nil, err
-	}
-	parties, err := linkfin.PartiesOf(kind, o.Data)
-	if err != nil {
-		return nil, err
-	}
-	p := principalOf(r)
-	if p.party(parties) {
-		return o, nil
-	}
-	// A former party (a holder that passed its piece on) sees the record as its lists
-	// show it: the party index, which only grows, is what both read.
-	was, err := s.Store.WasParty(r.Context(), kind, id, p.Org)
-	if err != nil {
-		return nil, err
-	}
-	if !was {
-		return nil, notFound
-	}
-	return o, nil
+	return services.Read(r.Context(), s.Store, principalOf(r).viewer(), kind, id)
 }
 
 // get decodes a record the principal is party to.
@@ -172,81 +146,23 @@ func getRoute[T any](s *Server, pattern, kind, summary string) {
 	})
 }
 
-// listFilter is what a list may be narrowed by.
-type listFilter struct {
-	Status       string
-	Counterparty string
-	Number       string        // a document's own number
-	From, To     *linkfin.Date // the record's creation date, inclusive
-}
-
-// filterFields are the fields a filter reads from a record.
-type filterFields struct {
-	Status     string     `json:"status"`
-	Number     string     `json:"number"`
-	CreatedAt  *time.Time `json:"created_at"`
-	IssuedAt   *time.Time `json:"issued_at"`
-	ApprovedAt *time.Time `json:"approved_at"`
-	ProposedAt *time.Time `json:"proposed_at"`
-	ReceivedAt *time.Time `json:"received_at"`
-}
-
-func parseFilter(r *http.Request) (listFilter, error) {
-	var f listFilter
+// listParams reads what a list takes: ?limit=, ?after= and the filters.
+func listParams(r *http.Request) (f services.Filter, after string, limit int, err error) {
+	if limit, err = pageLimit(r); err != nil {
+		return f, "", 0, err
+	}
 	q := r.URL.Query()
 	f.Status, f.Counterparty, f.Number = q.Get("status"), q.Get("counterparty"), q.Get("number")
 	for name, d := range map[string]**linkfin.Date{"from": &f.From, "to": &f.To} {
 		if v := q.Get(name); v != "" {
 			x, err := linkfin.ParseDate(v)
 			if err != nil {
-				return f, linkfin.Errorf(linkfin.EINVALID, "%s must be a date, YYYY-MM-DD", name)
+				return f, "", 0, linkfin.Errorf(linkfin.EINVALID, "%s must be a date, YYYY-MM-DD", name)
 			}
 			*d = &x
 		}
 	}
-	return f, nil
-}
-
-func (f *listFilter) match(kind string, o *linkfin.Object, self string) (bool, error) {
-	if f.Status == "" && f.Counterparty == "" && f.Number == "" && f.From == nil && f.To == nil {
-		return true, nil
-	}
-	var v filterFields
-	if err := json.Unmarshal(o.Data, &v); err != nil {
-		return false, err
-	}
-	if f.Status != "" && v.Status != f.Status || f.Number != "" && v.Number != f.Number {
-		return false, nil
-	}
-	if f.Counterparty != "" {
-		parties, err := linkfin.PartiesOf(kind, o.Data)
-		if err != nil {
-			return false, err
-		}
-		found := false
-		for _, id := range parties {
-			found = found || id == f.Counterparty && id != self
-		}
-		if !found {
-			return false, nil
-		}
-	}
-	if f.From != nil || f.To != nil {
-		var at *time.Time
-		for _, t := range []*time.Time{v.CreatedAt, v.IssuedAt, v.ApprovedAt, v.ProposedAt, v.ReceivedAt} {
-			if at == nil {
-				at = t
-			}
-		}
-		if at == nil {
-			return false, nil
-		}
-		d := linkfin.DateOf(*at)
-		if f.From != nil && d.Before(*f.From) || f.To != nil && f.To.Before(d) {
-			return false, nil
-		}
-	}
-	return true, nil
+	return f, q.Get("after"), limit, nil
 }
 
 // numbered are the kinds of documents that carry their organization's own number,
@@ -270,85 +186,15 @@ func listRoute[T any](s *Server, pattern, kind, summary string) {
 	s.handle(Route{Pattern: pattern, Access: AnyKey, Out: reflect.TypeFor[T](), List: true, Query: query, Summary: summary +
 		" Filters: " + filters + ". A filtered page may be short: follow next_cursor."},
 		func(w http.ResponseWriter, r *http.Request) {
-			out, err := s.list(r, kind)
+			f, after, limit, err := listParams(r)
+			var out *linkfin.List[json.RawMessage]
+			if err == nil {
+				out, err = services.List(r.Context(), s.Store, principalOf(r).viewer(), kind, f, after, limit)
+			}
 			if err != nil {
 				writeError(w, r, err)
 				return
 			}
 			writeJSON(w, http.StatusOK, out)
 		})
-}
-
-func (s *Server) list(r *http.Request, kind string) (*linkfin.List[json.RawMessage], error) {
-	p := principalOf(r)
-	return listFrom(r, kind, func(after string, limit int) ([]linkfin.Object, error) {
-		if p.operator() {
-			return s.Store.ListObjects(r.Context(), kind, after, limit)
-		}
-		return s.Store.ListObjectsByParty(r.Context(), kind, p.Org, after, limit)
-	})
-}
-
-// listFrom answers a page of the records source lists (in id order, after an id),
-// filtered as the request asks.
-func listFrom(r *http.Request, kind string, source func(after string, limit int) ([]linkfin.Object, error)) (*linkfin.List[json.RawMessage], error) {
-	limit, err := pageLimit(r)
-	if err != nil {
-		return nil, err
-	}
-	f, err := parseFilter(r)
-	if err != nil {
-		return nil, err
-	}
-	p := principalOf(r)
-	read := func(last *linkfin.Object) ([]linkfin.Object, error) {
-		after := r.URL.Query().Get("after")
-		if last != nil {
-			after = last.ID
-		}
-		return source(after, limit)
-	}
-	keep := func(o *linkfin.Object) (bool, error) { return f.match(kind, o, p.Org) }
-	objs, next, err := filtered(limit, read, keep, func(o *linkfin.Object) string { return o.ID })
-	if err != nil {
-		return nil, err
-	}
-	out := &linkfin.List[json.RawMessage]{Data: make([]json.RawMessage, len(objs)), NextCursor: next}
-	for i := range objs {
-		out.Data[i] = objs[i].Data
-	}
-	return out, nil
-}
-
-// filtered fills a page of up to limit items that keep accepts, reading the list a page
-// of limit at a time with read (from the start for nil, else after the item given), and
-// at most ten pages: a filtered page may be short. The cursor is that of the last item
-// read, or "" at the end of the list.
-func filtered[T any](limit int, read func(last *T) ([]T, error), keep func(*T) (bool, error), cursor func(*T) string) (out []T, next string, err error) {
-	var last *T
-	for scanned := 0; scanned < 10*limit; {
-		items, err := read(last)
-		if err != nil {
-			return nil, "", err
-		}
-		for i := range items {
-			ok, err := keep(&items[i])
-			if err != nil {
-				return nil, "", err
-			}
-			if ok {
-				out = append(out, items[i])
-			}
-			next = cursor(&items[i])
-			if len(out) == limit {
-				return out, next, nil
-			}
-		}
-		if len(items) < limit {
-			return out, "", nil
-		}
-		scanned += len(items)
-		last = &items[len(items)-1]
-	}
-	return out, next, nil
 }

@@ -2,11 +2,9 @@ package http
 
 import (
 	"bytes"
-	"cmp"
 	"encoding/json"
 	"net/http"
 	"reflect"
-	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -232,53 +230,7 @@ func (s *Server) createInvoice(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) getCertificate(w http.ResponseWriter, r *http.Request) {
-	c, err := get[linkfin.Certificate](s, r, linkfin.KindCertificate, r.PathValue("id"))
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	l, err := services.LineageOf(r.Context(), s.Store, c)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	if p := principalOf(r); !p.operator() {
-		l.Summarize(p.Org)
-	}
-	writeJSON(w, http.StatusOK, linkfin.CertificateOut{Certificate: *c, Lineage: l})
-}
-
-func (s *Server) getProgram(w http.ResponseWriter, r *http.Request) {
-	p := principalOf(r)
-	if p.operator() {
-		o, err := s.record(r, linkfin.KindProgram, r.PathValue("id"))
-		if err != nil {
-			writeError(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, json.RawMessage(o.Data))
-		return
-	}
-	prog, err := services.ProgramFor(r.Context(), s.Store, r.PathValue("id"), p.Org)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, prog)
-}
-
-func (s *Server) listPrograms(w http.ResponseWriter, r *http.Request) {
-	p := principalOf(r)
-	if p.operator() {
-		out, err := s.list(r, linkfin.KindProgram)
-		if err != nil {
-			writeError(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, out)
-		return
-	}
-	out, err := s.listProgramsOf(r, p.Org)
+	out, err := services.CertificateFor(r.Context(), s.Store, principalOf(r).viewer(), r.PathValue("id"))
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -286,29 +238,26 @@ func (s *Server) listPrograms(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
-// listProgramsOf pages through the programs an organization sees. They are few (an
-// organization trades under a handful of anchors), so they are read whole and paged
-// here.
-func (s *Server) listProgramsOf(r *http.Request, org string) (*linkfin.List[json.RawMessage], error) {
-	progs, err := services.ProgramsOf(r.Context(), s.Store, org)
+func (s *Server) getProgram(w http.ResponseWriter, r *http.Request) {
+	out, err := services.Program(r.Context(), s.Store, principalOf(r).viewer(), r.PathValue("id"))
 	if err != nil {
-		return nil, err
+		writeError(w, r, err)
+		return
 	}
-	objs := make([]linkfin.Object, len(progs))
-	for i := range progs {
-		data, err := json.Marshal(&progs[i])
-		if err != nil {
-			return nil, err
-		}
-		objs[i] = linkfin.Object{Kind: linkfin.KindProgram, ID: progs[i].ID, Data: data}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) listPrograms(w http.ResponseWriter, r *http.Request) {
+	f, after, limit, err := listParams(r)
+	var out *linkfin.List[json.RawMessage]
+	if err == nil {
+		out, err = services.ListPrograms(r.Context(), s.Store, principalOf(r).viewer(), f, after, limit)
 	}
-	return listFrom(r, linkfin.KindProgram, func(after string, limit int) ([]linkfin.Object, error) {
-		i, _ := slices.BinarySearchFunc(objs, after, func(o linkfin.Object, id string) int { return cmp.Compare(o.ID, id) })
-		for i < len(objs) && objs[i].ID <= after {
-			i++
-		}
-		return objs[i:min(i+limit, len(objs))], nil
-	})
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 func (s *Server) getPriceMark(w http.ResponseWriter, r *http.Request) {
@@ -324,12 +273,10 @@ func (s *Server) getPriceMark(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) exposure(w http.ResponseWriter, r *http.Request) {
-	rows, err := services.ExposureReport(r.Context(), s.Store)
+	rows, err := services.ExposureFor(r.Context(), s.Store, principalOf(r).viewer())
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	p := principalOf(r)
-	out := linkfin.List[linkfin.Exposure]{Data: services.SeenBy(rows, p.Org, p.operator())}
-	writeJSON(w, http.StatusOK, out)
+	writeJSON(w, http.StatusOK, linkfin.List[linkfin.Exposure]{Data: rows})
 }

@@ -33,6 +33,7 @@ type DB struct {
 	now      func() time.Time
 	state    *ledger.State
 	objects  map[linkfin.ObjectKey]*linkfin.Object
+	parties  map[linkfin.ObjectKey][]string // the party index: who is or was party to a record
 	expiries []expiry
 	events   []linkfin.Event
 }
@@ -42,7 +43,8 @@ type expiry struct{ at, id int64 }
 // New returns an empty DB whose commands run at the times now gives (the engine's
 // clock: a batch's time is never before the last one's).
 func New(now func() time.Time) *DB {
-	return &DB{now: now, state: ledger.NewState(), objects: make(map[linkfin.ObjectKey]*linkfin.Object)}
+	return &DB{now: now, state: ledger.NewState(), objects: make(map[linkfin.ObjectKey]*linkfin.Object),
+		parties: make(map[linkfin.ObjectKey][]string)}
 }
 
 // Run runs one command and decodes its value into v (if v is not nil), as
@@ -78,6 +80,13 @@ func (db *DB) Run(ctx context.Context, c linkfin.Command, v any) error {
 		return err
 	}
 	for k, o := range tx.writes {
+		// As a store's index: every party a version names, kept when it no longer is.
+		for _, p := range o.Parties {
+			if !slices.Contains(db.parties[k], p) {
+				db.parties[k] = append(db.parties[k], p)
+			}
+		}
+		o.Parties = nil
 		db.objects[k] = o
 	}
 	db.commit()
@@ -227,6 +236,18 @@ func (tx *tx) Put(kind, id string, v any, event string) error {
 	o := &linkfin.Object{Kind: kind, ID: id, Version: 1, Data: data, UpdatedAt: tx.db.state.Tick()}
 	if old != nil {
 		o.Version = old.Version + 1
+	}
+	if p, ok := v.(linkfin.Partied); ok {
+		// The parties of a version this command wrote before go to the index too,
+		// though that version is never stored: as in the engine.
+		if prev, ok := tx.writes[k]; ok {
+			o.Parties = slices.Clone(prev.Parties)
+		}
+		for _, id := range p.Parties() {
+			if !slices.Contains(o.Parties, id) {
+				o.Parties = append(o.Parties, id)
+			}
+		}
 	}
 	tx.writes[k] = o
 	tx.db.state.Emit(event, o.UpdatedAt, data)
@@ -394,4 +415,30 @@ func (db *DB) ListObjects(_ context.Context, kind, after string, limit int) ([]l
 	return out, nil
 }
 
-var _ linkfin.RecordReader = (*DB)(nil)
+// ListObjectsByParty lists copies of the stored records of a kind that the
+// organization is or was party to, in id order, up to limit after the id after, as a
+// store does.
+func (db *DB) ListObjectsByParty(_ context.Context, kind, party, after string, limit int) ([]linkfin.Object, error) {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	var out []linkfin.Object
+	for k, o := range db.objects {
+		if k.Kind == kind && k.ID > after && slices.Contains(db.parties[k], party) {
+			out = append(out, *o)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
+}
+
+// WasParty reports whether the organization is or was party to the record.
+func (db *DB) WasParty(_ context.Context, kind, id, party string) (bool, error) {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	return slices.Contains(db.parties[linkfin.ObjectKey{Kind: kind, ID: id}], party), nil
+}
+
+var _ linkfin.PartyReader = (*DB)(nil)

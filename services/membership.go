@@ -18,7 +18,7 @@ import (
 
 // ProgramsOf lists, in id order, every program the organization sees, each as it may
 // see it.
-func ProgramsOf(ctx context.Context, s linkfin.Store, org string) ([]linkfin.Program, error) {
+func ProgramsOf(ctx context.Context, s linkfin.PartyReader, org string) ([]linkfin.Program, error) {
 	seen := make(map[string]linkfin.Program)
 	err := scanParty(ctx, s, linkfin.KindProgram, org, func(data []byte) error {
 		var p linkfin.Program
@@ -60,7 +60,7 @@ func ProgramsOf(ctx context.Context, s linkfin.Store, org string) ([]linkfin.Pro
 
 // ProgramFor reads a program as the organization may see it: whole for a party, as
 // a member's view for a member, and not found for anyone else.
-func ProgramFor(ctx context.Context, s linkfin.Store, id, org string) (*linkfin.Program, error) {
+func ProgramFor(ctx context.Context, s linkfin.PartyReader, id, org string) (*linkfin.Program, error) {
 	notFound := linkfin.Errorf(linkfin.ENOTFOUND, "program %s not found", id)
 	var p linkfin.Program
 	if err := read(ctx, s, linkfin.KindProgram, id, &p); linkfin.ErrorCode(err) == linkfin.ENOTFOUND {
@@ -85,7 +85,7 @@ func ProgramFor(ctx context.Context, s linkfin.Store, id, org string) (*linkfin.
 // memberOf names the anchors whose programs the organization is a member of: every
 // organization it sells to, directly or up the chain, and every one it buys from
 // directly (as a distributor). Only active relationships count.
-func memberOf(ctx context.Context, s linkfin.Store, org string) ([]string, error) {
+func memberOf(ctx context.Context, s linkfin.PartyReader, org string) ([]string, error) {
 	var out []string
 	member := map[string]bool{org: true}
 	climbed := map[string]bool{org: true}
@@ -129,7 +129,7 @@ func memberOf(ctx context.Context, s linkfin.Store, org string) ([]string, error
 
 // scanParty calls fn with every record of a kind the organization is or was party to,
 // in id order.
-func scanParty(ctx context.Context, s linkfin.Store, kind, party string, fn func(data []byte) error) error {
+func scanParty(ctx context.Context, s linkfin.PartyReader, kind, party string, fn func(data []byte) error) error {
 	return pages(func(after string) ([]linkfin.Object, error) {
 		return s.ListObjectsByParty(ctx, kind, party, after, 1000)
 	}, fn)

@@ -1,0 +1,299 @@
+package services
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"linkfin"
+)
+
+// What a viewer sees. An organization sees a record it is or was party to (a holder
+// that passed its piece on keeps seeing it, as its lists show it), and nothing else:
+// any other record answers not found, word for word as a missing one does, so that
+// nothing tells them apart. The operator sees every record whole. Some records have
+// views of their own: a program's members see its terms without limits, a piece's
+// holder sees the documents under it summarized, a funder sees its own part of an
+// anchor's exposure.
+
+// notFound is the refusal of a record the viewer may not see, and of a missing one.
+func notFound(kind, id string) error {
+	return linkfin.Errorf(linkfin.ENOTFOUND, "%s %s not found", strings.ReplaceAll(kind, "_", " "), id)
+}
+
+// Read reads a record the viewer sees.
+func Read(ctx context.Context, s linkfin.PartyReader, v linkfin.Viewer, kind, id string) (*linkfin.Object, error) {
+	o, err := s.Object(ctx, kind, id)
+	if linkfin.ErrorCode(err) == linkfin.ENOTFOUND {
+		return nil, notFound(kind, id)
+	} else if err != nil {
+		return nil, err
+	}
+	parties, err := linkfin.PartiesOf(kind, o.Data)
+	if err != nil {
+		return nil, err
+	}
+	if v.Party(parties) {
+		return o, nil
+	}
+	// A former party sees the record as its lists show it: the party index, which
+	// only grows, is what both read.
+	if v.Org == "" {
+		return nil, notFound(kind, id)
+	}
+	was, err := s.WasParty(ctx, kind, id, v.Org)
+	if err != nil {
+		return nil, err
+	}
+	if !was {
+		return nil, notFound(kind, id)
+	}
+	return o, nil
+}
+
+// ReadAs decodes a record the viewer sees into out.
+func ReadAs(ctx context.Context, s linkfin.PartyReader, v linkfin.Viewer, kind, id string, out any) error {
+	o, err := Read(ctx, s, v, kind, id)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(o.Data, out)
+}
+
+// Filter narrows a list. Its zero value keeps everything.
+type Filter struct {
+	Status       string
+	Counterparty string        // a party to the record other than the viewer
+	Number       string        // a document's own number
+	From, To     *linkfin.Date // the record's creation date, inclusive
+}
+
+// filterFields are the fields a filter reads from a record.
+type filterFields struct {
+	Status     string     `json:"status"`
+	Number     string     `json:"number"`
+	CreatedAt  *time.Time `json:"created_at"`
+	IssuedAt   *time.Time `json:"issued_at"`
+	ApprovedAt *time.Time `json:"approved_at"`
+	ProposedAt *time.Time `json:"proposed_at"`
+	ReceivedAt *time.Time `json:"received_at"`
+}
+
+// keeps reports whether the filter keeps the record, for the viewer.
+func (f *Filter) keeps(v linkfin.Viewer, o *linkfin.Object) (bool, error) {
+	if *f == (Filter{}) {
+		return true, nil
+	}
+	var r filterFields
+	if err := json.Unmarshal(o.Data, &r); err != nil {
+		return false, err
+	}
+	if f.Status != "" && r.Status != f.Status || f.Number != "" && r.Number != f.Number {
+		return false, nil
+	}
+	if f.Counterparty != "" {
+		parties, err := linkfin.PartiesOf(o.Kind, o.Data)
+		if err != nil {
+			return false, err
+		}
+		if f.Counterparty == v.Org || !slices.Contains(parties, f.Counterparty) {
+			return false, nil
+		}
+	}
+	if f.From != nil || f.To != nil {
+		var at *time.Time
+		for _, t := range []*time.Time{r.CreatedAt, r.IssuedAt, r.ApprovedAt, r.ProposedAt, r.ReceivedAt} {
+			if at == nil {
+				at = t
+			}
+		}
+		if at == nil {
+			return false, nil
+		}
+		d := linkfin.DateOf(*at)
+		if f.From != nil && d.Before(*f.From) || f.To != nil && f.To.Before(d) {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// List answers a page of up to limit records of a kind that the viewer sees and the
+// filter keeps, in id order after the id after: an organization's hold what it is or
+// was party to; the operator's, everything. A filtered page may be short (see
+// filtered); its NextCursor is "" at the end of the list.
+func List(ctx context.Context, s linkfin.PartyReader, v linkfin.Viewer, kind string, f Filter, after string, limit int) (*linkfin.List[json.RawMessage], error) {
+	return listFrom(v, f, after, limit, func(after string, limit int) ([]linkfin.Object, error) {
+		if v.Operator {
+			return s.ListObjects(ctx, kind, after, limit)
+		}
+		if v.Org == "" {
+			return nil, nil
+		}
+		return s.ListObjectsByParty(ctx, kind, v.Org, after, limit)
+	})
+}
+
+// listFrom answers a page of the records source lists (in id order, after an id) that
+// the filter keeps.
+func listFrom(v linkfin.Viewer, f Filter, after string, limit int, source func(after string, limit int) ([]linkfin.Object, error)) (*linkfin.List[json.RawMessage], error) {
+	read := func(last *linkfin.Object) ([]linkfin.Object, error) {
+		if last != nil {
+			after = last.ID
+		}
+		return source(after, limit)
+	}
+	keep := func(o *linkfin.Object) (bool, error) { return f.keeps(v, o) }
+	objs, next, err := filtered(limit, read, keep, func(o *linkfin.Object) string { return o.ID })
+	if err != nil {
+		return nil, err
+	}
+	out := &linkfin.List[json.RawMessage]{Data: make([]json.RawMessage, len(objs)), NextCursor: next}
+	for i := range objs {
+		out.Data[i] = objs[i].Data
+	}
+	return out, nil
+}
+
+// filtered fills a page of up to limit items that keep accepts, reading the list a page
+// of limit at a time with read (from the start for nil, else after the item given), and
+// at most ten pages: a filtered page may be short. The cursor is that of the last item
+// read, or "" at the end of the list.
+func filtered[T any](limit int, read func(last *T) ([]T, error), keep func(*T) (bool, error), cursor func(*T) string) (out []T, next string, err error) {
+	var last *T
+	for scanned := 0; scanned < 10*limit; {
+		items, err := read(last)
+		if err != nil {
+			return nil, "", err
+		}
+		for i := range items {
+			ok, err := keep(&items[i])
+			if err != nil {
+				return nil, "", err
+			}
+			if ok {
+				out = append(out, items[i])
+			}
+			next = cursor(&items[i])
+			if len(out) == limit {
+				return out, next, nil
+			}
+		}
+		if len(items) < limit {
+			return out, "", nil
+		}
+		scanned += len(items)
+		last = &items[len(items)-1]
+	}
+	return out, next, nil
+}
+
+// SeesEvent reports whether the viewer may read the event: the operator reads every
+// event; an organization, those of records it is party to in the version the event
+// wrote.
+func SeesEvent(v linkfin.Viewer, e *linkfin.Event) bool {
+	if v.Operator {
+		return true
+	}
+	parties, err := e.Parties()
+	return err == nil && v.Party(parties)
+}
+
+// Events answers up to limit events the viewer may read, in log order after the seq
+// after (-1: from the start). A page may be short, as List's; next is the seq of the
+// last event read, as a cursor, or "" at the end of the log.
+func Events(ctx context.Context, s linkfin.EventReader, v linkfin.Viewer, after int64, limit int) ([]linkfin.Event, string, error) {
+	read := func(last *linkfin.Event) ([]linkfin.Event, error) {
+		if last != nil {
+			after = last.Seq
+		}
+		if after == math.MaxInt64 {
+			return nil, nil // nothing comes after the last seq there can be; after+1 would wrap to the start
+		}
+		return s.Events(ctx, after+1, limit)
+	}
+	keep := func(e *linkfin.Event) (bool, error) { return SeesEvent(v, e), nil }
+	return filtered(limit, read, keep, func(e *linkfin.Event) string { return strconv.FormatInt(e.Seq, 10) })
+}
+
+// Program reads a program as the viewer may see it: the operator, and its anchor and
+// funders, whole; its members, as a member's view (see ProgramFor); anyone else, not
+// found.
+func Program(ctx context.Context, s linkfin.PartyReader, v linkfin.Viewer, id string) (json.RawMessage, error) {
+	if v.Operator {
+		o, err := Read(ctx, s, v, linkfin.KindProgram, id)
+		if err != nil {
+			return nil, err
+		}
+		return o.Data, nil
+	}
+	p, err := ProgramFor(ctx, s, id, v.Org)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(p)
+}
+
+// ListPrograms answers a page of the programs the viewer sees, each as it may see it
+// (see Program), filtered and paged as List.
+func ListPrograms(ctx context.Context, s linkfin.PartyReader, v linkfin.Viewer, f Filter, after string, limit int) (*linkfin.List[json.RawMessage], error) {
+	if v.Operator {
+		return List(ctx, s, v, linkfin.KindProgram, f, after, limit)
+	}
+	// An organization trades under a handful of anchors: its programs are read whole
+	// and paged here.
+	progs, err := ProgramsOf(ctx, s, v.Org)
+	if err != nil {
+		return nil, err
+	}
+	objs := make([]linkfin.Object, len(progs))
+	for i := range progs {
+		data, err := json.Marshal(&progs[i])
+		if err != nil {
+			return nil, err
+		}
+		objs[i] = linkfin.Object{Kind: linkfin.KindProgram, ID: progs[i].ID, Data: data}
+	}
+	return listFrom(v, f, after, limit, func(after string, limit int) ([]linkfin.Object, error) {
+		i, _ := slices.BinarySearchFunc(objs, after, func(o linkfin.Object, id string) int { return cmp.Compare(o.ID, id) })
+		for i < len(objs) && objs[i].ID <= after {
+			i++
+		}
+		return objs[i:min(i+limit, len(objs))], nil
+	})
+}
+
+// CertificateFor reads a piece with its lineage as the viewer may see it: the
+// operator, whole; an organization party to the piece, with the documents under it
+// that it is not party to summarized (the confidential lineage view).
+func CertificateFor(ctx context.Context, s linkfin.PartyReader, v linkfin.Viewer, id string) (*linkfin.CertificateOut, error) {
+	var c linkfin.Certificate
+	if err := ReadAs(ctx, s, v, linkfin.KindCertificate, id, &c); err != nil {
+		return nil, err
+	}
+	l, err := LineageOf(ctx, s, &c)
+	if err != nil {
+		return nil, err
+	}
+	if !v.Operator {
+		l.Summarize(v.Org)
+	}
+	return &linkfin.CertificateOut{Certificate: c, Lineage: l}, nil
+}
+
+// ExposureFor is the exposure report as the viewer may see it (see SeenBy).
+func ExposureFor(ctx context.Context, s linkfin.RecordReader, v linkfin.Viewer) ([]linkfin.Exposure, error) {
+	rows, err := ExposureReport(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	if !v.Operator && v.Org == "" {
+		return []linkfin.Exposure{}, nil
+	}
+	return SeenBy(rows, v.Org, v.Operator), nil
+}
