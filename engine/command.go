@@ -72,6 +72,10 @@ type Tx struct {
 	fresh    map[linkfin.ObjectKey]bool // keys the command listed
 	made     map[string]bool            // ids NewID gave it: records of any kind, absent
 	accounts map[int64]bool             // ledger accounts it listed
+	// The version the command's last Put wrote, and the value it was given: a command
+	// that answers that value unchanged answers the version's JSON, encoded once.
+	put      *record
+	putValue any
 }
 
 var _ linkfin.Tx = (*Tx)(nil)
@@ -90,17 +94,14 @@ func (tx *Tx) listed(ids ...int64) error {
 // Now is the batch's time.
 func (tx *Tx) Now() time.Time { return time.Unix(0, tx.now).UTC() }
 
-// Get decodes the record (kind, id) into v and reports whether it exists.
+// Get decodes the record (kind, id) into v and reports whether it exists. The record
+// is decoded once, on its first read; later reads copy it (see records.go).
 func (tx *Tx) Get(kind, id string, v any) (bool, error) {
 	k := linkfin.ObjectKey{Kind: kind, ID: id}
 	if !tx.fresh[k] && !tx.made[id] {
 		return false, fmt.Errorf("engine: %s %s was read but not listed in Keys", kind, id)
 	}
-	o := tx.e.objects[k]
-	if o == nil {
-		return false, nil
-	}
-	return true, json.Unmarshal(o.Data, v)
+	return tx.e.getRecord(k, v)
 }
 
 // Put writes v as the new version of (kind, id) and logs it as an event of type
@@ -117,10 +118,12 @@ func (tx *Tx) Put(kind, id string, v any, event string) error {
 	if !tx.fresh[k] && !tx.made[id] {
 		return fmt.Errorf("engine: %s %s was written but not listed in Keys", kind, id)
 	}
-	old := tx.e.objects[k]
-	tx.e.objUndo = append(tx.e.objUndo, objUndo{key: k, old: old, changed: tx.e.objChanged[k]})
+	prev := tx.e.objects[k]
+	tx.e.objUndo = append(tx.e.objUndo, objUndo{key: k, old: prev, changed: tx.e.objChanged[k]})
 	o := &linkfin.Object{Kind: kind, ID: id, Version: 1, Data: data, UpdatedAt: tx.e.state.Tick()}
-	if old != nil {
+	var old *linkfin.Object
+	if prev != nil {
+		old = prev.obj
 		o.Version = old.Version + 1
 	}
 	if p, ok := v.(linkfin.Partied); ok {
@@ -144,15 +147,28 @@ func (tx *Tx) Put(kind, id string, v any, event string) error {
 			}
 		}
 	}
-	tx.e.objects[k] = o
+	r := &record{obj: o, val: tx.e.valueOf(kind, v)}
+	tx.e.objects[k] = r
 	tx.e.objChanged[k] = true
+	tx.put = r
+	tx.putValue = v
 	tx.e.state.Emit(event, o.UpdatedAt, data)
 	return nil
 }
 
+// answer encodes a command's value. A command often answers the record it wrote last,
+// unchanged since: its answer is then that version's JSON, and is not encoded again.
+func (tx *Tx) answer(v any) ([]byte, error) {
+	if r := tx.put; r != nil && r.val != nil && v != nil && reflect.TypeOf(v).Kind() == reflect.Pointer &&
+		v == tx.putValue && reflect.DeepEqual(v, r.val) {
+		return r.obj.Data, nil
+	}
+	return json.Marshal(v)
+}
+
 type objUndo struct {
 	key     linkfin.ObjectKey
-	old     *linkfin.Object
+	old     *record
 	changed bool
 }
 
@@ -170,7 +186,7 @@ func (e *Engine) runCommand(c linkfin.Command, now int64) Outcome {
 	v, err := c.Apply(tx)
 	var out Outcome
 	if err == nil {
-		out.Value, err = json.Marshal(v)
+		out.Value, err = tx.answer(v)
 	}
 	if err == nil {
 		evs, first := e.state.EmittedSince(mark)
@@ -207,17 +223,6 @@ func (e *Engine) undoObjects(mark int) {
 		}
 	}
 	e.objUndo = e.objUndo[:mark]
-}
-
-// records reads the batch's loaded records, for LedgerKeys and DependentKeys.
-type records struct{ e *Engine }
-
-func (r records) Get(kind, id string, v any) (bool, error) {
-	o := r.e.objects[linkfin.ObjectKey{Kind: kind, ID: id}]
-	if o == nil {
-		return false, nil
-	}
-	return true, json.Unmarshal(o.Data, v)
 }
 
 // CreateAccounts creates ledger accounts in the command's batch. Any result other than

@@ -15,7 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"slices"
+	"reflect"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -133,7 +133,8 @@ type Engine struct {
 	dirty     map[int64]struct{} // accounts changed since the last flush
 
 	// Domain records: the cache, and what the current batch changed.
-	objects    map[linkfin.ObjectKey]*linkfin.Object
+	objects    map[linkfin.ObjectKey]*record
+	valueTypes map[string]reflect.Type // the type of the values cached for a kind (records.go)
 	objChanged map[linkfin.ObjectKey]bool
 	objUndo    []objUndo
 	listed     map[linkfin.Command]map[int64]bool // the ledger accounts each command of the batch listed
@@ -198,7 +199,8 @@ func Open(ctx context.Context, cfg Config) (*Engine, error) {
 		quit:       make(chan struct{}),
 		stopped:    make(chan struct{}),
 		dirty:      make(map[int64]struct{}),
-		objects:    make(map[linkfin.ObjectKey]*linkfin.Object),
+		objects:    make(map[linkfin.ObjectKey]*record),
+		valueTypes: make(map[string]reflect.Type),
 		objChanged: make(map[linkfin.ObjectKey]bool),
 		listed:     make(map[linkfin.Command]map[int64]bool),
 		dependent:  make(map[linkfin.Command][]linkfin.ObjectKey),
@@ -622,7 +624,7 @@ func (e *Engine) batch(calls []*call) {
 		}
 		c.resp = e.execute(r)
 		if r.IdempotencyKey != "" {
-			body, _ := json.Marshal(c.resp)
+			body := appendAnswer(nil, c.resp, false)
 			rec := linkfin.IdempotencyRecord{Key: r.IdempotencyKey, RequestHash: r.Hash, Response: body, Time: e.state.Now()}
 			newIdem[r.IdempotencyKey] = rec
 			// Memory keeps the whole answer; the store, the answer without the values
@@ -716,15 +718,7 @@ func storedAnswer(resp *Response, body []byte) []byte {
 	if !compact {
 		return body
 	}
-	r := *resp
-	r.Outcomes = slices.Clone(resp.Outcomes)
-	for i := range r.Outcomes {
-		if r.Outcomes[i].ValueFrom != nil {
-			r.Outcomes[i].Value = nil
-		}
-	}
-	b, _ := json.Marshal(&r)
-	return b
+	return appendAnswer(nil, resp, true)
 }
 
 // wholeAnswer puts back the values a stored answer left out, from the log.
@@ -889,7 +883,7 @@ func (e *Engine) prefetch(ctx context.Context, calls []*call, due []int64) error
 		}
 		objs, err := e.store.ObjectsByKey(ctx, objKeys)
 		for i := range objs {
-			e.objects[objs[i].Key()] = &objs[i]
+			e.objects[objs[i].Key()] = &record{obj: &objs[i]}
 		}
 		return len(objKeys), err
 	}
@@ -989,7 +983,7 @@ func (e *Engine) build(idem []linkfin.IdempotencyRecord, flush bool) (*linkfin.B
 		e.maxTransfer = max(e.maxTransfer, t.ID)
 	}
 	for k := range e.objChanged {
-		b.Objects = append(b.Objects, e.objects[k])
+		b.Objects = append(b.Objects, e.objects[k].obj)
 	}
 	// Copies: the committer writes and publishes them while the next batch changes
 	// the originals.

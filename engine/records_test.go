@@ -1,0 +1,349 @@
+package engine_test
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"reflect"
+	"sync/atomic"
+	"testing"
+
+	"golang.org/x/mod/sumdb/note"
+
+	"linkfin"
+	"linkfin/engine"
+	"linkfin/sqlite"
+	"linkfin/tlog"
+)
+
+// bundle is a test record with every kind of value a command may change in place.
+type bundle struct {
+	ID    string           `json:"id"`
+	Tags  []string         `json:"tags"`
+	Attrs map[string]int64 `json:"attrs"`
+	Lines []bundleLine     `json:"lines"`
+	Next  *bundleLine      `json:"next,omitempty"`
+	Note  string           `json:"note,omitempty"`
+	Seen  counted          `json:"seen"`
+}
+
+type bundleLine struct {
+	Qty  int64    `json:"qty"`
+	Refs []string `json:"refs"`
+}
+
+// counted counts how often the records that hold it are decoded and encoded.
+type counted struct{ N int64 }
+
+var decodes, encodes atomic.Int64
+
+func (c counted) MarshalJSON() ([]byte, error) { encodes.Add(1); return json.Marshal(c.N) }
+
+func (c *counted) UnmarshalJSON(b []byte) error { decodes.Add(1); return json.Unmarshal(b, &c.N) }
+
+func init() { linkfin.RegisterKind("bundle", func() any { return new(bundle) }) }
+
+func newBundle(id string) *bundle {
+	return &bundle{ID: id, Tags: []string{"a", "b"}, Attrs: map[string]int64{"x": 1},
+		Lines: []bundleLine{{Qty: 1, Refs: []string{"r"}}}, Next: &bundleLine{Qty: 2, Refs: []string{"n"}}}
+}
+
+// scramble changes everything in b in place, down to the slices and maps it holds.
+func scramble(b *bundle) {
+	b.Tags[0] = "changed"
+	b.Tags = append(b.Tags[:1], "appended")
+	b.Attrs["x"] = 99
+	b.Attrs["y"] = 1
+	b.Lines[0].Qty = 7
+	b.Lines[0].Refs[0] = "changed"
+	b.Next.Qty = 9
+	b.Next.Refs[0] = "changed"
+	b.Seen.N++
+}
+
+// step is a test command: it lists key, runs apply, and has LedgerKeys run ledger.
+type step struct {
+	key    string
+	ledger func(r linkfin.Records)
+	apply  func(tx linkfin.Tx) (any, error)
+}
+
+func (s *step) Keys() []linkfin.ObjectKey { return []linkfin.ObjectKey{{Kind: "bundle", ID: s.key}} }
+
+func (s *step) LedgerKeys(r linkfin.Records) (accounts, transfers []int64) {
+	if s.ledger != nil {
+		s.ledger(r)
+	}
+	return nil, nil
+}
+
+func (s *step) Apply(tx linkfin.Tx) (any, error) { return s.apply(tx) }
+
+// openEngine opens an engine on a SQLite file, which reopen opens again with an empty
+// cache.
+func openEngine(t *testing.T) (e *engine.Engine, reopen func() *engine.Engine, db *sqlite.DB) {
+	t.Helper()
+	ctx := context.Background()
+	db, err := sqlite.Open(filepath.Join(t.TempDir(), "records.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	skey, _, err := tlog.GenerateKey("test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, _ := note.NewSigner(skey)
+	reopen = func() *engine.Engine {
+		if e != nil {
+			e.Close()
+		}
+		e, err = engine.Open(ctx, engine.Config{Store: db, Signer: signer})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e
+	}
+	t.Cleanup(func() { e.Close() })
+	return reopen(), reopen, db
+}
+
+// submit runs the commands as one request (one batch) and returns their outcomes.
+func submit(t *testing.T, e *engine.Engine, cs ...linkfin.Command) []engine.Outcome {
+	t.Helper()
+	resp, err := e.Submit(context.Background(), &engine.Request{Commands: cs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.Outcomes
+}
+
+func get(tx linkfin.Tx, id string) (*bundle, error) {
+	var b bundle
+	if found, err := tx.Get("bundle", id, &b); err != nil || !found {
+		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "bundle %s: found %v, %v", id, found, err)
+	}
+	return &b, nil
+}
+
+func put(id string) *step {
+	return &step{key: id, apply: func(tx linkfin.Tx) (any, error) {
+		b := newBundle(id)
+		return b, tx.Put("bundle", id, b, "bundle.made")
+	}}
+}
+
+func decode(t *testing.T, data []byte) *bundle {
+	t.Helper()
+	var b bundle
+	if err := json.Unmarshal(data, &b); err != nil {
+		t.Fatalf("%s: %v", data, err)
+	}
+	return &b
+}
+
+// TestRecordCopies: the writer keeps each record's current version as a value, and no
+// command can change it but by a Put that succeeds. A command that changes what it
+// read (its slices, maps and pointers too) and fails, or that changes a value after
+// writing it, leaves the version as it was for the next command, whether the version
+// was loaded from the store or written in memory, read in Apply or in LedgerKeys.
+func TestRecordCopies(t *testing.T) {
+	for _, loaded := range []bool{false, true} {
+		name := map[bool]string{false: "written", true: "loaded"}[loaded]
+		t.Run(name, func(t *testing.T) {
+			e, reopen, db := openEngine(t)
+			const id = "b1"
+			if out := submit(t, e, put(id)); out[0].Code != "" {
+				t.Fatal(out[0])
+			}
+			if loaded {
+				e = reopen()
+			}
+			want := newBundle(id)
+			changed := newBundle(id) // the version the third command writes
+			changed.Note = "kept"
+			changed.Tags = append(changed.Tags, "c")
+			answer := newBundle(id) // what it answers: its value, changed after the write
+			answer.Tags = append(answer.Tags, "c")
+			answer.Note = "changed after the put"
+			scramble(answer)
+			read := &step{key: id, apply: func(tx linkfin.Tx) (any, error) { return get(tx, id) }}
+			outs := submit(t, e,
+				// Reads in LedgerKeys and in Apply, changes all it read, and fails.
+				&step{key: id, ledger: func(r linkfin.Records) {
+					var b bundle
+					r.Get("bundle", id, &b)
+					scramble(&b)
+				}, apply: func(tx linkfin.Tx) (any, error) {
+					b, err := get(tx, id)
+					if err != nil {
+						return nil, err
+					}
+					scramble(b)
+					return nil, linkfin.Errorf(linkfin.ECONFLICT, "refused")
+				}},
+				read,
+				// Writes a change, then changes its value again and answers it.
+				&step{key: id, apply: func(tx linkfin.Tx) (any, error) {
+					b, err := get(tx, id)
+					if err != nil {
+						return nil, err
+					}
+					b.Note, b.Tags = changed.Note, append(b.Tags, "c")
+					if err := tx.Put("bundle", id, b, "bundle.changed"); err != nil {
+						return nil, err
+					}
+					b.Note = answer.Note
+					scramble(b)
+					return b, nil
+				}},
+				read,
+				// Writes a change, then fails: the write is undone.
+				&step{key: id, apply: func(tx linkfin.Tx) (any, error) {
+					b, err := get(tx, id)
+					if err != nil {
+						return nil, err
+					}
+					scramble(b)
+					if err := tx.Put("bundle", id, b, "bundle.changed"); err != nil {
+						return nil, err
+					}
+					return nil, linkfin.Errorf(linkfin.ECONFLICT, "refused")
+				}},
+				read,
+			)
+			for i, code := range []string{linkfin.ECONFLICT, "", "", "", linkfin.ECONFLICT, ""} {
+				if outs[i].Code != code {
+					t.Fatalf("command %d answered %+v, want code %q", i, outs[i], code)
+				}
+			}
+			if got := decode(t, outs[1].Value); !reflect.DeepEqual(got, want) {
+				t.Errorf("after a command that changed the record and failed, it reads %+v, want %+v", got, want)
+			}
+			if got := decode(t, outs[2].Value); !reflect.DeepEqual(got, answer) {
+				t.Errorf("a command answered %+v, want the value as it returned it, %+v", got, answer)
+			}
+			for _, i := range []int{3, 5} {
+				if got := decode(t, outs[i].Value); !reflect.DeepEqual(got, changed) {
+					t.Errorf("command %d read %+v, want the version written, %+v", i, got, changed)
+				}
+			}
+			objs, err := db.ObjectsByKey(context.Background(), []linkfin.ObjectKey{{Kind: "bundle", ID: id}})
+			if err != nil || len(objs) != 1 {
+				t.Fatal(objs, err)
+			}
+			if got := decode(t, objs[0].Data); !reflect.DeepEqual(got, changed) {
+				t.Errorf("the store holds %+v, want %+v", got, changed)
+			}
+			// A later batch, and an engine that loads it again, read the same.
+			for i := range 2 {
+				if i == 1 {
+					e = reopen()
+				}
+				if got := decode(t, submit(t, e, read)[0].Value); !reflect.DeepEqual(got, changed) {
+					t.Errorf("a later batch reads %+v, want %+v", got, changed)
+				}
+			}
+		})
+	}
+}
+
+// TestRecordReadsOtherTypes: a record read into another type than its kind's (raw JSON,
+// a smaller struct, a map) reads as its JSON decodes, and so does one read into a
+// value that is not empty: decoded into, as json.Unmarshal does.
+func TestRecordReadsOtherTypes(t *testing.T) {
+	e, _, _ := openEngine(t)
+	const id = "b2"
+	submit(t, e, put(id))
+	var data []byte
+	outs := submit(t, e, &step{key: id, apply: func(tx linkfin.Tx) (any, error) {
+		var raw json.RawMessage
+		var small struct {
+			ID   string   `json:"id"`
+			Tags []string `json:"tags"`
+		}
+		var m map[string]any
+		partial := bundle{Note: "mine", Tags: []string{"x", "y", "z"}}
+		for _, v := range []any{&raw, &small, &m, &partial} {
+			if found, err := tx.Get("bundle", id, v); err != nil || !found {
+				return nil, linkfin.Errorf(linkfin.EINTERNAL, "%T: found %v, %v", v, found, err)
+			}
+		}
+		data = raw
+		return []any{small, m, partial}, nil
+	}})
+	if outs[0].Code != "" {
+		t.Fatal(outs[0])
+	}
+	var small struct {
+		ID   string   `json:"id"`
+		Tags []string `json:"tags"`
+	}
+	var m map[string]any
+	partial := bundle{Note: "mine", Tags: []string{"x", "y", "z"}}
+	for _, v := range []any{&small, &m, &partial} {
+		if err := json.Unmarshal(data, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, _ := json.Marshal([]any{small, m, partial})
+	if string(outs[0].Value) != string(want) {
+		t.Errorf("read into other types:\n got %s\nwant %s", outs[0].Value, want)
+	}
+	if got := decode(t, data); !reflect.DeepEqual(got, newBundle(id)) || partial.Note != "mine" {
+		t.Errorf("raw JSON %s; a non-empty value decoded into keeps its note: %q", data, partial.Note)
+	}
+}
+
+// TestRecordDecodedOnce: a record is decoded once when a batch first reads it, however
+// many commands read it after, in LedgerKeys or in Apply; a Put encodes it once, and an
+// answer that is the value it wrote is not encoded again.
+func TestRecordDecodedOnce(t *testing.T) {
+	e, reopen, _ := openEngine(t)
+	const id = "b3"
+	encodes.Store(0)
+	outs := submit(t, e, put(id))
+	if n := encodes.Load(); n != 1 {
+		t.Errorf("a command that wrote a record and answered it encoded it %d times, want 1", n)
+	}
+	if outs[0].ValueFrom == nil || string(outs[0].Value) != string(mustJSON(t, newBundle(id))) {
+		t.Errorf("the answer is %s from %v, want the record from its event", outs[0].Value, outs[0].ValueFrom)
+	}
+	e = reopen()
+	var cs []linkfin.Command
+	for range 4 {
+		cs = append(cs, &step{key: id, ledger: func(r linkfin.Records) {
+			var b bundle
+			r.Get("bundle", id, &b)
+		}, apply: func(tx linkfin.Tx) (any, error) {
+			_, err := get(tx, id)
+			return nil, err
+		}})
+	}
+	decodes.Store(0)
+	for i, out := range submit(t, e, cs...) {
+		if out.Code != "" {
+			t.Fatalf("command %d: %+v", i, out)
+		}
+	}
+	if n := decodes.Load(); n != 1 {
+		t.Errorf("8 reads of a record in a batch decoded it %d times, want 1", n)
+	}
+	decodes.Store(0)
+	submit(t, e, cs[0])
+	if n := decodes.Load(); n != 0 {
+		t.Errorf("a record read in an earlier batch was decoded %d times, want 0", n)
+	}
+}
+
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
