@@ -93,6 +93,10 @@ type Response struct {
 	Results    []ledger.Result `json:"results"`
 	Timestamps []int64         `json:"timestamps"`
 	Outcomes   []Outcome       `json:"outcomes,omitempty"` // one per command
+	// Transfers holds, for each of CreateTransfers, the transfer as the ledger holds it
+	// once the request is committed (created now, or found to exist already), or a zero
+	// transfer where the item was refused: an answer needs no read of the store.
+	Transfers []ledger.Transfer `json:"-"`
 	// Replayed is set when the answer is the stored answer to an earlier request with
 	// the same idempotency key.
 	Replayed bool `json:"-"`
@@ -790,10 +794,12 @@ func (e *Engine) execute(r *Request) *Response {
 		for i, res := range e.state.CreateTransfers(r.CreateTransfers) {
 			resp.Results = append(resp.Results, res)
 			var ts int64
+			var held ledger.Transfer
 			if t := e.state.Transfer(r.CreateTransfers[i].ID); t != nil && (res == ledger.OK || res == ledger.Exists) {
-				ts = t.Timestamp
+				ts, held = t.Timestamp, *t
 			}
 			resp.Timestamps = append(resp.Timestamps, ts)
+			resp.Transfers = append(resp.Transfers, held)
 		}
 	}
 	for _, id := range r.CloseAccounts {

@@ -1281,3 +1281,30 @@ func TestUnroutedRequests(t *testing.T) {
 		})
 	}
 }
+
+// A created transfer is answered as the ledger holds it, not as it was asked: a post
+// of a pending transfer with amount 0 and no accounts takes them from the pending one.
+// The answer, a retry and a read agree.
+func TestCreatedTransferAsHeld(t *testing.T) {
+	a := newAPI(t)
+	var res struct{ Results []linkfin.ItemResult }
+	wantJSON(t, a.do("POST", "/v1/accounts", batch(accountJSON(1, "CNY"), accountJSON(2, "CNY"))), http.StatusOK, &res)
+	var pending linkfin.Transfer
+	wantJSON(t, a.do("POST", "/v1/transfers", transferJSON(10, 1, 2, 700, "pending")), http.StatusCreated, &pending)
+	post := resolveJSON(11, 10, 0, "post_pending")
+	var created, retried, read linkfin.Transfer
+	wantJSON(t, a.do("POST", "/v1/transfers", post, "Idempotency-Key", "post-11"), http.StatusCreated, &created)
+	if created.Amount != 700 || created.DebitAccountID != 1 || created.CreditAccountID != 2 {
+		t.Fatalf("the post was answered as asked, not as held: %+v", created)
+	}
+	wantJSON(t, a.do("POST", "/v1/transfers", post, "Idempotency-Key", "post-11"), http.StatusCreated, &retried)
+	wantJSON(t, a.do("GET", "/v1/transfers/11", ""), http.StatusOK, &read)
+	if !reflect.DeepEqual(created, read) || !reflect.DeepEqual(retried, read) {
+		t.Fatalf("answer %+v, retry %+v, read %+v", created, retried, read)
+	}
+	var again linkfin.Transfer
+	wantJSON(t, a.do("POST", "/v1/transfers", post), http.StatusOK, &again)
+	if !reflect.DeepEqual(again, read) {
+		t.Fatalf("the post sent again: %+v, the ledger holds %+v", again, read)
+	}
+}
