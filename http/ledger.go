@@ -267,22 +267,13 @@ func (s *Server) ledgerRoutes() {
 		Summary: "Debits and credits per ledger; every ledger balances."}, s.trialBalance)
 }
 
-// account reads a ledger account the principal may see: an organization sees its
-// own wallets, and any other account is not found.
+// account reads a ledger account the principal sees (services.Account).
 func (s *Server) account(r *http.Request, raw string) (*ledger.Account, error) {
 	id, err := linkfin.ParseID(raw)
 	if err != nil {
 		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "account not found")
 	}
-	a, err := s.Engine.Account(r.Context(), id)
-	if err != nil {
-		return nil, err
-	}
-	if p := principalOf(r); !p.operator() && !services.IsWallet(p.Org, a) {
-		// Word for word what a missing account answers: nothing tells them apart.
-		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "account %d not found", id)
-	}
-	return a, nil
+	return services.Account(r.Context(), s.Engine, principalOf(r).viewer(), id)
 }
 
 func (s *Server) getAccount(w http.ResponseWriter, r *http.Request) {
@@ -326,12 +317,7 @@ func (s *Server) listAccounts(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	var as []ledger.Account
-	if p := principalOf(r); p.operator() {
-		as, err = s.Engine.ListAccounts(r.Context(), after, limit)
-	} else {
-		as, err = s.wallets(r, p.Org, after, limit)
-	}
+	as, err := services.ListAccounts(r.Context(), s.Engine, principalOf(r).viewer(), after, limit)
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -344,24 +330,6 @@ func (s *Server) listAccounts(w http.ResponseWriter, r *http.Request) {
 		out.NextCursor = strconv.FormatInt(as[len(as)-1].ID, 10)
 	}
 	writeJSON(w, http.StatusOK, out)
-}
-
-// wallets lists the organization's wallets in id order after the id after.
-func (s *Server) wallets(r *http.Request, org string, after int64, limit int) ([]ledger.Account, error) {
-	var out []ledger.Account
-	for _, id := range services.WalletIDs(org) {
-		if id <= after || len(out) == limit {
-			continue
-		}
-		a, err := s.Engine.Account(r.Context(), id)
-		if linkfin.ErrorCode(err) == linkfin.ENOTFOUND {
-			continue
-		} else if err != nil {
-			return nil, err
-		}
-		out = append(out, *a)
-	}
-	return out, nil
 }
 
 func (s *Server) listAccountTransfers(w http.ResponseWriter, r *http.Request) {
@@ -398,7 +366,7 @@ func (s *Server) getTransfer(w http.ResponseWriter, r *http.Request) {
 	}
 	t, err := s.Store.Transfer(r.Context(), id)
 	if err == nil {
-		err = s.seesTransfer(r, t)
+		err = services.SeesTransfer(r.Context(), s.Engine, principalOf(r).viewer(), t)
 	}
 	if err != nil {
 		writeError(w, r, err)
@@ -414,21 +382,6 @@ func (s *Server) getTransfer(w http.ResponseWriter, r *http.Request) {
 		out.Status = p.Status.String()
 	}
 	writeJSON(w, http.StatusOK, out)
-}
-
-// seesTransfer answers not found for a transfer that touches none of an
-// organization's wallets.
-func (s *Server) seesTransfer(r *http.Request, t *ledger.Transfer) error {
-	p := principalOf(r)
-	if p.operator() {
-		return nil
-	}
-	for _, id := range []int64{t.DebitAccountID, t.CreditAccountID} {
-		if a, err := s.Engine.Account(r.Context(), id); err == nil && services.IsWallet(p.Org, a) {
-			return nil
-		}
-	}
-	return linkfin.Errorf(linkfin.ENOTFOUND, "transfer %d not found", t.ID) // as a missing one
 }
 
 func (s *Server) trialBalance(w http.ResponseWriter, r *http.Request) {

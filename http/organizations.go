@@ -1,7 +1,6 @@
 package http
 
 import (
-	"encoding/json"
 	"net/http"
 	"reflect"
 
@@ -52,19 +51,9 @@ func (s *Server) createOrganization(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// keyOrg is the organization of a key route, which the principal must be (or be the
-// operator): any other answers not found.
-func keyOrg(r *http.Request) (string, error) {
-	org, p := r.PathValue("id"), principalOf(r)
-	if !p.operator() && org != p.Org {
-		return "", linkfin.Errorf(linkfin.ENOTFOUND, "organization %s not found", org)
-	}
-	return org, nil
-}
-
 func (s *Server) createAPIKey(w http.ResponseWriter, r *http.Request) {
-	org, err := keyOrg(r)
-	if err != nil {
+	org := r.PathValue("id")
+	if err := services.Manages(principalOf(r).viewer(), org); err != nil {
 		writeError(w, r, err)
 		return
 	}
@@ -93,54 +82,39 @@ func (s *Server) createAPIKey(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) listAPIKeys(w http.ResponseWriter, r *http.Request) {
-	org, err := keyOrg(r)
-	if err != nil {
-		writeError(w, r, err)
-		return
+	v, org := principalOf(r).viewer(), r.PathValue("id")
+	err := services.Manages(v, org)
+	var limit int
+	if err == nil {
+		limit, err = pageLimit(r)
 	}
-	limit, err := pageLimit(r)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	objs, err := s.Store.ListObjectsByParty(r.Context(), linkfin.KindAPIKey, org, r.URL.Query().Get("after"), limit)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
+	var keys []linkfin.APIKey
 	out := linkfin.List[linkfin.APIKeyOut]{Data: []linkfin.APIKeyOut{}}
-	for _, o := range objs {
-		var k linkfin.APIKey
-		if err := json.Unmarshal(o.Data, &k); err != nil {
-			writeError(w, r, err)
-			return
-		}
-		out.Data = append(out.Data, toAPIKey(&k))
+	if err == nil {
+		keys, out.NextCursor, err = services.ListAPIKeys(r.Context(), s.Store, v, org, r.URL.Query().Get("after"), limit)
 	}
-	if len(objs) == limit {
-		out.NextCursor = objs[len(objs)-1].ID
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	for i := range keys {
+		out.Data = append(out.Data, toAPIKey(&keys[i]))
 	}
 	writeJSON(w, http.StatusOK, out)
 }
 
 func (s *Server) revokeAPIKey(w http.ResponseWriter, r *http.Request) {
-	org, err := keyOrg(r)
+	c, err := services.RevokeKey(principalOf(r).viewer(), r.PathValue("id"), r.PathValue("key"))
+	if err == nil {
+		_, err = emptyBody(w, r)
+	}
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	if _, err := emptyBody(w, r); err != nil {
-		writeError(w, r, err)
-		return
-	}
-	actor := principalOf(r).Org
-	if principalOf(r).operator() {
-		actor = org // the operator revokes the organization's keys as the organization would
-	}
 	// Dropped before and after: a request that read the key before the revocation
 	// committed cannot put it back.
-	s.keys.drop(r.PathValue("key"))
-	c := &services.RevokeAPIKey{Actor: actor, ID: r.PathValue("key")}
+	s.keys.drop(c.ID)
 	s.submit(w, r, nil, &engine.Request{Commands: []linkfin.Command{c}}, func(resp *engine.Response) (int, any, error) {
 		k, err := valueOf[linkfin.APIKey](resp)
 		if err != nil {

@@ -49,10 +49,11 @@ func (s *Server) domainRoutes() {
 	act(s, Route{Pattern: "POST /v1/programs/{id}/funders/{funder}/accept", Kind: linkfin.KindProgram, Access: Write, Out: reflect.TypeFor[linkfin.Program](),
 		Summary: "Accept an invitation into a program (the funder itself)."},
 		func(r *http.Request, p *principal, _ *none) (linkfin.Command, error) {
-			if r.PathValue("funder") != p.Org {
-				return nil, linkfin.Errorf(linkfin.ENOTFOUND, "program %s not found", r.PathValue("id"))
+			c, err := services.AcceptInvitation(p.viewer(), r.PathValue("id"), r.PathValue("funder"))
+			if err != nil {
+				return nil, err
 			}
-			return &services.AcceptFunder{Actor: p.Org, ProgramID: r.PathValue("id")}, nil
+			return c, nil
 		})
 	s.handle(Route{Pattern: "GET /v1/programs/{id}", Access: AnyKey, Out: reflect.TypeFor[linkfin.Program](),
 		Summary: "Get a program: whole for its anchor and funders; its terms and live funders' pricing, without limits, for its members " +

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"reflect"
-	"strings"
 
 	"linkfin"
 	"linkfin/engine"
@@ -40,9 +39,9 @@ func (s *Server) webhookRoutes() {
 }
 
 func (s *Server) createWebhookEndpoint(w http.ResponseWriter, r *http.Request) {
-	p := principalOf(r)
-	if p.operator() {
-		writeError(w, r, linkfin.Errorf(linkfin.EFORBIDDEN, "an endpoint belongs to an organization: use the organization's admin key"))
+	owner, err := services.EndpointOwner(principalOf(r).viewer())
+	if err != nil {
+		writeError(w, r, err)
 		return
 	}
 	var in linkfin.WebhookEndpointIn
@@ -51,7 +50,7 @@ func (s *Server) createWebhookEndpoint(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	ep := linkfin.WebhookEndpoint{OrgID: p.Org, URL: in.URL, Events: in.Events}
+	ep := linkfin.WebhookEndpoint{OrgID: owner, URL: in.URL, Events: in.Events}
 	if err := ep.Validate(); err != nil {
 		writeError(w, r, err)
 		return
@@ -67,7 +66,7 @@ func (s *Server) createWebhookEndpoint(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ep.Cursor = head.Size - 1
-	c := &services.CreateWebhookEndpoint{Actor: p.Org, Endpoint: ep}
+	c := &services.CreateWebhookEndpoint{Actor: owner, Endpoint: ep}
 	s.submit(w, r, body, &engine.Request{Commands: []linkfin.Command{c}}, func(resp *engine.Response) (int, any, error) {
 		made, err := valueOf[linkfin.WebhookEndpoint](resp)
 		if err != nil {
@@ -78,41 +77,18 @@ func (s *Server) createWebhookEndpoint(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) webhookDeliveries(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
-	ep, err := get[linkfin.WebhookEndpoint](s, r, linkfin.KindWebhookEndpoint, id)
+	ep, err := get[linkfin.WebhookEndpoint](s, r, linkfin.KindWebhookEndpoint, r.PathValue("id"))
+	var limit int
+	if err == nil {
+		limit, err = pageLimit(r)
+	}
+	out := linkfin.List[json.RawMessage]{}
+	if err == nil {
+		out.Data, out.NextCursor, err = services.Deliveries(r.Context(), s.Store, ep, r.URL.Query().Get("after"), limit)
+	}
 	if err != nil {
 		writeError(w, r, err)
 		return
-	}
-	limit, err := pageLimit(r)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	// An endpoint's deliveries are the ids that start with its id and a slash.
-	prefix := id + "/"
-	after := r.URL.Query().Get("after")
-	if after == "" {
-		after = prefix
-	} else if !strings.HasPrefix(after, prefix) {
-		writeError(w, r, linkfin.Errorf(linkfin.EINVALID, "after must be a cursor returned as next_cursor"))
-		return
-	}
-	objs, err := s.Store.ListObjectsByParty(r.Context(), linkfin.KindWebhookDelivery, ep.OrgID, after, limit)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	out := linkfin.List[json.RawMessage]{Data: []json.RawMessage{}}
-	for _, d := range objs {
-		if !strings.HasPrefix(d.ID, prefix) {
-			writeJSON(w, http.StatusOK, out)
-			return
-		}
-		out.Data = append(out.Data, d.Data)
-	}
-	if len(objs) == limit {
-		out.NextCursor = objs[len(objs)-1].ID
 	}
 	writeJSON(w, http.StatusOK, out)
 }
