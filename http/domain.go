@@ -124,7 +124,7 @@ func (s *Server) record(r *http.Request, kind, id string) (*linkfin.Object, erro
 	return services.Read(r.Context(), s.Store, principalOf(r).viewer(), kind, id)
 }
 
-// get decodes a record the principal is party to.
+// get decodes a record the principal sees.
 func get[T any](s *Server, r *http.Request, kind, id string) (*T, error) {
 	o, err := s.record(r, kind, id)
 	if err != nil {
