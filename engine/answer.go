@@ -1,7 +1,10 @@
 package engine
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
+	"fmt"
 	"strconv"
 )
 
@@ -92,4 +95,57 @@ func appendString(b []byte, s string) []byte {
 	b = append(b, '"')
 	b = append(b, s...)
 	return append(b, '"')
+}
+
+// storedAnswer is the answer as the store keeps it: the values that are an event's
+// data are left out (see Outcome.ValueFrom). body is the whole answer, encoded.
+func storedAnswer(resp *Response, body []byte) []byte {
+	compact := false
+	for _, o := range resp.Outcomes {
+		compact = compact || o.ValueFrom != nil
+	}
+	if !compact {
+		return body
+	}
+	return appendAnswer(nil, resp, true)
+}
+
+// wholeAnswer puts back the values a stored answer left out, from the log.
+func (e *Engine) wholeAnswer(ctx context.Context, stored []byte) ([]byte, error) {
+	if !bytes.Contains(stored, []byte(`"value_from"`)) {
+		return stored, nil
+	}
+	var r Response
+	if err := json.Unmarshal(stored, &r); err != nil {
+		return nil, err
+	}
+	// The events of one request are a run of the log: read them at once.
+	first, last := int64(-1), int64(-1)
+	for _, o := range r.Outcomes {
+		if o.ValueFrom != nil && o.Value == nil {
+			if first < 0 || *o.ValueFrom < first {
+				first = *o.ValueFrom
+			}
+			last = max(last, *o.ValueFrom)
+		}
+	}
+	if first < 0 {
+		return stored, nil
+	}
+	evs, err := e.store.Events(ctx, first, int(last-first+1))
+	if err != nil {
+		return nil, err
+	}
+	for i := range r.Outcomes {
+		o := &r.Outcomes[i]
+		if o.ValueFrom == nil || o.Value != nil {
+			continue
+		}
+		k := *o.ValueFrom - first
+		if k >= int64(len(evs)) || evs[k].Seq != *o.ValueFrom {
+			return nil, fmt.Errorf("an idempotent answer refers to event %d, which is not in the log", *o.ValueFrom)
+		}
+		o.Value = evs[k].Data
+	}
+	return json.Marshal(&r)
 }

@@ -1,0 +1,100 @@
+package engine
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"linkfin"
+	"linkfin/ledger"
+)
+
+// answers are the idempotent answers a batch saves.
+type answers struct {
+	byKey map[string]linkfin.IdempotencyRecord // whole, as memory keeps them
+	saved []linkfin.IdempotencyRecord          // as the store keeps them
+}
+
+// executeAll runs the batch in memory: the pending transfers due expire, then each
+// request runs in turn, or gets the answer saved under its idempotency key. The log
+// vouches for every answer the batch saves: a stored answer that was edited no longer
+// matches it.
+func (e *Engine) executeAll(calls []*call, due []int64) answers {
+	for _, id := range due {
+		e.state.Expire(id)
+	}
+	a := answers{byKey: make(map[string]linkfin.IdempotencyRecord)}
+	for _, c := range calls {
+		r := c.req
+		if r.IdempotencyKey != "" {
+			rec, ok := a.byKey[r.IdempotencyKey]
+			if !ok {
+				rec, ok = e.idem[r.IdempotencyKey]
+			}
+			if ok {
+				c.resp, c.err = replay(rec, r.Hash)
+				continue
+			}
+		}
+		c.resp = e.execute(r)
+		if r.IdempotencyKey != "" {
+			body := appendAnswer(nil, c.resp, false)
+			rec := linkfin.IdempotencyRecord{Key: r.IdempotencyKey, RequestHash: r.Hash, Response: body, Time: e.state.Now()}
+			a.byKey[r.IdempotencyKey] = rec
+			// Memory keeps the whole answer; the store, the answer without the values
+			// the log holds.
+			rec.Response = storedAnswer(c.resp, body)
+			a.saved = append(a.saved, rec)
+		}
+	}
+	if len(a.saved) > 0 {
+		e.state.Emit(linkfin.EventAnswersSaved, e.state.Tick(), linkfin.AnswersData(a.saved))
+	}
+	return a
+}
+
+// execute applies one request to the state.
+func (e *Engine) execute(r *Request) *Response {
+	resp := &Response{}
+	if len(r.CreateAccounts) > 0 {
+		for i, res := range e.state.CreateAccounts(r.CreateAccounts) {
+			resp.Results = append(resp.Results, res)
+			var ts int64
+			if a := e.state.Account(r.CreateAccounts[i].ID); a != nil && (res == ledger.OK || res == ledger.Exists) {
+				ts = a.Timestamp
+			}
+			resp.Timestamps = append(resp.Timestamps, ts)
+		}
+	}
+	if len(r.CreateTransfers) > 0 {
+		for i, res := range e.state.CreateTransfers(r.CreateTransfers) {
+			resp.Results = append(resp.Results, res)
+			var ts int64
+			var held ledger.Transfer
+			if t := e.state.Transfer(r.CreateTransfers[i].ID); t != nil && (res == ledger.OK || res == ledger.Exists) {
+				ts, held = t.Timestamp, *t
+			}
+			resp.Timestamps = append(resp.Timestamps, ts)
+			resp.Transfers = append(resp.Transfers, held)
+		}
+	}
+	for _, id := range r.CloseAccounts {
+		resp.Results = append(resp.Results, e.state.CloseAccount(id))
+		resp.Timestamps = append(resp.Timestamps, 0)
+	}
+	for _, c := range r.Commands {
+		resp.Outcomes = append(resp.Outcomes, e.runCommand(c, e.state.Now()))
+	}
+	return resp
+}
+
+func replay(rec linkfin.IdempotencyRecord, hash []byte) (*Response, error) {
+	if string(rec.RequestHash) != string(hash) {
+		return nil, linkfin.Errorf(EIDEMPOTENCY, "this idempotency key was already used with a different request")
+	}
+	var resp Response
+	if err := json.Unmarshal(rec.Response, &resp); err != nil {
+		return nil, fmt.Errorf("replay: %w", err)
+	}
+	resp.Replayed = true
+	return &resp, nil
+}
