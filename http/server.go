@@ -34,6 +34,9 @@ type Server struct {
 	Logger *slog.Logger
 	// WebhookKey is the platform's webhook key: endpoints' signing secrets derive from it.
 	WebhookKey []byte
+	// Pages, if set, serves every path outside the API (the web console): the API is
+	// /v1/ and the probes; what the API does not route there still answers problem+json.
+	Pages http.Handler
 
 	mux      *http.ServeMux
 	routes   []Route
@@ -86,7 +89,16 @@ func (s *Server) unrouted(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, linkfin.Errorf(EMETHOD, "%s is not allowed here; use %s", r.Method, strings.Join(allow, " or ")))
 		return
 	}
+	if s.Pages != nil && !apiPath(r.URL.Path) {
+		s.Pages.ServeHTTP(w, r)
+		return
+	}
 	writeError(w, r, linkfin.Errorf(linkfin.ENOTFOUND, "no such resource: %s", r.URL.Path))
+}
+
+// apiPath reports a path of the API's: under /v1, or a probe.
+func apiPath(p string) bool {
+	return p == "/v1" || strings.HasPrefix(p, "/v1/") || p == "/healthz" || p == "/readyz" || p == "/metrics"
 }
 
 // Route is one route of the API, as the router, the OpenAPI document and the tests

@@ -1,0 +1,384 @@
+// Package console is linkfin's web console: the pages the people of the supply chain
+// work in, served by linkfin serve beside the API. It is a client of the domain as the
+// API is: every read goes through services' visibility rules and every change is a
+// command the engine runs, so the console has no rules of its own (DESIGN §4).
+package console
+
+import (
+	"cmp"
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"embed"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"linkfin"
+	"linkfin/services"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Cookie names.
+const (
+	sessionCookie = "linkfin_session"
+	// formCookie holds the token a form carries before anyone has signed in (the
+	// sign-in form): the form's hidden field must match it (double submit).
+	formCookie = "linkfin_form"
+)
+
+// Person is who is signed in: a user of an organization (or of the operator), with
+// the token the session's forms carry.
+type Person struct {
+	Viewer  linkfin.Viewer
+	UserID  string
+	Name    string
+	OrgName string
+	Role    string
+	Lang    Lang   // the user's language; "" for the request's
+	CSRF    string // the session's form token
+}
+
+// SignIn is what a person types to sign in.
+type SignIn struct {
+	Name, Password, Code string
+	Source               string // the client's address, for the rate limit
+}
+
+// People signs people in and says who is signed in. Services implements it over the
+// users and sessions of the store.
+type People interface {
+	// SignIn checks the name, password and code and opens a session, whose token the
+	// console keeps in a cookie.
+	SignIn(ctx context.Context, in SignIn) (token string, err error)
+	// Person is whoever the session token belongs to, or an unauthorized error.
+	Person(ctx context.Context, token string) (*Person, error)
+	// SignOut ends the session.
+	SignOut(ctx context.Context, token string) error
+}
+
+// Console serves the pages.
+type Console struct {
+	Store    linkfin.Store
+	Accounts services.AccountReader
+	People   People
+	Logger   *slog.Logger
+
+	mux   *http.ServeMux
+	pages map[Lang]map[string]*template.Template
+}
+
+// New builds the console's router.
+func New(s linkfin.Store, accounts services.AccountReader, people People, logger *slog.Logger) *Console {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	c := &Console{Store: s, Accounts: accounts, People: people, Logger: logger, mux: http.NewServeMux()}
+	c.pages = parsePages()
+	static, _ := fs.Sub(staticFS, "static")
+	c.mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	c.mux.HandleFunc("GET /language", c.language)
+	c.mux.HandleFunc("GET /sign-in", c.signInPage)
+	c.mux.HandleFunc("POST /sign-in", c.signIn)
+	c.mux.HandleFunc("POST /sign-out", c.person(c.signOut))
+	c.mux.HandleFunc("GET /{$}", c.person(c.home))
+	c.mux.HandleFunc("/", c.notFound)
+	return c
+}
+
+// pageNames are the pages, each a template of its own inside the layout.
+var pageNames = []string{"signin", "home", "notfound", "error"}
+
+// parsePages parses every page once per language, with t bound to the language.
+func parsePages() map[Lang]map[string]*template.Template {
+	out := make(map[Lang]map[string]*template.Template)
+	for _, l := range Langs {
+		out[l] = make(map[string]*template.Template)
+		funcs := template.FuncMap{
+			"t":     l.T,
+			"money": func(c linkfin.Currency, v int64) string { return Money(l, c, v) },
+			"date":  func(d linkfin.Date) string { return Date(l, d) },
+		}
+		for _, name := range pageNames {
+			out[l][name] = template.Must(template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html"))
+		}
+	}
+	return out
+}
+
+// ServeHTTP serves the console. Every answer forbids framing and sniffing, and keeps
+// its pages out of shared caches.
+func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "same-origin")
+	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; form-action 'self'; frame-ancestors 'none'")
+	c.mux.ServeHTTP(w, r)
+}
+
+// view is what every page template gets.
+type view struct {
+	Lang   Lang
+	Langs  []Lang
+	Title  string
+	Path   string
+	Person *Person
+	CSRF   string
+	Error  string
+	Data   any
+}
+
+// render writes a page in the person's language (or the request's).
+func (c *Console) render(w http.ResponseWriter, r *http.Request, status int, page, titleKey string, p *Person, data any, errText string) {
+	l := langOf(r)
+	if p != nil && p.Lang != "" {
+		l = p.Lang
+	}
+	v := view{Lang: l, Langs: Langs, Title: l.T(titleKey), Path: r.URL.Path, Person: p, Error: errText, Data: data}
+	if p != nil {
+		v.CSRF = p.CSRF
+	}
+	if page == "signin" {
+		v.CSRF = formToken(w, r)
+	}
+	var b strings.Builder
+	if err := c.pages[l][page].ExecuteTemplate(&b, "layout", v); err != nil {
+		c.Logger.Error("console: render", "page", page, "err", err)
+		http.Error(w, l.T("error.internal"), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write([]byte(b.String()))
+}
+
+// person wraps a page that needs someone signed in: without a live session it sends
+// the browser to sign in. A form posted to it must carry the session's token.
+func (c *Console) person(page func(http.ResponseWriter, *http.Request, *Person)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var p *Person
+		if ck, err := r.Cookie(sessionCookie); err == nil && c.People != nil {
+			p, err = c.People.Person(r.Context(), ck.Value)
+			if err != nil && linkfin.ErrorCode(err) != linkfin.EUNAUTHORIZED {
+				c.fail(w, r, nil, err)
+				return
+			}
+		}
+		if p == nil {
+			if r.Method == http.MethodGet {
+				http.Redirect(w, r, "/sign-in", http.StatusSeeOther)
+				return
+			}
+			c.render(w, r, http.StatusUnauthorized, "error", "error.title", nil, nil, langOf(r).T("error.unauthorized"))
+			return
+		}
+		if r.Method != http.MethodGet && !sameForm(r, p.CSRF) {
+			c.render(w, r, http.StatusForbidden, "error", "error.title", p, nil, langOf(r).T("error.csrf"))
+			return
+		}
+		page(w, r, p)
+	}
+}
+
+// sameForm checks a posted form: it comes from this site and carries the token.
+func sameForm(r *http.Request, token string) bool {
+	if o := r.Header.Get("Origin"); o != "" && o != "null" && !sameOrigin(r, o) {
+		return false
+	}
+	got := r.PostFormValue("csrf")
+	return token != "" && subtle.ConstantTimeCompare([]byte(got), []byte(token)) == 1
+}
+
+// sameOrigin reports whether an Origin header names the host the request was sent to.
+func sameOrigin(r *http.Request, origin string) bool {
+	scheme := "http://"
+	if r.TLS != nil {
+		scheme = "https://"
+	}
+	return origin == scheme+r.Host
+}
+
+// formToken is the token of the forms shown before signing in, kept in a cookie that
+// the posted form must match.
+func formToken(w http.ResponseWriter, r *http.Request) string {
+	if ck, err := r.Cookie(formCookie); err == nil && len(ck.Value) == 43 {
+		return ck.Value
+	}
+	tok := randomToken()
+	http.SetCookie(w, &http.Cookie{Name: formCookie, Value: tok, Path: "/", HttpOnly: true, Secure: r.TLS != nil,
+		SameSite: http.SameSiteStrictMode})
+	return tok
+}
+
+func randomToken() string {
+	b := make([]byte, 32)
+	rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func (c *Console) signInPage(w http.ResponseWriter, r *http.Request) {
+	c.render(w, r, http.StatusOK, "signin", "signin.title", nil, nil, "")
+}
+
+func (c *Console) signIn(w http.ResponseWriter, r *http.Request) {
+	l := langOf(r)
+	ck, err := r.Cookie(formCookie)
+	if err != nil || !sameForm(r, ck.Value) {
+		c.render(w, r, http.StatusForbidden, "signin", "signin.title", nil, nil, l.T("error.csrf"))
+		return
+	}
+	if c.People == nil {
+		c.render(w, r, http.StatusUnauthorized, "signin", "signin.title", nil, nil, l.T("signin.failed"))
+		return
+	}
+	token, err := c.People.SignIn(r.Context(), SignIn{Name: r.PostFormValue("name"), Password: r.PostFormValue("password"),
+		Code: r.PostFormValue("code"), Source: r.RemoteAddr})
+	switch code := linkfin.ErrorCode(err); {
+	case err == nil:
+	case code == linkfin.EUNAUTHORIZED:
+		c.render(w, r, http.StatusUnauthorized, "signin", "signin.title", nil, nil, l.T("signin.failed"))
+		return
+	case code == "rate_limited":
+		c.render(w, r, http.StatusTooManyRequests, "signin", "signin.title", nil, nil, l.T("error.rate_limited"))
+		return
+	default:
+		c.fail(w, r, nil, err)
+		return
+	}
+	// A new session, a new cookie: nothing set before signing in carries over.
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true, Secure: r.TLS != nil,
+		SameSite: http.SameSiteStrictMode})
+	http.SetCookie(w, &http.Cookie{Name: formCookie, Value: "", Path: "/", MaxAge: -1})
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+func (c *Console) signOut(w http.ResponseWriter, r *http.Request, p *Person) {
+	ck, _ := r.Cookie(sessionCookie)
+	if err := c.People.SignOut(r.Context(), ck.Value); err != nil {
+		c.fail(w, r, p, err)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode})
+	http.Redirect(w, r, "/sign-in", http.StatusSeeOther)
+}
+
+// language keeps the language chosen and goes back to the page it was chosen on.
+func (c *Console) language(w http.ResponseWriter, r *http.Request) {
+	l, ok := ParseLang(r.URL.Query().Get("to"))
+	if !ok {
+		l = langOf(r)
+	}
+	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: string(l), Path: "/", MaxAge: 365 * 24 * 3600,
+		Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode})
+	back := r.URL.Query().Get("back")
+	// Only a path of this site: never another host ("//evil", "/\evil").
+	if !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") || strings.ContainsAny(back, "\\\r\n") {
+		back = "/"
+	}
+	http.Redirect(w, r, back, http.StatusSeeOther)
+}
+
+// notFound answers a path the console does not have, as a page.
+func (c *Console) notFound(w http.ResponseWriter, r *http.Request) {
+	c.render(w, r, http.StatusNotFound, "notfound", "notfound.title", nil, nil, "")
+}
+
+// fail answers an error: a record not found (or not the person's) as the not-found
+// page, bad input with the API's message, anything else as the platform's failure.
+func (c *Console) fail(w http.ResponseWriter, r *http.Request, p *Person, err error) {
+	l := langOf(r)
+	switch code := linkfin.ErrorCode(err); code {
+	case linkfin.ENOTFOUND:
+		c.render(w, r, http.StatusNotFound, "notfound", "notfound.title", p, nil, "")
+	case linkfin.EINTERNAL, "":
+		c.Logger.Error("console", "path", r.URL.Path, "err", err)
+		c.render(w, r, http.StatusInternalServerError, "error", "error.title", p, nil, l.T("error.internal"))
+	default:
+		var e *linkfin.Error
+		msg := err.Error()
+		if errors.As(err, &e) {
+			msg = e.Message
+		}
+		c.render(w, r, http.StatusUnprocessableEntity, "error", "error.title", p, nil, l.T("error.invalid", msg))
+	}
+}
+
+// wallet is one currency of an organization's cash.
+type wallet struct {
+	Currency        linkfin.Currency
+	Available, Held int64
+}
+
+// home is a party's home page: its cash and what it is owed.
+type home struct {
+	Wallets []wallet
+	Owed    []linkfin.Certificate
+}
+
+func (c *Console) home(w http.ResponseWriter, r *http.Request, p *Person) {
+	var h home
+	accounts, err := services.ListAccounts(r.Context(), c.Accounts, p.Viewer, 0, 100)
+	if err != nil {
+		c.fail(w, r, p, err)
+		return
+	}
+	for _, a := range accounts {
+		if !services.IsWallet(p.Viewer.Org, &a) {
+			continue
+		}
+		h.Wallets = append(h.Wallets, wallet{Currency: linkfin.Currency(a.Currency),
+			Available: int64(a.CreditsPosted) - int64(a.DebitsPosted) - int64(a.DebitsPending), Held: int64(a.DebitsPending)})
+	}
+	if h.Owed, err = c.held(r.Context(), p.Viewer.Org); err != nil {
+		c.fail(w, r, p, err)
+		return
+	}
+	c.render(w, r, http.StatusOK, "home", "home.title", p, h, "")
+}
+
+// held lists the active certificate pieces an organization holds, by maturity.
+func (c *Console) held(ctx context.Context, org string) ([]linkfin.Certificate, error) {
+	var out []linkfin.Certificate
+	if org == "" {
+		return out, nil
+	}
+	for after := ""; ; {
+		objs, err := c.Store.ListObjectsByParty(ctx, linkfin.KindCertificate, org, after, 500)
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range objs {
+			var piece linkfin.Certificate
+			if err := json.Unmarshal(o.Data, &piece); err != nil {
+				return nil, err
+			}
+			if piece.HolderID == org && piece.Status == linkfin.CertificateActive {
+				out = append(out, piece)
+			}
+		}
+		if len(objs) < 500 {
+			break
+		}
+		after = objs[len(objs)-1].ID
+	}
+	slices.SortFunc(out, func(a, b linkfin.Certificate) int {
+		return cmp.Or(a.Maturity.Compare(b.Maturity), strings.Compare(a.ID, b.ID))
+	})
+	return out, nil
+}
+
+var _ = time.Second

@@ -1,0 +1,154 @@
+package console
+
+import (
+	"io/fs"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	"linkfin"
+)
+
+func TestMoney(t *testing.T) {
+	for _, tc := range []struct {
+		l     Lang
+		c     linkfin.Currency
+		minor int64
+		want  string
+	}{
+		{Chinese, "CNY", 123456, "¥1,234.56"},
+		{English, "CNY", 123456, "CNY 1,234.56"},
+		{English, "CNY", 5, "CNY 0.05"},
+		{English, "CNY", 0, "CNY 0.00"},
+		{Chinese, "CNY", -100_000_000_00, "-¥100,000,000.00"},
+		{English, "JPY", 1234567, "JPY 1,234,567"},
+		{English, "BHD", 1234567, "BHD 1,234.567"},
+		{English, "USD", linkfin.MaxAmount, "USD 10,000,000,000,000.00"},
+		{English, "CNY", -9223372036854775808, "-CNY 92,233,720,368,547,758.08"},
+	} {
+		if got := Money(tc.l, tc.c, tc.minor); got != tc.want {
+			t.Errorf("Money(%s, %s, %d) = %q, want %q", tc.l, tc.c, tc.minor, got, tc.want)
+		}
+	}
+}
+
+func TestDate(t *testing.T) {
+	d, err := linkfin.ParseDate("2027-01-29")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := Date(Chinese, d); got != "2027年1月29日" {
+		t.Errorf("Chinese: %q", got)
+	}
+	if got := Date(English, d); got != "29 Jan 2027" {
+		t.Errorf("English: %q", got)
+	}
+}
+
+// Every string the pages use has a message, in both languages; and no message is
+// left unused.
+func TestMessagesComplete(t *testing.T) {
+	for key, m := range messages {
+		if strings.TrimSpace(m.en) == "" || strings.TrimSpace(m.zh) == "" {
+			t.Errorf("message %q lacks a language: %+v", key, m)
+		}
+		if strings.Count(m.en, "%") != strings.Count(m.zh, "%") {
+			t.Errorf("message %q: the languages take different arguments: %+v", key, m)
+		}
+	}
+	used := map[string]bool{}
+	uses := regexp.MustCompile(`\bt "([a-z_.]+)"|T\("([a-z_.]+)"|"([a-z_]+\.[a-z_.]+)"`)
+	for _, dir := range []fs.FS{templateFS} {
+		fs.WalkDir(dir, ".", func(path string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			b, _ := fs.ReadFile(dir, path)
+			for _, m := range uses.FindAllStringSubmatch(string(b), -1) {
+				used[m[1]+m[2]+m[3]] = true
+			}
+			return nil
+		})
+	}
+	goFiles, _ := fs.Glob(os.DirFS("."), "*.go")
+	for _, f := range goFiles {
+		if strings.HasSuffix(f, "_test.go") || f == "i18n.go" {
+			continue
+		}
+		b, _ := fs.ReadFile(os.DirFS("."), f)
+		for _, m := range uses.FindAllStringSubmatch(string(b), -1) {
+			used[m[1]+m[2]+m[3]] = true
+		}
+	}
+	for key := range used {
+		if _, ok := messages[key]; !ok && strings.Count(key, ".") > 0 && !strings.Contains(key, "/") && !strings.HasSuffix(key, ".html") && !strings.HasSuffix(key, ".go") {
+			t.Errorf("%q is used but has no message", key)
+		}
+	}
+	for key := range messages {
+		if !used[key] && !strings.HasPrefix(key, "status.") {
+			t.Errorf("message %q is never used", key)
+		}
+	}
+}
+
+func TestParseLang(t *testing.T) {
+	for in, want := range map[string]Lang{"zh": Chinese, "zh-CN": Chinese, "ZH-hans": Chinese, "en": English, "en-GB": English} {
+		if got, ok := ParseLang(in); !ok || got != want {
+			t.Errorf("ParseLang(%q) = %q, %v", in, got, ok)
+		}
+	}
+	if _, ok := ParseLang("fr"); ok {
+		t.Error("French is not spoken")
+	}
+}
+
+// The language follows the choice, then the browser, then Chinese; the switch goes
+// back to the page it was on, and never to another site.
+func TestLanguage(t *testing.T) {
+	c := New(nil, nil, nil, nil)
+	for _, tc := range []struct{ accept, want string }{{"en-US,en;q=0.9", "Sign in"}, {"zh-CN", "登录"}, {"", "登录"}, {"fr, en;q=0.5", "Sign in"}} {
+		req := httptest.NewRequest("GET", "/sign-in", nil)
+		req.Header.Set("Accept-Language", tc.accept)
+		rec := httptest.NewRecorder()
+		c.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "<h1>"+tc.want+"</h1>") {
+			t.Errorf("Accept-Language %q: %d, want the page in %q", tc.accept, rec.Code, tc.want)
+		}
+	}
+	for back, want := range map[string]string{"/sign-in": "/sign-in", "//evil.example/": "/", "https://evil.example/": "/", "/\\evil": "/"} {
+		rec := httptest.NewRecorder()
+		c.ServeHTTP(rec, httptest.NewRequest("GET", "/language?to=en&back="+url.QueryEscape(back), nil))
+		if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != want {
+			t.Errorf("back=%q: %d to %q, want %q", back, rec.Code, rec.Header().Get("Location"), want)
+		}
+		if ck := rec.Result().Cookies(); len(ck) != 1 || ck[0].Name != langCookie || ck[0].Value != "en" {
+			t.Errorf("back=%q: cookies %v", back, ck)
+		}
+	}
+}
+
+// A page that needs someone signed in sends a stranger to sign in; a form posted
+// without a session changes nothing.
+func TestSignedOut(t *testing.T) {
+	c := New(nil, nil, nil, nil)
+	rec := httptest.NewRecorder()
+	c.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/sign-in" {
+		t.Fatalf("home signed out: %d to %q", rec.Code, rec.Header().Get("Location"))
+	}
+	rec = httptest.NewRecorder()
+	c.ServeHTTP(rec, httptest.NewRequest("POST", "/sign-out", nil))
+	if rec.Code != http.StatusUnauthorized {
+		t.Fatalf("sign-out signed out: %d", rec.Code)
+	}
+	rec = httptest.NewRecorder()
+	c.ServeHTTP(rec, httptest.NewRequest("GET", "/no/such/page", nil))
+	if rec.Code != http.StatusNotFound || rec.Header().Get("X-Frame-Options") != "DENY" {
+		t.Fatalf("an unknown page: %d, headers %v", rec.Code, rec.Header())
+	}
+}

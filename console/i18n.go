@@ -1,0 +1,118 @@
+package console
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+)
+
+// Lang is a language the console speaks.
+type Lang string
+
+const (
+	English Lang = "en"
+	Chinese Lang = "zh-CN"
+)
+
+// Langs are the console's languages, in the order the switch offers them.
+var Langs = []Lang{Chinese, English}
+
+// langCookie keeps the language a person chose before signing in.
+const langCookie = "linkfin_lang"
+
+// ParseLang reads a language tag: "zh", "zh-CN", "zh-Hans" are Chinese, "en…" English.
+func ParseLang(s string) (Lang, bool) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	switch {
+	case s == "zh" || strings.HasPrefix(s, "zh-"):
+		return Chinese, true
+	case s == "en" || strings.HasPrefix(s, "en-"):
+		return English, true
+	}
+	return "", false
+}
+
+// langOf is the language of a request: the one chosen (cookie), else the first the
+// browser accepts that the console speaks, else Chinese.
+func langOf(r *http.Request) Lang {
+	if c, err := r.Cookie(langCookie); err == nil {
+		if l, ok := ParseLang(c.Value); ok {
+			return l
+		}
+	}
+	for _, part := range strings.Split(r.Header.Get("Accept-Language"), ",") {
+		tag, _, _ := strings.Cut(part, ";")
+		if l, ok := ParseLang(tag); ok {
+			return l
+		}
+	}
+	return Chinese
+}
+
+// T is the text of a message in the language; args fill its verbs as fmt does. A key
+// without a message is a mistake the tests catch; it shows as itself.
+func (l Lang) T(key string, args ...any) string {
+	m, ok := messages[key]
+	if !ok {
+		return key
+	}
+	text := m.en
+	if l == Chinese {
+		text = m.zh
+	}
+	if len(args) > 0 {
+		return fmt.Sprintf(text, args...)
+	}
+	return text
+}
+
+// Name is the language's name in itself, for the switch.
+func (l Lang) Name() string {
+	if l == Chinese {
+		return "中文"
+	}
+	return "English"
+}
+
+type message struct{ en, zh string }
+
+// messages are every string the console shows, in both languages.
+var messages = map[string]message{
+	"app.name":           {"linkfin", "linkfin 链融"},
+	"app.tagline":        {"Supply chain finance on the trade's own data", "基于真实贸易数据的供应链金融"},
+	"nav.skip":           {"Skip to content", "跳到正文"},
+	"nav.home":           {"Home", "首页"},
+	"nav.language":       {"Language", "语言"},
+	"nav.signout":        {"Sign out", "退出登录"},
+	"signin.title":       {"Sign in", "登录"},
+	"signin.name":        {"Sign-in name", "登录名"},
+	"signin.password":    {"Password", "密码"},
+	"signin.code":        {"Authenticator code (if you use one)", "动态验证码（如已启用）"},
+	"signin.submit":      {"Sign in", "登录"},
+	"signin.failed":      {"The name, password or code is not right.", "登录名、密码或验证码不正确。"},
+	"home.title":         {"Home", "首页"},
+	"home.wallets":       {"Cash in your wallets", "钱包余额"},
+	"home.wallets.none":  {"No wallet holds money yet.", "钱包中还没有资金。"},
+	"home.owed":          {"What you are owed, by maturity", "应收款项（按到期日）"},
+	"home.owed.none":     {"Nothing is owed to you.", "暂无应收款项。"},
+	"col.currency":       {"Currency", "币种"},
+	"col.available":      {"Available", "可用"},
+	"col.pending":        {"Held", "冻结"},
+	"col.maturity":       {"Maturity", "到期日"},
+	"col.piece":          {"Piece", "凭证"},
+	"col.owed_by":        {"Owed by", "付款方"},
+	"col.face":           {"Face", "面额"},
+	"error.title":        {"Something went wrong", "出错了"},
+	"notfound.title":     {"Not found", "未找到"},
+	"notfound.text":      {"There is no such page, or it is not yours to see.", "该页面不存在，或您无权查看。"},
+	"error.csrf":         {"The form expired. Please send it again.", "表单已过期，请重新提交。"},
+	"error.internal":     {"The platform could not answer. Please try again.", "平台暂时无法响应，请稍后重试。"},
+	"error.unauthorized": {"Please sign in.", "请先登录。"},
+	"error.rate_limited": {"Too many attempts. Wait a minute and try again.", "尝试次数过多，请稍候再试。"},
+	"error.invalid":      {"Some of what was sent is not valid: %s", "提交的内容有误：%s"},
+	"footer.verify":      {"Every change is in a signed, verifiable log.", "所有变更均记录在可验证的签名日志中。"},
+	"status.active":      {"active", "有效"},
+	"status.split":       {"split", "已拆分"},
+	"status.transferred": {"passed on", "已转让"},
+	"status.settled":     {"paid", "已兑付"},
+}
