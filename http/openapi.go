@@ -491,6 +491,12 @@ func (g *generator) responses(rt *Route, pathParams bool) schema {
 	}
 	if out != nil {
 		success["content"] = schema{"application/json": schema{"schema": out}}
+		if rt.List {
+			// The same page as a table, with Accept: text/csv: a header of the fields,
+			// one row per record; the next page is in the Link header.
+			success["content"].(schema)["text/csv"] = schema{"schema": schema{"type": "string",
+				"description": "One row per record, one column per field of the record (objects and lists as JSON); the next page's URL is in the Link header (rel=\"next\")."}}
+		}
 	}
 	responses := schema{strconv.Itoa(status): success}
 	if existing[rt.Pattern] && status != http.StatusOK {

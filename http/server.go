@@ -170,6 +170,9 @@ func (w *statusWriter) WriteHeader(code int) {
 // limits and the route's access check.
 func (s *Server) handle(rt Route, h http.HandlerFunc) {
 	s.routes = append(s.routes, rt)
+	if rt.List {
+		h = csvList(rt, h)
+	}
 	s.mux.HandleFunc(rt.Pattern, s.wrap(rt, h))
 }
 

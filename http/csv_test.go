@@ -1,0 +1,76 @@
+package http_test
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+
+	"linkfin"
+	"linkfin/tabular"
+)
+
+// Every list answers as CSV too, with Accept: text/csv: the same records as its JSON
+// page, a column per field of the record, and the next page in a Link header. An error
+// stays problem+json.
+func TestListsAsCSV(t *testing.T) {
+	p := newPlatform(t)
+	lists := 0
+	for _, rt := range p.srv.Routes() {
+		if !rt.List {
+			continue
+		}
+		lists++
+		path := p.fill(t, rt)
+		jr := p.as("anchor", "GET", path+"?limit=2", "")
+		var page linkfin.List[map[string]json.RawMessage]
+		wantJSON(t, jr, http.StatusOK, &page)
+		cr := p.as("anchor", "GET", path+"?limit=2", "", "Accept", "text/csv, application/json;q=0.5")
+		if cr.status != http.StatusOK || cr.header.Get("Content-Type") != "text/csv; charset=utf-8" {
+			t.Fatalf("%s as CSV: %d %s\n%s", rt.Pattern, cr.status, cr.header.Get("Content-Type"), cr.body)
+		}
+		rows, err := csv.NewReader(bytes.NewReader(cr.body)).ReadAll()
+		if err != nil {
+			t.Fatalf("%s: %v", rt.Pattern, err)
+		}
+		cols := tabular.Columns(rt.Out)
+		if len(rows) != 1+len(page.Data) || strings.Join(rows[0], ",") != strings.Join(cols, ",") {
+			t.Fatalf("%s: %d rows under %v, want %d under %v", rt.Pattern, len(rows), rows[0], 1+len(page.Data), cols)
+		}
+		for i, rec := range page.Data {
+			for j, c := range cols {
+				var want string
+				if v, ok := rec[c]; ok && string(v) != "null" {
+					var s string
+					if json.Unmarshal(v, &s) == nil {
+						want = s
+					} else {
+						var b bytes.Buffer
+						json.Compact(&b, v)
+						want = b.String()
+					}
+				}
+				if got := strings.TrimPrefix(rows[1+i][j], "'"); got != want {
+					t.Errorf("%s: row %d, %s = %q, JSON has %q", rt.Pattern, i, c, got, want)
+				}
+			}
+		}
+		link := cr.header.Get("Link")
+		if (page.NextCursor != "") != (link != "") || page.NextCursor != "" && !strings.Contains(link, `rel="next"`) {
+			t.Errorf("%s: next cursor %q, Link %q", rt.Pattern, page.NextCursor, link)
+		}
+	}
+	if lists < 10 {
+		t.Fatalf("walked %d lists", lists)
+	}
+	// JSON stays the default, and an error stays a problem.
+	if r := p.as("anchor", "GET", "/v1/invoices", "", "Accept", "*/*"); r.header.Get("Content-Type") != "application/json" {
+		t.Fatalf("Accept */*: %s", r.header.Get("Content-Type"))
+	}
+	r := p.as("anchor", "GET", "/v1/invoices?limit=x", "", "Accept", "text/csv")
+	if r.status != http.StatusBadRequest || r.header.Get("Content-Type") != "application/problem+json" {
+		t.Fatalf("a bad list request as CSV: %d %s", r.status, r.header.Get("Content-Type"))
+	}
+}
