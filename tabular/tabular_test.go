@@ -20,10 +20,11 @@ type record struct {
 	Meta   map[string]int `json:"meta"`
 	Hidden string         `json:"-"`
 	inner
-	unexported int
+	unexported int // not a column: encoding/json skips it
 }
 
 func TestColumns(t *testing.T) {
+	_ = record{unexported: 1}
 	got := Columns(reflect.TypeFor[*record]())
 	if want := []string{"id", "amount", "big", "lines", "meta", "code"}; !slices.Equal(got, want) {
 		t.Fatalf("columns %v, want %v", got, want)
