@@ -40,6 +40,11 @@ var (
 		KindWebhookEndpoint:  func() any { return new(WebhookEndpoint) },
 		KindWebhookQuota:     func() any { return new(WebhookQuota) },
 		KindWebhookDelivery:  func() any { return new(WebhookDelivery) },
+		KindUser:             func() any { return new(User) },
+		KindUserName:         func() any { return new(UserName) },
+		KindCredential:       func() any { return new(Credential) },
+		KindSession:          func() any { return new(Session) },
+		KindSignInPolicy:     func() any { return new(SignInPolicy) },
 	}
 )
 

@@ -286,6 +286,7 @@ func Run(t *testing.T, open Opener) {
 		{"WarehousePledge", testWarehousePledge, true},
 		{"TreeProperty", testTreeProperty, true},
 		{"Bounds", testBounds, true},
+		{"People", testPeople, true},
 		{"Model", testModel, false},
 	}
 	for _, tt := range tests {
