@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"linkfin"
+	"linkfin/engine"
 	"linkfin/services"
 )
 
@@ -30,6 +31,9 @@ var templateFS embed.FS
 
 //go:embed static
 var staticFS embed.FS
+
+// maxForm bounds a posted form (an uploaded invoice is the largest).
+const maxForm = 1 << 20
 
 // Cookie names.
 const (
@@ -51,6 +55,9 @@ type Person struct {
 	CSRF    string // the session's form token
 }
 
+// CanAct reports whether the person may change anything: a viewer may not.
+func (p *Person) CanAct() bool { return p.Role != string(linkfin.RoleViewer) }
+
 // SignIn is what a person types to sign in.
 type SignIn struct {
 	Name, Password, Code string
@@ -71,21 +78,21 @@ type People interface {
 
 // Console serves the pages.
 type Console struct {
-	Store    linkfin.Store
-	Accounts services.AccountReader
-	People   People
-	Logger   *slog.Logger
+	Store  linkfin.Store
+	Engine *engine.Engine
+	People People
+	Logger *slog.Logger
 
 	mux   *http.ServeMux
 	pages map[Lang]map[string]*template.Template
 }
 
 // New builds the console's router.
-func New(s linkfin.Store, accounts services.AccountReader, people People, logger *slog.Logger) *Console {
+func New(s linkfin.Store, e *engine.Engine, people People, logger *slog.Logger) *Console {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	c := &Console{Store: s, Accounts: accounts, People: people, Logger: logger, mux: http.NewServeMux()}
+	c := &Console{Store: s, Engine: e, People: people, Logger: logger, mux: http.NewServeMux()}
 	c.pages = parsePages()
 	static, _ := fs.Sub(staticFS, "static")
 	c.mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
@@ -94,12 +101,16 @@ func New(s linkfin.Store, accounts services.AccountReader, people People, logger
 	c.mux.HandleFunc("POST /sign-in", c.signIn)
 	c.mux.HandleFunc("POST /sign-out", c.person(c.signOut))
 	c.mux.HandleFunc("GET /{$}", c.person(c.home))
+	c.mux.HandleFunc("GET /invoices", c.person(c.invoices))
+	c.mux.HandleFunc("GET /invoices/{id}", c.person(c.invoice))
+	c.mux.HandleFunc("POST /invoices/{id}/approve", c.person(c.approveInvoice))
+	c.mux.HandleFunc("POST /invoices/{id}/dispute", c.person(c.disputeInvoice))
 	c.mux.HandleFunc("/", c.notFound)
 	return c
 }
 
 // pageNames are the pages, each a template of its own inside the layout.
-var pageNames = []string{"signin", "home", "notfound", "error"}
+var pageNames = []string{"signin", "home", "notfound", "error", "invoices", "invoice"}
 
 // parsePages parses every page once per language, with t bound to the language.
 func parsePages() map[Lang]map[string]*template.Template {
@@ -110,6 +121,20 @@ func parsePages() map[Lang]map[string]*template.Template {
 			"t":     l.T,
 			"money": func(c linkfin.Currency, v int64) string { return Money(l, c, v) },
 			"date":  func(d linkfin.Date) string { return Date(l, d) },
+			"day":   func(t time.Time) string { return Date(l, linkfin.DateOf(t)) },
+			// reason is a stable reason code in words; one without words shows as its code.
+			"reason": func(code string) string {
+				if _, ok := messages["reason."+code]; ok {
+					return l.T("reason." + code)
+				}
+				return code
+			},
+			"status": func(s string) string {
+				if _, ok := messages["status."+s]; ok {
+					return l.T("status." + s)
+				}
+				return s
+			},
 		}
 		for _, name := range pageNames {
 			out[l][name] = template.Must(template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html"))
@@ -126,6 +151,9 @@ func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "same-origin")
 	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; form-action 'self'; frame-ancestors 'none'")
+	if r.Body != nil {
+		r.Body = http.MaxBytesReader(w, r.Body, maxForm)
+	}
 	c.mux.ServeHTTP(w, r)
 }
 
@@ -139,6 +167,8 @@ type view struct {
 	CSRF   string
 	Error  string
 	Data   any
+	// Key is the idempotency key of the page's forms.
+	Key string
 }
 
 // render writes a page in the person's language (or the request's).
@@ -147,7 +177,7 @@ func (c *Console) render(w http.ResponseWriter, r *http.Request, status int, pag
 	if p != nil && p.Lang != "" {
 		l = p.Lang
 	}
-	v := view{Lang: l, Langs: Langs, Title: l.T(titleKey), Path: r.URL.Path, Person: p, Error: errText, Data: data}
+	v := view{Lang: l, Langs: Langs, Title: l.T(titleKey), Path: r.URL.Path, Person: p, Error: errText, Data: data, Key: formKey()}
 	if p != nil {
 		v.CSRF = p.CSRF
 	}
@@ -301,18 +331,20 @@ func (c *Console) notFound(w http.ResponseWriter, r *http.Request) {
 // page, bad input with the API's message, anything else as the platform's failure.
 func (c *Console) fail(w http.ResponseWriter, r *http.Request, p *Person, err error) {
 	l := langOf(r)
+	var e *linkfin.Error
+	msg := err.Error()
+	if errors.As(err, &e) {
+		msg = e.Message
+	}
 	switch code := linkfin.ErrorCode(err); code {
 	case linkfin.ENOTFOUND:
 		c.render(w, r, http.StatusNotFound, "notfound", "notfound.title", p, nil, "")
+	case linkfin.EFORBIDDEN:
+		c.render(w, r, http.StatusForbidden, "error", "error.title", p, nil, l.T("error.forbidden", msg))
 	case linkfin.EINTERNAL, "":
 		c.Logger.Error("console", "path", r.URL.Path, "err", err)
 		c.render(w, r, http.StatusInternalServerError, "error", "error.title", p, nil, l.T("error.internal"))
 	default:
-		var e *linkfin.Error
-		msg := err.Error()
-		if errors.As(err, &e) {
-			msg = e.Message
-		}
 		c.render(w, r, http.StatusUnprocessableEntity, "error", "error.title", p, nil, l.T("error.invalid", msg))
 	}
 }
@@ -331,7 +363,7 @@ type home struct {
 
 func (c *Console) home(w http.ResponseWriter, r *http.Request, p *Person) {
 	var h home
-	accounts, err := services.ListAccounts(r.Context(), c.Accounts, p.Viewer, 0, 100)
+	accounts, err := services.ListAccounts(r.Context(), c.Engine, p.Viewer, 0, 100)
 	if err != nil {
 		c.fail(w, r, p, err)
 		return
@@ -380,5 +412,3 @@ func (c *Console) held(ctx context.Context, org string) ([]linkfin.Certificate, 
 	})
 	return out, nil
 }
-
-var _ = time.Second

@@ -85,12 +85,12 @@ func TestMessagesComplete(t *testing.T) {
 		}
 	}
 	for key := range used {
-		if _, ok := messages[key]; !ok && strings.Count(key, ".") > 0 && !strings.Contains(key, "/") && !strings.HasSuffix(key, ".html") && !strings.HasSuffix(key, ".go") {
+		if _, ok := messages[key]; !ok && !strings.HasSuffix(key, ".") && strings.Count(key, ".") > 0 && !strings.Contains(key, "/") && !strings.HasSuffix(key, ".html") && !strings.HasSuffix(key, ".go") {
 			t.Errorf("%q is used but has no message", key)
 		}
 	}
 	for key := range messages {
-		if !used[key] && !strings.HasPrefix(key, "status.") {
+		if !used[key] && !strings.HasPrefix(key, "status.") && !strings.HasPrefix(key, "reason.") {
 			t.Errorf("message %q is never used", key)
 		}
 	}
@@ -150,5 +150,37 @@ func TestSignedOut(t *testing.T) {
 	c.ServeHTTP(rec, httptest.NewRequest("GET", "/no/such/page", nil))
 	if rec.Code != http.StatusNotFound || rec.Header().Get("X-Frame-Options") != "DENY" {
 		t.Fatalf("an unknown page: %d, headers %v", rec.Code, rec.Header())
+	}
+}
+
+// Every reason code of the three-way match, and every status of an invoice or a
+// certificate, has words in both languages.
+func TestCodesHaveWords(t *testing.T) {
+	for file, pattern := range map[string]string{
+		"../invoice.go":     `Reason\w+\s*=\s*"([a-z_]+)"`,
+		"../certificate.go": `Certificate\w+\s+CertificateStatus = "([a-z_]+)"`,
+	} {
+		src, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		prefix := "reason."
+		if strings.Contains(pattern, "Status") {
+			prefix = "status."
+		}
+		found := regexp.MustCompile(pattern).FindAllStringSubmatch(string(src), -1)
+		if len(found) == 0 {
+			t.Fatalf("no codes found in %s", file)
+		}
+		for _, m := range found {
+			if _, ok := messages[prefix+m[1]]; !ok {
+				t.Errorf("%s%s has no words", prefix, m[1])
+			}
+		}
+	}
+	for _, st := range []linkfin.InvoiceStatus{linkfin.InvoiceMatched, linkfin.InvoiceMismatched, linkfin.InvoiceApproved, linkfin.InvoiceDisputed} {
+		if _, ok := messages["status."+string(st)]; !ok {
+			t.Errorf("invoice status %s has no words", st)
+		}
 	}
 }

@@ -1,0 +1,64 @@
+package console
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"net/http"
+	"net/url"
+
+	"linkfin"
+	"linkfin/engine"
+)
+
+// formKey is the idempotency key a form carries: made when the page is rendered, it
+// is the same on every resubmission of that page's form, so a form sent twice (a
+// double click, a retry after a lost answer) runs its command once and shows the same
+// answer.
+func formKey() string { return randomToken() }
+
+// act runs one command for the person, as the API runs a request: through the engine,
+// under the form's idempotency key (kept apart from the API's keys and from other
+// organizations'). It returns the command's answer, or its refusal.
+func (c *Console) act(ctx context.Context, p *Person, form url.Values, cmd linkfin.Command) (json.RawMessage, error) {
+	if !p.CanAct() {
+		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "a viewer changes nothing")
+	}
+	req := &engine.Request{Commands: []linkfin.Command{cmd}}
+	if key := form.Get("idempotency_key"); key != "" {
+		if len(key) > 64 {
+			return nil, linkfin.Errorf(linkfin.EINVALID, "the form's key is too long")
+		}
+		who := p.Viewer.Org
+		if p.Viewer.Operator {
+			who = "operator"
+		}
+		req.IdempotencyKey = "console:" + who + ":" + key
+		// The request is the form as sent, less its tokens: the same form twice is one
+		// request; the same key with other values is refused.
+		h := sha256.New()
+		clean := url.Values{}
+		for k, v := range form {
+			if k != "csrf" && k != "idempotency_key" {
+				clean[k] = v
+			}
+		}
+		h.Write([]byte(engine.Name(cmd) + "\n" + clean.Encode()))
+		req.Hash = h.Sum(nil)
+	}
+	resp, err := c.Engine.Submit(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	out := resp.Outcomes[0]
+	if err := out.Err(); err != nil {
+		return nil, err
+	}
+	return out.Value, nil
+}
+
+// done sends the browser on after a form did what it asked (303: a reload does not post
+// it again).
+func done(w http.ResponseWriter, r *http.Request, to string) {
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}

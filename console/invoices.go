@@ -1,0 +1,132 @@
+package console
+
+import (
+	"encoding/json"
+	"net/http"
+	"reflect"
+
+	"linkfin"
+	"linkfin/services"
+	"linkfin/tabular"
+)
+
+// pageSize is how many rows a list page shows.
+const pageSize = 50
+
+// invoiceList is a page of invoices.
+type invoiceList struct {
+	Status   string
+	Statuses []linkfin.InvoiceStatus
+	Rows     []linkfin.Invoice
+	Next     string
+}
+
+// invoices lists the invoices the organization is party to, filtered by status (an
+// anchor's queue is status=matched), a page at a time; as CSV with format=csv.
+func (c *Console) invoices(w http.ResponseWriter, r *http.Request, p *Person) {
+	q := r.URL.Query()
+	list := func(after string, limit int) (*linkfin.List[json.RawMessage], error) {
+		return services.List(r.Context(), c.Store, p.Viewer, linkfin.KindInvoice, services.Filter{Status: q.Get("status")}, after, limit)
+	}
+	if q.Get("format") == "csv" {
+		c.csv(w, r, p, "invoices", reflect.TypeFor[linkfin.Invoice](), list)
+		return
+	}
+	page, err := list(q.Get("after"), pageSize)
+	if err != nil {
+		c.fail(w, r, p, err)
+		return
+	}
+	out := invoiceList{Status: q.Get("status"), Next: page.NextCursor,
+		Statuses: []linkfin.InvoiceStatus{linkfin.InvoiceMatched, linkfin.InvoiceMismatched, linkfin.InvoiceApproved, linkfin.InvoiceDisputed}}
+	for _, raw := range page.Data {
+		var inv linkfin.Invoice
+		if err := json.Unmarshal(raw, &inv); err != nil {
+			c.fail(w, r, p, err)
+			return
+		}
+		out.Rows = append(out.Rows, inv)
+	}
+	c.render(w, r, http.StatusOK, "invoices", "invoices.title", p, out, "")
+}
+
+// invoiceView is an invoice with what the person may do to it.
+type invoiceView struct {
+	Invoice  linkfin.Invoice
+	Decides  bool // the buyer, who approves or disputes a matched invoice
+	Lines    []matchLine
+	Reasons  []string
+	Received bool
+}
+
+// matchLine is one line of the three-way match, as the page shows it.
+type matchLine struct {
+	linkfin.LineMatch
+	Item   string
+	Amount int64
+}
+
+func (c *Console) invoice(w http.ResponseWriter, r *http.Request, p *Person) {
+	var inv linkfin.Invoice
+	if err := services.ReadAs(r.Context(), c.Store, p.Viewer, linkfin.KindInvoice, r.PathValue("id"), &inv); err != nil {
+		c.fail(w, r, p, err)
+		return
+	}
+	v := invoiceView{Invoice: inv, Decides: p.CanAct() && p.Viewer.Org == inv.BuyerID && inv.Status == linkfin.InvoiceMatched}
+	if inv.Match != nil {
+		v.Reasons = inv.Match.Reasons
+		amounts := map[string]int64{}
+		for _, l := range inv.Lines {
+			amounts[l.LineID] = l.Amount
+		}
+		for _, m := range inv.Match.Lines {
+			v.Lines = append(v.Lines, matchLine{LineMatch: m, Amount: amounts[m.LineID]})
+		}
+	}
+	c.render(w, r, http.StatusOK, "invoice", "invoice.title", p, v, "")
+}
+
+func (c *Console) approveInvoice(w http.ResponseWriter, r *http.Request, p *Person) {
+	id := r.PathValue("id")
+	if _, err := c.act(r.Context(), p, r.PostForm, &services.ApproveInvoice{Actor: p.Viewer.Org, ID: id}); err != nil {
+		c.fail(w, r, p, err)
+		return
+	}
+	done(w, r, "/invoices/"+id)
+}
+
+func (c *Console) disputeInvoice(w http.ResponseWriter, r *http.Request, p *Person) {
+	id := r.PathValue("id")
+	cmd := &services.DisputeInvoice{Actor: p.Viewer.Org, ID: id, Reason: r.PostFormValue("reason")}
+	if _, err := c.act(r.Context(), p, r.PostForm, cmd); err != nil {
+		c.fail(w, r, p, err)
+		return
+	}
+	done(w, r, "/invoices/"+id)
+}
+
+// csvRows bounds a download: a list longer than this is cut, and says so in its last
+// line.
+const csvRows = 100_000
+
+// csv downloads a whole list as a table, as the API's text/csv gives it page by page.
+func (c *Console) csv(w http.ResponseWriter, r *http.Request, p *Person, name string, t reflect.Type, list func(after string, limit int) (*linkfin.List[json.RawMessage], error)) {
+	var rows []json.RawMessage
+	for after := ""; len(rows) < csvRows; {
+		page, err := list(after, 1000)
+		if err != nil {
+			c.fail(w, r, p, err)
+			return
+		}
+		rows = append(rows, page.Data...)
+		if page.NextCursor == "" {
+			break
+		}
+		after = page.NextCursor
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.csv"`)
+	if err := tabular.Write(w, tabular.Columns(t), rows); err != nil {
+		c.Logger.Error("console: csv", "err", err)
+	}
+}

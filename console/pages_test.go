@@ -1,0 +1,215 @@
+package console
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"linkfin"
+	"linkfin/demo"
+	"linkfin/engine"
+	"linkfin/services"
+	"linkfin/sqlite/sqlitetest"
+	"linkfin/storetest"
+)
+
+// sessions stands in for the platform's sessions in the pages' tests: a token per
+// person. (Signing in itself is tested with the users it belongs to.)
+type sessions map[string]*Person
+
+func (s sessions) SignIn(context.Context, SignIn) (string, error) {
+	return "", linkfin.Errorf(linkfin.EUNAUTHORIZED, "no sign-in here")
+}
+
+func (s sessions) Person(_ context.Context, token string) (*Person, error) {
+	if p, ok := s[token]; ok {
+		return p, nil
+	}
+	return nil, linkfin.Errorf(linkfin.EUNAUTHORIZED, "no session")
+}
+
+func (s sessions) SignOut(_ context.Context, token string) error { delete(s, token); return nil }
+
+// site is the console on a real engine and store, seeded with the demo's supply chain
+// and a matched invoice from tier1 to the anchor.
+type site struct {
+	t      *testing.T
+	e      *engine.Engine
+	store  linkfin.Store
+	srv    *httptest.Server
+	people sessions
+}
+
+func newSite(t *testing.T) *site {
+	t.Helper()
+	s := sqlitetest.Open(t)
+	signer, _ := storetest.LogKey(t, s)
+	clock := storetest.NewClock()
+	e, err := engine.Open(context.Background(), engine.Config{Store: s, Signer: signer, Now: clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close() })
+	if err := demo.Seed(context.Background(), e); err != nil {
+		t.Fatal(err)
+	}
+	st := &site{t: t, e: e, store: s, people: sessions{}}
+	due := linkfin.DateOf(clock.Now()).AddDays(60)
+	for _, c := range []linkfin.Command{
+		&services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: "PO-1", Number: "PO-1", SellerID: "tier1", ProgramID: "auto-scf",
+			Currency: "CNY", Lines: []linkfin.POLine{{LineID: "1", Item: "brake disc", Quantity: 100, Unit: "EA", UnitPrice: 1_000_00}}}},
+		&services.AcceptPurchaseOrder{Actor: "tier1", ID: "PO-1"},
+		&services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{ID: "GR-1", POID: "PO-1", Lines: []linkfin.ReceiptLine{{LineID: "1", Accepted: 100}}}},
+		&services.CreateInvoice{Actor: "tier1", Invoice: linkfin.Invoice{ID: "inv-1", Number: "INV-1", BuyerID: "anchor", POID: "PO-1",
+			Currency: "CNY", IssueDate: linkfin.DateOf(clock.Now()), DueDate: due,
+			Lines: []linkfin.InvoiceLine{{LineID: "1", Quantity: 100, UnitPrice: 1_000_00, Amount: 100_000_00}}, Total: 100_000_00}},
+	} {
+		if err := e.Run(context.Background(), c, new(json.RawMessage)); err != nil {
+			t.Fatalf("%T: %v", c, err)
+		}
+	}
+	st.srv = httptest.NewServer(New(s, e, st.people, nil))
+	t.Cleanup(st.srv.Close)
+	return st
+}
+
+// as is a browser of someone of the organization with the role, signed in.
+func (s *site) as(org string, role linkfin.Role) *client {
+	token := randomToken()
+	s.people[token] = &Person{Viewer: linkfin.Viewer{Org: org}, UserID: "u-" + org, Name: org + " " + string(role), OrgName: org,
+		Role: string(role), Lang: English, CSRF: randomToken()}
+	jar, _ := cookiejar.New(nil)
+	u, _ := url.Parse(s.srv.URL)
+	jar.SetCookies(u, []*http.Cookie{{Name: sessionCookie, Value: token}})
+	return &client{t: s.t, base: s.srv.URL, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+type client struct {
+	t    *testing.T
+	base string
+	c    *http.Client
+}
+
+// get reads a page: its status and body.
+func (c *client) get(path string) (int, string) {
+	c.t.Helper()
+	resp, err := c.c.Get(c.base + path)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// hidden finds a form's hidden field on a page.
+func hidden(page, name string) string {
+	m := regexp.MustCompile(`name="` + name + `" value="([^"]*)"`).FindStringSubmatch(page)
+	if m == nil {
+		return ""
+	}
+	return m[1]
+}
+
+// post sends a form.
+func (c *client) post(path string, form url.Values) (int, string) {
+	c.t.Helper()
+	req, _ := http.NewRequest("POST", c.base+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", c.base)
+	resp, err := c.c.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func (s *site) invoice(id string) linkfin.Invoice {
+	s.t.Helper()
+	o, err := s.store.Object(context.Background(), linkfin.KindInvoice, id)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	var inv linkfin.Invoice
+	json.Unmarshal(o.Data, &inv)
+	return inv
+}
+
+// The anchor's approval queue: the matched invoice, its three-way match line by line,
+// approved once however often the form is sent; a viewer and a stranger change nothing.
+func TestInvoiceApproval(t *testing.T) {
+	s := newSite(t)
+	anchor := s.as("anchor", linkfin.RoleFinance)
+	status, page := anchor.get("/invoices?status=matched")
+	if status != http.StatusOK || !strings.Contains(page, `href="/invoices/inv-1"`) {
+		t.Fatalf("the queue: %d\n%s", status, page)
+	}
+	status, page = anchor.get("/invoices/inv-1")
+	if status != http.StatusOK || !strings.Contains(page, "CNY 1,000.00") || !strings.Contains(page, "Approve") {
+		t.Fatalf("the invoice: %d\n%s", status, page)
+	}
+
+	viewer := s.as("anchor", linkfin.RoleViewer)
+	_, vpage := viewer.get("/invoices/inv-1")
+	if strings.Contains(vpage, "/approve") {
+		t.Fatal("a viewer is offered the approval")
+	}
+	if code, _ := viewer.post("/invoices/inv-1/approve", url.Values{"csrf": {s.people.csrfOf("anchor", linkfin.RoleViewer)}, "idempotency_key": {"k-v"}}); code != http.StatusForbidden {
+		t.Fatalf("a viewer's approval: %d", code)
+	}
+	outsider := s.as("tier2", linkfin.RoleAdmin)
+	if code, _ := outsider.get("/invoices/inv-1"); code != http.StatusNotFound {
+		t.Fatalf("a stranger reads the invoice: %d", code)
+	}
+	// Without the form's token, or from another site, nothing happens.
+	form := url.Values{"csrf": {hidden(page, "csrf")}, "idempotency_key": {hidden(page, "idempotency_key")}}
+	if code, _ := anchor.post("/invoices/inv-1/approve", url.Values{"idempotency_key": form["idempotency_key"]}); code != http.StatusForbidden {
+		t.Fatalf("no token: %d", code)
+	}
+	if s.invoice("inv-1").Status != linkfin.InvoiceMatched {
+		t.Fatal("refused forms changed the invoice")
+	}
+	head, _ := s.store.Head(context.Background())
+	for range 2 {
+		if code, body := anchor.post("/invoices/inv-1/approve", form); code != http.StatusSeeOther {
+			t.Fatalf("approve: %d\n%s", code, body)
+		}
+	}
+	if got := s.invoice("inv-1").Status; got != linkfin.InvoiceApproved {
+		t.Fatalf("after approval the invoice is %s", got)
+	}
+	after, _ := s.store.Head(context.Background())
+	if after.Size <= head.Size {
+		t.Fatal("the approval logged nothing")
+	}
+	// Sent twice, it ran once: sending it a third time logs nothing more.
+	anchor.post("/invoices/inv-1/approve", form)
+	again, _ := s.store.Head(context.Background())
+	if again.Size != after.Size {
+		t.Fatalf("a form sent again logged %d more events", again.Size-after.Size)
+	}
+
+	// The list downloads whole as CSV.
+	code, csv := anchor.get("/invoices?format=csv")
+	if code != http.StatusOK || !strings.HasPrefix(csv, "id,number,seller_id,buyer_id") || !strings.Contains(csv, "inv-1,INV-1,tier1,anchor") {
+		t.Fatalf("CSV: %d\n%s", code, csv)
+	}
+}
+
+func (s sessions) csrfOf(org string, role linkfin.Role) string {
+	for _, p := range s {
+		if p.Viewer.Org == org && p.Role == string(role) {
+			return p.CSRF
+		}
+	}
+	return ""
+}
