@@ -86,36 +86,48 @@ func (c *RequestCertificateDiscounting) Apply(tx linkfin.Tx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	funder, err := offered(p, linkfin.ProductCertificateDiscounting, "certificate discounting", c.FunderID)
+	q, err := priceCertificateDiscounting(p, c.FunderID, piece, linkfin.DateOf(tx.Now()))
 	if err != nil {
 		return nil, err
 	}
-	fin := newQuote(tx, id, certificateDiscounting{}, p, c.Actor, c.FunderID, piece.ID)
-	days := linkfin.DaysBetween(fin.Quote.ValueDate, piece.Maturity)
+	fin := newQuote(tx, id, certificateDiscounting{}, p, c.Actor, c.FunderID, piece.ID, q)
+	fin.Tier, fin.SupplierLimit, fin.PayeeID = piece.Tier, p.SupplierLimit, c.Actor
+	return fin, tx.Put(linkfin.KindFinancing, fin.ID, fin, "financing.quoted")
+}
+
+// priceCertificateDiscounting prices the sale of a piece to a funder of its program p,
+// the funds arriving on the value date: price = face − face × rate × days / basis, at
+// the funder's rate, with the days to the piece's maturity. It refuses what a request
+// would: a program that does not offer the product, a funder not live in it, a piece
+// that matures outside the program's tenor.
+func priceCertificateDiscounting(p *linkfin.Program, funderID string, piece *linkfin.Certificate, valueDate linkfin.Date) (linkfin.Quote, error) {
+	funder, err := offered(p, linkfin.ProductCertificateDiscounting, "certificate discounting", funderID)
+	if err != nil {
+		return linkfin.Quote{}, err
+	}
+	days := linkfin.DaysBetween(valueDate, piece.Maturity)
 	if days < 1 || days > p.MaxTenorDays {
-		return nil, linkfin.Errorf(linkfin.EINVALID, "the piece matures in %d days; the program finances 1 to %d", days, p.MaxTenorDays)
+		return linkfin.Quote{}, linkfin.Errorf(linkfin.EINVALID, "the piece matures in %d days; the program finances 1 to %d", days, p.MaxTenorDays)
 	}
 	rate := funder.Pricing.Annual()
 	discount, err := linkfin.Discount(piece.Face, rate, days, p.DayCount)
 	if err != nil {
-		return nil, err
+		return linkfin.Quote{}, err
 	}
 	price, err := linkfin.Sub(piece.Face, discount)
 	if err != nil {
-		return nil, err
+		return linkfin.Quote{}, err
 	}
 	eff, err := linkfin.EffectiveAnnualRate(price, piece.Face, days, p.DayCount)
 	if err != nil {
-		return nil, err
+		return linkfin.Quote{}, err
 	}
-	fin.Tier, fin.SupplierLimit, fin.PayeeID = piece.Tier, p.SupplierLimit, c.Actor
-	fin.Quote.Face, fin.Quote.Rate, fin.Quote.Days, fin.Quote.Discount, fin.Quote.Price, fin.Quote.EffectiveRate = piece.Face, rate, days, discount, price, eff
-	fin.Quote.Reasons = []string{
-		"the certificate is owed by its anchor (" + piece.AnchorID + "), who issued it from payables it approved after a three-way match",
-		"funder " + c.FunderID + " is live in program " + p.ID + " at " + rate.String() + " a year",
-		"the piece matures on " + piece.Maturity.String() + ", within the program's tenor",
-	}
-	return fin, tx.Put(linkfin.KindFinancing, fin.ID, fin, "financing.quoted")
+	return linkfin.Quote{Face: piece.Face, Rate: rate, Days: days, DayCount: p.DayCount, Discount: discount, Price: price,
+		EffectiveRate: eff, ValueDate: valueDate, Reasons: []string{
+			"the certificate is owed by its anchor (" + piece.AnchorID + "), who issued it from payables it approved after a three-way match",
+			"funder " + funderID + " is live in program " + p.ID + " at " + rate.String() + " a year",
+			"the piece matures on " + piece.Maturity.String() + ", within the program's tenor",
+		}}, nil
 }
 
 // AcceptCertificateDiscounting is the requester accepting a quote before it expires:

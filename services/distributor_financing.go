@@ -75,26 +75,38 @@ func (c *RequestDistributorFinancing) Apply(tx linkfin.Tx) (any, error) {
 	case po.FinancingID != "":
 		return nil, linkfin.Errorf("asset_financed", "purchase order %s backs financing %s", po.ID, po.FinancingID)
 	}
-	f, err := offered(p, linkfin.ProductDistributorFinancing, "distributor financing", c.FunderID)
+	q, err := priceDistributorFinancing(p, c.FunderID, po, linkfin.DateOf(tx.Now()))
 	if err != nil {
 		return nil, err
+	}
+	fin := newQuote(tx, id, distributorFinancing{}, p, c.Actor, c.FunderID, po.ID, q)
+	fin.Currency, fin.SupplierLimit, fin.PayeeID, fin.Interest, fin.DueDate = po.Currency, p.SupplierLimit, p.AnchorID, q.Discount, q.ValueDate.AddDays(p.MaxTenorDays)
+	return fin, tx.Put(linkfin.KindFinancing, fin.ID, fin, "financing.quoted")
+}
+
+// priceDistributorFinancing prices a loan by a funder of program p that pays the
+// anchor the order's total on the value date: the interest on it over the program's
+// tenor, in arrears, at the funder's rate. It refuses what a request would: a program
+// that does not offer distributor financing, a funder not live in it.
+func priceDistributorFinancing(p *linkfin.Program, funderID string, po *linkfin.PurchaseOrder, valueDate linkfin.Date) (linkfin.Quote, error) {
+	f, err := offered(p, linkfin.ProductDistributorFinancing, "distributor financing", funderID)
+	if err != nil {
+		return linkfin.Quote{}, err
 	}
 	rate := f.Pricing.Annual()
 	interest, eff, err := arrears(po.Total, rate, p.MaxTenorDays, p.DayCount)
 	if err != nil {
-		return nil, err
+		return linkfin.Quote{}, err
 	}
-	fin := newQuote(tx, id, distributorFinancing{}, p, c.Actor, c.FunderID, po.ID)
-	fin.Quote.Reasons = []string{
+	reasons := []string{
 		"the program's anchor (" + p.AnchorID + ") accepted the distributor's order",
 		"the loan pays the anchor the order's total now; the distributor repays it with interest in " + strconv.Itoa(p.MaxTenorDays) + " days",
 	}
 	if p.BuyBack {
-		fin.Quote.Reasons = append(fin.Quote.Reasons, "the anchor buys the loan back if the distributor does not repay")
+		reasons = append(reasons, "the anchor buys the loan back if the distributor does not repay")
 	}
-	fin.Currency, fin.SupplierLimit, fin.PayeeID, fin.Interest, fin.DueDate = po.Currency, p.SupplierLimit, p.AnchorID, interest, fin.Quote.ValueDate.AddDays(p.MaxTenorDays)
-	fin.Quote.Face, fin.Quote.Rate, fin.Quote.Days, fin.Quote.Discount, fin.Quote.Price, fin.Quote.EffectiveRate = po.Total, rate, p.MaxTenorDays, interest, po.Total, eff
-	return fin, tx.Put(linkfin.KindFinancing, fin.ID, fin, "financing.quoted")
+	return linkfin.Quote{Face: po.Total, Rate: rate, Days: p.MaxTenorDays, DayCount: p.DayCount, Discount: interest, Price: po.Total,
+		EffectiveRate: eff, ValueDate: valueDate, Reasons: reasons}, nil
 }
 
 // AcceptDistributorFinancing is the distributor accepting: the limits are drawn and the

@@ -82,33 +82,45 @@ func (c *RequestDynamicDiscounting) Apply(tx linkfin.Tx) (any, error) {
 		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only the seller asks to be paid early")
 	case pay.Status != linkfin.PayableOpen:
 		return nil, linkfin.Errorf(linkfin.ECONFLICT, "payable %s is %s", pay.ID, pay.Status)
-	case !p.Offers(linkfin.ProductDynamicDiscounting):
-		return nil, linkfin.Errorf(linkfin.EINVALID, "program %s does not offer dynamic discounting", p.ID)
 	}
-	f := newQuote(tx, id, dynamicDiscounting{}, p, c.Actor, p.AnchorID, pay.ID)
-	days := linkfin.DaysBetween(f.Quote.ValueDate, pay.DueDate)
+	q, err := priceDynamicDiscounting(p, pay, linkfin.DateOf(tx.Now()))
+	if err != nil {
+		return nil, err
+	}
+	f := newQuote(tx, id, dynamicDiscounting{}, p, c.Actor, p.AnchorID, pay.ID, q)
+	f.Currency = pay.Currency
+	return f, tx.Put(linkfin.KindFinancing, f.ID, f, "financing.quoted")
+}
+
+// priceDynamicDiscounting prices the anchor of program p paying its payable early, on
+// the value date: the discount is face × APR × days early / basis, at the program's
+// early-payment APR. It refuses what a request would: a program that does not offer
+// dynamic discounting, a payable due on the value date or before.
+func priceDynamicDiscounting(p *linkfin.Program, pay *linkfin.Payable, valueDate linkfin.Date) (linkfin.Quote, error) {
+	if !p.Offers(linkfin.ProductDynamicDiscounting) {
+		return linkfin.Quote{}, linkfin.Errorf(linkfin.EINVALID, "program %s does not offer dynamic discounting", p.ID)
+	}
+	days := linkfin.DaysBetween(valueDate, pay.DueDate)
 	if days < 1 {
-		return nil, linkfin.Errorf(linkfin.EINVALID, "payable %s is due on %s: nothing to pay early", pay.ID, pay.DueDate)
+		return linkfin.Quote{}, linkfin.Errorf(linkfin.EINVALID, "payable %s is due on %s: nothing to pay early", pay.ID, pay.DueDate)
 	}
 	discount, err := linkfin.Discount(pay.Amount, *p.EarlyPaymentAPR, days, p.DayCount)
 	if err != nil {
-		return nil, err
+		return linkfin.Quote{}, err
 	}
 	price, err := linkfin.Sub(pay.Amount, discount)
 	if err != nil {
-		return nil, err
+		return linkfin.Quote{}, err
 	}
 	eff, err := linkfin.EffectiveAnnualRate(price, pay.Amount, days, p.DayCount)
 	if err != nil {
-		return nil, err
+		return linkfin.Quote{}, err
 	}
-	f.Currency = pay.Currency
-	f.Quote.Face, f.Quote.Rate, f.Quote.Days, f.Quote.Discount, f.Quote.Price, f.Quote.EffectiveRate = pay.Amount, *p.EarlyPaymentAPR, days, discount, price, eff
-	f.Quote.Reasons = []string{
-		"the buyer " + pay.BuyerID + " approved the payable; it pays early from its own cash",
-		"the discount is the program's early-payment APR " + p.EarlyPaymentAPR.String() + " over the days paid early",
-	}
-	return f, tx.Put(linkfin.KindFinancing, f.ID, f, "financing.quoted")
+	return linkfin.Quote{Face: pay.Amount, Rate: *p.EarlyPaymentAPR, Days: days, DayCount: p.DayCount, Discount: discount, Price: price,
+		EffectiveRate: eff, ValueDate: valueDate, Reasons: []string{
+			"the buyer " + pay.BuyerID + " approved the payable; it pays early from its own cash",
+			"the discount is the program's early-payment APR " + p.EarlyPaymentAPR.String() + " over the days paid early",
+		}}, nil
 }
 
 // AcceptDynamicDiscounting is the seller accepting the anchor's early-payment quote: the

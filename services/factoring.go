@@ -103,32 +103,44 @@ func (c *RequestFactoring) Apply(tx linkfin.Tx) (any, error) {
 		// One active financing per asset: a certified or factored payable is taken.
 		return nil, linkfin.Errorf("asset_financed", "payable %s is %s", pay.ID, pay.Status)
 	}
-	f, err := offered(p, linkfin.ProductFactoring, "factoring", c.FunderID)
+	q, err := priceFactoring(p, c.FunderID, pay, linkfin.DateOf(tx.Now()))
 	if err != nil {
 		return nil, err
 	}
-	fin := newQuote(tx, id, factoring{}, p, c.Actor, c.FunderID, pay.ID)
-	days := linkfin.DaysBetween(fin.Quote.ValueDate, pay.DueDate)
+	fin := newQuote(tx, id, factoring{}, p, c.Actor, c.FunderID, pay.ID, q)
+	fin.PayableID, fin.Tier, fin.Currency, fin.SupplierLimit, fin.PayeeID, fin.Interest = pay.ID, 1, pay.Currency, p.SupplierLimit, c.Actor, q.Discount
+	return fin, tx.Put(linkfin.KindFinancing, fin.ID, fin, "financing.quoted")
+}
+
+// priceFactoring prices the sale of a payable to a funder of its program p, the
+// advance arriving on the value date: the price is the program's advance rate of the
+// payable, and the discount the interest on it to the due date, in arrears, at the
+// funder's rate. It refuses what a request would: a program that does not offer
+// factoring, a funder not live in it, a payable due outside the program's tenor.
+func priceFactoring(p *linkfin.Program, funderID string, pay *linkfin.Payable, valueDate linkfin.Date) (linkfin.Quote, error) {
+	f, err := offered(p, linkfin.ProductFactoring, "factoring", funderID)
+	if err != nil {
+		return linkfin.Quote{}, err
+	}
+	days := linkfin.DaysBetween(valueDate, pay.DueDate)
 	if days < 1 || days > p.MaxTenorDays {
-		return nil, linkfin.Errorf(linkfin.EINVALID, "the payable is due in %d days; the program finances 1 to %d", days, p.MaxTenorDays)
+		return linkfin.Quote{}, linkfin.Errorf(linkfin.EINVALID, "the payable is due in %d days; the program finances 1 to %d", days, p.MaxTenorDays)
 	}
 	advance, err := p.AdvanceRate.Of(pay.Amount)
 	if err != nil {
-		return nil, err
+		return linkfin.Quote{}, err
 	}
 	rate := f.Pricing.Annual()
 	interest, eff, err := arrears(advance, rate, days, p.DayCount)
 	if err != nil {
-		return nil, err
+		return linkfin.Quote{}, err
 	}
-	fin.PayableID, fin.Tier, fin.Currency, fin.SupplierLimit, fin.PayeeID, fin.Interest = pay.ID, 1, pay.Currency, p.SupplierLimit, c.Actor, interest
-	fin.Quote.Face, fin.Quote.Rate, fin.Quote.Days, fin.Quote.Discount, fin.Quote.Price, fin.Quote.EffectiveRate = pay.Amount, rate, days, interest, advance, eff
-	fin.Quote.Reasons = []string{
-		"the buyer " + pay.BuyerID + " approved the invoice after a three-way match",
-		"advance " + p.AdvanceRate.String() + " of the payable now; the reserve, less interest, at collection",
-		"with recourse: if the buyer does not pay, the seller repays the advance and the interest",
-	}
-	return fin, tx.Put(linkfin.KindFinancing, fin.ID, fin, "financing.quoted")
+	return linkfin.Quote{Face: pay.Amount, Rate: rate, Days: days, DayCount: p.DayCount, Discount: interest, Price: advance,
+		EffectiveRate: eff, ValueDate: valueDate, Reasons: []string{
+			"the buyer " + pay.BuyerID + " approved the invoice after a three-way match",
+			"advance " + p.AdvanceRate.String() + " of the payable now; the reserve, less interest, at collection",
+			"with recourse: if the buyer does not pay, the seller repays the advance and the interest",
+		}}, nil
 }
 
 // AcceptFactoring is the seller accepting a factoring quote: the limits are drawn, the

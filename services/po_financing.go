@@ -105,30 +105,40 @@ func (c *RequestPOFinancing) Apply(tx linkfin.Tx) (any, error) {
 	case po.FinancingID != "":
 		return nil, linkfin.Errorf("asset_financed", "purchase order %s backs financing %s", po.ID, po.FinancingID)
 	}
-	f, err := offered(p, linkfin.ProductPOFinancing, "PO financing", c.FunderID)
+	q, err := pricePOFinancing(p, c.FunderID, po, linkfin.DateOf(tx.Now()))
 	if err != nil {
 		return nil, err
+	}
+	fin := newQuote(tx, id, poFinancing{}, p, c.Actor, c.FunderID, po.ID, q)
+	fin.Tier, fin.Currency, fin.SupplierLimit, fin.PayeeID = 1, po.Currency, p.SupplierLimit, c.Actor
+	return fin, tx.Put(linkfin.KindFinancing, fin.ID, fin, "financing.quoted")
+}
+
+// pricePOFinancing prices an advance on an order by a funder of its program p, paid on
+// the value date: the program's advance rate of the order's total, and the interest on
+// it in arrears at the funder's rate. The interest charged runs to the actual
+// collection; the quote shows it over the program's whole tenor. It refuses what a
+// request would: a program that does not offer PO financing, a funder not live in it.
+func pricePOFinancing(p *linkfin.Program, funderID string, po *linkfin.PurchaseOrder, valueDate linkfin.Date) (linkfin.Quote, error) {
+	f, err := offered(p, linkfin.ProductPOFinancing, "PO financing", funderID)
+	if err != nil {
+		return linkfin.Quote{}, err
 	}
 	advance, err := p.AdvanceRate.Of(po.Total)
 	if err != nil {
-		return nil, err
+		return linkfin.Quote{}, err
 	}
 	rate := f.Pricing.Annual()
-	// The quote shows the interest over the program's whole tenor; what is charged runs
-	// to the actual collection.
 	interest, eff, err := arrears(advance, rate, p.MaxTenorDays, p.DayCount)
 	if err != nil {
-		return nil, err
+		return linkfin.Quote{}, err
 	}
-	fin := newQuote(tx, id, poFinancing{}, p, c.Actor, c.FunderID, po.ID)
-	fin.Tier, fin.Currency, fin.SupplierLimit, fin.PayeeID = 1, po.Currency, p.SupplierLimit, c.Actor
-	fin.Quote.Face, fin.Quote.Rate, fin.Quote.Days, fin.Quote.Discount, fin.Quote.Price, fin.Quote.EffectiveRate = po.Total, rate, p.MaxTenorDays, interest, advance, eff
-	fin.Quote.Reasons = []string{
-		"the buyer " + po.BuyerID + " issued the order and the seller accepted it",
-		"advance " + p.AdvanceRate.String() + " of the order now; repaid first from the payable it becomes",
-		"interest runs from the advance to the collection; the quote shows it over the program's tenor",
-	}
-	return fin, tx.Put(linkfin.KindFinancing, fin.ID, fin, "financing.quoted")
+	return linkfin.Quote{Face: po.Total, Rate: rate, Days: p.MaxTenorDays, DayCount: p.DayCount, Discount: interest, Price: advance,
+		EffectiveRate: eff, ValueDate: valueDate, Reasons: []string{
+			"the buyer " + po.BuyerID + " issued the order and the seller accepted it",
+			"advance " + p.AdvanceRate.String() + " of the order now; repaid first from the payable it becomes",
+			"interest runs from the advance to the collection; the quote shows it over the program's tenor",
+		}}, nil
 }
 
 // AcceptPOFinancing is the seller accepting the quote: the limits are drawn by the

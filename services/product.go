@@ -182,12 +182,13 @@ func orderRequest(tx linkfin.Tx, id, poID, programID, actor string) (string, *li
 	return id, po, p, err
 }
 
-// newQuote is a quoted financing of an asset under a program, by the requester, with
-// what every product's quote holds; the product fills in its pricing, and the
-// payee and the supplier's limit where it draws the limits.
-func newQuote(tx linkfin.Tx, id string, product FinancingProduct, p *linkfin.Program, requester, funder, assetID string) *linkfin.Financing {
+// newQuote is a quoted financing of an asset under a program, by the requester, at the
+// terms the product's pricing worked out (q), which may be accepted until
+// QuoteValidity from now; the product fills in the payee and the supplier's limit
+// where it draws the limits.
+func newQuote(tx linkfin.Tx, id string, product FinancingProduct, p *linkfin.Program, requester, funder, assetID string, q linkfin.Quote) *linkfin.Financing {
+	q.ExpiresAt = tx.Now().Add(QuoteValidity)
 	return &linkfin.Financing{ID: id, Product: product.Name(), ProgramID: p.ID, RequesterID: requester, FunderID: funder,
 		AssetKind: product.AssetKind(), AssetID: assetID, Currency: p.Currency, Status: linkfin.FinancingQuoted,
-		CreatedAt: tx.Now(),
-		Quote:     linkfin.Quote{DayCount: p.DayCount, ValueDate: linkfin.DateOf(tx.Now()), ExpiresAt: tx.Now().Add(QuoteValidity)}}
+		CreatedAt: tx.Now(), Quote: q}
 }

@@ -112,48 +112,64 @@ func (c *RequestPledgeLoan) Apply(tx linkfin.Tx) (any, error) {
 	} else if !found {
 		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "program %s not found", c.ProgramID)
 	}
-	var mark linkfin.PriceMark
-	found, err := tx.Get(linkfin.KindPriceMark, w.Commodity, &mark)
-	if err != nil {
+	mark := new(linkfin.PriceMark)
+	if found, err := tx.Get(linkfin.KindPriceMark, w.Commodity, mark); err != nil {
 		return nil, err
+	} else if !found {
+		mark = nil
 	}
 	switch {
 	case w.OwnerID != c.Actor:
 		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only the goods' owner pledges them")
 	case w.Status != linkfin.ReceiptIssued:
 		return nil, linkfin.Errorf("asset_financed", "receipt %s is %s: a receipt is pledged once", w.ID, w.Status)
-	case !found || mark.Currency != p.Currency:
-		return nil, linkfin.Errorf(linkfin.EINVALID, "no %s price mark for %s", p.Currency, w.Commodity)
 	}
-	f, err := offered(&p, linkfin.ProductWarehousePledge, "warehouse pledges", c.FunderID)
+	q, err := priceWarehousePledge(&p, c.FunderID, &w, mark, linkfin.DateOf(tx.Now()))
 	if err != nil {
 		return nil, err
 	}
-	worth, err := value(w.Quantity, &mark)
+	fin := newQuote(tx, id, warehousePledge{}, &p, c.Actor, c.FunderID, w.ID, q)
+	fin.SupplierLimit, fin.PayeeID, fin.Interest, fin.DueDate = p.SupplierLimit, c.Actor, q.Discount, q.ValueDate.AddDays(p.MaxTenorDays)
+	return fin, tx.Put(linkfin.KindFinancing, fin.ID, fin, "financing.quoted")
+}
+
+// priceWarehousePledge prices a loan by a funder of program p against the lot of a
+// receipt, paid on the value date: the program's loan-to-value (its advance rate) of
+// the lot at the latest price mark of its commodity (nil: none), and the interest on
+// it over the program's tenor, in arrears, at the funder's rate. It refuses what a
+// request would: no price mark in the program's currency, a program that does not
+// offer warehouse pledges, a funder not live in it, a loan beyond the amounts linkfin
+// carries.
+func priceWarehousePledge(p *linkfin.Program, funderID string, w *linkfin.WarehouseReceipt, mark *linkfin.PriceMark, valueDate linkfin.Date) (linkfin.Quote, error) {
+	if mark == nil || mark.Currency != p.Currency {
+		return linkfin.Quote{}, linkfin.Errorf(linkfin.EINVALID, "no %s price mark for %s", p.Currency, w.Commodity)
+	}
+	f, err := offered(p, linkfin.ProductWarehousePledge, "warehouse pledges", funderID)
 	if err != nil {
-		return nil, err
+		return linkfin.Quote{}, err
+	}
+	worth, err := value(w.Quantity, mark)
+	if err != nil {
+		return linkfin.Quote{}, err
 	}
 	loan, err := p.AdvanceRate.Of(worth)
 	if err == nil {
 		err = linkfin.CheckAmount("the loan on the lot", loan)
 	}
 	if err != nil {
-		return nil, err
+		return linkfin.Quote{}, err
 	}
 	rate := f.Pricing.Annual()
 	interest, eff, err := arrears(loan, rate, p.MaxTenorDays, p.DayCount)
 	if err != nil {
-		return nil, err
+		return linkfin.Quote{}, err
 	}
-	fin := newQuote(tx, id, warehousePledge{}, &p, c.Actor, c.FunderID, w.ID)
-	fin.SupplierLimit, fin.PayeeID, fin.Interest, fin.DueDate = p.SupplierLimit, c.Actor, interest, fin.Quote.ValueDate.AddDays(p.MaxTenorDays)
-	fin.Quote.Face, fin.Quote.Rate, fin.Quote.Days, fin.Quote.Discount, fin.Quote.Price, fin.Quote.EffectiveRate = loan, rate, p.MaxTenorDays, interest, loan, eff
-	fin.Quote.Reasons = []string{
-		"receipt " + w.ID + " of warehouse " + w.WarehouseID + ": one lot, one receipt, not pledged before",
-		"loan-to-value " + p.AdvanceRate.String() + " of the lot at the latest price mark",
-		"a margin call above " + p.MarginCallLTV.String() + "; the loan freezes if the warehouse reports less than pledged",
-	}
-	return fin, tx.Put(linkfin.KindFinancing, fin.ID, fin, "financing.quoted")
+	return linkfin.Quote{Face: loan, Rate: rate, Days: p.MaxTenorDays, DayCount: p.DayCount, Discount: interest, Price: loan,
+		EffectiveRate: eff, ValueDate: valueDate, Reasons: []string{
+			"receipt " + w.ID + " of warehouse " + w.WarehouseID + ": one lot, one receipt, not pledged before",
+			"loan-to-value " + p.AdvanceRate.String() + " of the lot at the latest price mark",
+			"a margin call above " + p.MarginCallLTV.String() + "; the loan freezes if the warehouse reports less than pledged",
+		}}, nil
 }
 
 // AcceptPledgeLoan is the owner accepting: the receipt is pledged to this loan alone,
