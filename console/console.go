@@ -101,6 +101,9 @@ func New(s linkfin.Store, e *engine.Engine, people People, logger *slog.Logger) 
 	c.mux.HandleFunc("POST /sign-in", c.signIn)
 	c.mux.HandleFunc("POST /sign-out", c.person(c.signOut))
 	c.mux.HandleFunc("GET /{$}", c.person(c.home))
+	c.mux.HandleFunc("GET /pieces/{id}", c.person(c.piece))
+	c.mux.HandleFunc("POST /pieces/{id}/split", c.person(c.splitPiece))
+	c.mux.HandleFunc("POST /pieces/{id}/pass", c.person(c.passPiece))
 	c.mux.HandleFunc("GET /invoices", c.person(c.invoices))
 	c.mux.HandleFunc("GET /invoices/{id}", c.person(c.invoice))
 	c.mux.HandleFunc("POST /invoices/{id}/approve", c.person(c.approveInvoice))
@@ -110,7 +113,7 @@ func New(s linkfin.Store, e *engine.Engine, people People, logger *slog.Logger) 
 }
 
 // pageNames are the pages, each a template of its own inside the layout.
-var pageNames = []string{"signin", "home", "notfound", "error", "invoices", "invoice"}
+var pageNames = []string{"signin", "home", "notfound", "error", "invoices", "invoice", "piece"}
 
 // parsePages parses every page once per language, with t bound to the language.
 func parsePages() map[Lang]map[string]*template.Template {

@@ -213,3 +213,75 @@ func (s sessions) csrfOf(org string, role linkfin.Role) string {
 	}
 	return ""
 }
+
+func (s *site) run(c linkfin.Command) json.RawMessage {
+	s.t.Helper()
+	var out json.RawMessage
+	if err := s.e.Run(context.Background(), c, &out); err != nil {
+		s.t.Fatalf("%T: %v", c, err)
+	}
+	return out
+}
+
+func (s *site) piece(id string) linkfin.Certificate {
+	s.t.Helper()
+	o, err := s.store.Object(context.Background(), linkfin.KindCertificate, id)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	var c linkfin.Certificate
+	json.Unmarshal(o.Data, &c)
+	return c
+}
+
+// A supplier splits a piece and passes part of it to its own supplier; the piece's page
+// shows where it comes from; a stranger does not see it.
+func TestSplitAndPassOn(t *testing.T) {
+	s := newSite(t)
+	s.run(&services.ApproveInvoice{Actor: "anchor", ID: "inv-1"})
+	s.run(&services.IssueCertificate{Actor: "anchor", ID: "C-1", ProgramID: "auto-scf", PayableIDs: []string{linkfin.PayableID("inv-1")}})
+
+	tier1 := s.as("tier1", linkfin.RoleFinance)
+	code, home := tier1.get("/")
+	if code != http.StatusOK || !strings.Contains(home, `href="/pieces/C-1"`) || !strings.Contains(home, "CNY 100,000.00") {
+		t.Fatalf("tier1's home: %d\n%s", code, home)
+	}
+	_, page := tier1.get("/pieces/C-1")
+	form := url.Values{"csrf": {hidden(page, "csrf")}, "idempotency_key": {hidden(page, "idempotency_key")}, "amount": {"40,000.00"}}
+	if code, body := tier1.post("/pieces/C-1/split", form); code != http.StatusSeeOther {
+		t.Fatalf("split: %d\n%s", code, body)
+	}
+	c1 := s.piece("C-1")
+	if c1.Status != linkfin.CertificateSplit || len(c1.Children) != 2 {
+		t.Fatalf("after the split C-1 is %+v", c1)
+	}
+	first := s.piece(c1.Children[0])
+	if first.Face != 40_000_00 || s.piece(c1.Children[1]).Face != 60_000_00 {
+		t.Fatalf("the split made %d and %d", first.Face, s.piece(c1.Children[1]).Face)
+	}
+	// Bad input is refused with the platform's words, and changes nothing.
+	_, page = tier1.get("/pieces/" + first.ID)
+	bad := url.Values{"csrf": {hidden(page, "csrf")}, "idempotency_key": {hidden(page, "idempotency_key")}, "amount": {"12.345"}, "to": {"tier2"}}
+	if code, body := tier1.post("/pieces/"+first.ID+"/pass", bad); code != http.StatusUnprocessableEntity || !strings.Contains(body, "role=\"alert\"") {
+		t.Fatalf("an amount with three decimals: %d\n%s", code, body)
+	}
+	pass := url.Values{"csrf": {hidden(page, "csrf")}, "idempotency_key": {hidden(page, "idempotency_key")}, "amount": {"15000"}, "to": {"tier2"}}
+	if !strings.Contains(page, `<option value="tier2">`) {
+		t.Fatalf("tier1 is not offered its supplier tier2:\n%s", page)
+	}
+	if code, body := tier1.post("/pieces/"+first.ID+"/pass", pass); code != http.StatusSeeOther {
+		t.Fatalf("pass on: %d\n%s", code, body)
+	}
+	passed := s.piece(first.ID)
+	if passed.Status != linkfin.CertificateTransferred || len(passed.Children) != 2 || s.piece(passed.Children[0]).HolderID != "tier2" {
+		t.Fatalf("after passing on: %+v", passed)
+	}
+	tier2 := s.as("tier2", linkfin.RoleAdmin)
+	code, page = tier2.get("/pieces/" + passed.Children[0])
+	if code != http.StatusOK || !strings.Contains(page, "CNY 15,000.00") || !strings.Contains(page, `href="/pieces/C-1"`) {
+		t.Fatalf("tier2's piece: %d\n%s", code, page)
+	}
+	if code, _ := s.as("bank", linkfin.RoleAdmin).get("/pieces/C-1"); code != http.StatusNotFound {
+		t.Fatalf("a stranger reads the piece: %d", code)
+	}
+}
