@@ -53,24 +53,24 @@ func TestTranscripts(t *testing.T) {
 // The transcripts' verbs and the commands they run: the one place that names the
 // domain's command types. A verb may run several commands (a relationship proposed and
 // accepted); the first refusal stops it.
-var verbs = map[string]func(s *script, a args) []linkfin.Command{
-	"org": func(s *script, a args) []linkfin.Command {
+var verbs = map[string]func(s *script, a args) ([]linkfin.Command, error){
+	"org": func(s *script, a args) ([]linkfin.Command, error) {
 		var caps []linkfin.Capability
 		for _, c := range a.list("caps") {
 			caps = append(caps, linkfin.Capability(c))
 		}
 		id := a.str("id")
-		return []linkfin.Command{&services.CreateOrganization{Org: linkfin.Organization{ID: id, Name: "Org " + id, Capabilities: caps}}}
+		return []linkfin.Command{&services.CreateOrganization{Org: linkfin.Organization{ID: id, Name: "Org " + id, Capabilities: caps}}}, nil
 	},
 	// relate: the buyer proposes, the seller accepts.
-	"relate": func(s *script, a args) []linkfin.Command {
+	"relate": func(s *script, a args) ([]linkfin.Command, error) {
 		buyer, seller := a.str("buyer"), a.str("seller")
 		return []linkfin.Command{
 			&services.ProposeRelationship{Actor: buyer, BuyerID: buyer, SellerID: seller},
 			&services.AcceptRelationship{Actor: seller, BuyerID: buyer, SellerID: seller},
-		}
+		}, nil
 	},
-	"program": func(s *script, a args) []linkfin.Command {
+	"program": func(s *script, a args) ([]linkfin.Command, error) {
 		p := linkfin.Program{ID: a.str("id"), Name: "Program " + a.str("id"), Currency: "CNY", Limit: a.money("limit"),
 			MaxTenorDays: a.int("tenor"), AdvanceRate: a.rate("advance", "0.8"), DayCount: linkfin.ACT360, Calendar: "CN",
 			Tolerances:    linkfin.MatchTolerances{QuantityRate: a.rate("qty-tolerance", "0.02"), PriceRate: a.rate("price-tolerance", "0.01"), AmountAbs: 100_00},
@@ -79,10 +79,10 @@ var verbs = map[string]func(s *script, a args) []linkfin.Command{
 		for _, pr := range a.list("products") {
 			p.Products = append(p.Products, linkfin.Product(pr))
 		}
-		return []linkfin.Command{&services.CreateProgram{Actor: a.str("anchor"), Program: p}}
+		return []linkfin.Command{&services.CreateProgram{Actor: a.str("anchor"), Program: p}}, nil
 	},
 	// fund: the anchor invites a funder at a fixed rate, and the funder accepts.
-	"fund": func(s *script, a args) []linkfin.Command {
+	"fund": func(s *script, a args) ([]linkfin.Command, error) {
 		program, funder := a.str("program"), a.str("funder")
 		var p linkfin.Program
 		s.get(linkfin.KindProgram, program, &p)
@@ -90,38 +90,38 @@ var verbs = map[string]func(s *script, a args) []linkfin.Command{
 		return []linkfin.Command{
 			&services.InviteFunder{Actor: p.AnchorID, ProgramID: program, FunderID: funder, Limit: a.money("limit"), Pricing: linkfin.Pricing{FixedRate: &r}},
 			&services.AcceptFunder{Actor: funder, ProgramID: program},
-		}
+		}, nil
 	},
-	"deposit": func(s *script, a args) []linkfin.Command {
+	"deposit": func(s *script, a args) ([]linkfin.Command, error) {
 		rail, ref := a.opt("rail", "bank"), a.str("ref")
 		s.transfers[services.PaymentID(rail, ref, true)] = "inbound/" + rail + "/" + ref
-		return []linkfin.Command{&services.RecordInboundPayment{Rail: rail, InstructionID: ref, OrgID: a.str("org"), Currency: "CNY", Amount: a.money("amount")}}
+		return []linkfin.Command{&services.RecordInboundPayment{Rail: rail, InstructionID: ref, OrgID: a.str("org"), Currency: "CNY", Amount: a.money("amount")}}, nil
 	},
-	"withdraw": func(s *script, a args) []linkfin.Command {
+	"withdraw": func(s *script, a args) ([]linkfin.Command, error) {
 		rail, ref, org := a.opt("rail", "bank"), a.str("ref"), a.str("org")
 		s.transfers[services.PaymentID(rail, org+"/"+ref, false)] = "outbound/" + rail + "/" + org + "/" + ref
-		return []linkfin.Command{&services.RecordOutboundPayment{Rail: rail, InstructionID: ref, OrgID: org, Currency: "CNY", Amount: a.money("amount")}}
+		return []linkfin.Command{&services.RecordOutboundPayment{Rail: rail, InstructionID: ref, OrgID: org, Currency: "CNY", Amount: a.money("amount")}}, nil
 	},
 	// order: the buyer orders qty × price of one line, and the seller accepts it (unless
 	// the order is left unaccepted).
-	"order": func(s *script, a args) []linkfin.Command {
+	"order": func(s *script, a args) ([]linkfin.Command, error) {
 		id, buyer, seller := a.str("id"), a.str("buyer"), a.str("seller")
 		cs := []linkfin.Command{
 			&services.CreatePurchaseOrder{Actor: buyer, Order: linkfin.PurchaseOrder{ID: id, Number: id, SellerID: seller, ProgramID: a.str("program"),
 				Currency: "CNY", Lines: []linkfin.POLine{{LineID: "L1", Item: "part", Quantity: int64(a.int("qty")), Unit: "pc", UnitPrice: a.money("price")}}}},
 		}
 		if a.has("unaccepted") {
-			return cs
+			return cs, nil
 		}
-		return append(cs, &services.AcceptPurchaseOrder{Actor: seller, ID: id})
+		return append(cs, &services.AcceptPurchaseOrder{Actor: seller, ID: id}), nil
 	},
-	"cancel-order": func(s *script, a args) []linkfin.Command {
-		return []linkfin.Command{&services.CancelPurchaseOrder{Actor: a.str("actor"), ID: a.str("id")}}
+	"cancel-order": func(s *script, a args) ([]linkfin.Command, error) {
+		return []linkfin.Command{&services.CancelPurchaseOrder{Actor: a.str("actor"), ID: a.str("id")}}, nil
 	},
 	// deliver: the buyer receives the whole order, the seller invoices it (due on due),
 	// and the buyer approves the invoice: order po-N gives invoice inv-N and payable
 	// pay-inv-N.
-	"deliver": func(s *script, a args) []linkfin.Command {
+	"deliver": func(s *script, a args) ([]linkfin.Command, error) {
 		var po linkfin.PurchaseOrder
 		s.get(linkfin.KindPurchaseOrder, a.str("order"), &po)
 		n := strings.TrimPrefix(po.ID, "po-")
@@ -133,113 +133,90 @@ var verbs = map[string]func(s *script, a args) []linkfin.Command{
 				POID: po.ID, Currency: po.Currency, IssueDate: linkfin.DateOf(s.now), DueDate: a.date("due"),
 				Lines: []linkfin.InvoiceLine{{LineID: l.LineID, Quantity: l.Quantity, UnitPrice: l.UnitPrice, Amount: po.Total}}, Total: po.Total}},
 			&services.ApproveInvoice{Actor: po.BuyerID, ID: "inv-" + n},
-		}
+		}, nil
 	},
-	"issue": func(s *script, a args) []linkfin.Command {
-		return []linkfin.Command{&services.IssueCertificate{Actor: a.str("actor"), ID: a.str("id"), ProgramID: a.str("program"), PayableIDs: a.list("payables")}}
+	"issue": func(s *script, a args) ([]linkfin.Command, error) {
+		return []linkfin.Command{&services.IssueCertificate{Actor: a.str("actor"), ID: a.str("id"), ProgramID: a.str("program"), PayableIDs: a.list("payables")}}, nil
 	},
 	// split id=c1 pieces=(c1a:600000.00, c1b:400000.00)
-	"split": func(s *script, a args) []linkfin.Command {
+	"split": func(s *script, a args) ([]linkfin.Command, error) {
 		var pieces []linkfin.Piece
 		for _, p := range a.list("pieces") {
 			id, face, _ := strings.Cut(p, ":")
 			pieces = append(pieces, linkfin.Piece{ID: id, Face: a.parseMoney(face)})
 		}
-		return []linkfin.Command{&services.SplitCertificate{Actor: a.str("actor"), ID: a.str("id"), Pieces: pieces}}
+		return []linkfin.Command{&services.SplitCertificate{Actor: a.str("actor"), ID: a.str("id"), Pieces: pieces}}, nil
 	},
-	"pass": func(s *script, a args) []linkfin.Command {
+	"pass": func(s *script, a args) ([]linkfin.Command, error) {
 		return []linkfin.Command{&services.TransferCertificate{Actor: a.str("actor"), ID: a.str("id"), To: a.str("to"), Amount: a.money("amount"),
-			NewID: a.str("new"), RemainderID: a.opt("remainder", "")}}
+			NewID: a.str("new"), RemainderID: a.opt("remainder", "")}}, nil
 	},
-	"receipt": func(s *script, a args) []linkfin.Command {
+	"receipt": func(s *script, a args) ([]linkfin.Command, error) {
 		return []linkfin.Command{&services.IssueWarehouseReceipt{Actor: a.str("actor"), Receipt: linkfin.WarehouseReceipt{ID: a.str("id"),
-			OwnerID: a.str("owner"), LotID: a.str("lot"), Commodity: a.str("commodity"), Quantity: int64(a.int("qty")), Unit: "t"}}}
+			OwnerID: a.str("owner"), LotID: a.str("lot"), Commodity: a.str("commodity"), Quantity: int64(a.int("qty")), Unit: "t"}}}, nil
 	},
-	"mark": func(s *script, a args) []linkfin.Command {
-		return []linkfin.Command{&services.MarkPrice{Mark: linkfin.PriceMark{ID: a.str("commodity"), Currency: "CNY", Price: a.money("price")}}}
+	"mark": func(s *script, a args) ([]linkfin.Command, error) {
+		return []linkfin.Command{&services.MarkPrice{Mark: linkfin.PriceMark{ID: a.str("commodity"), Currency: "CNY", Price: a.money("price")}}}, nil
 	},
-	"count": func(s *script, a args) []linkfin.Command {
-		return []linkfin.Command{&services.ReportTelemetry{Actor: a.str("actor"), ReceiptID: a.str("receipt"), Quantity: int64(a.int("qty"))}}
+	"count": func(s *script, a args) ([]linkfin.Command, error) {
+		return []linkfin.Command{&services.ReportTelemetry{Actor: a.str("actor"), ReceiptID: a.str("receipt"), Quantity: int64(a.int("qty"))}}, nil
 	},
 
-	// The products. A request names its product and asset; every later step finds the
-	// product's command from the financing, as the API does.
-	"request": func(s *script, a args) []linkfin.Command {
-		actor, id, program, asset, funder := a.str("actor"), a.opt("id", ""), a.str("program"), a.str("asset"), a.opt("funder", "")
-		switch linkfin.Product(a.str("product")) {
-		case linkfin.ProductCertificateDiscounting:
-			return []linkfin.Command{&services.RequestCertificateDiscounting{Actor: actor, ID: id, ProgramID: program, PieceID: asset, FunderID: funder}}
-		case linkfin.ProductFactoring:
-			return []linkfin.Command{&services.RequestFactoring{Actor: actor, ID: id, PayableID: asset, ProgramID: program, FunderID: funder}}
-		case linkfin.ProductDynamicDiscounting:
-			return []linkfin.Command{&services.RequestDynamicDiscounting{Actor: actor, ID: id, PayableID: asset, ProgramID: program}}
-		case linkfin.ProductPOFinancing:
-			return []linkfin.Command{&services.RequestPOFinancing{Actor: actor, ID: id, POID: asset, ProgramID: program, FunderID: funder}}
-		case linkfin.ProductDistributorFinancing:
-			return []linkfin.Command{&services.RequestDistributorFinancing{Actor: actor, ID: id, POID: asset, ProgramID: program, FunderID: funder}}
-		case linkfin.ProductWarehousePledge:
-			return []linkfin.Command{&services.RequestPledgeLoan{Actor: actor, ID: id, ReceiptID: asset, ProgramID: program, FunderID: funder}}
+	// The products, through their registry as the API finds them. A request names its
+	// product and asset and, like the API's, no id: as= names in the transcript the
+	// financing it makes. Every later step finds the product's command from the
+	// financing; accept's asset= names another asset than the quote's.
+	"request": func(s *script, a args) ([]linkfin.Command, error) {
+		p, err := services.ProductNamed(linkfin.Product(a.str("product")))
+		if err != nil {
+			return nil, err
 		}
-		s.t.Fatalf("no product %q", a.str("product"))
-		return nil
+		s.as = a.opt("as", "")
+		c, err := p.Request(context.Background(), store{db: s.db}, a.str("actor"), &linkfin.FinancingIn{Product: p.Name(),
+			ProgramID: a.str("program"), FunderID: a.opt("funder", ""), AssetID: a.str("asset")})
+		return []linkfin.Command{c}, err
 	},
-	// accept: the quote's asset is the financing's unless asset= names another.
-	"accept": func(s *script, a args) []linkfin.Command {
+	"accept": func(s *script, a args) ([]linkfin.Command, error) {
 		f := s.financing(a.str("id"))
-		actor, asset := a.str("actor"), a.opt("asset", f.AssetID)
-		switch f.Product {
-		case linkfin.ProductCertificateDiscounting:
-			return []linkfin.Command{&services.AcceptCertificateDiscounting{Actor: actor, ID: f.ID, PieceID: asset}}
-		case linkfin.ProductFactoring:
-			return []linkfin.Command{&services.AcceptFactoring{Actor: actor, ID: f.ID, PayableID: asset}}
-		case linkfin.ProductDynamicDiscounting:
-			return []linkfin.Command{&services.AcceptDynamicDiscounting{Actor: actor, ID: f.ID, PayableID: asset}}
-		case linkfin.ProductPOFinancing:
-			return []linkfin.Command{&services.AcceptPOFinancing{Actor: actor, ID: f.ID, POID: asset}}
-		case linkfin.ProductDistributorFinancing:
-			return []linkfin.Command{&services.AcceptDistributorFinancing{Actor: actor, ID: f.ID, POID: asset}}
-		case linkfin.ProductWarehousePledge:
-			return []linkfin.Command{&services.AcceptPledgeLoan{Actor: actor, ID: f.ID, ReceiptID: asset}}
+		p, err := services.ProductOf(f)
+		if err != nil {
+			return nil, err
 		}
-		s.t.Fatalf("financing %s has no product", f.ID)
-		return nil
+		f.AssetID = a.opt("asset", f.AssetID)
+		return []linkfin.Command{p.Accept(a.str("actor"), f)}, nil
 	},
-	"disburse": func(s *script, a args) []linkfin.Command {
-		return []linkfin.Command{&services.DisburseFinancing{Actor: a.str("actor"), ID: a.str("id")}}
+	"disburse": func(s *script, a args) ([]linkfin.Command, error) {
+		return []linkfin.Command{&services.DisburseFinancing{Actor: a.str("actor"), ID: a.str("id")}}, nil
 	},
-	"cancel": func(s *script, a args) []linkfin.Command {
-		return []linkfin.Command{&services.CancelFinancing{Actor: a.str("actor"), ID: a.str("id")}}
+	"cancel": func(s *script, a args) ([]linkfin.Command, error) {
+		return []linkfin.Command{&services.CancelFinancing{Actor: a.str("actor"), ID: a.str("id")}}, nil
 	},
-	"lapse": func(s *script, a args) []linkfin.Command {
-		return []linkfin.Command{&services.LapseFinancing{ID: a.str("id")}}
+	"lapse": func(s *script, a args) ([]linkfin.Command, error) {
+		return []linkfin.Command{&services.LapseFinancing{ID: a.str("id")}}, nil
 	},
-	// repay: the borrower repays a loan (a pledge; a distributor's loan is closed).
-	"repay": func(s *script, a args) []linkfin.Command {
-		f := s.financing(a.str("id"))
-		if f.Product == linkfin.ProductDistributorFinancing {
-			return []linkfin.Command{&services.CloseDistributorLoan{ID: f.ID}}
-		}
-		return []linkfin.Command{&services.RepayPledgeLoan{Actor: a.str("actor"), ID: f.ID}}
+	// repay: the borrower repays a loan.
+	"repay": func(s *script, a args) ([]linkfin.Command, error) {
+		c, err := services.RepayFinancing(a.str("actor"), s.financing(a.str("id")))
+		return []linkfin.Command{c}, err
 	},
 	// close: the platform closes a financing at its due date.
-	"close": func(s *script, a args) []linkfin.Command {
+	"close": func(s *script, a args) ([]linkfin.Command, error) {
 		f := s.financing(a.str("id"))
-		switch f.Product {
-		case linkfin.ProductDistributorFinancing:
-			return []linkfin.Command{&services.CloseDistributorLoan{ID: f.ID}}
-		case linkfin.ProductWarehousePledge:
-			return []linkfin.Command{&services.CloseOverduePledge{ID: f.ID}}
+		p, err := services.ProductOf(f)
+		if err != nil {
+			return nil, err
 		}
-		return []linkfin.Command{&services.CollectFactored{ID: f.ID}}
+		c, err := p.Close(f)
+		return []linkfin.Command{c}, err
 	},
-	"settle": func(s *script, a args) []linkfin.Command {
-		return []linkfin.Command{&services.SettleMaturity{ProgramID: a.str("program"), Date: a.date("date")}}
+	"settle": func(s *script, a args) ([]linkfin.Command, error) {
+		return []linkfin.Command{&services.SettleMaturity{ProgramID: a.str("program"), Date: a.date("date")}}, nil
 	},
-	"margin": func(s *script, a args) []linkfin.Command {
+	"margin": func(s *script, a args) ([]linkfin.Command, error) {
 		f := s.financing(a.str("id"))
 		var w linkfin.WarehouseReceipt
 		s.get(linkfin.KindWarehouseReceipt, f.AssetID, &w)
-		return []linkfin.Command{&services.CheckMargin{ID: f.ID, Commodity: w.Commodity}}
+		return []linkfin.Command{&services.CheckMargin{ID: f.ID, Commodity: w.Commodity}}, nil
 	},
 }
 
@@ -253,10 +230,11 @@ type script struct {
 	records   map[string]map[string]string // the last fields printed of each record
 	orgs      []string
 	programs  []string
-	accounts  map[int64]string // ledger account ids to their names
-	opened    []int64          // the accounts opened so far
-	transfers map[int64]string // ledger transfer ids to their names
-	aliases   map[string]string
+	accounts  map[int64]string  // ledger account ids to their names
+	opened    []int64           // the accounts opened so far
+	transfers map[int64]string  // ledger transfer ids to their names
+	aliases   map[string]string // generated ids to the names the output gives them
+	as        string            // the name of the financing the running request makes
 }
 
 func newScript(t *testing.T) *script {
@@ -294,11 +272,18 @@ func (s *script) do(t *testing.T, d *datadriven.TestData) string {
 		if !ok {
 			d.Fatalf(t, "unknown verb %q", d.Cmd)
 		}
-		for _, c := range verb(s, args{s, d}) {
+		cs, err := verb(s, args{s, d})
+		if err != nil {
+			// Refused before it became a command, as the API refuses it.
+			s.refused(&b, err)
+			cs = nil
+		}
+		for _, c := range cs {
 			if !s.run(&b, c) {
 				break
 			}
 		}
+		s.as = ""
 	}
 	return s.alias(b.String())
 }
@@ -329,11 +314,7 @@ func (s *script) run(b *strings.Builder, c linkfin.Command) bool {
 		s.event(b, e)
 	}
 	if err != nil {
-		msg := linkfin.ErrorMessage(err)
-		if linkfin.ErrorCode(err) == linkfin.EINTERNAL {
-			msg = err.Error()
-		}
-		fmt.Fprintf(b, "refused %s: %s\n", linkfin.ErrorCode(err), s.ledgerNames(msg))
+		s.refused(b, err)
 		return false
 	}
 	if _, ok := c.(pass); ok {
@@ -343,12 +324,48 @@ func (s *script) run(b *strings.Builder, c linkfin.Command) bool {
 	if err := decode(answer, &v); err != nil {
 		s.t.Fatal(err)
 	}
+	if m, ok := v.(map[string]any); ok && s.as != "" {
+		s.aliases[m["id"].(string)] = s.as
+	}
 	// The answer is shown when the events do not tell it: a command that changed
 	// nothing (a retry, a check that found nothing new), or a result that is no record.
 	if len(events) == 0 || !isRecord(v) {
 		fmt.Fprintf(b, "answer %s\n", s.summary(v))
 	}
 	return true
+}
+
+// refused prints a refusal: its code and message.
+func (s *script) refused(b *strings.Builder, err error) {
+	msg := linkfin.ErrorMessage(err)
+	if linkfin.ErrorCode(err) == linkfin.EINTERNAL {
+		msg = err.Error()
+	}
+	fmt.Fprintf(b, "refused %s: %s\n", linkfin.ErrorCode(err), s.ledgerNames(msg))
+}
+
+// store serves the products' requests, which read through a linkfin.Store, from
+// memtx: what they read of a store (records and their parties) is there, and nothing
+// else is.
+type store struct {
+	linkfin.Store
+	db *memtx.DB
+}
+
+func (s store) Object(ctx context.Context, kind, id string) (*linkfin.Object, error) {
+	return s.db.Object(ctx, kind, id)
+}
+
+func (s store) ListObjects(ctx context.Context, kind, after string, limit int) ([]linkfin.Object, error) {
+	return s.db.ListObjects(ctx, kind, after, limit)
+}
+
+func (s store) ListObjectsByParty(ctx context.Context, kind, party, after string, limit int) ([]linkfin.Object, error) {
+	return s.db.ListObjectsByParty(ctx, kind, party, after, limit)
+}
+
+func (s store) WasParty(ctx context.Context, kind, id, party string) (bool, error) {
+	return s.db.WasParty(ctx, kind, id, party)
 }
 
 // isRecord reports whether an answer is a record (it has an id), a list of records, or a
