@@ -104,6 +104,11 @@ func New(s linkfin.Store, e *engine.Engine, people People, logger *slog.Logger) 
 	c.mux.HandleFunc("GET /pieces/{id}", c.person(c.piece))
 	c.mux.HandleFunc("POST /pieces/{id}/split", c.person(c.splitPiece))
 	c.mux.HandleFunc("POST /pieces/{id}/pass", c.person(c.passPiece))
+	c.mux.HandleFunc("GET /financings", c.person(c.financings))
+	c.mux.HandleFunc("GET /financings/{id}", c.person(c.financing))
+	for _, step := range []string{"disburse", "cancel", "repay"} {
+		c.mux.HandleFunc("POST /financings/{id}/"+step, c.person(c.financingAction(step)))
+	}
 	c.mux.HandleFunc("GET /invoices", c.person(c.invoices))
 	c.mux.HandleFunc("GET /invoices/{id}", c.person(c.invoice))
 	c.mux.HandleFunc("POST /invoices/{id}/approve", c.person(c.approveInvoice))
@@ -113,7 +118,7 @@ func New(s linkfin.Store, e *engine.Engine, people People, logger *slog.Logger) 
 }
 
 // pageNames are the pages, each a template of its own inside the layout.
-var pageNames = []string{"signin", "home", "notfound", "error", "invoices", "invoice", "piece"}
+var pageNames = []string{"signin", "home", "notfound", "error", "invoices", "invoice", "piece", "financings", "financing"}
 
 // parsePages parses every page once per language, with t bound to the language.
 func parsePages() map[Lang]map[string]*template.Template {
@@ -131,6 +136,12 @@ func parsePages() map[Lang]map[string]*template.Template {
 					return l.T("reason." + code)
 				}
 				return code
+			},
+			"product": func(s string) string {
+				if _, ok := messages["product."+s]; ok {
+					return l.T("product." + s)
+				}
+				return s
 			},
 			"status": func(s string) string {
 				if _, ok := messages["status."+s]; ok {

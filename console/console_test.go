@@ -90,7 +90,7 @@ func TestMessagesComplete(t *testing.T) {
 		}
 	}
 	for key := range messages {
-		if !used[key] && !strings.HasPrefix(key, "status.") && !strings.HasPrefix(key, "reason.") {
+		if !used[key] && !strings.HasPrefix(key, "status.") && !strings.HasPrefix(key, "reason.") && !strings.HasPrefix(key, "product.") {
 			t.Errorf("message %q is never used", key)
 		}
 	}
@@ -181,6 +181,20 @@ func TestCodesHaveWords(t *testing.T) {
 	for _, st := range []linkfin.InvoiceStatus{linkfin.InvoiceMatched, linkfin.InvoiceMismatched, linkfin.InvoiceApproved, linkfin.InvoiceDisputed} {
 		if _, ok := messages["status."+string(st)]; !ok {
 			t.Errorf("invoice status %s has no words", st)
+		}
+	}
+	src, err := os.ReadFile("../financing.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range regexp.MustCompile(`Financing\w+\s+FinancingStatus = "([a-z_]+)"`).FindAllStringSubmatch(string(src), -1) {
+		if _, ok := messages["status."+m[1]]; !ok {
+			t.Errorf("financing status %s has no words", m[1])
+		}
+	}
+	for _, pr := range linkfin.Products() {
+		if _, ok := messages["product."+string(pr)]; !ok {
+			t.Errorf("product %s has no words", pr)
 		}
 	}
 }

@@ -285,3 +285,40 @@ func TestSplitAndPassOn(t *testing.T) {
 		t.Fatalf("a stranger reads the piece: %d", code)
 	}
 }
+
+// A funder's pipeline: the accepted financing awaiting its payment, paid from the
+// financing's page; the supplier's wallet then holds the price.
+func TestFunderDisburses(t *testing.T) {
+	s := newSite(t)
+	s.run(&services.ApproveInvoice{Actor: "anchor", ID: "inv-1"})
+	s.run(&services.IssueCertificate{Actor: "anchor", ID: "C-1", ProgramID: "auto-scf", PayableIDs: []string{linkfin.PayableID("inv-1")}})
+	s.run(&services.RequestCertificateDiscounting{Actor: "tier1", ID: "F-1", ProgramID: "auto-scf", PieceID: "C-1", FunderID: "bank"})
+	s.run(&services.AcceptCertificateDiscounting{Actor: "tier1", ID: "F-1", PieceID: "C-1"})
+
+	bank := s.as("bank", linkfin.RoleFinance)
+	code, page := bank.get("/financings?status=accepted")
+	if code != http.StatusOK || !strings.Contains(page, `href="/financings/F-1"`) {
+		t.Fatalf("the pipeline: %d\n%s", code, page)
+	}
+	_, page = bank.get("/financings/F-1")
+	if !strings.Contains(page, "/financings/F-1/disburse") {
+		t.Fatalf("the funder is not offered the payment:\n%s", page)
+	}
+	if _, tier1 := s.as("tier1", linkfin.RoleFinance).get("/financings/F-1"); strings.Contains(tier1, "/disburse") {
+		t.Fatal("the requester is offered the funder's payment")
+	}
+	form := url.Values{"csrf": {hidden(page, "csrf")}, "idempotency_key": {hidden(page, "idempotency_key")}}
+	if code, body := bank.post("/financings/F-1/disburse", form); code != http.StatusSeeOther {
+		t.Fatalf("disburse: %d\n%s", code, body)
+	}
+	var f linkfin.Financing
+	o, _ := s.store.Object(context.Background(), linkfin.KindFinancing, "F-1")
+	json.Unmarshal(o.Data, &f)
+	if f.Status != linkfin.FinancingDisbursed {
+		t.Fatalf("F-1 is %s", f.Status)
+	}
+	_, home := s.as("tier1", linkfin.RoleViewer).get("/")
+	if !strings.Contains(home, Money(English, "CNY", f.Quote.Price)) {
+		t.Fatalf("tier1's home does not show the price %s it received:\n%s", Money(English, "CNY", f.Quote.Price), home)
+	}
+}

@@ -1,0 +1,103 @@
+package console
+
+import (
+	"encoding/json"
+	"net/http"
+	"reflect"
+
+	"linkfin"
+	"linkfin/services"
+)
+
+// financingList is a page of financings.
+type financingList struct {
+	Status   string
+	Statuses []linkfin.FinancingStatus
+	Rows     []linkfin.Financing
+	Next     string
+}
+
+// financings lists the financings the organization is party to by status: a funder's
+// pipeline is status=accepted (the limits held, awaiting its payment), its portfolio
+// status=disbursed; as CSV with format=csv.
+func (c *Console) financings(w http.ResponseWriter, r *http.Request, p *Person) {
+	q := r.URL.Query()
+	list := func(after string, limit int) (*linkfin.List[json.RawMessage], error) {
+		return services.List(r.Context(), c.Store, p.Viewer, linkfin.KindFinancing, services.Filter{Status: q.Get("status")}, after, limit)
+	}
+	if q.Get("format") == "csv" {
+		c.csv(w, r, p, "financings", reflect.TypeFor[linkfin.Financing](), list)
+		return
+	}
+	page, err := list(q.Get("after"), pageSize)
+	if err != nil {
+		c.fail(w, r, p, err)
+		return
+	}
+	out := financingList{Status: q.Get("status"), Next: page.NextCursor, Statuses: []linkfin.FinancingStatus{
+		linkfin.FinancingQuoted, linkfin.FinancingAccepted, linkfin.FinancingDisbursed, linkfin.FinancingSettled,
+		linkfin.FinancingRecourse, linkfin.FinancingDefaulted, linkfin.FinancingBoughtBack, linkfin.FinancingCancelled, linkfin.FinancingLapsed}}
+	for _, raw := range page.Data {
+		var f linkfin.Financing
+		if err := json.Unmarshal(raw, &f); err != nil {
+			c.fail(w, r, p, err)
+			return
+		}
+		out.Rows = append(out.Rows, f)
+	}
+	c.render(w, r, http.StatusOK, "financings", "financings.title", p, out, "")
+}
+
+// financingView is a financing with what the person may do to it.
+type financingView struct {
+	F                         linkfin.Financing
+	Disburses, Cancels, Repay bool
+}
+
+func (c *Console) financing(w http.ResponseWriter, r *http.Request, p *Person) {
+	var f linkfin.Financing
+	if err := services.ReadAs(r.Context(), c.Store, p.Viewer, linkfin.KindFinancing, r.PathValue("id"), &f); err != nil {
+		c.fail(w, r, p, err)
+		return
+	}
+	org, acts := p.Viewer.Org, p.CanAct()
+	v := financingView{F: f,
+		Disburses: acts && org == f.FunderID && f.Status == linkfin.FinancingAccepted && !f.Frozen,
+		Cancels:   acts && (org == f.FunderID || org == f.RequesterID) && f.Status == linkfin.FinancingAccepted,
+	}
+	if acts && org == f.RequesterID && f.Status == linkfin.FinancingDisbursed {
+		_, err := services.RepayFinancing(org, &f)
+		v.Repay = err == nil
+	}
+	c.render(w, r, http.StatusOK, "financing", "financing.title", p, v, "")
+}
+
+// financingAction runs one step of a financing's life for the person.
+func (c *Console) financingAction(step string) func(http.ResponseWriter, *http.Request, *Person) {
+	return func(w http.ResponseWriter, r *http.Request, p *Person) {
+		id, org := r.PathValue("id"), p.Viewer.Org
+		var cmd linkfin.Command
+		switch step {
+		case "disburse":
+			cmd = &services.DisburseFinancing{Actor: org, ID: id}
+		case "cancel":
+			cmd = &services.CancelFinancing{Actor: org, ID: id}
+		case "repay":
+			var f linkfin.Financing
+			if err := services.ReadAs(r.Context(), c.Store, p.Viewer, linkfin.KindFinancing, id, &f); err != nil {
+				c.fail(w, r, p, err)
+				return
+			}
+			var err error
+			if cmd, err = services.RepayFinancing(org, &f); err != nil {
+				c.fail(w, r, p, err)
+				return
+			}
+		}
+		if _, err := c.act(r.Context(), p, r.PostForm, cmd); err != nil {
+			c.fail(w, r, p, err)
+			return
+		}
+		done(w, r, "/financings/"+id)
+	}
+}
