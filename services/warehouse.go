@@ -131,6 +131,10 @@ func (c *ReportTelemetry) Apply(tx linkfin.Tx) (any, error) {
 		return nil, linkfin.Errorf(linkfin.EINVALID, "a count is not negative")
 	}
 	w.Observed = c.Quantity
+	if w.Status == linkfin.ReceiptFrozen && w.FinancingID == "" && c.Quantity >= w.Quantity {
+		// A released lot counted whole again backs a loan again.
+		w.Status = linkfin.ReceiptIssued
+	}
 	if w.Status == linkfin.ReceiptPledged && c.Quantity < w.Quantity {
 		w.Status = linkfin.ReceiptFrozen
 		var f linkfin.Financing

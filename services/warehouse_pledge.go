@@ -55,15 +55,18 @@ func (warehousePledge) AssetKeys(f *linkfin.Financing) []linkfin.ObjectKey {
 // Disbursed does nothing: the receipt was pledged at acceptance.
 func (warehousePledge) Disbursed(linkfin.Tx, *linkfin.Financing) error { return nil }
 
-// Release frees the receipt; a lot found short stays frozen: it backs nothing until it
-// is counted whole.
+// Release frees the receipt (releaseReceipt).
 func (warehousePledge) Release(tx linkfin.Tx, f *linkfin.Financing) error {
-	return update(tx, linkfin.KindWarehouseReceipt, f.AssetID, "warehouse_receipt.released", func(w *linkfin.WarehouseReceipt) {
-		if w.Status != linkfin.ReceiptFrozen {
-			w.Status = linkfin.ReceiptIssued
-		}
-		w.FinancingID = ""
-	})
+	return update(tx, linkfin.KindWarehouseReceipt, f.AssetID, "warehouse_receipt.released", releaseReceipt)
+}
+
+// releaseReceipt frees a receipt from its loan, repaid or withdrawn. A lot found short
+// stays frozen: it backs nothing until the warehouse counts it whole again.
+func releaseReceipt(w *linkfin.WarehouseReceipt) {
+	if w.Status != linkfin.ReceiptFrozen {
+		w.Status = linkfin.ReceiptIssued
+	}
+	w.FinancingID = ""
 }
 
 // RequestPledgeLoan is a receipt's owner asking a funder for a loan against it: the
@@ -121,6 +124,8 @@ func (c *RequestPledgeLoan) Apply(tx linkfin.Tx) (any, error) {
 	switch {
 	case w.OwnerID != c.Actor:
 		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only the goods' owner pledges them")
+	case w.Status == linkfin.ReceiptFrozen:
+		return nil, linkfin.Errorf("asset_financed", "receipt %s is frozen: the warehouse counted less than it holds; it backs nothing until counted whole", w.ID)
 	case w.Status != linkfin.ReceiptIssued:
 		return nil, linkfin.Errorf("asset_financed", "receipt %s is %s: a receipt is pledged once", w.ID, w.Status)
 	}
@@ -331,7 +336,7 @@ func (c *RepayPledgeLoan) Apply(tx linkfin.Tx) (any, error) {
 	if _, err := tx.Get(linkfin.KindWarehouseReceipt, f.AssetID, &w); err != nil {
 		return nil, err
 	}
-	w.Status, w.FinancingID = linkfin.ReceiptIssued, ""
+	releaseReceipt(&w)
 	if err := tx.Put(linkfin.KindWarehouseReceipt, w.ID, &w, "warehouse_receipt.released"); err != nil {
 		return nil, err
 	}

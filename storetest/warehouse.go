@@ -89,8 +89,16 @@ func testWarehousePledge(t *testing.T, open Opener) {
 	if f, err := run[fin](t, env, &services.RepayPledgeLoan{Actor: "trader", ID: "w1"}); err != nil || f.Status != linkfin.FinancingSettled {
 		t.Fatalf("repay: %+v, %v", f, err)
 	}
-	if r := record[linkfin.WarehouseReceipt](t, env, linkfin.KindWarehouseReceipt, "R1"); r.Status != linkfin.ReceiptIssued || r.FinancingID != "" {
+	// The lot was found short: released, it stays frozen and backs nothing until the
+	// warehouse counts it whole again.
+	if r := record[linkfin.WarehouseReceipt](t, env, linkfin.KindWarehouseReceipt, "R1"); r.Status != linkfin.ReceiptFrozen || r.FinancingID != "" {
 		t.Fatalf("the receipt after repayment: %+v", r)
+	}
+	if _, err := run[fin](t, env, &services.RequestPledgeLoan{Actor: "trader", ID: "w2b", ReceiptID: "R1", ProgramID: "wh", FunderID: "factor"}); !refusal(err, "asset_financed", "frozen") {
+		t.Fatalf("a loan on a lot found short: %v", err)
+	}
+	if w, err := run[linkfin.WarehouseReceipt](t, env, &services.ReportTelemetry{Actor: "port", ReceiptID: "R1", Quantity: 100}); err != nil || w.Status != linkfin.ReceiptIssued {
+		t.Fatalf("the lot counted whole: %+v, %v", w, err)
 	}
 	limit, _ := env.Domain.Account(context.Background(), services.LimitID("wh", "factor"))
 	if limit.CreditsPosted-limit.DebitsPosted != 5_000_000_00 {
