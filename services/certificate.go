@@ -223,7 +223,7 @@ func (c *TransferCertificate) Apply(tx linkfin.Tx) (any, error) {
 	}
 	switch {
 	case c.Amount <= 0 || c.Amount > parent.Face:
-		return nil, linkfin.Errorf(linkfin.EINVALID, "the amount transferred is positive and at most the piece's face (%d)", parent.Face)
+		return nil, linkfin.Errorf(linkfin.EINVALID, "the amount transferred is positive and at most the piece's face (%s)", linkfin.Money{Amount: parent.Face, Currency: parent.Currency})
 	case c.Amount == parent.Face && c.RemainderID != "":
 		return nil, linkfin.Errorf(linkfin.EINVALID, "a whole transfer leaves no remainder")
 	}
@@ -258,7 +258,7 @@ func heldPiece(tx linkfin.Tx, id, actor string) (*linkfin.Certificate, error) {
 	}
 	switch {
 	case c.HolderID != actor:
-		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only the holder splits or transfers a piece")
+		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only the piece's holder acts on it: %s holds it", c.HolderID)
 	case c.Status != linkfin.CertificateActive:
 		return nil, linkfin.Errorf("certificate_not_active", "certificate %s is %s", id, c.Status)
 	case c.FinancingID != "":
@@ -296,7 +296,7 @@ func divide(tx linkfin.Tx, parent *linkfin.Certificate, pieces []linkfin.Piece, 
 			Maturity: parent.Maturity, Status: linkfin.CertificateActive, CreatedAt: tx.Now()}
 	}
 	if sum != parent.Face {
-		return nil, linkfin.Errorf(linkfin.EINVALID, "the pieces sum to %d, not to the face %d: a split neither loses nor creates a fen", sum, parent.Face)
+		return nil, linkfin.Errorf(linkfin.EINVALID, "the pieces sum to %s, not to the face %s: a split neither loses nor creates a fen", linkfin.Money{Amount: sum, Currency: parent.Currency}, linkfin.Money{Amount: parent.Face, Currency: parent.Currency})
 	}
 	ids := make([]string, len(children))
 	for i := range children {

@@ -197,7 +197,7 @@ func (c *CloseDistributorLoan) Apply(tx linkfin.Tx) (any, error) {
 	case byDistributor >= owed:
 		legs, f.Status = append(release, leg{"repayment", distributor, funder, owed, codeWallet}), linkfin.FinancingSettled
 	case !overdue:
-		return nil, linkfin.Errorf(linkfin.ECONFLICT, "the distributor cannot repay %d yet; the loan is due on %s", owed, f.DueDate)
+		return nil, linkfin.Errorf(linkfin.ECONFLICT, "the distributor cannot repay %s yet; the loan is due on %s", linkfin.Money{Amount: owed, Currency: f.Currency}, f.DueDate)
 	case p.BuyBack && byAnchor >= owed:
 		legs, f.Status = append(release, leg{"buy-back", anchor, funder, owed, codeWallet}), linkfin.FinancingBoughtBack
 	default:

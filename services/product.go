@@ -130,7 +130,7 @@ func notRepayable(f *linkfin.Financing) error {
 
 // notClosable is Close's answer for a product that settles with its certificate.
 func notClosable(f *linkfin.Financing) error {
-	return linkfin.Errorf("not_closable", "a %s financing settles with its certificate (POST /v1/settlements/run)", f.Product)
+	return linkfin.Errorf("not_closable", "a %s financing is not closed: it settles with its certificate at maturity, when the anchor pays", f.Product)
 }
 
 // offered is the live funder of a program that offers the product: the checks every

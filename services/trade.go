@@ -502,7 +502,7 @@ func (c *CreateCreditNote) Apply(tx linkfin.Tx) (any, error) {
 	case linkfin.ValidateNumber("the credit note's number", n.Number) != nil || n.Reason == "" || len(n.Reason) > 1000:
 		return nil, linkfin.Errorf(linkfin.EINVALID, "a credit note has a number (1 to %d characters) and a reason (1 to 1000)", linkfin.MaxNumber)
 	case n.Amount <= 0 || n.Amount > open:
-		return nil, linkfin.Errorf(linkfin.EINVALID, "a credit note is positive and at most what the invoice still asks (%d)", open)
+		return nil, linkfin.Errorf(linkfin.EINVALID, "a credit note is positive and at most what the invoice still asks (%s)", linkfin.Money{Amount: open, Currency: inv.Currency})
 	}
 	if n.ID, err = newID(tx, linkfin.KindCreditNote, n.ID); err != nil {
 		return nil, err

@@ -142,7 +142,7 @@ func testCertificates(t *testing.T, open Opener) {
 	if _, err := split("tier1", "c1", linkfin.Piece{ID: "c1a", Face: third}, linkfin.Piece{ID: "c1b", Face: third}, linkfin.Piece{ID: "c1c", Face: third}); !refusal(err, linkfin.EINVALID, "a split neither loses nor creates a fen") {
 		t.Fatalf("a split that loses 2 fen: %v", err)
 	}
-	if _, err := split("anchor", "c1", linkfin.Piece{ID: "c1a", Face: 1}, linkfin.Piece{ID: "c1b", Face: c1.Face - 1}); !refusal(err, linkfin.EFORBIDDEN, "only the holder") {
+	if _, err := split("anchor", "c1", linkfin.Piece{ID: "c1a", Face: 1}, linkfin.Piece{ID: "c1b", Face: c1.Face - 1}); !refusal(err, linkfin.EFORBIDDEN, "only the piece's holder") {
 		t.Fatalf("the anchor splits the supplier's piece: %v", err)
 	}
 	parts, err := split("tier1", "c1", linkfin.Piece{ID: "c1a", Face: third}, linkfin.Piece{ID: "c1b", Face: third}, linkfin.Piece{ID: "c1c", Face: c1.Face - 2*third})

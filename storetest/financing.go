@@ -67,7 +67,7 @@ func testFinancing(t *testing.T, open Opener) {
 	accept := func(actor, id string) (*fin, error) {
 		return run[fin](t, env, &services.AcceptCertificateDiscounting{Actor: actor, ID: id, PieceID: "c1"})
 	}
-	if _, err := request("anchor", "f0", "bank"); !refusal(err, linkfin.EFORBIDDEN, "only the holder") {
+	if _, err := request("anchor", "f0", "bank"); !refusal(err, linkfin.EFORBIDDEN, "only the piece's holder") {
 		t.Fatalf("the anchor asks to finance the supplier's piece: %v", err)
 	}
 	if _, err := request("tier1", "f0", "tier2"); !refusal(err, linkfin.EINVALID, "tier2 is not a live funder") {
