@@ -16,8 +16,10 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -46,41 +48,32 @@ const (
 // Person is who is signed in: a user of an organization (or of the operator), with
 // the token the session's forms carry.
 type Person struct {
-	Viewer  linkfin.Viewer
-	UserID  string
-	Name    string
-	OrgName string
-	Role    string
-	Lang    Lang   // the user's language; "" for the request's
-	CSRF    string // the session's form token
+	Viewer linkfin.Viewer
+	UserID string
+	Name   string
+	Role   linkfin.Role
+	Lang   Lang   // the user's language; "" for the request's
+	CSRF   string // the session's form token
+}
+
+// personOf is who a live session opens for.
+func personOf(si *services.SignedIn) *Person {
+	name := si.User.DisplayName
+	if name == "" {
+		name = si.User.Name
+	}
+	l, _ := ParseLang(si.User.Language)
+	return &Person{Viewer: si.Viewer(), UserID: si.User.ID, Name: name, Role: si.Role(), Lang: l, CSRF: si.CSRF}
 }
 
 // CanAct reports whether the person may change anything: a viewer may not.
-func (p *Person) CanAct() bool { return p.Role != string(linkfin.RoleViewer) }
-
-// SignIn is what a person types to sign in.
-type SignIn struct {
-	Name, Password, Code string
-	Source               string // the client's address, for the rate limit
-}
-
-// People signs people in and says who is signed in. Services implements it over the
-// users and sessions of the store.
-type People interface {
-	// SignIn checks the name, password and code and opens a session, whose token the
-	// console keeps in a cookie.
-	SignIn(ctx context.Context, in SignIn) (token string, err error)
-	// Person is whoever the session token belongs to, or an unauthorized error.
-	Person(ctx context.Context, token string) (*Person, error)
-	// SignOut ends the session.
-	SignOut(ctx context.Context, token string) error
-}
+func (p *Person) CanAct() bool { return p.Role != linkfin.RoleViewer }
 
 // Console serves the pages.
 type Console struct {
 	Store  linkfin.Store
 	Engine *engine.Engine
-	People People
+	Auth   *services.Auth
 	Logger *slog.Logger
 
 	mux   *http.ServeMux
@@ -88,11 +81,11 @@ type Console struct {
 }
 
 // New builds the console's router.
-func New(s linkfin.Store, e *engine.Engine, people People, logger *slog.Logger) *Console {
+func New(s linkfin.Store, e *engine.Engine, auth *services.Auth, logger *slog.Logger) *Console {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	c := &Console{Store: s, Engine: e, People: people, Logger: logger, mux: http.NewServeMux()}
+	c := &Console{Store: s, Engine: e, Auth: auth, Logger: logger, mux: http.NewServeMux()}
 	c.pages = parsePages()
 	static, _ := fs.Sub(staticFS, "static")
 	c.mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
@@ -215,9 +208,12 @@ func (c *Console) render(w http.ResponseWriter, r *http.Request, status int, pag
 func (c *Console) person(page func(http.ResponseWriter, *http.Request, *Person)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		var p *Person
-		if ck, err := r.Cookie(sessionCookie); err == nil && c.People != nil {
-			p, err = c.People.Person(r.Context(), ck.Value)
-			if err != nil && linkfin.ErrorCode(err) != linkfin.EUNAUTHORIZED {
+		if ck, err := r.Cookie(sessionCookie); err == nil && c.Auth != nil {
+			si, err := c.Auth.Authenticate(r.Context(), ck.Value)
+			switch {
+			case err == nil:
+				p = personOf(si)
+			case linkfin.ErrorCode(err) != linkfin.EUNAUTHORIZED:
 				c.fail(w, r, nil, err)
 				return
 			}
@@ -285,34 +281,49 @@ func (c *Console) signIn(w http.ResponseWriter, r *http.Request) {
 		c.render(w, r, http.StatusForbidden, "signin", "signin.title", nil, nil, l.T("error.csrf"))
 		return
 	}
-	if c.People == nil {
+	if c.Auth == nil {
 		c.render(w, r, http.StatusUnauthorized, "signin", "signin.title", nil, nil, l.T("signin.failed"))
 		return
 	}
-	token, err := c.People.SignIn(r.Context(), SignIn{Name: r.PostFormValue("name"), Password: r.PostFormValue("password"),
-		Code: r.PostFormValue("code"), Source: r.RemoteAddr})
+	si, err := c.Auth.SignIn(r.Context(), linkfin.SignInIn{Name: r.PostFormValue("name"), Password: r.PostFormValue("password"),
+		Code: r.PostFormValue("code")}, source(r))
+	var retry *services.RetryError
 	switch code := linkfin.ErrorCode(err); {
 	case err == nil:
-	case code == linkfin.EUNAUTHORIZED:
-		c.render(w, r, http.StatusUnauthorized, "signin", "signin.title", nil, nil, l.T("signin.failed"))
-		return
-	case code == "rate_limited":
+	case errors.As(err, &retry):
+		w.Header().Set("Retry-After", strconv.Itoa(int(retry.After.Seconds())+1))
 		c.render(w, r, http.StatusTooManyRequests, "signin", "signin.title", nil, nil, l.T("error.rate_limited"))
+		return
+	case code == services.ETOTPREQUIRED:
+		c.render(w, r, http.StatusUnauthorized, "signin", "signin.title", nil, nil, l.T("signin.code_required"))
+		return
+	case code == linkfin.EUNAUTHORIZED || code == services.ETOTPREPLAYED:
+		c.render(w, r, http.StatusUnauthorized, "signin", "signin.title", nil, nil, l.T("signin.failed"))
 		return
 	default:
 		c.fail(w, r, nil, err)
 		return
 	}
 	// A new session, a new cookie: nothing set before signing in carries over.
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true, Secure: r.TLS != nil,
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: si.Token, Path: "/", HttpOnly: true, Secure: r.TLS != nil,
 		SameSite: http.SameSiteStrictMode})
 	http.SetCookie(w, &http.Cookie{Name: formCookie, Value: "", Path: "/", MaxAge: -1})
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
 
+// source is the client's address, without its port: sign-in failures are limited per
+// address.
+func source(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
 func (c *Console) signOut(w http.ResponseWriter, r *http.Request, p *Person) {
 	ck, _ := r.Cookie(sessionCookie)
-	if err := c.People.SignOut(r.Context(), ck.Value); err != nil {
+	if err := c.Auth.SignOut(r.Context(), ck.Value); err != nil {
 		c.fail(w, r, p, err)
 		return
 	}

@@ -20,31 +20,15 @@ import (
 	"linkfin/storetest"
 )
 
-// sessions stands in for the platform's sessions in the pages' tests: a token per
-// person. (Signing in itself is tested with the users it belongs to.)
-type sessions map[string]*Person
-
-func (s sessions) SignIn(context.Context, SignIn) (string, error) {
-	return "", linkfin.Errorf(linkfin.EUNAUTHORIZED, "no sign-in here")
-}
-
-func (s sessions) Person(_ context.Context, token string) (*Person, error) {
-	if p, ok := s[token]; ok {
-		return p, nil
-	}
-	return nil, linkfin.Errorf(linkfin.EUNAUTHORIZED, "no session")
-}
-
-func (s sessions) SignOut(_ context.Context, token string) error { delete(s, token); return nil }
-
 // site is the console on a real engine and store, seeded with the demo's supply chain
 // and a matched invoice from tier1 to the anchor.
 type site struct {
-	t      *testing.T
-	e      *engine.Engine
-	store  linkfin.Store
-	srv    *httptest.Server
-	people sessions
+	t     *testing.T
+	e     *engine.Engine
+	store linkfin.Store
+	srv   *httptest.Server
+	auth  *services.Auth
+	users map[string]bool
 }
 
 func newSite(t *testing.T) *site {
@@ -60,7 +44,8 @@ func newSite(t *testing.T) *site {
 	if err := demo.Seed(context.Background(), e); err != nil {
 		t.Fatal(err)
 	}
-	st := &site{t: t, e: e, store: s, people: sessions{}}
+	st := &site{t: t, e: e, store: s, auth: services.NewAuth(s, e, make([]byte, 32)), users: map[string]bool{}}
+	st.auth.Now = clock.Now
 	due := linkfin.DateOf(clock.Now()).AddDays(60)
 	for _, c := range []linkfin.Command{
 		&services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: "PO-1", Number: "PO-1", SellerID: "tier1", ProgramID: "auto-scf",
@@ -75,25 +60,69 @@ func newSite(t *testing.T) *site {
 			t.Fatalf("%T: %v", c, err)
 		}
 	}
-	st.srv = httptest.NewServer(New(s, e, st.people, nil))
+	st.srv = httptest.NewServer(New(s, e, st.auth, nil))
 	t.Cleanup(st.srv.Close)
 	return st
 }
 
-// as is a browser of someone of the organization with the role, signed in.
+// password is every test user's.
+const password = "correct horse battery staple"
+
+// user makes a user of the organization with the role (once), named <org>-<role>.
+func (s *site) user(org string, role linkfin.Role, lang string) string {
+	s.t.Helper()
+	name := org + "-" + string(role)
+	if !s.users[name] {
+		sealed, err := s.auth.SealPassword(name, password)
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		s.run(&services.CreateUser{User: linkfin.User{OrgID: org, Name: name, Role: role, Language: lang}, Password: sealed})
+		s.users[name] = true
+	}
+	return name
+}
+
+// as is a browser of a user of the organization with the role, signed in through the
+// sign-in page, reading English.
 func (s *site) as(org string, role linkfin.Role) *client {
-	token := randomToken()
-	s.people[token] = &Person{Viewer: linkfin.Viewer{Org: org}, UserID: "u-" + org, Name: org + " " + string(role), OrgName: org,
-		Role: string(role), Lang: English, CSRF: randomToken()}
+	s.t.Helper()
+	c := s.browser()
+	name := s.user(org, role, "en")
+	if code, body := c.signIn(name, password, ""); code != http.StatusSeeOther {
+		s.t.Fatalf("%s signing in: %d\n%s", name, code, body)
+	}
+	return c
+}
+
+// browser is a browser with no one signed in.
+func (s *site) browser() *client {
 	jar, _ := cookiejar.New(nil)
-	u, _ := url.Parse(s.srv.URL)
-	jar.SetCookies(u, []*http.Cookie{{Name: sessionCookie, Value: token}})
-	return &client{t: s.t, base: s.srv.URL, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+	return &client{t: s.t, base: s.srv.URL, jar: jar, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+// signIn fills in the sign-in form and sends it.
+func (c *client) signIn(name, password, code string) (int, string) {
+	c.t.Helper()
+	_, page := c.get("/sign-in")
+	return c.post("/sign-in", url.Values{"csrf": {hidden(page, "csrf")}, "name": {name}, "password": {password}, "code": {code}})
+}
+
+// cookie is the value of the browser's cookie of the name, or "".
+func (c *client) cookie(name string) string {
+	u, _ := url.Parse(c.base)
+	for _, ck := range c.jar.Cookies(u) {
+		if ck.Name == name {
+			return ck.Value
+		}
+	}
+	return ""
 }
 
 type client struct {
 	t    *testing.T
 	base string
+	jar  *cookiejar.Jar
 	c    *http.Client
 }
 
@@ -163,7 +192,7 @@ func TestInvoiceApproval(t *testing.T) {
 	if strings.Contains(vpage, "/approve") {
 		t.Fatal("a viewer is offered the approval")
 	}
-	if code, _ := viewer.post("/invoices/inv-1/approve", url.Values{"csrf": {s.people.csrfOf("anchor", linkfin.RoleViewer)}, "idempotency_key": {"k-v"}}); code != http.StatusForbidden {
+	if code, _ := viewer.post("/invoices/inv-1/approve", url.Values{"csrf": {hidden(vpage, "csrf")}, "idempotency_key": {"k-v"}}); code != http.StatusForbidden {
 		t.Fatalf("a viewer's approval: %d", code)
 	}
 	outsider := s.as("tier2", linkfin.RoleAdmin)
@@ -203,15 +232,6 @@ func TestInvoiceApproval(t *testing.T) {
 	if code != http.StatusOK || !strings.HasPrefix(csv, "id,number,seller_id,buyer_id") || !strings.Contains(csv, "inv-1,INV-1,tier1,anchor") {
 		t.Fatalf("CSV: %d\n%s", code, csv)
 	}
-}
-
-func (s sessions) csrfOf(org string, role linkfin.Role) string {
-	for _, p := range s {
-		if p.Viewer.Org == org && p.Role == string(role) {
-			return p.CSRF
-		}
-	}
-	return ""
 }
 
 func (s *site) run(c linkfin.Command) json.RawMessage {
