@@ -90,7 +90,7 @@ var messages = map[string]message{
 	"signin.password":                  {"Password", "密码"},
 	"signin.code":                      {"Authenticator code (if you use one)", "动态验证码（如已启用）"},
 	"signin.submit":                    {"Sign in", "登录"},
-	"signin.code_required": {"Enter the code your authenticator app shows.", "请输入身份验证器显示的动态码。"},
+	"signin.code_required":             {"Enter the code your authenticator app shows.", "请输入身份验证器显示的动态码。"},
 	"signin.failed":                    {"The name, password or code is not right.", "登录名、密码或验证码不正确。"},
 	"home.title":                       {"Home", "首页"},
 	"home.wallets":                     {"Cash in your wallets", "钱包余额"},
