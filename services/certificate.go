@@ -256,15 +256,23 @@ func heldPiece(tx linkfin.Tx, id, actor string) (*linkfin.Certificate, error) {
 	if !found || actor != c.HolderID && actor != c.AnchorID {
 		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "certificate %s not found", id)
 	}
-	switch {
-	case c.HolderID != actor:
-		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only the piece's holder acts on it: %s holds it", c.HolderID)
-	case c.Status != linkfin.CertificateActive:
-		return nil, linkfin.Errorf("certificate_not_active", "certificate %s is %s", id, c.Status)
-	case c.FinancingID != "":
-		return nil, linkfin.Errorf("asset_financed", "certificate %s backs financing %s", id, c.FinancingID)
+	if err := holds(&c, actor); err != nil {
+		return nil, err
 	}
 	return &c, nil
+}
+
+// holds refuses a piece that actor does not hold, active and backing no financing.
+func holds(c *linkfin.Certificate, actor string) error {
+	switch {
+	case c.HolderID != actor:
+		return linkfin.Errorf(linkfin.EFORBIDDEN, "only the piece's holder acts on it: %s holds it", c.HolderID)
+	case c.Status != linkfin.CertificateActive:
+		return linkfin.Errorf("certificate_not_active", "certificate %s is %s", c.ID, c.Status)
+	case c.FinancingID != "":
+		return linkfin.Errorf("asset_financed", "certificate %s backs financing %s", c.ID, c.FinancingID)
+	}
+	return nil
 }
 
 // divide creates the children of parent: their faces must sum exactly to its face.

@@ -22,6 +22,30 @@ func (certificateDiscounting) Request(_ context.Context, _ linkfin.Store, actor 
 	return &RequestCertificateDiscounting{Actor: actor, ProgramID: in.ProgramID, PieceID: in.AssetID, FunderID: in.FunderID}, nil
 }
 
+// Offer quotes every live funder of the program for a piece org holds, active and
+// backing no financing.
+func (certificateDiscounting) Offer(org string, asset any, programs map[string]*linkfin.Program, valueDate linkfin.Date) (linkfin.AssetOffers, bool) {
+	piece, ok := asset.(*linkfin.Certificate)
+	if !ok || holds(piece, org) != nil {
+		return linkfin.AssetOffers{}, false
+	}
+	p := programs[piece.ProgramID]
+	if p == nil || !p.Offers(linkfin.ProductCertificateDiscounting) {
+		return linkfin.AssetOffers{}, false
+	}
+	a := linkfin.AssetOffers{AssetKind: linkfin.KindCertificate, AssetID: piece.ID, ProgramID: p.ID, Currency: piece.Currency,
+		Face: piece.Face, Maturity: piece.Maturity}
+	for _, funder := range liveFunders(p) {
+		q, err := priceCertificateDiscounting(p, funder, piece, valueDate)
+		offer(&a, linkfin.ProductCertificateDiscounting, funder, q, err)
+	}
+	return a, true
+}
+
+func (certificateDiscounting) Quote(actor, programID, pieceID, funderID string) linkfin.Command {
+	return &RequestCertificateDiscounting{Actor: actor, ProgramID: programID, PieceID: pieceID, FunderID: funderID}
+}
+
 func (certificateDiscounting) Accept(actor string, f *linkfin.Financing) linkfin.Command {
 	return &AcceptCertificateDiscounting{Actor: actor, ID: f.ID, PieceID: f.AssetID}
 }

@@ -28,6 +28,19 @@ func (dynamicDiscounting) Request(_ context.Context, _ linkfin.Store, actor stri
 	return &RequestDynamicDiscounting{Actor: actor, PayableID: in.AssetID, ProgramID: in.ProgramID}, nil
 }
 
+// Offer quotes the program's anchor, who pays early, for a payable org sells, open.
+func (dynamicDiscounting) Offer(org string, asset any, programs map[string]*linkfin.Program, valueDate linkfin.Date) (linkfin.AssetOffers, bool) {
+	anchor := func(p *linkfin.Program) []string { return []string{p.AnchorID} }
+	return payableOffers(dynamicDiscounting{}, org, asset, programs, anchor, func(p *linkfin.Program, _ string, pay *linkfin.Payable) (linkfin.Quote, error) {
+		return priceDynamicDiscounting(p, pay, valueDate)
+	})
+}
+
+// Quote asks the anchor: the funder is always the program's anchor, whom the quote names.
+func (dynamicDiscounting) Quote(actor, programID, payableID, _ string) linkfin.Command {
+	return &RequestDynamicDiscounting{Actor: actor, PayableID: payableID, ProgramID: programID}
+}
+
 func (dynamicDiscounting) Accept(actor string, f *linkfin.Financing) linkfin.Command {
 	return &AcceptDynamicDiscounting{Actor: actor, ID: f.ID, PayableID: f.AssetID}
 }

@@ -29,6 +29,17 @@ func (factoring) Request(_ context.Context, _ linkfin.Store, actor string, in *l
 	return &RequestFactoring{Actor: actor, PayableID: in.AssetID, ProgramID: in.ProgramID, FunderID: in.FunderID}, nil
 }
 
+// Offer quotes every live funder of the program for a payable org sells, open.
+func (factoring) Offer(org string, asset any, programs map[string]*linkfin.Program, valueDate linkfin.Date) (linkfin.AssetOffers, bool) {
+	return payableOffers(factoring{}, org, asset, programs, liveFunders, func(p *linkfin.Program, funder string, pay *linkfin.Payable) (linkfin.Quote, error) {
+		return priceFactoring(p, funder, pay, valueDate)
+	})
+}
+
+func (factoring) Quote(actor, programID, payableID, funderID string) linkfin.Command {
+	return &RequestFactoring{Actor: actor, PayableID: payableID, ProgramID: programID, FunderID: funderID}
+}
+
 func (factoring) Accept(actor string, f *linkfin.Financing) linkfin.Command {
 	return &AcceptFactoring{Actor: actor, ID: f.ID, PayableID: f.AssetID}
 }

@@ -284,6 +284,7 @@ func Run(t *testing.T, open Opener) {
 		{"POFinancing", testPOFinancing, true},
 		{"DistributorFinancing", testDistributorFinancing, true},
 		{"WarehousePledge", testWarehousePledge, true},
+		{"Offers", testOffers, true},
 		{"TreeProperty", testTreeProperty, true},
 		{"Bounds", testBounds, true},
 		{"People", testPeople, true},
@@ -790,6 +791,7 @@ func RunInMemory(t *testing.T) {
 		{"POFinancing", testPOFinancing},
 		{"DistributorFinancing", testDistributorFinancing},
 		{"WarehousePledge", testWarehousePledge},
+		{"Offers", testOffers},
 		{"TreeProperty", testTreeProperty},
 		{"Bounds", testBounds},
 	} {
