@@ -269,7 +269,8 @@ func (c *TakeOffer) Apply(tx linkfin.Tx) (any, error) {
 	case f.FunderID != c.FunderID:
 		return nil, linkfin.Errorf(linkfin.EINVALID, "%s on %s %s is offered by %s, not %s", f.Product, f.AssetKind, f.AssetID, f.FunderID, c.FunderID)
 	case f.Quote.Price != c.Price:
-		return nil, linkfin.Errorf(EOFFERCHANGED, "the offer now pays %d, not the %d confirmed: look at the offers again", f.Quote.Price, c.Price)
+		return nil, linkfin.Errorf(EOFFERCHANGED, "the offer now pays %s, not the %s confirmed: look at the offers again",
+			linkfin.Money{Amount: f.Quote.Price, Currency: f.Currency}, linkfin.Money{Amount: c.Price, Currency: f.Currency})
 	}
 	return o.Accept(c.Actor, f).Apply(tx)
 }

@@ -144,7 +144,7 @@ payable pay-inv-4 both 100000 2027-06-30
 		price                                  int64
 		code, about                            string
 	}{
-		{"tier1", "certificate_discounting", "c1", "auto-scf", "cheap", 990_015_29, services.EOFFERCHANGED, "now pays 99001528, not the 99001529 confirmed"},
+		{"tier1", "certificate_discounting", "c1", "auto-scf", "cheap", 990_015_29, services.EOFFERCHANGED, "now pays 990015.28 CNY, not the 990015.29 CNY confirmed"},
 		{"tier1", "po_financing", "c1", "auto-scf", "cheap", 990_015_28, linkfin.EINVALID, `"po_financing" makes no offers`},
 		{"tier1", "certificate_discounting", "c1", "auto-scf", "cheap", 0, linkfin.EINVALID, "a positive amount"},
 		{"tier1", "certificate_discounting", "c1", "auto-scf", "late", 990_015_28, linkfin.EINVALID, "late is not a live funder"},
@@ -167,7 +167,7 @@ payable pay-inv-4 both 100000 2027-06-30
 	}
 	// A day later the quote pays more: the price confirmed yesterday has changed.
 	env.Clock.Advance(24 * time.Hour)
-	if _, err := take("tier1", "certificate_discounting", "c1", "auto-scf", "cheap", 990_015_28); !refusal(err, services.EOFFERCHANGED, "now pays 99012500") {
+	if _, err := take("tier1", "certificate_discounting", "c1", "auto-scf", "cheap", 990_015_28); !refusal(err, services.EOFFERCHANGED, "now pays 990125.00 CNY") {
 		t.Fatalf("yesterday's price: %v", err)
 	}
 
