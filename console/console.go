@@ -97,6 +97,8 @@ func New(s linkfin.Store, e *engine.Engine, auth *services.Auth, logger *slog.Lo
 	c.mux.HandleFunc("GET /pieces/{id}", c.person(c.piece))
 	c.mux.HandleFunc("POST /pieces/{id}/split", c.person(c.splitPiece))
 	c.mux.HandleFunc("POST /pieces/{id}/pass", c.person(c.passPiece))
+	c.mux.HandleFunc("GET /payables", c.person(c.payables))
+	c.mux.HandleFunc("POST /payables/certify", c.person(c.issueCertificate))
 	c.mux.HandleFunc("GET /financings", c.person(c.financings))
 	c.mux.HandleFunc("GET /financings/{id}", c.person(c.financing))
 	for _, step := range []string{"disburse", "cancel", "repay"} {
@@ -111,7 +113,7 @@ func New(s linkfin.Store, e *engine.Engine, auth *services.Auth, logger *slog.Lo
 }
 
 // pageNames are the pages, each a template of its own inside the layout.
-var pageNames = []string{"signin", "home", "notfound", "error", "invoices", "invoice", "piece", "financings", "financing"}
+var pageNames = []string{"signin", "home", "notfound", "error", "invoices", "invoice", "piece", "financings", "financing", "payables"}
 
 // parsePages parses every page once per language, with t bound to the language.
 func parsePages() map[Lang]map[string]*template.Template {

@@ -342,3 +342,38 @@ func TestFunderDisburses(t *testing.T) {
 		t.Fatalf("tier1's home does not show the price %s it received:\n%s", Money(English, "CNY", f.Quote.Price), home)
 	}
 }
+
+// An anchor approves an invoice and issues a certificate from its payable; the seller
+// then holds the piece.
+func TestApproveAndCertify(t *testing.T) {
+	s := newSite(t)
+	anchor := s.as("anchor", linkfin.RoleAdmin)
+	_, page := anchor.get("/invoices/inv-1")
+	if code, body := anchor.post("/invoices/inv-1/approve", url.Values{"csrf": {hidden(page, "csrf")}, "idempotency_key": {hidden(page, "idempotency_key")}}); code != http.StatusSeeOther {
+		t.Fatalf("approve: %d\n%s", code, body)
+	}
+	code, page := anchor.get("/payables?status=open")
+	pay := linkfin.PayableID("inv-1")
+	if code != http.StatusOK || !strings.Contains(page, `value="`+pay+`"`) {
+		t.Fatalf("the open payables: %d\n%s", code, page)
+	}
+	if _, tier1 := s.as("tier1", linkfin.RoleAdmin).get("/payables"); strings.Contains(tier1, `type="checkbox"`) {
+		t.Fatal("the seller is offered to certify its buyer's payable")
+	}
+	form := url.Values{"csrf": {hidden(page, "csrf")}, "idempotency_key": {hidden(page, "idempotency_key")}, "payable": {pay}}
+	req, _ := http.NewRequest("POST", anchor.base+"/payables/certify", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := anchor.c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	loc := resp.Header.Get("Location")
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/pieces/") {
+		t.Fatalf("certify: %d to %q", resp.StatusCode, loc)
+	}
+	piece := s.piece(strings.TrimPrefix(loc, "/pieces/"))
+	if piece.HolderID != "tier1" || piece.Face != 100_000_00 {
+		t.Fatalf("the certificate: %+v", piece)
+	}
+}
