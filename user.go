@@ -236,11 +236,20 @@ type UserPatch struct {
 	Role        *Role   `json:"role,omitempty"`
 	Language    *string `json:"language,omitempty"`
 	Status      *string `json:"status,omitempty"` // active or disabled
+	// RemoveSecondFactor removes the user's second factor, so that it enrolls again.
+	RemoveSecondFactor bool `json:"remove_second_factor,omitempty"`
 }
 
 // PasswordIn sets a user's password.
 type PasswordIn struct {
 	Password string `json:"password"`
+	// CurrentPassword is the user's current one, when it sets its own.
+	CurrentPassword string `json:"current_password,omitempty"`
+}
+
+// RevokedOut counts the sessions a request revoked.
+type RevokedOut struct {
+	Revoked int `json:"revoked"`
 }
 
 // SignInIn signs a user in.

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"linkfin"
+	"linkfin/services"
 )
 
 // ERATELIMITED answers a key that sent more requests than its rate allows.
@@ -43,9 +44,20 @@ func (a Access) String() string {
 // principal is who a request acts for: an API key, its organization ("" for an
 // operator key) and its role.
 type principal struct {
-	KeyID string
+	KeyID string // "" for a user's session
 	Org   string
 	Role  linkfin.Role
+	// session is the signed-in user's, when the request came with a session cookie
+	// rather than a key.
+	session *services.SignedIn
+}
+
+// limitKey names the principal's rate limit: its key's, or its user's.
+func (p *principal) limitKey() string {
+	if p.session != nil {
+		return "user:" + p.session.User.ID
+	}
+	return p.KeyID
 }
 
 func (p *principal) operator() bool { return p.Role == linkfin.RoleOperator }
@@ -70,10 +82,18 @@ func principalOf(r *http.Request) *principal {
 	return p
 }
 
-// authenticate finds the request's key. A key that is malformed, unknown, revoked or
-// does not match its hash answers the same: unauthorized.
+// authenticate finds the request's key, or without one its session cookie. A key that
+// is malformed, unknown, revoked or does not match its hash answers the same:
+// unauthorized; so does a session that is unknown, ended or revoked.
 func (s *Server) authenticate(r *http.Request) (*principal, error) {
-	unauthorized := linkfin.Errorf(linkfin.EUNAUTHORIZED, "a valid API key is required: Authorization: Bearer <key>")
+	unauthorized := linkfin.Errorf(linkfin.EUNAUTHORIZED, "a valid API key is required: Authorization: Bearer <key>; or sign in (POST /v1/sessions)")
+	if c, err := r.Cookie(SessionCookie); err == nil && r.Header.Get("Authorization") == "" && s.Auth != nil {
+		si, err := s.Auth.Authenticate(r.Context(), c.Value)
+		if err != nil {
+			return nil, err
+		}
+		return &principal{Org: si.User.OrgID, Role: si.User.Role, session: si}, nil
+	}
 	key, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	if !ok {
 		return nil, unauthorized

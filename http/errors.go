@@ -13,6 +13,7 @@ import (
 
 	"linkfin"
 	"linkfin/engine"
+	"linkfin/services"
 	"linkfin/ubl"
 )
 
@@ -38,30 +39,39 @@ const (
 // statusOf is the one table from error codes to HTTP statuses. Codes not listed are
 // domain rejections (ledger result codes and the like): 422.
 var statusOf = map[string]int{
-	linkfin.EINVALID:      http.StatusBadRequest,
-	linkfin.EOVERFLOW:     http.StatusBadRequest,
-	linkfin.EOUTOFRANGE:   http.StatusBadRequest,
-	linkfin.ETOOLONG:      http.StatusBadRequest,
-	EMALFORMED:            http.StatusBadRequest,
-	EUNKNOWNFIELD:         http.StatusBadRequest,
-	ETYPE:                 http.StatusBadRequest,
-	EMISSING:              http.StatusBadRequest,
-	EENCODING:             http.StatusBadRequest,
-	ETOOLARGE:             http.StatusRequestEntityTooLarge,
-	EMETHOD:               http.StatusMethodNotAllowed,
-	EMEDIATYPE:            http.StatusUnsupportedMediaType,
-	EKEYREQUIRED:          http.StatusBadRequest,
-	ERATELIMITED:          http.StatusTooManyRequests,
-	EAUTHLIMITED:          http.StatusTooManyRequests,
-	ubl.ETOOLARGE:         http.StatusRequestEntityTooLarge,
-	linkfin.EUNAUTHORIZED: http.StatusUnauthorized,
-	linkfin.EFORBIDDEN:    http.StatusForbidden,
-	linkfin.ENOTFOUND:     http.StatusNotFound,
-	linkfin.ECONFLICT:     http.StatusConflict,
-	engine.EIDEMPOTENCY:   http.StatusConflict,
-	engine.EUNAVAILABLE:   http.StatusServiceUnavailable,
-	linkfin.ELOCKED:       http.StatusServiceUnavailable,
-	linkfin.EINTERNAL:     http.StatusInternalServerError,
+	linkfin.EINVALID:         http.StatusBadRequest,
+	linkfin.EOVERFLOW:        http.StatusBadRequest,
+	linkfin.EOUTOFRANGE:      http.StatusBadRequest,
+	linkfin.ETOOLONG:         http.StatusBadRequest,
+	EMALFORMED:               http.StatusBadRequest,
+	EUNKNOWNFIELD:            http.StatusBadRequest,
+	ETYPE:                    http.StatusBadRequest,
+	EMISSING:                 http.StatusBadRequest,
+	EENCODING:                http.StatusBadRequest,
+	ETOOLARGE:                http.StatusRequestEntityTooLarge,
+	EMETHOD:                  http.StatusMethodNotAllowed,
+	EMEDIATYPE:               http.StatusUnsupportedMediaType,
+	EKEYREQUIRED:             http.StatusBadRequest,
+	ERATELIMITED:             http.StatusTooManyRequests,
+	EAUTHLIMITED:             http.StatusTooManyRequests,
+	ubl.ETOOLARGE:            http.StatusRequestEntityTooLarge,
+	linkfin.EUNAUTHORIZED:    http.StatusUnauthorized,
+	linkfin.EFORBIDDEN:       http.StatusForbidden,
+	linkfin.ENOTFOUND:        http.StatusNotFound,
+	linkfin.ECONFLICT:        http.StatusConflict,
+	engine.EIDEMPOTENCY:      http.StatusConflict,
+	engine.EUNAVAILABLE:      http.StatusServiceUnavailable,
+	linkfin.ELOCKED:          http.StatusServiceUnavailable,
+	linkfin.EINTERNAL:        http.StatusInternalServerError,
+	linkfin.EPASSWORDSHORT:   http.StatusBadRequest,
+	linkfin.EPASSWORDLONG:    http.StatusBadRequest,
+	services.EUSERNAMETAKEN:  http.StatusConflict,
+	services.ETOTPREQUIRED:   http.StatusUnauthorized,
+	services.ETOTPREPLAYED:   http.StatusUnauthorized,
+	services.ETOTPENROLLED:   http.StatusConflict,
+	services.EENROLLREQUIRED: http.StatusForbidden,
+	services.ESIGNINLIMITED:  http.StatusTooManyRequests,
+	services.ECSRF:           http.StatusForbidden,
 }
 
 func writeError(w http.ResponseWriter, r *http.Request, err error) {

@@ -87,7 +87,9 @@ var (
 	// xmlBodies take an XML body as well as JSON, of this description.
 	xmlBodies = map[string]string{"POST /v1/invoices": "A UBL 2.1 Invoice document, with the query's id, po_id and buyer_id."}
 	// publicProblems are the problems of routes that take no key.
-	publicProblems = map[string][]int{"GET /readyz": {http.StatusServiceUnavailable}}
+	publicProblems = map[string][]int{"GET /readyz": {http.StatusServiceUnavailable},
+		"POST /v1/sessions": {http.StatusBadRequest, http.StatusUnauthorized, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType,
+			http.StatusUnprocessableEntity, http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusServiceUnavailable}}
 	// batchAnswer is the answer to a batch.
 	batchAnswer = reflect.TypeFor[struct {
 		Results []linkfin.ItemResult `json:"results"`
@@ -528,7 +530,7 @@ func problems(rt *Route, pathParams bool) []int {
 	if rt.Access == Public {
 		return publicProblems[rt.Pattern]
 	}
-	post := rt.Method() == http.MethodPost
+	post := rt.Method() != http.MethodGet // it changes something
 	out := []int{http.StatusBadRequest, http.StatusUnauthorized, http.StatusForbidden}
 	if post || pathParams || !rt.List {
 		out = append(out, http.StatusNotFound)

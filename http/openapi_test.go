@@ -56,6 +56,7 @@ func newOpenAPIEnv(t *testing.T) *openAPIEnv {
 	}
 	t.Cleanup(func() { e.Close() })
 	env := &openAPIEnv{t: t, srv: lfhttp.NewServer(e, s, nil), engine: e, store: s, keys: make(map[string]string)}
+	env.srv.Auth = services.NewAuth(s, e, credentialsKey)
 	env.srv.WebhookKey = []byte("the webhook key of the OpenAPI tests")
 	submit := func(c linkfin.Command, v any) {
 		t.Helper()
@@ -681,6 +682,9 @@ func TestOpenAPIAnswers(t *testing.T) {
 		path := expand(paths.Replace(rt.Path()))
 		if strings.Contains(path, "{") {
 			continue // the test has no record for it: it is tried with a bad request below
+		}
+		if path == "/v1/sessions/current" {
+			continue // a key has no session: TestSessions reads it with a session's cookie
 		}
 		run(step{"operator", "GET", path, "", 200, ""})
 		if rt.Access == lfhttp.AnyKey {

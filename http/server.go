@@ -22,6 +22,7 @@ import (
 
 	"linkfin"
 	"linkfin/engine"
+	"linkfin/services"
 )
 
 // MaxBodyBytes bounds a request body.
@@ -34,6 +35,9 @@ type Server struct {
 	Logger *slog.Logger
 	// WebhookKey is the platform's webhook key: endpoints' signing secrets derive from it.
 	WebhookKey []byte
+	// Auth signs users in and finds their sessions; without it, no one signs in and
+	// only keys open the API. The console shares it.
+	Auth *services.Auth
 	// Pages, if set, serves every path outside the API (the web console): the API is
 	// /v1/ and the probes; what the API does not route there still answers problem+json.
 	Pages http.Handler
@@ -68,6 +72,7 @@ func NewServer(e *engine.Engine, s linkfin.Store, logger *slog.Logger) *Server {
 
 	srv.ledgerRoutes()
 	srv.domainRoutes()
+	srv.userRoutes()
 	srv.openAPIRoute()
 	// What no route takes still answers problem+json with a code.
 	srv.mux.HandleFunc("/", srv.wrap(Route{Pattern: "unrouted", Access: Public}, srv.unrouted))
@@ -77,7 +82,7 @@ func NewServer(e *engine.Engine, s linkfin.Store, logger *slog.Logger) *Server {
 // unrouted answers 405 when the path has routes for other methods, else 404.
 func (s *Server) unrouted(w http.ResponseWriter, r *http.Request) {
 	var allow []string
-	for _, m := range []string{http.MethodGet, http.MethodPost} {
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPatch, http.MethodDelete} {
 		probe := r.Clone(r.Context())
 		probe.Method = m
 		if _, pattern := s.mux.Handler(probe); pattern != "/" && pattern != "" {
@@ -219,7 +224,8 @@ func (s *Server) admit(w http.ResponseWriter, r *http.Request, rt Route) (*princ
 	if rt.Access == Public {
 		return nil, nil
 	}
-	src, credentials := source(r), r.Header.Get("Authorization") != ""
+	_, cookieErr := r.Cookie(SessionCookie)
+	src, credentials := source(r), r.Header.Get("Authorization") != "" || cookieErr == nil
 	if d, limited := s.fails.limited(src); limited && credentials {
 		w.Header().Set("Retry-After", retryAfter(d))
 		return nil, linkfin.Errorf(EAUTHLIMITED, "too many failed authentications from this address; retry in %s s", retryAfter(d))
@@ -251,7 +257,12 @@ func (s *Server) admit(w http.ResponseWriter, r *http.Request, rt Route) (*princ
 			return nil, linkfin.Errorf(linkfin.EINVALID, "unknown query parameter %q (this takes %s)", name, strings.Join(rt.Query, ", "))
 		}
 	}
-	if d, ok := s.limits.allow(p.KeyID); !ok {
+	if p.session != nil {
+		if err := sessionChecks(r, rt, p.session); err != nil {
+			return nil, err
+		}
+	}
+	if d, ok := s.limits.allow(p.limitKey()); !ok {
 		w.Header().Set("Retry-After", retryAfter(d))
 		return nil, linkfin.Errorf(ERATELIMITED, "too many requests with this key; retry in %s", d.Round(time.Millisecond))
 	}
@@ -265,6 +276,30 @@ func (s *Server) admit(w http.ResponseWriter, r *http.Request, rt Route) (*princ
 }
 
 type requestIDKey struct{}
+
+// crossOrigin refuses a browser's request that changes something and comes from
+// another origin (by Sec-Fetch-Site, or Origin against Host).
+var crossOrigin = http.NewCrossOriginProtection()
+
+// sessionChecks applies to a request a session's cookie authenticates: one that
+// changes anything comes from the API's own origin and carries the session's CSRF
+// token (X-CSRF-Token), so that another site cannot make a signed-in browser send
+// it; and a session that must first enroll a second factor does nothing else.
+func sessionChecks(r *http.Request, rt Route, si *services.SignedIn) error {
+	if m := rt.Method(); m != http.MethodGet && m != http.MethodHead {
+		if err := crossOrigin.Check(r); err != nil {
+			return linkfin.Errorf(services.ECSRF, "this request comes from another origin: a session's cookie opens requests of the API's own origin alone")
+		}
+		if err := si.CheckCSRF(r.Header.Get("X-CSRF-Token")); err != nil {
+			return err
+		}
+	}
+	if si.Session.EnrollOnly && !enrollRoutes[rt.Pattern] {
+		return linkfin.Errorf(services.EENROLLREQUIRED, "the organization requires a second factor: enroll one (POST /v1/users/%s/totp) before anything else",
+			si.User.ID)
+	}
+	return nil
+}
 
 // Open listens on addr (port 0 picks one).
 func (s *Server) Open(addr string) error {

@@ -123,6 +123,9 @@ func (a *Auth) SetSignInLimit(perMinute float64, burst int, sourcePerMinute floa
 	a.sources = newFailures(sourcePerMinute, sourceBurst)
 }
 
+// Time is the time by Auth's clock.
+func (a *Auth) Time() time.Time { return a.now() }
+
 func (a *Auth) now() time.Time {
 	if a.Now != nil {
 		return a.Now()
@@ -408,6 +411,30 @@ func (a *Auth) RevokeOthers(ctx context.Context, si *SignedIn) (int, error) {
 // the session after; next is the last id when the page is full.
 func (a *Auth) Sessions(ctx context.Context, userID, after string, limit int) (out []linkfin.Session, next string, err error) {
 	objs, err := a.store.ListObjectsByParty(ctx, linkfin.KindSession, userID, after, limit)
+	if err != nil {
+		return nil, "", err
+	}
+	out = make([]linkfin.Session, len(objs))
+	for i := range objs {
+		if err := json.Unmarshal(objs[i].Data, &out[i]); err != nil {
+			return nil, "", err
+		}
+	}
+	if len(objs) == limit {
+		next = objs[len(objs)-1].ID
+	}
+	return out, next, nil
+}
+
+// OrgSessions answers a page of an organization's sessions (every session for org
+// "", the operator's view), for its admin.
+func (a *Auth) OrgSessions(ctx context.Context, org, after string, limit int) (out []linkfin.Session, next string, err error) {
+	var objs []linkfin.Object
+	if org == "" {
+		objs, err = a.store.ListObjects(ctx, linkfin.KindSession, after, limit)
+	} else {
+		objs, err = a.store.ListObjectsByParty(ctx, linkfin.KindSession, org, after, limit)
+	}
 	if err != nil {
 		return nil, "", err
 	}

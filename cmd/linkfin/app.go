@@ -226,11 +226,24 @@ func (f *storeFlags) signer(ctx context.Context, s linkfin.Store) (note.Signer, 
 // on first start. Every endpoint's signing secret derives from it, so it never
 // changes.
 func (f *storeFlags) webhookKey() ([]byte, error) {
+	return f.secretKey("webhook.key", "a webhook key", "every webhook endpoint's signing secret derives from it")
+}
+
+// credentialsKey loads the key that seals users' password hashes and second factors
+// from the data directory, creating it on first start. Without it no user signs in
+// (an admin sets new passwords; keys still open the API).
+func (f *storeFlags) credentialsKey() ([]byte, error) {
+	return f.secretKey("credentials.key", "a credentials key", "every user's password and second factor are sealed with it")
+}
+
+// secretKey loads a 32-byte key kept as hex in a file of the data directory, making
+// it on first start.
+func (f *storeFlags) secretKey(name, what, why string) ([]byte, error) {
 	dir, err := f.dataDir()
 	if err != nil {
 		return nil, err
 	}
-	path := filepath.Join(dir, "webhook.key")
+	path := filepath.Join(dir, name)
 	b, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		key := make([]byte, 32)
@@ -247,8 +260,7 @@ func (f *storeFlags) webhookKey() ([]byte, error) {
 	}
 	key, err := hex.DecodeString(strings.TrimSpace(string(b)))
 	if err != nil || len(key) != 32 {
-		return nil, fmt.Errorf("%s does not hold a webhook key (64 hex digits): restore it from a backup, "+
-			"since every webhook endpoint's signing secret derives from it", path)
+		return nil, fmt.Errorf("%s does not hold %s (64 hex digits): restore it from a backup, since %s", path, what, why)
 	}
 	return key, nil
 }

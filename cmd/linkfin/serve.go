@@ -32,6 +32,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	failRate := fs.Float64("auth-fail-limit", 60, "failed authentications a minute allowed per source address, past its burst (0: no limit)")
 	failBurst := fs.Int("auth-fail-burst", 100, "failed authentications a source address may make at once, before its limit applies")
 	localHooks := fs.Bool("webhooks-to-private", false, "let webhook endpoints be on loopback and private networks (for development)")
+	sessionAbsolute := fs.Duration("session-max", services.DefaultSessionAbsolute, "how long a user's session lasts at most")
+	sessionIdle := fs.Duration("session-idle", services.DefaultSessionIdle, "how long a user's session lasts unused")
 	every := fs.Duration("schedule-every", time.Hour, "how often to run due settlements and close due financings (0: never; POST /v1/settlements/run still works)")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -76,6 +78,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	credKey, err := sf.credentialsKey()
+	if err != nil {
+		return err
+	}
+	if *sessionAbsolute <= 0 || *sessionIdle <= 0 {
+		return fmt.Errorf("--session-max and --session-idle are positive durations, such as 12h and 2h")
+	}
 	e, err := engine.Open(ctx, engine.Config{Store: s, Signer: signer, Origin: Origin, Logger: logger})
 	if err != nil {
 		return err
@@ -103,6 +112,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	srv.SetRateLimit(*perSecond, *burst)
 	srv.SetAuthFailureLimit(*failRate, *failBurst)
 	srv.WebhookKey = hookKey
+	srv.Auth = services.NewAuth(s, e, credKey)
+	srv.Auth.Absolute, srv.Auth.Idle = *sessionAbsolute, *sessionIdle
 	srv.Serve(ln)
 	served = true
 	// Webhook deliveries follow the log; the dispatcher records each through the
