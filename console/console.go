@@ -97,6 +97,8 @@ func New(s linkfin.Store, e *engine.Engine, auth *services.Auth, logger *slog.Lo
 	c.mux.HandleFunc("GET /pieces/{id}", c.person(c.piece))
 	c.mux.HandleFunc("POST /pieces/{id}/split", c.person(c.splitPiece))
 	c.mux.HandleFunc("POST /pieces/{id}/pass", c.person(c.passPiece))
+	c.mux.HandleFunc("GET /offers/confirm", c.person(c.confirmOffer))
+	c.mux.HandleFunc("POST /offers/take", c.person(c.takeOffer))
 	c.mux.HandleFunc("GET /payables", c.person(c.payables))
 	c.mux.HandleFunc("POST /payables/certify", c.person(c.issueCertificate))
 	c.mux.HandleFunc("GET /financings", c.person(c.financings))
@@ -113,7 +115,7 @@ func New(s linkfin.Store, e *engine.Engine, auth *services.Auth, logger *slog.Lo
 }
 
 // pageNames are the pages, each a template of its own inside the layout.
-var pageNames = []string{"signin", "home", "notfound", "error", "invoices", "invoice", "piece", "financings", "financing", "payables"}
+var pageNames = []string{"signin", "home", "notfound", "error", "invoices", "invoice", "piece", "financings", "financing", "payables", "offer"}
 
 // parsePages parses every page once per language, with t bound to the language.
 func parsePages() map[Lang]map[string]*template.Template {
@@ -121,10 +123,11 @@ func parsePages() map[Lang]map[string]*template.Template {
 	for _, l := range Langs {
 		out[l] = make(map[string]*template.Template)
 		funcs := template.FuncMap{
-			"t":     l.T,
-			"money": func(c linkfin.Currency, v int64) string { return Money(l, c, v) },
-			"date":  func(d linkfin.Date) string { return Date(l, d) },
-			"day":   func(t time.Time) string { return Date(l, linkfin.DateOf(t)) },
+			"t":       l.T,
+			"money":   func(c linkfin.Currency, v int64) string { return Money(l, c, v) },
+			"date":    func(d linkfin.Date) string { return Date(l, d) },
+			"percent": Percent,
+			"day":     func(t time.Time) string { return Date(l, linkfin.DateOf(t)) },
 			// reason is a stable reason code in words; one without words shows as its code.
 			"reason": func(code string) string {
 				if _, ok := messages["reason."+code]; ok {
@@ -180,12 +183,17 @@ type view struct {
 	Key string
 }
 
+// langFor is the person's language, or the request's.
+func langFor(r *http.Request, p *Person) Lang {
+	if p != nil && p.Lang != "" {
+		return p.Lang
+	}
+	return langOf(r)
+}
+
 // render writes a page in the person's language (or the request's).
 func (c *Console) render(w http.ResponseWriter, r *http.Request, status int, page, titleKey string, p *Person, data any, errText string) {
-	l := langOf(r)
-	if p != nil && p.Lang != "" {
-		l = p.Lang
-	}
+	l := langFor(r, p)
 	v := view{Lang: l, Langs: Langs, Title: l.T(titleKey), Path: r.URL.Path, Person: p, Error: errText, Data: data, Key: formKey()}
 	if p != nil {
 		v.CSRF = p.CSRF
@@ -357,7 +365,7 @@ func (c *Console) notFound(w http.ResponseWriter, r *http.Request) {
 // fail answers an error: a record not found (or not the person's) as the not-found
 // page, bad input with the API's message, anything else as the platform's failure.
 func (c *Console) fail(w http.ResponseWriter, r *http.Request, p *Person, err error) {
-	l := langOf(r)
+	l := langFor(r, p)
 	var e *linkfin.Error
 	msg := err.Error()
 	if errors.As(err, &e) {
@@ -385,6 +393,7 @@ type wallet struct {
 // home is a party's home page: its cash and what it is owed.
 type home struct {
 	Wallets []wallet
+	Offers  []linkfin.AssetOffers // only those with at least one offer
 	Owed    []linkfin.Certificate
 }
 
@@ -401,6 +410,16 @@ func (c *Console) home(w http.ResponseWriter, r *http.Request, p *Person) {
 		}
 		h.Wallets = append(h.Wallets, wallet{Currency: linkfin.Currency(a.Currency),
 			Available: int64(a.CreditsPosted) - int64(a.DebitsPosted) - int64(a.DebitsPending), Held: int64(a.DebitsPending)})
+	}
+	offers, err := c.offers(r, p)
+	if err != nil {
+		c.fail(w, r, p, err)
+		return
+	}
+	for _, a := range offers {
+		if len(a.Offers) > 0 {
+			h.Offers = append(h.Offers, a)
+		}
 	}
 	if h.Owed, err = c.held(r.Context(), p.Viewer.Org); err != nil {
 		c.fail(w, r, p, err)

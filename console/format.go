@@ -1,6 +1,7 @@
 package console
 
 import (
+	"math/big"
 	"strconv"
 	"strings"
 
@@ -66,4 +67,10 @@ func Date(l Lang, d linkfin.Date) string {
 		return strconv.Itoa(y) + "年" + strconv.Itoa(int(m)) + "月" + strconv.Itoa(day) + "日"
 	}
 	return strconv.Itoa(day) + " " + m.String()[:3] + " " + strconv.Itoa(y)
+}
+
+// Percent writes an annual rate as a percentage with two decimals: 0.0425 is 4.25%.
+// It works on the exact rate; only the shown digits are rounded.
+func Percent(r linkfin.Rate) string {
+	return new(big.Rat).Mul(r.Rat(), big.NewRat(100, 1)).FloatString(2) + "%"
 }

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -377,3 +378,67 @@ func TestApproveAndCertify(t *testing.T) {
 		t.Fatalf("the certificate: %+v", piece)
 	}
 }
+
+// A supplier takes the best offer for a piece in one step, after a confirmation of
+// exactly what it receives; a confirmation that went stale changes nothing and shows
+// the offer as it is now; once the funder pays, the supplier's wallet holds the price.
+func TestTakeTheBestOffer(t *testing.T) {
+	s := newSite(t)
+	s.run(&services.ApproveInvoice{Actor: "anchor", ID: "inv-1"})
+	s.run(&services.IssueCertificate{Actor: "anchor", ID: "C-1", ProgramID: "auto-scf", PayableIDs: []string{linkfin.PayableID("inv-1")}})
+
+	tier1 := s.as("tier1", linkfin.RoleFinance)
+	code, home := tier1.get("/")
+	m := regexp.MustCompile(`href="(/offers/confirm\?asset=C-1&amp;product=[a-z_]+&amp;funder=[a-z0-9]+)">Take the best offer`).FindStringSubmatch(home)
+	if code != http.StatusOK || m == nil {
+		t.Fatalf("tier1's home shows no best offer for C-1: %d\n%s", code, home)
+	}
+	code, page := tier1.get(strings.ReplaceAll(m[1], "&amp;", "&"))
+	if code != http.StatusOK || !strings.Contains(page, "You receive") {
+		t.Fatalf("the confirmation: %d\n%s", code, page)
+	}
+	price := hidden(page, "price")
+	form := url.Values{}
+	for _, f := range []string{"csrf", "idempotency_key", "product", "asset", "program", "funder", "price"} {
+		form.Set(f, hidden(page, f))
+	}
+	stale := url.Values{}
+	for k, v := range form {
+		stale[k] = v
+	}
+	stale.Set("price", "1")
+	stale.Set("idempotency_key", "stale-1")
+	if code, body := tier1.post("/offers/take", stale); code != http.StatusConflict || !strings.Contains(body, "The offer changed") || !strings.Contains(body, `value="`+price+`"`) {
+		t.Fatalf("a stale price: %d\n%s", code, body)
+	}
+	if s.piece("C-1").FinancingID != "" {
+		t.Fatal("a stale offer was taken")
+	}
+
+	req, _ := http.NewRequest("POST", tier1.base+"/offers/take", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := tier1.c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	loc := resp.Header.Get("Location")
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/financings/") {
+		t.Fatalf("take: %d to %q", resp.StatusCode, loc)
+	}
+	var f linkfin.Financing
+	o, err := s.store.Object(context.Background(), linkfin.KindFinancing, strings.TrimPrefix(loc, "/financings/"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	json.Unmarshal(o.Data, &f)
+	if f.Status != linkfin.FinancingAccepted || strconvI(f.Quote.Price) != price {
+		t.Fatalf("the financing taken: %s at %d, confirmed %s", f.Status, f.Quote.Price, price)
+	}
+	s.run(&services.DisburseFinancing{Actor: f.FunderID, ID: f.ID})
+	if _, home := tier1.get("/"); !strings.Contains(home, Money(English, "CNY", f.Quote.Price)) {
+		t.Fatalf("the wallet does not show the price %s:\n%s", Money(English, "CNY", f.Quote.Price), home)
+	}
+}
+
+func strconvI(v int64) string { return strconv.FormatInt(v, 10) }

@@ -338,6 +338,9 @@ func checkKey(key string) error {
 // Stats returns the engine's running counters.
 func (e *Engine) Stats() *Stats { return &e.stats }
 
+// Now is the platform's time: the engine's clock (Config.Now), which commands see.
+func (e *Engine) Now() time.Time { return e.cfg.Now() }
+
 // Origin is the log's name, the first line of every checkpoint it signs.
 func (e *Engine) Origin() string { return e.cfg.Origin }
 

@@ -1,0 +1,93 @@
+package console
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"time"
+
+	"linkfin"
+	"linkfin/services"
+)
+
+// offers are the live offers for what the organization could finance now: each piece
+// it holds and each payable it sells, with every funder's quote, best first.
+func (c *Console) offers(r *http.Request, p *Person) ([]linkfin.AssetOffers, error) {
+	return services.Offers(r.Context(), c.Store, p.Viewer, c.now())
+}
+
+// now is the platform's time: the engine's clock.
+func (c *Console) now() time.Time {
+	if c.Engine != nil {
+		return c.Engine.Now()
+	}
+	return time.Now()
+}
+
+// offerForm is one offer as a confirmation shows it and the form that takes it
+// carries it.
+type offerForm struct {
+	Asset linkfin.AssetOffers
+	Offer linkfin.Offer
+}
+
+// confirmOffer shows exactly what taking an offer gives, from the offer as it is now,
+// and the button that takes it.
+func (c *Console) confirmOffer(w http.ResponseWriter, r *http.Request, p *Person) {
+	q := r.URL.Query()
+	f, err := c.findOffer(r, p, q.Get("asset"), linkfin.Product(q.Get("product")), q.Get("funder"))
+	if err != nil {
+		c.fail(w, r, p, err)
+		return
+	}
+	c.render(w, r, http.StatusOK, "offer", "offer.title", p, f, "")
+}
+
+// findOffer is the live offer of a funder for an asset under a product.
+func (c *Console) findOffer(r *http.Request, p *Person, asset string, product linkfin.Product, funder string) (*offerForm, error) {
+	all, err := c.offers(r, p)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range all {
+		if a.AssetID != asset {
+			continue
+		}
+		for _, o := range a.Offers {
+			if o.Product == product && o.FunderID == funder {
+				return &offerForm{Asset: a, Offer: o}, nil
+			}
+		}
+	}
+	return nil, linkfin.Errorf(linkfin.ENOTFOUND, "no such offer now: it may have been taken or withdrawn")
+}
+
+// takeOffer takes an offer in one step (quote and acceptance), at the price the person
+// confirmed: if the price moved since, nothing happens and the person is told.
+func (c *Console) takeOffer(w http.ResponseWriter, r *http.Request, p *Person) {
+	price, err := strconv.ParseInt(r.PostFormValue("price"), 10, 64)
+	if err != nil {
+		c.fail(w, r, p, linkfin.Errorf(linkfin.EINVALID, "the offer's price is missing"))
+		return
+	}
+	cmd := &services.TakeOffer{Actor: p.Viewer.Org, Product: linkfin.Product(r.PostFormValue("product")), AssetID: r.PostFormValue("asset"),
+		ProgramID: r.PostFormValue("program"), FunderID: r.PostFormValue("funder"), Price: price}
+	out, err := c.act(r.Context(), p, r.PostForm, cmd)
+	if linkfin.ErrorCode(err) == services.EOFFERCHANGED {
+		// Show the offer as it is now; the person decides again.
+		if f, ferr := c.findOffer(r, p, cmd.AssetID, cmd.Product, cmd.FunderID); ferr == nil {
+			c.render(w, r, http.StatusConflict, "offer", "offer.title", p, f, langFor(r, p).T("offer.changed"))
+			return
+		}
+	}
+	if err != nil {
+		c.fail(w, r, p, err)
+		return
+	}
+	var f linkfin.Financing
+	if err := json.Unmarshal(out, &f); err != nil {
+		c.fail(w, r, p, err)
+		return
+	}
+	done(w, r, "/financings/"+f.ID)
+}
