@@ -120,3 +120,40 @@ func RecordID(data []byte) (string, error) {
 	}
 	return id, nil
 }
+
+// RecordIDOf names the record a version of the kind holds (its data): its id, or for
+// a webhook quota counted before every record held its id, its organization's. The kind
+// must be one linkfin knows.
+func RecordIDOf(kind string, data []byte) (string, error) {
+	if !KnownKind(kind) {
+		return "", fmt.Errorf("a record of kind %q, which linkfin does not know", kind)
+	}
+	id, err := RecordID(data)
+	if err != nil && kind == KindWebhookQuota {
+		var q WebhookQuota
+		if json.Unmarshal(data, &q) == nil && q.OrgID != "" {
+			return q.OrgID, nil
+		}
+	}
+	if err != nil {
+		return "", fmt.Errorf("a %s record without its id: %v", kind, err)
+	}
+	return id, nil
+}
+
+// RecordOf names the record whose version the event wrote: its kind is the event
+// type's first word, its id is in its data. ok is false for an event that wrote no
+// record: the ledger's (accounts, transfers, expiries, which name no domain record),
+// the saved answers', and one the engine would not have written (of a kind linkfin
+// does not know, or without its record's id), which the auditor reports.
+func RecordOf(e *Event) (key ObjectKey, ok bool) {
+	if e.TransferID != 0 {
+		return ObjectKey{}, false
+	}
+	kind := e.Kind()
+	id, err := RecordIDOf(kind, e.Data)
+	if err != nil {
+		return ObjectKey{}, false
+	}
+	return ObjectKey{Kind: kind, ID: id}, true
+}

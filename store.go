@@ -128,7 +128,7 @@ type Batch struct {
 	Transfers   []*LedgerTransfer
 	NewPending  []*PendingState
 	Pending     []*PendingState // existing pending states whose status changed
-	Events      []Event
+	Events      []Event         // each that wrote a record version is indexed under it too (RecordOf)
 	Tiles       []Tile
 	Checkpoint  *Checkpoint
 	Idempotency []IdempotencyRecord
@@ -208,6 +208,10 @@ type Store interface {
 	// WasParty reports whether the organization party is or was party to the record:
 	// whether ListObjectsByParty lists it.
 	WasParty(ctx context.Context, kind, id, party string) (bool, error)
+	// RecordEvents lists up to limit of the events that wrote a version of the record,
+	// in log order, with seq > after (-1 for the first), through the index of events
+	// by record.
+	RecordEvents(ctx context.Context, kind, id string, after int64, limit int) ([]Event, error)
 	// Meta reads and writes small settings (such as the log's public key).
 	Meta(ctx context.Context, key string) (string, error) // "" for a key not set; see MetaLogKey
 	SetMeta(ctx context.Context, key, value string) error
@@ -240,6 +244,15 @@ type PartyReader interface {
 	WasParty(ctx context.Context, kind, id, party string) (bool, error)
 }
 
+// HistoryReader reads stored records, who is party to them, and the events of each
+// record: a Store. A record's history is read through it.
+type HistoryReader interface {
+	PartyReader
+	// RecordEvents lists up to limit of the events that wrote a version of the record,
+	// in log order, with seq > after (-1 for the first).
+	RecordEvents(ctx context.Context, kind, id string, after int64, limit int) ([]Event, error)
+}
+
 // EventReader reads the log: a Store.
 type EventReader interface {
 	// Events returns up to limit events from seq on, in order.
@@ -262,6 +275,9 @@ type Snapshot interface {
 	// PartiesByKey lists, for each of the records, the organizations the party index
 	// names it under (a record it names under none is left out).
 	PartiesByKey(ctx context.Context, keys []ObjectKey) (map[ObjectKey][]string, error)
+	// IndexedEvents reads the index of events by record for the events from seq from
+	// to seq to (excluded): the record each row names, by the seq of its event.
+	IndexedEvents(ctx context.Context, from, to int64) (map[int64]ObjectKey, error)
 	// Tables counts the rows of every table of the database, by table name.
 	Tables(ctx context.Context) (map[string]int64, error)
 	Meta(ctx context.Context, key string) (string, error)
@@ -295,6 +311,11 @@ func PrevOnAccount(t *LedgerTransfer, accountID int64) (int64, error) {
 	}
 	return 0, Errorf(EINVALID, "transfer %d does not touch account %d", t.ID, accountID)
 }
+
+// EventIndexBackfill is the name under which the stores record, among their
+// migrations, that the events written before the index of events by record existed
+// have been indexed.
+const EventIndexBackfill = "0004_record_events_backfill"
 
 // MetaLogKey is the meta entry that holds the public key the database's log is signed
 // with, as a note verifier key ("<name>+<hash>+<key>"): linkfin verify checks the

@@ -9,6 +9,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 
@@ -129,10 +130,11 @@ type auditor struct {
 	firstBad int64
 
 	// What the log makes, counted, to compare with the tables' rows.
-	tiles, transfers, pendings, records, partyRows, answers int64
+	tiles, transfers, pendings, records, partyRows, answers, indexRows int64
 
 	// The page being read: rows it names, looked up together when it ends.
 	pageRecords  []recordEvent
+	pageIndex    []indexedEvent
 	pagePending  []pendingCheck
 	pageAnswers  []linkfin.SavedAnswer
 	pageAnswerAt []int64
@@ -144,6 +146,13 @@ type recordEvent struct {
 	key       linkfin.ObjectKey
 	data      []byte
 	parties   []string
+}
+
+// indexedEvent is a row the index of events by record must hold: the event seq wrote
+// a version of the record key.
+type indexedEvent struct {
+	seq int64
+	key linkfin.ObjectKey
 }
 
 // pendingCheck is the state a pending transfer's row must have.
@@ -205,6 +214,7 @@ func (a *auditor) readLog(verifier note.Verifier, origin string) error {
 		if len(page) == 0 {
 			break
 		}
+		pageFrom := from
 		for i := range page {
 			ev := &page[i]
 			if ev.Seq != from {
@@ -235,7 +245,7 @@ func (a *auditor) readLog(verifier note.Verifier, origin string) error {
 				}
 			}
 		}
-		if err := a.checkPage(); err != nil {
+		if err := a.checkPage(pageFrom, from); err != nil {
 			return err
 		}
 	}
@@ -322,10 +332,11 @@ func (a *auditor) apply(ev *linkfin.Event) error {
 		return nil
 	}
 	kind := ev.Kind()
-	id, err := recordID(kind, ev.Data)
+	id, err := linkfin.RecordIDOf(kind, ev.Data)
 	if err != nil {
 		return err
 	}
+	a.pageIndex = append(a.pageIndex, indexedEvent{seq: ev.Seq, key: linkfin.ObjectKey{Kind: kind, ID: id}})
 	parties, err := linkfin.PartiesOf(kind, ev.Data)
 	if err != nil {
 		return fmt.Errorf("a %s record that does not decode: %v", kind, err)
@@ -333,26 +344,6 @@ func (a *auditor) apply(ev *linkfin.Event) error {
 	a.pageRecords = append(a.pageRecords, recordEvent{seq: ev.Seq, time: ev.Time,
 		key: linkfin.ObjectKey{Kind: kind, ID: id}, data: ev.Data, parties: parties})
 	return nil
-}
-
-// recordID names the record an event of the domain wrote: its kind must be one
-// linkfin knows, and its data holds the record's id.
-func recordID(kind string, data []byte) (string, error) {
-	if !linkfin.KnownKind(kind) {
-		return "", fmt.Errorf("a record of kind %q, which linkfin does not know", kind)
-	}
-	id, err := linkfin.RecordID(data)
-	if err != nil && kind == linkfin.KindWebhookQuota {
-		// Quotas counted before every record held its id are the organization's.
-		var q linkfin.WebhookQuota
-		if json.Unmarshal(data, &q) == nil && q.OrgID != "" {
-			return q.OrgID, nil
-		}
-	}
-	if err != nil {
-		return "", fmt.Errorf("a %s record without its id: %v", kind, err)
-	}
-	return id, nil
 }
 
 // replayLedger applies one ledger event to the balances recomputed from the log alone,
@@ -442,11 +433,15 @@ func (a *auditor) replayLedger(ev *linkfin.Event) error {
 	return nil
 }
 
-// checkPage checks the rows the page's events name: the records they wrote and the
-// party index of those at their last change, the pending transfers they resolved, and
-// the answers they saved.
-func (a *auditor) checkPage() error {
+// checkPage checks the rows the page's events (from seq from to seq to, excluded)
+// name: the records they wrote, the party index of those at their last change and the
+// index of events by record, the pending transfers they resolved, and the answers they
+// saved.
+func (a *auditor) checkPage(from, to int64) error {
 	if err := a.checkRecords(); err != nil {
+		return err
+	}
+	if err := a.checkEventIndex(from, to); err != nil {
 		return err
 	}
 	if err := a.checkPending(a.pagePending); err != nil {
@@ -456,6 +451,33 @@ func (a *auditor) checkPage() error {
 		return err
 	}
 	a.pageRecords, a.pagePending, a.pageAnswers, a.pageAnswerAt = a.pageRecords[:0], a.pagePending[:0], a.pageAnswers[:0], a.pageAnswerAt[:0]
+	a.pageIndex = a.pageIndex[:0]
+	return nil
+}
+
+// checkEventIndex compares the index of events by record, over the page's events
+// (from seq from to seq to, excluded), with the records those events wrote: one row
+// for each, naming its record, and none for an event that wrote no record. (Rows
+// beyond the log are counted in checkCounts.)
+func (a *auditor) checkEventIndex(from, to int64) error {
+	index, err := a.s.IndexedEvents(a.ctx, from, to)
+	if err != nil {
+		return err
+	}
+	for _, e := range a.pageIndex {
+		got, ok := index[e.seq]
+		switch {
+		case !ok:
+			a.problem("event index: event %d, of %s %s, is not listed", e.seq, e.key.Kind, e.key.ID)
+		case got != e.key:
+			a.problem("event index: event %d is listed under %s %s; it wrote %s %s", e.seq, got.Kind, got.ID, e.key.Kind, e.key.ID)
+		}
+		delete(index, e.seq)
+	}
+	a.indexRows += int64(len(a.pageIndex))
+	for _, seq := range slices.Sorted(maps.Keys(index)) {
+		a.problem("event index: event %d is listed under %s %s; it wrote no record", seq, index[seq].Kind, index[seq].ID)
+	}
 	return nil
 }
 
@@ -681,6 +703,7 @@ var Tables = map[string]string{
 	"pending_transfers": "each row's status and expiry replayed from the log; one row per pending transfer",
 	"objects":           "each record equal to its last event (named by its time); one row per record of the log",
 	"object_parties":    "rebuilt from the parties of every version of every record and compared, record by record; no other row",
+	"record_events":     "rebuilt from the events, each that wrote a record under that record, and compared, page by page; no other row",
 	"idempotency_keys":  "each stored answer's digest equal to the one the log saved for its key; one row per saved answer",
 	"meta":              "the clock not behind the log's last event; accounts_at checked with the accounts; the log's public key checked by every signature (an auditor passes their own)",
 	"schema_migrations": "what the database's schema was migrated through: no one is shown or answered from it",
@@ -697,6 +720,7 @@ func (a *auditor) checkCounts(tables map[string]int64) {
 		"pending_transfers": a.pendings,
 		"objects":           a.records,
 		"object_parties":    a.partyRows,
+		"record_events":     a.indexRows,
 		"idempotency_keys":  a.answers,
 	}
 	names := make([]string, 0, len(tables))

@@ -111,7 +111,38 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if err := db.backfillParties(ctx); err != nil {
 		return fmt.Errorf("migrate %s: %w", linkfin.PartyBackfill, err)
 	}
+	if err := db.backfillEventIndex(ctx); err != nil {
+		return fmt.Errorf("migrate %s: %w", linkfin.EventIndexBackfill, err)
+	}
 	return nil
+}
+
+// backfillEventIndex indexes, once, the events written before the index of events by
+// record existed (migration 0004 made it empty). It is recorded as a migration of its
+// own. Events are read a page at a time; transfer events name no record, and are not
+// read.
+func (db *DB) backfillEventIndex(ctx context.Context) error {
+	return db.once(ctx, linkfin.EventIndexBackfill, func(tx pgx.Tx) error {
+		for after := int64(-1); ; {
+			rows, err := tx.Query(ctx, `SELECT seq, type, data FROM events
+				WHERE seq > $1 AND transfer_id IS NULL ORDER BY seq LIMIT 1000`, after)
+			evs, err := collect(rows, err, func(row pgx.Row, e *linkfin.Event) error { return row.Scan(&e.Seq, &e.Type, &e.Data) })
+			if err != nil {
+				return err
+			}
+			seqs, kinds, ids := eventIndexRows(evs)
+			if len(seqs) > 0 {
+				if _, err := tx.Exec(ctx, `INSERT INTO record_events (seq, kind, id)
+					SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]) ON CONFLICT DO NOTHING`, seqs, kinds, ids); err != nil {
+					return err
+				}
+			}
+			if len(evs) < 1000 {
+				return nil
+			}
+			after = evs[len(evs)-1].Seq
+		}
+	})
 }
 
 // backfillParties indexes, once, the parties of the records written before the party
@@ -628,6 +659,11 @@ func (db *DB) Commit(ctx context.Context, b *linkfin.Batch) (err error) {
 			ON CONFLICT DO NOTHING`, parties, kinds, ids)
 		checks = append(checks, nil)
 	}
+	if seqs, kinds, ids := eventIndexRows(b.Events); len(seqs) > 0 {
+		q.Queue(`INSERT INTO record_events (seq, kind, id)
+			SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[])`, seqs, kinds, ids)
+		checks = append(checks, expect("record events", len(seqs)))
+	}
 	if c := b.Checkpoint; c != nil {
 		q.Queue(`INSERT INTO checkpoints (size, hash, note, time) VALUES ($1, $2, $3, $4)`, c.Size, c.Hash, c.Note, c.Time)
 		checks = append(checks, nil)
@@ -680,6 +716,17 @@ func partyRows(objs []*linkfin.Object) (parties, kinds, ids []string) {
 		}
 	}
 	return parties, kinds, ids
+}
+
+// eventIndexRows lists the columns of the events' rows in the index of events by
+// record: one row per event that wrote a record.
+func eventIndexRows(evs []linkfin.Event) (seqs []int64, kinds, ids []string) {
+	for i := range evs {
+		if k, ok := linkfin.RecordOf(&evs[i]); ok {
+			seqs, kinds, ids = append(seqs, evs[i].Seq), append(kinds, k.Kind), append(ids, k.ID)
+		}
+	}
+	return seqs, kinds, ids
 }
 
 func notFound(what string, id int64) error {
@@ -749,38 +796,71 @@ func (db *DB) AccountTransfers(ctx context.Context, accountID, start int64, limi
 	})
 }
 
+// eventCols are the columns of an event joined with its transfers row (scanEvent).
+const eventCols = `e.seq, e.time, e.type, e.data, e.transfer_id,
+	t.id, t.ts, t.debit_account_id, t.credit_account_id, t.amount, t.pending_id, t.ledger,
+	t.currency, t.code, t.flags, t.timeout, t.prev_debit, t.prev_credit`
+
 // Events implements linkfin.Store.
 // A transfer event is re-encoded from its transfers row (see linkfin.Event.TransferID).
 func (db *DB) Events(ctx context.Context, from int64, limit int) ([]linkfin.Event, error) {
-	rows, err := db.reader().Query(ctx, `SELECT e.seq, e.time, e.type, e.data, e.transfer_id,
-		t.id, t.ts, t.debit_account_id, t.credit_account_id, t.amount, t.pending_id, t.ledger,
-		t.currency, t.code, t.flags, t.timeout, t.prev_debit, t.prev_credit
+	rows, err := db.reader().Query(ctx, `SELECT `+eventCols+`
 		FROM events e LEFT JOIN transfers t ON t.id = e.transfer_id
 		WHERE e.seq >= $1 ORDER BY e.seq LIMIT $2`, from, limit)
-	return collect(rows, err, func(row pgx.Row, e *linkfin.Event) error {
-		var tm, ref, id, ts, dr, cr, amount, pending, ledgerNo, code, flags, timeout, prevD, prevC *int64
-		var typ, currency *string
-		if err := row.Scan(&e.Seq, &tm, &typ, &e.Data, &ref, &id, &ts, &dr, &cr, &amount, &pending,
-			&ledgerNo, &currency, &code, &flags, &timeout, &prevD, &prevC); err != nil {
-			return err
+	return collect(rows, err, scanEvent)
+}
+
+// RecordEvents implements linkfin.Store through the index of events by record.
+func (db *DB) RecordEvents(ctx context.Context, kind, id string, after int64, limit int) ([]linkfin.Event, error) {
+	rows, err := db.reader().Query(ctx, `SELECT `+eventCols+`
+		FROM record_events r JOIN events e ON e.seq = r.seq LEFT JOIN transfers t ON t.id = e.transfer_id
+		WHERE r.kind = $1 AND r.id = $2 AND r.seq > $3 ORDER BY r.seq LIMIT $4`, kind, id, after, limit)
+	return collect(rows, err, scanEvent)
+}
+
+// IndexedEvents implements linkfin.Snapshot.
+func (db *DB) IndexedEvents(ctx context.Context, from, to int64) (map[int64]linkfin.ObjectKey, error) {
+	rows, err := db.reader().Query(ctx, `SELECT seq, kind, id FROM record_events WHERE seq >= $1 AND seq < $2`, from, to)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := make(map[int64]linkfin.ObjectKey)
+	for rows.Next() {
+		var seq int64
+		var k linkfin.ObjectKey
+		if err := rows.Scan(&seq, &k.Kind, &k.ID); err != nil {
+			return nil, err
 		}
-		if ref == nil {
-			if tm != nil && typ != nil {
-				e.Time, e.Type = *tm, *typ
-			}
-			return nil
-		}
-		e.TransferID, e.Type = *ref, string(ledger.EventTransferCreated)
-		if id != nil {
-			e.Time = *ts
-			e.Row = &ledger.Transfer{ID: *id, Timestamp: *ts, DebitAccountID: *dr,
-				CreditAccountID: *cr, Amount: *amount, PendingID: *pending, Ledger: uint32(*ledgerNo), Currency: *currency,
-				Code: uint16(*code), Flags: ledger.TransferFlags(*flags), Timeout: uint32(*timeout),
-				PrevDebit: *prevD, PrevCredit: *prevC}
-			e.Data = ledger.AppendTransferJSON(nil, e.Row)
+		out[seq] = k
+	}
+	return out, rows.Err()
+}
+
+// scanEvent reads an event of eventCols, re-encoding a transfer event from its row.
+func scanEvent(row pgx.Row, e *linkfin.Event) error {
+	var tm, ref, id, ts, dr, cr, amount, pending, ledgerNo, code, flags, timeout, prevD, prevC *int64
+	var typ, currency *string
+	if err := row.Scan(&e.Seq, &tm, &typ, &e.Data, &ref, &id, &ts, &dr, &cr, &amount, &pending,
+		&ledgerNo, &currency, &code, &flags, &timeout, &prevD, &prevC); err != nil {
+		return err
+	}
+	if ref == nil {
+		if tm != nil && typ != nil {
+			e.Time, e.Type = *tm, *typ
 		}
 		return nil
-	})
+	}
+	e.TransferID, e.Type = *ref, string(ledger.EventTransferCreated)
+	if id != nil {
+		e.Time = *ts
+		e.Row = &ledger.Transfer{ID: *id, Timestamp: *ts, DebitAccountID: *dr,
+			CreditAccountID: *cr, Amount: *amount, PendingID: *pending, Ledger: uint32(*ledgerNo), Currency: *currency,
+			Code: uint16(*code), Flags: ledger.TransferFlags(*flags), Timeout: uint32(*timeout),
+			PrevDebit: *prevD, PrevCredit: *prevC}
+		e.Data = ledger.AppendTransferJSON(nil, e.Row)
+	}
+	return nil
 }
 
 // Checkpoints implements linkfin.Store.

@@ -243,7 +243,40 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if err := db.backfillParties(ctx); err != nil {
 		return fmt.Errorf("migrate %s: %w", linkfin.PartyBackfill, err)
 	}
+	if err := db.backfillEventIndex(ctx); err != nil {
+		return fmt.Errorf("migrate %s: %w", linkfin.EventIndexBackfill, err)
+	}
 	return nil
+}
+
+// backfillEventIndex indexes, once, the events written before the index of events by
+// record existed (migration 0004 made it empty). It is recorded as a migration of its
+// own. Transfer events name no record, and are not read.
+func (db *DB) backfillEventIndex(ctx context.Context) error {
+	return db.once(ctx, linkfin.EventIndexBackfill, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT seq, type, data FROM events WHERE transfer_id IS NULL ORDER BY seq`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		ins, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO record_events (seq, kind, id) VALUES (?, ?, ?)`)
+		if err != nil {
+			return err
+		}
+		defer ins.Close()
+		for rows.Next() {
+			var e linkfin.Event
+			if err := rows.Scan(&e.Seq, &e.Type, &e.Data); err != nil {
+				return err
+			}
+			if k, ok := linkfin.RecordOf(&e); ok {
+				if _, err := ins.ExecContext(ctx, e.Seq, k.Kind, k.ID); err != nil {
+					return err
+				}
+			}
+		}
+		return rows.Err()
+	})
 }
 
 // backfillParties indexes the parties of the records written before the party index
@@ -739,6 +772,13 @@ func (db *DB) Commit(ctx context.Context, b *linkfin.Batch) (err error) {
 				return append(args, r.party, r.kind, r.id)
 			}})
 	}
+	if index := eventIndexRows(otherEvents); len(index) > 0 {
+		inserts = append(inserts, insert{`INSERT INTO record_events (seq, kind, id)`, 3, "", len(index),
+			func(i int, args []any) []any {
+				r := &index[i]
+				return append(args, r.seq, r.key.Kind, r.key.ID)
+			}})
+	}
 	if b.Flush {
 		inserts = append(inserts, insert{`INSERT INTO meta (key, value)`, 2, `ON CONFLICT (key) DO UPDATE SET value = excluded.value`, 1,
 			func(i int, args []any) []any { return append(args, "accounts_at", strconv.FormatInt(b.AccountsAt, 10)) }})
@@ -795,6 +835,26 @@ func partyRows(objs []*linkfin.Object) []partyRow {
 	for _, o := range objs {
 		for _, p := range o.Parties {
 			rows = append(rows, partyRow{p, o.Kind, o.ID})
+		}
+	}
+	return rows
+}
+
+// eventIndexRow is one row of the index of events by record.
+type eventIndexRow struct {
+	seq int64
+	key linkfin.ObjectKey
+}
+
+// eventIndexRows lists the index rows of the events: one per event that wrote a record.
+func eventIndexRows(evs []*linkfin.Event) []eventIndexRow {
+	var rows []eventIndexRow
+	for _, e := range evs {
+		if k, ok := linkfin.RecordOf(e); ok {
+			if rows == nil {
+				rows = make([]eventIndexRow, 0, len(evs))
+			}
+			rows = append(rows, eventIndexRow{e.Seq, k})
 		}
 	}
 	return rows
@@ -875,9 +935,40 @@ func (db *DB) AccountTransfers(ctx context.Context, accountID, start int64, limi
 
 // Events implements linkfin.Store, re-encoding transfer events from their rows.
 func (db *DB) Events(ctx context.Context, from int64, limit int) ([]linkfin.Event, error) {
-	rows, err := db.query(ctx, `SELECT e.seq, e.time, e.type, e.data, e.transfer_id, `+prefixed("t.", transferCols)+`
+	return scanEvents(db.query(ctx, `SELECT e.seq, e.time, e.type, e.data, e.transfer_id, `+prefixed("t.", transferCols)+`
 		FROM events e LEFT JOIN transfers t ON t.id = e.transfer_id
-		WHERE e.seq >= ? ORDER BY e.seq LIMIT ?`, from, limit)
+		WHERE e.seq >= ? ORDER BY e.seq LIMIT ?`, from, limit))
+}
+
+// RecordEvents implements linkfin.Store through the index of events by record.
+func (db *DB) RecordEvents(ctx context.Context, kind, id string, after int64, limit int) ([]linkfin.Event, error) {
+	return scanEvents(db.query(ctx, `SELECT e.seq, e.time, e.type, e.data, e.transfer_id, `+prefixed("t.", transferCols)+`
+		FROM record_events r JOIN events e ON e.seq = r.seq LEFT JOIN transfers t ON t.id = e.transfer_id
+		WHERE r.kind = ? AND r.id = ? AND r.seq > ? ORDER BY r.seq LIMIT ?`, kind, id, after, limit))
+}
+
+// IndexedEvents implements linkfin.Snapshot.
+func (db *DB) IndexedEvents(ctx context.Context, from, to int64) (map[int64]linkfin.ObjectKey, error) {
+	rows, err := db.query(ctx, `SELECT seq, kind, id FROM record_events WHERE seq >= ? AND seq < ?`, from, to)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := make(map[int64]linkfin.ObjectKey)
+	for rows.Next() {
+		var seq int64
+		var k linkfin.ObjectKey
+		if err := rows.Scan(&seq, &k.Kind, &k.ID); err != nil {
+			return nil, err
+		}
+		out[seq] = k
+	}
+	return out, rows.Err()
+}
+
+// scanEvents reads the events a query of events joined with their transfers rows
+// answers, re-encoding transfer events from their rows.
+func scanEvents(rows *sql.Rows, err error) ([]linkfin.Event, error) {
 	if err != nil {
 		return nil, err
 	}

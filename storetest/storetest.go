@@ -269,6 +269,7 @@ func Run(t *testing.T, open Opener) {
 		{"Parties", testParties, false},
 		{"PartyIndex", testPartyIndex, true},
 		{"PartyBackfill", testPartyBackfill, false},
+		{"RecordEvents", testRecordEvents, false},
 		{"Trade", testTrade, true},
 		{"RecordIDs", testRecordIDs, true},
 		{"Certificates", testCertificates, true},
