@@ -80,7 +80,8 @@ func toEvent(e *linkfin.Event) linkfin.EventOut {
 
 // auditRoutes registers the transparency log's reads. Checkpoints and proofs are
 // hashes, for anyone with a key; an event's data is shown only to the parties of its
-// record (and to the operator).
+// record (and to the operator), and with its proof to whoever reads the record's
+// history (services.ReadsEvent).
 func (s *Server) auditRoutes() {
 	s.handle(Route{Pattern: "GET /v1/audit/checkpoint", Access: AnyKey, Out: reflect.TypeFor[linkfin.CheckpointOut](),
 		Summary: "The latest signed checkpoint of the event log, with the public key it is signed with."}, s.checkpoint)
@@ -89,7 +90,7 @@ func (s *Server) auditRoutes() {
 	s.handle(Route{Pattern: "GET /v1/audit/events", Access: AnyKey, Out: reflect.TypeFor[linkfin.EventOut](), List: true, Query: pageQuery,
 		Summary: "Events in log order (an organization: those of records it is party to; a page may be short, follow next_cursor)."}, s.events)
 	s.handle(Route{Pattern: "GET /v1/audit/proof/{seq}", Access: AnyKey, Out: reflect.TypeFor[linkfin.Proof](),
-		Summary: "An inclusion proof of one event in the latest checkpoint."}, s.proof)
+		Summary: "An inclusion proof of one event in the latest checkpoint (an organization: of an event it may read, or of one in the history of a record it sees)."}, s.proof)
 	s.handle(Route{Pattern: "GET /v1/audit/consistency", Access: AnyKey, Out: reflect.TypeFor[linkfin.Consistency](), Query: []string{"old_size"},
 		Summary: "A proof that the tree of old_size is a prefix of the latest."}, s.consistency)
 }
@@ -141,8 +142,19 @@ func (s *Server) proof(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	evs, err := s.Store.Events(r.Context(), seq, 1)
-	if err != nil || len(evs) == 0 || !services.SeesEvent(principalOf(r).viewer(), &evs[0]) {
-		writeError(w, r, linkfin.Errorf(linkfin.ENOTFOUND, "event %d not found", seq))
+	if err == nil && len(evs) == 0 {
+		err = linkfin.Errorf(linkfin.ENOTFOUND, "event %d not found", seq)
+	}
+	var reads bool
+	if err == nil {
+		// An event of a record whose history the caller sees, its proof too.
+		reads, err = services.ReadsEvent(r.Context(), s.Store, principalOf(r).viewer(), &evs[0])
+	}
+	if err == nil && !reads {
+		err = linkfin.Errorf(linkfin.ENOTFOUND, "event %d not found", seq)
+	}
+	if err != nil {
+		writeError(w, r, err)
 		return
 	}
 	p, err := tlog.InclusionProof(r.Context(), t, seq, engine.TileReader(s.Store))

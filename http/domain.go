@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"reflect"
 	"slices"
+	"strings"
 
 	"linkfin"
 	"linkfin/engine"
@@ -134,7 +135,7 @@ func get[T any](s *Server, r *http.Request, kind, id string) (*T, error) {
 	return &v, json.Unmarshal(o.Data, &v)
 }
 
-// getRoute registers GET of one record by id.
+// getRoute registers GET of one record by id, and of its history (historyRoute).
 func getRoute[T any](s *Server, pattern, kind, summary string) {
 	s.handle(Route{Pattern: pattern, Access: AnyKey, Out: reflect.TypeFor[T](), Summary: summary}, func(w http.ResponseWriter, r *http.Request) {
 		o, err := s.record(r, kind, r.PathValue("id"))
@@ -144,6 +145,36 @@ func getRoute[T any](s *Server, pattern, kind, summary string) {
 		}
 		writeJSON(w, http.StatusOK, json.RawMessage(o.Data))
 	})
+	historyRoute(s, pattern, kind)
+}
+
+// historyRoute registers, beside the GET of a record by id (pattern), the GET of its
+// history: the events that wrote its versions, in log order, a page at a time
+// (services.History). Who sees the record sees them all.
+func historyRoute(s *Server, pattern, kind string) {
+	s.handle(Route{Pattern: pattern + "/events", Access: AnyKey, Out: reflect.TypeFor[linkfin.EventOut](), List: true, Query: pageQuery,
+		Summary: "The " + strings.ReplaceAll(kind, "_", " ") + "'s history: the events of the log that wrote each of its versions, in log order, " +
+			"each with its seq, for an inclusion proof (GET /v1/audit/proof/{seq}). For whoever sees it, every version's."},
+		func(w http.ResponseWriter, r *http.Request) {
+			limit, after, err := page(r)
+			if err != nil {
+				writeError(w, r, err)
+				return
+			}
+			if !r.URL.Query().Has("after") {
+				after = -1
+			}
+			evs, next, err := services.History(r.Context(), s.Store, principalOf(r).viewer(), kind, r.PathValue("id"), after, limit)
+			if err != nil {
+				writeError(w, r, err)
+				return
+			}
+			out := linkfin.List[linkfin.EventOut]{Data: make([]linkfin.EventOut, len(evs)), NextCursor: next}
+			for i := range evs {
+				out.Data[i] = toEvent(&evs[i])
+			}
+			writeJSON(w, http.StatusOK, out)
+		})
 }
 
 // listParams reads what a list takes: ?limit=, ?after= and the filters.

@@ -58,6 +58,7 @@ func (s *Server) domainRoutes() {
 	s.handle(Route{Pattern: "GET /v1/programs/{id}", Access: AnyKey, Out: reflect.TypeFor[linkfin.Program](),
 		Summary: "Get a program: whole for its anchor and funders; its terms and live funders' pricing, without limits, for its members " +
 			"(the anchor's suppliers at every tier and its distributors)."}, s.getProgram)
+	historyRoute(s, "GET /v1/programs/{id}", linkfin.KindProgram)
 	s.handle(Route{Pattern: "GET /v1/programs", Access: AnyKey, Out: reflect.TypeFor[linkfin.Program](), List: true, Query: listQuery,
 		Summary: "List the programs the caller runs, funds or is a member of, each as it may see it (see GET /v1/programs/{id}). " +
 			"Filters: counterparty, from and to (creation date, inclusive)."}, s.listPrograms)
@@ -151,6 +152,7 @@ func (s *Server) domainRoutes() {
 		})
 	s.handle(Route{Pattern: "GET /v1/certificates/{id}", Access: AnyKey, Out: reflect.TypeFor[linkfin.CertificateOut](),
 		Summary: "Get a piece with its lineage."}, s.getCertificate)
+	historyRoute(s, "GET /v1/certificates/{id}", linkfin.KindCertificate)
 	listRoute[linkfin.Certificate](s, "GET /v1/certificates", linkfin.KindCertificate, "List certificate pieces.")
 
 	s.financingRoutes()
@@ -175,6 +177,7 @@ func (s *Server) domainRoutes() {
 		})
 	s.handle(Route{Pattern: "GET /v1/price-marks/{id}", Access: AnyKey, Out: reflect.TypeFor[linkfin.PriceMark](),
 		Summary: "A commodity's latest price: market data, for every key."}, s.getPriceMark)
+	historyRoute(s, "GET /v1/price-marks/{id}", linkfin.KindPriceMark)
 
 	act(s, Route{Pattern: "POST /v1/payments/inbound", Access: Operator, Money: true, Out: reflect.TypeFor[linkfin.PaymentOut](),
 		Summary: "A rail's notice of money received for an organization: credits its wallet, once per instruction."},

@@ -229,10 +229,11 @@ var foreignCases = map[string]foreignCase{
 	"POST /v1/webhook-endpoints": {body: `{"url":"https://erp.outsider.example/hooks","events":["webhook_endpoint.*"]}`,
 		status: 400, code: linkfin.EINVALID, about: "not delivered to webhooks"}, // its own endpoint, refused on its own merits
 	// Routes that answer any key with what is no one's secret.
-	"GET /v1/audit/checkpoint":  {public: "the log's signed head: a size and a hash"},
-	"GET /v1/audit/public-key":  {public: "the key that checks checkpoints"},
-	"GET /v1/audit/consistency": {public: "hashes that prove one checkpoint extends another"},
-	"GET /v1/price-marks/{id}":  {public: "a commodity's market price"},
+	"GET /v1/audit/checkpoint":        {public: "the log's signed head: a size and a hash"},
+	"GET /v1/audit/public-key":        {public: "the key that checks checkpoints"},
+	"GET /v1/audit/consistency":       {public: "hashes that prove one checkpoint extends another"},
+	"GET /v1/price-marks/{id}":        {public: "a commodity's market price"},
+	"GET /v1/price-marks/{id}/events": {public: "a commodity's market prices, mark by mark"},
 	// Operator routes that take a body, for TestRoles (TestTenancy refuses them by key).
 	"POST /v1/organizations":    {body: `{"id":"anchor","name":"Core Auto Group","capabilities":["trade"]}`},
 	"POST /v1/price-marks":      {body: `{"commodity":"copper","currency":"CNY","price":1}`},

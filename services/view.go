@@ -221,6 +221,63 @@ func Events(ctx context.Context, s linkfin.EventReader, v linkfin.Viewer, after 
 	return filtered(limit, read, keep, func(e *linkfin.Event) string { return strconv.FormatInt(e.Seq, 10) })
 }
 
+// History answers up to limit of the events that wrote a version of the record, in
+// log order after the seq after (-1: from the first), if the viewer sees the record:
+// as Read decides, or any viewer for a kind that every key reads (a commodity's price
+// marks, market data). A record it does not see answers not found, word for word as
+// one that does not exist. Who sees a record sees all of its history, the versions
+// before it became party too. Each event's Seq names it for an inclusion proof. next
+// is the seq of the last event answered, as a cursor, or "" at the end of the history.
+func History(ctx context.Context, s linkfin.HistoryReader, v linkfin.Viewer, kind, id string, after int64, limit int) (evs []linkfin.Event, next string, err error) {
+	if limit < 1 {
+		return nil, "", linkfin.Errorf(linkfin.EINVALID, "limit must be at least 1")
+	}
+	if err := seesRecord(ctx, s, v, kind, id); err != nil {
+		return nil, "", err
+	}
+	if evs, err = s.RecordEvents(ctx, kind, id, after, limit); err != nil {
+		return nil, "", err
+	}
+	if len(evs) == limit {
+		next = strconv.FormatInt(evs[len(evs)-1].Seq, 10)
+	}
+	return evs, next, nil
+}
+
+// public are the kinds of record that every key reads whole: the platform's market
+// data.
+var public = map[string]bool{linkfin.KindPriceMark: true}
+
+// seesRecord refuses, as not found, a record the viewer does not see (see History).
+func seesRecord(ctx context.Context, s linkfin.PartyReader, v linkfin.Viewer, kind, id string) error {
+	if !public[kind] {
+		_, err := Read(ctx, s, v, kind, id)
+		return err
+	}
+	_, err := s.Object(ctx, kind, id)
+	if linkfin.ErrorCode(err) == linkfin.ENOTFOUND {
+		return notFound(kind, id)
+	}
+	return err
+}
+
+// ReadsEvent reports whether the viewer may read the event: one SeesEvent lets it
+// read, or one of a record whose history the viewer sees (see History).
+func ReadsEvent(ctx context.Context, s linkfin.PartyReader, v linkfin.Viewer, e *linkfin.Event) (bool, error) {
+	if SeesEvent(v, e) {
+		return true, nil
+	}
+	k, ok := linkfin.RecordOf(e)
+	if !ok {
+		return false, nil
+	}
+	err := seesRecord(ctx, s, v, k.Kind, k.ID)
+	if linkfin.ErrorCode(err) == linkfin.ENOTFOUND {
+		return false, nil
+	}
+	return err == nil, err
+}
+
 // Program reads a program as the viewer may see it: the operator, and its anchor and
 // funders, whole; its members, as a member's view (see ProgramFor); anyone else, not
 // found.
