@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -209,6 +212,86 @@ func runOrgs(ctx context.Context, args []string, stdout, stderr io.Writer) error
 				}
 			}},
 	}, args, stdout, stderr)
+}
+
+func runUsers(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return runResource(ctx, "users", []action{
+		listAction((*client.Client).ListUsers),
+		idAction("get", "show a user", (*client.Client).GetUser),
+		{usage: "create --name NAME --role ROLE", help: "make a user (an admin key: of its organization; the operator: --org); " +
+			"the password is read from stdin, or made and printed once",
+			setup: func(fs *flag.FlagSet) runFunc {
+				name := fs.String("name", "", "the sign-in name (3 to 64 of a-z 0-9 . _ - @)")
+				display := fs.String("display-name", "", "the name shown")
+				role := fs.String("role", "viewer", "admin, finance or viewer (operator, for a user of the platform)")
+				lang := fs.String("language", linkfin.LangZH, "zh-CN or en")
+				org := fs.String("org", "", "the organization (operator key only)")
+				stdin := fs.Bool("password-stdin", false, "read the password from stdin rather than make one")
+				return func(ctx context.Context, c *client.Client, _ []string) (any, error) {
+					password, made, err := readPassword(*stdin)
+					if err != nil {
+						return nil, err
+					}
+					u, err := c.CreateUser(ctx, client.UserIn{OrgID: *org, Name: *name, DisplayName: *display, Role: linkfin.Role(*role),
+						Language: *lang, Password: password})
+					if err != nil || !made {
+						return u, err
+					}
+					return struct {
+						*linkfin.User
+						Password string `json:"password"`
+					}{u, password}, nil
+				}
+			}},
+		idAction("disable", "disable a user: its sessions end", (*client.Client).DisableUser),
+		{usage: "enable ID", args: []string{"ID"}, help: "enable a disabled user",
+			setup: func(*flag.FlagSet) runFunc {
+				return func(ctx context.Context, c *client.Client, args []string) (any, error) {
+					s := linkfin.UserActive
+					return c.UpdateUser(ctx, args[0], client.UserPatch{Status: &s})
+				}
+			}},
+		{usage: "role ID ROLE", args: []string{"ID", "ROLE"}, help: "change a user's role",
+			setup: func(*flag.FlagSet) runFunc {
+				return func(ctx context.Context, c *client.Client, args []string) (any, error) {
+					r := linkfin.Role(args[1])
+					return c.UpdateUser(ctx, args[0], client.UserPatch{Role: &r})
+				}
+			}},
+		{usage: "reset-password ID", args: []string{"ID"}, help: "set a user's password (read from stdin, or made and printed once); its sessions end",
+			setup: func(fs *flag.FlagSet) runFunc {
+				stdin := fs.Bool("password-stdin", false, "read the password from stdin rather than make one")
+				return func(ctx context.Context, c *client.Client, args []string) (any, error) {
+					password, made, err := readPassword(*stdin)
+					if err != nil {
+						return nil, err
+					}
+					u, err := c.SetPassword(ctx, args[0], password)
+					if err != nil || !made {
+						return u, err
+					}
+					return struct {
+						*linkfin.User
+						Password string `json:"password"`
+					}{u, password}, nil
+				}
+			}},
+	}, args, stdout, stderr)
+}
+
+// readPassword reads a password from stdin's first line, or makes one of 20
+// characters (made true) to print once.
+func readPassword(fromStdin bool) (password string, made bool, err error) {
+	if fromStdin {
+		line, err := bufio.NewReader(os.Stdin).ReadString('\n')
+		if err != nil && !errors.Is(err, io.EOF) {
+			return "", false, err
+		}
+		return strings.TrimRight(line, "\r\n"), false, nil
+	}
+	var b [15]byte
+	rand.Read(b[:])
+	return base64.RawURLEncoding.EncodeToString(b[:]), true, nil
 }
 
 func runInvoices(ctx context.Context, args []string, stdout, stderr io.Writer) error {

@@ -32,6 +32,7 @@ Commands:
 
 API commands, against a running server:
   orgs          list, get or create organizations
+  users         list, get, create, disable, enable, change the role of users or reset their passwords
   invoices      list, get, approve or dispute invoices
   financings    list, get, request, accept or disburse financings
   certificates  list or get certificate pieces with their lineage
@@ -113,6 +114,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = runDemo(ctx, args[1:], stdout, stderr)
 	case "orgs":
 		err = runOrgs(ctx, args[1:], stdout, stderr)
+	case "users":
+		err = runUsers(ctx, args[1:], stdout, stderr)
 	case "invoices":
 		err = runInvoices(ctx, args[1:], stdout, stderr)
 	case "financings":

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -90,14 +92,20 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer e.Close() // after the server: finishes the batch in flight
+	auth := services.NewAuth(s, e, credKey)
+	auth.Absolute, auth.Idle = *sessionAbsolute, *sessionIdle
 	if *seed {
-		keys, err := seedDemo(ctx, e)
+		keys, users, err := seedDemo(ctx, e, auth)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "demo API keys, the operator's and one admin key per organization (shown once; paste these lines into your shell):\n")
 		for _, k := range keys {
 			fmt.Fprintf(stdout, "  export %s_KEY=%s\n", strings.ToUpper(k[0]), k[1])
+		}
+		fmt.Fprintf(stdout, "demo users, the operator's and one admin per organization (name and password, shown once):\n")
+		for _, u := range users {
+			fmt.Fprintf(stdout, "  %-16s %s\n", u[0], u[1])
 		}
 	} else {
 		operatorKey, err := bootstrap(ctx, e)
@@ -112,8 +120,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	srv.SetRateLimit(*perSecond, *burst)
 	srv.SetAuthFailureLimit(*failRate, *failBurst)
 	srv.WebhookKey = hookKey
-	srv.Auth = services.NewAuth(s, e, credKey)
-	srv.Auth.Absolute, srv.Auth.Idle = *sessionAbsolute, *sessionIdle
+	srv.Auth = auth
 	srv.Serve(ln)
 	served = true
 	// Webhook deliveries follow the log; the dispatcher records each through the
@@ -156,23 +163,40 @@ func bootstrap(ctx context.Context, e *engine.Engine) (string, error) {
 }
 
 // seedDemo seeds a new database with the demo supply chain, the platform's first
-// operator key and an admin key for each organization, all in one request, so in one
-// batch: a seeding cut short leaves the database empty. It returns pairs of a name
-// ("operator" or the organization's id) and its key.
-func seedDemo(ctx context.Context, e *engine.Engine) ([][2]string, error) {
+// operator key, an admin key for each organization, and a user for the operator and
+// for each organization, all in one request, so in one batch: a seeding cut short
+// leaves the database empty. It returns pairs of a name ("operator" or the
+// organization's id) and its key, and pairs of a user's sign-in name and password.
+func seedDemo(ctx context.Context, e *engine.Engine, auth *services.Auth) (keys, users [][2]string, err error) {
 	secret, k := linkfin.NewAPIKey("", linkfin.RoleOperator, "")
-	keys := [][2]string{{"operator", secret}}
+	keys = [][2]string{{"operator", secret}}
 	cs := append([]linkfin.Command{&services.BootstrapOperator{Key: k}}, demo.SeedCommands()...)
 	for _, o := range demo.Organizations {
 		secret, k := linkfin.NewAPIKey(o.ID, linkfin.RoleAdmin, "demo")
 		cs = append(cs, &services.CreateAPIKey{Key: k})
 		keys = append(keys, [2]string{o.ID, secret})
 	}
+	people := []linkfin.User{{Name: "operator@demo", DisplayName: "Operator", Role: linkfin.RoleOperator}}
+	for _, o := range demo.Organizations {
+		people = append(people, linkfin.User{OrgID: o.ID, Name: o.ID + "@demo", DisplayName: o.Name, Role: linkfin.RoleAdmin})
+	}
+	for _, u := range people {
+		var b [12]byte
+		rand.Read(b[:])
+		password := base64.RawURLEncoding.EncodeToString(b[:])
+		sealed, err := auth.SealPassword(u.Name, password)
+		if err != nil {
+			return nil, nil, err
+		}
+		u.Language = linkfin.LangZH
+		cs = append(cs, &services.CreateUser{Actor: u.OrgID, By: services.ByOperator, User: u, Password: sealed})
+		users = append(users, [2]string{u.Name, password})
+	}
 	// Once submitted, the request runs to its end even if serve is interrupted.
 	if err := demo.SubmitAll(context.WithoutCancel(ctx), e, cs); err != nil {
-		return nil, fmt.Errorf("seed the demo: %w", err)
+		return nil, nil, fmt.Errorf("seed the demo: %w", err)
 	}
-	return keys, nil
+	return keys, users, nil
 }
 
 // schedule runs the day's due work at start and then every interval, as the operator

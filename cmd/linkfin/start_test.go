@@ -19,6 +19,7 @@ import (
 	"linkfin/client"
 	"linkfin/engine"
 	"linkfin/postgres/pgtest"
+	"linkfin/services"
 	"linkfin/sqlite"
 	"linkfin/tlog"
 )
@@ -263,10 +264,11 @@ func TestErrorsNameNoGoTypes(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer e.Close()
-	if _, err := seedDemo(ctx, e); err != nil {
+	auth := services.NewAuth(st, e, make([]byte, 32))
+	if _, _, err := seedDemo(ctx, e, auth); err != nil {
 		t.Fatal(err)
 	}
-	_, err = seedDemo(ctx, e)
+	_, _, err = seedDemo(ctx, e, auth)
 	if err == nil {
 		t.Fatal("seeding twice succeeded")
 	}
