@@ -99,6 +99,8 @@ func New(s linkfin.Store, e *engine.Engine, auth *services.Auth, logger *slog.Lo
 	c.mux.HandleFunc("POST /pieces/{id}/pass", c.person(c.passPiece))
 	c.mux.HandleFunc("GET /offers/confirm", c.person(c.confirmOffer))
 	c.mux.HandleFunc("POST /offers/take", c.person(c.takeOffer))
+	c.mux.HandleFunc("GET /settlements", c.person(c.settlements))
+	c.mux.HandleFunc("POST /settlements/run", c.person(c.runSettlement))
 	c.mux.HandleFunc("GET /payables", c.person(c.payables))
 	c.mux.HandleFunc("POST /payables/certify", c.person(c.issueCertificate))
 	c.mux.HandleFunc("GET /financings", c.person(c.financings))
@@ -115,7 +117,7 @@ func New(s linkfin.Store, e *engine.Engine, auth *services.Auth, logger *slog.Lo
 }
 
 // pageNames are the pages, each a template of its own inside the layout.
-var pageNames = []string{"signin", "home", "notfound", "error", "invoices", "invoice", "piece", "financings", "financing", "payables", "offer"}
+var pageNames = []string{"signin", "home", "notfound", "error", "invoices", "invoice", "piece", "financings", "financing", "payables", "offer", "settlements"}
 
 // parsePages parses every page once per language, with t bound to the language.
 func parsePages() map[Lang]map[string]*template.Template {

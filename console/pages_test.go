@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"linkfin"
 	"linkfin/demo"
@@ -24,6 +25,7 @@ import (
 // site is the console on a real engine and store, seeded with the demo's supply chain
 // and a matched invoice from tier1 to the anchor.
 type site struct {
+	clock *storetest.Clock
 	t     *testing.T
 	e     *engine.Engine
 	store linkfin.Store
@@ -45,7 +47,7 @@ func newSite(t *testing.T) *site {
 	if err := demo.Seed(context.Background(), e); err != nil {
 		t.Fatal(err)
 	}
-	st := &site{t: t, e: e, store: s, auth: services.NewAuth(s, e, make([]byte, 32)), users: map[string]bool{}}
+	st := &site{clock: clock, t: t, e: e, store: s, auth: services.NewAuth(s, e, make([]byte, 32)), users: map[string]bool{}}
 	st.auth.Now = clock.Now
 	due := linkfin.DateOf(clock.Now()).AddDays(60)
 	for _, c := range []linkfin.Command{
@@ -73,6 +75,9 @@ const password = "correct horse battery staple"
 func (s *site) user(org string, role linkfin.Role, lang string) string {
 	s.t.Helper()
 	name := org + "-" + string(role)
+	if org == "" {
+		name = "platform-operator"
+	}
 	if !s.users[name] {
 		sealed, err := s.auth.SealPassword(name, password)
 		if err != nil {
@@ -442,3 +447,38 @@ func TestTakeTheBestOffer(t *testing.T) {
 }
 
 func strconvI(v int64) string { return strconv.FormatInt(v, 10) }
+
+// The operator settles a day's maturities from the calendar: the holder is paid its
+// face, and the result is shown.
+func TestOperatorSettles(t *testing.T) {
+	s := newSite(t)
+	s.run(&services.ApproveInvoice{Actor: "anchor", ID: "inv-1"})
+	out := s.run(&services.IssueCertificate{Actor: "anchor", ID: "C-1", ProgramID: "auto-scf", PayableIDs: []string{linkfin.PayableID("inv-1")}})
+	var c1 linkfin.Certificate
+	json.Unmarshal(out, &c1)
+
+	op := s.as("", linkfin.RoleOperator)
+	code, page := op.get("/settlements")
+	if code != http.StatusOK || !strings.Contains(page, "CNY 100,000.00") || !strings.Contains(page, `name="date" value="`+c1.Maturity.String()+`"`) {
+		t.Fatalf("the operator's calendar: %d\n%s", code, page)
+	}
+	if _, anchor := s.as("anchor", linkfin.RoleAdmin).get("/settlements"); !strings.Contains(anchor, "CNY 100,000.00") || strings.Contains(anchor, "/settlements/run") {
+		t.Fatalf("the anchor's calendar (it sees, it does not run):\n%s", anchor)
+	}
+	s.clock.Advance(c1.Maturity.Time(time.UTC).Sub(s.clock.Now()) + time.Hour)
+	s.run(&services.RecordInboundPayment{Rail: "bank", InstructionID: "anchor-m", OrgID: "anchor", Currency: "CNY", Amount: 100_000_00})
+	// Two months on, the session has ended: sign in again.
+	if code, _ := op.get("/settlements"); code != http.StatusSeeOther {
+		t.Fatalf("a session two months old: %d", code)
+	}
+	op = s.as("", linkfin.RoleOperator)
+	_, page = op.get("/settlements")
+	form := url.Values{"csrf": {hidden(page, "csrf")}, "idempotency_key": {"run-1"}, "program": {"auto-scf"}, "date": {c1.Maturity.String()}}
+	code, page = op.post("/settlements/run", form)
+	if code != http.StatusOK || !strings.Contains(page, "1 pieces paid") {
+		t.Fatalf("the run: %d\n%s", code, page)
+	}
+	if s.piece("C-1").Status != linkfin.CertificateSettled {
+		t.Fatalf("C-1 is %s after settlement", s.piece("C-1").Status)
+	}
+}

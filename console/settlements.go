@@ -1,0 +1,153 @@
+package console
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"slices"
+
+	"linkfin"
+	"linkfin/services"
+)
+
+// maturityRow is one program's pieces maturing on one day: how many, how much is
+// still due, and what was paid.
+type maturityRow struct {
+	linkfin.Maturity
+	Currency linkfin.Currency
+	Due      int64
+	Pieces   int
+}
+
+// settlementsView is the maturity calendar, and the result of a run just made.
+type settlementsView struct {
+	Rows   []maturityRow
+	Runs   bool // the operator, who runs settlement
+	Result *linkfin.SettlementResult
+}
+
+// settlements is the maturity calendar the organization sees (an anchor's programs;
+// every program's for the operator): each day with pieces due, and how much. The
+// operator runs a day's settlement from it.
+func (c *Console) settlements(w http.ResponseWriter, r *http.Request, p *Person) {
+	v, err := c.calendar(r.Context(), p)
+	if err != nil {
+		c.fail(w, r, p, err)
+		return
+	}
+	c.render(w, r, http.StatusOK, "settlements", "settlements.title", p, v, "")
+}
+
+func (c *Console) calendar(ctx context.Context, p *Person) (*settlementsView, error) {
+	v := &settlementsView{Runs: p.Viewer.Operator && p.CanAct()}
+	if !p.Viewer.Operator {
+		// An anchor's calendar is of the pieces it owes, which it is party to.
+		return v, c.owedBy(ctx, p, v)
+	}
+	for after := ""; ; {
+		page, err := services.List(ctx, c.Store, p.Viewer, linkfin.KindMaturity, services.Filter{}, after, 1000)
+		if err != nil {
+			return nil, err
+		}
+		for _, raw := range page.Data {
+			var row maturityRow
+			if err := json.Unmarshal(raw, &row.Maturity); err != nil {
+				return nil, err
+			}
+			for _, id := range row.Maturity.Pieces {
+				var piece linkfin.Certificate
+				if err := services.ReadAs(ctx, c.Store, p.Viewer, linkfin.KindCertificate, id, &piece); err != nil {
+					return nil, err
+				}
+				if piece.Status != linkfin.CertificateActive {
+					continue
+				}
+				due, err := linkfin.Add(row.Due, piece.Face)
+				if err != nil {
+					return nil, err
+				}
+				row.Due, row.Currency = due, piece.Currency
+				row.Pieces++
+			}
+			v.Rows = append(v.Rows, row)
+		}
+		if page.NextCursor == "" {
+			break
+		}
+		after = page.NextCursor
+	}
+	slices.SortFunc(v.Rows, func(a, b maturityRow) int { return a.Date.Compare(b.Date) })
+	return v, nil
+}
+
+// runSettlement settles a program's pieces maturing on a day (the operator), and shows
+// the result beside the calendar.
+func (c *Console) runSettlement(w http.ResponseWriter, r *http.Request, p *Person) {
+	d, err := linkfin.ParseDate(r.PostFormValue("date"))
+	if err != nil {
+		c.fail(w, r, p, err)
+		return
+	}
+	if !p.Viewer.Operator {
+		c.fail(w, r, p, linkfin.Errorf(linkfin.EFORBIDDEN, "the platform's operator runs settlement"))
+		return
+	}
+	out, err := c.act(r.Context(), p, r.PostForm, &services.SettleMaturity{ProgramID: r.PostFormValue("program"), Date: d})
+	if err != nil {
+		c.fail(w, r, p, err)
+		return
+	}
+	v, err := c.calendar(r.Context(), p)
+	if err != nil {
+		c.fail(w, r, p, err)
+		return
+	}
+	v.Result = new(linkfin.SettlementResult)
+	if err := json.Unmarshal(out, v.Result); err != nil {
+		c.fail(w, r, p, err)
+		return
+	}
+	c.render(w, r, http.StatusOK, "settlements", "settlements.title", p, v, "")
+}
+
+// owedBy fills the calendar with the active pieces the organization owes as anchor,
+// by program and maturity.
+func (c *Console) owedBy(ctx context.Context, p *Person, v *settlementsView) error {
+	rows := map[string]*maturityRow{}
+	for after := ""; ; {
+		objs, err := c.Store.ListObjectsByParty(ctx, linkfin.KindCertificate, p.Viewer.Org, after, 1000)
+		if err != nil {
+			return err
+		}
+		for _, o := range objs {
+			var piece linkfin.Certificate
+			if err := json.Unmarshal(o.Data, &piece); err != nil {
+				return err
+			}
+			if piece.AnchorID != p.Viewer.Org || piece.Status != linkfin.CertificateActive {
+				continue
+			}
+			id := linkfin.MaturityID(piece.ProgramID, piece.Maturity)
+			row := rows[id]
+			if row == nil {
+				row = &maturityRow{Maturity: linkfin.Maturity{ID: id, ProgramID: piece.ProgramID, Date: piece.Maturity}, Currency: piece.Currency}
+				rows[id] = row
+			}
+			due, err := linkfin.Add(row.Due, piece.Face)
+			if err != nil {
+				return err
+			}
+			row.Due = due
+			row.Pieces++
+		}
+		if len(objs) < 1000 {
+			break
+		}
+		after = objs[len(objs)-1].ID
+	}
+	for _, row := range rows {
+		v.Rows = append(v.Rows, *row)
+	}
+	slices.SortFunc(v.Rows, func(a, b maturityRow) int { return a.Date.Compare(b.Date) })
+	return nil
+}
