@@ -371,6 +371,16 @@ type (
 		FunderID  string  `json:"funder_id,omitempty"` // all products but dynamic discounting
 		AssetID   string  `json:"asset_id"`            // the piece, payable, order or warehouse receipt
 	}
+	// OfferIn takes an offer of GET /v1/offers: the asset, its program, the offer's
+	// product and funder (for dynamic discounting, the program's anchor), and the price
+	// the person was shown, which the quote made now must pay.
+	OfferIn struct {
+		Product   Product `json:"product"`
+		ProgramID string  `json:"program_id"`
+		FunderID  string  `json:"funder_id"`
+		AssetID   string  `json:"asset_id"`
+		Price     int64   `json:"price" bound:"amount"`
+	}
 	// WarehouseReceiptIn is a receipt the calling warehouse issues for a lot.
 	WarehouseReceiptIn struct {
 		Number    string `json:"number,omitempty"` // the warehouse's own, once per warehouse

@@ -558,6 +558,31 @@ func endToEnd(t *testing.T, open opener) {
 	w.move("anchor", "tier1", e1.Quote.Price)
 	w.checkWallets("dynamic discounting")
 
+	// The same as the supplier sees it: among its offers, the anchor's early payment,
+	// taken in one step at the price shown, and not at another.
+	w.order("anchor", "tier1", "PO-1008", 100, 100_00, "2026-11-09", false)
+	owed := linkfin.PayableID(w.id("inv-PO-1008"))
+	var early *client.Offer
+	for _, a := range must(tier1.Offers(ctx)) {
+		for i, o := range a.Offers {
+			if a.AssetID == owed && o.Product == linkfin.ProductDynamicDiscounting {
+				early = &a.Offers[i]
+			}
+		}
+	}
+	if early == nil || early.FunderID != "anchor" || early.Quote.Price != 9_965_00 {
+		t.Fatalf("tier1's early-payment offer on %s: %+v", owed, early)
+	}
+	take := client.OfferIn{Product: early.Product, ProgramID: w.program, FunderID: early.FunderID, AssetID: owed, Price: early.Quote.Price + 1}
+	_, err = tier1.TakeOffer(ctx, take)
+	refused(t, "an offer at a price not offered", err, http.StatusUnprocessableEntity, "offer_changed")
+	take.Price = early.Quote.Price
+	if f := must(tier1.TakeOffer(ctx, take)); f.Status != linkfin.FinancingSettled || f.Quote.Price != 9_965_00 {
+		t.Fatalf("the early payment taken: %+v", f)
+	}
+	w.move("anchor", "tier1", early.Quote.Price)
+	w.checkWallets("an offer taken")
+
 	// Factoring with recourse: 60 % of an approved invoice now, the rest at collection.
 	w.order("anchor", "tier1", "PO-1003", 200, 1_000_00, "2027-01-15", false)
 	fx := w.finance("tier1", client.FinancingIn{Product: linkfin.ProductFactoring, FunderID: "factor", AssetID: linkfin.PayableID(w.id("inv-PO-1003"))})

@@ -12,6 +12,9 @@ type (
 	CertificateTransferIn = linkfin.CertificateTransferIn
 	CertificateOut        = linkfin.CertificateOut
 	FinancingIn           = linkfin.FinancingIn
+	AssetOffers           = linkfin.AssetOffers
+	Offer                 = linkfin.Offer
+	OfferIn               = linkfin.OfferIn
 	WarehouseReceiptIn    = linkfin.WarehouseReceiptIn
 	PriceMarkIn           = linkfin.PriceMarkIn
 	InboundPaymentIn      = linkfin.InboundPaymentIn
@@ -61,6 +64,22 @@ func (c *Client) ListCertificates(ctx context.Context, opt *ListOptions) (*List[
 func (c *Client) RequestFinancing(ctx context.Context, in FinancingIn) (*linkfin.Financing, error) {
 	var out linkfin.Financing
 	return &out, c.post(ctx, "/v1/financings", in, &out)
+}
+
+// Offers lists the caller's offers: for each piece it holds and each payable it sells
+// that it could finance now, every funder's live quote, best first, and the requests
+// that would be refused, with their codes.
+func (c *Client) Offers(ctx context.Context) ([]AssetOffers, error) {
+	var out List[AssetOffers]
+	return out.Data, c.get(ctx, "/v1/offers", &out)
+}
+
+// TakeOffer takes an offer in one step: it is quoted again and accepted; a quote that
+// no longer pays in.Price is refused with offer_changed. The answer is the accepted
+// financing.
+func (c *Client) TakeOffer(ctx context.Context, in OfferIn) (*linkfin.Financing, error) {
+	var out linkfin.Financing
+	return &out, c.post(ctx, "/v1/offers/take", in, &out)
 }
 
 // AcceptFinancing accepts a quote before it expires (the requester).

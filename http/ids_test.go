@@ -242,6 +242,25 @@ func TestStrangerCreates(t *testing.T) {
 			unused:  jsonReq("s-supplier", "/v1/financings", `{"product":"certificate_discounting","program_id":"auto-scf","funder_id":"bank","asset_id":"C-never"}`),
 			withID:  body("s-supplier", "/v1/financings", `{"product":"certificate_discounting","program_id":"`+strangerProgramID+`","funder_id":"s-bank","asset_id":"`+s.piece+`"}`),
 		},
+		"POST /v1/offers/take": {
+			own: func(t *testing.T) request {
+				piece := freshPiece(t, "take")
+				var offers linkfin.List[linkfin.AssetOffers]
+				wantJSON(t, p.as("s-supplier", "GET", "/v1/offers", ""), http.StatusOK, &offers)
+				for _, a := range offers.Data {
+					if a.AssetID == piece && len(a.Offers) > 0 {
+						o := a.Offers[0]
+						return jsonReq("s-supplier", "/v1/offers/take", fmt.Sprintf(`{"product":%q,"program_id":%q,"funder_id":%q,"asset_id":%q,"price":%d}`,
+							o.Product, a.ProgramID, o.FunderID, piece, o.Quote.Price))
+					}
+				}
+				t.Fatalf("no offer on the stranger's piece %s: %+v", piece, offers.Data)
+				return request{}
+			},
+			foreign: jsonReq("s-supplier", "/v1/offers/take", `{"product":"certificate_discounting","program_id":"auto-scf","funder_id":"bank","asset_id":"C-1","price":1}`),
+			unused:  jsonReq("s-supplier", "/v1/offers/take", `{"product":"certificate_discounting","program_id":"auto-scf","funder_id":"bank","asset_id":"C-never","price":1}`),
+			withID:  body("s-supplier", "/v1/offers/take", `{"product":"certificate_discounting","program_id":"`+strangerProgramID+`","funder_id":"s-bank","asset_id":"`+s.piece+`","price":1}`),
+		},
 		"POST /v1/warehouse-receipts": {
 			own:     func(*testing.T) request { return jsonReq("s-port", "/v1/warehouse-receipts", wrBody) },
 			foreign: jsonReq("s-port", "/v1/warehouse-receipts/WR-1/telemetry", `{"quantity":1}`),
@@ -322,7 +341,7 @@ func TestStrangerCreates(t *testing.T) {
 				taken := map[string]string{"POST /v1/programs": "auto-scf", "POST /v1/purchase-orders": "PO-1", "POST /v1/shipments": "SH-1",
 					"POST /v1/goods-receipts": "GR-1", "POST /v1/invoices": "inv-1", "POST /v1/invoices/{id}/credit-notes": "CN-1",
 					"POST /v1/certificates": "C-1", "POST /v1/certificates/{id}/split": "C-1", "POST /v1/certificates/{id}/transfer": "C-1",
-					"POST /v1/financings": "F-1", "POST /v1/warehouse-receipts": "WR-1", "POST /v1/webhook-endpoints": "wh-1"}[name]
+					"POST /v1/financings": "F-1", "POST /v1/offers/take": "F-1", "POST /v1/warehouse-receipts": "WR-1", "POST /v1/webhook-endpoints": "wh-1"}[name]
 				if taken == "" {
 					t.Fatal("no taken id for the route")
 				}

@@ -208,6 +208,8 @@ var foreignCases = map[string]foreignCase{
 		status: 404, code: linkfin.ENOTFOUND, about: "program auto-scf not found"},
 	"POST /v1/financings": {body: `{"product":"certificate_discounting","program_id":"auto-scf","funder_id":"bank","asset_id":"C-1"}`, names: "C-1",
 		status: 404, code: linkfin.ENOTFOUND, about: "certificate C-1 not found"},
+	"POST /v1/offers/take": {body: `{"product":"certificate_discounting","program_id":"auto-scf","funder_id":"bank","asset_id":"C-1","price":98925694}`, names: "C-1",
+		status: 404, code: linkfin.ENOTFOUND, about: "certificate C-1 not found"},
 	// The routes under a record in the path, with a valid body.
 	"POST /v1/organizations/{id}/api-keys":       {body: `{"role":"viewer","name":"x"}`},
 	"POST /v1/programs/{id}/funders":             {body: `{"funder_id":"outsider","limit":1,"pricing":{"fixed_rate":"0.01"}}`},
@@ -287,12 +289,13 @@ func TestTenancy(t *testing.T) {
 				if gp := problemOf(gr); gr.status != r.status || gp.Code != pr.Code || gp.Detail != strings.ReplaceAll(pr.Detail, id, ghost) {
 					t.Fatalf("another's record answers %d %q, a missing one %d %q", r.status, pr.Detail, gr.status, gp.Detail)
 				}
-			case route.Path() == "/v1/exposure":
-				// Not a paged list, but a list all the same: the outsider funds nothing.
-				var exposure struct{ Data []json.RawMessage }
-				wantJSON(t, r, http.StatusOK, &exposure)
-				if len(exposure.Data) != 0 {
-					t.Errorf("the outsider sees exposure: %s", r.body)
+			case route.Path() == "/v1/exposure" || route.Path() == "/v1/offers":
+				// Not paged lists, but lists all the same: the outsider funds nothing
+				// and holds nothing.
+				var rows struct{ Data []json.RawMessage }
+				wantJSON(t, r, http.StatusOK, &rows)
+				if len(rows.Data) != 0 {
+					t.Errorf("the outsider sees another's %s: %s", route.Path(), r.body)
 				}
 			case route.Method() == "GET" && route.List:
 				var list struct{ Data []json.RawMessage }
