@@ -235,6 +235,23 @@ payable pay-inv-4 both 100000 2027-06-30
 	if got := offers(t, env, linkfin.Viewer{Org: "cheap"}); got != "" {
 		t.Fatalf("cheap is offered the piece it bought:\n%s", got)
 	}
+	// A piece passed down the chain is offered to its new holder, a supplier's
+	// supplier, under the anchor's program, which it sees as a member of the anchor's
+	// chain: 40,000.00 for 87 days, at 3.95 % (381.83 off) or 4.25 % (410.83 off).
+	mustRun(t, env, &services.ProposeRelationship{Actor: "tier1", BuyerID: "tier1", SellerID: "tier2"})
+	mustRun(t, env, &services.AcceptRelationship{Actor: "tier2", BuyerID: "tier1", SellerID: "tier2"})
+	owed := approvedPayable(t, env, 5, 100, 1_000_00, "2027-01-29")
+	mustRun(t, env, &services.IssueCertificate{Actor: "anchor", ID: "c3", ProgramID: "auto-scf", PayableIDs: []string{owed.ID}})
+	mustRun(t, env, &services.TransferCertificate{Actor: "tier1", ID: "c3", To: "tier2", Amount: 40_000_00, NewID: "c3t", RemainderID: "c3r"})
+	want = `certificate c3t auto-scf 4000000 2027-01-29
+  certificate_discounting cheap 3961817 38183 0.03988 87
+  certificate_discounting bank 3958917 41083 0.042941 87
+  certificate_discounting factor 3958917 41083 0.042941 87
+  certificate_discounting poor 3958917 41083 0.042941 87
+`
+	if got := offers(t, env, linkfin.Viewer{Org: "tier2"}); got != want {
+		t.Fatalf("tier2's offers on the piece passed to it:\n%s\nwant:\n%s", got, want)
+	}
 	env.Restart()
 	env.MustVerify()
 }
