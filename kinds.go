@@ -45,6 +45,7 @@ var (
 		KindCredential:       func() any { return new(Credential) },
 		KindSession:          func() any { return new(Session) },
 		KindSignInPolicy:     func() any { return new(SignInPolicy) },
+		KindAttribution:      func() any { return new(Attribution) },
 	}
 )
 

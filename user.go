@@ -295,3 +295,21 @@ type TOTPEnrollment struct {
 type TOTPCodeIn struct {
 	Code string `json:"code"`
 }
+
+// KindAttribution is the record kind that says who acted.
+const KindAttribution = "attribution"
+
+// Attribution says who caused a change: the key or the user that sent the request,
+// and the records the change wrote. It is written by the same command, right after
+// those records, so its event follows theirs in the log. Its party is the
+// organization that acted: which of its people did what is its own business (and
+// the operator's).
+type Attribution struct {
+	ID      string   `json:"id"`
+	OrgID   string   `json:"org_id,omitempty"` // "" for the operator
+	By      string   `json:"by"`               // "key:<id>" or "user:<id>"
+	Records []string `json:"records"`          // "<kind>/<id>" of each record written, in order
+}
+
+// Parties implements Partied.
+func (a *Attribution) Parties() []string { return parties(a.OrgID) }

@@ -82,6 +82,12 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, body []byte, req
 		req.IdempotencyKey = principalOf(r).namespace() + key
 		req.Hash = h.Sum(nil)
 	}
+	// Who sent it is recorded with what it changed.
+	if p := principalOf(r); p != nil {
+		for i, c := range req.Commands {
+			req.Commands[i] = services.Attribute(p.Org, p.by(), c)
+		}
+	}
 	resp, err := s.Engine.Submit(r.Context(), req)
 	if err == nil {
 		if resp.Replayed {

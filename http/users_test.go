@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -218,4 +219,73 @@ func (p *platform) eventsOf(t *testing.T, prefix string) []string {
 		}
 	}
 	return out
+}
+
+// TestAttribution: every change sent with a key or a session is followed in the log by
+// an attribution naming the key or the user and the records it wrote, which the
+// acting organization reads and its counterparty does not.
+func TestAttribution(t *testing.T) {
+	p := newPlatform(t)
+	ann := p.signIn(t, "ann@anchor.example", "correct horse battery", "")
+	po := `{"number":"PO-7","seller_id":"tier1","program_id":"auto-scf","currency":"CNY","lines":[{"line_id":"1","item":"x","quantity":1,"unit":"EA","unit_price":100}]}`
+	var made linkfin.PurchaseOrder
+	wantJSON(t, ann.change("POST", "/v1/purchase-orders", po), http.StatusCreated, &made)
+	keyID, _ := linkfin.ParseAPIKey(p.keys["tier1"])
+	wantJSON(t, p.as("tier1", "POST", "/v1/purchase-orders/"+made.ID+"/accept", ""), http.StatusOK, nil)
+	// What changes nothing (accepting again), or is refused, leaves no attribution.
+	wantJSON(t, p.as("tier1", "POST", "/v1/purchase-orders/"+made.ID+"/accept", ""), http.StatusOK, nil)
+	if r := p.as("tier1", "POST", "/v1/purchase-orders/"+made.ID+"/cancel", ""); r.status < 400 {
+		t.Fatalf("the seller cancels: %d", r.status)
+	}
+
+	evs, err := p.store.Events(t.Context(), 0, 100_000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []linkfin.Attribution
+	for i, e := range evs {
+		if e.Type != "attribution.recorded" {
+			continue
+		}
+		var a linkfin.Attribution
+		if err := json.Unmarshal(e.Data, &a); err != nil {
+			t.Fatal(err)
+		}
+		// The attribution follows the records it names.
+		if prev := evs[i-1]; !strings.HasPrefix(prev.Type, strings.Split(a.Records[len(a.Records)-1], "/")[0]+".") {
+			t.Errorf("attribution %s follows %s", e.Data, prev.Type)
+		}
+		got = append(got, a)
+	}
+	want := []linkfin.Attribution{
+		{OrgID: "anchor", By: "user:" + p.user.ID, Records: []string{"purchase_order_number/anchor/PO-7", "purchase_order/" + made.ID}},
+		{OrgID: "tier1", By: "key:" + keyID, Records: []string{"purchase_order/" + made.ID}},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("attributions %+v, want %+v", got, want)
+	}
+	for i := range want {
+		got[i].ID = ""
+		if want[i].OrgID != got[i].OrgID || want[i].By != got[i].By || !slices.Contains(got[i].Records, "purchase_order/"+made.ID) {
+			t.Errorf("attribution %d: %+v, want %+v", i, got[i], want[i])
+		}
+	}
+	// The anchor reads its own, not tier1's; tier1 its own.
+	for org, by := range map[string]string{"anchor": "user:" + p.user.ID, "tier1": "key:" + keyID} {
+		list, _, err := services.Events(t.Context(), p.store, linkfin.Viewer{Org: org}, -1, 100_000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var seen []string
+		for _, e := range list {
+			if e.Type == "attribution.recorded" {
+				var a linkfin.Attribution
+				json.Unmarshal(e.Data, &a)
+				seen = append(seen, a.By)
+			}
+		}
+		if len(seen) != 1 || seen[0] != by {
+			t.Errorf("%s reads attributions by %v, want [%s]", org, seen, by)
+		}
+	}
 }
