@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"linkfin"
+	"linkfin/console"
 	"linkfin/demo"
 	"linkfin/engine"
 	lfhttp "linkfin/http"
@@ -121,6 +122,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	srv.SetAuthFailureLimit(*failRate, *failBurst)
 	srv.WebhookKey = hookKey
 	srv.Auth = auth
+	// The console takes every path outside the API, on the same port.
+	srv.Pages = console.New(s, e, auth, logger)
 	srv.Serve(ln)
 	served = true
 	// Webhook deliveries follow the log; the dispatcher records each through the
@@ -135,6 +138,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	scheduled := make(chan struct{})
 	go func() { defer close(scheduled); schedule(dctx, e, s, *every, logger) }()
 	fmt.Fprintf(stdout, "linkfin listening on http://%s (%s store)\n", srv.Addr(), s.Dialect())
+	fmt.Fprintf(stdout, "the console: http://%s/ (sign in as a user of an organization)\n", srv.Addr())
 	<-ctx.Done()
 	logger.Info("shutting down: finishing requests in flight")
 	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
