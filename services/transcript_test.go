@@ -185,6 +185,13 @@ var verbs = map[string]func(s *script, a args) ([]linkfin.Command, error){
 		f.AssetID = a.opt("asset", f.AssetID)
 		return []linkfin.Command{p.Accept(a.str("actor"), f)}, nil
 	},
+	// take: an offer taken in one step, at the price the person was shown; as= names
+	// the financing it makes.
+	"take": func(s *script, a args) ([]linkfin.Command, error) {
+		s.as = a.opt("as", "")
+		return []linkfin.Command{&services.TakeOffer{Actor: a.str("actor"), Product: linkfin.Product(a.str("product")), AssetID: a.str("asset"),
+			ProgramID: a.str("program"), FunderID: a.str("funder"), Price: a.money("price")}}, nil
+	},
 	"disburse": func(s *script, a args) ([]linkfin.Command, error) {
 		return []linkfin.Command{&services.DisburseFinancing{Actor: a.str("actor"), ID: a.str("id")}}, nil
 	},
@@ -261,6 +268,9 @@ func (s *script) do(t *testing.T, d *datadriven.TestData) string {
 		for _, c := range s.due() {
 			fmt.Fprintf(&b, "%s\n", describe(c))
 		}
+	case "offers":
+		// offers org=tier1: what the organization is offered now, asset by asset.
+		s.offers(&b, args{s, d}.str("org"))
 	case "tick":
 		// The platform's scheduler: everything due now, run in turn.
 		for _, c := range s.due() {
@@ -286,6 +296,29 @@ func (s *script) do(t *testing.T, d *datadriven.TestData) string {
 		s.as = ""
 	}
 	return s.alias(b.String())
+}
+
+// offers prints the organization's offers now: each asset, then its offers, best
+// first, and the requests that would be refused.
+func (s *script) offers(b *strings.Builder, org string) {
+	got, err := services.Offers(context.Background(), s.db, linkfin.Viewer{Org: org}, s.now)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	for _, a := range got {
+		fmt.Fprintf(b, "%s %s program=%s face=%s maturity=%s\n", a.AssetKind, a.AssetID, a.ProgramID, money(a.Face, a.Currency), a.Maturity)
+		for _, o := range a.Offers {
+			q := o.Quote
+			fmt.Fprintf(b, "  offer %s %s price=%s discount=%s effective_rate=%s days=%d value_date=%s expires_at=%s\n", o.Product, o.FunderID,
+				money(q.Price, a.Currency), money(q.Discount, a.Currency), q.EffectiveRate, q.Days, q.ValueDate, q.ExpiresAt.Format("2006-01-02T15:04:05"))
+		}
+		for _, o := range a.Refused {
+			fmt.Fprintf(b, "  refused %s %s %s: %s\n", o.Product, o.FunderID, o.Code, o.Message)
+		}
+	}
+	if len(got) == 0 {
+		b.WriteString("no offers\n")
+	}
 }
 
 // pass is a batch that does nothing: the ledger's expiries run at its start.
