@@ -11,9 +11,8 @@ import (
 	"sync"
 	"time"
 
-	"golang.org/x/time/rate"
-
 	"linkfin"
+	"linkfin/internal/ratelimit"
 	"linkfin/services"
 )
 
@@ -199,65 +198,6 @@ func allowed(p *principal, a Access) error {
 	return linkfin.Errorf(linkfin.EFORBIDDEN, "this needs %s; this key's role is %s", a, p.Role)
 }
 
-// limiter holds a token bucket per API key.
-type limiter struct {
-	mu      sync.Mutex
-	rate    rate.Limit
-	burst   int
-	buckets map[string]*rate.Limiter
-}
-
-// allow takes a token from the key's bucket, or says how long to wait for one.
-func (l *limiter) allow(key string) (time.Duration, bool) {
-	if l == nil || l.rate <= 0 {
-		return 0, true
-	}
-	res := l.bucket(key).Reserve()
-	if d := res.Delay(); d > 0 {
-		res.Cancel()
-		return d, false
-	}
-	return 0, true
-}
-
-// bucket is the key's token bucket, made full on first use.
-func (l *limiter) bucket(key string) *rate.Limiter {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	b := l.buckets[key]
-	if b == nil {
-		if len(l.buckets) >= 100_000 {
-			clear(l.buckets) // bounded memory; a cleared key starts with a full bucket
-		}
-		b = rate.NewLimiter(l.rate, l.burst)
-		l.buckets[key] = b
-	}
-	return b
-}
-
-// failures holds a token bucket of failed authentications per source address.
-type failures struct{ limiter }
-
-// limited reports whether the source has no failure left, and how long until it has.
-func (f *failures) limited(src string) (time.Duration, bool) {
-	if f == nil || f.rate <= 0 {
-		return 0, false
-	}
-	b := f.bucket(src)
-	if t := b.Tokens(); t < 1 {
-		return time.Duration((1 - t) / float64(f.rate) * float64(time.Second)), true
-	}
-	return 0, false
-}
-
-// fail spends one of the source's failures.
-func (f *failures) fail(src string) {
-	if f == nil || f.rate <= 0 {
-		return
-	}
-	f.bucket(src).Allow()
-}
-
 // source is the address a request comes from: the peer's IP, never a header the
 // client writes. Behind a reverse proxy every request comes from the proxy.
 func source(r *http.Request) string {
@@ -273,13 +213,13 @@ func source(r *http.Request) string {
 // Server has none (linkfin serve sets one). A request without an Authorization header
 // is not a failure: it guesses nothing.
 func (s *Server) SetAuthFailureLimit(perMinute float64, burst int) {
-	s.fails = &failures{limiter{rate: rate.Limit(perMinute / 60), burst: max(burst, 1), buckets: make(map[string]*rate.Limiter)}}
+	s.fails = ratelimit.New(perMinute/60, burst)
 }
 
 // SetRateLimit limits every API key to perSecond requests a second, with bursts of
 // burst; perSecond 0 lifts the limit.
 func (s *Server) SetRateLimit(perSecond float64, burst int) {
-	s.limits = &limiter{rate: rate.Limit(perSecond), burst: max(burst, 1), buckets: make(map[string]*rate.Limiter)}
+	s.limits = ratelimit.New(perSecond, burst)
 }
 
 func retryAfter(d time.Duration) string {

@@ -22,6 +22,7 @@ import (
 
 	"linkfin"
 	"linkfin/engine"
+	"linkfin/internal/ratelimit"
 	"linkfin/services"
 )
 
@@ -44,8 +45,8 @@ type Server struct {
 
 	mux      *http.ServeMux
 	routes   []Route
-	limits   *limiter
-	fails    *failures // failed authentications per source address
+	limits   *ratelimit.Keyed // requests per API key or user
+	fails    *ratelimit.Keyed // failed authentications per source address
 	keys     keyCache
 	registry *prometheus.Registry
 	requests *prometheus.CounterVec
@@ -226,14 +227,14 @@ func (s *Server) admit(w http.ResponseWriter, r *http.Request, rt Route) (*princ
 	}
 	_, cookieErr := r.Cookie(SessionCookie)
 	src, credentials := source(r), r.Header.Get("Authorization") != "" || cookieErr == nil
-	if d, limited := s.fails.limited(src); limited && credentials {
+	if d, limited := s.fails.Limited(src); limited && credentials {
 		w.Header().Set("Retry-After", retryAfter(d))
 		return nil, linkfin.Errorf(EAUTHLIMITED, "too many failed authentications from this address; retry in %s s", retryAfter(d))
 	}
 	p, err := s.authenticate(r)
 	if err != nil {
 		if credentials && linkfin.ErrorCode(err) == linkfin.EUNAUTHORIZED {
-			s.fails.fail(src)
+			s.fails.Spend(src)
 		}
 		return nil, err
 	}
@@ -262,7 +263,7 @@ func (s *Server) admit(w http.ResponseWriter, r *http.Request, rt Route) (*princ
 			return nil, err
 		}
 	}
-	if d, ok := s.limits.allow(p.limitKey()); !ok {
+	if d, ok := s.limits.Allow(p.limitKey()); !ok {
 		w.Header().Set("Retry-After", retryAfter(d))
 		return nil, linkfin.Errorf(ERATELIMITED, "too many requests with this key; retry in %s", d.Round(time.Millisecond))
 	}

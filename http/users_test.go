@@ -3,6 +3,7 @@ package http_test
 import (
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"reflect"
 	"slices"
 	"strings"
@@ -286,6 +287,21 @@ func TestAttribution(t *testing.T) {
 		}
 		if len(seen) != 1 || seen[0] != by {
 			t.Errorf("%s reads attributions by %v, want [%s]", org, seen, by)
+		}
+	}
+}
+
+// TestSessionCookieSecureUnderTLS: a sign-in over TLS sets a Secure cookie.
+func TestSessionCookieSecureUnderTLS(t *testing.T) {
+	p := newPlatform(t)
+	for _, target := range []string{"https://linkfin.example/v1/sessions", "http://linkfin.example/v1/sessions"} {
+		req := httptest.NewRequest("POST", target, strings.NewReader(`{"name":"ann@anchor.example","password":"correct horse battery"}`))
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		p.srv.ServeHTTP(rec, req)
+		cookies := rec.Result().Cookies()
+		if rec.Code != http.StatusCreated || len(cookies) != 1 || cookies[0].Secure != (req.TLS != nil) || !cookies[0].HttpOnly {
+			t.Fatalf("%s: %d %+v", target, rec.Code, cookies)
 		}
 	}
 }

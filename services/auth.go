@@ -14,9 +14,9 @@ import (
 
 	"github.com/pquerna/otp"
 	"github.com/pquerna/otp/totp"
-	"golang.org/x/time/rate"
 
 	"linkfin"
+	"linkfin/internal/ratelimit"
 )
 
 // Runner runs one command through the platform's writer and decodes its value into
@@ -53,7 +53,7 @@ type Auth struct {
 	cache map[string]cachedSession
 	gen   uint64 // counts changes: a session read before one is not kept after it
 
-	names, sources *failures
+	names, sources *ratelimit.Keyed // failed sign-ins per name, per source address
 }
 
 type cachedSession struct {
@@ -119,8 +119,8 @@ func NewAuth(s linkfin.PartyReader, r Runner, key []byte) *Auth {
 // minute after that, and a source address sourceBurst and sourcePerMinute; 0 a
 // minute lifts that limit.
 func (a *Auth) SetSignInLimit(perMinute float64, burst int, sourcePerMinute float64, sourceBurst int) {
-	a.names = newFailures(perMinute, burst)
-	a.sources = newFailures(sourcePerMinute, sourceBurst)
+	a.names = ratelimit.New(perMinute/60, burst)
+	a.sources = ratelimit.New(sourcePerMinute/60, sourceBurst)
 }
 
 // Time is the time by Auth's clock.
@@ -166,16 +166,16 @@ var wrongPassword = linkfin.Errorf(linkfin.EUNAUTHORIZED, "the sign-in name or t
 func (a *Auth) SignIn(ctx context.Context, in linkfin.SignInIn, source string) (*SignedIn, error) {
 	name := linkfin.NormalizeUserName(in.Name)
 	for _, l := range []struct {
-		f   *failures
+		f   *ratelimit.Keyed
 		key string
 	}{{a.names, name}, {a.sources, source}} {
-		if d, limited := l.f.limited(l.key); limited {
+		if d, limited := l.f.Limited(l.key); limited {
 			return nil, &RetryError{Err: linkfin.Errorf(ESIGNINLIMITED, "too many failed sign-ins; retry in %d s", int(d.Seconds())+1), After: d}
 		}
 	}
 	fail := func(err error) (*SignedIn, error) {
-		a.names.fail(name)
-		a.sources.fail(source)
+		a.names.Spend(name)
+		a.sources.Spend(source)
 		return nil, err
 	}
 	u, cr, err := a.credential(ctx, name)
@@ -515,7 +515,7 @@ func (a *Auth) CheckPassword(ctx context.Context, name, password, source string)
 	} else if u == nil {
 		return fmt.Errorf("check password: no user %s", name)
 	}
-	if d, limited := a.names.limited(u.Name); limited {
+	if d, limited := a.names.Limited(u.Name); limited {
 		return &RetryError{Err: linkfin.Errorf(ESIGNINLIMITED, "too many failed sign-ins; retry in %d s", int(d.Seconds())+1), After: d}
 	}
 	phc, err := Unseal(a.key, passwordAAD(u.Name), cr.Password)
@@ -523,8 +523,8 @@ func (a *Auth) CheckPassword(ctx context.Context, name, password, source string)
 		return err
 	}
 	if !VerifyPassword(password, phc) {
-		a.names.fail(u.Name)
-		a.sources.fail(source)
+		a.names.Spend(u.Name)
+		a.sources.Spend(source)
 		return linkfin.Errorf(linkfin.EUNAUTHORIZED, "the current password is wrong")
 	}
 	return nil
@@ -546,48 +546,4 @@ func totpStep(secret, code string, now time.Time) int64 {
 		}
 	}
 	return found
-}
-
-// failures holds a token bucket of failed sign-ins per key (a name, an address).
-type failures struct {
-	mu      sync.Mutex
-	rate    rate.Limit
-	burst   int
-	buckets map[string]*rate.Limiter
-}
-
-func newFailures(perMinute float64, burst int) *failures {
-	return &failures{rate: rate.Limit(perMinute / 60), burst: max(burst, 1), buckets: make(map[string]*rate.Limiter)}
-}
-
-func (f *failures) bucket(key string) *rate.Limiter {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	b := f.buckets[key]
-	if b == nil {
-		if len(f.buckets) >= 100_000 {
-			clear(f.buckets)
-		}
-		b = rate.NewLimiter(f.rate, f.burst)
-		f.buckets[key] = b
-	}
-	return b
-}
-
-// limited reports whether the key has no failure left, and how long until it has.
-func (f *failures) limited(key string) (time.Duration, bool) {
-	if f == nil || f.rate <= 0 {
-		return 0, false
-	}
-	if t := f.bucket(key).Tokens(); t < 1 {
-		return time.Duration((1 - t) / float64(f.rate) * float64(time.Second)), true
-	}
-	return 0, false
-}
-
-func (f *failures) fail(key string) {
-	if f == nil || f.rate <= 0 {
-		return
-	}
-	f.bucket(key).Allow()
 }
