@@ -129,6 +129,8 @@ func parsePages() map[Lang]map[string]*template.Template {
 			"money":   func(c linkfin.Currency, v int64) string { return Money(l, c, v) },
 			"date":    func(d linkfin.Date) string { return Date(l, d) },
 			"percent": Percent,
+			"moment":  func(ns int64) string { return Moment(l, time.Unix(0, ns)) },
+			"event":   func(typ string) string { return eventName(l, typ) },
 			"day":     func(t time.Time) string { return Date(l, linkfin.DateOf(t)) },
 			// reason is a stable reason code in words; one without words shows as its code.
 			"reason": func(code string) string {
@@ -151,7 +153,7 @@ func parsePages() map[Lang]map[string]*template.Template {
 			},
 		}
 		for _, name := range pageNames {
-			out[l][name] = template.Must(template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html"))
+			out[l][name] = template.Must(template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/history.html", "templates/"+name+".html"))
 		}
 	}
 	return out

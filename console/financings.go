@@ -52,6 +52,7 @@ func (c *Console) financings(w http.ResponseWriter, r *http.Request, p *Person) 
 type financingView struct {
 	F                         linkfin.Financing
 	Disburses, Cancels, Repay bool
+	History                   history
 }
 
 func (c *Console) financing(w http.ResponseWriter, r *http.Request, p *Person) {
@@ -68,6 +69,11 @@ func (c *Console) financing(w http.ResponseWriter, r *http.Request, p *Person) {
 	if acts && org == f.RequesterID && f.Status == linkfin.FinancingDisbursed {
 		_, err := services.RepayFinancing(org, &f)
 		v.Repay = err == nil
+	}
+	var err error
+	if v.History, err = c.history(r.Context(), r, p, linkfin.KindFinancing, f.ID); err != nil {
+		c.fail(w, r, p, err)
+		return
 	}
 	c.render(w, r, http.StatusOK, "financing", "financing.title", p, v, "")
 }

@@ -57,6 +57,7 @@ type invoiceView struct {
 	Lines    []matchLine
 	Reasons  []string
 	Received bool
+	History  history
 }
 
 // matchLine is one line of the three-way match, as the page shows it.
@@ -82,6 +83,11 @@ func (c *Console) invoice(w http.ResponseWriter, r *http.Request, p *Person) {
 		for _, m := range inv.Match.Lines {
 			v.Lines = append(v.Lines, matchLine{LineMatch: m, Amount: amounts[m.LineID]})
 		}
+	}
+	var err error
+	if v.History, err = c.history(r.Context(), r, p, linkfin.KindInvoice, inv.ID); err != nil {
+		c.fail(w, r, p, err)
+		return
 	}
 	c.render(w, r, http.StatusOK, "invoice", "invoice.title", p, v, "")
 }

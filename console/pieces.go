@@ -14,6 +14,7 @@ type pieceView struct {
 	Out       *linkfin.CertificateOut
 	Holds     bool     // the person's organization holds it, active and free
 	Suppliers []string // those it may pass part of it to: its own suppliers
+	History   history
 }
 
 // piece shows a piece: its facts, the pieces it came from (root first) and those it
@@ -31,6 +32,10 @@ func (c *Console) piece(w http.ResponseWriter, r *http.Request, p *Person) {
 			c.fail(w, r, p, err)
 			return
 		}
+	}
+	if v.History, err = c.history(r.Context(), r, p, linkfin.KindCertificate, out.ID); err != nil {
+		c.fail(w, r, p, err)
+		return
 	}
 	c.render(w, r, http.StatusOK, "piece", "piece.title", p, v, "")
 }

@@ -1,0 +1,55 @@
+package console
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"time"
+
+	"linkfin"
+	"linkfin/services"
+)
+
+// historyPage is how many of a record's events its page shows at a time.
+const historyPage = 50
+
+// history is a record's events as its page shows them (the "history" template):
+// each with its time, its type in words, and a link to its inclusion proof.
+type history struct {
+	Events []linkfin.Event
+	Next   string // the seq to read on from, "" on the last page
+	Path   string // the record's page
+}
+
+// history reads a page of a record's events as the person may see them
+// (services.History: a record it does not see has none), from ?history_after=.
+func (c *Console) history(ctx context.Context, r *http.Request, p *Person, kind, id string) (history, error) {
+	after := int64(-1)
+	if s := r.URL.Query().Get("history_after"); s != "" {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n < 0 {
+			return history{}, linkfin.Errorf(linkfin.EINVALID, "history_after must be an event's number")
+		}
+		after = n
+	}
+	evs, next, err := services.History(ctx, c.Store, p.Viewer, kind, id, after, historyPage)
+	if err != nil {
+		return history{}, err
+	}
+	return history{Events: evs, Next: next, Path: r.URL.Path}, nil
+}
+
+// Moment formats an instant for people, in UTC: 2027年1月29日 14:03:05 UTC in
+// Chinese, 29 Jan 2027 14:03:05 UTC in English.
+func Moment(l Lang, t time.Time) string {
+	t = t.UTC()
+	return Date(l, linkfin.DateOf(t)) + " " + t.Format("15:04:05") + " UTC"
+}
+
+// eventName is an event's type in words; one without words shows as its type.
+func eventName(l Lang, typ string) string {
+	if _, ok := messages["event."+typ]; ok {
+		return l.T("event." + typ)
+	}
+	return typ
+}

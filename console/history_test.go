@@ -1,0 +1,57 @@
+package console
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+
+	"linkfin"
+	"linkfin/services"
+)
+
+// Every record's page lists its events, each in words and linked to its inclusion
+// proof, exactly those the store holds for the record.
+func TestRecordHistory(t *testing.T) {
+	s := newSite(t)
+	s.run(&services.ApproveInvoice{Actor: "anchor", ID: "inv-1"})
+	s.run(&services.IssueCertificate{Actor: "anchor", ID: "C-1", ProgramID: "auto-scf", PayableIDs: []string{linkfin.PayableID("inv-1")}})
+	s.run(&services.RequestCertificateDiscounting{Actor: "tier1", ID: "F-1", ProgramID: "auto-scf", PieceID: "C-1", FunderID: "bank"})
+	s.run(&services.AcceptCertificateDiscounting{Actor: "tier1", ID: "F-1", PieceID: "C-1"})
+
+	tier1 := s.as("tier1", linkfin.RoleViewer)
+	for _, rec := range []struct{ kind, id, path, words string }{
+		{linkfin.KindInvoice, "inv-1", "/invoices/inv-1", "approved by the buyer"},
+		{linkfin.KindCertificate, "C-1", "/pieces/C-1", "piece locked for a financing"},
+		{linkfin.KindFinancing, "F-1", "/financings/F-1", "quote accepted"},
+	} {
+		evs, err := s.store.RecordEvents(context.Background(), rec.kind, rec.id, -1, 100)
+		if err != nil || len(evs) < 2 {
+			t.Fatalf("%s has %d events: %v", rec.id, len(evs), err)
+		}
+		code, page := tier1.get(rec.path)
+		if code != http.StatusOK || !strings.Contains(page, `<h2 id="history">History</h2>`) || !strings.Contains(page, rec.words) {
+			t.Fatalf("%s: %d, no history in words %q\n%s", rec.path, code, rec.words, page)
+		}
+		if got := strings.Count(page, `href="/audit/events/`); got != len(evs) {
+			t.Fatalf("%s links %d events to their proofs, the store holds %d", rec.path, got, len(evs))
+		}
+		for _, e := range evs {
+			if !strings.Contains(page, `href="/audit/events/`+strconv.FormatInt(e.Seq, 10)+`"`) {
+				t.Fatalf("%s does not link event %d (%s)", rec.path, e.Seq, e.Type)
+			}
+		}
+	}
+	// In Chinese, in its words and dates.
+	zh := s.browser()
+	if code, _ := zh.signIn(s.user("tier1", linkfin.RoleAdmin, "zh-CN"), password, ""); code != http.StatusSeeOther {
+		t.Fatal("signing in")
+	}
+	if _, page := zh.get("/invoices/inv-1"); !strings.Contains(page, "买方已确认") || !strings.Contains(page, "历史记录") {
+		t.Fatalf("the history in Chinese:\n%s", page)
+	}
+	if code, _ := tier1.get("/invoices/inv-1?history_after=x"); code != http.StatusUnprocessableEntity {
+		t.Fatalf("a bad history_after: %d", code)
+	}
+}
