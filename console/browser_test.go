@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -51,6 +52,57 @@ func browser(t *testing.T, width int, lang Lang) context.Context {
 	t.Cleanup(func() { cancelTimeout(); cancel(); cancelAlloc() })
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("starting Chromium: %v", err)
+	}
+	return ctx
+}
+
+// shared is one Chromium for the tests that need no language of their own: each test
+// gets a fresh browser context in it (its own cookies, as a new private window), so
+// the browser starts once.
+var shared struct {
+	once sync.Once
+	ctx  context.Context
+	stop context.CancelFunc
+	err  error
+}
+
+// TestMain closes the shared Chromium, and its profile, when the tests are done.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if shared.stop != nil {
+		shared.stop()
+	}
+	os.Exit(code)
+}
+
+// tab is a private window of the shared Chromium, width pixels wide.
+func tab(t *testing.T, width int) context.Context {
+	t.Helper()
+	path := chromium(t)
+	shared.once.Do(func() {
+		opts := append(chromedp.DefaultExecAllocatorOptions[:],
+			chromedp.ExecPath(path),
+			chromedp.NoSandbox,
+			chromedp.DisableGPU,
+			chromedp.Flag("disable-quic", true),
+			chromedp.Flag("disable-component-update", true),
+			chromedp.Flag("disable-sync", true),
+		)
+		// The browser lives as long as the test binary (TestMain stops it): its
+		// profile is a temporary directory the allocator removes then.
+		actx, stopAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+		ctx, stopBrowser := chromedp.NewContext(actx)
+		shared.ctx, shared.stop = ctx, func() { stopBrowser(); stopAlloc() }
+		shared.err = chromedp.Do(shared.ctx)
+	})
+	if shared.err != nil {
+		t.Fatalf("starting Chromium: %v", shared.err)
+	}
+	ctx, cancel := chromedp.NewContext(shared.ctx, chromedp.WithNewBrowserContext())
+	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
+	t.Cleanup(func() { cancelTimeout(); cancel() })
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(int64(width), 900)); err != nil {
+		t.Fatalf("a new window: %v", err)
 	}
 	return ctx
 }

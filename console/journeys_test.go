@@ -1,0 +1,215 @@
+package console
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"linkfin"
+	"linkfin/services"
+)
+
+// The journeys of the console's people, each driven in a real Chromium through the
+// pages a person would use, on a real engine and store. Set LINKFIN_SCREENSHOTS to a
+// directory to keep a screenshot of each step's page (docs/console.md's come from
+// here).
+
+// journey is one person's browser, signed in through the sign-in page.
+type journey struct {
+	t    *testing.T
+	s    *site
+	ctx  context.Context
+	name string
+	step int
+}
+
+// signIn opens a browser and signs in as a user of org with role, whose language is
+// lang.
+func (s *site) signIn(t *testing.T, org string, role linkfin.Role, lang Lang) *journey {
+	t.Helper()
+	j := &journey{t: t, s: s, ctx: tab(t, 1280), name: org + "-" + string(role)}
+	name := s.user(org, role, string(lang))
+	j.do(chromedp.Navigate(s.srv.URL+"/sign-in"),
+		chromedp.SendKeys(chromedp.CSS("#name"), name),
+		chromedp.SendKeys(chromedp.CSS("#password"), password),
+		chromedp.Click(chromedp.CSS(`form[action="/sign-in"] button`)),
+		chromedp.WaitVisible(chromedp.CSS("#wallets")),
+	)
+	j.shot("home")
+	return j
+}
+
+// do runs browser steps, failing the test if one fails.
+func (j *journey) do(steps ...chromedp.Action[chromedp.Void]) {
+	j.t.Helper()
+	if err := chromedp.Do(j.ctx, steps...); err != nil {
+		j.t.Fatalf("%s: %v", j.name, err)
+	}
+}
+
+// text is the visible text of the element.
+func (j *journey) text(css string) string {
+	j.t.Helper()
+	return must(j.t, j.ctx, chromedp.Text(chromedp.CSS(css)))
+}
+
+// open goes to a page of the console and waits for its heading.
+func (j *journey) open(path string) {
+	j.t.Helper()
+	j.do(chromedp.Navigate(j.s.srv.URL+path), chromedp.WaitVisible(chromedp.CSS("h1")))
+}
+
+// click clicks a link or a form's button and waits for the page it leads to.
+func (j *journey) click(css string) {
+	j.t.Helper()
+	j.do(chromedp.Evaluate[chromedp.Void](`window.__page = 1`))
+	j.do(chromedp.Click(chromedp.CSS(css)))
+	for i := 0; ; i++ {
+		// The old page kept the mark; the new one has none.
+		fresh, err := chromedp.Run(j.ctx, chromedp.Evaluate[bool](`document.readyState === "complete" && window.__page === undefined`))
+		if err == nil && fresh {
+			break
+		}
+		if i == 200 {
+			j.t.Fatalf("%s: no new page after clicking %s", j.name, css)
+		}
+		j.do(chromedp.Sleep(25 * time.Millisecond))
+	}
+	j.do(chromedp.WaitVisible(chromedp.CSS("h1")))
+}
+
+// shot keeps a screenshot of the page where LINKFIN_SCREENSHOTS says.
+func (j *journey) shot(what string) {
+	dir := os.Getenv("LINKFIN_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	j.step++
+	png := must(j.t, j.ctx, chromedp.FullScreenshot(80))
+	name := strings.ReplaceAll(j.t.Name(), "/", "-") + "-" + j.name + "-" + strings.Repeat("0", 2-len(itoa(j.step))) + itoa(j.step) + "-" + what + ".png"
+	if err := os.WriteFile(filepath.Join(dir, name), png, 0o644); err != nil {
+		j.t.Fatal(err)
+	}
+}
+
+func itoa(i int) string { return strings.TrimSpace(strings.Repeat(" ", 0) + string(rune('0'+i%10))) }
+
+// certified is a site whose matched invoice is approved and certified: tier1 holds C-1.
+func certified(t *testing.T) *site {
+	s := newSite(t)
+	s.run(&services.ApproveInvoice{Actor: "anchor", ID: "inv-1"})
+	s.run(&services.IssueCertificate{Actor: "anchor", ID: "C-1", ProgramID: "auto-scf", PayableIDs: []string{linkfin.PayableID("inv-1")}})
+	return s
+}
+
+// A supplier, in Chinese, takes the best offer for its piece from its home page; when
+// the funder has paid, its wallet shows the price.
+func TestJourneySupplierTakesBestOffer(t *testing.T) {
+
+	s := certified(t)
+	j := s.signIn(t, "tier1", linkfin.RoleFinance, Chinese)
+	if got := j.text("#offers"); !strings.Contains(got, "融资报价") {
+		t.Fatalf("no offers on the home page: %q", got)
+	}
+	j.click(`a.button[href^="/offers/confirm?asset=C-1"]`)
+	j.shot("confirm")
+	receive := j.text(".facts")
+	if !strings.Contains(receive, "您将收到") || !strings.Contains(receive, "¥") {
+		t.Fatalf("the confirmation does not say what tier1 receives: %q", receive)
+	}
+	j.click(`form[action="/offers/take"] button`)
+	j.shot("taken")
+	if got := j.text(".facts"); !strings.Contains(got, "已接受，待放款") {
+		t.Fatalf("after taking the offer: %q", got)
+	}
+	var f linkfin.Financing
+	if err := services.ReadAs(context.Background(), s.store, linkfin.Viewer{Operator: true}, linkfin.KindCertificate, "C-1", new(linkfin.Certificate)); err != nil {
+		t.Fatal(err)
+	}
+	piece := s.piece("C-1")
+	if err := services.ReadAs(context.Background(), s.store, linkfin.Viewer{Operator: true}, linkfin.KindFinancing, piece.FinancingID, &f); err != nil {
+		t.Fatal(err)
+	}
+	s.run(&services.DisburseFinancing{Actor: f.FunderID, ID: f.ID})
+	j.open("/")
+	j.shot("paid")
+	if got, want := j.text("#wallets + table, section[aria-labelledby=wallets]"), Money(Chinese, "CNY", f.Quote.Price); !strings.Contains(got, want) {
+		t.Fatalf("the wallet shows %q, not the price %s", got, want)
+	}
+}
+
+// A supplier, in English, splits its piece and passes part of it to its own supplier.
+func TestJourneySupplierSplitsAndPasses(t *testing.T) {
+
+	s := certified(t)
+	j := s.signIn(t, "tier1", linkfin.RoleAdmin, English)
+	j.open("/pieces/C-1")
+	j.do(chromedp.SendKeys(chromedp.CSS("#split-amount"), "40,000.00"))
+	j.click(`form[action$="/split"] button`)
+	j.shot("split")
+	children := s.piece("C-1").Children
+	if len(children) != 2 || s.piece(children[0]).Face != 40_000_00 {
+		t.Fatalf("the split: %v", children)
+	}
+	j.open("/pieces/" + children[0])
+	j.do(chromedp.SetValue(chromedp.CSS("#pass-to"), "tier2"), chromedp.SendKeys(chromedp.CSS("#pass-amount"), "15000"))
+	j.click(`form[action$="/pass"] button`)
+	j.shot("passed")
+	passed := s.piece(children[0])
+	if len(passed.Children) != 2 || s.piece(passed.Children[0]).HolderID != "tier2" || s.piece(passed.Children[0]).Face != 15_000_00 {
+		t.Fatalf("passing on: %+v", passed)
+	}
+	if got := j.text(".facts"); !strings.Contains(got, "passed on") {
+		t.Fatalf("the piece's page after passing on: %q", got)
+	}
+}
+
+// An anchor, in Chinese, approves an invoice from its queue after reading its
+// three-way match, and issues a certificate from the payable.
+func TestJourneyAnchorApprovesAndCertifies(t *testing.T) {
+
+	s := newSite(t)
+	j := s.signIn(t, "anchor", linkfin.RoleFinance, Chinese)
+	j.open("/invoices?status=matched")
+	j.click(`a[href="/invoices/inv-1"]`)
+	j.shot("invoice")
+	if got := j.text("table"); !strings.Contains(got, "¥1,000.00") {
+		t.Fatalf("the three-way match: %q", got)
+	}
+	j.click(`form[action$="/approve"] button`)
+	if s.invoice("inv-1").Status != linkfin.InvoiceApproved {
+		t.Fatalf("the invoice is %s", s.invoice("inv-1").Status)
+	}
+	j.open("/payables?status=open")
+	j.do(chromedp.Click(chromedp.CSS(`input[name="payable"][value="` + linkfin.PayableID("inv-1") + `"]`)))
+	j.click(`form[action="/payables/certify"] button[type=submit]`)
+	j.shot("certificate")
+	if got := j.text("h1"); !strings.HasPrefix(got, "凭证") {
+		t.Fatalf("after certifying: %q", got)
+	}
+	if h := j.text(".facts"); !strings.Contains(h, "tier1") || !strings.Contains(h, "¥100,000.00") {
+		t.Fatalf("the new piece: %q", h)
+	}
+}
+
+// A funder, in English, pays an accepted financing from its pipeline.
+func TestJourneyFunderDisburses(t *testing.T) {
+
+	s := certified(t)
+	s.run(&services.RequestCertificateDiscounting{Actor: "tier1", ID: "F-1", ProgramID: "auto-scf", PieceID: "C-1", FunderID: "bank"})
+	s.run(&services.AcceptCertificateDiscounting{Actor: "tier1", ID: "F-1", PieceID: "C-1"})
+	j := s.signIn(t, "bank", linkfin.RoleFinance, English)
+	j.open("/financings?status=accepted")
+	j.shot("pipeline")
+	j.click(`a[href="/financings/F-1"]`)
+	j.click(`form[action$="/disburse"] button`)
+	j.shot("disbursed")
+	if got := j.text(".facts"); !strings.Contains(got, "disbursed") {
+		t.Fatalf("after paying: %q", got)
+	}
+}
