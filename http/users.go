@@ -375,12 +375,20 @@ func (s *Server) setSignInPolicy(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		err = services.Manages(p.viewer(), org)
 	}
+	if err == nil {
+		_, err = s.auth()
+	}
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
 	c := &services.SetSignInPolicy{Actor: p.Org, By: p.by(), OrgID: org, Policy: in}
-	s.submit(w, r, body, &engine.Request{Commands: []linkfin.Command{c}}, valueAnswer(http.StatusOK))
+	// The organization's sessions are read again: a policy binds those open already.
+	s.Auth.ForgetOrg(org)
+	s.submit(w, r, body, &engine.Request{Commands: []linkfin.Command{c}}, func(resp *engine.Response) (int, any, error) {
+		s.Auth.ForgetOrg(org)
+		return http.StatusOK, resp.Outcomes[0].Value, nil
+	})
 }
 
 func (s *Server) getSignInPolicy(w http.ResponseWriter, r *http.Request) {

@@ -182,7 +182,11 @@ func TestSignInLimited(t *testing.T) {
 
 func TestSecondFactorOverAPI(t *testing.T) {
 	p := newPlatform(t)
+	before := p.signIn(t, "ann@anchor.example", "correct horse battery", "")
+	wantJSON(t, before.do("GET", "/v1/purchase-orders/PO-1", ""), http.StatusOK, nil)
 	wantJSON(t, p.as("anchor", "POST", "/v1/organizations/anchor/sign-in-policy", `{"require_second_factor":true}`), http.StatusOK, nil)
+	// The policy binds a session opened before it.
+	wantProblem(t, before.do("GET", "/v1/purchase-orders/PO-1", ""), 403, services.EENROLLREQUIRED)
 	wantProblem(t, p.as("outsider", "POST", "/v1/organizations/anchor/sign-in-policy", `{"require_second_factor":false}`), 404, linkfin.ENOTFOUND)
 	ann := p.signIn(t, "ann@anchor.example", "correct horse battery", "")
 	// Until it enrolls, the session does nothing else.

@@ -281,6 +281,15 @@ func (a *Auth) Authenticate(ctx context.Context, token string) (*SignedIn, error
 		} else if !found {
 			return nil, unauthorized
 		}
+		// A policy set since the sign-in binds the session too: until the user enrolls
+		// a second factor the policy requires, it may only enroll one.
+		if u.OrgID != "" && !u.SecondFactor {
+			var p linkfin.SignInPolicy
+			if _, err := a.read(ctx, linkfin.KindSignInPolicy, u.OrgID, &p); err != nil {
+				return nil, err
+			}
+			s.EnrollOnly = s.EnrollOnly || p.Requires(u.Role)
+		}
 		si = &SignedIn{Session: s, User: u, CSRF: CSRFToken(token)}
 		a.put(id, hash, si, gen)
 	}
@@ -349,6 +358,19 @@ func (a *Auth) Forget(userID string) {
 	a.mu.Lock()
 	for id, c := range a.cache {
 		if c.s.User.ID == userID {
+			delete(a.cache, id)
+		}
+	}
+	a.gen++
+	a.mu.Unlock()
+}
+
+// ForgetOrg drops what is kept of an organization's sessions: call it after a change
+// of its sign-in policy, before and after the change commits.
+func (a *Auth) ForgetOrg(org string) {
+	a.mu.Lock()
+	for id, c := range a.cache {
+		if c.s.User.OrgID == org {
 			delete(a.cache, id)
 		}
 	}

@@ -270,7 +270,17 @@ func TestSecondFactor(t *testing.T) {
 	w, a, _ := people(t)
 	ctx := context.Background()
 	u := makeUser(w, a, "acme", "acme", "ann", linkfin.RoleFinance, "correct horse battery")
+	early, err := a.SignIn(ctx, linkfin.SignInIn{Name: "ann", Password: "correct horse battery"}, "10.0.0.1")
+	if err != nil || early.Session.EnrollOnly {
+		t.Fatalf("sign in before the policy: %+v %v", early, err)
+	}
+	a.Authenticate(ctx, early.Token)
 	w.must(&services.SetSignInPolicy{Actor: "acme", OrgID: "acme", Policy: linkfin.SignInPolicyIn{RequireSecondFactor: true}})
+	a.ForgetOrg("acme")
+	// A session opened before the policy is bound by it.
+	if si, err := a.Authenticate(ctx, early.Token); err != nil || !si.Session.EnrollOnly {
+		t.Fatalf("a session from before the policy: %+v %v", si, err)
+	}
 	w.refused(&services.SetSignInPolicy{Actor: "bolt", OrgID: "acme"}, linkfin.ENOTFOUND)
 
 	// Required and not enrolled: the session may only enroll.
