@@ -145,8 +145,8 @@ func TestSignIn(t *testing.T) {
 			t.Fatalf("authenticate: %+v %v", got, err)
 		}
 	}
-	if n := cs.reads - reads; n != 2 {
-		t.Errorf("three requests of one session read %d records, want 2 (the session and its user, once)", n)
+	if n := cs.reads - reads; n != 3 {
+		t.Errorf("three requests of one session read %d records, want 3 (the session, its user and its organization's policy, once)", n)
 	}
 
 	// CSRF: the session's token passes, any other fails, and sessions' tokens differ.
