@@ -53,6 +53,9 @@ type financingView struct {
 	F                         linkfin.Financing
 	Disburses, Cancels, Repay bool
 	History                   history
+	// SeesAsset: the asset's page is the person's to see (a funder sees a piece once
+	// it paid for it), so it is linked.
+	SeesAsset bool
 }
 
 func (c *Console) financing(w http.ResponseWriter, r *http.Request, p *Person) {
@@ -65,6 +68,12 @@ func (c *Console) financing(w http.ResponseWriter, r *http.Request, p *Person) {
 	v := financingView{F: f,
 		Disburses: acts && org == f.FunderID && f.Status == linkfin.FinancingAccepted && !f.Frozen,
 		Cancels:   acts && (org == f.FunderID || org == f.RequesterID) && f.Status == linkfin.FinancingAccepted,
+	}
+	if _, err := services.Read(r.Context(), c.Store, p.Viewer, f.AssetKind, f.AssetID); err == nil {
+		v.SeesAsset = true
+	} else if linkfin.ErrorCode(err) != linkfin.ENOTFOUND {
+		c.fail(w, r, p, err)
+		return
 	}
 	if acts && org == f.RequesterID && f.Status == linkfin.FinancingDisbursed {
 		_, err := services.RepayFinancing(org, &f)
