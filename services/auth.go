@@ -183,7 +183,7 @@ func (a *Auth) SignIn(ctx context.Context, in linkfin.SignInIn, source string) (
 		return nil, err
 	}
 	if u == nil {
-		VerifyPassword(in.Password, dummyHash) // as long as a wrong password
+		VerifyPassword(in.Password, dummyHash()) // as long as a wrong password
 		return fail(wrongPassword)
 	}
 	phc, err := Unseal(a.key, passwordAAD(u.Name), cr.Password)

@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strings"
+	"sync"
 
 	"golang.org/x/crypto/argon2"
 
@@ -68,8 +69,12 @@ func VerifyPassword(password, phc string) bool {
 }
 
 // dummyHash is verified against when a sign-in names no user, so that a name that
-// does not exist costs as long as a wrong password.
-var dummyHash, _ = HashPassword("linkfin-no-such-user-password")
+// does not exist costs as long as a wrong password. It is made on first use, not when
+// every program that imports this package starts.
+var dummyHash = sync.OnceValue(func() string {
+	h, _ := HashPassword("linkfin-no-such-user-password")
+	return h
+})
 
 // sealPrefix starts a sealed value: the version of the scheme.
 const sealPrefix = "v1."
