@@ -9,6 +9,7 @@ import (
 
 	"linkfin"
 	"linkfin/engine"
+	"linkfin/services"
 )
 
 // formKey is the idempotency key a form carries: made when the page is rendered, it
@@ -46,6 +47,8 @@ func (c *Console) act(ctx context.Context, p *Person, form url.Values, cmd linkf
 		h.Write([]byte(engine.Name(cmd) + "\n" + clean.Encode()))
 		req.Hash = h.Sum(nil)
 	}
+	// Who acted is recorded with what the command wrote, as for the API's requests.
+	req.Commands[0] = services.Attribute(p.Viewer.Org, "user:"+p.UserID, cmd)
 	resp, err := c.Engine.Submit(ctx, req)
 	if err != nil {
 		return nil, err
