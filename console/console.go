@@ -54,6 +54,8 @@ type Person struct {
 	Role   linkfin.Role
 	Lang   Lang   // the user's language; "" for the request's
 	CSRF   string // the session's form token
+
+	session *services.SignedIn
 }
 
 // personOf is who a live session opens for.
@@ -63,7 +65,7 @@ func personOf(si *services.SignedIn) *Person {
 		name = si.User.Name
 	}
 	l, _ := ParseLang(si.User.Language)
-	return &Person{Viewer: si.Viewer(), UserID: si.User.ID, Name: name, Role: si.Role(), Lang: l, CSRF: si.CSRF}
+	return &Person{Viewer: si.Viewer(), UserID: si.User.ID, Name: name, Role: si.Role(), Lang: l, CSRF: si.CSRF, session: si}
 }
 
 // CanAct reports whether the person may change anything: a viewer may not.
@@ -101,6 +103,11 @@ func New(s linkfin.Store, e *engine.Engine, auth *services.Auth, logger *slog.Lo
 	c.mux.HandleFunc("POST /offers/take", c.person(c.takeOffer))
 	c.mux.HandleFunc("GET /settlements", c.person(c.settlements))
 	c.mux.HandleFunc("POST /settlements/run", c.person(c.runSettlement))
+	c.mux.HandleFunc("GET /account", c.person(c.account))
+	c.mux.HandleFunc("POST /account/password", c.person(c.changePassword))
+	c.mux.HandleFunc("POST /account/sessions/revoke", c.person(c.revokeSessions))
+	c.mux.HandleFunc("POST /account/totp", c.person(c.enrollTOTP))
+	c.mux.HandleFunc("POST /account/totp/confirm", c.person(c.confirmTOTP))
 	c.mux.HandleFunc("GET /payables", c.person(c.payables))
 	c.mux.HandleFunc("POST /payables/certify", c.person(c.issueCertificate))
 	c.mux.HandleFunc("GET /financings", c.person(c.financings))
@@ -117,7 +124,7 @@ func New(s linkfin.Store, e *engine.Engine, auth *services.Auth, logger *slog.Lo
 }
 
 // pageNames are the pages, each a template of its own inside the layout.
-var pageNames = []string{"signin", "home", "notfound", "error", "invoices", "invoice", "piece", "financings", "financing", "payables", "offer", "settlements"}
+var pageNames = []string{"signin", "home", "notfound", "error", "invoices", "invoice", "piece", "financings", "financing", "payables", "offer", "settlements", "account"}
 
 // parsePages parses every page once per language, with t bound to the language.
 func parsePages() map[Lang]map[string]*template.Template {

@@ -3,8 +3,12 @@ package console
 import (
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/pquerna/otp/totp"
 
 	"linkfin"
 )
@@ -81,5 +85,56 @@ func TestSignInAndOut(t *testing.T) {
 	}
 	if limited == 0 {
 		t.Fatal("twelve wrong passwords in a row were never limited")
+	}
+}
+
+// A person sets up a second factor from its account page, and from then on signs in
+// with its code as well; a code used once does not sign in twice. It sees its sessions
+// and ends the others.
+func TestSecondFactor(t *testing.T) {
+	s := newSite(t)
+	c := s.as("tier1", linkfin.RoleAdmin)
+	other := s.as("tier1", linkfin.RoleAdmin) // the same user, signed in elsewhere
+	code, page := c.get("/account")
+	if code != http.StatusOK || strings.Count(page, "this browser") != 1 || strings.Count(page, ">live") < 2 {
+		t.Fatalf("the account page: %d\n%s", code, page)
+	}
+	code, page = c.post("/account/totp", url.Values{"csrf": {hidden(page, "csrf")}})
+	secret := regexp.MustCompile(`<code class="secret">([A-Z2-7]+)</code>`).FindStringSubmatch(page)
+	if code != http.StatusOK || secret == nil {
+		t.Fatalf("enrolling: %d\n%s", code, page)
+	}
+	if code, body := c.post("/account/totp/confirm", url.Values{"csrf": {hidden(page, "csrf")}, "code": {"000000"}}); code != http.StatusUnprocessableEntity {
+		t.Fatalf("a wrong first code: %d\n%s", code, body)
+	}
+	first, err := totp.GenerateCode(secret[1], s.clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, body := c.post("/account/totp/confirm", url.Values{"csrf": {hidden(page, "csrf")}, "code": {first}}); code != http.StatusOK || !strings.Contains(body, "The second factor is on") {
+		t.Fatalf("confirming: %d\n%s", code, body)
+	}
+	name := "tier1-admin"
+	if code, body := s.browser().signIn(name, password, ""); code != http.StatusUnauthorized || !strings.Contains(body, "身份验证器显示的动态码") {
+		t.Fatalf("signing in without the code: %d\n%s", code, body)
+	}
+	s.clock.Advance(31 * time.Second)
+	next, _ := totp.GenerateCode(secret[1], s.clock.Now())
+	if code, _ := s.browser().signIn(name, password, next); code != http.StatusSeeOther {
+		t.Fatalf("signing in with the code: %d", code)
+	}
+	if code, _ := s.browser().signIn(name, password, next); code != http.StatusUnauthorized {
+		t.Fatalf("the same code again: %d", code)
+	}
+	// Sign out everywhere else: the other browser's session ends.
+	_, page = c.get("/account")
+	if code, body := c.post("/account/sessions/revoke", url.Values{"csrf": {hidden(page, "csrf")}}); code != http.StatusOK || !strings.Contains(body, "other sessions ended") {
+		t.Fatalf("revoking the others: %d\n%s", code, body)
+	}
+	if code, _ := other.get("/"); code != http.StatusSeeOther {
+		t.Fatalf("the other browser is still signed in: %d", code)
+	}
+	if code, _ := c.get("/"); code != http.StatusOK {
+		t.Fatalf("this browser was signed out too: %d", code)
 	}
 }
