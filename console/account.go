@@ -14,6 +14,9 @@ type accountView struct {
 	Sessions []sessionRow
 	Enroll   *linkfin.TOTPEnrollment // shown once, right after it is made
 	Done     string                  // what the last form did, in words
+	// EnrollOnly: the session may only set up a second factor, which the
+	// organization requires.
+	EnrollOnly bool
 }
 
 type sessionRow struct {
@@ -29,7 +32,7 @@ func (c *Console) account(w http.ResponseWriter, r *http.Request, p *Person) {
 }
 
 func (c *Console) renderAccount(w http.ResponseWriter, r *http.Request, p *Person, v accountView) {
-	v.User = p.session.User
+	v.User, v.EnrollOnly = p.session.User, p.session.Session.EnrollOnly
 	sessions, _, err := c.Auth.Sessions(r.Context(), p.UserID, "", 100)
 	if err != nil {
 		c.fail(w, r, p, err)

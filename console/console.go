@@ -251,6 +251,16 @@ func (c *Console) person(page func(http.ResponseWriter, *http.Request, *Person))
 			c.render(w, r, http.StatusForbidden, "error", "error.title", p, nil, langOf(r).T("error.csrf"))
 			return
 		}
+		// An organization that requires a second factor gives a user without one a
+		// session that only sets one up: the account page and signing out.
+		if p.session != nil && p.session.Session.EnrollOnly && r.URL.Path != "/sign-out" && !strings.HasPrefix(r.URL.Path, "/account") {
+			if r.Method == http.MethodGet {
+				http.Redirect(w, r, "/account", http.StatusSeeOther)
+				return
+			}
+			c.render(w, r, http.StatusForbidden, "error", "error.title", p, nil, langFor(r, p).T("account.enroll_first"))
+			return
+		}
 		page(w, r, p)
 	}
 }

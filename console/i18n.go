@@ -199,6 +199,7 @@ var messages = map[string]message{
 	"settlements.run":                  {"Settle", "清算"},
 	"col.program":                      {"Program", "项目"},
 	"nav.settlements":                  {"Maturities", "到期清算"},
+	"account.enroll_first":             {"Your organization requires a second factor: set up an authenticator app first.", "贵机构要求双重验证：请先设置身份验证器。"},
 	"account.title":                    {"Your account", "我的账户"},
 	"account.role":                     {"Role", "角色"},
 	"account.second_factor":            {"Second factor", "双重验证"},

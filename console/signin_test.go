@@ -11,6 +11,7 @@ import (
 	"github.com/pquerna/otp/totp"
 
 	"linkfin"
+	"linkfin/services"
 )
 
 // Signing in and out: a wrong password changes nothing and says so in the person's
@@ -136,5 +137,31 @@ func TestSecondFactor(t *testing.T) {
 	}
 	if code, _ := c.get("/"); code != http.StatusOK {
 		t.Fatalf("this browser was signed out too: %d", code)
+	}
+}
+
+// An organization that requires a second factor of its finance and admin users gives
+// one without it a session that only sets one up: every other page sends it to its
+// account, and no form of another page is taken.
+func TestSecondFactorRequired(t *testing.T) {
+	s := newSite(t)
+	c := s.as("anchor", linkfin.RoleFinance)
+	s.auth.ForgetOrg("anchor")
+	s.run(&services.SetSignInPolicy{OrgID: "anchor", Policy: linkfin.SignInPolicyIn{RequireSecondFactor: true}})
+	s.auth.ForgetOrg("anchor")
+	code, page := c.get("/invoices/inv-1")
+	if code != http.StatusSeeOther {
+		t.Fatalf("a page of an enroll-only session: %d\n%s", code, page)
+	}
+	code, page = c.get("/account")
+	if code != http.StatusOK || !strings.Contains(page, "requires a second factor") {
+		t.Fatalf("the account page of an enroll-only session: %d\n%s", code, page)
+	}
+	form := url.Values{"csrf": {hidden(page, "csrf")}, "idempotency_key": {"k-1"}}
+	if code, _ := c.post("/invoices/inv-1/approve", form); code != http.StatusForbidden {
+		t.Fatalf("an approval from an enroll-only session: %d", code)
+	}
+	if s.invoice("inv-1").Status != linkfin.InvoiceMatched {
+		t.Fatal("an enroll-only session approved the invoice")
 	}
 }
