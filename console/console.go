@@ -119,6 +119,10 @@ func New(s linkfin.Store, e *engine.Engine, auth *services.Auth, logger *slog.Lo
 	c.mux.HandleFunc("GET /invoices/{id}", c.person(c.invoice))
 	c.mux.HandleFunc("POST /invoices/{id}/approve", c.person(c.approveInvoice))
 	c.mux.HandleFunc("POST /invoices/{id}/dispute", c.person(c.disputeInvoice))
+	// The audit: the signed checkpoint, the log's key, an event's proof checked in the page.
+	c.mux.HandleFunc("GET /audit", c.person(c.audit))
+	c.mux.HandleFunc("GET /audit/event", c.person(c.findEvent))
+	c.mux.HandleFunc("GET /audit/events/{seq}", c.person(c.auditEvent))
 	c.mux.HandleFunc("/", c.notFound)
 	return c
 }

@@ -1,0 +1,132 @@
+package console
+
+import (
+	"encoding/base64"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	sumtlog "golang.org/x/mod/sumdb/tlog"
+
+	"linkfin"
+	"linkfin/engine"
+	"linkfin/services"
+	"linkfin/tlog"
+)
+
+func init() { pageNames = append(pageNames, "audit", "audit_event") }
+
+// checkpointView is the log's latest signed checkpoint and the key it is signed with,
+// as GET /v1/audit/checkpoint and /v1/audit/public-key give them.
+type checkpointView struct {
+	Size   int64
+	Root   string // base64, as the signed note writes it
+	Note   string
+	Time   int64
+	Key    string // the log's public key (a note verifier key)
+	Origin string
+}
+
+// checkpoint reads the latest checkpoint and the log's key; nil before the log has one.
+func (c *Console) checkpoint(r *http.Request) (*checkpointView, *linkfin.Checkpoint, error) {
+	h, err := c.Store.Head(r.Context())
+	if err != nil || h.Last == nil {
+		return nil, nil, err
+	}
+	k, err := c.Store.Meta(r.Context(), linkfin.MetaLogKey)
+	if err != nil {
+		return nil, nil, err
+	}
+	cp := h.Last
+	return &checkpointView{Size: cp.Size, Root: base64.StdEncoding.EncodeToString(cp.Hash), Note: string(cp.Note), Time: cp.Time,
+		Key: k, Origin: c.Engine.Origin()}, cp, nil
+}
+
+// audit shows the log's current signed checkpoint and its public key: with them,
+// anyone checks the log offline (linkfin verify, or the proofs of its events).
+func (c *Console) audit(w http.ResponseWriter, r *http.Request, p *Person) {
+	v, _, err := c.checkpoint(r)
+	if err != nil {
+		c.fail(w, r, p, err)
+		return
+	}
+	c.render(w, r, http.StatusOK, "audit", "audit.title", p, v, "")
+}
+
+// eventView is one event with its inclusion proof in the latest checkpoint, which
+// the page checks in the browser (static/audit.js).
+type eventView struct {
+	Event      linkfin.Event
+	Record     string // the bytes hashed into the log (Event.Record), base64
+	Leaf       string // their leaf hash, base64
+	Proof      []string
+	Checkpoint *checkpointView
+	Link       string // the page of the record the event wrote, if the console has one
+}
+
+// recordPages are the console's pages of records, by kind.
+var recordPages = map[string]string{
+	linkfin.KindInvoice:     "/invoices/",
+	linkfin.KindCertificate: "/pieces/",
+	linkfin.KindFinancing:   "/financings/",
+}
+
+// auditEvent shows an event and its inclusion proof to whoever may read the event:
+// a party to its record, one who sees the record's history, or the operator
+// (services.ReadsEvent, as GET /v1/audit/proof/{seq}); to anyone else it is not found.
+func (c *Console) auditEvent(w http.ResponseWriter, r *http.Request, p *Person) {
+	seq, err := strconv.ParseInt(r.PathValue("seq"), 10, 64)
+	if err != nil || seq < 0 {
+		c.fail(w, r, p, linkfin.Errorf(linkfin.ENOTFOUND, "event not found"))
+		return
+	}
+	cv, cp, err := c.checkpoint(r)
+	if err == nil && (cp == nil || seq >= cp.Size) {
+		err = linkfin.Errorf(linkfin.ENOTFOUND, "event %d is not in the log's checkpoint", seq)
+	}
+	var evs []linkfin.Event
+	if err == nil {
+		evs, err = c.Store.Events(r.Context(), seq, 1)
+	}
+	if err == nil && len(evs) == 0 {
+		err = linkfin.Errorf(linkfin.ENOTFOUND, "event %d not found", seq)
+	}
+	if err == nil {
+		var reads bool
+		if reads, err = services.ReadsEvent(r.Context(), c.Store, p.Viewer, &evs[0]); err == nil && !reads {
+			err = linkfin.Errorf(linkfin.ENOTFOUND, "event %d not found", seq)
+		}
+	}
+	if err != nil {
+		c.fail(w, r, p, err)
+		return
+	}
+	e := evs[0]
+	t := tlog.Tree{Size: cp.Size}
+	copy(t.Hash[:], cp.Hash)
+	proof, err := tlog.InclusionProof(r.Context(), t, seq, engine.TileReader(c.Store))
+	if err != nil {
+		c.fail(w, r, p, err)
+		return
+	}
+	leaf := sumtlog.RecordHash(e.Record())
+	v := eventView{Event: e, Record: base64.StdEncoding.EncodeToString(e.Record()), Leaf: base64.StdEncoding.EncodeToString(leaf[:]), Checkpoint: cv}
+	for _, h := range proof {
+		v.Proof = append(v.Proof, base64.StdEncoding.EncodeToString(h[:]))
+	}
+	if k, ok := linkfin.RecordOf(&e); ok && recordPages[k.Kind] != "" {
+		v.Link = recordPages[k.Kind] + url.PathEscape(k.ID)
+	}
+	c.render(w, r, http.StatusOK, "audit_event", "audit.event_title", p, v, "")
+}
+
+// findEvent sends the audit page's "event number" form on to that event's page.
+func (c *Console) findEvent(w http.ResponseWriter, r *http.Request, p *Person) {
+	seq, err := strconv.ParseInt(strings.TrimSpace(r.URL.Query().Get("seq")), 10, 64)
+	if err != nil || seq < 0 {
+		c.fail(w, r, p, linkfin.Errorf(linkfin.EINVALID, "an event's number is a whole number from 0"))
+		return
+	}
+	http.Redirect(w, r, "/audit/events/"+strconv.FormatInt(seq, 10), http.StatusSeeOther)
+}

@@ -1,0 +1,161 @@
+package console
+
+import (
+	"context"
+	"encoding/base64"
+	"html"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	sumtlog "golang.org/x/mod/sumdb/tlog"
+
+	"linkfin"
+	"linkfin/services"
+)
+
+// proofOf reads the proof an event's page shows: the leaf hash, the proof's hashes and
+// the root and size of the checkpoint.
+func proofOf(t *testing.T, page string) (leaf sumtlog.Hash, proof sumtlog.RecordProof, root sumtlog.Hash, size int64) {
+	t.Helper()
+	page = html.UnescapeString(page)
+	hash := func(s string) sumtlog.Hash {
+		b, err := base64.StdEncoding.DecodeString(s)
+		if err != nil || len(b) != sumtlog.HashSize {
+			t.Fatalf("a hash on the page: %q", s)
+		}
+		return sumtlog.Hash(b)
+	}
+	find := func(re string) string {
+		m := regexp.MustCompile(re).FindStringSubmatch(page)
+		if m == nil {
+			t.Fatalf("no %s on the page:\n%s", re, page)
+		}
+		return m[1]
+	}
+	leaf, root = hash(find(`<code id="leaf">([^<]+)</code>`)), hash(find(`<code id="root">([^<]+)</code>`))
+	size, _ = strconv.ParseInt(find(`data-size="(\d+)"`), 10, 64)
+	for _, m := range regexp.MustCompile(`<code class="hash">([^<]+)</code>`).FindAllStringSubmatch(page, -1) {
+		proof = append(proof, hash(m[1]))
+	}
+	return
+}
+
+// The audit page shows the log's latest signed checkpoint and its public key; an
+// event's page shows it with a proof of its inclusion in that checkpoint, to those who
+// may read the event alone.
+func TestAuditPages(t *testing.T) {
+	s := newSite(t)
+	s.run(&services.ApproveInvoice{Actor: "anchor", ID: "inv-1"})
+	ctx := context.Background()
+	tier1 := s.as("tier1", linkfin.RoleViewer)
+	head, _ := s.store.Head(ctx) // signing in logged its session
+	key, _ := s.store.Meta(ctx, linkfin.MetaLogKey)
+	code, page := tier1.get("/audit")
+	page = html.UnescapeString(page)
+	root := base64.StdEncoding.EncodeToString(head.Last.Hash)
+	if code != http.StatusOK || !strings.Contains(page, `<dd id="size">`+strconv.FormatInt(head.Last.Size, 10)+`</dd>`) ||
+		!strings.Contains(page, `<code id="root">`+root+`</code>`) || !strings.Contains(page, `<code id="key">`+key+`</code>`) ||
+		!strings.Contains(page, string(head.Last.Note)) {
+		t.Fatalf("the audit page: %d\n%s", code, page)
+	}
+
+	evs, _ := s.store.RecordEvents(ctx, linkfin.KindInvoice, "inv-1", -1, 10)
+	approved := evs[len(evs)-1]
+	path := "/audit/events/" + strconv.FormatInt(approved.Seq, 10)
+	code, page = tier1.get(path)
+	if code != http.StatusOK || !strings.Contains(page, "approved by the buyer") || !strings.Contains(page, `href="/invoices/inv-1"`) {
+		t.Fatalf("the event's page: %d\n%s", code, page)
+	}
+	leaf, proof, got, size := proofOf(t, page)
+	if leaf != sumtlog.RecordHash(approved.Record()) || size != head.Last.Size || base64.StdEncoding.EncodeToString(got[:]) != root {
+		t.Fatalf("the page proves leaf %v in tree %d of root %v", leaf, size, got)
+	}
+	if err := sumtlog.CheckRecord(proof, size, got, approved.Seq, leaf); err != nil {
+		t.Fatalf("the page's proof does not hold: %v", err)
+	}
+	// The data shown is the data hashed.
+	if !strings.Contains(html.UnescapeString(page), `<pre class="note" id="data">`+string(approved.Data)+`</pre>`) {
+		t.Fatalf("the page does not show the event's data as logged:\n%s", page)
+	}
+
+	// A stranger to the invoice does not see the event; the operator does.
+	if code, _ := s.as("bank", linkfin.RoleAdmin).get(path); code != http.StatusNotFound {
+		t.Fatalf("a stranger reads the event: %d", code)
+	}
+	if code, _ := s.as("", linkfin.RoleOperator).get(path); code != http.StatusOK {
+		t.Fatalf("the operator reads the event: %d", code)
+	}
+	for _, p := range []string{"/audit/events/x", "/audit/events/" + strconv.FormatInt(head.Last.Size, 10)} {
+		if code, _ := tier1.get(p); code != http.StatusNotFound {
+			t.Fatalf("%s: %d", p, code)
+		}
+	}
+	// The audit page's form goes to the event.
+	if code, _ := tier1.get("/audit/event?seq=" + strconv.FormatInt(approved.Seq, 10)); code != http.StatusSeeOther {
+		t.Fatalf("looking up an event: %d", code)
+	}
+	if code, _ := tier1.get("/audit/event?seq=-1"); code != http.StatusUnprocessableEntity {
+		t.Fatalf("looking up event -1: %d", code)
+	}
+}
+
+// An event's page checks its inclusion proof in the browser: a real proof is
+// verified; the same page with the event's data or one of the proof's hashes changed
+// does not match.
+func TestAuditProofCheckedInBrowser(t *testing.T) {
+	s := newSite(t)
+	s.run(&services.ApproveInvoice{Actor: "anchor", ID: "inv-1"})
+	evs, _ := s.store.RecordEvents(context.Background(), linkfin.KindInvoice, "inv-1", -1, 10)
+	seq := strconv.FormatInt(evs[len(evs)-1].Seq, 10)
+
+	j := s.signIn(t, "tier1", linkfin.RoleViewer, Chinese)
+	j.open("/audit")
+	j.shot("checkpoint")
+	j.open("/audit/events/" + seq)
+	verified, mismatch := Chinese.T("audit.verified"), Chinese.T("audit.mismatch")
+	// status waits for the page's check to give its answer.
+	status := func() string {
+		t.Helper()
+		for i := 0; i < 200; i++ {
+			if got := j.text("#check"); got == verified || got == mismatch {
+				return got
+			}
+			j.do(chromedp.Sleep(25e6))
+		}
+		t.Fatalf("the page never checked the proof: %q", j.text("#check"))
+		return ""
+	}
+	if got := status(); got != verified {
+		t.Fatalf("a real proof: %q", got)
+	}
+	j.shot("verified")
+	// Every event of the record, each at another place in the tree.
+	for _, e := range evs {
+		j.open("/audit/events/" + strconv.FormatInt(e.Seq, 10))
+		if got := status(); got != verified {
+			t.Fatalf("event %d's proof: %q", e.Seq, got)
+		}
+	}
+	for _, tamper := range []string{
+		// The data as shown, one character changed.
+		`(() => { const d = document.getElementById("data"); d.textContent = d.textContent.replace("approved", "disputed"); })()`,
+		// One hash of the proof, one byte changed.
+		`(() => { const c = document.querySelector("code.hash"); const b = atob(c.textContent); c.textContent = btoa(String.fromCharCode(b.charCodeAt(0) ^ 1) + b.slice(1)); })()`,
+	} {
+		j.open("/audit/events/" + seq)
+		if got := status(); got != verified {
+			t.Fatalf("a real proof: %q", got)
+		}
+		j.do(chromedp.Evaluate[chromedp.Void](tamper),
+			chromedp.Evaluate[chromedp.Void](`document.getElementById("check").textContent = ""`),
+			chromedp.Click(chromedp.CSS("#recheck")))
+		if got := status(); got != mismatch {
+			t.Fatalf("after %s: %q", tamper, got)
+		}
+	}
+	j.shot("mismatch")
+}
