@@ -244,13 +244,13 @@ func History(ctx context.Context, s linkfin.HistoryReader, v linkfin.Viewer, kin
 	return evs, next, nil
 }
 
-// public are the kinds of record that every key reads whole: the platform's market
-// data.
-var public = map[string]bool{linkfin.KindPriceMark: true}
+// publicKinds are the kinds of record that every key reads whole: the platform's
+// market data.
+var publicKinds = map[string]bool{linkfin.KindPriceMark: true}
 
 // seesRecord refuses, as not found, a record the viewer does not see (see History).
 func seesRecord(ctx context.Context, s linkfin.PartyReader, v linkfin.Viewer, kind, id string) error {
-	if !public[kind] {
+	if !publicKinds[kind] {
 		_, err := Read(ctx, s, v, kind, id)
 		return err
 	}
