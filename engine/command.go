@@ -16,9 +16,18 @@ import (
 )
 
 // Name names a command for people, from its type: "create organization" for a
-// *services.CreateOrganization, "create API key" for a CreateAPIKey. Messages and
+// *services.CreateOrganization, "create API key" for a CreateAPIKey; a command that
+// wraps another (Unwrap) by the one it wraps. Messages and
 // logs use it, never the Go type.
 func Name(c linkfin.Command) string {
+	// A command run on someone's behalf is named as the command it runs.
+	for {
+		w, ok := c.(interface{ Unwrap() linkfin.Command })
+		if !ok {
+			break
+		}
+		c = w.Unwrap()
+	}
 	t := reflect.TypeOf(c)
 	for t != nil && t.Kind() == reflect.Pointer {
 		t = t.Elem()

@@ -18,6 +18,7 @@ func TestName(t *testing.T) {
 		{&services.RecordInboundPayment{}, "record inbound payment"},
 		{&services.RequestPOFinancing{}, "request PO financing"},
 		{&services.BootstrapOperator{}, "bootstrap operator"},
+		{services.Attribute("anchor", "user:usr_1", &services.ApproveInvoice{}), "approve invoice"},
 		{nil, "command"},
 	} {
 		if got := engine.Name(tc.c); got != tc.want {

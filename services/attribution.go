@@ -23,6 +23,9 @@ type Attributed struct {
 	Command linkfin.Command
 }
 
+// Unwrap is the command run: it names the attributed command (engine.Name).
+func (a *Attributed) Unwrap() linkfin.Command { return a.Command }
+
 // Keys implements linkfin.Command.
 func (a *Attributed) Keys() []linkfin.ObjectKey { return a.Command.Keys() }
 
