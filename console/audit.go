@@ -67,9 +67,10 @@ type eventView struct {
 
 // recordPages are the console's pages of records, by kind.
 var recordPages = map[string]string{
-	linkfin.KindInvoice:     "/invoices/",
-	linkfin.KindCertificate: "/pieces/",
-	linkfin.KindFinancing:   "/financings/",
+	linkfin.KindInvoice:          "/invoices/",
+	linkfin.KindCertificate:      "/pieces/",
+	linkfin.KindFinancing:        "/financings/",
+	linkfin.KindWarehouseReceipt: "/receipts/",
 }
 
 // auditEvent shows an event and its inclusion proof to whoever may read the event:

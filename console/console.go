@@ -123,6 +123,10 @@ func New(s linkfin.Store, e *engine.Engine, auth *services.Auth, logger *slog.Lo
 	c.mux.HandleFunc("GET /audit", c.person(c.audit))
 	c.mux.HandleFunc("GET /audit/event", c.person(c.findEvent))
 	c.mux.HandleFunc("GET /audit/events/{seq}", c.person(c.auditEvent))
+	// Warehouse receipts: the lots, their counts over time, the warehouse's count.
+	c.mux.HandleFunc("GET /receipts", c.person(c.receipts))
+	c.mux.HandleFunc("GET /receipts/{id}", c.person(c.receipt))
+	c.mux.HandleFunc("POST /receipts/{id}/count", c.person(c.countReceipt))
 	c.mux.HandleFunc("/", c.notFound)
 	return c
 }
