@@ -61,6 +61,6 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		return errFindings
 	}
-	fmt.Fprintln(stdout, "OK: the log re-hashes to every signed checkpoint, the balances, records, party index and saved answers match the log, and the ledger balances")
+	fmt.Fprintln(stdout, "OK: the log re-hashes to every signed checkpoint, the balances, records, party index, index of events by record and saved answers match the log, and the ledger balances")
 	return nil
 }
