@@ -103,6 +103,10 @@ func New(s linkfin.Store, e *engine.Engine, auth *services.Auth, logger *slog.Lo
 	c.mux.HandleFunc("POST /offers/take", c.person(c.takeOffer))
 	c.mux.HandleFunc("GET /settlements", c.person(c.settlements))
 	c.mux.HandleFunc("POST /settlements/run", c.person(c.runSettlement))
+	c.mux.HandleFunc("GET /users", c.person(c.users))
+	c.mux.HandleFunc("POST /users", c.person(c.createUser))
+	c.mux.HandleFunc("POST /users/{id}", c.person(c.updateUser))
+	c.mux.HandleFunc("POST /users/{id}/password", c.person(c.resetPassword))
 	c.mux.HandleFunc("GET /account", c.person(c.account))
 	c.mux.HandleFunc("POST /account/password", c.person(c.changePassword))
 	c.mux.HandleFunc("POST /account/sessions/revoke", c.person(c.revokeSessions))
@@ -132,7 +136,7 @@ func New(s linkfin.Store, e *engine.Engine, auth *services.Auth, logger *slog.Lo
 }
 
 // pageNames are the pages, each a template of its own inside the layout.
-var pageNames = []string{"signin", "home", "notfound", "error", "invoices", "invoice", "piece", "financings", "financing", "payables", "offer", "settlements", "account"}
+var pageNames = []string{"signin", "home", "notfound", "error", "invoices", "invoice", "piece", "financings", "financing", "payables", "offer", "settlements", "account", "users"}
 
 // parsePages parses every page once per language, with t bound to the language.
 func parsePages() map[Lang]map[string]*template.Template {

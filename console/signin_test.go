@@ -165,3 +165,41 @@ func TestSecondFactorRequired(t *testing.T) {
 		t.Fatal("an enroll-only session approved the invoice")
 	}
 }
+
+// An organization's admin makes a user, who signs in; disabling it ends its session;
+// a user who is not an admin manages no one.
+func TestUsersPage(t *testing.T) {
+	s := newSite(t)
+	admin := s.as("tier1", linkfin.RoleAdmin)
+	code, page := admin.get("/users")
+	if code != http.StatusOK || !strings.Contains(page, "tier1-admin") {
+		t.Fatalf("the users page: %d\n%s", code, page)
+	}
+	form := url.Values{"csrf": {hidden(page, "csrf")}, "idempotency_key": {hidden(page, "idempotency_key")},
+		"name": {"clerk@tier1"}, "display_name": {"Clerk"}, "role": {"viewer"}, "language": {"en"}, "password": {"a clerk's long password"}}
+	if code, body := admin.post("/users", form); code != http.StatusOK || !strings.Contains(body, "User clerk@tier1 made") {
+		t.Fatalf("making a user: %d\n%s", code, body)
+	}
+	clerk := s.browser()
+	if code, _ := clerk.signIn("clerk@tier1", "a clerk's long password", ""); code != http.StatusSeeOther {
+		t.Fatalf("the new user signing in: %d", code)
+	}
+	if code, _ := clerk.get("/users"); code != http.StatusForbidden {
+		t.Fatalf("a viewer on the users page: %d", code)
+	}
+	_, page = admin.get("/users")
+	id := regexp.MustCompile(`action="/users/(usr_[a-z0-9]+)"`).FindStringSubmatch(page)
+	if id == nil {
+		t.Fatalf("no disable form:\n%s", page)
+	}
+	disable := url.Values{"csrf": {hidden(page, "csrf")}, "idempotency_key": {"disable-1"}, "status": {"disabled"}}
+	if code, body := admin.post("/users/"+id[1], disable); code != http.StatusOK {
+		t.Fatalf("disabling: %d\n%s", code, body)
+	}
+	if code, _ := clerk.get("/"); code != http.StatusSeeOther {
+		t.Fatalf("a disabled user's session still opens the console: %d", code)
+	}
+	if code, _ := s.browser().signIn("clerk@tier1", "a clerk's long password", ""); code != http.StatusUnauthorized {
+		t.Fatalf("a disabled user signing in: %d", code)
+	}
+}
