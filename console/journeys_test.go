@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -212,4 +213,63 @@ func TestJourneyFunderDisburses(t *testing.T) {
 	if got := j.text(".facts"); !strings.Contains(got, "disbursed") {
 		t.Fatalf("after paying: %q", got)
 	}
+}
+
+// A warehouse operator, in Chinese, reports a count below the pledged quantity: the
+// receipt and the loan it backs show frozen.
+func TestJourneyWarehouseFreezes(t *testing.T) {
+	s, f := pledged(t)
+	j := s.signIn(t, "port", linkfin.RoleFinance, Chinese)
+	j.open("/receipts/WR-1")
+	j.do(chromedp.SendKeys(chromedp.CSS("#quantity"), "38"))
+	j.click(`form[action="/receipts/WR-1/count"] button`)
+	j.shot("counted")
+	if got := j.text("#receipt-status"); !strings.Contains(got, Chinese.T("receipt.frozen")) {
+		t.Fatalf("the receipt after a short count: %q", got)
+	}
+	owner := s.signIn(t, "tier2", linkfin.RoleViewer, English)
+	owner.open("/financings/" + f.ID)
+	owner.shot("frozen")
+	if got := owner.text(".facts"); !strings.Contains(got, "frozen") {
+		t.Fatalf("the loan after a short count: %q", got)
+	}
+}
+
+// The operator, in English, settles a day's maturities from the calendar, then opens
+// the settlement's event and its page checks the inclusion proof.
+func TestJourneyOperatorSettlesAndChecksProof(t *testing.T) {
+	s := certified(t)
+	c1 := s.piece("C-1")
+	s.clock.Advance(c1.Maturity.Time(time.UTC).Sub(s.clock.Now()) + time.Hour)
+	s.run(&services.RecordInboundPayment{Rail: "bank", InstructionID: "anchor-m", OrgID: "anchor", Currency: "CNY", Amount: 100_000_00})
+	j := s.signIn(t, "", linkfin.RoleOperator, English)
+	j.open("/settlements")
+	j.click(`form[action="/settlements/run"] button`)
+	j.shot("settled")
+	if got := j.text("[role=status]"); !strings.Contains(got, "1 pieces paid") {
+		t.Fatalf("the settlement's result: %q", got)
+	}
+	if s.piece("C-1").Status != linkfin.CertificateSettled {
+		t.Fatal("C-1 was not paid")
+	}
+	evs, err := s.store.RecordEvents(context.Background(), linkfin.KindCertificate, "C-1", -1, 100)
+	if err != nil || len(evs) == 0 {
+		t.Fatalf("C-1's events: %v", err)
+	}
+	last := evs[len(evs)-1]
+	if last.Type != "certificate.settled" {
+		t.Fatalf("C-1's last event is %s", last.Type)
+	}
+	j.open("/audit/events/" + strconv.FormatInt(last.Seq, 10))
+	for i := 0; ; i++ {
+		got := j.text("#check")
+		if got == English.T("audit.verified") {
+			break
+		}
+		if got == English.T("audit.mismatch") || i == 200 {
+			t.Fatalf("the settlement's proof: %q", got)
+		}
+		j.do(chromedp.Sleep(25 * time.Millisecond))
+	}
+	j.shot("proof")
 }
