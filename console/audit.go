@@ -71,6 +71,7 @@ var recordPages = map[string]string{
 	linkfin.KindCertificate:      "/pieces/",
 	linkfin.KindFinancing:        "/financings/",
 	linkfin.KindWarehouseReceipt: "/receipts/",
+	linkfin.KindPayable:          "/payables/",
 }
 
 // auditEvent shows an event and its inclusion proof to whoever may read the event:

@@ -131,6 +131,7 @@ func New(s linkfin.Store, e *engine.Engine, auth *services.Auth, logger *slog.Lo
 	c.mux.HandleFunc("GET /receipts", c.person(c.receipts))
 	c.mux.HandleFunc("GET /receipts/{id}", c.person(c.receipt))
 	c.mux.HandleFunc("POST /receipts/{id}/count", c.person(c.countReceipt))
+	c.mux.HandleFunc("GET /payables/{id}", c.person(c.payable))
 	c.mux.HandleFunc("/", c.notFound)
 	return c
 }

@@ -25,6 +25,7 @@ func TestRecordHistory(t *testing.T) {
 		{linkfin.KindInvoice, "inv-1", "/invoices/inv-1", "approved by the buyer"},
 		{linkfin.KindCertificate, "C-1", "/pieces/C-1", "piece locked for a financing"},
 		{linkfin.KindFinancing, "F-1", "/financings/F-1", "quote accepted"},
+		{linkfin.KindPayable, linkfin.PayableID("inv-1"), "/payables/" + linkfin.PayableID("inv-1"), "payable created"},
 	} {
 		evs, err := s.store.RecordEvents(context.Background(), rec.kind, rec.id, -1, 100)
 		if err != nil || len(evs) < 2 {
@@ -42,6 +43,12 @@ func TestRecordHistory(t *testing.T) {
 				t.Fatalf("%s does not link event %d (%s)", rec.path, e.Seq, e.Type)
 			}
 		}
+	}
+	if _, list := tier1.get("/payables"); !strings.Contains(list, `href="/payables/`+linkfin.PayableID("inv-1")+`"`) {
+		t.Fatal("the payables do not link to their pages")
+	}
+	if code, _ := s.as("bank", linkfin.RoleAdmin).get("/payables/" + linkfin.PayableID("inv-1")); code != http.StatusNotFound {
+		t.Fatalf("a stranger reads the payable: %d", code)
 	}
 	// In Chinese, in its words and dates.
 	zh := s.browser()

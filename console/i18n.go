@@ -279,6 +279,7 @@ var messages = map[string]message{
 	"status.settled":                   {"paid", "已兑付"},
 
 	// A record's history, and the words for its events.
+	"payable.title":                   {"Payable", "应付账款"},
 	"history.title":                   {"History", "历史记录"},
 	"history.proof":                   {"In the log", "日志记录"},
 	"history.event":                   {"event %d: its proof", "事件 %d：包含证明"},
