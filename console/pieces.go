@@ -77,12 +77,7 @@ func amount(s string, cur linkfin.Currency) (int64, error) {
 // splitPiece divides a piece the organization holds in two: the amount typed, and the
 // rest.
 func (c *Console) splitPiece(w http.ResponseWriter, r *http.Request, p *Person) {
-	piece, err := c.heldPiece(r, p)
-	if err != nil {
-		c.fail(w, r, p, err)
-		return
-	}
-	a, err := amount(r.PostFormValue("amount"), piece.Currency)
+	piece, a, err := c.pieceAmount(r, p)
 	if err != nil {
 		c.fail(w, r, p, err)
 		return
@@ -103,12 +98,7 @@ func (c *Console) splitPiece(w http.ResponseWriter, r *http.Request, p *Person) 
 // passPiece passes part of a piece (or all of it) to one of the organization's own
 // suppliers, who holds it from now.
 func (c *Console) passPiece(w http.ResponseWriter, r *http.Request, p *Person) {
-	piece, err := c.heldPiece(r, p)
-	if err != nil {
-		c.fail(w, r, p, err)
-		return
-	}
-	a, err := amount(r.PostFormValue("amount"), piece.Currency)
+	piece, a, err := c.pieceAmount(r, p)
 	if err != nil {
 		c.fail(w, r, p, err)
 		return
@@ -121,11 +111,13 @@ func (c *Console) passPiece(w http.ResponseWriter, r *http.Request, p *Person) {
 	done(w, r, "/pieces/"+piece.ID)
 }
 
-// heldPiece reads the piece of the path as the organization sees it.
-func (c *Console) heldPiece(r *http.Request, p *Person) (*linkfin.Certificate, error) {
+// pieceAmount reads the piece of the path as the organization sees it, and the amount
+// the form gives, in the piece's currency.
+func (c *Console) pieceAmount(r *http.Request, p *Person) (*linkfin.Certificate, int64, error) {
 	var piece linkfin.Certificate
 	if err := services.ReadAs(r.Context(), c.Store, p.Viewer, linkfin.KindCertificate, r.PathValue("id"), &piece); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	return &piece, nil
+	a, err := amount(r.PostFormValue("amount"), piece.Currency)
+	return &piece, a, err
 }
