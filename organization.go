@@ -19,6 +19,9 @@ const (
 
 var capabilities = []Capability{CapTrade, CapAnchor, CapFund, CapLogistics, CapOperate}
 
+// Capabilities lists every capability an organization may be given.
+func Capabilities() []Capability { return slices.Clone(capabilities) }
+
 // Organization is a company on the platform.
 type Organization struct {
 	ID           string       `json:"id"`

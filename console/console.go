@@ -103,6 +103,9 @@ func New(s linkfin.Store, e *engine.Engine, auth *services.Auth, logger *slog.Lo
 	c.mux.HandleFunc("POST /offers/take", c.person(c.takeOffer))
 	c.mux.HandleFunc("GET /settlements", c.person(c.settlements))
 	c.mux.HandleFunc("POST /settlements/run", c.person(c.runSettlement))
+	c.mux.HandleFunc("GET /organizations", c.person(c.organizations))
+	c.mux.HandleFunc("POST /organizations", c.person(c.createOrganization))
+	c.mux.HandleFunc("POST /organizations/{id}/capabilities", c.person(c.setCapabilities))
 	c.mux.HandleFunc("GET /users", c.person(c.users))
 	c.mux.HandleFunc("POST /users", c.person(c.createUser))
 	c.mux.HandleFunc("POST /users/{id}", c.person(c.updateUser))
@@ -158,6 +161,12 @@ func parsePages() map[Lang]map[string]*template.Template {
 					return l.T("reason." + code)
 				}
 				return code
+			},
+			"cap": func(s string) string {
+				if _, ok := messages["cap."+s]; ok {
+					return l.T("cap." + s)
+				}
+				return s
 			},
 			"product": func(s string) string {
 				if _, ok := messages["product."+s]; ok {

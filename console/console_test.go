@@ -90,7 +90,7 @@ func TestMessagesComplete(t *testing.T) {
 		}
 	}
 	for key := range messages {
-		if !used[key] && !strings.HasPrefix(key, "status.") && !strings.HasPrefix(key, "reason.") && !strings.HasPrefix(key, "product.") && !strings.HasPrefix(key, "event.") {
+		if !used[key] && !strings.HasPrefix(key, "status.") && !strings.HasPrefix(key, "reason.") && !strings.HasPrefix(key, "product.") && !strings.HasPrefix(key, "event.") && !strings.HasPrefix(key, "cap.") {
 			t.Errorf("message %q is never used", key)
 		}
 	}
@@ -190,6 +190,11 @@ func TestCodesHaveWords(t *testing.T) {
 	for _, m := range regexp.MustCompile(`Financing\w+\s+FinancingStatus = "([a-z_]+)"`).FindAllStringSubmatch(string(src), -1) {
 		if _, ok := messages["status."+m[1]]; !ok {
 			t.Errorf("financing status %s has no words", m[1])
+		}
+	}
+	for _, c := range linkfin.Capabilities() {
+		if _, ok := messages["cap."+string(c)]; !ok {
+			t.Errorf("capability %s has no words", c)
 		}
 	}
 	for _, pr := range linkfin.Products() {

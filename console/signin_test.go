@@ -1,6 +1,7 @@
 package console
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -201,5 +202,36 @@ func TestUsersPage(t *testing.T) {
 	}
 	if code, _ := s.browser().signIn("clerk@tier1", "a clerk's long password", ""); code != http.StatusUnauthorized {
 		t.Fatalf("a disabled user signing in: %d", code)
+	}
+}
+
+// The operator onboards an organization and grants it anchor; no one else may.
+func TestOrganizationsPage(t *testing.T) {
+	s := newSite(t)
+	op := s.as("", linkfin.RoleOperator)
+	code, page := op.get("/organizations")
+	if code != http.StatusOK || !strings.Contains(page, "Core Auto") && !strings.Contains(page, ">anchor<") {
+		t.Fatalf("the organizations page: %d\n%s", code, page)
+	}
+	form := url.Values{"csrf": {hidden(page, "csrf")}, "idempotency_key": {"onboard-1"}, "id": {"newco"}, "name": {"New Co"}, "capability": {"trade"}}
+	if code, body := op.post("/organizations", form); code != http.StatusOK || !strings.Contains(body, "Organization newco onboarded") {
+		t.Fatalf("onboarding: %d\n%s", code, body)
+	}
+	grant := url.Values{"csrf": {hidden(page, "csrf")}, "idempotency_key": {"grant-1"}, "capability": {"trade", "anchor"}}
+	if code, body := op.post("/organizations/newco/capabilities", grant); code != http.StatusOK {
+		t.Fatalf("granting anchor: %d\n%s", code, body)
+	}
+	var o linkfin.Organization
+	if err := services.ReadAs(context.Background(), s.store, linkfin.Viewer{Operator: true}, linkfin.KindOrganization, "newco", &o); err != nil || !o.Can(linkfin.CapAnchor) {
+		t.Fatalf("newco after the grant: %+v, %v", o, err)
+	}
+	bad := url.Values{"csrf": {hidden(page, "csrf")}, "idempotency_key": {"grant-2"}, "capability": {"trade", "banking"}}
+	if code, _ := op.post("/organizations/newco/capabilities", bad); code != http.StatusUnprocessableEntity {
+		t.Fatalf("an unknown capability: %d", code)
+	}
+	admin := s.as("tier1", linkfin.RoleAdmin)
+	_, apage := admin.get("/")
+	if code, _ := admin.post("/organizations/tier1/capabilities", url.Values{"csrf": {hidden(apage, "csrf")}, "idempotency_key": {"g"}, "capability": {"anchor"}}); code != http.StatusForbidden {
+		t.Fatalf("an organization granting itself anchor: %d", code)
 	}
 }

@@ -50,3 +50,37 @@ func (c *CreateOrganization) Apply(tx linkfin.Tx) (any, error) {
 	}
 	return &OrganizationResult{o, false}, nil
 }
+
+// SetCapabilities gives an organization the capabilities listed, as the platform's
+// operator decides (granting anchor lets it run programs and issue certificates);
+// what it has already done stays done. The same capabilities again change nothing.
+type SetCapabilities struct {
+	OrgID        string
+	Capabilities []linkfin.Capability
+}
+
+// Keys implements linkfin.Command.
+func (c *SetCapabilities) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{{Kind: linkfin.KindOrganization, ID: c.OrgID}}
+}
+
+// Apply implements linkfin.Command.
+func (c *SetCapabilities) Apply(tx linkfin.Tx) (any, error) {
+	var o linkfin.Organization
+	found, err := tx.Get(linkfin.KindOrganization, c.OrgID, &o)
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "organization %s not found", c.OrgID)
+	}
+	next := o
+	next.Capabilities = slices.Clone(c.Capabilities)
+	if err := next.Validate(); err != nil { // sorts them, refuses unknown and repeated ones
+		return nil, err
+	}
+	if slices.Equal(next.Capabilities, o.Capabilities) {
+		return &o, nil
+	}
+	return &next, tx.Put(linkfin.KindOrganization, next.ID, &next, "organization.capabilities_set")
+}

@@ -1,0 +1,93 @@
+package console
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"linkfin"
+	"linkfin/services"
+)
+
+func init() { pageNames = append(pageNames, "organizations") }
+
+// orgsView is the platform's organizations, for its operator.
+type orgsView struct {
+	Orgs         []linkfin.Organization
+	Capabilities []linkfin.Capability
+	Done         string
+}
+
+// organizations lists the organizations the person sees; the operator onboards new
+// ones and sets what each may do (granting anchor).
+func (c *Console) organizations(w http.ResponseWriter, r *http.Request, p *Person) {
+	c.renderOrgs(w, r, p, "")
+}
+
+func (c *Console) renderOrgs(w http.ResponseWriter, r *http.Request, p *Person, done string) {
+	v := orgsView{Capabilities: linkfin.Capabilities(), Done: done}
+	for after := ""; ; {
+		page, err := services.List(r.Context(), c.Store, p.Viewer, linkfin.KindOrganization, services.Filter{}, after, 1000)
+		if err != nil {
+			c.fail(w, r, p, err)
+			return
+		}
+		for _, raw := range page.Data {
+			var o linkfin.Organization
+			if err := json.Unmarshal(raw, &o); err != nil {
+				c.fail(w, r, p, err)
+				return
+			}
+			v.Orgs = append(v.Orgs, o)
+		}
+		if page.NextCursor == "" {
+			break
+		}
+		after = page.NextCursor
+	}
+	c.render(w, r, http.StatusOK, "organizations", "orgs.title", p, v, "")
+}
+
+// operatorOnly refuses what the platform's operator alone does.
+func operatorOnly(p *Person) error {
+	if !p.Viewer.Operator {
+		return linkfin.Errorf(linkfin.EFORBIDDEN, "the platform's operator onboards organizations and sets what they may do")
+	}
+	return nil
+}
+
+// capabilitiesOf reads the capabilities ticked on a form.
+func capabilitiesOf(r *http.Request) []linkfin.Capability {
+	var out []linkfin.Capability
+	for _, c := range r.PostForm["capability"] {
+		out = append(out, linkfin.Capability(c))
+	}
+	return out
+}
+
+// createOrganization onboards an organization (the operator).
+func (c *Console) createOrganization(w http.ResponseWriter, r *http.Request, p *Person) {
+	if err := operatorOnly(p); err != nil {
+		c.fail(w, r, p, err)
+		return
+	}
+	o := linkfin.Organization{ID: r.PostFormValue("id"), Name: r.PostFormValue("name"), Capabilities: capabilitiesOf(r)}
+	if _, err := c.act(r.Context(), p, r.PostForm, &services.CreateOrganization{Org: o}); err != nil {
+		c.fail(w, r, p, err)
+		return
+	}
+	c.renderOrgs(w, r, p, langFor(r, p).T("orgs.created", o.ID))
+}
+
+// setCapabilities sets what an organization may do (the operator).
+func (c *Console) setCapabilities(w http.ResponseWriter, r *http.Request, p *Person) {
+	if err := operatorOnly(p); err != nil {
+		c.fail(w, r, p, err)
+		return
+	}
+	id := r.PathValue("id")
+	if _, err := c.act(r.Context(), p, r.PostForm, &services.SetCapabilities{OrgID: id, Capabilities: capabilitiesOf(r)}); err != nil {
+		c.fail(w, r, p, err)
+		return
+	}
+	c.renderOrgs(w, r, p, langFor(r, p).T("orgs.changed", id))
+}
