@@ -135,6 +135,13 @@ func New(s linkfin.Store, e *engine.Engine, auth *services.Auth, logger *slog.Lo
 	c.mux.HandleFunc("GET /receipts/{id}", c.person(c.receipt))
 	c.mux.HandleFunc("POST /receipts/{id}/count", c.person(c.countReceipt))
 	c.mux.HandleFunc("GET /payables/{id}", c.person(c.payable))
+	// Purchase orders: the seller accepts, ships and invoices them.
+	c.mux.HandleFunc("GET /orders", c.person(c.orders))
+	c.mux.HandleFunc("GET /orders/{id}", c.person(c.order))
+	c.mux.HandleFunc("POST /orders/{id}/accept", c.person(c.acceptOrder))
+	c.mux.HandleFunc("POST /orders/{id}/ship", c.person(c.shipOrder))
+	c.mux.HandleFunc("POST /orders/{id}/invoice", c.person(c.invoiceOrder))
+	c.mux.HandleFunc("POST /orders/{id}/invoice/ubl", c.person(c.uploadInvoice))
 	c.mux.HandleFunc("/", c.notFound)
 	return c
 }
