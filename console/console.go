@@ -142,6 +142,10 @@ func New(s linkfin.Store, e *engine.Engine, auth *services.Auth, logger *slog.Lo
 	c.mux.HandleFunc("POST /orders/{id}/ship", c.person(c.shipOrder))
 	c.mux.HandleFunc("POST /orders/{id}/invoice", c.person(c.invoiceOrder))
 	c.mux.HandleFunc("POST /orders/{id}/invoice/ubl", c.person(c.uploadInvoice))
+	// Charts: an anchor's program usage, a funder's portfolio and exposure.
+	c.mux.HandleFunc("GET /programs", c.person(c.programs))
+	c.mux.HandleFunc("GET /programs/{id}", c.person(c.program))
+	c.mux.HandleFunc("GET /exposure", c.person(c.exposure))
 	c.mux.HandleFunc("/", c.notFound)
 	return c
 }
@@ -449,17 +453,10 @@ type home struct {
 
 func (c *Console) home(w http.ResponseWriter, r *http.Request, p *Person) {
 	var h home
-	accounts, err := services.ListAccounts(r.Context(), c.Engine, p.Viewer, 0, 100)
-	if err != nil {
+	var err error
+	if h.Wallets, err = c.wallets(r.Context(), p); err != nil {
 		c.fail(w, r, p, err)
 		return
-	}
-	for _, a := range accounts {
-		if !services.IsWallet(p.Viewer.Org, &a) {
-			continue
-		}
-		h.Wallets = append(h.Wallets, wallet{Currency: linkfin.Currency(a.Currency),
-			Available: int64(a.CreditsPosted) - int64(a.DebitsPosted) - int64(a.DebitsPending), Held: int64(a.DebitsPending)})
 	}
 	offers, err := c.offers(r, p)
 	if err != nil {
@@ -476,6 +473,24 @@ func (c *Console) home(w http.ResponseWriter, r *http.Request, p *Person) {
 		return
 	}
 	c.render(w, r, http.StatusOK, "home", "home.title", p, h, "")
+}
+
+// wallets are the organization's cash, a wallet per currency: what is available and
+// what is held.
+func (c *Console) wallets(ctx context.Context, p *Person) ([]wallet, error) {
+	accounts, err := services.ListAccounts(ctx, c.Engine, p.Viewer, 0, 100)
+	if err != nil {
+		return nil, err
+	}
+	var out []wallet
+	for _, a := range accounts {
+		if !services.IsWallet(p.Viewer.Org, &a) {
+			continue
+		}
+		out = append(out, wallet{Currency: linkfin.Currency(a.Currency),
+			Available: int64(a.CreditsPosted) - int64(a.DebitsPosted) - int64(a.DebitsPending), Held: int64(a.DebitsPending)})
+	}
+	return out, nil
 }
 
 // held lists the active certificate pieces an organization holds, by maturity.

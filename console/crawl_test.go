@@ -24,7 +24,7 @@ func TestCrawl(t *testing.T) {
 	s.run(&services.AcceptCertificateDiscounting{Actor: "tier1", ID: "F-1", PieceID: "C-1"})
 	s.run(&services.CreateOrganization{Org: linkfin.Organization{ID: "outsider", Name: "Outsider Trading", Capabilities: []linkfin.Capability{linkfin.CapTrade, linkfin.CapFund}}})
 
-	records := regexp.MustCompile(`^/(invoices|pieces|financings|receipts|payables|orders)/[^/?]+$`)
+	records := regexp.MustCompile(`^/(invoices|pieces|financings|receipts|payables|orders|programs)/[^/?]+$`)
 	seen := map[string]bool{}
 	for _, who := range []struct {
 		org  string

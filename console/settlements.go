@@ -17,6 +17,10 @@ type maturityRow struct {
 	Currency linkfin.Currency
 	Due      int64
 	Pieces   int
+	// Left is the cash the anchor has left once it has paid this day and every one
+	// before it, from what its wallet holds now; Short when that is below zero.
+	Left  int64
+	Short bool
 }
 
 // settlementsView is the maturity calendar, and the result of a run just made.
@@ -24,6 +28,9 @@ type settlementsView struct {
 	Rows   []maturityRow
 	Runs   bool // the operator, who runs settlement
 	Result *linkfin.SettlementResult
+	// Cash is the anchor's wallets, whose available cash the calendar sets against
+	// what is due (none for the operator).
+	Cash []wallet
 }
 
 // settlements is the maturity calendar the organization sees (an anchor's programs;
@@ -41,8 +48,12 @@ func (c *Console) settlements(w http.ResponseWriter, r *http.Request, p *Person)
 func (c *Console) calendar(ctx context.Context, p *Person) (*settlementsView, error) {
 	v := &settlementsView{Runs: p.Viewer.Operator && p.CanAct()}
 	if !p.Viewer.Operator {
-		// An anchor's calendar is of the pieces it owes, which it is party to.
-		return v, c.owedBy(ctx, p, v)
+		// An anchor's calendar is of the pieces it owes, which it is party to, set
+		// against the cash it has to pay them.
+		if err := c.owedBy(ctx, p, v); err != nil {
+			return nil, err
+		}
+		return v, c.cashAgainst(ctx, p, v)
 	}
 	for after := ""; ; {
 		page, err := services.List(ctx, c.Store, p.Viewer, linkfin.KindMaturity, services.Filter{}, after, 1000)
@@ -149,5 +160,26 @@ func (c *Console) owedBy(ctx context.Context, p *Person, v *settlementsView) err
 		v.Rows = append(v.Rows, *row)
 	}
 	slices.SortFunc(v.Rows, func(a, b maturityRow) int { return a.Date.Compare(b.Date) })
+	return nil
+}
+
+// cashAgainst sets the organization's available cash against the calendar: for each
+// day, what would be left of it once every piece due until then is paid.
+func (c *Console) cashAgainst(ctx context.Context, p *Person, v *settlementsView) error {
+	var err error
+	if v.Cash, err = c.wallets(ctx, p); err != nil {
+		return err
+	}
+	left := map[linkfin.Currency]int64{}
+	for _, w := range v.Cash {
+		left[w.Currency] = w.Available
+	}
+	for i := range v.Rows {
+		row := &v.Rows[i]
+		if left[row.Currency], err = linkfin.Sub(left[row.Currency], row.Due); err != nil {
+			return err
+		}
+		row.Left, row.Short = left[row.Currency], left[row.Currency] < 0
+	}
 	return nil
 }

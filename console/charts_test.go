@@ -1,0 +1,179 @@
+package console
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"linkfin"
+	"linkfin/services"
+)
+
+// disbursed is the site with tier1's piece C-1 financed by the bank and paid out.
+func disbursed(t *testing.T) *site {
+	s := certified(t)
+	s.run(&services.RequestCertificateDiscounting{Actor: "tier1", ID: "F-1", ProgramID: "auto-scf", PieceID: "C-1", FunderID: "bank"})
+	s.run(&services.AcceptCertificateDiscounting{Actor: "tier1", ID: "F-1", PieceID: "C-1"})
+	s.run(&services.DisburseFinancing{Actor: "bank", ID: "F-1"})
+	return s
+}
+
+// exposureOf is the exposure report's row of the anchor as the organization sees it.
+func (s *site) exposureOf(org string) linkfin.Exposure {
+	s.t.Helper()
+	rows, err := services.ExposureFor(context.Background(), s.store, linkfin.Viewer{Org: org})
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	for _, r := range rows {
+		if r.AnchorID == "anchor" && r.Currency == "CNY" {
+			return r
+		}
+	}
+	s.t.Fatalf("%s sees no exposure to the anchor: %+v", org, rows)
+	return linkfin.Exposure{}
+}
+
+// field is the text of the element with the id on a page.
+func field(page, id string) string {
+	_, rest, ok := strings.Cut(page, `id="`+id+`"`)
+	if !ok {
+		return ""
+	}
+	_, rest, _ = strings.Cut(rest, ">")
+	text, _, _ := strings.Cut(rest, "<")
+	return text
+}
+
+// An anchor's program usage: the limit, what is used, and that by funder, tier and
+// product, as services computes them; a funder sees its own part; a member of the
+// program or a stranger sees nothing of it.
+func TestProgramUsage(t *testing.T) {
+	s := disbursed(t)
+	whole := s.exposureOf("anchor")
+	if whole.ByFunder["bank"] == 0 {
+		t.Fatalf("the bank's financing is not in the exposure: %+v", whole)
+	}
+	anchor := s.as("anchor", linkfin.RoleViewer)
+	for _, path := range []string{"/programs", "/programs/auto-scf"} {
+		code, page := anchor.get(path)
+		if code != http.StatusOK {
+			t.Fatalf("%s: %d\n%s", path, code, page)
+		}
+		if got, want := field(page, "limit-auto-scf"), Money(English, "CNY", 50_000_000_00); got != want {
+			t.Errorf("%s: the limit is %q, want %q", path, got, want)
+		}
+		if got, want := field(page, "used-auto-scf"), Money(English, "CNY", whole.Total)+" · "+English.T("programs.financings", whole.Count); got != want {
+			t.Errorf("%s: used is %q, want %q", path, got, want)
+		}
+		if got, want := field(page, "available-auto-scf"), Money(English, "CNY", 50_000_000_00-whole.Total); got != want {
+			t.Errorf("%s: available is %q, want %q", path, got, want)
+		}
+		// Each breakdown as a chart (titled, labelled) and a table of the same numbers.
+		for _, title := range []string{English.T("chart.by_funder", "anchor", "CNY"), English.T("chart.by_tier", "anchor", "CNY"), English.T("chart.by_product", "anchor", "CNY")} {
+			if !strings.Contains(page, `aria-label="`+title+`"><title>`+title+`</title>`) {
+				t.Errorf("%s: no chart %q", path, title)
+			}
+		}
+		for funder, v := range whole.ByFunder {
+			if !strings.Contains(page, `<th scope="row">`+funder+`</th><td class="num">`+Money(English, "CNY", v)+`</td>`) {
+				t.Errorf("%s: %s's %s is not in a table", path, funder, Money(English, "CNY", v))
+			}
+		}
+		for tier, v := range whole.ByTier {
+			if !strings.Contains(page, `<th scope="row">`+tierName(English)(tier)+`</th><td class="num">`+Money(English, "CNY", v)+`</td>`) {
+				t.Errorf("%s: tier %s's %s is not in a table", path, tier, Money(English, "CNY", v))
+			}
+		}
+		for product, v := range whole.ByProduct {
+			if !strings.Contains(page, `<th scope="row">`+English.T("product."+product)+`</th><td class="num">`+Money(English, "CNY", v)+`</td>`) {
+				t.Errorf("%s: %s's %s is not in a table", path, product, Money(English, "CNY", v))
+			}
+		}
+	}
+	// The bank sees its own limit and its own part alone.
+	own := s.exposureOf("bank")
+	_, page := s.as("bank", linkfin.RoleViewer).get("/programs/auto-scf")
+	if got, want := field(page, "limit-auto-scf"), Money(English, "CNY", 30_000_000_00); got != want {
+		t.Errorf("the bank's limit is %q, want %q", got, want)
+	}
+	if got := field(page, "used-auto-scf"); !strings.HasPrefix(got, Money(English, "CNY", own.Total)+" ") {
+		t.Errorf("the bank's used is %q, want %s", got, Money(English, "CNY", own.Total))
+	}
+	if strings.Contains(page, `<th scope="row">factor</th><td class="num">`) {
+		t.Errorf("the bank sees the factor's part:\n%s", page)
+	}
+	// A member of the program (a supplier) and a stranger: not found, and no list.
+	s.run(&services.CreateOrganization{Org: linkfin.Organization{ID: "outsider", Name: "Outsider Trading", Capabilities: []linkfin.Capability{linkfin.CapTrade, linkfin.CapFund}}})
+	for _, org := range []string{"tier1", "outsider"} {
+		c := s.as(org, linkfin.RoleAdmin)
+		if code, _ := c.get("/programs/auto-scf"); code != http.StatusNotFound {
+			t.Errorf("%s reads the program's usage: %d", org, code)
+		}
+		if code, page := c.get("/programs"); code != http.StatusOK || strings.Contains(page, "auto-scf") {
+			t.Errorf("%s's programs: %d\n%s", org, code, page)
+		}
+	}
+}
+
+// A funder's portfolio: its own outstanding by anchor, tier and product, as services
+// computes it, and its overdue financings once past maturity; another funder sees
+// nothing of it.
+func TestFunderExposure(t *testing.T) {
+	s := disbursed(t)
+	own := s.exposureOf("bank")
+	bank := s.as("bank", linkfin.RoleViewer)
+	code, page := bank.get("/exposure")
+	if code != http.StatusOK {
+		t.Fatalf("/exposure: %d\n%s", code, page)
+	}
+	if got, want := field(page, "exposure-anchor-CNY"), English.T("exposure.total", Money(English, "CNY", own.Total), own.Count); got != want {
+		t.Errorf("the bank's exposure is %q, want %q", got, want)
+	}
+	for tier, v := range own.ByTier {
+		if !strings.Contains(page, `<th scope="row">`+tierName(English)(tier)+`</th><td class="num">`+Money(English, "CNY", v)+`</td>`) {
+			t.Errorf("tier %s's %s is not in a table", tier, Money(English, "CNY", v))
+		}
+	}
+	if strings.Contains(page, `<th scope="row">factor</th>`) || strings.Contains(page, "/financings/F-1") {
+		t.Errorf("the bank sees another's part, or F-1 overdue before its maturity:\n%s", page)
+	}
+	if !strings.Contains(page, `href="/financings?status=defaulted"`) {
+		t.Errorf("no link to the defaulted financings:\n%s", page)
+	}
+	// The factor's own part does not hold the bank's financing.
+	if _, page := s.as("factor", linkfin.RoleViewer).get("/exposure"); strings.Contains(page, "F-1") || strings.Contains(page, `<th scope="row">bank</th>`) {
+		t.Errorf("the factor sees the bank's financing:\n%s", page)
+	}
+	// Past its maturity and not repaid, F-1 is overdue.
+	c1 := s.piece("C-1")
+	s.clock.Advance(c1.Maturity.Time(time.UTC).Sub(s.clock.Now()) + 48*time.Hour)
+	_, page = s.as("bank", linkfin.RoleViewer).get("/exposure")
+	if !strings.Contains(page, `<a href="/financings/F-1">F-1</a>`) {
+		t.Errorf("F-1 is not overdue past its maturity:\n%s", page)
+	}
+}
+
+// The anchor's maturity calendar sets its available cash against what is due.
+func TestMaturityCash(t *testing.T) {
+	s := certified(t)
+	var cash int64
+	accounts, err := services.ListAccounts(context.Background(), s.e, linkfin.Viewer{Org: "anchor"}, 0, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range accounts {
+		if services.IsWallet("anchor", &a) && a.Currency == "CNY" {
+			cash = int64(a.CreditsPosted) - int64(a.DebitsPosted) - int64(a.DebitsPending)
+		}
+	}
+	_, page := s.as("anchor", linkfin.RoleViewer).get("/settlements")
+	if got, want := field(page, "cash-CNY"), English.T("settlements.cash", Money(English, "CNY", cash)); got != want {
+		t.Errorf("the anchor's cash is %q, want %q\n%s", got, want, page)
+	}
+	if !strings.Contains(page, `<td class="num">`+Money(English, "CNY", cash-100_000_00)) {
+		t.Errorf("no cash left of %s once C-1 is paid:\n%s", Money(English, "CNY", cash-100_000_00), page)
+	}
+}
