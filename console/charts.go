@@ -55,7 +55,13 @@ func chart(l Lang, title string, cur linkfin.Currency, bars []bar) barChart {
 	}
 	// The bars take what the labels and the amounts written after them leave.
 	span := width - labelW - 2*gap - 190
-	length := func(v int64) float64 { return span * float64(v) / float64(scale) }
+	// A bar of any amount above zero shows, however small beside the scale.
+	length := func(v int64) float64 {
+		if v <= 0 {
+			return 0
+		}
+		return max(span*float64(v)/float64(scale), 2)
+	}
 	height := row*float64(len(bars)) + 2*gap
 	esc := template.HTMLEscapeString
 	var s strings.Builder
