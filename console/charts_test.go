@@ -177,3 +177,29 @@ func TestMaturityCash(t *testing.T) {
 		t.Errorf("no cash left of %s once C-1 is paid:\n%s", Money(English, "CNY", cash-100_000_00), page)
 	}
 }
+
+// Where what falls due outruns the anchor's cash, the calendar says from which day.
+func TestMaturityCashShort(t *testing.T) {
+	s := newSite(t)
+	c := New(s.store, s.e, s.auth, nil)
+	_, page := s.as("anchor", linkfin.RoleViewer).get("/settlements")
+	cash := field(page, "cash-CNY")
+	p := &Person{Viewer: linkfin.Viewer{Org: "anchor"}, Role: linkfin.RoleViewer}
+	wallets, err := c.wallets(context.Background(), p)
+	if err != nil || len(wallets) != 1 || cash != English.T("settlements.cash", Money(English, "CNY", wallets[0].Available)) {
+		t.Fatalf("the anchor's wallets %+v (%v); the page says %q", wallets, err, cash)
+	}
+	have := wallets[0].Available
+	v := &settlementsView{Rows: []maturityRow{{Currency: "CNY", Due: have - 1}, {Currency: "CNY", Due: 1}, {Currency: "CNY", Due: 1}}}
+	if err := c.cashAgainst(context.Background(), p, v); err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []struct {
+		left  int64
+		short bool
+	}{{1, false}, {0, false}, {-1, true}} {
+		if v.Rows[i].Left != want.left || v.Rows[i].Short != want.short {
+			t.Errorf("day %d: left %d short %v, want %d %v", i, v.Rows[i].Left, v.Rows[i].Short, want.left, want.short)
+		}
+	}
+}
