@@ -162,6 +162,11 @@ type OrganizationIn struct {
 	Capabilities []Capability `json:"capabilities"`
 }
 
+// CapabilitiesIn sets what an organization may do.
+type CapabilitiesIn struct {
+	Capabilities []Capability `json:"capabilities"`
+}
+
 // APIKeyIn asks for a new key of an organization.
 type APIKeyIn struct {
 	Role Role   `json:"role"`

@@ -22,6 +22,12 @@ func (c *Client) CreateOrganization(ctx context.Context, in OrganizationIn) (*li
 	return &out, c.post(ctx, "/v1/organizations", in, &out)
 }
 
+// SetCapabilities sets what an organization may do (the operator).
+func (c *Client) SetCapabilities(ctx context.Context, id string, caps ...linkfin.Capability) (*linkfin.Organization, error) {
+	var out linkfin.Organization
+	return &out, c.post(ctx, "/v1/organizations/"+esc(id)+"/capabilities", linkfin.CapabilitiesIn{Capabilities: caps}, &out)
+}
+
 // GetOrganization reads an organization.
 func (c *Client) GetOrganization(ctx context.Context, id string) (*linkfin.Organization, error) {
 	var out linkfin.Organization

@@ -23,6 +23,11 @@ func (s *Server) organizationRoutes() {
 		Summary: "Register an organization (the operator); the same again answers 200 with it as it is."}, s.createOrganization)
 	listRoute[linkfin.Organization](s, "GET /v1/organizations", linkfin.KindOrganization, "List organizations (an organization: itself).")
 	getRoute[linkfin.Organization](s, "GET /v1/organizations/{id}", linkfin.KindOrganization, "Get an organization.")
+	act(s, Route{Pattern: "POST /v1/organizations/{id}/capabilities", Kind: linkfin.KindOrganization, Access: Operator, Out: org,
+		Summary: "Set what an organization may do (the operator): trade, anchor (run programs, issue certificates), fund, logistics, operate. The same again changes nothing."},
+		func(r *http.Request, p *principal, in *linkfin.CapabilitiesIn) (linkfin.Command, error) {
+			return &services.SetCapabilities{OrgID: r.PathValue("id"), Capabilities: in.Capabilities}, nil
+		})
 	s.handle(Route{Pattern: "POST /v1/organizations/{id}/api-keys", Access: Admin, Status: http.StatusCreated, In: reflect.TypeFor[linkfin.APIKeyIn](), Out: key,
 		Summary: "Make an API key for the organization (its admin, or the operator); the secret key is in this answer alone."}, s.createAPIKey)
 	s.handle(Route{Pattern: "GET /v1/organizations/{id}/api-keys", Access: Admin, Out: key, List: true, Query: pageQuery,

@@ -50,3 +50,21 @@ func TestOrganizations(t *testing.T) {
 		t.Fatalf("page 2 = %+v", page)
 	}
 }
+
+// The operator sets what an organization may do; an unknown capability is refused and
+// changes nothing.
+func TestSetCapabilities(t *testing.T) {
+	a := newAPI(t)
+	a.mustCreate("/v1/organizations", `{"id":"newco","name":"New Co","capabilities":["trade"]}`)
+	var o linkfin.Organization
+	wantJSON(t, a.do("POST", "/v1/organizations/newco/capabilities", `{"capabilities":["trade","anchor"]}`), http.StatusOK, &o)
+	if !o.Can(linkfin.CapAnchor) || !o.Can(linkfin.CapTrade) {
+		t.Fatalf("after granting anchor: %+v", o)
+	}
+	wantProblem(t, a.do("POST", "/v1/organizations/newco/capabilities", `{"capabilities":["banking"]}`), http.StatusBadRequest, linkfin.EINVALID)
+	wantJSON(t, a.do("GET", "/v1/organizations/newco", ""), http.StatusOK, &o)
+	if !o.Can(linkfin.CapAnchor) || len(o.Capabilities) != 2 {
+		t.Fatalf("a refused change changed it: %+v", o)
+	}
+	wantProblem(t, a.do("POST", "/v1/organizations/nobody/capabilities", `{"capabilities":["trade"]}`), http.StatusNotFound, linkfin.ENOTFOUND)
+}
