@@ -2,6 +2,7 @@ package console
 
 import (
 	"context"
+	"html/template"
 	"net/http"
 	"strings"
 	"testing"
@@ -201,5 +202,22 @@ func TestMaturityCashShort(t *testing.T) {
 		if v.Rows[i].Left != want.left || v.Rows[i].Short != want.short {
 			t.Errorf("day %d: left %d short %v, want %d %v", i, v.Rows[i].Left, v.Rows[i].Short, want.left, want.short)
 		}
+	}
+}
+
+// The exposure report sums an anchor's programs in a currency: where the anchor has
+// two, each program's page says that what is used counts the other's too.
+func TestProgramUsageShared(t *testing.T) {
+	s := disbursed(t)
+	advance, _ := linkfin.ParseRate("0.8")
+	s.run(&services.CreateProgram{Actor: "anchor", Program: linkfin.Program{ID: "aftermarket", Name: "Aftermarket parts",
+		Currency: "CNY", Limit: 10_000_000_00, MaxTenorDays: 90, AdvanceRate: advance, DayCount: linkfin.ACT360, Calendar: "CN",
+		Products: []linkfin.Product{linkfin.ProductCertificateDiscounting}}})
+	_, page := s.as("anchor", linkfin.RoleViewer).get("/programs/aftermarket")
+	if !strings.Contains(page, template.HTMLEscapeString(English.T("programs.shared"))) || !strings.Contains(page, `href="/programs/auto-scf"`) {
+		t.Errorf("the page does not say what is used counts auto-scf too:\n%s", page)
+	}
+	if got, want := field(page, "used-aftermarket"), Money(English, "CNY", s.exposureOf("anchor").Total); !strings.HasPrefix(got, want+" ") {
+		t.Errorf("used is %q, want %s", got, want)
 	}
 }
