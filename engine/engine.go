@@ -105,10 +105,11 @@ type Response struct {
 	Results    []ledger.Result `json:"results"`
 	Timestamps []int64         `json:"timestamps"`
 	Outcomes   []Outcome       `json:"outcomes,omitempty"` // one per command
-	// Transfers holds, for each of CreateTransfers, the transfer as the ledger holds it
-	// once the request is committed (created now, or found to exist already), or a zero
-	// transfer where the item was refused: an answer needs no read of the store.
-	Transfers []ledger.Transfer `json:"-"`
+	// Transfer is, for a request that creates one transfer, the transfer as the ledger
+	// holds it once the request is committed (created now, or found to exist already),
+	// or nil where it was refused: its answer needs no read of the store. A batch of
+	// transfers is answered by Results and Timestamps alone, and copies nothing.
+	Transfer *ledger.Transfer `json:"-"`
 	// Replayed is set when the answer is the stored answer to an earlier request with
 	// the same idempotency key.
 	Replayed bool `json:"-"`

@@ -69,12 +69,14 @@ func (e *Engine) execute(r *Request) *Response {
 		for i, res := range e.state.CreateTransfers(r.CreateTransfers) {
 			resp.Results = append(resp.Results, res)
 			var ts int64
-			var held ledger.Transfer
 			if t := e.state.Transfer(r.CreateTransfers[i].ID); t != nil && (res == ledger.OK || res == ledger.Exists) {
-				ts, held = t.Timestamp, *t
+				ts = t.Timestamp
+				if len(r.CreateTransfers) == 1 {
+					held := *t
+					resp.Transfer = &held
+				}
 			}
 			resp.Timestamps = append(resp.Timestamps, ts)
-			resp.Transfers = append(resp.Transfers, held)
 		}
 	}
 	for _, id := range r.CloseAccounts {

@@ -175,8 +175,8 @@ func (s *Server) createTransfers(w http.ResponseWriter, r *http.Request) {
 			return http.StatusOK, map[string]any{"results": itemResults(resp, func(i int) int64 { return transfers[i].ID })}, nil
 		}
 		return single(resp.Results[0], func() (any, error) {
-			if len(resp.Transfers) > 0 {
-				return toTransfer(&resp.Transfers[0]), nil
+			if resp.Transfer != nil {
+				return toTransfer(resp.Transfer), nil
 			}
 			// A request answered again from its idempotency record: the ledger's copy.
 			t, err := s.Store.Transfer(r.Context(), transfers[0].ID)
