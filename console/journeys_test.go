@@ -2,6 +2,7 @@ package console
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -84,21 +85,19 @@ func (j *journey) click(css string) {
 	j.do(chromedp.WaitVisible(chromedp.CSS("h1")))
 }
 
-// shot keeps a screenshot of the page where LINKFIN_SCREENSHOTS says.
+// shot keeps a screenshot of the page (JPEG) where LINKFIN_SCREENSHOTS says.
 func (j *journey) shot(what string) {
 	dir := os.Getenv("LINKFIN_SCREENSHOTS")
 	if dir == "" {
 		return
 	}
 	j.step++
-	png := must(j.t, j.ctx, chromedp.FullScreenshot(80))
-	name := strings.ReplaceAll(j.t.Name(), "/", "-") + "-" + j.name + "-" + strings.Repeat("0", 2-len(itoa(j.step))) + itoa(j.step) + "-" + what + ".png"
-	if err := os.WriteFile(filepath.Join(dir, name), png, 0o644); err != nil {
+	img := must(j.t, j.ctx, chromedp.FullScreenshot(100))
+	name := fmt.Sprintf("%s-%s-%02d-%s.png", strings.TrimPrefix(j.t.Name(), "TestJourney"), j.name, j.step, what)
+	if err := os.WriteFile(filepath.Join(dir, name), img, 0o644); err != nil {
 		j.t.Fatal(err)
 	}
 }
-
-func itoa(i int) string { return strings.TrimSpace(strings.Repeat(" ", 0) + string(rune('0'+i%10))) }
 
 // certified is a site whose matched invoice is approved and certified: tier1 holds C-1.
 func certified(t *testing.T) *site {
