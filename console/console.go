@@ -103,6 +103,7 @@ func New(s linkfin.Store, e *engine.Engine, auth *services.Auth, logger *slog.Lo
 	c.mux.HandleFunc("POST /offers/take", c.person(c.takeOffer))
 	c.mux.HandleFunc("GET /settlements", c.person(c.settlements))
 	c.mux.HandleFunc("POST /settlements/run", c.person(c.runSettlement))
+	c.mux.HandleFunc("GET /webhooks", c.person(c.webhooks))
 	c.mux.HandleFunc("GET /organizations", c.person(c.organizations))
 	c.mux.HandleFunc("POST /organizations", c.person(c.createOrganization))
 	c.mux.HandleFunc("POST /organizations/{id}/capabilities", c.person(c.setCapabilities))
