@@ -18,6 +18,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -226,6 +227,8 @@ type view struct {
 	Data   any
 	// Key is the idempotency key of the page's forms.
 	Key string
+	// Query is the page's query: a list's filters, to show them in its form.
+	Query url.Values
 }
 
 // langFor is the person's language, or the request's.
@@ -239,7 +242,7 @@ func langFor(r *http.Request, p *Person) Lang {
 // render writes a page in the person's language (or the request's).
 func (c *Console) render(w http.ResponseWriter, r *http.Request, status int, page, titleKey string, p *Person, data any, errText string) {
 	l := langFor(r, p)
-	v := view{Lang: l, Langs: Langs, Title: l.T(titleKey), Path: r.URL.Path, Person: p, Error: errText, Data: data, Key: formKey()}
+	v := view{Lang: l, Langs: Langs, Title: l.T(titleKey), Path: r.URL.Path, Person: p, Error: errText, Data: data, Key: formKey(), Query: r.URL.Query()}
 	if p != nil {
 		v.CSRF = p.CSRF
 	}

@@ -22,8 +22,13 @@ type financingList struct {
 // status=disbursed; as CSV with format=csv.
 func (c *Console) financings(w http.ResponseWriter, r *http.Request, p *Person) {
 	q := r.URL.Query()
+	filter, err := services.ParseFilter(q)
+	if err != nil {
+		c.fail(w, r, p, err)
+		return
+	}
 	list := func(after string, limit int) (*linkfin.List[json.RawMessage], error) {
-		return services.List(r.Context(), c.Store, p.Viewer, linkfin.KindFinancing, services.Filter{Status: q.Get("status")}, after, limit)
+		return services.List(r.Context(), c.Store, p.Viewer, linkfin.KindFinancing, filter, after, limit)
 	}
 	if q.Get("format") == "csv" {
 		c.csv(w, r, p, "financings", reflect.TypeFor[linkfin.Financing](), list)
@@ -34,7 +39,7 @@ func (c *Console) financings(w http.ResponseWriter, r *http.Request, p *Person) 
 		c.fail(w, r, p, err)
 		return
 	}
-	out := financingList{Status: q.Get("status"), Next: page.NextCursor, Statuses: []linkfin.FinancingStatus{
+	out := financingList{Status: q.Get("status"), Next: nextPage(r, page.NextCursor), Statuses: []linkfin.FinancingStatus{
 		linkfin.FinancingQuoted, linkfin.FinancingAccepted, linkfin.FinancingDisbursed, linkfin.FinancingSettled,
 		linkfin.FinancingRecourse, linkfin.FinancingDefaulted, linkfin.FinancingBoughtBack, linkfin.FinancingCancelled, linkfin.FinancingLapsed}}
 	for _, raw := range page.Data {

@@ -10,6 +10,17 @@ import (
 	"linkfin/tabular"
 )
 
+// nextPage is the URL of a list's next page: the same path and filters, after the
+// cursor; "" at the end.
+func nextPage(r *http.Request, cursor string) string {
+	if cursor == "" {
+		return ""
+	}
+	q := r.URL.Query()
+	q.Set("after", cursor)
+	return r.URL.Path + "?" + q.Encode()
+}
+
 // pageSize is how many rows a list page shows.
 const pageSize = 50
 
@@ -25,8 +36,13 @@ type invoiceList struct {
 // anchor's queue is status=matched), a page at a time; as CSV with format=csv.
 func (c *Console) invoices(w http.ResponseWriter, r *http.Request, p *Person) {
 	q := r.URL.Query()
+	filter, err := services.ParseFilter(q)
+	if err != nil {
+		c.fail(w, r, p, err)
+		return
+	}
 	list := func(after string, limit int) (*linkfin.List[json.RawMessage], error) {
-		return services.List(r.Context(), c.Store, p.Viewer, linkfin.KindInvoice, services.Filter{Status: q.Get("status")}, after, limit)
+		return services.List(r.Context(), c.Store, p.Viewer, linkfin.KindInvoice, filter, after, limit)
 	}
 	if q.Get("format") == "csv" {
 		c.csv(w, r, p, "invoices", reflect.TypeFor[linkfin.Invoice](), list)
@@ -37,7 +53,7 @@ func (c *Console) invoices(w http.ResponseWriter, r *http.Request, p *Person) {
 		c.fail(w, r, p, err)
 		return
 	}
-	out := invoiceList{Status: q.Get("status"), Next: page.NextCursor,
+	out := invoiceList{Status: q.Get("status"), Next: nextPage(r, page.NextCursor),
 		Statuses: []linkfin.InvoiceStatus{linkfin.InvoiceMatched, linkfin.InvoiceMismatched, linkfin.InvoiceApproved, linkfin.InvoiceDisputed}}
 	for _, raw := range page.Data {
 		var inv linkfin.Invoice

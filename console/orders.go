@@ -32,8 +32,13 @@ type orderList struct {
 // a seller's it received — by status; as CSV with format=csv.
 func (c *Console) orders(w http.ResponseWriter, r *http.Request, p *Person) {
 	q := r.URL.Query()
+	filter, err := services.ParseFilter(q)
+	if err != nil {
+		c.fail(w, r, p, err)
+		return
+	}
 	list := func(after string, limit int) (*linkfin.List[json.RawMessage], error) {
-		return services.List(r.Context(), c.Store, p.Viewer, linkfin.KindPurchaseOrder, services.Filter{Status: q.Get("status")}, after, limit)
+		return services.List(r.Context(), c.Store, p.Viewer, linkfin.KindPurchaseOrder, filter, after, limit)
 	}
 	if q.Get("format") == "csv" {
 		c.csv(w, r, p, "orders", reflect.TypeFor[linkfin.PurchaseOrder](), list)
@@ -44,7 +49,7 @@ func (c *Console) orders(w http.ResponseWriter, r *http.Request, p *Person) {
 		c.fail(w, r, p, err)
 		return
 	}
-	out := orderList{Status: q.Get("status"), Next: page.NextCursor,
+	out := orderList{Status: q.Get("status"), Next: nextPage(r, page.NextCursor),
 		Statuses: []linkfin.POStatus{linkfin.POIssued, linkfin.POAccepted, linkfin.POCancelled}}
 	for _, raw := range page.Data {
 		var po linkfin.PurchaseOrder

@@ -482,3 +482,29 @@ func TestOperatorSettles(t *testing.T) {
 		t.Fatalf("C-1 is %s after settlement", s.piece("C-1").Status)
 	}
 }
+
+// Lists filter as the API's do (status, counterparty, number, dates); a bad date is
+// refused in the platform's words; the CSV download keeps the filters.
+func TestListFilters(t *testing.T) {
+	s := newSite(t)
+	anchor := s.as("anchor", linkfin.RoleViewer)
+	for _, tc := range []struct {
+		query string
+		found bool
+	}{{"number=INV-1", true}, {"number=INV-2", false}, {"counterparty=tier1", true}, {"counterparty=tier2", false},
+		{"from=2026-11-01&to=2026-11-30", true}, {"from=2026-12-01", false}} {
+		code, page := anchor.get("/invoices?" + tc.query)
+		if code != http.StatusOK || strings.Contains(page, `href="/invoices/inv-1"`) != tc.found {
+			t.Errorf("/invoices?%s: %d, lists inv-1: %v", tc.query, code, !tc.found)
+		}
+		if !strings.Contains(page, `name="number"`) {
+			t.Fatalf("no filter form:\n%s", page)
+		}
+	}
+	if code, page := anchor.get("/invoices?from=yesterday"); code != http.StatusUnprocessableEntity || !strings.Contains(page, "from must be a date") {
+		t.Fatalf("a bad date: %d\n%s", code, page)
+	}
+	if _, csv := anchor.get("/invoices?format=csv&number=INV-2"); strings.Contains(csv, "inv-1") {
+		t.Fatalf("the CSV ignores the filter:\n%s", csv)
+	}
+}

@@ -23,8 +23,13 @@ type payableList struct {
 // be certified, several of one seller and program into one certificate.
 func (c *Console) payables(w http.ResponseWriter, r *http.Request, p *Person) {
 	q := r.URL.Query()
+	filter, err := services.ParseFilter(q)
+	if err != nil {
+		c.fail(w, r, p, err)
+		return
+	}
 	list := func(after string, limit int) (*linkfin.List[json.RawMessage], error) {
-		return services.List(r.Context(), c.Store, p.Viewer, linkfin.KindPayable, services.Filter{Status: q.Get("status")}, after, limit)
+		return services.List(r.Context(), c.Store, p.Viewer, linkfin.KindPayable, filter, after, limit)
 	}
 	if q.Get("format") == "csv" {
 		c.csv(w, r, p, "payables", reflect.TypeFor[linkfin.Payable](), list)
@@ -35,7 +40,7 @@ func (c *Console) payables(w http.ResponseWriter, r *http.Request, p *Person) {
 		c.fail(w, r, p, err)
 		return
 	}
-	out := payableList{Status: q.Get("status"), Next: page.NextCursor, Statuses: []linkfin.PayableStatus{
+	out := payableList{Status: q.Get("status"), Next: nextPage(r, page.NextCursor), Statuses: []linkfin.PayableStatus{
 		linkfin.PayableOpen, linkfin.PayableCertified, linkfin.PayableFactored, linkfin.PayablePaid, linkfin.PayableUnpaid}}
 	for _, raw := range page.Data {
 		var pay linkfin.Payable

@@ -29,8 +29,13 @@ type receiptList struct {
 // status; as CSV with format=csv.
 func (c *Console) receipts(w http.ResponseWriter, r *http.Request, p *Person) {
 	q := r.URL.Query()
+	filter, err := services.ParseFilter(q)
+	if err != nil {
+		c.fail(w, r, p, err)
+		return
+	}
 	list := func(after string, limit int) (*linkfin.List[json.RawMessage], error) {
-		return services.List(r.Context(), c.Store, p.Viewer, linkfin.KindWarehouseReceipt, services.Filter{Status: q.Get("status")}, after, limit)
+		return services.List(r.Context(), c.Store, p.Viewer, linkfin.KindWarehouseReceipt, filter, after, limit)
 	}
 	if q.Get("format") == "csv" {
 		c.csv(w, r, p, "receipts", reflect.TypeFor[linkfin.WarehouseReceipt](), list)
@@ -41,7 +46,7 @@ func (c *Console) receipts(w http.ResponseWriter, r *http.Request, p *Person) {
 		c.fail(w, r, p, err)
 		return
 	}
-	out := receiptList{Status: q.Get("status"), Next: page.NextCursor,
+	out := receiptList{Status: q.Get("status"), Next: nextPage(r, page.NextCursor),
 		Statuses: []linkfin.ReceiptStatus{linkfin.ReceiptIssued, linkfin.ReceiptPledged, linkfin.ReceiptFrozen}}
 	for _, raw := range page.Data {
 		var wr linkfin.WarehouseReceipt

@@ -189,15 +189,8 @@ func listParams(r *http.Request) (f services.Filter, after string, limit int, er
 		return f, "", 0, err
 	}
 	q := r.URL.Query()
-	f.Status, f.Counterparty, f.Number = q.Get("status"), q.Get("counterparty"), q.Get("number")
-	for name, d := range map[string]**linkfin.Date{"from": &f.From, "to": &f.To} {
-		if v := q.Get(name); v != "" {
-			x, err := linkfin.ParseDate(v)
-			if err != nil {
-				return f, "", 0, linkfin.Errorf(linkfin.EINVALID, "%s must be a date, YYYY-MM-DD", name)
-			}
-			*d = &x
-		}
+	if f, err = services.ParseFilter(q); err != nil {
+		return f, "", 0, err
 	}
 	return f, q.Get("after"), limit, nil
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"math"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -71,6 +72,26 @@ type Filter struct {
 	Counterparty string        // a party to the record other than the viewer
 	Number       string        // a document's own number
 	From, To     *linkfin.Date // the record's creation date, inclusive
+}
+
+// ParseFilter reads a list's filters from a query: status, counterparty, number, and
+// from and to (the creation date, inclusive, YYYY-MM-DD). The API's lists and the
+// console's read them alike.
+func ParseFilter(q url.Values) (Filter, error) {
+	f := Filter{Status: q.Get("status"), Counterparty: q.Get("counterparty"), Number: q.Get("number")}
+	for _, d := range []struct {
+		name string
+		to   **linkfin.Date
+	}{{"from", &f.From}, {"to", &f.To}} {
+		if v := q.Get(d.name); v != "" {
+			x, err := linkfin.ParseDate(v)
+			if err != nil {
+				return f, linkfin.Errorf(linkfin.EINVALID, "%s must be a date, YYYY-MM-DD", d.name)
+			}
+			*d.to = &x
+		}
+	}
+	return f, nil
 }
 
 // filterFields are the fields a filter reads from a record.
