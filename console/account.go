@@ -73,11 +73,14 @@ func (c *Console) changePassword(w http.ResponseWriter, r *http.Request, p *Pers
 		c.fail(w, r, p, err)
 		return
 	}
-	if _, err := c.act(r.Context(), p, r.PostForm, &services.SetPassword{Actor: u.OrgID, By: p.session.By(), ID: u.ID, Password: sealed}); err != nil {
+	err = c.Auth.Changing(u.ID, func() error {
+		_, err := c.act(r.Context(), p, r.PostForm, &services.SetPassword{Actor: u.OrgID, By: p.session.By(), ID: u.ID, Password: sealed})
+		return err
+	})
+	if err != nil {
 		c.fail(w, r, p, err)
 		return
 	}
-	c.Auth.Forget(u.ID)
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode})
 	done(w, r, "/sign-in")
 }

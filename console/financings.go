@@ -1,56 +1,21 @@
 package console
 
 import (
-	"encoding/json"
 	"net/http"
-	"reflect"
 
 	"linkfin"
 	"linkfin/services"
 )
 
-// financingList is a page of financings.
-type financingList struct {
-	Status   string
-	Statuses []linkfin.FinancingStatus
-	Rows     []linkfin.Financing
-	Next     string
-}
-
 // financings lists the financings the organization is party to by status: a funder's
 // pipeline is status=accepted (the limits held, awaiting its payment), its portfolio
 // status=disbursed; as CSV with format=csv.
 func (c *Console) financings(w http.ResponseWriter, r *http.Request, p *Person) {
-	q := r.URL.Query()
-	filter, err := services.ParseFilter(q)
-	if err != nil {
-		c.fail(w, r, p, err)
-		return
+	if v, ok := listOf[linkfin.Financing](c, w, r, p, linkfin.KindFinancing, "financings",
+		linkfin.FinancingQuoted, linkfin.FinancingAccepted, linkfin.FinancingDisbursed, linkfin.FinancingSettled, linkfin.FinancingRecourse,
+		linkfin.FinancingDefaulted, linkfin.FinancingBoughtBack, linkfin.FinancingCancelled, linkfin.FinancingLapsed); ok {
+		c.render(w, r, http.StatusOK, "financings", "financings.title", p, v, "")
 	}
-	list := func(after string, limit int) (*linkfin.List[json.RawMessage], error) {
-		return services.List(r.Context(), c.Store, p.Viewer, linkfin.KindFinancing, filter, after, limit)
-	}
-	if q.Get("format") == "csv" {
-		c.csv(w, r, p, "financings", reflect.TypeFor[linkfin.Financing](), list)
-		return
-	}
-	page, err := list(q.Get("after"), pageSize)
-	if err != nil {
-		c.fail(w, r, p, err)
-		return
-	}
-	out := financingList{Status: q.Get("status"), Next: nextPage(r, page.NextCursor), Statuses: []linkfin.FinancingStatus{
-		linkfin.FinancingQuoted, linkfin.FinancingAccepted, linkfin.FinancingDisbursed, linkfin.FinancingSettled,
-		linkfin.FinancingRecourse, linkfin.FinancingDefaulted, linkfin.FinancingBoughtBack, linkfin.FinancingCancelled, linkfin.FinancingLapsed}}
-	for _, raw := range page.Data {
-		var f linkfin.Financing
-		if err := json.Unmarshal(raw, &f); err != nil {
-			c.fail(w, r, p, err)
-			return
-		}
-		out.Rows = append(out.Rows, f)
-	}
-	c.render(w, r, http.StatusOK, "financings", "financings.title", p, out, "")
 }
 
 // financingView is a financing with what the person may do to it.

@@ -24,46 +24,13 @@ func nextPage(r *http.Request, cursor string) string {
 // pageSize is how many rows a list page shows.
 const pageSize = 50
 
-// invoiceList is a page of invoices.
-type invoiceList struct {
-	Status   string
-	Statuses []linkfin.InvoiceStatus
-	Rows     []linkfin.Invoice
-	Next     string
-}
-
 // invoices lists the invoices the organization is party to, filtered by status (an
 // anchor's queue is status=matched), a page at a time; as CSV with format=csv.
 func (c *Console) invoices(w http.ResponseWriter, r *http.Request, p *Person) {
-	q := r.URL.Query()
-	filter, err := services.ParseFilter(q)
-	if err != nil {
-		c.fail(w, r, p, err)
-		return
+	if v, ok := listOf[linkfin.Invoice](c, w, r, p, linkfin.KindInvoice, "invoices",
+		linkfin.InvoiceMatched, linkfin.InvoiceMismatched, linkfin.InvoiceApproved, linkfin.InvoiceDisputed); ok {
+		c.render(w, r, http.StatusOK, "invoices", "invoices.title", p, v, "")
 	}
-	list := func(after string, limit int) (*linkfin.List[json.RawMessage], error) {
-		return services.List(r.Context(), c.Store, p.Viewer, linkfin.KindInvoice, filter, after, limit)
-	}
-	if q.Get("format") == "csv" {
-		c.csv(w, r, p, "invoices", reflect.TypeFor[linkfin.Invoice](), list)
-		return
-	}
-	page, err := list(q.Get("after"), pageSize)
-	if err != nil {
-		c.fail(w, r, p, err)
-		return
-	}
-	out := invoiceList{Status: q.Get("status"), Next: nextPage(r, page.NextCursor),
-		Statuses: []linkfin.InvoiceStatus{linkfin.InvoiceMatched, linkfin.InvoiceMismatched, linkfin.InvoiceApproved, linkfin.InvoiceDisputed}}
-	for _, raw := range page.Data {
-		var inv linkfin.Invoice
-		if err := json.Unmarshal(raw, &inv); err != nil {
-			c.fail(w, r, p, err)
-			return
-		}
-		out.Rows = append(out.Rows, inv)
-	}
-	c.render(w, r, http.StatusOK, "invoices", "invoices.title", p, out, "")
 }
 
 // invoiceView is an invoice with what the person may do to it.

@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"reflect"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -20,46 +19,12 @@ import (
 
 func init() { pageNames = append(pageNames, "orders", "order") }
 
-// orderList is a page of purchase orders.
-type orderList struct {
-	Status   string
-	Statuses []linkfin.POStatus
-	Rows     []linkfin.PurchaseOrder
-	Next     string
-}
-
 // orders lists the purchase orders the organization is party to — a buyer's it placed,
 // a seller's it received — by status; as CSV with format=csv.
 func (c *Console) orders(w http.ResponseWriter, r *http.Request, p *Person) {
-	q := r.URL.Query()
-	filter, err := services.ParseFilter(q)
-	if err != nil {
-		c.fail(w, r, p, err)
-		return
+	if v, ok := listOf[linkfin.PurchaseOrder](c, w, r, p, linkfin.KindPurchaseOrder, "orders", linkfin.POIssued, linkfin.POAccepted, linkfin.POCancelled); ok {
+		c.render(w, r, http.StatusOK, "orders", "orders.title", p, v, "")
 	}
-	list := func(after string, limit int) (*linkfin.List[json.RawMessage], error) {
-		return services.List(r.Context(), c.Store, p.Viewer, linkfin.KindPurchaseOrder, filter, after, limit)
-	}
-	if q.Get("format") == "csv" {
-		c.csv(w, r, p, "orders", reflect.TypeFor[linkfin.PurchaseOrder](), list)
-		return
-	}
-	page, err := list(q.Get("after"), pageSize)
-	if err != nil {
-		c.fail(w, r, p, err)
-		return
-	}
-	out := orderList{Status: q.Get("status"), Next: nextPage(r, page.NextCursor),
-		Statuses: []linkfin.POStatus{linkfin.POIssued, linkfin.POAccepted, linkfin.POCancelled}}
-	for _, raw := range page.Data {
-		var po linkfin.PurchaseOrder
-		if err := json.Unmarshal(raw, &po); err != nil {
-			c.fail(w, r, p, err)
-			return
-		}
-		out.Rows = append(out.Rows, po)
-	}
-	c.render(w, r, http.StatusOK, "orders", "orders.title", p, out, "")
 }
 
 // orderView is an order with its shipments, goods receipts and invoices as the

@@ -504,6 +504,9 @@ func TestListFilters(t *testing.T) {
 	if code, page := anchor.get("/invoices?from=yesterday"); code != http.StatusUnprocessableEntity || !strings.Contains(page, "from must be a date") {
 		t.Fatalf("a bad date: %d\n%s", code, page)
 	}
+	if _, page := anchor.get("/invoices?number=INV-1&after=x"); !strings.Contains(page, `href="/invoices?format=csv&amp;number=INV-1"`) {
+		t.Fatalf("the download link drops the page's filters:\n%s", page)
+	}
 	if _, csv := anchor.get("/invoices?format=csv&number=INV-2"); strings.Contains(csv, "inv-1") {
 		t.Fatalf("the CSV ignores the filter:\n%s", csv)
 	}

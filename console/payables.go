@@ -3,7 +3,6 @@ package console
 import (
 	"encoding/json"
 	"net/http"
-	"reflect"
 
 	"linkfin"
 	"linkfin/services"
@@ -12,43 +11,20 @@ import (
 // payableList is a page of payables, and whether the person issues certificates from
 // them (an anchor's finance or admin user, on its open payables).
 type payableList struct {
-	Status   string
-	Statuses []linkfin.PayableStatus
-	Rows     []linkfin.Payable
-	Next     string
-	Issues   bool
+	*listView[linkfin.Payable]
+	Issues bool
 }
 
 // payables lists the payables the organization is party to: an anchor's open ones can
 // be certified, several of one seller and program into one certificate.
 func (c *Console) payables(w http.ResponseWriter, r *http.Request, p *Person) {
-	q := r.URL.Query()
-	filter, err := services.ParseFilter(q)
-	if err != nil {
-		c.fail(w, r, p, err)
+	v, ok := listOf[linkfin.Payable](c, w, r, p, linkfin.KindPayable, "payables",
+		linkfin.PayableOpen, linkfin.PayableCertified, linkfin.PayableFactored, linkfin.PayablePaid, linkfin.PayableUnpaid)
+	if !ok {
 		return
 	}
-	list := func(after string, limit int) (*linkfin.List[json.RawMessage], error) {
-		return services.List(r.Context(), c.Store, p.Viewer, linkfin.KindPayable, filter, after, limit)
-	}
-	if q.Get("format") == "csv" {
-		c.csv(w, r, p, "payables", reflect.TypeFor[linkfin.Payable](), list)
-		return
-	}
-	page, err := list(q.Get("after"), pageSize)
-	if err != nil {
-		c.fail(w, r, p, err)
-		return
-	}
-	out := payableList{Status: q.Get("status"), Next: nextPage(r, page.NextCursor), Statuses: []linkfin.PayableStatus{
-		linkfin.PayableOpen, linkfin.PayableCertified, linkfin.PayableFactored, linkfin.PayablePaid, linkfin.PayableUnpaid}}
-	for _, raw := range page.Data {
-		var pay linkfin.Payable
-		if err := json.Unmarshal(raw, &pay); err != nil {
-			c.fail(w, r, p, err)
-			return
-		}
-		out.Rows = append(out.Rows, pay)
+	out := payableList{listView: v}
+	for _, pay := range v.Rows {
 		if p.CanAct() && pay.BuyerID == p.Viewer.Org && pay.Status == linkfin.PayableOpen && pay.ProgramID != "" {
 			out.Issues = true
 		}

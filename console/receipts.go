@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
-	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -16,47 +15,13 @@ import (
 
 func init() { pageNames = append(pageNames, "receipts", "receipt") }
 
-// receiptList is a page of warehouse receipts.
-type receiptList struct {
-	Status   string
-	Statuses []linkfin.ReceiptStatus
-	Rows     []linkfin.WarehouseReceipt
-	Next     string
-}
-
 // receipts lists the warehouse receipts the organization is party to — a warehouse's
 // of the lots it holds, an owner's of its goods, a funder's of what it financed — by
 // status; as CSV with format=csv.
 func (c *Console) receipts(w http.ResponseWriter, r *http.Request, p *Person) {
-	q := r.URL.Query()
-	filter, err := services.ParseFilter(q)
-	if err != nil {
-		c.fail(w, r, p, err)
-		return
+	if v, ok := listOf[linkfin.WarehouseReceipt](c, w, r, p, linkfin.KindWarehouseReceipt, "receipts", linkfin.ReceiptIssued, linkfin.ReceiptPledged, linkfin.ReceiptFrozen); ok {
+		c.render(w, r, http.StatusOK, "receipts", "receipts.title", p, v, "")
 	}
-	list := func(after string, limit int) (*linkfin.List[json.RawMessage], error) {
-		return services.List(r.Context(), c.Store, p.Viewer, linkfin.KindWarehouseReceipt, filter, after, limit)
-	}
-	if q.Get("format") == "csv" {
-		c.csv(w, r, p, "receipts", reflect.TypeFor[linkfin.WarehouseReceipt](), list)
-		return
-	}
-	page, err := list(q.Get("after"), pageSize)
-	if err != nil {
-		c.fail(w, r, p, err)
-		return
-	}
-	out := receiptList{Status: q.Get("status"), Next: nextPage(r, page.NextCursor),
-		Statuses: []linkfin.ReceiptStatus{linkfin.ReceiptIssued, linkfin.ReceiptPledged, linkfin.ReceiptFrozen}}
-	for _, raw := range page.Data {
-		var wr linkfin.WarehouseReceipt
-		if err := json.Unmarshal(raw, &wr); err != nil {
-			c.fail(w, r, p, err)
-			return
-		}
-		out.Rows = append(out.Rows, wr)
-	}
-	c.render(w, r, http.StatusOK, "receipts", "receipts.title", p, out, "")
 }
 
 // count is one quantity the receipt's history records: at its issue, and each time

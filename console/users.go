@@ -59,15 +59,16 @@ func (c *Console) renderUsers(w http.ResponseWriter, r *http.Request, p *Person,
 }
 
 // userChange runs a change of a user, keeping the sessions the platform remembers
-// true to it (services.Auth.Forget, before and after).
+// true to it (services.Auth.Changing).
 func (c *Console) userChange(w http.ResponseWriter, r *http.Request, p *Person, id string, cmd linkfin.Command, done string) {
 	if !p.admin() {
 		c.fail(w, r, p, linkfin.Errorf(linkfin.EFORBIDDEN, "an organization's admin manages its users"))
 		return
 	}
-	c.Auth.Forget(id)
-	_, err := c.act(r.Context(), p, r.PostForm, cmd)
-	c.Auth.Forget(id)
+	err := c.Auth.Changing(id, func() error {
+		_, err := c.act(r.Context(), p, r.PostForm, cmd)
+		return err
+	})
 	if err != nil {
 		c.fail(w, r, p, err)
 		return

@@ -262,10 +262,9 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {
 // userChange answers a change of a user, and forgets the user's sessions, which the
 // change may end, before and after it commits.
 func (s *Server) userChange(w http.ResponseWriter, r *http.Request, body []byte, id string, c linkfin.Command) {
-	s.Auth.Forget(id)
-	s.submit(w, r, body, &engine.Request{Commands: []linkfin.Command{c}}, func(resp *engine.Response) (int, any, error) {
-		s.Auth.Forget(id)
-		return http.StatusOK, resp.Outcomes[0].Value, nil
+	s.Auth.Changing(id, func() error {
+		s.submit(w, r, body, &engine.Request{Commands: []linkfin.Command{c}}, valueAnswer(http.StatusOK))
+		return nil
 	})
 }
 

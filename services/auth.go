@@ -351,9 +351,18 @@ func (a *Auth) drop(ids ...string) {
 	a.mu.Unlock()
 }
 
+// Changing runs a change of a user (role, status, password, second factor) made
+// other than through Auth, forgetting what is kept of the user's sessions before and
+// after it, so that no session read before the change is kept after it.
+func (a *Auth) Changing(userID string, change func() error) error {
+	a.Forget(userID)
+	defer a.Forget(userID)
+	return change()
+}
+
 // Forget drops what is kept of a user's sessions: call it after any change of the
 // user (role, status, password, second factor), before and after the change
-// commits.
+// commits (Changing does both).
 func (a *Auth) Forget(userID string) {
 	a.mu.Lock()
 	for id, c := range a.cache {

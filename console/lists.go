@@ -1,0 +1,62 @@
+package console
+
+import (
+	"encoding/json"
+	"net/http"
+	"reflect"
+
+	"linkfin"
+	"linkfin/services"
+)
+
+// listView is a page of a list of records of type T, as every list page shows it: the
+// status filter's choices, the rows, and the links to the next page and to the whole
+// list as CSV, each keeping the page's filters.
+type listView[T any] struct {
+	Status   string
+	Statuses []string
+	Rows     []T
+	Next     string // the next page's URL, "" at the end
+	CSV      string // the whole list's, as a table
+}
+
+// listOf serves a list of a kind, filtered as the API's lists are (services.ParseFilter):
+// with format=csv it writes the whole list as a table and returns false; else it
+// returns a page of the records decoded as T. On an error it has written the page that
+// says so, and returns false.
+func listOf[T any, S ~string](c *Console, w http.ResponseWriter, r *http.Request, p *Person, kind, name string, statuses ...S) (*listView[T], bool) {
+	q := r.URL.Query()
+	filter, err := services.ParseFilter(q)
+	if err != nil {
+		c.fail(w, r, p, err)
+		return nil, false
+	}
+	list := func(after string, limit int) (*linkfin.List[json.RawMessage], error) {
+		return services.List(r.Context(), c.Store, p.Viewer, kind, filter, after, limit)
+	}
+	if q.Get("format") == "csv" {
+		c.csv(w, r, p, name, reflect.TypeFor[T](), list)
+		return nil, false
+	}
+	page, err := list(q.Get("after"), pageSize)
+	if err != nil {
+		c.fail(w, r, p, err)
+		return nil, false
+	}
+	csv := r.URL.Query()
+	csv.Del("after")
+	csv.Set("format", "csv")
+	v := &listView[T]{Status: q.Get("status"), Next: nextPage(r, page.NextCursor), CSV: r.URL.Path + "?" + csv.Encode()}
+	for _, s := range statuses {
+		v.Statuses = append(v.Statuses, string(s))
+	}
+	for _, raw := range page.Data {
+		var row T
+		if err := json.Unmarshal(raw, &row); err != nil {
+			c.fail(w, r, p, err)
+			return nil, false
+		}
+		v.Rows = append(v.Rows, row)
+	}
+	return v, true
+}
