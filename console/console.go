@@ -229,6 +229,8 @@ type view struct {
 	Key string
 	// Query is the page's query: a list's filters, to show them in its form.
 	Query url.Values
+	// Refusal is the error's code and the platform's message, beside Error.
+	Refusal *refusal
 }
 
 // langFor is the person's language, or the request's.
@@ -241,8 +243,13 @@ func langFor(r *http.Request, p *Person) Lang {
 
 // render writes a page in the person's language (or the request's).
 func (c *Console) render(w http.ResponseWriter, r *http.Request, status int, page, titleKey string, p *Person, data any, errText string) {
+	c.renderView(w, r, status, page, titleKey, p, data, errText, nil)
+}
+
+// renderView renders a page with a refusal's code and particulars.
+func (c *Console) renderView(w http.ResponseWriter, r *http.Request, status int, page, titleKey string, p *Person, data any, errText string, ref *refusal) {
 	l := langFor(r, p)
-	v := view{Lang: l, Langs: Langs, Title: l.T(titleKey), Path: r.URL.Path, Person: p, Error: errText, Data: data, Key: formKey(), Query: r.URL.Query()}
+	v := view{Lang: l, Langs: Langs, Title: l.T(titleKey), Path: r.URL.Path, Person: p, Error: errText, Data: data, Key: formKey(), Query: r.URL.Query(), Refusal: ref}
 	if p != nil {
 		v.CSRF = p.CSRF
 	}
@@ -421,25 +428,24 @@ func (c *Console) notFound(w http.ResponseWriter, r *http.Request) {
 }
 
 // fail answers an error: a record not found (or not the person's) as the not-found
-// page, bad input with the API's message, anything else as the platform's failure.
+// page, a refusal with what its code means in the person's language, the code, and the
+// platform's message; anything else as the platform's failure.
 func (c *Console) fail(w http.ResponseWriter, r *http.Request, p *Person, err error) {
 	l := langFor(r, p)
-	var e *linkfin.Error
-	msg := err.Error()
-	if errors.As(err, &e) {
-		msg = e.Message
-	}
+	status := http.StatusUnprocessableEntity
 	switch code := linkfin.ErrorCode(err); code {
 	case linkfin.ENOTFOUND:
 		c.render(w, r, http.StatusNotFound, "notfound", "notfound.title", p, nil, "")
+		return
 	case linkfin.EFORBIDDEN:
-		c.render(w, r, http.StatusForbidden, "error", "error.title", p, nil, l.T("error.forbidden", msg))
+		status = http.StatusForbidden
 	case linkfin.EINTERNAL, "":
 		c.Logger.Error("console", "path", r.URL.Path, "err", err)
 		c.render(w, r, http.StatusInternalServerError, "error", "error.title", p, nil, l.T("error.internal"))
-	default:
-		c.render(w, r, http.StatusUnprocessableEntity, "error", "error.title", p, nil, l.T("error.invalid", msg))
+		return
 	}
+	ref := refusalOf(l, err)
+	c.renderView(w, r, status, "error", "error.title", p, nil, ref.Text, &ref)
 }
 
 // wallet is one currency of an organization's cash.
