@@ -14,11 +14,14 @@ import (
 const historyPage = 50
 
 // history is a record's events as its page shows them (the "history" template):
-// each with its time, its type in words, and a link to its inclusion proof.
+// each with its time, its type in words, who caused it (a user or an API key, as far
+// as the person may know), and a link to its inclusion proof.
 type history struct {
 	Events []linkfin.Event
-	Next   string // the seq to read on from, "" on the last page
-	Path   string // the record's page
+	// By names who caused each event, by seq, where the person may know it.
+	By   map[int64]services.Actor
+	Next string // the seq to read on from, "" on the last page
+	Path string // the record's page
 }
 
 // history reads a page of a record's events as the person may see them
@@ -36,7 +39,11 @@ func (c *Console) history(ctx context.Context, r *http.Request, p *Person, kind,
 	if err != nil {
 		return history{}, err
 	}
-	return history{Events: evs, Next: next, Path: r.URL.Path}, nil
+	by, err := services.Actors(ctx, c.Store, p.Viewer, kind, id, evs)
+	if err != nil {
+		return history{}, err
+	}
+	return history{Events: evs, By: by, Next: next, Path: r.URL.Path}, nil
 }
 
 // Moment formats an instant for people, in UTC: 2027年1月29日 14:03:05 UTC in

@@ -3,6 +3,8 @@ package console
 import (
 	"context"
 	"net/http"
+	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -60,5 +62,51 @@ func TestRecordHistory(t *testing.T) {
 	}
 	if code, _ := tier1.get("/invoices/inv-1?history_after=x"); code != http.StatusUnprocessableEntity {
 		t.Fatalf("a bad history_after: %d", code)
+	}
+}
+
+// A record's history names who made each change: the user, by name and organization,
+// for a change made in the console; the API key for one made through the API. Who at
+// an organization did what is its own business and the operator's: the counterparty
+// sees the change, not the person.
+func TestHistoryNamesWhoDidIt(t *testing.T) {
+	s := newSite(t)
+	sealed, err := s.auth.SealPassword("wang.fang", password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.run(&services.CreateUser{User: linkfin.User{OrgID: "anchor", Name: "wang.fang", DisplayName: "Wang Fang", Role: linkfin.RoleFinance, Language: "en"}, Password: sealed})
+	anchor := s.browser()
+	if code, body := anchor.signIn("wang.fang", password, ""); code != http.StatusSeeOther {
+		t.Fatalf("sign in: %d\n%s", code, body)
+	}
+	_, page := anchor.get("/invoices/inv-1")
+	form := url.Values{"csrf": {hidden(page, "csrf")}, "idempotency_key": {hidden(page, "idempotency_key")}}
+	if code, body := anchor.post("/invoices/inv-1/approve", form); code != http.StatusSeeOther {
+		t.Fatalf("approve: %d\n%s", code, body)
+	}
+	// Through the API, with a key: the API attributes its requests so.
+	s.run(&services.CreateAPIKey{Key: linkfin.APIKey{ID: "key-erp", OrgID: "anchor", Role: linkfin.RoleFinance, Name: "ERP link", Hash: strings.Repeat("ab", 32)}})
+	s.run(services.Attribute("anchor", "key:key-erp", &services.IssueCertificate{Actor: "anchor", ID: "C-1", ProgramID: "auto-scf", PayableIDs: []string{linkfin.PayableID("inv-1")}}))
+
+	approved := regexp.MustCompile(`<td>approved by the buyer</td><td>([^<]*)</td>`)
+	issued := regexp.MustCompile(`<td>certificate issued</td><td>([^<]*)</td>`)
+	for _, tc := range []struct {
+		who       *client
+		user, key string
+		what      string
+	}{
+		{anchor, "Wang Fang (wang.fang) · anchor", "API key ERP link · anchor", "the anchor"},
+		{s.as("", linkfin.RoleOperator), "Wang Fang (wang.fang) · anchor", "API key ERP link · anchor", "the operator"},
+		{s.as("tier1", linkfin.RoleAdmin), "—", "—", "the seller"},
+	} {
+		_, page := tc.who.get("/invoices/inv-1")
+		if m := approved.FindStringSubmatch(page); m == nil || m[1] != tc.user {
+			t.Errorf("%s reads the approval's maker as %v, want %q\n%s", tc.what, m, tc.user, page)
+		}
+		_, page = tc.who.get("/pieces/C-1")
+		if m := issued.FindStringSubmatch(page); m == nil || m[1] != tc.key {
+			t.Errorf("%s reads the certificate's maker as %v, want %q\n%s", tc.what, m, tc.key, page)
+		}
 	}
 }

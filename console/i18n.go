@@ -311,6 +311,9 @@ var messages = map[string]message{
 	// A record's history, and the words for its events.
 	"payable.title":                   {"Payable", "应付账款"},
 	"history.title":                   {"History", "历史记录"},
+	"history.by":                      {"By", "操作人"},
+	"history.key":                     {"API key %s", "API 密钥 %s"},
+	"history.operator":                {"platform operator", "平台运营方"},
 	"history.proof":                   {"In the log", "日志记录"},
 	"history.event":                   {"event %d: its proof", "事件 %d：包含证明"},
 	"col.time":                        {"Time", "时间"},

@@ -1,0 +1,112 @@
+package services
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"strings"
+
+	"linkfin"
+)
+
+// Actor is who caused a change, as its attribution names it: a user or an API key of
+// an organization ("" for the operator).
+type Actor struct {
+	OrgID string
+	// Kind is "user" or "key".
+	Kind string
+	ID   string
+	// Name is the user's sign-in name or the key's name ("" for a key without one).
+	Name string
+	// DisplayName is the user's name for people, if it has one.
+	DisplayName string
+}
+
+// attributionWindow bounds how far past an event Actors looks for its command's
+// attribution: a command's events are contiguous in the log, its attribution last.
+const attributionWindow = 256
+
+// Actors names who caused each of a record's events (as History answers them), by
+// seq: the user or key the command's attribution names. The attribution is written by
+// the command right after its records, so it is the first attribution in the log
+// after the event; one that does not name the record belongs to a later command, and
+// the event was caused by no one attributed (the platform itself, or a command run
+// without a key or user). Which of an organization's people did what is its own
+// business and the operator's: an event whose attribution the viewer may not read
+// (SeesEvent) has no actor in the answer.
+func Actors(ctx context.Context, s linkfin.Store, v linkfin.Viewer, kind, id string, evs []linkfin.Event) (map[int64]Actor, error) {
+	record := kind + "/" + id
+	out := make(map[int64]Actor)
+	done := make(map[int64]bool)
+	for _, e := range evs {
+		if done[e.Seq] {
+			continue
+		}
+		done[e.Seq] = true
+		next, err := s.Events(ctx, e.Seq+1, attributionWindow)
+		if err != nil {
+			return nil, err
+		}
+		// The record's later events before the attribution are the same command's.
+		same := []int64{e.Seq}
+		for i := range next {
+			n := &next[i]
+			if n.Type != "attribution.recorded" {
+				if k, ok := linkfin.RecordOf(n); ok && k.Kind == kind && k.ID == id {
+					same = append(same, n.Seq)
+					done[n.Seq] = true
+				}
+				continue
+			}
+			var a linkfin.Attribution
+			if err := json.Unmarshal(n.Data, &a); err != nil {
+				return nil, err
+			}
+			if !slices.Contains(a.Records, record) || !SeesEvent(v, n) {
+				break
+			}
+			who, err := actorOf(ctx, s, &a)
+			if err != nil {
+				return nil, err
+			}
+			for _, seq := range same {
+				out[seq] = who
+			}
+			break
+		}
+	}
+	return out, nil
+}
+
+// actorOf reads the user or key an attribution names.
+func actorOf(ctx context.Context, s linkfin.Store, a *linkfin.Attribution) (Actor, error) {
+	kind, id, _ := strings.Cut(a.By, ":")
+	who := Actor{OrgID: a.OrgID, Kind: kind, ID: id}
+	switch kind {
+	case "user":
+		var u linkfin.User
+		if ok, err := readObject(ctx, s, linkfin.KindUser, id, &u); err != nil || !ok {
+			return who, err
+		}
+		who.Name, who.DisplayName = u.Name, u.DisplayName
+	case "key":
+		var k linkfin.APIKey
+		if ok, err := readObject(ctx, s, linkfin.KindAPIKey, id, &k); err != nil || !ok {
+			return who, err
+		}
+		who.Name = k.Name
+	}
+	return who, nil
+}
+
+// readObject decodes a stored record; ok is false if there is none.
+func readObject(ctx context.Context, s linkfin.Store, kind, id string, v any) (bool, error) {
+	o, err := s.Object(ctx, kind, id)
+	if linkfin.ErrorCode(err) == linkfin.ENOTFOUND {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return true, json.Unmarshal(o.Data, v)
+}
