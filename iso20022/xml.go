@@ -1,0 +1,162 @@
+package iso20022
+
+// The XML shape of the parts of a camt.053 bank-to-customer statement that ReadStatement
+// reads, for every version from 001.02 to 001.08. The versions differ in where a few
+// values sit (a status as text or in <Cd>, a party's name in <Nm> or <Pty><Nm>, a
+// transaction's amount in <Amt> or <AmtDtls><TxAmt><Amt>); the shape below has room for
+// each, and the reader takes whichever is there. Elements carry no namespace in their
+// tags because each version has its own: the reader checks the Document's namespace
+// once, and everything inside a camt.053 Document is in it.
+
+type xmlStatementMessage struct {
+	GrpHdr struct {
+		MsgID   string `xml:"MsgId"`
+		CreDtTm string `xml:"CreDtTm"`
+	} `xml:"GrpHdr"`
+	Stmt []xmlStatement `xml:"Stmt"`
+}
+
+type xmlStatement struct {
+	ID           string       `xml:"Id"`
+	ElctrncSeqNb string       `xml:"ElctrncSeqNb"`
+	LglSeqNb     string       `xml:"LglSeqNb"`
+	CreDtTm      string       `xml:"CreDtTm"`
+	FrToDt       *xmlFromTo   `xml:"FrToDt"`
+	Acct         xmlAccount   `xml:"Acct"`
+	Bal          []xmlBalance `xml:"Bal"`
+	Ntry         []xmlEntry   `xml:"Ntry"`
+	AddtlInf     string       `xml:"AddtlStmtInf"`
+}
+
+type xmlFromTo struct {
+	FrDtTm string `xml:"FrDtTm"`
+	ToDtTm string `xml:"ToDtTm"`
+}
+
+type xmlAccount struct {
+	ID struct {
+		IBAN string `xml:"IBAN"`
+		Othr struct {
+			ID string `xml:"Id"`
+		} `xml:"Othr"`
+	} `xml:"Id"`
+	Ccy  string `xml:"Ccy"`
+	Nm   string `xml:"Nm"`
+	Ownr struct {
+		Nm string `xml:"Nm"`
+	} `xml:"Ownr"`
+	Svcr struct {
+		FinInstnID struct {
+			BIC   string `xml:"BIC"`   // up to 001.03
+			BICFI string `xml:"BICFI"` // from 001.04
+			Nm    string `xml:"Nm"`
+		} `xml:"FinInstnId"`
+	} `xml:"Svcr"`
+}
+
+type xmlAmount struct {
+	Value string `xml:",chardata"`
+	Ccy   string `xml:"Ccy,attr"`
+}
+
+type xmlCode struct {
+	Text  string `xml:",chardata"` // 001.02 to 001.05: <Sts>BOOK</Sts>
+	Cd    string `xml:"Cd"`        // from 001.06: <Sts><Cd>BOOK</Cd></Sts>
+	Prtry string `xml:"Prtry"`
+}
+
+type xmlDateChoice struct {
+	Dt   string `xml:"Dt"`
+	DtTm string `xml:"DtTm"`
+}
+
+type xmlBalance struct {
+	Tp struct {
+		CdOrPrtry struct {
+			Cd    string `xml:"Cd"`
+			Prtry string `xml:"Prtry"`
+		} `xml:"CdOrPrtry"`
+	} `xml:"Tp"`
+	Amt       xmlAmount     `xml:"Amt"`
+	CdtDbtInd string        `xml:"CdtDbtInd"`
+	Dt        xmlDateChoice `xml:"Dt"`
+}
+
+type xmlEntry struct {
+	NtryRef     string         `xml:"NtryRef"`
+	Amt         xmlAmount      `xml:"Amt"`
+	CdtDbtInd   string         `xml:"CdtDbtInd"`
+	RvslInd     string         `xml:"RvslInd"`
+	Sts         xmlCode        `xml:"Sts"`
+	BookgDt     *xmlDateChoice `xml:"BookgDt"`
+	ValDt       *xmlDateChoice `xml:"ValDt"`
+	AcctSvcrRef string         `xml:"AcctSvcrRef"`
+	BkTxCd      xmlBankCode    `xml:"BkTxCd"`
+	NtryDtls    []struct {
+		TxDtls []xmlTransaction `xml:"TxDtls"`
+	} `xml:"NtryDtls"`
+	AddtlNtryInf string `xml:"AddtlNtryInf"`
+}
+
+type xmlBankCode struct {
+	Domn struct {
+		Cd   string `xml:"Cd"`
+		Fmly struct {
+			Cd        string `xml:"Cd"`
+			SubFmlyCd string `xml:"SubFmlyCd"`
+		} `xml:"Fmly"`
+	} `xml:"Domn"`
+	Prtry struct {
+		Cd string `xml:"Cd"`
+	} `xml:"Prtry"`
+}
+
+type xmlTransaction struct {
+	Refs struct {
+		MsgID       string `xml:"MsgId"`
+		AcctSvcrRef string `xml:"AcctSvcrRef"`
+		PmtInfID    string `xml:"PmtInfId"`
+		InstrID     string `xml:"InstrId"`
+		EndToEndID  string `xml:"EndToEndId"`
+		TxID        string `xml:"TxId"`
+		UETR        string `xml:"UETR"`
+	} `xml:"Refs"`
+	Amt     *xmlAmount `xml:"Amt"` // from 001.03
+	AmtDtls struct {
+		TxAmt struct {
+			Amt *xmlAmount `xml:"Amt"`
+		} `xml:"TxAmt"`
+	} `xml:"AmtDtls"`
+	CdtDbtInd string `xml:"CdtDbtInd"`
+	RltdPties struct {
+		Dbtr     xmlParty      `xml:"Dbtr"`
+		DbtrAcct xmlAccountRef `xml:"DbtrAcct"`
+		Cdtr     xmlParty      `xml:"Cdtr"`
+		CdtrAcct xmlAccountRef `xml:"CdtrAcct"`
+	} `xml:"RltdPties"`
+	RmtInf struct {
+		Ustrd []string `xml:"Ustrd"`
+		Strd  []struct {
+			CdtrRefInf struct {
+				Ref string `xml:"Ref"`
+			} `xml:"CdtrRefInf"`
+		} `xml:"Strd"`
+	} `xml:"RmtInf"`
+	AddtlTxInf string `xml:"AddtlTxInf"`
+}
+
+type xmlParty struct {
+	Nm  string `xml:"Nm"` // up to 001.07
+	Pty struct {
+		Nm string `xml:"Nm"` // from 001.08
+	} `xml:"Pty"`
+}
+
+type xmlAccountRef struct {
+	ID struct {
+		IBAN string `xml:"IBAN"`
+		Othr struct {
+			ID string `xml:"Id"`
+		} `xml:"Othr"`
+	} `xml:"Id"`
+}
