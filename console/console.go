@@ -55,6 +55,8 @@ type Person struct {
 	Role   linkfin.Role
 	Lang   Lang   // the user's language; "" for the request's
 	CSRF   string // the session's form token
+	// Caps is what the person's organization may do: the sections it has.
+	Caps []linkfin.Capability
 
 	session *services.SignedIn
 }
@@ -102,10 +104,10 @@ func New(s linkfin.Store, e *engine.Engine, auth *services.Auth, logger *slog.Lo
 	c.mux.HandleFunc("POST /pieces/{id}/pass", c.person(c.passPiece))
 	c.mux.HandleFunc("GET /offers/confirm", c.person(c.confirmOffer))
 	c.mux.HandleFunc("POST /offers/take", c.person(c.takeOffer))
-	c.mux.HandleFunc("GET /settlements", c.person(c.settlements))
+	c.mux.HandleFunc("GET /settlements", c.person(c.section(c.settlements)))
 	c.mux.HandleFunc("POST /settlements/run", c.person(c.runSettlement))
-	c.mux.HandleFunc("GET /webhooks", c.person(c.webhooks))
-	c.mux.HandleFunc("GET /organizations", c.person(c.organizations))
+	c.mux.HandleFunc("GET /webhooks", c.person(c.section(c.webhooks)))
+	c.mux.HandleFunc("GET /organizations", c.person(c.section(c.organizations)))
 	c.mux.HandleFunc("POST /organizations", c.person(c.createOrganization))
 	c.mux.HandleFunc("POST /organizations/{id}/capabilities", c.person(c.setCapabilities))
 	c.mux.HandleFunc("GET /users", c.person(c.users))
@@ -117,14 +119,14 @@ func New(s linkfin.Store, e *engine.Engine, auth *services.Auth, logger *slog.Lo
 	c.mux.HandleFunc("POST /account/sessions/revoke", c.person(c.revokeSessions))
 	c.mux.HandleFunc("POST /account/totp", c.person(c.enrollTOTP))
 	c.mux.HandleFunc("POST /account/totp/confirm", c.person(c.confirmTOTP))
-	c.mux.HandleFunc("GET /payables", c.person(c.payables))
+	c.mux.HandleFunc("GET /payables", c.person(c.section(c.payables)))
 	c.mux.HandleFunc("POST /payables/certify", c.person(c.issueCertificate))
-	c.mux.HandleFunc("GET /financings", c.person(c.financings))
+	c.mux.HandleFunc("GET /financings", c.person(c.section(c.financings)))
 	c.mux.HandleFunc("GET /financings/{id}", c.person(c.financing))
 	for _, step := range []string{"disburse", "cancel", "repay"} {
 		c.mux.HandleFunc("POST /financings/{id}/"+step, c.person(c.financingAction(step)))
 	}
-	c.mux.HandleFunc("GET /invoices", c.person(c.invoices))
+	c.mux.HandleFunc("GET /invoices", c.person(c.section(c.invoices)))
 	c.mux.HandleFunc("GET /invoices/{id}", c.person(c.invoice))
 	c.mux.HandleFunc("POST /invoices/{id}/approve", c.person(c.approveInvoice))
 	c.mux.HandleFunc("POST /invoices/{id}/dispute", c.person(c.disputeInvoice))
@@ -133,21 +135,21 @@ func New(s linkfin.Store, e *engine.Engine, auth *services.Auth, logger *slog.Lo
 	c.mux.HandleFunc("GET /audit/event", c.person(c.findEvent))
 	c.mux.HandleFunc("GET /audit/events/{seq}", c.person(c.auditEvent))
 	// Warehouse receipts: the lots, their counts over time, the warehouse's count.
-	c.mux.HandleFunc("GET /receipts", c.person(c.receipts))
+	c.mux.HandleFunc("GET /receipts", c.person(c.section(c.receipts)))
 	c.mux.HandleFunc("GET /receipts/{id}", c.person(c.receipt))
 	c.mux.HandleFunc("POST /receipts/{id}/count", c.person(c.countReceipt))
 	c.mux.HandleFunc("GET /payables/{id}", c.person(c.payable))
 	// Purchase orders: the seller accepts, ships and invoices them.
-	c.mux.HandleFunc("GET /orders", c.person(c.orders))
+	c.mux.HandleFunc("GET /orders", c.person(c.section(c.orders)))
 	c.mux.HandleFunc("GET /orders/{id}", c.person(c.order))
 	c.mux.HandleFunc("POST /orders/{id}/accept", c.person(c.acceptOrder))
 	c.mux.HandleFunc("POST /orders/{id}/ship", c.person(c.shipOrder))
 	c.mux.HandleFunc("POST /orders/{id}/invoice", c.person(c.invoiceOrder))
 	c.mux.HandleFunc("POST /orders/{id}/invoice/ubl", c.person(c.uploadInvoice))
 	// Charts: an anchor's program usage, a funder's portfolio and exposure.
-	c.mux.HandleFunc("GET /programs", c.person(c.programs))
+	c.mux.HandleFunc("GET /programs", c.person(c.section(c.programs)))
 	c.mux.HandleFunc("GET /programs/{id}", c.person(c.program))
-	c.mux.HandleFunc("GET /exposure", c.person(c.exposure))
+	c.mux.HandleFunc("GET /exposure", c.person(c.section(c.exposure)))
 	c.mux.HandleFunc("/", c.notFound)
 	return c
 }
@@ -278,6 +280,10 @@ func (c *Console) person(page func(http.ResponseWriter, *http.Request, *Person))
 			switch {
 			case err == nil:
 				p = personOf(si)
+				if p.Caps, err = c.capabilities(r.Context(), p.Viewer); err != nil {
+					c.fail(w, r, p, err)
+					return
+				}
 			case linkfin.ErrorCode(err) != linkfin.EUNAUTHORIZED:
 				c.fail(w, r, nil, err)
 				return
@@ -307,6 +313,25 @@ func (c *Console) person(page func(http.ResponseWriter, *http.Request, *Person))
 		}
 		page(w, r, p)
 	}
+}
+
+// capabilities are what the viewer's organization may do (the operator: operate).
+func (c *Console) capabilities(ctx context.Context, v linkfin.Viewer) ([]linkfin.Capability, error) {
+	if v.Operator {
+		return []linkfin.Capability{linkfin.CapOperate}, nil
+	}
+	o, err := c.Store.Object(ctx, linkfin.KindOrganization, v.Org)
+	if linkfin.ErrorCode(err) == linkfin.ENOTFOUND {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var org linkfin.Organization
+	if err := json.Unmarshal(o.Data, &org); err != nil {
+		return nil, err
+	}
+	return org.Capabilities, nil
 }
 
 // sameForm checks a posted form: it comes from this site and carries the token.

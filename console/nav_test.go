@@ -1,0 +1,99 @@
+package console
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"linkfin"
+	"linkfin/services"
+)
+
+// navLinks are the sections a page's header offers.
+var navLinks = regexp.MustCompile(`(?s)<nav aria-label="[^"]*" class="main-nav">(.*?)</nav>`)
+
+// The header offers each organization the sections of what it may do; a section it
+// lacks is not found for it. The operator has every section.
+func TestNavigationPerParty(t *testing.T) {
+	s := certified(t)
+	all := []string{"/", "/orders", "/invoices", "/payables", "/financings", "/receipts", "/settlements", "/programs", "/exposure", "/webhooks", "/organizations", "/users", "/audit"}
+	for _, tc := range []struct {
+		org  string
+		role linkfin.Role
+		want []string
+	}{
+		{"tier1", linkfin.RoleAdmin, []string{"/", "/orders", "/invoices", "/payables", "/financings", "/receipts", "/webhooks", "/users", "/audit"}},
+		{"tier1", linkfin.RoleFinance, []string{"/", "/orders", "/invoices", "/payables", "/financings", "/receipts", "/audit"}},
+		{"anchor", linkfin.RoleFinance, []string{"/", "/orders", "/invoices", "/payables", "/financings", "/receipts", "/settlements", "/programs", "/exposure", "/audit"}},
+		{"bank", linkfin.RoleViewer, []string{"/", "/invoices", "/payables", "/financings", "/receipts", "/programs", "/exposure", "/audit"}},
+		{"port", linkfin.RoleFinance, []string{"/", "/orders", "/receipts", "/audit"}},
+		{"", linkfin.RoleOperator, all},
+	} {
+		c := s.as(tc.org, tc.role)
+		_, home := c.get("/")
+		m := navLinks.FindStringSubmatch(home)
+		if m == nil {
+			t.Fatalf("%s/%s: no sections\n%s", tc.org, tc.role, home)
+		}
+		var got []string
+		for _, l := range links.FindAllStringSubmatch(m[1], -1) {
+			got = append(got, l[1])
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%s/%s is offered %v, want %v", tc.org, tc.role, got, tc.want)
+		}
+		for _, path := range all {
+			if slices.Contains(tc.want, path) || path == "/webhooks" || path == "/users" {
+				continue
+			}
+			if code, _ := c.get(path); code != http.StatusNotFound {
+				t.Errorf("%s/%s reads %s, a section it does not have: %d", tc.org, tc.role, path, code)
+			}
+		}
+	}
+}
+
+// postForms finds the forms of a page that post, by where they post.
+var postForms = regexp.MustCompile(`<form method="post" action="([^"]*)"`)
+
+// A viewer is offered nothing to change: no page it reaches has a form that posts,
+// but signing out and its own account's.
+func TestViewerSeesNoActions(t *testing.T) {
+	s := certified(t)
+	s.run(&services.RequestCertificateDiscounting{Actor: "tier1", ID: "F-1", ProgramID: "auto-scf", PieceID: "C-1", FunderID: "bank"})
+	s.run(&services.AcceptCertificateDiscounting{Actor: "tier1", ID: "F-1", PieceID: "C-1"})
+	for _, org := range []string{"anchor", "tier1", "tier2", "bank", "port"} {
+		c := s.as(org, linkfin.RoleViewer)
+		queue, visited := []string{"/"}, map[string]bool{}
+		for len(queue) > 0 && len(visited) < 200 {
+			path := queue[0]
+			queue = queue[1:]
+			if visited[path] || strings.Contains(path, "format=csv") {
+				continue
+			}
+			visited[path] = true
+			code, page := c.get(path)
+			if code != http.StatusOK {
+				t.Errorf("%s viewer: %s answered %d", org, path, code)
+				continue
+			}
+			for _, f := range postForms.FindAllStringSubmatch(page, -1) {
+				if f[1] != "/sign-out" && !strings.HasPrefix(f[1], "/account/") {
+					t.Errorf("%s viewer is offered %s on %s", org, f[1], path)
+				}
+			}
+			for _, m := range links.FindAllStringSubmatch(page, -1) {
+				next := strings.ReplaceAll(m[1], "&amp;", "&")
+				if u, err := url.Parse(next); err == nil && !strings.HasPrefix(u.Path, "/static/") && u.Path != "/language" {
+					queue = append(queue, next)
+				}
+			}
+		}
+		if len(visited) < 5 {
+			t.Errorf("%s viewer reached only %v", org, visited)
+		}
+	}
+}
