@@ -123,7 +123,7 @@ func New(s linkfin.Store, e *engine.Engine, auth *services.Auth, logger *slog.Lo
 	c.mux.HandleFunc("POST /payables/certify", c.person(c.issueCertificate))
 	c.mux.HandleFunc("GET /financings", c.person(c.section(c.financings)))
 	c.mux.HandleFunc("GET /financings/{id}", c.person(c.financing))
-	for _, step := range []string{"disburse", "cancel", "repay"} {
+	for _, step := range []string{"accept", "disburse", "cancel", "repay"} {
 		c.mux.HandleFunc("POST /financings/{id}/"+step, c.person(c.financingAction(step)))
 	}
 	c.mux.HandleFunc("GET /invoices", c.person(c.section(c.invoices)))
@@ -150,6 +150,9 @@ func New(s linkfin.Store, e *engine.Engine, auth *services.Auth, logger *slog.Lo
 	c.mux.HandleFunc("GET /programs", c.person(c.section(c.programs)))
 	c.mux.HandleFunc("GET /programs/{id}", c.person(c.program))
 	c.mux.HandleFunc("GET /exposure", c.person(c.section(c.exposure)))
+	// Dynamic discounting: the anchor's early payments, offered and made.
+	c.mux.HandleFunc("GET /discounting", c.person(c.section(c.discounting)))
+	c.mux.HandleFunc("POST /discounting/offer", c.person(c.offerEarlyPayment))
 	c.mux.HandleFunc("/", c.notFound)
 	return c
 }

@@ -22,6 +22,9 @@ func (c *Console) financings(w http.ResponseWriter, r *http.Request, p *Person) 
 type financingView struct {
 	F                         linkfin.Financing
 	Disburses, Cancels, Repay bool
+	// Accepts: the requester may accept the quote as it stands (an anchor's offer to
+	// pay early, a quote not yet taken), until it expires.
+	Accepts bool
 	History                   history
 	// SeesAsset: the asset's page is the person's to see (a funder sees a piece once
 	// it paid for it), so it is linked.
@@ -39,6 +42,7 @@ func (c *Console) financing(w http.ResponseWriter, r *http.Request, p *Person) {
 		Disburses: acts && org == f.FunderID && f.Status == linkfin.FinancingAccepted && !f.Frozen,
 		Cancels:   acts && (org == f.FunderID || org == f.RequesterID) && f.Status == linkfin.FinancingAccepted,
 	}
+	v.Accepts = acts && org == f.RequesterID && f.Status == linkfin.FinancingQuoted && c.now().Before(f.Quote.ExpiresAt)
 	if _, err := services.Read(r.Context(), c.Store, p.Viewer, f.AssetKind, f.AssetID); err == nil {
 		v.SeesAsset = true
 	} else if linkfin.ErrorCode(err) != linkfin.ENOTFOUND {
@@ -67,14 +71,22 @@ func (c *Console) financingAction(step string) func(http.ResponseWriter, *http.R
 			cmd = &services.DisburseFinancing{Actor: org, ID: id}
 		case "cancel":
 			cmd = &services.CancelFinancing{Actor: org, ID: id}
-		case "repay":
+		case "accept", "repay":
 			var f linkfin.Financing
 			if err := services.ReadAs(r.Context(), c.Store, p.Viewer, linkfin.KindFinancing, id, &f); err != nil {
 				c.fail(w, r, p, err)
 				return
 			}
 			var err error
-			if cmd, err = services.RepayFinancing(org, &f); err != nil {
+			if step == "repay" {
+				cmd, err = services.RepayFinancing(org, &f)
+			} else {
+				var product services.FinancingProduct
+				if product, err = services.ProductOf(&f); err == nil {
+					cmd = product.Accept(org, &f)
+				}
+			}
+			if err != nil {
 				c.fail(w, r, p, err)
 				return
 			}

@@ -2,6 +2,7 @@ package services
 
 import (
 	"context"
+	"time"
 
 	"linkfin"
 	"linkfin/ledger"
@@ -103,6 +104,52 @@ func (c *RequestDynamicDiscounting) Apply(tx linkfin.Tx) (any, error) {
 	f := newQuote(tx, id, dynamicDiscounting{}, p, c.Actor, p.AnchorID, pay.ID, q)
 	f.Currency = pay.Currency
 	return f, tx.Put(linkfin.KindFinancing, f.ID, f, "financing.quoted")
+}
+
+// OfferDynamicDiscounting is the anchor offering to pay one of its open payables early
+// from its own cash: the quote the seller would get by asking (RequestDynamicDiscounting),
+// at the program's early-payment APR, made by the anchor for the seller to accept
+// (AcceptDynamicDiscounting). Its price is for paying on the day it is made, so it
+// stands until that day ends (UTC).
+type OfferDynamicDiscounting struct {
+	Actor     string
+	ID        string
+	PayableID string
+	ProgramID string
+}
+
+// Keys implements linkfin.Command.
+func (c *OfferDynamicDiscounting) Keys() []linkfin.ObjectKey {
+	return requestKeys(c.ID, linkfin.KindPayable, c.PayableID, c.ProgramID)
+}
+
+// Apply implements linkfin.Command.
+func (c *OfferDynamicDiscounting) Apply(tx linkfin.Tx) (any, error) {
+	id, pay, p, err := payableRequest(tx, c.ID, c.PayableID, c.ProgramID, c.Actor)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case pay.BuyerID != c.Actor || p.AnchorID != c.Actor:
+		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only the program's anchor, who owes the payable, offers to pay it early")
+	case pay.Status != linkfin.PayableOpen:
+		return nil, linkfin.Errorf(linkfin.ECONFLICT, "payable %s is %s", pay.ID, pay.Status)
+	}
+	q, err := priceDynamicDiscounting(p, pay, linkfin.DateOf(tx.Now()))
+	if err != nil {
+		return nil, err
+	}
+	f := newQuote(tx, id, dynamicDiscounting{}, p, pay.SellerID, p.AnchorID, pay.ID, q)
+	f.Quote.ExpiresAt = q.ValueDate.AddDays(1).Time(time.UTC)
+	f.Currency = pay.Currency
+	return f, tx.Put(linkfin.KindFinancing, f.ID, f, "financing.quoted")
+}
+
+// DynamicDiscountingQuote is what the anchor of program p would pay today (valueDate)
+// for its payable, paid early: the quote OfferDynamicDiscounting makes. It refuses
+// what the offer would.
+func DynamicDiscountingQuote(p *linkfin.Program, pay *linkfin.Payable, valueDate linkfin.Date) (linkfin.Quote, error) {
+	return priceDynamicDiscounting(p, pay, valueDate)
 }
 
 // priceDynamicDiscounting prices the anchor of program p paying its payable early, on
