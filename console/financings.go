@@ -25,7 +25,7 @@ type financingView struct {
 	// Accepts: the requester may accept the quote as it stands (an anchor's offer to
 	// pay early, a quote not yet taken), until it expires.
 	Accepts bool
-	History                   history
+	History history
 	// SeesAsset: the asset's page is the person's to see (a funder sees a piece once
 	// it paid for it), so it is linked.
 	SeesAsset bool
