@@ -58,6 +58,7 @@ func (e *Engine) commit(ctx context.Context, p *pending) {
 		return
 	}
 	e.published.publish(p.changed, p.b.Flush)
+	e.recent.add(p.b.Objects)
 	e.stats.Batches.Add(1)
 	e.stats.Requests.Add(int64(len(p.calls)))
 	e.stats.Events.Add(int64(len(p.b.Events)))

@@ -62,6 +62,9 @@ type Config struct {
 	MaxBatch int
 	// CacheRows bounds the rows kept in memory between batches; default 1<<21.
 	CacheRows int
+	// RecentRecords bounds the committed record versions that Records answers from
+	// memory: between it and twice it; default 1<<16.
+	RecentRecords int
 }
 
 // Request is one caller's unit of work: it runs whole in one batch.
@@ -147,7 +150,9 @@ type Engine struct {
 
 	// Lazily written balances (see balances.go).
 	published overlay
-	dirty     map[int64]struct{} // accounts changed since the last flush
+	// The record versions of the last batches committed (see recent.go).
+	recent *recent
+	dirty  map[int64]struct{} // accounts changed since the last flush
 
 	// Domain records: the cache, and what the current batch changed.
 	objects    map[linkfin.ObjectKey]*record
@@ -195,6 +200,9 @@ func Open(ctx context.Context, cfg Config) (*Engine, error) {
 	if cfg.MaxBatch <= 0 {
 		cfg.MaxBatch = 8192
 	}
+	if cfg.RecentRecords <= 0 {
+		cfg.RecentRecords = 1 << 16
+	}
 	if cfg.CacheRows <= 0 {
 		cfg.CacheRows = 1 << 21
 	}
@@ -217,6 +225,7 @@ func Open(ctx context.Context, cfg Config) (*Engine, error) {
 		stopped:    make(chan struct{}),
 		dirty:      make(map[int64]struct{}),
 		objects:    make(map[linkfin.ObjectKey]*record),
+		recent:     newRecent(cfg.RecentRecords),
 		valueTypes: make(map[string]reflect.Type),
 		objChanged: make(map[linkfin.ObjectKey]bool),
 		listed:     make(map[linkfin.Command]map[int64]bool),
@@ -317,6 +326,7 @@ func (e *Engine) adoptAnswers(ctx context.Context) error {
 	}
 	e.state.Commit()
 	e.published.publish(changed, b.Flush)
+	e.recent.add(b.Objects)
 	return nil
 }
 

@@ -122,13 +122,14 @@ func valueOf[T any](resp *engine.Response) (*T, error) {
 	return &v, json.Unmarshal(resp.Outcomes[0].Value, &v)
 }
 
-// record reads a domain record the principal sees (services.Read). A record the
-// route's check already read is not read again.
+// record reads a domain record the principal sees (services.Read), through the engine
+// (engine.Records): a record a recent batch wrote is read from its memory. A record
+// the route's check already read is not read again.
 func (s *Server) record(r *http.Request, kind, id string) (*linkfin.Object, error) {
 	if o, ok := r.Context().Value(checkedKey{}).(*linkfin.Object); ok && o.Kind == kind && o.ID == id {
 		return o, nil
 	}
-	return services.Read(r.Context(), s.Store, principalOf(r).viewer(), kind, id)
+	return services.Read(r.Context(), s.Engine.Records(), principalOf(r).viewer(), kind, id)
 }
 
 // get decodes a record the principal sees.
