@@ -223,3 +223,32 @@ func TestProgramUsageShared(t *testing.T) {
 		t.Errorf("used is %q, want %s", got, want)
 	}
 }
+
+// A funder's desk: what it holds — the pieces it paid for, on its home page, and its
+// portfolio of financings paid out — then, past maturity, the financing overdue on its
+// exposure page, beside links to its defaulted and recourse financings' lists.
+func TestFunderHoldingsAndTrouble(t *testing.T) {
+	s := disbursed(t)
+	bank := s.as("bank", linkfin.RoleViewer)
+	if _, home := bank.get("/"); !strings.Contains(home, `<a href="/pieces/C-1">C-1</a>`) {
+		t.Fatalf("the bank's home does not show the piece it holds:\n%s", home)
+	}
+	if _, page := bank.get("/financings?status=disbursed"); !strings.Contains(page, `href="/financings/F-1"`) {
+		t.Fatalf("the bank's portfolio lacks F-1:\n%s", page)
+	}
+	if _, page := bank.get("/financings?status=defaulted"); strings.Contains(page, `href="/financings/F-1"`) {
+		t.Fatalf("F-1 is listed defaulted:\n%s", page)
+	}
+	c1 := s.piece("C-1")
+	s.clock.Advance(c1.Maturity.Time(time.UTC).Sub(s.clock.Now()) + 48*time.Hour)
+	bank = s.as("bank", linkfin.RoleViewer)
+	_, page := bank.get("/exposure")
+	for _, want := range []string{`<a href="/financings/F-1">F-1</a>`, `href="/financings?status=defaulted"`, `href="/financings?status=recourse"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the exposure page lacks %s:\n%s", want, page)
+		}
+	}
+	if _, page := s.as("factor", linkfin.RoleViewer).get("/exposure"); strings.Contains(page, "F-1") {
+		t.Errorf("another funder sees F-1 overdue:\n%s", page)
+	}
+}
