@@ -7,9 +7,11 @@ import (
 	"strconv"
 	"strings"
 
+	"golang.org/x/mod/sumdb/note"
 	sumtlog "golang.org/x/mod/sumdb/tlog"
 
 	"linkfin"
+	"linkfin/audit"
 	"linkfin/engine"
 	"linkfin/services"
 	"linkfin/tlog"
@@ -20,7 +22,9 @@ func init() { pageNames = append(pageNames, "audit", "audit_event") }
 // checkpointView is the log's latest signed checkpoint and the key it is signed with,
 // as GET /v1/audit/checkpoint and /v1/audit/public-key give them.
 type checkpointView struct {
-	Size   int64
+	// Verified is the platform's last verification, to the operator; nil before any.
+	Verified *services.Verification
+	Size     int64
 	Root   string // base64, as the signed note writes it
 	Note   string
 	Time   int64
@@ -45,13 +49,55 @@ func (c *Console) checkpoint(r *http.Request) (*checkpointView, *linkfin.Checkpo
 
 // audit shows the log's current signed checkpoint and its public key: with them,
 // anyone checks the log offline (linkfin verify, or the proofs of its events).
+// The operator also sees the platform's last verification, and runs one.
 func (c *Console) audit(w http.ResponseWriter, r *http.Request, p *Person) {
 	v, _, err := c.checkpoint(r)
 	if err != nil {
 		c.fail(w, r, p, err)
 		return
 	}
+	if v != nil && p.Viewer.Operator {
+		var last services.Verification
+		err := services.ReadAs(r.Context(), c.Store, p.Viewer, services.KindVerification, "last", &last)
+		switch {
+		case err == nil:
+			v.Verified = &last
+		case linkfin.ErrorCode(err) != linkfin.ENOTFOUND:
+			c.fail(w, r, p, err)
+			return
+		}
+	}
 	c.render(w, r, http.StatusOK, "audit", "audit.title", p, v, "")
+}
+
+// verify runs the check linkfin verify runs (audit.Verify) on the platform's database,
+// with the log's key, and records its outcome as the platform's last verification: the
+// operator's alone.
+func (c *Console) verify(w http.ResponseWriter, r *http.Request, p *Person) {
+	if !p.Viewer.Operator {
+		c.fail(w, r, p, linkfin.Errorf(linkfin.EFORBIDDEN, "the platform's operator verifies the platform"))
+		return
+	}
+	key, err := c.Store.Meta(r.Context(), linkfin.MetaLogKey)
+	if err != nil {
+		c.fail(w, r, p, err)
+		return
+	}
+	verifier, err := note.NewVerifier(key)
+	if err != nil {
+		c.fail(w, r, p, err)
+		return
+	}
+	rep, err := audit.Verify(r.Context(), c.Store, verifier, c.Engine.Origin())
+	if err != nil {
+		c.fail(w, r, p, err)
+		return
+	}
+	if _, err := c.act(r.Context(), p, r.PostForm, &services.RecordVerification{Result: services.VerificationOf(rep, "console")}); err != nil {
+		c.fail(w, r, p, err)
+		return
+	}
+	done(w, r, "/audit#verified")
 }
 
 // eventView is one event with its inclusion proof in the latest checkpoint, which

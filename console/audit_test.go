@@ -3,8 +3,10 @@ package console
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"html"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -158,4 +160,51 @@ func TestAuditProofCheckedInBrowser(t *testing.T) {
 		}
 	}
 	j.shot("mismatch")
+}
+
+// The operator runs the check linkfin verify runs from the audit page; its outcome —
+// when, sound or not, what it checked — is recorded and shown there. No one else
+// runs it or reads it.
+func TestOperatorVerifies(t *testing.T) {
+	s := newSite(t)
+	op := s.as("", linkfin.RoleOperator)
+	_, page := op.get("/audit")
+	if !strings.Contains(page, "not been verified yet") || !strings.Contains(page, `action="/audit/verify"`) {
+		t.Fatalf("the operator's audit page before any verification:\n%s", page)
+	}
+	tier1 := s.as("tier1", linkfin.RoleAdmin)
+	_, tpage := tier1.get("/audit")
+	if strings.Contains(tpage, "/audit/verify") || strings.Contains(tpage, `id="verified"`) {
+		t.Fatal("an organization is offered the platform's verification")
+	}
+	if code, body := tier1.post("/audit/verify", url.Values{"csrf": {hidden(tpage, "csrf")}, "idempotency_key": {"v-1"}}); code != http.StatusForbidden || !strings.Contains(body, "<code>forbidden</code>") {
+		t.Fatalf("an organization verifies: %d\n%s", code, body)
+	}
+	head, _ := s.store.Head(context.Background())
+	if code, body := op.post("/audit/verify", url.Values{"csrf": {hidden(page, "csrf")}, "idempotency_key": {hidden(page, "idempotency_key")}}); code != http.StatusSeeOther {
+		t.Fatalf("verify: %d\n%s", code, body)
+	}
+	var last services.Verification
+	o, err := s.store.Object(context.Background(), services.KindVerification, "last")
+	if err != nil {
+		t.Fatalf("no verification recorded: %v", err)
+	}
+	json.Unmarshal(o.Data, &last)
+	if !last.OK || last.Events < head.Size || last.By != "console" {
+		t.Fatalf("the verification recorded: %+v (the log had %d events)", last, head.Size)
+	}
+	_, page = op.get("/audit")
+	for _, want := range []string{"Sound: the log re-hashes", Moment(English, last.At), English.T("audit.verify_counts", last.Events, last.Checkpoints, last.Accounts, last.Transfers, last.Records, last.Answers), last.Root} {
+		if !strings.Contains(html.UnescapeString(page), want) {
+			t.Errorf("the audit page lacks %q:\n%s", want, page)
+		}
+	}
+	// A failed one says so, with its problems.
+	bad := last
+	bad.OK, bad.By, bad.ProblemCount, bad.Problems = false, "cli", 1, []string{"first bad entry: event 3 does not match the hash the log recorded for it"}
+	s.run(&services.RecordVerification{Result: bad})
+	_, page = op.get("/audit")
+	if !strings.Contains(page, "Failed: 1 problem(s) found.") || !strings.Contains(page, "event 3 does not match") || !strings.Contains(page, "run with linkfin verify") {
+		t.Fatalf("a failed verification:\n%s", page)
+	}
 }

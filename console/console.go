@@ -133,6 +133,7 @@ func New(s linkfin.Store, e *engine.Engine, auth *services.Auth, logger *slog.Lo
 	// The audit: the signed checkpoint, the log's key, an event's proof checked in the page.
 	c.mux.HandleFunc("GET /audit", c.person(c.audit))
 	c.mux.HandleFunc("GET /audit/event", c.person(c.findEvent))
+	c.mux.HandleFunc("POST /audit/verify", c.person(c.verify))
 	c.mux.HandleFunc("GET /audit/events/{seq}", c.person(c.auditEvent))
 	// Warehouse receipts: the lots, their counts over time, the warehouse's count.
 	c.mux.HandleFunc("GET /receipts", c.person(c.section(c.receipts)))

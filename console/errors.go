@@ -67,6 +67,8 @@ var codeMessages = map[string]message{
 	// UBL invoices.
 	"ubl_invalid":   {"The file is not a UBL 2.1 invoice the platform can use.", "该文件不是平台可读取的 UBL 2.1 发票。"},
 	"ubl_too_large": {"The file is too large.", "文件过大。"},
+	// Bank statements (ISO 20022).
+	"unsupported_message": {"The file is not a bank statement message the platform reads.", "该文件不是平台可读取的银行对账单报文。"},
 	// The ledger's refusals.
 	"linked_event_failed":                     {"The request was refused because another part of it was.", "请求中的其他部分被拒绝，因此整笔请求被拒绝。"},
 	"linked_event_chain_open":                 {"A chain of linked entries is left open.", "关联分录链未闭合。"},

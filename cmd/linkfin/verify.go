@@ -3,13 +3,17 @@ package main
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 
 	"golang.org/x/mod/sumdb/note"
 
+	"linkfin"
 	"linkfin/audit"
+	"linkfin/engine"
+	"linkfin/services"
 )
 
 // errFindings: verify ran and found the database altered or inconsistent.
@@ -17,9 +21,10 @@ var errFindings = errors.New("verification failed")
 
 func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var sf storeFlags
-	fs := newFlags("verify", "verify [--data DIR] [--db DSN] [--key VERIFIER-KEY]", stderr)
+	fs := newFlags("verify", "verify [--data DIR] [--db DSN] [--key VERIFIER-KEY] [--record]", stderr)
 	sf.register(fs)
 	key := fs.String("key", "", "the log's public key to check signatures with (default: the key recorded in the database; an auditor passes the key they were given)")
+	record := fs.Bool("record", false, "record the outcome as the platform's last verification, which the console's audit page shows (not while a server runs on the database: the console's audit page runs and records it then)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -54,6 +59,12 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			b.Ledger, b.Currency, b.DebitsPosted, b.CreditsPosted, b.DebitsPending, b.CreditsPending)
 	}
 	fmt.Fprintf(stdout, "signed by:   %s\n", vkey)
+	if *record {
+		if err := recordVerification(ctx, &sf, s, rep); err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, "recorded:    the platform's last verification")
+	}
 	if !rep.OK() {
 		fmt.Fprintf(stdout, "FAILED: %d problem(s)\n", len(rep.Problems))
 		for _, p := range rep.Problems {
@@ -63,4 +74,21 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	fmt.Fprintln(stdout, "OK: the log re-hashes to every signed checkpoint, the balances, records, party index, index of events by record and saved answers match the log, and the ledger balances")
 	return nil
+}
+
+// recordVerification records a verification's outcome through an engine of its own: the
+// database takes one writer, so while a server runs on it this is refused.
+func recordVerification(ctx context.Context, sf *storeFlags, s linkfin.Store, rep *audit.Report) error {
+	signer, err := sf.signer(ctx, s)
+	if err != nil {
+		return err
+	}
+	e, err := engine.Open(ctx, engine.Config{Store: s, Signer: signer, Origin: Origin})
+	if linkfin.ErrorCode(err) == linkfin.ELOCKED {
+		return fmt.Errorf("--record: %s (%s): a server is running on this database; run the verification from the console's audit page, which records it", linkfin.ErrorMessage(err), linkfin.ELOCKED)
+	} else if err != nil {
+		return err
+	}
+	defer e.Close()
+	return e.Run(ctx, &services.RecordVerification{Result: services.VerificationOf(rep, "cli")}, new(json.RawMessage))
 }
