@@ -25,11 +25,11 @@ type checkpointView struct {
 	// Verified is the platform's last verification, to the operator; nil before any.
 	Verified *services.Verification
 	Size     int64
-	Root   string // base64, as the signed note writes it
-	Note   string
-	Time   int64
-	Key    string // the log's public key (a note verifier key)
-	Origin string
+	Root     string // base64, as the signed note writes it
+	Note     string
+	Time     int64
+	Key      string // the log's public key (a note verifier key)
+	Origin   string
 }
 
 // checkpoint reads the latest checkpoint and the log's key; nil before the log has one.
