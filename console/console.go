@@ -171,6 +171,7 @@ func parsePages() map[Lang]map[string]*template.Template {
 			"money":   func(c linkfin.Currency, v int64) string { return Money(l, c, v) },
 			"date":    func(d linkfin.Date) string { return Date(l, d) },
 			"percent": Percent,
+			"said":    func(msg string) string { return Said(l, msg) },
 			"moment":  func(ns int64) string { return Moment(l, time.Unix(0, ns)) },
 			"event":   func(typ string) string { return eventName(l, typ) },
 			"day":     func(t time.Time) string { return Date(l, linkfin.DateOf(t)) },

@@ -203,3 +203,17 @@ func TestCodesHaveWords(t *testing.T) {
 		}
 	}
 }
+
+// A platform message's dates read as the language writes them; the rest is as said.
+func TestSaid(t *testing.T) {
+	msg := "the quote expired at 2027-01-29; request a new one"
+	if got := Said(Chinese, msg); got != "the quote expired at 2027年1月29日; request a new one" {
+		t.Errorf("Chinese: %q", got)
+	}
+	if got := Said(English, msg); got != "the quote expired at 29 Jan 2027; request a new one" {
+		t.Errorf("English: %q", got)
+	}
+	if got := Said(English, "order 2027-13-45 is 12-1"); got != "order 2027-13-45 is 12-1" {
+		t.Errorf("not a date: %q", got)
+	}
+}

@@ -2,6 +2,7 @@ package console
 
 import (
 	"math/big"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -73,4 +74,19 @@ func Date(l Lang, d linkfin.Date) string {
 // It works on the exact rate; only the shown digits are rounded.
 func Percent(r linkfin.Rate) string {
 	return new(big.Rat).Mul(r.Rat(), big.NewRat(100, 1)).FloatString(2) + "%"
+}
+
+// wireDate is a date as the platform's messages write it.
+var wireDate = regexp.MustCompile(`\b\d{4}-\d{2}-\d{2}\b`)
+
+// Said is a message of the platform (a quote's reasons, a refusal's particulars),
+// written in English, with its dates as the language writes them.
+func Said(l Lang, msg string) string {
+	return wireDate.ReplaceAllStringFunc(msg, func(s string) string {
+		d, err := linkfin.ParseDate(s)
+		if err != nil {
+			return s
+		}
+		return Date(l, d)
+	})
 }

@@ -1,0 +1,179 @@
+package console
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+
+	"linkfin"
+	"linkfin/services"
+)
+
+// crawl follows every console link from the home page, up to limit pages, and hands
+// each page that renders to visit; it fails on a page that does not.
+func crawl(t *testing.T, c *client, who string, limit int, visit func(path, page string)) {
+	t.Helper()
+	queue, visited := []string{"/"}, map[string]bool{}
+	for len(queue) > 0 && len(visited) < limit {
+		path := queue[0]
+		queue = queue[1:]
+		if visited[path] || strings.Contains(path, "format=csv") {
+			continue
+		}
+		visited[path] = true
+		code, page := c.get(path)
+		if code != http.StatusOK {
+			t.Errorf("%s: %s answered %d", who, path, code)
+			continue
+		}
+		visit(path, page)
+		for _, m := range links.FindAllStringSubmatch(page, -1) {
+			next := strings.ReplaceAll(m[1], "&amp;", "&")
+			if u, err := url.Parse(next); err == nil && !strings.HasPrefix(u.Path, "/static/") && u.Path != "/language" {
+				queue = append(queue, next)
+			}
+		}
+	}
+}
+
+// unlabelled lists a page's controls that have no label: an input (but hidden ones
+// and buttons), select or textarea neither inside a label, nor named by a label's for,
+// nor by aria-label or aria-labelledby.
+func unlabelled(page string) []string {
+	doc, err := html.Parse(strings.NewReader(page))
+	if err != nil {
+		return []string{err.Error()}
+	}
+	attr := func(n *html.Node, key string) string {
+		for _, a := range n.Attr {
+			if a.Key == key {
+				return a.Val
+			}
+		}
+		return ""
+	}
+	fors := map[string]bool{}
+	var walk func(n *html.Node, f func(*html.Node, bool), inLabel bool)
+	walk = func(n *html.Node, f func(*html.Node, bool), inLabel bool) {
+		if n.Type == html.ElementNode {
+			f(n, inLabel)
+			if n.Data == "label" {
+				inLabel = true
+			}
+		}
+		for ch := n.FirstChild; ch != nil; ch = ch.NextSibling {
+			walk(ch, f, inLabel)
+		}
+	}
+	walk(doc, func(n *html.Node, _ bool) {
+		if n.Data == "label" && attr(n, "for") != "" {
+			fors[attr(n, "for")] = true
+		}
+	}, false)
+	var out []string
+	walk(doc, func(n *html.Node, inLabel bool) {
+		switch n.Data {
+		case "input":
+			switch attr(n, "type") {
+			case "hidden", "submit", "button", "reset", "image":
+				return
+			}
+		case "select", "textarea":
+		default:
+			return
+		}
+		if inLabel || fors[attr(n, "id")] && attr(n, "id") != "" || strings.TrimSpace(attr(n, "aria-label")) != "" || attr(n, "aria-labelledby") != "" {
+			return
+		}
+		out = append(out, "<"+n.Data+` name="`+attr(n, "name")+`">`)
+	}, false)
+	return out
+}
+
+// text is what a page says to the eye: its text, without its tags, attributes,
+// scripts, and the data it shows as logged (pre, code).
+func text(page string) string {
+	doc, err := html.Parse(strings.NewReader(page))
+	if err != nil {
+		return ""
+	}
+	var b strings.Builder
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			switch n.Data {
+			case "pre", "code", "script", "style", "textarea", "title":
+				return
+			}
+		}
+		if n.Type == html.TextNode {
+			b.WriteString(n.Data)
+			b.WriteByte(' ')
+		}
+		for ch := n.FirstChild; ch != nil; ch = ch.NextSibling {
+			walk(ch)
+		}
+	}
+	walk(doc)
+	return b.String()
+}
+
+var (
+	isoDate = regexp.MustCompile(`\b\d{4}-\d{2}-\d{2}\b`)
+	cnyCode = regexp.MustCompile(`CNY\s*-?\d`)
+)
+
+// Every page every demo organization and the operator reach, in Chinese and in
+// English: each control has a label, money is written as the language writes it
+// (¥1,234.56 in Chinese, CNY 1,234.56 in English) and dates too (2027年1月29日,
+// 29 Jan 2027), never as the wire's 2027-01-29.
+func TestEveryPageInItsLanguage(t *testing.T) {
+	s := certified(t)
+	s.run(&services.RequestCertificateDiscounting{Actor: "tier1", ID: "F-1", ProgramID: "auto-scf", PieceID: "C-1", FunderID: "bank"})
+	s.run(&services.AcceptCertificateDiscounting{Actor: "tier1", ID: "F-1", PieceID: "C-1"})
+	pages := 0
+	for _, lang := range []Lang{Chinese, English} {
+		for _, org := range []string{"anchor", "tier1", "tier2", "bank", "factor", "dealer", "port", ""} {
+			name := "all-" + org + "-" + strings.ToLower(string(lang))
+			role := linkfin.RoleAdmin
+			if org == "" {
+				role = linkfin.RoleOperator
+			}
+			if !s.users[name] {
+				sealed, err := s.auth.SealPassword(name, password)
+				if err != nil {
+					t.Fatal(err)
+				}
+				s.run(&services.CreateUser{User: linkfin.User{OrgID: org, Name: name, Role: role, Language: string(lang)}, Password: sealed})
+				s.users[name] = true
+			}
+			c := s.browser()
+			if code, body := c.signIn(name, password, ""); code != http.StatusSeeOther {
+				t.Fatalf("%s signing in: %d\n%s", name, code, body)
+			}
+			crawl(t, c, name, 150, func(path, page string) {
+				pages++
+				for _, u := range unlabelled(page) {
+					t.Errorf("%s: %s has a control without a label: %s", name, path, u)
+				}
+				said := text(page)
+				if d := isoDate.FindString(said); d != "" {
+					t.Errorf("%s: %s writes the date %s as the wire does", name, path, d)
+				}
+				if lang == Chinese && cnyCode.MatchString(said) {
+					t.Errorf("%s: %s writes yuan as %q in Chinese", name, path, cnyCode.FindString(said))
+				}
+				if lang == English && strings.Contains(said, "¥") {
+					t.Errorf("%s: %s writes ¥ in English", name, path)
+				}
+			})
+		}
+	}
+	if pages < 50 {
+		t.Fatalf("the crawl read only %d pages", pages)
+	}
+}
