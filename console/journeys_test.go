@@ -34,7 +34,13 @@ type journey struct {
 // lang.
 func (s *site) signIn(t *testing.T, org string, role linkfin.Role, lang Lang) *journey {
 	t.Helper()
-	j := &journey{t: t, s: s, ctx: tab(t, 1280), name: org + "-" + string(role)}
+	return s.signInAt(t, org, role, lang, 1280)
+}
+
+// signInAt signs in as signIn does, in a window width pixels wide.
+func (s *site) signInAt(t *testing.T, org string, role linkfin.Role, lang Lang, width int) *journey {
+	t.Helper()
+	j := &journey{t: t, s: s, ctx: tab(t, width), name: org + "-" + string(role)}
 	name := s.user(org, role, string(lang))
 	j.do(chromedp.Navigate(s.srv.URL+"/sign-in"),
 		chromedp.SendKeys(chromedp.CSS("#name"), name),

@@ -1,0 +1,85 @@
+package console
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"linkfin"
+)
+
+// The main pages of each party fit a phone 375 px wide and a screen 1280 px wide: the
+// page never scrolls sideways (a wide table scrolls in its own box, not the page).
+func TestPagesFitTheScreen(t *testing.T) {
+	s := disbursed(t)
+	pages := map[string][]string{
+		"tier1":  {"/", "/orders", "/invoices", "/payables", "/financings", "/pieces/C-1", "/orders/PO-1", "/account"},
+		"anchor": {"/", "/invoices/inv-1", "/payables", "/settlements", "/programs", "/programs/auto-scf", "/exposure", "/discounting", "/users"},
+		"bank":   {"/", "/financings?status=disbursed", "/financings/F-1", "/exposure"},
+		"port":   {"/", "/receipts", "/orders"},
+		"":       {"/organizations", "/webhooks", "/audit", "/settlements"},
+	}
+	// Each party in one language, the languages taking turns: Chinese words are
+	// wider per character, English ones longer.
+	langs := map[string]Lang{"tier1": Chinese, "anchor": English, "bank": Chinese, "port": English, "": Chinese}
+	for org, paths := range pages {
+		role := linkfin.RoleAdmin
+		if org == "" {
+			role = linkfin.RoleOperator
+		}
+		for _, lang := range []Lang{langs[org]} {
+			j := s.signInAt(t, org, role, lang, 375)
+			for _, width := range []int64{375, 1280} {
+				j.do(chromedp.EmulateViewport(width, 900))
+				for _, path := range paths {
+					j.open(path)
+					wide := must(t, j.ctx, chromedp.Evaluate[[]string](`(() => {
+						const w = document.documentElement.clientWidth;
+						if (document.documentElement.scrollWidth <= w) return [];
+						return [...document.querySelectorAll("body *")]
+							.filter(e => e.getBoundingClientRect().right > w + 1)
+							.slice(0, 5).map(e => e.tagName + (e.className ? "." + e.className : "") + " " + Math.round(e.getBoundingClientRect().right));
+					})()`))
+					if len(wide) > 0 {
+						t.Errorf("%s in %s at %d px: %s scrolls sideways: %s", org, lang, width, path, strings.Join(wide, ", "))
+					}
+				}
+			}
+		}
+	}
+}
+
+// A chart in Chinese: the anchor's program usage, drawn in the page, titled and
+// labelled in Chinese, with its amounts in yuan.
+func TestJourneyAnchorChartInChinese(t *testing.T) {
+	s := disbursed(t)
+	j := s.signIn(t, "anchor", linkfin.RoleFinance, Chinese)
+	j.open("/programs/auto-scf")
+	j.do(chromedp.WaitVisible(chromedp.CSS("svg.chart")))
+	j.shot("program-usage")
+	chart := must(t, j.ctx, chromedp.Evaluate[struct {
+		Title string
+		Width float64
+		Texts []string
+		Drawn float64
+	}](`(() => {
+		const svg = document.querySelector("svg.chart");
+		const texts = [...svg.querySelectorAll("text")];
+		return {Title: svg.getAttribute("aria-label"), Width: svg.getBoundingClientRect().width,
+			Texts: texts.map(t => t.textContent), Drawn: texts.reduce((n, t) => n + t.getComputedTextLength(), 0)};
+	})()`))
+	if !strings.Contains(chart.Title, "已用额度") || chart.Width < 200 || chart.Drawn <= 0 {
+		t.Fatalf("the chart: %+v", chart)
+	}
+	yuan := false
+	for _, tx := range chart.Texts {
+		yuan = yuan || strings.HasPrefix(tx, "¥")
+		if strings.Contains(tx, "CNY") {
+			t.Errorf("the chart writes %q in Chinese", tx)
+		}
+	}
+	if !yuan {
+		t.Errorf("the chart's amounts are not in yuan: %v", chart.Texts)
+	}
+}
