@@ -35,7 +35,6 @@ const attributionWindow = 256
 // business and the operator's: an event whose attribution the viewer may not read
 // (SeesEvent) has no actor in the answer.
 func Actors(ctx context.Context, s linkfin.Store, v linkfin.Viewer, kind, id string, evs []linkfin.Event) (map[int64]Actor, error) {
-	record := kind + "/" + id
 	out := make(map[int64]Actor)
 	done := make(map[int64]bool)
 	for _, e := range evs {
@@ -43,39 +42,60 @@ func Actors(ctx context.Context, s linkfin.Store, v linkfin.Viewer, kind, id str
 			continue
 		}
 		done[e.Seq] = true
-		next, err := s.Events(ctx, e.Seq+1, attributionWindow)
-		if err != nil {
-			return nil, err
-		}
 		// The record's later events before the attribution are the same command's.
 		same := []int64{e.Seq}
-		for i := range next {
-			n := &next[i]
-			if n.Type != "attribution.recorded" {
-				if k, ok := linkfin.RecordOf(n); ok && k.Kind == kind && k.ID == id {
-					same = append(same, n.Seq)
-					done[n.Seq] = true
-				}
-				continue
-			}
-			var a linkfin.Attribution
-			if err := json.Unmarshal(n.Data, &a); err != nil {
-				return nil, err
-			}
-			if !slices.Contains(a.Records, record) || !SeesEvent(v, n) {
-				break
-			}
-			who, err := actorOf(ctx, s, &a)
+		from, read := e.Seq+1, 0
+		// Most commands write a few events: read a few first, more only if needed.
+		for window := 16; read < attributionWindow; window = attributionWindow - read {
+			next, err := s.Events(ctx, from, window)
 			if err != nil {
 				return nil, err
 			}
-			for _, seq := range same {
-				out[seq] = who
+			found, err := attributed(ctx, s, v, kind, id, next, &same, done, out)
+			if err != nil {
+				return nil, err
 			}
-			break
+			if found || len(next) < window {
+				break
+			}
+			read += len(next)
+			from = next[len(next)-1].Seq + 1
 		}
 	}
 	return out, nil
+}
+
+// attributed reads on through events after a record's event, noting the record's
+// events of the same command in same (and done), up to the first attribution: if it
+// names the record and the viewer may read it, its actor is each of same's. found is
+// whether an attribution ended the command.
+func attributed(ctx context.Context, s linkfin.Store, v linkfin.Viewer, kind, id string, next []linkfin.Event, same *[]int64, done map[int64]bool, out map[int64]Actor) (found bool, err error) {
+	for i := range next {
+		n := &next[i]
+		if n.Type != "attribution.recorded" {
+			if k, ok := linkfin.RecordOf(n); ok && k.Kind == kind && k.ID == id {
+				*same = append(*same, n.Seq)
+				done[n.Seq] = true
+			}
+			continue
+		}
+		var a linkfin.Attribution
+		if err := json.Unmarshal(n.Data, &a); err != nil {
+			return true, err
+		}
+		if !slices.Contains(a.Records, kind+"/"+id) || !SeesEvent(v, n) {
+			return true, nil
+		}
+		who, err := actorOf(ctx, s, &a)
+		if err != nil {
+			return true, err
+		}
+		for _, seq := range *same {
+			out[seq] = who
+		}
+		return true, nil
+	}
+	return false, nil
 }
 
 // actorOf reads the user or key an attribution names.
