@@ -88,3 +88,16 @@ type bufferedWriter struct {
 func (b *bufferedWriter) Header() http.Header         { return b.header }
 func (b *bufferedWriter) Write(p []byte) (int, error) { return b.body.Write(p) }
 func (b *bufferedWriter) WriteHeader(code int)        { b.status = code }
+
+// writeTable answers a record as a table of items and values (Route.Table).
+func writeTable(w http.ResponseWriter, r *http.Request, rows [][2]string) {
+	var out bytes.Buffer
+	if err := tabular.WriteItems(&out, rows); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", mediaCSV+"; charset=utf-8")
+	w.Header().Set("Vary", "Accept")
+	w.WriteHeader(http.StatusOK)
+	w.Write(out.Bytes())
+}

@@ -499,6 +499,10 @@ func (g *generator) responses(rt *Route, pathParams bool) schema {
 			success["content"].(schema)["text/csv"] = schema{"schema": schema{"type": "string",
 				"description": "One row per record, one column per field of the record (objects and lists as JSON); the next page's URL is in the Link header (rel=\"next\")."}}
 		}
+		if rt.Table {
+			success["content"].(schema)["text/csv"] = schema{"schema": schema{"type": "string",
+				"description": "Two columns, item and value: one row per field, a nested field named by its path (terms.name), a list's values joined by \";\"."}}
+		}
 	}
 	responses := schema{strconv.Itoa(status): success}
 	if existing[rt.Pattern] && status != http.StatusOK {

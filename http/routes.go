@@ -59,6 +59,13 @@ func (s *Server) domainRoutes() {
 		Summary: "Get a program: whole for its anchor and funders; its terms and live funders' pricing, without limits, for its members " +
 			"(the anchor's suppliers at every tier and its distributors)."}, s.getProgram)
 	historyRoute(s, "GET /v1/programs/{id}", linkfin.KindProgram)
+	s.handle(Route{Pattern: "GET /v1/programs/{id}/disclosure", Access: AnyKey, Query: []string{"from", "to"}, Table: true,
+		Out: reflect.TypeFor[linkfin.Disclosure](),
+		Summary: "The program's supplier finance disclosure for the period from–to (YYYY-MM-DD, both included, UTC; by default the " +
+			"year to date), for its anchor: " +
+			"key terms, confirmed obligations outstanding at the start and the end with the roll-forward (start + confirmed − " +
+			"credited − paid = end), and the range of due dates against comparable trade payables (ASU 2022-04; IAS 7 / IFRS 7)."},
+		s.disclosure)
 	s.handle(Route{Pattern: "GET /v1/programs", Access: AnyKey, Out: reflect.TypeFor[linkfin.Program](), List: true, Query: listQuery,
 		Summary: "List the programs the caller runs, funds or is a member of, each as it may see it (see GET /v1/programs/{id}). " +
 			"Filters: counterparty, from and to (creation date, inclusive)."}, s.listPrograms)
@@ -249,6 +256,21 @@ func (s *Server) getProgram(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) disclosure(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	d, err := services.Disclose(r.Context(), s.Store, principalOf(r).viewer(), r.PathValue("id"), q.Get("from"), q.Get("to"),
+		linkfin.DateOf(s.Engine.Now().UTC()))
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	if wantsCSV(r) {
+		writeTable(w, r, d.Rows())
+		return
+	}
+	writeJSON(w, http.StatusOK, d)
 }
 
 func (s *Server) listPrograms(w http.ResponseWriter, r *http.Request) {

@@ -286,6 +286,7 @@ func Run(t *testing.T, open Opener) {
 		{"DistributorFinancing", testDistributorFinancing, true},
 		{"WarehousePledge", testWarehousePledge, true},
 		{"Offers", testOffers, true},
+		{"Disclosure", testDisclosure, false},
 		{"TreeProperty", testTreeProperty, true},
 		{"Bounds", testBounds, true},
 		{"People", testPeople, true},

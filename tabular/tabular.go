@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"io"
 	"reflect"
+	"strconv"
 	"strings"
 )
 
@@ -99,4 +100,25 @@ func text(v json.RawMessage) (string, error) {
 		return b.String(), nil
 	}
 	return string(v), nil // a number, true or false, as written
+}
+
+// WriteItems writes one record as a table of two columns, item and value, one row per
+// item: a value that is not a whole number and that a spreadsheet would run as a
+// formula gets a leading apostrophe, as Write's strings do.
+func WriteItems(w io.Writer, rows [][2]string) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write([]string{"item", "value"}); err != nil {
+		return err
+	}
+	for _, r := range rows {
+		v := r[1]
+		if _, err := strconv.ParseInt(v, 10, 64); err != nil && v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+			v = "'" + v
+		}
+		if err := cw.Write([]string{r[0], v}); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
 }

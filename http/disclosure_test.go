@@ -1,0 +1,58 @@
+package http_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+
+	"linkfin"
+)
+
+// TestDisclosure: an anchor reads its program's supplier finance disclosure as JSON or
+// as a CSV table; a member of the program and a stranger are told it does not exist,
+// before a bad period is; a bad date is refused with its code.
+func TestDisclosure(t *testing.T) {
+	p := newPlatform(t)
+	day := linkfin.DateOf(p.clock.Now().UTC()).String()
+	path := "/v1/programs/auto-scf/disclosure?from=" + day + "&to=" + day
+	r := p.as("anchor-viewer", "GET", path, "")
+	if r.status != http.StatusOK {
+		t.Fatalf("the anchor's disclosure: %d %s", r.status, r.body)
+	}
+	var d linkfin.Disclosure
+	if err := json.Unmarshal(r.body, &d); err != nil {
+		t.Fatal(err)
+	}
+	// The platform's one payable: 100,000.00 confirmed, 1.00 credited, the same day.
+	if d.OutstandingStart != 0 || d.Confirmed != 100_000_00 || d.Credited != 1_00 || d.Paid != 0 ||
+		d.OutstandingEnd != 99_999_00 || d.CountEnd != 1 || d.DueDays == nil || *d.DueDays != (linkfin.DayRange{Min: 60, Max: 60}) {
+		t.Fatalf("disclosure %s", r.body)
+	}
+	r = p.as("anchor-viewer", "GET", path, "", "Accept", "text/csv")
+	if r.status != http.StatusOK || !strings.HasPrefix(r.header.Get("Content-Type"), "text/csv") {
+		t.Fatalf("the disclosure as CSV: %d %s %s", r.status, r.header.Get("Content-Type"), r.body)
+	}
+	for _, row := range []string{"item,value\n", "program_id,auto-scf\n", "confirmed,10000000\n", "credited,100\n",
+		"outstanding_end,9999900\n", "due_days.min,60\n"} {
+		if !strings.Contains(string(r.body), row) {
+			t.Errorf("the CSV has no row %q:\n%s", row, r.body)
+		}
+	}
+	for _, c := range []struct {
+		who, query, code string
+		status           int
+	}{
+		{"tier1", "?from=" + day, linkfin.ENOTFOUND, http.StatusNotFound},
+		{"bank", "", linkfin.ENOTFOUND, http.StatusNotFound},
+		{"outsider", "?from=yesterday", linkfin.ENOTFOUND, http.StatusNotFound},
+		{"anchor", "?from=2026-13-01", linkfin.EINVALID, http.StatusBadRequest},
+		{"anchor", "?from=2026-12-01&to=2026-11-01", linkfin.EINVALID, http.StatusBadRequest},
+		{"anchor", "?since=2026-11-01", linkfin.EINVALID, http.StatusBadRequest},
+	} {
+		r := p.as(c.who, "GET", "/v1/programs/auto-scf/disclosure"+c.query, "")
+		if r.status != c.status || problemOf(r).Code != c.code {
+			t.Errorf("%s %s: %d %s, want %d %s", c.who, c.query, r.status, r.body, c.status, c.code)
+		}
+	}
+}
