@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"testing"
+	"time"
 
 	"linkfin"
 	"linkfin/ledger"
@@ -69,6 +70,43 @@ func testDynamicDiscounting(t *testing.T, open Opener) {
 	}
 	if _, err := run[fin](t, env, &services.RequestDynamicDiscounting{Actor: "tier1", ID: "e2", PayableID: pay.ID, ProgramID: "dd"}); !refusal(err, linkfin.ECONFLICT, "payable pay-inv-dd is paid") {
 		t.Fatalf("a paid payable paid early again: %v", err)
+	}
+
+	// The anchor offers to pay early, unasked: the quote the seller would get, for the
+	// seller to accept, standing for the day it is made.
+	mustRun(t, env, &services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: "po-dd2", Number: "po-dd2", SellerID: "tier1",
+		ProgramID: "dd", Currency: "CNY", Lines: order.Lines}})
+	mustRun(t, env, &services.AcceptPurchaseOrder{Actor: "tier1", ID: "po-dd2"})
+	mustRun(t, env, &services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{
+		ID: "gr-dd2", POID: "po-dd2", Lines: []linkfin.ReceiptLine{{LineID: "L1", Accepted: 100}}}})
+	mustRun(t, env, &services.CreateInvoice{Actor: "tier1", Invoice: linkfin.Invoice{ID: "inv-dd2", Number: "DD-2",
+		BuyerID: "anchor", POID: "po-dd2", Currency: "CNY", IssueDate: date(t, "2026-11-02"), DueDate: date(t, "2026-11-16"),
+		Lines: []linkfin.InvoiceLine{{LineID: "L1", Quantity: 100, UnitPrice: 100_00, Amount: 10_000_00}}, Total: 10_000_00}})
+	pay2, err := run[linkfin.Payable](t, env, &services.ApproveInvoice{Actor: "anchor", ID: "inv-dd2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := run[fin](t, env, &services.OfferDynamicDiscounting{Actor: "tier1", ID: "o1", PayableID: pay2.ID, ProgramID: "dd"}); !refusal(err, linkfin.EFORBIDDEN, "only the program's anchor") {
+		t.Fatalf("the seller offers its buyer's early payment: %v", err)
+	}
+	if _, err := run[fin](t, env, &services.OfferDynamicDiscounting{Actor: "anchor", ID: "o0", PayableID: pay.ID, ProgramID: "dd"}); !refusal(err, linkfin.ECONFLICT, "is paid") {
+		t.Fatalf("an offer on a paid payable: %v", err)
+	}
+	// 10,000.00 × 18 % × 14 / 360 = 70.00.
+	o, err := run[fin](t, env, &services.OfferDynamicDiscounting{Actor: "anchor", ID: "o1", PayableID: pay2.ID, ProgramID: "dd"})
+	if err != nil || o.RequesterID != "tier1" || o.FunderID != "anchor" || o.Status != linkfin.FinancingQuoted || o.Quote.Price != 9_930_00 ||
+		!o.Quote.ExpiresAt.Equal(o.Quote.ValueDate.AddDays(1).Time(time.UTC)) {
+		t.Fatalf("the anchor's offer: %+v, %v", o, err)
+	}
+	if _, err := run[fin](t, env, &services.AcceptDynamicDiscounting{Actor: "anchor", ID: "o1", PayableID: pay2.ID}); !refusal(err, linkfin.EFORBIDDEN, "only the requester accepts") {
+		t.Fatalf("the anchor accepts its own offer: %v", err)
+	}
+	deposit("a-3", 10_000_00)
+	if f, err := run[fin](t, env, &services.AcceptDynamicDiscounting{Actor: "tier1", ID: "o1", PayableID: pay2.ID}); err != nil || f.Status != linkfin.FinancingSettled {
+		t.Fatalf("the seller accepts the offer: %+v, %v", f, err)
+	}
+	if seller, _ := env.Domain.Account(context.Background(), linkfin.WalletID("tier1", "CNY")); seller.CreditsPosted != 9_965_00+9_930_00 {
+		t.Fatalf("the seller received %d in all", seller.CreditsPosted)
 	}
 	env.Restart()
 	env.MustVerify()
