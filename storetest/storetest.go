@@ -270,6 +270,7 @@ func Run(t *testing.T, open Opener) {
 		{"PartyIndex", testPartyIndex, true},
 		{"PartyBackfill", testPartyBackfill, false},
 		{"RecordEvents", testRecordEvents, false},
+		{"Actors", testActors, false},
 		{"Trade", testTrade, true},
 		{"RecordIDs", testRecordIDs, true},
 		{"Certificates", testCertificates, true},
