@@ -424,6 +424,9 @@ type (
 	PaymentOut struct {
 		InstructionID string `json:"instruction_id"`
 		Replayed      bool   `json:"replayed"`
+		// CreditTransferID is the instruction to the bank a withdrawal over the bank
+		// rail made (GET /v1/credit-transfers/{id}).
+		CreditTransferID string `json:"credit_transfer_id,omitempty"`
 	}
 	// SettlementIn runs maturity settlement of a program's pieces due on a date.
 	SettlementIn struct {

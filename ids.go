@@ -22,6 +22,8 @@ var IDPrefix = map[string]string{
 	KindFinancing:        "fin",
 	KindWarehouseReceipt: "wr",
 	KindWebhookEndpoint:  "wh",
+	KindCreditTransfer:   "ct",
+	KindPaymentFile:      "pf",
 }
 
 // KindNumber is the record kind of the registry of document numbers: one record per

@@ -46,6 +46,9 @@ var (
 		KindSession:          func() any { return new(Session) },
 		KindSignInPolicy:     func() any { return new(SignInPolicy) },
 		KindAttribution:      func() any { return new(Attribution) },
+		KindCreditTransfer:   func() any { return new(CreditTransfer) },
+		KindPaymentQueue:     func() any { return new(PaymentQueue) },
+		KindPaymentFile:      func() any { return new(PaymentFile) },
 	}
 )
 

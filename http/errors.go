@@ -13,6 +13,7 @@ import (
 
 	"linkfin"
 	"linkfin/engine"
+	"linkfin/iso20022"
 	"linkfin/services"
 	"linkfin/ubl"
 )
@@ -72,6 +73,8 @@ var statusOf = map[string]int{
 	services.EENROLLREQUIRED: http.StatusForbidden,
 	services.ESIGNINLIMITED:  http.StatusTooManyRequests,
 	services.ECSRF:           http.StatusForbidden,
+	iso20022.EUNSUPPORTED:    http.StatusUnprocessableEntity,
+	linkfin.ENOTHINGTOFILE:   http.StatusUnprocessableEntity,
 }
 
 func writeError(w http.ResponseWriter, r *http.Request, err error) {

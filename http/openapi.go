@@ -67,6 +67,9 @@ var enums = map[reflect.Type][]any{
 		linkfin.FinancingDisbursed, linkfin.FinancingSettled, linkfin.FinancingRecourse, linkfin.FinancingDefaulted,
 		linkfin.FinancingBoughtBack),
 	reflect.TypeFor[linkfin.ReceiptStatus](): values(linkfin.ReceiptIssued, linkfin.ReceiptPledged, linkfin.ReceiptFrozen),
+	reflect.TypeFor[linkfin.CreditTransferStatus](): values(linkfin.CreditTransferPending, linkfin.CreditTransferFiled,
+		linkfin.CreditTransferAccepted, linkfin.CreditTransferRejected),
+	reflect.TypeFor[linkfin.PaymentFileStatus](): values(linkfin.PaymentFileCreated),
 }
 
 func values[T ~string](vs ...T) []any {
@@ -86,6 +89,9 @@ var (
 	existing = map[string]bool{"POST /v1/organizations": true, "POST /v1/accounts": true, "POST /v1/transfers": true}
 	// xmlBodies take an XML body as well as JSON, of this description.
 	xmlBodies = map[string]string{"POST /v1/invoices": "A UBL 2.1 Invoice document, with the query's id, po_id and buyer_id."}
+	// xmlAnswers answer XML as well as JSON, with Accept: application/xml, of this
+	// description.
+	xmlAnswers = map[string]string{"GET /v1/payment-files/{id}": "The payment file's pain.001.001.09 document (CustomerCreditTransferInitiationV09)."}
 	// publicProblems are the problems of routes that take no key.
 	publicProblems = map[string][]int{"GET /readyz": {http.StatusServiceUnavailable},
 		"POST /v1/sessions": {http.StatusBadRequest, http.StatusUnauthorized, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType,
@@ -273,7 +279,7 @@ func (g *generator) document(routes []Route) schema {
 		routed[rt.Pattern] = true
 	}
 	described := slices.Concat(slices.Collect(maps.Keys(batches)), slices.Collect(maps.Keys(existing)),
-		slices.Collect(maps.Keys(xmlBodies)), slices.Collect(maps.Keys(publicProblems)))
+		slices.Collect(maps.Keys(xmlBodies)), slices.Collect(maps.Keys(xmlAnswers)), slices.Collect(maps.Keys(publicProblems)))
 	slices.Sort(described)
 	for _, p := range described {
 		if !routed[p] {
@@ -493,6 +499,9 @@ func (g *generator) responses(rt *Route, pathParams bool) schema {
 	}
 	if out != nil {
 		success["content"] = schema{"application/json": schema{"schema": out}}
+		if doc := xmlAnswers[rt.Pattern]; doc != "" {
+			success["content"].(schema)["application/xml"] = schema{"schema": schema{"type": "string", "description": doc}}
+		}
 		if rt.List {
 			// The same page as a table, with Accept: text/csv: a header of the fields,
 			// one row per record; the next page is in the Link header.

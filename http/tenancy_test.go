@@ -24,6 +24,9 @@ type platform struct {
 	// user is the anchor's admin user, signed in as session.
 	user    linkfin.User
 	session *services.SignedIn
+	// creditTransfer is the anchor's withdrawal's instruction to the bank, which
+	// paymentFile filed.
+	creditTransfer, paymentFile string
 }
 
 func newPlatform(t *testing.T) *platform {
@@ -66,6 +69,16 @@ func newPlatform(t *testing.T) *platform {
 		Commodity: "copper", Quantity: 40, Unit: "t"}})
 	p.submit(t, &services.CreateWebhookEndpoint{Actor: "anchor", Endpoint: linkfin.WebhookEndpoint{ID: "wh-1", OrgID: "anchor",
 		URL: "https://erp.anchor.example/hooks", Events: []string{"*"}}})
+	var paid linkfin.PaymentOut
+	if err := a.engine.Run(ctx, &services.RecordOutboundPayment{Rail: "bank", InstructionID: "W-1", OrgID: "anchor", Currency: "CNY", Amount: 1_00}, &paid); err != nil {
+		t.Fatal(err)
+	}
+	p.creditTransfer = paid.CreditTransferID
+	var file linkfin.PaymentFile
+	if err := a.engine.Run(ctx, &services.CreatePaymentFile{Rail: "bank", Date: due}, &file); err != nil {
+		t.Fatal(err)
+	}
+	p.paymentFile = file.ID
 	sealed, err := a.srv.Auth.SealPassword("ann@anchor.example", "correct horse battery")
 	if err != nil {
 		t.Fatal(err)
@@ -119,6 +132,7 @@ func (p *platform) fill(t *testing.T, route lfhttp.Route) string {
 		"/v1/accounts/":  strconv.FormatInt(linkfin.WalletID("anchor", "CNY"), 10),
 		"/v1/transfers/": strconv.FormatInt(p.anchorTransfer(t), 10),
 		"/v1/users/":     p.user.ID, "/v1/sessions/": p.session.Session.ID,
+		"/v1/credit-transfers/": p.creditTransfer, "/v1/payment-files/": p.paymentFile,
 	}
 	for prefix, id := range ids {
 		if strings.HasPrefix(path, prefix+"{id}") {
@@ -210,6 +224,7 @@ var foreignCases = map[string]foreignCase{
 		status: 404, code: linkfin.ENOTFOUND, about: "certificate C-1 not found"},
 	"POST /v1/offers/take": {body: `{"product":"certificate_discounting","program_id":"auto-scf","funder_id":"bank","asset_id":"C-1","price":98925694}`, names: "C-1",
 		status: 404, code: linkfin.ENOTFOUND, about: "certificate C-1 not found"},
+	"POST /v1/payment-files": {body: `{"rail":"bank","date":"2026-12-01"}`},
 	// The routes under a record in the path, with a valid body.
 	"POST /v1/organizations/{id}/api-keys":       {body: `{"role":"viewer","name":"x"}`},
 	"POST /v1/programs/{id}/funders":             {body: `{"funder_id":"outsider","limit":1,"pricing":{"fixed_rate":"0.01"}}`},

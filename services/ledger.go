@@ -121,8 +121,15 @@ func (c *RecordInboundPayment) Apply(tx linkfin.Tx) (any, error) {
 // it idempotent; it is the organization's own: two organizations may use the same.
 type RecordOutboundPayment RecordInboundPayment
 
-// Keys implements linkfin.Command.
-func (c *RecordOutboundPayment) Keys() []linkfin.ObjectKey { return (*RecordInboundPayment)(c).Keys() }
+// Keys implements linkfin.Command: over the bank rail, also the rail's queue of
+// instructions, which the payment's credit transfer joins.
+func (c *RecordOutboundPayment) Keys() []linkfin.ObjectKey {
+	keys := (*RecordInboundPayment)(c).Keys()
+	if c.Rail == RailBank {
+		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindPaymentQueue, ID: RailBank})
+	}
+	return keys
+}
 
 // LedgerKeys implements linkfin.LedgerCommand.
 func (c *RecordOutboundPayment) LedgerKeys(linkfin.Records) (accounts, transfers []int64) {
@@ -133,10 +140,20 @@ func (c *RecordOutboundPayment) LedgerKeys(linkfin.Records) (accounts, transfers
 // Apply implements linkfin.Command.
 func (c *RecordOutboundPayment) Apply(tx linkfin.Tx) (any, error) {
 	out, err := railPayment(tx, c.Rail, c.OrgID+"/"+c.InstructionID, c.OrgID, c.Currency, c.Amount, false)
-	if m, ok := out.(map[string]any); ok {
-		m["instruction_id"] = c.InstructionID
+	m, ok := out.(map[string]any)
+	if !ok || err != nil {
+		return out, err
 	}
-	return out, err
+	m["instruction_id"] = c.InstructionID
+	if c.Rail == RailBank && m["replayed"] == false {
+		// Money out over the bank rail is an instruction to the bank, filed later.
+		ct, err := queueCreditTransfer(tx, c.OrgID, c.InstructionID, c.Currency, c.Amount)
+		if err != nil {
+			return nil, err
+		}
+		m["credit_transfer_id"] = ct.ID
+	}
+	return m, nil
 }
 
 // railPayment moves money between a rail and an organization's wallet: in (the rail

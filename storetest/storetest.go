@@ -291,6 +291,7 @@ func Run(t *testing.T, open Opener) {
 		{"TreeProperty", testTreeProperty, true},
 		{"Bounds", testBounds, true},
 		{"People", testPeople, true},
+		{"PaymentFiles", testPaymentFiles, true},
 		{"Model", testModel, false},
 	}
 	for _, tt := range tests {
@@ -797,6 +798,7 @@ func RunInMemory(t *testing.T) {
 		{"Offers", testOffers},
 		{"TreeProperty", testTreeProperty},
 		{"Bounds", testBounds},
+		{"PaymentFiles", testPaymentFiles},
 	} {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, nil) })
 	}

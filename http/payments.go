@@ -1,0 +1,80 @@
+package http
+
+import (
+	"bytes"
+	"encoding/json"
+	"mime"
+	"net/http"
+	"reflect"
+	"strings"
+
+	"linkfin"
+	"linkfin/iso20022"
+	"linkfin/services"
+)
+
+// paymentRoutes: bank money over ISO 20022. Withdrawals over the bank rail become
+// credit transfer instructions; the operator files them into pain.001 documents.
+func (s *Server) paymentRoutes() {
+	getRoute[linkfin.CreditTransfer](s, "GET /v1/credit-transfers/{id}", linkfin.KindCreditTransfer,
+		"Get a credit transfer instruction: a withdrawal over the bank rail on its way to the bank (the organization paid, or the operator).")
+	listRoute[linkfin.CreditTransfer](s, "GET /v1/credit-transfers", linkfin.KindCreditTransfer, "List credit transfer instructions.")
+
+	act(s, Route{Pattern: "POST /v1/payment-files", Access: Operator, Money: true, Status: http.StatusCreated, Out: reflect.TypeFor[linkfin.PaymentFile](),
+		Summary: "Gather the rail's credit transfer instructions not yet filed into a payment file (a pain.001.001.09 document) to be executed on date; each instruction is filed once."},
+		func(r *http.Request, p *principal, in *linkfin.PaymentFileIn) (linkfin.Command, error) {
+			return &services.CreatePaymentFile{Rail: in.Rail, Date: in.Date, Debtor: in.Debtor}, nil
+		})
+	s.handle(Route{Pattern: "GET /v1/payment-files/{id}", Access: AnyKey, Out: reflect.TypeFor[linkfin.PaymentFile](),
+		Summary: "Get a payment file (the operator's): its instructions and status as JSON, or with Accept: application/xml its pain.001.001.09 document, the same at every request."},
+		s.getPaymentFile)
+	historyRoute(s, "GET /v1/payment-files/{id}", linkfin.KindPaymentFile)
+	listRoute[linkfin.PaymentFile](s, "GET /v1/payment-files", linkfin.KindPaymentFile, "List payment files.")
+}
+
+// mediaXMLText is the other name of XML that clients send in Accept.
+const mediaXMLText = "text/xml"
+
+// wantsXML reports whether the request asks for XML before JSON: the first of the two
+// its Accept header names (a wildcard is JSON).
+func wantsXML(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept"), ",") {
+		mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
+		if err != nil || params["q"] == "0" {
+			continue
+		}
+		switch mt {
+		case mediaXML, mediaXMLText:
+			return true
+		case mediaJSON, "application/*", "*/*":
+			return false
+		}
+	}
+	return false
+}
+
+func (s *Server) getPaymentFile(w http.ResponseWriter, r *http.Request) {
+	o, err := s.record(r, linkfin.KindPaymentFile, r.PathValue("id"))
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	if !wantsXML(r) {
+		writeJSON(w, http.StatusOK, json.RawMessage(o.Data))
+		return
+	}
+	var f linkfin.PaymentFile
+	if err := json.Unmarshal(o.Data, &f); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	var b bytes.Buffer
+	if err := iso20022.WritePain001(&b, services.Pain001(&f)); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", mediaXML)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+f.ID+`.xml"`)
+	w.WriteHeader(http.StatusOK)
+	w.Write(b.Bytes())
+}

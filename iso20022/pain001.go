@@ -1,0 +1,319 @@
+package iso20022
+
+import (
+	"encoding/xml"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"linkfin"
+)
+
+// Pain001Namespace is the namespace of the credit transfer initiations WritePain001
+// makes: CustomerCreditTransferInitiationV09.
+const Pain001Namespace = "urn:iso:std:iso:20022:tech:xsd:pain.001.001.09"
+
+// CreditTransferInitiation is a pain.001 document: credit transfers from one debtor
+// account, to be executed on one date. The transfers are grouped by currency, one
+// payment information block each.
+type CreditTransferInitiation struct {
+	MessageID     string // at most 35 characters
+	CreatedAt     time.Time
+	Debtor        Party // also the initiating party
+	ExecutionDate linkfin.Date
+	Transfers     []CreditTransfer
+}
+
+// Party is an account holder: a name, and an account by IBAN or other identification,
+// held at a bank by BIC.
+type Party struct {
+	Name    string
+	IBAN    string
+	Account string
+	BIC     string
+}
+
+// CreditTransfer is one payment of a pain.001 document.
+type CreditTransfer struct {
+	EndToEndID string // at most 35 characters: the payer's reference, quoted back by the bank
+	Amount     int64  // minor units of Currency
+	Currency   linkfin.Currency
+	Creditor   Party
+	Remittance string // what the payee reads, at most 140 characters
+}
+
+// WritePain001 writes c as a pain.001.001.09 document. What the schema bounds (lengths,
+// amounts, the form of an IBAN or a BIC) must already hold: Check says whether it does.
+func WritePain001(w io.Writer, c *CreditTransferInitiation) error {
+	if err := c.Check(); err != nil {
+		return err
+	}
+	doc := xmlPain001{Xmlns: Pain001Namespace}
+	init := &doc.Initiation
+	init.GrpHdr.MsgID = c.MessageID
+	init.GrpHdr.CreDtTm = c.CreatedAt.UTC().Truncate(time.Second).Format("2006-01-02T15:04:05Z")
+	init.GrpHdr.NbOfTxs = strconv.Itoa(len(c.Transfers))
+	init.GrpHdr.InitgPty = xmlPartyID{Nm: limit(c.Debtor.Name, 140)}
+
+	var currencies []linkfin.Currency
+	for _, t := range c.Transfers {
+		if !slices.Contains(currencies, t.Currency) {
+			currencies = append(currencies, t.Currency)
+		}
+	}
+	slices.Sort(currencies)
+	for _, cur := range currencies {
+		p := xmlPaymentInfo{
+			PmtInfID:    c.MessageID + "-" + string(cur),
+			PmtMtd:      "TRF",
+			ReqdExctnDt: xmlDate{Dt: c.ExecutionDate.String()},
+			Dbtr:        xmlPartyID{Nm: limit(c.Debtor.Name, 140)},
+			DbtrAcct:    cashAccount(c.Debtor, cur),
+			DbtrAgt:     agent(c.Debtor.BIC),
+		}
+		var n int
+		var sum int64
+		for _, t := range c.Transfers {
+			if t.Currency != cur {
+				continue
+			}
+			n++
+			sum += t.Amount // Check bounded each amount and their number: no overflow
+			tx := xmlTransfer{
+				PmtID: xmlPaymentID{EndToEndID: t.EndToEndID},
+				Amt:   xmlInstructedAmount{InstdAmt: xmlAmount{Ccy: string(t.Currency), Value: linkfin.Money{Amount: t.Amount, Currency: t.Currency}.Decimal()}},
+				Cdtr:  &xmlPartyID{Nm: limit(t.Creditor.Name, 140)},
+			}
+			if t.Creditor.BIC != "" {
+				a := agent(t.Creditor.BIC)
+				tx.CdtrAgt = &a
+			}
+			if t.Creditor.IBAN != "" || t.Creditor.Account != "" {
+				a := cashAccount(t.Creditor, "")
+				tx.CdtrAcct = &a
+			}
+			if r := limit(t.Remittance, 140); r != "" {
+				tx.RmtInf = &xmlRemittance{Ustrd: r}
+			}
+			p.CdtTrfTxInf = append(p.CdtTrfTxInf, tx)
+		}
+		p.NbOfTxs = strconv.Itoa(n)
+		p.CtrlSum = linkfin.Money{Amount: sum, Currency: cur}.Decimal()
+		init.PmtInf = append(init.PmtInf, p)
+	}
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
+
+// Check refuses a document the schema would: no transfers, or a field out of its
+// bounds.
+func (c *CreditTransferInitiation) Check() error {
+	switch {
+	case c.MessageID == "" || len(c.MessageID) > 35-4: // room for "-CCY" in the payment information id
+		return linkfin.Errorf(linkfin.EINVALID, "a payment file's message id has 1 to 31 characters")
+	case len(c.Transfers) == 0:
+		return linkfin.Errorf(linkfin.EINVALID, "a payment file has at least one transfer")
+	case len(c.Transfers) > linkfin.MaxFileTransfers:
+		return linkfin.Errorf(linkfin.EINVALID, "a payment file has at most %d transfers", linkfin.MaxFileTransfers)
+	case c.ExecutionDate.IsZero():
+		return linkfin.Errorf(linkfin.EINVALID, "a payment file has an execution date")
+	}
+	if err := c.Debtor.Check("the debtor"); err != nil {
+		return err
+	}
+	if c.Debtor.IBAN == "" && c.Debtor.Account == "" {
+		return linkfin.Errorf(linkfin.EINVALID, "the debtor has an IBAN or another account id")
+	}
+	for _, t := range c.Transfers {
+		if t.EndToEndID == "" || len(t.EndToEndID) > 35 || !utf8.ValidString(t.EndToEndID) {
+			return linkfin.Errorf(linkfin.EINVALID, "an end-to-end id has 1 to 35 characters")
+		}
+		if t.Currency.Exponent() < 0 {
+			return linkfin.Errorf(linkfin.EINVALID, "transfer %s: unknown currency %q", t.EndToEndID, t.Currency)
+		}
+		if t.Amount <= 0 || t.Amount > linkfin.MaxAmount {
+			return linkfin.Errorf(linkfin.EOUTOFRANGE, "transfer %s: the amount is 1 to %d minor units", t.EndToEndID, linkfin.MaxAmount)
+		}
+		if err := t.Creditor.Check("transfer " + t.EndToEndID + "'s creditor"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Check refuses a party the schema would not take.
+func (p Party) Check(what string) error {
+	switch {
+	case strings.TrimSpace(p.Name) == "" || !utf8.ValidString(p.Name):
+		return linkfin.Errorf(linkfin.EINVALID, "%s has a name", what)
+	case p.IBAN != "" && !ValidIBAN(p.IBAN):
+		return linkfin.Errorf(linkfin.EINVALID, "%s's IBAN %q is not an IBAN (country, check digits, account; the check digits must verify)", what, clip(p.IBAN))
+	case p.BIC != "" && !ValidBIC(p.BIC):
+		return linkfin.Errorf(linkfin.EINVALID, "%s's BIC %q is not a BIC (8 or 11 letters and digits)", what, clip(p.BIC))
+	case len(p.Account) > 34 || !utf8.ValidString(p.Account) || strings.TrimSpace(p.Account) != p.Account:
+		return linkfin.Errorf(linkfin.EINVALID, "%s's account id has at most 34 characters, without spaces around", what)
+	}
+	return nil
+}
+
+// ValidIBAN reports whether s is an IBAN: two letters of country, two check digits and
+// up to 30 letters and digits, whose ISO 7064 MOD 97-10 check holds.
+func ValidIBAN(s string) bool {
+	if len(s) < 5 || len(s) > 34 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case i < 2 && (c < 'A' || c > 'Z'):
+			return false
+		case i >= 2 && i < 4 && (c < '0' || c > '9'):
+			return false
+		case i >= 4 && !(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z'):
+			return false
+		}
+	}
+	rem := 0
+	for _, c := range s[4:] + s[:4] {
+		if c >= 'A' {
+			v := int(c-'A') + 10
+			rem = (rem*100 + v) % 97
+		} else {
+			rem = (rem*10 + int(c-'0')) % 97
+		}
+	}
+	return rem == 1
+}
+
+// ValidBIC reports whether s is a BIC as ISO 9362 (2014) writes it: four letters or
+// digits of institution, two letters of country, two letters or digits of location, and
+// an optional branch of three.
+func ValidBIC(s string) bool {
+	if len(s) != 8 && len(s) != 11 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		alnum := c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+		if !alnum || (i == 4 || i == 5) && (c < 'A' || c > 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+// limit trims s and cuts it to n characters.
+func limit(s string, n int) string {
+	s = strings.TrimSpace(s)
+	if utf8.RuneCountInString(s) > n {
+		s = string([]rune(s)[:n])
+	}
+	return s
+}
+
+func cashAccount(p Party, cur linkfin.Currency) xmlCashAccount {
+	var a xmlCashAccount
+	if p.IBAN != "" {
+		a.ID.IBAN = p.IBAN
+	} else {
+		a.ID.Othr = &xmlOtherID{ID: p.Account}
+	}
+	a.Ccy = string(cur)
+	return a
+}
+
+// agent is a bank by BIC; without one, the bank is not named ("NOTPROVIDED", as the
+// SEPA rulebooks write it), which the account's bank resolves.
+func agent(bic string) xmlAgent {
+	if bic != "" {
+		return xmlAgent{FinInstnID: xmlFinInstn{BICFI: bic}}
+	}
+	return xmlAgent{FinInstnID: xmlFinInstn{Othr: &xmlOtherID{ID: "NOTPROVIDED"}}}
+}
+
+type xmlPain001 struct {
+	XMLName    xml.Name `xml:"Document"`
+	Xmlns      string   `xml:"xmlns,attr"`
+	Initiation struct {
+		GrpHdr struct {
+			MsgID    string     `xml:"MsgId"`
+			CreDtTm  string     `xml:"CreDtTm"`
+			NbOfTxs  string     `xml:"NbOfTxs"`
+			InitgPty xmlPartyID `xml:"InitgPty"`
+		} `xml:"GrpHdr"`
+		PmtInf []xmlPaymentInfo `xml:"PmtInf"`
+	} `xml:"CstmrCdtTrfInitn"`
+}
+
+type xmlPaymentInfo struct {
+	PmtInfID    string         `xml:"PmtInfId"`
+	PmtMtd      string         `xml:"PmtMtd"`
+	NbOfTxs     string         `xml:"NbOfTxs"`
+	CtrlSum     string         `xml:"CtrlSum"`
+	ReqdExctnDt xmlDate        `xml:"ReqdExctnDt"`
+	Dbtr        xmlPartyID     `xml:"Dbtr"`
+	DbtrAcct    xmlCashAccount `xml:"DbtrAcct"`
+	DbtrAgt     xmlAgent       `xml:"DbtrAgt"`
+	CdtTrfTxInf []xmlTransfer  `xml:"CdtTrfTxInf"`
+}
+
+type xmlDate struct {
+	Dt string `xml:"Dt"`
+}
+
+type xmlPartyID struct {
+	Nm string `xml:"Nm,omitempty"`
+}
+
+type xmlCashAccount struct {
+	ID struct {
+		IBAN string      `xml:"IBAN,omitempty"`
+		Othr *xmlOtherID `xml:"Othr,omitempty"`
+	} `xml:"Id"`
+	Ccy string `xml:"Ccy,omitempty"`
+}
+
+type xmlOtherID struct {
+	ID string `xml:"Id"`
+}
+
+type xmlAgent struct {
+	FinInstnID xmlFinInstn `xml:"FinInstnId"`
+}
+
+type xmlFinInstn struct {
+	BICFI string      `xml:"BICFI,omitempty"`
+	Othr  *xmlOtherID `xml:"Othr,omitempty"`
+}
+
+type xmlTransfer struct {
+	PmtID    xmlPaymentID        `xml:"PmtId"`
+	Amt      xmlInstructedAmount `xml:"Amt"`
+	CdtrAgt  *xmlAgent           `xml:"CdtrAgt,omitempty"`
+	Cdtr     *xmlPartyID         `xml:"Cdtr,omitempty"`
+	CdtrAcct *xmlCashAccount     `xml:"CdtrAcct,omitempty"`
+	RmtInf   *xmlRemittance      `xml:"RmtInf,omitempty"`
+}
+
+type xmlPaymentID struct {
+	EndToEndID string `xml:"EndToEndId"`
+}
+
+type xmlInstructedAmount struct {
+	InstdAmt xmlAmount `xml:"InstdAmt"`
+}
+
+type xmlRemittance struct {
+	Ustrd string `xml:"Ustrd"`
+}

@@ -1,0 +1,116 @@
+package iso20022_test
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"linkfin"
+	"linkfin/iso20022"
+)
+
+// validate checks doc against the pain.001.001.09 schema with xmllint, or skips the
+// test, saying why, where xmllint is not installed (Debian: libxml2-utils).
+func validate(t *testing.T, doc []byte) {
+	t.Helper()
+	xmllint, err := exec.LookPath("xmllint")
+	if err != nil {
+		t.Skip("xmllint is not installed (apt-get install libxml2-utils): the schema is not checked")
+	}
+	file := filepath.Join(t.TempDir(), "pain.001.xml")
+	if err := os.WriteFile(file, doc, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(xmllint, "--noout", "--schema", "testdata/pain.001.001.09.xsd", file).CombinedOutput()
+	if err != nil {
+		t.Fatalf("the document does not validate: %v\n%s\n%s", err, out, doc)
+	}
+}
+
+func TestWritePain001Validates(t *testing.T) {
+	c := &iso20022.CreditTransferInitiation{
+		MessageID:     "pf_0000000000001",
+		CreatedAt:     time.Date(2026, 3, 2, 9, 30, 15, 500, time.FixedZone("CST", 8*3600)),
+		Debtor:        iso20022.Party{Name: "Platform & Co <Shanghai>", IBAN: "DE89370400440532013000", BIC: "COBADEFFXXX"},
+		ExecutionDate: linkfin.NewDate(2026, 3, 3),
+		Transfers: []iso20022.CreditTransfer{
+			{EndToEndID: "ct_1", Amount: 123456, Currency: "CNY", Creditor: iso20022.Party{Name: "上海一级供应商有限公司"}, Remittance: "withdrawal W-1"},
+			{EndToEndID: "ct_2", Amount: 1500, Currency: "JPY", Creditor: iso20022.Party{Name: "Tokyo KK", Account: "1234567", BIC: "BOTKJPJT"}},
+			{EndToEndID: "ct_3", Amount: 5, Currency: "CNY", Creditor: iso20022.Party{Name: strings.Repeat("长", 200), IBAN: "GB82WEST12345698765432"}},
+		},
+	}
+	var b bytes.Buffer
+	if err := iso20022.WritePain001(&b, c); err != nil {
+		t.Fatal(err)
+	}
+	doc := b.String()
+	for _, want := range []string{
+		`<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.001.001.09">`,
+		`<CreDtTm>2026-03-02T01:30:15Z</CreDtTm>`, `<NbOfTxs>3</NbOfTxs>`,
+		`<PmtInfId>pf_0000000000001-CNY</PmtInfId>`, `<CtrlSum>1234.61</CtrlSum>`,
+		`<InstdAmt Ccy="CNY">1234.56</InstdAmt>`, `<InstdAmt Ccy="CNY">0.05</InstdAmt>`, `<InstdAmt Ccy="JPY">1500</InstdAmt>`,
+		`<Nm>Platform &amp; Co &lt;Shanghai&gt;</Nm>`, `<ReqdExctnDt>`, `<Dt>2026-03-03</Dt>`,
+	} {
+		if !strings.Contains(doc, want) {
+			t.Errorf("the document lacks %s", want)
+		}
+	}
+	// CNY's block comes before JPY's, each with its own count.
+	if i, j := strings.Index(doc, "-CNY<"), strings.Index(doc, "-JPY<"); i < 0 || j < i {
+		t.Errorf("payment information blocks out of order")
+	}
+	validate(t, b.Bytes())
+}
+
+func TestWritePain001Refuses(t *testing.T) {
+	ok := func() *iso20022.CreditTransferInitiation {
+		return &iso20022.CreditTransferInitiation{MessageID: "pf_1", CreatedAt: time.Now(), ExecutionDate: linkfin.NewDate(2026, 3, 3),
+			Debtor:    iso20022.Party{Name: "P", Account: "123"},
+			Transfers: []iso20022.CreditTransfer{{EndToEndID: "ct_1", Amount: 1, Currency: "CNY", Creditor: iso20022.Party{Name: "C"}}}}
+	}
+	cases := []struct {
+		name string
+		edit func(*iso20022.CreditTransferInitiation)
+		code string
+	}{
+		{"no transfers", func(c *iso20022.CreditTransferInitiation) { c.Transfers = nil }, linkfin.EINVALID},
+		{"a bad IBAN check", func(c *iso20022.CreditTransferInitiation) { c.Debtor.IBAN = "DE88370400440532013000" }, linkfin.EINVALID},
+		{"a bad BIC", func(c *iso20022.CreditTransferInitiation) { c.Debtor.BIC = "COBA1EFF" }, linkfin.EINVALID},
+		{"no debtor account", func(c *iso20022.CreditTransferInitiation) { c.Debtor.Account = "" }, linkfin.EINVALID},
+		{"a zero amount", func(c *iso20022.CreditTransferInitiation) { c.Transfers[0].Amount = 0 }, linkfin.EOUTOFRANGE},
+		{"a long end-to-end id", func(c *iso20022.CreditTransferInitiation) { c.Transfers[0].EndToEndID = strings.Repeat("x", 36) }, linkfin.EINVALID},
+		{"no creditor name", func(c *iso20022.CreditTransferInitiation) { c.Transfers[0].Creditor.Name = " " }, linkfin.EINVALID},
+	}
+	var b bytes.Buffer
+	if err := iso20022.WritePain001(&b, ok()); err != nil {
+		t.Fatalf("the base case: %v", err)
+	}
+	validate(t, b.Bytes())
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			doc := ok()
+			c.edit(doc)
+			var b bytes.Buffer
+			if err := iso20022.WritePain001(&b, doc); linkfin.ErrorCode(err) != c.code || b.Len() != 0 {
+				t.Errorf("error %v, %d bytes written; want %s and nothing", err, b.Len(), c.code)
+			}
+		})
+	}
+}
+
+func TestValidIBAN(t *testing.T) {
+	for _, s := range []string{"DE89370400440532013000", "GB82WEST12345698765432", "NL91ABNA0417164300", "CH9300762011623852957"} {
+		if !iso20022.ValidIBAN(s) {
+			t.Errorf("%s is an IBAN", s)
+		}
+	}
+	for _, s := range []string{"", "DE8937040044053201300", "de89370400440532013000", "DE89 3704 0044 0532 0130 00", "GB82WEST1234569876543X"} {
+		if iso20022.ValidIBAN(s) {
+			t.Errorf("%q is not an IBAN", s)
+		}
+	}
+}

@@ -1,0 +1,109 @@
+package linkfin
+
+import "time"
+
+// Bank money leaves the platform as credit transfer instructions: every payment out
+// over the bank rail (a withdrawal) makes one, which waits in its rail's queue until the
+// operator gathers the queue into a payment file, the pain.001 document the bank
+// executes.
+const (
+	// KindCreditTransfer is the record kind of credit transfer instructions.
+	KindCreditTransfer = "credit_transfer"
+	// KindPaymentQueue is the record kind of a rail's queue: the instructions not yet
+	// in a file, in the order they were made. Its id is the rail's name.
+	KindPaymentQueue = "payment_queue"
+	// KindPaymentFile is the record kind of payment files.
+	KindPaymentFile = "payment_file"
+)
+
+// ENOTHINGTOFILE refuses a payment file when no instruction waits to be filed.
+const ENOTHINGTOFILE = "nothing_to_file"
+
+// MaxFileTransfers is the most instructions one payment file holds; what is left waits
+// for the next file.
+const MaxFileTransfers = 10_000
+
+// CreditTransferStatus is where an instruction is on its way to the bank.
+type CreditTransferStatus string
+
+// The states of a credit transfer instruction.
+const (
+	CreditTransferPending  CreditTransferStatus = "pending"  // waiting for a payment file
+	CreditTransferFiled    CreditTransferStatus = "filed"    // in a payment file, sent to the bank
+	CreditTransferAccepted CreditTransferStatus = "accepted" // the bank accepted it
+	CreditTransferRejected CreditTransferStatus = "rejected" // the bank rejected it
+)
+
+// CreditTransfer is an instruction to the bank to pay Amount out of the platform's
+// account to the organization's. Its id is the end-to-end id the file gives the bank,
+// which the bank's reports and statements quote back.
+type CreditTransfer struct {
+	ID            string               `json:"id"`
+	Rail          string               `json:"rail"`
+	OrgID         string               `json:"org_id"` // paid, out of its wallet
+	InstructionID string               `json:"instruction_id"`
+	Creditor      string               `json:"creditor"` // the organization's name, as the bank is told
+	Currency      Currency             `json:"currency"`
+	Amount        int64                `json:"amount"`
+	Status        CreditTransferStatus `json:"status"`
+	FileID        string               `json:"file_id,omitempty"`
+	CreatedAt     time.Time            `json:"created_at"`
+}
+
+// Parties implements Partied: the organization paid.
+func (c *CreditTransfer) Parties() []string { return []string{c.OrgID} }
+
+// PaymentQueue lists a rail's instructions not yet filed.
+type PaymentQueue struct {
+	ID      string   `json:"id"` // the rail
+	Pending []string `json:"pending"`
+}
+
+// PaymentFileStatus is where a payment file is.
+type PaymentFileStatus string
+
+// The states of a payment file.
+const (
+	PaymentFileCreated PaymentFileStatus = "created" // made; the bank has not answered
+)
+
+// PaymentFile is one pain.001 document: the instructions gathered, with what the
+// document says of each, so that it is the same document every time it is served.
+type PaymentFile struct {
+	ID        string                `json:"id"` // also the document's message id
+	Rail      string                `json:"rail"`
+	Date      Date                  `json:"date"` // the requested execution date
+	Debtor    PaymentParty          `json:"debtor"`
+	Status    PaymentFileStatus     `json:"status"`
+	Count     int                   `json:"count"`
+	Transfers []PaymentFileTransfer `json:"transfers"`
+	CreatedAt time.Time             `json:"created_at"`
+}
+
+// PaymentFileTransfer is one instruction as its file states it.
+type PaymentFileTransfer struct {
+	ID       string               `json:"id"` // the credit transfer, and its end-to-end id
+	OrgID    string               `json:"org_id"`
+	Creditor string               `json:"creditor"`
+	Currency Currency             `json:"currency"`
+	Amount   int64                `json:"amount"`
+	Status   CreditTransferStatus `json:"status"`
+}
+
+// PaymentParty is the platform's account that a payment file's transfers are paid from.
+type PaymentParty struct {
+	Name string `json:"name"`
+	IBAN string `json:"iban,omitempty"`
+	// Account identifies an account without an IBAN (a Chinese bank account number).
+	Account string `json:"account,omitempty"`
+	BIC     string `json:"bic,omitempty"`
+}
+
+// PaymentFileIn asks for a payment file of the instructions of a rail not yet filed, to
+// be executed on Date, paid from Debtor (by default the platform's name, with its
+// account on the rail).
+type PaymentFileIn struct {
+	Rail   string        `json:"rail"`
+	Date   Date          `json:"date"`
+	Debtor *PaymentParty `json:"debtor,omitempty"`
+}

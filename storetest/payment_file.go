@@ -1,0 +1,85 @@
+package storetest
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+
+	"linkfin"
+	"linkfin/iso20022"
+	"linkfin/services"
+)
+
+// testPaymentFiles: a withdrawal over the bank rail makes a credit transfer
+// instruction, money and instruction in one command; a payment file gathers the
+// instructions not yet filed, found in the store after a restart, each filed once; a
+// file with none left is refused and changes nothing. Everything verifies.
+func testPaymentFiles(t *testing.T, open Opener) {
+	env := NewEnv(t, open)
+	financingFixture(t, env)
+	withdraw := func(org, rail, ref string, amount int64) map[string]any {
+		t.Helper()
+		out, err := run[map[string]any](t, env, &services.RecordOutboundPayment{Rail: rail, InstructionID: ref, OrgID: org,
+			Currency: "CNY", Amount: amount})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return *out
+	}
+	transfer := func(id string) linkfin.CreditTransfer {
+		t.Helper()
+		o, err := env.object(linkfin.KindCreditTransfer, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ct linkfin.CreditTransfer
+		if err := json.Unmarshal(o.Data, &ct); err != nil {
+			t.Fatal(err)
+		}
+		return ct
+	}
+	a := withdraw("bank", "bank", "out-1", 1_000_00)
+	b := withdraw("factor", "bank", "out-1", 2_500_00) // another organization's same reference
+	if e := withdraw("factor", "ecny", "out-2", 1_00); e["credit_transfer_id"] != nil {
+		t.Fatalf("an e-CNY withdrawal made a credit transfer: %v", e)
+	}
+	if again := withdraw("bank", "bank", "out-1", 1_000_00); again["replayed"] != true || again["credit_transfer_id"] != nil {
+		t.Fatalf("a replayed withdrawal: %v", again)
+	}
+	idA, _ := a["credit_transfer_id"].(string)
+	idB, _ := b["credit_transfer_id"].(string)
+	if ct := transfer(idA); ct.Status != linkfin.CreditTransferPending || ct.OrgID != "bank" || ct.Amount != 1_000_00 || ct.Creditor != "Funder bank" {
+		t.Fatalf("the instruction: %+v", ct)
+	}
+	if w := env.Account(linkfin.WalletID("bank", "CNY")); w.CreditsPosted-w.DebitsPosted != 2_000_000_00-1_000_00 {
+		t.Fatalf("the bank's wallet after the withdrawal: %+v", w)
+	}
+	// The queue and the instructions come from the store, not the engine's memory.
+	env.Restart()
+	day := date(t, "2026-11-03")
+	f, err := run[linkfin.PaymentFile](t, env, &services.CreatePaymentFile{Rail: "bank", Date: day})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Count != 2 || len(f.Transfers) != 2 || f.Transfers[0].ID != idA || f.Transfers[1].ID != idB || f.Date != day {
+		t.Fatalf("the file: %+v", f)
+	}
+	for _, id := range []string{idA, idB} {
+		if ct := transfer(id); ct.Status != linkfin.CreditTransferFiled || ct.FileID != f.ID {
+			t.Fatalf("instruction %s after filing: %+v", id, ct)
+		}
+	}
+	var doc bytes.Buffer
+	if err := iso20022.WritePain001(&doc, services.Pain001(f)); err != nil || !bytes.Contains(doc.Bytes(), []byte("<CtrlSum>3500.00</CtrlSum>")) {
+		t.Fatalf("the document: %v\n%s", err, doc.Bytes())
+	}
+	if _, err := run[linkfin.PaymentFile](t, env, &services.CreatePaymentFile{Rail: "bank", Date: day}); !refusal(err, linkfin.ENOTHINGTOFILE, "waits to be filed") {
+		t.Fatalf("a second file: %v", err)
+	}
+	c := withdraw("bank", "bank", "out-3", 7)
+	g, err := run[linkfin.PaymentFile](t, env, &services.CreatePaymentFile{Rail: "bank", Date: day})
+	if err != nil || g.Count != 1 || g.Transfers[0].ID != c["credit_transfer_id"] {
+		t.Fatalf("the next file: %+v, %v", g, err)
+	}
+	env.MustVerify()
+}
