@@ -150,6 +150,7 @@ func New(s linkfin.Store, e *engine.Engine, auth *services.Auth, logger *slog.Lo
 	// Charts: an anchor's program usage, a funder's portfolio and exposure.
 	c.mux.HandleFunc("GET /programs", c.person(c.section(c.programs)))
 	c.mux.HandleFunc("GET /programs/{id}", c.person(c.program))
+	c.mux.HandleFunc("GET /programs/{id}/disclosure", c.person(c.disclosure))
 	c.mux.HandleFunc("GET /exposure", c.person(c.section(c.exposure)))
 	// Dynamic discounting: the anchor's early payments, offered and made.
 	c.mux.HandleFunc("GET /discounting", c.person(c.section(c.discounting)))
