@@ -93,7 +93,7 @@ func (c *Console) verify(w http.ResponseWriter, r *http.Request, p *Person) {
 		c.fail(w, r, p, err)
 		return
 	}
-	if _, err := c.act(r.Context(), p, r.PostForm, &services.RecordVerification{Result: services.VerificationOf(rep, "console")}); err != nil {
+	if _, err := c.act(r.Context(), p, r.PostForm, &services.RecordVerification{Result: VerificationOf(rep, "console")}); err != nil {
 		c.fail(w, r, p, err)
 		return
 	}
@@ -177,4 +177,13 @@ func (c *Console) findEvent(w http.ResponseWriter, r *http.Request, p *Person) {
 		return
 	}
 	http.Redirect(w, r, "/audit/events/"+strconv.FormatInt(seq, 10), http.StatusSeeOther)
+}
+
+// VerificationOf is a report of audit.Verify as the platform records it (by: where it
+// ran, "console" or "cli").
+func VerificationOf(rep *audit.Report, by string) services.Verification {
+	return services.Verification{ID: "last", By: by, OK: rep.OK(), Events: rep.Events, Checkpoints: rep.Checkpoints,
+		Accounts: rep.Accounts, Transfers: rep.Transfers, Records: rep.Records, Answers: rep.Answers,
+		Root: base64.StdEncoding.EncodeToString(rep.Root[:]), ProblemCount: len(rep.Problems),
+		Problems: rep.Problems[:min(len(rep.Problems), services.MaxVerificationProblems)]}
 }

@@ -22,9 +22,18 @@ func (dynamicDiscounting) Downstream() bool      { return false }
 // Legs is empty: the one payment, at acceptance, draws no limit.
 func (dynamicDiscounting) Legs() []string { return nil }
 
-func (dynamicDiscounting) Request(_ context.Context, _ linkfin.Store, actor string, in *linkfin.FinancingIn) (linkfin.Command, error) {
+// Request is the seller asking to be paid early, or the anchor that owes the payable
+// offering to pay it early (OfferDynamicDiscounting): the same quote, for the seller to
+// accept. Which it is the payable's buyer says; the command checks the rest.
+func (dynamicDiscounting) Request(ctx context.Context, s linkfin.Store, actor string, in *linkfin.FinancingIn) (linkfin.Command, error) {
 	if in.FunderID != "" {
 		return nil, linkfin.Errorf(linkfin.EINVALID, "the anchor pays early from its own cash: dynamic discounting takes no funder_id")
+	}
+	var pay linkfin.Payable
+	if found, err := readObject(ctx, s, linkfin.KindPayable, in.AssetID, &pay); err != nil {
+		return nil, err
+	} else if found && actor != "" && pay.BuyerID == actor {
+		return &OfferDynamicDiscounting{Actor: actor, PayableID: in.AssetID, ProgramID: in.ProgramID}, nil
 	}
 	return &RequestDynamicDiscounting{Actor: actor, PayableID: in.AssetID, ProgramID: in.ProgramID}, nil
 }

@@ -1,11 +1,9 @@
 package services
 
 import (
-	"encoding/base64"
 	"time"
 
 	"linkfin"
-	"linkfin/audit"
 )
 
 // KindVerification is the record kind of the platform's last verification: what
@@ -15,8 +13,8 @@ const KindVerification = "verification"
 
 func init() { linkfin.RegisterKind(KindVerification, func() any { return new(Verification) }) }
 
-// maxVerificationProblems bounds the problems a verification keeps.
-const maxVerificationProblems = 20
+// MaxVerificationProblems bounds the problems a verification keeps.
+const MaxVerificationProblems = 20
 
 // Verification is the outcome of one run of audit.Verify on the platform's database.
 // It has no parties: only the operator reads it.
@@ -37,15 +35,6 @@ type Verification struct {
 	ProblemCount int      `json:"problem_count"`
 }
 
-// VerificationOf is a report as recorded.
-func VerificationOf(rep *audit.Report, by string) Verification {
-	v := Verification{ID: "last", By: by, OK: rep.OK(), Events: rep.Events, Checkpoints: rep.Checkpoints, Accounts: rep.Accounts,
-		Transfers: rep.Transfers, Records: rep.Records, Answers: rep.Answers, Root: base64.StdEncoding.EncodeToString(rep.Root[:]),
-		ProblemCount: len(rep.Problems)}
-	v.Problems = rep.Problems[:min(len(rep.Problems), maxVerificationProblems)]
-	return v
-}
-
 // RecordVerification records the outcome of a verification as the platform's last:
 // the operator's alone.
 type RecordVerification struct {
@@ -64,8 +53,8 @@ func (c *RecordVerification) Apply(tx linkfin.Tx) (any, error) {
 	if v.By != "console" && v.By != "cli" {
 		return nil, linkfin.Errorf(linkfin.EINVALID, "a verification runs in the console or the command line, not %q", v.By)
 	}
-	if len(v.Problems) > maxVerificationProblems {
-		v.Problems = v.Problems[:maxVerificationProblems]
+	if len(v.Problems) > MaxVerificationProblems {
+		v.Problems = v.Problems[:MaxVerificationProblems]
 	}
 	return &v, tx.Put(KindVerification, v.ID, &v, "verification.recorded")
 }

@@ -12,6 +12,7 @@ import (
 
 	"linkfin"
 	"linkfin/audit"
+	"linkfin/console"
 	"linkfin/engine"
 	"linkfin/services"
 )
@@ -90,5 +91,5 @@ func recordVerification(ctx context.Context, sf *storeFlags, s linkfin.Store, re
 		return err
 	}
 	defer e.Close()
-	return e.Run(ctx, &services.RecordVerification{Result: services.VerificationOf(rep, "cli")}, new(json.RawMessage))
+	return e.Run(ctx, &services.RecordVerification{Result: console.VerificationOf(rep, "cli")}, new(json.RawMessage))
 }
