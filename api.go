@@ -35,6 +35,9 @@ type Problem struct {
 	Detail   string `json:"detail,omitempty"`
 	Code     string `json:"code"`
 	Instance string `json:"instance,omitempty"`
+	// Violations lists the business rules a document breaks, each by its id, when
+	// that is why it is refused.
+	Violations []Violation `json:"violations,omitempty"`
 }
 
 // ID is a ledger id on the wire: a decimal string from 1 to 2^63−1, so that clients
@@ -288,6 +291,9 @@ type (
 		MarginCallLTV   *Rate           `json:"margin_call_ltv,omitempty"`
 		SupplierLimit   int64           `json:"supplier_limit,omitempty" bound:"amount"`
 		LateRate        *Rate           `json:"late_rate,omitempty"`
+		// PaymentTermsDays: an invoice without a due date is due this many days after
+		// it is issued.
+		PaymentTermsDays int `json:"payment_terms_days,omitempty" bound:"days"`
 	}
 	// FunderIn invites a funder into a program.
 	FunderIn struct {
@@ -335,10 +341,14 @@ type (
 		POID      string        `json:"po_id"`
 		Currency  Currency      `json:"currency"`
 		IssueDate Date          `json:"issue_date"`
-		DueDate   Date          `json:"due_date"`
+		DueDate   Date          `json:"due_date,omitzero"` // else after the program's payment terms
 		Lines     []InvoiceLine `json:"lines"`
+		Allowance int64         `json:"allowance,omitempty" bound:"amount"`
+		Charge    int64         `json:"charge,omitempty" bound:"amount"`
 		Tax       int64         `json:"tax" bound:"amount"`
 		Total     int64         `json:"total" bound:"amount"`
+		Prepaid   int64         `json:"prepaid,omitempty" bound:"amount"`
+		Rounding  int64         `json:"rounding,omitempty" bound:"amount"`
 	}
 	// DisputeIn says why the buyer disputes an invoice.
 	DisputeIn struct {
@@ -349,6 +359,14 @@ type (
 		Number string `json:"number"` // the seller's own, once per seller
 		Amount int64  `json:"amount" bound:"amount"`
 		Reason string `json:"reason"`
+	}
+	// CreditNoteByNumberIn credits the seller's invoice that has the number
+	// InvoiceNumber, as an e-invoice credit note names it.
+	CreditNoteByNumberIn struct {
+		InvoiceNumber string `json:"invoice_number"`
+		Number        string `json:"number"` // the seller's own, once per seller
+		Amount        int64  `json:"amount" bound:"amount"`
+		Reason        string `json:"reason"`
 	}
 	// CertificateIn issues a certificate from the anchor's approved payables.
 	CertificateIn struct {

@@ -23,6 +23,16 @@ const (
 type Error struct {
 	Code    string
 	Message string
+	// Violations lists, when the error is about a document's business rules, each
+	// rule the document breaks.
+	Violations []Violation
+}
+
+// Violation is a business rule a document breaks: the rule's id as its standard names
+// it (EN 16931's "BR-CO-15", say) and what is wrong.
+type Violation struct {
+	Rule    string `json:"rule"`
+	Message string `json:"message"`
 }
 
 // Error implements the error interface. The text is meant for logs, not for users.

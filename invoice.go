@@ -2,6 +2,7 @@ package linkfin
 
 import (
 	"math/big"
+	"slices"
 	"time"
 )
 
@@ -21,12 +22,55 @@ const (
 	InvoiceDisputed   InvoiceStatus = "disputed"   // by the buyer
 )
 
-// InvoiceLine bills one purchase order line.
+// InvoiceLine bills part of one purchase order line. Several lines may bill the same
+// order line, and a line with a negative quantity (and amount) corrects or returns what
+// another bills: the three-way match judges each order line's net quantity.
+//
+// A line's price is UnitPrice minor units per unit, or, as e-invoices may give it,
+// Price major units per BaseQuantity units exactly (EN 16931 allows prices finer than
+// the minor unit, and per 100 or 1000 units); UnitPrice is then 0. Amount is always in
+// minor units: quantity × price ÷ base quantity − Allowance + Charge, rounded to the
+// minor unit.
 type InvoiceLine struct {
 	LineID    string `json:"line_id"` // the purchase order line
 	Quantity  int64  `json:"quantity" bound:"quantity"`
 	UnitPrice int64  `json:"unit_price" bound:"price"`
-	Amount    int64  `json:"amount" bound:"amount"`
+	// Price and BaseQuantity give the price exactly, in major units per BaseQuantity
+	// units (1 if zero), instead of UnitPrice.
+	Price        Rate  `json:"price,omitzero"`
+	BaseQuantity Rate  `json:"base_quantity,omitzero"`
+	Allowance    int64 `json:"allowance,omitempty" bound:"amount"` // the line's allowances (discounts), minor units
+	Charge       int64 `json:"charge,omitempty" bound:"amount"`    // the line's charges, minor units
+	Amount       int64 `json:"amount" bound:"amount"`
+	// DocumentLine is the line's own id in the seller's document, when it has one.
+	DocumentLine string `json:"document_line,omitempty"`
+}
+
+// Priced reports whether the line gives its price as Price and BaseQuantity.
+func (l *InvoiceLine) Priced() bool { return !l.Price.IsZero() || !l.BaseQuantity.IsZero() }
+
+// UnitPriceRat is the line's net price of one unit in minor units of a currency with
+// exp decimals, exactly.
+func (l *InvoiceLine) UnitPriceRat(exp int) *big.Rat {
+	if !l.Priced() {
+		return new(big.Rat).SetInt64(l.UnitPrice)
+	}
+	p := l.Price.Rat()
+	p.Mul(p, new(big.Rat).SetInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(max(exp, 0))), nil)))
+	if !l.BaseQuantity.IsZero() {
+		p.Quo(p, l.BaseQuantity.Rat())
+	}
+	return p
+}
+
+// AmountOK reports whether the line's amount is its quantity × unit price − allowance
+// + charge, rounded to the minor unit either way: exact when the price is in minor
+// units, within less than one minor unit when it is finer.
+func (l *InvoiceLine) AmountOK(exp int) bool {
+	want := new(big.Rat).Mul(new(big.Rat).SetInt64(l.Quantity), l.UnitPriceRat(exp))
+	want.Add(want, new(big.Rat).SetInt64(l.Charge-l.Allowance))
+	diff := want.Sub(new(big.Rat).SetInt64(l.Amount), want)
+	return diff.Abs(diff).Cmp(big.NewRat(1, 1)) < 0
 }
 
 // Invoice is a seller's bill against a purchase order.
@@ -41,11 +85,24 @@ type Invoice struct {
 	IssueDate Date          `json:"issue_date"`
 	DueDate   Date          `json:"due_date"`
 	Lines     []InvoiceLine `json:"lines"`
-	Tax       int64         `json:"tax"`
-	Total     int64         `json:"total"` // lines plus tax, as the seller states it
-	Status    InvoiceStatus `json:"status"`
+	// Allowance and Charge are the document's own allowances (discounts) and charges
+	// (freight, say), beyond its lines'.
+	Allowance int64 `json:"allowance,omitempty"`
+	Charge    int64 `json:"charge,omitempty"`
+	Tax       int64 `json:"tax"`
+	Total     int64 `json:"total"` // lines − allowance + charge + tax, as the seller states it
+	// Prepaid is what the buyer paid before the invoice; Rounding what the seller adds
+	// (or, negative, takes off) to round the amount due. The buyer owes Due().
+	Prepaid  int64         `json:"prepaid,omitempty"`
+	Rounding int64         `json:"rounding,omitempty"`
+	Status   InvoiceStatus `json:"status"`
+	// TypeCode is the document's type (UNTDID 1001: 380 commercial invoice, 389
+	// self-billed, …) when it came as an e-invoice; SelfBilled says the buyer issued it
+	// for the seller (389).
+	TypeCode   string `json:"type_code,omitempty"`
+	SelfBilled bool   `json:"self_billed,omitempty"`
 	// Credited is the sum of the seller's credit notes against the invoice: what is
-	// owed is Total − Credited.
+	// owed is Due() − Credited.
 	Credited  int64        `json:"credited"`
 	Match     *MatchResult `json:"match,omitempty"`
 	Dispute   string       `json:"dispute,omitempty"`
@@ -66,38 +123,90 @@ func (inv *Invoice) Validate() error {
 	if len(inv.Lines) == 0 || len(inv.Lines) > 1000 {
 		return Errorf(EINVALID, "an invoice has 1 to 1000 lines")
 	}
-	if inv.Tax < 0 || inv.Total <= 0 {
-		return Errorf(EINVALID, "tax is not negative and the total is positive")
+	if inv.Tax < 0 || inv.Total <= 0 || inv.Allowance < 0 || inv.Charge < 0 || inv.Prepaid < 0 {
+		return Errorf(EINVALID, "tax, allowance, charge and prepaid amounts are not negative and the total is positive")
 	}
-	if err := firstErr(CheckAmount("tax", inv.Tax), CheckAmount("total", inv.Total)); err != nil {
+	if err := firstErr(CheckAmount("tax", inv.Tax), CheckAmount("total", inv.Total), CheckAmount("allowance", inv.Allowance),
+		CheckAmount("charge", inv.Charge), CheckAmount("prepaid", inv.Prepaid), CheckAmount("rounding", inv.Rounding)); err != nil {
 		return err
 	}
-	for _, l := range inv.Lines {
-		if err := ValidateID("line_id", l.LineID); err != nil {
-			return err
-		}
-		if err := lineValues(l.LineID, l.Quantity, l.UnitPrice); err != nil {
-			return err
-		}
-		// A line's amount that is not quantity × price is the three-way match's to
-		// report; one beyond any amount is refused.
-		if err := CheckAmount("line "+l.LineID+": amount", l.Amount); err != nil {
+	if due, err := inv.Due(); err != nil || due <= 0 {
+		return Errorf(EINVALID, "the invoice leaves nothing to pay: its total less what was prepaid, plus rounding, is not positive")
+	}
+	for i := range inv.Lines {
+		if err := inv.Lines[i].validate(); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
+func (l *InvoiceLine) validate() error {
+	if err := ValidateID("line_id", l.LineID); err != nil {
+		return err
+	}
+	if l.Quantity == 0 {
+		return Errorf(EINVALID, "line %s: quantity is a whole number of units, not 0 (negative corrects another line)", l.LineID)
+	}
+	if err := CheckQuantity("line "+l.LineID+": quantity", l.Quantity); err != nil {
+		return err
+	}
+	if l.Priced() {
+		if l.UnitPrice != 0 {
+			return Errorf(EINVALID, "line %s: a line gives unit_price or price, not both", l.LineID)
+		}
+		// Price ≤ MaxPrice per unit; a base quantity from a millionth to MaxQuantity.
+		if l.Price.Cmp(Rate{r: new(big.Rat).SetInt64(MaxPrice)}) > 0 ||
+			!l.BaseQuantity.IsZero() && (l.BaseQuantity.Cmp(Rate{r: big.NewRat(1, 1_000_000)}) < 0 ||
+				l.BaseQuantity.Cmp(Rate{r: new(big.Rat).SetInt64(MaxQuantity)}) > 0) {
+			return Errorf(EOUTOFRANGE, "line %s: price %s per %s units is out of range", l.LineID, l.Price, l.BaseQuantity)
+		}
+	} else if err := checkRange("line "+l.LineID+": unit price", l.UnitPrice, 1, MaxPrice); err != nil {
+		return err
+	}
+	if l.Allowance < 0 || l.Charge < 0 {
+		return Errorf(EINVALID, "line %s: allowance and charge are not negative", l.LineID)
+	}
+	if err := ValidateText("document_line", l.DocumentLine, MaxNumber, false); err != nil {
+		return err
+	}
+	// A line's amount that is not quantity × price is the three-way match's to
+	// report; one beyond any amount is refused.
+	return firstErr(CheckAmount("line "+l.LineID+": amount", l.Amount), CheckAmount("line "+l.LineID+": allowance", l.Allowance),
+		CheckAmount("line "+l.LineID+": charge", l.Charge))
+}
+
+// Due is what the buyer owes on the invoice before credit notes: its total less what
+// was prepaid, plus the rounding.
+func (inv *Invoice) Due() (int64, error) {
+	d, err := Sub(inv.Total, inv.Prepaid)
+	if err == nil {
+		d, err = Add(d, inv.Rounding)
+	}
+	return d, err
+}
+
+// Owed is what the buyer still owes on the invoice: Due less the credit notes.
+func (inv *Invoice) Owed() (int64, error) {
+	d, err := inv.Due()
+	if err == nil {
+		d, err = Sub(d, inv.Credited)
+	}
+	return d, err
+}
+
 // Match reason codes, stable: clients show them and rules refer to them.
 const (
-	ReasonLineNotOnPO        = "line_not_on_po"
-	ReasonNothingReceived    = "nothing_received"
-	ReasonQuantityOverRecvd  = "quantity_exceeds_received"
-	ReasonPriceDiffers       = "price_differs"
-	ReasonAmountWrong        = "line_amount_wrong"
-	ReasonCurrencyDiffers    = "currency_differs"
-	ReasonTotalDiffers       = "total_differs"
+	ReasonLineNotOnPO       = "line_not_on_po"
+	ReasonNothingReceived   = "nothing_received"
+	ReasonQuantityOverRecvd = "quantity_exceeds_received"
+	ReasonPriceDiffers      = "price_differs"
+	ReasonAmountWrong       = "line_amount_wrong"
+	ReasonCurrencyDiffers   = "currency_differs"
+	ReasonTotalDiffers      = "total_differs"
+	// ReasonLineInvoicedTwice is no longer given: several lines may bill one order line.
 	ReasonLineInvoicedTwice  = "line_invoiced_twice"
+	ReasonNetNotPositive     = "net_quantity_not_positive" // the lines billing an order line add up to nothing or less
 	ReasonTotalOverTolerance = "total_exceeds_tolerance"
 	ReasonAlreadyInvoiced    = "received_already_invoiced"
 )
@@ -123,17 +232,22 @@ type MatchResult struct {
 }
 
 // ThreeWayMatch compares an invoice with its purchase order and what was received
-// against it, within the order's tolerances: per line, the quantity invoiced may exceed
-// the quantity accepted and not yet on the order's other matched invoices by at most
-// QuantityRate of it (what was received is invoiced once), the unit price may differ from the
-// order's by at most PriceRate of it, and each line's amount must be quantity × price;
-// the stated total must equal the lines plus tax, and exceed what the order's prices
-// give for the lines by at most AmountAbs.
+// against it, within the order's tolerances. Lines are judged per order line, on the
+// net quantity of the invoice's lines that bill it (several may, and a negative one
+// corrects the others): it must be positive and may exceed the quantity accepted and not
+// yet on the order's other matched invoices by at most QuantityRate of it (what was
+// received is invoiced once). Each line's unit price may differ from the order's by at
+// most PriceRate of it, and its amount must be quantity × price − allowance + charge
+// (InvoiceLine.AmountOK). The stated total must equal the lines less the document's
+// allowance plus its charge and the tax, and the lines less the allowance plus the
+// charge may exceed what the order's prices give for the quantities by at most
+// AmountAbs. Exact, in integers and rationals.
 func ThreeWayMatch(po *PurchaseOrder, inv *Invoice) *MatchResult {
 	m := &MatchResult{Lines: []LineMatch{}, Reasons: []string{}}
 	if inv.Currency != po.Currency {
 		m.Reasons = append(m.Reasons, ReasonCurrencyDiffers)
 	}
+	exp := inv.Currency.Exponent()
 	var sum, atPOPrices int64
 	overflow := false
 	add := func(acc *int64, v int64) {
@@ -143,51 +257,70 @@ func ThreeWayMatch(po *PurchaseOrder, inv *Invoice) *MatchResult {
 			*acc = r
 		}
 	}
-	seen := make(map[string]bool)
-	for _, l := range inv.Lines {
-		lm := LineMatch{LineID: l.LineID, Invoiced: l.Quantity, Price: l.UnitPrice, Reasons: []string{}}
-		add(&sum, l.Amount)
-		if amount, err := Mul(l.Quantity, l.UnitPrice); err != nil || amount != l.Amount || l.Quantity <= 0 || l.UnitPrice < 0 {
-			lm.Reasons = append(lm.Reasons, ReasonAmountWrong)
+	reason := func(lm *LineMatch, r string) {
+		if !slices.Contains(lm.Reasons, r) {
+			lm.Reasons = append(lm.Reasons, r)
 		}
-		if seen[l.LineID] {
-			lm.Reasons = append(lm.Reasons, ReasonLineInvoicedTwice)
-		}
-		seen[l.LineID] = true
-		pl := po.Line(l.LineID)
-		if pl == nil {
-			lm.Reasons = append(lm.Reasons, ReasonLineNotOnPO)
-			m.Lines = append(m.Lines, lm)
-			continue
-		}
-		lm.Ordered, lm.Received, lm.InvoicedBefore, lm.POPrice = pl.Quantity, pl.Received, pl.Invoiced, pl.UnitPrice
-		open, err := Sub(pl.Received, pl.Invoiced)
-		switch {
-		case err != nil:
-			lm.Reasons = append(lm.Reasons, ReasonQuantityOverRecvd)
-		case pl.Received == 0:
-			lm.Reasons = append(lm.Reasons, ReasonNothingReceived)
-		case open <= 0:
-			lm.Reasons = append(lm.Reasons, ReasonAlreadyInvoiced)
-		case !within(l.Quantity, open, po.Tolerances.QuantityRate, true):
-			lm.Reasons = append(lm.Reasons, ReasonQuantityOverRecvd)
-		}
-		if !within(l.UnitPrice, pl.UnitPrice, po.Tolerances.PriceRate, false) {
-			lm.Reasons = append(lm.Reasons, ReasonPriceDiffers)
-		}
-		if v, err := Mul(l.Quantity, pl.UnitPrice); err == nil {
-			add(&atPOPrices, v)
-		} else {
-			overflow = true
-		}
-		m.Lines = append(m.Lines, lm)
 	}
-	withTax := sum
+	var byLine []*LineMatch // in the order the invoice first names each order line
+	index := make(map[string]*LineMatch)
+	priceDiffers := make(map[string]bool)
+	for i := range inv.Lines {
+		l := &inv.Lines[i]
+		add(&sum, l.Amount)
+		lm, pl := index[l.LineID], po.Line(l.LineID)
+		if lm == nil {
+			lm = &LineMatch{LineID: l.LineID, Price: displayPrice(l, exp), Reasons: []string{}}
+			if pl != nil {
+				lm.Ordered, lm.Received, lm.InvoicedBefore, lm.POPrice = pl.Quantity, pl.Received, pl.Invoiced, pl.UnitPrice
+			}
+			byLine, index[l.LineID] = append(byLine, lm), lm
+		}
+		add(&lm.Invoiced, l.Quantity)
+		if !l.AmountOK(exp) {
+			reason(lm, ReasonAmountWrong)
+		}
+		if pl != nil && !withinRat(l.UnitPriceRat(exp), pl.UnitPrice, po.Tolerances.PriceRate) {
+			priceDiffers[l.LineID] = true
+		}
+	}
+	for _, lm := range byLine {
+		pl := po.Line(lm.LineID)
+		switch open, err := Sub(lm.Received, lm.InvoicedBefore); {
+		case pl == nil:
+			reason(lm, ReasonLineNotOnPO)
+		case lm.Invoiced <= 0:
+			reason(lm, ReasonNetNotPositive)
+		case err != nil:
+			reason(lm, ReasonQuantityOverRecvd)
+		case lm.Received == 0:
+			reason(lm, ReasonNothingReceived)
+		case open <= 0:
+			reason(lm, ReasonAlreadyInvoiced)
+		case !within(lm.Invoiced, open, po.Tolerances.QuantityRate, true):
+			reason(lm, ReasonQuantityOverRecvd)
+		}
+		if priceDiffers[lm.LineID] {
+			reason(lm, ReasonPriceDiffers)
+		}
+		if pl != nil {
+			if v, err := Mul(lm.Invoiced, pl.UnitPrice); err == nil {
+				add(&atPOPrices, v)
+			} else {
+				overflow = true
+			}
+		}
+		m.Lines = append(m.Lines, *lm)
+	}
+	net := sum
+	add(&net, -inv.Allowance)
+	add(&net, inv.Charge)
+	withTax := net
 	add(&withTax, inv.Tax)
 	if overflow || withTax != inv.Total {
 		m.Reasons = append(m.Reasons, ReasonTotalDiffers)
 	}
-	if over, err := Sub(sum, atPOPrices); !overflow && (err != nil || over > po.Tolerances.AmountAbs) {
+	if over, err := Sub(net, atPOPrices); !overflow && (err != nil || over > po.Tolerances.AmountAbs) {
 		m.Reasons = append(m.Reasons, ReasonTotalOverTolerance)
 	}
 	m.OK = len(m.Reasons) == 0
@@ -195,6 +328,19 @@ func ThreeWayMatch(po *PurchaseOrder, inv *Invoice) *MatchResult {
 		m.OK = m.OK && len(l.Reasons) == 0
 	}
 	return m
+}
+
+// displayPrice is a line's unit price in minor units, rounded half-even when the line
+// gives it finer, for the match's report.
+func displayPrice(l *InvoiceLine, exp int) int64 {
+	if !l.Priced() {
+		return l.UnitPrice
+	}
+	p, err := RoundHalfEven(l.UnitPriceRat(exp))
+	if err != nil {
+		return 0
+	}
+	return p
 }
 
 // within reports whether got is within rate of want: |got − want| ≤ want × rate, or,
@@ -207,6 +353,13 @@ func within(got, want int64, rate Rate, upOnly bool) bool {
 	diff.Abs(diff)
 	allowed := new(big.Rat).Mul(new(big.Rat).SetInt64(want), rate.Rat())
 	return diff.Cmp(allowed) <= 0
+}
+
+// withinRat reports whether the exact price got is within rate of want.
+func withinRat(got *big.Rat, want int64, rate Rate) bool {
+	diff := new(big.Rat).Sub(got, new(big.Rat).SetInt64(want))
+	diff.Abs(diff)
+	return diff.Cmp(new(big.Rat).Mul(new(big.Rat).SetInt64(want), rate.Rat())) <= 0
 }
 
 // PayableStatus is where a payable stands.

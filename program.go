@@ -98,9 +98,12 @@ type Program struct {
 	SupplierLimit int64 `json:"supplier_limit,omitempty"`
 	// LateRate is the annual rate of late interest the anchor owes on a certificate
 	// piece it pays after maturity (none when absent).
-	LateRate  *Rate           `json:"late_rate,omitempty"`
-	Funders   []ProgramFunder `json:"funders"`
-	CreatedAt time.Time       `json:"created_at"`
+	LateRate *Rate `json:"late_rate,omitempty"`
+	// PaymentTermsDays is the buyer's payment terms: an invoice that states no due
+	// date is due this many days after its issue date (none when 0).
+	PaymentTermsDays int             `json:"payment_terms_days,omitempty"`
+	Funders          []ProgramFunder `json:"funders"`
+	CreatedAt        time.Time       `json:"created_at"`
 }
 
 // Offers reports whether the program allows the product.
@@ -168,6 +171,9 @@ func (p *Program) Validate() error {
 	}
 	if p.MaxTenorDays < 1 || p.MaxTenorDays > MaxTenorDays {
 		return Errorf(EINVALID, "max_tenor_days is from 1 to %d", MaxTenorDays)
+	}
+	if p.PaymentTermsDays < 0 || p.PaymentTermsDays > MaxTenorDays {
+		return Errorf(EINVALID, "payment_terms_days is from 0 to %d", MaxTenorDays)
 	}
 	if p.AdvanceRate.IsZero() || p.AdvanceRate.Rat().Cmp(oneRat) >= 0 {
 		return Errorf(EINVALID, "advance_rate is above 0 and below 1, such as \"0.8\"")

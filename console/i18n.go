@@ -301,6 +301,7 @@ var messages = map[string]message{
 	"reason.currency_differs":          {"the currency differs from the order's", "币种与订单不一致"},
 	"reason.total_differs":             {"the total is not the lines plus tax", "合计不等于各行金额加税额"},
 	"reason.line_invoiced_twice":       {"the line is on the invoice twice", "该行在发票中重复出现"},
+	"reason.net_quantity_not_positive": {"the invoice's lines for this order line add up to nothing or less", "发票中该订单行的净数量不为正"},
 	"reason.total_exceeds_tolerance":   {"the total exceeds the order's beyond the tolerance", "合计超出订单金额容差"},
 	"reason.received_already_invoiced": {"what was received is invoiced already", "已收货部分已开票"},
 	"footer.verify":                    {"Every change is in a signed, verifiable log.", "所有变更均记录在可验证的签名日志中。"},

@@ -255,6 +255,9 @@ func (c *Console) uploadInvoice(w http.ResponseWriter, r *http.Request, p *Perso
 	var inv linkfin.Invoice
 	if err == nil {
 		inv, err = services.InvoiceFromUBL(doc, po.ID, po.BuyerID)
+		if inv.SelfBilled {
+			inv.SellerID = po.SellerID // the buyer bills itself for the order's seller
+		}
 	}
 	if err != nil {
 		c.fail(w, r, p, err)

@@ -40,22 +40,30 @@ const (
 // statusOf is the one table from error codes to HTTP statuses. Codes not listed are
 // domain rejections (ledger result codes and the like): 422.
 var statusOf = map[string]int{
-	linkfin.EINVALID:         http.StatusBadRequest,
-	linkfin.EOVERFLOW:        http.StatusBadRequest,
-	linkfin.EOUTOFRANGE:      http.StatusBadRequest,
-	linkfin.ETOOLONG:         http.StatusBadRequest,
-	EMALFORMED:               http.StatusBadRequest,
-	EUNKNOWNFIELD:            http.StatusBadRequest,
-	ETYPE:                    http.StatusBadRequest,
-	EMISSING:                 http.StatusBadRequest,
-	EENCODING:                http.StatusBadRequest,
-	ETOOLARGE:                http.StatusRequestEntityTooLarge,
-	EMETHOD:                  http.StatusMethodNotAllowed,
-	EMEDIATYPE:               http.StatusUnsupportedMediaType,
-	EKEYREQUIRED:             http.StatusBadRequest,
-	ERATELIMITED:             http.StatusTooManyRequests,
-	EAUTHLIMITED:             http.StatusTooManyRequests,
-	ubl.ETOOLARGE:            http.StatusRequestEntityTooLarge,
+	linkfin.EINVALID:    http.StatusBadRequest,
+	linkfin.EOVERFLOW:   http.StatusBadRequest,
+	linkfin.EOUTOFRANGE: http.StatusBadRequest,
+	linkfin.ETOOLONG:    http.StatusBadRequest,
+	EMALFORMED:          http.StatusBadRequest,
+	EUNKNOWNFIELD:       http.StatusBadRequest,
+	ETYPE:               http.StatusBadRequest,
+	EMISSING:            http.StatusBadRequest,
+	EENCODING:           http.StatusBadRequest,
+	ETOOLARGE:           http.StatusRequestEntityTooLarge,
+	EMETHOD:             http.StatusMethodNotAllowed,
+	EMEDIATYPE:          http.StatusUnsupportedMediaType,
+	EKEYREQUIRED:        http.StatusBadRequest,
+	ERATELIMITED:        http.StatusTooManyRequests,
+	EAUTHLIMITED:        http.StatusTooManyRequests,
+	ubl.ETOOLARGE:       http.StatusRequestEntityTooLarge,
+	// An e-invoice that is well-formed but that linkfin refuses, for a reason the
+	// document has, is a domain rejection.
+	ubl.EINVALID:             http.StatusUnprocessableEntity,
+	services.ERULES:          http.StatusUnprocessableEntity,
+	services.ETYPECODE:       http.StatusUnprocessableEntity,
+	services.EUNBILLABLE:     http.StatusUnprocessableEntity,
+	services.EREFERENCE:      http.StatusUnprocessableEntity,
+	services.EDUEDATE:        http.StatusUnprocessableEntity,
 	linkfin.EUNAUTHORIZED:    http.StatusUnauthorized,
 	linkfin.EFORBIDDEN:       http.StatusForbidden,
 	linkfin.ENOTFOUND:        http.StatusNotFound,
@@ -95,6 +103,10 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	if id, ok := r.Context().Value(requestIDKey{}).(string); ok {
 		p.Instance = "urn:request:" + id
+	}
+	var lerr *linkfin.Error
+	if errors.As(err, &lerr) {
+		p.Violations = lerr.Violations
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(status)

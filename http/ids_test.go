@@ -200,6 +200,19 @@ func TestStrangerCreates(t *testing.T) {
 			unused:  jsonReq("s-supplier", "/v1/invoices/inv-never/credit-notes", `{"number":"CN-1","amount":100,"reason":"a scratch"}`),
 			withID:  body("s-supplier", "/v1/invoices/"+s.invoice+"/credit-notes", `{"number":"CN-2","amount":100,"reason":"a scratch"}`),
 		},
+		// A credit note names its invoice by the seller's own number: another's
+		// number, named by an organization that has no invoice, is one never used.
+		"POST /v1/credit-notes": {
+			own: func(t *testing.T) request {
+				po := freshPO(t, "PO-cn2")
+				wantJSON(t, p.as("s-anchor", "POST", "/v1/goods-receipts", `{"po_id":"`+po+`","lines":[{"line_id":"1","accepted":10,"rejected":0}]}`), http.StatusCreated, nil)
+				wantJSON(t, p.as("s-supplier", "POST", "/v1/invoices", strangerInvoice(p, po, "INV-cn2")), http.StatusCreated, nil)
+				return jsonReq("s-supplier", "/v1/credit-notes", `{"invoice_number":"INV-cn2","number":"CN-5","amount":100,"reason":"a scratch"}`)
+			},
+			foreign: jsonReq("s-anchor", "/v1/credit-notes", `{"invoice_number":"INV-1","number":"CN-1","amount":100,"reason":"a scratch"}`),
+			unused:  jsonReq("s-anchor", "/v1/credit-notes", `{"invoice_number":"INV-never","number":"CN-1","amount":100,"reason":"a scratch"}`),
+			withID:  body("s-supplier", "/v1/credit-notes", `{"invoice_number":"S-INV-0","number":"CN-3","amount":100,"reason":"a scratch"}`),
+		},
 		"POST /v1/certificates": {
 			own: func(t *testing.T) request {
 				po := freshPO(t, "PO-c")
@@ -339,7 +352,7 @@ func TestStrangerCreates(t *testing.T) {
 			// An id in the body is no one's to choose: refused alike, taken or not.
 			if c.withID != nil {
 				taken := map[string]string{"POST /v1/programs": "auto-scf", "POST /v1/purchase-orders": "PO-1", "POST /v1/shipments": "SH-1",
-					"POST /v1/goods-receipts": "GR-1", "POST /v1/invoices": "inv-1", "POST /v1/invoices/{id}/credit-notes": "CN-1",
+					"POST /v1/goods-receipts": "GR-1", "POST /v1/invoices": "inv-1", "POST /v1/invoices/{id}/credit-notes": "CN-1", "POST /v1/credit-notes": "CN-1",
 					"POST /v1/certificates": "C-1", "POST /v1/certificates/{id}/split": "C-1", "POST /v1/certificates/{id}/transfer": "C-1",
 					"POST /v1/financings": "F-1", "POST /v1/offers/take": "F-1", "POST /v1/warehouse-receipts": "WR-1", "POST /v1/webhook-endpoints": "wh-1"}[name]
 				if taken == "" {

@@ -377,7 +377,7 @@ func TestContentTypeChecked(t *testing.T) {
 		who, path := p.writer(t, route)
 		for _, ct := range []string{"", "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
 			"application/json; charset=latin1", "application/jsonx", "text/json", "application/xml", "text/xml"} {
-			if ct == "application/xml" && route.Pattern == "POST /v1/invoices" {
+			if ct == "application/xml" && (route.Pattern == "POST /v1/invoices" || route.Pattern == "POST /v1/credit-notes") {
 				continue
 			}
 			t.Run(route.Pattern+"/"+ct, func(t *testing.T) {

@@ -88,7 +88,8 @@ var (
 	// existing are creates that answer 200 with what already exists.
 	existing = map[string]bool{"POST /v1/organizations": true, "POST /v1/accounts": true, "POST /v1/transfers": true}
 	// xmlBodies take an XML body as well as JSON, of this description.
-	xmlBodies = map[string]string{"POST /v1/invoices": "A UBL 2.1 Invoice document, with the query's id, po_id and buyer_id."}
+	xmlBodies = map[string]string{"POST /v1/invoices": "A UBL 2.1 Invoice document (PEPPOL BIS Billing 3.0, EN 16931), with the query's po_id and buyer_id.",
+		"POST /v1/credit-notes": "A UBL 2.1 CreditNote document (PEPPOL BIS Billing 3.0, EN 16931) whose BillingReference names the invoice it credits."}
 	// xmlAnswers answer XML as well as JSON, with Accept: application/xml, of this
 	// description.
 	xmlAnswers = map[string]string{"GET /v1/payment-files/{id}": "The payment file's pain.001.001.09 document (CustomerCreditTransferInitiationV09)."}

@@ -39,7 +39,7 @@ func (s *Server) domainRoutes() {
 			return &services.CreateProgram{Actor: p.Org, Program: linkfin.Program{Name: in.Name, Currency: in.Currency,
 				Limit: in.Limit, Products: in.Products, MaxTenorDays: in.MaxTenorDays, AdvanceRate: in.AdvanceRate, DayCount: in.DayCount,
 				Calendar: in.Calendar, Tolerances: in.Tolerances, BuyBack: in.BuyBack, EarlyPaymentAPR: in.EarlyPaymentAPR,
-				MarginCallLTV: in.MarginCallLTV, SupplierLimit: in.SupplierLimit, LateRate: in.LateRate}}, nil
+				MarginCallLTV: in.MarginCallLTV, SupplierLimit: in.SupplierLimit, LateRate: in.LateRate, PaymentTermsDays: in.PaymentTermsDays}}, nil
 		})
 	act(s, Route{Pattern: "POST /v1/programs/{id}/funders", Kind: linkfin.KindProgram, Access: Write, Out: reflect.TypeFor[linkfin.Program](),
 		Summary: "Invite a funder into the program, with its limit and pricing (the anchor)."},
@@ -134,6 +134,9 @@ func (s *Server) domainRoutes() {
 		})
 	getRoute[linkfin.Invoice](s, "GET /v1/invoices/{id}", linkfin.KindInvoice, "Get an invoice with its three-way match.")
 	listRoute[linkfin.Invoice](s, "GET /v1/invoices", linkfin.KindInvoice, "List invoices.")
+	s.handle(Route{Pattern: "POST /v1/credit-notes", Access: Write, Status: http.StatusCreated, In: reflect.TypeFor[linkfin.CreditNoteByNumberIn](),
+		Out: reflect.TypeFor[linkfin.CreditNote](), Summary: "Credit one of your invoices, named by its number (the seller): JSON, or a UBL 2.1 " +
+			"credit note (Content-Type: application/xml) whose BillingReference names the invoice; its ID is the credit note's number."}, s.createCreditNote)
 	getRoute[linkfin.CreditNote](s, "GET /v1/credit-notes/{id}", linkfin.KindCreditNote, "Get a credit note.")
 	getRoute[linkfin.Payable](s, "GET /v1/payables/{id}", linkfin.KindPayable, "Get a payable.")
 	listRoute[linkfin.Payable](s, "GET /v1/payables", linkfin.KindPayable, "List payables.")
@@ -225,6 +228,13 @@ func (s *Server) createInvoice(w http.ResponseWriter, r *http.Request) {
 		if err == nil {
 			inv, err = services.InvoiceFromUBL(doc, q.Get("po_id"), q.Get("buyer_id"))
 		}
+		if err == nil && inv.SelfBilled {
+			// The buyer bills itself for the order's seller.
+			var po linkfin.PurchaseOrder
+			if err = services.ReadAs(r.Context(), s.Store, p.viewer(), linkfin.KindPurchaseOrder, inv.POID, &po); err == nil {
+				inv.SellerID = po.SellerID
+			}
+		}
 		if err != nil {
 			writeError(w, r, err)
 			return
@@ -236,9 +246,40 @@ func (s *Server) createInvoice(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		inv = linkfin.Invoice{Number: in.Number, BuyerID: in.BuyerID, POID: in.POID, Currency: in.Currency,
-			IssueDate: in.IssueDate, DueDate: in.DueDate, Lines: in.Lines, Tax: in.Tax, Total: in.Total}
+			IssueDate: in.IssueDate, DueDate: in.DueDate, Lines: in.Lines, Allowance: in.Allowance, Charge: in.Charge, Tax: in.Tax,
+			Total: in.Total, Prepaid: in.Prepaid, Rounding: in.Rounding}
 	}
 	s.submit(w, r, body, &engine.Request{Commands: []linkfin.Command{&services.CreateInvoice{Actor: p.Org, Invoice: inv}}}, valueAnswer(http.StatusCreated))
+}
+
+func (s *Server) createCreditNote(w http.ResponseWriter, r *http.Request) {
+	body, err := readBody(w, r, mediaJSON, mediaXML)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	c := &services.CreateCreditNote{Actor: principalOf(r).Org}
+	if mt, _ := mediaType(r, mediaXML); mt == mediaXML {
+		doc, err := ubl.ParseLimit(bytes.NewReader(body), MaxBodyBytes)
+		if !utf8.Valid(body) {
+			err = linkfin.Errorf(EENCODING, "the XML is not valid UTF-8")
+		}
+		if err == nil {
+			c.Note, c.InvoiceNumber, err = services.CreditNoteFromUBL(doc)
+		}
+		if err != nil {
+			writeError(w, r, err)
+			return
+		}
+	} else {
+		var in linkfin.CreditNoteByNumberIn
+		if err := decode(body, &in); err != nil {
+			writeError(w, r, err)
+			return
+		}
+		c.Note, c.InvoiceNumber = linkfin.CreditNote{Number: in.Number, Amount: in.Amount, Reason: in.Reason}, in.InvoiceNumber
+	}
+	s.submit(w, r, body, &engine.Request{Commands: []linkfin.Command{c}}, valueAnswer(http.StatusCreated))
 }
 
 func (s *Server) getCertificate(w http.ResponseWriter, r *http.Request) {

@@ -218,6 +218,8 @@ var foreignCases = map[string]foreignCase{
 		status: 404, code: linkfin.ENOTFOUND, about: "purchase order PO-1 not found"},
 	"POST /v1/invoices": {body: `{"number":"INV-9","buyer_id":"anchor","po_id":"PO-1","currency":"CNY","issue_date":"2026-11-02","due_date":"2027-01-01","lines":[{"line_id":"1","quantity":1,"unit_price":100000,"amount":100000}],"tax":0,"total":100000}`,
 		names: "PO-1", status: 404, code: linkfin.ENOTFOUND, about: "purchase order PO-1 not found"},
+	"POST /v1/credit-notes": {body: `{"invoice_number":"INV-1","number":"CN-9","amount":1,"reason":"one scratch"}`, names: "INV-1",
+		status: 404, code: linkfin.ENOTFOUND, about: "you have no invoice numbered"},
 	"POST /v1/certificates": {body: `{"program_id":"auto-scf","payable_ids":["pay-inv-1"]}`, names: "auto-scf",
 		status: 404, code: linkfin.ENOTFOUND, about: "program auto-scf not found"},
 	"POST /v1/financings": {body: `{"product":"certificate_discounting","program_id":"auto-scf","funder_id":"bank","asset_id":"C-1"}`, names: "C-1",

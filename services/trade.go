@@ -213,29 +213,57 @@ func (c *CreateGoodsReceipt) Apply(tx linkfin.Tx) (any, error) {
 	return &gr, tx.Put(linkfin.KindGoodsReceipt, gr.ID, &gr, "goods_receipt.created")
 }
 
-// CreateInvoice is the seller billing a purchase order. The platform runs the
-// three-way match at once and stores its result with reason codes.
+// CreateInvoice is the seller billing a purchase order, or, for a self-billed invoice
+// (Invoice.SelfBilled, with Invoice.SellerID), the order's buyer billing itself on the
+// seller's behalf. The platform runs the three-way match at once and stores its result
+// with reason codes. An invoice without a due date is due after the payment terms of
+// the order's program.
 type CreateInvoice struct {
 	Actor   string
 	Invoice linkfin.Invoice
 }
 
+// seller is who the invoice bills for: the actor, unless the buyer self-bills.
+func (c *CreateInvoice) seller() string {
+	if c.Invoice.SelfBilled {
+		return c.Invoice.SellerID
+	}
+	return c.Actor
+}
+
 // Keys implements linkfin.Command.
 func (c *CreateInvoice) Keys() []linkfin.ObjectKey {
-	keys := append(idKeys(linkfin.KindInvoice, c.Invoice.ID), numberKeys(c.Actor, linkfin.KindInvoice, c.Invoice.Number)...)
+	keys := append(idKeys(linkfin.KindInvoice, c.Invoice.ID), numberKeys(c.seller(), linkfin.KindInvoice, c.Invoice.Number)...)
 	keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindPurchaseOrder, ID: c.Invoice.POID})
 	if c.Invoice.BuyerID != "" {
-		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindInvoiceNumber, ID: linkfin.InvoiceNumberKey(c.Actor, c.Invoice.BuyerID, c.Invoice.Number)})
+		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindInvoiceNumber, ID: linkfin.InvoiceNumberKey(c.seller(), c.Invoice.BuyerID, c.Invoice.Number)})
 	}
 	return keys
+}
+
+// DependentKeys implements linkfin.DependentCommand: the order's program, whose
+// payment terms give an invoice without a due date its due date.
+func (c *CreateInvoice) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
+	var po linkfin.PurchaseOrder
+	if !c.Invoice.DueDate.IsZero() {
+		return nil
+	}
+	if found, err := r.Get(linkfin.KindPurchaseOrder, c.Invoice.POID, &po); err != nil || !found || po.ProgramID == "" {
+		return nil
+	}
+	return []linkfin.ObjectKey{{Kind: linkfin.KindProgram, ID: po.ProgramID}}
 }
 
 // Apply implements linkfin.Command.
 func (c *CreateInvoice) Apply(tx linkfin.Tx) (any, error) {
 	inv := c.Invoice
-	inv.SellerID = c.Actor
+	inv.SellerID = c.seller()
 	inv.Lines = slices.Clone(inv.Lines)
-	if err := inv.Validate(); err != nil {
+	check := inv
+	if check.DueDate.IsZero() {
+		check.DueDate = check.IssueDate // judged once the program's terms give it
+	}
+	if err := check.Validate(); err != nil {
 		return nil, err
 	}
 	if inv.BuyerID == "" {
@@ -246,10 +274,17 @@ func (c *CreateInvoice) Apply(tx linkfin.Tx) (any, error) {
 		return nil, err
 	}
 	switch {
-	case po.SellerID != c.Actor:
+	case inv.SelfBilled && (po.BuyerID != c.Actor || po.SellerID != inv.SellerID):
+		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "a self-billed invoice is issued by the order's buyer for the order's seller")
+	case !inv.SelfBilled && po.SellerID != c.Actor:
 		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only the seller invoices its order")
 	case po.Status != linkfin.POAccepted:
 		return nil, linkfin.Errorf(linkfin.ECONFLICT, "purchase order %s is %s, not accepted", po.ID, po.Status)
+	}
+	if inv.DueDate.IsZero() {
+		if inv.DueDate, err = dueByTerms(tx, po, inv.IssueDate); err != nil {
+			return nil, err
+		}
 	}
 	if inv.ID, err = newID(tx, linkfin.KindInvoice, inv.ID); err != nil {
 		return nil, err
@@ -286,6 +321,25 @@ func (c *CreateInvoice) Apply(tx linkfin.Tx) (any, error) {
 		}
 	}
 	return &inv, tx.Put(linkfin.KindInvoice, inv.ID, &inv, "invoice.submitted")
+}
+
+// EDUEDATE refuses an invoice that states no due date for an order whose program sets
+// no payment terms to give it one.
+const EDUEDATE = "due_date_unknown"
+
+// dueByTerms is the due date of an invoice issued on issued that states none: after the
+// payment terms of the order's program.
+func dueByTerms(tx linkfin.Tx, po *linkfin.PurchaseOrder, issued linkfin.Date) (linkfin.Date, error) {
+	var p linkfin.Program
+	if po.ProgramID != "" {
+		if _, err := tx.Get(linkfin.KindProgram, po.ProgramID, &p); err != nil {
+			return linkfin.Date{}, err
+		}
+	}
+	if p.PaymentTermsDays == 0 {
+		return linkfin.Date{}, linkfin.Errorf(EDUEDATE, "the invoice states no due date, and purchase order %s has no program with payment terms to give it one", po.ID)
+	}
+	return issued.AddDays(p.PaymentTermsDays), nil
 }
 
 // ApproveInvoice is the buyer — with its own credentials, on the platform — approving
@@ -337,7 +391,7 @@ func (c *ApproveInvoice) Apply(tx linkfin.Tx) (any, error) {
 	case inv.Status != linkfin.InvoiceMatched:
 		return nil, linkfin.Errorf("invoice_not_matched", "invoice %s is %s: only a matched invoice can be approved", inv.ID, inv.Status)
 	}
-	owed, err := linkfin.Sub(inv.Total, inv.Credited)
+	owed, err := inv.Owed()
 	if err != nil {
 		return nil, err
 	}
@@ -472,27 +526,61 @@ func payable(tx linkfin.Tx, id, actor string) (*linkfin.Payable, error) {
 // lowers what the payable will be; after, it lowers the open payable. A payable that
 // backs a certificate cannot shrink: the certificate is irrevocable, and the seller's
 // dilution is settled against it by recourse, not by the anchor paying less.
+//
+// The invoice is Note.InvoiceID or, for a credit note that names the invoice by its
+// number (as an e-invoice does), the actor's invoice InvoiceNumber.
 type CreateCreditNote struct {
-	Actor string
-	Note  linkfin.CreditNote
+	Actor         string
+	Note          linkfin.CreditNote
+	InvoiceNumber string
 }
 
 // Keys implements linkfin.Command.
 func (c *CreateCreditNote) Keys() []linkfin.ObjectKey {
 	keys := append(idKeys(linkfin.KindCreditNote, c.Note.ID), numberKeys(c.Actor, linkfin.KindCreditNote, c.Note.Number)...)
+	if c.Note.InvoiceID == "" {
+		return append(keys, numberKeys(c.Actor, linkfin.KindInvoice, c.InvoiceNumber)...)
+	}
 	return append(keys,
 		linkfin.ObjectKey{Kind: linkfin.KindInvoice, ID: c.Note.InvoiceID},
 		linkfin.ObjectKey{Kind: linkfin.KindPayable, ID: linkfin.PayableID(c.Note.InvoiceID)})
 }
 
+// DependentKeys implements linkfin.DependentCommand: the invoice a number names, and
+// its payable.
+func (c *CreateCreditNote) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
+	if c.Note.InvoiceID != "" || c.InvoiceNumber == "" {
+		return nil
+	}
+	var h numberHolder
+	if found, err := r.Get(linkfin.KindNumber, linkfin.NumberKey(c.Actor, linkfin.KindInvoice, c.InvoiceNumber), &h); err != nil || !found {
+		return nil
+	}
+	return []linkfin.ObjectKey{{Kind: linkfin.KindInvoice, ID: h.RecordID}, {Kind: linkfin.KindPayable, ID: linkfin.PayableID(h.RecordID)}}
+}
+
 // Apply implements linkfin.Command.
 func (c *CreateCreditNote) Apply(tx linkfin.Tx) (any, error) {
 	n := c.Note
+	if n.InvoiceID == "" {
+		if c.InvoiceNumber == "" {
+			return nil, linkfin.Errorf(linkfin.EINVALID, "a credit note names the invoice it credits")
+		}
+		var h numberHolder
+		found, err := tx.Get(linkfin.KindNumber, linkfin.NumberKey(c.Actor, linkfin.KindInvoice, c.InvoiceNumber), &h)
+		if err != nil {
+			return nil, err
+		}
+		if !found {
+			return nil, linkfin.Errorf(linkfin.ENOTFOUND, "you have no invoice numbered %q", c.InvoiceNumber)
+		}
+		n.InvoiceID = h.RecordID
+	}
 	inv, err := invoice(tx, n.InvoiceID, c.Actor)
 	if err != nil {
 		return nil, err
 	}
-	open, err := linkfin.Sub(inv.Total, inv.Credited)
+	open, err := inv.Owed()
 	if err != nil {
 		return nil, err
 	}

@@ -94,6 +94,14 @@ func (c *CreateInvoice) Validate() error {
 	if err := ids("buyer_id", inv.BuyerID, "po_id", inv.POID); err != nil {
 		return err
 	}
+	if inv.SelfBilled {
+		if err := ids("seller_id", inv.SellerID); err != nil {
+			return err
+		}
+	}
+	if inv.DueDate.IsZero() {
+		inv.DueDate = inv.IssueDate // the program's payment terms give it
+	}
 	return inv.Validate()
 }
 

@@ -11,7 +11,10 @@ import (
 // agree. Each entry starts with the rule it breaks:
 //
 //   - BR-CO-10: the lines' amounts add up to LineTotal.
+//   - BR-CO-11: the document-level allowances add up to AllowanceTotal.
+//   - BR-CO-12: the document-level charges add up to ChargeTotal.
 //   - BR-CO-13: LineTotal − AllowanceTotal + ChargeTotal = TaxExclusive.
+//   - BR-CO-14: the tax subtotals add up to TaxTotal, when the document gives them.
 //   - BR-CO-15: TaxExclusive + TaxTotal = TaxInclusive, when the document gives TaxTotal.
 //   - BR-CO-16: TaxInclusive − Prepaid + Rounding = Payable.
 //   - PEPPOL-EN16931-R120: each line's amount is Quantity × Price ÷ BaseQuantity + Charge
@@ -36,10 +39,23 @@ func (d *Document) Check() []string {
 			format(lines, cur), format(lineTotal, cur))
 	}
 
+	if a, total := major(d.Allowances, cur), major(d.AllowanceTotal, cur); a.Cmp(total) != 0 {
+		report("BR-CO-11", "the document-level allowances add up to %s but AllowanceTotalAmount is %s", format(a, cur), format(total, cur))
+	}
+	if c, total := major(d.Charges, cur), major(d.ChargeTotal, cur); c.Cmp(total) != 0 {
+		report("BR-CO-12", "the document-level charges add up to %s but ChargeTotalAmount is %s", format(c, cur), format(total, cur))
+	}
+
 	net := sum(major(d.LineTotal, cur), neg(major(d.AllowanceTotal, cur)), major(d.ChargeTotal, cur))
 	if taxExclusive := major(d.TaxExclusive, cur); net.Cmp(taxExclusive) != 0 {
 		report("BR-CO-13", "LineExtensionAmount - AllowanceTotalAmount + ChargeTotalAmount is %s but TaxExclusiveAmount is %s",
 			format(net, cur), format(taxExclusive, cur))
+	}
+
+	if d.TaxSubtotals.Currency != "" {
+		if sub, total := major(d.TaxSubtotals, cur), major(d.TaxTotal, cur); sub.Cmp(total) != 0 {
+			report("BR-CO-14", "the tax subtotals add up to %s but TaxTotal/TaxAmount is %s", format(sub, cur), format(total, cur))
+		}
 	}
 
 	if d.TaxTotal.Currency != "" {

@@ -49,6 +49,8 @@ type Document struct {
 	DueDate   string           `json:"due_date,omitempty"`  // cbc:DueDate, else the first PaymentMeans/PaymentDueDate, else the first PaymentTerms/PaymentDueDate; YYYY-MM-DD or ""
 	Currency  linkfin.Currency `json:"currency"`            // cbc:DocumentCurrencyCode
 
+	Note string `json:"note,omitempty"` // the first cbc:Note, such as a credit note's reason
+
 	OrderRef    string   `json:"order_ref,omitempty"`    // OrderReference/ID, the buyer's purchase order
 	BillingRefs []string `json:"billing_refs,omitempty"` // BillingReference/InvoiceDocumentReference/ID: for a credit note, the invoices it credits
 
@@ -66,8 +68,14 @@ type Document struct {
 	TaxTotal       linkfin.Money `json:"tax_total,omitzero"`       // the sum of TaxTotal/TaxAmount in the document currency; optional
 	TaxInclusive   linkfin.Money `json:"tax_inclusive"`            // TaxInclusiveAmount
 	Prepaid        linkfin.Money `json:"prepaid,omitzero"`         // PrepaidAmount; optional
-	Rounding       linkfin.Money `json:"rounding,omitzero"`        // PayableRoundingAmount; optional
-	Payable        linkfin.Money `json:"payable"`                  // PayableAmount: what the buyer is to pay
+	// The sums of the document's own parts that the totals above restate: its
+	// document-level AllowanceCharge amounts, and the TaxSubtotal/TaxAmount of its tax
+	// totals in the document currency. Zero Money where the document has none.
+	Allowances   linkfin.Money `json:"allowances,omitzero"`
+	Charges      linkfin.Money `json:"charges,omitzero"`
+	TaxSubtotals linkfin.Money `json:"tax_subtotals,omitzero"`
+	Rounding     linkfin.Money `json:"rounding,omitzero"` // PayableRoundingAmount; optional
+	Payable      linkfin.Money `json:"payable"`           // PayableAmount: what the buyer is to pay
 
 	// PaymentAccount is the first PaymentMeans/PayeeFinancialAccount/ID: usually an IBAN,
 	// but national account numbers (a Swedish bankgiro, say) are written there too.
@@ -81,7 +89,14 @@ type Party struct {
 	ID        string `json:"id,omitempty"`         // EndpointID, else PartyIdentification/ID, else PartyLegalEntity/CompanyID
 	IDScheme  string `json:"id_scheme,omitempty"`  // the schemeID of ID, such as "0088" (GLN) or "0007" (Swedish organisation number)
 	VATID     string `json:"vat_id,omitempty"`     // PartyTaxScheme/CompanyID under the VAT tax scheme
-	Country   string `json:"country,omitempty"`    // PostalAddress/Country/IdentificationCode
+	// The electronic address (EndpointID, with its schemeID: an EAS code such as
+	// "0088" or "9930") and the legal registration id (PartyLegalEntity/CompanyID, with
+	// its schemeID if any), as the document gives them.
+	Endpoint       string `json:"endpoint,omitempty"`
+	EndpointScheme string `json:"endpoint_scheme,omitempty"`
+	LegalID        string `json:"legal_id,omitempty"`
+	LegalIDScheme  string `json:"legal_id_scheme,omitempty"`
+	Country        string `json:"country,omitempty"` // PostalAddress/Country/IdentificationCode
 }
 
 // Line is an InvoiceLine or CreditNoteLine. Quantity keeps its sign: EN 16931 lets an
@@ -312,6 +327,11 @@ func convert(kind string, x *xmlDocument) (*Document, error) {
 		return nil, invalid("an Invoice has CreditNoteLine elements: want InvoiceLine")
 	}
 
+	for _, n := range x.Note {
+		if doc.Note = trim(n); doc.Note != "" {
+			break
+		}
+	}
 	if x.OrderReference != nil {
 		doc.OrderRef = trim(x.OrderReference.ID)
 	}
@@ -350,7 +370,10 @@ func convert(kind string, x *xmlDocument) (*Document, error) {
 		}
 	}
 
-	if doc.TaxTotal, err = c.taxTotal(x.TaxTotal, trim(x.TaxCurrencyCode)); err != nil {
+	if doc.TaxTotal, doc.TaxSubtotals, err = c.taxTotal(x.TaxTotal, trim(x.TaxCurrencyCode)); err != nil {
+		return nil, err
+	}
+	if doc.Allowances, doc.Charges, err = c.allowanceCharges("AllowanceCharge", x.AllowanceCharge); err != nil {
 		return nil, err
 	}
 	t := x.LegalMonetaryTotal
@@ -428,31 +451,76 @@ func (c converter) currency(path string, a *xmlAmount) error {
 	}
 }
 
-// taxTotal sums the TaxTotal/TaxAmount elements in the document currency. EN 16931 lets
-// a document give its VAT total a second time in the tax currency (BT-111) when that
-// differs; those amounts are checked but not added.
-func (c converter) taxTotal(totals []xmlTaxTotal, taxCurrency string) (linkfin.Money, error) {
-	var sum linkfin.Money
+// taxTotal sums the TaxTotal/TaxAmount elements in the document currency, and their
+// TaxSubtotal/TaxAmount elements. EN 16931 lets a document give its VAT total a second
+// time in the tax currency (BT-111) when that differs; those amounts are checked but
+// not added.
+func (c converter) taxTotal(totals []xmlTaxTotal, taxCurrency string) (sum, subtotals linkfin.Money, err error) {
 	for i, t := range totals {
 		path := fmt.Sprintf("TaxTotal[%d]/TaxAmount", i+1)
 		if t.TaxAmount == nil {
-			return linkfin.Money{}, invalid("%s is missing", path)
+			return sum, subtotals, invalid("%s is missing", path)
 		}
 		if id := trim(t.TaxAmount.CurrencyID); id != string(c.cur) && id != "" && id == taxCurrency {
 			if _, err := money(t.TaxAmount.Value, linkfin.Currency(id)); err != nil {
-				return linkfin.Money{}, at(path, err)
+				return sum, subtotals, at(path, err)
 			}
 			continue
 		}
 		m, err := c.amount(path, t.TaxAmount)
 		if err != nil {
-			return linkfin.Money{}, err
+			return sum, subtotals, err
 		}
 		if sum, err = add(sum, m); err != nil {
-			return linkfin.Money{}, at("TaxTotal", err)
+			return sum, subtotals, at("TaxTotal", err)
+		}
+		for j, st := range t.TaxSubtotal {
+			path := fmt.Sprintf("TaxTotal[%d]/TaxSubtotal[%d]/TaxAmount", i+1, j+1)
+			if st.TaxAmount == nil {
+				return sum, subtotals, invalid("%s is missing", path)
+			}
+			m, err := c.amount(path, st.TaxAmount)
+			if err != nil {
+				return sum, subtotals, err
+			}
+			if subtotals, err = add(subtotals, m); err != nil {
+				return sum, subtotals, at("TaxSubtotal", err)
+			}
 		}
 	}
-	return sum, nil
+	return sum, subtotals, nil
+}
+
+// allowanceCharges sums a list of AllowanceCharge elements into their allowances and
+// their charges.
+func (c converter) allowanceCharges(path string, acs []xmlAllowanceCharge) (allowances, charges linkfin.Money, err error) {
+	for i, ac := range acs {
+		acPath := fmt.Sprintf("%s[%d]", path, i+1)
+		var charge bool
+		switch trim(ac.ChargeIndicator) {
+		case "true", "1":
+			charge = true
+		case "false", "0":
+		default:
+			return allowances, charges, invalid("%s: ChargeIndicator %s is not true or false", acPath, quote(trim(ac.ChargeIndicator)))
+		}
+		if ac.Amount == nil {
+			return allowances, charges, invalid("%s: Amount is missing", acPath)
+		}
+		m, err := c.amount(acPath+"/Amount", ac.Amount)
+		if err != nil {
+			return allowances, charges, err
+		}
+		if charge {
+			charges, err = add(charges, m)
+		} else {
+			allowances, err = add(allowances, m)
+		}
+		if err != nil {
+			return allowances, charges, at(acPath, err)
+		}
+	}
+	return allowances, charges, nil
 }
 
 func (c converter) line(path string, l xmlLine, q *xmlQuantity) (Line, error) {
@@ -508,31 +576,8 @@ func (c converter) line(path string, l xmlLine, q *xmlQuantity) (Line, error) {
 		}
 	}
 
-	for i, ac := range l.AllowanceCharge {
-		acPath := fmt.Sprintf("%s: AllowanceCharge[%d]", path, i+1)
-		var charge bool
-		switch trim(ac.ChargeIndicator) {
-		case "true", "1":
-			charge = true
-		case "false", "0":
-		default:
-			return Line{}, invalid("%s: ChargeIndicator %s is not true or false", acPath, quote(trim(ac.ChargeIndicator)))
-		}
-		if ac.Amount == nil {
-			return Line{}, invalid("%s: Amount is missing", acPath)
-		}
-		m, err := c.amount(acPath+"/Amount", ac.Amount)
-		if err != nil {
-			return Line{}, err
-		}
-		if charge {
-			ln.Charge, err = add(ln.Charge, m)
-		} else {
-			ln.Allowance, err = add(ln.Allowance, m)
-		}
-		if err != nil {
-			return Line{}, at(acPath, err)
-		}
+	if ln.Allowance, ln.Charge, err = c.allowanceCharges(path+": AllowanceCharge", l.AllowanceCharge); err != nil {
+		return Line{}, err
 	}
 	return ln, nil
 }
@@ -554,6 +599,15 @@ func party(p *xmlParty) Party {
 		out.Name = out.LegalName
 	}
 
+	if p.EndpointID != nil {
+		out.Endpoint, out.EndpointScheme = trim(p.EndpointID.Value), trim(p.EndpointID.SchemeID)
+	}
+	for _, e := range p.PartyLegalEntity {
+		if e.CompanyID != nil && trim(e.CompanyID.Value) != "" {
+			out.LegalID, out.LegalIDScheme = trim(e.CompanyID.Value), trim(e.CompanyID.SchemeID)
+			break
+		}
+	}
 	ids := []*xmlID{p.EndpointID}
 	for _, pi := range p.PartyIdentification {
 		ids = append(ids, pi.ID)

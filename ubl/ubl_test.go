@@ -36,10 +36,12 @@ func readSample(t testing.TB, name string) []byte {
 // The expected values below were read off the XML by eye.
 func TestParseSamples(t *testing.T) {
 	oasisSeller := Party{Name: "Salescompany ltd.", LegalName: "The Sellercompany Incorporated",
-		ID: "1234567890123", IDScheme: "GLN", VATID: "DK12345", Country: "DK"}
+		ID: "1234567890123", IDScheme: "GLN", VATID: "DK12345", Country: "DK",
+		Endpoint: "1234567890123", EndpointScheme: "GLN", LegalID: "5402697509", LegalIDScheme: "CVR"}
 	oasisBuyer := Party{Name: "Buyercompany ltd", LegalName: "The buyercompany inc.",
-		ID: "1234567987654", IDScheme: "GLN", VATID: "BE54321", Country: "BE"}
-	oasisPayee := Party{Name: "Ebeneser Scrooge Inc.", ID: "098740918237", IDScheme: "GLN"}
+		ID: "1234567987654", IDScheme: "GLN", VATID: "BE54321", Country: "BE",
+		Endpoint: "1234567987654", EndpointScheme: "GLN", LegalID: "5645342123", LegalIDScheme: "ZZZ"}
+	oasisPayee := Party{Name: "Ebeneser Scrooge Inc.", ID: "098740918237", IDScheme: "GLN", LegalID: "6411982340", LegalIDScheme: "UK:CH"}
 	// The OASIS examples round TaxInclusiveAmount to 1729 although 1436.50 + 292.20 is
 	// 1728.70, and then add the 0.30 rounding to the payable amount a second time.
 	oasisChecks := []string{
@@ -49,23 +51,26 @@ func TestParseSamples(t *testing.T) {
 
 	tests := []struct {
 		file   string
-		head   Document // without Lines
+		note   string   // how Note begins
+		head   Document // without Lines and Note
 		lines  int
 		sample map[int]Line // index → the whole line
 		checks []string
 	}{{
 		file: "en16931-bis3-factoring.xml",
+		note: "Denna faktura har överlåtits",
 		head: Document{
 			Kind: KindInvoice, TypeCode: "380", ID: "7023708",
 			IssueDate: "2017-08-29", DueDate: "2017-09-29", Currency: linkfin.EUR,
 			Seller: Party{Name: "QVK Montage", LegalName: "QVK Montage AB", ID: "1122334455", IDScheme: "0007",
-				VATID: "SE112233445501", Country: "SE"},
+				VATID: "SE112233445501", Country: "SE", Endpoint: "1122334455", EndpointScheme: "0007", LegalID: "1122334455"},
 			Buyer: Party{Name: "Komponentlagret AB", LegalName: "Komponentlagret AB", ID: "9876543210", IDScheme: "0007",
-				Country: "SE"},
+				Country: "SE", Endpoint: "9876543210", EndpointScheme: "0007", LegalID: "9876543210", LegalIDScheme: "0007"},
 			Payee:        Party{Name: "Likviditet o. Finans AB"},
 			LineTotal:    eur(9200000),
 			TaxExclusive: eur(9200000),
 			TaxTotal:     eur(2300000),
+			TaxSubtotals: eur(2300000),
 			TaxInclusive: eur(11500000),
 			Payable:      eur(11500000),
 			// A Swedish bankgiro number, not an IBAN.
@@ -78,15 +83,17 @@ func TestParseSamples(t *testing.T) {
 		},
 	}, {
 		file: "en16931-ubl-example1.xml",
+		note: "Alle leveringen zijn franco.",
 		head: Document{
 			Kind: KindInvoice, TypeCode: "380", ID: "12115118",
 			IssueDate: "2015-01-09", DueDate: "2015-01-09", Currency: linkfin.EUR,
 			Seller: Party{Name: "De Koksmaat", LegalName: "De Koksmaat", ID: "57151520",
-				VATID: "NL8200.98.395.B.01", Country: "NL"},
+				VATID: "NL8200.98.395.B.01", Country: "NL", LegalID: "57151520"},
 			Buyer:          Party{Name: "ODIN 59", LegalName: "ODIN 59", ID: "10202", Country: "NL"},
 			LineTotal:      eur(22960),
 			TaxExclusive:   eur(22960),
 			TaxTotal:       eur(2073),
+			TaxSubtotals:   eur(2073),
 			TaxInclusive:   eur(25033),
 			Payable:        eur(25033),
 			PaymentAccount: "NL57 RABO 0107307510",
@@ -105,6 +112,7 @@ func TestParseSamples(t *testing.T) {
 		},
 	}, {
 		file: "oasis-ubl-invoice-2.1-example.xml",
+		note: "Ordered in our booth at the convention.",
 		head: Document{
 			Kind: KindInvoice, TypeCode: "380", ID: "TOSL108",
 			IssueDate: "2009-12-15", DueDate: "2009-12-31", Currency: linkfin.EUR, OrderRef: "123",
@@ -113,7 +121,10 @@ func TestParseSamples(t *testing.T) {
 			AllowanceTotal: eur(10000),
 			ChargeTotal:    eur(10000),
 			TaxExclusive:   eur(143650),
+			Allowances:     eur(10000),
+			Charges:        eur(10000),
 			TaxTotal:       eur(29220),
+			TaxSubtotals:   eur(29220),
 			TaxInclusive:   eur(172900),
 			Prepaid:        eur(100000),
 			Rounding:       eur(30),
@@ -135,6 +146,7 @@ func TestParseSamples(t *testing.T) {
 			`PEPPOL-EN16931-R120: line "1": quantity 1 × price 1273 ÷ base quantity 1 + charges 10.00 EUR - allowances 12.00 EUR is 1271.00 EUR but LineExtensionAmount is 1273.00 EUR`),
 	}, {
 		file: "oasis-ubl-creditnote-2.1-example.xml",
+		note: "Ordered in our booth at the convention.",
 		head: Document{
 			Kind: KindCreditNote, ID: "TOSL108",
 			IssueDate: "2009-12-15", Currency: linkfin.EUR, OrderRef: "123",
@@ -143,7 +155,10 @@ func TestParseSamples(t *testing.T) {
 			AllowanceTotal: eur(10000),
 			ChargeTotal:    eur(10000),
 			TaxExclusive:   eur(143650),
+			Allowances:     eur(10000),
+			Charges:        eur(10000),
 			TaxTotal:       eur(29220),
+			TaxSubtotals:   eur(29220),
 			TaxInclusive:   eur(172900),
 			Prepaid:        eur(100000),
 			Rounding:       eur(30),
@@ -163,13 +178,17 @@ func TestParseSamples(t *testing.T) {
 			Kind: KindInvoice, TypeCode: "380", ID: "Snippet1",
 			IssueDate: "2017-11-13", DueDate: "2017-12-01", Currency: linkfin.EUR,
 			Seller: Party{Name: "SupplierTradingName Ltd.", LegalName: "SupplierOfficialName Ltd",
-				ID: "9482348239847239874", IDScheme: "0088", VATID: "GB1232434", Country: "GB"},
+				ID: "9482348239847239874", IDScheme: "0088", VATID: "GB1232434", Country: "GB",
+				Endpoint: "9482348239847239874", EndpointScheme: "0088", LegalID: "GB983294"},
 			Buyer: Party{Name: "BuyerTradingName AS", LegalName: "Buyer Official Name",
-				ID: "FR23342", IDScheme: "0002", VATID: "SE4598375937", Country: "SE"},
+				ID: "FR23342", IDScheme: "0002", VATID: "SE4598375937", Country: "SE",
+				Endpoint: "FR23342", EndpointScheme: "0002", LegalID: "39937423947", LegalIDScheme: "0183"},
 			LineTotal:      eur(130000),
 			ChargeTotal:    eur(2500),
+			Charges:        eur(2500),
 			TaxExclusive:   eur(132500),
 			TaxTotal:       eur(33125),
+			TaxSubtotals:   eur(33125),
 			TaxInclusive:   eur(165625),
 			Payable:        eur(165625),
 			PaymentAccount: "IBAN32423940",
@@ -198,6 +217,10 @@ func TestParseSamples(t *testing.T) {
 			}
 			head := *doc
 			head.Lines = nil
+			if !strings.HasPrefix(head.Note, tt.note) || head.Note == "" && tt.note != "" {
+				t.Errorf("note %q, want it to begin %q", head.Note, tt.note)
+			}
+			head.Note = ""
 			if !reflect.DeepEqual(head, tt.head) {
 				t.Errorf("document:\n got %+v\nwant %+v", head, tt.head)
 			}
@@ -407,6 +430,26 @@ func TestParseAccepts(t *testing.T) {
 	})
 }
 
+// The sums the totals restate: document-level allowances (BR-CO-11), charges (BR-CO-12)
+// and tax subtotals (BR-CO-14).
+func TestCheckDocumentSums(t *testing.T) {
+	doc, err := Parse(strings.NewReader(edit(t,
+		`<cbc:Amount currencyID="EUR">25</cbc:Amount>`, `<cbc:Amount currencyID="EUR">24</cbc:Amount>`,
+		`<cac:TaxSubtotal>`, `<cac:TaxSubtotal><cbc:TaxableAmount currencyID="EUR">0</cbc:TaxableAmount><cbc:TaxAmount currencyID="EUR">0.01</cbc:TaxAmount><cac:TaxCategory><cbc:ID>Z</cbc:ID><cac:TaxScheme><cbc:ID>VAT</cbc:ID></cac:TaxScheme></cac:TaxCategory></cac:TaxSubtotal><cac:TaxSubtotal>`,
+		`</cac:AllowanceCharge>`, `</cac:AllowanceCharge><cac:AllowanceCharge><cbc:ChargeIndicator>false</cbc:ChargeIndicator><cbc:Amount currencyID="EUR">3</cbc:Amount></cac:AllowanceCharge>`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"BR-CO-11: the document-level allowances add up to 3.00 EUR but AllowanceTotalAmount is 0.00 EUR",
+		"BR-CO-12: the document-level charges add up to 24.00 EUR but ChargeTotalAmount is 25.00 EUR",
+		"BR-CO-14: the tax subtotals add up to 331.26 EUR but TaxTotal/TaxAmount is 331.25 EUR",
+	}
+	if c := doc.Check(); !reflect.DeepEqual(c, want) {
+		t.Errorf("Check:\n got %q\nwant %q", c, want)
+	}
+}
+
 func TestCheck(t *testing.T) {
 	doc, err := Parse(bytes.NewReader(readSample(t, "peppol-bis3-base-example.xml")))
 	if err != nil {
@@ -426,7 +469,7 @@ func TestCheck(t *testing.T) {
 		t.Fatalf("0.02 off: Check = %q", c)
 	}
 	doc.Lines[0].Amount = eur(280003)
-	doc.TaxTotal = linkfin.Money{} // absent: BR-CO-15 is not checked
+	doc.TaxTotal, doc.TaxSubtotals = linkfin.Money{}, linkfin.Money{} // absent: BR-CO-14 and BR-CO-15 are not checked
 	doc.Payable = eur(165600)
 	want := []string{
 		"BR-CO-10: the lines add up to 1300.03 EUR but LineExtensionAmount is 1300.02 EUR",
@@ -440,6 +483,7 @@ func TestCheck(t *testing.T) {
 	doc.ChargeTotal = linkfin.Money{}
 	want = []string{
 		"BR-CO-10: the lines add up to 1300.03 EUR but LineExtensionAmount is 1300.02 EUR",
+		"BR-CO-12: the document-level charges add up to 25.00 EUR but ChargeTotalAmount is 0.00 EUR",
 		"BR-CO-13: LineExtensionAmount - AllowanceTotalAmount + ChargeTotalAmount is 1300.02 EUR but TaxExclusiveAmount is 1325.02 EUR",
 		"BR-CO-16: TaxInclusiveAmount - PrepaidAmount + PayableRoundingAmount is 1656.27 EUR but PayableAmount is 1656.00 EUR",
 		`PEPPOL-EN16931-R120: line "1": quantity 7 × price 400 ÷ base quantity 1 + charges 0.00 EUR - allowances 0.00 EUR is 2800.00 EUR but LineExtensionAmount is 2800.03 EUR`,

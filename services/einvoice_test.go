@@ -1,0 +1,390 @@
+package services_test
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"testing"
+
+	"linkfin"
+	"linkfin/services"
+	"linkfin/ubl"
+)
+
+// stored is what an accepted e-invoice must become, read off the document by eye: the
+// invoice's total (TaxInclusiveAmount) and tax, what the payable asks (PayableAmount),
+// its due date (the document's, or the issue date plus the program's 30 days of
+// payment terms), and the number of lines.
+type stored struct {
+	total, tax, payable int64
+	due                 string
+	lines               int
+}
+
+// refused is the reason a document is refused: the error code and, for a breach of
+// EN 16931's rules, the rule ids.
+type refused struct {
+	code  string
+	rules []string
+}
+
+// einvoices lists every published document in ../ubl/testdata (the shared samples) and
+// ../ubl/testdata/cen (the CEN/TC 434 examples; see its NOTICE), with what each must
+// become. TestEveryEInvoice fails on a file that is not listed.
+var einvoices = map[string]any{
+	"en16931-bis3-factoring.xml": stored{115_000_00, 23_000_00, 115_000_00, "2017-09-29", 2},
+	// Line 20 returns frying fat with quantity 6 and amount −109.98.
+	"en16931-ubl-example1.xml": refused{services.ERULES, []string{"PEPPOL-EN16931-R120"}},
+	// TaxInclusiveAmount 1729 is not 1436.50 + 292.20, and the rounding is counted twice.
+	"oasis-ubl-creditnote-2.1-example.xml": refused{services.ERULES, []string{"BR-CO-15", "BR-CO-16"}},
+	// The same, and line 1's amount leaves out its allowance and charge.
+	"oasis-ubl-invoice-2.1-example.xml": refused{services.ERULES, []string{"BR-CO-15", "BR-CO-16", "PEPPOL-EN16931-R120"}},
+	// Two lines on order line 123: 7 days at 400, and −3 at 500; a 25.00 charge.
+	"peppol-bis3-base-example.xml": stored{1656_25, 331_25, 1656_25, "2017-12-01", 2},
+
+	// A negative invoice: −782,179.43 DKK.
+	"cen/BIS3_Invoice_negativ.XML":  refused{services.EUNBILLABLE, nil},
+	"cen/BIS3_Invoice_positive.XML": stored{782_179_43, 156_435_89, 782_179_43, "2019-02-24", 1},
+	"cen/guide-example1.xml":        refused{services.ERULES, []string{"PEPPOL-EN16931-R120"}},
+	// Line 1: 2 × 1273.00 with an allowance and a charge of 12.00 each, for 1273.00.
+	"cen/guide-example2.xml": refused{services.ERULES, []string{"PEPPOL-EN16931-R120"}},
+	// Each line 2 × 800.00 for 400.00.
+	"cen/guide-example3.xml": refused{services.ERULES, []string{"PEPPOL-EN16931-R120", "PEPPOL-EN16931-R120"}},
+	// Document-level allowance and charge of 1.00 SEK each.
+	"cen/issue116.xml": stored{830_00, 130_00, 830_00, "2018-03-07", 4},
+	// A unit price of 12.625 EUR.
+	"cen/sample-discount-price.xml": stored{15_15, 3_03, 15_15, "2018-02-28", 1},
+	// No BillingReference to the invoice it credits.
+	"cen/ubl-tc434-creditnote1.xml": refused{services.EREFERENCE, nil},
+	"cen/ubl-tc434-example1.xml":    refused{services.ERULES, []string{"PEPPOL-EN16931-R120"}},
+	"cen/ubl-tc434-example10.xml":   refused{services.ERULES, []string{"PEPPOL-EN16931-R120"}},
+	"cen/ubl-tc434-example2.xml":    refused{services.ERULES, []string{"PEPPOL-EN16931-R120"}},
+	"cen/ubl-tc434-example3.xml":    refused{services.ERULES, []string{"PEPPOL-EN16931-R120", "PEPPOL-EN16931-R120"}},
+	"cen/ubl-tc434-example4.xml":    stored{4675_00, 675_00, 4675_00, "2013-05-10", 3},
+	// Half prepaid (2337.50), line allowances and charges.
+	"cen/ubl-tc434-example5.xml": stored{4675_00, 675_00, 2337_50, "2013-05-10", 3},
+	"cen/ubl-tc434-example6.xml": stored{4675_00, 675_00, 4675_00, "2013-05-10", 3},
+	// No due date, and in SEK, for which the platform runs no program whose payment
+	// terms would give one (TestEInvoiceDueByTerms has one that does).
+	"cen/ubl-tc434-example7.xml": refused{services.EDUEDATE, nil},
+	// Prices of 0.00880 and 0.00101 EUR a unit, and prices per 12 units.
+	"cen/ubl-tc434-example8.xml": stored{1099_78, 190_87, 1099_78, "2014-11-24", 10},
+	"cen/ubl-tc434-example9.xml": stored{177_87, 30_87, 177_87, "2015-04-14", 1},
+}
+
+// TestEveryEInvoice reads every published document, submits it as tier1's invoice to
+// the anchor against an order made to fit it, has the anchor approve it, and checks
+// what was stored — or checks that it is refused for the reason it really has, with
+// nothing stored.
+func TestEveryEInvoice(t *testing.T) {
+	files, err := filepath.Glob("../ubl/testdata/*.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	more, _ := filepath.Glob("../ubl/testdata/cen/*.[xX][mM][lL]")
+	files = append(files, more...)
+	if len(files) < 20 {
+		t.Fatalf("%d files", len(files))
+	}
+	for _, f := range files {
+		name, _ := filepath.Rel("../ubl/testdata", f)
+		want, ok := einvoices[filepath.ToSlash(name)]
+		if !ok {
+			t.Errorf("%s is not listed in einvoices", name)
+			continue
+		}
+		t.Run(name, func(t *testing.T) {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			doc, err := ubl.Parse(bytes.NewReader(b))
+			if err != nil {
+				t.Fatal(err)
+			}
+			w := newWorld(t)
+			parties(w)
+			switch want := want.(type) {
+			case stored:
+				checkStored(w, doc, want)
+			case refused:
+				checkRefused(w, doc, want)
+			}
+		})
+	}
+}
+
+// termsProgram is the anchor's program in cur with 30 days of payment terms and
+// tolerances wide enough for any document's prices: what is tested is what is stored.
+// The platform runs programs in the currencies it keeps ledgers for; in another (DKK,
+// SEK) the order has no program.
+func termsProgram(w *world, cur linkfin.Currency) string {
+	if !slices.Contains([]linkfin.Currency{"EUR", "CNY", "USD", "GBP"}, cur) {
+		return ""
+	}
+	id := "terms-" + string(cur)
+	w.must(&services.CreateProgram{Actor: "anchor", Program: linkfin.Program{ID: id, Name: "Terms", Currency: cur,
+		Limit: 1_000_000_000_00, Products: []linkfin.Product{linkfin.ProductFactoring}, MaxTenorDays: 180,
+		AdvanceRate: rate(w.t, "0.8"), DayCount: linkfin.ACT360, Calendar: "WEEKEND", PaymentTermsDays: 30,
+		Tolerances: linkfin.MatchTolerances{QuantityRate: rate(w.t, "0"), PriceRate: rate(w.t, "1"), AmountAbs: linkfin.MaxAmount}}})
+	return id
+}
+
+// orderFor makes the anchor's order to tier1 that the invoice bills, accepted and
+// received in full: one order line per line the invoice names, for the net quantity.
+func orderFor(w *world, inv linkfin.Invoice) string {
+	program := termsProgram(w, inv.Currency)
+	po := linkfin.PurchaseOrder{ID: "po-e", Number: "PO-E", SellerID: "tier1", ProgramID: program, Currency: inv.Currency}
+	for _, l := range inv.Lines {
+		i := slices.IndexFunc(po.Lines, func(p linkfin.POLine) bool { return p.LineID == l.LineID })
+		if i < 0 {
+			price, err := linkfin.RoundHalfEven(l.UnitPriceRat(inv.Currency.Exponent()))
+			if err != nil || price < 1 {
+				price = 1
+			}
+			po.Lines = append(po.Lines, linkfin.POLine{LineID: l.LineID, Item: "item", Unit: "pc", UnitPrice: price})
+			i = len(po.Lines) - 1
+		}
+		po.Lines[i].Quantity += l.Quantity
+	}
+	receipt := linkfin.GoodsReceipt{ID: "gr-e", POID: po.ID}
+	for _, l := range po.Lines {
+		receipt.Lines = append(receipt.Lines, linkfin.ReceiptLine{LineID: l.LineID, Accepted: l.Quantity})
+	}
+	w.must(&services.CreatePurchaseOrder{Actor: "anchor", Order: po}, &services.AcceptPurchaseOrder{Actor: "tier1", ID: po.ID},
+		&services.CreateGoodsReceipt{Actor: "anchor", Receipt: receipt})
+	return po.ID
+}
+
+func checkStored(w *world, doc *ubl.Document, want stored) {
+	t := w.t
+	inv, err := services.InvoiceFromUBL(doc, "", "anchor")
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv.POID = orderFor(w, inv)
+	got, err := run[linkfin.Invoice](w, &services.CreateInvoice{Actor: "tier1", Invoice: inv})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Total != want.total || got.Tax != want.tax || got.DueDate.String() != want.due || len(got.Lines) != want.lines ||
+		got.Number != doc.ID || got.Status != linkfin.InvoiceMatched {
+		t.Fatalf("stored total %d tax %d due %s, %d lines, number %q, %s (%+v); want %+v",
+			got.Total, got.Tax, got.DueDate, len(got.Lines), got.Number, got.Status, got.Match, want)
+	}
+	// The lines keep the document's: the amounts add up to LineExtensionAmount, and
+	// each is its quantity × price − allowance + charge.
+	var sum int64
+	for _, l := range got.Lines {
+		sum += l.Amount
+		if !l.AmountOK(got.Currency.Exponent()) {
+			t.Errorf("line %+v does not multiply out", l)
+		}
+	}
+	if sum != doc.LineTotal.Amount || sum-got.Allowance+got.Charge+got.Tax != got.Total {
+		t.Errorf("lines add up to %d, document %d; allowance %d, charge %d, tax %d, total %d",
+			sum, doc.LineTotal.Amount, got.Allowance, got.Charge, got.Tax, got.Total)
+	}
+	p, err := run[linkfin.Payable](w, &services.ApproveInvoice{Actor: "anchor", ID: got.ID})
+	if err != nil || p.Amount != want.payable || p.DueDate.String() != want.due {
+		t.Fatalf("payable %+v, %v; want %d due %s", p, err, want.payable, want.due)
+	}
+}
+
+func checkRefused(w *world, doc *ubl.Document, want refused) {
+	t := w.t
+	var err error
+	if doc.Kind == ubl.KindCreditNote {
+		_, _, err = services.CreditNoteFromUBL(doc)
+	} else {
+		var inv linkfin.Invoice
+		if inv, err = services.InvoiceFromUBL(doc, "", "anchor"); err == nil {
+			inv.POID = orderFor(w, inv)
+			events := len(w.db.Events())
+			_, err = run[linkfin.Invoice](w, &services.CreateInvoice{Actor: "tier1", Invoice: inv})
+			if n := len(w.db.Events()); n != events {
+				t.Errorf("the refused invoice logged %d events", n-events)
+			}
+		}
+	}
+	if linkfin.ErrorCode(err) != want.code {
+		t.Fatalf("%v, want code %s", err, want.code)
+	}
+	var rules []string
+	var lerr *linkfin.Error
+	if e, ok := err.(*linkfin.Error); ok {
+		lerr = e
+	}
+	for _, v := range lerr.Violations {
+		rules = append(rules, v.Rule)
+	}
+	if !reflect.DeepEqual(rules, want.rules) {
+		t.Fatalf("rules %q, want %q (%v)", rules, want.rules, err)
+	}
+}
+
+// An invoice that states no due date is due after the payment terms of its order's
+// program; without such terms it is refused, and nothing changes.
+func TestEInvoiceDueByTerms(t *testing.T) {
+	doc := edited(t, "peppol-bis3-base-example.xml", "<cbc:DueDate>2017-12-01</cbc:DueDate>", "")
+	w := newWorld(t)
+	parties(w)
+	inv, err := services.InvoiceFromUBL(doc, "", "anchor")
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv.POID = orderFor(w, inv)
+	got, err := run[linkfin.Invoice](w, &services.CreateInvoice{Actor: "tier1", Invoice: inv})
+	if err != nil || got.DueDate.String() != "2017-12-13" || got.IssueDate.String() != "2017-11-13" {
+		t.Fatalf("%+v, %v", got, err)
+	}
+	p, err := run[linkfin.Payable](w, &services.ApproveInvoice{Actor: "anchor", ID: got.ID})
+	if err != nil || p.DueDate.String() != "2017-12-13" {
+		t.Fatalf("payable %+v, %v", p, err)
+	}
+
+	// An order without a program has no terms.
+	w.must(&services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: "po-2", Number: "PO-2", SellerID: "tier1",
+		Currency: "EUR", Lines: []linkfin.POLine{{LineID: "123", Item: "days", Unit: "DAY", Quantity: 4, UnitPrice: 400_00}}}},
+		&services.AcceptPurchaseOrder{Actor: "tier1", ID: "po-2"})
+	inv.POID, inv.Number = "po-2", "Snippet2"
+	w.refused(&services.CreateInvoice{Actor: "tier1", Invoice: inv}, services.EDUEDATE)
+}
+
+// A UBL credit note credits the invoice its BillingReference names: before approval
+// it lowers what the payable will be, after it the open payable.
+func TestEInvoiceCreditNote(t *testing.T) {
+	w := newWorld(t)
+	parties(w)
+	inv, err := services.InvoiceFromUBL(parse(t, "peppol-bis3-base-example.xml"), "", "anchor")
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv.POID = orderFor(w, inv)
+	got, err := run[linkfin.Invoice](w, &services.CreateInvoice{Actor: "tier1", Invoice: inv})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := run[linkfin.Payable](w, &services.ApproveInvoice{Actor: "anchor", ID: got.ID}); err != nil {
+		t.Fatal(err)
+	}
+	note, number, err := services.CreditNoteFromUBL(creditNote(t, "Snippet1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Only the seller credits its invoice, and only one it has.
+	w.refused(&services.CreateCreditNote{Actor: "anchor", Note: note, InvoiceNumber: number}, linkfin.ENOTFOUND)
+	w.refused(&services.CreateCreditNote{Actor: "tier1", Note: note, InvoiceNumber: "Snippet9"}, linkfin.ENOTFOUND)
+	n, err := run[linkfin.CreditNote](w, &services.CreateCreditNote{Actor: "tier1", Note: note, InvoiceNumber: number})
+	if err != nil || n.InvoiceID != got.ID || n.Amount != 100_11 || n.BuyerID != "anchor" {
+		t.Fatalf("credit note %+v, %v", n, err)
+	}
+	p, err := run[linkfin.Payable](w, &services.ApproveInvoice{Actor: "anchor", ID: got.ID})
+	if err != nil || p.Amount != 1656_25-100_11 {
+		t.Fatalf("payable %+v, %v", p, err)
+	}
+	// The same number again is another credit note of the same seller: refused.
+	w.refused(&services.CreateCreditNote{Actor: "tier1", Note: note, InvoiceNumber: number}, linkfin.EDUPLICATENUMBER)
+}
+
+// A prepaid and rounded invoice: the payable is what is left to pay.
+func TestEInvoicePrepaidAndRounded(t *testing.T) {
+	w := newWorld(t)
+	parties(w)
+	inv, err := services.InvoiceFromUBL(edited(t, "peppol-bis3-base-example.xml",
+		`<cbc:PayableAmount currencyID="EUR">1656.25</cbc:PayableAmount>`,
+		`<cbc:PrepaidAmount currencyID="EUR">1000</cbc:PrepaidAmount><cbc:PayableRoundingAmount currencyID="EUR">-0.25</cbc:PayableRoundingAmount><cbc:PayableAmount currencyID="EUR">656.00</cbc:PayableAmount>`),
+		"", "anchor")
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv.POID = orderFor(w, inv)
+	got, err := run[linkfin.Invoice](w, &services.CreateInvoice{Actor: "tier1", Invoice: inv})
+	if err != nil || got.Status != linkfin.InvoiceMatched {
+		t.Fatalf("%+v, %v", got, err)
+	}
+	// A credit note for more than is left to pay is refused.
+	w.refused(&services.CreateCreditNote{Actor: "tier1", Note: linkfin.CreditNote{Number: "CN-1", InvoiceID: got.ID, Amount: 656_01, Reason: "x"}}, linkfin.EINVALID)
+	p, err := run[linkfin.Payable](w, &services.ApproveInvoice{Actor: "anchor", ID: got.ID})
+	if err != nil || p.Amount != 656_00 {
+		t.Fatalf("payable %+v, %v", p, err)
+	}
+}
+
+// The match judges each order line on the net quantity of the lines that bill it.
+func TestMatchNetsLinesPerOrderLine(t *testing.T) {
+	w := newWorld(t)
+	parties(w)
+	w.must(&services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: "po-1", Number: "PO-1", SellerID: "tier1",
+		ProgramID: "auto-scf", Currency: "CNY", Lines: []linkfin.POLine{{LineID: "L1", Item: "disc", Unit: "pc", Quantity: 100, UnitPrice: 10_00},
+			{LineID: "L2", Item: "pad", Unit: "pc", Quantity: 100, UnitPrice: 1_00}}}},
+		&services.AcceptPurchaseOrder{Actor: "tier1", ID: "po-1"},
+		&services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{ID: "gr-1", POID: "po-1",
+			Lines: []linkfin.ReceiptLine{{LineID: "L1", Accepted: 100}, {LineID: "L2", Accepted: 100}}}})
+	invoice := func(n string, lines ...linkfin.InvoiceLine) *linkfin.Invoice {
+		var sum int64
+		for _, l := range lines {
+			sum += l.Amount
+		}
+		got, err := run[linkfin.Invoice](w, &services.CreateInvoice{Actor: "tier1", Invoice: linkfin.Invoice{Number: n, BuyerID: "anchor",
+			POID: "po-1", Currency: "CNY", IssueDate: day(t, "2026-11-02"), DueDate: day(t, "2026-12-02"), Lines: lines, Total: sum}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	reasons := func(inv *linkfin.Invoice) map[string][]string {
+		out := map[string][]string{}
+		for _, l := range inv.Match.Lines {
+			out[l.LineID] = l.Reasons
+		}
+		return out
+	}
+	// 60 + 60 − 30 = 90 of L1, 0.995 a pad for 100 pads (99.50), both within received.
+	ok := invoice("INV-1",
+		linkfin.InvoiceLine{LineID: "L1", Quantity: 60, UnitPrice: 10_00, Amount: 600_00},
+		linkfin.InvoiceLine{LineID: "L2", Quantity: 100, Price: rate(t, "0.995"), Amount: 99_50},
+		linkfin.InvoiceLine{LineID: "L1", Quantity: 60, UnitPrice: 10_00, Amount: 600_00},
+		linkfin.InvoiceLine{LineID: "L1", Quantity: -30, UnitPrice: 10_00, Amount: -300_00})
+	if ok.Status != linkfin.InvoiceMatched || len(ok.Match.Lines) != 2 || ok.Match.Lines[0].Invoiced != 90 || ok.Match.Lines[1].Price != 1_00 {
+		t.Fatalf("%+v", ok.Match)
+	}
+	// The order now has 10 discs left to invoice and no pads: 20 discs in two lines
+	// are over what was received; a line netting to nothing is flagged.
+	bad := invoice("INV-2",
+		linkfin.InvoiceLine{LineID: "L1", Quantity: 10, UnitPrice: 10_00, Amount: 100_00},
+		linkfin.InvoiceLine{LineID: "L1", Quantity: 10, UnitPrice: 10_00, Amount: 100_00},
+		linkfin.InvoiceLine{LineID: "L2", Quantity: 5, UnitPrice: 1_00, Amount: 5_00},
+		linkfin.InvoiceLine{LineID: "L2", Quantity: -5, UnitPrice: 1_00, Amount: -5_00})
+	want := map[string][]string{"L1": {linkfin.ReasonQuantityOverRecvd}, "L2": {linkfin.ReasonNetNotPositive}}
+	if bad.Status != linkfin.InvoiceMismatched || !reflect.DeepEqual(reasons(bad), want) {
+		t.Fatalf("reasons %v, want %v", reasons(bad), want)
+	}
+	// A finer price whose amount is off by a whole cent is wrong.
+	off := invoice("INV-3", linkfin.InvoiceLine{LineID: "L1", Quantity: 3, Price: rate(t, "3.333"), Amount: 10_01})
+	if !slices.Contains(reasons(off)["L1"], linkfin.ReasonAmountWrong) {
+		t.Fatalf("reasons %v", reasons(off))
+	}
+}
+
+// A self-billed invoice (389) is issued by the order's buyer for its seller.
+func TestEInvoiceSelfBilled(t *testing.T) {
+	w := newWorld(t)
+	parties(w)
+	inv, err := services.InvoiceFromUBL(edited(t, "peppol-bis3-base-example.xml",
+		"<cbc:InvoiceTypeCode>380</cbc:InvoiceTypeCode>", "<cbc:InvoiceTypeCode>389</cbc:InvoiceTypeCode>"), "", "anchor")
+	if err != nil || !inv.SelfBilled {
+		t.Fatalf("%+v, %v", inv, err)
+	}
+	inv.POID, inv.SellerID = orderFor(w, inv), "tier1"
+	w.refused(&services.CreateInvoice{Actor: "tier1", Invoice: inv}, linkfin.EFORBIDDEN)
+	got, err := run[linkfin.Invoice](w, &services.CreateInvoice{Actor: "anchor", Invoice: inv})
+	if err != nil || got.SellerID != "tier1" || got.BuyerID != "anchor" || !got.SelfBilled || got.Status != linkfin.InvoiceMatched {
+		t.Fatalf("%+v, %v", got, err)
+	}
+	// The seller's own invoice with the same number is the same invoice: refused.
+	inv.SelfBilled, inv.SellerID = false, ""
+	w.refused(&services.CreateInvoice{Actor: "tier1", Invoice: inv}, "duplicate_invoice")
+}
