@@ -72,6 +72,8 @@ var codeMessages = map[string]message{
 	// UBL invoices.
 	"ubl_invalid":   {"The file is not a UBL 2.1 invoice the platform can use.", "该文件不是平台可读取的 UBL 2.1 发票。"},
 	"ubl_too_large": {"The file is too large.", "文件过大。"},
+	// Payment files.
+	"nothing_to_file": {"No payment instruction waits to be filed.", "没有待生成付款文件的付款指令。"},
 	// Bank statements (ISO 20022).
 	"unsupported_message": {"The file is not a bank statement message the platform reads.", "该文件不是平台可读取的银行对账单报文。"},
 	// The ledger's refusals.
