@@ -47,7 +47,10 @@ type CreditTransfer struct {
 	Amount        int64                `json:"amount"`
 	Status        CreditTransferStatus `json:"status"`
 	FileID        string               `json:"file_id,omitempty"`
-	CreatedAt     time.Time            `json:"created_at"`
+	// Reason is the bank's, when it rejected the instruction: its ISO 20022 reason code
+	// and what it added ("AC04 account closed"). The money went back to the wallet.
+	Reason    string    `json:"reason,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // Parties implements Partied: the organization paid.
@@ -64,7 +67,8 @@ type PaymentFileStatus string
 
 // The states of a payment file.
 const (
-	PaymentFileCreated PaymentFileStatus = "created" // made; the bank has not answered
+	PaymentFileCreated  PaymentFileStatus = "created"  // made; the bank has not answered
+	PaymentFileReported PaymentFileStatus = "reported" // the bank answered with a status report
 )
 
 // PaymentFile is one pain.001 document: the instructions gathered, with what the
@@ -77,7 +81,9 @@ type PaymentFile struct {
 	Status    PaymentFileStatus     `json:"status"`
 	Count     int                   `json:"count"`
 	Transfers []PaymentFileTransfer `json:"transfers"`
-	CreatedAt time.Time             `json:"created_at"`
+	// Reports are the message ids of the bank's status reports that changed something.
+	Reports   []string  `json:"reports,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // PaymentFileTransfer is one instruction as its file states it.
@@ -88,6 +94,7 @@ type PaymentFileTransfer struct {
 	Currency Currency             `json:"currency"`
 	Amount   int64                `json:"amount"`
 	Status   CreditTransferStatus `json:"status"`
+	Reason   string               `json:"reason,omitempty"`
 }
 
 // PaymentParty is the platform's account that a payment file's transfers are paid from.

@@ -202,6 +202,9 @@ func TestRequiredFields(t *testing.T) {
 			})
 			continue
 		}
+		if route.XML {
+			continue // an XML document (a bank's report): its own tests refuse what it lacks
+		}
 		body := op.RequestBody.Value.Content.Get("application/json").Schema.Value
 		full := example(body)
 		b, _ := json.Marshal(full)
@@ -377,7 +380,7 @@ func TestContentTypeChecked(t *testing.T) {
 		who, path := p.writer(t, route)
 		for _, ct := range []string{"", "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
 			"application/json; charset=latin1", "application/jsonx", "text/json", "application/xml", "text/xml"} {
-			if ct == "application/xml" && (route.Pattern == "POST /v1/invoices" || route.Pattern == "POST /v1/credit-notes") {
+			if ct == "application/xml" && (route.Pattern == "POST /v1/invoices" || route.Pattern == "POST /v1/credit-notes" || route.XML) {
 				continue
 			}
 			t.Run(route.Pattern+"/"+ct, func(t *testing.T) {
@@ -385,6 +388,11 @@ func TestContentTypeChecked(t *testing.T) {
 			})
 		}
 		t.Run(route.Pattern+"/charset", func(t *testing.T) {
+			if route.XML {
+				// An XML document is read, and refused for what it is, in any case of the type.
+				wantProblem(t, p.as(who, "POST", path, `<Document`, "Content-Type", "Application/XML; charset=UTF-8"), http.StatusBadRequest, linkfin.EINVALID)
+				return
+			}
 			r := p.as(who, "POST", path, `{"bogus":1}`, "Content-Type", "Application/JSON; charset=UTF-8")
 			wantProblem(t, r, http.StatusBadRequest, lfhttp.EUNKNOWNFIELD)
 		})

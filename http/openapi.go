@@ -69,7 +69,7 @@ var enums = map[reflect.Type][]any{
 	reflect.TypeFor[linkfin.ReceiptStatus](): values(linkfin.ReceiptIssued, linkfin.ReceiptPledged, linkfin.ReceiptFrozen),
 	reflect.TypeFor[linkfin.CreditTransferStatus](): values(linkfin.CreditTransferPending, linkfin.CreditTransferFiled,
 		linkfin.CreditTransferAccepted, linkfin.CreditTransferRejected),
-	reflect.TypeFor[linkfin.PaymentFileStatus](): values(linkfin.PaymentFileCreated),
+	reflect.TypeFor[linkfin.PaymentFileStatus](): values(linkfin.PaymentFileCreated, linkfin.PaymentFileReported),
 }
 
 func values[T ~string](vs ...T) []any {
@@ -89,7 +89,8 @@ var (
 	existing = map[string]bool{"POST /v1/organizations": true, "POST /v1/accounts": true, "POST /v1/transfers": true}
 	// xmlBodies take an XML body as well as JSON, of this description.
 	xmlBodies = map[string]string{"POST /v1/invoices": "A UBL 2.1 Invoice document (PEPPOL BIS Billing 3.0, EN 16931), with the query's po_id and buyer_id.",
-		"POST /v1/credit-notes": "A UBL 2.1 CreditNote document (PEPPOL BIS Billing 3.0, EN 16931) whose BillingReference names the invoice it credits."}
+		"POST /v1/credit-notes":              "A UBL 2.1 CreditNote document (PEPPOL BIS Billing 3.0, EN 16931) whose BillingReference names the invoice it credits.",
+		"POST /v1/payment-files/{id}/status": "The bank's pain.002 CustomerPaymentStatusReport (001.03 to 001.14) answering the file."}
 	// xmlAnswers answer XML as well as JSON, with Accept: application/xml, of this
 	// description.
 	xmlAnswers = map[string]string{"GET /v1/payment-files/{id}": "The payment file's pain.001.001.09 document (CustomerCreditTransferInitiationV09)."}
@@ -474,6 +475,8 @@ func (g *generator) requestBody(rt *Route) schema {
 			content["application/xml"] = xml
 		}
 		return schema{"required": true, "content": content}
+	case rt.XML:
+		return schema{"required": true, "content": schema{"application/xml": schema{"schema": schema{"type": "string", "description": xmlBodies[rt.Pattern]}}}}
 	case rt.Method() == http.MethodPost:
 		return schema{"required": false, "description": "None, or an empty object.",
 			"content": schema{"application/json": schema{"schema": schema{"type": "object", "additionalProperties": false}}}}

@@ -7,8 +7,10 @@ import (
 	"net/http"
 	"reflect"
 	"strings"
+	"unicode/utf8"
 
 	"linkfin"
+	"linkfin/engine"
 	"linkfin/iso20022"
 	"linkfin/services"
 )
@@ -29,6 +31,11 @@ func (s *Server) paymentRoutes() {
 		Summary: "Get a payment file (the operator's): its instructions and status as JSON, or with Accept: application/xml its pain.001.001.09 document, the same at every request."},
 		s.getPaymentFile)
 	historyRoute(s, "GET /v1/payment-files/{id}", linkfin.KindPaymentFile)
+	s.handle(Route{Pattern: "POST /v1/payment-files/{id}/status", Kind: linkfin.KindPaymentFile, Access: Operator, Money: true,
+		XML: true, Out: reflect.TypeFor[linkfin.PaymentFile](),
+		Summary: "Apply the bank's pain.002 status report to the file (Content-Type: application/xml): each instruction accepted or rejected; " +
+			"a rejected one's money goes back to its wallet with the bank's reason. The same report twice changes nothing."},
+		s.paymentStatus)
 	listRoute[linkfin.PaymentFile](s, "GET /v1/payment-files", linkfin.KindPaymentFile, "List payment files.")
 }
 
@@ -77,4 +84,28 @@ func (s *Server) getPaymentFile(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Disposition", `attachment; filename="`+f.ID+`.xml"`)
 	w.WriteHeader(http.StatusOK)
 	w.Write(b.Bytes())
+}
+
+func (s *Server) paymentStatus(w http.ResponseWriter, r *http.Request) {
+	if _, err := s.record(r, linkfin.KindPaymentFile, r.PathValue("id")); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	body, err := readBody(w, r, mediaXML)
+	if err == nil && len(body) == 0 {
+		err = linkfin.Errorf(EMISSING, "the body is the bank's pain.002 status report")
+	}
+	if err == nil && !utf8.Valid(body) {
+		err = linkfin.Errorf(EENCODING, "the XML is not valid UTF-8")
+	}
+	var rep *iso20022.StatusReport
+	if err == nil {
+		rep, err = iso20022.ReadStatusReport(bytes.NewReader(body))
+	}
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	s.submit(w, r, body, &engine.Request{Commands: []linkfin.Command{&services.ApplyPaymentStatus{FileID: r.PathValue("id"), Report: rep}}},
+		valueAnswer(http.StatusOK))
 }

@@ -1,11 +1,13 @@
 package http_test
 
 import (
+	"fmt"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -133,5 +135,138 @@ func TestPaymentFiles(t *testing.T) {
 	wantJSON(t, p.as("operator", "GET", "/v1/payment-files/"+next.ID, ""), http.StatusOK, &asJSON)
 	if asJSON.ID != next.ID || asJSON.Debtor.Account == "" {
 		t.Errorf("the file as JSON: %+v", asJSON)
+	}
+}
+
+// statusReport is a pain.002 of the given version answering message original: a group
+// status (none if empty), and transactions of one payment information block, each
+// "end-to-end id:status:reason code:what the bank added".
+func statusReport(version, original, group, block string, txs ...string) string {
+	var b strings.Builder
+	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.002.001.` + version + `"><CstmrPmtStsRpt>
+<GrpHdr><MsgId>BANK-` + original + `-` + group + `</MsgId><CreDtTm>2026-12-01T18:00:00</CreDtTm></GrpHdr>
+<OrgnlGrpInfAndSts><OrgnlMsgId>` + original + `</OrgnlMsgId><OrgnlMsgNmId>pain.001.001.09</OrgnlMsgNmId>`)
+	if group != "" {
+		b.WriteString(`<GrpSts>` + group + `</GrpSts>`)
+		if group == "RJCT" {
+			b.WriteString(`<StsRsnInf><Rsn><Cd>AM05</Cd></Rsn><AddtlInf>duplication</AddtlInf></StsRsnInf>`)
+		}
+	}
+	b.WriteString(`</OrgnlGrpInfAndSts>`)
+	if block != "" {
+		b.WriteString(`<OrgnlPmtInfAndSts><OrgnlPmtInfId>` + block + `</OrgnlPmtInfId>`)
+		for _, tx := range txs {
+			f := strings.SplitN(tx, ":", 4)
+			b.WriteString(`<TxInfAndSts><OrgnlEndToEndId>` + f[0] + `</OrgnlEndToEndId><TxSts>` + f[1] + `</TxSts>`)
+			if len(f) == 4 {
+				b.WriteString(`<StsRsnInf><Rsn><Cd>` + f[2] + `</Cd></Rsn><AddtlInf>` + f[3] + `</AddtlInf></StsRsnInf>`)
+			}
+			b.WriteString(`</TxInfAndSts>`)
+		}
+		b.WriteString(`</OrgnlPmtInfAndSts>`)
+	}
+	b.WriteString(`</CstmrPmtStsRpt></Document>`)
+	return b.String()
+}
+
+// TestPaymentStatusReport: the bank's pain.002 accepts and rejects a file's
+// instructions; a rejected one's money goes back to its wallet, with the bank's reason
+// in its event; the same report twice changes nothing; a report of another file, or of
+// a transaction the file does not have, is refused and changes nothing.
+func TestPaymentStatusReport(t *testing.T) {
+	p := newPlatform(t)
+	wallet := func() int64 {
+		t.Helper()
+		var a linkfin.Account
+		wantJSON(t, p.as("bank", "GET", "/v1/accounts/"+strconv.FormatInt(linkfin.WalletID("bank", "CNY"), 10), ""), http.StatusOK, &a)
+		return int64(a.CreditsPosted - a.DebitsPosted)
+	}
+	withdraw := func(ref string, amount int64) string {
+		t.Helper()
+		var out linkfin.PaymentOut
+		wantJSON(t, p.as("bank", "POST", "/v1/payments/withdrawals", fmt.Sprintf(`{"rail":"bank","instruction_id":%q,"currency":"CNY","amount":%d}`, ref, amount)),
+			http.StatusOK, &out)
+		return out.CreditTransferID
+	}
+	start := wallet()
+	ok, bad, later := withdraw("R-1", 123_45), withdraw("R-2", 5_000_00), withdraw("R-3", 7_00)
+	var file linkfin.PaymentFile
+	wantJSON(t, p.as("operator", "POST", "/v1/payment-files", `{"rail":"bank","date":"2026-12-01"}`), http.StatusCreated, &file)
+	if got := wallet(); got != start-123_45-5_000_00-7_00 {
+		t.Fatalf("the wallet after the withdrawals: %d", got)
+	}
+	post := func(who, doc string, headers ...string) reply {
+		t.Helper()
+		return p.as(who, "POST", "/v1/payment-files/"+file.ID+"/status", doc, append([]string{"Content-Type", "application/xml"}, headers...)...)
+	}
+	history := func(id string) []linkfin.EventOut {
+		t.Helper()
+		var page linkfin.List[linkfin.EventOut]
+		wantJSON(t, p.as("bank", "GET", "/v1/credit-transfers/"+id+"/events", ""), http.StatusOK, &page)
+		return page.Data
+	}
+
+	// Refusals change nothing.
+	wantProblem(t, post("operator", statusReport("10", "pf_0000000000000", "", file.ID+"-CNY", ok+":ACSC")), http.StatusBadRequest, linkfin.EINVALID)
+	wantProblem(t, post("operator", statusReport("10", file.ID, "", file.ID+"-CNY", "ct_0000000000000:RJCT:AC04:closed")), http.StatusBadRequest, linkfin.EINVALID)
+	wantProblem(t, post("operator", statusReport("10", file.ID, "", file.ID+"-EUR", ok+":RJCT:AC04:closed")), http.StatusBadRequest, linkfin.EINVALID)
+	wantProblem(t, post("operator", `<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.001.001.09"/>`), http.StatusUnprocessableEntity, "unsupported_message")
+	wantProblem(t, post("operator", "<Document"), http.StatusBadRequest, linkfin.EINVALID)
+	wantProblem(t, p.as("operator", "POST", "/v1/payment-files/"+file.ID+"/status", `{"status":"RJCT"}`), http.StatusUnsupportedMediaType, "unsupported_media_type")
+	wantProblem(t, post("bank", statusReport("10", file.ID, "", file.ID+"-CNY", ok+":ACSC")), http.StatusForbidden, linkfin.EFORBIDDEN)
+	if got := wallet(); got != start-123_45-5_000_00-7_00 || len(history(bad)) != 2 {
+		t.Fatalf("a refused report changed something: wallet %d, %d events", got, len(history(bad)))
+	}
+
+	report := statusReport("10", file.ID, "PART", file.ID+"-CNY", ok+":ACSC", bad+":RJCT:AC04:account closed")
+	var answered linkfin.PaymentFile
+	wantJSON(t, post("operator", report), http.StatusOK, &answered)
+	statuses := map[string]linkfin.CreditTransferStatus{}
+	for _, tr := range answered.Transfers {
+		statuses[tr.ID] = tr.Status
+	}
+	if answered.Status != linkfin.PaymentFileReported || statuses[ok] != linkfin.CreditTransferAccepted ||
+		statuses[bad] != linkfin.CreditTransferRejected || statuses[later] != linkfin.CreditTransferFiled {
+		t.Fatalf("the file after the report: %+v", answered)
+	}
+	if got := wallet(); got != start-123_45-7_00 {
+		t.Fatalf("the rejected 5,000.00 did not come back: the wallet moved by %d", got-start)
+	}
+	var ct linkfin.CreditTransfer
+	wantJSON(t, p.as("bank", "GET", "/v1/credit-transfers/"+bad, ""), http.StatusOK, &ct)
+	if ct.Status != linkfin.CreditTransferRejected || ct.Reason != "AC04 account closed" {
+		t.Errorf("the rejected instruction: %+v", ct)
+	}
+	events := history(bad)
+	if last := events[len(events)-1]; last.Type != "credit_transfer.rejected" || !strings.Contains(string(last.Data), "AC04 account closed") {
+		t.Errorf("the rejection's event: %s %s", last.Type, last.Data)
+	}
+
+	// The same report again, under another key: nothing changes, no event is written.
+	before := len(history(bad)) + len(history(ok))
+	wantJSON(t, post("operator", report), http.StatusOK, &answered)
+	if got := wallet(); got != start-123_45-7_00 || len(history(bad))+len(history(ok)) != before {
+		t.Fatalf("the report twice changed something: wallet %d, events %d then %d", got, before, len(history(bad))+len(history(ok)))
+	}
+
+	// A report of the whole message in the oldest version linkfin reads rejects what is
+	// left, with the message's reason; what was answered stays as it is.
+	wantJSON(t, post("operator", statusReport("03", file.ID, "RJCT", "")), http.StatusOK, &answered)
+	wantJSON(t, p.as("bank", "GET", "/v1/credit-transfers/"+later, ""), http.StatusOK, &ct)
+	if ct.Status != linkfin.CreditTransferRejected || ct.Reason != "AM05 duplication" {
+		t.Errorf("the instruction the group rejection answered: %+v", ct)
+	}
+	wantJSON(t, p.as("bank", "GET", "/v1/credit-transfers/"+ok, ""), http.StatusOK, &ct)
+	if ct.Status != linkfin.CreditTransferAccepted {
+		t.Errorf("an accepted instruction changed: %+v", ct)
+	}
+	if got := wallet(); got != start-123_45 {
+		t.Fatalf("after the group rejection the wallet moved by %d, want -123.45", got-start)
+	}
+	// The bank rejects by name what it had accepted: the money comes back.
+	wantJSON(t, post("operator", statusReport("10", file.ID, "", file.ID+"-CNY", ok+":RJCT:AC06:account blocked")), http.StatusOK, &answered)
+	if got := wallet(); got != start {
+		t.Fatalf("after the late rejection the wallet moved by %d, want 0", got-start)
 	}
 }

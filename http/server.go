@@ -120,6 +120,7 @@ type Route struct {
 	Out     reflect.Type // the JSON answer, nil for none
 	List    bool         // Out is the element of a cursor-paginated list
 	Text    bool         // the answer is text, not JSON
+	XML     bool         // the body is an XML document (described in xmlBodies), not JSON
 	Table   bool         // Out also answers as a table of items and values, with Accept: text/csv
 	Summary string
 }

@@ -506,6 +506,12 @@ func TestBadInputEveryRoute(t *testing.T) {
 			{"no key", `{}`, []string{"Authorization", ""}, 401, linkfin.EUNAUTHORIZED},
 			{"bad key", `{}`, []string{"Authorization", "Bearer lfk_0000000000000000_" + strings.Repeat("x", 43)}, 401, linkfin.EUNAUTHORIZED},
 		}
+		if route.XML {
+			// The body is an XML document: a malformed one, or JSON, is refused for it.
+			cases[0].body, cases[0].headers, cases[0].code = `<Document`, []string{"Content-Type", "application/xml"}, linkfin.EINVALID
+			cases[1].body, cases[1].headers, cases[1].status, cases[1].code = `{"bogus":1}`, nil, 415, lfhttp.EMEDIATYPE
+			cases[2].body, cases[2].headers, cases[2].status, cases[2].code = `"text"`, nil, 415, lfhttp.EMEDIATYPE
+		}
 		if route.Money {
 			cases = append(cases, struct {
 				name, body string

@@ -6,6 +6,7 @@ import (
 
 	"linkfin"
 	"linkfin/iso20022"
+	"linkfin/ledger"
 )
 
 // The rails money moves on.
@@ -157,4 +158,161 @@ func Pain001(f *linkfin.PaymentFile) *iso20022.CreditTransferInitiation {
 			Creditor: iso20022.Party{Name: t.Creditor}, Remittance: "linkfin withdrawal " + t.ID})
 	}
 	return doc
+}
+
+// returnID is the ledger id of the transfer that gives a rejected instruction's money
+// back to its wallet.
+func returnID(creditTransfer string) int64 { return linkfin.LedgerID("return/bank/" + creditTransfer) }
+
+// ApplyPaymentStatus applies a bank's pain.002 status report to the payment file it
+// answers: each instruction it accepts is accepted; each it rejects is rejected with the
+// bank's reason, and its money goes back to the wallet it was paid from. A status is
+// the transaction's own, else its payment information block's, else the whole
+// message's. An instruction already rejected does not change again, nor one accepted
+// but by its own rejection (a bank may accept a transaction technically, then reject
+// it), so the same report twice changes nothing; a report of another file, or that names a
+// transaction or block the file does not have, is refused.
+type ApplyPaymentStatus struct {
+	FileID string
+	Report *iso20022.StatusReport
+}
+
+// Validate implements linkfin.Validator.
+func (c *ApplyPaymentStatus) Validate() error {
+	if c.Report == nil {
+		return linkfin.Errorf(linkfin.EINVALID, "a status report is needed")
+	}
+	return linkfin.ValidateID("payment file id", c.FileID)
+}
+
+// Keys implements linkfin.Command.
+func (c *ApplyPaymentStatus) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{{Kind: linkfin.KindPaymentFile, ID: c.FileID}}
+}
+
+// DependentKeys implements linkfin.DependentCommand: the file's instructions.
+func (c *ApplyPaymentStatus) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
+	var f linkfin.PaymentFile
+	if found, err := r.Get(linkfin.KindPaymentFile, c.FileID, &f); err != nil || !found {
+		return nil
+	}
+	keys := make([]linkfin.ObjectKey, 0, len(f.Transfers))
+	for _, t := range f.Transfers {
+		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindCreditTransfer, ID: t.ID})
+	}
+	return keys
+}
+
+// LedgerKeys implements linkfin.LedgerCommand: the rail's and the wallets' accounts,
+// and the returns, of every instruction of the file.
+func (c *ApplyPaymentStatus) LedgerKeys(r linkfin.Records) (accounts, transfers []int64) {
+	var f linkfin.PaymentFile
+	if found, err := r.Get(linkfin.KindPaymentFile, c.FileID, &f); err != nil || !found {
+		return nil, nil
+	}
+	for _, t := range f.Transfers {
+		accounts = append(accounts, railID(f.Rail, t.Currency), linkfin.WalletID(t.OrgID, t.Currency))
+		transfers = append(transfers, returnID(t.ID))
+	}
+	slices.Sort(accounts)
+	return slices.Compact(accounts), transfers
+}
+
+// Apply implements linkfin.Command.
+func (c *ApplyPaymentStatus) Apply(tx linkfin.Tx) (any, error) {
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	var f linkfin.PaymentFile
+	found, err := tx.Get(linkfin.KindPaymentFile, c.FileID, &f)
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "payment file %s not found", c.FileID)
+	}
+	rep := c.Report
+	if rep.OriginalMessageID != f.ID {
+		return nil, linkfin.Errorf(linkfin.EINVALID, "the report answers message %q, not payment file %s", rep.OriginalMessageID, f.ID)
+	}
+	blocks := map[string]iso20022.PaymentStatus{}
+	for _, p := range rep.Payments {
+		if !slices.ContainsFunc(f.Transfers, func(t linkfin.PaymentFileTransfer) bool { return f.ID+"-"+string(t.Currency) == p.PaymentInformationID }) {
+			return nil, linkfin.Errorf(linkfin.EINVALID, "the report answers payment information %q, which payment file %s does not have", p.PaymentInformationID, f.ID)
+		}
+		blocks[p.PaymentInformationID] = p
+	}
+	txs := map[string]iso20022.TransactionStatus{}
+	for _, t := range rep.Transactions {
+		if !slices.ContainsFunc(f.Transfers, func(ft linkfin.PaymentFileTransfer) bool { return ft.ID == t.EndToEndID }) {
+			return nil, linkfin.Errorf(linkfin.EINVALID, "the report answers end-to-end id %q, which payment file %s does not have", t.EndToEndID, f.ID)
+		}
+		txs[t.EndToEndID] = t
+	}
+	changed := false
+	for i, ft := range f.Transfers {
+		status, reason := rep.GroupStatus, rep.GroupReason
+		if b, ok := blocks[f.ID+"-"+string(ft.Currency)]; ok && b.Status != "" {
+			status, reason = b.Status, b.Reason
+		}
+		t, own := txs[ft.ID]
+		if own {
+			status, reason = t.Status, t.Reason
+		}
+		var ct linkfin.CreditTransfer
+		if found, err := tx.Get(linkfin.KindCreditTransfer, ft.ID, &ct); err != nil || !found {
+			return nil, linkfin.Errorf(linkfin.EINTERNAL, "credit transfer %s of payment file %s is missing", ft.ID, f.ID)
+		}
+		// Answered before, nothing changes: but the bank may reject, by name, a
+		// transaction it had accepted (technically, at first).
+		if ct.Status == linkfin.CreditTransferRejected ||
+			(ct.Status == linkfin.CreditTransferAccepted && !(own && iso20022.Rejected(status))) {
+			continue
+		}
+		switch {
+		case iso20022.Rejected(status):
+			if reason == "" {
+				reason = "rejected by the bank, no reason given"
+			}
+			if err := returnPayment(tx, f.Rail, &ct); err != nil {
+				return nil, err
+			}
+			ct.Status, ct.Reason = linkfin.CreditTransferRejected, reason
+			if err := tx.Put(linkfin.KindCreditTransfer, ct.ID, &ct, "credit_transfer.rejected"); err != nil {
+				return nil, err
+			}
+		case iso20022.Accepted(status):
+			ct.Status = linkfin.CreditTransferAccepted
+			if err := tx.Put(linkfin.KindCreditTransfer, ct.ID, &ct, "credit_transfer.accepted"); err != nil {
+				return nil, err
+			}
+		default:
+			continue // pending, received, or no status for it: later
+		}
+		f.Transfers[i].Status, f.Transfers[i].Reason = ct.Status, ct.Reason
+		changed = true
+	}
+	if !changed {
+		return &f, nil
+	}
+	f.Status = linkfin.PaymentFileReported
+	if !slices.Contains(f.Reports, rep.MessageID) {
+		f.Reports = append(f.Reports, rep.MessageID)
+	}
+	return &f, tx.Put(linkfin.KindPaymentFile, f.ID, &f, "payment_file.reported")
+}
+
+// returnPayment gives a rejected instruction's money back: from the rail to the wallet
+// it was paid from.
+func returnPayment(tx linkfin.Tx, railName string, ct *linkfin.CreditTransfer) error {
+	rail, err := account(railID(railName, ct.Currency), ct.Currency, codeRail, 0)
+	if err != nil {
+		return err
+	}
+	wallet, _ := account(linkfin.WalletID(ct.OrgID, ct.Currency), ct.Currency, codeWallet, ledger.DebitsMustNotExceedCredits)
+	if err := tx.CreateAccounts(rail, wallet); err != nil {
+		return err
+	}
+	return tx.Transfer(ledger.Transfer{ID: returnID(ct.ID), DebitAccountID: rail.ID, CreditAccountID: wallet.ID,
+		Amount: ct.Amount, Ledger: rail.Ledger, Currency: rail.Currency, Code: codeRail})
 }

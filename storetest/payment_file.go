@@ -81,5 +81,37 @@ func testPaymentFiles(t *testing.T, open Opener) {
 	if err != nil || g.Count != 1 || g.Transfers[0].ID != c["credit_transfer_id"] {
 		t.Fatalf("the next file: %+v, %v", g, err)
 	}
+	// The bank rejects one instruction and accepts the other; the rejected money goes
+	// back to its wallet, after a restart too; the same report twice changes nothing.
+	factor := func() int64 {
+		w := env.Account(linkfin.WalletID("factor", "CNY"))
+		return w.CreditsPosted - w.DebitsPosted
+	}
+	before := factor()
+	rep := &iso20022.StatusReport{MessageID: "R1", OriginalMessageID: f.ID, Transactions: []iso20022.TransactionStatus{
+		{EndToEndID: idA, Status: "ACSC"}, {EndToEndID: idB, Status: "RJCT", Reason: "AC04 account closed"}}}
+	env.Restart()
+	answered, err := run[linkfin.PaymentFile](t, env, &services.ApplyPaymentStatus{FileID: f.ID, Report: rep})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if answered.Status != linkfin.PaymentFileReported || answered.Transfers[0].Status != linkfin.CreditTransferAccepted ||
+		answered.Transfers[1].Status != linkfin.CreditTransferRejected || factor() != before+2_500_00 {
+		t.Fatalf("after the report: %+v, the factor's wallet moved by %d", answered, factor()-before)
+	}
+	if ct := transfer(idB); ct.Status != linkfin.CreditTransferRejected || ct.Reason != "AC04 account closed" {
+		t.Fatalf("the rejected instruction: %+v", ct)
+	}
+	o, _ := env.object(linkfin.KindPaymentFile, f.ID)
+	if _, err := run[linkfin.PaymentFile](t, env, &services.ApplyPaymentStatus{FileID: f.ID, Report: rep}); err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := env.object(linkfin.KindPaymentFile, f.ID); again.Version != o.Version || factor() != before+2_500_00 {
+		t.Fatalf("the report twice changed something: version %d then %d, wallet moved by %d", o.Version, again.Version, factor()-before)
+	}
+	other := &iso20022.StatusReport{MessageID: "R2", OriginalMessageID: g.ID, Transactions: []iso20022.TransactionStatus{{EndToEndID: idA, Status: "RJCT"}}}
+	if _, err := run[linkfin.PaymentFile](t, env, &services.ApplyPaymentStatus{FileID: g.ID, Report: other}); !refusal(err, linkfin.EINVALID, "does not have") {
+		t.Fatalf("a report naming another file's transaction: %v", err)
+	}
 	env.MustVerify()
 }

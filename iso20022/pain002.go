@@ -1,0 +1,175 @@
+package iso20022
+
+import (
+	"encoding/xml"
+	"fmt"
+	"io"
+	"strings"
+
+	"linkfin"
+)
+
+// pain002Prefix is the namespace of a pain.002 Document without its version number.
+const pain002Prefix = "urn:iso:std:iso:20022:tech:xsd:pain.002.001."
+
+// StatusReport is a pain.002 CustomerPaymentStatusReport: a bank's answer to a pain.001
+// document, for the whole message, a payment information block, or one transaction.
+type StatusReport struct {
+	Version           string `json:"version"`
+	MessageID         string `json:"message_id"`
+	OriginalMessageID string `json:"original_message_id"`
+	// GroupStatus is the status of the whole original message, if the bank gave one:
+	// RJCT rejects every transaction the report does not answer otherwise.
+	GroupStatus  string              `json:"group_status,omitempty"`
+	GroupReason  string              `json:"group_reason,omitempty"`
+	Payments     []PaymentStatus     `json:"payments,omitempty"`
+	Transactions []TransactionStatus `json:"transactions,omitempty"`
+}
+
+// PaymentStatus is the status of one payment information block.
+type PaymentStatus struct {
+	PaymentInformationID string `json:"payment_information_id"`
+	Status               string `json:"status,omitempty"`
+	Reason               string `json:"reason,omitempty"`
+}
+
+// TransactionStatus is the status of one transaction, named by the end-to-end id the
+// original message gave it.
+type TransactionStatus struct {
+	PaymentInformationID string `json:"payment_information_id,omitempty"`
+	EndToEndID           string `json:"end_to_end_id"`
+	Status               string `json:"status"`
+	Reason               string `json:"reason,omitempty"` // the reason code, then what the bank added
+}
+
+// Rejected reports whether an ISO 20022 payment status rejects the payment.
+func Rejected(status string) bool { return status == "RJCT" }
+
+// Accepted reports whether an ISO 20022 payment status accepts the payment: technical
+// validation (ACTC), customer profile (ACCP), settlement in process (ACSP), settlement
+// completed (ACSC, ACCC), accepted with change (ACWC) or funds checked (ACFC).
+func Accepted(status string) bool {
+	switch status {
+	case "ACTC", "ACCP", "ACSP", "ACSC", "ACCC", "ACWC", "ACFC", "ACWP":
+		return true
+	}
+	return false
+}
+
+// ReadStatusReport reads a pain.002 document, versions 001.03 and later: the status
+// of the original message, of each payment information block and of each transaction
+// it answers, with the reasons. The Document may sit inside an envelope.
+func ReadStatusReport(r io.Reader) (*StatusReport, error) {
+	d := xml.NewDecoder(r)
+	d.CharsetReader = charsetReader
+	start, err := findDocument(d, pain002Prefix)
+	if err != nil {
+		return nil, err
+	}
+	version := strings.TrimPrefix(start.Name.Space, pain002Prefix)
+	if len(version) != 2 || version < "03" || version > "14" {
+		return nil, linkfin.Errorf(EUNSUPPORTED, "pain.002.001.%s is not a version linkfin reads (it reads 001.03 to 001.14)", clip(version))
+	}
+	var doc struct {
+		Report *struct {
+			GrpHdr struct {
+				MsgID string `xml:"MsgId"`
+			} `xml:"GrpHdr"`
+			OrgnlGrpInfAndSts struct {
+				OrgnlMsgID string         `xml:"OrgnlMsgId"`
+				GrpSts     string         `xml:"GrpSts"`
+				StsRsnInf  []xmlStsReason `xml:"StsRsnInf"`
+			} `xml:"OrgnlGrpInfAndSts"`
+			OrgnlPmtInfAndSts []struct {
+				OrgnlPmtInfID string         `xml:"OrgnlPmtInfId"`
+				PmtInfSts     string         `xml:"PmtInfSts"`
+				StsRsnInf     []xmlStsReason `xml:"StsRsnInf"`
+				TxInfAndSts   []struct {
+					OrgnlEndToEndID string         `xml:"OrgnlEndToEndId"`
+					TxSts           string         `xml:"TxSts"`
+					StsRsnInf       []xmlStsReason `xml:"StsRsnInf"`
+				} `xml:"TxInfAndSts"`
+			} `xml:"OrgnlPmtInfAndSts"`
+		} `xml:"CstmrPmtStsRpt"`
+	}
+	if err := d.DecodeElement(&doc, &start); err != nil {
+		return nil, malformed(err)
+	}
+	if doc.Report == nil {
+		return nil, linkfin.Errorf(linkfin.EINVALID, "the Document has no CstmrPmtStsRpt")
+	}
+	var rd reader
+	rep := doc.Report
+	out := &StatusReport{
+		Version:           "pain.002.001." + version,
+		MessageID:         rd.text("GrpHdr/MsgId", rep.GrpHdr.MsgID, true),
+		OriginalMessageID: rd.text("OrgnlGrpInfAndSts/OrgnlMsgId", rep.OrgnlGrpInfAndSts.OrgnlMsgID, true),
+		GroupStatus:       rd.code("OrgnlGrpInfAndSts/GrpSts", rep.OrgnlGrpInfAndSts.GrpSts),
+		GroupReason:       rd.reason("OrgnlGrpInfAndSts/StsRsnInf", rep.OrgnlGrpInfAndSts.StsRsnInf),
+	}
+	for i, p := range rep.OrgnlPmtInfAndSts {
+		at := fmt.Sprintf("OrgnlPmtInfAndSts[%d]", i+1)
+		ps := PaymentStatus{
+			PaymentInformationID: rd.text(at+"/OrgnlPmtInfId", p.OrgnlPmtInfID, true),
+			Status:               rd.code(at+"/PmtInfSts", p.PmtInfSts),
+			Reason:               rd.reason(at+"/StsRsnInf", p.StsRsnInf),
+		}
+		out.Payments = append(out.Payments, ps)
+		for j, tx := range p.TxInfAndSts {
+			tat := fmt.Sprintf("%s/TxInfAndSts[%d]", at, j+1)
+			ts := TransactionStatus{
+				PaymentInformationID: ps.PaymentInformationID,
+				EndToEndID:           rd.text(tat+"/OrgnlEndToEndId", tx.OrgnlEndToEndID, true),
+				Status:               rd.code(tat+"/TxSts", tx.TxSts),
+				Reason:               rd.reason(tat+"/StsRsnInf", tx.StsRsnInf),
+			}
+			if ts.Status == "" {
+				rd.fail(tat+"/TxSts", "missing")
+			}
+			out.Transactions = append(out.Transactions, ts)
+		}
+	}
+	if rd.err != nil {
+		return nil, rd.err
+	}
+	return out, nil
+}
+
+type xmlStsReason struct {
+	Rsn struct {
+		Cd    string `xml:"Cd"`
+		Prtry string `xml:"Prtry"`
+	} `xml:"Rsn"`
+	AddtlInf []string `xml:"AddtlInf"`
+}
+
+// code reads a status code: four capital letters.
+func (r *reader) code(at, s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return ""
+	}
+	if len(s) != 4 || strings.ToUpper(s) != s {
+		r.fail(at, "%q is not a status code", clip(s))
+		return ""
+	}
+	return s
+}
+
+// reason joins the reasons given: each code (or proprietary reason) with what the
+// bank added, as "AC04 account closed".
+func (r *reader) reason(at string, rs []xmlStsReason) string {
+	var parts []string
+	for i, x := range rs {
+		p := first(x.Rsn.Cd, x.Rsn.Prtry)
+		for _, a := range x.AddtlInf {
+			if a = strings.TrimSpace(a); a != "" {
+				p = strings.TrimSpace(p + " " + a)
+			}
+		}
+		if p = r.text(fmt.Sprintf("%s[%d]", at, i+1), p, false); p != "" {
+			parts = append(parts, p)
+		}
+	}
+	return strings.Join(parts, "; ")
+}

@@ -1,0 +1,47 @@
+package iso20022_test
+
+import (
+	"strings"
+	"testing"
+
+	"linkfin"
+	"linkfin/iso20022"
+)
+
+func TestReadStatusReport(t *testing.T) {
+	doc := `<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.002.001.10"><CstmrPmtStsRpt>
+<GrpHdr><MsgId>RPT-1</MsgId><CreDtTm>2026-12-01T18:00:00</CreDtTm></GrpHdr>
+<OrgnlGrpInfAndSts><OrgnlMsgId>pf_1</OrgnlMsgId><OrgnlMsgNmId>pain.001.001.09</OrgnlMsgNmId><GrpSts>PART</GrpSts></OrgnlGrpInfAndSts>
+<OrgnlPmtInfAndSts><OrgnlPmtInfId>pf_1-CNY</OrgnlPmtInfId><PmtInfSts>PART</PmtInfSts>
+<TxInfAndSts><OrgnlEndToEndId>ct_1</OrgnlEndToEndId><TxSts>ACSC</TxSts></TxInfAndSts>
+<TxInfAndSts><OrgnlEndToEndId>ct_2</OrgnlEndToEndId><TxSts>RJCT</TxSts>
+<StsRsnInf><Rsn><Cd>AC04</Cd></Rsn><AddtlInf>account</AddtlInf><AddtlInf>closed</AddtlInf></StsRsnInf>
+<StsRsnInf><Rsn><Prtry>X9</Prtry></Rsn></StsRsnInf></TxInfAndSts>
+</OrgnlPmtInfAndSts></CstmrPmtStsRpt></Document>`
+	r, err := iso20022.ReadStatusReport(strings.NewReader(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Version != "pain.002.001.10" || r.MessageID != "RPT-1" || r.OriginalMessageID != "pf_1" || r.GroupStatus != "PART" ||
+		len(r.Payments) != 1 || r.Payments[0].PaymentInformationID != "pf_1-CNY" || len(r.Transactions) != 2 {
+		t.Fatalf("read %+v", r)
+	}
+	if tx := r.Transactions[1]; tx.EndToEndID != "ct_2" || tx.Status != "RJCT" || tx.Reason != "AC04 account closed; X9" {
+		t.Errorf("the rejection: %+v", tx)
+	}
+	if !iso20022.Accepted(r.Transactions[0].Status) || iso20022.Accepted("PDNG") || !iso20022.Rejected("RJCT") {
+		t.Error("statuses misread")
+	}
+	for _, c := range []struct{ doc, code string }{
+		{strings.Replace(doc, "pain.002.001.10", "pain.002.001.02", 1), iso20022.EUNSUPPORTED},
+		{strings.Replace(doc, "pain.002.001.10", "camt.053.001.02", 1), iso20022.EUNSUPPORTED},
+		{strings.Replace(doc, "<TxSts>ACSC</TxSts>", "", 1), linkfin.EINVALID},
+		{strings.Replace(doc, "<TxSts>ACSC</TxSts>", "<TxSts>accepted</TxSts>", 1), linkfin.EINVALID},
+		{strings.Replace(doc, "<OrgnlMsgId>pf_1</OrgnlMsgId>", "", 1), linkfin.EINVALID},
+	} {
+		if _, err := iso20022.ReadStatusReport(strings.NewReader(c.doc)); linkfin.ErrorCode(err) != c.code {
+			t.Errorf("code %q (%v), want %q", linkfin.ErrorCode(err), err, c.code)
+		}
+	}
+}
