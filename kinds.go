@@ -29,6 +29,7 @@ var (
 		KindPayable:          func() any { return new(Payable) },
 		KindCreditNote:       func() any { return new(CreditNote) },
 		KindInvoiceNumber:    func() any { return new(InvoiceNumber) },
+		KindIdentifier:       func() any { return new(IdentifierHolder) },
 		KindCertificate:      func() any { return new(Certificate) },
 		KindMaturity:         func() any { return new(Maturity) },
 		KindFinancing:        func() any { return new(Financing) },

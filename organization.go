@@ -27,7 +27,10 @@ type Organization struct {
 	ID           string       `json:"id"`
 	Name         string       `json:"name"`
 	Capabilities []Capability `json:"capabilities"`
-	CreatedAt    time.Time    `json:"created_at"`
+	// Identifiers are the electronic identifiers it registered, by which e-invoices
+	// name it.
+	Identifiers []Identifier `json:"identifiers,omitempty"`
+	CreatedAt   time.Time    `json:"created_at"`
 }
 
 // KindOrganization is the record kind of organizations.

@@ -51,6 +51,8 @@ var codeMessages = map[string]message{
 	"einvoice_type":                     {"linkfin does not take this kind of e-invoice document.", "linkfin 不接受此类电子发票单据。"},
 	"einvoice_unbillable":               {"The e-invoice says something an invoice on linkfin cannot hold.", "电子发票含有 linkfin 发票无法承载的内容。"},
 	"einvoice_reference":                {"A credit note names the one invoice it credits.", "贷项通知单须注明其冲减的唯一一张发票。"},
+	"einvoice_parties":                  {"The e-invoice's seller, buyer or order is not one of yours on linkfin.", "电子发票中的卖方、买方或订单与 linkfin 上的记录不符。"},
+	"identifier_taken":                  {"Another organization registered this identifier.", "该标识已被其他单位登记。"},
 	"invoice_not_matched":               {"Only an invoice that matches its order and receipt can be approved.", "只有与订单和收货相符的发票才能被确认。"},
 	"lot_has_receipt":                   {"This lot already has a warehouse receipt.", "该批货物已有仓单。"},
 	"not_closable":                      {"This financing is not closed: it settles with its certificate at maturity.", "该融资不能提前结清：到期时随凭证一并结算。"},

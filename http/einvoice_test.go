@@ -81,3 +81,44 @@ func TestEInvoiceOverHTTP(t *testing.T) {
 		t.Fatalf("payable %+v", pay)
 	}
 }
+
+// An e-invoice that names its parties by their registered identifiers and its order by
+// OrderReference needs no query; one whose parties do not match is refused with
+// einvoice_parties, and changes nothing.
+func TestEInvoiceFindsItsParties(t *testing.T) {
+	p := newPlatform(t)
+	wantJSON(t, p.as("tier1", "POST", "/v1/organizations/tier1/identifiers", `{"type":"endpoint","scheme":"0088","value":"9482348239847239874"}`), http.StatusOK, nil)
+	// Another's organization is not found; a taken identifier is refused.
+	wantProblem(t, p.as("tier1", "POST", "/v1/organizations/anchor/identifiers", `{"type":"vat","value":"SE4598375937"}`), http.StatusNotFound, linkfin.ENOTFOUND)
+	var org linkfin.Organization
+	wantJSON(t, p.as("operator", "POST", "/v1/organizations/anchor/identifiers", `{"type":"vat","value":"SE4598375937"}`), http.StatusOK, &org)
+	if len(org.Identifiers) != 1 || org.Identifiers[0].Value != "SE4598375937" {
+		t.Fatalf("organization %+v", org)
+	}
+	wantProblem(t, p.as("tier2", "POST", "/v1/organizations/tier2/identifiers", `{"type":"vat","value":"SE 4598375937"}`), http.StatusConflict, services.EIDENTIFIERTAKEN)
+
+	var po linkfin.PurchaseOrder
+	wantJSON(t, p.as("anchor", "POST", "/v1/purchase-orders", `{"number":"PO-EU2","seller_id":"tier1","currency":"EUR","lines":[`+
+		`{"line_id":"123","item":"days","quantity":4,"unit":"DAY","unit_price":40000}]}`), http.StatusCreated, &po)
+	wantJSON(t, p.as("tier1", "POST", "/v1/purchase-orders/"+po.ID+"/accept", ""), http.StatusOK, nil)
+	wantJSON(t, p.as("anchor", "POST", "/v1/goods-receipts", `{"po_id":"`+po.ID+`","lines":[{"line_id":"123","accepted":4,"rejected":0}]}`), http.StatusCreated, nil)
+
+	doc := strings.Replace(readDoc(t, "peppol-bis3-base-example.xml"), "<cac:AccountingSupplierParty>",
+		"<cac:OrderReference><cbc:ID>PO-EU2</cbc:ID></cac:OrderReference><cac:AccountingSupplierParty>", 1)
+	send := func(who, body, key string) reply {
+		return p.as(who, "POST", "/v1/invoices", body, "Content-Type", "application/xml", "Idempotency-Key", key)
+	}
+	base := p.snapshot()
+	wantProblem(t, send("tier2", doc, "p-1"), http.StatusUnprocessableEntity, services.EPARTIES)                                          // not the seller
+	wantProblem(t, send("tier1", strings.Replace(doc, "PO-EU2", "PO-NONE", 1), "p-2"), http.StatusUnprocessableEntity, services.EPARTIES) // no such order
+	wantProblem(t, send("tier1", strings.Replace(doc, "SE4598375937", "SE1", 1), "p-3"), http.StatusUnprocessableEntity, services.EPARTIES)
+	if !reflect.DeepEqual(p.snapshot(), base) {
+		t.Fatal("a refused document changed the store")
+	}
+	var inv linkfin.Invoice
+	wantJSON(t, send("tier1", doc, "p-4"), http.StatusCreated, &inv)
+	if inv.POID != po.ID || inv.BuyerID != "anchor" || inv.SellerID != "tier1" || inv.Number != "Snippet1" ||
+		len(inv.Lines) != 2 || inv.Total != 1656_25 || inv.Charge != 25_00 {
+		t.Fatalf("invoice %+v", inv)
+	}
+}

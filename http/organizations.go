@@ -28,6 +28,20 @@ func (s *Server) organizationRoutes() {
 		func(r *http.Request, p *principal, in *linkfin.CapabilitiesIn) (linkfin.Command, error) {
 			return &services.SetCapabilities{OrgID: r.PathValue("id"), Capabilities: in.Capabilities}, nil
 		})
+	act(s, Route{Pattern: "POST /v1/organizations/{id}/identifiers", Kind: linkfin.KindOrganization, Access: Admin, Out: org,
+		Summary: "Register an electronic identifier of the organization (its admin, or the operator): its e-invoice endpoint with the " +
+			"scheme, its VAT number or its legal registration id, by which e-invoices name it. Each names one organization."},
+		func(r *http.Request, p *principal, in *linkfin.Identifier) (linkfin.Command, error) {
+			org := r.PathValue("id")
+			if err := services.Manages(p.viewer(), org); err != nil {
+				return nil, err
+			}
+			actor := p.Org
+			if p.operator() {
+				actor = ""
+			}
+			return &services.RegisterIdentifier{Actor: actor, OrgID: org, Identifier: *in}, nil
+		})
 	s.handle(Route{Pattern: "POST /v1/organizations/{id}/api-keys", Access: Admin, Status: http.StatusCreated, In: reflect.TypeFor[linkfin.APIKeyIn](), Out: key,
 		Summary: "Make an API key for the organization (its admin, or the operator); the secret key is in this answer alone."}, s.createAPIKey)
 	s.handle(Route{Pattern: "GET /v1/organizations/{id}/api-keys", Access: Admin, Out: key, List: true, Query: pageQuery,

@@ -115,7 +115,8 @@ func (s *Server) domainRoutes() {
 
 	s.handle(Route{Pattern: "POST /v1/invoices", Access: Write, Status: http.StatusCreated, In: reflect.TypeFor[linkfin.InvoiceIn](), Query: []string{"po_id", "buyer_id"},
 		Out: reflect.TypeFor[linkfin.Invoice](), Summary: "Submit an invoice for an order (the seller): JSON, or a UBL 2.1 invoice " +
-			"(Content-Type: application/xml) with ?po_id=&buyer_id=; its ID is the invoice's number. The answer holds the three-way match."}, s.createInvoice)
+			"(Content-Type: application/xml) that names its parties by their registered identifiers and its order by OrderReference " +
+			"(or, the older form, with ?po_id=&buyer_id=); its ID is the invoice's number. The answer holds the three-way match."}, s.createInvoice)
 	act(s, Route{Pattern: "POST /v1/invoices/{id}/approve", Kind: linkfin.KindInvoice, Access: Write, Out: reflect.TypeFor[linkfin.Payable](),
 		Summary: "Approve a matched invoice into a payable (the buyer, with its own key)."},
 		func(r *http.Request, p *principal, _ *none) (linkfin.Command, error) {
@@ -219,16 +220,24 @@ func (s *Server) createInvoice(w http.ResponseWriter, r *http.Request) {
 	}
 	p := principalOf(r)
 	var inv linkfin.Invoice
+	var identified *services.Identified
 	if mt, _ := mediaType(r, mediaXML); mt == mediaXML {
 		q := r.URL.Query()
 		doc, err := ubl.ParseLimit(bytes.NewReader(body), MaxBodyBytes)
 		if !utf8.Valid(body) {
 			err = linkfin.Errorf(EENCODING, "the XML is not valid UTF-8")
 		}
-		if err == nil {
+		if err == nil && q.Get("po_id") == "" && q.Get("buyer_id") == "" {
+			// The document names its parties and its order.
+			var seller, buyer, po string
+			if seller, buyer, po, identified, err = services.EInvoiceParties(r.Context(), s.Store, doc, p.Org); err == nil {
+				inv, err = services.InvoiceFromUBL(doc, po, buyer)
+				inv.SellerID = seller
+			}
+		} else if err == nil {
 			inv, err = services.InvoiceFromUBL(doc, q.Get("po_id"), q.Get("buyer_id"))
 		}
-		if err == nil && inv.SelfBilled {
+		if err == nil && inv.SelfBilled && inv.SellerID == "" {
 			// The buyer bills itself for the order's seller.
 			var po linkfin.PurchaseOrder
 			if err = services.ReadAs(r.Context(), s.Store, p.viewer(), linkfin.KindPurchaseOrder, inv.POID, &po); err == nil {
@@ -249,7 +258,8 @@ func (s *Server) createInvoice(w http.ResponseWriter, r *http.Request) {
 			IssueDate: in.IssueDate, DueDate: in.DueDate, Lines: in.Lines, Allowance: in.Allowance, Charge: in.Charge, Tax: in.Tax,
 			Total: in.Total, Prepaid: in.Prepaid, Rounding: in.Rounding}
 	}
-	s.submit(w, r, body, &engine.Request{Commands: []linkfin.Command{&services.CreateInvoice{Actor: p.Org, Invoice: inv}}}, valueAnswer(http.StatusCreated))
+	s.submit(w, r, body, &engine.Request{Commands: []linkfin.Command{&services.CreateInvoice{Actor: p.Org, Invoice: inv, Identified: identified}}},
+		valueAnswer(http.StatusCreated))
 }
 
 func (s *Server) createCreditNote(w http.ResponseWriter, r *http.Request) {
@@ -266,6 +276,9 @@ func (s *Server) createCreditNote(w http.ResponseWriter, r *http.Request) {
 		}
 		if err == nil {
 			c.Note, c.InvoiceNumber, err = services.CreditNoteFromUBL(doc)
+		}
+		if err == nil {
+			err = services.CheckSender(r.Context(), s.Store, doc, c.Actor)
 		}
 		if err != nil {
 			writeError(w, r, err)

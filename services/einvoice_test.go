@@ -2,10 +2,12 @@ package services_test
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"linkfin"
@@ -387,4 +389,73 @@ func TestEInvoiceSelfBilled(t *testing.T) {
 	// The seller's own invoice with the same number is the same invoice: refused.
 	inv.SelfBilled, inv.SellerID = false, ""
 	w.refused(&services.CreateInvoice{Actor: "tier1", Invoice: inv}, "duplicate_invoice")
+}
+
+// withOrder is the PEPPOL base example naming the buyer's order number.
+func withOrder(t *testing.T, number string, pairs ...string) *ubl.Document {
+	return edited(t, "peppol-bis3-base-example.xml", append([]string{"<cac:AccountingSupplierParty>",
+		"<cac:OrderReference><cbc:ID>" + number + "</cbc:ID></cac:OrderReference><cac:AccountingSupplierParty>"}, pairs...)...)
+}
+
+// Organizations register their identifiers; an e-invoice finds its seller, buyer and
+// order by what it names, and is refused when they do not match.
+func TestEInvoiceParties(t *testing.T) {
+	w := newWorld(t)
+	parties(w)
+	ctx := context.Background()
+	endpoint := linkfin.Identifier{Type: linkfin.IdentifierEndpoint, Scheme: "0088", Value: "9482348239847239874"}
+	w.refused(&services.RegisterIdentifier{Actor: "tier2", OrgID: "tier1", Identifier: endpoint}, linkfin.ENOTFOUND)
+	w.refused(&services.RegisterIdentifier{Actor: "tier1", OrgID: "tier1", Identifier: linkfin.Identifier{Type: "gln", Value: "1"}}, linkfin.EINVALID)
+	o, err := run[linkfin.Organization](w, &services.RegisterIdentifier{Actor: "tier1", OrgID: "tier1", Identifier: endpoint})
+	if err != nil || !reflect.DeepEqual(o.Identifiers, []linkfin.Identifier{endpoint}) {
+		t.Fatalf("%+v, %v", o, err)
+	}
+	w.must(&services.RegisterIdentifier{Actor: "tier1", OrgID: "tier1", Identifier: endpoint}) // again: no change
+	// The buyer's VAT number, as another writes it; registered by the operator.
+	w.must(&services.RegisterIdentifier{OrgID: "anchor", Identifier: linkfin.Identifier{Type: linkfin.IdentifierVAT, Value: "se 4598-375937"}})
+	w.refused(&services.RegisterIdentifier{Actor: "tier2", OrgID: "tier2", Identifier: linkfin.Identifier{Type: linkfin.IdentifierVAT, Value: "SE4598375937"}},
+		services.EIDENTIFIERTAKEN)
+
+	inv, err := services.InvoiceFromUBL(parse(t, "peppol-bis3-base-example.xml"), "", "anchor")
+	if err != nil {
+		t.Fatal(err)
+	}
+	orderFor(w, inv) // PO-E, the anchor's order to tier1
+
+	seller, buyer, po, id, err := services.EInvoiceParties(ctx, w.db, withOrder(t, "PO-E"), "tier1")
+	if err != nil || seller != "tier1" || buyer != "anchor" || po != "po-e" {
+		t.Fatalf("%s %s %s, %v", seller, buyer, po, err)
+	}
+	inv.POID = po
+	got, err := run[linkfin.Invoice](w, &services.CreateInvoice{Actor: "tier1", Invoice: inv, Identified: id})
+	if err != nil || got.POID != "po-e" || got.SellerID != "tier1" || got.BuyerID != "anchor" {
+		t.Fatalf("%+v, %v", got, err)
+	}
+
+	for _, c := range []struct {
+		doc    *ubl.Document
+		sender string
+		why    string
+	}{
+		{withOrder(t, "PO-E"), "tier2", "is not you"},
+		{withOrder(t, "PO-X"), "tier1", `no purchase order numbered "PO-X"`},
+		{parse(t, "peppol-bis3-base-example.xml"), "tier1", "names no purchase order"},
+		{withOrder(t, "PO-E", "SE4598375937", "SE0000000000", "39937423947", "1"), "tier1", "no organization registered the buyer"},
+		{withOrder(t, "PO-E", "<cbc:EndpointID schemeID=\"0088\">9482348239847239874</cbc:EndpointID>", ""), "tier1", "no organization registered the seller"},
+	} {
+		_, _, _, _, err := services.EInvoiceParties(ctx, w.db, c.doc, c.sender)
+		if linkfin.ErrorCode(err) != services.EPARTIES || !strings.Contains(linkfin.ErrorMessage(err), c.why) {
+			t.Errorf("%v, want %s mentioning %q", err, services.EPARTIES, c.why)
+		}
+	}
+	// The buyer's endpoint registered to another: its identifiers name two organizations.
+	w.must(&services.RegisterIdentifier{Actor: "tier2", OrgID: "tier2", Identifier: linkfin.Identifier{Type: linkfin.IdentifierEndpoint, Scheme: "0002", Value: "FR23342"}})
+	if _, _, _, _, err := services.EInvoiceParties(ctx, w.db, withOrder(t, "PO-E"), "tier1"); linkfin.ErrorCode(err) != services.EPARTIES {
+		t.Errorf("two buyers: %v", err)
+	}
+	// What was found is checked again as the invoice is made: an identifier of the
+	// seller's that another registered since refuses it.
+	inv.Number = "Snippet2"
+	id.Seller = append(id.Seller, linkfin.Identifier{Type: linkfin.IdentifierEndpoint, Scheme: "0002", Value: "FR23342"}.Key())
+	w.refused(&services.CreateInvoice{Actor: "tier1", Invoice: inv, Identified: id}, services.EPARTIES)
 }

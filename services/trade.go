@@ -221,6 +221,9 @@ func (c *CreateGoodsReceipt) Apply(tx linkfin.Tx) (any, error) {
 type CreateInvoice struct {
 	Actor   string
 	Invoice linkfin.Invoice
+	// Identified, for an e-invoice whose parties and order were found by what it
+	// names, is checked again as the invoice is created.
+	Identified *Identified
 }
 
 // seller is who the invoice bills for: the actor, unless the buyer self-bills.
@@ -237,6 +240,9 @@ func (c *CreateInvoice) Keys() []linkfin.ObjectKey {
 	keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindPurchaseOrder, ID: c.Invoice.POID})
 	if c.Invoice.BuyerID != "" {
 		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindInvoiceNumber, ID: linkfin.InvoiceNumberKey(c.seller(), c.Invoice.BuyerID, c.Invoice.Number)})
+	}
+	if c.Identified != nil {
+		keys = append(keys, c.Identified.keys()...)
 	}
 	return keys
 }
@@ -280,6 +286,11 @@ func (c *CreateInvoice) Apply(tx linkfin.Tx) (any, error) {
 		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only the seller invoices its order")
 	case po.Status != linkfin.POAccepted:
 		return nil, linkfin.Errorf(linkfin.ECONFLICT, "purchase order %s is %s, not accepted", po.ID, po.Status)
+	}
+	if c.Identified != nil {
+		if err := c.Identified.check(tx, &inv, po); err != nil {
+			return nil, err
+		}
 	}
 	if inv.DueDate.IsZero() {
 		if inv.DueDate, err = dueByTerms(tx, po, inv.IssueDate); err != nil {

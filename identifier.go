@@ -1,0 +1,81 @@
+package linkfin
+
+import (
+	"strings"
+)
+
+// KindIdentifier is the record kind of the registry of electronic identifiers: one
+// record per identifier, naming the organization that registered it.
+const KindIdentifier = "identifier"
+
+// The types of electronic identifier an organization registers, as e-invoices name
+// their parties (EN 16931 BT-34/BT-49, BT-31/BT-48, BT-30/BT-47).
+const (
+	IdentifierEndpoint = "endpoint" // the electronic address (EndpointID), with its EAS scheme ("0088" GLN, "0007", "9930", …)
+	IdentifierVAT      = "vat"      // the VAT number, with its country prefix (PartyTaxScheme/CompanyID)
+	IdentifierLegal    = "legal"    // the legal registration id (PartyLegalEntity/CompanyID), with its scheme if it has one
+)
+
+// Identifier is an organization's electronic identifier. Identifiers are public (a
+// VAT number is printed on every invoice) and each names one organization.
+type Identifier struct {
+	Type   string `json:"type"`             // IdentifierEndpoint, IdentifierVAT or IdentifierLegal
+	Scheme string `json:"scheme,omitempty"` // required for an endpoint, optional for a legal id, none for a VAT number
+	Value  string `json:"value"`
+}
+
+// Validate checks the identifier's fields.
+func (i *Identifier) Validate() error {
+	switch i.Type {
+	case IdentifierEndpoint:
+		if i.Scheme == "" {
+			return Errorf(EINVALID, "an endpoint identifier has its scheme (the EAS code, such as \"0088\")")
+		}
+	case IdentifierVAT:
+		if i.Scheme != "" {
+			return Errorf(EINVALID, "a VAT number has no scheme: its country prefix is part of it")
+		}
+	case IdentifierLegal:
+	default:
+		return Errorf(EINVALID, "an identifier's type is %q, %q or %q", IdentifierEndpoint, IdentifierVAT, IdentifierLegal)
+	}
+	if err := firstErr(ValidateText("scheme", i.Scheme, 20, false), ValidateText("value", i.Value, MaxNumber, false)); err != nil {
+		return err
+	}
+	if strings.TrimSpace(i.Value) == "" || strings.TrimSpace(i.Scheme) != i.Scheme {
+		return Errorf(EINVALID, "an identifier has a value, and a scheme without spaces around it")
+	}
+	return nil
+}
+
+// Key is the registry id of the identifier: its type, scheme and value, compared as
+// the schemes' registries compare them, without case and, in VAT numbers, without the
+// spaces, dots and dashes people write in them.
+func (i Identifier) Key() string {
+	v := strings.ToUpper(strings.TrimSpace(i.Value))
+	if i.Type == IdentifierVAT {
+		v = strings.Map(func(r rune) rune {
+			if r == ' ' || r == '.' || r == '-' {
+				return -1
+			}
+			return r
+		}, v)
+	}
+	return i.Type + "~" + strings.ToUpper(i.Scheme) + "~" + v
+}
+
+// String names the identifier for messages: "endpoint 0088:5790000435975".
+func (i Identifier) String() string {
+	if i.Scheme == "" {
+		return i.Type + " " + i.Value
+	}
+	return i.Type + " " + i.Scheme + ":" + i.Value
+}
+
+// IdentifierHolder is the registry's record of an identifier: the organization that
+// registered it. Its id is the identifier's Key.
+type IdentifierHolder struct {
+	ID         string     `json:"id"`
+	OrgID      string     `json:"org_id"`
+	Identifier Identifier `json:"identifier"`
+}

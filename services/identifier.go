@@ -1,0 +1,233 @@
+package services
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"strings"
+
+	"linkfin"
+	"linkfin/ubl"
+)
+
+// EIDENTIFIERTAKEN refuses an identifier that another organization registered:
+// identifiers are public, and each names one organization.
+const EIDENTIFIERTAKEN = "identifier_taken"
+
+// EPARTIES: an e-invoice whose parties or order do not match the platform's: its
+// seller is not the sender, its buyer is not registered, its order is not theirs.
+const EPARTIES = "einvoice_parties"
+
+// RegisterIdentifier records an electronic identifier of an organization (its admin,
+// or the operator with Actor ""), by which e-invoices name it. The same identifier
+// again changes nothing.
+type RegisterIdentifier struct {
+	Actor      string
+	OrgID      string
+	Identifier linkfin.Identifier
+}
+
+// Keys implements linkfin.Command.
+func (c *RegisterIdentifier) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{{Kind: linkfin.KindOrganization, ID: c.OrgID}, {Kind: linkfin.KindIdentifier, ID: c.Identifier.Key()}}
+}
+
+// Validate implements linkfin.Validator.
+func (c *RegisterIdentifier) Validate() error { return c.Identifier.Validate() }
+
+// Apply implements linkfin.Command.
+func (c *RegisterIdentifier) Apply(tx linkfin.Tx) (any, error) {
+	if c.Actor != "" && c.Actor != c.OrgID {
+		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "organization %s not found", c.OrgID)
+	}
+	if err := c.Identifier.Validate(); err != nil {
+		return nil, err
+	}
+	o, err := organization(tx, c.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	key := c.Identifier.Key()
+	var h linkfin.IdentifierHolder
+	if found, err := tx.Get(linkfin.KindIdentifier, key, &h); err != nil {
+		return nil, err
+	} else if found && h.OrgID == o.ID {
+		return o, nil
+	} else if found {
+		return nil, linkfin.Errorf(EIDENTIFIERTAKEN, "%s is registered to another organization", c.Identifier)
+	}
+	if len(o.Identifiers) >= 20 {
+		return nil, linkfin.Errorf(linkfin.EINVALID, "an organization registers at most 20 identifiers")
+	}
+	h = linkfin.IdentifierHolder{ID: key, OrgID: o.ID, Identifier: c.Identifier}
+	if err := tx.Put(linkfin.KindIdentifier, key, &h, "identifier.registered"); err != nil {
+		return nil, err
+	}
+	o.Identifiers = append(slices.Clone(o.Identifiers), c.Identifier)
+	return o, tx.Put(linkfin.KindOrganization, o.ID, o, "organization.identifier_registered")
+}
+
+// partyIdentifiers are the identifiers by which a document names a party: its
+// electronic address, its VAT number and its legal registration id.
+func partyIdentifiers(p ubl.Party) []linkfin.Identifier {
+	var out []linkfin.Identifier
+	if p.Endpoint != "" && p.EndpointScheme != "" {
+		out = append(out, linkfin.Identifier{Type: linkfin.IdentifierEndpoint, Scheme: p.EndpointScheme, Value: p.Endpoint})
+	}
+	if p.VATID != "" {
+		out = append(out, linkfin.Identifier{Type: linkfin.IdentifierVAT, Value: p.VATID})
+	}
+	if p.LegalID != "" {
+		out = append(out, linkfin.Identifier{Type: linkfin.IdentifierLegal, Scheme: p.LegalIDScheme, Value: p.LegalID})
+	}
+	return out
+}
+
+// Identified is what an e-invoice says of its parties and order, for CreateInvoice to
+// check again as it runs: the registry ids of the identifiers that name the seller and
+// the buyer, and the buyer's order number.
+type Identified struct {
+	Seller, Buyer []string
+	OrderNumber   string
+}
+
+// keys are the registry records Identified names.
+func (d *Identified) keys() []linkfin.ObjectKey {
+	var keys []linkfin.ObjectKey
+	for _, k := range slices.Concat(d.Seller, d.Buyer) {
+		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindIdentifier, ID: k})
+	}
+	return keys
+}
+
+// check confirms, inside the command, that the identifiers still name the invoice's
+// seller and buyer, and that the order is the one the document names.
+func (d *Identified) check(tx linkfin.Tx, inv *linkfin.Invoice, po *linkfin.PurchaseOrder) error {
+	for _, side := range []struct {
+		keys []string
+		org  string
+		who  string
+	}{{d.Seller, inv.SellerID, "seller"}, {d.Buyer, inv.BuyerID, "buyer"}} {
+		for _, k := range side.keys {
+			var h linkfin.IdentifierHolder
+			if found, err := tx.Get(linkfin.KindIdentifier, k, &h); err != nil {
+				return err
+			} else if found && h.OrgID != side.org {
+				return linkfin.Errorf(EPARTIES, "the document's %s is not the invoice's: %s is another organization's", side.who, h.Identifier)
+			}
+		}
+	}
+	if po.Number != d.OrderNumber {
+		return linkfin.Errorf(EPARTIES, "the document names purchase order %q, not %s", d.OrderNumber, po.Number)
+	}
+	return nil
+}
+
+// EInvoiceParties finds what an e-invoice sent by sender names: its seller and buyer by
+// the identifiers they registered (EndpointID and scheme, VAT number, legal id), and
+// the purchase order by its OrderReference, the buyer's order number. The seller must
+// be the sender, or, for a self-billed invoice (389), the buyer must. Whatever does not
+// match is an EPARTIES error saying what.
+func EInvoiceParties(ctx context.Context, r linkfin.RecordReader, doc *ubl.Document, sender string) (seller, buyer, poID string, id *Identified, err error) {
+	id = &Identified{OrderNumber: doc.OrderRef}
+	if seller, id.Seller, err = identified(ctx, r, doc.Seller, "seller (AccountingSupplierParty)"); err != nil {
+		return
+	}
+	if buyer, id.Buyer, err = identified(ctx, r, doc.Buyer, "buyer (AccountingCustomerParty)"); err != nil {
+		return
+	}
+	issuer, role := seller, "seller"
+	if doc.TypeCode == "389" {
+		issuer, role = buyer, "buyer, who self-bills"
+	}
+	if issuer != sender {
+		err = linkfin.Errorf(EPARTIES, "the document's %s is not you: a document is sent by its issuer", role)
+		return
+	}
+	if doc.OrderRef == "" {
+		err = linkfin.Errorf(EPARTIES, "the document names no purchase order (OrderReference/ID)")
+		return
+	}
+	// The order is the buyer's with that number, to this seller; another seller's
+	// order of that number is answered as one that does not exist.
+	var h numberHolder
+	var po linkfin.PurchaseOrder
+	o, rerr := r.Object(ctx, linkfin.KindNumber, linkfin.NumberKey(buyer, linkfin.KindPurchaseOrder, doc.OrderRef))
+	if rerr == nil {
+		rerr = json.Unmarshal(o.Data, &h)
+	}
+	if rerr == nil {
+		o, rerr = r.Object(ctx, linkfin.KindPurchaseOrder, h.RecordID)
+	}
+	if rerr == nil {
+		rerr = json.Unmarshal(o.Data, &po)
+	}
+	if linkfin.ErrorCode(rerr) == linkfin.ENOTFOUND || rerr == nil && po.SellerID != seller {
+		err = linkfin.Errorf(EPARTIES, "the buyer has no purchase order numbered %q to the seller", doc.OrderRef)
+		return
+	} else if rerr != nil {
+		err = rerr
+		return
+	}
+	return seller, buyer, po.ID, id, nil
+}
+
+// identified is identify, refusing a party that no registered identifier names.
+func identified(ctx context.Context, r linkfin.RecordReader, p ubl.Party, role string) (string, []string, error) {
+	org, keys, err := identify(ctx, r, p, role)
+	if err != nil || org != "" {
+		return org, keys, err
+	}
+	var listed []string
+	for _, i := range partyIdentifiers(p) {
+		listed = append(listed, i.String())
+	}
+	if len(listed) == 0 {
+		return "", nil, linkfin.Errorf(EPARTIES, "the %s has no EndpointID with a scheme, VAT number or legal id to find it by", role)
+	}
+	return "", nil, linkfin.Errorf(EPARTIES, "no organization registered the %s's identifiers (%s)", role, strings.Join(listed, ", "))
+}
+
+// identify finds the organization a party's identifiers name ("" if none is
+// registered), with the registry ids they have. Every identifier registered must name
+// the same organization.
+func identify(ctx context.Context, r linkfin.RecordReader, p ubl.Party, role string) (org string, keys []string, err error) {
+	ids := partyIdentifiers(p)
+	for _, i := range ids {
+		if i.Validate() != nil {
+			continue
+		}
+		k := i.Key()
+		keys = append(keys, k) // checked again as the invoice is created
+		o, err := r.Object(ctx, linkfin.KindIdentifier, k)
+		if linkfin.ErrorCode(err) == linkfin.ENOTFOUND {
+			continue
+		} else if err != nil {
+			return "", nil, err
+		}
+		var h linkfin.IdentifierHolder
+		if err := json.Unmarshal(o.Data, &h); err != nil {
+			return "", nil, err
+		}
+		if org != "" && h.OrgID != org {
+			return "", nil, linkfin.Errorf(EPARTIES, "the %s's identifiers name two organizations", role)
+		}
+		org = h.OrgID
+	}
+	return org, keys, nil
+}
+
+// CheckSender refuses a document whose seller's registered identifiers name another
+// organization than its sender: a credit note is sent by the seller that issued it.
+// A seller that registered none of them is not refused here: a credit note names the
+// sender's own invoice, by its number.
+func CheckSender(ctx context.Context, r linkfin.RecordReader, doc *ubl.Document, sender string) error {
+	org, _, err := identify(ctx, r, doc.Seller, "seller (AccountingSupplierParty)")
+	if err != nil {
+		return err
+	}
+	if org != "" && org != sender {
+		return linkfin.Errorf(EPARTIES, "the document's seller is not you: a document is sent by its issuer")
+	}
+	return nil
+}
