@@ -206,15 +206,10 @@ func post(ctx context.Context, client *http.Client, url, key, idem, body string,
 }
 
 // setUpFinancing runs the process up to certificate pieces held by a supplier: an
-// anchor, a supplier and a bank; a program; per 10,000 pieces, an order received,
-// invoiced and approved, and its certificate split down to pieces of 100.00. It returns
+// anchor, a supplier and a bank; a program; and the pieces (see certify). It returns
 // the supplier's API key.
 func setUpFinancing(ctx context.Context, e *engine.Engine, pieces int) (string, error) {
 	do := func(cs ...linkfin.Command) error { return demo.SubmitAll(ctx, e, cs) }
-	rate := func(s string) linkfin.Rate { r, _ := linkfin.ParseRate(s); return r }
-	fixed := rate("0.04")
-	today := linkfin.DateOf(time.Now())
-	total := int64(pieces) * pieceFace
 	if err := do(
 		&services.CreateOrganization{Org: linkfin.Organization{ID: "anchor", Name: "Anchor", Capabilities: []linkfin.Capability{linkfin.CapAnchor, linkfin.CapTrade}}},
 		&services.CreateOrganization{Org: linkfin.Organization{ID: "supplier", Name: "Supplier", Capabilities: []linkfin.Capability{linkfin.CapTrade}}},
@@ -222,23 +217,62 @@ func setUpFinancing(ctx context.Context, e *engine.Engine, pieces int) (string, 
 	); err != nil {
 		return "", err
 	}
-	if err := do(
-		&services.ProposeRelationship{Actor: "anchor", BuyerID: "anchor", SellerID: "supplier"},
-		&services.CreateProgram{Actor: "anchor", Program: linkfin.Program{ID: "bench", Name: "Bench", Currency: "CNY", Limit: 4 * total,
-			Products: []linkfin.Product{linkfin.ProductCertificateDiscounting}, MaxTenorDays: 180, AdvanceRate: rate("0.8"),
-			DayCount: linkfin.ACT360, Calendar: "WEEKEND"}},
-	); err != nil {
+	if err := do(&services.ProposeRelationship{Actor: "anchor", BuyerID: "anchor", SellerID: "supplier"}); err != nil {
 		return "", err
 	}
-	if err := do(
-		&services.AcceptRelationship{Actor: "supplier", BuyerID: "anchor", SellerID: "supplier"},
-		&services.InviteFunder{Actor: "anchor", ProgramID: "bench", FunderID: "bank", Limit: 2 * total, Pricing: linkfin.Pricing{FixedRate: &fixed}},
-	); err != nil {
+	if err := do(&services.AcceptRelationship{Actor: "supplier", BuyerID: "anchor", SellerID: "supplier"}); err != nil {
 		return "", err
 	}
-	if err := do(&services.AcceptFunder{Actor: "bank", ProgramID: "bench"}); err != nil {
+	ch := chain{anchor: "anchor", supplier: "supplier", program: "bench", funders: []string{"bank"}}
+	if err := ch.openProgram(ctx, e, pieces); err != nil {
 		return "", err
 	}
+	if err := ch.certify(ctx, e, pieces); err != nil {
+		return "", err
+	}
+	secret, k := linkfin.NewAPIKey("supplier", linkfin.RoleFinance, "bench")
+	if err := do(&services.CreateAPIKey{Key: k}); err != nil {
+		return "", err
+	}
+	return secret, nil
+}
+
+// chain is where a preload writes its certificates: an anchor buying from a supplier
+// (their relationship active), the program the anchor opens, and its funders.
+type chain struct {
+	anchor, supplier, program string
+	funders                   []string
+}
+
+// openProgram opens the chain's program, large enough for the pieces, with its
+// funders, each at a fixed price.
+func (ch chain) openProgram(ctx context.Context, e *engine.Engine, pieces int) error {
+	do := func(cs ...linkfin.Command) error { return demo.SubmitAll(ctx, e, cs) }
+	rate := func(s string) linkfin.Rate { r, _ := linkfin.ParseRate(s); return r }
+	fixed := rate("0.04")
+	total := int64(pieces) * pieceFace
+	if err := do(&services.CreateProgram{Actor: ch.anchor, Program: linkfin.Program{ID: ch.program, Name: "Bench", Currency: "CNY", Limit: 4 * total,
+		Products: []linkfin.Product{linkfin.ProductCertificateDiscounting}, MaxTenorDays: 180, AdvanceRate: rate("0.8"),
+		DayCount: linkfin.ACT360, Calendar: "WEEKEND"}}); err != nil {
+		return err
+	}
+	for _, f := range ch.funders {
+		if err := do(&services.InviteFunder{Actor: ch.anchor, ProgramID: ch.program, FunderID: f, Limit: 2 * total, Pricing: linkfin.Pricing{FixedRate: &fixed}}); err != nil {
+			return err
+		}
+		if err := do(&services.AcceptFunder{Actor: f, ProgramID: ch.program}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// certify writes certificate pieces of 100.00 held by the supplier, named by pieceID:
+// per 10,000 pieces, an order received, invoiced and approved, and its certificate
+// split down to pieces.
+func (ch chain) certify(ctx context.Context, e *engine.Engine, pieces int) error {
+	do := func(cs ...linkfin.Command) error { return demo.SubmitAll(ctx, e, cs) }
+	today := linkfin.DateOf(time.Now())
 	// One certificate per rootPieces pieces, each from its own order and invoice, due
 	// on its own day: a program's maturity index lists the pieces due on a day, and a
 	// split rewrites its day's list, so a million pieces due on one day would make
@@ -255,17 +289,17 @@ func setUpFinancing(ctx context.Context, e *engine.Engine, pieces int) (string, 
 		amount := int64(n) * pieceFace
 		po, inv, root := fmt.Sprintf("PO-%d", r), fmt.Sprintf("inv-%d", r), fmt.Sprintf("C-%d", r)
 		for _, c := range []linkfin.Command{
-			&services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: po, Number: po, SellerID: "supplier", ProgramID: "bench", Currency: "CNY",
+			&services.CreatePurchaseOrder{Actor: ch.anchor, Order: linkfin.PurchaseOrder{ID: po, Number: po, SellerID: ch.supplier, ProgramID: ch.program, Currency: "CNY",
 				Lines: []linkfin.POLine{{LineID: "1", Item: "part", Quantity: int64(n), Unit: "EA", UnitPrice: pieceFace}}}},
-			&services.AcceptPurchaseOrder{Actor: "supplier", ID: po},
-			&services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{ID: "GR-" + po, POID: po, Lines: []linkfin.ReceiptLine{{LineID: "1", Accepted: int64(n)}}}},
-			&services.CreateInvoice{Actor: "supplier", Invoice: linkfin.Invoice{ID: inv, Number: "INV-" + inv, BuyerID: "anchor", POID: po, Currency: "CNY",
+			&services.AcceptPurchaseOrder{Actor: ch.supplier, ID: po},
+			&services.CreateGoodsReceipt{Actor: ch.anchor, Receipt: linkfin.GoodsReceipt{ID: "GR-" + po, POID: po, Lines: []linkfin.ReceiptLine{{LineID: "1", Accepted: int64(n)}}}},
+			&services.CreateInvoice{Actor: ch.supplier, Invoice: linkfin.Invoice{ID: inv, Number: "INV-" + inv, BuyerID: ch.anchor, POID: po, Currency: "CNY",
 				IssueDate: today, DueDate: today.AddDays(30 + r%150), Lines: []linkfin.InvoiceLine{{LineID: "1", Quantity: int64(n), UnitPrice: pieceFace, Amount: amount}}, Total: amount}},
-			&services.ApproveInvoice{Actor: "anchor", ID: inv},
-			&services.IssueCertificate{Actor: "anchor", ID: root, ProgramID: "bench", PayableIDs: []string{linkfin.PayableID(inv)}},
+			&services.ApproveInvoice{Actor: ch.anchor, ID: inv},
+			&services.IssueCertificate{Actor: ch.anchor, ID: root, ProgramID: ch.program, PayableIDs: []string{linkfin.PayableID(inv)}},
 		} {
 			if err := do(c); err != nil {
-				return "", err
+				return err
 			}
 		}
 		level = append(level, node{root, r * rootPieces, n})
@@ -290,24 +324,20 @@ func setUpFinancing(ctx context.Context, e *engine.Engine, pieces int) (string, 
 				parts = append(parts, linkfin.Piece{ID: id, Face: int64(n) * pieceFace})
 				next = append(next, node{id, first, n})
 			}
-			batch = append(batch, &services.SplitCertificate{Actor: "supplier", ID: nd.id, Pieces: parts})
+			batch = append(batch, &services.SplitCertificate{Actor: ch.supplier, ID: nd.id, Pieces: parts})
 			if len(batch) == 64 {
 				if err := do(batch...); err != nil {
-					return "", err
+					return err
 				}
 				batch = batch[:0]
 			}
 		}
 		if len(batch) > 0 {
 			if err := do(batch...); err != nil {
-				return "", err
+				return err
 			}
 		}
 		level = next
 	}
-	secret, k := linkfin.NewAPIKey("supplier", linkfin.RoleFinance, "bench")
-	if err := do(&services.CreateAPIKey{Key: k}); err != nil {
-		return "", err
-	}
-	return secret, nil
+	return nil
 }

@@ -21,9 +21,11 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return runBenchAPI(ctx, args[1:], stdout, stderr)
 		case "http":
 			return runBenchHTTP(ctx, args[1:], stdout, stderr)
+		case "console":
+			return runBenchConsole(ctx, args[1:], stdout, stderr)
 		}
 	}
-	fmt.Fprintln(stderr, "Usage: linkfin bench ledger|http|api [flags]   (run with --help for the flags)")
+	fmt.Fprintln(stderr, "Usage: linkfin bench ledger|http|api|console [flags]   (run with --help for the flags)")
 	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
 		return nil
 	}
@@ -73,6 +75,22 @@ func runBenchAPI(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	return measure(fs, args, stdout, stderr, func(log, progress io.Writer) (*bench.APIResult, error) {
 		o.Log, o.Progress = log, progress
 		return bench.API(ctx, o)
+	})
+}
+
+func runBenchConsole(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("bench console", "bench console [--db DSN] [--preload P] [--renders R] [--json]\n\n"+
+		"Seeds the demo's supply chain with a user per organization and P certificate pieces (most held by tier1,\n"+
+		"owed by the anchor, one in a hundred financed by the demo's funders, open payables shipped by port), then\n"+
+		"signs in as each party and the operator, follows every link of the console from the home page, and renders\n"+
+		"every page it reaches R times in process; prints each page's p50 and p95 server time and the slowest page.", stderr)
+	o := bench.ConsoleOptions{}
+	fs.StringVar(&o.DSN, "db", "", "database to measure: an empty SQLite file or postgres:// URL (default: a fresh temporary SQLite file)")
+	fs.IntVar(&o.Preload, "preload", 100_000, "certificate pieces in the store")
+	fs.IntVar(&o.Renders, "renders", 40, "renders of each page (fewer for a page that takes more than 10 s in all, at least 3)")
+	return measure(fs, args, stdout, stderr, func(log, progress io.Writer) (*bench.ConsoleResult, error) {
+		o.Log, o.Progress = log, progress
+		return bench.Console(ctx, o)
 	})
 }
 
