@@ -208,6 +208,7 @@ type Store interface {
 	// WasParty reports whether the organization party is or was party to the record:
 	// whether ListObjectsByParty lists it.
 	WasParty(ctx context.Context, kind, id, party string) (bool, error)
+	IndexReader
 	// RecordEvents lists up to limit of the events that wrote a version of the record,
 	// in log order, with seq > after (-1 for the first), through the index of events
 	// by record.
@@ -231,6 +232,18 @@ type RecordReader interface {
 	Object(ctx context.Context, kind, id string) (*Object, error)
 	// ListObjects lists the records of a kind in id order, after the id after.
 	ListObjects(ctx context.Context, kind, after string, limit int) ([]Object, error)
+}
+
+// IndexReader reads the stores' ordered index of records and its totals (see IndexOf).
+type IndexReader interface {
+	// ListIndexed lists up to limit records of a kind whose entry under the index
+	// name has a value that starts with prefix, in (value, id) order, after the entry
+	// (afterValue, afterID) ("", "" for the first).
+	ListIndexed(ctx context.Context, kind, name, prefix, afterValue, afterID string, limit int) ([]Object, error)
+	// IndexTotals lists the totals of the index name's values from from (inclusive)
+	// to to (exclusive; "" for no end), in value order, leaving out the values no
+	// record holds any more.
+	IndexTotals(ctx context.Context, kind, name, from, to string) ([]IndexTotal, error)
 }
 
 // PartyReader reads stored records and the index of their parties, which only grows:
@@ -275,6 +288,11 @@ type Snapshot interface {
 	// PartiesByKey lists, for each of the records, the organizations the party index
 	// names it under (a record it names under none is left out).
 	PartiesByKey(ctx context.Context, keys []ObjectKey) (map[ObjectKey][]string, error)
+	// IndexByKey lists, for each of the records, its entries in the ordered index (a
+	// record with none is left out).
+	IndexByKey(ctx context.Context, keys []ObjectKey) (map[ObjectKey][]IndexEntry, error)
+	// IndexTotals reads the ordered index's totals, as IndexReader does.
+	IndexTotals(ctx context.Context, kind, name, from, to string) ([]IndexTotal, error)
 	// IndexedEvents reads the index of events by record for the events from seq from
 	// to seq to (excluded): the record each row names, by the seq of its event.
 	IndexedEvents(ctx context.Context, from, to int64) (map[int64]ObjectKey, error)

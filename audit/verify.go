@@ -12,6 +12,7 @@ import (
 	"maps"
 	"slices"
 	"sort"
+	"strings"
 
 	"golang.org/x/mod/sumdb/note"
 	sumtlog "golang.org/x/mod/sumdb/tlog"
@@ -86,6 +87,7 @@ func VerifySnapshot(ctx context.Context, s linkfin.Snapshot, verifier note.Verif
 		accounts: make(map[int64]*ledger.Account),
 		open:     make(map[int64]*openPending),
 		earlier:  make(map[linkfin.ObjectKey][]string),
+		totals:   make(map[[3]string]*linkfin.IndexTotal),
 		lastTime: -1,
 	}
 	if err := a.readLog(verifier, origin); err != nil {
@@ -95,6 +97,9 @@ func VerifySnapshot(ctx context.Context, s linkfin.Snapshot, verifier note.Verif
 		return nil, err
 	}
 	if err := a.checkOpenPending(); err != nil {
+		return nil, err
+	}
+	if err := a.checkTotals(); err != nil {
 		return nil, err
 	}
 	a.checkCounts(tables)
@@ -131,6 +136,10 @@ type auditor struct {
 
 	// What the log makes, counted, to compare with the tables' rows.
 	tiles, transfers, pendings, records, partyRows, answers, indexRows int64
+	// orderedRows are the entries the ordered index must hold; totals, its totals
+	// per kind, name and value, summed from them.
+	orderedRows int64
+	totals      map[[3]string]*linkfin.IndexTotal
 
 	// The page being read: rows it names, looked up together when it ends.
 	pageRecords  []recordEvent
@@ -511,6 +520,7 @@ func (a *auditor) checkRecords() error {
 	reported := make(map[linkfin.ObjectKey]bool)
 	var last []linkfin.ObjectKey
 	want := make(map[linkfin.ObjectKey][]string)
+	lastData := make(map[linkfin.ObjectKey][]byte)
 	for _, r := range a.pageRecords {
 		o := stored[r.key]
 		switch {
@@ -545,6 +555,7 @@ func (a *auditor) checkRecords() error {
 			a.partyRows += int64(len(parties))
 			want[r.key] = parties
 			last = append(last, r.key)
+			lastData[r.key] = r.data
 		}
 	}
 	if len(last) == 0 {
@@ -559,6 +570,83 @@ func (a *auditor) checkRecords() error {
 		sort.Strings(got)
 		if !slices.Equal(got, want[k]) {
 			a.problem("party index: %s %s is listed under %q; its events name %q", k.Kind, k.ID, got, want[k])
+		}
+	}
+	return a.checkIndex(last, lastData)
+}
+
+// checkIndex compares the records' entries in the ordered index with those their last
+// events give them, and adds those to the totals the index must hold.
+func (a *auditor) checkIndex(keys []linkfin.ObjectKey, data map[linkfin.ObjectKey][]byte) error {
+	var indexed []linkfin.ObjectKey
+	for _, k := range keys {
+		if linkfin.Indexed(k.Kind) {
+			indexed = append(indexed, k)
+		}
+	}
+	if len(indexed) == 0 {
+		return nil
+	}
+	stored, err := a.s.IndexByKey(a.ctx, indexed)
+	if err != nil {
+		return err
+	}
+	order := func(es []linkfin.IndexEntry) {
+		slices.SortFunc(es, func(x, y linkfin.IndexEntry) int { return strings.Compare(x.Name, y.Name) })
+	}
+	for _, k := range indexed {
+		want, err := linkfin.IndexOf(k.Kind, data[k])
+		if err != nil {
+			a.problem("ordered index: %s %s: %v", k.Kind, k.ID, err)
+			continue
+		}
+		got := stored[k]
+		order(want)
+		order(got)
+		if !slices.Equal(got, want) {
+			a.problem("ordered index: %s %s has entries %v; its last event gives %v", k.Kind, k.ID, got, want)
+		}
+		a.orderedRows += int64(len(want))
+		for _, e := range want {
+			key := [3]string{k.Kind, e.Name, e.Value}
+			t := a.totals[key]
+			if t == nil {
+				t = &linkfin.IndexTotal{Value: e.Value}
+				a.totals[key] = t
+			}
+			t.Count++
+			t.Amount += e.Amount
+		}
+	}
+	return nil
+}
+
+// checkTotals compares the ordered index's totals with those summed from the records.
+func (a *auditor) checkTotals() error {
+	names := map[[2]string]bool{}
+	for k := range a.totals {
+		names[[2]string{k[0], k[1]}] = true
+	}
+	for _, kn := range linkfin.IndexNames {
+		names[kn] = true
+	}
+	for kn := range names {
+		stored, err := a.s.IndexTotals(a.ctx, kn[0], kn[1], "", "")
+		if err != nil {
+			return err
+		}
+		seen := map[string]bool{}
+		for _, got := range stored {
+			seen[got.Value] = true
+			want := a.totals[[3]string{kn[0], kn[1], got.Value}]
+			if want == nil || *want != got {
+				a.problem("ordered index: the total of %s %s %q is %d for %d; its records make %v", kn[0], kn[1], got.Value, got.Amount, got.Count, want)
+			}
+		}
+		for k, want := range a.totals {
+			if k[0] == kn[0] && k[1] == kn[1] && !seen[k[2]] {
+				a.problem("ordered index: no total of %s %s %q; its records make %d for %d", k[0], k[1], k[2], want.Amount, want.Count)
+			}
 		}
 	}
 	return nil
@@ -704,6 +792,8 @@ var Tables = map[string]string{
 	"objects":           "each record equal to its last event (named by its time); one row per record of the log",
 	"object_parties":    "rebuilt from the parties of every version of every record and compared, record by record; no other row",
 	"record_events":     "rebuilt from the events, each that wrote a record under that record, and compared, page by page; no other row",
+	"object_index":      "rebuilt from every record's last event (linkfin.IndexOf) and compared, record by record; no other row",
+	"object_totals":     "summed from the rebuilt index and compared, value by value; a value no record holds counts zero",
 	"idempotency_keys":  "each stored answer's digest equal to the one the log saved for its key; one row per saved answer",
 	"meta":              "the clock not behind the log's last event; accounts_at checked with the accounts; the log's public key checked by every signature (an auditor passes their own)",
 	"schema_migrations": "what the database's schema was migrated through: no one is shown or answered from it",
@@ -721,6 +811,7 @@ func (a *auditor) checkCounts(tables map[string]int64) {
 		"objects":           a.records,
 		"object_parties":    a.partyRows,
 		"record_events":     a.indexRows,
+		"object_index":      a.orderedRows,
 		"idempotency_keys":  a.answers,
 	}
 	names := make([]string, 0, len(tables))

@@ -114,7 +114,45 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if err := db.backfillEventIndex(ctx); err != nil {
 		return fmt.Errorf("migrate %s: %w", linkfin.EventIndexBackfill, err)
 	}
+	if err := db.backfillIndex(ctx); err != nil {
+		return fmt.Errorf("migrate %s: %w", linkfin.IndexBackfill, err)
+	}
 	return nil
+}
+
+// backfillIndex enters, once, the records written before the ordered index existed
+// (migration 0005 made it empty) in it, a page at a time; the trigger makes the totals.
+func (db *DB) backfillIndex(ctx context.Context) error {
+	return db.once(ctx, linkfin.IndexBackfill, func(tx pgx.Tx) error {
+		for _, kind := range []string{linkfin.KindCertificate, linkfin.KindFinancing, linkfin.KindPayable} {
+			for after := ""; ; {
+				rows, err := tx.Query(ctx, `SELECT kind, id, version, data, updated_at FROM objects WHERE kind = $1 AND id > $2 ORDER BY id LIMIT 1000`, kind, after)
+				objs, err := collect(rows, err, scanObject)
+				if err != nil {
+					return err
+				}
+				ptrs := make([]*linkfin.Object, len(objs))
+				for i := range objs {
+					ptrs[i] = &objs[i]
+				}
+				_, entries, err := linkfin.IndexRows(ptrs)
+				if err != nil {
+					return err
+				}
+				for _, r := range entries {
+					if _, err := tx.Exec(ctx, `INSERT INTO object_index (kind, id, name, value, amount) VALUES ($1, $2, $3, $4, $5)`,
+						r.Kind, r.ID, r.Name, r.Value, r.Amount); err != nil {
+						return err
+					}
+				}
+				if len(objs) < 1000 {
+					break
+				}
+				after = objs[len(objs)-1].ID
+			}
+		}
+		return nil
+	})
 }
 
 // backfillEventIndex indexes, once, the events written before the index of events by
@@ -441,6 +479,25 @@ func (db *DB) ListObjectsByParty(ctx context.Context, kind, party, after string,
 	return collect(rows, err, scanObject)
 }
 
+// ListIndexed implements linkfin.Store, walking the ordered index.
+func (db *DB) ListIndexed(ctx context.Context, kind, name, prefix, afterValue, afterID string, limit int) ([]linkfin.Object, error) {
+	rows, err := db.reader().Query(ctx, `SELECT o.kind, o.id, o.version, o.data, o.updated_at FROM object_index AS x
+		JOIN objects AS o ON o.kind = x.kind AND o.id = x.id
+		WHERE x.kind = $1 AND x.name = $2 AND x.value >= $3 AND x.value < $4 AND (x.value, x.id) > ($5, $6)
+		ORDER BY x.value, x.id LIMIT $7`, kind, name, prefix, linkfin.IndexEnd(prefix), afterValue, afterID, limit)
+	return collect(rows, err, scanObject)
+}
+
+// IndexTotals implements linkfin.Store.
+func (db *DB) IndexTotals(ctx context.Context, kind, name, from, to string) ([]linkfin.IndexTotal, error) {
+	if to == "" {
+		to = linkfin.IndexEnd("")
+	}
+	rows, err := db.reader().Query(ctx, `SELECT value, count, amount FROM object_totals
+		WHERE kind = $1 AND name = $2 AND value >= $3 AND value < $4 AND count > 0 ORDER BY value`, kind, name, from, to)
+	return collect(rows, err, func(row pgx.Row, t *linkfin.IndexTotal) error { return row.Scan(&t.Value, &t.Count, &t.Amount) })
+}
+
 // WasParty implements linkfin.Store.
 func (db *DB) WasParty(ctx context.Context, kind, id, party string) (bool, error) {
 	var one int
@@ -652,6 +709,29 @@ func (db *DB) Commit(ctx context.Context, b *linkfin.Batch) (err error) {
 			ON CONFLICT (kind, id) DO UPDATE SET version = excluded.version, data = excluded.data,
 				updated_at = excluded.updated_at`, kinds, ids, versions, data, times)
 		checks = append(checks, nil)
+	}
+	// A written record's entries in the ordered index are replaced: the old ones
+	// deleted, the new ones inserted; the trigger keeps the totals.
+	keys, entries, err := linkfin.IndexRows(b.Objects)
+	if err != nil {
+		return err
+	}
+	if len(keys) > 0 {
+		kinds, ids := make([]string, len(keys)), make([]string, len(keys))
+		for i, k := range keys {
+			kinds[i], ids[i] = k.Kind, k.ID
+		}
+		q.Queue(`DELETE FROM object_index WHERE (kind, id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`, kinds, ids)
+		checks = append(checks, nil)
+	}
+	if n := len(entries); n > 0 {
+		kinds, ids, names, values, amounts := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]int64, n)
+		for i, r := range entries {
+			kinds[i], ids[i], names[i], values[i], amounts[i] = r.Kind, r.ID, r.Name, r.Value, r.Amount
+		}
+		q.Queue(`INSERT INTO object_index (kind, id, name, value, amount)
+			SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[])`, kinds, ids, names, values, amounts)
+		checks = append(checks, expect("index entries", n))
 	}
 	if parties, kinds, ids := partyRows(b.Objects); len(parties) > 0 {
 		q.Queue(`INSERT INTO object_parties (party, kind, id)
@@ -905,6 +985,33 @@ func (db *DB) SetMeta(ctx context.Context, key, value string) error {
 	_, err := db.pool.Exec(ctx, `INSERT INTO meta (key, value) VALUES ($1, $2)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
 	return err
+}
+
+// IndexByKey implements linkfin.Snapshot.
+func (db *DB) IndexByKey(ctx context.Context, keys []linkfin.ObjectKey) (map[linkfin.ObjectKey][]linkfin.IndexEntry, error) {
+	out := make(map[linkfin.ObjectKey][]linkfin.IndexEntry)
+	if len(keys) == 0 {
+		return out, nil
+	}
+	kinds, ids := make([]string, len(keys)), make([]string, len(keys))
+	for i, k := range keys {
+		kinds[i], ids[i] = k.Kind, k.ID
+	}
+	rows, err := db.reader().Query(ctx, `SELECT x.kind, x.id, x.name, x.value, x.amount FROM object_index AS x
+		JOIN (SELECT DISTINCT kind, id FROM unnest($1::text[], $2::text[]) AS u(kind, id)) AS k ON x.kind = k.kind AND x.id = k.id`, kinds, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k linkfin.ObjectKey
+		var e linkfin.IndexEntry
+		if err := rows.Scan(&k.Kind, &k.ID, &e.Name, &e.Value, &e.Amount); err != nil {
+			return nil, err
+		}
+		out[k] = append(out[k], e)
+	}
+	return out, rows.Err()
 }
 
 // PartiesByKey implements linkfin.Snapshot.

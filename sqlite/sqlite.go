@@ -246,7 +246,49 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if err := db.backfillEventIndex(ctx); err != nil {
 		return fmt.Errorf("migrate %s: %w", linkfin.EventIndexBackfill, err)
 	}
+	if err := db.backfillIndex(ctx); err != nil {
+		return fmt.Errorf("migrate %s: %w", linkfin.IndexBackfill, err)
+	}
 	return nil
+}
+
+// backfillIndex enters, once, the records written before the ordered index existed
+// (migration 0005 made it empty) in it; the triggers make the totals.
+func (db *DB) backfillIndex(ctx context.Context) error {
+	return db.once(ctx, linkfin.IndexBackfill, func(tx *sql.Tx) error {
+		ins, err := tx.PrepareContext(ctx, `INSERT INTO object_index (kind, id, name, value, amount) VALUES (?, ?, ?, ?, ?)`)
+		if err != nil {
+			return err
+		}
+		defer ins.Close()
+		for _, kind := range []string{linkfin.KindCertificate, linkfin.KindFinancing, linkfin.KindPayable} {
+			rows, err := tx.QueryContext(ctx, `SELECT id, data FROM objects WHERE kind = ?`, kind)
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			for rows.Next() {
+				var id string
+				var data []byte
+				if err := rows.Scan(&id, &data); err != nil {
+					return err
+				}
+				entries, err := linkfin.IndexOf(kind, data)
+				if err != nil {
+					return fmt.Errorf("%s %s: %w", kind, id, err)
+				}
+				for _, e := range entries {
+					if _, err := ins.ExecContext(ctx, kind, id, e.Name, e.Value, e.Amount); err != nil {
+						return err
+					}
+				}
+			}
+			if err := rows.Err(); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // backfillEventIndex indexes, once, the events written before the index of events by
@@ -583,6 +625,25 @@ func (db *DB) ListObjectsByParty(ctx context.Context, kind, party, after string,
 	return collect(rows, err, scanObject)
 }
 
+// ListIndexed implements linkfin.Store, walking the ordered index.
+func (db *DB) ListIndexed(ctx context.Context, kind, name, prefix, afterValue, afterID string, limit int) ([]linkfin.Object, error) {
+	rows, err := db.query(ctx, `SELECT o.kind, o.id, o.version, o.data, o.updated_at FROM object_index x
+		JOIN objects o ON o.kind = x.kind AND o.id = x.id
+		WHERE x.kind = ? AND x.name = ? AND x.value >= ? AND x.value < ? AND (x.value, x.id) > (?, ?)
+		ORDER BY x.value, x.id LIMIT ?`, kind, name, prefix, linkfin.IndexEnd(prefix), afterValue, afterID, limit)
+	return collect(rows, err, scanObject)
+}
+
+// IndexTotals implements linkfin.Store.
+func (db *DB) IndexTotals(ctx context.Context, kind, name, from, to string) ([]linkfin.IndexTotal, error) {
+	if to == "" {
+		to = linkfin.IndexEnd("")
+	}
+	rows, err := db.query(ctx, `SELECT value, count, amount FROM object_totals
+		WHERE kind = ? AND name = ? AND value >= ? AND value < ? AND count > 0 ORDER BY value`, kind, name, from, to)
+	return collect(rows, err, func(r *sql.Rows, t *linkfin.IndexTotal) error { return r.Scan(&t.Value, &t.Count, &t.Amount) })
+}
+
 // WasParty implements linkfin.Store.
 func (db *DB) WasParty(ctx context.Context, kind, id, party string) (bool, error) {
 	st, err := db.read(ctx, `SELECT 1 FROM object_parties WHERE party = ? AND kind = ? AND id = ?`)
@@ -770,6 +831,24 @@ func (db *DB) Commit(ctx context.Context, b *linkfin.Batch) (err error) {
 			func(i int, args []any) []any {
 				r := &index[i]
 				return append(args, r.party, r.kind, r.id)
+			}})
+	}
+	// A written record's entries in the ordered index are replaced: the old ones
+	// deleted (the delete comes first among the statements), the new ones inserted;
+	// the triggers keep the totals.
+	indexed, entries, err := linkfin.IndexRows(b.Objects)
+	if err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	if len(indexed) > 0 {
+		inserts = slices.Insert(inserts, 0, insert{`DELETE FROM object_index WHERE (kind, id) IN (`, 2, `)`, len(indexed),
+			func(i int, args []any) []any { return append(args, indexed[i].Kind, indexed[i].ID) }})
+	}
+	if len(entries) > 0 {
+		inserts = append(inserts, insert{`INSERT INTO object_index (kind, id, name, value, amount)`, 5, "", len(entries),
+			func(i int, args []any) []any {
+				r := &entries[i]
+				return append(args, r.Kind, r.ID, r.Name, r.Value, r.Amount)
 			}})
 	}
 	if index := eventIndexRows(otherEvents); len(index) > 0 {
@@ -1093,6 +1172,33 @@ func (db *DB) PartiesByKey(ctx context.Context, keys []linkfin.ObjectKey) (map[l
 			return nil, err
 		}
 		out[k] = append(out[k], party)
+	}
+	return out, rows.Err()
+}
+
+// IndexByKey implements linkfin.Snapshot.
+func (db *DB) IndexByKey(ctx context.Context, keys []linkfin.ObjectKey) (map[linkfin.ObjectKey][]linkfin.IndexEntry, error) {
+	out := make(map[linkfin.ObjectKey][]linkfin.IndexEntry)
+	if len(keys) == 0 {
+		return out, nil
+	}
+	list, err := keyList(keys)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.query(ctx, `SELECT x.kind, x.id, x.name, x.value, x.amount FROM object_index x
+		JOIN (SELECT DISTINCT value ->> 0 AS kind, value ->> 1 AS id FROM json_each(?)) k ON x.kind = k.kind AND x.id = k.id`, list)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k linkfin.ObjectKey
+		var e linkfin.IndexEntry
+		if err := rows.Scan(&k.Kind, &k.ID, &e.Name, &e.Value, &e.Amount); err != nil {
+			return nil, err
+		}
+		out[k] = append(out[k], e)
 	}
 	return out, rows.Err()
 }

@@ -271,6 +271,7 @@ func Run(t *testing.T, open Opener) {
 		{"PartyBackfill", testPartyBackfill, false},
 		{"RecordEvents", testRecordEvents, false},
 		{"Actors", testActors, false},
+		{"OrderedIndex", testOrderedIndex, true},
 		{"Trade", testTrade, true},
 		{"RecordIDs", testRecordIDs, true},
 		{"Certificates", testCertificates, true},

@@ -1,0 +1,157 @@
+package linkfin
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// The stores keep two indexes of records that the console's pages and the reports read
+// instead of scanning every record of a kind: an ordered index of entries, each a
+// record under a name and a value, listed in (value, id) order; and, per name and
+// value, the count and the sum of the amounts of its entries (the totals). A record's
+// entries are those IndexOf gives for its current version: the store replaces them
+// whenever it writes the record, in the same transaction, and keeps the totals with
+// them. Values are ids, statuses, dates and codes joined by IndexSep, none of which
+// holds it, so a value's leading parts are a prefix that lists a range.
+
+// Index names.
+const (
+	// IndexHeld lists certificate pieces by holder, status and maturity:
+	// "holder/status/maturity"; the amount is the face.
+	IndexHeld = "held"
+	// IndexDue lists certificate pieces by program, maturity, status and currency:
+	// "program/maturity/status/currency"; the amount is the face. Its totals are the
+	// maturity calendar.
+	IndexDue = "due"
+	// IndexFunded lists financings by status, program, currency, funder, product and
+	// tier: "status/program/currency/funder/product/tier"; the amount is the quote's
+	// face. Its totals are the exposure report.
+	IndexFunded = "funded"
+	// IndexSold lists payables by seller, status and due date: "seller/status/due";
+	// the amount is the payable's.
+	IndexSold = "sold"
+)
+
+// IndexNames are the indexes, each with the kind of record it lists.
+var IndexNames = [][2]string{{KindCertificate, IndexHeld}, {KindCertificate, IndexDue}, {KindFinancing, IndexFunded}, {KindPayable, IndexSold}}
+
+// IndexSep joins the parts of an index value.
+const IndexSep = "/"
+
+// IndexValue joins parts into an index value (or, with fewer parts, a prefix of one:
+// end it with IndexSep to list whole parts).
+func IndexValue(parts ...string) string { return strings.Join(parts, IndexSep) }
+
+// IndexEntry is one entry of a record in the stores' ordered index.
+type IndexEntry struct {
+	Name   string
+	Value  string
+	Amount int64
+}
+
+// IndexTotal is the count and the sum of the amounts of an index's entries of a value.
+type IndexTotal struct {
+	Value  string
+	Count  int64
+	Amount int64
+}
+
+// IndexBackfill is the name under which the stores record, among their migrations,
+// that the records written before the ordered index existed have been indexed.
+const IndexBackfill = "0005_object_index_backfill"
+
+// Indexed reports whether records of the kind have entries in the ordered index.
+func Indexed(kind string) bool {
+	return kind == KindCertificate || kind == KindFinancing || kind == KindPayable
+}
+
+// IndexEnd is the end of the range of values that start with prefix: every value
+// is below it.
+func IndexEnd(prefix string) string { return prefix + "\x7f" }
+
+// IndexOf is the entries of a record in the ordered index, from its stored data.
+func IndexOf(kind string, data []byte) ([]IndexEntry, error) {
+	switch kind {
+	case KindCertificate:
+		var c struct {
+			ProgramID string            `json:"program_id"`
+			HolderID  string            `json:"holder_id"`
+			Currency  Currency          `json:"currency"`
+			Face      int64             `json:"face"`
+			Maturity  Date              `json:"maturity"`
+			Status    CertificateStatus `json:"status"`
+		}
+		if err := json.Unmarshal(data, &c); err != nil {
+			return nil, err
+		}
+		m := c.Maturity.String()
+		return []IndexEntry{
+			{IndexHeld, IndexValue(c.HolderID, string(c.Status), m), c.Face},
+			{IndexDue, IndexValue(c.ProgramID, m, string(c.Status), string(c.Currency)), c.Face},
+		}, nil
+	case KindFinancing:
+		var f struct {
+			Product   Product         `json:"product"`
+			ProgramID string          `json:"program_id"`
+			FunderID  string          `json:"funder_id"`
+			Tier      int             `json:"tier"`
+			Currency  Currency        `json:"currency"`
+			Status    FinancingStatus `json:"status"`
+			Quote     struct {
+				Face int64 `json:"face"`
+			} `json:"quote"`
+		}
+		if err := json.Unmarshal(data, &f); err != nil {
+			return nil, err
+		}
+		return []IndexEntry{{IndexFunded, IndexValue(string(f.Status), f.ProgramID, string(f.Currency), f.FunderID,
+			string(f.Product), strconv.Itoa(f.Tier)), f.Quote.Face}}, nil
+	case KindPayable:
+		var p struct {
+			SellerID string        `json:"seller_id"`
+			Amount   int64         `json:"amount"`
+			DueDate  Date          `json:"due_date"`
+			Status   PayableStatus `json:"status"`
+		}
+		if err := json.Unmarshal(data, &p); err != nil {
+			return nil, err
+		}
+		return []IndexEntry{{IndexSold, IndexValue(p.SellerID, string(p.Status), p.DueDate.String()), p.Amount}}, nil
+	}
+	return nil, nil
+}
+
+// IndexRow is one entry of a record in the ordered index.
+type IndexRow struct {
+	Kind, ID string
+	IndexEntry
+}
+
+// IndexRows lists the written records of the kinds the ordered index holds (each once,
+// at its last version among objs), whose entries a store replaces, and their entries
+// now.
+func IndexRows(objs []*Object) (keys []ObjectKey, rows []IndexRow, err error) {
+	last := map[ObjectKey]int{}
+	for i, o := range objs {
+		if Indexed(o.Kind) {
+			last[ObjectKey{Kind: o.Kind, ID: o.ID}] = i
+		}
+	}
+	for i, o := range objs {
+		k := ObjectKey{Kind: o.Kind, ID: o.ID}
+		if !Indexed(o.Kind) || last[k] != i {
+			continue
+		}
+		entries, err := IndexOf(o.Kind, o.Data)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s %s: %w", o.Kind, o.ID, err)
+		}
+		keys = append(keys, k)
+		for _, e := range entries {
+			rows = append(rows, IndexRow{o.Kind, o.ID, e})
+		}
+	}
+	return keys, rows, nil
+}

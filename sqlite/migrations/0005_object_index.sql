@@ -1,0 +1,29 @@
+-- The ordered index of records (linkfin.IndexOf): each record's entries under a name
+-- and a value, replaced whenever the record is written, listed in (value, id) order.
+CREATE TABLE object_index (
+	kind   TEXT    NOT NULL,
+	id     TEXT    NOT NULL,
+	name   TEXT    NOT NULL,
+	value  TEXT    NOT NULL,
+	amount INTEGER NOT NULL,
+	PRIMARY KEY (kind, id, name)
+) WITHOUT ROWID;
+CREATE INDEX object_index_by_value ON object_index (kind, name, value, id);
+-- The totals of the index: per name and value, the count and the sum of the amounts
+-- of its entries, kept by the triggers below as entries come and go.
+CREATE TABLE object_totals (
+	kind   TEXT    NOT NULL,
+	name   TEXT    NOT NULL,
+	value  TEXT    NOT NULL,
+	count  INTEGER NOT NULL,
+	amount INTEGER NOT NULL,
+	PRIMARY KEY (kind, name, value)
+) WITHOUT ROWID;
+CREATE TRIGGER object_index_added AFTER INSERT ON object_index BEGIN
+	INSERT INTO object_totals (kind, name, value, count, amount) VALUES (NEW.kind, NEW.name, NEW.value, 1, NEW.amount)
+		ON CONFLICT (kind, name, value) DO UPDATE SET count = count + 1, amount = amount + excluded.amount;
+END;
+CREATE TRIGGER object_index_removed AFTER DELETE ON object_index BEGIN
+	UPDATE object_totals SET count = count - 1, amount = amount - OLD.amount
+		WHERE kind = OLD.kind AND name = OLD.name AND value = OLD.value;
+END;

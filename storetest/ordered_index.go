@@ -1,0 +1,204 @@
+package storetest
+
+import (
+	"context"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"linkfin"
+	"linkfin/services"
+)
+
+// orderedIndex is what the store's ordered index must hold, computed from every
+// record of the indexed kinds: per kind and name, the entries in (value, id) order,
+// and the totals per value.
+func orderedIndex(t *testing.T, s linkfin.Store) (entries map[string][]string, totals map[string][]linkfin.IndexTotal) {
+	t.Helper()
+	ctx := context.Background()
+	type entry struct{ value, id string }
+	byName := map[string][]entry{}
+	sums := map[string]map[string]*linkfin.IndexTotal{}
+	for _, kind := range []string{linkfin.KindCertificate, linkfin.KindFinancing, linkfin.KindPayable} {
+		for after := ""; ; {
+			objs, err := s.ListObjects(ctx, kind, after, 100)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, o := range objs {
+				es, err := linkfin.IndexOf(kind, o.Data)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, e := range es {
+					key := kind + " " + e.Name
+					byName[key] = append(byName[key], entry{e.Value, o.ID})
+					if sums[key] == nil {
+						sums[key] = map[string]*linkfin.IndexTotal{}
+					}
+					if sums[key][e.Value] == nil {
+						sums[key][e.Value] = &linkfin.IndexTotal{Value: e.Value}
+					}
+					sums[key][e.Value].Count++
+					sums[key][e.Value].Amount += e.Amount
+				}
+			}
+			if len(objs) < 100 {
+				break
+			}
+			after = objs[len(objs)-1].ID
+		}
+	}
+	entries, totals = map[string][]string{}, map[string][]linkfin.IndexTotal{}
+	for key, es := range byName {
+		slices.SortFunc(es, func(a, b entry) int { return strings.Compare(a.value+"\x00"+a.id, b.value+"\x00"+b.id) })
+		for _, e := range es {
+			entries[key] = append(entries[key], e.value+" "+e.id)
+		}
+		for _, tot := range sums[key] {
+			totals[key] = append(totals[key], *tot)
+		}
+		slices.SortFunc(totals[key], func(a, b linkfin.IndexTotal) int { return strings.Compare(a.Value, b.Value) })
+	}
+	return entries, totals
+}
+
+// storedIndex is the store's ordered index as ListIndexed (a page of 3 at a time) and
+// IndexTotals read it.
+func storedIndex(t *testing.T, s linkfin.Store) (entries map[string][]string, totals map[string][]linkfin.IndexTotal) {
+	t.Helper()
+	ctx := context.Background()
+	entries, totals = map[string][]string{}, map[string][]linkfin.IndexTotal{}
+	for _, ki := range linkfin.IndexNames {
+		key := ki[0] + " " + ki[1]
+		var afterValue, afterID string
+		for {
+			objs, err := s.ListIndexed(ctx, ki[0], ki[1], "", afterValue, afterID, 3)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, o := range objs {
+				es, err := linkfin.IndexOf(ki[0], o.Data)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, e := range es {
+					if e.Name == ki[1] {
+						entries[key] = append(entries[key], e.Value+" "+o.ID)
+						afterValue, afterID = e.Value, o.ID
+					}
+				}
+			}
+			if len(objs) < 3 {
+				break
+			}
+		}
+		tots, err := s.IndexTotals(ctx, ki[0], ki[1], "", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(tots) > 0 {
+			totals[key] = tots
+		}
+	}
+	return entries, totals
+}
+
+// testOrderedIndex: the ordered index lists each certificate piece and financing under
+// its entries now, in (value, id) order, across pages; its totals are the counts and
+// sums of the entries, kept as pieces split, pass on, are financed and settle; a
+// prefix lists a range; and a database written before the index had it is indexed
+// when migrated.
+func testOrderedIndex(t *testing.T, open Opener) {
+	env := NewEnv(t, open)
+	ctx := context.Background()
+	financingFixture(t, env)
+	for i, id := range []string{"c1", "c2"} {
+		p := approvedPayable(t, env, 20+i, 1000, 1_000_00, []string{"2027-01-29", "2027-02-26"}[i])
+		mustRun(t, env, &services.IssueCertificate{Actor: "anchor", ID: id, ProgramID: "auto-scf", PayableIDs: []string{p.ID}})
+	}
+	mustRun(t, env, &services.SplitCertificate{Actor: "tier1", ID: "c1",
+		Pieces: []linkfin.Piece{{ID: "c1a", Face: 400_000_00}, {ID: "c1b", Face: 300_000_00}, {ID: "c1c", Face: 300_000_00}}})
+	mustRun(t, env, &services.ProposeRelationship{Actor: "tier1", BuyerID: "tier1", SellerID: "tier2"})
+	mustRun(t, env, &services.AcceptRelationship{Actor: "tier2", BuyerID: "tier1", SellerID: "tier2"})
+	mustRun(t, env, &services.TransferCertificate{Actor: "tier1", ID: "c1b", To: "tier2", Amount: 100_000_00, NewID: "t1", RemainderID: "r1"})
+	mustRun(t, env, &services.RequestCertificateDiscounting{Actor: "tier1", ID: "f1", ProgramID: "auto-scf", PieceID: "c1a", FunderID: "bank"})
+	mustRun(t, env, &services.AcceptCertificateDiscounting{Actor: "tier1", ID: "f1", PieceID: "c1a"})
+	mustRun(t, env, &services.DisburseFinancing{Actor: "bank", ID: "f1"})
+	mustRun(t, env, &services.RequestCertificateDiscounting{Actor: "tier1", ID: "f2", ProgramID: "auto-scf", PieceID: "c2", FunderID: "factor"})
+
+	wantEntries, wantTotals := orderedIndex(t, env.Store)
+	if len(wantEntries[linkfin.KindCertificate+" "+linkfin.IndexHeld]) < 6 || len(wantTotals[linkfin.KindFinancing+" "+linkfin.IndexFunded]) != 2 {
+		t.Fatalf("the fixture: %v %v", wantEntries, wantTotals)
+	}
+	check := func(when string) {
+		t.Helper()
+		entries, totals := storedIndex(t, env.Store)
+		if !reflect.DeepEqual(entries, wantEntries) {
+			t.Fatalf("%s: the index lists\n%v\nwant\n%v", when, entries, wantEntries)
+		}
+		if !reflect.DeepEqual(totals, wantTotals) {
+			t.Fatalf("%s: the totals are\n%v\nwant\n%v", when, totals, wantTotals)
+		}
+	}
+	check("as written")
+
+	// A prefix lists its range alone; a range of totals is from inclusive, to exclusive.
+	held, err := env.Store.ListIndexed(ctx, linkfin.KindCertificate, linkfin.IndexHeld, linkfin.IndexValue("tier1", "active", ""), "", "", 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, o := range held {
+		ids = append(ids, o.ID)
+	}
+	// c1a is financed but active; c2's quote holds nothing. tier1 keeps a remainder of c1b.
+	if len(ids) < 3 || slices.Contains(ids, "c1") || slices.Contains(ids, "c1b") {
+		t.Fatalf("tier1's active pieces by maturity: %v", ids)
+	}
+	due, err := env.Store.IndexTotals(ctx, linkfin.KindCertificate, linkfin.IndexDue,
+		linkfin.IndexValue("auto-scf", "2027-01-29", "active", ""), linkfin.IndexEnd(linkfin.IndexValue("auto-scf", "2027-01-29", "active", "")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(due) != 1 || due[0].Value != linkfin.IndexValue("auto-scf", "2027-01-29", "active", "CNY") || due[0].Count != 4 || due[0].Amount != 1_000_000_00 {
+		t.Fatalf("the pieces due on 2027-01-29: %+v", due)
+	}
+
+	// Settled, the pieces leave the active totals.
+	env.Clock.Advance(88 * 24 * time.Hour) // to 2027-01-29
+	mustRun(t, env, &services.RecordInboundPayment{Rail: "bank", InstructionID: "pay-anchor", OrgID: "anchor", Currency: "CNY", Amount: 2_000_000_00})
+	mustRun(t, env, &services.SettleMaturity{ProgramID: "auto-scf", Date: date(t, "2027-01-29")})
+	wantEntries, wantTotals = orderedIndex(t, env.Store)
+	check("after settlement")
+	due, err = env.Store.IndexTotals(ctx, linkfin.KindCertificate, linkfin.IndexDue,
+		linkfin.IndexValue("auto-scf", "2027-01-29", "active", ""), linkfin.IndexEnd(linkfin.IndexValue("auto-scf", "2027-01-29", "active", "")))
+	if err != nil || len(due) != 0 {
+		t.Fatalf("active pieces due on a settled day: %+v %v", due, err)
+	}
+
+	// A database written before the index: migrating it indexes every record, once.
+	env.Engine.Close()
+	tam, ok := env.Store.(Tamperer)
+	if !ok {
+		t.Skip("store cannot run raw SQL")
+	}
+	for _, q := range []string{`DELETE FROM object_index`, `DELETE FROM object_totals`, `DELETE FROM schema_migrations WHERE version = '` + linkfin.IndexBackfill + `'`} {
+		if err := tam.Exec(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if entries, _ := storedIndex(t, env.Store); len(entries) != 0 {
+		t.Fatalf("the index emptied: %v", entries)
+	}
+	for range 2 { // the second migration finds the backfill done
+		if err := env.Store.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		check("after the backfill")
+	}
+	env.Restart()
+	env.MustVerify()
+}
