@@ -32,10 +32,18 @@ const (
 	// IndexSold lists payables by seller, status and due date: "seller/status/due";
 	// the amount is the payable's.
 	IndexSold = "sold"
+	// IndexOwed lists financings under each organization party to them, and under ""
+	// (everyone's, for the operator), by status and the date they are due:
+	// "party/status/due"; the amount is the quote's face.
+	IndexOwed = "owed"
+	// IndexOrder lists shipments and invoices under the order they are against:
+	// "po/"; the amount is 0 for a shipment, the invoice's total for an invoice.
+	IndexOrder = "order"
 )
 
 // IndexNames are the indexes, each with the kind of record it lists.
-var IndexNames = [][2]string{{KindCertificate, IndexHeld}, {KindCertificate, IndexDue}, {KindFinancing, IndexFunded}, {KindPayable, IndexSold}}
+var IndexNames = [][2]string{{KindCertificate, IndexHeld}, {KindCertificate, IndexDue}, {KindFinancing, IndexFunded}, {KindFinancing, IndexOwed},
+	{KindPayable, IndexSold}, {KindShipment, IndexOrder}, {KindInvoice, IndexOrder}}
 
 // IndexSep joins the parts of an index value.
 const IndexSep = "/"
@@ -51,6 +59,13 @@ type IndexEntry struct {
 	Amount int64
 }
 
+// IndexedObject is a record listed by an entry of the ordered index: the entry's
+// value, and the record.
+type IndexedObject struct {
+	Value string
+	Object
+}
+
 // IndexTotal is the count and the sum of the amounts of an index's entries of a value.
 type IndexTotal struct {
 	Value  string
@@ -64,7 +79,23 @@ const IndexBackfill = "0005_object_index_backfill"
 
 // Indexed reports whether records of the kind have entries in the ordered index.
 func Indexed(kind string) bool {
-	return kind == KindCertificate || kind == KindFinancing || kind == KindPayable
+	switch kind {
+	case KindCertificate, KindFinancing, KindPayable, KindShipment, KindInvoice:
+		return true
+	}
+	return false
+}
+
+// IndexKinds are the kinds of record the ordered index holds.
+var IndexKinds = []string{KindCertificate, KindFinancing, KindPayable, KindShipment, KindInvoice}
+
+// FinancingDue is the date a financing is due: its loan's due date, or its quote's
+// maturity.
+func FinancingDue(f *Financing) Date {
+	if !f.DueDate.IsZero() {
+		return f.DueDate
+	}
+	return f.Quote.ValueDate.AddDays(f.Quote.Days)
 }
 
 // IndexEnd is the end of the range of values that start with prefix: every value
@@ -92,22 +123,26 @@ func IndexOf(kind string, data []byte) ([]IndexEntry, error) {
 			{IndexDue, IndexValue(c.ProgramID, m, string(c.Status), string(c.Currency)), c.Face},
 		}, nil
 	case KindFinancing:
-		var f struct {
-			Product   Product         `json:"product"`
-			ProgramID string          `json:"program_id"`
-			FunderID  string          `json:"funder_id"`
-			Tier      int             `json:"tier"`
-			Currency  Currency        `json:"currency"`
-			Status    FinancingStatus `json:"status"`
-			Quote     struct {
-				Face int64 `json:"face"`
-			} `json:"quote"`
-		}
+		var f Financing
 		if err := json.Unmarshal(data, &f); err != nil {
 			return nil, err
 		}
-		return []IndexEntry{{IndexFunded, IndexValue(string(f.Status), f.ProgramID, string(f.Currency), f.FunderID,
-			string(f.Product), strconv.Itoa(f.Tier)), f.Quote.Face}}, nil
+		out := []IndexEntry{{IndexFunded, IndexValue(string(f.Status), f.ProgramID, string(f.Currency), f.FunderID,
+			string(f.Product), strconv.Itoa(f.Tier)), f.Quote.Face}}
+		due := FinancingDue(&f).String()
+		for _, p := range append(f.Parties(), "") {
+			out = append(out, IndexEntry{IndexOwed, IndexValue(p, string(f.Status), due), f.Quote.Face})
+		}
+		return out, nil
+	case KindShipment, KindInvoice:
+		var d struct {
+			POID  string `json:"po_id"`
+			Total int64  `json:"total"`
+		}
+		if err := json.Unmarshal(data, &d); err != nil {
+			return nil, err
+		}
+		return []IndexEntry{{IndexOrder, IndexValue(d.POID, ""), d.Total}}, nil
 	case KindPayable:
 		var p struct {
 			SellerID string        `json:"seller_id"`

@@ -236,10 +236,10 @@ type RecordReader interface {
 
 // IndexReader reads the stores' ordered index of records and its totals (see IndexOf).
 type IndexReader interface {
-	// ListIndexed lists up to limit records of a kind whose entry under the index
-	// name has a value that starts with prefix, in (value, id) order, after the entry
-	// (afterValue, afterID) ("", "" for the first).
-	ListIndexed(ctx context.Context, kind, name, prefix, afterValue, afterID string, limit int) ([]Object, error)
+	// ListIndexed lists up to limit entries under the index name of records of a kind
+	// whose value starts with prefix, each with its record, in (value, id) order, after
+	// the entry (afterValue, afterID) ("", "" for the first).
+	ListIndexed(ctx context.Context, kind, name, prefix, afterValue, afterID string, limit int) ([]IndexedObject, error)
 	// IndexTotals lists the totals of the index name's values from from (inclusive)
 	// to to (exclusive; "" for no end), in value order, leaving out the values no
 	// record holds any more.

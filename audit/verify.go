@@ -6,6 +6,7 @@ package audit
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -592,7 +593,9 @@ func (a *auditor) checkIndex(keys []linkfin.ObjectKey, data map[linkfin.ObjectKe
 		return err
 	}
 	order := func(es []linkfin.IndexEntry) {
-		slices.SortFunc(es, func(x, y linkfin.IndexEntry) int { return strings.Compare(x.Name, y.Name) })
+		slices.SortFunc(es, func(x, y linkfin.IndexEntry) int {
+			return cmp.Or(strings.Compare(x.Name, y.Name), strings.Compare(x.Value, y.Value))
+		})
 	}
 	for _, k := range indexed {
 		want, err := linkfin.IndexOf(k.Kind, data[k])

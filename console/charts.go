@@ -353,42 +353,23 @@ func (c *Console) exposure(w http.ResponseWriter, r *http.Request, p *Person) {
 	for _, e := range rows {
 		v.Rows = append(v.Rows, exposureRow{Exposure: e, Charts: breakdown(l, e)})
 	}
-	today := linkfin.DateOf(c.now())
-	for _, st := range []linkfin.FinancingStatus{linkfin.FinancingDisbursed, linkfin.FinancingRecourse, linkfin.FinancingDefaulted, linkfin.FinancingBoughtBack} {
-		n := 0
-		for after := ""; ; {
-			page, err := services.List(r.Context(), c.Store, p.Viewer, linkfin.KindFinancing, services.Filter{Status: string(st)}, after, 1000)
-			if err != nil {
-				c.fail(w, r, p, err)
-				return
-			}
-			for _, raw := range page.Data {
-				var f linkfin.Financing
-				if err := json.Unmarshal(raw, &f); err != nil {
-					c.fail(w, r, p, err)
-					return
-				}
-				n++
-				if st != linkfin.FinancingDisbursed {
-					continue
-				}
-				due := f.DueDate
-				if due.IsZero() {
-					due = f.Quote.ValueDate.AddDays(f.Quote.Days)
-				}
-				if due.Before(today) && len(v.Overdue) < maxOverdue {
-					v.Overdue = append(v.Overdue, troubled{F: f, Due: due})
-				}
-			}
-			if page.NextCursor == "" {
-				break
-			}
-			after = page.NextCursor
-		}
-		if st != linkfin.FinancingDisbursed {
-			v.Statuses = append(v.Statuses, statusCount{Status: st, Count: n})
-		}
+	// The financings overdue, the earliest due first, and how many are in trouble:
+	// read from the index of financings by party, status and due date.
+	overdue, err := services.FinancingsDue(r.Context(), c.Store, p.Viewer, linkfin.FinancingDisbursed, linkfin.DateOf(c.now()), maxOverdue)
+	if err != nil {
+		c.fail(w, r, p, err)
+		return
 	}
-	slices.SortFunc(v.Overdue, func(a, b troubled) int { return cmp.Or(a.Due.Compare(b.Due), strings.Compare(a.F.ID, b.F.ID)) })
+	for _, f := range overdue {
+		v.Overdue = append(v.Overdue, troubled{F: f, Due: linkfin.FinancingDue(&f)})
+	}
+	for _, st := range []linkfin.FinancingStatus{linkfin.FinancingRecourse, linkfin.FinancingDefaulted, linkfin.FinancingBoughtBack} {
+		n, err := services.CountFinancings(r.Context(), c.Store, p.Viewer, st)
+		if err != nil {
+			c.fail(w, r, p, err)
+			return
+		}
+		v.Statuses = append(v.Statuses, statusCount{Status: st, Count: int(n)})
+	}
 	c.render(w, r, http.StatusOK, "exposure", "exposure.title", p, v, "")
 }

@@ -5,13 +5,11 @@
 package console
 
 import (
-	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"embed"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"html/template"
 	"io/fs"
@@ -19,7 +17,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -102,6 +99,8 @@ func New(s linkfin.Store, e *engine.Engine, auth *services.Auth, logger *slog.Lo
 	c.mux.HandleFunc("GET /pieces/{id}", c.person(c.piece))
 	c.mux.HandleFunc("POST /pieces/{id}/split", c.person(c.splitPiece))
 	c.mux.HandleFunc("POST /pieces/{id}/pass", c.person(c.passPiece))
+	c.mux.HandleFunc("GET /offers", c.person(c.offersPage))
+	c.mux.HandleFunc("GET /pieces", c.person(c.piecesPage))
 	c.mux.HandleFunc("GET /offers/confirm", c.person(c.confirmOffer))
 	c.mux.HandleFunc("POST /offers/take", c.person(c.takeOffer))
 	c.mux.HandleFunc("GET /settlements", c.person(c.section(c.settlements)))
@@ -160,7 +159,7 @@ func New(s linkfin.Store, e *engine.Engine, auth *services.Auth, logger *slog.Lo
 }
 
 // pageNames are the pages, each a template of its own inside the layout.
-var pageNames = []string{"signin", "home", "notfound", "error", "invoices", "invoice", "piece", "financings", "financing", "payables", "offer", "settlements", "account", "users"}
+var pageNames = []string{"signin", "home", "offers", "pieces", "notfound", "error", "invoices", "invoice", "piece", "financings", "financing", "payables", "offer", "settlements", "account", "users"}
 
 // parsePages parses every page once per language, with t bound to the language.
 func parsePages() map[Lang]map[string]*template.Template {
@@ -203,7 +202,7 @@ func parsePages() map[Lang]map[string]*template.Template {
 			},
 		}
 		for _, name := range pageNames {
-			out[l][name] = template.Must(template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/history.html", "templates/"+name+".html"))
+			out[l][name] = template.Must(template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/history.html", "templates/offercard.html", "templates/"+name+".html"))
 		}
 	}
 	return out
@@ -485,12 +484,19 @@ type wallet struct {
 	Available, Held int64
 }
 
-// home is a party's home page: its cash and what it is owed.
+// home is a party's home page: its cash, the first offers on what it could finance,
+// and the first pieces it holds, each linking to its whole list.
 type home struct {
-	Wallets []wallet
-	Offers  []linkfin.AssetOffers // only those with at least one offer
-	Owed    []linkfin.Certificate
+	Wallets    []wallet
+	Offers     []linkfin.AssetOffers // only those with at least one offer
+	MoreOffers bool                  // more follow on the offers page
+	Owed       []linkfin.Certificate
+	MorePieces bool // more follow on the pieces page
 }
+
+// homeRows is how many offers, and how many pieces, the home page shows: the first by
+// maturity; the offers and pieces pages list them all.
+const homeRows = 10
 
 func (c *Console) home(w http.ResponseWriter, r *http.Request, p *Person) {
 	var h home
@@ -499,20 +505,18 @@ func (c *Console) home(w http.ResponseWriter, r *http.Request, p *Person) {
 		c.fail(w, r, p, err)
 		return
 	}
-	offers, err := c.offers(r, p)
+	offers, err := services.OffersPage(r.Context(), c.Store, p.Viewer, c.now(), "", homeRows)
 	if err != nil {
 		c.fail(w, r, p, err)
 		return
 	}
-	for _, a := range offers {
-		if len(a.Offers) > 0 {
-			h.Offers = append(h.Offers, a)
-		}
-	}
-	if h.Owed, err = c.held(r.Context(), p.Viewer.Org); err != nil {
+	h.Offers, h.MoreOffers = offers.Data, offers.NextCursor != ""
+	held, err := services.HeldPieces(r.Context(), c.Store, p.Viewer.Org, "", homeRows)
+	if err != nil {
 		c.fail(w, r, p, err)
 		return
 	}
+	h.Owed, h.MorePieces = held.Data, held.NextCursor != ""
 	c.render(w, r, http.StatusOK, "home", "home.title", p, h, "")
 }
 
@@ -531,36 +535,5 @@ func (c *Console) wallets(ctx context.Context, p *Person) ([]wallet, error) {
 		out = append(out, wallet{Currency: linkfin.Currency(a.Currency),
 			Available: int64(a.CreditsPosted) - int64(a.DebitsPosted) - int64(a.DebitsPending), Held: int64(a.DebitsPending)})
 	}
-	return out, nil
-}
-
-// held lists the active certificate pieces an organization holds, by maturity.
-func (c *Console) held(ctx context.Context, org string) ([]linkfin.Certificate, error) {
-	var out []linkfin.Certificate
-	if org == "" {
-		return out, nil
-	}
-	for after := ""; ; {
-		objs, err := c.Store.ListObjectsByParty(ctx, linkfin.KindCertificate, org, after, 500)
-		if err != nil {
-			return nil, err
-		}
-		for _, o := range objs {
-			var piece linkfin.Certificate
-			if err := json.Unmarshal(o.Data, &piece); err != nil {
-				return nil, err
-			}
-			if piece.HolderID == org && piece.Status == linkfin.CertificateActive {
-				out = append(out, piece)
-			}
-		}
-		if len(objs) < 500 {
-			break
-		}
-		after = objs[len(objs)-1].ID
-	}
-	slices.SortFunc(out, func(a, b linkfin.Certificate) int {
-		return cmp.Or(a.Maturity.Compare(b.Maturity), strings.Compare(a.ID, b.ID))
-	})
 	return out, nil
 }

@@ -10,10 +10,32 @@ import (
 	"linkfin/services"
 )
 
-// offers are the live offers for what the organization could finance now: each piece
-// it holds and each payable it sells, with every funder's quote, best first.
-func (c *Console) offers(r *http.Request, p *Person) ([]linkfin.AssetOffers, error) {
-	return services.Offers(r.Context(), c.Store, p.Viewer, c.now())
+// offerPage is a page of offers, or of pieces held, and the link to the next.
+type offerPage[T any] struct {
+	Data []T
+	Next string
+}
+
+// offersPage lists the live offers on what the organization could finance now, by
+// maturity, a page at a time.
+func (c *Console) offersPage(w http.ResponseWriter, r *http.Request, p *Person) {
+	page, err := services.OffersPage(r.Context(), c.Store, p.Viewer, c.now(), r.URL.Query().Get("after"), pageSize)
+	if err != nil {
+		c.fail(w, r, p, err)
+		return
+	}
+	c.render(w, r, http.StatusOK, "offers", "offers.title", p, offerPage[linkfin.AssetOffers]{page.Data, nextPage(r, page.NextCursor)}, "")
+}
+
+// piecesPage lists the active pieces the organization holds, by maturity, a page at a
+// time.
+func (c *Console) piecesPage(w http.ResponseWriter, r *http.Request, p *Person) {
+	page, err := services.HeldPieces(r.Context(), c.Store, p.Viewer.Org, r.URL.Query().Get("after"), pageSize)
+	if err != nil {
+		c.fail(w, r, p, err)
+		return
+	}
+	c.render(w, r, http.StatusOK, "pieces", "pieces.title", p, offerPage[linkfin.Certificate]{page.Data, nextPage(r, page.NextCursor)}, "")
 }
 
 // now is the platform's time: the engine's clock.
@@ -45,21 +67,11 @@ func (c *Console) confirmOffer(w http.ResponseWriter, r *http.Request, p *Person
 
 // findOffer is the live offer of a funder for an asset under a product.
 func (c *Console) findOffer(r *http.Request, p *Person, asset string, product linkfin.Product, funder string) (*offerForm, error) {
-	all, err := c.offers(r, p)
+	a, o, err := services.OfferOn(r.Context(), c.Store, p.Viewer, c.now(), product, asset, funder)
 	if err != nil {
 		return nil, err
 	}
-	for _, a := range all {
-		if a.AssetID != asset {
-			continue
-		}
-		for _, o := range a.Offers {
-			if o.Product == product && o.FunderID == funder {
-				return &offerForm{Asset: a, Offer: o}, nil
-			}
-		}
-	}
-	return nil, linkfin.Errorf(linkfin.ENOTFOUND, "no such offer now: it may have been taken or withdrawn")
+	return &offerForm{Asset: a, Offer: o}, nil
 }
 
 // takeOffer takes an offer in one step (quote and acceptance), at the price the person

@@ -99,33 +99,19 @@ func (c *Console) order(w http.ResponseWriter, r *http.Request, p *Person) {
 
 // ofOrder lists the records of a kind the organization sees that are against the order.
 func ofOrder[T any](c *Console, r *http.Request, p *Person, kind, poID string) ([]T, error) {
+	raws, err := services.OfOrder(r.Context(), c.Store, p.Viewer, kind, poID)
+	if err != nil {
+		return nil, err
+	}
 	var out []T
-	for after := ""; ; {
-		page, err := services.List(r.Context(), c.Store, p.Viewer, kind, services.Filter{}, after, 1000)
-		if err != nil {
+	for _, raw := range raws {
+		var x T
+		if err := json.Unmarshal(raw, &x); err != nil {
 			return nil, err
 		}
-		for _, raw := range page.Data {
-			var ref struct {
-				POID string `json:"po_id"`
-			}
-			if err := json.Unmarshal(raw, &ref); err != nil {
-				return nil, err
-			}
-			if ref.POID != poID {
-				continue
-			}
-			var rec T
-			if err := json.Unmarshal(raw, &rec); err != nil {
-				return nil, err
-			}
-			out = append(out, rec)
-		}
-		if page.NextCursor == "" {
-			return out, nil
-		}
-		after = page.NextCursor
+		out = append(out, x)
 	}
+	return out, nil
 }
 
 // carriers are the logistics operators a seller may name as a shipment's carrier.

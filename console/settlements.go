@@ -17,6 +17,8 @@ type maturityRow struct {
 	Currency linkfin.Currency
 	Due      int64
 	Pieces   int
+	// PaidPieces are the day's pieces paid (settled).
+	PaidPieces int
 	// Left is the cash the anchor has left once it has paid this day and every one
 	// before it, from what its wallet holds now; Short when that is below zero.
 	Left  int64
@@ -55,40 +57,39 @@ func (c *Console) calendar(ctx context.Context, p *Person) (*settlementsView, er
 		}
 		return v, c.cashAgainst(ctx, p, v)
 	}
+	// Every program's days with pieces maturing on them, each with what is due on it
+	// now and what was paid: the sums the index keeps.
 	for after := ""; ; {
-		page, err := services.List(ctx, c.Store, p.Viewer, linkfin.KindMaturity, services.Filter{}, after, 1000)
+		page, err := services.List(ctx, c.Store, p.Viewer, linkfin.KindProgram, services.Filter{}, after, 1000)
 		if err != nil {
 			return nil, err
 		}
 		for _, raw := range page.Data {
-			var row maturityRow
-			if err := json.Unmarshal(raw, &row.Maturity); err != nil {
+			var prog linkfin.Program
+			if err := json.Unmarshal(raw, &prog); err != nil {
 				return nil, err
 			}
-			for _, id := range row.Maturity.Pieces {
-				var piece linkfin.Certificate
-				if err := services.ReadAs(ctx, c.Store, p.Viewer, linkfin.KindCertificate, id, &piece); err != nil {
-					return nil, err
-				}
-				if piece.Status != linkfin.CertificateActive {
-					continue
-				}
-				due, err := linkfin.Add(row.Due, piece.Face)
-				if err != nil {
-					return nil, err
-				}
-				row.Due, row.Currency = due, piece.Currency
-				row.Pieces++
+			days, err := services.DueByDay(ctx, c.Store, prog.ID)
+			if err != nil {
+				return nil, err
 			}
-			v.Rows = append(v.Rows, row)
+			for _, d := range days {
+				v.Rows = append(v.Rows, rowOf(d))
+			}
 		}
 		if page.NextCursor == "" {
 			break
 		}
 		after = page.NextCursor
 	}
-	slices.SortFunc(v.Rows, func(a, b maturityRow) int { return a.Date.Compare(b.Date) })
+	slices.SortStableFunc(v.Rows, func(a, b maturityRow) int { return a.Date.Compare(b.Date) })
 	return v, nil
+}
+
+// rowOf is a day of the calendar as the page shows it.
+func rowOf(d services.DueDay) maturityRow {
+	return maturityRow{Maturity: linkfin.Maturity{ID: linkfin.MaturityID(d.ProgramID, d.Date), ProgramID: d.ProgramID, Date: d.Date},
+		Currency: d.Currency, Due: d.Due, Pieces: int(d.Pieces), PaidPieces: int(d.Paid)}
 }
 
 // runSettlement settles a program's pieces maturing on a day (the operator), and shows
@@ -122,44 +123,27 @@ func (c *Console) runSettlement(w http.ResponseWriter, r *http.Request, p *Perso
 }
 
 // owedBy fills the calendar with the active pieces the organization owes as anchor,
-// by program and maturity.
+// by program and maturity: the sums the index keeps for the programs it runs.
 func (c *Console) owedBy(ctx context.Context, p *Person, v *settlementsView) error {
-	rows := map[string]*maturityRow{}
-	for after := ""; ; {
-		objs, err := c.Store.ListObjectsByParty(ctx, linkfin.KindCertificate, p.Viewer.Org, after, 1000)
+	programs, err := services.ProgramsOf(ctx, c.Store, p.Viewer.Org)
+	if err != nil {
+		return err
+	}
+	for _, prog := range programs {
+		if prog.AnchorID != p.Viewer.Org {
+			continue
+		}
+		days, err := services.DueByDay(ctx, c.Store, prog.ID)
 		if err != nil {
 			return err
 		}
-		for _, o := range objs {
-			var piece linkfin.Certificate
-			if err := json.Unmarshal(o.Data, &piece); err != nil {
-				return err
+		for _, d := range days {
+			if d.Pieces > 0 {
+				v.Rows = append(v.Rows, rowOf(d))
 			}
-			if piece.AnchorID != p.Viewer.Org || piece.Status != linkfin.CertificateActive {
-				continue
-			}
-			id := linkfin.MaturityID(piece.ProgramID, piece.Maturity)
-			row := rows[id]
-			if row == nil {
-				row = &maturityRow{Maturity: linkfin.Maturity{ID: id, ProgramID: piece.ProgramID, Date: piece.Maturity}, Currency: piece.Currency}
-				rows[id] = row
-			}
-			due, err := linkfin.Add(row.Due, piece.Face)
-			if err != nil {
-				return err
-			}
-			row.Due = due
-			row.Pieces++
 		}
-		if len(objs) < 1000 {
-			break
-		}
-		after = objs[len(objs)-1].ID
 	}
-	for _, row := range rows {
-		v.Rows = append(v.Rows, *row)
-	}
-	slices.SortFunc(v.Rows, func(a, b maturityRow) int { return a.Date.Compare(b.Date) })
+	slices.SortStableFunc(v.Rows, func(a, b maturityRow) int { return a.Date.Compare(b.Date) })
 	return nil
 }
 

@@ -124,7 +124,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 // (migration 0005 made it empty) in it, a page at a time; the trigger makes the totals.
 func (db *DB) backfillIndex(ctx context.Context) error {
 	return db.once(ctx, linkfin.IndexBackfill, func(tx pgx.Tx) error {
-		for _, kind := range []string{linkfin.KindCertificate, linkfin.KindFinancing, linkfin.KindPayable} {
+		for _, kind := range linkfin.IndexKinds {
 			for after := ""; ; {
 				rows, err := tx.Query(ctx, `SELECT kind, id, version, data, updated_at FROM objects WHERE kind = $1 AND id > $2 ORDER BY id LIMIT 1000`, kind, after)
 				objs, err := collect(rows, err, scanObject)
@@ -480,12 +480,14 @@ func (db *DB) ListObjectsByParty(ctx context.Context, kind, party, after string,
 }
 
 // ListIndexed implements linkfin.Store, walking the ordered index.
-func (db *DB) ListIndexed(ctx context.Context, kind, name, prefix, afterValue, afterID string, limit int) ([]linkfin.Object, error) {
-	rows, err := db.reader().Query(ctx, `SELECT o.kind, o.id, o.version, o.data, o.updated_at FROM object_index AS x
+func (db *DB) ListIndexed(ctx context.Context, kind, name, prefix, afterValue, afterID string, limit int) ([]linkfin.IndexedObject, error) {
+	rows, err := db.reader().Query(ctx, `SELECT x.value, o.kind, o.id, o.version, o.data, o.updated_at FROM object_index AS x
 		JOIN objects AS o ON o.kind = x.kind AND o.id = x.id
 		WHERE x.kind = $1 AND x.name = $2 AND x.value >= $3 AND x.value < $4 AND (x.value, x.id) > ($5, $6)
 		ORDER BY x.value, x.id LIMIT $7`, kind, name, prefix, linkfin.IndexEnd(prefix), afterValue, afterID, limit)
-	return collect(rows, err, scanObject)
+	return collect(rows, err, func(row pgx.Row, o *linkfin.IndexedObject) error {
+		return row.Scan(&o.Value, &o.Kind, &o.ID, &o.Version, &o.Data, &o.UpdatedAt)
+	})
 }
 
 // IndexTotals implements linkfin.Store.

@@ -23,8 +23,8 @@ func newExposure(anchor string, cur linkfin.Currency) *linkfin.Exposure {
 		ByProduct: map[string]int64{}, ByTier: map[string]int64{}}
 }
 
-// addExposure counts one disbursed financing of amount at the tier.
-func addExposure(e *linkfin.Exposure, f *linkfin.Financing, amount int64, tier string) error {
+// addExposure counts n disbursed financings, of amount in all, at the tier.
+func addExposure(e *linkfin.Exposure, f *linkfin.Financing, amount int64, tier string, n int) error {
 	var err error
 	if e.Total, err = linkfin.Add(e.Total, amount); err != nil {
 		return err
@@ -37,7 +37,7 @@ func addExposure(e *linkfin.Exposure, f *linkfin.Financing, amount int64, tier s
 			return err
 		}
 	}
-	e.Count++
+	e.Count += n
 	return nil
 }
 
@@ -57,9 +57,21 @@ func SeenBy(rows []Exposure, org string, operator bool) []linkfin.Exposure {
 	return out
 }
 
-// ExposureReport reads every financing and sums what is outstanding per anchor and
-// currency, sorted by anchor.
+// ExposureReport sums what is outstanding (every disbursed financing) per anchor and
+// currency, sorted by anchor: from the ordered index's totals when the store keeps
+// them, else by reading every financing.
 func ExposureReport(ctx context.Context, s linkfin.RecordReader) ([]Exposure, error) {
+	if ix, ok := s.(interface {
+		linkfin.RecordReader
+		linkfin.IndexReader
+	}); ok {
+		return exposureFromIndex(ctx, ix)
+	}
+	return exposureFromRecords(ctx, s)
+}
+
+// exposureFromRecords is ExposureReport read from every financing.
+func exposureFromRecords(ctx context.Context, s linkfin.RecordReader) ([]Exposure, error) {
 	programs := make(map[string]linkfin.Program)
 	byKey := make(map[string]*Exposure)
 	err := scan(ctx, s, linkfin.KindFinancing, func(data []byte) error {
@@ -77,36 +89,47 @@ func ExposureReport(ctx context.Context, s linkfin.RecordReader) ([]Exposure, er
 			}
 			programs[f.ProgramID] = p
 		}
-		key := p.AnchorID + "/" + string(f.Currency)
-		e := byKey[key]
-		if e == nil {
-			e = &Exposure{Exposure: *newExposure(p.AnchorID, f.Currency), funders: map[string]*linkfin.Exposure{}}
-			byKey[key] = e
-		}
-		part := e.funders[f.FunderID]
-		if part == nil {
-			part = newExposure(p.AnchorID, f.Currency)
-			e.funders[f.FunderID] = part
-		}
-		product, err := ProductOf(&f)
-		if err != nil {
-			return err
-		}
-		tier := strconv.Itoa(f.Tier)
-		switch {
-		case product.Downstream():
-			tier = "distributors"
-		case f.Tier == 0:
-			tier = "unknown"
-		}
-		if err := addExposure(&e.Exposure, &f, f.Quote.Face, tier); err != nil {
-			return err
-		}
-		return addExposure(part, &f, f.Quote.Face, tier)
+		return addExposures(byKey, &p, &f, f.Quote.Face, 1)
 	})
 	if err != nil {
 		return nil, err
 	}
+	return sortedExposure(byKey), nil
+}
+
+// addExposures counts n disbursed financings like f, of amount in all, under the
+// program's anchor: in its row, and in the funder's part of it.
+func addExposures(byKey map[string]*Exposure, p *linkfin.Program, f *linkfin.Financing, amount int64, n int) error {
+	key := p.AnchorID + "/" + string(f.Currency)
+	e := byKey[key]
+	if e == nil {
+		e = &Exposure{Exposure: *newExposure(p.AnchorID, f.Currency), funders: map[string]*linkfin.Exposure{}}
+		byKey[key] = e
+	}
+	part := e.funders[f.FunderID]
+	if part == nil {
+		part = newExposure(p.AnchorID, f.Currency)
+		e.funders[f.FunderID] = part
+	}
+	product, err := ProductOf(f)
+	if err != nil {
+		return err
+	}
+	tier := strconv.Itoa(f.Tier)
+	switch {
+	case product.Downstream():
+		tier = "distributors"
+	case f.Tier == 0:
+		tier = "unknown"
+	}
+	if err := addExposure(&e.Exposure, f, amount, tier, n); err != nil {
+		return err
+	}
+	return addExposure(part, f, amount, tier, n)
+}
+
+// sortedExposure is the report's rows, by anchor and currency.
+func sortedExposure(byKey map[string]*Exposure) []Exposure {
 	out := make([]Exposure, 0, len(byKey))
 	for _, e := range byKey {
 		out = append(out, *e)
@@ -114,5 +137,5 @@ func ExposureReport(ctx context.Context, s linkfin.RecordReader) ([]Exposure, er
 	slices.SortFunc(out, func(a, b Exposure) int {
 		return cmp.Or(cmp.Compare(a.AnchorID, b.AnchorID), cmp.Compare(a.Currency, b.Currency))
 	})
-	return out, nil
+	return out
 }

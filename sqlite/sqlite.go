@@ -261,7 +261,7 @@ func (db *DB) backfillIndex(ctx context.Context) error {
 			return err
 		}
 		defer ins.Close()
-		for _, kind := range []string{linkfin.KindCertificate, linkfin.KindFinancing, linkfin.KindPayable} {
+		for _, kind := range linkfin.IndexKinds {
 			rows, err := tx.QueryContext(ctx, `SELECT id, data FROM objects WHERE kind = ?`, kind)
 			if err != nil {
 				return err
@@ -626,12 +626,14 @@ func (db *DB) ListObjectsByParty(ctx context.Context, kind, party, after string,
 }
 
 // ListIndexed implements linkfin.Store, walking the ordered index.
-func (db *DB) ListIndexed(ctx context.Context, kind, name, prefix, afterValue, afterID string, limit int) ([]linkfin.Object, error) {
-	rows, err := db.query(ctx, `SELECT o.kind, o.id, o.version, o.data, o.updated_at FROM object_index x
+func (db *DB) ListIndexed(ctx context.Context, kind, name, prefix, afterValue, afterID string, limit int) ([]linkfin.IndexedObject, error) {
+	rows, err := db.query(ctx, `SELECT x.value, o.kind, o.id, o.version, o.data, o.updated_at FROM object_index x
 		JOIN objects o ON o.kind = x.kind AND o.id = x.id
 		WHERE x.kind = ? AND x.name = ? AND x.value >= ? AND x.value < ? AND (x.value, x.id) > (?, ?)
 		ORDER BY x.value, x.id LIMIT ?`, kind, name, prefix, linkfin.IndexEnd(prefix), afterValue, afterID, limit)
-	return collect(rows, err, scanObject)
+	return collect(rows, err, func(r *sql.Rows, o *linkfin.IndexedObject) error {
+		return r.Scan(&o.Value, &o.Kind, &o.ID, &o.Version, &o.Data, &o.UpdatedAt)
+	})
 }
 
 // IndexTotals implements linkfin.Store.

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"encoding/json"
 	"reflect"
 	"slices"
 	"strings"
@@ -21,7 +22,7 @@ func orderedIndex(t *testing.T, s linkfin.Store) (entries map[string][]string, t
 	type entry struct{ value, id string }
 	byName := map[string][]entry{}
 	sums := map[string]map[string]*linkfin.IndexTotal{}
-	for _, kind := range []string{linkfin.KindCertificate, linkfin.KindFinancing, linkfin.KindPayable} {
+	for _, kind := range linkfin.IndexKinds {
 		for after := ""; ; {
 			objs, err := s.ListObjects(ctx, kind, after, 100)
 			if err != nil {
@@ -84,12 +85,11 @@ func storedIndex(t *testing.T, s linkfin.Store) (entries map[string][]string, to
 				if err != nil {
 					t.Fatal(err)
 				}
-				for _, e := range es {
-					if e.Name == ki[1] {
-						entries[key] = append(entries[key], e.Value+" "+o.ID)
-						afterValue, afterID = e.Value, o.ID
-					}
+				if !slices.ContainsFunc(es, func(e linkfin.IndexEntry) bool { return e.Name == ki[1] && e.Value == o.Value }) {
+					t.Fatalf("%s %s is listed under %s %q; its entries are %v", ki[0], o.ID, ki[1], o.Value, es)
 				}
+				entries[key] = append(entries[key], o.Value+" "+o.ID)
+				afterValue, afterID = o.Value, o.ID
 			}
 			if len(objs) < 3 {
 				break
@@ -167,12 +167,15 @@ func testOrderedIndex(t *testing.T, open Opener) {
 		t.Fatalf("the pieces due on 2027-01-29: %+v", due)
 	}
 
+	checkReports(t, env, 1)
+
 	// Settled, the pieces leave the active totals.
 	env.Clock.Advance(88 * 24 * time.Hour) // to 2027-01-29
 	mustRun(t, env, &services.RecordInboundPayment{Rail: "bank", InstructionID: "pay-anchor", OrgID: "anchor", Currency: "CNY", Amount: 2_000_000_00})
 	mustRun(t, env, &services.SettleMaturity{ProgramID: "auto-scf", Date: date(t, "2027-01-29")})
 	wantEntries, wantTotals = orderedIndex(t, env.Store)
 	check("after settlement")
+	checkReports(t, env, 0)
 	due, err = env.Store.IndexTotals(ctx, linkfin.KindCertificate, linkfin.IndexDue,
 		linkfin.IndexValue("auto-scf", "2027-01-29", "active", ""), linkfin.IndexEnd(linkfin.IndexValue("auto-scf", "2027-01-29", "active", "")))
 	if err != nil || len(due) != 0 {
@@ -201,4 +204,71 @@ func testOrderedIndex(t *testing.T, open Opener) {
 	}
 	env.Restart()
 	env.MustVerify()
+}
+
+// checkReports checks what the services read from the index against the records: the
+// exposure report against the one summed from every financing, and the maturity
+// calendar against every piece. The report has as many rows as exposures.
+func checkReports(t *testing.T, env *Env, exposures int) {
+	t.Helper()
+	ctx := context.Background()
+	fromIndex, err := services.ExposureReport(ctx, env.Store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromRecords, err := services.ExposureReport(ctx, struct{ linkfin.RecordReader }{env.Store})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fromIndex) != exposures || !reflect.DeepEqual(services.SeenBy(fromIndex, "", true), services.SeenBy(fromRecords, "", true)) {
+		t.Fatalf("the exposure report from the index:\n%+v\nfrom the financings:\n%+v", fromIndex, fromRecords)
+	}
+	for _, org := range []string{"anchor", "bank", "factor"} {
+		if a, b := services.SeenBy(fromIndex, org, false), services.SeenBy(fromRecords, org, false); !reflect.DeepEqual(a, b) {
+			t.Fatalf("%s's exposure from the index %+v, from the financings %+v", org, a, b)
+		}
+	}
+	days, err := services.DueByDay(ctx, env.Store, "auto-scf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[linkfin.Date]*services.DueDay{}
+	for after := ""; ; {
+		objs, err := env.Store.ListObjects(ctx, linkfin.KindCertificate, after, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range objs {
+			var c linkfin.Certificate
+			if err := json.Unmarshal(o.Data, &c); err != nil {
+				t.Fatal(err)
+			}
+			if c.ProgramID != "auto-scf" {
+				continue
+			}
+			d := want[c.Maturity]
+			if d == nil {
+				d = &services.DueDay{ProgramID: c.ProgramID, Date: c.Maturity}
+				want[c.Maturity] = d
+			}
+			switch c.Status {
+			case linkfin.CertificateActive:
+				d.Pieces, d.Due, d.Currency = d.Pieces+1, d.Due+c.Face, c.Currency
+			case linkfin.CertificateSettled:
+				d.Paid++
+			}
+		}
+		if len(objs) < 100 {
+			break
+		}
+		after = objs[len(objs)-1].ID
+	}
+	if len(days) != len(want) {
+		t.Fatalf("the calendar has %d days: %+v; the pieces make %d", len(days), days, len(want))
+	}
+	for _, d := range days {
+		if w := want[d.Date]; w == nil || *w != d {
+			t.Fatalf("the calendar's %s: %+v; the pieces make %+v", d.Date, d, w)
+		}
+	}
 }

@@ -6,7 +6,7 @@ CREATE TABLE object_index (
 	name   TEXT   NOT NULL,
 	value  TEXT   NOT NULL COLLATE "C",
 	amount BIGINT NOT NULL,
-	PRIMARY KEY (kind, id, name)
+	PRIMARY KEY (kind, id, name, value)
 );
 CREATE INDEX object_index_by_value ON object_index (kind, name, value, id);
 -- The totals of the index: per name and value, the count and the sum of the amounts
