@@ -115,8 +115,10 @@ func testOrderedIndex(t *testing.T, open Opener) {
 	env := NewEnv(t, open)
 	ctx := context.Background()
 	financingFixture(t, env)
+	var order string
 	for i, id := range []string{"c1", "c2"} {
 		p := approvedPayable(t, env, 20+i, 1000, 1_000_00, []string{"2027-01-29", "2027-02-26"}[i])
+		order = p.POID
 		mustRun(t, env, &services.IssueCertificate{Actor: "anchor", ID: id, ProgramID: "auto-scf", PayableIDs: []string{p.ID}})
 	}
 	mustRun(t, env, &services.SplitCertificate{Actor: "tier1", ID: "c1",
@@ -168,6 +170,41 @@ func testOrderedIndex(t *testing.T, open Opener) {
 	}
 
 	checkReports(t, env, 1)
+
+	// Financings by party, status and due date; an order's invoices.
+	tier1, bank, anchor, operator := linkfin.Viewer{Org: "tier1"}, linkfin.Viewer{Org: "bank"}, linkfin.Viewer{Org: "anchor"}, linkfin.Viewer{Operator: true}
+	for _, c := range []struct {
+		v      linkfin.Viewer
+		status linkfin.FinancingStatus
+		want   int64
+	}{{tier1, linkfin.FinancingQuoted, 1}, {tier1, linkfin.FinancingDisbursed, 1}, {bank, linkfin.FinancingDisbursed, 1}, {bank, linkfin.FinancingQuoted, 0},
+		{anchor, linkfin.FinancingDisbursed, 0}, {operator, linkfin.FinancingDisbursed, 1}, {operator, linkfin.FinancingQuoted, 1}, {linkfin.Viewer{}, linkfin.FinancingQuoted, 0}} {
+		if n, err := services.CountFinancings(ctx, env.Store, c.v, c.status); err != nil || n != c.want {
+			t.Errorf("%+v counts %d %s financings (%v); want %d", c.v, n, c.status, err, c.want)
+		}
+	}
+	for _, c := range []struct {
+		v      linkfin.Viewer
+		before string
+		want   []string
+	}{{bank, "2027-12-31", []string{"f1"}}, {operator, "2027-12-31", []string{"f1"}}, {bank, "2027-01-29", nil}, {linkfin.Viewer{Org: "factor"}, "2027-12-31", nil}} {
+		fs, err := services.FinancingsDue(ctx, env.Store, c.v, linkfin.FinancingDisbursed, date(t, c.before), 10)
+		var ids []string
+		for _, f := range fs {
+			ids = append(ids, f.ID)
+		}
+		if err != nil || !slices.Equal(ids, c.want) {
+			t.Errorf("%+v: disbursed financings due before %s: %v (%v); want %v", c.v, c.before, ids, err, c.want)
+		}
+	}
+	for _, c := range []struct {
+		v    linkfin.Viewer
+		want int
+	}{{tier1, 1}, {anchor, 1}, {operator, 1}, {bank, 0}} {
+		if got, err := services.OfOrder(ctx, env.Store, c.v, linkfin.KindInvoice, order); err != nil || len(got) != c.want {
+			t.Errorf("%+v reads %d invoices of order %s (%v); want %d", c.v, len(got), order, err, c.want)
+		}
+	}
 
 	// Settled, the pieces leave the active totals.
 	env.Clock.Advance(88 * 24 * time.Hour) // to 2027-01-29
