@@ -97,10 +97,10 @@ func TestConcurrentMigrate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// One per migration file, and the backfills of the party index and of the index
-	// of events by record, each recorded once.
-	if versions != len(files)+2 {
-		t.Fatalf("schema_migrations has %d rows, want one per migration and the two backfills (%d)", versions, len(files)+2)
+	// One per migration file, and the backfills of the party index, of the index of
+	// events by record and of the ordered index, each recorded once.
+	if versions != len(files)+3 {
+		t.Fatalf("schema_migrations has %d rows, want one per migration and the three backfills (%d)", versions, len(files)+3)
 	}
 }
 
