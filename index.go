@@ -39,11 +39,26 @@ const (
 	// IndexOrder lists shipments and invoices under the order they are against:
 	// "po/"; the amount is 0 for a shipment, the invoice's total for an invoice.
 	IndexOrder = "order"
+	// IndexStatus lists the records of the kinds StatusIndexed names under each
+	// organization party to them, and under "" (everyone's, for the operator), by
+	// status: "party/status/", in id order; the amount is 0. A list filtered by
+	// status reads it. Their parties only grow, as the party index does.
+	IndexStatus = "status"
 )
+
+// StatusIndexed reports whether records of the kind are in the index by status.
+func StatusIndexed(kind string) bool {
+	switch kind {
+	case KindInvoice, KindPayable, KindFinancing, KindPurchaseOrder:
+		return true
+	}
+	return false
+}
 
 // IndexNames are the indexes, each with the kind of record it lists.
 var IndexNames = [][2]string{{KindCertificate, IndexHeld}, {KindCertificate, IndexDue}, {KindFinancing, IndexFunded}, {KindFinancing, IndexOwed},
-	{KindPayable, IndexSold}, {KindShipment, IndexOrder}, {KindInvoice, IndexOrder}}
+	{KindPayable, IndexSold}, {KindShipment, IndexOrder}, {KindInvoice, IndexOrder},
+	{KindInvoice, IndexStatus}, {KindPayable, IndexStatus}, {KindFinancing, IndexStatus}, {KindPurchaseOrder, IndexStatus}}
 
 // IndexSep joins the parts of an index value.
 const IndexSep = "/"
@@ -80,14 +95,14 @@ const IndexBackfill = "0005_object_index_backfill"
 // Indexed reports whether records of the kind have entries in the ordered index.
 func Indexed(kind string) bool {
 	switch kind {
-	case KindCertificate, KindFinancing, KindPayable, KindShipment, KindInvoice:
+	case KindCertificate, KindFinancing, KindPayable, KindShipment, KindInvoice, KindPurchaseOrder:
 		return true
 	}
 	return false
 }
 
 // IndexKinds are the kinds of record the ordered index holds.
-var IndexKinds = []string{KindCertificate, KindFinancing, KindPayable, KindShipment, KindInvoice}
+var IndexKinds = []string{KindCertificate, KindFinancing, KindPayable, KindShipment, KindInvoice, KindPurchaseOrder}
 
 // FinancingDue is the date a financing is due: its loan's due date, or its quote's
 // maturity.
@@ -104,6 +119,27 @@ func IndexEnd(prefix string) string { return prefix + "\x7f" }
 
 // IndexOf is the entries of a record in the ordered index, from its stored data.
 func IndexOf(kind string, data []byte) ([]IndexEntry, error) {
+	out, err := indexOf(kind, data)
+	if err != nil || !StatusIndexed(kind) {
+		return out, err
+	}
+	var r struct {
+		Status string `json:"status"`
+	}
+	if err := json.Unmarshal(data, &r); err != nil {
+		return nil, err
+	}
+	parties, err := PartiesOf(kind, data)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range append(parties, "") {
+		out = append(out, IndexEntry{IndexStatus, IndexValue(p, r.Status, ""), 0})
+	}
+	return out, nil
+}
+
+func indexOf(kind string, data []byte) ([]IndexEntry, error) {
 	switch kind {
 	case KindCertificate:
 		var c struct {

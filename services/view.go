@@ -149,6 +149,25 @@ func (f *Filter) keeps(v linkfin.Viewer, o *linkfin.Object) (bool, error) {
 // was party to; the operator's, everything. A filtered page may be short (see
 // filtered); its NextCursor is "" at the end of the list.
 func List(ctx context.Context, s linkfin.PartyReader, v linkfin.Viewer, kind string, f Filter, after string, limit int) (*linkfin.List[json.RawMessage], error) {
+	if ix, ok := s.(linkfin.IndexReader); ok && f.Status != "" && linkfin.StatusIndexed(kind) && (v.Operator || v.Org != "") {
+		// Filtered by status: the records in it, from the index by party and status.
+		party := v.Org
+		if v.Operator {
+			party = ""
+		}
+		value := linkfin.IndexValue(party, f.Status, "")
+		return listFrom(v, f, after, limit, func(after string, limit int) ([]linkfin.Object, error) {
+			objs, err := ix.ListIndexed(ctx, kind, linkfin.IndexStatus, value, value, after, limit)
+			if err != nil {
+				return nil, err
+			}
+			out := make([]linkfin.Object, len(objs))
+			for i := range objs {
+				out[i] = objs[i].Object
+			}
+			return out, nil
+		})
+	}
 	return listFrom(v, f, after, limit, func(after string, limit int) ([]linkfin.Object, error) {
 		if v.Operator {
 			return s.ListObjects(ctx, kind, after, limit)
