@@ -28,6 +28,13 @@ func (c *Client) SetCapabilities(ctx context.Context, id string, caps ...linkfin
 	return &out, c.post(ctx, "/v1/organizations/"+esc(id)+"/capabilities", linkfin.CapabilitiesIn{Capabilities: caps}, &out)
 }
 
+// RegisterIdentifier records an electronic identifier of the organization (its
+// admin, or the operator), by which e-invoices name it.
+func (c *Client) RegisterIdentifier(ctx context.Context, id string, in linkfin.Identifier) (*linkfin.Organization, error) {
+	var out linkfin.Organization
+	return &out, c.post(ctx, "/v1/organizations/"+esc(id)+"/identifiers", in, &out)
+}
+
 // GetOrganization reads an organization.
 func (c *Client) GetOrganization(ctx context.Context, id string) (*linkfin.Organization, error) {
 	var out linkfin.Organization

@@ -211,6 +211,16 @@ func runOrgs(ctx context.Context, args []string, stdout, stderr io.Writer) error
 					return c.CreateOrganization(ctx, in)
 				}
 			}},
+		{usage: "identify ID --type endpoint|vat|legal [--scheme S] --value V", args: []string{"ID"},
+			help: "register an electronic identifier of the organization (its admin key, or the operator's), by which e-invoices name it",
+			setup: func(fs *flag.FlagSet) runFunc {
+				typ := fs.String("type", "", "endpoint (a PEPPOL EndpointID), vat (a VAT number) or legal (a registration id)")
+				scheme := fs.String("scheme", "", "the scheme: an endpoint's EAS code (0088 for a GLN), a legal id's if it has one")
+				value := fs.String("value", "", "the identifier")
+				return func(ctx context.Context, c *client.Client, args []string) (any, error) {
+					return c.RegisterIdentifier(ctx, args[0], linkfin.Identifier{Type: *typ, Scheme: *scheme, Value: *value})
+				}
+			}},
 	}, args, stdout, stderr)
 }
 

@@ -80,6 +80,12 @@ func TestCLIOrganizationsAndKeys(t *testing.T) {
 	}
 	_, stderr = apiCLI(t, s, 1, "orgs", "get", "nobody")
 	wantRefusal(t, stderr, "orgs", "not_found", "organization nobody not found")
+	ided := decodeOut[linkfin.Organization](t, stdoutOf(apiCLI(t, s, 0, "orgs", "identify", "bolt", "--type", "endpoint", "--scheme", "0088", "--value", "5790000435975")))
+	if len(ided.Identifiers) != 1 || ided.Identifiers[0] != (linkfin.Identifier{Type: "endpoint", Scheme: "0088", Value: "5790000435975"}) {
+		t.Fatalf("identified: %+v", ided)
+	}
+	_, stderr = apiCLI(t, s, 1, "orgs", "identify", "acme", "--type", "endpoint", "--scheme", "0088", "--value", "5790000435975")
+	wantRefusal(t, stderr, "orgs", "identifier_taken", "registered to another organization")
 
 	// A key made over the API works at once, for its organization alone.
 	key := decodeOut[client.APIKey](t, stdoutOf(apiCLI(t, s, 0, "keys", "create", "--org", "acme", "--role", "admin", "--name", "ci")))
