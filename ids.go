@@ -24,6 +24,7 @@ var IDPrefix = map[string]string{
 	KindWebhookEndpoint:  "wh",
 	KindCreditTransfer:   "ct",
 	KindPaymentFile:      "pf",
+	KindECNYWallet:       "ew",
 }
 
 // KindNumber is the record kind of the registry of document numbers: one record per

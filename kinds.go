@@ -50,6 +50,7 @@ var (
 		KindCreditTransfer:   func() any { return new(CreditTransfer) },
 		KindPaymentQueue:     func() any { return new(PaymentQueue) },
 		KindPaymentFile:      func() any { return new(PaymentFile) },
+		KindECNYWallet:       func() any { return new(ECNYWallet) },
 	}
 )
 

@@ -75,7 +75,13 @@ var codeMessages = map[string]message{
 	"ubl_invalid":   {"The file is not a UBL 2.1 invoice the platform can use.", "该文件不是平台可读取的 UBL 2.1 发票。"},
 	"ubl_too_large": {"The file is too large.", "文件过大。"},
 	// Payment files.
-	"nothing_to_file": {"No payment instruction waits to be filed.", "没有待生成付款文件的付款指令。"},
+	"wallet_balance_limit":       {"The payee's e-CNY wallet would hold more than its limit allows.", "收款数字人民币钱包将超过其余额上限。"},
+	"wallet_payment_limit":       {"The payment is over the wallet's single-payment limit.", "该笔支付超过钱包的单笔支付限额。"},
+	"wallet_daily_limit":         {"The wallet's payments today would pass its daily limit.", "钱包今日支付累计将超过日累计限额。"},
+	"wallet_yearly_limit":        {"The wallet's payments this year would pass its yearly limit.", "钱包本年支付累计将超过年累计限额。"},
+	"wallet_insufficient_funds":  {"The wallet holds less than the amount.", "钱包余额不足。"},
+	"identity_evidence_required": {"The wallet's class needs identity evidence that is not recorded yet.", "钱包升级所需的身份验证材料尚未记录。"},
+	"nothing_to_file":            {"No payment instruction waits to be filed.", "没有待生成付款文件的付款指令。"},
 	// Bank statements (ISO 20022).
 	"unsupported_message": {"The file is not a bank statement message the platform reads.", "该文件不是平台可读取的银行对账单报文。"},
 	// The ledger's refusals.

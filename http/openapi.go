@@ -833,7 +833,7 @@ type jsonField struct {
 // bounds are the values of the bound tag: the maximum of an amount, a price or a
 // quantity in a request.
 var bounds = map[string]int64{"amount": linkfin.MaxAmount, "price": linkfin.MaxPrice, "quantity": linkfin.MaxQuantity,
-	"days": linkfin.MaxTenorDays}
+	"days": linkfin.MaxTenorDays, "class": 4}
 
 // textRule is what a text field of a request may hold, found from its JSON name: an id
 // ("id", "…_id", "…_ids", "to", "commodity", "rail") follows linkfin.ValidateID, any

@@ -209,6 +209,7 @@ func (s *Server) domainRoutes() {
 	s.handle(Route{Pattern: "GET /v1/exposure", Access: AnyKey, Out: reflect.TypeFor[linkfin.List[linkfin.Exposure]](),
 		Summary: "Exposure per anchor, by funder, product and tier (an organization: as anchor, or its own part as funder)."}, s.exposure)
 	s.paymentRoutes()
+	s.ecnyRoutes()
 	s.webhookRoutes()
 }
 
@@ -278,7 +279,7 @@ func (s *Server) createCreditNote(w http.ResponseWriter, r *http.Request) {
 			c.Note, c.InvoiceNumber, err = services.CreditNoteFromUBL(doc)
 		}
 		if err == nil {
-			c.Identified, err = services.CreditNoteParties(r.Context(), s.Store, doc, c.Actor)
+			err = services.CheckSender(r.Context(), s.Store, doc, c.Actor)
 		}
 		if err != nil {
 			writeError(w, r, err)

@@ -21,6 +21,7 @@ import (
 type platform struct {
 	*api
 	keys map[string]string // "anchor", "anchor-viewer", "anchor-finance", "outsider", … → key
+	ecny string            // the anchor's e-CNY wallet
 	// user is the anchor's admin user, signed in as session.
 	user    linkfin.User
 	session *services.SignedIn
@@ -79,6 +80,11 @@ func newPlatform(t *testing.T) *platform {
 		t.Fatal(err)
 	}
 	p.paymentFile = file.ID
+	var w linkfin.ECNYWallet
+	if err := a.engine.Run(ctx, &services.OpenECNYWallet{Actor: "anchor", OrgID: "anchor"}, &w); err != nil {
+		t.Fatal(err)
+	}
+	p.ecny = w.ID
 	sealed, err := a.srv.Auth.SealPassword("ann@anchor.example", "correct horse battery")
 	if err != nil {
 		t.Fatal(err)
@@ -131,7 +137,7 @@ func (p *platform) fill(t *testing.T, route lfhttp.Route) string {
 		"/v1/financings/": "F-1", "/v1/warehouse-receipts/": "WR-1", "/v1/price-marks/": "copper", "/v1/webhook-endpoints/": "wh-1",
 		"/v1/accounts/":  strconv.FormatInt(linkfin.WalletID("anchor", "CNY"), 10),
 		"/v1/transfers/": strconv.FormatInt(p.anchorTransfer(t), 10),
-		"/v1/users/":     p.user.ID, "/v1/sessions/": p.session.Session.ID,
+		"/v1/users/":     p.user.ID, "/v1/sessions/": p.session.Session.ID, "/v1/ecny/wallets/": p.ecny,
 		"/v1/credit-transfers/": p.creditTransfer, "/v1/payment-files/": p.paymentFile,
 	}
 	for prefix, id := range ids {
@@ -228,6 +234,15 @@ var foreignCases = map[string]foreignCase{
 	"POST /v1/offers/take": {body: `{"product":"certificate_discounting","program_id":"auto-scf","funder_id":"bank","asset_id":"C-1","price":98925694}`, names: "C-1",
 		status: 404, code: linkfin.ENOTFOUND, about: "certificate C-1 not found"},
 	"POST /v1/payment-files": {body: `{"rail":"bank","date":"2026-12-01"}`},
+	"POST /v1/ecny/wallets": {body: `{"org_id":"anchor"}`, names: "anchor",
+		status: 404, code: linkfin.ENOTFOUND, about: "organization anchor not found"},
+	"POST /v1/ecny/payments": {body: `{"from_wallet_id":"{ecny}","to_wallet_id":"{ecny}","amount":1}`, names: "{ecny}",
+		status: 404, code: linkfin.ENOTFOUND, about: "not found"},
+	"POST /v1/ecny/wallets/{id}/evidence": {body: `{"kind":"identity_document","reference":"ID 1"}`},
+	"POST /v1/ecny/wallets/{id}/class":    {body: `{"class":3}`},
+	"POST /v1/ecny/wallets/{id}/top-up":   {body: `{"amount":1}`},
+	"POST /v1/ecny/wallets/{id}/redeem":   {body: `{"amount":1}`},
+	"POST /v1/ecny/wallets/{id}/fund":     {body: `{"amount":1}`},
 	// The routes under a record in the path, with a valid body.
 	"POST /v1/organizations/{id}/api-keys":       {body: `{"role":"viewer","name":"x"}`},
 	"POST /v1/programs/{id}/funders":             {body: `{"funder_id":"outsider","limit":1,"pricing":{"fixed_rate":"0.01"}}`},
@@ -287,6 +302,8 @@ func TestTenancy(t *testing.T) {
 		path := p.fill(t, route)
 		t.Run(route.Pattern, func(t *testing.T) {
 			c, hasCase := foreignCases[route.Pattern]
+			// The platform's e-CNY wallet has an id the server made.
+			c.body, c.names = strings.ReplaceAll(c.body, "{ecny}", p.ecny), strings.ReplaceAll(c.names, "{ecny}", p.ecny)
 			if route.In != nil && c.body == "" {
 				t.Fatalf("the route takes a body and foreignCases has none for it: a request without one could be refused for that alone")
 			}

@@ -1,0 +1,167 @@
+package linkfin
+
+import (
+	"slices"
+	"time"
+)
+
+// KindECNYWallet is the record kind of e-CNY wallets.
+const KindECNYWallet = "ecny_wallet"
+
+// The refusals of e-CNY wallets: each limit has its own code.
+const (
+	EWALLETBALANCE    = "wallet_balance_limit"       // the payee's wallet would hold more than its class allows
+	EWALLETPAYMENT    = "wallet_payment_limit"       // one payment over the payer's single-payment limit
+	EWALLETDAILY      = "wallet_daily_limit"         // the payer's payments of the day would pass its daily limit
+	EWALLETYEARLY     = "wallet_yearly_limit"        // the payer's payments of the year would pass its yearly limit
+	EWALLETFUNDS      = "wallet_insufficient_funds"  // the wallet holds less than the payment
+	EEVIDENCEREQUIRED = "identity_evidence_required" // a class raised without the identity evidence it needs
+)
+
+// WalletClass is the class of a personal e-CNY wallet, by how strongly its owner's
+// identity is known: I (1, the strongest, opened in person) to IV (4, anonymous). A
+// corporate wallet has no class (0): its limits are set by its operating bank.
+type WalletClass int
+
+// WalletLimits bound what an e-CNY wallet holds and pays, in fen.
+type WalletLimits struct {
+	Balance int64 `json:"balance" bound:"amount"` // the most the wallet may hold
+	Payment int64 `json:"payment" bound:"amount"` // the most one payment may be
+	Daily   int64 `json:"daily" bound:"amount"`   // the most it may pay in a calendar day, China time
+	Yearly  int64 `json:"yearly" bound:"amount"`  // the most it may pay in a calendar year, China time
+}
+
+// Within reports whether every limit of l is at most o's.
+func (l WalletLimits) Within(o WalletLimits) bool {
+	return l.Balance <= o.Balance && l.Payment <= o.Payment && l.Daily <= o.Daily && l.Yearly <= o.Yearly
+}
+
+// ClassLimits are the limits of each class of personal wallet, as the operators'
+// agreement of 2020 publishes them (yuan: balance / one payment / day / year): I
+// 500,000 / 50,000 / 100,000 / 500,000; II 10,000 / 5,000 / 10,000 / 300,000; III
+// 2,000 / 2,000 / 2,000 / 50,000; IV 1,000 / 500 / 1,000 / 10,000.
+var ClassLimits = map[WalletClass]WalletLimits{
+	1: {Balance: 500_000_00, Payment: 50_000_00, Daily: 100_000_00, Yearly: 500_000_00},
+	2: {Balance: 10_000_00, Payment: 5_000_00, Daily: 10_000_00, Yearly: 300_000_00},
+	3: {Balance: 2_000_00, Payment: 2_000_00, Daily: 2_000_00, Yearly: 50_000_00},
+	4: {Balance: 1_000_00, Payment: 500_00, Daily: 1_000_00, Yearly: 10_000_00},
+}
+
+// The identity evidence an operating institution records of a wallet's owner. A class
+// needs the evidence of every class below it too: III an identity document, II also a
+// bank account in the owner's name, I also a check in person.
+const (
+	EvidenceIdentity    = "identity_document"
+	EvidenceBankAccount = "bank_account"
+	EvidenceInPerson    = "in_person"
+)
+
+// EvidenceFor lists the identity evidence a class of wallet needs.
+func EvidenceFor(c WalletClass) []string {
+	switch c {
+	case 3:
+		return []string{EvidenceIdentity}
+	case 2:
+		return []string{EvidenceIdentity, EvidenceBankAccount}
+	case 1:
+		return []string{EvidenceIdentity, EvidenceBankAccount, EvidenceInPerson}
+	}
+	return nil
+}
+
+// ChinaTime is the time zone in which e-CNY wallets' daily and yearly totals restart:
+// China Standard Time, UTC+8 all year.
+var ChinaTime = time.FixedZone("CST", 8*3600)
+
+// ECNYWallet is an organization's wallet of digital yuan: its own ledger account, and
+// accounts that hold what its limits leave (see services/ecny.go), so that the ledger
+// refuses, in the batch of the payment, a payment past any of them.
+type ECNYWallet struct {
+	ID    string      `json:"id"`
+	OrgID string      `json:"org_id"`
+	Class WalletClass `json:"class,omitempty"` // 1 to 4; none for a corporate wallet
+	// ParentID is the corporate wallet a sub-wallet is funded from, whose limits bound
+	// the ones it delegates to it.
+	ParentID string           `json:"parent_id,omitempty"`
+	Limits   WalletLimits     `json:"limits"`
+	Evidence []ECNYEvidence   `json:"evidence,omitempty"`
+	Ledger   ECNYWalletLedger `json:"ledger"`
+	// Day and Year are the calendar day and year, China time, of the payments the
+	// daily and yearly totals count.
+	Day       Date      `json:"day"`
+	Year      int       `json:"year"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// ECNYWalletLedger names a wallet's ledger accounts: its money, and what its balance,
+// daily and yearly limits leave.
+type ECNYWalletLedger struct {
+	Wallet  StringInt `json:"wallet"`
+	Balance StringInt `json:"balance_headroom"`
+	Daily   StringInt `json:"daily_headroom"`
+	Yearly  StringInt `json:"yearly_headroom"`
+}
+
+// ECNYEvidence is identity evidence the operator recorded of a wallet's owner.
+type ECNYEvidence struct {
+	Kind       string    `json:"kind"`
+	Reference  string    `json:"reference"`
+	RecordedAt time.Time `json:"recorded_at"`
+}
+
+// Has reports whether the wallet holds every kind of evidence the class needs.
+func (w *ECNYWallet) Has(c WalletClass) bool {
+	for _, k := range EvidenceFor(c) {
+		if !slices.ContainsFunc(w.Evidence, func(e ECNYEvidence) bool { return e.Kind == k }) {
+			return false
+		}
+	}
+	return true
+}
+
+// Parties implements Partied: the owner.
+func (w *ECNYWallet) Parties() []string { return []string{w.OrgID} }
+
+// ECNYWalletOut is a wallet as its owner reads it: the record, what it holds, and what
+// it has paid today and this year (China time), against its limits.
+type ECNYWalletOut struct {
+	ECNYWallet
+	Balance      int64 `json:"balance"`
+	PaidToday    int64 `json:"paid_today"`
+	PaidThisYear int64 `json:"paid_this_year"`
+}
+
+// ECNYWalletIn opens an e-CNY wallet: a personal one of a class (IV unless evidence
+// was recorded for more, which a new wallet has not), a corporate one with the limits
+// its bank set (the operator), or a sub-wallet of a corporate wallet with limits
+// delegated within its parent's.
+type ECNYWalletIn struct {
+	OrgID    string        `json:"org_id,omitempty"` // the owner: the caller's own organization, or any for the operator
+	Class    WalletClass   `json:"class,omitempty" bound:"class"`
+	Limits   *WalletLimits `json:"limits,omitempty"`
+	ParentID string        `json:"parent_id,omitempty"`
+}
+
+// ECNYPaymentIn pays from one e-CNY wallet to another.
+type ECNYPaymentIn struct {
+	FromWalletID string `json:"from_wallet_id"`
+	ToWalletID   string `json:"to_wallet_id"`
+	Amount       int64  `json:"amount" bound:"amount"`
+}
+
+// ECNYAmountIn moves an amount into or out of a wallet: from the owner's platform
+// wallet (top-up), back to it (redeem), or from a sub-wallet's parent (fund).
+type ECNYAmountIn struct {
+	Amount int64 `json:"amount" bound:"amount"`
+}
+
+// ECNYEvidenceIn records identity evidence of a wallet's owner (the operator).
+type ECNYEvidenceIn struct {
+	Kind      string `json:"kind"`
+	Reference string `json:"reference"`
+}
+
+// ECNYClassIn raises a personal wallet's class.
+type ECNYClassIn struct {
+	Class WalletClass `json:"class" bound:"class"`
+}

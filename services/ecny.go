@@ -1,0 +1,509 @@
+package services
+
+import (
+	"context"
+	"encoding/json"
+
+	"linkfin"
+	"linkfin/ledger"
+)
+
+// The e-CNY wallets' ledger layout. A wallet is an account that cannot go below zero;
+// beside it, three accounts hold what its limits leave: its balance headroom (the
+// limit less what it holds), and its daily and yearly headroom (the limit less what it
+// paid that day or year). Each is credited with its limit from the platform's e-CNY
+// limit source when the wallet opens, and cannot go below zero either. Every movement
+// of money moves the headrooms with it in one linked chain: a payment debits the
+// payer's daily and yearly headroom and the payee's balance headroom, and credits the
+// payer's balance headroom. So the ledger refuses, in the batch of the payment and all
+// or nothing, a payment past any limit; the command checks the same first, to answer
+// which limit with its own code. A new day or year (China time) credits the daily or
+// yearly headroom back to its limit, on the wallet's first payment then.
+const (
+	codeECNYWallet      = 5
+	codeECNYLimit       = 6
+	codeECNYLimitSource = 7
+)
+
+// ecnyLimitSourceID is where every wallet's limits are granted from.
+var ecnyLimitSourceID = linkfin.LedgerID("ecny-limits")
+
+// ecnyAccounts are the ledger accounts of a wallet with id: its money, its balance,
+// daily and yearly headroom.
+func ecnyAccounts(id string) linkfin.ECNYWalletLedger {
+	return linkfin.ECNYWalletLedger{
+		Wallet:  linkfin.StringInt(linkfin.LedgerID("ecny/" + id)),
+		Balance: linkfin.StringInt(linkfin.LedgerID("ecny/" + id + "/balance")),
+		Daily:   linkfin.StringInt(linkfin.LedgerID("ecny/" + id + "/daily")),
+		Yearly:  linkfin.StringInt(linkfin.LedgerID("ecny/" + id + "/yearly")),
+	}
+}
+
+func ecnyLedgerIDs(l linkfin.ECNYWalletLedger) []int64 {
+	return []int64{int64(l.Wallet), int64(l.Balance), int64(l.Daily), int64(l.Yearly)}
+}
+
+// ecnyTransfer is one leg of a chain of e-CNY movements.
+func ecnyTransfer(id, dr, cr int64, amount int64, code uint16) ledger.Transfer {
+	return ledger.Transfer{ID: id, DebitAccountID: dr, CreditAccountID: cr, Amount: amount, Ledger: 156, Currency: "CNY", Code: code}
+}
+
+// chain runs the legs (debit, credit, amount) as one linked chain, with ledger ids
+// reserved for them, and returns the first one's id. With money, the first leg moves
+// money between wallets and the others headroom; else every leg moves headroom.
+func chain(tx linkfin.Tx, money bool, legs ...[3]int64) (int64, error) {
+	base := tx.ReserveLedgerIDs(len(legs))
+	ts := make([]ledger.Transfer, len(legs))
+	for i, l := range legs {
+		code := uint16(codeECNYLimit)
+		if money && i == 0 {
+			code = codeECNYWallet
+		}
+		ts[i] = ecnyTransfer(base+int64(i), l[0], l[1], l[2], code)
+	}
+	return base, tx.Transfer(ts...)
+}
+
+// cny writes fen as yuan: "1000.00 CNY".
+func cny(fen int64) string { return linkfin.Money{Amount: fen, Currency: "CNY"}.String() }
+
+// OpenECNYWallet opens an e-CNY wallet for an organization: a personal wallet of
+// class IV (the organization itself: a new wallet has no identity evidence yet), a
+// corporate wallet with the limits its bank set (the operator, Actor ""), or a
+// sub-wallet of the organization's corporate wallet, with limits delegated within
+// the parent's.
+type OpenECNYWallet struct {
+	Actor string // the organization, or "" for the operator
+	OrgID string
+	In    linkfin.ECNYWalletIn
+}
+
+// Keys implements linkfin.Command.
+func (c *OpenECNYWallet) Keys() []linkfin.ObjectKey {
+	keys := []linkfin.ObjectKey{{Kind: linkfin.KindOrganization, ID: c.OrgID}}
+	if c.In.ParentID != "" {
+		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindECNYWallet, ID: c.In.ParentID})
+	}
+	return keys
+}
+
+// LedgerKeys implements linkfin.LedgerCommand.
+func (c *OpenECNYWallet) LedgerKeys(linkfin.Records) (accounts, transfers []int64) {
+	return []int64{ecnyLimitSourceID}, nil
+}
+
+// Apply implements linkfin.Command.
+func (c *OpenECNYWallet) Apply(tx linkfin.Tx) (any, error) {
+	var org linkfin.Organization
+	if c.OrgID == "" {
+		return nil, linkfin.Errorf(linkfin.EINVALID, "org_id names the wallet's owner")
+	}
+	if found, err := tx.Get(linkfin.KindOrganization, c.OrgID, &org); err != nil {
+		return nil, err
+	} else if !found || (c.Actor != "" && c.Actor != c.OrgID) {
+		return nil, notFound(linkfin.KindOrganization, c.OrgID)
+	}
+	w := linkfin.ECNYWallet{OrgID: c.OrgID, CreatedAt: tx.Now()}
+	switch in := c.In; {
+	case in.ParentID != "":
+		var parent linkfin.ECNYWallet
+		if found, err := tx.Get(linkfin.KindECNYWallet, in.ParentID, &parent); err != nil {
+			return nil, err
+		} else if !found || parent.OrgID != c.OrgID {
+			return nil, notFound(linkfin.KindECNYWallet, in.ParentID)
+		}
+		switch {
+		case parent.Class != 0 || parent.ParentID != "":
+			return nil, linkfin.Errorf(linkfin.EINVALID, "only a corporate wallet has sub-wallets: %s is not one", parent.ID)
+		case in.Class != 0 || in.Limits == nil:
+			return nil, linkfin.Errorf(linkfin.EINVALID, "a sub-wallet has the limits its parent delegates to it, and no class")
+		case !in.Limits.Within(parent.Limits):
+			return nil, linkfin.Errorf(linkfin.EINVALID, "a sub-wallet's limits are within its parent's (%+v)", parent.Limits)
+		}
+		w.ParentID, w.Limits = parent.ID, *in.Limits
+	case in.Limits != nil:
+		if c.Actor != "" {
+			return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "a corporate wallet's limits are set by its bank: the operator opens it")
+		}
+		if in.Class != 0 {
+			return nil, linkfin.Errorf(linkfin.EINVALID, "a corporate wallet has limits, not a class")
+		}
+		w.Limits = *in.Limits
+	default:
+		if in.Class != 0 && in.Class != 4 {
+			return nil, linkfin.Errorf(linkfin.EEVIDENCEREQUIRED, "a new wallet is of class IV: its class is raised once its owner's identity evidence is recorded")
+		}
+		w.Class, w.Limits = 4, linkfin.ClassLimits[4]
+	}
+	if l := w.Limits; l.Balance <= 0 || l.Payment <= 0 || l.Daily <= 0 || l.Yearly <= 0 || l.Payment > l.Daily || l.Daily > l.Yearly {
+		return nil, linkfin.Errorf(linkfin.EINVALID, "a wallet's limits are above zero, and one payment ≤ a day ≤ a year")
+	}
+	w.ID = tx.NewID(linkfin.IDPrefix[linkfin.KindECNYWallet])
+	w.Ledger = ecnyAccounts(w.ID)
+	w.Day = linkfin.DateOf(tx.Now().In(linkfin.ChinaTime))
+	w.Year, _, _ = w.Day.YMD()
+	src, err := account(ecnyLimitSourceID, "CNY", codeECNYLimitSource, 0)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.CreateAccounts(src); err != nil {
+		return nil, err
+	}
+	var accts []ledger.Account
+	for i, id := range ecnyLedgerIDs(w.Ledger) {
+		code := uint16(codeECNYLimit)
+		if i == 0 {
+			code = codeECNYWallet
+		}
+		a, _ := account(id, "CNY", code, ledger.DebitsMustNotExceedCredits)
+		accts = append(accts, a)
+	}
+	if err := tx.CreateNewAccounts(accts...); err != nil {
+		return nil, err
+	}
+	if _, err := chain(tx, false,
+		[3]int64{ecnyLimitSourceID, int64(w.Ledger.Balance), w.Limits.Balance},
+		[3]int64{ecnyLimitSourceID, int64(w.Ledger.Daily), w.Limits.Daily},
+		[3]int64{ecnyLimitSourceID, int64(w.Ledger.Yearly), w.Limits.Yearly}); err != nil {
+		return nil, err
+	}
+	return &w, tx.Put(linkfin.KindECNYWallet, w.ID, &w, "ecny_wallet.opened")
+}
+
+// RecordECNYEvidence records identity evidence of a wallet's owner: the operator, as
+// the wallet's operating institution.
+type RecordECNYEvidence struct {
+	ID       string
+	Evidence linkfin.ECNYEvidenceIn
+}
+
+// Keys implements linkfin.Command.
+func (c *RecordECNYEvidence) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{{Kind: linkfin.KindECNYWallet, ID: c.ID}}
+}
+
+// Apply implements linkfin.Command.
+func (c *RecordECNYEvidence) Apply(tx linkfin.Tx) (any, error) {
+	w, err := ecnyWallet(tx, c.ID, "")
+	if err != nil {
+		return nil, err
+	}
+	switch e := c.Evidence; {
+	case e.Kind != linkfin.EvidenceIdentity && e.Kind != linkfin.EvidenceBankAccount && e.Kind != linkfin.EvidenceInPerson:
+		return nil, linkfin.Errorf(linkfin.EINVALID, "evidence is %s, %s or %s", linkfin.EvidenceIdentity, linkfin.EvidenceBankAccount, linkfin.EvidenceInPerson)
+	case e.Reference == "" || len(e.Reference) > 128:
+		return nil, linkfin.Errorf(linkfin.EINVALID, "evidence has a reference of 1 to 128 characters")
+	}
+	w.Evidence = append(w.Evidence, linkfin.ECNYEvidence{Kind: c.Evidence.Kind, Reference: c.Evidence.Reference, RecordedAt: tx.Now()})
+	return w, tx.Put(linkfin.KindECNYWallet, w.ID, w, "ecny_wallet.evidence_recorded")
+}
+
+// RaiseECNYClass raises a personal wallet to a stronger class (a lower number), once
+// the identity evidence the class needs is recorded: its limits rise to the class's,
+// and its headrooms with them.
+type RaiseECNYClass struct {
+	Actor string
+	ID    string
+	Class linkfin.WalletClass
+}
+
+// Keys implements linkfin.Command.
+func (c *RaiseECNYClass) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{{Kind: linkfin.KindECNYWallet, ID: c.ID}}
+}
+
+// LedgerKeys implements linkfin.LedgerCommand.
+func (c *RaiseECNYClass) LedgerKeys(linkfin.Records) (accounts, transfers []int64) {
+	return append(ecnyLedgerIDs(ecnyAccounts(c.ID)), ecnyLimitSourceID), nil
+}
+
+// Apply implements linkfin.Command.
+func (c *RaiseECNYClass) Apply(tx linkfin.Tx) (any, error) {
+	w, err := ecnyWallet(tx, c.ID, c.Actor)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case w.Class == 0:
+		return nil, linkfin.Errorf(linkfin.EINVALID, "a corporate wallet or a sub-wallet has no class")
+	case c.Class < 1 || c.Class >= w.Class:
+		return nil, linkfin.Errorf(linkfin.EINVALID, "wallet %s is of class %d: a raise is to a stronger class, 1 to %d", w.ID, w.Class, w.Class-1)
+	case !w.Has(c.Class):
+		return nil, linkfin.Errorf(linkfin.EEVIDENCEREQUIRED, "class %d needs recorded identity evidence: %v", c.Class, linkfin.EvidenceFor(c.Class))
+	}
+	to := linkfin.ClassLimits[c.Class]
+	if _, err := chain(tx, false,
+		[3]int64{ecnyLimitSourceID, int64(w.Ledger.Balance), to.Balance - w.Limits.Balance},
+		[3]int64{ecnyLimitSourceID, int64(w.Ledger.Daily), to.Daily - w.Limits.Daily},
+		[3]int64{ecnyLimitSourceID, int64(w.Ledger.Yearly), to.Yearly - w.Limits.Yearly}); err != nil {
+		return nil, err
+	}
+	w.Class, w.Limits = c.Class, to
+	return w, tx.Put(linkfin.KindECNYWallet, w.ID, w, "ecny_wallet.class_raised")
+}
+
+// ecnyWallet reads a wallet of the organization org ("" for the operator, who reads
+// any): another's is not found.
+func ecnyWallet(tx linkfin.Tx, id, org string) (*linkfin.ECNYWallet, error) {
+	var w linkfin.ECNYWallet
+	found, err := tx.Get(linkfin.KindECNYWallet, id, &w)
+	if err != nil {
+		return nil, err
+	}
+	if !found || (org != "" && w.OrgID != org) {
+		return nil, notFound(linkfin.KindECNYWallet, id)
+	}
+	return &w, nil
+}
+
+// MoveECNY moves money into or out of a wallet of the actor's: "top-up" from its
+// platform wallet, "redeem" back to it, or "fund" a sub-wallet from its parent. What a
+// wallet holds counts against its balance limit; none of these is a payment, so none
+// counts against the daily and yearly ones.
+type MoveECNY struct {
+	Actor  string
+	ID     string
+	Op     string // "top-up", "redeem" or "fund"
+	Amount int64
+	Parent string // for "fund": the sub-wallet's parent, which DependentKeys finds
+}
+
+// Keys implements linkfin.Command.
+func (c *MoveECNY) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{{Kind: linkfin.KindECNYWallet, ID: c.ID}}
+}
+
+// DependentKeys implements linkfin.DependentCommand: a sub-wallet's parent.
+func (c *MoveECNY) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
+	var w linkfin.ECNYWallet
+	if found, _ := r.Get(linkfin.KindECNYWallet, c.ID, &w); found && w.ParentID != "" {
+		return []linkfin.ObjectKey{{Kind: linkfin.KindECNYWallet, ID: w.ParentID}}
+	}
+	return nil
+}
+
+// LedgerKeys implements linkfin.LedgerCommand.
+func (c *MoveECNY) LedgerKeys(r linkfin.Records) (accounts, transfers []int64) {
+	accounts = append(ecnyLedgerIDs(ecnyAccounts(c.ID)), ecnyLimitSourceID, linkfin.WalletID(c.Actor, "CNY"))
+	var w linkfin.ECNYWallet
+	if found, _ := r.Get(linkfin.KindECNYWallet, c.ID, &w); found && w.ParentID != "" {
+		accounts = append(accounts, ecnyLedgerIDs(ecnyAccounts(w.ParentID))...)
+	}
+	return accounts, nil
+}
+
+// Apply implements linkfin.Command.
+func (c *MoveECNY) Apply(tx linkfin.Tx) (any, error) {
+	w, err := ecnyWallet(tx, c.ID, c.Actor)
+	if err != nil {
+		return nil, err
+	}
+	if c.Amount <= 0 {
+		return nil, linkfin.Errorf(linkfin.EINVALID, "amount is a positive number of fen")
+	}
+	platform := linkfin.WalletID(w.OrgID, "CNY")
+	var from, into int64 // the money's legs
+	switch c.Op {
+	case "top-up":
+		from, into = platform, int64(w.Ledger.Wallet)
+	case "redeem":
+		from, into = int64(w.Ledger.Wallet), platform
+	case "fund":
+		if w.ParentID == "" {
+			return nil, linkfin.Errorf(linkfin.EINVALID, "wallet %s is not a sub-wallet: it is funded by top-up", w.ID)
+		}
+		from, into = int64(ecnyAccounts(w.ParentID).Wallet), int64(w.Ledger.Wallet)
+	default:
+		return nil, linkfin.Errorf(linkfin.EINVALID, "a wallet is topped up, redeemed or funded")
+	}
+	if have, err := available(tx, from); err != nil {
+		return nil, err
+	} else if have < c.Amount {
+		return nil, linkfin.Errorf(linkfin.EWALLETFUNDS, "the paying wallet holds %s of the %s", cny(have), cny(c.Amount))
+	}
+	legs := [][3]int64{{from, into, c.Amount}}
+	if c.Op == "redeem" {
+		legs = append(legs, [3]int64{ecnyLimitSourceID, int64(w.Ledger.Balance), c.Amount})
+	} else {
+		if err := roomFor(tx, w, c.Amount); err != nil {
+			return nil, err
+		}
+		legs = append(legs, [3]int64{int64(w.Ledger.Balance), ecnyLimitSourceID, c.Amount})
+		if c.Op == "fund" {
+			legs = append(legs, [3]int64{ecnyLimitSourceID, int64(ecnyAccounts(w.ParentID).Balance), c.Amount})
+		}
+	}
+	if _, err := chain(tx, true, legs...); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+// roomFor refuses an amount that would take the wallet past its balance limit.
+func roomFor(tx linkfin.Tx, w *linkfin.ECNYWallet, amount int64) error {
+	room, err := available(tx, int64(w.Ledger.Balance))
+	if err != nil {
+		return err
+	}
+	if room < amount {
+		return linkfin.Errorf(linkfin.EWALLETBALANCE, "wallet %s may hold %s more (its limit is %s)", w.ID,
+			cny(room), cny(w.Limits.Balance))
+	}
+	return nil
+}
+
+// PayECNY pays from a wallet of the actor's to any wallet, at once. It is refused,
+// each with its code, past the payer's single-payment, daily or yearly limit, the
+// payee's balance limit, or what the payer holds.
+type PayECNY struct {
+	Actor  string
+	From   string
+	To     string
+	Amount int64
+}
+
+// Keys implements linkfin.Command.
+func (c *PayECNY) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{{Kind: linkfin.KindECNYWallet, ID: c.From}, {Kind: linkfin.KindECNYWallet, ID: c.To}}
+}
+
+// LedgerKeys implements linkfin.LedgerCommand.
+func (c *PayECNY) LedgerKeys(linkfin.Records) (accounts, transfers []int64) {
+	return append(append(ecnyLedgerIDs(ecnyAccounts(c.From)), ecnyLedgerIDs(ecnyAccounts(c.To))...), ecnyLimitSourceID), nil
+}
+
+// ECNYPayment is a payment made between e-CNY wallets.
+type ECNYPayment struct {
+	TransferID linkfin.StringInt `json:"transfer_id"`
+	From       string            `json:"from_wallet_id"`
+	To         string            `json:"to_wallet_id"`
+	Amount     int64             `json:"amount"`
+	Day        linkfin.Date      `json:"day"` // China time: the day its totals count it in
+}
+
+// Apply implements linkfin.Command.
+func (c *PayECNY) Apply(tx linkfin.Tx) (any, error) {
+	from, err := ecnyWallet(tx, c.From, c.Actor)
+	if err != nil {
+		return nil, err
+	}
+	to, err := ecnyWallet(tx, c.To, "")
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case c.Amount <= 0:
+		return nil, linkfin.Errorf(linkfin.EINVALID, "amount is a positive number of fen")
+	case from.ID == to.ID:
+		return nil, linkfin.Errorf(linkfin.EINVALID, "a wallet does not pay itself")
+	case c.Amount > from.Limits.Payment:
+		return nil, linkfin.Errorf(linkfin.EWALLETPAYMENT, "one payment from wallet %s is at most %s", from.ID, cny(from.Limits.Payment))
+	}
+	if err := newPeriod(tx, from); err != nil {
+		return nil, err
+	}
+	for _, check := range []struct {
+		account int64
+		code    string
+		what    string
+	}{
+		{int64(from.Ledger.Wallet), linkfin.EWALLETFUNDS, "wallet %s holds %s"},
+		{int64(from.Ledger.Daily), linkfin.EWALLETDAILY, "wallet %s may pay %s more today"},
+		{int64(from.Ledger.Yearly), linkfin.EWALLETYEARLY, "wallet %s may pay %s more this year"},
+	} {
+		left, err := available(tx, check.account)
+		if err != nil {
+			return nil, err
+		}
+		if left < c.Amount {
+			return nil, linkfin.Errorf(check.code, check.what, from.ID, cny(left))
+		}
+	}
+	if err := roomFor(tx, to, c.Amount); err != nil {
+		return nil, err
+	}
+	base, err := chain(tx, true,
+		[3]int64{int64(from.Ledger.Wallet), int64(to.Ledger.Wallet), c.Amount},
+		[3]int64{int64(from.Ledger.Daily), ecnyLimitSourceID, c.Amount},
+		[3]int64{int64(from.Ledger.Yearly), ecnyLimitSourceID, c.Amount},
+		[3]int64{ecnyLimitSourceID, int64(from.Ledger.Balance), c.Amount},
+		[3]int64{int64(to.Ledger.Balance), ecnyLimitSourceID, c.Amount})
+	if err != nil {
+		return nil, err
+	}
+	return &ECNYPayment{TransferID: linkfin.StringInt(base), From: from.ID, To: to.ID, Amount: c.Amount, Day: from.Day}, nil
+}
+
+// newPeriod starts the wallet's daily and yearly totals again on its first payment of
+// a new day or year, China time: each headroom is credited back to its limit.
+func newPeriod(tx linkfin.Tx, w *linkfin.ECNYWallet) error {
+	day := linkfin.DateOf(tx.Now().In(linkfin.ChinaTime))
+	year, _, _ := day.YMD()
+	var legs [][3]int64
+	for _, p := range []struct {
+		stale   bool
+		account int64
+		limit   int64
+	}{{w.Day != day, int64(w.Ledger.Daily), w.Limits.Daily}, {w.Year != year, int64(w.Ledger.Yearly), w.Limits.Yearly}} {
+		if !p.stale {
+			continue
+		}
+		left, err := available(tx, p.account)
+		if err != nil {
+			return err
+		}
+		if left < p.limit {
+			legs = append(legs, [3]int64{ecnyLimitSourceID, p.account, p.limit - left})
+		}
+	}
+	if w.Day == day && w.Year == year {
+		return nil
+	}
+	if len(legs) > 0 {
+		if _, err := chain(tx, false, legs...); err != nil {
+			return err
+		}
+	}
+	w.Day, w.Year = day, year
+	return tx.Put(linkfin.KindECNYWallet, w.ID, w, "ecny_wallet.period_began")
+}
+
+// ReadECNYWallet answers a wallet the viewer sees (its owner's, or any for the
+// operator) with what it holds and has paid today and this year, China time, as of
+// now. Totals of a day or year before now's are none: they start again.
+func ReadECNYWallet(ctx context.Context, s linkfin.PartyReader, a AccountReader, v linkfin.Viewer, id string, now linkfin.Date) (*linkfin.ECNYWalletOut, error) {
+	o, err := Read(ctx, s, v, linkfin.KindECNYWallet, id)
+	if err != nil {
+		return nil, err
+	}
+	var out linkfin.ECNYWalletOut
+	if err := json.Unmarshal(o.Data, &out.ECNYWallet); err != nil {
+		return nil, err
+	}
+	left := func(id linkfin.StringInt) (int64, error) {
+		acct, err := a.Account(ctx, int64(id))
+		if err != nil {
+			return 0, err
+		}
+		return linkfin.Sub(acct.CreditsPosted, acct.DebitsPosted)
+	}
+	if out.Balance, err = left(out.Ledger.Wallet); err != nil {
+		return nil, err
+	}
+	year, _, _ := now.YMD()
+	if out.Day == now {
+		d, err := left(out.Ledger.Daily)
+		if err != nil {
+			return nil, err
+		}
+		out.PaidToday = out.Limits.Daily - d
+	}
+	if out.Year == year {
+		y, err := left(out.Ledger.Yearly)
+		if err != nil {
+			return nil, err
+		}
+		out.PaidThisYear = out.Limits.Yearly - y
+	}
+	return &out, nil
+}

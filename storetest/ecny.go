@@ -1,0 +1,182 @@
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"linkfin"
+	"linkfin/services"
+)
+
+// testECNYWallets: every limit of an e-CNY wallet holds at its boundary and refuses one
+// fen past it with its own code; the daily and yearly totals start again at midnight
+// China time; a class rises only on recorded evidence; a sub-wallet's limits are
+// delegated within its parent's; and concurrent payments racing a limit pass exactly
+// as many as it allows.
+func testECNYWallets(t *testing.T, open Opener) {
+	env := NewEnv(t, open)
+	tradeFixture(t, env)
+	ctx := context.Background()
+	deposit := func(org string, amount int64) {
+		mustRun(t, env, &services.RecordInboundPayment{Rail: "bank", InstructionID: fmt.Sprintf("dep-%s-%d", org, amount),
+			OrgID: org, Currency: "CNY", Amount: amount})
+	}
+	deposit("tier1", 10_000_000_00)
+	deposit("tier2", 10_000_000_00)
+	openWallet := func(actor, org string, in linkfin.ECNYWalletIn) *linkfin.ECNYWallet {
+		t.Helper()
+		w, err := run[linkfin.ECNYWallet](t, env, &services.OpenECNYWallet{Actor: actor, OrgID: org, In: in})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return w
+	}
+	a := openWallet("tier1", "tier1", linkfin.ECNYWalletIn{})
+	b := openWallet("tier2", "tier2", linkfin.ECNYWalletIn{})
+	if a.Class != 4 || a.Limits != linkfin.ClassLimits[4] {
+		t.Fatalf("a new wallet: %+v", a)
+	}
+	move := func(op, id string, amount int64) error {
+		_, err := run[linkfin.ECNYWallet](t, env, &services.MoveECNY{Actor: "tier1", ID: id, Op: op, Amount: amount})
+		return err
+	}
+	pay := func(from, to string, amount int64) error {
+		_, err := run[services.ECNYPayment](t, env, &services.PayECNY{Actor: "tier1", From: from, To: to, Amount: amount})
+		return err
+	}
+	balance := func(w *linkfin.ECNYWallet) int64 {
+		acct, err := env.Domain.Account(ctx, int64(w.Ledger.Wallet))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return acct.CreditsPosted - acct.DebitsPosted
+	}
+	want := func(what string, err error, code string) {
+		t.Helper()
+		if linkfin.ErrorCode(err) != code {
+			t.Fatalf("%s: %v, want %s", what, err, code)
+		}
+	}
+	// Class IV: holds 1,000.00; pays 500.00 at once, 1,000.00 a day, 10,000.00 a year.
+	want("top-up to the balance limit", move("top-up", a.ID, 1_000_00), "")
+	want("one fen past the balance limit", move("top-up", a.ID, 1), linkfin.EWALLETBALANCE)
+	want("a payment at the single limit", pay(a.ID, b.ID, 500_00), "")
+	want("one fen past the single limit", pay(a.ID, b.ID, 500_01), linkfin.EWALLETPAYMENT)
+	want("a payment that fills the payee to its balance limit", pay(a.ID, b.ID, 500_00), "")
+	if balance(a) != 0 || balance(b) != 1_000_00 {
+		t.Fatalf("balances %d and %d, want 0 and 1,000.00", balance(a), balance(b))
+	}
+	d := openWallet("tier1", "tier1", linkfin.ECNYWalletIn{})
+	want("a payer short of money", pay(d.ID, b.ID, 1), linkfin.EWALLETFUNDS)
+	want("top-up", move("top-up", d.ID, 1), "")
+	want("a payee one fen past its balance limit", pay(d.ID, b.ID, 1), linkfin.EWALLETBALANCE)
+	// a has paid 1,000.00 today: its daily limit. Another wallet pays on; a fen more from a is refused.
+	c := openWallet("tier2", "tier2", linkfin.ECNYWalletIn{})
+	want("top-up", move("top-up", a.ID, 1_00), "")
+	want("one fen past the daily limit", pay(a.ID, c.ID, 1), linkfin.EWALLETDAILY)
+	// 15:59:59 UTC is 23:59:59 in China: still the same day. A second on, the next.
+	now := env.Clock.Now()
+	env.Clock.Advance(time.Date(now.Year(), now.Month(), now.Day(), 15, 59, 59, 0, time.UTC).Sub(now))
+	want("at 23:59:59 China time", pay(a.ID, c.ID, 1), linkfin.EWALLETDAILY)
+	env.Clock.Advance(time.Second)
+	want("at midnight China time, the day's total starts again", pay(a.ID, c.ID, 1_00), "")
+
+	// The yearly total: 10,000.00. The wallet pays 1,000.00 a day until it has paid
+	// 10,000.00 this year, then a fen more is refused, until the year turns in China.
+	w2 := openWallet("tier1", "tier1", linkfin.ECNYWalletIn{})
+	sink := openWallet("tier2", "tier2", linkfin.ECNYWalletIn{})
+	mustRun(t, env, &services.RecordECNYEvidence{ID: sink.ID, Evidence: linkfin.ECNYEvidenceIn{Kind: linkfin.EvidenceIdentity, Reference: "ID 3301"}})
+	mustRun(t, env, &services.RecordECNYEvidence{ID: sink.ID, Evidence: linkfin.ECNYEvidenceIn{Kind: linkfin.EvidenceBankAccount, Reference: "6222 0001"}})
+	mustRun(t, env, &services.RecordECNYEvidence{ID: sink.ID, Evidence: linkfin.ECNYEvidenceIn{Kind: linkfin.EvidenceInPerson, Reference: "branch 12"}})
+	if _, err := run[linkfin.ECNYWallet](t, env, &services.RaiseECNYClass{Actor: "tier2", ID: sink.ID, Class: 1}); err != nil {
+		t.Fatal(err)
+	}
+	for day := 0; day < 10; day++ {
+		want("top-up", move("top-up", w2.ID, 1_000_00), "")
+		want("the day's two payments", pay(w2.ID, sink.ID, 500_00), "")
+		want("the day's two payments", pay(w2.ID, sink.ID, 500_00), "")
+		env.Clock.Advance(24 * time.Hour)
+	}
+	want("top-up", move("top-up", w2.ID, 1_00), "")
+	want("one fen past the yearly limit", pay(w2.ID, sink.ID, 1), linkfin.EWALLETYEARLY)
+	now = env.Clock.Now()
+	env.Clock.Advance(time.Date(now.Year(), 12, 31, 16, 0, 0, 0, time.UTC).Sub(now)) // midnight, 1 January, China time
+	want("a new year in China", pay(w2.ID, sink.ID, 1), "")
+
+	// A class rises only on the evidence it needs, and its limits rise with it.
+	want("class III without evidence", func() error {
+		_, err := run[linkfin.ECNYWallet](t, env, &services.RaiseECNYClass{Actor: "tier1", ID: a.ID, Class: 3})
+		return err
+	}(), linkfin.EEVIDENCEREQUIRED)
+	mustRun(t, env, &services.RecordECNYEvidence{ID: a.ID, Evidence: linkfin.ECNYEvidenceIn{Kind: linkfin.EvidenceIdentity, Reference: "ID 1101"}})
+	want("class II with an identity document alone", func() error {
+		_, err := run[linkfin.ECNYWallet](t, env, &services.RaiseECNYClass{Actor: "tier1", ID: a.ID, Class: 2})
+		return err
+	}(), linkfin.EEVIDENCEREQUIRED)
+	raised, err := run[linkfin.ECNYWallet](t, env, &services.RaiseECNYClass{Actor: "tier1", ID: a.ID, Class: 3})
+	if err != nil || raised.Class != 3 || raised.Limits != linkfin.ClassLimits[3] {
+		t.Fatalf("class III with an identity document: %+v, %v", raised, err)
+	}
+	held := balance(a)
+	want("class III holds 2,000.00", move("top-up", a.ID, 2_000_00-held), "")
+	want("one fen more", move("top-up", a.ID, 1), linkfin.EWALLETBALANCE)
+
+	// A corporate wallet has the limits its bank sets (the operator); its sub-wallets,
+	// limits within its own, and are funded from it.
+	want("a corporate wallet opened by its owner", func() error {
+		_, err := run[linkfin.ECNYWallet](t, env, &services.OpenECNYWallet{Actor: "tier1", OrgID: "tier1",
+			In: linkfin.ECNYWalletIn{Limits: &linkfin.WalletLimits{Balance: 1, Payment: 1, Daily: 1, Yearly: 1}}})
+		return err
+	}(), linkfin.EFORBIDDEN)
+	corp := openWallet("", "tier1", linkfin.ECNYWalletIn{Limits: &linkfin.WalletLimits{Balance: 5_000_000_00, Payment: 1_000_000_00,
+		Daily: 2_000_000_00, Yearly: 50_000_000_00}})
+	want("a sub-wallet delegated more than its parent has", func() error {
+		_, err := run[linkfin.ECNYWallet](t, env, &services.OpenECNYWallet{Actor: "tier1", OrgID: "tier1",
+			In: linkfin.ECNYWalletIn{ParentID: corp.ID, Limits: &linkfin.WalletLimits{Balance: 5_000_000_01, Payment: 1, Daily: 1, Yearly: 1}}})
+		return err
+	}(), linkfin.EINVALID)
+	sub := openWallet("tier1", "tier1", linkfin.ECNYWalletIn{ParentID: corp.ID,
+		Limits: &linkfin.WalletLimits{Balance: 100_000_00, Payment: 15_000_00, Daily: 80_000_00, Yearly: 1_000_000_00}})
+	want("top-up of the corporate wallet", move("top-up", corp.ID, 1_000_000_00), "")
+	want("funding the sub-wallet to its limit", move("fund", sub.ID, 100_000_00), "")
+	want("one fen past it", move("fund", sub.ID, 1), linkfin.EWALLETBALANCE)
+	if balance(corp) != 900_000_00 || balance(sub) != 100_000_00 {
+		t.Fatalf("corporate %d, sub-wallet %d", balance(corp), balance(sub))
+	}
+
+	// Ten payments of 15,000.00 race the sub-wallet's daily 80,000.00: five pass.
+	payee := openWallet("tier2", "tier2", linkfin.ECNYWalletIn{Limits: nil})
+	mustRun(t, env, &services.RecordECNYEvidence{ID: payee.ID, Evidence: linkfin.ECNYEvidenceIn{Kind: linkfin.EvidenceIdentity, Reference: "ID 1"}})
+	mustRun(t, env, &services.RecordECNYEvidence{ID: payee.ID, Evidence: linkfin.ECNYEvidenceIn{Kind: linkfin.EvidenceBankAccount, Reference: "6222 2"}})
+	mustRun(t, env, &services.RecordECNYEvidence{ID: payee.ID, Evidence: linkfin.ECNYEvidenceIn{Kind: linkfin.EvidenceInPerson, Reference: "branch 3"}})
+	mustRun(t, env, &services.RaiseECNYClass{Actor: "tier2", ID: payee.ID, Class: 1})
+	var wg sync.WaitGroup
+	codes := make([]string, 10)
+	for i := range codes {
+		wg.Go(func() {
+			var v services.ECNYPayment
+			err := env.Domain.Run(ctx, &services.PayECNY{Actor: "tier1", From: sub.ID, To: payee.ID, Amount: 15_000_00}, &v)
+			codes[i] = linkfin.ErrorCode(err)
+		})
+	}
+	wg.Wait()
+	passed := 0
+	for _, c := range codes {
+		switch c {
+		case "":
+			passed++
+		case linkfin.EWALLETDAILY:
+		default:
+			t.Fatalf("a racing payment: %s", c)
+		}
+	}
+	if passed != 5 || balance(sub) != 25_000_00 || balance(payee) != 75_000_00 {
+		t.Fatalf("%d racing payments passed (sub-wallet %d, payee %d), want 5", passed, balance(sub), balance(payee))
+	}
+	if env.Engine != nil {
+		env.MustVerify()
+	}
+}
