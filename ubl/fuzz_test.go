@@ -3,7 +3,9 @@ package ubl
 import (
 	"bytes"
 	"encoding/json"
+	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -23,6 +25,13 @@ func FuzzParse(f *testing.F) {
 		"peppol-bis3-base-example.xml",
 	} {
 		f.Add(readSample(f, name))
+	}
+	cen, err := filepath.Glob("testdata/cen/*.[xX][mM][lL]")
+	if err != nil || len(cen) == 0 {
+		f.Fatalf("the CEN examples: %v", err)
+	}
+	for _, name := range cen {
+		f.Add(readSample(f, strings.TrimPrefix(name, "testdata/")))
 	}
 	for _, s := range []string{
 		``, `<`, `<Invoice/>`,
