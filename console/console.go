@@ -155,6 +155,11 @@ func New(s linkfin.Store, e *engine.Engine, auth *services.Auth, logger *slog.Lo
 	// Dynamic discounting: the anchor's early payments, offered and made.
 	c.mux.HandleFunc("GET /discounting", c.person(c.section(c.discounting)))
 	c.mux.HandleFunc("POST /discounting/offer", c.person(c.offerEarlyPayment))
+	c.mux.HandleFunc("GET /ecny", c.person(c.section(c.ecnyWallets)))
+	c.mux.HandleFunc("POST /ecny/open", c.person(c.openECNYWallet))
+	c.mux.HandleFunc("POST /ecny/{id}/top-up", c.person(c.moveECNY("top-up")))
+	c.mux.HandleFunc("POST /ecny/{id}/redeem", c.person(c.moveECNY("redeem")))
+	c.mux.HandleFunc("POST /ecny/{id}/pay", c.person(c.payECNY))
 	c.mux.HandleFunc("/", c.notFound)
 	return c
 }

@@ -33,6 +33,7 @@ var sections = []section{
 	{Path: "/programs", Key: "nav.programs", caps: caps(linkfin.CapAnchor, linkfin.CapFund)},
 	{Path: "/exposure", Key: "nav.exposure", caps: caps(linkfin.CapAnchor, linkfin.CapFund)},
 	{Path: "/discounting", Key: "nav.discounting", caps: caps(linkfin.CapAnchor)},
+	{Path: "/ecny", Key: "nav.ecny", caps: caps(linkfin.CapTrade, linkfin.CapFund, linkfin.CapAnchor)},
 	{Path: "/webhooks", Key: "nav.webhooks", admin: true},
 	{Path: "/organizations", Key: "nav.orgs", caps: caps(linkfin.CapOperate)},
 	{Path: "/users", Key: "nav.users", admin: true},

@@ -1,0 +1,93 @@
+package console
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"linkfin"
+	"linkfin/services"
+)
+
+func init() { pageNames = append(pageNames, "ecny") }
+
+// ecnyView is an organization's e-CNY wallets, each as services.ReadECNYWallet reads it.
+type ecnyView struct {
+	Wallets []linkfin.ECNYWalletOut
+	Admin   bool
+}
+
+// ecnyWallets shows the organization's e-CNY wallets (every one, for the operator):
+// what each holds and has paid today and this year against its limits, with forms to
+// top it up, redeem it and pay from it, and one to open a wallet.
+func (c *Console) ecnyWallets(w http.ResponseWriter, r *http.Request, p *Person) {
+	today := linkfin.DateOf(c.now().In(linkfin.ChinaTime))
+	v := ecnyView{Admin: p.admin() && !p.Viewer.Operator}
+	for after := ""; ; {
+		page, err := services.List(r.Context(), c.Store, p.Viewer, linkfin.KindECNYWallet, services.Filter{}, after, 100)
+		if err != nil {
+			c.fail(w, r, p, err)
+			return
+		}
+		for _, raw := range page.Data {
+			var id struct{ ID string }
+			if err := json.Unmarshal(raw, &id); err != nil {
+				c.fail(w, r, p, err)
+				return
+			}
+			out, err := services.ReadECNYWallet(r.Context(), c.Store, c.Engine, p.Viewer, id.ID, today)
+			if err != nil {
+				c.fail(w, r, p, err)
+				return
+			}
+			v.Wallets = append(v.Wallets, *out)
+		}
+		if page.NextCursor == "" || len(v.Wallets) >= 1000 {
+			break
+		}
+		after = page.NextCursor
+	}
+	c.render(w, r, http.StatusOK, "ecny", "ecny.title", p, v, "")
+}
+
+// openECNYWallet opens a personal wallet, of class IV, for the admin's organization.
+func (c *Console) openECNYWallet(w http.ResponseWriter, r *http.Request, p *Person) {
+	if !p.admin() || p.Viewer.Operator {
+		c.fail(w, r, p, linkfin.Errorf(linkfin.EFORBIDDEN, "an organization's admin opens its wallets"))
+		return
+	}
+	if _, err := c.act(r.Context(), p, r.PostForm, &services.OpenECNYWallet{Actor: p.Viewer.Org, OrgID: p.Viewer.Org}); err != nil {
+		c.fail(w, r, p, err)
+		return
+	}
+	done(w, r, "/ecny")
+}
+
+// moveECNY tops a wallet up from the organization's platform wallet, or redeems it
+// back.
+func (c *Console) moveECNY(op string) func(http.ResponseWriter, *http.Request, *Person) {
+	return func(w http.ResponseWriter, r *http.Request, p *Person) {
+		a, err := amount(r.PostFormValue("amount"), "CNY")
+		if err == nil {
+			_, err = c.act(r.Context(), p, r.PostForm, &services.MoveECNY{Actor: p.Viewer.Org, ID: r.PathValue("id"), Op: op, Amount: a})
+		}
+		if err != nil {
+			c.fail(w, r, p, err)
+			return
+		}
+		done(w, r, "/ecny")
+	}
+}
+
+// payECNY pays from one of the organization's wallets to the wallet named.
+func (c *Console) payECNY(w http.ResponseWriter, r *http.Request, p *Person) {
+	a, err := amount(r.PostFormValue("amount"), "CNY")
+	if err == nil {
+		_, err = c.act(r.Context(), p, r.PostForm, &services.PayECNY{Actor: p.Viewer.Org, From: r.PathValue("id"),
+			To: r.PostFormValue("to"), Amount: a})
+	}
+	if err != nil {
+		c.fail(w, r, p, err)
+		return
+	}
+	done(w, r, "/ecny")
+}

@@ -1,0 +1,75 @@
+package console
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"linkfin"
+	"linkfin/services"
+)
+
+var walletIDs = regexp.MustCompile(`<h2 id="wallet-(ew_[0-9a-z]+)">`)
+
+// TestECNYWallets: an admin opens an e-CNY wallet from the console, tops it up from its
+// platform wallet and pays another organization's wallet; a payment past the class's
+// single-payment limit is refused with its code and moves nothing; the page shows what
+// the wallet holds and paid today against its limits; a viewer changes nothing.
+func TestECNYWallets(t *testing.T) {
+	s := newSite(t)
+	s.run(&services.RecordInboundPayment{Rail: "bank", InstructionID: "tier1-cash", OrgID: "tier1", Currency: "CNY", Amount: 10_000_00})
+	var payee linkfin.ECNYWallet
+	if err := s.e.Run(t.Context(), &services.OpenECNYWallet{Actor: "tier2", OrgID: "tier2"}, &payee); err != nil {
+		t.Fatal(err)
+	}
+
+	tier1 := s.as("tier1", linkfin.RoleAdmin)
+	_, page := tier1.get("/ecny")
+	if code, body := tier1.post("/ecny/open", url.Values{"csrf": {hidden(page, "csrf")}, "idempotency_key": {hidden(page, "idempotency_key")}}); code != http.StatusSeeOther {
+		t.Fatalf("opening a wallet: %d\n%s", code, body)
+	}
+	_, page = tier1.get("/ecny")
+	m := walletIDs.FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("no wallet on the page:\n%s", page)
+	}
+	id := m[1]
+	form := func(extra url.Values) url.Values {
+		f := url.Values{"csrf": {hidden(page, "csrf")}, "idempotency_key": {randomToken()}}
+		for k, v := range extra {
+			f[k] = v
+		}
+		return f
+	}
+	if code, body := tier1.post("/ecny/"+id+"/top-up", form(url.Values{"amount": {"800.00"}})); code != http.StatusSeeOther {
+		t.Fatalf("top-up: %d\n%s", code, body)
+	}
+	code, body := tier1.post("/ecny/"+id+"/pay", form(url.Values{"to": {payee.ID}, "amount": {"500.01"}}))
+	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "<code>wallet_payment_limit</code>") {
+		t.Fatalf("a payment past the single-payment limit: %d\n%s", code, body)
+	}
+	if code, body := tier1.post("/ecny/"+id+"/pay", form(url.Values{"to": {payee.ID}, "amount": {"200.00"}})); code != http.StatusSeeOther {
+		t.Fatalf("a payment: %d\n%s", code, body)
+	}
+	_, page = tier1.get("/ecny")
+	for _, want := range []string{`id="balance-` + id + `">CNY 600.00 / CNY 1,000.00<`, `id="today-` + id + `">CNY 200.00 / CNY 1,000.00<`,
+		`id="year-` + id + `">CNY 200.00 / CNY 10,000.00<`} {
+		if !strings.Contains(page, want) {
+			t.Fatalf("the wallet page has no %s:\n%s", want, page)
+		}
+	}
+	if strings.Contains(page, payee.ID+`">`) {
+		t.Fatalf("tier1 sees tier2's wallet:\n%s", page)
+	}
+
+	viewer := s.as("tier1", linkfin.RoleViewer)
+	_, vpage := viewer.get("/ecny")
+	if strings.Contains(vpage, `action="/ecny/`) {
+		t.Fatalf("a viewer is offered forms:\n%s", vpage)
+	}
+	if code, _ := viewer.post("/ecny/"+id+"/pay", url.Values{"csrf": {hidden(vpage, "csrf")}, "to": {payee.ID}, "amount": {"1.00"}}); code != http.StatusForbidden {
+		t.Fatalf("a viewer paying: %d, want 403", code)
+	}
+}
