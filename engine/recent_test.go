@@ -2,39 +2,17 @@ package engine_test
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
-
-	"golang.org/x/mod/sumdb/note"
 
 	"linkfin"
 	"linkfin/engine"
-	"linkfin/sqlite"
-	"linkfin/tlog"
 )
 
 // TestRecords: a record a recent batch wrote is read from the engine's memory, as the
 // store holds it, and a copy of it; one written longer ago is read from the store.
 func TestRecords(t *testing.T) {
 	ctx := context.Background()
-	db, err := sqlite.Open(filepath.Join(t.TempDir(), "recent.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	skey, _, err := tlog.GenerateKey("test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	signer, _ := note.NewSigner(skey)
-	e, err := engine.Open(ctx, engine.Config{Store: db, Signer: signer, RecentRecords: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close()
+	e, _, db := openEngineWith(t, engine.Config{RecentRecords: 2})
 
 	submit(t, e, put("r1"))
 	stored, err := db.Object(ctx, "bundle", "r1")

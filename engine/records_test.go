@@ -83,6 +83,13 @@ func (s *step) Apply(tx linkfin.Tx) (any, error) { return s.apply(tx) }
 // cache.
 func openEngine(t *testing.T) (e *engine.Engine, reopen func() *engine.Engine, db *sqlite.DB) {
 	t.Helper()
+	return openEngineWith(t, engine.Config{})
+}
+
+// openEngineWith is openEngine with the settings of cfg (its store and signer are the
+// test's).
+func openEngineWith(t *testing.T, cfg engine.Config) (e *engine.Engine, reopen func() *engine.Engine, db *sqlite.DB) {
+	t.Helper()
 	ctx := context.Background()
 	db, err := sqlite.Open(filepath.Join(t.TempDir(), "records.db"))
 	if err != nil {
@@ -101,7 +108,8 @@ func openEngine(t *testing.T) (e *engine.Engine, reopen func() *engine.Engine, d
 		if e != nil {
 			e.Close()
 		}
-		e, err = engine.Open(ctx, engine.Config{Store: db, Signer: signer})
+		cfg.Store, cfg.Signer = db, signer
+		e, err = engine.Open(ctx, cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
