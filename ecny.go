@@ -137,7 +137,7 @@ type ECNYWalletOut struct {
 // delegated within its parent's.
 type ECNYWalletIn struct {
 	OrgID    string        `json:"org_id,omitempty"` // the owner: the caller's own organization, or any for the operator
-	Class    WalletClass   `json:"class,omitempty" bound:"class"`
+	Class    int           `json:"class,omitempty" bound:"class"`
 	Limits   *WalletLimits `json:"limits,omitempty"`
 	ParentID string        `json:"parent_id,omitempty"`
 }
@@ -163,5 +163,14 @@ type ECNYEvidenceIn struct {
 
 // ECNYClassIn raises a personal wallet's class.
 type ECNYClassIn struct {
-	Class WalletClass `json:"class" bound:"class"`
+	Class int `json:"class" bound:"class"`
+}
+
+// ECNYPayment is a payment made between e-CNY wallets.
+type ECNYPayment struct {
+	TransferID StringInt `json:"transfer_id"`
+	From       string    `json:"from_wallet_id"`
+	To         string    `json:"to_wallet_id"`
+	Amount     int64     `json:"amount"`
+	Day        Date      `json:"day"` // China time: the day its totals count it in
 }

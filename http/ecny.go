@@ -11,7 +11,7 @@ import (
 // ecnyRoutes: wallets of digital yuan, their limits, and payments between them.
 func (s *Server) ecnyRoutes() {
 	wallet := reflect.TypeFor[linkfin.ECNYWallet]()
-	act(s, Route{Pattern: "POST /v1/ecny/wallets", Access: Admin, Status: http.StatusCreated, Out: wallet,
+	act(s, Route{Pattern: "POST /v1/ecny-wallets", Access: Admin, Status: http.StatusCreated, Out: wallet,
 		Summary: "Open an e-CNY wallet: a personal one, of class IV (an organization's admin, for it); a corporate one with the limits " +
 			"its bank set (the operator, naming org_id); or a sub-wallet of the organization's corporate wallet (parent_id), with " +
 			"limits within its parent's."},
@@ -25,7 +25,7 @@ func (s *Server) ecnyRoutes() {
 			}
 			return &services.OpenECNYWallet{Actor: p.Org, OrgID: org, In: *in}, nil
 		})
-	s.handle(Route{Pattern: "GET /v1/ecny/wallets/{id}", Access: AnyKey, Out: reflect.TypeFor[linkfin.ECNYWalletOut](),
+	s.handle(Route{Pattern: "GET /v1/ecny-wallets/{id}", Access: AnyKey, Out: reflect.TypeFor[linkfin.ECNYWalletOut](),
 		Summary: "Get an e-CNY wallet with what it holds and has paid today and this year (China time), against its limits."},
 		func(w http.ResponseWriter, r *http.Request) {
 			out, err := services.ReadECNYWallet(r.Context(), s.Engine.Records(), s.Engine, principalOf(r).viewer(), r.PathValue("id"),
@@ -36,33 +36,33 @@ func (s *Server) ecnyRoutes() {
 			}
 			writeJSON(w, http.StatusOK, out)
 		})
-	historyRoute(s, "GET /v1/ecny/wallets/{id}", linkfin.KindECNYWallet)
-	listRoute[linkfin.ECNYWallet](s, "GET /v1/ecny/wallets", linkfin.KindECNYWallet, "List e-CNY wallets.")
-	act(s, Route{Pattern: "POST /v1/ecny/wallets/{id}/evidence", Kind: linkfin.KindECNYWallet, Access: Operator, Out: wallet,
+	historyRoute(s, "GET /v1/ecny-wallets/{id}", linkfin.KindECNYWallet)
+	listRoute[linkfin.ECNYWallet](s, "GET /v1/ecny-wallets", linkfin.KindECNYWallet, "List e-CNY wallets.")
+	act(s, Route{Pattern: "POST /v1/ecny-wallets/{id}/evidence", Kind: linkfin.KindECNYWallet, Access: Operator, Out: wallet,
 		Summary: "Record identity evidence of a wallet's owner (the operator, as operating institution): identity_document, " +
 			"bank_account or in_person."},
 		func(r *http.Request, p *principal, in *linkfin.ECNYEvidenceIn) (linkfin.Command, error) {
 			return &services.RecordECNYEvidence{ID: r.PathValue("id"), Evidence: *in}, nil
 		})
-	act(s, Route{Pattern: "POST /v1/ecny/wallets/{id}/class", Kind: linkfin.KindECNYWallet, Access: Write, Out: wallet,
+	act(s, Route{Pattern: "POST /v1/ecny-wallets/{id}/class", Kind: linkfin.KindECNYWallet, Access: Write, Out: wallet,
 		Summary: "Raise a personal wallet's class (its owner) once the identity evidence the class needs is recorded: III an " +
 			"identity document, II also a bank account, I also a check in person; refused with identity_evidence_required."},
 		func(r *http.Request, p *principal, in *linkfin.ECNYClassIn) (linkfin.Command, error) {
-			return &services.RaiseECNYClass{Actor: p.Org, ID: r.PathValue("id"), Class: in.Class}, nil
+			return &services.RaiseECNYClass{Actor: p.Org, ID: r.PathValue("id"), Class: linkfin.WalletClass(in.Class)}, nil
 		})
 	for _, op := range []struct{ op, summary string }{
 		{"top-up", "Move money from the owner's platform wallet into its e-CNY wallet, up to the wallet's balance limit."},
 		{"redeem", "Move money from an e-CNY wallet back to the owner's platform wallet."},
 		{"fund", "Fund a sub-wallet from its corporate parent, up to the sub-wallet's balance limit."},
 	} {
-		act(s, Route{Pattern: "POST /v1/ecny/wallets/{id}/" + op.op, Kind: linkfin.KindECNYWallet, Access: Write, Money: true, Out: wallet,
+		act(s, Route{Pattern: "POST /v1/ecny-wallets/{id}/" + op.op, Kind: linkfin.KindECNYWallet, Access: Write, Money: true, Out: wallet,
 			Summary: op.summary},
 			func(r *http.Request, p *principal, in *linkfin.ECNYAmountIn) (linkfin.Command, error) {
 				return &services.MoveECNY{Actor: p.Org, ID: r.PathValue("id"), Op: op.op, Amount: in.Amount}, nil
 			})
 	}
-	act(s, Route{Pattern: "POST /v1/ecny/payments", Access: Write, Money: true, Status: http.StatusCreated,
-		Out: reflect.TypeFor[services.ECNYPayment](),
+	act(s, Route{Pattern: "POST /v1/ecny-payments", Access: Write, Money: true, Status: http.StatusCreated,
+		Out: reflect.TypeFor[linkfin.ECNYPayment](),
 		Summary: "Pay from one of the caller's e-CNY wallets to any wallet, at once. Refused with its own code past the payer's " +
 			"single-payment (wallet_payment_limit), daily (wallet_daily_limit) or yearly (wallet_yearly_limit) limit, the payee's " +
 			"balance limit (wallet_balance_limit), or what the payer holds (wallet_insufficient_funds)."},

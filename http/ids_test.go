@@ -286,6 +286,13 @@ func TestStrangerCreates(t *testing.T) {
 			unused:  jsonReq("s-anchor", "/v1/webhook-endpoints/wh-never", whBody),
 			withID:  body("s-anchor", "/v1/webhook-endpoints", whBody),
 		},
+		// e-CNY: a stranger's wallet is its own; another's wallet as a parent is not
+		// found, as one never opened.
+		"POST /v1/ecny-wallets": {
+			own:     func(*testing.T) request { return jsonReq("s-supplier", "/v1/ecny-wallets", `{}`) },
+			foreign: jsonReq("s-supplier", "/v1/ecny-wallets", `{"parent_id":"`+p.ecny+`","limits":{"balance":1,"payment":1,"daily":1,"yearly":1}}`),
+			unused:  jsonReq("s-supplier", "/v1/ecny-wallets", `{"parent_id":"ew_never","limits":{"balance":1,"payment":1,"daily":1,"yearly":1}}`),
+		},
 		// A UBL invoice: the stranger bills its own order with a document any seller
 		// could send, and names another's order as one never made.
 		"POST /v1/invoices (UBL)": {
@@ -301,7 +308,10 @@ func TestStrangerCreates(t *testing.T) {
 	// Sign-in names are unique on the platform, as a person signs in without naming
 	// an organization: a name taken elsewhere answers user_name_taken and nothing
 	// more. A session's id is the platform's.
-	exempt := map[string]bool{"POST /v1/organizations/{id}/api-keys": true, "POST /v1/users": true, "POST /v1/sessions": true}
+	// An e-CNY payment makes no record: it is ledger transfers, with ids the platform
+	// reserves; paying from another's wallet is not found (TestTenancy).
+	exempt := map[string]bool{"POST /v1/organizations/{id}/api-keys": true, "POST /v1/users": true, "POST /v1/sessions": true,
+		"POST /v1/ecny-payments": true}
 	for _, rt := range p.srv.Routes() {
 		makes := rt.Method() == "POST" && rt.Access != lfhttp.Operator && (rt.Status == http.StatusCreated || strings.HasSuffix(rt.Path(), "/split") || strings.HasSuffix(rt.Path(), "/transfer"))
 		if _, ok := cases[rt.Pattern]; makes && !ok && !exempt[rt.Pattern] {

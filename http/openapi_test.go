@@ -572,7 +572,7 @@ func TestOpenAPIAnswers(t *testing.T) {
 	}
 	hit := make(map[string]bool)
 	// refusedBy is the code of each step the story expects refused.
-	refusedBy := map[string]string{"POST /v1/transfers": string(ledger.ExceedsCredits), "POST /v1/ecny/payments": linkfin.EWALLETPAYMENT}
+	refusedBy := map[string]string{"POST /v1/transfers": string(ledger.ExceedsCredits), "POST /v1/ecny-payments": linkfin.EWALLETPAYMENT}
 	run := func(steps ...step) {
 		t.Helper()
 		for _, s := range steps {
@@ -638,18 +638,18 @@ func TestOpenAPIAnswers(t *testing.T) {
 		step{"port", "POST", "/v1/warehouse-receipts/{WR-1}/telemetry", `{"quantity":40}`, 200, ""},
 		step{"operator", "POST", "/v1/payments/inbound", `{"rail":"bank","instruction_id":"in-1","org_id":"tier1","currency":"CNY","amount":10000}`, 200, ""},
 		step{"tier1", "POST", "/v1/payments/withdrawals", `{"rail":"bank","instruction_id":"out-1","currency":"CNY","amount":5000}`, 200, ""},
-		step{"tier1", "POST", "/v1/ecny/wallets", `{}`, 201, "w1"},
-		step{"tier2", "POST", "/v1/ecny/wallets", `{}`, 201, "w2"},
-		step{"operator", "POST", "/v1/ecny/wallets/{w1}/evidence", `{"kind":"identity_document","reference":"ID 1101"}`, 200, ""},
-		step{"tier1", "POST", "/v1/ecny/wallets/{w1}/class", `{"class":3}`, 200, ""},
-		step{"tier1", "POST", "/v1/ecny/wallets/{w1}/top-up", `{"amount":100000}`, 200, ""},
-		step{"tier1", "POST", "/v1/ecny/payments", `{"from_wallet_id":"{w1}","to_wallet_id":"{w2}","amount":50000}`, 201, ""},
-		step{"tier1", "POST", "/v1/ecny/payments", `{"from_wallet_id":"{w1}","to_wallet_id":"{w2}","amount":200001}`, 422, ""},
-		step{"tier1", "POST", "/v1/ecny/wallets/{w1}/redeem", `{"amount":10000}`, 200, ""},
-		step{"operator", "POST", "/v1/ecny/wallets", `{"org_id":"tier1","limits":{"balance":1000000,"payment":10000,"daily":100000,"yearly":1000000}}`, 201, "corp"},
-		step{"tier1", "POST", "/v1/ecny/wallets", `{"parent_id":"{corp}","limits":{"balance":10000,"payment":1000,"daily":10000,"yearly":100000}}`, 201, "sub"},
-		step{"tier1", "POST", "/v1/ecny/wallets/{corp}/top-up", `{"amount":5000}`, 200, ""},
-		step{"tier1", "POST", "/v1/ecny/wallets/{sub}/fund", `{"amount":2000}`, 200, ""},
+		step{"tier1", "POST", "/v1/ecny-wallets", `{}`, 201, "w1"},
+		step{"tier2", "POST", "/v1/ecny-wallets", `{}`, 201, "w2"},
+		step{"operator", "POST", "/v1/ecny-wallets/{w1}/evidence", `{"kind":"identity_document","reference":"ID 1101"}`, 200, ""},
+		step{"tier1", "POST", "/v1/ecny-wallets/{w1}/class", `{"class":3}`, 200, ""},
+		step{"tier1", "POST", "/v1/ecny-wallets/{w1}/top-up", `{"amount":100000}`, 200, ""},
+		step{"tier1", "POST", "/v1/ecny-payments", `{"from_wallet_id":"{w1}","to_wallet_id":"{w2}","amount":50000}`, 201, ""},
+		step{"tier1", "POST", "/v1/ecny-payments", `{"from_wallet_id":"{w1}","to_wallet_id":"{w2}","amount":200001}`, 422, ""},
+		step{"tier1", "POST", "/v1/ecny-wallets/{w1}/redeem", `{"amount":10000}`, 200, ""},
+		step{"operator", "POST", "/v1/ecny-wallets", `{"org_id":"tier1","limits":{"balance":1000000,"payment":10000,"daily":100000,"yearly":1000000}}`, 201, "corp"},
+		step{"tier1", "POST", "/v1/ecny-wallets", `{"parent_id":"{corp}","limits":{"balance":10000,"payment":1000,"daily":10000,"yearly":100000}}`, 201, "sub"},
+		step{"tier1", "POST", "/v1/ecny-wallets/{corp}/top-up", `{"amount":5000}`, 200, ""},
+		step{"tier1", "POST", "/v1/ecny-wallets/{sub}/fund", `{"amount":2000}`, 200, ""},
 		step{"operator", "POST", "/v1/settlements/run", `{"program_id":"auto-scf","date":"2026-11-02"}`, 200, ""},
 		step{"anchor", "POST", "/v1/organizations/anchor/api-keys", `{"role":"viewer","name":"reports"}`, 201, ""},
 		step{"anchor", "POST", "/v1/webhook-endpoints", `{"url":"https://erp.example/hooks","events":["*"]}`, 201, "erp"},
@@ -685,7 +685,7 @@ func TestOpenAPIAnswers(t *testing.T) {
 		"/v1/price-marks/{id}", "/v1/price-marks/copper", "/v1/transfers/{id}", "/v1/transfers/900011",
 		"/v1/accounts/{id}", "/v1/accounts/"+strconv.FormatInt(linkfin.WalletID("tier1", "CNY"), 10),
 		"/v1/audit/proof/{seq}", "/v1/audit/proof/1", "/v1/audit/consistency", "/v1/audit/consistency?old_size=1",
-		"/v1/webhook-endpoints/{id}", "/v1/webhook-endpoints/{erp}", "/v1/ecny/wallets/{id}", "/v1/ecny/wallets/{w1}",
+		"/v1/webhook-endpoints/{id}", "/v1/webhook-endpoints/{erp}", "/v1/ecny-wallets/{id}", "/v1/ecny-wallets/{w1}",
 	)
 	for _, rt := range env.srv.Routes() {
 		if rt.Method() != http.MethodGet {

@@ -372,15 +372,6 @@ func (c *PayECNY) LedgerKeys(linkfin.Records) (accounts, transfers []int64) {
 	return append(append(ecnyLedgerIDs(ecnyAccounts(c.From)), ecnyLedgerIDs(ecnyAccounts(c.To))...), ecnyLimitSourceID), nil
 }
 
-// ECNYPayment is a payment made between e-CNY wallets.
-type ECNYPayment struct {
-	TransferID linkfin.StringInt `json:"transfer_id"`
-	From       string            `json:"from_wallet_id"`
-	To         string            `json:"to_wallet_id"`
-	Amount     int64             `json:"amount"`
-	Day        linkfin.Date      `json:"day"` // China time: the day its totals count it in
-}
-
 // Apply implements linkfin.Command.
 func (c *PayECNY) Apply(tx linkfin.Tx) (any, error) {
 	from, err := ecnyWallet(tx, c.From, c.Actor)
@@ -431,7 +422,7 @@ func (c *PayECNY) Apply(tx linkfin.Tx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &ECNYPayment{TransferID: linkfin.StringInt(base), From: from.ID, To: to.ID, Amount: c.Amount, Day: from.Day}, nil
+	return &linkfin.ECNYPayment{TransferID: linkfin.StringInt(base), From: from.ID, To: to.ID, Amount: c.Amount, Day: from.Day}, nil
 }
 
 // newPeriod starts the wallet's daily and yearly totals again on its first payment of

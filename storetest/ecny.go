@@ -44,7 +44,7 @@ func testECNYWallets(t *testing.T, open Opener) {
 		return err
 	}
 	pay := func(from, to string, amount int64) error {
-		_, err := run[services.ECNYPayment](t, env, &services.PayECNY{Actor: "tier1", From: from, To: to, Amount: amount})
+		_, err := run[linkfin.ECNYPayment](t, env, &services.PayECNY{Actor: "tier1", From: from, To: to, Amount: amount})
 		return err
 	}
 	balance := func(w *linkfin.ECNYWallet) int64 {
@@ -157,7 +157,7 @@ func testECNYWallets(t *testing.T, open Opener) {
 	codes := make([]string, 10)
 	for i := range codes {
 		wg.Go(func() {
-			var v services.ECNYPayment
+			var v linkfin.ECNYPayment
 			err := env.Domain.Run(ctx, &services.PayECNY{Actor: "tier1", From: sub.ID, To: payee.ID, Amount: 15_000_00}, &v)
 			codes[i] = linkfin.ErrorCode(err)
 		})
