@@ -394,6 +394,20 @@ type Payable struct {
 	// Funders are the funders that financed the payable, kept after the financing
 	// ends: they are party to it, and see what they financed.
 	Funders []string `json:"funders,omitempty"`
+	// The obligation's life, for its buyer's disclosures: the amount confirmed at
+	// approval, the invoice's issue date, each credit note that reduced it, and when
+	// it was paid. Payables approved before these were kept have none of them.
+	Confirmed   int64           `json:"confirmed,omitempty"`
+	InvoiceDate *Date           `json:"invoice_date,omitempty"`
+	Credits     []PayableCredit `json:"credits,omitempty"`
+	PaidAt      *time.Time      `json:"paid_at,omitempty"`
+}
+
+// PayableCredit is a credit note's reduction of a payable.
+type PayableCredit struct {
+	CreditNoteID string    `json:"credit_note_id"`
+	Amount       int64     `json:"amount"`
+	At           time.Time `json:"at"`
 }
 
 // KindCreditNote is the record kind of credit notes.

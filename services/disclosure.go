@@ -68,10 +68,20 @@ func Disclose(ctx context.Context, s linkfin.HistoryReader, v linkfin.Viewer, pr
 			}
 			switch pay.ProgramID {
 			case p.ID:
+				if pay.Confirmed != 0 {
+					disclose(d, &pay)
+					continue
+				}
 				if err := discloseObligation(ctx, s, d, pay.ID); err != nil {
 					return nil, err
 				}
 			case "":
+				if pay.InvoiceDate != nil {
+					if !linkfin.DateOf(pay.ApprovedAt.UTC()).After(d.To) {
+						d.ComparableDueDays = d.ComparableDueDays.Add(int64(linkfin.DaysBetween(*pay.InvoiceDate, pay.DueDate)))
+					}
+					continue
+				}
 				if err := compareDueDays(ctx, s, d, &pay); err != nil {
 					return nil, err
 				}
@@ -96,8 +106,59 @@ func dateOr(name, s string, def linkfin.Date) (linkfin.Date, error) {
 	return d, nil
 }
 
+// disclose adds one payable of the program to the disclosure from its own account of
+// its life: confirmed at approval, credited, paid.
+func disclose(d *linkfin.Disclosure, pay *linkfin.Payable) {
+	day := func(t time.Time) linkfin.Date { return linkfin.DateOf(t.UTC()) }
+	confirmed := day(pay.ApprovedAt)
+	in := func(x linkfin.Date) bool { return !x.Before(d.From) && !x.After(d.To) }
+	// owed is what the buyer owed at the end of the day x.
+	owed := func(x linkfin.Date) int64 {
+		if confirmed.After(x) || (pay.PaidAt != nil && !day(*pay.PaidAt).After(x)) {
+			return 0
+		}
+		o := pay.Confirmed
+		for _, c := range pay.Credits {
+			if !day(c.At).After(x) {
+				o -= c.Amount
+			}
+		}
+		return o
+	}
+	if confirmed.After(d.To) {
+		return
+	}
+	if pay.InvoiceDate != nil {
+		d.DueDays = d.DueDays.Add(int64(linkfin.DaysBetween(*pay.InvoiceDate, pay.DueDate)))
+	}
+	d.OutstandingStart += owed(d.From.AddDays(-1))
+	if in(confirmed) {
+		d.Confirmed += pay.Confirmed
+	}
+	for _, c := range pay.Credits {
+		if in(day(c.At)) {
+			d.Credited += c.Amount
+		}
+	}
+	if pay.PaidAt != nil && in(day(*pay.PaidAt)) {
+		// What it owed when paid: no credit note reduces a payable once paid.
+		o := pay.Confirmed
+		for _, c := range pay.Credits {
+			o -= c.Amount
+		}
+		d.Paid += o
+	}
+	if o := owed(d.To); o > 0 {
+		d.OutstandingEnd += o
+		d.CountEnd++
+	}
+}
+
+// markPaid notes when a payable was paid, for its buyer's disclosures.
+func markPaid(pay *linkfin.Payable, at time.Time) { pay.PaidAt = &at }
+
 // discloseObligation adds one payable of the program to the disclosure, from its
-// versions in the log.
+// versions in the log: a payable approved before payables kept their own account.
 func discloseObligation(ctx context.Context, s linkfin.HistoryReader, d *linkfin.Disclosure, id string) error {
 	var start, end *linkfin.Payable // the versions standing at the start of From and the end of To
 	var prev *linkfin.Payable

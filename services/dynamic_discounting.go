@@ -245,6 +245,7 @@ func (c *AcceptDynamicDiscounting) Apply(tx linkfin.Tx) (any, error) {
 		return nil, err
 	}
 	pay.Status = linkfin.PayablePaid
+	markPaid(&pay, tx.Now())
 	if err := tx.Put(linkfin.KindPayable, pay.ID, &pay, "payable.paid"); err != nil {
 		return nil, err
 	}

@@ -433,6 +433,9 @@ func (c *CollectFactored) Apply(tx linkfin.Tx) (any, error) {
 	if err := tx.Transfer(ts...); err != nil {
 		return nil, err
 	}
+	if pay.Status == linkfin.PayablePaid {
+		markPaid(&pay, tx.Now())
+	}
 	if err := tx.Put(linkfin.KindPayable, pay.ID, &pay, "payable."+string(pay.Status)); err != nil {
 		return nil, err
 	}

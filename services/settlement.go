@@ -240,6 +240,7 @@ func payRoots(tx linkfin.Tx, paid []string, overdue map[string]bool) error {
 				continue
 			}
 			p.Status = linkfin.PayablePaid
+			markPaid(&p, tx.Now())
 			if err := tx.Put(linkfin.KindPayable, p.ID, &p, "payable.paid"); err != nil {
 				return err
 			}

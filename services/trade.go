@@ -410,7 +410,7 @@ func (c *ApproveInvoice) Apply(tx linkfin.Tx) (any, error) {
 	inv.Status = linkfin.InvoiceApproved
 	p := linkfin.Payable{ID: linkfin.PayableID(inv.ID), InvoiceID: inv.ID, POID: inv.POID, ProgramID: inv.ProgramID, BuyerID: inv.BuyerID,
 		SellerID: inv.SellerID, Currency: inv.Currency, Amount: owed, DueDate: inv.DueDate,
-		Status: linkfin.PayableOpen, ApprovedAt: now}
+		Status: linkfin.PayableOpen, ApprovedAt: now, Confirmed: owed, InvoiceDate: &inv.IssueDate}
 	if err := tx.Put(linkfin.KindInvoice, inv.ID, inv, "invoice.approved"); err != nil {
 		return nil, err
 	}
@@ -619,6 +619,9 @@ func (c *CreateCreditNote) Apply(tx linkfin.Tx) (any, error) {
 		}
 		if p.Amount, err = linkfin.Sub(p.Amount, n.Amount); err != nil {
 			return nil, err
+		}
+		if p.Confirmed != 0 {
+			p.Credits = append(p.Credits, linkfin.PayableCredit{CreditNoteID: n.ID, Amount: n.Amount, At: tx.Now()})
 		}
 		if err := tx.Put(linkfin.KindPayable, p.ID, &p, "payable.credited"); err != nil {
 			return nil, err

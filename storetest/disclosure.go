@@ -35,6 +35,48 @@ func testDisclosure(t *testing.T, open Opener) {
 	disclose := func(v linkfin.Viewer, from, to string) (*linkfin.Disclosure, error) {
 		return services.Disclose(ctx, env.Store, v, "auto-scf", from, to, date(t, "2027-02-01"))
 	}
+	// The same figures from payables approved before payables kept their own
+	// account of their life, read from their versions in the log.
+	for _, forgets := range []bool{false, true} {
+		if forgets {
+			for _, id := range []string{p1.ID, p2.ID} {
+				mustRun(t, env, &forgetLife{ID: id})
+			}
+		}
+		rollForward(t, disclose, anchor)
+	}
+	d, err := disclose(linkfin.Viewer{Operator: true}, "2026-11-01", "2026-11-30")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.DueDays == nil || *d.DueDays != (linkfin.DayRange{Min: 90, Max: 90}) ||
+		d.ComparableDueDays == nil || *d.ComparableDueDays != (linkfin.DayRange{Min: 45, Max: 45}) {
+		t.Errorf("due days %+v, comparable %+v; want 90–90 and 45–45", d.DueDays, d.ComparableDueDays)
+	}
+	refusals(t, disclose, anchor)
+}
+
+// forgetLife writes a payable again as one approved before payables kept their own
+// account of their life (Confirmed, InvoiceDate, Credits, PaidAt).
+type forgetLife struct{ ID string }
+
+func (c *forgetLife) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{{Kind: linkfin.KindPayable, ID: c.ID}}
+}
+
+func (c *forgetLife) Apply(tx linkfin.Tx) (any, error) {
+	var p linkfin.Payable
+	if _, err := tx.Get(linkfin.KindPayable, c.ID, &p); err != nil {
+		return nil, err
+	}
+	p.Confirmed, p.InvoiceDate, p.Credits, p.PaidAt = 0, nil, nil, nil
+	return &p, tx.Put(linkfin.KindPayable, p.ID, &p, "payable.rewritten")
+}
+
+type discloser func(v linkfin.Viewer, from, to string) (*linkfin.Disclosure, error)
+
+func rollForward(t *testing.T, disclose discloser, anchor linkfin.Viewer) {
+	t.Helper()
 	for _, c := range []struct {
 		from, to                                     string
 		start, confirmed, credited, paid, end, count int64
@@ -57,14 +99,18 @@ func testDisclosure(t *testing.T, open Opener) {
 		if d.OutstandingStart+d.Confirmed-d.Credited-d.Paid != d.OutstandingEnd {
 			t.Errorf("%s–%s: the roll-forward does not hold: %+v", c.from, c.to, d)
 		}
+		// Both payables were confirmed on 2026-11-02, due 90 days after their invoices.
+		if confirmed := c.to >= "2026-11-02"; confirmed != (d.DueDays != nil) || confirmed && *d.DueDays != (linkfin.DayRange{Min: 90, Max: 90}) {
+			t.Errorf("%s–%s: due days %+v", c.from, c.to, d.DueDays)
+		}
 	}
+}
+
+func refusals(t *testing.T, disclose discloser, anchor linkfin.Viewer) {
+	t.Helper()
 	d, err := disclose(linkfin.Viewer{Operator: true}, "2026-11-01", "2026-11-30")
 	if err != nil {
 		t.Fatal(err)
-	}
-	if d.DueDays == nil || *d.DueDays != (linkfin.DayRange{Min: 90, Max: 90}) ||
-		d.ComparableDueDays == nil || *d.ComparableDueDays != (linkfin.DayRange{Min: 45, Max: 45}) {
-		t.Errorf("due days %+v, comparable %+v; want 90–90 and 45–45", d.DueDays, d.ComparableDueDays)
 	}
 	if d.Terms.Name != "Core Auto supplier finance" || len(d.Terms.Funders) != 3 || d.Currency != "CNY" {
 		t.Errorf("terms %+v", d.Terms)
