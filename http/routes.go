@@ -279,7 +279,7 @@ func (s *Server) createCreditNote(w http.ResponseWriter, r *http.Request) {
 			c.Note, c.InvoiceNumber, err = services.CreditNoteFromUBL(doc)
 		}
 		if err == nil {
-			err = services.CheckSender(r.Context(), s.Store, doc, c.Actor)
+			c.Identified, err = services.CreditNoteParties(r.Context(), s.Store, doc, c.Actor)
 		}
 		if err != nil {
 			writeError(w, r, err)

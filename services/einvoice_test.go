@@ -441,3 +441,34 @@ func TestEInvoiceParties(t *testing.T) {
 	id.Seller = append(id.Seller, linkfin.Identifier{Type: linkfin.IdentifierEndpoint, Scheme: "0002", Value: "FR23342"}.Key())
 	w.refused(&services.CreateInvoice{Actor: "tier1", Invoice: inv, Identified: id}, services.EPARTIES)
 }
+
+// A UBL credit note's parties are checked: a seller registered to another than the
+// sender is refused at once; a buyer registered to another than the invoice's buyer is
+// refused as the note is made.
+func TestEInvoiceCreditNoteParties(t *testing.T) {
+	w := newWorld(t)
+	parties(w)
+	ctx := context.Background()
+	inv, err := services.InvoiceFromUBL(parse(t, "peppol-bis3-base-example.xml"), "", "anchor")
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv.POID = orderFor(w, inv)
+	w.must(&services.CreateInvoice{Actor: "tier1", Invoice: inv})
+	doc := creditNote(t, "Snippet1") // seller endpoint 0201:0000000196, buyer VAT BE0000000295
+	note, number, err := services.CreditNoteFromUBL(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Nobody registered them: nothing is refused for them.
+	id, err := services.CreditNoteParties(ctx, w.db, doc, "tier1")
+	if err != nil || len(id.Seller) != 3 || len(id.Buyer) != 3 {
+		t.Fatalf("%+v, %v", id, err)
+	}
+	w.must(&services.RegisterIdentifier{Actor: "tier2", OrgID: "tier2", Identifier: linkfin.Identifier{Type: linkfin.IdentifierVAT, Value: "BE0000000295"}})
+	w.refused(&services.CreateCreditNote{Actor: "tier1", Note: note, InvoiceNumber: number, Identified: id}, services.EPARTIES)
+	w.must(&services.RegisterIdentifier{Actor: "tier2", OrgID: "tier2", Identifier: linkfin.Identifier{Type: linkfin.IdentifierEndpoint, Scheme: "0201", Value: "0000000196"}})
+	if _, err := services.CreditNoteParties(ctx, w.db, doc, "tier1"); linkfin.ErrorCode(err) != services.EPARTIES {
+		t.Fatalf("a seller registered to another: %v", err)
+	}
+}

@@ -103,11 +103,23 @@ func (d *Identified) keys() []linkfin.ObjectKey {
 // check confirms, inside the command, that the identifiers still name the invoice's
 // seller and buyer, and that the order is the one the document names.
 func (d *Identified) check(tx linkfin.Tx, inv *linkfin.Invoice, po *linkfin.PurchaseOrder) error {
+	if err := d.checkParties(tx, inv.SellerID, inv.BuyerID); err != nil {
+		return err
+	}
+	if po.Number != d.OrderNumber {
+		return linkfin.Errorf(EPARTIES, "the document names purchase order %q, not %s", d.OrderNumber, po.Number)
+	}
+	return nil
+}
+
+// checkParties confirms that no identifier the document gives its seller or buyer is
+// registered to another organization than seller or buyer.
+func (d *Identified) checkParties(tx linkfin.Tx, seller, buyer string) error {
 	for _, side := range []struct {
 		keys []string
 		org  string
 		who  string
-	}{{d.Seller, inv.SellerID, "seller"}, {d.Buyer, inv.BuyerID, "buyer"}} {
+	}{{d.Seller, seller, "seller"}, {d.Buyer, buyer, "buyer"}} {
 		for _, k := range side.keys {
 			var h linkfin.IdentifierHolder
 			if found, err := tx.Get(linkfin.KindIdentifier, k, &h); err != nil {
@@ -116,9 +128,6 @@ func (d *Identified) check(tx linkfin.Tx, inv *linkfin.Invoice, po *linkfin.Purc
 				return linkfin.Errorf(EPARTIES, "the document's %s is not the invoice's: %s is another organization's", side.who, h.Identifier)
 			}
 		}
-	}
-	if po.Number != d.OrderNumber {
-		return linkfin.Errorf(EPARTIES, "the document names purchase order %q, not %s", d.OrderNumber, po.Number)
 	}
 	return nil
 }
@@ -217,17 +226,24 @@ func identify(ctx context.Context, r linkfin.RecordReader, p ubl.Party, role str
 	return org, keys, nil
 }
 
-// CheckSender refuses a document whose seller's registered identifiers name another
-// organization than its sender: a credit note is sent by the seller that issued it.
-// A seller that registered none of them is not refused here: a credit note names the
-// sender's own invoice, by its number.
-func CheckSender(ctx context.Context, r linkfin.RecordReader, doc *ubl.Document, sender string) error {
-	org, _, err := identify(ctx, r, doc.Seller, "seller (AccountingSupplierParty)")
+// CreditNoteParties checks what a credit note sent by sender says of its parties:
+// a seller whose registered identifiers name another organization than the sender is
+// refused at once (a credit note is sent by the seller that issued it). What it
+// answers names the identifiers of both parties, for CreateCreditNote to check against
+// the invoice it credits. A party that registered none is not refused: the credit
+// note names the sender's own invoice, by its number.
+func CreditNoteParties(ctx context.Context, r linkfin.RecordReader, doc *ubl.Document, sender string) (*Identified, error) {
+	id := &Identified{}
+	org, keys, err := identify(ctx, r, doc.Seller, "seller (AccountingSupplierParty)")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if org != "" && org != sender {
-		return linkfin.Errorf(EPARTIES, "the document's seller is not you: a document is sent by its issuer")
+		return nil, linkfin.Errorf(EPARTIES, "the document's seller is not you: a document is sent by its issuer")
 	}
-	return nil
+	id.Seller = keys
+	if _, id.Buyer, err = identify(ctx, r, doc.Buyer, "buyer (AccountingCustomerParty)"); err != nil {
+		return nil, err
+	}
+	return id, nil
 }

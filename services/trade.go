@@ -544,11 +544,17 @@ type CreateCreditNote struct {
 	Actor         string
 	Note          linkfin.CreditNote
 	InvoiceNumber string
+	// Identified, for an e-invoice credit note, names its parties' identifiers: none
+	// may be another organization's than the invoice's seller's or buyer's.
+	Identified *Identified
 }
 
 // Keys implements linkfin.Command.
 func (c *CreateCreditNote) Keys() []linkfin.ObjectKey {
 	keys := append(idKeys(linkfin.KindCreditNote, c.Note.ID), numberKeys(c.Actor, linkfin.KindCreditNote, c.Note.Number)...)
+	if c.Identified != nil {
+		keys = append(keys, c.Identified.keys()...)
+	}
 	if c.Note.InvoiceID == "" {
 		return append(keys, numberKeys(c.Actor, linkfin.KindInvoice, c.InvoiceNumber)...)
 	}
@@ -602,6 +608,11 @@ func (c *CreateCreditNote) Apply(tx linkfin.Tx) (any, error) {
 		return nil, linkfin.Errorf(linkfin.EINVALID, "a credit note has a number (1 to %d characters) and a reason (1 to 1000)", linkfin.MaxNumber)
 	case n.Amount <= 0 || n.Amount > open:
 		return nil, linkfin.Errorf(linkfin.EINVALID, "a credit note is positive and at most what the invoice still asks (%s)", linkfin.Money{Amount: open, Currency: inv.Currency})
+	}
+	if c.Identified != nil {
+		if err := c.Identified.checkParties(tx, inv.SellerID, inv.BuyerID); err != nil {
+			return nil, err
+		}
 	}
 	if n.ID, err = newID(tx, linkfin.KindCreditNote, n.ID); err != nil {
 		return nil, err
