@@ -186,27 +186,16 @@ type programsView struct {
 // viewer may see it (services.ExposureFor): an anchor its programs whole, a funder
 // its own part. The limit accounts of the ledger are not the anchor's to read.
 func (c *Console) programs(w http.ResponseWriter, r *http.Request, p *Person) {
+	all, err := c.allPrograms(r, p)
+	if err != nil {
+		c.fail(w, r, p, err)
+		return
+	}
 	var progs []linkfin.Program
-	for after := ""; ; {
-		page, err := services.ListPrograms(r.Context(), c.Store, p.Viewer, services.Filter{}, after, 1000)
-		if err != nil {
-			c.fail(w, r, p, err)
-			return
+	for _, pr := range all {
+		if p.Viewer.Operator || slices.Contains(pr.Parties(), p.Viewer.Org) {
+			progs = append(progs, pr)
 		}
-		for _, raw := range page.Data {
-			var pr linkfin.Program
-			if err := json.Unmarshal(raw, &pr); err != nil {
-				c.fail(w, r, p, err)
-				return
-			}
-			if p.Viewer.Operator || slices.Contains(pr.Parties(), p.Viewer.Org) {
-				progs = append(progs, pr)
-			}
-		}
-		if page.NextCursor == "" {
-			break
-		}
-		after = page.NextCursor
 	}
 	v, err := c.usages(r, p, progs, progs)
 	if err != nil {
@@ -236,25 +225,10 @@ func (c *Console) program(w http.ResponseWriter, r *http.Request, p *Person) {
 		return
 	}
 	// The anchor's other programs tell whether its exposure is this program's alone.
-	var siblings []linkfin.Program
-	for after := ""; ; {
-		page, err := services.ListPrograms(r.Context(), c.Store, p.Viewer, services.Filter{}, after, 1000)
-		if err != nil {
-			c.fail(w, r, p, err)
-			return
-		}
-		for _, raw := range page.Data {
-			var s linkfin.Program
-			if err := json.Unmarshal(raw, &s); err != nil {
-				c.fail(w, r, p, err)
-				return
-			}
-			siblings = append(siblings, s)
-		}
-		if page.NextCursor == "" {
-			break
-		}
-		after = page.NextCursor
+	siblings, err := c.allPrograms(r, p)
+	if err != nil {
+		c.fail(w, r, p, err)
+		return
 	}
 	v, err := c.usages(r, p, []linkfin.Program{pr}, siblings)
 	if err != nil {
@@ -372,4 +346,27 @@ func (c *Console) exposure(w http.ResponseWriter, r *http.Request, p *Person) {
 		v.Statuses = append(v.Statuses, statusCount{Status: st, Count: int(n)})
 	}
 	c.render(w, r, http.StatusOK, "exposure", "exposure.title", p, v, "")
+}
+
+// allPrograms reads every program the person sees, each as it may see it
+// (services.ListPrograms).
+func (c *Console) allPrograms(r *http.Request, p *Person) ([]linkfin.Program, error) {
+	var out []linkfin.Program
+	for after := ""; ; {
+		page, err := services.ListPrograms(r.Context(), c.Store, p.Viewer, services.Filter{}, after, 1000)
+		if err != nil {
+			return nil, err
+		}
+		for _, raw := range page.Data {
+			var pr linkfin.Program
+			if err := json.Unmarshal(raw, &pr); err != nil {
+				return nil, err
+			}
+			out = append(out, pr)
+		}
+		if page.NextCursor == "" {
+			return out, nil
+		}
+		after = page.NextCursor
+	}
 }

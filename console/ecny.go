@@ -22,29 +22,21 @@ type ecnyView struct {
 func (c *Console) ecnyWallets(w http.ResponseWriter, r *http.Request, p *Person) {
 	today := linkfin.DateOf(c.now().In(linkfin.ChinaTime))
 	v := ecnyView{Admin: p.admin() && !p.Viewer.Operator}
-	for after := ""; ; {
-		page, err := services.List(r.Context(), c.Store, p.Viewer, linkfin.KindECNYWallet, services.Filter{}, after, 100)
+	err := c.scan(r.Context(), p, linkfin.KindECNYWallet, services.Filter{}, func(raw json.RawMessage) error {
+		var id struct{ ID string }
+		if err := json.Unmarshal(raw, &id); err != nil {
+			return err
+		}
+		out, err := services.ReadECNYWallet(r.Context(), c.Store, c.Engine, p.Viewer, id.ID, today)
 		if err != nil {
-			c.fail(w, r, p, err)
-			return
+			return err
 		}
-		for _, raw := range page.Data {
-			var id struct{ ID string }
-			if err := json.Unmarshal(raw, &id); err != nil {
-				c.fail(w, r, p, err)
-				return
-			}
-			out, err := services.ReadECNYWallet(r.Context(), c.Store, c.Engine, p.Viewer, id.ID, today)
-			if err != nil {
-				c.fail(w, r, p, err)
-				return
-			}
-			v.Wallets = append(v.Wallets, *out)
-		}
-		if page.NextCursor == "" || len(v.Wallets) >= 1000 {
-			break
-		}
-		after = page.NextCursor
+		v.Wallets = append(v.Wallets, *out)
+		return nil
+	})
+	if err != nil {
+		c.fail(w, r, p, err)
+		return
 	}
 	c.render(w, r, http.StatusOK, "ecny", "ecny.title", p, v, "")
 }

@@ -71,11 +71,16 @@ func csvList(rt Route, h http.HandlerFunc) http.HandlerFunc {
 			next.RawQuery = q.Encode()
 			w.Header().Set("Link", "<"+(&url.URL{Path: next.Path, RawQuery: next.RawQuery}).String()+`>; rel="next"`)
 		}
-		w.Header().Set("Content-Type", mediaCSV+"; charset=utf-8")
-		w.Header().Set("Vary", "Accept")
-		w.WriteHeader(http.StatusOK)
-		w.Write(out.Bytes())
+		writeCSV(w, out.Bytes())
 	}
+}
+
+// writeCSV answers a table, as asked for with Accept: text/csv.
+func writeCSV(w http.ResponseWriter, table []byte) {
+	w.Header().Set("Content-Type", mediaCSV+"; charset=utf-8")
+	w.Header().Set("Vary", "Accept")
+	w.WriteHeader(http.StatusOK)
+	w.Write(table)
 }
 
 // bufferedWriter keeps an answer to rewrite it.
@@ -96,8 +101,5 @@ func writeTable(w http.ResponseWriter, r *http.Request, rows [][2]string) {
 		writeError(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", mediaCSV+"; charset=utf-8")
-	w.Header().Set("Vary", "Accept")
-	w.WriteHeader(http.StatusOK)
-	w.Write(out.Bytes())
+	writeCSV(w, out.Bytes())
 }

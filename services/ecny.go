@@ -45,7 +45,7 @@ func ecnyLedgerIDs(l linkfin.ECNYWalletLedger) []int64 {
 
 // ecnyTransfer is one leg of a chain of e-CNY movements.
 func ecnyTransfer(id, dr, cr int64, amount int64, code uint16) ledger.Transfer {
-	return ledger.Transfer{ID: id, DebitAccountID: dr, CreditAccountID: cr, Amount: amount, Ledger: 156, Currency: "CNY", Code: code}
+	return ledger.Transfer{ID: id, DebitAccountID: dr, CreditAccountID: cr, Amount: amount, Ledger: ledgers["CNY"], Currency: "CNY", Code: code}
 }
 
 // chain runs the legs (debit, credit, amount) as one linked chain, with ledger ids

@@ -76,6 +76,15 @@ func Write(w io.Writer, columns []string, records []json.RawMessage) error {
 	return cw.Error()
 }
 
+// defused is a text as a cell: one a spreadsheet would run as a formula (it starts
+// with =, +, -, @, a tab or a carriage return) gets a leading apostrophe.
+func defused(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
 // text is a JSON value as a cell.
 func text(v json.RawMessage) (string, error) {
 	v = bytes.TrimSpace(v)
@@ -88,10 +97,7 @@ func text(v json.RawMessage) (string, error) {
 		if err := json.Unmarshal(v, &s); err != nil {
 			return "", err
 		}
-		if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-			s = "'" + s
-		}
-		return s, nil
+		return defused(s), nil
 	case '{', '[':
 		var b bytes.Buffer
 		if err := json.Compact(&b, v); err != nil {
@@ -112,8 +118,8 @@ func WriteItems(w io.Writer, rows [][2]string) error {
 	}
 	for _, r := range rows {
 		v := r[1]
-		if _, err := strconv.ParseInt(v, 10, 64); err != nil && v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
-			v = "'" + v
+		if _, err := strconv.ParseInt(v, 10, 64); err != nil {
+			v = defused(v)
 		}
 		if err := cw.Write([]string{r[0], v}); err != nil {
 			return err
