@@ -16,6 +16,19 @@ import (
 // the anchor; they hold or may receive its certificates) and the anchor's
 // distributors (they buy from it).
 
+// programsByID reads the programs org sees, as it sees them (ProgramsOf), by id.
+func programsByID(ctx context.Context, s linkfin.PartyReader, org string) (map[string]*linkfin.Program, error) {
+	progs, err := ProgramsOf(ctx, s, org)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]*linkfin.Program, len(progs))
+	for i := range progs {
+		out[progs[i].ID] = &progs[i]
+	}
+	return out, nil
+}
+
 // ProgramsOf lists, in id order, every program the organization sees, each as it may
 // see it.
 func ProgramsOf(ctx context.Context, s linkfin.PartyReader, org string) ([]linkfin.Program, error) {

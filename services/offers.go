@@ -58,13 +58,9 @@ func Offers(ctx context.Context, s linkfin.PartyReader, v linkfin.Viewer, now ti
 	if v.Org == "" {
 		return out, nil
 	}
-	progs, err := ProgramsOf(ctx, s, v.Org)
+	programs, err := programsByID(ctx, s, v.Org)
 	if err != nil {
 		return nil, err
-	}
-	programs := make(map[string]*linkfin.Program, len(progs))
-	for i := range progs {
-		programs[progs[i].ID] = &progs[i]
 	}
 	byKind := make(map[string][]Offerer)
 	var kinds []string

@@ -100,13 +100,9 @@ func OffersPage(ctx context.Context, s IndexedReader, v linkfin.Viewer, now time
 		}
 		cm, ck, cid = parts[0], parts[1], parts[2]
 	}
-	progs, err := ProgramsOf(ctx, s, v.Org)
+	programs, err := programsByID(ctx, s, v.Org)
 	if err != nil {
 		return nil, err
-	}
-	programs := make(map[string]*linkfin.Program, len(progs))
-	for i := range progs {
-		programs[progs[i].ID] = &progs[i]
 	}
 	byKind := make(map[string][]Offerer)
 	for _, o := range Offerers() {
