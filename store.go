@@ -213,6 +213,9 @@ type Store interface {
 	// in log order, with seq > after (-1 for the first), through the index of events
 	// by record.
 	RecordEvents(ctx context.Context, kind, id string, after int64, limit int) ([]Event, error)
+	// IndexedEvents reads the index of events by record for the events from seq from
+	// to seq to (excluded): the record each row names, by the seq of its event.
+	IndexedEvents(ctx context.Context, from, to int64) (map[int64]ObjectKey, error)
 	// Meta reads and writes small settings (such as the log's public key).
 	Meta(ctx context.Context, key string) (string, error) // "" for a key not set; see MetaLogKey
 	SetMeta(ctx context.Context, key, value string) error

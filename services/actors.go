@@ -44,25 +44,49 @@ func Actors(ctx context.Context, s linkfin.Store, v linkfin.Viewer, kind, id str
 		done[e.Seq] = true
 		// The record's later events before the attribution are the same command's.
 		same := []int64{e.Seq}
-		from, read := e.Seq+1, 0
-		// Most commands write a few events: read a few first, more only if needed.
-		for window := 16; read < attributionWindow; window = attributionWindow - read {
-			next, err := s.Events(ctx, from, window)
-			if err != nil {
-				return nil, err
-			}
-			found, err := attributed(ctx, s, v, kind, id, next, &same, done, out)
-			if err != nil {
-				return nil, err
-			}
-			if found || len(next) < window {
-				break
-			}
-			read += len(next)
-			from = next[len(next)-1].Seq + 1
+		if err := actorFromIndex(ctx, s, v, kind, id, e.Seq, &same, done, out); err != nil {
+			return nil, err
 		}
 	}
 	return out, nil
+}
+
+// actorFromIndex is Actors for one event (seq) through the index of events by record:
+// which records the events after it wrote, up to the first attribution, read from
+// the index, and the attribution alone read from the log, never the events between.
+func actorFromIndex(ctx context.Context, s linkfin.Store, v linkfin.Viewer, kind, id string, seq int64, same *[]int64, done map[int64]bool, out map[int64]Actor) error {
+	from, read := seq+1, 0
+	// Most commands write a few events: read a few first, more only if needed.
+	for window := 16; read < attributionWindow; window = attributionWindow - read {
+		keys, err := s.IndexedEvents(ctx, from, from+int64(window))
+		if err != nil {
+			return err
+		}
+		seqs := make([]int64, 0, len(keys))
+		for n := range keys {
+			seqs = append(seqs, n)
+		}
+		slices.Sort(seqs)
+		for _, n := range seqs {
+			switch k := keys[n]; {
+			case k.Kind == linkfin.KindAttribution:
+				evs, err := s.Events(ctx, n, 1)
+				if err != nil {
+					return err
+				}
+				found, err := attributed(ctx, s, v, kind, id, evs, same, done, out)
+				if err != nil || found {
+					return err
+				}
+			case k.Kind == kind && k.ID == id:
+				*same = append(*same, n)
+				done[n] = true
+			}
+		}
+		read += window
+		from += int64(window)
+	}
+	return nil
 }
 
 // attributed reads on through events after a record's event, noting the record's
