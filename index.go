@@ -1,8 +1,11 @@
 package linkfin
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
+	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -119,110 +122,185 @@ func IndexEnd(prefix string) string { return prefix + "\x7f" }
 
 // IndexOf is the entries of a record in the ordered index, from its stored data.
 func IndexOf(kind string, data []byte) ([]IndexEntry, error) {
-	out, err := indexOf(kind, data)
-	if err != nil || !StatusIndexed(kind) {
-		return out, err
+	if !Indexed(kind) {
+		return nil, nil
 	}
-	var r struct {
-		Status string `json:"status"`
-	}
-	if err := json.Unmarshal(data, &r); err != nil {
+	v := NewRecord(kind)
+	if err := json.Unmarshal(data, v); err != nil {
 		return nil, err
 	}
-	parties, err := PartiesOf(kind, data)
-	if err != nil {
-		return nil, err
-	}
-	for _, p := range append(parties, "") {
-		out = append(out, IndexEntry{IndexStatus, IndexValue(p, r.Status, ""), 0})
-	}
+	out, _ := EntriesOf(kind, v)
 	return out, nil
 }
 
-func indexOf(kind string, data []byte) ([]IndexEntry, error) {
-	switch kind {
-	case KindCertificate:
-		var c struct {
-			ProgramID string            `json:"program_id"`
-			HolderID  string            `json:"holder_id"`
-			Currency  Currency          `json:"currency"`
-			Face      int64             `json:"face"`
-			Maturity  Date              `json:"maturity"`
-			Status    CertificateStatus `json:"status"`
-		}
-		if err := json.Unmarshal(data, &c); err != nil {
-			return nil, err
-		}
-		m := c.Maturity.String()
-		return []IndexEntry{
-			{IndexHeld, IndexValue(c.HolderID, string(c.Status), m), c.Face},
-			{IndexDue, IndexValue(c.ProgramID, m, string(c.Status), string(c.Currency)), c.Face},
-		}, nil
-	case KindFinancing:
-		var f Financing
-		if err := json.Unmarshal(data, &f); err != nil {
-			return nil, err
-		}
-		out := []IndexEntry{{IndexFunded, IndexValue(string(f.Status), f.ProgramID, string(f.Currency), f.FunderID,
-			string(f.Product), strconv.Itoa(f.Tier)), f.Quote.Face}}
-		due := FinancingDue(&f).String()
-		for _, p := range append(f.Parties(), "") {
-			out = append(out, IndexEntry{IndexOwed, IndexValue(p, string(f.Status), due), f.Quote.Face})
-		}
-		return out, nil
-	case KindShipment, KindInvoice:
-		var d struct {
-			POID  string `json:"po_id"`
-			Total int64  `json:"total"`
-		}
-		if err := json.Unmarshal(data, &d); err != nil {
-			return nil, err
-		}
-		return []IndexEntry{{IndexOrder, IndexValue(d.POID, ""), d.Total}}, nil
-	case KindPayable:
-		var p struct {
-			SellerID string        `json:"seller_id"`
-			Amount   int64         `json:"amount"`
-			DueDate  Date          `json:"due_date"`
-			Status   PayableStatus `json:"status"`
-		}
-		if err := json.Unmarshal(data, &p); err != nil {
-			return nil, err
-		}
-		return []IndexEntry{{IndexSold, IndexValue(p.SellerID, string(p.Status), p.DueDate.String()), p.Amount}}, nil
+// EntriesOf is the entries of a record in the ordered index, from its value: its
+// kind's registered type or a pointer to it. It reports false for any other value.
+func EntriesOf(kind string, v any) ([]IndexEntry, bool) {
+	if rv := reflect.ValueOf(v); !rv.IsValid() || rv.Kind() == reflect.Pointer && rv.IsNil() {
+		return nil, false
 	}
-	return nil, nil
+	var out []IndexEntry
+	var status string
+	var parties []string
+	switch r := derefRecord(v).(type) {
+	case *Certificate:
+		if kind != KindCertificate {
+			return nil, false
+		}
+		m := r.Maturity.String()
+		return []IndexEntry{
+			{IndexHeld, IndexValue(r.HolderID, string(r.Status), m), r.Face},
+			{IndexDue, IndexValue(r.ProgramID, m, string(r.Status), string(r.Currency)), r.Face},
+		}, true
+	case *Financing:
+		if kind != KindFinancing {
+			return nil, false
+		}
+		parties, status = r.Parties(), string(r.Status)
+		out = append(make([]IndexEntry, 0, 2+2*len(parties)), IndexEntry{IndexFunded, IndexValue(status, r.ProgramID,
+			string(r.Currency), r.FunderID, string(r.Product), strconv.Itoa(r.Tier)), r.Quote.Face})
+		due := FinancingDue(r).String()
+		for _, p := range parties {
+			out = append(out, IndexEntry{IndexOwed, IndexValue(p, status, due), r.Quote.Face})
+		}
+		out = append(out, IndexEntry{IndexOwed, IndexValue("", status, due), r.Quote.Face})
+	case *Shipment:
+		if kind != KindShipment {
+			return nil, false
+		}
+		return []IndexEntry{{IndexOrder, IndexValue(r.POID, ""), 0}}, true
+	case *Invoice:
+		if kind != KindInvoice {
+			return nil, false
+		}
+		parties, status = r.Parties(), string(r.Status)
+		out = []IndexEntry{{IndexOrder, IndexValue(r.POID, ""), r.Total}}
+	case *Payable:
+		if kind != KindPayable {
+			return nil, false
+		}
+		parties, status = r.Parties(), string(r.Status)
+		out = []IndexEntry{{IndexSold, IndexValue(r.SellerID, status, r.DueDate.String()), r.Amount}}
+	case *PurchaseOrder:
+		if kind != KindPurchaseOrder {
+			return nil, false
+		}
+		parties, status = r.Parties(), string(r.Status)
+	default:
+		return nil, false
+	}
+	// The kinds StatusIndexed names: under each party and under "".
+	for _, p := range parties {
+		out = append(out, IndexEntry{IndexStatus, IndexValue(p, status, ""), 0})
+	}
+	return append(out, IndexEntry{IndexStatus, IndexValue("", status, ""), 0}), true
+}
+
+// derefRecord turns a record held by value into a pointer to a copy of it, so that
+// EntriesOf reads both alike.
+func derefRecord(v any) any {
+	switch r := v.(type) {
+	case Certificate:
+		return &r
+	case Financing:
+		return &r
+	case Shipment:
+		return &r
+	case Invoice:
+		return &r
+	case Payable:
+		return &r
+	case PurchaseOrder:
+		return &r
+	}
+	return v
+}
+
+// Totaled reports whether the stores keep the totals of an index's entries: of every
+// index but IndexStatus, whose entries have no amount and whose counts nothing reads.
+func Totaled(name string) bool { return name != IndexStatus }
+
+// IndexUpdate is what storing a version of a record changes in the ordered index: the
+// version's entries, and those the store holds for the record until then (the entries
+// of the version stored before it; none for a new record).
+type IndexUpdate struct {
+	Entries, Stored []IndexEntry
+}
+
+// IndexTotalChange is how a batch changes the totals of one value of an index.
+type IndexTotalChange struct {
+	Kind, Name, Value string
+	Count, Amount     int64
+}
+
+// IndexChange is what a batch changes in the ordered index: the entries it deletes,
+// those it inserts (after the deletes), and the totals it moves.
+type IndexChange struct {
+	Deleted, Inserted []IndexRow
+	Totals            []IndexTotalChange
+}
+
+// IndexChanges is what storing the objects changes in the ordered index, from their
+// Index: only the entries that differ between the version stored and the new one are
+// deleted and inserted, and each total moves once per batch by the sum of its changes.
+// Each object of a kind the index holds must carry its Index; of a key written more
+// than once, the last version counts.
+func IndexChanges(objs []*Object) (*IndexChange, error) {
+	last := map[ObjectKey]int{}
+	for i, o := range objs {
+		if Indexed(o.Kind) {
+			last[o.Key()] = i
+		}
+	}
+	type totalKey struct{ kind, name, value string }
+	c := &IndexChange{}
+	totals := map[totalKey]*IndexTotalChange{}
+	move := func(kind string, e IndexEntry, sign int64) {
+		if !Totaled(e.Name) {
+			return
+		}
+		k := totalKey{kind, e.Name, e.Value}
+		t := totals[k]
+		if t == nil {
+			t = &IndexTotalChange{Kind: kind, Name: e.Name, Value: e.Value}
+			totals[k] = t
+		}
+		t.Count += sign
+		t.Amount += sign * e.Amount
+	}
+	for i, o := range objs {
+		if !Indexed(o.Kind) || last[o.Key()] != i {
+			continue
+		}
+		if o.Index == nil {
+			return nil, fmt.Errorf("%s %s: written without its entries in the ordered index", o.Kind, o.ID)
+		}
+		for _, e := range o.Index.Stored {
+			if !slices.Contains(o.Index.Entries, e) {
+				c.Deleted = append(c.Deleted, IndexRow{o.Kind, o.ID, e})
+				move(o.Kind, e, -1)
+			}
+		}
+		for _, e := range o.Index.Entries {
+			if !slices.Contains(o.Index.Stored, e) {
+				c.Inserted = append(c.Inserted, IndexRow{o.Kind, o.ID, e})
+				move(o.Kind, e, 1)
+			}
+		}
+	}
+	for _, t := range totals {
+		if t.Count != 0 || t.Amount != 0 {
+			c.Totals = append(c.Totals, *t)
+		}
+	}
+	slices.SortFunc(c.Totals, func(x, y IndexTotalChange) int {
+		return cmp.Or(cmp.Compare(x.Kind, y.Kind), cmp.Compare(x.Name, y.Name), cmp.Compare(x.Value, y.Value))
+	})
+	return c, nil
 }
 
 // IndexRow is one entry of a record in the ordered index.
 type IndexRow struct {
 	Kind, ID string
 	IndexEntry
-}
-
-// IndexRows lists the written records of the kinds the ordered index holds (each once,
-// at its last version among objs), whose entries a store replaces, and their entries
-// now.
-func IndexRows(objs []*Object) (keys []ObjectKey, rows []IndexRow, err error) {
-	last := map[ObjectKey]int{}
-	for i, o := range objs {
-		if Indexed(o.Kind) {
-			last[ObjectKey{Kind: o.Kind, ID: o.ID}] = i
-		}
-	}
-	for i, o := range objs {
-		k := ObjectKey{Kind: o.Kind, ID: o.ID}
-		if !Indexed(o.Kind) || last[k] != i {
-			continue
-		}
-		entries, err := IndexOf(o.Kind, o.Data)
-		if err != nil {
-			return nil, nil, fmt.Errorf("%s %s: %w", o.Kind, o.ID, err)
-		}
-		keys = append(keys, k)
-		for _, e := range entries {
-			rows = append(rows, IndexRow{o.Kind, o.ID, e})
-		}
-	}
-	return keys, rows, nil
 }

@@ -24,6 +24,11 @@ type Object struct {
 	// is stored, as far as the engine knows (it wrote them). Nil for a record read from
 	// the store: its parties are then indexed again, which changes nothing.
 	Indexed []string
+	// Index is, for a record of a kind the ordered index holds (Indexed), this
+	// version's entries in that index and the entries the store holds for the record
+	// until this version is stored, as the engine worked them out when it wrote the
+	// version; the store changes only the entries that differ. Reads leave it nil.
+	Index *IndexUpdate
 }
 
 // Key returns the object's key.

@@ -611,6 +611,9 @@ func (a *auditor) checkIndex(keys []linkfin.ObjectKey, data map[linkfin.ObjectKe
 		}
 		a.orderedRows += int64(len(want))
 		for _, e := range want {
+			if !linkfin.Totaled(e.Name) {
+				continue
+			}
 			key := [3]string{k.Kind, e.Name, e.Value}
 			t := a.totals[key]
 			if t == nil {

@@ -156,6 +156,11 @@ func (tx *Tx) Put(kind, id string, v any, event string) error {
 			}
 		}
 	}
+	if linkfin.Indexed(kind) {
+		if o.Index, err = tx.e.indexUpdate(kind, v, data, prev); err != nil {
+			return fmt.Errorf("engine: %s %s: %w", kind, id, err)
+		}
+	}
 	r := &record{obj: o, val: tx.e.valueOf(kind, v)}
 	tx.e.objects[k] = r
 	tx.e.objChanged[k] = true
@@ -173,6 +178,38 @@ func (tx *Tx) answer(v any) ([]byte, error) {
 		return r.obj.Data, nil
 	}
 	return json.Marshal(v)
+}
+
+// indexUpdate works out what writing v (encoded as data) as the new version of a
+// record of an indexed kind changes in the ordered index, prev being the version it
+// replaces in the cache (nil for a new record). What the store holds for the record
+// is what the version it last stored put there: prev's entries, unless prev was written
+// in this batch, which is never stored on its own: then what prev replaced.
+func (e *Engine) indexUpdate(kind string, v any, data []byte, prev *record) (*linkfin.IndexUpdate, error) {
+	u := &linkfin.IndexUpdate{}
+	var ok bool
+	if u.Entries, ok = linkfin.EntriesOf(kind, v); !ok {
+		var err error
+		if u.Entries, err = linkfin.IndexOf(kind, data); err != nil {
+			return nil, err
+		}
+	}
+	switch {
+	case prev == nil:
+	case prev.obj.Index != nil && e.objChanged[prev.obj.Key()]:
+		u.Stored = prev.obj.Index.Stored
+	case prev.obj.Index != nil:
+		u.Stored = prev.obj.Index.Entries
+	default:
+		// Read from the store: its entries are those its data gives.
+		if u.Stored, ok = linkfin.EntriesOf(kind, prev.val); !ok {
+			var err error
+			if u.Stored, err = linkfin.IndexOf(kind, prev.obj.Data); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return u, nil
 }
 
 type objUndo struct {

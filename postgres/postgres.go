@@ -121,7 +121,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 }
 
 // backfillIndex enters, once, the records written before the ordered index existed
-// (migration 0005 made it empty) in it, a page at a time; the trigger makes the totals.
+// (migration 0005 made it empty) in it, a page at a time, and then sums the totals (see linkfin.Totaled).
 func (db *DB) backfillIndex(ctx context.Context) error {
 	return db.once(ctx, linkfin.IndexBackfill, func(tx pgx.Tx) error {
 		for _, kind := range linkfin.IndexKinds {
@@ -131,18 +131,16 @@ func (db *DB) backfillIndex(ctx context.Context) error {
 				if err != nil {
 					return err
 				}
-				ptrs := make([]*linkfin.Object, len(objs))
-				for i := range objs {
-					ptrs[i] = &objs[i]
-				}
-				_, entries, err := linkfin.IndexRows(ptrs)
-				if err != nil {
-					return err
-				}
-				for _, r := range entries {
-					if _, err := tx.Exec(ctx, `INSERT INTO object_index (kind, id, name, value, amount) VALUES ($1, $2, $3, $4, $5)`,
-						r.Kind, r.ID, r.Name, r.Value, r.Amount); err != nil {
-						return err
+				for _, o := range objs {
+					entries, err := linkfin.IndexOf(o.Kind, o.Data)
+					if err != nil {
+						return fmt.Errorf("%s %s: %w", o.Kind, o.ID, err)
+					}
+					for _, e := range entries {
+						if _, err := tx.Exec(ctx, `INSERT INTO object_index (kind, id, name, value, amount) VALUES ($1, $2, $3, $4, $5)`,
+							o.Kind, o.ID, e.Name, e.Value, e.Amount); err != nil {
+							return err
+						}
 					}
 				}
 				if len(objs) < 1000 {
@@ -151,7 +149,10 @@ func (db *DB) backfillIndex(ctx context.Context) error {
 				after = objs[len(objs)-1].ID
 			}
 		}
-		return nil
+		_, err := tx.Exec(ctx, `INSERT INTO object_totals (kind, name, value, count, amount)
+			SELECT kind, name, value, count(*), sum(amount) FROM object_index WHERE name <> $1
+			GROUP BY kind, name, value`, linkfin.IndexStatus)
+		return err
 	})
 }
 
@@ -712,28 +713,42 @@ func (db *DB) Commit(ctx context.Context, b *linkfin.Batch) (err error) {
 				updated_at = excluded.updated_at`, kinds, ids, versions, data, times)
 		checks = append(checks, nil)
 	}
-	// A written record's entries in the ordered index are replaced: the old ones
-	// deleted, the new ones inserted; the trigger keeps the totals.
-	keys, entries, err := linkfin.IndexRows(b.Objects)
+	// The entries of the ordered index that the written records no longer have are
+	// deleted, their new ones inserted, and each total changed moves once.
+	ix, err := linkfin.IndexChanges(b.Objects)
 	if err != nil {
 		return err
 	}
-	if len(keys) > 0 {
-		kinds, ids := make([]string, len(keys)), make([]string, len(keys))
-		for i, k := range keys {
-			kinds[i], ids[i] = k.Kind, k.ID
-		}
-		q.Queue(`DELETE FROM object_index WHERE (kind, id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`, kinds, ids)
-		checks = append(checks, nil)
-	}
-	if n := len(entries); n > 0 {
-		kinds, ids, names, values, amounts := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]int64, n)
-		for i, r := range entries {
+	indexRows := func(rows []linkfin.IndexRow) (kinds, ids, names, values []string, amounts []int64) {
+		n := len(rows)
+		kinds, ids, names, values, amounts = make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]int64, n)
+		for i, r := range rows {
 			kinds[i], ids[i], names[i], values[i], amounts[i] = r.Kind, r.ID, r.Name, r.Value, r.Amount
 		}
+		return kinds, ids, names, values, amounts
+	}
+	if n := len(ix.Deleted); n > 0 {
+		kinds, ids, names, values, _ := indexRows(ix.Deleted)
+		q.Queue(`DELETE FROM object_index WHERE (kind, id, name, value) IN
+			(SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]))`, kinds, ids, names, values)
+		checks = append(checks, expect("index entries deleted", n))
+	}
+	if n := len(ix.Inserted); n > 0 {
+		kinds, ids, names, values, amounts := indexRows(ix.Inserted)
 		q.Queue(`INSERT INTO object_index (kind, id, name, value, amount)
 			SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[])`, kinds, ids, names, values, amounts)
 		checks = append(checks, expect("index entries", n))
+	}
+	if n := len(ix.Totals); n > 0 {
+		kinds, names, values, counts, amounts := make([]string, n), make([]string, n), make([]string, n), make([]int64, n), make([]int64, n)
+		for i, t := range ix.Totals {
+			kinds[i], names[i], values[i], counts[i], amounts[i] = t.Kind, t.Name, t.Value, t.Count, t.Amount
+		}
+		q.Queue(`INSERT INTO object_totals (kind, name, value, count, amount)
+			SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[])
+			ON CONFLICT (kind, name, value) DO UPDATE SET count = object_totals.count + excluded.count,
+				amount = object_totals.amount + excluded.amount`, kinds, names, values, counts, amounts)
+		checks = append(checks, nil)
 	}
 	if parties, kinds, ids := partyRows(b.Objects); len(parties) > 0 {
 		q.Queue(`INSERT INTO object_parties (party, kind, id)

@@ -253,7 +253,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 }
 
 // backfillIndex enters, once, the records written before the ordered index existed
-// (migration 0005 made it empty) in it; the triggers make the totals.
+// (migration 0005 made it empty) in it, and then sums the totals (see linkfin.Totaled).
 func (db *DB) backfillIndex(ctx context.Context) error {
 	return db.once(ctx, linkfin.IndexBackfill, func(tx *sql.Tx) error {
 		ins, err := tx.PrepareContext(ctx, `INSERT INTO object_index (kind, id, name, value, amount) VALUES (?, ?, ?, ?, ?)`)
@@ -287,7 +287,10 @@ func (db *DB) backfillIndex(ctx context.Context) error {
 				return err
 			}
 		}
-		return nil
+		_, err = tx.ExecContext(ctx, `INSERT INTO object_totals (kind, name, value, count, amount)
+			SELECT kind, name, value, count(*), sum(amount) FROM object_index WHERE name <> ?
+			GROUP BY kind, name, value`, linkfin.IndexStatus)
+		return err
 	})
 }
 
@@ -835,22 +838,33 @@ func (db *DB) Commit(ctx context.Context, b *linkfin.Batch) (err error) {
 				return append(args, r.party, r.kind, r.id)
 			}})
 	}
-	// A written record's entries in the ordered index are replaced: the old ones
-	// deleted (the delete comes first among the statements), the new ones inserted;
-	// the triggers keep the totals.
-	indexed, entries, err := linkfin.IndexRows(b.Objects)
+	// The entries of the ordered index that the written records no longer have are
+	// deleted (the delete comes first among the statements), their new ones inserted,
+	// and each total changed moves once.
+	ix, err := linkfin.IndexChanges(b.Objects)
 	if err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
-	if len(indexed) > 0 {
-		inserts = slices.Insert(inserts, 0, insert{`DELETE FROM object_index WHERE (kind, id) IN (`, 2, `)`, len(indexed),
-			func(i int, args []any) []any { return append(args, indexed[i].Kind, indexed[i].ID) }})
-	}
-	if len(entries) > 0 {
-		inserts = append(inserts, insert{`INSERT INTO object_index (kind, id, name, value, amount)`, 5, "", len(entries),
+	if len(ix.Deleted) > 0 {
+		inserts = slices.Insert(inserts, 0, insert{`DELETE FROM object_index WHERE (kind, id, name, value) IN (`, 4, `)`, len(ix.Deleted),
 			func(i int, args []any) []any {
-				r := &entries[i]
+				r := &ix.Deleted[i]
+				return append(args, r.Kind, r.ID, r.Name, r.Value)
+			}})
+	}
+	if len(ix.Inserted) > 0 {
+		inserts = append(inserts, insert{`INSERT INTO object_index (kind, id, name, value, amount)`, 5, "", len(ix.Inserted),
+			func(i int, args []any) []any {
+				r := &ix.Inserted[i]
 				return append(args, r.Kind, r.ID, r.Name, r.Value, r.Amount)
+			}})
+	}
+	if len(ix.Totals) > 0 {
+		inserts = append(inserts, insert{`INSERT INTO object_totals (kind, name, value, count, amount)`, 5,
+			`ON CONFLICT (kind, name, value) DO UPDATE SET count = count + excluded.count, amount = amount + excluded.amount`,
+			len(ix.Totals), func(i int, args []any) []any {
+				t := &ix.Totals[i]
+				return append(args, t.Kind, t.Name, t.Value, t.Count, t.Amount)
 			}})
 	}
 	if index := eventIndexRows(otherEvents); len(index) > 0 {
