@@ -82,6 +82,10 @@ var codeMessages = map[string]message{
 	"wallet_insufficient_funds":  {"The wallet holds less than the amount.", "钱包余额不足。"},
 	"identity_evidence_required": {"The wallet's class needs identity evidence that is not recorded yet.", "钱包升级所需的身份验证材料尚未记录。"},
 	"nothing_to_file":            {"No payment instruction waits to be filed.", "没有待生成付款文件的付款指令。"},
+	// Conditional payments and purpose-bound funds.
+	"purpose_bound_payee":        {"This money may be paid only to the payees its purpose-bound wallet lists.", "该笔资金为专款专用，只能支付给钱包列明的收款方。"},
+	"conditional_payment_closed": {"The conditional payment is released, expired or cancelled already.", "该条件支付已释放、已到期或已取消。"},
+	"insufficient_funds":         {"The paying wallet holds less than the amount.", "付款钱包余额不足。"},
 	// Bank statements (ISO 20022).
 	"unsupported_message": {"The file is not a bank statement message the platform reads.", "该文件不是平台可读取的银行对账单报文。"},
 	// The ledger's refusals.

@@ -34,6 +34,7 @@ var sections = []section{
 	{Path: "/exposure", Key: "nav.exposure", caps: caps(linkfin.CapAnchor, linkfin.CapFund)},
 	{Path: "/discounting", Key: "nav.discounting", caps: caps(linkfin.CapAnchor)},
 	{Path: "/ecny", Key: "nav.ecny", caps: caps(linkfin.CapTrade, linkfin.CapFund, linkfin.CapAnchor)},
+	{Path: "/conditional-payments", Key: "nav.conditional", caps: caps(linkfin.CapTrade, linkfin.CapFund, linkfin.CapAnchor, linkfin.CapLogistics)},
 	{Path: "/webhooks", Key: "nav.webhooks", admin: true},
 	{Path: "/organizations", Key: "nav.orgs", caps: caps(linkfin.CapOperate)},
 	{Path: "/users", Key: "nav.users", admin: true},

@@ -11,7 +11,8 @@ import (
 // The domain part of the crash test: one script of commands that takes every product
 // from its parties to its end — certificates issued, split, passed on, financed and
 // settled; factoring, purchase-order financing, dynamic discounting, distributor
-// financing and a warehouse pledge, each disbursed and repaid or collected. The child
+// financing and a warehouse pledge, each disbursed and repaid or collected; and
+// conditional payments, locked, released in parts, on a date, and refunded. The child
 // runs it in order, one command per request under the idempotency key of its step,
 // and resumes after a kill at the first step it never saw answered.
 
@@ -143,6 +144,24 @@ func crashScript() (steps []linkfin.Command, shift int) {
 		&services.AcceptDistributorFinancing{Actor: "dealer", ID: "f-dist", POID: "dpo-1"},
 		&services.DisburseFinancing{Actor: "bank", ID: "f-dist"},
 		&services.CloseDistributorLoan{ID: "f-dist"})
+	// Conditional payments: the anchor locks money for tier1 on po-5's goods, released
+	// pro rata with each receipt; one to be released on a date, and one whose
+	// milestone is never confirmed, refunded at its expiry, both by the scheduler
+	// after the clock's jump.
+	c5, a5 := order(5, "fx")
+	releaseOn, expiresOn := date("2027-01-15"), date("2027-01-20")
+	add(c5, a5,
+		&services.CreateConditionalPayment{Actor: "anchor", ID: "cp-1", In: linkfin.ConditionalPaymentIn{PayeeID: "tier1", Currency: "CNY",
+			Amount: 300_000_00, Condition: linkfin.ConditionIn{Type: linkfin.ConditionGoodsReceived, POID: "po-5", Release: linkfin.ReleaseProRata}}},
+		&services.CreateConditionalPayment{Actor: "anchor", ID: "cp-2", In: linkfin.ConditionalPaymentIn{PayeeID: "tier1", Currency: "CNY",
+			Amount: 20_000_00, Condition: linkfin.ConditionIn{Type: linkfin.ConditionDate, Date: &releaseOn}}},
+		&services.CreateConditionalPayment{Actor: "anchor", ID: "cp-3", In: linkfin.ConditionalPaymentIn{PayeeID: "tier1", Currency: "CNY",
+			Amount: 10_000_00, Condition: linkfin.ConditionIn{Type: linkfin.ConditionMilestone, Milestone: "tooling installed", ConfirmerID: "tier2"},
+			ExpiresOn: &expiresOn}},
+		&services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{ID: "gr-5a", POID: "po-5",
+			Lines: []linkfin.ReceiptLine{{LineID: "L1", Accepted: 333}}}},
+		&services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{ID: "gr-5b", POID: "po-5",
+			Lines: []linkfin.ReceiptLine{{LineID: "L1", Accepted: 667}}}})
 	// A warehouse pledge: marked, receipted, lent against, repaid.
 	add(&services.MarkPrice{Mark: linkfin.PriceMark{ID: "copper", Currency: "CNY", Price: 60_000_00}},
 		&services.IssueWarehouseReceipt{Actor: "port", Receipt: linkfin.WarehouseReceipt{ID: "R1", OwnerID: "trader", LotID: "LOT-1",
@@ -155,6 +174,8 @@ func crashScript() (steps []linkfin.Command, shift int) {
 	shift = len(steps)
 	add(&services.CollectFactored{ID: "f-fx"},
 		&services.CollectFactored{ID: "f-po"},
-		&services.SettleMaturity{ProgramID: "scf", Date: date("2027-02-01")})
+		&services.SettleMaturity{ProgramID: "scf", Date: date("2027-02-01")},
+		&services.SettleConditionalPayment{ID: "cp-2"},
+		&services.SettleConditionalPayment{ID: "cp-3"})
 	return steps, shift
 }

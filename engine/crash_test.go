@@ -441,7 +441,8 @@ type crashState struct {
 // domainKinds are the kinds of record the script writes.
 var domainKinds = []string{linkfin.KindOrganization, linkfin.KindRelationship, linkfin.KindProgram, linkfin.KindPurchaseOrder,
 	linkfin.KindGoodsReceipt, linkfin.KindInvoice, linkfin.KindInvoiceNumber, linkfin.KindPayable, linkfin.KindCertificate,
-	linkfin.KindMaturity, linkfin.KindFinancing, linkfin.KindWarehouseReceipt, linkfin.KindLot, linkfin.KindPriceMark}
+	linkfin.KindMaturity, linkfin.KindFinancing, linkfin.KindWarehouseReceipt, linkfin.KindLot, linkfin.KindPriceMark,
+	linkfin.KindConditionalPayment, linkfin.KindConditionWatch}
 
 // domainState reads the script's state from a database, leaving out the raw ledger's
 // accounts, transfers and events (ids below crashRawLimit).
@@ -516,8 +517,9 @@ func ledgerEventID(ev linkfin.Event) (int64, bool) {
 }
 
 // timeless renders a record without the fields that hold the time it was written at,
-// which differ between two runs of the same script: times, and a financing's range
-// of ledger ids, which the ledger reserves from its clock.
+// which differ between two runs of the same script: times, and the ledger ids the
+// ledger reserves from its clock (a financing's range, a conditional payment's lock
+// and moves' transfers).
 func timeless(t *testing.T, data []byte) string {
 	var v any
 	if err := json.Unmarshal(data, &v); err != nil {
@@ -528,6 +530,8 @@ func timeless(t *testing.T, data []byte) string {
 		switch x := v.(type) {
 		case map[string]any:
 			delete(x, "ledger_base")
+			delete(x, "lock")
+			delete(x, "transfer_id")
 			for k, f := range x {
 				if s, ok := f.(string); ok {
 					if _, err := time.Parse(time.RFC3339Nano, s); err == nil {

@@ -71,6 +71,7 @@ var statusOf = map[string]int{
 	linkfin.ENOTFOUND:         http.StatusNotFound,
 	linkfin.ECONFLICT:         http.StatusConflict,
 	engine.EIDEMPOTENCY:       http.StatusConflict,
+	linkfin.ECONDITIONCLOSED:  http.StatusConflict,
 	engine.EUNAVAILABLE:       http.StatusServiceUnavailable,
 	linkfin.ELOCKED:           http.StatusServiceUnavailable,
 	linkfin.EINTERNAL:         http.StatusInternalServerError,

@@ -293,6 +293,29 @@ func TestStrangerCreates(t *testing.T) {
 			foreign: jsonReq("s-supplier", "/v1/ecny-wallets", `{"parent_id":"`+p.ecny+`","limits":{"balance":1,"payment":1,"daily":1,"yearly":1}}`),
 			unused:  jsonReq("s-supplier", "/v1/ecny-wallets", `{"parent_id":"ew_never","limits":{"balance":1,"payment":1,"daily":1,"yearly":1}}`),
 		},
+		// A conditional payment on the stranger's own order; another's order as its
+		// condition is not found, as one never placed.
+		"POST /v1/conditional-payments": {
+			own: func(t *testing.T) request {
+				p.submit(t, &services.RecordInboundPayment{Rail: "bank", InstructionID: "s-cp", OrgID: "s-anchor", Currency: "CNY", Amount: 1_000_00})
+				return jsonReq("s-anchor", "/v1/conditional-payments", `{"payee_id":"s-supplier","currency":"CNY","amount":100,`+
+					`"condition":{"type":"goods_received","po_id":"`+s.po+`"}}`)
+			},
+			foreign: jsonReq("s-anchor", "/v1/conditional-payments", `{"payee_id":"s-supplier","currency":"CNY","amount":100,"condition":{"type":"goods_received","po_id":"PO-1"}}`),
+			unused:  jsonReq("s-anchor", "/v1/conditional-payments", `{"payee_id":"s-supplier","currency":"CNY","amount":100,"condition":{"type":"goods_received","po_id":"PO-never"}}`),
+			withID:  body("s-anchor", "/v1/conditional-payments", `{"payee_id":"s-supplier","currency":"CNY","amount":100,"condition":{"type":"goods_received","po_id":"`+s.po+`"}}`),
+		},
+		// A purpose-bound wallet the stranger grants; another's wallet is not found to
+		// it, as one never opened.
+		"POST /v1/purpose-bound-wallets": {
+			own: func(t *testing.T) request {
+				p.submit(t, &services.RecordInboundPayment{Rail: "bank", InstructionID: "s-pb", OrgID: "s-bank", Currency: "CNY", Amount: 1_000_00})
+				return jsonReq("s-bank", "/v1/purpose-bound-wallets", `{"holder_id":"s-supplier","currency":"CNY","payee_ids":["s-anchor"],"amount":100}`)
+			},
+			foreign: jsonReq("s-bank", "/v1/purpose-bound-wallets/"+p.bound+"/fund", `{"amount":1}`),
+			unused:  jsonReq("s-bank", "/v1/purpose-bound-wallets/pb_never/fund", `{"amount":1}`),
+			withID:  body("s-bank", "/v1/purpose-bound-wallets", `{"holder_id":"s-supplier","currency":"CNY","payee_ids":["s-anchor"],"amount":100}`),
+		},
 		// A UBL invoice: the stranger bills its own order with a document any seller
 		// could send, and names another's order as one never made.
 		"POST /v1/invoices (UBL)": {
@@ -310,8 +333,10 @@ func TestStrangerCreates(t *testing.T) {
 	// more. A session's id is the platform's.
 	// An e-CNY payment makes no record: it is ledger transfers, with ids the platform
 	// reserves; paying from another's wallet is not found (TestTenancy).
+	// A payment from a purpose-bound wallet is one too; from another's wallet, it is
+	// not found (TestTenancy).
 	exempt := map[string]bool{"POST /v1/organizations/{id}/api-keys": true, "POST /v1/users": true, "POST /v1/sessions": true,
-		"POST /v1/ecny-payments": true}
+		"POST /v1/ecny-payments": true, "POST /v1/purpose-bound-wallets/{id}/payments": true}
 	for _, rt := range p.srv.Routes() {
 		makes := rt.Method() == "POST" && rt.Access != lfhttp.Operator && (rt.Status == http.StatusCreated || strings.HasSuffix(rt.Path(), "/split") || strings.HasSuffix(rt.Path(), "/transfer"))
 		if _, ok := cases[rt.Pattern]; makes && !ok && !exempt[rt.Pattern] {
@@ -364,7 +389,8 @@ func TestStrangerCreates(t *testing.T) {
 				taken := map[string]string{"POST /v1/programs": "auto-scf", "POST /v1/purchase-orders": "PO-1", "POST /v1/shipments": "SH-1",
 					"POST /v1/goods-receipts": "GR-1", "POST /v1/invoices": "inv-1", "POST /v1/invoices/{id}/credit-notes": "CN-1", "POST /v1/credit-notes": "CN-1",
 					"POST /v1/certificates": "C-1", "POST /v1/certificates/{id}/split": "C-1", "POST /v1/certificates/{id}/transfer": "C-1",
-					"POST /v1/financings": "F-1", "POST /v1/offers/take": "F-1", "POST /v1/warehouse-receipts": "WR-1", "POST /v1/webhook-endpoints": "wh-1"}[name]
+					"POST /v1/financings": "F-1", "POST /v1/offers/take": "F-1", "POST /v1/warehouse-receipts": "WR-1", "POST /v1/webhook-endpoints": "wh-1",
+					"POST /v1/conditional-payments": p.cp, "POST /v1/purpose-bound-wallets": p.bound}[name]
 				if taken == "" {
 					t.Fatal("no taken id for the route")
 				}

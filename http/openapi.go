@@ -71,6 +71,12 @@ var enums = map[reflect.Type][]any{
 	reflect.TypeFor[linkfin.CreditTransferStatus](): values(linkfin.CreditTransferPending, linkfin.CreditTransferFiled,
 		linkfin.CreditTransferAccepted, linkfin.CreditTransferRejected),
 	reflect.TypeFor[linkfin.PaymentFileStatus](): values(linkfin.PaymentFileCreated, linkfin.PaymentFileReported),
+	reflect.TypeFor[linkfin.ConditionType](): values(linkfin.ConditionGoodsReceived, linkfin.ConditionDelivered,
+		linkfin.ConditionInvoiceApproved, linkfin.ConditionMilestone, linkfin.ConditionDate),
+	reflect.TypeFor[linkfin.ReleaseMode](): values(linkfin.ReleaseFull, linkfin.ReleaseProRata),
+	reflect.TypeFor[linkfin.ConditionalStatus](): values(linkfin.ConditionalLocked, linkfin.ConditionalReleased,
+		linkfin.ConditionalExpired, linkfin.ConditionalCancelled),
+	reflect.TypeFor[linkfin.MoveType](): values(linkfin.MoveLock, linkfin.MoveRelease, linkfin.MovePartialRelease, linkfin.MoveRefund),
 }
 
 func values[T ~string](vs ...T) []any {

@@ -650,6 +650,19 @@ func TestOpenAPIAnswers(t *testing.T) {
 		step{"tier1", "POST", "/v1/ecny-wallets", `{"parent_id":"{corp}","limits":{"balance":10000,"payment":1000,"daily":10000,"yearly":100000}}`, 201, "sub"},
 		step{"tier1", "POST", "/v1/ecny-wallets/{corp}/top-up", `{"amount":5000}`, 200, ""},
 		step{"tier1", "POST", "/v1/ecny-wallets/{sub}/fund", `{"amount":2000}`, 200, ""},
+		step{"operator", "POST", "/v1/payments/inbound", `{"rail":"bank","instruction_id":"in-cp","org_id":"anchor","currency":"CNY","amount":1000000}`, 200, ""},
+		step{"anchor", "POST", "/v1/conditional-payments", `{"payee_id":"tier1","currency":"CNY","amount":100000,"reference":"tooling",` +
+			`"condition":{"type":"milestone","milestone":"tooling installed","confirmer_id":"tier2"},"expires_on":"2027-06-30"}`, 201, "cp1"},
+		step{"tier2", "POST", "/v1/conditional-payments/{cp1}/confirm", "", 200, ""},
+		step{"anchor", "POST", "/v1/conditional-payments", `{"payee_id":"tier1","currency":"CNY","amount":100000,` +
+			`"condition":{"type":"goods_received","po_id":"{PO-1}","release":"pro_rata"}}`, 201, "cp2"},
+		step{"anchor", "POST", "/v1/conditional-payments", `{"payee_id":"tier1","currency":"CNY","amount":100000,` +
+			`"condition":{"type":"date","date":"2027-06-30"}}`, 201, "cp3"},
+		step{"anchor", "POST", "/v1/conditional-payments/{cp3}/cancel", "", 200, ""},
+		step{"tier1", "POST", "/v1/conditional-payments/{cp3}/cancel", "", 200, ""},
+		step{"anchor", "POST", "/v1/purpose-bound-wallets", `{"holder_id":"tier2","currency":"CNY","payee_ids":["tier1"],"purpose":"castings","amount":50000}`, 201, "pb1"},
+		step{"anchor", "POST", "/v1/purpose-bound-wallets/{pb1}/fund", `{"amount":1000}`, 200, ""},
+		step{"tier2", "POST", "/v1/purpose-bound-wallets/{pb1}/payments", `{"payee_id":"tier1","amount":20000}`, 201, ""},
 		step{"operator", "POST", "/v1/settlements/run", `{"program_id":"auto-scf","date":"2026-11-02"}`, 200, ""},
 		step{"anchor", "POST", "/v1/organizations/anchor/api-keys", `{"role":"viewer","name":"reports"}`, 201, ""},
 		step{"anchor", "POST", "/v1/webhook-endpoints", `{"url":"https://erp.example/hooks","events":["*"]}`, 201, "erp"},
@@ -686,6 +699,7 @@ func TestOpenAPIAnswers(t *testing.T) {
 		"/v1/accounts/{id}", "/v1/accounts/"+strconv.FormatInt(linkfin.WalletID("tier1", "CNY"), 10),
 		"/v1/audit/proof/{seq}", "/v1/audit/proof/1", "/v1/audit/consistency", "/v1/audit/consistency?old_size=1",
 		"/v1/webhook-endpoints/{id}", "/v1/webhook-endpoints/{erp}", "/v1/ecny-wallets/{id}", "/v1/ecny-wallets/{w1}",
+		"/v1/conditional-payments/{id}", "/v1/conditional-payments/{cp1}", "/v1/purpose-bound-wallets/{id}", "/v1/purpose-bound-wallets/{pb1}",
 	)
 	for _, rt := range env.srv.Routes() {
 		if rt.Method() != http.MethodGet {

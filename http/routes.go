@@ -210,6 +210,7 @@ func (s *Server) domainRoutes() {
 		Summary: "Exposure per anchor, by funder, product and tier (an organization: as anchor, or its own part as funder)."}, s.exposure)
 	s.paymentRoutes()
 	s.ecnyRoutes()
+	s.conditionalRoutes()
 	s.webhookRoutes()
 }
 

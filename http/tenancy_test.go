@@ -22,6 +22,9 @@ type platform struct {
 	*api
 	keys map[string]string // "anchor", "anchor-viewer", "anchor-finance", "outsider", … → key
 	ecny string            // the anchor's e-CNY wallet
+	// cp is the anchor's conditional payment to tier1, bound a purpose-bound wallet
+	// the anchor granted tier2.
+	cp, bound string
 	// user is the anchor's admin user, signed in as session.
 	user    linkfin.User
 	session *services.SignedIn
@@ -85,6 +88,19 @@ func newPlatform(t *testing.T) *platform {
 		t.Fatal(err)
 	}
 	p.ecny = w.ID
+	var cp linkfin.ConditionalPayment
+	if err := a.engine.Run(ctx, &services.CreateConditionalPayment{Actor: "anchor", In: linkfin.ConditionalPaymentIn{PayeeID: "tier1",
+		Currency: "CNY", Amount: 1_00, Condition: linkfin.ConditionIn{Type: linkfin.ConditionMilestone, Milestone: "tooling installed",
+			ConfirmerID: "tier2"}}}, &cp); err != nil {
+		t.Fatal(err)
+	}
+	p.cp = cp.ID
+	var bw linkfin.BoundWallet
+	if err := a.engine.Run(ctx, &services.OpenBoundWallet{Actor: "anchor", In: linkfin.BoundWalletIn{HolderID: "tier2", Currency: "CNY",
+		PayeeIDs: []string{"tier1"}, Amount: 1_00}}, &bw); err != nil {
+		t.Fatal(err)
+	}
+	p.bound = bw.ID
 	sealed, err := a.srv.Auth.SealPassword("ann@anchor.example", "correct horse battery")
 	if err != nil {
 		t.Fatal(err)
@@ -139,6 +155,7 @@ func (p *platform) fill(t *testing.T, route lfhttp.Route) string {
 		"/v1/transfers/": strconv.FormatInt(p.anchorTransfer(t), 10),
 		"/v1/users/":     p.user.ID, "/v1/sessions/": p.session.Session.ID, "/v1/ecny-wallets/": p.ecny,
 		"/v1/credit-transfers/": p.creditTransfer, "/v1/payment-files/": p.paymentFile,
+		"/v1/conditional-payments/": p.cp, "/v1/purpose-bound-wallets/": p.bound,
 	}
 	for prefix, id := range ids {
 		if strings.HasPrefix(path, prefix+"{id}") {
@@ -243,6 +260,12 @@ var foreignCases = map[string]foreignCase{
 	"POST /v1/ecny-wallets/{id}/top-up":   {body: `{"amount":1}`},
 	"POST /v1/ecny-wallets/{id}/redeem":   {body: `{"amount":1}`},
 	"POST /v1/ecny-wallets/{id}/fund":     {body: `{"amount":1}`},
+	"POST /v1/conditional-payments": {body: `{"payee_id":"tier1","currency":"CNY","amount":1,"condition":{"type":"goods_received","po_id":"PO-1"}}`,
+		names: "PO-1", status: 404, code: linkfin.ENOTFOUND, about: "purchase order PO-1 not found"},
+	"POST /v1/purpose-bound-wallets": {body: `{"holder_id":"outsider","currency":"CNY","payee_ids":["tier1"],"amount":1}`,
+		status: 422, code: linkfin.EINSUFFICIENTFUNDS, about: "your wallet holds"}, // its own wallet, which is empty
+	"POST /v1/purpose-bound-wallets/{id}/fund":     {body: `{"amount":1}`},
+	"POST /v1/purpose-bound-wallets/{id}/payments": {body: `{"payee_id":"tier1","amount":1}`},
 	// The routes under a record in the path, with a valid body.
 	"POST /v1/organizations/{id}/api-keys":       {body: `{"role":"viewer","name":"x"}`},
 	"POST /v1/programs/{id}/funders":             {body: `{"funder_id":"outsider","limit":1,"pricing":{"fixed_rate":"0.01"}}`},

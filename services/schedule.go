@@ -15,7 +15,9 @@ import (
 //     (FinancingProduct.CloseDate) has come: factoring and PO financing are collected
 //     on the payable's due date, distributor loans and pledges closed the day after
 //     theirs;
-//   - the lapse of every accepted financing whose limits were held until before now.
+//   - the lapse of every accepted financing whose limits were held until before now;
+//   - the release of every conditional payment whose release date has come, and the
+//     refund of every one whose expiry date has.
 //
 // Each command checks its own dates again when it runs; Due only saves asking for
 // what cannot be done yet. It reads every maturity and financing record, page by page.
@@ -58,6 +60,19 @@ func Due(ctx context.Context, s linkfin.RecordReader, now time.Time) ([]linkfin.
 				return err
 			}
 			out = append(out, c)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = scan(ctx, s, linkfin.KindConditionalPayment, func(data []byte) error {
+		var p linkfin.ConditionalPayment
+		if err := json.Unmarshal(data, &p); err != nil {
+			return err
+		}
+		if settleDue(&p, today) {
+			out = append(out, &SettleConditionalPayment{ID: p.ID})
 		}
 		return nil
 	})

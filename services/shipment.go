@@ -101,7 +101,18 @@ type ReportShipmentEvent struct {
 
 // Keys implements linkfin.Command.
 func (c *ReportShipmentEvent) Keys() []linkfin.ObjectKey {
-	return []linkfin.ObjectKey{{Kind: linkfin.KindShipment, ID: c.ShipmentID}}
+	return append(watchKeys(linkfin.KindShipment, c.ShipmentID), linkfin.ObjectKey{Kind: linkfin.KindShipment, ID: c.ShipmentID})
+}
+
+// DependentKeys implements linkfin.DependentCommand: the conditional payments that
+// wait on the shipment's delivery.
+func (c *ReportShipmentEvent) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
+	return watchDependents(r, linkfin.KindShipment, c.ShipmentID)
+}
+
+// LedgerKeys implements linkfin.LedgerCommand: those payments' ledger rows.
+func (c *ReportShipmentEvent) LedgerKeys(r linkfin.Records) (accounts, transfers []int64) {
+	return watchLedger(r, linkfin.KindShipment, c.ShipmentID)
 }
 
 // Apply implements linkfin.Command.
@@ -126,5 +137,9 @@ func (c *ReportShipmentEvent) Apply(tx linkfin.Tx) (any, error) {
 	}
 	s.Status = c.Status
 	s.Events = append(s.Events, linkfin.ShipmentEvent{Status: c.Status, Location: c.Location, ReportedBy: c.Actor, At: tx.Now()})
-	return &s, tx.Put(linkfin.KindShipment, s.ID, &s, "shipment."+string(c.Status))
+	if err := tx.Put(linkfin.KindShipment, s.ID, &s, "shipment."+string(c.Status)); err != nil {
+		return nil, err
+	}
+	// A delivery releases the payments conditional on it, with the carrier's report.
+	return &s, meetWatched(tx, linkfin.KindShipment, s.ID)
 }

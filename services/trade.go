@@ -153,7 +153,19 @@ type CreateGoodsReceipt struct {
 // Keys implements linkfin.Command.
 func (c *CreateGoodsReceipt) Keys() []linkfin.ObjectKey {
 	keys := append(idKeys(linkfin.KindGoodsReceipt, c.Receipt.ID), numberKeys(c.Actor, linkfin.KindGoodsReceipt, c.Receipt.Number)...)
+	keys = append(keys, watchKeys(linkfin.KindPurchaseOrder, c.Receipt.POID)...)
 	return append(keys, linkfin.ObjectKey{Kind: linkfin.KindPurchaseOrder, ID: c.Receipt.POID})
+}
+
+// DependentKeys implements linkfin.DependentCommand: the conditional payments that
+// wait on the order's goods.
+func (c *CreateGoodsReceipt) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
+	return watchDependents(r, linkfin.KindPurchaseOrder, c.Receipt.POID)
+}
+
+// LedgerKeys implements linkfin.LedgerCommand: those payments' ledger rows.
+func (c *CreateGoodsReceipt) LedgerKeys(r linkfin.Records) (accounts, transfers []int64) {
+	return watchLedger(r, linkfin.KindPurchaseOrder, c.Receipt.POID)
 }
 
 // Apply implements linkfin.Command.
@@ -210,7 +222,12 @@ func (c *CreateGoodsReceipt) Apply(tx linkfin.Tx) (any, error) {
 	if err := tx.Put(linkfin.KindPurchaseOrder, po.ID, po, "purchase_order.received"); err != nil {
 		return nil, err
 	}
-	return &gr, tx.Put(linkfin.KindGoodsReceipt, gr.ID, &gr, "goods_receipt.created")
+	if err := tx.Put(linkfin.KindGoodsReceipt, gr.ID, &gr, "goods_receipt.created"); err != nil {
+		return nil, err
+	}
+	// What the goods accepted make due of the payments conditional on them is
+	// released with the receipt.
+	return &gr, meetWatched(tx, linkfin.KindPurchaseOrder, po.ID)
 }
 
 // CreateInvoice is the seller billing a purchase order, or, for a self-billed invoice
@@ -365,17 +382,25 @@ func (c *ApproveInvoice) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{
 		{Kind: linkfin.KindInvoice, ID: c.ID},
 		{Kind: linkfin.KindPayable, ID: linkfin.PayableID(c.ID)},
+		watchKeys(linkfin.KindInvoice, c.ID)[0],
 	}
 }
 
-// DependentKeys implements linkfin.DependentCommand: the invoice's purchase order, and
-// the PO financing whose repayment the payable may owe.
+// LedgerKeys implements linkfin.LedgerCommand: the ledger rows of the conditional
+// payments that wait on the invoice's approval.
+func (c *ApproveInvoice) LedgerKeys(r linkfin.Records) (accounts, transfers []int64) {
+	return watchLedger(r, linkfin.KindInvoice, c.ID)
+}
+
+// DependentKeys implements linkfin.DependentCommand: the invoice's purchase order, the
+// PO financing whose repayment the payable may owe, and the conditional payments that
+// wait on the approval.
 func (c *ApproveInvoice) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
 	var inv linkfin.Invoice
 	if found, err := r.Get(linkfin.KindInvoice, c.ID, &inv); err != nil || !found {
 		return nil
 	}
-	keys := []linkfin.ObjectKey{{Kind: linkfin.KindPurchaseOrder, ID: inv.POID}}
+	keys := append(watchDependents(r, linkfin.KindInvoice, c.ID), linkfin.ObjectKey{Kind: linkfin.KindPurchaseOrder, ID: inv.POID})
 	var po linkfin.PurchaseOrder
 	if found, _ := r.Get(linkfin.KindPurchaseOrder, inv.POID, &po); found && po.FinancingID != "" {
 		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindFinancing, ID: po.FinancingID})
@@ -412,6 +437,9 @@ func (c *ApproveInvoice) Apply(tx linkfin.Tx) (any, error) {
 		SellerID: inv.SellerID, Currency: inv.Currency, Amount: owed, DueDate: inv.DueDate,
 		Status: linkfin.PayableOpen, ApprovedAt: now, Confirmed: owed, InvoiceDate: &inv.IssueDate}
 	if err := tx.Put(linkfin.KindInvoice, inv.ID, inv, "invoice.approved"); err != nil {
+		return nil, err
+	}
+	if err := meetWatched(tx, linkfin.KindInvoice, inv.ID); err != nil {
 		return nil, err
 	}
 	// An order financed before delivery: the payable it became repays the advance

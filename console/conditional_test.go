@@ -1,0 +1,100 @@
+package console
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"linkfin"
+	"linkfin/services"
+)
+
+// TestConditionalPayments: a conditional payment's page shows its condition and its
+// progress, released and still locked, with each move's reason, in both languages; the
+// list shows it to its parties and no one else; the named party confirms a milestone
+// from its page, and a cancellation needs both sides, each from the page.
+func TestConditionalPayments(t *testing.T) {
+	s := newSite(t)
+	s.run(&services.RecordInboundPayment{Rail: "bank", InstructionID: "anchor-cp", OrgID: "anchor", Currency: "CNY", Amount: 1_000_000_00})
+	s.run(&services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: "PO-cp", Number: "PO-cp", SellerID: "tier1",
+		ProgramID: "auto-scf", Currency: "CNY", Lines: []linkfin.POLine{{LineID: "1", Item: "brake disc", Quantity: 100, Unit: "EA", UnitPrice: 1_000_00}}}})
+	s.run(&services.AcceptPurchaseOrder{Actor: "tier1", ID: "PO-cp"})
+	lock := func(in linkfin.ConditionalPaymentIn) string {
+		var p linkfin.ConditionalPayment
+		if err := json.Unmarshal(s.run(&services.CreateConditionalPayment{Actor: "anchor", In: in}), &p); err != nil {
+			t.Fatal(err)
+		}
+		return p.ID
+	}
+	pr := lock(linkfin.ConditionalPaymentIn{PayeeID: "tier1", Currency: "CNY", Amount: 80_000_00,
+		Condition: linkfin.ConditionIn{Type: linkfin.ConditionGoodsReceived, POID: "PO-cp", Release: linkfin.ReleaseProRata}})
+	s.run(&services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{POID: "PO-cp", Lines: []linkfin.ReceiptLine{{LineID: "1", Accepted: 25}}}})
+
+	tier1 := s.as("tier1", linkfin.RoleAdmin)
+	if code, page := tier1.get("/conditional-payments"); code != http.StatusOK || !strings.Contains(page, `href="/conditional-payments/`+pr+`"`) {
+		t.Fatalf("the payee's list: %d\n%s", code, page)
+	}
+	code, page := tier1.get("/conditional-payments/" + pr)
+	for _, want := range []string{"Goods of purchase order PO-cp accepted, released pro rata", `id="released">CNY 20,000.00<`,
+		`id="remaining">CNY 60,000.00<`, "25.00% of purchase order PO-cp", "partly released"} {
+		if code != http.StatusOK || !strings.Contains(page, want) {
+			t.Fatalf("the payment's page has no %q: %d\n%s", want, code, page)
+		}
+	}
+	zh := s.browser()
+	if code, body := zh.signIn(s.user("tier1", linkfin.RoleViewer, "zh-CN"), password, ""); code != http.StatusSeeOther {
+		t.Fatalf("signing in: %d\n%s", code, body)
+	}
+	if _, page := zh.get("/conditional-payments/" + pr); !strings.Contains(page, "采购订单 PO-cp 的货物验收，按比例释放") || !strings.Contains(page, "仍锁定") {
+		t.Fatalf("the page in Chinese:\n%s", page)
+	}
+	stranger := s.as("tier2", linkfin.RoleAdmin)
+	if code, _ := stranger.get("/conditional-payments/" + pr); code != http.StatusNotFound {
+		t.Fatalf("a stranger reads the payment: %d", code)
+	}
+	if _, page := stranger.get("/conditional-payments"); strings.Contains(page, pr) {
+		t.Fatalf("a stranger lists the payment:\n%s", page)
+	}
+
+	// A milestone tier2 confirms, from the page.
+	ms := lock(linkfin.ConditionalPaymentIn{PayeeID: "tier1", Currency: "CNY", Amount: 5_000_00,
+		Condition: linkfin.ConditionIn{Type: linkfin.ConditionMilestone, Milestone: "tooling installed", ConfirmerID: "tier2"}})
+	if _, page := tier1.get("/conditional-payments/" + ms); strings.Contains(page, "/confirm") {
+		t.Fatalf("the payee is offered the confirmation:\n%s", page)
+	}
+	_, page = stranger.get("/conditional-payments/" + ms)
+	form := url.Values{"csrf": {hidden(page, "csrf")}, "idempotency_key": {randomToken()}}
+	if code, body := stranger.post("/conditional-payments/"+ms+"/confirm", form); code != http.StatusSeeOther {
+		t.Fatalf("confirming: %d\n%s", code, body)
+	}
+	if _, page := tier1.get("/conditional-payments/" + ms); !strings.Contains(page, `id="released">CNY 5,000.00<`) || !strings.Contains(page, "milestone confirmed by tier2") {
+		t.Fatalf("after the confirmation:\n%s", page)
+	}
+
+	// A cancellation: the payer asks, the payee agrees; then it is closed.
+	cc := lock(linkfin.ConditionalPaymentIn{PayeeID: "tier1", Currency: "CNY", Amount: 3_000_00,
+		Condition: linkfin.ConditionIn{Type: linkfin.ConditionInvoiceApproved, InvoiceID: "inv-1"}})
+	anchor := s.as("anchor", linkfin.RoleAdmin)
+	cancel := func(c *client) (int, string) {
+		_, page := c.get("/conditional-payments/" + cc)
+		return c.post("/conditional-payments/"+cc+"/cancel", url.Values{"csrf": {hidden(page, "csrf")}, "idempotency_key": {randomToken()}})
+	}
+	if code, body := cancel(anchor); code != http.StatusSeeOther {
+		t.Fatalf("the payer asks to cancel: %d\n%s", code, body)
+	}
+	if _, page := tier1.get("/conditional-payments/" + cc); !strings.Contains(page, "anchor asked to cancel") || !strings.Contains(page, "Agree to cancel") {
+		t.Fatalf("the payee's page after the request:\n%s", page)
+	}
+	if code, body := cancel(tier1); code != http.StatusSeeOther {
+		t.Fatalf("the payee agrees: %d\n%s", code, body)
+	}
+	if _, page := anchor.get("/conditional-payments/" + cc); !strings.Contains(page, `id="refunded">CNY 3,000.00<`) || !strings.Contains(page, "cancelled by the payer and the payee") {
+		t.Fatalf("after the cancellation:\n%s", page)
+	}
+	if code, body := cancel(anchor); code != http.StatusUnprocessableEntity ||
+		!strings.Contains(body, "<code>conditional_payment_closed</code>") {
+		t.Fatalf("a closed payment cancelled again: %d\n%s", code, body)
+	}
+}

@@ -1,0 +1,73 @@
+package http
+
+import (
+	"net/http"
+	"reflect"
+
+	"linkfin"
+	"linkfin/services"
+)
+
+// conditionalRoutes: conditional payments, and purpose-bound wallets.
+func (s *Server) conditionalRoutes() {
+	payment := reflect.TypeFor[linkfin.ConditionalPayment]()
+	act(s, Route{Pattern: "POST /v1/conditional-payments", Access: Write, Money: true, Status: http.StatusCreated, Out: payment,
+		Summary: "Lock money for a payee under a condition (the caller pays, from its wallet or from a purpose-bound wallet it holds, " +
+			"source_wallet_id): goods_received against a purchase order (release full, when the whole order is accepted, or " +
+			"pro_rata, a part with each goods receipt, to the value accepted), delivered (a shipment, as its carrier reports), " +
+			"invoice_approved, milestone (confirmed by confirmer_id), or date (released by the scheduler on that day, UTC). The " +
+			"money is a pending transfer to the payee until it is released; from expires_on on, what is left is refunded. " +
+			"Refused with insufficient_funds, or purpose_bound_payee for a payee the purpose-bound wallet does not list."},
+		func(r *http.Request, p *principal, in *linkfin.ConditionalPaymentIn) (linkfin.Command, error) {
+			return &services.CreateConditionalPayment{Actor: p.Org, In: *in}, nil
+		})
+	getRoute[linkfin.ConditionalPayment](s, "GET /v1/conditional-payments/{id}", linkfin.KindConditionalPayment,
+		"Get a conditional payment: its condition, what it released and refunded, and each lock, release, partial release and "+
+			"refund with its reason.")
+	listRoute[linkfin.ConditionalPayment](s, "GET /v1/conditional-payments", linkfin.KindConditionalPayment,
+		"List conditional payments (the caller pays, is paid, or confirms their milestone).")
+	act(s, Route{Pattern: "POST /v1/conditional-payments/{id}/confirm", Kind: linkfin.KindConditionalPayment, Access: Write, Money: true,
+		Out: payment, Summary: "Confirm a milestone (the party it names): the payment is released."},
+		func(r *http.Request, p *principal, _ *none) (linkfin.Command, error) {
+			return &services.ConfirmMilestone{Actor: p.Org, ID: r.PathValue("id")}, nil
+		})
+	act(s, Route{Pattern: "POST /v1/conditional-payments/{id}/cancel", Kind: linkfin.KindConditionalPayment, Access: Write, Money: true,
+		Out: payment, Summary: "Ask to cancel a conditional payment (the payer or the payee). The first side's call records its request " +
+			"(cancel_requested_by); the other side's call agrees, and what is still locked is refunded to its source. Refused with " +
+			"conditional_payment_closed once it is released, expired or cancelled."},
+		func(r *http.Request, p *principal, _ *none) (linkfin.Command, error) {
+			return &services.CancelConditionalPayment{Actor: p.Org, ID: r.PathValue("id")}, nil
+		})
+
+	wallet := reflect.TypeFor[linkfin.BoundWallet]()
+	act(s, Route{Pattern: "POST /v1/purpose-bound-wallets", Access: Write, Status: http.StatusCreated, Out: wallet,
+		Summary: "Open a purpose-bound wallet for a holder (the caller is its grantor, who funds it): money its holder may pay only " +
+			"to the payees it lists (payee_ids, never the holder itself), directly or into a conditional payment, and never withdraw."},
+		func(r *http.Request, p *principal, in *linkfin.BoundWalletIn) (linkfin.Command, error) {
+			return &services.OpenBoundWallet{Actor: p.Org, In: *in}, nil
+		})
+	s.handle(Route{Pattern: "GET /v1/purpose-bound-wallets/{id}", Access: AnyKey, Out: reflect.TypeFor[linkfin.BoundWalletOut](),
+		Summary: "Get a purpose-bound wallet (its holder and grantor) with what it holds."},
+		func(w http.ResponseWriter, r *http.Request) {
+			out, err := services.ReadBoundWallet(r.Context(), s.Engine.Records(), s.Engine, principalOf(r).viewer(), r.PathValue("id"))
+			if err != nil {
+				writeError(w, r, err)
+				return
+			}
+			writeJSON(w, http.StatusOK, out)
+		})
+	historyRoute(s, "GET /v1/purpose-bound-wallets/{id}", linkfin.KindBoundWallet)
+	listRoute[linkfin.BoundWallet](s, "GET /v1/purpose-bound-wallets", linkfin.KindBoundWallet, "List purpose-bound wallets (held or granted).")
+	act(s, Route{Pattern: "POST /v1/purpose-bound-wallets/{id}/fund", Kind: linkfin.KindBoundWallet, Access: Write, Money: true, Out: wallet,
+		Summary: "Move money from the grantor's wallet into a purpose-bound wallet it granted."},
+		func(r *http.Request, p *principal, in *linkfin.BoundAmountIn) (linkfin.Command, error) {
+			return &services.FundBoundWallet{Actor: p.Org, ID: r.PathValue("id"), Amount: in.Amount}, nil
+		})
+	act(s, Route{Pattern: "POST /v1/purpose-bound-wallets/{id}/payments", Kind: linkfin.KindBoundWallet, Access: Write, Money: true,
+		Status: http.StatusCreated, Out: reflect.TypeFor[linkfin.BoundPayment](),
+		Summary: "Pay one of a purpose-bound wallet's payees from it, at once (its holder). Any other payee is refused with " +
+			"purpose_bound_payee."},
+		func(r *http.Request, p *principal, in *linkfin.BoundPaymentIn) (linkfin.Command, error) {
+			return &services.PayFromBoundWallet{Actor: p.Org, ID: r.PathValue("id"), PayeeID: in.PayeeID, Amount: in.Amount}, nil
+		})
+}

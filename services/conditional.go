@@ -1,0 +1,689 @@
+package services
+
+import (
+	"fmt"
+	"math/big"
+	"slices"
+
+	"linkfin"
+	"linkfin/ledger"
+)
+
+// Conditional payments. The payer's money is locked by a pending ledger transfer from
+// its source (the payer's wallet, or a purpose-bound wallet of the payer's) to the
+// payee's wallet: the ledger holds it, so the payer cannot spend it meanwhile, and the
+// payee cannot use it yet. A release posts the pending transfer. A partial release
+// posts part of it and, in the same linked chain, locks what is left again by a new
+// pending transfer, so the money is never free between the two. A refund voids it: the
+// money is back at its source.
+//
+// What is due is worked out from the state of the trade record the condition waits on
+// (the order's accepted quantities, the shipment's status, the invoice's), never from
+// the event alone: the payment records what it released in the same command as the
+// ledger moves it, so nothing is released twice, and whatever runs it again (the next
+// receipt, the scheduler) releases only the difference.
+const codeConditional = 8
+
+// MaxMilestone is the most characters a milestone's description has.
+const MaxMilestone = 200
+
+// cpAccounts are the ledger accounts of a conditional payment: its source and the
+// payee's wallet.
+func cpAccounts(p *linkfin.ConditionalPayment) (source, payee int64) {
+	source = linkfin.WalletID(p.PayerID, p.Currency)
+	if p.SourceWalletID != "" {
+		source = boundAccount(p.SourceWalletID)
+	}
+	return source, linkfin.WalletID(p.PayeeID, p.Currency)
+}
+
+// cpLedgerKeys are the ledger rows a command that may move a conditional payment's
+// money lists: its accounts and its lock.
+func cpLedgerKeys(r linkfin.Records, id string) (accounts, transfers []int64) {
+	var p linkfin.ConditionalPayment
+	if found, _ := r.Get(linkfin.KindConditionalPayment, id, &p); !found {
+		return nil, nil
+	}
+	source, payee := cpAccounts(&p)
+	return []int64{source, payee}, []int64{int64(p.Lock)}
+}
+
+// subjectKeys lists the trade record a payment's condition waits on, and its watch.
+func subjectKeys(c *linkfin.Condition) []linkfin.ObjectKey {
+	kind, id := c.Subject()
+	if kind == "" || id == "" {
+		return nil
+	}
+	return []linkfin.ObjectKey{{Kind: kind, ID: id}, {Kind: linkfin.KindConditionWatch, ID: linkfin.ConditionWatchID(kind, id)}}
+}
+
+// putPayment writes a conditional payment's new version.
+func putPayment(tx linkfin.Tx, p *linkfin.ConditionalPayment, what string) error {
+	return tx.Put(linkfin.KindConditionalPayment, p.ID, p, "conditional_payment."+what)
+}
+
+// conditionalPayment reads a conditional payment the actor is party to ("" for the
+// operator, who reads any).
+func conditionalPayment(tx linkfin.Tx, id, actor string) (*linkfin.ConditionalPayment, error) {
+	var p linkfin.ConditionalPayment
+	found, err := tx.Get(linkfin.KindConditionalPayment, id, &p)
+	if err != nil {
+		return nil, err
+	}
+	if !found || actor != "" && !slices.Contains(p.Parties(), actor) {
+		return nil, notFound(linkfin.KindConditionalPayment, id)
+	}
+	return &p, nil
+}
+
+// due is what the condition makes due of the payment's amount now (in all, released
+// or not), and why.
+func due(tx linkfin.Tx, p *linkfin.ConditionalPayment) (int64, string, error) {
+	c := &p.Condition
+	switch c.Type {
+	case linkfin.ConditionGoodsReceived:
+		var po linkfin.PurchaseOrder
+		if found, err := tx.Get(linkfin.KindPurchaseOrder, c.POID, &po); err != nil || !found {
+			return 0, "", err
+		}
+		var accepted, ordered big.Int
+		for _, l := range po.Lines {
+			accepted.Add(&accepted, new(big.Int).Mul(big.NewInt(min(l.Received, l.Quantity)), big.NewInt(l.UnitPrice)))
+			ordered.Add(&ordered, new(big.Int).Mul(big.NewInt(l.Quantity), big.NewInt(l.UnitPrice)))
+		}
+		if ordered.Sign() <= 0 {
+			return 0, "", nil
+		}
+		last := ""
+		if n := len(po.Receipts); n > 0 {
+			last = po.Receipts[n-1]
+		}
+		if c.Release == linkfin.ReleaseProRata {
+			share := new(big.Int).Mul(big.NewInt(p.Amount), &accepted)
+			share.Quo(share, &ordered)
+			pct := new(big.Rat).SetFrac(new(big.Int).Mul(&accepted, big.NewInt(100)), &ordered).FloatString(2)
+			return share.Int64(), fmt.Sprintf("goods receipt %s: %s%% of purchase order %s's value accepted", last, pct, po.ID), nil
+		}
+		if accepted.Cmp(&ordered) == 0 {
+			return p.Amount, fmt.Sprintf("goods receipt %s: purchase order %s accepted in full", last, po.ID), nil
+		}
+		return 0, "", nil
+	case linkfin.ConditionDelivered:
+		var s linkfin.Shipment
+		if found, err := tx.Get(linkfin.KindShipment, c.ShipmentID, &s); err != nil || !found {
+			return 0, "", err
+		}
+		if s.Status == linkfin.ShipmentDelivered {
+			return p.Amount, fmt.Sprintf("shipment %s delivered, as its carrier %s reported", s.ID, s.CarrierID), nil
+		}
+	case linkfin.ConditionInvoiceApproved:
+		var inv linkfin.Invoice
+		if found, err := tx.Get(linkfin.KindInvoice, c.InvoiceID, &inv); err != nil || !found {
+			return 0, "", err
+		}
+		if inv.Status == linkfin.InvoiceApproved {
+			return p.Amount, fmt.Sprintf("invoice %s approved by its buyer", inv.ID), nil
+		}
+	case linkfin.ConditionMilestone:
+		if c.ConfirmedAt != nil {
+			return p.Amount, fmt.Sprintf("milestone confirmed by %s", c.ConfirmerID), nil
+		}
+	case linkfin.ConditionDate:
+		if c.Date != nil && !linkfin.DateOf(tx.Now()).Before(*c.Date) {
+			return p.Amount, fmt.Sprintf("release date %s came", c.Date), nil
+		}
+	}
+	return 0, "", nil
+}
+
+// meet releases what the condition makes due and the payment has not released yet.
+func meet(tx linkfin.Tx, p *linkfin.ConditionalPayment) error {
+	if p.Status != linkfin.ConditionalLocked {
+		return nil
+	}
+	target, reason, err := due(tx, p)
+	if err != nil {
+		return err
+	}
+	amount := min(target-p.Released, p.Remaining())
+	if amount <= 0 {
+		return nil
+	}
+	source, payee := cpAccounts(p)
+	post, err := resolveLock(tx, p, ledger.PostPending, amount)
+	if err != nil {
+		return err
+	}
+	move := linkfin.ConditionalMove{Type: linkfin.MoveRelease, Amount: amount, Reason: reason, TransferID: linkfin.StringInt(post.ID), At: tx.Now()}
+	if rest := p.Remaining() - amount; rest > 0 {
+		// Part of it: what is left is locked again in the same chain.
+		lock, err := lockTransfer(tx, p, source, payee, rest)
+		if err != nil {
+			return err
+		}
+		if err := tx.Transfer(post, lock); err != nil {
+			return err
+		}
+		p.Lock = linkfin.StringInt(lock.ID)
+		move.Type = linkfin.MovePartialRelease
+	} else {
+		if err := tx.Transfer(post); err != nil {
+			return err
+		}
+		p.Status = linkfin.ConditionalReleased
+	}
+	p.Released += amount
+	p.Moves = append(p.Moves, move)
+	if move.Type == linkfin.MovePartialRelease {
+		return putPayment(tx, p, "partially_released")
+	}
+	return putPayment(tx, p, "released")
+}
+
+// resolveLock posts (amount of) or voids the payment's lock.
+func resolveLock(tx linkfin.Tx, p *linkfin.ConditionalPayment, flag ledger.TransferFlags, amount int64) (ledger.Transfer, error) {
+	source, payee := cpAccounts(p)
+	l, err := ledgerOf(p.Currency)
+	return ledger.Transfer{ID: tx.ReserveLedgerIDs(1), DebitAccountID: source, CreditAccountID: payee, PendingID: int64(p.Lock),
+		Amount: amount, Ledger: l, Currency: string(p.Currency), Code: codeConditional, Flags: flag}, err
+}
+
+// lockTransfer is a pending transfer of amount from the payment's source to its payee.
+func lockTransfer(tx linkfin.Tx, p *linkfin.ConditionalPayment, source, payee, amount int64) (ledger.Transfer, error) {
+	l, err := ledgerOf(p.Currency)
+	return ledger.Transfer{ID: tx.ReserveLedgerIDs(1), DebitAccountID: source, CreditAccountID: payee, Amount: amount, Ledger: l,
+		Currency: string(p.Currency), Code: codeConditional, Flags: ledger.Pending}, err
+}
+
+// refund returns what is still locked to the payment's source, for the reason given:
+// the payment ends in status.
+func refund(tx linkfin.Tx, p *linkfin.ConditionalPayment, status linkfin.ConditionalStatus, reason string) error {
+	rest := p.Remaining()
+	void, err := resolveLock(tx, p, ledger.VoidPending, 0)
+	if err != nil {
+		return err
+	}
+	if err := tx.Transfer(void); err != nil {
+		return err
+	}
+	p.Refunded += rest
+	p.Status = status
+	p.Moves = append(p.Moves, linkfin.ConditionalMove{Type: linkfin.MoveRefund, Amount: rest, Reason: reason,
+		TransferID: linkfin.StringInt(void.ID), At: tx.Now()})
+	return putPayment(tx, p, "refunded")
+}
+
+// unwatch takes a payment that no longer waits off its trade record's watch.
+func unwatch(tx linkfin.Tx, p *linkfin.ConditionalPayment) error {
+	kind, id := p.Condition.Subject()
+	if kind == "" || p.Status == linkfin.ConditionalLocked {
+		return nil
+	}
+	var w linkfin.ConditionWatch
+	wid := linkfin.ConditionWatchID(kind, id)
+	if found, err := tx.Get(linkfin.KindConditionWatch, wid, &w); err != nil || !found {
+		return err
+	}
+	i := slices.Index(w.Payments, p.ID)
+	if i < 0 {
+		return nil
+	}
+	w.Payments = slices.Delete(w.Payments, i, i+1)
+	return tx.Put(linkfin.KindConditionWatch, wid, &w, "condition_watch.changed")
+}
+
+// The trade commands that change a record a condition may wait on list its watch
+// (watchKeys), the payments it names (watchDependents) and their ledger rows
+// (watchLedger), and release what their change made due (meetWatched), in the same
+// command and so in the same batch.
+
+func watchKeys(kind, id string) []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{{Kind: linkfin.KindConditionWatch, ID: linkfin.ConditionWatchID(kind, id)}}
+}
+
+func watched(r linkfin.Records, kind, id string) []string {
+	var w linkfin.ConditionWatch
+	if found, _ := r.Get(linkfin.KindConditionWatch, linkfin.ConditionWatchID(kind, id), &w); !found {
+		return nil
+	}
+	return w.Payments
+}
+
+func watchDependents(r linkfin.Records, kind, id string) []linkfin.ObjectKey {
+	var keys []linkfin.ObjectKey
+	for _, p := range watched(r, kind, id) {
+		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindConditionalPayment, ID: p})
+	}
+	return keys
+}
+
+func watchLedger(r linkfin.Records, kind, id string) (accounts, transfers []int64) {
+	for _, p := range watched(r, kind, id) {
+		a, t := cpLedgerKeys(r, p)
+		accounts, transfers = append(accounts, a...), append(transfers, t...)
+	}
+	return accounts, transfers
+}
+
+func meetWatched(tx linkfin.Tx, kind, id string) error {
+	var w linkfin.ConditionWatch
+	if found, err := tx.Get(linkfin.KindConditionWatch, linkfin.ConditionWatchID(kind, id), &w); err != nil || !found {
+		return err
+	}
+	for _, pid := range w.Payments {
+		p, err := conditionalPayment(tx, pid, "")
+		if err != nil {
+			return err
+		}
+		if err := meet(tx, p); err != nil {
+			return err
+		}
+		if err := unwatch(tx, p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CreateConditionalPayment locks the payer's money for a payee under a condition. If
+// the condition is met in part or in full already (goods accepted before, an invoice
+// approved), what it makes due is released at once.
+type CreateConditionalPayment struct {
+	Actor string // the payer
+	ID    string // the payment's id; empty for a new one
+	In    linkfin.ConditionalPaymentIn
+	// FinancingID is the financing that pays it in, if any (set by the product).
+	FinancingID string
+}
+
+// Keys implements linkfin.Command.
+func (c *CreateConditionalPayment) Keys() []linkfin.ObjectKey {
+	keys := append(idKeys(linkfin.KindConditionalPayment, c.ID),
+		linkfin.ObjectKey{Kind: linkfin.KindOrganization, ID: c.In.PayeeID})
+	cond := c.In.Condition.Condition()
+	keys = append(keys, subjectKeys(&cond)...)
+	if c.In.SourceWalletID != "" {
+		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindBoundWallet, ID: c.In.SourceWalletID})
+	}
+	if c.In.Condition.ConfirmerID != "" {
+		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindOrganization, ID: c.In.Condition.ConfirmerID})
+	}
+	return keys
+}
+
+// source is the account the payment is locked from.
+func (c *CreateConditionalPayment) source() int64 {
+	if c.In.SourceWalletID != "" {
+		return boundAccount(c.In.SourceWalletID)
+	}
+	return linkfin.WalletID(c.Actor, c.In.Currency)
+}
+
+// LedgerKeys implements linkfin.LedgerCommand.
+func (c *CreateConditionalPayment) LedgerKeys(linkfin.Records) (accounts, transfers []int64) {
+	return []int64{c.source(), linkfin.WalletID(c.In.PayeeID, c.In.Currency)}, nil
+}
+
+// Validate implements linkfin.Validator.
+func (c *CreateConditionalPayment) Validate() error {
+	in := &c.In
+	if err := ids("payee_id", in.PayeeID); err != nil {
+		return err
+	}
+	if in.SourceWalletID != "" {
+		if err := ids("source_wallet_id", in.SourceWalletID); err != nil {
+			return err
+		}
+	}
+	if _, err := linkfin.ParseCurrency(string(in.Currency)); err != nil {
+		return err
+	}
+	if err := linkfin.CheckPositiveAmount("amount", in.Amount); err != nil {
+		return err
+	}
+	if err := linkfin.ValidateText("reference", in.Reference, linkfin.MaxText, false); err != nil {
+		return err
+	}
+	cond := in.Condition
+	need := func(what, id string) error {
+		if id == "" {
+			return linkfin.Errorf(linkfin.EINVALID, "a %s condition names its %s", cond.Type, what)
+		}
+		return ids(what, id)
+	}
+	switch cond.Type {
+	case linkfin.ConditionGoodsReceived:
+		if cond.Release != "" && cond.Release != linkfin.ReleaseFull && cond.Release != linkfin.ReleaseProRata {
+			return linkfin.Errorf(linkfin.EINVALID, "release is full or pro_rata")
+		}
+		return need("po_id", cond.POID)
+	case linkfin.ConditionDelivered:
+		return need("shipment_id", cond.ShipmentID)
+	case linkfin.ConditionInvoiceApproved:
+		return need("invoice_id", cond.InvoiceID)
+	case linkfin.ConditionMilestone:
+		if cond.Milestone == "" {
+			return linkfin.Errorf(linkfin.EINVALID, "a milestone condition says what the milestone is")
+		}
+		if err := linkfin.ValidateText("milestone", cond.Milestone, MaxMilestone, false); err != nil {
+			return err
+		}
+		return need("confirmer_id", cond.ConfirmerID)
+	case linkfin.ConditionDate:
+		if cond.Date == nil {
+			return linkfin.Errorf(linkfin.EINVALID, "a date condition names its date")
+		}
+		if in.ExpiresOn != nil {
+			return linkfin.Errorf(linkfin.EINVALID, "a date condition releases on its date: it has no expiry")
+		}
+		return nil
+	}
+	return linkfin.Errorf(linkfin.EINVALID, "condition type is goods_received, delivered, invoice_approved, milestone or date")
+}
+
+// Apply implements linkfin.Command.
+func (c *CreateConditionalPayment) Apply(tx linkfin.Tx) (any, error) {
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	in := c.In
+	today := linkfin.DateOf(tx.Now())
+	if in.PayeeID == c.Actor {
+		return nil, linkfin.Errorf(linkfin.EINVALID, "a payer does not pay itself")
+	}
+	cond := in.Condition.Condition()
+	if cond.Type != linkfin.ConditionGoodsReceived {
+		cond.Release = ""
+	} else if cond.Release == "" {
+		cond.Release = linkfin.ReleaseFull
+	}
+	// The payer is party to the trade record its condition waits on.
+	party := func(kind, id string, rec linkfin.Partied) error {
+		found, err := tx.Get(kind, id, rec)
+		if err != nil {
+			return err
+		}
+		if !found || !slices.Contains(rec.Parties(), c.Actor) {
+			return notFound(kind, id)
+		}
+		return nil
+	}
+	switch cond.Type {
+	case linkfin.ConditionGoodsReceived:
+		var po linkfin.PurchaseOrder
+		if err := party(linkfin.KindPurchaseOrder, cond.POID, &po); err != nil {
+			return nil, err
+		}
+		if po.Status == linkfin.POCancelled {
+			return nil, linkfin.Errorf(linkfin.ECONFLICT, "purchase order %s is cancelled", po.ID)
+		}
+	case linkfin.ConditionDelivered:
+		if err := party(linkfin.KindShipment, cond.ShipmentID, new(linkfin.Shipment)); err != nil {
+			return nil, err
+		}
+	case linkfin.ConditionInvoiceApproved:
+		if err := party(linkfin.KindInvoice, cond.InvoiceID, new(linkfin.Invoice)); err != nil {
+			return nil, err
+		}
+	case linkfin.ConditionMilestone:
+		if _, err := organization(tx, cond.ConfirmerID); err != nil {
+			return nil, err
+		}
+	case linkfin.ConditionDate:
+		if !cond.Date.After(today) {
+			return nil, linkfin.Errorf(linkfin.EINVALID, "a release date is after today (%s)", today)
+		}
+	}
+	if _, err := organization(tx, in.PayeeID); err != nil {
+		return nil, err
+	}
+	if in.ExpiresOn != nil && !in.ExpiresOn.After(today) {
+		return nil, linkfin.Errorf(linkfin.EINVALID, "expires_on is after today (%s)", today)
+	}
+	if in.SourceWalletID != "" {
+		w, err := boundWallet(tx, in.SourceWalletID, c.Actor)
+		if err != nil {
+			return nil, err
+		}
+		if w.HolderID != c.Actor {
+			return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only its holder pays from purpose-bound wallet %s", w.ID)
+		}
+		if w.Currency != in.Currency {
+			return nil, linkfin.Errorf(linkfin.EINVALID, "purpose-bound wallet %s holds %s, not %s", w.ID, w.Currency, in.Currency)
+		}
+		if err := allowsPayee(w, in.PayeeID); err != nil {
+			return nil, err
+		}
+	}
+	p := &linkfin.ConditionalPayment{PayerID: c.Actor, PayeeID: in.PayeeID, Currency: in.Currency, Amount: in.Amount,
+		Reference: in.Reference, SourceWalletID: in.SourceWalletID, FinancingID: c.FinancingID, Condition: cond,
+		ExpiresOn: in.ExpiresOn, Status: linkfin.ConditionalLocked, CreatedAt: tx.Now()}
+	var err error
+	if p.ID, err = newID(tx, linkfin.KindConditionalPayment, c.ID); err != nil {
+		return nil, err
+	}
+	source, payee := cpAccounts(p)
+	if in.SourceWalletID == "" {
+		w, err := account(source, in.Currency, codeWallet, ledger.DebitsMustNotExceedCredits)
+		if err != nil {
+			return nil, err
+		}
+		if err := tx.CreateAccounts(w); err != nil {
+			return nil, err
+		}
+	}
+	if have, err := available(tx, source); err != nil {
+		return nil, err
+	} else if have < in.Amount {
+		return nil, linkfin.Errorf(linkfin.EINSUFFICIENTFUNDS, "the source holds %s of the %s to lock",
+			linkfin.Money{Amount: have, Currency: in.Currency}, linkfin.Money{Amount: in.Amount, Currency: in.Currency})
+	}
+	pw, _ := account(payee, in.Currency, codeWallet, ledger.DebitsMustNotExceedCredits)
+	if err := tx.CreateAccounts(pw); err != nil {
+		return nil, err
+	}
+	lock, err := lockTransfer(tx, p, source, payee, in.Amount)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.Transfer(lock); err != nil {
+		return nil, err
+	}
+	p.Lock = linkfin.StringInt(lock.ID)
+	p.Moves = []linkfin.ConditionalMove{{Type: linkfin.MoveLock, Amount: in.Amount, Reason: lockReason(&cond),
+		TransferID: p.Lock, At: tx.Now()}}
+	if err := putPayment(tx, p, "locked"); err != nil {
+		return nil, err
+	}
+	if kind, id := cond.Subject(); kind != "" {
+		var w linkfin.ConditionWatch
+		wid := linkfin.ConditionWatchID(kind, id)
+		if _, err := tx.Get(linkfin.KindConditionWatch, wid, &w); err != nil {
+			return nil, err
+		}
+		w.ID, w.Payments = wid, append(w.Payments, p.ID)
+		if err := tx.Put(linkfin.KindConditionWatch, wid, &w, "condition_watch.changed"); err != nil {
+			return nil, err
+		}
+	}
+	if err := meet(tx, p); err != nil {
+		return nil, err
+	}
+	return p, unwatch(tx, p)
+}
+
+// lockReason says what a new payment waits for.
+func lockReason(c *linkfin.Condition) string {
+	switch c.Type {
+	case linkfin.ConditionGoodsReceived:
+		if c.Release == linkfin.ReleaseProRata {
+			return "until goods are accepted against purchase order " + c.POID + ", pro rata"
+		}
+		return "until purchase order " + c.POID + " is accepted in full"
+	case linkfin.ConditionDelivered:
+		return "until shipment " + c.ShipmentID + " is delivered"
+	case linkfin.ConditionInvoiceApproved:
+		return "until invoice " + c.InvoiceID + " is approved"
+	case linkfin.ConditionMilestone:
+		return "until " + c.ConfirmerID + " confirms: " + c.Milestone
+	case linkfin.ConditionDate:
+		return "until " + c.Date.String()
+	}
+	return ""
+}
+
+// paymentCommand is what the commands on one conditional payment list: the payment,
+// the trade record it waits on with its watch, and its ledger rows.
+type paymentCommand struct{ id string }
+
+func (c paymentCommand) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{{Kind: linkfin.KindConditionalPayment, ID: c.id}}
+}
+
+func (c paymentCommand) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
+	var p linkfin.ConditionalPayment
+	if found, _ := r.Get(linkfin.KindConditionalPayment, c.id, &p); !found {
+		return nil
+	}
+	return subjectKeys(&p.Condition)
+}
+
+func (c paymentCommand) LedgerKeys(r linkfin.Records) (accounts, transfers []int64) {
+	return cpLedgerKeys(r, c.id)
+}
+
+// ConfirmMilestone is the named party confirming a milestone: the payment is
+// released.
+type ConfirmMilestone struct {
+	Actor string
+	ID    string
+}
+
+// Keys implements linkfin.Command.
+func (c *ConfirmMilestone) Keys() []linkfin.ObjectKey { return paymentCommand{c.ID}.Keys() }
+
+// DependentKeys implements linkfin.DependentCommand.
+func (c *ConfirmMilestone) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
+	return paymentCommand{c.ID}.DependentKeys(r)
+}
+
+// LedgerKeys implements linkfin.LedgerCommand.
+func (c *ConfirmMilestone) LedgerKeys(r linkfin.Records) (accounts, transfers []int64) {
+	return paymentCommand{c.ID}.LedgerKeys(r)
+}
+
+// Apply implements linkfin.Command.
+func (c *ConfirmMilestone) Apply(tx linkfin.Tx) (any, error) {
+	p, err := conditionalPayment(tx, c.ID, c.Actor)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case p.Condition.Type != linkfin.ConditionMilestone:
+		return nil, linkfin.Errorf(linkfin.EINVALID, "conditional payment %s waits for %s, not a milestone", p.ID, p.Condition.Type)
+	case p.Condition.ConfirmerID != c.Actor:
+		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only %s confirms this milestone", p.Condition.ConfirmerID)
+	case p.Status != linkfin.ConditionalLocked:
+		return nil, linkfin.Errorf(linkfin.ECONDITIONCLOSED, "conditional payment %s is %s", p.ID, p.Status)
+	}
+	now := tx.Now()
+	p.Condition.ConfirmedAt = &now
+	if err := putPayment(tx, p, "milestone_confirmed"); err != nil {
+		return nil, err
+	}
+	return p, meet(tx, p)
+}
+
+// CancelConditionalPayment is one side of a conditional payment asking to cancel it.
+// The first side's call records its request; the other side's call agrees, and what
+// is still locked is refunded to the source. The same side asking twice changes
+// nothing.
+type CancelConditionalPayment struct {
+	Actor string
+	ID    string
+}
+
+// Keys implements linkfin.Command.
+func (c *CancelConditionalPayment) Keys() []linkfin.ObjectKey { return paymentCommand{c.ID}.Keys() }
+
+// DependentKeys implements linkfin.DependentCommand.
+func (c *CancelConditionalPayment) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
+	return paymentCommand{c.ID}.DependentKeys(r)
+}
+
+// LedgerKeys implements linkfin.LedgerCommand.
+func (c *CancelConditionalPayment) LedgerKeys(r linkfin.Records) (accounts, transfers []int64) {
+	return paymentCommand{c.ID}.LedgerKeys(r)
+}
+
+// Apply implements linkfin.Command.
+func (c *CancelConditionalPayment) Apply(tx linkfin.Tx) (any, error) {
+	p, err := conditionalPayment(tx, c.ID, c.Actor)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case c.Actor != p.PayerID && c.Actor != p.PayeeID:
+		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only the payer and the payee cancel a conditional payment")
+	case p.Status != linkfin.ConditionalLocked:
+		return nil, linkfin.Errorf(linkfin.ECONDITIONCLOSED, "conditional payment %s is %s", p.ID, p.Status)
+	case p.CancelRequestedBy == c.Actor:
+		return p, nil
+	case p.CancelRequestedBy == "":
+		p.CancelRequestedBy = c.Actor
+		return p, putPayment(tx, p, "cancel_requested")
+	}
+	if err := refund(tx, p, linkfin.ConditionalCancelled, "cancelled by the payer and the payee"); err != nil {
+		return nil, err
+	}
+	return p, unwatch(tx, p)
+}
+
+// SettleConditionalPayment is the scheduler's: it releases what a payment's
+// condition makes due (a release date that came, or anything a trade record met
+// that was not released with it), then, from its expiry date on, refunds what is
+// still locked.
+type SettleConditionalPayment struct {
+	ID string
+}
+
+// Keys implements linkfin.Command.
+func (c *SettleConditionalPayment) Keys() []linkfin.ObjectKey { return paymentCommand{c.ID}.Keys() }
+
+// DependentKeys implements linkfin.DependentCommand.
+func (c *SettleConditionalPayment) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
+	return paymentCommand{c.ID}.DependentKeys(r)
+}
+
+// LedgerKeys implements linkfin.LedgerCommand.
+func (c *SettleConditionalPayment) LedgerKeys(r linkfin.Records) (accounts, transfers []int64) {
+	return paymentCommand{c.ID}.LedgerKeys(r)
+}
+
+// Apply implements linkfin.Command.
+func (c *SettleConditionalPayment) Apply(tx linkfin.Tx) (any, error) {
+	p, err := conditionalPayment(tx, c.ID, "")
+	if err != nil {
+		return nil, err
+	}
+	if err := meet(tx, p); err != nil {
+		return nil, err
+	}
+	if p.Status == linkfin.ConditionalLocked && p.ExpiresOn != nil && !linkfin.DateOf(tx.Now()).Before(*p.ExpiresOn) {
+		if err := refund(tx, p, linkfin.ConditionalExpired, "expired on "+p.ExpiresOn.String()); err != nil {
+			return nil, err
+		}
+	}
+	return p, unwatch(tx, p)
+}
+
+// settleDue reports whether the scheduler has work for the payment on the day.
+func settleDue(p *linkfin.ConditionalPayment, today linkfin.Date) bool {
+	if p.Status != linkfin.ConditionalLocked {
+		return false
+	}
+	if p.ExpiresOn != nil && !today.Before(*p.ExpiresOn) {
+		return true
+	}
+	return p.Condition.Type == linkfin.ConditionDate && p.Condition.Date != nil && !today.Before(*p.Condition.Date)
+}

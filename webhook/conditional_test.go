@@ -1,0 +1,57 @@
+package webhook_test
+
+import (
+	"encoding/json"
+	"net/http/httptest"
+	"slices"
+	"testing"
+	"time"
+
+	"linkfin"
+	"linkfin/services"
+	"linkfin/webhook"
+)
+
+// TestConditionalPaymentDelivered: a conditional payment's lock, its milestone's
+// confirmation and its release reach the payer's and the payee's webhooks, each with
+// the payment as it then stood and the reason of its last move; an organization party
+// to none of it gets nothing of it.
+func TestConditionalPaymentDelivered(t *testing.T) {
+	e := newEnv(t)
+	rc := newReceiver(t, time.Now)
+	srv := httptest.NewServer(rc)
+	defer srv.Close()
+	for _, org := range []string{"acme", "globex", "initech"} {
+		rc.secrets["/"+org] = webhook.Secret(key, org+"-hooks")
+		e.endpoint(org+"-hooks", org, srv.URL+"/"+org, "conditional_payment.*")
+	}
+	e.submit(&services.RecordInboundPayment{Rail: "bank", InstructionID: "in-1", OrgID: "acme", Currency: "CNY", Amount: 100_00})
+	var p linkfin.ConditionalPayment
+	if err := e.engine.Run(t.Context(), &services.CreateConditionalPayment{Actor: "acme", In: linkfin.ConditionalPaymentIn{PayeeID: "globex",
+		Currency: "CNY", Amount: 60_00, Condition: linkfin.ConditionIn{Type: linkfin.ConditionMilestone, Milestone: "site handed over",
+			ConfirmerID: "acme"}}}, &p); err != nil {
+		t.Fatal(err)
+	}
+	e.submit(&services.ConfirmMilestone{Actor: "acme", ID: p.ID})
+	e.poll(e.dispatcher())
+
+	want := []string{"conditional_payment.locked", "conditional_payment.milestone_confirmed", "conditional_payment.released"}
+	for _, org := range []string{"acme", "globex"} {
+		var types []string
+		var last linkfin.ConditionalPayment
+		for _, r := range rc.requests("/" + org) {
+			types = append(types, r.typ)
+			json.Unmarshal(r.payload.Data, &last)
+		}
+		if !slices.Equal(types, want) {
+			t.Fatalf("%s's endpoint got %q, want %q", org, types, want)
+		}
+		if n := len(last.Moves); last.Status != linkfin.ConditionalReleased || n != 2 || last.Moves[n-1].Type != linkfin.MoveRelease ||
+			last.Moves[n-1].Reason != "milestone confirmed by acme" {
+			t.Errorf("%s: the release delivered: %+v", org, last)
+		}
+	}
+	if got := rc.requests("/initech"); len(got) != 0 {
+		t.Errorf("initech got %d deliveries", len(got))
+	}
+}
