@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // The stores keep two indexes of records that the console's pages and the reports read
@@ -47,6 +48,31 @@ const (
 	// status: "party/status/", in id order; the amount is 0. A list filtered by
 	// status reads it. Their parties only grow, as the party index does.
 	IndexStatus = "status"
+	// IndexBought lists payables under their buyer and program ("" for none), as the
+	// buyer's dynamic discounting and its supplier finance disclosures read them; each
+	// value starts "buyer/program/":
+	//   - "open/due": an open payable, by the day it is due; the amount is the payable's.
+	//   - "confirmed/date/days": a payable that keeps its own account of its life, by the
+	//     day it was confirmed (approved, UTC), then its due date's days after its
+	//     invoice's issue ("" if not known); the amount is what was confirmed.
+	//   - "credited/date": what credit notes took off it on a day (UTC).
+	//   - "ended/date": the day it stopped being owed: paid, or credited down to nothing,
+	//     whichever came first; the amount is what it owed when paid (0 if credited).
+	//   - "unkept/": a payable approved before payables kept their own account (in a
+	//     program, one with no amount confirmed; in none, one with no invoice date).
+	// Of a program, what the buyer owed at the end of a day is the confirmed total to
+	// that day less the credited and the ended totals to it, and how many it owed the
+	// count of the confirmed less that of the ended.
+	IndexBought = "bought"
+)
+
+// Parts of the values of IndexBought after "buyer/program/".
+const (
+	BoughtOpen      = "open"
+	BoughtConfirmed = "confirmed"
+	BoughtCredited  = "credited"
+	BoughtEnded     = "ended"
+	BoughtUnkept    = "unkept"
 )
 
 // StatusIndexed reports whether records of the kind are in the index by status.
@@ -60,7 +86,7 @@ func StatusIndexed(kind string) bool {
 
 // IndexNames are the indexes, each with the kind of record it lists.
 var IndexNames = [][2]string{{KindCertificate, IndexHeld}, {KindCertificate, IndexDue}, {KindFinancing, IndexFunded}, {KindFinancing, IndexOwed},
-	{KindPayable, IndexSold}, {KindShipment, IndexOrder}, {KindInvoice, IndexOrder},
+	{KindPayable, IndexSold}, {KindPayable, IndexBought}, {KindShipment, IndexOrder}, {KindInvoice, IndexOrder},
 	{KindInvoice, IndexStatus}, {KindPayable, IndexStatus}, {KindFinancing, IndexStatus}, {KindPurchaseOrder, IndexStatus}}
 
 // IndexSep joins the parts of an index value.
@@ -94,6 +120,13 @@ type IndexTotal struct {
 // IndexBackfill is the name under which the stores record, among their migrations,
 // that the records written before the ordered index existed have been indexed.
 const IndexBackfill = "0005_object_index_backfill"
+
+// IndexAdded are the index names added after the ordered index was made, each with the
+// kind of record it lists and the name under which the stores record, among their
+// migrations, that the records written before it existed have been entered under it.
+var IndexAdded = []struct{ Migration, Kind, Name string }{
+	{"0007_payables_by_buyer_backfill", KindPayable, IndexBought},
+}
 
 // Indexed reports whether records of the kind have entries in the ordered index.
 func Indexed(kind string) bool {
@@ -180,7 +213,7 @@ func EntriesOf(kind string, v any) ([]IndexEntry, bool) {
 			return nil, false
 		}
 		parties, status = r.Parties(), string(r.Status)
-		out = []IndexEntry{{IndexSold, IndexValue(r.SellerID, status, r.DueDate.String()), r.Amount}}
+		out = append([]IndexEntry{{IndexSold, IndexValue(r.SellerID, status, r.DueDate.String()), r.Amount}}, bought(r)...)
 	case *PurchaseOrder:
 		if kind != KindPurchaseOrder {
 			return nil, false
@@ -194,6 +227,45 @@ func EntriesOf(kind string, v any) ([]IndexEntry, bool) {
 		out = append(out, IndexEntry{IndexStatus, IndexValue(p, status, ""), 0})
 	}
 	return append(out, IndexEntry{IndexStatus, IndexValue("", status, ""), 0}), true
+}
+
+// bought is a payable's entries under IndexBought.
+func bought(p *Payable) []IndexEntry {
+	at := func(parts ...string) string { return IndexValue(append([]string{p.BuyerID, p.ProgramID}, parts...)...) }
+	var out []IndexEntry
+	if p.Status == PayableOpen {
+		out = append(out, IndexEntry{IndexBought, at(BoughtOpen, p.DueDate.String()), p.Amount})
+	}
+	if p.ProgramID != "" && p.Confirmed == 0 || p.ProgramID == "" && p.InvoiceDate == nil {
+		return append(out, IndexEntry{IndexBought, at(BoughtUnkept, ""), 0})
+	}
+	day := func(t time.Time) Date { return DateOf(t.UTC()) }
+	days := ""
+	if p.InvoiceDate != nil {
+		days = strconv.Itoa(DaysBetween(*p.InvoiceDate, p.DueDate))
+	}
+	out = append(out, IndexEntry{IndexBought, at(BoughtConfirmed, day(p.ApprovedAt).String(), days), p.Confirmed})
+	owed := p.Confirmed
+	var ended *Date
+	for i := 0; i < len(p.Credits); {
+		// A day's credits are one entry.
+		d, amount := day(p.Credits[i].At), int64(0)
+		for ; i < len(p.Credits) && day(p.Credits[i].At) == d; i++ {
+			amount += p.Credits[i].Amount
+		}
+		out = append(out, IndexEntry{IndexBought, at(BoughtCredited, d.String()), amount})
+		if owed -= amount; owed <= 0 && ended == nil {
+			ended = &d
+		}
+	}
+	if p.PaidAt != nil && ended == nil {
+		d := day(*p.PaidAt)
+		ended = &d
+	}
+	if ended != nil {
+		out = append(out, IndexEntry{IndexBought, at(BoughtEnded, ended.String()), max(owed, 0)})
+	}
+	return out
 }
 
 // derefRecord turns a record held by value into a pointer to a copy of it, so that

@@ -1,6 +1,7 @@
 package console
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 
@@ -39,6 +40,30 @@ func (c *Console) ecnyWallets(w http.ResponseWriter, r *http.Request, p *Person)
 		return
 	}
 	c.render(w, r, http.StatusOK, "ecny", "ecny.title", p, v, "")
+}
+
+// scanLimit bounds the records a page reads of each kind.
+const scanLimit = 5000
+
+// scan reads the records of a kind the person sees, filtered, up to scanLimit.
+func (c *Console) scan(ctx context.Context, p *Person, kind string, f services.Filter, each func(json.RawMessage) error) error {
+	for after, n := "", 0; n < scanLimit; {
+		page, err := services.List(ctx, c.Store, p.Viewer, kind, f, after, 500)
+		if err != nil {
+			return err
+		}
+		for _, raw := range page.Data {
+			if err := each(raw); err != nil {
+				return err
+			}
+		}
+		n += len(page.Data)
+		if page.NextCursor == "" {
+			return nil
+		}
+		after = page.NextCursor
+	}
+	return nil
 }
 
 // openECNYWallet opens a personal wallet, of class IV, for the admin's organization.

@@ -12,12 +12,16 @@ import (
 
 // nextPage is the URL of a list's next page: the same path and filters, after the
 // cursor; "" at the end.
-func nextPage(r *http.Request, cursor string) string {
+func nextPage(r *http.Request, cursor string) string { return nextPageAs(r, "after", cursor) }
+
+// nextPageAs is the address of the page after the cursor, given as the query
+// parameter key ("" at the end), keeping the other parameters.
+func nextPageAs(r *http.Request, key, cursor string) string {
 	if cursor == "" {
 		return ""
 	}
 	q := r.URL.Query()
-	q.Set("after", cursor)
+	q.Set(key, cursor)
 	return r.URL.Path + "?" + q.Encode()
 }
 

@@ -2,9 +2,12 @@ package console
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -100,5 +103,160 @@ func TestPieceHistoryReadsNoOtherEvents(t *testing.T) {
 	// Its one event (the split), read from its history, and nothing more.
 	if events > 2 {
 		t.Errorf("the page of a piece with one event read %d events of the log", events)
+	}
+}
+
+// The early-payment page lists a page of the anchor's open payables it may pay early,
+// by due date, and a page of the offers it made, reading a page of each from the
+// ordered index — never every open payable or financing the anchor is party to. Its
+// pages, followed, list every payable the anchor may pay early, each once.
+func TestDiscountingReadsAPage(t *testing.T) {
+	s := newSite(t)
+	r := s.counted()
+	ctx := context.Background()
+	today := linkfin.DateOf(s.clock.Now())
+	s.run(&services.ApproveInvoice{Actor: "anchor", ID: "inv-1"})
+	for n := range 120 {
+		s.openPayable(n, "auto-scf", today.AddDays(10+(n*7)%90))
+	}
+	s.openPayable(200, "auto-scf", today) // due today: nothing to pay early
+	s.openPayable(201, "", today.AddDays(30))
+	for _, n := range []int{3, 5, 8} {
+		s.run(&services.OfferDynamicDiscounting{Actor: "anchor", PayableID: linkfin.PayableID(fmt.Sprintf("inv-d%d", n)), ProgramID: "auto-scf"})
+	}
+
+	// What the page should list: from every payable.
+	type due struct{ date, id string }
+	var want []due
+	for after := ""; ; {
+		objs, err := s.store.ListObjects(ctx, linkfin.KindPayable, after, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range objs {
+			var p linkfin.Payable
+			json.Unmarshal(o.Data, &p)
+			if p.Status == linkfin.PayableOpen && p.BuyerID == "anchor" && p.ProgramID == "auto-scf" && today.Before(p.DueDate) {
+				want = append(want, due{p.DueDate.String(), p.ID})
+			}
+			after = o.ID
+		}
+		if len(objs) < 100 {
+			break
+		}
+	}
+	slices.SortFunc(want, func(a, b due) int { return strings.Compare(a.date+"/"+a.id, b.date+"/"+b.id) })
+	var wantIDs []string
+	for _, d := range want {
+		wantIDs = append(wantIDs, d.id)
+	}
+
+	anchor := s.as("anchor", linkfin.RoleFinance)
+	next := regexp.MustCompile(`<a rel="next" href="(/discounting\?after=[^"]+)"`)
+	row := regexp.MustCompile(`<tr><td><a href="/payables/([^"]+)">`)
+	var got []string
+	for path, pages := "/discounting", 0; path != ""; pages++ {
+		page, _, listed := r.get(t, anchor, path)
+		if listed > pageSize+1+10 {
+			t.Errorf("%s read %d records listed: more than a page", path, listed)
+		}
+		if pages == 0 && !strings.Contains(page, `href="/financings/`) {
+			t.Errorf("the offers made are not shown:\n%s", page)
+		}
+		for _, m := range row.FindAllStringSubmatch(page, -1) {
+			got = append(got, m[1])
+		}
+		path = ""
+		if m := next.FindStringSubmatch(page); m != nil {
+			path = strings.ReplaceAll(m[1], "&amp;", "&")
+		}
+		if pages > 5 {
+			t.Fatal("too many pages")
+		}
+	}
+	if !slices.Equal(got, wantIDs) || len(got) != 121 {
+		t.Errorf("the pages list %d payables:\n%v\nwant %d:\n%v", len(got), got, len(wantIDs), wantIDs)
+	}
+
+	// The offers made, a page at a time, are every dynamic discounting the anchor pays.
+	for _, v := range []linkfin.Viewer{{Org: "anchor"}, {Operator: true}} {
+		var ids []string
+		for after := ""; ; {
+			page, err := services.DiscountingMade(ctx, s.store, v, after, 2)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range page.Data {
+				ids = append(ids, f.ID)
+			}
+			if after = page.NextCursor; after == "" {
+				break
+			}
+		}
+		var all []string
+		for after := ""; ; {
+			objs, _ := s.store.ListObjects(ctx, linkfin.KindFinancing, after, 100)
+			for _, o := range objs {
+				var f linkfin.Financing
+				json.Unmarshal(o.Data, &f)
+				if f.Product == linkfin.ProductDynamicDiscounting {
+					all = append(all, f.ID)
+				}
+				after = o.ID
+			}
+			if len(objs) < 100 {
+				break
+			}
+		}
+		if !slices.Equal(ids, all) || len(all) != 3 {
+			t.Errorf("%+v: the offers made, page by page: %v; every one: %v", v, ids, all)
+		}
+	}
+	if _, err := services.EarlyPayments(ctx, s.store, linkfin.Viewer{Org: "anchor"}, today, "nonsense", 10); linkfin.ErrorCode(err) != linkfin.EINVALID {
+		t.Errorf("a made-up cursor: %v", err)
+	}
+}
+
+// openPayable runs an order of tier1's to the anchor under the program ("" for none)
+// through to an approved invoice, due on the date: an open payable.
+func (s *site) openPayable(n int, program string, due linkfin.Date) {
+	s.t.Helper()
+	today := linkfin.DateOf(s.clock.Now())
+	po, inv := fmt.Sprintf("PO-d%d", n), fmt.Sprintf("inv-d%d", n)
+	for _, c := range []linkfin.Command{
+		&services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: po, Number: po, SellerID: "tier1", ProgramID: program,
+			Currency: "CNY", Lines: []linkfin.POLine{{LineID: "1", Item: "bolt", Quantity: 1, Unit: "EA", UnitPrice: 100_00}}}},
+		&services.AcceptPurchaseOrder{Actor: "tier1", ID: po},
+		&services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{ID: "GR-" + po, POID: po, Lines: []linkfin.ReceiptLine{{LineID: "1", Accepted: 1}}}},
+		&services.CreateInvoice{Actor: "tier1", Invoice: linkfin.Invoice{ID: inv, Number: "INV-" + inv, BuyerID: "anchor", POID: po,
+			Currency: "CNY", IssueDate: today, DueDate: due, Lines: []linkfin.InvoiceLine{{LineID: "1", Quantity: 1, UnitPrice: 100_00, Amount: 100_00}}, Total: 100_00}},
+		&services.ApproveInvoice{Actor: "anchor", ID: inv},
+	} {
+		s.run(c)
+	}
+}
+
+// The supplier finance disclosure sums the anchor's payables by day from the ordered
+// index's totals: its page reads none of them, however many there are, and shows the
+// sums they make.
+func TestDisclosureReadsNoPayable(t *testing.T) {
+	s := newSite(t)
+	r := s.counted()
+	today := linkfin.DateOf(s.clock.Now())
+	for n := range 120 {
+		s.openPayable(n, "auto-scf", today.AddDays(10+n%90))
+	}
+	s.openPayable(200, "", today.AddDays(45))
+	anchor := s.as("anchor", linkfin.RoleFinance)
+	page, events, listed := r.get(t, anchor, "/programs/auto-scf/disclosure")
+	if listed != 0 || events != 0 {
+		t.Errorf("the disclosure read %d records listed and %d events", listed, events)
+	}
+	// 120 payables of 100.00 confirmed today, due 10 to 99 days after their invoices;
+	// the one in no program 45.
+	for _, want := range []string{Money(English, "CNY", 120*100_00), "(120 payables)", "10 to 99 days", "45 to 45 days"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the disclosure does not show %s:\n%s", want, page)
+		}
 	}
 }

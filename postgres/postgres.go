@@ -117,7 +117,59 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if err := db.backfillIndex(ctx); err != nil {
 		return fmt.Errorf("migrate %s: %w", linkfin.IndexBackfill, err)
 	}
+	for _, a := range linkfin.IndexAdded {
+		if err := db.backfillIndexName(ctx, a.Migration, a.Kind, a.Name); err != nil {
+			return fmt.Errorf("migrate %s: %w", a.Migration, err)
+		}
+	}
 	return nil
+}
+
+// backfillIndexName enters, once, the records of a kind in an index name added after
+// the ordered index was made, a page at a time: it replaces whatever entries of the
+// name they have (none, or those the first backfill made) with those IndexOf gives,
+// and the name's totals with their sums.
+func (db *DB) backfillIndexName(ctx context.Context, migration, kind, name string) error {
+	return db.once(ctx, migration, func(tx pgx.Tx) error {
+		for _, table := range []string{"object_index", "object_totals"} {
+			if _, err := tx.Exec(ctx, `DELETE FROM `+table+` WHERE kind = $1 AND name = $2`, kind, name); err != nil {
+				return err
+			}
+		}
+		for after := ""; ; {
+			rows, err := tx.Query(ctx, `SELECT kind, id, version, data, updated_at FROM objects WHERE kind = $1 AND id > $2 ORDER BY id LIMIT 1000`, kind, after)
+			objs, err := collect(rows, err, scanObject)
+			if err != nil {
+				return err
+			}
+			for _, o := range objs {
+				entries, err := linkfin.IndexOf(kind, o.Data)
+				if err != nil {
+					return fmt.Errorf("%s %s: %w", kind, o.ID, err)
+				}
+				for _, e := range entries {
+					if e.Name != name {
+						continue
+					}
+					if _, err := tx.Exec(ctx, `INSERT INTO object_index (kind, id, name, value, amount) VALUES ($1, $2, $3, $4, $5)`,
+						kind, o.ID, e.Name, e.Value, e.Amount); err != nil {
+						return err
+					}
+				}
+			}
+			if len(objs) < 1000 {
+				break
+			}
+			after = objs[len(objs)-1].ID
+		}
+		if !linkfin.Totaled(name) {
+			return nil
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO object_totals (kind, name, value, count, amount)
+			SELECT kind, name, value, count(*), sum(amount) FROM object_index WHERE kind = $1 AND name = $2
+			GROUP BY kind, name, value`, kind, name)
+		return err
+	})
 }
 
 // backfillIndex enters, once, the records written before the ordered index existed

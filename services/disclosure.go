@@ -3,6 +3,8 @@ package services
 import (
 	"context"
 	"encoding/json"
+	"strconv"
+	"strings"
 	"time"
 
 	"linkfin"
@@ -16,9 +18,11 @@ import (
 // it does not exist either, and the answer says whose it is. Both are told so before
 // anything about the period is checked.
 //
-// It is built from the log: each payable's versions, read in its history, say when it
-// was confirmed, credited and paid, so the figures of any past period are what they
-// were then, and the roll-forward holds by construction.
+// It is built from each payable's own account of its life (when it was confirmed,
+// credited and paid), summed by day in the ordered index (linkfin.IndexBought), so the
+// figures of any past period are what they were then, the roll-forward holds by
+// construction, and the work is bounded by the days, never the payables. A payable
+// approved before payables kept that account is read from its versions in the log.
 func Disclose(ctx context.Context, s linkfin.HistoryReader, v linkfin.Viewer, programID, fromDate, toDate string, today linkfin.Date) (*linkfin.Disclosure, error) {
 	var p linkfin.Program
 	if err := read(ctx, s, linkfin.KindProgram, programID, &p); linkfin.ErrorCode(err) == linkfin.ENOTFOUND {
@@ -52,28 +56,135 @@ func Disclose(ctx context.Context, s linkfin.HistoryReader, v linkfin.Viewer, pr
 			d.Terms.Funders = append(d.Terms.Funders, f.FunderID)
 		}
 	}
+	if ix, ok := s.(linkfin.IndexReader); ok {
+		return d, discloseFromIndex(ctx, s, ix, d)
+	}
+	return d, discloseFromPayables(ctx, s, d)
+}
+
+// discloseFromIndex fills in the disclosure's figures from the totals of the anchor's
+// payables under the program in the ordered index (linkfin.IndexBought), by day: never
+// the payables themselves, but those approved before payables kept their own account,
+// read one by one from their versions in the log.
+func discloseFromIndex(ctx context.Context, s linkfin.HistoryReader, ix linkfin.IndexReader, d *linkfin.Disclosure) error {
+	from, to := d.From.String(), d.To.String()
+	for _, program := range []string{d.ProgramID, ""} {
+		prefix := linkfin.IndexValue(d.AnchorID, program, "")
+		totals, err := ix.IndexTotals(ctx, linkfin.KindPayable, linkfin.IndexBought, prefix, linkfin.IndexEnd(prefix))
+		if err != nil {
+			return err
+		}
+		for _, t := range totals {
+			parts := strings.Split(strings.TrimPrefix(t.Value, prefix), linkfin.IndexSep)
+			if len(parts) < 2 || parts[0] == linkfin.BoughtOpen || parts[0] == linkfin.BoughtUnkept || parts[1] > to {
+				continue
+			}
+			if program == "" {
+				// A comparable trade payable: its due days alone.
+				if parts[0] == linkfin.BoughtConfirmed && len(parts) == 3 && parts[2] != "" {
+					n, err := strconv.ParseInt(parts[2], 10, 64)
+					if err != nil {
+						return linkfin.Errorf(linkfin.EINTERNAL, "the index of payables by buyer holds %q", t.Value)
+					}
+					d.ComparableDueDays = d.ComparableDueDays.Add(n)
+				}
+				continue
+			}
+			before := parts[1] < from
+			// What each day's entries did to what the buyer owes: confirmed adds; a
+			// credit and an end take off.
+			var change *int64
+			switch parts[0] {
+			case linkfin.BoughtConfirmed:
+				change = &d.Confirmed
+				d.OutstandingEnd += t.Amount
+				d.CountEnd += int(t.Count)
+				if len(parts) == 3 && parts[2] != "" {
+					n, err := strconv.ParseInt(parts[2], 10, 64)
+					if err != nil {
+						return linkfin.Errorf(linkfin.EINTERNAL, "the index of payables by buyer holds %q", t.Value)
+					}
+					d.DueDays = d.DueDays.Add(n)
+				}
+			case linkfin.BoughtCredited, linkfin.BoughtEnded:
+				change = &d.Credited
+				if parts[0] == linkfin.BoughtEnded {
+					change = &d.Paid
+					d.CountEnd -= int(t.Count)
+				}
+				d.OutstandingEnd -= t.Amount
+			default:
+				continue
+			}
+			if before {
+				if parts[0] == linkfin.BoughtConfirmed {
+					d.OutstandingStart += t.Amount
+				} else {
+					d.OutstandingStart -= t.Amount
+				}
+			} else {
+				*change += t.Amount
+			}
+		}
+		// Payables approved before payables kept their own account of their life.
+		prefix = linkfin.IndexValue(d.AnchorID, program, linkfin.BoughtUnkept, "")
+		for afterValue, afterID := "", ""; ; {
+			objs, err := ix.ListIndexed(ctx, linkfin.KindPayable, linkfin.IndexBought, prefix, afterValue, afterID, 500)
+			if err != nil {
+				return err
+			}
+			for _, o := range objs {
+				var pay linkfin.Payable
+				if err := json.Unmarshal(o.Data, &pay); err != nil {
+					return err
+				}
+				if err := discloseUnkept(ctx, s, d, &pay); err != nil {
+					return err
+				}
+				afterValue, afterID = o.Value, o.ID
+			}
+			if len(objs) < 500 {
+				break
+			}
+		}
+	}
+	return nil
+}
+
+// discloseUnkept adds to the disclosure one payable of the anchor's, under the program
+// or in none, approved before payables kept their own account of their life.
+func discloseUnkept(ctx context.Context, s linkfin.HistoryReader, d *linkfin.Disclosure, pay *linkfin.Payable) error {
+	switch pay.ProgramID {
+	case d.ProgramID:
+		return discloseObligation(ctx, s, d, pay.ID)
+	case "":
+		return compareDueDays(ctx, s, d, pay)
+	}
+	return nil
+}
+
+// discloseFromPayables fills in the disclosure's figures from every payable of the
+// anchor's, one by one: what a store without the ordered index answers from.
+func discloseFromPayables(ctx context.Context, s linkfin.HistoryReader, d *linkfin.Disclosure) error {
 	var after string
 	for {
-		page, err := s.ListObjectsByParty(ctx, linkfin.KindPayable, p.AnchorID, after, 500)
+		page, err := s.ListObjectsByParty(ctx, linkfin.KindPayable, d.AnchorID, after, 500)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		for i := range page {
 			var pay linkfin.Payable
 			if err := json.Unmarshal(page[i].Data, &pay); err != nil {
-				return nil, err
+				return err
 			}
-			if pay.BuyerID != p.AnchorID {
+			if pay.BuyerID != d.AnchorID {
 				continue
 			}
 			switch pay.ProgramID {
-			case p.ID:
+			case d.ProgramID:
 				if pay.Confirmed != 0 {
 					disclose(d, &pay)
 					continue
-				}
-				if err := discloseObligation(ctx, s, d, pay.ID); err != nil {
-					return nil, err
 				}
 			case "":
 				if pay.InvoiceDate != nil {
@@ -82,13 +193,13 @@ func Disclose(ctx context.Context, s linkfin.HistoryReader, v linkfin.Viewer, pr
 					}
 					continue
 				}
-				if err := compareDueDays(ctx, s, d, &pay); err != nil {
-					return nil, err
-				}
+			}
+			if err := discloseUnkept(ctx, s, d, &pay); err != nil {
+				return err
 			}
 		}
 		if len(page) < 500 {
-			return d, nil
+			return nil
 		}
 		after = page[len(page)-1].ID
 	}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -416,4 +417,143 @@ func OfOrder(ctx context.Context, s IndexedReader, v linkfin.Viewer, kind, poID 
 			return out, nil
 		}
 	}
+}
+
+// EarlyPayment is an open payable its buyer may pay early today, under a program of
+// its that offers dynamic discounting, with what paying it today costs: the quote
+// OfferDynamicDiscounting makes.
+type EarlyPayment struct {
+	Payable linkfin.Payable
+	Quote   linkfin.Quote
+}
+
+// discountingPrograms are the programs that offer dynamic discounting whose payables
+// the viewer pays early: those it anchors (every one, for the operator), in id order.
+func discountingPrograms(ctx context.Context, s linkfin.PartyReader, v linkfin.Viewer) ([]linkfin.Program, error) {
+	var out []linkfin.Program
+	keep := func(data []byte) error {
+		var p linkfin.Program
+		if err := json.Unmarshal(data, &p); err != nil {
+			return err
+		}
+		if p.Offers(linkfin.ProductDynamicDiscounting) && (v.Operator || p.AnchorID == v.Org) {
+			out = append(out, p)
+		}
+		return nil
+	}
+	switch {
+	case v.Operator:
+		return out, pages(func(after string) ([]linkfin.Object, error) {
+			return s.ListObjects(ctx, linkfin.KindProgram, after, 1000)
+		}, keep)
+	case v.Org != "":
+		return out, scanParty(ctx, s, linkfin.KindProgram, v.Org, keep)
+	}
+	return out, nil
+}
+
+// EarlyPayments lists up to limit of the open payables the viewer's organization owes
+// under the programs it anchors that offer dynamic discounting (the operator: every
+// such program's), due after today, each with what paying it early today costs, by due
+// date then id, after the cursor ("" for the first; else the NextCursor of the page
+// before, "due/id"). It reads the payables by buyer, program and due date from the
+// ordered index, a page of each program: never a payable it does not show. NextCursor
+// is "" at the end.
+func EarlyPayments(ctx context.Context, s IndexedReader, v linkfin.Viewer, today linkfin.Date, after string, limit int) (*linkfin.List[EarlyPayment], error) {
+	out := &linkfin.List[EarlyPayment]{Data: []EarlyPayment{}}
+	from, fromID := today.String(), "\x7f" // due after today
+	if after != "" {
+		d, id, ok := strings.Cut(after, linkfin.IndexSep)
+		if _, err := linkfin.ParseDate(d); !ok || err != nil || id == "" {
+			return nil, linkfin.Errorf(linkfin.EINVALID, "after must be a cursor a page of early payments gave")
+		}
+		if d > from {
+			from, fromID = d, id
+		}
+	}
+	programs, err := discountingPrograms(ctx, s, v)
+	if err != nil {
+		return nil, err
+	}
+	type row struct {
+		due  string
+		p    *linkfin.Program
+		item linkfin.IndexedObject
+	}
+	var rows []row
+	for i := range programs {
+		p := &programs[i]
+		prefix := linkfin.IndexValue(p.AnchorID, p.ID, linkfin.BoughtOpen, "")
+		objs, err := s.ListIndexed(ctx, linkfin.KindPayable, linkfin.IndexBought, prefix, prefix+from, fromID, limit+1)
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range objs {
+			rows = append(rows, row{strings.TrimPrefix(o.Value, prefix), p, o})
+		}
+	}
+	slices.SortFunc(rows, func(a, b row) int {
+		return cmp.Or(strings.Compare(a.due, b.due), strings.Compare(a.item.ID, b.item.ID))
+	})
+	for _, r := range rows[:min(limit, len(rows))] {
+		var pay linkfin.Payable
+		if err := json.Unmarshal(r.item.Data, &pay); err != nil {
+			return nil, err
+		}
+		q, err := DynamicDiscountingQuote(r.p, &pay, today)
+		if err != nil {
+			continue // nothing to pay early
+		}
+		out.Data = append(out.Data, EarlyPayment{Payable: pay, Quote: q})
+	}
+	if len(rows) > limit {
+		last := rows[limit-1]
+		out.NextCursor = linkfin.IndexValue(last.due, last.item.ID)
+	}
+	return out, nil
+}
+
+// DiscountingMade lists up to limit of the dynamic discountings the viewer's
+// organization made or was asked for, as the anchor that pays early (the operator:
+// every one), in id order after the id after. It reads the totals of financings by
+// status, program, funder and product to find where they are in the ordered index,
+// then a page of each: never a financing it does not show.
+func DiscountingMade(ctx context.Context, s linkfin.IndexReader, v linkfin.Viewer, after string, limit int) (*linkfin.List[linkfin.Financing], error) {
+	out := &linkfin.List[linkfin.Financing]{Data: []linkfin.Financing{}}
+	if !v.Operator && v.Org == "" {
+		return out, nil
+	}
+	totals, err := s.IndexTotals(ctx, linkfin.KindFinancing, linkfin.IndexFunded, "", "")
+	if err != nil {
+		return nil, err
+	}
+	var objs []linkfin.IndexedObject
+	for _, t := range totals {
+		// status/program/currency/funder/product/tier
+		parts := strings.Split(t.Value, linkfin.IndexSep)
+		if len(parts) != 6 || parts[4] != string(linkfin.ProductDynamicDiscounting) || !v.Operator && parts[3] != v.Org {
+			continue
+		}
+		page, err := s.ListIndexed(ctx, linkfin.KindFinancing, linkfin.IndexFunded, t.Value, t.Value, after, limit+1)
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range page {
+			if o.Value == t.Value { // not a longer value the prefix also starts
+				objs = append(objs, o)
+			}
+		}
+	}
+	slices.SortFunc(objs, func(a, b linkfin.IndexedObject) int { return strings.Compare(a.ID, b.ID) })
+	for _, o := range objs[:min(limit, len(objs))] {
+		var f linkfin.Financing
+		if err := json.Unmarshal(o.Data, &f); err != nil {
+			return nil, err
+		}
+		out.Data = append(out.Data, f)
+	}
+	if len(objs) > limit {
+		out.NextCursor = out.Data[limit-1].ID
+	}
+	return out, nil
 }

@@ -249,7 +249,65 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if err := db.backfillIndex(ctx); err != nil {
 		return fmt.Errorf("migrate %s: %w", linkfin.IndexBackfill, err)
 	}
+	for _, a := range linkfin.IndexAdded {
+		if err := db.backfillIndexName(ctx, a.Migration, a.Kind, a.Name); err != nil {
+			return fmt.Errorf("migrate %s: %w", a.Migration, err)
+		}
+	}
 	return nil
+}
+
+// backfillIndexName enters, once, the records of a kind in an index name added after
+// the ordered index was made: it replaces whatever entries of the name they have (none,
+// or those the first backfill made) with those IndexOf gives, and the name's totals
+// with their sums.
+func (db *DB) backfillIndexName(ctx context.Context, migration, kind, name string) error {
+	return db.once(ctx, migration, func(tx *sql.Tx) error {
+		for _, table := range []string{"object_index", "object_totals"} {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE kind = ? AND name = ?`, kind, name); err != nil {
+				return err
+			}
+		}
+		ins, err := tx.PrepareContext(ctx, `INSERT INTO object_index (kind, id, name, value, amount) VALUES (?, ?, ?, ?, ?)`)
+		if err != nil {
+			return err
+		}
+		defer ins.Close()
+		rows, err := tx.QueryContext(ctx, `SELECT id, data FROM objects WHERE kind = ?`, kind)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			var data []byte
+			if err := rows.Scan(&id, &data); err != nil {
+				return err
+			}
+			entries, err := linkfin.IndexOf(kind, data)
+			if err != nil {
+				return fmt.Errorf("%s %s: %w", kind, id, err)
+			}
+			for _, e := range entries {
+				if e.Name != name {
+					continue
+				}
+				if _, err := ins.ExecContext(ctx, kind, id, e.Name, e.Value, e.Amount); err != nil {
+					return err
+				}
+			}
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if !linkfin.Totaled(name) {
+			return nil
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO object_totals (kind, name, value, count, amount)
+			SELECT kind, name, value, count(*), sum(amount) FROM object_index WHERE kind = ? AND name = ?
+			GROUP BY kind, name, value`, kind, name)
+		return err
+	})
 }
 
 // backfillIndex enters, once, the records written before the ordered index existed

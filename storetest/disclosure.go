@@ -2,6 +2,8 @@ package storetest
 
 import (
 	"context"
+	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -44,6 +46,7 @@ func testDisclosure(t *testing.T, open Opener) {
 			}
 		}
 		rollForward(t, disclose, anchor)
+		sameFromRecords(t, env)
 	}
 	d, err := disclose(linkfin.Viewer{Operator: true}, "2026-11-01", "2026-11-30")
 	if err != nil {
@@ -54,6 +57,55 @@ func testDisclosure(t *testing.T, open Opener) {
 		t.Errorf("due days %+v, comparable %+v; want 90–90 and 45–45", d.DueDays, d.ComparableDueDays)
 	}
 	refusals(t, disclose, anchor)
+
+	// A payable credited down to nothing is no longer owed; one credited twice in a
+	// day, then again, owes the rest.
+	p4 := approvedPayable(t, env, 4, 2, 100_00, "2027-04-30")
+	p5 := approvedPayable(t, env, 5, 10, 100_00, "2027-04-30")
+	env.Clock.Advance(24 * time.Hour) // 2027-02-02
+	for i, c := range []struct {
+		inv    string
+		amount int64
+	}{{p4.InvoiceID, 150_00}, {p4.InvoiceID, 50_00}, {p5.InvoiceID, 100_00}, {p5.InvoiceID, 100_00}} {
+		mustRun(t, env, &services.CreateCreditNote{Actor: "tier1", Note: linkfin.CreditNote{ID: fmt.Sprintf("cn-x%d", i), Number: fmt.Sprintf("CN-X%d", i),
+			InvoiceID: c.inv, Amount: c.amount, Reason: "returned"}})
+	}
+	env.Clock.Advance(24 * time.Hour) // 2027-02-03
+	mustRun(t, env, &services.CreateCreditNote{Actor: "tier1", Note: linkfin.CreditNote{ID: "cn-y", Number: "CN-Y", InvoiceID: p5.InvoiceID, Amount: 1_00, Reason: "returned"}})
+	sameFromRecords(t, env)
+	d, err = services.Disclose(ctx, env.Store, anchor, "auto-scf", "2027-02-02", "2027-02-03", date(t, "2027-02-03"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.OutstandingStart != 250_00+1_200_00 || d.Credited != 401_00 || d.OutstandingEnd != 250_00+799_00 || d.CountEnd != 2 {
+		t.Errorf("after the credit notes: %+v", d)
+	}
+}
+
+// sameFromRecords checks the disclosure read from the ordered index against the one
+// read from every payable, over periods before, across and after each change.
+func sameFromRecords(t *testing.T, env *Env) {
+	t.Helper()
+	ctx := context.Background()
+	days := []string{"2026-10-31", "2026-11-01", "2026-11-02", "2026-11-03", "2026-11-11", "2026-11-12", "2026-11-13",
+		"2027-01-31", "2027-02-01", "2027-02-02", "2027-02-03", "2027-02-04"}
+	for i, from := range days {
+		for _, to := range days[i:] {
+			for _, v := range []linkfin.Viewer{{Org: "anchor"}, {Operator: true}} {
+				got, err := services.Disclose(ctx, env.Store, v, "auto-scf", from, to, date(t, "2027-02-01"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				want, err := services.Disclose(ctx, struct{ linkfin.HistoryReader }{env.Store}, v, "auto-scf", from, to, date(t, "2027-02-01"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(got, want) {
+					t.Fatalf("%s–%s: the disclosure from the index\n%+v\nfrom the payables\n%+v", from, to, got, want)
+				}
+			}
+		}
+	}
 }
 
 // forgetLife writes a payable again as one approved before payables kept their own
