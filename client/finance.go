@@ -66,12 +66,17 @@ func (c *Client) RequestFinancing(ctx context.Context, in FinancingIn) (*linkfin
 	return &out, c.post(ctx, "/v1/financings", in, &out)
 }
 
-// Offers lists the caller's offers: for each piece it holds and each payable it sells
-// that it could finance now, every funder's live quote, best first, and the requests
-// that would be refused, with their codes.
+// Offers lists every one of the caller's offers, following the pages: for each piece
+// it holds and each payable it sells that it could finance now, by maturity, every
+// funder's live quote, best first, and the requests that would be refused, with their
+// codes.
 func (c *Client) Offers(ctx context.Context) ([]AssetOffers, error) {
-	var out List[AssetOffers]
-	return out.Data, c.get(ctx, "/v1/offers", &out)
+	return Collect(ctx, c.ListOffers, nil)
+}
+
+// ListOffers reads a page of the caller's offers (Limit and After apply).
+func (c *Client) ListOffers(ctx context.Context, opt *ListOptions) (*List[AssetOffers], error) {
+	return list[AssetOffers](ctx, c, "/v1/offers", opt)
 }
 
 // TakeOffer takes an offer in one step: it is quoted again and accepted; a quote that

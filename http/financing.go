@@ -74,9 +74,9 @@ func (s *Server) financingRoutes() {
 			}
 			return &services.CheckMargin{ID: f.ID, Commodity: rc.Commodity}, nil
 		})
-	s.handle(Route{Pattern: "GET /v1/offers", Access: AnyKey, Out: reflect.TypeFor[linkfin.List[linkfin.AssetOffers]](),
-		Summary: "The caller's offers: for each piece it holds and each payable it sells that it could finance now, every funder's " +
-			"live quote, best first, and the requests that would be refused, with their codes. Not paginated."}, s.offers)
+	s.handle(Route{Pattern: "GET /v1/offers", Access: AnyKey, Out: reflect.TypeFor[linkfin.List[linkfin.AssetOffers]](), Query: []string{"limit", "after"},
+		Summary: "The caller's offers: for each piece it holds and each payable it sells that it could finance now, by maturity, every funder's " +
+			"live quote, best first, and the requests that would be refused, with their codes. A page at a time; a page may be short."}, s.offers)
 	act(s, Route{Pattern: "POST /v1/offers/take", Access: Write, Money: true, Status: http.StatusCreated, Out: fin,
 		Summary: "Take an offer in one step: quote it again and accept it (the limits held, the asset locked). Refused with " +
 			"offer_changed, changing nothing, when the quote now does not pay the price confirmed."},
@@ -106,12 +106,17 @@ func acceptFinancing(p *principal, f *linkfin.Financing) (linkfin.Command, error
 	return product.Accept(p.Org, f), nil
 }
 
-// offers answers the caller's offers, priced at the engine's clock.
+// offers answers a page of the caller's offers, priced at the engine's clock.
 func (s *Server) offers(w http.ResponseWriter, r *http.Request) {
-	rows, err := services.Offers(r.Context(), s.Store, principalOf(r).viewer(), s.Engine.Now())
+	limit, err := pageLimit(r)
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, linkfin.List[linkfin.AssetOffers]{Data: rows})
+	page, err := services.OffersList(r.Context(), s.Store, principalOf(r).viewer(), s.Engine.Now(), r.URL.Query().Get("after"), limit)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, page)
 }

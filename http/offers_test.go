@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"reflect"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -67,4 +69,86 @@ func mustJSON(t *testing.T, v any) string {
 		t.Fatal(err)
 	}
 	return string(data)
+}
+
+// listedReads is a store that counts the records it lists (by id, by party, through
+// the ordered index).
+type listedReads struct {
+	linkfin.Store
+	listed atomic.Int64
+}
+
+func (r *listedReads) ListObjects(ctx context.Context, kind, after string, limit int) ([]linkfin.Object, error) {
+	objs, err := r.Store.ListObjects(ctx, kind, after, limit)
+	r.listed.Add(int64(len(objs)))
+	return objs, err
+}
+
+func (r *listedReads) ListObjectsByParty(ctx context.Context, kind, party, after string, limit int) ([]linkfin.Object, error) {
+	objs, err := r.Store.ListObjectsByParty(ctx, kind, party, after, limit)
+	r.listed.Add(int64(len(objs)))
+	return objs, err
+}
+
+func (r *listedReads) ListIndexed(ctx context.Context, kind, name, prefix, afterValue, afterID string, limit int) ([]linkfin.IndexedObject, error) {
+	objs, err := r.Store.ListIndexed(ctx, kind, name, prefix, afterValue, afterID, limit)
+	r.listed.Add(int64(len(objs)))
+	return objs, err
+}
+
+// GET /v1/offers answers a page at a time, by maturity: followed by next_cursor, the
+// pages are every offer the domain makes the caller, in order, and a page reads the
+// pieces and payables it shows (and a few more), never all the caller holds.
+func TestOffersPages(t *testing.T) {
+	p := newPlatform(t)
+	today := linkfin.DateOf(p.clock.Now())
+	// tier1 holds 60 pieces more, due in 90 days, and sells an open payable due in 30.
+	for i, due := range []linkfin.Date{today.AddDays(90), today.AddDays(30)} {
+		po, inv := fmt.Sprintf("PO-o%d", i), fmt.Sprintf("inv-o%d", i)
+		for _, c := range []linkfin.Command{
+			&services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: po, Number: po, SellerID: "tier1", ProgramID: "auto-scf",
+				Currency: "CNY", Lines: []linkfin.POLine{{LineID: "1", Item: "bolt", Quantity: 60, Unit: "EA", UnitPrice: 100_00}}}},
+			&services.AcceptPurchaseOrder{Actor: "tier1", ID: po},
+			&services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{ID: "GR-" + po, POID: po, Lines: []linkfin.ReceiptLine{{LineID: "1", Accepted: 60}}}},
+			&services.CreateInvoice{Actor: "tier1", Invoice: linkfin.Invoice{ID: inv, Number: "INV-" + inv, BuyerID: "anchor", POID: po, Currency: "CNY",
+				IssueDate: today, DueDate: due, Lines: []linkfin.InvoiceLine{{LineID: "1", Quantity: 60, UnitPrice: 100_00, Amount: 6_000_00}}, Total: 6_000_00}},
+			&services.ApproveInvoice{Actor: "anchor", ID: inv},
+		} {
+			p.submit(t, c)
+		}
+	}
+	p.submit(t, &services.IssueCertificate{Actor: "anchor", ID: "C-o", ProgramID: "auto-scf", PayableIDs: []string{linkfin.PayableID("inv-o0")}})
+	var parts []linkfin.Piece
+	for i := range 60 {
+		parts = append(parts, linkfin.Piece{ID: fmt.Sprintf("C-o-%02d", i), Face: 100_00})
+	}
+	p.submit(t, &services.SplitCertificate{Actor: "tier1", ID: "C-o", Pieces: parts})
+
+	want, err := services.Offers(context.Background(), p.store, linkfin.Viewer{Org: "tier1"}, p.clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	reads := &listedReads{Store: p.store}
+	p.srv.Store = reads
+	var got []linkfin.AssetOffers
+	for after, pages := "", 0; ; pages++ {
+		reads.listed.Store(0)
+		var page linkfin.List[linkfin.AssetOffers]
+		wantJSON(t, p.as("tier1", "GET", "/v1/offers?limit=5&after="+url.QueryEscape(after), ""), http.StatusOK, &page)
+		if n := reads.listed.Load(); n > 40 {
+			t.Errorf("a page of 5 offers listed %d records", n)
+		}
+		if len(page.Data) > 5 || pages > 20 {
+			t.Fatalf("page %d: %d offers", pages, len(page.Data))
+		}
+		got = append(got, page.Data...)
+		if after = page.NextCursor; after == "" {
+			break
+		}
+	}
+	if len(want) < 62 || mustJSON(t, got) != mustJSON(t, want) {
+		t.Errorf("the pages list %d offers:\n%s\nthe domain offers %d:\n%s", len(got), mustJSON(t, got), len(want), mustJSON(t, want))
+	}
+	wantProblem(t, p.as("tier1", "GET", "/v1/offers?after=nonsense", ""), http.StatusBadRequest, linkfin.EINVALID)
+	wantProblem(t, p.as("tier1", "GET", "/v1/offers?limit=0", ""), http.StatusBadRequest, linkfin.EINVALID)
 }

@@ -86,6 +86,17 @@ func maturityOf(asset any) linkfin.Date {
 // maturity order, never every record it is party to, and at most ten times limit of
 // them a page: a page may be short. NextCursor is "" at the end.
 func OffersPage(ctx context.Context, s IndexedReader, v linkfin.Viewer, now time.Time, after string, limit int) (*linkfin.List[linkfin.AssetOffers], error) {
+	return offersPage(ctx, s, v, now, after, limit, false)
+}
+
+// OffersList is a page of what Offers lists, as GET /v1/offers answers it: OffersPage's
+// assets, and those every request on which would be refused, with the refusals.
+func OffersList(ctx context.Context, s IndexedReader, v linkfin.Viewer, now time.Time, after string, limit int) (*linkfin.List[linkfin.AssetOffers], error) {
+	return offersPage(ctx, s, v, now, after, limit, true)
+}
+
+// offersPage is OffersPage, with the assets only refused if refused is true.
+func offersPage(ctx context.Context, s IndexedReader, v linkfin.Viewer, now time.Time, after string, limit int, refused bool) (*linkfin.List[linkfin.AssetOffers], error) {
 	out := &linkfin.List[linkfin.AssetOffers]{Data: []linkfin.AssetOffers{}}
 	if v.Org == "" {
 		return out, nil
@@ -178,7 +189,7 @@ func OffersPage(ctx context.Context, s IndexedReader, v linkfin.Viewer, now time
 		m := maturityOf(h.asset).String()
 		h.src.afterValue, h.src.afterID = o.Value, o.ID
 		after = linkfin.IndexValue(m, h.src.kind, o.ID)
-		if a, ok := offersOn(v.Org, h.asset, byKind[h.src.kind], programs, valueDate, now); ok && len(a.Offers) > 0 {
+		if a, ok := offersOn(v.Org, h.asset, byKind[h.src.kind], programs, valueDate, now); ok && (len(a.Offers) > 0 || refused) {
 			out.Data = append(out.Data, a)
 		}
 	}
