@@ -393,6 +393,9 @@ type (
 		ProgramID string  `json:"program_id"`
 		FunderID  string  `json:"funder_id,omitempty"` // all products but dynamic discounting
 		AssetID   string  `json:"asset_id"`            // the piece, payable, order or warehouse receipt
+		// Disbursement, for an order: on_receipt (PO financing) or purpose_bound
+		// (distributor financing); by default the funder pays the payee directly.
+		Disbursement DisbursementMode `json:"disbursement,omitempty"`
 	}
 	// OfferIn takes an offer of GET /v1/offers: the asset, its program, the offer's
 	// product and funder (for dynamic discounting, the program's anchor), and the price

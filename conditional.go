@@ -36,6 +36,20 @@ const (
 	EINSUFFICIENTFUNDS = "insufficient_funds"
 )
 
+// DisbursementMode is how a financing of an order pays out.
+type DisbursementMode string
+
+// The ways a financing of an order pays out, besides directly.
+const (
+	// DisburseOnReceipt: a PO financing's advance is locked in a conditional payment
+	// from the funder to the seller, released pro rata as the order's goods are
+	// accepted.
+	DisburseOnReceipt DisbursementMode = "on_receipt"
+	// DisbursePurposeBound: a distributor loan is paid into a purpose-bound wallet of
+	// the distributor's that pays the anchor alone.
+	DisbursePurposeBound DisbursementMode = "purpose_bound"
+)
+
 // ConditionType is what a conditional payment waits for.
 type ConditionType string
 

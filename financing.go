@@ -73,6 +73,14 @@ type Financing struct {
 	// transfer ids are hashes of its id and the leg's name. A decimal string in JSON,
 	// as ledger ids are.
 	LedgerBase StringInt `json:"ledger_base,omitempty"`
+
+	// Disbursement is how the funder pays: directly (""), locked in a conditional
+	// payment to the payee released as the order's goods are accepted (on_receipt),
+	// or into a purpose-bound wallet of the requester's that pays the payee alone
+	// (purpose_bound); ConditionalPaymentID and BoundWalletID name what it paid into.
+	Disbursement         DisbursementMode `json:"disbursement,omitempty"`
+	ConditionalPaymentID string           `json:"conditional_payment_id,omitempty"`
+	BoundWalletID        string           `json:"bound_wallet_id,omitempty"`
 }
 
 // Owed is what repays a loan or an advance: the price paid out and its interest.

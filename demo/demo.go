@@ -185,6 +185,34 @@ func (r *run) request(actor string, product linkfin.Product, assetID, funderID s
 	return c
 }
 
+// requestWith is request with a way of paying out (see linkfin.DisbursementMode).
+func (r *run) requestWith(actor string, product linkfin.Product, assetID, funderID string, mode linkfin.DisbursementMode) linkfin.Command {
+	in := linkfin.FinancingIn{Product: product, ProgramID: "auto-scf", AssetID: assetID, FunderID: funderID, Disbursement: mode}
+	p, err := services.ProductNamed(product)
+	if err != nil {
+		return failed{err}
+	}
+	c, err := p.Request(r.ctx, r.s, actor, &in)
+	if err != nil {
+		return failed{err}
+	}
+	return c
+}
+
+// conditional says where a conditional payment stands.
+func (r *run) conditional(id string) string {
+	var p linkfin.ConditionalPayment
+	o, err := r.s.Object(r.ctx, linkfin.KindConditionalPayment, id)
+	if err == nil {
+		err = json.Unmarshal(o.Data, &p)
+	}
+	if err != nil {
+		r.err = err
+		return ""
+	}
+	return fmt.Sprintf("%s released to tier1, %s still locked (%s)", money(p.Released), money(p.Remaining()), p.Status)
+}
+
 // accept is the command by which actor accepts the quote f, made by its product.
 func (r *run) accept(actor string, f *linkfin.Financing) linkfin.Command {
 	p, err := services.ProductOf(f)
@@ -447,32 +475,43 @@ func (r *run) story() {
 	r.say("payable %s: advance %s now (60 %%), interest %s to the due date; the reserve comes at collection",
 		money(fq.Quote.Face), money(fq.Quote.Price), money(fq.Interest))
 
-	r.title("Purchase-order financing: tier1 is advanced money on an order before it ships")
+	r.title("Purchase-order financing: tier1's advance, released as the goods arrive")
 	r.make(&services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{Number: "PO-1004", SellerID: "tier1", ProgramID: "auto-scf", Currency: "CNY",
 		Lines: []linkfin.POLine{{LineID: "1", Item: "hub", Quantity: 300, Unit: "pc", UnitPrice: 1_000_00}}}}, nil, "PO-1004")
 	r.do(&services.AcceptPurchaseOrder{Actor: "tier1", ID: r.id("PO-1004")}, nil)
 	var pq linkfin.Financing
-	r.make(r.request("tier1", linkfin.ProductPOFinancing, r.id("PO-1004"), "bank"), &pq, "PF-1")
+	r.make(r.requestWith("tier1", linkfin.ProductPOFinancing, r.id("PO-1004"), "bank", linkfin.DisburseOnReceipt), &pq, "PF-1")
 	r.do(r.accept("tier1", &pq), nil)
-	r.do(&services.DisburseFinancing{Actor: "bank", ID: pq.ID}, nil)
-	r.say("order %s: advance %s before shipping", money(pq.Quote.Face), money(pq.Quote.Price))
-	r.order("PO-1004", "tier1", 300, 1_000_00, "2027-01-20", true)
-	r.say("delivered, invoiced and approved: the payable is swept to repay the bank first")
+	r.do(&services.DisburseFinancing{Actor: "bank", ID: pq.ID}, &pq)
+	r.say("order %s: the bank's advance of %s is locked for tier1 in conditional payment %s", money(pq.Quote.Face), money(pq.Quote.Price),
+		pq.ConditionalPaymentID)
+	r.do(&services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{POID: r.id("PO-1004"),
+		Lines: []linkfin.ReceiptLine{{LineID: "1", Accepted: 100}}}}, nil)
+	r.say("100 of 300 hubs accepted: %s", r.conditional(pq.ConditionalPaymentID))
+	r.do(&services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{POID: r.id("PO-1004"),
+		Lines: []linkfin.ReceiptLine{{LineID: "1", Accepted: 200}}}}, nil)
+	r.say("the other 200 accepted: %s", r.conditional(pq.ConditionalPaymentID))
+	r.invoice("PO-1004", "tier1", 300, 1_000_00, "2027-01-20")
+	r.say("invoiced and approved: the payable is swept to repay the bank first")
 
 	var capped linkfin.Financing
 	r.make(r.request("tier1", linkfin.ProductCertificateDiscounting, r.id("C-1b2"), "factor"), &capped, "F-cap")
 	r.refuse("tier1 financing past its cap of 2,100,000.00 across funders (Carillion)", "exceeds_credits",
 		r.accept("tier1", &capped))
 
-	r.title("Distributor financing: the factor pays the anchor for the dealer's cars")
+	r.title("Distributor financing: the factor lends the dealer money that can only buy the anchor's cars")
 	r.make(&services.CreatePurchaseOrder{Actor: "dealer", Order: linkfin.PurchaseOrder{Number: "DPO-1", SellerID: "anchor", ProgramID: "auto-scf", Currency: "CNY",
 		Lines: []linkfin.POLine{{LineID: "1", Item: "sedan", Quantity: 2, Unit: "car", UnitPrice: 200_000_00}}}}, nil, "DPO-1")
 	r.do(&services.AcceptPurchaseOrder{Actor: "anchor", ID: r.id("DPO-1")}, nil)
 	var dq linkfin.Financing
-	r.make(r.request("dealer", linkfin.ProductDistributorFinancing, r.id("DPO-1"), "factor"), &dq, "DF-1")
+	r.make(r.requestWith("dealer", linkfin.ProductDistributorFinancing, r.id("DPO-1"), "factor", linkfin.DisbursePurposeBound), &dq, "DF-1")
 	r.do(r.accept("dealer", &dq), nil)
-	r.do(&services.DisburseFinancing{Actor: "factor", ID: dq.ID}, nil)
-	r.say("the anchor is paid %s now; the dealer owes %s with interest by %s (the anchor guarantees a buy-back)",
+	r.do(&services.DisburseFinancing{Actor: "factor", ID: dq.ID}, &dq)
+	r.say("the loan of %s goes into the dealer's purpose-bound wallet %s, which pays the anchor alone", money(dq.Quote.Price), dq.BoundWalletID)
+	r.refuse("the dealer paying tier1 from it", linkfin.EPURPOSEBOUND,
+		&services.PayFromBoundWallet{Actor: "dealer", ID: dq.BoundWalletID, PayeeID: "tier1", Amount: 1_00})
+	r.do(&services.PayFromBoundWallet{Actor: "dealer", ID: dq.BoundWalletID, PayeeID: "anchor", Amount: dq.Quote.Price}, nil)
+	r.say("the dealer pays the anchor %s from it; it owes %s with interest by %s (the anchor guarantees a buy-back)",
 		money(dq.Quote.Price), money(dq.Quote.Price+dq.Interest), dq.DueDate)
 
 	r.title("Warehouse-receipt pledge: tier2 borrows against copper in the port's warehouse")
@@ -546,6 +585,11 @@ func (r *run) order(po, seller string, qty, price int64, due string, exists bool
 		r.do(&services.AcceptPurchaseOrder{Actor: seller, ID: r.id(po)}, nil)
 	}
 	r.do(&services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{Number: "GR-" + po, POID: r.id(po), Lines: []linkfin.ReceiptLine{{LineID: "1", Accepted: qty}}}}, nil)
+	r.invoice(po, seller, qty, price, due)
+}
+
+// invoice bills an order whose goods were received and has the buyer approve it.
+func (r *run) invoice(po, seller string, qty, price int64, due string) {
 	r.make(&services.CreateInvoice{Actor: seller, Invoice: linkfin.Invoice{Number: "INV-" + po, BuyerID: "anchor", POID: r.id(po), Currency: "CNY",
 		IssueDate: date("2026-11-02"), DueDate: date(due), Lines: []linkfin.InvoiceLine{{LineID: "1", Quantity: qty, UnitPrice: price, Amount: qty * price}},
 		Total: qty * price}}, nil, "INV-"+po)
@@ -605,6 +649,9 @@ func (r *run) reconcile(v note.Verifier) error {
 		}
 		var in, out int64
 		for _, t := range ts {
+			if t.Flags&(ledger.Pending|ledger.VoidPending) != 0 {
+				continue // a hold, or its release: no money moved (its post, if any, did)
+			}
 			if t.CreditAccountID == id {
 				in += t.Amount
 			} else {

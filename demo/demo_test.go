@@ -33,6 +33,11 @@ func TestDemoReconcilesAndRepeats(t *testing.T) {
 		"the receipt is frozen",
 		"(FX-1) collected from the anchor: settled",
 		"(PF-1) collected from the anchor: settled",
+		// The advance on PO-1004 is released as its hubs are accepted: 100 of 300 first.
+		"100 of 300 hubs accepted: 60,000.00 released to tier1, 120,000.00 still locked (locked)",
+		"the other 200 accepted: 180,000.00 released to tier1, 0.00 still locked (released)",
+		"the dealer paying tier1 from it: purpose_bound_payee",
+		"the dealer pays the anchor 400,000.00 from it",
 		"the dealer sold the cars and repays the factor: settled",
 		": 7 pieces, conserved",
 		// The platform names the records; the parties number their documents.

@@ -14,7 +14,9 @@ import (
 func (s *Server) financingRoutes() {
 	fin := reflect.TypeFor[linkfin.Financing]()
 	act(s, Route{Pattern: "POST /v1/financings", Access: Write, Status: http.StatusCreated, Out: fin,
-		Summary: "Request financing of an asset: the answer is a quote (price, discount or interest, effective rate, expiry, reasons)."},
+		Summary: "Request financing of an asset: the answer is a quote (price, discount or interest, effective rate, expiry, reasons). " +
+			"For an order, disbursement on_receipt (po_financing) locks the advance for the seller until the goods are accepted, pro " +
+			"rata; purpose_bound (distributor_financing) pays the loan into a purpose-bound wallet that pays the anchor alone."},
 		func(r *http.Request, p *principal, in *linkfin.FinancingIn) (linkfin.Command, error) {
 			return s.requestFinancing(r, p, in)
 		})
@@ -92,6 +94,9 @@ func (s *Server) financingRoutes() {
 func (s *Server) requestFinancing(r *http.Request, p *principal, in *linkfin.FinancingIn) (linkfin.Command, error) {
 	product, err := services.ProductNamed(in.Product)
 	if err != nil {
+		return nil, err
+	}
+	if err := services.CheckDisbursement(in.Product, in.Disbursement); err != nil {
 		return nil, err
 	}
 	return product.Request(r.Context(), s.Store, p.Org, in)

@@ -76,7 +76,8 @@ var enums = map[reflect.Type][]any{
 	reflect.TypeFor[linkfin.ReleaseMode](): values(linkfin.ReleaseFull, linkfin.ReleaseProRata),
 	reflect.TypeFor[linkfin.ConditionalStatus](): values(linkfin.ConditionalLocked, linkfin.ConditionalReleased,
 		linkfin.ConditionalExpired, linkfin.ConditionalCancelled),
-	reflect.TypeFor[linkfin.MoveType](): values(linkfin.MoveLock, linkfin.MoveRelease, linkfin.MovePartialRelease, linkfin.MoveRefund),
+	reflect.TypeFor[linkfin.DisbursementMode](): values(linkfin.DisburseOnReceipt, linkfin.DisbursePurposeBound),
+	reflect.TypeFor[linkfin.MoveType]():         values(linkfin.MoveLock, linkfin.MoveRelease, linkfin.MovePartialRelease, linkfin.MoveRefund),
 }
 
 func values[T ~string](vs ...T) []any {

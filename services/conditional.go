@@ -456,60 +456,67 @@ func (c *CreateConditionalPayment) Apply(tx linkfin.Tx) (any, error) {
 		}
 	}
 	p := &linkfin.ConditionalPayment{PayerID: c.Actor, PayeeID: in.PayeeID, Currency: in.Currency, Amount: in.Amount,
-		Reference: in.Reference, SourceWalletID: in.SourceWalletID, FinancingID: c.FinancingID, Condition: cond,
+		Reference: in.Reference, SourceWalletID: in.SourceWalletID, Condition: cond,
 		ExpiresOn: in.ExpiresOn, Status: linkfin.ConditionalLocked, CreatedAt: tx.Now()}
 	var err error
 	if p.ID, err = newID(tx, linkfin.KindConditionalPayment, c.ID); err != nil {
 		return nil, err
 	}
+	return p, lockPayment(tx, p)
+}
+
+// lockPayment locks a new conditional payment's amount at its source, records it
+// (and on its trade record's watch), and releases at once what its condition makes
+// due already. The records and ledger accounts it reads are listed by the command.
+func lockPayment(tx linkfin.Tx, p *linkfin.ConditionalPayment) error {
 	source, payee := cpAccounts(p)
-	if in.SourceWalletID == "" {
-		w, err := account(source, in.Currency, codeWallet, ledger.DebitsMustNotExceedCredits)
+	if p.SourceWalletID == "" {
+		w, err := account(source, p.Currency, codeWallet, ledger.DebitsMustNotExceedCredits)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if err := tx.CreateAccounts(w); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	if have, err := available(tx, source); err != nil {
-		return nil, err
-	} else if have < in.Amount {
-		return nil, linkfin.Errorf(linkfin.EINSUFFICIENTFUNDS, "the source holds %s of the %s to lock",
-			linkfin.Money{Amount: have, Currency: in.Currency}, linkfin.Money{Amount: in.Amount, Currency: in.Currency})
+		return err
+	} else if have < p.Amount {
+		return linkfin.Errorf(linkfin.EINSUFFICIENTFUNDS, "the source holds %s of the %s to lock",
+			linkfin.Money{Amount: have, Currency: p.Currency}, linkfin.Money{Amount: p.Amount, Currency: p.Currency})
 	}
-	pw, _ := account(payee, in.Currency, codeWallet, ledger.DebitsMustNotExceedCredits)
+	pw, _ := account(payee, p.Currency, codeWallet, ledger.DebitsMustNotExceedCredits)
 	if err := tx.CreateAccounts(pw); err != nil {
-		return nil, err
+		return err
 	}
-	lock, err := lockTransfer(tx, p, source, payee, in.Amount)
+	lock, err := lockTransfer(tx, p, source, payee, p.Amount)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if err := tx.Transfer(lock); err != nil {
-		return nil, err
+		return err
 	}
 	p.Lock = linkfin.StringInt(lock.ID)
-	p.Moves = []linkfin.ConditionalMove{{Type: linkfin.MoveLock, Amount: in.Amount, Reason: lockReason(&cond),
+	p.Moves = []linkfin.ConditionalMove{{Type: linkfin.MoveLock, Amount: p.Amount, Reason: lockReason(&p.Condition),
 		TransferID: p.Lock, At: tx.Now()}}
 	if err := putPayment(tx, p, "locked"); err != nil {
-		return nil, err
+		return err
 	}
-	if kind, id := cond.Subject(); kind != "" {
+	if kind, id := p.Condition.Subject(); kind != "" {
 		var w linkfin.ConditionWatch
 		wid := linkfin.ConditionWatchID(kind, id)
 		if _, err := tx.Get(linkfin.KindConditionWatch, wid, &w); err != nil {
-			return nil, err
+			return err
 		}
 		w.ID, w.Payments = wid, append(w.Payments, p.ID)
 		if err := tx.Put(linkfin.KindConditionWatch, wid, &w, "condition_watch.changed"); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	if err := meet(tx, p); err != nil {
-		return nil, err
+		return err
 	}
-	return p, unwatch(tx, p)
+	return unwatch(tx, p)
 }
 
 // lockReason says what a new payment waits for.

@@ -21,7 +21,8 @@ func (distributorFinancing) Downstream() bool      { return true }
 func (distributorFinancing) Legs() []string        { return []string{"disbursement", "repayment", "buy-back"} }
 
 func (distributorFinancing) Request(_ context.Context, _ linkfin.Store, actor string, in *linkfin.FinancingIn) (linkfin.Command, error) {
-	return &RequestDistributorFinancing{Actor: actor, POID: in.AssetID, ProgramID: in.ProgramID, FunderID: in.FunderID}, nil
+	return &RequestDistributorFinancing{Actor: actor, POID: in.AssetID, ProgramID: in.ProgramID, FunderID: in.FunderID,
+		Disbursement: in.Disbursement}, nil
 }
 
 func (distributorFinancing) Accept(actor string, f *linkfin.Financing) linkfin.Command {
@@ -75,11 +76,19 @@ func (c *RequestDistributorFinancing) Apply(tx linkfin.Tx) (any, error) {
 	case po.FinancingID != "":
 		return nil, linkfin.Errorf("asset_financed", "purchase order %s backs financing %s", po.ID, po.FinancingID)
 	}
+	if err := CheckDisbursement(linkfin.ProductDistributorFinancing, c.Disbursement); err != nil {
+		return nil, err
+	}
 	q, err := priceDistributorFinancing(p, c.FunderID, po, linkfin.DateOf(tx.Now()))
 	if err != nil {
 		return nil, err
 	}
+	if c.Disbursement == linkfin.DisbursePurposeBound {
+		q.Reasons[1] = "the loan is paid into a purpose-bound wallet of the distributor's, which pays the anchor alone; the distributor " +
+			"repays it with interest in " + strconv.Itoa(p.MaxTenorDays) + " days"
+	}
 	fin := newQuote(tx, id, distributorFinancing{}, p, c.Actor, c.FunderID, po.ID, q)
+	fin.Disbursement = c.Disbursement
 	fin.Currency, fin.SupplierLimit, fin.PayeeID, fin.Interest, fin.DueDate = po.Currency, p.SupplierLimit, p.AnchorID, q.Discount, q.ValueDate.AddDays(p.MaxTenorDays)
 	return fin, tx.Put(linkfin.KindFinancing, fin.ID, fin, "financing.quoted")
 }

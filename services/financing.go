@@ -181,11 +181,18 @@ func (c *DisburseFinancing) Apply(tx linkfin.Tx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	pay, err := financingLegs(tx, f, []leg{{"disbursement", linkfin.WalletID(f.FunderID, f.Currency), linkfin.WalletID(f.PayeeID, f.Currency), f.Quote.Price, codeWallet}})
+	legs, err := disbursementLegs(tx, f)
+	if err != nil {
+		return nil, err
+	}
+	pay, err := financingLegs(tx, f, legs)
 	if err != nil {
 		return nil, err
 	}
 	if err := tx.Transfer(append(posts, pay...)...); err != nil {
+		return nil, err
+	}
+	if err := disbursedInto(tx, f); err != nil {
 		return nil, err
 	}
 	product, err := ProductOf(f)

@@ -19,7 +19,7 @@ func (poFinancing) Downstream() bool      { return false }
 func (poFinancing) Legs() []string        { return collectionLegs }
 
 func (poFinancing) Request(_ context.Context, _ linkfin.Store, actor string, in *linkfin.FinancingIn) (linkfin.Command, error) {
-	return &RequestPOFinancing{Actor: actor, POID: in.AssetID, ProgramID: in.ProgramID, FunderID: in.FunderID}, nil
+	return &RequestPOFinancing{Actor: actor, POID: in.AssetID, ProgramID: in.ProgramID, FunderID: in.FunderID, Disbursement: in.Disbursement}, nil
 }
 
 func (poFinancing) Accept(actor string, f *linkfin.Financing) linkfin.Command {
@@ -48,6 +48,10 @@ func (poFinancing) Release(tx linkfin.Tx, f *linkfin.Financing) error { return r
 // became, if it did.
 func orderKeys(f *linkfin.Financing) []linkfin.ObjectKey {
 	keys := []linkfin.ObjectKey{{Kind: linkfin.KindPurchaseOrder, ID: f.AssetID}}
+	if f.Disbursement == linkfin.DisburseOnReceipt {
+		// The advance is locked on the order's goods: the order's watch.
+		keys = append(keys, watchKeys(linkfin.KindPurchaseOrder, f.AssetID)...)
+	}
 	if f.PayableID != "" {
 		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindPayable, ID: f.PayableID})
 	}
@@ -84,6 +88,9 @@ type RequestPOFinancing struct {
 	POID      string
 	ProgramID string
 	FunderID  string
+	// Disbursement is on_receipt for an advance locked on the order's goods (see
+	// linkfin.DisburseOnReceipt); for a distributor loan, purpose_bound.
+	Disbursement linkfin.DisbursementMode
 }
 
 // Keys implements linkfin.Command.
@@ -105,12 +112,19 @@ func (c *RequestPOFinancing) Apply(tx linkfin.Tx) (any, error) {
 	case po.FinancingID != "":
 		return nil, linkfin.Errorf("asset_financed", "purchase order %s backs financing %s", po.ID, po.FinancingID)
 	}
+	if err := CheckDisbursement(linkfin.ProductPOFinancing, c.Disbursement); err != nil {
+		return nil, err
+	}
 	q, err := pricePOFinancing(p, c.FunderID, po, linkfin.DateOf(tx.Now()))
 	if err != nil {
 		return nil, err
 	}
+	if c.Disbursement == linkfin.DisburseOnReceipt {
+		q.Reasons = append(q.Reasons, "the advance is locked for the seller and released as the order's goods are accepted, pro rata")
+	}
 	fin := newQuote(tx, id, poFinancing{}, p, c.Actor, c.FunderID, po.ID, q)
 	fin.Tier, fin.Currency, fin.SupplierLimit, fin.PayeeID = 1, po.Currency, p.SupplierLimit, c.Actor
+	fin.Disbursement = c.Disbursement
 	return fin, tx.Put(linkfin.KindFinancing, fin.ID, fin, "financing.quoted")
 }
 

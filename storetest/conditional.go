@@ -432,3 +432,94 @@ func testConditionalCrash(t *testing.T, open Opener) {
 	}
 	env.MustVerify()
 }
+
+// testFinancedConditional: a PO financing's advance paid on receipt is locked for the
+// seller as a conditional payment from the funder, released pro rata as the order's
+// goods are accepted; a distributor loan paid purpose-bound goes into a wallet of the
+// distributor's that pays the anchor alone. A way of paying out the product does not
+// have is refused.
+func testFinancedConditional(t *testing.T, open Opener) {
+	env := NewEnv(t, open)
+	financingFixture(t, env)
+	ctx := context.Background()
+	rate := mustRate(t, "0.06")
+	mustRun(t, env, &services.CreateProgram{Actor: "anchor", Program: linkfin.Program{ID: "pof", Name: "Order finance",
+		Currency: "CNY", Limit: 10_000_000_00, Products: []linkfin.Product{linkfin.ProductPOFinancing, linkfin.ProductDistributorFinancing},
+		MaxTenorDays: 90, AdvanceRate: mustRate(t, "0.7"), DayCount: linkfin.ACT360, Calendar: "CN"}})
+	mustRun(t, env, &services.InviteFunder{Actor: "anchor", ProgramID: "pof", FunderID: "bank", Limit: 1_000_000_00,
+		Pricing: linkfin.Pricing{FixedRate: &rate}})
+	mustRun(t, env, &services.AcceptFunder{Actor: "bank", ProgramID: "pof"})
+	bankWallet, tier1Wallet := linkfin.WalletID("bank", "CNY"), linkfin.WalletID("tier1", "CNY")
+	for _, org := range []string{"tier1", "anchor"} {
+		mustRun(t, env, &services.RecordInboundPayment{Rail: "bank", InstructionID: "dep-fc-" + org, OrgID: org, Currency: "CNY", Amount: 1_00})
+	}
+
+	// The advance, on receipt.
+	mustRun(t, env, &services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: "po-r", Number: "po-r", SellerID: "tier1",
+		ProgramID: "pof", Currency: "CNY", Lines: []linkfin.POLine{{LineID: "L1", Item: "housing", Quantity: 100, Unit: "pc", UnitPrice: 1_000_00}}}})
+	mustRun(t, env, &services.AcceptPurchaseOrder{Actor: "tier1", ID: "po-r"})
+	if _, err := run[linkfin.Financing](t, env, &services.RequestPOFinancing{Actor: "tier1", ID: "pf-x", POID: "po-r", ProgramID: "pof", FunderID: "bank",
+		Disbursement: linkfin.DisbursePurposeBound}); linkfin.ErrorCode(err) != linkfin.EINVALID {
+		t.Fatalf("a PO financing paid purpose-bound: %v", err)
+	}
+	mustRun(t, env, &services.RequestPOFinancing{Actor: "tier1", ID: "pf-r", POID: "po-r", ProgramID: "pof", FunderID: "bank",
+		Disbursement: linkfin.DisburseOnReceipt})
+	mustRun(t, env, &services.AcceptPOFinancing{Actor: "tier1", ID: "pf-r", POID: "po-r"})
+	bankBefore, tier1Before := free(t, env, bankWallet), free(t, env, tier1Wallet)
+	f, err := run[linkfin.Financing](t, env, &services.DisburseFinancing{Actor: "bank", ID: "pf-r"})
+	if err != nil || f.Status != linkfin.FinancingDisbursed || f.ConditionalPaymentID == "" {
+		t.Fatalf("disbursed on receipt: %+v, %v", f, err)
+	}
+	p := wantPayment(t, env, f.ConditionalPaymentID, linkfin.ConditionalLocked, 0, 0)
+	if p.PayerID != "bank" || p.PayeeID != "tier1" || p.Amount != 70_000_00 || p.FinancingID != "pf-r" ||
+		free(t, env, bankWallet) != bankBefore-70_000_00 || free(t, env, tier1Wallet) != tier1Before {
+		t.Fatalf("the advance locked: %+v; bank free %d, tier1 free %d", p, free(t, env, bankWallet), free(t, env, tier1Wallet))
+	}
+	receive := func(n int64) {
+		mustRun(t, env, &services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{POID: "po-r",
+			Lines: []linkfin.ReceiptLine{{LineID: "L1", Accepted: n}}}})
+	}
+	receive(40)
+	wantPayment(t, env, p.ID, linkfin.ConditionalLocked, 28_000_00, 0)
+	if free(t, env, tier1Wallet) != tier1Before+28_000_00 {
+		t.Fatalf("tier1 after 40 of 100: %d", free(t, env, tier1Wallet)-tier1Before)
+	}
+	receive(60)
+	wantPayment(t, env, p.ID, linkfin.ConditionalReleased, 70_000_00, 0)
+	if free(t, env, tier1Wallet) != tier1Before+70_000_00 || free(t, env, bankWallet) != bankBefore-70_000_00 {
+		t.Fatalf("after every receipt: tier1 %d, bank %d", free(t, env, tier1Wallet)-tier1Before, free(t, env, bankWallet)-bankBefore)
+	}
+
+	// The distributor's loan, purpose-bound.
+	mustRun(t, env, &services.CreateOrganization{Org: linkfin.Organization{ID: "dealer", Name: "City Dealer", Capabilities: []linkfin.Capability{linkfin.CapTrade}}})
+	mustRun(t, env, &services.ProposeRelationship{Actor: "dealer", BuyerID: "dealer", SellerID: "anchor"})
+	mustRun(t, env, &services.AcceptRelationship{Actor: "anchor", BuyerID: "dealer", SellerID: "anchor"})
+	mustRun(t, env, &services.CreatePurchaseOrder{Actor: "dealer", Order: linkfin.PurchaseOrder{ID: "dpo", Number: "dpo", SellerID: "anchor",
+		ProgramID: "pof", Currency: "CNY", Lines: []linkfin.POLine{{LineID: "1", Item: "sedan", Quantity: 2, Unit: "car", UnitPrice: 100_000_00}}}})
+	mustRun(t, env, &services.AcceptPurchaseOrder{Actor: "anchor", ID: "dpo"})
+	if _, err := run[linkfin.Financing](t, env, &services.RequestDistributorFinancing{Actor: "dealer", ID: "df-x", POID: "dpo", ProgramID: "pof",
+		FunderID: "bank", Disbursement: linkfin.DisburseOnReceipt}); linkfin.ErrorCode(err) != linkfin.EINVALID {
+		t.Fatalf("a distributor loan paid on receipt: %v", err)
+	}
+	mustRun(t, env, &services.RequestDistributorFinancing{Actor: "dealer", ID: "df", POID: "dpo", ProgramID: "pof", FunderID: "bank",
+		Disbursement: linkfin.DisbursePurposeBound})
+	mustRun(t, env, &services.AcceptDistributorFinancing{Actor: "dealer", ID: "df", POID: "dpo"})
+	anchorWallet := linkfin.WalletID("anchor", "CNY")
+	anchorBefore := free(t, env, anchorWallet)
+	f, err = run[linkfin.Financing](t, env, &services.DisburseFinancing{Actor: "bank", ID: "df"})
+	if err != nil || f.BoundWalletID == "" || free(t, env, anchorWallet) != anchorBefore {
+		t.Fatalf("disbursed purpose-bound: %+v, %v; the anchor got %d", f, err, free(t, env, anchorWallet)-anchorBefore)
+	}
+	w, err := services.ReadBoundWallet(ctx, env.Records().(linkfin.PartyReader), env.Domain, linkfin.Viewer{Org: "dealer"}, f.BoundWalletID)
+	if err != nil || w.Balance != 200_000_00 || w.HolderID != "dealer" || w.GrantorID != "bank" || len(w.PayeeIDs) != 1 || w.PayeeIDs[0] != "anchor" {
+		t.Fatalf("the dealer's purpose-bound wallet: %+v, %v", w, err)
+	}
+	if _, err := run[linkfin.BoundPayment](t, env, &services.PayFromBoundWallet{Actor: "dealer", ID: w.ID, PayeeID: "tier1", Amount: 1_00}); linkfin.ErrorCode(err) != linkfin.EPURPOSEBOUND {
+		t.Fatalf("the loan paid to another than the anchor: %v", err)
+	}
+	mustRun(t, env, &services.PayFromBoundWallet{Actor: "dealer", ID: w.ID, PayeeID: "anchor", Amount: 200_000_00})
+	if free(t, env, anchorWallet) != anchorBefore+200_000_00 {
+		t.Fatalf("the anchor paid from the loan: %d", free(t, env, anchorWallet)-anchorBefore)
+	}
+	env.MustVerify()
+}
