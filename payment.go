@@ -32,6 +32,7 @@ const (
 	CreditTransferFiled    CreditTransferStatus = "filed"    // in a payment file, sent to the bank
 	CreditTransferAccepted CreditTransferStatus = "accepted" // the bank accepted it
 	CreditTransferRejected CreditTransferStatus = "rejected" // the bank rejected it
+	CreditTransferBooked   CreditTransferStatus = "booked"   // the bank's statement shows it paid out
 )
 
 // CreditTransfer is an instruction to the bank to pay Amount out of the platform's
@@ -49,7 +50,9 @@ type CreditTransfer struct {
 	FileID        string               `json:"file_id,omitempty"`
 	// Reason is the bank's, when it rejected the instruction: its ISO 20022 reason code
 	// and what it added ("AC04 account closed"). The money went back to the wallet.
-	Reason    string    `json:"reason,omitempty"`
+	Reason string `json:"reason,omitempty"`
+	// EntryID is the bank statement's entry that shows it paid, once booked.
+	EntryID   string    `json:"entry_id,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
 }
 

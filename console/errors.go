@@ -88,6 +88,11 @@ var codeMessages = map[string]message{
 	"insufficient_funds":         {"The paying wallet holds less than the amount.", "付款钱包余额不足。"},
 	// Bank statements (ISO 20022).
 	"unsupported_message": {"The file is not a bank statement message the platform reads.", "该文件不是平台可读取的银行对账单报文。"},
+	"malformed_xml":       {"The file is not well-formed XML.", "该文件不是格式正确的 XML。"},
+	"statement_conflict":  {"This bank statement was imported before with other content.", "该银行对账单此前已导入，且内容不同。"},
+	"entry_booked":        {"This statement entry is booked already.", "该对账单分录已入账。"},
+	"entry_mismatch":      {"The entry cannot settle this: its direction or amount differs, or the bank has not booked it.", "该分录无法用于结算此项：借贷方向或金额不符，或银行尚未入账。"},
+	"not_open":            {"This payment is not waiting for its money: it is settled, rejected or not yet sent to the bank.", "该款项不在待到账状态：已结清、已被拒绝或尚未发送至银行。"},
 	// The ledger's refusals.
 	"linked_event_failed":                     {"The request was refused because another part of it was.", "请求中的其他部分被拒绝，因此整笔请求被拒绝。"},
 	"linked_event_chain_open":                 {"A chain of linked entries is left open.", "关联分录链未闭合。"},

@@ -25,8 +25,8 @@ func TestListsAsCSV(t *testing.T) {
 		lists++
 		path := p.fill(t, rt)
 		who := "anchor"
-		if strings.HasSuffix(rt.Path(), "/{id}/events") {
-			who = "operator" // a record's history, of records the anchor is not party to too
+		if strings.HasSuffix(rt.Path(), "/{id}/events") || strings.HasPrefix(rt.Path(), "/v1/bank-statements/") {
+			who = "operator" // a record's history, of records the anchor is not party to too; a statement's entries
 		}
 		jr := p.as(who, "GET", path+"?limit=2", "")
 		var page linkfin.List[map[string]json.RawMessage]

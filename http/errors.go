@@ -85,7 +85,14 @@ var statusOf = map[string]int{
 	services.ESIGNINLIMITED:   http.StatusTooManyRequests,
 	services.ECSRF:            http.StatusForbidden,
 	iso20022.EUNSUPPORTED:     http.StatusUnprocessableEntity,
+	iso20022.EMALFORMED:       http.StatusBadRequest,
 	linkfin.ENOTHINGTOFILE:    http.StatusUnprocessableEntity,
+	// A bank statement, and the assignment of its entries.
+	linkfin.ESTATEMENTCONFLICT: http.StatusConflict,
+	linkfin.EENTRYBOOKED:       http.StatusConflict,
+	linkfin.ENOTOPEN:           http.StatusConflict,
+	linkfin.EENTRYMISMATCH:     http.StatusUnprocessableEntity,
+	linkfin.ECURRENCYMISMATCH:  http.StatusUnprocessableEntity,
 }
 
 func writeError(w http.ResponseWriter, r *http.Request, err error) {

@@ -16,6 +16,7 @@ import (
 
 	"linkfin"
 	"linkfin/engine"
+	"linkfin/iso20022"
 	"linkfin/services"
 )
 
@@ -390,7 +391,7 @@ func TestContentTypeChecked(t *testing.T) {
 		t.Run(route.Pattern+"/charset", func(t *testing.T) {
 			if route.XML {
 				// An XML document is read, and refused for what it is, in any case of the type.
-				wantProblem(t, p.as(who, "POST", path, `<Document`, "Content-Type", "Application/XML; charset=UTF-8"), http.StatusBadRequest, linkfin.EINVALID)
+				wantProblem(t, p.as(who, "POST", path, `<Document`, "Content-Type", "Application/XML; charset=UTF-8"), http.StatusBadRequest, iso20022.EMALFORMED)
 				return
 			}
 			r := p.as(who, "POST", path, `{"bogus":1}`, "Content-Type", "Application/JSON; charset=UTF-8")

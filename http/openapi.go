@@ -69,7 +69,7 @@ var enums = map[reflect.Type][]any{
 		linkfin.FinancingBoughtBack),
 	reflect.TypeFor[linkfin.ReceiptStatus](): values(linkfin.ReceiptIssued, linkfin.ReceiptPledged, linkfin.ReceiptFrozen),
 	reflect.TypeFor[linkfin.CreditTransferStatus](): values(linkfin.CreditTransferPending, linkfin.CreditTransferFiled,
-		linkfin.CreditTransferAccepted, linkfin.CreditTransferRejected),
+		linkfin.CreditTransferAccepted, linkfin.CreditTransferRejected, linkfin.CreditTransferBooked),
 	reflect.TypeFor[linkfin.PaymentFileStatus](): values(linkfin.PaymentFileCreated, linkfin.PaymentFileReported),
 	reflect.TypeFor[linkfin.ConditionType](): values(linkfin.ConditionGoodsReceived, linkfin.ConditionDelivered,
 		linkfin.ConditionInvoiceApproved, linkfin.ConditionMilestone, linkfin.ConditionDate),
@@ -98,7 +98,8 @@ var (
 	// xmlBodies take an XML body as well as JSON, of this description.
 	xmlBodies = map[string]string{"POST /v1/invoices": "A UBL 2.1 Invoice document (PEPPOL BIS Billing 3.0, EN 16931), with the query's po_id and buyer_id.",
 		"POST /v1/credit-notes":              "A UBL 2.1 CreditNote document (PEPPOL BIS Billing 3.0, EN 16931) whose BillingReference names the invoice it credits.",
-		"POST /v1/payment-files/{id}/status": "The bank's pain.002 CustomerPaymentStatusReport (001.03 to 001.14) answering the file."}
+		"POST /v1/payment-files/{id}/status": "The bank's pain.002 CustomerPaymentStatusReport (001.03 to 001.14) answering the file.",
+		"POST /v1/bank-statements":           "The bank's camt.053 BankToCustomerStatement (001.02 to 001.08), in UTF-8 or the encoding its XML declaration names."}
 	// xmlAnswers answer XML as well as JSON, with Accept: application/xml, of this
 	// description.
 	xmlAnswers = map[string]string{"GET /v1/payment-files/{id}": "The payment file's pain.001.001.09 document (CustomerCreditTransferInitiationV09)."}

@@ -212,7 +212,7 @@ func TestPaymentStatusReport(t *testing.T) {
 	wantProblem(t, post("operator", statusReport("10", file.ID, "", file.ID+"-CNY", "ct_0000000000000:RJCT:AC04:closed")), http.StatusBadRequest, linkfin.EINVALID)
 	wantProblem(t, post("operator", statusReport("10", file.ID, "", file.ID+"-EUR", ok+":RJCT:AC04:closed")), http.StatusBadRequest, linkfin.EINVALID)
 	wantProblem(t, post("operator", `<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.001.001.09"/>`), http.StatusUnprocessableEntity, "unsupported_message")
-	wantProblem(t, post("operator", "<Document"), http.StatusBadRequest, linkfin.EINVALID)
+	wantProblem(t, post("operator", "<Document"), http.StatusBadRequest, "malformed_xml")
 	wantProblem(t, p.as("operator", "POST", "/v1/payment-files/"+file.ID+"/status", `{"status":"RJCT"}`), http.StatusUnsupportedMediaType, "unsupported_media_type")
 	wantProblem(t, post("bank", statusReport("10", file.ID, "", file.ID+"-CNY", ok+":ACSC")), http.StatusForbidden, linkfin.EFORBIDDEN)
 	if got := wallet(); got != start-123_45-5_000_00-7_00 || len(history(bad)) != 2 {

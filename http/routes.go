@@ -209,6 +209,7 @@ func (s *Server) domainRoutes() {
 	s.handle(Route{Pattern: "GET /v1/exposure", Access: AnyKey, Out: reflect.TypeFor[linkfin.List[linkfin.Exposure]](),
 		Summary: "Exposure per anchor, by funder, product and tier (an organization: as anchor, or its own part as funder)."}, s.exposure)
 	s.paymentRoutes()
+	s.bankStatementRoutes()
 	s.ecnyRoutes()
 	s.conditionalRoutes()
 	s.webhookRoutes()

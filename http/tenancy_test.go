@@ -12,8 +12,10 @@ import (
 	"linkfin"
 	"linkfin/demo"
 	lfhttp "linkfin/http"
+	"linkfin/iso20022"
 	"linkfin/ledger"
 	"linkfin/services"
+	"linkfin/storetest"
 )
 
 // platform is an API over the demo's supply chain, with trade in flight: a record of
@@ -31,6 +33,9 @@ type platform struct {
 	// creditTransfer is the anchor's withdrawal's instruction to the bank, which
 	// paymentFile filed.
 	creditTransfer, paymentFile string
+	// bankStatement is an imported statement whose bankEntry, a credit, waits to be
+	// assigned; expectedPayment is a payment the anchor announced into its wallet.
+	bankStatement, bankEntry, expectedPayment string
 }
 
 func newPlatform(t *testing.T) *platform {
@@ -83,6 +88,22 @@ func newPlatform(t *testing.T) *platform {
 		t.Fatal(err)
 	}
 	p.paymentFile = file.ID
+	var ep linkfin.ExpectedPayment
+	if err := a.engine.Run(ctx, &services.CreateExpectedPayment{Actor: "anchor", In: linkfin.ExpectedPaymentIn{Currency: "CNY", Amount: 1_00, Date: due}}, &ep); err != nil {
+		t.Fatal(err)
+	}
+	p.expectedPayment = ep.ID
+	msg, err := iso20022.ReadStatement(strings.NewReader(storetest.Camt053("PLATFORM-1", "PLATFORM-1", "6222 0000 1111", "CNY",
+		storetest.CamtEntry{Sign: "CRDT", Amount: "5.00", Date: due.String(), Ref: "P-1", Remitting: "unannounced"})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var imported linkfin.BankStatementImport
+	if err := a.engine.Run(ctx, &services.ImportBankStatement{Message: msg}, &imported); err != nil {
+		t.Fatal(err)
+	}
+	p.bankStatement = imported.Statements[0].ID
+	p.bankEntry = services.BankEntryID(&imported.Statements[0], 1)
 	var w linkfin.ECNYWallet
 	if err := a.engine.Run(ctx, &services.OpenECNYWallet{Actor: "anchor", OrgID: "anchor"}, &w); err != nil {
 		t.Fatal(err)
@@ -156,6 +177,7 @@ func (p *platform) fill(t *testing.T, route lfhttp.Route) string {
 		"/v1/users/":     p.user.ID, "/v1/sessions/": p.session.Session.ID, "/v1/ecny-wallets/": p.ecny,
 		"/v1/credit-transfers/": p.creditTransfer, "/v1/payment-files/": p.paymentFile,
 		"/v1/conditional-payments/": p.cp, "/v1/purpose-bound-wallets/": p.bound,
+		"/v1/bank-statements/": p.bankStatement, "/v1/bank-entries/": p.bankEntry, "/v1/expected-payments/": p.expectedPayment,
 	}
 	for prefix, id := range ids {
 		if strings.HasPrefix(path, prefix+"{id}") {
@@ -284,6 +306,8 @@ var foreignCases = map[string]foreignCase{
 		status: 403, code: linkfin.EFORBIDDEN, about: "only a logistics operator issues"},
 	"POST /v1/payments/withdrawals": {body: `{"rail":"bank","instruction_id":"x","currency":"CNY","amount":1}`,
 		status: 422, code: string(ledger.ExceedsCredits)}, // its own wallet, which is empty
+	"POST /v1/expected-payments": {body: `{"currency":"SEK","amount":1,"date":"2026-12-01"}`,
+		status: 400, code: linkfin.EINVALID, about: "no ledger for currency SEK"}, // its own wallet, in a currency the platform keeps no ledger for
 	"POST /v1/webhook-endpoints": {body: `{"url":"https://erp.outsider.example/hooks","events":["webhook_endpoint.*"]}`,
 		status: 400, code: linkfin.EINVALID, about: "not delivered to webhooks"}, // its own endpoint, refused on its own merits
 	// Routes that answer any key with what is no one's secret.
@@ -296,6 +320,7 @@ var foreignCases = map[string]foreignCase{
 	"POST /v1/organizations":                   {body: `{"id":"anchor","name":"Core Auto Group","capabilities":["trade"]}`},
 	"POST /v1/organizations/{id}/capabilities": {body: `{"capabilities":["trade","anchor"]}`},
 	"POST /v1/price-marks":                     {body: `{"commodity":"copper","currency":"CNY","price":1}`},
+	"POST /v1/bank-entries/{id}/assign":        {body: `{"kind":"organization","id":"anchor"}`},
 	"POST /v1/payments/inbound":                {body: `{"rail":"bank","instruction_id":"x","org_id":"outsider","currency":"CNY","amount":1}`},
 	"POST /v1/settlements/run":                 {body: `{"program_id":"auto-scf","date":"2027-01-01"}`},
 	"POST /v1/accounts":                        {body: `{"id":"77","ledger":156,"currency":"CNY","code":1}`},
@@ -549,7 +574,7 @@ func TestBadInputEveryRoute(t *testing.T) {
 		}
 		if route.XML {
 			// The body is an XML document: a malformed one, or JSON, is refused for it.
-			cases[0].body, cases[0].headers, cases[0].code = `<Document`, []string{"Content-Type", "application/xml"}, linkfin.EINVALID
+			cases[0].body, cases[0].headers, cases[0].code = `<Document`, []string{"Content-Type", "application/xml"}, iso20022.EMALFORMED
 			cases[1].body, cases[1].headers, cases[1].status, cases[1].code = `{"bogus":1}`, nil, 415, lfhttp.EMEDIATYPE
 			cases[2].body, cases[2].headers, cases[2].status, cases[2].code = `"text"`, nil, 415, lfhttp.EMEDIATYPE
 		}

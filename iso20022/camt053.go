@@ -23,6 +23,9 @@ import (
 // reads: another message, or a version it does not know.
 const EUNSUPPORTED = "unsupported_message"
 
+// EMALFORMED refuses a document that is not well-formed XML.
+const EMALFORMED = "malformed_xml"
+
 // camt053Prefix is the namespace of a camt.053 Document without its version number.
 const camt053Prefix = "urn:iso:std:iso:20022:tech:xsd:camt.053.001."
 
@@ -198,11 +201,12 @@ func findDocument(d *xml.Decoder, prefix string) (xml.StartElement, error) {
 	}
 }
 
-// malformed turns the XML decoder's error into an EINVALID refusal.
+// malformed turns the XML decoder's error into a refusal: EMALFORMED for XML that is
+// not well-formed, EINVALID for a value the document's shape cannot hold.
 func malformed(err error) error {
 	var syn *xml.SyntaxError
 	if errors.As(err, &syn) {
-		return linkfin.Errorf(linkfin.EINVALID, "the XML is malformed at line %d: %s", syn.Line, clip(syn.Msg))
+		return linkfin.Errorf(EMALFORMED, "the XML is malformed at line %d: %s", syn.Line, clip(syn.Msg))
 	}
 	var le *linkfin.Error
 	if errors.As(err, &le) {

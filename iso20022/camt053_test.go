@@ -287,7 +287,7 @@ func TestReadStatementRefuses(t *testing.T) {
 		name, doc, code, says string
 	}{
 		{"not XML", "hello", linkfin.EINVALID, "no ISO 20022 Document"},
-		{"broken XML", statement("02", "<Ntry>"), linkfin.EINVALID, "malformed"},
+		{"broken XML", statement("02", "<Ntry>"), iso20022.EMALFORMED, "malformed"},
 		{"another message", `<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.001.001.09"/>`, iso20022.EUNSUPPORTED, "pain.001"},
 		{"an unknown version", statement("01", ""), iso20022.EUNSUPPORTED, "001.01"},
 		{"no statement", `<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt><GrpHdr><MsgId>M</MsgId></GrpHdr></BkToCstmrStmt></Document>`,

@@ -84,9 +84,10 @@ func (c *CreatePaymentFile) Validate() error {
 	return nil
 }
 
-// Keys implements linkfin.Command.
+// Keys implements linkfin.Command: the rail's queue, and its open items, which the
+// filed instructions join until a statement shows them paid.
 func (c *CreatePaymentFile) Keys() []linkfin.ObjectKey {
-	return []linkfin.ObjectKey{{Kind: linkfin.KindPaymentQueue, ID: c.Rail}}
+	return []linkfin.ObjectKey{{Kind: linkfin.KindPaymentQueue, ID: c.Rail}, {Kind: linkfin.KindReconciliation, ID: c.Rail}}
 }
 
 // DependentKeys implements linkfin.DependentCommand: the instructions the queue lists.
@@ -145,6 +146,17 @@ func (c *CreatePaymentFile) Apply(tx linkfin.Tx) (any, error) {
 	if err := tx.Put(linkfin.KindPaymentQueue, q.ID, q, "payment_queue.updated"); err != nil {
 		return nil, err
 	}
+	rec, err := reconciliation(tx, c.Rail)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range f.Transfers {
+		rec.Open = append(rec.Open, linkfin.OpenItem{Kind: linkfin.KindCreditTransfer, ID: t.ID, OrgID: t.OrgID, FileID: f.ID,
+			Currency: t.Currency, Amount: t.Amount, Date: f.Date})
+	}
+	if err := tx.Put(linkfin.KindReconciliation, rec.ID, rec, "reconciliation.updated"); err != nil {
+		return nil, err
+	}
 	return f, tx.Put(linkfin.KindPaymentFile, f.ID, f, "payment_file.created")
 }
 
@@ -185,9 +197,10 @@ func (c *ApplyPaymentStatus) Validate() error {
 	return linkfin.ValidateID("payment file id", c.FileID)
 }
 
-// Keys implements linkfin.Command.
+// Keys implements linkfin.Command: the file, and the bank rail's open items, which a
+// rejected instruction leaves.
 func (c *ApplyPaymentStatus) Keys() []linkfin.ObjectKey {
-	return []linkfin.ObjectKey{{Kind: linkfin.KindPaymentFile, ID: c.FileID}}
+	return []linkfin.ObjectKey{{Kind: linkfin.KindPaymentFile, ID: c.FileID}, {Kind: linkfin.KindReconciliation, ID: RailBank}}
 }
 
 // DependentKeys implements linkfin.DependentCommand: the file's instructions.
@@ -264,8 +277,9 @@ func (c *ApplyPaymentStatus) Apply(tx linkfin.Tx) (any, error) {
 			return nil, linkfin.Errorf(linkfin.EINTERNAL, "credit transfer %s of payment file %s is missing", ft.ID, f.ID)
 		}
 		// Answered before, nothing changes: but the bank may reject, by name, a
-		// transaction it had accepted (technically, at first).
-		if ct.Status == linkfin.CreditTransferRejected ||
+		// transaction it had accepted (technically, at first). One its statement shows
+		// paid is past rejecting: a bank that takes it back books a credit.
+		if ct.Status == linkfin.CreditTransferRejected || ct.Status == linkfin.CreditTransferBooked ||
 			(ct.Status == linkfin.CreditTransferAccepted && !(own && iso20022.Rejected(status))) {
 			continue
 		}
@@ -279,6 +293,9 @@ func (c *ApplyPaymentStatus) Apply(tx linkfin.Tx) (any, error) {
 			}
 			ct.Status, ct.Reason = linkfin.CreditTransferRejected, reason
 			if err := tx.Put(linkfin.KindCreditTransfer, ct.ID, &ct, "credit_transfer.rejected"); err != nil {
+				return nil, err
+			}
+			if err := closeItems(tx, f.Rail, ct.ID); err != nil {
 				return nil, err
 			}
 		case iso20022.Accepted(status):

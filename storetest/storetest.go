@@ -298,6 +298,7 @@ func Run(t *testing.T, open Opener) {
 		{"Bounds", testBounds, true},
 		{"People", testPeople, true},
 		{"PaymentFiles", testPaymentFiles, true},
+		{"BankStatements", testBankStatements, true},
 		{"Model", testModel, false},
 	}
 	for _, tt := range tests {
@@ -809,6 +810,7 @@ func RunInMemory(t *testing.T) {
 		{"TreeProperty", testTreeProperty},
 		{"Bounds", testBounds},
 		{"PaymentFiles", testPaymentFiles},
+		{"BankStatements", testBankStatements},
 	} {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, nil) })
 	}

@@ -1,0 +1,90 @@
+package http
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"reflect"
+
+	"linkfin"
+	"linkfin/engine"
+	"linkfin/iso20022"
+	"linkfin/services"
+)
+
+// The enumerations of bank statements, in the OpenAPI document.
+func init() {
+	enums[reflect.TypeFor[linkfin.BankEntryStatus]()] = values(linkfin.BankEntryMatched, linkfin.BankEntryAssigned,
+		linkfin.BankEntryUnmatched, linkfin.BankEntryNotBooked, linkfin.BankEntryDuplicate)
+	enums[reflect.TypeFor[linkfin.ExpectedPaymentStatus]()] = values(linkfin.ExpectedPaymentExpected, linkfin.ExpectedPaymentReceived)
+	enums[reflect.TypeFor[linkfin.AssignKind]()] = values(linkfin.AssignCreditTransfer, linkfin.AssignExpectedPayment, linkfin.AssignOrganization)
+}
+
+// bankStatementRoutes: bank money coming back. The operator imports the bank's
+// camt.053 statements, whose entries are booked against the instructions and expected
+// payments they settle, or wait for the operator to assign them; organizations
+// announce the payments they make into their wallets by bank.
+func (s *Server) bankStatementRoutes() {
+	s.handle(Route{Pattern: "POST /v1/bank-statements", Access: Operator, Money: true, XML: true, Out: reflect.TypeFor[linkfin.BankStatementImport](),
+		Summary: "Import the bank's camt.053 statement message (Content-Type: application/xml; versions 001.02 to 001.08): each entry is booked " +
+			"against what it settles, by end-to-end id, then reference, then amount and date — a debit against credit transfer instructions, " +
+			"a credit against an expected payment, whose wallet it credits — or waits, unmatched, to be assigned. " +
+			"A statement imported before answers as it stands and changes nothing."},
+		s.importBankStatement)
+	getRoute[linkfin.BankStatement](s, "GET /v1/bank-statements/{id}", linkfin.KindBankStatement,
+		"Get an imported bank statement (the operator's), with how many of its entries were matched, assigned and are unmatched.")
+	listRoute[linkfin.BankStatement](s, "GET /v1/bank-statements", linkfin.KindBankStatement, "List imported bank statements.")
+	s.handle(Route{Pattern: "GET /v1/bank-statements/{id}/entries", Access: AnyKey, Out: reflect.TypeFor[linkfin.BankEntry](), List: true, Query: pageQuery,
+		Summary: "List a bank statement's entries, in the statement's order."}, s.statementEntries)
+	getRoute[linkfin.BankEntry](s, "GET /v1/bank-entries/{id}", linkfin.KindBankEntry,
+		"Get a bank statement's entry (the operator's): how it was booked, or why it waits.")
+	listRoute[linkfin.BankEntry](s, "GET /v1/bank-entries", linkfin.KindBankEntry,
+		"List the entries of every imported statement; ?status=unmatched lists those waiting to be assigned.")
+	act(s, Route{Pattern: "POST /v1/bank-entries/{id}/assign", Kind: linkfin.KindBankEntry, Access: Operator, Money: true, Out: reflect.TypeFor[linkfin.BankEntry](),
+		Summary: "Book an unmatched entry as matching would have: a debit against a credit transfer instruction of its amount; a credit against " +
+			"an expected payment of its amount, or into an organization's wallet (kind credit_transfer, expected_payment or organization, and its id)."},
+		func(r *http.Request, p *principal, in *linkfin.BankEntryAssignIn) (linkfin.Command, error) {
+			return &services.AssignBankEntry{EntryID: r.PathValue("id"), In: *in}, nil
+		})
+
+	act(s, Route{Pattern: "POST /v1/expected-payments", Access: Write, Status: http.StatusCreated, Out: reflect.TypeFor[linkfin.ExpectedPayment](),
+		Summary: "Announce a payment by bank into the caller's wallet, to be booked on date: the payer quotes the answer's id as the " +
+			"end-to-end id or in the remittance information, and the statement entry that brings it credits the wallet."},
+		func(r *http.Request, p *principal, in *linkfin.ExpectedPaymentIn) (linkfin.Command, error) {
+			return &services.CreateExpectedPayment{Actor: p.Org, In: *in}, nil
+		})
+	getRoute[linkfin.ExpectedPayment](s, "GET /v1/expected-payments/{id}", linkfin.KindExpectedPayment,
+		"Get an expected payment: expected, or received with the entry that brought it.")
+	listRoute[linkfin.ExpectedPayment](s, "GET /v1/expected-payments", linkfin.KindExpectedPayment, "List expected payments.")
+}
+
+func (s *Server) importBankStatement(w http.ResponseWriter, r *http.Request) {
+	body, err := readBody(w, r, mediaXML)
+	if err == nil && len(body) == 0 {
+		err = linkfin.Errorf(EMISSING, "the body is the bank's camt.053 statement")
+	}
+	var msg *iso20022.StatementMessage
+	if err == nil {
+		// A document may be in the encoding its declaration names (ISO-8859-1, …): the
+		// reader decodes it, and refuses bytes that are not of it.
+		msg, err = iso20022.ReadStatement(bytes.NewReader(body))
+	}
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	s.submit(w, r, body, &engine.Request{Commands: []linkfin.Command{&services.ImportBankStatement{Message: msg}}}, valueAnswer(http.StatusOK))
+}
+
+func (s *Server) statementEntries(w http.ResponseWriter, r *http.Request) {
+	limit, after, err := page(r)
+	var out *linkfin.List[json.RawMessage]
+	if err == nil {
+		out, err = services.StatementEntries(r.Context(), s.Store, principalOf(r).viewer(), r.PathValue("id"), after, limit)
+	}
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
+}

@@ -1,0 +1,254 @@
+package http_test
+
+import (
+	"context"
+	"encoding/csv"
+	"net/http"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"linkfin"
+	"linkfin/audit"
+	"linkfin/iso20022"
+	"linkfin/storetest"
+)
+
+// postStatement sends a camt.053 document as the operator.
+func (a *api) postStatement(doc string, headers ...string) reply {
+	a.t.Helper()
+	return a.do("POST", "/v1/bank-statements", doc, append([]string{"Content-Type", "application/xml"}, headers...)...)
+}
+
+// mustVerify runs the auditor over the API's database.
+func (a *api) mustVerify() {
+	a.t.Helper()
+	rep, err := audit.Verify(context.Background(), a.store, a.verif, "linkfin")
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	if !rep.OK() {
+		a.t.Fatalf("verify: %s", strings.Join(rep.Problems, "\n"))
+	}
+}
+
+// TestBankStatementVersions: a real statement of every camt.053 version linkfin reads
+// imports, each statement once with each of its entries; sent again, it answers the
+// same and changes nothing. The database verifies.
+func TestBankStatementVersions(t *testing.T) {
+	files, _ := filepath.Glob("../iso20022/testdata/*camt*.xml")
+	shared, _ := filepath.Glob("../../shared/testdata/iso20022/*camt*.xml")
+	files = append(files, shared...)
+	versions := map[string]bool{}
+	for _, f := range files {
+		name := filepath.Base(f)
+		if slices.Contains(shared, f) {
+			name = "shared-" + name
+		}
+		t.Run(name, func(t *testing.T) {
+			doc, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := iso20022.ReadStatement(strings.NewReader(string(doc)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			a := newAPI(t)
+			var first linkfin.BankStatementImport
+			wantJSON(t, a.postStatement(string(doc)), http.StatusOK, &first)
+			if first.Replayed || first.Version != want.Version || len(first.Statements) != len(want.Statements) {
+				t.Fatalf("imported %+v, want %d statements of %s", first, len(want.Statements), want.Version)
+			}
+			versions[want.Version] = true
+			for i, st := range first.Statements {
+				w := want.Statements[i]
+				if st.StatementID != w.ID || st.Account != w.Account.ID() || st.Entries != len(w.Entries) ||
+					st.Unmatched+st.NotBooked+st.Duplicates != len(w.Entries) {
+					t.Errorf("statement %d: %+v, want %s of %s with %d entries, none matched (nothing is open)", i, st, w.ID, w.Account.ID(), len(w.Entries))
+				}
+				var entries linkfin.List[linkfin.BankEntry]
+				wantJSON(t, a.do("GET", "/v1/bank-statements/"+st.ID+"/entries", ""), http.StatusOK, &entries)
+				if len(entries.Data) != len(w.Entries) {
+					t.Fatalf("statement %s lists %d entries, want %d", st.ID, len(entries.Data), len(w.Entries))
+				}
+				for j, e := range entries.Data {
+					we := w.Entries[j]
+					if e.Amount != we.Amount || e.Currency != we.Currency || e.CreditDebit != we.CreditDebit || e.Position != j+1 ||
+						e.AccountServicerReference != we.AccountServicerReference || e.ValueDate != we.ValueDate {
+						t.Errorf("entry %d: %+v, want %+v", j+1, e, we)
+					}
+				}
+			}
+			base := a.snapshot()
+			var again linkfin.BankStatementImport
+			wantJSON(t, a.postStatement(string(doc)), http.StatusOK, &again)
+			if !again.Replayed || !reflect.DeepEqual(again.Statements, first.Statements) {
+				t.Fatalf("the second import answers %+v, the first %+v", again, first)
+			}
+			if after := a.snapshot(); !reflect.DeepEqual(after, base) {
+				t.Fatal("the second import changed the store")
+			}
+			a.mustVerify()
+		})
+	}
+	for _, v := range iso20022.Camt053Versions {
+		if !versions["camt.053.001."+v] {
+			t.Errorf("no real statement of camt.053.001.%s was imported", v)
+		}
+	}
+}
+
+// TestBankStatements: over the API, a statement's debit settles the instruction the
+// anchor's withdrawal made, by its end-to-end id; its credits settle the anchor's expected
+// payment, by the reference quoted, crediting its wallet; what matches nothing is
+// listed unmatched, and the operator assigns it. Statements and entries list and page,
+// as JSON and CSV; every refusal has its code and changes nothing; only the operator
+// imports, reads and assigns.
+func TestBankStatements(t *testing.T) {
+	p := newPlatform(t)
+	wallet := func(org string) int64 {
+		a := p.account(linkfin.WalletID(org, "CNY"))
+		return a.CreditsPosted - a.DebitsPosted
+	}
+	var ep linkfin.ExpectedPayment
+	wantJSON(t, p.as("anchor", "POST", "/v1/expected-payments", `{"currency":"CNY","amount":250000,"date":"2026-11-04"}`), http.StatusCreated, &ep)
+	if ep.Status != linkfin.ExpectedPaymentExpected || ep.OrgID != "anchor" || !strings.HasPrefix(ep.ID, "ep_") {
+		t.Fatalf("the expected payment: %+v", ep)
+	}
+	var out linkfin.PaymentOut
+	wantJSON(t, p.as("anchor", "POST", "/v1/payments/withdrawals", `{"rail":"bank","instruction_id":"A-OUT","currency":"CNY","amount":12345}`), http.StatusOK, &out)
+	var file linkfin.PaymentFile
+	wantJSON(t, p.as("operator", "POST", "/v1/payment-files", `{"rail":"bank","date":"2026-11-03"}`), http.StatusCreated, &file)
+	anchor := wallet("anchor")
+
+	doc := storetest.Camt053("BANK-MSG-9", "STMT-9", "6222 0000 1111", "CNY",
+		storetest.CamtEntry{Sign: "DBIT", Amount: "123.45", Date: "2026-11-04", Ref: "R1", EndToEnd: []string{out.CreditTransferID}},
+		storetest.CamtEntry{Sign: "CRDT", Amount: "2500.00", Date: "2026-11-04", Ref: "R2", Remitting: "Core Auto top-up " + ep.ID},
+		storetest.CamtEntry{Sign: "CRDT", Amount: "88.00", Date: "2026-11-04", Ref: "R3", Remitting: "no idea"},
+		storetest.CamtEntry{Sign: "DBIT", Amount: "3.50", Date: "2026-11-04", Ref: "R4"},
+	)
+	// Only the operator imports.
+	wantProblem(t, p.as("anchor", "POST", "/v1/bank-statements", doc, "Content-Type", "application/xml"), http.StatusForbidden, linkfin.EFORBIDDEN)
+	var imp linkfin.BankStatementImport
+	wantJSON(t, p.postStatement(doc), http.StatusOK, &imp)
+	st := imp.Statements[0]
+	if imp.Replayed || st.Matched != 2 || st.Unmatched != 2 || st.Entries != 4 || st.MessageID != "BANK-MSG-9" || st.Version != "camt.053.001.08" {
+		t.Fatalf("the import: %+v", imp)
+	}
+	if wallet("anchor") != anchor+2_500_00 {
+		t.Fatalf("the anchor's wallet moved by %d", wallet("anchor")-anchor)
+	}
+	var ct linkfin.CreditTransfer
+	wantJSON(t, p.as("anchor", "GET", "/v1/credit-transfers/"+out.CreditTransferID, ""), http.StatusOK, &ct)
+	if ct.Status != linkfin.CreditTransferBooked || ct.EntryID == "" {
+		t.Fatalf("the instruction: %+v", ct)
+	}
+	wantJSON(t, p.as("anchor", "GET", "/v1/expected-payments/"+ep.ID, ""), http.StatusOK, &ep)
+	if ep.Status != linkfin.ExpectedPaymentReceived || ep.EntryID == "" {
+		t.Fatalf("the expected payment after the statement: %+v", ep)
+	}
+	// The statement and its entries are the operator's.
+	for _, path := range []string{"/v1/bank-statements/" + st.ID, "/v1/bank-statements/" + st.ID + "/entries", "/v1/bank-entries/" + ep.EntryID} {
+		wantProblem(t, p.as("anchor", "GET", path, ""), http.StatusNotFound, linkfin.ENOTFOUND)
+	}
+
+	// Entries page in the statement's order, as JSON and as CSV.
+	var page1, page2 linkfin.List[linkfin.BankEntry]
+	wantJSON(t, p.do("GET", "/v1/bank-statements/"+st.ID+"/entries?limit=3", ""), http.StatusOK, &page1)
+	if len(page1.Data) != 3 || page1.NextCursor != "3" || page1.Data[0].Match != linkfin.MatchEndToEnd || page1.Data[1].Match != linkfin.MatchReference {
+		t.Fatalf("the first page: %+v", page1)
+	}
+	wantJSON(t, p.do("GET", "/v1/bank-statements/"+st.ID+"/entries?limit=3&after="+page1.NextCursor, ""), http.StatusOK, &page2)
+	if len(page2.Data) != 1 || page2.NextCursor != "" || page2.Data[0].Position != 4 {
+		t.Fatalf("the second page: %+v", page2)
+	}
+	r := p.do("GET", "/v1/bank-statements/"+st.ID+"/entries", "", "Accept", "text/csv")
+	rows, err := csv.NewReader(strings.NewReader(string(r.body))).ReadAll()
+	if err != nil || len(rows) != 5 || !slices.Contains(rows[0], "amount") || !slices.Contains(rows[3], "8800") {
+		t.Fatalf("the entries as CSV: %v\n%s", err, r.body)
+	}
+	var unmatched linkfin.List[linkfin.BankEntry]
+	wantJSON(t, p.do("GET", "/v1/bank-entries?status=unmatched", ""), http.StatusOK, &unmatched)
+	var ids []string
+	for _, e := range unmatched.Data {
+		ids = append(ids, e.ID)
+	}
+	credit, debit := page1.Data[2].ID, page2.Data[0].ID
+	if !slices.Contains(ids, credit) || !slices.Contains(ids, debit) || slices.Contains(ids, ep.EntryID) {
+		t.Fatalf("the unmatched entries: %v", ids)
+	}
+
+	// Refusals, each with its code, change nothing.
+	base := p.snapshot()
+	other := strings.Replace(doc, "88.00", "88.01", 1)
+	mixed := storetest.Camt053("BANK-MSG-10", "STMT-10", "6222 0000 1111", "CNY", storetest.CamtEntry{Sign: "CRDT", Amount: "1.00", Currency: "EUR", Date: "2026-11-04"})
+	for _, c := range []struct {
+		name, doc string
+		status    int
+		code      string
+	}{
+		{"malformed", doc[:len(doc)/2], http.StatusBadRequest, iso20022.EMALFORMED},
+		{"an unsupported version", strings.ReplaceAll(doc, "camt.053.001.08", "camt.053.001.01"), http.StatusUnprocessableEntity, iso20022.EUNSUPPORTED},
+		{"another message", strings.ReplaceAll(doc, "camt.053.001.08", "camt.054.001.08"), http.StatusUnprocessableEntity, iso20022.EUNSUPPORTED},
+		{"an entry in another currency", mixed, http.StatusUnprocessableEntity, linkfin.ECURRENCYMISMATCH},
+		{"the same statement, changed", other, http.StatusConflict, linkfin.ESTATEMENTCONFLICT},
+		{"a missing amount", strings.Replace(doc, `<Amt Ccy="CNY">88.00</Amt>`, "", 1), http.StatusBadRequest, linkfin.EINVALID},
+		{"no body", "", http.StatusBadRequest, "missing_field"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			wantProblem(t, p.postStatement(c.doc), c.status, c.code)
+		})
+	}
+	wantProblem(t, p.do("POST", "/v1/bank-statements", `{"statement":1}`), http.StatusUnsupportedMediaType, "unsupported_media_type")
+	assign := func(id, body string) reply { return p.do("POST", "/v1/bank-entries/"+id+"/assign", body) }
+	for _, c := range []struct {
+		name, id, body string
+		status         int
+		code           string
+	}{
+		{"a matched entry", ep.EntryID, `{"kind":"organization","id":"anchor"}`, http.StatusConflict, linkfin.EENTRYBOOKED},
+		{"a credit to an instruction", credit, `{"kind":"credit_transfer","id":"` + out.CreditTransferID + `"}`, http.StatusUnprocessableEntity, linkfin.EENTRYMISMATCH},
+		{"a debit to an organization", debit, `{"kind":"organization","id":"anchor"}`, http.StatusUnprocessableEntity, linkfin.EENTRYMISMATCH},
+		{"a received payment", credit, `{"kind":"expected_payment","id":"` + ep.ID + `"}`, http.StatusConflict, linkfin.ENOTOPEN},
+		{"an unknown kind", credit, `{"kind":"invoice","id":"inv-1"}`, http.StatusBadRequest, linkfin.EINVALID},
+		{"no such organization", credit, `{"kind":"organization","id":"nobody"}`, http.StatusNotFound, linkfin.ENOTFOUND},
+		{"no such entry", "be_0.00001", `{"kind":"organization","id":"anchor"}`, http.StatusNotFound, linkfin.ENOTFOUND},
+		{"by an organization", credit, `{"kind":"organization","id":"anchor"}`, http.StatusForbidden, linkfin.EFORBIDDEN},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if c.code == linkfin.EFORBIDDEN {
+				wantProblem(t, p.as("anchor", "POST", "/v1/bank-entries/"+c.id+"/assign", c.body), c.status, c.code)
+				return
+			}
+			wantProblem(t, assign(c.id, c.body), c.status, c.code)
+		})
+	}
+	wantProblem(t, p.as("anchor", "POST", "/v1/expected-payments", `{"currency":"CNY","amount":0,"date":"2026-11-04"}`), http.StatusBadRequest, linkfin.EINVALID)
+	if after := p.snapshot(); !reflect.DeepEqual(after, base) {
+		t.Fatal("a refusal changed the store")
+	}
+
+	// The operator assigns the unmatched credit to the anchor: its wallet is credited,
+	// once.
+	var assigned linkfin.BankEntry
+	wantJSON(t, assign(credit, `{"kind":"organization","id":"anchor"}`), http.StatusOK, &assigned)
+	if assigned.Status != linkfin.BankEntryAssigned || assigned.OrgID != "anchor" || wallet("anchor") != anchor+2_500_00+88_00 {
+		t.Fatalf("the assigned entry: %+v, the anchor's wallet moved by %d", assigned, wallet("anchor")-anchor)
+	}
+	wantProblem(t, assign(credit, `{"kind":"organization","id":"anchor"}`), http.StatusConflict, linkfin.EENTRYBOOKED)
+	var again linkfin.BankStatementImport
+	wantJSON(t, p.postStatement(doc), http.StatusOK, &again)
+	if !again.Replayed || again.Statements[0].Assigned != 1 || again.Statements[0].Unmatched != 1 || wallet("anchor") != anchor+2_500_00+88_00 {
+		t.Fatalf("the statement again: %+v", again)
+	}
+	var list linkfin.List[linkfin.BankStatement]
+	wantJSON(t, p.do("GET", "/v1/bank-statements", ""), http.StatusOK, &list)
+	if len(list.Data) != 2 || list.Data[1].ID != st.ID {
+		t.Fatalf("the statements: %+v", list.Data)
+	}
+	p.mustVerify()
+}

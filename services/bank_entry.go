@@ -1,0 +1,271 @@
+package services
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+	"strings"
+
+	"linkfin"
+	"linkfin/iso20022"
+)
+
+// AssignBankEntry books an unmatched entry as a person decides, as matching would
+// have: a debit against a credit transfer instruction waiting at the bank, a credit
+// against an expected payment of its amount, or into an organization's wallet.
+type AssignBankEntry struct {
+	EntryID string
+	In      linkfin.BankEntryAssignIn
+}
+
+// Validate implements linkfin.Validator: the entry, and what to assign it to.
+func (c *AssignBankEntry) Validate() error {
+	if err := linkfin.ValidateID("bank entry id", c.EntryID); err != nil {
+		return err
+	}
+	switch c.In.Kind {
+	case linkfin.AssignCreditTransfer, linkfin.AssignExpectedPayment, linkfin.AssignOrganization:
+	default:
+		return linkfin.Errorf(linkfin.EINVALID, "kind is credit_transfer, expected_payment or organization")
+	}
+	return linkfin.ValidateID("id", c.In.ID)
+}
+
+// DependentKeys implements linkfin.DependentCommand: the entry's statement.
+func (c *AssignBankEntry) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
+	var be linkfin.BankEntry
+	if found, err := r.Get(linkfin.KindBankEntry, c.EntryID, &be); err != nil || !found {
+		return nil
+	}
+	return []linkfin.ObjectKey{{Kind: linkfin.KindBankStatement, ID: be.StatementID}}
+}
+
+// Keys implements linkfin.Command.
+func (c *AssignBankEntry) Keys() []linkfin.ObjectKey {
+	keys := []linkfin.ObjectKey{{Kind: linkfin.KindBankEntry, ID: c.EntryID}, {Kind: linkfin.KindReconciliation, ID: RailBank}}
+	if c.In.Kind != "" {
+		keys = append(keys, linkfin.ObjectKey{Kind: string(c.In.Kind), ID: c.In.ID})
+	}
+	return keys
+}
+
+// LedgerKeys implements linkfin.LedgerCommand: the rail's account, the wallet a
+// credit enters, and the entry's booking.
+func (c *AssignBankEntry) LedgerKeys(r linkfin.Records) (accounts, transfers []int64) {
+	var be linkfin.BankEntry
+	if found, err := r.Get(linkfin.KindBankEntry, c.EntryID, &be); err != nil || !found {
+		return nil, nil
+	}
+	var org string
+	switch c.In.Kind {
+	case linkfin.AssignOrganization:
+		org = c.In.ID
+	case linkfin.AssignExpectedPayment:
+		var ep linkfin.ExpectedPayment
+		if found, _ := r.Get(linkfin.KindExpectedPayment, c.In.ID, &ep); found {
+			org = ep.OrgID
+		}
+	}
+	accounts = []int64{railID(RailBank, be.Currency)}
+	if org != "" {
+		accounts = append(accounts, linkfin.WalletID(org, be.Currency))
+	}
+	if be.Booking != 0 {
+		transfers = []int64{int64(be.Booking)}
+	}
+	return accounts, transfers
+}
+
+// Apply implements linkfin.Command.
+func (c *AssignBankEntry) Apply(tx linkfin.Tx) (any, error) {
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	var be linkfin.BankEntry
+	if found, err := tx.Get(linkfin.KindBankEntry, c.EntryID, &be); err != nil {
+		return nil, err
+	} else if !found {
+		return nil, notFound(linkfin.KindBankEntry, c.EntryID)
+	}
+	switch be.Status {
+	case linkfin.BankEntryUnmatched:
+	case linkfin.BankEntryNotBooked:
+		return nil, linkfin.Errorf(linkfin.EENTRYMISMATCH, "entry %s is not booked by the bank: there is nothing to book", be.ID)
+	default:
+		return nil, linkfin.Errorf(linkfin.EENTRYBOOKED, "entry %s is %s already", be.ID, be.Status)
+	}
+	if be.Booking != 0 && tx.ExistingTransfer(int64(be.Booking)) != nil {
+		return nil, linkfin.Errorf(linkfin.EENTRYBOOKED, "an entry of the same bank reference, %s, was booked already", be.AccountServicerReference)
+	}
+	item, err := c.target(tx, &be)
+	if err != nil {
+		return nil, err
+	}
+	if item != nil {
+		err = bookEntry(tx, &be, []linkfin.OpenItem{*item}, linkfin.MatchAssigned)
+		if err == nil {
+			err = closeItems(tx, RailBank, item.ID)
+		}
+	} else {
+		err = creditWallet(tx, &be, c.In.ID)
+		now := tx.Now()
+		be.Status, be.Match, be.Note, be.BookedAt = linkfin.BankEntryAssigned, linkfin.MatchAssigned, "", &now
+	}
+	if err != nil {
+		return nil, err
+	}
+	var s linkfin.BankStatement
+	if found, err := tx.Get(linkfin.KindBankStatement, be.StatementID, &s); err != nil || !found {
+		return nil, linkfin.Errorf(linkfin.EINTERNAL, "bank statement %s is missing", be.StatementID)
+	}
+	s.Unmatched--
+	s.Assigned++
+	if err := tx.Put(linkfin.KindBankStatement, s.ID, &s, "bank_statement.entry_assigned"); err != nil {
+		return nil, err
+	}
+	return &be, tx.Put(linkfin.KindBankEntry, be.ID, &be, "bank_entry.assigned")
+}
+
+// target checks what the entry is assigned to and answers it as an open item, or nil
+// for an organization's wallet.
+func (c *AssignBankEntry) target(tx linkfin.Tx, be *linkfin.BankEntry) (*linkfin.OpenItem, error) {
+	debit := be.CreditDebit == iso20022.Debit
+	switch {
+	case c.In.Kind == linkfin.AssignCreditTransfer:
+		if !debit {
+			return nil, linkfin.Errorf(linkfin.EENTRYMISMATCH, "entry %s is a credit: it settles an expected payment or enters an organization's wallet", be.ID)
+		}
+		var ct linkfin.CreditTransfer
+		if found, err := tx.Get(linkfin.KindCreditTransfer, c.In.ID, &ct); err != nil {
+			return nil, err
+		} else if !found {
+			return nil, notFound(linkfin.KindCreditTransfer, c.In.ID)
+		}
+		if ct.Status != linkfin.CreditTransferFiled && ct.Status != linkfin.CreditTransferAccepted {
+			return nil, linkfin.Errorf(linkfin.ENOTOPEN, "credit transfer %s is %s: only one filed or accepted waits for its statement", ct.ID, ct.Status)
+		}
+		if err := sameMoney(be, ct.Currency, ct.Amount); err != nil {
+			return nil, err
+		}
+		return &linkfin.OpenItem{Kind: linkfin.KindCreditTransfer, ID: ct.ID, OrgID: ct.OrgID, FileID: ct.FileID, Currency: ct.Currency, Amount: ct.Amount}, nil
+	case debit:
+		return nil, linkfin.Errorf(linkfin.EENTRYMISMATCH, "entry %s is a debit: it settles a credit transfer instruction", be.ID)
+	case c.In.Kind == linkfin.AssignExpectedPayment:
+		var ep linkfin.ExpectedPayment
+		if found, err := tx.Get(linkfin.KindExpectedPayment, c.In.ID, &ep); err != nil {
+			return nil, err
+		} else if !found {
+			return nil, notFound(linkfin.KindExpectedPayment, c.In.ID)
+		}
+		if ep.Status != linkfin.ExpectedPaymentExpected {
+			return nil, linkfin.Errorf(linkfin.ENOTOPEN, "expected payment %s is %s already", ep.ID, ep.Status)
+		}
+		if err := sameMoney(be, ep.Currency, ep.Amount); err != nil {
+			return nil, err
+		}
+		return &linkfin.OpenItem{Kind: linkfin.KindExpectedPayment, ID: ep.ID, OrgID: ep.OrgID, Currency: ep.Currency, Amount: ep.Amount, Date: ep.Date}, nil
+	}
+	if _, err := organization(tx, c.In.ID); err != nil {
+		return nil, err
+	}
+	if _, err := ledgerOf(be.Currency); err != nil {
+		return nil, err
+	}
+	return nil, nil
+}
+
+// sameMoney checks that an entry moved the amount it is assigned to, in its currency.
+func sameMoney(be *linkfin.BankEntry, c linkfin.Currency, amount int64) error {
+	if be.Currency != c {
+		return linkfin.Errorf(linkfin.ECURRENCYMISMATCH, "entry %s is in %s, what it is assigned to in %s", be.ID, be.Currency, c)
+	}
+	if be.Amount != amount {
+		return linkfin.Errorf(linkfin.EENTRYMISMATCH, "entry %s is of %s, what it is assigned to of %s", be.ID,
+			linkfin.Money{Amount: be.Amount, Currency: c}.Decimal(), linkfin.Money{Amount: amount, Currency: c}.Decimal())
+	}
+	return nil
+}
+
+// CreateExpectedPayment announces a payment by bank into the organization's wallet:
+// the payer quotes its id, and the statement's entry that brings it credits the
+// wallet.
+type CreateExpectedPayment struct {
+	Actor string
+	In    linkfin.ExpectedPaymentIn
+}
+
+// Validate implements linkfin.Validator.
+func (c *CreateExpectedPayment) Validate() error {
+	if _, err := linkfin.ParseCurrency(string(c.In.Currency)); err != nil {
+		return err
+	}
+	if _, err := ledgerOf(c.In.Currency); err != nil {
+		return err
+	}
+	if c.In.Date.IsZero() {
+		return linkfin.Errorf(linkfin.EINVALID, "an expected payment has the date the bank should book it (date)")
+	}
+	if c.In.Amount < 1 {
+		return linkfin.Errorf(linkfin.EINVALID, "amount is at least 1")
+	}
+	return linkfin.CheckAmount("amount", c.In.Amount)
+}
+
+// Keys implements linkfin.Command.
+func (c *CreateExpectedPayment) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{{Kind: linkfin.KindOrganization, ID: c.Actor}, {Kind: linkfin.KindReconciliation, ID: RailBank}}
+}
+
+// Apply implements linkfin.Command.
+func (c *CreateExpectedPayment) Apply(tx linkfin.Tx) (any, error) {
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	if _, err := organization(tx, c.Actor); err != nil {
+		return nil, err
+	}
+	ep := &linkfin.ExpectedPayment{ID: tx.NewID(linkfin.IDPrefix[linkfin.KindExpectedPayment]), OrgID: c.Actor, Currency: c.In.Currency,
+		Amount: c.In.Amount, Date: c.In.Date, Status: linkfin.ExpectedPaymentExpected, CreatedAt: tx.Now()}
+	if err := tx.Put(linkfin.KindExpectedPayment, ep.ID, ep, "expected_payment.created"); err != nil {
+		return nil, err
+	}
+	r, err := reconciliation(tx, RailBank)
+	if err != nil {
+		return nil, err
+	}
+	r.Open = append(r.Open, linkfin.OpenItem{Kind: linkfin.KindExpectedPayment, ID: ep.ID, OrgID: ep.OrgID, Currency: ep.Currency,
+		Amount: ep.Amount, Date: ep.Date})
+	return ep, tx.Put(linkfin.KindReconciliation, r.ID, r, "reconciliation.updated")
+}
+
+// StatementEntries answers a page of up to limit of a statement's entries, in its
+// order, after the entry at position after (0: from the first). The cursor of the next
+// page is the last entry's position, "" at the end.
+func StatementEntries(ctx context.Context, s linkfin.PartyReader, v linkfin.Viewer, statement string, after int64, limit int) (*linkfin.List[json.RawMessage], error) {
+	var st linkfin.BankStatement
+	if err := ReadAs(ctx, s, v, linkfin.KindBankStatement, statement, &st); err != nil {
+		return nil, err
+	}
+	from := st.EntryIDPrefix
+	if after > 0 {
+		from = entryID(st.EntryIDPrefix, int(min(after, linkfin.MaxStatementEntries)))
+	}
+	objs, err := s.ListObjects(ctx, linkfin.KindBankEntry, from, limit)
+	if err != nil {
+		return nil, err
+	}
+	out := &linkfin.List[json.RawMessage]{Data: []json.RawMessage{}}
+	for _, o := range objs {
+		if !strings.HasPrefix(o.ID, st.EntryIDPrefix) {
+			break
+		}
+		out.Data = append(out.Data, o.Data)
+	}
+	if n := len(out.Data); n == limit {
+		last := objs[n-1].ID[len(st.EntryIDPrefix):]
+		if pos, err := strconv.Atoi(last); err == nil && pos < st.Entries {
+			out.NextCursor = strconv.Itoa(pos)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,663 @@
+package services
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"linkfin"
+	"linkfin/iso20022"
+	"linkfin/ledger"
+)
+
+// The bank's statements come back to the platform and are booked entry by entry.
+//
+// A debit entry is money the bank paid out of the platform's account: it settles
+// credit transfer instructions of a payment file, whose money left its wallet when the
+// instruction was made, so booking it moves nothing on the ledger: the instructions
+// become booked. A credit entry is money paid in: it settles an expected payment, and
+// booking it moves its amount from the bank rail into the organization's wallet, once
+// (the ledger transfer's id comes from the bank's reference of the entry).
+//
+// An entry is matched to what it settles by its end-to-end id, then by a reference it
+// quotes (an instruction's or expected payment's id in its remittance information, or
+// a payment file's id as the batch it books), then by its amount alone when exactly one
+// open item of that amount and currency has its date nearest the entry's value date,
+// within linkfin.MatchWindowDays days. What matches nothing waits for a person to
+// assign it (AssignBankEntry).
+
+// reconciliation reads a rail's open items.
+func reconciliation(tx linkfin.Tx, rail string) (*linkfin.Reconciliation, error) {
+	r := &linkfin.Reconciliation{ID: rail}
+	if _, err := tx.Get(linkfin.KindReconciliation, rail, r); err != nil {
+		return nil, err
+	}
+	if r.Open == nil {
+		r.Open = []linkfin.OpenItem{}
+	}
+	return r, nil
+}
+
+// closeItems takes the open items of ids out of the rail's list.
+func closeItems(tx linkfin.Tx, rail string, ids ...string) error {
+	r, err := reconciliation(tx, rail)
+	if err != nil {
+		return err
+	}
+	n := len(r.Open)
+	r.Open = slices.DeleteFunc(r.Open, func(it linkfin.OpenItem) bool { return slices.Contains(ids, it.ID) })
+	if len(r.Open) == n {
+		return nil
+	}
+	return tx.Put(linkfin.KindReconciliation, r.ID, r, "reconciliation.updated")
+}
+
+// statementHash names a bank statement by its account and the bank's statement id.
+func statementHash(rail, account, statement string) string {
+	h := sha256.Sum256([]byte(rail + "\x00" + account + "\x00" + statement))
+	return hex.EncodeToString(h[:16])
+}
+
+// statementKeyID is the id of the record that names the imported statement.
+func statementKeyID(rail, account, statement string) string {
+	return "bsk_" + statementHash(rail, account, statement)
+}
+
+// entryPrefix is what the ids of a statement's entries start with: they derive from
+// the statement's account and id, not from the record's, so that the command lists
+// them before it runs, and a statement's entries list together.
+func entryPrefix(rail, account, statement string) string {
+	return "be_" + statementHash(rail, account, statement) + "."
+}
+
+// statementDigest is the SHA-256 of what linkfin read of a statement.
+func statementDigest(st *iso20022.Statement) (string, error) {
+	b, err := json.Marshal(st)
+	if err != nil {
+		return "", err
+	}
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:]), nil
+}
+
+// BankEntryID is the id of a statement's entry at a position (from 1).
+func BankEntryID(s *linkfin.BankStatement, position int) string {
+	return entryID(s.EntryIDPrefix, position)
+}
+
+func entryID(prefix string, position int) string { return fmt.Sprintf("%s%05d", prefix, position) }
+
+// bookingIDs are the ledger ids of the transfers that would book a statement's credit
+// entries: from the account and the bank's reference of the entry, so that the same
+// entry in another statement is not booked twice; from the statement and the position
+// for an entry without a reference, or whose reference an earlier entry of the
+// statement has.
+func bookingIDs(rail string, st *iso20022.Statement) []int64 {
+	ids := make([]int64, len(st.Entries))
+	seen := map[string]bool{}
+	key := statementKeyID(rail, st.Account.ID(), st.ID)
+	for i, e := range st.Entries {
+		if e.CreditDebit != iso20022.Credit {
+			continue
+		}
+		if ref := e.AccountServicerReference; ref != "" && !seen[ref] {
+			seen[ref] = true
+			ids[i] = linkfin.LedgerID("bank-entry/" + rail + "/" + st.Account.ID() + "/" + ref)
+			continue
+		}
+		ids[i] = linkfin.LedgerID(fmt.Sprintf("bank-entry/%s/%d", key, i+1))
+	}
+	return ids
+}
+
+// bookable reports whether the bank booked the entry (its status is BOOK, or it has
+// none) and it is no reversal, which a person books.
+func bookable(e *iso20022.Entry) bool {
+	return (e.Status == "" || e.Status == "BOOK") && !e.Reversal
+}
+
+// kindFor is the kind of open item an entry of the sign settles.
+func kindFor(sign string) string {
+	if sign == iso20022.Debit {
+		return linkfin.KindCreditTransfer
+	}
+	return linkfin.KindExpectedPayment
+}
+
+// squash keeps the letters and digits of s, in lower case: banks upper-case
+// references and drop the characters their character sets lack ('_' in SEPA's).
+func squash(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// entryText is everything an entry quotes that may name what it settles, squashed.
+func entryText(e *iso20022.Entry) string {
+	parts := []string{e.EndToEndID, e.RemittanceInformation, e.CreditorReference, e.AdditionalInfo, e.EntryReference}
+	for _, t := range e.Transactions {
+		parts = append(parts, t.EndToEndID, t.RemittanceInformation, t.CreditorReference, t.AdditionalInfo, t.MessageID,
+			t.PaymentInformationID, t.InstructionID, t.TransactionID)
+	}
+	return squash(strings.Join(parts, " "))
+}
+
+// endToEndIDs are an entry's end-to-end ids: its transactions', or its own.
+func endToEndIDs(e *iso20022.Entry) []string {
+	var ids []string
+	for _, t := range e.Transactions {
+		if t.EndToEndID != "" {
+			ids = append(ids, t.EndToEndID)
+		}
+	}
+	if len(ids) == 0 && e.EndToEndID != "" {
+		ids = append(ids, e.EndToEndID)
+	}
+	return ids
+}
+
+// relevant reports whether an open item could settle the entry: of its kind and
+// currency, and of its amount, or named by what it quotes (the item or its file).
+func relevant(it *linkfin.OpenItem, e *iso20022.Entry, text string) bool {
+	if it.Kind != kindFor(e.CreditDebit) || it.Currency != e.Currency {
+		return false
+	}
+	return it.Amount == e.Amount || strings.Contains(text, squash(it.ID)) || it.FileID != "" && strings.Contains(text, squash(it.FileID))
+}
+
+// matcher finds what entries settle among the open items a command loaded.
+type matcher struct {
+	items []linkfin.OpenItem
+	taken []bool
+}
+
+// sum is the total of the items at idx, or -1 on overflow.
+func (m *matcher) sum(idx []int) int64 {
+	var total int64
+	for _, i := range idx {
+		var err error
+		if total, err = linkfin.Add(total, m.items[i].Amount); err != nil {
+			return -1
+		}
+	}
+	return total
+}
+
+// open lists the items not yet taken that could settle the entry.
+func (m *matcher) open(e *iso20022.Entry) []int {
+	var idx []int
+	for i := range m.items {
+		if !m.taken[i] && m.items[i].Kind == kindFor(e.CreditDebit) && m.items[i].Currency == e.Currency {
+			idx = append(idx, i)
+		}
+	}
+	return idx
+}
+
+// byEndToEnd: every end-to-end id of the entry is an open item's id, and together
+// they make its amount (a batch booking lists one transaction per instruction).
+func (m *matcher) byEndToEnd(e *iso20022.Entry) ([]int, string) {
+	ids := endToEndIDs(e)
+	if len(ids) == 0 {
+		return nil, ""
+	}
+	var got []int
+	for _, id := range ids {
+		i := slices.IndexFunc(m.open(e), func(i int) bool { return squash(m.items[i].ID) == squash(id) })
+		if i < 0 {
+			return nil, ""
+		}
+		if j := m.open(e)[i]; !slices.Contains(got, j) {
+			got = append(got, j)
+		}
+	}
+	if m.sum(got) != e.Amount {
+		return nil, fmt.Sprintf("its end-to-end id names %s, of another amount", m.items[got[0]].ID)
+	}
+	return got, ""
+}
+
+// byReference: what the entry quotes names open items that make its amount, or the
+// payment file whose items in its currency make it.
+func (m *matcher) byReference(e *iso20022.Entry, text string) ([]int, string) {
+	var named []int
+	files := map[string][]int{}
+	var order []string
+	for _, i := range m.open(e) {
+		if strings.Contains(text, squash(m.items[i].ID)) {
+			named = append(named, i)
+		}
+		if f := m.items[i].FileID; f != "" && strings.Contains(text, squash(f)) {
+			if files[f] == nil {
+				order = append(order, f)
+			}
+			files[f] = append(files[f], i)
+		}
+	}
+	if len(named) > 0 && m.sum(named) == e.Amount {
+		return named, ""
+	}
+	for _, f := range order {
+		if m.sum(files[f]) == e.Amount {
+			return files[f], ""
+		}
+	}
+	if len(named) > 0 {
+		return nil, fmt.Sprintf("it names %s, of another amount", m.items[named[0]].ID)
+	}
+	return nil, ""
+}
+
+// byAmountDate: the one open item of the entry's amount whose date is nearest its
+// value date (else its booking date), within linkfin.MatchWindowDays days.
+func (m *matcher) byAmountDate(e *iso20022.Entry) ([]int, string) {
+	day := e.ValueDate
+	if day.IsZero() {
+		day = e.BookingDate
+	}
+	if day.IsZero() {
+		return nil, ""
+	}
+	best, nearest := []int(nil), linkfin.MatchWindowDays+1
+	for _, i := range m.open(e) {
+		if m.items[i].Amount != e.Amount {
+			continue
+		}
+		d := linkfin.DaysBetween(m.items[i].Date, day)
+		if d < 0 {
+			d = -d
+		}
+		switch {
+		case d < nearest:
+			best, nearest = []int{i}, d
+		case d == nearest:
+			best = append(best, i)
+		}
+	}
+	if len(best) > 1 {
+		return nil, fmt.Sprintf("%d open items have its amount and date: assign it", len(best))
+	}
+	return best, ""
+}
+
+// ImportBankStatement books a bank's camt.053 message: each statement of it, once.
+// A statement imported before (the same account and statement id, the same content)
+// answers as it stands and changes nothing; the same account and id with other
+// content is refused (linkfin.ESTATEMENTCONFLICT).
+type ImportBankStatement struct {
+	Message *iso20022.StatementMessage
+
+	// candidates are the open items DependentKeys named for loading: the only ones
+	// Apply may read.
+	candidates []linkfin.OpenItem
+}
+
+// Validate implements linkfin.Validator: a statement's entries are in its account's
+// currency, and a message names each statement once.
+func (c *ImportBankStatement) Validate() error {
+	if c.Message == nil || len(c.Message.Statements) == 0 {
+		return linkfin.Errorf(linkfin.EINVALID, "a bank statement message holds a statement")
+	}
+	seen := map[string]bool{}
+	for i, st := range c.Message.Statements {
+		key := statementKeyID(RailBank, st.Account.ID(), st.ID)
+		if seen[key] {
+			return linkfin.Errorf(linkfin.EINVALID, "Stmt[%d]: statement %q of account %s is in the message twice", i+1, st.ID, st.Account.ID())
+		}
+		seen[key] = true
+		if len(st.Entries) > linkfin.MaxStatementEntries {
+			return linkfin.Errorf(linkfin.EINVALID, "Stmt[%d]: a statement holds at most %d entries", i+1, linkfin.MaxStatementEntries)
+		}
+		cur := st.Account.Currency
+		for j, e := range st.Entries {
+			if cur != "" && e.Currency != cur {
+				return linkfin.Errorf(linkfin.ECURRENCYMISMATCH, "Stmt[%d]/Ntry[%d]: the entry is in %s, the account %s in %s",
+					i+1, j+1, e.Currency, st.Account.ID(), cur)
+			}
+		}
+	}
+	return nil
+}
+
+// Keys implements linkfin.Command: the rail's open items and the statements' names.
+func (c *ImportBankStatement) Keys() []linkfin.ObjectKey {
+	keys := []linkfin.ObjectKey{{Kind: linkfin.KindReconciliation, ID: RailBank}}
+	if c.Message == nil {
+		return keys
+	}
+	for _, st := range c.Message.Statements {
+		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindBankStatementKey, ID: statementKeyID(RailBank, st.Account.ID(), st.ID)})
+		prefix := entryPrefix(RailBank, st.Account.ID(), st.ID)
+		for j := range st.Entries {
+			keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindBankEntry, ID: entryID(prefix, j+1)})
+		}
+	}
+	return keys
+}
+
+// DependentKeys implements linkfin.DependentCommand: the statements imported before,
+// and the open items the entries could settle.
+func (c *ImportBankStatement) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
+	c.candidates = nil
+	if c.Message == nil {
+		return nil
+	}
+	var keys []linkfin.ObjectKey
+	var rec linkfin.Reconciliation
+	if _, err := r.Get(linkfin.KindReconciliation, RailBank, &rec); err != nil {
+		return nil
+	}
+	for _, st := range c.Message.Statements {
+		var k linkfin.BankStatementKey
+		if found, _ := r.Get(linkfin.KindBankStatementKey, statementKeyID(RailBank, st.Account.ID(), st.ID), &k); found {
+			keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindBankStatement, ID: k.StatementID})
+			continue
+		}
+		for j := range st.Entries {
+			e := &st.Entries[j]
+			if !bookable(e) {
+				continue
+			}
+			text := entryText(e)
+			for _, it := range rec.Open {
+				if relevant(&it, e, text) && !slices.Contains(c.candidates, it) {
+					c.candidates = append(c.candidates, it)
+					keys = append(keys, linkfin.ObjectKey{Kind: it.Kind, ID: it.ID})
+				}
+			}
+		}
+	}
+	return keys
+}
+
+// LedgerKeys implements linkfin.LedgerCommand: the rail's accounts and the wallets a
+// credit may enter, and the transfers that would book the credits.
+func (c *ImportBankStatement) LedgerKeys(linkfin.Records) (accounts, transfers []int64) {
+	if c.Message == nil {
+		return nil, nil
+	}
+	for _, st := range c.Message.Statements {
+		for i, id := range bookingIDs(RailBank, &st) {
+			if id != 0 {
+				accounts = append(accounts, railID(RailBank, st.Entries[i].Currency))
+				transfers = append(transfers, id)
+			}
+		}
+	}
+	for _, it := range c.candidates {
+		if it.Kind == linkfin.KindExpectedPayment {
+			accounts = append(accounts, linkfin.WalletID(it.OrgID, it.Currency))
+		}
+	}
+	slices.Sort(accounts)
+	return slices.Compact(accounts), transfers
+}
+
+// Apply implements linkfin.Command.
+func (c *ImportBankStatement) Apply(tx linkfin.Tx) (any, error) {
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	m := &matcher{}
+	for _, it := range c.candidates {
+		if open, err := stillOpen(tx, &it); err != nil {
+			return nil, err
+		} else if open {
+			m.items = append(m.items, it)
+		}
+	}
+	m.taken = make([]bool, len(m.items))
+	out := &linkfin.BankStatementImport{MessageID: c.Message.MessageID, Version: c.Message.Version,
+		Statements: []linkfin.BankStatement{}, Replayed: true}
+	for i := range c.Message.Statements {
+		st := &c.Message.Statements[i]
+		keyID := statementKeyID(RailBank, st.Account.ID(), st.ID)
+		digest, err := statementDigest(st)
+		if err != nil {
+			return nil, err
+		}
+		var key linkfin.BankStatementKey
+		found, err := tx.Get(linkfin.KindBankStatementKey, keyID, &key)
+		if err != nil {
+			return nil, err
+		}
+		if found {
+			if key.Digest != digest {
+				return nil, linkfin.Errorf(linkfin.ESTATEMENTCONFLICT, "statement %q of account %s was imported before with other content (as %s)",
+					st.ID, st.Account.ID(), key.StatementID)
+			}
+			var s linkfin.BankStatement
+			if found, err := tx.Get(linkfin.KindBankStatement, key.StatementID, &s); err != nil || !found {
+				return nil, linkfin.Errorf(linkfin.EINTERNAL, "bank statement %s is missing", key.StatementID)
+			}
+			out.Statements = append(out.Statements, s)
+			continue
+		}
+		out.Replayed = false
+		s, err := c.importStatement(tx, m, st, keyID, digest)
+		if err != nil {
+			return nil, err
+		}
+		out.Statements = append(out.Statements, *s)
+	}
+	var settled []string
+	for i, it := range m.items {
+		if m.taken[i] {
+			settled = append(settled, it.ID)
+		}
+	}
+	if len(settled) > 0 {
+		if err := closeItems(tx, RailBank, settled...); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// stillOpen reports whether an open item is still waiting for its money.
+func stillOpen(tx linkfin.Tx, it *linkfin.OpenItem) (bool, error) {
+	switch it.Kind {
+	case linkfin.KindCreditTransfer:
+		var ct linkfin.CreditTransfer
+		found, err := tx.Get(it.Kind, it.ID, &ct)
+		return found && (ct.Status == linkfin.CreditTransferFiled || ct.Status == linkfin.CreditTransferAccepted), err
+	case linkfin.KindExpectedPayment:
+		var ep linkfin.ExpectedPayment
+		found, err := tx.Get(it.Kind, it.ID, &ep)
+		return found && ep.Status == linkfin.ExpectedPaymentExpected, err
+	}
+	return false, nil
+}
+
+func (c *ImportBankStatement) importStatement(tx linkfin.Tx, m *matcher, st *iso20022.Statement, keyID, digest string) (*linkfin.BankStatement, error) {
+	now := tx.Now()
+	s := &linkfin.BankStatement{ID: tx.NewID(linkfin.IDPrefix[linkfin.KindBankStatement]), Rail: RailBank, Version: c.Message.Version,
+		MessageID: c.Message.MessageID, StatementID: st.ID, ElectronicSequence: st.ElectronicSequence, Account: st.Account.ID(),
+		Currency: st.Account.Currency, From: st.From, To: st.To, Entries: len(st.Entries),
+		EntryIDPrefix: entryPrefix(RailBank, st.Account.ID(), st.ID), Digest: digest, CreatedAt: now}
+	for _, b := range st.Balances {
+		v := b.Amount
+		if b.CreditDebit == iso20022.Debit {
+			v = -v
+		}
+		switch b.Type {
+		case "OPBD":
+			s.OpeningBalance = &v
+		case "CLBD":
+			s.ClosingBalance = &v
+		}
+	}
+	bookings := bookingIDs(RailBank, st)
+	entries := make([]linkfin.BankEntry, len(st.Entries))
+	for j := range st.Entries {
+		e := &st.Entries[j]
+		be := &entries[j]
+		*be = linkfin.BankEntry{ID: BankEntryID(s, j+1), StatementID: s.ID, Position: j + 1, Account: s.Account,
+			CreditDebit: e.CreditDebit, Amount: e.Amount, Currency: e.Currency, Reversal: e.Reversal, BookingDate: e.BookingDate,
+			ValueDate: e.ValueDate, Status: linkfin.BankEntryUnmatched, AccountServicerReference: e.AccountServicerReference,
+			EndToEndIDs: endToEndIDs(e), RemittanceInformation: remittance(e), Counterparty: counterparty(e),
+			BankTransactionCode: e.BankTransactionCode, Booking: linkfin.ID(bookings[j]), CreatedAt: now}
+		switch {
+		case e.Status != "" && e.Status != "BOOK":
+			be.Status, be.Note = linkfin.BankEntryNotBooked, "the bank has not booked it (status "+e.Status+")"
+		case be.Booking != 0 && tx.ExistingTransfer(int64(be.Booking)) != nil:
+			be.Status, be.Note = linkfin.BankEntryDuplicate, "an earlier statement's entry of the same bank reference was booked"
+		case e.Reversal:
+			be.Note = "a reversal of an earlier entry: a person books it"
+		}
+	}
+	// First every entry by its end-to-end id, then by reference, then by amount and
+	// date: an entry's own id is not taken by another's amount.
+	for pass := range 3 {
+		for j := range entries {
+			e, be := &st.Entries[j], &entries[j]
+			if be.Status != linkfin.BankEntryUnmatched || !bookable(e) {
+				continue
+			}
+			var idx []int
+			var note string
+			switch pass {
+			case 0:
+				idx, note = m.byEndToEnd(e)
+			case 1:
+				idx, note = m.byReference(e, entryText(e))
+			case 2:
+				idx, note = m.byAmountDate(e)
+			}
+			if len(idx) == 0 {
+				if be.Note == "" {
+					be.Note = note
+				}
+				continue
+			}
+			items := make([]linkfin.OpenItem, len(idx))
+			for k, i := range idx {
+				items[k], m.taken[i] = m.items[i], true
+			}
+			how := []string{linkfin.MatchEndToEnd, linkfin.MatchReference, linkfin.MatchAmountDate}[pass]
+			if err := bookEntry(tx, be, items, how); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for j := range entries {
+		be := &entries[j]
+		switch be.Status {
+		case linkfin.BankEntryMatched:
+			s.Matched++
+		case linkfin.BankEntryUnmatched:
+			s.Unmatched++
+			if be.Note == "" {
+				be.Note = "nothing open has its end-to-end id, a reference it quotes, or its amount near its date"
+			}
+		case linkfin.BankEntryNotBooked:
+			s.NotBooked++
+		case linkfin.BankEntryDuplicate:
+			s.Duplicates++
+		}
+		if err := tx.Put(linkfin.KindBankEntry, be.ID, be, "bank_entry."+string(be.Status)); err != nil {
+			return nil, err
+		}
+	}
+	if err := tx.Put(linkfin.KindBankStatement, s.ID, s, "bank_statement.imported"); err != nil {
+		return nil, err
+	}
+	key := &linkfin.BankStatementKey{ID: keyID, StatementID: s.ID, Digest: digest}
+	return s, tx.Put(linkfin.KindBankStatementKey, key.ID, key, "bank_statement_key.created")
+}
+
+// remittance is what the entry's payer wrote: its transactions' remittance
+// information, else the entry's additional information.
+func remittance(e *iso20022.Entry) string {
+	var parts []string
+	for _, t := range e.Transactions {
+		if t.RemittanceInformation != "" && !slices.Contains(parts, t.RemittanceInformation) {
+			parts = append(parts, t.RemittanceInformation)
+		}
+	}
+	if len(parts) == 0 {
+		return e.AdditionalInfo
+	}
+	return strings.Join(parts, " ")
+}
+
+// counterparty is the other side of a one-transaction entry: the payer of a credit,
+// the payee of a debit.
+func counterparty(e *iso20022.Entry) string {
+	if len(e.Transactions) != 1 {
+		return ""
+	}
+	if e.CreditDebit == iso20022.Credit {
+		return e.Transactions[0].DebtorName
+	}
+	return e.Transactions[0].CreditorName
+}
+
+// bookEntry books an entry against what it settles: the instructions a debit paid
+// (nothing moves: their money left the wallets when they were made), or the expected
+// payment a credit brought in, whose wallet its money enters.
+func bookEntry(tx linkfin.Tx, be *linkfin.BankEntry, items []linkfin.OpenItem, how string) error {
+	now := tx.Now()
+	orgs := map[string]bool{}
+	for _, it := range items {
+		orgs[it.OrgID] = true
+		switch it.Kind {
+		case linkfin.KindCreditTransfer:
+			var ct linkfin.CreditTransfer
+			if found, err := tx.Get(it.Kind, it.ID, &ct); err != nil || !found {
+				return linkfin.Errorf(linkfin.EINTERNAL, "credit transfer %s is missing", it.ID)
+			}
+			ct.Status, ct.EntryID = linkfin.CreditTransferBooked, be.ID
+			if err := tx.Put(it.Kind, ct.ID, &ct, "credit_transfer.booked"); err != nil {
+				return err
+			}
+			be.CreditTransferIDs = append(be.CreditTransferIDs, ct.ID)
+		case linkfin.KindExpectedPayment:
+			var ep linkfin.ExpectedPayment
+			if found, err := tx.Get(it.Kind, it.ID, &ep); err != nil || !found {
+				return linkfin.Errorf(linkfin.EINTERNAL, "expected payment %s is missing", it.ID)
+			}
+			ep.Status, ep.EntryID, ep.ReceivedAt = linkfin.ExpectedPaymentReceived, be.ID, &now
+			if err := tx.Put(it.Kind, ep.ID, &ep, "expected_payment.received"); err != nil {
+				return err
+			}
+			be.ExpectedPaymentID = ep.ID
+			if err := creditWallet(tx, be, ep.OrgID); err != nil {
+				return err
+			}
+		}
+	}
+	if len(orgs) == 1 {
+		for org := range orgs {
+			be.OrgID = org
+		}
+	}
+	be.Status, be.Match, be.Note, be.BookedAt = linkfin.BankEntryMatched, how, "", &now
+	if how == linkfin.MatchAssigned {
+		be.Status = linkfin.BankEntryAssigned
+	}
+	return nil
+}
+
+// creditWallet moves a credit entry's money from the bank rail into the
+// organization's wallet, by the entry's booking transfer.
+func creditWallet(tx linkfin.Tx, be *linkfin.BankEntry, org string) error {
+	rail, err := account(railID(RailBank, be.Currency), be.Currency, codeRail, 0)
+	if err != nil {
+		return err
+	}
+	wallet, _ := account(linkfin.WalletID(org, be.Currency), be.Currency, codeWallet, ledger.DebitsMustNotExceedCredits)
+	if err := tx.CreateAccounts(rail, wallet); err != nil {
+		return err
+	}
+	be.OrgID = org
+	return tx.Transfer(ledger.Transfer{ID: int64(be.Booking), DebitAccountID: rail.ID, CreditAccountID: wallet.ID,
+		Amount: be.Amount, Ledger: rail.Ledger, Currency: rail.Currency, Code: codeRail})
+}

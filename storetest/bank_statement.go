@@ -1,0 +1,362 @@
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"html"
+	"reflect"
+	"strings"
+	"testing"
+
+	"linkfin"
+	"linkfin/iso20022"
+	"linkfin/ledger"
+	"linkfin/services"
+)
+
+// CamtEntry is one entry of a statement Camt053 writes.
+type CamtEntry struct {
+	Sign      string // CRDT or DBIT
+	Amount    string // as the bank writes it: "1000.00"
+	Currency  string // "CNY" if empty
+	Date      string // its booking and value date
+	Ref       string // the bank's reference (AcctSvcrRef)
+	Status    string // BOOK if empty
+	EndToEnd  []string
+	PmtInfID  string // the payment information block it books, for a batch
+	Remitting string // unstructured remittance information
+}
+
+// Camt053 writes a camt.053.001.08 message of one statement of the account, in
+// currency, holding the entries: what a bank sends.
+func Camt053(msgID, stmtID, account, currency string, entries ...CamtEntry) string {
+	var b strings.Builder
+	e := html.EscapeString
+	fmt.Fprintf(&b, `<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt>
+<GrpHdr><MsgId>%s</MsgId><CreDtTm>2026-11-04T18:00:00+08:00</CreDtTm></GrpHdr>
+<Stmt><Id>%s</Id><ElctrncSeqNb>7</ElctrncSeqNb><CreDtTm>2026-11-04T18:00:00+08:00</CreDtTm>
+<Acct><Id><Othr><Id>%s</Id></Othr></Id><Ccy>%s</Ccy></Acct>
+<Bal><Tp><CdOrPrtry><Cd>OPBD</Cd></CdOrPrtry></Tp><Amt Ccy="%[4]s">100.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2026-11-03</Dt></Dt></Bal>
+`, e(msgID), e(stmtID), e(account), currency)
+	for _, n := range entries {
+		cur, status := n.Currency, n.Status
+		if cur == "" {
+			cur = "CNY"
+		}
+		if status == "" {
+			status = "BOOK"
+		}
+		fmt.Fprintf(&b, `<Ntry><Amt Ccy="%s">%s</Amt><CdtDbtInd>%s</CdtDbtInd><Sts><Cd>%s</Cd></Sts>`, cur, n.Amount, n.Sign, status)
+		fmt.Fprintf(&b, `<BookgDt><Dt>%s</Dt></BookgDt><ValDt><Dt>%[1]s</Dt></ValDt>`, n.Date)
+		if n.Ref != "" {
+			fmt.Fprintf(&b, `<AcctSvcrRef>%s</AcctSvcrRef>`, e(n.Ref))
+		}
+		b.WriteString(`<BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>ICDT</Cd><SubFmlyCd>ESCT</SubFmlyCd></Fmly></Domn></BkTxCd>`)
+		txs := n.EndToEnd
+		if len(txs) == 0 {
+			txs = []string{""}
+		}
+		b.WriteString(`<NtryDtls>`)
+		for _, id := range txs {
+			b.WriteString(`<TxDtls><Refs>`)
+			if n.PmtInfID != "" {
+				fmt.Fprintf(&b, `<PmtInfId>%s</PmtInfId>`, e(n.PmtInfID))
+			}
+			if id != "" {
+				fmt.Fprintf(&b, `<EndToEndId>%s</EndToEndId>`, e(id))
+			} else {
+				b.WriteString(`<EndToEndId>NOTPROVIDED</EndToEndId>`)
+			}
+			b.WriteString(`</Refs>`)
+			if n.Remitting != "" {
+				fmt.Fprintf(&b, `<RmtInf><Ustrd>%s</Ustrd></RmtInf>`, e(n.Remitting))
+			}
+			b.WriteString(`</TxDtls>`)
+		}
+		b.WriteString("</NtryDtls></Ntry>\n")
+	}
+	b.WriteString("</Stmt></BkToCstmrStmt></Document>\n")
+	return b.String()
+}
+
+// readCamt reads a statement message, or fails the test.
+func readCamt(t *testing.T, doc string) *iso20022.StatementMessage {
+	t.Helper()
+	m, err := iso20022.ReadStatement(strings.NewReader(doc))
+	if err != nil {
+		t.Fatalf("%v\n%s", err, doc)
+	}
+	return m
+}
+
+// bankState is what a statement imported again must leave as it was: every wallet's
+// and the rail's balance, the records the statement touches, and the log's size.
+type bankState struct {
+	Accounts map[int64]ledger.Account
+	Records  map[string]string
+	LogSize  int64
+}
+
+func snapshotBank(t *testing.T, env *Env, accounts []int64, keys ...linkfin.ObjectKey) bankState {
+	t.Helper()
+	s := bankState{Accounts: map[int64]ledger.Account{}, Records: map[string]string{}}
+	for _, id := range accounts {
+		s.Accounts[id] = env.Account(id)
+	}
+	for _, k := range keys {
+		o, err := env.object(k.Kind, k.ID)
+		if err != nil {
+			t.Fatalf("%s %s: %v", k.Kind, k.ID, err)
+		}
+		s.Records[k.Kind+"/"+k.ID] = fmt.Sprintf("v%d %s", o.Version, o.Data)
+	}
+	if env.Store != nil {
+		h, err := env.Store.Head(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.LogSize = h.Size
+	}
+	return s
+}
+
+// testBankStatements: a camt.053 statement books its entries against what they
+// settle — debits against the credit transfer instructions of payment files, by
+// end-to-end id, by a reference they quote (an instruction's id, or a file's payment
+// information id for a batch) and by amount and date; credits against expected
+// payments, the same ways, whose wallets they credit. What matches nothing waits, and
+// a person assigns it, booking it as matching would; assigning refuses what cannot be.
+// The same statement twice changes nothing; the same id with other content is
+// refused; an entry in another currency than its account is refused. All verifies.
+func testBankStatements(t *testing.T, open Opener) {
+	env := NewEnv(t, open)
+	financingFixture(t, env)
+	withdraw := func(org, ref string, amount int64) string {
+		t.Helper()
+		out, err := run[linkfin.PaymentOut](t, env, &services.RecordOutboundPayment{Rail: "bank", InstructionID: ref, OrgID: org,
+			Currency: "CNY", Amount: amount})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out.CreditTransferID
+	}
+	file := func(day string) *linkfin.PaymentFile {
+		t.Helper()
+		f, err := run[linkfin.PaymentFile](t, env, &services.CreatePaymentFile{Rail: "bank", Date: date(t, day)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	expect := func(org, currency string, amount int64, day string) string {
+		t.Helper()
+		ep, err := run[linkfin.ExpectedPayment](t, env, &services.CreateExpectedPayment{Actor: org,
+			In: linkfin.ExpectedPaymentIn{Currency: linkfin.Currency(currency), Amount: amount, Date: date(t, day)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ep.ID
+	}
+	balance := func(org string) int64 {
+		a, err := env.Domain.Account(context.Background(), linkfin.WalletID(org, "CNY"))
+		if linkfin.ErrorCode(err) == linkfin.ENOTFOUND {
+			return 0
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		return a.CreditsPosted - a.DebitsPosted
+	}
+	byE2E, byRef, byAmount := withdraw("bank", "w-1", 1_000_00), withdraw("factor", "w-2", 2_500_00), withdraw("bank", "w-3", 700_00)
+	f1 := file("2026-11-03")
+	batch1, batch2 := withdraw("bank", "w-4", 300_00), withdraw("factor", "w-5", 55_00)
+	f2 := file("2026-11-03")
+	late := withdraw("factor", "w-6", 42_00)
+	file("2026-12-20") // far from the statement's dates: only a person matches it
+	epRef, epE2E, epAmount := expect("tier1", "CNY", 5_000_00, "2026-11-04"), expect("tier2", "CNY", 800_00, "2026-11-04"),
+		expect("tier1", "CNY", 123_45, "2026-11-02")
+	twinA, twinB := expect("tier1", "CNY", 10_00, "2026-11-04"), expect("tier2", "CNY", 10_00, "2026-11-04")
+	usd := expect("tier1", "USD", 77_00, "2026-11-04")
+	tier1, tier2, factor := balance("tier1"), balance("tier2"), balance("factor")
+
+	doc := Camt053("MSG-1", "STMT-2026-11-04", "6222 0000 1111", "CNY",
+		CamtEntry{Sign: "DBIT", Amount: "1000.00", Date: "2026-11-04", Ref: "B1", EndToEnd: []string{byE2E}},
+		CamtEntry{Sign: "DBIT", Amount: "2500.00", Date: "2026-11-04", Ref: "B2", Remitting: strings.ToUpper("linkfin withdrawal " + strings.ReplaceAll(byRef, "_", ""))},
+		CamtEntry{Sign: "DBIT", Amount: "700.00", Date: "2026-11-04", Ref: "B3"},
+		CamtEntry{Sign: "DBIT", Amount: "355.00", Date: "2026-11-04", Ref: "B4", PmtInfID: f2.ID + "-CNY", EndToEnd: []string{"", ""}},
+		CamtEntry{Sign: "CRDT", Amount: "5000.00", Date: "2026-11-04", Ref: "B5", Remitting: "top-up " + epRef},
+		CamtEntry{Sign: "CRDT", Amount: "800.00", Date: "2026-11-04", Ref: "B6", EndToEnd: []string{epE2E}},
+		CamtEntry{Sign: "CRDT", Amount: "123.45", Date: "2026-11-04", Ref: "B7"},
+		CamtEntry{Sign: "CRDT", Amount: "10.00", Date: "2026-11-04", Ref: "B8"},
+		CamtEntry{Sign: "CRDT", Amount: "999.99", Date: "2026-11-04", Ref: "B9", Remitting: "who am I"},
+		CamtEntry{Sign: "DBIT", Amount: "42.00", Date: "2026-11-04", Ref: "B10"},
+		CamtEntry{Sign: "CRDT", Amount: "1.00", Date: "2026-11-04", Ref: "B11", Status: "PDNG"},
+	)
+	env.Restart() // the open items come from the store
+	imp, err := run[linkfin.BankStatementImport](t, env, &services.ImportBankStatement{Message: readCamt(t, doc)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if imp.Replayed || len(imp.Statements) != 1 {
+		t.Fatalf("the import: %+v", imp)
+	}
+	st := imp.Statements[0]
+	if st.Entries != 11 || st.Matched != 7 || st.Unmatched != 3 || st.NotBooked != 1 || st.Account != "6222 0000 1111" ||
+		st.OpeningBalance == nil || *st.OpeningBalance != 100_00 {
+		t.Fatalf("the statement: %+v", st)
+	}
+	entry := func(pos int) linkfin.BankEntry {
+		t.Helper()
+		return record[linkfin.BankEntry](t, env, linkfin.KindBankEntry, services.BankEntryID(&st, pos))
+	}
+	for _, w := range []struct {
+		pos   int
+		match string
+		cts   []string
+		ep    string
+	}{
+		{1, linkfin.MatchEndToEnd, []string{byE2E}, ""},
+		{2, linkfin.MatchReference, []string{byRef}, ""},
+		{3, linkfin.MatchAmountDate, []string{byAmount}, ""},
+		{4, linkfin.MatchReference, []string{batch1, batch2}, ""},
+		{5, linkfin.MatchReference, nil, epRef},
+		{6, linkfin.MatchEndToEnd, nil, epE2E},
+		{7, linkfin.MatchAmountDate, nil, epAmount},
+	} {
+		e := entry(w.pos)
+		if e.Status != linkfin.BankEntryMatched || e.Match != w.match || !reflect.DeepEqual(e.CreditTransferIDs, w.cts) || e.ExpectedPaymentID != w.ep {
+			t.Errorf("entry %d: %+v, want matched by %s to %v %s", w.pos, e, w.match, w.cts, w.ep)
+		}
+	}
+	for _, id := range []string{byE2E, byRef, byAmount, batch1, batch2} {
+		if ct := record[linkfin.CreditTransfer](t, env, linkfin.KindCreditTransfer, id); ct.Status != linkfin.CreditTransferBooked || ct.EntryID == "" {
+			t.Errorf("instruction %s: %+v", id, ct)
+		}
+	}
+	if ct := record[linkfin.CreditTransfer](t, env, linkfin.KindCreditTransfer, late); ct.Status != linkfin.CreditTransferFiled {
+		t.Errorf("the instruction no entry matched: %+v", ct)
+	}
+	if e := entry(8); e.Status != linkfin.BankEntryUnmatched || !strings.Contains(e.Note, "2 open items") {
+		t.Errorf("the entry two expected payments could settle: %+v", e)
+	}
+	if e := entry(11); e.Status != linkfin.BankEntryNotBooked {
+		t.Errorf("the pending entry: %+v", e)
+	}
+	// The credits entered their wallets; the debits moved nothing more.
+	if balance("tier1") != tier1+5_000_00+123_45 || balance("tier2") != tier2+800_00 || balance("factor") != factor {
+		t.Fatalf("wallets moved by tier1 %d, tier2 %d, factor %d", balance("tier1")-tier1, balance("tier2")-tier2, balance("factor")-factor)
+	}
+	if ep := record[linkfin.ExpectedPayment](t, env, linkfin.KindExpectedPayment, epRef); ep.Status != linkfin.ExpectedPaymentReceived ||
+		ep.EntryID != services.BankEntryID(&st, 5) {
+		t.Fatalf("the expected payment: %+v", ep)
+	}
+
+	// The same statement again: the same answer, and nothing changes.
+	wallets := []int64{linkfin.WalletID("tier1", "CNY"), linkfin.WalletID("tier2", "CNY"), linkfin.WalletID("factor", "CNY"),
+		linkfin.WalletID("bank", "CNY"), linkfin.LedgerID("rail/bank/CNY")}
+	keys := []linkfin.ObjectKey{{Kind: linkfin.KindBankStatement, ID: st.ID}, {Kind: linkfin.KindReconciliation, ID: "bank"},
+		{Kind: linkfin.KindBankEntry, ID: services.BankEntryID(&st, 5)}, {Kind: linkfin.KindCreditTransfer, ID: byE2E}}
+	before := snapshotBank(t, env, wallets, keys...)
+	env.Restart()
+	again, err := run[linkfin.BankStatementImport](t, env, &services.ImportBankStatement{Message: readCamt(t, doc)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !again.Replayed || !reflect.DeepEqual(again.Statements, imp.Statements) {
+		t.Fatalf("the second import: %+v, the first %+v", again, imp)
+	}
+	if after := snapshotBank(t, env, wallets, keys...); !reflect.DeepEqual(after, before) {
+		t.Fatalf("the second import changed something:\n%+v\n%+v", before, after)
+	}
+	// The same statement id with other content, and entries in another currency.
+	other := strings.Replace(doc, "999.99", "999.98", 1)
+	if _, err := run[linkfin.BankStatementImport](t, env, &services.ImportBankStatement{Message: readCamt(t, other)}); !refusal(err, linkfin.ESTATEMENTCONFLICT, "other content") {
+		t.Fatalf("a changed statement: %v", err)
+	}
+	mixed := Camt053("MSG-2", "STMT-X", "6222 0000 1111", "CNY", CamtEntry{Sign: "CRDT", Amount: "1.00", Currency: "USD", Date: "2026-11-04"})
+	if _, err := run[linkfin.BankStatementImport](t, env, &services.ImportBankStatement{Message: readCamt(t, mixed)}); !refusal(err, linkfin.ECURRENCYMISMATCH, "in USD") {
+		t.Fatalf("an entry in another currency: %v", err)
+	}
+	if after := snapshotBank(t, env, wallets, keys...); !reflect.DeepEqual(after, before) {
+		t.Fatal("a refused statement changed something")
+	}
+
+	// A person assigns what did not match; what cannot be is refused.
+	assign := func(pos int, in linkfin.BankEntryAssignIn) (*linkfin.BankEntry, error) {
+		return run[linkfin.BankEntry](t, env, &services.AssignBankEntry{EntryID: services.BankEntryID(&st, pos), In: in})
+	}
+	for _, bad := range []struct {
+		pos        int
+		in         linkfin.BankEntryAssignIn
+		code, says string
+	}{
+		{1, linkfin.BankEntryAssignIn{Kind: linkfin.AssignCreditTransfer, ID: late}, linkfin.EENTRYBOOKED, "matched already"},
+		{11, linkfin.BankEntryAssignIn{Kind: linkfin.AssignOrganization, ID: "tier1"}, linkfin.EENTRYMISMATCH, "not booked by the bank"},
+		{10, linkfin.BankEntryAssignIn{Kind: linkfin.AssignExpectedPayment, ID: twinA}, linkfin.EENTRYMISMATCH, "is a debit"},
+		{9, linkfin.BankEntryAssignIn{Kind: linkfin.AssignCreditTransfer, ID: late}, linkfin.EENTRYMISMATCH, "is a credit"},
+		{9, linkfin.BankEntryAssignIn{Kind: linkfin.AssignExpectedPayment, ID: twinA}, linkfin.EENTRYMISMATCH, "999.99"},
+		{8, linkfin.BankEntryAssignIn{Kind: linkfin.AssignExpectedPayment, ID: epRef}, linkfin.ENOTOPEN, "received already"},
+		{8, linkfin.BankEntryAssignIn{Kind: linkfin.AssignExpectedPayment, ID: usd}, linkfin.ECURRENCYMISMATCH, "in USD"},
+		{10, linkfin.BankEntryAssignIn{Kind: linkfin.AssignCreditTransfer, ID: byE2E}, linkfin.ENOTOPEN, "is booked"},
+		{9, linkfin.BankEntryAssignIn{Kind: linkfin.AssignOrganization, ID: "nobody"}, linkfin.ENOTFOUND, "organization nobody"},
+	} {
+		if _, err := assign(bad.pos, bad.in); !refusal(err, bad.code, bad.says) {
+			t.Errorf("assigning entry %d to %+v: %v, want %s about %q", bad.pos, bad.in, err, bad.code, bad.says)
+		}
+	}
+	if after := snapshotBank(t, env, wallets, keys...); !reflect.DeepEqual(after, before) {
+		t.Fatal("a refused assignment changed something")
+	}
+	if e, err := assign(8, linkfin.BankEntryAssignIn{Kind: linkfin.AssignExpectedPayment, ID: twinB}); err != nil || e.Status != linkfin.BankEntryAssigned || e.OrgID != "tier2" {
+		t.Fatalf("assigning the twin: %+v, %v", e, err)
+	}
+	if e, err := assign(9, linkfin.BankEntryAssignIn{Kind: linkfin.AssignOrganization, ID: "factor"}); err != nil || e.Status != linkfin.BankEntryAssigned {
+		t.Fatalf("assigning to an organization: %+v, %v", e, err)
+	}
+	if e, err := assign(10, linkfin.BankEntryAssignIn{Kind: linkfin.AssignCreditTransfer, ID: late}); err != nil || e.CreditTransferIDs[0] != late {
+		t.Fatalf("assigning the debit: %+v, %v", e, err)
+	}
+	if _, err := assign(9, linkfin.BankEntryAssignIn{Kind: linkfin.AssignOrganization, ID: "factor"}); !refusal(err, linkfin.EENTRYBOOKED, "assigned already") {
+		t.Fatalf("assigning twice: %v", err)
+	}
+	if balance("tier2") != tier2+800_00+10_00 || balance("factor") != factor+999_99 {
+		t.Fatalf("after assigning, tier2 moved %d, factor %d", balance("tier2")-tier2, balance("factor")-factor)
+	}
+	if ep := record[linkfin.ExpectedPayment](t, env, linkfin.KindExpectedPayment, twinA); ep.Status != linkfin.ExpectedPaymentExpected {
+		t.Fatalf("the twin not assigned: %+v", ep)
+	}
+	if s := record[linkfin.BankStatement](t, env, linkfin.KindBankStatement, st.ID); s.Unmatched != 0 || s.Assigned != 3 || s.Matched != 7 {
+		t.Fatalf("the statement after assigning: %+v", s)
+	}
+	rec := record[linkfin.Reconciliation](t, env, linkfin.KindReconciliation, "bank")
+	var stillOpen []string
+	for _, it := range rec.Open {
+		stillOpen = append(stillOpen, it.ID)
+	}
+	if !reflect.DeepEqual(stillOpen, []string{twinA, usd}) {
+		t.Fatalf("open after the statement: %v, want the twin and the dollars", stillOpen)
+	}
+
+	// The same bank reference in another statement is not booked twice.
+	dup := Camt053("MSG-3", "STMT-2026-11-05", "6222 0000 1111", "CNY",
+		CamtEntry{Sign: "CRDT", Amount: "10.00", Date: "2026-11-04", Ref: "B8"})
+	d, err := run[linkfin.BankStatementImport](t, env, &services.ImportBankStatement{Message: readCamt(t, dup)})
+	if err != nil || d.Statements[0].Duplicates != 1 || d.Statements[0].Matched != 0 {
+		t.Fatalf("a statement repeating a booked entry: %+v, %v", d, err)
+	}
+	if balance("tier1") != tier1+5_000_00+123_45 {
+		t.Fatal("the repeated entry was booked")
+	}
+	// A status report that rejects an instruction the statement showed paid comes too
+	// late: the money stays paid out, not returned to the wallet as well.
+	bank := balance("bank")
+	rep := &iso20022.StatusReport{MessageID: "R-late", OriginalMessageID: f1.ID, Transactions: []iso20022.TransactionStatus{
+		{EndToEndID: byE2E, Status: "RJCT", Reason: "AC04"}}}
+	if _, err := run[linkfin.PaymentFile](t, env, &services.ApplyPaymentStatus{FileID: f1.ID, Report: rep}); err != nil {
+		t.Fatal(err)
+	}
+	if ct := record[linkfin.CreditTransfer](t, env, linkfin.KindCreditTransfer, byE2E); ct.Status != linkfin.CreditTransferBooked || balance("bank") != bank {
+		t.Fatalf("a rejection after the statement: %+v, the wallet moved by %d", ct, balance("bank")-bank)
+	}
+	env.MustVerify()
+}
