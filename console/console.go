@@ -155,6 +155,9 @@ func New(s linkfin.Store, e *engine.Engine, auth *services.Auth, logger *slog.Lo
 	// Dynamic discounting: the anchor's early payments, offered and made.
 	c.mux.HandleFunc("GET /discounting", c.person(c.section(c.discounting)))
 	c.mux.HandleFunc("POST /discounting/offer", c.person(c.offerEarlyPayment))
+	// The bank's statements: the entries nothing matched, for the operator to assign.
+	c.mux.HandleFunc("GET /bank", c.person(c.section(c.bankEntries)))
+	c.mux.HandleFunc("POST /bank/entries/{id}/assign", c.person(c.assignBankEntry))
 	c.mux.HandleFunc("GET /ecny", c.person(c.section(c.ecnyWallets)))
 	c.mux.HandleFunc("POST /ecny/open", c.person(c.openECNYWallet))
 	c.mux.HandleFunc("POST /ecny/{id}/top-up", c.person(c.moveECNY("top-up")))

@@ -37,6 +37,7 @@ var sections = []section{
 	{Path: "/conditional-payments", Key: "nav.conditional", caps: caps(linkfin.CapTrade, linkfin.CapFund, linkfin.CapAnchor, linkfin.CapLogistics)},
 	{Path: "/webhooks", Key: "nav.webhooks", admin: true},
 	{Path: "/organizations", Key: "nav.orgs", caps: caps(linkfin.CapOperate)},
+	{Path: "/bank", Key: "nav.bank", caps: caps(linkfin.CapOperate)},
 	{Path: "/users", Key: "nav.users", admin: true},
 	{Path: "/audit", Key: "nav.audit"},
 }

@@ -1,0 +1,90 @@
+package console
+
+import (
+	"net/http"
+
+	"linkfin"
+	"linkfin/services"
+)
+
+func init() {
+	pageNames = append(pageNames, "bank")
+	for k, m := range bankMessages {
+		if _, ok := messages[k]; !ok {
+			messages[k] = m
+		}
+	}
+}
+
+// bankMessages are the bank statements page's words.
+var bankMessages = map[string]message{
+	"nav.bank":                   {"Bank statements", "银行对账"},
+	"bank.title":                 {"Bank statement entries", "银行对账单分录"},
+	"bank.intro":                 {"Each entry of the bank's statements is booked against what it settles: a debit against the payment instructions the platform sent, a credit against a payment an organization announced, into its wallet. An entry nothing matched waits here: assign it, and it is booked as a match would be.", "银行对账单的每笔分录都会与其结算的款项对应入账：借方对应平台发出的付款指令，贷方对应机构预报的入账款项并计入其钱包。无法自动匹配的分录在此等待：指定其对应项后，即按匹配方式入账。"},
+	"bank.entry":                 {"Entry", "分录"},
+	"bank.statement":             {"Statement", "对账单"},
+	"bank.date":                  {"Booked", "记账日"},
+	"bank.sign":                  {"In / out", "收 / 付"},
+	"bank.amount":                {"Amount", "金额"},
+	"bank.in":                    {"in", "收"},
+	"bank.out":                   {"out", "付"},
+	"bank.counterparty":          {"Counterparty", "交易对手"},
+	"bank.remittance":            {"Remittance information", "附言"},
+	"bank.how":                   {"Booked against / why not", "入账依据 / 未匹配原因"},
+	"bank.assign":                {"Assign", "指定"},
+	"bank.assign_kind":           {"Assign to", "指定为"},
+	"bank.assign_id":             {"Its id", "编号"},
+	"bank.kind.credit_transfer":  {"a payment instruction", "付款指令"},
+	"bank.kind.expected_payment": {"an expected payment", "预报入账"},
+	"bank.kind.organization":     {"an organization's wallet", "机构钱包"},
+	"match.end_to_end_id":        {"end-to-end id", "端到端编号"},
+	"match.reference":            {"reference", "参考号"},
+	"match.amount_date":          {"amount and date", "金额与日期"},
+	"match.assigned":             {"assigned by a person", "人工指定"},
+	"status.assigned":            {"assigned", "已指定"},
+	"status.unmatched":           {"unmatched", "未匹配"},
+	"status.not_booked":          {"not booked by the bank", "银行未入账"},
+	"status.duplicate":           {"booked before", "重复"},
+	"status.booked":              {"paid out", "已付出"},
+	"status.expected":            {"expected", "待到账"},
+	"status.received":            {"received", "已到账"},
+}
+
+// bankView is a page of the bank statements' entries, with the assignment's choices.
+type bankView struct {
+	*listView[linkfin.BankEntry]
+	Assigns bool
+	Kinds   []linkfin.AssignKind
+}
+
+// bankEntries lists the entries of the imported bank statements, the platform
+// operator's, filtered by status (those waiting are status=unmatched), a page at a
+// time, or as CSV; the operator assigns an unmatched one from its row.
+func (c *Console) bankEntries(w http.ResponseWriter, r *http.Request, p *Person) {
+	if !p.Viewer.Operator {
+		c.fail(w, r, p, linkfin.Errorf(linkfin.ENOTFOUND, "no such page"))
+		return
+	}
+	v, ok := listOf[linkfin.BankEntry](c, w, r, p, linkfin.KindBankEntry, "bank-entries", linkfin.BankEntryUnmatched,
+		linkfin.BankEntryMatched, linkfin.BankEntryAssigned, linkfin.BankEntryNotBooked, linkfin.BankEntryDuplicate)
+	if !ok {
+		return
+	}
+	c.render(w, r, http.StatusOK, "bank", "bank.title", p, bankView{listView: v, Assigns: p.CanAct(),
+		Kinds: []linkfin.AssignKind{linkfin.AssignCreditTransfer, linkfin.AssignExpectedPayment, linkfin.AssignOrganization}}, "")
+}
+
+// assignBankEntry books an unmatched entry against what the operator names, as the
+// API's POST /v1/bank-entries/{id}/assign does.
+func (c *Console) assignBankEntry(w http.ResponseWriter, r *http.Request, p *Person) {
+	if !p.Viewer.Operator {
+		c.fail(w, r, p, linkfin.Errorf(linkfin.EFORBIDDEN, "the platform's operator assigns the bank's entries"))
+		return
+	}
+	in := linkfin.BankEntryAssignIn{Kind: linkfin.AssignKind(r.PostFormValue("kind")), ID: r.PostFormValue("id")}
+	if _, err := c.act(r.Context(), p, r.PostForm, &services.AssignBankEntry{EntryID: r.PathValue("id"), In: in}); err != nil {
+		c.fail(w, r, p, err)
+		return
+	}
+	done(w, r, "/bank?status=unmatched")
+}

@@ -1,0 +1,82 @@
+package console
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"linkfin"
+	"linkfin/iso20022"
+	"linkfin/services"
+	"linkfin/storetest"
+)
+
+// TestBankEntries: the operator's page lists the statement entries nothing matched;
+// assigning one from its row books it as the API does (a credit into the named
+// organization's wallet, once), and a refusal shows its code; an organization finds
+// no such page and cannot assign.
+func TestBankEntries(t *testing.T) {
+	s := newSite(t)
+	msg, err := iso20022.ReadStatement(strings.NewReader(storetest.Camt053("M-1", "S-1", "6222 0000 1111", "CNY",
+		storetest.CamtEntry{Sign: "CRDT", Amount: "321.00", Date: "2026-11-03", Ref: "X1", Remitting: "from tier2, unannounced"},
+		storetest.CamtEntry{Sign: "DBIT", Amount: "9.99", Date: "2026-11-03", Ref: "X2"})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var imp linkfin.BankStatementImport
+	if err := json.Unmarshal(s.run(&services.ImportBankStatement{Message: msg}), &imp); err != nil {
+		t.Fatal(err)
+	}
+	credit, debit := services.BankEntryID(&imp.Statements[0], 1), services.BankEntryID(&imp.Statements[0], 2)
+	wallet := func() int64 {
+		a, err := s.e.Account(t.Context(), linkfin.WalletID("tier2", "CNY"))
+		if err != nil {
+			return 0
+		}
+		return a.CreditsPosted - a.DebitsPosted
+	}
+	before := wallet()
+
+	op := s.as("", linkfin.RoleOperator)
+	code, page := op.get("/bank?status=unmatched")
+	if code != http.StatusOK || !strings.Contains(page, `id="entry-`+credit+`"`) || !strings.Contains(page, "CNY 321.00") ||
+		!strings.Contains(page, "from tier2, unannounced") || !strings.Contains(page, `action="/bank/entries/`+credit+`/assign"`) {
+		t.Fatalf("the unmatched entries: %d\n%s", code, page)
+	}
+	form := func(kind, id string) url.Values {
+		return url.Values{"csrf": {hidden(page, "csrf")}, "idempotency_key": {randomToken()}, "kind": {kind}, "id": {id}}
+	}
+	if code, body := op.post("/bank/entries/"+debit+"/assign", form("organization", "tier2")); code != http.StatusUnprocessableEntity ||
+		!strings.Contains(body, "<code>entry_mismatch</code>") {
+		t.Fatalf("assigning a debit to a wallet: %d\n%s", code, body)
+	}
+	if code, body := op.post("/bank/entries/"+credit+"/assign", form("organization", "tier2")); code != http.StatusSeeOther {
+		t.Fatalf("assigning the credit: %d\n%s", code, body)
+	}
+	if got := wallet(); got != before+321_00 {
+		t.Fatalf("tier2's wallet moved by %d, want 321.00", got-before)
+	}
+	_, page = op.get("/bank?status=unmatched")
+	if strings.Contains(page, `id="entry-`+credit+`"`) || !strings.Contains(page, `id="entry-`+debit+`"`) {
+		t.Fatalf("after assigning, the unmatched entries:\n%s", page)
+	}
+	if code, body := op.post("/bank/entries/"+credit+"/assign", form("organization", "tier2")); code != http.StatusUnprocessableEntity ||
+		!strings.Contains(body, "<code>entry_booked</code>") || wallet() != before+321_00 {
+		t.Fatalf("assigning twice: %d\n%s", code, body)
+	}
+	code, csv := op.get("/bank?format=csv")
+	if code != http.StatusOK || !strings.Contains(csv, credit) || !strings.Contains(csv, "assigned") {
+		t.Fatalf("the entries as CSV: %d\n%s", code, csv)
+	}
+
+	anchor := s.as("anchor", linkfin.RoleAdmin)
+	if code, _ := anchor.get("/bank"); code != http.StatusNotFound {
+		t.Fatalf("an organization's /bank: %d, want 404", code)
+	}
+	_, home := anchor.get("/")
+	if code, _ := anchor.post("/bank/entries/"+debit+"/assign", url.Values{"csrf": {hidden(home, "csrf")}, "kind": {"credit_transfer"}, "id": {"ct_x"}}); code != http.StatusForbidden {
+		t.Fatalf("an organization assigning: %d, want 403", code)
+	}
+}
