@@ -105,6 +105,8 @@ var conditionalMessages = map[string]message{
 	"cp.reference":                       {"Reference", "备注"},
 	"cp.moves":                           {"Locks, releases and refunds", "锁定、释放与退回"},
 	"cp.reason":                          {"Reason", "原因"},
+	"cp.paid_into":                       {"Paid into conditional payment", "付入条件支付"},
+	"cp.bound_wallet":                    {"Paid into purpose-bound wallet", "付入专款钱包"},
 	"cp.transfer":                        {"Ledger transfer", "账簿转账"},
 	"cp.confirm":                         {"Confirm the milestone: release the payment", "确认里程碑：释放付款"},
 	"cp.cancel":                          {"Ask to cancel", "申请取消"},

@@ -58,6 +58,24 @@ func TestConditionalPayments(t *testing.T) {
 		t.Fatalf("a stranger lists the payment:\n%s", page)
 	}
 
+	// An advance paid on receipt: its financing's page links to the payment.
+	s.run(&services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: "PO-adv", Number: "PO-adv", SellerID: "tier1",
+		ProgramID: "auto-scf", Currency: "CNY", Lines: []linkfin.POLine{{LineID: "1", Item: "hub", Quantity: 10, Unit: "EA", UnitPrice: 1_000_00}}}})
+	s.run(&services.AcceptPurchaseOrder{Actor: "tier1", ID: "PO-adv"})
+	s.run(&services.RequestPOFinancing{Actor: "tier1", ID: "F-adv", POID: "PO-adv", ProgramID: "auto-scf", FunderID: "bank",
+		Disbursement: linkfin.DisburseOnReceipt})
+	s.run(&services.AcceptPOFinancing{Actor: "tier1", ID: "F-adv", POID: "PO-adv"})
+	var adv linkfin.Financing
+	if err := json.Unmarshal(s.run(&services.DisburseFinancing{Actor: "bank", ID: "F-adv"}), &adv); err != nil || adv.ConditionalPaymentID == "" {
+		t.Fatalf("the advance: %+v, %v", adv, err)
+	}
+	if _, page := tier1.get("/financings/F-adv"); !strings.Contains(page, `<a href="/conditional-payments/`+adv.ConditionalPaymentID+`">`) {
+		t.Fatalf("the financing's page has no link to its conditional payment:\n%s", page)
+	}
+	if _, page := tier1.get("/conditional-payments/" + adv.ConditionalPaymentID); !strings.Contains(page, `href="/financings/F-adv"`) {
+		t.Fatalf("the payment's page has no link to its financing:\n%s", page)
+	}
+
 	// A milestone tier2 confirms, from the page.
 	ms := lock(linkfin.ConditionalPaymentIn{PayeeID: "tier1", Currency: "CNY", Amount: 5_000_00,
 		Condition: linkfin.ConditionIn{Type: linkfin.ConditionMilestone, Milestone: "tooling installed", ConfirmerID: "tier2"}})
