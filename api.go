@@ -294,6 +294,15 @@ type (
 		// PaymentTermsDays: an invoice without a due date is due this many days after
 		// it is issued.
 		PaymentTermsDays int `json:"payment_terms_days,omitempty" bound:"days"`
+		// Grades map the suppliers' grades to terms; DeclineBelow refuses the grades
+		// worse than it (docs/CREDIT.md).
+		Grades       []GradeTerms `json:"grades,omitempty"`
+		DeclineBelow string       `json:"decline_below,omitempty"`
+	}
+	// GradeFloorIn is a funder's own grade floor in a program: requests from
+	// suppliers of a worse grade are refused for it ("" sets none).
+	GradeFloorIn struct {
+		GradeFloor string `json:"grade_floor"`
 	}
 	// FunderIn invites a funder into a program.
 	FunderIn struct {
@@ -316,6 +325,8 @@ type (
 		ProgramID string     `json:"program_id,omitempty"`
 		Currency  Currency   `json:"currency"`
 		Lines     []POLineIn `json:"lines"`
+		// DeliverBy is the day the goods are due; receipts after it count as late.
+		DeliverBy *Date `json:"deliver_by,omitempty"`
 	}
 	// ShipmentIn is a shipment of an order, reported by the seller.
 	ShipmentIn struct {

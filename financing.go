@@ -61,6 +61,9 @@ type Financing struct {
 	// MarginCall and Frozen flag a warehouse pledge: its loan-to-value passed the
 	// program's margin-call level; the warehouse reported less than pledged.
 	MarginCall bool `json:"margin_call,omitempty"`
+	// Decision is the requester's score, grade, scoring model and reasons the quote
+	// was decided on, and the program's terms for the grade (docs/CREDIT.md).
+	Decision *CreditDecision `json:"decision,omitempty"`
 	// SupplierLimit is the program's per-supplier cap when the quote was made (0: none).
 	SupplierLimit int64 `json:"supplier_limit,omitempty"`
 	Frozen        bool  `json:"frozen,omitempty"`

@@ -51,6 +51,8 @@ var (
 		KindPaymentQueue:     func() any { return new(PaymentQueue) },
 		KindPaymentFile:      func() any { return new(PaymentFile) },
 		KindECNYWallet:       func() any { return new(ECNYWallet) },
+		KindScorecard:        func() any { return new(Scorecard) },
+		KindScoreModel:       func() any { return new(ScoreModel) },
 	}
 )
 

@@ -3,6 +3,7 @@ package linkfin
 import (
 	"math/big"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -63,6 +64,9 @@ type ProgramFunder struct {
 	Pricing    Pricing      `json:"pricing"`
 	Status     FunderStatus `json:"status"`
 	AcceptedAt *time.Time   `json:"accepted_at,omitempty"`
+	// GradeFloor is the funder's own floor: it is not asked to finance suppliers
+	// graded worse.
+	GradeFloor string `json:"grade_floor,omitempty"`
 }
 
 // MatchTolerances bound the differences that a three-way match (purchase order ↔
@@ -101,9 +105,13 @@ type Program struct {
 	LateRate *Rate `json:"late_rate,omitempty"`
 	// PaymentTermsDays is the buyer's payment terms: an invoice that states no due
 	// date is due this many days after its issue date (none when 0).
-	PaymentTermsDays int             `json:"payment_terms_days,omitempty"`
-	Funders          []ProgramFunder `json:"funders"`
-	CreatedAt        time.Time       `json:"created_at"`
+	PaymentTermsDays int `json:"payment_terms_days,omitempty"`
+	// Grades map suppliers' grades (of the current scoring model) to terms, and
+	// DeclineBelow refuses requests from suppliers graded worse than it.
+	Grades       []GradeTerms    `json:"grades,omitempty"`
+	DeclineBelow string          `json:"decline_below,omitempty"`
+	Funders      []ProgramFunder `json:"funders"`
+	CreatedAt    time.Time       `json:"created_at"`
 }
 
 // Offers reports whether the program allows the product.
@@ -198,6 +206,53 @@ func (p *Program) Validate() error {
 	}
 	if p.Offers(ProductDynamicDiscounting) != (p.EarlyPaymentAPR != nil) {
 		return Errorf(EINVALID, "early_payment_apr is set exactly when the program offers dynamic discounting")
+	}
+	return p.validateGrades()
+}
+
+// validateGrades checks the grade terms: each grade of the current model at most once,
+// rates and amounts within the program's own bounds.
+func (p *Program) validateGrades() error {
+	m := ScoreModels()[CurrentScoreModel]
+	if p.DeclineBelow != "" && m.GradeRank(p.DeclineBelow) == len(m.Grades) {
+		return Errorf(EINVALID, "decline_below %q is not a grade (%s)", p.DeclineBelow, gradeNames(m))
+	}
+	seen := make(map[string]bool)
+	for _, g := range p.Grades {
+		switch {
+		case m.GradeRank(g.Grade) == len(m.Grades):
+			return Errorf(EINVALID, "grades: %q is not a grade (%s)", g.Grade, gradeNames(m))
+		case seen[g.Grade]:
+			return Errorf(EINVALID, "grades: %q is listed twice", g.Grade)
+		case g.AdvanceRate != nil && (g.AdvanceRate.IsZero() || g.AdvanceRate.Rat().Cmp(oneRat) >= 0):
+			return Errorf(EINVALID, "grades: %s's advance_rate is above 0 and below 1", g.Grade)
+		case g.Margin != nil && g.Margin.Rat().Sign() < 0:
+			return Errorf(EINVALID, "grades: %s's margin is not negative", g.Grade)
+		case g.SupplierLimit < 0 || g.SupplierLimit > p.Limit:
+			return Errorf(EINVALID, "grades: %s's supplier_limit is from 0 (the program's) to the program's limit", g.Grade)
+		case g.MaxTenorDays < 0 || g.MaxTenorDays > MaxTenorDays:
+			return Errorf(EINVALID, "grades: %s's max_tenor_days is from 0 (the program's) to %d", g.Grade, MaxTenorDays)
+		}
+		seen[g.Grade] = true
+	}
+	return nil
+}
+
+// gradeNames lists a model's grades, best first.
+func gradeNames(m *ScoreModel) string {
+	var out []string
+	for _, g := range m.Grades {
+		out = append(out, g.Grade)
+	}
+	return strings.Join(out, ", ")
+}
+
+// GradeTermsFor returns the program's terms for a grade, or nil.
+func (p *Program) GradeTermsFor(grade string) *GradeTerms {
+	for i := range p.Grades {
+		if p.Grades[i].Grade == grade {
+			return &p.Grades[i]
+		}
 	}
 	return nil
 }

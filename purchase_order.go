@@ -44,6 +44,9 @@ type PurchaseOrder struct {
 	SellerID  string   `json:"seller_id"`
 	ProgramID string   `json:"program_id,omitempty"`
 	Currency  Currency `json:"currency"`
+	// DeliverBy is the day the goods are due, if the buyer set one: a receipt after
+	// it is late in the seller's scorecard.
+	DeliverBy *Date    `json:"deliver_by,omitempty"`
 	Lines     []POLine `json:"lines"`
 	Total     int64    `json:"total"`
 	Status    POStatus `json:"status"`

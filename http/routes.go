@@ -39,7 +39,8 @@ func (s *Server) domainRoutes() {
 			return &services.CreateProgram{Actor: p.Org, Program: linkfin.Program{Name: in.Name, Currency: in.Currency,
 				Limit: in.Limit, Products: in.Products, MaxTenorDays: in.MaxTenorDays, AdvanceRate: in.AdvanceRate, DayCount: in.DayCount,
 				Calendar: in.Calendar, Tolerances: in.Tolerances, BuyBack: in.BuyBack, EarlyPaymentAPR: in.EarlyPaymentAPR,
-				MarginCallLTV: in.MarginCallLTV, SupplierLimit: in.SupplierLimit, LateRate: in.LateRate, PaymentTermsDays: in.PaymentTermsDays}}, nil
+				MarginCallLTV: in.MarginCallLTV, SupplierLimit: in.SupplierLimit, LateRate: in.LateRate, PaymentTermsDays: in.PaymentTermsDays,
+				Grades: in.Grades, DeclineBelow: in.DeclineBelow}}, nil
 		})
 	act(s, Route{Pattern: "POST /v1/programs/{id}/funders", Kind: linkfin.KindProgram, Access: Write, Out: reflect.TypeFor[linkfin.Program](),
 		Summary: "Invite a funder into the program, with its limit and pricing (the anchor)."},
@@ -73,7 +74,8 @@ func (s *Server) domainRoutes() {
 	act(s, Route{Pattern: "POST /v1/purchase-orders", Access: Write, Status: http.StatusCreated, Out: reflect.TypeFor[linkfin.PurchaseOrder](),
 		Summary: "Place a purchase order (the caller is the buyer)."},
 		func(r *http.Request, p *principal, in *linkfin.PurchaseOrderIn) (linkfin.Command, error) {
-			po := linkfin.PurchaseOrder{Number: in.Number, SellerID: in.SellerID, ProgramID: in.ProgramID, Currency: in.Currency}
+			po := linkfin.PurchaseOrder{Number: in.Number, SellerID: in.SellerID, ProgramID: in.ProgramID, Currency: in.Currency,
+				DeliverBy: in.DeliverBy}
 			for _, l := range in.Lines {
 				po.Lines = append(po.Lines, linkfin.POLine{LineID: l.LineID, Item: l.Item, Quantity: l.Quantity, Unit: l.Unit, UnitPrice: l.UnitPrice})
 			}
@@ -167,6 +169,7 @@ func (s *Server) domainRoutes() {
 	listRoute[linkfin.Certificate](s, "GET /v1/certificates", linkfin.KindCertificate, "List certificate pieces.")
 
 	s.financingRoutes()
+	s.scorecardRoutes()
 
 	act(s, Route{Pattern: "POST /v1/warehouse-receipts", Access: Write, Status: http.StatusCreated, Out: reflect.TypeFor[linkfin.WarehouseReceipt](),
 		Summary: "Issue a warehouse receipt for a lot (the warehouse); one lot, one receipt."},

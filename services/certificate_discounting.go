@@ -93,7 +93,7 @@ type RequestCertificateDiscounting struct {
 
 // Keys implements linkfin.Command.
 func (c *RequestCertificateDiscounting) Keys() []linkfin.ObjectKey {
-	return requestKeys(c.ID, linkfin.KindCertificate, c.PieceID, c.ProgramID)
+	return append(requestKeys(c.ID, linkfin.KindCertificate, c.PieceID, c.ProgramID), decisionKeys(c.Actor)...)
 }
 
 // Apply implements linkfin.Command.
@@ -110,12 +110,16 @@ func (c *RequestCertificateDiscounting) Apply(tx linkfin.Tx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	p, d, err := decide(tx, p, c.Actor, c.FunderID)
+	if err != nil {
+		return nil, err
+	}
 	q, err := priceCertificateDiscounting(p, c.FunderID, piece, linkfin.DateOf(tx.Now()))
 	if err != nil {
 		return nil, err
 	}
 	fin := newQuote(tx, id, certificateDiscounting{}, p, c.Actor, c.FunderID, piece.ID, q)
-	fin.Tier, fin.SupplierLimit, fin.PayeeID = piece.Tier, p.SupplierLimit, c.Actor
+	fin.Tier, fin.SupplierLimit, fin.PayeeID, fin.Decision = piece.Tier, p.SupplierLimit, c.Actor, d
 	return fin, tx.Put(linkfin.KindFinancing, fin.ID, fin, "financing.quoted")
 }
 

@@ -209,6 +209,12 @@ func (c *AcceptDynamicDiscounting) Keys() []linkfin.ObjectKey {
 	}
 }
 
+// DependentKeys implements linkfin.DependentCommand: the seller's scorecards, which
+// count the early payment.
+func (c *AcceptDynamicDiscounting) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
+	return paymentKeys(r, c.PayableID)
+}
+
 // LedgerKeys implements linkfin.LedgerCommand.
 func (c *AcceptDynamicDiscounting) LedgerKeys(r linkfin.Records) (accounts, transfers []int64) {
 	var f linkfin.Financing
@@ -246,6 +252,9 @@ func (c *AcceptDynamicDiscounting) Apply(tx linkfin.Tx) (any, error) {
 	}
 	pay.Status = linkfin.PayablePaid
 	markPaid(&pay, tx.Now())
+	if err := tallyPayment(tx, &pay); err != nil {
+		return nil, err
+	}
 	if err := tx.Put(linkfin.KindPayable, pay.ID, &pay, "payable.paid"); err != nil {
 		return nil, err
 	}

@@ -98,7 +98,7 @@ type RequestFactoring struct {
 
 // Keys implements linkfin.Command.
 func (c *RequestFactoring) Keys() []linkfin.ObjectKey {
-	return requestKeys(c.ID, linkfin.KindPayable, c.PayableID, c.ProgramID)
+	return append(requestKeys(c.ID, linkfin.KindPayable, c.PayableID, c.ProgramID), decisionKeys(c.Actor)...)
 }
 
 // Apply implements linkfin.Command.
@@ -114,11 +114,16 @@ func (c *RequestFactoring) Apply(tx linkfin.Tx) (any, error) {
 		// One active financing per asset: a certified or factored payable is taken.
 		return nil, linkfin.Errorf("asset_financed", "payable %s is %s", pay.ID, pay.Status)
 	}
+	p, d, err := decide(tx, p, c.Actor, c.FunderID)
+	if err != nil {
+		return nil, err
+	}
 	q, err := priceFactoring(p, c.FunderID, pay, linkfin.DateOf(tx.Now()))
 	if err != nil {
 		return nil, err
 	}
 	fin := newQuote(tx, id, factoring{}, p, c.Actor, c.FunderID, pay.ID, q)
+	fin.Decision = d
 	fin.PayableID, fin.Tier, fin.Currency, fin.SupplierLimit, fin.PayeeID, fin.Interest = pay.ID, 1, pay.Currency, p.SupplierLimit, c.Actor, q.Discount
 	return fin, tx.Put(linkfin.KindFinancing, fin.ID, fin, "financing.quoted")
 }
@@ -336,7 +341,7 @@ func (c *CollectFactored) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
 	if f.PayableID == "" {
 		return nil
 	}
-	return []linkfin.ObjectKey{{Kind: linkfin.KindPayable, ID: f.PayableID}}
+	return append(paymentKeys(r, f.PayableID), linkfin.ObjectKey{Kind: linkfin.KindPayable, ID: f.PayableID})
 }
 
 // LedgerKeys implements linkfin.LedgerCommand: the buyer's wallet too.
@@ -435,6 +440,9 @@ func (c *CollectFactored) Apply(tx linkfin.Tx) (any, error) {
 	}
 	if pay.Status == linkfin.PayablePaid {
 		markPaid(&pay, tx.Now())
+	}
+	if err := tallyPayment(tx, &pay); err != nil {
+		return nil, err
 	}
 	if err := tx.Put(linkfin.KindPayable, pay.ID, &pay, "payable."+string(pay.Status)); err != nil {
 		return nil, err

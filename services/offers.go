@@ -225,6 +225,15 @@ func (c *TakeOffer) Keys() []linkfin.ObjectKey {
 	return o.Quote(c.Actor, c.ProgramID, c.AssetID, c.FunderID).Keys()
 }
 
+// DependentKeys implements linkfin.DependentCommand: a payable's seller's scorecards,
+// which count an early payment.
+func (c *TakeOffer) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
+	if o := c.offerer(); o == nil || o.AssetKind() != linkfin.KindPayable {
+		return nil
+	}
+	return paymentKeys(r, c.AssetID)
+}
+
 // LedgerKeys implements linkfin.LedgerCommand: the accounts any offer's acceptance
 // touches, which the financing would list if it existed already: the wallets of the
 // requester, the funder and the program's anchor (the funder or the payee of some

@@ -95,7 +95,7 @@ type RequestPOFinancing struct {
 
 // Keys implements linkfin.Command.
 func (c *RequestPOFinancing) Keys() []linkfin.ObjectKey {
-	return requestKeys(c.ID, linkfin.KindPurchaseOrder, c.POID, c.ProgramID)
+	return append(requestKeys(c.ID, linkfin.KindPurchaseOrder, c.POID, c.ProgramID), decisionKeys(c.Actor)...)
 }
 
 // Apply implements linkfin.Command.
@@ -115,6 +115,10 @@ func (c *RequestPOFinancing) Apply(tx linkfin.Tx) (any, error) {
 	if err := CheckDisbursement(linkfin.ProductPOFinancing, c.Disbursement); err != nil {
 		return nil, err
 	}
+	p, d, err := decide(tx, p, c.Actor, c.FunderID)
+	if err != nil {
+		return nil, err
+	}
 	q, err := pricePOFinancing(p, c.FunderID, po, linkfin.DateOf(tx.Now()))
 	if err != nil {
 		return nil, err
@@ -123,6 +127,7 @@ func (c *RequestPOFinancing) Apply(tx linkfin.Tx) (any, error) {
 		q.Reasons = append(q.Reasons, "the advance is locked for the seller and released as the order's goods are accepted, pro rata")
 	}
 	fin := newQuote(tx, id, poFinancing{}, p, c.Actor, c.FunderID, po.ID, q)
+	fin.Decision = d
 	fin.Tier, fin.Currency, fin.SupplierLimit, fin.PayeeID = 1, po.Currency, p.SupplierLimit, c.Actor
 	fin.Disbursement = c.Disbursement
 	return fin, tx.Put(linkfin.KindFinancing, fin.ID, fin, "financing.quoted")

@@ -46,6 +46,7 @@ func (c *SettleMaturity) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
 		if found, _ := r.Get(linkfin.KindCertificate, p.RootID, &root); found {
 			for _, pay := range root.PayableIDs {
 				keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindPayable, ID: pay})
+				keys = append(keys, paymentKeys(r, pay)...) // the seller's scorecards count the payment
 			}
 		}
 	}
@@ -241,6 +242,9 @@ func payRoots(tx linkfin.Tx, paid []string, overdue map[string]bool) error {
 			}
 			p.Status = linkfin.PayablePaid
 			markPaid(&p, tx.Now())
+			if err := tallyPayment(tx, &p); err != nil {
+				return err
+			}
 			if err := tx.Put(linkfin.KindPayable, p.ID, &p, "payable.paid"); err != nil {
 				return err
 			}

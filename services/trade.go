@@ -158,9 +158,14 @@ func (c *CreateGoodsReceipt) Keys() []linkfin.ObjectKey {
 }
 
 // DependentKeys implements linkfin.DependentCommand: the conditional payments that
-// wait on the order's goods.
+// wait on the order's goods, and the seller's scorecards, which count the receipt.
 func (c *CreateGoodsReceipt) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
-	return watchDependents(r, linkfin.KindPurchaseOrder, c.Receipt.POID)
+	keys := watchDependents(r, linkfin.KindPurchaseOrder, c.Receipt.POID)
+	var po linkfin.PurchaseOrder
+	if found, err := r.Get(linkfin.KindPurchaseOrder, c.Receipt.POID, &po); err == nil && found {
+		keys = append(keys, scoreKeys(po.SellerID, po.BuyerID)...)
+	}
+	return keys
 }
 
 // LedgerKeys implements linkfin.LedgerCommand: those payments' ledger rows.
@@ -219,6 +224,9 @@ func (c *CreateGoodsReceipt) Apply(tx linkfin.Tx) (any, error) {
 	}
 	gr.BuyerID, gr.SellerID, gr.ReceivedAt = po.BuyerID, po.SellerID, tx.Now()
 	po.Receipts = append(po.Receipts, gr.ID)
+	if err := tallyReceipt(tx, po, &gr); err != nil {
+		return nil, err
+	}
 	if err := tx.Put(linkfin.KindPurchaseOrder, po.ID, po, "purchase_order.received"); err != nil {
 		return nil, err
 	}
@@ -257,6 +265,7 @@ func (c *CreateInvoice) Keys() []linkfin.ObjectKey {
 	keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindPurchaseOrder, ID: c.Invoice.POID})
 	if c.Invoice.BuyerID != "" {
 		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindInvoiceNumber, ID: linkfin.InvoiceNumberKey(c.seller(), c.Invoice.BuyerID, c.Invoice.Number)})
+		keys = append(keys, scoreKeys(c.seller(), c.Invoice.BuyerID)...)
 	}
 	if c.Identified != nil {
 		keys = append(keys, c.Identified.keys()...)
@@ -339,6 +348,12 @@ func (c *CreateInvoice) Apply(tx linkfin.Tx) (any, error) {
 		return nil, err
 	}
 	inv.CreatedAt, inv.ProgramID = tx.Now(), po.ProgramID
+	if err := tally(tx, inv.SellerID, inv.BuyerID, func(sc *linkfin.ScoreCounts) error {
+		sc.Invoices++
+		return sc.AddInvoiced(inv.Currency, inv.Total, linkfin.DateOf(tx.Now()))
+	}); err != nil {
+		return nil, err
+	}
 	inv.Match = linkfin.ThreeWayMatch(po, &inv)
 	inv.Status = linkfin.InvoiceMismatched
 	if inv.Match.OK {
@@ -503,7 +518,7 @@ func (c *DisputeInvoice) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
 	if found, err := r.Get(linkfin.KindInvoice, c.ID, &inv); err != nil || !found {
 		return nil
 	}
-	return []linkfin.ObjectKey{{Kind: linkfin.KindPurchaseOrder, ID: inv.POID}}
+	return append(scoreKeys(inv.SellerID, inv.BuyerID), linkfin.ObjectKey{Kind: linkfin.KindPurchaseOrder, ID: inv.POID})
 }
 
 // Apply implements linkfin.Command.
@@ -530,6 +545,9 @@ func (c *DisputeInvoice) Apply(tx linkfin.Tx) (any, error) {
 		if err := invoiceLines(tx, &po, inv, -1); err != nil {
 			return nil, err
 		}
+	}
+	if err := tally(tx, inv.SellerID, inv.BuyerID, func(sc *linkfin.ScoreCounts) error { sc.Disputed++; return nil }); err != nil {
+		return nil, err
 	}
 	inv.Status, inv.Dispute = linkfin.InvoiceDisputed, c.Reason
 	return inv, tx.Put(linkfin.KindInvoice, inv.ID, inv, "invoice.disputed")
@@ -592,16 +610,26 @@ func (c *CreateCreditNote) Keys() []linkfin.ObjectKey {
 }
 
 // DependentKeys implements linkfin.DependentCommand: the invoice a number names, and
-// its payable.
+// its payable; then the seller's scorecards, which count the credit.
 func (c *CreateCreditNote) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
-	if c.Note.InvoiceID != "" || c.InvoiceNumber == "" {
-		return nil
+	id := c.Note.InvoiceID
+	var keys []linkfin.ObjectKey
+	if id == "" {
+		var h numberHolder
+		if c.InvoiceNumber == "" {
+			return nil
+		}
+		if found, err := r.Get(linkfin.KindNumber, linkfin.NumberKey(c.Actor, linkfin.KindInvoice, c.InvoiceNumber), &h); err != nil || !found {
+			return nil
+		}
+		id = h.RecordID
+		keys = []linkfin.ObjectKey{{Kind: linkfin.KindInvoice, ID: id}, {Kind: linkfin.KindPayable, ID: linkfin.PayableID(id)}}
 	}
-	var h numberHolder
-	if found, err := r.Get(linkfin.KindNumber, linkfin.NumberKey(c.Actor, linkfin.KindInvoice, c.InvoiceNumber), &h); err != nil || !found {
-		return nil
+	var inv linkfin.Invoice
+	if found, err := r.Get(linkfin.KindInvoice, id, &inv); err == nil && found {
+		keys = append(keys, scoreKeys(inv.SellerID, inv.BuyerID)...)
 	}
-	return []linkfin.ObjectKey{{Kind: linkfin.KindInvoice, ID: h.RecordID}, {Kind: linkfin.KindPayable, ID: linkfin.PayableID(h.RecordID)}}
+	return keys
 }
 
 // Apply implements linkfin.Command.
@@ -667,6 +695,14 @@ func (c *CreateCreditNote) Apply(tx linkfin.Tx) (any, error) {
 		}
 	}
 	if inv.Credited, err = linkfin.Add(inv.Credited, n.Amount); err != nil {
+		return nil, err
+	}
+	if err := tally(tx, inv.SellerID, inv.BuyerID, func(sc *linkfin.ScoreCounts) (err error) {
+		if inv.Currency == sc.Currency {
+			sc.Credited, err = linkfin.Add(sc.Credited, n.Amount)
+		}
+		return err
+	}); err != nil {
 		return nil, err
 	}
 	if err := tx.Put(linkfin.KindInvoice, inv.ID, inv, "invoice.credited"); err != nil {

@@ -81,10 +81,10 @@ type RequestPledgeLoan struct {
 
 // Keys implements linkfin.Command.
 func (c *RequestPledgeLoan) Keys() []linkfin.ObjectKey {
-	return append(idKeys(linkfin.KindFinancing, c.ID),
+	return append(append(idKeys(linkfin.KindFinancing, c.ID),
 		linkfin.ObjectKey{Kind: linkfin.KindWarehouseReceipt, ID: c.ReceiptID},
 		linkfin.ObjectKey{Kind: linkfin.KindProgram, ID: c.ProgramID},
-	)
+	), decisionKeys(c.Actor)...)
 }
 
 // DependentKeys implements linkfin.DependentCommand: the price mark of the receipt's
@@ -129,12 +129,17 @@ func (c *RequestPledgeLoan) Apply(tx linkfin.Tx) (any, error) {
 	case w.Status != linkfin.ReceiptIssued:
 		return nil, linkfin.Errorf("asset_financed", "receipt %s is %s: a receipt is pledged once", w.ID, w.Status)
 	}
-	q, err := priceWarehousePledge(&p, c.FunderID, &w, mark, linkfin.DateOf(tx.Now()))
+	gp, d, err := decide(tx, &p, c.Actor, c.FunderID)
 	if err != nil {
 		return nil, err
 	}
-	fin := newQuote(tx, id, warehousePledge{}, &p, c.Actor, c.FunderID, w.ID, q)
-	fin.SupplierLimit, fin.PayeeID, fin.Interest, fin.DueDate = p.SupplierLimit, c.Actor, q.Discount, q.ValueDate.AddDays(p.MaxTenorDays)
+	q, err := priceWarehousePledge(gp, c.FunderID, &w, mark, linkfin.DateOf(tx.Now()))
+	if err != nil {
+		return nil, err
+	}
+	fin := newQuote(tx, id, warehousePledge{}, gp, c.Actor, c.FunderID, w.ID, q)
+	fin.Decision = d
+	fin.SupplierLimit, fin.PayeeID, fin.Interest, fin.DueDate = gp.SupplierLimit, c.Actor, q.Discount, q.ValueDate.AddDays(gp.MaxTenorDays)
 	return fin, tx.Put(linkfin.KindFinancing, fin.ID, fin, "financing.quoted")
 }
 

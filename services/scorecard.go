@@ -1,0 +1,287 @@
+package services
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"linkfin"
+)
+
+// Scorecards are kept as trade is recorded: each command that records a goods
+// receipt, an invoice, a dispute or a credit note names the seller's two scorecards
+// (over all its buyers, and with this buyer) among its keys and adds to their counts
+// in the same batch. A score is then worked out from one or two records, never from
+// history (docs/CREDIT.md).
+
+// scoreKeys are the scorecards that trade between seller and buyer changes.
+func scoreKeys(seller, buyer string) []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{
+		{Kind: linkfin.KindScorecard, ID: linkfin.ScorecardID(seller, "")},
+		{Kind: linkfin.KindScorecard, ID: linkfin.ScorecardID(seller, buyer)},
+	}
+}
+
+// tally changes the seller's scorecards, with the buyer and over all its buyers,
+// and keeps the buyer it invoiced most.
+func tally(tx linkfin.Tx, seller, buyer string, change func(c *linkfin.ScoreCounts) error) error {
+	var pair, whole linkfin.Scorecard
+	for _, sc := range []struct {
+		card  *linkfin.Scorecard
+		buyer string
+	}{{&pair, buyer}, {&whole, ""}} {
+		id := linkfin.ScorecardID(seller, sc.buyer)
+		found, err := tx.Get(linkfin.KindScorecard, id, sc.card)
+		if err != nil {
+			return err
+		}
+		if !found {
+			*sc.card = linkfin.Scorecard{ID: id, SellerID: seller, BuyerID: sc.buyer}
+			sc.card.Months = []linkfin.MonthVolume{}
+		}
+		if err := change(&sc.card.ScoreCounts); err != nil {
+			return err
+		}
+		sc.card.UpdatedAt = tx.Now()
+	}
+	if pair.Currency == whole.Currency && pair.Invoiced > whole.TopBuyerInvoiced {
+		whole.TopBuyer, whole.TopBuyerInvoiced = buyer, pair.Invoiced
+	}
+	if err := tx.Put(linkfin.KindScorecard, pair.ID, &pair, "scorecard.updated"); err != nil {
+		return err
+	}
+	return tx.Put(linkfin.KindScorecard, whole.ID, &whole, "scorecard.updated")
+}
+
+// tallyReceipt counts a goods receipt against its order, the order's lines already
+// updated: on time if by the order's deliver_by, in full if it rejected nothing and
+// left every line received in full.
+func tallyReceipt(tx linkfin.Tx, po *linkfin.PurchaseOrder, gr *linkfin.GoodsReceipt) error {
+	var accepted, rejected int64
+	for _, l := range gr.Lines {
+		accepted += l.Accepted
+		rejected += l.Rejected
+	}
+	full := rejected == 0
+	for _, l := range po.Lines {
+		full = full && l.Received == l.Quantity
+	}
+	onTime := po.DeliverBy == nil || !linkfin.DateOf(tx.Now()).After(*po.DeliverBy)
+	return tally(tx, po.SellerID, po.BuyerID, func(c *linkfin.ScoreCounts) (err error) {
+		c.Receipts++
+		if onTime && full {
+			c.OnTimeInFull++
+		}
+		if c.Accepted, err = linkfin.Add(c.Accepted, accepted); err != nil {
+			return err
+		}
+		c.Rejected, err = linkfin.Add(c.Rejected, rejected)
+		return err
+	})
+}
+
+// paymentKeys are the scorecards a payable's payment counts in, once it is loaded.
+func paymentKeys(r linkfin.Records, payableID string) []linkfin.ObjectKey {
+	var p linkfin.Payable
+	if found, err := r.Get(linkfin.KindPayable, payableID, &p); err != nil || !found {
+		return nil
+	}
+	return scoreKeys(p.SellerID, p.BuyerID)
+}
+
+// tallyPayment counts the buyer's payment of a payable, on time if by its due date,
+// or its falling unpaid.
+func tallyPayment(tx linkfin.Tx, pay *linkfin.Payable) error {
+	onTime := !linkfin.DateOf(tx.Now()).After(pay.DueDate)
+	return tally(tx, pay.SellerID, pay.BuyerID, func(c *linkfin.ScoreCounts) error {
+		switch {
+		case pay.Status == linkfin.PayableUnpaid:
+			c.Unpaid++
+		case onTime:
+			c.Paid++
+			c.PaidOnTime++
+		default:
+			c.Paid++
+		}
+		return nil
+	})
+}
+
+// ScorecardFor works out, as of now, the score of an organization as a supplier
+// (buyer empty), or of its trade with one buyer, under the current model. It is
+// seen by the supplier itself, the operator, and the anchors and live funders of the
+// programs the supplier is in; to anyone else it is not found.
+func ScorecardFor(ctx context.Context, s linkfin.PartyReader, v linkfin.Viewer, org, buyer string, now time.Time) (*linkfin.Score, error) {
+	if err := SeesScorecard(ctx, s, v, org); err != nil {
+		return nil, err
+	}
+	in, err := scoreInputs(ctx, s, org, buyer)
+	if err != nil {
+		return nil, err
+	}
+	sc := linkfin.ScoreModels()[linkfin.CurrentScoreModel].Compute(in, now)
+	sc.SellerID, sc.BuyerID = org, buyer
+	return &sc, nil
+}
+
+// scoreInputs reads the counts of a supplier's scorecard, or of its trade with a
+// buyer (with what it invoiced in all); none kept yet is all zero.
+func scoreInputs(ctx context.Context, s linkfin.RecordReader, org, buyer string) (linkfin.ScoreInputs, error) {
+	var whole linkfin.Scorecard
+	if err := read(ctx, s, linkfin.KindScorecard, linkfin.ScorecardID(org, ""), &whole); err != nil && linkfin.ErrorCode(err) != linkfin.ENOTFOUND {
+		return linkfin.ScoreInputs{}, err
+	}
+	if buyer == "" {
+		return linkfin.ScoreInputs{Counts: whole.ScoreCounts}, nil
+	}
+	var pair linkfin.Scorecard
+	if err := read(ctx, s, linkfin.KindScorecard, linkfin.ScorecardID(org, buyer), &pair); err != nil && linkfin.ErrorCode(err) != linkfin.ENOTFOUND {
+		return linkfin.ScoreInputs{}, err
+	}
+	return linkfin.ScoreInputs{Counts: pair.ScoreCounts, TotalInvoiced: whole.Invoiced}, nil
+}
+
+// SeesScorecard reports, as not found, an organization's scorecard that the viewer
+// may not see: it sees its own, the operator every one, and an anchor or a live
+// funder the scorecards of the suppliers in its programs.
+func SeesScorecard(ctx context.Context, s linkfin.PartyReader, v linkfin.Viewer, org string) error {
+	if v.Operator || v.Org != "" && v.Org == org {
+		return nil
+	}
+	notFound := linkfin.Errorf(linkfin.ENOTFOUND, "scorecard of %s not found", org)
+	if v.Org == "" {
+		return notFound
+	}
+	progs, err := ProgramsOf(ctx, s, org)
+	if err != nil {
+		return err
+	}
+	for _, p := range progs {
+		if p.AnchorID == v.Org && p.AnchorID != org {
+			return nil
+		}
+		for _, f := range p.Funders {
+			if f.FunderID == v.Org && f.Status == linkfin.FunderAccepted {
+				return nil
+			}
+		}
+	}
+	return notFound
+}
+
+// Recompute works out a decision's score again from what it stored: its inputs, under
+// its model's version, as of its time.
+func Recompute(d *linkfin.CreditDecision) (*linkfin.Score, error) {
+	m, ok := linkfin.ScoreModels()[d.ModelVersion]
+	if !ok {
+		return nil, linkfin.Errorf(linkfin.EINTERNAL, "unknown scoring model %q", d.ModelVersion)
+	}
+	sc := m.Compute(d.Inputs, d.AsOf)
+	return &sc, nil
+}
+
+// EGRADE refuses a request from a supplier graded below the program's decline_below,
+// or below the funder's own grade floor.
+const EGRADE = "grade_below_floor"
+
+// decisionKeys are the records a graded request reads: the requester's scorecard and
+// the current model's record.
+func decisionKeys(requester string) []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{
+		{Kind: linkfin.KindScorecard, ID: linkfin.ScorecardID(requester, "")},
+		{Kind: linkfin.KindScoreModel, ID: linkfin.CurrentScoreModel},
+	}
+}
+
+// decide grades the requester under the current model, refuses a grade below the
+// program's or the funder's floor (EGRADE, with the reasons), and returns the program
+// with the grade's terms in place of its own — the advance rate, the maximum tenor,
+// the per-supplier limit, and the margin of a funder that prices over a base rate —
+// and the decision, for the quote to keep. Every product that grades calls it before
+// it prices, so the terms follow the grade in one place.
+func decide(tx linkfin.Tx, p *linkfin.Program, requester, funderID string) (*linkfin.Program, *linkfin.CreditDecision, error) {
+	m := linkfin.ScoreModels()[linkfin.CurrentScoreModel]
+	// The model's weights and bands are in the log from the first decision made
+	// under it, so anyone can work a decision out again.
+	var stored linkfin.ScoreModel
+	if found, err := tx.Get(linkfin.KindScoreModel, m.ID, &stored); err != nil {
+		return nil, nil, err
+	} else if !found {
+		if err := tx.Put(linkfin.KindScoreModel, m.ID, m, "score_model.published"); err != nil {
+			return nil, nil, err
+		}
+	}
+	var card linkfin.Scorecard
+	if _, err := tx.Get(linkfin.KindScorecard, linkfin.ScorecardID(requester, ""), &card); err != nil {
+		return nil, nil, err
+	}
+	sc := m.Compute(linkfin.ScoreInputs{Counts: card.ScoreCounts}, tx.Now())
+	d := &linkfin.CreditDecision{Score: sc.Score, Grade: sc.Grade, ModelVersion: sc.ModelVersion, AsOf: sc.AsOf,
+		Reasons: sc.Reasons, Inputs: sc.Inputs}
+	floor, whose := p.DeclineBelow, "program "+p.ID
+	if f := p.Funder(funderID); f != nil && f.GradeFloor != "" && (floor == "" || m.GradeRank(f.GradeFloor) < m.GradeRank(floor)) {
+		floor, whose = f.GradeFloor, "funder "+funderID
+	}
+	if floor != "" && m.GradeRank(sc.Grade) > m.GradeRank(floor) {
+		// The refusal is answered, and kept under the request's idempotency key, as a
+		// code and a message: the message carries the reasons, each by its code.
+		var why strings.Builder
+		for _, r := range sc.Reasons {
+			fmt.Fprintf(&why, " [%s] %s", r.Code, r.EN)
+		}
+		return nil, nil, linkfin.Errorf(EGRADE, "%s is graded %s (score %d of 100, model %s); %s finances grade %s and better. Reasons:%s",
+			requester, sc.Grade, sc.Score, sc.ModelVersion, whose, floor, why.String())
+	}
+	t := p.GradeTermsFor(sc.Grade)
+	if t == nil {
+		return p, d, nil
+	}
+	g := *p
+	g.Funders = append([]linkfin.ProgramFunder(nil), p.Funders...)
+	d.Terms = t
+	if t.AdvanceRate != nil {
+		g.AdvanceRate = *t.AdvanceRate
+	}
+	if t.MaxTenorDays > 0 {
+		g.MaxTenorDays = t.MaxTenorDays
+	}
+	if t.SupplierLimit > 0 {
+		g.SupplierLimit = t.SupplierLimit
+	}
+	if f := g.Funder(funderID); f != nil && t.Margin != nil && f.Pricing.BaseRate != nil {
+		margin := *t.Margin
+		f.Pricing.Margin = &margin
+	}
+	return &g, d, nil
+}
+
+// SetGradeFloor is a live funder of a program setting its own grade floor: requests
+// from suppliers graded worse are refused for it ("" sets none).
+type SetGradeFloor struct {
+	Actor     string // the funder
+	ProgramID string
+	Floor     string
+}
+
+// Keys implements linkfin.Command.
+func (c *SetGradeFloor) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{{Kind: linkfin.KindProgram, ID: c.ProgramID}}
+}
+
+// Apply implements linkfin.Command.
+func (c *SetGradeFloor) Apply(tx linkfin.Tx) (any, error) {
+	p, err := program(tx, c.ProgramID, c.Actor)
+	if err != nil {
+		return nil, err
+	}
+	f := p.Funder(c.Actor)
+	switch m := linkfin.ScoreModels()[linkfin.CurrentScoreModel]; {
+	case f == nil:
+		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only a funder of the program sets its grade floor")
+	case c.Floor != "" && m.GradeRank(c.Floor) == len(m.Grades):
+		return nil, linkfin.Errorf(linkfin.EINVALID, "grade_floor %q is not a grade of model %s", c.Floor, m.Version)
+	}
+	f.GradeFloor = c.Floor
+	return p, tx.Put(linkfin.KindProgram, p.ID, p, "program.grade_floor_set")
+}

@@ -1,0 +1,297 @@
+package services_test
+
+import (
+	"context"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"linkfin"
+	"linkfin/services"
+)
+
+// scoreWorld: tier1 sells to the anchor (under the program "graded", which maps
+// grades to terms) and to tier2; bank funds the program at base 3 % + 1.5 %.
+func scoreWorld(t *testing.T) *world {
+	w := newWorld(t)
+	w.now = time.Date(2026, 8, 10, 9, 0, 0, 0, time.UTC)
+	caps := func(cs ...linkfin.Capability) []linkfin.Capability { return cs }
+	for _, o := range []linkfin.Organization{
+		{ID: "anchor", Name: "Anchor", Capabilities: caps(linkfin.CapAnchor, linkfin.CapTrade)},
+		{ID: "tier1", Name: "Tier One", Capabilities: caps(linkfin.CapTrade)},
+		{ID: "tier2", Name: "Tier Two", Capabilities: caps(linkfin.CapTrade)},
+		{ID: "bank", Name: "Bank", Capabilities: caps(linkfin.CapFund)},
+	} {
+		w.must(&services.CreateOrganization{Org: o})
+	}
+	w.must(
+		&services.ProposeRelationship{Actor: "anchor", BuyerID: "anchor", SellerID: "tier1"},
+		&services.AcceptRelationship{Actor: "tier1", BuyerID: "anchor", SellerID: "tier1"},
+		&services.ProposeRelationship{Actor: "tier2", BuyerID: "tier2", SellerID: "tier1"},
+		&services.AcceptRelationship{Actor: "tier1", BuyerID: "tier2", SellerID: "tier1"},
+	)
+	base, margin, c70, b85 := rate(t, "0.03"), rate(t, "0.015"), rate(t, "0.7"), rate(t, "0.85")
+	cMargin := rate(t, "0.04")
+	w.must(
+		&services.CreateProgram{Actor: "anchor", Program: linkfin.Program{ID: "graded", Name: "Graded", Currency: "CNY",
+			Limit: 100_000_000_00, Products: []linkfin.Product{linkfin.ProductFactoring}, MaxTenorDays: 180,
+			AdvanceRate: rate(t, "0.8"), DayCount: linkfin.ACT360, Calendar: "WEEKEND", DeclineBelow: "D",
+			Grades: []linkfin.GradeTerms{{Grade: "B", AdvanceRate: &b85}, {Grade: "C", AdvanceRate: &c70, Margin: &cMargin, MaxTenorDays: 120}}}},
+		&services.InviteFunder{Actor: "anchor", ProgramID: "graded", FunderID: "bank", Limit: 10_000_000_00,
+			Pricing: linkfin.Pricing{BaseRate: &base, Margin: &margin}},
+		&services.AcceptFunder{Actor: "bank", ProgramID: "graded"},
+	)
+	return w
+}
+
+// deliver runs an order of qty at 10.00 a unit from buyer to tier1 (deliver by the
+// day given, or none), its receipts (accepted, rejected pairs, each on the day given)
+// and its invoice for what was accepted, on the last receipt's day.
+func deliver(w *world, n, buyer, deliverBy string, qty int64, receipts ...receiptOn) {
+	t := w.t
+	t.Helper()
+	po := linkfin.PurchaseOrder{ID: "po-" + n, Number: "PO-" + n, SellerID: "tier1", Currency: "CNY",
+		Lines: []linkfin.POLine{{LineID: "L1", Item: "part", Quantity: qty, Unit: "pc", UnitPrice: 10_00}}}
+	if buyer == "anchor" {
+		po.ProgramID = "graded"
+	}
+	if deliverBy != "" {
+		d := day(t, deliverBy)
+		po.DeliverBy = &d
+	}
+	w.must(&services.CreatePurchaseOrder{Actor: buyer, Order: po}, &services.AcceptPurchaseOrder{Actor: "tier1", ID: po.ID})
+	var accepted int64
+	for i, r := range receipts {
+		on, err := time.Parse(time.DateOnly, r.on)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.now = on.Add(10 * time.Hour)
+		w.must(&services.CreateGoodsReceipt{Actor: buyer, Receipt: linkfin.GoodsReceipt{ID: "gr-" + n + "-" + string(rune('a'+i)), POID: po.ID,
+			Lines: []linkfin.ReceiptLine{{LineID: "L1", Accepted: r.accepted, Rejected: r.rejected}}}})
+		accepted += r.accepted
+	}
+	w.must(&services.CreateInvoice{Actor: "tier1", Invoice: linkfin.Invoice{ID: "inv-" + n, Number: "INV-" + n, BuyerID: buyer,
+		POID: po.ID, Currency: "CNY", IssueDate: linkfin.DateOf(w.now), DueDate: linkfin.DateOf(w.now).AddDays(90),
+		Lines: []linkfin.InvoiceLine{{LineID: "L1", Quantity: accepted, UnitPrice: 10_00, Amount: accepted * 10_00}}, Total: accepted * 10_00}})
+}
+
+type receiptOn struct {
+	on                 string
+	accepted, rejected int64
+}
+
+// history is tier1's small history, whose every figure docs/CREDIT.md works out by
+// hand:
+//
+//	a1 anchor  100 due 08-20, received whole 08-15: on time, in full; invoiced 1,000.00
+//	a2 anchor  200 due 09-10, 190 + 10 rejected 09-15: late; invoiced 1,900.00, credited 100.00 on 09-20
+//	b1 tier2   100 no date, 30 on 10-05 then 70 on 10-06: the second in full; invoiced 1,000.00
+//	a3 anchor  100 no date, received whole 11-02; invoiced 1,000.00 and disputed
+func history(w *world) {
+	deliver(w, "a1", "anchor", "2026-08-20", 100, receiptOn{"2026-08-15", 100, 0})
+	deliver(w, "a2", "anchor", "2026-09-10", 200, receiptOn{"2026-09-15", 190, 10})
+	w.now = w.now.AddDate(0, 0, 5)
+	w.must(&services.CreateCreditNote{Actor: "tier1", Note: linkfin.CreditNote{ID: "cn-a2", Number: "CN-a2", InvoiceID: "inv-a2",
+		Amount: 100_00, Reason: "ten rejected units billed"}})
+	deliver(w, "b1", "tier2", "", 100, receiptOn{"2026-10-05", 30, 0}, receiptOn{"2026-10-06", 70, 0})
+	deliver(w, "a3", "anchor", "", 100, receiptOn{"2026-11-02", 100, 0})
+	w.must(&services.DisputeInvoice{Actor: "anchor", ID: "inv-a3", Reason: "wrong price"})
+}
+
+func factor(t *testing.T, sc *linkfin.Score, name string) linkfin.Factor {
+	t.Helper()
+	for _, f := range sc.Factors {
+		if f.Name == name {
+			return f
+		}
+	}
+	t.Fatalf("no factor %s in %+v", name, sc.Factors)
+	return linkfin.Factor{}
+}
+
+// Each factor of tier1's score, against the figures of its history worked out by
+// hand, over all its buyers and with one.
+func TestScorecardFactorsByHand(t *testing.T) {
+	w := scoreWorld(t)
+	history(w)
+	s := store{db: w.db}
+	sc, err := services.ScorecardFor(context.Background(), s, linkfin.Viewer{Org: "tier1"}, "tier1", "", w.now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		name          string
+		value, points int64
+	}{
+		{linkfin.FactorOnTimeInFull, 6000, 12}, // 3 of 5 receipts: a1, b1's second, a3
+		{linkfin.FactorRejections, 200, 13},    // 10 of 500 units; 15 × (2000 − 200) / 2000
+		{linkfin.FactorDisputes, 2500, 0},      // 1 of 4 invoices, past the 20 % that gives none
+		{linkfin.FactorDilution, 204, 13},      // 100.00 of 4,900.00; 15 × (2000 − 204) / 2000
+		{linkfin.FactorTenure, 79, 1},          // 2026-08-15 to 2026-11-02; 10 × 79 / 730
+		{linkfin.FactorStability, 2755, 7},     // months 1,000, 1,900, 1,000, 1,000: mean deviation 405 of 1,225
+		{linkfin.FactorConcentration, 7959, 4}, // the anchor's 3,900.00 of 4,900.00; 10 × (10000 − 7959) / 5000
+	}
+	for _, x := range want {
+		f := factor(t, sc, x.name)
+		if f.Value == nil || *f.Value != x.value || f.Points != x.points {
+			t.Errorf("%s: %+v (value %v), want %d points at %d", x.name, f, f.Value, x.points, x.value)
+		}
+	}
+	if f := factor(t, sc, linkfin.FactorBuyerPayment); f.Value != nil || f.Points != 0 {
+		t.Errorf("no payable was paid yet: %+v", f)
+	}
+	if sc.Score != 50 || sc.Grade != "C" || sc.ModelVersion != "v1" || !sc.AsOf.Equal(w.now) {
+		t.Fatalf("score %d grade %s model %s as of %s, want 50, C, v1", sc.Score, sc.Grade, sc.ModelVersion, sc.AsOf)
+	}
+	var codes []string
+	for _, r := range sc.Reasons {
+		codes = append(codes, r.Code)
+		if r.EN == "" || r.ZH == "" || r.ImproveEN == "" || r.ImproveZH == "" {
+			t.Errorf("reason %s lacks a sentence: %+v", r.Code, r)
+		}
+	}
+	if want := []string{"dispute_rate", "buyer_payment_no_history", "tenure", "on_time_in_full", "buyer_concentration"}; !reflect.DeepEqual(codes, want) {
+		t.Errorf("reasons %v, want %v", codes, want)
+	}
+
+	// With tier2 alone: b1's two receipts, one in full; its 1,000.00 of 4,900.00.
+	pair, err := services.ScorecardFor(context.Background(), s, linkfin.Viewer{Org: "tier1"}, "tier1", "tier2", w.now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range []struct {
+		name          string
+		value, points int64
+	}{{linkfin.FactorOnTimeInFull, 5000, 10}, {linkfin.FactorRejections, 0, 15}, {linkfin.FactorDisputes, 0, 10},
+		{linkfin.FactorDilution, 0, 15}, {linkfin.FactorTenure, 27, 0}, {linkfin.FactorConcentration, 2040, 10}} {
+		f := factor(t, pair, x.name)
+		if f.Value == nil || *f.Value != x.value || f.Points != x.points {
+			t.Errorf("with tier2, %s: %+v (value %v), want %d points at %d", x.name, f, f.Value, x.points, x.value)
+		}
+	}
+	if f := factor(t, pair, linkfin.FactorStability); f.Value != nil {
+		t.Errorf("two months are too few to judge stability: %+v", f)
+	}
+	if pair.Score != 60 || pair.Grade != "C" {
+		t.Errorf("with tier2: score %d grade %s, want 60 C", pair.Score, pair.Grade)
+	}
+}
+
+// A quote keeps the score, grade, model and reasons it was decided on, at the terms
+// of the grade; worked out again from what it stored, after the history changed, it
+// gives the same. A grade below the funder's floor is refused with its code and the
+// reasons, and changes nothing.
+func TestDecisionFollowsTheScore(t *testing.T) {
+	w := scoreWorld(t)
+	history(w)
+	if _, err := run[linkfin.Payable](w, &services.ApproveInvoice{Actor: "anchor", ID: "inv-a1"}); err != nil {
+		t.Fatal(err)
+	}
+	f, err := run[linkfin.Financing](w, &services.RequestFactoring{Actor: "tier1", ID: "fin-1", PayableID: "pay-inv-a1", ProgramID: "graded", FunderID: "bank"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := f.Decision
+	if d == nil || d.Score != 50 || d.Grade != "C" || d.ModelVersion != "v1" || len(d.Reasons) != 5 || d.Terms == nil || d.Terms.Grade != "C" {
+		t.Fatalf("decision %+v", d)
+	}
+	// Grade C: 70 % advanced (not the program's 80 %), at base 3 % + the grade's 4 %.
+	if f.Quote.Price != 700_00 || f.Quote.Rate.String() != "0.07" {
+		t.Fatalf("quote at grade C: price %d rate %s, want 700.00 at 0.07", f.Quote.Price, f.Quote.Rate)
+	}
+	var model linkfin.ScoreModel
+	if found, err := w.db.Get(linkfin.KindScoreModel, "v1", &model); err != nil || !found || !reflect.DeepEqual(&model, linkfin.ScoreModelV1()) {
+		t.Fatalf("the model's record: %+v, %v, %v", model, found, err)
+	}
+
+	// The history changes: another invoice, a month later. The live score moves; the
+	// decision's, worked out again, does not.
+	deliver(w, "a4", "anchor", "", 100, receiptOn{"2026-12-01", 100, 0})
+	live, err := services.ScorecardFor(context.Background(), store{db: w.db}, linkfin.Viewer{Org: "tier1"}, "tier1", "", w.now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if live.Score == d.Score && reflect.DeepEqual(live.Reasons, d.Reasons) {
+		t.Fatalf("the history changed but the score did not: %+v", live)
+	}
+	again, err := services.Recompute(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Score != d.Score || again.Grade != d.Grade || !reflect.DeepEqual(again.Reasons, d.Reasons) {
+		t.Fatalf("recomputed %d %s %+v, decided %d %s %+v", again.Score, again.Grade, again.Reasons, d.Score, d.Grade, d.Reasons)
+	}
+
+	// The bank finances grade B and better: tier1 (C) is refused for it.
+	if _, err := run[linkfin.Payable](w, &services.ApproveInvoice{Actor: "anchor", ID: "inv-a4"}); err != nil {
+		t.Fatal(err)
+	}
+	w.refused(&services.SetGradeFloor{Actor: "anchor", ProgramID: "graded", Floor: "B"}, linkfin.EFORBIDDEN)
+	w.refused(&services.SetGradeFloor{Actor: "bank", ProgramID: "graded", Floor: "Z"}, linkfin.EINVALID)
+	w.must(&services.SetGradeFloor{Actor: "bank", ProgramID: "graded", Floor: "B"})
+	req := &services.RequestFactoring{Actor: "tier1", ID: "fin-2", PayableID: "pay-inv-a4", ProgramID: "graded", FunderID: "bank"}
+	w.refused(req, services.EGRADE)
+	err = w.db.Run(context.Background(), req, new(linkfin.Financing))
+	if msg := linkfin.ErrorMessage(err); !strings.Contains(msg, "graded "+live.Grade) || !strings.Contains(msg, "["+live.Reasons[0].Code+"]") {
+		t.Fatalf("the refusal names the grade and its reasons: %v", err)
+	}
+	// Without its floor, the program's own (D) lets grade C through again.
+	w.must(&services.SetGradeFloor{Actor: "bank", ProgramID: "graded", Floor: ""})
+	w.must(req)
+}
+
+// Who sees a scorecard: the supplier, the anchor and live funders of its programs,
+// the operator; no one else, not even its buyer outside them.
+func TestScorecardVisibility(t *testing.T) {
+	w := scoreWorld(t)
+	history(w)
+	s := store{db: w.db}
+	w.must(&services.CreateOrganization{Org: linkfin.Organization{ID: "stranger", Name: "Stranger", Capabilities: []linkfin.Capability{linkfin.CapFund}}})
+	for _, v := range []linkfin.Viewer{{Org: "tier1"}, {Org: "anchor"}, {Org: "bank"}, {Operator: true}} {
+		if _, err := services.ScorecardFor(context.Background(), s, v, "tier1", "", w.now); err != nil {
+			t.Errorf("%+v: %v", v, err)
+		}
+	}
+	for _, v := range []linkfin.Viewer{{Org: "tier2"}, {Org: "stranger"}, {}} {
+		if _, err := services.ScorecardFor(context.Background(), s, v, "tier1", "", w.now); linkfin.ErrorCode(err) != linkfin.ENOTFOUND {
+			t.Errorf("%+v sees tier1's scorecard: %v", v, err)
+		}
+	}
+}
+
+// The buyers' payment record: a factored payable the anchor pays at its due date
+// counts as paid on time; one it does not pay, collected from the seller by recourse,
+// as unpaid.
+func TestScorecardCountsPayments(t *testing.T) {
+	w := scoreWorld(t)
+	deliver(w, "p1", "anchor", "", 100, receiptOn{"2026-09-01", 100, 0})
+	deliver(w, "p2", "anchor", "", 100, receiptOn{"2026-09-02", 100, 0})
+	w.must(&services.RecordInboundPayment{Rail: "bank", InstructionID: "dep-bank", OrgID: "bank", Currency: "CNY", Amount: 10_000_00})
+	for _, n := range []string{"p1", "p2"} {
+		pay := "pay-inv-" + n
+		w.must(&services.ApproveInvoice{Actor: "anchor", ID: "inv-" + n},
+			&services.RequestFactoring{Actor: "tier1", ID: "f-" + n, PayableID: pay, ProgramID: "graded", FunderID: "bank"},
+			&services.AcceptFactoring{Actor: "tier1", ID: "f-" + n, PayableID: pay},
+			&services.DisburseFinancing{Actor: "bank", ID: "f-" + n})
+	}
+	// p1 is due 2026-11-30, p2 2026-12-01: the anchor holds enough for p1 alone.
+	w.now = time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	w.must(&services.RecordInboundPayment{Rail: "bank", InstructionID: "dep-anchor", OrgID: "anchor", Currency: "CNY", Amount: 1_000_00})
+	w.must(&services.CollectFactored{ID: "f-p2"})
+	w.must(&services.CollectFactored{ID: "f-p1"})
+	sc, err := services.ScorecardFor(context.Background(), store{db: w.db}, linkfin.Viewer{Org: "tier1"}, "tier1", "", w.now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// p2 paid on its due date; p1 collected a day late from what the anchor had left:
+	// nothing, so it fell unpaid.
+	c := sc.Inputs.Counts
+	if c.Paid != 1 || c.PaidOnTime != 1 || c.Unpaid != 1 {
+		t.Fatalf("payments: paid %d, on time %d, unpaid %d", c.Paid, c.PaidOnTime, c.Unpaid)
+	}
+	if f := factor(t, sc, linkfin.FactorBuyerPayment); f.Value == nil || *f.Value != 5000 || f.Points != 5 {
+		t.Fatalf("buyer payment: %+v", f)
+	}
+}
