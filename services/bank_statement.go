@@ -164,18 +164,27 @@ func endToEndIDs(e *iso20022.Entry) []string {
 }
 
 // relevant reports whether an open item could settle the entry: of its kind and
-// currency, and of its amount, or named by what it quotes (the item or its file).
-func relevant(it *linkfin.OpenItem, e *iso20022.Entry, text string) bool {
+// currency, and of its amount, or named by what it quotes (the item's id or its file's,
+// squashed).
+func relevant(it *linkfin.OpenItem, id, file string, e *iso20022.Entry, text string) bool {
 	if it.Kind != kindFor(e.CreditDebit) || it.Currency != e.Currency {
 		return false
 	}
-	return it.Amount == e.Amount || strings.Contains(text, squash(it.ID)) || it.FileID != "" && strings.Contains(text, squash(it.FileID))
+	return it.Amount == e.Amount || strings.Contains(text, id) || file != "" && strings.Contains(text, file)
 }
 
 // matcher finds what entries settle among the open items a command loaded.
 type matcher struct {
 	items []linkfin.OpenItem
 	taken []bool
+	// ids and files are the items' ids and their files' ids, squashed.
+	ids, files []string
+}
+
+// add makes an open item one the matcher may match.
+func (m *matcher) add(it linkfin.OpenItem) {
+	m.items, m.taken = append(m.items, it), append(m.taken, false)
+	m.ids, m.files = append(m.ids, squash(it.ID)), append(m.files, squash(it.FileID))
 }
 
 // sum is the total of the items at idx, or -1 on overflow.
@@ -208,14 +217,16 @@ func (m *matcher) byEndToEnd(e *iso20022.Entry) ([]int, string) {
 	if len(ids) == 0 {
 		return nil, ""
 	}
+	open := m.open(e)
 	var got []int
 	for _, id := range ids {
-		i := slices.IndexFunc(m.open(e), func(i int) bool { return squash(m.items[i].ID) == squash(id) })
+		id = squash(id)
+		i := slices.IndexFunc(open, func(i int) bool { return m.ids[i] == id })
 		if i < 0 {
 			return nil, ""
 		}
-		if j := m.open(e)[i]; !slices.Contains(got, j) {
-			got = append(got, j)
+		if !slices.Contains(got, open[i]) {
+			got = append(got, open[i])
 		}
 	}
 	if m.sum(got) != e.Amount {
@@ -231,10 +242,10 @@ func (m *matcher) byReference(e *iso20022.Entry, text string) ([]int, string) {
 	files := map[string][]int{}
 	var order []string
 	for _, i := range m.open(e) {
-		if strings.Contains(text, squash(m.items[i].ID)) {
+		if strings.Contains(text, m.ids[i]) {
 			named = append(named, i)
 		}
-		if f := m.items[i].FileID; f != "" && strings.Contains(text, squash(f)) {
+		if f := m.items[i].FileID; f != "" && strings.Contains(text, m.files[i]) {
 			if files[f] == nil {
 				order = append(order, f)
 			}
@@ -354,6 +365,11 @@ func (c *ImportBankStatement) DependentKeys(r linkfin.Records) []linkfin.ObjectK
 	if _, err := r.Get(linkfin.KindReconciliation, RailBank, &rec); err != nil {
 		return nil
 	}
+	ids, files := make([]string, len(rec.Open)), make([]string, len(rec.Open))
+	for i, it := range rec.Open {
+		ids[i], files[i] = squash(it.ID), squash(it.FileID)
+	}
+	named := make([]bool, len(rec.Open))
 	for _, st := range c.Message.Statements {
 		var k linkfin.BankStatementKey
 		if found, _ := r.Get(linkfin.KindBankStatementKey, statementKeyID(RailBank, st.Account.ID(), st.ID), &k); found {
@@ -366,9 +382,10 @@ func (c *ImportBankStatement) DependentKeys(r linkfin.Records) []linkfin.ObjectK
 				continue
 			}
 			text := entryText(e)
-			for _, it := range rec.Open {
-				if relevant(&it, e, text) && !slices.Contains(c.candidates, it) {
-					c.candidates = append(c.candidates, it)
+			for i := range rec.Open {
+				if it := &rec.Open[i]; !named[i] && relevant(it, ids[i], files[i], e, text) {
+					named[i] = true
+					c.candidates = append(c.candidates, *it)
 					keys = append(keys, linkfin.ObjectKey{Kind: it.Kind, ID: it.ID})
 				}
 			}
@@ -410,10 +427,9 @@ func (c *ImportBankStatement) Apply(tx linkfin.Tx) (any, error) {
 		if open, err := stillOpen(tx, &it); err != nil {
 			return nil, err
 		} else if open {
-			m.items = append(m.items, it)
+			m.add(it)
 		}
 	}
-	m.taken = make([]bool, len(m.items))
 	out := &linkfin.BankStatementImport{MessageID: c.Message.MessageID, Version: c.Message.Version,
 		Statements: []linkfin.BankStatement{}, Replayed: true}
 	for i := range c.Message.Statements {
