@@ -1,0 +1,152 @@
+package services_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"pgregory.net/rapid"
+
+	"linkfin"
+	"linkfin/iso20022"
+	"linkfin/services"
+)
+
+// TestBankStatementProperties: whatever a statement's entries quote and whatever their
+// amounts, signs and dates, importing it settles each instruction and expected payment
+// at most once, each by an entry of its sign whose amount its items make exactly; a
+// wallet gains exactly the credits booked into it; an item is booked or received
+// exactly when an entry names it; and the same statement again changes nothing.
+func TestBankStatementProperties(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		w := newWorld(t)
+		orgs := []string{"o1", "o2"}
+		for _, o := range orgs {
+			w.must(&services.CreateOrganization{Org: linkfin.Organization{ID: o, Name: "Org " + o, Capabilities: []linkfin.Capability{linkfin.CapTrade}}},
+				&services.RecordInboundPayment{Rail: "bank", InstructionID: "cash-" + o, OrgID: o, Currency: "CNY", Amount: 1_000_000_00})
+		}
+		amounts := []int64{10_00, 20_00, 30_00}
+		base := linkfin.NewDate(2026, 11, 3)
+		type item struct {
+			id, org string
+			amount  int64
+			debit   bool
+		}
+		var items []item
+		for i := range rapid.IntRange(0, 5).Draw(rt, "withdrawals") {
+			org, amount := rapid.SampledFrom(orgs).Draw(rt, "org"), rapid.SampledFrom(amounts).Draw(rt, "amount")
+			out, err := run[linkfin.PaymentOut](w, &services.RecordOutboundPayment{Rail: "bank", InstructionID: fmt.Sprintf("w-%d", i),
+				OrgID: org, Currency: "CNY", Amount: amount})
+			if err != nil {
+				rt.Fatal(err)
+			}
+			items = append(items, item{out.CreditTransferID, org, amount, true})
+		}
+		if len(items) > 0 {
+			w.must(&services.CreatePaymentFile{Rail: "bank", Date: base})
+		}
+		for range rapid.IntRange(0, 5).Draw(rt, "expected") {
+			org, amount := rapid.SampledFrom(orgs).Draw(rt, "org"), rapid.SampledFrom(amounts).Draw(rt, "amount")
+			when := base.AddDays(rapid.IntRange(-2, 2).Draw(rt, "expected day"))
+			ep, err := run[linkfin.ExpectedPayment](w, &services.CreateExpectedPayment{Actor: org,
+				In: linkfin.ExpectedPaymentIn{Currency: "CNY", Amount: amount, Date: when}})
+			if err != nil {
+				rt.Fatal(err)
+			}
+			items = append(items, item{ep.ID, org, amount, false})
+		}
+		st := iso20022.Statement{ID: "S-1", Account: iso20022.Account{Other: "6222", Currency: "CNY"}}
+		for j := range rapid.IntRange(0, 8).Draw(rt, "entries") {
+			e := iso20022.Entry{Amount: rapid.SampledFrom(amounts).Draw(rt, "entry amount"), Currency: "CNY", CreditDebit: iso20022.Credit,
+				Status: "BOOK", ValueDate: base.AddDays(rapid.IntRange(-4, 4).Draw(rt, "entry day")), AccountServicerReference: fmt.Sprintf("R%d", j)}
+			if rapid.Bool().Draw(rt, "debit") {
+				e.CreditDebit = iso20022.Debit
+			}
+			var tx iso20022.Transaction
+			if len(items) > 0 {
+				named := rapid.SampledFrom(items).Draw(rt, "named")
+				switch rapid.IntRange(0, 2).Draw(rt, "how named") {
+				case 0:
+					tx.EndToEndID, e.EndToEndID = named.id, named.id
+				case 1:
+					tx.RemittanceInformation = "REF " + strings.ToUpper(named.id)
+				}
+			}
+			e.Transactions = []iso20022.Transaction{tx}
+			st.Entries = append(st.Entries, e)
+		}
+		msg := &iso20022.StatementMessage{Version: "camt.053.001.08", MessageID: "M-1", Statements: []iso20022.Statement{st}}
+		before := map[string]int64{}
+		for _, o := range orgs {
+			before[o] = w.wallet(o)
+		}
+		imp, err := run[linkfin.BankStatementImport](w, &services.ImportBankStatement{Message: msg})
+		if err != nil {
+			rt.Fatal(err)
+		}
+		s := imp.Statements[0]
+		settledBy := map[string]string{}
+		gained := map[string]int64{}
+		for pos := 1; pos <= s.Entries; pos++ {
+			var e linkfin.BankEntry
+			id := services.BankEntryID(&s, pos)
+			if found, err := w.db.Get(linkfin.KindBankEntry, id, &e); err != nil || !found {
+				rt.Fatalf("entry %s: %v", id, err)
+			}
+			if e.Status != linkfin.BankEntryMatched {
+				if len(e.CreditTransferIDs) > 0 || e.ExpectedPaymentID != "" {
+					rt.Fatalf("an entry not matched settles something: %+v", e)
+				}
+				continue
+			}
+			names := e.CreditTransferIDs
+			if e.ExpectedPaymentID != "" {
+				names = append(names, e.ExpectedPaymentID)
+			}
+			var sum int64
+			for _, n := range names {
+				if other, ok := settledBy[n]; ok {
+					rt.Fatalf("%s settled by %s and %s", n, other, e.ID)
+				}
+				settledBy[n] = e.ID
+				for _, it := range items {
+					if it.id == n {
+						sum += it.amount
+						if it.debit != (e.CreditDebit == iso20022.Debit) {
+							rt.Fatalf("entry %+v settles %+v of the other sign", e, it)
+						}
+						if !it.debit {
+							gained[it.org] += e.Amount
+						}
+					}
+				}
+			}
+			if len(names) == 0 || sum != e.Amount {
+				rt.Fatalf("entry %+v settles %v, of %d in all", e, names, sum)
+			}
+		}
+		for _, o := range orgs {
+			if got := w.wallet(o) - before[o]; got != gained[o] {
+				rt.Fatalf("%s's wallet gained %d, the credits booked into it %d", o, got, gained[o])
+			}
+		}
+		for _, it := range items {
+			kind, want := linkfin.KindExpectedPayment, string(linkfin.ExpectedPaymentExpected)
+			if it.debit {
+				kind, want = linkfin.KindCreditTransfer, string(linkfin.CreditTransferFiled)
+			}
+			if _, ok := settledBy[it.id]; ok {
+				want = map[bool]string{true: string(linkfin.CreditTransferBooked), false: string(linkfin.ExpectedPaymentReceived)}[it.debit]
+			}
+			var rec struct{ Status string }
+			if _, err := w.db.Get(kind, it.id, &rec); err != nil || rec.Status != want {
+				rt.Fatalf("%s %s is %q, want %q", kind, it.id, rec.Status, want)
+			}
+		}
+		events := len(w.db.Events())
+		again, err := run[linkfin.BankStatementImport](w, &services.ImportBankStatement{Message: msg})
+		if err != nil || !again.Replayed || len(w.db.Events()) != events {
+			rt.Fatalf("the same statement again: %+v, %v, %d events more", again, err, len(w.db.Events())-events)
+		}
+	})
+}
