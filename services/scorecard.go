@@ -1,8 +1,12 @@
 package services
 
 import (
+	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -284,4 +288,74 @@ func (c *SetGradeFloor) Apply(tx linkfin.Tx) (any, error) {
 	}
 	f.GradeFloor = c.Floor
 	return p, tx.Put(linkfin.KindProgram, p.ID, p, "program.grade_floor_set")
+}
+
+// MaxSupplierScorecards bounds the suppliers SupplierScorecards lists.
+const MaxSupplierScorecards = 500
+
+// SupplierScorecards works out, as of now, the scores of the suppliers of the
+// viewer's programs — every organization that sells, through active relationships,
+// to the anchor of a program the viewer runs or funds (live), at any tier — worst
+// first, at most MaxSupplierScorecards. The operator, which runs and funds nothing,
+// gets none.
+func SupplierScorecards(ctx context.Context, s linkfin.PartyReader, v linkfin.Viewer, now time.Time) ([]linkfin.Score, error) {
+	out := []linkfin.Score{}
+	if v.Org == "" {
+		return out, nil
+	}
+	anchors := map[string]bool{}
+	err := scanParty(ctx, s, linkfin.KindProgram, v.Org, func(data []byte) error {
+		var p linkfin.Program
+		if err := json.Unmarshal(data, &p); err != nil {
+			return err
+		}
+		if f := p.Funder(v.Org); p.AnchorID == v.Org || f != nil && f.Status == linkfin.FunderAccepted {
+			anchors[p.AnchorID] = true
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	var suppliers []string
+	frontier := slices.Sorted(maps.Keys(anchors))
+	for _, a := range frontier {
+		seen[a] = true
+	}
+	for len(frontier) > 0 && len(suppliers) < MaxSupplierScorecards {
+		var next []string
+		for _, x := range frontier {
+			err := scanParty(ctx, s, linkfin.KindRelationship, x, func(data []byte) error {
+				var r linkfin.Relationship
+				if err := json.Unmarshal(data, &r); err != nil {
+					return err
+				}
+				if r.Status == linkfin.RelationshipActive && r.BuyerID == x && !seen[r.SellerID] && len(suppliers) < MaxSupplierScorecards {
+					seen[r.SellerID] = true
+					suppliers = append(suppliers, r.SellerID)
+					next = append(next, r.SellerID)
+				}
+				return nil
+			})
+			if err != nil {
+				return nil, err
+			}
+		}
+		frontier = next
+	}
+	m := linkfin.ScoreModels()[linkfin.CurrentScoreModel]
+	for _, org := range suppliers {
+		in, err := scoreInputs(ctx, s, org, "")
+		if err != nil {
+			return nil, err
+		}
+		sc := m.Compute(in, now)
+		sc.SellerID = org
+		out = append(out, sc)
+	}
+	slices.SortStableFunc(out, func(a, b linkfin.Score) int {
+		return cmp.Or(cmp.Compare(a.Score, b.Score), cmp.Compare(a.SellerID, b.SellerID))
+	})
+	return out, nil
 }
