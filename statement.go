@@ -94,11 +94,13 @@ type BankStatement struct {
 	CreatedAt time.Time `json:"created_at"`
 }
 
-// BankStatementKey names the imported statement of an account and bank statement id.
+// BankStatementKey names the imported statement of an account and bank statement id,
+// and keeps it as it was imported: what importing it again answers.
 type BankStatementKey struct {
-	ID          string `json:"id"`
-	StatementID string `json:"statement_id"` // the record's
-	Digest      string `json:"digest"`
+	ID          string        `json:"id"`
+	StatementID string        `json:"statement_id"` // the record's
+	Digest      string        `json:"digest"`
+	Imported    BankStatement `json:"imported"`
 }
 
 // BankEntryStatus is where a statement's entry stands.
@@ -228,8 +230,8 @@ const (
 )
 
 // BankStatementImport is what importing a camt.053 message did: its statements, each
-// as imported (now or before). Replayed says every one of them was imported before, and
-// nothing changed.
+// as it was imported (now or before: entries assigned since are not counted). Replayed
+// says every one of them was imported before, and nothing changed.
 type BankStatementImport struct {
 	MessageID  string          `json:"message_id"`
 	Version    string          `json:"version"`

@@ -29,7 +29,7 @@ func (s *Server) bankStatementRoutes() {
 		Summary: "Import the bank's camt.053 statement message (Content-Type: application/xml; versions 001.02 to 001.08): each entry is booked " +
 			"against what it settles, by end-to-end id, then reference, then amount and date — a debit against credit transfer instructions, " +
 			"a credit against an expected payment, whose wallet it credits — or waits, unmatched, to be assigned. " +
-			"A statement imported before answers as it stands and changes nothing."},
+			"A statement imported before answers what its import did and changes nothing."},
 		s.importBankStatement)
 	getRoute[linkfin.BankStatement](s, "GET /v1/bank-statements/{id}", linkfin.KindBankStatement,
 		"Get an imported bank statement (the operator's), with how many of its entries were matched, assigned and are unmatched.")

@@ -300,7 +300,7 @@ func (m *matcher) byAmountDate(e *iso20022.Entry) ([]int, string) {
 
 // ImportBankStatement books a bank's camt.053 message: each statement of it, once.
 // A statement imported before (the same account and statement id, the same content)
-// answers as it stands and changes nothing; the same account and id with other
+// answers as it was imported and changes nothing; the same account and id with other
 // content is refused (linkfin.ESTATEMENTCONFLICT).
 type ImportBankStatement struct {
 	Message *iso20022.StatementMessage
@@ -353,8 +353,8 @@ func (c *ImportBankStatement) Keys() []linkfin.ObjectKey {
 	return keys
 }
 
-// DependentKeys implements linkfin.DependentCommand: the statements imported before,
-// and the open items the entries could settle.
+// DependentKeys implements linkfin.DependentCommand: the open items the entries of the
+// statements not imported before could settle.
 func (c *ImportBankStatement) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
 	c.candidates = nil
 	if c.Message == nil {
@@ -373,8 +373,7 @@ func (c *ImportBankStatement) DependentKeys(r linkfin.Records) []linkfin.ObjectK
 	for _, st := range c.Message.Statements {
 		var k linkfin.BankStatementKey
 		if found, _ := r.Get(linkfin.KindBankStatementKey, statementKeyID(RailBank, st.Account.ID(), st.ID), &k); found {
-			keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindBankStatement, ID: k.StatementID})
-			continue
+			continue // imported before: it answers what it kept
 		}
 		for j := range st.Entries {
 			e := &st.Entries[j]
@@ -449,11 +448,7 @@ func (c *ImportBankStatement) Apply(tx linkfin.Tx) (any, error) {
 				return nil, linkfin.Errorf(linkfin.ESTATEMENTCONFLICT, "statement %q of account %s was imported before with other content (as %s)",
 					st.ID, st.Account.ID(), key.StatementID)
 			}
-			var s linkfin.BankStatement
-			if found, err := tx.Get(linkfin.KindBankStatement, key.StatementID, &s); err != nil || !found {
-				return nil, linkfin.Errorf(linkfin.EINTERNAL, "bank statement %s is missing", key.StatementID)
-			}
-			out.Statements = append(out.Statements, s)
+			out.Statements = append(out.Statements, key.Imported)
 			continue
 		}
 		out.Replayed = false
@@ -585,7 +580,7 @@ func (c *ImportBankStatement) importStatement(tx linkfin.Tx, m *matcher, st *iso
 	if err := tx.Put(linkfin.KindBankStatement, s.ID, s, "bank_statement.imported"); err != nil {
 		return nil, err
 	}
-	key := &linkfin.BankStatementKey{ID: keyID, StatementID: s.ID, Digest: digest}
+	key := &linkfin.BankStatementKey{ID: keyID, StatementID: s.ID, Digest: digest, Imported: *s}
 	return s, tx.Put(linkfin.KindBankStatementKey, key.ID, key, "bank_statement_key.created")
 }
 

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"html"
 	"reflect"
@@ -9,6 +10,7 @@ import (
 	"testing"
 
 	"linkfin"
+	"linkfin/engine"
 	"linkfin/iso20022"
 	"linkfin/ledger"
 	"linkfin/services"
@@ -347,6 +349,26 @@ func testBankStatements(t *testing.T, open Opener) {
 	if balance("tier1") != tier1+5_000_00+123_45 {
 		t.Fatal("the repeated entry was booked")
 	}
+	// The same statement twice in one batch (two requests at once): the second answers
+	// what the first did.
+	if env.Engine != nil {
+		twice := Camt053("MSG-4", "STMT-2026-11-06", "6222 0000 1111", "CNY", CamtEntry{Sign: "CRDT", Amount: "3.00", Date: "2026-11-06", Ref: "B12"})
+		resp := env.Submit(&engine.Request{Commands: []linkfin.Command{&services.ImportBankStatement{Message: readCamt(t, twice)},
+			&services.ImportBankStatement{Message: readCamt(t, twice)}}})
+		var first, second linkfin.BankStatementImport
+		for i, v := range []*linkfin.BankStatementImport{&first, &second} {
+			if err := resp.Outcomes[i].Err(); err != nil {
+				t.Fatalf("import %d of the same statement in one batch: %v", i+1, err)
+			}
+			if err := json.Unmarshal(resp.Outcomes[i].Value, v); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if first.Replayed || !second.Replayed || !reflect.DeepEqual(first.Statements, second.Statements) {
+			t.Fatalf("the same statement twice in one batch: %+v then %+v", first, second)
+		}
+	}
+
 	// A status report that rejects an instruction the statement showed paid comes too
 	// late: the money stays paid out, not returned to the wallet as well.
 	bank := balance("bank")
