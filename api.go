@@ -298,6 +298,9 @@ type (
 		// worse than it (docs/CREDIT.md).
 		Grades       []GradeTerms `json:"grades,omitempty"`
 		DeclineBelow string       `json:"decline_below,omitempty"`
+		// SettlementRail: ecny settles the program's maturities between the parties'
+		// designated e-CNY wallets; by default, between their platform wallets.
+		SettlementRail PaymentRail `json:"settlement_rail,omitempty"`
 	}
 	// GradeFloorIn is a funder's own grade floor in a program: requests from
 	// suppliers of a worse grade are refused for it ("" sets none).
@@ -407,6 +410,10 @@ type (
 		// Disbursement, for an order: on_receipt (PO financing) or purpose_bound
 		// (distributor financing); by default the funder pays the payee directly.
 		Disbursement DisbursementMode `json:"disbursement,omitempty"`
+		// Rail, for dynamic discounting: ecny pays the early payment from the anchor's
+		// designated e-CNY wallet into the seller's; by default, platform wallet to
+		// platform wallet.
+		Rail PaymentRail `json:"rail,omitempty"`
 	}
 	// OfferIn takes an offer of GET /v1/offers: the asset, its program, the offer's
 	// product and funder (for dynamic discounting, the program's anchor), and the price
@@ -513,4 +520,16 @@ type SettlementResult struct {
 	LateInterest int64    `json:"late_interest"`
 	Overdue      []string `json:"overdue"`
 	Shortfall    int64    `json:"shortfall"`
+	// Refused are the pieces a program settled on the e-CNY rail could not pay: a
+	// party with no designated wallet, or a payment past a wallet's limit. Each stays
+	// unsettled, with its reason; the others are paid.
+	Refused []SettlementRefusal `json:"refused,omitempty"`
+}
+
+// SettlementRefusal is a piece a settlement run did not pay, with the refusal's
+// stable code and message.
+type SettlementRefusal struct {
+	PieceID string `json:"piece_id"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
 }

@@ -16,7 +16,24 @@ const (
 	EWALLETYEARLY     = "wallet_yearly_limit"        // the payer's payments of the year would pass its yearly limit
 	EWALLETFUNDS      = "wallet_insufficient_funds"  // the wallet holds less than the payment
 	EEVIDENCEREQUIRED = "identity_evidence_required" // a class raised without the identity evidence it needs
+	// ENOECNYWALLET: a payment on the e-CNY rail to or from an organization that has
+	// designated no e-CNY wallet to pay from and be paid into.
+	ENOECNYWALLET = "ecny_wallet_not_designated"
 )
+
+// PaymentRail is the rail a product pays on: the parties' platform wallets (""), or
+// their designated e-CNY wallets (RailECNY).
+type PaymentRail string
+
+// RailECNY pays from the payer's designated e-CNY wallet into the payee's, each
+// payment within both wallets' limits.
+const RailECNY PaymentRail = "ecny"
+
+// ECNYDesignationIn designates one of the organization's own e-CNY wallets as the one
+// it pays from and is paid into on the e-CNY rail.
+type ECNYDesignationIn struct {
+	WalletID string `json:"wallet_id"`
+}
 
 // WalletClass is the class of a personal e-CNY wallet, by how strongly its owner's
 // identity is known: I (1, the strongest, opened in person) to IV (4, anonymous). A

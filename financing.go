@@ -84,6 +84,11 @@ type Financing struct {
 	Disbursement         DisbursementMode `json:"disbursement,omitempty"`
 	ConditionalPaymentID string           `json:"conditional_payment_id,omitempty"`
 	BoundWalletID        string           `json:"bound_wallet_id,omitempty"`
+	// Rail is how an early payment is paid: between platform wallets (""), or from
+	// the anchor's designated e-CNY wallet into the seller's (ecny); ECNYTransferID is
+	// then the ledger transfer that paid it.
+	Rail           PaymentRail `json:"rail,omitempty"`
+	ECNYTransferID StringInt   `json:"ecny_transfer_id,omitempty"`
 }
 
 // Owed is what repays a loan or an advance: the price paid out and its interest.

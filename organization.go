@@ -30,7 +30,10 @@ type Organization struct {
 	// Identifiers are the electronic identifiers it registered, by which e-invoices
 	// name it.
 	Identifiers []Identifier `json:"identifiers,omitempty"`
-	CreatedAt   time.Time    `json:"created_at"`
+	// ECNYWalletID is the organization's own e-CNY wallet it designated to pay from and
+	// be paid into on the e-CNY rail (early payments, settlement).
+	ECNYWalletID string    `json:"ecny_wallet_id,omitempty"`
+	CreatedAt    time.Time `json:"created_at"`
 }
 
 // KindOrganization is the record kind of organizations.

@@ -108,10 +108,13 @@ type Program struct {
 	PaymentTermsDays int `json:"payment_terms_days,omitempty"`
 	// Grades map suppliers' grades (of the current scoring model) to terms, and
 	// DeclineBelow refuses requests from suppliers graded worse than it.
-	Grades       []GradeTerms    `json:"grades,omitempty"`
-	DeclineBelow string          `json:"decline_below,omitempty"`
-	Funders      []ProgramFunder `json:"funders"`
-	CreatedAt    time.Time       `json:"created_at"`
+	Grades       []GradeTerms `json:"grades,omitempty"`
+	DeclineBelow string       `json:"decline_below,omitempty"`
+	// SettlementRail is how maturities are paid: between platform wallets (""), or
+	// from the anchor's designated e-CNY wallet into each holder's (ecny).
+	SettlementRail PaymentRail     `json:"settlement_rail,omitempty"`
+	Funders        []ProgramFunder `json:"funders"`
+	CreatedAt      time.Time       `json:"created_at"`
 }
 
 // Offers reports whether the program allows the product.
@@ -207,6 +210,9 @@ func (p *Program) Validate() error {
 	if p.Offers(ProductDynamicDiscounting) != (p.EarlyPaymentAPR != nil) {
 		return Errorf(EINVALID, "early_payment_apr is set exactly when the program offers dynamic discounting")
 	}
+	if err := CheckRail(p.SettlementRail, p.Currency); err != nil {
+		return err
+	}
 	return p.validateGrades()
 }
 
@@ -253,6 +259,20 @@ func (p *Program) GradeTermsFor(grade string) *GradeTerms {
 		if p.Grades[i].Grade == grade {
 			return &p.Grades[i]
 		}
+	}
+	return nil
+}
+
+// CheckRail refuses a rail that is not one, and the e-CNY rail for another currency
+// than the yuan.
+func CheckRail(r PaymentRail, c Currency) error {
+	switch {
+	case r == "":
+		return nil
+	case r != RailECNY:
+		return Errorf(EINVALID, "the rail is ecny, or none for the platform wallets")
+	case c != "CNY":
+		return Errorf(EINVALID, "the e-CNY rail pays yuan: not %s", c)
 	}
 	return nil
 }

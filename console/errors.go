@@ -81,6 +81,7 @@ var codeMessages = map[string]message{
 	"wallet_daily_limit":         {"The wallet's payments today would pass its daily limit.", "钱包今日支付累计将超过日累计限额。"},
 	"wallet_yearly_limit":        {"The wallet's payments this year would pass its yearly limit.", "钱包本年支付累计将超过年累计限额。"},
 	"wallet_insufficient_funds":  {"The wallet holds less than the amount.", "钱包余额不足。"},
+	"ecny_wallet_not_designated": {"An organization has designated no e-CNY wallet to pay from and be paid into.", "有机构尚未指定用于收付款的数字人民币钱包。"},
 	"identity_evidence_required": {"The wallet's class needs identity evidence that is not recorded yet.", "钱包升级所需的身份验证材料尚未记录。"},
 	"nothing_to_file":            {"No payment instruction waits to be filed.", "没有待生成付款文件的付款指令。"},
 	// Conditional payments and purpose-bound funds.

@@ -69,4 +69,16 @@ func (s *Server) ecnyRoutes() {
 		func(r *http.Request, p *principal, in *linkfin.ECNYPaymentIn) (linkfin.Command, error) {
 			return &services.PayECNY{Actor: p.Org, From: in.FromWalletID, To: in.ToWalletID, Amount: in.Amount}, nil
 		})
+	act(s, Route{Pattern: "POST /v1/organizations/{id}/ecny-wallet", Kind: linkfin.KindOrganization, Access: Write,
+		Out: reflect.TypeFor[linkfin.Organization](),
+		Summary: "Designate one of the organization's own e-CNY wallets as the one it pays from and is paid into on the e-CNY rail " +
+			"(its admin or finance): early payments of dynamic discounting on rail ecny, and settlement of a program whose " +
+			"settlement_rail is ecny. Without one, such a payment is refused with ecny_wallet_not_designated."},
+		func(r *http.Request, p *principal, in *linkfin.ECNYDesignationIn) (linkfin.Command, error) {
+			org := r.PathValue("id")
+			if err := services.Manages(p.viewer(), org); err != nil {
+				return nil, err
+			}
+			return &services.DesignateECNYWallet{Actor: p.Org, OrgID: org, WalletID: in.WalletID}, nil
+		})
 }

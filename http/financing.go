@@ -16,7 +16,8 @@ func (s *Server) financingRoutes() {
 	act(s, Route{Pattern: "POST /v1/financings", Access: Write, Status: http.StatusCreated, Out: fin,
 		Summary: "Request financing of an asset: the answer is a quote (price, discount or interest, effective rate, expiry, reasons). " +
 			"For an order, disbursement on_receipt (po_financing) locks the advance for the seller until the goods are accepted, pro " +
-			"rata; purpose_bound (distributor_financing) pays the loan into a purpose-bound wallet that pays the anchor alone."},
+			"rata; purpose_bound (distributor_financing) pays the loan into a purpose-bound wallet that pays the anchor alone. Rail ecny " +
+			"(dynamic_discounting) pays the early payment from the anchor's designated e-CNY wallet into the seller's."},
 		func(r *http.Request, p *principal, in *linkfin.FinancingIn) (linkfin.Command, error) {
 			return s.requestFinancing(r, p, in)
 		})
@@ -97,6 +98,9 @@ func (s *Server) requestFinancing(r *http.Request, p *principal, in *linkfin.Fin
 		return nil, err
 	}
 	if err := services.CheckDisbursement(in.Product, in.Disbursement); err != nil {
+		return nil, err
+	}
+	if err := services.CheckFinancingRail(in.Product, in.Rail); err != nil {
 		return nil, err
 	}
 	return product.Request(r.Context(), s.Store, p.Org, in)

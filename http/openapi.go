@@ -77,6 +77,7 @@ var enums = map[reflect.Type][]any{
 	reflect.TypeFor[linkfin.ConditionalStatus](): values(linkfin.ConditionalLocked, linkfin.ConditionalReleased,
 		linkfin.ConditionalExpired, linkfin.ConditionalCancelled),
 	reflect.TypeFor[linkfin.DisbursementMode](): values(linkfin.DisburseOnReceipt, linkfin.DisbursePurposeBound),
+	reflect.TypeFor[linkfin.PaymentRail]():      values(linkfin.RailECNY),
 	reflect.TypeFor[linkfin.MoveType]():         values(linkfin.MoveLock, linkfin.MoveRelease, linkfin.MovePartialRelease, linkfin.MoveRefund),
 }
 

@@ -40,7 +40,7 @@ func (s *Server) domainRoutes() {
 				Limit: in.Limit, Products: in.Products, MaxTenorDays: in.MaxTenorDays, AdvanceRate: in.AdvanceRate, DayCount: in.DayCount,
 				Calendar: in.Calendar, Tolerances: in.Tolerances, BuyBack: in.BuyBack, EarlyPaymentAPR: in.EarlyPaymentAPR,
 				MarginCallLTV: in.MarginCallLTV, SupplierLimit: in.SupplierLimit, LateRate: in.LateRate, PaymentTermsDays: in.PaymentTermsDays,
-				Grades: in.Grades, DeclineBelow: in.DeclineBelow}}, nil
+				Grades: in.Grades, DeclineBelow: in.DeclineBelow, SettlementRail: in.SettlementRail}}, nil
 		})
 	act(s, Route{Pattern: "POST /v1/programs/{id}/funders", Kind: linkfin.KindProgram, Access: Write, Out: reflect.TypeFor[linkfin.Program](),
 		Summary: "Invite a funder into the program, with its limit and pricing (the anchor)."},

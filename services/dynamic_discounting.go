@@ -33,9 +33,9 @@ func (dynamicDiscounting) Request(ctx context.Context, s linkfin.Store, actor st
 	if found, err := readObject(ctx, s, linkfin.KindPayable, in.AssetID, &pay); err != nil {
 		return nil, err
 	} else if found && actor != "" && pay.BuyerID == actor {
-		return &OfferDynamicDiscounting{Actor: actor, PayableID: in.AssetID, ProgramID: in.ProgramID}, nil
+		return &OfferDynamicDiscounting{Actor: actor, PayableID: in.AssetID, ProgramID: in.ProgramID, Rail: in.Rail}, nil
 	}
-	return &RequestDynamicDiscounting{Actor: actor, PayableID: in.AssetID, ProgramID: in.ProgramID}, nil
+	return &RequestDynamicDiscounting{Actor: actor, PayableID: in.AssetID, ProgramID: in.ProgramID, Rail: in.Rail}, nil
 }
 
 // Offer quotes the program's anchor, who pays early, for a payable org sells, open.
@@ -87,6 +87,7 @@ type RequestDynamicDiscounting struct {
 	ID        string
 	PayableID string
 	ProgramID string
+	Rail      linkfin.PaymentRail // ecny: paid between the parties' designated e-CNY wallets
 }
 
 // Keys implements linkfin.Command.
@@ -110,8 +111,11 @@ func (c *RequestDynamicDiscounting) Apply(tx linkfin.Tx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := linkfin.CheckRail(c.Rail, pay.Currency); err != nil {
+		return nil, err
+	}
 	f := newQuote(tx, id, dynamicDiscounting{}, p, c.Actor, p.AnchorID, pay.ID, q)
-	f.Currency = pay.Currency
+	f.Currency, f.Rail = pay.Currency, c.Rail
 	return f, tx.Put(linkfin.KindFinancing, f.ID, f, "financing.quoted")
 }
 
@@ -125,6 +129,7 @@ type OfferDynamicDiscounting struct {
 	ID        string
 	PayableID string
 	ProgramID string
+	Rail      linkfin.PaymentRail // ecny: paid between the parties' designated e-CNY wallets
 }
 
 // Keys implements linkfin.Command.
@@ -148,9 +153,12 @@ func (c *OfferDynamicDiscounting) Apply(tx linkfin.Tx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := linkfin.CheckRail(c.Rail, pay.Currency); err != nil {
+		return nil, err
+	}
 	f := newQuote(tx, id, dynamicDiscounting{}, p, pay.SellerID, p.AnchorID, pay.ID, q)
 	f.Quote.ExpiresAt = q.ValueDate.AddDays(1).Time(time.UTC)
-	f.Currency = pay.Currency
+	f.Currency, f.Rail = pay.Currency, c.Rail
 	return f, tx.Put(linkfin.KindFinancing, f.ID, f, "financing.quoted")
 }
 
@@ -194,7 +202,10 @@ func priceDynamicDiscounting(p *linkfin.Program, pay *linkfin.Payable, valueDate
 
 // AcceptDynamicDiscounting is the seller accepting the anchor's early-payment quote: the
 // anchor pays the price from its wallet (the ledger refuses it if the wallet is short)
-// and the payable is paid; the anchor keeps the discount.
+// and the payable is paid; the anchor keeps the discount. On the e-CNY rail the anchor
+// pays from its designated e-CNY wallet into the seller's, within both wallets'
+// limits: refused with ecny_wallet_not_designated when either designated none, or
+// with the code of the limit a payment would pass, and nothing changes.
 type AcceptDynamicDiscounting struct {
 	Actor     string
 	ID        string
@@ -209,11 +220,6 @@ func (c *AcceptDynamicDiscounting) Keys() []linkfin.ObjectKey {
 	}
 }
 
-// DependentKeys implements linkfin.DependentCommand: the seller's scorecards, which
-// count the early payment.
-func (c *AcceptDynamicDiscounting) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
-	return paymentKeys(r, c.PayableID)
-}
 
 // LedgerKeys implements linkfin.LedgerCommand.
 func (c *AcceptDynamicDiscounting) LedgerKeys(r linkfin.Records) (accounts, transfers []int64) {
@@ -221,7 +227,23 @@ func (c *AcceptDynamicDiscounting) LedgerKeys(r linkfin.Records) (accounts, tran
 	if found, err := r.Get(linkfin.KindFinancing, c.ID, &f); err != nil || !found {
 		return nil, nil
 	}
-	return []int64{linkfin.WalletID(f.FunderID, f.Currency), linkfin.WalletID(f.RequesterID, f.Currency)}, nil
+	accounts = []int64{linkfin.WalletID(f.FunderID, f.Currency), linkfin.WalletID(f.RequesterID, f.Currency)}
+	if f.Rail == linkfin.RailECNY {
+		accounts = append(accounts, designatedAccounts(r, f.FunderID, f.RequesterID)...)
+	}
+	return accounts, nil
+}
+
+// DependentKeys implements linkfin.DependentCommand: the seller's scorecards, which
+// count the early payment; on the e-CNY rail, the anchor and the seller, and the
+// wallets they designated.
+func (c *AcceptDynamicDiscounting) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
+	keys := paymentKeys(r, c.PayableID)
+	var f linkfin.Financing
+	if found, err := r.Get(linkfin.KindFinancing, c.ID, &f); err != nil || !found || f.Rail != linkfin.RailECNY {
+		return keys
+	}
+	return append(keys, designatedKeys(r, f.FunderID, f.RequesterID)...)
 }
 
 // Apply implements linkfin.Command.
@@ -237,17 +259,7 @@ func (c *AcceptDynamicDiscounting) Apply(tx linkfin.Tx) (any, error) {
 	if pay.Status != linkfin.PayableOpen || pay.Amount != f.Quote.Face {
 		return nil, linkfin.Errorf(linkfin.ECONFLICT, "payable %s changed since the quote", pay.ID)
 	}
-	l, err := ledgerOf(f.Currency)
-	if err != nil {
-		return nil, err
-	}
-	anchor, _ := account(linkfin.WalletID(f.FunderID, f.Currency), f.Currency, codeWallet, ledger.DebitsMustNotExceedCredits)
-	seller, _ := account(linkfin.WalletID(f.RequesterID, f.Currency), f.Currency, codeWallet, ledger.DebitsMustNotExceedCredits)
-	if err := tx.CreateAccounts(anchor, seller); err != nil {
-		return nil, err
-	}
-	if err := tx.Transfer(ledger.Transfer{ID: linkfin.LedgerID("early-payment/" + f.ID), DebitAccountID: anchor.ID,
-		CreditAccountID: seller.ID, Amount: f.Quote.Price, Ledger: l, Currency: string(f.Currency), Code: codeWallet}); err != nil {
+	if err := payEarly(tx, f); err != nil {
 		return nil, err
 	}
 	pay.Status = linkfin.PayablePaid
@@ -261,4 +273,36 @@ func (c *AcceptDynamicDiscounting) Apply(tx linkfin.Tx) (any, error) {
 	now := tx.Now()
 	f.Status, f.DisbursedAt = linkfin.FinancingSettled, &now
 	return f, tx.Put(linkfin.KindFinancing, f.ID, f, "financing.settled")
+}
+
+// payEarly pays the seller the price of the anchor's early payment: between their
+// platform wallets, or on the e-CNY rail between their designated wallets.
+func payEarly(tx linkfin.Tx, f *linkfin.Financing) error {
+	if f.Rail == linkfin.RailECNY {
+		from, err := designated(tx, f.FunderID)
+		if err != nil {
+			return err
+		}
+		to, err := designated(tx, f.RequesterID)
+		if err != nil {
+			return err
+		}
+		paid, err := payECNY(tx, from, to, f.Quote.Price)
+		if err != nil {
+			return err
+		}
+		f.ECNYTransferID = paid.TransferID
+		return nil
+	}
+	l, err := ledgerOf(f.Currency)
+	if err != nil {
+		return err
+	}
+	anchor, _ := account(linkfin.WalletID(f.FunderID, f.Currency), f.Currency, codeWallet, ledger.DebitsMustNotExceedCredits)
+	seller, _ := account(linkfin.WalletID(f.RequesterID, f.Currency), f.Currency, codeWallet, ledger.DebitsMustNotExceedCredits)
+	if err := tx.CreateAccounts(anchor, seller); err != nil {
+		return err
+	}
+	return tx.Transfer(ledger.Transfer{ID: linkfin.LedgerID("early-payment/" + f.ID), DebitAccountID: anchor.ID,
+		CreditAccountID: seller.ID, Amount: f.Quote.Price, Ledger: l, Currency: string(f.Currency), Code: codeWallet})
 }

@@ -382,12 +382,21 @@ func (c *PayECNY) Apply(tx linkfin.Tx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	return payECNY(tx, from, to, c.Amount)
+}
+
+// payECNY pays amount from one wallet to another in one linked chain, with the
+// headrooms of both: refused first, with the code of the limit, past the payer's
+// single-payment, daily or yearly limit, what it holds, or the payee's balance limit,
+// so that a refusal moves no money. The command lists both wallets' records and
+// ledger accounts and the limit source.
+func payECNY(tx linkfin.Tx, from, to *linkfin.ECNYWallet, amount int64) (*linkfin.ECNYPayment, error) {
 	switch {
-	case c.Amount <= 0:
+	case amount <= 0:
 		return nil, linkfin.Errorf(linkfin.EINVALID, "amount is a positive number of fen")
 	case from.ID == to.ID:
 		return nil, linkfin.Errorf(linkfin.EINVALID, "a wallet does not pay itself")
-	case c.Amount > from.Limits.Payment:
+	case amount > from.Limits.Payment:
 		return nil, linkfin.Errorf(linkfin.EWALLETPAYMENT, "one payment from wallet %s is at most %s", from.ID, cny(from.Limits.Payment))
 	}
 	if err := newPeriod(tx, from); err != nil {
@@ -406,23 +415,103 @@ func (c *PayECNY) Apply(tx linkfin.Tx) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		if left < c.Amount {
+		if left < amount {
 			return nil, linkfin.Errorf(check.code, check.what, from.ID, cny(left))
 		}
 	}
-	if err := roomFor(tx, to, c.Amount); err != nil {
+	if err := roomFor(tx, to, amount); err != nil {
 		return nil, err
 	}
 	base, err := chain(tx, true,
-		[3]int64{int64(from.Ledger.Wallet), int64(to.Ledger.Wallet), c.Amount},
-		[3]int64{int64(from.Ledger.Daily), ecnyLimitSourceID, c.Amount},
-		[3]int64{int64(from.Ledger.Yearly), ecnyLimitSourceID, c.Amount},
-		[3]int64{ecnyLimitSourceID, int64(from.Ledger.Balance), c.Amount},
-		[3]int64{int64(to.Ledger.Balance), ecnyLimitSourceID, c.Amount})
+		[3]int64{int64(from.Ledger.Wallet), int64(to.Ledger.Wallet), amount},
+		[3]int64{int64(from.Ledger.Daily), ecnyLimitSourceID, amount},
+		[3]int64{int64(from.Ledger.Yearly), ecnyLimitSourceID, amount},
+		[3]int64{ecnyLimitSourceID, int64(from.Ledger.Balance), amount},
+		[3]int64{int64(to.Ledger.Balance), ecnyLimitSourceID, amount})
 	if err != nil {
 		return nil, err
 	}
-	return &linkfin.ECNYPayment{TransferID: linkfin.StringInt(base), From: from.ID, To: to.ID, Amount: c.Amount, Day: from.Day}, nil
+	return &linkfin.ECNYPayment{TransferID: linkfin.StringInt(base), From: from.ID, To: to.ID, Amount: amount, Day: from.Day}, nil
+}
+
+// DesignateECNYWallet designates one of an organization's own e-CNY wallets as the
+// one it pays from and is paid into on the e-CNY rail (its admin or finance, or the
+// operator with Actor ""): the anchor's early payments and maturities are paid from
+// it, and its own into it. Another organization's wallet is not found. Designating
+// again replaces it.
+type DesignateECNYWallet struct {
+	Actor    string
+	OrgID    string
+	WalletID string
+}
+
+// Keys implements linkfin.Command.
+func (c *DesignateECNYWallet) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{{Kind: linkfin.KindOrganization, ID: c.OrgID}, {Kind: linkfin.KindECNYWallet, ID: c.WalletID}}
+}
+
+// Apply implements linkfin.Command.
+func (c *DesignateECNYWallet) Apply(tx linkfin.Tx) (any, error) {
+	if c.Actor != "" && c.Actor != c.OrgID {
+		return nil, notFound(linkfin.KindOrganization, c.OrgID)
+	}
+	o, err := organization(tx, c.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	if c.WalletID == "" {
+		return nil, linkfin.Errorf(linkfin.EINVALID, "wallet_id names one of the organization's e-CNY wallets")
+	}
+	w, err := ecnyWallet(tx, c.WalletID, o.ID)
+	if err != nil {
+		return nil, err
+	}
+	if o.ECNYWalletID == w.ID {
+		return o, nil
+	}
+	o.ECNYWalletID = w.ID
+	return o, tx.Put(linkfin.KindOrganization, o.ID, o, "organization.ecny_wallet_designated")
+}
+
+// designatedKeys are the records a payment on the e-CNY rail between the
+// organizations reads: each organization, and the wallet it designated (once the
+// organization is loaded: a command lists these among its DependentKeys).
+func designatedKeys(r linkfin.Records, orgs ...string) []linkfin.ObjectKey {
+	var keys []linkfin.ObjectKey
+	for _, id := range orgs {
+		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindOrganization, ID: id})
+		var o linkfin.Organization
+		if found, _ := r.Get(linkfin.KindOrganization, id, &o); found && o.ECNYWalletID != "" {
+			keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindECNYWallet, ID: o.ECNYWalletID})
+		}
+	}
+	return keys
+}
+
+// designatedAccounts are the ledger accounts of the organizations' designated
+// wallets, and the limit source: what a payment between them moves.
+func designatedAccounts(r linkfin.Records, orgs ...string) []int64 {
+	accounts := []int64{ecnyLimitSourceID}
+	for _, id := range orgs {
+		var o linkfin.Organization
+		if found, _ := r.Get(linkfin.KindOrganization, id, &o); found && o.ECNYWalletID != "" {
+			accounts = append(accounts, ecnyLedgerIDs(ecnyAccounts(o.ECNYWalletID))...)
+		}
+	}
+	return accounts
+}
+
+// designated is the e-CNY wallet the organization pays from and is paid into,
+// refused with ecny_wallet_not_designated when it designated none.
+func designated(tx linkfin.Tx, org string) (*linkfin.ECNYWallet, error) {
+	o, err := organization(tx, org)
+	if err != nil {
+		return nil, err
+	}
+	if o.ECNYWalletID == "" {
+		return nil, linkfin.Errorf(linkfin.ENOECNYWALLET, "organization %s has designated no e-CNY wallet to pay from and be paid into", org)
+	}
+	return ecnyWallet(tx, o.ECNYWalletID, org)
 }
 
 // newPeriod starts the wallet's daily and yearly totals again on its first payment of
@@ -497,4 +586,13 @@ func ReadECNYWallet(ctx context.Context, s linkfin.PartyReader, a AccountReader,
 		out.PaidThisYear = out.Limits.Yearly - y
 	}
 	return &out, nil
+}
+
+// CheckFinancingRail refuses a rail the product does not pay on: of the financings,
+// dynamic discounting alone pays on the e-CNY rail.
+func CheckFinancingRail(p linkfin.Product, r linkfin.PaymentRail) error {
+	if r == "" || p == linkfin.ProductDynamicDiscounting && r == linkfin.RailECNY {
+		return nil
+	}
+	return linkfin.Errorf(linkfin.EINVALID, "rail is ecny for dynamic_discounting, or none")
 }

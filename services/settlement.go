@@ -11,6 +11,15 @@ import (
 // wallet cannot cover every piece, the pieces are paid in order while it can, and the
 // rest stay active and are reported overdue. Running it again pays nothing twice: paid
 // pieces leave the index.
+//
+// A program on the e-CNY rail pays each holder's designated e-CNY wallet from the
+// anchor's, each piece one payment within both wallets' limits. A piece whose
+// payment is refused — its holder (or the anchor) designated no wallet, or the
+// payment would pass the anchor's single-payment, daily or yearly limit or the
+// holder's balance limit — is not paid at all: it stays in the index, active, and is
+// reported among Refused with the refusal's code, while the other pieces are paid. A
+// later run pays it once the cause is gone. The anchor's wallet short of money leaves
+// pieces overdue, as on the platform wallets.
 type SettleMaturity struct {
 	ProgramID string
 	Date      linkfin.Date
@@ -31,11 +40,20 @@ func (c *SettleMaturity) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
 		return nil
 	}
 	var keys []linkfin.ObjectKey
+	var prog linkfin.Program
+	ecny := false
+	if found, _ := r.Get(linkfin.KindProgram, c.ProgramID, &prog); found && prog.SettlementRail == linkfin.RailECNY {
+		ecny = true
+		keys = append(keys, designatedKeys(r, prog.AnchorID)...)
+	}
 	for _, id := range m.Pieces {
 		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindCertificate, ID: id})
 		var p linkfin.Certificate
 		if found, _ := r.Get(linkfin.KindCertificate, id, &p); !found {
 			continue
+		}
+		if ecny {
+			keys = append(keys, designatedKeys(r, p.HolderID)...)
 		}
 		if p.FinancingID != "" {
 			keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindFinancing, ID: p.FinancingID})
@@ -64,10 +82,17 @@ func (c *SettleMaturity) LedgerKeys(r linkfin.Records) (accounts, transfers []in
 		return nil, nil
 	}
 	accounts = []int64{linkfin.WalletID(p.AnchorID, p.Currency), LimitID(p.ID, ""), limitSourceID(p.ID)}
+	ecny := p.SettlementRail == linkfin.RailECNY
+	if ecny {
+		accounts = append(accounts, designatedAccounts(r, p.AnchorID)...)
+	}
 	for _, id := range m.Pieces {
 		var piece linkfin.Certificate
 		if found, _ := r.Get(linkfin.KindCertificate, id, &piece); found {
 			accounts = append(accounts, linkfin.WalletID(piece.HolderID, p.Currency))
+			if ecny {
+				accounts = append(accounts, designatedAccounts(r, piece.HolderID)...)
+			}
 			var f linkfin.Financing
 			if found, _ := r.Get(linkfin.KindFinancing, piece.FinancingID, &f); found {
 				accounts = append(accounts, LimitID(p.ID, f.FunderID), supplierLimitID(p.ID, f.RequesterID))
@@ -106,6 +131,10 @@ func (c *SettleMaturity) Apply(tx linkfin.Tx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	var remaining []string
+	// The certificates behind the pieces: paid, or with a piece left overdue.
+	var paidRoots []string
+	overdueRoots := map[string]bool{}
 	anchor, _ := account(linkfin.WalletID(p.AnchorID, p.Currency), p.Currency, codeWallet, ledger.DebitsMustNotExceedCredits)
 	if err := tx.CreateAccounts(anchor); err != nil {
 		return nil, err
@@ -114,10 +143,24 @@ func (c *SettleMaturity) Apply(tx linkfin.Tx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	var remaining []string
-	// The certificates behind the pieces: paid, or with a piece left overdue.
-	var paidRoots []string
-	overdueRoots := map[string]bool{}
+	// On the e-CNY rail: the anchor's designated wallet, or why it has none.
+	ecny := p.SettlementRail == linkfin.RailECNY
+	var from *linkfin.ECNYWallet
+	var noWallet error
+	if ecny {
+		if from, noWallet = designated(tx, p.AnchorID); noWallet != nil && linkfin.ErrorCode(noWallet) != linkfin.ENOECNYWALLET {
+			return nil, noWallet
+		} else if noWallet == nil {
+			if funds, err = available(tx, int64(from.Ledger.Wallet)); err != nil {
+				return nil, err
+			}
+		}
+	}
+	refuse := func(piece *linkfin.Certificate, err error) {
+		remaining = append(remaining, piece.ID)
+		overdueRoots[piece.RootID] = true
+		res.Refused = append(res.Refused, linkfin.SettlementRefusal{PieceID: piece.ID, Code: linkfin.ErrorCode(err), Message: linkfin.ErrorMessage(err)})
+	}
 	for _, id := range m.Pieces {
 		var piece linkfin.Certificate
 		if found, err := tx.Get(linkfin.KindCertificate, id, &piece); err != nil {
@@ -137,6 +180,10 @@ func (c *SettleMaturity) Apply(tx linkfin.Tx) (any, error) {
 		if err != nil {
 			return nil, err
 		}
+		if noWallet != nil {
+			refuse(&piece, noWallet)
+			continue
+		}
 		if due > funds {
 			remaining = append(remaining, id)
 			overdueRoots[piece.RootID] = true
@@ -146,19 +193,36 @@ func (c *SettleMaturity) Apply(tx linkfin.Tx) (any, error) {
 			}
 			continue
 		}
-		holder, _ := account(linkfin.WalletID(piece.HolderID, p.Currency), p.Currency, codeWallet, ledger.DebitsMustNotExceedCredits)
-		if err := tx.CreateAccounts(holder); err != nil {
-			return nil, err
-		}
-		xfer := func(leg string, dr, cr int64, code uint16) ledger.Transfer {
-			return ledger.Transfer{ID: linkfin.LedgerID("settlement/" + piece.ID + "/" + leg), DebitAccountID: dr, CreditAccountID: cr,
-				Amount: piece.Face, Ledger: l, Currency: string(p.Currency), Code: code}
-		}
-		legs := []ledger.Transfer{xfer("payment", anchor.ID, holder.ID, codeWallet)}
-		if late > 0 {
-			t := xfer("late-interest", anchor.ID, holder.ID, codeWallet)
-			t.Amount = late
-			legs = append(legs, t)
+		var legs []ledger.Transfer
+		if ecny {
+			// Face and late interest in one e-CNY payment, checked against every
+			// limit before any money moves: a refusal leaves the piece as it was.
+			to, err := designated(tx, piece.HolderID)
+			if err == nil {
+				_, err = payECNY(tx, from, to, due)
+			}
+			if err != nil {
+				if !ecnyRefusal(err) {
+					return nil, err
+				}
+				refuse(&piece, err)
+				continue
+			}
+		} else {
+			holder, _ := account(linkfin.WalletID(piece.HolderID, p.Currency), p.Currency, codeWallet, ledger.DebitsMustNotExceedCredits)
+			if err := tx.CreateAccounts(holder); err != nil {
+				return nil, err
+			}
+			xfer := func(leg string, dr, cr int64, code uint16) ledger.Transfer {
+				return ledger.Transfer{ID: linkfin.LedgerID("settlement/" + piece.ID + "/" + leg), DebitAccountID: dr, CreditAccountID: cr,
+					Amount: piece.Face, Ledger: l, Currency: string(p.Currency), Code: code}
+			}
+			legs = append(legs, xfer("payment", anchor.ID, holder.ID, codeWallet))
+			if late > 0 {
+				t := xfer("late-interest", anchor.ID, holder.ID, codeWallet)
+				t.Amount = late
+				legs = append(legs, t)
+			}
 		}
 		if piece.FinancingID != "" {
 			var f linkfin.Financing
@@ -187,8 +251,10 @@ func (c *SettleMaturity) Apply(tx linkfin.Tx) (any, error) {
 				return nil, linkfin.Errorf(linkfin.EINTERNAL, "piece %s is locked to financing %s, which is %s", piece.ID, f.ID, f.Status)
 			}
 		}
-		if err := tx.Transfer(legs...); err != nil {
-			return nil, err
+		if len(legs) > 0 {
+			if err := tx.Transfer(legs...); err != nil {
+				return nil, err
+			}
 		}
 		if funds, err = linkfin.Sub(funds, due); err != nil {
 			return nil, err
@@ -251,4 +317,15 @@ func payRoots(tx linkfin.Tx, paid []string, overdue map[string]bool) error {
 		}
 	}
 	return nil
+}
+
+// ecnyRefusal reports whether err is the refusal of a payment on the e-CNY rail: a
+// party without a designated wallet, or a limit the payment would pass.
+func ecnyRefusal(err error) bool {
+	switch linkfin.ErrorCode(err) {
+	case linkfin.ENOECNYWALLET, linkfin.EWALLETPAYMENT, linkfin.EWALLETDAILY, linkfin.EWALLETYEARLY,
+		linkfin.EWALLETBALANCE, linkfin.EWALLETFUNDS, linkfin.EINVALID:
+		return true
+	}
+	return false
 }
