@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"slices"
 	"strconv"
+	"time"
 )
 
 // The API's wire types: what the REST API sends and receives. The server
@@ -434,9 +435,30 @@ type (
 		Quantity  int64  `json:"quantity" bound:"quantity"`
 		Unit      string `json:"unit"`
 	}
-	// TelemetryIn is the quantity the warehouse's sensors count.
+	// TelemetryIn is a reading of a registered device: the quantity it counts in the
+	// receipt's lot, signed by the device over the reading's canonical bytes
+	// (Reading.SignedBytes). A reading without a device and a signature is refused as
+	// unsigned (telemetry_unsigned), whatever else it lacks.
 	TelemetryIn struct {
-		Quantity int64 `json:"quantity" bound:"quantity"`
+		DeviceID  string    `json:"device_id,omitempty"`
+		Sequence  int64     `json:"sequence,omitempty" bound:"sequence"`
+		ReadAt    time.Time `json:"read_at,omitzero"`
+		Quantity  int64     `json:"quantity" bound:"quantity"`
+		Signature string    `json:"signature,omitempty"` // Ed25519, in standard base64
+	}
+	// DeviceIn registers a sensor of the calling warehouse: the lot it watches (none:
+	// every lot of the warehouse) and its Ed25519 public key (32 bytes, base64).
+	// warehouse_id, if given, is the caller's own (the operator names any warehouse).
+	DeviceIn struct {
+		WarehouseID string `json:"warehouse_id,omitempty"`
+		LotID       string `json:"lot_id,omitempty"`
+		Name        string `json:"name,omitempty"`
+		PublicKey   string `json:"public_key"` // standard base64
+	}
+	// DeviceReplaceIn replaces a device by a new one that watches what it watched.
+	DeviceReplaceIn struct {
+		Name      string `json:"name,omitempty"`
+		PublicKey string `json:"public_key"` // standard base64
 	}
 	// PriceMarkIn is a commodity's market price.
 	PriceMarkIn struct {

@@ -25,6 +25,7 @@ var IDPrefix = map[string]string{
 	KindCreditTransfer:   "ct",
 	KindPaymentFile:      "pf",
 	KindECNYWallet:       "ew",
+	KindDevice:           "dev",
 }
 
 // KindNumber is the record kind of the registry of document numbers: one record per

@@ -53,6 +53,7 @@ var (
 		KindECNYWallet:       func() any { return new(ECNYWallet) },
 		KindScorecard:        func() any { return new(Scorecard) },
 		KindScoreModel:       func() any { return new(ScoreModel) },
+		KindDevice:           func() any { return new(Device) },
 	}
 )
 

@@ -24,14 +24,17 @@ type WarehouseReceipt struct {
 	// Number is the warehouse's own number for the receipt, if it gives one: one
 	// receipt per number and warehouse. LotID is the warehouse's own name of the lot:
 	// one receipt per lot and warehouse.
-	Number      string        `json:"number,omitempty"`
-	WarehouseID string        `json:"warehouse_id"`
-	OwnerID     string        `json:"owner_id"`
-	LotID       string        `json:"lot_id"`
-	Commodity   string        `json:"commodity"`
-	Quantity    int64         `json:"quantity"` // whole units
-	Unit        string        `json:"unit"`
-	Observed    int64         `json:"observed"` // the last quantity the warehouse's sensors reported
+	Number      string `json:"number,omitempty"`
+	WarehouseID string `json:"warehouse_id"`
+	OwnerID     string `json:"owner_id"`
+	LotID       string `json:"lot_id"`
+	Commodity   string `json:"commodity"`
+	Quantity    int64  `json:"quantity"` // whole units
+	Unit        string `json:"unit"`
+	Observed    int64  `json:"observed"` // the last quantity the warehouse's sensors reported
+	// Reading is the signed reading that reported it, with its device's public key: the
+	// receipt's history holds every reading as its device signed it.
+	Reading     *Reading      `json:"reading,omitempty"`
 	Status      ReceiptStatus `json:"status"`
 	FinancingID string        `json:"financing_id,omitempty"`
 	// Funders are the funders the receipt was pledged to, kept after the loan ends:

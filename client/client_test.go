@@ -2,6 +2,8 @@ package client_test
 
 import (
 	"context"
+	"crypto/ed25519"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/http"
@@ -653,9 +655,18 @@ func endToEnd(t *testing.T, open opener) {
 	if f := must(w.op.CheckMargin(ctx, w.id("WL-1"))); !f.MarginCall {
 		t.Fatalf("no margin call at 45,000.00: %+v", f)
 	}
-	if r := must(port.ReportTelemetry(ctx, w.id("WR-1"), 38)); r.Status != linkfin.ReceiptFrozen || r.Observed != 38 {
+	// The port's sensor on the lot signs its readings; unsigned or replayed, they are refused.
+	_, sensorKey, _ := ed25519.GenerateKey(nil)
+	sensor := must(port.RegisterDevice(ctx, client.DeviceIn{LotID: "LOT-7",
+		PublicKey: base64.StdEncoding.EncodeToString(sensorKey.Public().(ed25519.PublicKey))}))
+	_, err = port.ReportTelemetry(ctx, w.id("WR-1"), linkfin.Reading{Quantity: 38})
+	refused(t, "an unsigned reading", err, http.StatusBadRequest, linkfin.ETELEMETRYUNSIGNED)
+	reading := client.SignReading(sensorKey, sensor.ID, w.id("WR-1"), 1, srv.clock.Now(), 38)
+	if r := must(port.ReportTelemetry(ctx, w.id("WR-1"), reading)); r.Status != linkfin.ReceiptFrozen || r.Observed != 38 || r.Reading.DeviceID != sensor.ID {
 		t.Fatalf("receipt after 38 t of 40 t counted: %+v", r)
 	}
+	_, err = port.ReportTelemetry(ctx, w.id("WR-1"), reading)
+	refused(t, "a replayed reading", err, http.StatusConflict, linkfin.ETELEMETRYREPLAYED)
 	must(w.op.RecordInboundPayment(ctx, client.InboundPaymentIn{Rail: "bank", InstructionID: "tier2-interest", OrgID: "tier2", Currency: "CNY", Amount: wl.Interest}))
 	w.wallet["tier2"] += wl.Interest
 	_, err = bank.RepayFinancing(ctx, w.id("WL-1"))

@@ -2,6 +2,9 @@ package client
 
 import (
 	"context"
+	"crypto/ed25519"
+	"encoding/base64"
+	"time"
 
 	"linkfin"
 )
@@ -16,6 +19,8 @@ type (
 	Offer                 = linkfin.Offer
 	OfferIn               = linkfin.OfferIn
 	WarehouseReceiptIn    = linkfin.WarehouseReceiptIn
+	DeviceIn              = linkfin.DeviceIn
+	DeviceReplaceIn       = linkfin.DeviceReplaceIn
 	PriceMarkIn           = linkfin.PriceMarkIn
 	InboundPaymentIn      = linkfin.InboundPaymentIn
 	WithdrawalIn          = linkfin.WithdrawalIn
@@ -141,10 +146,52 @@ func (c *Client) CreateWarehouseReceipt(ctx context.Context, in WarehouseReceipt
 	return &out, c.post(ctx, "/v1/warehouse-receipts", in, &out)
 }
 
-// ReportTelemetry reports the quantity the warehouse's sensors count.
-func (c *Client) ReportTelemetry(ctx context.Context, id string, quantity int64) (*linkfin.WarehouseReceipt, error) {
+// SignReading is a device's reading of the lot of a receipt, signed with the device's
+// Ed25519 private key over its canonical bytes (linkfin.Reading.SignedBytes): what
+// ReportTelemetry sends. seq is above every sequence number the device sent before.
+func SignReading(key ed25519.PrivateKey, deviceID, receiptID string, seq int64, readAt time.Time, quantity int64) linkfin.Reading {
+	r := linkfin.Reading{DeviceID: deviceID, ReceiptID: receiptID, Sequence: seq, ReadAt: readAt.UTC(), Quantity: quantity}
+	r.Sign(key)
+	return r
+}
+
+// ReportTelemetry reports a device's signed reading of the receipt's lot (the
+// warehouse): see SignReading.
+func (c *Client) ReportTelemetry(ctx context.Context, receiptID string, r linkfin.Reading) (*linkfin.WarehouseReceipt, error) {
 	var out linkfin.WarehouseReceipt
-	return &out, c.post(ctx, "/v1/warehouse-receipts/"+esc(id)+"/telemetry", linkfin.TelemetryIn{Quantity: quantity}, &out)
+	in := linkfin.TelemetryIn{DeviceID: r.DeviceID, Sequence: r.Sequence, ReadAt: r.ReadAt, Quantity: r.Quantity,
+		Signature: base64.StdEncoding.EncodeToString(r.Signature)}
+	return &out, c.post(ctx, "/v1/warehouse-receipts/"+esc(receiptID)+"/telemetry", in, &out)
+}
+
+// RegisterDevice registers a sensor of the calling warehouse with its public key.
+func (c *Client) RegisterDevice(ctx context.Context, in DeviceIn) (*linkfin.Device, error) {
+	var out linkfin.Device
+	return &out, c.post(ctx, "/v1/devices", in, &out)
+}
+
+// GetDevice reads one of the warehouse's devices.
+func (c *Client) GetDevice(ctx context.Context, id string) (*linkfin.Device, error) {
+	var out linkfin.Device
+	return &out, c.get(ctx, "/v1/devices/"+esc(id), &out)
+}
+
+// ListDevices lists the warehouse's devices.
+func (c *Client) ListDevices(ctx context.Context, opt *ListOptions) (*List[linkfin.Device], error) {
+	return list[linkfin.Device](ctx, c, "/v1/devices", opt)
+}
+
+// RetireDevice retires a device for good.
+func (c *Client) RetireDevice(ctx context.Context, id string) (*linkfin.Device, error) {
+	var out linkfin.Device
+	return &out, c.post(ctx, "/v1/devices/"+esc(id)+"/retire", nil, &out)
+}
+
+// ReplaceDevice retires a device and registers a new one, with a new key, that
+// watches what it watched; the answer is the new device.
+func (c *Client) ReplaceDevice(ctx context.Context, id string, in DeviceReplaceIn) (*linkfin.Device, error) {
+	var out linkfin.Device
+	return &out, c.post(ctx, "/v1/devices/"+esc(id)+"/replace", in, &out)
 }
 
 // GetWarehouseReceipt reads a warehouse receipt.

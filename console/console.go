@@ -135,10 +135,13 @@ func New(s linkfin.Store, e *engine.Engine, auth *services.Auth, logger *slog.Lo
 	c.mux.HandleFunc("GET /audit/event", c.person(c.findEvent))
 	c.mux.HandleFunc("POST /audit/verify", c.person(c.verify))
 	c.mux.HandleFunc("GET /audit/events/{seq}", c.person(c.auditEvent))
-	// Warehouse receipts: the lots, their counts over time, the warehouse's count.
+	// Warehouse receipts: the lots and their signed counts over time; the warehouse's
+	// devices, registered with their public keys, and retired.
 	c.mux.HandleFunc("GET /receipts", c.person(c.section(c.receipts)))
 	c.mux.HandleFunc("GET /receipts/{id}", c.person(c.receipt))
-	c.mux.HandleFunc("POST /receipts/{id}/count", c.person(c.countReceipt))
+	c.mux.HandleFunc("GET /devices", c.person(c.section(c.devices)))
+	c.mux.HandleFunc("POST /devices", c.person(c.registerDevice))
+	c.mux.HandleFunc("POST /devices/{id}/retire", c.person(c.retireDevice))
 	c.mux.HandleFunc("GET /payables/{id}", c.person(c.payable))
 	// Purchase orders: the seller accepts, ships and invoices them.
 	c.mux.HandleFunc("GET /orders", c.person(c.section(c.orders)))
@@ -186,6 +189,7 @@ func parsePages() map[Lang]map[string]*template.Template {
 			"moment":  func(ns int64) string { return Moment(l, time.Unix(0, ns)) },
 			"event":   func(typ string) string { return eventName(l, typ) },
 			"day":     func(t time.Time) string { return Date(l, linkfin.DateOf(t)) },
+			"base64":  base64.StdEncoding.EncodeToString,
 			// reason is a stable reason code in words; one without words shows as its code.
 			"reason": func(code string) string {
 				if _, ok := messages["reason."+code]; ok {

@@ -88,6 +88,16 @@ var codeMessages = map[string]message{
 	"purpose_bound_payee":        {"This money may be paid only to the payees its purpose-bound wallet lists.", "该笔资金为专款专用，只能支付给钱包列明的收款方。"},
 	"conditional_payment_closed": {"The conditional payment is released, expired or cancelled already.", "该条件支付已释放、已到期或已取消。"},
 	"insufficient_funds":         {"The paying wallet holds less than the amount.", "付款钱包余额不足。"},
+	// Signed telemetry and the warehouse's devices.
+	"telemetry_unsigned":     {"The reading is not signed by a registered device.", "该读数未经已登记设备签名。"},
+	"telemetry_forged":       {"The reading's signature is not its device's.", "该读数的签名与设备密钥不符。"},
+	"telemetry_replayed":     {"The device already reported this reading.", "该设备已报送过此读数。"},
+	"telemetry_out_of_order": {"The device already reported a later reading.", "该设备已报送过更新的读数。"},
+	"telemetry_stale":        {"The reading is too old, or dated ahead of the platform's clock.", "该读数过旧，或时间超前于平台时钟。"},
+	"device_unknown":         {"The warehouse has no such device.", "该仓库没有此设备。"},
+	"device_retired":         {"The device is retired.", "该设备已停用。"},
+	"device_not_watching":    {"The device watches another lot.", "该设备监测的是其他批次的货物。"},
+	"device_key_invalid":     {"The public key is not an Ed25519 key of 32 bytes in base64.", "公钥不是 base64 编码的 32 字节 Ed25519 密钥。"},
 	// Bank statements (ISO 20022).
 	"unsupported_message": {"The file is not a bank statement message the platform reads.", "该文件不是平台可读取的银行对账单报文。"},
 	"malformed_xml":       {"The file is not well-formed XML.", "该文件不是格式正确的 XML。"},

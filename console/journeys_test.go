@@ -1,7 +1,11 @@
 package console
 
 import (
+	"bytes"
 	"context"
+	"crypto/ed25519"
+	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -220,14 +224,26 @@ func TestJourneyFunderDisburses(t *testing.T) {
 	}
 }
 
-// A warehouse operator, in Chinese, reports a count below the pledged quantity: the
-// receipt and the loan it backs show frozen.
+// A warehouse operator, in Chinese, registers the lot's sensor with its public key;
+// the sensor's signed reading below the pledged quantity freezes the receipt and the
+// loan it backs, which both show.
 func TestJourneyWarehouseFreezes(t *testing.T) {
 	s, f := pledged(t)
+	key := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{5}, ed25519.SeedSize))
 	j := s.signIn(t, "port", linkfin.RoleFinance, Chinese)
+	j.open("/devices")
+	j.do(chromedp.SendKeys(chromedp.CSS("#public_key"), base64.StdEncoding.EncodeToString(key.Public().(ed25519.PublicKey))))
+	j.do(chromedp.SendKeys(chromedp.CSS("#lot_id"), "LOT-7"))
+	j.click(`form[action="/devices"] button`)
+	j.shot("device")
+	list, err := services.List(context.Background(), s.store, linkfin.Viewer{Org: "port"}, linkfin.KindDevice, services.Filter{}, "", 10)
+	if err != nil || len(list.Data) != 1 {
+		t.Fatalf("the port's devices: %v, %v", list, err)
+	}
+	var d linkfin.Device
+	json.Unmarshal(list.Data[0], &d)
+	s.read(&sensor{id: d.ID, key: key}, 38)
 	j.open("/receipts/WR-1")
-	j.do(chromedp.SendKeys(chromedp.CSS("#quantity"), "38"))
-	j.click(`form[action="/receipts/WR-1/count"] button`)
 	j.shot("counted")
 	if got := j.text("#receipt-status"); !strings.Contains(got, Chinese.T("receipt.frozen")) {
 		t.Fatalf("the receipt after a short count: %q", got)

@@ -21,7 +21,7 @@ type section struct {
 // capabilities: a supplier (trade) its orders, invoices, payables, financings and
 // receipts; an anchor its maturities, programs and exposure too; a funder what it
 // finances and its exposure; a logistics or warehouse operator its orders' shipments
-// and its receipts. The platform's operator sees every one.
+// and its receipts and devices. The platform's operator sees every one.
 var sections = []section{
 	{Path: "/", Key: "nav.home"},
 	{Path: "/orders", Key: "nav.orders", caps: caps(linkfin.CapTrade, linkfin.CapLogistics)},
@@ -29,6 +29,7 @@ var sections = []section{
 	{Path: "/payables", Key: "nav.payables", caps: caps(linkfin.CapTrade, linkfin.CapFund)},
 	{Path: "/financings", Key: "nav.financings", caps: caps(linkfin.CapTrade, linkfin.CapFund, linkfin.CapAnchor)},
 	{Path: "/receipts", Key: "nav.receipts", caps: caps(linkfin.CapTrade, linkfin.CapFund, linkfin.CapLogistics)},
+	{Path: "/devices", Key: "nav.devices", caps: caps(linkfin.CapLogistics)},
 	{Path: "/settlements", Key: "nav.settlements", caps: caps(linkfin.CapAnchor)},
 	{Path: "/programs", Key: "nav.programs", caps: caps(linkfin.CapAnchor, linkfin.CapFund)},
 	{Path: "/exposure", Key: "nav.exposure", caps: caps(linkfin.CapAnchor, linkfin.CapFund)},

@@ -31,6 +31,7 @@ type count struct {
 	Observed int64
 	Froze    bool // this count froze the loan the receipt backs
 	Status   linkfin.ReceiptStatus
+	Reading  *linkfin.Reading // the signed reading of the count, none at issue
 }
 
 // receiptView is a receipt with its counts over time, and what the person may do.
@@ -38,7 +39,7 @@ type receiptView struct {
 	R       linkfin.WarehouseReceipt
 	Counts  []count
 	Chart   template.HTML
-	Counter bool // the person's organization is the warehouse, and may count the lot
+	Counter bool // the person's organization is the warehouse, whose devices count the lot
 	History history
 }
 
@@ -51,7 +52,7 @@ func (c *Console) receipt(w http.ResponseWriter, r *http.Request, p *Person) {
 		c.fail(w, r, p, err)
 		return
 	}
-	v := receiptView{R: wr, Counter: p.CanAct() && p.Viewer.Org == wr.WarehouseID}
+	v := receiptView{R: wr, Counter: p.Viewer.Org == wr.WarehouseID}
 	// The counts, from the receipt's history: each version's observed quantity.
 	prev := linkfin.ReceiptStatus("")
 	for after := int64(-1); ; {
@@ -67,7 +68,7 @@ func (c *Console) receipt(w http.ResponseWriter, r *http.Request, p *Person) {
 				return
 			}
 			if what := strings.TrimPrefix(e.Type, linkfin.KindWarehouseReceipt+"."); what == "issued" || what == "counted" {
-				v.Counts = append(v.Counts, count{Time: e.Time, Observed: ver.Observed, Status: ver.Status,
+				v.Counts = append(v.Counts, count{Time: e.Time, Observed: ver.Observed, Status: ver.Status, Reading: ver.Reading,
 					Froze: ver.Status == linkfin.ReceiptFrozen && prev != linkfin.ReceiptFrozen})
 			}
 			prev = ver.Status
@@ -88,22 +89,6 @@ func (c *Console) receipt(w http.ResponseWriter, r *http.Request, p *Person) {
 		return
 	}
 	c.render(w, r, http.StatusOK, "receipt", "receipt.title", p, v, "")
-}
-
-// countReceipt reports the warehouse's count of a lot (services.ReportTelemetry): a
-// count below the pledged quantity freezes the loan the receipt backs.
-func (c *Console) countReceipt(w http.ResponseWriter, r *http.Request, p *Person) {
-	id := r.PathValue("id")
-	n, err := strconv.ParseInt(strings.TrimSpace(r.PostFormValue("quantity")), 10, 64)
-	if err != nil {
-		c.fail(w, r, p, linkfin.Errorf(linkfin.EINVALID, "a count is a whole number of the receipt's unit"))
-		return
-	}
-	if _, err := c.act(r.Context(), p, r.PostForm, &services.ReportTelemetry{Actor: p.Viewer.Org, ReceiptID: id, Quantity: n}); err != nil {
-		c.fail(w, r, p, err)
-		return
-	}
-	done(w, r, "/receipts/"+id)
 }
 
 // countChart draws a receipt's counts over time against its pledged quantity, as SVG

@@ -6,7 +6,9 @@
 package demo
 
 import (
+	"bytes"
 	"context"
+	"crypto/ed25519"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -532,9 +534,23 @@ func (r *run) story() {
 	var mc linkfin.Financing
 	r.do(&services.CheckMargin{ID: wq.ID, Commodity: "copper"}, &mc)
 	r.say("copper falls to %s: loan-to-value %s / %s, margin call %v", money(45_000_00), money(wq.Quote.Price), money(40*45_000_00), mc.MarginCall)
+	// The port's sensor on the lot signs its readings with its own key (made here from a
+	// fixed seed, for a story that runs the same every time).
+	sensorKey := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{7}, ed25519.SeedSize))
+	var sensor linkfin.Device
+	r.do(&services.RegisterDevice{Actor: "port", Device: linkfin.Device{LotID: "LOT-7", Name: "LOT-7 load cell",
+		PublicKey: sensorKey.Public().(ed25519.PublicKey)}}, &sensor)
+	reading := linkfin.Reading{DeviceID: sensor.ID, ReceiptID: r.id("WR-1"), Sequence: 1, ReadAt: r.clock.Now(), Quantity: 38}
+	reading.Sign(sensorKey)
 	var counted linkfin.WarehouseReceipt
-	r.do(&services.ReportTelemetry{Actor: "port", ReceiptID: r.id("WR-1"), Quantity: 38}, &counted)
-	r.say("the port's sensors count 38 t of 40 t: the receipt is %s", counted.Status)
+	r.do(&services.ReportTelemetry{Actor: "port", ReceiptID: r.id("WR-1"), Reading: reading}, &counted)
+	r.say("the port's sensor %s signs a reading of 38 t of 40 t: the receipt is %s", sensor.ID, counted.Status)
+	r.refuse("the same signed reading sent again", linkfin.ETELEMETRYREPLAYED,
+		&services.ReportTelemetry{Actor: "port", ReceiptID: r.id("WR-1"), Reading: reading})
+	forged := reading
+	forged.Sequence, forged.Quantity = 2, 40
+	r.refuse("a reading of 40 t under the old signature", linkfin.ETELEMETRYFORGED,
+		&services.ReportTelemetry{Actor: "port", ReceiptID: r.id("WR-1"), Reading: forged})
 	r.do(&services.RecordInboundPayment{Rail: "bank", InstructionID: "tier2-interest", OrgID: "tier2", Currency: "CNY", Amount: wq.Interest}, nil)
 	r.do(r.repay("tier2", &wq), nil)
 	r.say("tier2 repays %s: the receipt is released", money(wq.Quote.Price+wq.Interest))

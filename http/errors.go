@@ -93,6 +93,16 @@ var statusOf = map[string]int{
 	linkfin.ENOTOPEN:           http.StatusConflict,
 	linkfin.EENTRYMISMATCH:     http.StatusUnprocessableEntity,
 	linkfin.ECURRENCYMISMATCH:  http.StatusUnprocessableEntity,
+	// Telemetry: what the device signed, and the device itself.
+	linkfin.ETELEMETRYUNSIGNED:   http.StatusBadRequest,
+	linkfin.ETELEMETRYFORGED:     http.StatusUnprocessableEntity,
+	linkfin.ETELEMETRYREPLAYED:   http.StatusConflict,
+	linkfin.ETELEMETRYOUTOFORDER: http.StatusConflict,
+	linkfin.ETELEMETRYSTALE:      http.StatusUnprocessableEntity,
+	linkfin.EDEVICEUNKNOWN:       http.StatusUnprocessableEntity,
+	linkfin.EDEVICERETIRED:       http.StatusConflict,
+	linkfin.EDEVICENOTWATCHING:   http.StatusUnprocessableEntity,
+	linkfin.EDEVICEKEY:           http.StatusBadRequest,
 }
 
 func writeError(w http.ResponseWriter, r *http.Request, err error) {

@@ -316,6 +316,25 @@ func TestStrangerCreates(t *testing.T) {
 			unused:  jsonReq("s-bank", "/v1/purpose-bound-wallets/pb_never/fund", `{"amount":1}`),
 			withID:  body("s-bank", "/v1/purpose-bound-wallets", `{"holder_id":"s-supplier","currency":"CNY","payee_ids":["s-anchor"],"amount":100}`),
 		},
+		// A device watches a warehouse's lots: the stranger's own; another warehouse is
+		// not found, as one that does not exist, and so is another's device.
+		"POST /v1/devices": {
+			own: func(*testing.T) request {
+				return jsonReq("s-port", "/v1/devices", `{"lot_id":"LOT-1","public_key":"`+sensorKey(9)+`"}`)
+			},
+			foreign: jsonReq("s-port", "/v1/devices", `{"warehouse_id":"port","public_key":"`+sensorKey(9)+`"}`),
+			unused:  jsonReq("s-port", "/v1/devices", `{"warehouse_id":"port-never","public_key":"`+sensorKey(9)+`"}`),
+			withID:  body("s-port", "/v1/devices", `{"lot_id":"LOT-1","public_key":"`+sensorKey(9)+`"}`),
+		},
+		"POST /v1/devices/{id}/replace": {
+			own: func(t *testing.T) request {
+				var d linkfin.Device
+				wantJSON(t, p.as("s-port", "POST", "/v1/devices", `{"lot_id":"LOT-1","public_key":"`+sensorKey(8)+`"}`), http.StatusCreated, &d)
+				return jsonReq("s-port", "/v1/devices/"+d.ID+"/replace", `{"public_key":"`+sensorKey(7)+`"}`)
+			},
+			foreign: jsonReq("s-port", "/v1/devices/dev-1/replace", `{"public_key":"`+sensorKey(7)+`"}`),
+			unused:  jsonReq("s-port", "/v1/devices/dev-never/replace", `{"public_key":"`+sensorKey(7)+`"}`),
+		},
 		// A UBL invoice: the stranger bills its own order with a document any seller
 		// could send, and names another's order as one never made.
 		"POST /v1/invoices (UBL)": {
@@ -391,7 +410,8 @@ func TestStrangerCreates(t *testing.T) {
 					"POST /v1/goods-receipts": "GR-1", "POST /v1/invoices": "inv-1", "POST /v1/invoices/{id}/credit-notes": "CN-1", "POST /v1/credit-notes": "CN-1",
 					"POST /v1/certificates": "C-1", "POST /v1/certificates/{id}/split": "C-1", "POST /v1/certificates/{id}/transfer": "C-1",
 					"POST /v1/financings": "F-1", "POST /v1/offers/take": "F-1", "POST /v1/warehouse-receipts": "WR-1", "POST /v1/webhook-endpoints": "wh-1",
-					"POST /v1/conditional-payments": p.cp, "POST /v1/purpose-bound-wallets": p.bound}[name]
+					"POST /v1/conditional-payments": p.cp, "POST /v1/purpose-bound-wallets": p.bound,
+					"POST /v1/devices": "dev-1"}[name]
 				if taken == "" {
 					t.Fatal("no taken id for the route")
 				}

@@ -81,7 +81,7 @@ func (p *platform) writer(t *testing.T, route lfhttp.Route) (who, path string) {
 	switch {
 	case route.Access == lfhttp.Operator:
 		who = "operator"
-	case strings.HasPrefix(route.Path(), "/v1/warehouse-receipts/"):
+	case strings.HasPrefix(route.Path(), "/v1/warehouse-receipts/"), strings.HasPrefix(route.Path(), "/v1/devices/"):
 		who = "port"
 	case strings.HasPrefix(route.Path(), "/v1/financings/"), strings.HasPrefix(route.Path(), "/v1/certificates/"):
 		who = "tier1"
@@ -112,6 +112,8 @@ func example(s *openapi3.Schema) any {
 		return 1
 	case s.Type.Includes("boolean"):
 		return false
+	case s.Type.Includes("string") && s.Format == "date-time":
+		return "2026-11-02T09:00:00Z"
 	case s.Type.Includes("string"):
 		switch s.Pattern {
 		case `^[0-9]{4}-[0-9]{2}-[0-9]{2}$`:

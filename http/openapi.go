@@ -68,6 +68,7 @@ var enums = map[reflect.Type][]any{
 		linkfin.FinancingDisbursed, linkfin.FinancingSettled, linkfin.FinancingRecourse, linkfin.FinancingDefaulted,
 		linkfin.FinancingBoughtBack),
 	reflect.TypeFor[linkfin.ReceiptStatus](): values(linkfin.ReceiptIssued, linkfin.ReceiptPledged, linkfin.ReceiptFrozen),
+	reflect.TypeFor[linkfin.DeviceStatus]():  values(linkfin.DeviceActive, linkfin.DeviceRetired),
 	reflect.TypeFor[linkfin.CreditTransferStatus](): values(linkfin.CreditTransferPending, linkfin.CreditTransferFiled,
 		linkfin.CreditTransferAccepted, linkfin.CreditTransferRejected, linkfin.CreditTransferBooked),
 	reflect.TypeFor[linkfin.PaymentFileStatus](): values(linkfin.PaymentFileCreated, linkfin.PaymentFileReported),
@@ -843,7 +844,7 @@ type jsonField struct {
 // bounds are the values of the bound tag: the maximum of an amount, a price or a
 // quantity in a request.
 var bounds = map[string]int64{"amount": linkfin.MaxAmount, "price": linkfin.MaxPrice, "quantity": linkfin.MaxQuantity,
-	"days": linkfin.MaxTenorDays, "class": 4}
+	"days": linkfin.MaxTenorDays, "class": 4, "sequence": linkfin.MaxSequence}
 
 // textRule is what a text field of a request may hold, found from its JSON name: an id
 // ("id", "…_id", "…_ids", "to", "commodity", "rail") follows linkfin.ValidateID, any

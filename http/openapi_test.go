@@ -3,6 +3,8 @@ package http_test
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"go/ast"
@@ -635,7 +637,21 @@ func TestOpenAPIAnswers(t *testing.T) {
 		step{"bank", "POST", "/v1/financings/{F-1}/disburse", "", 200, ""},
 		step{"operator", "POST", "/v1/price-marks", `{"commodity":"copper","currency":"CNY","price":6000000}`, 200, ""},
 		step{"port", "POST", "/v1/warehouse-receipts", `{"number":"WR-1","lot_id":"LOT-1","owner_id":"tier2","commodity":"copper","quantity":40,"unit":"t"}`, 201, "WR-1"},
-		step{"port", "POST", "/v1/warehouse-receipts/{WR-1}/telemetry", `{"quantity":40}`, 200, ""},
+		step{"port", "POST", "/v1/devices", `{"lot_id":"LOT-1","public_key":"` + sensorKey(1) + `"}`, 201, "dev-1"},
+		step{"port", "POST", "/v1/devices", `{"name":"door","public_key":"` + sensorKey(2) + `"}`, 201, "dev-2"},
+	)
+	// The sensor signs its reading of the lot, at the engine's time.
+	reading := linkfin.Reading{DeviceID: ids["dev-1"], ReceiptID: ids["WR-1"], Sequence: 1, ReadAt: storetest.NewClock().Now(), Quantity: 40}
+	reading.Sign(ed25519.NewKeyFromSeed(bytes.Repeat([]byte{1}, ed25519.SeedSize)))
+	telemetry, err := json.Marshal(linkfin.TelemetryIn{DeviceID: reading.DeviceID, Sequence: 1, ReadAt: reading.ReadAt, Quantity: 40,
+		Signature: base64.StdEncoding.EncodeToString(reading.Signature)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run(
+		step{"port", "POST", "/v1/warehouse-receipts/{WR-1}/telemetry", string(telemetry), 200, ""},
+		step{"port", "POST", "/v1/devices/{dev-2}/replace", `{"public_key":"` + sensorKey(3) + `"}`, 201, "dev-3"},
+		step{"port", "POST", "/v1/devices/{dev-3}/retire", "", 200, ""},
 		step{"operator", "POST", "/v1/payments/inbound", `{"rail":"bank","instruction_id":"in-1","org_id":"tier1","currency":"CNY","amount":10000}`, 200, ""},
 		step{"tier1", "POST", "/v1/payments/withdrawals", `{"rail":"bank","instruction_id":"out-1","currency":"CNY","amount":5000}`, 200, ""},
 		step{"tier1", "POST", "/v1/ecny-wallets", `{}`, 201, "w1"},
@@ -700,6 +716,7 @@ func TestOpenAPIAnswers(t *testing.T) {
 		"/v1/audit/proof/{seq}", "/v1/audit/proof/1", "/v1/audit/consistency", "/v1/audit/consistency?old_size=1",
 		"/v1/webhook-endpoints/{id}", "/v1/webhook-endpoints/{erp}", "/v1/ecny-wallets/{id}", "/v1/ecny-wallets/{w1}",
 		"/v1/conditional-payments/{id}", "/v1/conditional-payments/{cp1}", "/v1/purpose-bound-wallets/{id}", "/v1/purpose-bound-wallets/{pb1}",
+		"/v1/devices/{id}", "/v1/devices/{dev-1}",
 	)
 	for _, rt := range env.srv.Routes() {
 		if rt.Method() != http.MethodGet {
@@ -807,4 +824,10 @@ func TestOpenAPIQueries(t *testing.T) {
 	if filtered < 10 {
 		t.Errorf("%d lists take filters, want the domain's", filtered)
 	}
+}
+
+// sensorKey is the base64 public key of a test's device, made from a seed of n.
+func sensorKey(n byte) string {
+	key := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{n}, ed25519.SeedSize))
+	return base64.StdEncoding.EncodeToString(key.Public().(ed25519.PublicKey))
 }

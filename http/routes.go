@@ -2,6 +2,7 @@ package http
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"reflect"
@@ -178,10 +179,21 @@ func (s *Server) domainRoutes() {
 				Commodity: in.Commodity, Quantity: in.Quantity, Unit: in.Unit}}, nil
 		})
 	act(s, Route{Pattern: "POST /v1/warehouse-receipts/{id}/telemetry", Kind: linkfin.KindWarehouseReceipt, Access: Write, Out: reflect.TypeFor[linkfin.WarehouseReceipt](),
-		Summary: "Report the quantity the sensors count (the warehouse); short of the pledge, the loan freezes."},
+		Summary: "Report a reading of one of the warehouse's registered devices (the warehouse): the quantity it counts in the lot, " +
+			"signed with the device's Ed25519 key over the reading's canonical bytes, with a sequence number above the device's last; " +
+			"short of the pledge, the loan freezes. Refused, changing nothing, when unsigned (telemetry_unsigned), forged " +
+			"(telemetry_forged), replayed (telemetry_replayed), out of order (telemetry_out_of_order), read more than 15 minutes " +
+			"before now or a minute ahead (telemetry_stale), or of a device unknown to the warehouse (device_unknown), retired " +
+			"(device_retired) or watching another lot (device_not_watching)."},
 		func(r *http.Request, p *principal, in *linkfin.TelemetryIn) (linkfin.Command, error) {
-			return &services.ReportTelemetry{Actor: p.Org, ReceiptID: r.PathValue("id"), Quantity: in.Quantity}, nil
+			sig, err := base64.StdEncoding.DecodeString(in.Signature)
+			if err != nil {
+				return nil, linkfin.Errorf(linkfin.EINVALID, "the signature is 64 bytes in standard base64")
+			}
+			return &services.ReportTelemetry{Actor: p.Org, ReceiptID: r.PathValue("id"), Reading: linkfin.Reading{DeviceID: in.DeviceID,
+				ReceiptID: r.PathValue("id"), Sequence: in.Sequence, ReadAt: in.ReadAt, Quantity: in.Quantity, Signature: sig}}, nil
 		})
+	s.deviceRoutes()
 	getRoute[linkfin.WarehouseReceipt](s, "GET /v1/warehouse-receipts/{id}", linkfin.KindWarehouseReceipt, "Get a warehouse receipt.")
 	listRoute[linkfin.WarehouseReceipt](s, "GET /v1/warehouse-receipts", linkfin.KindWarehouseReceipt, "List warehouse receipts.")
 	act(s, Route{Pattern: "POST /v1/price-marks", Access: Operator, Out: reflect.TypeFor[linkfin.PriceMark](),

@@ -76,6 +76,7 @@ func newPlatform(t *testing.T) *platform {
 	p.submit(t, &services.MarkPrice{Mark: linkfin.PriceMark{ID: "copper", Currency: "CNY", Price: 60_000_00}})
 	p.submit(t, &services.IssueWarehouseReceipt{Actor: "port", Receipt: linkfin.WarehouseReceipt{ID: "WR-1", LotID: "LOT-1", OwnerID: "tier2",
 		Commodity: "copper", Quantity: 40, Unit: "t"}})
+	p.submit(t, &services.RegisterDevice{Actor: "port", Device: linkfin.Device{ID: "dev-1", LotID: "LOT-1", PublicKey: make([]byte, 32)}})
 	p.submit(t, &services.CreateWebhookEndpoint{Actor: "anchor", Endpoint: linkfin.WebhookEndpoint{ID: "wh-1", OrgID: "anchor",
 		URL: "https://erp.anchor.example/hooks", Events: []string{"*"}}})
 	var paid linkfin.PaymentOut
@@ -172,6 +173,7 @@ func (p *platform) fill(t *testing.T, route lfhttp.Route) string {
 		"/v1/purchase-orders/": "PO-1", "/v1/shipments/": "SH-1", "/v1/goods-receipts/": "GR-1", "/v1/invoices/": "inv-1",
 		"/v1/credit-notes/": "CN-1", "/v1/payables/": linkfin.PayableID("inv-1"), "/v1/certificates/": "C-1",
 		"/v1/financings/": "F-1", "/v1/warehouse-receipts/": "WR-1", "/v1/price-marks/": "copper", "/v1/webhook-endpoints/": "wh-1",
+		"/v1/devices/":   "dev-1",
 		"/v1/accounts/":  strconv.FormatInt(linkfin.WalletID("anchor", "CNY"), 10),
 		"/v1/transfers/": strconv.FormatInt(p.anchorTransfer(t), 10),
 		"/v1/users/":     p.user.ID, "/v1/sessions/": p.session.Session.ID, "/v1/ecny-wallets/": p.ecny,
@@ -273,6 +275,9 @@ var foreignCases = map[string]foreignCase{
 	"POST /v1/offers/take": {body: `{"product":"certificate_discounting","program_id":"auto-scf","funder_id":"bank","asset_id":"C-1","price":98925694}`, names: "C-1",
 		status: 404, code: linkfin.ENOTFOUND, about: "certificate C-1 not found"},
 	"POST /v1/payment-files": {body: `{"rail":"bank","date":"2026-12-01"}`},
+	"POST /v1/devices": {body: `{"warehouse_id":"port","public_key":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}`, names: "port",
+		status: 404, code: linkfin.ENOTFOUND, about: "organization port not found"},
+	"POST /v1/devices/{id}/replace": {body: `{"public_key":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}`},
 	"POST /v1/ecny-wallets": {body: `{"org_id":"anchor"}`, names: "anchor",
 		status: 404, code: linkfin.ENOTFOUND, about: "organization anchor not found"},
 	"POST /v1/ecny-payments": {body: `{"from_wallet_id":"{ecny}","to_wallet_id":"{ecny}","amount":1}`, names: "{ecny}",
@@ -298,7 +303,7 @@ var foreignCases = map[string]foreignCase{
 	"POST /v1/invoices/{id}/credit-notes":                 {body: `{"number":"CN-9","amount":1,"reason":"one scratch"}`},
 	"POST /v1/certificates/{id}/split":                    {body: `{"pieces":[{"face":1},{"face":1}]}`},
 	"POST /v1/certificates/{id}/transfer":                 {body: `{"to":"tier2","amount":1}`},
-	"POST /v1/warehouse-receipts/{id}/telemetry":          {body: `{"quantity":1}`},
+	"POST /v1/warehouse-receipts/{id}/telemetry":          {body: `{"device_id":"dev-1","sequence":1,"read_at":"2026-11-02T09:00:00Z","quantity":1,"signature":"AAAA"}`},
 	"POST /v1/webhook-endpoints/{id}":                     {body: `{"url":"https://erp.outsider.example/hooks","events":["*"]}`},
 	// Routes that name none of another's records: the answer the outsider gets for
 	// its own request, which changes nothing.

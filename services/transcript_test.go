@@ -2,6 +2,8 @@ package services_test
 
 import (
 	"context"
+	"crypto/ed25519"
+	"crypto/sha256"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -158,8 +160,24 @@ var verbs = map[string]func(s *script, a args) ([]linkfin.Command, error){
 	"mark": func(s *script, a args) ([]linkfin.Command, error) {
 		return []linkfin.Command{&services.MarkPrice{Mark: linkfin.PriceMark{ID: a.str("commodity"), Currency: "CNY", Price: a.money("price")}}}, nil
 	},
+	// device actor=port id=D1 [lot=LOT-7]: the warehouse registers a sensor, whose key
+	// the transcript keeps (made from its id). count device=D1 signs with it, at the
+	// transcript's time, with the device's next sequence number.
+	"device": func(s *script, a args) ([]linkfin.Command, error) {
+		id := a.str("id")
+		s.devices[id] = &scriptDevice{key: ed25519.NewKeyFromSeed(seedOf(id))}
+		return []linkfin.Command{&services.RegisterDevice{Actor: a.str("actor"), Device: linkfin.Device{ID: id, LotID: a.opt("lot", ""),
+			PublicKey: s.devices[id].key.Public().(ed25519.PublicKey)}}}, nil
+	},
 	"count": func(s *script, a args) ([]linkfin.Command, error) {
-		return []linkfin.Command{&services.ReportTelemetry{Actor: a.str("actor"), ReceiptID: a.str("receipt"), Quantity: int64(a.int("qty"))}}, nil
+		d := s.devices[a.str("device")]
+		if d == nil {
+			return nil, fmt.Errorf("no device %s in the transcript", a.str("device"))
+		}
+		d.seq++
+		r := linkfin.Reading{DeviceID: a.str("device"), ReceiptID: a.str("receipt"), Sequence: d.seq, ReadAt: s.now, Quantity: int64(a.int("qty"))}
+		r.Sign(d.key)
+		return []linkfin.Command{&services.ReportTelemetry{Actor: a.str("actor"), ReceiptID: a.str("receipt"), Reading: r}}, nil
 	},
 
 	// The products, through their registry as the API finds them. A request names its
@@ -242,11 +260,21 @@ type script struct {
 	transfers map[int64]string  // ledger transfer ids to their names
 	aliases   map[string]string // generated ids to the names the output gives them
 	as        string            // the name of the financing the running request makes
+	devices   map[string]*scriptDevice
+}
+
+// seedOf makes a device's private key seed from its name.
+func seedOf(name string) []byte { h := sha256.Sum256([]byte(name)); return h[:] }
+
+// scriptDevice is a sensor of the transcript: its key and its last sequence number.
+type scriptDevice struct {
+	key ed25519.PrivateKey
+	seq int64
 }
 
 func newScript(t *testing.T) *script {
 	s := &script{t: t, now: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC), records: map[string]map[string]string{},
-		accounts: map[int64]string{}, transfers: map[int64]string{}, aliases: map[string]string{}}
+		accounts: map[int64]string{}, transfers: map[int64]string{}, aliases: map[string]string{}, devices: map[string]*scriptDevice{}}
 	s.db = memtx.New(func() time.Time { return s.now })
 	return s
 }
@@ -567,7 +595,8 @@ var shown = map[string][]string{
 // hidden are the fields a change does not print: times (the clock is the transcript's
 // own), reserved ledger ids and the quote's reasons.
 func hidden(k string) bool {
-	return strings.HasSuffix(k, "_at") || k == "ledger_base" || strings.HasPrefix(k, "quote.reasons")
+	return strings.HasSuffix(k, "_at") || k == "ledger_base" || strings.HasPrefix(k, "quote.reasons") ||
+		strings.HasSuffix(k, "public_key") || strings.HasSuffix(k, "signature")
 }
 
 // moneyFields are the fields that hold amounts in minor units.

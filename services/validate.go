@@ -162,9 +162,6 @@ func (c *RequestCertificateDiscounting) Validate() error {
 func (c *IssueWarehouseReceipt) Validate() error { return c.Receipt.Validate() }
 
 // Validate implements linkfin.Validator.
-func (c *ReportTelemetry) Validate() error { return linkfin.CheckObserved(c.Quantity) }
-
-// Validate implements linkfin.Validator.
 func (c *MarkPrice) Validate() error { return c.Mark.Validate() }
 
 // Validate implements linkfin.Validator.

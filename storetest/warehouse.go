@@ -78,10 +78,11 @@ func testWarehousePledge(t *testing.T, open Opener) {
 	if check() {
 		t.Fatal("the margin call stays at an LTV of 0.72")
 	}
-	if _, err := run[linkfin.WarehouseReceipt](t, env, &services.ReportTelemetry{Actor: "trader", ReceiptID: "R1", Quantity: 100}); !refusal(err, linkfin.EFORBIDDEN, "only the warehouse reports") {
+	sensor := newSensor(t, env, "port", "D1", "")
+	if _, err := sensor.count(t, env, "trader", "R1", 100); !refusal(err, linkfin.EFORBIDDEN, "only the warehouse reports") {
 		t.Fatalf("the owner reporting counts: %v", err)
 	}
-	w, err := run[linkfin.WarehouseReceipt](t, env, &services.ReportTelemetry{Actor: "port", ReceiptID: "R1", Quantity: 95})
+	w, err := sensor.count(t, env, "port", "R1", 95)
 	if err != nil || w.Status != linkfin.ReceiptFrozen || !mustFinancing(t, env, "w1").Frozen {
 		t.Fatalf("5 t missing: %+v, %v", w, err)
 	}
@@ -97,7 +98,7 @@ func testWarehousePledge(t *testing.T, open Opener) {
 	if _, err := run[fin](t, env, &services.RequestPledgeLoan{Actor: "trader", ID: "w2b", ReceiptID: "R1", ProgramID: "wh", FunderID: "factor"}); !refusal(err, "asset_financed", "frozen") {
 		t.Fatalf("a loan on a lot found short: %v", err)
 	}
-	if w, err := run[linkfin.WarehouseReceipt](t, env, &services.ReportTelemetry{Actor: "port", ReceiptID: "R1", Quantity: 100}); err != nil || w.Status != linkfin.ReceiptIssued {
+	if w, err := sensor.count(t, env, "port", "R1", 100); err != nil || w.Status != linkfin.ReceiptIssued {
 		t.Fatalf("the lot counted whole: %+v, %v", w, err)
 	}
 	limit, _ := env.Domain.Account(context.Background(), services.LimitID("wh", "factor"))
@@ -127,7 +128,9 @@ func testWarehousePledge(t *testing.T, open Opener) {
 	mustRun(t, env, &services.IssueWarehouseReceipt{Actor: "port", Receipt: short})
 	mustRun(t, env, &services.RequestPledgeLoan{Actor: "trader", ID: "w4", ReceiptID: "R3", ProgramID: "wh", FunderID: "factor"})
 	mustRun(t, env, &services.AcceptPledgeLoan{Actor: "trader", ID: "w4", ReceiptID: "R3"})
-	mustRun(t, env, &services.ReportTelemetry{Actor: "port", ReceiptID: "R3", Quantity: 7})
+	if _, err := sensor.count(t, env, "port", "R3", 7); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := run[fin](t, env, &services.DisburseFinancing{Actor: "factor", ID: "w4"}); !refusal(err, linkfin.ECONFLICT, "financing w4 is frozen") {
 		t.Fatalf("disbursing against a lot found short: %v", err)
 	}

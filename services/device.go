@@ -1,0 +1,261 @@
+package services
+
+import (
+	"crypto/ed25519"
+	"time"
+
+	"linkfin"
+)
+
+// RegisterDevice is a warehouse registering a sensor: the lot it watches (none: every
+// lot of the warehouse) and the Ed25519 public key it signs its readings with. Only
+// readings of a registered, active device count a lot (ReportTelemetry).
+type RegisterDevice struct {
+	Actor  string // the warehouse
+	Device linkfin.Device
+}
+
+// Keys implements linkfin.Command.
+func (c *RegisterDevice) Keys() []linkfin.ObjectKey {
+	return append(idKeys(linkfin.KindDevice, c.Device.ID), linkfin.ObjectKey{Kind: linkfin.KindOrganization, ID: c.Actor})
+}
+
+// Validate implements linkfin.Validator.
+func (c *RegisterDevice) Validate() error {
+	return validateDevice(c.Device.LotID, c.Device.Name, c.Device.PublicKey)
+}
+
+func validateDevice(lot, name string, key []byte) error {
+	if err := linkfin.OptionalID("lot_id", lot); err != nil {
+		return err
+	}
+	if name != "" {
+		if err := linkfin.ValidateText("name", name, linkfin.MaxName, false); err != nil {
+			return err
+		}
+	}
+	if len(key) != ed25519.PublicKeySize {
+		return linkfin.Errorf(linkfin.EDEVICEKEY, "a device's public key is an Ed25519 key: 32 bytes, in base64")
+	}
+	return nil
+}
+
+// Apply implements linkfin.Command.
+func (c *RegisterDevice) Apply(tx linkfin.Tx) (any, error) {
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	wh, err := organization(tx, c.Actor)
+	if err != nil {
+		return nil, err
+	}
+	if !wh.Can(linkfin.CapLogistics) {
+		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only a warehouse registers devices")
+	}
+	d := c.Device
+	if d.ID, err = newID(tx, linkfin.KindDevice, d.ID); err != nil {
+		return nil, err
+	}
+	d.WarehouseID, d.Status, d.Sequence, d.LastReadAt, d.CreatedAt = c.Actor, linkfin.DeviceActive, 0, nil, tx.Now()
+	d.ReplacedBy, d.RetiredAt = "", nil
+	return &d, tx.Put(linkfin.KindDevice, d.ID, &d, "device.registered")
+}
+
+// device reads a device of the warehouse: another's, or none, is not found.
+func device(tx linkfin.Tx, warehouse, id string) (*linkfin.Device, error) {
+	var d linkfin.Device
+	if found, err := tx.Get(linkfin.KindDevice, id, &d); err != nil {
+		return nil, err
+	} else if !found || d.WarehouseID != warehouse {
+		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "device %s not found", id)
+	}
+	return &d, nil
+}
+
+// RetireDevice is the warehouse retiring a device for good: its readings are refused
+// from now on. Retiring a retired device changes nothing.
+type RetireDevice struct {
+	Actor string
+	ID    string
+}
+
+// Keys implements linkfin.Command.
+func (c *RetireDevice) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{{Kind: linkfin.KindDevice, ID: c.ID}}
+}
+
+// Validate implements linkfin.Validator.
+func (c *RetireDevice) Validate() error { return ids("device id", c.ID) }
+
+// Apply implements linkfin.Command.
+func (c *RetireDevice) Apply(tx linkfin.Tx) (any, error) {
+	d, err := device(tx, c.Actor, c.ID)
+	if err != nil || d.Status == linkfin.DeviceRetired {
+		return d, err
+	}
+	now := tx.Now()
+	d.Status, d.RetiredAt = linkfin.DeviceRetired, &now
+	return d, tx.Put(linkfin.KindDevice, d.ID, d, "device.retired")
+}
+
+// ReplaceDevice is the warehouse replacing an active device by a new one with a new
+// key, watching what the old one watched: the old one is retired, the new one names
+// it, and its readings start again at any sequence number above 0.
+type ReplaceDevice struct {
+	Actor     string
+	ID        string // the device replaced
+	NewID     string // the new device's; the platform gives one if empty
+	Name      string
+	PublicKey []byte
+}
+
+// Keys implements linkfin.Command.
+func (c *ReplaceDevice) Keys() []linkfin.ObjectKey {
+	return append(idKeys(linkfin.KindDevice, c.NewID), linkfin.ObjectKey{Kind: linkfin.KindDevice, ID: c.ID})
+}
+
+// Validate implements linkfin.Validator.
+func (c *ReplaceDevice) Validate() error {
+	if err := ids("device id", c.ID); err != nil {
+		return err
+	}
+	return validateDevice("", c.Name, c.PublicKey)
+}
+
+// Apply implements linkfin.Command.
+func (c *ReplaceDevice) Apply(tx linkfin.Tx) (any, error) {
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	old, err := device(tx, c.Actor, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	if old.Status != linkfin.DeviceActive {
+		return nil, linkfin.Errorf(linkfin.EDEVICERETIRED, "device %s is retired: only an active device is replaced", old.ID)
+	}
+	id, err := newID(tx, linkfin.KindDevice, c.NewID)
+	if err != nil {
+		return nil, err
+	}
+	now := tx.Now()
+	d := linkfin.Device{ID: id, WarehouseID: old.WarehouseID, LotID: old.LotID, Name: c.Name, PublicKey: c.PublicKey,
+		Status: linkfin.DeviceActive, Replaces: old.ID, CreatedAt: now}
+	if d.Name == "" {
+		d.Name = old.Name
+	}
+	old.Status, old.RetiredAt, old.ReplacedBy = linkfin.DeviceRetired, &now, d.ID
+	if err := tx.Put(linkfin.KindDevice, old.ID, old, "device.retired"); err != nil {
+		return nil, err
+	}
+	return &d, tx.Put(linkfin.KindDevice, d.ID, &d, "device.registered")
+}
+
+// ReportTelemetry is a warehouse's device reporting what it counts in a lot, signed. It
+// is taken only from an active device the warehouse registered to watch the lot, with
+// a signature of the device's key over the reading's canonical bytes
+// (linkfin.Reading.SignedBytes), a sequence number above the device's last, and a time
+// within linkfin.TelemetryWindow of the batch's (linkfin.TelemetrySkew ahead at most);
+// anything else is refused with its own code and changes nothing. A count below the
+// receipt's quantity freezes the loan the receipt backs. The reading is kept on the
+// receipt, with the device's public key, and the device's sequence number moves to it.
+type ReportTelemetry struct {
+	Actor     string
+	ReceiptID string
+	Reading   linkfin.Reading
+}
+
+// Keys implements linkfin.Command.
+func (c *ReportTelemetry) Keys() []linkfin.ObjectKey {
+	keys := []linkfin.ObjectKey{{Kind: linkfin.KindWarehouseReceipt, ID: c.ReceiptID}}
+	if c.Reading.DeviceID != "" {
+		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindDevice, ID: c.Reading.DeviceID})
+	}
+	return keys
+}
+
+// DependentKeys implements linkfin.DependentCommand: the loan the receipt backs.
+func (c *ReportTelemetry) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
+	var w linkfin.WarehouseReceipt
+	if found, _ := r.Get(linkfin.KindWarehouseReceipt, c.ReceiptID, &w); found && w.FinancingID != "" {
+		return []linkfin.ObjectKey{{Kind: linkfin.KindFinancing, ID: w.FinancingID}}
+	}
+	return nil
+}
+
+// Validate implements linkfin.Validator.
+func (c *ReportTelemetry) Validate() error {
+	r := &c.Reading
+	if r.DeviceID == "" || len(r.Signature) == 0 {
+		return linkfin.Errorf(linkfin.ETELEMETRYUNSIGNED, "telemetry is taken only signed by a registered device: device_id and signature")
+	}
+	if err := ids("device_id", r.DeviceID); err != nil {
+		return err
+	}
+	if r.Sequence < 1 || r.Sequence > linkfin.MaxSequence {
+		return linkfin.Errorf(linkfin.EOUTOFRANGE, "a reading's sequence number is 1 to %d", linkfin.MaxSequence)
+	}
+	return linkfin.CheckObserved(r.Quantity)
+}
+
+// Apply implements linkfin.Command.
+func (c *ReportTelemetry) Apply(tx linkfin.Tx) (any, error) {
+	var w linkfin.WarehouseReceipt
+	if found, err := tx.Get(linkfin.KindWarehouseReceipt, c.ReceiptID, &w); err != nil {
+		return nil, err
+	} else if !found || w.WarehouseID != c.Actor && w.OwnerID != c.Actor {
+		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "receipt %s not found", c.ReceiptID)
+	}
+	if w.WarehouseID != c.Actor {
+		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only the warehouse reports on its lots")
+	}
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	r := c.Reading
+	r.ReceiptID, r.PublicKey = w.ID, nil
+	d, err := device(tx, c.Actor, r.DeviceID)
+	if err != nil {
+		return nil, linkfin.Errorf(linkfin.EDEVICEUNKNOWN, "device %s is not a device of this warehouse", r.DeviceID)
+	}
+	now := tx.Now()
+	switch {
+	case d.Status != linkfin.DeviceActive:
+		return nil, linkfin.Errorf(linkfin.EDEVICERETIRED, "device %s is retired: its readings are refused", d.ID)
+	case !d.Watches(w.WarehouseID, w.LotID):
+		return nil, linkfin.Errorf(linkfin.EDEVICENOTWATCHING, "device %s watches lot %s, not lot %s", d.ID, d.LotID, w.LotID)
+	case !r.Verify(d.PublicKey):
+		return nil, linkfin.Errorf(linkfin.ETELEMETRYFORGED, "the signature is not device %s's over this reading", d.ID)
+	case r.Sequence == d.Sequence:
+		return nil, linkfin.Errorf(linkfin.ETELEMETRYREPLAYED, "device %s already reported reading %d", d.ID, r.Sequence)
+	case r.Sequence < d.Sequence:
+		return nil, linkfin.Errorf(linkfin.ETELEMETRYOUTOFORDER, "device %s reported reading %d: reading %d comes too late", d.ID, d.Sequence, r.Sequence)
+	case r.ReadAt.Before(now.Add(-linkfin.TelemetryWindow)) || r.ReadAt.After(now.Add(linkfin.TelemetrySkew)):
+		return nil, linkfin.Errorf(linkfin.ETELEMETRYSTALE, "reading %d was read at %s: the platform takes readings of the last %s (and %s ahead)",
+			r.Sequence, r.ReadAt.UTC().Format(time.RFC3339), linkfin.TelemetryWindow, linkfin.TelemetrySkew)
+	}
+	readAt := r.ReadAt.UTC()
+	r.ReadAt = readAt
+	d.Sequence, d.LastReadAt = r.Sequence, &readAt
+	if err := tx.Put(linkfin.KindDevice, d.ID, d, "device.read"); err != nil {
+		return nil, err
+	}
+	r.PublicKey = d.PublicKey
+	w.Observed, w.Reading = r.Quantity, &r
+	if w.Status == linkfin.ReceiptFrozen && w.FinancingID == "" && r.Quantity >= w.Quantity {
+		// A released lot counted whole again backs a loan again.
+		w.Status = linkfin.ReceiptIssued
+	}
+	if w.Status == linkfin.ReceiptPledged && r.Quantity < w.Quantity {
+		w.Status = linkfin.ReceiptFrozen
+		var f linkfin.Financing
+		if _, err := tx.Get(linkfin.KindFinancing, w.FinancingID, &f); err != nil {
+			return nil, err
+		}
+		f.Frozen = true
+		if err := tx.Put(linkfin.KindFinancing, f.ID, &f, "financing.frozen"); err != nil {
+			return nil, err
+		}
+	}
+	return &w, tx.Put(linkfin.KindWarehouseReceipt, w.ID, &w, "warehouse_receipt.counted")
+}
