@@ -58,7 +58,7 @@ func Offers(ctx context.Context, s linkfin.PartyReader, v linkfin.Viewer, now ti
 	if v.Org == "" {
 		return out, nil
 	}
-	programs, err := programsByID(ctx, s, v.Org)
+	programs, err := gradedPrograms(ctx, s, v.Org, now)
 	if err != nil {
 		return nil, err
 	}

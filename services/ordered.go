@@ -112,7 +112,7 @@ func offersPage(ctx context.Context, s IndexedReader, v linkfin.Viewer, now time
 		}
 		cm, ck, cid = parts[0], parts[1], parts[2]
 	}
-	programs, err := programsByID(ctx, s, v.Org)
+	programs, err := gradedPrograms(ctx, s, v.Org, now)
 	if err != nil {
 		return nil, err
 	}

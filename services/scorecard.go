@@ -237,13 +237,20 @@ func decide(tx linkfin.Tx, p *linkfin.Program, requester, funderID string) (*lin
 		return nil, nil, linkfin.Errorf(EGRADE, "%s is graded %s (score %d of 100, model %s); %s finances grade %s and better. Reasons:%s",
 			requester, sc.Grade, sc.Score, sc.ModelVersion, whose, floor, why.String())
 	}
-	t := p.GradeTermsFor(sc.Grade)
+	d.Terms = p.GradeTermsFor(sc.Grade)
+	return gradedTerms(p, sc.Grade), d, nil
+}
+
+// gradedTerms is the program with the terms of the grade in place of its own: the
+// advance rate, the maximum tenor, the per-supplier limit, and the margin of every
+// funder that prices over a base rate. A grade without terms gets p itself.
+func gradedTerms(p *linkfin.Program, grade string) *linkfin.Program {
+	t := p.GradeTermsFor(grade)
 	if t == nil {
-		return p, d, nil
+		return p
 	}
 	g := *p
 	g.Funders = append([]linkfin.ProgramFunder(nil), p.Funders...)
-	d.Terms = t
 	if t.AdvanceRate != nil {
 		g.AdvanceRate = *t.AdvanceRate
 	}
@@ -253,11 +260,32 @@ func decide(tx linkfin.Tx, p *linkfin.Program, requester, funderID string) (*lin
 	if t.SupplierLimit > 0 {
 		g.SupplierLimit = t.SupplierLimit
 	}
-	if f := g.Funder(funderID); f != nil && t.Margin != nil && f.Pricing.BaseRate != nil {
-		margin := *t.Margin
-		f.Pricing.Margin = &margin
+	for i := range g.Funders {
+		if f := &g.Funders[i]; t.Margin != nil && f.Pricing.BaseRate != nil {
+			margin := *t.Margin
+			f.Pricing.Margin = &margin
+		}
 	}
-	return &g, d, nil
+	return &g
+}
+
+// gradedPrograms reads the programs org sees, as it sees them, by id, each with the
+// terms of org's grade now in place of its own: the offers price what a request would
+// be quoted.
+func gradedPrograms(ctx context.Context, s linkfin.PartyReader, org string, now time.Time) (map[string]*linkfin.Program, error) {
+	programs, err := programsByID(ctx, s, org)
+	if err != nil {
+		return nil, err
+	}
+	in, err := scoreInputs(ctx, s, org, "")
+	if err != nil {
+		return nil, err
+	}
+	grade := linkfin.ScoreModels()[linkfin.CurrentScoreModel].Compute(in, now).Grade
+	for id, p := range programs {
+		programs[id] = gradedTerms(p, grade)
+	}
+	return programs, nil
 }
 
 // SetGradeFloor is a live funder of a program setting its own grade floor: requests

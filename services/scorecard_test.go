@@ -2,6 +2,7 @@ package services_test
 
 import (
 	"context"
+	"encoding/json"
 	"reflect"
 	"strings"
 	"testing"
@@ -189,6 +190,11 @@ func TestDecisionFollowsTheScore(t *testing.T) {
 	if _, err := run[linkfin.Payable](w, &services.ApproveInvoice{Actor: "anchor", ID: "inv-a1"}); err != nil {
 		t.Fatal(err)
 	}
+	// The offers price what a request would be quoted: grade C's terms.
+	offers, err := services.Offers(context.Background(), store{db: w.db}, linkfin.Viewer{Org: "tier1"}, w.now)
+	if err != nil || len(offers) != 1 || len(offers[0].Offers) != 1 || offers[0].Offers[0].Quote.Price != 700_00 {
+		t.Fatalf("offers: %+v, %v", offers, err)
+	}
 	f, err := run[linkfin.Financing](w, &services.RequestFactoring{Actor: "tier1", ID: "fin-1", PayableID: "pay-inv-a1", ProgramID: "graded", FunderID: "bank"})
 	if err != nil {
 		t.Fatal(err)
@@ -200,6 +206,18 @@ func TestDecisionFollowsTheScore(t *testing.T) {
 	// Grade C: 70 % advanced (not the program's 80 %), at base 3 % + the grade's 4 %.
 	if f.Quote.Price != 700_00 || f.Quote.Rate.String() != "0.07" {
 		t.Fatalf("quote at grade C: price %d rate %s, want 700.00 at 0.07", f.Quote.Price, f.Quote.Rate)
+	}
+	// The event webhooks deliver carries the decision too.
+	var quoted linkfin.Financing
+	for _, e := range w.db.Events() {
+		if e.Type == "financing.quoted" {
+			if err := json.Unmarshal(e.Data, &quoted); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if !reflect.DeepEqual(quoted.Decision, d) {
+		t.Fatalf("the financing.quoted event's decision: %+v, want %+v", quoted.Decision, d)
 	}
 	var model linkfin.ScoreModel
 	if found, err := w.db.Get(linkfin.KindScoreModel, "v1", &model); err != nil || !found || !reflect.DeepEqual(&model, linkfin.ScoreModelV1()) {
