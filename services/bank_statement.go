@@ -488,75 +488,10 @@ func stillOpen(tx linkfin.Tx, it *linkfin.OpenItem) (bool, error) {
 }
 
 func (c *ImportBankStatement) importStatement(tx linkfin.Tx, m *matcher, st *iso20022.Statement, keyID, digest string) (*linkfin.BankStatement, error) {
-	now := tx.Now()
-	s := &linkfin.BankStatement{ID: tx.NewID(linkfin.IDPrefix[linkfin.KindBankStatement]), Rail: RailBank, Version: c.Message.Version,
-		MessageID: c.Message.MessageID, StatementID: st.ID, ElectronicSequence: st.ElectronicSequence, Account: st.Account.ID(),
-		Currency: st.Account.Currency, From: st.From, To: st.To, Entries: len(st.Entries),
-		EntryIDPrefix: entryPrefix(RailBank, st.Account.ID(), st.ID), Digest: digest, CreatedAt: now}
-	for _, b := range st.Balances {
-		v := b.Amount
-		if b.CreditDebit == iso20022.Debit {
-			v = -v
-		}
-		switch b.Type {
-		case "OPBD":
-			s.OpeningBalance = &v
-		case "CLBD":
-			s.ClosingBalance = &v
-		}
-	}
-	bookings := bookingIDs(RailBank, st)
-	entries := make([]linkfin.BankEntry, len(st.Entries))
-	for j := range st.Entries {
-		e := &st.Entries[j]
-		be := &entries[j]
-		*be = linkfin.BankEntry{ID: BankEntryID(s, j+1), StatementID: s.ID, Position: j + 1, Account: s.Account,
-			CreditDebit: e.CreditDebit, Amount: e.Amount, Currency: e.Currency, Reversal: e.Reversal, BookingDate: e.BookingDate,
-			ValueDate: e.ValueDate, Status: linkfin.BankEntryUnmatched, AccountServicerReference: e.AccountServicerReference,
-			EndToEndIDs: endToEndIDs(e), RemittanceInformation: remittance(e), Counterparty: counterparty(e),
-			BankTransactionCode: e.BankTransactionCode, Booking: linkfin.ID(bookings[j]), CreatedAt: now}
-		switch {
-		case e.Status != "" && e.Status != "BOOK":
-			be.Status, be.Note = linkfin.BankEntryNotBooked, "the bank has not booked it (status "+e.Status+")"
-		case be.Booking != 0 && tx.ExistingTransfer(int64(be.Booking)) != nil:
-			be.Status, be.Note = linkfin.BankEntryDuplicate, "an earlier statement's entry of the same bank reference was booked"
-		case e.Reversal:
-			be.Note = "a reversal of an earlier entry: a person books it"
-		}
-	}
-	// First every entry by its end-to-end id, then by reference, then by amount and
-	// date: an entry's own id is not taken by another's amount.
-	for pass := range 3 {
-		for j := range entries {
-			e, be := &st.Entries[j], &entries[j]
-			if be.Status != linkfin.BankEntryUnmatched || !bookable(e) {
-				continue
-			}
-			var idx []int
-			var note string
-			switch pass {
-			case 0:
-				idx, note = m.byEndToEnd(e)
-			case 1:
-				idx, note = m.byReference(e, entryText(e))
-			case 2:
-				idx, note = m.byAmountDate(e)
-			}
-			if len(idx) == 0 {
-				if be.Note == "" {
-					be.Note = note
-				}
-				continue
-			}
-			items := make([]linkfin.OpenItem, len(idx))
-			for k, i := range idx {
-				items[k], m.taken[i] = m.items[i], true
-			}
-			how := []string{linkfin.MatchEndToEnd, linkfin.MatchReference, linkfin.MatchAmountDate}[pass]
-			if err := bookEntry(tx, be, items, how); err != nil {
-				return nil, err
-			}
-		}
+	s := c.newStatement(tx, st, digest)
+	entries := newEntries(tx, s, st)
+	if err := matchEntries(tx, m, st, entries); err != nil {
+		return nil, err
 	}
 	for j := range entries {
 		be := &entries[j]
@@ -582,6 +517,90 @@ func (c *ImportBankStatement) importStatement(tx linkfin.Tx, m *matcher, st *iso
 	}
 	key := &linkfin.BankStatementKey{ID: keyID, StatementID: s.ID, Digest: digest, Imported: *s}
 	return s, tx.Put(linkfin.KindBankStatementKey, key.ID, key, "bank_statement_key.created")
+}
+
+// newStatement is the record of a statement being imported, with its booked opening
+// and closing balances, signed.
+func (c *ImportBankStatement) newStatement(tx linkfin.Tx, st *iso20022.Statement, digest string) *linkfin.BankStatement {
+	s := &linkfin.BankStatement{ID: tx.NewID(linkfin.IDPrefix[linkfin.KindBankStatement]), Rail: RailBank, Version: c.Message.Version,
+		MessageID: c.Message.MessageID, StatementID: st.ID, ElectronicSequence: st.ElectronicSequence, Account: st.Account.ID(),
+		Currency: st.Account.Currency, From: st.From, To: st.To, Entries: len(st.Entries),
+		EntryIDPrefix: entryPrefix(RailBank, st.Account.ID(), st.ID), Digest: digest, CreatedAt: tx.Now()}
+	for _, b := range st.Balances {
+		v := b.Amount
+		if b.CreditDebit == iso20022.Debit {
+			v = -v
+		}
+		switch b.Type {
+		case "OPBD":
+			s.OpeningBalance = &v
+		case "CLBD":
+			s.ClosingBalance = &v
+		}
+	}
+	return s
+}
+
+// newEntries are the records of a statement's entries before matching: unmatched, or
+// not booked by the bank, or duplicates of an entry an earlier statement booked.
+func newEntries(tx linkfin.Tx, s *linkfin.BankStatement, st *iso20022.Statement) []linkfin.BankEntry {
+	bookings := bookingIDs(RailBank, st)
+	entries := make([]linkfin.BankEntry, len(st.Entries))
+	for j := range st.Entries {
+		e, be := &st.Entries[j], &entries[j]
+		*be = linkfin.BankEntry{ID: BankEntryID(s, j+1), StatementID: s.ID, Position: j + 1, Account: s.Account,
+			CreditDebit: e.CreditDebit, Amount: e.Amount, Currency: e.Currency, Reversal: e.Reversal, BookingDate: e.BookingDate,
+			ValueDate: e.ValueDate, Status: linkfin.BankEntryUnmatched, AccountServicerReference: e.AccountServicerReference,
+			EndToEndIDs: endToEndIDs(e), RemittanceInformation: remittance(e), Counterparty: counterparty(e),
+			BankTransactionCode: e.BankTransactionCode, Booking: linkfin.ID(bookings[j]), CreatedAt: s.CreatedAt}
+		switch {
+		case e.Status != "" && e.Status != "BOOK":
+			be.Status, be.Note = linkfin.BankEntryNotBooked, "the bank has not booked it (status "+e.Status+")"
+		case be.Booking != 0 && tx.ExistingTransfer(int64(be.Booking)) != nil:
+			be.Status, be.Note = linkfin.BankEntryDuplicate, "an earlier statement's entry of the same bank reference was booked"
+		case e.Reversal:
+			be.Note = "a reversal of an earlier entry: a person books it"
+		}
+	}
+	return entries
+}
+
+// matchEntries books the unmatched entries that match: first every entry by its
+// end-to-end id, then by reference, then by amount and date, so that an entry's own id
+// is not taken by another's amount. What matches nothing keeps the first reason why.
+func matchEntries(tx linkfin.Tx, m *matcher, st *iso20022.Statement, entries []linkfin.BankEntry) error {
+	for pass, how := range []string{linkfin.MatchEndToEnd, linkfin.MatchReference, linkfin.MatchAmountDate} {
+		for j := range entries {
+			e, be := &st.Entries[j], &entries[j]
+			if be.Status != linkfin.BankEntryUnmatched || !bookable(e) {
+				continue
+			}
+			var idx []int
+			var note string
+			switch pass {
+			case 0:
+				idx, note = m.byEndToEnd(e)
+			case 1:
+				idx, note = m.byReference(e, entryText(e))
+			case 2:
+				idx, note = m.byAmountDate(e)
+			}
+			if len(idx) == 0 {
+				if be.Note == "" {
+					be.Note = note
+				}
+				continue
+			}
+			items := make([]linkfin.OpenItem, len(idx))
+			for k, i := range idx {
+				items[k], m.taken[i] = m.items[i], true
+			}
+			if err := bookEntry(tx, be, items, how); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // remittance is what the entry's payer wrote: its transactions' remittance
