@@ -80,7 +80,7 @@ func TestWalkthrough(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the walkthrough starts a server and runs curl: not in -short")
 	}
-	for _, tool := range []string{"bash", "curl", "sed", "date"} {
+	for _, tool := range []string{"bash", "curl", "sed", "date", "openssl", "base64"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			t.Skipf("the walkthrough needs %s, which is not installed", tool)
 		}
