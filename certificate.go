@@ -54,8 +54,11 @@ type Certificate struct {
 	PayableIDs []string          `json:"payable_ids,omitempty"` // the root's
 	Children   []string          `json:"children,omitempty"`
 	// FinancingID is the active financing the piece backs: one at most (DESIGN §3, 4).
-	FinancingID string    `json:"financing_id,omitempty"`
-	CreatedAt   time.Time `json:"created_at"`
+	FinancingID string `json:"financing_id,omitempty"`
+	// ECNYTransferID is the e-CNY payment that settled the piece, on a program that
+	// settles on the e-CNY rail: its face and any late interest, in one payment.
+	ECNYTransferID StringInt `json:"ecny_transfer_id,omitempty"`
+	CreatedAt      time.Time `json:"created_at"`
 }
 
 // Piece is one child to create in a split or a transfer.

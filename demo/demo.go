@@ -60,6 +60,8 @@ type run struct {
 	// ids are the ids the platform gave the records the story made, by the story's
 	// names for them ("PO-1001", "C-1a").
 	ids map[string]string
+	// ecnyAnchor and ecnyTier1 are the e-CNY wallets the anchor and tier1 designated.
+	ecnyAnchor, ecnyTier1 *linkfin.ECNYWallet
 }
 
 // Run tells the story to w. dir is a directory for the temporary database ("" for the
@@ -467,6 +469,7 @@ func (r *run) story() {
 	r.make(r.request("tier1", linkfin.ProductDynamicDiscounting, linkfin.PayableID(r.id("INV-0043")), ""), &early, "E-1")
 	r.do(r.accept("tier1", &early), nil)
 	r.say("%s paid %d days early at %s APR: discount %s, tier1 receives %s", money(early.Quote.Face), early.Quote.Days, early.Quote.Rate, money(early.Quote.Discount), money(early.Quote.Price))
+	r.ecnyEarlyPayment()
 
 	r.title("Factoring with recourse: tier1 sells an approved invoice to the factor")
 	r.order("PO-1003", "tier1", 200, 1_000_00, "2027-01-15", false)
@@ -590,6 +593,92 @@ func (r *run) story() {
 	r.do(&services.SettleMaturity{ProgramID: "auto-scf", Date: cert.Maturity}, &res)
 	r.say("run again: %d pieces paid (nothing is paid twice)", len(res.Paid))
 	r.pieces(r.id("C-1"))
+	r.ecnySettlement()
+}
+
+// ecnyWallet has the operator open a corporate e-CNY wallet for org, with the limits
+// its bank set, and org designate it to pay from and be paid into.
+func (r *run) ecnyWallet(org string) *linkfin.ECNYWallet {
+	var w linkfin.ECNYWallet
+	r.do(&services.OpenECNYWallet{OrgID: org, In: linkfin.ECNYWalletIn{Limits: &linkfin.WalletLimits{
+		Balance: 5_000_000_00, Payment: 1_000_000_00, Daily: 2_000_000_00, Yearly: 10_000_000_00}}}, &w)
+	r.do(&services.DesignateECNYWallet{Actor: org, OrgID: org, WalletID: w.ID}, nil)
+	return &w
+}
+
+// ecnyBalance is what an e-CNY wallet holds.
+func (r *run) ecnyBalance(w *linkfin.ECNYWallet) int64 {
+	if r.err != nil {
+		return 0
+	}
+	a, err := r.e.Account(r.ctx, int64(w.Ledger.Wallet))
+	if err != nil {
+		r.err = err
+		return 0
+	}
+	return a.CreditsPosted - a.DebitsPosted
+}
+
+// ecnyEarlyPayment: the anchor pays an invoice early in e-CNY, from the wallet it
+// designated into the one its supplier designated.
+func (r *run) ecnyEarlyPayment() {
+	r.title("Dynamic discounting in e-CNY: from the anchor's designated wallet into the supplier's")
+	r.do(&services.RecordInboundPayment{Rail: "ecny", InstructionID: "anchor-ecny", OrgID: "anchor", Currency: "CNY", Amount: 100_000_00}, nil)
+	r.ecnyAnchor = r.ecnyWallet("anchor")
+	r.do(&services.MoveECNY{Actor: "anchor", ID: r.ecnyAnchor.ID, Op: "top-up", Amount: 100_000_00}, nil)
+	r.say("the anchor designates its corporate e-CNY wallet %s and tops it up with %s", r.ecnyAnchor.ID, money(100_000_00))
+	r.order("PO-1005", "tier1", 50, 1_000_00, "2026-11-30", false)
+	in := linkfin.FinancingIn{Product: linkfin.ProductDynamicDiscounting, ProgramID: "auto-scf", AssetID: linkfin.PayableID(r.id("INV-PO-1005")),
+		Rail: linkfin.RailECNY}
+	var q linkfin.Financing
+	if p, err := services.ProductNamed(in.Product); err != nil {
+		r.err = err
+	} else if c, err := p.Request(r.ctx, r.s, "tier1", &in); err != nil {
+		r.err = err
+	} else {
+		r.make(c, &q, "E-2")
+	}
+	r.refuse("paid in e-CNY before tier1 designates a wallet", linkfin.ENOECNYWALLET, r.accept("tier1", &q))
+	r.ecnyTier1 = r.ecnyWallet("tier1")
+	var paid linkfin.Financing
+	r.do(r.accept("tier1", &q), &paid)
+	r.say("%s paid %d days early in e-CNY: tier1's wallet receives %s, the anchor's holds %s (%s)", money(q.Quote.Face), q.Quote.Days,
+		money(r.ecnyBalance(r.ecnyTier1)), money(r.ecnyBalance(r.ecnyAnchor)), paid.Status)
+}
+
+// ecnySettlement: a program that settles on the e-CNY rail pays each holder's
+// designated wallet at maturity; a piece whose payment a wallet's limit refuses stays
+// unpaid, with its reason, until the holder can receive it.
+func (r *run) ecnySettlement() {
+	r.title("Settlement in e-CNY: each holder's designated wallet is paid from the anchor's")
+	r.do(&services.CreateProgram{Actor: "anchor", Program: linkfin.Program{ID: "ecny-scf", Name: "Core Auto e-CNY settlement",
+		Currency: "CNY", Limit: 10_000_000_00, MaxTenorDays: 180, AdvanceRate: rate("0.6"), DayCount: linkfin.ACT360, Calendar: "CN",
+		Products: []linkfin.Product{linkfin.ProductCertificateDiscounting}, SettlementRail: linkfin.RailECNY}}, nil)
+	r.make(&services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{Number: "PO-1006", SellerID: "tier1", ProgramID: "ecny-scf",
+		Currency: "CNY", Lines: []linkfin.POLine{{LineID: "1", Item: "wiper", Quantity: 300, Unit: "pc", UnitPrice: 100_00}}}}, nil, "PO-1006")
+	r.do(&services.AcceptPurchaseOrder{Actor: "tier1", ID: r.id("PO-1006")}, nil)
+	r.order("PO-1006", "tier1", 300, 100_00, "2027-03-01", true)
+	var cert linkfin.Certificate
+	r.make(&services.IssueCertificate{Actor: "anchor", ProgramID: "ecny-scf", PayableIDs: []string{linkfin.PayableID(r.id("INV-PO-1006"))}}, &cert, "C-2")
+	r.make(&services.TransferCertificate{Actor: "tier1", ID: r.id("C-2"), To: "tier2", Amount: 10_000_00}, nil, "C-2a", "C-2b")
+	var small linkfin.ECNYWallet
+	r.do(&services.OpenECNYWallet{Actor: "tier2", OrgID: "tier2"}, &small)
+	r.do(&services.DesignateECNYWallet{Actor: "tier2", OrgID: "tier2", WalletID: small.ID}, nil)
+	r.say("certificate %s: %s maturing %s, in program ecny-scf; tier2 holds %s of it and designates a class IV wallet (it holds %s at most)",
+		cert.ID, money(cert.Face), cert.Maturity, money(10_000_00), money(small.Limits.Balance))
+	r.clock.advance(cert.Maturity.Time(time.UTC).Sub(linkfin.DateOf(r.clock.Now()).Time(time.UTC)))
+	var res linkfin.SettlementResult
+	r.do(&services.SettleMaturity{ProgramID: "ecny-scf", Date: cert.Maturity}, &res)
+	for _, x := range res.Refused {
+		r.say("tier2's piece %s stays unpaid, with its reason: %s", x.PieceID, x.Code)
+	}
+	r.say("settled %s in e-CNY: %s paid into tier1's wallet, which holds %s", res.Date, money(res.PaidTotal), money(r.ecnyBalance(r.ecnyTier1)))
+	r.ecnyWallet("tier2")
+	var again linkfin.SettlementResult
+	r.do(&services.SettleMaturity{ProgramID: "ecny-scf", Date: cert.Maturity}, &again)
+	r.say("tier2 designates a corporate wallet; run again: %s paid into it, %d refused; the anchor's wallet holds %s",
+		money(again.PaidTotal), len(again.Refused), money(r.ecnyBalance(r.ecnyAnchor)))
+	r.pieces(r.id("C-2"))
 }
 
 // order runs an order through receipt, a matched invoice and the buyer's approval
@@ -701,7 +790,13 @@ func (r *run) reconcile(v note.Verifier) error {
 			if p.Status != linkfin.CertificateSettled {
 				continue
 			}
-			t, err := r.s.Transfer(r.ctx, linkfin.LedgerID("settlement/"+p.ID+"/payment"))
+			// On the e-CNY rail, one payment; in this story each piece is paid on its
+			// date, so it carries no late interest and is the face alone.
+			id := linkfin.LedgerID("settlement/" + p.ID + "/payment")
+			if p.ECNYTransferID != 0 {
+				id = int64(p.ECNYTransferID)
+			}
+			t, err := r.s.Transfer(r.ctx, id)
 			if err != nil {
 				return fmt.Errorf("the payment of settled piece %s: %w", p.ID, err)
 			}

@@ -39,6 +39,15 @@ func TestDemoReconcilesAndRepeats(t *testing.T) {
 		"the dealer paying tier1 from it: purpose_bound_payee",
 		"the dealer pays the anchor 400,000.00 from it",
 		"the dealer sold the cars and repays the factor: settled",
+		// In e-CNY: 50,000.00 paid 28 days early at 18 %: 700.00 off, from the anchor's
+		// designated wallet into tier1's.
+		"paid in e-CNY before tier1 designates a wallet: ecny_wallet_not_designated",
+		"50,000.00 paid 28 days early in e-CNY: tier1's wallet receives 49,300.00, the anchor's holds 50,700.00 (settled)",
+		// At maturity tier2's class IV wallet cannot hold its 10,000.00: that piece alone waits.
+		"stays unpaid, with its reason: wallet_balance_limit",
+		"in e-CNY: 20,000.00 paid into tier1's wallet, which holds 69,300.00",
+		"run again: 10,000.00 paid into it, 0 refused; the anchor's wallet holds 20,700.00",
+		": 3 pieces, conserved",
 		": 7 pieces, conserved",
 		// The platform names the records; the parties number their documents.
 		"the anchor's order PO-1001 is po_",

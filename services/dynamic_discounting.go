@@ -220,7 +220,6 @@ func (c *AcceptDynamicDiscounting) Keys() []linkfin.ObjectKey {
 	}
 }
 
-
 // LedgerKeys implements linkfin.LedgerCommand.
 func (c *AcceptDynamicDiscounting) LedgerKeys(r linkfin.Records) (accounts, transfers []int64) {
 	var f linkfin.Financing

@@ -198,8 +198,9 @@ func (c *SettleMaturity) Apply(tx linkfin.Tx) (any, error) {
 			// Face and late interest in one e-CNY payment, checked against every
 			// limit before any money moves: a refusal leaves the piece as it was.
 			to, err := designated(tx, piece.HolderID)
+			var paid *linkfin.ECNYPayment
 			if err == nil {
-				_, err = payECNY(tx, from, to, due)
+				paid, err = payECNY(tx, from, to, due)
 			}
 			if err != nil {
 				if !ecnyRefusal(err) {
@@ -208,6 +209,7 @@ func (c *SettleMaturity) Apply(tx linkfin.Tx) (any, error) {
 				refuse(&piece, err)
 				continue
 			}
+			piece.ECNYTransferID = paid.TransferID
 		} else {
 			holder, _ := account(linkfin.WalletID(piece.HolderID, p.Currency), p.Currency, codeWallet, ledger.DebitsMustNotExceedCredits)
 			if err := tx.CreateAccounts(holder); err != nil {

@@ -238,8 +238,11 @@ func testECNYSettlement(t *testing.T, open Opener) {
 	if e.balance(anchorW) != 1_100_00 || e.balance(tier1W) != 900_00 || e.balance(tier2W) != 700_00 || e.platformDebits("anchor") != anchorPlatform {
 		t.Fatalf("after the run: anchor %d, tier1 %d, tier2 %d", e.balance(anchorW), e.balance(tier1W), e.balance(tier2W))
 	}
-	if c := record[linkfin.Certificate](t, env, linkfin.KindCertificate, "t1"); c.Status != linkfin.CertificateActive {
-		t.Fatalf("the refused piece is %s", c.Status)
+	if c := record[linkfin.Certificate](t, env, linkfin.KindCertificate, "t1"); c.Status != linkfin.CertificateActive || c.ECNYTransferID != 0 {
+		t.Fatalf("the refused piece: %+v", c)
+	}
+	if c := record[linkfin.Certificate](t, env, linkfin.KindCertificate, "c1r"); c.Status != linkfin.CertificateSettled || c.ECNYTransferID == 0 {
+		t.Fatalf("a piece paid in e-CNY: %+v", c)
 	}
 	statuses := func() string {
 		return fmt.Sprint(record[linkfin.Payable](t, env, linkfin.KindPayable, p1.ID).Status, " ",
