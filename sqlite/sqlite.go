@@ -111,14 +111,17 @@ func Open(path string) (*DB, error) {
 	} {
 		pragmas.Add("_pragma", p)
 	}
-	w, err := sql.Open("sqlite", "file:"+path+"?"+pragmas.Encode()+"&_txlock=immediate")
+	// The path goes into a file: URI, escaped: a '?', '#' or '%' in it would otherwise
+	// end the name or be read as an escape, and open another file.
+	uri := "file:" + (&url.URL{Path: path}).EscapedPath()
+	w, err := sql.Open("sqlite", uri+"?"+pragmas.Encode()+"&_txlock=immediate")
 	if err != nil {
 		return nil, err
 	}
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxIdleTime(0)
 	pragmas.Add("_pragma", "query_only(ON)")
-	r, err := sql.Open("sqlite", "file:"+path+"?"+pragmas.Encode())
+	r, err := sql.Open("sqlite", uri+"?"+pragmas.Encode())
 	if err != nil {
 		w.Close()
 		return nil, err
@@ -130,7 +133,7 @@ func Open(path string) (*DB, error) {
 		r.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	ck, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)&_pragma=synchronous(FULL)")
+	ck, err := sql.Open("sqlite", uri+"?_pragma=busy_timeout(10000)&_pragma=synchronous(FULL)")
 	if err != nil {
 		w.Close()
 		r.Close()
