@@ -15,6 +15,9 @@ func init() { pageNames = append(pageNames, "ecny") }
 type ecnyView struct {
 	Wallets []linkfin.ECNYWalletOut
 	Admin   bool
+	// Designated is the wallet the organization pays from and is paid into on the
+	// e-CNY rail ("" for none, and for the operator).
+	Designated string
 }
 
 // ecnyWallets shows the organization's e-CNY wallets (every one, for the operator):
@@ -23,6 +26,18 @@ type ecnyView struct {
 func (c *Console) ecnyWallets(w http.ResponseWriter, r *http.Request, p *Person) {
 	today := linkfin.DateOf(c.now().In(linkfin.ChinaTime))
 	v := ecnyView{Admin: p.admin() && !p.Viewer.Operator}
+	if !p.Viewer.Operator {
+		o, err := services.Read(r.Context(), c.Store, p.Viewer, linkfin.KindOrganization, p.Viewer.Org)
+		var org linkfin.Organization
+		if err == nil {
+			err = json.Unmarshal(o.Data, &org)
+		}
+		if err != nil {
+			c.fail(w, r, p, err)
+			return
+		}
+		v.Designated = org.ECNYWalletID
+	}
 	err := c.scan(r.Context(), p, linkfin.KindECNYWallet, services.Filter{}, func(raw json.RawMessage) error {
 		var id struct{ ID string }
 		if err := json.Unmarshal(raw, &id); err != nil {
@@ -103,6 +118,17 @@ func (c *Console) payECNY(w http.ResponseWriter, r *http.Request, p *Person) {
 			To: r.PostFormValue("to"), Amount: a})
 	}
 	if err != nil {
+		c.fail(w, r, p, err)
+		return
+	}
+	done(w, r, "/ecny")
+}
+
+// designateECNY designates one of the organization's wallets as the one it pays from
+// and is paid into on the e-CNY rail.
+func (c *Console) designateECNY(w http.ResponseWriter, r *http.Request, p *Person) {
+	if _, err := c.act(r.Context(), p, r.PostForm, &services.DesignateECNYWallet{Actor: p.Viewer.Org, OrgID: p.Viewer.Org,
+		WalletID: r.PathValue("id")}); err != nil {
 		c.fail(w, r, p, err)
 		return
 	}

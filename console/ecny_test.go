@@ -1,6 +1,7 @@
 package console
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -63,11 +64,32 @@ func TestECNYWallets(t *testing.T) {
 	if strings.Contains(page, payee.ID+`">`) {
 		t.Fatalf("tier1 sees tier2's wallet:\n%s", page)
 	}
+	// tier1 designates its wallet for the e-CNY rail; tier2's cannot be designated.
+	if strings.Contains(page, `id="designated-`) || !strings.Contains(page, `action="/ecny/`+id+`/designate"`) {
+		t.Fatalf("before designation:\n%s", page)
+	}
+	if code, _ := tier1.post("/ecny/"+payee.ID+"/designate", form(nil)); code != http.StatusNotFound {
+		t.Fatalf("designating another's wallet: %d, want 404", code)
+	}
+	if code, body := tier1.post("/ecny/"+id+"/designate", form(nil)); code != http.StatusSeeOther {
+		t.Fatalf("designating: %d\n%s", code, body)
+	}
+	_, page = tier1.get("/ecny")
+	if !strings.Contains(page, `id="designated-`+id+`"`) || strings.Contains(page, `action="/ecny/`+id+`/designate"`) {
+		t.Fatalf("after designation:\n%s", page)
+	}
+	var org linkfin.Organization
+	if o, err := s.e.Records().Object(t.Context(), linkfin.KindOrganization, "tier1"); err != nil || json.Unmarshal(o.Data, &org) != nil || org.ECNYWalletID != id {
+		t.Fatalf("tier1's designated wallet: %+v, %v", org, err)
+	}
 
 	viewer := s.as("tier1", linkfin.RoleViewer)
 	_, vpage := viewer.get("/ecny")
 	if strings.Contains(vpage, `action="/ecny/`) {
 		t.Fatalf("a viewer is offered forms:\n%s", vpage)
+	}
+	if code, _ := viewer.post("/ecny/"+id+"/designate", url.Values{"csrf": {hidden(vpage, "csrf")}}); code != http.StatusForbidden {
+		t.Fatalf("a viewer designating: %d, want 403", code)
 	}
 	if code, _ := viewer.post("/ecny/"+id+"/pay", url.Values{"csrf": {hidden(vpage, "csrf")}, "to": {payee.ID}, "amount": {"1.00"}}); code != http.StatusForbidden {
 		t.Fatalf("a viewer paying: %d, want 403", code)
