@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"linkfin"
 	"linkfin/services"
@@ -93,5 +94,39 @@ func TestECNYWallets(t *testing.T) {
 	}
 	if code, _ := viewer.post("/ecny/"+id+"/pay", url.Values{"csrf": {hidden(vpage, "csrf")}, "to": {payee.ID}, "amount": {"1.00"}}); code != http.StatusForbidden {
 		t.Fatalf("a viewer paying: %d, want 403", code)
+	}
+}
+
+// TestECNYSettlementRefused: the operator settles a program on the e-CNY rail whose
+// anchor designated no wallet: the run pays nothing, and the page lists the piece with
+// the refusal's code and its words.
+func TestECNYSettlementRefused(t *testing.T) {
+	s := newSite(t)
+	apr, _ := linkfin.ParseRate("0.6")
+	s.run(&services.CreateProgram{Actor: "anchor", Program: linkfin.Program{ID: "ecny-scf", Name: "e-CNY settlement", Currency: "CNY",
+		Limit: 1_000_000_00, Products: []linkfin.Product{linkfin.ProductCertificateDiscounting}, MaxTenorDays: 180, AdvanceRate: apr,
+		DayCount: linkfin.ACT360, Calendar: "CN", SettlementRail: linkfin.RailECNY}})
+	due := linkfin.DateOf(s.clock.Now()).AddDays(30)
+	s.run(&services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: "PO-E", Number: "PO-E", SellerID: "tier1", ProgramID: "ecny-scf",
+		Currency: "CNY", Lines: []linkfin.POLine{{LineID: "1", Item: "wiper", Quantity: 10, Unit: "EA", UnitPrice: 100_00}}}})
+	s.run(&services.AcceptPurchaseOrder{Actor: "tier1", ID: "PO-E"})
+	s.run(&services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{ID: "GR-E", POID: "PO-E", Lines: []linkfin.ReceiptLine{{LineID: "1", Accepted: 10}}}})
+	s.run(&services.CreateInvoice{Actor: "tier1", Invoice: linkfin.Invoice{ID: "inv-e", Number: "INV-E", BuyerID: "anchor", POID: "PO-E", Currency: "CNY",
+		IssueDate: linkfin.DateOf(s.clock.Now()), DueDate: due, Lines: []linkfin.InvoiceLine{{LineID: "1", Quantity: 10, UnitPrice: 100_00, Amount: 1_000_00}},
+		Total: 1_000_00}})
+	s.run(&services.ApproveInvoice{Actor: "anchor", ID: "inv-e"})
+	var c linkfin.Certificate
+	json.Unmarshal(s.run(&services.IssueCertificate{Actor: "anchor", ID: "C-E", ProgramID: "ecny-scf", PayableIDs: []string{linkfin.PayableID("inv-e")}}), &c)
+	s.clock.Advance(c.Maturity.Time(time.UTC).Sub(s.clock.Now()) + time.Hour)
+	op := s.as("", linkfin.RoleOperator)
+	_, page := op.get("/settlements")
+	code, page := op.post("/settlements/run", url.Values{"csrf": {hidden(page, "csrf")}, "idempotency_key": {"run-e"}, "program": {"ecny-scf"},
+		"date": {c.Maturity.String()}})
+	if code != http.StatusOK || !strings.Contains(page, "1 refused on the e-CNY rail") || !strings.Contains(page, `id="refused-C-E"`) ||
+		!strings.Contains(page, "<code>ecny_wallet_not_designated</code> "+codeMessages[linkfin.ENOECNYWALLET].en) {
+		t.Fatalf("the run: %d\n%s", code, page)
+	}
+	if s.piece("C-E").Status != linkfin.CertificateActive {
+		t.Fatalf("C-E is %s", s.piece("C-E").Status)
 	}
 }

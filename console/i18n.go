@@ -198,6 +198,8 @@ var messages = map[string]message{
 	"settlements.paid":                 {"%d pieces paid", "已兑付 %d 笔"},
 	"settlements.overdue":              {"%d overdue", "逾期 %d 笔"},
 	"settlements.overdue_piece":        {"overdue: the anchor's wallet fell short", "逾期：核心企业余额不足"},
+	"settlements.refused":              {"%d refused on the e-CNY rail", "数字人民币付款被拒 %d 笔"},
+	"settlements.refused_piece":        {"unpaid, refused on the e-CNY rail:", "未付，数字人民币付款被拒："},
 	"settlements.pieces":               {"Pieces due", "待兑付笔数"},
 	"settlements.due":                  {"Amount due", "待兑付金额"},
 	"settlements.paid_pieces":          {"Paid", "已兑付"},
