@@ -45,20 +45,20 @@ type ScoreCounts struct {
 	// Receipts are the goods receipts against the supplier's orders; OnTimeInFull
 	// those made by the order's deliver_by date (or against an order with none) that
 	// rejected nothing and left every line of the order received in full.
-	Receipts     int64 `json:"receipts"`
-	OnTimeInFull int64 `json:"on_time_in_full"`
+	Receipts     int64 `json:"receipts,omitempty"`
+	OnTimeInFull int64 `json:"on_time_in_full,omitempty"`
 	// Accepted and Rejected are the quantities the buyers' receipts accepted and
 	// rejected.
-	Accepted int64 `json:"accepted"`
-	Rejected int64 `json:"rejected"`
+	Accepted int64 `json:"accepted,omitempty"`
+	Rejected int64 `json:"rejected,omitempty"`
 	// Invoices are the invoices submitted; Disputed those the buyer disputed.
-	Invoices int64 `json:"invoices"`
-	Disputed int64 `json:"disputed"`
+	Invoices int64 `json:"invoices,omitempty"`
+	Disputed int64 `json:"disputed,omitempty"`
 	// Invoiced is the total of the invoices submitted, Credited the credit notes
 	// against them.
 	Currency Currency `json:"currency,omitempty"`
-	Invoiced int64    `json:"invoiced"`
-	Credited int64    `json:"credited"`
+	Invoiced int64    `json:"invoiced,omitempty"`
+	Credited int64    `json:"credited,omitempty"`
 	// Months is the invoiced volume of the last ScoreMonths months that had any,
 	// oldest first.
 	Months []MonthVolume `json:"months,omitempty"`
@@ -68,9 +68,9 @@ type ScoreCounts struct {
 	TopBuyerInvoiced int64  `json:"top_buyer_invoiced,omitempty"`
 	// Paid are the payables the buyers paid; PaidOnTime those paid by their due date.
 	// Unpaid are those that fell unpaid.
-	Paid       int64 `json:"paid"`
-	PaidOnTime int64 `json:"paid_on_time"`
-	Unpaid     int64 `json:"unpaid"`
+	Paid       int64 `json:"paid,omitempty"`
+	PaidOnTime int64 `json:"paid_on_time,omitempty"`
+	Unpaid     int64 `json:"unpaid,omitempty"`
 }
 
 // Scorecard is a supplier's running counts, over all its buyers or with one.
@@ -456,14 +456,22 @@ var improveZH = map[string]string{
 // CreditDecision is what a quote or a refusal was decided on: the requester's score,
 // grade, the model's version and the reasons, and the program's terms for the grade.
 type CreditDecision struct {
-	Score        int64       `json:"score"`
-	Grade        string      `json:"grade"`
-	ModelVersion string      `json:"model_version"`
-	AsOf         time.Time   `json:"as_of"`
-	Reasons      []Reason    `json:"reasons"`
-	Inputs       ScoreInputs `json:"inputs"`
+	Score        int64     `json:"score"`
+	Grade        string    `json:"grade"`
+	ModelVersion string    `json:"model_version"`
+	AsOf         time.Time `json:"as_of"`
+	// Reasons are the codes of the factors that cost the most points, and how many
+	// each cost; Recompute gives their sentences.
+	Reasons []ReasonCode `json:"reasons"`
+	Inputs  ScoreInputs  `json:"inputs"`
 	// Terms are the program's terms for the grade, when it maps grades to terms.
 	Terms *GradeTerms `json:"terms,omitempty"`
+}
+
+// ReasonCode is a reason as a decision keeps it: its code and the points it cost.
+type ReasonCode struct {
+	Code string `json:"code"`
+	Lost int64  `json:"points_lost"`
 }
 
 // GradeTerms are a program's terms for suppliers of one grade; a zero field keeps the

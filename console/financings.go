@@ -29,6 +29,8 @@ type financingView struct {
 	// SeesAsset: the asset's page is the person's to see (a funder sees a piece once
 	// it paid for it), so it is linked.
 	SeesAsset bool
+	// Reasons are the decision's reasons in words, worked out again from what it kept.
+	Reasons []linkfin.Reason
 }
 
 func (c *Console) financing(w http.ResponseWriter, r *http.Request, p *Person) {
@@ -43,6 +45,11 @@ func (c *Console) financing(w http.ResponseWriter, r *http.Request, p *Person) {
 		Cancels:   acts && (org == f.FunderID || org == f.RequesterID) && f.Status == linkfin.FinancingAccepted,
 	}
 	v.Accepts = acts && org == f.RequesterID && f.Status == linkfin.FinancingQuoted && c.now().Before(f.Quote.ExpiresAt)
+	if f.Decision != nil {
+		if sc, err := services.Recompute(f.Decision); err == nil {
+			v.Reasons = sc.Reasons
+		}
+	}
 	if _, err := services.Read(r.Context(), c.Store, p.Viewer, f.AssetKind, f.AssetID); err == nil {
 		v.SeesAsset = true
 	} else if linkfin.ErrorCode(err) != linkfin.ENOTFOUND {

@@ -222,7 +222,10 @@ func decide(tx linkfin.Tx, p *linkfin.Program, requester, funderID string) (*lin
 	}
 	sc := m.Compute(linkfin.ScoreInputs{Counts: card.ScoreCounts}, tx.Now())
 	d := &linkfin.CreditDecision{Score: sc.Score, Grade: sc.Grade, ModelVersion: sc.ModelVersion, AsOf: sc.AsOf,
-		Reasons: sc.Reasons, Inputs: sc.Inputs}
+		Reasons: []linkfin.ReasonCode{}, Inputs: sc.Inputs}
+	for _, r := range sc.Reasons {
+		d.Reasons = append(d.Reasons, linkfin.ReasonCode{Code: r.Code, Lost: r.Lost})
+	}
 	floor, whose := p.DeclineBelow, "program "+p.ID
 	if f := p.Funder(funderID); f != nil && f.GradeFloor != "" && (floor == "" || m.GradeRank(f.GradeFloor) < m.GradeRank(floor)) {
 		floor, whose = f.GradeFloor, "funder "+funderID
