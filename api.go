@@ -302,6 +302,9 @@ type (
 		// SettlementRail: ecny settles the program's maturities between the parties'
 		// designated e-CNY wallets; by default, between their platform wallets.
 		SettlementRail PaymentRail `json:"settlement_rail,omitempty"`
+		// AlertActions: what the program does when an alert is raised on one of its
+		// suppliers (notify, stop_financing, freeze); none: notify.
+		AlertActions []AlertAction `json:"alert_actions,omitempty"`
 	}
 	// GradeFloorIn is a funder's own grade floor in a program: requests from
 	// suppliers of a worse grade are refused for it ("" sets none).

@@ -112,9 +112,12 @@ type Program struct {
 	DeclineBelow string       `json:"decline_below,omitempty"`
 	// SettlementRail is how maturities are paid: between platform wallets (""), or
 	// from the anchor's designated e-CNY wallet into each holder's (ecny).
-	SettlementRail PaymentRail     `json:"settlement_rail,omitempty"`
-	Funders        []ProgramFunder `json:"funders"`
-	CreatedAt      time.Time       `json:"created_at"`
+	SettlementRail PaymentRail `json:"settlement_rail,omitempty"`
+	// AlertActions are what the program does when an alert is raised on one of its
+	// suppliers (docs/CREDIT.md); none: notify.
+	AlertActions []AlertAction   `json:"alert_actions,omitempty"`
+	Funders      []ProgramFunder `json:"funders"`
+	CreatedAt    time.Time       `json:"created_at"`
 }
 
 // Offers reports whether the program allows the product.
@@ -212,6 +215,11 @@ func (p *Program) Validate() error {
 	}
 	if err := CheckRail(p.SettlementRail, p.Currency); err != nil {
 		return err
+	}
+	for _, a := range p.AlertActions {
+		if a != ActionNotify && a != ActionStopFinancing && a != ActionFreeze {
+			return Errorf(EINVALID, "alert_actions: %q is not an action (notify, stop_financing, freeze)", a)
+		}
 	}
 	return p.validateGrades()
 }

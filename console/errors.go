@@ -57,6 +57,7 @@ var codeMessages = map[string]message{
 	"lot_has_receipt":                   {"This lot already has a warehouse receipt.", "该批货物已有仓单。"},
 	"not_closable":                      {"This financing is not closed: it settles with its certificate at maturity.", "该融资不能提前结清：到期时随凭证一并结算。"},
 	"not_repayable":                     {"This financing is repaid at maturity by settlement, not by its requester.", "该融资到期时通过结算偿还，而非由申请人还款。"},
+	"financing_stopped_by_alert":        {"An open alert on this supplier stops its new financing until the program's anchor or a funder resolves it.", "该供应商有未解除的预警，在计划的核心企业或资金方解除之前，暂停其新的融资。"},
 	"grade_below_floor":                 {"The supplier's grade is below what the program or the funder finances; its scorecard says what would raise it.", "供应商评级低于该计划或资金方的融资下限；其评分卡列明了提升评级的方法。"},
 	"quote_expired":                     {"The quote expired; ask for a new one.", "报价已过期，请重新询价。"},
 	// The API's.

@@ -103,6 +103,8 @@ var statusOf = map[string]int{
 	linkfin.EDEVICERETIRED:       http.StatusConflict,
 	linkfin.EDEVICENOTWATCHING:   http.StatusUnprocessableEntity,
 	linkfin.EDEVICEKEY:           http.StatusBadRequest,
+	// An open alert stops the supplier's new financing.
+	linkfin.EFINANCINGSTOPPED: http.StatusUnprocessableEntity,
 }
 
 func writeError(w http.ResponseWriter, r *http.Request, err error) {

@@ -41,7 +41,8 @@ func (s *Server) domainRoutes() {
 				Limit: in.Limit, Products: in.Products, MaxTenorDays: in.MaxTenorDays, AdvanceRate: in.AdvanceRate, DayCount: in.DayCount,
 				Calendar: in.Calendar, Tolerances: in.Tolerances, BuyBack: in.BuyBack, EarlyPaymentAPR: in.EarlyPaymentAPR,
 				MarginCallLTV: in.MarginCallLTV, SupplierLimit: in.SupplierLimit, LateRate: in.LateRate, PaymentTermsDays: in.PaymentTermsDays,
-				Grades: in.Grades, DeclineBelow: in.DeclineBelow, SettlementRail: in.SettlementRail}}, nil
+				Grades: in.Grades, DeclineBelow: in.DeclineBelow, SettlementRail: in.SettlementRail,
+				AlertActions: in.AlertActions}}, nil
 		})
 	act(s, Route{Pattern: "POST /v1/programs/{id}/funders", Kind: linkfin.KindProgram, Access: Write, Out: reflect.TypeFor[linkfin.Program](),
 		Summary: "Invite a funder into the program, with its limit and pricing (the anchor)."},
@@ -194,6 +195,7 @@ func (s *Server) domainRoutes() {
 				ReceiptID: r.PathValue("id"), Sequence: in.Sequence, ReadAt: in.ReadAt, Quantity: in.Quantity, Signature: sig}}, nil
 		})
 	s.deviceRoutes()
+	s.alertRoutes()
 	getRoute[linkfin.WarehouseReceipt](s, "GET /v1/warehouse-receipts/{id}", linkfin.KindWarehouseReceipt, "Get a warehouse receipt.")
 	listRoute[linkfin.WarehouseReceipt](s, "GET /v1/warehouse-receipts", linkfin.KindWarehouseReceipt, "List warehouse receipts.")
 	act(s, Route{Pattern: "POST /v1/price-marks", Access: Operator, Out: reflect.TypeFor[linkfin.PriceMark](),

@@ -1,7 +1,9 @@
 package http_test
 
 import (
+	"bytes"
 	"context"
+	"crypto/ed25519"
 	"encoding/json"
 	"net/http"
 	"reflect"
@@ -36,6 +38,7 @@ type platform struct {
 	// bankStatement is an imported statement whose bankEntry, a credit, waits to be
 	// assigned; expectedPayment is a payment the anchor announced into its wallet.
 	bankStatement, bankEntry, expectedPayment string
+	alert                                     string // raised in the demo on tier2's pledge loan, watched by the anchor and the bank
 }
 
 func newPlatform(t *testing.T) *platform {
@@ -94,6 +97,22 @@ func newPlatform(t *testing.T) *platform {
 		t.Fatal(err)
 	}
 	p.expectedPayment = ep.ID
+	// A lot of tier2's pledged to the bank, counted short by a sensor: an alert the
+	// anchor and the bank watch.
+	p.submit(t, &services.IssueWarehouseReceipt{Actor: "port", Receipt: linkfin.WarehouseReceipt{ID: "WR-A", LotID: "LOT-A", OwnerID: "tier2",
+		Commodity: "copper", Quantity: 40, Unit: "t"}})
+	p.submit(t, &services.RequestPledgeLoan{Actor: "tier2", ID: "WL-A", ReceiptID: "WR-A", ProgramID: "auto-scf", FunderID: "bank"})
+	p.submit(t, &services.AcceptPledgeLoan{Actor: "tier2", ID: "WL-A", ReceiptID: "WR-A"})
+	sensor := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{9}, ed25519.SeedSize))
+	p.submit(t, &services.RegisterDevice{Actor: "port", Device: linkfin.Device{ID: "dev-A", LotID: "LOT-A", PublicKey: sensor.Public().(ed25519.PublicKey)}})
+	reading := linkfin.Reading{DeviceID: "dev-A", ReceiptID: "WR-A", Sequence: 1, ReadAt: a.clock.Now(), Quantity: 39}
+	reading.Sign(sensor)
+	p.submit(t, &services.ReportTelemetry{Actor: "port", ReceiptID: "WR-A", Reading: reading})
+	alerts, err := a.store.ListObjects(ctx, linkfin.KindAlert, "", 1)
+	if err != nil || len(alerts) != 1 {
+		t.Fatalf("the alert: %v, %v", alerts, err)
+	}
+	p.alert = alerts[0].ID
 	msg, err := iso20022.ReadStatement(strings.NewReader(storetest.Camt053("PLATFORM-1", "PLATFORM-1", "6222 0000 1111", "CNY",
 		storetest.CamtEntry{Sign: "CRDT", Amount: "5.00", Date: due.String(), Ref: "P-1", Remitting: "unannounced"})))
 	if err != nil {
@@ -180,6 +199,7 @@ func (p *platform) fill(t *testing.T, route lfhttp.Route) string {
 		"/v1/credit-transfers/": p.creditTransfer, "/v1/payment-files/": p.paymentFile,
 		"/v1/conditional-payments/": p.cp, "/v1/purpose-bound-wallets/": p.bound,
 		"/v1/bank-statements/": p.bankStatement, "/v1/bank-entries/": p.bankEntry, "/v1/expected-payments/": p.expectedPayment,
+		"/v1/alerts/": p.alert,
 	}
 	for prefix, id := range ids {
 		if strings.HasPrefix(path, prefix+"{id}") {
@@ -277,7 +297,9 @@ var foreignCases = map[string]foreignCase{
 	"POST /v1/payment-files": {body: `{"rail":"bank","date":"2026-12-01"}`},
 	"POST /v1/devices": {body: `{"warehouse_id":"port","public_key":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}`, names: "port",
 		status: 404, code: linkfin.ENOTFOUND, about: "organization port not found"},
-	"POST /v1/devices/{id}/replace": {body: `{"public_key":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}`},
+	"POST /v1/alerts/{id}/acknowledge": {body: `{"reason":"seen"}`},
+	"POST /v1/alerts/{id}/resolve":     {body: `{"reason":"counted whole"}`},
+	"POST /v1/devices/{id}/replace":    {body: `{"public_key":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}`},
 	"POST /v1/ecny-wallets": {body: `{"org_id":"anchor"}`, names: "anchor",
 		status: 404, code: linkfin.ENOTFOUND, about: "organization anchor not found"},
 	"POST /v1/ecny-payments": {body: `{"from_wallet_id":"{ecny}","to_wallet_id":"{ecny}","amount":1}`, names: "{ecny}",

@@ -2,6 +2,7 @@ package services
 
 import (
 	"crypto/ed25519"
+	"fmt"
 	"time"
 
 	"linkfin"
@@ -178,7 +179,12 @@ func (c *ReportTelemetry) Keys() []linkfin.ObjectKey {
 func (c *ReportTelemetry) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
 	var w linkfin.WarehouseReceipt
 	if found, _ := r.Get(linkfin.KindWarehouseReceipt, c.ReceiptID, &w); found && w.FinancingID != "" {
-		return []linkfin.ObjectKey{{Kind: linkfin.KindFinancing, ID: w.FinancingID}}
+		keys := []linkfin.ObjectKey{{Kind: linkfin.KindFinancing, ID: w.FinancingID}}
+		var f linkfin.Financing
+		if found, _ := r.Get(linkfin.KindFinancing, w.FinancingID, &f); found {
+			keys = append(keys, alertKeys(f.RequesterID, f.ProgramID)...)
+		}
+		return keys
 	}
 	return nil
 }
@@ -254,6 +260,12 @@ func (c *ReportTelemetry) Apply(tx linkfin.Tx) (any, error) {
 		}
 		f.Frozen = true
 		if err := tx.Put(linkfin.KindFinancing, f.ID, &f, "financing.frozen"); err != nil {
+			return nil, err
+		}
+		if _, err := raise(tx, linkfin.Alert{Rule: linkfin.RuleTelemetryBelowPledge, Level: linkfin.AlertRed, SupplierID: f.RequesterID,
+			ProgramID: f.ProgramID, FinancingID: f.ID, SubjectKind: linkfin.KindWarehouseReceipt, SubjectID: w.ID,
+			Evidence:       fmt.Sprintf("device %s reading %d counted %d in lot %s; receipt %s pledges %d", d.ID, r.Sequence, r.Quantity, w.LotID, w.ID, w.Quantity),
+			RequiredAction: "count the lot; the loan is frozen until the borrower restores the goods or repays"}); err != nil {
 			return nil, err
 		}
 	}

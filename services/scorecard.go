@@ -195,6 +195,7 @@ func decisionKeys(requester string) []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{
 		{Kind: linkfin.KindScorecard, ID: linkfin.ScorecardID(requester, "")},
 		{Kind: linkfin.KindScoreModel, ID: linkfin.CurrentScoreModel},
+		{Kind: linkfin.KindFinancingStop, ID: requester},
 	}
 }
 
@@ -205,6 +206,10 @@ func decisionKeys(requester string) []linkfin.ObjectKey {
 // and the decision, for the quote to keep. Every product that grades calls it before
 // it prices, so the terms follow the grade in one place.
 func decide(tx linkfin.Tx, p *linkfin.Program, requester, funderID string) (*linkfin.Program, *linkfin.CreditDecision, error) {
+	// An open alert whose program stops the supplier's financing refuses first.
+	if err := stopped(tx, requester); err != nil {
+		return nil, nil, err
+	}
 	m := linkfin.ScoreModels()[linkfin.CurrentScoreModel]
 	// The model's weights and bands are in the log from the first decision made
 	// under it, so anyone can work a decision out again.

@@ -518,7 +518,8 @@ func (c *DisputeInvoice) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
 	if found, err := r.Get(linkfin.KindInvoice, c.ID, &inv); err != nil || !found {
 		return nil
 	}
-	return append(scoreKeys(inv.SellerID, inv.BuyerID), linkfin.ObjectKey{Kind: linkfin.KindPurchaseOrder, ID: inv.POID})
+	return append(append(scoreKeys(inv.SellerID, inv.BuyerID), linkfin.ObjectKey{Kind: linkfin.KindPurchaseOrder, ID: inv.POID}),
+		orderAlertKeys(r, inv.POID)...)
 }
 
 // Apply implements linkfin.Command.
@@ -550,6 +551,9 @@ func (c *DisputeInvoice) Apply(tx linkfin.Tx) (any, error) {
 		return nil, err
 	}
 	inv.Status, inv.Dispute = linkfin.InvoiceDisputed, c.Reason
+	if err := alertIfFinanced(tx, inv, linkfin.RuleDisputedAfterFinancing, "disputed by the buyer: "+c.Reason); err != nil {
+		return nil, err
+	}
 	return inv, tx.Put(linkfin.KindInvoice, inv.ID, inv, "invoice.disputed")
 }
 
@@ -627,7 +631,7 @@ func (c *CreateCreditNote) DependentKeys(r linkfin.Records) []linkfin.ObjectKey 
 	}
 	var inv linkfin.Invoice
 	if found, err := r.Get(linkfin.KindInvoice, id, &inv); err == nil && found {
-		keys = append(keys, scoreKeys(inv.SellerID, inv.BuyerID)...)
+		keys = append(append(keys, scoreKeys(inv.SellerID, inv.BuyerID)...), orderAlertKeys(r, inv.POID)...)
 	}
 	return keys
 }
@@ -709,5 +713,9 @@ func (c *CreateCreditNote) Apply(tx linkfin.Tx) (any, error) {
 		return nil, err
 	}
 	n.SellerID, n.BuyerID, n.CreatedAt = inv.SellerID, inv.BuyerID, tx.Now()
+	if err := alertIfFinanced(tx, inv, linkfin.RuleCreditedAfterFinancing, "credit note "+n.ID+" of "+
+		linkfin.Money{Amount: n.Amount, Currency: inv.Currency}.String()+": "+n.Reason); err != nil {
+		return nil, err
+	}
 	return &n, tx.Put(linkfin.KindCreditNote, n.ID, &n, "credit_note.created")
 }

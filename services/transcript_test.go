@@ -81,6 +81,9 @@ var verbs = map[string]func(s *script, a args) ([]linkfin.Command, error){
 		for _, pr := range a.list("products") {
 			p.Products = append(p.Products, linkfin.Product(pr))
 		}
+		for _, act := range a.list("alert-actions") {
+			p.AlertActions = append(p.AlertActions, linkfin.AlertAction(act))
+		}
 		return []linkfin.Command{&services.CreateProgram{Actor: a.str("anchor"), Program: p}}, nil
 	},
 	// fund: the anchor invites a funder at a fixed rate, and the funder accepts.
@@ -123,19 +126,36 @@ var verbs = map[string]func(s *script, a args) ([]linkfin.Command, error){
 	// deliver: the buyer receives the whole order, the seller invoices it (due on due),
 	// and the buyer approves the invoice: order po-N gives invoice inv-N and payable
 	// pay-inv-N.
+	// deliver: the goods received whole, invoiced and (unless unapproved) approved.
 	"deliver": func(s *script, a args) ([]linkfin.Command, error) {
 		var po linkfin.PurchaseOrder
 		s.get(linkfin.KindPurchaseOrder, a.str("order"), &po)
 		n := strings.TrimPrefix(po.ID, "po-")
 		l := po.Lines[0]
-		return []linkfin.Command{
+		cs := []linkfin.Command{
 			&services.CreateGoodsReceipt{Actor: po.BuyerID, Receipt: linkfin.GoodsReceipt{ID: "gr-" + n, POID: po.ID,
 				Lines: []linkfin.ReceiptLine{{LineID: l.LineID, Accepted: l.Quantity}}}},
 			&services.CreateInvoice{Actor: po.SellerID, Invoice: linkfin.Invoice{ID: "inv-" + n, Number: "INV-" + n, BuyerID: po.BuyerID,
 				POID: po.ID, Currency: po.Currency, IssueDate: linkfin.DateOf(s.now), DueDate: a.date("due"),
 				Lines: []linkfin.InvoiceLine{{LineID: l.LineID, Quantity: l.Quantity, UnitPrice: l.UnitPrice, Amount: po.Total}}, Total: po.Total}},
 			&services.ApproveInvoice{Actor: po.BuyerID, ID: "inv-" + n},
-		}, nil
+		}
+		if a.has("unapproved") {
+			cs = cs[:2]
+		}
+		return cs, nil
+	},
+	"dispute": func(s *script, a args) ([]linkfin.Command, error) {
+		return []linkfin.Command{&services.DisputeInvoice{Actor: a.str("actor"), ID: a.str("id"), Reason: a.str("reason")}}, nil
+	},
+	"credit": func(s *script, a args) ([]linkfin.Command, error) {
+		return []linkfin.Command{&services.CreateCreditNote{Actor: a.str("actor"), Note: linkfin.CreditNote{ID: a.str("id"), Number: a.str("id"),
+			InvoiceID: a.str("invoice"), Amount: a.money("amount"), Reason: a.str("reason")}}}, nil
+	},
+	// alert id=al#1 actor=bank by=user:u1 do=acknowledge|resolve reason="..."
+	"alert": func(s *script, a args) ([]linkfin.Command, error) {
+		return []linkfin.Command{&services.ActOnAlert{Actor: a.str("actor"), By: a.opt("by", ""), ID: a.str("id"),
+			Resolve: a.str("do") == "resolve", Reason: a.opt("reason", "")}}, nil
 	},
 	"issue": func(s *script, a args) ([]linkfin.Command, error) {
 		return []linkfin.Command{&services.IssueCertificate{Actor: a.str("actor"), ID: a.str("id"), ProgramID: a.str("program"), PayableIDs: a.list("payables")}}, nil
@@ -590,6 +610,8 @@ var shown = map[string][]string{
 	linkfin.KindWarehouseReceipt: {"owner_id", "warehouse_id", "lot_id", "commodity", "quantity", "status"},
 	linkfin.KindLot:              {"receipt_id"},
 	linkfin.KindPriceMark:        {"price"},
+	linkfin.KindAlert:            {"rule", "level", "supplier_id", "program_id", "financing_id", "subject_id", "evidence", "actions", "watchers", "status"},
+	linkfin.KindFinancingStop:    {"alerts"},
 }
 
 // hidden are the fields a change does not print: times (the clock is the transcript's

@@ -1,0 +1,113 @@
+package linkfin
+
+import "time"
+
+// Early warnings: an alert is raised by the command whose event trips its rule, in
+// the same batch, never by reading history back (docs/CREDIT.md, "Alert rules").
+const (
+	// KindAlert is the record kind of alerts.
+	KindAlert = "alert"
+	// KindFinancingStop is the record kind of the open alerts that stop a supplier's
+	// new financing, one record per supplier, read by every graded request.
+	KindFinancingStop = "financing_stop"
+)
+
+// EFINANCINGSTOPPED refuses a request from a supplier that an open alert stops; the
+// message names the alert.
+const EFINANCINGSTOPPED = "financing_stopped_by_alert"
+
+func init() {
+	RegisterKind(KindAlert, func() any { return new(Alert) })
+	RegisterKind(KindFinancingStop, func() any { return new(FinancingStop) })
+	IDPrefix[KindAlert] = "al"
+}
+
+// AlertLevel is how grave an alert is.
+type AlertLevel string
+
+const (
+	AlertYellow AlertLevel = "yellow" // watch
+	AlertOrange AlertLevel = "orange" // act soon
+	AlertRed    AlertLevel = "red"    // the collateral or the claim is in doubt now
+)
+
+// AlertStatus is where an alert stands.
+type AlertStatus string
+
+const (
+	AlertOpen         AlertStatus = "open"
+	AlertAcknowledged AlertStatus = "acknowledged" // a person has seen it; it still acts
+	AlertResolved     AlertStatus = "resolved"     // closed, with who and why; it no longer acts
+)
+
+// AlertAction is what a program does when one of its suppliers' alerts is raised.
+type AlertAction string
+
+const (
+	// ActionNotify: the alert's event goes to the webhooks and the console inbox
+	// lists it. Every alert notifies.
+	ActionNotify AlertAction = "notify"
+	// ActionStopFinancing: the supplier's new requests are refused
+	// (EFINANCINGSTOPPED) until the alert is resolved.
+	ActionStopFinancing AlertAction = "stop_financing"
+	// ActionFreeze: the pledge loan the alert is about is frozen (a loan frozen is
+	// disbursed no further).
+	ActionFreeze AlertAction = "freeze"
+)
+
+// The alert rules.
+const (
+	// RuleCreditedAfterFinancing: a credit note on an invoice whose order backs a
+	// financing.
+	RuleCreditedAfterFinancing = "invoice_credited_after_financing"
+	// RuleDisputedAfterFinancing: the buyer disputes an invoice whose order backs a
+	// financing.
+	RuleDisputedAfterFinancing = "invoice_disputed_after_financing"
+	// RuleTelemetryBelowPledge: a signed reading counts less in a pledged lot than
+	// its receipt holds.
+	RuleTelemetryBelowPledge = "telemetry_below_pledge"
+)
+
+// Alert is one early warning about a supplier's trade.
+type Alert struct {
+	ID         string     `json:"id"`
+	Rule       string     `json:"rule"`
+	Level      AlertLevel `json:"level"`
+	SupplierID string     `json:"supplier_id"`
+	ProgramID  string     `json:"program_id,omitempty"`
+	// FinancingID is the financing the alert is about.
+	FinancingID string `json:"financing_id,omitempty"`
+	// Subject is the record whose event raised it: its kind and id.
+	SubjectKind string `json:"subject_kind"`
+	SubjectID   string `json:"subject_id"`
+	// Evidence is what the rule saw, in words and figures.
+	Evidence       string        `json:"evidence"`
+	RequiredAction string        `json:"required_action"`
+	Actions        []AlertAction `json:"actions"`
+	Status         AlertStatus   `json:"status"`
+	// Watchers see the alert and act on it: the program's anchor and its funders,
+	// and the financing's funder.
+	Watchers  []string  `json:"watchers"`
+	CreatedAt time.Time `json:"created_at"` // when it was raised
+	// Who acknowledged and resolved it, when and why (the user of the organization).
+	AcknowledgedBy     string     `json:"acknowledged_by,omitempty"`
+	AcknowledgedAt     *time.Time `json:"acknowledged_at,omitempty"`
+	AcknowledgedReason string     `json:"acknowledged_reason,omitempty"`
+	ResolvedBy         string     `json:"resolved_by,omitempty"`
+	ResolvedAt         *time.Time `json:"resolved_at,omitempty"`
+	ResolvedReason     string     `json:"resolved_reason,omitempty"`
+}
+
+// Parties implements Partied: the watchers.
+func (a *Alert) Parties() []string { return parties(a.Watchers...) }
+
+// FinancingStop lists the open alerts that stop a supplier's new financing.
+type FinancingStop struct {
+	ID     string   `json:"id"` // the supplier
+	Alerts []string `json:"alerts"`
+}
+
+// AlertReasonIn is the body of acknowledging or resolving an alert.
+type AlertReasonIn struct {
+	Reason string `json:"reason"`
+}

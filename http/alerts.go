@@ -1,0 +1,36 @@
+package http
+
+import (
+	"net/http"
+	"reflect"
+
+	"linkfin"
+	"linkfin/services"
+)
+
+// alertRoutes: the early warnings raised on the suppliers of a program, for its anchor,
+// its funders and the operator (docs/CREDIT.md, "Alert rules").
+func (s *Server) alertRoutes() {
+	alert := reflect.TypeFor[linkfin.Alert]()
+	listRoute[linkfin.Alert](s, "GET /v1/alerts", linkfin.KindAlert, "List the alerts the caller watches: those raised on the suppliers "+
+		"of the programs it runs or funds (status: open, acknowledged or resolved).")
+	getRoute[linkfin.Alert](s, "GET /v1/alerts/{id}", linkfin.KindAlert, "Get an alert: its rule, level, evidence, required action, "+
+		"the actions its program took, and who acknowledged and resolved it, when and why.")
+	for _, step := range []struct {
+		verb, summary string
+		resolve       bool
+	}{
+		{"acknowledge", "Acknowledge an open alert (a watcher, or the operator), with a reason: who and why are kept. It still acts.", false},
+		{"resolve", "Resolve an alert (a watcher, or the operator), with a reason: who and why are kept, and the financing stop it " +
+			"set is lifted.", true},
+	} {
+		act(s, Route{Pattern: "POST /v1/alerts/{id}/" + step.verb, Kind: linkfin.KindAlert, Access: Write, Out: alert, Summary: step.summary},
+			func(r *http.Request, p *principal, in *linkfin.AlertReasonIn) (linkfin.Command, error) {
+				org := p.Org
+				if p.operator() {
+					org = ""
+				}
+				return &services.ActOnAlert{Actor: org, By: p.by(), ID: r.PathValue("id"), Resolve: step.resolve, Reason: in.Reason}, nil
+			})
+	}
+}

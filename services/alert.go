@@ -1,0 +1,186 @@
+package services
+
+import (
+	"slices"
+	"strings"
+
+	"linkfin"
+)
+
+// Alerts are raised by the commands whose events trip their rules, in the same batch:
+// such a command names among its keys the program the supplier is financed under
+// (whose alert_actions say what to do) and the supplier's financing stop, and calls
+// raise. Nothing reads history back to find them (docs/CREDIT.md, "Alert rules").
+
+// alertKeys are the records raising an alert on a supplier under a program reads and
+// writes.
+func alertKeys(supplier, programID string) []linkfin.ObjectKey {
+	keys := []linkfin.ObjectKey{{Kind: linkfin.KindFinancingStop, ID: supplier}}
+	if programID != "" {
+		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindProgram, ID: programID})
+	}
+	return keys
+}
+
+// raise records alert a (its rule, level, supplier, program, subject, evidence and
+// required action set) and takes the program's actions: every alert notifies (its
+// event, alert.raised, goes to the webhooks); stop_financing adds it to the
+// supplier's financing stop; freeze freezes the pledge loan it is about.
+func raise(tx linkfin.Tx, a linkfin.Alert) (*linkfin.Alert, error) {
+	a.ID = tx.NewID(linkfin.IDPrefix[linkfin.KindAlert])
+	a.Status, a.CreatedAt = linkfin.AlertOpen, tx.Now()
+	a.Actions = []linkfin.AlertAction{linkfin.ActionNotify}
+	var p linkfin.Program
+	if a.ProgramID != "" {
+		if found, err := tx.Get(linkfin.KindProgram, a.ProgramID, &p); err != nil {
+			return nil, err
+		} else if found {
+			a.Watchers = append(a.Watchers, p.AnchorID)
+			for _, f := range p.Funders {
+				if f.Status == linkfin.FunderAccepted {
+					a.Watchers = append(a.Watchers, f.FunderID)
+				}
+			}
+			for _, act := range p.AlertActions {
+				if !slices.Contains(a.Actions, act) {
+					a.Actions = append(a.Actions, act)
+				}
+			}
+		}
+	}
+	if a.FinancingID != "" {
+		var f linkfin.Financing
+		if found, err := tx.Get(linkfin.KindFinancing, a.FinancingID, &f); err != nil {
+			return nil, err
+		} else if found {
+			a.Watchers = append(a.Watchers, f.FunderID)
+			if slices.Contains(a.Actions, linkfin.ActionFreeze) && f.Product == linkfin.ProductWarehousePledge && !f.Frozen {
+				f.Frozen = true
+				if err := tx.Put(linkfin.KindFinancing, f.ID, &f, "financing.frozen"); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	a.Watchers = slices.Compact(slices.Sorted(slices.Values(a.Watchers)))
+	if slices.Contains(a.Actions, linkfin.ActionStopFinancing) {
+		var st linkfin.FinancingStop
+		if _, err := tx.Get(linkfin.KindFinancingStop, a.SupplierID, &st); err != nil {
+			return nil, err
+		}
+		st.ID, st.Alerts = a.SupplierID, append(st.Alerts, a.ID)
+		if err := tx.Put(linkfin.KindFinancingStop, a.SupplierID, &st, "financing_stop.added"); err != nil {
+			return nil, err
+		}
+	}
+	return &a, tx.Put(linkfin.KindAlert, a.ID, &a, "alert.raised")
+}
+
+// stopped refuses a request from a supplier that an open alert stops, naming the
+// alert (EFINANCINGSTOPPED).
+func stopped(tx linkfin.Tx, supplier string) error {
+	var st linkfin.FinancingStop
+	if found, err := tx.Get(linkfin.KindFinancingStop, supplier, &st); err != nil || !found || len(st.Alerts) == 0 {
+		return err
+	}
+	return linkfin.Errorf(linkfin.EFINANCINGSTOPPED, "new financing of %s is stopped by alert %s until it is resolved", supplier, strings.Join(st.Alerts, ", "))
+}
+
+// ActOnAlert is a watcher of an alert (an organization that sees it) acknowledging it
+// or resolving it, with its reason; By is the user or key it acts through. Resolving
+// lifts the financing stop the alert set.
+type ActOnAlert struct {
+	Actor   string // the organization; "" for the operator
+	By      string
+	ID      string
+	Resolve bool
+	Reason  string
+}
+
+// Keys implements linkfin.Command.
+func (c *ActOnAlert) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{{Kind: linkfin.KindAlert, ID: c.ID}}
+}
+
+// DependentKeys implements linkfin.DependentCommand: the supplier's financing stop.
+func (c *ActOnAlert) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
+	var a linkfin.Alert
+	if found, err := r.Get(linkfin.KindAlert, c.ID, &a); err != nil || !found {
+		return nil
+	}
+	return []linkfin.ObjectKey{{Kind: linkfin.KindFinancingStop, ID: a.SupplierID}}
+}
+
+// Apply implements linkfin.Command.
+func (c *ActOnAlert) Apply(tx linkfin.Tx) (any, error) {
+	var a linkfin.Alert
+	if found, err := tx.Get(linkfin.KindAlert, c.ID, &a); err != nil {
+		return nil, err
+	} else if !found || c.Actor != "" && !slices.Contains(a.Watchers, c.Actor) {
+		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "alert %s not found", c.ID)
+	}
+	if c.Reason == "" || len(c.Reason) > 1000 {
+		return nil, linkfin.Errorf(linkfin.EINVALID, "reason: why, in 1 to 1000 characters")
+	}
+	who := c.By
+	if who == "" {
+		who = "org:" + c.Actor
+	}
+	now := tx.Now()
+	switch {
+	case a.Status == linkfin.AlertResolved:
+		return nil, linkfin.Errorf(linkfin.ECONFLICT, "alert %s is resolved", a.ID)
+	case !c.Resolve && a.Status == linkfin.AlertAcknowledged:
+		return nil, linkfin.Errorf(linkfin.ECONFLICT, "alert %s is already acknowledged", a.ID)
+	case !c.Resolve:
+		a.Status, a.AcknowledgedBy, a.AcknowledgedAt, a.AcknowledgedReason = linkfin.AlertAcknowledged, who, &now, c.Reason
+		return &a, tx.Put(linkfin.KindAlert, a.ID, &a, "alert.acknowledged")
+	}
+	a.Status, a.ResolvedBy, a.ResolvedAt, a.ResolvedReason = linkfin.AlertResolved, who, &now, c.Reason
+	var st linkfin.FinancingStop
+	if found, err := tx.Get(linkfin.KindFinancingStop, a.SupplierID, &st); err != nil {
+		return nil, err
+	} else if found && slices.Contains(st.Alerts, a.ID) {
+		st.Alerts = slices.DeleteFunc(st.Alerts, func(id string) bool { return id == a.ID })
+		if err := tx.Put(linkfin.KindFinancingStop, a.SupplierID, &st, "financing_stop.lifted"); err != nil {
+			return nil, err
+		}
+	}
+	return &a, tx.Put(linkfin.KindAlert, a.ID, &a, "alert.resolved")
+}
+
+// orderAlertKeys are the records an invoice's credit or dispute reads to raise an
+// alert when its order backs a financing: the order, the financing, its program and
+// the seller's financing stop.
+// Each is named once the record before it is loaded.
+func orderAlertKeys(r linkfin.Records, poID string) []linkfin.ObjectKey {
+	keys := []linkfin.ObjectKey{{Kind: linkfin.KindPurchaseOrder, ID: poID}}
+	var po linkfin.PurchaseOrder
+	if found, err := r.Get(linkfin.KindPurchaseOrder, poID, &po); err != nil || !found || po.FinancingID == "" {
+		return keys
+	}
+	keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindFinancing, ID: po.FinancingID})
+	var f linkfin.Financing
+	if found, err := r.Get(linkfin.KindFinancing, po.FinancingID, &f); err != nil || !found {
+		return keys
+	}
+	return append(keys, alertKeys(po.SellerID, f.ProgramID)...)
+}
+
+// alertIfFinanced raises rule's alert on an invoice whose order backs a financing:
+// orange, the financed claim shrinks or is in doubt.
+func alertIfFinanced(tx linkfin.Tx, inv *linkfin.Invoice, rule, evidence string) error {
+	var po linkfin.PurchaseOrder
+	if found, err := tx.Get(linkfin.KindPurchaseOrder, inv.POID, &po); err != nil || !found || po.FinancingID == "" {
+		return err
+	}
+	var f linkfin.Financing
+	if found, err := tx.Get(linkfin.KindFinancing, po.FinancingID, &f); err != nil || !found {
+		return err
+	}
+	_, err := raise(tx, linkfin.Alert{Rule: rule, Level: linkfin.AlertOrange, SupplierID: inv.SellerID, ProgramID: f.ProgramID,
+		FinancingID: f.ID, SubjectKind: linkfin.KindInvoice, SubjectID: inv.ID,
+		Evidence:       "invoice " + inv.ID + " of order " + po.ID + ", which backs financing " + f.ID + ": " + evidence,
+		RequiredAction: "check the claim with the buyer; ask the supplier for recourse or a replacement asset before financing it again"})
+	return err
+}
