@@ -195,6 +195,11 @@ payable pay-inv-4 both 100000 2027-06-30
 	same := func(f fin) string {
 		// Its ids, and the instants of the batches, a few ns apart, aside.
 		f.ID, f.AssetID, f.LedgerBase, f.CreatedAt, f.Quote.ExpiresAt, f.HoldsUntil = "", "", 0, time.Time{}, time.Time{}, nil
+		if f.Decision != nil {
+			d := *f.Decision
+			d.AsOf = time.Time{}
+			f.Decision = &d
+		}
 		data, _ := json.Marshal(f)
 		return string(data)
 	}
