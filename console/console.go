@@ -140,6 +140,10 @@ func New(s linkfin.Store, e *engine.Engine, auth *services.Auth, logger *slog.Lo
 	c.mux.HandleFunc("GET /receipts", c.person(c.section(c.receipts)))
 	c.mux.HandleFunc("GET /receipts/{id}", c.person(c.receipt))
 	c.mux.HandleFunc("GET /devices", c.person(c.section(c.devices)))
+	// The alert inbox of anchors, funders and the operator.
+	c.mux.HandleFunc("GET /alerts", c.person(c.section(c.alerts)))
+	c.mux.HandleFunc("POST /alerts/{id}/acknowledge", c.person(c.actOnAlert(false)))
+	c.mux.HandleFunc("POST /alerts/{id}/resolve", c.person(c.actOnAlert(true)))
 	c.mux.HandleFunc("POST /devices", c.person(c.registerDevice))
 	c.mux.HandleFunc("POST /devices/{id}/retire", c.person(c.retireDevice))
 	c.mux.HandleFunc("GET /payables/{id}", c.person(c.payable))

@@ -33,6 +33,7 @@ var sections = []section{
 	{Path: "/settlements", Key: "nav.settlements", caps: caps(linkfin.CapAnchor)},
 	{Path: "/programs", Key: "nav.programs", caps: caps(linkfin.CapAnchor, linkfin.CapFund)},
 	{Path: "/exposure", Key: "nav.exposure", caps: caps(linkfin.CapAnchor, linkfin.CapFund)},
+	{Path: "/alerts", Key: "nav.alerts", caps: caps(linkfin.CapAnchor, linkfin.CapFund)},
 	{Path: "/scorecard", Key: "nav.scorecard", caps: caps(linkfin.CapTrade, linkfin.CapAnchor, linkfin.CapFund)},
 	{Path: "/discounting", Key: "nav.discounting", caps: caps(linkfin.CapAnchor)},
 	{Path: "/ecny", Key: "nav.ecny", caps: caps(linkfin.CapTrade, linkfin.CapFund, linkfin.CapAnchor)},

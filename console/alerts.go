@@ -1,0 +1,95 @@
+package console
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+
+	"linkfin"
+	"linkfin/services"
+)
+
+func init() { pageNames = append(pageNames, "alerts") }
+
+// alertsView is the alerts the person's organization watches, newest first, and
+// whether it may acknowledge and resolve them.
+type alertsView struct {
+	Rows []alertRow
+	Act  bool
+}
+
+// alertRow is an alert with the messages of its rule, level, status and actions.
+type alertRow struct {
+	linkfin.Alert
+	RuleKey, LevelKey, StatusKey string
+	ActionKeys                   []string
+}
+
+// alertWords are the messages of the alerts' rules, levels, statuses and actions.
+var alertWords = map[string]string{
+	linkfin.RuleCreditedAfterFinancing:  "alerts.rule.invoice_credited_after_financing",
+	linkfin.RuleDisputedAfterFinancing:  "alerts.rule.invoice_disputed_after_financing",
+	linkfin.RuleTelemetryBelowPledge:    "alerts.rule.telemetry_below_pledge",
+	string(linkfin.AlertYellow):         "alerts.level.yellow",
+	string(linkfin.AlertOrange):         "alerts.level.orange",
+	string(linkfin.AlertRed):            "alerts.level.red",
+	string(linkfin.AlertOpen):           "alerts.status.open",
+	string(linkfin.AlertAcknowledged):   "alerts.status.acknowledged",
+	string(linkfin.AlertResolved):       "alerts.status.resolved",
+	string(linkfin.ActionNotify):        "alerts.action.notify",
+	string(linkfin.ActionStopFinancing): "alerts.action.stop_financing",
+	string(linkfin.ActionFreeze):        "alerts.action.freeze",
+}
+
+// maxAlerts bounds the alerts the inbox lists.
+const maxAlerts = 1000
+
+// alerts is the alert inbox of an anchor, a funder or the operator: the early warnings
+// raised on the suppliers of the programs it runs or funds (docs/CREDIT.md), each with
+// its rule, evidence, required action and the actions taken, and forms to acknowledge
+// and resolve it with a reason.
+func (c *Console) alerts(w http.ResponseWriter, r *http.Request, p *Person) {
+	v := alertsView{Act: p.CanAct()}
+	for after := ""; len(v.Rows) < maxAlerts; {
+		page, err := services.List(r.Context(), c.Store, p.Viewer, linkfin.KindAlert, services.Filter{}, after, 500)
+		if err != nil {
+			c.fail(w, r, p, err)
+			return
+		}
+		for _, raw := range page.Data {
+			var a linkfin.Alert
+			if err := json.Unmarshal(raw, &a); err != nil {
+				c.fail(w, r, p, err)
+				return
+			}
+			row := alertRow{Alert: a, RuleKey: alertWords[a.Rule], LevelKey: alertWords[string(a.Level)], StatusKey: alertWords[string(a.Status)]}
+			for _, act := range a.Actions {
+				row.ActionKeys = append(row.ActionKeys, alertWords[string(act)])
+			}
+			v.Rows = append(v.Rows, row)
+		}
+		if page.NextCursor == "" {
+			break
+		}
+		after = page.NextCursor
+	}
+	// Ids grow with time: the newest first.
+	for i, j := 0, len(v.Rows)-1; i < j; i, j = i+1, j-1 {
+		v.Rows[i], v.Rows[j] = v.Rows[j], v.Rows[i]
+	}
+	c.render(w, r, http.StatusOK, "alerts", "alerts.title", p, v, "")
+}
+
+// actOnAlert acknowledges or resolves an alert from its row's form, with the reason
+// typed (services.ActOnAlert); the person is kept as who.
+func (c *Console) actOnAlert(resolve bool) func(w http.ResponseWriter, r *http.Request, p *Person) {
+	return func(w http.ResponseWriter, r *http.Request, p *Person) {
+		cmd := &services.ActOnAlert{Actor: p.Viewer.Org, By: "user:" + p.UserID, ID: r.PathValue("id"), Resolve: resolve,
+			Reason: strings.TrimSpace(r.PostFormValue("reason"))}
+		if _, err := c.act(r.Context(), p, r.PostForm, cmd); err != nil {
+			c.fail(w, r, p, err)
+			return
+		}
+		done(w, r, "/alerts#alert-"+cmd.ID)
+	}
+}

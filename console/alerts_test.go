@@ -1,0 +1,70 @@
+package console
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"linkfin"
+)
+
+// The alert inbox: a reading of the pledged lot one tonne short raises a red alert
+// that the anchor and the bank list, in both languages, and the supplier and the
+// warehouse do not; a viewer is offered no form; the bank acknowledges it and the
+// anchor resolves it, each with a reason, and the alert keeps who and why.
+func TestAlertInbox(t *testing.T) {
+	s, f := pledged(t)
+	d := s.sensorOn(t, 5)
+	s.read(d, 40)
+	bank := s.as("bank", linkfin.RoleFinance)
+	if _, page := bank.get("/alerts"); strings.Contains(page, `id="alert-`) {
+		t.Fatalf("the lot counted whole raised an alert:\n%s", page)
+	}
+	s.read(d, 39)
+	code, page := bank.get("/alerts")
+	if code != http.StatusOK || !strings.Contains(page, English.T("alerts.rule.telemetry_below_pledge")) || !strings.Contains(page, f.ID) ||
+		!strings.Contains(page, English.T("alerts.level.red")) || !strings.Contains(page, "/acknowledge") {
+		t.Fatalf("the bank's inbox: %d\n%s", code, page)
+	}
+	id := strings.TrimPrefix(strings.SplitN(page[strings.Index(page, `id="alert-`)+len(`id="`):], `"`, 2)[0], "alert-")
+	for _, org := range []string{"tier2", "port"} {
+		if _, other := s.as(org, linkfin.RoleAdmin).get("/alerts"); strings.Contains(other, id) {
+			t.Fatalf("%s sees the alert:\n%s", org, other)
+		}
+	}
+	if _, vpage := s.as("bank", linkfin.RoleViewer).get("/alerts"); !strings.Contains(vpage, id) || strings.Contains(vpage, "/acknowledge") {
+		t.Fatalf("a viewer's inbox:\n%s", vpage)
+	}
+	form := url.Values{"csrf": {hidden(page, "csrf")}, "idempotency_key": {"ack-1"}, "reason": {"counting the lot"}}
+	if code, body := bank.post("/alerts/"+id+"/acknowledge", form); code != http.StatusSeeOther {
+		t.Fatalf("acknowledging: %d\n%s", code, body)
+	}
+	s.user("anchor", linkfin.RoleAdmin, string(Chinese))
+	anchor := s.as("anchor", linkfin.RoleAdmin)
+	_, page = anchor.get("/alerts")
+	if !strings.Contains(page, Chinese.T("alerts.status.acknowledged")) || !strings.Contains(page, "counting the lot") || !strings.Contains(page, "/resolve") {
+		t.Fatalf("the anchor's inbox in Chinese:\n%s", page)
+	}
+	form = url.Values{"csrf": {hidden(page, "csrf")}, "idempotency_key": {"res-1"}, "reason": {""}}
+	if code, body := anchor.post("/alerts/"+id+"/resolve", form); code < 400 || !strings.Contains(body, "<code>invalid</code>") {
+		t.Fatalf("resolving without a reason: %d\n%s", code, body)
+	}
+	form.Set("reason", "lot recounted: 40 t")
+	form.Set("idempotency_key", "res-2")
+	if code, body := anchor.post("/alerts/"+id+"/resolve", form); code != http.StatusSeeOther {
+		t.Fatalf("resolving: %d\n%s", code, body)
+	}
+	o, err := s.store.Object(context.Background(), linkfin.KindAlert, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a linkfin.Alert
+	json.Unmarshal(o.Data, &a)
+	if a.Status != linkfin.AlertResolved || a.AcknowledgedReason != "counting the lot" || a.ResolvedReason != "lot recounted: 40 t" ||
+		!strings.HasPrefix(a.AcknowledgedBy, "user:") || !strings.HasPrefix(a.ResolvedBy, "user:") || a.AcknowledgedBy == a.ResolvedBy {
+		t.Fatalf("the alert after both: %+v", a)
+	}
+}
