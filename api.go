@@ -295,6 +295,10 @@ type (
 		// PaymentTermsDays: an invoice without a due date is due this many days after
 		// it is issued.
 		PaymentTermsDays int `json:"payment_terms_days,omitempty" bound:"days"`
+		// DuplicateWindowDays: an invoice issued within this many days of an earlier
+		// one of the same seller, buyer, currency and total is held for review (7
+		// when absent, none when 0, at most 31).
+		DuplicateWindowDays *int `json:"duplicate_window_days,omitempty"`
 		// Grades map the suppliers' grades to terms; DeclineBelow refuses the grades
 		// worse than it (docs/CREDIT.md).
 		Grades       []GradeTerms `json:"grades,omitempty"`
@@ -370,6 +374,10 @@ type (
 	}
 	// DisputeIn says why the buyer disputes an invoice.
 	DisputeIn struct {
+		Reason string `json:"reason"`
+	}
+	// ClearHoldIn clears an invoice's hold for review, with the reason.
+	ClearHoldIn struct {
 		Reason string `json:"reason"`
 	}
 	// CreditNoteIn reduces an invoice.

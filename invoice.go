@@ -3,6 +3,7 @@ package linkfin
 import (
 	"math/big"
 	"slices"
+	"strconv"
 	"time"
 )
 
@@ -103,11 +104,27 @@ type Invoice struct {
 	SelfBilled bool   `json:"self_billed,omitempty"`
 	// Credited is the sum of the seller's credit notes against the invoice: what is
 	// owed is Due() − Credited.
-	Credited  int64        `json:"credited"`
-	Match     *MatchResult `json:"match,omitempty"`
-	Dispute   string       `json:"dispute,omitempty"`
+	Credited int64        `json:"credited"`
+	Match    *MatchResult `json:"match,omitempty"`
+	Dispute  string       `json:"dispute,omitempty"`
+	// Hold, when set, says the invoice repeats an earlier one's seller, buyer, currency
+	// and total within days of its issue date: it is held for review, and cannot be
+	// approved until the buyer or the operator clears the hold.
+	Hold      *InvoiceHold `json:"hold,omitempty"`
 	CreatedAt time.Time    `json:"created_at"`
 }
+
+// InvoiceHold is an invoice held for review as a possible duplicate of an earlier one
+// (renumbered): the earlier invoice, and, once cleared, who cleared it, when and why.
+type InvoiceHold struct {
+	EarlierInvoiceID string     `json:"earlier_invoice_id,omitempty"`
+	ClearedAt        *time.Time `json:"cleared_at,omitempty"`
+	ClearedBy        string     `json:"cleared_by,omitempty"`
+	Reason           string     `json:"reason,omitempty"`
+}
+
+// Held reports whether the invoice is held for review and not yet cleared.
+func (inv *Invoice) Held() bool { return inv.Hold != nil && inv.Hold.ClearedAt == nil }
 
 // Validate checks the invoice's own arithmetic and fields.
 func (inv *Invoice) Validate() error {
@@ -465,6 +482,47 @@ func NormalizeInvoiceNumber(n string) string {
 		}
 	}
 	return string(out)
+}
+
+// KindInvoiceFingerprint is the record kind of the registry of invoice fingerprints:
+// one record per seller, buyer, currency, total and issue date, listing the invoices
+// that have them, so that a renumbered invoice is found by its amount and date.
+const KindInvoiceFingerprint = "invoice_fingerprint"
+
+// InvoiceFingerprint lists the invoices of one fingerprint: the first
+// MaxFingerprintInvoices of them, which a hold names, and how many there are. Its id
+// is InvoiceFingerprintKey's.
+type InvoiceFingerprint struct {
+	ID         string   `json:"id"`
+	InvoiceIDs []string `json:"invoice_ids"`
+	Count      int64    `json:"count"`
+}
+
+// MaxFingerprintInvoices bounds the invoices a fingerprint lists, so that a record
+// that many alike invoices share stays small.
+const MaxFingerprintInvoices = 10
+
+// InvoiceFingerprintKey is the registry id of the invoices of a seller to a buyer of a
+// total in a currency issued on a day.
+func InvoiceFingerprintKey(sellerID, buyerID string, currency Currency, total int64, issued Date) string {
+	return sellerID + "~" + buyerID + "~" + string(currency) + "~" + strconv.FormatInt(total, 10) + "~" + issued.String()
+}
+
+// Duplicate windows: an invoice issued within this many days either side of an
+// earlier one of the same seller, buyer, currency and total is held for review. A
+// program may set its own, up to the maximum; 0 turns the check off.
+const (
+	DefaultDuplicateWindowDays = 7
+	MaxDuplicateWindowDays     = 31
+)
+
+// DuplicateWindow is the duplicate window of a program's invoices (p may be nil: an
+// order outside any program).
+func (p *Program) DuplicateWindow() int {
+	if p == nil || p.DuplicateWindowDays == nil {
+		return DefaultDuplicateWindowDays
+	}
+	return *p.DuplicateWindowDays
 }
 
 // InvoiceNumber is the registry's record of an invoice number between a seller and a

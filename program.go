@@ -106,6 +106,10 @@ type Program struct {
 	// PaymentTermsDays is the buyer's payment terms: an invoice that states no due
 	// date is due this many days after its issue date (none when 0).
 	PaymentTermsDays int `json:"payment_terms_days,omitempty"`
+	// DuplicateWindowDays is how many days either side of an earlier invoice of the
+	// same seller, buyer, currency and total an invoice is held for review as a
+	// possible duplicate: DefaultDuplicateWindowDays when absent, none when 0.
+	DuplicateWindowDays *int `json:"duplicate_window_days,omitempty"`
 	// Grades map suppliers' grades (of the current scoring model) to terms, and
 	// DeclineBelow refuses requests from suppliers graded worse than it.
 	Grades       []GradeTerms `json:"grades,omitempty"`
@@ -188,6 +192,9 @@ func (p *Program) Validate() error {
 	}
 	if p.PaymentTermsDays < 0 || p.PaymentTermsDays > MaxTenorDays {
 		return Errorf(EINVALID, "payment_terms_days is from 0 to %d", MaxTenorDays)
+	}
+	if w := p.DuplicateWindowDays; w != nil && (*w < 0 || *w > MaxDuplicateWindowDays) {
+		return Errorf(EINVALID, "duplicate_window_days is from 0 (no check) to %d", MaxDuplicateWindowDays)
 	}
 	if p.AdvanceRate.IsZero() || p.AdvanceRate.Rat().Cmp(oneRat) >= 0 {
 		return Errorf(EINVALID, "advance_rate is above 0 and below 1, such as \"0.8\"")

@@ -251,9 +251,12 @@ func (ch chain) openProgram(ctx context.Context, e *engine.Engine, pieces int) e
 	rate := func(s string) linkfin.Rate { r, _ := linkfin.ParseRate(s); return r }
 	fixed := rate("0.04")
 	total := int64(pieces) * pieceFace
+	// The chain's invoices are alike by construction — one supplier, one anchor, the
+	// same amounts, the same day — so the program does not hold them as duplicates.
+	noDuplicateCheck := 0
 	if err := do(&services.CreateProgram{Actor: ch.anchor, Program: linkfin.Program{ID: ch.program, Name: "Bench", Currency: "CNY", Limit: 4 * total,
 		Products: []linkfin.Product{linkfin.ProductCertificateDiscounting}, MaxTenorDays: 180, AdvanceRate: rate("0.8"),
-		DayCount: linkfin.ACT360, Calendar: "WEEKEND"}}); err != nil {
+		DayCount: linkfin.ACT360, Calendar: "WEEKEND", DuplicateWindowDays: &noDuplicateCheck}}); err != nil {
 		return err
 	}
 	for _, f := range ch.funders {

@@ -130,6 +130,7 @@ func New(s linkfin.Store, e *engine.Engine, auth *services.Auth, logger *slog.Lo
 	c.mux.HandleFunc("GET /invoices/{id}", c.person(c.invoice))
 	c.mux.HandleFunc("POST /invoices/{id}/approve", c.person(c.approveInvoice))
 	c.mux.HandleFunc("POST /invoices/{id}/dispute", c.person(c.disputeInvoice))
+	c.mux.HandleFunc("POST /invoices/{id}/clear-hold", c.person(c.clearInvoiceHold))
 	// The audit: the signed checkpoint, the log's key, an event's proof checked in the page.
 	c.mux.HandleFunc("GET /audit", c.person(c.audit))
 	c.mux.HandleFunc("GET /audit/event", c.person(c.findEvent))

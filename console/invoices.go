@@ -41,6 +41,7 @@ func (c *Console) invoices(w http.ResponseWriter, r *http.Request, p *Person) {
 type invoiceView struct {
 	Invoice  linkfin.Invoice
 	Decides  bool // the buyer, who approves or disputes a matched invoice
+	Clears   bool // the buyer, who clears the hold of an invoice held as a possible duplicate
 	Lines    []matchLine
 	Reasons  []string
 	Received bool
@@ -61,6 +62,7 @@ func (c *Console) invoice(w http.ResponseWriter, r *http.Request, p *Person) {
 		return
 	}
 	v := invoiceView{Invoice: inv, Decides: p.CanAct() && p.Viewer.Org == inv.BuyerID && inv.Status == linkfin.InvoiceMatched}
+	v.Clears = v.Decides && inv.Held()
 	if inv.Match != nil {
 		v.Reasons = inv.Match.Reasons
 		amounts := map[string]int64{}
@@ -82,6 +84,16 @@ func (c *Console) invoice(w http.ResponseWriter, r *http.Request, p *Person) {
 func (c *Console) approveInvoice(w http.ResponseWriter, r *http.Request, p *Person) {
 	id := r.PathValue("id")
 	if _, err := c.act(r.Context(), p, r.PostForm, &services.ApproveInvoice{Actor: p.Viewer.Org, ID: id}); err != nil {
+		c.fail(w, r, p, err)
+		return
+	}
+	done(w, r, "/invoices/"+id)
+}
+
+func (c *Console) clearInvoiceHold(w http.ResponseWriter, r *http.Request, p *Person) {
+	id := r.PathValue("id")
+	cmd := &services.ClearInvoiceHold{Actor: p.Viewer.Org, ID: id, Reason: r.PostFormValue("reason")}
+	if _, err := c.act(r.Context(), p, r.PostForm, cmd); err != nil {
 		c.fail(w, r, p, err)
 		return
 	}

@@ -223,13 +223,15 @@ func (s *site) openPayable(n int, program string, due linkfin.Date) {
 	s.t.Helper()
 	today := linkfin.DateOf(s.clock.Now())
 	po, inv := fmt.Sprintf("PO-d%d", n), fmt.Sprintf("inv-d%d", n)
+	// A fen more for each: alike invoices of the same day would be held as duplicates.
+	price := int64(100_00 + n)
 	for _, c := range []linkfin.Command{
 		&services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: po, Number: po, SellerID: "tier1", ProgramID: program,
-			Currency: "CNY", Lines: []linkfin.POLine{{LineID: "1", Item: "bolt", Quantity: 1, Unit: "EA", UnitPrice: 100_00}}}},
+			Currency: "CNY", Lines: []linkfin.POLine{{LineID: "1", Item: "bolt", Quantity: 1, Unit: "EA", UnitPrice: price}}}},
 		&services.AcceptPurchaseOrder{Actor: "tier1", ID: po},
 		&services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{ID: "GR-" + po, POID: po, Lines: []linkfin.ReceiptLine{{LineID: "1", Accepted: 1}}}},
 		&services.CreateInvoice{Actor: "tier1", Invoice: linkfin.Invoice{ID: inv, Number: "INV-" + inv, BuyerID: "anchor", POID: po,
-			Currency: "CNY", IssueDate: today, DueDate: due, Lines: []linkfin.InvoiceLine{{LineID: "1", Quantity: 1, UnitPrice: 100_00, Amount: 100_00}}, Total: 100_00}},
+			Currency: "CNY", IssueDate: today, DueDate: due, Lines: []linkfin.InvoiceLine{{LineID: "1", Quantity: 1, UnitPrice: price, Amount: price}}, Total: price}},
 		&services.ApproveInvoice{Actor: "anchor", ID: inv},
 	} {
 		s.run(c)
@@ -252,9 +254,9 @@ func TestDisclosureReadsNoPayable(t *testing.T) {
 	if listed != 0 || events != 0 {
 		t.Errorf("the disclosure read %d records listed and %d events", listed, events)
 	}
-	// 120 payables of 100.00 confirmed today, due 10 to 99 days after their invoices;
-	// the one in no program 45.
-	for _, want := range []string{Money(English, "CNY", 120*100_00), "(120 payables)", "10 to 99 days", "45 to 45 days"} {
+	// 120 payables of 100.00 to 101.19 confirmed today, due 10 to 99 days after their
+	// invoices; the one in no program 45.
+	for _, want := range []string{Money(English, "CNY", 120*100_00+119*120/2), "(120 payables)", "10 to 99 days", "45 to 45 days"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the disclosure does not show %s:\n%s", want, page)
 		}

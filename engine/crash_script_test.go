@@ -100,7 +100,9 @@ func crashScript() (steps []linkfin.Command, shift int) {
 			&services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{ID: "gr-" + id, POID: "po-" + id,
 				Lines: []linkfin.ReceiptLine{{LineID: "L1", Accepted: 1000}}}},
 			&services.CreateInvoice{Actor: "tier1", Invoice: linkfin.Invoice{ID: "inv-" + id, Number: "INV-" + id, BuyerID: "anchor",
-				POID: "po-" + id, Currency: "CNY", IssueDate: date("2026-11-02"), DueDate: date(due),
+				// Alike invoices within days would be held as possible duplicates: each
+				// is issued 16 days before the last.
+				POID: "po-" + id, Currency: "CNY", IssueDate: date("2026-11-02").AddDays(-16 * (n - 1)), DueDate: date(due),
 				Lines: []linkfin.InvoiceLine{{LineID: "L1", Quantity: 1000, UnitPrice: 1_000_00, Amount: 1_000_000_00}}, Total: 1_000_000_00}},
 			&services.ApproveInvoice{Actor: "anchor", ID: "inv-" + id},
 		}

@@ -440,7 +440,7 @@ type crashState struct {
 
 // domainKinds are the kinds of record the script writes.
 var domainKinds = []string{linkfin.KindOrganization, linkfin.KindRelationship, linkfin.KindProgram, linkfin.KindPurchaseOrder,
-	linkfin.KindGoodsReceipt, linkfin.KindInvoice, linkfin.KindInvoiceNumber, linkfin.KindPayable, linkfin.KindCertificate,
+	linkfin.KindGoodsReceipt, linkfin.KindInvoice, linkfin.KindInvoiceNumber, linkfin.KindInvoiceFingerprint, linkfin.KindPayable, linkfin.KindCertificate,
 	linkfin.KindMaturity, linkfin.KindFinancing, linkfin.KindWarehouseReceipt, linkfin.KindLot, linkfin.KindPriceMark,
 	linkfin.KindConditionalPayment, linkfin.KindConditionWatch}
 

@@ -64,6 +64,7 @@ var statusOf = map[string]int{
 	services.EUNBILLABLE:      http.StatusUnprocessableEntity,
 	services.EREFERENCE:       http.StatusUnprocessableEntity,
 	services.EDUEDATE:         http.StatusUnprocessableEntity,
+	services.EHELD:            http.StatusConflict,
 	services.EPARTIES:         http.StatusUnprocessableEntity,
 	services.EIDENTIFIERTAKEN: http.StatusConflict,
 	linkfin.EUNAUTHORIZED:     http.StatusUnauthorized,

@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"linkfin"
@@ -81,9 +82,15 @@ var (
 
 func strangerInvoice(p *platform, po, number string) string {
 	today := linkfin.DateOf(p.clock.Now())
+	// Each is issued 16 days before the last: alike invoices within days of each other
+	// would be held as possible duplicates.
+	issued := today.AddDays(-16 * int(strangerInvoices.Add(1)))
 	return fmt.Sprintf(`{"number":%q,"buyer_id":"s-anchor","po_id":%q,"currency":"CNY","issue_date":"%s","due_date":"%s",`+
-		`"lines":[{"line_id":"1","quantity":10,"unit_price":100000,"amount":1000000}],"tax":0,"total":1000000}`, number, po, today, today.AddDays(60))
+		`"lines":[{"line_id":"1","quantity":10,"unit_price":100000,"amount":1000000}],"tax":0,"total":1000000}`, number, po, issued, today.AddDays(60))
 }
+
+// strangerInvoices counts the stranger's invoices, for their issue dates.
+var strangerInvoices atomic.Int64
 
 // TestStrangerCreates: a stranger's create never collides with another organization's
 // record and never learns of one. For every route that makes a record, an organization

@@ -111,7 +111,8 @@ func TestOffersPages(t *testing.T) {
 			&services.AcceptPurchaseOrder{Actor: "tier1", ID: po},
 			&services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{ID: "GR-" + po, POID: po, Lines: []linkfin.ReceiptLine{{LineID: "1", Accepted: 60}}}},
 			&services.CreateInvoice{Actor: "tier1", Invoice: linkfin.Invoice{ID: inv, Number: "INV-" + inv, BuyerID: "anchor", POID: po, Currency: "CNY",
-				IssueDate: today, DueDate: due, Lines: []linkfin.InvoiceLine{{LineID: "1", Quantity: 60, UnitPrice: 100_00, Amount: 6_000_00}}, Total: 6_000_00}},
+				// Issued eight days apart: alike invoices within days would be held.
+				IssueDate: today.AddDays(-8 * i), DueDate: due, Lines: []linkfin.InvoiceLine{{LineID: "1", Quantity: 60, UnitPrice: 100_00, Amount: 6_000_00}}, Total: 6_000_00}},
 			&services.ApproveInvoice{Actor: "anchor", ID: inv},
 		} {
 			p.submit(t, c)

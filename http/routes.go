@@ -41,7 +41,7 @@ func (s *Server) domainRoutes() {
 				Limit: in.Limit, Products: in.Products, MaxTenorDays: in.MaxTenorDays, AdvanceRate: in.AdvanceRate, DayCount: in.DayCount,
 				Calendar: in.Calendar, Tolerances: in.Tolerances, BuyBack: in.BuyBack, EarlyPaymentAPR: in.EarlyPaymentAPR,
 				MarginCallLTV: in.MarginCallLTV, SupplierLimit: in.SupplierLimit, LateRate: in.LateRate, PaymentTermsDays: in.PaymentTermsDays,
-				Grades: in.Grades, DeclineBelow: in.DeclineBelow, SettlementRail: in.SettlementRail,
+				DuplicateWindowDays: in.DuplicateWindowDays, Grades: in.Grades, DeclineBelow: in.DeclineBelow, SettlementRail: in.SettlementRail,
 				AlertActions: in.AlertActions}}, nil
 		})
 	act(s, Route{Pattern: "POST /v1/programs/{id}/funders", Kind: linkfin.KindProgram, Access: Write, Out: reflect.TypeFor[linkfin.Program](),
@@ -130,6 +130,11 @@ func (s *Server) domainRoutes() {
 		Summary: "Dispute an invoice (the buyer)."},
 		func(r *http.Request, p *principal, in *linkfin.DisputeIn) (linkfin.Command, error) {
 			return &services.DisputeInvoice{Actor: p.Org, ID: r.PathValue("id"), Reason: in.Reason}, nil
+		})
+	act(s, Route{Pattern: "POST /v1/invoices/{id}/clear-hold", Kind: linkfin.KindInvoice, Access: Write, Out: reflect.TypeFor[linkfin.Invoice](),
+		Summary: "Clear an invoice's hold for review as a possible duplicate, with the reason (the buyer, or the operator): it may then be approved."},
+		func(r *http.Request, p *principal, in *linkfin.ClearHoldIn) (linkfin.Command, error) {
+			return &services.ClearInvoiceHold{Actor: p.Org, Operator: p.operator(), ID: r.PathValue("id"), Reason: in.Reason}, nil
 		})
 	act(s, Route{Pattern: "POST /v1/invoices/{id}/credit-notes", Kind: linkfin.KindInvoice, Access: Write, Status: http.StatusCreated, Out: reflect.TypeFor[linkfin.CreditNote](),
 		Summary: "Credit part of an invoice (the seller): dilution."},

@@ -322,6 +322,7 @@ var foreignCases = map[string]foreignCase{
 	"POST /v1/programs/{id}/funders/{funder}/grade-floor": {body: `{"grade_floor":"B"}`},
 	"POST /v1/shipments/{id}/events":                      {body: `{"status":"picked_up","location":"Ningbo"}`},
 	"POST /v1/invoices/{id}/dispute":                      {body: `{"reason":"late"}`},
+	"POST /v1/invoices/{id}/clear-hold":                   {body: `{"reason":"not a duplicate"}`},
 	"POST /v1/invoices/{id}/credit-notes":                 {body: `{"number":"CN-9","amount":1,"reason":"one scratch"}`},
 	"POST /v1/certificates/{id}/split":                    {body: `{"pieces":[{"face":1},{"face":1}]}`},
 	"POST /v1/certificates/{id}/transfer":                 {body: `{"to":"tier2","amount":1}`},

@@ -355,6 +355,12 @@ func LineageOf(ctx context.Context, s linkfin.RecordReader, piece *linkfin.Certi
 		if err := read(ctx, s, linkfin.KindPurchaseOrder, p.POID, &po); err != nil {
 			return nil, err
 		}
+		if inv.Hold != nil {
+			// A piece's holders and funders are not party to the earlier invoice the
+			// hold named: it says it was held and cleared, not which invoice it resembled.
+			h := *inv.Hold
+			h.EarlierInvoiceID, inv.Hold = "", &h
+		}
 		l.Payables, l.Invoices, l.Orders = append(l.Payables, p), append(l.Invoices, inv), append(l.Orders, po)
 	}
 	return &l, nil

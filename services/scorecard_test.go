@@ -289,7 +289,8 @@ func TestScorecardVisibility(t *testing.T) {
 func TestScorecardCountsPayments(t *testing.T) {
 	w := scoreWorld(t)
 	deliver(w, "p1", "anchor", "", 100, receiptOn{"2026-09-01", 100, 0})
-	deliver(w, "p2", "anchor", "", 100, receiptOn{"2026-09-02", 100, 0})
+	// p2 bills a little less than p1, a day later: not a repeat of it.
+	deliver(w, "p2", "anchor", "", 99, receiptOn{"2026-09-02", 99, 0})
 	w.must(&services.RecordInboundPayment{Rail: "bank", InstructionID: "dep-bank", OrgID: "bank", Currency: "CNY", Amount: 10_000_00})
 	for _, n := range []string{"p1", "p2"} {
 		pay := "pay-inv-" + n

@@ -274,16 +274,32 @@ func (c *CreateInvoice) Keys() []linkfin.ObjectKey {
 }
 
 // DependentKeys implements linkfin.DependentCommand: the order's program, whose
-// payment terms give an invoice without a due date its due date.
+// payment terms give an invoice without a due date its due date and whose duplicate
+// window says which days' fingerprints the invoice is checked against.
 func (c *CreateInvoice) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
 	var po linkfin.PurchaseOrder
-	if !c.Invoice.DueDate.IsZero() {
+	if found, err := r.Get(linkfin.KindPurchaseOrder, c.Invoice.POID, &po); err != nil || !found {
 		return nil
 	}
-	if found, err := r.Get(linkfin.KindPurchaseOrder, c.Invoice.POID, &po); err != nil || !found || po.ProgramID == "" {
-		return nil
+	var keys []linkfin.ObjectKey
+	var p *linkfin.Program
+	if po.ProgramID != "" {
+		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindProgram, ID: po.ProgramID})
+		var prog linkfin.Program
+		if found, err := r.Get(linkfin.KindProgram, po.ProgramID, &prog); err != nil || !found {
+			return keys // read once the program is
+		}
+		p = &prog
 	}
-	return []linkfin.ObjectKey{{Kind: linkfin.KindProgram, ID: po.ProgramID}}
+	if c.Invoice.BuyerID == "" || c.Invoice.IssueDate.IsZero() {
+		return keys
+	}
+	w := p.DuplicateWindow()
+	for d := -w; d <= w; d++ {
+		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindInvoiceFingerprint, ID: linkfin.InvoiceFingerprintKey(c.seller(),
+			c.Invoice.BuyerID, c.Invoice.Currency, c.Invoice.Total, c.Invoice.IssueDate.AddDays(d))})
+	}
+	return keys
 }
 
 // Apply implements linkfin.Command.
@@ -347,6 +363,9 @@ func (c *CreateInvoice) Apply(tx linkfin.Tx) (any, error) {
 	if err := claimNumber(tx, inv.SellerID, linkfin.KindInvoice, inv.Number, inv.ID); err != nil {
 		return nil, err
 	}
+	if err := fingerprint(tx, po, &inv); err != nil {
+		return nil, err
+	}
 	inv.CreatedAt, inv.ProgramID = tx.Now(), po.ProgramID
 	if err := tally(tx, inv.SellerID, inv.BuyerID, func(sc *linkfin.ScoreCounts) error {
 		sc.Invoices++
@@ -364,6 +383,93 @@ func (c *CreateInvoice) Apply(tx linkfin.Tx) (any, error) {
 		}
 	}
 	return &inv, tx.Put(linkfin.KindInvoice, inv.ID, &inv, "invoice.submitted")
+}
+
+// EHELD refuses to approve an invoice held for review as a possible duplicate.
+const EHELD = "invoice_held"
+
+// fingerprint registers the invoice under its seller, buyer, currency, total and issue
+// date, and holds it for review when an earlier invoice has the same within the
+// program's duplicate window of days (First Brands renumbered its invoices: the number
+// alone does not find them).
+func fingerprint(tx linkfin.Tx, po *linkfin.PurchaseOrder, inv *linkfin.Invoice) error {
+	var p *linkfin.Program
+	if po.ProgramID != "" {
+		p = new(linkfin.Program)
+		if found, err := tx.Get(linkfin.KindProgram, po.ProgramID, p); err != nil {
+			return err
+		} else if !found {
+			p = nil
+		}
+	}
+	w := p.DuplicateWindow()
+	key := func(d int) string {
+		return linkfin.InvoiceFingerprintKey(inv.SellerID, inv.BuyerID, inv.Currency, inv.Total, inv.IssueDate.AddDays(d))
+	}
+	var same linkfin.InvoiceFingerprint
+	for d := -w; d <= w && w > 0; d++ {
+		var fp linkfin.InvoiceFingerprint
+		if found, err := tx.Get(linkfin.KindInvoiceFingerprint, key(d), &fp); err != nil {
+			return err
+		} else if found && len(fp.InvoiceIDs) > 0 && inv.Hold == nil {
+			inv.Hold = &linkfin.InvoiceHold{EarlierInvoiceID: fp.InvoiceIDs[0]}
+		}
+		if d == 0 {
+			same = fp
+		}
+	}
+	if w == 0 {
+		// Not checked, and not registered: the program turned the check off.
+		return nil
+	}
+	same.ID = key(0)
+	if len(same.InvoiceIDs) < linkfin.MaxFingerprintInvoices {
+		same.InvoiceIDs = append(same.InvoiceIDs, inv.ID)
+	}
+	same.Count++
+	return tx.Put(linkfin.KindInvoiceFingerprint, same.ID, &same, "invoice_fingerprint.registered")
+}
+
+// ClearInvoiceHold is the buyer, or the operator, clearing an invoice's hold for
+// review, with its reason: the invoice is not a duplicate, and may be approved.
+type ClearInvoiceHold struct {
+	Actor    string
+	Operator bool // the actor operates the platform
+	ID       string
+	Reason   string
+}
+
+// Keys implements linkfin.Command.
+func (c *ClearInvoiceHold) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{{Kind: linkfin.KindInvoice, ID: c.ID}}
+}
+
+// Apply implements linkfin.Command.
+func (c *ClearInvoiceHold) Apply(tx linkfin.Tx) (any, error) {
+	var inv linkfin.Invoice
+	found, err := tx.Get(linkfin.KindInvoice, c.ID, &inv)
+	if err != nil {
+		return nil, err
+	}
+	if !found || !c.Operator && c.Actor != inv.BuyerID && c.Actor != inv.SellerID {
+		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "invoice %s not found", c.ID)
+	}
+	switch {
+	case !c.Operator && c.Actor != inv.BuyerID:
+		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only the buyer, or the operator, clears an invoice's hold")
+	case c.Reason == "" || len(c.Reason) > 1000:
+		return nil, linkfin.Errorf(linkfin.EINVALID, "clearing a hold states its reason (1 to 1000 characters)")
+	case inv.Hold == nil:
+		return nil, linkfin.Errorf(linkfin.ECONFLICT, "invoice %s is not held", inv.ID)
+	case !inv.Held():
+		return &inv, nil
+	}
+	if err := linkfin.ValidateText("reason", c.Reason, 1000, false); err != nil {
+		return nil, err
+	}
+	now := tx.Now()
+	inv.Hold.ClearedAt, inv.Hold.ClearedBy, inv.Hold.Reason = &now, c.Actor, c.Reason
+	return &inv, tx.Put(linkfin.KindInvoice, inv.ID, &inv, "invoice.hold_cleared")
 }
 
 // EDUEDATE refuses an invoice that states no due date for an order whose program sets
@@ -441,6 +547,9 @@ func (c *ApproveInvoice) Apply(tx linkfin.Tx) (any, error) {
 		return &p, nil
 	case inv.Status != linkfin.InvoiceMatched:
 		return nil, linkfin.Errorf("invoice_not_matched", "invoice %s is %s: only a matched invoice can be approved", inv.ID, inv.Status)
+	case inv.Held():
+		return nil, linkfin.Errorf(EHELD, "invoice %s repeats the seller, buyer, currency and total of invoice %s within days of it: "+
+			"it is held for review until the buyer clears the hold", inv.ID, inv.Hold.EarlierInvoiceID)
 	}
 	owed, err := inv.Owed()
 	if err != nil {

@@ -534,7 +534,7 @@ func (s *script) event(b *strings.Builder, e linkfin.Event) {
 		return
 	}
 	kind, _, _ := strings.Cut(e.Type, ".")
-	if kind == linkfin.KindNumber || kind == linkfin.KindInvoiceNumber {
+	if kind == linkfin.KindNumber || kind == linkfin.KindInvoiceNumber || kind == linkfin.KindInvoiceFingerprint {
 		return // the registries of document numbers: bookkeeping
 	}
 	var rec map[string]any

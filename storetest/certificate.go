@@ -21,6 +21,14 @@ func approvedPayable(t *testing.T, env *Env, n int, qty, price int64, due string
 func approvedPayableIn(t *testing.T, env *Env, program string, n int, qty, price int64, due string) *linkfin.Payable {
 	t.Helper()
 	id := fmt.Sprintf("%d", n)
+	// Invoices of the same amount between the same parties within days of each other
+	// are held as possible duplicates: the fixture's tenth and later invoices, which
+	// tests make in series of equal ones, are issued 16 days apart (in a cycle of a
+	// year or so).
+	issued := date(t, "2026-11-02")
+	if n >= 10 {
+		issued = issued.AddDays(-16 * ((n-10)%22 + 1))
+	}
 	order := linkfin.PurchaseOrder{ID: "po-" + id, Number: "po-" + id, SellerID: "tier1", ProgramID: program, Currency: "CNY",
 		Lines: []linkfin.POLine{{LineID: "L1", Item: "part", Quantity: qty, Unit: "pc", UnitPrice: price}}}
 	steps := []func() error{
@@ -39,7 +47,7 @@ func approvedPayableIn(t *testing.T, env *Env, program string, n int, qty, price
 		},
 		func() error {
 			_, err := run[linkfin.Invoice](t, env, &services.CreateInvoice{Actor: "tier1", Invoice: linkfin.Invoice{
-				ID: "inv-" + id, Number: "INV-" + id, BuyerID: "anchor", POID: order.ID, Currency: "CNY", IssueDate: date(t, "2026-11-02"),
+				ID: "inv-" + id, Number: "INV-" + id, BuyerID: "anchor", POID: order.ID, Currency: "CNY", IssueDate: issued,
 				DueDate: date(t, due), Lines: []linkfin.InvoiceLine{{LineID: "L1", Quantity: qty, UnitPrice: price, Amount: qty * price}},
 				Total: qty * price}})
 			return err

@@ -60,13 +60,14 @@ func testDisclosure(t *testing.T, open Opener) {
 
 	// A payable credited down to nothing is no longer owed; one credited twice in a
 	// day, then again, owes the rest.
-	p4 := approvedPayable(t, env, 4, 2, 100_00, "2027-04-30")
+	// (200.02: 200.00 is the invoice outside the program, issued the same day.)
+	p4 := approvedPayable(t, env, 4, 2, 100_01, "2027-04-30")
 	p5 := approvedPayable(t, env, 5, 10, 100_00, "2027-04-30")
 	env.Clock.Advance(24 * time.Hour) // 2027-02-02
 	for i, c := range []struct {
 		inv    string
 		amount int64
-	}{{p4.InvoiceID, 150_00}, {p4.InvoiceID, 50_00}, {p5.InvoiceID, 100_00}, {p5.InvoiceID, 100_00}} {
+	}{{p4.InvoiceID, 150_00}, {p4.InvoiceID, 50_02}, {p5.InvoiceID, 100_00}, {p5.InvoiceID, 100_00}} {
 		mustRun(t, env, &services.CreateCreditNote{Actor: "tier1", Note: linkfin.CreditNote{ID: fmt.Sprintf("cn-x%d", i), Number: fmt.Sprintf("CN-X%d", i),
 			InvoiceID: c.inv, Amount: c.amount, Reason: "returned"}})
 	}
@@ -77,7 +78,7 @@ func testDisclosure(t *testing.T, open Opener) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.OutstandingStart != 250_00+1_200_00 || d.Credited != 401_00 || d.OutstandingEnd != 250_00+799_00 || d.CountEnd != 2 {
+	if d.OutstandingStart != 250_00+1_200_02 || d.Credited != 401_02 || d.OutstandingEnd != 250_00+799_00 || d.CountEnd != 2 {
 		t.Errorf("after the credit notes: %+v", d)
 	}
 }

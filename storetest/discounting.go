@@ -80,7 +80,7 @@ func testDynamicDiscounting(t *testing.T, open Opener) {
 	mustRun(t, env, &services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{
 		ID: "gr-dd2", POID: "po-dd2", Lines: []linkfin.ReceiptLine{{LineID: "L1", Accepted: 100}}}})
 	mustRun(t, env, &services.CreateInvoice{Actor: "tier1", Invoice: linkfin.Invoice{ID: "inv-dd2", Number: "DD-2",
-		BuyerID: "anchor", POID: "po-dd2", Currency: "CNY", IssueDate: date(t, "2026-11-02"), DueDate: date(t, "2026-11-16"),
+		BuyerID: "anchor", POID: "po-dd2", Currency: "CNY", IssueDate: date(t, "2026-10-25"), DueDate: date(t, "2026-11-16"),
 		Lines: []linkfin.InvoiceLine{{LineID: "L1", Quantity: 100, UnitPrice: 100_00, Amount: 10_000_00}}, Total: 10_000_00}})
 	pay2, err := run[linkfin.Payable](t, env, &services.ApproveInvoice{Actor: "anchor", ID: "inv-dd2"})
 	if err != nil {

@@ -83,6 +83,12 @@ func testPOFinancing(t *testing.T, open Opener) {
 		mustRun(t, env, &services.CreateInvoice{Actor: "tier1", Invoice: linkfin.Invoice{ID: "inv-" + po, Number: po, BuyerID: "anchor",
 			POID: po, Currency: "CNY", IssueDate: linkfin.DateOf(env.Clock.Now()), DueDate: linkfin.DateOf(env.Clock.Now()).AddDays(60),
 			Lines: []linkfin.InvoiceLine{{LineID: "L1", Quantity: 100, UnitPrice: 1_000_00, Amount: 100_000_00}}, Total: 100_000_00}})
+		// The orders are alike and invoiced the same day: the buyer clears the later
+		// invoices' holds as possible duplicates.
+		if _, err := run[linkfin.Invoice](t, env, &services.ClearInvoiceHold{Actor: "anchor", ID: "inv-" + po, Reason: "another order"}); err != nil &&
+			linkfin.ErrorCode(err) != linkfin.ECONFLICT {
+			t.Fatal(err)
+		}
 		pay, err := run[linkfin.Payable](t, env, &services.ApproveInvoice{Actor: "anchor", ID: "inv-" + po})
 		if err != nil || pay.Status != linkfin.PayableFactored || pay.FinancingID != financing {
 			t.Fatalf("payable of an order whose advance is accepted: %+v, %v", pay, err)
