@@ -245,7 +245,7 @@ payable pay-inv-4 both 100000 2027-06-30
 	// chain: 40,000.00 for 87 days, at 3.95 % (381.83 off) or 4.25 % (410.83 off).
 	mustRun(t, env, &services.ProposeRelationship{Actor: "tier1", BuyerID: "tier1", SellerID: "tier2"})
 	mustRun(t, env, &services.AcceptRelationship{Actor: "tier2", BuyerID: "tier1", SellerID: "tier2"})
-	owed := approvedPayable(t, env, 5, 100, 1_000_00, "2027-01-29")
+	owed := approvedPayable(t, env, 5, 100, 1_000_01, "2027-01-29") // not inv-3's 100,000.00 the same day: that would be held
 	mustRun(t, env, &services.IssueCertificate{Actor: "anchor", ID: "c3", ProgramID: "auto-scf", PayableIDs: []string{owed.ID}})
 	mustRun(t, env, &services.TransferCertificate{Actor: "tier1", ID: "c3", To: "tier2", Amount: 40_000_00, NewID: "c3t", RemainderID: "c3r"})
 	want = `certificate c3t auto-scf 4000000 2027-01-29
