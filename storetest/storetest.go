@@ -289,6 +289,7 @@ func Run(t *testing.T, open Opener) {
 		{"DistributorFinancing", testDistributorFinancing, true},
 		{"WarehousePledge", testWarehousePledge, true},
 		{"Devices", testDevices, true},
+		{"Alerts", testAlerts, true},
 		{"Offers", testOffers, true},
 		{"ECNYWallets", testECNYWallets, true},
 		{"ECNYEarlyPayment", testECNYEarlyPayment, true},
