@@ -126,9 +126,9 @@ func (db *DB) Migrate(ctx context.Context) error {
 }
 
 // backfillIndexName enters, once, the records of a kind in an index name added after
-// the ordered index was made, a page at a time: it replaces whatever entries of the
-// name they have (none, or those the first backfill made) with those IndexOf gives,
-// and the name's totals with their sums.
+// the ordered index was made: it replaces whatever entries of the name they have (none,
+// or those the first backfill made) with those IndexOf gives, and the name's totals
+// with their sums.
 func (db *DB) backfillIndexName(ctx context.Context, migration, kind, name string) error {
 	return db.once(ctx, migration, func(tx pgx.Tx) error {
 		for _, table := range []string{"object_index", "object_totals"} {
@@ -136,76 +136,58 @@ func (db *DB) backfillIndexName(ctx context.Context, migration, kind, name strin
 				return err
 			}
 		}
-		for after := ""; ; {
-			rows, err := tx.Query(ctx, `SELECT kind, id, version, data, updated_at FROM objects WHERE kind = $1 AND id > $2 ORDER BY id LIMIT 1000`, kind, after)
-			objs, err := collect(rows, err, scanObject)
-			if err != nil {
-				return err
-			}
-			for _, o := range objs {
-				entries, err := linkfin.IndexOf(kind, o.Data)
-				if err != nil {
-					return fmt.Errorf("%s %s: %w", kind, o.ID, err)
-				}
-				for _, e := range entries {
-					if e.Name != name {
-						continue
-					}
-					if _, err := tx.Exec(ctx, `INSERT INTO object_index (kind, id, name, value, amount) VALUES ($1, $2, $3, $4, $5)`,
-						kind, o.ID, e.Name, e.Value, e.Amount); err != nil {
-						return err
-					}
-				}
-			}
-			if len(objs) < 1000 {
-				break
-			}
-			after = objs[len(objs)-1].ID
-		}
-		if !linkfin.Totaled(name) {
-			return nil
-		}
-		_, err := tx.Exec(ctx, `INSERT INTO object_totals (kind, name, value, count, amount)
-			SELECT kind, name, value, count(*), sum(amount) FROM object_index WHERE kind = $1 AND name = $2
-			GROUP BY kind, name, value`, kind, name)
-		return err
+		return indexRecords(ctx, tx, kind, name)
 	})
 }
 
 // backfillIndex enters, once, the records written before the ordered index existed
-// (migration 0005 made it empty) in it, a page at a time, and then sums the totals (see linkfin.Totaled).
+// (migration 0005 made it empty) in it, and sums the totals (see linkfin.Totaled).
 func (db *DB) backfillIndex(ctx context.Context) error {
 	return db.once(ctx, linkfin.IndexBackfill, func(tx pgx.Tx) error {
 		for _, kind := range linkfin.IndexKinds {
-			for after := ""; ; {
-				rows, err := tx.Query(ctx, `SELECT kind, id, version, data, updated_at FROM objects WHERE kind = $1 AND id > $2 ORDER BY id LIMIT 1000`, kind, after)
-				objs, err := collect(rows, err, scanObject)
-				if err != nil {
-					return err
-				}
-				for _, o := range objs {
-					entries, err := linkfin.IndexOf(o.Kind, o.Data)
-					if err != nil {
-						return fmt.Errorf("%s %s: %w", o.Kind, o.ID, err)
-					}
-					for _, e := range entries {
-						if _, err := tx.Exec(ctx, `INSERT INTO object_index (kind, id, name, value, amount) VALUES ($1, $2, $3, $4, $5)`,
-							o.Kind, o.ID, e.Name, e.Value, e.Amount); err != nil {
-							return err
-						}
-					}
-				}
-				if len(objs) < 1000 {
-					break
-				}
-				after = objs[len(objs)-1].ID
+			if err := indexRecords(ctx, tx, kind, ""); err != nil {
+				return err
 			}
 		}
-		_, err := tx.Exec(ctx, `INSERT INTO object_totals (kind, name, value, count, amount)
-			SELECT kind, name, value, count(*), sum(amount) FROM object_index WHERE name <> $1
-			GROUP BY kind, name, value`, linkfin.IndexStatus)
-		return err
+		return nil
 	})
+}
+
+// indexRecords enters the records of a kind in the ordered index, a page at a time:
+// their entries of the name, or of every name with name "", and then the sums of
+// those entries as the totals the index keeps. The index holds none of them yet.
+func indexRecords(ctx context.Context, tx pgx.Tx, kind, name string) error {
+	for after := ""; ; {
+		rows, err := tx.Query(ctx, `SELECT kind, id, version, data, updated_at FROM objects WHERE kind = $1 AND id > $2 ORDER BY id LIMIT 1000`, kind, after)
+		objs, err := collect(rows, err, scanObject)
+		if err != nil {
+			return err
+		}
+		for _, o := range objs {
+			entries, err := linkfin.IndexOf(kind, o.Data)
+			if err != nil {
+				return fmt.Errorf("%s %s: %w", kind, o.ID, err)
+			}
+			for _, e := range entries {
+				if name != "" && e.Name != name {
+					continue
+				}
+				if _, err := tx.Exec(ctx, `INSERT INTO object_index (kind, id, name, value, amount) VALUES ($1, $2, $3, $4, $5)`,
+					kind, o.ID, e.Name, e.Value, e.Amount); err != nil {
+					return err
+				}
+			}
+		}
+		if len(objs) < 1000 {
+			break
+		}
+		after = objs[len(objs)-1].ID
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO object_totals (kind, name, value, count, amount)
+		SELECT kind, name, value, count(*), sum(amount) FROM object_index
+		WHERE kind = $1 AND ($2 = '' OR name = $2) AND name <> $3
+		GROUP BY kind, name, value`, kind, name, linkfin.IndexStatus)
+	return err
 }
 
 // backfillEventIndex indexes, once, the events written before the index of events by

@@ -271,88 +271,64 @@ func (db *DB) backfillIndexName(ctx context.Context, migration, kind, name strin
 				return err
 			}
 		}
-		ins, err := tx.PrepareContext(ctx, `INSERT INTO object_index (kind, id, name, value, amount) VALUES (?, ?, ?, ?, ?)`)
-		if err != nil {
-			return err
-		}
-		defer ins.Close()
-		rows, err := tx.QueryContext(ctx, `SELECT id, data FROM objects WHERE kind = ?`, kind)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id string
-			var data []byte
-			if err := rows.Scan(&id, &data); err != nil {
-				return err
-			}
-			entries, err := linkfin.IndexOf(kind, data)
-			if err != nil {
-				return fmt.Errorf("%s %s: %w", kind, id, err)
-			}
-			for _, e := range entries {
-				if e.Name != name {
-					continue
-				}
-				if _, err := ins.ExecContext(ctx, kind, id, e.Name, e.Value, e.Amount); err != nil {
-					return err
-				}
-			}
-		}
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		if !linkfin.Totaled(name) {
-			return nil
-		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO object_totals (kind, name, value, count, amount)
-			SELECT kind, name, value, count(*), sum(amount) FROM object_index WHERE kind = ? AND name = ?
-			GROUP BY kind, name, value`, kind, name)
-		return err
+		return indexRecords(ctx, tx, kind, name)
 	})
 }
 
 // backfillIndex enters, once, the records written before the ordered index existed
-// (migration 0005 made it empty) in it, and then sums the totals (see linkfin.Totaled).
+// (migration 0005 made it empty) in it, and sums the totals (see linkfin.Totaled).
 func (db *DB) backfillIndex(ctx context.Context) error {
 	return db.once(ctx, linkfin.IndexBackfill, func(tx *sql.Tx) error {
-		ins, err := tx.PrepareContext(ctx, `INSERT INTO object_index (kind, id, name, value, amount) VALUES (?, ?, ?, ?, ?)`)
-		if err != nil {
+		for _, kind := range linkfin.IndexKinds {
+			if err := indexRecords(ctx, tx, kind, ""); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// indexRecords enters the records of a kind in the ordered index: their entries of
+// the name, or of every name with name "", and then the sums of those entries as the
+// totals the index keeps. The index holds none of them yet.
+func indexRecords(ctx context.Context, tx *sql.Tx, kind, name string) error {
+	ins, err := tx.PrepareContext(ctx, `INSERT INTO object_index (kind, id, name, value, amount) VALUES (?, ?, ?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer ins.Close()
+	rows, err := tx.QueryContext(ctx, `SELECT id, data FROM objects WHERE kind = ?`, kind)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var data []byte
+		if err := rows.Scan(&id, &data); err != nil {
 			return err
 		}
-		defer ins.Close()
-		for _, kind := range linkfin.IndexKinds {
-			rows, err := tx.QueryContext(ctx, `SELECT id, data FROM objects WHERE kind = ?`, kind)
-			if err != nil {
-				return err
+		entries, err := linkfin.IndexOf(kind, data)
+		if err != nil {
+			return fmt.Errorf("%s %s: %w", kind, id, err)
+		}
+		for _, e := range entries {
+			if name != "" && e.Name != name {
+				continue
 			}
-			defer rows.Close()
-			for rows.Next() {
-				var id string
-				var data []byte
-				if err := rows.Scan(&id, &data); err != nil {
-					return err
-				}
-				entries, err := linkfin.IndexOf(kind, data)
-				if err != nil {
-					return fmt.Errorf("%s %s: %w", kind, id, err)
-				}
-				for _, e := range entries {
-					if _, err := ins.ExecContext(ctx, kind, id, e.Name, e.Value, e.Amount); err != nil {
-						return err
-					}
-				}
-			}
-			if err := rows.Err(); err != nil {
+			if _, err := ins.ExecContext(ctx, kind, id, e.Name, e.Value, e.Amount); err != nil {
 				return err
 			}
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO object_totals (kind, name, value, count, amount)
-			SELECT kind, name, value, count(*), sum(amount) FROM object_index WHERE name <> ?
-			GROUP BY kind, name, value`, linkfin.IndexStatus)
+	}
+	if err := rows.Err(); err != nil {
 		return err
-	})
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO object_totals (kind, name, value, count, amount)
+		SELECT kind, name, value, count(*), sum(amount) FROM object_index
+		WHERE kind = ? AND (? = '' OR name = ?) AND name <> ?
+		GROUP BY kind, name, value`, kind, name, name, linkfin.IndexStatus)
+	return err
 }
 
 // backfillEventIndex indexes, once, the events written before the index of events by
