@@ -561,8 +561,10 @@ func endToEnd(t *testing.T, open opener) {
 	w.checkWallets("dynamic discounting")
 
 	// The same as the supplier sees it: among its offers, the anchor's early payment,
-	// taken in one step at the price shown, and not at another.
-	w.order("anchor", "tier1", "PO-1008", 100, 100_00, "2026-11-09", false)
+	// taken in one step at the price shown, and not at another. (An invoice for the
+	// same amount as the one before would be held as its repeat.)
+	// 20,000.00 × 0.18 × 7 / 360 = 70.00; price 19,930.00.
+	w.order("anchor", "tier1", "PO-1008", 200, 100_00, "2026-11-09", false)
 	owed := linkfin.PayableID(w.id("inv-PO-1008"))
 	var early *client.Offer
 	for _, a := range must(tier1.Offers(ctx)) {
@@ -572,14 +574,14 @@ func endToEnd(t *testing.T, open opener) {
 			}
 		}
 	}
-	if early == nil || early.FunderID != "anchor" || early.Quote.Price != 9_965_00 {
+	if early == nil || early.FunderID != "anchor" || early.Quote.Price != 19_930_00 {
 		t.Fatalf("tier1's early-payment offer on %s: %+v", owed, early)
 	}
 	take := client.OfferIn{Product: early.Product, ProgramID: w.program, FunderID: early.FunderID, AssetID: owed, Price: early.Quote.Price + 1}
 	_, err = tier1.TakeOffer(ctx, take)
 	refused(t, "an offer at a price not offered", err, http.StatusUnprocessableEntity, "offer_changed")
 	take.Price = early.Quote.Price
-	if f := must(tier1.TakeOffer(ctx, take)); f.Status != linkfin.FinancingSettled || f.Quote.Price != 9_965_00 {
+	if f := must(tier1.TakeOffer(ctx, take)); f.Status != linkfin.FinancingSettled || f.Quote.Price != 19_930_00 {
 		t.Fatalf("the early payment taken: %+v", f)
 	}
 	w.move("anchor", "tier1", early.Quote.Price)
