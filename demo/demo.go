@@ -177,16 +177,7 @@ func (r *run) refuse(what, code string, c linkfin.Command) {
 // request is the command by which actor asks the product for a quote on an asset of
 // the program, made by the product itself.
 func (r *run) request(actor string, product linkfin.Product, assetID, funderID string) linkfin.Command {
-	in := linkfin.FinancingIn{Product: product, ProgramID: "auto-scf", AssetID: assetID, FunderID: funderID}
-	p, err := services.ProductNamed(product)
-	if err != nil {
-		return failed{err}
-	}
-	c, err := p.Request(r.ctx, r.s, actor, &in)
-	if err != nil {
-		return failed{err}
-	}
-	return c
+	return r.requestWith(actor, product, assetID, funderID, "")
 }
 
 // requestWith is request with a way of paying out (see linkfin.DisbursementMode).

@@ -16,21 +16,7 @@ import (
 // supplier and the warehouse do not; acknowledging and resolving keep who and why.
 func testAlerts(t *testing.T, open Opener) {
 	env := NewEnv(t, open)
-	financingFixture(t, env)
-	for _, o := range []linkfin.Organization{
-		{ID: "port", Name: "Port Warehouse", Capabilities: []linkfin.Capability{linkfin.CapLogistics}},
-		{ID: "trader", Name: "Copper Trader", Capabilities: []linkfin.Capability{linkfin.CapTrade}},
-	} {
-		mustRun(t, env, &services.CreateOrganization{Org: o})
-	}
-	rate, ltv := mustRate(t, "0.05"), mustRate(t, "0.75")
-	mustRun(t, env, &services.CreateProgram{Actor: "anchor", Program: linkfin.Program{ID: "wh", Name: "Metals pledge",
-		Currency: "CNY", Limit: 50_000_000_00, Products: []linkfin.Product{linkfin.ProductWarehousePledge}, MaxTenorDays: 90,
-		AdvanceRate: mustRate(t, "0.6"), MarginCallLTV: &ltv, DayCount: linkfin.ACT360, Calendar: "CN",
-		AlertActions: []linkfin.AlertAction{linkfin.ActionStopFinancing, linkfin.ActionFreeze}}})
-	mustRun(t, env, &services.InviteFunder{Actor: "anchor", ProgramID: "wh", FunderID: "factor", Limit: 5_000_000_00,
-		Pricing: linkfin.Pricing{FixedRate: &rate}})
-	mustRun(t, env, &services.AcceptFunder{Actor: "factor", ProgramID: "wh"})
+	pledgeFixture(t, env, []linkfin.AlertAction{linkfin.ActionStopFinancing, linkfin.ActionFreeze})
 	mustRun(t, env, &services.MarkPrice{Mark: linkfin.PriceMark{ID: "copper", Currency: "CNY", Price: 60_000_00}})
 	for _, r := range []linkfin.WarehouseReceipt{
 		{ID: "R1", OwnerID: "trader", LotID: "LOT-7", Commodity: "copper", Quantity: 100, Unit: "t"},

@@ -53,22 +53,9 @@ func (s *sensor) count(t *testing.T, env *Env, actor, receipt string, qty int64)
 // the receipt's history holds it as signed, with the device's key.
 func testDevices(t *testing.T, open Opener) {
 	env := NewEnv(t, open)
-	financingFixture(t, env)
-	for _, o := range []linkfin.Organization{
-		{ID: "port", Name: "Port Warehouse", Capabilities: []linkfin.Capability{linkfin.CapLogistics}},
-		{ID: "dock", Name: "Dock Warehouse", Capabilities: []linkfin.Capability{linkfin.CapLogistics}},
-		{ID: "trader", Name: "Copper Trader", Capabilities: []linkfin.Capability{linkfin.CapTrade}},
-	} {
-		mustRun(t, env, &services.CreateOrganization{Org: o})
-	}
-	ltv := mustRate(t, "0.75")
-	rate := mustRate(t, "0.05")
-	mustRun(t, env, &services.CreateProgram{Actor: "anchor", Program: linkfin.Program{ID: "wh", Name: "Metals pledge",
-		Currency: "CNY", Limit: 50_000_000_00, Products: []linkfin.Product{linkfin.ProductWarehousePledge}, MaxTenorDays: 90,
-		AdvanceRate: mustRate(t, "0.6"), MarginCallLTV: &ltv, DayCount: linkfin.ACT360, Calendar: "CN"}})
-	mustRun(t, env, &services.InviteFunder{Actor: "anchor", ProgramID: "wh", FunderID: "factor", Limit: 5_000_000_00,
-		Pricing: linkfin.Pricing{FixedRate: &rate}})
-	mustRun(t, env, &services.AcceptFunder{Actor: "factor", ProgramID: "wh"})
+	pledgeFixture(t, env, nil)
+	mustRun(t, env, &services.CreateOrganization{Org: linkfin.Organization{ID: "dock", Name: "Dock Warehouse",
+		Capabilities: []linkfin.Capability{linkfin.CapLogistics}}})
 	mustRun(t, env, &services.MarkPrice{Mark: linkfin.PriceMark{ID: "copper", Currency: "CNY", Price: 60_000_00}})
 	mustRun(t, env, &services.IssueWarehouseReceipt{Actor: "port", Receipt: linkfin.WarehouseReceipt{ID: "R1", OwnerID: "trader",
 		LotID: "LOT-7", Commodity: "copper", Quantity: 100, Unit: "t"}})

@@ -9,11 +9,11 @@ import (
 	"linkfin/services"
 )
 
-// testWarehousePledge replays Qingdao: one lot, one receipt; a receipt pledged once;
-// loan-to-value from price marks with margin calls; a freeze when the warehouse counts
-// less than pledged; release on repayment.
-func testWarehousePledge(t *testing.T, open Opener) {
-	env := NewEnv(t, open)
+// pledgeFixture is financingFixture with a warehouse (port), a commodity trader and
+// the anchor's warehouse-pledge program wh (advance 60 %, margin call at 75 %, taking
+// the alert actions given), which factor funds at 5 %.
+func pledgeFixture(t *testing.T, env *Env, actions []linkfin.AlertAction) {
+	t.Helper()
 	financingFixture(t, env)
 	for _, o := range []linkfin.Organization{
 		{ID: "port", Name: "Port Warehouse", Capabilities: []linkfin.Capability{linkfin.CapLogistics}},
@@ -24,10 +24,18 @@ func testWarehousePledge(t *testing.T, open Opener) {
 	ltv, rate := mustRate(t, "0.75"), mustRate(t, "0.05")
 	mustRun(t, env, &services.CreateProgram{Actor: "anchor", Program: linkfin.Program{ID: "wh", Name: "Metals pledge",
 		Currency: "CNY", Limit: 50_000_000_00, Products: []linkfin.Product{linkfin.ProductWarehousePledge}, MaxTenorDays: 90,
-		AdvanceRate: mustRate(t, "0.6"), MarginCallLTV: &ltv, DayCount: linkfin.ACT360, Calendar: "CN"}})
+		AdvanceRate: mustRate(t, "0.6"), MarginCallLTV: &ltv, DayCount: linkfin.ACT360, Calendar: "CN", AlertActions: actions}})
 	mustRun(t, env, &services.InviteFunder{Actor: "anchor", ProgramID: "wh", FunderID: "factor", Limit: 5_000_000_00,
 		Pricing: linkfin.Pricing{FixedRate: &rate}})
 	mustRun(t, env, &services.AcceptFunder{Actor: "factor", ProgramID: "wh"})
+}
+
+// testWarehousePledge replays Qingdao: one lot, one receipt; a receipt pledged once;
+// loan-to-value from price marks with margin calls; a freeze when the warehouse counts
+// less than pledged; release on repayment.
+func testWarehousePledge(t *testing.T, open Opener) {
+	env := NewEnv(t, open)
+	pledgeFixture(t, env, nil)
 	mark := func(price int64) {
 		mustRun(t, env, &services.MarkPrice{Mark: linkfin.PriceMark{ID: "copper", Currency: "CNY", Price: price}})
 	}
