@@ -1,6 +1,9 @@
 package linkfin
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // Early warnings: an alert is raised by the command whose event trips its rule, in
 // the same batch, never by reading history back (docs/CREDIT.md, "Alert rules").
@@ -55,6 +58,23 @@ const (
 	ActionFreeze AlertAction = "freeze"
 )
 
+// alertActions are the actions a program may configure.
+var alertActions = []AlertAction{ActionNotify, ActionStopFinancing, ActionFreeze}
+
+// ValidateAlertActions checks a program's alert actions: each a known action, at most
+// once.
+func ValidateAlertActions(actions []AlertAction) error {
+	for i, a := range actions {
+		if !slices.Contains(alertActions, a) {
+			return Errorf(EINVALID, "alert_actions: %q is not an action (%v)", a, alertActions)
+		}
+		if slices.Contains(actions[:i], a) {
+			return Errorf(EINVALID, "alert_actions: %q is listed twice", a)
+		}
+	}
+	return nil
+}
+
 // The alert rules.
 const (
 	// RuleCreditedAfterFinancing: a credit note on an invoice whose order backs a
@@ -105,6 +125,12 @@ func (a *Alert) Parties() []string { return parties(a.Watchers...) }
 type FinancingStop struct {
 	ID     string   `json:"id"` // the supplier
 	Alerts []string `json:"alerts"`
+}
+
+// AlertActionsIn is the body of changing a program's alert actions: the whole list,
+// which replaces the one the program has (none: notify).
+type AlertActionsIn struct {
+	AlertActions []AlertAction `json:"alert_actions"`
 }
 
 // AlertReasonIn is the body of acknowledging or resolving an alert.

@@ -223,10 +223,8 @@ func (p *Program) Validate() error {
 	if err := CheckRail(p.SettlementRail, p.Currency); err != nil {
 		return err
 	}
-	for _, a := range p.AlertActions {
-		if a != ActionNotify && a != ActionStopFinancing && a != ActionFreeze {
-			return Errorf(EINVALID, "alert_actions: %q is not an action (notify, stop_financing, freeze)", a)
-		}
+	if err := ValidateAlertActions(p.AlertActions); err != nil {
+		return err
 	}
 	return p.validateGrades()
 }

@@ -16,6 +16,13 @@ func (s *Server) alertRoutes() {
 		"of the programs it runs or funds (status: open, acknowledged or resolved).")
 	getRoute[linkfin.Alert](s, "GET /v1/alerts/{id}", linkfin.KindAlert, "Get an alert: its rule, level, evidence, required action, "+
 		"the actions its program took, and who acknowledged and resolved it, when and why.")
+	act(s, Route{Pattern: "POST /v1/programs/{id}/alert-actions", Kind: linkfin.KindProgram, Access: Write,
+		Out: reflect.TypeFor[linkfin.Program](),
+		Summary: "Change what the program does when an alert is raised on one of its suppliers (its anchor): alert_actions " +
+			"(notify, stop_financing, freeze) replaces the list it has; none means notify. Alerts raised before keep theirs."},
+		func(r *http.Request, p *principal, in *linkfin.AlertActionsIn) (linkfin.Command, error) {
+			return &services.SetAlertActions{Actor: p.Org, ProgramID: r.PathValue("id"), Actions: in.AlertActions}, nil
+		})
 	for _, step := range []struct {
 		verb, summary string
 		resolve       bool

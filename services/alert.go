@@ -184,3 +184,40 @@ func alertIfFinanced(tx linkfin.Tx, inv *linkfin.Invoice, rule, evidence string)
 		RequiredAction: "check the claim with the buyer; ask the supplier for recourse or a replacement asset before financing it again"})
 	return err
 }
+
+// SetAlertActions is a program's anchor changing what the program does when an alert
+// is raised on one of its suppliers: the list replaces the one it has (none: notify).
+// Alerts raised before keep the actions they took; a stop already set stays until its
+// alert is resolved.
+type SetAlertActions struct {
+	Actor     string // the anchor
+	ProgramID string
+	Actions   []linkfin.AlertAction
+}
+
+// Keys implements linkfin.Command.
+func (c *SetAlertActions) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{{Kind: linkfin.KindProgram, ID: c.ProgramID}}
+}
+
+// Validate implements linkfin.Validator.
+func (c *SetAlertActions) Validate() error { return linkfin.ValidateAlertActions(c.Actions) }
+
+// Apply implements linkfin.Command.
+func (c *SetAlertActions) Apply(tx linkfin.Tx) (any, error) {
+	p, err := program(tx, c.ProgramID, c.Actor)
+	if err != nil {
+		return nil, err
+	}
+	if p.AnchorID != c.Actor {
+		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only the program's anchor sets its alert actions")
+	}
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	p.AlertActions = slices.Clone(c.Actions)
+	if len(p.AlertActions) == 0 {
+		p.AlertActions = nil
+	}
+	return p, tx.Put(linkfin.KindProgram, p.ID, p, "program.alert_actions_set")
+}
