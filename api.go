@@ -436,6 +436,10 @@ type (
 		FunderID  string  `json:"funder_id"`
 		AssetID   string  `json:"asset_id"`
 		Price     int64   `json:"price" bound:"amount"`
+		// Rail, for dynamic discounting: ecny pays the early payment from the anchor's
+		// designated e-CNY wallet into the seller's, as FinancingIn's; by default,
+		// platform wallet to platform wallet.
+		Rail PaymentRail `json:"rail,omitempty"`
 	}
 	// WarehouseReceiptIn is a receipt the calling warehouse issues for a lot.
 	WarehouseReceiptIn struct {

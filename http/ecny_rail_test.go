@@ -2,6 +2,7 @@ package http_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -85,5 +86,33 @@ func TestEarlyPaymentInECNY(t *testing.T) {
 	wantJSON(t, p.as("tier1", "GET", "/v1/ecny-wallets/"+sellerW.ID, ""), http.StatusOK, &seller)
 	if seller.Balance != q.Quote.Price {
 		t.Fatalf("the seller's e-CNY wallet holds %d, want %d", seller.Balance, q.Quote.Price)
+	}
+
+	// An offer taken in one step chooses its rail as a request does, with the same field
+	// and the same refusals.
+	p.submit(t, &services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: "PO-4", Number: "PO-4", SellerID: "tier1", ProgramID: "auto-scf",
+		Currency: "CNY", Lines: []linkfin.POLine{{LineID: "1", Item: "nuts", Quantity: 4, Unit: "box", UnitPrice: 1_000_00}}}})
+	p.submit(t, &services.AcceptPurchaseOrder{Actor: "tier1", ID: "PO-4"})
+	p.submit(t, &services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{ID: "GR-4", POID: "PO-4",
+		Lines: []linkfin.ReceiptLine{{LineID: "1", Accepted: 4}}}})
+	p.submit(t, &services.CreateInvoice{Actor: "tier1", Invoice: linkfin.Invoice{ID: "inv-4", Number: "INV-4", BuyerID: "anchor", POID: "PO-4",
+		Currency: "CNY", IssueDate: linkfin.DateOf(p.clock.Now()), DueDate: due,
+		Lines: []linkfin.InvoiceLine{{LineID: "1", Quantity: 4, UnitPrice: 1_000_00, Amount: 4_000_00}}, Total: 4_000_00}})
+	p.submit(t, &services.ApproveInvoice{Actor: "anchor", ID: "inv-4"})
+	price := q.Quote.Price * 4 / 10 // the same days early, four tenths of the face
+	take := func(product, funder, asset, rail, key string) reply {
+		return p.as("tier1", "POST", "/v1/offers/take", fmt.Sprintf(`{"product":%q,"program_id":"auto-scf","funder_id":%q,"asset_id":%q,"price":%d,"rail":%q}`,
+			product, funder, asset, price, rail), "Idempotency-Key", key)
+	}
+	wantProblem(t, take("dynamic_discounting", "anchor", linkfin.PayableID("inv-4"), "bank", "t-1"), http.StatusBadRequest, linkfin.EINVALID)
+	wantProblem(t, take("certificate_discounting", "bank", "C-1", "ecny", "t-2"), http.StatusBadRequest, linkfin.EINVALID)
+	var taken linkfin.Financing
+	wantJSON(t, take("dynamic_discounting", "anchor", linkfin.PayableID("inv-4"), "ecny", "t-3"), http.StatusCreated, &taken)
+	if taken.Rail != linkfin.RailECNY || taken.Status != linkfin.FinancingSettled || taken.ECNYTransferID == 0 {
+		t.Fatalf("the offer taken on the e-CNY rail: %+v", taken)
+	}
+	wantJSON(t, p.as("tier1", "GET", "/v1/ecny-wallets/"+sellerW.ID, ""), http.StatusOK, &seller)
+	if seller.Balance != q.Quote.Price+price {
+		t.Fatalf("the seller's e-CNY wallet holds %d, want %d", seller.Balance, q.Quote.Price+price)
 	}
 }

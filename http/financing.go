@@ -82,10 +82,14 @@ func (s *Server) financingRoutes() {
 			"live quote, best first, and the requests that would be refused, with their codes. A page at a time; a page may be short."}, s.offers)
 	act(s, Route{Pattern: "POST /v1/offers/take", Access: Write, Money: true, Status: http.StatusCreated, Out: fin,
 		Summary: "Take an offer in one step: quote it again and accept it (the limits held, the asset locked). Refused with " +
-			"offer_changed, changing nothing, when the quote now does not pay the price confirmed."},
+			"offer_changed, changing nothing, when the quote now does not pay the price confirmed. Rail ecny (dynamic_discounting) " +
+			"pays the early payment from the anchor's designated e-CNY wallet into the seller's, as for POST /v1/financings."},
 		func(r *http.Request, p *principal, in *linkfin.OfferIn) (linkfin.Command, error) {
+			if err := services.CheckFinancingRail(in.Product, in.Rail); err != nil {
+				return nil, err
+			}
 			return &services.TakeOffer{Actor: p.Org, Product: in.Product, AssetID: in.AssetID, ProgramID: in.ProgramID,
-				FunderID: in.FunderID, Price: in.Price}, nil
+				FunderID: in.FunderID, Price: in.Price, Rail: in.Rail}, nil
 		})
 	getRoute[linkfin.Financing](s, "GET /v1/financings/{id}", linkfin.KindFinancing, "Get a financing with its quote.")
 	listRoute[linkfin.Financing](s, "GET /v1/financings", linkfin.KindFinancing, "List financings.")

@@ -42,7 +42,7 @@ func (certificateDiscounting) Offer(org string, asset any, programs map[string]*
 	return a, true
 }
 
-func (certificateDiscounting) Quote(actor, programID, pieceID, funderID string) linkfin.Command {
+func (certificateDiscounting) Quote(actor, programID, pieceID, funderID string, _ linkfin.PaymentRail) linkfin.Command {
 	return &RequestCertificateDiscounting{Actor: actor, ProgramID: programID, PieceID: pieceID, FunderID: funderID}
 }
 

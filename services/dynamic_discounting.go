@@ -47,8 +47,8 @@ func (dynamicDiscounting) Offer(org string, asset any, programs map[string]*link
 }
 
 // Quote asks the anchor: the funder is always the program's anchor, whom the quote names.
-func (dynamicDiscounting) Quote(actor, programID, payableID, _ string) linkfin.Command {
-	return &RequestDynamicDiscounting{Actor: actor, PayableID: payableID, ProgramID: programID}
+func (dynamicDiscounting) Quote(actor, programID, payableID, _ string, rail linkfin.PaymentRail) linkfin.Command {
+	return &RequestDynamicDiscounting{Actor: actor, PayableID: payableID, ProgramID: programID, Rail: rail}
 }
 
 func (dynamicDiscounting) Accept(actor string, f *linkfin.Financing) linkfin.Command {

@@ -36,7 +36,7 @@ func (factoring) Offer(org string, asset any, programs map[string]*linkfin.Progr
 	})
 }
 
-func (factoring) Quote(actor, programID, payableID, funderID string) linkfin.Command {
+func (factoring) Quote(actor, programID, payableID, funderID string, _ linkfin.PaymentRail) linkfin.Command {
 	return &RequestFactoring{Actor: actor, PayableID: payableID, ProgramID: programID, FunderID: funderID}
 }
 

@@ -27,8 +27,9 @@ type Offerer interface {
 	Offer(org string, asset any, programs map[string]*linkfin.Program, valueDate linkfin.Date) (linkfin.AssetOffers, bool)
 	// Quote makes the request command by which actor asks for funder's offer on the
 	// asset under the program, as Request does from the API's input. TakeOffer runs
-	// it, and the product's Accept after it.
-	Quote(actor, programID, assetID, funderID string) linkfin.Command
+	// it, and the product's Accept after it. Rail is the rail the request asks to be
+	// paid on, which TakeOffer has checked the product pays on (CheckFinancingRail).
+	Quote(actor, programID, assetID, funderID string, rail linkfin.PaymentRail) linkfin.Command
 }
 
 // Offerers lists the registered products that offer unasked, in the order of
@@ -188,6 +189,9 @@ type TakeOffer struct {
 	ProgramID string
 	FunderID  string // the offer's funder; for dynamic discounting, the program's anchor
 	Price     int64  // the offer's Quote.Price, as shown to the person
+	// Rail is how the offer is paid, as a request's: ecny, for dynamic discounting,
+	// from the anchor's designated e-CNY wallet into the seller's.
+	Rail linkfin.PaymentRail
 }
 
 // offerer is the product of the offer, or nil for one that makes no offers.
@@ -212,6 +216,9 @@ func (c *TakeOffer) Validate() error {
 	if c.Price <= 0 {
 		return linkfin.Errorf(linkfin.EINVALID, "price is the offer's price as shown, a positive amount in minor units")
 	}
+	if err := CheckFinancingRail(c.Product, c.Rail); err != nil {
+		return err
+	}
 	return linkfin.CheckAmount("price", c.Price)
 }
 
@@ -222,16 +229,22 @@ func (c *TakeOffer) Keys() []linkfin.ObjectKey {
 	if o == nil {
 		return nil
 	}
-	return o.Quote(c.Actor, c.ProgramID, c.AssetID, c.FunderID).Keys()
+	return o.Quote(c.Actor, c.ProgramID, c.AssetID, c.FunderID, c.Rail).Keys()
 }
 
 // DependentKeys implements linkfin.DependentCommand: a payable's seller's scorecards,
-// which count an early payment.
+// which count an early payment; on the e-CNY rail, the program's anchor and the
+// actor, and the wallets they designated.
 func (c *TakeOffer) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
 	if o := c.offerer(); o == nil || o.AssetKind() != linkfin.KindPayable {
 		return nil
 	}
-	return paymentKeys(r, c.AssetID)
+	keys := paymentKeys(r, c.AssetID)
+	var p linkfin.Program
+	if found, err := r.Get(linkfin.KindProgram, c.ProgramID, &p); c.Rail == linkfin.RailECNY && err == nil && found {
+		keys = append(keys, designatedKeys(r, p.AnchorID, c.Actor)...)
+	}
+	return keys
 }
 
 // LedgerKeys implements linkfin.LedgerCommand: the accounts any offer's acceptance
@@ -256,6 +269,9 @@ func (c *TakeOffer) LedgerKeys(r linkfin.Records) (accounts, transfers []int64) 
 			accounts = append(accounts, linkfin.WalletID(org, cur))
 		}
 	}
+	if c.Rail == linkfin.RailECNY {
+		accounts = append(accounts, designatedAccounts(r, p.AnchorID, c.Actor)...)
+	}
 	return append(accounts, LimitID(p.ID, ""), LimitID(p.ID, c.FunderID), limitSourceID(p.ID), supplierLimitID(p.ID, c.Actor)), nil
 }
 
@@ -265,7 +281,7 @@ func (c *TakeOffer) Apply(tx linkfin.Tx) (any, error) {
 	if o == nil {
 		return nil, c.Validate()
 	}
-	v, err := o.Quote(c.Actor, c.ProgramID, c.AssetID, c.FunderID).Apply(tx)
+	v, err := o.Quote(c.Actor, c.ProgramID, c.AssetID, c.FunderID, c.Rail).Apply(tx)
 	if err != nil {
 		return nil, err
 	}

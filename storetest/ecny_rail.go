@@ -162,6 +162,30 @@ func testECNYEarlyPayment(t *testing.T, open Opener) {
 	if err != nil || daily.CreditsPosted-daily.DebitsPosted != anchorW.Limits.Daily-9_965_00 {
 		t.Fatalf("the anchor's daily headroom: %+v, %v", daily, err)
 	}
+
+	// An offer taken in one step pays on the rail it names, as a request and its
+	// acceptance do; a rail the product does not pay on is refused, and changes nothing.
+	pay2 := approvedPayableIn(t, env, "dd", 2, 10, 100_00, "2026-11-09") // 1,000.00, 7 days early: 996.50
+	take := &services.TakeOffer{Actor: "tier1", Product: linkfin.ProductDynamicDiscounting, AssetID: pay2.ID, ProgramID: "dd",
+		FunderID: "anchor", Price: 996_50, Rail: "bank"}
+	if _, err := run[fin](t, env, take); !refusal(err, linkfin.EINVALID, "rail is ecny") {
+		t.Fatalf("an offer taken on an unknown rail: %v", err)
+	}
+	if _, err := run[fin](t, env, &services.TakeOffer{Actor: "tier1", Product: linkfin.ProductCertificateDiscounting, AssetID: "nothing",
+		ProgramID: "dd", FunderID: "bank", Price: 1_00, Rail: linkfin.RailECNY}); !refusal(err, linkfin.EINVALID, "rail is ecny for dynamic_discounting") {
+		t.Fatalf("a certificate offer taken on the e-CNY rail: %v", err)
+	}
+	if p := record[linkfin.Payable](t, env, linkfin.KindPayable, pay2.ID); p.Status != linkfin.PayableOpen {
+		t.Fatalf("after the refusals, the payable is %s", p.Status)
+	}
+	take.Rail = linkfin.RailECNY
+	taken, err := run[fin](t, env, take)
+	if err != nil || taken.Rail != linkfin.RailECNY || taken.Status != linkfin.FinancingSettled || taken.ECNYTransferID == 0 {
+		t.Fatalf("the offer taken on the e-CNY rail: %+v, %v", taken, err)
+	}
+	if e.balance(anchorW) != 20_000_00-9_965_00-996_50 || e.balance(sellerW) != 9_965_00+996_50 || e.platformDebits("anchor") != anchorPlatform {
+		t.Fatalf("after the offer taken: anchor %d, seller %d", e.balance(anchorW), e.balance(sellerW))
+	}
 	env.Restart()
 	env.MustVerify()
 }
