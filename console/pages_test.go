@@ -304,8 +304,21 @@ func TestSplitAndPassOn(t *testing.T) {
 	}
 	tier2 := s.as("tier2", linkfin.RoleAdmin)
 	code, page = tier2.get("/pieces/" + passed.Children[0])
-	if code != http.StatusOK || !strings.Contains(page, "CNY 15,000.00") || !strings.Contains(page, `href="/pieces/C-1"`) {
+	if code != http.StatusOK || !strings.Contains(page, "CNY 15,000.00") || !strings.Contains(page, "<li>C-1 · ") {
 		t.Fatalf("tier2's piece: %d\n%s", code, page)
+	}
+	// The lineage names the pieces above, but links only those tier2 may open: C-1
+	// and the piece passed on are tier1's.
+	if strings.Contains(page, `href="/pieces/C-1"`) || strings.Contains(page, `href="/pieces/`+first.ID+`"`) {
+		t.Errorf("tier2's piece links pieces it may not open:\n%s", page)
+	}
+	for _, m := range regexp.MustCompile(`href="(/pieces/[^"/]+)"`).FindAllStringSubmatch(page, -1) {
+		if code, _ := tier2.get(m[1]); code != http.StatusOK {
+			t.Errorf("tier2's piece links %s, which answers %d", m[1], code)
+		}
+	}
+	if code, _ := tier2.get("/pieces/C-1"); code != http.StatusNotFound {
+		t.Errorf("tier2 opens C-1: %d", code)
 	}
 	if code, _ := s.as("bank", linkfin.RoleAdmin).get("/pieces/C-1"); code != http.StatusNotFound {
 		t.Fatalf("a stranger reads the piece: %d", code)

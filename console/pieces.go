@@ -3,6 +3,7 @@ package console
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 
 	"linkfin"
@@ -15,6 +16,10 @@ type pieceView struct {
 	Holds     bool     // the person's organization holds it, active and free
 	Suppliers []string // those it may pass part of it to: its own suppliers
 	History   history
+	// Opens names the pieces of its lineage and its children that the person may
+	// open: a funder of a piece sees its lineage but is party to none of the pieces
+	// above it, and a piece passed on is its new holder's alone.
+	Opens map[string]bool
 }
 
 // piece shows a piece: its facts, the pieces it came from (root first) and those it
@@ -37,7 +42,38 @@ func (c *Console) piece(w http.ResponseWriter, r *http.Request, p *Person) {
 		c.fail(w, r, p, err)
 		return
 	}
+	if v.Opens, err = c.opens(r, p, out); err != nil {
+		c.fail(w, r, p, err)
+		return
+	}
 	c.render(w, r, http.StatusOK, "piece", "piece.title", p, v, "")
+}
+
+// opens lists the pieces of a piece's lineage and its children that the person may
+// open, each read as the person would read its page.
+func (c *Console) opens(r *http.Request, p *Person, out *linkfin.CertificateOut) (map[string]bool, error) {
+	ids := slices.Clone(out.Children)
+	if out.Lineage != nil {
+		for _, l := range out.Lineage.Pieces {
+			ids = append(ids, l.ID)
+		}
+	}
+	opens := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		if id == out.ID || opens[id] {
+			opens[id] = true
+			continue
+		}
+		_, err := services.Read(r.Context(), c.Store, p.Viewer, linkfin.KindCertificate, id)
+		switch linkfin.ErrorCode(err) {
+		case "":
+			opens[id] = true
+		case linkfin.ENOTFOUND:
+		default:
+			return nil, err
+		}
+	}
+	return opens, nil
 }
 
 // suppliers are the organization's sellers in active relationships.
