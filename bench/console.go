@@ -27,6 +27,10 @@ type ConsoleOptions struct {
 	DSN     string // "" for a fresh temporary SQLite file
 	Preload int    // certificate pieces in the store, most held by the demo's tier-1 supplier
 	Renders int    // renders of each page
+	// Suppliers more of the anchor, each with a scorecard (addSuppliers), and the
+	// scorecard reads measured of them per viewer (readScorecards; 0 for none).
+	Suppliers      int
+	ScorecardReads int
 	// PerPage bounds the time spent rendering one page (at least 3 renders are made).
 	PerPage  time.Duration
 	Log      io.Writer
@@ -47,22 +51,31 @@ type PageResult struct {
 
 // ConsoleResult is what a console run measured.
 type ConsoleResult struct {
-	Store                 string       `json:"store"`
-	PreloadedCertificates int          `json:"preloaded_certificates"`
-	Financings            int          `json:"financings"`
-	OpenPayables          int          `json:"open_payables"`
-	Pages                 []PageResult `json:"pages"`
-	Slowest               PageResult   `json:"slowest"` // the page of the highest p95
-	SetupSeconds          float64      `json:"setup_seconds"`
-	PeakRSSBytes          int64        `json:"peak_rss_bytes"`
-	GoVersion             string       `json:"go_version"`
-	CPUs                  int          `json:"cpus"`
+	Store                 string `json:"store"`
+	PreloadedCertificates int    `json:"preloaded_certificates"`
+	Financings            int    `json:"financings"`
+	OpenPayables          int    `json:"open_payables"`
+	Suppliers             int    `json:"suppliers"` // the anchor's suppliers beyond the demo's
+	// Scorecards are the reads of suppliers' scorecards through the API, per viewer.
+	Scorecards   []ScorecardReads `json:"scorecards"`
+	Pages        []PageResult     `json:"pages"`
+	Slowest      PageResult       `json:"slowest"` // the page of the highest p95
+	SetupSeconds float64          `json:"setup_seconds"`
+	PeakRSSBytes int64            `json:"peak_rss_bytes"`
+	GoVersion    string           `json:"go_version"`
+	CPUs         int              `json:"cpus"`
 }
 
 // Print writes the result for people.
 func (r *ConsoleResult) Print(w io.Writer) {
 	fmt.Fprintf(w, "Console benchmark: %s store, %d certificates preloaded, %d financings, %d open payables\n",
 		r.Store, r.PreloadedCertificates, r.Financings, r.OpenPayables)
+	if r.Suppliers > 0 {
+		fmt.Fprintf(w, "  %d suppliers more of the anchor; scorecard reads through the API:\n", r.Suppliers)
+		for _, s := range r.Scorecards {
+			fmt.Fprintf(w, "  %-17s %6d reads  p50 %6.2f ms  p99 %6.2f ms  max %6.2f ms\n", s.Viewer, s.Reads, s.P50MS, s.P99MS, s.MaxMS)
+		}
+	}
 	fmt.Fprintf(w, "  %-9s %-44s %7s %9s %9s %9s\n", "party", "page", "renders", "p50 ms", "p95 ms", "bytes")
 	for _, p := range r.Pages {
 		fmt.Fprintf(w, "  %-9s %-44s %7d %9.2f %9.2f %9d\n", p.Party, p.Page, p.Renders, p.P50MS, p.P95MS, p.Bytes)
@@ -88,8 +101,8 @@ const benchPassword = "bench console password"
 // signs in and follows every link of the console from its home page, as a person
 // would, and every page it reaches is rendered Renders times.
 func Console(ctx context.Context, o ConsoleOptions) (*ConsoleResult, error) {
-	if o.Preload < 2 || o.Renders <= 0 {
-		return nil, errors.New("bench: preload >= 2 and renders > 0 are required")
+	if o.Preload < 2 || o.Renders <= 0 || o.Suppliers < 0 || o.ScorecardReads < 0 {
+		return nil, errors.New("bench: preload >= 2, renders > 0, suppliers >= 0 and scorecard reads >= 0 are required")
 	}
 	if o.PerPage <= 0 {
 		o.PerPage = 10 * time.Second
@@ -118,7 +131,20 @@ func Console(ctx context.Context, o ConsoleOptions) (*ConsoleResult, error) {
 	if res.Financings, res.OpenPayables, err = ch.spread(ctx, e, o.Preload); err != nil {
 		return nil, err
 	}
+	if o.Suppliers > 0 {
+		o.log("writing %d suppliers of the anchor, each with a scorecard…", o.Suppliers)
+		if err := ch.addSuppliers(ctx, e, o.Suppliers); err != nil {
+			return nil, err
+		}
+		res.Suppliers = o.Suppliers
+	}
 	res.SetupSeconds = time.Since(start).Seconds()
+	if o.Suppliers > 0 && o.ScorecardReads > 0 {
+		o.log("reading scorecards…")
+		if res.Scorecards, err = readScorecards(ctx, e, store, ch, o.Suppliers, o.ScorecardReads); err != nil {
+			return nil, err
+		}
+	}
 
 	c := console.New(store, e, auth, nil)
 	for _, party := range consoleParties {
@@ -329,13 +355,14 @@ func crawl(ctx context.Context, c *console.Console, auth *services.Auth, party s
 	}
 	var out []PageResult
 	queue, seen, perKey := []string{"/"}, map[string]bool{"/": true}, map[string]int{"/": 1}
+	from := map[string]string{} // the page that first linked each address
 	for len(queue) > 0 {
 		target := queue[0]
 		queue = queue[1:]
 		u, _ := url.Parse(target)
 		code, body, first := get(target)
 		if code != http.StatusOK {
-			return nil, fmt.Errorf("bench: %s: GET %s answered %d", name, target, code)
+			return nil, fmt.Errorf("bench: %s: GET %s (linked from %s) answered %d", name, target, from[target], code)
 		}
 		times := []time.Duration{first}
 		var spent time.Duration = first
@@ -356,7 +383,7 @@ func crawl(ctx context.Context, c *console.Console, auth *services.Auth, party s
 			if err != nil || strings.HasPrefix(nu.Path, "/static/") || nu.Path == "/language" || nu.Query().Get("format") == "csv" || seen[next] {
 				continue
 			}
-			seen[next] = true
+			seen[next], from[next] = true, target
 			if k := pageKey(nu); perKey[k] < perPage {
 				perKey[k]++
 				queue = append(queue, next)

@@ -51,3 +51,38 @@ func TestConsole(t *testing.T) {
 		t.Errorf("the printed result:\n%s", b.String())
 	}
 }
+
+// With suppliers, each of them trades once and so has a scorecard, and every viewer
+// that may see one reads it through the API (readScorecards fails on any answer but
+// 200); the anchor's console lists them among its suppliers' scorecards.
+func TestConsoleSuppliers(t *testing.T) {
+	if testing.Short() {
+		t.Skip("seeds a store of 200 certificates and 100 suppliers")
+	}
+	res, err := Console(context.Background(), ConsoleOptions{Preload: 200, Renders: 1, Suppliers: 100, ScorecardReads: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Suppliers != 100 {
+		t.Errorf("suppliers %d, want 100", res.Suppliers)
+	}
+	var viewers []string
+	for _, s := range res.Scorecards {
+		viewers = append(viewers, s.Viewer)
+		if s.Reads != 20 || s.P50MS <= 0 || s.P99MS < s.P50MS || s.MaxMS < s.P99MS {
+			t.Errorf("%+v", s)
+		}
+	}
+	if want := "anchor bank factor supplier itself"; strings.Join(viewers, " ") != want {
+		t.Errorf("viewers %q, want %q", viewers, want)
+	}
+	anchorPages := map[string]bool{}
+	for _, p := range res.Pages {
+		if p.Party == "anchor" {
+			anchorPages[p.Page] = true
+		}
+	}
+	if !anchorPages["/scorecard"] {
+		t.Errorf("the anchor did not reach its suppliers' scorecards: %v", anchorPages)
+	}
+}

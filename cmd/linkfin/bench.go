@@ -79,14 +79,18 @@ func runBenchAPI(ctx context.Context, args []string, stdout, stderr io.Writer) e
 }
 
 func runBenchConsole(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("bench console", "bench console [--db DSN] [--preload P] [--renders R] [--json]\n\n"+
+	fs := newFlags("bench console", "bench console [--db DSN] [--preload P] [--suppliers S] [--renders R] [--json]\n\n"+
 		"Seeds the demo's supply chain with a user per organization and P certificate pieces (most held by tier1,\n"+
 		"owed by the anchor, one in a hundred financed by the demo's funders, open payables shipped by port), then\n"+
 		"signs in as each party and the operator, follows every link of the console from the home page, and renders\n"+
-		"every page it reaches R times in process; prints each page's p50 and p95 server time and the slowest page.", stderr)
+		"every page it reaches R times in process; prints each page's p50 and p95 server time and the slowest page.\n"+
+		"With --suppliers S, S more suppliers of the anchor each trade once, and their scorecards are read through\n"+
+		"the API as the anchor, each funder and the supplier itself (p50, p99).", stderr)
 	o := bench.ConsoleOptions{}
 	fs.StringVar(&o.DSN, "db", "", "database to measure: an empty SQLite file or postgres:// URL (default: a fresh temporary SQLite file)")
 	fs.IntVar(&o.Preload, "preload", 100_000, "certificate pieces in the store")
+	fs.IntVar(&o.Suppliers, "suppliers", 0, "suppliers more of the anchor, each with an order received and invoiced, so a scorecard")
+	fs.IntVar(&o.ScorecardReads, "scorecard-reads", 2000, "with --suppliers: scorecard reads through the API per viewer (anchor, each funder, the supplier itself)")
 	fs.IntVar(&o.Renders, "renders", 40, "renders of each page (fewer for a page that takes more than 10 s in all, at least 3)")
 	return measure(fs, args, stdout, stderr, func(log, progress io.Writer) (*bench.ConsoleResult, error) {
 		o.Log, o.Progress = log, progress
