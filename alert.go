@@ -2,6 +2,7 @@ package linkfin
 
 import (
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -61,12 +62,19 @@ const (
 // alertActions are the actions a program may configure.
 var alertActions = []AlertAction{ActionNotify, ActionStopFinancing, ActionFreeze}
 
+// AlertActions lists every action a program may configure.
+func AlertActions() []AlertAction { return slices.Clone(alertActions) }
+
 // ValidateAlertActions checks a program's alert actions: each a known action, at most
 // once.
 func ValidateAlertActions(actions []AlertAction) error {
 	for i, a := range actions {
 		if !slices.Contains(alertActions, a) {
-			return Errorf(EINVALID, "alert_actions: %q is not an action (%v)", a, alertActions)
+			names := make([]string, len(alertActions))
+			for i, a := range alertActions {
+				names[i] = string(a)
+			}
+			return Errorf(EINVALID, "alert_actions: %q is not an action (%s)", a, strings.Join(names, ", "))
 		}
 		if slices.Contains(actions[:i], a) {
 			return Errorf(EINVALID, "alert_actions: %q is listed twice", a)
@@ -86,7 +94,15 @@ const (
 	// RuleTelemetryBelowPledge: a signed reading counts less in a pledged lot than
 	// its receipt holds.
 	RuleTelemetryBelowPledge = "telemetry_below_pledge"
+	// RuleLateShipment: an order's goods arrive, or are still not all received, more
+	// than its program's allowance after its deliver_by date.
+	RuleLateShipment = "late_shipment"
 )
+
+// AlertRules lists every rule.
+func AlertRules() []string {
+	return []string{RuleCreditedAfterFinancing, RuleDisputedAfterFinancing, RuleTelemetryBelowPledge, RuleLateShipment}
+}
 
 // Alert is one early warning about a supplier's trade.
 type Alert struct {

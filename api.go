@@ -299,6 +299,10 @@ type (
 		// one of the same seller, buyer, currency and total is held for review (7
 		// when absent, none when 0, at most 31).
 		DuplicateWindowDays *int `json:"duplicate_window_days,omitempty"`
+		// LateShipmentAllowanceDays: an order's goods may arrive this many days after
+		// its deliver_by date before a late_shipment alert is raised (3 when absent,
+		// at most 90).
+		LateShipmentAllowanceDays *int `json:"late_shipment_allowance_days,omitempty"`
 		// Grades map the suppliers' grades to terms; DeclineBelow refuses the grades
 		// worse than it (docs/CREDIT.md).
 		Grades       []GradeTerms `json:"grades,omitempty"`

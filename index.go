@@ -64,6 +64,10 @@ const (
 	// that day less the credited and the ended totals to it, and how many it owed the
 	// count of the confirmed less that of the ended.
 	IndexBought = "bought"
+	// IndexLate lists the purchase orders watched for lateness (AwaitsLate) by the
+	// first day they are late: "late_from"; the amount is 0. The scheduler reads the
+	// days up to today.
+	IndexLate = "late"
 )
 
 // Parts of the values of IndexBought after "buyer/program/".
@@ -87,7 +91,7 @@ func StatusIndexed(kind string) bool {
 // IndexNames are the indexes, each with the kind of record it lists.
 var IndexNames = [][2]string{{KindCertificate, IndexHeld}, {KindCertificate, IndexDue}, {KindFinancing, IndexFunded}, {KindFinancing, IndexOwed},
 	{KindPayable, IndexSold}, {KindPayable, IndexBought}, {KindShipment, IndexOrder}, {KindInvoice, IndexOrder},
-	{KindInvoice, IndexStatus}, {KindPayable, IndexStatus}, {KindFinancing, IndexStatus}, {KindPurchaseOrder, IndexStatus}}
+	{KindInvoice, IndexStatus}, {KindPayable, IndexStatus}, {KindFinancing, IndexStatus}, {KindPurchaseOrder, IndexStatus}, {KindPurchaseOrder, IndexLate}}
 
 // IndexSep joins the parts of an index value.
 const IndexSep = "/"
@@ -126,6 +130,7 @@ const IndexBackfill = "0005_object_index_backfill"
 // migrations, that the records written before it existed have been entered under it.
 var IndexAdded = []struct{ Migration, Kind, Name string }{
 	{"0007_payables_by_buyer_backfill", KindPayable, IndexBought},
+	{"0008_orders_late_backfill", KindPurchaseOrder, IndexLate},
 }
 
 // Indexed reports whether records of the kind have entries in the ordered index.
@@ -219,6 +224,9 @@ func EntriesOf(kind string, v any) ([]IndexEntry, bool) {
 			return nil, false
 		}
 		parties, status = r.Parties(), string(r.Status)
+		if r.AwaitsLate() {
+			out = append(out, IndexEntry{IndexLate, r.LateFrom.String(), 0})
+		}
 	default:
 		return nil, false
 	}

@@ -110,6 +110,10 @@ type Program struct {
 	// same seller, buyer, currency and total an invoice is held for review as a
 	// possible duplicate: DefaultDuplicateWindowDays when absent, none when 0.
 	DuplicateWindowDays *int `json:"duplicate_window_days,omitempty"`
+	// LateShipmentAllowanceDays is how many days after an order's deliver_by date its
+	// goods may arrive before a late_shipment alert is raised:
+	// DefaultLateShipmentAllowanceDays when absent, 0 to MaxLateShipmentAllowanceDays.
+	LateShipmentAllowanceDays *int `json:"late_shipment_allowance_days,omitempty"`
 	// Grades map suppliers' grades (of the current scoring model) to terms, and
 	// DeclineBelow refuses requests from suppliers graded worse than it.
 	Grades       []GradeTerms `json:"grades,omitempty"`
@@ -122,6 +126,21 @@ type Program struct {
 	AlertActions []AlertAction   `json:"alert_actions,omitempty"`
 	Funders      []ProgramFunder `json:"funders"`
 	CreatedAt    time.Time       `json:"created_at"`
+}
+
+// Late shipment allowances: an order's goods may arrive this many days after its
+// deliver_by date before they are late enough to raise an alert.
+const (
+	DefaultLateShipmentAllowanceDays = 3
+	MaxLateShipmentAllowanceDays     = 90
+)
+
+// LateShipmentAllowance is the program's late shipment allowance in days.
+func (p *Program) LateShipmentAllowance() int {
+	if p.LateShipmentAllowanceDays == nil {
+		return DefaultLateShipmentAllowanceDays
+	}
+	return *p.LateShipmentAllowanceDays
 }
 
 // Offers reports whether the program allows the product.
@@ -195,6 +214,9 @@ func (p *Program) Validate() error {
 	}
 	if w := p.DuplicateWindowDays; w != nil && (*w < 0 || *w > MaxDuplicateWindowDays) {
 		return Errorf(EINVALID, "duplicate_window_days is from 0 (no check) to %d", MaxDuplicateWindowDays)
+	}
+	if a := p.LateShipmentAllowanceDays; a != nil && (*a < 0 || *a > MaxLateShipmentAllowanceDays) {
+		return Errorf(EINVALID, "late_shipment_allowance_days is from 0 to %d", MaxLateShipmentAllowanceDays)
 	}
 	if p.AdvanceRate.IsZero() || p.AdvanceRate.Rat().Cmp(oneRat) >= 0 {
 		return Errorf(EINVALID, "advance_rate is above 0 and below 1, such as \"0.8\"")

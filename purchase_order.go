@@ -55,6 +55,13 @@ type PurchaseOrder struct {
 	Tolerances MatchTolerances `json:"tolerances"`
 	// Receipts lists the goods receipts against the order.
 	Receipts []string `json:"receipts"`
+	// LateFrom is the first day on which goods not yet received make the order late
+	// beyond its program's allowance: deliver_by plus the program's
+	// late_shipment_allowance_days plus one, fixed when the order is issued (none for
+	// an order without a deliver_by date or a program). LateAlertID is the alert that
+	// said so, once (docs/CREDIT.md, "Alert rules").
+	LateFrom    *Date  `json:"late_from,omitempty"`
+	LateAlertID string `json:"late_alert_id,omitempty"`
 	// FinancingID is the PO financing the order backs, if any: the payable the order
 	// becomes is swept to repay it.
 	FinancingID string `json:"financing_id,omitempty"`
@@ -64,6 +71,22 @@ type PurchaseOrder struct {
 	IssuedAt    time.Time  `json:"issued_at"`
 	AcceptedAt  *time.Time `json:"accepted_at,omitempty"`
 	CancelledAt *time.Time `json:"cancelled_at,omitempty"`
+}
+
+// ReceivedInFull reports whether every line of the order is received in full.
+func (po *PurchaseOrder) ReceivedInFull() bool {
+	for _, l := range po.Lines {
+		if l.Received < l.Quantity {
+			return false
+		}
+	}
+	return true
+}
+
+// AwaitsLate reports whether the order is still watched for lateness: it has a late
+// day, no late alert yet, is not cancelled and is not received in full.
+func (po *PurchaseOrder) AwaitsLate() bool {
+	return po.LateFrom != nil && po.LateAlertID == "" && po.Status != POCancelled && !po.ReceivedInFull()
 }
 
 // Line returns the order line with the id, or nil.

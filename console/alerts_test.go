@@ -68,3 +68,24 @@ func TestAlertInbox(t *testing.T) {
 		t.Fatalf("the alert after both: %+v", a)
 	}
 }
+
+// Every rule, level, status and action an alert may carry has its words in the inbox,
+// in both languages.
+func TestAlertWords(t *testing.T) {
+	keys := append(linkfin.AlertRules(), string(linkfin.AlertYellow), string(linkfin.AlertOrange), string(linkfin.AlertRed),
+		string(linkfin.AlertOpen), string(linkfin.AlertAcknowledged), string(linkfin.AlertResolved))
+	for _, a := range linkfin.AlertActions() {
+		keys = append(keys, string(a))
+	}
+	for _, k := range keys {
+		msg, ok := alertWords[k]
+		if !ok {
+			t.Fatalf("%s has no words in the inbox", k)
+		}
+		for _, l := range []Lang{English, Chinese} {
+			if got := l.T(msg); got == "" || got == msg {
+				t.Fatalf("%s has no %s message: %q", k, l, got)
+			}
+		}
+	}
+}

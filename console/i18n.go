@@ -462,6 +462,7 @@ var messages = map[string]message{
 	"alerts.rule.invoice_credited_after_financing": {"invoice credited after its order was financed", "订单融资后发票被开具红字（贷项）"},
 	"alerts.rule.invoice_disputed_after_financing": {"invoice disputed after its order was financed", "订单融资后发票被买方争议"},
 	"alerts.rule.telemetry_below_pledge":           {"sensor counted less than pledged", "传感器盘点数量低于质押数量"},
+	"alerts.rule.late_shipment":                    {"goods later than the order's date beyond the allowance", "货物晚于订单交货日期且超出宽限期"},
 	"devices.title":                                {"Devices", "设备"},
 	"devices.intro":                                {"The sensors of your warehouse. A count of a lot is taken only signed by an active device registered to watch it, with a sequence number above its last and read within the last 15 minutes.", "贵仓库的传感设备。批次盘点数量只有经已登记且监测该批次的在用设备签名、序号大于其上一次读数、且读取时间在 15 分钟之内，才会被接受。"},
 	"devices.device":                               {"Device", "设备"},
@@ -528,6 +529,7 @@ var messages = map[string]message{
 	"event.purchase_order.accepted":  {"accepted by the seller", "卖方接受订单"},
 	"event.purchase_order.cancelled": {"cancelled by the buyer", "买方取消订单"},
 	"event.purchase_order.received":  {"goods received", "收货"},
+	"event.purchase_order.late":      {"late beyond the allowance: alert raised", "逾期超出宽限期：已发出预警"},
 	"event.purchase_order.financed":  {"financed", "订单融资"},
 	"event.purchase_order.unlocked":  {"financing ended", "融资结束"},
 

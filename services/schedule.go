@@ -17,7 +17,9 @@ import (
 //     theirs;
 //   - the lapse of every accepted financing whose limits were held until before now;
 //   - the release of every conditional payment whose release date has come, and the
-//     refund of every one whose expiry date has.
+//     refund of every one whose expiry date has;
+//   - the late alert of every order whose goods are not all received on its late day
+//     (LateOrders: the ordered index's orders late by today, not every order).
 //
 // Each command checks its own dates again when it runs; Due only saves asking for
 // what cannot be done yet. It reads every maturity and financing record, page by page.
@@ -76,7 +78,11 @@ func Due(ctx context.Context, s linkfin.RecordReader, now time.Time) ([]linkfin.
 		}
 		return nil
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	late, err := LateOrders(ctx, s, today)
+	return append(out, late...), err
 }
 
 // scan calls fn with every record of a kind, in id order.

@@ -107,7 +107,17 @@ func (c *ReportShipmentEvent) Keys() []linkfin.ObjectKey {
 // DependentKeys implements linkfin.DependentCommand: the conditional payments that
 // wait on the shipment's delivery.
 func (c *ReportShipmentEvent) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
-	return watchDependents(r, linkfin.KindShipment, c.ShipmentID)
+	keys := watchDependents(r, linkfin.KindShipment, c.ShipmentID)
+	var s linkfin.Shipment
+	if found, err := r.Get(linkfin.KindShipment, c.ShipmentID, &s); err != nil || !found {
+		return keys
+	}
+	keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindPurchaseOrder, ID: s.POID})
+	var po linkfin.PurchaseOrder
+	if found, err := r.Get(linkfin.KindPurchaseOrder, s.POID, &po); err == nil && found {
+		keys = append(keys, lateKeys(&po)...)
+	}
+	return keys
 }
 
 // LedgerKeys implements linkfin.LedgerCommand: those payments' ledger rows.
@@ -139,6 +149,23 @@ func (c *ReportShipmentEvent) Apply(tx linkfin.Tx) (any, error) {
 	s.Events = append(s.Events, linkfin.ShipmentEvent{Status: c.Status, Location: c.Location, ReportedBy: c.Actor, At: tx.Now()})
 	if err := tx.Put(linkfin.KindShipment, s.ID, &s, "shipment."+string(c.Status)); err != nil {
 		return nil, err
+	}
+	if c.Status == linkfin.ShipmentDelivered {
+		// Delivered after its order's late day: the goods came late.
+		var po linkfin.PurchaseOrder
+		if found, err := tx.Get(linkfin.KindPurchaseOrder, s.POID, &po); err != nil {
+			return nil, err
+		} else if found {
+			before := po.LateAlertID
+			if err := alertIfLate(tx, &po, linkfin.KindShipment, s.ID, "shipment "+s.ID+" delivered"); err != nil {
+				return nil, err
+			}
+			if po.LateAlertID != "" && po.LateAlertID != before {
+				if err := tx.Put(linkfin.KindPurchaseOrder, po.ID, &po, "purchase_order.late"); err != nil {
+					return nil, err
+				}
+			}
+		}
 	}
 	// A delivery releases the payments conditional on it, with the carrier's report.
 	return &s, meetWatched(tx, linkfin.KindShipment, s.ID)

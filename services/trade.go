@@ -41,7 +41,7 @@ func (c *CreatePurchaseOrder) Apply(tx linkfin.Tx) (any, error) {
 	if !found || rel.Status != linkfin.RelationshipActive {
 		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "an order needs an active relationship between buyer %s and seller %s", po.BuyerID, po.SellerID)
 	}
-	po.Tolerances = linkfin.MatchTolerances{}
+	po.Tolerances, po.LateFrom, po.LateAlertID = linkfin.MatchTolerances{}, nil, ""
 	if po.ProgramID != "" {
 		var p linkfin.Program
 		found, err := tx.Get(linkfin.KindProgram, po.ProgramID, &p)
@@ -57,6 +57,10 @@ func (c *CreatePurchaseOrder) Apply(tx linkfin.Tx) (any, error) {
 			return nil, linkfin.Errorf(linkfin.EINVALID, "the order is in %s, its program in %s", po.Currency, p.Currency)
 		}
 		po.Tolerances = p.Tolerances
+		if po.DeliverBy != nil {
+			lateFrom := po.DeliverBy.AddDays(p.LateShipmentAllowance() + 1)
+			po.LateFrom = &lateFrom
+		}
 	}
 	if po.ID, err = newID(tx, linkfin.KindPurchaseOrder, po.ID); err != nil {
 		return nil, err
@@ -163,7 +167,7 @@ func (c *CreateGoodsReceipt) DependentKeys(r linkfin.Records) []linkfin.ObjectKe
 	keys := watchDependents(r, linkfin.KindPurchaseOrder, c.Receipt.POID)
 	var po linkfin.PurchaseOrder
 	if found, err := r.Get(linkfin.KindPurchaseOrder, c.Receipt.POID, &po); err == nil && found {
-		keys = append(keys, scoreKeys(po.SellerID, po.BuyerID)...)
+		keys = append(append(keys, scoreKeys(po.SellerID, po.BuyerID)...), lateKeys(&po)...)
 	}
 	return keys
 }
@@ -225,6 +229,9 @@ func (c *CreateGoodsReceipt) Apply(tx linkfin.Tx) (any, error) {
 	gr.BuyerID, gr.SellerID, gr.ReceivedAt = po.BuyerID, po.SellerID, tx.Now()
 	po.Receipts = append(po.Receipts, gr.ID)
 	if err := tallyReceipt(tx, po, &gr); err != nil {
+		return nil, err
+	}
+	if err := alertIfLate(tx, po, linkfin.KindGoodsReceipt, gr.ID, "goods receipt "+gr.ID); err != nil {
 		return nil, err
 	}
 	if err := tx.Put(linkfin.KindPurchaseOrder, po.ID, po, "purchase_order.received"); err != nil {

@@ -3,7 +3,10 @@ package storetest
 import (
 	"context"
 	"encoding/json"
+	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"linkfin"
 	"linkfin/services"
@@ -28,20 +31,7 @@ func testAlerts(t *testing.T, open Opener) {
 	mustRun(t, env, &services.AcceptPledgeLoan{Actor: "trader", ID: "w1", ReceiptID: "R1"})
 	lot7 := newSensor(t, env, "port", "D-7", "LOT-7")
 
-	list := func(v linkfin.Viewer) []linkfin.Alert {
-		t.Helper()
-		page, err := services.List(context.Background(), env.Store, v, linkfin.KindAlert, services.Filter{}, "", 100)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out := make([]linkfin.Alert, len(page.Data))
-		for i, raw := range page.Data {
-			if err := json.Unmarshal(raw, &out[i]); err != nil {
-				t.Fatal(err)
-			}
-		}
-		return out
-	}
+	list := func(v linkfin.Viewer) []linkfin.Alert { t.Helper(); return alertsOf(t, env, v) }
 	// The lot counted whole: nothing.
 	if _, err := lot7.count(t, env, "port", "R1", 100); err != nil {
 		t.Fatal(err)
@@ -90,4 +80,127 @@ func testAlerts(t *testing.T, open Opener) {
 	if _, err := run[linkfin.Financing](t, env, req); err != nil {
 		t.Fatalf("the request once the alert is resolved: %v", err)
 	}
+}
+
+// alertsOf lists the alerts the viewer sees.
+func alertsOf(t *testing.T, env *Env, v linkfin.Viewer) []linkfin.Alert {
+	t.Helper()
+	page, err := services.List(context.Background(), env.Store, v, linkfin.KindAlert, services.Filter{}, "", 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make([]linkfin.Alert, len(page.Data))
+	for i, raw := range page.Data {
+		if err := json.Unmarshal(raw, &out[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return out
+}
+
+// runDue runs what the scheduler finds due now, as serve does.
+func runDue(t *testing.T, env *Env) {
+	t.Helper()
+	cs, err := services.Due(context.Background(), env.Records(), env.Clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cs {
+		mustRun(t, env, c)
+	}
+}
+
+// testLateShipments: orders of a program due by 2 November, its allowance the default
+// 3 days. Goods received on the 5th, 3 days late, raise nothing; on the 6th a goods
+// receipt and a shipment reported delivered each raise late_shipment in their own
+// batch, and the scheduler raises it for the order with nothing received — not on the
+// 5th, once on the 6th, and not again on the 7th. Orders received in full on time, or
+// without a deliver_by date, are never listed.
+func testLateShipments(t *testing.T, open Opener) {
+	env := NewEnv(t, open)
+	financingFixture(t, env)
+	mustRun(t, env, &services.CreateOrganization{Org: linkfin.Organization{ID: "carrier", Name: "Fast Freight",
+		Capabilities: []linkfin.Capability{linkfin.CapLogistics}}})
+	for _, bad := range []int{-1, linkfin.MaxLateShipmentAllowanceDays + 1} {
+		_, err := run[linkfin.Program](t, env, &services.CreateProgram{Actor: "anchor", Program: linkfin.Program{ID: "late", Name: "Late",
+			Currency: "CNY", Limit: 1_000_00, Products: []linkfin.Product{linkfin.ProductFactoring}, MaxTenorDays: 90,
+			AdvanceRate: mustRate(t, "0.8"), DayCount: linkfin.ACT360, Calendar: "CN", LateShipmentAllowanceDays: &bad}})
+		if !refusal(err, linkfin.EINVALID, "late_shipment_allowance_days") {
+			t.Fatalf("an allowance of %d days: %v", bad, err)
+		}
+	}
+	due := date(t, "2026-11-02")
+	order := func(id string, deliverBy *linkfin.Date) {
+		t.Helper()
+		po, err := run[linkfin.PurchaseOrder](t, env, &services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: id, Number: id,
+			SellerID: "tier1", ProgramID: "auto-scf", Currency: "CNY", DeliverBy: deliverBy,
+			Lines: []linkfin.POLine{{LineID: "L1", Item: "brake disc", Quantity: 10, Unit: "pc", UnitPrice: 12_50}}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if deliverBy != nil && (po.LateFrom == nil || po.LateFrom.String() != "2026-11-06") {
+			t.Fatalf("order %s is late from %v", id, po.LateFrom)
+		}
+		mustRun(t, env, &services.AcceptPurchaseOrder{Actor: "tier1", ID: id})
+	}
+	for _, id := range []string{"po-edge", "po-gr", "po-ship", "po-none", "po-ontime"} {
+		order(id, &due)
+	}
+	order("po-nodate", nil)
+	ship, err := run[linkfin.Shipment](t, env, &services.CreateShipment{Actor: "tier1", Shipment: linkfin.Shipment{POID: "po-ship", CarrierID: "carrier"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	receive(t, env, "po-ontime", linkfin.ReceiptLine{LineID: "L1", Accepted: 10})
+	late := func() []linkfin.Alert {
+		var out []linkfin.Alert
+		for _, a := range alertsOf(t, env, linkfin.Viewer{Operator: true}) {
+			if a.Rule == linkfin.RuleLateShipment {
+				out = append(out, a)
+			}
+		}
+		return out
+	}
+	// The 5th: three days late, the allowance, raises nothing.
+	env.Clock.Advance(3 * 24 * time.Hour)
+	receive(t, env, "po-edge", linkfin.ReceiptLine{LineID: "L1", Accepted: 10})
+	runDue(t, env)
+	if got := late(); len(got) != 0 {
+		t.Fatalf("late alerts within the allowance: %+v", got)
+	}
+	// The 6th: four days late.
+	env.Clock.Advance(24 * time.Hour)
+	receive(t, env, "po-gr", linkfin.ReceiptLine{LineID: "L1", Accepted: 4})
+	mustRun(t, env, &services.ReportShipmentEvent{Actor: "carrier", ShipmentID: ship.ID, Status: linkfin.ShipmentDelivered})
+	got := late()
+	if len(got) != 2 || got[0].SubjectKind != linkfin.KindGoodsReceipt || got[1].SubjectKind != linkfin.KindShipment || got[1].SubjectID != ship.ID {
+		t.Fatalf("the late arrivals raised %+v", got)
+	}
+	runDue(t, env)
+	got = late()
+	if len(got) != 3 || got[2].SubjectKind != linkfin.KindPurchaseOrder || got[2].SubjectID != "po-none" {
+		t.Fatalf("the scheduler on the late day raised %+v", got)
+	}
+	for _, a := range got {
+		if a.Level != linkfin.AlertYellow || a.SupplierID != "tier1" || a.ProgramID != "auto-scf" || !slices.Contains(a.Watchers, "bank") ||
+			!strings.Contains(a.Evidence, "4 days late") && !strings.Contains(a.Evidence, "4 days later") {
+			t.Fatalf("a late alert: %+v", a)
+		}
+	}
+	for _, id := range []string{"po-gr", "po-ship", "po-none"} {
+		if po := record[linkfin.PurchaseOrder](t, env, linkfin.KindPurchaseOrder, id); po.LateAlertID == "" {
+			t.Fatalf("order %s names no late alert", id)
+		}
+	}
+	// The 7th: each order once; the rest of po-gr, arriving now, raises nothing more.
+	env.Clock.Advance(24 * time.Hour)
+	receive(t, env, "po-gr", linkfin.ReceiptLine{LineID: "L1", Accepted: 6})
+	if cs, err := services.LateOrders(context.Background(), env.Records(), linkfin.DateOf(env.Clock.Now())); err != nil || len(cs) != 0 {
+		t.Fatalf("orders flagged again: %v, %v", cs, err)
+	}
+	runDue(t, env)
+	if got := late(); len(got) != 3 {
+		t.Fatalf("late alerts a day after: %+v", got)
+	}
+	env.MustVerify()
 }

@@ -290,6 +290,7 @@ func Run(t *testing.T, open Opener) {
 		{"WarehousePledge", testWarehousePledge, true},
 		{"Devices", testDevices, true},
 		{"Alerts", testAlerts, true},
+		{"LateShipments", testLateShipments, true},
 		{"Offers", testOffers, true},
 		{"ECNYWallets", testECNYWallets, true},
 		{"ECNYEarlyPayment", testECNYEarlyPayment, true},
