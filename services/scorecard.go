@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -359,21 +360,30 @@ func SupplierScorecards(ctx context.Context, s linkfin.PartyReader, v linkfin.Vi
 	for _, a := range frontier {
 		seen[a] = true
 	}
+	// The walk stops reading relationships once it has found enough suppliers: an
+	// anchor may have a hundred thousand.
+	errEnough := errors.New("enough suppliers")
 	for len(frontier) > 0 && len(suppliers) < MaxSupplierScorecards {
 		var next []string
 		for _, x := range frontier {
 			err := scanParty(ctx, s, linkfin.KindRelationship, x, func(data []byte) error {
+				if len(suppliers) >= MaxSupplierScorecards {
+					return errEnough
+				}
 				var r linkfin.Relationship
 				if err := json.Unmarshal(data, &r); err != nil {
 					return err
 				}
-				if r.Status == linkfin.RelationshipActive && r.BuyerID == x && !seen[r.SellerID] && len(suppliers) < MaxSupplierScorecards {
+				if r.Status == linkfin.RelationshipActive && r.BuyerID == x && !seen[r.SellerID] {
 					seen[r.SellerID] = true
 					suppliers = append(suppliers, r.SellerID)
 					next = append(next, r.SellerID)
 				}
 				return nil
 			})
+			if errors.Is(err, errEnough) {
+				break
+			}
 			if err != nil {
 				return nil, err
 			}

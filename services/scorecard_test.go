@@ -3,6 +3,7 @@ package services_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -316,5 +317,43 @@ func TestScorecardCountsPayments(t *testing.T) {
 	}
 	if f := factor(t, sc, linkfin.FactorBuyerPayment); f.Value == nil || *f.Value != 5000 || f.Points != 5 {
 		t.Fatalf("buyer payment: %+v", f)
+	}
+}
+
+// countedStore counts the pages of each kind read by party.
+type countedStore struct {
+	store
+	pages map[string]int
+}
+
+func (s countedStore) ListObjectsByParty(ctx context.Context, kind, party, after string, limit int) ([]linkfin.Object, error) {
+	s.pages[kind]++
+	return s.store.ListObjectsByParty(ctx, kind, party, after, limit)
+}
+
+// An anchor with thousands of suppliers: its list of suppliers' scorecards stops
+// reading relationships once it has found MaxSupplierScorecards of them, on the first
+// page, not after reading every one.
+func TestSupplierScorecardsReadsEnough(t *testing.T) {
+	w := scoreWorld(t)
+	const many = 2500
+	var cs []linkfin.Command
+	for i := range many {
+		id := fmt.Sprintf("s%04d", i)
+		cs = append(cs, &services.CreateOrganization{Org: linkfin.Organization{ID: id, Name: id, Capabilities: []linkfin.Capability{linkfin.CapTrade}}},
+			&services.ProposeRelationship{Actor: "anchor", BuyerID: "anchor", SellerID: id},
+			&services.AcceptRelationship{Actor: id, BuyerID: "anchor", SellerID: id})
+	}
+	w.must(cs...)
+	s := countedStore{store: store{db: w.db}, pages: map[string]int{}}
+	list, err := services.SupplierScorecards(context.Background(), s, linkfin.Viewer{Org: "anchor"}, w.now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != services.MaxSupplierScorecards {
+		t.Errorf("%d scorecards, want %d", len(list), services.MaxSupplierScorecards)
+	}
+	if n := s.pages[linkfin.KindRelationship]; n != 1 {
+		t.Errorf("read %d pages of relationships for %d suppliers of %d; want 1", n, services.MaxSupplierScorecards, many+1)
 	}
 }
