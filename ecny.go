@@ -183,11 +183,38 @@ type ECNYClassIn struct {
 	Class int `json:"class" bound:"class"`
 }
 
-// ECNYPayment is a payment made between e-CNY wallets.
+// KindECNYPayment is the record kind of payments made between e-CNY wallets: each is
+// a record, whose event (ecny_payment.paid) the payer's and the payee's webhooks get,
+// as a bank-rail payment's credit transfer instruction is.
+const KindECNYPayment = "ecny_payment"
+
+// What an e-CNY payment paid.
+const (
+	ECNYForPayment    = "payment"       // a payment between wallets (POST /v1/ecny-payments)
+	ECNYForEarly      = "early_payment" // a dynamic discounting early payment on the e-CNY rail: FinancingID
+	ECNYForSettlement = "settlement"    // a maturing piece of a program settled in e-CNY: PieceID
+)
+
+// ECNYPayment is a payment made between e-CNY wallets, at once.
 type ECNYPayment struct {
+	ID         string    `json:"id"`
 	TransferID StringInt `json:"transfer_id"`
-	From       string    `json:"from_wallet_id"`
-	To         string    `json:"to_wallet_id"`
-	Amount     int64     `json:"amount"`
-	Day        Date      `json:"day"` // China time: the day its totals count it in
+	// From and To are the wallets, for a payment between wallets the payer named. On
+	// the e-CNY rail (an early payment, a settlement) they are the parties' designated
+	// wallets, which neither learns of the other: the payment names none.
+	From    string `json:"from_wallet_id,omitempty"`
+	To      string `json:"to_wallet_id,omitempty"`
+	PayerID string `json:"payer_id"`
+	PayeeID string `json:"payee_id"`
+	Amount  int64  `json:"amount"`
+	Day     Date   `json:"day"` // China time: the day its totals count it in
+	// For is what it paid (ECNYForPayment, ECNYForEarly, ECNYForSettlement), and
+	// FinancingID or PieceID the early payment's financing or the piece settled.
+	For         string    `json:"for"`
+	FinancingID string    `json:"financing_id,omitempty"`
+	PieceID     string    `json:"piece_id,omitempty"`
+	CreatedAt   time.Time `json:"created_at"`
 }
+
+// Parties implements Partied: the payer and the payee.
+func (p *ECNYPayment) Parties() []string { return []string{p.PayerID, p.PayeeID} }

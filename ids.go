@@ -25,6 +25,7 @@ var IDPrefix = map[string]string{
 	KindCreditTransfer:   "ct",
 	KindPaymentFile:      "pf",
 	KindECNYWallet:       "ew",
+	KindECNYPayment:      "ep",
 	KindDevice:           "dev",
 }
 

@@ -52,6 +52,7 @@ var (
 		KindPaymentQueue:       func() any { return new(PaymentQueue) },
 		KindPaymentFile:        func() any { return new(PaymentFile) },
 		KindECNYWallet:         func() any { return new(ECNYWallet) },
+		KindECNYPayment:        func() any { return new(ECNYPayment) },
 		KindScorecard:          func() any { return new(Scorecard) },
 		KindScoreModel:         func() any { return new(ScoreModel) },
 		KindDevice:             func() any { return new(Device) },

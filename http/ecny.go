@@ -65,10 +65,15 @@ func (s *Server) ecnyRoutes() {
 		Out: reflect.TypeFor[linkfin.ECNYPayment](),
 		Summary: "Pay from one of the caller's e-CNY wallets to any wallet, at once. Refused with its own code past the payer's " +
 			"single-payment (wallet_payment_limit), daily (wallet_daily_limit) or yearly (wallet_yearly_limit) limit, the payee's " +
-			"balance limit (wallet_balance_limit), or what the payer holds (wallet_insufficient_funds)."},
+			"balance limit (wallet_balance_limit), or what the payer holds (wallet_insufficient_funds). The payment is a record " +
+			"(ecny_payment.paid), as is each early payment and settlement on the e-CNY rail."},
 		func(r *http.Request, p *principal, in *linkfin.ECNYPaymentIn) (linkfin.Command, error) {
 			return &services.PayECNY{Actor: p.Org, From: in.FromWalletID, To: in.ToWalletID, Amount: in.Amount}, nil
 		})
+	getRoute[linkfin.ECNYPayment](s, "GET /v1/ecny-payments/{id}", linkfin.KindECNYPayment,
+		"Get an e-CNY payment (its payer and its payee read it): what it paid (payment, early_payment with its financing, settlement "+
+			"with its piece), its ledger transfer and the day its totals count it in.")
+	listRoute[linkfin.ECNYPayment](s, "GET /v1/ecny-payments", linkfin.KindECNYPayment, "List e-CNY payments.")
 	act(s, Route{Pattern: "POST /v1/organizations/{id}/ecny-wallet", Kind: linkfin.KindOrganization, Access: Write,
 		Out: reflect.TypeFor[linkfin.Organization](),
 		Summary: "Designate one of the organization's own e-CNY wallets as the one it pays from and is paid into on the e-CNY rail " +

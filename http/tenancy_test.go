@@ -26,6 +26,8 @@ type platform struct {
 	*api
 	keys map[string]string // "anchor", "anchor-viewer", "anchor-finance", "outsider", … → key
 	ecny string            // the anchor's e-CNY wallet
+	// ecnyPayment is a payment from it to tier1's.
+	ecnyPayment string
 	// cp is the anchor's conditional payment to tier1, bound a purpose-bound wallet
 	// the anchor granted tier2.
 	cp, bound string
@@ -129,6 +131,18 @@ func newPlatform(t *testing.T) *platform {
 		t.Fatal(err)
 	}
 	p.ecny = w.ID
+	// A payment from it to tier1's: a record the anchor and tier1 are party to.
+	var tw linkfin.ECNYWallet
+	if err := a.engine.Run(ctx, &services.OpenECNYWallet{Actor: "tier1", OrgID: "tier1"}, &tw); err != nil {
+		t.Fatal(err)
+	}
+	p.submit(t, &services.RecordInboundPayment{Rail: "bank", InstructionID: "anchor-ecny-wallet", OrgID: "anchor", Currency: "CNY", Amount: 1_00})
+	p.submit(t, &services.MoveECNY{Actor: "anchor", ID: w.ID, Op: "top-up", Amount: 1_00})
+	var ecnyPaid linkfin.ECNYPayment
+	if err := a.engine.Run(ctx, &services.PayECNY{Actor: "anchor", From: w.ID, To: tw.ID, Amount: 1_00}, &ecnyPaid); err != nil {
+		t.Fatal(err)
+	}
+	p.ecnyPayment = ecnyPaid.ID
 	var cp linkfin.ConditionalPayment
 	if err := a.engine.Run(ctx, &services.CreateConditionalPayment{Actor: "anchor", In: linkfin.ConditionalPaymentIn{PayeeID: "tier1",
 		Currency: "CNY", Amount: 1_00, Condition: linkfin.ConditionIn{Type: linkfin.ConditionMilestone, Milestone: "tooling installed",
@@ -196,6 +210,7 @@ func (p *platform) fill(t *testing.T, route lfhttp.Route) string {
 		"/v1/accounts/":  strconv.FormatInt(linkfin.WalletID("anchor", "CNY"), 10),
 		"/v1/transfers/": strconv.FormatInt(p.anchorTransfer(t), 10),
 		"/v1/users/":     p.user.ID, "/v1/sessions/": p.session.Session.ID, "/v1/ecny-wallets/": p.ecny,
+		"/v1/ecny-payments/":    p.ecnyPayment,
 		"/v1/credit-transfers/": p.creditTransfer, "/v1/payment-files/": p.paymentFile,
 		"/v1/conditional-payments/": p.cp, "/v1/purpose-bound-wallets/": p.bound,
 		"/v1/bank-statements/": p.bankStatement, "/v1/bank-entries/": p.bankEntry, "/v1/expected-payments/": p.expectedPayment,

@@ -286,7 +286,7 @@ func payEarly(tx linkfin.Tx, f *linkfin.Financing) error {
 		if err != nil {
 			return err
 		}
-		paid, err := payECNY(tx, from, to, f.Quote.Price)
+		paid, err := payECNY(tx, from, to, f.Quote.Price, linkfin.ECNYPayment{For: linkfin.ECNYForEarly, FinancingID: f.ID})
 		if err != nil {
 			return err
 		}

@@ -382,15 +382,17 @@ func (c *PayECNY) Apply(tx linkfin.Tx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return payECNY(tx, from, to, c.Amount)
+	return payECNY(tx, from, to, c.Amount, linkfin.ECNYPayment{For: linkfin.ECNYForPayment, From: from.ID, To: to.ID})
 }
 
 // payECNY pays amount from one wallet to another in one linked chain, with the
 // headrooms of both: refused first, with the code of the limit, past the payer's
 // single-payment, daily or yearly limit, what it holds, or the payee's balance limit,
 // so that a refusal moves no money. The command lists both wallets' records and
-// ledger accounts and the limit source.
-func payECNY(tx linkfin.Tx, from, to *linkfin.ECNYWallet, amount int64) (*linkfin.ECNYPayment, error) {
+// ledger accounts and the limit source. The payment is a record of its own, made with
+// what it paid (paid: For, FinancingID or PieceID, and the wallets it may name), so
+// that its event reaches the payer's and the payee's webhooks.
+func payECNY(tx linkfin.Tx, from, to *linkfin.ECNYWallet, amount int64, paid linkfin.ECNYPayment) (*linkfin.ECNYPayment, error) {
 	switch {
 	case amount <= 0:
 		return nil, linkfin.Errorf(linkfin.EINVALID, "amount is a positive number of fen")
@@ -431,7 +433,10 @@ func payECNY(tx linkfin.Tx, from, to *linkfin.ECNYWallet, amount int64) (*linkfi
 	if err != nil {
 		return nil, err
 	}
-	return &linkfin.ECNYPayment{TransferID: linkfin.StringInt(base), From: from.ID, To: to.ID, Amount: amount, Day: from.Day}, nil
+	paid.ID = tx.NewID(linkfin.IDPrefix[linkfin.KindECNYPayment])
+	paid.TransferID, paid.PayerID, paid.PayeeID = linkfin.StringInt(base), from.OrgID, to.OrgID
+	paid.Amount, paid.Day, paid.CreatedAt = amount, from.Day, tx.Now()
+	return &paid, tx.Put(linkfin.KindECNYPayment, paid.ID, &paid, "ecny_payment.paid")
 }
 
 // DesignateECNYWallet designates one of an organization's own e-CNY wallets as the

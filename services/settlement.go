@@ -200,7 +200,7 @@ func (c *SettleMaturity) Apply(tx linkfin.Tx) (any, error) {
 			to, err := designated(tx, piece.HolderID)
 			var paid *linkfin.ECNYPayment
 			if err == nil {
-				paid, err = payECNY(tx, from, to, due)
+				paid, err = payECNY(tx, from, to, due, linkfin.ECNYPayment{For: linkfin.ECNYForSettlement, PieceID: piece.ID})
 			}
 			if err != nil {
 				if !ecnyRefusal(err) {

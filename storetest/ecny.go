@@ -69,6 +69,12 @@ func testECNYWallets(t *testing.T, open Opener) {
 	if balance(a) != 0 || balance(b) != 1_000_00 {
 		t.Fatalf("balances %d and %d, want 0 and 1,000.00", balance(a), balance(b))
 	}
+	// Each payment made is a record announced to the payer and the payee, naming both
+	// wallets; the refused one made none.
+	paid := "payment tier1→tier2 50000 " + a.ID + "→" + b.ID
+	if got := fmt.Sprint(ecnyRail{t, env}.payments("tier2")); got != "["+paid+" "+paid+"]" {
+		t.Fatalf("tier2's e-CNY payments: %s", got)
+	}
 	d := openWallet("tier1", "tier1", linkfin.ECNYWalletIn{})
 	want("a payer short of money", pay(d.ID, b.ID, 1), linkfin.EWALLETFUNDS)
 	want("top-up", move("top-up", d.ID, 1), "")

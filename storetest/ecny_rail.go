@@ -2,7 +2,9 @@ package storetest
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -59,6 +61,42 @@ func (e ecnyRail) balance(w *linkfin.ECNYWallet) int64 {
 		e.t.Fatal(err)
 	}
 	return a.CreditsPosted - a.DebitsPosted
+}
+
+// payments describes the e-CNY payments org is party to, in the order they were made:
+// "for payer→payee amount" and the financing or piece paid, with the wallets when the
+// payment names them. Each must have been announced by one ecny_payment.paid event,
+// whose record both its payer and its payee are party to (so their webhooks get it).
+func (e ecnyRail) payments(org string) []string {
+	e.t.Helper()
+	objs, err := e.env.Store.ListObjectsByParty(context.Background(), linkfin.KindECNYPayment, org, "", 1000)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	log := logByRecord(e.t, e.env.Store)
+	var out []string
+	for _, o := range objs {
+		var p linkfin.ECNYPayment
+		if err := json.Unmarshal(o.Data, &p); err != nil {
+			e.t.Fatal(err)
+		}
+		evs := log[linkfin.ObjectKey{Kind: linkfin.KindECNYPayment, ID: p.ID}]
+		if len(evs) != 1 || evs[0].Type != "ecny_payment.paid" {
+			e.t.Fatalf("payment %s was announced by %v", p.ID, evs)
+		}
+		if parties, err := evs[0].Parties(); err != nil || !slices.Equal(parties, []string{p.PayerID, p.PayeeID}) && !slices.Equal(parties, []string{p.PayeeID, p.PayerID}) {
+			e.t.Fatalf("payment %s's event concerns %v (%v)", p.ID, parties, err)
+		}
+		if p.TransferID == 0 || p.Day.IsZero() || p.CreatedAt.IsZero() {
+			e.t.Fatalf("payment %+v", p)
+		}
+		d := fmt.Sprintf("%s %s→%s %d%s%s", p.For, p.PayerID, p.PayeeID, p.Amount, p.FinancingID, p.PieceID)
+		if p.From != "" || p.To != "" {
+			d += " " + p.From + "→" + p.To
+		}
+		out = append(out, d)
+	}
+	return out
 }
 
 // platformDebits is what org's platform wallet has paid out.
@@ -154,6 +192,15 @@ func testECNYEarlyPayment(t *testing.T, open Opener) {
 	if got := e.platformDebits("anchor"); got != anchorPlatform {
 		t.Fatalf("the anchor's platform wallet paid %d", got-anchorPlatform)
 	}
+	// The payment is announced to both sides, naming neither's wallet.
+	for _, org := range []string{"anchor", "tier1"} {
+		if got := fmt.Sprint(e.payments(org)); got != "[early_payment anchor→tier1 996500e1]" {
+			t.Fatalf("%s's e-CNY payments: %s", org, got)
+		}
+	}
+	if got := e.payments("tier2"); len(got) != 0 {
+		t.Fatalf("tier2 is party to %v", got)
+	}
 	if p := record[linkfin.Payable](t, env, linkfin.KindPayable, pay.ID); p.Status != linkfin.PayablePaid {
 		t.Fatalf("the payable is %s", p.Status)
 	}
@@ -185,6 +232,9 @@ func testECNYEarlyPayment(t *testing.T, open Opener) {
 	}
 	if e.balance(anchorW) != 20_000_00-9_965_00-996_50 || e.balance(sellerW) != 9_965_00+996_50 || e.platformDebits("anchor") != anchorPlatform {
 		t.Fatalf("after the offer taken: anchor %d, seller %d", e.balance(anchorW), e.balance(sellerW))
+	}
+	if got := fmt.Sprint(e.payments("tier1")); got != "[early_payment anchor→tier1 996500e1 early_payment anchor→tier1 99650"+taken.ID+"]" {
+		t.Fatalf("tier1's e-CNY payments: %s", got)
 	}
 	env.Restart()
 	env.MustVerify()
@@ -268,6 +318,14 @@ func testECNYSettlement(t *testing.T, open Opener) {
 	if c := record[linkfin.Certificate](t, env, linkfin.KindCertificate, "c1r"); c.Status != linkfin.CertificateSettled || c.ECNYTransferID == 0 {
 		t.Fatalf("a piece paid in e-CNY: %+v", c)
 	}
+	// Each piece paid is a payment announced to the anchor and the holder; the refused
+	// runs and the refused piece made none.
+	if got := fmt.Sprint(e.payments("anchor")); got != "[settlement anchor→tier1 30000c2 settlement anchor→tier1 60000c1r]" {
+		t.Fatalf("the anchor's e-CNY payments: %s", got)
+	}
+	if got := e.payments("tier2"); len(got) != 0 {
+		t.Fatalf("tier2's e-CNY payments: %v", got)
+	}
 	statuses := func() string {
 		return fmt.Sprint(record[linkfin.Payable](t, env, linkfin.KindPayable, p1.ID).Status, " ",
 			record[linkfin.Payable](t, env, linkfin.KindPayable, p2.ID).Status)
@@ -279,6 +337,9 @@ func testECNYSettlement(t *testing.T, open Opener) {
 	mustRun(t, env, &services.MoveECNY{Actor: "tier2", ID: tier2W.ID, Op: "redeem", Amount: 300_00})
 	if r = settle(); fmt.Sprint(r.Paid) != "[t1]" || len(r.Refused) != 0 {
 		t.Fatalf("the run once tier2 made room: %+v", r)
+	}
+	if got := fmt.Sprint(e.payments("tier2")); got != "[settlement anchor→tier2 40000t1]" {
+		t.Fatalf("tier2's e-CNY payments: %s", got)
 	}
 	if e.balance(anchorW) != 700_00 || e.balance(tier2W) != 800_00 || statuses() != "paid paid" {
 		t.Fatalf("after the last run: anchor %d, tier2 %d, payables %s", e.balance(anchorW), e.balance(tier2W), statuses())
