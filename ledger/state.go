@@ -1,5 +1,7 @@
 package ledger
 
+import "slices"
+
 // State is the ledger's working set: the accounts, transfers and pending states that
 // the engine prefetched, plus a journal of what the current batch changed, so that a
 // failed linked chain or a failed commit can be undone exactly.
@@ -113,6 +115,16 @@ func (s *State) LoadPending(p PendingState) {
 	if _, ok := s.pending[p.ID]; !ok {
 		s.pending[p.ID] = &p
 	}
+}
+
+// AccountIDs returns the id of every account the State holds, in ascending order.
+func (s *State) AccountIDs() []int64 {
+	ids := make([]int64, 0, len(s.accounts))
+	for id := range s.accounts {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids
 }
 
 // Account returns the account with the id, or nil. The caller must not modify it.

@@ -36,6 +36,17 @@ type DB struct {
 	parties  map[linkfin.ObjectKey][]string // the party index: who is or was party to a record
 	expiries []expiry
 	events   []linkfin.Event
+	kinds    map[string]*kindIndex // each kind's ids, for the lists
+
+	// sink, when set, takes each event in place of the log kept in memory.
+	sink func(linkfin.Event)
+	seq  int64
+}
+
+// kindIndex lists the ids of a kind's records, sorted when a list needs them.
+type kindIndex struct {
+	ids    []string
+	sorted bool
 }
 
 type expiry struct{ at, id int64 }
@@ -44,7 +55,15 @@ type expiry struct{ at, id int64 }
 // clock: a batch's time is never before the last one's).
 func New(now func() time.Time) *DB {
 	return &DB{now: now, state: ledger.NewState(), objects: make(map[linkfin.ObjectKey]*linkfin.Object),
-		parties: make(map[linkfin.ObjectKey][]string)}
+		parties: make(map[linkfin.ObjectKey][]string), kinds: make(map[string]*kindIndex)}
+}
+
+// SendEvents hands each event, as it is logged, to fn instead of keeping it: for a
+// long run, whose log would not fit in memory. Events then returns none.
+func (db *DB) SendEvents(fn func(linkfin.Event)) {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	db.sink = fn
 }
 
 // Run runs one command and decodes its value into v (if v is not nil), as
@@ -68,7 +87,7 @@ func (db *DB) Run(ctx context.Context, c linkfin.Command, v any) error {
 	mark := db.state.Mark()
 	value, err := c.Apply(tx)
 	var data []byte
-	if err == nil {
+	if err == nil && v != nil {
 		data, err = json.Marshal(value)
 	}
 	if err != nil {
@@ -87,6 +106,15 @@ func (db *DB) Run(ctx context.Context, c linkfin.Command, v any) error {
 			}
 		}
 		o.Parties = nil
+		if _, ok := db.objects[k]; !ok {
+			ix := db.kinds[k.Kind]
+			if ix == nil {
+				ix = &kindIndex{sorted: true}
+				db.kinds[k.Kind] = ix
+			}
+			ix.sorted = ix.sorted && (len(ix.ids) == 0 || ix.ids[len(ix.ids)-1] < k.ID)
+			ix.ids = append(ix.ids, k.ID)
+		}
 		db.objects[k] = o
 	}
 	db.commit()
@@ -114,18 +142,26 @@ func (db *DB) commit() {
 	ch := db.state.Changes()
 	for i := range ch.Events {
 		ev := ch.Events[i].LogEvent()
-		ev.Seq = int64(len(db.events))
+		ev.Seq = db.seq
+		db.seq++
+		if db.sink != nil {
+			db.sink(ev)
+			continue
+		}
 		db.events = append(db.events, ev)
 	}
+	n := len(db.expiries)
 	for id := range ch.NewPending {
 		if p := db.state.Pending(id); p != nil && p.ExpiresAt > 0 {
 			db.expiries = append(db.expiries, expiry{p.ExpiresAt, id})
 		}
 	}
-	sort.Slice(db.expiries, func(i, j int) bool {
-		a, b := db.expiries[i], db.expiries[j]
-		return a.at < b.at || a.at == b.at && a.id < b.id
-	})
+	if len(db.expiries) > n {
+		sort.Slice(db.expiries, func(i, j int) bool {
+			a, b := db.expiries[i], db.expiries[j]
+			return a.at < b.at || a.at == b.at && a.id < b.id
+		})
+	}
 	db.state.Commit()
 }
 
@@ -403,16 +439,42 @@ func (db *DB) ListObjects(_ context.Context, kind, after string, limit int) ([]l
 	db.mu.Lock()
 	defer db.mu.Unlock()
 	var out []linkfin.Object
-	for k, o := range db.objects {
-		if k.Kind == kind && k.ID > after {
-			out = append(out, *o)
+	ids := db.ids(kind)
+	i, _ := slices.BinarySearch(ids, after)
+	for ; i < len(ids) && len(out) < limit; i++ {
+		if ids[i] > after {
+			out = append(out, *db.objects[linkfin.ObjectKey{Kind: kind, ID: ids[i]}])
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	if len(out) > limit {
-		out = out[:limit]
-	}
 	return out, nil
+}
+
+// ids is a kind's ids in order.
+func (db *DB) ids(kind string) []string {
+	ix := db.kinds[kind]
+	if ix == nil {
+		return nil
+	}
+	if !ix.sorted {
+		slices.Sort(ix.ids)
+		ix.sorted = true
+	}
+	return ix.ids
+}
+
+// ScanAccounts calls fn with a copy of every ledger account, in id order, as a store
+// does.
+func (db *DB) ScanAccounts(_ context.Context, fn func(*ledger.Account) error) error {
+	db.mu.Lock()
+	ids := db.state.AccountIDs()
+	db.mu.Unlock()
+	for _, id := range ids {
+		a, _ := db.Account(id)
+		if err := fn(&a); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // ListObjectsByParty lists copies of the stored records of a kind that the
@@ -422,14 +484,13 @@ func (db *DB) ListObjectsByParty(_ context.Context, kind, party, after string, l
 	db.mu.Lock()
 	defer db.mu.Unlock()
 	var out []linkfin.Object
-	for k, o := range db.objects {
-		if k.Kind == kind && k.ID > after && slices.Contains(db.parties[k], party) {
-			out = append(out, *o)
+	ids := db.ids(kind)
+	i, _ := slices.BinarySearch(ids, after)
+	for ; i < len(ids) && len(out) < limit; i++ {
+		k := linkfin.ObjectKey{Kind: kind, ID: ids[i]}
+		if ids[i] > after && slices.Contains(db.parties[k], party) {
+			out = append(out, *db.objects[k])
 		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	if len(out) > limit {
-		out = out[:limit]
 	}
 	return out, nil
 }

@@ -29,6 +29,7 @@ Commands:
   verify        prove that nothing in the database was altered
   bench         measure the ledger's throughput (bench ledger), the ledger's over HTTP (bench http) or the API's (bench api)
   demo          run the whole process on a temporary database and reconcile every fen
+  sim           run a generated supply network through every financing scenario and measure each tier
   iso20022      print what linkfin reads from a bank's camt.053 statement (iso20022 parse FILE)
 
 API commands, against a running server:
@@ -113,6 +114,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = runBench(ctx, args[1:], stdout, stderr)
 	case "demo":
 		err = runDemo(ctx, args[1:], stdout, stderr)
+	case "sim":
+		err = runSim(ctx, args[1:], stdout, stderr)
 	case "iso20022":
 		err = runISO20022(ctx, args[1:], stdout, stderr)
 	case "orgs":

@@ -1,0 +1,644 @@
+package sim
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/big"
+	"slices"
+	"strings"
+	"time"
+
+	"linkfin"
+	"linkfin/ledger"
+	"linkfin/memtx"
+)
+
+// Report is what linkfin sim prints with --json: nothing in it depends on the machine
+// or the time of the run, so one seed gives the same bytes.
+type Report struct {
+	Seed      uint64           `json:"seed"`
+	Firms     int              `json:"firms"`
+	Days      int              `json:"days"`
+	Scenarios []ScenarioReport `json:"scenarios"`
+}
+
+// ScenarioReport is one scenario's figures.
+type ScenarioReport struct {
+	Name  string       `json:"name"`
+	Tiers []TierReport `json:"tiers"`
+	// AnchorDaysPayable is the anchors' days from delivery to paying out cash,
+	// weighted by amount (one decimal).
+	AnchorDaysPayable string `json:"anchor_days_payable"`
+	// DebtClearing is the debt settled by passing certificate pieces on, over the
+	// faces of the certificates issued (two decimals; "0.00" without certificates).
+	CertificatesIssued int64          `json:"certificates_issued"`
+	PassedOn           int64          `json:"passed_on"`
+	DebtClearing       string         `json:"debt_clearing_multiplier"`
+	Funders            []FunderReport `json:"funders"`
+	Cash               []CashCurve    `json:"cash"`
+	Check              Check          `json:"check"`
+	// Firms are each supplier's own figures, when asked for (Config.PerFirm).
+	Firms []FirmReport `json:"firms,omitempty"`
+}
+
+// FirmReport is one supplier's figures in one scenario.
+type FirmReport struct {
+	ID              string `json:"id"`
+	Tier            int    `json:"tier"`
+	DaysToCash      Days   `json:"days_to_cash"`
+	CostOfFundingBP int    `json:"cost_of_funding_bp"`
+	FundingCost     int64  `json:"funding_cost"`
+}
+
+// Days is a distribution of days, weighted by amount.
+type Days struct {
+	Mean string `json:"mean"` // one decimal
+	P50  int    `json:"p50"`
+	P90  int    `json:"p90"`
+}
+
+// TierReport is one tier's figures in one scenario. Amounts are fen; rates basis
+// points a year; shares basis points of the tier's firms.
+type TierReport struct {
+	Tier     int   `json:"tier"`
+	Firms    int   `json:"firms"`
+	Payables int   `json:"payables"`
+	Amount   int64 `json:"amount"`
+	// DaysToCash is from delivery to cash (or to a debt of its own settled with the
+	// piece it was paid in).
+	DaysToCash Days `json:"days_to_cash"`
+	// Unpaid is what had not turned into cash when the run ended.
+	Unpaid int64 `json:"unpaid"`
+	// CostOfFundingBP is the effective annual rate of everything the tier paid to be
+	// paid early or to borrow, weighted by amount and days.
+	CostOfFundingBP int   `json:"cost_of_funding_bp"`
+	FundingCost     int64 `json:"funding_cost"`
+	FinancedShareBP int   `json:"financed_share_bp"` // firms that used a platform financing
+	BorrowedShareBP int   `json:"borrowed_share_bp"` // firms that borrowed on their own credit
+	// ReceivablesCarried is the tier's average balance of receivables not yet cash,
+	// over the year; WorkingCapitalFreed is how much less of it than with no supply
+	// chain finance.
+	ReceivablesCarried  int64 `json:"receivables_carried"`
+	WorkingCapitalFreed int64 `json:"working_capital_freed"`
+	Failed              int   `json:"failed"`
+}
+
+// FunderReport is one funder's business in one scenario.
+type FunderReport struct {
+	ID         string `json:"id"`
+	Financings int    `json:"financings"`
+	Financed   int64  `json:"financed"`
+	Income     int64  `json:"income"`
+	Losses     int64  `json:"losses"`
+}
+
+// CashCurve is the wallet of a typical firm of a tier (the median by sales), at the
+// end of every week.
+type CashCurve struct {
+	Tier  int     `json:"tier"`
+	Firm  string  `json:"firm"`
+	Weeks []int64 `json:"weeks"`
+}
+
+// Check is what the scenario's end proved: the ledger balances, money in equals money
+// out plus what is held, and every certificate tree is conserved.
+type Check struct {
+	Commands       int64    `json:"commands"`
+	Events         int64    `json:"events"`
+	Accounts       int      `json:"accounts"`
+	MoneyIn        int64    `json:"money_in"`
+	MoneyOut       int64    `json:"money_out"`
+	Held           int64    `json:"held"`
+	Trees          int      `json:"trees"`
+	TreesConserved int      `json:"trees_conserved"`
+	Problems       []string `json:"problems"`
+}
+
+// OK reports whether the checks passed.
+func (c *Check) OK() bool { return len(c.Problems) == 0 }
+
+// The platform's ledger codes (services' layout): wallets and rails.
+const (
+	codeWallet = 1
+	codeRail   = 2
+)
+
+type component struct {
+	amount int64
+	day    int
+}
+
+type funding struct {
+	cost, funded int64
+	days         int
+}
+
+type measurer struct {
+	firmComps map[int][]component
+	firmFund  map[int][]funding
+	db        *memtx.DB
+	net       *Network
+	end       int
+	ids       map[string]int
+	comps     [MaxTier + 1][]component
+	fund      [MaxTier + 1][]funding
+}
+
+// addFund counts what a firm paid for funding, in its tier and for itself.
+func (m *measurer) addFund(i int, f funding) {
+	t := m.net.Firms[i].Tier
+	m.fund[t] = append(m.fund[t], f)
+	m.firmFund[i] = append(m.firmFund[i], f)
+}
+
+func dayOf(t time.Time) int { return linkfin.DaysBetween(Start, linkfin.DateOf(t)) }
+
+func (m *measurer) get(kind, id string, v any) bool {
+	found, err := m.db.Get(kind, id, v)
+	return err == nil && found
+}
+
+func (m *measurer) transfer(key string) (ledger.Transfer, bool) {
+	return m.db.Transfer(linkfin.LedgerID(key))
+}
+
+func tsDay(ts int64) int { return dayOf(time.Unix(0, ts).UTC()) }
+
+// Measure reads a finished scenario back from its database.
+func Measure(db *memtx.DB, net *Network, sc Scenario, commands, events int64, perFirm bool) (*ScenarioReport, error) {
+	m := &measurer{db: db, net: net, end: net.Days + Tail, ids: map[string]int{}, firmComps: map[int][]component{}, firmFund: map[int][]funding{}}
+	for i, f := range net.Firms {
+		m.ids[f.ID] = i
+	}
+	rep := &ScenarioReport{Name: sc.Name, Funders: []FunderReport{}, Cash: []CashCurve{}}
+	var (
+		amount, unpaid, carried [MaxTier + 1]int64
+		payables                [MaxTier + 1]int
+		anchorNum, anchorDen    = new(big.Int), new(big.Int)
+		financed                = make([]bool, len(net.Firms))
+	)
+	for oi := range net.Orders {
+		o := &net.Orders[oi]
+		l := net.Links[o.Link]
+		seller, buyer := &net.Firms[l.Seller], &net.Firms[l.Buyer]
+		var pay linkfin.Payable
+		if !m.get(linkfin.KindPayable, linkfin.PayableID(invID(o.N)), &pay) {
+			continue
+		}
+		var gr linkfin.GoodsReceipt
+		if !m.get(linkfin.KindGoodsReceipt, fmt.Sprintf("gr.%d", o.N), &gr) {
+			return nil, fmt.Errorf("payable %s has no receipt", pay.ID)
+		}
+		delivered := dayOf(gr.ReceivedAt)
+		t := seller.Tier
+		var comps []component
+		add := func(a int64, day int) { comps = append(comps, component{a, day}) }
+		// Paid in cash, off the platform, by the buyer.
+		for k := 1; ; k++ {
+			tr, ok := m.transfer(fmt.Sprintf("inbound/bank/pay.%d.%d", o.N, k))
+			if !ok {
+				break
+			}
+			add(tr.Amount, tsDay(tr.Timestamp))
+			if buyer.Kind == KindAnchor {
+				out, _ := m.transfer(fmt.Sprintf("outbound/ecny/%s/pay.%d.%d", buyer.ID, o.N, k))
+				anchorNum.Add(anchorNum, big.NewInt(out.Amount*int64(tsDay(out.Timestamp)-delivered)))
+				anchorDen.Add(anchorDen, big.NewInt(out.Amount))
+			}
+		}
+		var f linkfin.Financing
+		if m.get(linkfin.KindFinancing, fmt.Sprintf("rf.%d", o.N), &f) && f.DisbursedAt != nil {
+			add(f.Quote.Price, dayOf(*f.DisbursedAt))
+			m.addFund(l.Seller, funding{f.Interest, f.Quote.Price, f.Quote.Days})
+			financed[l.Seller] = true
+			if pay.PaidAt != nil {
+				add(pay.Amount-f.Quote.Price, dayOf(*pay.PaidAt))
+			}
+		}
+		if m.get(linkfin.KindFinancing, fmt.Sprintf("dd.%d", o.N), &f) && f.Status == linkfin.FinancingSettled && pay.PaidAt != nil {
+			add(pay.Amount, dayOf(*pay.PaidAt))
+			m.addFund(l.Seller, funding{f.Quote.Discount, f.Quote.Price, f.Quote.Days})
+			financed[l.Seller] = true
+		}
+		if buyer.Kind == KindAnchor && pay.PaidAt != nil {
+			anchorNum.Add(anchorNum, big.NewInt(pay.Amount*int64(dayOf(*pay.PaidAt)-delivered)))
+			anchorDen.Add(anchorDen, big.NewInt(pay.Amount))
+		}
+		// Paid in certificate pieces: the anchor's certificate, or pieces passed down.
+		pieces := []string{}
+		if buyer.Kind == KindAnchor {
+			pieces = append(pieces, fmt.Sprintf("c.%d", o.N))
+		} else {
+			for k := 1; ; k++ {
+				id := fmt.Sprintf("p.%d.%d", o.N, k)
+				var c linkfin.Certificate
+				if !m.get(linkfin.KindCertificate, id, &c) {
+					break
+				}
+				pieces = append(pieces, id)
+			}
+		}
+		for _, id := range pieces {
+			if err := m.walk(id, seller.ID, t, add, financed, l.Seller); err != nil {
+				return nil, err
+			}
+		}
+		payables[t]++
+		amount[t] += pay.Amount
+		var got int64
+		for _, c := range comps {
+			got += c.amount
+			carried[t] += c.amount * int64(c.day-delivered)
+			m.comps[t] = append(m.comps[t], component{c.amount, c.day - delivered})
+			m.firmComps[l.Seller] = append(m.firmComps[l.Seller], component{c.amount, c.day - delivered})
+		}
+		if got > pay.Amount {
+			return nil, fmt.Errorf("payable %s: %d received of %d", pay.ID, got, pay.Amount)
+		}
+		unpaid[t] += pay.Amount - got
+		carried[t] += (pay.Amount - got) * int64(m.end-delivered)
+	}
+	// Own loans: the inbound principal and the outbound repayment, read from the ledger.
+	borrowed := make([]bool, len(net.Firms))
+	for i, f := range net.Firms {
+		if f.Kind != KindSupplier {
+			continue
+		}
+		for k := 1; ; k++ {
+			in, ok := m.transfer(fmt.Sprintf("inbound/bank/loan.%s.%d", f.ID, k))
+			if !ok {
+				break
+			}
+			borrowed[i] = true
+			if out, ok := m.transfer(fmt.Sprintf("outbound/ecny/%s/repay.%s.%d", f.ID, f.ID, k)); ok {
+				m.addFund(i, funding{out.Amount - in.Amount, in.Amount, tsDay(out.Timestamp) - tsDay(in.Timestamp)})
+			}
+		}
+	}
+	// A firm failed when a buyer cancelled an order it had accepted to deliver: the
+	// simulator's buyers cancel only a failed seller's orders.
+	failedFirm := map[string]bool{}
+	err := m.each(linkfin.KindPurchaseOrder, func(data []byte) error {
+		var po linkfin.PurchaseOrder
+		if err := json.Unmarshal(data, &po); err != nil {
+			return err
+		}
+		if po.Status == linkfin.POCancelled {
+			failedFirm[po.SellerID] = true
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	var firms, failed, fin, bor [MaxTier + 1]int
+	for i, f := range net.Firms {
+		if f.Kind != KindSupplier {
+			continue
+		}
+		firms[f.Tier]++
+		if failedFirm[f.ID] {
+			failed[f.Tier]++
+		}
+		if financed[i] {
+			fin[f.Tier]++
+		}
+		if borrowed[i] {
+			bor[f.Tier]++
+		}
+	}
+	for t := 1; t <= MaxTier; t++ {
+		tr := TierReport{Tier: t, Firms: firms[t], Payables: payables[t], Amount: amount[t], Unpaid: unpaid[t], Failed: failed[t],
+			DaysToCash: distribution(m.comps[t]), ReceivablesCarried: carried[t] / int64(net.Days)}
+		tr.FundingCost, tr.CostOfFundingBP = annualBP(m.fund[t])
+		if firms[t] > 0 {
+			tr.FinancedShareBP = fin[t] * 10000 / firms[t]
+			tr.BorrowedShareBP = bor[t] * 10000 / firms[t]
+		}
+		rep.Tiers = append(rep.Tiers, tr)
+	}
+	rep.AnchorDaysPayable = decimal(anchorNum, anchorDen, 1)
+	if perFirm {
+		for i, f := range net.Firms {
+			if f.Kind != KindSupplier {
+				continue
+			}
+			fr := FirmReport{ID: f.ID, Tier: f.Tier, DaysToCash: distribution(m.firmComps[i])}
+			fr.FundingCost, fr.CostOfFundingBP = annualBP(m.firmFund[i])
+			rep.Firms = append(rep.Firms, fr)
+		}
+	}
+	if err := m.certificates(rep); err != nil {
+		return nil, err
+	}
+	if err := m.funders(rep); err != nil {
+		return nil, err
+	}
+	m.cash(rep)
+	rep.Check.Commands, rep.Check.Events = commands, events
+	if err := m.check(&rep.Check); err != nil {
+		return nil, err
+	}
+	return rep, nil
+}
+
+// walk follows a piece paid to holder: discounted (cash at disbursement, less the
+// discount), settled at maturity (cash then), or split and passed on (a debt of the
+// holder's settled on the day), its remainders followed in turn.
+func (m *measurer) walk(id, holder string, tier int, add func(int64, int), financed []bool, fi int) error {
+	var c linkfin.Certificate
+	if !m.get(linkfin.KindCertificate, id, &c) {
+		return nil
+	}
+	var f linkfin.Financing
+	if m.get(linkfin.KindFinancing, "cd."+id, &f) && f.RequesterID == holder && f.DisbursedAt != nil {
+		add(c.Face, dayOf(*f.DisbursedAt))
+		m.addFund(fi, funding{f.Quote.Discount, f.Quote.Price, f.Quote.Days})
+		financed[fi] = true
+		return nil
+	}
+	if c.Status == linkfin.CertificateSettled && c.HolderID == holder {
+		tr, ok := m.transfer("settlement/" + id + "/payment")
+		if !ok {
+			return fmt.Errorf("settled piece %s has no payment", id)
+		}
+		add(c.Face, tsDay(tr.Timestamp))
+		return nil
+	}
+	for _, ch := range c.Children {
+		var child linkfin.Certificate
+		if !m.get(linkfin.KindCertificate, ch, &child) {
+			return fmt.Errorf("piece %s names child %s, which does not exist", id, ch)
+		}
+		if strings.HasPrefix(ch, "p.") {
+			add(child.Face, dayOf(child.CreatedAt))
+			continue
+		}
+		if err := m.walk(ch, holder, tier, add, financed, fi); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// certificates counts the certificates issued and the debt settled by passing pieces on.
+func (m *measurer) certificates(rep *ScenarioReport) error {
+	err := m.each(linkfin.KindCertificate, func(data []byte) error {
+		var c linkfin.Certificate
+		if err := json.Unmarshal(data, &c); err != nil {
+			return err
+		}
+		switch {
+		case c.ParentID == "":
+			rep.CertificatesIssued += c.Face
+		case strings.HasPrefix(c.ID, "p."):
+			rep.PassedOn += c.Face
+		}
+		return nil
+	})
+	rep.DebtClearing = decimal(big.NewInt(rep.PassedOn), big.NewInt(rep.CertificatesIssued), 2)
+	return err
+}
+
+func (m *measurer) each(kind string, fn func([]byte) error) error {
+	for after := ""; ; {
+		objs, err := m.db.ListObjects(context.Background(), kind, after, 1000)
+		if err != nil {
+			return err
+		}
+		for i := range objs {
+			if err := fn(objs[i].Data); err != nil {
+				return err
+			}
+		}
+		if len(objs) < 1000 {
+			return nil
+		}
+		after = objs[len(objs)-1].ID
+	}
+}
+
+// funders sums each funder's financings: what it paid out, what it earned on those
+// repaid, and what it had not got back, past due, when the run ended.
+func (m *measurer) funders(rep *ScenarioReport) error {
+	by := map[string]*FunderReport{}
+	for _, f := range m.net.Firms {
+		if f.Kind == KindFunder {
+			by[f.ID] = &FunderReport{ID: f.ID}
+			rep.Funders = append(rep.Funders, FunderReport{ID: f.ID})
+		}
+	}
+	end := Start.AddDays(m.end)
+	err := m.each(linkfin.KindFinancing, func(data []byte) error {
+		var f linkfin.Financing
+		if err := json.Unmarshal(data, &f); err != nil {
+			return err
+		}
+		fr := by[f.FunderID]
+		if fr == nil || f.DisbursedAt == nil {
+			return nil
+		}
+		fr.Financings++
+		fr.Financed += f.Quote.Price
+		income := f.Quote.Discount
+		if f.Product == linkfin.ProductFactoring {
+			income = f.Interest
+		}
+		switch {
+		case f.Status == linkfin.FinancingSettled:
+			fr.Income += income
+		case f.Product == linkfin.ProductCertificateDiscounting:
+			var c linkfin.Certificate
+			if m.get(linkfin.KindCertificate, f.AssetID, &c) && c.Maturity.Before(end) {
+				fr.Losses += f.Quote.Price
+			}
+		}
+		return nil
+	})
+	for i := range rep.Funders {
+		rep.Funders[i] = *by[rep.Funders[i].ID]
+	}
+	return err
+}
+
+// cash draws the wallet of each tier's median firm by sales, week by week, from its
+// ledger transfers.
+func (m *measurer) cash(rep *ScenarioReport) {
+	for t := 1; t <= MaxTier; t++ {
+		var tier []int
+		for i, f := range m.net.Firms {
+			if f.Tier == t && f.Kind == KindSupplier {
+				tier = append(tier, i)
+			}
+		}
+		if len(tier) == 0 {
+			continue
+		}
+		slices.SortStableFunc(tier, func(a, b int) int {
+			x, y := m.net.Firms[a].Sales, m.net.Firms[b].Sales
+			if x != y {
+				if x < y {
+					return -1
+				}
+				return 1
+			}
+			return a - b
+		})
+		f := m.net.Firms[tier[len(tier)/2]]
+		id := linkfin.WalletID(f.ID, currency)
+		a, _ := m.db.Account(id)
+		weeks := make([]int64, (m.end+6)/7)
+		ts, _ := linkfin.WalkAccountTransfers(id, a.LastTransfer, 1_000_000, func(tid int64) (*ledger.Transfer, error) {
+			tr, ok := m.db.Transfer(tid)
+			if !ok {
+				return nil, fmt.Errorf("transfer %d not found", tid)
+			}
+			return &tr, nil
+		})
+		for _, tr := range ts {
+			if tr.Flags&(ledger.Pending|ledger.VoidPending) != 0 {
+				continue
+			}
+			amt := tr.Amount
+			if tr.DebitAccountID == id {
+				amt = -amt
+			}
+			for w := tsDay(tr.Timestamp) / 7; w < len(weeks); w++ {
+				weeks[w] += amt
+			}
+		}
+		rep.Cash = append(rep.Cash, CashCurve{Tier: t, Firm: f.ID, Weeks: weeks})
+	}
+}
+
+// check runs the ledger's invariants over every account, reconciles the money that
+// came in and went out over the rails with what the wallets hold, and checks every
+// certificate tree against what the ledger paid for it.
+func (m *measurer) check(c *Check) error {
+	c.Problems = []string{}
+	chk := ledger.NewChecker()
+	err := m.db.ScanAccounts(context.Background(), func(a *ledger.Account) error {
+		chk.Add(a)
+		switch a.Code {
+		case codeRail:
+			c.MoneyIn += a.DebitsPosted
+			c.MoneyOut += a.CreditsPosted
+		case codeWallet:
+			c.Held += a.CreditsPosted - a.DebitsPosted
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	c.Accounts = chk.Accounts()
+	c.Problems = append(c.Problems, chk.Problems()...)
+	if c.MoneyIn-c.MoneyOut != c.Held {
+		c.Problems = append(c.Problems, fmt.Sprintf("money in %d − out %d ≠ held %d", c.MoneyIn, c.MoneyOut, c.Held))
+	}
+	trees := map[string][]linkfin.Certificate{}
+	var roots []string
+	err = m.each(linkfin.KindCertificate, func(data []byte) error {
+		var cert linkfin.Certificate
+		if err := json.Unmarshal(data, &cert); err != nil {
+			return err
+		}
+		if _, ok := trees[cert.RootID]; !ok {
+			roots = append(roots, cert.RootID)
+		}
+		trees[cert.RootID] = append(trees[cert.RootID], cert)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	slices.Sort(roots)
+	for _, root := range roots {
+		pieces := trees[root]
+		var paid int64
+		for _, p := range pieces {
+			if p.Status == linkfin.CertificateSettled {
+				tr, ok := m.transfer("settlement/" + p.ID + "/payment")
+				if !ok {
+					c.Problems = append(c.Problems, "settled piece "+p.ID+" has no payment")
+					continue
+				}
+				paid += tr.Amount
+			}
+		}
+		c.Trees++
+		if p := linkfin.CheckTree(pieces, paid); len(p) > 0 {
+			c.Problems = append(c.Problems, "certificate "+root+": "+strings.Join(p, "; "))
+			continue
+		}
+		c.TreesConserved++
+	}
+	return nil
+}
+
+// distribution is the amount-weighted mean, median and 90th percentile of days.
+func distribution(cs []component) Days {
+	if len(cs) == 0 {
+		return Days{Mean: "0.0"}
+	}
+	s := slices.Clone(cs)
+	slices.SortStableFunc(s, func(a, b component) int { return a.day - b.day })
+	num, den := new(big.Int), new(big.Int)
+	var total int64
+	for _, c := range s {
+		num.Add(num, big.NewInt(c.amount*int64(c.day)))
+		den.Add(den, big.NewInt(c.amount))
+		total += c.amount
+	}
+	pct := func(p int64) int {
+		var acc int64
+		for _, c := range s {
+			acc += c.amount
+			if acc*100 >= total*p {
+				return c.day
+			}
+		}
+		return s[len(s)-1].day
+	}
+	return Days{Mean: decimal(num, den, 1), P50: pct(50), P90: pct(90)}
+}
+
+// annualBP is the cost paid and its effective annual rate in basis points: cost × 365
+// over the sum of amount × days, rounded half up.
+func annualBP(fs []funding) (int64, int) {
+	var cost int64
+	num, den := new(big.Int), new(big.Int)
+	for _, f := range fs {
+		cost += f.cost
+		num.Add(num, big.NewInt(f.cost))
+		den.Add(den, new(big.Int).Mul(big.NewInt(f.funded), big.NewInt(int64(f.days))))
+	}
+	if den.Sign() == 0 {
+		return cost, 0
+	}
+	num.Mul(num, big.NewInt(365*10000*2))
+	num.Add(num, den)
+	num.Quo(num, new(big.Int).Mul(den, big.NewInt(2)))
+	return cost, int(num.Int64())
+}
+
+// decimal formats num/den with the decimals given, rounded half up ("0.0" for 0/0).
+func decimal(num, den *big.Int, decimals int) string {
+	scale := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(decimals)), nil)
+	if den.Sign() == 0 {
+		return fmt.Sprintf("0.%0*d", decimals, 0)
+	}
+	n := new(big.Int).Mul(num, scale)
+	n.Mul(n, big.NewInt(2))
+	n.Add(n, den)
+	n.Quo(n, new(big.Int).Mul(den, big.NewInt(2)))
+	neg := n.Sign() < 0
+	n.Abs(n)
+	q, r := new(big.Int).QuoRem(n, scale, new(big.Int))
+	s := fmt.Sprintf("%s.%0*d", q, decimals, r)
+	if neg {
+		s = "-" + s
+	}
+	return s
+}

@@ -1,0 +1,330 @@
+// Package sim runs a generated supply network through linkfin's own domain under
+// several financing scenarios, on one seed, and measures from the ledger and the
+// records what each scenario does to every tier of suppliers.
+//
+// The simulator decides what firms do (order, deliver, pay, borrow, discount); the
+// domain decides what happens: every step is a command of package services, run on an
+// in-memory transaction (memtx) whose clock moves a day at a time, and maturities,
+// collections and lapses run through the platform's scheduler (services.Due). The
+// figures are read back afterwards from the records and the ledger transfers.
+package sim
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"time"
+
+	"linkfin"
+)
+
+// Kinds of firm.
+const (
+	KindAnchor      = "anchor"
+	KindSupplier    = "supplier"
+	KindFunder      = "funder"
+	KindDistributor = "distributor"
+	KindWarehouse   = "warehouse"
+)
+
+// MaxTier is the deepest tier of suppliers.
+const MaxTier = 4
+
+// Firm is one organization of the network.
+type Firm struct {
+	ID   string
+	Kind string
+	Tier int // 1 to MaxTier for suppliers; 0 otherwise
+	// Anchor is the index of the anchor whose chain the firm is in (its own for an anchor).
+	Anchor int
+	// Buyers and Suppliers are indexes of the firms it sells to and buys from.
+	Buyers, Suppliers []int
+	// RateBP is the firm's own cost of credit (basis points a year); Line its bank
+	// credit line, in fen.
+	RateBP int
+	Line   int64
+	// Terms is the days a buyer takes to pay after receipt (its payment terms).
+	Terms int
+	// Cash0 is what it holds on day 0.
+	Cash0 int64
+	// CostBP is its own costs (wages, energy) paid on each delivery, in basis points of
+	// the order's value.
+	CostBP int
+	// Lead is the days from order to delivery it quotes.
+	Lead int
+	// Price is its unit price, in fen.
+	Price int64
+	// Sales is the value it expects to sell in a 30-day month, in fen.
+	Sales int64
+}
+
+// Link is a trading relationship: Seller sells to Buyer, Base fen a month.
+type Link struct {
+	Seller, Buyer int
+	Base          int64
+	Cycle, Phase  int // an order every Cycle days, the first on day Phase
+}
+
+// Order is one purchase order of the plan. The plan is drawn once per seed, before
+// any scenario runs, so every scenario sees the same orders.
+type Order struct {
+	N             int
+	Link          int
+	Day, Delivery int   // the day it is placed, the day the goods arrive
+	Qty           int64 // ordered
+	Accepted      int64 // accepted at receipt (short or rejected goods are the rest)
+	Rejected      int64 // rejected at receipt
+	Dispute       bool  // the buyer disputes the first invoice; the seller issues a credit note
+}
+
+// Network is a generated supply network and its year of orders.
+type Network struct {
+	Seed   uint64
+	Days   int
+	Firms  []Firm
+	Links  []Link
+	Orders []Order
+	// AnchorBP is each anchor's funding rate (by firm index), FunderBP each funder's
+	// spread over it, in basis points.
+	AnchorBP map[int]int
+	FunderBP map[int]int
+}
+
+// Params are the calibration of the generator (see docs/SIMULATION.md).
+type Params struct {
+	AnchorShare, FunderShare, DistributorShare, WarehouseShare int              // per 1,000 firms, at least 1 each
+	TierShare                                                  [MaxTier + 1]int // per 100 suppliers, by tier
+	AnchorTermsMin, AnchorTermsMax                             int              // days (60–120)
+	SupplierTermsMin, SupplierTermsMax                         int              // days a supplier-buyer takes
+	RateBP                                                     [MaxTier + 1][2]int
+	AnchorRateBP                                               [2]int
+	FunderSpreadBP                                             [2]int
+	CycleMin, CycleMax                                         int // days between a link's orders
+	LateShare, RejectShare, ShortShare, DisputeShare           int // per 1,000 orders
+	InputBP                                                    int // a supplier's inputs, bp of its sales
+	CostBP                                                     [2]int
+	Seasonality                                                [12]int // percent, by month
+}
+
+// DefaultParams is the calibration documented in docs/SIMULATION.md.
+func DefaultParams() Params {
+	return Params{
+		AnchorShare: 5, FunderShare: 3, DistributorShare: 10, WarehouseShare: 2,
+		TierShare:      [MaxTier + 1]int{0, 12, 22, 30, 36},
+		AnchorTermsMin: 60, AnchorTermsMax: 120,
+		SupplierTermsMin: 30, SupplierTermsMax: 60,
+		RateBP:       [MaxTier + 1][2]int{{}, {550, 800}, {750, 1100}, {1000, 1800}, {1200, 2000}},
+		AnchorRateBP: [2]int{300, 380}, FunderSpreadBP: [2]int{20, 90},
+		CycleMin: 25, CycleMax: 40,
+		LateShare: 150, RejectShare: 60, ShortShare: 40, DisputeShare: 20,
+		InputBP: 6000, CostBP: [2]int{2500, 3200},
+		Seasonality: [12]int{95, 70, 100, 100, 100, 105, 100, 100, 105, 105, 110, 115},
+	}
+}
+
+func between(r *rand.Rand, lo, hi int) int {
+	if hi <= lo {
+		return lo
+	}
+	return lo + r.IntN(hi-lo+1)
+}
+
+// Generate draws a network of n firms and its orders over days, from seed.
+func Generate(seed uint64, n, days int, p Params) (*Network, error) {
+	if n < 12 {
+		return nil, fmt.Errorf("a network has at least 12 firms")
+	}
+	if days < 1 || days > 3660 {
+		return nil, fmt.Errorf("a run lasts 1 to 3,660 days")
+	}
+	r := rand.New(rand.NewPCG(seed, 0x6c696e6b66696e))
+	net := &Network{Seed: seed, Days: days, AnchorBP: map[int]int{}, FunderBP: map[int]int{}}
+	count := func(per int) int { return max(1, n*per/1000) }
+	anchors, funders, dists, whs := count(p.AnchorShare), max(2, count(p.FunderShare)), count(p.DistributorShare), count(p.WarehouseShare)
+	suppliers := n - anchors - funders - dists - whs
+	var byTier [MaxTier + 1][]int
+	add := func(f Firm) int {
+		net.Firms = append(net.Firms, f)
+		return len(net.Firms) - 1
+	}
+	for i := range anchors {
+		a := add(Firm{ID: fmt.Sprintf("anchor-%04d", i+1), Kind: KindAnchor, Terms: between(r, p.AnchorTermsMin, p.AnchorTermsMax)})
+		net.Firms[a].Anchor = a
+		net.AnchorBP[a] = between(r, p.AnchorRateBP[0], p.AnchorRateBP[1])
+		net.Firms[a].RateBP = net.AnchorBP[a]
+	}
+	for i := range funders {
+		f := add(Firm{ID: fmt.Sprintf("bank-%03d", i+1), Kind: KindFunder})
+		net.FunderBP[f] = between(r, p.FunderSpreadBP[0], p.FunderSpreadBP[1])
+	}
+	for i := range dists {
+		d := add(Firm{ID: fmt.Sprintf("dist-%04d", i+1), Kind: KindDistributor})
+		net.Firms[d].Anchor = i % anchors
+	}
+	for i := range whs {
+		add(Firm{ID: fmt.Sprintf("wh-%03d", i+1), Kind: KindWarehouse})
+	}
+	// Suppliers by tier: every tier has at least one firm.
+	left := suppliers
+	for t := 1; t <= MaxTier; t++ {
+		k := max(1, suppliers*p.TierShare[t]/100)
+		if t == MaxTier {
+			k = max(1, left)
+		}
+		k = min(k, left-(MaxTier-t))
+		left -= k
+		for i := range k {
+			f := Firm{ID: fmt.Sprintf("t%d-%05d", t, i+1), Kind: KindSupplier, Tier: t,
+				Terms: between(r, p.SupplierTermsMin, p.SupplierTermsMax), Lead: between(r, 5, 25)}
+			rb := p.RateBP[t]
+			f.RateBP = between(r, rb[0], rb[1])
+			f.CostBP = between(r, p.CostBP[0], p.CostBP[1])
+			f.Price = int64(between(r, 20, 2000)) * 100
+			byTier[t] = append(byTier[t], add(f))
+		}
+	}
+	// Who sells to whom: a tier-1 firm to one anchor (sometimes two), a tier-k firm to
+	// one to three firms of tier k−1, every buyer having at least one supplier.
+	anchorIdx := func(i int) int { return i }
+	for t := 1; t <= MaxTier; t++ {
+		var buyers []int
+		if t == 1 {
+			for i := range anchors {
+				buyers = append(buyers, anchorIdx(i))
+			}
+		} else {
+			buyers = byTier[t-1]
+		}
+		for j, s := range byTier[t] {
+			nb := 1
+			if x := r.IntN(100); x < 20 {
+				nb = 2
+			} else if x < 25 && t > 1 {
+				nb = 3
+			}
+			nb = min(nb, len(buyers))
+			first := buyers[j%len(buyers)] // every buyer gets a supplier
+			if j >= len(buyers) {
+				first = buyers[r.IntN(len(buyers))]
+			}
+			chosen := []int{first}
+			for len(chosen) < nb {
+				b := buyers[r.IntN(len(buyers))]
+				if !contains(chosen, b) {
+					chosen = append(chosen, b)
+				}
+			}
+			for _, b := range chosen {
+				net.Firms[s].Buyers = append(net.Firms[s].Buyers, b)
+				net.Firms[b].Suppliers = append(net.Firms[b].Suppliers, s)
+			}
+			net.Firms[s].Anchor = net.Firms[first].Anchor
+		}
+	}
+	// Volumes, top down: an anchor buys 3 to 30 million a month; a supplier buys
+	// InputBP of its sales from its suppliers, each a share by weight.
+	for i := range anchors {
+		net.Firms[i].Sales = int64(between(r, 300, 3000)) * 1_000_000 // 3.00m–30.00m yuan in fen
+	}
+	for t := 0; t < MaxTier; t++ {
+		var tier []int
+		if t == 0 {
+			for i := range anchors {
+				tier = append(tier, i)
+			}
+		} else {
+			tier = byTier[t]
+		}
+		for _, b := range tier {
+			bf := &net.Firms[b]
+			spend := bf.Sales * int64(p.InputBP) / 10000
+			if t == 0 {
+				spend = bf.Sales // the anchor's purchases are its volume
+			}
+			weights := make([]int, len(bf.Suppliers))
+			total := 0
+			for k := range weights {
+				weights[k] = between(r, 1, 4)
+				total += weights[k]
+			}
+			for k, s := range bf.Suppliers {
+				base := spend * int64(weights[k]) / int64(total)
+				cycle := between(r, p.CycleMin, p.CycleMax)
+				net.Links = append(net.Links, Link{Seller: s, Buyer: b, Base: base, Cycle: cycle, Phase: r.IntN(cycle)})
+				net.Firms[s].Sales += base
+			}
+		}
+	}
+	// Cash and credit: a supplier starts with about a month of its own costs and a bank
+	// line of one to three months of sales; deeper tiers get less.
+	for i := range net.Firms {
+		f := &net.Firms[i]
+		switch f.Kind {
+		case KindSupplier:
+			cost := f.Sales * int64(f.CostBP) / 10000
+			f.Cash0 = cost * int64(between(r, 50, 150)) / 100
+			f.Line = f.Sales * int64(between(r, 100, 300)) / 100 / int64(f.Tier)
+			if f.Price > f.Sales/40 {
+				f.Price = max(100, f.Sales/40/100*100)
+			}
+		case KindAnchor:
+			f.Cash0 = f.Sales * 3
+		case KindFunder:
+			f.Cash0 = 0 // funded below, from the volume it may finance
+		}
+	}
+	var volume int64
+	for i := range anchors {
+		volume += net.Firms[i].Sales
+	}
+	for f := range net.FunderBP {
+		net.Firms[f].Cash0 = volume * 12 / int64(funders)
+	}
+	// Orders: each link orders every cycle, by the month's season, ±20 %.
+	for li, l := range net.Links {
+		seller := &net.Firms[l.Seller]
+		for d := l.Phase; d < days; d += l.Cycle {
+			month := monthOf(d)
+			amount := l.Base * int64(l.Cycle) / 30 * int64(p.Seasonality[month]) / 100 * int64(between(r, 80, 120)) / 100
+			qty := max(1, amount/seller.Price)
+			o := Order{N: len(net.Orders) + 1, Link: li, Day: d, Qty: qty, Accepted: qty}
+			o.Delivery = d + seller.Lead
+			if r.IntN(1000) < p.LateShare {
+				o.Delivery += between(r, 3, 20)
+			}
+			switch x := r.IntN(1000); {
+			case x < p.RejectShare:
+				o.Rejected = max(1, qty*int64(between(r, 1, 10))/100)
+				o.Accepted = qty - o.Rejected
+			case x < p.RejectShare+p.ShortShare:
+				o.Accepted = qty - max(1, qty*int64(between(r, 1, 15))/100)
+			}
+			o.Dispute = r.IntN(1000) < p.DisputeShare
+			if o.Accepted <= 0 {
+				o.Accepted, o.Rejected = qty, 0
+			}
+			net.Orders = append(net.Orders, o)
+		}
+	}
+	// The plan in the order the days bring it.
+	slices.SortStableFunc(net.Orders, func(a, b Order) int { return a.Day - b.Day })
+	return net, nil
+}
+
+func contains(s []int, v int) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// Start is the first day of every run.
+var Start = linkfin.NewDate(2027, time.January, 1)
+
+// monthOf is the month (0–11) of day d of the run.
+func monthOf(d int) int {
+	_, m, _ := Start.AddDays(d).YMD()
+	return int(m) - 1
+}

@@ -1,0 +1,664 @@
+package sim
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"linkfin"
+	"linkfin/memtx"
+	"linkfin/services"
+)
+
+// Scenario is one way of financing the same network.
+type Scenario struct {
+	Name string
+	// ReverseFactoring: tier-1 suppliers factor the anchor's approved payables with the
+	// anchor's funders, at the anchor-backed rate.
+	ReverseFactoring bool
+	// Certificates: the anchor pays tier 1 in certificates, which every holder may
+	// split and pass down to pay its own suppliers, or discount with a funder when it
+	// needs cash.
+	Certificates bool
+	// DynamicDiscounting: an anchor with cash to spare pays tier 1 early from it, at
+	// its early-payment rate, instead of issuing a certificate.
+	DynamicDiscounting bool
+}
+
+// Scenarios are the scenarios linkfin sim knows, in the order it runs them.
+var Scenarios = []Scenario{
+	{Name: "none"},
+	{Name: "reverse_factoring_tier1", ReverseFactoring: true},
+	{Name: "certificates", Certificates: true},
+	{Name: "certificates_dynamic_discounting", Certificates: true, DynamicDiscounting: true},
+}
+
+// ScenarioNamed finds a scenario by name.
+func ScenarioNamed(name string) (Scenario, bool) {
+	for _, s := range Scenarios {
+		if s.Name == name {
+			return s, true
+		}
+	}
+	return Scenario{}, false
+}
+
+// Tail is how many days a run goes on after its last order, so that what was
+// delivered in the year is paid.
+const Tail = 240
+
+const (
+	// outRail is the rail money leaves the platform by: a firm's own costs, loan
+	// repayments, and payments to suppliers outside any program. The e-CNY rail's
+	// withdrawals file no bank instruction, so a year of them needs no bank statements
+	// to reconcile.
+	outRail  = services.RailECNY
+	currency = linkfin.Currency("CNY")
+	operator = "operator"
+)
+
+type loan struct {
+	k         int
+	principal int64
+	day       int
+}
+
+type debt struct {
+	order  int // index in Network.Orders
+	seller int
+	owed   int64
+	due    int
+	paid   int // payments so far (for instruction ids)
+	passed int // pieces passed so far (for piece ids)
+}
+
+// runner runs one scenario over a network.
+type runner struct {
+	ctx       context.Context
+	net       *Network
+	sc        Scenario
+	db        *memtx.DB
+	now       time.Time
+	day       int
+	failed    []bool
+	pieces    [][]string // active pieces each firm holds (pruned when used)
+	loans     [][]loan
+	loanSeq   []int
+	owes      [][]debt // open payables each firm owes, in due order
+	used      []int64  // credit line in use
+	commands  int64
+	events    int64
+	progress  func(day, days int)
+	anchorsPr map[int]string // anchor index → program id
+	due       *dueReader
+	early     map[int][]debt // what each anchor paid early, until its due date
+	funders   []int
+}
+
+func (r *runner) firm(i int) *Firm { return &r.net.Firms[i] }
+
+// do runs one command; a refusal is an error of the run, for the simulator only sends
+// what the firm may do.
+func (r *runner) do(c linkfin.Command) error {
+	r.commands++
+	if err := r.db.Run(r.ctx, c, nil); err != nil {
+		return fmt.Errorf("day %d: %T: %w", r.day, c, err)
+	}
+	return nil
+}
+
+// try runs one command and reports whether the domain took it.
+func (r *runner) try(c linkfin.Command, v any) error {
+	r.commands++
+	return r.db.Run(r.ctx, c, v)
+}
+
+func (r *runner) wallet(i int) int64 {
+	a, _ := r.db.Account(linkfin.WalletID(r.firm(i).ID, currency))
+	return a.CreditsPosted - a.DebitsPosted - a.DebitsPending
+}
+
+func bp(n int) linkfin.Rate {
+	rt, err := linkfin.ParseRate(fmt.Sprintf("%d.%04d", n/10000, n%10000))
+	if err != nil {
+		panic(err)
+	}
+	return rt
+}
+
+// run runs one scenario over the network.
+func run(ctx context.Context, net *Network, sc Scenario, progress func(day, days int)) (*runner, error) {
+	r := &runner{ctx: ctx, net: net, sc: sc, failed: make([]bool, len(net.Firms)),
+		pieces: make([][]string, len(net.Firms)), loans: make([][]loan, len(net.Firms)), loanSeq: make([]int, len(net.Firms)),
+		owes: make([][]debt, len(net.Firms)), used: make([]int64, len(net.Firms)), progress: progress,
+		anchorsPr: map[int]string{}, early: map[int][]debt{}}
+	r.now = Start.Time(time.UTC).Add(8 * time.Hour)
+	r.db = memtx.New(func() time.Time { return r.now })
+	r.db.SendEvents(func(linkfin.Event) { r.events++ })
+	r.due = newDueReader(r.db)
+	if err := r.setup(); err != nil {
+		return nil, err
+	}
+	if err := r.loop(); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// setup creates the organizations, their relationships, the anchors' programs with
+// every funder, and the opening cash.
+func (r *runner) setup() error {
+	caps := func(cs ...linkfin.Capability) []linkfin.Capability { return cs }
+	for i := range r.net.Firms {
+		f := r.firm(i)
+		var cs []linkfin.Capability
+		switch f.Kind {
+		case KindAnchor:
+			cs = caps(linkfin.CapAnchor, linkfin.CapTrade)
+		case KindFunder:
+			cs = caps(linkfin.CapFund)
+			r.funders = append(r.funders, i)
+		case KindWarehouse:
+			cs = caps(linkfin.CapLogistics)
+		default:
+			cs = caps(linkfin.CapTrade)
+		}
+		if err := r.do(&services.CreateOrganization{Org: linkfin.Organization{ID: f.ID, Name: f.ID, Capabilities: cs}}); err != nil {
+			return err
+		}
+		if f.Cash0 > 0 {
+			if err := r.do(&services.RecordInboundPayment{Rail: services.RailBank, InstructionID: "capital." + f.ID, OrgID: f.ID, Currency: currency, Amount: f.Cash0}); err != nil {
+				return err
+			}
+		}
+	}
+	for _, l := range r.net.Links {
+		b, s := r.firm(l.Buyer).ID, r.firm(l.Seller).ID
+		if err := r.do(&services.ProposeRelationship{Actor: b, BuyerID: b, SellerID: s}); err != nil {
+			return err
+		}
+		if err := r.do(&services.AcceptRelationship{Actor: s, BuyerID: b, SellerID: s}); err != nil {
+			return err
+		}
+	}
+	zero := 0
+	for i := range r.net.Firms {
+		f := r.firm(i)
+		if f.Kind != KindAnchor {
+			continue
+		}
+		p := linkfin.Program{ID: "scf." + f.ID, Name: f.ID + " supplier finance", Currency: currency,
+			Limit: f.Sales * 12, Products: []linkfin.Product{linkfin.ProductCertificateDiscounting, linkfin.ProductFactoring, linkfin.ProductDynamicDiscounting},
+			MaxTenorDays: 180, AdvanceRate: bp(8000), DayCount: linkfin.ACT360, Calendar: "CN", DuplicateWindowDays: &zero,
+			Tolerances: linkfin.MatchTolerances{QuantityRate: bp(200), PriceRate: bp(100), AmountAbs: 100_00}}
+		apr := bp(r.net.AnchorBP[i] + 300)
+		p.EarlyPaymentAPR = &apr
+		if err := r.do(&services.CreateProgram{Actor: f.ID, Program: p}); err != nil {
+			return err
+		}
+		r.anchorsPr[i] = p.ID
+		for _, fu := range r.funders {
+			rate := bp(r.net.AnchorBP[i] + r.net.FunderBP[fu])
+			if err := r.do(&services.InviteFunder{Actor: f.ID, ProgramID: p.ID, FunderID: r.firm(fu).ID, Limit: f.Sales * 6,
+				Pricing: linkfin.Pricing{FixedRate: &rate}}); err != nil {
+				return err
+			}
+			if err := r.do(&services.AcceptFunder{Actor: r.firm(fu).ID, ProgramID: p.ID}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// banks are the funders a firm asks, in turn: its house bank first (firms spread over
+// the funders by their place in the network), then the others.
+func (r *runner) banks(i int) []int {
+	n := len(r.funders)
+	out := make([]int, n)
+	for k := range n {
+		out[k] = r.funders[(i+k)%n]
+	}
+	return out
+}
+
+func (r *runner) loop() error {
+	net := r.net
+	byDelivery := map[int][]int{}
+	next := 0
+	end := net.Days + Tail
+	for r.day = 0; r.day < end; r.day++ {
+		r.now = Start.AddDays(r.day).Time(time.UTC).Add(8 * time.Hour)
+		if r.progress != nil {
+			r.progress(r.day, end)
+		}
+		if err := r.schedule(); err != nil {
+			return err
+		}
+		if r.day < net.Days && r.day%7 == 0 {
+			if err := r.anchorSales(); err != nil {
+				return err
+			}
+		}
+		for next < len(net.Orders) && net.Orders[next].Day == r.day {
+			placed, err := r.place(next)
+			if err != nil {
+				return err
+			}
+			if placed {
+				byDelivery[net.Orders[next].Delivery] = append(byDelivery[net.Orders[next].Delivery], next)
+			}
+			next++
+		}
+		for _, o := range byDelivery[r.day] {
+			if err := r.deliver(o); err != nil {
+				return err
+			}
+		}
+		delete(byDelivery, r.day)
+		if err := r.pay(); err != nil {
+			return err
+		}
+		if err := r.treasury(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// schedule runs what the platform's scheduler finds due.
+func (r *runner) schedule() error {
+	due, err := services.Due(r.ctx, r.due, r.now)
+	if err != nil {
+		return err
+	}
+	for _, c := range due {
+		// As the scheduler: a command that cannot run yet (a short anchor) is tried
+		// again the next day.
+		_ = r.try(c, nil)
+	}
+	return nil
+}
+
+// anchorSales is the anchors' weekly takings from their own customers.
+func (r *runner) anchorSales() error {
+	for i := range r.net.Firms {
+		f := r.firm(i)
+		if f.Kind != KindAnchor {
+			continue
+		}
+		amount := f.Sales * 7 / 30 * 115 / 100 * int64(r.net.seasonOf(r.day)) / 100
+		if err := r.do(&services.RecordInboundPayment{Rail: services.RailBank, InstructionID: fmt.Sprintf("sales.%s.%d", f.ID, r.day), OrgID: f.ID, Currency: currency, Amount: amount}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (n *Network) seasonOf(day int) int { return DefaultParams().Seasonality[monthOf(day)] }
+
+func poID(n int) string  { return fmt.Sprintf("po.%d", n) }
+func invID(n int) string { return fmt.Sprintf("inv.%d", n) }
+
+// place places an order and has the seller accept it; a failed party trades no more.
+func (r *runner) place(o int) (bool, error) {
+	ord := &r.net.Orders[o]
+	l := r.net.Links[ord.Link]
+	if r.failed[l.Seller] || r.failed[l.Buyer] {
+		return false, nil
+	}
+	buyer, seller := r.firm(l.Buyer), r.firm(l.Seller)
+	po := linkfin.PurchaseOrder{ID: poID(ord.N), Number: fmt.Sprintf("PO-%d", ord.N), SellerID: seller.ID, Currency: currency,
+		Lines: []linkfin.POLine{{LineID: "1", Item: "part", Quantity: ord.Qty, Unit: "pc", UnitPrice: seller.Price}}}
+	if buyer.Kind == KindAnchor {
+		po.ProgramID = r.anchorsPr[l.Buyer]
+	}
+	if err := r.do(&services.CreatePurchaseOrder{Actor: buyer.ID, Order: po}); err != nil {
+		return false, err
+	}
+	return true, r.do(&services.AcceptPurchaseOrder{Actor: seller.ID, ID: po.ID})
+}
+
+// deliver delivers an order: the seller pays its own costs (and fails if it cannot
+// find the cash), the buyer records the receipt, the seller invoices what was
+// accepted, a disputed price is settled by a credit note, and the buyer approves.
+// Then the payable is paid as the scenario has it.
+func (r *runner) deliver(o int) error {
+	ord := &r.net.Orders[o]
+	l := r.net.Links[ord.Link]
+	buyer, seller := r.firm(l.Buyer), r.firm(l.Seller)
+	switch {
+	case r.failed[l.Buyer]:
+		return nil // no one receives the goods: the order stays open
+	case r.failed[l.Seller]:
+		return r.do(&services.CancelPurchaseOrder{Actor: buyer.ID, ID: poID(ord.N)})
+	}
+	value := ord.Qty * seller.Price
+	cost := value * int64(seller.CostBP) / 10000
+	ok, err := r.cash(l.Seller, cost)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		if err := r.fail(l.Seller); err != nil {
+			return err
+		}
+		return r.do(&services.CancelPurchaseOrder{Actor: buyer.ID, ID: poID(ord.N)})
+	}
+	if err := r.do(&services.RecordOutboundPayment{Rail: outRail, InstructionID: fmt.Sprintf("cost.%d", ord.N), OrgID: seller.ID, Currency: currency, Amount: cost}); err != nil {
+		return err
+	}
+	line := linkfin.ReceiptLine{LineID: "1", Accepted: ord.Accepted, Rejected: ord.Rejected}
+	if err := r.do(&services.CreateGoodsReceipt{Actor: buyer.ID, Receipt: linkfin.GoodsReceipt{ID: fmt.Sprintf("gr.%d", ord.N), POID: poID(ord.N), Lines: []linkfin.ReceiptLine{line}}}); err != nil {
+		return err
+	}
+	total := ord.Accepted * seller.Price
+	today := Start.AddDays(r.day)
+	due := today.AddDays(buyer.Terms)
+	inv := linkfin.Invoice{ID: invID(ord.N), Number: fmt.Sprintf("INV-%d", ord.N), BuyerID: buyer.ID, POID: poID(ord.N), Currency: currency,
+		IssueDate: today, DueDate: due, Lines: []linkfin.InvoiceLine{{LineID: "1", Quantity: ord.Accepted, UnitPrice: seller.Price, Amount: total}}, Total: total}
+	if err := r.do(&services.CreateInvoice{Actor: seller.ID, Invoice: inv}); err != nil {
+		return err
+	}
+	if ord.Dispute {
+		credit := max(1, total*3/100)
+		if err := r.do(&services.CreateCreditNote{Actor: seller.ID, Note: linkfin.CreditNote{ID: fmt.Sprintf("cn.%d", ord.N), Number: fmt.Sprintf("CN-%d", ord.N),
+			InvoiceID: inv.ID, Amount: credit, Reason: "price disputed"}}); err != nil {
+			return err
+		}
+	}
+	var pay linkfin.Payable
+	if err := r.try(&services.ApproveInvoice{Actor: buyer.ID, ID: inv.ID}, &pay); err != nil {
+		return fmt.Errorf("day %d: approve %s: %w", r.day, inv.ID, err)
+	}
+	d := debt{order: o, seller: l.Seller, owed: pay.Amount, due: r.day + buyer.Terms}
+	if buyer.Kind == KindAnchor {
+		return r.anchorPays(l.Buyer, l.Seller, &d, &pay)
+	}
+	if r.sc.Certificates {
+		// The buyer pays at once in what certificate pieces it holds.
+		if err := r.passDown(l.Buyer, &d); err != nil {
+			return err
+		}
+	}
+	if d.owed > 0 {
+		r.owe(l.Buyer, d)
+	}
+	return nil
+}
+
+func (r *runner) owe(i int, d debt) {
+	r.owes[i] = append(r.owes[i], d)
+	slices.SortStableFunc(r.owes[i], func(a, b debt) int { return a.due - b.due })
+}
+
+// anchorPays pays an anchor's payable to a tier-1 supplier as the scenario has it.
+func (r *runner) anchorPays(a, s int, d *debt, pay *linkfin.Payable) error {
+	anchor, seller := r.firm(a), r.firm(s)
+	prog := r.anchorsPr[a]
+	n := r.net.Orders[d.order].N
+	switch {
+	case r.sc.DynamicDiscounting && r.spare(a, pay.Amount):
+		// The anchor has cash to spare: it offers to pay now, and the supplier, whose
+		// own credit costs more than the anchor's rate, accepts.
+		r.early[a] = append(r.early[a], *d)
+		id := fmt.Sprintf("dd.%d", n)
+		if err := r.do(&services.OfferDynamicDiscounting{Actor: anchor.ID, ID: id, PayableID: pay.ID, ProgramID: prog}); err != nil {
+			return err
+		}
+		return r.do(&services.AcceptDynamicDiscounting{Actor: seller.ID, ID: id, PayableID: pay.ID})
+	case r.sc.Certificates:
+		id := fmt.Sprintf("c.%d", n)
+		var c linkfin.Certificate
+		if err := r.try(&services.IssueCertificate{Actor: anchor.ID, ID: id, ProgramID: prog, PayableIDs: []string{pay.ID}}, &c); err != nil {
+			return fmt.Errorf("day %d: issue %s: %w", r.day, id, err)
+		}
+		r.due.watch(linkfin.KindMaturity, linkfin.MaturityID(prog, c.Maturity))
+		r.pieces[s] = append(r.pieces[s], id)
+		return nil
+	case r.sc.ReverseFactoring:
+		id := fmt.Sprintf("rf.%d", n)
+		for _, fu := range r.banks(s) {
+			if err := r.try(&services.RequestFactoring{Actor: seller.ID, ID: id, PayableID: pay.ID, ProgramID: prog, FunderID: r.firm(fu).ID}, nil); err != nil {
+				continue // over this funder's limit: the next
+			}
+			r.due.watch(linkfin.KindFinancing, id)
+			if err := r.do(&services.AcceptFactoring{Actor: seller.ID, ID: id, PayableID: pay.ID}); err != nil {
+				return err
+			}
+			return r.do(&services.DisburseFinancing{Actor: r.firm(fu).ID, ID: id})
+		}
+	}
+	r.owe(a, *d)
+	return nil
+}
+
+// spare reports whether an anchor can pay amount early: it keeps a month of
+// purchases in its wallet, and has no more than a month of purchases paid ahead of
+// their due dates.
+func (r *runner) spare(a int, amount int64) bool {
+	f := r.firm(a)
+	var ahead int64
+	keep := r.early[a][:0]
+	for _, d := range r.early[a] {
+		if d.due > r.day {
+			keep = append(keep, d)
+			ahead += d.owed
+		}
+	}
+	r.early[a] = keep
+	return ahead+amount <= f.Sales && r.wallet(a) >= f.Sales+amount
+}
+
+// passDown pays what a buyer owes with the pieces it holds, soonest maturity first:
+// whole pieces, and a split of the last.
+func (r *runner) passDown(b int, d *debt) error {
+	buyer, seller := r.firm(b), r.firm(d.seller)
+	n := r.net.Orders[d.order].N
+	var keep []string
+	for _, id := range r.heldPieces(b) {
+		if d.owed == 0 {
+			keep = append(keep, id)
+			continue
+		}
+		var c linkfin.Certificate
+		if _, err := r.db.Get(linkfin.KindCertificate, id, &c); err != nil {
+			return err
+		}
+		d.passed++
+		k := d.passed
+		amount := min(c.Face, d.owed)
+		t := &services.TransferCertificate{Actor: buyer.ID, ID: id, To: seller.ID, Amount: amount, NewID: fmt.Sprintf("p.%d.%d", n, k)}
+		if amount < c.Face {
+			t.RemainderID = fmt.Sprintf("r.%d.%d", n, k)
+			keep = append(keep, t.RemainderID)
+		}
+		if err := r.do(t); err != nil {
+			return err
+		}
+		r.pieces[d.seller] = append(r.pieces[d.seller], t.NewID)
+		d.owed -= amount
+	}
+	r.pieces[b] = keep
+	return nil
+}
+
+// heldPieces is what a firm holds, active and unfinanced, soonest maturity first.
+func (r *runner) heldPieces(i int) []string {
+	type held struct {
+		id  string
+		mat linkfin.Date
+	}
+	var hs []held
+	for _, id := range r.pieces[i] {
+		var c linkfin.Certificate
+		if found, err := r.db.Get(linkfin.KindCertificate, id, &c); err != nil || !found {
+			continue
+		}
+		if c.Status == linkfin.CertificateActive && c.FinancingID == "" && c.HolderID == r.firm(i).ID && c.Maturity.After(Start.AddDays(r.day)) {
+			hs = append(hs, held{id, c.Maturity})
+		}
+	}
+	slices.SortStableFunc(hs, func(a, b held) int { return a.mat.Compare(b.mat) })
+	out := make([]string, len(hs))
+	for j, h := range hs {
+		out[j] = h.id
+	}
+	r.pieces[i] = out
+	return out
+}
+
+// cash finds need in a firm's wallet: what it holds, then pieces discounted, then its
+// bank line. It reports false when the firm cannot.
+func (r *runner) cash(i int, need int64) (bool, error) {
+	have := r.wallet(i)
+	if have >= need {
+		return true, nil
+	}
+	if r.sc.Certificates {
+		if err := r.discount(i, need-have); err != nil {
+			return false, err
+		}
+		if have = r.wallet(i); have >= need {
+			return true, nil
+		}
+	}
+	f := r.firm(i)
+	want := need - have
+	if r.used[i]+want > f.Line {
+		return false, nil
+	}
+	r.loanSeq[i]++
+	k := r.loanSeq[i]
+	if err := r.do(&services.RecordInboundPayment{Rail: services.RailBank, InstructionID: fmt.Sprintf("loan.%s.%d", f.ID, k), OrgID: f.ID, Currency: currency, Amount: want}); err != nil {
+		return false, err
+	}
+	r.used[i] += want
+	r.loans[i] = append(r.loans[i], loan{k: k, principal: want, day: r.day})
+	return true, nil
+}
+
+// discount sells a firm's pieces to the cheapest funder that takes them, until it has
+// raised at least need.
+func (r *runner) discount(i int, need int64) error {
+	f := r.firm(i)
+	var raised int64
+	for _, id := range r.heldPieces(i) {
+		if raised >= need {
+			break
+		}
+		var c linkfin.Certificate
+		if _, err := r.db.Get(linkfin.KindCertificate, id, &c); err != nil {
+			return err
+		}
+		fid := "cd." + id
+		for _, fu := range r.banks(i) {
+			var q linkfin.Financing
+			if err := r.try(&services.RequestCertificateDiscounting{Actor: f.ID, ID: fid, ProgramID: c.ProgramID, PieceID: id, FunderID: r.firm(fu).ID}, &q); err != nil {
+				continue
+			}
+			r.due.watch(linkfin.KindFinancing, fid)
+			if err := r.try(&services.AcceptCertificateDiscounting{Actor: f.ID, ID: fid, PieceID: id}, nil); err != nil {
+				_ = r.try(&services.CancelFinancing{Actor: f.ID, ID: fid}, nil)
+				break
+			}
+			if err := r.do(&services.DisburseFinancing{Actor: r.firm(fu).ID, ID: fid}); err != nil {
+				return err
+			}
+			raised += q.Quote.Price
+			break
+		}
+	}
+	return nil
+}
+
+// fail ends a firm that could not pay its costs: it delivers, orders and pays nothing
+// more, and its buyers cancel what it had yet to deliver (which is how the records
+// show a failure: a seller's order cancelled).
+func (r *runner) fail(i int) error {
+	r.failed[i] = true
+	return nil
+}
+
+// pay has every firm pay what falls due, as far as its cash goes: back to back, a
+// supplier is paid when its buyer has been.
+func (r *runner) pay() error {
+	for i := range r.owes {
+		if len(r.owes[i]) == 0 || r.failed[i] {
+			continue
+		}
+		var rest []debt
+		for j := range r.owes[i] {
+			d := r.owes[i][j]
+			if r.sc.Certificates && len(r.pieces[i]) > 0 && d.owed > 0 {
+				// Pieces it holds pay what it owes at once, due or not: they cost it
+				// nothing, and its supplier gets the anchor's credit.
+				if err := r.passDown(i, &d); err != nil {
+					return err
+				}
+			}
+			if d.owed == 0 {
+				continue
+			}
+			if d.due > r.day {
+				rest = append(rest, d)
+				continue
+			}
+			amount := min(d.owed, r.wallet(i))
+			if amount > 0 {
+				d.paid++
+				instr := fmt.Sprintf("pay.%d.%d", r.net.Orders[d.order].N, d.paid)
+				if err := r.do(&services.RecordOutboundPayment{Rail: outRail, InstructionID: instr, OrgID: r.firm(i).ID, Currency: currency, Amount: amount}); err != nil {
+					return err
+				}
+				if err := r.do(&services.RecordInboundPayment{Rail: services.RailBank, InstructionID: instr, OrgID: r.firm(d.seller).ID, Currency: currency, Amount: amount}); err != nil {
+					return err
+				}
+				d.owed -= amount
+			}
+			if d.owed > 0 {
+				rest = append(rest, d)
+			}
+		}
+		r.owes[i] = rest
+	}
+	return nil
+}
+
+// treasury repays bank loans, oldest first, when the wallet holds principal and
+// interest; a firm holding pieces discounts them first, for its own rate is above
+// the anchor-backed one.
+func (r *runner) treasury() error {
+	for i := range r.loans {
+		if len(r.loans[i]) == 0 {
+			continue
+		}
+		f := r.firm(i)
+		if r.sc.Certificates && len(r.pieces[i]) > 0 {
+			var owed int64
+			for _, l := range r.loans[i] {
+				owed += l.principal
+			}
+			if err := r.discount(i, owed); err != nil {
+				return err
+			}
+		}
+		for len(r.loans[i]) > 0 {
+			l := r.loans[i][0]
+			interest, err := linkfin.Interest(l.principal, bp(f.RateBP), r.day-l.day, linkfin.ACT365F)
+			if err != nil {
+				return err
+			}
+			if r.wallet(i) < l.principal+interest {
+				break
+			}
+			if err := r.do(&services.RecordOutboundPayment{Rail: outRail, InstructionID: fmt.Sprintf("repay.%s.%d", f.ID, l.k), OrgID: f.ID, Currency: currency, Amount: l.principal + interest}); err != nil {
+				return err
+			}
+			r.used[i] -= l.principal
+			r.loans[i] = r.loans[i][1:]
+		}
+	}
+	return nil
+}
