@@ -1,0 +1,49 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// linkfin sim prints the same JSON for the same seed, a progress bar on stderr, the
+// table without --json, and writes an HTML report with its charts; it refuses a
+// scenario it does not know.
+func TestSimCommand(t *testing.T) {
+	isolate(t)
+	args := []string{"sim", "--firms", "40", "--days", "90", "--seed", "5", "--scenario", "none,certificates", "--json"}
+	code, a, stderr := cli(t, args...)
+	if code != 0 || !strings.Contains(stderr, "certificates") || !strings.Contains(stderr, "100%") {
+		t.Fatalf("exit %d\nstderr:\n%s", code, stderr)
+	}
+	var rep struct {
+		Seed      uint64 `json:"seed"`
+		Firms     int    `json:"firms"`
+		Days      int    `json:"days"`
+		Scenarios []struct {
+			Name  string            `json:"name"`
+			Tiers []json.RawMessage `json:"tiers"`
+		} `json:"scenarios"`
+	}
+	if err := json.Unmarshal([]byte(a), &rep); err != nil || rep.Seed != 5 || rep.Firms != 40 || rep.Days != 90 ||
+		len(rep.Scenarios) != 2 || rep.Scenarios[1].Name != "certificates" || len(rep.Scenarios[1].Tiers) != 4 {
+		t.Fatalf("%v: %s", err, a)
+	}
+	if _, b, _ := cli(t, append(args, "--quiet")...); b != a {
+		t.Fatalf("the same seed printed other JSON:\n%s\n%s", a, b)
+	}
+	dir := t.TempDir()
+	code, table, _ := cli(t, "sim", "--firms", "40", "--days", "90", "--scenario", "none", "--quiet", "--out", dir)
+	if code != 0 || !strings.Contains(table, "days to cash") {
+		t.Fatalf("exit %d:\n%s", code, table)
+	}
+	html, err := os.ReadFile(filepath.Join(dir, "report.html"))
+	if err != nil || strings.Count(string(html), "<svg") < 3 {
+		t.Fatalf("%v: %s", err, html)
+	}
+	if code, _, stderr := cli(t, "sim", "--scenario", "cheap_money"); code != 2 || !strings.Contains(stderr, "unknown scenario") {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+}
