@@ -1,0 +1,147 @@
+package sim
+
+import (
+	"context"
+	"testing"
+)
+
+// handNetwork is a dozen firms whose year is worked out by hand below: one anchor
+// (terms 80 days, funded at 3.00 %), two funders (spreads 0.50 % and 1.00 %), a
+// distributor and a warehouse that do nothing, and two chains of suppliers:
+//
+//	anchor ← t1-a ← t2-a ← t3-a ← t4-a
+//	anchor ← t1-b ← t2-b ← t3-b
+//
+// Everyone orders on day 0 (2027-01-01) at 100.00 a unit: tier 1 sells 1,000 units
+// (100,000.00) delivered on day 10, tier 2 600 (60,000.00) on day 5, tier 3 360
+// (36,000.00) on day 3, tier 4 200 (20,000.00) on day 2. A supplier-buyer's terms
+// are 30 days. Each supplier's own costs are 10 % of its order, paid on delivery, and
+// it starts with exactly that much cash — except t1-b, which starts with nothing and
+// borrows its 10,000.00 at 12 % a year on its bank line.
+func handNetwork() *Network {
+	net := &Network{Seed: 0, Days: 30, AnchorBP: map[int]int{0: 300}, FunderBP: map[int]int{1: 50, 2: 100}}
+	net.Firms = []Firm{
+		{ID: "anchor-0001", Kind: KindAnchor, Terms: 80, Sales: 100_000_000_00, Cash0: 100_000_000_00, RateBP: 300},
+		{ID: "bank-001", Kind: KindFunder, Cash0: 10_000_000_00},
+		{ID: "bank-002", Kind: KindFunder, Cash0: 10_000_000_00},
+		{ID: "dist-0001", Kind: KindDistributor},
+		{ID: "wh-001", Kind: KindWarehouse},
+	}
+	supplier := func(id string, tier int, buyer int, cash, line int64, rate int) {
+		net.Firms = append(net.Firms, Firm{ID: id, Kind: KindSupplier, Tier: tier, Buyers: []int{buyer}, Terms: 30, CostBP: 1000,
+			Price: 100_00, Cash0: cash, Line: line, RateBP: rate})
+	}
+	supplier("t1-a", 1, 0, 10_000_00, 0, 800)     // 5
+	supplier("t1-b", 1, 0, 0, 1_000_000_00, 1200) // 6
+	supplier("t2-a", 2, 5, 6_000_00, 0, 1000)     // 7
+	supplier("t2-b", 2, 6, 6_000_00, 0, 1000)     // 8
+	supplier("t3-a", 3, 7, 3_600_00, 0, 1400)     // 9
+	supplier("t3-b", 3, 8, 3_600_00, 0, 1400)     // 10
+	supplier("t4-a", 4, 9, 2_000_00, 0, 1600)     // 11
+	for i, f := range net.Firms {
+		for _, b := range f.Buyers {
+			net.Links = append(net.Links, Link{Seller: i, Buyer: b})
+		}
+	}
+	qty := map[int]int64{1: 1000, 2: 600, 3: 360, 4: 200}
+	lead := map[int]int{1: 10, 2: 5, 3: 3, 4: 2}
+	for li, l := range net.Links {
+		t := net.Firms[l.Seller].Tier
+		net.Orders = append(net.Orders, Order{N: li + 1, Link: li, Day: 0, Delivery: lead[t], Qty: qty[t], Accepted: qty[t]})
+	}
+	return net
+}
+
+func handRun(t *testing.T, scenario string) *ScenarioReport {
+	t.Helper()
+	sc, _ := ScenarioNamed(scenario)
+	rep, err := SimulateNetwork(context.Background(), handNetwork(), Config{Scenarios: []Scenario{sc}, PerFirm: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &rep.Scenarios[0]
+}
+
+type handFigures struct {
+	mean     string
+	p50, p90 int
+	costBP   int
+	cost     int64
+}
+
+func checkFirms(t *testing.T, sc *ScenarioReport, want map[string]handFigures) {
+	t.Helper()
+	if len(sc.Firms) != len(want) {
+		t.Fatalf("%s: %d firms measured", sc.Name, len(sc.Firms))
+	}
+	for _, f := range sc.Firms {
+		w := want[f.ID]
+		got := handFigures{f.DaysToCash.Mean, f.DaysToCash.P50, f.DaysToCash.P90, f.CostOfFundingBP, f.FundingCost}
+		if got != w {
+			t.Errorf("%s, %s: %+v, want %+v", sc.Name, f.ID, got, w)
+		}
+	}
+}
+
+// With no supply chain finance, the anchor pays tier 1 on day 90 (delivery on day 10
+// plus 80 days). No supplier-buyer has cash to pay its own supplier before (each spent
+// what it had on its costs), so the whole chain is paid back to back on day 90, each
+// paying as soon as it is paid: t2 delivered on day 5 waits 85 days, t3 (day 3) 87,
+// t4 (day 2) 88. t1-b's loan of 10,000.00 runs 80 days at 12 % ACT/365:
+// 10,000.00 × 0.12 × 80 / 365 = 263.0137 → 263.01, an effective 263.01 × 365 /
+// (10,000.00 × 80) = 11.9998 % → 1,200 bp.
+func TestHandWorkedNone(t *testing.T) {
+	sc := handRun(t, "none")
+	checkFirms(t, sc, map[string]handFigures{
+		"t1-a": {"80.0", 80, 80, 0, 0},
+		"t1-b": {"80.0", 80, 80, 1200, 263_01},
+		"t2-a": {"85.0", 85, 85, 0, 0},
+		"t2-b": {"85.0", 85, 85, 0, 0},
+		"t3-a": {"87.0", 87, 87, 0, 0},
+		"t3-b": {"87.0", 87, 87, 0, 0},
+		"t4-a": {"88.0", 88, 88, 0, 0},
+	})
+	if sc.AnchorDaysPayable != "80.0" || sc.DebtClearing != "0.00" {
+		t.Errorf("anchor's days payable %s, debt clearing %s", sc.AnchorDaysPayable, sc.DebtClearing)
+	}
+}
+
+// With certificates, the anchor pays tier 1 on day 10 in two certificates of
+// 100,000.00 maturing on day 90 (2027-04-01, a Thursday). The same day each holder
+// passes pieces down to pay what it owes: t1 60,000.00 to t2 (which delivered on day
+// 5: 5 days), t2 36,000.00 to t3 (day 3: 7 days), t3-a 20,000.00 to t4-a (day 2);
+// every remainder is paid at maturity, day 90.
+//
+//	t1-a: 60,000 settled at 0 days, 40,000 at 80: mean 32.0, p50 0, p90 80
+//	t2:   36,000 at 5 days, 24,000 at 85:          mean 37.0, p50 5, p90 85
+//	t3-a: 20,000 at 7 days, 16,000 at 87:          mean 42.6 (42.555…), p50 7, p90 87
+//	t3-b: holds its 36,000 piece to day 90:        87 days
+//	t4-a: holds its 20,000 piece to day 90:        88 days
+//
+// t1-b still borrows its costs on day 10, but at once discounts its 40,000.00
+// remainder with its house bank, bank-001 at 3.50 %, to repay the loan the same day
+// (no interest for 0 days): 40,000.00 × 0.035 × 80 / 360 = 311.11, so all of its
+// payable is cash on day 10, and it paid 311.11 on 39,688.89 for 80 days:
+// 311.11 × 365 / (39,688.89 × 80) = 3.5764 % → 358 bp. The debt settled by pieces,
+// 60,000 × 2 + 36,000 × 2 + 20,000 = 212,000.00, over the 200,000.00 issued: 1.06.
+func TestHandWorkedCertificates(t *testing.T) {
+	sc := handRun(t, "certificates")
+	checkFirms(t, sc, map[string]handFigures{
+		"t1-a": {"32.0", 0, 80, 0, 0},
+		"t1-b": {"0.0", 0, 0, 358, 311_11},
+		"t2-a": {"37.0", 5, 85, 0, 0},
+		"t2-b": {"37.0", 5, 85, 0, 0},
+		"t3-a": {"42.6", 7, 87, 0, 0},
+		"t3-b": {"87.0", 87, 87, 0, 0},
+		"t4-a": {"88.0", 88, 88, 0, 0},
+	})
+	if sc.AnchorDaysPayable != "80.0" || sc.DebtClearing != "1.06" || sc.CertificatesIssued != 200_000_00 || sc.PassedOn != 212_000_00 {
+		t.Errorf("anchor's days payable %s, debt clearing %s (%d of %d)", sc.AnchorDaysPayable, sc.DebtClearing, sc.PassedOn, sc.CertificatesIssued)
+	}
+	if f := sc.Funders[0]; f.ID != "bank-001" || f.Financings != 1 || f.Financed != 39_688_89 || f.Income != 311_11 || f.Losses != 0 {
+		t.Errorf("bank-001: %+v", f)
+	}
+	if !sc.Check.OK() || sc.Check.Trees != 2 || sc.Check.TreesConserved != 2 {
+		t.Errorf("check: %+v", sc.Check)
+	}
+}
