@@ -11,7 +11,10 @@ import (
 )
 
 // dueReader is what the scheduler (services.Due) reads: the database, with its lists
-// of financings and maturities narrowed to those the run made and that are still open.
+// of financings and maturities narrowed to those the run made and that are still open,
+// and of purchase orders to those watched for lateness — none, for the simulator's
+// orders state no date to deliver by (a store with the ordered index reads only those,
+// too).
 // Due's own rules decide what is due among them; the narrowing only spares it reading,
 // every day, the year's closed financings and paid maturity dates, which it would pass
 // over.
@@ -36,7 +39,7 @@ func (d *dueReader) Object(ctx context.Context, kind, id string) (*linkfin.Objec
 func (d *dueReader) ListObjects(ctx context.Context, kind, after string, limit int) ([]linkfin.Object, error) {
 	ids, ok := d.open[kind]
 	if !ok {
-		if kind == linkfin.KindFinancing || kind == linkfin.KindMaturity {
+		if kind == linkfin.KindFinancing || kind == linkfin.KindMaturity || kind == linkfin.KindPurchaseOrder {
 			return nil, nil
 		}
 		return d.db.ListObjects(ctx, kind, after, limit)

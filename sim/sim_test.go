@@ -7,9 +7,9 @@ import (
 	"testing"
 )
 
-func simulate(t *testing.T, seed uint64, firms int) (*Report, []byte) {
+func simulate(t *testing.T, seed uint64, firms, days int) (*Report, []byte) {
 	t.Helper()
-	rep, err := Simulate(context.Background(), Config{Seed: seed, Firms: firms, Days: 365, Params: DefaultParams()})
+	rep, err := Simulate(context.Background(), Config{Seed: seed, Firms: firms, Days: days, Params: DefaultParams()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -22,12 +22,12 @@ func simulate(t *testing.T, seed uint64, firms int) (*Report, []byte) {
 
 // The same seed gives the same bytes; another seed another network and other figures.
 func TestDeterminism(t *testing.T) {
-	_, a := simulate(t, 7, 60)
-	_, b := simulate(t, 7, 60)
+	_, a := simulate(t, 7, 40, 120)
+	_, b := simulate(t, 7, 40, 120)
 	if !bytes.Equal(a, b) {
 		t.Fatalf("seed 7 twice gave different reports:\n%s\n%s", a, b)
 	}
-	_, c := simulate(t, 8, 60)
+	_, c := simulate(t, 8, 40, 120)
 	if bytes.Equal(a, c) {
 		t.Fatal("seeds 7 and 8 gave the same report")
 	}
@@ -38,7 +38,7 @@ func TestDeterminism(t *testing.T) {
 // tree is conserved. And the scenarios with certificates did pass pieces down the
 // chain, so the trees checked are real ones.
 func TestConservation(t *testing.T) {
-	rep, _ := simulate(t, 3, 80)
+	rep, _ := simulate(t, 3, 60, 240)
 	if len(rep.Scenarios) != len(Scenarios) {
 		t.Fatalf("%d scenarios ran", len(rep.Scenarios))
 	}
