@@ -97,11 +97,14 @@ const (
 	// RuleLateShipment: an order's goods arrive, or are still not all received, more
 	// than its program's allowance after its deliver_by date.
 	RuleLateShipment = "late_shipment"
+	// RuleSensorSilent: a device watching a pledged lot reported nothing for longer
+	// than its heartbeat.
+	RuleSensorSilent = "sensor_silent"
 )
 
 // AlertRules lists every rule.
 func AlertRules() []string {
-	return []string{RuleCreditedAfterFinancing, RuleDisputedAfterFinancing, RuleTelemetryBelowPledge, RuleLateShipment}
+	return []string{RuleCreditedAfterFinancing, RuleDisputedAfterFinancing, RuleTelemetryBelowPledge, RuleLateShipment, RuleSensorSilent}
 }
 
 // Alert is one early warning about a supplier's trade.

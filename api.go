@@ -473,6 +473,9 @@ type (
 		LotID       string `json:"lot_id,omitempty"`
 		Name        string `json:"name,omitempty"`
 		PublicKey   string `json:"public_key"` // standard base64
+		// HeartbeatSeconds: the device reports at least this often (60 to 604800), or
+		// a sensor_silent alert is raised; 0 or none: not watched for silence.
+		HeartbeatSeconds int64 `json:"heartbeat_seconds,omitempty"`
 	}
 	// DeviceReplaceIn replaces a device by a new one that watches what it watched.
 	DeviceReplaceIn struct {

@@ -31,15 +31,47 @@ type Device struct {
 	Status      DeviceStatus `json:"status"`
 	Sequence    int64        `json:"sequence"`
 	LastReadAt  *time.Time   `json:"last_read_at,omitempty"`
-	Replaces    string       `json:"replaces,omitempty"`    // the device this one replaced
-	ReplacedBy  string       `json:"replaced_by,omitempty"` // the device that replaced this one
-	CreatedAt   time.Time    `json:"created_at"`
-	RetiredAt   *time.Time   `json:"retired_at,omitempty"`
+	// HeartbeatSeconds is how often the device reports at least (0: not watched for
+	// silence). A device silent for longer raises sensor_silent once per silence:
+	// SilentSince is when the scheduler found it silent, cleared by its next reading.
+	HeartbeatSeconds int64      `json:"heartbeat_seconds,omitempty"`
+	SilentSince      *time.Time `json:"silent_since,omitempty"`
+	// ReceiptID is the receipt its last reading counted.
+	ReceiptID  string     `json:"receipt_id,omitempty"`
+	Replaces   string     `json:"replaces,omitempty"`    // the device this one replaced
+	ReplacedBy string     `json:"replaced_by,omitempty"` // the device that replaced this one
+	CreatedAt  time.Time  `json:"created_at"`
+	RetiredAt  *time.Time `json:"retired_at,omitempty"`
 }
 
 // Parties implements Partied: the warehouse alone. What its devices read is on the
 // receipts they count, which the receipts' parties see.
 func (d *Device) Parties() []string { return parties(d.WarehouseID) }
+
+// Heartbeats: a device watched for silence reports at least every
+// MinHeartbeatSeconds to MaxHeartbeatSeconds.
+const (
+	MinHeartbeatSeconds = 60
+	MaxHeartbeatSeconds = 7 * 24 * 3600
+)
+
+// QuietAfter is the instant after which the device is silent: its last reading (its
+// registration, before any) plus its heartbeat. ok is false when it is not watched for
+// silence: retired, no heartbeat, or found silent already.
+func (d *Device) QuietAfter() (at time.Time, ok bool) {
+	if d.Status != DeviceActive || d.HeartbeatSeconds <= 0 || d.SilentSince != nil {
+		return time.Time{}, false
+	}
+	last := d.CreatedAt
+	if d.LastReadAt != nil {
+		last = *d.LastReadAt
+	}
+	return last.Add(time.Duration(d.HeartbeatSeconds) * time.Second).UTC(), true
+}
+
+// IndexTime is the form of instants in index values: UTC, to the second, fixed width,
+// so that their order is the order of the strings.
+const IndexTime = "2006-01-02T15:04:05Z"
 
 // Watches reports whether the device watches the lot of the warehouse.
 func (d *Device) Watches(warehouse, lot string) bool {

@@ -68,6 +68,10 @@ const (
 	// first day they are late: "late_from"; the amount is 0. The scheduler reads the
 	// days up to today.
 	IndexLate = "late"
+	// IndexSilent lists the active devices watched for silence by the instant after
+	// which they are silent (Device.QuietAfter, in IndexTime, truncated to the
+	// second); the amount is 0. The scheduler reads the instants up to now.
+	IndexSilent = "silent"
 )
 
 // Parts of the values of IndexBought after "buyer/program/".
@@ -91,7 +95,7 @@ func StatusIndexed(kind string) bool {
 // IndexNames are the indexes, each with the kind of record it lists.
 var IndexNames = [][2]string{{KindCertificate, IndexHeld}, {KindCertificate, IndexDue}, {KindFinancing, IndexFunded}, {KindFinancing, IndexOwed},
 	{KindPayable, IndexSold}, {KindPayable, IndexBought}, {KindShipment, IndexOrder}, {KindInvoice, IndexOrder},
-	{KindInvoice, IndexStatus}, {KindPayable, IndexStatus}, {KindFinancing, IndexStatus}, {KindPurchaseOrder, IndexStatus}, {KindPurchaseOrder, IndexLate}}
+	{KindInvoice, IndexStatus}, {KindPayable, IndexStatus}, {KindFinancing, IndexStatus}, {KindPurchaseOrder, IndexStatus}, {KindPurchaseOrder, IndexLate}, {KindDevice, IndexSilent}}
 
 // IndexSep joins the parts of an index value.
 const IndexSep = "/"
@@ -131,19 +135,20 @@ const IndexBackfill = "0005_object_index_backfill"
 var IndexAdded = []struct{ Migration, Kind, Name string }{
 	{"0007_payables_by_buyer_backfill", KindPayable, IndexBought},
 	{"0008_orders_late_backfill", KindPurchaseOrder, IndexLate},
+	{"0009_devices_silent_backfill", KindDevice, IndexSilent},
 }
 
 // Indexed reports whether records of the kind have entries in the ordered index.
 func Indexed(kind string) bool {
 	switch kind {
-	case KindCertificate, KindFinancing, KindPayable, KindShipment, KindInvoice, KindPurchaseOrder:
+	case KindCertificate, KindFinancing, KindPayable, KindShipment, KindInvoice, KindPurchaseOrder, KindDevice:
 		return true
 	}
 	return false
 }
 
 // IndexKinds are the kinds of record the ordered index holds.
-var IndexKinds = []string{KindCertificate, KindFinancing, KindPayable, KindShipment, KindInvoice, KindPurchaseOrder}
+var IndexKinds = []string{KindCertificate, KindFinancing, KindPayable, KindShipment, KindInvoice, KindPurchaseOrder, KindDevice}
 
 // FinancingDue is the date a financing is due: its loan's due date, or its quote's
 // maturity.
@@ -227,6 +232,14 @@ func EntriesOf(kind string, v any) ([]IndexEntry, bool) {
 		if r.AwaitsLate() {
 			out = append(out, IndexEntry{IndexLate, r.LateFrom.String(), 0})
 		}
+	case *Device:
+		if kind != KindDevice {
+			return nil, false
+		}
+		if at, ok := r.QuietAfter(); ok {
+			return []IndexEntry{{IndexSilent, at.Format(IndexTime), 0}}, true
+		}
+		return nil, true
 	default:
 		return nil, false
 	}
@@ -292,13 +305,18 @@ func derefRecord(v any) any {
 		return &r
 	case PurchaseOrder:
 		return &r
+	case Device:
+		return &r
 	}
 	return v
 }
 
 // Totaled reports whether the stores keep the totals of an index's entries: of every
-// index but IndexStatus, whose entries have no amount and whose counts nothing reads.
-func Totaled(name string) bool { return name != IndexStatus }
+// index but IndexStatus, IndexLate and IndexSilent, whose entries have no amount and
+// whose counts nothing reads.
+func Totaled(name string) bool {
+	return name != IndexStatus && name != IndexLate && name != IndexSilent
+}
 
 // IndexUpdate is what storing a version of a record changes in the ordered index: the
 // version's entries, and those the store holds for the record until then (the entries

@@ -31,6 +31,7 @@ var alertWords = map[string]string{
 	linkfin.RuleDisputedAfterFinancing:  "alerts.rule.invoice_disputed_after_financing",
 	linkfin.RuleTelemetryBelowPledge:    "alerts.rule.telemetry_below_pledge",
 	linkfin.RuleLateShipment:            "alerts.rule.late_shipment",
+	linkfin.RuleSensorSilent:            "alerts.rule.sensor_silent",
 	string(linkfin.AlertYellow):         "alerts.level.yellow",
 	string(linkfin.AlertOrange):         "alerts.level.orange",
 	string(linkfin.AlertRed):            "alerts.level.red",

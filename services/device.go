@@ -23,7 +23,20 @@ func (c *RegisterDevice) Keys() []linkfin.ObjectKey {
 
 // Validate implements linkfin.Validator.
 func (c *RegisterDevice) Validate() error {
-	return validateDevice(c.Device.LotID, c.Device.Name, c.Device.PublicKey)
+	if err := validateDevice(c.Device.LotID, c.Device.Name, c.Device.PublicKey); err != nil {
+		return err
+	}
+	return validateHeartbeat(c.Device.HeartbeatSeconds)
+}
+
+// validateHeartbeat checks a device's heartbeat: none (0), or MinHeartbeatSeconds to
+// MaxHeartbeatSeconds.
+func validateHeartbeat(seconds int64) error {
+	if seconds != 0 && (seconds < linkfin.MinHeartbeatSeconds || seconds > linkfin.MaxHeartbeatSeconds) {
+		return linkfin.Errorf(linkfin.EINVALID, "heartbeat_seconds is 0 (not watched for silence) or %d to %d",
+			linkfin.MinHeartbeatSeconds, linkfin.MaxHeartbeatSeconds)
+	}
+	return nil
 }
 
 func validateDevice(lot, name string, key []byte) error {
@@ -58,7 +71,7 @@ func (c *RegisterDevice) Apply(tx linkfin.Tx) (any, error) {
 		return nil, err
 	}
 	d.WarehouseID, d.Status, d.Sequence, d.LastReadAt, d.CreatedAt = c.Actor, linkfin.DeviceActive, 0, nil, tx.Now()
-	d.ReplacedBy, d.RetiredAt = "", nil
+	d.ReplacedBy, d.RetiredAt, d.SilentSince, d.ReceiptID = "", nil, nil, ""
 	return &d, tx.Put(linkfin.KindDevice, d.ID, &d, "device.registered")
 }
 
@@ -141,7 +154,7 @@ func (c *ReplaceDevice) Apply(tx linkfin.Tx) (any, error) {
 	}
 	now := tx.Now()
 	d := linkfin.Device{ID: id, WarehouseID: old.WarehouseID, LotID: old.LotID, Name: c.Name, PublicKey: c.PublicKey,
-		Status: linkfin.DeviceActive, Replaces: old.ID, CreatedAt: now}
+		Status: linkfin.DeviceActive, HeartbeatSeconds: old.HeartbeatSeconds, Replaces: old.ID, CreatedAt: now}
 	if d.Name == "" {
 		d.Name = old.Name
 	}
@@ -242,7 +255,8 @@ func (c *ReportTelemetry) Apply(tx linkfin.Tx) (any, error) {
 	}
 	readAt := r.ReadAt.UTC()
 	r.ReadAt = readAt
-	d.Sequence, d.LastReadAt = r.Sequence, &readAt
+	// A reading ends a silence: the next one is watched for afresh.
+	d.Sequence, d.LastReadAt, d.SilentSince, d.ReceiptID = r.Sequence, &readAt, nil, w.ID
 	if err := tx.Put(linkfin.KindDevice, d.ID, d, "device.read"); err != nil {
 		return nil, err
 	}

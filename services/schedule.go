@@ -19,7 +19,9 @@ import (
 //   - the release of every conditional payment whose release date has come, and the
 //     refund of every one whose expiry date has;
 //   - the late alert of every order whose goods are not all received on its late day
-//     (LateOrders: the ordered index's orders late by today, not every order).
+//     (LateOrders: the ordered index's orders late by today, not every order);
+//   - the silence of every device whose heartbeat has passed with no reading
+//     (SilentDevices: the ordered index's devices quiet by now, not every device).
 //
 // Each command checks its own dates again when it runs; Due only saves asking for
 // what cannot be done yet. It reads every maturity and financing record, page by page.
@@ -82,7 +84,11 @@ func Due(ctx context.Context, s linkfin.RecordReader, now time.Time) ([]linkfin.
 		return nil, err
 	}
 	late, err := LateOrders(ctx, s, today)
-	return append(out, late...), err
+	if err != nil {
+		return nil, err
+	}
+	silent, err := SilentDevices(ctx, s, now)
+	return append(append(out, late...), silent...), err
 }
 
 // scan calls fn with every record of a kind, in id order.

@@ -2,6 +2,8 @@ package storetest
 
 import (
 	"context"
+	"crypto/ed25519"
+	"crypto/sha256"
 	"encoding/json"
 	"slices"
 	"strings"
@@ -201,6 +203,94 @@ func testLateShipments(t *testing.T, open Opener) {
 	runDue(t, env)
 	if got := late(); len(got) != 3 {
 		t.Fatalf("late alerts a day after: %+v", got)
+	}
+	env.MustVerify()
+}
+
+// testSilentSensors: a device of a pledged lot registered with a heartbeat of 600 s.
+// Silent for exactly 600 s it raises nothing; one second more and the scheduler marks
+// it silent and raises sensor_silent on the loan, once: later runs raise nothing more.
+// Its next reading ends the silence, and a new silence raises a new alert. A silent
+// device of a lot that backs no loan is marked, with no alert; a device without a
+// heartbeat is never watched; a heartbeat under a minute is refused.
+func testSilentSensors(t *testing.T, open Opener) {
+	env := NewEnv(t, open)
+	pledgeFixture(t, env, nil)
+	mustRun(t, env, &services.MarkPrice{Mark: linkfin.PriceMark{ID: "copper", Currency: "CNY", Price: 60_000_00}})
+	for _, r := range []linkfin.WarehouseReceipt{
+		{ID: "R1", OwnerID: "trader", LotID: "LOT-7", Commodity: "copper", Quantity: 100, Unit: "t"},
+		{ID: "R2", OwnerID: "trader", LotID: "LOT-8", Commodity: "copper", Quantity: 10, Unit: "t"},
+	} {
+		mustRun(t, env, &services.IssueWarehouseReceipt{Actor: "port", Receipt: r})
+	}
+	mustRun(t, env, &services.RequestPledgeLoan{Actor: "trader", ID: "w1", ReceiptID: "R1", ProgramID: "wh", FunderID: "factor"})
+	mustRun(t, env, &services.AcceptPledgeLoan{Actor: "trader", ID: "w1", ReceiptID: "R1"})
+	mustRun(t, env, &services.DisburseFinancing{Actor: "factor", ID: "w1"})
+	key := func(id string) ed25519.PublicKey {
+		seed := sha256.Sum256([]byte(id))
+		return ed25519.NewKeyFromSeed(seed[:]).Public().(ed25519.PublicKey)
+	}
+	if _, err := run[linkfin.Device](t, env, &services.RegisterDevice{Actor: "port", Device: linkfin.Device{ID: "D-x", LotID: "LOT-7",
+		PublicKey: key("D-x"), HeartbeatSeconds: linkfin.MinHeartbeatSeconds - 1}}); !refusal(err, linkfin.EINVALID, "heartbeat_seconds") {
+		t.Fatalf("a heartbeat under a minute: %v", err)
+	}
+	lot7 := &sensor{id: "D-7"}
+	seed := sha256.Sum256([]byte("D-7"))
+	lot7.key = ed25519.NewKeyFromSeed(seed[:])
+	for _, d := range []linkfin.Device{
+		{ID: "D-7", LotID: "LOT-7", PublicKey: lot7.public(), HeartbeatSeconds: 600},
+		{ID: "D-8", LotID: "LOT-8", PublicKey: key("D-8"), HeartbeatSeconds: 600},
+		{ID: "D-0", LotID: "LOT-7", PublicKey: key("D-0")},
+	} {
+		mustRun(t, env, &services.RegisterDevice{Actor: "port", Device: d})
+	}
+	if _, err := lot7.count(t, env, "port", "R1", 100); err != nil {
+		t.Fatal(err)
+	}
+	silent := func() []linkfin.Alert {
+		var out []linkfin.Alert
+		for _, a := range alertsOf(t, env, linkfin.Viewer{Operator: true}) {
+			if a.Rule == linkfin.RuleSensorSilent {
+				out = append(out, a)
+			}
+		}
+		return out
+	}
+	device := func(id string) linkfin.Device { return record[linkfin.Device](t, env, linkfin.KindDevice, id) }
+	env.Clock.Advance(600 * time.Second)
+	runDue(t, env)
+	if got := silent(); len(got) != 0 || device("D-7").SilentSince != nil {
+		t.Fatalf("silent for exactly its heartbeat: %+v", got)
+	}
+	env.Clock.Advance(time.Second)
+	runDue(t, env)
+	got := silent()
+	if len(got) != 1 || got[0].Level != linkfin.AlertOrange || got[0].SubjectID != "D-7" || got[0].FinancingID != "w1" ||
+		got[0].SupplierID != "trader" || !slices.Contains(got[0].Watchers, "factor") || !strings.Contains(got[0].Evidence, "heartbeat is 600 s") {
+		t.Fatalf("silent for 601 s: %+v", got)
+	}
+	if device("D-7").SilentSince == nil || device("D-8").SilentSince == nil || device("D-0").SilentSince != nil {
+		t.Fatalf("marked silent: D-7 %v, D-8 %v, D-0 %v", device("D-7").SilentSince, device("D-8").SilentSince, device("D-0").SilentSince)
+	}
+	env.Clock.Advance(600 * time.Second)
+	if cs, err := services.SilentDevices(context.Background(), env.Records(), env.Clock.Now()); err != nil || len(cs) != 0 {
+		t.Fatalf("devices flagged again: %v, %v", cs, err)
+	}
+	runDue(t, env)
+	if got := silent(); len(got) != 1 {
+		t.Fatalf("one silence raised again: %+v", got)
+	}
+	// It reports again: the silence is over, and the next one raises a new alert.
+	if _, err := lot7.count(t, env, "port", "R1", 100); err != nil {
+		t.Fatal(err)
+	}
+	if d := device("D-7"); d.SilentSince != nil || d.ReceiptID != "R1" {
+		t.Fatalf("after a reading: %+v", d)
+	}
+	env.Clock.Advance(601 * time.Second)
+	runDue(t, env)
+	if got := silent(); len(got) != 2 || got[1].SubjectID != "D-7" || got[1].ID == got[0].ID {
+		t.Fatalf("a second silence: %+v", got)
 	}
 	env.MustVerify()
 }

@@ -291,6 +291,7 @@ func Run(t *testing.T, open Opener) {
 		{"Devices", testDevices, true},
 		{"Alerts", testAlerts, true},
 		{"LateShipments", testLateShipments, true},
+		{"SilentSensors", testSilentSensors, true},
 		{"Offers", testOffers, true},
 		{"ECNYWallets", testECNYWallets, true},
 		{"ECNYEarlyPayment", testECNYEarlyPayment, true},
