@@ -203,7 +203,21 @@ func seedConsole(ctx context.Context, e *engine.Engine, auth *services.Auth) err
 		}
 		cs = append(cs, &services.CreateUser{Actor: org, By: services.ByOperator, User: linkfin.User{OrgID: org, Name: userName(org), Role: role, Language: linkfin.LangEN}, Password: sealed})
 	}
-	return demo.SubmitAll(ctx, e, cs)
+	if err := demo.SubmitAll(ctx, e, cs); err != nil {
+		return err
+	}
+	// e-CNY wallets, whose pages the crawl reaches: tier1's corporate wallet with a
+	// sub-wallet, and tier2's personal one.
+	var corporate linkfin.ECNYWallet
+	if err := e.Run(ctx, &services.OpenECNYWallet{OrgID: "tier1", In: linkfin.ECNYWalletIn{Limits: &linkfin.WalletLimits{
+		Balance: 1_000_000_00, Payment: 100_000_00, Daily: 200_000_00, Yearly: 1_000_000_00}}}, &corporate); err != nil {
+		return err
+	}
+	return demo.SubmitAll(ctx, e, []linkfin.Command{
+		&services.OpenECNYWallet{Actor: "tier1", OrgID: "tier1", In: linkfin.ECNYWalletIn{ParentID: corporate.ID,
+			Limits: &linkfin.WalletLimits{Balance: 10_000_00, Payment: 1_000_00, Daily: 2_000_00, Yearly: 10_000_00}}},
+		&services.OpenECNYWallet{Actor: "tier2", OrgID: "tier2"},
+	})
 }
 
 // spread gives the chain's pieces the life the console shows: one in a hundred passed
@@ -309,7 +323,7 @@ func openPayableStep(ch chain, today linkfin.Date, n, step int) linkfin.Command 
 var consoleLink = regexp.MustCompile(`href="(/[^"#]*)"`)
 
 // recordPath is the address of a record's page: its id is one of many of the same page.
-var recordPath = regexp.MustCompile(`^/(invoices|pieces|financings|receipts|payables|orders|programs|audit/events)/[^/?]+`)
+var recordPath = regexp.MustCompile(`^/(invoices|pieces|financings|receipts|payables|orders|programs|ecny|conditional-payments|audit/events)/[^/?]+`)
 
 // pageKey names the page an address shows: a record's id, a list's cursor and an
 // offer's asset are one page whatever their value.

@@ -30,11 +30,11 @@ func TestConsole(t *testing.T) {
 		}
 	}
 	for party, want := range map[string][]string{
-		"tier1":    {"/", "/pieces/{id}", "/financings", "/invoices", "/orders/{id}"},
+		"tier1":    {"/", "/pieces/{id}", "/financings", "/invoices", "/orders/{id}", "/ecny", "/ecny/{id}"},
 		"anchor":   {"/", "/settlements", "/programs/{id}", "/payables"},
 		"bank":     {"/", "/financings/{id}", "/exposure"},
 		"port":     {"/"},
-		"operator": {"/", "/audit", "/organizations", "/users"},
+		"operator": {"/", "/audit", "/organizations", "/users", "/ecny/{id}"},
 	} {
 		for _, page := range want {
 			if !pages[party][page] {

@@ -173,6 +173,7 @@ func New(s linkfin.Store, e *engine.Engine, auth *services.Auth, logger *slog.Lo
 	c.mux.HandleFunc("POST /ecny/{id}/redeem", c.person(c.moveECNY("redeem")))
 	c.mux.HandleFunc("POST /ecny/{id}/pay", c.person(c.payECNY))
 	c.mux.HandleFunc("POST /ecny/{id}/designate", c.person(c.designateECNY))
+	c.ecnyWalletRoutes()
 	c.conditionalRoutes()
 	c.mux.HandleFunc("/", c.notFound)
 	return c

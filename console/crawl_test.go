@@ -23,8 +23,9 @@ func TestCrawl(t *testing.T) {
 	s.run(&services.RequestCertificateDiscounting{Actor: "tier1", ID: "F-1", ProgramID: "auto-scf", PieceID: "C-1", FunderID: "bank"})
 	s.run(&services.AcceptCertificateDiscounting{Actor: "tier1", ID: "F-1", PieceID: "C-1"})
 	s.run(&services.CreateOrganization{Org: linkfin.Organization{ID: "outsider", Name: "Outsider Trading", Capabilities: []linkfin.Capability{linkfin.CapTrade, linkfin.CapFund}}})
+	ecnyFixture(s)
 
-	records := regexp.MustCompile(`^/(invoices|pieces|financings|receipts|payables|orders|programs)/[^/?]+$`)
+	records := regexp.MustCompile(`^/(invoices|pieces|financings|receipts|payables|orders|programs|ecny)/[^/?]+$`)
 	seen := map[string]bool{}
 	for _, who := range []struct {
 		org  string
@@ -65,7 +66,13 @@ func TestCrawl(t *testing.T) {
 			t.Errorf("%s/%s reached only %v", who.org, who.role, visited)
 		}
 	}
-	if len(seen) < 3 {
+	wallets := 0
+	for path := range seen {
+		if strings.HasPrefix(path, "/ecny/") {
+			wallets++
+		}
+	}
+	if len(seen) < 3 || wallets < 3 {
 		t.Fatalf("the crawl reached only these records: %v", seen)
 	}
 	outsider := s.as("outsider", linkfin.RoleAdmin)

@@ -10,7 +10,10 @@ import (
 	"time"
 
 	"linkfin"
+	"linkfin/postgres"
+	"linkfin/postgres/pgtest"
 	"linkfin/services"
+	"linkfin/sqlite/sqlitetest"
 )
 
 var walletIDs = regexp.MustCompile(`<h2 id="wallet-(ew_[0-9a-z]+)">`)
@@ -128,5 +131,197 @@ func TestECNYSettlementRefused(t *testing.T) {
 	}
 	if s.piece("C-E").Status != linkfin.CertificateActive {
 		t.Fatalf("C-E is %s", s.piece("C-E").Status)
+	}
+}
+
+// ecnyFixture gives the site e-CNY wallets of every kind: a corporate wallet of
+// tier1's, opened by the operator and topped up with 1,000.00, with a sub-wallet it
+// delegates 500.00 / 100.00 / 200.00 / 1,000.00 to; and a personal wallet of tier2's,
+// class IV, with an identity document recorded. The crawls reach their pages.
+func ecnyFixture(s *site) (corporate, sub, personal linkfin.ECNYWallet) {
+	s.t.Helper()
+	json.Unmarshal(s.run(&services.OpenECNYWallet{OrgID: "tier1", In: linkfin.ECNYWalletIn{Limits: &linkfin.WalletLimits{
+		Balance: 50_000_00, Payment: 10_000_00, Daily: 20_000_00, Yearly: 100_000_00}}}), &corporate)
+	s.run(&services.RecordInboundPayment{Rail: "bank", InstructionID: "tier1-ecny", OrgID: "tier1", Currency: "CNY", Amount: 1_000_00})
+	s.run(&services.MoveECNY{Actor: "tier1", ID: corporate.ID, Op: "top-up", Amount: 1_000_00})
+	json.Unmarshal(s.run(&services.OpenECNYWallet{Actor: "tier1", OrgID: "tier1", In: linkfin.ECNYWalletIn{ParentID: corporate.ID,
+		Limits: &linkfin.WalletLimits{Balance: 500_00, Payment: 100_00, Daily: 200_00, Yearly: 1_000_00}}}), &sub)
+	json.Unmarshal(s.run(&services.OpenECNYWallet{Actor: "tier2", OrgID: "tier2"}), &personal)
+	s.run(&services.RecordECNYEvidence{ID: personal.ID, Evidence: linkfin.ECNYEvidenceIn{Kind: linkfin.EvidenceIdentity, Reference: "ID 3301"}})
+	return corporate, sub, personal
+}
+
+var subWalletIDs = regexp.MustCompile(`<tr id="sub-(ew_[0-9a-z]+)">`)
+
+// TestECNYWalletPage: a wallet's page shows its class, its limits and what it has paid
+// today and this year; the operator records its owner's identity evidence there and the
+// owner raises its class, refused with the API's code and message until the evidence is
+// recorded. A corporate wallet's page lists its sub-wallets with their delegated limits;
+// its admin opens one there (refused past the parent's limits) and funds it from the
+// parent (refused past the sub-wallet's balance limit). A viewer is offered no form and
+// changes nothing; another organization finds no such page.
+func TestECNYWalletPage(t *testing.T) {
+	for _, store := range []struct {
+		name string
+		open func(*testing.T) linkfin.Store
+	}{{"sqlite", func(t *testing.T) linkfin.Store { return sqlitetest.Open(t) }}, {"postgres", openPostgres}} {
+		t.Run(store.name, func(t *testing.T) { testECNYWalletPage(t, newSiteOn(t, store.open(t))) })
+	}
+}
+
+// openPostgres opens a schema of its own on the server of LINKFIN_TEST_POSTGRES_URL,
+// dropped when the test ends; without one the test is skipped.
+func openPostgres(t *testing.T) linkfin.Store {
+	t.Helper()
+	s, err := postgres.Open(t.Context(), pgtest.Schema(t, pgtest.Skip(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if err := s.Migrate(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func testECNYWalletPage(t *testing.T, s *site) {
+	corporate, _, _ := ecnyFixture(s)
+	var personal linkfin.ECNYWallet
+	json.Unmarshal(s.run(&services.OpenECNYWallet{Actor: "tier1", OrgID: "tier1"}), &personal)
+
+	tier1 := s.as("tier1", linkfin.RoleAdmin)
+	op := s.as("", linkfin.RoleOperator)
+	_, page := tier1.get("/ecny")
+	if !strings.Contains(page, `<a href="/ecny/`+personal.ID+`">`) || !strings.Contains(page, `<a href="/ecny/`+corporate.ID+`">`) {
+		t.Fatalf("the wallets page links to no wallet's page:\n%s", page)
+	}
+	form := func(page string, extra url.Values) url.Values {
+		f := url.Values{"csrf": {hidden(page, "csrf")}, "idempotency_key": {randomToken()}}
+		for k, v := range extra {
+			f[k] = v
+		}
+		return f
+	}
+
+	// A personal wallet: class IV, its limits, and the classes it may rise to.
+	_, page = tier1.get("/ecny/" + personal.ID)
+	for _, want := range []string{`id="kind">Personal, class 4<`, `id="balance">CNY 0.00 / CNY 1,000.00<`, `id="payment">CNY 500.00<`,
+		`id="today">CNY 0.00 / CNY 1,000.00<`, `id="year">CNY 0.00 / CNY 10,000.00<`, `id="needs-3">Class 3 needs: Identity document<`,
+		`action="/ecny/` + personal.ID + `/class"`} {
+		if !strings.Contains(page, want) {
+			t.Fatalf("the personal wallet's page has no %s:\n%s", want, page)
+		}
+	}
+	if strings.Contains(page, "/evidence\"") || strings.Contains(page, "/sub-wallets\"") {
+		t.Fatalf("the owner is offered the operator's or a corporate wallet's forms:\n%s", page)
+	}
+	code, body := tier1.post("/ecny/"+personal.ID+"/class", form(page, url.Values{"class": {"3"}}))
+	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "<code>identity_evidence_required</code>") ||
+		!strings.Contains(body, "class 3 needs recorded identity evidence") {
+		t.Fatalf("a class raised without evidence: %d\n%s", code, body)
+	}
+	if code, _ := tier1.post("/ecny/"+personal.ID+"/evidence", form(page, url.Values{"kind": {"identity_document"}, "reference": {"mine"}})); code != http.StatusForbidden {
+		t.Fatalf("the owner recording its own evidence: %d, want 403", code)
+	}
+	// The operator records the identity document; the owner raises the class to III.
+	_, opPage := op.get("/ecny/" + personal.ID)
+	if !strings.Contains(opPage, `action="/ecny/`+personal.ID+`/evidence"`) || strings.Contains(opPage, "/class\"") {
+		t.Fatalf("the operator's forms:\n%s", opPage)
+	}
+	if code, body := op.post("/ecny/"+personal.ID+"/evidence", form(opPage, url.Values{"kind": {"identity_document"}, "reference": {"ID 1101"}})); code != http.StatusSeeOther {
+		t.Fatalf("recording evidence: %d\n%s", code, body)
+	}
+	_, page = tier1.get("/ecny/" + personal.ID)
+	if !strings.Contains(page, `<tr id="evidence-identity_document"><td>Identity document</td><td>ID 1101</td>`) {
+		t.Fatalf("the evidence recorded is not shown:\n%s", page)
+	}
+	if code, body := tier1.post("/ecny/"+personal.ID+"/class", form(page, url.Values{"class": {"3"}})); code != http.StatusSeeOther {
+		t.Fatalf("raising the class: %d\n%s", code, body)
+	}
+	_, page = tier1.get("/ecny/" + personal.ID)
+	if !strings.Contains(page, `id="kind">Personal, class 3<`) || !strings.Contains(page, `id="balance">CNY 0.00 / CNY 2,000.00<`) {
+		t.Fatalf("after the raise:\n%s", page)
+	}
+
+	// A corporate wallet: its sub-wallet, with the limits it delegated.
+	_, page = tier1.get("/ecny/" + corporate.ID)
+	subs := subWalletIDs.FindAllStringSubmatch(page, -1)
+	if !strings.Contains(page, `id="kind">Corporate<`) || len(subs) != 1 {
+		t.Fatalf("the corporate wallet's page:\n%s", page)
+	}
+	first := subs[0][1]
+	for _, want := range []string{`id="sub-balance-` + first + `">CNY 0.00 / CNY 500.00<`, `id="sub-payment-` + first + `">CNY 100.00<`,
+		`id="sub-today-` + first + `">CNY 0.00 / CNY 200.00<`, `id="sub-year-` + first + `">CNY 0.00 / CNY 1,000.00<`} {
+		if !strings.Contains(page, want) {
+			t.Fatalf("the corporate wallet's page has no %s:\n%s", want, page)
+		}
+	}
+	limits := func(balance string) url.Values {
+		return url.Values{"balance": {balance}, "payment": {"50.00"}, "daily": {"100.00"}, "yearly": {"300.00"}}
+	}
+	code, body = tier1.post("/ecny/"+corporate.ID+"/sub-wallets", form(page, limits("50,000.01")))
+	if code != http.StatusBadRequest && code != http.StatusUnprocessableEntity || !strings.Contains(body, "<code>invalid</code>") ||
+		!strings.Contains(body, "within its parent") {
+		t.Fatalf("a sub-wallet past its parent's limits: %d\n%s", code, body)
+	}
+	if code, body := tier1.post("/ecny/"+corporate.ID+"/sub-wallets", form(page, limits("300.00"))); code != http.StatusSeeOther {
+		t.Fatalf("opening a sub-wallet: %d\n%s", code, body)
+	}
+	_, page = tier1.get("/ecny/" + corporate.ID)
+	var second string
+	for _, m := range subWalletIDs.FindAllStringSubmatch(page, -1) {
+		if m[1] != first {
+			second = m[1]
+		}
+	}
+	if second == "" || !strings.Contains(page, `id="sub-balance-`+second+`">CNY 0.00 / CNY 300.00<`) || !strings.Contains(page, `id="sub-payment-`+second+`">CNY 50.00<`) {
+		t.Fatalf("the new sub-wallet:\n%s", page)
+	}
+	// Funded from the parent, up to its balance limit.
+	code, body = tier1.post("/ecny/"+second+"/fund", form(page, url.Values{"amount": {"300.01"}}))
+	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "<code>wallet_balance_limit</code>") || !strings.Contains(body, "may hold 300.00 CNY more") {
+		t.Fatalf("funding past the sub-wallet's balance limit: %d\n%s", code, body)
+	}
+	if code, body := tier1.post("/ecny/"+second+"/fund", form(page, url.Values{"amount": {"250.00"}})); code != http.StatusSeeOther {
+		t.Fatalf("funding: %d\n%s", code, body)
+	}
+	_, page = tier1.get("/ecny/" + corporate.ID)
+	if !strings.Contains(page, `id="sub-balance-`+second+`">CNY 250.00 / CNY 300.00<`) || !strings.Contains(page, `id="balance">CNY 750.00 / CNY 50,000.00<`) {
+		t.Fatalf("after funding:\n%s", page)
+	}
+	_, page = tier1.get("/ecny/" + second)
+	if !strings.Contains(page, `href="/ecny/`+corporate.ID+`"`) || !strings.Contains(page, `id="balance">CNY 250.00 / CNY 300.00<`) {
+		t.Fatalf("the sub-wallet's page:\n%s", page)
+	}
+
+	// Finance funds but opens no wallet; a viewer does nothing; another organization
+	// finds no such page.
+	_, page = s.as("tier1", linkfin.RoleFinance).get("/ecny/" + corporate.ID)
+	if !strings.Contains(page, `action="/ecny/`+second+`/fund"`) || strings.Contains(page, "/sub-wallets\"") {
+		t.Fatalf("finance's forms:\n%s", page)
+	}
+	viewer := s.as("tier1", linkfin.RoleViewer)
+	_, vpage := viewer.get("/ecny/" + corporate.ID)
+	if strings.Contains(vpage, `<form method="post" action="/ecny/`) || !strings.Contains(vpage, `id="sub-`+second+`"`) {
+		t.Fatalf("a viewer's page:\n%s", vpage)
+	}
+	if code, _ := viewer.post("/ecny/"+second+"/fund", form(vpage, url.Values{"amount": {"1.00"}})); code != http.StatusForbidden {
+		t.Fatalf("a viewer funding: %d, want 403", code)
+	}
+	if code, _ := viewer.post("/ecny/"+corporate.ID+"/sub-wallets", form(vpage, limits("1.00"))); code != http.StatusForbidden {
+		t.Fatalf("a viewer opening a sub-wallet: %d, want 403", code)
+	}
+	for _, id := range []string{corporate.ID, second, personal.ID} {
+		if code, _ := s.as("tier2", linkfin.RoleAdmin).get("/ecny/" + id); code != http.StatusNotFound {
+			t.Fatalf("tier2 reads tier1's wallet %s: %d", id, code)
+		}
+	}
+	tier2 := s.as("tier2", linkfin.RoleAdmin)
+	_, page = tier2.get("/ecny")
+	if code, _ := tier2.post("/ecny/"+second+"/fund", form(page, url.Values{"amount": {"1.00"}})); code != http.StatusNotFound {
+		t.Fatalf("tier2 funding tier1's sub-wallet: %d, want 404", code)
+	}
+	if code, _ := tier2.post("/ecny/"+corporate.ID+"/sub-wallets", form(page, limits("1.00"))); code != http.StatusNotFound {
+		t.Fatalf("tier2 opening a sub-wallet of tier1's: %d, want 404", code)
 	}
 }

@@ -135,7 +135,8 @@ func TestEveryPageInItsLanguage(t *testing.T) {
 	s := certified(t)
 	s.run(&services.RequestCertificateDiscounting{Actor: "tier1", ID: "F-1", ProgramID: "auto-scf", PieceID: "C-1", FunderID: "bank"})
 	s.run(&services.AcceptCertificateDiscounting{Actor: "tier1", ID: "F-1", PieceID: "C-1"})
-	pages := 0
+	ecnyFixture(s)
+	pages, walletPages := 0, 0
 	for _, lang := range []Lang{Chinese, English} {
 		for _, org := range []string{"anchor", "tier1", "tier2", "bank", "factor", "dealer", "port", ""} {
 			name := "all-" + org + "-" + strings.ToLower(string(lang))
@@ -157,6 +158,9 @@ func TestEveryPageInItsLanguage(t *testing.T) {
 			}
 			crawl(t, c, name, 150, func(path, page string) {
 				pages++
+				if strings.HasPrefix(path, "/ecny/ew_") {
+					walletPages++
+				}
 				for _, u := range unlabelled(page) {
 					t.Errorf("%s: %s has a control without a label: %s", name, path, u)
 				}
@@ -173,7 +177,7 @@ func TestEveryPageInItsLanguage(t *testing.T) {
 			})
 		}
 	}
-	if pages < 50 {
-		t.Fatalf("the crawl read only %d pages", pages)
+	if pages < 50 || walletPages < 6 {
+		t.Fatalf("the crawl read only %d pages, %d of them e-CNY wallets'", pages, walletPages)
 	}
 }

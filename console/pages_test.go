@@ -36,7 +36,12 @@ type site struct {
 
 func newSite(t *testing.T) *site {
 	t.Helper()
-	s := sqlitetest.Open(t)
+	return newSiteOn(t, sqlitetest.Open(t))
+}
+
+// newSiteOn is newSite on the store s, migrated and empty.
+func newSiteOn(t *testing.T, s linkfin.Store) *site {
+	t.Helper()
 	signer, _ := storetest.LogKey(t, s)
 	clock := storetest.NewClock()
 	e, err := engine.Open(context.Background(), engine.Config{Store: s, Signer: signer, Now: clock.Now})
