@@ -1,7 +1,9 @@
 // Package client is a Go client for linkfin's REST API (DESIGN §5). One request path
 // sets the key, encodes JSON, puts an Idempotency-Key on every POST and turns problem
 // details into errors that carry their stable code; typed methods cover the resources
-// of the whole process, from organizations to settlement. The platform names the
+// of the whole process, from organizations to settlement, and the money it moves:
+// e-CNY wallets and payments, conditional payments, purpose-bound wallets, and bank
+// statements, expected payments and payment files. The platform names the
 // records a create makes; the answer carries the id the next calls use. The wire
 // types are the root package's, which the server speaks too: the client needs that
 // package and the standard library alone.
@@ -115,6 +117,13 @@ type body struct {
 	data        []byte
 }
 
+// raw is an answer that is not JSON: Do asks for the media type accept and keeps the
+// answer's bytes.
+type raw struct {
+	accept string
+	data   []byte
+}
+
 // Do sends one request to path ("/v1/…", with any query string) and decodes the JSON
 // answer into out unless out is nil. in, unless nil, is sent as JSON. It is the path
 // every typed method takes, and it reaches routes they do not cover.
@@ -140,6 +149,9 @@ func (c *Client) Do(ctx context.Context, method, path string, in, out any) error
 	}
 	req.Header.Set("Authorization", "Bearer "+c.key)
 	req.Header.Set("Accept", "application/json")
+	if r, ok := out.(*raw); ok {
+		req.Header.Set("Accept", r.accept)
+	}
 	req.Header.Set("User-Agent", c.userAgent)
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
@@ -169,6 +181,10 @@ func (c *Client) Do(ctx context.Context, method, path string, in, out any) error
 		return problem(resp, data)
 	}
 	if out == nil {
+		return nil
+	}
+	if r, ok := out.(*raw); ok {
+		r.data = data
 		return nil
 	}
 	if err := json.Unmarshal(data, out); err != nil {

@@ -587,6 +587,50 @@ func endToEnd(t *testing.T, open opener) {
 	w.move("anchor", "tier1", early.Quote.Price)
 	w.checkWallets("an offer taken")
 
+	// The same in e-CNY: the anchor pays early from the corporate wallet it designated
+	// into the one tier1 designated, refused until tier1 has one. Its platform wallet
+	// pays nothing but the top-up.
+	// 15,000.00 × 0.18 × 7 / 360 = 52.50; price 14,947.50.
+	corporate := func(org string) *linkfin.ECNYWallet {
+		return must(w.op.OpenECNYWallet(ctx, client.ECNYWalletIn{OrgID: org, Limits: &client.WalletLimits{
+			Balance: 1_000_000_00, Payment: 100_000_00, Daily: 200_000_00, Yearly: 1_000_000_00}}))
+	}
+	anchorW, tier1W := corporate("anchor"), corporate("tier1")
+	must(anchor.TopUpECNY(ctx, anchorW.ID, 15_000_00))
+	w.wallet["anchor"] -= 15_000_00
+	if o := must(anchor.DesignateECNYWallet(ctx, "anchor", anchorW.ID)); o.ECNYWalletID != anchorW.ID {
+		t.Fatalf("the anchor's designation: %+v", o)
+	}
+	w.order("anchor", "tier1", "PO-1009", 150, 100_00, "2026-11-09", false)
+	e2 := must(tier1.RequestFinancing(ctx, client.FinancingIn{Product: linkfin.ProductDynamicDiscounting, ProgramID: w.program,
+		AssetID: linkfin.PayableID(w.id("inv-PO-1009")), Rail: linkfin.RailECNY}))
+	if e2.Rail != linkfin.RailECNY || e2.Quote.Price != 14_947_50 {
+		t.Fatalf("the early payment in e-CNY: %+v", e2)
+	}
+	_, err = tier1.AcceptFinancing(ctx, e2.ID)
+	refused(t, "an early payment in e-CNY to a seller without a wallet", err, http.StatusUnprocessableEntity, linkfin.ENOECNYWALLET)
+	must(tier1.DesignateECNYWallet(ctx, "tier1", tier1W.ID))
+	if f := must(tier1.AcceptFinancing(ctx, e2.ID)); f.Status != linkfin.FinancingSettled || f.ECNYTransferID == 0 {
+		t.Fatalf("the early payment in e-CNY: %+v", f)
+	}
+	if got := must(tier1.GetECNYWallet(ctx, tier1W.ID)); got.Balance != 14_947_50 {
+		t.Fatalf("tier1's e-CNY wallet: %+v", got)
+	}
+	if got := must(anchor.GetECNYWallet(ctx, anchorW.ID)); got.Balance != 52_50 || got.PaidToday != 14_947_50 {
+		t.Fatalf("the anchor's e-CNY wallet: %+v", got)
+	}
+	inECNY := must(client.Collect(ctx, tier1.ListECNYPayments, nil))
+	if len(inECNY) != 1 || inECNY[0].For != linkfin.ECNYForEarly || inECNY[0].FinancingID != e2.ID || inECNY[0].PayerID != "anchor" ||
+		inECNY[0].Amount != 14_947_50 || inECNY[0].From != "" || inECNY[0].To != "" {
+		t.Fatalf("tier1's e-CNY payments: %+v", inECNY)
+	}
+	if got := must(anchor.GetECNYPayment(ctx, inECNY[0].ID)); got.TransferID != inECNY[0].TransferID {
+		t.Fatalf("the anchor's e-CNY payment: %+v", got)
+	}
+	_, err = tier2.GetECNYPayment(ctx, inECNY[0].ID)
+	refused(t, "another's e-CNY payment", err, http.StatusNotFound, linkfin.ENOTFOUND)
+	w.checkWallets("an early payment in e-CNY")
+
 	// Factoring with recourse: 60 % of an approved invoice now, the rest at collection.
 	w.order("anchor", "tier1", "PO-1003", 200, 1_000_00, "2027-01-15", false)
 	fx := w.finance("tier1", client.FinancingIn{Product: linkfin.ProductFactoring, FunderID: "factor", AssetID: linkfin.PayableID(w.id("inv-PO-1003"))})
@@ -698,7 +742,7 @@ func endToEnd(t *testing.T, open opener) {
 		ids = append(ids, inv.ID)
 	}
 	// In the order they were made: the platform's ids grow with time.
-	if strings.Join(ids, ",") != strings.Join([]string{w.id("inv-0042"), w.id("inv-ubl"), w.id("inv-PO-1002"), w.id("inv-PO-1008"), w.id("inv-PO-1003"), w.id("inv-PO-1004")}, ",") {
+	if strings.Join(ids, ",") != strings.Join([]string{w.id("inv-0042"), w.id("inv-ubl"), w.id("inv-PO-1002"), w.id("inv-PO-1008"), w.id("inv-PO-1009"), w.id("inv-PO-1003"), w.id("inv-PO-1004")}, ",") {
 		t.Fatalf("anchor's invoices: %v", ids)
 	}
 	n := 0
