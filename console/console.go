@@ -161,6 +161,7 @@ func New(s linkfin.Store, e *engine.Engine, auth *services.Auth, logger *slog.Lo
 	c.mux.HandleFunc("GET /programs/{id}/disclosure", c.person(c.disclosure))
 	c.mux.HandleFunc("GET /exposure", c.person(c.section(c.exposure)))
 	c.mux.HandleFunc("GET /scorecard", c.person(c.section(c.scorecard)))
+	c.mux.HandleFunc("GET /declined", c.person(c.declined))
 	// Dynamic discounting: the anchor's early payments, offered and made.
 	c.mux.HandleFunc("GET /discounting", c.person(c.section(c.discounting)))
 	c.mux.HandleFunc("POST /discounting/offer", c.person(c.offerEarlyPayment))

@@ -1,6 +1,7 @@
 package console
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -41,5 +42,52 @@ func TestScorecardPages(t *testing.T) {
 	code, page = s.as("tier1", linkfin.RoleViewer).get("/financings/F-1")
 	if code != http.StatusOK || !strings.Contains(page, `id="decision"`) || !strings.Contains(page, "grade "+want.Grade) {
 		t.Fatalf("the financing's decision: %d\n%s", code, page)
+	}
+}
+
+// A request refused on its grade is kept, and the declined requests page shows it to
+// the requester, the funder asked and the anchor, with the decision's reasons in
+// words; an organization not party to it does not see it.
+func TestDeclinedRequestsPage(t *testing.T) {
+	s := certified(t)
+	s.run(&services.SetGradeFloor{Actor: "bank", ProgramID: "auto-scf", Floor: "A"})
+	err := s.e.Run(t.Context(), &services.RequestCertificateDiscounting{Actor: "tier1", ID: "F-1", ProgramID: "auto-scf", PieceID: "C-1", FunderID: "bank"}, new(json.RawMessage))
+	if linkfin.ErrorCode(err) != services.EGRADE {
+		t.Fatalf("the request below the floor: %v", err)
+	}
+	objs, err := s.store.ListObjects(t.Context(), linkfin.KindDeclinedRequest, "", 10)
+	if err != nil || len(objs) != 1 {
+		t.Fatalf("declined requests: %v, %v", objs, err)
+	}
+	var dr linkfin.DeclinedRequest
+	if err := json.Unmarshal(objs[0].Data, &dr); err != nil {
+		t.Fatal(err)
+	}
+	sc, err := services.Recompute(&dr.Decision)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, page := s.as("tier1", linkfin.RoleViewer).get("/scorecard"); !strings.Contains(page, `href="/declined"`) {
+		t.Fatalf("the scorecard page does not link the declined requests:\n%s", page)
+	}
+	for _, org := range []string{"tier1", "bank", "anchor"} {
+		code, page := s.as(org, linkfin.RoleViewer).get("/declined")
+		if code != http.StatusOK || !strings.Contains(page, `id="declined-`+dr.ID+`"`) || !strings.Contains(page, sc.Reasons[0].EN) ||
+			!strings.Contains(page, "grade A, the funder&#39;s") || !strings.Contains(page, "grade "+dr.Decision.Grade) {
+			t.Fatalf("%s's declined requests: %d\n%s", org, code, page)
+		}
+	}
+	zh := s.browser()
+	if code, body := zh.signIn(s.user("bank", linkfin.RoleFinance, linkfin.LangZH), password, ""); code != http.StatusSeeOther {
+		t.Fatalf("signing in: %d\n%s", code, body)
+	}
+	if _, page := zh.get("/declined"); !strings.Contains(page, sc.Reasons[0].ZH) {
+		t.Fatalf("the bank's declined requests in Chinese:\n%s", page)
+	}
+	if code, page := s.as("tier2", linkfin.RoleViewer).get("/declined"); code != http.StatusOK || strings.Contains(page, dr.ID) {
+		t.Fatalf("tier2 sees tier1's declined request: %d\n%s", code, page)
+	}
+	if code, csv := s.as("bank", linkfin.RoleViewer).get("/declined?format=csv"); code != http.StatusOK || !strings.Contains(csv, dr.ID) {
+		t.Fatalf("the declined requests as a table: %d\n%s", code, csv)
 	}
 }

@@ -245,8 +245,12 @@ func (e *Engine) runCommand(c linkfin.Command, now int64) Outcome {
 		}
 	}
 	if err != nil {
-		e.undoObjects(objMark)
-		e.state.Rollback(mark)
+		// A refusal the command recorded (a declined credit decision) keeps what it
+		// wrote; any other failure undoes it.
+		if !linkfin.IsRecorded(err) {
+			e.undoObjects(objMark)
+			e.state.Rollback(mark)
+		}
 		var le *linkfin.Error
 		if !errors.As(err, &le) {
 			e.cfg.Logger.Error("command failed", "err", err)

@@ -201,6 +201,7 @@ func (s *Server) domainRoutes() {
 		})
 	s.deviceRoutes()
 	s.alertRoutes()
+	s.declineRoutes()
 	getRoute[linkfin.WarehouseReceipt](s, "GET /v1/warehouse-receipts/{id}", linkfin.KindWarehouseReceipt, "Get a warehouse receipt.")
 	listRoute[linkfin.WarehouseReceipt](s, "GET /v1/warehouse-receipts", linkfin.KindWarehouseReceipt, "List warehouse receipts.")
 	act(s, Route{Pattern: "POST /v1/price-marks", Access: Operator, Out: reflect.TypeFor[linkfin.PriceMark](),

@@ -45,13 +45,51 @@ func TestScorecardOverTheAPI(t *testing.T) {
 
 	wantProblem(t, p.as("anchor", "POST", "/v1/programs/auto-scf/funders/bank/grade-floor", `{"grade_floor":"A"}`), http.StatusForbidden, linkfin.EFORBIDDEN)
 	wantJSON(t, p.as("bank", "POST", "/v1/programs/auto-scf/funders/bank/grade-floor", `{"grade_floor":"A"}`), http.StatusOK, nil)
+	var before linkfin.List[linkfin.DeclinedRequest]
+	wantJSON(t, p.as("bank", "GET", "/v1/declined-requests", ""), http.StatusOK, &before)
 	base := p.snapshot()
-	r := p.as("tier1", "POST", "/v1/financings", `{"product":"certificate_discounting","program_id":"auto-scf","funder_id":"bank","asset_id":"C-1"}`)
+	body := `{"product":"certificate_discounting","program_id":"auto-scf","funder_id":"bank","asset_id":"C-1"}`
+	r := p.as("tier1", "POST", "/v1/financings", body, "Idempotency-Key", "graded-c1")
 	pr := wantProblem(t, r, http.StatusUnprocessableEntity, services.EGRADE)
 	if !strings.Contains(pr.Detail, "graded "+sc.Grade) || !strings.Contains(pr.Detail, "["+sc.Reasons[0].Code+"]") {
 		t.Fatalf("the refusal does not say the grade and reasons: %+v", pr)
 	}
-	if after := p.snapshot(); !reflect.DeepEqual(base, after) {
-		t.Fatal("a refused request changed the store")
+	// The refusal is kept as a declined request, and that is all it changed: its
+	// event and who asked (the attribution), no money moved.
+	after := p.snapshot()
+	if !reflect.DeepEqual(base.Accounts, after.Accounts) || len(after.Events) != len(base.Events)+2 ||
+		after.Events[len(base.Events)].Type != "declined_request.recorded" {
+		t.Fatalf("the refusal changed the store beyond its record: %+v", after.Events[len(base.Events):])
+	}
+	var list linkfin.List[linkfin.DeclinedRequest]
+	wantJSON(t, p.as("bank", "GET", "/v1/declined-requests", ""), http.StatusOK, &list)
+	if len(list.Data) != len(before.Data)+1 {
+		t.Fatalf("the bank lists %d declined requests, %d before", len(list.Data), len(before.Data))
+	}
+	var dr linkfin.DeclinedRequest
+	for _, d := range list.Data {
+		if d.AssetID == "C-1" {
+			dr = d
+		}
+	}
+	if dr.RequesterID != "tier1" || dr.Product != linkfin.ProductCertificateDiscounting || dr.Floor != "A" || dr.FloorSetBy != "funder" ||
+		dr.Decision.Grade != sc.Grade || dr.Decision.ModelVersion != "v1" || len(dr.Decision.Reasons) == 0 || !strings.Contains(pr.Detail, dr.ID) {
+		t.Fatalf("declined request %+v for the refusal %q", dr, pr.Detail)
+	}
+	for _, who := range []string{"tier1", "anchor-viewer"} {
+		var got linkfin.DeclinedRequest
+		wantJSON(t, p.as(who, "GET", "/v1/declined-requests/"+dr.ID, ""), http.StatusOK, &got)
+		if !reflect.DeepEqual(got, dr) {
+			t.Fatalf("%s reads %+v, want %+v", who, got, dr)
+		}
+	}
+	wantProblem(t, p.as("outsider", "GET", "/v1/declined-requests/"+dr.ID, ""), http.StatusNotFound, linkfin.ENOTFOUND)
+	// The same request again, under its key, is answered the same and records nothing more.
+	again := wantProblem(t, p.as("tier1", "POST", "/v1/financings", body, "Idempotency-Key", "graded-c1"), http.StatusUnprocessableEntity, services.EGRADE)
+	if again.Detail != pr.Detail {
+		t.Fatalf("the retry is answered %q, first %q", again.Detail, pr.Detail)
+	}
+	if n := len(p.snapshot().Events); n != len(after.Events) {
+		t.Fatalf("the retry logged %d events", n-len(after.Events))
 	}
 }

@@ -41,6 +41,7 @@ type platform struct {
 	// assigned; expectedPayment is a payment the anchor announced into its wallet.
 	bankStatement, bankEntry, expectedPayment string
 	alert                                     string // raised in the demo on tier2's pledge loan, watched by the anchor and the bank
+	declined                                  string // tier2's pledge loan request below the bank's floor
 }
 
 func newPlatform(t *testing.T) *platform {
@@ -115,6 +116,19 @@ func newPlatform(t *testing.T) *platform {
 		t.Fatalf("the alert: %v, %v", alerts, err)
 	}
 	p.alert = alerts[0].ID
+	// tier2, graded below the bank's floor for a moment, asks it for a pledge loan: a
+	// declined request that tier2, the bank and the anchor see.
+	p.submit(t, &services.SetGradeFloor{Actor: "bank", ProgramID: "auto-scf", Floor: "A"})
+	if err := a.engine.Run(ctx, &services.RequestPledgeLoan{Actor: "tier2", ReceiptID: "WR-1", ProgramID: "auto-scf", FunderID: "bank"},
+		new(json.RawMessage)); linkfin.ErrorCode(err) != services.EGRADE {
+		t.Fatalf("tier2's request below the floor: %v", err)
+	}
+	p.submit(t, &services.SetGradeFloor{Actor: "bank", ProgramID: "auto-scf", Floor: ""})
+	declined, err := a.store.ListObjects(ctx, linkfin.KindDeclinedRequest, "", 1)
+	if err != nil || len(declined) != 1 {
+		t.Fatalf("the declined request: %v, %v", declined, err)
+	}
+	p.declined = declined[0].ID
 	msg, err := iso20022.ReadStatement(strings.NewReader(storetest.Camt053("PLATFORM-1", "PLATFORM-1", "6222 0000 1111", "CNY",
 		storetest.CamtEntry{Sign: "CRDT", Amount: "5.00", Date: due.String(), Ref: "P-1", Remitting: "unannounced"})))
 	if err != nil {
@@ -214,7 +228,7 @@ func (p *platform) fill(t *testing.T, route lfhttp.Route) string {
 		"/v1/credit-transfers/": p.creditTransfer, "/v1/payment-files/": p.paymentFile,
 		"/v1/conditional-payments/": p.cp, "/v1/purpose-bound-wallets/": p.bound,
 		"/v1/bank-statements/": p.bankStatement, "/v1/bank-entries/": p.bankEntry, "/v1/expected-payments/": p.expectedPayment,
-		"/v1/alerts/": p.alert,
+		"/v1/alerts/": p.alert, "/v1/declined-requests/": p.declined,
 	}
 	for prefix, id := range ids {
 		if strings.HasPrefix(path, prefix+"{id}") {

@@ -90,7 +90,7 @@ func (db *DB) Run(ctx context.Context, c linkfin.Command, v any) error {
 	if err == nil && v != nil {
 		data, err = json.Marshal(value)
 	}
-	if err != nil {
+	if err != nil && !linkfin.IsRecorded(err) {
 		db.state.Rollback(mark)
 		db.commit()
 		// The engine answers an error that is no *linkfin.Error as internal: so does
@@ -118,6 +118,9 @@ func (db *DB) Run(ctx context.Context, c linkfin.Command, v any) error {
 		db.objects[k] = o
 	}
 	db.commit()
+	if err != nil {
+		return err // a recorded refusal: its writes stand, and it is answered as refused
+	}
 	if v == nil {
 		return nil
 	}

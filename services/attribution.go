@@ -57,11 +57,15 @@ func (a *Attributed) Validate() error {
 func (a *Attributed) Apply(tx linkfin.Tx) (any, error) {
 	rt := &recordingTx{Tx: tx}
 	v, err := a.Command.Apply(rt)
-	if err != nil || len(rt.wrote) == 0 {
+	if err != nil && !linkfin.IsRecorded(err) || len(rt.wrote) == 0 {
 		return v, err
 	}
+	// A recorded refusal is attributed too: who asked is part of what it records.
 	at := linkfin.Attribution{ID: tx.NewID("att"), OrgID: a.OrgID, By: a.By, Records: rt.wrote}
-	return v, tx.Put(linkfin.KindAttribution, at.ID, &at, "attribution.recorded")
+	if perr := tx.Put(linkfin.KindAttribution, at.ID, &at, "attribution.recorded"); perr != nil {
+		return v, perr
+	}
+	return v, err
 }
 
 // recordingTx notes the records a command writes.

@@ -110,7 +110,7 @@ func (c *RequestCertificateDiscounting) Apply(tx linkfin.Tx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, d, err := decide(tx, p, c.Actor, c.FunderID)
+	p, d, err := decide(tx, p, graded{linkfin.ProductCertificateDiscounting, c.Actor, c.FunderID, linkfin.KindCertificate, piece.ID})
 	if err != nil {
 		return nil, err
 	}

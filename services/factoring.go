@@ -114,7 +114,7 @@ func (c *RequestFactoring) Apply(tx linkfin.Tx) (any, error) {
 		// One active financing per asset: a certified or factored payable is taken.
 		return nil, linkfin.Errorf("asset_financed", "payable %s is %s", pay.ID, pay.Status)
 	}
-	p, d, err := decide(tx, p, c.Actor, c.FunderID)
+	p, d, err := decide(tx, p, graded{linkfin.ProductFactoring, c.Actor, c.FunderID, linkfin.KindPayable, pay.ID})
 	if err != nil {
 		return nil, err
 	}

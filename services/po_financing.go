@@ -115,7 +115,7 @@ func (c *RequestPOFinancing) Apply(tx linkfin.Tx) (any, error) {
 	if err := CheckDisbursement(linkfin.ProductPOFinancing, c.Disbursement); err != nil {
 		return nil, err
 	}
-	p, d, err := decide(tx, p, c.Actor, c.FunderID)
+	p, d, err := decide(tx, p, graded{linkfin.ProductPOFinancing, c.Actor, c.FunderID, linkfin.KindPurchaseOrder, po.ID})
 	if err != nil {
 		return nil, err
 	}

@@ -186,6 +186,13 @@ func Recompute(d *linkfin.CreditDecision) (*linkfin.Score, error) {
 	return &sc, nil
 }
 
+// graded is what a graded request asks: who asks, of which funder, to finance what.
+type graded struct {
+	product            linkfin.Product
+	requester, funder  string
+	assetKind, assetID string
+}
+
 // EGRADE refuses a request from a supplier graded below the program's decline_below,
 // or below the funder's own grade floor.
 const EGRADE = "grade_below_floor"
@@ -206,7 +213,8 @@ func decisionKeys(requester string) []linkfin.ObjectKey {
 // the per-supplier limit, and the margin of a funder that prices over a base rate —
 // and the decision, for the quote to keep. Every product that grades calls it before
 // it prices, so the terms follow the grade in one place.
-func decide(tx linkfin.Tx, p *linkfin.Program, requester, funderID string) (*linkfin.Program, *linkfin.CreditDecision, error) {
+func decide(tx linkfin.Tx, p *linkfin.Program, r graded) (*linkfin.Program, *linkfin.CreditDecision, error) {
+	requester, funderID := r.requester, r.funder
 	// An open alert whose program stops the supplier's financing refuses first.
 	if err := stopped(tx, requester); err != nil {
 		return nil, nil, err
@@ -232,19 +240,34 @@ func decide(tx linkfin.Tx, p *linkfin.Program, requester, funderID string) (*lin
 	for _, r := range sc.Reasons {
 		d.Reasons = append(d.Reasons, linkfin.ReasonCode{Code: r.Code, Lost: r.Lost})
 	}
-	floor, whose := p.DeclineBelow, "program "+p.ID
+	floor, setBy, whose := p.DeclineBelow, "program", "program "+p.ID
 	if f := p.Funder(funderID); f != nil && f.GradeFloor != "" && (floor == "" || m.GradeRank(f.GradeFloor) < m.GradeRank(floor)) {
-		floor, whose = f.GradeFloor, "funder "+funderID
+		floor, setBy, whose = f.GradeFloor, "funder", "funder "+funderID
 	}
 	if floor != "" && m.GradeRank(sc.Grade) > m.GradeRank(floor) {
 		// The refusal is answered, and kept under the request's idempotency key, as a
-		// code and a message: the message carries the reasons, each by its code.
+		// code and a message that carries the reasons, each by its code.
 		var why strings.Builder
 		for _, r := range sc.Reasons {
 			fmt.Fprintf(&why, " [%s] %s", r.Code, r.EN)
 		}
-		return nil, nil, linkfin.Errorf(EGRADE, "%s is graded %s (score %d of 100, model %s); %s finances grade %s and better. Reasons:%s",
+		refusal := linkfin.Errorf(EGRADE, "%s is graded %s (score %d of 100, model %s); %s finances grade %s and better. Reasons:%s",
 			requester, sc.Grade, sc.Score, sc.ModelVersion, whose, floor, why.String())
+		// Asked of a live funder of the program, it is also kept as a declined
+		// request (the decision, whose floor) that the requester, the funder and the
+		// anchor see; a request of anyone else is refused for that first, and is
+		// nobody else's business.
+		if f := p.Funder(funderID); f == nil || f.Status != linkfin.FunderAccepted {
+			return nil, nil, refusal
+		}
+		dr := &linkfin.DeclinedRequest{ID: tx.NewID(linkfin.IDPrefix[linkfin.KindDeclinedRequest]), Product: r.product,
+			ProgramID: p.ID, AnchorID: p.AnchorID, RequesterID: requester, FunderID: funderID, AssetKind: r.assetKind,
+			AssetID: r.assetID, Decision: *d, Floor: floor, FloorSetBy: setBy, CreatedAt: tx.Now()}
+		if err := tx.Put(linkfin.KindDeclinedRequest, dr.ID, dr, "declined_request.recorded"); err != nil {
+			return nil, nil, err
+		}
+		refusal.Message += " Declined request: " + dr.ID + "."
+		return nil, nil, linkfin.Recorded(refusal)
 	}
 	d.Terms = p.GradeTermsFor(sc.Grade)
 	return gradedTerms(p, sc.Grade), d, nil

@@ -255,11 +255,62 @@ func TestDecisionFollowsTheScore(t *testing.T) {
 	w.refused(&services.SetGradeFloor{Actor: "bank", ProgramID: "graded", Floor: "Z"}, linkfin.EINVALID)
 	w.must(&services.SetGradeFloor{Actor: "bank", ProgramID: "graded", Floor: "B"})
 	req := &services.RequestFactoring{Actor: "tier1", ID: "fin-2", PayableID: "pay-inv-a4", ProgramID: "graded", FunderID: "bank"}
-	w.refused(req, services.EGRADE)
+	before, wallet := len(w.db.Events()), w.wallet("tier1")
 	err = w.db.Run(context.Background(), req, new(linkfin.Financing))
-	if msg := linkfin.ErrorMessage(err); !strings.Contains(msg, "graded "+live.Grade) || !strings.Contains(msg, "["+live.Reasons[0].Code+"]") {
+	if code, msg := linkfin.ErrorCode(err), linkfin.ErrorMessage(err); code != services.EGRADE || !strings.Contains(msg, "graded "+live.Grade) ||
+		!strings.Contains(msg, "["+live.Reasons[0].Code+"]") {
 		t.Fatalf("the refusal names the grade and its reasons: %v", err)
 	}
+	// The refusal is kept as a declined request, and is all it changed: no financing,
+	// the payable still open, no money moved.
+	evs := w.db.Events()[before:]
+	if len(evs) != 1 || evs[0].Type != "declined_request.recorded" {
+		t.Fatalf("the refusal logged %+v, want one declined_request.recorded", evs)
+	}
+	var dr linkfin.DeclinedRequest
+	if err := json.Unmarshal(evs[0].Data, &dr); err != nil {
+		t.Fatal(err)
+	}
+	// Its event goes to the webhooks of the requester, the funder and the anchor.
+	if parties, perr := evs[0].Parties(); perr != nil || !reflect.DeepEqual(parties, []string{"tier1", "bank", "anchor"}) {
+		t.Errorf("the event's parties: %v, %v", parties, perr)
+	}
+	if !strings.Contains(linkfin.ErrorMessage(err), dr.ID) {
+		t.Errorf("the refusal does not name its record %s: %v", dr.ID, err)
+	}
+	want := linkfin.DeclinedRequest{ID: dr.ID, Product: linkfin.ProductFactoring, ProgramID: "graded", AnchorID: "anchor", RequesterID: "tier1",
+		FunderID: "bank", AssetKind: linkfin.KindPayable, AssetID: "pay-inv-a4", Floor: "B", FloorSetBy: "funder", CreatedAt: dr.CreatedAt,
+		Decision: linkfin.CreditDecision{Score: live.Score, Grade: live.Grade, ModelVersion: "v1", AsOf: dr.CreatedAt, Inputs: live.Inputs,
+			Terms: dr.Decision.Terms}}
+	for _, r := range live.Reasons {
+		want.Decision.Reasons = append(want.Decision.Reasons, linkfin.ReasonCode{Code: r.Code, Lost: r.Lost})
+	}
+	if !reflect.DeepEqual(dr, want) || dr.CreatedAt.Sub(w.now) > time.Microsecond || dr.CreatedAt.Before(w.now) {
+		t.Errorf("declined request\n%+v\nwant\n%+v", dr, want)
+	}
+	if again, err := services.Recompute(&dr.Decision); err != nil || again.Grade != dr.Decision.Grade || again.Score != dr.Decision.Score {
+		t.Errorf("the declined decision worked out again: %+v, %v", again, err)
+	}
+	if found, _ := w.db.Get(linkfin.KindFinancing, "fin-2", new(linkfin.Financing)); found {
+		t.Error("the refused request made a financing")
+	}
+	var pay linkfin.Payable
+	if _, err := w.db.Get(linkfin.KindPayable, "pay-inv-a4", &pay); err != nil || pay.Status != linkfin.PayableOpen || w.wallet("tier1") != wallet {
+		t.Errorf("the refusal changed the payable (%s) or the wallet (%d, was %d)", pay.Status, w.wallet("tier1"), wallet)
+	}
+	// The requester, the funder and the anchor see it; no one else.
+	s := store{db: w.db}
+	for _, org := range []string{"tier1", "bank", "anchor"} {
+		if _, err := services.Read(context.Background(), s, linkfin.Viewer{Org: org}, linkfin.KindDeclinedRequest, dr.ID); err != nil {
+			t.Errorf("%s reads the declined request: %v", org, err)
+		}
+	}
+	if _, err := services.Read(context.Background(), s, linkfin.Viewer{Org: "tier2"}, linkfin.KindDeclinedRequest, dr.ID); linkfin.ErrorCode(err) != linkfin.ENOTFOUND {
+		t.Errorf("tier2 reads the declined request: %v", err)
+	}
+	// A request of a funder not live in the program is refused for that, and kept
+	// for no one: nothing is logged.
+	w.refused(&services.RequestFactoring{Actor: "tier1", ID: "fin-3", PayableID: "pay-inv-a4", ProgramID: "graded", FunderID: "tier2"}, linkfin.EINVALID)
 	// Without its floor, the program's own (D) lets grade C through again.
 	w.must(&services.SetGradeFloor{Actor: "bank", ProgramID: "graded", Floor: ""})
 	w.must(req)

@@ -129,7 +129,7 @@ func (c *RequestPledgeLoan) Apply(tx linkfin.Tx) (any, error) {
 	case w.Status != linkfin.ReceiptIssued:
 		return nil, linkfin.Errorf("asset_financed", "receipt %s is %s: a receipt is pledged once", w.ID, w.Status)
 	}
-	gp, d, err := decide(tx, &p, c.Actor, c.FunderID)
+	gp, d, err := decide(tx, &p, graded{linkfin.ProductWarehousePledge, c.Actor, c.FunderID, linkfin.KindWarehouseReceipt, w.ID})
 	if err != nil {
 		return nil, err
 	}
