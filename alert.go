@@ -57,10 +57,43 @@ const (
 	// ActionFreeze: the pledge loan the alert is about is frozen (a loan frozen is
 	// disbursed no further).
 	ActionFreeze AlertAction = "freeze"
+	// ActionMarginCall: the borrower of the pledge loan the alert is about is called to
+	// repay, by a due date, the share of what it owes that the goods in doubt back
+	// (Financing.MarginDemand).
+	ActionMarginCall AlertAction = "margin_call"
+)
+
+// MarginDemandStatus is where a margin call stands.
+type MarginDemandStatus string
+
+const (
+	MarginDemandCalled    MarginDemandStatus = "called"    // open: to be met by its due date
+	MarginDemandMet       MarginDemandStatus = "met"       // the loan was repaid
+	MarginDemandWithdrawn MarginDemandStatus = "withdrawn" // its alert was resolved first
+)
+
+// MarginDemand is what a margin_call action asks of a pledge loan's borrower: to repay
+// Amount (minor units of the loan's currency) by DueDate. It is met when the loan is
+// repaid, and withdrawn when the alert that made it is resolved.
+type MarginDemand struct {
+	AlertID  string             `json:"alert_id"`
+	Amount   int64              `json:"amount"`
+	Currency Currency           `json:"currency"`
+	DueDate  Date               `json:"due_date"`
+	Status   MarginDemandStatus `json:"status"`
+	CalledAt time.Time          `json:"called_at"`
+	ClosedAt *time.Time         `json:"closed_at,omitempty"`
+}
+
+// Margin call periods: a margin call is due this many days after it is made; a
+// program may set its own.
+const (
+	DefaultMarginCallDays = 5
+	MaxMarginCallDays     = 30
 )
 
 // alertActions are the actions a program may configure.
-var alertActions = []AlertAction{ActionNotify, ActionStopFinancing, ActionFreeze}
+var alertActions = []AlertAction{ActionNotify, ActionStopFinancing, ActionFreeze, ActionMarginCall}
 
 // AlertActions lists every action a program may configure.
 func AlertActions() []AlertAction { return slices.Clone(alertActions) }
@@ -123,7 +156,10 @@ type Alert struct {
 	Evidence       string        `json:"evidence"`
 	RequiredAction string        `json:"required_action"`
 	Actions        []AlertAction `json:"actions"`
-	Status         AlertStatus   `json:"status"`
+	// MarginDemand is the margin call the alert made, as made (the loan keeps where it
+	// stands).
+	MarginDemand *MarginDemand `json:"margin_demand,omitempty"`
+	Status       AlertStatus   `json:"status"`
 	// Watchers see the alert and act on it: the program's anchor and its funders,
 	// and the financing's funder.
 	Watchers  []string  `json:"watchers"`

@@ -303,6 +303,9 @@ type (
 		// its deliver_by date before a late_shipment alert is raised (3 when absent,
 		// at most 90).
 		LateShipmentAllowanceDays *int `json:"late_shipment_allowance_days,omitempty"`
+		// MarginCallDays: a margin call made by the margin_call alert action is due
+		// this many days after it is made (5 when absent, 1 to 30).
+		MarginCallDays *int `json:"margin_call_days,omitempty"`
 		// Grades map the suppliers' grades to terms; DeclineBelow refuses the grades
 		// worse than it (docs/CREDIT.md).
 		Grades       []GradeTerms `json:"grades,omitempty"`
@@ -311,7 +314,7 @@ type (
 		// designated e-CNY wallets; by default, between their platform wallets.
 		SettlementRail PaymentRail `json:"settlement_rail,omitempty"`
 		// AlertActions: what the program does when an alert is raised on one of its
-		// suppliers (notify, stop_financing, freeze); none: notify.
+		// suppliers (notify, stop_financing, freeze, margin_call); none: notify.
 		AlertActions []AlertAction `json:"alert_actions,omitempty"`
 	}
 	// GradeFloorIn is a funder's own grade floor in a program: requests from

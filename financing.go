@@ -61,6 +61,9 @@ type Financing struct {
 	// MarginCall and Frozen flag a warehouse pledge: its loan-to-value passed the
 	// program's margin-call level; the warehouse reported less than pledged.
 	MarginCall bool `json:"margin_call,omitempty"`
+	// MarginDemand is the last margin call an alert's margin_call action made on a
+	// pledge loan: the amount to repay by a date, and whether it was met.
+	MarginDemand *MarginDemand `json:"margin_demand,omitempty"`
 	// Decision is the requester's score, grade, scoring model and reasons the quote
 	// was decided on, and the program's terms for the grade (docs/CREDIT.md).
 	Decision *CreditDecision `json:"decision,omitempty"`

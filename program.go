@@ -114,6 +114,10 @@ type Program struct {
 	// goods may arrive before a late_shipment alert is raised:
 	// DefaultLateShipmentAllowanceDays when absent, 0 to MaxLateShipmentAllowanceDays.
 	LateShipmentAllowanceDays *int `json:"late_shipment_allowance_days,omitempty"`
+	// MarginCallDays is how many days a margin call made by the margin_call alert
+	// action gives the borrower: DefaultMarginCallDays when absent, 1 to
+	// MaxMarginCallDays.
+	MarginCallDays *int `json:"margin_call_days,omitempty"`
 	// Grades map suppliers' grades (of the current scoring model) to terms, and
 	// DeclineBelow refuses requests from suppliers graded worse than it.
 	Grades       []GradeTerms `json:"grades,omitempty"`
@@ -141,6 +145,14 @@ func (p *Program) LateShipmentAllowance() int {
 		return DefaultLateShipmentAllowanceDays
 	}
 	return *p.LateShipmentAllowanceDays
+}
+
+// MarginCallPeriod is how many days the program's margin calls give.
+func (p *Program) MarginCallPeriod() int {
+	if p.MarginCallDays == nil {
+		return DefaultMarginCallDays
+	}
+	return *p.MarginCallDays
 }
 
 // Offers reports whether the program allows the product.
@@ -217,6 +229,9 @@ func (p *Program) Validate() error {
 	}
 	if a := p.LateShipmentAllowanceDays; a != nil && (*a < 0 || *a > MaxLateShipmentAllowanceDays) {
 		return Errorf(EINVALID, "late_shipment_allowance_days is from 0 to %d", MaxLateShipmentAllowanceDays)
+	}
+	if d := p.MarginCallDays; d != nil && (*d < 1 || *d > MaxMarginCallDays) {
+		return Errorf(EINVALID, "margin_call_days is from 1 to %d", MaxMarginCallDays)
 	}
 	if p.AdvanceRate.IsZero() || p.AdvanceRate.Rat().Cmp(oneRat) >= 0 {
 		return Errorf(EINVALID, "advance_rate is above 0 and below 1, such as \"0.8\"")

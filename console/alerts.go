@@ -41,6 +41,7 @@ var alertWords = map[string]string{
 	string(linkfin.ActionNotify):        "alerts.action.notify",
 	string(linkfin.ActionStopFinancing): "alerts.action.stop_financing",
 	string(linkfin.ActionFreeze):        "alerts.action.freeze",
+	string(linkfin.ActionMarginCall):    "alerts.action.margin_call",
 }
 
 // maxAlerts bounds the alerts the inbox lists.

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"linkfin"
+	"linkfin/services"
 )
 
 // The alert inbox: a reading of the pledged lot one tonne short raises a red alert
@@ -87,5 +88,25 @@ func TestAlertWords(t *testing.T) {
 				t.Fatalf("%s has no %s message: %q", k, l, got)
 			}
 		}
+	}
+}
+
+// A program whose alerts make margin calls: the lot counted one tonne short of 40, the
+// bank's inbox shows the call — a 40th of what the loan owes, rounded up, by the due
+// date — and the borrower's page of its loan shows it open.
+func TestAlertMarginCall(t *testing.T) {
+	s, f := pledged(t)
+	s.run(&services.SetAlertActions{Actor: "anchor", ProgramID: "auto-scf", Actions: []linkfin.AlertAction{linkfin.ActionMarginCall}})
+	d := s.sensorOn(t, 5)
+	s.read(d, 39)
+	owed, _ := f.Owed()
+	call := Money(English, f.Currency, (owed+39)/40)
+	_, page := s.as("bank", linkfin.RoleFinance).get("/alerts")
+	if !strings.Contains(page, `class="margin-demand"`) || !strings.Contains(page, call) || !strings.Contains(page, English.T("alerts.action.margin_call")) {
+		t.Fatalf("the bank's inbox shows no margin call of %s:\n%s", call, page)
+	}
+	_, page = s.as("tier2", linkfin.RoleFinance).get("/financings/" + f.ID)
+	if !strings.Contains(page, `class="margin-demand"`) || !strings.Contains(page, call) || !strings.Contains(page, English.T("financing.margin_demand.called")) {
+		t.Fatalf("the borrower's loan shows no margin call of %s:\n%s", call, page)
 	}
 }

@@ -19,7 +19,7 @@ func (s *Server) alertRoutes() {
 	act(s, Route{Pattern: "POST /v1/programs/{id}/alert-actions", Kind: linkfin.KindProgram, Access: Write,
 		Out: reflect.TypeFor[linkfin.Program](),
 		Summary: "Change what the program does when an alert is raised on one of its suppliers (its anchor): alert_actions " +
-			"(notify, stop_financing, freeze) replaces the list it has; none means notify. Alerts raised before keep theirs."},
+			"(notify, stop_financing, freeze, margin_call) replaces the list it has; none means notify. Alerts raised before keep theirs."},
 		func(r *http.Request, p *principal, in *linkfin.AlertActionsIn) (linkfin.Command, error) {
 			return &services.SetAlertActions{Actor: p.Org, ProgramID: r.PathValue("id"), Actions: in.AlertActions}, nil
 		})

@@ -41,7 +41,7 @@ func (s *Server) domainRoutes() {
 				Limit: in.Limit, Products: in.Products, MaxTenorDays: in.MaxTenorDays, AdvanceRate: in.AdvanceRate, DayCount: in.DayCount,
 				Calendar: in.Calendar, Tolerances: in.Tolerances, BuyBack: in.BuyBack, EarlyPaymentAPR: in.EarlyPaymentAPR,
 				MarginCallLTV: in.MarginCallLTV, SupplierLimit: in.SupplierLimit, LateRate: in.LateRate, PaymentTermsDays: in.PaymentTermsDays,
-				DuplicateWindowDays: in.DuplicateWindowDays, LateShipmentAllowanceDays: in.LateShipmentAllowanceDays, Grades: in.Grades, DeclineBelow: in.DeclineBelow, SettlementRail: in.SettlementRail,
+				DuplicateWindowDays: in.DuplicateWindowDays, LateShipmentAllowanceDays: in.LateShipmentAllowanceDays, MarginCallDays: in.MarginCallDays, Grades: in.Grades, DeclineBelow: in.DeclineBelow, SettlementRail: in.SettlementRail,
 				AlertActions: in.AlertActions}}, nil
 		})
 	act(s, Route{Pattern: "POST /v1/programs/{id}/funders", Kind: linkfin.KindProgram, Access: Write, Out: reflect.TypeFor[linkfin.Program](),

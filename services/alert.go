@@ -1,6 +1,7 @@
 package services
 
 import (
+	"math/big"
 	"slices"
 	"strings"
 
@@ -25,8 +26,15 @@ func alertKeys(supplier, programID string) []linkfin.ObjectKey {
 // raise records alert a (its rule, level, supplier, program, subject, evidence and
 // required action set) and takes the program's actions: every alert notifies (its
 // event, alert.raised, goes to the webhooks); stop_financing adds it to the
-// supplier's financing stop; freeze freezes the pledge loan it is about.
-func raise(tx linkfin.Tx, a linkfin.Alert) (*linkfin.Alert, error) {
+// supplier's financing stop; freeze freezes the pledge loan it is about; margin_call
+// calls that loan's borrower to repay what it owes, all of it: the whole lot is in
+// doubt.
+func raise(tx linkfin.Tx, a linkfin.Alert) (*linkfin.Alert, error) { return raiseShare(tx, a, 1, 1) }
+
+// raiseShare is raise for an alert that puts part of whole units of the pledged lot
+// in doubt: its margin call asks for that share of what the loan owes, rounded up to
+// the minor unit.
+func raiseShare(tx linkfin.Tx, a linkfin.Alert, part, whole int64) (*linkfin.Alert, error) {
 	a.ID = tx.NewID(linkfin.IDPrefix[linkfin.KindAlert])
 	a.Status, a.CreatedAt = linkfin.AlertOpen, tx.Now()
 	a.Actions = []linkfin.AlertAction{linkfin.ActionNotify}
@@ -60,6 +68,11 @@ func raise(tx linkfin.Tx, a linkfin.Alert) (*linkfin.Alert, error) {
 					return nil, err
 				}
 			}
+			if slices.Contains(a.Actions, linkfin.ActionMarginCall) {
+				if err := marginCall(tx, &a, &p, &f, part, whole); err != nil {
+					return nil, err
+				}
+			}
 		}
 	}
 	a.Watchers = slices.Compact(slices.Sorted(slices.Values(a.Watchers)))
@@ -76,6 +89,49 @@ func raise(tx linkfin.Tx, a linkfin.Alert) (*linkfin.Alert, error) {
 	return &a, tx.Put(linkfin.KindAlert, a.ID, &a, "alert.raised")
 }
 
+// marginCall calls the borrower of a disbursed pledge loan to repay part/whole of what
+// it owes by the program's margin call period, unless a call of the loan is open
+// already: the loan and the alert keep the call, and the loan's event,
+// financing.margin_called, goes to the borrower and the funder.
+func marginCall(tx linkfin.Tx, a *linkfin.Alert, p *linkfin.Program, f *linkfin.Financing, part, whole int64) error {
+	if f.Product != linkfin.ProductWarehousePledge || f.Status != linkfin.FinancingDisbursed ||
+		f.MarginDemand != nil && f.MarginDemand.Status == linkfin.MarginDemandCalled || part <= 0 || whole <= 0 {
+		return nil
+	}
+	owed, err := f.Owed()
+	if err != nil {
+		return err
+	}
+	// ⌈owed × part / whole⌉, exactly: part ≤ whole, so it is at most owed.
+	n := new(big.Int).Mul(big.NewInt(owed), big.NewInt(min(part, whole)))
+	q, r := new(big.Int).QuoRem(n, big.NewInt(whole), new(big.Int))
+	if r.Sign() > 0 {
+		q.Add(q, big.NewInt(1))
+	}
+	amount := q.Int64()
+	if err := linkfin.CheckAmount("the margin call", amount); err != nil {
+		return err
+	}
+	d := &linkfin.MarginDemand{AlertID: a.ID, Amount: amount, Currency: f.Currency, Status: linkfin.MarginDemandCalled,
+		DueDate: linkfin.DateOf(tx.Now()).AddDays(p.MarginCallPeriod()), CalledAt: tx.Now()}
+	f.MarginDemand = d
+	a.MarginDemand = new(linkfin.MarginDemand)
+	*a.MarginDemand = *d
+	return tx.Put(linkfin.KindFinancing, f.ID, f, "financing.margin_called")
+}
+
+// closeMarginDemand closes the loan's open margin call, met or withdrawn.
+func closeMarginDemand(tx linkfin.Tx, f *linkfin.Financing, status linkfin.MarginDemandStatus) bool {
+	if f.MarginDemand == nil || f.MarginDemand.Status != linkfin.MarginDemandCalled {
+		return false
+	}
+	now := tx.Now()
+	d := *f.MarginDemand
+	d.Status, d.ClosedAt = status, &now
+	f.MarginDemand = &d
+	return true
+}
+
 // stopped refuses a request from a supplier that an open alert stops, naming the
 // alert (EFINANCINGSTOPPED).
 func stopped(tx linkfin.Tx, supplier string) error {
@@ -88,7 +144,8 @@ func stopped(tx linkfin.Tx, supplier string) error {
 
 // ActOnAlert is a watcher of an alert (an organization that sees it) acknowledging it
 // or resolving it, with its reason; By is the user or key it acts through. Resolving
-// lifts the financing stop the alert set.
+// lifts the financing stop the alert set and withdraws the margin call it made, if
+// still open.
 type ActOnAlert struct {
 	Actor   string // the organization; "" for the operator
 	By      string
@@ -102,13 +159,18 @@ func (c *ActOnAlert) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{{Kind: linkfin.KindAlert, ID: c.ID}}
 }
 
-// DependentKeys implements linkfin.DependentCommand: the supplier's financing stop.
+// DependentKeys implements linkfin.DependentCommand: the supplier's financing stop,
+// and the loan the alert made a margin call on.
 func (c *ActOnAlert) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
 	var a linkfin.Alert
 	if found, err := r.Get(linkfin.KindAlert, c.ID, &a); err != nil || !found {
 		return nil
 	}
-	return []linkfin.ObjectKey{{Kind: linkfin.KindFinancingStop, ID: a.SupplierID}}
+	keys := []linkfin.ObjectKey{{Kind: linkfin.KindFinancingStop, ID: a.SupplierID}}
+	if a.MarginDemand != nil {
+		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindFinancing, ID: a.FinancingID})
+	}
+	return keys
 }
 
 // Apply implements linkfin.Command.
@@ -144,6 +206,17 @@ func (c *ActOnAlert) Apply(tx linkfin.Tx) (any, error) {
 		st.Alerts = slices.DeleteFunc(st.Alerts, func(id string) bool { return id == a.ID })
 		if err := tx.Put(linkfin.KindFinancingStop, a.SupplierID, &st, "financing_stop.lifted"); err != nil {
 			return nil, err
+		}
+	}
+	if a.MarginDemand != nil {
+		// Resolving the alert withdraws the margin call it made, if still open.
+		var f linkfin.Financing
+		if found, err := tx.Get(linkfin.KindFinancing, a.FinancingID, &f); err != nil {
+			return nil, err
+		} else if found && f.MarginDemand != nil && f.MarginDemand.AlertID == a.ID && closeMarginDemand(tx, &f, linkfin.MarginDemandWithdrawn) {
+			if err := tx.Put(linkfin.KindFinancing, f.ID, &f, "financing.margin_withdrawn"); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return &a, tx.Put(linkfin.KindAlert, a.ID, &a, "alert.resolved")

@@ -276,10 +276,10 @@ func (c *ReportTelemetry) Apply(tx linkfin.Tx) (any, error) {
 		if err := tx.Put(linkfin.KindFinancing, f.ID, &f, "financing.frozen"); err != nil {
 			return nil, err
 		}
-		if _, err := raise(tx, linkfin.Alert{Rule: linkfin.RuleTelemetryBelowPledge, Level: linkfin.AlertRed, SupplierID: f.RequesterID,
+		if _, err := raiseShare(tx, linkfin.Alert{Rule: linkfin.RuleTelemetryBelowPledge, Level: linkfin.AlertRed, SupplierID: f.RequesterID,
 			ProgramID: f.ProgramID, FinancingID: f.ID, SubjectKind: linkfin.KindWarehouseReceipt, SubjectID: w.ID,
 			Evidence:       fmt.Sprintf("device %s reading %d counted %d in lot %s; receipt %s pledges %d", d.ID, r.Sequence, r.Quantity, w.LotID, w.ID, w.Quantity),
-			RequiredAction: "count the lot; the loan is frozen until the borrower restores the goods or repays"}); err != nil {
+			RequiredAction: "count the lot; the loan is frozen until the borrower restores the goods or repays"}, w.Quantity-r.Quantity, w.Quantity); err != nil {
 			return nil, err
 		}
 	}

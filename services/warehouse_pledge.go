@@ -345,6 +345,8 @@ func (c *RepayPledgeLoan) Apply(tx linkfin.Tx) (any, error) {
 	if err := tx.Put(linkfin.KindWarehouseReceipt, w.ID, &w, "warehouse_receipt.released"); err != nil {
 		return nil, err
 	}
+	// Repaying the loan meets its open margin call.
+	closeMarginDemand(tx, &f, linkfin.MarginDemandMet)
 	f.Status = linkfin.FinancingSettled
 	return &f, tx.Put(linkfin.KindFinancing, f.ID, &f, "financing.settled")
 }

@@ -294,3 +294,75 @@ func testSilentSensors(t *testing.T, open Opener) {
 	}
 	env.MustVerify()
 }
+
+// testMarginCall: a program whose alerts make margin calls. A lot counted whole calls
+// nothing; one tonne short of 100, the borrower is called to repay 1 % of what the loan
+// owes, rounded up to the fen, within the program's 5 days, on the loan and on the
+// alert; repaying the loan meets it. Another loan's call is withdrawn when its alert is
+// resolved. A margin call period outside 1 to 30 days is refused.
+func testMarginCall(t *testing.T, open Opener) {
+	env := NewEnv(t, open)
+	pledgeFixture(t, env, []linkfin.AlertAction{linkfin.ActionMarginCall})
+	for _, bad := range []int{0, linkfin.MaxMarginCallDays + 1} {
+		ltv := mustRate(t, "0.75")
+		_, err := run[linkfin.Program](t, env, &services.CreateProgram{Actor: "anchor", Program: linkfin.Program{ID: "mc", Name: "Calls",
+			Currency: "CNY", Limit: 1_000_00, Products: []linkfin.Product{linkfin.ProductWarehousePledge}, MaxTenorDays: 90,
+			AdvanceRate: mustRate(t, "0.6"), MarginCallLTV: &ltv, DayCount: linkfin.ACT360, Calendar: "CN", MarginCallDays: &bad}})
+		if !refusal(err, linkfin.EINVALID, "margin_call_days") {
+			t.Fatalf("a margin call period of %d days: %v", bad, err)
+		}
+	}
+	mustRun(t, env, &services.MarkPrice{Mark: linkfin.PriceMark{ID: "copper", Currency: "CNY", Price: 60_000_00}})
+	for _, r := range []linkfin.WarehouseReceipt{
+		{ID: "R1", OwnerID: "trader", LotID: "LOT-7", Commodity: "copper", Quantity: 100, Unit: "t"},
+		{ID: "R2", OwnerID: "trader", LotID: "LOT-8", Commodity: "copper", Quantity: 3, Unit: "t"},
+	} {
+		mustRun(t, env, &services.IssueWarehouseReceipt{Actor: "port", Receipt: r})
+	}
+	for _, l := range [][2]string{{"w1", "R1"}, {"w2", "R2"}} {
+		mustRun(t, env, &services.RequestPledgeLoan{Actor: "trader", ID: l[0], ReceiptID: l[1], ProgramID: "wh", FunderID: "factor"})
+		mustRun(t, env, &services.AcceptPledgeLoan{Actor: "trader", ID: l[0], ReceiptID: l[1]})
+		mustRun(t, env, &services.DisburseFinancing{Actor: "factor", ID: l[0]})
+	}
+	lot7, lot8 := newSensor(t, env, "port", "D-7", "LOT-7"), newSensor(t, env, "port", "D-8", "LOT-8")
+	loan := func(id string) linkfin.Financing { return record[linkfin.Financing](t, env, linkfin.KindFinancing, id) }
+	if _, err := lot7.count(t, env, "port", "R1", 100); err != nil {
+		t.Fatal(err)
+	}
+	if f := loan("w1"); f.MarginDemand != nil {
+		t.Fatalf("a whole count called margin: %+v", f.MarginDemand)
+	}
+	if _, err := lot7.count(t, env, "port", "R1", 99); err != nil {
+		t.Fatal(err)
+	}
+	// 3,600,000.00 lent and 45,000.00 interest: 1 % is 36,450.00.
+	f := loan("w1")
+	d := f.MarginDemand
+	if d == nil || d.Amount != 36_450_00 || d.Currency != "CNY" || d.DueDate != date(t, "2026-11-07") || d.Status != linkfin.MarginDemandCalled {
+		t.Fatalf("the margin call: %+v", d)
+	}
+	a := alertsOf(t, env, linkfin.Viewer{Org: "factor"})
+	if len(a) != 1 || a[0].ID != d.AlertID || a[0].MarginDemand == nil || a[0].MarginDemand.Amount != d.Amount ||
+		!slices.Contains(a[0].Actions, linkfin.ActionMarginCall) {
+		t.Fatalf("the alert of the call: %+v", a)
+	}
+	// Three tonnes, one short: a third of what w2 owes, rounded up.
+	if _, err := lot8.count(t, env, "port", "R2", 2); err != nil {
+		t.Fatal(err)
+	}
+	w2 := loan("w2")
+	owed, _ := w2.Owed()
+	if d2 := w2.MarginDemand; d2 == nil || d2.Amount != (owed+2)/3 || d2.Status != linkfin.MarginDemandCalled {
+		t.Fatalf("w2's margin call on %d owed: %+v", owed, d2)
+	}
+	mustRun(t, env, &services.RecordInboundPayment{Rail: "bank", InstructionID: "dep-trader", OrgID: "trader", Currency: "CNY", Amount: 100_000_00})
+	mustRun(t, env, &services.RepayPledgeLoan{Actor: "trader", ID: "w1"})
+	if d := loan("w1").MarginDemand; d == nil || d.Status != linkfin.MarginDemandMet || d.ClosedAt == nil {
+		t.Fatalf("the call once the loan is repaid: %+v", d)
+	}
+	mustRun(t, env, &services.ActOnAlert{Actor: "factor", ID: w2.MarginDemand.AlertID, Resolve: true, Reason: "two tonnes moved to LOT-9, counted"})
+	if d := loan("w2").MarginDemand; d == nil || d.Status != linkfin.MarginDemandWithdrawn {
+		t.Fatalf("the call once its alert is resolved: %+v", d)
+	}
+	env.MustVerify()
+}

@@ -292,6 +292,7 @@ func Run(t *testing.T, open Opener) {
 		{"Alerts", testAlerts, true},
 		{"LateShipments", testLateShipments, true},
 		{"SilentSensors", testSilentSensors, true},
+		{"MarginCall", testMarginCall, true},
 		{"Offers", testOffers, true},
 		{"ECNYWallets", testECNYWallets, true},
 		{"ECNYEarlyPayment", testECNYEarlyPayment, true},
