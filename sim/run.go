@@ -64,6 +64,13 @@ type loan struct {
 	day       int
 }
 
+// piece is a certificate piece a firm holds, as the answers to its commands gave it.
+type piece struct {
+	id, program string
+	face        int64
+	maturity    linkfin.Date
+}
+
 type debt struct {
 	order  int // index in Network.Orders
 	seller int
@@ -82,13 +89,14 @@ type runner struct {
 	now       time.Time
 	day       int
 	failed    []bool
-	pieces    [][]string // active pieces each firm holds (pruned when used)
+	pieces    [][]piece // pieces each firm holds, active and unfinanced (as far as its own acts go)
 	loans     [][]loan
 	loanSeq   []int
 	owes      [][]debt // open payables each firm owes, in due order
 	used      []int64  // credit line in use
 	commands  int64
 	events    int64
+	held      int64 // invoices held as possible duplicates, and cleared
 	progress  func(day, days int)
 	anchorsPr map[int]string // anchor index → program id
 	due       *dueReader
@@ -130,7 +138,7 @@ func bp(n int) linkfin.Rate {
 // run runs one scenario over the network.
 func run(ctx context.Context, net *Network, sc Scenario, progress func(day, days int)) (*runner, error) {
 	r := &runner{ctx: ctx, net: net, sc: sc, failed: make([]bool, len(net.Firms)),
-		pieces: make([][]string, len(net.Firms)), loans: make([][]loan, len(net.Firms)), loanSeq: make([]int, len(net.Firms)),
+		pieces: make([][]piece, len(net.Firms)), loans: make([][]loan, len(net.Firms)), loanSeq: make([]int, len(net.Firms)),
 		owes: make([][]debt, len(net.Firms)), used: make([]int64, len(net.Firms)), progress: progress,
 		anchorsPr: map[int]string{}, early: map[int][]debt{}}
 	r.now = Start.Time(time.UTC).Add(8 * time.Hour)
@@ -369,7 +377,17 @@ func (r *runner) deliver(o int) error {
 		}
 	}
 	var pay linkfin.Payable
-	if err := r.try(&services.ApproveInvoice{Actor: buyer.ID, ID: inv.ID}, &pay); err != nil {
+	err = r.try(&services.ApproveInvoice{Actor: buyer.ID, ID: inv.ID}, &pay)
+	if linkfin.ErrorCode(err) == services.EHELD {
+		// The same total from the same seller within days: the platform holds it as a
+		// possible renumbered duplicate; the buyer checks its receipt and clears it.
+		r.held++
+		if err := r.do(&services.ClearInvoiceHold{Actor: buyer.ID, ID: inv.ID, Reason: "a new delivery, received"}); err != nil {
+			return err
+		}
+		err = r.try(&services.ApproveInvoice{Actor: buyer.ID, ID: inv.ID}, &pay)
+	}
+	if err != nil {
 		return fmt.Errorf("day %d: approve %s: %w", r.day, inv.ID, err)
 	}
 	d := debt{order: o, seller: l.Seller, owed: pay.Amount, due: r.day + buyer.Terms}
@@ -415,7 +433,7 @@ func (r *runner) anchorPays(a, s int, d *debt, pay *linkfin.Payable) error {
 			return fmt.Errorf("day %d: issue %s: %w", r.day, id, err)
 		}
 		r.due.watch(linkfin.KindMaturity, linkfin.MaturityID(prog, c.Maturity))
-		r.pieces[s] = append(r.pieces[s], id)
+		r.pieces[s] = append(r.pieces[s], piece{id: id, program: prog, face: c.Face, maturity: c.Maturity})
 		return nil
 	case r.sc.ReverseFactoring:
 		id := fmt.Sprintf("rf.%d", n)
@@ -456,57 +474,37 @@ func (r *runner) spare(a int, amount int64) bool {
 func (r *runner) passDown(b int, d *debt) error {
 	buyer, seller := r.firm(b), r.firm(d.seller)
 	n := r.net.Orders[d.order].N
-	var keep []string
-	for _, id := range r.heldPieces(b) {
+	var keep []piece
+	for _, c := range r.heldPieces(b) {
 		if d.owed == 0 {
-			keep = append(keep, id)
+			keep = append(keep, c)
 			continue
-		}
-		var c linkfin.Certificate
-		if _, err := r.db.Get(linkfin.KindCertificate, id, &c); err != nil {
-			return err
 		}
 		d.passed++
 		k := d.passed
-		amount := min(c.Face, d.owed)
-		t := &services.TransferCertificate{Actor: buyer.ID, ID: id, To: seller.ID, Amount: amount, NewID: fmt.Sprintf("p.%d.%d", n, k)}
-		if amount < c.Face {
+		amount := min(c.face, d.owed)
+		t := &services.TransferCertificate{Actor: buyer.ID, ID: c.id, To: seller.ID, Amount: amount, NewID: fmt.Sprintf("p.%d.%d", n, k)}
+		if amount < c.face {
 			t.RemainderID = fmt.Sprintf("r.%d.%d", n, k)
-			keep = append(keep, t.RemainderID)
+			keep = append(keep, piece{id: t.RemainderID, program: c.program, face: c.face - amount, maturity: c.maturity})
 		}
 		if err := r.do(t); err != nil {
 			return err
 		}
-		r.pieces[d.seller] = append(r.pieces[d.seller], t.NewID)
+		r.pieces[d.seller] = append(r.pieces[d.seller], piece{id: t.NewID, program: c.program, face: amount, maturity: c.maturity})
 		d.owed -= amount
 	}
 	r.pieces[b] = keep
 	return nil
 }
 
-// heldPieces is what a firm holds, active and unfinanced, soonest maturity first.
-func (r *runner) heldPieces(i int) []string {
-	type held struct {
-		id  string
-		mat linkfin.Date
-	}
-	var hs []held
-	for _, id := range r.pieces[i] {
-		var c linkfin.Certificate
-		if found, err := r.db.Get(linkfin.KindCertificate, id, &c); err != nil || !found {
-			continue
-		}
-		if c.Status == linkfin.CertificateActive && c.FinancingID == "" && c.HolderID == r.firm(i).ID && c.Maturity.After(Start.AddDays(r.day)) {
-			hs = append(hs, held{id, c.Maturity})
-		}
-	}
-	slices.SortStableFunc(hs, func(a, b held) int { return a.mat.Compare(b.mat) })
-	out := make([]string, len(hs))
-	for j, h := range hs {
-		out[j] = h.id
-	}
-	r.pieces[i] = out
-	return out
+// heldPieces is what a firm holds that has yet to mature, soonest maturity first.
+func (r *runner) heldPieces(i int) []piece {
+	today := Start.AddDays(r.day)
+	hs := slices.DeleteFunc(r.pieces[i], func(c piece) bool { return !c.maturity.After(today) })
+	slices.SortStableFunc(hs, func(a, b piece) int { return a.maturity.Compare(b.maturity) })
+	r.pieces[i] = hs
+	return slices.Clone(hs)
 }
 
 // cash finds need in a firm's wallet: what it holds, then pieces discounted, then its
@@ -539,27 +537,24 @@ func (r *runner) cash(i int, need int64) (bool, error) {
 	return true, nil
 }
 
-// discount sells a firm's pieces to the cheapest funder that takes them, until it has
-// raised at least need.
+// discount sells a firm's pieces to its house bank (or the next that takes them),
+// until it has raised at least need.
 func (r *runner) discount(i int, need int64) error {
 	f := r.firm(i)
 	var raised int64
-	for _, id := range r.heldPieces(i) {
+	sold := map[string]bool{}
+	for _, c := range r.heldPieces(i) {
 		if raised >= need {
 			break
 		}
-		var c linkfin.Certificate
-		if _, err := r.db.Get(linkfin.KindCertificate, id, &c); err != nil {
-			return err
-		}
-		fid := "cd." + id
+		fid := "cd." + c.id
 		for _, fu := range r.banks(i) {
 			var q linkfin.Financing
-			if err := r.try(&services.RequestCertificateDiscounting{Actor: f.ID, ID: fid, ProgramID: c.ProgramID, PieceID: id, FunderID: r.firm(fu).ID}, &q); err != nil {
+			if err := r.try(&services.RequestCertificateDiscounting{Actor: f.ID, ID: fid, ProgramID: c.program, PieceID: c.id, FunderID: r.firm(fu).ID}, &q); err != nil {
 				continue
 			}
 			r.due.watch(linkfin.KindFinancing, fid)
-			if err := r.try(&services.AcceptCertificateDiscounting{Actor: f.ID, ID: fid, PieceID: id}, nil); err != nil {
+			if err := r.try(&services.AcceptCertificateDiscounting{Actor: f.ID, ID: fid, PieceID: c.id}, nil); err != nil {
 				_ = r.try(&services.CancelFinancing{Actor: f.ID, ID: fid}, nil)
 				break
 			}
@@ -567,9 +562,11 @@ func (r *runner) discount(i int, need int64) error {
 				return err
 			}
 			raised += q.Quote.Price
+			sold[c.id] = true
 			break
 		}
 	}
+	r.pieces[i] = slices.DeleteFunc(r.pieces[i], func(c piece) bool { return sold[c.id] })
 	return nil
 }
 

@@ -2,7 +2,10 @@ package sim
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"runtime"
+	"sync"
 )
 
 // Config is one run of linkfin sim.
@@ -13,8 +16,12 @@ type Config struct {
 	Scenarios []Scenario // all of Scenarios when empty
 	Params    Params
 	PerFirm   bool // each supplier's own figures too
-	// Progress, if set, is told how far each scenario has come (day of days).
-	Progress func(scenario string, day, days int)
+	// Progress, if set, is told how many simulated days of all the scenarios have
+	// run, of how many; it is called from one goroutine at a time.
+	Progress func(done, total int)
+	// Workers is how many scenarios run at once (GOMAXPROCS when 0). Each has its own
+	// database; the report is the same whatever it is.
+	Workers int
 }
 
 // Simulate generates the network of cfg and runs every scenario over it, each on its
@@ -33,24 +40,58 @@ func SimulateNetwork(ctx context.Context, net *Network, cfg Config) (*Report, er
 	if len(scs) == 0 {
 		scs = Scenarios
 	}
-	rep := &Report{Seed: net.Seed, Firms: len(net.Firms), Days: net.Days}
-	for _, sc := range scs {
-		var progress func(int, int)
+	rep := &Report{Seed: net.Seed, Firms: len(net.Firms), Days: net.Days, Scenarios: make([]ScenarioReport, len(scs))}
+	workers := cfg.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	var (
+		mu    sync.Mutex
+		done  int
+		total = len(scs) * (net.Days + Tail)
+		errs  = make([]error, len(scs))
+		next  = make(chan int)
+		wg    sync.WaitGroup
+	)
+	tick := func(int, int) {
+		mu.Lock()
+		defer mu.Unlock()
+		done++
 		if cfg.Progress != nil {
-			progress = func(d, n int) { cfg.Progress(sc.Name, d, n) }
+			cfg.Progress(done, total)
 		}
-		r, err := run(ctx, net, sc, progress)
-		if err != nil {
-			return nil, fmt.Errorf("scenario %s: %w", sc.Name, err)
-		}
-		sr, err := Measure(r.db, net, sc, r.commands, r.events, cfg.PerFirm)
-		if err != nil {
-			return nil, fmt.Errorf("scenario %s: %w", sc.Name, err)
-		}
-		if !sr.Check.OK() {
-			return nil, fmt.Errorf("scenario %s does not reconcile: %v", sc.Name, sr.Check.Problems)
-		}
-		rep.Scenarios = append(rep.Scenarios, *sr)
+	}
+	for range min(workers, len(scs)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				sc := scs[i]
+				r, err := run(ctx, net, sc, tick)
+				if err != nil {
+					errs[i] = fmt.Errorf("scenario %s: %w", sc.Name, err)
+					continue
+				}
+				sr, err := Measure(r.db, net, sc, r.commands, r.events, cfg.PerFirm)
+				if err != nil {
+					errs[i] = fmt.Errorf("scenario %s: %w", sc.Name, err)
+					continue
+				}
+				if !sr.Check.OK() {
+					errs[i] = fmt.Errorf("scenario %s does not reconcile: %v", sc.Name, sr.Check.Problems)
+					continue
+				}
+				rep.Scenarios[i] = *sr
+			}
+		}()
+	}
+	for i := range scs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 	// Working capital freed: against the scenario with no supply chain finance, when
 	// it ran.

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"runtime/debug"
 	"strings"
 
 	"linkfin/sim"
@@ -51,6 +53,11 @@ func runSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	// A run keeps every scenario's records in memory: the collector keeps the heap
+	// near what is live rather than the server's lazier setting.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(200)
+	}
 	cfg := sim.Config{Seed: *seed, Firms: *firms, Days: *days, Params: sim.DefaultParams()}
 	if *scenarios != "" {
 		for _, n := range strings.Split(*scenarios, ",") {
@@ -90,39 +97,26 @@ func runSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	return sim.WriteTable(stdout, rep)
 }
 
-// progress draws a bar on stderr, a line per scenario.
+// progress draws a bar on stderr.
 type progress struct {
 	w    io.Writer
-	name string
 	last int
 }
 
 func newProgress(w io.Writer) *progress { return &progress{w: w, last: -1} }
 
-func (p *progress) show(name string, day, days int) {
-	if name != p.name {
-		if p.name != "" {
-			p.draw(days, days)
-			fmt.Fprintln(p.w)
-		}
-		p.name, p.last = name, -1
-	}
-	p.draw(day+1, days)
-}
-
-func (p *progress) draw(day, days int) {
-	const width = 40
-	n := day * width / max(days, 1)
+func (p *progress) show(done, total int) {
+	const width = 50
+	n := done * width / max(total, 1)
 	if n == p.last {
 		return
 	}
 	p.last = n
-	fmt.Fprintf(p.w, "\r%-34s [%s%s] %3d%%", p.name, strings.Repeat("#", n), strings.Repeat(".", width-n), day*100/max(days, 1))
+	fmt.Fprintf(p.w, "\rsimulating [%s%s] %3d%%", strings.Repeat("#", n), strings.Repeat(".", width-n), done*100/max(total, 1))
 }
 
 func (p *progress) done() {
-	if p.name != "" {
-		p.draw(1, 1)
+	if p.last >= 0 {
 		fmt.Fprintln(p.w)
 	}
 }

@@ -15,7 +15,7 @@ func TestSimCommand(t *testing.T) {
 	isolate(t)
 	args := []string{"sim", "--firms", "40", "--days", "90", "--seed", "5", "--scenario", "none,certificates", "--json"}
 	code, a, stderr := cli(t, args...)
-	if code != 0 || !strings.Contains(stderr, "certificates") || !strings.Contains(stderr, "100%") {
+	if code != 0 || !strings.Contains(stderr, "simulating") || !strings.Contains(stderr, "100%") {
 		t.Fatalf("exit %d\nstderr:\n%s", code, stderr)
 	}
 	var rep struct {
