@@ -69,11 +69,19 @@ func (e ecnyRail) balance(w *linkfin.ECNYWallet) int64 {
 // whose record both its payer and its payee are party to (so their webhooks get it).
 func (e ecnyRail) payments(org string) []string {
 	e.t.Helper()
-	objs, err := e.env.Store.ListObjectsByParty(context.Background(), linkfin.KindECNYPayment, org, "", 1000)
+	var objs []linkfin.Object
+	var log map[linkfin.ObjectKey][]linkfin.Event
+	var err error
+	if e.env.Mem != nil {
+		objs, err = e.env.Mem.ListObjectsByParty(context.Background(), linkfin.KindECNYPayment, org, "", 1000)
+		log = eventsByRecord(e.t, e.env.Mem.Events())
+	} else {
+		objs, err = e.env.Store.ListObjectsByParty(context.Background(), linkfin.KindECNYPayment, org, "", 1000)
+		log = logByRecord(e.t, e.env.Store)
+	}
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	log := logByRecord(e.t, e.env.Store)
 	var out []string
 	for _, o := range objs {
 		var p linkfin.ECNYPayment

@@ -26,21 +26,31 @@ func logByRecord(t *testing.T, s linkfin.Store) map[linkfin.ObjectKey][]linkfin.
 		if len(page) == 0 {
 			return out
 		}
-		for _, e := range page {
-			from = e.Seq + 1
-			if !linkfin.KnownKind(e.Kind()) {
-				continue
-			}
-			var rec struct {
-				ID string `json:"id"`
-			}
-			if err := json.Unmarshal(e.Data, &rec); err != nil || rec.ID == "" {
-				t.Fatalf("event %d (%s) holds no record id: %s", e.Seq, e.Type, e.Data)
-			}
-			k := linkfin.ObjectKey{Kind: e.Kind(), ID: rec.ID}
-			out[k] = append(out[k], e)
+		from = page[len(page)-1].Seq + 1
+		for k, evs := range eventsByRecord(t, page) {
+			out[k] = append(out[k], evs...)
 		}
 	}
+}
+
+// eventsByRecord groups events by the record each wrote, in their order.
+func eventsByRecord(t *testing.T, evs []linkfin.Event) map[linkfin.ObjectKey][]linkfin.Event {
+	t.Helper()
+	out := map[linkfin.ObjectKey][]linkfin.Event{}
+	for _, e := range evs {
+		if !linkfin.KnownKind(e.Kind()) {
+			continue
+		}
+		var rec struct {
+			ID string `json:"id"`
+		}
+		if err := json.Unmarshal(e.Data, &rec); err != nil || rec.ID == "" {
+			t.Fatalf("event %d (%s) holds no record id: %s", e.Seq, e.Type, e.Data)
+		}
+		k := linkfin.ObjectKey{Kind: e.Kind(), ID: rec.ID}
+		out[k] = append(out[k], e)
+	}
+	return out
 }
 
 // historyOf reads a record's events from the store's index, page by page of size.
