@@ -100,7 +100,7 @@ func TestAuditPages(t *testing.T) {
 	if code, _ := tier1.get("/audit/event?seq=" + strconv.FormatInt(approved.Seq, 10)); code != http.StatusSeeOther {
 		t.Fatalf("looking up an event: %d", code)
 	}
-	if code, _ := tier1.get("/audit/event?seq=-1"); code != http.StatusUnprocessableEntity {
+	if code, _ := tier1.get("/audit/event?seq=-1"); code != http.StatusBadRequest {
 		t.Fatalf("looking up event -1: %d", code)
 	}
 }

@@ -62,7 +62,7 @@ func TestBankEntries(t *testing.T) {
 	if strings.Contains(page, `id="entry-`+credit+`"`) || !strings.Contains(page, `id="entry-`+debit+`"`) {
 		t.Fatalf("after assigning, the unmatched entries:\n%s", page)
 	}
-	if code, body := op.post("/bank/entries/"+credit+"/assign", form("organization", "tier2")); code != http.StatusUnprocessableEntity ||
+	if code, body := op.post("/bank/entries/"+credit+"/assign", form("organization", "tier2")); code != http.StatusConflict ||
 		!strings.Contains(body, "<code>entry_booked</code>") || wallet() != before+321_00 {
 		t.Fatalf("assigning twice: %d\n%s", code, body)
 	}

@@ -102,7 +102,7 @@ func TestHomeShowsTheFirstAndListsLinkTheRest(t *testing.T) {
 		t.Errorf("the home page's first offer is not the API's first")
 	}
 	// A cursor not made by a page is refused, with the API's words.
-	if code, _ := tier1.get("/offers?after=nonsense"); code != http.StatusUnprocessableEntity {
+	if code, _ := tier1.get("/offers?after=nonsense"); code != http.StatusBadRequest {
 		t.Errorf("a made-up cursor: %d", code)
 	}
 }

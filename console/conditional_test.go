@@ -111,8 +111,9 @@ func TestConditionalPayments(t *testing.T) {
 	if _, page := anchor.get("/conditional-payments/" + cc); !strings.Contains(page, `id="refunded">CNY 3,000.00<`) || !strings.Contains(page, "cancelled by the payer and the payee") {
 		t.Fatalf("after the cancellation:\n%s", page)
 	}
-	if code, body := cancel(anchor); code != http.StatusUnprocessableEntity ||
+	// Refused as the API refuses it: 409, with its code.
+	if code, body := cancel(anchor); code != http.StatusConflict ||
 		!strings.Contains(body, "<code>conditional_payment_closed</code>") {
-		t.Fatalf("a closed payment cancelled again: %d\n%s", code, body)
+		t.Fatalf("a closed payment cancelled again: %d, want 409\n%s", code, body)
 	}
 }

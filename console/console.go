@@ -24,6 +24,7 @@ import (
 
 	"linkfin"
 	"linkfin/engine"
+	lfhttp "linkfin/http"
 	"linkfin/services"
 )
 
@@ -485,13 +486,12 @@ func (c *Console) notFound(w http.ResponseWriter, r *http.Request) {
 // platform's message; anything else as the platform's failure.
 func (c *Console) fail(w http.ResponseWriter, r *http.Request, p *Person, err error) {
 	l := langFor(r, p)
-	status := http.StatusUnprocessableEntity
+	// A refusal is answered with the API's status for its code.
+	status := lfhttp.StatusOf(linkfin.ErrorCode(err))
 	switch code := linkfin.ErrorCode(err); code {
 	case linkfin.ENOTFOUND:
 		c.render(w, r, http.StatusNotFound, "notfound", "notfound.title", p, nil, "")
 		return
-	case linkfin.EFORBIDDEN:
-		status = http.StatusForbidden
 	case linkfin.EINTERNAL, "":
 		c.Logger.Error("console", "path", r.URL.Path, "err", err)
 		c.render(w, r, http.StatusInternalServerError, "error", "error.title", p, nil, l.T("error.internal"))

@@ -31,7 +31,7 @@ func TestDisclosure(t *testing.T) {
 		!strings.Contains(table, "outstanding_end,10000000\n") {
 		t.Fatalf("the disclosure as CSV: %d\n%s", code, table)
 	}
-	if code, page := anchor.get("/programs/auto-scf/disclosure?from=2026-02-30"); code != http.StatusUnprocessableEntity || !strings.Contains(page, "<code>invalid</code>") {
+	if code, page := anchor.get("/programs/auto-scf/disclosure?from=2026-02-30"); code != http.StatusBadRequest || !strings.Contains(page, "<code>invalid</code>") {
 		t.Fatalf("an impossible date: %d\n%s", code, page)
 	}
 

@@ -134,7 +134,7 @@ func TestRefusalInLanguage(t *testing.T) {
 		_, page := c.get("/pieces/C-1")
 		form := url.Values{"csrf": {hidden(page, "csrf")}, "idempotency_key": {hidden(page, "idempotency_key")}, "amount": {"12.345"}}
 		code, body := c.post("/pieces/C-1/split", form)
-		if code != http.StatusUnprocessableEntity || !strings.Contains(body, tc.words) || !strings.Contains(body, "<code>"+linkfin.EINVALID+"</code>") {
+		if code != http.StatusBadRequest || !strings.Contains(body, tc.words) || !strings.Contains(body, "<code>"+linkfin.EINVALID+"</code>") {
 			t.Errorf("%s: a split of 12.345: %d\n%s", tc.lang, code, body)
 		}
 	}

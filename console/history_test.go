@@ -60,7 +60,7 @@ func TestRecordHistory(t *testing.T) {
 	if _, page := zh.get("/invoices/inv-1"); !strings.Contains(page, "买方已确认") || !strings.Contains(page, "历史记录") {
 		t.Fatalf("the history in Chinese:\n%s", page)
 	}
-	if code, _ := tier1.get("/invoices/inv-1?history_after=x"); code != http.StatusUnprocessableEntity {
+	if code, _ := tier1.get("/invoices/inv-1?history_after=x"); code != http.StatusBadRequest {
 		t.Fatalf("a bad history_after: %d", code)
 	}
 }

@@ -131,7 +131,7 @@ func TestShipOrder(t *testing.T) {
 	}
 	before := s.count(linkfin.KindShipment)
 	bad := url.Values{"csrf": {hidden(page, "csrf")}, "idempotency_key": {"bad"}, "carrier": {"tier2"}}
-	if code, body := tier1.post("/orders/PO-1/ship", bad); code != http.StatusUnprocessableEntity || !strings.Contains(body, "organization tier2 is not a logistics operator") {
+	if code, body := tier1.post("/orders/PO-1/ship", bad); code != http.StatusBadRequest || !strings.Contains(body, "organization tier2 is not a logistics operator") {
 		t.Fatalf("a carrier that is not one: %d\n%s", code, body)
 	}
 	viewer := s.as("tier1", linkfin.RoleViewer)
@@ -192,7 +192,7 @@ func TestInvoiceOrder(t *testing.T) {
 		"issue_date": {today.String()}, "due_date": {today.AddDays(-1).String()},
 		"line": {"1", "2"}, "quantity": {"40", "8"}, "unit_price": {"120.00", "15.50"}, "amount": {"4,800.00", "124.00"}, "tax": {"0"}, "total": {"4924.00"}}
 	before := s.count(linkfin.KindInvoice)
-	if code, body := tier1.post("/orders/PO-3/invoice", form); code != http.StatusUnprocessableEntity || !strings.Contains(body, "an invoice has an issue date and a due date not before it") {
+	if code, body := tier1.post("/orders/PO-3/invoice", form); code != http.StatusBadRequest || !strings.Contains(body, "an invoice has an issue date and a due date not before it") {
 		t.Fatalf("a due date before the issue: %d\n%s", code, body)
 	}
 	viewer := s.as("tier1", linkfin.RoleViewer)

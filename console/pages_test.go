@@ -293,7 +293,7 @@ func TestSplitAndPassOn(t *testing.T) {
 	// Bad input is refused with the platform's words, and changes nothing.
 	_, page = tier1.get("/pieces/" + first.ID)
 	bad := url.Values{"csrf": {hidden(page, "csrf")}, "idempotency_key": {hidden(page, "idempotency_key")}, "amount": {"12.345"}, "to": {"tier2"}}
-	if code, body := tier1.post("/pieces/"+first.ID+"/pass", bad); code != http.StatusUnprocessableEntity || !strings.Contains(body, "role=\"alert\"") {
+	if code, body := tier1.post("/pieces/"+first.ID+"/pass", bad); code != http.StatusBadRequest || !strings.Contains(body, "role=\"alert\"") {
 		t.Fatalf("an amount with three decimals: %d\n%s", code, body)
 	}
 	pass := url.Values{"csrf": {hidden(page, "csrf")}, "idempotency_key": {hidden(page, "idempotency_key")}, "amount": {"15000"}, "to": {"tier2"}}
@@ -519,7 +519,7 @@ func TestListFilters(t *testing.T) {
 			t.Fatalf("no filter form:\n%s", page)
 		}
 	}
-	if code, page := anchor.get("/invoices?from=yesterday"); code != http.StatusUnprocessableEntity || !strings.Contains(page, "from must be a date") {
+	if code, page := anchor.get("/invoices?from=yesterday"); code != http.StatusBadRequest || !strings.Contains(page, "from must be a date") {
 		t.Fatalf("a bad date: %d\n%s", code, page)
 	}
 	if _, page := anchor.get("/invoices?number=INV-1&after=x"); !strings.Contains(page, `href="/invoices?format=csv&amp;number=INV-1"`) {

@@ -106,7 +106,7 @@ func TestSecondFactor(t *testing.T) {
 	if code != http.StatusOK || secret == nil {
 		t.Fatalf("enrolling: %d\n%s", code, page)
 	}
-	if code, body := c.post("/account/totp/confirm", url.Values{"csrf": {hidden(page, "csrf")}, "code": {"000000"}}); code != http.StatusUnprocessableEntity {
+	if code, body := c.post("/account/totp/confirm", url.Values{"csrf": {hidden(page, "csrf")}, "code": {"000000"}}); code != http.StatusBadRequest {
 		t.Fatalf("a wrong first code: %d\n%s", code, body)
 	}
 	first, err := totp.GenerateCode(secret[1], s.clock.Now())
@@ -226,7 +226,7 @@ func TestOrganizationsPage(t *testing.T) {
 		t.Fatalf("newco after the grant: %+v, %v", o, err)
 	}
 	bad := url.Values{"csrf": {hidden(page, "csrf")}, "idempotency_key": {"grant-2"}, "capability": {"trade", "banking"}}
-	if code, _ := op.post("/organizations/newco/capabilities", bad); code != http.StatusUnprocessableEntity {
+	if code, _ := op.post("/organizations/newco/capabilities", bad); code != http.StatusBadRequest {
 		t.Fatalf("an unknown capability: %d", code)
 	}
 	admin := s.as("tier1", linkfin.RoleAdmin)

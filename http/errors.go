@@ -108,12 +108,19 @@ var statusOf = map[string]int{
 	linkfin.EFINANCINGSTOPPED: http.StatusUnprocessableEntity,
 }
 
+// StatusOf is the HTTP status of a refusal's code, from the one table: 422 for a
+// domain rejection the table does not list. The console answers its pages' refusals
+// with it, as the API does.
+func StatusOf(code string) int {
+	if status, ok := statusOf[code]; ok {
+		return status
+	}
+	return http.StatusUnprocessableEntity
+}
+
 func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	code := linkfin.ErrorCode(err)
-	status, ok := statusOf[code]
-	if !ok {
-		status = http.StatusUnprocessableEntity
-	}
+	status := StatusOf(code)
 	if code == linkfin.EINTERNAL {
 		slog.Default().Error("internal error", "err", err, "path", r.URL.Path)
 	}
