@@ -358,6 +358,7 @@ var ecnyWalletMessages = map[string]message{
 	"ecny.fund_amount":                    {"Amount to fund from the corporate wallet", "从对公钱包划入金额"},
 	"ecny.fund":                           {"Fund", "划入"},
 	"ecny.wallet":                         {"Wallet", "钱包"},
+	"offer.confirm_ecny":                  {"Receive %s in e-CNY, into the wallet you designated", "以数字人民币收取 %s，收入贵单位指定的钱包"},
 	"event.ecny_wallet.opened":            {"opened", "已开立"},
 	"event.ecny_wallet.evidence_recorded": {"identity evidence recorded", "已记录身份材料"},
 	"event.ecny_wallet.class_raised":      {"class raised", "已升级"},

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -323,5 +324,50 @@ func testECNYWalletPage(t *testing.T, s *site) {
 	}
 	if code, _ := tier2.post("/ecny/"+corporate.ID+"/sub-wallets", form(page, limits("1.00"))); code != http.StatusNotFound {
 		t.Fatalf("tier2 opening a sub-wallet of tier1's: %d, want 404", code)
+	}
+}
+
+// TestEarlyPaymentOfferInECNY: an early payment offered to the supplier is taken from
+// its confirmation on the e-CNY rail too, as the API's POST /v1/offers/take with
+// "rail": "ecny": refused with the rail's code while the supplier has designated no
+// wallet, then paid from the anchor's designated wallet into the supplier's.
+func TestEarlyPaymentOfferInECNY(t *testing.T) {
+	s := newSite(t)
+	s.run(&services.ApproveInvoice{Actor: "anchor", ID: "inv-1"})
+	corporate := func(org string) linkfin.ECNYWallet {
+		var w linkfin.ECNYWallet
+		json.Unmarshal(s.run(&services.OpenECNYWallet{OrgID: org, In: linkfin.ECNYWalletIn{Limits: &linkfin.WalletLimits{
+			Balance: 1_000_000_00, Payment: 200_000_00, Daily: 200_000_00, Yearly: 1_000_000_00}}}), &w)
+		return w
+	}
+	anchorW, tier1W := corporate("anchor"), corporate("tier1")
+	s.run(&services.RecordInboundPayment{Rail: "bank", InstructionID: "anchor-ecny", OrgID: "anchor", Currency: "CNY", Amount: 100_000_00})
+	s.run(&services.MoveECNY{Actor: "anchor", ID: anchorW.ID, Op: "top-up", Amount: 100_000_00})
+	s.run(&services.DesignateECNYWallet{Actor: "anchor", OrgID: "anchor", WalletID: anchorW.ID})
+
+	tier1 := s.as("tier1", linkfin.RoleFinance)
+	pay := linkfin.PayableID("inv-1")
+	code, page := tier1.get("/offers/confirm?asset=" + pay + "&product=dynamic_discounting&funder=anchor")
+	if code != http.StatusOK || !strings.Contains(page, `name="rail" value="ecny"`) {
+		t.Fatalf("the early payment's confirmation offers no e-CNY: %d\n%s", code, page)
+	}
+	take := func() (int, string) {
+		form := url.Values{"rail": {"ecny"}, "idempotency_key": {randomToken()}}
+		for _, f := range []string{"csrf", "product", "asset", "program", "funder", "price"} {
+			form.Set(f, hidden(page, f))
+		}
+		return tier1.post("/offers/take", form)
+	}
+	if code, body := take(); code != http.StatusUnprocessableEntity || !strings.Contains(body, "<code>ecny_wallet_not_designated</code>") {
+		t.Fatalf("taken before tier1 designated a wallet: %d\n%s", code, body)
+	}
+	s.run(&services.DesignateECNYWallet{Actor: "tier1", OrgID: "tier1", WalletID: tier1W.ID})
+	if code, body := take(); code != http.StatusSeeOther {
+		t.Fatalf("taken on the e-CNY rail: %d\n%s", code, body)
+	}
+	price, _ := strconv.ParseInt(hidden(page, "price"), 10, 64)
+	out, err := services.ReadECNYWallet(t.Context(), s.store, s.e, linkfin.Viewer{Org: "tier1"}, tier1W.ID, linkfin.DateOf(s.clock.Now().In(linkfin.ChinaTime)))
+	if err != nil || out.Balance != price || price <= 0 {
+		t.Fatalf("tier1's e-CNY wallet: %+v, %v; the price %d", out, err, price)
 	}
 }

@@ -83,7 +83,7 @@ func (c *Console) takeOffer(w http.ResponseWriter, r *http.Request, p *Person) {
 		return
 	}
 	cmd := &services.TakeOffer{Actor: p.Viewer.Org, Product: linkfin.Product(r.PostFormValue("product")), AssetID: r.PostFormValue("asset"),
-		ProgramID: r.PostFormValue("program"), FunderID: r.PostFormValue("funder"), Price: price}
+		ProgramID: r.PostFormValue("program"), FunderID: r.PostFormValue("funder"), Price: price, Rail: linkfin.PaymentRail(r.PostFormValue("rail"))}
 	out, err := c.act(r.Context(), p, r.PostForm, cmd)
 	if linkfin.ErrorCode(err) == services.EOFFERCHANGED {
 		// Show the offer as it is now; the person decides again.
