@@ -21,6 +21,16 @@ const (
 	FinancingBoughtBack FinancingStatus = "bought_back" // overdue; the anchor paid under its buy-back guarantee
 )
 
+// PaidOut reports whether a financing in the status was paid out by its funder:
+// disbursed, and whatever may follow.
+func (s FinancingStatus) PaidOut() bool {
+	switch s {
+	case FinancingDisbursed, FinancingSettled, FinancingRecourse, FinancingDefaulted, FinancingBoughtBack:
+		return true
+	}
+	return false
+}
+
 // Quote is the price of a financing, with its reasons.
 type Quote struct {
 	Face          int64     `json:"face"`

@@ -36,9 +36,11 @@ const (
 	// IndexSold lists payables by seller, status and due date: "seller/status/due";
 	// the amount is the payable's.
 	IndexSold = "sold"
-	// IndexOwed lists financings under each organization party to them, and under ""
-	// (everyone's, for the operator), by status and the date they are due:
-	// "party/status/due"; the amount is the quote's face.
+	// IndexOwed lists the financings paid out (FinancingStatus.PaidOut) under each
+	// organization party to them, and under "" (everyone's, for the operator), by
+	// status and the date they are due: "party/status/due"; the amount is the quote's
+	// face. A quote or an acceptance has no entry: most are written twice in a
+	// moment, and nothing owed reads them.
 	IndexOwed = "owed"
 	// IndexOrder lists shipments and invoices under the order they are against:
 	// "po/"; the amount is 0 for a shipment, the invoice's total for an invoice.
@@ -136,6 +138,8 @@ var IndexAdded = []struct{ Migration, Kind, Name string }{
 	{"0007_payables_by_buyer_backfill", KindPayable, IndexBought},
 	{"0008_orders_late_backfill", KindPurchaseOrder, IndexLate},
 	{"0009_devices_silent_backfill", KindDevice, IndexSilent},
+	// Financings not paid out had entries under IndexOwed before it listed only those.
+	{"0010_financings_owed_paid_out", KindFinancing, IndexOwed},
 }
 
 // Indexed reports whether records of the kind have entries in the ordered index.
@@ -202,11 +206,13 @@ func EntriesOf(kind string, v any) ([]IndexEntry, bool) {
 		parties, status = r.Parties(), string(r.Status)
 		out = append(make([]IndexEntry, 0, 2+2*len(parties)), IndexEntry{IndexFunded, IndexValue(status, r.ProgramID,
 			string(r.Currency), r.FunderID, string(r.Product), strconv.Itoa(r.Tier)), r.Quote.Face})
-		due := FinancingDue(r).String()
-		for _, p := range parties {
-			out = append(out, IndexEntry{IndexOwed, IndexValue(p, status, due), r.Quote.Face})
+		if r.Status.PaidOut() {
+			due := FinancingDue(r).String()
+			for _, p := range parties {
+				out = append(out, IndexEntry{IndexOwed, IndexValue(p, status, due), r.Quote.Face})
+			}
+			out = append(out, IndexEntry{IndexOwed, IndexValue("", status, due), r.Quote.Face})
 		}
-		out = append(out, IndexEntry{IndexOwed, IndexValue("", status, due), r.Quote.Face})
 	case *Shipment:
 		if kind != KindShipment {
 			return nil, false

@@ -351,6 +351,12 @@ func exposureFromIndex(ctx context.Context, s interface {
 	return sortedExposure(byKey), nil
 }
 
+// notPaidOut refuses to count or list by due date the financings of a status the
+// index of financings owed does not list.
+func notPaidOut(status linkfin.FinancingStatus) error {
+	return linkfin.Errorf(linkfin.EINVALID, "financings %s are not listed by due date: only those paid out", status)
+}
+
 // indexParty is the party under which the viewer's records are listed in an index
 // by party: its organization's id, or "" (everyone's) for the operator.
 func indexParty(v linkfin.Viewer) (string, bool) {
@@ -360,9 +366,13 @@ func indexParty(v linkfin.Viewer) (string, bool) {
 	return v.Org, v.Org != ""
 }
 
-// CountFinancings counts the financings the viewer sees that are in the status: the
-// sums the ordered index keeps (the viewer's, a party to them; the operator's, all).
+// CountFinancings counts the financings the viewer sees that are in the status, one
+// that follows a payment out (FinancingStatus.PaidOut): the sums the ordered index
+// keeps (the viewer's, a party to them; the operator's, all).
 func CountFinancings(ctx context.Context, s linkfin.IndexReader, v linkfin.Viewer, status linkfin.FinancingStatus) (int64, error) {
+	if !status.PaidOut() {
+		return 0, notPaidOut(status)
+	}
 	party, ok := indexParty(v)
 	if !ok {
 		return 0, nil
@@ -382,6 +392,9 @@ func CountFinancings(ctx context.Context, s linkfin.IndexReader, v linkfin.Viewe
 // FinancingsDue lists up to limit of the financings the viewer sees that are in the
 // status and due before the date, by the date they are due then id.
 func FinancingsDue(ctx context.Context, s linkfin.IndexReader, v linkfin.Viewer, status linkfin.FinancingStatus, before linkfin.Date, limit int) ([]linkfin.Financing, error) {
+	if !status.PaidOut() {
+		return nil, notPaidOut(status)
+	}
 	out := []linkfin.Financing{}
 	party, ok := indexParty(v)
 	if !ok {

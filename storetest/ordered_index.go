@@ -184,11 +184,25 @@ func testOrderedIndex(t *testing.T, open Opener) {
 		v      linkfin.Viewer
 		status linkfin.FinancingStatus
 		want   int64
-	}{{tier1, linkfin.FinancingQuoted, 1}, {tier1, linkfin.FinancingDisbursed, 1}, {bank, linkfin.FinancingDisbursed, 1}, {bank, linkfin.FinancingQuoted, 0},
-		{anchor, linkfin.FinancingDisbursed, 0}, {operator, linkfin.FinancingDisbursed, 1}, {operator, linkfin.FinancingQuoted, 1}, {linkfin.Viewer{}, linkfin.FinancingQuoted, 0}} {
+	}{{tier1, linkfin.FinancingDisbursed, 1}, {bank, linkfin.FinancingDisbursed, 1}, {anchor, linkfin.FinancingDisbursed, 0},
+		{operator, linkfin.FinancingDisbursed, 1}, {linkfin.Viewer{}, linkfin.FinancingDisbursed, 0}, {operator, linkfin.FinancingSettled, 0}} {
 		if n, err := services.CountFinancings(ctx, env.Store, c.v, c.status); err != nil || n != c.want {
 			t.Errorf("%+v counts %d %s financings (%v); want %d", c.v, n, c.status, err, c.want)
 		}
+	}
+	// A quote (f2) is nothing owed: the index lists no financing not paid out, and
+	// is not asked to count or list them.
+	stored, _ := storedIndex(t, env.Store)
+	for _, e := range stored[linkfin.KindFinancing+" "+linkfin.IndexOwed] {
+		if !strings.HasSuffix(e, " f1") {
+			t.Errorf("a financing not paid out is listed as owed: %s", e)
+		}
+	}
+	if _, err := services.CountFinancings(ctx, env.Store, operator, linkfin.FinancingQuoted); linkfin.ErrorCode(err) != linkfin.EINVALID {
+		t.Errorf("counting quotes by the index of what is owed: %v", err)
+	}
+	if _, err := services.FinancingsDue(ctx, env.Store, operator, linkfin.FinancingAccepted, date(t, "2027-12-31"), 10); linkfin.ErrorCode(err) != linkfin.EINVALID {
+		t.Errorf("listing acceptances by the index of what is owed: %v", err)
 	}
 	for _, c := range []struct {
 		v      linkfin.Viewer
@@ -272,6 +286,31 @@ func testOrderedIndex(t *testing.T, open Opener) {
 			check("after the backfill of " + a.Name)
 		}
 	}
+	// A database written when the quotes were listed as owed too: migrating it drops
+	// their entries, once.
+	for _, q := range []string{`INSERT INTO object_index (kind, id, name, value, amount) VALUES ('financing', 'f2', 'owed', '` +
+		linkfin.IndexValue("", "quoted", "2027-02-26") + `', 100)`, `DELETE FROM schema_migrations WHERE version = '0010_financings_owed_paid_out'`} {
+		if err := tam.Exec(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	quotedOwed := func() int {
+		objs, err := env.Store.ListIndexed(ctx, linkfin.KindFinancing, linkfin.IndexOwed, linkfin.IndexValue("", "quoted", ""), "", "", 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(objs)
+	}
+	if n := quotedOwed(); n != 1 {
+		t.Fatalf("%d quotes listed as owed, want the one written", n)
+	}
+	if err := env.Store.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := quotedOwed(); n != 0 {
+		t.Fatalf("%d quotes listed as owed after the migration", n)
+	}
+	check("after the quotes' entries as owed were dropped")
 	env.Restart()
 	env.MustVerify()
 }
