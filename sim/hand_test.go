@@ -145,3 +145,27 @@ func TestHandWorkedCertificates(t *testing.T) {
 		t.Errorf("check: %+v", sc.Check)
 	}
 }
+
+// With conditional payments, t2-a, given 72,000.00 more (twice the 36,000.00 it
+// orders from t3-a), locks t3-a's order on day 0, and the receipt on day 3 releases
+// it: t3-a is paid on delivery. t3-a, whose own cash went on its costs, pays t4-a its
+// 20,000.00 from that when it falls due on day 32 (delivered on day 2: 30 days). The
+// anchor, its wallet above a month of purchases once the first week's takings are in,
+// pays tier 1 early on day 10 (dynamic discounting) instead of in certificates, so t1-a
+// pays t2-a in cash when it falls due, day 35 (delivered on day 5: 30 days).
+func TestHandWorkedConditional(t *testing.T) {
+	net := handNetwork()
+	net.Firms[7].Cash0 += 72_000_00
+	sc, _ := ScenarioNamed("conditional_payments")
+	rep, err := SimulateNetwork(context.Background(), net, Config{Scenarios: []Scenario{sc}, PerFirm: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]handFigures{"t2-a": {"30.0", 30, 30, 0, 0}, "t3-a": {"0.0", 0, 0, 0, 0}, "t4-a": {"30.0", 30, 30, 0, 0}}
+	for _, f := range rep.Scenarios[0].Firms {
+		w, ok := want[f.ID]
+		if got := (handFigures{f.DaysToCash.Mean, f.DaysToCash.P50, f.DaysToCash.P90, f.CostOfFundingBP, f.FundingCost}); ok && got != w {
+			t.Errorf("%s: %+v, want %+v", f.ID, got, w)
+		}
+	}
+}

@@ -207,6 +207,17 @@ func Measure(db *memtx.DB, net *Network, sc Scenario, commands, events int64, pe
 				anchorDen.Add(anchorDen, big.NewInt(out.Amount))
 			}
 		}
+		// Paid on receipt by a conditional payment: each release, at most the payable.
+		var cp linkfin.ConditionalPayment
+		if m.get(linkfin.KindConditionalPayment, cpID(o.N), &cp) {
+			left := pay.Amount
+			for _, mv := range cp.Moves {
+				if (mv.Type == linkfin.MoveRelease || mv.Type == linkfin.MovePartialRelease) && left > 0 {
+					add(min(mv.Amount, left), dayOf(mv.At))
+					left -= min(mv.Amount, left)
+				}
+			}
+		}
 		var f linkfin.Financing
 		if m.get(linkfin.KindFinancing, fmt.Sprintf("rf.%d", o.N), &f) && f.DisbursedAt != nil {
 			add(f.Quote.Price, dayOf(*f.DisbursedAt))

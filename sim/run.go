@@ -24,6 +24,10 @@ type Scenario struct {
 	// DynamicDiscounting: an anchor with cash to spare pays tier 1 early from it, at
 	// its early-payment rate, instead of issuing a certificate.
 	DynamicDiscounting bool
+	// Conditional: a supplier-buyer with the cash locks the order's value for its
+	// supplier when it orders, in a conditional payment released pro rata as the goods
+	// are received and accepted; what is left is refunded when it expires.
+	Conditional bool
 }
 
 // Scenarios are the scenarios linkfin sim knows, in the order it runs them.
@@ -32,6 +36,7 @@ var Scenarios = []Scenario{
 	{Name: "reverse_factoring_tier1", ReverseFactoring: true},
 	{Name: "certificates", Certificates: true},
 	{Name: "certificates_dynamic_discounting", Certificates: true, DynamicDiscounting: true},
+	{Name: "conditional_payments", Certificates: true, DynamicDiscounting: true, Conditional: true},
 }
 
 // ScenarioNamed finds a scenario by name.
@@ -325,8 +330,23 @@ func (r *runner) place(o int) (bool, error) {
 	if err := r.do(&services.CreatePurchaseOrder{Actor: buyer.ID, Order: po}); err != nil {
 		return false, err
 	}
-	return true, r.do(&services.AcceptPurchaseOrder{Actor: seller.ID, ID: po.ID})
+	if err := r.do(&services.AcceptPurchaseOrder{Actor: seller.ID, ID: po.ID}); err != nil {
+		return false, err
+	}
+	value := ord.Qty * seller.Price
+	if r.sc.Conditional && buyer.Kind != KindAnchor && r.wallet(l.Buyer) >= 2*value {
+		// Cash on receipt, locked now: the buyer keeps as much again for its own costs.
+		expires := Start.AddDays(ord.Delivery + 30)
+		if err := r.do(&services.CreateConditionalPayment{Actor: buyer.ID, ID: cpID(ord.N), In: linkfin.ConditionalPaymentIn{
+			PayeeID: seller.ID, Currency: currency, Amount: value, Reference: po.Number, ExpiresOn: &expires,
+			Condition: linkfin.ConditionIn{Type: linkfin.ConditionGoodsReceived, POID: po.ID, Release: linkfin.ReleaseProRata}}}); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
 }
+
+func cpID(n int) string { return fmt.Sprintf("cp.%d", n) }
 
 // deliver delivers an order: the seller pays its own costs (and fails if it cannot
 // find the cash), the buyer records the receipt, the seller invoices what was
@@ -391,6 +411,17 @@ func (r *runner) deliver(o int) error {
 		return fmt.Errorf("day %d: approve %s: %w", r.day, inv.ID, err)
 	}
 	d := debt{order: o, seller: l.Seller, owed: pay.Amount, due: r.day + buyer.Terms}
+	var cp linkfin.ConditionalPayment
+	if found, err := r.db.Get(linkfin.KindConditionalPayment, cpID(ord.N), &cp); err != nil {
+		return err
+	} else if found {
+		// Released on receipt: the rest of the payable is owed as usual. (A credit note
+		// on goods paid for on receipt is not paid back: a simplification.)
+		d.owed = max(0, d.owed-cp.Released)
+		if d.owed == 0 {
+			return nil
+		}
+	}
 	if buyer.Kind == KindAnchor {
 		return r.anchorPays(l.Buyer, l.Seller, &d, &pay)
 	}
