@@ -133,11 +133,21 @@ const (
 	// RuleSensorSilent: a device watching a pledged lot reported nothing for longer
 	// than its heartbeat.
 	RuleSensorSilent = "sensor_silent"
+	// RuleTemperature: a signed reading of a pledged lot outside the temperature range
+	// its device was registered with.
+	RuleTemperature = "telemetry_temperature_out_of_range"
+	// RuleGeofence: a signed reading of a pledged lot's position outside its device's
+	// geofence.
+	RuleGeofence = "telemetry_outside_geofence"
+	// RuleDoorOutsideHours: a signed reading of a pledged lot's door open outside its
+	// device's door hours.
+	RuleDoorOutsideHours = "door_opened_outside_hours"
 )
 
 // AlertRules lists every rule.
 func AlertRules() []string {
-	return []string{RuleCreditedAfterFinancing, RuleDisputedAfterFinancing, RuleTelemetryBelowPledge, RuleLateShipment, RuleSensorSilent}
+	return []string{RuleCreditedAfterFinancing, RuleDisputedAfterFinancing, RuleTelemetryBelowPledge, RuleLateShipment, RuleSensorSilent,
+		RuleTemperature, RuleGeofence, RuleDoorOutsideHours}
 }
 
 // Alert is one early warning about a supplier's trade.

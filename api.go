@@ -462,11 +462,18 @@ type (
 	// (Reading.SignedBytes). A reading without a device and a signature is refused as
 	// unsigned (telemetry_unsigned), whatever else it lacks.
 	TelemetryIn struct {
-		DeviceID  string    `json:"device_id,omitempty"`
-		Sequence  int64     `json:"sequence,omitempty" bound:"sequence"`
-		ReadAt    time.Time `json:"read_at,omitzero"`
-		Quantity  int64     `json:"quantity" bound:"quantity"`
-		Signature string    `json:"signature,omitempty"` // Ed25519, in standard base64
+		DeviceID string    `json:"device_id,omitempty"`
+		Sequence int64     `json:"sequence,omitempty" bound:"sequence"`
+		ReadAt   time.Time `json:"read_at,omitzero"`
+		Quantity int64     `json:"quantity" bound:"quantity"`
+		// Optional figures, signed with the rest (the canonical bytes' v2): the
+		// temperature in thousandths of a degree Celsius, the position in millionths
+		// of a degree, the door's state.
+		Temperature *int64 `json:"temperature_mdegc,omitempty"`
+		Latitude    *int64 `json:"lat_udeg,omitempty"`
+		Longitude   *int64 `json:"lon_udeg,omitempty"`
+		DoorOpen    *bool  `json:"door_open,omitempty"`
+		Signature   string `json:"signature,omitempty"` // Ed25519, in standard base64
 	}
 	// DeviceIn registers a sensor of the calling warehouse: the lot it watches (none:
 	// every lot of the warehouse) and its Ed25519 public key (32 bytes, base64).
@@ -479,6 +486,11 @@ type (
 		// HeartbeatSeconds: the device reports at least this often (60 to 604800), or
 		// a sensor_silent alert is raised; 0 or none: not watched for silence.
 		HeartbeatSeconds int64 `json:"heartbeat_seconds,omitempty"`
+		// The bounds the device's readings are held to, each optional: readings of a
+		// pledged lot outside them raise alerts (docs/CREDIT.md).
+		Temperature *TemperatureRange `json:"temperature_range,omitempty"`
+		Geofence    *Geofence         `json:"geofence,omitempty"`
+		DoorHours   *DoorHours        `json:"door_hours,omitempty"`
 	}
 	// DeviceReplaceIn replaces a device by a new one that watches what it watched.
 	DeviceReplaceIn struct {

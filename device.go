@@ -36,6 +36,11 @@ type Device struct {
 	// SilentSince is when the scheduler found it silent, cleared by its next reading.
 	HeartbeatSeconds int64      `json:"heartbeat_seconds,omitempty"`
 	SilentSince      *time.Time `json:"silent_since,omitempty"`
+	// The bounds its readings are held to, each optional: the temperature range of the
+	// goods, the geofence of the lot, the hours its door may open (docs/CREDIT.md).
+	Temperature *TemperatureRange `json:"temperature_range,omitempty"`
+	Geofence    *Geofence         `json:"geofence,omitempty"`
+	DoorHours   *DoorHours        `json:"door_hours,omitempty"`
 	// ReceiptID is the receipt its last reading counted.
 	ReceiptID  string     `json:"receipt_id,omitempty"`
 	Replaces   string     `json:"replaces,omitempty"`    // the device this one replaced
@@ -73,6 +78,100 @@ func (d *Device) QuietAfter() (at time.Time, ok bool) {
 // so that their order is the order of the strings.
 const IndexTime = "2006-01-02T15:04:05Z"
 
+// TemperatureRange is the range a lot's goods are kept in, in thousandths of a degree
+// Celsius (−18 °C is −18000), both ends allowed.
+type TemperatureRange struct {
+	Min int64 `json:"min_mdegc"`
+	Max int64 `json:"max_mdegc"`
+}
+
+// Geofence is the box a lot stays in, in millionths of a degree of latitude and
+// longitude (WGS 84; 31.230416° N is 31230416), edges inside. It does not cross the
+// antimeridian.
+type Geofence struct {
+	MinLat int64 `json:"min_lat_udeg"`
+	MaxLat int64 `json:"max_lat_udeg"`
+	MinLon int64 `json:"min_lon_udeg"`
+	MaxLon int64 `json:"max_lon_udeg"`
+}
+
+// DoorHours are the hours a lot's door may open: from From (inclusive) to Until
+// (exclusive), "HH:MM", at UTC offset UTCOffsetMinutes (480, China's time, when
+// absent). From after Until spans midnight.
+type DoorHours struct {
+	From             string `json:"from"`
+	Until            string `json:"until"`
+	UTCOffsetMinutes *int   `json:"utc_offset_minutes,omitempty"`
+}
+
+// Bounds of the figures of devices and readings.
+const (
+	MinMilliCelsius = -273_150    // absolute zero
+	MaxMilliCelsius = 1_000_000   // 1000 °C
+	MaxLatitude     = 90_000_000  // millionths of a degree
+	MaxLongitude    = 180_000_000 // millionths of a degree
+)
+
+// Offset is the hours' UTC offset, in minutes.
+func (h *DoorHours) Offset() int {
+	if h.UTCOffsetMinutes == nil {
+		return 480
+	}
+	return *h.UTCOffsetMinutes
+}
+
+// minuteOf reads "HH:MM" as minutes after midnight.
+func minuteOf(s string) (int, bool) {
+	if len(s) != 5 || s[2] != ':' {
+		return 0, false
+	}
+	h, err1 := strconv.Atoi(s[:2])
+	m, err2 := strconv.Atoi(s[3:])
+	if err1 != nil || err2 != nil || s[0] == '+' || s[3] == '+' || h < 0 || h > 23 || m < 0 || m > 59 {
+		return 0, false
+	}
+	return h*60 + m, true
+}
+
+// Allows reports whether the door may open at t.
+func (h *DoorHours) Allows(t time.Time) bool {
+	from, _ := minuteOf(h.From)
+	until, _ := minuteOf(h.Until)
+	local := t.UTC().Add(time.Duration(h.Offset()) * time.Minute)
+	m := local.Hour()*60 + local.Minute()
+	if from <= until {
+		return m >= from && m < until
+	}
+	return m >= from || m < until
+}
+
+// Contains reports whether the position is inside the geofence.
+func (g *Geofence) Contains(lat, lon int64) bool {
+	return lat >= g.MinLat && lat <= g.MaxLat && lon >= g.MinLon && lon <= g.MaxLon
+}
+
+// ValidateBounds checks a device's bounds.
+func ValidateBounds(t *TemperatureRange, g *Geofence, h *DoorHours) error {
+	if t != nil && (t.Min < MinMilliCelsius || t.Max > MaxMilliCelsius || t.Min > t.Max) {
+		return Errorf(EINVALID, "temperature_range: min_mdegc ≤ max_mdegc, from %d to %d thousandths of a degree Celsius", MinMilliCelsius, MaxMilliCelsius)
+	}
+	if g != nil && (g.MinLat < -MaxLatitude || g.MaxLat > MaxLatitude || g.MinLat > g.MaxLat ||
+		g.MinLon < -MaxLongitude || g.MaxLon > MaxLongitude || g.MinLon > g.MaxLon) {
+		return Errorf(EINVALID, "geofence: min ≤ max, latitudes within ±%d and longitudes within ±%d millionths of a degree", MaxLatitude, MaxLongitude)
+	}
+	if h != nil {
+		from, ok1 := minuteOf(h.From)
+		until, ok2 := minuteOf(h.Until)
+		if !ok1 || !ok2 || from == until {
+			return Errorf(EINVALID, "door_hours: from and until are two different times, \"HH:MM\"")
+		}
+		if o := h.Offset(); o < -720 || o > 840 {
+			return Errorf(EINVALID, "door_hours: utc_offset_minutes is from -720 to 840")
+		}
+	}
+	return nil
+}
+
 // Watches reports whether the device watches the lot of the warehouse.
 func (d *Device) Watches(warehouse, lot string) bool {
 	return d.WarehouseID == warehouse && (d.LotID == "" || d.LotID == lot)
@@ -88,13 +187,44 @@ type Reading struct {
 	Sequence  int64     `json:"sequence"`
 	ReadAt    time.Time `json:"read_at"`
 	Quantity  int64     `json:"quantity"`
-	Signature []byte    `json:"signature"`            // Ed25519 over SignedBytes; base64 in JSON
-	PublicKey []byte    `json:"public_key,omitempty"` // the device's, as registered
+	// What else the device read, each optional: the temperature in thousandths of a
+	// degree Celsius, the position in millionths of a degree (both or neither), and
+	// whether the door is open.
+	Temperature *int64 `json:"temperature_mdegc,omitempty"`
+	Latitude    *int64 `json:"lat_udeg,omitempty"`
+	Longitude   *int64 `json:"lon_udeg,omitempty"`
+	DoorOpen    *bool  `json:"door_open,omitempty"`
+	Signature   []byte `json:"signature"`            // Ed25519 over SignedBytes; base64 in JSON
+	PublicKey   []byte `json:"public_key,omitempty"` // the device's, as registered
 }
 
 // ReadingDomain opens the bytes a device signs: it names what they are, so that a
-// signature over them is never one over anything else.
-const ReadingDomain = "linkfin telemetry v1"
+// signature over them is never one over anything else. A reading with a temperature,
+// a position or a door state is signed under ReadingDomainV2, with them.
+const (
+	ReadingDomain   = "linkfin telemetry v1"
+	ReadingDomainV2 = "linkfin telemetry v2"
+)
+
+// Extended reports whether the reading carries more than a count: it is signed under
+// ReadingDomainV2.
+func (r *Reading) Extended() bool {
+	return r.Temperature != nil || r.Latitude != nil || r.Longitude != nil || r.DoorOpen != nil
+}
+
+// ValidateFigures checks what a reading carries besides its count.
+func (r *Reading) ValidateFigures() error {
+	if t := r.Temperature; t != nil && (*t < MinMilliCelsius || *t > MaxMilliCelsius) {
+		return Errorf(EOUTOFRANGE, "temperature_mdegc is from %d to %d", MinMilliCelsius, MaxMilliCelsius)
+	}
+	if (r.Latitude == nil) != (r.Longitude == nil) {
+		return Errorf(EINVALID, "a position is lat_udeg and lon_udeg, both")
+	}
+	if r.Latitude != nil && (*r.Latitude < -MaxLatitude || *r.Latitude > MaxLatitude || *r.Longitude < -MaxLongitude || *r.Longitude > MaxLongitude) {
+		return Errorf(EOUTOFRANGE, "lat_udeg is within ±%d and lon_udeg within ±%d", MaxLatitude, MaxLongitude)
+	}
+	return nil
+}
 
 // MaxSequence is the greatest sequence number of a reading: 2^53 − 1, which every JSON
 // reader holds exactly.
@@ -131,10 +261,18 @@ const (
 //	<read_at, RFC 3339 in UTC with as many fractional digits as it has: time.RFC3339Nano>
 //	<quantity, in decimal>
 //
-// Ids and numbers hold no line feed, so two readings never share their bytes.
+// Ids and numbers hold no line feed, so two readings never share their bytes. A
+// reading with a temperature, a position or a door state (Extended) opens with
+// "linkfin telemetry v2" instead, and four lines follow the quantity: the temperature,
+// the latitude, the longitude (each in decimal, or empty when not read) and the door
+// ("open", "closed", or empty).
 func (r *Reading) SignedBytes() []byte {
-	b := make([]byte, 0, 128)
-	b = append(b, ReadingDomain...)
+	b := make([]byte, 0, 160)
+	if r.Extended() {
+		b = append(b, ReadingDomainV2...)
+	} else {
+		b = append(b, ReadingDomain...)
+	}
 	b = append(b, '\n')
 	b = append(b, r.DeviceID...)
 	b = append(b, '\n')
@@ -145,6 +283,23 @@ func (r *Reading) SignedBytes() []byte {
 	b = r.ReadAt.UTC().AppendFormat(b, time.RFC3339Nano)
 	b = append(b, '\n')
 	b = strconv.AppendInt(b, r.Quantity, 10)
+	b = append(b, '\n')
+	if !r.Extended() {
+		return b
+	}
+	for _, v := range []*int64{r.Temperature, r.Latitude, r.Longitude} {
+		if v != nil {
+			b = strconv.AppendInt(b, *v, 10)
+		}
+		b = append(b, '\n')
+	}
+	switch {
+	case r.DoorOpen == nil:
+	case *r.DoorOpen:
+		b = append(b, "open"...)
+	default:
+		b = append(b, "closed"...)
+	}
 	return append(b, '\n')
 }
 

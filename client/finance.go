@@ -160,6 +160,7 @@ func SignReading(key ed25519.PrivateKey, deviceID, receiptID string, seq int64, 
 func (c *Client) ReportTelemetry(ctx context.Context, receiptID string, r linkfin.Reading) (*linkfin.WarehouseReceipt, error) {
 	var out linkfin.WarehouseReceipt
 	in := linkfin.TelemetryIn{DeviceID: r.DeviceID, Sequence: r.Sequence, ReadAt: r.ReadAt, Quantity: r.Quantity,
+		Temperature: r.Temperature, Latitude: r.Latitude, Longitude: r.Longitude, DoorOpen: r.DoorOpen,
 		Signature: base64.StdEncoding.EncodeToString(r.Signature)}
 	return &out, c.post(ctx, "/v1/warehouse-receipts/"+esc(receiptID)+"/telemetry", in, &out)
 }

@@ -16,7 +16,8 @@ func (s *Server) deviceRoutes() {
 	act(s, Route{Pattern: "POST /v1/devices", Access: Write, Status: http.StatusCreated, Out: device,
 		Summary: "Register a sensor of the calling warehouse: the lot it watches (lot_id, the warehouse's own name of the lot; " +
 			"none: every lot of the warehouse) and its Ed25519 public key (32 bytes, base64; device_key_invalid otherwise). " +
-			"heartbeat_seconds (60 to 604800; none: not watched) is how often it reports at least, or a sensor_silent alert is raised. " +
+			"heartbeat_seconds (60 to 604800; none: not watched) is how often it reports at least, or a sensor_silent alert is raised; " +
+			"temperature_range, geofence and door_hours bound its readings: one of a pledged lot outside them raises an alert. " +
 			"warehouse_id, if given, is the caller's own; the operator names any warehouse."},
 		func(r *http.Request, p *principal, in *linkfin.DeviceIn) (linkfin.Command, error) {
 			wh := in.WarehouseID
@@ -31,7 +32,7 @@ func (s *Server) deviceRoutes() {
 				return nil, err
 			}
 			return &services.RegisterDevice{Actor: wh, Device: linkfin.Device{LotID: in.LotID, Name: in.Name, PublicKey: key,
-				HeartbeatSeconds: in.HeartbeatSeconds}}, nil
+				HeartbeatSeconds: in.HeartbeatSeconds, Temperature: in.Temperature, Geofence: in.Geofence, DoorHours: in.DoorHours}}, nil
 		})
 	getRoute[linkfin.Device](s, "GET /v1/devices/{id}", linkfin.KindDevice, "Get a device: what it watches, its key, its last sequence "+
 		"number and when it last read.")

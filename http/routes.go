@@ -187,7 +187,8 @@ func (s *Server) domainRoutes() {
 	act(s, Route{Pattern: "POST /v1/warehouse-receipts/{id}/telemetry", Kind: linkfin.KindWarehouseReceipt, Access: Write, Out: reflect.TypeFor[linkfin.WarehouseReceipt](),
 		Summary: "Report a reading of one of the warehouse's registered devices (the warehouse): the quantity it counts in the lot, " +
 			"signed with the device's Ed25519 key over the reading's canonical bytes, with a sequence number above the device's last; " +
-			"short of the pledge, the loan freezes. Refused, changing nothing, when unsigned (telemetry_unsigned), forged " +
+			"short of the pledge, the loan freezes. It may carry a temperature, a position and the door's state (signed too): outside " +
+			"the device's bounds, on a pledged lot, each raises its alert. Refused, changing nothing, when unsigned (telemetry_unsigned), forged " +
 			"(telemetry_forged), replayed (telemetry_replayed), out of order (telemetry_out_of_order), read more than 15 minutes " +
 			"before now or a minute ahead (telemetry_stale), or of a device unknown to the warehouse (device_unknown), retired " +
 			"(device_retired) or watching another lot (device_not_watching)."},
@@ -197,7 +198,8 @@ func (s *Server) domainRoutes() {
 				return nil, linkfin.Errorf(linkfin.EINVALID, "the signature is 64 bytes in standard base64")
 			}
 			return &services.ReportTelemetry{Actor: p.Org, ReceiptID: r.PathValue("id"), Reading: linkfin.Reading{DeviceID: in.DeviceID,
-				ReceiptID: r.PathValue("id"), Sequence: in.Sequence, ReadAt: in.ReadAt, Quantity: in.Quantity, Signature: sig}}, nil
+				ReceiptID: r.PathValue("id"), Sequence: in.Sequence, ReadAt: in.ReadAt, Quantity: in.Quantity, Temperature: in.Temperature,
+				Latitude: in.Latitude, Longitude: in.Longitude, DoorOpen: in.DoorOpen, Signature: sig}}, nil
 		})
 	s.deviceRoutes()
 	s.alertRoutes()

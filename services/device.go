@@ -26,7 +26,10 @@ func (c *RegisterDevice) Validate() error {
 	if err := validateDevice(c.Device.LotID, c.Device.Name, c.Device.PublicKey); err != nil {
 		return err
 	}
-	return validateHeartbeat(c.Device.HeartbeatSeconds)
+	if err := validateHeartbeat(c.Device.HeartbeatSeconds); err != nil {
+		return err
+	}
+	return linkfin.ValidateBounds(c.Device.Temperature, c.Device.Geofence, c.Device.DoorHours)
 }
 
 // validateHeartbeat checks a device's heartbeat: none (0), or MinHeartbeatSeconds to
@@ -154,7 +157,8 @@ func (c *ReplaceDevice) Apply(tx linkfin.Tx) (any, error) {
 	}
 	now := tx.Now()
 	d := linkfin.Device{ID: id, WarehouseID: old.WarehouseID, LotID: old.LotID, Name: c.Name, PublicKey: c.PublicKey,
-		Status: linkfin.DeviceActive, HeartbeatSeconds: old.HeartbeatSeconds, Replaces: old.ID, CreatedAt: now}
+		Status: linkfin.DeviceActive, HeartbeatSeconds: old.HeartbeatSeconds, Temperature: old.Temperature, Geofence: old.Geofence,
+		DoorHours: old.DoorHours, Replaces: old.ID, CreatedAt: now}
 	if d.Name == "" {
 		d.Name = old.Name
 	}
@@ -214,7 +218,10 @@ func (c *ReportTelemetry) Validate() error {
 	if r.Sequence < 1 || r.Sequence > linkfin.MaxSequence {
 		return linkfin.Errorf(linkfin.EOUTOFRANGE, "a reading's sequence number is 1 to %d", linkfin.MaxSequence)
 	}
-	return linkfin.CheckObserved(r.Quantity)
+	if err := linkfin.CheckObserved(r.Quantity); err != nil {
+		return err
+	}
+	return r.ValidateFigures()
 }
 
 // Apply implements linkfin.Command.
@@ -283,5 +290,83 @@ func (c *ReportTelemetry) Apply(tx linkfin.Tx) (any, error) {
 			return nil, err
 		}
 	}
+	if err := outOfBounds(tx, d, &w, &r); err != nil {
+		return nil, err
+	}
 	return &w, tx.Put(linkfin.KindWarehouseReceipt, w.ID, &w, "warehouse_receipt.counted")
+}
+
+// outOfBounds raises an alert for each bound of the device the reading breaks, when the
+// receipt backs a live pledge loan: a temperature outside its range, a position outside
+// its geofence, a door open outside its hours.
+func outOfBounds(tx linkfin.Tx, d *linkfin.Device, w *linkfin.WarehouseReceipt, r *linkfin.Reading) error {
+	type breach struct {
+		rule     string
+		level    linkfin.AlertLevel
+		evidence string
+		action   string
+	}
+	var out []breach
+	at := r.ReadAt.UTC().Format(time.RFC3339)
+	if t := d.Temperature; t != nil && r.Temperature != nil && (*r.Temperature < t.Min || *r.Temperature > t.Max) {
+		out = append(out, breach{linkfin.RuleTemperature, linkfin.AlertOrange,
+			fmt.Sprintf("device %s reading %d at %s read %s °C in lot %s; its range is %s to %s °C", d.ID, r.Sequence, at,
+				milli(*r.Temperature), w.LotID, milli(t.Min), milli(t.Max)),
+			"inspect the goods for spoilage and have the warehouse restore their temperature; value the lot again before lending more on it"})
+	}
+	if g := d.Geofence; g != nil && r.Latitude != nil && !g.Contains(*r.Latitude, *r.Longitude) {
+		out = append(out, breach{linkfin.RuleGeofence, linkfin.AlertRed,
+			fmt.Sprintf("device %s reading %d at %s placed lot %s at %s, %s; its geofence is latitude %s to %s, longitude %s to %s", d.ID, r.Sequence, at,
+				w.LotID, micro(*r.Latitude), micro(*r.Longitude), micro(g.MinLat), micro(g.MaxLat), micro(g.MinLon), micro(g.MaxLon)),
+			"find the goods: ask the warehouse where the lot is and count it; the pledge is in doubt until it is back"})
+	}
+	if h := d.DoorHours; h != nil && r.DoorOpen != nil && *r.DoorOpen && !h.Allows(r.ReadAt) {
+		out = append(out, breach{linkfin.RuleDoorOutsideHours, linkfin.AlertOrange,
+			fmt.Sprintf("device %s reading %d at %s found the door of lot %s open; it may open from %s until %s (UTC%+03d:%02d)", d.ID, r.Sequence, at,
+				w.LotID, h.From, h.Until, h.Offset()/60, abs(h.Offset()%60)),
+			"ask the warehouse who opened the door and why, and count the lot"})
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	_, f, err := pledgedLoan(tx, w.ID)
+	if err != nil || f == nil {
+		return err
+	}
+	for _, b := range out {
+		if _, err := raise(tx, linkfin.Alert{Rule: b.rule, Level: b.level, SupplierID: f.RequesterID, ProgramID: f.ProgramID,
+			FinancingID: f.ID, SubjectKind: linkfin.KindWarehouseReceipt, SubjectID: w.ID,
+			Evidence: b.evidence + "; receipt " + w.ID + " pledges it to loan " + f.ID, RequiredAction: b.action}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// milli writes thousandths as a decimal: -18500 is "-18.5".
+func milli(v int64) string { return scaled(v, 1000, 3) }
+
+// micro writes millionths as a decimal: 31230416 is "31.230416".
+func micro(v int64) string { return scaled(v, 1_000_000, 6) }
+
+func scaled(v, unit int64, digits int) string {
+	sign := ""
+	if v < 0 {
+		sign, v = "-", -v
+	}
+	frac := fmt.Sprintf("%0*d", digits, v%unit)
+	for len(frac) > 0 && frac[len(frac)-1] == '0' {
+		frac = frac[:len(frac)-1]
+	}
+	if frac == "" {
+		return fmt.Sprintf("%s%d", sign, v/unit)
+	}
+	return fmt.Sprintf("%s%d.%s", sign, v/unit, frac)
+}
+
+func abs(v int) int {
+	if v < 0 {
+		return -v
+	}
+	return v
 }

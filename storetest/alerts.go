@@ -366,3 +366,137 @@ func testMarginCall(t *testing.T, open Opener) {
 	}
 	env.MustVerify()
 }
+
+// testReadingBounds: a device of a pledged lot registered with a temperature range, a
+// geofence and door hours. Readings at each edge raise nothing; one thousandth of a
+// degree, one millionth of a degree, one minute past each raises its rule, each reading
+// its own alert. The figures are signed: one altered after signing is forged. A lot
+// that backs no loan raises nothing; bounds that make no sense are refused.
+func testReadingBounds(t *testing.T, open Opener) {
+	env := NewEnv(t, open)
+	pledgeFixture(t, env, nil)
+	mustRun(t, env, &services.MarkPrice{Mark: linkfin.PriceMark{ID: "copper", Currency: "CNY", Price: 60_000_00}})
+	for _, r := range []linkfin.WarehouseReceipt{
+		{ID: "R1", OwnerID: "trader", LotID: "LOT-7", Commodity: "copper", Quantity: 100, Unit: "t"},
+		{ID: "R2", OwnerID: "trader", LotID: "LOT-8", Commodity: "copper", Quantity: 10, Unit: "t"},
+	} {
+		mustRun(t, env, &services.IssueWarehouseReceipt{Actor: "port", Receipt: r})
+	}
+	mustRun(t, env, &services.RequestPledgeLoan{Actor: "trader", ID: "w1", ReceiptID: "R1", ProgramID: "wh", FunderID: "factor"})
+	mustRun(t, env, &services.AcceptPledgeLoan{Actor: "trader", ID: "w1", ReceiptID: "R1"})
+	mustRun(t, env, &services.DisburseFinancing{Actor: "factor", ID: "w1"})
+	temp := &linkfin.TemperatureRange{Min: -18000, Max: -15000}
+	fence := &linkfin.Geofence{MinLat: 31_000_000, MaxLat: 31_100_000, MinLon: 121_400_000, MaxLon: 121_500_000}
+	hours := &linkfin.DoorHours{From: "08:00", Until: "18:00"} // China's time: 00:00 to 10:00 UTC
+	for _, bad := range []linkfin.Device{
+		{ID: "D-x", Temperature: &linkfin.TemperatureRange{Min: -15000, Max: -18000}},
+		{ID: "D-x", Geofence: &linkfin.Geofence{MinLat: 0, MaxLat: linkfin.MaxLatitude + 1}},
+		{ID: "D-x", DoorHours: &linkfin.DoorHours{From: "08:00", Until: "24:00"}},
+		{ID: "D-x", DoorHours: &linkfin.DoorHours{From: "08:00", Until: "08:00"}},
+	} {
+		bad.LotID, bad.PublicKey = "LOT-7", make([]byte, ed25519.PublicKeySize)
+		if _, err := run[linkfin.Device](t, env, &services.RegisterDevice{Actor: "port", Device: bad}); !refusal(err, linkfin.EINVALID, "") {
+			t.Fatalf("bounds %+v %+v %+v: %v", bad.Temperature, bad.Geofence, bad.DoorHours, err)
+		}
+	}
+	sensors := map[string]*sensor{}
+	for _, lot := range []string{"LOT-7", "LOT-8"} {
+		id := "D-" + lot[4:]
+		seed := sha256.Sum256([]byte(id))
+		s := &sensor{id: id, key: ed25519.NewKeyFromSeed(seed[:])}
+		mustRun(t, env, &services.RegisterDevice{Actor: "port", Device: linkfin.Device{ID: id, LotID: lot, PublicKey: s.public(),
+			Temperature: temp, Geofence: fence, DoorHours: hours}})
+		sensors[lot] = s
+	}
+	i64 := func(v int64) *int64 { return &v }
+	isOpen, closed := true, false
+	read := func(lot, receipt string, qty int64, set func(r *linkfin.Reading)) error {
+		t.Helper()
+		s := sensors[lot]
+		s.seq++
+		r := linkfin.Reading{DeviceID: s.id, ReceiptID: receipt, Sequence: s.seq, ReadAt: env.Clock.Now(), Quantity: qty}
+		set(&r)
+		r.Sign(s.key)
+		_, err := run[linkfin.WarehouseReceipt](t, env, &services.ReportTelemetry{Actor: "port", ReceiptID: receipt, Reading: r})
+		return err
+	}
+	rules := func() []string {
+		var out []string
+		for _, a := range alertsOf(t, env, linkfin.Viewer{Org: "factor"}) {
+			out = append(out, a.Rule)
+		}
+		return out
+	}
+	want := func(what string, rs ...string) {
+		t.Helper()
+		if got := rules(); !slices.Equal(got, rs) {
+			t.Fatalf("%s: alerts %v, want %v", what, got, rs)
+		}
+	}
+	for _, set := range []func(r *linkfin.Reading){
+		func(r *linkfin.Reading) { r.Temperature = i64(-15000) },
+		func(r *linkfin.Reading) { r.Temperature = i64(-18000) },
+		func(r *linkfin.Reading) { r.Latitude, r.Longitude = i64(31_100_000), i64(121_400_000) },
+		func(r *linkfin.Reading) { r.Latitude, r.Longitude = i64(31_000_000), i64(121_500_000) },
+		func(r *linkfin.Reading) { r.DoorOpen = &isOpen }, // 17:00 in China
+	} {
+		if err := read("LOT-7", "R1", 100, set); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want("readings at the edges")
+	// Altered after signing: forged.
+	s7 := sensors["LOT-7"]
+	s7.seq++
+	forged := linkfin.Reading{DeviceID: s7.id, ReceiptID: "R1", Sequence: s7.seq, ReadAt: env.Clock.Now(), Quantity: 100, Temperature: i64(-16000)}
+	forged.Sign(s7.key)
+	*forged.Temperature = -20000
+	if _, err := run[linkfin.WarehouseReceipt](t, env, &services.ReportTelemetry{Actor: "port", ReceiptID: "R1", Reading: forged}); !refusal(err, linkfin.ETELEMETRYFORGED, "") {
+		t.Fatalf("a temperature altered after signing: %v", err)
+	}
+	if err := read("LOT-7", "R1", 100, func(r *linkfin.Reading) { r.Latitude = i64(31_000_000) }); !refusal(err, linkfin.EINVALID, "both") {
+		t.Fatalf("a latitude without a longitude: %v", err)
+	}
+	if err := read("LOT-7", "R1", 100, func(r *linkfin.Reading) { r.Temperature = i64(-14999) }); err != nil {
+		t.Fatal(err)
+	}
+	want("a thousandth of a degree warm", linkfin.RuleTemperature)
+	if err := read("LOT-7", "R1", 100, func(r *linkfin.Reading) { r.Temperature = i64(-18001) }); err != nil {
+		t.Fatal(err)
+	}
+	want("a thousandth of a degree cold", linkfin.RuleTemperature, linkfin.RuleTemperature)
+	if err := read("LOT-7", "R1", 100, func(r *linkfin.Reading) { r.Latitude, r.Longitude = i64(31_100_001), i64(121_450_000) }); err != nil {
+		t.Fatal(err)
+	}
+	want("a millionth of a degree north", linkfin.RuleTemperature, linkfin.RuleTemperature, linkfin.RuleGeofence)
+	// 17:59 in China, the door open: within its hours; at 18:00 closed, then open.
+	env.Clock.Advance(59 * time.Minute)
+	if err := read("LOT-7", "R1", 100, func(r *linkfin.Reading) { r.DoorOpen = &isOpen }); err != nil {
+		t.Fatal(err)
+	}
+	env.Clock.Advance(time.Minute)
+	if err := read("LOT-7", "R1", 100, func(r *linkfin.Reading) { r.DoorOpen = &closed }); err != nil {
+		t.Fatal(err)
+	}
+	want("the door within its hours, and closed after", linkfin.RuleTemperature, linkfin.RuleTemperature, linkfin.RuleGeofence)
+	if err := read("LOT-7", "R1", 100, func(r *linkfin.Reading) { r.DoorOpen = &isOpen }); err != nil {
+		t.Fatal(err)
+	}
+	all := alertsOf(t, env, linkfin.Viewer{Org: "factor"})
+	if len(all) != 4 || all[3].Rule != linkfin.RuleDoorOutsideHours || all[3].FinancingID != "w1" || all[3].SupplierID != "trader" ||
+		all[2].Level != linkfin.AlertRed || !strings.Contains(all[2].Evidence, "31.100001") || !strings.Contains(all[0].Evidence, "-14.999") {
+		t.Fatalf("the alerts: %+v", all)
+	}
+	// The lot of no loan: nothing.
+	if err := read("LOT-8", "R2", 10, func(r *linkfin.Reading) { r.Temperature, r.DoorOpen = i64(0), &isOpen }); err != nil {
+		t.Fatal(err)
+	}
+	if got := alertsOf(t, env, linkfin.Viewer{Operator: true}); len(got) != 4 {
+		t.Fatalf("a lot of no loan raised alerts: %+v", got[4:])
+	}
+	w := record[linkfin.WarehouseReceipt](t, env, linkfin.KindWarehouseReceipt, "R1")
+	if w.Reading == nil || w.Reading.DoorOpen == nil || !*w.Reading.DoorOpen || !w.Reading.Verify(w.Reading.PublicKey) {
+		t.Fatalf("the receipt keeps the reading as signed: %+v", w.Reading)
+	}
+	env.MustVerify()
+}

@@ -293,6 +293,7 @@ func Run(t *testing.T, open Opener) {
 		{"LateShipments", testLateShipments, true},
 		{"SilentSensors", testSilentSensors, true},
 		{"MarginCall", testMarginCall, true},
+		{"ReadingBounds", testReadingBounds, true},
 		{"Offers", testOffers, true},
 		{"ECNYWallets", testECNYWallets, true},
 		{"ECNYEarlyPayment", testECNYEarlyPayment, true},
