@@ -469,9 +469,9 @@ type (
 		// Optional figures, signed with the rest (the canonical bytes' v2): the
 		// temperature in thousandths of a degree Celsius, the position in millionths
 		// of a degree, the door's state.
-		Temperature *int64 `json:"temperature_mdegc,omitempty"`
-		Latitude    *int64 `json:"lat_udeg,omitempty"`
-		Longitude   *int64 `json:"lon_udeg,omitempty"`
+		Temperature *int64 `json:"temperature_mdegc,omitempty" bound:"millicelsius"`
+		Latitude    *int64 `json:"lat_udeg,omitempty" bound:"latitude"`
+		Longitude   *int64 `json:"lon_udeg,omitempty" bound:"longitude"`
 		DoorOpen    *bool  `json:"door_open,omitempty"`
 		Signature   string `json:"signature,omitempty"` // Ed25519, in standard base64
 	}
@@ -485,7 +485,7 @@ type (
 		PublicKey   string `json:"public_key"` // standard base64
 		// HeartbeatSeconds: the device reports at least this often (60 to 604800), or
 		// a sensor_silent alert is raised; 0 or none: not watched for silence.
-		HeartbeatSeconds int64 `json:"heartbeat_seconds,omitempty"`
+		HeartbeatSeconds int64 `json:"heartbeat_seconds,omitempty" bound:"heartbeat"`
 		// The bounds the device's readings are held to, each optional: readings of a
 		// pledged lot outside them raise alerts (docs/CREDIT.md).
 		Temperature *TemperatureRange `json:"temperature_range,omitempty"`

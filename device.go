@@ -81,18 +81,18 @@ const IndexTime = "2006-01-02T15:04:05Z"
 // TemperatureRange is the range a lot's goods are kept in, in thousandths of a degree
 // Celsius (−18 °C is −18000), both ends allowed.
 type TemperatureRange struct {
-	Min int64 `json:"min_mdegc"`
-	Max int64 `json:"max_mdegc"`
+	Min int64 `json:"min_mdegc" bound:"millicelsius"`
+	Max int64 `json:"max_mdegc" bound:"millicelsius"`
 }
 
 // Geofence is the box a lot stays in, in millionths of a degree of latitude and
 // longitude (WGS 84; 31.230416° N is 31230416), edges inside. It does not cross the
 // antimeridian.
 type Geofence struct {
-	MinLat int64 `json:"min_lat_udeg"`
-	MaxLat int64 `json:"max_lat_udeg"`
-	MinLon int64 `json:"min_lon_udeg"`
-	MaxLon int64 `json:"max_lon_udeg"`
+	MinLat int64 `json:"min_lat_udeg" bound:"latitude"`
+	MaxLat int64 `json:"max_lat_udeg" bound:"latitude"`
+	MinLon int64 `json:"min_lon_udeg" bound:"longitude"`
+	MaxLon int64 `json:"max_lon_udeg" bound:"longitude"`
 }
 
 // DoorHours are the hours a lot's door may open: from From (inclusive) to Until

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"reflect"
 	"testing"
+	"time"
 )
 
 func mustDate(t *testing.T, s string) Date {
@@ -29,7 +30,10 @@ func TestEntriesOf(t *testing.T) {
 		KindPayable:       &Payable{ID: "p1", SellerID: "s1", BuyerID: "a1", Amount: 500_00, DueDate: due, Status: "approved"},
 		KindInvoice:       &Invoice{ID: "i1", SellerID: "s1", BuyerID: "a1", POID: "po1", Total: 700_00, Status: "matched"},
 		KindShipment:      &Shipment{ID: "sh1", POID: "po1", SellerID: "s1", BuyerID: "a1", CarrierID: "l1"},
-		KindPurchaseOrder: &PurchaseOrder{ID: "po1", SellerID: "s1", BuyerID: "a1", Status: "accepted"},
+		KindPurchaseOrder: &PurchaseOrder{ID: "po1", SellerID: "s1", BuyerID: "a1", Status: "accepted", LateFrom: &due,
+			Lines: []POLine{{LineID: "1", Quantity: 2, Received: 1}}},
+		KindDevice: &Device{ID: "d1", WarehouseID: "w1", Status: DeviceActive, HeartbeatSeconds: 600,
+			CreatedAt: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)},
 	}
 	for _, kind := range IndexKinds {
 		v := records[kind]

@@ -848,7 +848,8 @@ type jsonField struct {
 // bounds are the values of the bound tag: the maximum of an amount, a price or a
 // quantity in a request.
 var bounds = map[string]int64{"amount": linkfin.MaxAmount, "price": linkfin.MaxPrice, "quantity": linkfin.MaxQuantity,
-	"days": linkfin.MaxTenorDays, "class": 4, "sequence": linkfin.MaxSequence}
+	"days": linkfin.MaxTenorDays, "class": 4, "sequence": linkfin.MaxSequence, "heartbeat": linkfin.MaxHeartbeatSeconds,
+	"millicelsius": linkfin.MaxMilliCelsius, "latitude": linkfin.MaxLatitude, "longitude": linkfin.MaxLongitude}
 
 // textRule is what a text field of a request may hold, found from its JSON name: an id
 // ("id", "…_id", "…_ids", "to", "commodity", "rail") follows linkfin.ValidateID, any
