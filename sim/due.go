@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
+	"strings"
 
 	"linkfin"
 	"linkfin/memtx"
@@ -11,20 +12,32 @@ import (
 )
 
 // dueReader is what the scheduler (services.Due) reads: the database, with its lists
-// of financings and maturities narrowed to those the run made and that are still open,
-// and of purchase orders to those watched for lateness — none, for the simulator's
-// orders state no date to deliver by (a store with the ordered index reads only those,
-// too).
-// Due's own rules decide what is due among them; the narrowing only spares it reading,
-// every day, the year's closed financings and paid maturity dates, which it would pass
-// over.
+// narrowed to what can be due today, so that a year of records is not read every
+// simulated morning:
+//   - financings: those the run made that are still open, and not before the date the
+//     product gives (FinancingProduct.CloseDate, or the end of an accepted one's holds);
+//   - maturities: those the run made with pieces left to pay, dated today or before;
+//   - conditional payments: those the run made that are still locked;
+//   - purchase orders: those watched for lateness — none, for the simulator's orders
+//     state no date to deliver by (a store with the ordered index reads only those).
+//
+// Due's own rules decide what is due among them; a record listed early is passed over
+// by them as it would be.
 type dueReader struct {
-	db   *memtx.DB
-	open map[string][]string // kind → ids that may still be due, sorted when listed
+	db    *memtx.DB
+	today linkfin.Date
+	open  map[string][]string // kind → ids that may come due
+	// notBefore is, for a financing's version, the first day it can be due.
+	notBefore map[string]versionDay
+}
+
+type versionDay struct {
+	version int64
+	day     linkfin.Date
 }
 
 func newDueReader(db *memtx.DB) *dueReader {
-	return &dueReader{db: db, open: map[string][]string{}}
+	return &dueReader{db: db, open: map[string][]string{}, notBefore: map[string]versionDay{}}
 }
 
 // watch adds a record that may come due.
@@ -39,7 +52,7 @@ func (d *dueReader) Object(ctx context.Context, kind, id string) (*linkfin.Objec
 func (d *dueReader) ListObjects(ctx context.Context, kind, after string, limit int) ([]linkfin.Object, error) {
 	ids, ok := d.open[kind]
 	if !ok {
-		if kind == linkfin.KindFinancing || kind == linkfin.KindMaturity || kind == linkfin.KindPurchaseOrder {
+		if kind == linkfin.KindFinancing || kind == linkfin.KindMaturity || kind == linkfin.KindPurchaseOrder || kind == linkfin.KindConditionalPayment {
 			return nil, nil
 		}
 		return d.db.ListObjects(ctx, kind, after, limit)
@@ -49,6 +62,15 @@ func (d *dueReader) ListObjects(ctx context.Context, kind, after string, limit i
 	var out []linkfin.Object
 	var keep []string
 	for _, id := range ids {
+		if kind == linkfin.KindMaturity {
+			// A maturity's id ends with its date: one still to come is not due.
+			if at := strings.LastIndexByte(id, '@'); at >= 0 {
+				if day, err := linkfin.ParseDate(id[at+1:]); err == nil && day.After(d.today) {
+					keep = append(keep, id)
+					continue
+				}
+			}
+		}
 		o, err := d.db.Object(ctx, kind, id)
 		if err != nil {
 			if linkfin.ErrorCode(err) == linkfin.ENOTFOUND {
@@ -56,7 +78,13 @@ func (d *dueReader) ListObjects(ctx context.Context, kind, after string, limit i
 			}
 			return nil, err
 		}
-		if d.closed(ctx, kind, o.Data) {
+		if kind == linkfin.KindFinancing {
+			if nb, ok := d.notBefore[id]; ok && nb.version == o.Version && nb.day.After(d.today) {
+				keep = append(keep, id)
+				continue
+			}
+		}
+		if d.closed(ctx, kind, o) {
 			continue
 		}
 		keep = append(keep, id)
@@ -68,32 +96,47 @@ func (d *dueReader) ListObjects(ctx context.Context, kind, after string, limit i
 	return out, nil
 }
 
-// closed reports whether a financing or maturity can never come due again: a
-// financing that ended, or one disbursed whose product gives it no close date (as
-// Due reads it); a maturity date with no piece left to pay.
-func (d *dueReader) closed(ctx context.Context, kind string, data []byte) bool {
+// closed reports whether a record can never come due again: a financing that ended,
+// or one disbursed whose product gives it no close date (as Due reads it); a
+// conditional payment no longer locked; a maturity date with no piece left to pay. Of a financing still open
+// it notes the first day it can be due.
+func (d *dueReader) closed(ctx context.Context, kind string, o *linkfin.Object) bool {
 	switch kind {
 	case linkfin.KindFinancing:
 		var f linkfin.Financing
-		if json.Unmarshal(data, &f) != nil {
+		if json.Unmarshal(o.Data, &f) != nil {
 			return false
 		}
 		switch f.Status {
 		case linkfin.FinancingSettled, linkfin.FinancingCancelled, linkfin.FinancingLapsed, linkfin.FinancingRecourse, linkfin.FinancingDefaulted:
 			return true
+		case linkfin.FinancingAccepted:
+			if f.HoldsUntil != nil {
+				d.notBefore[f.ID] = versionDay{o.Version, linkfin.DateOf(*f.HoldsUntil)}
+			}
 		case linkfin.FinancingDisbursed:
 			p, err := services.ProductOf(&f)
 			if err != nil {
 				return false
 			}
-			_, ok, err := p.CloseDate(ctx, d, &f)
-			return err == nil && !ok
+			day, ok, err := p.CloseDate(ctx, d, &f)
+			if err == nil && !ok {
+				return true
+			}
+			if err == nil {
+				d.notBefore[f.ID] = versionDay{o.Version, day}
+			}
 		}
+	case linkfin.KindConditionalPayment:
+		var p struct {
+			Status linkfin.ConditionalStatus `json:"status"`
+		}
+		return json.Unmarshal(o.Data, &p) == nil && p.Status != linkfin.ConditionalLocked
 	case linkfin.KindMaturity:
 		var m struct {
 			Pieces []string `json:"pieces"`
 		}
-		return json.Unmarshal(data, &m) == nil && len(m.Pieces) == 0
+		return json.Unmarshal(o.Data, &m) == nil && len(m.Pieces) == 0
 	}
 	return false
 }

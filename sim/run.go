@@ -282,6 +282,7 @@ func (r *runner) loop() error {
 
 // schedule runs what the platform's scheduler finds due.
 func (r *runner) schedule() error {
+	r.due.today = Start.AddDays(r.day)
 	due, err := services.Due(r.ctx, r.due, r.now)
 	if err != nil {
 		return err
@@ -342,6 +343,7 @@ func (r *runner) place(o int) (bool, error) {
 			Condition: linkfin.ConditionIn{Type: linkfin.ConditionGoodsReceived, POID: po.ID, Release: linkfin.ReleaseProRata}}}); err != nil {
 			return false, err
 		}
+		r.due.watch(linkfin.KindConditionalPayment, cpID(ord.N))
 	}
 	return true, nil
 }
