@@ -142,12 +142,15 @@ const (
 	// RuleDoorOutsideHours: a signed reading of a pledged lot's door open outside its
 	// device's door hours.
 	RuleDoorOutsideHours = "door_opened_outside_hours"
+	// RulePaymentTermsChanged: a buyer changes its payment terms with a seller that
+	// has financed receivables from it outstanding.
+	RulePaymentTermsChanged = "payment_terms_changed"
 )
 
 // AlertRules lists every rule.
 func AlertRules() []string {
 	return []string{RuleCreditedAfterFinancing, RuleDisputedAfterFinancing, RuleTelemetryBelowPledge, RuleLateShipment, RuleSensorSilent,
-		RuleTemperature, RuleGeofence, RuleDoorOutsideHours}
+		RuleTemperature, RuleGeofence, RuleDoorOutsideHours, RulePaymentTermsChanged}
 }
 
 // Alert is one early warning about a supplier's trade.

@@ -24,6 +24,19 @@ type Relationship struct {
 	ProposedBy string             `json:"proposed_by"`
 	ProposedAt time.Time          `json:"proposed_at"`
 	AcceptedAt *time.Time         `json:"accepted_at,omitempty"`
+	// PaymentTermsDays is the buyer's payment terms with this seller: an invoice of
+	// the seller to the buyer that states no due date is due this many days after its
+	// issue (none: the terms of the order's program). The buyer changes them; a change
+	// while the seller has financed receivables from the buyer outstanding raises
+	// payment_terms_changed (docs/CREDIT.md).
+	PaymentTermsDays *int       `json:"payment_terms_days,omitempty"`
+	TermsChangedAt   *time.Time `json:"terms_changed_at,omitempty"`
+}
+
+// PaymentTermsIn is the body of a buyer setting its payment terms with a seller: days
+// after an invoice's issue (0: none, the program's).
+type PaymentTermsIn struct {
+	PaymentTermsDays int `json:"payment_terms_days" bound:"days"`
 }
 
 // RelationshipID is the id of the relationship of a buyer and a seller: one per pair

@@ -35,6 +35,7 @@ var alertWords = map[string]string{
 	linkfin.RuleTemperature:             "alerts.rule.telemetry_temperature_out_of_range",
 	linkfin.RuleGeofence:                "alerts.rule.telemetry_outside_geofence",
 	linkfin.RuleDoorOutsideHours:        "alerts.rule.door_opened_outside_hours",
+	linkfin.RulePaymentTermsChanged:     "alerts.rule.payment_terms_changed",
 	string(linkfin.AlertYellow):         "alerts.level.yellow",
 	string(linkfin.AlertOrange):         "alerts.level.orange",
 	string(linkfin.AlertRed):            "alerts.level.red",

@@ -31,6 +31,21 @@ func (s *Server) domainRoutes() {
 			buyer, seller, _ := strings.Cut(r.PathValue("id"), "~")
 			return &services.AcceptRelationship{Actor: p.Org, BuyerID: buyer, SellerID: seller}, nil
 		})
+	act(s, Route{Pattern: "POST /v1/relationships/{id}/payment-terms", Kind: linkfin.KindRelationship, Access: Write, Out: reflect.TypeFor[linkfin.Relationship](),
+		Summary: "Set the buyer's payment terms with the seller (the buyer, on an active relationship): payment_terms_days dates the " +
+			"seller's invoices that state no due date (0: none, the program's). A change while the seller has financed receivables " +
+			"from the buyer outstanding raises a payment_terms_changed alert (docs/CREDIT.md)."},
+		func(r *http.Request, p *principal, in *linkfin.PaymentTermsIn) (linkfin.Command, error) {
+			buyer, seller, _ := strings.Cut(r.PathValue("id"), "~")
+			c := &services.SetPaymentTerms{Actor: p.Org, BuyerID: buyer, SellerID: seller, Days: in.PaymentTermsDays}
+			if p.Org == buyer && seller != "" {
+				var err error
+				if c.Financed, err = services.FinancedReceivables(r.Context(), s.Store, buyer, seller); err != nil {
+					return nil, err
+				}
+			}
+			return c, nil
+		})
 	getRoute[linkfin.Relationship](s, "GET /v1/relationships/{id}", linkfin.KindRelationship, "Get a relationship (id: buyer~seller).")
 	listRoute[linkfin.Relationship](s, "GET /v1/relationships", linkfin.KindRelationship, "List relationships.")
 

@@ -288,7 +288,7 @@ func (c *CreateInvoice) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
 	if found, err := r.Get(linkfin.KindPurchaseOrder, c.Invoice.POID, &po); err != nil || !found {
 		return nil
 	}
-	var keys []linkfin.ObjectKey
+	keys := []linkfin.ObjectKey{{Kind: linkfin.KindRelationship, ID: linkfin.RelationshipID(po.BuyerID, po.SellerID)}}
 	var p *linkfin.Program
 	if po.ProgramID != "" {
 		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindProgram, ID: po.ProgramID})
@@ -484,8 +484,15 @@ func (c *ClearInvoiceHold) Apply(tx linkfin.Tx) (any, error) {
 const EDUEDATE = "due_date_unknown"
 
 // dueByTerms is the due date of an invoice issued on issued that states none: after the
-// payment terms of the order's program.
+// buyer's payment terms with the seller, if it set them, else those of the order's
+// program.
 func dueByTerms(tx linkfin.Tx, po *linkfin.PurchaseOrder, issued linkfin.Date) (linkfin.Date, error) {
+	var rel linkfin.Relationship
+	if found, err := tx.Get(linkfin.KindRelationship, linkfin.RelationshipID(po.BuyerID, po.SellerID), &rel); err != nil {
+		return linkfin.Date{}, err
+	} else if found && rel.PaymentTermsDays != nil && *rel.PaymentTermsDays > 0 {
+		return issued.AddDays(*rel.PaymentTermsDays), nil
+	}
 	var p linkfin.Program
 	if po.ProgramID != "" {
 		if _, err := tx.Get(linkfin.KindProgram, po.ProgramID, &p); err != nil {
@@ -493,7 +500,7 @@ func dueByTerms(tx linkfin.Tx, po *linkfin.PurchaseOrder, issued linkfin.Date) (
 		}
 	}
 	if p.PaymentTermsDays == 0 {
-		return linkfin.Date{}, linkfin.Errorf(EDUEDATE, "the invoice states no due date, and purchase order %s has no program with payment terms to give it one", po.ID)
+		return linkfin.Date{}, linkfin.Errorf(EDUEDATE, "the invoice states no due date, and neither the buyer's terms with the seller nor a program of purchase order %s give it one", po.ID)
 	}
 	return issued.AddDays(p.PaymentTermsDays), nil
 }

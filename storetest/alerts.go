@@ -500,3 +500,78 @@ func testReadingBounds(t *testing.T, open Opener) {
 	}
 	env.MustVerify()
 }
+
+// testPaymentTerms: the buyer's payment terms with its seller. Set while the seller
+// has no financed receivable from the buyer outstanding, they raise nothing; changed
+// while one is (a discounted piece of the buyer's certificate), they raise
+// payment_terms_changed under its program, orange when lengthened, yellow when
+// shortened; set to what they are, nothing. Only the buyer sets them; its invoices
+// that state no due date are dated by them.
+func testPaymentTerms(t *testing.T, open Opener) {
+	env := certificateFixture(t, open)
+	ctx := context.Background()
+	set := func(actor string, days int) (*linkfin.Relationship, error) {
+		t.Helper()
+		financed, err := services.FinancedReceivables(ctx, env.Store, "anchor", "tier1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return run[linkfin.Relationship](t, env, &services.SetPaymentTerms{Actor: actor, BuyerID: "anchor", SellerID: "tier1", Days: days, Financed: financed})
+	}
+	terms := func() []linkfin.Alert {
+		var out []linkfin.Alert
+		for _, a := range alertsOf(t, env, linkfin.Viewer{Operator: true}) {
+			if a.Rule == linkfin.RulePaymentTermsChanged {
+				out = append(out, a)
+			}
+		}
+		return out
+	}
+	if _, err := set("tier1", 60); !refusal(err, linkfin.EFORBIDDEN, "only the buyer") {
+		t.Fatalf("the seller setting the buyer's terms: %v", err)
+	}
+	if _, err := set("tier2", 60); !refusal(err, linkfin.ENOTFOUND, "") {
+		t.Fatalf("a stranger setting them: %v", err)
+	}
+	if _, err := set("anchor", linkfin.MaxTenorDays+1); !refusal(err, linkfin.EINVALID, "payment_terms_days") {
+		t.Fatalf("terms too long: %v", err)
+	}
+	rel, err := set("anchor", 60)
+	if err != nil || rel.PaymentTermsDays == nil || *rel.PaymentTermsDays != 60 || len(terms()) != 0 {
+		t.Fatalf("terms with nothing financed: %+v, %v, %+v", rel, err, terms())
+	}
+	// An invoice that states no due date is due 60 days after its issue.
+	order := linkfin.PurchaseOrder{ID: "po-t", Number: "po-t", SellerID: "tier1", Currency: "CNY",
+		Lines: []linkfin.POLine{{LineID: "L1", Item: "bolt", Quantity: 10, Unit: "pc", UnitPrice: 1_00}}}
+	mustRun(t, env, &services.CreatePurchaseOrder{Actor: "anchor", Order: order})
+	mustRun(t, env, &services.AcceptPurchaseOrder{Actor: "tier1", ID: "po-t"})
+	inv, err := run[linkfin.Invoice](t, env, &services.CreateInvoice{Actor: "tier1", Invoice: linkfin.Invoice{Number: "INV-T", BuyerID: "anchor",
+		POID: "po-t", Currency: "CNY", IssueDate: date(t, "2026-11-02"),
+		Lines: []linkfin.InvoiceLine{{LineID: "L1", Quantity: 10, UnitPrice: 1_00, Amount: 10_00}}, Total: 10_00}})
+	if err != nil || inv.DueDate != date(t, "2027-01-01") {
+		t.Fatalf("an invoice under the buyer's terms: %+v, %v", inv, err)
+	}
+	// tier1 discounts the anchor's piece: a financed receivable of the anchor's.
+	mustRun(t, env, &services.RequestCertificateDiscounting{Actor: "tier1", ID: "f1", ProgramID: "auto-scf", PieceID: "c1", FunderID: "bank"})
+	mustRun(t, env, &services.AcceptCertificateDiscounting{Actor: "tier1", ID: "f1", PieceID: "c1"})
+	mustRun(t, env, &services.DisburseFinancing{Actor: "bank", ID: "f1"})
+	if _, err := set("anchor", 60); err != nil || len(terms()) != 0 {
+		t.Fatalf("terms set to what they are: %v, %+v", err, terms())
+	}
+	if _, err := set("anchor", 90); err != nil {
+		t.Fatal(err)
+	}
+	got := terms()
+	if len(got) != 1 || got[0].Level != linkfin.AlertOrange || got[0].FinancingID != "f1" || got[0].ProgramID != "auto-scf" ||
+		got[0].SupplierID != "tier1" || got[0].SubjectID != rel.ID || !strings.Contains(got[0].Evidence, "from 60 days to 90 days") ||
+		!slices.Contains(got[0].Watchers, "bank") {
+		t.Fatalf("terms lengthened: %+v", got)
+	}
+	if _, err := set("anchor", 30); err != nil {
+		t.Fatal(err)
+	}
+	if got := terms(); len(got) != 2 || got[1].Level != linkfin.AlertYellow || !strings.Contains(got[1].Evidence, "shortened") {
+		t.Fatalf("terms shortened: %+v", got)
+	}
+	env.MustVerify()
+}

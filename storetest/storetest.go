@@ -294,6 +294,7 @@ func Run(t *testing.T, open Opener) {
 		{"SilentSensors", testSilentSensors, true},
 		{"MarginCall", testMarginCall, true},
 		{"ReadingBounds", testReadingBounds, true},
+		{"PaymentTerms", testPaymentTerms, true},
 		{"Offers", testOffers, true},
 		{"ECNYWallets", testECNYWallets, true},
 		{"ECNYEarlyPayment", testECNYEarlyPayment, true},
