@@ -330,7 +330,7 @@ var recordPath = regexp.MustCompile(`^/(invoices|pieces|financings|receipts|paya
 func pageKey(u *url.URL) string {
 	path := recordPath.ReplaceAllString(u.Path, "/$1/{id}")
 	q := u.Query()
-	for _, k := range []string{"after", "asset", "seq", "id"} {
+	for _, k := range []string{"after", "history_after", "asset", "seq", "id", "org"} {
 		if q.Has(k) {
 			q.Set(k, "{id}")
 		}

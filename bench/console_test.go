@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -84,5 +85,26 @@ func TestConsoleSuppliers(t *testing.T) {
 	}
 	if !anchorPages["/scorecard"] {
 		t.Errorf("the anchor did not reach its suppliers' scorecards: %v", anchorPages)
+	}
+}
+
+// A record's id, a cursor and an organization whose card is open are one page
+// whatever their value: the crawl measures two of each, not every supplier's card.
+func TestPageKey(t *testing.T) {
+	for in, want := range map[string]string{
+		"/pieces/P-1":                    "/pieces/{id}",
+		"/scorecard?org=sup-000001":      "/scorecard?org={id}",
+		"/financings?after=F-9&status=x": "/financings?after={id}&status=x",
+		"/pieces/P-1?history_after=12":   "/pieces/{id}?history_after={id}",
+		"/offers/confirm?asset=C-1":      "/offers/confirm?asset={id}",
+		"/financings?status=disbursed":   "/financings?status=disbursed",
+	} {
+		u, err := url.Parse(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := pageKey(u); got != want {
+			t.Errorf("pageKey(%s) = %s, want %s", in, got, want)
+		}
 	}
 }
