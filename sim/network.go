@@ -263,7 +263,7 @@ func Generate(seed uint64, n, days int, p Params) (*Network, error) {
 		case KindSupplier:
 			cost := f.Sales * int64(f.CostBP) / 10000
 			f.Cash0 = cost * int64(between(r, 50, 150)) / 100
-			f.Line = f.Sales * int64(between(r, 100, 300)) / 100 / int64(f.Tier)
+			f.Line = f.Sales * int64(between(r, 100, 300)) / 100 * int64(6-f.Tier) / 5
 			if f.Price > f.Sales/40 {
 				f.Price = max(100, f.Sales/40/100*100)
 			}

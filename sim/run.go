@@ -270,10 +270,16 @@ func (r *runner) loop() error {
 			}
 		}
 		delete(byDelivery, r.day)
+		// A firm repays its bank from what came in before it pays its suppliers: its
+		// line is what keeps it alive when its own costs fall due. Its pieces go first
+		// to its suppliers, and only then to a funder to repay the rest.
+		if err := r.treasury(false); err != nil {
+			return err
+		}
 		if err := r.pay(); err != nil {
 			return err
 		}
-		if err := r.treasury(); err != nil {
+		if err := r.treasury(true); err != nil {
 			return err
 		}
 	}
@@ -659,13 +665,13 @@ func (r *runner) pay() error {
 // treasury repays bank loans, oldest first, when the wallet holds principal and
 // interest; a firm holding pieces discounts them first, for its own rate is above
 // the anchor-backed one.
-func (r *runner) treasury() error {
+func (r *runner) treasury(discount bool) error {
 	for i := range r.loans {
 		if len(r.loans[i]) == 0 {
 			continue
 		}
 		f := r.firm(i)
-		if r.sc.Certificates && len(r.pieces[i]) > 0 {
+		if discount && r.sc.Certificates && len(r.pieces[i]) > 0 {
 			var owed int64
 			for _, l := range r.loans[i] {
 				owed += l.principal
