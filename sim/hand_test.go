@@ -3,6 +3,8 @@ package sim
 import (
 	"context"
 	"testing"
+
+	"linkfin"
 )
 
 // handNetwork is a dozen firms whose year is worked out by hand below: one anchor
@@ -167,5 +169,32 @@ func TestHandWorkedConditional(t *testing.T) {
 		if got := (handFigures{f.DaysToCash.Mean, f.DaysToCash.P50, f.DaysToCash.P90, f.CostOfFundingBP, f.FundingCost}); ok && got != w {
 			t.Errorf("%s: %+v, want %+v", f.ID, got, w)
 		}
+	}
+}
+
+// With scorecard terms, t1-b's discount on day 10 (the anchor, holding less than a
+// month of purchases, pays in certificates) is priced by its grade: the anchor's
+// 3.00 % plus the grade's margin, in place of bank-001's own 0.50 %; the decision the
+// quote was made on is kept with the financing, with the grade's terms.
+func TestScorecardTerms(t *testing.T) {
+	net := handNetwork()
+	net.Firms[0].Cash0 = 30_000_000_00
+	sc, _ := ScenarioNamed("scorecard_terms")
+	r, err := run(context.Background(), net, sc, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f linkfin.Financing
+	if found, err := r.db.Get(linkfin.KindFinancing, "cd.r.4.1", &f); err != nil || !found || f.Decision == nil || f.DisbursedAt == nil {
+		t.Fatalf("t1-b's discount: %+v, %v", f, err)
+	}
+	margin := -1
+	for _, g := range gradeMargins {
+		if g.grade == f.Decision.Grade {
+			margin = g.bp
+		}
+	}
+	if margin < 0 || f.Quote.Rate.Cmp(bp(300+margin)) != 0 || f.Decision.Terms == nil || f.Decision.Terms.Grade != f.Decision.Grade {
+		t.Fatalf("grade %s: rate %s, terms %+v", f.Decision.Grade, f.Quote.Rate, f.Decision.Terms)
 	}
 }

@@ -24,6 +24,10 @@ type Scenario struct {
 	// DynamicDiscounting: an anchor with cash to spare pays tier 1 early from it, at
 	// its early-payment rate, instead of issuing a certificate.
 	DynamicDiscounting bool
+	// Scorecards: the funders price over the anchor's rate with a margin that the
+	// supplier's grade sets (its scorecard, from its record of deliveries and payments
+	// on the platform): better grades pay less to discount or factor.
+	Scorecards bool
 	// Conditional: a supplier-buyer with the cash locks the order's value for its
 	// supplier when it orders, in a conditional payment released pro rata as the goods
 	// are received and accepted; what is left is refunded when it expires.
@@ -37,7 +41,16 @@ var Scenarios = []Scenario{
 	{Name: "certificates", Certificates: true},
 	{Name: "certificates_dynamic_discounting", Certificates: true, DynamicDiscounting: true},
 	{Name: "conditional_payments", Certificates: true, DynamicDiscounting: true, Conditional: true},
+	{Name: "scorecard_terms", Certificates: true, DynamicDiscounting: true, Conditional: true, Scorecards: true},
 }
+
+// gradeMargins are the margins over the anchor's rate, in basis points, that the
+// scorecard_terms scenario gives each grade of the scoring model, in place of its
+// funder's own spread (0.20–0.90 %).
+var gradeMargins = []struct {
+	grade string
+	bp    int
+}{{"A", 10}, {"B", 30}, {"C", 60}, {"D", 150}, {"E", 300}}
 
 // ScenarioNamed finds a scenario by name.
 func ScenarioNamed(name string) (Scenario, bool) {
@@ -207,14 +220,26 @@ func (r *runner) setup() error {
 			Tolerances: linkfin.MatchTolerances{QuantityRate: bp(200), PriceRate: bp(100), AmountAbs: 100_00}}
 		apr := bp(r.net.AnchorBP[i] + 300)
 		p.EarlyPaymentAPR = &apr
+		if r.sc.Scorecards {
+			for _, g := range gradeMargins {
+				m := bp(g.bp)
+				p.Grades = append(p.Grades, linkfin.GradeTerms{Grade: g.grade, Margin: &m})
+			}
+		}
 		if err := r.do(&services.CreateProgram{Actor: f.ID, Program: p}); err != nil {
 			return err
 		}
 		r.anchorsPr[i] = p.ID
 		for _, fu := range r.funders {
 			rate := bp(r.net.AnchorBP[i] + r.net.FunderBP[fu])
+			pricing := linkfin.Pricing{FixedRate: &rate}
+			if r.sc.Scorecards {
+				// The same rate, as the anchor's plus a margin, which a grade replaces.
+				base, margin := bp(r.net.AnchorBP[i]), bp(r.net.FunderBP[fu])
+				pricing = linkfin.Pricing{BaseRate: &base, Margin: &margin}
+			}
 			if err := r.do(&services.InviteFunder{Actor: f.ID, ProgramID: p.ID, FunderID: r.firm(fu).ID, Limit: f.Sales * 6,
-				Pricing: linkfin.Pricing{FixedRate: &rate}}); err != nil {
+				Pricing: pricing}); err != nil {
 				return err
 			}
 			if err := r.do(&services.AcceptFunder{Actor: r.firm(fu).ID, ProgramID: p.ID}); err != nil {
