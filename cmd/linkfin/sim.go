@@ -53,6 +53,10 @@ func runSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	if *firms < 12 || *firms > 1_000_000 || *days < 1 || *days > 3660 {
+		fmt.Fprintln(stderr, "--firms is 12 to 1,000,000 and --days 1 to 3,660")
+		return errUsage
+	}
 	// A run keeps every scenario's records in memory: the collector keeps the heap
 	// near what is live rather than the server's lazier setting.
 	if os.Getenv("GOGC") == "" {

@@ -43,7 +43,9 @@ func TestSimCommand(t *testing.T) {
 	if err != nil || strings.Count(string(html), "<svg") < 3 {
 		t.Fatalf("%v: %s", err, html)
 	}
-	if code, _, stderr := cli(t, "sim", "--scenario", "cheap_money"); code != 2 || !strings.Contains(stderr, "unknown scenario") {
-		t.Fatalf("exit %d: %s", code, stderr)
+	for _, bad := range [][]string{{"--scenario", "cheap_money"}, {"--firms", "11"}, {"--days", "0"}} {
+		if code, _, stderr := cli(t, append([]string{"sim"}, bad...)...); code != 2 || stderr == "" {
+			t.Fatalf("%v: exit %d: %s", bad, code, stderr)
+		}
 	}
 }
