@@ -88,6 +88,8 @@ func (db *DB) Run(ctx context.Context, c linkfin.Command, v any) error {
 	value, err := c.Apply(tx)
 	var data []byte
 	if err == nil && v != nil {
+		// The answer is encoded only for a caller that reads it (a simulation sends
+		// millions of commands whose answers it does not).
 		data, err = json.Marshal(value)
 	}
 	if err != nil && !linkfin.IsRecorded(err) {
