@@ -74,6 +74,11 @@ const (
 	// which they are silent (Device.QuietAfter, in IndexTime, truncated to the
 	// second); the amount is 0. The scheduler reads the instants up to now.
 	IndexSilent = "silent"
+	// IndexSells lists the active relationships under their seller: "seller/"; the
+	// amount is 0. Who an organization sells to, up the chain to the anchors whose
+	// programs it is a member of, is read from it: an anchor may buy from a hundred
+	// thousand suppliers, and its own customers are a handful.
+	IndexSells = "sells"
 )
 
 // Parts of the values of IndexBought after "buyer/program/".
@@ -97,7 +102,8 @@ func StatusIndexed(kind string) bool {
 // IndexNames are the indexes, each with the kind of record it lists.
 var IndexNames = [][2]string{{KindCertificate, IndexHeld}, {KindCertificate, IndexDue}, {KindFinancing, IndexFunded}, {KindFinancing, IndexOwed},
 	{KindPayable, IndexSold}, {KindPayable, IndexBought}, {KindShipment, IndexOrder}, {KindInvoice, IndexOrder},
-	{KindInvoice, IndexStatus}, {KindPayable, IndexStatus}, {KindFinancing, IndexStatus}, {KindPurchaseOrder, IndexStatus}, {KindPurchaseOrder, IndexLate}, {KindDevice, IndexSilent}}
+	{KindInvoice, IndexStatus}, {KindPayable, IndexStatus}, {KindFinancing, IndexStatus}, {KindPurchaseOrder, IndexStatus}, {KindPurchaseOrder, IndexLate}, {KindDevice, IndexSilent},
+	{KindRelationship, IndexSells}}
 
 // IndexSep joins the parts of an index value.
 const IndexSep = "/"
@@ -140,19 +146,20 @@ var IndexAdded = []struct{ Migration, Kind, Name string }{
 	{"0009_devices_silent_backfill", KindDevice, IndexSilent},
 	// Financings not paid out had entries under IndexOwed before it listed only those.
 	{"0010_financings_owed_paid_out", KindFinancing, IndexOwed},
+	{"0011_relationships_by_seller_backfill", KindRelationship, IndexSells},
 }
 
 // Indexed reports whether records of the kind have entries in the ordered index.
 func Indexed(kind string) bool {
 	switch kind {
-	case KindCertificate, KindFinancing, KindPayable, KindShipment, KindInvoice, KindPurchaseOrder, KindDevice:
+	case KindCertificate, KindFinancing, KindPayable, KindShipment, KindInvoice, KindPurchaseOrder, KindDevice, KindRelationship:
 		return true
 	}
 	return false
 }
 
 // IndexKinds are the kinds of record the ordered index holds.
-var IndexKinds = []string{KindCertificate, KindFinancing, KindPayable, KindShipment, KindInvoice, KindPurchaseOrder, KindDevice}
+var IndexKinds = []string{KindCertificate, KindFinancing, KindPayable, KindShipment, KindInvoice, KindPurchaseOrder, KindDevice, KindRelationship}
 
 // FinancingDue is the date a financing is due: its loan's due date, or its quote's
 // maturity.
@@ -238,6 +245,14 @@ func EntriesOf(kind string, v any) ([]IndexEntry, bool) {
 		if r.AwaitsLate() {
 			out = append(out, IndexEntry{IndexLate, r.LateFrom.String(), 0})
 		}
+	case *Relationship:
+		if kind != KindRelationship {
+			return nil, false
+		}
+		if r.Status == RelationshipActive {
+			return []IndexEntry{{IndexSells, IndexValue(r.SellerID, ""), 0}}, true
+		}
+		return nil, true
 	case *Device:
 		if kind != KindDevice {
 			return nil, false
@@ -313,15 +328,17 @@ func derefRecord(v any) any {
 		return &r
 	case Device:
 		return &r
+	case Relationship:
+		return &r
 	}
 	return v
 }
 
 // Totaled reports whether the stores keep the totals of an index's entries: of every
-// index but IndexStatus, IndexLate and IndexSilent, whose entries have no amount and
+// index but IndexStatus, IndexLate, IndexSilent and IndexSells, whose entries have no amount and
 // whose counts nothing reads.
 func Totaled(name string) bool {
-	return name != IndexStatus && name != IndexLate && name != IndexSilent
+	return name != IndexStatus && name != IndexLate && name != IndexSilent && name != IndexSells
 }
 
 // IndexUpdate is what storing a version of a record changes in the ordered index: the

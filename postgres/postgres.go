@@ -183,11 +183,19 @@ func indexRecords(ctx context.Context, tx pgx.Tx, kind, name string) error {
 		}
 		after = objs[len(objs)-1].ID
 	}
-	_, err := tx.Exec(ctx, `INSERT INTO object_totals (kind, name, value, count, amount)
-		SELECT kind, name, value, count(*), sum(amount) FROM object_index
-		WHERE kind = $1 AND ($2 = '' OR name = $2) AND name <> $3
-		GROUP BY kind, name, value`, kind, name, linkfin.IndexStatus)
-	return err
+	// The totals of the names that keep them (linkfin.Totaled).
+	for _, n := range linkfin.IndexNames {
+		if n[0] != kind || name != "" && n[1] != name || !linkfin.Totaled(n[1]) {
+			continue
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO object_totals (kind, name, value, count, amount)
+			SELECT kind, name, value, count(*), sum(amount) FROM object_index
+			WHERE kind = $1 AND name = $2
+			GROUP BY kind, name, value`, kind, n[1]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // backfillEventIndex indexes, once, the events written before the index of events by

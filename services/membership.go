@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"maps"
 	"slices"
 
 	"linkfin"
@@ -99,6 +100,9 @@ func ProgramFor(ctx context.Context, s linkfin.PartyReader, id, org string) (*li
 // organization it sells to, directly or up the chain, and every one it buys from
 // directly (as a distributor). Only active relationships count.
 func memberOf(ctx context.Context, s linkfin.PartyReader, org string) ([]string, error) {
+	if ix, ok := s.(linkfin.IndexReader); ok {
+		return memberOfIndexed(ctx, s, ix, org)
+	}
 	var out []string
 	member := map[string]bool{org: true}
 	climbed := map[string]bool{org: true}
@@ -136,6 +140,83 @@ func memberOf(ctx context.Context, s linkfin.PartyReader, org string) ([]string,
 			}
 		}
 		frontier = next
+	}
+	return out, nil
+}
+
+// memberOfIndexed is memberOf through the ordered index, reading no relationship in
+// which an organization on the way only buys: up the chain, each organization's
+// active relationships as the seller (IndexSells, a handful); and of those it buys
+// from, only the anchors of programs, each read by its relationship's id. An anchor
+// that buys from a hundred thousand suppliers reads none of them.
+func memberOfIndexed(ctx context.Context, s linkfin.PartyReader, ix linkfin.IndexReader, org string) ([]string, error) {
+	var out []string
+	member := map[string]bool{org: true}
+	add := func(id string) bool {
+		if member[id] {
+			return false
+		}
+		member[id] = true
+		out = append(out, id)
+		return true
+	}
+	for frontier := []string{org}; len(frontier) > 0; {
+		var next []string
+		for _, x := range frontier {
+			prefix := linkfin.IndexValue(x, "")
+			for afterValue, afterID := "", ""; ; {
+				page, err := ix.ListIndexed(ctx, linkfin.KindRelationship, linkfin.IndexSells, prefix, afterValue, afterID, 1000)
+				if err != nil {
+					return nil, err
+				}
+				for _, o := range page {
+					var r linkfin.Relationship
+					if err := json.Unmarshal(o.Data, &r); err != nil {
+						return nil, err
+					}
+					// x's customer, and its customers in turn.
+					if r.SellerID == x && r.Status == linkfin.RelationshipActive && add(r.BuyerID) {
+						next = append(next, r.BuyerID)
+					}
+				}
+				if len(page) < 1000 {
+					break
+				}
+				afterValue, afterID = page[len(page)-1].Value, page[len(page)-1].ID
+			}
+		}
+		frontier = next
+	}
+	// What the organization buys, it distributes: the programs of the anchors it buys
+	// from directly.
+	anchors := map[string]bool{}
+	err := pages(func(after string) ([]linkfin.Object, error) {
+		return s.ListObjects(ctx, linkfin.KindProgram, after, 1000)
+	}, func(data []byte) error {
+		var p struct {
+			AnchorID string `json:"anchor_id"`
+		}
+		if err := json.Unmarshal(data, &p); err != nil {
+			return err
+		}
+		anchors[p.AnchorID] = true
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range slices.Sorted(maps.Keys(anchors)) {
+		if member[a] {
+			continue
+		}
+		var r linkfin.Relationship
+		switch err := read(ctx, s, linkfin.KindRelationship, linkfin.RelationshipID(org, a), &r); {
+		case linkfin.ErrorCode(err) == linkfin.ENOTFOUND:
+		case err != nil:
+			return nil, err
+		case r.Status == linkfin.RelationshipActive:
+			add(a)
+		}
 	}
 	return out, nil
 }

@@ -449,6 +449,37 @@ func (s store) WasParty(ctx context.Context, kind, id, party string) (bool, erro
 	return s.db.WasParty(ctx, kind, id, party)
 }
 
+// ListIndexed serves the ordered index from memtx's records, each's entries worked
+// out from its data as a store's are, every record read on every call.
+func (s store) ListIndexed(ctx context.Context, kind, name, prefix, afterValue, afterID string, limit int) ([]linkfin.IndexedObject, error) {
+	var out []linkfin.IndexedObject
+	for after := ""; ; {
+		objs, err := s.db.ListObjects(ctx, kind, after, 1000)
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range objs {
+			es, err := linkfin.IndexOf(kind, o.Data)
+			if err != nil {
+				return nil, err
+			}
+			for _, e := range es {
+				if e.Name == name && strings.HasPrefix(e.Value, prefix) && (e.Value > afterValue || e.Value == afterValue && o.ID > afterID) {
+					out = append(out, linkfin.IndexedObject{Object: o, Value: e.Value})
+				}
+			}
+		}
+		if len(objs) < 1000 {
+			break
+		}
+		after = objs[len(objs)-1].ID
+	}
+	slices.SortFunc(out, func(a, b linkfin.IndexedObject) int {
+		return strings.Compare(a.Value+"\x00"+a.ID, b.Value+"\x00"+b.ID)
+	})
+	return out[:min(limit, len(out))], nil
+}
+
 // isRecord reports whether an answer is a record (it has an id), a list of records, or a
 // record with a flag (an organization and whether it existed).
 func isRecord(v any) bool {

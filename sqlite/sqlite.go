@@ -324,11 +324,19 @@ func indexRecords(ctx context.Context, tx *sql.Tx, kind, name string) error {
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO object_totals (kind, name, value, count, amount)
-		SELECT kind, name, value, count(*), sum(amount) FROM object_index
-		WHERE kind = ? AND (? = '' OR name = ?) AND name <> ?
-		GROUP BY kind, name, value`, kind, name, name, linkfin.IndexStatus)
-	return err
+	// The totals of the names that keep them (linkfin.Totaled).
+	for _, n := range linkfin.IndexNames {
+		if n[0] != kind || name != "" && n[1] != name || !linkfin.Totaled(n[1]) {
+			continue
+		}
+		if _, err = tx.ExecContext(ctx, `INSERT INTO object_totals (kind, name, value, count, amount)
+			SELECT kind, name, value, count(*), sum(amount) FROM object_index
+			WHERE kind = ? AND name = ?
+			GROUP BY kind, name, value`, kind, n[1]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // backfillEventIndex indexes, once, the events written before the index of events by
