@@ -79,6 +79,10 @@ const (
 	// programs it is a member of, is read from it: an anchor may buy from a hundred
 	// thousand suppliers, and its own customers are a handful.
 	IndexSells = "sells"
+	// IndexCan lists organizations under each capability they have: "capability/";
+	// the amount is 0. A form that offers the carriers reads the logistics operators
+	// from it, not every organization.
+	IndexCan = "can"
 )
 
 // Parts of the values of IndexBought after "buyer/program/".
@@ -103,7 +107,7 @@ func StatusIndexed(kind string) bool {
 var IndexNames = [][2]string{{KindCertificate, IndexHeld}, {KindCertificate, IndexDue}, {KindFinancing, IndexFunded}, {KindFinancing, IndexOwed},
 	{KindPayable, IndexSold}, {KindPayable, IndexBought}, {KindShipment, IndexOrder}, {KindInvoice, IndexOrder},
 	{KindInvoice, IndexStatus}, {KindPayable, IndexStatus}, {KindFinancing, IndexStatus}, {KindPurchaseOrder, IndexStatus}, {KindPurchaseOrder, IndexLate}, {KindDevice, IndexSilent},
-	{KindRelationship, IndexSells}}
+	{KindRelationship, IndexSells}, {KindOrganization, IndexCan}}
 
 // IndexSep joins the parts of an index value.
 const IndexSep = "/"
@@ -147,19 +151,22 @@ var IndexAdded = []struct{ Migration, Kind, Name string }{
 	// Financings not paid out had entries under IndexOwed before it listed only those.
 	{"0010_financings_owed_paid_out", KindFinancing, IndexOwed},
 	{"0011_relationships_by_seller_backfill", KindRelationship, IndexSells},
+	{"0012_organizations_by_capability_backfill", KindOrganization, IndexCan},
 }
 
 // Indexed reports whether records of the kind have entries in the ordered index.
 func Indexed(kind string) bool {
 	switch kind {
-	case KindCertificate, KindFinancing, KindPayable, KindShipment, KindInvoice, KindPurchaseOrder, KindDevice, KindRelationship:
+	case KindCertificate, KindFinancing, KindPayable, KindShipment, KindInvoice, KindPurchaseOrder, KindDevice, KindRelationship,
+		KindOrganization:
 		return true
 	}
 	return false
 }
 
 // IndexKinds are the kinds of record the ordered index holds.
-var IndexKinds = []string{KindCertificate, KindFinancing, KindPayable, KindShipment, KindInvoice, KindPurchaseOrder, KindDevice, KindRelationship}
+var IndexKinds = []string{KindCertificate, KindFinancing, KindPayable, KindShipment, KindInvoice, KindPurchaseOrder, KindDevice, KindRelationship,
+	KindOrganization}
 
 // FinancingDue is the date a financing is due: its loan's due date, or its quote's
 // maturity.
@@ -245,6 +252,14 @@ func EntriesOf(kind string, v any) ([]IndexEntry, bool) {
 		if r.AwaitsLate() {
 			out = append(out, IndexEntry{IndexLate, r.LateFrom.String(), 0})
 		}
+	case *Organization:
+		if kind != KindOrganization {
+			return nil, false
+		}
+		for _, c := range r.Capabilities {
+			out = append(out, IndexEntry{IndexCan, IndexValue(string(c), ""), 0})
+		}
+		return out, true
 	case *Relationship:
 		if kind != KindRelationship {
 			return nil, false
@@ -330,15 +345,17 @@ func derefRecord(v any) any {
 		return &r
 	case Relationship:
 		return &r
+	case Organization:
+		return &r
 	}
 	return v
 }
 
 // Totaled reports whether the stores keep the totals of an index's entries: of every
-// index but IndexStatus, IndexLate, IndexSilent and IndexSells, whose entries have no amount and
+// index but IndexStatus, IndexLate, IndexSilent, IndexSells and IndexCan, whose entries have no amount and
 // whose counts nothing reads.
 func Totaled(name string) bool {
-	return name != IndexStatus && name != IndexLate && name != IndexSilent && name != IndexSells
+	return name != IndexStatus && name != IndexLate && name != IndexSilent && name != IndexSells && name != IndexCan
 }
 
 // IndexUpdate is what storing a version of a record changes in the ordered index: the

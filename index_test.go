@@ -32,6 +32,7 @@ func TestEntriesOf(t *testing.T) {
 		KindShipment: &Shipment{ID: "sh1", POID: "po1", SellerID: "s1", BuyerID: "a1", CarrierID: "l1"},
 		KindPurchaseOrder: &PurchaseOrder{ID: "po1", SellerID: "s1", BuyerID: "a1", Status: "accepted", LateFrom: &due,
 			Lines: []POLine{{LineID: "1", Quantity: 2, Received: 1}}},
+		KindOrganization: &Organization{ID: "l1", Name: "Logistics", Capabilities: []Capability{CapLogistics, CapTrade}},
 		KindRelationship: &Relationship{ID: RelationshipID("a1", "s1"), BuyerID: "a1", SellerID: "s1", Status: RelationshipActive},
 		KindDevice: &Device{ID: "d1", WarehouseID: "w1", Status: DeviceActive, HeartbeatSeconds: 600,
 			CreatedAt: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)},
@@ -93,7 +94,7 @@ func TestIndexChanges(t *testing.T) {
 			Stored: []IndexEntry{held("locked", 30)}, Entries: []IndexEntry{held("locked", 20)}}},
 		{Kind: KindPurchaseOrder, ID: "po1", Index: &IndexUpdate{
 			Stored: []IndexEntry{byStatus("proposed")}, Entries: []IndexEntry{byStatus("accepted")}}},
-		{Kind: KindOrganization, ID: "o1"},
+		{Kind: KindProgram, ID: "p1"},
 	}
 	c, err := IndexChanges(objs)
 	if err != nil {

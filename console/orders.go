@@ -117,8 +117,9 @@ func ofOrder[T any](c *Console, r *http.Request, p *Person, kind, poID string) (
 // carriers are the logistics operators a seller may name as a shipment's carrier.
 func (c *Console) carriers(r *http.Request) ([]linkfin.Organization, error) {
 	var out []linkfin.Organization
-	for after := ""; ; {
-		objs, err := c.Store.ListObjects(r.Context(), linkfin.KindOrganization, after, 1000)
+	prefix := linkfin.IndexValue(string(linkfin.CapLogistics), "")
+	for afterValue, afterID := "", ""; ; {
+		objs, err := c.Store.ListIndexed(r.Context(), linkfin.KindOrganization, linkfin.IndexCan, prefix, afterValue, afterID, 1000)
 		if err != nil {
 			return nil, err
 		}
@@ -127,14 +128,12 @@ func (c *Console) carriers(r *http.Request) ([]linkfin.Organization, error) {
 			if err := json.Unmarshal(o.Data, &org); err != nil {
 				return nil, err
 			}
-			if org.Can(linkfin.CapLogistics) {
-				out = append(out, org)
-			}
+			out = append(out, org)
 		}
 		if len(objs) < 1000 {
 			return out, nil
 		}
-		after = objs[len(objs)-1].ID
+		afterValue, afterID = objs[len(objs)-1].Value, objs[len(objs)-1].ID
 	}
 }
 

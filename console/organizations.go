@@ -15,6 +15,7 @@ type orgsView struct {
 	Orgs         []linkfin.Organization
 	Capabilities []linkfin.Capability
 	Done         string
+	Next         string // the next page's address, "" at the end
 }
 
 // organizations lists the organizations the person sees; the operator onboards new
@@ -25,25 +26,21 @@ func (c *Console) organizations(w http.ResponseWriter, r *http.Request, p *Perso
 
 func (c *Console) renderOrgs(w http.ResponseWriter, r *http.Request, p *Person, done string) {
 	v := orgsView{Capabilities: linkfin.Capabilities(), Done: done}
-	for after := ""; ; {
-		page, err := services.List(r.Context(), c.Store, p.Viewer, linkfin.KindOrganization, services.Filter{}, after, 1000)
-		if err != nil {
+	// A page at a time: a platform may have a hundred thousand organizations.
+	page, err := services.List(r.Context(), c.Store, p.Viewer, linkfin.KindOrganization, services.Filter{}, r.URL.Query().Get("after"), pageSize)
+	if err != nil {
+		c.fail(w, r, p, err)
+		return
+	}
+	for _, raw := range page.Data {
+		var o linkfin.Organization
+		if err := json.Unmarshal(raw, &o); err != nil {
 			c.fail(w, r, p, err)
 			return
 		}
-		for _, raw := range page.Data {
-			var o linkfin.Organization
-			if err := json.Unmarshal(raw, &o); err != nil {
-				c.fail(w, r, p, err)
-				return
-			}
-			v.Orgs = append(v.Orgs, o)
-		}
-		if page.NextCursor == "" {
-			break
-		}
-		after = page.NextCursor
+		v.Orgs = append(v.Orgs, o)
 	}
+	v.Next = nextPage(r, page.NextCursor)
 	c.render(w, r, http.StatusOK, "organizations", "orgs.title", p, v, "")
 }
 

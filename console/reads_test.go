@@ -262,3 +262,23 @@ func TestDisclosureReadsNoPayable(t *testing.T) {
 		}
 	}
 }
+
+// The ship form of an accepted order offers the logistics operators, read from the
+// index of organizations by capability: however many other organizations there are,
+// it lists none of them.
+func TestShipFormReadsTheCarriers(t *testing.T) {
+	s := newSite(t)
+	r := s.counted()
+	for i := range 300 {
+		id := fmt.Sprintf("trader-%03d", i)
+		s.run(&services.CreateOrganization{Org: linkfin.Organization{ID: id, Name: id, Capabilities: []linkfin.Capability{linkfin.CapTrade}}})
+	}
+	s.run(&services.CreateOrganization{Org: linkfin.Organization{ID: "zz-haul", Name: "ZZ Haulage", Capabilities: []linkfin.Capability{linkfin.CapLogistics}}})
+	page, _, listed := r.get(t, s.as("tier1", linkfin.RoleFinance), "/orders/PO-1")
+	if !strings.Contains(page, `<option value="port">`) || !strings.Contains(page, `<option value="zz-haul">`) || strings.Contains(page, `<option value="trader-`) {
+		t.Fatalf("the carriers offered:\n%s", page)
+	}
+	if listed > 50 {
+		t.Errorf("the order's page listed %d records", listed)
+	}
+}
