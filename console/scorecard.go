@@ -65,6 +65,9 @@ func (c *Console) scorecard(w http.ResponseWriter, r *http.Request, p *Person) {
 			v.Rows = append(v.Rows, row)
 		}
 	}
+	// The list of its suppliers is the page's own; a supplier's card opened from it
+	// shows that card alone.
+	v.Lists = v.Lists && r.URL.Query().Get("org") == ""
 	if v.Lists {
 		list, err := services.SupplierScorecards(ctx, c.Store, p.Viewer, now)
 		if err != nil {

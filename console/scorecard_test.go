@@ -34,6 +34,8 @@ func TestScorecardPages(t *testing.T) {
 		}
 		if code, page := c.get("/scorecard?org=tier1"); code != http.StatusOK || !strings.Contains(page, "Scorecard of tier1") || strings.Contains(page, want.Reasons[0].ImproveEN) {
 			t.Fatalf("%s opens tier1's scorecard: %d\n%s", org, code, page)
+		} else if strings.Contains(page, `id="suppliers"`) {
+			t.Fatalf("%s's card of tier1 works out the list of suppliers again:\n%s", org, page)
 		}
 	}
 	if code, _ := s.as("tier1", linkfin.RoleViewer).get("/scorecard?org=tier2"); code != http.StatusNotFound {

@@ -350,8 +350,9 @@ func (c *SetGradeFloor) Apply(tx linkfin.Tx) (any, error) {
 	return p, tx.Put(linkfin.KindProgram, p.ID, p, "program.grade_floor_set")
 }
 
-// MaxSupplierScorecards bounds the suppliers SupplierScorecards lists.
-const MaxSupplierScorecards = 500
+// MaxSupplierScorecards bounds the suppliers SupplierScorecards lists: each is a
+// score worked out as the page is read, and an anchor may have a hundred thousand.
+const MaxSupplierScorecards = 100
 
 // SupplierScorecards works out, as of now, the scores of the suppliers of the
 // viewer's programs — every organization that sells, through active relationships,
