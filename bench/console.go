@@ -282,20 +282,27 @@ func (ch chain) spread(ctx context.Context, e *engine.Engine, pieces int) (finan
 		return 0, 0, err
 	}
 	today := linkfin.DateOf(time.Now())
-	// The orders go step by step, many orders a request.
+	err = stepwise(ctx, e, pieces/200, 6, func(n, step int) linkfin.Command { return openPayableStep(ch, today, n, step) })
+	return financings, pieces / 200, err
+}
+
+// stepwise runs n processes of steps commands each, step by step: the step'th command
+// of many processes in one request, every process's earlier steps committed first.
+func stepwise(ctx context.Context, e *engine.Engine, n, steps int, command func(i, step int) linkfin.Command) error {
 	const perRequest = 256
-	for first := 0; first < pieces/200; first += perRequest {
-		last := min(first+perRequest, pieces/200)
-		for step := range 6 {
-			for n := first; n < last; n++ {
-				batch = append(batch, openPayableStep(ch, today, n, step))
+	for first := 0; first < n; first += perRequest {
+		last := min(first+perRequest, n)
+		for step := range steps {
+			batch := make([]linkfin.Command, 0, last-first)
+			for i := first; i < last; i++ {
+				batch = append(batch, command(i, step))
 			}
-			if err := flush(); err != nil {
-				return 0, 0, err
+			if err := demo.SubmitAll(ctx, e, batch); err != nil {
+				return fmt.Errorf("bench: step %d: %w", step, err)
 			}
 		}
 	}
-	return financings, pieces / 200, nil
+	return nil
 }
 
 // openPayableStep is the step'th command of the n'th open payable's order.

@@ -30,25 +30,12 @@ type ScorecardReads struct {
 func supplierID(n int) string { return fmt.Sprintf("sup-%06d", n) }
 
 // addSuppliers writes n suppliers of the chain's anchor: each an organization whose
-// relationship with the anchor is active, and one order of its own received,
-// invoiced and approved, so that each has a scorecard with counts in it. The
-// commands go step by step, many suppliers a request, as spread's orders do.
+// relationship with the anchor is active, and one order of its own received and
+// invoiced, so that each has a scorecard with counts in it. The commands go step by
+// step, many suppliers a request (stepwise), as spread's orders do.
 func (ch chain) addSuppliers(ctx context.Context, e *engine.Engine, n int) error {
 	today := linkfin.DateOf(time.Now())
-	const perRequest = 256
-	for first := 0; first < n; first += perRequest {
-		last := min(first+perRequest, n)
-		for step := range 7 {
-			batch := make([]linkfin.Command, 0, last-first)
-			for i := first; i < last; i++ {
-				batch = append(batch, supplierStep(ch, today, i, step))
-			}
-			if err := demo.SubmitAll(ctx, e, batch); err != nil {
-				return fmt.Errorf("bench: supplier step %d: %w", step, err)
-			}
-		}
-	}
-	return nil
+	return stepwise(ctx, e, n, 7, func(i, step int) linkfin.Command { return supplierStep(ch, today, i, step) })
 }
 
 // supplierStep is the step'th command that makes the n'th supplier.
