@@ -19,7 +19,7 @@ import (
 // lateKeys are the records raising a late alert on the order reads and writes: the
 // financing it backs, if any, its program and the seller's financing stop.
 func lateKeys(po *linkfin.PurchaseOrder) []linkfin.ObjectKey {
-	if po.LateFrom == nil || po.LateAlertID != "" {
+	if !po.AwaitsLate() {
 		return nil
 	}
 	var keys []linkfin.ObjectKey

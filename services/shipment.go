@@ -112,6 +112,9 @@ func (c *ReportShipmentEvent) DependentKeys(r linkfin.Records) []linkfin.ObjectK
 	if found, err := r.Get(linkfin.KindShipment, c.ShipmentID, &s); err != nil || !found {
 		return keys
 	}
+	if c.Status != linkfin.ShipmentDelivered {
+		return keys // only a delivery can come late
+	}
 	keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindPurchaseOrder, ID: s.POID})
 	var po linkfin.PurchaseOrder
 	if found, err := r.Get(linkfin.KindPurchaseOrder, s.POID, &po); err == nil && found {
@@ -155,12 +158,13 @@ func (c *ReportShipmentEvent) Apply(tx linkfin.Tx) (any, error) {
 		var po linkfin.PurchaseOrder
 		if found, err := tx.Get(linkfin.KindPurchaseOrder, s.POID, &po); err != nil {
 			return nil, err
-		} else if found {
-			before := po.LateAlertID
+		} else if found && po.AwaitsLate() {
+			// An order received in full before its goods were reported delivered
+			// came on time, or raised its alert with the receipt.
 			if err := alertIfLate(tx, &po, linkfin.KindShipment, s.ID, "shipment "+s.ID+" delivered"); err != nil {
 				return nil, err
 			}
-			if po.LateAlertID != "" && po.LateAlertID != before {
+			if po.LateAlertID != "" {
 				if err := tx.Put(linkfin.KindPurchaseOrder, po.ID, &po, "purchase_order.late"); err != nil {
 					return nil, err
 				}

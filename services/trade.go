@@ -288,7 +288,11 @@ func (c *CreateInvoice) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
 	if found, err := r.Get(linkfin.KindPurchaseOrder, c.Invoice.POID, &po); err != nil || !found {
 		return nil
 	}
-	keys := []linkfin.ObjectKey{{Kind: linkfin.KindRelationship, ID: linkfin.RelationshipID(po.BuyerID, po.SellerID)}}
+	var keys []linkfin.ObjectKey
+	if c.Invoice.DueDate.IsZero() {
+		// The buyer's terms with the seller date an invoice that states no due date.
+		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindRelationship, ID: linkfin.RelationshipID(po.BuyerID, po.SellerID)})
+	}
 	var p *linkfin.Program
 	if po.ProgramID != "" {
 		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindProgram, ID: po.ProgramID})

@@ -153,6 +153,10 @@ func testLateShipments(t *testing.T, open Opener) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	onTime, err := run[linkfin.Shipment](t, env, &services.CreateShipment{Actor: "tier1", Shipment: linkfin.Shipment{POID: "po-ontime", CarrierID: "carrier"}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	receive(t, env, "po-ontime", linkfin.ReceiptLine{LineID: "L1", Accepted: 10})
 	late := func() []linkfin.Alert {
 		var out []linkfin.Alert
@@ -174,6 +178,8 @@ func testLateShipments(t *testing.T, open Opener) {
 	env.Clock.Advance(24 * time.Hour)
 	receive(t, env, "po-gr", linkfin.ReceiptLine{LineID: "L1", Accepted: 4})
 	mustRun(t, env, &services.ReportShipmentEvent{Actor: "carrier", ShipmentID: ship.ID, Status: linkfin.ShipmentDelivered})
+	// Goods received in full on time and reported delivered late raise nothing.
+	mustRun(t, env, &services.ReportShipmentEvent{Actor: "carrier", ShipmentID: onTime.ID, Status: linkfin.ShipmentDelivered})
 	got := late()
 	if len(got) != 2 || got[0].SubjectKind != linkfin.KindGoodsReceipt || got[1].SubjectKind != linkfin.KindShipment || got[1].SubjectID != ship.ID {
 		t.Fatalf("the late arrivals raised %+v", got)
