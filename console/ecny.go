@@ -28,12 +28,8 @@ func (c *Console) ecnyWallets(w http.ResponseWriter, r *http.Request, p *Person)
 	today := linkfin.DateOf(c.now().In(linkfin.ChinaTime))
 	v := ecnyView{Admin: p.admin() && !p.Viewer.Operator}
 	if !p.Viewer.Operator {
-		o, err := services.Read(r.Context(), c.Store, p.Viewer, linkfin.KindOrganization, p.Viewer.Org)
 		var org linkfin.Organization
-		if err == nil {
-			err = json.Unmarshal(o.Data, &org)
-		}
-		if err != nil {
+		if err := services.ReadAs(r.Context(), c.Store, p.Viewer, linkfin.KindOrganization, p.Viewer.Org, &org); err != nil {
 			c.fail(w, r, p, err)
 			return
 		}
@@ -162,12 +158,11 @@ type ecnyRaise struct {
 	Evidence []string
 }
 
-// ecnyWalletView is one wallet, as services.ReadECNYWallet reads it, with its parent (a
-// sub-wallet's) or its sub-wallets (a corporate wallet's), and what the person may do.
+// ecnyWalletView is one wallet, as services.ReadECNYWallet reads it, with its
+// sub-wallets (a corporate wallet's), and what the person may do.
 type ecnyWalletView struct {
-	W      linkfin.ECNYWalletOut
-	Parent string
-	Subs   []linkfin.ECNYWalletOut
+	W    linkfin.ECNYWalletOut
+	Subs []linkfin.ECNYWalletOut
 	// Corporate: a corporate wallet, which has sub-wallets.
 	Corporate bool
 	// Owns: the person acts for the wallet's owner; Admin: and opens its wallets.
@@ -196,7 +191,7 @@ func (c *Console) ecnyWallet(w http.ResponseWriter, r *http.Request, p *Person) 
 		c.fail(w, r, p, err)
 		return
 	}
-	v := ecnyWalletView{W: *out, Parent: out.ParentID, Corporate: out.Class == 0 && out.ParentID == ""}
+	v := ecnyWalletView{W: *out, Corporate: out.Class == 0 && out.ParentID == ""}
 	v.Owns = p.CanAct() && !p.Viewer.Operator && p.Viewer.Org == out.OrgID
 	v.Admin = v.Owns && p.admin()
 	v.Records = p.Viewer.Operator && p.CanAct()

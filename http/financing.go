@@ -85,9 +85,7 @@ func (s *Server) financingRoutes() {
 			"offer_changed, changing nothing, when the quote now does not pay the price confirmed. Rail ecny (dynamic_discounting) " +
 			"pays the early payment from the anchor's designated e-CNY wallet into the seller's, as for POST /v1/financings."},
 		func(r *http.Request, p *principal, in *linkfin.OfferIn) (linkfin.Command, error) {
-			if err := services.CheckFinancingRail(in.Product, in.Rail); err != nil {
-				return nil, err
-			}
+			// TakeOffer.Validate checks the rail.
 			return &services.TakeOffer{Actor: p.Org, Product: in.Product, AssetID: in.AssetID, ProgramID: in.ProgramID,
 				FunderID: in.FunderID, Price: in.Price, Rail: in.Rail}, nil
 		})

@@ -240,8 +240,11 @@ func (c *TakeOffer) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
 		return nil
 	}
 	keys := paymentKeys(r, c.AssetID)
+	if c.Rail != linkfin.RailECNY {
+		return keys
+	}
 	var p linkfin.Program
-	if found, err := r.Get(linkfin.KindProgram, c.ProgramID, &p); c.Rail == linkfin.RailECNY && err == nil && found {
+	if found, err := r.Get(linkfin.KindProgram, c.ProgramID, &p); err == nil && found {
 		keys = append(keys, designatedKeys(r, p.AnchorID, c.Actor)...)
 	}
 	return keys
