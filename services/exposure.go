@@ -74,7 +74,7 @@ func ExposureReport(ctx context.Context, s linkfin.RecordReader) ([]Exposure, er
 func exposureFromRecords(ctx context.Context, s linkfin.RecordReader) ([]Exposure, error) {
 	programs := make(map[string]linkfin.Program)
 	byKey := make(map[string]*Exposure)
-	err := scan(ctx, s, linkfin.KindFinancing, func(data []byte) error {
+	err := Scan(ctx, s, linkfin.KindFinancing, func(data []byte) error {
 		var f linkfin.Financing
 		if err := json.Unmarshal(data, &f); err != nil {
 			return err

@@ -105,7 +105,7 @@ func LateOrders(ctx context.Context, s linkfin.RecordReader, today linkfin.Date)
 	var out []linkfin.Command
 	ix, ok := s.(linkfin.IndexReader)
 	if !ok {
-		err := scan(ctx, s, linkfin.KindPurchaseOrder, func(data []byte) error {
+		err := Scan(ctx, s, linkfin.KindPurchaseOrder, func(data []byte) error {
 			var po linkfin.PurchaseOrder
 			if err := json.Unmarshal(data, &po); err != nil {
 				return err

@@ -28,7 +28,7 @@ import (
 func Due(ctx context.Context, s linkfin.RecordReader, now time.Time) ([]linkfin.Command, error) {
 	today := linkfin.DateOf(now)
 	var out []linkfin.Command
-	err := scan(ctx, s, linkfin.KindMaturity, func(data []byte) error {
+	err := Scan(ctx, s, linkfin.KindMaturity, func(data []byte) error {
 		var m linkfin.Maturity
 		if err := json.Unmarshal(data, &m); err != nil {
 			return err
@@ -41,7 +41,7 @@ func Due(ctx context.Context, s linkfin.RecordReader, now time.Time) ([]linkfin.
 	if err != nil {
 		return nil, err
 	}
-	err = scan(ctx, s, linkfin.KindFinancing, func(data []byte) error {
+	err = Scan(ctx, s, linkfin.KindFinancing, func(data []byte) error {
 		var f linkfin.Financing
 		if err := json.Unmarshal(data, &f); err != nil {
 			return err
@@ -70,7 +70,7 @@ func Due(ctx context.Context, s linkfin.RecordReader, now time.Time) ([]linkfin.
 	if err != nil {
 		return nil, err
 	}
-	err = scan(ctx, s, linkfin.KindConditionalPayment, func(data []byte) error {
+	err = Scan(ctx, s, linkfin.KindConditionalPayment, func(data []byte) error {
 		var p linkfin.ConditionalPayment
 		if err := json.Unmarshal(data, &p); err != nil {
 			return err
@@ -91,8 +91,8 @@ func Due(ctx context.Context, s linkfin.RecordReader, now time.Time) ([]linkfin.
 	return append(append(out, late...), silent...), err
 }
 
-// scan calls fn with every record of a kind, in id order.
-func scan(ctx context.Context, s linkfin.RecordReader, kind string, fn func(data []byte) error) error {
+// Scan calls fn with every record of a kind, in id order, a page at a time.
+func Scan(ctx context.Context, s linkfin.RecordReader, kind string, fn func(data []byte) error) error {
 	return pages(func(after string) ([]linkfin.Object, error) { return s.ListObjects(ctx, kind, after, 1000) }, fn)
 }
 

@@ -137,7 +137,7 @@ func SilentDevices(ctx context.Context, s linkfin.RecordReader, now time.Time) (
 	var out []linkfin.Command
 	ix, ok := s.(linkfin.IndexReader)
 	if !ok {
-		err := scan(ctx, s, linkfin.KindDevice, func(data []byte) error {
+		err := Scan(ctx, s, linkfin.KindDevice, func(data []byte) error {
 			var d linkfin.Device
 			if err := json.Unmarshal(data, &d); err != nil {
 				return err

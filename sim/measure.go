@@ -12,6 +12,7 @@ import (
 	"linkfin"
 	"linkfin/ledger"
 	"linkfin/memtx"
+	"linkfin/services"
 )
 
 // Report is what linkfin sim prints with --json: nothing in it depends on the machine
@@ -140,7 +141,6 @@ type measurer struct {
 	db        *memtx.DB
 	net       *Network
 	end       int
-	ids       map[string]int
 	comps     [MaxTier + 1][]component
 	fund      [MaxTier + 1][]funding
 }
@@ -167,10 +167,7 @@ func tsDay(ts int64) int { return dayOf(time.Unix(0, ts).UTC()) }
 
 // Measure reads a finished scenario back from its database.
 func Measure(db *memtx.DB, net *Network, sc Scenario, commands, events int64, perFirm bool) (*ScenarioReport, error) {
-	m := &measurer{db: db, net: net, end: net.Days + Tail, ids: map[string]int{}, firmComps: map[int][]component{}, firmFund: map[int][]funding{}}
-	for i, f := range net.Firms {
-		m.ids[f.ID] = i
-	}
+	m := &measurer{db: db, net: net, end: net.Days + Tail, firmComps: map[int][]component{}, firmFund: map[int][]funding{}}
 	rep := &ScenarioReport{Name: sc.Name, Funders: []FunderReport{}, Cash: []CashCurve{}}
 	var (
 		amount, unpaid, carried [MaxTier + 1]int64
@@ -290,7 +287,7 @@ func Measure(db *memtx.DB, net *Network, sc Scenario, commands, events int64, pe
 	// A firm failed when a buyer cancelled an order it had accepted to deliver: the
 	// simulator's buyers cancel only a failed seller's orders.
 	failedFirm := map[string]bool{}
-	err := m.each(linkfin.KindPurchaseOrder, func(data []byte) error {
+	err := services.Scan(context.Background(), m.db, linkfin.KindPurchaseOrder, func(data []byte) error {
 		var po linkfin.PurchaseOrder
 		if err := json.Unmarshal(data, &po); err != nil {
 			return err
@@ -395,7 +392,7 @@ func (m *measurer) walk(id, holder string, tier int, add func(int64, int), finan
 
 // certificates counts the certificates issued and the debt settled by passing pieces on.
 func (m *measurer) certificates(rep *ScenarioReport) error {
-	err := m.each(linkfin.KindCertificate, func(data []byte) error {
+	err := services.Scan(context.Background(), m.db, linkfin.KindCertificate, func(data []byte) error {
 		var c linkfin.Certificate
 		if err := json.Unmarshal(data, &c); err != nil {
 			return err
@@ -412,24 +409,6 @@ func (m *measurer) certificates(rep *ScenarioReport) error {
 	return err
 }
 
-func (m *measurer) each(kind string, fn func([]byte) error) error {
-	for after := ""; ; {
-		objs, err := m.db.ListObjects(context.Background(), kind, after, 1000)
-		if err != nil {
-			return err
-		}
-		for i := range objs {
-			if err := fn(objs[i].Data); err != nil {
-				return err
-			}
-		}
-		if len(objs) < 1000 {
-			return nil
-		}
-		after = objs[len(objs)-1].ID
-	}
-}
-
 // funders sums each funder's financings: what it paid out, what it earned on those
 // repaid, and what it had not got back, past due, when the run ended.
 func (m *measurer) funders(rep *ScenarioReport) error {
@@ -441,7 +420,7 @@ func (m *measurer) funders(rep *ScenarioReport) error {
 		}
 	}
 	end := Start.AddDays(m.end)
-	err := m.each(linkfin.KindFinancing, func(data []byte) error {
+	err := services.Scan(context.Background(), m.db, linkfin.KindFinancing, func(data []byte) error {
 		var f linkfin.Financing
 		if err := json.Unmarshal(data, &f); err != nil {
 			return err
@@ -550,7 +529,7 @@ func (m *measurer) check(c *Check) error {
 	}
 	trees := map[string][]linkfin.Certificate{}
 	var roots []string
-	err = m.each(linkfin.KindCertificate, func(data []byte) error {
+	err = services.Scan(context.Background(), m.db, linkfin.KindCertificate, func(data []byte) error {
 		var cert linkfin.Certificate
 		if err := json.Unmarshal(data, &cert); err != nil {
 			return err

@@ -88,6 +88,9 @@ type Network struct {
 	// spread over it, in basis points.
 	AnchorBP map[int]int
 	FunderBP map[int]int
+	// Seasonality is the generator's, by month (percent), which the anchors' sales
+	// follow as its orders do; a network built by hand has the default's.
+	Seasonality [12]int
 }
 
 // Params are the calibration of the generator (see docs/SIMULATION.md).
@@ -138,7 +141,7 @@ func Generate(seed uint64, n, days int, p Params) (*Network, error) {
 		return nil, fmt.Errorf("a run lasts 1 to 3,660 days")
 	}
 	r := rand.New(rand.NewPCG(seed, 0x6c696e6b66696e))
-	net := &Network{Seed: seed, Days: days, AnchorBP: map[int]int{}, FunderBP: map[int]int{}}
+	net := &Network{Seed: seed, Days: days, AnchorBP: map[int]int{}, FunderBP: map[int]int{}, Seasonality: p.Seasonality}
 	count := func(per int) int { return max(1, n*per/1000) }
 	anchors, funders, dists, whs := count(p.AnchorShare), max(2, count(p.FunderShare)), count(p.DistributorShare), count(p.WarehouseShare)
 	suppliers := n - anchors - funders - dists - whs
@@ -210,7 +213,7 @@ func Generate(seed uint64, n, days int, p Params) (*Network, error) {
 			chosen := []int{first}
 			for len(chosen) < nb {
 				b := buyers[r.IntN(len(buyers))]
-				if !contains(chosen, b) {
+				if !slices.Contains(chosen, b) {
 					chosen = append(chosen, b)
 				}
 			}
@@ -309,15 +312,6 @@ func Generate(seed uint64, n, days int, p Params) (*Network, error) {
 	// The plan in the order the days bring it.
 	slices.SortStableFunc(net.Orders, func(a, b Order) int { return a.Day - b.Day })
 	return net, nil
-}
-
-func contains(s []int, v int) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // Start is the first day of every run.

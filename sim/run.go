@@ -341,7 +341,13 @@ func (r *runner) anchorSales() error {
 	return nil
 }
 
-func (n *Network) seasonOf(day int) int { return DefaultParams().Seasonality[monthOf(day)] }
+func (n *Network) seasonOf(day int) int {
+	s := n.Seasonality
+	if s == ([12]int{}) {
+		s = DefaultParams().Seasonality
+	}
+	return s[monthOf(day)]
+}
 
 func poID(n int) string  { return fmt.Sprintf("po.%d", n) }
 func invID(n int) string { return fmt.Sprintf("inv.%d", n) }
@@ -470,9 +476,11 @@ func (r *runner) deliver(o int) error {
 	return nil
 }
 
+// owe adds a debt to what firm i owes. The list stays in order of due date without a
+// sort: a debt is due r.day plus the buyer's terms, which do not change, and pay keeps
+// the order of what it leaves.
 func (r *runner) owe(i int, d debt) {
 	r.owes[i] = append(r.owes[i], d)
-	slices.SortStableFunc(r.owes[i], func(a, b debt) int { return a.due - b.due })
 }
 
 // anchorPays pays an anchor's payable to a tier-1 supplier as the scenario has it.
