@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"linkfin"
-	"linkfin/memtx"
 	"linkfin/services"
 )
 
@@ -24,7 +23,7 @@ import (
 // Due's own rules decide what is due among them; a record listed early is passed over
 // by them as it would be.
 type dueReader struct {
-	db    *memtx.DB
+	db    DB
 	today linkfin.Date
 	open  map[string][]string // kind → ids that may come due
 	// notBefore is, for a financing's version, the first day it can be due.
@@ -36,7 +35,7 @@ type versionDay struct {
 	day     linkfin.Date
 }
 
-func newDueReader(db *memtx.DB) *dueReader {
+func newDueReader(db DB) *dueReader {
 	return &dueReader{db: db, open: map[string][]string{}, notBefore: map[string]versionDay{}}
 }
 

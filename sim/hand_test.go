@@ -180,7 +180,7 @@ func TestScorecardTerms(t *testing.T) {
 	net := handNetwork()
 	net.Firms[0].Cash0 = 30_000_000_00
 	sc, _ := ScenarioNamed("scorecard_terms")
-	r, err := run(context.Background(), net, sc, nil)
+	r, err := run(context.Background(), net, sc, nil, "")
 	if err != nil {
 		t.Fatal(err)
 	}

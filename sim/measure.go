@@ -11,7 +11,6 @@ import (
 
 	"linkfin"
 	"linkfin/ledger"
-	"linkfin/memtx"
 	"linkfin/services"
 )
 
@@ -138,7 +137,7 @@ type funding struct {
 type measurer struct {
 	firmComps map[int][]component
 	firmFund  map[int][]funding
-	db        *memtx.DB
+	db        DB
 	net       *Network
 	end       int
 	comps     [MaxTier + 1][]component
@@ -166,7 +165,7 @@ func (m *measurer) transfer(key string) (ledger.Transfer, bool) {
 func tsDay(ts int64) int { return dayOf(time.Unix(0, ts).UTC()) }
 
 // Measure reads a finished scenario back from its database.
-func Measure(db *memtx.DB, net *Network, sc Scenario, commands, events int64, perFirm bool) (*ScenarioReport, error) {
+func Measure(db DB, net *Network, sc Scenario, commands, events int64, perFirm bool) (*ScenarioReport, error) {
 	m := &measurer{db: db, net: net, end: net.Days + Tail, firmComps: map[int][]component{}, firmFund: map[int][]funding{}}
 	rep := &ScenarioReport{Name: sc.Name, Funders: []FunderReport{}, Cash: []CashCurve{}}
 	var (

@@ -4,7 +4,8 @@
 //
 // The simulator decides what firms do (order, deliver, pay, borrow, discount); the
 // domain decides what happens: every step is a command of package services, run on an
-// in-memory transaction (memtx) whose clock moves a day at a time, and maturities,
+// in-memory transaction (memtx), or through the engine on a SQLite database
+// (Config.DBDir), whose clock moves a day at a time, and maturities,
 // collections and lapses run through the platform's scheduler (services.Due). The
 // figures are read back afterwards from the records and the ledger transfers.
 package sim

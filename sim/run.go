@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"linkfin"
-	"linkfin/memtx"
 	"linkfin/services"
 )
 
@@ -103,7 +102,7 @@ type runner struct {
 	ctx       context.Context
 	net       *Network
 	sc        Scenario
-	db        *memtx.DB
+	db        DB
 	now       time.Time
 	day       int
 	failed    []bool
@@ -153,22 +152,34 @@ func bp(n int) linkfin.Rate {
 	return rt
 }
 
-// run runs one scenario over the network.
-func run(ctx context.Context, net *Network, sc Scenario, progress func(day, days int)) (*runner, error) {
+// run runs one scenario over the network, in memory, or through the engine on a new
+// SQLite database at dbPath when it is not empty. The caller closes the runner's db.
+func run(ctx context.Context, net *Network, sc Scenario, progress func(day, days int), dbPath string) (*runner, error) {
 	r := &runner{ctx: ctx, net: net, sc: sc, failed: make([]bool, len(net.Firms)),
 		pieces: make([][]piece, len(net.Firms)), loans: make([][]loan, len(net.Firms)), loanSeq: make([]int, len(net.Firms)),
 		owes: make([][]debt, len(net.Firms)), used: make([]int64, len(net.Firms)), progress: progress,
 		anchorsPr: map[int]string{}, early: map[int][]debt{}}
 	r.now = Start.Time(time.UTC).Add(8 * time.Hour)
-	r.db = memtx.New(func() time.Time { return r.now })
-	r.db.SendEvents(func(linkfin.Event) { r.events++ })
+	now := func() time.Time { return r.now }
+	if dbPath == "" {
+		r.db = newInMemory(now)
+	} else {
+		db, err := openEngine(ctx, dbPath, now)
+		if err != nil {
+			return nil, err
+		}
+		r.db = db
+	}
 	r.due = newDueReader(r.db)
-	if err := r.setup(); err != nil {
+	err := r.setup()
+	if err == nil {
+		err = r.loop()
+	}
+	if err != nil {
+		r.db.Close()
 		return nil, err
 	}
-	if err := r.loop(); err != nil {
-		return nil, err
-	}
+	r.events = r.db.Events()
 	return r, nil
 }
 

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 )
 
@@ -22,6 +24,11 @@ type Config struct {
 	// Workers is how many scenarios run at once (GOMAXPROCS when 0). Each has its own
 	// database; the report is the same whatever it is.
 	Workers int
+	// DBDir, when set, runs each scenario through the engine on an embedded SQLite
+	// database of its own, DBDir/<scenario>.db (which must not exist), instead of in
+	// memory, and ends it with linkfin verify's checks of that database. The figures
+	// are the same; the databases are left for the caller.
+	DBDir string
 }
 
 // Simulate generates the network of cfg and runs every scenario over it, each on its
@@ -67,12 +74,7 @@ func SimulateNetwork(ctx context.Context, net *Network, cfg Config) (*Report, er
 			defer wg.Done()
 			for i := range next {
 				sc := scs[i]
-				r, err := run(ctx, net, sc, tick)
-				if err != nil {
-					errs[i] = fmt.Errorf("scenario %s: %w", sc.Name, err)
-					continue
-				}
-				sr, err := Measure(r.db, net, sc, r.commands, r.events, cfg.PerFirm)
+				sr, err := scenario(ctx, net, sc, tick, cfg)
 				if err != nil {
 					errs[i] = fmt.Errorf("scenario %s: %w", sc.Name, err)
 					continue
@@ -106,4 +108,34 @@ func SimulateNetwork(ctx context.Context, net *Network, cfg Config) (*Report, er
 		}
 	}
 	return rep, nil
+}
+
+// scenario runs one scenario and measures it; on a database, it then closes the
+// engine and verifies the database as linkfin verify does.
+func scenario(ctx context.Context, net *Network, sc Scenario, tick func(int, int), cfg Config) (*ScenarioReport, error) {
+	path := ""
+	if cfg.DBDir != "" {
+		path = filepath.Join(cfg.DBDir, sc.Name+".db")
+	}
+	r, err := run(ctx, net, sc, tick, path)
+	if err != nil {
+		return nil, err
+	}
+	sr, err := Measure(r.db, net, sc, r.commands, r.events, cfg.PerFirm)
+	if err != nil {
+		r.db.Close()
+		return nil, err
+	}
+	e, ok := r.db.(*onEngine)
+	if !ok {
+		return sr, r.db.Close()
+	}
+	problems, err := e.closeAndVerify(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("verify %s: %w", path, err)
+	}
+	if len(problems) > 0 {
+		return nil, fmt.Errorf("verify %s: %s", path, strings.Join(problems, "; "))
+	}
+	return sr, nil
 }

@@ -12,12 +12,14 @@ import (
 	"linkfin/sim"
 )
 
-const simUsage = `Usage: linkfin sim [--firms N] [--days N] [--seed N] [--scenario A,B] [--json] [--out DIR]
+const simUsage = `Usage: linkfin sim [--firms N] [--days N] [--seed N] [--scenario A,B] [--json] [--out DIR] [--db]
 
 Generates a supply network (anchors, suppliers in tiers 1 to 4, distributors, funders,
 warehouses) and a year of its orders from the seed, and runs it through linkfin's own
 domain, in memory, under each financing scenario: the same orders, deliveries, invoices
-and approvals, paid as the scenario has it. Each scenario is then measured from its
+and approvals, paid as the scenario has it. With --db each scenario runs instead through
+the engine on a temporary SQLite database of its own, one durable commit per command,
+and ends with linkfin verify's checks of it: slower, and the same figures. Each scenario is then measured from its
 ledger and records, per tier: days from delivery to cash, the cost of funding, the
 share of firms that financed or borrowed, the working capital freed, the firms that
 failed for want of cash; the anchors' days payable, each funder's income and losses,
@@ -42,6 +44,7 @@ func runSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	asJSON := fs.Bool("json", false, "print the figures as one JSON object")
 	out := fs.String("out", "", "write an HTML report with charts into this directory")
 	quiet := fs.Bool("quiet", false, "no progress bar")
+	onDB := fs.Bool("db", false, "run each scenario through the engine on a temporary SQLite database (removed afterwards) instead of in memory, and verify it")
 	var names []string
 	for _, s := range sim.Scenarios {
 		names = append(names, s.Name)
@@ -72,6 +75,14 @@ func runSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			}
 			cfg.Scenarios = append(cfg.Scenarios, sc)
 		}
+	}
+	if *onDB {
+		dir, err := os.MkdirTemp("", "linkfin-sim-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		cfg.DBDir = dir
 	}
 	var bar *progress
 	if !*quiet {

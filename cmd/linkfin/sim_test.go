@@ -34,6 +34,13 @@ func TestSimCommand(t *testing.T) {
 	if _, b, _ := cli(t, append(args, "--quiet")...); b != a {
 		t.Fatalf("the same seed printed other JSON:\n%s\n%s", a, b)
 	}
+	// Through the engine on temporary SQLite databases: the same bytes, and nothing left.
+	if code, b, stderr := cli(t, append(args, "--quiet", "--db")...); code != 0 || b != a {
+		t.Fatalf("--db: exit %d, %s\n%s\nin memory:\n%s", code, stderr, b, a)
+	}
+	if left, _ := filepath.Glob(filepath.Join(os.Getenv("TMPDIR"), "linkfin-sim-*")); len(left) != 0 {
+		t.Fatalf("--db left %v", left)
+	}
 	dir := t.TempDir()
 	code, table, _ := cli(t, "sim", "--firms", "40", "--days", "90", "--scenario", "none", "--quiet", "--out", dir)
 	if code != 0 || !strings.Contains(table, "days to cash") {

@@ -1,0 +1,67 @@
+package sim
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"testing"
+
+	"golang.org/x/mod/sumdb/note"
+
+	"linkfin"
+	"linkfin/audit"
+	"linkfin/sqlite"
+)
+
+// A network run through the engine on SQLite databases gives the report it gives in
+// memory, to the byte, and each database then passes linkfin verify.
+func TestOnSQLiteAsInMemory(t *testing.T) {
+	ctx := context.Background()
+	cfg := Config{Seed: 5, Firms: 24, Days: 60, Params: DefaultParams(), PerFirm: true}
+	mem, err := Simulate(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.DBDir = t.TempDir()
+	disk, err := Simulate(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := json.Marshal(mem)
+	b, _ := json.Marshal(disk)
+	if !bytes.Equal(a, b) {
+		t.Fatalf("in memory and on SQLite differ:\n%s\n%s", a, b)
+	}
+	for _, sc := range Scenarios {
+		s, err := sqlite.Open(filepath.Join(cfg.DBDir, sc.Name+".db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		vkey, err := s.Meta(ctx, linkfin.MetaLogKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := note.NewVerifier(vkey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err := audit.Verify(ctx, s, v, Origin)
+		s.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !rep.OK() || rep.Events == 0 || int64(rep.Events) != findScenario(disk, sc.Name).Check.Events {
+			t.Errorf("%s: verify found %v in %d events", sc.Name, rep.Problems, rep.Events)
+		}
+	}
+}
+
+func findScenario(rep *Report, name string) *ScenarioReport {
+	for i := range rep.Scenarios {
+		if rep.Scenarios[i].Name == name {
+			return &rep.Scenarios[i]
+		}
+	}
+	return &ScenarioReport{}
+}
