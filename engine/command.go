@@ -12,6 +12,7 @@ import (
 	"unicode"
 
 	"linkfin"
+	"linkfin/internal/recordcache"
 	"linkfin/ledger"
 )
 
@@ -161,7 +162,7 @@ func (tx *Tx) Put(kind, id string, v any, event string) error {
 			return fmt.Errorf("engine: %s %s: %w", kind, id, err)
 		}
 	}
-	r := &record{obj: o, val: tx.e.valueOf(kind, v)}
+	r := &record{obj: o, val: recordcache.Value(kind, v)}
 	tx.e.objects[k] = r
 	tx.e.objChanged[k] = true
 	tx.put = r

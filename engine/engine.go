@@ -28,7 +28,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"reflect"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -156,7 +155,6 @@ type Engine struct {
 
 	// Domain records: the cache, and what the current batch changed.
 	objects    map[linkfin.ObjectKey]*record
-	valueTypes map[string]reflect.Type // the type of the values cached for a kind (records.go)
 	objChanged map[linkfin.ObjectKey]bool
 	objUndo    []objUndo
 	listed     map[linkfin.Command]map[int64]bool // the ledger accounts each command of the batch listed
@@ -226,7 +224,6 @@ func Open(ctx context.Context, cfg Config) (*Engine, error) {
 		dirty:      make(map[int64]struct{}),
 		objects:    make(map[linkfin.ObjectKey]*record),
 		recent:     newRecent(cfg.RecentRecords),
-		valueTypes: make(map[string]reflect.Type),
 		objChanged: make(map[linkfin.ObjectKey]bool),
 		listed:     make(map[linkfin.Command]map[int64]bool),
 		dependent:  make(map[linkfin.Command][]linkfin.ObjectKey),

@@ -2,7 +2,8 @@
 // same linkfin.Tx, for tests and simulation. Each Run is a batch of one command at the
 // time the caller's clock gives. Records, ids, the ledger (through the pure ledger
 // state machine) and the log of events behave as in the engine, and a command that
-// fails changes nothing.
+// fails changes nothing. Records are kept as the engine's writer keeps them, decoded
+// once and read as copies (see recordcache).
 //
 // A command reads only what it names, as on an engine that keeps nothing in memory
 // between batches: a record it did not list in Keys or DependentKeys, or a ledger
@@ -20,6 +21,7 @@ import (
 	"time"
 
 	"linkfin"
+	"linkfin/internal/recordcache"
 	"linkfin/ledger"
 )
 
@@ -32,7 +34,7 @@ type DB struct {
 	mu       sync.Mutex
 	now      func() time.Time
 	state    *ledger.State
-	objects  map[linkfin.ObjectKey]*linkfin.Object
+	objects  map[linkfin.ObjectKey]*record
 	parties  map[linkfin.ObjectKey][]string // the party index: who is or was party to a record
 	expiries []expiry
 	events   []linkfin.Event
@@ -41,6 +43,21 @@ type DB struct {
 	// sink, when set, takes each event in place of the log kept in memory.
 	sink func(linkfin.Event)
 	seq  int64
+}
+
+// record is one version of a record: its JSON, and its value (see recordcache), which
+// is never handed out, only copies of it.
+type record struct {
+	obj *linkfin.Object
+	val any
+}
+
+// get reads the version into v; a nil record is absent.
+func (r *record) get(kind string, v any) (bool, error) {
+	if r == nil {
+		return false, nil
+	}
+	return true, recordcache.Get(kind, r.obj.Data, &r.val, v)
 }
 
 // kindIndex lists the ids of a kind's records, sorted when a list needs them.
@@ -54,7 +71,7 @@ type expiry struct{ at, id int64 }
 // New returns an empty DB whose commands run at the times now gives (the engine's
 // clock: a batch's time is never before the last one's).
 func New(now func() time.Time) *DB {
-	return &DB{now: now, state: ledger.NewState(), objects: make(map[linkfin.ObjectKey]*linkfin.Object),
+	return &DB{now: now, state: ledger.NewState(), objects: make(map[linkfin.ObjectKey]*record),
 		parties: make(map[linkfin.ObjectKey][]string), kinds: make(map[string]*kindIndex)}
 }
 
@@ -100,14 +117,14 @@ func (db *DB) Run(ctx context.Context, c linkfin.Command, v any) error {
 		// text says what it was.
 		return err
 	}
-	for k, o := range tx.writes {
+	for k, r := range tx.writes {
 		// As a store's index: every party a version names, kept when it no longer is.
-		for _, p := range o.Parties {
+		for _, p := range r.obj.Parties {
 			if !slices.Contains(db.parties[k], p) {
 				db.parties[k] = append(db.parties[k], p)
 			}
 		}
-		o.Parties = nil
+		r.obj.Parties = nil
 		if _, ok := db.objects[k]; !ok {
 			ix := db.kinds[k.Kind]
 			if ix == nil {
@@ -117,7 +134,7 @@ func (db *DB) Run(ctx context.Context, c linkfin.Command, v any) error {
 			ix.sorted = ix.sorted && (len(ix.ids) == 0 || ix.ids[len(ix.ids)-1] < k.ID)
 			ix.ids = append(ix.ids, k.ID)
 		}
-		db.objects[k] = o
+		db.objects[k] = r
 	}
 	db.commit()
 	if err != nil {
@@ -174,7 +191,7 @@ func (db *DB) commit() {
 // its DependentKeys until they name nothing new, then its ledger rows.
 func (db *DB) prepare(c linkfin.Command) *tx {
 	tx := &tx{db: db, loaded: make(map[linkfin.ObjectKey]bool), listed: make(map[linkfin.ObjectKey]bool),
-		writes: make(map[linkfin.ObjectKey]*linkfin.Object)}
+		writes: make(map[linkfin.ObjectKey]*record)}
 	for _, k := range c.Keys() {
 		tx.loaded[k] = true
 		tx.listed[k] = true
@@ -220,14 +237,7 @@ func (r records) Get(kind, id string, v any) (bool, error) {
 	if !r.tx.loaded[k] {
 		return false, nil
 	}
-	return decode(r.tx.db.objects[k], v)
-}
-
-func decode(o *linkfin.Object, v any) (bool, error) {
-	if o == nil {
-		return false, nil
-	}
-	return true, json.Unmarshal(o.Data, v)
+	return r.tx.db.objects[k].get(kind, v)
 }
 
 // tx is one command's view of the DB: its writes stay here until it succeeds.
@@ -238,7 +248,7 @@ type tx struct {
 	made      map[string]bool            // ids NewID gave it
 	accounts  map[int64]bool             // ledger accounts it listed
 	transfers map[int64]bool             // ledger transfers it listed, and those it made
-	writes    map[linkfin.ObjectKey]*linkfin.Object
+	writes    map[linkfin.ObjectKey]*record
 }
 
 var _ linkfin.Tx = (*tx)(nil)
@@ -252,13 +262,13 @@ func (tx *tx) Get(kind, id string, v any) (bool, error) {
 	if !tx.may(k) {
 		return false, fmt.Errorf("memtx: %s %s was read but not listed in Keys", kind, id)
 	}
-	if o, ok := tx.writes[k]; ok {
-		return decode(o, v)
+	if r, ok := tx.writes[k]; ok {
+		return r.get(kind, v)
 	}
 	if !tx.loaded[k] {
 		return false, nil
 	}
-	return decode(tx.db.objects[k], v)
+	return tx.db.objects[k].get(kind, v)
 }
 
 func (tx *tx) Put(kind, id string, v any, event string) error {
@@ -276,13 +286,13 @@ func (tx *tx) Put(kind, id string, v any, event string) error {
 	}
 	o := &linkfin.Object{Kind: kind, ID: id, Version: 1, Data: data, UpdatedAt: tx.db.state.Tick()}
 	if old != nil {
-		o.Version = old.Version + 1
+		o.Version = old.obj.Version + 1
 	}
 	if p, ok := v.(linkfin.Partied); ok {
 		// The parties of a version this command wrote before go to the index too,
 		// though that version is never stored: as in the engine.
 		if prev, ok := tx.writes[k]; ok {
-			o.Parties = slices.Clone(prev.Parties)
+			o.Parties = slices.Clone(prev.obj.Parties)
 		}
 		for _, id := range p.Parties() {
 			if !slices.Contains(o.Parties, id) {
@@ -290,7 +300,7 @@ func (tx *tx) Put(kind, id string, v any, event string) error {
 			}
 		}
 	}
-	tx.writes[k] = o
+	tx.writes[k] = &record{obj: o, val: recordcache.Value(kind, v)}
 	tx.db.state.Emit(event, o.UpdatedAt, data)
 	return nil
 }
@@ -394,7 +404,7 @@ func (tx *tx) ExistingTransfer(id int64) *ledger.Transfer {
 func (db *DB) Get(kind, id string, v any) (bool, error) {
 	db.mu.Lock()
 	defer db.mu.Unlock()
-	return decode(db.objects[linkfin.ObjectKey{Kind: kind, ID: id}], v)
+	return db.objects[linkfin.ObjectKey{Kind: kind, ID: id}].get(kind, v)
 }
 
 // Object returns a copy of the stored record (kind, id); an absent one is not_found,
@@ -402,11 +412,11 @@ func (db *DB) Get(kind, id string, v any) (bool, error) {
 func (db *DB) Object(_ context.Context, kind, id string) (*linkfin.Object, error) {
 	db.mu.Lock()
 	defer db.mu.Unlock()
-	o := db.objects[linkfin.ObjectKey{Kind: kind, ID: id}]
-	if o == nil {
+	r := db.objects[linkfin.ObjectKey{Kind: kind, ID: id}]
+	if r == nil {
 		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "%s %s not found", kind, id)
 	}
-	c := *o
+	c := *r.obj
 	return &c, nil
 }
 
@@ -448,7 +458,7 @@ func (db *DB) ListObjects(_ context.Context, kind, after string, limit int) ([]l
 	i, _ := slices.BinarySearch(ids, after)
 	for ; i < len(ids) && len(out) < limit; i++ {
 		if ids[i] > after {
-			out = append(out, *db.objects[linkfin.ObjectKey{Kind: kind, ID: ids[i]}])
+			out = append(out, *db.objects[linkfin.ObjectKey{Kind: kind, ID: ids[i]}].obj)
 		}
 	}
 	return out, nil
@@ -494,7 +504,7 @@ func (db *DB) ListObjectsByParty(_ context.Context, kind, party, after string, l
 	for ; i < len(ids) && len(out) < limit; i++ {
 		k := linkfin.ObjectKey{Kind: kind, ID: ids[i]}
 		if ids[i] > after && slices.Contains(db.parties[k], party) {
-			out = append(out, *db.objects[k])
+			out = append(out, *db.objects[k].obj)
 		}
 	}
 	return out, nil

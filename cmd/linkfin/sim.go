@@ -7,12 +7,13 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"runtime/pprof"
 	"strings"
 
 	"linkfin/sim"
 )
 
-const simUsage = `Usage: linkfin sim [--firms N] [--days N] [--seed N] [--scenario A,B] [--json] [--out DIR] [--db]
+const simUsage = `Usage: linkfin sim [--firms N] [--days N] [--seed N] [--scenario A,B] [--json] [--out DIR] [--db] [--cpuprofile FILE]
 
 Generates a supply network (anchors, suppliers in tiers 1 to 4, distributors, funders,
 warehouses) and a year of its orders from the seed, and runs it through linkfin's own
@@ -45,6 +46,7 @@ func runSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	out := fs.String("out", "", "write an HTML report with charts into this directory")
 	quiet := fs.Bool("quiet", false, "no progress bar")
 	onDB := fs.Bool("db", false, "run each scenario through the engine on a temporary SQLite database (removed afterwards) instead of in memory, and verify it")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	var names []string
 	for _, s := range sim.Scenarios {
 		names = append(names, s.Name)
@@ -60,6 +62,10 @@ func runSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		fmt.Fprintln(stderr, "--firms is 12 to 1,000,000 and --days 1 to 3,660")
 		return errUsage
 	}
+	if err := startProfile(*cpuprofile); err != nil {
+		return err
+	}
+	defer pprof.StopCPUProfile()
 	// A run keeps every scenario's records in memory: the collector keeps the heap
 	// near what is live rather than the server's lazier setting.
 	if os.Getenv("GOGC") == "" {

@@ -1,4 +1,4 @@
-package engine
+package recordcache
 
 import (
 	"encoding/json"
@@ -12,12 +12,11 @@ import (
 // TestKindsCachedAsValues: every record kind of the root package is kept in the cache
 // as a value, so none of them is decoded on every read.
 func TestKindsCachedAsValues(t *testing.T) {
-	e := &Engine{valueTypes: map[string]reflect.Type{}}
 	for _, kind := range linkfin.Kinds() {
 		if reflect.TypeOf(linkfin.NewRecord(kind)).Elem().PkgPath() != "linkfin" {
 			continue // a test's or the platform's, checked where it is defined
 		}
-		if e.valueType(kind) == nil {
+		if valueType(kind) == nil {
 			t.Errorf("%s records (%T) are decoded on every read: a copy of one is not what its JSON decodes to",
 				kind, linkfin.NewRecord(kind))
 		}

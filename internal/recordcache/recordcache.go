@@ -1,0 +1,157 @@
+// Package recordcache keeps records decoded: a version of a record is decoded once, into
+// a value of its kind's registered Go type (linkfin.RegisterKind), and every read gets a
+// deep copy of that value instead of decoding its JSON again. A Put keeps a deep copy of
+// what it wrote as its version's value. The engine's writer and memtx keep their records
+// this way.
+//
+// Copies are what make this safe: a command may change what it read (append to a
+// program's funders, a certificate's children, a maturity's pieces) and then fail, and
+// the version it read must be as it was, for the next command; nor may a change the
+// command makes after a Put reach the version it wrote. No value the cache holds is
+// ever handed out.
+package recordcache
+
+import (
+	"encoding"
+	"encoding/json"
+	"reflect"
+	"sync"
+
+	clone "github.com/huandu/go-clone"
+
+	"linkfin"
+)
+
+// Get reads a version of a record of the kind into v, a pointer: data is the version's
+// JSON, and *val its value, decoded from data on the version's first read and kept
+// there. Into a pointer to the kind's registered type, Get copies the value; into
+// anything else (a json.RawMessage, a smaller struct) it decodes the JSON. A value that
+// v already points to is decoded into, as json.Unmarshal does: only the zero value is
+// simply replaced.
+func Get(kind string, data []byte, val *any, v any) error {
+	t := valueType(kind)
+	dst := reflect.ValueOf(v)
+	if t == nil || dst.Type() != t || dst.IsNil() || !dst.Elem().IsZero() {
+		return json.Unmarshal(data, v)
+	}
+	if *val == nil {
+		p := reflect.New(t.Elem()).Interface()
+		if err := json.Unmarshal(data, p); err != nil {
+			return err
+		}
+		*val = p
+	}
+	dst.Elem().Set(reflect.ValueOf(copyOf(*val)).Elem())
+	return nil
+}
+
+// Value returns a copy of v, which a Put writes as a record of the kind, to keep as
+// that version's value: nil when v is not of the kind's registered type (or a pointer
+// to it), and the version's first read then decodes it.
+func Value(kind string, v any) any {
+	t := valueType(kind)
+	if t == nil || v == nil {
+		return nil
+	}
+	src := reflect.ValueOf(v)
+	switch src.Type() {
+	case t:
+		if src.IsNil() {
+			return nil
+		}
+		return copyOf(v)
+	case t.Elem():
+		p := reflect.New(t.Elem())
+		p.Elem().Set(src)
+		return copyOf(p.Interface())
+	}
+	return nil
+}
+
+// cloner deep-copies record values. A Rate is immutable (see linkfin.Rate), so its
+// copies share its number, as copies of a time.Time share its location.
+var cloner = func() *clone.Allocator {
+	a := clone.NewAllocator(nil, &clone.AllocatorMethods{})
+	a.MarkAsScalar(reflect.TypeFor[linkfin.Rate]())
+	return a
+}()
+
+// copyOf returns a deep copy of p, a non-nil pointer.
+func copyOf(p any) any { return cloner.Clone(reflect.ValueOf(p)).Interface() }
+
+// types holds, for each registered kind read so far, the type of the values kept for
+// it (a valueTypeOf).
+var types sync.Map
+
+type valueTypeOf struct{ t reflect.Type }
+
+// valueType returns the type of the values kept for a kind: a pointer to its
+// registered type, or nil when the kind is not registered or its type is not one whose
+// copy is what its JSON decodes to (see copiesAsJSON); its reads then decode the JSON
+// every time.
+func valueType(kind string) reflect.Type {
+	if t, ok := types.Load(kind); ok {
+		return t.(valueTypeOf).t
+	}
+	v := linkfin.NewRecord(kind)
+	if v == nil {
+		return nil // not registered yet: nothing is kept of it
+	}
+	t := reflect.TypeOf(v)
+	if t.Kind() != reflect.Pointer || !copiesAsJSON(t.Elem(), map[reflect.Type]bool{}) {
+		t = nil
+	}
+	types.Store(kind, valueTypeOf{t})
+	return t
+}
+
+var (
+	jsonMarshaler   = reflect.TypeFor[json.Marshaler]()
+	jsonUnmarshaler = reflect.TypeFor[json.Unmarshaler]()
+	textMarshaler   = reflect.TypeFor[encoding.TextMarshaler]()
+	textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
+)
+
+// copiesAsJSON reports whether a deep copy of a value of type t is what decoding its
+// JSON gives back, so that the cache may keep a copy of what a Put wrote instead of
+// decoding it. JSON loses an unexported field, one tagged "-", and the type behind an
+// interface, and makes a new value behind an embedded pointer; a type with its own JSON
+// or text methods decodes what it encodes (linkfin.Date, linkfin.Rate, time.Time, …).
+func copiesAsJSON(t reflect.Type, seen map[reflect.Type]bool) bool {
+	if seen[t] {
+		return true
+	}
+	seen[t] = true
+	pt := reflect.PointerTo(t)
+	if (t.Implements(jsonMarshaler) || pt.Implements(jsonMarshaler)) && pt.Implements(jsonUnmarshaler) ||
+		(t.Implements(textMarshaler) || pt.Implements(textMarshaler)) && pt.Implements(textUnmarshaler) {
+		return true
+	}
+	switch t.Kind() {
+	case reflect.Bool, reflect.String,
+		reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
+		reflect.Float32, reflect.Float64:
+		return true
+	case reflect.Pointer, reflect.Slice, reflect.Array:
+		return copiesAsJSON(t.Elem(), seen)
+	case reflect.Map:
+		switch t.Key().Kind() {
+		case reflect.String, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+			reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		default:
+			return false
+		}
+		return copiesAsJSON(t.Elem(), seen)
+	case reflect.Struct:
+		for i := range t.NumField() {
+			f := t.Field(i)
+			if !f.IsExported() && !f.Anonymous || f.Tag.Get("json") == "-" ||
+				f.Anonymous && f.Type.Kind() == reflect.Pointer || !copiesAsJSON(f.Type, seen) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}

@@ -1,0 +1,200 @@
+package memtx_test
+
+import (
+	"context"
+	"encoding/json"
+	"reflect"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"linkfin"
+	"linkfin/memtx"
+)
+
+const kindBundle = "memtx_bundle"
+
+// bundle is a test record with every kind of value a command may change in place.
+type bundle struct {
+	ID    string           `json:"id"`
+	Tags  []string         `json:"tags"`
+	Attrs map[string]int64 `json:"attrs"`
+	Next  *bundleLine      `json:"next,omitempty"`
+	Lines []bundleLine     `json:"lines"`
+	Note  string           `json:"note,omitempty"`
+	Seen  counted          `json:"seen"`
+}
+
+type bundleLine struct {
+	Qty  int64    `json:"qty"`
+	Refs []string `json:"refs"`
+}
+
+// counted counts how often the records that hold it are decoded.
+type counted struct{ N int64 }
+
+var decodes atomic.Int64
+
+func (c counted) MarshalJSON() ([]byte, error) { return json.Marshal(c.N) }
+
+func (c *counted) UnmarshalJSON(b []byte) error { decodes.Add(1); return json.Unmarshal(b, &c.N) }
+
+func init() { linkfin.RegisterKind(kindBundle, func() any { return new(bundle) }) }
+
+func newBundle(id string) *bundle {
+	return &bundle{ID: id, Tags: []string{"a", "b"}, Attrs: map[string]int64{"x": 1},
+		Lines: []bundleLine{{Qty: 1, Refs: []string{"r"}}}, Next: &bundleLine{Qty: 2, Refs: []string{"n"}}}
+}
+
+// scramble changes everything in b in place, down to the slices and maps it holds.
+func scramble(b *bundle) {
+	b.Tags[0] = "changed"
+	b.Tags = append(b.Tags[:1], "appended")
+	b.Attrs["x"] = 99
+	b.Lines[0].Refs[0] = "changed"
+	b.Next.Refs[0] = "changed"
+	b.Seen.N++
+}
+
+// step lists the bundle id, reads it in DependentKeys (and changes what it read), and
+// runs apply.
+type step struct {
+	id    string
+	apply func(tx linkfin.Tx) (any, error)
+}
+
+func (s *step) Keys() []linkfin.ObjectKey { return []linkfin.ObjectKey{{Kind: kindBundle, ID: s.id}} }
+
+func (s *step) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
+	var b bundle
+	if ok, _ := r.Get(kindBundle, s.id, &b); ok {
+		scramble(&b)
+	}
+	return nil
+}
+
+func (s *step) Apply(tx linkfin.Tx) (any, error) { return s.apply(tx) }
+
+func getBundle(tx linkfin.Tx, id string) (*bundle, error) {
+	var b bundle
+	if ok, err := tx.Get(kindBundle, id, &b); err != nil || !ok {
+		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "bundle %s: found %v, %v", id, ok, err)
+	}
+	return &b, nil
+}
+
+func stored(t *testing.T, db *memtx.DB, id string) *bundle {
+	t.Helper()
+	var b bundle
+	if ok, err := db.Get(kindBundle, id, &b); !ok || err != nil {
+		t.Fatalf("bundle %s: %v, %v", id, ok, err)
+	}
+	o, err := db.Object(context.Background(), kindBundle, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fromJSON bundle
+	if err := json.Unmarshal(o.Data, &fromJSON); err != nil || !reflect.DeepEqual(fromJSON, b) {
+		t.Fatalf("the record reads %+v, its JSON %s (%v)", b, o.Data, err)
+	}
+	return &b
+}
+
+// A record's version reads as it was written, whatever a command does to what it read
+// or wrote: one that changes what it read (its slices, maps and pointers too) and
+// fails, one that changes a value after writing it, one that writes a change and fails.
+func TestRecordCopies(t *testing.T) {
+	db := memtx.New(func() time.Time { return start })
+	const id = "b1"
+	if err := db.Run(context.Background(), &step{id: id, apply: func(tx linkfin.Tx) (any, error) {
+		return nil, tx.Put(kindBundle, id, newBundle(id), kindBundle+".made")
+	}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	failing := func(put bool) *step {
+		return &step{id: id, apply: func(tx linkfin.Tx) (any, error) {
+			b, err := getBundle(tx, id)
+			if err != nil {
+				return nil, err
+			}
+			scramble(b)
+			if put {
+				if err := tx.Put(kindBundle, id, b, kindBundle+".changed"); err != nil {
+					return nil, err
+				}
+				scramble(b)
+			}
+			return nil, linkfin.Errorf(linkfin.ECONFLICT, "refused")
+		}}
+	}
+	for _, put := range []bool{false, true} {
+		if err := db.Run(context.Background(), failing(put), nil); linkfin.ErrorCode(err) != linkfin.ECONFLICT {
+			t.Fatal(err)
+		}
+		if got := stored(t, db, id); !reflect.DeepEqual(got, newBundle(id)) {
+			t.Fatalf("after a command that changed the record and failed (put %v), it reads %+v", put, got)
+		}
+	}
+	changed := newBundle(id)
+	changed.Note, changed.Tags = "kept", append(changed.Tags, "c")
+	var answer bundle
+	if err := db.Run(context.Background(), &step{id: id, apply: func(tx linkfin.Tx) (any, error) {
+		b, err := getBundle(tx, id)
+		if err != nil {
+			return nil, err
+		}
+		b.Note, b.Tags = changed.Note, append(b.Tags, "c")
+		if err := tx.Put(kindBundle, id, b, kindBundle+".changed"); err != nil {
+			return nil, err
+		}
+		again, err := getBundle(tx, id)
+		if err != nil || !reflect.DeepEqual(again, changed) {
+			return nil, linkfin.Errorf(linkfin.EINTERNAL, "read back %+v, %v", again, err)
+		}
+		scramble(again)
+		scramble(b)
+		return b, nil
+	}}, &answer); err != nil {
+		t.Fatal(err)
+	}
+	if answer.Tags[0] != "changed" {
+		t.Errorf("the answer is %+v, want the value as the command left it", answer)
+	}
+	if got := stored(t, db, id); !reflect.DeepEqual(got, changed) {
+		t.Fatalf("the version written reads %+v, want %+v", got, changed)
+	}
+}
+
+// A record is decoded from its JSON at most once: the reads after get copies of what
+// was written or first decoded, in DependentKeys, in Apply and from the DB.
+func TestRecordDecodedOnce(t *testing.T) {
+	db := memtx.New(func() time.Time { return start })
+	const id = "b2"
+	read := &step{id: id, apply: func(tx linkfin.Tx) (any, error) {
+		_, err := getBundle(tx, id)
+		return nil, err
+	}}
+	decodes.Store(0)
+	if err := db.Run(context.Background(), &step{id: id, apply: func(tx linkfin.Tx) (any, error) {
+		return nil, tx.Put(kindBundle, id, newBundle(id), kindBundle+".made")
+	}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	for range 4 {
+		if err := db.Run(context.Background(), read, nil); err != nil {
+			t.Fatal(err)
+		}
+		var b bundle
+		if ok, err := db.Get(kindBundle, id, &b); !ok || err != nil {
+			t.Fatal(ok, err)
+		}
+	}
+	if n := decodes.Load(); n != 0 {
+		t.Errorf("12 reads of a record written in memory decoded it %d times, want 0", n)
+	}
+	// A value that is not empty is decoded into, as json.Unmarshal does.
+	b := bundle{Note: "mine"}
+	if ok, err := db.Get(kindBundle, id, &b); !ok || err != nil || b.Note != "mine" || b.Tags[1] != "b" {
+		t.Errorf("read into a value: %+v (%v, %v)", b, ok, err)
+	}
+}
