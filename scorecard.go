@@ -455,18 +455,39 @@ var improveZH = map[string]string{
 
 // CreditDecision is what a quote or a refusal was decided on: the requester's score,
 // grade, the model's version and the reasons, and the program's terms for the grade.
+//
+// A financing keeps its decision whole in its quote, the version its financing.quoted
+// event logs; from its acceptance on, its versions keep the decision's Summary, and
+// services.WholeDecision reads the whole one back from the quote.
 type CreditDecision struct {
 	Score        int64     `json:"score"`
 	Grade        string    `json:"grade"`
 	ModelVersion string    `json:"model_version"`
 	AsOf         time.Time `json:"as_of"`
 	// Reasons are the codes of the factors that cost the most points, and how many
-	// each cost; Recompute gives their sentences.
-	Reasons []ReasonCode `json:"reasons"`
-	Inputs  ScoreInputs  `json:"inputs"`
+	// each cost; Recompute gives their sentences. Never nil in a whole decision (an
+	// empty list when no factor cost a point); nil in a summary.
+	Reasons []ReasonCode `json:"reasons,omitzero"`
+	// Inputs are the counts the score was worked out from; nil in a summary.
+	Inputs *ScoreInputs `json:"inputs,omitempty"`
 	// Terms are the program's terms for the grade, when it maps grades to terms.
 	Terms *GradeTerms `json:"terms,omitempty"`
 }
+
+// Summary is the decision without its reasons and inputs: what a financing keeps of it
+// once accepted, so that each of its later versions does not carry them again.
+func (d *CreditDecision) Summary() *CreditDecision {
+	if d == nil {
+		return nil
+	}
+	s := *d
+	s.Reasons, s.Inputs = nil, nil
+	return &s
+}
+
+// IsSummary reports whether the decision is a Summary, its reasons and inputs left in
+// the quote.
+func (d *CreditDecision) IsSummary() bool { return d != nil && d.Inputs == nil }
 
 // ReasonCode is a reason as a decision keeps it: its code and the points it cost.
 type ReasonCode struct {

@@ -810,8 +810,12 @@ func endToEnd(t *testing.T, open opener) {
 		t.Fatalf("second settlement run %+v", res)
 	}
 	w.checkWallets("second settlement run")
-	if f := must(bank.GetFinancing(ctx, w.id("F-1"))); f.Status != linkfin.FinancingSettled {
-		t.Fatalf("F-1 after settlement: %+v", f)
+	f1 := must(bank.GetFinancing(ctx, w.id("F-1")))
+	if f1.Status != linkfin.FinancingSettled || !f1.Decision.IsSummary() {
+		t.Fatalf("F-1 after settlement: %+v", f1)
+	}
+	if d := must(bank.FinancingDecision(ctx, w.id("F-1"))); d.IsSummary() || d.Grade != f1.Decision.Grade || d.Reasons == nil {
+		t.Fatalf("F-1's decision %+v; it keeps %+v", d, f1.Decision)
 	}
 
 	// A withdrawal, retried, pays out once.

@@ -135,6 +135,13 @@ func (c *Client) GetFinancing(ctx context.Context, id string) (*linkfin.Financin
 	return &out, c.get(ctx, "/v1/financings/"+esc(id), &out)
 }
 
+// FinancingDecision reads the whole credit decision a financing was quoted on; from
+// its acceptance on, the financing itself keeps its summary.
+func (c *Client) FinancingDecision(ctx context.Context, id string) (*linkfin.CreditDecision, error) {
+	var out linkfin.CreditDecision
+	return &out, c.get(ctx, "/v1/financings/"+esc(id)+"/decision", &out)
+}
+
 // ListFinancings lists the caller's financings, as requester, funder or payee.
 func (c *Client) ListFinancings(ctx context.Context, opt *ListOptions) (*List[linkfin.Financing], error) {
 	return list[linkfin.Financing](ctx, c, "/v1/financings", opt)

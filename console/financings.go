@@ -45,6 +45,10 @@ func (c *Console) financing(w http.ResponseWriter, r *http.Request, p *Person) {
 		Cancels:   acts && (org == f.FunderID || org == f.RequesterID) && f.Status == linkfin.FinancingAccepted,
 	}
 	v.Accepts = acts && org == f.RequesterID && f.Status == linkfin.FinancingQuoted && c.now().Before(f.Quote.ExpiresAt)
+	if err := services.WholeDecision(r.Context(), c.Store, &f); err != nil {
+		c.fail(w, r, p, err)
+		return
+	}
 	if f.Decision != nil {
 		if sc, err := services.Recompute(f.Decision); err == nil {
 			v.Reasons = sc.Reasons

@@ -45,6 +45,13 @@ func TestScorecardPages(t *testing.T) {
 	if code != http.StatusOK || !strings.Contains(page, `id="decision"`) || !strings.Contains(page, "grade "+want.Grade) {
 		t.Fatalf("the financing's decision: %d\n%s", code, page)
 	}
+	// Accepted, the financing keeps the decision's summary; its page still gives the
+	// reasons, from the quote.
+	s.run(&services.AcceptCertificateDiscounting{Actor: "tier1", ID: "F-1", PieceID: "C-1"})
+	code, page = s.as("bank", linkfin.RoleViewer).get("/financings/F-1")
+	if code != http.StatusOK || !strings.Contains(page, "grade "+want.Grade) || !strings.Contains(page, "<code>"+want.Reasons[0].Code+"</code>") {
+		t.Fatalf("the accepted financing's decision: %d\n%s", code, page)
+	}
 }
 
 // A request refused on its grade is kept, and the declined requests page shows it to

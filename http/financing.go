@@ -90,6 +90,9 @@ func (s *Server) financingRoutes() {
 				FunderID: in.FunderID, Price: in.Price, Rail: in.Rail}, nil
 		})
 	getRoute[linkfin.Financing](s, "GET /v1/financings/{id}", linkfin.KindFinancing, "Get a financing with its quote.")
+	s.handle(Route{Pattern: "GET /v1/financings/{id}/decision", Access: AnyKey, Out: reflect.TypeFor[linkfin.CreditDecision](),
+		Summary: "The credit decision a financing was quoted on, whole: score, grade, model version, reasons, the counts it was " +
+			"worked out from and the grade's terms (an accepted financing keeps its summary)."}, s.financingDecision)
 	listRoute[linkfin.Financing](s, "GET /v1/financings", linkfin.KindFinancing, "List financings.")
 }
 
@@ -130,4 +133,23 @@ func (s *Server) offers(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, page)
+}
+
+// financingDecision answers the whole credit decision of a financing the caller sees,
+// from its quote: from its acceptance on, the financing keeps only its summary.
+func (s *Server) financingDecision(w http.ResponseWriter, r *http.Request) {
+	f, err := get[linkfin.Financing](s, r, linkfin.KindFinancing, r.PathValue("id"))
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	if f.Decision == nil {
+		writeError(w, r, linkfin.Errorf(linkfin.ENOTFOUND, "financing %s was quoted on no credit decision: its product grades no one", f.ID))
+		return
+	}
+	if err := services.WholeDecision(r.Context(), s.Store, f); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, f.Decision)
 }

@@ -42,7 +42,6 @@ func TestScorecardOverTheAPI(t *testing.T) {
 	if f.Decision == nil || f.Decision.ModelVersion != "v1" || f.Decision.Grade == "" || len(f.Decision.Reasons) == 0 {
 		t.Fatalf("the quote shows no decision: %+v", f.Decision)
 	}
-
 	wantProblem(t, p.as("anchor", "POST", "/v1/programs/auto-scf/funders/bank/grade-floor", `{"grade_floor":"A"}`), http.StatusForbidden, linkfin.EFORBIDDEN)
 	wantJSON(t, p.as("bank", "POST", "/v1/programs/auto-scf/funders/bank/grade-floor", `{"grade_floor":"A"}`), http.StatusOK, nil)
 	var before linkfin.List[linkfin.DeclinedRequest]
@@ -91,5 +90,30 @@ func TestScorecardOverTheAPI(t *testing.T) {
 	}
 	if n := len(p.snapshot().Events); n != len(after.Events) {
 		t.Fatalf("the retry logged %d events", n-len(after.Events))
+	}
+
+	// Accepted, the financing keeps the decision's summary; its decision reads whole,
+	// from its quote, to whoever sees the financing, and as for none to anyone else.
+	var accepted linkfin.Financing
+	wantJSON(t, p.as("tier1", "POST", "/v1/financings/F-1/accept", ""), http.StatusOK, &accepted)
+	if d := accepted.Decision; !d.IsSummary() || d.Score != f.Decision.Score || d.Grade != f.Decision.Grade || d.ModelVersion != "v1" ||
+		!d.AsOf.Equal(f.Decision.AsOf) || accepted.Status != linkfin.FinancingAccepted {
+		t.Fatalf("the acceptance keeps %+v of the decision %+v", d, f.Decision)
+	}
+	var read linkfin.Financing
+	wantJSON(t, p.as("bank", "GET", "/v1/financings/F-1", ""), http.StatusOK, &read)
+	if !reflect.DeepEqual(read.Decision, accepted.Decision) {
+		t.Fatalf("the accepted financing reads with decision %+v, answered %+v", read.Decision, accepted.Decision)
+	}
+	for _, who := range []string{"tier1", "bank"} {
+		var whole linkfin.CreditDecision
+		wantJSON(t, p.as(who, "GET", "/v1/financings/F-1/decision", ""), http.StatusOK, &whole)
+		if !reflect.DeepEqual(&whole, f.Decision) {
+			t.Fatalf("%s reads the accepted financing's decision %+v, the quote's %+v", who, whole, f.Decision)
+		}
+	}
+	pr = wantProblem(t, p.as("outsider", "GET", "/v1/financings/F-1/decision", ""), http.StatusNotFound, linkfin.ENOTFOUND)
+	if gp := problemOf(p.as("outsider", "GET", "/v1/financings/"+ghost+"/decision", "")); gp.Detail != strings.ReplaceAll(pr.Detail, "F-1", ghost) {
+		t.Fatalf("an outsider is answered %q for F-1's decision, %q for no financing's", pr.Detail, gp.Detail)
 	}
 }

@@ -14,7 +14,9 @@ const QuoteValidity = 15 * time.Minute
 
 // quoted reads the financing a requester accepts: one of the product, quoted to this
 // actor, not expired, of the asset the command names. done reports an acceptance
-// already made (status done), to answer a retry with the financing as it is.
+// already made (status done), to answer a retry with the financing as it is. The
+// financing it reads to accept keeps its decision's summary from now on: the quote,
+// already logged, keeps the decision whole (WholeDecision).
 func quoted(tx linkfin.Tx, id, actor string, product linkfin.Product, assetID string, done linkfin.FinancingStatus) (f *linkfin.Financing, already bool, err error) {
 	f = new(linkfin.Financing)
 	found, err := tx.Get(linkfin.KindFinancing, id, f)
@@ -36,6 +38,7 @@ func quoted(tx linkfin.Tx, id, actor string, product linkfin.Product, assetID st
 	case assetID != f.AssetID:
 		return nil, false, linkfin.Errorf(linkfin.EINVALID, "financing %s is of %s %s", f.ID, f.AssetKind, f.AssetID)
 	}
+	f.Decision = f.Decision.Summary()
 	return f, false, nil
 }
 

@@ -182,8 +182,38 @@ func Recompute(d *linkfin.CreditDecision) (*linkfin.Score, error) {
 	if !ok {
 		return nil, linkfin.Errorf(linkfin.EINTERNAL, "unknown scoring model %q", d.ModelVersion)
 	}
-	sc := m.Compute(d.Inputs, d.AsOf)
+	if d.Inputs == nil {
+		return nil, linkfin.Errorf(linkfin.EINTERNAL, "a decision's summary keeps no inputs: read it whole (WholeDecision)")
+	}
+	sc := m.Compute(*d.Inputs, d.AsOf)
 	return &sc, nil
+}
+
+// WholeDecision puts back the reasons and inputs of a decision that a financing keeps
+// as a summary from its acceptance on, from its quote: the first version its history
+// logs, whose decision is whole. A financing with a whole decision, or none, is left
+// as it is.
+func WholeDecision(ctx context.Context, s linkfin.HistoryReader, f *linkfin.Financing) error {
+	if !f.Decision.IsSummary() {
+		return nil
+	}
+	evs, err := s.RecordEvents(ctx, linkfin.KindFinancing, f.ID, -1, 1)
+	if err != nil {
+		return err
+	}
+	var quote struct {
+		Decision *linkfin.CreditDecision `json:"decision"`
+	}
+	if len(evs) == 1 {
+		if err := json.Unmarshal(evs[0].Data, &quote); err != nil {
+			return err
+		}
+	}
+	if quote.Decision == nil || quote.Decision.IsSummary() {
+		return linkfin.Errorf(linkfin.EINTERNAL, "financing %s: its quote keeps no whole decision", f.ID)
+	}
+	f.Decision = quote.Decision
+	return nil
 }
 
 // graded is what a graded request asks: who asks, of which funder, to finance what.
@@ -236,7 +266,7 @@ func decide(tx linkfin.Tx, p *linkfin.Program, r graded) (*linkfin.Program, *lin
 	}
 	sc := m.Compute(linkfin.ScoreInputs{Counts: card.ScoreCounts}, tx.Now())
 	d := &linkfin.CreditDecision{Score: sc.Score, Grade: sc.Grade, ModelVersion: sc.ModelVersion, AsOf: sc.AsOf,
-		Reasons: []linkfin.ReasonCode{}, Inputs: sc.Inputs}
+		Reasons: []linkfin.ReasonCode{}, Inputs: &sc.Inputs}
 	for _, r := range sc.Reasons {
 		d.Reasons = append(d.Reasons, linkfin.ReasonCode{Code: r.Code, Lost: r.Lost})
 	}

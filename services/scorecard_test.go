@@ -220,6 +220,19 @@ func TestDecisionFollowsTheScore(t *testing.T) {
 	if !reflect.DeepEqual(quoted.Decision, d) {
 		t.Fatalf("the financing.quoted event's decision: %+v, want %+v", quoted.Decision, d)
 	}
+	// Accepted, the financing keeps the decision's summary, and WholeDecision reads the
+	// whole one back from its quote.
+	accepted, err := run[linkfin.Financing](w, &services.AcceptFactoring{Actor: "tier1", ID: "fin-1", PayableID: "pay-inv-a1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := accepted.Decision; !s.IsSummary() || s.Score != d.Score || s.Grade != d.Grade || !reflect.DeepEqual(s.Terms, d.Terms) ||
+		s.Inputs != nil || s.Reasons != nil {
+		t.Fatalf("the accepted financing keeps %+v of %+v", s, d)
+	}
+	if err := services.WholeDecision(context.Background(), store{db: w.db}, accepted); err != nil || !reflect.DeepEqual(accepted.Decision, d) {
+		t.Fatalf("the whole decision read back: %+v, %v; the quote's %+v", accepted.Decision, err, d)
+	}
 	var model linkfin.ScoreModel
 	if found, err := w.db.Get(linkfin.KindScoreModel, "v1", &model); err != nil || !found || !reflect.DeepEqual(&model, linkfin.ScoreModelV1()) {
 		t.Fatalf("the model's record: %+v, %v, %v", model, found, err)
@@ -232,7 +245,7 @@ func TestDecisionFollowsTheScore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if reflect.DeepEqual(live.Inputs, d.Inputs) || live.Factors[0].Points == 12 {
+	if reflect.DeepEqual(&live.Inputs, d.Inputs) || live.Factors[0].Points == 12 {
 		t.Fatalf("the history changed but the score did not: %+v", live)
 	}
 	again, err := services.Recompute(d)
@@ -280,7 +293,7 @@ func TestDecisionFollowsTheScore(t *testing.T) {
 	}
 	want := linkfin.DeclinedRequest{ID: dr.ID, Product: linkfin.ProductFactoring, ProgramID: "graded", AnchorID: "anchor", RequesterID: "tier1",
 		FunderID: "bank", AssetKind: linkfin.KindPayable, AssetID: "pay-inv-a4", Floor: "B", FloorSetBy: "funder", CreatedAt: dr.CreatedAt,
-		Decision: linkfin.CreditDecision{Score: live.Score, Grade: live.Grade, ModelVersion: "v1", AsOf: dr.CreatedAt, Inputs: live.Inputs,
+		Decision: linkfin.CreditDecision{Score: live.Score, Grade: live.Grade, ModelVersion: "v1", AsOf: dr.CreatedAt, Inputs: &live.Inputs,
 			Terms: dr.Decision.Terms}}
 	for _, r := range live.Reasons {
 		want.Decision.Reasons = append(want.Decision.Reasons, linkfin.ReasonCode{Code: r.Code, Lost: r.Lost})

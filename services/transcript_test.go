@@ -445,6 +445,24 @@ func (s store) ListObjectsByParty(ctx context.Context, kind, party, after string
 	return s.db.ListObjectsByParty(ctx, kind, party, after, limit)
 }
 
+// RecordEvents finds the events that wrote the record in memtx's log: those of its
+// kind naming its id.
+func (s store) RecordEvents(_ context.Context, kind, id string, after int64, limit int) ([]linkfin.Event, error) {
+	var out []linkfin.Event
+	for _, e := range s.db.Events() {
+		var rec struct {
+			ID string `json:"id"`
+		}
+		if e.Seq <= after || !strings.HasPrefix(e.Type, kind+".") || json.Unmarshal(e.Data, &rec) != nil || rec.ID != id {
+			continue
+		}
+		if out = append(out, e); len(out) == limit {
+			break
+		}
+	}
+	return out, nil
+}
+
 func (s store) WasParty(ctx context.Context, kind, id, party string) (bool, error) {
 	return s.db.WasParty(ctx, kind, id, party)
 }
