@@ -2,6 +2,7 @@ package sim
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"linkfin"
@@ -196,5 +197,75 @@ func TestScorecardTerms(t *testing.T) {
 	}
 	if margin < 0 || f.Quote.Rate.Cmp(bp(300+margin)) != 0 || f.Decision.Terms == nil || f.Decision.Terms.Grade != f.Decision.Grade {
 		t.Fatalf("grade %s: rate %s, terms %+v", f.Decision.Grade, f.Quote.Rate, f.Decision.Terms)
+	}
+}
+
+// handDownstream is handNetwork with its distributor and warehouse at work.
+// dist-0001 orders two units of the anchor's at 100,000.00 on day 0, delivered on day
+// 10; it pays on terms of 30 days and starts with 204,000.00. t2-b starts with no
+// cash and no bank line, but keeps stock worth 20,000.00 in wh-001.
+func handDownstream() *Network {
+	net := handNetwork()
+	net.PledgeMarginBP = 150
+	net.Firms[0].Price, net.Firms[0].Lead, net.Firms[0].Buyers = 100_000_00, 10, []int{3}
+	d := &net.Firms[3]
+	d.Anchor, d.Terms, d.Cash0, d.Suppliers = 0, 30, 204_000_00, []int{0}
+	t2b := &net.Firms[8]
+	t2b.Cash0, t2b.Stock, t2b.Warehouse = 0, 20_000_00, 4
+	net.Links = append(net.Links, Link{Seller: 0, Buyer: 3})
+	net.Orders = append(net.Orders, Order{N: len(net.Orders) + 1, Link: len(net.Links) - 1, Day: 0, Delivery: 10, Qty: 2, Accepted: 2})
+	return net
+}
+
+// With no supply chain finance, the anchor invoices dist-0001 on delivery, day 10, and
+// is paid on the due date, day 40: 30 days to cash, and the distributor's 30 days to
+// pay, at no cost. t2-b cannot pay its costs on day 5 and fails.
+//
+// With certificates (and so distributor financing and warehouse pledges), dist-0001's
+// house bank, bank-002, pays the anchor the order's 200,000.00 when it accepts it, on
+// day 0: the anchor is paid 10 days before delivery. The loan runs the program's 180
+// days at the anchor's 3.00 % plus bank-002's 1.00 %, ACT/360: 200,000.00 × 0.04 × 180
+// / 360 = 4,000.00; the scheduler closes it the day after its due date, day 181, from
+// the distributor's wallet: 171 days from delivery to paying, at 4,000.00 × 365 /
+// (200,000.00 × 181) = 4.0331 % → 403 bp.
+//
+// t2-b, short of its 6,000.00 of costs on day 5, pledges its stock: wh-001 issues a
+// receipt for 2,000,000 units at the mark of 1.00, and its house bank, bank-001, lends
+// 60 % of it, 12,000.00, for 90 days at 3.00 + 0.50 + 1.50 = 5.00 %: interest 12,000.00
+// × 0.05 × 90 / 360 = 150.00, due on day 95. It is paid as in the certificates scenario
+// (36,000.00 passed on at 5 days, its 24,000.00 piece at maturity, day 90), and repays
+// 12,150.00 that day: 150.00 × 365 / (12,000.00 × 85) = 5.3676 % → 537 bp.
+func TestHandWorkedDownstream(t *testing.T) {
+	for _, name := range []string{"none", "certificates"} {
+		sc, _ := ScenarioNamed(name)
+		rep, err := SimulateNetwork(context.Background(), handDownstream(), Config{Scenarios: []Scenario{sc}, PerFirm: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := &rep.Scenarios[0]
+		d := s.Distributors
+		got := []any{d.Firms, d.Orders, d.Amount, d.AnchorDaysToCash, d.DaysToPay, d.CostOfFundingBP, d.FundingCost, d.FinancedShareBP, d.Unpaid}
+		want := []any{1, 1, int64(200_000_00), Days{"30.0", 30, 30}, Days{"30.0", 30, 30}, 0, int64(0), 0, int64(0)}
+		wh := WarehouseReport{ID: "wh-001"}
+		if name == "certificates" {
+			want = []any{1, 1, int64(200_000_00), Days{"-10.0", -10, -10}, Days{"171.0", 171, 171}, 403, int64(4_000_00), 10000, int64(0)}
+			wh = WarehouseReport{ID: "wh-001", Receipts: 1, Loans: 1, Lent: 12_000_00}
+			for _, f := range s.Firms {
+				if got := (handFigures{f.DaysToCash.Mean, f.DaysToCash.P50, f.DaysToCash.P90, f.CostOfFundingBP, f.FundingCost}); f.ID == "t2-b" && got != (handFigures{"37.0", 5, 85, 537, 150_00}) {
+					t.Errorf("t2-b: %+v", got)
+				}
+			}
+			if f := s.Funders[1]; f.ID != "bank-002" || f.Financings != 1 || f.Financed != 200_000_00 || f.Income != 4_000_00 {
+				t.Errorf("bank-002: %+v", f)
+			}
+		} else if s.Tiers[1].Failed != 1 {
+			t.Errorf("none: %d of tier 2 failed", s.Tiers[1].Failed)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s: distributors %v, want %v", name, got, want)
+		}
+		if len(s.Warehouses) != 1 || s.Warehouses[0] != wh {
+			t.Errorf("%s: warehouses %+v", name, s.Warehouses)
+		}
 	}
 }

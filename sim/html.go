@@ -197,7 +197,7 @@ var page = template.Must(template.New("report").Parse(`<!doctype html>
 <pre>{{.Table}}</pre>
 <h2>Inputs</h2>
 <p>linkfin sim --seed {{.Report.Seed}} --firms {{.Report.Firms}} --days {{.Report.Days}} --scenario {{range $i, $s := .Scenarios}}{{if $i}},{{end}}{{$s.Name}}{{end}}</p>
-<ul>{{range .Scenarios}}<li>{{.Name}}: reverse factoring {{.ReverseFactoring}}, certificates {{.Certificates}}, dynamic discounting {{.DynamicDiscounting}}</li>{{end}}</ul>
+<ul>{{range .Scenarios}}<li>{{.Name}}: reverse factoring {{.ReverseFactoring}}, certificates {{.Certificates}}, dynamic discounting {{.DynamicDiscounting}}, conditional payments {{.Conditional}}, scorecard terms {{.Scorecards}}, distributor financing {{.DistributorFinancing}}, warehouse pledges {{.WarehousePledges}}</li>{{end}}</ul>
 <pre>{{.Params}}</pre>
 </body></html>
 `))

@@ -36,8 +36,12 @@ type ScenarioReport struct {
 	PassedOn           int64          `json:"passed_on"`
 	DebtClearing       string         `json:"debt_clearing_multiplier"`
 	Funders            []FunderReport `json:"funders"`
-	Cash               []CashCurve    `json:"cash"`
-	Check              Check          `json:"check"`
+	// Distributors are the distributors' figures, as buyers of their anchors' goods;
+	// Warehouses each warehouse's pledges.
+	Distributors DistributorReport `json:"distributors"`
+	Warehouses   []WarehouseReport `json:"warehouses"`
+	Cash         []CashCurve       `json:"cash"`
+	Check        Check             `json:"check"`
 	// Firms are each supplier's own figures, when asked for (Config.PerFirm).
 	Firms []FirmReport `json:"firms,omitempty"`
 }
@@ -82,6 +86,38 @@ type TierReport struct {
 	ReceivablesCarried  int64 `json:"receivables_carried"`
 	WorkingCapitalFreed int64 `json:"working_capital_freed"`
 	Failed              int   `json:"failed"`
+}
+
+// DistributorReport is the distributors' figures in one scenario: their orders from
+// their anchors, delivered, and how those were paid for.
+type DistributorReport struct {
+	Firms  int   `json:"firms"`
+	Orders int   `json:"orders"`
+	Amount int64 `json:"amount"`
+	// AnchorDaysToCash is from delivery to the anchor's cash for the goods: paid by
+	// the distributor, or by a funder when it accepted the order (negative days: paid
+	// before the goods arrived).
+	AnchorDaysToCash Days `json:"anchor_days_to_cash"`
+	// DaysToPay is from delivery to the distributor's own cash paying for the goods:
+	// the anchor, or the funder's loan repaid.
+	DaysToPay Days `json:"days_to_pay"`
+	// Unpaid is what the distributors had not paid for when the run ended (a loan
+	// the anchor bought back or that defaulted counts).
+	Unpaid          int64 `json:"unpaid"`
+	CostOfFundingBP int   `json:"cost_of_funding_bp"`
+	FundingCost     int64 `json:"funding_cost"`
+	FinancedShareBP int   `json:"financed_share_bp"`
+}
+
+// WarehouseReport is one warehouse's pledges in one scenario: the receipts it issued
+// for suppliers' stock, the loans made against them, and those whose receipt was
+// forfeited to the funder.
+type WarehouseReport struct {
+	ID        string `json:"id"`
+	Receipts  int    `json:"receipts"`
+	Loans     int    `json:"loans"`
+	Lent      int64  `json:"lent"`
+	Forfeited int    `json:"forfeited"`
 }
 
 // FunderReport is one funder's business in one scenario.
@@ -167,7 +203,7 @@ func tsDay(ts int64) int { return dayOf(time.Unix(0, ts).UTC()) }
 // Measure reads a finished scenario back from its database.
 func Measure(db DB, net *Network, sc Scenario, commands, events int64, perFirm bool) (*ScenarioReport, error) {
 	m := &measurer{db: db, net: net, end: net.Days + Tail, firmComps: map[int][]component{}, firmFund: map[int][]funding{}}
-	rep := &ScenarioReport{Name: sc.Name, Funders: []FunderReport{}, Cash: []CashCurve{}}
+	rep := &ScenarioReport{Name: sc.Name, Funders: []FunderReport{}, Warehouses: []WarehouseReport{}, Cash: []CashCurve{}}
 	var (
 		amount, unpaid, carried [MaxTier + 1]int64
 		payables                [MaxTier + 1]int
@@ -178,6 +214,9 @@ func Measure(db DB, net *Network, sc Scenario, commands, events int64, perFirm b
 		o := &net.Orders[oi]
 		l := net.Links[o.Link]
 		seller, buyer := &net.Firms[l.Seller], &net.Firms[l.Buyer]
+		if seller.Kind == KindAnchor {
+			continue // a distributor's order: m.distributors
+		}
 		var pay linkfin.Payable
 		if !m.get(linkfin.KindPayable, linkfin.PayableID(invID(o.N)), &pay) {
 			continue
@@ -283,6 +322,10 @@ func Measure(db DB, net *Network, sc Scenario, commands, events int64, perFirm b
 			}
 		}
 	}
+	// Warehouse pledge loans: the disbursement and the repayment, read from the ledger.
+	if err := m.pledges(rep, financed); err != nil {
+		return nil, err
+	}
 	// A firm failed when a buyer cancelled an order it had accepted to deliver: the
 	// simulator's buyers cancel only a failed seller's orders.
 	failedFirm := map[string]bool{}
@@ -335,6 +378,9 @@ func Measure(db DB, net *Network, sc Scenario, commands, events int64, perFirm b
 			fr.FundingCost, fr.CostOfFundingBP = annualBP(m.firmFund[i])
 			rep.Firms = append(rep.Firms, fr)
 		}
+	}
+	if err := m.distributors(rep); err != nil {
+		return nil, err
 	}
 	if err := m.certificates(rep); err != nil {
 		return nil, err
@@ -389,6 +435,116 @@ func (m *measurer) walk(id, holder string, tier int, add func(int64, int), finan
 	return nil
 }
 
+// pledges counts each warehouse's pledges, and what each supplier paid for its
+// pledge loans: the repayment less the disbursement, over the days between.
+func (m *measurer) pledges(rep *ScenarioReport, financed []bool) error {
+	by := map[string]*WarehouseReport{}
+	index := map[string]int{}
+	for i, f := range m.net.Firms {
+		index[f.ID] = i
+		if f.Kind == KindWarehouse {
+			rep.Warehouses = append(rep.Warehouses, WarehouseReport{ID: f.ID})
+		}
+	}
+	for i := range rep.Warehouses {
+		by[rep.Warehouses[i].ID] = &rep.Warehouses[i]
+	}
+	err := services.Scan(context.Background(), m.db, linkfin.KindWarehouseReceipt, func(data []byte) error {
+		var w linkfin.WarehouseReceipt
+		if err := json.Unmarshal(data, &w); err != nil {
+			return err
+		}
+		if wr := by[w.WarehouseID]; wr != nil {
+			wr.Receipts++
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return services.Scan(context.Background(), m.db, linkfin.KindFinancing, func(data []byte) error {
+		var f linkfin.Financing
+		if err := json.Unmarshal(data, &f); err != nil {
+			return err
+		}
+		if f.Product != linkfin.ProductWarehousePledge || f.DisbursedAt == nil {
+			return nil
+		}
+		i := index[f.RequesterID]
+		financed[i] = true
+		if wr := by[m.net.Firms[m.net.Firms[i].Warehouse].ID]; wr != nil {
+			wr.Loans++
+			wr.Lent += f.Quote.Price
+			if f.Status == linkfin.FinancingDefaulted {
+				wr.Forfeited++
+			}
+		}
+		if out, ok := m.db.Transfer(services.LegID(&f, "repayment")); ok {
+			m.addFund(i, funding{out.Amount - f.Quote.Price, f.Quote.Price, tsDay(out.Timestamp) - dayOf(*f.DisbursedAt)})
+		}
+		return nil
+	})
+}
+
+// distributors measures the distributors' orders from their anchors: when the anchor
+// was paid for the goods, when the distributor paid for them (its payments to the
+// anchor, or its loan repaid), and what its loans cost it.
+func (m *measurer) distributors(rep *ScenarioReport) error {
+	dr := &rep.Distributors
+	var anchor, own []component
+	var fund []funding
+	financed := map[int]bool{}
+	for _, f := range m.net.Firms {
+		if f.Kind == KindDistributor {
+			dr.Firms++
+		}
+	}
+	for oi := range m.net.Orders {
+		o := &m.net.Orders[oi]
+		l := m.net.Links[o.Link]
+		seller, buyer := &m.net.Firms[l.Seller], &m.net.Firms[l.Buyer]
+		if seller.Kind != KindAnchor {
+			continue
+		}
+		var gr linkfin.GoodsReceipt
+		if !m.get(linkfin.KindGoodsReceipt, fmt.Sprintf("gr.%d", o.N), &gr) {
+			continue
+		}
+		delivered := dayOf(gr.ReceivedAt)
+		amount := o.Accepted * seller.Price
+		dr.Orders++
+		dr.Amount += amount
+		paid := int64(0)
+		for k := 1; ; k++ {
+			in, ok := m.transfer(fmt.Sprintf("inbound/bank/pay.%d.%d", o.N, k))
+			if !ok {
+				break
+			}
+			anchor = append(anchor, component{in.Amount, tsDay(in.Timestamp) - delivered})
+			out, _ := m.transfer(fmt.Sprintf("outbound/ecny/%s/pay.%d.%d", buyer.ID, o.N, k))
+			own = append(own, component{out.Amount, tsDay(out.Timestamp) - delivered})
+			paid += out.Amount
+		}
+		var f linkfin.Financing
+		if m.get(linkfin.KindFinancing, dfID(o.N), &f) && f.DisbursedAt != nil {
+			financed[l.Buyer] = true
+			anchor = append(anchor, component{f.Quote.Price, dayOf(*f.DisbursedAt) - delivered})
+			if out, ok := m.db.Transfer(services.LegID(&f, "repayment")); ok {
+				own = append(own, component{f.Quote.Price, tsDay(out.Timestamp) - delivered})
+				fund = append(fund, funding{out.Amount - f.Quote.Price, f.Quote.Price, tsDay(out.Timestamp) - dayOf(*f.DisbursedAt)})
+				paid += f.Quote.Price
+			}
+		}
+		dr.Unpaid += amount - paid
+	}
+	dr.AnchorDaysToCash, dr.DaysToPay = distribution(anchor), distribution(own)
+	dr.FundingCost, dr.CostOfFundingBP = annualBP(fund)
+	if dr.Firms > 0 {
+		dr.FinancedShareBP = len(financed) * 10000 / dr.Firms
+	}
+	return nil
+}
+
 // certificates counts the certificates issued and the debt settled by passing pieces on.
 func (m *measurer) certificates(rep *ScenarioReport) error {
 	err := services.Scan(context.Background(), m.db, linkfin.KindCertificate, func(data []byte) error {
@@ -435,8 +591,10 @@ func (m *measurer) funders(rep *ScenarioReport) error {
 			income = f.Interest
 		}
 		switch {
-		case f.Status == linkfin.FinancingSettled:
+		case f.Status == linkfin.FinancingSettled || f.Status == linkfin.FinancingBoughtBack:
 			fr.Income += income
+		case f.Status == linkfin.FinancingDefaulted:
+			fr.Losses += f.Quote.Price
 		case f.Product == linkfin.ProductCertificateDiscounting:
 			var c linkfin.Certificate
 			if m.get(linkfin.KindCertificate, f.AssetID, &c) && c.Maturity.Before(end) {
@@ -612,21 +770,23 @@ func annualBP(fs []funding) (int64, int) {
 	return cost, int(num.Int64())
 }
 
-// decimal formats num/den with the decimals given, rounded half up ("0.0" for 0/0).
+// decimal formats num/den with the decimals given, rounded half away from zero ("0.0"
+// for 0/0).
 func decimal(num, den *big.Int, decimals int) string {
 	scale := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(decimals)), nil)
 	if den.Sign() == 0 {
 		return fmt.Sprintf("0.%0*d", decimals, 0)
 	}
-	n := new(big.Int).Mul(num, scale)
+	// Rounded half away from zero: on the magnitudes, the sign put back after.
+	neg := num.Sign()*den.Sign() < 0
+	d := new(big.Int).Abs(den)
+	n := new(big.Int).Mul(new(big.Int).Abs(num), scale)
 	n.Mul(n, big.NewInt(2))
-	n.Add(n, den)
-	n.Quo(n, new(big.Int).Mul(den, big.NewInt(2)))
-	neg := n.Sign() < 0
-	n.Abs(n)
+	n.Add(n, d)
+	n.Quo(n, new(big.Int).Mul(d, big.NewInt(2)))
 	q, r := new(big.Int).QuoRem(n, scale, new(big.Int))
 	s := fmt.Sprintf("%s.%0*d", q, decimals, r)
-	if neg {
+	if neg && n.Sign() != 0 {
 		s = "-" + s
 	}
 	return s

@@ -55,8 +55,13 @@ type Firm struct {
 	Lead int
 	// Price is its unit price, in fen.
 	Price int64
-	// Sales is the value it expects to sell in a 30-day month, in fen.
+	// Sales is the value it expects to sell in a 30-day month, in fen (for a
+	// distributor, what it expects to buy from its anchor).
 	Sales int64
+	// Stock is the value of the goods a supplier keeps in warehouse Warehouse (an
+	// index), which it may pledge for a loan; 0 when it keeps none there.
+	Stock     int64
+	Warehouse int
 }
 
 // Link is a trading relationship: Seller sells to Buyer, Base fen a month.
@@ -92,6 +97,10 @@ type Network struct {
 	// Seasonality is the generator's, by month (percent), which the anchors' sales
 	// follow as its orders do; a network built by hand has the default's.
 	Seasonality [12]int
+	// DistributorSales is the percent of an anchor's sales made through its
+	// distributors, which its own takings are short of; PledgeMarginBP a pledge loan's
+	// rate over the anchor-backed one (the generator's).
+	DistributorSales, PledgeMarginBP int
 }
 
 // Params are the calibration of the generator (see docs/SIMULATION.md).
@@ -108,6 +117,10 @@ type Params struct {
 	InputBP                                                    int // a supplier's inputs, bp of its sales
 	CostBP                                                     [2]int
 	Seasonality                                                [12]int // percent, by month
+	DistributorSales                                           int     // percent of an anchor's sales made through its distributors
+	StockShare                                                 int     // per 100 suppliers: those that keep stock in a warehouse
+	StockDays                                                  int     // the stock's value, in days of the supplier's sales
+	PledgeMarginBP                                             int     // a pledge loan's rate over the anchor-backed one
 }
 
 // DefaultParams is the calibration documented in docs/SIMULATION.md.
@@ -122,7 +135,8 @@ func DefaultParams() Params {
 		CycleMin: 25, CycleMax: 40,
 		LateShare: 150, RejectShare: 60, ShortShare: 40, DisputeShare: 20,
 		InputBP: 6000, CostBP: [2]int{2500, 3200},
-		Seasonality: [12]int{95, 70, 100, 100, 100, 105, 100, 100, 105, 105, 110, 115},
+		Seasonality:      [12]int{95, 70, 100, 100, 100, 105, 100, 100, 105, 105, 110, 115},
+		DistributorSales: 20, StockShare: 25, StockDays: 15, PledgeMarginBP: 150,
 	}
 }
 
@@ -142,7 +156,8 @@ func Generate(seed uint64, n, days int, p Params) (*Network, error) {
 		return nil, fmt.Errorf("a run lasts 1 to 3,660 days")
 	}
 	r := rand.New(rand.NewPCG(seed, 0x6c696e6b66696e))
-	net := &Network{Seed: seed, Days: days, AnchorBP: map[int]int{}, FunderBP: map[int]int{}, Seasonality: p.Seasonality}
+	net := &Network{Seed: seed, Days: days, AnchorBP: map[int]int{}, FunderBP: map[int]int{}, Seasonality: p.Seasonality,
+		DistributorSales: p.DistributorSales, PledgeMarginBP: p.PledgeMarginBP}
 	count := func(per int) int { return max(1, n*per/1000) }
 	anchors, funders, dists, whs := count(p.AnchorShare), max(2, count(p.FunderShare)), count(p.DistributorShare), count(p.WarehouseShare)
 	suppliers := n - anchors - funders - dists - whs
@@ -284,9 +299,15 @@ func Generate(seed uint64, n, days int, p Params) (*Network, error) {
 	for f := range net.FunderBP {
 		net.Firms[f].Cash0 = volume * 12 / int64(funders)
 	}
+	// Distributors and warehouses are drawn from a stream of their own, so that the
+	// suppliers' network and orders are the same with them or without.
+	downstream(net, rand.New(rand.NewPCG(seed, 0x646f776e)), p, anchors)
 	// Orders: each link orders every cycle, by the month's season, ±20 %.
 	for li, l := range net.Links {
 		seller := &net.Firms[l.Seller]
+		if seller.Kind == KindAnchor {
+			continue // a distributor's, below
+		}
 		for d := l.Phase; d < days; d += l.Cycle {
 			month := monthOf(d)
 			amount := l.Base * int64(l.Cycle) / 30 * int64(p.Seasonality[month]) / 100 * int64(between(r, 80, 120)) / 100
@@ -310,6 +331,7 @@ func Generate(seed uint64, n, days int, p Params) (*Network, error) {
 			net.Orders = append(net.Orders, o)
 		}
 	}
+	distributorOrders(net, rand.New(rand.NewPCG(seed, 0x6f726473)), p, days)
 	// The plan in the order the days bring it.
 	slices.SortStableFunc(net.Orders, func(a, b Order) int { return a.Day - b.Day })
 	return net, nil
@@ -322,4 +344,64 @@ var Start = linkfin.NewDate(2027, time.January, 1)
 func monthOf(d int) int {
 	_, m, _ := Start.AddDays(d).YMD()
 	return int(m) - 1
+}
+
+// downstream gives each distributor its anchor's goods to buy (a link from the
+// anchor, a share of the anchor's sales split among its distributors), terms to pay
+// them and the cash to start with; and gives some suppliers stock in a warehouse.
+func downstream(net *Network, r *rand.Rand, p Params, anchors int) {
+	dists := make([][]int, anchors) // by anchor
+	var whs []int
+	for i, f := range net.Firms {
+		switch f.Kind {
+		case KindDistributor:
+			dists[f.Anchor] = append(dists[f.Anchor], i)
+		case KindWarehouse:
+			whs = append(whs, i)
+		}
+	}
+	for a, ds := range dists {
+		if len(ds) == 0 {
+			continue
+		}
+		anchor := &net.Firms[a]
+		anchor.Price = int64(between(r, 50, 300)) * 1000_00 // 50,000–300,000 yuan a unit
+		anchor.Lead = between(r, 5, 15)
+		for _, d := range ds {
+			f := &net.Firms[d]
+			f.Sales = anchor.Sales * 115 / 100 * int64(p.DistributorSales) / 100 / int64(len(ds))
+			f.Terms = between(r, p.SupplierTermsMin, p.SupplierTermsMax)
+			f.Cash0 = f.Sales
+			f.Suppliers = []int{a}
+			anchor.Buyers = append(anchor.Buyers, d)
+			cycle := between(r, p.CycleMin, p.CycleMax)
+			net.Links = append(net.Links, Link{Seller: a, Buyer: d, Base: f.Sales, Cycle: cycle, Phase: r.IntN(cycle)})
+		}
+	}
+	if len(whs) == 0 {
+		return
+	}
+	for i := range net.Firms {
+		f := &net.Firms[i]
+		if f.Kind == KindSupplier && r.IntN(100) < p.StockShare {
+			f.Stock = f.Sales * int64(p.StockDays) / 30 / 100 * 100
+			f.Warehouse = whs[r.IntN(len(whs))]
+		}
+	}
+}
+
+// distributorOrders draws the distributors' orders from their anchors: every cycle,
+// by the month's season, ±20 %, delivered whole after the anchor's lead time.
+func distributorOrders(net *Network, r *rand.Rand, p Params, days int) {
+	for li, l := range net.Links {
+		seller := &net.Firms[l.Seller]
+		if seller.Kind != KindAnchor {
+			continue
+		}
+		for d := l.Phase; d < days; d += l.Cycle {
+			amount := l.Base * int64(l.Cycle) / 30 * int64(p.Seasonality[monthOf(d)]) / 100 * int64(between(r, 80, 120)) / 100
+			qty := max(1, amount/seller.Price)
+			net.Orders = append(net.Orders, Order{N: len(net.Orders) + 1, Link: li, Day: d, Delivery: d + seller.Lead, Qty: qty, Accepted: qty})
+		}
+	}
 }

@@ -31,16 +31,26 @@ type Scenario struct {
 	// supplier when it orders, in a conditional payment released pro rata as the goods
 	// are received and accepted; what is left is refunded when it expires.
 	Conditional bool
+	// DistributorFinancing: a distributor has a funder pay the anchor for its order
+	// when the anchor accepts it (distributor financing), and repays the loan with
+	// interest at the end of the program's tenor, instead of paying on its terms after
+	// delivery.
+	DistributorFinancing bool
+	// WarehousePledges: a supplier short of cash that keeps stock in a warehouse
+	// pledges it for a loan (warehouse pledge financing) before it draws on its bank
+	// line, at its anchor's pledge program's loan-to-value and rate, and repays it when
+	// due.
+	WarehousePledges bool
 }
 
 // Scenarios are the scenarios linkfin sim knows, in the order it runs them.
 var Scenarios = []Scenario{
 	{Name: "none"},
-	{Name: "reverse_factoring_tier1", ReverseFactoring: true},
-	{Name: "certificates", Certificates: true},
-	{Name: "certificates_dynamic_discounting", Certificates: true, DynamicDiscounting: true},
-	{Name: "conditional_payments", Certificates: true, DynamicDiscounting: true, Conditional: true},
-	{Name: "scorecard_terms", Certificates: true, DynamicDiscounting: true, Conditional: true, Scorecards: true},
+	{Name: "reverse_factoring_tier1", ReverseFactoring: true, DistributorFinancing: true, WarehousePledges: true},
+	{Name: "certificates", Certificates: true, DistributorFinancing: true, WarehousePledges: true},
+	{Name: "certificates_dynamic_discounting", Certificates: true, DynamicDiscounting: true, DistributorFinancing: true, WarehousePledges: true},
+	{Name: "conditional_payments", Certificates: true, DynamicDiscounting: true, Conditional: true, DistributorFinancing: true, WarehousePledges: true},
+	{Name: "scorecard_terms", Certificates: true, DynamicDiscounting: true, Conditional: true, Scorecards: true, DistributorFinancing: true, WarehousePledges: true},
 }
 
 // gradeMargins are the margins over the anchor's rate, in basis points, that the
@@ -119,7 +129,31 @@ type runner struct {
 	due       *dueReader
 	early     map[int][]debt // what each anchor paid early, until its due date
 	funders   []int
+	// distFinanced are the orders (by index) a funder paid the anchor for.
+	distFinanced map[int]bool
+	// pledges are each supplier's pledge loan, while it is open; receipts the
+	// warehouse receipt of its stock, once issued ("" when forfeited).
+	pledges   []pledge
+	receipts  []string
+	pledgeSeq []int
+	forfeited []bool
 }
+
+// pledge is a supplier's open pledge loan.
+type pledge struct {
+	id   string
+	due  int
+	owed int64
+}
+
+// pledgeProgram is the id of an anchor's warehouse pledge program.
+func pledgeProgram(anchor string) string { return "wp." + anchor }
+
+// dfID is the id of the distributor financing of order n.
+func dfID(n int) string { return fmt.Sprintf("df.%d", n) }
+
+// stock is the commodity suppliers keep in warehouses, marked at 1.00 a unit.
+const stock = "stock"
 
 func (r *runner) firm(i int) *Firm { return &r.net.Firms[i] }
 
@@ -158,7 +192,9 @@ func run(ctx context.Context, net *Network, sc Scenario, progress func(day, days
 	r := &runner{ctx: ctx, net: net, sc: sc, failed: make([]bool, len(net.Firms)),
 		pieces: make([][]piece, len(net.Firms)), loans: make([][]loan, len(net.Firms)), loanSeq: make([]int, len(net.Firms)),
 		owes: make([][]debt, len(net.Firms)), used: make([]int64, len(net.Firms)), progress: progress,
-		anchorsPr: map[int]string{}, early: map[int][]debt{}}
+		anchorsPr: map[int]string{}, early: map[int][]debt{}, distFinanced: map[int]bool{},
+		pledges: make([]pledge, len(net.Firms)), receipts: make([]string, len(net.Firms)), pledgeSeq: make([]int, len(net.Firms)),
+		forfeited: make([]bool, len(net.Firms))}
 	r.now = Start.Time(time.UTC).Add(8 * time.Hour)
 	now := func() time.Time { return r.now }
 	if dbPath == "" {
@@ -226,7 +262,8 @@ func (r *runner) setup() error {
 			continue
 		}
 		p := linkfin.Program{ID: "scf." + f.ID, Name: f.ID + " supplier finance", Currency: currency,
-			Limit: f.Sales * 12, Products: []linkfin.Product{linkfin.ProductCertificateDiscounting, linkfin.ProductFactoring, linkfin.ProductDynamicDiscounting},
+			Limit: f.Sales * 12, Products: []linkfin.Product{linkfin.ProductCertificateDiscounting, linkfin.ProductFactoring, linkfin.ProductDynamicDiscounting,
+				linkfin.ProductDistributorFinancing}, BuyBack: true,
 			MaxTenorDays: 180, AdvanceRate: bp(8000), DayCount: linkfin.ACT360, Calendar: "CN", DuplicateWindowDays: &zero,
 			Tolerances: linkfin.MatchTolerances{QuantityRate: bp(200), PriceRate: bp(100), AmountAbs: 100_00}}
 		apr := bp(r.net.AnchorBP[i] + 300)
@@ -256,6 +293,41 @@ func (r *runner) setup() error {
 			if err := r.do(&services.AcceptFunder{Actor: r.firm(fu).ID, ProgramID: p.ID}); err != nil {
 				return err
 			}
+		}
+		if r.sc.WarehousePledges {
+			if err := r.pledgeProgram(i); err != nil {
+				return err
+			}
+		}
+	}
+	if r.sc.WarehousePledges {
+		return r.do(&services.MarkPrice{Mark: linkfin.PriceMark{ID: stock, Currency: currency, Price: 100}})
+	}
+	return nil
+}
+
+// pledgeProgram creates an anchor's warehouse pledge program: loans of 60 % of the
+// stock's value for 90 days, called for margin above 75 %, from every funder at the
+// anchor-backed rate plus the pledge margin.
+func (r *runner) pledgeProgram(a int) error {
+	f := r.firm(a)
+	zero := 0
+	ltv, call := bp(6000), bp(7500)
+	p := linkfin.Program{ID: pledgeProgram(f.ID), Name: f.ID + " warehouse pledges", Currency: currency, Limit: f.Sales * 12,
+		Products: []linkfin.Product{linkfin.ProductWarehousePledge}, MaxTenorDays: 90, AdvanceRate: ltv, MarginCallLTV: &call,
+		DayCount: linkfin.ACT360, Calendar: "CN", DuplicateWindowDays: &zero,
+		Tolerances: linkfin.MatchTolerances{QuantityRate: bp(200), PriceRate: bp(100), AmountAbs: 100_00}}
+	if err := r.do(&services.CreateProgram{Actor: f.ID, Program: p}); err != nil {
+		return err
+	}
+	for _, fu := range r.funders {
+		rate := bp(r.net.AnchorBP[a] + r.net.FunderBP[fu] + r.net.PledgeMarginBP)
+		if err := r.do(&services.InviteFunder{Actor: f.ID, ProgramID: p.ID, FunderID: r.firm(fu).ID, Limit: f.Sales * 3,
+			Pricing: linkfin.Pricing{FixedRate: &rate}}); err != nil {
+			return err
+		}
+		if err := r.do(&services.AcceptFunder{Actor: r.firm(fu).ID, ProgramID: p.ID}); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -337,14 +409,25 @@ func (r *runner) schedule() error {
 	return nil
 }
 
-// anchorSales is the anchors' weekly takings from their own customers.
+// anchorSales is the anchors' and the distributors' weekly takings from their own
+// customers: an anchor's 115 % of its purchases, less what its distributors buy of
+// it; a distributor's 110 % of what it buys.
 func (r *runner) anchorSales() error {
 	for i := range r.net.Firms {
 		f := r.firm(i)
-		if f.Kind != KindAnchor {
+		var amount int64
+		switch f.Kind {
+		case KindAnchor:
+			amount = f.Sales * 7 / 30 * 115 / 100 * int64(r.net.seasonOf(r.day)) / 100
+			if len(f.Buyers) > 0 {
+				amount = amount * int64(100-r.net.DistributorSales) / 100
+			}
+		case KindDistributor:
+			amount = f.Sales * 7 / 30 * 110 / 100 * int64(r.net.seasonOf(r.day)) / 100
+		}
+		if amount <= 0 {
 			continue
 		}
-		amount := f.Sales * 7 / 30 * 115 / 100 * int64(r.net.seasonOf(r.day)) / 100
 		if err := r.do(&services.RecordInboundPayment{Rail: services.RailBank, InstructionID: fmt.Sprintf("sales.%s.%d", f.ID, r.day), OrgID: f.ID, Currency: currency, Amount: amount}); err != nil {
 			return err
 		}
@@ -373,14 +456,20 @@ func (r *runner) place(o int) (bool, error) {
 	buyer, seller := r.firm(l.Buyer), r.firm(l.Seller)
 	po := linkfin.PurchaseOrder{ID: poID(ord.N), Number: fmt.Sprintf("PO-%d", ord.N), SellerID: seller.ID, Currency: currency,
 		Lines: []linkfin.POLine{{LineID: "1", Item: "part", Quantity: ord.Qty, Unit: "pc", UnitPrice: seller.Price}}}
-	if buyer.Kind == KindAnchor {
+	switch {
+	case buyer.Kind == KindAnchor:
 		po.ProgramID = r.anchorsPr[l.Buyer]
+	case seller.Kind == KindAnchor:
+		po.ProgramID = r.anchorsPr[l.Seller] // a distributor's order
 	}
 	if err := r.do(&services.CreatePurchaseOrder{Actor: buyer.ID, Order: po}); err != nil {
 		return false, err
 	}
 	if err := r.do(&services.AcceptPurchaseOrder{Actor: seller.ID, ID: po.ID}); err != nil {
 		return false, err
+	}
+	if buyer.Kind == KindDistributor && r.sc.DistributorFinancing {
+		return true, r.financeOrder(o)
 	}
 	value := ord.Qty * seller.Price
 	if r.sc.Conditional && buyer.Kind != KindAnchor && r.wallet(l.Buyer) >= 2*value {
@@ -397,6 +486,31 @@ func (r *runner) place(o int) (bool, error) {
 }
 
 func cpID(n int) string { return fmt.Sprintf("cp.%d", n) }
+
+// financeOrder has a funder pay the anchor for a distributor's order, its house bank
+// or the next that takes it; the scheduler closes the loan the day after it is due,
+// from the distributor's wallet (or the anchor's, which buys it back). An order no
+// funder takes is paid on the distributor's terms.
+func (r *runner) financeOrder(o int) error {
+	ord := &r.net.Orders[o]
+	l := r.net.Links[ord.Link]
+	dist := r.firm(l.Buyer)
+	id := dfID(ord.N)
+	for _, fu := range r.banks(l.Buyer) {
+		if err := r.try(&services.RequestDistributorFinancing{Actor: dist.ID, ID: id, POID: poID(ord.N), ProgramID: r.anchorsPr[l.Seller],
+			FunderID: r.firm(fu).ID}, nil); err != nil {
+			continue // over this funder's limit: the next
+		}
+		if err := r.try(&services.AcceptDistributorFinancing{Actor: dist.ID, ID: id, POID: poID(ord.N)}, nil); err != nil {
+			_ = r.try(&services.CancelFinancing{Actor: dist.ID, ID: id}, nil)
+			return nil
+		}
+		r.due.watch(linkfin.KindFinancing, id)
+		r.distFinanced[o] = true
+		return r.do(&services.DisburseFinancing{Actor: r.firm(fu).ID, ID: id})
+	}
+	return nil
+}
 
 // deliver delivers an order: the seller pays its own costs (and fails if it cannot
 // find the cash), the buyer records the receipt, the seller invoices what was
@@ -424,12 +538,17 @@ func (r *runner) deliver(o int) error {
 		}
 		return r.do(&services.CancelPurchaseOrder{Actor: buyer.ID, ID: poID(ord.N)})
 	}
-	if err := r.do(&services.RecordOutboundPayment{Rail: outRail, InstructionID: fmt.Sprintf("cost.%d", ord.N), OrgID: seller.ID, Currency: currency, Amount: cost}); err != nil {
-		return err
+	if cost > 0 {
+		if err := r.do(&services.RecordOutboundPayment{Rail: outRail, InstructionID: fmt.Sprintf("cost.%d", ord.N), OrgID: seller.ID, Currency: currency, Amount: cost}); err != nil {
+			return err
+		}
 	}
 	line := linkfin.ReceiptLine{LineID: "1", Accepted: ord.Accepted, Rejected: ord.Rejected}
 	if err := r.do(&services.CreateGoodsReceipt{Actor: buyer.ID, Receipt: linkfin.GoodsReceipt{ID: fmt.Sprintf("gr.%d", ord.N), POID: poID(ord.N), Lines: []linkfin.ReceiptLine{line}}}); err != nil {
 		return err
+	}
+	if r.distFinanced[o] {
+		return nil // the funder paid the anchor when it accepted the order
 	}
 	total := ord.Accepted * seller.Price
 	today := Start.AddDays(r.day)
@@ -590,8 +709,8 @@ func (r *runner) heldPieces(i int) []piece {
 	return slices.Clone(hs)
 }
 
-// cash finds need in a firm's wallet: what it holds, then pieces discounted, then its
-// bank line. It reports false when the firm cannot.
+// cash finds need in a firm's wallet: what it holds, then pieces discounted, then a
+// loan on the stock it keeps in a warehouse, then its bank line. It reports false when the firm cannot.
 func (r *runner) cash(i int, need int64) (bool, error) {
 	have := r.wallet(i)
 	if have >= need {
@@ -599,6 +718,14 @@ func (r *runner) cash(i int, need int64) (bool, error) {
 	}
 	if r.sc.Certificates {
 		if err := r.discount(i, need-have); err != nil {
+			return false, err
+		}
+		if have = r.wallet(i); have >= need {
+			return true, nil
+		}
+	}
+	if r.sc.WarehousePledges {
+		if err := r.pledge(i); err != nil {
 			return false, err
 		}
 		if have = r.wallet(i); have >= need {
@@ -618,6 +745,78 @@ func (r *runner) cash(i int, need int64) (bool, error) {
 	r.used[i] += want
 	r.loans[i] = append(r.loans[i], loan{k: k, principal: want, day: r.day})
 	return true, nil
+}
+
+// pledge has a supplier short of cash pledge the stock it keeps in a warehouse, when
+// it has no pledge loan open: the warehouse issues a receipt for the
+// lot the first time, and the supplier borrows against it from its house bank (or the
+// next that lends) under its anchor's pledge program.
+func (r *runner) pledge(i int) error {
+	f := r.firm(i)
+	if f.Stock <= 0 || r.pledges[i].id != "" || r.forfeited[i] {
+		return nil
+	}
+	if r.receipts[i] == "" {
+		id := "wr." + f.ID
+		wh := r.firm(f.Warehouse)
+		if err := r.do(&services.IssueWarehouseReceipt{Actor: wh.ID, Receipt: linkfin.WarehouseReceipt{ID: id, Number: id, OwnerID: f.ID, LotID: f.ID,
+			Commodity: stock, Quantity: f.Stock / 100, Unit: "unit"}}); err != nil {
+			return err
+		}
+		r.receipts[i] = id
+	}
+	r.pledgeSeq[i]++
+	id := fmt.Sprintf("wp.%s.%d", f.ID, r.pledgeSeq[i])
+	prog := pledgeProgram(r.firm(f.Anchor).ID)
+	for _, fu := range r.banks(i) {
+		if err := r.try(&services.RequestPledgeLoan{Actor: f.ID, ID: id, ReceiptID: r.receipts[i], ProgramID: prog, FunderID: r.firm(fu).ID}, nil); err != nil {
+			continue
+		}
+		if err := r.try(&services.AcceptPledgeLoan{Actor: f.ID, ID: id, ReceiptID: r.receipts[i]}, nil); err != nil {
+			_ = r.try(&services.CancelFinancing{Actor: f.ID, ID: id}, nil)
+			return nil
+		}
+		var fin linkfin.Financing
+		if err := r.try(&services.DisburseFinancing{Actor: r.firm(fu).ID, ID: id}, &fin); err != nil {
+			return fmt.Errorf("day %d: disburse %s: %w", r.day, id, err)
+		}
+		owed, err := fin.Owed()
+		if err != nil {
+			return err
+		}
+		r.due.watch(linkfin.KindFinancing, id)
+		r.pledges[i] = pledge{id: id, due: linkfin.DaysBetween(Start, fin.DueDate), owed: owed}
+		return nil
+	}
+	return nil
+}
+
+// repayPledge repays a supplier's pledge loan as soon as its wallet holds principal
+// and interest in the loan's last 30 days (before it pays its suppliers: the interest
+// is for the whole tenor, and the stock is at stake). One it has not repaid by its due
+// date the scheduler closes the day after: from the wallet if it can by then, else the
+// funder takes the receipt, and the supplier has no stock to pledge again.
+func (r *runner) repayPledge(i int) error {
+	p := r.pledges[i]
+	if p.id == "" || r.day < p.due-30 {
+		return nil
+	}
+	if r.day > p.due {
+		var fin linkfin.Financing
+		if _, err := r.db.Get(linkfin.KindFinancing, p.id, &fin); err != nil {
+			return err
+		}
+		if fin.Status != linkfin.FinancingDisbursed {
+			r.forfeited[i] = fin.Status == linkfin.FinancingDefaulted
+			r.pledges[i] = pledge{}
+		}
+		return nil
+	}
+	if r.wallet(i) < p.owed {
+		return nil
+	}
+	r.pledges[i] = pledge{}
+	return r.do(&services.RepayPledgeLoan{Actor: r.firm(i).ID, ID: p.id})
 }
 
 // discount sells a firm's pieces to its house bank (or the next that takes them),
@@ -711,6 +910,9 @@ func (r *runner) pay() error {
 // the anchor-backed one.
 func (r *runner) treasury(discount bool) error {
 	for i := range r.loans {
+		if err := r.repayPledge(i); err != nil {
+			return err
+		}
 		if len(r.loans[i]) == 0 {
 			continue
 		}

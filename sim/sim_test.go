@@ -41,7 +41,7 @@ func TestDeterminism(t *testing.T) {
 // Every scenario reconciles: the ledger balances, the money that came in over the
 // rails is the money that went out plus what the wallets hold, and every certificate
 // tree is conserved. And the scenarios with certificates did pass pieces down the
-// chain, so the trees checked are real ones.
+// chain, so the trees checked are real ones; the distributors and warehouses took part.
 func TestConservation(t *testing.T) {
 	rep, _ := simulate(t, 3, 60, 240)
 	if len(rep.Scenarios) != len(Scenarios) {
@@ -59,8 +59,22 @@ func TestConservation(t *testing.T) {
 		if paid == 0 {
 			t.Errorf("%s: nothing was paid", sc.Name)
 		}
-		if s, _ := ScenarioNamed(sc.Name); s.Certificates && (c.Trees == 0 || sc.PassedOn == 0) {
+		s, _ := ScenarioNamed(sc.Name)
+		if s.Certificates && (c.Trees == 0 || sc.PassedOn == 0) {
 			t.Errorf("%s: %d certificates, %d passed on", sc.Name, c.Trees, sc.PassedOn)
+		}
+		// The distributors bought, and with distributor financing borrowed to; some
+		// suppliers pledged their stock where pledges are offered.
+		d := sc.Distributors
+		if d.Orders == 0 || (d.FinancedShareBP > 0) != s.DistributorFinancing || d.Amount-d.Unpaid <= 0 {
+			t.Errorf("%s: distributors %+v", sc.Name, d)
+		}
+		var loans int
+		for _, w := range sc.Warehouses {
+			loans += w.Loans
+		}
+		if (loans > 0) != s.WarehousePledges {
+			t.Errorf("%s: %d pledge loans", sc.Name, loans)
 		}
 	}
 }

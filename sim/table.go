@@ -21,6 +21,13 @@ func WriteTable(w io.Writer, rep *Report) error {
 		if err := tw.Flush(); err != nil {
 			return err
 		}
+		d := sc.Distributors
+		fmt.Fprintf(w, "distributors: %d firms, %d orders of %s from their anchors; the anchors' days to cash mean %s (p50 %d, p90 %d), the distributors' days to pay mean %s (p50 %d, p90 %d); cost of funding %s, financed %s, unpaid %s\n",
+			d.Firms, d.Orders, Yuan(d.Amount), d.AnchorDaysToCash.Mean, d.AnchorDaysToCash.P50, d.AnchorDaysToCash.P90, d.DaysToPay.Mean, d.DaysToPay.P50, d.DaysToPay.P90,
+			percent(d.CostOfFundingBP), percent(d.FinancedShareBP), Yuan(d.Unpaid))
+		for _, wh := range sc.Warehouses {
+			fmt.Fprintf(w, "warehouse %s: %d receipts for suppliers' stock, %d pledge loans, %s lent, %d forfeited\n", wh.ID, wh.Receipts, wh.Loans, Yuan(wh.Lent), wh.Forfeited)
+		}
 		fmt.Fprintf(w, "anchors' days payable %s; certificates issued %s, passed on %s: debt-clearing multiplier %s\n",
 			sc.AnchorDaysPayable, Yuan(sc.CertificatesIssued), Yuan(sc.PassedOn), sc.DebtClearing)
 		for _, f := range sc.Funders {

@@ -20,11 +20,15 @@ warehouses) and a year of its orders from the seed, and runs it through linkfin'
 domain, in memory, under each financing scenario: the same orders, deliveries, invoices
 and approvals, paid as the scenario has it. With --db each scenario runs instead through
 the engine on a temporary SQLite database of its own, one durable commit per command,
-and ends with linkfin verify's checks of it: slower, and the same figures. Each scenario is then measured from its
-ledger and records, per tier: days from delivery to cash, the cost of funding, the
-share of firms that financed or borrowed, the working capital freed, the firms that
-failed for want of cash; the anchors' days payable, each funder's income and losses,
-and the debt-clearing multiplier. Every scenario must reconcile: the ledger balances,
+and ends with linkfin verify's checks of it: slower, and the same figures.
+
+Each scenario is then measured from its ledger and records, per tier: days from
+delivery to cash, the cost of funding, the share of firms that financed or borrowed,
+the working capital freed, the firms that failed for want of cash; the anchors' days payable, each funder's income and losses,
+and the debt-clearing multiplier; the distributors' days to pay for their anchors' goods
+and the anchors' days to cash for them, and each warehouse's pledges. Every scenario
+but none finances distributors' orders and lends against suppliers' stock in
+warehouses. Every scenario must reconcile: the ledger balances,
 money in equals money out plus what is held, every certificate tree is conserved.
 
 The same seed gives the same figures: --json prints them as one object, with nothing
