@@ -17,8 +17,6 @@ import (
 	"reflect"
 	"sync"
 
-	clone "github.com/huandu/go-clone"
-
 	"linkfin"
 )
 
@@ -41,7 +39,7 @@ func Get(kind string, data []byte, val *any, v any) error {
 		}
 		*val = p
 	}
-	dst.Elem().Set(reflect.ValueOf(copyOf(*val)).Elem())
+	copyInto(dst.Elem(), reflect.ValueOf(*val).Elem())
 	return nil
 }
 
@@ -67,17 +65,6 @@ func Value(kind string, v any) any {
 	}
 	return nil
 }
-
-// cloner deep-copies record values. A Rate is immutable (see linkfin.Rate), so its
-// copies share its number, as copies of a time.Time share its location.
-var cloner = func() *clone.Allocator {
-	a := clone.NewAllocator(nil, &clone.AllocatorMethods{})
-	a.MarkAsScalar(reflect.TypeFor[linkfin.Rate]())
-	return a
-}()
-
-// copyOf returns a deep copy of p, a non-nil pointer.
-func copyOf(p any) any { return cloner.Clone(reflect.ValueOf(p)).Interface() }
 
 // types holds, for each registered kind read so far, the type of the values kept for
 // it (a valueTypeOf).

@@ -1,0 +1,177 @@
+package recordcache
+
+import (
+	"reflect"
+	"sync"
+	"time"
+
+	clone "github.com/huandu/go-clone"
+
+	"linkfin"
+)
+
+// A record's value is copied by a plan made once per type: what holds nothing that can
+// change in place (numbers, strings, a Date, a Rate, a time.Time) is copied as it is;
+// pointers, slices and maps get new ones, filled with copies of what the old held.
+// Only a type whose parts the plan cannot reach (an unexported field that holds a
+// pointer, a slice or a map) is copied by go-clone, slower, walking it every time.
+
+// copier copies src into dst, a settable value of the same type that is the zero
+// value or already a shallow copy of src.
+type copier func(dst, src reflect.Value)
+
+// fallback deep-copies what a plan cannot. A Rate is immutable (see linkfin.Rate), so
+// its copies share its number, as copies of a time.Time share its location.
+var fallback = func() *clone.Allocator {
+	a := clone.NewAllocator(nil, &clone.AllocatorMethods{})
+	a.MarkAsScalar(reflect.TypeFor[linkfin.Rate]())
+	return a
+}()
+
+var plans sync.Map // reflect.Type → copier, nil for a type copied as it is
+
+// copyInto sets dst, a settable value, to a deep copy of src, of the same type.
+func copyInto(dst, src reflect.Value) {
+	if c := planOf(src.Type()); c != nil {
+		c(dst, src)
+		return
+	}
+	dst.Set(src)
+}
+
+// copyOf returns a deep copy of p, a non-nil pointer.
+func copyOf(p any) any {
+	src := reflect.ValueOf(p).Elem()
+	dst := reflect.New(src.Type())
+	copyInto(dst.Elem(), src)
+	return dst.Interface()
+}
+
+// planOf returns how to copy a value of type t: nil when a plain assignment does.
+func planOf(t reflect.Type) copier {
+	if c, ok := plans.Load(t); ok {
+		return c.(copier)
+	}
+	c := makePlan(t, map[reflect.Type]*copier{})
+	plans.Store(t, c)
+	return c
+}
+
+// immutable are the types with unexported references that never change in place.
+var immutable = map[reflect.Type]bool{reflect.TypeFor[time.Time](): true, reflect.TypeFor[linkfin.Rate](): true}
+
+// makePlan makes the plan of t; making holds the plans being made, for a type that
+// holds itself (through a pointer, a slice or a map).
+func makePlan(t reflect.Type, making map[reflect.Type]*copier) copier {
+	if p, ok := making[t]; ok {
+		return func(dst, src reflect.Value) {
+			if *p == nil {
+				dst.Set(src)
+				return
+			}
+			(*p)(dst, src)
+		}
+	}
+	if c, ok := plans.Load(t); ok {
+		return c.(copier)
+	}
+	if immutable[t] {
+		return nil
+	}
+	var c copier
+	making[t] = &c
+	defer delete(making, t)
+	switch t.Kind() {
+	case reflect.Pointer:
+		elem := makePlan(t.Elem(), making)
+		c = func(dst, src reflect.Value) {
+			if src.IsNil() {
+				dst.SetZero()
+				return
+			}
+			p := reflect.New(t.Elem())
+			if elem != nil {
+				elem(p.Elem(), src.Elem())
+			} else {
+				p.Elem().Set(src.Elem())
+			}
+			dst.Set(p)
+		}
+	case reflect.Slice:
+		elem := makePlan(t.Elem(), making)
+		c = func(dst, src reflect.Value) {
+			if src.IsNil() {
+				dst.SetZero()
+				return
+			}
+			n := src.Len()
+			s := reflect.MakeSlice(t, n, n)
+			if elem == nil {
+				reflect.Copy(s, src)
+			} else {
+				for i := range n {
+					elem(s.Index(i), src.Index(i))
+				}
+			}
+			dst.Set(s)
+		}
+	case reflect.Array:
+		elem := makePlan(t.Elem(), making)
+		if elem != nil {
+			c = func(dst, src reflect.Value) {
+				for i := range src.Len() {
+					elem(dst.Index(i), src.Index(i))
+				}
+			}
+		}
+	case reflect.Map:
+		elem := makePlan(t.Elem(), making)
+		c = func(dst, src reflect.Value) {
+			if src.IsNil() {
+				dst.SetZero()
+				return
+			}
+			m := reflect.MakeMapWithSize(t, src.Len())
+			for it := src.MapRange(); it.Next(); {
+				v := it.Value()
+				if elem != nil {
+					nv := reflect.New(t.Elem()).Elem()
+					elem(nv, v)
+					v = nv
+				}
+				m.SetMapIndex(it.Key(), v)
+			}
+			dst.Set(m)
+		}
+	case reflect.Struct:
+		type field struct {
+			i int
+			c copier
+		}
+		var deep []field
+		for i := range t.NumField() {
+			f := t.Field(i)
+			fc := makePlan(f.Type, making)
+			if fc == nil {
+				continue
+			}
+			if !f.IsExported() {
+				// A part reflect cannot set: go-clone copies the whole value.
+				c = func(dst, src reflect.Value) { dst.Set(fallback.Clone(src)) }
+				return c
+			}
+			deep = append(deep, field{i, fc})
+		}
+		if len(deep) > 0 {
+			c = func(dst, src reflect.Value) {
+				dst.Set(src)
+				for _, f := range deep {
+					f.c(dst.Field(f.i), src.Field(f.i))
+				}
+			}
+		}
+	case reflect.Interface, reflect.Chan, reflect.Func, reflect.UnsafePointer:
+		c = func(dst, src reflect.Value) { dst.Set(fallback.Clone(src)) }
+	}
+	return c
+}

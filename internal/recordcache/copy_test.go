@@ -1,0 +1,147 @@
+package recordcache
+
+import (
+	"encoding/json"
+	"reflect"
+	"testing"
+	"time"
+
+	"linkfin"
+)
+
+type tree struct {
+	Name     string           `json:"name"`
+	Children []*tree          `json:"children"`
+	ByName   map[string]*tree `json:"by_name"`
+	Pair     [2][]int         `json:"pair"`
+	Raw      json.RawMessage  `json:"raw"`
+	hidden
+}
+
+type hidden struct {
+	Tags []string `json:"tags"`
+}
+
+// fill sets every part of v that reflect can reach, to values that differ by seed:
+// pointers, slices and maps get elements, down to depth.
+func fill(v reflect.Value, seed, depth int) {
+	switch v.Type() {
+	case reflect.TypeFor[time.Time]():
+		v.Set(reflect.ValueOf(time.Date(2026, 1, 1+seed, 0, 0, 0, 0, time.UTC)))
+		return
+	case reflect.TypeFor[linkfin.Rate]():
+		r, _ := linkfin.ParseRate("0.05")
+		v.Set(reflect.ValueOf(r))
+		return
+	case reflect.TypeFor[json.RawMessage]():
+		v.SetBytes([]byte("12"))
+		return
+	case reflect.TypeFor[linkfin.Date]():
+		v.Set(reflect.ValueOf(linkfin.NewDate(2026, 1, 1+seed)))
+		return
+	}
+	switch v.Kind() {
+	case reflect.Bool:
+		v.SetBool(seed%2 == 0)
+	case reflect.String:
+		v.SetString("s" + string(rune('a'+seed%26)))
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		v.SetInt(int64(seed + 1))
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		v.SetUint(uint64(seed + 1))
+	case reflect.Float32, reflect.Float64:
+		v.SetFloat(float64(seed) + 0.5)
+	case reflect.Pointer:
+		if depth > 0 {
+			v.Set(reflect.New(v.Type().Elem()))
+			fill(v.Elem(), seed+1, depth-1)
+		}
+	case reflect.Slice:
+		if depth > 0 {
+			v.Set(reflect.MakeSlice(v.Type(), 2, 2))
+			for i := range 2 {
+				fill(v.Index(i), seed+i, depth-1)
+			}
+		}
+	case reflect.Array:
+		for i := range v.Len() {
+			fill(v.Index(i), seed+i, depth)
+		}
+	case reflect.Map:
+		if depth > 0 {
+			v.Set(reflect.MakeMap(v.Type()))
+			for i := range 2 {
+				k, e := reflect.New(v.Type().Key()).Elem(), reflect.New(v.Type().Elem()).Elem()
+				fill(k, seed+i, depth-1)
+				fill(e, seed+i, depth-1)
+				v.SetMapIndex(k, e)
+			}
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if f := v.Field(i); f.CanSet() {
+				fill(f, seed+i, depth)
+			}
+		}
+	}
+}
+
+// TestCopyIsDeep: a copy of a value of each record kind (and of a type that holds
+// itself) equals it, and shares nothing with it that can change in place: filling the
+// original again with other values leaves the copy as it was.
+func TestCopyIsDeep(t *testing.T) {
+	types := []reflect.Type{reflect.TypeFor[tree]()}
+	for _, kind := range linkfin.Kinds() {
+		types = append(types, reflect.TypeOf(linkfin.NewRecord(kind)).Elem())
+	}
+	for _, typ := range types {
+		orig := reflect.New(typ)
+		fill(orig.Elem(), 0, 3)
+		before := fallback.Clone(orig).Interface() // go-clone's copy, to compare with
+		cp := copyOf(orig.Interface())
+		if !reflect.DeepEqual(cp, orig.Interface()) {
+			t.Errorf("%v: the copy %+v differs from %+v", typ, cp, orig.Interface())
+			continue
+		}
+		mutate(orig.Elem())
+		if !reflect.DeepEqual(cp, before) {
+			t.Errorf("%v: changing the original changed the copy:\n%+v\n%+v", typ, before, cp)
+		}
+	}
+}
+
+// mutate changes every string, number and flag reachable in place from v, without
+// replacing any pointer, slice or map it holds.
+func mutate(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.String:
+		v.SetString(v.String() + "!")
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		v.SetInt(v.Int() + 7)
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		v.SetUint(v.Uint() + 7)
+	case reflect.Bool:
+		v.SetBool(!v.Bool())
+	case reflect.Pointer:
+		if !v.IsNil() {
+			mutate(v.Elem())
+		}
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			mutate(v.Index(i))
+		}
+	case reflect.Map:
+		for it := v.MapRange(); it.Next(); {
+			e := reflect.New(v.Type().Elem()).Elem()
+			e.Set(it.Value())
+			mutate(e)
+			v.SetMapIndex(it.Key(), e)
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if f := v.Field(i); f.CanSet() {
+				mutate(f)
+			}
+		}
+	}
+}
