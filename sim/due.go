@@ -16,7 +16,8 @@ import (
 //   - financings: those the run made that are still open, and not before the date the
 //     product gives (FinancingProduct.CloseDate, or the end of an accepted one's holds);
 //   - maturities: those the run made with pieces left to pay, dated today or before;
-//   - conditional payments: those the run made that are still locked;
+//   - conditional payments: those the run made that are still locked, and not before
+//     the first of their expiry date and the date a date condition names;
 //   - purchase orders: those watched for lateness — none, for the simulator's orders
 //     state no date to deliver by (a store with the ordered index reads only those).
 //
@@ -26,7 +27,8 @@ type dueReader struct {
 	db    DB
 	today linkfin.Date
 	open  map[string][]string // kind → ids that may come due
-	// notBefore is, for a financing's version, the first day it can be due.
+	// notBefore is, for a financing's or a conditional payment's version, the first
+	// day it can be due.
 	notBefore map[string]versionDay
 }
 
@@ -77,7 +79,7 @@ func (d *dueReader) ListObjects(ctx context.Context, kind, after string, limit i
 			}
 			return nil, err
 		}
-		if kind == linkfin.KindFinancing {
+		if kind == linkfin.KindFinancing || kind == linkfin.KindConditionalPayment {
 			if nb, ok := d.notBefore[id]; ok && nb.version == o.Version && nb.day.After(d.today) {
 				keep = append(keep, id)
 				continue
@@ -128,9 +130,29 @@ func (d *dueReader) closed(ctx context.Context, kind string, o *linkfin.Object) 
 		}
 	case linkfin.KindConditionalPayment:
 		var p struct {
-			Status linkfin.ConditionalStatus `json:"status"`
+			ID        string                    `json:"id"`
+			Status    linkfin.ConditionalStatus `json:"status"`
+			ExpiresOn *linkfin.Date             `json:"expires_on"`
+			Condition struct {
+				Type linkfin.ConditionType `json:"type"`
+				Date *linkfin.Date         `json:"date"`
+			} `json:"condition"`
 		}
-		return json.Unmarshal(o.Data, &p) == nil && p.Status != linkfin.ConditionalLocked
+		if json.Unmarshal(o.Data, &p) != nil {
+			return false
+		}
+		if p.Status != linkfin.ConditionalLocked {
+			return true
+		}
+		// Locked, it is due on the first of these dates (none: never, as it stands).
+		day := linkfin.NewDate(9999, 12, 31)
+		if p.ExpiresOn != nil {
+			day = *p.ExpiresOn
+		}
+		if p.Condition.Type == linkfin.ConditionDate && p.Condition.Date != nil && p.Condition.Date.Before(day) {
+			day = *p.Condition.Date
+		}
+		d.notBefore[p.ID] = versionDay{o.Version, day}
 	case linkfin.KindMaturity:
 		var m struct {
 			Pieces []string `json:"pieces"`
