@@ -1,7 +1,6 @@
 package console
 
 import (
-	"encoding/json"
 	"net/http"
 	"strings"
 
@@ -11,9 +10,11 @@ import (
 
 func init() { pageNames = append(pageNames, "alerts") }
 
-// alertsView is the alerts the person's organization watches, newest first, and
-// whether it may acknowledge and resolve them.
+// alertsView is a page of the alerts the person's organization watches, as every
+// list page shows it (status filter, next page, CSV), and whether it may acknowledge
+// and resolve them.
 type alertsView struct {
+	List *listView[linkfin.Alert]
 	Rows []alertRow
 	Act  bool
 }
@@ -48,41 +49,22 @@ var alertWords = map[string]string{
 	string(linkfin.ActionMarginCall):    "alerts.action.margin_call",
 }
 
-// maxAlerts bounds the alerts the inbox lists.
-const maxAlerts = 1000
-
 // alerts is the alert inbox of an anchor, a funder or the operator: the early warnings
-// raised on the suppliers of the programs it runs or funds (docs/CREDIT.md), each with
-// its rule, evidence, required action and the actions taken, and forms to acknowledge
-// and resolve it with a reason.
+// raised on the suppliers of the programs it runs or funds (docs/CREDIT.md), a page at
+// a time and filtered as every list, each with its rule, evidence, required action and
+// the actions taken, and forms to acknowledge and resolve it with a reason.
 func (c *Console) alerts(w http.ResponseWriter, r *http.Request, p *Person) {
-	v := alertsView{Act: p.CanAct()}
-	for after := ""; len(v.Rows) < maxAlerts; {
-		page, err := services.List(r.Context(), c.Store, p.Viewer, linkfin.KindAlert, services.Filter{}, after, 500)
-		if err != nil {
-			c.fail(w, r, p, err)
-			return
-		}
-		for _, raw := range page.Data {
-			var a linkfin.Alert
-			if err := json.Unmarshal(raw, &a); err != nil {
-				c.fail(w, r, p, err)
-				return
-			}
-			row := alertRow{Alert: a, RuleKey: alertWords[a.Rule], LevelKey: alertWords[string(a.Level)], StatusKey: alertWords[string(a.Status)]}
-			for _, act := range a.Actions {
-				row.ActionKeys = append(row.ActionKeys, alertWords[string(act)])
-			}
-			v.Rows = append(v.Rows, row)
-		}
-		if page.NextCursor == "" {
-			break
-		}
-		after = page.NextCursor
+	list, ok := listOf[linkfin.Alert](c, w, r, p, linkfin.KindAlert, "alerts", linkfin.AlertOpen, linkfin.AlertAcknowledged, linkfin.AlertResolved)
+	if !ok {
+		return
 	}
-	// Ids grow with time: the newest first.
-	for i, j := 0, len(v.Rows)-1; i < j; i, j = i+1, j-1 {
-		v.Rows[i], v.Rows[j] = v.Rows[j], v.Rows[i]
+	v := alertsView{List: list, Act: p.CanAct()}
+	for _, a := range list.Rows {
+		row := alertRow{Alert: a, RuleKey: alertWords[a.Rule], LevelKey: alertWords[string(a.Level)], StatusKey: alertWords[string(a.Status)]}
+		for _, act := range a.Actions {
+			row.ActionKeys = append(row.ActionKeys, alertWords[string(act)])
+		}
+		v.Rows = append(v.Rows, row)
 	}
 	c.render(w, r, http.StatusOK, "alerts", "alerts.title", p, v, "")
 }

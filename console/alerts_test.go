@@ -1,12 +1,16 @@
 package console
 
 import (
+	"bytes"
 	"context"
+	"crypto/ed25519"
 	"encoding/json"
+	"html"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"linkfin"
 	"linkfin/services"
@@ -108,5 +112,54 @@ func TestAlertMarginCall(t *testing.T) {
 	_, page = s.as("tier2", linkfin.RoleFinance).get("/financings/" + f.ID)
 	if !strings.Contains(page, `class="margin-demand"`) || !strings.Contains(page, call) || !strings.Contains(page, English.T("financing.margin_demand.called")) {
 		t.Fatalf("the borrower's loan shows no margin call of %s:\n%s", call, page)
+	}
+}
+
+// The inbox lists a page at a time, as every list: an organization watching more
+// alerts than a page reaches the newest on a later page, and filters them by status.
+func TestAlertInboxPages(t *testing.T) {
+	s, _ := pledged(t)
+	// More sensors on the pledged lot than the inbox's page, each falling silent.
+	var devices []string
+	for i := range pageSize + 2 {
+		key := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{byte(i + 1)}, ed25519.SeedSize))
+		var d linkfin.Device
+		json.Unmarshal(s.run(&services.RegisterDevice{Actor: "port", Device: linkfin.Device{LotID: "LOT-7",
+			PublicKey: key.Public().(ed25519.PublicKey), HeartbeatSeconds: linkfin.MinHeartbeatSeconds}}), &d)
+		devices = append(devices, d.ID)
+	}
+	s.clock.Advance(2 * linkfin.MinHeartbeatSeconds * time.Second)
+	var ids []string
+	for i, d := range devices {
+		s.run(&services.FlagSilentDevice{ID: d})
+		alerts, err := s.store.ListObjects(context.Background(), linkfin.KindAlert, "", 1000)
+		if err != nil || len(alerts) != i+1 {
+			t.Fatalf("%d devices silent: %d alerts, %v", i+1, len(alerts), err)
+		}
+		ids = append(ids, alerts[i].ID)
+		if i < len(devices)-1 {
+			s.run(&services.ActOnAlert{Actor: "anchor", By: "user:test", ID: alerts[i].ID, Resolve: true, Reason: "sensor replaced"})
+		}
+	}
+	newest := ids[len(ids)-1]
+	bank := s.as("bank", linkfin.RoleViewer)
+	found, pages := false, 0
+	for path := "/alerts"; path != "" && pages < 5; pages++ {
+		code, page := bank.get(path)
+		if code != http.StatusOK {
+			t.Fatalf("%s: %d\n%s", path, code, page)
+		}
+		found = found || strings.Contains(page, `id="alert-`+newest+`"`)
+		path = ""
+		if i := strings.Index(page, `rel="next" href="`); i >= 0 {
+			path = html.UnescapeString(strings.SplitN(page[i+len(`rel="next" href="`):], `"`, 2)[0])
+		}
+	}
+	if !found || pages != 2 {
+		t.Fatalf("the newest alert %s: found %v, on %d pages of %d alerts", newest, found, pages, len(ids))
+	}
+	code, page := bank.get("/alerts?status=open")
+	if code != http.StatusOK || strings.Count(page, `id="alert-`) != 1 || !strings.Contains(page, `id="alert-`+newest+`"`) {
+		t.Fatalf("the open alerts: %d\n%s", code, page)
 	}
 }
