@@ -117,7 +117,11 @@ func (db *DB) Run(ctx context.Context, c linkfin.Command, v any) error {
 		// text says what it was.
 		return err
 	}
-	for k, r := range tx.writes {
+	for _, e := range tx.keys.entries {
+		k, r := e.key, e.write
+		if r == nil {
+			continue
+		}
 		// As a store's index: every party a version names, kept when it no longer is.
 		for _, p := range r.obj.Parties {
 			if !slices.Contains(db.parties[k], p) {
@@ -190,11 +194,9 @@ func (db *DB) commit() {
 // prepare loads what the command names, as the engine's prefetch does: its Keys, then
 // its DependentKeys until they name nothing new, then its ledger rows.
 func (db *DB) prepare(c linkfin.Command) *tx {
-	tx := &tx{db: db, loaded: make(map[linkfin.ObjectKey]bool), listed: make(map[linkfin.ObjectKey]bool),
-		writes: make(map[linkfin.ObjectKey]*record)}
+	tx := &tx{db: db}
 	for _, k := range c.Keys() {
-		tx.loaded[k] = true
-		tx.listed[k] = true
+		tx.keys.add(k).flags |= loaded | listed
 	}
 	if dc, ok := c.(linkfin.DependentCommand); ok {
 		var keys []linkfin.ObjectKey
@@ -202,8 +204,8 @@ func (db *DB) prepare(c linkfin.Command) *tx {
 			keys = dc.DependentKeys(records{tx})
 			n := 0
 			for _, k := range keys {
-				if !tx.loaded[k] {
-					tx.loaded[k] = true
+				if e := tx.keys.add(k); e.flags&loaded == 0 {
+					e.flags |= loaded
 					n++
 				}
 			}
@@ -212,7 +214,7 @@ func (db *DB) prepare(c linkfin.Command) *tx {
 			}
 		}
 		for _, k := range keys {
-			tx.listed[k] = true
+			tx.keys.add(k).flags |= listed
 		}
 	}
 	if lc, ok := c.(linkfin.LedgerCommand); ok {
@@ -234,7 +236,7 @@ type records struct{ tx *tx }
 
 func (r records) Get(kind, id string, v any) (bool, error) {
 	k := linkfin.ObjectKey{Kind: kind, ID: id}
-	if !r.tx.loaded[k] {
+	if !r.tx.keys.has(k, loaded) {
 		return false, nil
 	}
 	return r.tx.db.objects[k].get(kind, v)
@@ -243,29 +245,92 @@ func (r records) Get(kind, id string, v any) (bool, error) {
 // tx is one command's view of the DB: its writes stay here until it succeeds.
 type tx struct {
 	db        *DB
-	loaded    map[linkfin.ObjectKey]bool // records loaded for it
-	listed    map[linkfin.ObjectKey]bool // records it may read and write: Keys and DependentKeys
-	made      map[string]bool            // ids NewID gave it
-	accounts  map[int64]bool             // ledger accounts it listed
-	transfers map[int64]bool             // ledger transfers it listed, and those it made
-	writes    map[linkfin.ObjectKey]*record
+	keys      keySet         // the records it listed or wrote, and the versions it wrote
+	made      []string       // ids NewID gave it
+	accounts  map[int64]bool // ledger accounts it listed
+	transfers map[int64]bool // ledger transfers it listed, and those it made
+}
+
+// keyFlags say what a command may do with a record.
+type keyFlags uint8
+
+const (
+	loaded keyFlags = 1 << iota // loaded for it: its version before the command
+	listed                      // it may read and write it: Keys and DependentKeys
+)
+
+// keySet is a command's records: few, so a list searched in order until it is long
+// enough to be worth a map.
+type keySet struct {
+	entries []keyEntry
+	index   map[linkfin.ObjectKey]int // from indexFrom entries on
+}
+
+type keyEntry struct {
+	key   linkfin.ObjectKey
+	flags keyFlags
+	write *record // the version the command wrote last, if it wrote one
+}
+
+const indexFrom = 16
+
+// get returns the entry of k, or nil. It is valid until the next add.
+func (s *keySet) get(k linkfin.ObjectKey) *keyEntry {
+	if s.index != nil {
+		if i, ok := s.index[k]; ok {
+			return &s.entries[i]
+		}
+		return nil
+	}
+	for i := range s.entries {
+		if s.entries[i].key == k {
+			return &s.entries[i]
+		}
+	}
+	return nil
+}
+
+// add returns the entry of k, added if it was not there. It is valid until the next
+// add.
+func (s *keySet) add(k linkfin.ObjectKey) *keyEntry {
+	if e := s.get(k); e != nil {
+		return e
+	}
+	s.entries = append(s.entries, keyEntry{key: k})
+	n := len(s.entries)
+	switch {
+	case s.index != nil:
+		s.index[k] = n - 1
+	case n >= indexFrom:
+		s.index = make(map[linkfin.ObjectKey]int, 2*n)
+		for i, e := range s.entries {
+			s.index[e.key] = i
+		}
+	}
+	return &s.entries[n-1]
+}
+
+func (s *keySet) has(k linkfin.ObjectKey, f keyFlags) bool {
+	e := s.get(k)
+	return e != nil && e.flags&f != 0
 }
 
 var _ linkfin.Tx = (*tx)(nil)
 
 func (tx *tx) Now() time.Time { return time.Unix(0, tx.db.state.Now()).UTC() }
 
-func (tx *tx) may(k linkfin.ObjectKey) bool { return tx.listed[k] || tx.made[k.ID] }
+func (tx *tx) may(k linkfin.ObjectKey) bool { return tx.keys.has(k, listed) || tx.Made(k.ID) }
 
 func (tx *tx) Get(kind, id string, v any) (bool, error) {
 	k := linkfin.ObjectKey{Kind: kind, ID: id}
 	if !tx.may(k) {
 		return false, fmt.Errorf("memtx: %s %s was read but not listed in Keys", kind, id)
 	}
-	if r, ok := tx.writes[k]; ok {
-		return r.get(kind, v)
-	}
-	if !tx.loaded[k] {
+	e := tx.keys.get(k)
+	switch {
+	case e != nil && e.write != nil:
+		return e.write.get(kind, v)
+	case e == nil || e.flags&loaded == 0:
 		return false, nil
 	}
 	return tx.db.objects[k].get(kind, v)
@@ -280,8 +345,9 @@ func (tx *tx) Put(kind, id string, v any, event string) error {
 	if !tx.may(k) {
 		return fmt.Errorf("memtx: %s %s was written but not listed in Keys", kind, id)
 	}
-	old, ok := tx.writes[k]
-	if !ok && tx.loaded[k] {
+	e := tx.keys.add(k)
+	old := e.write
+	if old == nil && e.flags&loaded != 0 {
 		old = tx.db.objects[k]
 	}
 	o := &linkfin.Object{Kind: kind, ID: id, Version: 1, Data: data, UpdatedAt: tx.db.state.Tick()}
@@ -291,8 +357,8 @@ func (tx *tx) Put(kind, id string, v any, event string) error {
 	if p, ok := v.(linkfin.Partied); ok {
 		// The parties of a version this command wrote before go to the index too,
 		// though that version is never stored: as in the engine.
-		if prev, ok := tx.writes[k]; ok {
-			o.Parties = slices.Clone(prev.obj.Parties)
+		if e.write != nil {
+			o.Parties = slices.Clone(e.write.obj.Parties)
 		}
 		for _, id := range p.Parties() {
 			if !slices.Contains(o.Parties, id) {
@@ -300,21 +366,18 @@ func (tx *tx) Put(kind, id string, v any, event string) error {
 			}
 		}
 	}
-	tx.writes[k] = &record{obj: o, val: recordcache.Value(kind, v)}
+	e.write = &record{obj: o, val: recordcache.Value(kind, v)}
 	tx.db.state.Emit(event, o.UpdatedAt, data)
 	return nil
 }
 
 func (tx *tx) NewID(prefix string) string {
 	id := linkfin.FormatID(prefix, tx.db.state.Reserve(1))
-	if tx.made == nil {
-		tx.made = make(map[string]bool)
-	}
-	tx.made[id] = true
+	tx.made = append(tx.made, id)
 	return id
 }
 
-func (tx *tx) Made(id string) bool { return tx.made[id] }
+func (tx *tx) Made(id string) bool { return slices.Contains(tx.made, id) }
 
 func (tx *tx) ReserveLedgerIDs(n int) int64 {
 	return linkfin.ReservedLedgerIDs | tx.db.state.Reserve(n)
