@@ -30,12 +30,12 @@ type bundleLine struct {
 	Refs []string `json:"refs"`
 }
 
-// counted counts how often the records that hold it are decoded.
+// counted counts how often the records that hold it are decoded and encoded.
 type counted struct{ N int64 }
 
-var decodes atomic.Int64
+var decodes, encodes atomic.Int64
 
-func (c counted) MarshalJSON() ([]byte, error) { return json.Marshal(c.N) }
+func (c counted) MarshalJSON() ([]byte, error) { encodes.Add(1); return json.Marshal(c.N) }
 
 func (c *counted) UnmarshalJSON(b []byte) error { decodes.Add(1); return json.Unmarshal(b, &c.N) }
 
@@ -196,5 +196,29 @@ func TestRecordDecodedOnce(t *testing.T) {
 	b := bundle{Note: "mine"}
 	if ok, err := db.Get(kindBundle, id, &b); !ok || err != nil || b.Note != "mine" || b.Tags[1] != "b" {
 		t.Errorf("read into a value: %+v (%v, %v)", b, ok, err)
+	}
+}
+
+// An answer read into a value of its own type is a copy of it, not encoded and decoded
+// again; read into another type, it is its JSON decoded.
+func TestAnswerCopied(t *testing.T) {
+	db := memtx.New(func() time.Time { return start })
+	answer := &step{id: "b3", apply: func(tx linkfin.Tx) (any, error) { return newBundle("b3"), nil }}
+	encodes.Store(0)
+	decodes.Store(0)
+	var b bundle
+	if err := db.Run(context.Background(), answer, &b); err != nil {
+		t.Fatal(err)
+	}
+	if n, m := encodes.Load(), decodes.Load(); n != 0 || m != 0 || !reflect.DeepEqual(&b, newBundle("b3")) {
+		t.Errorf("the answer %+v was encoded %d times and decoded %d, want %+v and none", b, n, m, newBundle("b3"))
+	}
+	var raw json.RawMessage
+	if err := db.Run(context.Background(), answer, &raw); err != nil {
+		t.Fatal(err)
+	}
+	want, _ := json.Marshal(newBundle("b3"))
+	if string(raw) != string(want) {
+		t.Errorf("the answer as JSON is %s, want %s", raw, want)
 	}
 }

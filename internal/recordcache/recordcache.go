@@ -142,3 +142,41 @@ func copiesAsJSON(t reflect.Type, seen map[reflect.Type]bool) bool {
 	}
 	return false
 }
+
+// Copy sets what dst points to to a deep copy of src, when that is what decoding src's
+// JSON into it gives: src is a non-nil pointer to dst's element type (or a value of
+// it), whose copy is what its JSON decodes to (see copiesAsJSON), and dst points to the
+// zero value. It reports whether it did; when it did not, the caller goes through JSON.
+// A command's answer is read this way where it is not sent anywhere (memtx).
+func Copy(dst, src any) bool {
+	d, s := reflect.ValueOf(dst), reflect.ValueOf(src)
+	if !d.IsValid() || !s.IsValid() || d.Kind() != reflect.Pointer || d.IsNil() {
+		return false
+	}
+	t := d.Type().Elem()
+	switch {
+	case s.Type() == d.Type():
+		if s.IsNil() {
+			return false
+		}
+		s = s.Elem()
+	case s.Type() != t:
+		return false
+	}
+	if !d.Elem().IsZero() || !copies(t) {
+		return false
+	}
+	copyInto(d.Elem(), s)
+	return true
+}
+
+var copyable sync.Map // reflect.Type → bool, of copiesAsJSON
+
+func copies(t reflect.Type) bool {
+	if ok, found := copyable.Load(t); found {
+		return ok.(bool)
+	}
+	ok := copiesAsJSON(t, map[reflect.Type]bool{})
+	copyable.Store(t, ok)
+	return ok
+}
