@@ -133,7 +133,9 @@ func (db *DB) Run(ctx context.Context, c linkfin.Command, v any) error {
 			}
 		}
 		r.obj.Parties = nil
-		if _, ok := db.objects[k]; !ok {
+		if e.base == nil {
+			// A new record (a command writes only what it listed, so loaded, or what
+			// NewID named, which no record has).
 			ix := db.kinds[k.Kind]
 			if ix == nil {
 				ix = &kindIndex{sorted: true}
@@ -200,7 +202,7 @@ func (db *DB) commit() {
 func (db *DB) prepare(c linkfin.Command) *tx {
 	tx := &tx{db: db}
 	for _, k := range c.Keys() {
-		tx.keys.add(k).flags |= loaded | listed
+		tx.load(k).flags |= listed
 	}
 	if dc, ok := c.(linkfin.DependentCommand); ok {
 		var keys []linkfin.ObjectKey
@@ -208,8 +210,8 @@ func (db *DB) prepare(c linkfin.Command) *tx {
 			keys = dc.DependentKeys(records{tx})
 			n := 0
 			for _, k := range keys {
-				if e := tx.keys.add(k); e.flags&loaded == 0 {
-					e.flags |= loaded
+				if !tx.keys.has(k, loaded) {
+					tx.load(k)
 					n++
 				}
 			}
@@ -235,15 +237,27 @@ func (db *DB) prepare(c linkfin.Command) *tx {
 	return tx
 }
 
+// load loads the record k for the command, and returns its entry (valid until the
+// next add).
+func (tx *tx) load(k linkfin.ObjectKey) *keyEntry {
+	e := tx.keys.add(k)
+	if e.flags&loaded == 0 {
+		e.flags |= loaded
+		e.base = tx.db.objects[k]
+	}
+	return e
+}
+
 // records reads the records loaded so far, for DependentKeys and LedgerKeys.
 type records struct{ tx *tx }
 
 func (r records) Get(kind, id string, v any) (bool, error) {
 	k := linkfin.ObjectKey{Kind: kind, ID: id}
-	if !r.tx.keys.has(k, loaded) {
+	e := r.tx.keys.get(k)
+	if e == nil || e.flags&loaded == 0 {
 		return false, nil
 	}
-	return r.tx.db.objects[k].get(kind, v)
+	return e.base.get(kind, v)
 }
 
 // tx is one command's view of the DB: its writes stay here until it succeeds.
@@ -273,6 +287,7 @@ type keySet struct {
 type keyEntry struct {
 	key   linkfin.ObjectKey
 	flags keyFlags
+	base  *record // once loaded, the version before the command (nil: absent)
 	write *record // the version the command wrote last, if it wrote one
 }
 
@@ -337,7 +352,7 @@ func (tx *tx) Get(kind, id string, v any) (bool, error) {
 	case e == nil || e.flags&loaded == 0:
 		return false, nil
 	}
-	return tx.db.objects[k].get(kind, v)
+	return e.base.get(kind, v)
 }
 
 func (tx *tx) Put(kind, id string, v any, event string) error {
@@ -351,8 +366,8 @@ func (tx *tx) Put(kind, id string, v any, event string) error {
 	}
 	e := tx.keys.add(k)
 	old := e.write
-	if old == nil && e.flags&loaded != 0 {
-		old = tx.db.objects[k]
+	if old == nil {
+		old = e.base
 	}
 	o := &linkfin.Object{Kind: kind, ID: id, Version: 1, Data: data, UpdatedAt: tx.db.state.Tick()}
 	if old != nil {
