@@ -105,7 +105,7 @@ func (d *dueReader) closed(ctx context.Context, kind string, o *linkfin.Object) 
 	switch kind {
 	case linkfin.KindFinancing:
 		var f linkfin.Financing
-		if json.Unmarshal(o.Data, &f) != nil {
+		if found, err := d.db.Get(kind, o.ID, &f); err != nil || !found {
 			return false
 		}
 		switch f.Status {
@@ -129,16 +129,8 @@ func (d *dueReader) closed(ctx context.Context, kind string, o *linkfin.Object) 
 			}
 		}
 	case linkfin.KindConditionalPayment:
-		var p struct {
-			ID        string                    `json:"id"`
-			Status    linkfin.ConditionalStatus `json:"status"`
-			ExpiresOn *linkfin.Date             `json:"expires_on"`
-			Condition struct {
-				Type linkfin.ConditionType `json:"type"`
-				Date *linkfin.Date         `json:"date"`
-			} `json:"condition"`
-		}
-		if json.Unmarshal(o.Data, &p) != nil {
+		var p linkfin.ConditionalPayment
+		if found, err := d.db.Get(kind, o.ID, &p); err != nil || !found {
 			return false
 		}
 		if p.Status != linkfin.ConditionalLocked {

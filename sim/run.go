@@ -129,6 +129,7 @@ type runner struct {
 	due       *dueReader
 	early     map[int][]debt // what each anchor paid early, until its due date
 	funders   []int
+	rates     map[int]linkfin.Rate // made by rate
 	// distFinanced are the orders (by index) a funder paid the anchor for.
 	distFinanced map[int]bool
 	// pledges are each supplier's pledge loan, while it is open; receipts the
@@ -182,6 +183,20 @@ func bp(n int) linkfin.Rate {
 	rt, err := linkfin.ParseRate(fmt.Sprintf("%d.%04d", n/10000, n%10000))
 	if err != nil {
 		panic(err)
+	}
+	return rt
+}
+
+// rate is bp(n), made once a run: a firm's own rate is read every day it owes its
+// bank.
+func (r *runner) rate(n int) linkfin.Rate {
+	rt, ok := r.rates[n]
+	if !ok {
+		rt = bp(n)
+		if r.rates == nil {
+			r.rates = map[int]linkfin.Rate{}
+		}
+		r.rates[n] = rt
 	}
 	return rt
 }
@@ -928,7 +943,7 @@ func (r *runner) treasury(discount bool) error {
 		}
 		for len(r.loans[i]) > 0 {
 			l := r.loans[i][0]
-			interest, err := linkfin.Interest(l.principal, bp(f.RateBP), r.day-l.day, linkfin.ACT365F)
+			interest, err := linkfin.Interest(l.principal, r.rate(f.RateBP), r.day-l.day, linkfin.ACT365F)
 			if err != nil {
 				return err
 			}
