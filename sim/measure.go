@@ -2,7 +2,6 @@ package sim
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"math/big"
 	"slices"
@@ -189,6 +188,19 @@ func (m *measurer) addFund(i int, f funding) {
 
 func dayOf(t time.Time) int { return linkfin.DaysBetween(Start, linkfin.DateOf(t)) }
 
+// read reads a record a scan listed as a record of the database (memtx keeps it
+// decoded), not by decoding its JSON again.
+func (m *measurer) read(kind string, data []byte, v any) error {
+	id, err := linkfin.RecordID(data)
+	if err != nil {
+		return err
+	}
+	if found, err := m.db.Get(kind, id, v); err != nil || !found {
+		return fmt.Errorf("%s %s: found %v, %v", kind, id, found, err)
+	}
+	return nil
+}
+
 func (m *measurer) get(kind, id string, v any) bool {
 	found, err := m.db.Get(kind, id, v)
 	return err == nil && found
@@ -331,7 +343,7 @@ func Measure(db DB, net *Network, sc Scenario, commands, events int64, perFirm b
 	failedFirm := map[string]bool{}
 	err := services.Scan(context.Background(), m.db, linkfin.KindPurchaseOrder, func(data []byte) error {
 		var po linkfin.PurchaseOrder
-		if err := json.Unmarshal(data, &po); err != nil {
+		if err := m.read(linkfin.KindPurchaseOrder, data, &po); err != nil {
 			return err
 		}
 		if po.Status == linkfin.POCancelled {
@@ -451,7 +463,7 @@ func (m *measurer) pledges(rep *ScenarioReport, financed []bool) error {
 	}
 	err := services.Scan(context.Background(), m.db, linkfin.KindWarehouseReceipt, func(data []byte) error {
 		var w linkfin.WarehouseReceipt
-		if err := json.Unmarshal(data, &w); err != nil {
+		if err := m.read(linkfin.KindWarehouseReceipt, data, &w); err != nil {
 			return err
 		}
 		if wr := by[w.WarehouseID]; wr != nil {
@@ -464,7 +476,7 @@ func (m *measurer) pledges(rep *ScenarioReport, financed []bool) error {
 	}
 	return services.Scan(context.Background(), m.db, linkfin.KindFinancing, func(data []byte) error {
 		var f linkfin.Financing
-		if err := json.Unmarshal(data, &f); err != nil {
+		if err := m.read(linkfin.KindFinancing, data, &f); err != nil {
 			return err
 		}
 		if f.Product != linkfin.ProductWarehousePledge || f.DisbursedAt == nil {
@@ -549,7 +561,7 @@ func (m *measurer) distributors(rep *ScenarioReport) error {
 func (m *measurer) certificates(rep *ScenarioReport) error {
 	err := services.Scan(context.Background(), m.db, linkfin.KindCertificate, func(data []byte) error {
 		var c linkfin.Certificate
-		if err := json.Unmarshal(data, &c); err != nil {
+		if err := m.read(linkfin.KindCertificate, data, &c); err != nil {
 			return err
 		}
 		switch {
@@ -577,7 +589,7 @@ func (m *measurer) funders(rep *ScenarioReport) error {
 	end := Start.AddDays(m.end)
 	err := services.Scan(context.Background(), m.db, linkfin.KindFinancing, func(data []byte) error {
 		var f linkfin.Financing
-		if err := json.Unmarshal(data, &f); err != nil {
+		if err := m.read(linkfin.KindFinancing, data, &f); err != nil {
 			return err
 		}
 		fr := by[f.FunderID]
@@ -688,7 +700,7 @@ func (m *measurer) check(c *Check) error {
 	var roots []string
 	err = services.Scan(context.Background(), m.db, linkfin.KindCertificate, func(data []byte) error {
 		var cert linkfin.Certificate
-		if err := json.Unmarshal(data, &cert); err != nil {
+		if err := m.read(linkfin.KindCertificate, data, &cert); err != nil {
 			return err
 		}
 		if _, ok := trees[cert.RootID]; !ok {
