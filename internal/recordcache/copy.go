@@ -105,15 +105,22 @@ func makePlan(t reflect.Type, making map[reflect.Type]*copier) copier {
 				return
 			}
 			n := src.Len()
-			s := reflect.MakeSlice(t, n, n)
-			if elem == nil {
-				reflect.Copy(s, src)
-			} else {
-				for i := range n {
-					elem(s.Index(i), src.Index(i))
-				}
+			if n == 0 {
+				dst.Set(reflect.MakeSlice(t, 0, 0))
+				return
 			}
-			dst.Set(s)
+			// Grown in place, dst's new array is the only allocation (MakeSlice would
+			// allocate the slice header too).
+			dst.SetZero()
+			dst.Grow(n)
+			dst.SetLen(n)
+			if elem == nil {
+				reflect.Copy(dst, src)
+				return
+			}
+			for i := range n {
+				elem(dst.Index(i), src.Index(i))
+			}
 		}
 	case reflect.Array:
 		elem := makePlan(t.Elem(), making)
