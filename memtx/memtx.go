@@ -201,6 +201,7 @@ func (db *DB) commit() {
 // its DependentKeys until they name nothing new, then its ledger rows.
 func (db *DB) prepare(c linkfin.Command) *tx {
 	tx := &tx{db: db}
+	tx.keys.entries = tx.keys.first[:0]
 	for _, k := range c.Keys() {
 		tx.load(k).flags |= listed
 	}
@@ -281,6 +282,7 @@ const (
 // enough to be worth a map.
 type keySet struct {
 	entries []keyEntry
+	first   [8]keyEntry // where entries start: most commands list fewer
 	index   map[linkfin.ObjectKey]int // from indexFrom entries on
 }
 
