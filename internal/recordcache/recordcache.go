@@ -12,10 +12,12 @@
 package recordcache
 
 import (
+	"bytes"
 	"encoding"
 	"encoding/json"
 	"reflect"
 	"sync"
+	"unsafe"
 
 	"linkfin"
 )
@@ -29,7 +31,7 @@ import (
 func Get(kind string, data []byte, val *any, v any) error {
 	t := valueType(kind)
 	dst := reflect.ValueOf(v)
-	if t == nil || dst.Type() != t || dst.IsNil() || !dst.Elem().IsZero() {
+	if t == nil || dst.Type() != t || dst.IsNil() || !zero(dst) {
 		return json.Unmarshal(data, v)
 	}
 	if *val == nil {
@@ -163,7 +165,7 @@ func Copy(dst, src any) bool {
 	case s.Type() != t:
 		return false
 	}
-	if !d.Elem().IsZero() || !copies(t) {
+	if !zero(d) || !copies(t) {
 		return false
 	}
 	copyInto(d.Elem(), s)
@@ -180,3 +182,17 @@ func copies(t reflect.Type) bool {
 	copyable.Store(t, ok)
 	return ok
 }
+
+// zero reports whether p, a non-nil pointer, points to the zero value: whether its
+// bytes are all zero, without walking the value's fields one by one as
+// reflect.Value.IsZero does (which also takes a negative zero float in a struct for
+// zero: not so here, and that value is decoded into, as before).
+func zero(p reflect.Value) bool {
+	n := p.Type().Elem().Size()
+	if n > uintptr(len(zeros)) {
+		return p.Elem().IsZero()
+	}
+	return bytes.Equal(unsafe.Slice((*byte)(p.UnsafePointer()), n), zeros[:n])
+}
+
+var zeros [4096]byte
