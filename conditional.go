@@ -152,7 +152,30 @@ type ConditionalMove struct {
 	Amount     int64     `json:"amount"`
 	Reason     string    `json:"reason"`
 	TransferID StringInt `json:"transfer_id"`
-	At         time.Time `json:"at"`
+	// ECNYPaymentID, on the e-CNY rail, is the e-CNY payment a release made.
+	ECNYPaymentID string    `json:"ecny_payment_id,omitempty"`
+	At            time.Time `json:"at"`
+}
+
+// ConditionalECNY is what a conditional payment on the e-CNY rail keeps of its lock:
+// the ledger accounts of the payer's designated wallet it is held in (not the wallet,
+// which the payee does not learn), and the day, China time, it was locked: the day
+// (and year) whose totals of the payer's wallet count it, whenever it is released.
+type ConditionalECNY struct {
+	PayerAccounts ECNYWalletLedger `json:"payer_accounts"`
+	Day           Date             `json:"day"`
+}
+
+// ReleaseWait is what a condition made due that could not be released yet, and why:
+// on the e-CNY rail, the payee's designated wallet had no room for it under its
+// balance limit (Code wallet_balance_limit). The money stays locked; it is released
+// when the wallet has room, by the next event on the trade record or the scheduler,
+// which tries each day.
+type ReleaseWait struct {
+	Amount int64     `json:"amount"`
+	Code   string    `json:"code"`
+	Reason string    `json:"reason"`
+	Since  time.Time `json:"since"`
 }
 
 // ConditionalPayment is money the payer locked for the payee under a condition: a
@@ -171,13 +194,23 @@ type ConditionalPayment struct {
 	Reference string   `json:"reference,omitempty"`
 	// SourceWalletID is the purpose-bound wallet the money came from, if not the
 	// payer's own wallet: a refund returns it there.
-	SourceWalletID string            `json:"source_wallet_id,omitempty"`
-	FinancingID    string            `json:"financing_id,omitempty"` // the financing that paid it in, if any
-	Condition      Condition         `json:"condition"`
-	ExpiresOn      *Date             `json:"expires_on,omitempty"` // UTC: at its start, the rest is refunded
-	Status         ConditionalStatus `json:"status"`
-	// Lock is the pending transfer that holds what remains.
+	SourceWalletID string `json:"source_wallet_id,omitempty"`
+	FinancingID    string `json:"financing_id,omitempty"` // the financing that paid it in, if any
+	// Rail is where the money is held and paid: the platform's wallets (""), or the
+	// payer's and the payee's designated e-CNY wallets (RailECNY), whose lock ECNY
+	// describes.
+	Rail      PaymentRail       `json:"rail,omitempty"`
+	ECNY      *ConditionalECNY  `json:"ecny,omitempty"`
+	Condition Condition         `json:"condition"`
+	ExpiresOn *Date             `json:"expires_on,omitempty"` // UTC: at its start, the rest is refunded
+	Status    ConditionalStatus `json:"status"`
+	// Lock is the pending transfer that holds what remains; on the e-CNY rail, the
+	// first of four consecutive ones (the money, and the payer's daily, yearly and
+	// balance headroom).
 	Lock StringInt `json:"lock"`
+	// Waiting, on the e-CNY rail, is a release that waits for room in the payee's
+	// wallet.
+	Waiting *ReleaseWait `json:"waiting,omitempty"`
 	// CancelRequestedBy is the side that asked to cancel; the other side's asking
 	// too cancels it.
 	CancelRequestedBy string            `json:"cancel_requested_by,omitempty"`
@@ -200,10 +233,13 @@ type ConditionalPaymentIn struct {
 	Amount   int64    `json:"amount" bound:"amount"`
 	// SourceWalletID names a purpose-bound wallet of the caller's to pay from; by
 	// default the caller's own wallet in the currency.
-	SourceWalletID string      `json:"source_wallet_id,omitempty"`
-	Reference      string      `json:"reference,omitempty"`
-	Condition      ConditionIn `json:"condition"`
-	ExpiresOn      *Date       `json:"expires_on,omitempty"`
+	SourceWalletID string `json:"source_wallet_id,omitempty"`
+	// Rail "ecny" locks the money in the caller's designated e-CNY wallet and releases
+	// it into the payee's (yuan only); by default the platform's wallets.
+	Rail      PaymentRail `json:"rail,omitempty"`
+	Reference string      `json:"reference,omitempty"`
+	Condition ConditionIn `json:"condition"`
+	ExpiresOn *Date       `json:"expires_on,omitempty"`
 }
 
 // ConditionIn is the condition a new conditional payment waits for (see Condition).

@@ -143,7 +143,10 @@ func (w *ECNYWallet) Parties() []string { return []string{w.OrgID} }
 // it has paid today and this year (China time), against its limits.
 type ECNYWalletOut struct {
 	ECNYWallet
-	Balance      int64 `json:"balance"`
+	Balance int64 `json:"balance"`
+	// Held is what conditional payments on the e-CNY rail hold of the balance: the
+	// wallet cannot pay it.
+	Held         int64 `json:"held"`
 	PaidToday    int64 `json:"paid_today"`
 	PaidThisYear int64 `json:"paid_this_year"`
 }
@@ -193,6 +196,9 @@ const (
 	ECNYForPayment    = "payment"       // a payment between wallets (POST /v1/ecny-payments)
 	ECNYForEarly      = "early_payment" // a dynamic discounting early payment on the e-CNY rail: FinancingID
 	ECNYForSettlement = "settlement"    // a maturing piece of a program settled in e-CNY: PieceID
+	// ECNYForConditional: a release of a conditional payment on the e-CNY rail:
+	// ConditionalPaymentID.
+	ECNYForConditional = "conditional_payment"
 )
 
 // ECNYPayment is a payment made between e-CNY wallets, at once.
@@ -210,10 +216,13 @@ type ECNYPayment struct {
 	Day     Date   `json:"day"` // China time: the day its totals count it in
 	// For is what it paid (ECNYForPayment, ECNYForEarly, ECNYForSettlement), and
 	// FinancingID or PieceID the early payment's financing or the piece settled.
-	For         string    `json:"for"`
-	FinancingID string    `json:"financing_id,omitempty"`
-	PieceID     string    `json:"piece_id,omitempty"`
-	CreatedAt   time.Time `json:"created_at"`
+	For         string `json:"for"`
+	FinancingID string `json:"financing_id,omitempty"`
+	PieceID     string `json:"piece_id,omitempty"`
+	// ConditionalPaymentID is the conditional payment a release paid; its Day is the
+	// day the payment was locked, whose totals counted it.
+	ConditionalPaymentID string    `json:"conditional_payment_id,omitempty"`
+	CreatedAt            time.Time `json:"created_at"`
 }
 
 // Parties implements Partied: the payer and the payee.

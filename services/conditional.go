@@ -44,6 +44,9 @@ func cpLedgerKeys(r linkfin.Records, id string) (accounts, transfers []int64) {
 	if found, _ := r.Get(linkfin.KindConditionalPayment, id, &p); !found {
 		return nil, nil
 	}
+	if p.Rail == linkfin.RailECNY {
+		return ecnyCPLedger(r, &p)
+	}
 	source, payee := cpAccounts(&p)
 	return []int64{source, payee}, []int64{int64(p.Lock)}
 }
@@ -149,6 +152,13 @@ func meet(tx linkfin.Tx, p *linkfin.ConditionalPayment) error {
 	if amount <= 0 {
 		return nil
 	}
+	if p.Rail == linkfin.RailECNY {
+		move, err := releaseECNY(tx, p, amount, reason)
+		if err != nil || move == nil {
+			return err
+		}
+		return released(tx, p, move)
+	}
 	source, payee := cpAccounts(p)
 	post, err := resolveLock(tx, p, ledger.PostPending, amount)
 	if err != nil {
@@ -165,15 +175,22 @@ func meet(tx linkfin.Tx, p *linkfin.ConditionalPayment) error {
 			return err
 		}
 		p.Lock = linkfin.StringInt(lock.ID)
+	} else if err := tx.Transfer(post); err != nil {
+		return err
+	}
+	return released(tx, p, &move)
+}
+
+// released records a release whose money moved: a partial one if some is still
+// locked.
+func released(tx linkfin.Tx, p *linkfin.ConditionalPayment, move *linkfin.ConditionalMove) error {
+	if p.Remaining() > move.Amount {
 		move.Type = linkfin.MovePartialRelease
 	} else {
-		if err := tx.Transfer(post); err != nil {
-			return err
-		}
 		p.Status = linkfin.ConditionalReleased
 	}
-	p.Released += amount
-	p.Moves = append(p.Moves, move)
+	p.Released += move.Amount
+	p.Moves = append(p.Moves, *move)
 	if move.Type == linkfin.MovePartialRelease {
 		return putPayment(tx, p, "partially_released")
 	}
@@ -199,17 +216,27 @@ func lockTransfer(tx linkfin.Tx, p *linkfin.ConditionalPayment, source, payee, a
 // the payment ends in status.
 func refund(tx linkfin.Tx, p *linkfin.ConditionalPayment, status linkfin.ConditionalStatus, reason string) error {
 	rest := p.Remaining()
-	void, err := resolveLock(tx, p, ledger.VoidPending, 0)
-	if err != nil {
-		return err
-	}
-	if err := tx.Transfer(void); err != nil {
-		return err
+	var moved int64
+	if p.Rail == linkfin.RailECNY {
+		var err error
+		if moved, _, err = moveECNY(tx, p, 0, rest, nil); err != nil {
+			return err
+		}
+		p.Waiting = nil
+	} else {
+		void, err := resolveLock(tx, p, ledger.VoidPending, 0)
+		if err != nil {
+			return err
+		}
+		if err := tx.Transfer(void); err != nil {
+			return err
+		}
+		moved = void.ID
 	}
 	p.Refunded += rest
 	p.Status = status
 	p.Moves = append(p.Moves, linkfin.ConditionalMove{Type: linkfin.MoveRefund, Amount: rest, Reason: reason,
-		TransferID: linkfin.StringInt(void.ID), At: tx.Now()})
+		TransferID: linkfin.StringInt(moved), At: tx.Now()})
 	return putPayment(tx, p, "refunded")
 }
 
@@ -251,8 +278,12 @@ func watched(r linkfin.Records, kind, id string) []string {
 
 func watchDependents(r linkfin.Records, kind, id string) []linkfin.ObjectKey {
 	var keys []linkfin.ObjectKey
-	for _, p := range watched(r, kind, id) {
-		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindConditionalPayment, ID: p})
+	for _, pid := range watched(r, kind, id) {
+		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindConditionalPayment, ID: pid})
+		var p linkfin.ConditionalPayment
+		if found, _ := r.Get(linkfin.KindConditionalPayment, pid, &p); found {
+			keys = append(keys, ecnyCPKeys(r, &p)...)
+		}
 	}
 	return keys
 }
@@ -311,6 +342,15 @@ func (c *CreateConditionalPayment) Keys() []linkfin.ObjectKey {
 	return keys
 }
 
+// DependentKeys implements linkfin.DependentCommand: on the e-CNY rail, the payer and
+// the payee, and the wallets they designated.
+func (c *CreateConditionalPayment) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
+	if c.In.Rail != linkfin.RailECNY {
+		return nil
+	}
+	return designatedKeys(r, c.Actor, c.In.PayeeID)
+}
+
 // source is the account the payment is locked from.
 func (c *CreateConditionalPayment) source() int64 {
 	if c.In.SourceWalletID != "" {
@@ -320,7 +360,10 @@ func (c *CreateConditionalPayment) source() int64 {
 }
 
 // LedgerKeys implements linkfin.LedgerCommand.
-func (c *CreateConditionalPayment) LedgerKeys(linkfin.Records) (accounts, transfers []int64) {
+func (c *CreateConditionalPayment) LedgerKeys(r linkfin.Records) (accounts, transfers []int64) {
+	if c.In.Rail == linkfin.RailECNY {
+		return append(designatedAccounts(r, c.Actor, c.In.PayeeID), ecnyHeldID), nil
+	}
 	return []int64{c.source(), linkfin.WalletID(c.In.PayeeID, c.In.Currency)}, nil
 }
 
@@ -337,6 +380,12 @@ func (c *CreateConditionalPayment) Validate() error {
 	}
 	if _, err := linkfin.ParseCurrency(string(in.Currency)); err != nil {
 		return err
+	}
+	if err := linkfin.CheckRail(in.Rail, in.Currency); err != nil {
+		return err
+	}
+	if in.Rail == linkfin.RailECNY && in.SourceWalletID != "" {
+		return linkfin.Errorf(linkfin.EINVALID, "the e-CNY rail pays from the payer's designated e-CNY wallet, not from a purpose-bound wallet")
 	}
 	if err := linkfin.CheckPositiveAmount("amount", in.Amount); err != nil {
 		return err
@@ -456,7 +505,7 @@ func (c *CreateConditionalPayment) Apply(tx linkfin.Tx) (any, error) {
 		}
 	}
 	p := &linkfin.ConditionalPayment{PayerID: c.Actor, PayeeID: in.PayeeID, Currency: in.Currency, Amount: in.Amount,
-		Reference: in.Reference, SourceWalletID: in.SourceWalletID, Condition: cond,
+		Reference: in.Reference, SourceWalletID: in.SourceWalletID, Rail: in.Rail, Condition: cond,
 		ExpiresOn: in.ExpiresOn, Status: linkfin.ConditionalLocked, CreatedAt: tx.Now()}
 	var err error
 	if p.ID, err = newID(tx, linkfin.KindConditionalPayment, c.ID); err != nil {
@@ -469,6 +518,38 @@ func (c *CreateConditionalPayment) Apply(tx linkfin.Tx) (any, error) {
 // (and on its trade record's watch), and releases at once what its condition makes
 // due already. The records and ledger accounts it reads are listed by the command.
 func lockPayment(tx linkfin.Tx, p *linkfin.ConditionalPayment) error {
+	if p.Rail == linkfin.RailECNY {
+		if err := lockECNY(tx, p); err != nil {
+			return err
+		}
+	} else if err := lockPlatform(tx, p); err != nil {
+		return err
+	}
+	p.Moves = []linkfin.ConditionalMove{{Type: linkfin.MoveLock, Amount: p.Amount, Reason: lockReason(&p.Condition),
+		TransferID: p.Lock, At: tx.Now()}}
+	if err := putPayment(tx, p, "locked"); err != nil {
+		return err
+	}
+	if kind, id := p.Condition.Subject(); kind != "" {
+		var w linkfin.ConditionWatch
+		wid := linkfin.ConditionWatchID(kind, id)
+		if _, err := tx.Get(linkfin.KindConditionWatch, wid, &w); err != nil {
+			return err
+		}
+		w.ID, w.Payments = wid, append(w.Payments, p.ID)
+		if err := tx.Put(linkfin.KindConditionWatch, wid, &w, "condition_watch.changed"); err != nil {
+			return err
+		}
+	}
+	if err := meet(tx, p); err != nil {
+		return err
+	}
+	return unwatch(tx, p)
+}
+
+// lockPlatform locks the amount by a pending transfer from the source to the payee's
+// platform wallet.
+func lockPlatform(tx linkfin.Tx, p *linkfin.ConditionalPayment) error {
 	source, payee := cpAccounts(p)
 	if p.SourceWalletID == "" {
 		w, err := account(source, p.Currency, codeWallet, ledger.DebitsMustNotExceedCredits)
@@ -497,26 +578,7 @@ func lockPayment(tx linkfin.Tx, p *linkfin.ConditionalPayment) error {
 		return err
 	}
 	p.Lock = linkfin.StringInt(lock.ID)
-	p.Moves = []linkfin.ConditionalMove{{Type: linkfin.MoveLock, Amount: p.Amount, Reason: lockReason(&p.Condition),
-		TransferID: p.Lock, At: tx.Now()}}
-	if err := putPayment(tx, p, "locked"); err != nil {
-		return err
-	}
-	if kind, id := p.Condition.Subject(); kind != "" {
-		var w linkfin.ConditionWatch
-		wid := linkfin.ConditionWatchID(kind, id)
-		if _, err := tx.Get(linkfin.KindConditionWatch, wid, &w); err != nil {
-			return err
-		}
-		w.ID, w.Payments = wid, append(w.Payments, p.ID)
-		if err := tx.Put(linkfin.KindConditionWatch, wid, &w, "condition_watch.changed"); err != nil {
-			return err
-		}
-	}
-	if err := meet(tx, p); err != nil {
-		return err
-	}
-	return unwatch(tx, p)
+	return nil
 }
 
 // lockReason says what a new payment waits for.
@@ -552,7 +614,7 @@ func (c paymentCommand) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
 	if found, _ := r.Get(linkfin.KindConditionalPayment, c.id, &p); !found {
 		return nil
 	}
-	return subjectKeys(&p.Condition)
+	return append(subjectKeys(&p.Condition), ecnyCPKeys(r, &p)...)
 }
 
 func (c paymentCommand) LedgerKeys(r linkfin.Records) (accounts, transfers []int64) {
@@ -688,6 +750,9 @@ func (c *SettleConditionalPayment) Apply(tx linkfin.Tx) (any, error) {
 func settleDue(p *linkfin.ConditionalPayment, today linkfin.Date) bool {
 	if p.Status != linkfin.ConditionalLocked {
 		return false
+	}
+	if p.Waiting != nil {
+		return true
 	}
 	if p.ExpiresOn != nil && !today.Before(*p.ExpiresOn) {
 		return true

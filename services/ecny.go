@@ -554,8 +554,9 @@ func newPeriod(tx linkfin.Tx, w *linkfin.ECNYWallet) error {
 }
 
 // ReadECNYWallet answers a wallet the viewer sees (its owner's, or any for the
-// operator) with what it holds and has paid today and this year, China time, as of
-// now. Totals of a day or year before now's are none: they start again.
+// operator) with what it holds (and of it, what conditional payments hold) and has
+// paid today and this year, China time, as of now: a conditional payment counts on the
+// day it was locked. Totals of a day or year before now's are none: they start again.
 func ReadECNYWallet(ctx context.Context, s linkfin.PartyReader, a AccountReader, v linkfin.Viewer, id string, now linkfin.Date) (*linkfin.ECNYWalletOut, error) {
 	o, err := Read(ctx, s, v, linkfin.KindECNYWallet, id)
 	if err != nil {
@@ -565,16 +566,22 @@ func ReadECNYWallet(ctx context.Context, s linkfin.PartyReader, a AccountReader,
 	if err := json.Unmarshal(o.Data, &out.ECNYWallet); err != nil {
 		return nil, err
 	}
+	// What a headroom leaves is net of what conditional payments reserve of it.
 	left := func(id linkfin.StringInt) (int64, error) {
 		acct, err := a.Account(ctx, int64(id))
 		if err != nil {
 			return 0, err
 		}
-		return linkfin.Sub(acct.CreditsPosted, acct.DebitsPosted)
+		return linkfin.Sub(acct.CreditsPosted, acct.DebitsPosted+acct.DebitsPending)
 	}
-	if out.Balance, err = left(out.Ledger.Wallet); err != nil {
+	wallet, err := a.Account(ctx, int64(out.Ledger.Wallet))
+	if err != nil {
 		return nil, err
 	}
+	if out.Balance, err = linkfin.Sub(wallet.CreditsPosted, wallet.DebitsPosted); err != nil {
+		return nil, err
+	}
+	out.Held = wallet.DebitsPending
 	year, _, _ := now.YMD()
 	if out.Day == now {
 		d, err := left(out.Ledger.Daily)
