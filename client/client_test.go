@@ -631,6 +631,35 @@ func endToEnd(t *testing.T, open opener) {
 	refused(t, "another's e-CNY payment", err, http.StatusNotFound, linkfin.ENOTFOUND)
 	w.checkWallets("an early payment in e-CNY")
 
+	// A conditional payment on the e-CNY rail: held in the anchor's designated wallet,
+	// released into tier1's by the goods receipt that accepts the order.
+	must(anchor.TopUpECNY(ctx, anchorW.ID, 1_000_00))
+	w.wallet["anchor"] -= 1_000_00
+	ecnyPO := must(anchor.CreatePurchaseOrder(ctx, client.PurchaseOrderIn{Number: "PO-1010", SellerID: "tier1", ProgramID: w.program, Currency: "CNY",
+		Lines: []client.POLineIn{{LineID: "1", Item: "part", Quantity: 10, Unit: "pc", UnitPrice: 100_00}}}))
+	w.made("PO-1010", "po", ecnyPO.ID)
+	must(tier1.AcceptPurchaseOrder(ctx, ecnyPO.ID))
+	ecnyCP := must(anchor.CreateConditionalPayment(ctx, client.ConditionalPaymentIn{PayeeID: "tier1", Currency: "CNY", Amount: 1_000_00,
+		Rail: linkfin.RailECNY, Condition: linkfin.ConditionIn{Type: linkfin.ConditionGoodsReceived, POID: ecnyPO.ID}}))
+	if got := must(anchor.GetECNYWallet(ctx, anchorW.ID)); ecnyCP.Rail != linkfin.RailECNY || ecnyCP.Status != linkfin.ConditionalLocked || got.Held != 1_000_00 {
+		t.Fatalf("a conditional payment locked in e-CNY: %+v; the anchor's wallet %+v", ecnyCP, got)
+	}
+	w.order("anchor", "tier1", "PO-1010", 10, 100_00, "2026-12-09", true)
+	if got := must(tier1.GetConditionalPayment(ctx, ecnyCP.ID)); got.Status != linkfin.ConditionalReleased || got.Moves[1].ECNYPaymentID == "" {
+		t.Fatalf("the conditional payment after the receipt: %+v", got)
+	}
+	if got := must(tier1.GetECNYWallet(ctx, tier1W.ID)); got.Balance != 14_947_50+1_000_00 {
+		t.Fatalf("tier1's e-CNY wallet: %+v", got)
+	}
+	if got := must(anchor.GetECNYWallet(ctx, anchorW.ID)); got.Balance != 52_50 || got.Held != 0 {
+		t.Fatalf("the anchor's e-CNY wallet: %+v", got)
+	}
+	if got := must(tier1.GetECNYPayment(ctx, must(tier1.GetConditionalPayment(ctx, ecnyCP.ID)).Moves[1].ECNYPaymentID)); got.For != linkfin.ECNYForConditional ||
+		got.ConditionalPaymentID != ecnyCP.ID || got.Amount != 1_000_00 {
+		t.Fatalf("the release's e-CNY payment: %+v", got)
+	}
+	w.checkWallets("a conditional payment in e-CNY")
+
 	// Factoring with recourse: 60 % of an approved invoice now, the rest at collection.
 	w.order("anchor", "tier1", "PO-1003", 200, 1_000_00, "2027-01-15", false)
 	fx := w.finance("tier1", client.FinancingIn{Product: linkfin.ProductFactoring, FunderID: "factor", AssetID: linkfin.PayableID(w.id("inv-PO-1003"))})
@@ -742,7 +771,7 @@ func endToEnd(t *testing.T, open opener) {
 		ids = append(ids, inv.ID)
 	}
 	// In the order they were made: the platform's ids grow with time.
-	if strings.Join(ids, ",") != strings.Join([]string{w.id("inv-0042"), w.id("inv-ubl"), w.id("inv-PO-1002"), w.id("inv-PO-1008"), w.id("inv-PO-1009"), w.id("inv-PO-1003"), w.id("inv-PO-1004")}, ",") {
+	if strings.Join(ids, ",") != strings.Join([]string{w.id("inv-0042"), w.id("inv-ubl"), w.id("inv-PO-1002"), w.id("inv-PO-1008"), w.id("inv-PO-1009"), w.id("inv-PO-1010"), w.id("inv-PO-1003"), w.id("inv-PO-1004")}, ",") {
 		t.Fatalf("anchor's invoices: %v", ids)
 	}
 	n := 0

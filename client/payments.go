@@ -21,6 +21,8 @@ type (
 
 // CreateConditionalPayment locks the caller's money for a payee until the condition is
 // met; it is released as it is met, and refunded at expiry or when both sides cancel.
+// With Rail "ecny" the money is held in the caller's designated e-CNY wallet and each
+// release is an e-CNY payment into the payee's.
 func (c *Client) CreateConditionalPayment(ctx context.Context, in ConditionalPaymentIn) (*linkfin.ConditionalPayment, error) {
 	var out linkfin.ConditionalPayment
 	return &out, c.post(ctx, "/v1/conditional-payments", in, &out)

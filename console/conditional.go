@@ -102,6 +102,9 @@ var conditionalMessages = map[string]message{
 	"cp.refunded":                        {"Refunded", "已退回"},
 	"cp.source":                          {"Paid from purpose-bound wallet", "资金来源（专款钱包）"},
 	"cp.expires":                         {"Refunded from", "到期退回日"},
+	"cp.rail":                            {"Rail", "支付通道"},
+	"cp.rail_ecny":                       {"e-CNY: held in the payer's designated wallet, counted in its limits of %s (China time)", "数字人民币：冻结于付款方指定钱包，计入其 %s（北京时间）的限额"},
+	"cp.waiting":                         {"%s is due but waits for room in the payee's e-CNY wallet:", "%s 已到期，等待收款方数字人民币钱包的余额额度："},
 	"cp.reference":                       {"Reference", "备注"},
 	"cp.moves":                           {"Locks, releases and refunds", "锁定、释放与退回"},
 	"cp.reason":                          {"Reason", "原因"},
@@ -130,4 +133,5 @@ var conditionalMessages = map[string]message{
 	"event.conditional_payment.refunded":            {"refunded", "已退回"},
 	"event.conditional_payment.milestone_confirmed": {"milestone confirmed", "里程碑已确认"},
 	"event.conditional_payment.cancel_requested":    {"cancellation asked for", "已申请取消"},
+	"event.conditional_payment.release_waiting":     {"release waiting", "释放等待中"},
 }

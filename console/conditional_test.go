@@ -117,3 +117,38 @@ func TestConditionalPayments(t *testing.T) {
 		t.Fatalf("a closed payment cancelled again: %d, want 409\n%s", code, body)
 	}
 }
+
+// TestConditionalPaymentInECNYPage: a conditional payment on the e-CNY rail shows its
+// rail and the day its payer's limits count it in, and a release waiting for room in
+// the payee's wallet says so, with why.
+func TestConditionalPaymentInECNYPage(t *testing.T) {
+	s := newSite(t)
+	s.run(&services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: "PO-e", Number: "PO-e", SellerID: "tier1",
+		ProgramID: "auto-scf", Currency: "CNY", Lines: []linkfin.POLine{{LineID: "1", Item: "brake disc", Quantity: 10, Unit: "EA", UnitPrice: 500_00}}}})
+	s.run(&services.AcceptPurchaseOrder{Actor: "tier1", ID: "PO-e"})
+	var anchorW, tier1W linkfin.ECNYWallet
+	if err := json.Unmarshal(s.run(&services.OpenECNYWallet{OrgID: "anchor", In: linkfin.ECNYWalletIn{Limits: &linkfin.WalletLimits{
+		Balance: 1_000_000_00, Payment: 100_000_00, Daily: 100_000_00, Yearly: 1_000_000_00}}}), &anchorW); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(s.run(&services.OpenECNYWallet{Actor: "tier1", OrgID: "tier1"}), &tier1W); err != nil {
+		t.Fatal(err)
+	}
+	s.run(&services.DesignateECNYWallet{Actor: "anchor", OrgID: "anchor", WalletID: anchorW.ID})
+	s.run(&services.DesignateECNYWallet{Actor: "tier1", OrgID: "tier1", WalletID: tier1W.ID})
+	s.run(&services.RecordInboundPayment{Rail: "bank", InstructionID: "anchor-e", OrgID: "anchor", Currency: "CNY", Amount: 5_000_00})
+	s.run(&services.MoveECNY{Actor: "anchor", ID: anchorW.ID, Op: "top-up", Amount: 5_000_00})
+	var p linkfin.ConditionalPayment
+	if err := json.Unmarshal(s.run(&services.CreateConditionalPayment{Actor: "anchor", In: linkfin.ConditionalPaymentIn{PayeeID: "tier1",
+		Currency: "CNY", Amount: 5_000_00, Rail: linkfin.RailECNY, Condition: linkfin.ConditionIn{Type: linkfin.ConditionGoodsReceived, POID: "PO-e"}}}), &p); err != nil {
+		t.Fatal(err)
+	}
+	s.run(&services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{POID: "PO-e", Lines: []linkfin.ReceiptLine{{LineID: "1", Accepted: 10}}}})
+	code, page := s.as("tier1", linkfin.RoleAdmin).get("/conditional-payments/" + p.ID)
+	for _, want := range []string{`id="rail">e-CNY: held in the payer&#39;s designated wallet, counted in its limits of 2 Nov 2026 (China time)`,
+		`id="waiting">CNY 5,000.00 is due but waits for room in the payee&#39;s e-CNY wallet: goods receipt`, "may hold 1000.00 CNY more", "release waiting"} {
+		if code != http.StatusOK || !strings.Contains(page, want) {
+			t.Fatalf("the payment's page has no %q: %d\n%s", want, code, page)
+		}
+	}
+}

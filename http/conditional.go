@@ -17,7 +17,12 @@ func (s *Server) conditionalRoutes() {
 			"pro_rata, a part with each goods receipt, to the value accepted), delivered (a shipment, as its carrier reports), " +
 			"invoice_approved, milestone (confirmed by confirmer_id), or date (released by the scheduler on that day, UTC). The " +
 			"money is a pending transfer to the payee until it is released; from expires_on on, what is left is refunded. " +
-			"Refused with insufficient_funds, or purpose_bound_payee for a payee the purpose-bound wallet does not list."},
+			"Refused with insufficient_funds, or purpose_bound_payee for a payee the purpose-bound wallet does not list. With " +
+			"\"rail\": \"ecny\" (yuan only) the money is held in the caller's designated e-CNY wallet, within its single-payment, " +
+			"daily and yearly limits, which count it on the day it is locked (China time), and each release is an e-CNY payment " +
+			"into the payee's designated wallet (ecny_payment.paid); a release past that wallet's balance limit waits, locked " +
+			"(waiting). Refused with ecny_wallet_not_designated, wallet_payment_limit, wallet_daily_limit, wallet_yearly_limit " +
+			"or wallet_insufficient_funds."},
 		func(r *http.Request, p *principal, in *linkfin.ConditionalPaymentIn) (linkfin.Command, error) {
 			return &services.CreateConditionalPayment{Actor: p.Org, In: *in}, nil
 		})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -114,5 +115,110 @@ func TestEarlyPaymentInECNY(t *testing.T) {
 	wantJSON(t, p.as("tier1", "GET", "/v1/ecny-wallets/"+sellerW.ID, ""), http.StatusOK, &seller)
 	if seller.Balance != q.Quote.Price+price {
 		t.Fatalf("the seller's e-CNY wallet holds %d, want %d", seller.Balance, q.Quote.Price+price)
+	}
+}
+
+// TestConditionalPaymentInECNY: a conditional payment asked for on the e-CNY rail is
+// refused with its code, changing nothing (a rail that is none, which keeps its
+// Idempotency-Key unspent; no designated wallet; past the payer's single-payment and
+// daily limits); locked, it
+// is held in the payer's designated wallet and counts in its day's total; a goods
+// receipt releases it into the payee's designated wallet, as an e-CNY payment both
+// sides read; a payee's wallet without room makes the release wait, and the payment
+// says why.
+func TestConditionalPaymentInECNY(t *testing.T) {
+	p := newPlatform(t)
+	order := func(id string) {
+		p.submit(t, &services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: id, Number: id, SellerID: "tier1", ProgramID: "auto-scf",
+			Currency: "CNY", Lines: []linkfin.POLine{{LineID: "1", Item: "bolts", Quantity: 10, Unit: "box", UnitPrice: 100_00}}}})
+		p.submit(t, &services.AcceptPurchaseOrder{Actor: "tier1", ID: id})
+	}
+	order("PO-E1")
+	order("PO-E2")
+	lock := func(rail string, amount int64, po, key string) reply {
+		return p.as("anchor", "POST", "/v1/conditional-payments", fmt.Sprintf(`{"payee_id":"tier1","currency":"CNY","amount":%d,"rail":%q,`+
+			`"condition":{"type":"goods_received","po_id":%q}}`, amount, rail, po), "Idempotency-Key", key)
+	}
+	base := p.snapshot()
+	if pr := wantProblem(t, lock("bank", 1_000_00, "PO-E1", "c-1"), http.StatusBadRequest, linkfin.EINVALID); !strings.Contains(pr.Detail, "rail is ecny") {
+		t.Fatalf("a rail that is none: %s", pr.Detail)
+	}
+	if pr := wantProblem(t, lock("ecny", 1_000_00, "PO-E1", "c-1"), http.StatusUnprocessableEntity, linkfin.ENOECNYWALLET); !strings.Contains(pr.Detail, "anchor") {
+		t.Fatalf("refused for another reason: %s", pr.Detail)
+	}
+	if !reflect.DeepEqual(p.snapshot(), base) {
+		t.Fatal("a refused lock changed the store")
+	}
+	ctx := context.Background()
+	open := func(org string, limits *linkfin.WalletLimits) *linkfin.ECNYWallet {
+		var w linkfin.ECNYWallet
+		actor := org
+		if limits != nil {
+			actor = ""
+		}
+		if err := p.engine.Run(ctx, &services.OpenECNYWallet{Actor: actor, OrgID: org, In: linkfin.ECNYWalletIn{Limits: limits}}, &w); err != nil {
+			t.Fatal(err)
+		}
+		p.submit(t, &services.DesignateECNYWallet{Actor: org, OrgID: org, WalletID: w.ID})
+		return &w
+	}
+	anchorW := open("anchor", &linkfin.WalletLimits{Balance: 1_000_000_00, Payment: 5_000_00, Daily: 6_000_00, Yearly: 100_000_00})
+	p.submit(t, &services.RecordInboundPayment{Rail: "bank", InstructionID: "anchor-ecny", OrgID: "anchor", Currency: "CNY", Amount: 20_000_00})
+	p.submit(t, &services.MoveECNY{Actor: "anchor", ID: anchorW.ID, Op: "top-up", Amount: 20_000_00})
+	small := open("tier1", nil) // class IV: holds 1,000.00 at most
+	base = p.snapshot()
+	wantProblem(t, lock("ecny", 6_000_01, "PO-E1", "c-5"), http.StatusUnprocessableEntity, linkfin.EWALLETPAYMENT)
+	if !reflect.DeepEqual(p.snapshot(), base) {
+		t.Fatal("a refused lock changed the store")
+	}
+
+	var cp linkfin.ConditionalPayment
+	wantJSON(t, lock("ecny", 4_000_00, "PO-E1", "c-6"), http.StatusCreated, &cp)
+	if cp.Rail != linkfin.RailECNY || cp.Status != linkfin.ConditionalLocked || cp.ECNY == nil {
+		t.Fatalf("locked on the e-CNY rail: %+v", cp)
+	}
+	wallet := func(who string, w *linkfin.ECNYWallet) linkfin.ECNYWalletOut {
+		var out linkfin.ECNYWalletOut
+		wantJSON(t, p.as(who, "GET", "/v1/ecny-wallets/"+w.ID, ""), http.StatusOK, &out)
+		return out
+	}
+	if w := wallet("anchor", anchorW); w.Balance != 20_000_00 || w.Held != 4_000_00 || w.PaidToday != 4_000_00 {
+		t.Fatalf("the anchor's wallet after the lock: %+v", w)
+	}
+	wantProblem(t, lock("ecny", 2_000_01, "PO-E2", "c-2"), http.StatusUnprocessableEntity, linkfin.EWALLETDAILY)
+
+	// All goods accepted: 4,000.00 due, and the payee's wallet may hold 1,000.00.
+	receive := func(po, key string) {
+		wantJSON(t, p.as("anchor", "POST", "/v1/goods-receipts", `{"po_id":"`+po+`","lines":[{"line_id":"1","accepted":10,"rejected":0}]}`,
+			"Idempotency-Key", key), http.StatusCreated, nil)
+	}
+	receive("PO-E1", "gr-1")
+	wantJSON(t, p.as("tier1", "GET", "/v1/conditional-payments/"+cp.ID, ""), http.StatusOK, &cp)
+	if cp.Status != linkfin.ConditionalLocked || cp.Waiting == nil || cp.Waiting.Code != linkfin.EWALLETBALANCE || cp.Waiting.Amount != 4_000_00 ||
+		strings.Contains(cp.Waiting.Reason, small.ID) {
+		t.Fatalf("a release the payee's wallet has no room for: %+v", cp)
+	}
+
+	// Released into the payee's wallet once it designates one with room.
+	big := open("tier1", &linkfin.WalletLimits{Balance: 1_000_000_00, Payment: 5_000_00, Daily: 6_000_00, Yearly: 100_000_00})
+	order("PO-E3")
+	var other linkfin.ConditionalPayment
+	wantJSON(t, lock("ecny", 1_000_00, "PO-E3", "c-4"), http.StatusCreated, &other)
+	receive("PO-E3", "gr-3") // its release, and the waiting one's the next time its order moves
+	p.submit(t, &services.SettleConditionalPayment{ID: cp.ID})
+	wantJSON(t, p.as("anchor", "GET", "/v1/conditional-payments/"+cp.ID, ""), http.StatusOK, &cp)
+	if cp.Status != linkfin.ConditionalReleased || cp.Waiting != nil || cp.Moves[1].ECNYPaymentID == "" {
+		t.Fatalf("released: %+v", cp)
+	}
+	var paid linkfin.ECNYPayment
+	wantJSON(t, p.as("tier1", "GET", "/v1/ecny-payments/"+cp.Moves[1].ECNYPaymentID, ""), http.StatusOK, &paid)
+	if paid.For != linkfin.ECNYForConditional || paid.ConditionalPaymentID != cp.ID || paid.Amount != 4_000_00 || paid.From != "" || paid.To != "" {
+		t.Fatalf("the release's e-CNY payment: %+v", paid)
+	}
+	if w := wallet("tier1", big); w.Balance != 5_000_00 {
+		t.Fatalf("the payee's wallet: %+v", w)
+	}
+	if w := wallet("anchor", anchorW); w.Balance != 15_000_00 || w.Held != 0 || w.PaidToday != 5_000_00 {
+		t.Fatalf("the anchor's wallet after the releases: %+v", w)
 	}
 }
