@@ -173,6 +173,43 @@ func TestHandWorkedConditional(t *testing.T) {
 	}
 }
 
+// The conditional payment of TestHandWorkedConditional is on the e-CNY rail: t2-a
+// moves the 36,000.00 into its designated e-CNY wallet and locks it there on day 0;
+// the receipt on day 3 pays it into t3-a's as one e-CNY payment, counted in t2-a's
+// totals of day 0, which t3-a moves at once to its platform wallet, where it pays
+// from. Neither wallet keeps anything.
+func TestHandWorkedConditionalInECNY(t *testing.T) {
+	net := handNetwork()
+	net.Firms[7].Cash0 += 72_000_00
+	sc, _ := ScenarioNamed("conditional_payments")
+	r, err := run(context.Background(), net, sc, nil, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cp linkfin.ConditionalPayment
+	if found, err := r.db.Get(linkfin.KindConditionalPayment, cpID(5), &cp); err != nil || !found {
+		t.Fatalf("t2-a's conditional payment: %v", err)
+	}
+	if cp.Rail != linkfin.RailECNY || cp.Status != linkfin.ConditionalReleased || cp.Released != 36_000_00 || len(cp.Moves) != 2 ||
+		dayOf(cp.Moves[1].At) != 3 || cp.ECNY == nil || cp.ECNY.Day != Start {
+		t.Fatalf("t2-a's conditional payment: %+v", cp)
+	}
+	var paid linkfin.ECNYPayment
+	if found, err := r.db.Get(linkfin.KindECNYPayment, cp.Moves[1].ECNYPaymentID, &paid); err != nil || !found ||
+		paid.PayerID != "t2-a" || paid.PayeeID != "t3-a" || paid.Amount != 36_000_00 || paid.Day != Start {
+		t.Fatalf("the release's e-CNY payment: %+v, %v", paid, err)
+	}
+	for _, i := range []int{7, 9} {
+		w := r.ecny[i]
+		if w == nil {
+			t.Fatalf("%s has no e-CNY wallet", r.firm(i).ID)
+		}
+		if a, _ := r.db.Account(int64(w.Ledger.Wallet)); a.CreditsPosted != 36_000_00 || a.DebitsPosted != 36_000_00 || a.DebitsPending != 0 {
+			t.Fatalf("%s's e-CNY wallet: %+v", r.firm(i).ID, a)
+		}
+	}
+}
+
 // With scorecard terms, t1-b's discount on day 10 (the anchor, holding less than a
 // month of purchases, pays in certificates) is priced by its grade: the anchor's
 // 3.00 % plus the grade's margin, in place of bank-001's own 0.50 %; the decision the

@@ -153,10 +153,12 @@ type Check struct {
 // OK reports whether the checks passed.
 func (c *Check) OK() bool { return len(c.Problems) == 0 }
 
-// The platform's ledger codes (services' layout): wallets and rails.
+// The platform's ledger codes (services' layout): wallets, rails, and e-CNY wallets
+// (with the account conditional payments on the rail pass their money through).
 const (
-	codeWallet = 1
-	codeRail   = 2
+	codeWallet     = 1
+	codeRail       = 2
+	codeECNYWallet = 5
 )
 
 type component struct {
@@ -645,26 +647,34 @@ func (m *measurer) cash(rep *ScenarioReport) {
 			return a - b
 		})
 		f := m.net.Firms[tier[len(tier)/2]]
-		id := linkfin.WalletID(f.ID, currency)
-		a, _ := m.db.Account(id)
+		// Its platform wallet, and its e-CNY wallet if it has one: what moves between
+		// the two is still its cash.
+		ids := []int64{linkfin.WalletID(f.ID, currency)}
+		var org linkfin.Organization
+		if m.get(linkfin.KindOrganization, f.ID, &org) && org.ECNYWalletID != "" {
+			ids = append(ids, linkfin.LedgerID("ecny/"+org.ECNYWalletID))
+		}
 		weeks := make([]int64, (m.end+6)/7)
-		ts, _ := linkfin.WalkAccountTransfers(id, a.LastTransfer, 1_000_000, func(tid int64) (*ledger.Transfer, error) {
-			tr, ok := m.db.Transfer(tid)
-			if !ok {
-				return nil, fmt.Errorf("transfer %d not found", tid)
-			}
-			return &tr, nil
-		})
-		for _, tr := range ts {
-			if tr.Flags&(ledger.Pending|ledger.VoidPending) != 0 {
-				continue
-			}
-			amt := tr.Amount
-			if tr.DebitAccountID == id {
-				amt = -amt
-			}
-			for w := tsDay(tr.Timestamp) / 7; w < len(weeks); w++ {
-				weeks[w] += amt
+		for _, id := range ids {
+			a, _ := m.db.Account(id)
+			ts, _ := linkfin.WalkAccountTransfers(id, a.LastTransfer, 1_000_000, func(tid int64) (*ledger.Transfer, error) {
+				tr, ok := m.db.Transfer(tid)
+				if !ok {
+					return nil, fmt.Errorf("transfer %d not found", tid)
+				}
+				return &tr, nil
+			})
+			for _, tr := range ts {
+				if tr.Flags&(ledger.Pending|ledger.VoidPending) != 0 {
+					continue
+				}
+				amt := tr.Amount
+				if tr.DebitAccountID == id {
+					amt = -amt
+				}
+				for w := tsDay(tr.Timestamp) / 7; w < len(weeks); w++ {
+					weeks[w] += amt
+				}
 			}
 		}
 		rep.Cash = append(rep.Cash, CashCurve{Tier: t, Firm: f.ID, Weeks: weeks})
@@ -683,7 +693,7 @@ func (m *measurer) check(c *Check) error {
 		case codeRail:
 			c.MoneyIn += a.DebitsPosted
 			c.MoneyOut += a.CreditsPosted
-		case codeWallet:
+		case codeWallet, codeECNYWallet:
 			c.Held += a.CreditsPosted - a.DebitsPosted
 		}
 		return nil

@@ -138,6 +138,10 @@ type runner struct {
 	receipts  []string
 	pledgeSeq []int
 	forfeited []bool
+	// ecny is each firm's designated e-CNY wallet, once it pays or is paid a
+	// conditional payment; ecnyFirms those firms, in the order their wallets opened.
+	ecny      []*linkfin.ECNYWallet
+	ecnyFirms []int
 }
 
 // pledge is a supplier's open pledge loan.
@@ -209,7 +213,7 @@ func run(ctx context.Context, net *Network, sc Scenario, progress func(day, days
 		owes: make([][]debt, len(net.Firms)), used: make([]int64, len(net.Firms)), progress: progress,
 		anchorsPr: map[int]string{}, early: map[int][]debt{}, distFinanced: map[int]bool{},
 		pledges: make([]pledge, len(net.Firms)), receipts: make([]string, len(net.Firms)), pledgeSeq: make([]int, len(net.Firms)),
-		forfeited: make([]bool, len(net.Firms))}
+		forfeited: make([]bool, len(net.Firms)), ecny: make([]*linkfin.ECNYWallet, len(net.Firms))}
 	r.now = Start.Time(time.UTC).Add(8 * time.Hour)
 	now := func() time.Time { return r.now }
 	if dbPath == "" {
@@ -421,6 +425,13 @@ func (r *runner) schedule() error {
 		// again the next day.
 		_ = r.try(c, nil)
 	}
+	// What conditional payments refunded to their payers' e-CNY wallets (or released
+	// to their payees'), back where the firms pay from.
+	for _, i := range r.ecnyFirms {
+		if err := r.redeemECNY(i); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -488,10 +499,21 @@ func (r *runner) place(o int) (bool, error) {
 	}
 	value := ord.Qty * seller.Price
 	if r.sc.Conditional && buyer.Kind != KindAnchor && r.wallet(l.Buyer) >= 2*value {
-		// Cash on receipt, locked now: the buyer keeps as much again for its own costs.
+		// Cash on receipt, locked now on the e-CNY rail: the buyer keeps as much again
+		// for its own costs, and moves the order's value into its e-CNY wallet to lock.
+		from, err := r.ecnyWallet(l.Buyer)
+		if err != nil {
+			return false, err
+		}
+		if _, err := r.ecnyWallet(l.Seller); err != nil {
+			return false, err
+		}
+		if err := r.do(&services.MoveECNY{Actor: buyer.ID, ID: from.ID, Op: "top-up", Amount: value}); err != nil {
+			return false, err
+		}
 		expires := Start.AddDays(ord.Delivery + 30)
 		if err := r.do(&services.CreateConditionalPayment{Actor: buyer.ID, ID: cpID(ord.N), In: linkfin.ConditionalPaymentIn{
-			PayeeID: seller.ID, Currency: currency, Amount: value, Reference: po.Number, ExpiresOn: &expires,
+			PayeeID: seller.ID, Currency: currency, Amount: value, Reference: po.Number, ExpiresOn: &expires, Rail: linkfin.RailECNY,
 			Condition: linkfin.ConditionIn{Type: linkfin.ConditionGoodsReceived, POID: po.ID, Release: linkfin.ReleaseProRata}}}); err != nil {
 			return false, err
 		}
@@ -501,6 +523,44 @@ func (r *runner) place(o int) (bool, error) {
 }
 
 func cpID(n int) string { return fmt.Sprintf("cp.%d", n) }
+
+// ecnyLimits are the limits of the corporate e-CNY wallets firms open for conditional
+// payments: set by their banks, and above any firm's flows here, so that they never
+// bind (a simplification).
+var ecnyLimits = linkfin.WalletLimits{Balance: linkfin.MaxAmount, Payment: linkfin.MaxAmount, Daily: linkfin.MaxAmount, Yearly: linkfin.MaxAmount}
+
+// ecnyWallet is firm i's designated e-CNY wallet: a corporate wallet its bank (the
+// operator) opens, and the firm designates, the first time it is asked for.
+func (r *runner) ecnyWallet(i int) (*linkfin.ECNYWallet, error) {
+	if w := r.ecny[i]; w != nil {
+		return w, nil
+	}
+	f := r.firm(i)
+	var w linkfin.ECNYWallet
+	if err := r.try(&services.OpenECNYWallet{OrgID: f.ID, In: linkfin.ECNYWalletIn{Limits: &ecnyLimits}}, &w); err != nil {
+		return nil, fmt.Errorf("day %d: open an e-CNY wallet for %s: %w", r.day, f.ID, err)
+	}
+	if err := r.do(&services.DesignateECNYWallet{Actor: f.ID, OrgID: f.ID, WalletID: w.ID}); err != nil {
+		return nil, err
+	}
+	r.ecny[i] = &w
+	r.ecnyFirms = append(r.ecnyFirms, i)
+	return &w, nil
+}
+
+// redeemECNY moves what firm i's e-CNY wallet holds free of locks back to its
+// platform wallet, where it pays from: a release paid into it, a refund freed in it.
+func (r *runner) redeemECNY(i int) error {
+	w := r.ecny[i]
+	if w == nil {
+		return nil
+	}
+	a, _ := r.db.Account(int64(w.Ledger.Wallet))
+	if free := a.CreditsPosted - a.DebitsPosted - a.DebitsPending; free > 0 {
+		return r.do(&services.MoveECNY{Actor: w.OrgID, ID: w.ID, Op: "redeem", Amount: free})
+	}
+	return nil
+}
 
 // financeOrder has a funder pay the anchor for a distributor's order, its house bank
 // or the next that takes it; the scheduler closes the loan the day after it is due,
@@ -560,6 +620,9 @@ func (r *runner) deliver(o int) error {
 	}
 	line := linkfin.ReceiptLine{LineID: "1", Accepted: ord.Accepted, Rejected: ord.Rejected}
 	if err := r.do(&services.CreateGoodsReceipt{Actor: buyer.ID, Receipt: linkfin.GoodsReceipt{ID: fmt.Sprintf("gr.%d", ord.N), POID: poID(ord.N), Lines: []linkfin.ReceiptLine{line}}}); err != nil {
+		return err
+	}
+	if err := r.redeemECNY(l.Seller); err != nil { // what the receipt released to it
 		return err
 	}
 	if r.distFinanced[o] {
