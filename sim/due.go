@@ -17,7 +17,8 @@ import (
 //     product gives (FinancingProduct.CloseDate, or the end of an accepted one's holds);
 //   - maturities: those the run made with pieces left to pay, dated today or before;
 //   - conditional payments: those the run made that are still locked, and not before
-//     the first of their expiry date and the date a date condition names;
+//     the first of their expiry date and the date a date condition names (each day
+//     while a release waits for room in the payee's e-CNY wallet);
 //   - purchase orders: those watched for lateness — none, for the simulator's orders
 //     state no date to deliver by (a store with the ordered index reads only those).
 //
@@ -143,6 +144,9 @@ func (d *dueReader) closed(ctx context.Context, kind string, o *linkfin.Object) 
 		}
 		if p.Condition.Type == linkfin.ConditionDate && p.Condition.Date != nil && p.Condition.Date.Before(day) {
 			day = *p.Condition.Date
+		}
+		if p.Waiting != nil {
+			day = d.today // a release waiting for room in the payee's e-CNY wallet: tried each day
 		}
 		d.notBefore[p.ID] = versionDay{o.Version, day}
 	case linkfin.KindMaturity:

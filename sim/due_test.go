@@ -25,7 +25,8 @@ func (c *putRecord) Apply(tx linkfin.Tx) (any, error) {
 
 // The scheduler's reader lists a locked conditional payment on the day it can first be
 // due, its expiry or its condition's date, and not each day before: once it has read
-// a version, it passes over it until then.
+// a version, it passes over it until then. A release that waits for room in the
+// payee's e-CNY wallet is tried each day.
 func TestDueConditionalPayments(t *testing.T) {
 	now := Start.Time(time.UTC)
 	db := newInMemory(func() time.Time { return now })
@@ -36,6 +37,9 @@ func TestDueConditionalPayments(t *testing.T) {
 			Condition: linkfin.Condition{Type: linkfin.ConditionGoodsReceived, POID: "po.1"}},
 		{ID: "cp.dated", Status: linkfin.ConditionalLocked, ExpiresOn: &expires,
 			Condition: linkfin.Condition{Type: linkfin.ConditionDate, Date: &on}},
+		{ID: "cp.waiting", Status: linkfin.ConditionalLocked, ExpiresOn: &expires, Rail: linkfin.RailECNY,
+			Condition: linkfin.Condition{Type: linkfin.ConditionGoodsReceived, POID: "po.2"},
+			Waiting:   &linkfin.ReleaseWait{Amount: 1_00, Code: linkfin.EWALLETBALANCE, Reason: "no room"}},
 	} {
 		if err := db.Run(context.Background(), &putRecord{linkfin.KindConditionalPayment, cp.ID, &cp}, nil); err != nil {
 			t.Fatal(err)
@@ -58,7 +62,8 @@ func TestDueConditionalPayments(t *testing.T) {
 	for _, c := range []struct {
 		day  int
 		want string
-	}{{1, "[]"}, {4, "[]"}, {5, "[cp.dated]"}, {9, "[cp.dated]"}, {10, "[cp.dated cp.expires]"}} {
+	}{{1, "[cp.waiting]"}, {4, "[cp.waiting]"}, {5, "[cp.dated cp.waiting]"}, {9, "[cp.dated cp.waiting]"},
+		{10, "[cp.dated cp.expires cp.waiting]"}} {
 		if got := fmt.Sprint(listed(c.day)); got != c.want {
 			t.Errorf("day %d: listed %s, want %s", c.day, got, c.want)
 		}

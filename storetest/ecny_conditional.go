@@ -197,6 +197,35 @@ func testECNYConditional(t *testing.T, open Opener) {
 		paidA, anchorW.ID, big.ID, 27_300_00) {
 		t.Fatalf("tier1's e-CNY payments: %s", got)
 	}
+
+	// Expired while its release waits: what is still locked is refunded all the same;
+	// the year's headroom comes back, not that of the day it was locked.
+	acceptedOrder(t, env, "po-c")
+	if err := e.designate("tier1", "tier1", small.ID); err != nil {
+		t.Fatal(err)
+	}
+	on := linkfin.DateOf(env.Clock.Now()).AddDays(2)
+	d, err := run[linkfin.ConditionalPayment](t, env, &services.CreateConditionalPayment{Actor: "anchor", In: linkfin.ConditionalPaymentIn{
+		PayeeID: "tier1", Currency: "CNY", Amount: 3_230_00, Rail: linkfin.RailECNY, ExpiresOn: &on,
+		Condition: linkfin.ConditionIn{Type: linkfin.ConditionGoodsReceived, POID: "po-c", Release: linkfin.ReleaseProRata}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want("locked to expire", state{67_700_00 - 1_00, 3_230_00, 3_231_00, 35_531_00})
+	receive(t, env, "po-c", linkfin.ReceiptLine{LineID: "L1", Accepted: 1000}) // 12,500.00 of 32,300.00: 1,250.00 due
+	if p := wantPayment(t, env, d.ID, linkfin.ConditionalLocked, 0, 0); p.Waiting == nil || p.Waiting.Amount != 1_250_00 {
+		t.Fatalf("a release past the payee's balance limit: %+v", p.Waiting)
+	}
+	env.Clock.Advance(48 * time.Hour)
+	mustRun(t, env, &services.SettleConditionalPayment{ID: d.ID})
+	if p := wantPayment(t, env, d.ID, linkfin.ConditionalExpired, 0, 3_230_00); p.Waiting != nil {
+		t.Fatalf("expired: %+v", p)
+	}
+	want("expired", state{67_700_00 - 1_00, 0, 3_231_00, 32_301_00})
+	if e.balance(small) != 0 {
+		t.Fatalf("the payee's wallet after the expiry: %d", e.balance(small))
+	}
+
 	env.Restart()
 	env.MustVerify()
 }
