@@ -151,4 +151,8 @@ func TestConditionalPaymentInECNYPage(t *testing.T) {
 			t.Fatalf("the payment's page has no %q: %d\n%s", want, code, page)
 		}
 	}
+	// The payer's wallet page shows what the payment holds of it.
+	if code, page := s.as("anchor", linkfin.RoleAdmin).get("/ecny/" + anchorW.ID); code != http.StatusOK || !strings.Contains(page, `id="held">CNY 5,000.00<`) {
+		t.Fatalf("the payer's wallet page: %d\n%s", code, page)
+	}
 }

@@ -379,6 +379,7 @@ var messages = map[string]message{
 	"ecny.sub":           {"Sub-wallet of %s", "%s 的子钱包"},
 	"ecny.corporate":     {"Corporate", "对公钱包"},
 	"ecny.balance":       {"Holds / limit", "余额 / 上限"},
+	"ecny.held":          {"Held by conditional payments", "条件支付冻结"},
 	"ecny.payment":       {"One payment at most", "单笔支付限额"},
 	"ecny.today":         {"Paid today / limit", "今日已付 / 日限额"},
 	"ecny.year":          {"Paid this year / limit", "本年已付 / 年限额"},

@@ -26,7 +26,8 @@ func (s *Server) ecnyRoutes() {
 			return &services.OpenECNYWallet{Actor: p.Org, OrgID: org, In: *in}, nil
 		})
 	s.handle(Route{Pattern: "GET /v1/ecny-wallets/{id}", Access: AnyKey, Out: reflect.TypeFor[linkfin.ECNYWalletOut](),
-		Summary: "Get an e-CNY wallet with what it holds and has paid today and this year (China time), against its limits."},
+		Summary: "Get an e-CNY wallet with what it holds (and of it, what conditional payments hold) and has paid today and this year " +
+			"(China time; a conditional payment in the day it was locked), against its limits."},
 		func(w http.ResponseWriter, r *http.Request) {
 			out, err := services.ReadECNYWallet(r.Context(), s.Engine.Records(), s.Engine, principalOf(r).viewer(), r.PathValue("id"),
 				linkfin.DateOf(s.Engine.Now().In(linkfin.ChinaTime)))
@@ -66,19 +67,19 @@ func (s *Server) ecnyRoutes() {
 		Summary: "Pay from one of the caller's e-CNY wallets to any wallet, at once. Refused with its own code past the payer's " +
 			"single-payment (wallet_payment_limit), daily (wallet_daily_limit) or yearly (wallet_yearly_limit) limit, the payee's " +
 			"balance limit (wallet_balance_limit), or what the payer holds (wallet_insufficient_funds). The payment is a record " +
-			"(ecny_payment.paid), as is each early payment and settlement on the e-CNY rail."},
+			"(ecny_payment.paid), as is each early payment, settlement and release of a conditional payment on the e-CNY rail."},
 		func(r *http.Request, p *principal, in *linkfin.ECNYPaymentIn) (linkfin.Command, error) {
 			return &services.PayECNY{Actor: p.Org, From: in.FromWalletID, To: in.ToWalletID, Amount: in.Amount}, nil
 		})
 	getRoute[linkfin.ECNYPayment](s, "GET /v1/ecny-payments/{id}", linkfin.KindECNYPayment,
 		"Get an e-CNY payment (its payer and its payee read it): what it paid (payment, early_payment with its financing, settlement "+
-			"with its piece), its ledger transfer and the day its totals count it in.")
+			"with its piece, conditional_payment with the conditional payment released), its ledger transfer and the day its totals count it in.")
 	listRoute[linkfin.ECNYPayment](s, "GET /v1/ecny-payments", linkfin.KindECNYPayment, "List e-CNY payments.")
 	act(s, Route{Pattern: "POST /v1/organizations/{id}/ecny-wallet", Kind: linkfin.KindOrganization, Access: Write,
 		Out: reflect.TypeFor[linkfin.Organization](),
 		Summary: "Designate one of the organization's own e-CNY wallets as the one it pays from and is paid into on the e-CNY rail " +
-			"(its admin or finance): early payments of dynamic discounting on rail ecny, and settlement of a program whose " +
-			"settlement_rail is ecny. Without one, such a payment is refused with ecny_wallet_not_designated."},
+			"(its admin or finance): early payments of dynamic discounting on rail ecny, settlement of a program whose " +
+			"settlement_rail is ecny, and conditional payments on rail ecny. Without one, such a payment is refused with ecny_wallet_not_designated."},
 		func(r *http.Request, p *principal, in *linkfin.ECNYDesignationIn) (linkfin.Command, error) {
 			org := r.PathValue("id")
 			if err := services.Manages(p.viewer(), org); err != nil {
