@@ -15,6 +15,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"slices"
 	"sort"
 	"sync"
@@ -46,10 +47,31 @@ type DB struct {
 }
 
 // record is one version of a record: its JSON, and its value (see recordcache), which
-// is never handed out, only copies of it.
+// is never handed out, only copies of it. Once the command that wrote it has run, a
+// version whose JSON is what its value encodes to drops the JSON, and its value is
+// encoded again for a reader that asks for it: the database holds each record once,
+// not twice.
 type record struct {
-	obj *linkfin.Object
-	val any
+	obj  *linkfin.Object
+	val  any
+	lean bool // its JSON is what val encodes to, and need not be kept
+}
+
+// object returns a copy of the version as a store holds it, its JSON encoded again if
+// it was dropped, and then kept again if keep is set.
+func (r *record) object(keep bool) (linkfin.Object, error) {
+	o := *r.obj
+	if o.Data == nil {
+		data, err := json.Marshal(r.val)
+		if err != nil {
+			return o, err
+		}
+		o.Data = data
+		if keep {
+			r.obj.Data = data
+		}
+	}
+	return o, nil
 }
 
 // get reads the version into v; a nil record is absent.
@@ -145,6 +167,9 @@ func (db *DB) Run(ctx context.Context, c linkfin.Command, v any) error {
 			ix.ids = append(ix.ids, k.ID)
 		}
 		db.objects[k] = r
+		if r.lean {
+			r.obj.Data = nil
+		}
 	}
 	db.commit()
 	if err != nil {
@@ -282,7 +307,7 @@ const (
 // enough to be worth a map.
 type keySet struct {
 	entries []keyEntry
-	first   [8]keyEntry // where entries start: most commands list fewer
+	first   [8]keyEntry               // where entries start: most commands list fewer
 	index   map[linkfin.ObjectKey]int // from indexFrom entries on
 }
 
@@ -388,6 +413,9 @@ func (tx *tx) Put(kind, id string, v any, event string) error {
 		}
 	}
 	e.write = &record{obj: o, val: recordcache.Value(kind, v)}
+	// Its JSON is what the value encodes to when it was given as a pointer (a
+	// MarshalJSON of a pointer receiver is not called on a value).
+	e.write.lean = e.write.val != nil && reflect.ValueOf(v).Kind() == reflect.Pointer
 	tx.db.state.Emit(event, o.UpdatedAt, data)
 	return nil
 }
@@ -500,7 +528,10 @@ func (db *DB) Object(_ context.Context, kind, id string) (*linkfin.Object, error
 	if r == nil {
 		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "%s %s not found", kind, id)
 	}
-	c := *r.obj
+	c, err := r.object(true) // read again and again by the scheduler: kept
+	if err != nil {
+		return nil, err
+	}
 	return &c, nil
 }
 
@@ -542,10 +573,22 @@ func (db *DB) ListObjects(_ context.Context, kind, after string, limit int) ([]l
 	i, _ := slices.BinarySearch(ids, after)
 	for ; i < len(ids) && len(out) < limit; i++ {
 		if ids[i] > after {
-			out = append(out, *db.objects[linkfin.ObjectKey{Kind: kind, ID: ids[i]}].obj)
+			o, err := db.objects[linkfin.ObjectKey{Kind: kind, ID: ids[i]}].object(false)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, o)
 		}
 	}
 	return out, nil
+}
+
+// IDs lists the ids of the stored records of a kind, in order: what ListObjects lists,
+// without the records.
+func (db *DB) IDs(kind string) []string {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	return slices.Clone(db.ids(kind))
 }
 
 // ids is a kind's ids in order.
@@ -588,7 +631,11 @@ func (db *DB) ListObjectsByParty(_ context.Context, kind, party, after string, l
 	for ; i < len(ids) && len(out) < limit; i++ {
 		k := linkfin.ObjectKey{Kind: kind, ID: ids[i]}
 		if ids[i] > after && slices.Contains(db.parties[k], party) {
-			out = append(out, *db.objects[k].obj)
+			o, err := db.objects[k].object(false)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, o)
 		}
 	}
 	return out, nil

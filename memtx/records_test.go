@@ -222,3 +222,53 @@ func TestAnswerCopied(t *testing.T) {
 		t.Errorf("the answer as JSON is %s, want %s", raw, want)
 	}
 }
+
+// A record reads back, as a store lists it, as the JSON its last event logged, byte for
+// byte, however it was written (a pointer or a value) and however it is read.
+func TestStoredJSONIsLogged(t *testing.T) {
+	db := memtx.New(func() time.Time { return start })
+	ids := []string{"b4", "b5", "b6"}
+	for i, id := range ids {
+		b := newBundle(id)
+		b.Attrs["z"], b.Attrs["a"] = int64(i), 2 // a map's keys, encoded in order
+		var v any = b
+		if i == 1 {
+			v = *b
+		}
+		if err := db.Run(context.Background(), &step{id: id, apply: func(tx linkfin.Tx) (any, error) {
+			return nil, tx.Put(kindBundle, id, v, kindBundle+".made")
+		}}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	logged := map[string]string{}
+	for _, ev := range db.Events() {
+		var r struct {
+			ID string `json:"id"`
+		}
+		json.Unmarshal(ev.Data, &r)
+		logged[r.ID] = string(ev.Data)
+	}
+	list, err := db.ListObjects(context.Background(), kindBundle, "", 10)
+	if err != nil || len(list) != 3 {
+		t.Fatal(list, err)
+	}
+	if got := db.IDs(kindBundle); !reflect.DeepEqual(got, ids) {
+		t.Errorf("ids %v, want %v", got, ids)
+	}
+	for _, o := range list {
+		one, err := db.Object(context.Background(), kindBundle, o.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var raw json.RawMessage
+		if ok, err := db.Get(kindBundle, o.ID, &raw); !ok || err != nil {
+			t.Fatal(ok, err)
+		}
+		for _, got := range []string{string(o.Data), string(one.Data), string(raw)} {
+			if got != logged[o.ID] {
+				t.Errorf("%s reads %s, its event logged %s", o.ID, got, logged[o.ID])
+			}
+		}
+	}
+}

@@ -27,11 +27,18 @@ import (
 // there. Into a pointer to the kind's registered type, Get copies the value; into
 // anything else (a json.RawMessage, a smaller struct) it decodes the JSON. A value that
 // v already points to is decoded into, as json.Unmarshal does: only the zero value is
-// simply replaced.
+// simply replaced. A version that keeps *val may drop its JSON (data nil): it is encoded
+// again from *val for a reader that needs it.
 func Get(kind string, data []byte, val *any, v any) error {
 	t := valueType(kind)
 	dst := reflect.ValueOf(v)
 	if t == nil || dst.Type() != t || dst.IsNil() || !zero(dst) {
+		if data == nil && *val != nil {
+			var err error
+			if data, err = json.Marshal(*val); err != nil {
+				return err
+			}
+		}
 		return json.Unmarshal(data, v)
 	}
 	if *val == nil {
