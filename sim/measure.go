@@ -190,13 +190,28 @@ func (m *measurer) addFund(i int, f funding) {
 
 func dayOf(t time.Time) int { return linkfin.DaysBetween(Start, linkfin.DateOf(t)) }
 
-// read reads a record a scan listed as a record of the database (memtx keeps it
-// decoded), not by decoding its JSON again.
-func (m *measurer) read(kind string, data []byte, v any) error {
-	id, err := linkfin.RecordID(data)
-	if err != nil {
-		return err
+// each calls fn with the id of every record of a kind, in id order: from the ids the
+// database lists (memtx), else from a scan of its records.
+func (m *measurer) each(kind string, fn func(id string) error) error {
+	if l, ok := m.db.(interface{ IDs(kind string) []string }); ok {
+		for _, id := range l.IDs(kind) {
+			if err := fn(id); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
+	return services.Scan(context.Background(), m.db, kind, func(data []byte) error {
+		id, err := linkfin.RecordID(data)
+		if err != nil {
+			return err
+		}
+		return fn(id)
+	})
+}
+
+// read reads a record each listed.
+func (m *measurer) read(kind, id string, v any) error {
 	if found, err := m.db.Get(kind, id, v); err != nil || !found {
 		return fmt.Errorf("%s %s: found %v, %v", kind, id, found, err)
 	}
@@ -343,9 +358,9 @@ func Measure(db DB, net *Network, sc Scenario, commands, events int64, perFirm b
 	// A firm failed when a buyer cancelled an order it had accepted to deliver: the
 	// simulator's buyers cancel only a failed seller's orders.
 	failedFirm := map[string]bool{}
-	err := services.Scan(context.Background(), m.db, linkfin.KindPurchaseOrder, func(data []byte) error {
+	err := m.each(linkfin.KindPurchaseOrder, func(id string) error {
 		var po linkfin.PurchaseOrder
-		if err := m.read(linkfin.KindPurchaseOrder, data, &po); err != nil {
+		if err := m.read(linkfin.KindPurchaseOrder, id, &po); err != nil {
 			return err
 		}
 		if po.Status == linkfin.POCancelled {
@@ -463,9 +478,9 @@ func (m *measurer) pledges(rep *ScenarioReport, financed []bool) error {
 	for i := range rep.Warehouses {
 		by[rep.Warehouses[i].ID] = &rep.Warehouses[i]
 	}
-	err := services.Scan(context.Background(), m.db, linkfin.KindWarehouseReceipt, func(data []byte) error {
+	err := m.each(linkfin.KindWarehouseReceipt, func(id string) error {
 		var w linkfin.WarehouseReceipt
-		if err := m.read(linkfin.KindWarehouseReceipt, data, &w); err != nil {
+		if err := m.read(linkfin.KindWarehouseReceipt, id, &w); err != nil {
 			return err
 		}
 		if wr := by[w.WarehouseID]; wr != nil {
@@ -476,9 +491,9 @@ func (m *measurer) pledges(rep *ScenarioReport, financed []bool) error {
 	if err != nil {
 		return err
 	}
-	return services.Scan(context.Background(), m.db, linkfin.KindFinancing, func(data []byte) error {
+	return m.each(linkfin.KindFinancing, func(id string) error {
 		var f linkfin.Financing
-		if err := m.read(linkfin.KindFinancing, data, &f); err != nil {
+		if err := m.read(linkfin.KindFinancing, id, &f); err != nil {
 			return err
 		}
 		if f.Product != linkfin.ProductWarehousePledge || f.DisbursedAt == nil {
@@ -561,9 +576,9 @@ func (m *measurer) distributors(rep *ScenarioReport) error {
 
 // certificates counts the certificates issued and the debt settled by passing pieces on.
 func (m *measurer) certificates(rep *ScenarioReport) error {
-	err := services.Scan(context.Background(), m.db, linkfin.KindCertificate, func(data []byte) error {
+	err := m.each(linkfin.KindCertificate, func(id string) error {
 		var c linkfin.Certificate
-		if err := m.read(linkfin.KindCertificate, data, &c); err != nil {
+		if err := m.read(linkfin.KindCertificate, id, &c); err != nil {
 			return err
 		}
 		switch {
@@ -589,9 +604,9 @@ func (m *measurer) funders(rep *ScenarioReport) error {
 		}
 	}
 	end := Start.AddDays(m.end)
-	err := services.Scan(context.Background(), m.db, linkfin.KindFinancing, func(data []byte) error {
+	err := m.each(linkfin.KindFinancing, func(id string) error {
 		var f linkfin.Financing
-		if err := m.read(linkfin.KindFinancing, data, &f); err != nil {
+		if err := m.read(linkfin.KindFinancing, id, &f); err != nil {
 			return err
 		}
 		fr := by[f.FunderID]
@@ -708,9 +723,9 @@ func (m *measurer) check(c *Check) error {
 	}
 	trees := map[string][]linkfin.Certificate{}
 	var roots []string
-	err = services.Scan(context.Background(), m.db, linkfin.KindCertificate, func(data []byte) error {
+	err = m.each(linkfin.KindCertificate, func(id string) error {
 		var cert linkfin.Certificate
-		if err := m.read(linkfin.KindCertificate, data, &cert); err != nil {
+		if err := m.read(linkfin.KindCertificate, id, &cert); err != nil {
 			return err
 		}
 		if _, ok := trees[cert.RootID]; !ok {
