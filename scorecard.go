@@ -456,9 +456,10 @@ var improveZH = map[string]string{
 // CreditDecision is what a quote or a refusal was decided on: the requester's score,
 // grade, the model's version and the reasons, and the program's terms for the grade.
 //
-// A financing keeps its decision whole in its quote, the version its financing.quoted
-// event logs; from its acceptance on, its versions keep the decision's Summary, and
-// services.WholeDecision reads the whole one back from the quote.
+// A financing's quote keeps the decision but its inputs, which are the requester's
+// scorecard as the quote read it; from its acceptance on, its versions keep the
+// decision's Summary. services.WholeDecision reads the whole decision back from the
+// quote and the scorecard's history. A declined request keeps it whole.
 type CreditDecision struct {
 	Score        int64     `json:"score"`
 	Grade        string    `json:"grade"`
@@ -468,7 +469,8 @@ type CreditDecision struct {
 	// each cost; Recompute gives their sentences. Never nil in a whole decision (an
 	// empty list when no factor cost a point); nil in a summary.
 	Reasons []ReasonCode `json:"reasons,omitzero"`
-	// Inputs are the counts the score was worked out from; nil in a summary.
+	// Inputs are the counts the score was worked out from; nil in a quote and a
+	// summary (the scorecard's history has them).
 	Inputs *ScoreInputs `json:"inputs,omitempty"`
 	// Terms are the program's terms for the grade, when it maps grades to terms.
 	Terms *GradeTerms `json:"terms,omitempty"`
@@ -485,9 +487,8 @@ func (d *CreditDecision) Summary() *CreditDecision {
 	return &s
 }
 
-// IsSummary reports whether the decision is a Summary, its reasons and inputs left in
-// the quote.
-func (d *CreditDecision) IsSummary() bool { return d != nil && d.Inputs == nil }
+// IsSummary reports whether the decision is a Summary, its reasons left in the quote.
+func (d *CreditDecision) IsSummary() bool { return d != nil && d.Reasons == nil }
 
 // ReasonCode is a reason as a decision keeps it: its code and the points it cost.
 type ReasonCode struct {

@@ -105,11 +105,14 @@ func TestScorecardOverTheAPI(t *testing.T) {
 	if !reflect.DeepEqual(read.Decision, accepted.Decision) {
 		t.Fatalf("the accepted financing reads with decision %+v, answered %+v", read.Decision, accepted.Decision)
 	}
+	// The quote keeps no inputs: they are tier1's scorecard as the quote read it.
+	want := *f.Decision
+	want.Inputs = &sc.Inputs
 	for _, who := range []string{"tier1", "bank"} {
 		var whole linkfin.CreditDecision
 		wantJSON(t, p.as(who, "GET", "/v1/financings/F-1/decision", ""), http.StatusOK, &whole)
-		if !reflect.DeepEqual(&whole, f.Decision) {
-			t.Fatalf("%s reads the accepted financing's decision %+v, the quote's %+v", who, whole, f.Decision)
+		if f.Decision.Inputs != nil || !reflect.DeepEqual(&whole, &want) {
+			t.Fatalf("%s reads the accepted financing's decision %+v, want %+v (the quote's with its inputs)", who, whole, want)
 		}
 	}
 	pr = wantProblem(t, p.as("outsider", "GET", "/v1/financings/F-1/decision", ""), http.StatusNotFound, linkfin.ENOTFOUND)

@@ -189,12 +189,13 @@ func Recompute(d *linkfin.CreditDecision) (*linkfin.Score, error) {
 	return &sc, nil
 }
 
-// WholeDecision puts back the reasons and inputs of a decision that a financing keeps
-// as a summary from its acceptance on, from its quote: the first version its history
-// logs, whose decision is whole. A financing with a whole decision, or none, is left
-// as it is.
+// WholeDecision gives a financing's credit decision whole: its reasons, which from
+// its acceptance on the financing leaves in its quote (the first version its history
+// logs), and its inputs, which the quote does not keep either: they are the
+// requester's scorecard as the quote read it, the last version the log has before the
+// quote's event. A financing with no decision is left as it is.
 func WholeDecision(ctx context.Context, s linkfin.HistoryReader, f *linkfin.Financing) error {
-	if !f.Decision.IsSummary() {
+	if f.Decision == nil || f.Decision.Inputs != nil {
 		return nil
 	}
 	evs, err := s.RecordEvents(ctx, linkfin.KindFinancing, f.ID, -1, 1)
@@ -209,11 +210,49 @@ func WholeDecision(ctx context.Context, s linkfin.HistoryReader, f *linkfin.Fina
 			return err
 		}
 	}
-	if quote.Decision == nil || quote.Decision.IsSummary() {
-		return linkfin.Errorf(linkfin.EINTERNAL, "financing %s: its quote keeps no whole decision", f.ID)
+	d := quote.Decision
+	if d == nil || d.IsSummary() {
+		return linkfin.Errorf(linkfin.EINTERNAL, "financing %s: its quote keeps no decision", f.ID)
 	}
-	f.Decision = quote.Decision
+	if d.Inputs == nil {
+		card, err := lastEventBefore(ctx, s, linkfin.KindScorecard, linkfin.ScorecardID(f.RequesterID, ""), evs[0].Seq)
+		if err != nil {
+			return err
+		}
+		var c linkfin.Scorecard
+		if card != nil {
+			if err := json.Unmarshal(card.Data, &c); err != nil {
+				return err
+			}
+		}
+		d.Inputs = &linkfin.ScoreInputs{Counts: c.ScoreCounts}
+	}
+	f.Decision = d
 	return nil
+}
+
+// lastEventBefore finds the last event that wrote the record before the seq before,
+// or nil, in as many reads of one event as the log's length has binary digits.
+func lastEventBefore(ctx context.Context, s linkfin.HistoryReader, kind, id string, before int64) (*linkfin.Event, error) {
+	first, err := s.RecordEvents(ctx, kind, id, -1, 1)
+	if err != nil || len(first) == 0 || first[0].Seq >= before {
+		return nil, err
+	}
+	// best is an event before the seq before; none is in [hi, before).
+	best, hi := first[0], before
+	for best.Seq+1 < hi {
+		mid := best.Seq + (hi-best.Seq)/2
+		next, err := s.RecordEvents(ctx, kind, id, mid-1, 1)
+		if err != nil {
+			return nil, err
+		}
+		if len(next) == 1 && next[0].Seq < hi {
+			best = next[0]
+		} else {
+			hi = mid
+		}
+	}
+	return &best, nil
 }
 
 // graded is what a graded request asks: who asks, of which funder, to finance what.
@@ -299,6 +338,9 @@ func decide(tx linkfin.Tx, p *linkfin.Program, r graded) (*linkfin.Program, *lin
 		refusal.Message += " Declined request: " + dr.ID + "."
 		return nil, nil, linkfin.Recorded(refusal)
 	}
+	// A quote keeps no inputs: they are the supplier's scorecard as it was then, the
+	// version the log has before the quote's event (WholeDecision reads it back).
+	d.Inputs = nil
 	d.Terms = p.GradeTermsFor(sc.Grade)
 	return gradedTerms(p, sc.Grade), d, nil
 }

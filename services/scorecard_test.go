@@ -201,9 +201,17 @@ func TestDecisionFollowsTheScore(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := f.Decision
-	if d == nil || d.Score != 50 || d.Grade != "C" || d.ModelVersion != "v1" || len(d.Reasons) != 5 || d.Terms == nil || d.Terms.Grade != "C" {
+	if d == nil || d.Score != 50 || d.Grade != "C" || d.ModelVersion != "v1" || len(d.Reasons) != 5 || d.Terms == nil || d.Terms.Grade != "C" ||
+		d.Inputs != nil {
 		t.Fatalf("decision %+v", d)
 	}
+	// The quote keeps no inputs: they are tier1's scorecard as it is now.
+	var card linkfin.Scorecard
+	if found, err := w.db.Get(linkfin.KindScorecard, linkfin.ScorecardID("tier1", ""), &card); err != nil || !found {
+		t.Fatalf("tier1's scorecard: %v, %v", found, err)
+	}
+	whole := *d
+	whole.Inputs = &linkfin.ScoreInputs{Counts: card.ScoreCounts}
 	// Grade C: 70 % advanced (not the program's 80 %), at base 3 % + the grade's 4 %.
 	if f.Quote.Price != 700_00 || f.Quote.Rate.String() != "0.07" {
 		t.Fatalf("quote at grade C: price %d rate %s, want 700.00 at 0.07", f.Quote.Price, f.Quote.Rate)
@@ -220,8 +228,7 @@ func TestDecisionFollowsTheScore(t *testing.T) {
 	if !reflect.DeepEqual(quoted.Decision, d) {
 		t.Fatalf("the financing.quoted event's decision: %+v, want %+v", quoted.Decision, d)
 	}
-	// Accepted, the financing keeps the decision's summary, and WholeDecision reads the
-	// whole one back from its quote.
+	// Accepted, the financing keeps the decision's summary.
 	accepted, err := run[linkfin.Financing](w, &services.AcceptFactoring{Actor: "tier1", ID: "fin-1", PayableID: "pay-inv-a1"})
 	if err != nil {
 		t.Fatal(err)
@@ -229,9 +236,6 @@ func TestDecisionFollowsTheScore(t *testing.T) {
 	if s := accepted.Decision; !s.IsSummary() || s.Score != d.Score || s.Grade != d.Grade || !reflect.DeepEqual(s.Terms, d.Terms) ||
 		s.Inputs != nil || s.Reasons != nil {
 		t.Fatalf("the accepted financing keeps %+v of %+v", s, d)
-	}
-	if err := services.WholeDecision(context.Background(), store{db: w.db}, accepted); err != nil || !reflect.DeepEqual(accepted.Decision, d) {
-		t.Fatalf("the whole decision read back: %+v, %v; the quote's %+v", accepted.Decision, err, d)
 	}
 	var model linkfin.ScoreModel
 	if found, err := w.db.Get(linkfin.KindScoreModel, "v1", &model); err != nil || !found || !reflect.DeepEqual(&model, linkfin.ScoreModelV1()) {
@@ -245,10 +249,15 @@ func TestDecisionFollowsTheScore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if reflect.DeepEqual(&live.Inputs, d.Inputs) || live.Factors[0].Points == 12 {
+	if reflect.DeepEqual(&live.Inputs, whole.Inputs) || live.Factors[0].Points == 12 {
 		t.Fatalf("the history changed but the score did not: %+v", live)
 	}
-	again, err := services.Recompute(d)
+	// WholeDecision reads the decision back: its reasons from the quote, its inputs
+	// from the scorecard as the quote read it, not as it is now.
+	if err := services.WholeDecision(context.Background(), store{db: w.db}, accepted); err != nil || !reflect.DeepEqual(accepted.Decision, &whole) {
+		t.Fatalf("the whole decision read back: %+v, %v; want %+v", accepted.Decision, err, &whole)
+	}
+	again, err := services.Recompute(accepted.Decision)
 	if err != nil {
 		t.Fatal(err)
 	}
