@@ -526,8 +526,11 @@ func cpID(n int) string { return fmt.Sprintf("cp.%d", n) }
 
 // ecnyLimits are the limits of the corporate e-CNY wallets firms open for conditional
 // payments: set by their banks, and above any firm's flows here, so that they never
-// bind (a simplification).
-var ecnyLimits = linkfin.WalletLimits{Balance: linkfin.MaxAmount, Payment: linkfin.MaxAmount, Daily: linkfin.MaxAmount, Yearly: linkfin.MaxAmount}
+// bind (a simplification): a billion yuan a payment, a day and held, ten billion a
+// year. Not the largest limits there are: every wallet's limits are granted from one
+// ledger account, whose posted totals the largest would overflow after some
+// thousands of wallets.
+var ecnyLimits = linkfin.WalletLimits{Balance: 1e11, Payment: 1e11, Daily: 1e11, Yearly: 1e12}
 
 // ecnyWallet is firm i's designated e-CNY wallet: a corporate wallet its bank (the
 // operator) opens, and the firm designates, the first time it is asked for.
