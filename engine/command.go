@@ -130,6 +130,9 @@ func (tx *Tx) Put(kind, id string, v any, event string) error {
 	}
 	prev := tx.e.objects[k]
 	tx.e.objUndo = append(tx.e.objUndo, objUndo{key: k, old: prev, changed: tx.e.objChanged[k]})
+	if prev == absent {
+		prev = nil
+	}
 	o := &linkfin.Object{Kind: kind, ID: id, Version: 1, Data: data, UpdatedAt: tx.e.state.Tick()}
 	var old *linkfin.Object
 	if prev != nil {

@@ -154,10 +154,18 @@ func (e *Engine) loadKeys(ctx context.Context, calls []*call, seen map[linkfin.O
 		return 0, nil
 	}
 	objs, err := e.store.ObjectsByKey(ctx, keys)
+	if err != nil {
+		return len(keys), err
+	}
 	for i := range objs {
 		e.objects[objs[i].Key()] = &record{obj: &objs[i]}
 	}
-	return len(keys), err
+	for _, k := range keys {
+		if _, ok := e.objects[k]; !ok {
+			e.objects[k] = absent
+		}
+	}
+	return len(keys), nil
 }
 
 // listLedger asks each command that moves money for the ledger rows it touches, now

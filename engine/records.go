@@ -20,10 +20,15 @@ type record struct {
 	val any
 }
 
+// absent is what the writer's cache holds for a record the store was asked for and
+// does not have: the next batch that lists it need not ask again. (The engine is the
+// store's only writer: a record it did not write stays absent.)
+var absent = &record{}
+
 // getRecord reads the cached record k into v, a pointer, and reports whether it exists.
 func (e *Engine) getRecord(k linkfin.ObjectKey, v any) (bool, error) {
 	r := e.objects[k]
-	if r == nil {
+	if r == nil || r == absent {
 		return false, nil
 	}
 	return true, recordcache.Get(k.Kind, r.obj.Data, &r.val, v)

@@ -1,0 +1,76 @@
+package engine_test
+
+import (
+	"context"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+
+	"golang.org/x/mod/sumdb/note"
+
+	"linkfin"
+	"linkfin/engine"
+	"linkfin/sqlite"
+	"linkfin/tlog"
+)
+
+// askedStore counts the records the engine asks the store for, by key.
+type askedStore struct {
+	*sqlite.DB
+	asked map[linkfin.ObjectKey]*atomic.Int64
+}
+
+func (s *askedStore) ObjectsByKey(ctx context.Context, keys []linkfin.ObjectKey) ([]linkfin.Object, error) {
+	for _, k := range keys {
+		if n := s.asked[k]; n != nil {
+			n.Add(1)
+		}
+	}
+	return s.DB.ObjectsByKey(ctx, keys)
+}
+
+// A record the store does not have is asked for once: the batches after the first
+// that list it know it is absent, until a command writes it, and then read it as
+// written.
+func TestAbsentRecordAskedOnce(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlite.Open(filepath.Join(t.TempDir(), "absent.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	skey, _, err := tlog.GenerateKey("test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, _ := note.NewSigner(skey)
+	key := linkfin.ObjectKey{Kind: "bundle", ID: "never"}
+	store := &askedStore{DB: db, asked: map[linkfin.ObjectKey]*atomic.Int64{key: new(atomic.Int64)}}
+	e, err := engine.Open(ctx, engine.Config{Store: store, Signer: signer})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	look := &step{key: "never", apply: func(tx linkfin.Tx) (any, error) {
+		var b bundle
+		return tx.Get("bundle", "never", &b)
+	}}
+	for range 3 {
+		if out := submit(t, e, look); out[0].Code != "" || string(out[0].Value) != "false" {
+			t.Fatalf("reading the absent record: %+v", out[0])
+		}
+	}
+	if n := store.asked[key].Load(); n != 1 {
+		t.Fatalf("the store was asked %d times for a record it does not have", n)
+	}
+	write := &step{key: "never", apply: func(tx linkfin.Tx) (any, error) {
+		return nil, tx.Put("bundle", "never", newBundle("never"), "bundle.written")
+	}}
+	submit(t, e, write)
+	if out := submit(t, e, look); string(out[0].Value) != "true" {
+		t.Fatalf("the record once written reads %+v", out[0])
+	}
+}
