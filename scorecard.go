@@ -171,10 +171,11 @@ func ScoreModelV1() *ScoreModel {
 		Grades: []GradeBand{{"A", 80}, {"B", 65}, {"C", 50}, {"D", 35}, {"E", 0}}}
 }
 
-// ScoreModels are the models the platform knows, by version.
-func ScoreModels() map[string]*ScoreModel {
-	return map[string]*ScoreModel{"v1": ScoreModelV1()}
-}
+// ScoreModels are the models the platform knows, by version: made once, shared by
+// every decision, and never changed (a published version never changes).
+func ScoreModels() map[string]*ScoreModel { return scoreModels }
+
+var scoreModels = map[string]*ScoreModel{"v1": ScoreModelV1()}
 
 // GradeRank orders grades: the best is 0; an unknown grade ranks after all of them.
 func (m *ScoreModel) GradeRank(g string) int {
