@@ -2,16 +2,12 @@ package engine_test
 
 import (
 	"context"
-	"path/filepath"
 	"sync/atomic"
 	"testing"
-
-	"golang.org/x/mod/sumdb/note"
 
 	"linkfin"
 	"linkfin/engine"
 	"linkfin/sqlite"
-	"linkfin/tlog"
 )
 
 // askedStore counts the records the engine asks the store for, by key.
@@ -34,19 +30,7 @@ func (s *askedStore) ObjectsByKey(ctx context.Context, keys []linkfin.ObjectKey)
 // written.
 func TestAbsentRecordAskedOnce(t *testing.T) {
 	ctx := context.Background()
-	db, err := sqlite.Open(filepath.Join(t.TempDir(), "absent.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	skey, _, err := tlog.GenerateKey("test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	signer, _ := note.NewSigner(skey)
+	db, signer := openStore(t)
 	key := linkfin.ObjectKey{Kind: "bundle", ID: "never"}
 	store := &askedStore{DB: db, asked: map[linkfin.ObjectKey]*atomic.Int64{key: new(atomic.Int64)}}
 	e, err := engine.Open(ctx, engine.Config{Store: store, Signer: signer})

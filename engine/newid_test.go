@@ -3,18 +3,13 @@ package engine_test
 import (
 	"context"
 	"encoding/json"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"testing"
 	"time"
 
-	"golang.org/x/mod/sumdb/note"
-
 	"linkfin"
 	"linkfin/engine"
-	"linkfin/sqlite"
-	"linkfin/tlog"
 )
 
 // makeRecord writes a record under an id the engine gives it, and answers the id;
@@ -43,19 +38,7 @@ func (c *makeRecord) Apply(tx linkfin.Tx) (any, error) {
 // stands still, and after a restart whose clock is behind the last one.
 func TestNewID(t *testing.T) {
 	ctx := context.Background()
-	db, err := sqlite.Open(filepath.Join(t.TempDir(), "ids.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	skey, _, err := tlog.GenerateKey("test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	signer, _ := note.NewSigner(skey)
+	db, signer := openStore(t)
 	shape := regexp.MustCompile(`^rec_[0-9a-hjkmnp-tv-z]{13}$`)
 	var ids []string
 	run := func(now time.Time, n int) {

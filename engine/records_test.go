@@ -91,24 +91,13 @@ func openEngine(t *testing.T) (e *engine.Engine, reopen func() *engine.Engine, d
 func openEngineWith(t *testing.T, cfg engine.Config) (e *engine.Engine, reopen func() *engine.Engine, db *sqlite.DB) {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(filepath.Join(t.TempDir(), "records.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	skey, _, err := tlog.GenerateKey("test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	signer, _ := note.NewSigner(skey)
+	db, signer := openStore(t)
 	reopen = func() *engine.Engine {
 		if e != nil {
 			e.Close()
 		}
 		cfg.Store, cfg.Signer = db, signer
+		var err error
 		e, err = engine.Open(ctx, cfg)
 		if err != nil {
 			t.Fatal(err)
@@ -117,6 +106,29 @@ func openEngineWith(t *testing.T, cfg engine.Config) (e *engine.Engine, reopen f
 	}
 	t.Cleanup(func() { e.Close() })
 	return reopen(), reopen, db
+}
+
+// openStore opens a migrated SQLite store in the test's directory, closed when the
+// test ends, and a signer for the engine's log.
+func openStore(t *testing.T) (*sqlite.DB, note.Signer) {
+	t.Helper()
+	db, err := sqlite.Open(filepath.Join(t.TempDir(), "records.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	skey, _, err := tlog.GenerateKey("test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, err := note.NewSigner(skey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db, signer
 }
 
 // submit runs the commands as one request (one batch) and returns their outcomes.
