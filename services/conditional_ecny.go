@@ -98,28 +98,8 @@ func lockECNY(tx linkfin.Tx, p *linkfin.ConditionalPayment) error {
 	if _, err := designated(tx, p.PayeeID); err != nil {
 		return err
 	}
-	if p.Amount > from.Limits.Payment {
-		return linkfin.Errorf(linkfin.EWALLETPAYMENT, "one payment from wallet %s is at most %s", from.ID, cny(from.Limits.Payment))
-	}
-	if err := newPeriod(tx, from); err != nil {
+	if err := mayPay(tx, from, p.Amount, "wallet %s holds %s free to lock"); err != nil {
 		return err
-	}
-	for _, check := range []struct {
-		account int64
-		code    string
-		what    string
-	}{
-		{int64(from.Ledger.Wallet), linkfin.EWALLETFUNDS, "wallet %s holds %s free to lock"},
-		{int64(from.Ledger.Daily), linkfin.EWALLETDAILY, "wallet %s may pay %s more today"},
-		{int64(from.Ledger.Yearly), linkfin.EWALLETYEARLY, "wallet %s may pay %s more this year"},
-	} {
-		left, err := available(tx, check.account)
-		if err != nil {
-			return err
-		}
-		if left < p.Amount {
-			return linkfin.Errorf(check.code, check.what, from.ID, cny(left))
-		}
 	}
 	held, err := account(ecnyHeldID, "CNY", codeECNYWallet, 0)
 	if err != nil {

@@ -385,6 +385,37 @@ func (c *PayECNY) Apply(tx linkfin.Tx) (any, error) {
 	return payECNY(tx, from, to, c.Amount, linkfin.ECNYPayment{For: linkfin.ECNYForPayment, From: from.ID, To: to.ID})
 }
 
+// mayPay refuses, with the code of the limit, a payment of amount from the wallet past
+// its single-payment limit, what it holds free (funds: the message, with the wallet's
+// id and what it holds), or what it may still pay today or this year; its day and
+// year are moved on first.
+func mayPay(tx linkfin.Tx, from *linkfin.ECNYWallet, amount int64, funds string) error {
+	if amount > from.Limits.Payment {
+		return linkfin.Errorf(linkfin.EWALLETPAYMENT, "one payment from wallet %s is at most %s", from.ID, cny(from.Limits.Payment))
+	}
+	if err := newPeriod(tx, from); err != nil {
+		return err
+	}
+	for _, check := range []struct {
+		account int64
+		code    string
+		what    string
+	}{
+		{int64(from.Ledger.Wallet), linkfin.EWALLETFUNDS, funds},
+		{int64(from.Ledger.Daily), linkfin.EWALLETDAILY, "wallet %s may pay %s more today"},
+		{int64(from.Ledger.Yearly), linkfin.EWALLETYEARLY, "wallet %s may pay %s more this year"},
+	} {
+		left, err := available(tx, check.account)
+		if err != nil {
+			return err
+		}
+		if left < amount {
+			return linkfin.Errorf(check.code, check.what, from.ID, cny(left))
+		}
+	}
+	return nil
+}
+
 // payECNY pays amount from one wallet to another in one linked chain, with the
 // headrooms of both: refused first, with the code of the limit, past the payer's
 // single-payment, daily or yearly limit, what it holds, or the payee's balance limit,
@@ -398,28 +429,9 @@ func payECNY(tx linkfin.Tx, from, to *linkfin.ECNYWallet, amount int64, paid lin
 		return nil, linkfin.Errorf(linkfin.EINVALID, "amount is a positive number of fen")
 	case from.ID == to.ID:
 		return nil, linkfin.Errorf(linkfin.EINVALID, "a wallet does not pay itself")
-	case amount > from.Limits.Payment:
-		return nil, linkfin.Errorf(linkfin.EWALLETPAYMENT, "one payment from wallet %s is at most %s", from.ID, cny(from.Limits.Payment))
 	}
-	if err := newPeriod(tx, from); err != nil {
+	if err := mayPay(tx, from, amount, "wallet %s holds %s"); err != nil {
 		return nil, err
-	}
-	for _, check := range []struct {
-		account int64
-		code    string
-		what    string
-	}{
-		{int64(from.Ledger.Wallet), linkfin.EWALLETFUNDS, "wallet %s holds %s"},
-		{int64(from.Ledger.Daily), linkfin.EWALLETDAILY, "wallet %s may pay %s more today"},
-		{int64(from.Ledger.Yearly), linkfin.EWALLETYEARLY, "wallet %s may pay %s more this year"},
-	} {
-		left, err := available(tx, check.account)
-		if err != nil {
-			return nil, err
-		}
-		if left < amount {
-			return nil, linkfin.Errorf(check.code, check.what, from.ID, cny(left))
-		}
 	}
 	if err := roomFor(tx, to, amount); err != nil {
 		return nil, err

@@ -3,7 +3,6 @@ package storetest
 import (
 	"context"
 	"crypto/ed25519"
-	"crypto/sha256"
 	"encoding/json"
 	"slices"
 	"strings"
@@ -21,16 +20,7 @@ import (
 // supplier and the warehouse do not; acknowledging and resolving keep who and why.
 func testAlerts(t *testing.T, open Opener) {
 	env := NewEnv(t, open)
-	pledgeFixture(t, env, []linkfin.AlertAction{linkfin.ActionStopFinancing, linkfin.ActionFreeze})
-	mustRun(t, env, &services.MarkPrice{Mark: linkfin.PriceMark{ID: "copper", Currency: "CNY", Price: 60_000_00}})
-	for _, r := range []linkfin.WarehouseReceipt{
-		{ID: "R1", OwnerID: "trader", LotID: "LOT-7", Commodity: "copper", Quantity: 100, Unit: "t"},
-		{ID: "R2", OwnerID: "trader", LotID: "LOT-8", Commodity: "copper", Quantity: 10, Unit: "t"},
-	} {
-		mustRun(t, env, &services.IssueWarehouseReceipt{Actor: "port", Receipt: r})
-	}
-	mustRun(t, env, &services.RequestPledgeLoan{Actor: "trader", ID: "w1", ReceiptID: "R1", ProgramID: "wh", FunderID: "factor"})
-	mustRun(t, env, &services.AcceptPledgeLoan{Actor: "trader", ID: "w1", ReceiptID: "R1"})
+	pledgedLots(t, env, []linkfin.AlertAction{linkfin.ActionStopFinancing, linkfin.ActionFreeze})
 	lot7 := newSensor(t, env, "port", "D-7", "LOT-7")
 
 	list := func(v linkfin.Viewer) []linkfin.Alert { t.Helper(); return alertsOf(t, env, v) }
@@ -221,28 +211,14 @@ func testLateShipments(t *testing.T, open Opener) {
 // heartbeat is never watched; a heartbeat under a minute is refused.
 func testSilentSensors(t *testing.T, open Opener) {
 	env := NewEnv(t, open)
-	pledgeFixture(t, env, nil)
-	mustRun(t, env, &services.MarkPrice{Mark: linkfin.PriceMark{ID: "copper", Currency: "CNY", Price: 60_000_00}})
-	for _, r := range []linkfin.WarehouseReceipt{
-		{ID: "R1", OwnerID: "trader", LotID: "LOT-7", Commodity: "copper", Quantity: 100, Unit: "t"},
-		{ID: "R2", OwnerID: "trader", LotID: "LOT-8", Commodity: "copper", Quantity: 10, Unit: "t"},
-	} {
-		mustRun(t, env, &services.IssueWarehouseReceipt{Actor: "port", Receipt: r})
-	}
-	mustRun(t, env, &services.RequestPledgeLoan{Actor: "trader", ID: "w1", ReceiptID: "R1", ProgramID: "wh", FunderID: "factor"})
-	mustRun(t, env, &services.AcceptPledgeLoan{Actor: "trader", ID: "w1", ReceiptID: "R1"})
+	pledgedLots(t, env, nil)
 	mustRun(t, env, &services.DisburseFinancing{Actor: "factor", ID: "w1"})
-	key := func(id string) ed25519.PublicKey {
-		seed := sha256.Sum256([]byte(id))
-		return ed25519.NewKeyFromSeed(seed[:]).Public().(ed25519.PublicKey)
-	}
+	key := func(id string) ed25519.PublicKey { return deviceKey(id).Public().(ed25519.PublicKey) }
 	if _, err := run[linkfin.Device](t, env, &services.RegisterDevice{Actor: "port", Device: linkfin.Device{ID: "D-x", LotID: "LOT-7",
 		PublicKey: key("D-x"), HeartbeatSeconds: linkfin.MinHeartbeatSeconds - 1}}); !refusal(err, linkfin.EINVALID, "heartbeat_seconds") {
 		t.Fatalf("a heartbeat under a minute: %v", err)
 	}
-	lot7 := &sensor{id: "D-7"}
-	seed := sha256.Sum256([]byte("D-7"))
-	lot7.key = ed25519.NewKeyFromSeed(seed[:])
+	lot7 := &sensor{id: "D-7", key: deviceKey("D-7")}
 	for _, d := range []linkfin.Device{
 		{ID: "D-7", LotID: "LOT-7", PublicKey: lot7.public(), HeartbeatSeconds: 600},
 		{ID: "D-8", LotID: "LOT-8", PublicKey: key("D-8"), HeartbeatSeconds: 600},
@@ -380,16 +356,7 @@ func testMarginCall(t *testing.T, open Opener) {
 // that backs no loan raises nothing; bounds that make no sense are refused.
 func testReadingBounds(t *testing.T, open Opener) {
 	env := NewEnv(t, open)
-	pledgeFixture(t, env, nil)
-	mustRun(t, env, &services.MarkPrice{Mark: linkfin.PriceMark{ID: "copper", Currency: "CNY", Price: 60_000_00}})
-	for _, r := range []linkfin.WarehouseReceipt{
-		{ID: "R1", OwnerID: "trader", LotID: "LOT-7", Commodity: "copper", Quantity: 100, Unit: "t"},
-		{ID: "R2", OwnerID: "trader", LotID: "LOT-8", Commodity: "copper", Quantity: 10, Unit: "t"},
-	} {
-		mustRun(t, env, &services.IssueWarehouseReceipt{Actor: "port", Receipt: r})
-	}
-	mustRun(t, env, &services.RequestPledgeLoan{Actor: "trader", ID: "w1", ReceiptID: "R1", ProgramID: "wh", FunderID: "factor"})
-	mustRun(t, env, &services.AcceptPledgeLoan{Actor: "trader", ID: "w1", ReceiptID: "R1"})
+	pledgedLots(t, env, nil)
 	mustRun(t, env, &services.DisburseFinancing{Actor: "factor", ID: "w1"})
 	temp := &linkfin.TemperatureRange{Min: -18000, Max: -15000}
 	fence := &linkfin.Geofence{MinLat: 31_000_000, MaxLat: 31_100_000, MinLon: 121_400_000, MaxLon: 121_500_000}
@@ -408,8 +375,7 @@ func testReadingBounds(t *testing.T, open Opener) {
 	sensors := map[string]*sensor{}
 	for _, lot := range []string{"LOT-7", "LOT-8"} {
 		id := "D-" + lot[4:]
-		seed := sha256.Sum256([]byte(id))
-		s := &sensor{id: id, key: ed25519.NewKeyFromSeed(seed[:])}
+		s := &sensor{id: id, key: deviceKey(id)}
 		mustRun(t, env, &services.RegisterDevice{Actor: "port", Device: linkfin.Device{ID: id, LotID: lot, PublicKey: s.public(),
 			Temperature: temp, Geofence: fence, DoorHours: hours}})
 		sensors[lot] = s

@@ -23,10 +23,15 @@ type sensor struct {
 // with a key made from its id.
 func newSensor(t *testing.T, env *Env, warehouse, id, lot string) *sensor {
 	t.Helper()
-	seed := sha256.Sum256([]byte(id))
-	s := &sensor{id: id, key: ed25519.NewKeyFromSeed(seed[:])}
+	s := &sensor{id: id, key: deviceKey(id)}
 	mustRun(t, env, &services.RegisterDevice{Actor: warehouse, Device: linkfin.Device{ID: id, LotID: lot, PublicKey: s.public()}})
 	return s
+}
+
+// deviceKey is the device's key, made from its id.
+func deviceKey(id string) ed25519.PrivateKey {
+	seed := sha256.Sum256([]byte(id))
+	return ed25519.NewKeyFromSeed(seed[:])
 }
 
 func (s *sensor) public() ed25519.PublicKey { return s.key.Public().(ed25519.PublicKey) }
@@ -53,16 +58,9 @@ func (s *sensor) count(t *testing.T, env *Env, actor, receipt string, qty int64)
 // the receipt's history holds it as signed, with the device's key.
 func testDevices(t *testing.T, open Opener) {
 	env := NewEnv(t, open)
-	pledgeFixture(t, env, nil)
+	pledgedLots(t, env, nil)
 	mustRun(t, env, &services.CreateOrganization{Org: linkfin.Organization{ID: "dock", Name: "Dock Warehouse",
 		Capabilities: []linkfin.Capability{linkfin.CapLogistics}}})
-	mustRun(t, env, &services.MarkPrice{Mark: linkfin.PriceMark{ID: "copper", Currency: "CNY", Price: 60_000_00}})
-	mustRun(t, env, &services.IssueWarehouseReceipt{Actor: "port", Receipt: linkfin.WarehouseReceipt{ID: "R1", OwnerID: "trader",
-		LotID: "LOT-7", Commodity: "copper", Quantity: 100, Unit: "t"}})
-	mustRun(t, env, &services.IssueWarehouseReceipt{Actor: "port", Receipt: linkfin.WarehouseReceipt{ID: "R2", OwnerID: "trader",
-		LotID: "LOT-8", Commodity: "copper", Quantity: 10, Unit: "t"}})
-	mustRun(t, env, &services.RequestPledgeLoan{Actor: "trader", ID: "w1", ReceiptID: "R1", ProgramID: "wh", FunderID: "factor"})
-	mustRun(t, env, &services.AcceptPledgeLoan{Actor: "trader", ID: "w1", ReceiptID: "R1"})
 	mustRun(t, env, &services.DisburseFinancing{Actor: "factor", ID: "w1"})
 
 	// Registering: a warehouse alone, with an Ed25519 key.

@@ -30,6 +30,23 @@ func pledgeFixture(t *testing.T, env *Env, actions []linkfin.AlertAction) {
 	mustRun(t, env, &services.AcceptFunder{Actor: "factor", ProgramID: "wh"})
 }
 
+// pledgedLots is pledgeFixture with copper marked at 60,000.00 a tonne, the trader's
+// receipts R1 (LOT-7, 100 t) and R2 (LOT-8, 10 t) issued by the port, and the
+// trader's pledge loan w1 on R1 accepted.
+func pledgedLots(t *testing.T, env *Env, actions []linkfin.AlertAction) {
+	t.Helper()
+	pledgeFixture(t, env, actions)
+	mustRun(t, env, &services.MarkPrice{Mark: linkfin.PriceMark{ID: "copper", Currency: "CNY", Price: 60_000_00}})
+	for _, r := range []linkfin.WarehouseReceipt{
+		{ID: "R1", OwnerID: "trader", LotID: "LOT-7", Commodity: "copper", Quantity: 100, Unit: "t"},
+		{ID: "R2", OwnerID: "trader", LotID: "LOT-8", Commodity: "copper", Quantity: 10, Unit: "t"},
+	} {
+		mustRun(t, env, &services.IssueWarehouseReceipt{Actor: "port", Receipt: r})
+	}
+	mustRun(t, env, &services.RequestPledgeLoan{Actor: "trader", ID: "w1", ReceiptID: "R1", ProgramID: "wh", FunderID: "factor"})
+	mustRun(t, env, &services.AcceptPledgeLoan{Actor: "trader", ID: "w1", ReceiptID: "R1"})
+}
+
 // testWarehousePledge replays Qingdao: one lot, one receipt; a receipt pledged once;
 // loan-to-value from price marks with margin calls; a freeze when the warehouse counts
 // less than pledged; release on repayment.
