@@ -16,9 +16,9 @@ type Tx interface {
 	// Now is the time the command runs at, the same for every command of a batch.
 	Now() time.Time
 
-	// Get decodes the record (kind, id) into v and reports whether it exists. The
-	// record must be listed in the command's Keys or DependentKeys, or be named by an
-	// id NewID gave the command.
+	// Get decodes the record (kind, id) into v and reports whether it exists; with v
+	// nil it only reports that. The record must be listed in the command's Keys or
+	// DependentKeys, or be named by an id NewID gave the command.
 	Get(kind, id string, v any) (bool, error)
 	// Put writes v as the new version of (kind, id) and logs it as an event of type
 	// event ("<kind>.<what happened>"), whose data is v's JSON, which must hold the

@@ -88,14 +88,22 @@ func (e *Event) Parties() ([]string, error) { return PartiesOf(e.Kind(), e.Data)
 // without parties (the platform's own registries: lots, invoice numbers, maturities)
 // has none: only the operator sees it.
 func PartiesOf(kind string, data []byte) ([]string, error) {
+	_, parties, err := DecodeParties(kind, data)
+	return parties, err
+}
+
+// DecodeParties is PartiesOf that also returns the record it decoded, of the kind's
+// registered type, for a caller that reads more of it than its parties: nil for a kind
+// without parties, which it does not decode.
+func DecodeParties(kind string, data []byte) (Partied, []string, error) {
 	v, ok := NewRecord(kind).(Partied)
 	if !ok {
-		return nil, nil
+		return nil, nil, nil
 	}
 	if err := json.Unmarshal(data, v); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return v.Parties(), nil
+	return v, v.Parties(), nil
 }
 
 // PartyBackfill is the name under which the stores record, among their migrations,

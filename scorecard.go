@@ -260,12 +260,43 @@ func monthIndex(m string) int64 {
 	return y*12 + mo - 1
 }
 
-// Compute works out the score of in as of now.
+// Compute works out the score of in as of now: its factors, its grade, and the
+// reasons for the points the factors lost, each explained.
 func (m *ScoreModel) Compute(in ScoreInputs, now time.Time) Score {
+	s := m.points(in, now)
+	lost := lostFactors(s.Factors)
+	s.Reasons = make([]Reason, 0, len(lost))
+	for _, f := range lost {
+		s.Reasons = append(s.Reasons, reasonOf(f))
+	}
+	return s
+}
+
+// Decision works out what a credit decision keeps of the score of in as of now: the
+// score, the grade, the model's version and the time, and each reason's code and the
+// points it cost. It is Compute's figures without the sentences that explain them,
+// which a quote does not keep (Recompute gives them).
+func (m *ScoreModel) Decision(in ScoreInputs, now time.Time) *CreditDecision {
+	s := m.points(in, now)
+	lost := lostFactors(s.Factors)
+	d := &CreditDecision{Score: s.Score, Grade: s.Grade, ModelVersion: s.ModelVersion, AsOf: s.AsOf,
+		Reasons: make([]ReasonCode, 0, len(lost))}
+	for _, f := range lost {
+		d.Reasons = append(d.Reasons, ReasonCode{Code: reasonCode(f), Lost: f.MaxPoints - f.Points})
+	}
+	return d
+}
+
+// points works out the factors of in as of now, the score they sum to and its grade.
+func (m *ScoreModel) points(in ScoreInputs, now time.Time) Score {
 	c := in.Counts
-	s := Score{ModelVersion: m.Version, AsOf: now, Inputs: in, Factors: []Factor{}, Reasons: []Reason{}}
-	val := func(v int64) *int64 { return &v }
-	for _, name := range ScoreFactors {
+	s := Score{ModelVersion: m.Version, AsOf: now, Inputs: in, Factors: make([]Factor, 0, len(ScoreFactors))}
+	vals := make([]int64, len(ScoreFactors)) // one allocation for every factor's value
+	for i, name := range ScoreFactors {
+		val := func(v int64) *int64 {
+			vals[i] = v
+			return &vals[i]
+		}
 		w := m.Weights[name]
 		f := Factor{Name: name, MaxPoints: w, Unit: "bps"}
 		switch name {
@@ -330,7 +361,6 @@ func (m *ScoreModel) Compute(in ScoreInputs, now time.Time) Score {
 			break
 		}
 	}
-	s.Reasons = reasons(s.Factors)
 	return s
 }
 
@@ -370,33 +400,44 @@ func variation(months []MonthVolume, today Date, minMonths int) (int64, bool) {
 	return bps(dev, n*sum), true
 }
 
-// reasons are the factors that cost the most points, at most five, worst first.
-func reasons(fs []Factor) []Reason {
-	var lost []Factor
+// lostFactors are the factors that cost the most points, at most five, worst first:
+// those a score's reasons explain.
+func lostFactors(fs []Factor) []Factor {
+	lost := make([]Factor, 0, len(fs))
 	for _, f := range fs {
 		if f.MaxPoints > f.Points {
 			lost = append(lost, f)
 		}
 	}
 	slices.SortStableFunc(lost, func(a, b Factor) int { return int((b.MaxPoints - b.Points) - (a.MaxPoints - a.Points)) })
-	if len(lost) > 5 {
-		lost = lost[:5]
-	}
-	out := []Reason{}
-	for _, f := range lost {
-		out = append(out, reasonOf(f))
-	}
-	return out
+	return lost[:min(len(lost), 5)]
 }
+
+// reasonCode is the code of the reason a factor that lost points gives: its name, or
+// its name and "_no_history" when there was nothing to measure it by.
+func reasonCode(f Factor) string {
+	if f.Value == nil {
+		return noHistoryCode[f.Name]
+	}
+	return f.Name
+}
+
+// noHistoryCode is each factor's code for a reason with no history to measure.
+var noHistoryCode = func() map[string]string {
+	codes := map[string]string{}
+	for _, name := range ScoreFactors {
+		codes[name] = name + "_no_history"
+	}
+	return codes
+}()
 
 // pct writes basis points as a percentage with two decimals.
 func pct(v int64) string { return fmt.Sprintf("%d.%02d%%", v/100, v%100) }
 
 // reasonOf explains what a factor cost.
 func reasonOf(f Factor) Reason {
-	r := Reason{Code: f.Name, Lost: f.MaxPoints - f.Points}
+	r := Reason{Code: reasonCode(f), Lost: f.MaxPoints - f.Points}
 	if f.Value == nil {
-		r.Code = f.Name + "_no_history"
 		r.EN, r.ZH = "No history yet for "+factorEN[f.Name]+".", "尚无"+factorZH[f.Name]+"的记录。"
 		r.ImproveEN, r.ImproveZH = improveEN[f.Name], improveZH[f.Name]
 		return r

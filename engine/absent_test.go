@@ -57,4 +57,13 @@ func TestAbsentRecordAskedOnce(t *testing.T) {
 	if out := submit(t, e, look); string(out[0].Value) != "true" {
 		t.Fatalf("the record once written reads %+v", out[0])
 	}
+	// Read into nil, it is only asked after.
+	ask := &step{key: "never", apply: func(tx linkfin.Tx) (any, error) { return tx.Get("bundle", "never", nil) }}
+	if out := submit(t, e, ask); out[0].Code != "" || string(out[0].Value) != "true" {
+		t.Fatalf("asking whether the written record exists: %+v", out[0])
+	}
+	absentToo := &step{key: "still-never", apply: func(tx linkfin.Tx) (any, error) { return tx.Get("bundle", "still-never", nil) }}
+	if out := submit(t, e, absentToo); out[0].Code != "" || string(out[0].Value) != "false" {
+		t.Fatalf("asking whether an absent record exists: %+v", out[0])
+	}
 }

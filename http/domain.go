@@ -14,8 +14,16 @@ import (
 	"linkfin/services"
 )
 
-// checkedKey holds, in a request's context, the record its route's tenancy check read.
+// checkedKey holds, in a request's context, the record its route's tenancy check read
+// (a *checked).
 type checkedKey struct{}
+
+// checked is a record a route's tenancy check read, and its value decoded, which the
+// first get of it takes instead of decoding it again.
+type checked struct {
+	o *linkfin.Object
+	v any
+}
 
 // none is the body of an action that takes none: empty, or {}.
 type none struct{}
@@ -32,12 +40,12 @@ func act[In any](s *Server, rt Route, build func(r *http.Request, p *principal, 
 	s.handle(rt, func(w http.ResponseWriter, r *http.Request) {
 		// A stranger learns nothing, not even whether its body was well formed.
 		if rt.Kind != "" {
-			o, err := s.record(r, rt.Kind, r.PathValue("id"))
+			c, err := s.recordValue(r, rt.Kind, r.PathValue("id"))
 			if err != nil {
 				writeError(w, r, err)
 				return
 			}
-			r = r.WithContext(context.WithValue(r.Context(), checkedKey{}, o))
+			r = r.WithContext(context.WithValue(r.Context(), checkedKey{}, c))
 		}
 		var in In
 		var body []byte
@@ -126,20 +134,40 @@ func valueOf[T any](resp *engine.Response) (*T, error) {
 // (engine.Records): a record a recent batch wrote is read from its memory. A record
 // the route's check already read is not read again.
 func (s *Server) record(r *http.Request, kind, id string) (*linkfin.Object, error) {
-	if o, ok := r.Context().Value(checkedKey{}).(*linkfin.Object); ok && o.Kind == kind && o.ID == id {
-		return o, nil
-	}
-	return services.Read(r.Context(), s.Engine.Records(), principalOf(r).viewer(), kind, id)
-}
-
-// get decodes a record the principal sees.
-func get[T any](s *Server, r *http.Request, kind, id string) (*T, error) {
-	o, err := s.record(r, kind, id)
+	c, err := s.recordValue(r, kind, id)
 	if err != nil {
 		return nil, err
 	}
+	return c.o, nil
+}
+
+// recordValue is record with the value its tenancy check decoded
+// (services.ReadValue), which the caller may take (set c.v to nil): the record the
+// route's check read is answered as the check left it.
+func (s *Server) recordValue(r *http.Request, kind, id string) (*checked, error) {
+	if c, ok := r.Context().Value(checkedKey{}).(*checked); ok && c.o.Kind == kind && c.o.ID == id {
+		return c, nil
+	}
+	o, v, err := services.ReadValue(r.Context(), s.Engine.Records(), principalOf(r).viewer(), kind, id)
+	if err != nil {
+		return nil, err
+	}
+	return &checked{o: o, v: v}, nil
+}
+
+// get decodes a record the principal sees: the value the tenancy check decoded, the
+// first time it is asked for, else the record's JSON again.
+func get[T any](s *Server, r *http.Request, kind, id string) (*T, error) {
+	c, err := s.recordValue(r, kind, id)
+	if err != nil {
+		return nil, err
+	}
+	if v, ok := c.v.(*T); ok {
+		c.v = nil // taken: a second get decodes a value of its own
+		return v, nil
+	}
 	var v T
-	return &v, json.Unmarshal(o.Data, &v)
+	return &v, json.Unmarshal(c.o.Data, &v)
 }
 
 // getRoute registers GET of one record by id, and of its history (historyRoute).

@@ -272,3 +272,33 @@ func TestStoredJSONIsLogged(t *testing.T) {
 		}
 	}
 }
+
+// A read into nil asks only whether the record exists: it decodes and copies nothing.
+func TestGetIntoNilOnlyAsks(t *testing.T) {
+	db := memtx.New(func() time.Time { return start })
+	const id = "b-asked"
+	var seen []bool
+	ask := &step{id: id, apply: func(tx linkfin.Tx) (any, error) {
+		found, err := tx.Get(kindBundle, id, nil)
+		seen = append(seen, found)
+		return nil, err
+	}}
+	if err := db.Run(context.Background(), ask, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Run(context.Background(), &step{id: id, apply: func(tx linkfin.Tx) (any, error) {
+		return nil, tx.Put(kindBundle, id, newBundle(id), kindBundle+".made")
+	}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	decodes.Store(0)
+	if err := db.Run(context.Background(), ask, nil); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(seen, []bool{false, true}) {
+		t.Errorf("before and after the record was written, a read into nil found %v, want [false true]", seen)
+	}
+	if n := decodes.Load(); n != 0 {
+		t.Errorf("a read into nil decoded the record %d times", n)
+	}
+}

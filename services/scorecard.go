@@ -291,8 +291,7 @@ func decide(tx linkfin.Tx, p *linkfin.Program, r graded) (*linkfin.Program, *lin
 	m := linkfin.ScoreModels()[linkfin.CurrentScoreModel]
 	// The model's weights and bands are in the log from the first decision made
 	// under it, so anyone can work a decision out again.
-	var stored linkfin.ScoreModel
-	if found, err := tx.Get(linkfin.KindScoreModel, m.ID, &stored); err != nil {
+	if found, err := tx.Get(linkfin.KindScoreModel, m.ID, nil); err != nil {
 		return nil, nil, err
 	} else if !found {
 		if err := tx.Put(linkfin.KindScoreModel, m.ID, m, "score_model.published"); err != nil {
@@ -303,25 +302,22 @@ func decide(tx linkfin.Tx, p *linkfin.Program, r graded) (*linkfin.Program, *lin
 	if _, err := tx.Get(linkfin.KindScorecard, linkfin.ScorecardID(requester, ""), &card); err != nil {
 		return nil, nil, err
 	}
-	sc := m.Compute(linkfin.ScoreInputs{Counts: card.ScoreCounts}, tx.Now())
-	d := &linkfin.CreditDecision{Score: sc.Score, Grade: sc.Grade, ModelVersion: sc.ModelVersion, AsOf: sc.AsOf,
-		Reasons: []linkfin.ReasonCode{}, Inputs: &sc.Inputs}
-	for _, r := range sc.Reasons {
-		d.Reasons = append(d.Reasons, linkfin.ReasonCode{Code: r.Code, Lost: r.Lost})
-	}
+	in := linkfin.ScoreInputs{Counts: card.ScoreCounts}
+	d := m.Decision(in, tx.Now())
 	floor, setBy, whose := p.DeclineBelow, "program", "program "+p.ID
 	if f := p.Funder(funderID); f != nil && f.GradeFloor != "" && (floor == "" || m.GradeRank(f.GradeFloor) < m.GradeRank(floor)) {
 		floor, setBy, whose = f.GradeFloor, "funder", "funder "+funderID
 	}
-	if floor != "" && m.GradeRank(sc.Grade) > m.GradeRank(floor) {
+	if floor != "" && m.GradeRank(d.Grade) > m.GradeRank(floor) {
 		// The refusal is answered, and kept under the request's idempotency key, as a
-		// code and a message that carries the reasons, each by its code.
+		// code and a message that carries the reasons, each by its code and sentence.
+		d.Inputs = &in
 		var why strings.Builder
-		for _, r := range sc.Reasons {
+		for _, r := range m.Compute(in, d.AsOf).Reasons {
 			fmt.Fprintf(&why, " [%s] %s", r.Code, r.EN)
 		}
 		refusal := linkfin.Errorf(EGRADE, "%s is graded %s (score %d of 100, model %s); %s finances grade %s and better. Reasons:%s",
-			requester, sc.Grade, sc.Score, sc.ModelVersion, whose, floor, why.String())
+			requester, d.Grade, d.Score, d.ModelVersion, whose, floor, why.String())
 		// Asked of a live funder of the program, it is also kept as a declined
 		// request (the decision, whose floor) that the requester, the funder and the
 		// anchor see; a request of anyone else is refused for that first, and is
@@ -340,9 +336,8 @@ func decide(tx linkfin.Tx, p *linkfin.Program, r graded) (*linkfin.Program, *lin
 	}
 	// A quote keeps no inputs: they are the supplier's scorecard as it was then, the
 	// version the log has before the quote's event (WholeDecision reads it back).
-	d.Inputs = nil
-	d.Terms = p.GradeTermsFor(sc.Grade)
-	return gradedTerms(p, sc.Grade), d, nil
+	d.Terms = p.GradeTermsFor(d.Grade)
+	return gradedTerms(p, d.Grade), d, nil
 }
 
 // gradedTerms is the program with the terms of the grade in place of its own: the

@@ -29,32 +29,40 @@ func notFound(kind, id string) error {
 
 // Read reads a record the viewer sees.
 func Read(ctx context.Context, s linkfin.PartyReader, v linkfin.Viewer, kind, id string) (*linkfin.Object, error) {
+	o, _, err := ReadValue(ctx, s, v, kind, id)
+	return o, err
+}
+
+// ReadValue reads a record the viewer sees, and the value of it that naming its
+// parties decoded (linkfin.DecodeParties: nil for a kind without parties), so that a
+// caller that needs the value does not decode it again. The value is the caller's own.
+func ReadValue(ctx context.Context, s linkfin.PartyReader, v linkfin.Viewer, kind, id string) (*linkfin.Object, any, error) {
 	o, err := s.Object(ctx, kind, id)
 	if linkfin.ErrorCode(err) == linkfin.ENOTFOUND {
-		return nil, notFound(kind, id)
+		return nil, nil, notFound(kind, id)
 	} else if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	parties, err := linkfin.PartiesOf(kind, o.Data)
+	value, parties, err := linkfin.DecodeParties(kind, o.Data)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if v.Party(parties) {
-		return o, nil
+		return o, value, nil
 	}
 	// A former party sees the record as its lists show it: the party index, which
 	// only grows, is what both read.
 	if v.Org == "" {
-		return nil, notFound(kind, id)
+		return nil, nil, notFound(kind, id)
 	}
 	was, err := s.WasParty(ctx, kind, id, v.Org)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if !was {
-		return nil, notFound(kind, id)
+		return nil, nil, notFound(kind, id)
 	}
-	return o, nil
+	return o, value, nil
 }
 
 // ReadAs decodes a record the viewer sees into out.

@@ -300,3 +300,33 @@ func TestEventsSeenByParties(t *testing.T) {
 		t.Fatalf("second page: %+v, %v", page, err)
 	}
 }
+
+// ReadValue answers, with the record, the value its tenancy check decoded: the
+// record's JSON as its kind's type, the caller's own to change, and not found to a
+// viewer that may not see it, as Read is.
+func TestReadValueIsTheRecordDecoded(t *testing.T) {
+	w := traded(t)
+	ctx := context.Background()
+	o, v, err := services.ReadValue(ctx, w.db, org("tier1"), linkfin.KindFinancing, "f1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, ok := v.(*linkfin.Financing)
+	var want linkfin.Financing
+	if err := json.Unmarshal(o.Data, &want); err != nil || !ok || f.ID != "f1" || f.Status != want.Status || f.Quote.Price != want.Quote.Price {
+		t.Fatalf("the value %T %+v, its record decoded %+v (%v)", v, v, want, err)
+	}
+	f.Status = "changed"
+	_, again, err := services.ReadValue(ctx, w.db, org("bank"), linkfin.KindFinancing, "f1")
+	if err != nil || again.(*linkfin.Financing).Status != want.Status {
+		t.Fatalf("a second read after the first's value changed: %+v (%v)", again, err)
+	}
+	_, _, err = services.ReadValue(ctx, w.db, org("lone"), linkfin.KindFinancing, "f1")
+	wantNotFound(t, err, "financing f1 not found")
+	// A kind that names no parties is not decoded, and only the operator sees it.
+	if o, v, err := services.ReadValue(ctx, w.db, operator, linkfin.KindMaturity, "auto-scf@2027-02-01"); err != nil || o == nil || v != nil {
+		t.Fatalf("a maturity read by the operator: %v, %v, %v", o, v, err)
+	}
+	_, _, err = services.ReadValue(ctx, w.db, org("anchor"), linkfin.KindMaturity, "auto-scf@2027-02-01")
+	wantNotFound(t, err, "maturity auto-scf@2027-02-01 not found")
+}

@@ -28,8 +28,12 @@ import (
 // anything else (a json.RawMessage, a smaller struct) it decodes the JSON. A value that
 // v already points to is decoded into, as json.Unmarshal does: only the zero value is
 // simply replaced. A version that keeps *val may drop its JSON (data nil): it is encoded
-// again from *val for a reader that needs it.
+// again from *val for a reader that needs it. Into nil, Get reads nothing: the caller
+// only asks whether the record exists.
 func Get(kind string, data []byte, val *any, v any) error {
+	if v == nil {
+		return nil
+	}
 	t := valueType(kind)
 	dst := reflect.ValueOf(v)
 	if t == nil || dst.Type() != t || dst.IsNil() || !zero(dst) {
