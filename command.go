@@ -110,16 +110,25 @@ type Validator interface {
 // transfer ids are timestamps or counters never meets them.
 const ReservedLedgerIDs = 1 << 62
 
+// CheckRecordEvent is what EncodeRecord checks before it encodes: the kind is
+// registered, and the event is one of that kind.
+func CheckRecordEvent(kind, event string) error {
+	if !strings.HasPrefix(event, kind+".") {
+		return fmt.Errorf("put: event %q of a %s record must start with %q", event, kind, kind+".")
+	}
+	if !KnownKind(kind) {
+		return fmt.Errorf("put: %q is not a registered record kind (see linkfin.RegisterKind)", kind)
+	}
+	return nil
+}
+
 // EncodeRecord checks a record that Tx.Put writes, and returns its JSON: the kind is
 // registered (RegisterKind), the event is one of that kind ("<kind>.<what happened>")
 // and the JSON holds the record's id as its "id". The auditor reads every record of
 // the log by its kind and id, so nothing is written that it could not read.
 func EncodeRecord(kind, id string, v any, event string) ([]byte, error) {
-	if !strings.HasPrefix(event, kind+".") {
-		return nil, fmt.Errorf("put: event %q of a %s record must start with %q", event, kind, kind+".")
-	}
-	if !KnownKind(kind) {
-		return nil, fmt.Errorf("put: %q is not a registered record kind (see linkfin.RegisterKind)", kind)
+	if err := CheckRecordEvent(kind, event); err != nil {
+		return nil, err
 	}
 	data, err := json.Marshal(v)
 	if err != nil {

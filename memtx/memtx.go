@@ -41,9 +41,13 @@ type DB struct {
 	events   []linkfin.Event
 	kinds    map[string]*kindIndex // each kind's ids, for the lists
 
-	// sink, when set, takes each event in place of the log kept in memory.
-	sink func(linkfin.Event)
-	seq  int64
+	// counting: the log is counted, not kept (CountEvents).
+	counting bool
+	seq      int64
+
+	// spare is the view the last command ran in, cleared and used again by the next
+	// (commands run one at a time, and none keeps its Tx once it has run).
+	spare *tx
 }
 
 // record is one version of a record: its JSON, and its value (see recordcache), which
@@ -97,12 +101,23 @@ func New(now func() time.Time) *DB {
 		parties: make(map[linkfin.ObjectKey][]string), kinds: make(map[string]*kindIndex)}
 }
 
-// SendEvents hands each event, as it is logged, to fn instead of keeping it: for a
-// long run, whose log would not fit in memory. Events then returns none.
-func (db *DB) SendEvents(fn func(linkfin.Event)) {
+// CountEvents counts the events of the log instead of keeping them: for a long run,
+// whose log would not fit in memory. Events then returns none, and EventCount how
+// many there were. Nothing then reads an event's JSON, so it is not made, nor the JSON
+// of a record written, where the record is sure to encode (recordcache.Encodes): that
+// is made only for a reader of it (Object, ListObjects), and a record that cannot be
+// encoded still fails the command that writes it.
+func (db *DB) CountEvents() {
 	db.mu.Lock()
 	defer db.mu.Unlock()
-	db.sink = fn
+	db.counting = true
+}
+
+// EventCount is how many events the commands logged.
+func (db *DB) EventCount() int64 {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	return db.seq
 }
 
 // Run runs one command and decodes its value into v (if v is not nil), as
@@ -197,15 +212,15 @@ func (db *DB) expire() {
 // with a timeout to the expiry queue.
 func (db *DB) commit() {
 	ch := db.state.Changes()
-	for i := range ch.Events {
-		ev := ch.Events[i].LogEvent()
-		ev.Seq = db.seq
-		db.seq++
-		if db.sink != nil {
-			db.sink(ev)
-			continue
+	if db.counting {
+		db.seq += int64(len(ch.Events))
+	} else {
+		for i := range ch.Events {
+			ev := ch.Events[i].LogEvent()
+			ev.Seq = db.seq
+			db.seq++
+			db.events = append(db.events, ev)
 		}
-		db.events = append(db.events, ev)
 	}
 	n := len(db.expiries)
 	for id := range ch.NewPending {
@@ -225,8 +240,12 @@ func (db *DB) commit() {
 // prepare loads what the command names, as the engine's prefetch does: its Keys, then
 // its DependentKeys until they name nothing new, then its ledger rows.
 func (db *DB) prepare(c linkfin.Command) *tx {
-	tx := &tx{db: db}
-	tx.keys.entries = tx.keys.first[:0]
+	if db.spare == nil {
+		db.spare = &tx{db: db, accounts: map[int64]bool{}, transfers: map[int64]bool{}}
+		db.spare.keys.entries = db.spare.keys.first[:0]
+	}
+	tx := db.spare
+	tx.reset()
 	for _, k := range c.Keys() {
 		tx.load(k).flags |= listed
 	}
@@ -251,16 +270,28 @@ func (db *DB) prepare(c linkfin.Command) *tx {
 	}
 	if lc, ok := c.(linkfin.LedgerCommand); ok {
 		accounts, transfers := lc.LedgerKeys(records{tx})
-		tx.accounts = make(map[int64]bool, len(accounts))
 		for _, id := range accounts {
 			tx.accounts[id] = true
 		}
-		tx.transfers = make(map[int64]bool, len(transfers))
 		for _, id := range transfers {
 			tx.transfers[id] = true
 		}
 	}
 	return tx
+}
+
+// reset clears what the last command did with the view, keeping the room it took.
+func (tx *tx) reset() {
+	clear(tx.keys.entries) // nothing of the last command's records is kept alive
+	tx.keys.entries = tx.keys.entries[:0]
+	if tx.keys.index != nil {
+		clear(tx.keys.index)
+		tx.keys.spare, tx.keys.index = tx.keys.index, nil
+	}
+	clear(tx.made)
+	tx.made = tx.made[:0]
+	clear(tx.accounts)
+	clear(tx.transfers)
 }
 
 // load loads the record k for the command, and returns its entry (valid until the
@@ -309,6 +340,7 @@ type keySet struct {
 	entries []keyEntry
 	first   [8]keyEntry               // where entries start: most commands list fewer
 	index   map[linkfin.ObjectKey]int // from indexFrom entries on
+	spare   map[linkfin.ObjectKey]int // an index cleared, for the next that needs one
 }
 
 type keyEntry struct {
@@ -348,7 +380,10 @@ func (s *keySet) add(k linkfin.ObjectKey) *keyEntry {
 	case s.index != nil:
 		s.index[k] = n - 1
 	case n >= indexFrom:
-		s.index = make(map[linkfin.ObjectKey]int, 2*n)
+		s.index, s.spare = s.spare, nil
+		if s.index == nil {
+			s.index = make(map[linkfin.ObjectKey]int, 2*n)
+		}
 		for i, e := range s.entries {
 			s.index[e.key] = i
 		}
@@ -383,7 +418,14 @@ func (tx *tx) Get(kind, id string, v any) (bool, error) {
 }
 
 func (tx *tx) Put(kind, id string, v any, event string) error {
-	data, err := linkfin.EncodeRecord(kind, id, v, event)
+	var data []byte
+	var err error
+	if tx.db.counting && recordcache.Encodes(kind, id, v) {
+		// Nothing reads the event's JSON, and the record's is made when read.
+		err = linkfin.CheckRecordEvent(kind, event)
+	} else {
+		data, err = linkfin.EncodeRecord(kind, id, v, event)
+	}
 	if err != nil {
 		return err
 	}
@@ -456,9 +498,6 @@ func (tx *tx) CreateNewAccounts(accounts ...ledger.Account) error {
 	if len(tx.made) == 0 {
 		return fmt.Errorf("memtx: new ledger accounts from a command that made no new id")
 	}
-	if tx.accounts == nil {
-		tx.accounts = make(map[int64]bool, len(accounts))
-	}
 	for _, a := range accounts {
 		tx.accounts[a.ID] = true
 	}
@@ -479,9 +518,6 @@ func (tx *tx) Transfer(transfers ...ledger.Transfer) error {
 	}
 	if err := tx.db.state.TransferAll(transfers...); err != nil {
 		return err
-	}
-	if tx.transfers == nil {
-		tx.transfers = make(map[int64]bool, len(transfers))
 	}
 	for _, t := range transfers {
 		tx.transfers[t.ID] = true

@@ -3,6 +3,7 @@ package memtx_test
 import (
 	"context"
 	"encoding/json"
+	"math"
 	"reflect"
 	"sync/atomic"
 	"testing"
@@ -300,5 +301,94 @@ func TestGetIntoNilOnlyAsks(t *testing.T) {
 	}
 	if n := decodes.Load(); n != 0 {
 		t.Errorf("a read into nil decoded the record %d times", n)
+	}
+}
+
+const kindDated = "memtx_dated"
+
+// dated is a test record with every part whose value may fail to encode.
+type dated struct {
+	ID     string             `json:"id"`
+	At     time.Time          `json:"at"`
+	Score  float64            `json:"score"`
+	Basis  linkfin.DayCount   `json:"basis"`
+	Rate   linkfin.Rate       `json:"rate"`
+	Due    *time.Time         `json:"due,omitempty"`
+	Scores map[string]float64 `json:"scores,omitempty"`
+	Times  []time.Time        `json:"times,omitempty"`
+}
+
+func init() { linkfin.RegisterKind(kindDated, func() any { return new(dated) }) }
+
+// putDated writes v as the dated record id.
+type putDated struct {
+	id string
+	v  any
+}
+
+func (p *putDated) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{{Kind: kindDated, ID: p.id}}
+}
+
+func (p *putDated) Apply(tx linkfin.Tx) (any, error) {
+	return nil, tx.Put(kindDated, p.id, p.v, kindDated+".made")
+}
+
+// A DB that counts its events encodes a record only when it is read, where it is sure
+// to encode; one that cannot be encoded, or does not hold its id, still fails the
+// command that writes it, and changes nothing, as where every record is encoded at
+// once. What is read is what was written.
+func TestCountedRecordsEncodeOrFail(t *testing.T) {
+	rate, err := linkfin.ParseRate("0.035")
+	if err != nil {
+		t.Fatal(err)
+	}
+	good := func() *dated {
+		due := start.AddDate(0, 2, 0)
+		return &dated{ID: "d", At: start, Score: 0.5, Basis: linkfin.ACT360, Rate: rate,
+			Due: &due, Scores: map[string]float64{"a": 1}, Times: []time.Time{start}}
+	}
+	bad := map[string]func(*dated){
+		"a year past 9999":          func(d *dated) { d.At = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC) },
+		"a negative year":           func(d *dated) { d.At = time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC) },
+		"a time behind a pointer":   func(d *dated) { d.Due = new(time.Time); *d.Due = time.Date(12000, 1, 1, 0, 0, 0, 0, time.UTC) },
+		"a time in a list":          func(d *dated) { d.Times = append(d.Times, time.Date(10001, 1, 1, 0, 0, 0, 0, time.UTC)) },
+		"a zone a day ahead":        func(d *dated) { d.At = start.In(time.FixedZone("far", 25*3600)) },
+		"NaN":                       func(d *dated) { d.Score = math.NaN() },
+		"an infinity in a map":      func(d *dated) { d.Scores["b"] = math.Inf(-1) },
+		"a day count that is none":  func(d *dated) { d.Basis = 0 },
+		"another id than the key's": func(d *dated) { d.ID = "other" },
+	}
+	for _, counting := range []bool{false, true} {
+		db := memtx.New(func() time.Time { return start })
+		if counting {
+			db.CountEvents()
+		}
+		for name, spoil := range bad {
+			d := good()
+			spoil(d)
+			err := db.Run(context.Background(), &putDated{"d", d}, nil)
+			if err == nil {
+				t.Errorf("counting %v: a record with %s was written", counting, name)
+			}
+			if ok, _ := db.Get(kindDated, "d", &dated{}); ok {
+				t.Fatalf("counting %v: a record with %s is stored", counting, name)
+			}
+		}
+		for _, v := range []any{good(), *good()} {
+			if err := db.Run(context.Background(), &putDated{"d", v}, nil); err != nil {
+				t.Fatalf("counting %v: %v", counting, err)
+			}
+			o, err := db.Object(context.Background(), kindDated, "d")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want, _ := json.Marshal(good()); string(o.Data) != string(want) {
+				t.Errorf("counting %v: the record reads %s, want %s", counting, o.Data, want)
+			}
+		}
+		if n, want := db.EventCount(), int64(2); n != want || counting != (len(db.Events()) == 0) {
+			t.Errorf("counting %v: %d events counted (want %d), %d kept", counting, n, want, len(db.Events()))
+		}
 	}
 }

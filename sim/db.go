@@ -39,18 +39,15 @@ type DB interface {
 }
 
 // inMemory is memtx, counting the events it logs instead of keeping them.
-type inMemory struct {
-	*memtx.DB
-	events int64
-}
+type inMemory struct{ *memtx.DB }
 
 func newInMemory(now func() time.Time) *inMemory {
 	m := &inMemory{DB: memtx.New(now)}
-	m.SendEvents(func(linkfin.Event) { m.events++ })
+	m.CountEvents()
 	return m
 }
 
-func (m *inMemory) Events() int64 { return m.events }
+func (m *inMemory) Events() int64 { return m.EventCount() }
 func (m *inMemory) Close() error  { return nil }
 
 // Origin is the origin line of the logs of the databases a run with Config.DBDir

@@ -1,0 +1,249 @@
+package recordcache
+
+import (
+	"math"
+	"reflect"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"linkfin"
+)
+
+// Encodes reports whether v, which a Put writes as the record (kind, id), is sure to
+// encode to JSON (json.Marshal cannot fail on it) holding id as its "id", as
+// linkfin.EncodeRecord requires: then a store that keeps the value (Value) may wait to
+// encode it until something reads its JSON, and the Put still fails exactly when it
+// would have. v must be a non-nil pointer to the kind's registered type, whose value
+// is kept (see Value); Encodes is false for anything it cannot prove, and the caller
+// then encodes v at once.
+//
+// What can fail to encode is known by type: a float that is NaN or infinite, a
+// time.Time outside the years 0 to 9999 or whose zone is not UTC, a day count that is
+// none, an interface, a channel, a function, a value that holds itself (a cycle), or a
+// type with JSON or text methods of its own other than linkfin's that cannot fail.
+func Encodes(kind, id string, v any) bool {
+	t := valueType(kind)
+	if t == nil || v == nil || id == "" || !utf8.ValidString(id) {
+		return false
+	}
+	p := reflect.ValueOf(v)
+	if p.Type() != t || p.IsNil() {
+		return false
+	}
+	plan := encodePlanOf(t.Elem())
+	if !plan.ok || plan.id < 0 {
+		return false
+	}
+	e := p.Elem()
+	if e.Field(plan.id).String() != id {
+		return false
+	}
+	return plan.check == nil || plan.check(e)
+}
+
+// encodePlan is what Encodes knows of a record type: whether its values can be proven
+// to encode (ok), the check a value must pass for it (nil: every value encodes), and
+// the index of its string field encoded as "id" (−1 if none).
+type encodePlan struct {
+	ok    bool
+	check func(reflect.Value) bool
+	id    int
+}
+
+var encodePlans sync.Map // reflect.Type → encodePlan
+
+func encodePlanOf(t reflect.Type) encodePlan {
+	if p, ok := encodePlans.Load(t); ok {
+		return p.(encodePlan)
+	}
+	check, ok := makeCheck(t, map[reflect.Type]bool{})
+	p := encodePlan{ok: ok, check: check, id: idField(t)}
+	encodePlans.Store(t, p)
+	return p
+}
+
+// idField returns the index of the one field of the struct t that JSON encodes as
+// "id", when it is a plain string tagged so, and t has no embedded field (whose own
+// fields could take the name): −1 otherwise.
+func idField(t reflect.Type) int {
+	if t.Kind() != reflect.Struct {
+		return -1
+	}
+	found := -1
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if f.Anonymous {
+			return -1
+		}
+		if !f.IsExported() {
+			continue
+		}
+		tag, hasTag := f.Tag.Lookup("json")
+		name, opts, _ := strings.Cut(tag, ",")
+		if !hasTag || name == "" {
+			name = f.Name
+		}
+		if name != "id" {
+			continue
+		}
+		if found >= 0 || f.Type.Kind() != reflect.String || !hasTag || hasOption(opts, "string") ||
+			implementsJSON(f.Type) {
+			return -1 // two fields named "id" are both dropped; a quoted one is not a string
+		}
+		found = i
+	}
+	return found
+}
+
+func hasOption(opts, want string) bool {
+	for opts != "" {
+		var o string
+		o, opts, _ = strings.Cut(opts, ",")
+		if o == want {
+			return true
+		}
+	}
+	return false
+}
+
+var (
+	timeType     = reflect.TypeFor[time.Time]()
+	dayCountType = reflect.TypeFor[linkfin.DayCount]()
+	// neverFail are linkfin's types with JSON or text methods that encode every value.
+	neverFail = map[reflect.Type]bool{
+		reflect.TypeFor[linkfin.Rate]():      true,
+		reflect.TypeFor[linkfin.Date]():      true,
+		reflect.TypeFor[linkfin.StringInt](): true,
+		reflect.TypeFor[linkfin.ID]():        true,
+	}
+)
+
+func implementsJSON(t reflect.Type) bool {
+	pt := reflect.PointerTo(t)
+	return t.Implements(jsonMarshaler) || pt.Implements(jsonMarshaler) ||
+		t.Implements(textMarshaler) || pt.Implements(textMarshaler)
+}
+
+// makeCheck returns the check a value of type t must pass to be sure to encode (nil
+// when every value does), and false when no check can tell (see Encodes). making
+// holds the types being walked: a type that holds itself may hold a cycle, which
+// JSON refuses.
+func makeCheck(t reflect.Type, making map[reflect.Type]bool) (func(reflect.Value) bool, bool) {
+	switch {
+	case neverFail[t]:
+		return nil, true
+	case t == timeType:
+		return func(v reflect.Value) bool {
+			var tm time.Time
+			if v.CanAddr() {
+				tm = *(*time.Time)(v.Addr().UnsafePointer()) // no copy to the heap
+			} else {
+				tm = v.Interface().(time.Time)
+			}
+			y := tm.Year()
+			return y >= 0 && y <= 9999 && tm.Location() == time.UTC
+		}, true
+	case t == dayCountType:
+		return func(v reflect.Value) bool { return linkfin.DayCount(v.Int()).Basis() != 0 }, true
+	case t.Kind() != reflect.Pointer && implementsJSON(t):
+		// (A pointer has its element's methods, and is encoded as its element is, or
+		// as null: its element is checked below.)
+		return nil, false
+	}
+	if making[t] {
+		return nil, false
+	}
+	making[t] = true
+	defer delete(making, t)
+	switch t.Kind() {
+	case reflect.Bool, reflect.String,
+		reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return nil, true
+	case reflect.Float32, reflect.Float64:
+		return func(v reflect.Value) bool {
+			f := v.Float()
+			return !math.IsNaN(f) && !math.IsInf(f, 0)
+		}, true
+	case reflect.Pointer:
+		elem, ok := makeCheck(t.Elem(), making)
+		if !ok || elem == nil {
+			return nil, ok
+		}
+		return func(v reflect.Value) bool { return v.IsNil() || elem(v.Elem()) }, true
+	case reflect.Slice, reflect.Array:
+		elem, ok := makeCheck(t.Elem(), making)
+		if !ok || elem == nil {
+			return nil, ok
+		}
+		return func(v reflect.Value) bool {
+			for i := range v.Len() {
+				if !elem(v.Index(i)) {
+					return false
+				}
+			}
+			return true
+		}, true
+	case reflect.Map:
+		switch k := t.Key(); {
+		case k.Kind() == reflect.String:
+		case implementsJSON(k):
+			return nil, false
+		default:
+			switch k.Kind() {
+			case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+				reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+			default:
+				return nil, false
+			}
+		}
+		elem, ok := makeCheck(t.Elem(), making)
+		if !ok || elem == nil {
+			return nil, ok
+		}
+		return func(v reflect.Value) bool {
+			for it := v.MapRange(); it.Next(); {
+				if !elem(it.Value()) {
+					return false
+				}
+			}
+			return true
+		}, true
+	case reflect.Struct:
+		type field struct {
+			i     int
+			check func(reflect.Value) bool
+		}
+		var checks []field
+		for i := range t.NumField() {
+			f := t.Field(i)
+			if f.Anonymous {
+				return nil, false // JSON walks into it by rules not followed here
+			}
+			if !f.IsExported() || f.Tag.Get("json") == "-" {
+				continue // not encoded
+			}
+			c, ok := makeCheck(f.Type, making)
+			if !ok {
+				return nil, false
+			}
+			if c != nil {
+				checks = append(checks, field{i, c})
+			}
+		}
+		if len(checks) == 0 {
+			return nil, true
+		}
+		return func(v reflect.Value) bool {
+			for _, f := range checks {
+				if !f.check(v.Field(f.i)) {
+					return false
+				}
+			}
+			return true
+		}, true
+	}
+	return nil, false // an interface, a channel, a function, a complex number, …
+}
