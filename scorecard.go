@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math/bits"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -253,11 +255,13 @@ func linear(weight, v, zero int64) int64 {
 	return weight * (zero - v) / zero
 }
 
-// monthIndex numbers a calendar month ("2026-01") from year 0.
+// monthIndex numbers a calendar month ("2026-01", as the scorecards keep them) from
+// year 0.
 func monthIndex(m string) int64 {
-	var y, mo int64
-	fmt.Sscanf(m, "%d-%d", &y, &mo)
-	return y*12 + mo - 1
+	y, mo, _ := strings.Cut(m, "-")
+	year, _ := strconv.ParseInt(y, 10, 64)
+	month, _ := strconv.ParseInt(mo, 10, 64)
+	return year*12 + month - 1
 }
 
 // Compute works out the score of in as of now: its factors, its grade, and the
@@ -371,7 +375,8 @@ func variation(months []MonthVolume, today Date, minMonths int) (int64, bool) {
 	if len(months) == 0 {
 		return 0, false
 	}
-	last := monthIndex(today.String()[:7])
+	year, month, _ := today.YMD()
+	last := int64(year)*12 + int64(month) - 1
 	first := max(monthIndex(months[0].Month), last-ScoreMonths+1)
 	n := last - first + 1
 	if n < int64(minMonths) {
