@@ -35,8 +35,7 @@ type DB struct {
 	mu       sync.Mutex
 	now      func() time.Time
 	state    *ledger.State
-	objects  map[linkfin.ObjectKey]*record
-	parties  map[linkfin.ObjectKey][]string // the party index: who is or was party to a record
+	objects  map[linkfin.ObjectKey]*slot
 	expiries []expiry
 	events   []linkfin.Event
 	kinds    map[string]*kindIndex // each kind's ids, for the lists
@@ -48,6 +47,21 @@ type DB struct {
 	// spare is the view the last command ran in, cleared and used again by the next
 	// (commands run one at a time, and none keeps its Tx once it has run).
 	spare *tx
+}
+
+// slot holds a record: its version stored, and the party index's entry for it (who
+// is or was party to it). A command loads the slot, and writes into it, once.
+type slot struct {
+	cur     *record
+	parties []string
+}
+
+// version is the version the slot holds; nil for an absent record.
+func (s *slot) version() *record {
+	if s == nil {
+		return nil
+	}
+	return s.cur
 }
 
 // record is one version of a record: its JSON, and its value (see recordcache), which
@@ -97,8 +111,8 @@ type expiry struct{ at, id int64 }
 // New returns an empty DB whose commands run at the times now gives (the engine's
 // clock: a batch's time is never before the last one's).
 func New(now func() time.Time) *DB {
-	return &DB{now: now, state: ledger.NewState(), objects: make(map[linkfin.ObjectKey]*record),
-		parties: make(map[linkfin.ObjectKey][]string), kinds: make(map[string]*kindIndex)}
+	return &DB{now: now, state: ledger.NewState(), objects: make(map[linkfin.ObjectKey]*slot),
+		kinds: make(map[string]*kindIndex)}
 }
 
 // CountEvents counts the events of the log instead of keeping them: for a long run,
@@ -163,16 +177,12 @@ func (db *DB) Run(ctx context.Context, c linkfin.Command, v any) error {
 		if r == nil {
 			continue
 		}
-		// As a store's index: every party a version names, kept when it no longer is.
-		for _, p := range r.obj.Parties {
-			if !slices.Contains(db.parties[k], p) {
-				db.parties[k] = append(db.parties[k], p)
-			}
-		}
-		r.obj.Parties = nil
-		if e.base == nil {
+		s := e.slot
+		if s == nil {
 			// A new record (a command writes only what it listed, so loaded, or what
 			// NewID named, which no record has).
+			s = &slot{}
+			db.objects[k] = s
 			ix := db.kinds[k.Kind]
 			if ix == nil {
 				ix = &kindIndex{sorted: true}
@@ -181,7 +191,14 @@ func (db *DB) Run(ctx context.Context, c linkfin.Command, v any) error {
 			ix.sorted = ix.sorted && (len(ix.ids) == 0 || ix.ids[len(ix.ids)-1] < k.ID)
 			ix.ids = append(ix.ids, k.ID)
 		}
-		db.objects[k] = r
+		// As a store's index: every party a version names, kept when it no longer is.
+		for _, p := range r.obj.Parties {
+			if !slices.Contains(s.parties, p) {
+				s.parties = append(s.parties, p)
+			}
+		}
+		r.obj.Parties = nil
+		s.cur = r
 		if r.lean {
 			r.obj.Data = nil
 		}
@@ -300,7 +317,8 @@ func (tx *tx) load(k linkfin.ObjectKey) *keyEntry {
 	e := tx.keys.add(k)
 	if e.flags&loaded == 0 {
 		e.flags |= loaded
-		e.base = tx.db.objects[k]
+		e.slot = tx.db.objects[k]
+		e.base = e.slot.version()
 	}
 	return e
 }
@@ -346,6 +364,7 @@ type keySet struct {
 type keyEntry struct {
 	key   linkfin.ObjectKey
 	flags keyFlags
+	slot  *slot   // once loaded, where the record is kept (nil: absent)
 	base  *record // once loaded, the version before the command (nil: absent)
 	write *record // the version the command wrote last, if it wrote one
 }
@@ -552,7 +571,7 @@ func (tx *tx) ExistingTransfer(id int64) *ledger.Transfer {
 func (db *DB) Get(kind, id string, v any) (bool, error) {
 	db.mu.Lock()
 	defer db.mu.Unlock()
-	return db.objects[linkfin.ObjectKey{Kind: kind, ID: id}].get(kind, v)
+	return db.objects[linkfin.ObjectKey{Kind: kind, ID: id}].version().get(kind, v)
 }
 
 // Object returns a copy of the stored record (kind, id); an absent one is not_found,
@@ -560,7 +579,7 @@ func (db *DB) Get(kind, id string, v any) (bool, error) {
 func (db *DB) Object(_ context.Context, kind, id string) (*linkfin.Object, error) {
 	db.mu.Lock()
 	defer db.mu.Unlock()
-	r := db.objects[linkfin.ObjectKey{Kind: kind, ID: id}]
+	r := db.objects[linkfin.ObjectKey{Kind: kind, ID: id}].version()
 	if r == nil {
 		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "%s %s not found", kind, id)
 	}
@@ -609,7 +628,7 @@ func (db *DB) ListObjects(_ context.Context, kind, after string, limit int) ([]l
 	i, _ := slices.BinarySearch(ids, after)
 	for ; i < len(ids) && len(out) < limit; i++ {
 		if ids[i] > after {
-			o, err := db.objects[linkfin.ObjectKey{Kind: kind, ID: ids[i]}].object(false)
+			o, err := db.objects[linkfin.ObjectKey{Kind: kind, ID: ids[i]}].cur.object(false)
 			if err != nil {
 				return nil, err
 			}
@@ -665,9 +684,11 @@ func (db *DB) ListObjectsByParty(_ context.Context, kind, party, after string, l
 	ids := db.ids(kind)
 	i, _ := slices.BinarySearch(ids, after)
 	for ; i < len(ids) && len(out) < limit; i++ {
-		k := linkfin.ObjectKey{Kind: kind, ID: ids[i]}
-		if ids[i] > after && slices.Contains(db.parties[k], party) {
-			o, err := db.objects[k].object(false)
+		if ids[i] <= after {
+			continue
+		}
+		if s := db.objects[linkfin.ObjectKey{Kind: kind, ID: ids[i]}]; slices.Contains(s.parties, party) {
+			o, err := s.cur.object(false)
 			if err != nil {
 				return nil, err
 			}
@@ -681,7 +702,11 @@ func (db *DB) ListObjectsByParty(_ context.Context, kind, party, after string, l
 func (db *DB) WasParty(_ context.Context, kind, id, party string) (bool, error) {
 	db.mu.Lock()
 	defer db.mu.Unlock()
-	return slices.Contains(db.parties[linkfin.ObjectKey{Kind: kind, ID: id}], party), nil
+	var parties []string
+	if s := db.objects[linkfin.ObjectKey{Kind: kind, ID: id}]; s != nil {
+		parties = s.parties
+	}
+	return slices.Contains(parties, party), nil
 }
 
 var _ linkfin.PartyReader = (*DB)(nil)

@@ -3,6 +3,7 @@ package recordcache
 import (
 	"math"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -22,7 +23,8 @@ import (
 // What can fail to encode is known by type: a float that is NaN or infinite, a
 // time.Time outside the years 0 to 9999 or whose zone is not UTC, a day count that is
 // none, an interface, a channel, a function, a value that holds itself (a cycle), or a
-// type with JSON or text methods of its own other than linkfin's that cannot fail.
+// type with JSON or text methods of its own other than linkfin's that cannot fail, an
+// embedded field that is no struct, two fields of one name.
 func Encodes(kind, id string, v any) bool {
 	t := valueType(kind)
 	if t == nil || v == nil || id == "" || !utf8.ValidString(id) {
@@ -33,11 +35,11 @@ func Encodes(kind, id string, v any) bool {
 		return false
 	}
 	plan := encodePlanOf(t.Elem())
-	if !plan.ok || plan.id < 0 {
+	if !plan.ok || plan.id == nil {
 		return false
 	}
 	e := p.Elem()
-	if e.Field(plan.id).String() != id {
+	if e.FieldByIndex(plan.id).String() != id {
 		return false
 	}
 	return plan.check == nil || plan.check(e)
@@ -45,11 +47,11 @@ func Encodes(kind, id string, v any) bool {
 
 // encodePlan is what Encodes knows of a record type: whether its values can be proven
 // to encode (ok), the check a value must pass for it (nil: every value encodes), and
-// the index of its string field encoded as "id" (−1 if none).
+// the path to its string field encoded as "id" (nil if none).
 type encodePlan struct {
 	ok    bool
 	check func(reflect.Value) bool
-	id    int
+	id    []int
 }
 
 var encodePlans sync.Map // reflect.Type → encodePlan
@@ -64,37 +66,80 @@ func encodePlanOf(t reflect.Type) encodePlan {
 	return p
 }
 
-// idField returns the index of the one field of the struct t that JSON encodes as
-// "id", when it is a plain string tagged so, and t has no embedded field (whose own
-// fields could take the name): −1 otherwise.
-func idField(t reflect.Type) int {
+// idField returns the path to the one field of the struct t that JSON encodes as
+// "id", when it is a plain string tagged so: nil otherwise.
+func idField(t reflect.Type) []int {
 	if t.Kind() != reflect.Struct {
-		return -1
+		return nil
 	}
-	found := -1
+	fields, ok := jsonFields(t, nil)
+	if !ok {
+		return nil
+	}
+	for _, f := range fields {
+		if f.name == "id" && f.tagged && f.typ.Kind() == reflect.String && !hasOption(f.opts, "string") &&
+			!implementsJSON(f.typ) {
+			return f.index
+		}
+	}
+	return nil
+}
+
+// jsonField is a field JSON encodes: its path from the outer struct, its name, the
+// options of its tag, and whether the tag named it.
+type jsonField struct {
+	index  []int
+	name   string
+	opts   string
+	tagged bool
+	typ    reflect.Type
+}
+
+// jsonFields lists the fields JSON encodes of the struct t (at index within the
+// outer struct), the fields of an embedded struct among them: false when an embedded
+// field is anything else (a pointer, a type that is no struct, one tagged with a
+// name), or when two fields have one name, which JSON resolves by rules not followed
+// here.
+func jsonFields(t reflect.Type, index []int) ([]jsonField, bool) {
+	var out []jsonField
 	for i := range t.NumField() {
 		f := t.Field(i)
+		tag, hasTag := f.Tag.Lookup("json")
+		if tag == "-" {
+			continue
+		}
+		name, opts, _ := strings.Cut(tag, ",")
+		at := append(slices.Clone(index), i)
 		if f.Anonymous {
-			return -1
+			if name != "" || f.Type.Kind() != reflect.Struct || implementsJSON(f.Type) {
+				return nil, false
+			}
+			inner, ok := jsonFields(f.Type, at)
+			if !ok {
+				return nil, false
+			}
+			out = append(out, inner...)
+			continue
 		}
 		if !f.IsExported() {
 			continue
 		}
-		tag, hasTag := f.Tag.Lookup("json")
-		name, opts, _ := strings.Cut(tag, ",")
-		if !hasTag || name == "" {
+		tagged := hasTag && name != ""
+		if !tagged {
 			name = f.Name
 		}
-		if name != "id" {
-			continue
-		}
-		if found >= 0 || f.Type.Kind() != reflect.String || !hasTag || hasOption(opts, "string") ||
-			implementsJSON(f.Type) {
-			return -1 // two fields named "id" are both dropped; a quoted one is not a string
-		}
-		found = i
+		out = append(out, jsonField{index: at, name: name, opts: opts, tagged: tagged, typ: f.Type})
 	}
-	return found
+	if index == nil {
+		seen := map[string]bool{}
+		for _, f := range out {
+			if seen[f.name] {
+				return nil, false
+			}
+			seen[f.name] = true
+		}
+	}
+	return out, true
 }
 
 func hasOption(opts, want string) bool {
@@ -212,25 +257,22 @@ func makeCheck(t reflect.Type, making map[reflect.Type]bool) (func(reflect.Value
 			return true
 		}, true
 	case reflect.Struct:
+		fields, ok := jsonFields(t, nil)
+		if !ok {
+			return nil, false
+		}
 		type field struct {
-			i     int
+			index []int
 			check func(reflect.Value) bool
 		}
 		var checks []field
-		for i := range t.NumField() {
-			f := t.Field(i)
-			if f.Anonymous {
-				return nil, false // JSON walks into it by rules not followed here
-			}
-			if !f.IsExported() || f.Tag.Get("json") == "-" {
-				continue // not encoded
-			}
-			c, ok := makeCheck(f.Type, making)
+		for _, f := range fields {
+			c, ok := makeCheck(f.typ, making)
 			if !ok {
 				return nil, false
 			}
 			if c != nil {
-				checks = append(checks, field{i, c})
+				checks = append(checks, field{f.index, c})
 			}
 		}
 		if len(checks) == 0 {
@@ -238,7 +280,7 @@ func makeCheck(t reflect.Type, making map[reflect.Type]bool) (func(reflect.Value
 		}
 		return func(v reflect.Value) bool {
 			for _, f := range checks {
-				if !f.check(v.Field(f.i)) {
+				if !f.check(v.FieldByIndex(f.index)) {
 					return false
 				}
 			}

@@ -43,6 +43,22 @@ func TestEncodesByType(t *testing.T) {
 		{struct {
 			ID string `json:"id"`
 			inner
+		}{}, true}, // its fields are the outer's
+		{struct {
+			inner
+			N int
+		}{}, false}, // no id, and N twice
+		{struct {
+			ID string `json:"id"`
+			*inner
+		}{}, false},
+		{struct {
+			ID    string `json:"id"`
+			inner `json:"inner"`
+		}{}, false},
+		{struct {
+			ID string `json:"id"`
+			time.Time
 		}{}, false},
 		{struct {
 			ID  string          `json:"id"`
@@ -57,7 +73,7 @@ func TestEncodesByType(t *testing.T) {
 		}{}, false},
 	} {
 		p := encodePlanOf(reflect.TypeOf(tc.v))
-		if got := p.ok && p.id >= 0; got != tc.want {
+		if got := p.ok && p.id != nil; got != tc.want {
 			t.Errorf("%T: sure to encode = %v, want %v", tc.v, got, tc.want)
 		}
 	}
