@@ -54,7 +54,14 @@ func (d Date) Time(loc *time.Location) time.Time {
 
 // String returns d as "YYYY-MM-DD".
 func (d Date) String() string {
-	return d.Time(time.UTC).Format(time.DateOnly)
+	y, m, day := time.Unix((d.days-epochDays)*86400, 0).UTC().Date()
+	if y < 0 || y > 9999 {
+		return d.Time(time.UTC).Format(time.DateOnly)
+	}
+	// As time.DateOnly formats it, without reading the layout: many ids hold a date.
+	b := [10]byte{byte('0' + y/1000), byte('0' + y/100%10), byte('0' + y/10%10), byte('0' + y%10), '-',
+		byte('0' + m/10), byte('0' + m%10), '-', byte('0' + day/10), byte('0' + day%10)}
+	return string(b[:])
 }
 
 // MarshalText encodes d as "YYYY-MM-DD", which makes it a JSON string.

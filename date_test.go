@@ -168,3 +168,18 @@ func TestDateMatchesTime(t *testing.T) {
 		d, tm = d.AddDays(1), tm.AddDate(0, 0, 1)
 	}
 }
+
+// TestDateStringEveryYear: a date reads as the time package formats it, on the first
+// and last day of every year from before year 0 to past 9999.
+func TestDateStringEveryYear(t *testing.T) {
+	for y := -3; y <= 10003; y++ {
+		for _, tm := range []time.Time{time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(y, 12, 31, 0, 0, 0, 0, time.UTC)} {
+			if got, want := linkfin.DateOf(tm).String(), tm.Format(time.DateOnly); got != want {
+				t.Fatalf("%s, want %s", got, want)
+			}
+		}
+	}
+	if got := (linkfin.Date{}).String(); got != "0001-01-01" {
+		t.Errorf("the zero date is %s", got)
+	}
+}

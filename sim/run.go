@@ -948,7 +948,7 @@ func (r *runner) pay() error {
 		if len(r.owes[i]) == 0 || r.failed[i] {
 			continue
 		}
-		var rest []debt
+		rest := r.owes[i][:0] // what is still owed, in place: a debt is read before its place is written
 		for j := range r.owes[i] {
 			d := r.owes[i][j]
 			if r.sc.Certificates && len(r.pieces[i]) > 0 && d.owed > 0 {
