@@ -392,3 +392,43 @@ func TestCountedRecordsEncodeOrFail(t *testing.T) {
 		}
 	}
 }
+
+// A shared read gives what a copy gives, and stays as it was read while later commands
+// change the record: a version's value is never changed in place.
+func TestGetShared(t *testing.T) {
+	db := memtx.New(func() time.Time { return start })
+	const id = "b-shared"
+	if err := db.Run(context.Background(), &step{id: id, apply: func(tx linkfin.Tx) (any, error) {
+		return nil, tx.Put(kindBundle, id, newBundle(id), kindBundle+".made")
+	}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	var shared, copied bundle
+	if ok, err := db.GetShared(kindBundle, id, &shared); !ok || err != nil {
+		t.Fatal(ok, err)
+	}
+	if ok, err := db.Get(kindBundle, id, &copied); !ok || err != nil || !reflect.DeepEqual(shared, copied) {
+		t.Fatalf("shared %+v, copied %+v (%v, %v)", shared, copied, ok, err)
+	}
+	if err := db.Run(context.Background(), &step{id: id, apply: func(tx linkfin.Tx) (any, error) {
+		b, err := getBundle(tx, id)
+		if err != nil {
+			return nil, err
+		}
+		scramble(b)
+		return nil, tx.Put(kindBundle, id, b, kindBundle+".changed")
+	}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(&shared, newBundle(id)) {
+		t.Errorf("what was read shared is now %+v, want %+v", shared, newBundle(id))
+	}
+	// Into a value that is not empty, it is decoded into, as Get does.
+	b := bundle{Note: "mine"}
+	if ok, err := db.GetShared(kindBundle, id, &b); !ok || err != nil || b.Note != "mine" || b.Tags[0] != "changed" {
+		t.Errorf("read into a value: %+v (%v, %v)", b, ok, err)
+	}
+	if ok, err := db.GetShared(kindBundle, "absent", &bundle{}); ok || err != nil {
+		t.Errorf("an absent record: %v, %v", ok, err)
+	}
+}

@@ -38,6 +38,17 @@ type DB interface {
 	Close() error
 }
 
+// readShared reads a record for a reader that changes nothing of it, sharing what it
+// holds with the database where it can (memtx.DB.GetShared) instead of copying it.
+func readShared(db DB, kind, id string, v any) (bool, error) {
+	if s, ok := db.(interface {
+		GetShared(kind, id string, v any) (bool, error)
+	}); ok {
+		return s.GetShared(kind, id, v)
+	}
+	return db.Get(kind, id, v)
+}
+
 // inMemory is memtx, counting the events it logs instead of keeping them.
 type inMemory struct{ *memtx.DB }
 

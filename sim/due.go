@@ -105,7 +105,7 @@ func (d *dueReader) ListObjects(ctx context.Context, kind, after string, limit i
 func (d *dueReader) closed(ctx context.Context, kind string, o *linkfin.Object) bool {
 	switch kind {
 	case linkfin.KindFinancing:
-		var f linkfin.Financing
+		var f linkfin.Financing // copied, not shared: it goes to the product's CloseDate
 		if found, err := d.db.Get(kind, o.ID, &f); err != nil || !found {
 			return false
 		}
@@ -131,7 +131,7 @@ func (d *dueReader) closed(ctx context.Context, kind string, o *linkfin.Object) 
 		}
 	case linkfin.KindConditionalPayment:
 		var p linkfin.ConditionalPayment
-		if found, err := d.db.Get(kind, o.ID, &p); err != nil || !found {
+		if found, err := readShared(d.db, kind, o.ID, &p); err != nil || !found {
 			return false
 		}
 		if p.Status != linkfin.ConditionalLocked {

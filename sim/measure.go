@@ -212,16 +212,19 @@ func (m *measurer) each(kind string, fn func(id string) error) error {
 
 // read reads a record each listed.
 func (m *measurer) read(kind, id string, v any) error {
-	if found, err := m.db.Get(kind, id, v); err != nil || !found {
+	if found, err := m.load(kind, id, v); err != nil || !found {
 		return fmt.Errorf("%s %s: found %v, %v", kind, id, found, err)
 	}
 	return nil
 }
 
 func (m *measurer) get(kind, id string, v any) bool {
-	found, err := m.db.Get(kind, id, v)
+	found, err := m.load(kind, id, v)
 	return err == nil && found
 }
+
+// load reads a record: the measure changes nothing it reads (see readShared).
+func (m *measurer) load(kind, id string, v any) (bool, error) { return readShared(m.db, kind, id, v) }
 
 func (m *measurer) transfer(key string) (ledger.Transfer, bool) {
 	return m.db.Transfer(linkfin.LedgerID(key))

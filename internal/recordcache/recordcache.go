@@ -45,6 +45,15 @@ func Get(kind string, data []byte, val *any, v any) error {
 		}
 		return json.Unmarshal(data, v)
 	}
+	if err := decoded(t, data, val); err != nil {
+		return err
+	}
+	copyInto(dst.Elem(), reflect.ValueOf(*val).Elem())
+	return nil
+}
+
+// decoded sets *val, if it is not set, to data decoded into a new value of t.
+func decoded(t reflect.Type, data []byte, val *any) error {
 	if *val == nil {
 		p := reflect.New(t.Elem()).Interface()
 		if err := json.Unmarshal(data, p); err != nil {
@@ -52,7 +61,24 @@ func Get(kind string, data []byte, val *any, v any) error {
 		}
 		*val = p
 	}
-	copyInto(dst.Elem(), reflect.ValueOf(*val).Elem())
+	return nil
+}
+
+// Share reads a version into v as Get does, except that where Get copies the value,
+// Share sets *v to a shallow copy of it: v shares the slices, maps and pointers it
+// holds with the version. For a reader that changes nothing it reads (a version's
+// value is never changed in place, so what it read stays as it was). A v Get would not
+// copy into is read as Get reads it.
+func Share(kind string, data []byte, val *any, v any) error {
+	t := valueType(kind)
+	dst := reflect.ValueOf(v)
+	if t == nil || dst.Type() != t || dst.IsNil() || !zero(dst) {
+		return Get(kind, data, val, v)
+	}
+	if err := decoded(t, data, val); err != nil {
+		return err
+	}
+	dst.Elem().Set(reflect.ValueOf(*val).Elem())
 	return nil
 }
 
