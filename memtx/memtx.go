@@ -70,7 +70,7 @@ func (s *slot) version() *record {
 // encoded again for a reader that asks for it: the database holds each record once,
 // not twice.
 type record struct {
-	obj  *linkfin.Object
+	obj  linkfin.Object
 	val  any
 	lean bool // its JSON is what val encodes to, and need not be kept
 }
@@ -78,7 +78,7 @@ type record struct {
 // object returns a copy of the version as a store holds it, its JSON encoded again if
 // it was dropped, and then kept again if keep is set.
 func (r *record) object(keep bool) (linkfin.Object, error) {
-	o := *r.obj
+	o := r.obj
 	if o.Data == nil {
 		data, err := json.Marshal(r.val)
 		if err != nil {
@@ -457,7 +457,8 @@ func (tx *tx) Put(kind, id string, v any, event string) error {
 	if old == nil {
 		old = e.base
 	}
-	o := &linkfin.Object{Kind: kind, ID: id, Version: 1, Data: data, UpdatedAt: tx.db.state.Tick()}
+	w := &record{obj: linkfin.Object{Kind: kind, ID: id, Version: 1, Data: data, UpdatedAt: tx.db.state.Tick()}}
+	o := &w.obj
 	if old != nil {
 		o.Version = old.obj.Version + 1
 	}
@@ -473,7 +474,8 @@ func (tx *tx) Put(kind, id string, v any, event string) error {
 			}
 		}
 	}
-	e.write = &record{obj: o, val: recordcache.Value(kind, v)}
+	w.val = recordcache.Value(kind, v)
+	e.write = w
 	// Its JSON is what the value encodes to when it was given as a pointer (a
 	// MarshalJSON of a pointer receiver is not called on a value).
 	e.write.lean = e.write.val != nil && reflect.ValueOf(v).Kind() == reflect.Pointer
@@ -586,6 +588,17 @@ func (db *DB) GetShared(kind, id string, v any) (bool, error) {
 		return false, nil
 	}
 	return true, recordcache.Share(kind, r.obj.Data, &r.val, v)
+}
+
+// Version returns the version of the stored record (kind, id), and whether it exists.
+func (db *DB) Version(kind, id string) (int64, bool) {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	r := db.objects[linkfin.ObjectKey{Kind: kind, ID: id}].version()
+	if r == nil {
+		return 0, false
+	}
+	return r.obj.Version, true
 }
 
 // Object returns a copy of the stored record (kind, id); an absent one is not_found,

@@ -432,3 +432,23 @@ func TestGetShared(t *testing.T) {
 		t.Errorf("an absent record: %v, %v", ok, err)
 	}
 }
+
+// Version tells a record's version as Object does, without the record.
+func TestVersion(t *testing.T) {
+	db := memtx.New(func() time.Time { return start })
+	const id = "b-versioned"
+	if _, found := db.Version(kindBundle, id); found {
+		t.Fatal("an absent record has a version")
+	}
+	for want := int64(1); want <= 2; want++ {
+		if err := db.Run(context.Background(), &step{id: id, apply: func(tx linkfin.Tx) (any, error) {
+			return nil, tx.Put(kindBundle, id, newBundle(id), kindBundle+".made")
+		}}, nil); err != nil {
+			t.Fatal(err)
+		}
+		o, err := db.Object(context.Background(), kindBundle, id)
+		if v, found := db.Version(kindBundle, id); err != nil || !found || v != want || o.Version != want {
+			t.Errorf("version %d (%v), the object's %d (%v), want %d", v, found, o.Version, err, want)
+		}
+	}
+}

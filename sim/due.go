@@ -73,6 +73,10 @@ func (d *dueReader) ListObjects(ctx context.Context, kind, after string, limit i
 				}
 			}
 		}
+		if d.waits(kind, id) {
+			keep = append(keep, id)
+			continue
+		}
 		o, err := d.db.Object(ctx, kind, id)
 		if err != nil {
 			if linkfin.ErrorCode(err) == linkfin.ENOTFOUND {
@@ -96,6 +100,24 @@ func (d *dueReader) ListObjects(ctx context.Context, kind, after string, limit i
 	}
 	d.open[kind] = keep
 	return out, nil
+}
+
+// waits reports, where the database tells a record's version without the record
+// (memtx), whether the record is a financing or a conditional payment that cannot be
+// due today as it stands: the version noted with its first day is still the last.
+func (d *dueReader) waits(kind, id string) bool {
+	nb, ok := d.notBefore[id]
+	if !ok || !nb.day.After(d.today) || kind != linkfin.KindFinancing && kind != linkfin.KindConditionalPayment {
+		return false
+	}
+	vr, ok := d.db.(interface {
+		Version(kind, id string) (int64, bool)
+	})
+	if !ok {
+		return false
+	}
+	v, found := vr.Version(kind, id)
+	return found && v == nb.version
 }
 
 // closed reports whether a record can never come due again: a financing that ended,
