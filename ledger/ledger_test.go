@@ -1101,7 +1101,17 @@ func TestRollbackBatch(t *testing.T) {
 // batch are only in NewAccounts, pending transfers created and resolved in the batch
 // only in NewPending.
 func TestChangesSets(t *testing.T) {
-	s := newFixture(t)
+	for _, reuse := range []bool{false, true} {
+		s := newFixture(t)
+		if reuse {
+			s.ReuseChanges()
+		}
+		t.Run(map[bool]string{false: "new", true: "reused"}[reuse], func(t *testing.T) { testChangesSets(t, s) })
+	}
+}
+
+// testChangesSets: a batch's Changes hold what it did, and nothing of the batch before.
+func testChangesSets(t *testing.T, s *ledger.State) {
 	s.Begin(t0 + second)
 	checkResults(t, s.CreateTransfers([]ledger.Transfer{pend(10, 1, 2, 100, 5), pend(11, 1, 2, 9, 0)}), results(ledger.OK, ledger.OK))
 	s.Commit()

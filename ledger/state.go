@@ -20,6 +20,7 @@ type State struct {
 	undo    []undo
 	ch      Changes
 	created map[int64]struct{} // accounts created in this batch
+	reuse   bool               // see ReuseChanges
 }
 
 // Changes is what a batch did, for the engine to persist.
@@ -86,7 +87,25 @@ func NewState() *State {
 	return s
 }
 
+// ReuseChanges has each batch clear the last one's Changes and use their room again,
+// instead of making new ones: for a caller that keeps nothing of a batch's Changes once
+// the next begins (memtx, which runs millions of one-command batches).
+func (s *State) ReuseChanges() { s.reuse = true }
+
 func (s *State) resetChanges() {
+	if s.reuse && s.created != nil {
+		for _, m := range []*map[int64]struct{}{&s.created, &s.ch.Accounts, &s.ch.NewPending, &s.ch.Pending} {
+			if len(*m) > 64 {
+				*m = make(map[int64]struct{}) // a large batch's room is not cleared again and again
+			} else {
+				clear(*m)
+			}
+		}
+		clear(s.ch.Transfers)
+		clear(s.ch.Events) // what they point to is not kept alive
+		s.ch.NewAccounts, s.ch.Transfers, s.ch.Events = s.ch.NewAccounts[:0], s.ch.Transfers[:0], s.ch.Events[:0]
+		return
+	}
 	s.created = make(map[int64]struct{})
 	s.ch = Changes{
 		Accounts:   make(map[int64]struct{}),

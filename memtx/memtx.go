@@ -111,7 +111,9 @@ type expiry struct{ at, id int64 }
 // New returns an empty DB whose commands run at the times now gives (the engine's
 // clock: a batch's time is never before the last one's).
 func New(now func() time.Time) *DB {
-	return &DB{now: now, state: ledger.NewState(), objects: make(map[linkfin.ObjectKey]*slot),
+	state := ledger.NewState()
+	state.ReuseChanges() // a batch's changes are read as it commits, and not kept
+	return &DB{now: now, state: state, objects: make(map[linkfin.ObjectKey]*slot),
 		kinds: make(map[string]*kindIndex)}
 }
 
