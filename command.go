@@ -113,7 +113,7 @@ const ReservedLedgerIDs = 1 << 62
 // CheckRecordEvent is what EncodeRecord checks before it encodes: the kind is
 // registered, and the event is one of that kind.
 func CheckRecordEvent(kind, event string) error {
-	if !strings.HasPrefix(event, kind+".") {
+	if len(event) <= len(kind) || event[len(kind)] != '.' || !strings.HasPrefix(event, kind) { // kind+".", not made
 		return fmt.Errorf("put: event %q of a %s record must start with %q", event, kind, kind+".")
 	}
 	if !KnownKind(kind) {
