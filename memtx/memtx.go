@@ -35,10 +35,9 @@ type DB struct {
 	mu       sync.Mutex
 	now      func() time.Time
 	state    *ledger.State
-	objects  map[linkfin.ObjectKey]*slot
 	expiries []expiry
 	events   []linkfin.Event
-	kinds    map[string]*kindIndex // each kind's ids, for the lists
+	kinds    map[string]*kindIndex // each kind's records, and its ids for the lists
 
 	// counting: the log is counted, not kept (CountEvents).
 	counting bool
@@ -100,10 +99,19 @@ func (r *record) get(kind string, v any) (bool, error) {
 	return true, recordcache.Get(kind, r.obj.Data, &r.val, v)
 }
 
-// kindIndex lists the ids of a kind's records, sorted when a list needs them.
+// kindIndex holds a kind's records, and lists their ids, sorted when a list needs them.
 type kindIndex struct {
+	slots  map[string]*slot // by id: a map per kind is smaller, and its keys shorter
 	ids    []string
 	sorted bool
+}
+
+// slot returns where the record k is kept, or nil.
+func (db *DB) slot(k linkfin.ObjectKey) *slot {
+	if ix := db.kinds[k.Kind]; ix != nil {
+		return ix.slots[k.ID]
+	}
+	return nil
 }
 
 type expiry struct{ at, id int64 }
@@ -113,8 +121,7 @@ type expiry struct{ at, id int64 }
 func New(now func() time.Time) *DB {
 	state := ledger.NewState()
 	state.ReuseChanges() // a batch's changes are read as it commits, and not kept
-	return &DB{now: now, state: state, objects: make(map[linkfin.ObjectKey]*slot),
-		kinds: make(map[string]*kindIndex)}
+	return &DB{now: now, state: state, kinds: make(map[string]*kindIndex)}
 }
 
 // CountEvents counts the events of the log instead of keeping them: for a long run,
@@ -184,12 +191,12 @@ func (db *DB) Run(ctx context.Context, c linkfin.Command, v any) error {
 			// A new record (a command writes only what it listed, so loaded, or what
 			// NewID named, which no record has).
 			s = &slot{}
-			db.objects[k] = s
 			ix := db.kinds[k.Kind]
 			if ix == nil {
-				ix = &kindIndex{sorted: true}
+				ix = &kindIndex{slots: map[string]*slot{}, sorted: true}
 				db.kinds[k.Kind] = ix
 			}
+			ix.slots[k.ID] = s
 			ix.sorted = ix.sorted && (len(ix.ids) == 0 || ix.ids[len(ix.ids)-1] < k.ID)
 			ix.ids = append(ix.ids, k.ID)
 		}
@@ -319,7 +326,7 @@ func (tx *tx) load(k linkfin.ObjectKey) *keyEntry {
 	e := tx.keys.add(k)
 	if e.flags&loaded == 0 {
 		e.flags |= loaded
-		e.slot = tx.db.objects[k]
+		e.slot = tx.db.slot(k)
 		e.base = e.slot.version()
 	}
 	return e
@@ -575,7 +582,7 @@ func (tx *tx) ExistingTransfer(id int64) *ledger.Transfer {
 func (db *DB) Get(kind, id string, v any) (bool, error) {
 	db.mu.Lock()
 	defer db.mu.Unlock()
-	return db.objects[linkfin.ObjectKey{Kind: kind, ID: id}].version().get(kind, v)
+	return db.slot(linkfin.ObjectKey{Kind: kind, ID: id}).version().get(kind, v)
 }
 
 // GetShared reads the record (kind, id) as Get does, but shares what it holds (its
@@ -585,7 +592,7 @@ func (db *DB) Get(kind, id string, v any) (bool, error) {
 func (db *DB) GetShared(kind, id string, v any) (bool, error) {
 	db.mu.Lock()
 	defer db.mu.Unlock()
-	r := db.objects[linkfin.ObjectKey{Kind: kind, ID: id}].version()
+	r := db.slot(linkfin.ObjectKey{Kind: kind, ID: id}).version()
 	if r == nil {
 		return false, nil
 	}
@@ -596,7 +603,7 @@ func (db *DB) GetShared(kind, id string, v any) (bool, error) {
 func (db *DB) Version(kind, id string) (int64, bool) {
 	db.mu.Lock()
 	defer db.mu.Unlock()
-	r := db.objects[linkfin.ObjectKey{Kind: kind, ID: id}].version()
+	r := db.slot(linkfin.ObjectKey{Kind: kind, ID: id}).version()
 	if r == nil {
 		return 0, false
 	}
@@ -608,7 +615,7 @@ func (db *DB) Version(kind, id string) (int64, bool) {
 func (db *DB) Object(_ context.Context, kind, id string) (*linkfin.Object, error) {
 	db.mu.Lock()
 	defer db.mu.Unlock()
-	r := db.objects[linkfin.ObjectKey{Kind: kind, ID: id}].version()
+	r := db.slot(linkfin.ObjectKey{Kind: kind, ID: id}).version()
 	if r == nil {
 		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "%s %s not found", kind, id)
 	}
@@ -657,7 +664,7 @@ func (db *DB) ListObjects(_ context.Context, kind, after string, limit int) ([]l
 	i, _ := slices.BinarySearch(ids, after)
 	for ; i < len(ids) && len(out) < limit; i++ {
 		if ids[i] > after {
-			o, err := db.objects[linkfin.ObjectKey{Kind: kind, ID: ids[i]}].cur.object(false)
+			o, err := db.slot(linkfin.ObjectKey{Kind: kind, ID: ids[i]}).cur.object(false)
 			if err != nil {
 				return nil, err
 			}
@@ -716,7 +723,7 @@ func (db *DB) ListObjectsByParty(_ context.Context, kind, party, after string, l
 		if ids[i] <= after {
 			continue
 		}
-		if s := db.objects[linkfin.ObjectKey{Kind: kind, ID: ids[i]}]; slices.Contains(s.parties, party) {
+		if s := db.slot(linkfin.ObjectKey{Kind: kind, ID: ids[i]}); slices.Contains(s.parties, party) {
 			o, err := s.cur.object(false)
 			if err != nil {
 				return nil, err
@@ -732,7 +739,7 @@ func (db *DB) WasParty(_ context.Context, kind, id, party string) (bool, error) 
 	db.mu.Lock()
 	defer db.mu.Unlock()
 	var parties []string
-	if s := db.objects[linkfin.ObjectKey{Kind: kind, ID: id}]; s != nil {
+	if s := db.slot(linkfin.ObjectKey{Kind: kind, ID: id}); s != nil {
 		parties = s.parties
 	}
 	return slices.Contains(parties, party), nil
