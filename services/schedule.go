@@ -3,6 +3,7 @@ package services
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"time"
 
 	"linkfin"
@@ -28,11 +29,7 @@ import (
 func Due(ctx context.Context, s linkfin.RecordReader, now time.Time) ([]linkfin.Command, error) {
 	today := linkfin.DateOf(now)
 	var out []linkfin.Command
-	err := Scan(ctx, s, linkfin.KindMaturity, func(data []byte) error {
-		var m linkfin.Maturity
-		if err := json.Unmarshal(data, &m); err != nil {
-			return err
-		}
+	err := scanRecords(ctx, s, linkfin.KindMaturity, func(m *linkfin.Maturity) error {
 		if len(m.Pieces) > 0 && !m.Date.After(today) {
 			out = append(out, &SettleMaturity{ProgramID: m.ProgramID, Date: m.Date})
 		}
@@ -41,25 +38,21 @@ func Due(ctx context.Context, s linkfin.RecordReader, now time.Time) ([]linkfin.
 	if err != nil {
 		return nil, err
 	}
-	err = Scan(ctx, s, linkfin.KindFinancing, func(data []byte) error {
-		var f linkfin.Financing
-		if err := json.Unmarshal(data, &f); err != nil {
-			return err
-		}
+	err = scanRecords(ctx, s, linkfin.KindFinancing, func(f *linkfin.Financing) error {
 		if f.Status == linkfin.FinancingAccepted && f.HoldsUntil != nil && !now.Before(*f.HoldsUntil) {
 			out = append(out, &LapseFinancing{ID: f.ID})
 		}
 		if f.Status != linkfin.FinancingDisbursed {
 			return nil
 		}
-		p, err := ProductOf(&f)
+		p, err := ProductOf(f)
 		if err != nil {
 			return err
 		}
-		if d, ok, err := p.CloseDate(ctx, s, &f); err != nil {
+		if d, ok, err := p.CloseDate(ctx, s, f); err != nil {
 			return err
 		} else if ok && !today.Before(d) {
-			c, err := p.Close(&f)
+			c, err := p.Close(f)
 			if err != nil {
 				return err
 			}
@@ -70,12 +63,8 @@ func Due(ctx context.Context, s linkfin.RecordReader, now time.Time) ([]linkfin.
 	if err != nil {
 		return nil, err
 	}
-	err = Scan(ctx, s, linkfin.KindConditionalPayment, func(data []byte) error {
-		var p linkfin.ConditionalPayment
-		if err := json.Unmarshal(data, &p); err != nil {
-			return err
-		}
-		if settleDue(&p, today) {
+	err = scanRecords(ctx, s, linkfin.KindConditionalPayment, func(p *linkfin.ConditionalPayment) error {
+		if settleDue(p, today) {
 			out = append(out, &SettleConditionalPayment{ID: p.ID})
 		}
 		return nil
@@ -89,6 +78,36 @@ func Due(ctx context.Context, s linkfin.RecordReader, now time.Time) ([]linkfin.
 	}
 	silent, err := SilentDevices(ctx, s, now)
 	return append(append(out, late...), silent...), err
+}
+
+// ValueScanner is a reader that can hand the records of a kind, in id order, as values
+// of the kind's Go type (a *linkfin.Financing for a financing) instead of their JSON:
+// values shared with it, which the caller must not change. Due reads maturities,
+// financings and conditional payments through it where a reader offers it.
+type ValueScanner interface {
+	ScanValues(ctx context.Context, kind string, fn func(v any) error) error
+}
+
+// scanRecords calls fn with every record of a kind, in id order, as a *T that fn must
+// not change: the reader's own values where it is a ValueScanner, else each record's
+// JSON decoded.
+func scanRecords[T any](ctx context.Context, s linkfin.RecordReader, kind string, fn func(*T) error) error {
+	if vs, ok := s.(ValueScanner); ok {
+		return vs.ScanValues(ctx, kind, func(v any) error {
+			t, ok := v.(*T)
+			if !ok {
+				return fmt.Errorf("services: a %s scanned as %T, not %T", kind, v, t)
+			}
+			return fn(t)
+		})
+	}
+	return Scan(ctx, s, kind, func(data []byte) error {
+		var t T
+		if err := json.Unmarshal(data, &t); err != nil {
+			return err
+		}
+		return fn(&t)
+	})
 }
 
 // Scan calls fn with every record of a kind, in id order, a page at a time.

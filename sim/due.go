@@ -52,16 +52,66 @@ func (d *dueReader) Object(ctx context.Context, kind, id string) (*linkfin.Objec
 }
 
 func (d *dueReader) ListObjects(ctx context.Context, kind, after string, limit int) ([]linkfin.Object, error) {
-	ids, ok := d.open[kind]
-	if !ok {
+	if _, ok := d.open[kind]; !ok {
 		if kind == linkfin.KindFinancing || kind == linkfin.KindMaturity || kind == linkfin.KindPurchaseOrder || kind == linkfin.KindConditionalPayment {
 			return nil, nil
 		}
 		return d.db.ListObjects(ctx, kind, after, limit)
 	}
+	recs, err := d.list(ctx, kind)
+	if err != nil {
+		return nil, err
+	}
+	var out []linkfin.Object
+	for _, r := range recs {
+		if r.id <= after || len(out) == limit {
+			continue
+		}
+		o, err := d.db.Object(ctx, kind, r.id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *o)
+	}
+	return out, nil
+}
+
+// ScanValues hands the scheduler the records ListObjects would list, in id order, as
+// values it shares with the database (services.ValueScanner): no JSON is made for them,
+// nor read.
+func (d *dueReader) ScanValues(ctx context.Context, kind string, fn func(v any) error) error {
+	if _, ok := d.open[kind]; !ok {
+		switch kind {
+		case linkfin.KindFinancing, linkfin.KindMaturity, linkfin.KindPurchaseOrder, linkfin.KindConditionalPayment:
+			return nil
+		}
+		return linkfin.Errorf(linkfin.EINVALID, "the scheduler's reader does not scan %s", kind)
+	}
+	recs, err := d.list(ctx, kind)
+	if err != nil {
+		return err
+	}
+	for _, r := range recs {
+		if err := fn(r.val); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// dueRecord is a record that may be due today, as the scheduler's reader read it.
+type dueRecord struct {
+	id  string
+	val any // *linkfin.Maturity, *linkfin.Financing or *linkfin.ConditionalPayment
+}
+
+// list reads the watched records of a kind that may be due today, in id order, and
+// forgets those that never can be again.
+func (d *dueReader) list(ctx context.Context, kind string) ([]dueRecord, error) {
+	ids := d.open[kind]
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
-	var out []linkfin.Object
+	var out []dueRecord
 	var keep []string
 	for _, id := range ids {
 		if kind == linkfin.KindMaturity {
@@ -77,29 +127,64 @@ func (d *dueReader) ListObjects(ctx context.Context, kind, after string, limit i
 			keep = append(keep, id)
 			continue
 		}
-		o, err := d.db.Object(ctx, kind, id)
+		val, version, found, err := d.read(ctx, kind, id)
 		if err != nil {
-			if linkfin.ErrorCode(err) == linkfin.ENOTFOUND {
-				continue
-			}
 			return nil, err
 		}
+		if !found {
+			continue
+		}
 		if kind == linkfin.KindFinancing || kind == linkfin.KindConditionalPayment {
-			if nb, ok := d.notBefore[id]; ok && nb.version == o.Version && nb.day.After(d.today) {
+			if nb, ok := d.notBefore[id]; ok && nb.version == version && nb.day.After(d.today) {
 				keep = append(keep, id)
 				continue
 			}
 		}
-		if d.closed(ctx, kind, o) {
+		if d.closed(ctx, val, version) {
 			continue
 		}
 		keep = append(keep, id)
-		if id > after && len(out) < limit {
-			out = append(out, *o)
-		}
+		out = append(out, dueRecord{id, val})
 	}
 	d.open[kind] = keep
 	return out, nil
+}
+
+// read reads a watched record as a value of its kind's type, and its version: shared
+// with the database where it tells a record's version without the record (memtx),
+// decoded from its JSON otherwise.
+func (d *dueReader) read(ctx context.Context, kind, id string) (val any, version int64, found bool, err error) {
+	switch kind {
+	case linkfin.KindMaturity:
+		val = new(linkfin.Maturity)
+	case linkfin.KindFinancing:
+		val = new(linkfin.Financing)
+	case linkfin.KindConditionalPayment:
+		val = new(linkfin.ConditionalPayment)
+	default:
+		return nil, 0, false, linkfin.Errorf(linkfin.EINVALID, "the scheduler's reader does not watch %s", kind)
+	}
+	if vr, ok := d.db.(interface {
+		Version(kind, id string) (int64, bool)
+		GetShared(kind, id string, v any) (bool, error)
+	}); ok {
+		if version, found = vr.Version(kind, id); !found {
+			return nil, 0, false, nil
+		}
+		found, err = vr.GetShared(kind, id, val)
+		return val, version, found, err
+	}
+	o, err := d.db.Object(ctx, kind, id)
+	if err != nil {
+		if linkfin.ErrorCode(err) == linkfin.ENOTFOUND {
+			return nil, 0, false, nil
+		}
+		return nil, 0, false, err
+	}
+	if err := json.Unmarshal(o.Data, val); err != nil {
+		return nil, 0, false, err
+	}
+	return val, o.Version, true, nil
 }
 
 // waits reports, where the database tells a record's version without the record
@@ -122,21 +207,18 @@ func (d *dueReader) waits(kind, id string) bool {
 
 // closed reports whether a record can never come due again: a financing that ended,
 // or one disbursed whose product gives it no close date (as Due reads it); a
-// conditional payment no longer locked; a maturity date with no piece left to pay. Of a financing still open
-// it notes the first day it can be due.
-func (d *dueReader) closed(ctx context.Context, kind string, o *linkfin.Object) bool {
-	switch kind {
-	case linkfin.KindFinancing:
-		var f linkfin.Financing // copied, not shared: it goes to the product's CloseDate
-		if found, err := d.db.Get(kind, o.ID, &f); err != nil || !found {
-			return false
-		}
+// conditional payment no longer locked; a maturity date with no piece left to pay. Of a
+// financing or a conditional payment still open it notes the first day it can be due.
+func (d *dueReader) closed(ctx context.Context, val any, version int64) bool {
+	switch r := val.(type) {
+	case *linkfin.Financing:
+		f := *r // the product's CloseDate reads a copy of the record, not the database's
 		switch f.Status {
 		case linkfin.FinancingSettled, linkfin.FinancingCancelled, linkfin.FinancingLapsed, linkfin.FinancingRecourse, linkfin.FinancingDefaulted:
 			return true
 		case linkfin.FinancingAccepted:
 			if f.HoldsUntil != nil {
-				d.notBefore[f.ID] = versionDay{o.Version, linkfin.DateOf(*f.HoldsUntil)}
+				d.notBefore[f.ID] = versionDay{version, linkfin.DateOf(*f.HoldsUntil)}
 			}
 		case linkfin.FinancingDisbursed:
 			p, err := services.ProductOf(&f)
@@ -148,14 +230,11 @@ func (d *dueReader) closed(ctx context.Context, kind string, o *linkfin.Object) 
 				return true
 			}
 			if err == nil {
-				d.notBefore[f.ID] = versionDay{o.Version, day}
+				d.notBefore[f.ID] = versionDay{version, day}
 			}
 		}
-	case linkfin.KindConditionalPayment:
-		var p linkfin.ConditionalPayment
-		if found, err := readShared(d.db, kind, o.ID, &p); err != nil || !found {
-			return false
-		}
+	case *linkfin.ConditionalPayment:
+		p := r
 		if p.Status != linkfin.ConditionalLocked {
 			return true
 		}
@@ -170,12 +249,9 @@ func (d *dueReader) closed(ctx context.Context, kind string, o *linkfin.Object) 
 		if p.Waiting != nil {
 			day = d.today // a release waiting for room in the payee's e-CNY wallet: tried each day
 		}
-		d.notBefore[p.ID] = versionDay{o.Version, day}
-	case linkfin.KindMaturity:
-		var m struct {
-			Pieces []string `json:"pieces"`
-		}
-		return json.Unmarshal(o.Data, &m) == nil && len(m.Pieces) == 0
+		d.notBefore[p.ID] = versionDay{version, day}
+	case *linkfin.Maturity:
+		return len(r.Pieces) == 0
 	}
 	return false
 }

@@ -3,6 +3,7 @@ package sim
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -30,7 +31,7 @@ func (c *putRecord) Apply(tx linkfin.Tx) (any, error) {
 func TestDueConditionalPayments(t *testing.T) {
 	now := Start.Time(time.UTC)
 	db := newInMemory(func() time.Time { return now })
-	due := newDueReader(db)
+	due, values := newDueReader(db), newDueReader(db)
 	expires, on := Start.AddDays(10), Start.AddDays(5)
 	for _, cp := range []linkfin.ConditionalPayment{
 		{ID: "cp.expires", Status: linkfin.ConditionalLocked, ExpiresOn: &expires,
@@ -45,6 +46,7 @@ func TestDueConditionalPayments(t *testing.T) {
 			t.Fatal(err)
 		}
 		due.watch(linkfin.KindConditionalPayment, cp.ID)
+		values.watch(linkfin.KindConditionalPayment, cp.ID)
 	}
 	listed := func(day int) []string {
 		due.today = Start.AddDays(day)
@@ -52,9 +54,21 @@ func TestDueConditionalPayments(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var ids []string
+		var ids, valueIDs []string
 		for _, o := range objs {
 			ids = append(ids, o.ID)
+		}
+		// The scheduler reads the same records as values, none of their JSON.
+		values.today = due.today
+		err = values.ScanValues(context.Background(), linkfin.KindConditionalPayment, func(v any) error {
+			valueIDs = append(valueIDs, v.(*linkfin.ConditionalPayment).ID)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(ids, valueIDs) {
+			t.Errorf("day %d: listed %v as JSON, %v as values", day, ids, valueIDs)
 		}
 		return ids
 	}
