@@ -67,26 +67,26 @@ func (s *slot) version() *record {
 // is never handed out, only copies of it. Once the command that wrote it has run, a
 // version whose JSON is what its value encodes to drops the JSON, and its value is
 // encoded again for a reader that asks for it: the database holds each record once,
-// not twice.
+// not twice. Its kind and id are its slot's key, not held again: a database holds
+// millions of versions.
 type record struct {
-	obj  linkfin.Object
-	val  any
-	lean bool // its JSON is what val encodes to, and need not be kept
+	version   int64
+	updatedAt int64
+	data      []byte // its JSON; nil once dropped
+	val       any
+	lean      bool // its JSON is what val encodes to, and need not be kept
 }
 
-// object returns a copy of the version as a store holds it, its JSON encoded again if
-// it was dropped, and then kept again if keep is set.
-func (r *record) object(keep bool) (linkfin.Object, error) {
-	o := r.obj
+// object returns a copy of the version (kind, id) as a store holds it, its JSON
+// encoded again if it was dropped (and not kept: the simulator's readers read values).
+func (r *record) object(kind, id string) (linkfin.Object, error) {
+	o := linkfin.Object{Kind: kind, ID: id, Version: r.version, Data: r.data, UpdatedAt: r.updatedAt}
 	if o.Data == nil {
 		data, err := json.Marshal(r.val)
 		if err != nil {
 			return o, err
 		}
 		o.Data = data
-		if keep {
-			r.obj.Data = data
-		}
 	}
 	return o, nil
 }
@@ -96,7 +96,7 @@ func (r *record) get(kind string, v any) (bool, error) {
 	if r == nil {
 		return false, nil
 	}
-	return true, recordcache.Get(kind, r.obj.Data, &r.val, v)
+	return true, recordcache.Get(kind, r.data, &r.val, v)
 }
 
 // kindIndex holds a kind's records, and lists their ids, sorted when a list needs them.
@@ -201,15 +201,14 @@ func (db *DB) Run(ctx context.Context, c linkfin.Command, v any) error {
 			ix.ids = append(ix.ids, k.ID)
 		}
 		// As a store's index: every party a version names, kept when it no longer is.
-		for _, p := range r.obj.Parties {
+		for _, p := range e.parties {
 			if !slices.Contains(s.parties, p) {
 				s.parties = append(s.parties, p)
 			}
 		}
-		r.obj.Parties = nil
 		s.cur = r
 		if r.lean {
-			r.obj.Data = nil
+			r.data = nil
 		}
 	}
 	db.commit()
@@ -376,6 +375,9 @@ type keyEntry struct {
 	slot  *slot   // once loaded, where the record is kept (nil: absent)
 	base  *record // once loaded, the version before the command (nil: absent)
 	write *record // the version the command wrote last, if it wrote one
+	// parties are those the versions the command wrote name (linkfin.Partied), for
+	// the party index.
+	parties []string
 }
 
 const indexFrom = 16
@@ -466,20 +468,16 @@ func (tx *tx) Put(kind, id string, v any, event string) error {
 	if old == nil {
 		old = e.base
 	}
-	w := &record{obj: linkfin.Object{Kind: kind, ID: id, Version: 1, Data: data, UpdatedAt: tx.db.state.Tick()}}
-	o := &w.obj
+	w := &record{version: 1, data: data, updatedAt: tx.db.state.Tick()}
 	if old != nil {
-		o.Version = old.obj.Version + 1
+		w.version = old.version + 1
 	}
 	if p, ok := v.(linkfin.Partied); ok {
 		// The parties of a version this command wrote before go to the index too,
 		// though that version is never stored: as in the engine.
-		if e.write != nil {
-			o.Parties = slices.Clone(e.write.obj.Parties)
-		}
 		for _, id := range p.Parties() {
-			if !slices.Contains(o.Parties, id) {
-				o.Parties = append(o.Parties, id)
+			if !slices.Contains(e.parties, id) {
+				e.parties = append(e.parties, id)
 			}
 		}
 	}
@@ -488,7 +486,7 @@ func (tx *tx) Put(kind, id string, v any, event string) error {
 	// Its JSON is what the value encodes to when it was given as a pointer (a
 	// MarshalJSON of a pointer receiver is not called on a value).
 	e.write.lean = e.write.val != nil && reflect.ValueOf(v).Kind() == reflect.Pointer
-	tx.db.state.Emit(event, o.UpdatedAt, data)
+	tx.db.state.Emit(event, w.updatedAt, data)
 	return nil
 }
 
@@ -596,7 +594,7 @@ func (db *DB) GetShared(kind, id string, v any) (bool, error) {
 	if r == nil {
 		return false, nil
 	}
-	return true, recordcache.Share(kind, r.obj.Data, &r.val, v)
+	return true, recordcache.Share(kind, r.data, &r.val, v)
 }
 
 // Version returns the version of the stored record (kind, id), and whether it exists.
@@ -607,7 +605,7 @@ func (db *DB) Version(kind, id string) (int64, bool) {
 	if r == nil {
 		return 0, false
 	}
-	return r.obj.Version, true
+	return r.version, true
 }
 
 // Object returns a copy of the stored record (kind, id); an absent one is not_found,
@@ -619,7 +617,7 @@ func (db *DB) Object(_ context.Context, kind, id string) (*linkfin.Object, error
 	if r == nil {
 		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "%s %s not found", kind, id)
 	}
-	c, err := r.object(true) // read again and again by the scheduler: kept
+	c, err := r.object(kind, id)
 	if err != nil {
 		return nil, err
 	}
@@ -664,7 +662,7 @@ func (db *DB) ListObjects(_ context.Context, kind, after string, limit int) ([]l
 	i, _ := slices.BinarySearch(ids, after)
 	for ; i < len(ids) && len(out) < limit; i++ {
 		if ids[i] > after {
-			o, err := db.slot(linkfin.ObjectKey{Kind: kind, ID: ids[i]}).cur.object(false)
+			o, err := db.slot(linkfin.ObjectKey{Kind: kind, ID: ids[i]}).cur.object(kind, ids[i])
 			if err != nil {
 				return nil, err
 			}
@@ -724,7 +722,7 @@ func (db *DB) ListObjectsByParty(_ context.Context, kind, party, after string, l
 			continue
 		}
 		if s := db.slot(linkfin.ObjectKey{Kind: kind, ID: ids[i]}); slices.Contains(s.parties, party) {
-			o, err := s.cur.object(false)
+			o, err := s.cur.object(kind, ids[i])
 			if err != nil {
 				return nil, err
 			}
