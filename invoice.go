@@ -505,7 +505,23 @@ const MaxFingerprintInvoices = 10
 // InvoiceFingerprintKey is the registry id of the invoices of a seller to a buyer of a
 // total in a currency issued on a day.
 func InvoiceFingerprintKey(sellerID, buyerID string, currency Currency, total int64, issued Date) string {
-	return sellerID + "~" + buyerID + "~" + string(currency) + "~" + strconv.FormatInt(total, 10) + "~" + issued.String()
+	return fingerprintPrefix(sellerID, buyerID, currency, total) + issued.String()
+}
+
+// InvoiceFingerprintKeys are the InvoiceFingerprintKey of each day from window days
+// before issued to window days after it, in order: the days an invoice's duplicates
+// are looked for on. What the keys share is made once.
+func InvoiceFingerprintKeys(sellerID, buyerID string, currency Currency, total int64, issued Date, window int) []string {
+	prefix := fingerprintPrefix(sellerID, buyerID, currency, total)
+	keys := make([]string, 0, 2*max(window, 0)+1)
+	for d := -window; d <= window; d++ {
+		keys = append(keys, prefix+issued.AddDays(d).String())
+	}
+	return keys
+}
+
+func fingerprintPrefix(sellerID, buyerID string, currency Currency, total int64) string {
+	return sellerID + "~" + buyerID + "~" + string(currency) + "~" + strconv.FormatInt(total, 10) + "~"
 }
 
 // Duplicate windows: an invoice issued within this many days either side of an

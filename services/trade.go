@@ -305,10 +305,10 @@ func (c *CreateInvoice) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
 	if c.Invoice.BuyerID == "" || c.Invoice.IssueDate.IsZero() {
 		return keys
 	}
-	w := p.DuplicateWindow()
-	for d := -w; d <= w; d++ {
-		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindInvoiceFingerprint, ID: linkfin.InvoiceFingerprintKey(c.seller(),
-			c.Invoice.BuyerID, c.Invoice.Currency, c.Invoice.Total, c.Invoice.IssueDate.AddDays(d))})
+	days := linkfin.InvoiceFingerprintKeys(c.seller(), c.Invoice.BuyerID, c.Invoice.Currency, c.Invoice.Total,
+		c.Invoice.IssueDate, p.DuplicateWindow())
+	for _, id := range days {
+		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindInvoiceFingerprint, ID: id})
 	}
 	return keys
 }
@@ -414,26 +414,24 @@ func fingerprint(tx linkfin.Tx, po *linkfin.PurchaseOrder, inv *linkfin.Invoice)
 		}
 	}
 	w := p.DuplicateWindow()
-	key := func(d int) string {
-		return linkfin.InvoiceFingerprintKey(inv.SellerID, inv.BuyerID, inv.Currency, inv.Total, inv.IssueDate.AddDays(d))
+	if w <= 0 {
+		// Not checked, and not registered: the program turned the check off.
+		return nil
 	}
+	keys := linkfin.InvoiceFingerprintKeys(inv.SellerID, inv.BuyerID, inv.Currency, inv.Total, inv.IssueDate, w)
 	var same linkfin.InvoiceFingerprint
-	for d := -w; d <= w && w > 0; d++ {
+	for i, key := range keys {
 		var fp linkfin.InvoiceFingerprint
-		if found, err := tx.Get(linkfin.KindInvoiceFingerprint, key(d), &fp); err != nil {
+		if found, err := tx.Get(linkfin.KindInvoiceFingerprint, key, &fp); err != nil {
 			return err
 		} else if found && len(fp.InvoiceIDs) > 0 && inv.Hold == nil {
 			inv.Hold = &linkfin.InvoiceHold{EarlierInvoiceID: fp.InvoiceIDs[0]}
 		}
-		if d == 0 {
+		if i == w { // the invoice's own day
 			same = fp
 		}
 	}
-	if w == 0 {
-		// Not checked, and not registered: the program turned the check off.
-		return nil
-	}
-	same.ID = key(0)
+	same.ID = keys[w]
 	if len(same.InvoiceIDs) < linkfin.MaxFingerprintInvoices {
 		same.InvoiceIDs = append(same.InvoiceIDs, inv.ID)
 	}
