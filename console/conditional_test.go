@@ -33,7 +33,8 @@ func TestConditionalPayments(t *testing.T) {
 	s.run(&services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{POID: "PO-cp", Lines: []linkfin.ReceiptLine{{LineID: "1", Accepted: 25}}}})
 
 	tier1 := s.as("tier1", linkfin.RoleAdmin)
-	if code, page := tier1.get("/conditional-payments"); code != http.StatusOK || !strings.Contains(page, `href="/conditional-payments/`+pr+`"`) {
+	if code, page := tier1.get("/conditional-payments"); code != http.StatusOK || !strings.Contains(page, `href="/conditional-payments/`+pr+`"`) ||
+		!strings.Contains(page, `<td class="rail">Platform wallets</td>`) {
 		t.Fatalf("the payee's list: %d\n%s", code, page)
 	}
 	code, page := tier1.get("/conditional-payments/" + pr)
@@ -144,6 +145,11 @@ func TestConditionalPaymentInECNYPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.run(&services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{POID: "PO-e", Lines: []linkfin.ReceiptLine{{LineID: "1", Accepted: 10}}}})
+	// The list names each payment's rail.
+	if code, page := s.as("anchor", linkfin.RoleAdmin).get("/conditional-payments"); code != http.StatusOK ||
+		!strings.Contains(page, `<td class="rail">e-CNY</td>`) {
+		t.Fatalf("the list does not show the e-CNY rail: %d\n%s", code, page)
+	}
 	code, page := s.as("tier1", linkfin.RoleAdmin).get("/conditional-payments/" + p.ID)
 	for _, want := range []string{`id="rail">e-CNY: held in the payer&#39;s designated wallet, counted in its limits of 2 Nov 2026 (China time)`,
 		`id="waiting">CNY 5,000.00 is due but waits for room in the payee&#39;s e-CNY wallet: goods receipt`, "may hold 1000.00 CNY more", "release waiting"} {
