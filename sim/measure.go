@@ -285,8 +285,8 @@ func Measure(db DB, net *Network, sc Scenario, commands, events int64, perFirm b
 				}
 			}
 		}
-		var f linkfin.Financing
-		if m.get(linkfin.KindFinancing, fmt.Sprintf("rf.%d", o.N), &f) && f.DisbursedAt != nil {
+		// Reverse factoring or dynamic discounting, each read into a value of its own.
+		if f := (linkfin.Financing{}); m.get(linkfin.KindFinancing, fmt.Sprintf("rf.%d", o.N), &f) && f.DisbursedAt != nil {
 			add(f.Quote.Price, dayOf(*f.DisbursedAt))
 			m.addFund(l.Seller, funding{f.Interest, f.Quote.Price, f.Quote.Days})
 			financed[l.Seller] = true
@@ -294,7 +294,7 @@ func Measure(db DB, net *Network, sc Scenario, commands, events int64, perFirm b
 				add(pay.Amount-f.Quote.Price, dayOf(*pay.PaidAt))
 			}
 		}
-		if m.get(linkfin.KindFinancing, fmt.Sprintf("dd.%d", o.N), &f) && f.Status == linkfin.FinancingSettled && pay.PaidAt != nil {
+		if f := (linkfin.Financing{}); m.get(linkfin.KindFinancing, fmt.Sprintf("dd.%d", o.N), &f) && f.Status == linkfin.FinancingSettled && pay.PaidAt != nil {
 			add(pay.Amount, dayOf(*pay.PaidAt))
 			m.addFund(l.Seller, funding{f.Quote.Discount, f.Quote.Price, f.Quote.Days})
 			financed[l.Seller] = true
