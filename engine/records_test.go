@@ -3,7 +3,6 @@ package engine_test
 import (
 	"context"
 	"encoding/json"
-	"path/filepath"
 	"reflect"
 	"sync/atomic"
 	"testing"
@@ -13,7 +12,7 @@ import (
 	"linkfin"
 	"linkfin/engine"
 	"linkfin/sqlite"
-	"linkfin/tlog"
+	"linkfin/sqlite/sqlitetest"
 )
 
 // bundle is a test record with every kind of value a command may change in place.
@@ -112,23 +111,8 @@ func openEngineWith(t *testing.T, cfg engine.Config) (e *engine.Engine, reopen f
 // test ends, and a signer for the engine's log.
 func openStore(t *testing.T) (*sqlite.DB, note.Signer) {
 	t.Helper()
-	db, err := sqlite.Open(filepath.Join(t.TempDir(), "records.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	skey, _, err := tlog.GenerateKey("test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	signer, err := note.NewSigner(skey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return db, signer
+	signer, _ := testSigner(t)
+	return sqlitetest.Open(t), signer
 }
 
 // submit runs the commands as one request (one batch) and returns their outcomes.

@@ -38,6 +38,23 @@ type versionDay struct {
 	day     linkfin.Date
 }
 
+// watched reports whether the reader narrows the lists of a kind: a kind it watches
+// lists only what was watched, and nothing when none was.
+func watched(kind string) bool {
+	switch kind {
+	case linkfin.KindFinancing, linkfin.KindMaturity, linkfin.KindPurchaseOrder, linkfin.KindConditionalPayment:
+		return true
+	}
+	return false
+}
+
+// versioned is a database that tells a record's version without the record, and reads
+// a record sharing what it holds (memtx).
+type versioned interface {
+	Version(kind, id string) (int64, bool)
+	GetShared(kind, id string, v any) (bool, error)
+}
+
 func newDueReader(db DB) *dueReader {
 	return &dueReader{db: db, open: map[string][]string{}, notBefore: map[string]versionDay{}}
 }
@@ -53,7 +70,7 @@ func (d *dueReader) Object(ctx context.Context, kind, id string) (*linkfin.Objec
 
 func (d *dueReader) ListObjects(ctx context.Context, kind, after string, limit int) ([]linkfin.Object, error) {
 	if _, ok := d.open[kind]; !ok {
-		if kind == linkfin.KindFinancing || kind == linkfin.KindMaturity || kind == linkfin.KindPurchaseOrder || kind == linkfin.KindConditionalPayment {
+		if watched(kind) {
 			return nil, nil
 		}
 		return d.db.ListObjects(ctx, kind, after, limit)
@@ -81,8 +98,7 @@ func (d *dueReader) ListObjects(ctx context.Context, kind, after string, limit i
 // nor read.
 func (d *dueReader) ScanValues(ctx context.Context, kind string, fn func(v any) error) error {
 	if _, ok := d.open[kind]; !ok {
-		switch kind {
-		case linkfin.KindFinancing, linkfin.KindMaturity, linkfin.KindPurchaseOrder, linkfin.KindConditionalPayment:
+		if watched(kind) {
 			return nil
 		}
 		return linkfin.Errorf(linkfin.EINVALID, "the scheduler's reader does not scan %s", kind)
@@ -134,11 +150,9 @@ func (d *dueReader) list(ctx context.Context, kind string) ([]dueRecord, error) 
 		if !found {
 			continue
 		}
-		if kind == linkfin.KindFinancing || kind == linkfin.KindConditionalPayment {
-			if nb, ok := d.notBefore[id]; ok && nb.version == version && nb.day.After(d.today) {
-				keep = append(keep, id)
-				continue
-			}
+		if d.noted(kind, id, version) {
+			keep = append(keep, id)
+			continue
 		}
 		if d.closed(ctx, val, version) {
 			continue
@@ -164,10 +178,7 @@ func (d *dueReader) read(ctx context.Context, kind, id string) (val any, version
 	default:
 		return nil, 0, false, linkfin.Errorf(linkfin.EINVALID, "the scheduler's reader does not watch %s", kind)
 	}
-	if vr, ok := d.db.(interface {
-		Version(kind, id string) (int64, bool)
-		GetShared(kind, id string, v any) (bool, error)
-	}); ok {
+	if vr, ok := d.db.(versioned); ok {
 		if version, found = vr.Version(kind, id); !found {
 			return nil, 0, false, nil
 		}
@@ -191,18 +202,22 @@ func (d *dueReader) read(ctx context.Context, kind, id string) (val any, version
 // (memtx), whether the record is a financing or a conditional payment that cannot be
 // due today as it stands: the version noted with its first day is still the last.
 func (d *dueReader) waits(kind, id string) bool {
-	nb, ok := d.notBefore[id]
-	if !ok || !nb.day.After(d.today) || kind != linkfin.KindFinancing && kind != linkfin.KindConditionalPayment {
-		return false
-	}
-	vr, ok := d.db.(interface {
-		Version(kind, id string) (int64, bool)
-	})
+	vr, ok := d.db.(versioned)
 	if !ok {
 		return false
 	}
 	v, found := vr.Version(kind, id)
-	return found && v == nb.version
+	return found && d.noted(kind, id, v)
+}
+
+// noted reports whether version is a financing's or conditional payment's version
+// whose first day to be due, noted when it was read, is after today.
+func (d *dueReader) noted(kind, id string, version int64) bool {
+	if kind != linkfin.KindFinancing && kind != linkfin.KindConditionalPayment {
+		return false
+	}
+	nb, ok := d.notBefore[id]
+	return ok && nb.version == version && nb.day.After(d.today)
 }
 
 // closed reports whether a record can never come due again: a financing that ended,
