@@ -110,13 +110,17 @@ type ECNYWallet struct {
 	CreatedAt time.Time `json:"created_at"`
 }
 
-// ECNYWalletLedger names a wallet's ledger accounts: its money, and what its balance,
-// daily and yearly limits leave.
+// ECNYWalletLedger names a wallet's ledger accounts: its money, what its balance,
+// daily and yearly limits leave, and the account its headroom is granted from and
+// given back to. Each wallet has its own limit source, so what one wallet's limits and
+// payments add up to never touches another's. A wallet opened before wallets had their
+// own has none here (zero): it keeps the platform's shared limit source.
 type ECNYWalletLedger struct {
-	Wallet  StringInt `json:"wallet"`
-	Balance StringInt `json:"balance_headroom"`
-	Daily   StringInt `json:"daily_headroom"`
-	Yearly  StringInt `json:"yearly_headroom"`
+	Wallet      StringInt `json:"wallet"`
+	Balance     StringInt `json:"balance_headroom"`
+	Daily       StringInt `json:"daily_headroom"`
+	Yearly      StringInt `json:"yearly_headroom"`
+	LimitSource StringInt `json:"limit_source,omitempty"`
 }
 
 // ECNYEvidence is identity evidence the operator recorded of a wallet's owner.

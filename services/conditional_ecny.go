@@ -40,9 +40,9 @@ const (
 func ecnyLockLegs(payer linkfin.ECNYWalletLedger) [ecnyLegs][2]int64 {
 	return [ecnyLegs][2]int64{
 		ecnyLegMoney:   {int64(payer.Wallet), ecnyHeldID},
-		ecnyLegDaily:   {int64(payer.Daily), ecnyLimitSourceID},
-		ecnyLegYearly:  {int64(payer.Yearly), ecnyLimitSourceID},
-		ecnyLegBalance: {ecnyLimitSourceID, int64(payer.Balance)},
+		ecnyLegDaily:   {int64(payer.Daily), ecnySource(payer)},
+		ecnyLegYearly:  {int64(payer.Yearly), ecnySource(payer)},
+		ecnyLegBalance: {ecnySource(payer), int64(payer.Balance)},
 	}
 }
 
@@ -158,7 +158,7 @@ func moveECNY(tx linkfin.Tx, p *linkfin.ConditionalPayment, release, refund int6
 	if release > 0 {
 		paid = next
 		ts = append(ts, ecnyTransfer(next, ecnyHeldID, int64(to.Ledger.Wallet), release, codeECNYWallet),
-			ecnyTransfer(next+1, int64(to.Ledger.Balance), ecnyLimitSourceID, release, codeECNYLimit))
+			ecnyTransfer(next+1, int64(to.Ledger.Balance), ecnySource(to.Ledger), release, codeECNYLimit))
 	}
 	return base, paid, tx.Transfer(ts...)
 }

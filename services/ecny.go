@@ -11,8 +11,8 @@ import (
 // The e-CNY wallets' ledger layout. A wallet is an account that cannot go below zero;
 // beside it, three accounts hold what its limits leave: its balance headroom (the
 // limit less what it holds), and its daily and yearly headroom (the limit less what it
-// paid that day or year). Each is credited with its limit from the platform's e-CNY
-// limit source when the wallet opens, and cannot go below zero either. Every movement
+// paid that day or year). Each is credited with its limit from the wallet's own limit
+// source when the wallet opens, and cannot go below zero either. Every movement
 // of money moves the headrooms with it in one linked chain: a payment debits the
 // payer's daily and yearly headroom and the payee's balance headroom, and credits the
 // payer's balance headroom. So the ledger refuses, in the batch of the payment and all
@@ -25,22 +25,43 @@ const (
 	codeECNYLimitSource = 7
 )
 
-// ecnyLimitSourceID is where every wallet's limits are granted from.
-var ecnyLimitSourceID = linkfin.LedgerID("ecny-limits")
+// ecnySharedSourceID is the limit source of the wallets opened before each wallet had
+// its own. It was every wallet's: the sum of all their limits and payments moved
+// through one account, whose totals a few thousand wallets opened with the largest
+// limits overflowed, refusing every wallet's payments after. A wallet's own source
+// bounds what can add up there to that wallet's own doing.
+var ecnySharedSourceID = linkfin.LedgerID("ecny-limits")
 
 // ecnyAccounts are the ledger accounts of a wallet with id: its money, its balance,
-// daily and yearly headroom.
+// daily and yearly headroom, and its limit source. (A wallet's record names the
+// accounts it has: one opened before wallets had their own limit source has none.)
 func ecnyAccounts(id string) linkfin.ECNYWalletLedger {
 	return linkfin.ECNYWalletLedger{
-		Wallet:  linkfin.StringInt(linkfin.LedgerID("ecny/" + id)),
-		Balance: linkfin.StringInt(linkfin.LedgerID("ecny/" + id + "/balance")),
-		Daily:   linkfin.StringInt(linkfin.LedgerID("ecny/" + id + "/daily")),
-		Yearly:  linkfin.StringInt(linkfin.LedgerID("ecny/" + id + "/yearly")),
+		Wallet:      linkfin.StringInt(linkfin.LedgerID("ecny/" + id)),
+		Balance:     linkfin.StringInt(linkfin.LedgerID("ecny/" + id + "/balance")),
+		Daily:       linkfin.StringInt(linkfin.LedgerID("ecny/" + id + "/daily")),
+		Yearly:      linkfin.StringInt(linkfin.LedgerID("ecny/" + id + "/yearly")),
+		LimitSource: linkfin.StringInt(linkfin.LedgerID("ecny/" + id + "/limits")),
 	}
 }
 
+// ecnySource is the account the wallet's headroom is granted from and given back to.
+func ecnySource(l linkfin.ECNYWalletLedger) int64 {
+	if l.LimitSource != 0 {
+		return int64(l.LimitSource)
+	}
+	return ecnySharedSourceID
+}
+
+// ecnyLedgerIDs are the ledger accounts a command moving the wallet's money or
+// headroom lists: its own, and both limit sources it may have (its own, or the
+// shared one of a wallet opened before).
 func ecnyLedgerIDs(l linkfin.ECNYWalletLedger) []int64 {
-	return []int64{int64(l.Wallet), int64(l.Balance), int64(l.Daily), int64(l.Yearly)}
+	ids := []int64{int64(l.Wallet), int64(l.Balance), int64(l.Daily), int64(l.Yearly), ecnySharedSourceID}
+	if l.LimitSource != 0 {
+		ids = append(ids, int64(l.LimitSource))
+	}
+	return ids
 }
 
 // ecnyTransfer is one leg of a chain of e-CNY movements.
@@ -87,9 +108,10 @@ func (c *OpenECNYWallet) Keys() []linkfin.ObjectKey {
 	return keys
 }
 
-// LedgerKeys implements linkfin.LedgerCommand.
+// LedgerKeys implements linkfin.LedgerCommand: a new wallet's accounts, and its limit
+// source, derive from its new id, so none is listed.
 func (c *OpenECNYWallet) LedgerKeys(linkfin.Records) (accounts, transfers []int64) {
-	return []int64{ecnyLimitSourceID}, nil
+	return nil, nil
 }
 
 // Apply implements linkfin.Command.
@@ -142,29 +164,26 @@ func (c *OpenECNYWallet) Apply(tx linkfin.Tx) (any, error) {
 	w.Ledger = ecnyAccounts(w.ID)
 	w.Day = linkfin.DateOf(tx.Now().In(linkfin.ChinaTime))
 	w.Year, _, _ = w.Day.YMD()
-	src, err := account(ecnyLimitSourceID, "CNY", codeECNYLimitSource, 0)
+	src, err := account(int64(w.Ledger.LimitSource), "CNY", codeECNYLimitSource, 0)
 	if err != nil {
 		return nil, err
 	}
-	if err := tx.CreateAccounts(src); err != nil {
-		return nil, err
-	}
-	var accts []ledger.Account
-	for i, id := range ecnyLedgerIDs(w.Ledger) {
+	accts := []ledger.Account{src}
+	for i, id := range []linkfin.StringInt{w.Ledger.Wallet, w.Ledger.Balance, w.Ledger.Daily, w.Ledger.Yearly} {
 		code := uint16(codeECNYLimit)
 		if i == 0 {
 			code = codeECNYWallet
 		}
-		a, _ := account(id, "CNY", code, ledger.DebitsMustNotExceedCredits)
+		a, _ := account(int64(id), "CNY", code, ledger.DebitsMustNotExceedCredits)
 		accts = append(accts, a)
 	}
 	if err := tx.CreateNewAccounts(accts...); err != nil {
 		return nil, err
 	}
 	if _, err := chain(tx, false,
-		[3]int64{ecnyLimitSourceID, int64(w.Ledger.Balance), w.Limits.Balance},
-		[3]int64{ecnyLimitSourceID, int64(w.Ledger.Daily), w.Limits.Daily},
-		[3]int64{ecnyLimitSourceID, int64(w.Ledger.Yearly), w.Limits.Yearly}); err != nil {
+		[3]int64{ecnySource(w.Ledger), int64(w.Ledger.Balance), w.Limits.Balance},
+		[3]int64{ecnySource(w.Ledger), int64(w.Ledger.Daily), w.Limits.Daily},
+		[3]int64{ecnySource(w.Ledger), int64(w.Ledger.Yearly), w.Limits.Yearly}); err != nil {
 		return nil, err
 	}
 	return &w, tx.Put(linkfin.KindECNYWallet, w.ID, &w, "ecny_wallet.opened")
@@ -214,7 +233,7 @@ func (c *RaiseECNYClass) Keys() []linkfin.ObjectKey {
 
 // LedgerKeys implements linkfin.LedgerCommand.
 func (c *RaiseECNYClass) LedgerKeys(linkfin.Records) (accounts, transfers []int64) {
-	return append(ecnyLedgerIDs(ecnyAccounts(c.ID)), ecnyLimitSourceID), nil
+	return ecnyLedgerIDs(ecnyAccounts(c.ID)), nil
 }
 
 // Apply implements linkfin.Command.
@@ -233,9 +252,9 @@ func (c *RaiseECNYClass) Apply(tx linkfin.Tx) (any, error) {
 	}
 	to := linkfin.ClassLimits[c.Class]
 	if _, err := chain(tx, false,
-		[3]int64{ecnyLimitSourceID, int64(w.Ledger.Balance), to.Balance - w.Limits.Balance},
-		[3]int64{ecnyLimitSourceID, int64(w.Ledger.Daily), to.Daily - w.Limits.Daily},
-		[3]int64{ecnyLimitSourceID, int64(w.Ledger.Yearly), to.Yearly - w.Limits.Yearly}); err != nil {
+		[3]int64{ecnySource(w.Ledger), int64(w.Ledger.Balance), to.Balance - w.Limits.Balance},
+		[3]int64{ecnySource(w.Ledger), int64(w.Ledger.Daily), to.Daily - w.Limits.Daily},
+		[3]int64{ecnySource(w.Ledger), int64(w.Ledger.Yearly), to.Yearly - w.Limits.Yearly}); err != nil {
 		return nil, err
 	}
 	w.Class, w.Limits = c.Class, to
@@ -284,7 +303,7 @@ func (c *MoveECNY) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
 
 // LedgerKeys implements linkfin.LedgerCommand.
 func (c *MoveECNY) LedgerKeys(r linkfin.Records) (accounts, transfers []int64) {
-	accounts = append(ecnyLedgerIDs(ecnyAccounts(c.ID)), ecnyLimitSourceID, linkfin.WalletID(c.Actor, "CNY"))
+	accounts = append(ecnyLedgerIDs(ecnyAccounts(c.ID)), linkfin.WalletID(c.Actor, "CNY"))
 	var w linkfin.ECNYWallet
 	if found, _ := r.Get(linkfin.KindECNYWallet, c.ID, &w); found && w.ParentID != "" {
 		accounts = append(accounts, ecnyLedgerIDs(ecnyAccounts(w.ParentID))...)
@@ -303,6 +322,7 @@ func (c *MoveECNY) Apply(tx linkfin.Tx) (any, error) {
 	}
 	platform := linkfin.WalletID(w.OrgID, "CNY")
 	var from, into int64 // the money's legs
+	var parent *linkfin.ECNYWallet
 	switch c.Op {
 	case "top-up":
 		from, into = platform, int64(w.Ledger.Wallet)
@@ -312,7 +332,10 @@ func (c *MoveECNY) Apply(tx linkfin.Tx) (any, error) {
 		if w.ParentID == "" {
 			return nil, linkfin.Errorf(linkfin.EINVALID, "wallet %s is not a sub-wallet: it is funded by top-up", w.ID)
 		}
-		from, into = int64(ecnyAccounts(w.ParentID).Wallet), int64(w.Ledger.Wallet)
+		if parent, err = ecnyWallet(tx, w.ParentID, c.Actor); err != nil {
+			return nil, err
+		}
+		from, into = int64(parent.Ledger.Wallet), int64(w.Ledger.Wallet)
 	default:
 		return nil, linkfin.Errorf(linkfin.EINVALID, "a wallet is topped up, redeemed or funded")
 	}
@@ -323,14 +346,14 @@ func (c *MoveECNY) Apply(tx linkfin.Tx) (any, error) {
 	}
 	legs := [][3]int64{{from, into, c.Amount}}
 	if c.Op == "redeem" {
-		legs = append(legs, [3]int64{ecnyLimitSourceID, int64(w.Ledger.Balance), c.Amount})
+		legs = append(legs, [3]int64{ecnySource(w.Ledger), int64(w.Ledger.Balance), c.Amount})
 	} else {
 		if err := roomFor(tx, w, c.Amount); err != nil {
 			return nil, err
 		}
-		legs = append(legs, [3]int64{int64(w.Ledger.Balance), ecnyLimitSourceID, c.Amount})
-		if c.Op == "fund" {
-			legs = append(legs, [3]int64{ecnyLimitSourceID, int64(ecnyAccounts(w.ParentID).Balance), c.Amount})
+		legs = append(legs, [3]int64{int64(w.Ledger.Balance), ecnySource(w.Ledger), c.Amount})
+		if parent != nil {
+			legs = append(legs, [3]int64{ecnySource(parent.Ledger), int64(parent.Ledger.Balance), c.Amount})
 		}
 	}
 	if _, err := chain(tx, true, legs...); err != nil {
@@ -369,7 +392,7 @@ func (c *PayECNY) Keys() []linkfin.ObjectKey {
 
 // LedgerKeys implements linkfin.LedgerCommand.
 func (c *PayECNY) LedgerKeys(linkfin.Records) (accounts, transfers []int64) {
-	return append(append(ecnyLedgerIDs(ecnyAccounts(c.From)), ecnyLedgerIDs(ecnyAccounts(c.To))...), ecnyLimitSourceID), nil
+	return append(ecnyLedgerIDs(ecnyAccounts(c.From)), ecnyLedgerIDs(ecnyAccounts(c.To))...), nil
 }
 
 // Apply implements linkfin.Command.
@@ -438,10 +461,10 @@ func payECNY(tx linkfin.Tx, from, to *linkfin.ECNYWallet, amount int64, paid lin
 	}
 	base, err := chain(tx, true,
 		[3]int64{int64(from.Ledger.Wallet), int64(to.Ledger.Wallet), amount},
-		[3]int64{int64(from.Ledger.Daily), ecnyLimitSourceID, amount},
-		[3]int64{int64(from.Ledger.Yearly), ecnyLimitSourceID, amount},
-		[3]int64{ecnyLimitSourceID, int64(from.Ledger.Balance), amount},
-		[3]int64{int64(to.Ledger.Balance), ecnyLimitSourceID, amount})
+		[3]int64{int64(from.Ledger.Daily), ecnySource(from.Ledger), amount},
+		[3]int64{int64(from.Ledger.Yearly), ecnySource(from.Ledger), amount},
+		[3]int64{ecnySource(from.Ledger), int64(from.Ledger.Balance), amount},
+		[3]int64{int64(to.Ledger.Balance), ecnySource(to.Ledger), amount})
 	if err != nil {
 		return nil, err
 	}
@@ -506,9 +529,9 @@ func designatedKeys(r linkfin.Records, orgs ...string) []linkfin.ObjectKey {
 }
 
 // designatedAccounts are the ledger accounts of the organizations' designated
-// wallets, and the limit source: what a payment between them moves.
+// wallets, with their limit sources: what a payment between them moves.
 func designatedAccounts(r linkfin.Records, orgs ...string) []int64 {
-	accounts := []int64{ecnyLimitSourceID}
+	var accounts []int64
 	for _, id := range orgs {
 		var o linkfin.Organization
 		if found, _ := r.Get(linkfin.KindOrganization, id, &o); found && o.ECNYWalletID != "" {
@@ -550,7 +573,7 @@ func newPeriod(tx linkfin.Tx, w *linkfin.ECNYWallet) error {
 			return err
 		}
 		if left < p.limit {
-			legs = append(legs, [3]int64{ecnyLimitSourceID, p.account, p.limit - left})
+			legs = append(legs, [3]int64{ecnySource(w.Ledger), p.account, p.limit - left})
 		}
 	}
 	if w.Day == day && w.Year == year {

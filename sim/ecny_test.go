@@ -10,9 +10,11 @@ import (
 	"linkfin/services"
 )
 
-// Every firm of a large network opens its e-CNY wallet with the simulator's limits:
-// all wallets' limits are granted from one ledger account, which limits of the
-// largest amount overflowed after some three thousand wallets.
+// Every firm of a large network opens its e-CNY wallet with the simulator's limits.
+// (When every wallet's limits were granted from one shared ledger account, limits of
+// the largest amount overflowed it after some three thousand wallets; each wallet has
+// its own limit source now, and services' TestECNYWalletsOpenPastASharedSourcesRange
+// opens more than that with the largest limits.)
 func TestECNYLimitsFitManyWallets(t *testing.T) {
 	db := memtx.New(func() time.Time { return time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC) })
 	ctx := context.Background()
