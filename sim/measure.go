@@ -2,7 +2,9 @@ package sim
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"math"
 	"math/big"
 	"slices"
 	"strings"
@@ -179,6 +181,31 @@ type measurer struct {
 	end       int
 	comps     [MaxTier + 1][]component
 	fund      [MaxTier + 1][]funding
+	records
+}
+
+// records are the records the measure reads, each kind read once, in one pass over it
+// (scan), instead of looked up one by one: most are read for each order, or for each
+// piece of a certificate, or more than once. They are the database's own values, which
+// the measure changes nothing of.
+type records struct {
+	orders      []orderRecords // by the order's number
+	certs       []*linkfin.Certificate
+	certByID    map[string]*linkfin.Certificate
+	financings  []*linkfin.Financing
+	discounting map[string]*linkfin.Financing // "cd." and the piece's id, by the piece's id
+}
+
+// orderRecords are what the runner made for one order, found by the ids it gave them.
+type orderRecords struct {
+	payable    *linkfin.Payable
+	receipt    *linkfin.GoodsReceipt
+	payment    *linkfin.ConditionalPayment
+	rf, dd, df *linkfin.Financing
+	// cert is the anchor's certificate for the order (c.N); pieces the pieces passed
+	// down for it (p.N.k at k-1).
+	cert   *linkfin.Certificate
+	pieces []*linkfin.Certificate
 }
 
 // addFund counts what a firm paid for funding, in its tier and for itself.
@@ -190,32 +217,150 @@ func (m *measurer) addFund(i int, f funding) {
 
 func dayOf(t time.Time) int { return linkfin.DaysBetween(Start, linkfin.DateOf(t)) }
 
-// each calls fn with the id of every record of a kind, in id order: from the ids the
-// database lists (memtx), else from a scan of its records.
-func (m *measurer) each(kind string, fn func(id string) error) error {
-	if l, ok := m.db.(interface{ IDs(kind string) []string }); ok {
-		for _, id := range l.IDs(kind) {
-			if err := fn(id); err != nil {
-				return err
+// scan calls fn with every record of a kind, in id order, as a value of its type that
+// fn changes nothing of: the one the database keeps, where it hands it
+// (memtx.DB.ScanShared), else one decoded from the record's JSON.
+func scan[T any](db DB, kind string, fn func(id string, v *T) error) error {
+	if s, ok := db.(interface {
+		ScanShared(kind string, fn func(id string, v any) error) error
+	}); ok {
+		return s.ScanShared(kind, func(id string, v any) error {
+			t, ok := v.(*T)
+			if !ok {
+				return fmt.Errorf("%s %s is a %T", kind, id, v)
 			}
-		}
-		return nil
+			return fn(id, t)
+		})
 	}
-	return services.Scan(context.Background(), m.db, kind, func(data []byte) error {
+	return services.Scan(context.Background(), db, kind, func(data []byte) error {
+		v := new(T)
+		if err := json.Unmarshal(data, v); err != nil {
+			return err
+		}
 		id, err := linkfin.RecordID(data)
 		if err != nil {
 			return err
 		}
-		return fn(id)
+		return fn(id, v)
 	})
 }
 
-// read reads a record each listed.
-func (m *measurer) read(kind, id string, v any) error {
-	if found, err := m.load(kind, id, v); err != nil || !found {
-		return fmt.Errorf("%s %s: found %v, %v", kind, id, found, err)
+// orderNumber is n when id is prefix followed by n, the number of one of the orders, as
+// the runner writes it; else 0.
+func (m *measurer) orderNumber(id, prefix string) int {
+	rest, ok := strings.CutPrefix(id, prefix)
+	if !ok {
+		return 0
+	}
+	return number(rest, len(m.orders))
+}
+
+// number is n when s is n as %d writes it and 0 < n < below; else 0.
+func number(s string, below int) int {
+	if s == "" || s[0] == '0' || len(s) > 9 {
+		return 0
+	}
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	if n >= below {
+		return 0
+	}
+	return n
+}
+
+// read reads every record the measure reads more than one of, a pass over each kind.
+func (m *measurer) read() error {
+	m.orders = make([]orderRecords, len(m.net.Orders)+1) // numbered from 1
+	payables := linkfin.PayableID("inv.")                // PayableID(invID(n)) is it and n
+	err := scan(m.db, linkfin.KindPayable, func(id string, p *linkfin.Payable) error {
+		if n := m.orderNumber(id, payables); n > 0 {
+			m.orders[n].payable = p
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	err = scan(m.db, linkfin.KindGoodsReceipt, func(id string, gr *linkfin.GoodsReceipt) error {
+		if n := m.orderNumber(id, "gr."); n > 0 {
+			m.orders[n].receipt = gr
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	err = scan(m.db, linkfin.KindConditionalPayment, func(id string, cp *linkfin.ConditionalPayment) error {
+		if n := m.orderNumber(id, "cp."); n > 0 {
+			m.orders[n].payment = cp
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	m.discounting = map[string]*linkfin.Financing{}
+	err = scan(m.db, linkfin.KindFinancing, func(id string, f *linkfin.Financing) error {
+		m.financings = append(m.financings, f)
+		if piece, ok := strings.CutPrefix(id, "cd."); ok {
+			m.discounting[piece] = f
+		} else if n := m.orderNumber(id, "rf."); n > 0 {
+			m.orders[n].rf = f
+		} else if n := m.orderNumber(id, "dd."); n > 0 {
+			m.orders[n].dd = f
+		} else if n := m.orderNumber(id, "df."); n > 0 {
+			m.orders[n].df = f
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	m.certByID = map[string]*linkfin.Certificate{}
+	passed := make([][]numbered, len(m.orders)) // by order: its pieces passed down, and k
+	err = scan(m.db, linkfin.KindCertificate, func(id string, c *linkfin.Certificate) error {
+		m.certs = append(m.certs, c)
+		m.certByID[id] = c
+		if n := m.orderNumber(id, "c."); n > 0 {
+			m.orders[n].cert = c
+		} else if rest, ok := strings.CutPrefix(id, "p."); ok {
+			// p.N.k: the k-th piece passed down for order N.
+			if dot := strings.IndexByte(rest, '.'); dot > 0 {
+				if n, k := number(rest[:dot], len(m.orders)), number(rest[dot+1:], math.MaxInt32); n > 0 && k > 0 {
+					passed[n] = append(passed[n], numbered{k, c})
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	// An order's pieces are p.N.1, p.N.2, … up to the first missing.
+	for n, ps := range passed {
+		if len(ps) == 0 {
+			continue
+		}
+		slices.SortFunc(ps, func(a, b numbered) int { return a.k - b.k })
+		for i, p := range ps {
+			if p.k != i+1 {
+				break
+			}
+			m.orders[n].pieces = append(m.orders[n].pieces, p.c)
+		}
 	}
 	return nil
+}
+
+// numbered is the k-th piece passed down for an order.
+type numbered struct {
+	k int
+	c *linkfin.Certificate
 }
 
 func (m *measurer) get(kind, id string, v any) bool {
@@ -235,6 +380,9 @@ func tsDay(ts int64) int { return dayOf(time.Unix(0, ts).UTC()) }
 // Measure reads a finished scenario back from its database.
 func Measure(db DB, net *Network, sc Scenario, commands, events int64, perFirm bool) (*ScenarioReport, error) {
 	m := &measurer{db: db, net: net, end: net.Days + Tail, firmComps: map[int][]component{}, firmFund: map[int][]funding{}}
+	if err := m.read(); err != nil {
+		return nil, err
+	}
 	rep := &ScenarioReport{Name: sc.Name, Funders: []FunderReport{}, Warehouses: []WarehouseReport{}, Cash: []CashCurve{}}
 	var (
 		amount, unpaid, carried [MaxTier + 1]int64
@@ -249,12 +397,12 @@ func Measure(db DB, net *Network, sc Scenario, commands, events int64, perFirm b
 		if seller.Kind == KindAnchor {
 			continue // a distributor's order: m.distributors
 		}
-		var pay linkfin.Payable
-		if !m.get(linkfin.KindPayable, linkfin.PayableID(invID(o.N)), &pay) {
+		rec := &m.orders[o.N]
+		pay, gr := rec.payable, rec.receipt
+		if pay == nil {
 			continue
 		}
-		var gr linkfin.GoodsReceipt
-		if !m.get(linkfin.KindGoodsReceipt, fmt.Sprintf("gr.%d", o.N), &gr) {
+		if gr == nil {
 			return nil, fmt.Errorf("payable %s has no receipt", pay.ID)
 		}
 		delivered := dayOf(gr.ReceivedAt)
@@ -275,8 +423,7 @@ func Measure(db DB, net *Network, sc Scenario, commands, events int64, perFirm b
 			}
 		}
 		// Paid on receipt by a conditional payment: each release, at most the payable.
-		var cp linkfin.ConditionalPayment
-		if m.get(linkfin.KindConditionalPayment, cpID(o.N), &cp) {
+		if cp := rec.payment; cp != nil {
 			left := pay.Amount
 			for _, mv := range cp.Moves {
 				if (mv.Type == linkfin.MoveRelease || mv.Type == linkfin.MovePartialRelease) && left > 0 {
@@ -286,7 +433,7 @@ func Measure(db DB, net *Network, sc Scenario, commands, events int64, perFirm b
 			}
 		}
 		// Reverse factoring or dynamic discounting, each read into a value of its own.
-		if f := (linkfin.Financing{}); m.get(linkfin.KindFinancing, fmt.Sprintf("rf.%d", o.N), &f) && f.DisbursedAt != nil {
+		if f := rec.rf; f != nil && f.DisbursedAt != nil {
 			add(f.Quote.Price, dayOf(*f.DisbursedAt))
 			m.addFund(l.Seller, funding{f.Interest, f.Quote.Price, f.Quote.Days})
 			financed[l.Seller] = true
@@ -294,7 +441,7 @@ func Measure(db DB, net *Network, sc Scenario, commands, events int64, perFirm b
 				add(pay.Amount-f.Quote.Price, dayOf(*pay.PaidAt))
 			}
 		}
-		if f := (linkfin.Financing{}); m.get(linkfin.KindFinancing, fmt.Sprintf("dd.%d", o.N), &f) && f.Status == linkfin.FinancingSettled && pay.PaidAt != nil {
+		if f := rec.dd; f != nil && f.Status == linkfin.FinancingSettled && pay.PaidAt != nil {
 			add(pay.Amount, dayOf(*pay.PaidAt))
 			m.addFund(l.Seller, funding{f.Quote.Discount, f.Quote.Price, f.Quote.Days})
 			financed[l.Seller] = true
@@ -304,21 +451,15 @@ func Measure(db DB, net *Network, sc Scenario, commands, events int64, perFirm b
 			anchorDen.Add(anchorDen, big.NewInt(pay.Amount))
 		}
 		// Paid in certificate pieces: the anchor's certificate, or pieces passed down.
-		pieces := []string{}
+		pieces := rec.pieces
 		if buyer.Kind == KindAnchor {
-			pieces = append(pieces, fmt.Sprintf("c.%d", o.N))
-		} else {
-			for k := 1; ; k++ {
-				id := fmt.Sprintf("p.%d.%d", o.N, k)
-				var c linkfin.Certificate
-				if !m.get(linkfin.KindCertificate, id, &c) {
-					break
-				}
-				pieces = append(pieces, id)
+			pieces = nil
+			if rec.cert != nil {
+				pieces = []*linkfin.Certificate{rec.cert}
 			}
 		}
-		for _, id := range pieces {
-			if err := m.walk(id, seller.ID, t, add, financed, l.Seller); err != nil {
+		for _, c := range pieces {
+			if err := m.walk(c, seller.ID, add, financed, l.Seller); err != nil {
 				return nil, err
 			}
 		}
@@ -361,11 +502,7 @@ func Measure(db DB, net *Network, sc Scenario, commands, events int64, perFirm b
 	// A firm failed when a buyer cancelled an order it had accepted to deliver: the
 	// simulator's buyers cancel only a failed seller's orders.
 	failedFirm := map[string]bool{}
-	err := m.each(linkfin.KindPurchaseOrder, func(id string) error {
-		var po linkfin.PurchaseOrder
-		if err := m.read(linkfin.KindPurchaseOrder, id, &po); err != nil {
-			return err
-		}
+	err := scan(m.db, linkfin.KindPurchaseOrder, func(_ string, po *linkfin.PurchaseOrder) error {
 		if po.Status == linkfin.POCancelled {
 			failedFirm[po.SellerID] = true
 		}
@@ -431,36 +568,31 @@ func Measure(db DB, net *Network, sc Scenario, commands, events int64, perFirm b
 // walk follows a piece paid to holder: discounted (cash at disbursement, less the
 // discount), settled at maturity (cash then), or split and passed on (a debt of the
 // holder's settled on the day), its remainders followed in turn.
-func (m *measurer) walk(id, holder string, tier int, add func(int64, int), financed []bool, fi int) error {
-	var c linkfin.Certificate
-	if !m.get(linkfin.KindCertificate, id, &c) {
-		return nil
-	}
-	var f linkfin.Financing
-	if m.get(linkfin.KindFinancing, "cd."+id, &f) && f.RequesterID == holder && f.DisbursedAt != nil {
+func (m *measurer) walk(c *linkfin.Certificate, holder string, add func(int64, int), financed []bool, fi int) error {
+	if f := m.discounting[c.ID]; f != nil && f.RequesterID == holder && f.DisbursedAt != nil {
 		add(c.Face, dayOf(*f.DisbursedAt))
 		m.addFund(fi, funding{f.Quote.Discount, f.Quote.Price, f.Quote.Days})
 		financed[fi] = true
 		return nil
 	}
 	if c.Status == linkfin.CertificateSettled && c.HolderID == holder {
-		tr, ok := m.transfer("settlement/" + id + "/payment")
+		tr, ok := m.transfer("settlement/" + c.ID + "/payment")
 		if !ok {
-			return fmt.Errorf("settled piece %s has no payment", id)
+			return fmt.Errorf("settled piece %s has no payment", c.ID)
 		}
 		add(c.Face, tsDay(tr.Timestamp))
 		return nil
 	}
 	for _, ch := range c.Children {
-		var child linkfin.Certificate
-		if !m.get(linkfin.KindCertificate, ch, &child) {
-			return fmt.Errorf("piece %s names child %s, which does not exist", id, ch)
+		child := m.certByID[ch]
+		if child == nil {
+			return fmt.Errorf("piece %s names child %s, which does not exist", c.ID, ch)
 		}
 		if strings.HasPrefix(ch, "p.") {
 			add(child.Face, dayOf(child.CreatedAt))
 			continue
 		}
-		if err := m.walk(ch, holder, tier, add, financed, fi); err != nil {
+		if err := m.walk(child, holder, add, financed, fi); err != nil {
 			return err
 		}
 	}
@@ -481,11 +613,7 @@ func (m *measurer) pledges(rep *ScenarioReport, financed []bool) error {
 	for i := range rep.Warehouses {
 		by[rep.Warehouses[i].ID] = &rep.Warehouses[i]
 	}
-	err := m.each(linkfin.KindWarehouseReceipt, func(id string) error {
-		var w linkfin.WarehouseReceipt
-		if err := m.read(linkfin.KindWarehouseReceipt, id, &w); err != nil {
-			return err
-		}
+	err := scan(m.db, linkfin.KindWarehouseReceipt, func(_ string, w *linkfin.WarehouseReceipt) error {
 		if wr := by[w.WarehouseID]; wr != nil {
 			wr.Receipts++
 		}
@@ -494,13 +622,9 @@ func (m *measurer) pledges(rep *ScenarioReport, financed []bool) error {
 	if err != nil {
 		return err
 	}
-	return m.each(linkfin.KindFinancing, func(id string) error {
-		var f linkfin.Financing
-		if err := m.read(linkfin.KindFinancing, id, &f); err != nil {
-			return err
-		}
+	for _, f := range m.financings {
 		if f.Product != linkfin.ProductWarehousePledge || f.DisbursedAt == nil {
-			return nil
+			continue
 		}
 		i := index[f.RequesterID]
 		financed[i] = true
@@ -511,11 +635,11 @@ func (m *measurer) pledges(rep *ScenarioReport, financed []bool) error {
 				wr.Forfeited++
 			}
 		}
-		if out, ok := m.db.Transfer(services.LegID(&f, "repayment")); ok {
+		if out, ok := m.db.Transfer(services.LegID(f, "repayment")); ok {
 			m.addFund(i, funding{out.Amount - f.Quote.Price, f.Quote.Price, tsDay(out.Timestamp) - dayOf(*f.DisbursedAt)})
 		}
-		return nil
-	})
+	}
+	return nil
 }
 
 // distributors measures the distributors' orders from their anchors: when the anchor
@@ -538,11 +662,11 @@ func (m *measurer) distributors(rep *ScenarioReport) error {
 		if seller.Kind != KindAnchor {
 			continue
 		}
-		var gr linkfin.GoodsReceipt
-		if !m.get(linkfin.KindGoodsReceipt, fmt.Sprintf("gr.%d", o.N), &gr) {
+		rec := &m.orders[o.N]
+		if rec.receipt == nil {
 			continue
 		}
-		delivered := dayOf(gr.ReceivedAt)
+		delivered := dayOf(rec.receipt.ReceivedAt)
 		amount := o.Accepted * seller.Price
 		dr.Orders++
 		dr.Amount += amount
@@ -557,11 +681,10 @@ func (m *measurer) distributors(rep *ScenarioReport) error {
 			own = append(own, component{out.Amount, tsDay(out.Timestamp) - delivered})
 			paid += out.Amount
 		}
-		var f linkfin.Financing
-		if m.get(linkfin.KindFinancing, dfID(o.N), &f) && f.DisbursedAt != nil {
+		if f := rec.df; f != nil && f.DisbursedAt != nil {
 			financed[l.Buyer] = true
 			anchor = append(anchor, component{f.Quote.Price, dayOf(*f.DisbursedAt) - delivered})
-			if out, ok := m.db.Transfer(services.LegID(&f, "repayment")); ok {
+			if out, ok := m.db.Transfer(services.LegID(f, "repayment")); ok {
 				own = append(own, component{f.Quote.Price, tsDay(out.Timestamp) - delivered})
 				fund = append(fund, funding{out.Amount - f.Quote.Price, f.Quote.Price, tsDay(out.Timestamp) - dayOf(*f.DisbursedAt)})
 				paid += f.Quote.Price
@@ -579,21 +702,16 @@ func (m *measurer) distributors(rep *ScenarioReport) error {
 
 // certificates counts the certificates issued and the debt settled by passing pieces on.
 func (m *measurer) certificates(rep *ScenarioReport) error {
-	err := m.each(linkfin.KindCertificate, func(id string) error {
-		var c linkfin.Certificate
-		if err := m.read(linkfin.KindCertificate, id, &c); err != nil {
-			return err
-		}
+	for _, c := range m.certs {
 		switch {
 		case c.ParentID == "":
 			rep.CertificatesIssued += c.Face
 		case strings.HasPrefix(c.ID, "p."):
 			rep.PassedOn += c.Face
 		}
-		return nil
-	})
+	}
 	rep.DebtClearing = decimal(big.NewInt(rep.PassedOn), big.NewInt(rep.CertificatesIssued), 2)
-	return err
+	return nil
 }
 
 // funders sums each funder's financings: what it paid out, what it earned on those
@@ -607,14 +725,10 @@ func (m *measurer) funders(rep *ScenarioReport) error {
 		}
 	}
 	end := Start.AddDays(m.end)
-	err := m.each(linkfin.KindFinancing, func(id string) error {
-		var f linkfin.Financing
-		if err := m.read(linkfin.KindFinancing, id, &f); err != nil {
-			return err
-		}
+	for _, f := range m.financings {
 		fr := by[f.FunderID]
 		if fr == nil || f.DisbursedAt == nil {
-			return nil
+			continue
 		}
 		fr.Financings++
 		fr.Financed += f.Quote.Price
@@ -628,17 +742,15 @@ func (m *measurer) funders(rep *ScenarioReport) error {
 		case f.Status == linkfin.FinancingDefaulted:
 			fr.Losses += f.Quote.Price
 		case f.Product == linkfin.ProductCertificateDiscounting:
-			var c linkfin.Certificate
-			if m.get(linkfin.KindCertificate, f.AssetID, &c) && c.Maturity.Before(end) {
+			if c := m.certByID[f.AssetID]; c != nil && c.Maturity.Before(end) {
 				fr.Losses += f.Quote.Price
 			}
 		}
-		return nil
-	})
+	}
 	for i := range rep.Funders {
 		rep.Funders[i] = *by[rep.Funders[i].ID]
 	}
-	return err
+	return nil
 }
 
 // cash draws the wallet of each tier's median firm by sales, week by week, from its
@@ -724,25 +836,21 @@ func (m *measurer) check(c *Check) error {
 	if c.MoneyIn-c.MoneyOut != c.Held {
 		c.Problems = append(c.Problems, fmt.Sprintf("money in %d − out %d ≠ held %d", c.MoneyIn, c.MoneyOut, c.Held))
 	}
-	trees := map[string][]linkfin.Certificate{}
+	trees := map[string][]*linkfin.Certificate{}
 	var roots []string
-	err = m.each(linkfin.KindCertificate, func(id string) error {
-		var cert linkfin.Certificate
-		if err := m.read(linkfin.KindCertificate, id, &cert); err != nil {
-			return err
-		}
+	for _, cert := range m.certs {
 		if _, ok := trees[cert.RootID]; !ok {
 			roots = append(roots, cert.RootID)
 		}
 		trees[cert.RootID] = append(trees[cert.RootID], cert)
-		return nil
-	})
-	if err != nil {
-		return err
 	}
 	slices.Sort(roots)
+	var pieces []linkfin.Certificate // a tree's pieces, copied for CheckTree
 	for _, root := range roots {
-		pieces := trees[root]
+		pieces = pieces[:0]
+		for _, p := range trees[root] {
+			pieces = append(pieces, *p)
+		}
 		var paid int64
 		for _, p := range pieces {
 			if p.Status == linkfin.CertificateSettled {
