@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -11,8 +12,10 @@ import (
 // The domain part of the crash test: one script of commands that takes every product
 // from its parties to its end — certificates issued, split, passed on, financed and
 // settled; factoring, purchase-order financing, dynamic discounting, distributor
-// financing and a warehouse pledge, each disbursed and repaid or collected; and
-// conditional payments, locked, released in parts, on a date, and refunded. The child
+// financing and a warehouse pledge, each disbursed and repaid or collected;
+// conditional payments, locked, released in parts, on a date, and refunded; and e-CNY
+// wallets, opened, designated, topped up and paying, with a conditional payment on the
+// e-CNY rail released into the payee's wallet with each receipt. The child
 // runs it in order, one command per request under the idempotency key of its step,
 // and resumes after a kill at the first step it never saw answered.
 
@@ -23,6 +26,41 @@ var crashEpoch = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
 // crashShift is how far the clock jumps at crashScript's shift: past the due dates
 // (2027-01-31) and the maturity (2027-02-01) of what the first half financed.
 const crashShift = 100 * 24 * time.Hour
+
+// walletStep is a step that names e-CNY wallets, whose ids the platform gives when it
+// opens them: it is made when it is sent (resolveStep), from the wallet each of orgs
+// holds then, so that a step sent again is the same request.
+type walletStep struct {
+	orgs []string
+	make func(wallets ...string) linkfin.Command
+}
+
+func (*walletStep) Keys() []linkfin.ObjectKey     { panic("a wallet step is made before it is sent") }
+func (*walletStep) Apply(linkfin.Tx) (any, error) { panic("a wallet step is made before it is sent") }
+func (*walletStep) DependentKeys(linkfin.Records) []linkfin.ObjectKey {
+	panic("a wallet step is made before it is sent")
+}
+
+// resolveStep makes a wallet step's command from the store's wallets; any other step
+// is itself.
+func resolveStep(ctx context.Context, s linkfin.Store, c linkfin.Command) (linkfin.Command, error) {
+	ws, ok := c.(*walletStep)
+	if !ok {
+		return c, nil
+	}
+	var ids []string
+	for _, org := range ws.orgs {
+		objs, err := s.ListObjectsByParty(ctx, linkfin.KindECNYWallet, org, "", 2)
+		if err != nil {
+			return nil, err
+		}
+		if len(objs) != 1 {
+			return nil, fmt.Errorf("%s has %d e-CNY wallets, not one", org, len(objs))
+		}
+		ids = append(ids, objs[0].ID)
+	}
+	return ws.make(ids...), nil
+}
 
 // crashStepKey is the idempotency key of step i.
 func crashStepKey(i int) string { return fmt.Sprintf("crash-step-%d", i) }
@@ -164,6 +202,32 @@ func crashScript() (steps []linkfin.Command, shift int) {
 			Lines: []linkfin.ReceiptLine{{LineID: "L1", Accepted: 333}}}},
 		&services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{ID: "gr-5b", POID: "po-5",
 			Lines: []linkfin.ReceiptLine{{LineID: "L1", Accepted: 667}}}})
+	// e-CNY: the operator opens the anchor's and tier1's corporate wallets, each
+	// designates its own; the anchor tops its wallet up, pays tier1's at once, and
+	// locks a conditional payment on the e-CNY rail for po-6's goods, released into
+	// tier1's wallet with each receipt.
+	limits := linkfin.WalletLimits{Balance: 10_000_000_00, Payment: 1_000_000_00, Daily: 2_000_000_00, Yearly: 10_000_000_00}
+	add(&services.OpenECNYWallet{OrgID: "anchor", In: linkfin.ECNYWalletIn{Limits: &limits}},
+		&services.OpenECNYWallet{OrgID: "tier1", In: linkfin.ECNYWalletIn{Limits: &limits}})
+	for _, org := range []string{"anchor", "tier1"} {
+		add(&walletStep{orgs: []string{org}, make: func(w ...string) linkfin.Command {
+			return &services.DesignateECNYWallet{Actor: org, OrgID: org, WalletID: w[0]}
+		}})
+	}
+	add(&walletStep{orgs: []string{"anchor"}, make: func(w ...string) linkfin.Command {
+		return &services.MoveECNY{Actor: "anchor", ID: w[0], Op: "top-up", Amount: 1_500_000_00}
+	}}, &walletStep{orgs: []string{"anchor", "tier1"}, make: func(w ...string) linkfin.Command {
+		return &services.PayECNY{Actor: "anchor", From: w[0], To: w[1], Amount: 200_000_00}
+	}})
+	c6, a6 := order(6, "fx")
+	add(c6, a6,
+		&services.CreateConditionalPayment{Actor: "anchor", ID: "cp-4", In: linkfin.ConditionalPaymentIn{PayeeID: "tier1", Currency: "CNY",
+			Amount: 500_000_00, Rail: linkfin.RailECNY, Condition: linkfin.ConditionIn{Type: linkfin.ConditionGoodsReceived, POID: "po-6",
+				Release: linkfin.ReleaseProRata}}},
+		&services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{ID: "gr-6a", POID: "po-6",
+			Lines: []linkfin.ReceiptLine{{LineID: "L1", Accepted: 400}}}},
+		&services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{ID: "gr-6b", POID: "po-6",
+			Lines: []linkfin.ReceiptLine{{LineID: "L1", Accepted: 600}}}})
 	// A warehouse pledge: marked, receipted, lent against, repaid.
 	add(&services.MarkPrice{Mark: linkfin.PriceMark{ID: "copper", Currency: "CNY", Price: 60_000_00}},
 		&services.IssueWarehouseReceipt{Actor: "port", Receipt: linkfin.WarehouseReceipt{ID: "R1", OwnerID: "trader", LotID: "LOT-1",

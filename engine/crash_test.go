@@ -220,7 +220,12 @@ func TestCrashChild(t *testing.T) {
 			if i == shift {
 				clock.shifted.Store(true)
 			}
-			req := &engine.Request{IdempotencyKey: crashStepKey(i), Commands: []linkfin.Command{script[i]}}
+			step, err := resolveStep(ctx, db, script[i])
+			if err != nil {
+				say("E step %d %v", i, err)
+				return
+			}
+			req := &engine.Request{IdempotencyKey: crashStepKey(i), Commands: []linkfin.Command{step}}
 			req.Hash = req.OpsHash()
 			say("T %d", i)
 			resp, err := e.Submit(ctx, req)
@@ -433,7 +438,7 @@ func checkAnswer(t *testing.T, u int64, rs []ledger.Result, retry bool) {
 // accounts' balances, and its events counted by type.
 type crashState struct {
 	Records   map[string]string
-	Balances  map[int64]string
+	Balances  map[string]string // by account id, an e-CNY wallet's by its owner (walletNames)
 	Events    map[string]int
 	Transfers int64
 }
@@ -442,13 +447,41 @@ type crashState struct {
 var domainKinds = []string{linkfin.KindOrganization, linkfin.KindRelationship, linkfin.KindProgram, linkfin.KindPurchaseOrder,
 	linkfin.KindGoodsReceipt, linkfin.KindInvoice, linkfin.KindInvoiceNumber, linkfin.KindInvoiceFingerprint, linkfin.KindPayable, linkfin.KindCertificate,
 	linkfin.KindMaturity, linkfin.KindFinancing, linkfin.KindWarehouseReceipt, linkfin.KindLot, linkfin.KindPriceMark,
-	linkfin.KindConditionalPayment, linkfin.KindConditionWatch}
+	linkfin.KindConditionalPayment, linkfin.KindConditionWatch, linkfin.KindECNYWallet}
+
+// walletNames names each e-CNY wallet, and each of its ledger accounts, by its owner:
+// the platform gives a wallet its id when it opens it, so the same script gives other
+// ids in every run. (Each owner in the script has one wallet.)
+func walletNames(t *testing.T, s linkfin.Store) *strings.Replacer {
+	objs, err := s.ListObjects(context.Background(), linkfin.KindECNYWallet, "", 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pairs []string
+	for _, o := range objs {
+		var w linkfin.ECNYWallet
+		if err := json.Unmarshal(o.Data, &w); err != nil {
+			t.Fatal(err)
+		}
+		name := "ecny-wallet-of-" + w.OrgID
+		pairs = append(pairs, w.ID, name)
+		for _, a := range []struct {
+			id   linkfin.StringInt
+			what string
+		}{{w.Ledger.Wallet, "money"}, {w.Ledger.Balance, "balance"}, {w.Ledger.Daily, "daily"}, {w.Ledger.Yearly, "yearly"},
+			{w.Ledger.LimitSource, "limits"}} {
+			pairs = append(pairs, strconv.FormatInt(int64(a.id), 10), name+"/"+a.what)
+		}
+	}
+	return strings.NewReplacer(pairs...)
+}
 
 // domainState reads the script's state from a database, leaving out the raw ledger's
 // accounts, transfers and events (ids below crashRawLimit).
 func domainState(t *testing.T, e *engine.Engine, s linkfin.Store) crashState {
 	ctx := context.Background()
-	st := crashState{Records: map[string]string{}, Balances: map[int64]string{}, Events: map[string]int{}}
+	st := crashState{Records: map[string]string{}, Balances: map[string]string{}, Events: map[string]int{}}
+	names := walletNames(t, s)
 	for _, kind := range domainKinds {
 		after := ""
 		for {
@@ -457,7 +490,7 @@ func domainState(t *testing.T, e *engine.Engine, s linkfin.Store) crashState {
 				t.Fatal(err)
 			}
 			for _, o := range objs {
-				st.Records[kind+"/"+o.ID] = timeless(t, o.Data)
+				st.Records[kind+"/"+names.Replace(o.ID)] = names.Replace(timeless(t, o.Data))
 				after = o.ID
 			}
 			if len(objs) < 500 {
@@ -467,7 +500,7 @@ func domainState(t *testing.T, e *engine.Engine, s linkfin.Store) crashState {
 	}
 	err := e.ScanAccounts(ctx, func(a *ledger.Account) error {
 		if a.ID >= crashRawLimit {
-			st.Balances[a.ID] = fmt.Sprintf("flags=%d dp=%d dP=%d cp=%d cP=%d", a.Flags, a.DebitsPending, a.DebitsPosted, a.CreditsPending, a.CreditsPosted)
+			st.Balances[names.Replace(strconv.FormatInt(a.ID, 10))] = fmt.Sprintf("flags=%d dp=%d dP=%d cp=%d cP=%d", a.Flags, a.DebitsPending, a.DebitsPosted, a.CreditsPending, a.CreditsPosted)
 		}
 		return nil
 	})
@@ -519,7 +552,8 @@ func ledgerEventID(ev linkfin.Event) (int64, bool) {
 // timeless renders a record without the fields that hold the time it was written at,
 // which differ between two runs of the same script: times, and the ledger ids the
 // ledger reserves from its clock (a financing's range, a conditional payment's lock
-// and moves' transfers).
+// and moves' transfers), and the ids of the e-CNY payments a release made (NewID's,
+// from the clock too).
 func timeless(t *testing.T, data []byte) string {
 	var v any
 	if err := json.Unmarshal(data, &v); err != nil {
@@ -532,6 +566,7 @@ func timeless(t *testing.T, data []byte) string {
 			delete(x, "ledger_base")
 			delete(x, "lock")
 			delete(x, "transfer_id")
+			delete(x, "ecny_payment_id")
 			for k, f := range x {
 				if s, ok := f.(string); ok {
 					if _, err := time.Parse(time.RFC3339Nano, s); err == nil {
@@ -571,6 +606,10 @@ func crashReference(t *testing.T) crashState {
 	for i, c := range script {
 		if i == shift {
 			clock.shifted.Store(true)
+		}
+		c, err := resolveStep(ctx, s, c)
+		if err != nil {
+			t.Fatal(err)
 		}
 		resp, err := e.Submit(ctx, &engine.Request{Commands: []linkfin.Command{c}})
 		if err != nil {
