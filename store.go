@@ -291,9 +291,11 @@ type Snapshot interface {
 	// PartiesByKey lists, for each of the records, the organizations the party index
 	// names it under (a record it names under none is left out).
 	PartiesByKey(ctx context.Context, keys []ObjectKey) (map[ObjectKey][]string, error)
-	// IndexByKey lists, for each of the records, its entries in the ordered index (a
-	// record with none is left out).
-	IndexByKey(ctx context.Context, keys []ObjectKey) (map[ObjectKey][]IndexEntry, error)
+	// IndexRowsByKey lists, of the entries named (each by its kind, id, name and value;
+	// their amounts are not read), those the ordered index holds, each with the amount
+	// it holds. The index is keyed by name and value, not by record: an entry is found
+	// by its whole key.
+	IndexRowsByKey(ctx context.Context, keys []IndexRow) ([]IndexRow, error)
 	// IndexTotals reads the ordered index's totals, as IndexReader does.
 	IndexTotals(ctx context.Context, kind, name, from, to string) ([]IndexTotal, error)
 	// IndexedEvents reads the index of events by record for the events from seq from

@@ -6,14 +6,12 @@ package audit
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
 	"sort"
-	"strings"
 
 	"golang.org/x/mod/sumdb/note"
 	sumtlog "golang.org/x/mod/sumdb/tlog"
@@ -576,41 +574,25 @@ func (a *auditor) checkRecords() error {
 	return a.checkIndex(last, lastData)
 }
 
-// checkIndex compares the records' entries in the ordered index with those their last
-// events give them, and adds those to the totals the index must hold.
+// checkIndex looks up, in the ordered index, each entry the records' last events give
+// them, by its whole key, and compares its amount; and adds the entries to the totals
+// the index must hold. With the index's row count, which checkCounts compares with the
+// entries looked up, this proves the index holds those entries and no other: an entry
+// added, removed or changed leaves one looked up missing, or one row too many.
 func (a *auditor) checkIndex(keys []linkfin.ObjectKey, data map[linkfin.ObjectKey][]byte) error {
-	var indexed []linkfin.ObjectKey
+	var want []linkfin.IndexRow
 	for _, k := range keys {
-		if linkfin.Indexed(k.Kind) {
-			indexed = append(indexed, k)
+		if !linkfin.Indexed(k.Kind) {
+			continue
 		}
-	}
-	if len(indexed) == 0 {
-		return nil
-	}
-	stored, err := a.s.IndexByKey(a.ctx, indexed)
-	if err != nil {
-		return err
-	}
-	order := func(es []linkfin.IndexEntry) {
-		slices.SortFunc(es, func(x, y linkfin.IndexEntry) int {
-			return cmp.Or(strings.Compare(x.Name, y.Name), strings.Compare(x.Value, y.Value))
-		})
-	}
-	for _, k := range indexed {
-		want, err := linkfin.IndexOf(k.Kind, data[k])
+		entries, err := linkfin.IndexOf(k.Kind, data[k])
 		if err != nil {
 			a.problem("ordered index: %s %s: %v", k.Kind, k.ID, err)
 			continue
 		}
-		got := stored[k]
-		order(want)
-		order(got)
-		if !slices.Equal(got, want) {
-			a.problem("ordered index: %s %s has entries %v; its last event gives %v", k.Kind, k.ID, got, want)
-		}
-		a.orderedRows += int64(len(want))
-		for _, e := range want {
+		a.orderedRows += int64(len(entries))
+		for _, e := range entries {
+			want = append(want, linkfin.IndexRow{Kind: k.Kind, ID: k.ID, IndexEntry: e})
 			if !linkfin.Totaled(e.Name) {
 				continue
 			}
@@ -622,6 +604,27 @@ func (a *auditor) checkIndex(keys []linkfin.ObjectKey, data map[linkfin.ObjectKe
 			}
 			t.Count++
 			t.Amount += e.Amount
+		}
+	}
+	if len(want) == 0 {
+		return nil
+	}
+	stored, err := a.s.IndexRowsByKey(a.ctx, want)
+	if err != nil {
+		return err
+	}
+	type rowKey struct{ kind, id, name, value string }
+	amounts := make(map[rowKey]int64, len(stored))
+	for _, x := range stored {
+		amounts[rowKey{x.Kind, x.ID, x.Name, x.Value}] = x.Amount
+	}
+	for _, w := range want {
+		got, ok := amounts[rowKey{w.Kind, w.ID, w.Name, w.Value}]
+		switch {
+		case !ok:
+			a.problem("ordered index: %s %s has no entry %s %q; its last event gives it one, of amount %d", w.Kind, w.ID, w.Name, w.Value, w.Amount)
+		case got != w.Amount:
+			a.problem("ordered index: %s %s's entry %s %q has amount %d; its last event gives %d", w.Kind, w.ID, w.Name, w.Value, got, w.Amount)
 		}
 	}
 	return nil
@@ -798,7 +801,7 @@ var Tables = map[string]string{
 	"objects":           "each record equal to its last event (named by its time); one row per record of the log",
 	"object_parties":    "rebuilt from the parties of every version of every record and compared, record by record; no other row",
 	"record_events":     "rebuilt from the events, each that wrote a record under that record, and compared, page by page; no other row",
-	"object_index":      "rebuilt from every record's last event (linkfin.IndexOf) and compared, record by record; no other row",
+	"object_index":      "rebuilt from every record's last event (linkfin.IndexOf), each entry looked up by its whole key and its amount compared; no other row",
 	"object_totals":     "summed from the rebuilt index and compared, value by value; a value no record holds counts zero",
 	"idempotency_keys":  "each stored answer's digest equal to the one the log saved for its key; one row per saved answer",
 	"meta":              "the clock not behind the log's last event; accounts_at checked with the accounts; the log's public key checked by every signature (an auditor passes their own)",

@@ -1,9 +1,11 @@
 package engine_test
 
 import (
+	"cmp"
 	"context"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"linkfin"
@@ -54,22 +56,34 @@ func TestIndexWrites(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := db.IndexByKey(ctx, []linkfin.ObjectKey{key})
+		// Each entry the record gives is held, with its amount, and the index holds
+		// no other (the record is the only one indexed).
+		keys := make([]linkfin.IndexRow, len(want))
+		for i, e := range want {
+			keys[i] = linkfin.IndexRow{Kind: key.Kind, ID: key.ID, IndexEntry: e}
+		}
+		got, err := db.IndexRowsByKey(ctx, keys)
 		if err != nil {
 			t.Fatal(err)
 		}
-		order := func(es []linkfin.IndexEntry) {
-			slices.SortFunc(es, func(x, y linkfin.IndexEntry) int {
-				if x.Value < y.Value {
-					return -1
-				}
-				return 1
+		snap, err := db.Snapshot(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tables, err := snap.Tables(ctx)
+		snap.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		order := func(rs []linkfin.IndexRow) {
+			slices.SortFunc(rs, func(x, y linkfin.IndexRow) int {
+				return cmp.Or(strings.Compare(x.Name, y.Name), strings.Compare(x.Value, y.Value))
 			})
 		}
-		order(want)
-		order(got[key])
-		if !reflect.DeepEqual(got[key], want) {
-			t.Fatalf("%s: the index holds %v; the record gives %v", when, got[key], want)
+		order(keys)
+		order(got)
+		if !reflect.DeepEqual(got, keys) || tables["object_index"] != int64(len(keys)) {
+			t.Fatalf("%s: the index holds %v of the record's entries, and %d in all; the record gives %v", when, got, tables["object_index"], keys)
 		}
 		if len(want) != 3 || !slices.ContainsFunc(want, func(x linkfin.IndexEntry) bool {
 			return x.Value == linkfin.IndexValue("", string(status), "")

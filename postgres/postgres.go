@@ -1046,29 +1046,31 @@ func (db *DB) SetMeta(ctx context.Context, key, value string) error {
 	return err
 }
 
-// IndexByKey implements linkfin.Snapshot.
-func (db *DB) IndexByKey(ctx context.Context, keys []linkfin.ObjectKey) (map[linkfin.ObjectKey][]linkfin.IndexEntry, error) {
-	out := make(map[linkfin.ObjectKey][]linkfin.IndexEntry)
+// IndexRowsByKey implements linkfin.Snapshot: each entry named is one probe of the
+// index's key.
+func (db *DB) IndexRowsByKey(ctx context.Context, keys []linkfin.IndexRow) ([]linkfin.IndexRow, error) {
 	if len(keys) == 0 {
-		return out, nil
+		return nil, nil
 	}
-	kinds, ids := make([]string, len(keys)), make([]string, len(keys))
+	n := len(keys)
+	kinds, ids, names, values := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 	for i, k := range keys {
-		kinds[i], ids[i] = k.Kind, k.ID
+		kinds[i], ids[i], names[i], values[i] = k.Kind, k.ID, k.Name, k.Value
 	}
 	rows, err := db.reader().Query(ctx, `SELECT x.kind, x.id, x.name, x.value, x.amount FROM object_index AS x
-		JOIN (SELECT DISTINCT kind, id FROM unnest($1::text[], $2::text[]) AS u(kind, id)) AS k ON x.kind = k.kind AND x.id = k.id`, kinds, ids)
+		JOIN unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS k(kind, id, name, value)
+		ON x.kind = k.kind AND x.id = k.id AND x.name = k.name AND x.value = k.value`, kinds, ids, names, values)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
+	var out []linkfin.IndexRow
 	for rows.Next() {
-		var k linkfin.ObjectKey
-		var e linkfin.IndexEntry
-		if err := rows.Scan(&k.Kind, &k.ID, &e.Name, &e.Value, &e.Amount); err != nil {
+		var x linkfin.IndexRow
+		if err := rows.Scan(&x.Kind, &x.ID, &x.Name, &x.Value, &x.Amount); err != nil {
 			return nil, err
 		}
-		out[k] = append(out[k], e)
+		out = append(out, x)
 	}
 	return out, rows.Err()
 }

@@ -809,6 +809,10 @@ const upsertAccount = `ON CONFLICT (id) DO UPDATE SET flags = excluded.flags,
 	credits_pending = excluded.credits_pending, credits_posted = excluded.credits_posted,
 	last_transfer = excluded.last_transfer`
 
+// deleteIndexRows deletes entries of the ordered index, each named by its whole key:
+// one seek of the index's one B-tree per entry.
+const deleteIndexRows = `DELETE FROM object_index WHERE (kind, name, value, id) IN (`
+
 // Commit implements linkfin.Store: the whole batch in one transaction.
 func (db *DB) Commit(ctx context.Context, b *linkfin.Batch) (err error) {
 	accountRow := func(a *ledger.Account, args []any) []any {
@@ -891,10 +895,10 @@ func (db *DB) Commit(ctx context.Context, b *linkfin.Batch) (err error) {
 		return fmt.Errorf("commit: %w", err)
 	}
 	if len(ix.Deleted) > 0 {
-		inserts = slices.Insert(inserts, 0, insert{`DELETE FROM object_index WHERE (kind, id, name, value) IN (`, 4, `)`, len(ix.Deleted),
+		inserts = slices.Insert(inserts, 0, insert{deleteIndexRows, 4, `)`, len(ix.Deleted),
 			func(i int, args []any) []any {
 				r := &ix.Deleted[i]
-				return append(args, r.Kind, r.ID, r.Name, r.Value)
+				return append(args, r.Kind, r.Name, r.Value, r.ID)
 			}})
 	}
 	if len(ix.Inserted) > 0 {
@@ -1237,32 +1241,30 @@ func (db *DB) PartiesByKey(ctx context.Context, keys []linkfin.ObjectKey) (map[l
 	return out, rows.Err()
 }
 
-// IndexByKey implements linkfin.Snapshot.
-func (db *DB) IndexByKey(ctx context.Context, keys []linkfin.ObjectKey) (map[linkfin.ObjectKey][]linkfin.IndexEntry, error) {
-	out := make(map[linkfin.ObjectKey][]linkfin.IndexEntry)
+// IndexRowsByKey implements linkfin.Snapshot: each entry named is one seek of the
+// index's key.
+func (db *DB) IndexRowsByKey(ctx context.Context, keys []linkfin.IndexRow) ([]linkfin.IndexRow, error) {
 	if len(keys) == 0 {
-		return out, nil
+		return nil, nil
 	}
-	list, err := keyList(keys)
+	quads := make([][4]string, len(keys))
+	for i, k := range keys {
+		quads[i] = [4]string{k.Kind, k.Name, k.Value, k.ID}
+	}
+	list, err := json.Marshal(quads)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := db.query(ctx, `SELECT x.kind, x.id, x.name, x.value, x.amount FROM object_index x
-		JOIN (SELECT DISTINCT value ->> 0 AS kind, value ->> 1 AS id FROM json_each(?)) k ON x.kind = k.kind AND x.id = k.id`, list)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var k linkfin.ObjectKey
-		var e linkfin.IndexEntry
-		if err := rows.Scan(&k.Kind, &k.ID, &e.Name, &e.Value, &e.Amount); err != nil {
-			return nil, err
-		}
-		out[k] = append(out[k], e)
-	}
-	return out, rows.Err()
+	rows, err := db.query(ctx, indexRowsByKey, string(list))
+	return collect(rows, err, func(r *sql.Rows, x *linkfin.IndexRow) error {
+		return r.Scan(&x.Kind, &x.ID, &x.Name, &x.Value, &x.Amount)
+	})
 }
+
+// indexRowsByKey reads the entries of the ordered index a JSON array names, each as
+// [kind, name, value, id]; the CROSS JOIN walks the array and seeks the index.
+const indexRowsByKey = `SELECT x.kind, x.id, x.name, x.value, x.amount FROM json_each(?) k
+	CROSS JOIN object_index x ON x.kind = k.value ->> 0 AND x.name = k.value ->> 1 AND x.value = k.value ->> 2 AND x.id = k.value ->> 3`
 
 // Tables implements linkfin.Snapshot.
 func (db *DB) Tables(ctx context.Context) (map[string]int64, error) {

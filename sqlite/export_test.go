@@ -1,0 +1,46 @@
+package sqlite
+
+import "context"
+
+// Statements of the ordered index, for the tests of their query plans.
+const (
+	DeleteIndexRows = deleteIndexRows
+	IndexRowsByKey  = indexRowsByKey
+)
+
+// Strings runs a query on the writer and returns the first column of each row.
+func (db *DB) Strings(ctx context.Context, q string, args ...any) ([]string, error) {
+	rows, err := db.w.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// QueryPlan returns the details of a query's plan (EXPLAIN QUERY PLAN), one a step.
+func (db *DB) QueryPlan(ctx context.Context, q string, args ...any) ([]string, error) {
+	rows, err := db.w.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			return nil, err
+		}
+		out = append(out, detail)
+	}
+	return out, rows.Err()
+}
