@@ -1224,8 +1224,11 @@ func (db *DB) PartiesByKey(ctx context.Context, keys []linkfin.ObjectKey) (map[l
 	if err != nil {
 		return nil, err
 	}
-	rows, err := db.query(ctx, `SELECT p.kind, p.id, p.party FROM object_parties p
-		JOIN (SELECT DISTINCT value ->> 0 AS kind, value ->> 1 AS id FROM json_each(?)) k ON p.kind = k.kind AND p.id = k.id`, list)
+	// The keys are made a set (an ephemeral index) and the party index, whose key starts
+	// with the party, is read once against it: the join this replaces read the whole
+	// table again for each key.
+	rows, err := db.query(ctx, `SELECT kind, id, party FROM object_parties
+		WHERE (kind, id) IN (SELECT value ->> 0, value ->> 1 FROM json_each(?))`, list)
 	if err != nil {
 		return nil, err
 	}
