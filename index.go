@@ -131,10 +131,13 @@ type IndexedObject struct {
 }
 
 // IndexTotal is the count and the sum of the amounts of an index's entries of a value.
+// The sum is exact however many entries there are (a Sum, past 2^63); a report turns
+// it into a figure with Sum.Int64, which refuses one beyond an int64 with
+// ETOTALTOOLARGE.
 type IndexTotal struct {
 	Value  string
 	Count  int64
-	Amount int64
+	Amount Sum
 }
 
 // IndexBackfill is the name under which the stores record, among their migrations,
@@ -365,10 +368,12 @@ type IndexUpdate struct {
 	Entries, Stored []IndexEntry
 }
 
-// IndexTotalChange is how a batch changes the totals of one value of an index.
+// IndexTotalChange is how a batch changes the totals of one value of an index: a Sum,
+// as a batch may move a total by more than an int64 holds.
 type IndexTotalChange struct {
 	Kind, Name, Value string
-	Count, Amount     int64
+	Count             int64
+	Amount            Sum
 }
 
 // IndexChange is what a batch changes in the ordered index: the entries it deletes,
@@ -393,9 +398,9 @@ func IndexChanges(objs []*Object) (*IndexChange, error) {
 	type totalKey struct{ kind, name, value string }
 	c := &IndexChange{}
 	totals := map[totalKey]*IndexTotalChange{}
-	move := func(kind string, e IndexEntry, sign int64) {
+	move := func(kind string, e IndexEntry, sign int64) error {
 		if !Totaled(e.Name) {
-			return
+			return nil
 		}
 		k := totalKey{kind, e.Name, e.Value}
 		t := totals[k]
@@ -404,7 +409,13 @@ func IndexChanges(objs []*Object) (*IndexChange, error) {
 			totals[k] = t
 		}
 		t.Count += sign
-		t.Amount += sign * e.Amount
+		var err error
+		if sign > 0 {
+			t.Amount, err = t.Amount.Add(SumOf(e.Amount))
+		} else {
+			t.Amount, err = t.Amount.Sub(SumOf(e.Amount))
+		}
+		return err
 	}
 	for i, o := range objs {
 		if !Indexed(o.Kind) || last[o.Key()] != i {
@@ -416,18 +427,22 @@ func IndexChanges(objs []*Object) (*IndexChange, error) {
 		for _, e := range o.Index.Stored {
 			if !slices.Contains(o.Index.Entries, e) {
 				c.Deleted = append(c.Deleted, IndexRow{o.Kind, o.ID, e})
-				move(o.Kind, e, -1)
+				if err := move(o.Kind, e, -1); err != nil {
+					return nil, err
+				}
 			}
 		}
 		for _, e := range o.Index.Entries {
 			if !slices.Contains(o.Index.Stored, e) {
 				c.Inserted = append(c.Inserted, IndexRow{o.Kind, o.ID, e})
-				move(o.Kind, e, 1)
+				if err := move(o.Kind, e, 1); err != nil {
+					return nil, err
+				}
 			}
 		}
 	}
 	for _, t := range totals {
-		if t.Count != 0 || t.Amount != 0 {
+		if t.Count != 0 || !t.Amount.IsZero() {
 			c.Totals = append(c.Totals, *t)
 		}
 	}

@@ -2,6 +2,7 @@ package linkfin
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"testing"
 	"time"
@@ -112,13 +113,40 @@ func TestIndexChanges(t *testing.T) {
 	}
 	// s1/active: −100 (c1) +50 (c2), count 0; s1/locked: +100 (c1) −30 +20 (c3), count +1.
 	wantTotals := []IndexTotalChange{
-		{KindCertificate, IndexHeld, "s1/active/2027-03-31", 0, -50},
-		{KindCertificate, IndexHeld, "s1/locked/2027-03-31", 1, 90},
+		{KindCertificate, IndexHeld, "s1/active/2027-03-31", 0, SumOf(-50)},
+		{KindCertificate, IndexHeld, "s1/locked/2027-03-31", 1, SumOf(90)},
 	}
 	if !reflect.DeepEqual(c.Totals, wantTotals) {
 		t.Errorf("totals %v\nwant %v", c.Totals, wantTotals)
 	}
 	if _, err := IndexChanges([]*Object{{Kind: KindFinancing, ID: "f1"}}); err == nil {
 		t.Error("a financing without its index update was accepted")
+	}
+}
+
+// TestIndexChangesBeyondInt64: a batch that moves one total by more than an int64
+// holds (10,000 records of MaxAmount, then as many leaving) moves it exactly.
+func TestIndexChangesBeyondInt64(t *testing.T) {
+	const n = 10_000
+	e := IndexEntry{IndexDue, "p1/2027-03-31/active/CNY", MaxAmount}
+	var in, out []*Object
+	for i := range n {
+		id := fmt.Sprintf("c%d", i)
+		in = append(in, &Object{Kind: KindCertificate, ID: id, Index: &IndexUpdate{Entries: []IndexEntry{e}}})
+		out = append(out, &Object{Kind: KindCertificate, ID: id, Index: &IndexUpdate{Stored: []IndexEntry{e}}})
+	}
+	want := Sum{High: n / (SumBase / MaxAmount)} // 10^19
+	for _, c := range []struct {
+		objs  []*Object
+		count int64
+		sum   Sum
+	}{{in, n, want}, {out, -n, Sum{High: -n / (SumBase / MaxAmount)}}} {
+		ch, err := IndexChanges(c.objs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ch.Totals) != 1 || ch.Totals[0].Count != c.count || ch.Totals[0].Amount != c.sum {
+			t.Fatalf("the batch moves %+v; want %d entries of %s", ch.Totals, c.count, c.sum)
+		}
 	}
 }

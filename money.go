@@ -1,6 +1,7 @@
 package linkfin
 
 import (
+	"fmt"
 	"maps"
 	"math"
 	"math/bits"
@@ -263,4 +264,118 @@ func isDigits(s string) bool {
 		}
 	}
 	return true
+}
+
+// ETOTALTOOLARGE is returned when a figure a report sums from many amounts (a total of
+// the ordered index, or a sum of such totals) is beyond what an amount on the API can
+// be, an int64 of minor units: the stores keep the total exactly, but it is not
+// reported, rather than reported wrong.
+const ETOTALTOOLARGE = "total_too_large"
+
+// totalTooLarge is the ETOTALTOOLARGE refusal. It names no figure: a report may sum
+// totals that its reader does not see.
+func totalTooLarge() *Error {
+	return Errorf(ETOTALTOOLARGE, "a total of the report is beyond %d minor units, the most an amount on the API can be", int64(math.MaxInt64))
+}
+
+// AddTotal adds an amount to a figure a report sums: Add, with an overflow reported
+// as ETOTALTOOLARGE.
+func AddTotal(total, amount int64) (int64, error) {
+	s, err := Add(total, amount)
+	if err != nil {
+		return 0, totalTooLarge()
+	}
+	return s, nil
+}
+
+// SumBase is the base of a Sum's two parts: 10^18, so that a sum below it is its Low
+// part alone and both parts read as decimal digits.
+const SumBase int64 = 1_000_000_000_000_000_000
+
+// Sum is an exact sum of any number of amounts, wider than an int64: High×SumBase +
+// Low, with 0 ≤ Low < SumBase. Amounts are at most MaxAmount, and 9,224 of them pass
+// 2^63; the totals of the ordered index sum every entry of a value, as many as there
+// are records, so they are kept as a Sum and turned into an int64 only when a figure
+// is reported (Int64). High moves by at most 10 for an int64 added, so it reaches
+// 2^63 only after some 10^18 amounts; it is checked all the same. Two equal sums are
+// equal values (==).
+type Sum struct {
+	High, Low int64
+}
+
+// SumOf is the sum of one amount.
+func SumOf(a int64) Sum {
+	s, _ := NewSum(0, a) // cannot overflow: |a / SumBase| < 10
+	return s
+}
+
+// NewSum is the sum high×SumBase + low of any two int64s (the stores keep a total as
+// two such parts), or an EOVERFLOW error if it is beyond a Sum.
+func NewSum(high, low int64) (Sum, error) {
+	q, r := low/SumBase, low%SumBase
+	if r < 0 {
+		q, r = q-1, r+SumBase
+	}
+	h, err := Add(high, q)
+	if err != nil {
+		return Sum{}, err
+	}
+	return Sum{High: h, Low: r}, nil
+}
+
+// Add returns s+o, or an EOVERFLOW error instead of wrapping around.
+func (s Sum) Add(o Sum) (Sum, error) {
+	h, err := Add(s.High, o.High)
+	if err != nil {
+		return Sum{}, err
+	}
+	return NewSum(h, s.Low+o.Low) // below 2×SumBase: no overflow
+}
+
+// Sub returns s−o, or an EOVERFLOW error instead of wrapping around.
+func (s Sum) Sub(o Sum) (Sum, error) {
+	h, err := Sub(s.High, o.High)
+	if err != nil {
+		return Sum{}, err
+	}
+	return NewSum(h, s.Low-o.Low) // above −SumBase: no overflow
+}
+
+// IsZero reports whether the sum is 0.
+func (s Sum) IsZero() bool { return s == Sum{} }
+
+// Int64 is the sum as an int64, the figure a report gives, or an ETOTALTOOLARGE error
+// if it is beyond one.
+func (s Sum) Int64() (int64, error) {
+	high, low := s.High, s.Low
+	if high < 0 { // (High+1)×SumBase + (Low−SumBase): the product may fit when High×SumBase does not
+		high, low = high+1, low-SumBase
+	}
+	hi, err := Mul(high, SumBase)
+	if err == nil {
+		hi, err = Add(hi, low)
+	}
+	if err != nil {
+		return 0, totalTooLarge()
+	}
+	return hi, nil
+}
+
+// String is the sum in decimal, "-12" or "9223372036854775808".
+func (s Sum) String() string {
+	if s.High == 0 {
+		return strconv.FormatInt(s.Low, 10)
+	}
+	if s.High > 0 {
+		return strconv.FormatInt(s.High, 10) + fmt.Sprintf("%018d", s.Low)
+	}
+	// −(|High|×SumBase − Low): with the borrow, (|High|−1)×SumBase + (SumBase − Low).
+	n, _ := Sub(0, s.High+1) // High < 0, so High+1 ≤ 0 and its negation fits
+	if s.Low == 0 {
+		return "-" + strconv.FormatUint(uint64(n)+1, 10) + strings.Repeat("0", 18)
+	}
+	if n == 0 {
+		return "-" + strconv.FormatInt(SumBase-s.Low, 10)
+	}
+	return "-" + strconv.FormatInt(n, 10) + fmt.Sprintf("%018d", SumBase-s.Low)
 }

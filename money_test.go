@@ -329,3 +329,69 @@ func TestCheckTreeOverflow(t *testing.T) {
 		t.Fatal("no problem with faces whose sum overflows")
 	}
 }
+
+// TestSum: a Sum of amounts is exact past 2^63, in either direction, whatever the
+// order of its terms; Int64 gives it when it fits and refuses it with
+// linkfin.ETOTALTOOLARGE when it does not; linkfin.NewSum normalizes any two parts.
+func TestSum(t *testing.T) {
+	big10 := func(s linkfin.Sum) *big.Int {
+		v := new(big.Int).Mul(big.NewInt(s.High), big.NewInt(linkfin.SumBase))
+		return v.Add(v, big.NewInt(s.Low))
+	}
+	check := func(s linkfin.Sum, want *big.Int) {
+		t.Helper()
+		if s.Low < 0 || s.Low >= linkfin.SumBase || big10(s).Cmp(want) != 0 || s.String() != want.String() {
+			t.Fatalf("sum %+v (%s), want %s", s, s, want)
+		}
+		v, err := s.Int64()
+		switch {
+		case want.IsInt64() && (err != nil || v != want.Int64()):
+			t.Fatalf("%s as an int64: %d, %v", want, v, err)
+		case !want.IsInt64() && linkfin.ErrorCode(err) != linkfin.ETOTALTOOLARGE:
+			t.Fatalf("%s as an int64: %d, %v; want %s", want, v, err, linkfin.ETOTALTOOLARGE)
+		}
+	}
+	terms := []int64{linkfin.MaxAmount, math.MaxInt64, -linkfin.MaxAmount, 1, -1, math.MinInt64, 999_999_999_999_999_999, -linkfin.SumBase, linkfin.SumBase, 0}
+	var s, back linkfin.Sum
+	want := new(big.Int)
+	for i := range 30_000 {
+		a := terms[i%len(terms)]
+		if i%3 == 0 {
+			a = linkfin.MaxAmount
+		}
+		var err error
+		if s, err = s.Add(linkfin.SumOf(a)); err != nil {
+			t.Fatal(err)
+		}
+		want.Add(want, big.NewInt(a))
+		check(s, want)
+		if back, err = back.Sub(linkfin.SumOf(a)); err != nil {
+			t.Fatal(err)
+		}
+		check(back, new(big.Int).Neg(want))
+	}
+	if z, err := s.Add(back); err != nil || !z.IsZero() {
+		t.Fatalf("a sum and its negation: %+v %v", z, err)
+	}
+	for _, c := range [][2]int64{{0, math.MinInt64}, {3, -1}, {-3, 2 * linkfin.SumBase}, {math.MaxInt64, linkfin.SumBase - 1}, {math.MinInt64, 0}} {
+		s, err := linkfin.NewSum(c[0], c[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := new(big.Int).Mul(big.NewInt(c[0]), big.NewInt(linkfin.SumBase))
+		check(s, v.Add(v, big.NewInt(c[1])))
+	}
+	if _, err := linkfin.NewSum(math.MaxInt64, linkfin.SumBase); linkfin.ErrorCode(err) != linkfin.EOVERFLOW {
+		t.Fatalf("a sum beyond a Sum: %v", err)
+	}
+	top, _ := linkfin.NewSum(math.MaxInt64, 0)
+	if _, err := top.Add(linkfin.SumOf(linkfin.SumBase)); linkfin.ErrorCode(err) != linkfin.EOVERFLOW {
+		t.Fatalf("adding past the top of a Sum: %v", err)
+	}
+	if v, err := linkfin.AddTotal(math.MaxInt64-1, 1); err != nil || v != math.MaxInt64 {
+		t.Fatalf("linkfin.AddTotal to the top: %d %v", v, err)
+	}
+	if _, err := linkfin.AddTotal(math.MaxInt64, 1); linkfin.ErrorCode(err) != linkfin.ETOTALTOOLARGE {
+		t.Fatalf("linkfin.AddTotal past the top: %v", err)
+	}
+}

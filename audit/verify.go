@@ -603,7 +603,9 @@ func (a *auditor) checkIndex(keys []linkfin.ObjectKey, data map[linkfin.ObjectKe
 				a.totals[key] = t
 			}
 			t.Count++
-			t.Amount += e.Amount
+			if t.Amount, err = t.Amount.Add(linkfin.SumOf(e.Amount)); err != nil {
+				a.problem("ordered index: the total of %s %s %q: %v", k.Kind, e.Name, e.Value, err)
+			}
 		}
 	}
 	if len(want) == 0 {
@@ -649,12 +651,12 @@ func (a *auditor) checkTotals() error {
 			seen[got.Value] = true
 			want := a.totals[[3]string{kn[0], kn[1], got.Value}]
 			if want == nil || *want != got {
-				a.problem("ordered index: the total of %s %s %q is %d for %d; its records make %v", kn[0], kn[1], got.Value, got.Amount, got.Count, want)
+				a.problem("ordered index: the total of %s %s %q is %s for %d; its records make %v", kn[0], kn[1], got.Value, got.Amount, got.Count, want)
 			}
 		}
 		for k, want := range a.totals {
 			if k[0] == kn[0] && k[1] == kn[1] && !seen[k[2]] {
-				a.problem("ordered index: no total of %s %s %q; its records make %d for %d", k[0], k[1], k[2], want.Amount, want.Count)
+				a.problem("ordered index: no total of %s %s %q; its records make %s for %d", k[0], k[1], k[2], want.Amount, want.Count)
 			}
 		}
 	}

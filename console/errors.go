@@ -14,13 +14,15 @@ import (
 // A test fails on a code of the platform without words here.
 var codeMessages = map[string]message{
 	// The domain's general codes.
-	linkfin.ECONFLICT:     {"This conflicts with the record as it is now: it may have changed since the page was drawn.", "与记录的当前状态冲突：页面显示后记录可能已经变化。"},
-	linkfin.EFORBIDDEN:    {"You may not do this.", "您无权执行此操作。"},
-	linkfin.EINTERNAL:     {"The platform could not answer. Please try again.", "平台暂时无法响应，请稍后重试。"},
-	linkfin.EINVALID:      {"Some of what was sent is not valid.", "提交的内容有误。"},
-	linkfin.ELOCKED:       {"The database is in use by another linkfin; try again later.", "数据库正被另一个 linkfin 进程使用，请稍后重试。"},
-	linkfin.ENOTFOUND:     {"There is no such record, or it is not yours to see.", "该记录不存在，或您无权查看。"},
-	linkfin.EOVERFLOW:     {"An amount is too large for the platform to count.", "金额过大，超出平台可计算的范围。"},
+	linkfin.ECONFLICT:  {"This conflicts with the record as it is now: it may have changed since the page was drawn.", "与记录的当前状态冲突：页面显示后记录可能已经变化。"},
+	linkfin.EFORBIDDEN: {"You may not do this.", "您无权执行此操作。"},
+	linkfin.EINTERNAL:  {"The platform could not answer. Please try again.", "平台暂时无法响应，请稍后重试。"},
+	linkfin.EINVALID:   {"Some of what was sent is not valid.", "提交的内容有误。"},
+	linkfin.ELOCKED:    {"The database is in use by another linkfin; try again later.", "数据库正被另一个 linkfin 进程使用，请稍后重试。"},
+	linkfin.ENOTFOUND:  {"There is no such record, or it is not yours to see.", "该记录不存在，或您无权查看。"},
+	linkfin.EOVERFLOW:  {"An amount is too large for the platform to count.", "金额过大，超出平台可计算的范围。"},
+	linkfin.ETOTALTOOLARGE: {"A total of this report is too large for the platform to show; the records are kept exactly.",
+		"此报表的某项合计过大，平台无法显示；各项记录均已准确保存。"},
 	linkfin.EUNAUTHORIZED: {"Please sign in.", "请先登录。"},
 	"currency_mismatch":   {"The amounts are in different currencies.", "金额的币种不一致。"},
 	"out_of_range":        {"An amount, price or quantity is above its maximum.", "金额、价格或数量超过上限。"},

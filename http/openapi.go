@@ -568,7 +568,10 @@ func problems(rt *Route, pathParams bool) []int {
 		out = append(out, http.StatusNotFound)
 	}
 	if post {
-		out = append(out, http.StatusConflict, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType, http.StatusUnprocessableEntity)
+		out = append(out, http.StatusConflict, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType)
+	}
+	if post || rt.Totals {
+		out = append(out, http.StatusUnprocessableEntity)
 	}
 	out = append(out, http.StatusTooManyRequests, http.StatusInternalServerError)
 	if post {

@@ -77,7 +77,7 @@ func (s *Server) domainRoutes() {
 		Summary: "Get a program: whole for its anchor and funders; its terms and live funders' pricing, without limits, for its members " +
 			"(the anchor's suppliers at every tier and its distributors)."}, s.getProgram)
 	historyRoute(s, "GET /v1/programs/{id}", linkfin.KindProgram)
-	s.handle(Route{Pattern: "GET /v1/programs/{id}/disclosure", Access: AnyKey, Query: []string{"from", "to"}, Table: true,
+	s.handle(Route{Pattern: "GET /v1/programs/{id}/disclosure", Access: AnyKey, Query: []string{"from", "to"}, Table: true, Totals: true,
 		Out: reflect.TypeFor[linkfin.Disclosure](),
 		Summary: "The program's supplier finance disclosure for the period from–to (YYYY-MM-DD, both included, UTC; by default the " +
 			"year to date), for its anchor: " +
@@ -246,7 +246,7 @@ func (s *Server) domainRoutes() {
 		func(r *http.Request, p *principal, in *linkfin.SettlementIn) (linkfin.Command, error) {
 			return &services.SettleMaturity{ProgramID: in.ProgramID, Date: in.Date}, nil
 		})
-	s.handle(Route{Pattern: "GET /v1/exposure", Access: AnyKey, Out: reflect.TypeFor[linkfin.List[linkfin.Exposure]](),
+	s.handle(Route{Pattern: "GET /v1/exposure", Access: AnyKey, Totals: true, Out: reflect.TypeFor[linkfin.List[linkfin.Exposure]](),
 		Summary: "Exposure per anchor, by funder, product and tier (an organization: as anchor, or its own part as funder)."}, s.exposure)
 	s.paymentRoutes()
 	s.bankStatementRoutes()

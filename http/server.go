@@ -122,6 +122,9 @@ type Route struct {
 	Text    bool         // the answer is text, not JSON
 	XML     bool         // the body is an XML document (described in xmlBodies), not JSON
 	Table   bool         // Out also answers as a table of items and values, with Accept: text/csv
+	// Totals: the answer sums totals of the ordered index, and one beyond an int64
+	// answers 422 total_too_large.
+	Totals  bool
 	Summary string
 }
 

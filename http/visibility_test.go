@@ -1,6 +1,7 @@
 package http_test
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -115,6 +116,26 @@ func TestFunderExposure(t *testing.T) {
 	if len(none.Data) != 0 {
 		t.Errorf("the factor's exposure: %+v", none.Data)
 	}
+}
+
+// TestExposureTotalTooLarge: a total of the exposure report beyond an int64 (the
+// stores keep it exactly, past 2^63) answers 422 total_too_large, to everyone who
+// reads the report, never a wrong figure.
+func TestExposureTotalTooLarge(t *testing.T) {
+	p := newPlatform(t)
+	p.submit(t, &services.AcceptCertificateDiscounting{Actor: "tier1", ID: "F-1", PieceID: "C-1"})
+	p.submit(t, &services.DisburseFinancing{Actor: "bank", ID: "F-1"})
+	var got linkfin.List[linkfin.Exposure]
+	wantJSON(t, p.as("anchor", "GET", "/v1/exposure", ""), http.StatusOK, &got)
+	// The disbursed financings' total made 2^63 = 9 × 10^18 + 223372036854775808.
+	if err := p.store.Exec(context.Background(), `UPDATE object_totals SET amount_high = 9, amount = 223372036854775808
+		WHERE kind = 'financing' AND name = 'funded' AND value LIKE 'disbursed/%'`); err != nil {
+		t.Fatal(err)
+	}
+	for _, who := range []string{"anchor", "bank"} {
+		wantProblem(t, p.as(who, "GET", "/v1/exposure", ""), http.StatusUnprocessableEntity, linkfin.ETOTALTOOLARGE)
+	}
+	wantProblem(t, p.do("GET", "/v1/exposure", ""), http.StatusUnprocessableEntity, linkfin.ETOTALTOOLARGE)
 }
 
 // TestListsAndReadsAgree walks, for every organization, every list of the router that

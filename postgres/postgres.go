@@ -538,9 +538,20 @@ func (db *DB) IndexTotals(ctx context.Context, kind, name, from, to string) ([]l
 	if to == "" {
 		to = linkfin.IndexEnd("")
 	}
-	rows, err := db.reader().Query(ctx, `SELECT value, count, amount FROM object_totals
+	// The NUMERIC total, in the two parts of a linkfin.Sum (base 10^18; NewSum takes
+	// the remainder's sign as it comes).
+	rows, err := db.reader().Query(ctx, `SELECT value, count, div(amount, 1000000000000000000)::bigint, mod(amount, 1000000000000000000)::bigint
+		FROM object_totals
 		WHERE kind = $1 AND name = $2 AND value >= $3 AND value < $4 AND count > 0 ORDER BY value`, kind, name, from, to)
-	return collect(rows, err, func(row pgx.Row, t *linkfin.IndexTotal) error { return row.Scan(&t.Value, &t.Count, &t.Amount) })
+	return collect(rows, err, func(row pgx.Row, t *linkfin.IndexTotal) error {
+		var high, low int64
+		if err := row.Scan(&t.Value, &t.Count, &high, &low); err != nil {
+			return err
+		}
+		var err error
+		t.Amount, err = linkfin.NewSum(high, low)
+		return err
+	})
 }
 
 // WasParty implements linkfin.Store.
@@ -782,14 +793,19 @@ func (db *DB) Commit(ctx context.Context, b *linkfin.Batch) (err error) {
 		checks = append(checks, expect("index entries", n))
 	}
 	if n := len(ix.Totals); n > 0 {
-		kinds, names, values, counts, amounts := make([]string, n), make([]string, n), make([]string, n), make([]int64, n), make([]int64, n)
+		kinds, names, values, counts := make([]string, n), make([]string, n), make([]string, n), make([]int64, n)
+		highs, lows := make([]int64, n), make([]int64, n)
 		for i, t := range ix.Totals {
-			kinds[i], names[i], values[i], counts[i], amounts[i] = t.Kind, t.Name, t.Value, t.Count, t.Amount
+			kinds[i], names[i], values[i], counts[i] = t.Kind, t.Name, t.Value, t.Count
+			highs[i], lows[i] = t.Amount.High, t.Amount.Low
 		}
+		// The totals are NUMERIC (migration 0008), exact at any size: the batch's
+		// change, a linkfin.Sum, is sent in its two parts and made one NUMERIC here.
 		q.Queue(`INSERT INTO object_totals (kind, name, value, count, amount)
-			SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[])
+			SELECT k, n, v, c, h::numeric * 1000000000000000000 + l
+			FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[]) AS t (k, n, v, c, h, l)
 			ON CONFLICT (kind, name, value) DO UPDATE SET count = object_totals.count + excluded.count,
-				amount = object_totals.amount + excluded.amount`, kinds, names, values, counts, amounts)
+				amount = object_totals.amount + excluded.amount`, kinds, names, values, counts, highs, lows)
 		checks = append(checks, nil)
 	}
 	if parties, kinds, ids := partyRows(b.Objects); len(parties) > 0 {

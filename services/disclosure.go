@@ -68,6 +68,18 @@ func Disclose(ctx context.Context, s linkfin.HistoryReader, v linkfin.Viewer, pr
 // read one by one from their versions in the log.
 func discloseFromIndex(ctx context.Context, s linkfin.HistoryReader, ix linkfin.IndexReader, d *linkfin.Disclosure) error {
 	from, to := d.From.String(), d.To.String()
+	// The figures the totals make, summed exactly: a day's total may be beyond an
+	// int64, and what is outstanding is what is left of larger sums. Each is made a
+	// figure once, at the end.
+	var confirmed, credited, paid, start, end linkfin.Sum
+	move := func(to *linkfin.Sum, t linkfin.IndexTotal, add bool) (err error) {
+		if add {
+			*to, err = to.Add(t.Amount)
+		} else {
+			*to, err = to.Sub(t.Amount)
+		}
+		return err
+	}
 	for _, program := range []string{d.ProgramID, ""} {
 		prefix := linkfin.IndexValue(d.AnchorID, program, "")
 		totals, err := ix.IndexTotals(ctx, linkfin.KindPayable, linkfin.IndexBought, prefix, linkfin.IndexEnd(prefix))
@@ -93,11 +105,13 @@ func discloseFromIndex(ctx context.Context, s linkfin.HistoryReader, ix linkfin.
 			before := parts[1] < from
 			// What each day's entries did to what the buyer owes: confirmed adds; a
 			// credit and an end take off.
-			var change *int64
+			var change *linkfin.Sum
 			switch parts[0] {
 			case linkfin.BoughtConfirmed:
-				change = &d.Confirmed
-				d.OutstandingEnd += t.Amount
+				change = &confirmed
+				if err := move(&end, t, true); err != nil {
+					return err
+				}
 				d.CountEnd += int(t.Count)
 				if len(parts) == 3 && parts[2] != "" {
 					n, err := strconv.ParseInt(parts[2], 10, 64)
@@ -107,23 +121,22 @@ func discloseFromIndex(ctx context.Context, s linkfin.HistoryReader, ix linkfin.
 					d.DueDays = d.DueDays.Add(n)
 				}
 			case linkfin.BoughtCredited, linkfin.BoughtEnded:
-				change = &d.Credited
+				change = &credited
 				if parts[0] == linkfin.BoughtEnded {
-					change = &d.Paid
+					change = &paid
 					d.CountEnd -= int(t.Count)
 				}
-				d.OutstandingEnd -= t.Amount
+				if err := move(&end, t, false); err != nil {
+					return err
+				}
 			default:
 				continue
 			}
 			if before {
-				if parts[0] == linkfin.BoughtConfirmed {
-					d.OutstandingStart += t.Amount
-				} else {
-					d.OutstandingStart -= t.Amount
-				}
-			} else {
-				*change += t.Amount
+				change = &start
+			}
+			if err := move(change, t, !before || parts[0] == linkfin.BoughtConfirmed); err != nil {
+				return err
 			}
 		}
 		// Payables approved before payables kept their own account of their life.
@@ -146,6 +159,18 @@ func discloseFromIndex(ctx context.Context, s linkfin.HistoryReader, ix linkfin.
 			if len(objs) < 500 {
 				break
 			}
+		}
+	}
+	for _, f := range []struct {
+		figure *int64
+		sum    linkfin.Sum
+	}{{&d.Confirmed, confirmed}, {&d.Credited, credited}, {&d.Paid, paid}, {&d.OutstandingStart, start}, {&d.OutstandingEnd, end}} {
+		v, err := f.sum.Int64()
+		if err == nil {
+			*f.figure, err = linkfin.AddTotal(*f.figure, v)
+		}
+		if err != nil {
+			return err
 		}
 	}
 	return nil

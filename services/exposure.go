@@ -26,14 +26,14 @@ func newExposure(anchor string, cur linkfin.Currency) *linkfin.Exposure {
 // addExposure counts n disbursed financings, of amount in all, at the tier.
 func addExposure(e *linkfin.Exposure, f *linkfin.Financing, amount int64, tier string, n int) error {
 	var err error
-	if e.Total, err = linkfin.Add(e.Total, amount); err != nil {
+	if e.Total, err = linkfin.AddTotal(e.Total, amount); err != nil {
 		return err
 	}
 	for _, by := range []struct {
 		m   map[string]int64
 		key string
 	}{{e.ByFunder, f.FunderID}, {e.ByProduct, string(f.Product)}, {e.ByTier, tier}} {
-		if by.m[by.key], err = linkfin.Add(by.m[by.key], amount); err != nil {
+		if by.m[by.key], err = linkfin.AddTotal(by.m[by.key], amount); err != nil {
 			return err
 		}
 	}

@@ -302,7 +302,11 @@ func DueByDay(ctx context.Context, s linkfin.IndexReader, programID string) ([]D
 		switch linkfin.CertificateStatus(parts[2]) {
 		case linkfin.CertificateActive:
 			day.Currency, day.Pieces = linkfin.Currency(parts[3]), day.Pieces+t.Count
-			if day.Due, err = linkfin.Add(day.Due, t.Amount); err != nil {
+			amount, err := t.Amount.Int64()
+			if err == nil {
+				day.Due, err = linkfin.AddTotal(day.Due, amount)
+			}
+			if err != nil {
 				return nil, err
 			}
 		case linkfin.CertificateSettled:
@@ -344,7 +348,11 @@ func exposureFromIndex(ctx context.Context, s interface {
 			}
 			programs[f.ProgramID] = p
 		}
-		if err := addExposures(byKey, &p, &f, t.Amount, int(t.Count)); err != nil {
+		amount, err := t.Amount.Int64()
+		if err != nil {
+			return nil, err
+		}
+		if err := addExposures(byKey, &p, &f, amount, int(t.Count)); err != nil {
 			return nil, err
 		}
 	}

@@ -257,8 +257,27 @@ func (db *DB) Migrate(ctx context.Context) error {
 			return fmt.Errorf("migrate %s: %w", a.Migration, err)
 		}
 	}
+	if err := db.once(ctx, totalsExact, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM object_totals`); err != nil {
+			return err
+		}
+		for _, n := range linkfin.IndexNames {
+			if err := sumTotals(ctx, tx, n[0], n[1]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		return fmt.Errorf("migrate %s: %w", totalsExact, err)
+	}
 	return nil
 }
+
+// totalsExact is the name under which the store records, among its migrations, that
+// the ordered index's totals have been summed again from its entries into the two
+// parts migration 0008 keeps them in: a total that passed 2^63 before is an inexact
+// REAL.
+const totalsExact = "0008_object_totals_exact_sums"
 
 // backfillIndexName enters, once, the records of a kind in an index name added after
 // the ordered index was made: it replaces whatever entries of the name they have (none,
@@ -324,15 +343,52 @@ func indexRecords(ctx context.Context, tx *sql.Tx, kind, name string) error {
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	// The totals of the names that keep them (linkfin.Totaled).
 	for _, n := range linkfin.IndexNames {
-		if n[0] != kind || name != "" && n[1] != name || !linkfin.Totaled(n[1]) {
-			continue
+		if n[0] == kind && (name == "" || n[1] == name) {
+			if err := sumTotals(ctx, tx, kind, n[1]); err != nil {
+				return err
+			}
 		}
-		if _, err = tx.ExecContext(ctx, `INSERT INTO object_totals (kind, name, value, count, amount)
-			SELECT kind, name, value, count(*), sum(amount) FROM object_index
-			WHERE kind = ? AND name = ?
-			GROUP BY kind, name, value`, kind, n[1]); err != nil {
+	}
+	return nil
+}
+
+// sumTotals enters the totals of an index name's entries of a kind, if the name keeps
+// them (linkfin.Totaled): per value, the count and the exact sum of the amounts, in
+// the two parts object_totals keeps (migration 0008). SQLite's sum() fails past 2^63,
+// so the sum is made here, as a linkfin.Sum. The index holds no totals of the name yet.
+func sumTotals(ctx context.Context, tx *sql.Tx, kind, name string) error {
+	if !linkfin.Totaled(name) {
+		return nil
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT value, amount FROM object_index WHERE kind = ? AND name = ? ORDER BY value`, kind, name)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var totals []linkfin.IndexTotal
+	for rows.Next() {
+		var value string
+		var amount int64
+		if err := rows.Scan(&value, &amount); err != nil {
+			return err
+		}
+		if n := len(totals); n == 0 || totals[n-1].Value != value {
+			totals = append(totals, linkfin.IndexTotal{Value: value})
+		}
+		t := &totals[len(totals)-1]
+		t.Count++
+		if t.Amount, err = t.Amount.Add(linkfin.SumOf(amount)); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	rows.Close()
+	for _, t := range totals {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO object_totals (kind, name, value, count, amount, amount_high) VALUES (?, ?, ?, ?, ?, ?)`,
+			kind, name, t.Value, t.Count, t.Amount.Low, t.Amount.High); err != nil {
 			return err
 		}
 	}
@@ -689,9 +745,16 @@ func (db *DB) IndexTotals(ctx context.Context, kind, name, from, to string) ([]l
 	if to == "" {
 		to = linkfin.IndexEnd("")
 	}
-	rows, err := db.query(ctx, `SELECT value, count, amount FROM object_totals
+	rows, err := db.query(ctx, `SELECT value, count, amount_high, amount FROM object_totals
 		WHERE kind = ? AND name = ? AND value >= ? AND value < ? AND count > 0 ORDER BY value`, kind, name, from, to)
-	return collect(rows, err, func(r *sql.Rows, t *linkfin.IndexTotal) error { return r.Scan(&t.Value, &t.Count, &t.Amount) })
+	return collect(rows, err, func(r *sql.Rows, t *linkfin.IndexTotal) error {
+		var high, low int64
+		if err := r.Scan(&t.Value, &t.Count, &high, &low); err != nil {
+			return err
+		}
+		t.Amount, err = linkfin.NewSum(high, low)
+		return err
+	})
 }
 
 // WasParty implements linkfin.Store.
@@ -909,11 +972,18 @@ func (db *DB) Commit(ctx context.Context, b *linkfin.Batch) (err error) {
 			}})
 	}
 	if len(ix.Totals) > 0 {
-		inserts = append(inserts, insert{`INSERT INTO object_totals (kind, name, value, count, amount)`, 5,
-			`ON CONFLICT (kind, name, value) DO UPDATE SET count = count + excluded.count, amount = amount + excluded.amount`,
+		// A total is kept exactly in two parts, amount_high × 10^18 + amount (migration
+		// 0008), both as a linkfin.Sum has them: amount from 0 to 10^18 − 1. The batch's
+		// change is a Sum too, so the parts' sum is below 2 × 10^18, far from 2^63: what
+		// passes 10^18 is carried to amount_high, and amount stays in its range. SQLite
+		// reads every column on the right of SET as it was before the update.
+		inserts = append(inserts, insert{`INSERT INTO object_totals (kind, name, value, count, amount, amount_high)`, 6,
+			`ON CONFLICT (kind, name, value) DO UPDATE SET count = count + excluded.count,
+				amount_high = amount_high + excluded.amount_high + (amount + excluded.amount) / 1000000000000000000,
+				amount = (amount + excluded.amount) % 1000000000000000000`,
 			len(ix.Totals), func(i int, args []any) []any {
 				t := &ix.Totals[i]
-				return append(args, t.Kind, t.Name, t.Value, t.Count, t.Amount)
+				return append(args, t.Kind, t.Name, t.Value, t.Count, t.Amount.Low, t.Amount.High)
 			}})
 	}
 	if index := eventIndexRows(otherEvents); len(index) > 0 {

@@ -46,7 +46,9 @@ func orderedIndex(t *testing.T, s linkfin.Store) (entries map[string][]string, t
 						sums[key][e.Value] = &linkfin.IndexTotal{Value: e.Value}
 					}
 					sums[key][e.Value].Count++
-					sums[key][e.Value].Amount += e.Amount
+					if sums[key][e.Value].Amount, err = sums[key][e.Value].Amount.Add(linkfin.SumOf(e.Amount)); err != nil {
+						t.Fatal(err)
+					}
 				}
 			}
 			if len(objs) < 100 {
@@ -172,7 +174,7 @@ func testOrderedIndex(t *testing.T, open Opener) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(due) != 1 || due[0].Value != linkfin.IndexValue("auto-scf", "2027-01-29", "active", "CNY") || due[0].Count != 4 || due[0].Amount != 1_000_000_00 {
+	if len(due) != 1 || due[0].Value != linkfin.IndexValue("auto-scf", "2027-01-29", "active", "CNY") || due[0].Count != 4 || due[0].Amount != linkfin.SumOf(1_000_000_00) {
 		t.Fatalf("the pieces due on 2027-01-29: %+v", due)
 	}
 

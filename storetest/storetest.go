@@ -272,6 +272,7 @@ func Run(t *testing.T, open Opener) {
 		{"RecordEvents", testRecordEvents, false},
 		{"Actors", testActors, false},
 		{"OrderedIndex", testOrderedIndex, true},
+		{"TotalsBeyondInt64", testTotalsBeyondInt64, false},
 		{"Membership", testMembership, false},
 		{"Trade", testTrade, true},
 		{"RecordIDs", testRecordIDs, true},
