@@ -28,12 +28,19 @@ func decode(body []byte, v any) error {
 	if err := checkText(body); err != nil {
 		return err
 	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	if err := strict(dec, reflect.TypeOf(v).Elem(), "", nil); err != nil && err != errWrongKind {
+	// A well-formed body is checked over a scan of its bytes, which gives the tokens
+	// encoding/json's decoder would; any other is checked through that decoder, for
+	// its errors.
+	var toks tokenReader = &scan{b: body}
+	if !json.Valid(body) {
+		d := json.NewDecoder(bytes.NewReader(body))
+		d.UseNumber()
+		toks = d
+	}
+	if err := strict(toks, reflect.TypeOf(v).Elem(), "", nil); err != nil && err != errWrongKind {
 		return err
 	}
-	dec = json.NewDecoder(bytes.NewReader(body))
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return decodeError(err)
@@ -52,7 +59,7 @@ var (
 // strict reads the next JSON value from dec as a value of type t, checking the
 // members of every object it holds. A value of the wrong kind is left for the decoder
 // to report. at names the value for messages ("" for the body).
-func strict(dec *json.Decoder, t reflect.Type, at string, f *jsonField) error {
+func strict(dec tokenReader, t reflect.Type, at string, f *jsonField) error {
 	tok, err := dec.Token()
 	if err != nil {
 		return decodeError(err)
@@ -63,7 +70,7 @@ func strict(dec *json.Decoder, t reflect.Type, at string, f *jsonField) error {
 // strictValue checks the value whose first token, tok, was just read. f is the field
 // the value is (or is an element of), nil for none: its rules apply to texts and
 // integers.
-func strictValue(dec *json.Decoder, tok json.Token, t reflect.Type, at string, f *jsonField) error {
+func strictValue(dec tokenReader, tok json.Token, t reflect.Type, at string, f *jsonField) error {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
@@ -147,7 +154,7 @@ func strictValue(dec *json.Decoder, tok json.Token, t reflect.Type, at string, f
 }
 
 // skipRest reads to the end of the object or array whose opening was just read.
-func skipRest(dec *json.Decoder) error {
+func skipRest(dec tokenReader) error {
 	for depth := 1; depth > 0; {
 		tok, err := dec.Token()
 		if err != nil {
@@ -166,7 +173,7 @@ func skipRest(dec *json.Decoder) error {
 // errWrongKind stops the check at a value of the wrong kind: the decoder reports it.
 var errWrongKind = errors.New("wrong kind")
 
-func strictObject(dec *json.Decoder, t reflect.Type, at string) error {
+func strictObject(dec tokenReader, t reflect.Type, at string) error {
 	table := fieldTableOf(t)
 	seen := make(map[string]bool)
 	for dec.More() {
