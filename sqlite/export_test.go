@@ -6,6 +6,7 @@ import "context"
 const (
 	DeleteIndexRows = deleteIndexRows
 	IndexRowsByKey  = indexRowsByKey
+	ListIndexed     = listIndexed
 )
 
 // Strings runs a query on the writer and returns the first column of each row.

@@ -16,7 +16,7 @@ import (
 
 // TestOrderedIndexOneTree: the ordered index is one B-tree, keyed (kind, name, value,
 // id) as it is listed, with no second index by record; the committer's deletes and
-// verify's lookups each seek it by the whole key. A database whose index was made
+// verify's lookups each seek it by the whole key, and a list walks it with no sort. A database whose index was made
 // with the second index (by migration 0005) is migrated to the one tree, its entries
 // kept, once.
 func TestOrderedIndexOneTree(t *testing.T) {
@@ -72,6 +72,16 @@ func TestOrderedIndexOneTree(t *testing.T) {
 			if !seeks || scans {
 				t.Fatalf("%s: %s's plan is %q; want it to seek the index by its whole key", when, q.what, plan)
 			}
+		}
+		// ListIndexed walks the tree in its order: no sort of its own.
+		plan, err := db.QueryPlan(ctx, sqlite.ListIndexed, "organization", "can", "", "\x7f", "", "", 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.ContainsFunc(plan, func(s string) bool {
+			return strings.HasPrefix(s, "SEARCH x USING PRIMARY KEY (kind=? AND name=? AND value>? AND value<?)")
+		}) || slices.ContainsFunc(plan, func(s string) bool { return strings.Contains(s, "TEMP B-TREE") }) {
+			t.Fatalf("%s: a list's plan is %q; want it to walk the index by its key, with no sort", when, plan)
 		}
 	}
 	checkSchema("migrated")

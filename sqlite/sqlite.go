@@ -731,14 +731,18 @@ func (db *DB) ListObjectsByParty(ctx context.Context, kind, party, after string,
 
 // ListIndexed implements linkfin.Store, walking the ordered index.
 func (db *DB) ListIndexed(ctx context.Context, kind, name, prefix, afterValue, afterID string, limit int) ([]linkfin.IndexedObject, error) {
-	rows, err := db.query(ctx, `SELECT x.value, o.kind, o.id, o.version, o.data, o.updated_at FROM object_index x
-		JOIN objects o ON o.kind = x.kind AND o.id = x.id
-		WHERE x.kind = ? AND x.name = ? AND x.value >= ? AND x.value < ? AND (x.value, x.id) > (?, ?)
-		ORDER BY x.value, x.id LIMIT ?`, kind, name, prefix, linkfin.IndexEnd(prefix), afterValue, afterID, limit)
+	rows, err := db.query(ctx, listIndexed, kind, name, prefix, linkfin.IndexEnd(prefix), afterValue, afterID, limit)
 	return collect(rows, err, func(r *sql.Rows, o *linkfin.IndexedObject) error {
 		return r.Scan(&o.Value, &o.Kind, &o.ID, &o.Version, &o.Data, &o.UpdatedAt)
 	})
 }
+
+// listIndexed walks the ordered index's one B-tree in its key's order from a value and
+// an id on, within a prefix of values, and reads each entry's record.
+const listIndexed = `SELECT x.value, o.kind, o.id, o.version, o.data, o.updated_at FROM object_index x
+	JOIN objects o ON o.kind = x.kind AND o.id = x.id
+	WHERE x.kind = ? AND x.name = ? AND x.value >= ? AND x.value < ? AND (x.value, x.id) > (?, ?)
+	ORDER BY x.value, x.id LIMIT ?`
 
 // IndexTotals implements linkfin.Store.
 func (db *DB) IndexTotals(ctx context.Context, kind, name, from, to string) ([]linkfin.IndexTotal, error) {
