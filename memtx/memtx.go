@@ -3,7 +3,9 @@
 // time the caller's clock gives. Records, ids, the ledger (through the pure ledger
 // state machine) and the log of events behave as in the engine, and a command that
 // fails changes nothing. Records are kept as the engine's writer keeps them, decoded
-// once and read as copies (see recordcache).
+// once and read as copies (see recordcache), except that DependentKeys and LedgerKeys
+// read them shared (linkfin.Records): in a test binary, each command is checked to
+// have changed nothing of what it read there.
 //
 // A command reads only what it names, as on an engine that keeps nothing in memory
 // between batches: a record it did not list in Keys or DependentKeys, or a ledger
@@ -19,6 +21,7 @@ import (
 	"slices"
 	"sort"
 	"sync"
+	"testing"
 	"time"
 
 	"linkfin"
@@ -46,6 +49,10 @@ type DB struct {
 	// spare is the view the last command ran in, cleared and used again by the next
 	// (commands run one at a time, and none keeps its Tx once it has run).
 	spare *tx
+
+	// watch, in a test binary, holds what a command's DependentKeys and LedgerKeys
+	// read shared, to check once the command has run that it changed none of it.
+	watch *recordcache.Watch
 }
 
 // slot holds a record: its version stored, and the party index's entry for it (who
@@ -121,7 +128,11 @@ type expiry struct{ at, id int64 }
 func New(now func() time.Time) *DB {
 	state := ledger.NewState()
 	state.ReuseChanges() // a batch's changes are read as it commits, and not kept
-	return &DB{now: now, state: state, kinds: make(map[string]*kindIndex)}
+	db := &DB{now: now, state: state, kinds: make(map[string]*kindIndex)}
+	if testing.Testing() {
+		db.watch = &recordcache.Watch{}
+	}
+	return db
 }
 
 // CountEvents counts the events of the log instead of keeping them: for a long run,
@@ -158,6 +169,9 @@ func (db *DB) Run(ctx context.Context, c linkfin.Command, v any) error {
 	}
 	db.mu.Lock()
 	defer db.mu.Unlock()
+	if db.watch != nil {
+		defer db.checkShared()
+	}
 	db.state.Begin(db.now().UnixNano())
 	db.expire()
 	tx := db.prepare(c)
@@ -221,6 +235,16 @@ func (db *DB) Run(ctx context.Context, c linkfin.Command, v any) error {
 	return json.Unmarshal(data, v)
 }
 
+// checkShared panics when the command that ran changed a record that its DependentKeys
+// or LedgerKeys read (and so shared with the database), whether it did so there or
+// later, in Apply, through what it kept of it: in a test binary, where the test that
+// runs such a command fails, whatever it makes of the command's answer.
+func (db *DB) checkShared() {
+	if err := db.watch.Check(); err != nil {
+		panic("memtx: " + err.Error())
+	}
+}
+
 // expire expires the pending transfers whose timeout has passed, at the start of a
 // batch, in the order of their deadlines.
 func (db *DB) expire() {
@@ -271,6 +295,9 @@ func (db *DB) prepare(c linkfin.Command) *tx {
 	}
 	tx := db.spare
 	tx.reset()
+	if db.watch != nil {
+		tx.reader = fmt.Sprintf("%T", c)
+	}
 	for _, k := range c.Keys() {
 		tx.load(k).flags |= listed
 	}
@@ -331,16 +358,22 @@ func (tx *tx) load(k linkfin.ObjectKey) *keyEntry {
 	return e
 }
 
-// records reads the records loaded so far, for DependentKeys and LedgerKeys.
+// records reads the records loaded so far, for DependentKeys and LedgerKeys. What it
+// reads shares what the database holds (recordcache.Share): a command changes nothing
+// of it (linkfin.Records), which memtx checks in a test binary.
 type records struct{ tx *tx }
 
 func (r records) Get(kind, id string, v any) (bool, error) {
 	k := linkfin.ObjectKey{Kind: kind, ID: id}
 	e := r.tx.keys.get(k)
-	if e == nil || e.flags&loaded == 0 {
+	if e == nil || e.flags&loaded == 0 || e.base == nil {
 		return false, nil
 	}
-	return e.base.get(kind, v)
+	err := recordcache.Share(kind, e.base.data, &e.base.val, v)
+	if r.tx.db.watch != nil {
+		r.tx.db.watch.Note(kind, id, &e.base.val, r.tx.reader)
+	}
+	return true, err
 }
 
 // tx is one command's view of the DB: its writes stay here until it succeeds.
@@ -350,6 +383,7 @@ type tx struct {
 	made      []string       // ids NewID gave it
 	accounts  map[int64]bool // ledger accounts it listed
 	transfers map[int64]bool // ledger transfers it listed, and those it made
+	reader    string         // the command's type, in a test binary (DB.watch)
 }
 
 // keyFlags say what a command may do with a record.

@@ -3,8 +3,11 @@ package memtx_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"reflect"
+	"slices"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -57,8 +60,7 @@ func scramble(b *bundle) {
 	b.Seen.N++
 }
 
-// step lists the bundle id, reads it in DependentKeys (and changes what it read), and
-// runs apply.
+// step lists the bundle id, reads it in DependentKeys, and runs apply.
 type step struct {
 	id    string
 	apply func(tx linkfin.Tx) (any, error)
@@ -68,8 +70,8 @@ func (s *step) Keys() []linkfin.ObjectKey { return []linkfin.ObjectKey{{Kind: ki
 
 func (s *step) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
 	var b bundle
-	if ok, _ := r.Get(kindBundle, s.id, &b); ok {
-		scramble(&b)
+	if _, err := r.Get(kindBundle, s.id, &b); err != nil {
+		panic(err)
 	}
 	return nil
 }
@@ -450,5 +452,124 @@ func TestVersion(t *testing.T) {
 		if v, found := db.Version(kindBundle, id); err != nil || !found || v != want || o.Version != want {
 			t.Errorf("version %d (%v), the object's %d (%v), want %d", v, found, o.Version, err, want)
 		}
+	}
+}
+
+// sharer reads the bundle id in DependentKeys and LedgerKeys, keeps what it read, and
+// runs change on it there or in Apply.
+type sharer struct {
+	id                             string
+	inDependent, inLedger, inApply func(b *bundle)
+	dependent, ledger              bundle // as DependentKeys and LedgerKeys read it
+}
+
+func (s *sharer) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{{Kind: kindBundle, ID: s.id}}
+}
+
+func (s *sharer) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
+	s.dependent = bundle{}
+	if ok, err := r.Get(kindBundle, s.id, &s.dependent); !ok || err != nil {
+		panic(fmt.Sprint(ok, err))
+	}
+	if s.inDependent != nil {
+		s.inDependent(&s.dependent)
+	}
+	return nil
+}
+
+func (s *sharer) LedgerKeys(r linkfin.Records) (accounts, transfers []int64) {
+	s.ledger = bundle{}
+	if ok, err := r.Get(kindBundle, s.id, &s.ledger); !ok || err != nil {
+		panic(fmt.Sprint(ok, err))
+	}
+	if s.inLedger != nil {
+		s.inLedger(&s.ledger)
+	}
+	return nil, nil
+}
+
+func (s *sharer) Apply(linkfin.Tx) (any, error) {
+	if s.inApply != nil {
+		s.inApply(&s.dependent)
+	}
+	return nil, nil
+}
+
+// DependentKeys and LedgerKeys read a record without copying it: what they read
+// shares the slices, maps and pointers the database holds.
+func TestDependentReadsShare(t *testing.T) {
+	db := memtx.New(func() time.Time { return start })
+	const id = "b-dependent"
+	if err := db.Run(context.Background(), &step{id: id, apply: func(tx linkfin.Tx) (any, error) {
+		return nil, tx.Put(kindBundle, id, newBundle(id), kindBundle+".made")
+	}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	c := &sharer{id: id}
+	if err := db.Run(context.Background(), c, nil); err != nil {
+		t.Fatal(err)
+	}
+	var held bundle
+	if ok, err := db.GetShared(kindBundle, id, &held); !ok || err != nil {
+		t.Fatal(ok, err)
+	}
+	for _, b := range []*bundle{&c.dependent, &c.ledger} {
+		if !reflect.DeepEqual(b, newBundle(id)) {
+			t.Fatalf("read %+v, want %+v", b, newBundle(id))
+		}
+		if &b.Tags[0] != &held.Tags[0] || &b.Lines[0] != &held.Lines[0] || b.Next != held.Next {
+			t.Errorf("DependentKeys or LedgerKeys read a copy of the record, not what the database holds")
+		}
+	}
+}
+
+// A command that changes what its DependentKeys or LedgerKeys read shared, there or
+// later in Apply through what it kept, fails in a test binary with its type and the
+// record; one that changes only its own shallow copy (a field, a slice it replaces)
+// does not.
+func TestChangedSharedReadPanics(t *testing.T) {
+	db := memtx.New(func() time.Time { return start })
+	id := 0
+	for _, tc := range []struct {
+		name  string
+		c     *sharer
+		fails bool
+	}{
+		{"DependentKeys", &sharer{inDependent: scramble}, true},
+		{"LedgerKeys", &sharer{inLedger: func(b *bundle) { b.Attrs["y"] = 2 }}, true},
+		{"Apply", &sharer{inApply: func(b *bundle) { b.Lines[0].Qty++ }}, true},
+		{"pointer", &sharer{inDependent: func(b *bundle) { b.Next.Qty = 7 }}, true},
+		{"own copy", &sharer{inDependent: func(b *bundle) {
+			b.Note, b.Tags, b.Next = "mine", append(slices.Clip(b.Tags), "c"), &bundleLine{}
+		}, inApply: func(b *bundle) { b.Seen.N++ }}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			id++
+			tc.c.id = fmt.Sprintf("b-watched-%d", id)
+			if err := db.Run(context.Background(), &step{id: tc.c.id, apply: func(tx linkfin.Tx) (any, error) {
+				return nil, tx.Put(kindBundle, tc.c.id, newBundle(tc.c.id), kindBundle+".made")
+			}}, nil); err != nil {
+				t.Fatal(err)
+			}
+			var got any
+			func() {
+				defer func() { got = recover() }()
+				_ = db.Run(context.Background(), tc.c, nil)
+			}()
+			if !tc.fails {
+				if got != nil {
+					t.Fatalf("panicked: %v", got)
+				}
+				if b := stored(t, db, tc.c.id); !reflect.DeepEqual(b, newBundle(tc.c.id)) {
+					t.Fatalf("the record reads %+v, want %+v", b, newBundle(tc.c.id))
+				}
+				return
+			}
+			msg, _ := got.(string)
+			if want := "*memtx_test.sharer changed the memtx_bundle record " + tc.c.id + " "; !strings.Contains(msg, want) {
+				t.Fatalf("panicked with %v, want a message with %q", got, want)
+			}
+		})
 	}
 }

@@ -306,7 +306,9 @@ type ImportBankStatement struct {
 	Message *iso20022.StatementMessage
 
 	// candidates are the open items DependentKeys named for loading: the only ones
-	// Apply may read.
+	// Apply may read. They are copies: the reconciliation DependentKeys read them from
+	// is shared with the database (linkfin.Records), and an OpenItem holds only
+	// values, so copying one copies all of it.
 	candidates []linkfin.OpenItem
 }
 

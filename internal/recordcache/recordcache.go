@@ -67,9 +67,12 @@ func decoded(t reflect.Type, data []byte, val *any) error {
 // Share reads a version into v as Get does, except that where Get copies the value,
 // Share sets *v to a shallow copy of it: v shares the slices, maps and pointers it
 // holds with the version. For a reader that changes nothing it reads (a version's
-// value is never changed in place, so what it read stays as it was). A v Get would not
-// copy into is read as Get reads it.
+// value is never changed in place, so what it read stays as it was); a Watch checks
+// such readers in tests. A v Get would not copy into is read as Get reads it.
 func Share(kind string, data []byte, val *any, v any) error {
+	if v == nil {
+		return nil
+	}
 	t := valueType(kind)
 	dst := reflect.ValueOf(v)
 	if t == nil || dst.Type() != t || dst.IsNil() || !zero(dst) {
