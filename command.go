@@ -91,14 +91,14 @@ type DependentCommand interface {
 	DependentKeys(r Records) []ObjectKey
 }
 
-// Records reads the records loaded for a command, before it runs. What Get reads may
-// share its slices, maps and pointers with the version the writer holds (memtx does
-// not copy it): a command changes nothing of it, neither in DependentKeys or
-// LedgerKeys nor later, in Apply, through what it kept of it. One that must change what
-// it reads there copies it first, and what it keeps for Apply it copies (as
+// Records reads the records loaded for a command, before it runs. What Get reads
+// shares its slices, maps and pointers with the version the writer holds (the engine
+// and memtx do not copy it): a command changes nothing of it, neither in DependentKeys
+// or LedgerKeys nor later, in Apply, through what it kept of it. One that must change
+// what it reads there copies it first, and what it keeps for Apply it copies (as
 // ImportBankStatement copies the open items it names). Apply reads its own copies
-// through Tx.Get. memtx checks this in tests: a command that changes a record it read
-// here fails them.
+// through Tx.Get. Both check this in a test binary: a command that changes a record it
+// read here fails the tests that run it.
 type Records interface {
 	Get(kind, id string, v any) (bool, error)
 }

@@ -77,6 +77,7 @@ func (e *Engine) batch(calls []*call) {
 		return
 	}
 	answers := e.executeAll(calls, dueIDs)
+	e.checkShared()
 	b, app, changed, err := e.build(answers.saved, e.mustFlush(calls, flushDue))
 	if err != nil {
 		e.abort(calls, due, "build batch", err, "the batch could not be built; nothing was applied")

@@ -31,12 +31,14 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"testing"
 	"time"
 	"unicode/utf8"
 
 	"golang.org/x/mod/sumdb/note"
 
 	"linkfin"
+	"linkfin/internal/recordcache"
 	"linkfin/ledger"
 	"linkfin/tlog"
 )
@@ -168,6 +170,10 @@ type Engine struct {
 	lastFlush   time.Time
 
 	stats Stats
+
+	// watch, in a test binary, holds what the batch's DependentKeys and LedgerKeys read
+	// shared, to check once its commands have run that none changed it.
+	watch *recordcache.Watch
 }
 
 // Stats are running counters, for metrics and benchmarks.
@@ -228,6 +234,9 @@ func Open(ctx context.Context, cfg Config) (*Engine, error) {
 		listed:     make(map[linkfin.Command]map[int64]bool),
 		dependent:  make(map[linkfin.Command][]linkfin.ObjectKey),
 		lastFlush:  cfg.Now(),
+	}
+	if testing.Testing() {
+		e.watch = &recordcache.Watch{}
 	}
 	if err := e.load(ctx); err != nil {
 		unlock()

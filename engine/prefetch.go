@@ -130,7 +130,7 @@ func (e *Engine) loadRecords(ctx context.Context, calls []*call) error {
 // loaded so far, and keeps them: the command may read them as it runs.
 func (e *Engine) dependentKeys(cmd linkfin.Command) []linkfin.ObjectKey {
 	if dc, ok := cmd.(linkfin.DependentCommand); ok {
-		e.dependent[cmd] = dc.DependentKeys(records{e})
+		e.dependent[cmd] = dc.DependentKeys(records{e, cmd})
 	}
 	return e.dependent[cmd]
 }
@@ -179,7 +179,7 @@ func (e *Engine) listLedger(calls []*call, need *ledgerRows) {
 			if !ok {
 				continue
 			}
-			accounts, transfers := lc.LedgerKeys(records{e})
+			accounts, transfers := lc.LedgerKeys(records{e, cmd})
 			listed := make(map[int64]bool, len(accounts))
 			for _, id := range accounts {
 				need.account(id)

@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"fmt"
+
 	"linkfin"
 	"linkfin/internal/recordcache"
 )
@@ -8,9 +10,10 @@ import (
 // The writer's record cache keeps each record it has loaded or written as the JSON the
 // store and the log hold (the version's Object) and, once a command has read or written
 // it, as a value of its kind's registered Go type (see recordcache): a record is decoded
-// once when it is first read, not on every read, and Tx.Get, DependentKeys and
-// LedgerKeys get a deep copy of that value. A Put encodes its value once, for the event
-// and the store, and keeps a deep copy of it as the new version's value.
+// once when it is first read, not on every read, and Tx.Get gets a deep copy of that
+// value; DependentKeys and LedgerKeys share it (linkfin.Records), which a test binary
+// checks (Engine.watch). A Put encodes its value once, for the event and the store, and
+// keeps a deep copy of it as the new version's value.
 
 // record is one version of a record in the writer's cache.
 type record struct {
@@ -34,9 +37,38 @@ func (e *Engine) getRecord(k linkfin.ObjectKey, v any) (bool, error) {
 	return true, recordcache.Get(k.Kind, r.obj.Data, &r.val, v)
 }
 
-// records reads the batch's loaded records, for LedgerKeys and DependentKeys.
-type records struct{ e *Engine }
+// records reads the batch's loaded records, for the LedgerKeys and DependentKeys of a
+// command. What it reads shares what the cache holds (recordcache.Share): the command
+// changes nothing of it (linkfin.Records).
+type records struct {
+	e   *Engine
+	cmd linkfin.Command
+}
 
 func (r records) Get(kind, id string, v any) (bool, error) {
-	return r.e.getRecord(linkfin.ObjectKey{Kind: kind, ID: id}, v)
+	rec := r.e.objects[linkfin.ObjectKey{Kind: kind, ID: id}]
+	if rec == nil || rec == absent {
+		return false, nil
+	}
+	err := recordcache.Share(kind, rec.obj.Data, &rec.val, v)
+	if r.e.watch != nil {
+		r.e.watch.Note(kind, id, &rec.val, fmt.Sprintf("%T", r.cmd))
+	}
+	return true, err
 }
+
+// checkShared fails, in a test binary, when a command of the batch changed a record
+// that its DependentKeys or LedgerKeys read shared, there or later in Apply.
+func (e *Engine) checkShared() {
+	if e.watch == nil {
+		return
+	}
+	if err := e.watch.Check(); err != nil {
+		sharedChanged(err)
+	}
+}
+
+// sharedChanged is how checkShared fails: it panics, which fails the test that ran the
+// command whatever it makes of the command's answer (a test of the check notes the
+// error instead).
+var sharedChanged = func(err error) { panic("engine: " + err.Error()) }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"reflect"
+	"slices"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -151,9 +153,10 @@ func decode(t *testing.T, data []byte) *bundle {
 
 // TestRecordCopies: the writer keeps each record's current version as a value, and no
 // command can change it but by a Put that succeeds. A command that changes what it
-// read (its slices, maps and pointers too) and fails, or that changes a value after
-// writing it, leaves the version as it was for the next command, whether the version
-// was loaded from the store or written in memory, read in Apply or in LedgerKeys.
+// read in Apply (its slices, maps and pointers too) and fails, or that changes a value
+// after writing it, leaves the version as it was for the next command, whether the
+// version was loaded from the store or written in memory. (What LedgerKeys reads is
+// shared, and a command changes none of it: TestSharedReadsChecked.)
 func TestRecordCopies(t *testing.T) {
 	for _, loaded := range []bool{false, true} {
 		name := map[bool]string{false: "written", true: "loaded"}[loaded]
@@ -176,11 +179,10 @@ func TestRecordCopies(t *testing.T) {
 			scramble(answer)
 			read := &step{key: id, apply: func(tx linkfin.Tx) (any, error) { return get(tx, id) }}
 			outs := submit(t, e,
-				// Reads in LedgerKeys and in Apply, changes all it read, and fails.
+				// Reads in LedgerKeys and in Apply, changes all Apply read, and fails.
 				&step{key: id, ledger: func(r linkfin.Records) {
 					var b bundle
 					r.Get("bundle", id, &b)
-					scramble(&b)
 				}, apply: func(tx linkfin.Tx) (any, error) {
 					b, err := get(tx, id)
 					if err != nil {
@@ -350,4 +352,55 @@ func mustJSON(t *testing.T, v any) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestSharedReadsChecked: LedgerKeys reads a record without copying it, sharing the
+// slices, maps and pointers the writer's cache holds; and a command that changes what
+// it read there, in LedgerKeys or later in Apply through what it kept, fails in a test
+// binary with its type and the record. One that changes only its own shallow copy does
+// not.
+func TestSharedReadsChecked(t *testing.T) {
+	var changed []error
+	defer engine.OnSharedChange(func(err error) { changed = append(changed, err) })()
+	e, _, _ := openEngine(t)
+	const id = "b-shared"
+	if out := submit(t, e, put(id)); out[0].Code != "" {
+		t.Fatal(out[0])
+	}
+	var first, second bundle
+	reader := func(into *bundle, change func(*bundle)) *step {
+		return &step{key: id, ledger: func(r linkfin.Records) {
+			*into = bundle{}
+			if found, err := r.Get("bundle", id, into); !found || err != nil {
+				t.Errorf("LedgerKeys read %v, %v", found, err)
+			}
+			if change != nil {
+				change(into)
+			}
+		}, apply: func(tx linkfin.Tx) (any, error) { return nil, nil }}
+	}
+	submit(t, e, reader(&first, nil), reader(&second, func(b *bundle) {
+		b.Note, b.Tags, b.Next = "mine", append(slices.Clip(b.Tags), "c"), &bundleLine{}
+	}))
+	if len(changed) != 0 {
+		t.Fatalf("reads that changed only their own copies failed: %v", changed)
+	}
+	if !reflect.DeepEqual(&first, newBundle(id)) {
+		t.Fatalf("LedgerKeys read %+v, want %+v", first, newBundle(id))
+	}
+	if &first.Lines[0] != &second.Lines[0] || reflect.ValueOf(first.Attrs).UnsafePointer() != reflect.ValueOf(second.Attrs).UnsafePointer() {
+		t.Errorf("two commands' LedgerKeys read copies of the record, not what the cache holds")
+	}
+	for name, c := range map[string]*step{
+		"LedgerKeys": reader(&first, scramble),
+		"Apply": {key: id, ledger: func(r linkfin.Records) { second = bundle{}; r.Get("bundle", id, &second) },
+			apply: func(tx linkfin.Tx) (any, error) { second.Lines[0].Qty++; return nil, nil }},
+	} {
+		changed = nil
+		submit(t, e, c)
+		want := "*engine_test.step changed the bundle record " + id + " "
+		if len(changed) != 1 || !strings.Contains(changed[0].Error(), want) {
+			t.Errorf("%s changed what it read: the engine noted %v, want an error with %q", name, changed, want)
+		}
+	}
 }
