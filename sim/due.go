@@ -27,10 +27,24 @@ import (
 type dueReader struct {
 	db    DB
 	today linkfin.Date
-	open  map[string][]string // kind → ids that may come due
-	// notBefore is, for a financing's or a conditional payment's version, the first
-	// day it can be due.
-	notBefore map[string]versionDay
+	open  map[string]*watchList // kind → what may come due
+}
+
+// watchList is what may come due of a kind: the records read before, in id order, and
+// those watched since, which join them when the kind is next listed (a maturity on
+// its date).
+type watchList struct {
+	read  []watched
+	fresh []watched
+	later map[linkfin.Date][]watched // maturities still to come, by their date
+	spare []watched                  // room for the next list's read
+}
+
+// watched is a record that may come due: its id, and for a financing or a conditional
+// payment read before, the version read and the first day it can be due.
+type watched struct {
+	id    string
+	noted versionDay
 }
 
 type versionDay struct {
@@ -38,9 +52,9 @@ type versionDay struct {
 	day     linkfin.Date
 }
 
-// watched reports whether the reader narrows the lists of a kind: a kind it watches
+// narrows reports whether the reader narrows the lists of a kind: a kind it watches
 // lists only what was watched, and nothing when none was.
-func watched(kind string) bool {
+func narrows(kind string) bool {
 	switch kind {
 	case linkfin.KindFinancing, linkfin.KindMaturity, linkfin.KindPurchaseOrder, linkfin.KindConditionalPayment:
 		return true
@@ -56,12 +70,26 @@ type versioned interface {
 }
 
 func newDueReader(db DB) *dueReader {
-	return &dueReader{db: db, open: map[string][]string{}, notBefore: map[string]versionDay{}}
+	return &dueReader{db: db, open: map[string]*watchList{}}
 }
 
-// watch adds a record that may come due.
+// watch adds a record that may come due: a maturity from its date (its id ends with
+// it), anything else from the next list.
 func (d *dueReader) watch(kind, id string) {
-	d.open[kind] = append(d.open[kind], id)
+	w := d.open[kind]
+	if w == nil {
+		w = &watchList{later: map[linkfin.Date][]watched{}}
+		d.open[kind] = w
+	}
+	if kind == linkfin.KindMaturity {
+		if at := strings.LastIndexByte(id, '@'); at >= 0 {
+			if day, err := linkfin.ParseDate(id[at+1:]); err == nil {
+				w.later[day] = append(w.later[day], watched{id: id})
+				return
+			}
+		}
+	}
+	w.fresh = append(w.fresh, watched{id: id})
 }
 
 func (d *dueReader) Object(ctx context.Context, kind, id string) (*linkfin.Object, error) {
@@ -70,7 +98,7 @@ func (d *dueReader) Object(ctx context.Context, kind, id string) (*linkfin.Objec
 
 func (d *dueReader) ListObjects(ctx context.Context, kind, after string, limit int) ([]linkfin.Object, error) {
 	if _, ok := d.open[kind]; !ok {
-		if watched(kind) {
+		if narrows(kind) {
 			return nil, nil
 		}
 		return d.db.ListObjects(ctx, kind, after, limit)
@@ -98,7 +126,7 @@ func (d *dueReader) ListObjects(ctx context.Context, kind, after string, limit i
 // nor read.
 func (d *dueReader) ScanValues(ctx context.Context, kind string, fn func(v any) error) error {
 	if _, ok := d.open[kind]; !ok {
-		if watched(kind) {
+		if narrows(kind) {
 			return nil
 		}
 		return linkfin.Errorf(linkfin.EINVALID, "the scheduler's reader does not scan %s", kind)
@@ -124,44 +152,67 @@ type dueRecord struct {
 // list reads the watched records of a kind that may be due today, in id order, and
 // forgets those that never can be again.
 func (d *dueReader) list(ctx context.Context, kind string) ([]dueRecord, error) {
-	ids := d.open[kind]
-	slices.Sort(ids)
-	ids = slices.Compact(ids)
-	var out []dueRecord
-	var keep []string
-	for _, id := range ids {
-		if kind == linkfin.KindMaturity {
-			// A maturity's id ends with its date: one still to come is not due.
-			if at := strings.LastIndexByte(id, '@'); at >= 0 {
-				if day, err := linkfin.ParseDate(id[at+1:]); err == nil && day.After(d.today) {
-					keep = append(keep, id)
-					continue
-				}
-			}
+	w := d.open[kind]
+	for day, ms := range w.later {
+		if !day.After(d.today) {
+			w.fresh = append(w.fresh, ms...)
+			delete(w.later, day)
 		}
-		if d.waits(kind, id) {
-			keep = append(keep, id)
+	}
+	// What was read before is in id order: what was watched since joins it.
+	slices.SortFunc(w.fresh, func(a, b watched) int { return strings.Compare(a.id, b.id) })
+	all := mergeWatched(w.spare[:0], w.read, w.fresh)
+	clear(w.fresh)
+	w.fresh = w.fresh[:0]
+	var out []dueRecord
+	keep := all[:0] // written behind where all is read
+	for i := range all {
+		e := all[i]
+		if d.waits(kind, &e) {
+			keep = append(keep, e)
 			continue
 		}
-		val, version, found, err := d.read(ctx, kind, id)
+		val, version, found, err := d.read(ctx, kind, e.id)
 		if err != nil {
 			return nil, err
 		}
 		if !found {
 			continue
 		}
-		if d.noted(kind, id, version) {
-			keep = append(keep, id)
+		if e.noted.version == version && e.noted.day.After(d.today) {
+			keep = append(keep, e)
 			continue
 		}
-		if d.closed(ctx, val, version) {
+		closed, noted := d.closed(ctx, val, version)
+		if closed {
 			continue
 		}
-		keep = append(keep, id)
-		out = append(out, dueRecord{id, val})
+		e.noted = noted
+		keep = append(keep, e)
+		out = append(out, dueRecord{e.id, val})
 	}
-	d.open[kind] = keep
+	clear(all[len(keep):])
+	w.read, w.spare = keep, w.read[:0]
 	return out, nil
+}
+
+// mergeWatched appends to dst the records of a and b, each in id order, in id order and
+// each once: the first of those with one id.
+func mergeWatched(dst, a, b []watched) []watched {
+	for len(a) > 0 || len(b) > 0 {
+		var e watched
+		switch {
+		case len(b) == 0 || len(a) > 0 && a[0].id <= b[0].id:
+			e, a = a[0], a[1:]
+		default:
+			e, b = b[0], b[1:]
+		}
+		if n := len(dst); n > 0 && dst[n-1].id == e.id {
+			continue
+		}
+		dst = append(dst, e)
+	}
+	return dst
 }
 
 // read reads a watched record as a value of its kind's type, and its version: shared
@@ -201,57 +252,51 @@ func (d *dueReader) read(ctx context.Context, kind, id string) (val any, version
 // waits reports, where the database tells a record's version without the record
 // (memtx), whether the record is a financing or a conditional payment that cannot be
 // due today as it stands: the version noted with its first day is still the last.
-func (d *dueReader) waits(kind, id string) bool {
+func (d *dueReader) waits(kind string, e *watched) bool {
+	if e.noted.version == 0 || !e.noted.day.After(d.today) {
+		return false
+	}
 	vr, ok := d.db.(versioned)
 	if !ok {
 		return false
 	}
-	v, found := vr.Version(kind, id)
-	return found && d.noted(kind, id, v)
-}
-
-// noted reports whether version is a financing's or conditional payment's version
-// whose first day to be due, noted when it was read, is after today.
-func (d *dueReader) noted(kind, id string, version int64) bool {
-	if kind != linkfin.KindFinancing && kind != linkfin.KindConditionalPayment {
-		return false
-	}
-	nb, ok := d.notBefore[id]
-	return ok && nb.version == version && nb.day.After(d.today)
+	v, found := vr.Version(kind, e.id)
+	return found && v == e.noted.version
 }
 
 // closed reports whether a record can never come due again: a financing that ended,
 // or one disbursed whose product gives it no close date (as Due reads it); a
 // conditional payment no longer locked; a maturity date with no piece left to pay. Of a
-// financing or a conditional payment still open it notes the first day it can be due.
-func (d *dueReader) closed(ctx context.Context, val any, version int64) bool {
+// financing or a conditional payment still open it gives the version and the first day
+// it can be due.
+func (d *dueReader) closed(ctx context.Context, val any, version int64) (closed bool, noted versionDay) {
 	switch r := val.(type) {
 	case *linkfin.Financing:
 		f := *r // the product's CloseDate reads a copy of the record, not the database's
 		switch f.Status {
 		case linkfin.FinancingSettled, linkfin.FinancingCancelled, linkfin.FinancingLapsed, linkfin.FinancingRecourse, linkfin.FinancingDefaulted:
-			return true
+			return true, noted
 		case linkfin.FinancingAccepted:
 			if f.HoldsUntil != nil {
-				d.notBefore[f.ID] = versionDay{version, linkfin.DateOf(*f.HoldsUntil)}
+				noted = versionDay{version, linkfin.DateOf(*f.HoldsUntil)}
 			}
 		case linkfin.FinancingDisbursed:
 			p, err := services.ProductOf(&f)
 			if err != nil {
-				return false
+				return false, noted
 			}
 			day, ok, err := p.CloseDate(ctx, d, &f)
 			if err == nil && !ok {
-				return true
+				return true, noted
 			}
 			if err == nil {
-				d.notBefore[f.ID] = versionDay{version, day}
+				noted = versionDay{version, day}
 			}
 		}
 	case *linkfin.ConditionalPayment:
 		p := r
 		if p.Status != linkfin.ConditionalLocked {
-			return true
+			return true, noted
 		}
 		// Locked, it is due on the first of these dates (none: never, as it stands).
 		day := linkfin.NewDate(9999, 12, 31)
@@ -264,9 +309,9 @@ func (d *dueReader) closed(ctx context.Context, val any, version int64) bool {
 		if p.Waiting != nil {
 			day = d.today // a release waiting for room in the payee's e-CNY wallet: tried each day
 		}
-		d.notBefore[p.ID] = versionDay{version, day}
+		noted = versionDay{version, day}
 	case *linkfin.Maturity:
-		return len(r.Pieces) == 0
+		return len(r.Pieces) == 0, noted
 	}
-	return false
+	return false, noted
 }

@@ -83,3 +83,60 @@ func TestDueConditionalPayments(t *testing.T) {
 		}
 	}
 }
+
+// The scheduler's reader lists a maturity from its date while it has pieces left to
+// pay, once however often it was watched, and what it lists is in id order, whenever
+// each was watched.
+func TestDueMaturities(t *testing.T) {
+	now := Start.Time(time.UTC)
+	db := newInMemory(func() time.Time { return now })
+	due := newDueReader(db)
+	put := func(m linkfin.Maturity) {
+		t.Helper()
+		if err := db.Run(context.Background(), &putRecord{linkfin.KindMaturity, m.ID, &m}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	maturity := func(prog string, day int, pieces ...string) linkfin.Maturity {
+		d := Start.AddDays(day)
+		return linkfin.Maturity{ID: linkfin.MaturityID(prog, d), ProgramID: prog, Date: d, Pieces: pieces}
+	}
+	listed := func(day int) string {
+		t.Helper()
+		due.today = Start.AddDays(day)
+		var ids []string
+		err := due.ScanValues(context.Background(), linkfin.KindMaturity, func(v any) error {
+			ids = append(ids, v.(*linkfin.Maturity).ID)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprint(ids)
+	}
+	b3, a3, a5 := maturity("b", 3, "p1"), maturity("a", 3, "p2"), maturity("a", 5, "p3")
+	for _, m := range []linkfin.Maturity{b3, a5, a3} {
+		put(m)
+		due.watch(linkfin.KindMaturity, m.ID)
+	}
+	due.watch(linkfin.KindMaturity, b3.ID)
+	want := func(day int, w string) {
+		t.Helper()
+		if got := listed(day); got != w {
+			t.Errorf("day %d: listed %s, want %s", day, got, w)
+		}
+	}
+	want(2, "[]")
+	want(3, fmt.Sprint([]string{a3.ID, b3.ID}))
+	// b3 paid; a4 watched on day 3 for day 4, and a3 again.
+	b3.Pieces = nil
+	put(b3)
+	a4 := maturity("a", 4, "p4")
+	put(a4)
+	due.watch(linkfin.KindMaturity, a4.ID)
+	due.watch(linkfin.KindMaturity, a3.ID)
+	want(4, fmt.Sprint([]string{a3.ID, a4.ID}))
+	a3.Pieces = nil
+	put(a3)
+	want(6, fmt.Sprint([]string{a4.ID, a5.ID}))
+}
