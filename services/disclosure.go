@@ -208,7 +208,9 @@ func discloseFromPayables(ctx context.Context, s linkfin.HistoryReader, d *linkf
 			switch pay.ProgramID {
 			case d.ProgramID:
 				if pay.Confirmed != 0 {
-					disclose(d, &pay)
+					if err := disclose(d, &pay); err != nil {
+						return err
+					}
 					continue
 				}
 			case "":
@@ -242,9 +244,20 @@ func dateOr(name, s string, def linkfin.Date) (linkfin.Date, error) {
 	return d, nil
 }
 
+// addTo adds an amount to a figure of the disclosure, which sums many payables:
+// beyond an int64 it is refused as total_too_large, never wrapped.
+func addTo(figure *int64, amount int64) error {
+	s, err := linkfin.AddTotal(*figure, amount)
+	if err != nil {
+		return err
+	}
+	*figure = s
+	return nil
+}
+
 // disclose adds one payable of the program to the disclosure from its own account of
 // its life: confirmed at approval, credited, paid.
-func disclose(d *linkfin.Disclosure, pay *linkfin.Payable) {
+func disclose(d *linkfin.Disclosure, pay *linkfin.Payable) error {
 	day := func(t time.Time) linkfin.Date { return linkfin.DateOf(t.UTC()) }
 	confirmed := day(pay.ApprovedAt)
 	in := func(x linkfin.Date) bool { return !x.Before(d.From) && !x.After(d.To) }
@@ -262,18 +275,24 @@ func disclose(d *linkfin.Disclosure, pay *linkfin.Payable) {
 		return o
 	}
 	if confirmed.After(d.To) {
-		return
+		return nil
 	}
 	if pay.InvoiceDate != nil {
 		d.DueDays = d.DueDays.Add(int64(linkfin.DaysBetween(*pay.InvoiceDate, pay.DueDate)))
 	}
-	d.OutstandingStart += owed(d.From.AddDays(-1))
+	if err := addTo(&d.OutstandingStart, owed(d.From.AddDays(-1))); err != nil {
+		return err
+	}
 	if in(confirmed) {
-		d.Confirmed += pay.Confirmed
+		if err := addTo(&d.Confirmed, pay.Confirmed); err != nil {
+			return err
+		}
 	}
 	for _, c := range pay.Credits {
 		if in(day(c.At)) {
-			d.Credited += c.Amount
+			if err := addTo(&d.Credited, c.Amount); err != nil {
+				return err
+			}
 		}
 	}
 	if pay.PaidAt != nil && in(day(*pay.PaidAt)) {
@@ -282,12 +301,17 @@ func disclose(d *linkfin.Disclosure, pay *linkfin.Payable) {
 		for _, c := range pay.Credits {
 			o -= c.Amount
 		}
-		d.Paid += o
+		if err := addTo(&d.Paid, o); err != nil {
+			return err
+		}
 	}
 	if o := owed(d.To); o > 0 {
-		d.OutstandingEnd += o
+		if err := addTo(&d.OutstandingEnd, o); err != nil {
+			return err
+		}
 		d.CountEnd++
 	}
+	return nil
 }
 
 // markPaid notes when a payable was paid, for its buyer's disclosures.
@@ -324,13 +348,17 @@ func discloseObligation(ctx context.Context, s linkfin.HistoryReader, d *linkfin
 			} else {
 				// A change in the period: what it did to what the buyer owes.
 				was, now := owed(prev), owed(&pay)
+				var err error
 				switch {
 				case e.Type == "payable.paid":
-					d.Paid += was - now
+					err = addTo(&d.Paid, was-now)
 				case now > was:
-					d.Confirmed += now - was
+					err = addTo(&d.Confirmed, now-was)
 				default:
-					d.Credited += was - now
+					err = addTo(&d.Credited, was-now)
+				}
+				if err != nil {
+					return err
 				}
 			}
 			end = &pay
@@ -341,9 +369,13 @@ func discloseObligation(ctx context.Context, s linkfin.HistoryReader, d *linkfin
 		}
 		after = evs[len(evs)-1].Seq
 	}
-	d.OutstandingStart += owed(start)
+	if err := addTo(&d.OutstandingStart, owed(start)); err != nil {
+		return err
+	}
 	if o := owed(end); o > 0 {
-		d.OutstandingEnd += o
+		if err := addTo(&d.OutstandingEnd, o); err != nil {
+			return err
+		}
 		d.CountEnd++
 	}
 	return nil
