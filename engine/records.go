@@ -19,7 +19,7 @@ import (
 type record struct {
 	obj *linkfin.Object
 	// val points to the version decoded into its kind's registered type, or is nil
-	// until a command reads it. It is never handed out, only copies of it.
+	// until a command reads it. Tx.Get hands out copies of it; Records shares it.
 	val any
 }
 
@@ -28,10 +28,19 @@ type record struct {
 // store's only writer: a record it did not write stays absent.)
 var absent = &record{}
 
+// cached is the cached version of the record k, or nil if none is cached or the store
+// has none.
+func (e *Engine) cached(k linkfin.ObjectKey) *record {
+	if r := e.objects[k]; r != absent {
+		return r
+	}
+	return nil
+}
+
 // getRecord reads the cached record k into v, a pointer, and reports whether it exists.
 func (e *Engine) getRecord(k linkfin.ObjectKey, v any) (bool, error) {
-	r := e.objects[k]
-	if r == nil || r == absent {
+	r := e.cached(k)
+	if r == nil {
 		return false, nil
 	}
 	return true, recordcache.Get(k.Kind, r.obj.Data, &r.val, v)
@@ -46,8 +55,8 @@ type records struct {
 }
 
 func (r records) Get(kind, id string, v any) (bool, error) {
-	rec := r.e.objects[linkfin.ObjectKey{Kind: kind, ID: id}]
-	if rec == nil || rec == absent {
+	rec := r.e.cached(linkfin.ObjectKey{Kind: kind, ID: id})
+	if rec == nil {
 		return false, nil
 	}
 	err := recordcache.Share(kind, rec.obj.Data, &rec.val, v)

@@ -32,9 +32,10 @@ const (
 // bounds what can add up there to that wallet's own doing.
 var ecnySharedSourceID = linkfin.LedgerID("ecny-limits")
 
-// ecnyAccounts are the ledger accounts of a wallet with id: its money, its balance,
-// daily and yearly headroom, and its limit source. (A wallet's record names the
-// accounts it has: one opened before wallets had their own limit source has none.)
+// ecnyAccounts are the ledger accounts of a new wallet with id: its money, its
+// balance, daily and yearly headroom, and its limit source. (A wallet's record names
+// the accounts it has: one opened before wallets had their own limit source has none;
+// see walletLedger.)
 func ecnyAccounts(id string) linkfin.ECNYWalletLedger {
 	return linkfin.ECNYWalletLedger{
 		Wallet:      linkfin.StringInt(linkfin.LedgerID("ecny/" + id)),
@@ -54,14 +55,20 @@ func ecnySource(l linkfin.ECNYWalletLedger) int64 {
 }
 
 // ecnyLedgerIDs are the ledger accounts a command moving the wallet's money or
-// headroom lists: its own, and both limit sources it may have (its own, or the
-// shared one of a wallet opened before).
+// headroom lists: its own, and its limit source.
 func ecnyLedgerIDs(l linkfin.ECNYWalletLedger) []int64 {
-	ids := []int64{int64(l.Wallet), int64(l.Balance), int64(l.Daily), int64(l.Yearly), ecnySharedSourceID}
-	if l.LimitSource != 0 {
-		ids = append(ids, int64(l.LimitSource))
+	return []int64{int64(l.Wallet), int64(l.Balance), int64(l.Daily), int64(l.Yearly), ecnySource(l)}
+}
+
+// walletLedger is the ledger accounts of the wallet id as its record names them (a
+// wallet opened before wallets had their own limit source names the shared one), for
+// LedgerKeys; the accounts its id gives when it has no record yet.
+func walletLedger(r linkfin.Records, id string) linkfin.ECNYWalletLedger {
+	var w linkfin.ECNYWallet
+	if found, _ := r.Get(linkfin.KindECNYWallet, id, &w); found {
+		return w.Ledger
 	}
-	return ids
+	return ecnyAccounts(id)
 }
 
 // ecnyTransfer is one leg of a chain of e-CNY movements.
@@ -232,8 +239,8 @@ func (c *RaiseECNYClass) Keys() []linkfin.ObjectKey {
 }
 
 // LedgerKeys implements linkfin.LedgerCommand.
-func (c *RaiseECNYClass) LedgerKeys(linkfin.Records) (accounts, transfers []int64) {
-	return ecnyLedgerIDs(ecnyAccounts(c.ID)), nil
+func (c *RaiseECNYClass) LedgerKeys(r linkfin.Records) (accounts, transfers []int64) {
+	return ecnyLedgerIDs(walletLedger(r, c.ID)), nil
 }
 
 // Apply implements linkfin.Command.
@@ -303,10 +310,10 @@ func (c *MoveECNY) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
 
 // LedgerKeys implements linkfin.LedgerCommand.
 func (c *MoveECNY) LedgerKeys(r linkfin.Records) (accounts, transfers []int64) {
-	accounts = append(ecnyLedgerIDs(ecnyAccounts(c.ID)), linkfin.WalletID(c.Actor, "CNY"))
+	accounts = append(ecnyLedgerIDs(walletLedger(r, c.ID)), linkfin.WalletID(c.Actor, "CNY"))
 	var w linkfin.ECNYWallet
 	if found, _ := r.Get(linkfin.KindECNYWallet, c.ID, &w); found && w.ParentID != "" {
-		accounts = append(accounts, ecnyLedgerIDs(ecnyAccounts(w.ParentID))...)
+		accounts = append(accounts, ecnyLedgerIDs(walletLedger(r, w.ParentID))...)
 	}
 	return accounts, nil
 }
@@ -391,8 +398,8 @@ func (c *PayECNY) Keys() []linkfin.ObjectKey {
 }
 
 // LedgerKeys implements linkfin.LedgerCommand.
-func (c *PayECNY) LedgerKeys(linkfin.Records) (accounts, transfers []int64) {
-	return append(ecnyLedgerIDs(ecnyAccounts(c.From)), ecnyLedgerIDs(ecnyAccounts(c.To))...), nil
+func (c *PayECNY) LedgerKeys(r linkfin.Records) (accounts, transfers []int64) {
+	return append(ecnyLedgerIDs(walletLedger(r, c.From)), ecnyLedgerIDs(walletLedger(r, c.To))...), nil
 }
 
 // Apply implements linkfin.Command.
@@ -535,7 +542,7 @@ func designatedAccounts(r linkfin.Records, orgs ...string) []int64 {
 	for _, id := range orgs {
 		var o linkfin.Organization
 		if found, _ := r.Get(linkfin.KindOrganization, id, &o); found && o.ECNYWalletID != "" {
-			accounts = append(accounts, ecnyLedgerIDs(ecnyAccounts(o.ECNYWalletID))...)
+			accounts = append(accounts, ecnyLedgerIDs(walletLedger(r, o.ECNYWalletID))...)
 		}
 	}
 	return accounts

@@ -876,6 +876,12 @@ const upsertAccount = `ON CONFLICT (id) DO UPDATE SET flags = excluded.flags,
 	credits_pending = excluded.credits_pending, credits_posted = excluded.credits_posted,
 	last_transfer = excluded.last_transfer`
 
+// upsertTotals moves a total of the ordered index by a batch's change, both kept in
+// two parts with base linkfin.SumBase (see Commit).
+var upsertTotals = `ON CONFLICT (kind, name, value) DO UPDATE SET count = count + excluded.count,
+	amount_high = amount_high + excluded.amount_high + (amount + excluded.amount) / ` + strconv.FormatInt(linkfin.SumBase, 10) + `,
+	amount = (amount + excluded.amount) % ` + strconv.FormatInt(linkfin.SumBase, 10)
+
 // deleteIndexRows deletes entries of the ordered index, each named by its whole key:
 // one seek of the index's one B-tree per entry.
 const deleteIndexRows = `DELETE FROM object_index WHERE (kind, name, value, id) IN (`
@@ -982,9 +988,7 @@ func (db *DB) Commit(ctx context.Context, b *linkfin.Batch) (err error) {
 		// passes 10^18 is carried to amount_high, and amount stays in its range. SQLite
 		// reads every column on the right of SET as it was before the update.
 		inserts = append(inserts, insert{`INSERT INTO object_totals (kind, name, value, count, amount, amount_high)`, 6,
-			`ON CONFLICT (kind, name, value) DO UPDATE SET count = count + excluded.count,
-				amount_high = amount_high + excluded.amount_high + (amount + excluded.amount) / 1000000000000000000,
-				amount = (amount + excluded.amount) % 1000000000000000000`,
+			upsertTotals,
 			len(ix.Totals), func(i int, args []any) []any {
 				t := &ix.Totals[i]
 				return append(args, t.Kind, t.Name, t.Value, t.Count, t.Amount.Low, t.Amount.High)
