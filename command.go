@@ -23,7 +23,11 @@ type Tx interface {
 	// Put writes v as the new version of (kind, id) and logs it as an event of type
 	// event ("<kind>.<what happened>"), whose data is v's JSON, which must hold the
 	// record's "id". The kind must be registered (RegisterKind), and the record may
-	// be written only if it may be read.
+	// be written only if it may be read. Put takes v over, with what it shares (its
+	// slices, maps and pointers): the new version keeps it, uncopied, so the command
+	// changes none of it after, unless it writes it again with Put, and nor does
+	// whoever made the command (its fields may be in v). The engine and memtx check
+	// this in a test binary: a record changed after its Put fails the test.
 	Put(kind, id string, v any, event string) error
 
 	// NewID returns a record id that no other record is ever given: prefix, "_", and

@@ -78,6 +78,7 @@ func (o *Outcome) Err() error {
 // Tx is a command's view of the batch: the engine's linkfin.Tx.
 type Tx struct {
 	e        *Engine
+	cmd      linkfin.Command
 	now      int64
 	fresh    map[linkfin.ObjectKey]bool // keys the command listed
 	made     map[string]bool            // ids NewID gave it: records of any kind, absent
@@ -165,7 +166,13 @@ func (tx *Tx) Put(kind, id string, v any, event string) error {
 			return fmt.Errorf("engine: %s %s: %w", kind, id, err)
 		}
 	}
-	r := &record{obj: o, val: recordcache.Value(kind, v)}
+	r := &record{obj: o, val: recordcache.Keep(kind, v)}
+	if w := tx.e.watch; w != nil {
+		if prev != nil {
+			w.Replaced(&prev.val)
+		}
+		w.Kept(kind, id, &r.val, fmt.Sprintf("%T", tx.cmd))
+	}
 	tx.e.objects[k] = r
 	tx.e.objChanged[k] = true
 	tx.put = r
@@ -226,7 +233,7 @@ type objUndo struct {
 func (e *Engine) runCommand(c linkfin.Command, now int64) Outcome {
 	mark, objMark := e.state.Mark(), len(e.objUndo)
 	// The ledger accounts as the prefetch listed (and loaded) them.
-	tx := &Tx{e: e, now: now, fresh: make(map[linkfin.ObjectKey]bool), accounts: e.listed[c]}
+	tx := &Tx{e: e, cmd: c, now: now, fresh: make(map[linkfin.ObjectKey]bool), accounts: e.listed[c]}
 	for _, k := range c.Keys() {
 		tx.fresh[k] = true
 	}
@@ -267,6 +274,9 @@ func (e *Engine) runCommand(c linkfin.Command, now int64) Outcome {
 func (e *Engine) undoObjects(mark int) {
 	for i := len(e.objUndo) - 1; i >= mark; i-- {
 		u := e.objUndo[i]
+		if r := e.objects[u.key]; e.watch != nil && r != nil && r != absent {
+			e.watch.Replaced(&r.val)
+		}
 		if u.old == nil {
 			delete(e.objects, u.key)
 		} else {

@@ -13,13 +13,15 @@ import (
 // once when it is first read, not on every read, and Tx.Get gets a deep copy of that
 // value; DependentKeys and LedgerKeys share it (linkfin.Records), which a test binary
 // checks (Engine.watch). A Put encodes its value once, for the event and the store, and
-// keeps a deep copy of it as the new version's value.
+// keeps the value itself as the new version's: the command hands it over
+// (recordcache.Keep), which a test binary checks too.
 
 // record is one version of a record in the writer's cache.
 type record struct {
 	obj *linkfin.Object
-	// val points to the version decoded into its kind's registered type, or is nil
-	// until a command reads it. Tx.Get hands out copies of it; Records shares it.
+	// val points to the version decoded into its kind's registered type (or to what
+	// the Put that wrote it was given), or is nil until a command reads it. Tx.Get
+	// hands out copies of it; Records shares it.
 	val any
 }
 
@@ -43,6 +45,7 @@ func (e *Engine) getRecord(k linkfin.ObjectKey, v any) (bool, error) {
 	if r == nil {
 		return false, nil
 	}
+	e.read(r)
 	return true, recordcache.Get(k.Kind, r.obj.Data, &r.val, v)
 }
 
@@ -59,6 +62,7 @@ func (r records) Get(kind, id string, v any) (bool, error) {
 	if rec == nil {
 		return false, nil
 	}
+	r.e.read(rec)
 	err := recordcache.Share(kind, rec.obj.Data, &rec.val, v)
 	if r.e.watch != nil {
 		r.e.watch.Note(kind, id, &rec.val, fmt.Sprintf("%T", r.cmd))
@@ -73,6 +77,18 @@ func (e *Engine) checkShared() {
 		return
 	}
 	if err := e.watch.Check(); err != nil {
+		sharedChanged(err)
+	}
+}
+
+// read fails, in a test binary, when the value of the cached version r is no longer
+// what the Put that wrote it kept (recordcache.Watch.Read): the command that wrote it,
+// or whoever made that command, changed it after.
+func (e *Engine) read(r *record) {
+	if e.watch == nil {
+		return
+	}
+	if err := e.watch.Read(&r.val); err != nil {
 		sharedChanged(err)
 	}
 }

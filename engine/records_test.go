@@ -3,6 +3,7 @@ package engine_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"slices"
 	"strings"
@@ -153,10 +154,11 @@ func decode(t *testing.T, data []byte) *bundle {
 
 // TestRecordCopies: the writer keeps each record's current version as a value, and no
 // command can change it but by a Put that succeeds. A command that changes what it
-// read in Apply (its slices, maps and pointers too) and fails, or that changes a value
-// after writing it, leaves the version as it was for the next command, whether the
-// version was loaded from the store or written in memory. (What LedgerKeys reads is
-// shared, and a command changes none of it: TestSharedReadsChecked.)
+// read in Apply (its slices, maps and pointers too) and fails, or that changes what it
+// reads back of its own write, leaves the version as it was for the next command,
+// whether the version was loaded from the store or written in memory. (What LedgerKeys
+// reads is shared, and a command changes none of it: TestSharedReadsChecked; nor what
+// it wrote: TestChangedAfterPutChecked.)
 func TestRecordCopies(t *testing.T) {
 	for _, loaded := range []bool{false, true} {
 		name := map[bool]string{false: "written", true: "loaded"}[loaded]
@@ -173,7 +175,7 @@ func TestRecordCopies(t *testing.T) {
 			changed := newBundle(id) // the version the third command writes
 			changed.Note = "kept"
 			changed.Tags = append(changed.Tags, "c")
-			answer := newBundle(id) // what it answers: its value, changed after the write
+			answer := newBundle(id) // what it answers: its write read back, and changed
 			answer.Tags = append(answer.Tags, "c")
 			answer.Note = "changed after the put"
 			scramble(answer)
@@ -192,7 +194,7 @@ func TestRecordCopies(t *testing.T) {
 					return nil, linkfin.Errorf(linkfin.ECONFLICT, "refused")
 				}},
 				read,
-				// Writes a change, then changes its value again and answers it.
+				// Writes a change, then reads it back, changes that and answers it.
 				&step{key: id, apply: func(tx linkfin.Tx) (any, error) {
 					b, err := get(tx, id)
 					if err != nil {
@@ -200,6 +202,9 @@ func TestRecordCopies(t *testing.T) {
 					}
 					b.Note, b.Tags = changed.Note, append(b.Tags, "c")
 					if err := tx.Put("bundle", id, b, "bundle.changed"); err != nil {
+						return nil, err
+					}
+					if b, err = get(tx, id); err != nil {
 						return nil, err
 					}
 					b.Note = answer.Note
@@ -368,7 +373,7 @@ func TestSharedReadsChecked(t *testing.T) {
 		t.Fatal(out[0])
 	}
 	var first, second bundle
-	reader := func(into *bundle, change func(*bundle)) *step {
+	reader := func(id string, into *bundle, change func(*bundle)) *step {
 		return &step{key: id, ledger: func(r linkfin.Records) {
 			*into = bundle{}
 			if found, err := r.Get("bundle", id, into); !found || err != nil {
@@ -379,7 +384,7 @@ func TestSharedReadsChecked(t *testing.T) {
 			}
 		}, apply: func(tx linkfin.Tx) (any, error) { return nil, nil }}
 	}
-	submit(t, e, reader(&first, nil), reader(&second, func(b *bundle) {
+	submit(t, e, reader(id, &first, nil), reader(id, &second, func(b *bundle) {
 		b.Note, b.Tags, b.Next = "mine", append(slices.Clip(b.Tags), "c"), &bundleLine{}
 	}))
 	if len(changed) != 0 {
@@ -391,16 +396,100 @@ func TestSharedReadsChecked(t *testing.T) {
 	if &first.Lines[0] != &second.Lines[0] || reflect.ValueOf(first.Attrs).UnsafePointer() != reflect.ValueOf(second.Attrs).UnsafePointer() {
 		t.Errorf("two commands' LedgerKeys read copies of the record, not what the cache holds")
 	}
-	for name, c := range map[string]*step{
-		"LedgerKeys": reader(&first, scramble),
-		"Apply": {key: id, ledger: func(r linkfin.Records) { second = bundle{}; r.Get("bundle", id, &second) },
-			apply: func(tx linkfin.Tx) (any, error) { second.Lines[0].Qty++; return nil, nil }},
+	// Each on a record of its own: a record changed is still changed for the next
+	// reader, and noted again.
+	for name, step := range map[string]func(id string) *step{
+		"LedgerKeys": func(id string) *step { return reader(id, &first, scramble) },
+		"Apply": func(id string) *step {
+			return &step{key: id, ledger: func(r linkfin.Records) { second = bundle{}; r.Get("bundle", id, &second) },
+				apply: func(tx linkfin.Tx) (any, error) { second.Lines[0].Qty++; return nil, nil }}
+		},
 	} {
+		c := step(id + "-" + name)
+		if out := submit(t, e, put(c.key)); out[0].Code != "" {
+			t.Fatal(out[0])
+		}
 		changed = nil
 		submit(t, e, c)
-		want := "*engine_test.step changed the bundle record " + id + " "
+		want := "*engine_test.step changed the bundle record " + c.key + " "
 		if len(changed) != 1 || !strings.Contains(changed[0].Error(), want) {
 			t.Errorf("%s changed what it read: the engine noted %v, want an error with %q", name, changed, want)
 		}
+	}
+}
+
+// TestChangedAfterPutChecked: a Put keeps the value it was given, uncopied, and a
+// command that changes it after (through what it shares with the version too) fails
+// in a test binary, with the record and the command's type, as does a change its maker
+// makes before the version is read again. A value changed and written again, or
+// changed by a command that then failed, does not.
+func TestChangedAfterPutChecked(t *testing.T) {
+	var changed []error
+	defer engine.OnSharedChange(func(err error) { changed = append(changed, err) })()
+	e, _, _ := openEngine(t)
+	read := func(id string) *step {
+		return &step{key: id, apply: func(tx linkfin.Tx) (any, error) { return get(tx, id) }}
+	}
+	for i, tc := range []struct {
+		name  string
+		apply func(tx linkfin.Tx, id string, b *bundle) error
+		after func(b *bundle) // what the command's maker does to the value it gave
+		fails bool
+	}{
+		{"in the command", func(tx linkfin.Tx, id string, b *bundle) error {
+			if err := tx.Put("bundle", id, b, "bundle.made"); err != nil {
+				return err
+			}
+			b.Lines[0].Qty++
+			return nil
+		}, nil, true},
+		{"through a map", func(tx linkfin.Tx, id string, b *bundle) error {
+			if err := tx.Put("bundle", id, b, "bundle.made"); err != nil {
+				return err
+			}
+			b.Attrs["y"] = 2
+			return nil
+		}, nil, true},
+		{"by its maker", func(tx linkfin.Tx, id string, b *bundle) error {
+			return tx.Put("bundle", id, b, "bundle.made")
+		}, func(b *bundle) { b.Next.Qty = 7 }, true},
+		{"written again", func(tx linkfin.Tx, id string, b *bundle) error {
+			if err := tx.Put("bundle", id, b, "bundle.made"); err != nil {
+				return err
+			}
+			b.Note = "again"
+			return tx.Put("bundle", id, b, "bundle.changed")
+		}, nil, false},
+		{"in a command that failed", func(tx linkfin.Tx, id string, b *bundle) error {
+			if err := tx.Put("bundle", id, b, "bundle.made"); err != nil {
+				return err
+			}
+			scramble(b)
+			return linkfin.Errorf(linkfin.ECONFLICT, "refused")
+		}, nil, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			changed = nil
+			id := fmt.Sprintf("b-put-%d", i)
+			b := newBundle(id)
+			submit(t, e, &step{key: id, apply: func(tx linkfin.Tx) (any, error) { return nil, tc.apply(tx, id, b) }})
+			if tc.after != nil {
+				if len(changed) != 0 {
+					t.Fatalf("noted before the change: %v", changed)
+				}
+				tc.after(b)
+				submit(t, e, read(id))
+			}
+			if !tc.fails {
+				if len(changed) != 0 {
+					t.Fatalf("noted %v", changed)
+				}
+				return
+			}
+			want := "the bundle record " + id + " that *engine_test.step wrote changed after it was written"
+			if len(changed) == 0 || !strings.Contains(changed[0].Error(), want) {
+				t.Fatalf("noted %v, want an error with %q", changed, want)
+			}
+		})
 	}
 }

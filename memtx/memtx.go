@@ -70,8 +70,9 @@ func (s *slot) version() *record {
 	return s.cur
 }
 
-// record is one version of a record: its JSON, and its value (see recordcache), which
-// is never handed out, only copies of it. Once the command that wrote it has run, a
+// record is one version of a record: its JSON, and its value (see recordcache): what
+// the Put that wrote it was given, and then only copies of it go to a command's Get
+// (readers that change nothing share it). Once the command that wrote it has run, a
 // version whose JSON is what its value encodes to drops the JSON, and its value is
 // encoded again for a reader that asks for it: the database holds each record once,
 // not twice. Its kind and id are its slot's key, not held again: a database holds
@@ -188,6 +189,13 @@ func (db *DB) Run(ctx context.Context, c linkfin.Command, v any) error {
 		}
 	}
 	if err != nil && !linkfin.IsRecorded(err) {
+		if db.watch != nil {
+			for _, e := range tx.keys.entries {
+				if e.write != nil {
+					db.watch.Replaced(&e.write.val)
+				}
+			}
+		}
 		db.state.Rollback(mark)
 		db.commit()
 		// The engine answers an error that is no *linkfin.Error as internal: so does
@@ -220,6 +228,9 @@ func (db *DB) Run(ctx context.Context, c linkfin.Command, v any) error {
 				s.parties = append(s.parties, p)
 			}
 		}
+		if db.watch != nil && s.cur != nil {
+			db.watch.Replaced(&s.cur.val)
+		}
 		s.cur = r
 		if r.lean {
 			r.data = nil
@@ -233,6 +244,18 @@ func (db *DB) Run(ctx context.Context, c linkfin.Command, v any) error {
 		return nil
 	}
 	return json.Unmarshal(data, v)
+}
+
+// read panics, in a test binary, when the value of the version r (nil: absent) is no
+// longer what the Put that wrote it kept (recordcache.Watch.Read): the command that
+// wrote it, or whoever made that command, changed it after.
+func (db *DB) read(r *record) {
+	if db.watch == nil || r == nil {
+		return
+	}
+	if err := db.watch.Read(&r.val); err != nil {
+		panic("memtx: " + err.Error())
+	}
 }
 
 // checkShared panics when the command that ran changed a record that its DependentKeys
@@ -369,6 +392,7 @@ func (r records) Get(kind, id string, v any) (bool, error) {
 	if e == nil || e.flags&loaded == 0 || e.base == nil {
 		return false, nil
 	}
+	r.tx.db.read(e.base)
 	err := recordcache.Share(kind, e.base.data, &e.base.val, v)
 	if r.tx.db.watch != nil {
 		r.tx.db.watch.Note(kind, id, &e.base.val, r.tx.reader)
@@ -474,10 +498,12 @@ func (tx *tx) Get(kind, id string, v any) (bool, error) {
 	e := tx.keys.get(k)
 	switch {
 	case e != nil && e.write != nil:
+		tx.db.read(e.write)
 		return e.write.get(kind, v)
 	case e == nil || e.flags&loaded == 0:
 		return false, nil
 	}
+	tx.db.read(e.base)
 	return e.base.get(kind, v)
 }
 
@@ -515,7 +541,13 @@ func (tx *tx) Put(kind, id string, v any, event string) error {
 			}
 		}
 	}
-	w.val = recordcache.Value(kind, v)
+	w.val = recordcache.Keep(kind, v)
+	if tx.db.watch != nil {
+		if e.write != nil {
+			tx.db.watch.Replaced(&e.write.val)
+		}
+		tx.db.watch.Kept(kind, id, &w.val, tx.reader)
+	}
 	e.write = w
 	// Its JSON is what the value encodes to when it was given as a pointer (a
 	// MarshalJSON of a pointer receiver is not called on a value).
@@ -614,7 +646,9 @@ func (tx *tx) ExistingTransfer(id int64) *ledger.Transfer {
 func (db *DB) Get(kind, id string, v any) (bool, error) {
 	db.mu.Lock()
 	defer db.mu.Unlock()
-	return db.slot(linkfin.ObjectKey{Kind: kind, ID: id}).version().get(kind, v)
+	r := db.slot(linkfin.ObjectKey{Kind: kind, ID: id}).version()
+	db.read(r)
+	return r.get(kind, v)
 }
 
 // GetShared reads the record (kind, id) as Get does, but shares what it holds (its
@@ -628,6 +662,7 @@ func (db *DB) GetShared(kind, id string, v any) (bool, error) {
 	if r == nil {
 		return false, nil
 	}
+	db.read(r)
 	return true, recordcache.Share(kind, r.data, &r.val, v)
 }
 
@@ -651,6 +686,7 @@ func (db *DB) Object(_ context.Context, kind, id string) (*linkfin.Object, error
 	if r == nil {
 		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "%s %s not found", kind, id)
 	}
+	db.read(r)
 	c, err := r.object(kind, id)
 	if err != nil {
 		return nil, err
@@ -696,7 +732,9 @@ func (db *DB) ListObjects(_ context.Context, kind, after string, limit int) ([]l
 	i, _ := slices.BinarySearch(ids, after)
 	for ; i < len(ids) && len(out) < limit; i++ {
 		if ids[i] > after {
-			o, err := db.slot(linkfin.ObjectKey{Kind: kind, ID: ids[i]}).cur.object(kind, ids[i])
+			r := db.slot(linkfin.ObjectKey{Kind: kind, ID: ids[i]}).cur
+			db.read(r)
+			o, err := r.object(kind, ids[i])
 			if err != nil {
 				return nil, err
 			}
@@ -756,6 +794,7 @@ func (db *DB) ListObjectsByParty(_ context.Context, kind, party, after string, l
 			continue
 		}
 		if s := db.slot(linkfin.ObjectKey{Kind: kind, ID: ids[i]}); slices.Contains(s.parties, party) {
+			db.read(s.cur)
 			o, err := s.cur.object(kind, ids[i])
 			if err != nil {
 				return nil, err

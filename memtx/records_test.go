@@ -103,9 +103,9 @@ func stored(t *testing.T, db *memtx.DB, id string) *bundle {
 	return &b
 }
 
-// A record's version reads as it was written, whatever a command does to what it read
-// or wrote: one that changes what it read (its slices, maps and pointers too) and
-// fails, one that changes a value after writing it, one that writes a change and fails.
+// A record's version reads as it was written, whatever a command does to what it read:
+// one that changes what it read (its slices, maps and pointers too) and fails, one
+// that writes a change and fails, one that changes what it read back of its own write.
 func TestRecordCopies(t *testing.T) {
 	db := memtx.New(func() time.Time { return start })
 	const id = "b1"
@@ -125,7 +125,6 @@ func TestRecordCopies(t *testing.T) {
 				if err := tx.Put(kindBundle, id, b, kindBundle+".changed"); err != nil {
 					return nil, err
 				}
-				scramble(b)
 			}
 			return nil, linkfin.Errorf(linkfin.ECONFLICT, "refused")
 		}}
@@ -155,13 +154,12 @@ func TestRecordCopies(t *testing.T) {
 			return nil, linkfin.Errorf(linkfin.EINTERNAL, "read back %+v, %v", again, err)
 		}
 		scramble(again)
-		scramble(b)
 		return b, nil
 	}}, &answer); err != nil {
 		t.Fatal(err)
 	}
-	if answer.Tags[0] != "changed" {
-		t.Errorf("the answer is %+v, want the value as the command left it", answer)
+	if !reflect.DeepEqual(&answer, changed) {
+		t.Errorf("the answer is %+v, want %+v", answer, changed)
 	}
 	if got := stored(t, db, id); !reflect.DeepEqual(got, changed) {
 		t.Fatalf("the version written reads %+v, want %+v", got, changed)
@@ -568,6 +566,82 @@ func TestChangedSharedReadPanics(t *testing.T) {
 			}
 			msg, _ := got.(string)
 			if want := "*memtx_test.sharer changed the memtx_bundle record " + tc.c.id + " "; !strings.Contains(msg, want) {
+				t.Fatalf("panicked with %v, want a message with %q", got, want)
+			}
+		})
+	}
+}
+
+// A Put takes over what it writes (linkfin.Tx): in a test binary, a value changed after
+// its Put panics, whether the command changed it (in what it shares with the version,
+// too) or whoever made the command did, later; a value written again after the change,
+// or changed by a command that then failed, does not.
+func TestChangedAfterPutPanics(t *testing.T) {
+	db := memtx.New(func() time.Time { return start })
+	id := 0
+	run := func(c linkfin.Command) (got any) {
+		defer func() { got = recover() }()
+		_ = db.Run(context.Background(), c, nil)
+		return nil
+	}
+	for _, tc := range []struct {
+		name  string
+		apply func(tx linkfin.Tx, id string, b *bundle) error
+		after func(b *bundle) // what the command's maker does to the value it gave
+		fails bool
+	}{
+		{"in the command", func(tx linkfin.Tx, id string, b *bundle) error {
+			if err := tx.Put(kindBundle, id, b, kindBundle+".made"); err != nil {
+				return err
+			}
+			b.Lines[0].Qty++
+			return nil
+		}, nil, true},
+		{"through a pointer", func(tx linkfin.Tx, id string, b *bundle) error {
+			if err := tx.Put(kindBundle, id, b, kindBundle+".made"); err != nil {
+				return err
+			}
+			b.Next.Qty = 7
+			return nil
+		}, nil, true},
+		{"by its maker", func(tx linkfin.Tx, id string, b *bundle) error {
+			return tx.Put(kindBundle, id, b, kindBundle+".made")
+		}, func(b *bundle) { b.Attrs["y"] = 2 }, true},
+		{"written again", func(tx linkfin.Tx, id string, b *bundle) error {
+			if err := tx.Put(kindBundle, id, b, kindBundle+".made"); err != nil {
+				return err
+			}
+			b.Note = "again"
+			return tx.Put(kindBundle, id, b, kindBundle+".changed")
+		}, nil, false},
+		{"in a command that failed", func(tx linkfin.Tx, id string, b *bundle) error {
+			if err := tx.Put(kindBundle, id, b, kindBundle+".made"); err != nil {
+				return err
+			}
+			scramble(b)
+			return linkfin.Errorf(linkfin.ECONFLICT, "refused")
+		}, nil, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			id++
+			bid := fmt.Sprintf("b-put-%d", id)
+			b := newBundle(bid)
+			got := run(&step{id: bid, apply: func(tx linkfin.Tx) (any, error) { return nil, tc.apply(tx, bid, b) }})
+			if tc.after != nil {
+				if got != nil {
+					t.Fatalf("panicked before the change: %v", got)
+				}
+				tc.after(b)
+				got = run(&step{id: bid, apply: func(tx linkfin.Tx) (any, error) { return getBundle(tx, bid) }})
+			}
+			if !tc.fails {
+				if got != nil {
+					t.Fatalf("panicked: %v", got)
+				}
+				return
+			}
+			msg, _ := got.(string)
+			if want := "the memtx_bundle record " + bid + " that *memtx_test.step wrote changed after it was written"; !strings.Contains(msg, want) {
 				t.Fatalf("panicked with %v, want a message with %q", got, want)
 			}
 		})

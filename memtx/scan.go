@@ -42,7 +42,9 @@ func (db *DB) ScanShared(kind string, fn func(id string, v any) error) error {
 			}
 		}
 		for ; i < len(ids) && len(batch) < scanBatch; i++ {
-			v, err := ix.slots[ids[i]].version().shared(kind)
+			r := ix.slots[ids[i]].version()
+			db.read(r)
+			v, err := r.shared(kind)
 			if err != nil {
 				db.mu.Unlock()
 				return fmt.Errorf("memtx: %s %s: %w", kind, ids[i], err)

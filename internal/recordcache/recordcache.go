@@ -1,14 +1,15 @@
 // Package recordcache keeps records decoded: a version of a record is decoded once, into
 // a value of its kind's registered Go type (linkfin.RegisterKind), and every read gets a
-// deep copy of that value instead of decoding its JSON again. A Put keeps a deep copy of
-// what it wrote as its version's value. The engine's writer and memtx keep their records
-// this way.
+// deep copy of that value instead of decoding its JSON again. A Put keeps what it wrote
+// as its version's value (Keep). The engine's writer and memtx keep their records this
+// way.
 //
 // Copies are what make this safe: a command may change what it read (append to a
 // program's funders, a certificate's children, a maturity's pieces) and then fail, and
-// the version it read must be as it was, for the next command; nor may a change the
-// command makes after a Put reach the version it wrote. No value the cache holds is
-// ever handed out.
+// the version it read must be as it was, for the next command. What a Put wrote is
+// not copied: the command hands it over, and changes it no more (a Watch checks
+// this in tests). No value the cache holds is handed out to a command's Get, only
+// copies of it; readers that change nothing share it (Share).
 package recordcache
 
 import (
@@ -85,10 +86,14 @@ func Share(kind string, data []byte, val *any, v any) error {
 	return nil
 }
 
-// Value returns a copy of v, which a Put writes as a record of the kind, to keep as
-// that version's value: nil when v is not of the kind's registered type (or a pointer
-// to it), and the version's first read then decodes it.
-func Value(kind string, v any) any {
+// Keep returns what a Put of v, a record of the kind, keeps as that version's value: v
+// itself when it is a pointer to the kind's registered type, a new pointer to v when v
+// is that type, and nil when v is of another type (the version's first read then
+// decodes its JSON). The version takes v over, and what v shares (its slices, maps
+// and pointers): the command that wrote it changes none of it afterwards, unless it
+// writes it again, and nothing else does (linkfin.Tx's Put); a Watch checks this in
+// tests.
+func Keep(kind string, v any) any {
 	t := valueType(kind)
 	if t == nil || v == nil {
 		return nil
@@ -99,11 +104,11 @@ func Value(kind string, v any) any {
 		if src.IsNil() {
 			return nil
 		}
-		return copyOf(v)
+		return v
 	case t.Elem():
 		p := reflect.New(t.Elem())
 		p.Elem().Set(src)
-		return copyOf(p.Interface())
+		return p.Interface()
 	}
 	return nil
 }
