@@ -107,6 +107,25 @@ type Records interface {
 	Get(kind, id string, v any) (bool, error)
 }
 
+// Sharer is a Tx that can read a record without copying it, for View.
+type Sharer interface {
+	View(kind, id string, v any) (bool, error)
+}
+
+// View reads the record (kind, id) into v as tx.Get does, for a command that changes
+// nothing of what it reads: where tx is a Sharer (the engine's and memtx's are), what
+// v gets shares its slices, maps and pointers with the version the writer holds, as
+// Records does, instead of a deep copy of them. The command changes none of it, nor
+// appends to its slices (an append may write into what the version holds beyond
+// their length), neither at once nor later through what it kept; it copies what it
+// must change. Both check this in a test binary, as for Records.
+func View(tx Tx, kind, id string, v any) (bool, error) {
+	if vw, ok := tx.(Sharer); ok {
+		return vw.View(kind, id, v)
+	}
+	return tx.Get(kind, id, v)
+}
+
 // Validator is a Command that checks its input before it runs: its ids, texts,
 // amounts, currencies and lines, as the request gives them, whatever the records hold.
 // A request whose command fails Validate is refused before it executes: nothing is

@@ -115,6 +115,17 @@ func (tx *Tx) Get(kind, id string, v any) (bool, error) {
 	return tx.e.getRecord(k, v)
 }
 
+// View reads the record (kind, id) as Get does, sharing what the cache holds instead
+// of copying it (linkfin.View); a test binary checks that the command changes none of
+// it (Engine.watch).
+func (tx *Tx) View(kind, id string, v any) (bool, error) {
+	k := linkfin.ObjectKey{Kind: kind, ID: id}
+	if !tx.fresh[k] && !tx.made[id] {
+		return false, fmt.Errorf("engine: %s %s was read but not listed in Keys", kind, id)
+	}
+	return tx.e.shareRecord(k, v, tx.cmd)
+}
+
 // Put writes v as the new version of (kind, id) and logs it as an event of type
 // event ("<kind>.<what happened>"), whose data is v's canonical JSON, which must hold
 // the record's "id". The kind must be registered (linkfin.RegisterKind): the auditor

@@ -58,14 +58,21 @@ type records struct {
 }
 
 func (r records) Get(kind, id string, v any) (bool, error) {
-	rec := r.e.cached(linkfin.ObjectKey{Kind: kind, ID: id})
+	return r.e.shareRecord(linkfin.ObjectKey{Kind: kind, ID: id}, v, r.cmd)
+}
+
+// shareRecord reads the cached record k into v, sharing what the cache holds
+// (recordcache.Share), for the command c, which changes none of it: a test binary
+// notes it, to check.
+func (e *Engine) shareRecord(k linkfin.ObjectKey, v any, c linkfin.Command) (bool, error) {
+	rec := e.cached(k)
 	if rec == nil {
 		return false, nil
 	}
-	r.e.read(rec)
-	err := recordcache.Share(kind, rec.obj.Data, &rec.val, v)
-	if r.e.watch != nil {
-		r.e.watch.Note(kind, id, &rec.val, fmt.Sprintf("%T", r.cmd))
+	e.read(rec)
+	err := recordcache.Share(k.Kind, rec.obj.Data, &rec.val, v)
+	if e.watch != nil {
+		e.watch.Note(k.Kind, k.ID, &rec.val, fmt.Sprintf("%T", c))
 	}
 	return true, err
 }

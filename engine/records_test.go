@@ -493,3 +493,45 @@ func TestChangedAfterPutChecked(t *testing.T) {
 		})
 	}
 }
+
+// TestViewShares: linkfin.View reads a record in Apply without copying it: what it
+// reads shares what the cache holds, and a command that changes it is noted in a test
+// binary, with its type and the record.
+func TestViewShares(t *testing.T) {
+	var changed []error
+	defer engine.OnSharedChange(func(err error) { changed = append(changed, err) })()
+	e, _, _ := openEngine(t)
+	const id = "b-viewed"
+	if out := submit(t, e, put(id)); out[0].Code != "" {
+		t.Fatal(out[0])
+	}
+	var first, second bundle
+	view := func(into *bundle, change func(*bundle)) *step {
+		return &step{key: id, apply: func(tx linkfin.Tx) (any, error) {
+			*into = bundle{}
+			if ok, err := linkfin.View(tx, "bundle", id, into); !ok || err != nil {
+				return nil, fmt.Errorf("viewed %v, %v", ok, err)
+			}
+			if change != nil {
+				change(into)
+			}
+			return nil, nil
+		}}
+	}
+	for i, out := range submit(t, e, view(&first, nil), view(&second, nil)) {
+		if out.Code != "" {
+			t.Fatalf("command %d: %+v", i, out)
+		}
+	}
+	if len(changed) != 0 || !reflect.DeepEqual(&first, newBundle(id)) {
+		t.Fatalf("viewed %+v (noted %v), want %+v", first, changed, newBundle(id))
+	}
+	if &first.Lines[0] != &second.Lines[0] || first.Next != second.Next {
+		t.Errorf("two commands viewed copies of the record, not what the cache holds")
+	}
+	submit(t, e, view(&first, func(b *bundle) { b.Tags[0] = "changed" }))
+	want := "*engine_test.step changed the bundle record " + id + " "
+	if len(changed) != 1 || !strings.Contains(changed[0].Error(), want) {
+		t.Errorf("a command changed what it viewed: the engine noted %v, want an error with %q", changed, want)
+	}
+}

@@ -507,6 +507,31 @@ func (tx *tx) Get(kind, id string, v any) (bool, error) {
 	return e.base.get(kind, v)
 }
 
+// View reads the record as Get does, sharing what the database holds instead of
+// copying it (linkfin.View); a test binary checks that the command changes none of it.
+func (tx *tx) View(kind, id string, v any) (bool, error) {
+	k := linkfin.ObjectKey{Kind: kind, ID: id}
+	if !tx.may(k) {
+		return false, fmt.Errorf("memtx: %s %s was read but not listed in Keys", kind, id)
+	}
+	e := tx.keys.get(k)
+	var r *record
+	switch {
+	case e != nil && e.write != nil:
+		r = e.write
+	case e == nil || e.flags&loaded == 0 || e.base == nil:
+		return false, nil
+	default:
+		r = e.base
+	}
+	tx.db.read(r)
+	err := recordcache.Share(kind, r.data, &r.val, v)
+	if tx.db.watch != nil {
+		tx.db.watch.Note(kind, id, &r.val, tx.reader)
+	}
+	return true, err
+}
+
 func (tx *tx) Put(kind, id string, v any, event string) error {
 	var data []byte
 	var err error

@@ -647,3 +647,56 @@ func TestChangedAfterPutPanics(t *testing.T) {
 		})
 	}
 }
+
+// linkfin.View reads a record in Apply without copying it, the stored version or the
+// command's own write: what it reads shares what the database holds; a command that
+// changes what it viewed panics in a test binary, with its type and the record.
+func TestViewShares(t *testing.T) {
+	db := memtx.New(func() time.Time { return start })
+	const id = "b-viewed"
+	if err := db.Run(context.Background(), &step{id: id, apply: func(tx linkfin.Tx) (any, error) {
+		return nil, tx.Put(kindBundle, id, newBundle(id), kindBundle+".made")
+	}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	var viewed, again bundle
+	if err := db.Run(context.Background(), &step{id: id, apply: func(tx linkfin.Tx) (any, error) {
+		if ok, err := linkfin.View(tx, kindBundle, id, &viewed); !ok || err != nil {
+			return nil, fmt.Errorf("viewed %v, %v", ok, err)
+		}
+		written := newBundle(id)
+		written.Note = "written"
+		if err := tx.Put(kindBundle, id, written, kindBundle+".changed"); err != nil {
+			return nil, err
+		}
+		if ok, err := linkfin.View(tx, kindBundle, id, &again); !ok || err != nil || &again.Lines[0] != &written.Lines[0] {
+			return nil, fmt.Errorf("viewed its own write as %+v (%v, %v), want what it wrote", again, ok, err)
+		}
+		return nil, nil
+	}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(&viewed, newBundle(id)) {
+		t.Fatalf("viewed %+v, want %+v", viewed, newBundle(id))
+	}
+	var held bundle
+	if ok, err := db.GetShared(kindBundle, id, &held); !ok || err != nil || &held.Lines[0] != &again.Lines[0] {
+		t.Fatalf("the stored version is not what the command wrote: %v, %v", ok, err)
+	}
+	var got any
+	func() {
+		defer func() { got = recover() }()
+		_ = db.Run(context.Background(), &step{id: id, apply: func(tx linkfin.Tx) (any, error) {
+			var b bundle
+			if _, err := linkfin.View(tx, kindBundle, id, &b); err != nil {
+				return nil, err
+			}
+			b.Attrs["y"] = 2
+			return nil, nil
+		}}, nil)
+	}()
+	msg, _ := got.(string)
+	if want := "*memtx_test.step changed the memtx_bundle record " + id + " "; !strings.Contains(msg, want) {
+		t.Fatalf("panicked with %v, want a message with %q", got, want)
+	}
+}

@@ -43,10 +43,11 @@ func quoted(tx linkfin.Tx, id, actor string, product linkfin.Product, assetID st
 }
 
 // assetProgram reads the program an asset was written under; asked for any other, the
-// program is not found.
+// program is not found. It shares what the writer holds (linkfin.View): a request
+// prices and quotes from it and changes none of it (gradedTerms copies what it sets).
 func assetProgram(tx linkfin.Tx, id, assetProgram string) (*linkfin.Program, error) {
 	var p linkfin.Program
-	if found, err := tx.Get(linkfin.KindProgram, id, &p); err != nil {
+	if found, err := linkfin.View(tx, linkfin.KindProgram, id, &p); err != nil {
 		return nil, err
 	} else if !found || assetProgram != p.ID {
 		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "program %s not found", id)

@@ -80,7 +80,7 @@ func (w *Watch) Check() error {
 	var err error
 	for _, r := range w.reads {
 		if err == nil && !reflect.DeepEqual(*r.val, r.was) {
-			err = fmt.Errorf("%s changed the %s record %s that it read through linkfin.Records, which shares it with the database: it must change only a copy of what it read",
+			err = fmt.Errorf("%s changed the %s record %s that it read shared (linkfin.Records, linkfin.View) with the database: it must change only a copy of what it read",
 				r.reader, r.kind, r.id)
 		}
 	}
