@@ -39,6 +39,21 @@ func CalendarByName(name string) (*Calendar, error) {
 	return nil, Errorf(EINVALID, "unknown calendar %s: want \"CN\" or \"WEEKEND\"", quote(name))
 }
 
+// SharedCalendar returns the calendar CalendarByName names, the same one to every
+// caller instead of a new one: for reading only, never to load more years into. Errors
+// are CalendarByName's.
+func SharedCalendar(name string) (*Calendar, error) {
+	switch name {
+	case "CN":
+		return chinaCalendar()
+	case "WEEKEND":
+		return weekendCalendar, nil
+	}
+	return CalendarByName(name)
+}
+
+var weekendCalendar = WeekendCalendar()
+
 // Name returns the name CalendarByName knows the calendar by.
 func (c *Calendar) Name() string { return c.name }
 

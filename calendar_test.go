@@ -1,6 +1,7 @@
 package linkfin_test
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 
@@ -117,6 +118,32 @@ func TestCalendarByName(t *testing.T) {
 	for _, name := range []string{"", "cn", "US", "TARGET"} {
 		_, err := linkfin.CalendarByName(name)
 		wantCode(t, err, linkfin.EINVALID)
+	}
+}
+
+// SharedCalendar gives the calendars CalendarByName gives, the same one each time,
+// and CalendarByName's refusals.
+func TestSharedCalendar(t *testing.T) {
+	for _, name := range []string{"CN", "WEEKEND"} {
+		shared, err := linkfin.SharedCalendar(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		own, _ := linkfin.CalendarByName(name)
+		if shared.Name() != name || !reflect.DeepEqual(shared, own) {
+			t.Errorf("%s: the shared calendar differs from CalendarByName's", name)
+		}
+		if again, _ := linkfin.SharedCalendar(name); again != shared {
+			t.Errorf("%s: a new calendar each time", name)
+		}
+	}
+	for _, name := range []string{"", "cn", "US"} {
+		_, err := linkfin.SharedCalendar(name)
+		_, want := linkfin.CalendarByName(name)
+		wantCode(t, err, linkfin.EINVALID)
+		if err.Error() != want.Error() {
+			t.Errorf("%q: %v, want %v", name, err, want)
+		}
 	}
 }
 

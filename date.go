@@ -54,14 +54,20 @@ func (d Date) Time(loc *time.Location) time.Time {
 
 // String returns d as "YYYY-MM-DD".
 func (d Date) String() string {
+	var b [10]byte
+	return string(d.appendTo(b[:0]))
+}
+
+// appendTo appends d as String writes it to b: many ids hold a date, some made many at
+// a time (InvoiceFingerprintKeys).
+func (d Date) appendTo(b []byte) []byte {
 	y, m, day := time.Unix((d.days-epochDays)*86400, 0).UTC().Date()
 	if y < 0 || y > 9999 {
-		return d.Time(time.UTC).Format(time.DateOnly)
+		return d.Time(time.UTC).AppendFormat(b, time.DateOnly)
 	}
-	// As time.DateOnly formats it, without reading the layout: many ids hold a date.
-	b := [10]byte{byte('0' + y/1000), byte('0' + y/100%10), byte('0' + y/10%10), byte('0' + y%10), '-',
-		byte('0' + m/10), byte('0' + m%10), '-', byte('0' + day/10), byte('0' + day%10)}
-	return string(b[:])
+	// As time.DateOnly formats it, without reading the layout.
+	return append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
+		byte('0'+m/10), byte('0'+m%10), '-', byte('0'+day/10), byte('0'+day%10))
 }
 
 // MarshalText encodes d as "YYYY-MM-DD", which makes it a JSON string.

@@ -68,6 +68,20 @@ func (l *InvoiceLine) UnitPriceRat(exp int) *big.Rat {
 // + charge, rounded to the minor unit either way: exact when the price is in minor
 // units, within less than one minor unit when it is finer.
 func (l *InvoiceLine) AmountOK(exp int) bool {
+	if !l.Priced() {
+		// In minor units: exact in int64 unless it overflows, and then the amount
+		// must equal it.
+		if p, ok := mul64(l.Quantity, l.UnitPrice); ok {
+			if want, ok := add64(p, l.Charge-l.Allowance); ok {
+				return l.Amount == want
+			}
+		}
+	}
+	return l.amountOKExact(exp)
+}
+
+// amountOKExact is AmountOK in rationals.
+func (l *InvoiceLine) amountOKExact(exp int) bool {
 	want := new(big.Rat).Mul(new(big.Rat).SetInt64(l.Quantity), l.UnitPriceRat(exp))
 	want.Add(want, new(big.Rat).SetInt64(l.Charge-l.Allowance))
 	diff := want.Sub(new(big.Rat).SetInt64(l.Amount), want)
@@ -260,7 +274,7 @@ type MatchResult struct {
 // charge may exceed what the order's prices give for the quantities by at most
 // AmountAbs. Exact, in integers and rationals.
 func ThreeWayMatch(po *PurchaseOrder, inv *Invoice) *MatchResult {
-	m := &MatchResult{Lines: []LineMatch{}, Reasons: []string{}}
+	m := &MatchResult{Reasons: []string{}}
 	if inv.Currency != po.Currency {
 		m.Reasons = append(m.Reasons, ReasonCurrencyDiffers)
 	}
@@ -279,29 +293,36 @@ func ThreeWayMatch(po *PurchaseOrder, inv *Invoice) *MatchResult {
 			lm.Reasons = append(lm.Reasons, r)
 		}
 	}
-	var byLine []*LineMatch // in the order the invoice first names each order line
-	index := make(map[string]*LineMatch)
-	priceDiffers := make(map[string]bool)
+	// The order lines the invoice bills, in the order it first names each, and
+	// whether a price it bills one at is out of tolerance. Few: searched in order.
+	byLine := make([]LineMatch, 0, len(inv.Lines))
+	var priceDiffers []bool
 	for i := range inv.Lines {
 		l := &inv.Lines[i]
 		add(&sum, l.Amount)
-		lm, pl := index[l.LineID], po.Line(l.LineID)
-		if lm == nil {
-			lm = &LineMatch{LineID: l.LineID, Price: displayPrice(l, exp), Reasons: []string{}}
+		pl := po.Line(l.LineID)
+		j := 0
+		for j < len(byLine) && byLine[j].LineID != l.LineID {
+			j++
+		}
+		if j == len(byLine) {
+			lm := LineMatch{LineID: l.LineID, Price: displayPrice(l, exp), Reasons: []string{}}
 			if pl != nil {
 				lm.Ordered, lm.Received, lm.InvoicedBefore, lm.POPrice = pl.Quantity, pl.Received, pl.Invoiced, pl.UnitPrice
 			}
-			byLine, index[l.LineID] = append(byLine, lm), lm
+			byLine, priceDiffers = append(byLine, lm), append(priceDiffers, false)
 		}
+		lm := &byLine[j]
 		add(&lm.Invoiced, l.Quantity)
 		if !l.AmountOK(exp) {
 			reason(lm, ReasonAmountWrong)
 		}
-		if pl != nil && !withinRat(l.UnitPriceRat(exp), pl.UnitPrice, po.Tolerances.PriceRate) {
-			priceDiffers[l.LineID] = true
+		if pl != nil && !priceWithin(l, exp, pl.UnitPrice, po.Tolerances.PriceRate) {
+			priceDiffers[j] = true
 		}
 	}
-	for _, lm := range byLine {
+	for j := range byLine {
+		lm := &byLine[j]
 		pl := po.Line(lm.LineID)
 		switch open, err := Sub(lm.Received, lm.InvoicedBefore); {
 		case pl == nil:
@@ -317,7 +338,7 @@ func ThreeWayMatch(po *PurchaseOrder, inv *Invoice) *MatchResult {
 		case !within(lm.Invoiced, open, po.Tolerances.QuantityRate, true):
 			reason(lm, ReasonQuantityOverRecvd)
 		}
-		if priceDiffers[lm.LineID] {
+		if priceDiffers[j] {
 			reason(lm, ReasonPriceDiffers)
 		}
 		if pl != nil {
@@ -327,8 +348,8 @@ func ThreeWayMatch(po *PurchaseOrder, inv *Invoice) *MatchResult {
 				overflow = true
 			}
 		}
-		m.Lines = append(m.Lines, *lm)
 	}
+	m.Lines = byLine
 	net := sum
 	add(&net, -inv.Allowance)
 	add(&net, inv.Charge)
@@ -361,8 +382,44 @@ func displayPrice(l *InvoiceLine, exp int) int64 {
 }
 
 // within reports whether got is within rate of want: |got − want| ≤ want × rate, or,
-// with upOnly, got ≤ want × (1 + rate). Exact, in rationals.
+// with upOnly, got ≤ want × (1 + rate). Exact: in int64 when nothing overflows, else in
+// rationals.
 func within(got, want int64, rate Rate, upOnly bool) bool {
+	if ok, exact := withinInt(got, want, rate, upOnly); exact {
+		return ok
+	}
+	return withinExact(got, want, rate, upOnly)
+}
+
+// withinInt is within in int64, and whether it could tell: the rate is num/den with
+// den > 0, so |got − want| ≤ want × num/den iff |got − want| × den ≤ want × num.
+func withinInt(got, want int64, rate Rate, upOnly bool) (ok, exact bool) {
+	diff, fits := sub64(got, want)
+	if !fits {
+		return false, false
+	}
+	if upOnly && diff <= 0 {
+		return true, true
+	}
+	if diff < 0 {
+		if diff = -diff; diff < 0 { // −2⁶³ has no opposite
+			return false, false
+		}
+	}
+	num, den, fits := rate.int64s()
+	if !fits {
+		return false, false
+	}
+	l, fitsL := mul64(diff, den)
+	r, fitsR := mul64(want, num)
+	if !fitsL || !fitsR {
+		return false, false
+	}
+	return l <= r, true
+}
+
+// withinExact is within in rationals.
+func withinExact(got, want int64, rate Rate, upOnly bool) bool {
 	diff := new(big.Rat).Sub(new(big.Rat).SetInt64(got), new(big.Rat).SetInt64(want))
 	if upOnly && diff.Sign() <= 0 {
 		return true
@@ -370,6 +427,15 @@ func within(got, want int64, rate Rate, upOnly bool) bool {
 	diff.Abs(diff)
 	allowed := new(big.Rat).Mul(new(big.Rat).SetInt64(want), rate.Rat())
 	return diff.Cmp(allowed) <= 0
+}
+
+// priceWithin reports whether the line's unit price is within rate of want: a price
+// in minor units is an integer, which within compares.
+func priceWithin(l *InvoiceLine, exp int, want int64, rate Rate) bool {
+	if !l.Priced() {
+		return within(l.UnitPrice, want, rate, false)
+	}
+	return withinRat(l.UnitPriceRat(exp), want, rate)
 }
 
 // withinRat reports whether the exact price got is within rate of want.
@@ -505,23 +571,27 @@ const MaxFingerprintInvoices = 10
 // InvoiceFingerprintKey is the registry id of the invoices of a seller to a buyer of a
 // total in a currency issued on a day.
 func InvoiceFingerprintKey(sellerID, buyerID string, currency Currency, total int64, issued Date) string {
-	return fingerprintPrefix(sellerID, buyerID, currency, total) + issued.String()
+	return string(issued.appendTo(appendFingerprintPrefix(nil, sellerID, buyerID, currency, total)))
 }
 
 // InvoiceFingerprintKeys are the InvoiceFingerprintKey of each day from window days
 // before issued to window days after it, in order: the days an invoice's duplicates
 // are looked for on. What the keys share is made once.
 func InvoiceFingerprintKeys(sellerID, buyerID string, currency Currency, total int64, issued Date, window int) []string {
-	prefix := fingerprintPrefix(sellerID, buyerID, currency, total)
+	b := appendFingerprintPrefix(make([]byte, 0, len(sellerID)+len(buyerID)+len(currency)+44), sellerID, buyerID, currency, total)
+	n := len(b)
 	keys := make([]string, 0, 2*max(window, 0)+1)
 	for d := -window; d <= window; d++ {
-		keys = append(keys, prefix+issued.AddDays(d).String())
+		b = issued.AddDays(d).appendTo(b[:n])
+		keys = append(keys, string(b))
 	}
 	return keys
 }
 
-func fingerprintPrefix(sellerID, buyerID string, currency Currency, total int64) string {
-	return sellerID + "~" + buyerID + "~" + string(currency) + "~" + strconv.FormatInt(total, 10) + "~"
+// appendFingerprintPrefix appends what the fingerprint keys of an invoice share.
+func appendFingerprintPrefix(b []byte, sellerID, buyerID string, currency Currency, total int64) []byte {
+	b = append(append(append(append(append(b, sellerID...), '~'), buyerID...), '~'), currency...)
+	return append(strconv.AppendInt(append(b, '~'), total, 10), '~')
 }
 
 // Duplicate windows: an invoice issued within this many days either side of an

@@ -115,9 +115,8 @@ func (c Currency) Exponent() int {
 
 // Add returns a+b, or an EOVERFLOW error instead of wrapping around.
 func Add(a, b int64) (int64, error) {
-	s := a + b
-	// Overflow happened iff a and b have the same sign and s has the other one.
-	if (a^s)&(b^s) < 0 {
+	s, ok := add64(a, b)
+	if !ok {
 		return 0, Errorf(EOVERFLOW, "%d + %d overflows int64", a, b)
 	}
 	return s, nil
@@ -125,9 +124,8 @@ func Add(a, b int64) (int64, error) {
 
 // Sub returns a−b, or an EOVERFLOW error instead of wrapping around.
 func Sub(a, b int64) (int64, error) {
-	d := a - b
-	// Overflow happened iff a and b have different signs and d's sign differs from a's.
-	if (a^b)&(a^d) < 0 {
+	d, ok := sub64(a, b)
+	if !ok {
 		return 0, Errorf(EOVERFLOW, "%d - %d overflows int64", a, b)
 	}
 	return d, nil
@@ -135,19 +133,41 @@ func Sub(a, b int64) (int64, error) {
 
 // Mul returns a×b, or an EOVERFLOW error instead of wrapping around.
 func Mul(a, b int64) (int64, error) {
+	p, ok := mul64(a, b)
+	if !ok {
+		return 0, Errorf(EOVERFLOW, "%d * %d overflows int64", a, b)
+	}
+	return p, nil
+}
+
+// add64, sub64 and mul64 are Add, Sub and Mul reporting overflow as false, without
+// making an error: for exact comparisons that go on in rationals when int64 is too
+// narrow.
+func add64(a, b int64) (int64, bool) {
+	s := a + b
+	// Overflow happened iff a and b have the same sign and s has the other one.
+	return s, (a^s)&(b^s) >= 0
+}
+
+func sub64(a, b int64) (int64, bool) {
+	d := a - b
+	// Overflow happened iff a and b have different signs and d's sign differs from a's.
+	return d, (a^b)&(a^d) >= 0
+}
+
+func mul64(a, b int64) (int64, bool) {
 	hi, lo := bits.Mul64(abs(a), abs(b))
 	neg := (a < 0) != (b < 0)
 	switch {
 	case hi != 0, !neg && lo > math.MaxInt64, neg && lo > 1<<63:
-		return 0, Errorf(EOVERFLOW, "%d * %d overflows int64", a, b)
+		return 0, false
 	case neg:
-		return int64(-lo), nil
+		return int64(-lo), true
 	default:
-		return int64(lo), nil
+		return int64(lo), true
 	}
 }
 
-// abs returns |a| as a uint64, which holds |math.MinInt64| too.
 func abs(a int64) uint64 {
 	if a < 0 {
 		return -uint64(a)

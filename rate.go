@@ -43,6 +43,24 @@ func (r Rate) Rat() *big.Rat {
 	return new(big.Rat).Set(r.r)
 }
 
+// int64s returns the rate as num/den in lowest terms, den > 0, if both fit in an
+// int64.
+func (r Rate) int64s() (num, den int64, ok bool) {
+	if r.r == nil {
+		return 0, 1, true
+	}
+	if !r.r.Num().IsInt64() {
+		return 0, 0, false
+	}
+	if r.r.IsInt() { // Denom would make a new 1
+		return r.r.Num().Int64(), 1, true
+	}
+	if !r.r.Denom().IsInt64() {
+		return 0, 0, false
+	}
+	return r.r.Num().Int64(), r.r.Denom().Int64(), true
+}
+
 // IsZero reports whether the rate is 0.
 func (r Rate) IsZero() bool { return r.r == nil || r.r.Sign() == 0 }
 

@@ -45,7 +45,7 @@ func (c *IssueCertificate) DependentKeys(r linkfin.Records) []linkfin.ObjectKey 
 			latest = pay.DueDate
 		}
 	}
-	cal, err := linkfin.CalendarByName(p.Calendar)
+	cal, err := linkfin.SharedCalendar(p.Calendar)
 	if err != nil {
 		return nil
 	}
@@ -112,7 +112,7 @@ func (c *IssueCertificate) Apply(tx linkfin.Tx) (any, error) {
 			return nil, err
 		}
 	}
-	cal, err := linkfin.CalendarByName(p.Calendar)
+	cal, err := linkfin.SharedCalendar(p.Calendar)
 	if err != nil {
 		return nil, err
 	}
@@ -210,8 +210,9 @@ func (c *TransferCertificate) Apply(tx linkfin.Tx) (any, error) {
 	// A trade background is required: the holder and the recipient must trade with
 	// each other, in either direction.
 	related := false
+	var r linkfin.Relationship
 	for _, id := range []string{linkfin.RelationshipID(c.Actor, c.To), linkfin.RelationshipID(c.To, c.Actor)} {
-		var r linkfin.Relationship
+		r = linkfin.Relationship{}
 		found, err := tx.Get(linkfin.KindRelationship, id, &r)
 		if err != nil {
 			return nil, err
@@ -395,8 +396,14 @@ func updateMaturity(tx linkfin.Tx, program string, d linkfin.Date, remove, add [
 	if !found {
 		m = linkfin.Maturity{ID: id, ProgramID: program, Date: d, Pieces: []string{}, Paid: []string{}}
 	}
-	m.Pieces = slices.DeleteFunc(m.Pieces, func(p string) bool { return slices.Contains(remove, p) })
-	m.Pieces = append(m.Pieces, add...)
+	// One list of the right length, made in one pass: an index can list many pieces.
+	pieces := make([]string, 0, len(m.Pieces)+len(add))
+	for _, p := range m.Pieces {
+		if !slices.Contains(remove, p) {
+			pieces = append(pieces, p)
+		}
+	}
+	m.Pieces = append(pieces, add...)
 	return tx.Put(linkfin.KindMaturity, id, &m, "maturity.updated")
 }
 

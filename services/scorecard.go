@@ -22,10 +22,13 @@ import (
 
 // scoreKeys are the scorecards that trade between seller and buyer changes.
 func scoreKeys(seller, buyer string) []linkfin.ObjectKey {
-	return []linkfin.ObjectKey{
-		{Kind: linkfin.KindScorecard, ID: linkfin.ScorecardID(seller, "")},
-		{Kind: linkfin.KindScorecard, ID: linkfin.ScorecardID(seller, buyer)},
-	}
+	return appendScoreKeys(make([]linkfin.ObjectKey, 0, 2), seller, buyer)
+}
+
+// appendScoreKeys appends scoreKeys(seller, buyer) to keys.
+func appendScoreKeys(keys []linkfin.ObjectKey, seller, buyer string) []linkfin.ObjectKey {
+	return append(keys, linkfin.ObjectKey{Kind: linkfin.KindScorecard, ID: linkfin.ScorecardID(seller, "")},
+		linkfin.ObjectKey{Kind: linkfin.KindScorecard, ID: linkfin.ScorecardID(seller, buyer)})
 }
 
 // tally changes the seller's scorecards, with the buyer and over all its buyers,

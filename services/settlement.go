@@ -39,16 +39,22 @@ func (c *SettleMaturity) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
 	if found, err := r.Get(linkfin.KindMaturity, linkfin.MaturityID(c.ProgramID, c.Date), &m); err != nil || !found {
 		return nil
 	}
-	var keys []linkfin.ObjectKey
+	// A piece, its financing, its root, the root's payable and the payable's two
+	// scorecards, for most.
+	keys := make([]linkfin.ObjectKey, 0, 6*len(m.Pieces))
 	var prog linkfin.Program
 	ecny := false
 	if found, _ := r.Get(linkfin.KindProgram, c.ProgramID, &prog); found && prog.SettlementRail == linkfin.RailECNY {
 		ecny = true
 		keys = append(keys, designatedKeys(r, prog.AnchorID)...)
 	}
+	// The pieces of one certificate share its root, whose keys are listed once.
+	roots := make(map[string]bool)
+	var p, root linkfin.Certificate
+	var pay linkfin.Payable
 	for _, id := range m.Pieces {
 		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindCertificate, ID: id})
-		var p linkfin.Certificate
+		p = linkfin.Certificate{} // Records shares into a zero value
 		if found, _ := r.Get(linkfin.KindCertificate, id, &p); !found {
 			continue
 		}
@@ -59,12 +65,20 @@ func (c *SettleMaturity) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
 			keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindFinancing, ID: p.FinancingID})
 		}
 		// The root, and the payables it was issued from: paid once all its pieces are.
+		if roots[p.RootID] {
+			continue
+		}
+		roots[p.RootID] = true
 		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindCertificate, ID: p.RootID})
-		var root linkfin.Certificate
+		root = linkfin.Certificate{}
 		if found, _ := r.Get(linkfin.KindCertificate, p.RootID, &root); found {
-			for _, pay := range root.PayableIDs {
-				keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindPayable, ID: pay})
-				keys = append(keys, paymentKeys(r, pay)...) // the seller's scorecards count the payment
+			for _, id := range root.PayableIDs {
+				keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindPayable, ID: id})
+				pay = linkfin.Payable{}
+				if found, err := r.Get(linkfin.KindPayable, id, &pay); err == nil && found {
+					// The seller's scorecards count the payment (paymentKeys).
+					keys = appendScoreKeys(keys, pay.SellerID, pay.BuyerID)
+				}
 			}
 		}
 	}
@@ -81,19 +95,23 @@ func (c *SettleMaturity) LedgerKeys(r linkfin.Records) (accounts, transfers []in
 	if found, err := r.Get(linkfin.KindMaturity, linkfin.MaturityID(c.ProgramID, c.Date), &m); err != nil || !found {
 		return nil, nil
 	}
-	accounts = []int64{linkfin.WalletID(p.AnchorID, p.Currency), LimitID(p.ID, ""), limitSourceID(p.ID)}
+	// The anchor's wallet and the program's limits, then each holder's wallet and, for
+	// most, its financing's two limits.
+	accounts = append(make([]int64, 0, 3+3*len(m.Pieces)), linkfin.WalletID(p.AnchorID, p.Currency), LimitID(p.ID, ""), limitSourceID(p.ID))
 	ecny := p.SettlementRail == linkfin.RailECNY
 	if ecny {
 		accounts = append(accounts, designatedAccounts(r, p.AnchorID)...)
 	}
+	var piece linkfin.Certificate
+	var f linkfin.Financing
 	for _, id := range m.Pieces {
-		var piece linkfin.Certificate
+		piece = linkfin.Certificate{} // Records shares into a zero value
 		if found, _ := r.Get(linkfin.KindCertificate, id, &piece); found {
 			accounts = append(accounts, linkfin.WalletID(piece.HolderID, p.Currency))
 			if ecny {
 				accounts = append(accounts, designatedAccounts(r, piece.HolderID)...)
 			}
-			var f linkfin.Financing
+			f = linkfin.Financing{}
 			if found, _ := r.Get(linkfin.KindFinancing, piece.FinancingID, &f); found {
 				accounts = append(accounts, LimitID(p.ID, f.FunderID), supplierLimitID(p.ID, f.RequesterID))
 				if f.Status == linkfin.FinancingAccepted { // its holds, to void
@@ -161,8 +179,10 @@ func (c *SettleMaturity) Apply(tx linkfin.Tx) (any, error) {
 		overdueRoots[piece.RootID] = true
 		res.Refused = append(res.Refused, linkfin.SettlementRefusal{PieceID: piece.ID, Code: linkfin.ErrorCode(err), Message: linkfin.ErrorMessage(err)})
 	}
+	var piece linkfin.Certificate
+	var f linkfin.Financing
 	for _, id := range m.Pieces {
-		var piece linkfin.Certificate
+		piece = linkfin.Certificate{}
 		if found, err := tx.Get(linkfin.KindCertificate, id, &piece); err != nil {
 			return nil, err
 		} else if !found || piece.Status != linkfin.CertificateActive {
@@ -227,7 +247,7 @@ func (c *SettleMaturity) Apply(tx linkfin.Tx) (any, error) {
 			}
 		}
 		if piece.FinancingID != "" {
-			var f linkfin.Financing
+			f = linkfin.Financing{}
 			if _, err := tx.Get(linkfin.KindFinancing, piece.FinancingID, &f); err != nil {
 				return nil, err
 			}

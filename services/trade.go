@@ -256,6 +256,31 @@ type CreateInvoice struct {
 	// Identified, for an e-invoice whose parties and order were found by what it
 	// names, is checked again as the invoice is created.
 	Identified *Identified
+
+	// fp keeps the fingerprint keys last made, which each round of DependentKeys
+	// and then Apply ask for again.
+	fp fingerprintKeys
+}
+
+// fingerprintKeys are an invoice's fingerprint keys over a duplicate window
+// (linkfin.InvoiceFingerprintKeys), with what they were made from.
+type fingerprintKeys struct {
+	seller, buyer string
+	currency      linkfin.Currency
+	total         int64
+	issued        linkfin.Date
+	window        int
+	keys          []string
+}
+
+// of returns the fingerprint keys of these, made again only if they are not those
+// kept.
+func (f *fingerprintKeys) of(seller, buyer string, currency linkfin.Currency, total int64, issued linkfin.Date, window int) []string {
+	if f.keys == nil || f.seller != seller || f.buyer != buyer || f.currency != currency || f.total != total || f.issued != issued || f.window != window {
+		*f = fingerprintKeys{seller: seller, buyer: buyer, currency: currency, total: total, issued: issued, window: window,
+			keys: linkfin.InvoiceFingerprintKeys(seller, buyer, currency, total, issued, window)}
+	}
+	return f.keys
 }
 
 // seller is who the invoice bills for: the actor, unless the buyer self-bills.
@@ -288,7 +313,7 @@ func (c *CreateInvoice) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
 	if found, err := r.Get(linkfin.KindPurchaseOrder, c.Invoice.POID, &po); err != nil || !found {
 		return nil
 	}
-	var keys []linkfin.ObjectKey
+	keys := make([]linkfin.ObjectKey, 0, 2+2*linkfin.DefaultDuplicateWindowDays+1)
 	if c.Invoice.DueDate.IsZero() {
 		// The buyer's terms with the seller date an invoice that states no due date.
 		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindRelationship, ID: linkfin.RelationshipID(po.BuyerID, po.SellerID)})
@@ -305,8 +330,8 @@ func (c *CreateInvoice) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
 	if c.Invoice.BuyerID == "" || c.Invoice.IssueDate.IsZero() {
 		return keys
 	}
-	days := linkfin.InvoiceFingerprintKeys(c.seller(), c.Invoice.BuyerID, c.Invoice.Currency, c.Invoice.Total,
-		c.Invoice.IssueDate, p.DuplicateWindow())
+	days := c.fp.of(c.seller(), c.Invoice.BuyerID, c.Invoice.Currency, c.Invoice.Total, c.Invoice.IssueDate, p.DuplicateWindow())
+	keys = slices.Grow(keys, len(days))
 	for _, id := range days {
 		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindInvoiceFingerprint, ID: id})
 	}
@@ -374,7 +399,7 @@ func (c *CreateInvoice) Apply(tx linkfin.Tx) (any, error) {
 	if err := claimNumber(tx, inv.SellerID, linkfin.KindInvoice, inv.Number, inv.ID); err != nil {
 		return nil, err
 	}
-	if err := fingerprint(tx, po, &inv); err != nil {
+	if err := fingerprint(tx, po, &inv, &c.fp); err != nil {
 		return nil, err
 	}
 	inv.CreatedAt, inv.ProgramID = tx.Now(), po.ProgramID
@@ -403,7 +428,7 @@ const EHELD = "invoice_held"
 // date, and holds it for review when an earlier invoice has the same within the
 // program's duplicate window of days (First Brands renumbered its invoices: the number
 // alone does not find them).
-func fingerprint(tx linkfin.Tx, po *linkfin.PurchaseOrder, inv *linkfin.Invoice) error {
+func fingerprint(tx linkfin.Tx, po *linkfin.PurchaseOrder, inv *linkfin.Invoice, made *fingerprintKeys) error {
 	var p *linkfin.Program
 	if po.ProgramID != "" {
 		p = new(linkfin.Program)
@@ -418,10 +443,10 @@ func fingerprint(tx linkfin.Tx, po *linkfin.PurchaseOrder, inv *linkfin.Invoice)
 		// Not checked, and not registered: the program turned the check off.
 		return nil
 	}
-	keys := linkfin.InvoiceFingerprintKeys(inv.SellerID, inv.BuyerID, inv.Currency, inv.Total, inv.IssueDate, w)
-	var same linkfin.InvoiceFingerprint
+	keys := made.of(inv.SellerID, inv.BuyerID, inv.Currency, inv.Total, inv.IssueDate, w)
+	var same, fp linkfin.InvoiceFingerprint
 	for i, key := range keys {
-		var fp linkfin.InvoiceFingerprint
+		fp = linkfin.InvoiceFingerprint{}
 		if found, err := tx.Get(linkfin.KindInvoiceFingerprint, key, &fp); err != nil {
 			return err
 		} else if found && len(fp.InvoiceIDs) > 0 && inv.Hold == nil {
