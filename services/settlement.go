@@ -179,10 +179,8 @@ func (c *SettleMaturity) Apply(tx linkfin.Tx) (any, error) {
 		overdueRoots[piece.RootID] = true
 		res.Refused = append(res.Refused, linkfin.SettlementRefusal{PieceID: piece.ID, Code: linkfin.ErrorCode(err), Message: linkfin.ErrorMessage(err)})
 	}
-	var piece linkfin.Certificate
-	var f linkfin.Financing
 	for _, id := range m.Pieces {
-		piece = linkfin.Certificate{}
+		var piece linkfin.Certificate
 		if found, err := tx.Get(linkfin.KindCertificate, id, &piece); err != nil {
 			return nil, err
 		} else if !found || piece.Status != linkfin.CertificateActive {
@@ -247,7 +245,7 @@ func (c *SettleMaturity) Apply(tx linkfin.Tx) (any, error) {
 			}
 		}
 		if piece.FinancingID != "" {
-			f = linkfin.Financing{}
+			var f linkfin.Financing
 			if _, err := tx.Get(linkfin.KindFinancing, piece.FinancingID, &f); err != nil {
 				return nil, err
 			}
