@@ -95,10 +95,12 @@ func accept(tx linkfin.Tx, r *linkfin.Relationship) (any, error) {
 	return r, tx.Put(linkfin.KindRelationship, r.ID, r, "relationship.accepted")
 }
 
-// organization reads an organization that a command listed in its keys.
+// organization reads an organization that a command listed in its keys. It shares
+// what the writer holds (linkfin.View): a command may set the fields of what it gets
+// and write that, but changes nothing inside them (it copies the identifiers it adds to).
 func organization(tx linkfin.Tx, id string) (*linkfin.Organization, error) {
 	var o linkfin.Organization
-	found, err := tx.Get(linkfin.KindOrganization, id, &o)
+	found, err := linkfin.View(tx, linkfin.KindOrganization, id, &o)
 	if err != nil {
 		return nil, err
 	}

@@ -34,7 +34,7 @@ func (c *CreatePurchaseOrder) Apply(tx linkfin.Tx) (any, error) {
 		return nil, err
 	}
 	var rel linkfin.Relationship
-	found, err := tx.Get(linkfin.KindRelationship, linkfin.RelationshipID(po.BuyerID, po.SellerID), &rel)
+	found, err := linkfin.View(tx, linkfin.KindRelationship, linkfin.RelationshipID(po.BuyerID, po.SellerID), &rel)
 	if err != nil {
 		return nil, err
 	}
@@ -44,7 +44,7 @@ func (c *CreatePurchaseOrder) Apply(tx linkfin.Tx) (any, error) {
 	po.Tolerances, po.LateFrom, po.LateAlertID = linkfin.MatchTolerances{}, nil, ""
 	if po.ProgramID != "" {
 		var p linkfin.Program
-		found, err := tx.Get(linkfin.KindProgram, po.ProgramID, &p)
+		found, err := linkfin.View(tx, linkfin.KindProgram, po.ProgramID, &p)
 		if err != nil {
 			return nil, err
 		}
@@ -432,7 +432,7 @@ func fingerprint(tx linkfin.Tx, po *linkfin.PurchaseOrder, inv *linkfin.Invoice,
 	var p *linkfin.Program
 	if po.ProgramID != "" {
 		p = new(linkfin.Program)
-		if found, err := tx.Get(linkfin.KindProgram, po.ProgramID, p); err != nil {
+		if found, err := linkfin.View(tx, linkfin.KindProgram, po.ProgramID, p); err != nil {
 			return err
 		} else if !found {
 			p = nil
@@ -515,14 +515,14 @@ const EDUEDATE = "due_date_unknown"
 // program.
 func dueByTerms(tx linkfin.Tx, po *linkfin.PurchaseOrder, issued linkfin.Date) (linkfin.Date, error) {
 	var rel linkfin.Relationship
-	if found, err := tx.Get(linkfin.KindRelationship, linkfin.RelationshipID(po.BuyerID, po.SellerID), &rel); err != nil {
+	if found, err := linkfin.View(tx, linkfin.KindRelationship, linkfin.RelationshipID(po.BuyerID, po.SellerID), &rel); err != nil {
 		return linkfin.Date{}, err
 	} else if found && rel.PaymentTermsDays != nil && *rel.PaymentTermsDays > 0 {
 		return issued.AddDays(*rel.PaymentTermsDays), nil
 	}
 	var p linkfin.Program
 	if po.ProgramID != "" {
-		if _, err := tx.Get(linkfin.KindProgram, po.ProgramID, &p); err != nil {
+		if _, err := linkfin.View(tx, linkfin.KindProgram, po.ProgramID, &p); err != nil {
 			return linkfin.Date{}, err
 		}
 	}
