@@ -8,7 +8,7 @@
 // A batch goes through four stages, each in its own file:
 //
 //   - collect (batch.go): the requests queued, up to MaxBatch items, gathered while the
-//     previous batch commits;
+//     previous batch commits, and a moment more for callers just answered (fill);
 //   - prefetch (prefetch.go): every record and ledger row the batch reads that memory
 //     lacks, in a few bulk reads: the commands' Keys, then their DependentKeys, then
 //     their LedgerKeys, then the idempotency answers and the ledger rows;
@@ -148,6 +148,13 @@ type Engine struct {
 	inflight  atomic.Int64  // batches handed to the committer and not yet done
 	idle      chan struct{} // the committer finished a batch
 	broken    atomic.Bool   // a commit failed: memory is ahead of the store
+
+	// What fill waits by: the callers queued or in a batch and not yet answered, the
+	// most of them at once lately (the writer's), and how long the last commit took,
+	// in nanoseconds.
+	waiting    atomic.Int64
+	callers    callerPeak
+	lastCommit atomic.Int64
 
 	// Lazily written balances (see balances.go).
 	published overlay
@@ -388,6 +395,8 @@ func (e *Engine) Submit(ctx context.Context, req *Request) (*Response, error) {
 		e.closeMu.RUnlock()
 		return nil, linkfin.Errorf(EUNAVAILABLE, "the engine is shutting down")
 	}
+	e.waiting.Add(1)
+	defer e.waiting.Add(-1)
 	select {
 	case e.calls <- c:
 		e.closeMu.RUnlock()
