@@ -113,7 +113,11 @@ func (c *RecordInboundPayment) LedgerKeys(linkfin.Records) (accounts, transfers 
 
 // Apply implements linkfin.Command.
 func (c *RecordInboundPayment) Apply(tx linkfin.Tx) (any, error) {
-	return railPayment(tx, c.Rail, c.InstructionID, c.OrgID, c.Currency, c.Amount, true)
+	paid, err := railPayment(tx, c.Rail, c.InstructionID, c.OrgID, c.Currency, c.Amount, true)
+	if err != nil {
+		return nil, err
+	}
+	return paid, nil
 }
 
 // RecordOutboundPayment pays money out of an organization's wallet over a rail (a
@@ -139,28 +143,36 @@ func (c *RecordOutboundPayment) LedgerKeys(linkfin.Records) (accounts, transfers
 
 // Apply implements linkfin.Command.
 func (c *RecordOutboundPayment) Apply(tx linkfin.Tx) (any, error) {
-	out, err := railPayment(tx, c.Rail, c.OrgID+"/"+c.InstructionID, c.OrgID, c.Currency, c.Amount, false)
-	m, ok := out.(map[string]any)
-	if !ok || err != nil {
-		return out, err
+	m, err := railPayment(tx, c.Rail, c.OrgID+"/"+c.InstructionID, c.OrgID, c.Currency, c.Amount, false)
+	if err != nil {
+		return nil, err
 	}
-	m["instruction_id"] = c.InstructionID
-	if c.Rail == RailBank && m["replayed"] == false {
+	m.InstructionID = c.InstructionID
+	if c.Rail == RailBank && !m.Replayed {
 		// Money out over the bank rail is an instruction to the bank, filed later.
 		ct, err := queueCreditTransfer(tx, c.OrgID, c.InstructionID, c.Currency, c.Amount)
 		if err != nil {
 			return nil, err
 		}
-		m["credit_transfer_id"] = ct.ID
+		m.CreditTransferID = ct.ID
 	}
 	return m, nil
+}
+
+// RailPaid is the answer to a payment on a rail: the instruction, whether it was a
+// retry, and for money out over the bank rail the credit transfer it queued. Its
+// fields are in the order of their names, as a map's would be.
+type RailPaid struct {
+	CreditTransferID string `json:"credit_transfer_id,omitempty"`
+	InstructionID    string `json:"instruction_id"`
+	Replayed         bool   `json:"replayed"`
 }
 
 // railPayment moves money between a rail and an organization's wallet: in (the rail
 // credits the wallet) or out (the wallet pays the rail, refused if short). The
 // instruction id makes it idempotent: a retry answers replayed, a reuse with other
 // fields is a conflict.
-func railPayment(tx linkfin.Tx, railName, instruction, org string, c linkfin.Currency, amount int64, in bool) (any, error) {
+func railPayment(tx linkfin.Tx, railName, instruction, org string, c linkfin.Currency, amount int64, in bool) (*RailPaid, error) {
 	if railName != "bank" && railName != "ecny" {
 		return nil, linkfin.Errorf(linkfin.EINVALID, "rail is bank or ecny")
 	}
@@ -187,9 +199,12 @@ func railPayment(tx linkfin.Tx, railName, instruction, org string, c linkfin.Cur
 		if old.DebitAccountID != t.DebitAccountID || old.CreditAccountID != t.CreditAccountID || old.Amount != amount {
 			return nil, linkfin.Errorf(linkfin.ECONFLICT, "instruction %s was recorded with other fields", instruction)
 		}
-		return map[string]any{"instruction_id": instruction, "replayed": true}, nil
+		return &RailPaid{InstructionID: instruction, Replayed: true}, nil
 	}
-	return map[string]any{"instruction_id": instruction, "replayed": false}, tx.Transfer(t)
+	if err := tx.Transfer(t); err != nil {
+		return nil, err
+	}
+	return &RailPaid{InstructionID: instruction}, nil
 }
 
 // paymentID is the ledger id of a rail instruction.
