@@ -30,7 +30,10 @@ type Maturity struct {
 }
 
 // MaturityID is the id of a program's maturity index for a date.
-func MaturityID(program string, d Date) string { return program + "@" + d.String() }
+func MaturityID(program string, d Date) string {
+	var b [64]byte // made on the stack for most: one allocation, the id's
+	return string(d.appendTo(append(append(b[:0], program...), '@')))
+}
 
 // Certificate is a digital payable certificate, or a piece of one: the anchor's
 // irrevocable promise to pay Face on Maturity to whoever holds the piece then. A root

@@ -109,3 +109,22 @@ func TestNormalizeInvoiceNumber(t *testing.T) {
 		t.Error("42 and 420 are different numbers")
 	}
 }
+
+// A maturity index's id is its program's id and the date, whatever their lengths.
+func TestMaturityID(t *testing.T) {
+	long := strings.Repeat("p", 100)
+	for _, tt := range []struct {
+		program string
+		date    linkfin.Date
+		want    string
+	}{
+		{"auto-scf", linkfin.NewDate(2027, 2, 1), "auto-scf@2027-02-01"},
+		{"", linkfin.Date{}, "@0001-01-01"},
+		{long, linkfin.NewDate(2026, 12, 31), long + "@2026-12-31"},
+		{"p", linkfin.NewDate(10000, 1, 1), "p@10000-01-01"},
+	} {
+		if got := linkfin.MaturityID(tt.program, tt.date); got != tt.want {
+			t.Errorf("MaturityID(%q, %s) = %q, want %q", tt.program, tt.date, got, tt.want)
+		}
+	}
+}

@@ -103,12 +103,13 @@ func (c *ScoreCounts) AddInvoiced(cur Currency, amount int64, day Date) error {
 	if c.Invoiced, err = Add(c.Invoiced, amount); err != nil {
 		return err
 	}
-	month := day.String()[:7]
-	if n := len(c.Months); n > 0 && c.Months[n-1].Month == month {
+	var b [16]byte
+	month := day.appendTo(b[:0])[:7] // "2026-11": made a string only for a new month
+	if n := len(c.Months); n > 0 && c.Months[n-1].Month == string(month) {
 		c.Months[n-1].Amount, err = Add(c.Months[n-1].Amount, amount)
 		return err
 	}
-	c.Months = append(c.Months, MonthVolume{Month: month, Amount: amount})
+	c.Months = append(c.Months, MonthVolume{Month: string(month), Amount: amount})
 	if len(c.Months) > ScoreMonths {
 		c.Months = slices.Clone(c.Months[len(c.Months)-ScoreMonths:])
 	}

@@ -53,3 +53,30 @@ func TestDecisionIsComputeWithoutSentences(t *testing.T) {
 		}
 	}
 }
+
+// What a supplier invoiced is added to the month's volume, a new month starting a new
+// entry, and only the last ScoreMonths months kept.
+func TestAddInvoicedMonths(t *testing.T) {
+	var c linkfin.ScoreCounts
+	add := func(d linkfin.Date, amount int64) {
+		t.Helper()
+		if err := c.AddInvoiced("CNY", amount, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	add(linkfin.NewDate(2026, 1, 5), 100)
+	add(linkfin.NewDate(2026, 1, 31), 50)
+	add(linkfin.NewDate(2026, 2, 1), 7)
+	if want := []linkfin.MonthVolume{{Month: "2026-01", Amount: 150}, {Month: "2026-02", Amount: 7}}; !slices.Equal(c.Months, want) {
+		t.Fatalf("months %v, want %v", c.Months, want)
+	}
+	for m := 3; m <= 14; m++ {
+		add(linkfin.NewDate(2026, time.Month(m), 1), int64(m))
+	}
+	if len(c.Months) != linkfin.ScoreMonths || c.Months[0].Month != "2026-03" || c.Months[11] != (linkfin.MonthVolume{Month: "2027-02", Amount: 14}) {
+		t.Fatalf("months %v", c.Months)
+	}
+	if c.Invoiced != 150+7+(3+14)*12/2 || c.Since == nil || *c.Since != linkfin.NewDate(2026, 1, 5) {
+		t.Fatalf("invoiced %d since %v", c.Invoiced, c.Since)
+	}
+}

@@ -213,7 +213,7 @@ func (c *TransferCertificate) Apply(tx linkfin.Tx) (any, error) {
 	var r linkfin.Relationship
 	for _, id := range []string{linkfin.RelationshipID(c.Actor, c.To), linkfin.RelationshipID(c.To, c.Actor)} {
 		r = linkfin.Relationship{}
-		found, err := tx.Get(linkfin.KindRelationship, id, &r)
+		found, err := linkfin.View(tx, linkfin.KindRelationship, id, &r)
 		if err != nil {
 			return nil, err
 		}

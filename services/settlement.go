@@ -131,7 +131,7 @@ func (c *SettleMaturity) Apply(tx linkfin.Tx) (any, error) {
 		return nil, linkfin.Errorf(linkfin.EINVALID, "a settlement run names its date")
 	}
 	var p linkfin.Program
-	if found, err := tx.Get(linkfin.KindProgram, c.ProgramID, &p); err != nil {
+	if found, err := linkfin.View(tx, linkfin.KindProgram, c.ProgramID, &p); err != nil {
 		return nil, err
 	} else if !found {
 		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "program %s not found", c.ProgramID)

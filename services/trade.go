@@ -444,16 +444,24 @@ func fingerprint(tx linkfin.Tx, po *linkfin.PurchaseOrder, inv *linkfin.Invoice,
 		return nil
 	}
 	keys := made.of(inv.SellerID, inv.BuyerID, inv.Currency, inv.Total, inv.IssueDate, w)
-	var same, fp linkfin.InvoiceFingerprint
+	// The other days' fingerprints are only read; the invoice's own day's is copied,
+	// to register the invoice in.
+	var same, other linkfin.InvoiceFingerprint
 	for i, key := range keys {
-		fp = linkfin.InvoiceFingerprint{}
-		if found, err := tx.Get(linkfin.KindInvoiceFingerprint, key, &fp); err != nil {
+		var found bool
+		var err error
+		fp := &other
+		if i == w {
+			fp = &same
+			found, err = tx.Get(linkfin.KindInvoiceFingerprint, key, fp)
+		} else {
+			other = linkfin.InvoiceFingerprint{}
+			found, err = linkfin.View(tx, linkfin.KindInvoiceFingerprint, key, fp)
+		}
+		if err != nil {
 			return err
 		} else if found && len(fp.InvoiceIDs) > 0 && inv.Hold == nil {
 			inv.Hold = &linkfin.InvoiceHold{EarlierInvoiceID: fp.InvoiceIDs[0]}
-		}
-		if i == w { // the invoice's own day
-			same = fp
 		}
 	}
 	same.ID = keys[w]
