@@ -57,8 +57,12 @@ func (e *Engine) fill(calls []*call, n int) []*call {
 	if len(calls) >= want {
 		return calls
 	}
+	start := time.Now()
 	t := time.NewTimer(min(time.Duration(e.lastCommit.Load())/2, time.Millisecond))
-	defer t.Stop()
+	defer func() {
+		t.Stop()
+		e.stats.FillNanos.Add(int64(time.Since(start)))
+	}()
 	for len(calls) < want && n < e.cfg.MaxBatch {
 		select {
 		case c := <-e.calls:

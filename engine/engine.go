@@ -191,6 +191,7 @@ type Stats struct {
 	Events        atomic.Int64
 	CommitNanos   atomic.Int64 // total time spent in store commits
 	PrefetchNanos atomic.Int64 // total time spent reading the store before batches
+	FillNanos     atomic.Int64 // total time the writer waited for callers to fill a batch
 	Evictions     atomic.Int64 // times the record cache was dropped for its size
 }
 

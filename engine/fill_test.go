@@ -63,4 +63,25 @@ func TestBatchWaitsForCallers(t *testing.T) {
 	if per := float64(clients*each) / float64(batches); per < 6 {
 		t.Fatalf("%d requests from %d clients went in %d batches, %.1f a batch; want 6 or more", clients*each, clients, batches, per)
 	}
+	if e.Stats().FillNanos.Load() == 0 {
+		t.Fatal("the writer never waited for callers")
+	}
+}
+
+// TestLoneCallerNeverWaits: a caller that sends one request at a time is all the
+// callers there are, and its batches go as soon as the committer is idle.
+func TestLoneCallerNeverWaits(t *testing.T) {
+	ctx := context.Background()
+	db, signer := openStore(t)
+	e, err := engine.Open(ctx, engine.Config{Store: slowStore{db}, Signer: signer})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	for i := range 10 {
+		submit(t, e, put(fmt.Sprintf("lone-%d", i)))
+	}
+	if d := time.Duration(e.Stats().FillNanos.Load()); d != 0 {
+		t.Fatalf("a lone caller's batches waited %v for other callers", d)
+	}
 }
