@@ -13,13 +13,11 @@ import (
 // collect takes what is queued, up to MaxBatch items. While the committer is busy
 // with an earlier batch it keeps gathering: small requests then share one commit (group
 // commit) instead of each paying for its own. A full batch goes at once, so large
-// batches still execute while the previous one commits. Once the committer is idle,
-// fill may wait a moment longer for the callers just answered to come back.
+// batches still execute while the previous one commits.
 func (e *Engine) collect(first *call) []*call {
 	if first == nil {
 		return nil
 	}
-	e.callers.see(e.waiting.Load())
 	calls := []*call{first}
 	n := first.req.items()
 	for n < e.cfg.MaxBatch {
@@ -31,7 +29,7 @@ func (e *Engine) collect(first *call) []*call {
 		default:
 		}
 		if e.inflight.Load() == 0 {
-			return e.fill(calls, n)
+			return calls
 		}
 		select {
 		case c := <-e.calls:
@@ -44,54 +42,6 @@ func (e *Engine) collect(first *call) []*call {
 	}
 	return calls
 }
-
-// fill waits, with the committer idle, for the batch to hold as many requests as
-// callers were waiting at once lately, for at most half as long as the last commit
-// took (and never over a millisecond). Each batch costs about a millisecond of CPU
-// whatever its size (the commit, the lookups of its keys, the log's checkpoint): when
-// many clients each wait for their answer to send the next request, the callers the
-// last commit answered come back within that time, and one batch carries them instead
-// of the next. A lone caller never waits: it is all the callers there are.
-func (e *Engine) fill(calls []*call, n int) []*call {
-	want := e.callers.peak()
-	if len(calls) >= want {
-		return calls
-	}
-	start := time.Now()
-	t := time.NewTimer(min(time.Duration(e.lastCommit.Load())/2, time.Millisecond))
-	defer func() {
-		t.Stop()
-		e.stats.FillNanos.Add(int64(time.Since(start)))
-	}()
-	for len(calls) < want && n < e.cfg.MaxBatch {
-		select {
-		case c := <-e.calls:
-			calls = append(calls, c)
-			n += c.req.items()
-		case <-t.C:
-			return calls
-		case <-e.quit:
-			return calls
-		}
-	}
-	return calls
-}
-
-// callerPeak is the most callers seen waiting at once, in this second and the last:
-// it forgets a burst within two seconds.
-type callerPeak struct {
-	last, this int64
-	since      time.Time
-}
-
-func (p *callerPeak) see(waiting int64) {
-	if now := time.Now(); now.Sub(p.since) >= time.Second {
-		p.last, p.this, p.since = p.this, 0, now
-	}
-	p.this = max(p.this, waiting)
-}
-
-func (p *callerPeak) peak() int { return int(max(p.last, p.this)) }
 
 func (e *Engine) fail(calls []*call, err error) {
 	for _, c := range calls {

@@ -49,9 +49,7 @@ func (e *Engine) commit(ctx context.Context, p *pending) {
 	if !p.b.Empty() {
 		t0 := time.Now()
 		err = e.store.Commit(ctx, p.b)
-		took := int64(time.Since(t0))
-		e.stats.CommitNanos.Add(took)
-		e.lastCommit.Store(took)
+		e.stats.CommitNanos.Add(int64(time.Since(t0)))
 	}
 	if err != nil {
 		e.cfg.Logger.Error("commit failed; batch undone", "err", err, "requests", len(p.calls))

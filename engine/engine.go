@@ -8,7 +8,7 @@
 // A batch goes through four stages, each in its own file:
 //
 //   - collect (batch.go): the requests queued, up to MaxBatch items, gathered while the
-//     previous batch commits, and a moment more for callers just answered (fill);
+//     previous batch commits;
 //   - prefetch (prefetch.go): every record and ledger row the batch reads that memory
 //     lacks, in a few bulk reads: the commands' Keys, then their DependentKeys, then
 //     their LedgerKeys, then the idempotency answers and the ledger rows;
@@ -149,13 +149,6 @@ type Engine struct {
 	idle      chan struct{} // the committer finished a batch
 	broken    atomic.Bool   // a commit failed: memory is ahead of the store
 
-	// What fill waits by: the callers queued or in a batch and not yet answered, the
-	// most of them at once lately (the writer's), and how long the last commit took,
-	// in nanoseconds.
-	waiting    atomic.Int64
-	callers    callerPeak
-	lastCommit atomic.Int64
-
 	// Lazily written balances (see balances.go).
 	published overlay
 	// The record versions of the last batches committed (see recent.go).
@@ -191,7 +184,6 @@ type Stats struct {
 	Events        atomic.Int64
 	CommitNanos   atomic.Int64 // total time spent in store commits
 	PrefetchNanos atomic.Int64 // total time spent reading the store before batches
-	FillNanos     atomic.Int64 // total time the writer waited for callers to fill a batch
 	Evictions     atomic.Int64 // times the record cache was dropped for its size
 }
 
@@ -396,8 +388,6 @@ func (e *Engine) Submit(ctx context.Context, req *Request) (*Response, error) {
 		e.closeMu.RUnlock()
 		return nil, linkfin.Errorf(EUNAVAILABLE, "the engine is shutting down")
 	}
-	e.waiting.Add(1)
-	defer e.waiting.Add(-1)
 	select {
 	case e.calls <- c:
 		e.closeMu.RUnlock()

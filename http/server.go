@@ -163,7 +163,6 @@ func (s *Server) metrics() {
 		counter("linkfin_engine_events_total", "Events appended to the log.", func() float64 { return float64(st.Events.Load()) })
 		counter("linkfin_engine_commit_seconds_total", "Time spent committing batches.", func() float64 { return float64(st.CommitNanos.Load()) / 1e9 })
 		counter("linkfin_engine_prefetch_seconds_total", "Time spent reading the store before batches.", func() float64 { return float64(st.PrefetchNanos.Load()) / 1e9 })
-		counter("linkfin_engine_fill_seconds_total", "Time the writer waited for callers to fill a batch.", func() float64 { return float64(st.FillNanos.Load()) / 1e9 })
 		counter("linkfin_engine_cache_evictions_total", "Times the engine dropped its record cache for its size.", func() float64 { return float64(st.Evictions.Load()) })
 	}
 }
