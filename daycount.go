@@ -122,25 +122,22 @@ func simpleRat(amount int64, rate Rate, days, basis int) (int64, error) {
 }
 
 // simpleWords is what simpleRat works out, in machine words where they hold it: the
-// rate's numerator and denominator each in 64 bits, amount × days too, the product of
+// rate's numerator and denominator each in an int64 (Rate.int64s), amount × days too, the product of
 // that and the numerator in 128, and the rounded quotient in an int64. It reports
 // false where they do not, and simpleRat works it out (or refuses it) instead. A
 // simulation prices millions of days of interest: big.Rat's allocations were most of
 // their cost.
 func simpleWords(amount uint64, rate Rate, days, basis uint64) (int64, bool) {
-	if rate.r == nil || amount == 0 || days == 0 {
-		return 0, true
-	}
-	num, den := rate.r.Num(), rate.r.Denom() // den > 0, and num > 0: a rate is not negative
-	if num.Sign() <= 0 || !num.IsUint64() || !den.IsUint64() {
+	num, den, ok := rate.int64s() // den > 0
+	if !ok || num < 0 {
 		return 0, false
 	}
 	ad, lo := bits.Mul64(amount, days)
 	if ad != 0 {
 		return 0, false
 	}
-	hi, lo := bits.Mul64(lo, num.Uint64())
-	dh, d := bits.Mul64(den.Uint64(), basis)
+	hi, lo := bits.Mul64(lo, uint64(num))
+	dh, d := bits.Mul64(uint64(den), basis)
 	if dh != 0 || hi >= d {
 		return 0, false // the quotient does not fit in 64 bits
 	}

@@ -168,6 +168,7 @@ func mul64(a, b int64) (int64, bool) {
 	}
 }
 
+// abs returns |a| as a uint64, which holds |math.MinInt64| too.
 func abs(a int64) uint64 {
 	if a < 0 {
 		return -uint64(a)

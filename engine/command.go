@@ -83,10 +83,9 @@ type Tx struct {
 	fresh    map[linkfin.ObjectKey]bool // keys the command listed
 	made     map[string]bool            // ids NewID gave it: records of any kind, absent
 	accounts map[int64]bool             // ledger accounts it listed
-	// The version the command's last Put wrote, and the value it was given: a command
-	// that answers that value unchanged answers the version's JSON, encoded once.
-	put      *record
-	putValue any
+	// The version the command's last Put wrote: a command that answers the value it
+	// wrote there answers the version's JSON, encoded once.
+	put *record
 }
 
 var _ linkfin.Tx = (*Tx)(nil)
@@ -187,16 +186,15 @@ func (tx *Tx) Put(kind, id string, v any, event string) error {
 	tx.e.objects[k] = r
 	tx.e.objChanged[k] = true
 	tx.put = r
-	tx.putValue = v
 	tx.e.state.Emit(event, o.UpdatedAt, data)
 	return nil
 }
 
-// answer encodes a command's value. A command often answers the record it wrote last,
-// unchanged since: its answer is then that version's JSON, and is not encoded again.
+// answer encodes a command's value. A command often answers the record it wrote last:
+// the version kept the pointer it was given (recordcache.Keep), unchanged since (a Put
+// takes its value over), so its answer is that version's JSON, not encoded again.
 func (tx *Tx) answer(v any) ([]byte, error) {
-	if r := tx.put; r != nil && r.val != nil && v != nil && reflect.TypeOf(v).Kind() == reflect.Pointer &&
-		v == tx.putValue && reflect.DeepEqual(v, r.val) {
+	if r := tx.put; r != nil && r.val != nil && v == r.val {
 		return r.obj.Data, nil
 	}
 	return json.Marshal(v)

@@ -91,11 +91,16 @@ func tallyReceipt(tx linkfin.Tx, po *linkfin.PurchaseOrder, gr *linkfin.GoodsRec
 
 // paymentKeys are the scorecards a payable's payment counts in, once it is loaded.
 func paymentKeys(r linkfin.Records, payableID string) []linkfin.ObjectKey {
+	return appendPaymentKeys(nil, r, payableID)
+}
+
+// appendPaymentKeys appends paymentKeys(r, payableID) to keys.
+func appendPaymentKeys(keys []linkfin.ObjectKey, r linkfin.Records, payableID string) []linkfin.ObjectKey {
 	var p linkfin.Payable
 	if found, err := r.Get(linkfin.KindPayable, payableID, &p); err != nil || !found {
-		return nil
+		return keys
 	}
-	return scoreKeys(p.SellerID, p.BuyerID)
+	return appendScoreKeys(keys, p.SellerID, p.BuyerID)
 }
 
 // tallyPayment counts the buyer's payment of a payable, on time if by its due date,

@@ -51,7 +51,6 @@ func (c *SettleMaturity) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
 	// The pieces of one certificate share its root, whose keys are listed once.
 	roots := make(map[string]bool)
 	var p, root linkfin.Certificate
-	var pay linkfin.Payable
 	for _, id := range m.Pieces {
 		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindCertificate, ID: id})
 		p = linkfin.Certificate{} // Records shares into a zero value
@@ -74,11 +73,7 @@ func (c *SettleMaturity) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
 		if found, _ := r.Get(linkfin.KindCertificate, p.RootID, &root); found {
 			for _, id := range root.PayableIDs {
 				keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindPayable, ID: id})
-				pay = linkfin.Payable{}
-				if found, err := r.Get(linkfin.KindPayable, id, &pay); err == nil && found {
-					// The seller's scorecards count the payment (paymentKeys).
-					keys = appendScoreKeys(keys, pay.SellerID, pay.BuyerID)
-				}
+				keys = appendPaymentKeys(keys, r, id) // the seller's scorecards count the payment
 			}
 		}
 	}
