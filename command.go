@@ -89,7 +89,9 @@ type LedgerCommand interface {
 // listed in Keys (a settlement reads the pieces its maturity index names). Keys are
 // loaded first, then DependentKeys, then the ledger rows. DependentKeys is asked again
 // after each load until it names nothing new (up to eight loads), so it may also name
-// keys found in the records it named before (the financings of those pieces).
+// keys found in the records it named before (the financings of those pieces). It names
+// its keys from the command and what it reads through r alone, so a store may skip
+// asking again when every record it asked for was already loaded (memtx does).
 type DependentCommand interface {
 	Command
 	DependentKeys(r Records) []ObjectKey

@@ -327,6 +327,7 @@ func (db *DB) prepare(c linkfin.Command) *tx {
 	if dc, ok := c.(linkfin.DependentCommand); ok {
 		var keys []linkfin.ObjectKey
 		for range maxDependentRounds {
+			tx.missed = false
 			keys = dc.DependentKeys(records{tx})
 			n := 0
 			for _, k := range keys {
@@ -335,7 +336,9 @@ func (db *DB) prepare(c linkfin.Command) *tx {
 					n++
 				}
 			}
-			if n == 0 {
+			// Asked again, it would read what it read and name what it named: unless it
+			// asked for a record that was not loaded yet.
+			if n == 0 || !tx.missed {
 				break
 			}
 		}
@@ -389,7 +392,11 @@ type records struct{ tx *tx }
 func (r records) Get(kind, id string, v any) (bool, error) {
 	k := linkfin.ObjectKey{Kind: kind, ID: id}
 	e := r.tx.keys.get(k)
-	if e == nil || e.flags&loaded == 0 || e.base == nil {
+	if e == nil || e.flags&loaded == 0 {
+		r.tx.missed = true
+		return false, nil
+	}
+	if e.base == nil {
 		return false, nil
 	}
 	r.tx.db.read(e.base)
@@ -408,6 +415,7 @@ type tx struct {
 	accounts  map[int64]bool // ledger accounts it listed
 	transfers map[int64]bool // ledger transfers it listed, and those it made
 	reader    string         // the command's type, in a test binary (DB.watch)
+	missed    bool           // DependentKeys asked for a record not loaded yet
 }
 
 // keyFlags say what a command may do with a record.

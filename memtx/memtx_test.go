@@ -255,6 +255,75 @@ func TestDependentKeys(t *testing.T) {
 	}
 }
 
+// chain reads the note From names, and the note that one names, and counts the times
+// DependentKeys is asked.
+type chain struct {
+	From  string
+	asked int
+}
+
+func (c *chain) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{{Kind: kindNote, ID: c.From}}
+}
+
+func (c *chain) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
+	c.asked++
+	var keys []linkfin.ObjectKey
+	id := c.From
+	for range 2 {
+		var n note
+		if ok, _ := r.Get(kindNote, id, &n); !ok {
+			break
+		}
+		id = n.Text
+		keys = append(keys, linkfin.ObjectKey{Kind: kindNote, ID: id})
+	}
+	return keys
+}
+
+func (c *chain) Apply(tx linkfin.Tx) (any, error) {
+	id := c.From
+	var n note
+	for range 3 {
+		if ok, err := tx.Get(kindNote, id, &n); err != nil || !ok {
+			return nil, linkfin.Errorf(linkfin.ENOTFOUND, "note %s not found (%v)", id, err)
+		}
+		id = n.Text
+	}
+	return &n, nil
+}
+
+// DependentKeys is asked again only when it read a record that was not loaded yet: a
+// command that names a record from one it listed is asked once, and one that reads
+// the record it named before, until it reads nothing new.
+func TestDependentKeysAskedAgainOnlyAfterAMiss(t *testing.T) {
+	db, _ := newDB(t)
+	run(t, db, &name{ID: "a", Names: "b"})
+	run(t, db, &name{ID: "b", Names: "c"})
+	run(t, db, &name{ID: "c", Names: "the end"})
+	f := &countedFollow{follow: follow{From: "a"}}
+	if got := run(t, db, f); got.Text != "c" || f.asked != 1 {
+		t.Fatalf("followed to %+v, DependentKeys asked %d times, want once", got, f.asked)
+	}
+	// Round one reads a and misses b; round two reads a and b and names c, which it
+	// did not read.
+	c := &chain{From: "a"}
+	if got := run(t, db, c); got.Text != "the end" || c.asked != 2 {
+		t.Fatalf("chained to %+v, DependentKeys asked %d times, want twice", got, c.asked)
+	}
+}
+
+// countedFollow is a follow that counts the times DependentKeys is asked.
+type countedFollow struct {
+	follow
+	asked int
+}
+
+func (c *countedFollow) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
+	c.asked++
+	return c.follow.DependentKeys(r)
+}
+
 // refuse fails its Validate, and counts the times it was applied.
 type refuse struct{ applied *int }
 
