@@ -88,10 +88,10 @@ func (gr *GoodsReceipt) ValidateLines() error {
 			return Errorf(EINVALID, "line %s appears twice", l.LineID)
 		}
 		seen[l.LineID] = true
-		if err := checkRange("line "+l.LineID+": accepted", l.Accepted, 0, MaxQuantity); err != nil {
+		if err := inLine(l.LineID, checkRange("accepted", l.Accepted, 0, MaxQuantity)); err != nil {
 			return err
 		}
-		if err := checkRange("line "+l.LineID+": rejected", l.Rejected, 0, MaxQuantity); err != nil {
+		if err := inLine(l.LineID, checkRange("rejected", l.Rejected, 0, MaxQuantity)); err != nil {
 			return err
 		}
 		if l.Accepted == 0 && l.Rejected == 0 {
@@ -132,6 +132,17 @@ func ValidateReason(reason string) error {
 		return Errorf(EINVALID, "a reason is given")
 	}
 	return ValidateText("reason", reason, MaxText, true)
+}
+
+// inLine names the document's line in the message of err, an error of a check of one
+// of its fields ("line L1: amount 5 is beyond the maximum of …"): the message is made
+// only for a line that fails, not for every line of every valid document.
+func inLine(line string, err error) error {
+	e, ok := err.(*Error)
+	if !ok {
+		return err
+	}
+	return &Error{Code: e.Code, Message: "line " + line + ": " + e.Message, Violations: e.Violations}
 }
 
 func firstErr(errs ...error) error {

@@ -1,6 +1,7 @@
 package linkfin
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -84,5 +85,31 @@ func TestInputRules(t *testing.T) {
 	}
 	if MaxAmount >= 1<<53 || MaxPrice >= 1<<53 || MaxQuantity >= 1<<53 || MaxAmount > (1<<63-1)/9223 {
 		t.Errorf("the maxima must stay below 2^53 and far below the ledger's overflow")
+	}
+}
+
+// A line's field that fails its check is told with its line, in the field's words.
+func TestLineErrorsNameTheLine(t *testing.T) {
+	day, err := ParseDate("2026-11-02")
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv := Invoice{Number: "INV-1", Currency: "CNY", IssueDate: day, DueDate: day.AddDays(60), Total: 100,
+		Lines: []InvoiceLine{{LineID: "L7", Quantity: 1, UnitPrice: 100, Amount: MaxAmount + 1}}}
+	po := PurchaseOrder{Number: "PO-1", Currency: "CNY", Lines: []POLine{{LineID: "L8", Item: "disc", Quantity: MaxQuantity + 1, Unit: "EA", UnitPrice: 1}}}
+	unit := PurchaseOrder{Number: "PO-1", Currency: "CNY", Lines: []POLine{{LineID: "L9", Item: "disc", Quantity: 1, Unit: strings.Repeat("u", MaxUnit+1), UnitPrice: 1}}}
+	gr := GoodsReceipt{Lines: []ReceiptLine{{LineID: "L6", Accepted: -1}}}
+	for _, c := range []struct {
+		err       error
+		code, msg string
+	}{
+		{inv.Validate(), EOUTOFRANGE, "line L7: amount " + strconv.FormatInt(MaxAmount+1, 10) + " is beyond the maximum of "},
+		{po.Validate(), EOUTOFRANGE, "line L8: quantity " + strconv.FormatInt(MaxQuantity+1, 10) + " is beyond the maximum of "},
+		{unit.Validate(), ETOOLONG, "line L9: unit has " + strconv.Itoa(MaxUnit+1) + " characters"},
+		{gr.ValidateLines(), EINVALID, "line L6: accepted is not negative, not -1"},
+	} {
+		if ErrorCode(c.err) != c.code || !strings.HasPrefix(ErrorMessage(c.err), c.msg) {
+			t.Errorf("%v (%s), want %s %q…", c.err, ErrorCode(c.err), c.code, c.msg)
+		}
 	}
 }

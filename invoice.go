@@ -179,7 +179,7 @@ func (l *InvoiceLine) validate() error {
 	if l.Quantity == 0 {
 		return Errorf(EINVALID, "line %s: quantity is a whole number of units, not 0 (negative corrects another line)", l.LineID)
 	}
-	if err := CheckQuantity("line "+l.LineID+": quantity", l.Quantity); err != nil {
+	if err := inLine(l.LineID, CheckQuantity("quantity", l.Quantity)); err != nil {
 		return err
 	}
 	if l.Priced() {
@@ -192,7 +192,7 @@ func (l *InvoiceLine) validate() error {
 				l.BaseQuantity.Cmp(Rate{r: new(big.Rat).SetInt64(MaxQuantity)}) > 0) {
 			return Errorf(EOUTOFRANGE, "line %s: price %s per %s units is out of range", l.LineID, l.Price, l.BaseQuantity)
 		}
-	} else if err := checkRange("line "+l.LineID+": unit price", l.UnitPrice, 1, MaxPrice); err != nil {
+	} else if err := inLine(l.LineID, checkRange("unit price", l.UnitPrice, 1, MaxPrice)); err != nil {
 		return err
 	}
 	if l.Allowance < 0 || l.Charge < 0 {
@@ -203,8 +203,8 @@ func (l *InvoiceLine) validate() error {
 	}
 	// A line's amount that is not quantity × price is the three-way match's to
 	// report; one beyond any amount is refused.
-	return firstErr(CheckAmount("line "+l.LineID+": amount", l.Amount), CheckAmount("line "+l.LineID+": allowance", l.Allowance),
-		CheckAmount("line "+l.LineID+": charge", l.Charge))
+	return inLine(l.LineID, firstErr(CheckAmount("amount", l.Amount), CheckAmount("allowance", l.Allowance),
+		CheckAmount("charge", l.Charge)))
 }
 
 // Due is what the buyer owes on the invoice before credit notes: its total less what
@@ -576,14 +576,22 @@ func InvoiceFingerprintKey(sellerID, buyerID string, currency Currency, total in
 
 // InvoiceFingerprintKeys are the InvoiceFingerprintKey of each day from window days
 // before issued to window days after it, in order: the days an invoice's duplicates
-// are looked for on. What the keys share is made once.
+// are looked for on. What the keys share is made once, and the keys are parts of one
+// string: an invoice makes two allocations for them, not one a day.
 func InvoiceFingerprintKeys(sellerID, buyerID string, currency Currency, total int64, issued Date, window int) []string {
-	b := appendFingerprintPrefix(make([]byte, 0, len(sellerID)+len(buyerID)+len(currency)+44), sellerID, buyerID, currency, total)
-	n := len(b)
-	keys := make([]string, 0, 2*max(window, 0)+1)
+	prefix := appendFingerprintPrefix(make([]byte, 0, len(sellerID)+len(buyerID)+len(currency)+44), sellerID, buyerID, currency, total)
+	days := 2*max(window, 0) + 1
+	all := make([]byte, 0, days*(len(prefix)+12))
+	ends := make([]int, 0, days)
 	for d := -window; d <= window; d++ {
-		b = issued.AddDays(d).appendTo(b[:n])
-		keys = append(keys, string(b))
+		all = issued.AddDays(d).appendTo(append(all, prefix...))
+		ends = append(ends, len(all))
+	}
+	s := string(all)
+	keys := make([]string, len(ends))
+	start := 0
+	for i, end := range ends {
+		keys[i], start = s[start:end], end
 	}
 	return keys
 }

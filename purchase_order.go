@@ -121,10 +121,10 @@ func (po *PurchaseOrder) Validate() error {
 			return Errorf(EINVALID, "line %s appears twice", l.LineID)
 		}
 		seen[l.LineID] = true
-		if err := ValidateText("line "+l.LineID+": item", l.Item, MaxItem, false); err != nil || l.Item == "" {
+		if err := inLine(l.LineID, ValidateText("item", l.Item, MaxItem, false)); err != nil || l.Item == "" {
 			return firstErr(err, Errorf(EINVALID, "line %s: item has 1 to %d characters", l.LineID, MaxItem))
 		}
-		if err := ValidateText("line "+l.LineID+": unit", l.Unit, MaxUnit, false); err != nil || l.Unit == "" {
+		if err := inLine(l.LineID, ValidateText("unit", l.Unit, MaxUnit, false)); err != nil || l.Unit == "" {
 			return firstErr(err, Errorf(EINVALID, "line %s: unit has 1 to %d characters", l.LineID, MaxUnit))
 		}
 		if err := lineValues(l.LineID, l.Quantity, l.UnitPrice); err != nil {
@@ -132,7 +132,7 @@ func (po *PurchaseOrder) Validate() error {
 		}
 		amount, err := Mul(l.Quantity, l.UnitPrice)
 		if err == nil {
-			err = CheckAmount("line "+l.LineID+": quantity × unit price", amount)
+			err = CheckAmount("quantity × unit price", amount) // told below, with its line
 		}
 		if err != nil {
 			return Errorf(EOUTOFRANGE, "line %s: quantity × unit price is beyond the maximum amount of %d", l.LineID, MaxAmount)
@@ -160,10 +160,10 @@ func lineValues(line string, quantity, unitPrice int64) error {
 	if unitPrice < 1 {
 		return Errorf(EINVALID, "line %s: unit price is a positive amount per unit, not %d", line, unitPrice)
 	}
-	if err := checkRange("line "+line+": quantity", quantity, 1, MaxQuantity); err != nil {
-		return err
+	if err := checkRange("quantity", quantity, 1, MaxQuantity); err != nil {
+		return inLine(line, err)
 	}
-	return checkRange("line "+line+": unit price", unitPrice, 1, MaxPrice)
+	return inLine(line, checkRange("unit price", unitPrice, 1, MaxPrice))
 }
 
 // ReceiptLine is what arrived of one order line.

@@ -223,9 +223,13 @@ func (db *DB) Run(ctx context.Context, c linkfin.Command, v any) error {
 			ix.ids = append(ix.ids, k.ID)
 		}
 		// As a store's index: every party a version names, kept when it no longer is.
-		for _, p := range e.parties {
-			if !slices.Contains(s.parties, p) {
-				s.parties = append(s.parties, p)
+		if len(s.parties) == 0 {
+			s.parties = e.parties // clipped: an append to it makes a slice of its own
+		} else {
+			for _, p := range e.parties {
+				if !slices.Contains(s.parties, p) {
+					s.parties = append(s.parties, p)
+				}
 			}
 		}
 		if db.watch != nil && s.cur != nil {
@@ -567,10 +571,17 @@ func (tx *tx) Put(kind, id string, v any, event string) error {
 	}
 	if p, ok := v.(linkfin.Partied); ok {
 		// The parties of a version this command wrote before go to the index too,
-		// though that version is never stored: as in the engine.
-		for _, id := range p.Parties() {
-			if !slices.Contains(e.parties, id) {
-				e.parties = append(e.parties, id)
+		// though that version is never stored: as in the engine. The first version's
+		// list is taken as it is when it names each party once (Parties makes it for
+		// the caller), clipped so that nothing appends into what it shares.
+		ps := p.Parties()
+		if e.parties == nil && !hasDuplicate(ps) {
+			e.parties = slices.Clip(ps)
+		} else {
+			for _, id := range ps {
+				if !slices.Contains(e.parties, id) {
+					e.parties = append(e.parties, id)
+				}
 			}
 		}
 	}
@@ -587,6 +598,16 @@ func (tx *tx) Put(kind, id string, v any, event string) error {
 	e.write.lean = e.write.val != nil && reflect.ValueOf(v).Kind() == reflect.Pointer
 	tx.db.state.Emit(event, w.updatedAt, data)
 	return nil
+}
+
+// hasDuplicate reports whether a short list names something twice.
+func hasDuplicate(ids []string) bool {
+	for i := range ids {
+		if slices.Contains(ids[i+1:], ids[i]) {
+			return true
+		}
+	}
+	return false
 }
 
 func (tx *tx) NewID(prefix string) string {
