@@ -81,6 +81,27 @@ func conditionalPayment(tx linkfin.Tx, id, actor string) (*linkfin.ConditionalPa
 
 // due is what the condition makes due of the payment's amount now (in all, released
 // or not), and why.
+// orderValues is what an order's lines are worth as received (each at most its
+// quantity) and as ordered, when both fit in machine words (an order's lines and total
+// are bounded when it is made, so they do); ok is false otherwise.
+func orderValues(lines []linkfin.POLine) (accepted, ordered int64, ok bool) {
+	for _, l := range lines {
+		a, err1 := linkfin.Mul(min(l.Received, l.Quantity), l.UnitPrice)
+		o, err2 := linkfin.Mul(l.Quantity, l.UnitPrice)
+		if err1 != nil || err2 != nil {
+			return 0, 0, false
+		}
+		var err3, err4 error
+		if accepted, err3 = linkfin.Add(accepted, a); err3 != nil {
+			return 0, 0, false
+		}
+		if ordered, err4 = linkfin.Add(ordered, o); err4 != nil {
+			return 0, 0, false
+		}
+	}
+	return accepted, ordered, true
+}
+
 func due(tx linkfin.Tx, p *linkfin.ConditionalPayment) (int64, string, error) {
 	c := &p.Condition
 	switch c.Type {
@@ -90,9 +111,20 @@ func due(tx linkfin.Tx, p *linkfin.ConditionalPayment) (int64, string, error) {
 			return 0, "", err
 		}
 		var accepted, ordered big.Int
-		for _, l := range po.Lines {
-			accepted.Add(&accepted, new(big.Int).Mul(big.NewInt(min(l.Received, l.Quantity)), big.NewInt(l.UnitPrice)))
-			ordered.Add(&ordered, new(big.Int).Mul(big.NewInt(l.Quantity), big.NewInt(l.UnitPrice)))
+		if a, o, ok := orderValues(po.Lines); ok {
+			if o <= 0 {
+				return 0, "", nil
+			}
+			if c.Release != linkfin.ReleaseProRata && a != o {
+				return 0, "", nil // the common case, said without big numbers
+			}
+			accepted.SetInt64(a)
+			ordered.SetInt64(o)
+		} else {
+			for _, l := range po.Lines {
+				accepted.Add(&accepted, new(big.Int).Mul(big.NewInt(min(l.Received, l.Quantity)), big.NewInt(l.UnitPrice)))
+				ordered.Add(&ordered, new(big.Int).Mul(big.NewInt(l.Quantity), big.NewInt(l.UnitPrice)))
+			}
 		}
 		if ordered.Sign() <= 0 {
 			return 0, "", nil

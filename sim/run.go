@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
 	"linkfin"
@@ -155,7 +156,7 @@ type pledge struct {
 func pledgeProgram(anchor string) string { return "wp." + anchor }
 
 // dfID is the id of the distributor financing of order n.
-func dfID(n int) string { return fmt.Sprintf("df.%d", n) }
+func dfID(n int) string { return "df." + strconv.Itoa(n) }
 
 // stock is the commodity suppliers keep in warehouses, marked at 1.00 a unit.
 const stock = "stock"
@@ -454,7 +455,7 @@ func (r *runner) anchorSales() error {
 		if amount <= 0 {
 			continue
 		}
-		if err := r.do(&services.RecordInboundPayment{Rail: services.RailBank, InstructionID: fmt.Sprintf("sales.%s.%d", f.ID, r.day), OrgID: f.ID, Currency: currency, Amount: amount}); err != nil {
+		if err := r.do(&services.RecordInboundPayment{Rail: services.RailBank, InstructionID: "sales." + f.ID + "." + strconv.Itoa(r.day), OrgID: f.ID, Currency: currency, Amount: amount}); err != nil {
 			return err
 		}
 	}
@@ -469,8 +470,8 @@ func (n *Network) seasonOf(day int) int {
 	return s[monthOf(day)]
 }
 
-func poID(n int) string  { return fmt.Sprintf("po.%d", n) }
-func invID(n int) string { return fmt.Sprintf("inv.%d", n) }
+func poID(n int) string  { return "po." + strconv.Itoa(n) }
+func invID(n int) string { return "inv." + strconv.Itoa(n) }
 
 // place places an order and has the seller accept it; a failed party trades no more.
 func (r *runner) place(o int) (bool, error) {
@@ -480,7 +481,7 @@ func (r *runner) place(o int) (bool, error) {
 		return false, nil
 	}
 	buyer, seller := r.firm(l.Buyer), r.firm(l.Seller)
-	po := linkfin.PurchaseOrder{ID: poID(ord.N), Number: fmt.Sprintf("PO-%d", ord.N), SellerID: seller.ID, Currency: currency,
+	po := linkfin.PurchaseOrder{ID: poID(ord.N), Number: "PO-" + strconv.Itoa(ord.N), SellerID: seller.ID, Currency: currency,
 		Lines: []linkfin.POLine{{LineID: "1", Item: "part", Quantity: ord.Qty, Unit: "pc", UnitPrice: seller.Price}}}
 	switch {
 	case buyer.Kind == KindAnchor:
@@ -522,7 +523,7 @@ func (r *runner) place(o int) (bool, error) {
 	return true, nil
 }
 
-func cpID(n int) string { return fmt.Sprintf("cp.%d", n) }
+func cpID(n int) string { return "cp." + strconv.Itoa(n) }
 
 // ecnyLimits are the limits of the corporate e-CNY wallets firms open for conditional
 // payments: set by their banks, and above any firm's flows here, so that they never
@@ -617,12 +618,12 @@ func (r *runner) deliver(o int) error {
 		return r.do(&services.CancelPurchaseOrder{Actor: buyer.ID, ID: poID(ord.N)})
 	}
 	if cost > 0 {
-		if err := r.do(&services.RecordOutboundPayment{Rail: outRail, InstructionID: fmt.Sprintf("cost.%d", ord.N), OrgID: seller.ID, Currency: currency, Amount: cost}); err != nil {
+		if err := r.do(&services.RecordOutboundPayment{Rail: outRail, InstructionID: "cost." + strconv.Itoa(ord.N), OrgID: seller.ID, Currency: currency, Amount: cost}); err != nil {
 			return err
 		}
 	}
 	line := linkfin.ReceiptLine{LineID: "1", Accepted: ord.Accepted, Rejected: ord.Rejected}
-	if err := r.do(&services.CreateGoodsReceipt{Actor: buyer.ID, Receipt: linkfin.GoodsReceipt{ID: fmt.Sprintf("gr.%d", ord.N), POID: poID(ord.N), Lines: []linkfin.ReceiptLine{line}}}); err != nil {
+	if err := r.do(&services.CreateGoodsReceipt{Actor: buyer.ID, Receipt: linkfin.GoodsReceipt{ID: "gr." + strconv.Itoa(ord.N), POID: poID(ord.N), Lines: []linkfin.ReceiptLine{line}}}); err != nil {
 		return err
 	}
 	if err := r.redeemECNY(l.Seller); err != nil { // what the receipt released to it
@@ -634,14 +635,14 @@ func (r *runner) deliver(o int) error {
 	total := ord.Accepted * seller.Price
 	today := Start.AddDays(r.day)
 	due := today.AddDays(buyer.Terms)
-	inv := linkfin.Invoice{ID: invID(ord.N), Number: fmt.Sprintf("INV-%d", ord.N), BuyerID: buyer.ID, POID: poID(ord.N), Currency: currency,
+	inv := linkfin.Invoice{ID: invID(ord.N), Number: "INV-" + strconv.Itoa(ord.N), BuyerID: buyer.ID, POID: poID(ord.N), Currency: currency,
 		IssueDate: today, DueDate: due, Lines: []linkfin.InvoiceLine{{LineID: "1", Quantity: ord.Accepted, UnitPrice: seller.Price, Amount: total}}, Total: total}
 	if err := r.do(&services.CreateInvoice{Actor: seller.ID, Invoice: inv}); err != nil {
 		return err
 	}
 	if ord.Dispute {
 		credit := max(1, total*3/100)
-		if err := r.do(&services.CreateCreditNote{Actor: seller.ID, Note: linkfin.CreditNote{ID: fmt.Sprintf("cn.%d", ord.N), Number: fmt.Sprintf("CN-%d", ord.N),
+		if err := r.do(&services.CreateCreditNote{Actor: seller.ID, Note: linkfin.CreditNote{ID: "cn." + strconv.Itoa(ord.N), Number: "CN-" + strconv.Itoa(ord.N),
 			InvoiceID: inv.ID, Amount: credit, Reason: "price disputed"}}); err != nil {
 			return err
 		}
@@ -704,13 +705,13 @@ func (r *runner) anchorPays(a, s int, d *debt, pay *linkfin.Payable) error {
 		// The anchor has cash to spare: it offers to pay now, and the supplier, whose
 		// own credit costs more than the anchor's rate, accepts.
 		r.early[a] = append(r.early[a], *d)
-		id := fmt.Sprintf("dd.%d", n)
+		id := "dd." + strconv.Itoa(n)
 		if err := r.do(&services.OfferDynamicDiscounting{Actor: anchor.ID, ID: id, PayableID: pay.ID, ProgramID: prog}); err != nil {
 			return err
 		}
 		return r.do(&services.AcceptDynamicDiscounting{Actor: seller.ID, ID: id, PayableID: pay.ID})
 	case r.sc.Certificates:
-		id := fmt.Sprintf("c.%d", n)
+		id := "c." + strconv.Itoa(n)
 		var c linkfin.Certificate
 		if err := r.try(&services.IssueCertificate{Actor: anchor.ID, ID: id, ProgramID: prog, PayableIDs: []string{pay.ID}}, &c); err != nil {
 			return fmt.Errorf("day %d: issue %s: %w", r.day, id, err)
@@ -719,7 +720,7 @@ func (r *runner) anchorPays(a, s int, d *debt, pay *linkfin.Payable) error {
 		r.pieces[s] = append(r.pieces[s], piece{id: id, program: prog, face: c.Face, maturity: c.Maturity})
 		return nil
 	case r.sc.ReverseFactoring:
-		id := fmt.Sprintf("rf.%d", n)
+		id := "rf." + strconv.Itoa(n)
 		for _, fu := range r.banks(s) {
 			if err := r.try(&services.RequestFactoring{Actor: seller.ID, ID: id, PayableID: pay.ID, ProgramID: prog, FunderID: r.firm(fu).ID}, nil); err != nil {
 				continue // over this funder's limit: the next
@@ -766,9 +767,9 @@ func (r *runner) passDown(b int, d *debt) error {
 		d.passed++
 		k := d.passed
 		amount := min(c.face, d.owed)
-		t := &services.TransferCertificate{Actor: buyer.ID, ID: c.id, To: seller.ID, Amount: amount, NewID: fmt.Sprintf("p.%d.%d", n, k)}
+		t := &services.TransferCertificate{Actor: buyer.ID, ID: c.id, To: seller.ID, Amount: amount, NewID: "p." + strconv.Itoa(n) + "." + strconv.Itoa(k)}
 		if amount < c.face {
-			t.RemainderID = fmt.Sprintf("r.%d.%d", n, k)
+			t.RemainderID = "r." + strconv.Itoa(n) + "." + strconv.Itoa(k)
 			keep = append(keep, piece{id: t.RemainderID, program: c.program, face: c.face - amount, maturity: c.maturity})
 		}
 		if err := r.do(t); err != nil {
@@ -820,7 +821,7 @@ func (r *runner) cash(i int, need int64) (bool, error) {
 	}
 	r.loanSeq[i]++
 	k := r.loanSeq[i]
-	if err := r.do(&services.RecordInboundPayment{Rail: services.RailBank, InstructionID: fmt.Sprintf("loan.%s.%d", f.ID, k), OrgID: f.ID, Currency: currency, Amount: want}); err != nil {
+	if err := r.do(&services.RecordInboundPayment{Rail: services.RailBank, InstructionID: "loan." + f.ID + "." + strconv.Itoa(k), OrgID: f.ID, Currency: currency, Amount: want}); err != nil {
 		return false, err
 	}
 	r.used[i] += want
@@ -847,7 +848,7 @@ func (r *runner) pledge(i int) error {
 		r.receipts[i] = id
 	}
 	r.pledgeSeq[i]++
-	id := fmt.Sprintf("wp.%s.%d", f.ID, r.pledgeSeq[i])
+	id := "wp." + f.ID + "." + strconv.Itoa(r.pledgeSeq[i])
 	prog := pledgeProgram(r.firm(f.Anchor).ID)
 	for _, fu := range r.banks(i) {
 		if err := r.try(&services.RequestPledgeLoan{Actor: f.ID, ID: id, ReceiptID: r.receipts[i], ProgramID: prog, FunderID: r.firm(fu).ID}, nil); err != nil {
@@ -968,7 +969,7 @@ func (r *runner) pay() error {
 			amount := min(d.owed, r.wallet(i))
 			if amount > 0 {
 				d.paid++
-				instr := fmt.Sprintf("pay.%d.%d", r.net.Orders[d.order].N, d.paid)
+				instr := "pay." + strconv.Itoa(r.net.Orders[d.order].N) + "." + strconv.Itoa(d.paid)
 				if err := r.do(&services.RecordOutboundPayment{Rail: outRail, InstructionID: instr, OrgID: r.firm(i).ID, Currency: currency, Amount: amount}); err != nil {
 					return err
 				}
@@ -1016,7 +1017,7 @@ func (r *runner) treasury(discount bool) error {
 			if r.wallet(i) < l.principal+interest {
 				break
 			}
-			if err := r.do(&services.RecordOutboundPayment{Rail: outRail, InstructionID: fmt.Sprintf("repay.%s.%d", f.ID, l.k), OrgID: f.ID, Currency: currency, Amount: l.principal + interest}); err != nil {
+			if err := r.do(&services.RecordOutboundPayment{Rail: outRail, InstructionID: "repay." + f.ID + "." + strconv.Itoa(l.k), OrgID: f.ID, Currency: currency, Amount: l.principal + interest}); err != nil {
 				return err
 			}
 			r.used[i] -= l.principal

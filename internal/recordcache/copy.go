@@ -99,6 +99,8 @@ func makePlan(t reflect.Type, making map[reflect.Type]*copier) copier {
 		}
 	case reflect.Slice:
 		elem := makePlan(t.Elem(), making)
+		// Every empty copy is this one: with no room, an append to it makes its own.
+		empty := reflect.MakeSlice(t, 0, 0)
 		c = func(dst, src reflect.Value) {
 			if src.IsNil() {
 				dst.SetZero()
@@ -106,7 +108,7 @@ func makePlan(t reflect.Type, making map[reflect.Type]*copier) copier {
 			}
 			n := src.Len()
 			if n == 0 {
-				dst.Set(reflect.MakeSlice(t, 0, 0))
+				dst.Set(empty)
 				return
 			}
 			// Grown in place, dst's new array is the only allocation (MakeSlice would

@@ -166,3 +166,21 @@ func TestZero(t *testing.T) {
 		}
 	}
 }
+
+// An empty slice copies to an empty slice, not nil (JSON tells [] from null), and one
+// copy's append is its own.
+func TestCopyOfEmptySlice(t *testing.T) {
+	type tags struct{ Tags []string }
+	orig := &tags{Tags: make([]string, 0, 4)}
+	a, b := copyOf(orig).(*tags), copyOf(orig).(*tags)
+	if a.Tags == nil || len(a.Tags) != 0 {
+		t.Fatalf("the copy's tags are %#v, want empty and not nil", a.Tags)
+	}
+	a.Tags = append(a.Tags, "x")
+	if b.Tags == nil || len(b.Tags) != 0 || cap(b.Tags) != 0 || len(orig.Tags) != 0 {
+		t.Fatalf("another copy's tags are %#v (room for %d), the original's %#v", b.Tags, cap(b.Tags), orig.Tags)
+	}
+	if c := copyOf(orig).(*tags); c.Tags == nil || len(c.Tags) != 0 {
+		t.Fatalf("a later copy's tags are %#v", c.Tags)
+	}
+}
