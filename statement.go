@@ -25,7 +25,20 @@ const (
 	// KindReconciliation is the record kind of a rail's open items: what a statement's
 	// entries may settle. Its id is the rail's name.
 	KindReconciliation = "reconciliation"
+	// KindBankDebitReference is the record kind of the registry of the bank references
+	// of the debit entries booked: one record per rail, account and reference, naming
+	// the entry. A booked credit has its ledger transfer, whose id derives from the same
+	// three, to say so; a debit moves no money when it is booked (its instruction's left
+	// the wallet when it was made), so this record says it, and the same entry given
+	// again by a later statement is a duplicate there.
+	KindBankDebitReference = "bank_debit_reference"
 )
+
+// BankDebitReference is a record of the registry of booked debits' bank references.
+type BankDebitReference struct {
+	ID      string `json:"id"`
+	EntryID string `json:"entry_id"` // the entry booked under the reference
+}
 
 // The refusals of bank statements and of the assignment of their entries.
 const (
@@ -58,6 +71,7 @@ func init() {
 	RegisterKind(KindBankEntry, func() any { return new(BankEntry) })
 	RegisterKind(KindExpectedPayment, func() any { return new(ExpectedPayment) })
 	RegisterKind(KindReconciliation, func() any { return new(Reconciliation) })
+	RegisterKind(KindBankDebitReference, func() any { return new(BankDebitReference) })
 	IDPrefix[KindBankStatement] = "bs"
 	IDPrefix[KindExpectedPayment] = "ep"
 }

@@ -252,3 +252,63 @@ func TestBankStatements(t *testing.T) {
 	}
 	p.mustVerify()
 }
+
+// A debit entry booked by one statement and given again by a later one (an intraday
+// statement, then the day's) is a duplicate there: it settles nothing a second time,
+// not even another instruction of its amount and date.
+func TestBankDebitInTwoStatements(t *testing.T) {
+	p := newPlatform(t)
+	withdraw := func(instruction, amount string) string {
+		var out linkfin.PaymentOut
+		wantJSON(t, p.as("anchor", "POST", "/v1/payments/withdrawals", `{"rail":"bank","instruction_id":"`+instruction+`","currency":"CNY","amount":`+amount+`}`), http.StatusOK, &out)
+		var file linkfin.PaymentFile
+		wantJSON(t, p.as("operator", "POST", "/v1/payment-files", `{"rail":"bank","date":"2026-11-03"}`), http.StatusCreated, &file)
+		return out.CreditTransferID
+	}
+	first := withdraw("A-OUT-1", "12345")
+	entry := storetest.CamtEntry{Sign: "DBIT", Amount: "123.45", Date: "2026-11-04", Ref: "R-DEBIT", EndToEnd: []string{first}}
+	var imp linkfin.BankStatementImport
+	wantJSON(t, p.postStatement(storetest.Camt053("MSG-A", "STMT-A", "6222 0000 1111", "CNY", entry)), http.StatusOK, &imp)
+	if st := imp.Statements[0]; st.Matched != 1 {
+		t.Fatalf("the first statement: %+v", st)
+	}
+	second := withdraw("A-OUT-2", "12345") // of the same amount, on the same day
+	wantJSON(t, p.postStatement(storetest.Camt053("MSG-B", "STMT-B", "6222 0000 1111", "CNY", entry)), http.StatusOK, &imp)
+	if st := imp.Statements[0]; st.Matched != 0 || st.Duplicates != 1 {
+		t.Fatalf("the second statement: %+v", st)
+	}
+	var ct linkfin.CreditTransfer
+	wantJSON(t, p.as("anchor", "GET", "/v1/credit-transfers/"+second, ""), http.StatusOK, &ct)
+	if ct.Status == linkfin.CreditTransferBooked {
+		t.Fatalf("the other instruction was booked by the first's entry: %+v", ct)
+	}
+	var entries linkfin.List[linkfin.BankEntry]
+	wantJSON(t, p.do("GET", "/v1/bank-statements/"+imp.Statements[0].ID+"/entries", ""), http.StatusOK, &entries)
+	if len(entries.Data) != 1 || entries.Data[0].Status != linkfin.BankEntryDuplicate {
+		t.Fatalf("the second statement's entries: %+v", entries.Data)
+	}
+	// Nor can a person book it.
+	wantProblem(t, p.do("POST", "/v1/bank-entries/"+entries.Data[0].ID+"/assign", `{"kind":"credit_transfer","id":"`+second+`"}`),
+		http.StatusConflict, linkfin.EENTRYBOOKED)
+
+	// A debit that matched nothing in two statements waits in both; once a person books
+	// one, the other cannot be booked too.
+	odd := storetest.CamtEntry{Sign: "DBIT", Amount: "5.00", Date: "2026-11-04", Ref: "R-ODD"}
+	var waiting []string
+	for _, id := range []string{"C", "D"} {
+		wantJSON(t, p.postStatement(storetest.Camt053("MSG-"+id, "STMT-"+id, "6222 0000 1111", "CNY", odd)), http.StatusOK, &imp)
+		if st := imp.Statements[0]; st.Unmatched != 1 {
+			t.Fatalf("statement %s: %+v", id, st)
+		}
+		wantJSON(t, p.do("GET", "/v1/bank-statements/"+imp.Statements[0].ID+"/entries", ""), http.StatusOK, &entries)
+		waiting = append(waiting, entries.Data[0].ID)
+	}
+	z, w := withdraw("ODD-1", "500"), withdraw("ODD-2", "500")
+	var be linkfin.BankEntry
+	wantJSON(t, p.do("POST", "/v1/bank-entries/"+waiting[0]+"/assign", `{"kind":"credit_transfer","id":"`+z+`"}`), http.StatusOK, &be)
+	if be.Status != linkfin.BankEntryAssigned {
+		t.Fatalf("the assigned entry: %+v", be)
+	}
+	wantProblem(t, p.do("POST", "/v1/bank-entries/"+waiting[1]+"/assign", `{"kind":"credit_transfer","id":"`+w+`"}`),
+		http.StatusConflict, linkfin.EENTRYBOOKED)
+}

@@ -31,13 +31,19 @@ func (c *AssignBankEntry) Validate() error {
 	return linkfin.ValidateID("id", c.In.ID)
 }
 
-// DependentKeys implements linkfin.DependentCommand: the entry's statement.
+// DependentKeys implements linkfin.DependentCommand: the entry's statement, and the
+// registry record of a debit's bank reference.
 func (c *AssignBankEntry) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
 	var be linkfin.BankEntry
 	if found, err := r.Get(linkfin.KindBankEntry, c.EntryID, &be); err != nil || !found {
 		return nil
 	}
-	return []linkfin.ObjectKey{{Kind: linkfin.KindBankStatement, ID: be.StatementID}}
+	keys := []linkfin.ObjectKey{{Kind: linkfin.KindBankStatement, ID: be.StatementID}}
+	if be.CreditDebit == iso20022.Debit && be.AccountServicerReference != "" {
+		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindBankDebitReference,
+			ID: debitReferenceID(RailBank, be.Account, be.AccountServicerReference)})
+	}
+	return keys
 }
 
 // Keys implements linkfin.Command.
@@ -94,7 +100,14 @@ func (c *AssignBankEntry) Apply(tx linkfin.Tx) (any, error) {
 	default:
 		return nil, linkfin.Errorf(linkfin.EENTRYBOOKED, "entry %s is %s already", be.ID, be.Status)
 	}
-	if be.Booking != 0 && tx.ExistingTransfer(int64(be.Booking)) != nil {
+	booked := be.Booking != 0 && tx.ExistingTransfer(int64(be.Booking)) != nil
+	if be.CreditDebit == iso20022.Debit && !booked {
+		var err error
+		if booked, err = debitBookedBefore(tx, RailBank, be.Account, be.AccountServicerReference); err != nil {
+			return nil, err
+		}
+	}
+	if booked {
 		return nil, linkfin.Errorf(linkfin.EENTRYBOOKED, "an entry of the same bank reference, %s, was booked already", be.AccountServicerReference)
 	}
 	item, err := c.target(tx, &be)

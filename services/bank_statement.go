@@ -73,6 +73,31 @@ func entryPrefix(rail, account, statement string) string {
 	return "be_" + statementHash(rail, account, statement) + "."
 }
 
+// debitReferenceID is the id of the registry record of a booked debit's bank
+// reference on the rail's account (linkfin.KindBankDebitReference).
+func debitReferenceID(rail, account, ref string) string {
+	return "bdr_" + statementHash(rail, account, ref)
+}
+
+// debitReferenceKey is the registry record of the entry's bank reference when the
+// entry is a debit that has one, for the prefetch.
+func debitReferenceKey(rail, account string, e *iso20022.Entry) []linkfin.ObjectKey {
+	if e.CreditDebit != iso20022.Debit || e.AccountServicerReference == "" {
+		return nil
+	}
+	return []linkfin.ObjectKey{{Kind: linkfin.KindBankDebitReference, ID: debitReferenceID(rail, account, e.AccountServicerReference)}}
+}
+
+// debitBookedBefore reports whether a debit of the reference was booked on the
+// account before: the entry is then a duplicate of it.
+func debitBookedBefore(tx linkfin.Tx, rail, account, ref string) (bool, error) {
+	if ref == "" {
+		return false, nil
+	}
+	var r linkfin.BankDebitReference
+	return tx.Get(linkfin.KindBankDebitReference, debitReferenceID(rail, account, ref), &r)
+}
+
 // statementDigest is the SHA-256 of what linkfin read of a statement.
 func statementDigest(st *iso20022.Statement) (string, error) {
 	b, err := json.Marshal(st)
@@ -350,6 +375,7 @@ func (c *ImportBankStatement) Keys() []linkfin.ObjectKey {
 		prefix := entryPrefix(RailBank, st.Account.ID(), st.ID)
 		for j := range st.Entries {
 			keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindBankEntry, ID: entryID(prefix, j+1)})
+			keys = append(keys, debitReferenceKey(RailBank, st.Account.ID(), &st.Entries[j])...)
 		}
 	}
 	return keys
@@ -491,7 +517,10 @@ func stillOpen(tx linkfin.Tx, it *linkfin.OpenItem) (bool, error) {
 
 func (c *ImportBankStatement) importStatement(tx linkfin.Tx, m *matcher, st *iso20022.Statement, keyID, digest string) (*linkfin.BankStatement, error) {
 	s := c.newStatement(tx, st, digest)
-	entries := newEntries(tx, s, st)
+	entries, err := newEntries(tx, s, st)
+	if err != nil {
+		return nil, err
+	}
 	if err := matchEntries(tx, m, st, entries); err != nil {
 		return nil, err
 	}
@@ -545,7 +574,7 @@ func (c *ImportBankStatement) newStatement(tx linkfin.Tx, st *iso20022.Statement
 
 // newEntries are the records of a statement's entries before matching: unmatched, or
 // not booked by the bank, or duplicates of an entry an earlier statement booked.
-func newEntries(tx linkfin.Tx, s *linkfin.BankStatement, st *iso20022.Statement) []linkfin.BankEntry {
+func newEntries(tx linkfin.Tx, s *linkfin.BankStatement, st *iso20022.Statement) ([]linkfin.BankEntry, error) {
 	bookings := bookingIDs(RailBank, st)
 	entries := make([]linkfin.BankEntry, len(st.Entries))
 	for j := range st.Entries {
@@ -555,16 +584,23 @@ func newEntries(tx linkfin.Tx, s *linkfin.BankStatement, st *iso20022.Statement)
 			ValueDate: e.ValueDate, Status: linkfin.BankEntryUnmatched, AccountServicerReference: e.AccountServicerReference,
 			EndToEndIDs: endToEndIDs(e), RemittanceInformation: remittance(e), Counterparty: counterparty(e),
 			BankTransactionCode: e.BankTransactionCode, Booking: linkfin.ID(bookings[j]), CreatedAt: s.CreatedAt}
+		debitBooked := false
+		if e.CreditDebit == iso20022.Debit {
+			var err error
+			if debitBooked, err = debitBookedBefore(tx, RailBank, s.Account, e.AccountServicerReference); err != nil {
+				return nil, err
+			}
+		}
 		switch {
 		case e.Status != "" && e.Status != "BOOK":
 			be.Status, be.Note = linkfin.BankEntryNotBooked, "the bank has not booked it (status "+e.Status+")"
-		case be.Booking != 0 && tx.ExistingTransfer(int64(be.Booking)) != nil:
+		case be.Booking != 0 && tx.ExistingTransfer(int64(be.Booking)) != nil, debitBooked:
 			be.Status, be.Note = linkfin.BankEntryDuplicate, "an earlier statement's entry of the same bank reference was booked"
 		case e.Reversal:
 			be.Note = "a reversal of an earlier entry: a person books it"
 		}
 	}
-	return entries
+	return entries, nil
 }
 
 // matchEntries books the unmatched entries that match: first every entry by its
@@ -674,6 +710,12 @@ func bookEntry(tx linkfin.Tx, be *linkfin.BankEntry, items []linkfin.OpenItem, h
 	be.Status, be.Match, be.Note, be.BookedAt = linkfin.BankEntryMatched, how, "", &now
 	if how == linkfin.MatchAssigned {
 		be.Status = linkfin.BankEntryAssigned
+	}
+	if be.CreditDebit == iso20022.Debit && be.AccountServicerReference != "" {
+		// A debit books no transfer that would tell a later statement's copy of it:
+		// its reference is registered instead.
+		r := &linkfin.BankDebitReference{ID: debitReferenceID(RailBank, be.Account, be.AccountServicerReference), EntryID: be.ID}
+		return tx.Put(linkfin.KindBankDebitReference, r.ID, r, "bank_debit_reference.registered")
 	}
 	return nil
 }
