@@ -38,12 +38,8 @@ func (c *AssignBankEntry) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
 	if found, err := r.Get(linkfin.KindBankEntry, c.EntryID, &be); err != nil || !found {
 		return nil
 	}
-	keys := []linkfin.ObjectKey{{Kind: linkfin.KindBankStatement, ID: be.StatementID}}
-	if be.CreditDebit == iso20022.Debit && be.AccountServicerReference != "" {
-		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindBankDebitReference,
-			ID: debitReferenceID(RailBank, be.Account, be.AccountServicerReference)})
-	}
-	return keys
+	return append([]linkfin.ObjectKey{{Kind: linkfin.KindBankStatement, ID: be.StatementID}},
+		debitReferenceKeys(RailBank, be.Account, be.CreditDebit, be.AccountServicerReference)...)
 }
 
 // Keys implements linkfin.Command.
@@ -100,14 +96,9 @@ func (c *AssignBankEntry) Apply(tx linkfin.Tx) (any, error) {
 	default:
 		return nil, linkfin.Errorf(linkfin.EENTRYBOOKED, "entry %s is %s already", be.ID, be.Status)
 	}
-	booked := be.Booking != 0 && tx.ExistingTransfer(int64(be.Booking)) != nil
-	if be.CreditDebit == iso20022.Debit && !booked {
-		var err error
-		if booked, err = debitBookedBefore(tx, RailBank, be.Account, be.AccountServicerReference); err != nil {
-			return nil, err
-		}
-	}
-	if booked {
+	if booked, err := bookedBefore(tx, &be); err != nil {
+		return nil, err
+	} else if booked {
 		return nil, linkfin.Errorf(linkfin.EENTRYBOOKED, "an entry of the same bank reference, %s, was booked already", be.AccountServicerReference)
 	}
 	item, err := c.target(tx, &be)

@@ -79,23 +79,28 @@ func debitReferenceID(rail, account, ref string) string {
 	return "bdr_" + statementHash(rail, account, ref)
 }
 
-// debitReferenceKey is the registry record of the entry's bank reference when the
-// entry is a debit that has one, for the prefetch.
-func debitReferenceKey(rail, account string, e *iso20022.Entry) []linkfin.ObjectKey {
-	if e.CreditDebit != iso20022.Debit || e.AccountServicerReference == "" {
+// debitReferenceKeys lists, for the prefetch, the registry record of the bank
+// reference ref of an entry of the sign on the rail's account: a debit's that has one.
+func debitReferenceKeys(rail, account, sign, ref string) []linkfin.ObjectKey {
+	if sign != iso20022.Debit || ref == "" {
 		return nil
 	}
-	return []linkfin.ObjectKey{{Kind: linkfin.KindBankDebitReference, ID: debitReferenceID(rail, account, e.AccountServicerReference)}}
+	return []linkfin.ObjectKey{{Kind: linkfin.KindBankDebitReference, ID: debitReferenceID(rail, account, ref)}}
 }
 
-// debitBookedBefore reports whether a debit of the reference was booked on the
-// account before: the entry is then a duplicate of it.
-func debitBookedBefore(tx linkfin.Tx, rail, account, ref string) (bool, error) {
-	if ref == "" {
+// bookedBefore reports whether an entry of the same bank reference was booked on the
+// account before, so that this one is a copy of it: a credit's by its booking
+// transfer, a debit's by the registry of its reference.
+func bookedBefore(tx linkfin.Tx, be *linkfin.BankEntry) (bool, error) {
+	if be.Booking != 0 && tx.ExistingTransfer(int64(be.Booking)) != nil {
+		return true, nil
+	}
+	keys := debitReferenceKeys(RailBank, be.Account, be.CreditDebit, be.AccountServicerReference)
+	if len(keys) == 0 {
 		return false, nil
 	}
 	var r linkfin.BankDebitReference
-	return tx.Get(linkfin.KindBankDebitReference, debitReferenceID(rail, account, ref), &r)
+	return tx.Get(keys[0].Kind, keys[0].ID, &r)
 }
 
 // statementDigest is the SHA-256 of what linkfin read of a statement.
@@ -375,7 +380,8 @@ func (c *ImportBankStatement) Keys() []linkfin.ObjectKey {
 		prefix := entryPrefix(RailBank, st.Account.ID(), st.ID)
 		for j := range st.Entries {
 			keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindBankEntry, ID: entryID(prefix, j+1)})
-			keys = append(keys, debitReferenceKey(RailBank, st.Account.ID(), &st.Entries[j])...)
+			e := &st.Entries[j]
+			keys = append(keys, debitReferenceKeys(RailBank, st.Account.ID(), e.CreditDebit, e.AccountServicerReference)...)
 		}
 	}
 	return keys
@@ -584,17 +590,14 @@ func newEntries(tx linkfin.Tx, s *linkfin.BankStatement, st *iso20022.Statement)
 			ValueDate: e.ValueDate, Status: linkfin.BankEntryUnmatched, AccountServicerReference: e.AccountServicerReference,
 			EndToEndIDs: endToEndIDs(e), RemittanceInformation: remittance(e), Counterparty: counterparty(e),
 			BankTransactionCode: e.BankTransactionCode, Booking: linkfin.ID(bookings[j]), CreatedAt: s.CreatedAt}
-		debitBooked := false
-		if e.CreditDebit == iso20022.Debit {
-			var err error
-			if debitBooked, err = debitBookedBefore(tx, RailBank, s.Account, e.AccountServicerReference); err != nil {
-				return nil, err
-			}
+		booked, err := bookedBefore(tx, be)
+		if err != nil {
+			return nil, err
 		}
 		switch {
 		case e.Status != "" && e.Status != "BOOK":
 			be.Status, be.Note = linkfin.BankEntryNotBooked, "the bank has not booked it (status "+e.Status+")"
-		case be.Booking != 0 && tx.ExistingTransfer(int64(be.Booking)) != nil, debitBooked:
+		case booked:
 			be.Status, be.Note = linkfin.BankEntryDuplicate, "an earlier statement's entry of the same bank reference was booked"
 		case e.Reversal:
 			be.Note = "a reversal of an earlier entry: a person books it"
@@ -711,11 +714,10 @@ func bookEntry(tx linkfin.Tx, be *linkfin.BankEntry, items []linkfin.OpenItem, h
 	if how == linkfin.MatchAssigned {
 		be.Status = linkfin.BankEntryAssigned
 	}
-	if be.CreditDebit == iso20022.Debit && be.AccountServicerReference != "" {
-		// A debit books no transfer that would tell a later statement's copy of it:
-		// its reference is registered instead.
-		r := &linkfin.BankDebitReference{ID: debitReferenceID(RailBank, be.Account, be.AccountServicerReference), EntryID: be.ID}
-		return tx.Put(linkfin.KindBankDebitReference, r.ID, r, "bank_debit_reference.registered")
+	// A debit books no transfer that would tell a later statement's copy of it: its
+	// reference is registered instead.
+	if keys := debitReferenceKeys(RailBank, be.Account, be.CreditDebit, be.AccountServicerReference); len(keys) > 0 {
+		return tx.Put(keys[0].Kind, keys[0].ID, &linkfin.BankDebitReference{ID: keys[0].ID, EntryID: be.ID}, "bank_debit_reference.registered")
 	}
 	return nil
 }

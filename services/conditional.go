@@ -85,17 +85,18 @@ func conditionalPayment(tx linkfin.Tx, id, actor string) (*linkfin.ConditionalPa
 // quantity) and as ordered, when both fit in machine words (an order's lines and total
 // are bounded when it is made, so they do); ok is false otherwise.
 func orderValues(lines []linkfin.POLine) (accepted, ordered int64, ok bool) {
+	add := func(total, quantity, price int64) (int64, bool) {
+		v, err := linkfin.Mul(quantity, price)
+		if err == nil {
+			v, err = linkfin.Add(total, v)
+		}
+		return v, err == nil
+	}
 	for _, l := range lines {
-		a, err1 := linkfin.Mul(min(l.Received, l.Quantity), l.UnitPrice)
-		o, err2 := linkfin.Mul(l.Quantity, l.UnitPrice)
-		if err1 != nil || err2 != nil {
-			return 0, 0, false
-		}
-		var err3, err4 error
-		if accepted, err3 = linkfin.Add(accepted, a); err3 != nil {
-			return 0, 0, false
-		}
-		if ordered, err4 = linkfin.Add(ordered, o); err4 != nil {
+		var okA, okO bool
+		accepted, okA = add(accepted, min(l.Received, l.Quantity), l.UnitPrice)
+		ordered, okO = add(ordered, l.Quantity, l.UnitPrice)
+		if !okA || !okO {
 			return 0, 0, false
 		}
 	}
@@ -112,9 +113,6 @@ func due(tx linkfin.Tx, p *linkfin.ConditionalPayment) (int64, string, error) {
 		}
 		var accepted, ordered big.Int
 		if a, o, ok := orderValues(po.Lines); ok {
-			if o <= 0 {
-				return 0, "", nil
-			}
 			if c.Release != linkfin.ReleaseProRata && a != o {
 				return 0, "", nil // the common case, said without big numbers
 			}

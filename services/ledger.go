@@ -115,7 +115,7 @@ func (c *RecordInboundPayment) LedgerKeys(linkfin.Records) (accounts, transfers 
 func (c *RecordInboundPayment) Apply(tx linkfin.Tx) (any, error) {
 	paid, err := railPayment(tx, c.Rail, c.InstructionID, c.OrgID, c.Currency, c.Amount, true)
 	if err != nil {
-		return nil, err
+		return nil, err // not a nil *RailPaid inside a non-nil answer
 	}
 	return paid, nil
 }
