@@ -46,6 +46,12 @@ type DB struct {
 	counting bool
 	seq      int64
 
+	// tracking: what the commands change is noted for Changes (TrackChanges).
+	tracking        bool
+	changedRecords  []linkfin.ObjectKey
+	changedAccounts []int64
+	taken           changes // the slices Changes last returned, reused by the next
+
 	// spare is the view the last command ran in, cleared and used again by the next
 	// (commands run one at a time, and none keeps its Tx once it has run).
 	spare *tx
@@ -148,6 +154,34 @@ func (db *DB) CountEvents() {
 	db.counting = true
 }
 
+// TrackChanges has the DB note what each command changes, for Changes: for a caller
+// that follows a long run by what moved instead of reading again everything it
+// watches (the simulator's scheduler).
+func (db *DB) TrackChanges() {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	db.tracking = true
+}
+
+type changes struct {
+	records  []linkfin.ObjectKey
+	accounts []int64
+}
+
+// Changes returns what the commands changed since the last call (or since
+// TrackChanges): the records they wrote and the ledger accounts they created or
+// changed, pending transfers that expired among them, each as often as it changed, in
+// no order to rely on. The slices are the caller's until the next call.
+func (db *DB) Changes() (records []linkfin.ObjectKey, accounts []int64) {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	out := changes{db.changedRecords, db.changedAccounts}
+	clear(db.taken.records) // nothing of them is kept alive
+	db.changedRecords, db.changedAccounts = db.taken.records[:0], db.taken.accounts[:0]
+	db.taken = out
+	return out.records, out.accounts
+}
+
 // EventCount is how many events the commands logged.
 func (db *DB) EventCount() int64 {
 	db.mu.Lock()
@@ -235,6 +269,9 @@ func (db *DB) Run(ctx context.Context, c linkfin.Command, v any) error {
 		if db.watch != nil && s.cur != nil {
 			db.watch.Replaced(&s.cur.val)
 		}
+		if db.tracking {
+			db.changedRecords = append(db.changedRecords, k)
+		}
 		s.cur = r
 		if r.lean {
 			r.data = nil
@@ -288,6 +325,12 @@ func (db *DB) expire() {
 // with a timeout to the expiry queue.
 func (db *DB) commit() {
 	ch := db.state.Changes()
+	if db.tracking {
+		db.changedAccounts = append(db.changedAccounts, ch.NewAccounts...)
+		for id := range ch.Accounts {
+			db.changedAccounts = append(db.changedAccounts, id)
+		}
+	}
 	if db.counting {
 		db.seq += int64(len(ch.Events))
 	} else {

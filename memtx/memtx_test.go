@@ -3,6 +3,7 @@ package memtx_test
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"regexp"
 	"strings"
 	"testing"
@@ -377,4 +378,67 @@ func TestPendingExpires(t *testing.T) {
 	if got := types(db); !strings.HasSuffix(got, "transfer.created memtx_note.written transfer.expired memtx_note.written") {
 		t.Fatalf("events %s", got)
 	}
+}
+
+// changed sums what Changes returns: how often each record and account changed.
+func changed(db *memtx.DB) (records map[string]int, accounts map[int64]int) {
+	rs, as := db.Changes()
+	records, accounts = map[string]int{}, map[int64]int{}
+	for _, k := range rs {
+		records[k.Kind+"/"+k.ID]++
+	}
+	for _, id := range as {
+		accounts[id]++
+	}
+	return records, accounts
+}
+
+// Changes tells, once TrackChanges is on, the records written and the ledger accounts
+// created or changed since it was last asked: not a failed command's, but a pending
+// transfer's expiry, which moves an account before a command runs.
+func TestChanges(t *testing.T) {
+	db, clk := newDB(t)
+	run(t, db, &write{ID: "before"})
+	db.TrackChanges()
+	if rs, as := changed(db); len(rs) != 0 || len(as) != 0 {
+		t.Fatalf("changes before any command: %v %v", rs, as)
+	}
+	run(t, db, &write{ID: "a", Amount: 5})
+	run(t, db, &write{ID: "a"})
+	run(t, db, &write{ID: "b"})
+	run(t, db, open2{})
+	if err := db.Run(context.Background(), &write{ID: "c", From: 2, Amount: 1, Fail: true}, nil); linkfin.ErrorCode(err) != linkfin.EINVALID {
+		t.Fatalf("the failing command: %v", err)
+	}
+	rs, as := changed(db)
+	if want := map[string]int{kindNote + "/a": 2, kindNote + "/b": 1}; !maps.Equal(rs, want) {
+		t.Fatalf("records changed %v, want %v", rs, want)
+	}
+	if want := map[int64]int{1: 1, 2: 1, 3: 1}; !maps.Equal(as, want) {
+		t.Fatalf("accounts changed %v, want %v", as, want)
+	}
+	if rs, as := changed(db); len(rs) != 0 || len(as) != 0 {
+		t.Fatalf("changes told twice: %v %v", rs, as)
+	}
+
+	run(t, db, hold{ID: 7, Amount: 30, Seconds: 10})
+	changed(db)
+	clk.t = clk.t.Add(11 * time.Second)
+	// It fails, but the hold expired as its batch began.
+	if err := db.Run(context.Background(), &write{ID: "d", Fail: true}, nil); linkfin.ErrorCode(err) != linkfin.EINVALID {
+		t.Fatalf("the failing command: %v", err)
+	}
+	rs, as = changed(db)
+	if a, _ := db.Account(1); a.DebitsPending != 0 || len(rs) != 0 || !maps.Equal(as, map[int64]int{1: 1, 2: 1}) {
+		t.Fatalf("after the expiry: held %d, records %v, accounts %v", a.DebitsPending, rs, as)
+	}
+}
+
+// open2 creates ledger account 3.
+type open2 struct{}
+
+func (open2) Keys() []linkfin.ObjectKey                     { return nil }
+func (open2) LedgerKeys(linkfin.Records) ([]int64, []int64) { return []int64{3}, nil }
+func (open2) Apply(tx linkfin.Tx) (any, error) {
+	return nil, tx.CreateAccounts(ledger.Account{ID: 3, Ledger: 1, Currency: "CNY", Code: 1})
 }

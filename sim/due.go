@@ -28,6 +28,9 @@ type dueReader struct {
 	db    DB
 	today linkfin.Date
 	open  map[string]*watchList // kind → what may come due
+	// fed: the database's changes are fed to the reader (changed), and a record that
+	// waits for a day to come is read again only once it was written.
+	fed bool
 }
 
 // watchList is what may come due of a kind: the records read before, in id order, and
@@ -38,6 +41,9 @@ type watchList struct {
 	fresh []watched
 	later map[linkfin.Date][]watched // maturities still to come, by their date
 	spare []watched                  // room for the next list's read
+	// written are the records of the kind written since it was last listed, when the
+	// reader is fed.
+	written map[string]bool
 }
 
 // watched is a record that may come due: its id, and for a financing or a conditional
@@ -90,6 +96,23 @@ func (d *dueReader) watch(kind, id string) {
 		}
 	}
 	w.fresh = append(w.fresh, watched{id: id})
+}
+
+// changed tells the reader of records written since it was last told: with it, a
+// watched record that waits for its first day to be due is not read again until then
+// unless it was written.
+func (d *dueReader) changed(records []linkfin.ObjectKey) {
+	d.fed = true
+	for _, k := range records {
+		w := d.open[k.Kind]
+		if w == nil {
+			continue
+		}
+		if w.written == nil {
+			w.written = map[string]bool{}
+		}
+		w.written[k.ID] = true
+	}
 }
 
 func (d *dueReader) Object(ctx context.Context, kind, id string) (*linkfin.Object, error) {
@@ -168,7 +191,7 @@ func (d *dueReader) list(ctx context.Context, kind string) ([]dueRecord, error) 
 	keep := all[:0] // written behind where all is read
 	for i := range all {
 		e := all[i]
-		if d.waits(kind, &e) {
+		if d.waits(kind, w, &e) {
 			keep = append(keep, e)
 			continue
 		}
@@ -193,6 +216,7 @@ func (d *dueReader) list(ctx context.Context, kind string) ([]dueRecord, error) 
 	}
 	clear(all[len(keep):])
 	w.read, w.spare = keep, w.read[:0]
+	clear(w.written)
 	return out, nil
 }
 
@@ -249,12 +273,17 @@ func (d *dueReader) read(ctx context.Context, kind, id string) (val any, version
 	return val, o.Version, true, nil
 }
 
-// waits reports, where the database tells a record's version without the record
-// (memtx), whether the record is a financing or a conditional payment that cannot be
-// due today as it stands: the version noted with its first day is still the last.
-func (d *dueReader) waits(kind string, e *watched) bool {
+// waits reports whether the record, a financing or a conditional payment of w, cannot
+// be due today as it stands: the version noted with its first day is still the last.
+// A fed reader knows it from what was written since the kind was last listed (a
+// record written since then was read again and noted); otherwise, where the database
+// tells a record's version without the record (memtx), it asks.
+func (d *dueReader) waits(kind string, w *watchList, e *watched) bool {
 	if e.noted.version == 0 || !e.noted.day.After(d.today) {
 		return false
+	}
+	if d.fed {
+		return !w.written[e.id]
 	}
 	vr, ok := d.db.(versioned)
 	if !ok {

@@ -140,3 +140,66 @@ func TestDueMaturities(t *testing.T) {
 	put(a3)
 	want(6, fmt.Sprint([]string{a4.ID, a5.ID}))
 }
+
+// A conditional payment written after the reader read it is read again, though the
+// version it read could not be due for days: the new one may be due sooner. So it is
+// for a reader that asks the database for versions, and one fed what was written.
+func TestDueRereadsWhatWasWritten(t *testing.T) {
+	for _, fed := range []bool{false, true} {
+		now := Start.Time(time.UTC)
+		db := newInMemory(func() time.Time { return now })
+		db.TrackChanges()
+		due := newDueReader(db)
+		put := func(cp linkfin.ConditionalPayment) {
+			t.Helper()
+			if err := db.Run(context.Background(), &putRecord{linkfin.KindConditionalPayment, cp.ID, &cp}, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		listed := func(day int) string {
+			t.Helper()
+			if records, _ := db.Changes(); fed {
+				due.changed(records)
+			}
+			due.today = Start.AddDays(day)
+			var ids []string
+			err := due.ScanValues(context.Background(), linkfin.KindConditionalPayment, func(v any) error {
+				ids = append(ids, v.(*linkfin.ConditionalPayment).ID)
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return fmt.Sprint(ids)
+		}
+		expires, on := Start.AddDays(10), Start.AddDays(3)
+		a := linkfin.ConditionalPayment{ID: "cp.a", Status: linkfin.ConditionalLocked, ExpiresOn: &expires,
+			Condition: linkfin.Condition{Type: linkfin.ConditionGoodsReceived, POID: "po.1"}}
+		b := a
+		b.ID = "cp.b"
+		put(a)
+		put(b)
+		due.watch(linkfin.KindConditionalPayment, a.ID)
+		due.watch(linkfin.KindConditionalPayment, b.ID)
+		for _, c := range []struct {
+			day  int
+			want string
+		}{{0, "[cp.a cp.b]"}, {1, "[]"}, {2, "[]"}} {
+			if got := listed(c.day); got != c.want {
+				t.Errorf("fed %v, day %d: listed %s, want %s", fed, c.day, got, c.want)
+			}
+		}
+		// On day 2, b is given a date condition for day 3: it is read again, and listed
+		// (Due's own rules pass over it until its day), then from day 3 on.
+		b.Condition = linkfin.Condition{Type: linkfin.ConditionDate, Date: &on}
+		put(b)
+		for _, c := range []struct {
+			day  int
+			want string
+		}{{2, "[cp.b]"}, {3, "[cp.b]"}, {4, "[cp.b]"}, {10, "[cp.a cp.b]"}} {
+			if got := listed(c.day); got != c.want {
+				t.Errorf("fed %v, day %d: listed %s, want %s", fed, c.day, got, c.want)
+			}
+		}
+	}
+}

@@ -143,6 +143,13 @@ type runner struct {
 	// conditional payment; ecnyFirms those firms, in the order their wallets opened.
 	ecny      []*linkfin.ECNYWallet
 	ecnyFirms []int
+	// changes, when the database tells what its commands changed (memtx), is where
+	// follow reads it: walletOf finds the firm of an e-CNY wallet's ledger account, and
+	// walletMoved says which wallets moved since the morning's redemption last read them.
+	changes     changeFeed
+	walletOf    map[int64]int
+	walletMoved []bool
+	walletReads int // how many wallets the morning's redemptions read
 }
 
 // pledge is a supplier's open pledge loan.
@@ -227,6 +234,10 @@ func run(ctx context.Context, net *Network, sc Scenario, progress func(day, days
 		r.db = db
 	}
 	r.due = newDueReader(r.db)
+	if m, ok := r.db.(*inMemory); ok && followChanges {
+		m.TrackChanges()
+		r.changes, r.walletOf, r.walletMoved = m, map[int64]int{}, make([]bool, len(net.Firms))
+	}
 	err := r.setup()
 	if err == nil {
 		err = r.loop()
@@ -416,6 +427,7 @@ func (r *runner) loop() error {
 
 // schedule runs what the platform's scheduler finds due.
 func (r *runner) schedule() error {
+	r.follow()
 	r.due.today = Start.AddDays(r.day)
 	due, err := services.Due(r.ctx, r.due, r.now)
 	if err != nil {
@@ -427,13 +439,48 @@ func (r *runner) schedule() error {
 		_ = r.try(c, nil)
 	}
 	// What conditional payments refunded to their payers' e-CNY wallets (or released
-	// to their payees'), back where the firms pay from.
+	// to their payees'), back where the firms pay from: of the wallets that moved, where
+	// the database tells which did.
+	r.follow()
 	for _, i := range r.ecnyFirms {
+		if r.changes != nil {
+			if !r.walletMoved[i] {
+				continue
+			}
+			r.walletMoved[i] = false
+		}
+		r.walletReads++
 		if err := r.redeemECNY(i); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// followChanges: a run in memory follows what its commands change (off in a test
+// that compares a run that does not).
+var followChanges = true
+
+// changeFeed is a database that tells what its commands changed (memtx.DB.Changes).
+type changeFeed interface {
+	Changes() (records []linkfin.ObjectKey, accounts []int64)
+}
+
+// follow reads what the commands changed since it last did, where the database tells
+// it: the records written, for the scheduler's reader, and the e-CNY wallets moved,
+// for the morning's redemption. Each reads again only what moved, not everything it
+// watches every simulated day.
+func (r *runner) follow() {
+	if r.changes == nil {
+		return
+	}
+	records, accounts := r.changes.Changes()
+	r.due.changed(records)
+	for _, id := range accounts {
+		if i, ok := r.walletOf[id]; ok {
+			r.walletMoved[i] = true
+		}
+	}
 }
 
 // anchorSales is the anchors' and the distributors' weekly takings from their own
@@ -549,6 +596,10 @@ func (r *runner) ecnyWallet(i int) (*linkfin.ECNYWallet, error) {
 	}
 	r.ecny[i] = &w
 	r.ecnyFirms = append(r.ecnyFirms, i)
+	if r.changes != nil {
+		r.walletOf[int64(w.Ledger.Wallet)] = i
+		r.walletMoved[i] = true
+	}
 	return &w, nil
 }
 

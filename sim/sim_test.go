@@ -78,3 +78,41 @@ func TestConservation(t *testing.T) {
 		}
 	}
 }
+
+// A run in memory follows what its commands change, and reads again only what moved:
+// the e-CNY wallets to redeem, the financings and conditional payments that wait for
+// their day. It measures what a run that reads all it watches every morning measures,
+// to the byte, having read far fewer wallets.
+func TestFollowingChangesMeasuresTheSame(t *testing.T) {
+	ctx := context.Background()
+	net, err := Generate(11, 80, 365, DefaultParams())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, _ := ScenarioNamed("conditional_payments")
+	measure := func(follow bool) ([]byte, int) {
+		followChanges = follow
+		defer func() { followChanges = true }()
+		r, err := run(ctx, net, sc, nil, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err := Measure(r.db, net, sc, r.commands, r.events, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := json.Marshal(rep)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b, r.walletReads
+	}
+	fed, fedReads := measure(true)
+	all, allReads := measure(false)
+	if !bytes.Equal(fed, all) {
+		t.Fatalf("following changes measured differently:\n%s\n%s", fed, all)
+	}
+	if allReads == 0 || fedReads*4 > allReads {
+		t.Fatalf("the redemptions read %d wallets following changes, %d reading all", fedReads, allReads)
+	}
+}
