@@ -103,16 +103,7 @@ func TestDueMaturities(t *testing.T) {
 	}
 	listed := func(day int) string {
 		t.Helper()
-		due.today = Start.AddDays(day)
-		var ids []string
-		err := due.ScanValues(context.Background(), linkfin.KindMaturity, func(v any) error {
-			ids = append(ids, v.(*linkfin.Maturity).ID)
-			return nil
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return fmt.Sprint(ids)
+		return scanned(t, due, linkfin.KindMaturity, day)
 	}
 	b3, a3, a5 := maturity("b", 3, "p1"), maturity("a", 3, "p2"), maturity("a", 5, "p3")
 	for _, m := range []linkfin.Maturity{b3, a5, a3} {
@@ -161,16 +152,7 @@ func TestDueRereadsWhatWasWritten(t *testing.T) {
 			if records, _ := db.Changes(); fed {
 				due.changed(records)
 			}
-			due.today = Start.AddDays(day)
-			var ids []string
-			err := due.ScanValues(context.Background(), linkfin.KindConditionalPayment, func(v any) error {
-				ids = append(ids, v.(*linkfin.ConditionalPayment).ID)
-				return nil
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			return fmt.Sprint(ids)
+			return scanned(t, due, linkfin.KindConditionalPayment, day)
 		}
 		expires, on := Start.AddDays(10), Start.AddDays(3)
 		a := linkfin.ConditionalPayment{ID: "cp.a", Status: linkfin.ConditionalLocked, ExpiresOn: &expires,
@@ -202,4 +184,27 @@ func TestDueRereadsWhatWasWritten(t *testing.T) {
 			}
 		}
 	}
+}
+
+// scanned lists the ids of the records of a kind that the reader hands the scheduler
+// on a day.
+func scanned(t *testing.T, due *dueReader, kind string, day int) string {
+	t.Helper()
+	due.today = Start.AddDays(day)
+	var ids []string
+	err := due.ScanValues(context.Background(), kind, func(v any) error {
+		switch r := v.(type) {
+		case *linkfin.Maturity:
+			ids = append(ids, r.ID)
+		case *linkfin.ConditionalPayment:
+			ids = append(ids, r.ID)
+		default:
+			t.Fatalf("scanned a %T", v)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprint(ids)
 }
