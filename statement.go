@@ -177,23 +177,25 @@ type ExpectedPaymentStatus string
 
 // The states of an expected payment.
 const (
-	ExpectedPaymentExpected ExpectedPaymentStatus = "expected" // the money has not come
-	ExpectedPaymentReceived ExpectedPaymentStatus = "received" // a statement's entry brought it into the wallet
+	ExpectedPaymentExpected  ExpectedPaymentStatus = "expected"  // the money has not come
+	ExpectedPaymentReceived  ExpectedPaymentStatus = "received"  // a statement's entry brought it into the wallet
+	ExpectedPaymentCancelled ExpectedPaymentStatus = "cancelled" // its organization withdrew it before the money came
 )
 
 // ExpectedPayment is money an organization says it will pay into its wallet by bank:
 // the payer quotes its id (as the end-to-end id, or in the remittance information), and
 // the statement's entry that brings it credits the wallet.
 type ExpectedPayment struct {
-	ID         string                `json:"id"` // also the reference the payer quotes
-	OrgID      string                `json:"org_id"`
-	Currency   Currency              `json:"currency"`
-	Amount     int64                 `json:"amount"`
-	Date       Date                  `json:"date"` // when the bank should book it
-	Status     ExpectedPaymentStatus `json:"status"`
-	EntryID    string                `json:"entry_id,omitempty"`
-	CreatedAt  time.Time             `json:"created_at"`
-	ReceivedAt *time.Time            `json:"received_at,omitempty"`
+	ID          string                `json:"id"` // also the reference the payer quotes
+	OrgID       string                `json:"org_id"`
+	Currency    Currency              `json:"currency"`
+	Amount      int64                 `json:"amount"`
+	Date        Date                  `json:"date"` // when the bank should book it
+	Status      ExpectedPaymentStatus `json:"status"`
+	EntryID     string                `json:"entry_id,omitempty"`
+	CreatedAt   time.Time             `json:"created_at"`
+	ReceivedAt  *time.Time            `json:"received_at,omitempty"`
+	CancelledAt *time.Time            `json:"cancelled_at,omitempty"`
 }
 
 // Parties implements Partied: the organization whose wallet it funds.

@@ -16,7 +16,7 @@ import (
 func init() {
 	enums[reflect.TypeFor[linkfin.BankEntryStatus]()] = values(linkfin.BankEntryMatched, linkfin.BankEntryAssigned,
 		linkfin.BankEntryUnmatched, linkfin.BankEntryNotBooked, linkfin.BankEntryDuplicate)
-	enums[reflect.TypeFor[linkfin.ExpectedPaymentStatus]()] = values(linkfin.ExpectedPaymentExpected, linkfin.ExpectedPaymentReceived)
+	enums[reflect.TypeFor[linkfin.ExpectedPaymentStatus]()] = values(linkfin.ExpectedPaymentExpected, linkfin.ExpectedPaymentReceived, linkfin.ExpectedPaymentCancelled)
 	enums[reflect.TypeFor[linkfin.AssignKind]()] = values(linkfin.AssignCreditTransfer, linkfin.AssignExpectedPayment, linkfin.AssignOrganization)
 }
 
@@ -52,6 +52,13 @@ func (s *Server) bankStatementRoutes() {
 			"end-to-end id or in the remittance information, and the statement entry that brings it credits the wallet."},
 		func(r *http.Request, p *principal, in *linkfin.ExpectedPaymentIn) (linkfin.Command, error) {
 			return &services.CreateExpectedPayment{Actor: p.Org, In: *in}, nil
+		})
+	act(s, Route{Pattern: "POST /v1/expected-payments/{id}/cancel", Kind: linkfin.KindExpectedPayment, Access: Write,
+		Out: reflect.TypeFor[linkfin.ExpectedPayment](),
+		Summary: "Withdraw an expected payment of the caller's that no entry has brought: a statement entry that quotes it later waits " +
+			"unmatched, for the operator to assign. Cancelling it again answers it as it is; refused with not_open once received."},
+		func(r *http.Request, p *principal, _ *none) (linkfin.Command, error) {
+			return &services.CancelExpectedPayment{Actor: p.Org, ID: r.PathValue("id")}, nil
 		})
 	getRoute[linkfin.ExpectedPayment](s, "GET /v1/expected-payments/{id}", linkfin.KindExpectedPayment,
 		"Get an expected payment: expected, or received with the entry that brought it.")

@@ -14,6 +14,7 @@ import (
 	"linkfin"
 	"linkfin/audit"
 	"linkfin/iso20022"
+	"linkfin/services"
 	"linkfin/storetest"
 )
 
@@ -311,4 +312,76 @@ func TestBankDebitInTwoStatements(t *testing.T) {
 	}
 	wantProblem(t, p.do("POST", "/v1/bank-entries/"+waiting[1]+"/assign", `{"kind":"credit_transfer","id":"`+w+`"}`),
 		http.StatusConflict, linkfin.EENTRYBOOKED)
+}
+
+// An organization withdraws an expected payment that no entry has brought: it is
+// cancelled (asked again, answered as it is), and no other organization finds it. A
+// statement's credit that quotes it later waits unmatched and credits no wallet, and
+// cannot be assigned to it; one received cannot be cancelled. Each refusal has its code
+// and changes nothing.
+func TestCancelExpectedPayment(t *testing.T) {
+	p := newPlatform(t)
+	wallet := func() int64 {
+		a := p.account(linkfin.WalletID("anchor", "CNY"))
+		return a.CreditsPosted - a.DebitsPosted
+	}
+	var ep, other linkfin.ExpectedPayment
+	wantJSON(t, p.as("anchor", "POST", "/v1/expected-payments", `{"currency":"CNY","amount":70000,"date":"2026-11-04"}`), http.StatusCreated, &ep)
+	wantJSON(t, p.as("anchor", "POST", "/v1/expected-payments", `{"currency":"CNY","amount":30000,"date":"2026-11-04"}`), http.StatusCreated, &other)
+	cancel := func(org, id string) reply { return p.as(org, "POST", "/v1/expected-payments/"+id+"/cancel", "") }
+
+	base := p.snapshot()
+	wantProblem(t, cancel("tier1", ep.ID), http.StatusNotFound, linkfin.ENOTFOUND)
+	wantProblem(t, cancel("operator", ep.ID), http.StatusForbidden, linkfin.EFORBIDDEN)
+	wantProblem(t, cancel("anchor", "ep_0000000000000"), http.StatusNotFound, linkfin.ENOTFOUND)
+	if after := p.snapshot(); !reflect.DeepEqual(after, base) {
+		t.Fatal("a refusal changed the store")
+	}
+
+	var cancelled, again linkfin.ExpectedPayment
+	wantJSON(t, cancel("anchor", ep.ID), http.StatusOK, &cancelled)
+	if cancelled.Status != linkfin.ExpectedPaymentCancelled || cancelled.CancelledAt == nil || cancelled.ID != ep.ID {
+		t.Fatalf("the cancelled payment: %+v", cancelled)
+	}
+	wantJSON(t, cancel("anchor", ep.ID), http.StatusOK, &again)
+	if !reflect.DeepEqual(again, cancelled) {
+		t.Fatalf("cancelled again: %+v, first %+v", again, cancelled)
+	}
+	// It left the rail's open items; the other stays.
+	o, err := p.store.Object(context.Background(), linkfin.KindReconciliation, services.RailBank)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := string(o.Data); strings.Contains(s, ep.ID) || !strings.Contains(s, other.ID) {
+		t.Fatalf("the open items: %s", s)
+	}
+
+	before := wallet()
+	doc := storetest.Camt053("BANK-MSG-C", "STMT-C", "6222 0000 1111", "CNY",
+		storetest.CamtEntry{Sign: "CRDT", Amount: "700.00", Date: "2026-11-04", Ref: "C1", Remitting: "top-up " + ep.ID},
+		storetest.CamtEntry{Sign: "CRDT", Amount: "300.00", Date: "2026-11-04", Ref: "C2", Remitting: "top-up " + other.ID},
+	)
+	var imp linkfin.BankStatementImport
+	wantJSON(t, p.postStatement(doc), http.StatusOK, &imp)
+	if st := imp.Statements[0]; st.Matched != 1 || st.Unmatched != 1 || wallet() != before+300_00 {
+		t.Fatalf("the import: %+v, the wallet moved by %d", st, wallet()-before)
+	}
+	var entries linkfin.List[linkfin.BankEntry]
+	wantJSON(t, p.do("GET", "/v1/bank-statements/"+imp.Statements[0].ID+"/entries", ""), http.StatusOK, &entries)
+	if len(entries.Data) != 2 || entries.Data[0].Status != linkfin.BankEntryUnmatched {
+		t.Fatalf("the entries: %+v", entries.Data)
+	}
+	base = p.snapshot()
+	wantProblem(t, p.do("POST", "/v1/bank-entries/"+entries.Data[0].ID+"/assign", `{"kind":"expected_payment","id":"`+ep.ID+`"}`),
+		http.StatusConflict, linkfin.ENOTOPEN)
+	wantProblem(t, cancel("anchor", other.ID), http.StatusConflict, linkfin.ENOTOPEN)
+	if after := p.snapshot(); !reflect.DeepEqual(after, base) {
+		t.Fatal("a refusal changed the store")
+	}
+	var got linkfin.ExpectedPayment
+	wantJSON(t, p.as("anchor", "GET", "/v1/expected-payments/"+other.ID, ""), http.StatusOK, &got)
+	if got.Status != linkfin.ExpectedPaymentReceived {
+		t.Fatalf("the payment received: %+v", got)
+	}
+	p.mustVerify()
 }

@@ -242,6 +242,42 @@ func (c *CreateExpectedPayment) Apply(tx linkfin.Tx) (any, error) {
 	return ep, tx.Put(linkfin.KindReconciliation, r.ID, r, "reconciliation.updated")
 }
 
+// CancelExpectedPayment withdraws an expected payment the organization announced and
+// no entry has brought yet: it leaves the open items, and an entry that quotes it later
+// waits unmatched, for the operator to assign. Cancelling it again answers it as it is;
+// one received is not_open.
+type CancelExpectedPayment struct {
+	Actor string
+	ID    string
+}
+
+// Keys implements linkfin.Command.
+func (c *CancelExpectedPayment) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{{Kind: linkfin.KindExpectedPayment, ID: c.ID}, {Kind: linkfin.KindReconciliation, ID: RailBank}}
+}
+
+// Apply implements linkfin.Command.
+func (c *CancelExpectedPayment) Apply(tx linkfin.Tx) (any, error) {
+	var ep linkfin.ExpectedPayment
+	if found, err := tx.Get(linkfin.KindExpectedPayment, c.ID, &ep); err != nil {
+		return nil, err
+	} else if !found || ep.OrgID != c.Actor {
+		return nil, notFound(linkfin.KindExpectedPayment, c.ID)
+	}
+	switch ep.Status {
+	case linkfin.ExpectedPaymentCancelled:
+		return &ep, nil
+	case linkfin.ExpectedPaymentReceived:
+		return nil, linkfin.Errorf(linkfin.ENOTOPEN, "expected payment %s is received already", ep.ID)
+	}
+	if err := closeItems(tx, RailBank, ep.ID); err != nil {
+		return nil, err
+	}
+	now := tx.Now()
+	ep.Status, ep.CancelledAt = linkfin.ExpectedPaymentCancelled, &now
+	return &ep, tx.Put(linkfin.KindExpectedPayment, ep.ID, &ep, "expected_payment.cancelled")
+}
+
 // StatementEntries answers a page of up to limit of a statement's entries, in its
 // order, after the entry at position after (0: from the first). The cursor of the next
 // page is the last entry's position, "" at the end.
