@@ -142,6 +142,14 @@ func (c *Client) GetExpectedPayment(ctx context.Context, id string) (*linkfin.Ex
 	return &out, c.get(ctx, "/v1/expected-payments/"+esc(id), &out)
 }
 
+// CancelExpectedPayment withdraws an expected payment of the caller's that no entry has
+// brought: a statement entry that quotes it later waits unmatched. Once received, it is
+// refused with not_open.
+func (c *Client) CancelExpectedPayment(ctx context.Context, id string) (*linkfin.ExpectedPayment, error) {
+	var out linkfin.ExpectedPayment
+	return &out, c.post(ctx, "/v1/expected-payments/"+esc(id)+"/cancel", nil, &out)
+}
+
 // ListExpectedPayments lists the caller's expected payments.
 func (c *Client) ListExpectedPayments(ctx context.Context, opt *ListOptions) (*List[linkfin.ExpectedPayment], error) {
 	return list[linkfin.ExpectedPayment](ctx, c, "/v1/expected-payments", opt)

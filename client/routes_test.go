@@ -81,6 +81,7 @@ func TestCoversMoneyRoutes(t *testing.T) {
 	must(c.AssignBankEntry(ctx, "be", client.BankEntryAssignIn{Kind: linkfin.AssignOrganization, ID: "tier1"}))
 	must(c.ExpectPayment(ctx, client.ExpectedPaymentIn{}))
 	must(c.GetExpectedPayment(ctx, "ep"))
+	must(c.CancelExpectedPayment(ctx, "ep"))
 	must(c.ListExpectedPayments(ctx, nil))
 	must(c.GetCreditTransfer(ctx, "ct"))
 	must(c.ListCreditTransfers(ctx, nil))
