@@ -257,15 +257,7 @@ func (db *DB) Run(ctx context.Context, c linkfin.Command, v any) error {
 			ix.ids = append(ix.ids, k.ID)
 		}
 		// As a store's index: every party a version names, kept when it no longer is.
-		if len(s.parties) == 0 {
-			s.parties = e.parties // clipped: an append to it makes a slice of its own
-		} else {
-			for _, p := range e.parties {
-				if !slices.Contains(s.parties, p) {
-					s.parties = append(s.parties, p)
-				}
-			}
-		}
+		s.parties = withParties(s.parties, e.parties)
 		if db.watch != nil && s.cur != nil {
 			db.watch.Replaced(&s.cur.val)
 		}
@@ -614,19 +606,8 @@ func (tx *tx) Put(kind, id string, v any, event string) error {
 	}
 	if p, ok := v.(linkfin.Partied); ok {
 		// The parties of a version this command wrote before go to the index too,
-		// though that version is never stored: as in the engine. The first version's
-		// list is taken as it is when it names each party once (Parties makes it for
-		// the caller), clipped so that nothing appends into what it shares.
-		ps := p.Parties()
-		if e.parties == nil && !hasDuplicate(ps) {
-			e.parties = slices.Clip(ps)
-		} else {
-			for _, id := range ps {
-				if !slices.Contains(e.parties, id) {
-					e.parties = append(e.parties, id)
-				}
-			}
-		}
+		// though that version is never stored: as in the engine.
+		e.parties = withParties(e.parties, p.Parties())
 	}
 	w.val = recordcache.Keep(kind, v)
 	if tx.db.watch != nil {
@@ -641,6 +622,22 @@ func (tx *tx) Put(kind, id string, v any, event string) error {
 	e.write.lean = e.write.val != nil && reflect.ValueOf(v).Kind() == reflect.Pointer
 	tx.db.state.Emit(event, w.updatedAt, data)
 	return nil
+}
+
+// withParties returns the party list with each of ps it lacks appended. An empty list
+// becomes ps itself when ps names each party once (Parties makes its list for the
+// caller; a list taken before names each once), clipped so that an append to either
+// makes a slice of its own.
+func withParties(list, ps []string) []string {
+	if len(list) == 0 && !hasDuplicate(ps) {
+		return slices.Clip(ps)
+	}
+	for _, p := range ps {
+		if !slices.Contains(list, p) {
+			list = append(list, p)
+		}
+	}
+	return list
 }
 
 // hasDuplicate reports whether a short list names something twice.

@@ -79,8 +79,6 @@ func conditionalPayment(tx linkfin.Tx, id, actor string) (*linkfin.ConditionalPa
 	return &p, nil
 }
 
-// due is what the condition makes due of the payment's amount now (in all, released
-// or not), and why.
 // orderValues is what an order's lines are worth as received (each at most its
 // quantity) and as ordered, when both fit in machine words (an order's lines and total
 // are bounded when it is made, so they do); ok is false otherwise.
@@ -103,6 +101,8 @@ func orderValues(lines []linkfin.POLine) (accepted, ordered int64, ok bool) {
 	return accepted, ordered, true
 }
 
+// due is what the condition makes due of the payment's amount now (in all, released
+// or not), and why.
 func due(tx linkfin.Tx, p *linkfin.ConditionalPayment) (int64, string, error) {
 	c := &p.Condition
 	switch c.Type {
@@ -111,20 +111,11 @@ func due(tx linkfin.Tx, p *linkfin.ConditionalPayment) (int64, string, error) {
 		if found, err := tx.Get(linkfin.KindPurchaseOrder, c.POID, &po); err != nil || !found {
 			return 0, "", err
 		}
-		var accepted, ordered big.Int
-		if a, o, ok := orderValues(po.Lines); ok {
-			if c.Release != linkfin.ReleaseProRata && a != o {
-				return 0, "", nil // the common case, said without big numbers
-			}
-			accepted.SetInt64(a)
-			ordered.SetInt64(o)
-		} else {
-			for _, l := range po.Lines {
-				accepted.Add(&accepted, new(big.Int).Mul(big.NewInt(min(l.Received, l.Quantity)), big.NewInt(l.UnitPrice)))
-				ordered.Add(&ordered, new(big.Int).Mul(big.NewInt(l.Quantity), big.NewInt(l.UnitPrice)))
-			}
+		accepted, ordered, ok := orderValues(po.Lines)
+		if !ok {
+			return 0, "", fmt.Errorf("purchase order %s is worth more than an amount can be", po.ID)
 		}
-		if ordered.Sign() <= 0 {
+		if ordered <= 0 {
 			return 0, "", nil
 		}
 		last := ""
@@ -132,12 +123,14 @@ func due(tx linkfin.Tx, p *linkfin.ConditionalPayment) (int64, string, error) {
 			last = po.Receipts[n-1]
 		}
 		if c.Release == linkfin.ReleaseProRata {
-			share := new(big.Int).Mul(big.NewInt(p.Amount), &accepted)
-			share.Quo(share, &ordered)
-			pct := new(big.Rat).SetFrac(new(big.Int).Mul(&accepted, big.NewInt(100)), &ordered).FloatString(2)
+			// The payment's amount times what was accepted may pass 2^63.
+			a, o := big.NewInt(accepted), big.NewInt(ordered)
+			share := new(big.Int).Mul(big.NewInt(p.Amount), a)
+			share.Quo(share, o)
+			pct := new(big.Rat).SetFrac(new(big.Int).Mul(a, big.NewInt(100)), o).FloatString(2)
 			return share.Int64(), fmt.Sprintf("goods receipt %s: %s%% of purchase order %s's value accepted", last, pct, po.ID), nil
 		}
-		if accepted.Cmp(&ordered) == 0 {
+		if accepted == ordered {
 			return p.Amount, fmt.Sprintf("goods receipt %s: purchase order %s accepted in full", last, po.ID), nil
 		}
 		return 0, "", nil
