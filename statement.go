@@ -22,8 +22,15 @@ const (
 	// KindExpectedPayment is the record kind of the payments organizations announce
 	// into their wallets by bank.
 	KindExpectedPayment = "expected_payment"
-	// KindReconciliation is the record kind of a rail's open items: what a statement's
-	// entries may settle. Its id is the rail's name.
+	// KindOpenItems is the record kind of a rail's open items (what a statement's
+	// entries may settle) of one kind, currency, date and amount: an entry names the
+	// few its amount and value date could match, and an item joins and leaves its own,
+	// so no record lists every open item of the rail.
+	KindOpenItems = "open_items"
+	// KindReconciliation is the record kind in which databases made before open items
+	// were kept by amount and date (KindOpenItems) list all of a rail's, under the
+	// rail's name: those items are matched and leave it as before, and no new item
+	// joins it.
 	KindReconciliation = "reconciliation"
 	// KindBankDebitReference is the record kind of the registry of the bank references
 	// of the debit entries booked: one record per rail, account and reference, naming
@@ -70,6 +77,7 @@ func init() {
 	RegisterKind(KindBankStatementKey, func() any { return new(BankStatementKey) })
 	RegisterKind(KindBankEntry, func() any { return new(BankEntry) })
 	RegisterKind(KindExpectedPayment, func() any { return new(ExpectedPayment) })
+	RegisterKind(KindOpenItems, func() any { return new(Reconciliation) })
 	RegisterKind(KindReconciliation, func() any { return new(Reconciliation) })
 	RegisterKind(KindBankDebitReference, func() any { return new(BankDebitReference) })
 	IDPrefix[KindBankStatement] = "bs"
@@ -201,10 +209,12 @@ type ExpectedPayment struct {
 // Parties implements Partied: the organization whose wallet it funds.
 func (e *ExpectedPayment) Parties() []string { return []string{e.OrgID} }
 
-// Reconciliation lists a rail's open items: the instructions in payment files that no
-// statement has shown paid, and the expected payments not yet received.
+// Reconciliation lists open items of a rail: the instructions in payment files that
+// no statement has shown paid, and the expected payments not yet received. A record of
+// KindOpenItems lists those of one kind, currency, date and amount; one of
+// KindReconciliation, in a database made before those, what was open then.
 type Reconciliation struct {
-	ID   string     `json:"id"` // the rail
+	ID   string     `json:"id"` // the rail; or the rail, kind, currency, date and amount
 	Open []OpenItem `json:"open"`
 }
 

@@ -31,20 +31,50 @@ func (c *AssignBankEntry) Validate() error {
 	return linkfin.ValidateID("id", c.In.ID)
 }
 
-// DependentKeys implements linkfin.DependentCommand: the entry's statement, and the
-// registry record of a debit's bank reference.
+// DependentKeys implements linkfin.DependentCommand: the entry's statement, the
+// registry record of a debit's bank reference, and the record of open items that what
+// it is assigned to leaves (an instruction's by its payment file's date).
 func (c *AssignBankEntry) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
 	var be linkfin.BankEntry
 	if found, err := r.Get(linkfin.KindBankEntry, c.EntryID, &be); err != nil || !found {
 		return nil
 	}
-	return append([]linkfin.ObjectKey{{Kind: linkfin.KindBankStatement, ID: be.StatementID}},
+	keys := append([]linkfin.ObjectKey{{Kind: linkfin.KindBankStatement, ID: be.StatementID}},
 		debitReferenceKeys(RailBank, be.Account, be.CreditDebit, be.AccountServicerReference)...)
+	switch c.In.Kind {
+	case linkfin.AssignExpectedPayment:
+		var ep linkfin.ExpectedPayment
+		if found, _ := r.Get(linkfin.KindExpectedPayment, c.In.ID, &ep); found {
+			keys = append(keys, openItemsKey(RailBank, expectedItem(&ep)))
+		}
+	case linkfin.AssignCreditTransfer:
+		var ct linkfin.CreditTransfer
+		if found, _ := r.Get(linkfin.KindCreditTransfer, c.In.ID, &ct); !found || ct.FileID == "" {
+			break
+		}
+		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindPaymentFile, ID: ct.FileID})
+		var f linkfin.PaymentFile
+		if found, _ := r.Get(linkfin.KindPaymentFile, ct.FileID, &f); found {
+			keys = append(keys, openItemsKey(RailBank, creditTransferItem(&ct, &f)))
+		}
+	}
+	return keys
+}
+
+// expectedItem is an expected payment's open item.
+func expectedItem(ep *linkfin.ExpectedPayment) *linkfin.OpenItem {
+	return &linkfin.OpenItem{Kind: linkfin.KindExpectedPayment, ID: ep.ID, OrgID: ep.OrgID, Currency: ep.Currency, Amount: ep.Amount, Date: ep.Date}
+}
+
+// creditTransferItem is the open item of an instruction filed in f.
+func creditTransferItem(ct *linkfin.CreditTransfer, f *linkfin.PaymentFile) *linkfin.OpenItem {
+	return &linkfin.OpenItem{Kind: linkfin.KindCreditTransfer, ID: ct.ID, OrgID: ct.OrgID, FileID: f.ID, Currency: ct.Currency,
+		Amount: ct.Amount, Date: f.Date}
 }
 
 // Keys implements linkfin.Command.
 func (c *AssignBankEntry) Keys() []linkfin.ObjectKey {
-	keys := []linkfin.ObjectKey{{Kind: linkfin.KindBankEntry, ID: c.EntryID}, {Kind: linkfin.KindReconciliation, ID: RailBank}}
+	keys := []linkfin.ObjectKey{{Kind: linkfin.KindBankEntry, ID: c.EntryID}, legacyItemsKey(RailBank)}
 	if c.In.Kind != "" {
 		keys = append(keys, linkfin.ObjectKey{Kind: string(c.In.Kind), ID: c.In.ID})
 	}
@@ -108,7 +138,7 @@ func (c *AssignBankEntry) Apply(tx linkfin.Tx) (any, error) {
 	if item != nil {
 		err = bookEntry(tx, &be, []linkfin.OpenItem{*item}, linkfin.MatchAssigned)
 		if err == nil {
-			err = closeItems(tx, RailBank, item.ID)
+			err = closeItems(tx, RailBank, *item)
 		}
 	} else {
 		err = creditWallet(tx, &be, c.In.ID)
@@ -151,7 +181,11 @@ func (c *AssignBankEntry) target(tx linkfin.Tx, be *linkfin.BankEntry) (*linkfin
 		if err := sameMoney(be, ct.Currency, ct.Amount); err != nil {
 			return nil, err
 		}
-		return &linkfin.OpenItem{Kind: linkfin.KindCreditTransfer, ID: ct.ID, OrgID: ct.OrgID, FileID: ct.FileID, Currency: ct.Currency, Amount: ct.Amount}, nil
+		var f linkfin.PaymentFile
+		if found, err := tx.Get(linkfin.KindPaymentFile, ct.FileID, &f); err != nil || !found {
+			return nil, linkfin.Errorf(linkfin.EINTERNAL, "payment file %s of credit transfer %s is missing", ct.FileID, ct.ID)
+		}
+		return creditTransferItem(&ct, &f), nil
 	case debit:
 		return nil, linkfin.Errorf(linkfin.EENTRYMISMATCH, "entry %s is a debit: it settles a credit transfer instruction", be.ID)
 	case c.In.Kind == linkfin.AssignExpectedPayment:
@@ -167,7 +201,7 @@ func (c *AssignBankEntry) target(tx linkfin.Tx, be *linkfin.BankEntry) (*linkfin
 		if err := sameMoney(be, ep.Currency, ep.Amount); err != nil {
 			return nil, err
 		}
-		return &linkfin.OpenItem{Kind: linkfin.KindExpectedPayment, ID: ep.ID, OrgID: ep.OrgID, Currency: ep.Currency, Amount: ep.Amount, Date: ep.Date}, nil
+		return expectedItem(&ep), nil
 	}
 	if _, err := organization(tx, c.In.ID); err != nil {
 		return nil, err
@@ -215,9 +249,11 @@ func (c *CreateExpectedPayment) Validate() error {
 	return linkfin.CheckAmount("amount", c.In.Amount)
 }
 
-// Keys implements linkfin.Command.
+// Keys implements linkfin.Command: the organization, and the record of open items the
+// payment joins.
 func (c *CreateExpectedPayment) Keys() []linkfin.ObjectKey {
-	return []linkfin.ObjectKey{{Kind: linkfin.KindOrganization, ID: c.Actor}, {Kind: linkfin.KindReconciliation, ID: RailBank}}
+	return []linkfin.ObjectKey{{Kind: linkfin.KindOrganization, ID: c.Actor},
+		{Kind: linkfin.KindOpenItems, ID: openItemsID(RailBank, linkfin.KindExpectedPayment, c.In.Currency, c.In.Date, c.In.Amount)}}
 }
 
 // Apply implements linkfin.Command.
@@ -233,13 +269,7 @@ func (c *CreateExpectedPayment) Apply(tx linkfin.Tx) (any, error) {
 	if err := tx.Put(linkfin.KindExpectedPayment, ep.ID, ep, "expected_payment.created"); err != nil {
 		return nil, err
 	}
-	r, err := reconciliation(tx, RailBank)
-	if err != nil {
-		return nil, err
-	}
-	r.Open = append(r.Open, linkfin.OpenItem{Kind: linkfin.KindExpectedPayment, ID: ep.ID, OrgID: ep.OrgID, Currency: ep.Currency,
-		Amount: ep.Amount, Date: ep.Date})
-	return ep, tx.Put(linkfin.KindReconciliation, r.ID, r, "reconciliation.updated")
+	return ep, addOpenItems(tx, RailBank, *expectedItem(ep))
 }
 
 // CancelExpectedPayment withdraws an expected payment the organization announced and
@@ -253,7 +283,17 @@ type CancelExpectedPayment struct {
 
 // Keys implements linkfin.Command.
 func (c *CancelExpectedPayment) Keys() []linkfin.ObjectKey {
-	return []linkfin.ObjectKey{{Kind: linkfin.KindExpectedPayment, ID: c.ID}, {Kind: linkfin.KindReconciliation, ID: RailBank}}
+	return []linkfin.ObjectKey{{Kind: linkfin.KindExpectedPayment, ID: c.ID}, legacyItemsKey(RailBank)}
+}
+
+// DependentKeys implements linkfin.DependentCommand: the record of open items the
+// payment leaves.
+func (c *CancelExpectedPayment) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
+	var ep linkfin.ExpectedPayment
+	if found, err := r.Get(linkfin.KindExpectedPayment, c.ID, &ep); err != nil || !found {
+		return nil
+	}
+	return []linkfin.ObjectKey{openItemsKey(RailBank, expectedItem(&ep))}
 }
 
 // Apply implements linkfin.Command.
@@ -270,7 +310,7 @@ func (c *CancelExpectedPayment) Apply(tx linkfin.Tx) (any, error) {
 	case linkfin.ExpectedPaymentReceived:
 		return nil, linkfin.Errorf(linkfin.ENOTOPEN, "expected payment %s is received already", ep.ID)
 	}
-	if err := closeItems(tx, RailBank, ep.ID); err != nil {
+	if err := closeItems(tx, RailBank, *expectedItem(&ep)); err != nil {
 		return nil, err
 	}
 	now := tx.Now()

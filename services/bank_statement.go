@@ -1,6 +1,7 @@
 package services
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -28,32 +29,6 @@ import (
 // open item of that amount and currency has its date nearest the entry's value date,
 // within linkfin.MatchWindowDays days. What matches nothing waits for a person to
 // assign it (AssignBankEntry).
-
-// reconciliation reads a rail's open items.
-func reconciliation(tx linkfin.Tx, rail string) (*linkfin.Reconciliation, error) {
-	r := &linkfin.Reconciliation{ID: rail}
-	if _, err := tx.Get(linkfin.KindReconciliation, rail, r); err != nil {
-		return nil, err
-	}
-	if r.Open == nil {
-		r.Open = []linkfin.OpenItem{}
-	}
-	return r, nil
-}
-
-// closeItems takes the open items of ids out of the rail's list.
-func closeItems(tx linkfin.Tx, rail string, ids ...string) error {
-	r, err := reconciliation(tx, rail)
-	if err != nil {
-		return err
-	}
-	n := len(r.Open)
-	r.Open = slices.DeleteFunc(r.Open, func(it linkfin.OpenItem) bool { return slices.Contains(ids, it.ID) })
-	if len(r.Open) == n {
-		return nil
-	}
-	return tx.Put(linkfin.KindReconciliation, r.ID, r, "reconciliation.updated")
-}
 
 // statementHash names a bank statement by its account and the bank's statement id.
 func statementHash(rail, account, statement string) string {
@@ -299,10 +274,7 @@ func (m *matcher) byReference(e *iso20022.Entry, text string) ([]int, string) {
 // byAmountDate: the one open item of the entry's amount whose date is nearest its
 // value date (else its booking date), within linkfin.MatchWindowDays days.
 func (m *matcher) byAmountDate(e *iso20022.Entry) ([]int, string) {
-	day := e.ValueDate
-	if day.IsZero() {
-		day = e.BookingDate
-	}
+	day := entryDay(e)
 	if day.IsZero() {
 		return nil, ""
 	}
@@ -336,9 +308,9 @@ type ImportBankStatement struct {
 	Message *iso20022.StatementMessage
 
 	// candidates are the open items DependentKeys named for loading: the only ones
-	// Apply may read. They are copies: the reconciliation DependentKeys read them from
-	// is shared with the database (linkfin.Records), and an OpenItem holds only
-	// values, so copying one copies all of it.
+	// Apply may read. They are copies: the records DependentKeys read them from are
+	// shared with the database (linkfin.Records), and an OpenItem holds only values,
+	// so copying one copies all of it.
 	candidates []linkfin.OpenItem
 }
 
@@ -369,9 +341,10 @@ func (c *ImportBankStatement) Validate() error {
 	return nil
 }
 
-// Keys implements linkfin.Command: the rail's open items and the statements' names.
+// Keys implements linkfin.Command: the statements' names and entries, and the rail's
+// open items of a database made before they were kept by amount and date.
 func (c *ImportBankStatement) Keys() []linkfin.ObjectKey {
-	keys := []linkfin.ObjectKey{{Kind: linkfin.KindReconciliation, ID: RailBank}}
+	keys := []linkfin.ObjectKey{legacyItemsKey(RailBank)}
 	if c.Message == nil {
 		return keys
 	}
@@ -388,43 +361,131 @@ func (c *ImportBankStatement) Keys() []linkfin.ObjectKey {
 }
 
 // DependentKeys implements linkfin.DependentCommand: the open items the entries of the
-// statements not imported before could settle.
+// statements not imported before could settle, with the records that hold them.
 func (c *ImportBankStatement) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
 	c.candidates = nil
 	if c.Message == nil {
 		return nil
 	}
-	var keys []linkfin.ObjectKey
-	var rec linkfin.Reconciliation
-	if _, err := r.Get(linkfin.KindReconciliation, RailBank, &rec); err != nil {
+	var legacy linkfin.Reconciliation
+	if _, err := r.Get(linkfin.KindReconciliation, RailBank, &legacy); err != nil {
 		return nil
 	}
-	ids, files := make([]string, len(rec.Open)), make([]string, len(rec.Open))
-	for i, it := range rec.Open {
-		ids[i], files[i] = squash(it.ID), squash(it.FileID)
-	}
-	named := make([]bool, len(rec.Open))
+	f := &finder{r: r, legacy: legacy.Open, seen: map[linkfin.ObjectKey]bool{}, got: map[linkfin.ObjectKey]bool{}}
 	for _, st := range c.Message.Statements {
 		var k linkfin.BankStatementKey
 		if found, _ := r.Get(linkfin.KindBankStatementKey, statementKeyID(RailBank, st.Account.ID(), st.ID), &k); found {
 			continue // imported before: it answers what it kept
 		}
 		for j := range st.Entries {
-			e := &st.Entries[j]
-			if !bookable(e) {
-				continue
+			if e := &st.Entries[j]; bookable(e) {
+				f.entry(e)
 			}
-			text := entryText(e)
-			for i := range rec.Open {
-				if it := &rec.Open[i]; !named[i] && relevant(it, ids[i], files[i], e, text) {
-					named[i] = true
-					c.candidates = append(c.candidates, *it)
-					keys = append(keys, linkfin.ObjectKey{Kind: it.Kind, ID: it.ID})
+		}
+	}
+	// In the order they opened (ids grow with time), whatever found them first.
+	slices.SortFunc(f.items, func(a, b linkfin.OpenItem) int { return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.ID, b.ID)) })
+	c.candidates = f.items
+	return f.keys
+}
+
+// finder gathers the open items statement entries could settle (those relevant to an
+// entry), and the keys of what a command reads of them and writes: each item, the
+// record of open items it is kept in, and the records that named it.
+type finder struct {
+	r      linkfin.Records
+	legacy []linkfin.OpenItem // a database's open items from before they were kept by amount and date
+	items  []linkfin.OpenItem
+	keys   []linkfin.ObjectKey
+	seen   map[linkfin.ObjectKey]bool // in keys
+	got    map[linkfin.ObjectKey]bool // in items, by their kind and id
+}
+
+func (f *finder) key(k linkfin.ObjectKey) {
+	if !f.seen[k] {
+		f.seen[k] = true
+		f.keys = append(f.keys, k)
+	}
+}
+
+// get reads a record it lists.
+func (f *finder) get(k linkfin.ObjectKey, v any) bool {
+	f.key(k)
+	found, err := f.r.Get(k.Kind, k.ID, v)
+	return found && err == nil
+}
+
+// add takes an item the entry could settle.
+func (f *finder) add(it linkfin.OpenItem, e *iso20022.Entry, text string) {
+	k := linkfin.ObjectKey{Kind: it.Kind, ID: it.ID}
+	if f.got[k] || !relevant(&it, squash(it.ID), squash(it.FileID), e, text) {
+		return
+	}
+	f.got[k] = true
+	f.items = append(f.items, it)
+	f.key(k)
+	f.key(openItemsKey(RailBank, &it))
+}
+
+// entry finds what an entry could settle: the open items of its amount dated near it,
+// those whose ids, or whose payment files' ids, it quotes, and a database's older
+// open items.
+func (f *finder) entry(e *iso20022.Entry) {
+	text := entryText(e)
+	kind := kindFor(e.CreditDebit)
+	for _, it := range f.legacy {
+		f.add(it, e, text)
+	}
+	if day := entryDay(e); !day.IsZero() {
+		for d := -linkfin.MatchWindowDays; d <= linkfin.MatchWindowDays; d++ {
+			var r linkfin.Reconciliation
+			if f.get(linkfin.ObjectKey{Kind: linkfin.KindOpenItems, ID: openItemsID(RailBank, kind, e.Currency, day.AddDays(d), e.Amount)}, &r) {
+				for _, it := range r.Open {
+					f.add(it, e, text)
 				}
 			}
 		}
 	}
-	return keys
+	if kind == linkfin.KindExpectedPayment {
+		for _, id := range quotedIDs(text, linkfin.IDPrefix[kind]) {
+			var ep linkfin.ExpectedPayment
+			if f.get(linkfin.ObjectKey{Kind: kind, ID: id}, &ep) && ep.Status == linkfin.ExpectedPaymentExpected {
+				f.add(linkfin.OpenItem{Kind: kind, ID: ep.ID, OrgID: ep.OrgID, Currency: ep.Currency, Amount: ep.Amount, Date: ep.Date}, e, text)
+			}
+		}
+		return
+	}
+	// An instruction's item is dated by its file: it is found there.
+	files := quotedIDs(text, linkfin.IDPrefix[linkfin.KindPaymentFile])
+	for _, id := range quotedIDs(text, linkfin.IDPrefix[kind]) {
+		var ct linkfin.CreditTransfer
+		if f.get(linkfin.ObjectKey{Kind: kind, ID: id}, &ct) && ct.FileID != "" && !slices.Contains(files, ct.FileID) {
+			files = append(files, ct.FileID)
+		}
+	}
+	for _, id := range files {
+		var pf linkfin.PaymentFile
+		if f.get(linkfin.ObjectKey{Kind: linkfin.KindPaymentFile, ID: id}, &pf) {
+			for _, t := range pf.Transfers {
+				f.add(transferItem(&pf, &t), e, text)
+			}
+		}
+	}
+}
+
+// transferItem is the open item of an instruction of a payment file.
+func transferItem(f *linkfin.PaymentFile, t *linkfin.PaymentFileTransfer) linkfin.OpenItem {
+	return linkfin.OpenItem{Kind: linkfin.KindCreditTransfer, ID: t.ID, OrgID: t.OrgID, FileID: f.ID, Currency: t.Currency,
+		Amount: t.Amount, Date: f.Date}
+}
+
+// entryDay is the day an entry is matched by amount and date at: its value date, else
+// its booking date.
+func entryDay(e *iso20022.Entry) linkfin.Date {
+	if e.ValueDate.IsZero() {
+		return e.BookingDate
+	}
+	return e.ValueDate
 }
 
 // LedgerKeys implements linkfin.LedgerCommand: the rail's accounts and the wallets a
@@ -492,10 +553,10 @@ func (c *ImportBankStatement) Apply(tx linkfin.Tx) (any, error) {
 		}
 		out.Statements = append(out.Statements, *s)
 	}
-	var settled []string
+	var settled []linkfin.OpenItem
 	for i, it := range m.items {
 		if m.taken[i] {
-			settled = append(settled, it.ID)
+			settled = append(settled, it)
 		}
 	}
 	if len(settled) > 0 {

@@ -84,23 +84,30 @@ func (c *CreatePaymentFile) Validate() error {
 	return nil
 }
 
-// Keys implements linkfin.Command: the rail's queue, and its open items, which the
-// filed instructions join until a statement shows them paid.
+// Keys implements linkfin.Command: the rail's queue.
 func (c *CreatePaymentFile) Keys() []linkfin.ObjectKey {
-	return []linkfin.ObjectKey{{Kind: linkfin.KindPaymentQueue, ID: c.Rail}, {Kind: linkfin.KindReconciliation, ID: c.Rail}}
+	return []linkfin.ObjectKey{{Kind: linkfin.KindPaymentQueue, ID: c.Rail}}
 }
 
-// DependentKeys implements linkfin.DependentCommand: the instructions the queue lists.
+// DependentKeys implements linkfin.DependentCommand: the instructions the queue lists,
+// and the records of open items they join until a statement shows them paid.
 func (c *CreatePaymentFile) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
 	var q linkfin.PaymentQueue
 	if found, err := r.Get(linkfin.KindPaymentQueue, c.Rail, &q); err != nil || !found {
 		return nil
 	}
-	keys := make([]linkfin.ObjectKey, 0, min(len(q.Pending), linkfin.MaxFileTransfers))
-	for _, id := range q.Pending[:min(len(q.Pending), linkfin.MaxFileTransfers)] {
+	n := min(len(q.Pending), linkfin.MaxFileTransfers)
+	keys := make([]linkfin.ObjectKey, 0, 2*n)
+	var items []linkfin.OpenItem
+	for _, id := range q.Pending[:n] {
 		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindCreditTransfer, ID: id})
+		var ct linkfin.CreditTransfer
+		if found, _ := r.Get(linkfin.KindCreditTransfer, id, &ct); found {
+			items = append(items, linkfin.OpenItem{Kind: linkfin.KindCreditTransfer, ID: id, Currency: ct.Currency, Amount: ct.Amount, Date: c.Date})
+		}
 	}
-	return keys
+	records, _ := groupItems(c.Rail, items)
+	return append(keys, records...)
 }
 
 // Apply implements linkfin.Command.
@@ -146,15 +153,11 @@ func (c *CreatePaymentFile) Apply(tx linkfin.Tx) (any, error) {
 	if err := tx.Put(linkfin.KindPaymentQueue, q.ID, q, "payment_queue.updated"); err != nil {
 		return nil, err
 	}
-	rec, err := reconciliation(tx, c.Rail)
-	if err != nil {
-		return nil, err
+	items := make([]linkfin.OpenItem, len(f.Transfers))
+	for i := range f.Transfers {
+		items[i] = transferItem(f, &f.Transfers[i])
 	}
-	for _, t := range f.Transfers {
-		rec.Open = append(rec.Open, linkfin.OpenItem{Kind: linkfin.KindCreditTransfer, ID: t.ID, OrgID: t.OrgID, FileID: f.ID,
-			Currency: t.Currency, Amount: t.Amount, Date: f.Date})
-	}
-	if err := tx.Put(linkfin.KindReconciliation, rec.ID, rec, "reconciliation.updated"); err != nil {
+	if err := addOpenItems(tx, c.Rail, items...); err != nil {
 		return nil, err
 	}
 	return f, tx.Put(linkfin.KindPaymentFile, f.ID, f, "payment_file.created")
@@ -197,23 +200,28 @@ func (c *ApplyPaymentStatus) Validate() error {
 	return linkfin.ValidateID("payment file id", c.FileID)
 }
 
-// Keys implements linkfin.Command: the file, and the bank rail's open items, which a
-// rejected instruction leaves.
+// Keys implements linkfin.Command: the file, and the bank rail's open items of a
+// database made before they were kept by amount and date, which a rejected
+// instruction leaves.
 func (c *ApplyPaymentStatus) Keys() []linkfin.ObjectKey {
-	return []linkfin.ObjectKey{{Kind: linkfin.KindPaymentFile, ID: c.FileID}, {Kind: linkfin.KindReconciliation, ID: RailBank}}
+	return []linkfin.ObjectKey{{Kind: linkfin.KindPaymentFile, ID: c.FileID}, legacyItemsKey(RailBank)}
 }
 
-// DependentKeys implements linkfin.DependentCommand: the file's instructions.
+// DependentKeys implements linkfin.DependentCommand: the file's instructions, and the
+// records of open items a rejected one leaves.
 func (c *ApplyPaymentStatus) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
 	var f linkfin.PaymentFile
 	if found, err := r.Get(linkfin.KindPaymentFile, c.FileID, &f); err != nil || !found {
 		return nil
 	}
-	keys := make([]linkfin.ObjectKey, 0, len(f.Transfers))
-	for _, t := range f.Transfers {
+	keys := make([]linkfin.ObjectKey, 0, 2*len(f.Transfers))
+	items := make([]linkfin.OpenItem, len(f.Transfers))
+	for i, t := range f.Transfers {
 		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindCreditTransfer, ID: t.ID})
+		items[i] = transferItem(&f, &t)
 	}
-	return keys
+	records, _ := groupItems(f.Rail, items)
+	return append(keys, records...)
 }
 
 // LedgerKeys implements linkfin.LedgerCommand: the rail's and the wallets' accounts,
@@ -295,7 +303,7 @@ func (c *ApplyPaymentStatus) Apply(tx linkfin.Tx) (any, error) {
 			if err := tx.Put(linkfin.KindCreditTransfer, ct.ID, &ct, "credit_transfer.rejected"); err != nil {
 				return nil, err
 			}
-			if err := closeItems(tx, f.Rail, ct.ID); err != nil {
+			if err := closeItems(tx, f.Rail, transferItem(&f, &ft)); err != nil {
 				return nil, err
 			}
 		case iso20022.Accepted(status):

@@ -312,6 +312,7 @@ func Run(t *testing.T, open Opener) {
 		{"People", testPeople, true},
 		{"PaymentFiles", testPaymentFiles, true},
 		{"BankStatements", testBankStatements, true},
+		{"OpenItems", testOpenItems, true},
 		{"Model", testModel, false},
 	}
 	for _, tt := range tests {
@@ -829,6 +830,7 @@ func RunInMemory(t *testing.T) {
 		{"Bounds", testBounds},
 		{"PaymentFiles", testPaymentFiles},
 		{"BankStatements", testBankStatements},
+		{"OpenItems", testOpenItems},
 	} {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, nil) })
 	}
