@@ -50,6 +50,7 @@ var (
 		KindAttribution:        func() any { return new(Attribution) },
 		KindCreditTransfer:     func() any { return new(CreditTransfer) },
 		KindPaymentQueue:       func() any { return new(PaymentQueue) },
+		KindPaymentQueueChunk:  func() any { return new(PaymentQueueChunk) },
 		KindPaymentFile:        func() any { return new(PaymentFile) },
 		KindECNYWallet:         func() any { return new(ECNYWallet) },
 		KindECNYPayment:        func() any { return new(ECNYPayment) },

@@ -1,6 +1,9 @@
 package linkfin
 
-import "time"
+import (
+	"strconv"
+	"time"
+)
 
 // Bank money leaves the platform as credit transfer instructions: every payment out
 // over the bank rail (a withdrawal) makes one, which waits in its rail's queue until the
@@ -9,9 +12,13 @@ import "time"
 const (
 	// KindCreditTransfer is the record kind of credit transfer instructions.
 	KindCreditTransfer = "credit_transfer"
-	// KindPaymentQueue is the record kind of a rail's queue: the instructions not yet
-	// in a file, in the order they were made. Its id is the rail's name.
+	// KindPaymentQueue is the record kind of a rail's queue: where the instructions not
+	// yet in a file are, in the order they were made. Its id is the rail's name.
 	KindPaymentQueue = "payment_queue"
+	// KindPaymentQueueChunk is the record kind of the parts of a rail's queue, of about
+	// QueueChunkSize instructions each: an instruction joins the queue by writing the
+	// last part, not a list of every instruction waiting.
+	KindPaymentQueueChunk = "payment_queue_chunk"
 	// KindPaymentFile is the record kind of payment files.
 	KindPaymentFile = "payment_file"
 )
@@ -59,11 +66,33 @@ type CreditTransfer struct {
 // Parties implements Partied: the organization paid.
 func (c *CreditTransfer) Parties() []string { return []string{c.OrgID} }
 
-// PaymentQueue lists a rail's instructions not yet filed.
+// QueueChunkSize is how many instructions a chunk of a rail's queue takes before the
+// next is begun. The commands of one batch join the chunk that was last when the batch
+// began, so a chunk may hold a few more.
+const QueueChunkSize = 64
+
+// PaymentQueue is where a rail's instructions not yet filed are, in the order they
+// were made: those in Pending, then those of the chunks (PaymentQueueChunk) from First
+// to Last, less the first Filed of chunk First. New instructions join chunk Last. A
+// database made before the queue had chunks keeps the instructions waiting then in
+// Pending: they are filed first, and none joins them.
 type PaymentQueue struct {
 	ID      string   `json:"id"` // the rail
 	Pending []string `json:"pending"`
+	First   int64    `json:"first_chunk"`
+	Filed   int      `json:"filed"`
+	Last    int64    `json:"last_chunk"`
 }
+
+// PaymentQueueChunk is a part of a rail's queue: the ids of instructions, in the order
+// they joined it.
+type PaymentQueueChunk struct {
+	ID  string   `json:"id"` // PaymentQueueChunkID(rail, n)
+	IDs []string `json:"ids"`
+}
+
+// PaymentQueueChunkID is the id of chunk n of a rail's queue.
+func PaymentQueueChunkID(rail string, n int64) string { return rail + "/" + strconv.FormatInt(n, 10) }
 
 // PaymentFileStatus is where a payment file is.
 type PaymentFileStatus string

@@ -98,6 +98,10 @@ type RecordInboundPayment struct {
 	OrgID         string
 	Currency      linkfin.Currency
 	Amount        int64
+
+	// queueChunk is, for a payment out over the bank rail, the chunk of the rail's
+	// queue its instruction joins (RecordOutboundPayment.DependentKeys).
+	queueChunk int64
 }
 
 // Keys implements linkfin.Command.
@@ -135,6 +139,17 @@ func (c *RecordOutboundPayment) Keys() []linkfin.ObjectKey {
 	return keys
 }
 
+// DependentKeys implements linkfin.DependentCommand: over the bank rail, the chunk of
+// the rail's queue the payment's credit transfer joins.
+func (c *RecordOutboundPayment) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
+	if c.Rail != RailBank {
+		return nil
+	}
+	k, n := queueJoinKey(r, RailBank)
+	c.queueChunk = n
+	return []linkfin.ObjectKey{k}
+}
+
 // LedgerKeys implements linkfin.LedgerCommand.
 func (c *RecordOutboundPayment) LedgerKeys(linkfin.Records) (accounts, transfers []int64) {
 	return []int64{railID(c.Rail, c.Currency), linkfin.WalletID(c.OrgID, c.Currency)},
@@ -150,7 +165,7 @@ func (c *RecordOutboundPayment) Apply(tx linkfin.Tx) (any, error) {
 	m.InstructionID = c.InstructionID
 	if c.Rail == RailBank && !m.Replayed {
 		// Money out over the bank rail is an instruction to the bank, filed later.
-		ct, err := queueCreditTransfer(tx, c.OrgID, c.InstructionID, c.Currency, c.Amount)
+		ct, err := queueCreditTransfer(tx, c.OrgID, c.InstructionID, c.Currency, c.Amount, c.queueChunk)
 		if err != nil {
 			return nil, err
 		}

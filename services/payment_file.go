@@ -16,8 +16,10 @@ const (
 )
 
 // queueCreditTransfer makes the credit transfer instruction of a payment out of org's
-// wallet over the bank rail, and puts it in the rail's queue for the next file.
-func queueCreditTransfer(tx linkfin.Tx, org, instruction string, c linkfin.Currency, amount int64) (*linkfin.CreditTransfer, error) {
+// wallet over the bank rail, and puts it in the rail's queue for the next file: it
+// joins chunk, the queue's last chunk when the command's batch began (its DependentKeys
+// listed it, from queueJoinKey).
+func queueCreditTransfer(tx linkfin.Tx, org, instruction string, c linkfin.Currency, amount int64, chunk int64) (*linkfin.CreditTransfer, error) {
 	o, err := organization(tx, org)
 	if err != nil {
 		return nil, err
@@ -32,8 +34,39 @@ func queueCreditTransfer(tx linkfin.Tx, org, instruction string, c linkfin.Curre
 	if err != nil {
 		return nil, err
 	}
-	q.Pending = append(q.Pending, ct.ID)
+	if chunk < q.First || chunk > q.Last {
+		// A file of the same batch took every instruction up to a later chunk.
+		return nil, linkfin.Errorf(linkfin.ECONFLICT, "the %s rail's queue moved while this request waited; retry it", RailBank)
+	}
+	k := queueChunkKey(RailBank, chunk)
+	ch := &linkfin.PaymentQueueChunk{ID: k.ID}
+	if _, err := tx.Get(k.Kind, k.ID, ch); err != nil {
+		return nil, err
+	}
+	ch.IDs = append(ch.IDs, ct.ID)
+	if err := tx.Put(k.Kind, k.ID, ch, "payment_queue_chunk.updated"); err != nil {
+		return nil, err
+	}
+	if len(ch.IDs) < linkfin.QueueChunkSize || q.Last > chunk {
+		return ct, nil
+	}
+	q.Last = chunk + 1
 	return ct, tx.Put(linkfin.KindPaymentQueue, q.ID, q, "payment_queue.updated")
+}
+
+// queueChunkKey is the key of chunk n of the rail's queue.
+func queueChunkKey(rail string, n int64) linkfin.ObjectKey {
+	return linkfin.ObjectKey{Kind: linkfin.KindPaymentQueueChunk, ID: linkfin.PaymentQueueChunkID(rail, n)}
+}
+
+// queueJoinKey is, for a DependentKeys, the chunk of the rail's queue an instruction
+// made now joins: the queue's last.
+func queueJoinKey(r linkfin.Records, rail string) (linkfin.ObjectKey, int64) {
+	var q linkfin.PaymentQueue
+	if _, err := r.Get(linkfin.KindPaymentQueue, rail, &q); err != nil {
+		return linkfin.ObjectKey{}, 0
+	}
+	return queueChunkKey(rail, q.Last), q.Last
 }
 
 func paymentQueue(tx linkfin.Tx, rail string) (*linkfin.PaymentQueue, error) {
@@ -45,6 +78,31 @@ func paymentQueue(tx linkfin.Tx, rail string) (*linkfin.PaymentQueue, error) {
 		q.Pending = []string{}
 	}
 	return q, nil
+}
+
+// waiting lists, for a DependentKeys, the first instructions of the rail's queue
+// (up to linkfin.MaxFileTransfers) and the chunks they are read from, as far as the
+// records loaded so far tell.
+func waiting(r linkfin.Records, rail string) (ids []string, chunks []linkfin.ObjectKey) {
+	var q linkfin.PaymentQueue // absent until a chunk fills: chunk 0, from the first
+	if _, err := r.Get(linkfin.KindPaymentQueue, rail, &q); err != nil {
+		return nil, nil
+	}
+	ids = q.Pending[:min(len(q.Pending), linkfin.MaxFileTransfers)]
+	for n := q.First; n <= q.Last && len(ids) < linkfin.MaxFileTransfers; n++ {
+		k := queueChunkKey(rail, n)
+		chunks = append(chunks, k)
+		var ch linkfin.PaymentQueueChunk
+		if found, err := r.Get(k.Kind, k.ID, &ch); err != nil || !found {
+			break
+		}
+		from := 0
+		if n == q.First {
+			from = min(q.Filed, len(ch.IDs))
+		}
+		ids = append(ids, ch.IDs[from:min(len(ch.IDs), from+linkfin.MaxFileTransfers-len(ids))]...)
+	}
+	return slices.Clip(ids), chunks
 }
 
 // DefaultDebtor is who a payment file pays from when the request names no account: the
@@ -59,6 +117,10 @@ type CreatePaymentFile struct {
 	Rail   string
 	Date   linkfin.Date
 	Debtor *linkfin.PaymentParty
+
+	// listed are the instructions DependentKeys listed, the first waiting in the queue:
+	// the file takes no other.
+	listed []string
 }
 
 // Validate implements linkfin.Validator.
@@ -89,17 +151,16 @@ func (c *CreatePaymentFile) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{{Kind: linkfin.KindPaymentQueue, ID: c.Rail}}
 }
 
-// DependentKeys implements linkfin.DependentCommand: the instructions the queue lists,
-// and the records of open items they join until a statement shows them paid.
+// DependentKeys implements linkfin.DependentCommand: the first instructions waiting in
+// the queue and the chunks that list them, and the records of open items they join
+// until a statement shows them paid.
 func (c *CreatePaymentFile) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
-	var q linkfin.PaymentQueue
-	if found, err := r.Get(linkfin.KindPaymentQueue, c.Rail, &q); err != nil || !found {
-		return nil
-	}
-	n := min(len(q.Pending), linkfin.MaxFileTransfers)
-	keys := make([]linkfin.ObjectKey, 0, 2*n)
+	ids, chunks := waiting(r, c.Rail)
+	c.listed = ids
+	keys := make([]linkfin.ObjectKey, 0, len(chunks)+2*len(ids))
+	keys = append(keys, chunks...)
 	var items []linkfin.OpenItem
-	for _, id := range q.Pending[:n] {
+	for _, id := range ids {
 		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindCreditTransfer, ID: id})
 		var ct linkfin.CreditTransfer
 		if found, _ := r.Get(linkfin.KindCreditTransfer, id, &ct); found {
@@ -108,6 +169,43 @@ func (c *CreatePaymentFile) DependentKeys(r linkfin.Records) []linkfin.ObjectKey
 	}
 	records, _ := groupItems(c.Rail, items)
 	return append(keys, records...)
+}
+
+// take takes the instructions to file off the front of the queue q: those waiting, in
+// order, up to linkfin.MaxFileTransfers and as far as DependentKeys listed them (one
+// queued by an earlier command of the same batch waits for the next file).
+func (c *CreatePaymentFile) take(tx linkfin.Tx, q *linkfin.PaymentQueue) ([]string, error) {
+	var ids []string
+	next := func(id string) bool {
+		if len(ids) == len(c.listed) || c.listed[len(ids)] != id {
+			return false
+		}
+		ids = append(ids, id)
+		return true
+	}
+	n := 0
+	for n < len(q.Pending) && next(q.Pending[n]) {
+		n++
+	}
+	q.Pending = slices.Clone(q.Pending[n:])
+	if len(q.Pending) > 0 {
+		return ids, nil
+	}
+	for q.First <= q.Last && len(ids) < len(c.listed) {
+		k := queueChunkKey(c.Rail, q.First)
+		var ch linkfin.PaymentQueueChunk
+		if _, err := tx.Get(k.Kind, k.ID, &ch); err != nil {
+			return nil, err
+		}
+		for q.Filed < len(ch.IDs) && next(ch.IDs[q.Filed]) {
+			q.Filed++
+		}
+		if q.Filed < len(ch.IDs) || q.First == q.Last {
+			break
+		}
+		q.First, q.Filed = q.First+1, 0
+	}
+	return ids, nil
 }
 
 // Apply implements linkfin.Command.
@@ -119,17 +217,20 @@ func (c *CreatePaymentFile) Apply(tx linkfin.Tx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(q.Pending) == 0 {
+	ids, err := c.take(tx, q)
+	if err != nil {
+		return nil, err
+	}
+	if len(ids) == 0 {
 		return nil, linkfin.Errorf(linkfin.ENOTHINGTOFILE, "no %s instruction waits to be filed", c.Rail)
 	}
 	debtor := DefaultDebtor
 	if c.Debtor != nil {
 		debtor = *c.Debtor
 	}
-	n := min(len(q.Pending), linkfin.MaxFileTransfers)
 	f := &linkfin.PaymentFile{ID: tx.NewID(linkfin.IDPrefix[linkfin.KindPaymentFile]), Rail: c.Rail, Date: c.Date,
-		Debtor: debtor, Status: linkfin.PaymentFileCreated, Count: n, CreatedAt: tx.Now()}
-	for _, id := range q.Pending[:n] {
+		Debtor: debtor, Status: linkfin.PaymentFileCreated, Count: len(ids), CreatedAt: tx.Now()}
+	for _, id := range ids {
 		var ct linkfin.CreditTransfer
 		found, err := tx.Get(linkfin.KindCreditTransfer, id, &ct)
 		if err != nil {
@@ -149,7 +250,6 @@ func (c *CreatePaymentFile) Apply(tx linkfin.Tx) (any, error) {
 	if err := iso20022.WritePain001(&bytes.Buffer{}, Pain001(f)); err != nil {
 		return nil, err
 	}
-	q.Pending = slices.Clone(q.Pending[n:])
 	if err := tx.Put(linkfin.KindPaymentQueue, q.ID, q, "payment_queue.updated"); err != nil {
 		return nil, err
 	}

@@ -313,6 +313,7 @@ func Run(t *testing.T, open Opener) {
 		{"PaymentFiles", testPaymentFiles, true},
 		{"BankStatements", testBankStatements, true},
 		{"OpenItems", testOpenItems, true},
+		{"PaymentQueue", testPaymentQueue, true},
 		{"Model", testModel, false},
 	}
 	for _, tt := range tests {
@@ -831,6 +832,7 @@ func RunInMemory(t *testing.T) {
 		{"PaymentFiles", testPaymentFiles},
 		{"BankStatements", testBankStatements},
 		{"OpenItems", testOpenItems},
+		{"PaymentQueue", testPaymentQueue},
 	} {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, nil) })
 	}
