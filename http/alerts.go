@@ -31,7 +31,7 @@ func (s *Server) alertRoutes() {
 		{"resolve", "Resolve an alert (a watcher, or the operator), with a reason: who and why are kept, and the financing stop it " +
 			"set is lifted.", true},
 	} {
-		act(s, Route{Pattern: "POST /v1/alerts/{id}/" + step.verb, Kind: linkfin.KindAlert, Access: Write, Out: alert, Summary: step.summary},
+		act(s, Route{Pattern: "POST /v1/alerts/{id}/" + step.verb, Kind: linkfin.KindAlert, Access: WriteOrOperator, Out: alert, Summary: step.summary},
 			func(r *http.Request, p *principal, in *linkfin.AlertReasonIn) (linkfin.Command, error) {
 				org := p.Org
 				if p.operator() {

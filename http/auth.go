@@ -34,10 +34,14 @@ const (
 	Write                  // an organization's finance or admin key
 	Admin                  // an organization's admin key, or an operator key
 	Operator               // operator keys alone: the platform's own operations
+	// WriteOrOperator is an organization's finance or admin key, acting for it, or an
+	// operator key, acting for the platform where the route says how.
+	WriteOrOperator
 )
 
 func (a Access) String() string {
-	return [...]string{"no key", "any key", "a finance or admin key", "an admin or operator key", "an operator key"}[a]
+	return [...]string{"no key", "any key", "a finance or admin key", "an admin or operator key", "an operator key",
+		"a finance, admin or operator key"}[a]
 }
 
 // principal is who a request acts for: an API key, its organization ("" for an
@@ -188,6 +192,8 @@ func allowed(p *principal, a Access) error {
 		ok = p.Role == linkfin.RoleAdmin || p.operator()
 	case Operator:
 		ok = p.operator()
+	case WriteOrOperator:
+		ok = p.Role == linkfin.RoleAdmin || p.Role == linkfin.RoleFinance || p.operator()
 	}
 	if ok {
 		return nil

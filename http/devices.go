@@ -13,7 +13,7 @@ import (
 // readings are signed with (POST /v1/warehouse-receipts/{id}/telemetry).
 func (s *Server) deviceRoutes() {
 	device := reflect.TypeFor[linkfin.Device]()
-	act(s, Route{Pattern: "POST /v1/devices", Access: Write, Status: http.StatusCreated, Out: device,
+	act(s, Route{Pattern: "POST /v1/devices", Access: WriteOrOperator, Status: http.StatusCreated, Out: device,
 		Summary: "Register a sensor of the calling warehouse: the lot it watches (lot_id, the warehouse's own name of the lot; " +
 			"none: every lot of the warehouse) and its Ed25519 public key (32 bytes, base64; device_key_invalid otherwise). " +
 			"heartbeat_seconds (60 to 604800; none: not watched) is how often it reports at least, or a sensor_silent alert is raised; " +

@@ -146,7 +146,7 @@ func (s *Server) domainRoutes() {
 		func(r *http.Request, p *principal, in *linkfin.DisputeIn) (linkfin.Command, error) {
 			return &services.DisputeInvoice{Actor: p.Org, ID: r.PathValue("id"), Reason: in.Reason}, nil
 		})
-	act(s, Route{Pattern: "POST /v1/invoices/{id}/clear-hold", Kind: linkfin.KindInvoice, Access: Write, Out: reflect.TypeFor[linkfin.Invoice](),
+	act(s, Route{Pattern: "POST /v1/invoices/{id}/clear-hold", Kind: linkfin.KindInvoice, Access: WriteOrOperator, Out: reflect.TypeFor[linkfin.Invoice](),
 		Summary: "Clear an invoice's hold for review as a possible duplicate, with the reason (the buyer, or the operator): it may then be approved."},
 		func(r *http.Request, p *principal, in *linkfin.ClearHoldIn) (linkfin.Command, error) {
 			return &services.ClearInvoiceHold{Actor: p.Org, Operator: p.operator(), ID: r.PathValue("id"), Reason: in.Reason}, nil
