@@ -90,6 +90,13 @@ func ledgerTransfer(in *linkfin.TransferIn) (ledger.Transfer, error) {
 	if in.ID >= linkfin.ReservedLedgerIDs {
 		return t, linkfin.Errorf(EIDRESERVED, "transfer ids from 2^62 (%d) up are reserved for the transfers of financings", int64(linkfin.ReservedLedgerIDs))
 	}
+	if in.Currency != "" {
+		// An ISO 4217 code in use, refused before the request runs, as an account's is
+		// (a post or void of a pending transfer may leave it out).
+		if _, err := linkfin.ParseCurrency(in.Currency); err != nil {
+			return t, err
+		}
+	}
 flags:
 	for _, name := range in.Flags {
 		for _, f := range transferFlagNames {

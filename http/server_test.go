@@ -1055,6 +1055,10 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{name: "unknown transfer flag", path: transfers, body: transferJSON(50, 1, 2, 5, "urgent"), status: 400, code: linkfin.EINVALID},
 		{name: "account flag on a transfer", path: transfers, body: transferJSON(50, 1, 2, 5, "closed"), status: 400, code: linkfin.EINVALID},
 		{name: "empty batch", path: transfers, body: `[]`, status: 400, code: linkfin.EINVALID},
+		{name: "transfer in a currency not in ISO 4217", path: transfers, body: strings.Replace(okTransfer, `"CNY"`, `"BTC"`, 1), status: 400, code: linkfin.EINVALID},
+		{name: "transfer in a lower-case currency", path: transfers, body: strings.Replace(okTransfer, `"CNY"`, `"cny"`, 1), status: 400, code: linkfin.EINVALID},
+		{name: "no such currency in a batch item", path: transfers, body: batch(okTransfer, strings.Replace(transferJSON(51, 1, 2, 5), `"CNY"`, `"ZZZ"`, 1)),
+			status: 400, code: linkfin.EINVALID},
 		// Transfers: the ledger refuses.
 		{name: "zero amount", path: transfers, body: transferJSON(50, 1, 2, 0), status: 422, code: string(ledger.AmountMustBePositive)},
 		{name: "negative amount", path: transfers, body: transferJSON(50, 1, 2, -5), status: 422, code: string(ledger.AmountMustBePositive)},
