@@ -43,3 +43,28 @@ func TestOperatorActsWhereRoutesSay(t *testing.T) {
 	}
 	wantProblem(t, p.as("operator", "POST", "/v1/invoices/inv-1/clear-hold", `{"reason":"checked"}`), http.StatusConflict, linkfin.ECONFLICT)
 }
+
+// TestOperatorReadsOrganizationsThatExist: the operator, who may read any
+// organization's keys and scorecard, is answered not_found for an organization that
+// does not exist, not an empty list or a scorecard of nothing; another organization is
+// answered alike for a buyer it does not trade with and one that does not exist.
+func TestOperatorReadsOrganizationsThatExist(t *testing.T) {
+	p := newPlatform(t)
+	for _, path := range []string{"/v1/organizations/ghost/api-keys", "/v1/organizations/ghost/scorecard",
+		"/v1/organizations/a%00b/scorecard", "/v1/organizations/tier1/scorecard?buyer_id=ghost"} {
+		wantProblem(t, p.as("operator", "GET", path, ""), http.StatusNotFound, linkfin.ENOTFOUND)
+	}
+	var keys linkfin.List[linkfin.APIKeyOut]
+	wantJSON(t, p.as("operator", "GET", "/v1/organizations/tier1/api-keys", ""), http.StatusOK, &keys)
+	var sc, ghost linkfin.Score
+	wantJSON(t, p.as("operator", "GET", "/v1/organizations/tier1/scorecard?buyer_id=anchor", ""), http.StatusOK, &sc)
+	if sc.SellerID != "tier1" || sc.BuyerID != "anchor" {
+		t.Fatalf("the operator's scorecard: %+v", sc)
+	}
+	wantJSON(t, p.as("tier1", "GET", "/v1/organizations/tier1/scorecard?buyer_id=ghost", ""), http.StatusOK, &ghost)
+	var stranger linkfin.Score
+	wantJSON(t, p.as("tier1", "GET", "/v1/organizations/tier1/scorecard?buyer_id=outsider", ""), http.StatusOK, &stranger)
+	if ghost.Score != stranger.Score || ghost.Grade != stranger.Grade {
+		t.Fatalf("tier1's scorecard with a buyer that does not exist %+v, with one it does not trade with %+v", ghost, stranger)
+	}
+}

@@ -22,6 +22,18 @@ func Manages(v linkfin.Viewer, org string) error {
 	return linkfin.Errorf(linkfin.ENOTFOUND, "organization %s not found", org)
 }
 
+// organizationExists answers not_found for an organization that does not exist: for
+// the operator, whom the rules of who sees what let read any organization's records,
+// so that a read of one that does not exist is not answered as if it did.
+func organizationExists(ctx context.Context, s linkfin.RecordReader, org string) error {
+	if _, err := s.Object(ctx, linkfin.KindOrganization, org); linkfin.ErrorCode(err) == linkfin.ENOTFOUND {
+		return linkfin.Errorf(linkfin.ENOTFOUND, "organization %s not found", org)
+	} else if err != nil {
+		return err
+	}
+	return nil
+}
+
 // RevokeKey is the command by which the viewer revokes the organization's key id: the
 // operator revokes it as the organization would.
 func RevokeKey(v linkfin.Viewer, org, id string) (*RevokeAPIKey, error) {
@@ -41,6 +53,11 @@ func RevokeKey(v linkfin.Viewer, org, id string) (*RevokeAPIKey, error) {
 func ListAPIKeys(ctx context.Context, s linkfin.PartyReader, v linkfin.Viewer, org, after string, limit int) (keys []linkfin.APIKey, next string, err error) {
 	if err := Manages(v, org); err != nil {
 		return nil, "", err
+	}
+	if v.Operator {
+		if err := organizationExists(ctx, s, org); err != nil {
+			return nil, "", err
+		}
 	}
 	objs, err := s.ListObjectsByParty(ctx, linkfin.KindAPIKey, org, after, limit)
 	if err != nil {

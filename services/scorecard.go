@@ -129,6 +129,13 @@ func ScorecardFor(ctx context.Context, s linkfin.PartyReader, v linkfin.Viewer, 
 	if err := SeesScorecard(ctx, s, v, org); err != nil {
 		return nil, err
 	}
+	if v.Operator && buyer != "" {
+		// Another viewer is answered the same for a buyer it does not trade with and one
+		// that does not exist; the operator sees every organization.
+		if err := organizationExists(ctx, s, buyer); err != nil {
+			return nil, err
+		}
+	}
 	in, err := scoreInputs(ctx, s, org, buyer)
 	if err != nil {
 		return nil, err
@@ -159,7 +166,10 @@ func scoreInputs(ctx context.Context, s linkfin.RecordReader, org, buyer string)
 // may not see: it sees its own, the operator every one, and an anchor or a live
 // funder the scorecards of the suppliers in its programs.
 func SeesScorecard(ctx context.Context, s linkfin.PartyReader, v linkfin.Viewer, org string) error {
-	if v.Operator || v.Org != "" && v.Org == org {
+	if v.Operator {
+		return organizationExists(ctx, s, org)
+	}
+	if v.Org != "" && v.Org == org {
 		return nil
 	}
 	notFound := linkfin.Errorf(linkfin.ENOTFOUND, "scorecard of %s not found", org)
