@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"linkfin"
@@ -52,6 +53,7 @@ func decode(body []byte, v any) error {
 }
 
 var (
+	timeType        = reflect.TypeFor[time.Time]()
 	jsonUnmarshaler = reflect.TypeFor[json.Unmarshaler]()
 	textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
 )
@@ -75,6 +77,21 @@ func strictValue(dec tokenReader, tok json.Token, t reflect.Type, at string, f *
 		t = t.Elem()
 	}
 	d, delim := tok.(json.Delim)
+	if t == timeType && tok != nil {
+		// time.Time's own errors say nothing of the field, and the decoder would answer
+		// them as malformed JSON: a time is a string in RFC 3339.
+		v, ok := tok.(string)
+		if !ok {
+			if delim {
+				_ = skipRest(dec)
+			}
+			return linkfin.Errorf(ETYPE, "field %q must be a string, a time in RFC 3339 (2026-11-04T09:30:00Z)", at)
+		}
+		if _, err := time.Parse(time.RFC3339Nano, v); err != nil {
+			return linkfin.Errorf(linkfin.EINVALID, "field %q is not a time in RFC 3339 (2026-11-04T09:30:00Z): %q", at, v)
+		}
+		return nil
+	}
 	if implements(t, jsonUnmarshaler) || implements(t, textUnmarshaler) {
 		if delim {
 			return skipRest(dec)
