@@ -149,7 +149,7 @@ func strictValue(dec tokenReader, tok json.Token, t reflect.Type, at string, f *
 			return linkfin.ValidateText(at, v, maxLen, maxLen >= linkfin.MaxText)
 		}
 	case json.Number:
-		lo, hi := -f.max, f.max
+		lo, hi := f.min, f.max
 		switch t.Kind() {
 		case reflect.Uint8, reflect.Uint16, reflect.Uint32:
 			lo, hi = 0, int64(1)<<t.Bits()-1

@@ -501,6 +501,9 @@ func TestBoundsAndTexts(t *testing.T) {
 				counts["integers"]++
 				try("above its maximum", prop, json.Number(strconv.FormatFloat(*s.Max+1, 'f', 0, 64)), http.StatusBadRequest, linkfin.EOUTOFRANGE)
 				try("beyond int64", prop, json.Number("9223372036854775808"), http.StatusBadRequest, linkfin.EOUTOFRANGE)
+				if s.Min != nil {
+					try("below its minimum", prop, json.Number(strconv.FormatFloat(*s.Min-1, 'f', 0, 64)), http.StatusBadRequest, linkfin.EOUTOFRANGE)
+				}
 			case s.Type.Is("string") && len(s.Enum) == 0 && s.Format == "" && s.Pattern != `^[A-Z]{3}$` && s.Pattern != `^[0-9]+(\.[0-9]+)?$` &&
 				s.Pattern != `^[1-9][0-9]{0,18}$`:
 				if s.MaxLength == nil {
@@ -601,5 +604,19 @@ func TestRefusedBeforeExecutionKeepsNoKey(t *testing.T) {
 	resp, err := p.engine.Submit(context.Background(), &engine.Request{IdempotencyKey: key, Commands: []linkfin.Command{&good1}})
 	if err != nil || resp.Replayed || resp.Outcomes[0].Err() != nil {
 		t.Fatalf("the corrected request: %+v, %v", resp, err)
+	}
+}
+
+// TestWalletClassRange: a wallet's class is 1 to 4 (none for a corporate wallet): a
+// negative one is out of its range, as one above 4 is, refused before anything runs.
+func TestWalletClassRange(t *testing.T) {
+	p := newPlatform(t)
+	base := p.snapshot()
+	for _, class := range []string{"-1", "-4", "5"} {
+		wantProblem(t, p.as("tier1", "POST", "/v1/ecny-wallets", `{"class":`+class+`}`, "Idempotency-Key", "class"+class),
+			http.StatusBadRequest, linkfin.EOUTOFRANGE)
+	}
+	if after := p.snapshot(); !reflect.DeepEqual(after, base) {
+		t.Fatal("a refused wallet changed the store")
 	}
 }

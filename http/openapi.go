@@ -754,6 +754,9 @@ func (g *generator) structSchema(t reflect.Type) schema {
 		}
 		if f.max != 0 {
 			s["maximum"] = f.max
+			if f.min == 0 {
+				s["minimum"] = 0
+			}
 		}
 		if g.requests[t] {
 			s = g.textSchema(s, f)
@@ -846,6 +849,7 @@ type jsonField struct {
 	optional bool  // omitempty, omitzero, or in an embedded pointer
 	quoted   bool  // the ",string" option
 	max      int64 // the maximum of an integer, from its bound tag; 0 for none
+	min      int64 // its minimum, with a maximum: -max, or 0 for a bound that counts up (unsigned)
 }
 
 // bounds are the values of the bound tag: the maximum of an amount, a price or a
@@ -853,6 +857,11 @@ type jsonField struct {
 var bounds = map[string]int64{"amount": linkfin.MaxAmount, "price": linkfin.MaxPrice, "quantity": linkfin.MaxQuantity,
 	"days": linkfin.MaxTenorDays, "class": 4, "sequence": linkfin.MaxSequence, "heartbeat": linkfin.MaxHeartbeatSeconds,
 	"millicelsius": linkfin.MaxMilliCelsius, "latitude": linkfin.MaxLatitude, "longitude": linkfin.MaxLongitude}
+
+// unsigned are the bounds whose values start at zero: a wallet's class is 1 to 4 (0,
+// none, for a corporate wallet); the others span -max to max, and a negative amount,
+// say, is the domain's refusal to give.
+var unsigned = map[string]bool{"class": true}
 
 // textRule is what a text field of a request may hold, found from its JSON name: an id
 // ("id", "…_id", "…_ids", "to", "commodity", "rail") follows linkfin.ValidateID, any
@@ -982,6 +991,8 @@ func collectFields(t reflect.Type, depth int, optional bool, visiting map[reflec
 		jf := jsonField{name: name, typ: ft, depth: depth, tagged: name != "", optional: optional, max: bounds[f.Tag.Get("bound")]}
 		if b := f.Tag.Get("bound"); b != "" && jf.max == 0 {
 			panic(fmt.Sprintf("http: %s.%s has an unknown bound %q", t, f.Name, b))
+		} else if !unsigned[b] {
+			jf.min = -jf.max
 		}
 		if name == "" {
 			jf.name = f.Name
