@@ -187,12 +187,18 @@ func TestBankStatements(t *testing.T) {
 	base := p.snapshot()
 	other := strings.Replace(doc, "88.00", "88.01", 1)
 	mixed := storetest.Camt053("BANK-MSG-10", "STMT-10", "6222 0000 1111", "CNY", storetest.CamtEntry{Sign: "CRDT", Amount: "1.00", Currency: "EUR", Date: "2026-11-04"})
+	// A statement not imported yet, which the faults of XML after it must keep out.
+	fresh := storetest.Camt053("BANK-MSG-11", "STMT-11", "6222 0000 1111", "CNY", storetest.CamtEntry{Sign: "CRDT", Amount: "7.00", Date: "2026-11-04", Ref: "R11"})
 	for _, c := range []struct {
 		name, doc string
 		status    int
 		code      string
 	}{
 		{"malformed", doc[:len(doc)/2], http.StatusBadRequest, iso20022.EMALFORMED},
+		{"an end tag and an unclosed element after the root", fresh + "</Document><junk", http.StatusBadRequest, iso20022.EMALFORMED},
+		{"a second root element", fresh + fresh[strings.Index(fresh, "<Document"):], http.StatusBadRequest, iso20022.EMALFORMED},
+		{"text after the root", fresh + "garbage<", http.StatusBadRequest, iso20022.EMALFORMED},
+		{"UTF-8 declared as UTF-16", strings.Replace(fresh, `encoding="UTF-8"`, `encoding="UTF-16"`, 1), http.StatusBadRequest, iso20022.EMALFORMED},
 		{"an unsupported version", strings.ReplaceAll(doc, "camt.053.001.08", "camt.053.001.01"), http.StatusUnprocessableEntity, iso20022.EUNSUPPORTED},
 		{"another message", strings.ReplaceAll(doc, "camt.053.001.08", "camt.054.001.08"), http.StatusUnprocessableEntity, iso20022.EUNSUPPORTED},
 		{"an entry in another currency", mixed, http.StatusUnprocessableEntity, linkfin.ECURRENCYMISMATCH},

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -208,15 +209,30 @@ func TestPaymentStatusReport(t *testing.T) {
 	}
 
 	// Refusals change nothing.
+	base := p.snapshot()
 	wantProblem(t, post("operator", statusReport("10", "pf_0000000000000", "", file.ID+"-CNY", ok+":ACSC")), http.StatusBadRequest, linkfin.EINVALID)
 	wantProblem(t, post("operator", statusReport("10", file.ID, "", file.ID+"-CNY", "ct_0000000000000:RJCT:AC04:closed")), http.StatusBadRequest, linkfin.EINVALID)
 	wantProblem(t, post("operator", statusReport("10", file.ID, "", file.ID+"-EUR", ok+":RJCT:AC04:closed")), http.StatusBadRequest, linkfin.EINVALID)
 	wantProblem(t, post("operator", `<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.001.001.09"/>`), http.StatusUnprocessableEntity, "unsupported_message")
 	wantProblem(t, post("operator", "<Document"), http.StatusBadRequest, "malformed_xml")
+	// A report that would reject an instruction, but is not well-formed XML or not in
+	// the encoding it declares, is refused as such.
+	rejecting := statusReport("10", file.ID, "", file.ID+"-CNY", bad+":RJCT:AC04:account closed")
+	for _, doc := range []string{
+		rejecting + "</Document><junk",
+		rejecting + rejecting[strings.Index(rejecting, "<Document"):],
+		rejecting + "garbage<",
+		strings.Replace(rejecting, `encoding="UTF-8"`, `encoding="UTF-16"`, 1),
+	} {
+		wantProblem(t, post("operator", doc), http.StatusBadRequest, "malformed_xml")
+	}
 	wantProblem(t, p.as("operator", "POST", "/v1/payment-files/"+file.ID+"/status", `{"status":"RJCT"}`), http.StatusUnsupportedMediaType, "unsupported_media_type")
 	wantProblem(t, post("bank", statusReport("10", file.ID, "", file.ID+"-CNY", ok+":ACSC")), http.StatusForbidden, linkfin.EFORBIDDEN)
 	if got := wallet(); got != start-123_45-5_000_00-7_00 || len(history(bad)) != 2 {
 		t.Fatalf("a refused report changed something: wallet %d, %d events", got, len(history(bad)))
+	}
+	if after := p.snapshot(); !reflect.DeepEqual(after, base) {
+		t.Fatal("a refused report changed the store")
 	}
 
 	report := statusReport("10", file.ID, "PART", file.ID+"-CNY", ok+":ACSC", bad+":RJCT:AC04:account closed")

@@ -6,15 +6,12 @@
 package iso20022
 
 import (
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
 	"time"
 	"unicode/utf8"
-
-	"golang.org/x/text/encoding/htmlindex"
 
 	"linkfin"
 )
@@ -142,26 +139,24 @@ type Transaction struct {
 // element may be the root or sit inside an envelope (a business application header's
 // wrapper); the first one found is read. Amounts become minor units of their currency,
 // exactly: an amount with more decimals than its currency has minor units is refused
-// unless the extra digits are zeros. Anything the statement needs that is missing or
-// malformed is an EINVALID error that says where; another message or version is
-// EUNSUPPORTED.
+// unless the extra digits are zeros. The whole input is read: XML that is not
+// well-formed (after the root element, anything but white space, comments and
+// processing instructions) or not in the encoding it declares is EMALFORMED. Anything
+// the statement needs that is missing or malformed is an EINVALID error that says
+// where; another message or version is EUNSUPPORTED.
 func ReadStatement(r io.Reader) (*StatementMessage, error) {
-	d := xml.NewDecoder(r)
-	d.CharsetReader = charsetReader
-	start, err := findDocument(d, camt053Prefix)
-	if err != nil {
-		return nil, err
-	}
-	version := strings.TrimPrefix(start.Name.Space, camt053Prefix)
-	if !known(version) {
-		return nil, linkfin.Errorf(EUNSUPPORTED, "camt.053.001.%s is not a version linkfin reads (it reads 001.%s to 001.%s)",
-			clip(version), Camt053Versions[0], Camt053Versions[len(Camt053Versions)-1])
-	}
 	var doc struct {
 		Msg *xmlStatementMessage `xml:"BkToCstmrStmt"`
 	}
-	if err := d.DecodeElement(&doc, &start); err != nil {
-		return nil, malformed(err)
+	version, err := readDocument(r, camt053Prefix, func(version string) error {
+		if !known(version) {
+			return linkfin.Errorf(EUNSUPPORTED, "camt.053.001.%s is not a version linkfin reads (it reads 001.%s to 001.%s)",
+				clip(version), Camt053Versions[0], Camt053Versions[len(Camt053Versions)-1])
+		}
+		return nil
+	}, &doc)
+	if err != nil {
+		return nil, err
 	}
 	if doc.Msg == nil {
 		return nil, linkfin.Errorf(linkfin.EINVALID, "the Document has no BkToCstmrStmt")
@@ -176,53 +171,6 @@ func known(version string) bool {
 		}
 	}
 	return false
-}
-
-// findDocument reads up to the first Document element and checks that its namespace
-// starts with prefix, the namespace of the message expected.
-func findDocument(d *xml.Decoder, prefix string) (xml.StartElement, error) {
-	for {
-		tok, err := d.Token()
-		if err == io.EOF {
-			return xml.StartElement{}, linkfin.Errorf(linkfin.EINVALID, "no ISO 20022 Document element found")
-		}
-		if err != nil {
-			return xml.StartElement{}, malformed(err)
-		}
-		start, ok := tok.(xml.StartElement)
-		if !ok || start.Name.Local != "Document" {
-			continue
-		}
-		if !strings.HasPrefix(start.Name.Space, prefix) {
-			return xml.StartElement{}, linkfin.Errorf(EUNSUPPORTED, "the Document is of namespace %q; want %sNN",
-				clip(start.Name.Space), prefix)
-		}
-		return start, nil
-	}
-}
-
-// malformed turns the XML decoder's error into a refusal: EMALFORMED for XML that is
-// not well-formed, EINVALID for a value the document's shape cannot hold.
-func malformed(err error) error {
-	var syn *xml.SyntaxError
-	if errors.As(err, &syn) {
-		return linkfin.Errorf(EMALFORMED, "the XML is malformed at line %d: %s", syn.Line, clip(syn.Msg))
-	}
-	var le *linkfin.Error
-	if errors.As(err, &le) {
-		return le
-	}
-	return linkfin.Errorf(linkfin.EINVALID, "the XML could not be read: %s", clip(err.Error()))
-}
-
-// charsetReader decodes documents declared in another encoding than UTF-8, as banks
-// still send (ISO-8859-1, windows-1252, windows-1251, …).
-func charsetReader(label string, in io.Reader) (io.Reader, error) {
-	enc, err := htmlindex.Get(label)
-	if err != nil {
-		return nil, linkfin.Errorf(linkfin.EINVALID, "the XML declares the unknown encoding %q", clip(label))
-	}
-	return enc.NewDecoder().Reader(in), nil
 }
 
 // clip bounds what a message repeats of the document, and keeps it valid UTF-8.

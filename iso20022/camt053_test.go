@@ -286,7 +286,8 @@ func TestReadStatementRefuses(t *testing.T) {
 	cases := []struct {
 		name, doc, code, says string
 	}{
-		{"not XML", "hello", linkfin.EINVALID, "no ISO 20022 Document"},
+		{"not XML", "hello", iso20022.EMALFORMED, "text before the root element"},
+		{"no Document", `<?xml version="1.0"?><Invoice/>`, linkfin.EINVALID, "no ISO 20022 Document"},
 		{"broken XML", statement("02", "<Ntry>"), iso20022.EMALFORMED, "malformed"},
 		{"another message", `<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.001.001.09"/>`, iso20022.EUNSUPPORTED, "pain.001"},
 		{"an unknown version", statement("01", ""), iso20022.EUNSUPPORTED, "001.01"},
@@ -303,7 +304,9 @@ func TestReadStatementRefuses(t *testing.T) {
 		{"no sign", statement("02", `<Ntry><Amt Ccy="EUR">1.00</Amt></Ntry>`), linkfin.EINVALID, "CdtDbtInd: missing"},
 		{"a bad date", statement("02", `<Ntry><Amt Ccy="EUR">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><BookgDt><Dt>2026-02-30</Dt></BookgDt></Ntry>`),
 			linkfin.EINVALID, "BookgDt/Dt"},
-		{"an unknown encoding", strings.Replace(statement("02", ""), "UTF-8", "x-klingon", 1), linkfin.EINVALID, "encoding"},
+		{"a currency given twice", statement("02", `<Ntry><Amt Ccy="EUR" Ccy="USD">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd></Ntry>`),
+			iso20022.EMALFORMED, "attribute Ccy given twice"},
+		{"an unknown encoding", strings.Replace(statement("02", ""), "UTF-8", "x-klingon", 1), iso20022.EMALFORMED, "encoding"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

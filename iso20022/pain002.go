@@ -1,7 +1,6 @@
 package iso20022
 
 import (
-	"encoding/xml"
 	"fmt"
 	"io"
 	"strings"
@@ -58,18 +57,10 @@ func Accepted(status string) bool {
 
 // ReadStatusReport reads a pain.002 document, versions 001.03 and later: the status
 // of the original message, of each payment information block and of each transaction
-// it answers, with the reasons. The Document may sit inside an envelope.
+// it answers, with the reasons. The Document may sit inside an envelope. The input is
+// read as ReadStatement reads it: XML that is not well-formed, or not in the encoding
+// it declares, is EMALFORMED.
 func ReadStatusReport(r io.Reader) (*StatusReport, error) {
-	d := xml.NewDecoder(r)
-	d.CharsetReader = charsetReader
-	start, err := findDocument(d, pain002Prefix)
-	if err != nil {
-		return nil, err
-	}
-	version := strings.TrimPrefix(start.Name.Space, pain002Prefix)
-	if len(version) != 2 || version < "03" || version > "14" {
-		return nil, linkfin.Errorf(EUNSUPPORTED, "pain.002.001.%s is not a version linkfin reads (it reads 001.03 to 001.14)", clip(version))
-	}
 	var doc struct {
 		Report *struct {
 			GrpHdr struct {
@@ -92,8 +83,14 @@ func ReadStatusReport(r io.Reader) (*StatusReport, error) {
 			} `xml:"OrgnlPmtInfAndSts"`
 		} `xml:"CstmrPmtStsRpt"`
 	}
-	if err := d.DecodeElement(&doc, &start); err != nil {
-		return nil, malformed(err)
+	version, err := readDocument(r, pain002Prefix, func(version string) error {
+		if len(version) != 2 || version < "03" || version > "14" {
+			return linkfin.Errorf(EUNSUPPORTED, "pain.002.001.%s is not a version linkfin reads (it reads 001.03 to 001.14)", clip(version))
+		}
+		return nil
+	}, &doc)
+	if err != nil {
+		return nil, err
 	}
 	if doc.Report == nil {
 		return nil, linkfin.Errorf(linkfin.EINVALID, "the Document has no CstmrPmtStsRpt")

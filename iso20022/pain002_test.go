@@ -8,8 +8,8 @@ import (
 	"linkfin/iso20022"
 )
 
-func TestReadStatusReport(t *testing.T) {
-	doc := `<?xml version="1.0" encoding="UTF-8"?>
+// statusReportDoc is a pain.002.001.10 report answering two transactions of one block.
+const statusReportDoc = `<?xml version="1.0" encoding="UTF-8"?>
 <Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.002.001.10"><CstmrPmtStsRpt>
 <GrpHdr><MsgId>RPT-1</MsgId><CreDtTm>2026-12-01T18:00:00</CreDtTm></GrpHdr>
 <OrgnlGrpInfAndSts><OrgnlMsgId>pf_1</OrgnlMsgId><OrgnlMsgNmId>pain.001.001.09</OrgnlMsgNmId><GrpSts>PART</GrpSts></OrgnlGrpInfAndSts>
@@ -19,6 +19,9 @@ func TestReadStatusReport(t *testing.T) {
 <StsRsnInf><Rsn><Cd>AC04</Cd></Rsn><AddtlInf>account</AddtlInf><AddtlInf>closed</AddtlInf></StsRsnInf>
 <StsRsnInf><Rsn><Prtry>X9</Prtry></Rsn></StsRsnInf></TxInfAndSts>
 </OrgnlPmtInfAndSts></CstmrPmtStsRpt></Document>`
+
+func TestReadStatusReport(t *testing.T) {
+	doc := statusReportDoc
 	r, err := iso20022.ReadStatusReport(strings.NewReader(doc))
 	if err != nil {
 		t.Fatal(err)
