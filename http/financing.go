@@ -71,6 +71,10 @@ func (s *Server) financingRoutes() {
 			if err != nil {
 				return nil, err
 			}
+			if f.Product != linkfin.ProductWarehousePledge {
+				// As services.CheckMargin answers it: its asset is no warehouse receipt.
+				return nil, linkfin.Errorf(linkfin.ENOTFOUND, "pledge loan %s not found: financing %s is %s", f.ID, f.ID, f.Product)
+			}
 			rc, err := get[linkfin.WarehouseReceipt](s, r, linkfin.KindWarehouseReceipt, f.AssetID)
 			if err != nil {
 				return nil, err

@@ -3,6 +3,7 @@ package http_test
 import (
 	"net/http"
 	"regexp"
+	"strings"
 	"testing"
 
 	"linkfin"
@@ -66,5 +67,17 @@ func TestOperatorReadsOrganizationsThatExist(t *testing.T) {
 	wantJSON(t, p.as("tier1", "GET", "/v1/organizations/tier1/scorecard?buyer_id=outsider", ""), http.StatusOK, &stranger)
 	if ghost.Score != stranger.Score || ghost.Grade != stranger.Grade {
 		t.Fatalf("tier1's scorecard with a buyer that does not exist %+v, with one it does not trade with %+v", ghost, stranger)
+	}
+}
+
+// TestMarginCheckOfAnotherProduct: a margin check is of a warehouse pledge loan; of a
+// financing of another product it is not_found as a pledge loan, saying what the
+// financing is, not that its asset is a missing warehouse receipt.
+func TestMarginCheckOfAnotherProduct(t *testing.T) {
+	p := newPlatform(t)
+	r := p.as("operator", "POST", "/v1/financings/F-1/margin-check", "", "Idempotency-Key", "mc-1")
+	pr := wantProblem(t, r, http.StatusNotFound, linkfin.ENOTFOUND)
+	if !strings.Contains(pr.Detail, "pledge loan F-1 not found") || strings.Contains(pr.Detail, "warehouse receipt") {
+		t.Fatalf("the detail: %s", pr.Detail)
 	}
 }
