@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"linkfin"
 	"linkfin/engine"
@@ -78,8 +80,8 @@ type answer func(resp *engine.Response) (status int, v any, err error)
 // engine goes this way.
 func (s *Server) submit(w http.ResponseWriter, r *http.Request, body []byte, req *engine.Request, answer answer) {
 	if key := r.Header.Get("Idempotency-Key"); key != "" {
-		if len(key) > 255 {
-			writeError(w, r, linkfin.Errorf(linkfin.EINVALID, "Idempotency-Key is longer than 255 characters"))
+		if len(key) > 255 || !utf8.ValidString(key) || strings.IndexFunc(key, unicode.IsControl) >= 0 {
+			writeError(w, r, linkfin.Errorf(linkfin.EINVALID, "Idempotency-Key is up to 255 bytes of UTF-8 text, without control characters"))
 			return
 		}
 		h := sha256.New()

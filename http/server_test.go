@@ -880,12 +880,16 @@ func TestIdempotency(t *testing.T) {
 	}
 	wantProblem(t, a.do("POST", "/v1/accounts/3/close", ""), http.StatusUnprocessableEntity, string(ledger.AccountAlreadyClosed))
 
-	// Keys are bounded.
+	// Keys are up to 255 bytes of UTF-8 text, and each refusal says so in the same words.
 	before = a.snapshot()
-	wantProblem(t, a.do("POST", "/v1/transfers", transferJSON(40, 1, 2, 1), "Idempotency-Key", strings.Repeat("k", 256)),
-		http.StatusBadRequest, linkfin.EINVALID)
+	for _, key := range []string{strings.Repeat("k", 256), "k\xff", strings.Repeat("é", 128)} {
+		pr := wantProblem(t, a.do("POST", "/v1/transfers", transferJSON(40, 1, 2, 1), "Idempotency-Key", key), http.StatusBadRequest, linkfin.EINVALID)
+		if pr.Detail != "Idempotency-Key is up to 255 bytes of UTF-8 text, without control characters" {
+			t.Errorf("key %q: %s", key, pr.Detail)
+		}
+	}
 	if after := a.snapshot(); !reflect.DeepEqual(after, before) {
-		t.Fatal("a refused over-long key changed the store")
+		t.Fatal("a refused key changed the store")
 	}
 
 	// The ledger's own idempotency: the same transfer id again, no key, answers 200.
