@@ -237,6 +237,20 @@ var (
 	pageQuery = []string{"limit", "after"}
 )
 
+// statusValues are the values of the status field of a record type, when the domain
+// enumerates them (nil otherwise).
+func statusValues(t reflect.Type) []any {
+	if t.Kind() != reflect.Struct {
+		return nil
+	}
+	for _, f := range jsonFields(t) {
+		if vs := enums[f.typ]; f.name == "status" && vs != nil {
+			return vs
+		}
+	}
+	return nil
+}
+
 // listRoute registers a cursor-paginated list of a kind: an organization's lists
 // hold what it is or was party to; the operator's, everything.
 func listRoute[T any](s *Server, pattern, kind, summary string) {
@@ -244,10 +258,14 @@ func listRoute[T any](s *Server, pattern, kind, summary string) {
 	if numbered[kind] {
 		query, filters = append(slices.Clone(listQuery), "number"), "status, counterparty, number (the document's own number), from and to (creation date, inclusive)"
 	}
+	statuses := statusValues(reflect.TypeFor[T]())
 	s.handle(Route{Pattern: pattern, Access: AnyKey, Out: reflect.TypeFor[T](), List: true, Query: query, Summary: summary +
 		" Filters: " + filters + ". A filtered page may be short: follow next_cursor."},
 		func(w http.ResponseWriter, r *http.Request) {
 			f, after, limit, err := listParams(r)
+			if err == nil && f.Status != "" && statuses != nil && !slices.Contains(statuses, any(f.Status)) {
+				err = linkfin.Errorf(linkfin.EINVALID, "status is one of %v", statuses)
+			}
 			var out *linkfin.List[json.RawMessage]
 			if err == nil {
 				out, err = services.List(r.Context(), s.Store, principalOf(r).viewer(), kind, f, after, limit)

@@ -455,12 +455,11 @@ func (g *generator) parameters(rt *Route, pathParams []string) []any {
 		if q.typ != nil {
 			s = g.schema(q.typ)
 		}
-		if name == "status" && rt.Out != nil && rt.Out.Kind() == reflect.Struct {
-			// The server takes any status, and one the records never have matches none.
-			for _, f := range jsonFields(rt.Out) {
-				if vs := enums[f.typ]; f.name == "status" && vs != nil {
-					q.description = fmt.Sprintf("Only records in this status: %v.", vs)
-				}
+		if name == "status" && rt.Out != nil {
+			// One the records never have is refused (listRoute).
+			if vs := statusValues(rt.Out); vs != nil {
+				q.description = fmt.Sprintf("Only records in this status: %v.", vs)
+				s = schema{"type": "string", "enum": vs}
 			}
 		}
 		p := schema{"name": name, "in": "query", "required": q.required, "schema": s}

@@ -574,7 +574,9 @@ func TestOpenAPIAnswers(t *testing.T) {
 	}
 	hit := make(map[string]bool)
 	// refusedBy is the code of each step the story expects refused.
-	refusedBy := map[string]string{"POST /v1/transfers": string(ledger.ExceedsCredits), "POST /v1/ecny-payments": linkfin.EWALLETPAYMENT}
+	refusedBy := map[string]string{"POST /v1/transfers": string(ledger.ExceedsCredits), "POST /v1/ecny-payments": linkfin.EWALLETPAYMENT,
+		"GET /v1/financings?status=paid": linkfin.EINVALID, "GET /v1/invoices?number=%1b": linkfin.EINVALID,
+		"GET /v1/invoices?counterparty=a%20b": linkfin.EINVALID}
 	run := func(steps ...step) {
 		t.Helper()
 		for _, s := range steps {
@@ -741,7 +743,9 @@ func TestOpenAPIAnswers(t *testing.T) {
 		step{"tier1", "GET", "/v1/financings?status=disbursed&from=2026-11-01&to=2026-11-30&limit=1", "", 200, ""},
 		step{"tier1", "GET", "/v1/certificates?counterparty=anchor&limit=2", "", 200, ""},
 		step{"operator", "GET", "/v1/audit/events?limit=5&after=3", "", 200, ""},
-		step{"operator", "GET", "/v1/financings?status=paid", "", 200, ""}, // no financing's status: it matches none
+		step{"operator", "GET", "/v1/financings?status=paid", "", 400, ""}, // no financing's status
+		step{"operator", "GET", "/v1/invoices?number=%1b", "", 400, ""},    // no number's text
+		step{"operator", "GET", "/v1/invoices?counterparty=a%20b", "", 400, ""},
 		step{"anchor", "GET", "/v1/purchase-orders?number=PO-2", "", 200, ""},
 	)
 

@@ -87,6 +87,16 @@ type Filter struct {
 // console's read them alike.
 func ParseFilter(q url.Values) (Filter, error) {
 	f := Filter{Status: q.Get("status"), Counterparty: q.Get("counterparty"), Number: q.Get("number")}
+	if f.Counterparty != "" {
+		if err := linkfin.ValidateID("counterparty", f.Counterparty); err != nil {
+			return f, err
+		}
+	}
+	if f.Number != "" {
+		if err := linkfin.ValidateNumber("number", f.Number); err != nil {
+			return f, err
+		}
+	}
 	for _, d := range []struct {
 		name string
 		to   **linkfin.Date
