@@ -417,6 +417,9 @@ func (c *CreateConditionalPayment) Validate() error {
 		return err
 	}
 	cond := in.Condition
+	if err := conditionFields(&cond); err != nil {
+		return err
+	}
 	need := func(what, id string) error {
 		if id == "" {
 			return linkfin.Errorf(linkfin.EINVALID, "a %s condition names its %s", cond.Type, what)
@@ -451,6 +454,33 @@ func (c *CreateConditionalPayment) Validate() error {
 		return nil
 	}
 	return linkfin.Errorf(linkfin.EINVALID, "condition type is goods_received, delivered, invoice_approved, milestone or date")
+}
+
+// conditionFields refuses a field of a condition that is not its type's: a
+// goods_received condition that names a shipment would be kept saying so, and met by
+// the order alone.
+func conditionFields(cond *linkfin.ConditionIn) error {
+	own, known := map[linkfin.ConditionType][]string{
+		linkfin.ConditionGoodsReceived:   {"po_id", "release"},
+		linkfin.ConditionDelivered:       {"shipment_id"},
+		linkfin.ConditionInvoiceApproved: {"invoice_id"},
+		linkfin.ConditionMilestone:       {"milestone", "confirmer_id"},
+		linkfin.ConditionDate:            {"date"},
+	}[cond.Type]
+	if !known {
+		return nil // the type is refused after
+	}
+	for _, f := range []struct {
+		name string
+		set  bool
+	}{{"po_id", cond.POID != ""}, {"release", cond.Release != ""}, {"shipment_id", cond.ShipmentID != ""},
+		{"invoice_id", cond.InvoiceID != ""}, {"milestone", cond.Milestone != ""}, {"confirmer_id", cond.ConfirmerID != ""},
+		{"date", cond.Date != nil}} {
+		if f.set && !slices.Contains(own, f.name) {
+			return linkfin.Errorf(linkfin.EINVALID, "a %s condition has no %s", cond.Type, f.name)
+		}
+	}
+	return nil
 }
 
 // Apply implements linkfin.Command.
