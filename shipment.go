@@ -49,6 +49,14 @@ type Shipment struct {
 	BuyerID   string          `json:"buyer_id"`
 	CarrierID string          `json:"carrier_id"` // the logistics operator that reports on it
 	Status    ShipmentStatus  `json:"status"`
-	Events    []ShipmentEvent `json:"events"`
-	CreatedAt time.Time       `json:"created_at"`
+	Events    []ShipmentEvent `json:"events"` // the last MaxShipmentEvents of its carrier's reports
+	// EventCount is how many reports its carrier made, once there is one.
+	EventCount int       `json:"event_count,omitempty"`
+	CreatedAt  time.Time `json:"created_at"`
 }
+
+// MaxShipmentEvents is how many of its carrier's reports a shipment keeps, the last
+// ones, so that a carrier that reports every few minutes does not make each report
+// rewrite (and log) every one before it; the shipment's history, GET
+// /v1/shipments/{id}/events, has the version each report wrote.
+const MaxShipmentEvents = 100

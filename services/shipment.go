@@ -2,6 +2,7 @@ package services
 
 import (
 	"linkfin"
+	"slices"
 )
 
 // CreateShipment announces a shipment of an accepted order and names the logistics
@@ -149,7 +150,11 @@ func (c *ReportShipmentEvent) Apply(tx linkfin.Tx) (any, error) {
 		return nil, linkfin.Errorf(linkfin.EINVALID, "a location has at most 200 characters")
 	}
 	s.Status = c.Status
+	s.EventCount = max(s.EventCount, len(s.Events)) + 1 // a shipment made before counted none
 	s.Events = append(s.Events, linkfin.ShipmentEvent{Status: c.Status, Location: c.Location, ReportedBy: c.Actor, At: tx.Now()})
+	if n := len(s.Events); n > linkfin.MaxShipmentEvents {
+		s.Events = slices.Clone(s.Events[n-linkfin.MaxShipmentEvents:])
+	}
 	if err := tx.Put(linkfin.KindShipment, s.ID, &s, "shipment."+string(c.Status)); err != nil {
 		return nil, err
 	}
