@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"reflect"
 	"strings"
-	"unicode/utf8"
 
 	"linkfin"
 	"linkfin/engine"
@@ -94,9 +93,6 @@ func (s *Server) paymentStatus(w http.ResponseWriter, r *http.Request) {
 	body, err := readBody(w, r, mediaXML)
 	if err == nil && len(body) == 0 {
 		err = linkfin.Errorf(EMISSING, "the body is the bank's pain.002 status report")
-	}
-	if err == nil && !utf8.Valid(body) {
-		err = linkfin.Errorf(EENCODING, "the XML is not valid UTF-8")
 	}
 	var rep *iso20022.StatusReport
 	if err == nil {

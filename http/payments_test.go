@@ -11,6 +11,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/charmap"
 
 	"linkfin"
 )
@@ -284,5 +287,30 @@ func TestPaymentStatusReport(t *testing.T) {
 	wantJSON(t, post("operator", statusReport("10", file.ID, "", file.ID+"-CNY", ok+":RJCT:AC06:account blocked")), http.StatusOK, &answered)
 	if got := wallet(); got != start {
 		t.Fatalf("after the late rejection the wallet moved by %d, want 0", got-start)
+	}
+}
+
+// TestPaymentStatusReportInLatin1: a pain.002 report in the encoding its declaration
+// names is read as a statement is, its texts in that encoding: the bank's reason in
+// ISO-8859-1 is kept as written.
+func TestPaymentStatusReportInLatin1(t *testing.T) {
+	p := newPlatform(t)
+	var out linkfin.PaymentOut
+	wantJSON(t, p.as("bank", "POST", "/v1/payments/withdrawals", `{"rail":"bank","instruction_id":"L-1","currency":"CNY","amount":100}`),
+		http.StatusOK, &out)
+	var file linkfin.PaymentFile
+	wantJSON(t, p.as("operator", "POST", "/v1/payment-files", `{"rail":"bank","date":"2026-12-01"}`), http.StatusCreated, &file)
+	doc := strings.Replace(statusReport("10", file.ID, "", file.ID+"-CNY", out.CreditTransferID+":RJCT:AC04:compte clôturé"),
+		`encoding="UTF-8"`, `encoding="ISO-8859-1"`, 1)
+	latin1, err := charmap.ISO8859_1.NewEncoder().String(doc)
+	if err != nil || utf8.ValidString(latin1) {
+		t.Fatalf("the report in ISO-8859-1: %v (valid UTF-8: %v)", err, utf8.ValidString(latin1))
+	}
+	var answered linkfin.PaymentFile
+	wantJSON(t, p.as("operator", "POST", "/v1/payment-files/"+file.ID+"/status", latin1, "Content-Type", "application/xml"), http.StatusOK, &answered)
+	var ct linkfin.CreditTransfer
+	wantJSON(t, p.as("bank", "GET", "/v1/credit-transfers/"+out.CreditTransferID, ""), http.StatusOK, &ct)
+	if ct.Status != linkfin.CreditTransferRejected || ct.Reason != "AC04 compte clôturé" {
+		t.Fatalf("the instruction the Latin-1 report rejected: %+v", ct)
 	}
 }
