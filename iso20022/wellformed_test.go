@@ -19,6 +19,18 @@ type isoReader struct {
 	read            func(io.Reader) (any, error)
 }
 
+// readsAs checks that the reader reads doc as want.
+func readsAs(t *testing.T, r isoReader, doc string, want any) {
+	t.Helper()
+	got, err := r.read(strings.NewReader(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("read\n%+v\nwant\n%+v", got, want)
+	}
+}
+
 func isoReaders(t *testing.T) []isoReader {
 	t.Helper()
 	envelope, err := os.ReadFile("testdata/prowide-camt.053.001.07.xml")
@@ -148,15 +160,7 @@ func TestReadersTakeWhatMayFollowTheRoot(t *testing.T) {
 			t.Fatalf("%s: the document itself: %v", r.name, err)
 		}
 		for _, c := range cases {
-			t.Run(r.name+"/"+c.name, func(t *testing.T) {
-				got, err := r.read(strings.NewReader(c.doc(r.doc)))
-				if err != nil {
-					t.Fatal(err)
-				}
-				if !reflect.DeepEqual(got, want) {
-					t.Errorf("read\n%+v\nwant\n%+v", got, want)
-				}
-			})
+			t.Run(r.name+"/"+c.name, func(t *testing.T) { readsAs(t, r, c.doc(r.doc), want) })
 		}
 	}
 }
@@ -183,14 +187,7 @@ func TestReadersTakeTheEncodingDeclared(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				doc := strings.Replace(strings.Replace(r.doc, `encoding="UTF-8"`, `encoding="`+c.encoding+`"`, 1), r.word, c.bytes, 1)
-				got, err := r.read(strings.NewReader(doc))
-				if err != nil {
-					t.Fatal(err)
-				}
-				if !reflect.DeepEqual(got, want) {
-					t.Errorf("read\n%+v\nwant\n%+v", got, want)
-				}
+				readsAs(t, r, strings.Replace(strings.Replace(r.doc, `encoding="UTF-8"`, `encoding="`+c.encoding+`"`, 1), r.word, c.bytes, 1), want)
 			})
 		}
 	}
