@@ -21,7 +21,10 @@ func (s *Server) deviceRoutes() {
 			"warehouse_id, if given, is the caller's own; the operator names any warehouse."},
 		func(r *http.Request, p *principal, in *linkfin.DeviceIn) (linkfin.Command, error) {
 			wh := in.WarehouseID
-			if !p.operator() || wh == "" {
+			if p.operator() && wh == "" {
+				return nil, linkfin.Errorf(linkfin.EINVALID, "the operator names the warehouse the device is of (warehouse_id)")
+			}
+			if !p.operator() {
 				if wh != "" && wh != p.Org {
 					return nil, linkfin.Errorf(linkfin.ENOTFOUND, "organization %s not found", wh)
 				}

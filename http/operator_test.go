@@ -2,6 +2,7 @@ package http_test
 
 import (
 	"net/http"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -41,6 +42,13 @@ func TestOperatorActsWhereRoutesSay(t *testing.T) {
 		http.StatusCreated, &d)
 	if d.WarehouseID != "port" || d.LotID != "LOT-OP" {
 		t.Fatalf("the operator's device: %+v", d)
+	}
+	// The operator names the warehouse: without one it is refused before anything runs.
+	base := p.snapshot()
+	wantProblem(t, p.as("operator", "POST", "/v1/devices", `{"lot_id":"LOT-OP2","public_key":"`+sensorKey(41)+`"}`, "Idempotency-Key", "dev-op"),
+		http.StatusBadRequest, linkfin.EINVALID)
+	if after := p.snapshot(); !reflect.DeepEqual(after, base) {
+		t.Fatal("a device refused to the operator changed the store")
 	}
 	wantProblem(t, p.as("operator", "POST", "/v1/invoices/inv-1/clear-hold", `{"reason":"checked"}`), http.StatusConflict, linkfin.ECONFLICT)
 }

@@ -16,6 +16,10 @@ import (
 type AssignBankEntry struct {
 	EntryID string
 	In      linkfin.BankEntryAssignIn
+
+	// file is the payment file of the instruction assigned to, as DependentKeys found it
+	// (listing it, and the open items its date names).
+	file string
 }
 
 // Validate implements linkfin.Validator: the entry, and what to assign it to.
@@ -35,6 +39,7 @@ func (c *AssignBankEntry) Validate() error {
 // registry record of a debit's bank reference, and the record of open items that what
 // it is assigned to leaves (an instruction's by its payment file's date).
 func (c *AssignBankEntry) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
+	c.file = ""
 	var be linkfin.BankEntry
 	if found, err := r.Get(linkfin.KindBankEntry, c.EntryID, &be); err != nil || !found {
 		return nil
@@ -52,6 +57,7 @@ func (c *AssignBankEntry) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
 		if found, _ := r.Get(linkfin.KindCreditTransfer, c.In.ID, &ct); !found || ct.FileID == "" {
 			break
 		}
+		c.file = ct.FileID
 		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindPaymentFile, ID: ct.FileID})
 		var f linkfin.PaymentFile
 		if found, _ := r.Get(linkfin.KindPaymentFile, ct.FileID, &f); found {
@@ -180,6 +186,10 @@ func (c *AssignBankEntry) target(tx linkfin.Tx, be *linkfin.BankEntry) (*linkfin
 		}
 		if err := sameMoney(be, ct.Currency, ct.Amount); err != nil {
 			return nil, err
+		}
+		if ct.FileID != c.file {
+			// Filed by a command of this request's batch, after it was prepared.
+			return nil, linkfin.Errorf(linkfin.ECONFLICT, "credit transfer %s was filed while this request waited; retry it", ct.ID)
 		}
 		var f linkfin.PaymentFile
 		if found, err := tx.Get(linkfin.KindPaymentFile, ct.FileID, &f); err != nil || !found {

@@ -35,8 +35,10 @@ func queueCreditTransfer(tx linkfin.Tx, org, instruction string, c linkfin.Curre
 		return nil, err
 	}
 	if chunk < q.First || chunk > q.Last {
-		// A file of the same batch took every instruction up to a later chunk.
-		return nil, linkfin.Errorf(linkfin.ECONFLICT, "the %s rail's queue moved while this request waited; retry it", RailBank)
+		// Not for a batch: a file in it takes only what waited before it (chunk, the
+		// last then, holds this batch's instructions too, which it does not take), and
+		// the last chunk moves on only once full.
+		return nil, linkfin.Errorf(linkfin.EINTERNAL, "the %s rail's queue is at chunks %d to %d; this instruction found %d", RailBank, q.First, q.Last, chunk)
 	}
 	k := queueChunkKey(RailBank, chunk)
 	ch := &linkfin.PaymentQueueChunk{ID: k.ID}
@@ -80,21 +82,29 @@ func paymentQueue(tx linkfin.Tx, rail string) (*linkfin.PaymentQueue, error) {
 	return q, nil
 }
 
-// waiting lists, for a DependentKeys, the first instructions of the rail's queue
-// (up to linkfin.MaxFileTransfers) and the chunks they are read from, as far as the
-// records loaded so far tell.
-func waiting(r linkfin.Records, rail string) (ids []string, chunks []linkfin.ObjectKey) {
+// waiting lists, for a DependentKeys, the chunks of the rail's queue that hold its first
+// instructions (up to linkfin.MaxFileTransfers), from chunk first to chunk last: named
+// from the queue alone, as every chunk but the last holds at least
+// linkfin.QueueChunkSize. And it lists those instructions, in order, as far as the
+// chunks loaded so far tell.
+func waiting(r linkfin.Records, rail string) (ids []string, chunks []linkfin.ObjectKey, first, last int64) {
 	var q linkfin.PaymentQueue // absent until a chunk fills: chunk 0, from the first
 	if _, err := r.Get(linkfin.KindPaymentQueue, rail, &q); err != nil {
-		return nil, nil
+		return nil, nil, 0, -1
 	}
-	ids = q.Pending[:min(len(q.Pending), linkfin.MaxFileTransfers)]
-	for n := q.First; n <= q.Last && len(ids) < linkfin.MaxFileTransfers; n++ {
-		k := queueChunkKey(rail, n)
-		chunks = append(chunks, k)
+	ids = slices.Clone(q.Pending[:min(len(q.Pending), linkfin.MaxFileTransfers)]) // shared: appended to below
+	last = q.First - 1
+	if need := linkfin.MaxFileTransfers - len(ids); need > 0 {
+		// Chunk First may hold few still waiting: one more than the rest need.
+		last = min(q.Last, q.First+1+int64((need+linkfin.QueueChunkSize-1)/linkfin.QueueChunkSize))
+	}
+	for n := q.First; n <= last; n++ {
+		chunks = append(chunks, queueChunkKey(rail, n))
+	}
+	for n := q.First; n <= last && len(ids) < linkfin.MaxFileTransfers; n++ {
 		var ch linkfin.PaymentQueueChunk
-		if found, err := r.Get(k.Kind, k.ID, &ch); err != nil || !found {
-			break
+		if found, err := r.Get(linkfin.KindPaymentQueueChunk, linkfin.PaymentQueueChunkID(rail, n), &ch); err != nil || !found {
+			break // not loaded yet (or the last, not begun): the next ones wait for it
 		}
 		from := 0
 		if n == q.First {
@@ -102,7 +112,7 @@ func waiting(r linkfin.Records, rail string) (ids []string, chunks []linkfin.Obj
 		}
 		ids = append(ids, ch.IDs[from:min(len(ch.IDs), from+linkfin.MaxFileTransfers-len(ids))]...)
 	}
-	return slices.Clip(ids), chunks
+	return ids, chunks, q.First, last
 }
 
 // DefaultDebtor is who a payment file pays from when the request names no account: the
@@ -118,9 +128,11 @@ type CreatePaymentFile struct {
 	Date   linkfin.Date
 	Debtor *linkfin.PaymentParty
 
-	// listed are the instructions DependentKeys listed, the first waiting in the queue:
-	// the file takes no other.
+	// listed are the instructions DependentKeys listed, the first waiting in the queue,
+	// and chunks the first and last chunk of the queue it listed: the file takes no
+	// other instruction, and reads no other chunk.
 	listed []string
+	chunks [2]int64
 }
 
 // Validate implements linkfin.Validator.
@@ -155,8 +167,8 @@ func (c *CreatePaymentFile) Keys() []linkfin.ObjectKey {
 // the queue and the chunks that list them, and the records of open items they join
 // until a statement shows them paid.
 func (c *CreatePaymentFile) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
-	ids, chunks := waiting(r, c.Rail)
-	c.listed = ids
+	ids, chunks, first, last := waiting(r, c.Rail)
+	c.listed, c.chunks = ids, [2]int64{first, last}
 	keys := make([]linkfin.ObjectKey, 0, len(chunks)+2*len(ids))
 	keys = append(keys, chunks...)
 	var items []linkfin.OpenItem
@@ -191,7 +203,7 @@ func (c *CreatePaymentFile) take(tx linkfin.Tx, q *linkfin.PaymentQueue) ([]stri
 	if len(q.Pending) > 0 {
 		return ids, nil
 	}
-	for q.First <= q.Last && len(ids) < len(c.listed) {
+	for q.First <= q.Last && q.First <= c.chunks[1] && len(ids) < len(c.listed) {
 		k := queueChunkKey(c.Rail, q.First)
 		var ch linkfin.PaymentQueueChunk
 		if _, err := tx.Get(k.Kind, k.ID, &ch); err != nil {

@@ -136,6 +136,29 @@ func testPaymentQueue(t *testing.T, open Opener) {
 		t.Fatalf("the queue after filing: %+v, %v", q, err)
 	}
 	env.MustVerify()
+
+	// More instructions than a few chunks hold, each of its own amount (so of its own
+	// record of open items): a file takes them all, from the store.
+	env5 := NewEnv(t, open)
+	financingFixture(t, env5)
+	env, n = env5, 0
+	many := withdraw(500)
+	env.Restart()
+	if filed := file("2026-11-05"); !slices.Equal(filed, many) {
+		t.Fatalf("a file of 500 waiting took %d", len(filed))
+	}
+	if env.Engine == nil {
+		// More than a file takes (in memory, where ten thousand are quick): the first
+		// takes linkfin.MaxFileTransfers, in order, the next the rest.
+		more := withdraw(linkfin.MaxFileTransfers + 30)
+		if filed := file("2026-11-06"); !slices.Equal(filed, more[:linkfin.MaxFileTransfers]) {
+			t.Fatalf("the first file of %d waiting took %d", len(more), len(filed))
+		}
+		if filed := file("2026-11-06"); !slices.Equal(filed, more[linkfin.MaxFileTransfers:]) {
+			t.Fatalf("the second file took %d, want the 30 left", len(filed))
+		}
+	}
+	env.MustVerify()
 	if env.Engine == nil {
 		return
 	}
@@ -175,6 +198,34 @@ func testPaymentQueue(t *testing.T, open Opener) {
 	}
 	if filed := file("2026-11-07"); len(filed) != 5 {
 		t.Fatalf("the next file took %d, want the batch's 5", len(filed))
+	}
+
+	// An entry assigned to an instruction that a file of the same batch files: the
+	// assignment was prepared before the instruction had a file, and is answered a
+	// conflict to retry, which then books it.
+	queued := batch(0, 1)
+	var paid services.RailPaid
+	if err := json.Unmarshal(queued[0].Value, &paid); err != nil {
+		t.Fatal(err)
+	}
+	imp, err := run[linkfin.BankStatementImport](t, env, &services.ImportBankStatement{Message: readCamt(t,
+		Camt053("MSG-Q", "STMT-Q", "6222 0000 1111", "CNY", CamtEntry{Sign: "DBIT", Amount: "0.76", Date: "2026-11-08", Ref: "Q1"}))})
+	if err != nil || imp.Statements[0].Unmatched != 1 {
+		t.Fatalf("the statement: %+v, %v", imp, err)
+	}
+	entry := services.BankEntryID(&imp.Statements[0], 1)
+	assign := &services.AssignBankEntry{EntryID: entry, In: linkfin.BankEntryAssignIn{Kind: linkfin.AssignCreditTransfer, ID: paid.CreditTransferID}}
+	out = env.Submit(&engine.Request{Commands: []linkfin.Command{
+		&services.CreatePaymentFile{Rail: services.RailBank, Date: date(t, "2026-11-08")}, assign}}).Outcomes
+	if out[0].Code != "" || out[1].Code != linkfin.ECONFLICT {
+		t.Fatalf("a file and an assignment of its instruction in one batch: %q, then %q %s", out[0].Code, out[1].Code, out[1].Message)
+	}
+	be, err := run[linkfin.BankEntry](t, env, &services.AssignBankEntry{EntryID: entry, In: assign.In})
+	if err != nil || be.Status != linkfin.BankEntryAssigned || be.CreditTransferIDs[0] != paid.CreditTransferID {
+		t.Fatalf("the assignment again: %+v, %v", be, err)
+	}
+	if items := openItems(t, env); slices.ContainsFunc(items, func(it linkfin.OpenItem) bool { return it.ID == paid.CreditTransferID }) {
+		t.Fatal("the instruction booked is still open")
 	}
 	env.MustVerify()
 }
