@@ -19,6 +19,11 @@ type isoReader struct {
 	read            func(io.Reader) (any, error)
 }
 
+// declared is the reader's document declaring encoding, with its word written as bytes.
+func declared(r isoReader, encoding, bytes string) string {
+	return strings.Replace(strings.Replace(r.doc, `encoding="UTF-8"`, `encoding="`+encoding+`"`, 1), r.word, bytes, 1)
+}
+
 // readsAs checks that the reader reads doc as want.
 func readsAs(t *testing.T, r isoReader, doc string, want any) {
 	t.Helper()
@@ -187,7 +192,7 @@ func TestReadersTakeTheEncodingDeclared(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				readsAs(t, r, strings.Replace(strings.Replace(r.doc, `encoding="UTF-8"`, `encoding="`+c.encoding+`"`, 1), r.word, c.bytes, 1), want)
+				readsAs(t, r, declared(r, c.encoding, c.bytes), want)
 			})
 		}
 	}
@@ -220,7 +225,7 @@ func TestReadersRefuseAnEncodingNotDeclared(t *testing.T) {
 		}
 		for _, c := range cases {
 			t.Run(r.name+"/"+c.name, func(t *testing.T) {
-				doc := strings.Replace(strings.Replace(r.doc, `encoding="UTF-8"`, `encoding="`+c.encoding+`"`, 1), r.word, c.bytes, 1)
+				doc := declared(r, c.encoding, c.bytes)
 				if c.says == "byte order mark" {
 					doc = "\ufeff" + doc
 				}

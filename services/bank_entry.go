@@ -67,17 +67,6 @@ func (c *AssignBankEntry) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
 	return keys
 }
 
-// expectedItem is an expected payment's open item.
-func expectedItem(ep *linkfin.ExpectedPayment) *linkfin.OpenItem {
-	return &linkfin.OpenItem{Kind: linkfin.KindExpectedPayment, ID: ep.ID, OrgID: ep.OrgID, Currency: ep.Currency, Amount: ep.Amount, Date: ep.Date}
-}
-
-// creditTransferItem is the open item of an instruction filed in f.
-func creditTransferItem(ct *linkfin.CreditTransfer, f *linkfin.PaymentFile) *linkfin.OpenItem {
-	return &linkfin.OpenItem{Kind: linkfin.KindCreditTransfer, ID: ct.ID, OrgID: ct.OrgID, FileID: f.ID, Currency: ct.Currency,
-		Amount: ct.Amount, Date: f.Date}
-}
-
 // Keys implements linkfin.Command.
 func (c *AssignBankEntry) Keys() []linkfin.ObjectKey {
 	keys := []linkfin.ObjectKey{{Kind: linkfin.KindBankEntry, ID: c.EntryID}, legacyItemsKey(RailBank)}

@@ -371,7 +371,8 @@ func (c *ImportBankStatement) DependentKeys(r linkfin.Records) []linkfin.ObjectK
 	if _, err := r.Get(linkfin.KindReconciliation, RailBank, &legacy); err != nil {
 		return nil
 	}
-	f := &finder{r: r, legacy: legacy.Open, seen: map[linkfin.ObjectKey]bool{}, got: map[linkfin.ObjectKey]bool{}}
+	f := &finder{r: r, legacy: legacy.Open, seen: map[linkfin.ObjectKey]bool{}, got: map[linkfin.ObjectKey]bool{},
+		squashed: map[string]string{}}
 	for _, st := range c.Message.Statements {
 		var k linkfin.BankStatementKey
 		if found, _ := r.Get(linkfin.KindBankStatementKey, statementKeyID(RailBank, st.Account.ID(), st.ID), &k); found {
@@ -399,6 +400,19 @@ type finder struct {
 	keys   []linkfin.ObjectKey
 	seen   map[linkfin.ObjectKey]bool // in keys
 	got    map[linkfin.ObjectKey]bool // in items, by their kind and id
+	// squashed are ids as squash makes them, each made once however many entries ask
+	// (an older database's items are asked of every entry).
+	squashed map[string]string
+}
+
+// squash is squash(s), made once.
+func (f *finder) squash(s string) string {
+	q, ok := f.squashed[s]
+	if !ok {
+		q = squash(s)
+		f.squashed[s] = q
+	}
+	return q
 }
 
 func (f *finder) key(k linkfin.ObjectKey) {
@@ -418,7 +432,7 @@ func (f *finder) get(k linkfin.ObjectKey, v any) bool {
 // add takes an item the entry could settle.
 func (f *finder) add(it linkfin.OpenItem, e *iso20022.Entry, text string) {
 	k := linkfin.ObjectKey{Kind: it.Kind, ID: it.ID}
-	if f.got[k] || !relevant(&it, squash(it.ID), squash(it.FileID), e, text) {
+	if f.got[k] || !relevant(&it, f.squash(it.ID), f.squash(it.FileID), e, text) {
 		return
 	}
 	f.got[k] = true
@@ -450,7 +464,7 @@ func (f *finder) entry(e *iso20022.Entry) {
 		for _, id := range quotedIDs(text, linkfin.IDPrefix[kind]) {
 			var ep linkfin.ExpectedPayment
 			if f.get(linkfin.ObjectKey{Kind: kind, ID: id}, &ep) && ep.Status == linkfin.ExpectedPaymentExpected {
-				f.add(linkfin.OpenItem{Kind: kind, ID: ep.ID, OrgID: ep.OrgID, Currency: ep.Currency, Amount: ep.Amount, Date: ep.Date}, e, text)
+				f.add(*expectedItem(&ep), e, text)
 			}
 		}
 		return
@@ -471,12 +485,6 @@ func (f *finder) entry(e *iso20022.Entry) {
 			}
 		}
 	}
-}
-
-// transferItem is the open item of an instruction of a payment file.
-func transferItem(f *linkfin.PaymentFile, t *linkfin.PaymentFileTransfer) linkfin.OpenItem {
-	return linkfin.OpenItem{Kind: linkfin.KindCreditTransfer, ID: t.ID, OrgID: t.OrgID, FileID: f.ID, Currency: t.Currency,
-		Amount: t.Amount, Date: f.Date}
 }
 
 // entryDay is the day an entry is matched by amount and date at: its value date, else

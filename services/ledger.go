@@ -145,9 +145,8 @@ func (c *RecordOutboundPayment) DependentKeys(r linkfin.Records) []linkfin.Objec
 	if c.Rail != RailBank {
 		return nil
 	}
-	k, n := queueJoinKey(r, RailBank)
-	c.queueChunk = n
-	return []linkfin.ObjectKey{k}
+	c.queueChunk = queueJoin(r, RailBank)
+	return []linkfin.ObjectKey{queueChunkKey(RailBank, c.queueChunk)}
 }
 
 // LedgerKeys implements linkfin.LedgerCommand.

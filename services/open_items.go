@@ -40,6 +40,23 @@ func openItemsKey(rail string, it *linkfin.OpenItem) linkfin.ObjectKey {
 	return linkfin.ObjectKey{Kind: linkfin.KindOpenItems, ID: openItemsID(rail, it.Kind, it.Currency, it.Date, it.Amount)}
 }
 
+// expectedItem is an expected payment's open item.
+func expectedItem(ep *linkfin.ExpectedPayment) *linkfin.OpenItem {
+	return &linkfin.OpenItem{Kind: linkfin.KindExpectedPayment, ID: ep.ID, OrgID: ep.OrgID, Currency: ep.Currency, Amount: ep.Amount, Date: ep.Date}
+}
+
+// creditTransferItem is the open item of an instruction filed in f.
+func creditTransferItem(ct *linkfin.CreditTransfer, f *linkfin.PaymentFile) *linkfin.OpenItem {
+	return &linkfin.OpenItem{Kind: linkfin.KindCreditTransfer, ID: ct.ID, OrgID: ct.OrgID, FileID: f.ID, Currency: ct.Currency,
+		Amount: ct.Amount, Date: f.Date}
+}
+
+// transferItem is the open item of an instruction of a payment file.
+func transferItem(f *linkfin.PaymentFile, t *linkfin.PaymentFileTransfer) linkfin.OpenItem {
+	return linkfin.OpenItem{Kind: linkfin.KindCreditTransfer, ID: t.ID, OrgID: t.OrgID, FileID: f.ID, Currency: t.Currency,
+		Amount: t.Amount, Date: f.Date}
+}
+
 // legacyItemsKey is the record of a database made before open items were kept by
 // amount and date, listing the rail's open items then.
 func legacyItemsKey(rail string) linkfin.ObjectKey {

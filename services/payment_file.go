@@ -18,7 +18,7 @@ const (
 // queueCreditTransfer makes the credit transfer instruction of a payment out of org's
 // wallet over the bank rail, and puts it in the rail's queue for the next file: it
 // joins chunk, the queue's last chunk when the command's batch began (its DependentKeys
-// listed it, from queueJoinKey).
+// listed it, from queueJoin).
 func queueCreditTransfer(tx linkfin.Tx, org, instruction string, c linkfin.Currency, amount int64, chunk int64) (*linkfin.CreditTransfer, error) {
 	o, err := organization(tx, org)
 	if err != nil {
@@ -61,14 +61,12 @@ func queueChunkKey(rail string, n int64) linkfin.ObjectKey {
 	return linkfin.ObjectKey{Kind: linkfin.KindPaymentQueueChunk, ID: linkfin.PaymentQueueChunkID(rail, n)}
 }
 
-// queueJoinKey is, for a DependentKeys, the chunk of the rail's queue an instruction
-// made now joins: the queue's last.
-func queueJoinKey(r linkfin.Records, rail string) (linkfin.ObjectKey, int64) {
+// queueJoin is, for a DependentKeys, the chunk of the rail's queue an instruction made
+// now joins: the queue's last.
+func queueJoin(r linkfin.Records, rail string) int64 {
 	var q linkfin.PaymentQueue
-	if _, err := r.Get(linkfin.KindPaymentQueue, rail, &q); err != nil {
-		return linkfin.ObjectKey{}, 0
-	}
-	return queueChunkKey(rail, q.Last), q.Last
+	_, _ = r.Get(linkfin.KindPaymentQueue, rail, &q) // absent (or unreadable): chunk 0
+	return q.Last
 }
 
 func paymentQueue(tx linkfin.Tx, rail string) (*linkfin.PaymentQueue, error) {
@@ -87,19 +85,16 @@ func paymentQueue(tx linkfin.Tx, rail string) (*linkfin.PaymentQueue, error) {
 // from the queue alone, as every chunk but the last holds at least
 // linkfin.QueueChunkSize. And it lists those instructions, in order, as far as the
 // chunks loaded so far tell.
-func waiting(r linkfin.Records, rail string) (ids []string, chunks []linkfin.ObjectKey, first, last int64) {
+func waiting(r linkfin.Records, rail string) (ids []string, first, last int64) {
 	var q linkfin.PaymentQueue // absent until a chunk fills: chunk 0, from the first
 	if _, err := r.Get(linkfin.KindPaymentQueue, rail, &q); err != nil {
-		return nil, nil, 0, -1
+		return nil, 0, -1
 	}
 	ids = slices.Clone(q.Pending[:min(len(q.Pending), linkfin.MaxFileTransfers)]) // shared: appended to below
 	last = q.First - 1
 	if need := linkfin.MaxFileTransfers - len(ids); need > 0 {
 		// Chunk First may hold few still waiting: one more than the rest need.
 		last = min(q.Last, q.First+1+int64((need+linkfin.QueueChunkSize-1)/linkfin.QueueChunkSize))
-	}
-	for n := q.First; n <= last; n++ {
-		chunks = append(chunks, queueChunkKey(rail, n))
 	}
 	for n := q.First; n <= last && len(ids) < linkfin.MaxFileTransfers; n++ {
 		var ch linkfin.PaymentQueueChunk
@@ -112,7 +107,7 @@ func waiting(r linkfin.Records, rail string) (ids []string, chunks []linkfin.Obj
 		}
 		ids = append(ids, ch.IDs[from:min(len(ch.IDs), from+linkfin.MaxFileTransfers-len(ids))]...)
 	}
-	return ids, chunks, q.First, last
+	return ids, q.First, last
 }
 
 // DefaultDebtor is who a payment file pays from when the request names no account: the
@@ -167,10 +162,12 @@ func (c *CreatePaymentFile) Keys() []linkfin.ObjectKey {
 // the queue and the chunks that list them, and the records of open items they join
 // until a statement shows them paid.
 func (c *CreatePaymentFile) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
-	ids, chunks, first, last := waiting(r, c.Rail)
+	ids, first, last := waiting(r, c.Rail)
 	c.listed, c.chunks = ids, [2]int64{first, last}
-	keys := make([]linkfin.ObjectKey, 0, len(chunks)+2*len(ids))
-	keys = append(keys, chunks...)
+	keys := make([]linkfin.ObjectKey, 0, int(max(last-first+1, 0))+2*len(ids))
+	for n := first; n <= last; n++ {
+		keys = append(keys, queueChunkKey(c.Rail, n))
+	}
 	var items []linkfin.OpenItem
 	for _, id := range ids {
 		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindCreditTransfer, ID: id})
