@@ -185,7 +185,11 @@ func (c *ActOnAlert) Apply(tx linkfin.Tx) (any, error) {
 		return nil, linkfin.Errorf(linkfin.EINVALID, "reason: why, in 1 to 1000 characters")
 	}
 	who := c.By
-	if who == "" {
+	switch {
+	case who != "":
+	case c.Actor == "":
+		who = ByOperator
+	default:
 		who = "org:" + c.Actor
 	}
 	now := tx.Now()

@@ -509,8 +509,11 @@ func (c *ClearInvoiceHold) Apply(tx linkfin.Tx) (any, error) {
 	if err := linkfin.ValidateText("reason", c.Reason, 1000, false); err != nil {
 		return nil, err
 	}
-	now := tx.Now()
-	inv.Hold.ClearedAt, inv.Hold.ClearedBy, inv.Hold.Reason = &now, c.Actor, c.Reason
+	now, by := tx.Now(), c.Actor
+	if c.Operator {
+		by = ByOperator // the operator acts as no organization
+	}
+	inv.Hold.ClearedAt, inv.Hold.ClearedBy, inv.Hold.Reason = &now, by, c.Reason
 	return &inv, tx.Put(linkfin.KindInvoice, inv.ID, &inv, "invoice.hold_cleared")
 }
 

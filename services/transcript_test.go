@@ -152,9 +152,10 @@ var verbs = map[string]func(s *script, a args) ([]linkfin.Command, error){
 		return []linkfin.Command{&services.CreateCreditNote{Actor: a.str("actor"), Note: linkfin.CreditNote{ID: a.str("id"), Number: a.str("id"),
 			InvoiceID: a.str("invoice"), Amount: a.money("amount"), Reason: a.str("reason")}}}, nil
 	},
-	// alert id=al#1 actor=bank by=user:u1 do=acknowledge|resolve reason="..."
+	// alert id=al#1 actor=bank by=user:u1 do=acknowledge|resolve reason="..."; no
+	// actor is the operator.
 	"alert": func(s *script, a args) ([]linkfin.Command, error) {
-		return []linkfin.Command{&services.ActOnAlert{Actor: a.str("actor"), By: a.opt("by", ""), ID: a.str("id"),
+		return []linkfin.Command{&services.ActOnAlert{Actor: a.opt("actor", ""), By: a.opt("by", ""), ID: a.str("id"),
 			Resolve: a.str("do") == "resolve", Reason: a.opt("reason", "")}}, nil
 	},
 	"issue": func(s *script, a args) ([]linkfin.Command, error) {
