@@ -1,12 +1,11 @@
-package iso20022
+package xmldoc
 
 import (
+	"errors"
 	"io"
 	"strings"
 	"testing"
 	"testing/iotest"
-
-	"linkfin"
 )
 
 // TestRefuseReplacement: a U+FFFD is refused however the reads cut it, and text
@@ -33,8 +32,9 @@ func TestRefuseReplacement(t *testing.T) {
 			if c.ok && (err != nil || string(got) != c.text) {
 				t.Errorf("%q, %s: read %q, %v", c.text, name, got, err)
 			}
-			if !c.ok && linkfin.ErrorCode(err) != EMALFORMED {
-				t.Errorf("%q, %s: read %q, %v; want %s", c.text, name, got, err, EMALFORMED)
+			var enc *EncodingError
+			if !c.ok && !errors.As(err, &enc) {
+				t.Errorf("%q, %s: read %q, %v; want an *EncodingError", c.text, name, got, err)
 			}
 		}
 	}

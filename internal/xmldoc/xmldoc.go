@@ -1,0 +1,253 @@
+// Package xmldoc reads the tokens of an XML document from outside (a bank's ISO 20022
+// message, a UBL invoice) for encoding/xml, refusing what XML does not allow and
+// encoding/xml lets pass, and decoding the encoding the document declares.
+//
+// A Reader is an xml.TokenReader: an xml.Decoder made by xml.NewTokenDecoder on it
+// checks the nesting of elements and resolves namespaces. What is not well-formed is
+// an *xml.SyntaxError; a document that declares an encoding this package does not read,
+// or whose bytes are not of the encoding it declares, is an *EncodingError. Errors of
+// the underlying reader are passed on as they are.
+package xmldoc
+
+import (
+	"bytes"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/htmlindex"
+)
+
+// EncodingError refuses a document for its encoding.
+type EncodingError struct{ Msg string }
+
+func (e *EncodingError) Error() string { return e.Msg }
+
+func encodingError(format string, args ...any) *EncodingError {
+	return &EncodingError{Msg: fmt.Sprintf(format, args...)}
+}
+
+// Reader passes on the raw tokens of a document, refusing as an *xml.SyntaxError what
+// XML does not allow and encoding/xml does not check:
+//
+//   - outside the root element, anything but white space, comments, processing
+//     instructions and (before it) a DOCTYPE: a second root element, an end tag, text
+//     (a CDATA section or an entity too) or a <!…> declaration after the root element,
+//     text before it, and a document of no element at all;
+//   - an XML declaration anywhere but at the start, where only UTF-8's byte order mark
+//     may precede it;
+//   - a <!…> declaration inside the root element;
+//   - an attribute given twice in an element (<Amt Ccy="EUR" Ccy="USD">);
+//   - a comment, processing instruction or declaration that is not valid UTF-8 (text,
+//     names and attributes encoding/xml checks itself).
+type Reader struct {
+	raw    *xml.Decoder
+	tokens int  // tokens read, a byte order mark at the start aside
+	bom    bool // the document begins with UTF-8's byte order mark
+	depth  int  // elements open
+	rooted bool // the root element has begun
+}
+
+// NewReader returns a Reader of the document r holds.
+func NewReader(r io.Reader) *Reader {
+	w := &Reader{raw: xml.NewDecoder(r)}
+	w.raw.CharsetReader = w.charsetReader
+	return w
+}
+
+// Line is the line of the input the reader has reached, for error messages.
+func (w *Reader) Line() int {
+	line, _ := w.raw.InputPos()
+	return line
+}
+
+// bom is U+FEFF in UTF-8, which may begin a document.
+var bom = []byte("\ufeff")
+
+// Token returns the next raw token, as xml.Decoder.RawToken does, or the reason the
+// document is not well-formed.
+func (w *Reader) Token() (xml.Token, error) {
+	tok, err := w.raw.RawToken()
+	if err == io.EOF && !w.rooted {
+		return nil, w.fail("the document has no root element")
+	}
+	if err != nil {
+		return nil, err
+	}
+	first := w.tokens == 0
+	w.tokens++
+	switch t := tok.(type) {
+	case xml.StartElement:
+		if w.depth == 0 {
+			if w.rooted {
+				return nil, w.fail("a second root element <%s> after the first", clip(t.Name.Local))
+			}
+			w.rooted = true
+		}
+		w.depth++
+		for i, a := range t.Attr {
+			for _, b := range t.Attr[:i] {
+				if a.Name == b.Name {
+					return nil, w.fail("the attribute %s given twice in <%s>", clip(qualified(a.Name)), clip(t.Name.Local))
+				}
+			}
+		}
+	case xml.EndElement:
+		if w.depth == 0 {
+			return nil, w.fail("</%s> %s the root element", clip(t.Name.Local), w.where())
+		}
+		w.depth--
+	case xml.CharData:
+		if w.depth > 0 {
+			break
+		}
+		text := []byte(t)
+		if first && bytes.HasPrefix(text, bom) {
+			text = text[len(bom):]
+			w.bom = true
+			if len(text) == 0 {
+				w.tokens = 0 // the XML declaration may follow
+			}
+		}
+		if len(bytes.Trim(text, " \t\r\n")) > 0 {
+			return nil, w.fail("text %s the root element", w.where())
+		}
+	case xml.ProcInst:
+		// encoding/xml reads the declaration as a processing instruction named xml; XML
+		// reserves the name in every case.
+		if strings.EqualFold(t.Target, "xml") && (!first || t.Target != "xml") {
+			return nil, w.fail("an XML declaration that is not at the start of the document")
+		}
+		if !utf8.Valid(t.Inst) {
+			return nil, w.fail("a processing instruction that is not valid UTF-8")
+		}
+	case xml.Comment:
+		if !utf8.Valid(t) {
+			return nil, w.fail("a comment that is not valid UTF-8")
+		}
+	case xml.Directive:
+		if w.depth > 0 || w.rooted {
+			return nil, w.fail("a <!…> declaration %s the root element", w.where())
+		}
+		if !utf8.Valid(t) {
+			return nil, w.fail("a <!…> declaration that is not valid UTF-8")
+		}
+	}
+	return tok, nil
+}
+
+// qualified is a raw name as the document writes it, with its prefix.
+func qualified(n xml.Name) string {
+	if n.Space == "" {
+		return n.Local
+	}
+	return n.Space + ":" + n.Local
+}
+
+// where says where the reader is, for a token at the top level or inside the root.
+func (w *Reader) where() string {
+	switch {
+	case w.depth > 0:
+		return "inside"
+	case w.rooted:
+		return "after"
+	}
+	return "before"
+}
+
+func (w *Reader) fail(format string, args ...any) error {
+	return &xml.SyntaxError{Msg: fmt.Sprintf(format, args...), Line: w.Line()}
+}
+
+// charsetReader decodes documents declared in another encoding than UTF-8, as banks
+// and invoicing systems still send (ISO-8859-1, windows-1252, windows-1251, Shift_JIS,
+// GBK, …), by the encodings and names of the WHATWG Encoding Standard. encoding/xml
+// calls it for the encoding an XML declaration names, unless that is "UTF-8" in some
+// case.
+//
+// The declaration it names has been read as ASCII, so an encoding that does not write
+// ASCII as ASCII (UTF-16) is not the document's. A decoder writes U+FFFD for bytes that
+// are not of its encoding: from an encoding that cannot spell U+FFFD itself, a U+FFFD
+// is refused. GB18030 can, so a byte of a GB18030 document that is not GB18030 passes
+// as U+FFFD.
+func (w *Reader) charsetReader(label string, in io.Reader) (io.Reader, error) {
+	if w.tokens > 0 {
+		return nil, w.fail("an XML declaration that is not at the start of the document")
+	}
+	enc, err := htmlindex.Get(label)
+	if err != nil {
+		return nil, encodingError("the XML declares the encoding %q, which is not one linkfin reads", clip(label))
+	}
+	name, _ := htmlindex.Name(enc)
+	switch {
+	case name == "utf-8":
+		// encoding/xml reads UTF-8 and refuses bytes that are not.
+		return in, nil
+	case w.bom:
+		return nil, encodingError("the XML begins with UTF-8's byte order mark but declares the encoding %q", clip(label))
+	case name == "replacement":
+		// WHATWG's decoder of ISO-2022-KR, HZ-GB-2312 and others reads a document as one
+		// U+FFFD.
+		return nil, encodingError("the XML declares the encoding %q, which is not one linkfin reads", clip(label))
+	case !spells(enc, `<?xml version="1.0" encoding=""?>`, `<?xml version="1.0" encoding=""?>`):
+		return nil, encodingError("the XML declares the encoding %q, but is not written in it: its declaration is in ASCII", clip(label))
+	}
+	r := enc.NewDecoder().Reader(in)
+	if spells(enc, "\uFFFD", "") {
+		return r, nil
+	}
+	return &refuseReplacement{r: r, label: label}, nil
+}
+
+// spells reports whether enc encodes s, as want when want is not empty.
+func spells(enc encoding.Encoding, s, want string) bool {
+	b, err := enc.NewEncoder().String(s)
+	return err == nil && (want == "" || b == want)
+}
+
+// replacement is U+FFFD in UTF-8.
+var replacement = []byte("\uFFFD")
+
+// refuseReplacement passes a decoder's UTF-8 on, and fails at a U+FFFD.
+type refuseReplacement struct {
+	r     io.Reader
+	label string
+	tail  [2]byte // the end of what was read before, which may begin a U+FFFD
+	nTail int
+}
+
+func (x *refuseReplacement) Read(p []byte) (int, error) {
+	n, err := x.r.Read(p)
+	if n == 0 {
+		return n, err
+	}
+	// A U+FFFD across two reads begins in the tail and ends in p's first two bytes.
+	var edge [4]byte
+	k := copy(edge[:], x.tail[:x.nTail])
+	k += copy(edge[k:], p[:min(n, 2)])
+	if bytes.Contains(edge[:k], replacement) || bytes.Contains(p[:n], replacement) {
+		return 0, encodingError("the XML declares the encoding %q, but holds bytes that are not %s", clip(x.label), clip(x.label))
+	}
+	if n >= 2 {
+		x.nTail = copy(x.tail[:], p[n-2:n])
+	} else {
+		x.nTail = copy(x.tail[:], edge[max(0, k-2):k])
+	}
+	return n, err
+}
+
+// clip cuts document text short for an error message, and makes it valid UTF-8.
+func clip(s string) string {
+	const max = 80
+	if len(s) > max {
+		s = s[:max]
+		for !utf8.ValidString(s) {
+			s = s[:len(s)-1]
+		}
+		s += "…"
+	}
+	return strings.ToValidUTF8(s, "\uFFFD")
+}
