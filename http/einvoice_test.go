@@ -7,8 +7,11 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/text/encoding/charmap"
+
 	"linkfin"
 	"linkfin/services"
+	"linkfin/ubl"
 )
 
 func readDoc(t *testing.T, name string) string {
@@ -79,6 +82,34 @@ func TestEInvoiceOverHTTP(t *testing.T) {
 	wantJSON(t, p.as("tier1", "GET", "/v1/payables/"+pay.ID, ""), http.StatusOK, &pay)
 	if pay.Amount != 115_000_00-100_11-1 {
 		t.Fatalf("payable %+v", pay)
+	}
+}
+
+// An e-invoice in the encoding its XML declaration names, ISO-8859-1 here, is read as
+// the same document in UTF-8; the same bytes declared as UTF-8 are refused.
+func TestEInvoiceInDeclaredEncoding(t *testing.T) {
+	p := newPlatform(t)
+	var po linkfin.PurchaseOrder
+	wantJSON(t, p.as("anchor", "POST", "/v1/purchase-orders", `{"number":"PO-EU","seller_id":"tier1","currency":"EUR","lines":[`+
+		`{"line_id":"10","item":"nails","quantity":5,"unit":"XDR","unit_price":1000000},{"line_id":"20","item":"nails","quantity":3,"unit":"XDR","unit_price":1400000}]}`),
+		http.StatusCreated, &po)
+	wantJSON(t, p.as("tier1", "POST", "/v1/purchase-orders/"+po.ID+"/accept", ""), http.StatusOK, nil)
+
+	latin1, err := charmap.ISO8859_1.NewEncoder().String(readDoc(t, "en16931-bis3-factoring.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(latin1, "R\xe4ffld") {
+		t.Fatal("the document has no ä to write in ISO-8859-1")
+	}
+	send := func(body, key string) reply {
+		return p.as("tier1", "POST", "/v1/invoices?po_id="+po.ID+"&buyer_id=anchor", body, "Content-Type", "application/xml", "Idempotency-Key", key)
+	}
+	wantProblem(t, send(latin1, "l-1"), http.StatusUnprocessableEntity, ubl.EINVALID)
+	var inv linkfin.Invoice
+	wantJSON(t, send(strings.Replace(latin1, `encoding="UTF-8"`, `encoding="ISO-8859-1"`, 1), "l-2"), http.StatusCreated, &inv)
+	if inv.Number != "7023708" || inv.Total != 115_000_00 || inv.Tax != 23_000_00 {
+		t.Fatalf("invoice %+v", inv)
 	}
 }
 

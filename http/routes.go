@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"reflect"
 	"strings"
-	"unicode/utf8"
 
 	"linkfin"
 	"linkfin/engine"
@@ -266,10 +265,9 @@ func (s *Server) createInvoice(w http.ResponseWriter, r *http.Request) {
 	var identified *services.Identified
 	if mt, _ := mediaType(r, mediaXML); mt == mediaXML {
 		q := r.URL.Query()
+		// The document may be in the encoding its declaration names (ISO-8859-1, …): the
+		// reader decodes it, and refuses bytes that are not of it.
 		doc, err := ubl.ParseLimit(bytes.NewReader(body), MaxBodyBytes)
-		if !utf8.Valid(body) {
-			err = linkfin.Errorf(EENCODING, "the XML is not valid UTF-8")
-		}
 		if err == nil && q.Get("po_id") == "" && q.Get("buyer_id") == "" {
 			// The document names its parties and its order.
 			var seller, buyer, po string
@@ -313,10 +311,9 @@ func (s *Server) createCreditNote(w http.ResponseWriter, r *http.Request) {
 	}
 	c := &services.CreateCreditNote{Actor: principalOf(r).Org}
 	if mt, _ := mediaType(r, mediaXML); mt == mediaXML {
+		// The document may be in the encoding its declaration names (ISO-8859-1, …): the
+		// reader decodes it, and refuses bytes that are not of it.
 		doc, err := ubl.ParseLimit(bytes.NewReader(body), MaxBodyBytes)
-		if !utf8.Valid(body) {
-			err = linkfin.Errorf(EENCODING, "the XML is not valid UTF-8")
-		}
 		if err == nil {
 			c.Note, c.InvoiceNumber, err = services.CreditNoteFromUBL(doc)
 		}

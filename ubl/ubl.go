@@ -9,7 +9,6 @@
 package ubl
 
 import (
-	"bytes"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -18,6 +17,7 @@ import (
 	"time"
 
 	"linkfin"
+	"linkfin/internal/xmldoc"
 )
 
 // Error codes of this package. They are stable: callers match on them.
@@ -125,13 +125,16 @@ func Parse(r io.Reader) (*Document, error) {
 // that is not a usable invoice or credit note is an EINVALID error whose message says
 // what is wrong. Errors reading r are returned wrapped, without a code.
 //
-// The XML must be UTF-8 and may not have a DOCTYPE or any other <!…> declaration: they
-// are how entity expansion and external-entity (XXE) attacks begin, and UBL needs none.
+// The XML is read as the iso20022 package reads a bank's messages: in UTF-8, or in the
+// encoding its XML declaration names (ISO-8859-1, windows-1252, …), and it must be
+// well-formed throughout: a document whose bytes are not of the encoding it declares
+// (UTF-8 when it declares none), an attribute given twice, an XML declaration anywhere
+// but at the start or anything but white space, comments and processing instructions
+// after the root element is EINVALID. It may not have a DOCTYPE or any other <!…>
+// declaration: they are how entity expansion and external-entity (XXE) attacks begin,
+// and UBL needs none.
 func ParseLimit(r io.Reader, maxBytes int64) (*Document, error) {
-	raw := xml.NewDecoder(&limitReader{r: r, left: maxBytes})
-	raw.CharsetReader = func(label string, _ io.Reader) (io.Reader, error) {
-		return nil, invalid("encoding %s is not supported: the document must be UTF-8", quote(label))
-	}
+	raw := xmldoc.NewReader(&limitReader{r: r, left: maxBytes})
 	doc, err := decode(xml.NewTokenDecoder(noDeclarations{raw}))
 	if err != nil {
 		return nil, explain(err, raw, maxBytes)
@@ -158,66 +161,39 @@ func decode(d *xml.Decoder) (*Document, error) {
 	if err := d.DecodeElement(&x, &root); err != nil {
 		return nil, err
 	}
-	if err := afterRoot(d); err != nil {
-		return nil, err
+	// What may follow the root element (comments, processing instructions, white
+	// space) the token reader lets pass; anything else it refuses.
+	for {
+		if _, err := d.Token(); err == io.EOF {
+			break
+		} else if err != nil {
+			return nil, err
+		}
 	}
 	return convert(kind, &x)
 }
 
-// rootElement returns the first element, refusing text before it.
+// rootElement returns the first element; the token reader refuses text before it, and
+// a document without one.
 func rootElement(d *xml.Decoder) (xml.StartElement, error) {
 	for {
 		t, err := d.Token()
-		if err == io.EOF {
-			return xml.StartElement{}, invalid("the document has no root element")
-		} else if err != nil {
+		if err != nil {
 			return xml.StartElement{}, err
 		}
-		switch t := t.(type) {
-		case xml.StartElement:
+		if t, ok := t.(xml.StartElement); ok {
 			return t, nil
-		case xml.CharData:
-			if !blank(t) {
-				return xml.StartElement{}, invalid("text before the root element")
-			}
 		}
 	}
 }
 
-// afterRoot reads to the end of the input, which may hold only comments, processing
-// instructions and white space.
-func afterRoot(d *xml.Decoder) error {
-	for {
-		t, err := d.Token()
-		if err == io.EOF {
-			return nil
-		} else if err != nil {
-			return err
-		}
-		switch t := t.(type) {
-		case xml.StartElement:
-			return invalid("a second root element %s", quote(t.Name.Local))
-		case xml.CharData:
-			if !blank(t) {
-				return invalid("text after the root element")
-			}
-		}
-	}
-}
-
-// blank reports whether text outside the root element is only white space, or a byte
-// order mark.
-func blank(b []byte) bool {
-	return len(bytes.Trim(b, " \t\r\n\ufeff")) == 0
-}
-
-// noDeclarations passes the raw tokens of the underlying decoder on, refusing any
-// directive (<!DOCTYPE …>, <!ENTITY …>). The decoder that reads from it does the
+// noDeclarations passes the tokens of the well-formedness checking reader on, refusing
+// any directive (<!DOCTYPE …>, <!ENTITY …>). The decoder that reads from it does the
 // namespace translation and the checking of element nesting.
-type noDeclarations struct{ d *xml.Decoder }
+type noDeclarations struct{ r *xmldoc.Reader }
 
 func (n noDeclarations) Token() (xml.Token, error) {
-	t, err := n.d.RawToken()
+	t, err := n.r.Token()
 	if _, ok := t.(xml.Directive); ok {
 		return nil, invalid("the document has a DOCTYPE or other <!...> declaration: they are refused, as they can define entities (XXE)")
 	}
@@ -268,11 +244,12 @@ func wrapRead(err error) error {
 }
 
 // explain turns what the decoder returned into this package's errors.
-func explain(err error, raw *xml.Decoder, maxBytes int64) error {
+func explain(err error, raw *xmldoc.Reader, maxBytes int64) error {
 	var (
 		rerr readError
 		lerr *linkfin.Error
 		serr *xml.SyntaxError
+		eerr *xmldoc.EncodingError
 	)
 	switch {
 	case errors.As(err, &rerr):
@@ -282,8 +259,9 @@ func explain(err error, raw *xml.Decoder, maxBytes int64) error {
 	case errors.As(err, &lerr):
 		return lerr
 	case errors.As(err, &serr):
-		line, _ := raw.InputPos()
-		return invalid("not well-formed XML, line %d: %s", line, trunc(serr.Msg))
+		return invalid("not well-formed XML, line %d: %s", raw.Line(), trunc(serr.Msg))
+	case errors.As(err, &eerr):
+		return invalid("%s", eerr.Msg)
 	default:
 		return invalid("not well-formed XML: %s", trunc(err.Error()))
 	}

@@ -270,9 +270,20 @@ func TestParseRejects(t *testing.T) {
 		{"entity expansion (billion laughs)",
 			`<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]><Invoice>&lol2;</Invoice>`,
 			EINVALID, "DOCTYPE"},
-		{"DOCTYPE inside the document", edit(t, "<cac:InvoiceLine>", `<!DOCTYPE x SYSTEM "http://example.com/x.dtd"><cac:InvoiceLine>`), EINVALID, "DOCTYPE"},
+		{"DOCTYPE inside the document", edit(t, "<cac:InvoiceLine>", `<!DOCTYPE x SYSTEM "http://example.com/x.dtd"><cac:InvoiceLine>`), EINVALID, "declaration inside the root element"},
 		{"undeclared entity", edit(t, "<cbc:ID>Snippet1</cbc:ID>", "<cbc:ID>&xxe;</cbc:ID>"), EINVALID, "not well-formed XML"},
-		{"encoding other than UTF-8", strings.Replace(edit(t), `encoding="UTF-8"`, `encoding="ISO-8859-1"`, 1), EINVALID, `encoding "ISO-8859-1" is not supported`},
+		{"ISO-8859-1 bytes in a document declared UTF-8", edit(t, "SupplierTradingName Ltd.", "S\xf8ller"), EINVALID, "invalid UTF-8"},
+		{"ISO-8859-1 bytes in a document that declares no encoding", edit(t, `<?xml version="1.0" encoding="UTF-8"?>`, "", "SupplierTradingName Ltd.", "S\xf8ller"), EINVALID, "invalid UTF-8"},
+		{"ISO-8859-1 bytes in a comment", edit(t, "<cac:InvoiceLine>", "<!-- S\xf8ller --><cac:InvoiceLine>"), EINVALID, "comment that is not valid UTF-8"},
+		{"a byte Shift_JIS does not have", edit(t, `encoding="UTF-8"`, `encoding="Shift_JIS"`, "SupplierTradingName Ltd.", "\xfd"), EINVALID, `declares the encoding "Shift_JIS", but holds bytes that are not`},
+		{"an encoding linkfin does not read", edit(t, `encoding="UTF-8"`, `encoding="x-klingon"`), EINVALID, `the encoding "x-klingon", which is not one linkfin reads`},
+		{"ASCII declared as UTF-16", edit(t, `encoding="UTF-8"`, `encoding="UTF-16"`), EINVALID, "its declaration is in ASCII"},
+		{"UTF-8's byte order mark and another encoding", "\ufeff" + edit(t, `encoding="UTF-8"`, `encoding="ISO-8859-1"`), EINVALID, "byte order mark"},
+		{"an attribute given twice", edit(t, `<cbc:PayableAmount currencyID="EUR">`, `<cbc:PayableAmount currencyID="USD" currencyID="EUR">`), EINVALID, "attribute currencyID given twice"},
+		{"an XML declaration inside the document", edit(t, "<cac:InvoiceLine>", `<?xml version="1.0"?><cac:InvoiceLine>`), EINVALID, "XML declaration that is not at the start"},
+		{"an XML declaration after white space", "\n" + edit(t), EINVALID, "XML declaration that is not at the start"},
+		{"an end tag after the root", edit(t, "</Invoice>", "</Invoice></Invoice>"), EINVALID, "after the root element"},
+		{"a CDATA section after the root", edit(t, "</Invoice>", "</Invoice><![CDATA[x]]>"), EINVALID, "text after the root element"},
 		{"missing ID", edit(t, "<cbc:ID>Snippet1</cbc:ID>", ""), EINVALID, "ID (the document number) is missing"},
 		{"ID in the wrong namespace", edit(t, "<cbc:ID>Snippet1</cbc:ID>", "<ID>Snippet1</ID>"), EINVALID, "ID (the document number) is missing"},
 		{"missing IssueDate", edit(t, "<cbc:IssueDate>2017-11-13</cbc:IssueDate>", ""), EINVALID, "IssueDate is missing"},
@@ -394,6 +405,28 @@ func TestParseAccepts(t *testing.T) {
 		}
 		if doc.Payable != eur(165625) || doc.IssueDate != "2017-11-13" || doc.ID != "Snippet1" {
 			t.Errorf("Payable %v, IssueDate %q, ID %q", doc.Payable, doc.IssueDate, doc.ID)
+		}
+	})
+	t.Run("the encoding the document declares", func(t *testing.T) {
+		for _, c := range []struct{ encoding, bytes, text string }{
+			{"ISO-8859-1", "S\xf8ller B\xfcsiness \xa4", "Søller Büsiness ¤"},
+			{"iso-8859-15", "S\xf8ller B\xfcsiness \xa4", "Søller Büsiness €"},
+			{"windows-1252", "S\xf8ller B\xfcsiness \x80", "Søller Büsiness €"},
+			{"utf8", "Søller Büsiness €", "Søller Büsiness €"},
+			{"US-ASCII", "Seller Business", "Seller Business"},
+		} {
+			want, err := Parse(strings.NewReader(edit(t, "SupplierTradingName Ltd.", c.text)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			doc, err := Parse(strings.NewReader(edit(t, `encoding="UTF-8"`, `encoding="`+c.encoding+`"`, "SupplierTradingName Ltd.", c.bytes)))
+			if err != nil {
+				t.Errorf("%s: %v", c.encoding, err)
+				continue
+			}
+			if !reflect.DeepEqual(doc, want) {
+				t.Errorf("%s: read\n%+v\nwant\n%+v", c.encoding, doc, want)
+			}
 		}
 	})
 	t.Run("credit note referencing the invoice it credits", func(t *testing.T) {
