@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf16"
 
 	"linkfin"
 	"linkfin/iso20022"
@@ -195,6 +196,25 @@ func TestReadersTakeTheEncodingDeclared(t *testing.T) {
 				readsAs(t, r, declared(r, c.encoding, c.bytes), want)
 			})
 		}
+	}
+}
+
+// TestReadersTakeUTF16: a document in UTF-16 with its byte order mark reads as the
+// same document in UTF-8.
+func TestReadersTakeUTF16(t *testing.T) {
+	for _, r := range isoReaders(t) {
+		if r.word == "" {
+			continue
+		}
+		want, err := r.read(strings.NewReader(r.doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc := []byte("\xff\xfe")
+		for _, u := range utf16.Encode([]rune(strings.Replace(r.doc, `encoding="UTF-8"`, `encoding="UTF-16"`, 1))) {
+			doc = append(doc, byte(u), byte(u>>8))
+		}
+		t.Run(r.name, func(t *testing.T) { readsAs(t, r, string(doc), want) })
 	}
 }
 

@@ -125,10 +125,11 @@ func Parse(r io.Reader) (*Document, error) {
 // that is not a usable invoice or credit note is an EINVALID error whose message says
 // what is wrong. Errors reading r are returned wrapped, without a code.
 //
-// The XML is read as the iso20022 package reads a bank's messages: in UTF-8, or in the
-// encoding its XML declaration names (ISO-8859-1, windows-1252, …), and it must be
-// well-formed throughout: a document whose bytes are not of the encoding it declares
-// (UTF-8 when it declares none), an attribute given twice, an XML declaration anywhere
+// The XML is read as the iso20022 package reads a bank's messages: in UTF-8, in UTF-16
+// (by its byte order mark, or "<?xml" in UTF-16 declaring it) or in the encoding its
+// XML declaration names (ISO-8859-1, windows-1252, …), and it must be well-formed
+// throughout: a document whose bytes are not of the encoding it declares (UTF-8 when it
+// declares none), an attribute given twice, an XML declaration anywhere
 // but at the start or anything but white space, comments and processing instructions
 // after the root element is EINVALID. It may not have a DOCTYPE or any other <!…>
 // declaration: they are how entity expansion and external-entity (XXE) attacks begin,

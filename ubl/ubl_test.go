@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"testing/iotest"
+	"unicode/utf16"
 
 	"linkfin"
 )
@@ -381,6 +382,19 @@ func (f *failAfter) Read(p []byte) (int, error) {
 	return f.r.Read(p)
 }
 
+// utf16Bytes writes s in UTF-16 of the byte order, after bom.
+func utf16Bytes(s string, big bool, bom string) []byte {
+	b := []byte(bom)
+	for _, u := range utf16.Encode([]rune(s)) {
+		if big {
+			b = append(b, byte(u>>8), byte(u))
+		} else {
+			b = append(b, byte(u), byte(u>>8))
+		}
+	}
+	return b
+}
+
 func TestParseAccepts(t *testing.T) {
 	t.Run("tax total also given in the tax currency", func(t *testing.T) {
 		doc, err := Parse(strings.NewReader(edit(t,
@@ -427,6 +441,33 @@ func TestParseAccepts(t *testing.T) {
 			if !reflect.DeepEqual(doc, want) {
 				t.Errorf("%s: read\n%+v\nwant\n%+v", c.encoding, doc, want)
 			}
+		}
+	})
+	t.Run("UTF-16", func(t *testing.T) {
+		plain := edit(t, "SupplierTradingName Ltd.", "Søller 😀")
+		want, err := Parse(strings.NewReader(plain))
+		if err != nil {
+			t.Fatal(err)
+		}
+		declared := strings.Replace(plain, `encoding="UTF-8"`, `encoding="UTF-16"`, 1)
+		for name, doc := range map[string][]byte{
+			"little-endian":                          utf16Bytes(declared, false, "\xff\xfe"),
+			"big-endian":                             utf16Bytes(declared, true, "\xfe\xff"),
+			"big-endian without its byte order mark": utf16Bytes(declared, true, ""),
+		} {
+			doc, err := Parse(bytes.NewReader(doc))
+			if err != nil {
+				t.Errorf("%s: %v", name, err)
+				continue
+			}
+			if !reflect.DeepEqual(doc, want) {
+				t.Errorf("%s: read\n%+v\nwant\n%+v", name, doc, want)
+			}
+		}
+		// UTF-16 declared as UTF-8.
+		_, err = Parse(bytes.NewReader(utf16Bytes(plain, false, "\xff\xfe")))
+		if code := linkfin.ErrorCode(err); code != EINVALID || !strings.Contains(linkfin.ErrorMessage(err), `declares the encoding "UTF-8"`) {
+			t.Errorf("UTF-16 declared as UTF-8: %v", err)
 		}
 	})
 	t.Run("credit note referencing the invoice it credits", func(t *testing.T) {

@@ -2,6 +2,10 @@
 // message, a UBL invoice) for encoding/xml, refusing what XML does not allow and
 // encoding/xml lets pass, and decoding the encoding the document declares.
 //
+// A document is in UTF-8, in UTF-16 (found by its first bytes, as XML 1.0 Appendix F
+// describes: a byte order mark, or "<?" in UTF-16 without one) or in the encoding its
+// XML declaration names.
+//
 // A Reader is an xml.TokenReader: an xml.Decoder made by xml.NewTokenDecoder on it
 // checks the nesting of elements and resolves namespaces. What is not well-formed is
 // an *xml.SyntaxError; a document that declares an encoding this package does not read,
@@ -10,11 +14,13 @@
 package xmldoc
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/xml"
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding"
@@ -49,14 +55,57 @@ type Reader struct {
 	bom    bool // the document begins with UTF-8's byte order mark
 	depth  int  // elements open
 	rooted bool // the root element has begun
+
+	utf16    string // "utf-16be" or "utf-16le" for a document in UTF-16
+	utf16BOM bool   // the UTF-16 document begins with its byte order mark
 }
 
 // NewReader returns a Reader of the document r holds.
 func NewReader(r io.Reader) *Reader {
-	w := &Reader{raw: xml.NewDecoder(r)}
+	w := &Reader{}
+	w.raw = xml.NewDecoder(w.sniff(r))
 	w.raw.CharsetReader = w.charsetReader
 	return w
 }
+
+// sniff reads the first bytes of r to find a document in UTF-16, which encoding/xml
+// does not read: by its byte order mark (FE FF, FF FE), or by "<?" in UTF-16 without
+// one. It returns what encoding/xml is to read: r's bytes, or a UTF-16 document in
+// UTF-8 without its byte order mark.
+func (w *Reader) sniff(r io.Reader) io.Reader {
+	var head [4]byte
+	n, err := io.ReadFull(r, head[:])
+	var rest io.Reader
+	switch err {
+	case nil:
+		rest = r
+	case io.EOF, io.ErrUnexpectedEOF:
+		rest = bytes.NewReader(nil) // r has no more
+	default:
+		rest = errReader{err}
+	}
+	b := head[:n]
+	switch {
+	case bytes.HasPrefix(b, []byte{0xFE, 0xFF}):
+		w.utf16, w.utf16BOM, b = "utf-16be", true, b[2:]
+	case bytes.HasPrefix(b, []byte{0xFF, 0xFE}):
+		w.utf16, w.utf16BOM, b = "utf-16le", true, b[2:]
+	case bytes.Equal(b, []byte{0, '<', 0, '?'}):
+		w.utf16 = "utf-16be"
+	case bytes.Equal(b, []byte{'<', 0, '?', 0}):
+		w.utf16 = "utf-16le"
+	}
+	in := io.MultiReader(bytes.NewReader(b), rest)
+	if w.utf16 == "" {
+		return in
+	}
+	return &utf16Reader{r: bufio.NewReader(in), big: w.utf16 == "utf-16be"}
+}
+
+// errReader fails with err.
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }
 
 // Line is the line of the input the reader has reached, for error messages.
 func (w *Reader) Line() int {
@@ -121,6 +170,15 @@ func (w *Reader) Token() (xml.Token, error) {
 		if strings.EqualFold(t.Target, "xml") && (!first || t.Target != "xml") {
 			return nil, w.fail("an XML declaration that is not at the start of the document")
 		}
+		if t.Target == "xml" && w.utf16 != "" {
+			// encoding/xml asks charsetReader of every encoding declared but UTF-8.
+			switch label := declared(t.Inst); {
+			case strings.EqualFold(label, "utf-8"):
+				return nil, w.utf16Declares(label)
+			case label == "" && !w.utf16BOM:
+				return nil, encodingError("the XML is in UTF-16 without a byte order mark, and its declaration names no encoding")
+			}
+		}
 		if !utf8.Valid(t.Inst) {
 			return nil, w.fail("a processing instruction that is not valid UTF-8")
 		}
@@ -182,6 +240,14 @@ func (w *Reader) charsetReader(label string, in io.Reader) (io.Reader, error) {
 		return nil, encodingError("the XML declares the encoding %q, which is not one linkfin reads", clip(label))
 	}
 	name, _ := htmlindex.Name(enc)
+	if w.utf16 != "" {
+		// Read as UTF-16 already. "UTF-16" names either byte order; another name of
+		// UTF-16 (UTF-16LE, UTF-16BE, …) must name the document's.
+		if name != w.utf16 && !(strings.EqualFold(label, "utf-16") && strings.HasPrefix(name, "utf-16")) {
+			return nil, w.utf16Declares(label)
+		}
+		return in, nil
+	}
 	switch {
 	case name == "utf-8":
 		// encoding/xml reads UTF-8 and refuses bytes that are not.
@@ -200,6 +266,108 @@ func (w *Reader) charsetReader(label string, in io.Reader) (io.Reader, error) {
 		return r, nil
 	}
 	return &refuseReplacement{r: r, label: label}, nil
+}
+
+// utf16Declares refuses a UTF-16 document that declares another encoding than its own.
+func (w *Reader) utf16Declares(label string) error {
+	found := "its byte order mark"
+	if !w.utf16BOM {
+		found = "its first bytes"
+	}
+	return encodingError("the XML is in %s by %s, but declares the encoding %q", strings.ToUpper(w.utf16), found, clip(label))
+}
+
+// declared is the encoding an XML declaration's text names, or "".
+func declared(inst []byte) string {
+	s := string(inst)
+	i := strings.Index(s, "encoding")
+	if i < 0 {
+		return ""
+	}
+	s = strings.TrimLeft(s[i+len("encoding"):], " \t\r\n")
+	s, ok := strings.CutPrefix(s, "=")
+	if !ok {
+		return ""
+	}
+	s = strings.TrimLeft(s, " \t\r\n")
+	if s == "" || (s[0] != '"' && s[0] != '\'') {
+		return ""
+	}
+	value, _, _ := strings.Cut(s[1:], s[:1])
+	return value
+}
+
+// utf16Reader decodes UTF-16 into UTF-8, refusing what is not UTF-16: half of a
+// surrogate pair, or an odd number of bytes.
+type utf16Reader struct {
+	r   *bufio.Reader
+	big bool   // big-endian
+	out []byte // decoded and not read yet
+	err error  // to return once out is read
+}
+
+func (u *utf16Reader) Read(p []byte) (int, error) {
+	for len(u.out) == 0 && u.err == nil {
+		u.fill()
+	}
+	if len(u.out) > 0 {
+		n := copy(p, u.out)
+		u.out = u.out[n:]
+		return n, nil
+	}
+	return 0, u.err
+}
+
+// fill decodes up to about 4 KiB of UTF-8 into out, or sets err.
+func (u *utf16Reader) fill() {
+	buf := u.out[:0]
+	for len(buf) < 4096 {
+		c, err := u.unit()
+		if err != nil {
+			u.err = err
+			break
+		}
+		r := rune(c)
+		if utf16.IsSurrogate(r) {
+			if r >= 0xDC00 {
+				u.err = u.notUTF16("half of a surrogate pair")
+				break
+			}
+			c2, err := u.unit()
+			if err == io.EOF || (err == nil && (c2 < 0xDC00 || c2 > 0xDFFF)) {
+				u.err = u.notUTF16("half of a surrogate pair")
+				break
+			} else if err != nil {
+				u.err = err
+				break
+			}
+			r = utf16.DecodeRune(r, rune(c2))
+		}
+		buf = utf8.AppendRune(buf, r)
+	}
+	u.out = buf
+}
+
+// unit reads a 16-bit code unit; io.EOF at the end of the input.
+func (u *utf16Reader) unit() (uint16, error) {
+	a, err := u.r.ReadByte()
+	if err != nil {
+		return 0, err
+	}
+	b, err := u.r.ReadByte()
+	if err == io.EOF {
+		return 0, u.notUTF16("an odd number of bytes")
+	} else if err != nil {
+		return 0, err
+	}
+	if u.big {
+		return uint16(a)<<8 | uint16(b), nil
+	}
+	return uint16(b)<<8 | uint16(a), nil
+}
+
+func (u *utf16Reader) notUTF16(what string) error {
+	return encodingError("the XML is in UTF-16, but holds bytes that are not UTF-16: %s", what)
 }
 
 // spells reports whether enc encodes s, as want when want is not empty.

@@ -1,11 +1,15 @@
 package xmldoc
 
 import (
+	"bytes"
+	"encoding/xml"
 	"errors"
 	"io"
+	"reflect"
 	"strings"
 	"testing"
 	"testing/iotest"
+	"unicode/utf16"
 )
 
 // TestRefuseReplacement: a U+FFFD is refused however the reads cut it, and text
@@ -37,5 +41,112 @@ func TestRefuseReplacement(t *testing.T) {
 				t.Errorf("%q, %s: read %q, %v; want an *EncodingError", c.text, name, got, err)
 			}
 		}
+	}
+}
+
+// tokens reads doc through a Reader and a decoder on it, and returns its tokens, or
+// the error that ended them.
+func tokens(doc []byte) ([]xml.Token, error) {
+	d := xml.NewTokenDecoder(NewReader(bytes.NewReader(doc)))
+	var out []xml.Token
+	for {
+		t, err := d.Token()
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return out, err
+		}
+		out = append(out, xml.CopyToken(t))
+	}
+}
+
+// utf16Bytes writes s in UTF-16 of the byte order, after bom.
+func utf16Bytes(s string, big bool, bom string) []byte {
+	b := []byte(bom)
+	for _, u := range utf16.Encode([]rune(s)) {
+		if big {
+			b = append(b, byte(u>>8), byte(u))
+		} else {
+			b = append(b, byte(u), byte(u>>8))
+		}
+	}
+	return b
+}
+
+// TestUTF16: a document in UTF-16, with its byte order mark or declaring its encoding
+// without one, reads as the same document in UTF-8, but for the encoding the
+// declaration names. One that declares another encoding, or is not UTF-16 throughout,
+// is refused.
+func TestUTF16(t *testing.T) {
+	const body = "\n<Doc xmlns=\"urn:x\" a=\"é\"><!-- テスト --><Nm>Søren 😀</Nm><?pi x?></Doc>\n"
+	want, err := tokens([]byte(`<?xml version="1.0" encoding="UTF-8"?>` + body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	without := func(toks []xml.Token) []xml.Token { return toks[1:] } // the declaration aside
+	for _, c := range []struct {
+		name string
+		doc  []byte
+	}{
+		{"big-endian with its byte order mark", utf16Bytes(`<?xml version="1.0" encoding="UTF-16"?>`+body, true, "\xfe\xff")},
+		{"little-endian with its byte order mark", utf16Bytes(`<?xml version="1.0" encoding="UTF-16"?>`+body, false, "\xff\xfe")},
+		{"with its byte order mark and no declaration", utf16Bytes(`<?xml version="1.0"?>`+body, false, "\xff\xfe")},
+		{"big-endian without a byte order mark", utf16Bytes(`<?xml version="1.0" encoding="UTF-16BE"?>`+body, true, "")},
+		{"little-endian without a byte order mark", utf16Bytes(`<?xml version="1.0" encoding="utf-16le"?>`+body, false, "")},
+		{"little-endian without a byte order mark, declared UTF-16", utf16Bytes(`<?xml version='1.0' encoding = 'UTF-16'?>`+body, false, "")},
+	} {
+		got, err := tokens(c.doc)
+		if err != nil {
+			t.Errorf("%s: %v", c.name, err)
+			continue
+		}
+		if !reflect.DeepEqual(without(got), without(want)) {
+			t.Errorf("%s: read\n%q\nwant\n%q", c.name, got, want)
+		}
+	}
+
+	for _, c := range []struct {
+		name string
+		doc  []byte
+		says string
+	}{
+		{"declared UTF-8", utf16Bytes(`<?xml version="1.0" encoding="UTF-8"?>`+body, false, "\xff\xfe"), `UTF-16LE by its byte order mark, but declares the encoding "UTF-8"`},
+		{"declared ISO-8859-1", utf16Bytes(`<?xml version="1.0" encoding="ISO-8859-1"?>`+body, true, "\xfe\xff"), `declares the encoding "ISO-8859-1"`},
+		{"declared the other byte order", utf16Bytes(`<?xml version="1.0" encoding="UTF-16LE"?>`+body, true, ""), `UTF-16BE by its first bytes, but declares the encoding "UTF-16LE"`},
+		{"no byte order mark and no encoding declared", utf16Bytes(`<?xml version="1.0"?>`+body, false, ""), "names no encoding"},
+		{"an odd number of bytes", append(utf16Bytes(`<?xml version="1.0"?>`+body, false, "\xff\xfe"), 'x'), "odd number of bytes"},
+		{"a lone high surrogate", utf16Bytes(`<?xml version="1.0"?>`+body, false, "\xff\xfe\x3d\xd8"), "surrogate"},
+		{"a lone low surrogate", utf16Bytes(`<?xml version="1.0"?>`+body, false, "\xff\xfe\x00\xde"), "surrogate"},
+		{"a high surrogate at the end", append(utf16Bytes(`<?xml version="1.0"?>`+body, false, "\xff\xfe"), 0x3d, 0xd8), "surrogate"},
+	} {
+		_, err := tokens(c.doc)
+		var enc *EncodingError
+		if !errors.As(err, &enc) {
+			t.Errorf("%s: %v, want an *EncodingError", c.name, err)
+			continue
+		}
+		if !strings.Contains(enc.Msg, c.says) {
+			t.Errorf("%s: %q does not say %q", c.name, enc.Msg, c.says)
+		}
+	}
+}
+
+// TestShortInput: a document shorter than the bytes the reader looks at first, and
+// a reader's error among them, are passed on as they are.
+func TestShortInput(t *testing.T) {
+	if _, err := tokens([]byte("<a")); err == nil || !strings.Contains(err.Error(), "unexpected EOF") {
+		t.Errorf("<a: %v", err)
+	}
+	if _, err := tokens([]byte("<a/")); err == nil {
+		t.Error("<a/ was read")
+	}
+	if got, err := tokens([]byte("<a/>")); err != nil || len(got) != 2 {
+		t.Errorf("<a/>: %q, %v", got, err)
+	}
+	boom := errors.New("connection reset")
+	d := xml.NewTokenDecoder(NewReader(io.MultiReader(strings.NewReader("<"), iotest.ErrReader(boom))))
+	if _, err := d.Token(); !errors.Is(err, boom) {
+		t.Errorf("a failing reader: %v, want its error", err)
 	}
 }
