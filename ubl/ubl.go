@@ -84,7 +84,7 @@ type Document struct {
 
 // Party is a seller, buyer or payee.
 type Party struct {
-	Name      string `json:"name"`                 // PartyName/Name, else PartyLegalEntity/RegistrationName
+	Name      string `json:"name"`                 // PartyName/Name, else PartyLegalEntity/RegistrationName, else PartyTaxScheme/RegistrationName
 	LegalName string `json:"legal_name,omitempty"` // PartyLegalEntity/RegistrationName
 	ID        string `json:"id,omitempty"`         // EndpointID, else PartyIdentification/ID, else PartyLegalEntity/CompanyID
 	IDScheme  string `json:"id_scheme,omitempty"`  // the schemeID of ID, such as "0088" (GLN) or "0007" (Swedish organisation number)
@@ -327,14 +327,14 @@ func convert(kind string, x *xmlDocument) (*Document, error) {
 	}
 	doc.Seller = party(x.AccountingSupplierParty.Party)
 	if doc.Seller.Name == "" {
-		return nil, invalid("AccountingSupplierParty: the seller has no name (PartyName/Name or PartyLegalEntity/RegistrationName)")
+		return nil, invalid("AccountingSupplierParty: the seller has no name (PartyName/Name, PartyLegalEntity/RegistrationName or PartyTaxScheme/RegistrationName)")
 	}
 	if x.AccountingCustomerParty == nil || x.AccountingCustomerParty.Party == nil {
 		return nil, invalid("AccountingCustomerParty (the buyer) is missing")
 	}
 	doc.Buyer = party(x.AccountingCustomerParty.Party)
 	if doc.Buyer.Name == "" {
-		return nil, invalid("AccountingCustomerParty: the buyer has no name (PartyName/Name or PartyLegalEntity/RegistrationName)")
+		return nil, invalid("AccountingCustomerParty: the buyer has no name (PartyName/Name, PartyLegalEntity/RegistrationName or PartyTaxScheme/RegistrationName)")
 	}
 	if x.PayeeParty != nil {
 		doc.Payee = party(x.PayeeParty)
@@ -576,6 +576,14 @@ func party(p *xmlParty) Party {
 	}
 	if out.Name == "" {
 		out.Name = out.LegalName
+	}
+	// The name registered with the tax authority: some documents name a party only
+	// there (Peruvian UBL 2.1 invoices name the buyer so).
+	for _, t := range p.PartyTaxScheme {
+		if out.Name != "" {
+			break
+		}
+		out.Name = trim(t.RegistrationName)
 	}
 
 	if p.EndpointID != nil {

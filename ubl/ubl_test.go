@@ -292,6 +292,9 @@ func TestParseRejects(t *testing.T) {
 		{"impossible DueDate", edit(t, "2017-12-01", "2017-02-30"), EINVALID, `DueDate: "2017-02-30" is not a date`},
 		{"missing currency", edit(t, "<cbc:DocumentCurrencyCode>EUR</cbc:DocumentCurrencyCode>", ""), EINVALID, "DocumentCurrencyCode is missing"},
 		{"unknown currency", edit(t, "<cbc:DocumentCurrencyCode>EUR", "<cbc:DocumentCurrencyCode>ABC"), EINVALID, `unknown currency "ABC"`},
+		{"a buyer of no name", edit(t,
+			"<cac:PartyName>\n                <cbc:Name>BuyerTradingName AS</cbc:Name>\n            </cac:PartyName>", "",
+			"<cbc:RegistrationName>Buyer Official Name</cbc:RegistrationName>", ""), EINVALID, "AccountingCustomerParty: the buyer has no name"},
 		{"missing seller", edit(t, "<cac:AccountingSupplierParty>", "<cac:Other>", "</cac:AccountingSupplierParty>", "</cac:Other>"), EINVALID, "AccountingSupplierParty (the seller) is missing"},
 		{"missing PayableAmount", edit(t, `<cbc:PayableAmount currencyID="EUR">1656.25</cbc:PayableAmount>`, ""), EINVALID, "LegalMonetaryTotal/PayableAmount is missing"},
 		{"missing LegalMonetaryTotal", edit(t, "<cac:LegalMonetaryTotal>", "<cac:Other>", "</cac:LegalMonetaryTotal>", "</cac:Other>"), EINVALID, "LegalMonetaryTotal is missing"},
@@ -468,6 +471,18 @@ func TestParseAccepts(t *testing.T) {
 		_, err = Parse(bytes.NewReader(utf16Bytes(plain, false, "\xff\xfe")))
 		if code := linkfin.ErrorCode(err); code != EINVALID || !strings.Contains(linkfin.ErrorMessage(err), `declares the encoding "UTF-8"`) {
 			t.Errorf("UTF-16 declared as UTF-8: %v", err)
+		}
+	})
+	t.Run("a party named only where it is registered for tax", func(t *testing.T) {
+		doc, err := Parse(strings.NewReader(edit(t,
+			"<cac:PartyName>\n                <cbc:Name>BuyerTradingName AS</cbc:Name>\n            </cac:PartyName>", "",
+			"<cbc:RegistrationName>Buyer Official Name</cbc:RegistrationName>", "",
+			"<cbc:CompanyID>SE4598375937</cbc:CompanyID>", "<cbc:RegistrationName>Buyer Tax Name</cbc:RegistrationName><cbc:CompanyID>SE4598375937</cbc:CompanyID>")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b := doc.Buyer; b.Name != "Buyer Tax Name" || b.LegalName != "" || b.VATID != "SE4598375937" {
+			t.Errorf("buyer %+v", b)
 		}
 	})
 	t.Run("credit note referencing the invoice it credits", func(t *testing.T) {

@@ -74,8 +74,9 @@ type xmlAddress struct {
 }
 
 type xmlPartyTaxScheme struct {
-	CompanyID string        `xml:"urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2 CompanyID"`
-	TaxScheme *xmlReference `xml:"urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2 TaxScheme"`
+	RegistrationName string        `xml:"urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2 RegistrationName"`
+	CompanyID        string        `xml:"urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2 CompanyID"`
+	TaxScheme        *xmlReference `xml:"urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2 TaxScheme"`
 }
 
 type xmlLegalEntity struct {
