@@ -23,7 +23,9 @@ type Decimal struct {
 // ParseDecimal reads an xsd:decimal: an optional sign, digits, and an optional '.' with
 // more digits ("12", "-0.5", "+3.", ".25"). Surrounding white space is ignored, as XML
 // Schema does for decimals. Exponents, grouping separators and values that do not fit 18
-// fraction digits or an int64 mantissa are errors.
+// fraction digits or an int64 mantissa, once the zeros that end their fraction are
+// dropped as needed, are errors. A value keeps the scale it is written with where it
+// fits: "1.50" stays "1.50".
 func ParseDecimal(s string) (Decimal, error) {
 	s = strings.TrimSpace(s)
 	body, neg := strings.CutPrefix(s, "-")
@@ -34,20 +36,22 @@ func ParseDecimal(s string) (Decimal, error) {
 	if intPart+frac == "" || !allDigits(intPart) || !allDigits(frac) {
 		return Decimal{}, invalid("%s is not a decimal number", quote(s))
 	}
+	// Zeros at the end of the fraction change nothing: a writer of decimals with a fixed
+	// scale (.NET's decimal keeps up to 28) adds them. Those that would not fit are
+	// dropped.
+	for len(frac) > maxScale && frac[len(frac)-1] == '0' {
+		frac = frac[:len(frac)-1]
+	}
 	if len(frac) > maxScale {
 		return Decimal{}, invalid("%s has more than %d decimals", quote(s), maxScale)
 	}
-	limit := uint64(1<<63 - 1)
-	if neg {
-		limit = 1 << 63
+	u, ok := mantissa(intPart+frac, neg)
+	for !ok && strings.HasSuffix(frac, "0") {
+		frac = frac[:len(frac)-1]
+		u, ok = mantissa(intPart+frac, neg)
 	}
-	var u uint64
-	for _, c := range intPart + frac {
-		d := uint64(c - '0')
-		if u > (limit-d)/10 {
-			return Decimal{}, invalid("%s is out of range", quote(s))
-		}
-		u = u*10 + d
+	if !ok {
+		return Decimal{}, invalid("%s is out of range", quote(s))
 	}
 	v := int64(u)
 	if neg {
@@ -134,6 +138,23 @@ func money(s string, cur linkfin.Currency) (linkfin.Money, error) {
 		}
 	}
 	return linkfin.Money{Amount: v, Currency: cur}, nil
+}
+
+// mantissa reads digits as the absolute value of an int64, negative if neg; ok is
+// false if it does not fit.
+func mantissa(digits string, neg bool) (u uint64, ok bool) {
+	limit := uint64(1<<63 - 1)
+	if neg {
+		limit = 1 << 63
+	}
+	for _, c := range digits {
+		d := uint64(c - '0')
+		if u > (limit-d)/10 {
+			return 0, false
+		}
+		u = u*10 + d
+	}
+	return u, true
 }
 
 // allDigits reports whether s holds only ASCII digits; the empty string does.
