@@ -10,8 +10,8 @@ import (
 	"golang.org/x/text/encoding/charmap"
 
 	"linkfin"
+	lfhttp "linkfin/http"
 	"linkfin/services"
-	"linkfin/ubl"
 )
 
 func readDoc(t *testing.T, name string) string {
@@ -105,7 +105,7 @@ func TestEInvoiceInDeclaredEncoding(t *testing.T) {
 	send := func(body, key string) reply {
 		return p.as("tier1", "POST", "/v1/invoices?po_id="+po.ID+"&buyer_id=anchor", body, "Content-Type", "application/xml", "Idempotency-Key", key)
 	}
-	wantProblem(t, send(latin1, "l-1"), http.StatusUnprocessableEntity, ubl.EINVALID)
+	wantProblem(t, send(latin1, "l-1"), http.StatusBadRequest, lfhttp.EENCODING)
 	var inv linkfin.Invoice
 	wantJSON(t, send(strings.Replace(latin1, `encoding="UTF-8"`, `encoding="ISO-8859-1"`, 1), "l-2"), http.StatusCreated, &inv)
 	if inv.Number != "7023708" || inv.Total != 115_000_00 || inv.Tax != 23_000_00 {

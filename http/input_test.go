@@ -18,7 +18,6 @@ import (
 	"linkfin/engine"
 	"linkfin/iso20022"
 	"linkfin/services"
-	"linkfin/ubl"
 )
 
 // TestPaginationCannotWrap: a numeric cursor at the top of its range is the end of
@@ -359,11 +358,11 @@ func TestInvalidUTF8Refused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// An XML document is in the encoding it declares, UTF-8 here: bytes that are not
-	// make it a document that is not well-formed.
+	// An XML document in UTF-8 (it declares so, or declares no encoding) is refused as
+	// any body that is not UTF-8; one that declares another encoding is read in it.
 	xml := strings.Replace(string(doc), "7023708", "70\xff23708", 1)
 	wantProblem(t, p.as("tier1", "POST", "/v1/invoices?po_id=PO-1&buyer_id=anchor", xml, "Content-Type", "application/xml"),
-		http.StatusUnprocessableEntity, ubl.EINVALID)
+		http.StatusBadRequest, lfhttp.EENCODING)
 	if after := p.snapshot(); !reflect.DeepEqual(after, base) {
 		t.Error("a refused body changed the store")
 	}

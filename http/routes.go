@@ -7,9 +7,11 @@ import (
 	"net/http"
 	"reflect"
 	"strings"
+	"unicode/utf8"
 
 	"linkfin"
 	"linkfin/engine"
+	"linkfin/internal/xmldoc"
 	"linkfin/services"
 	"linkfin/ubl"
 )
@@ -268,6 +270,7 @@ func (s *Server) createInvoice(w http.ResponseWriter, r *http.Request) {
 		// The document may be in the encoding its declaration names (ISO-8859-1, …): the
 		// reader decodes it, and refuses bytes that are not of it.
 		doc, err := ubl.ParseLimit(bytes.NewReader(body), MaxBodyBytes)
+		err = notUTF8(body, err)
 		if err == nil && q.Get("po_id") == "" && q.Get("buyer_id") == "" {
 			// The document names its parties and its order.
 			var seller, buyer, po string
@@ -314,6 +317,7 @@ func (s *Server) createCreditNote(w http.ResponseWriter, r *http.Request) {
 		// The document may be in the encoding its declaration names (ISO-8859-1, …): the
 		// reader decodes it, and refuses bytes that are not of it.
 		doc, err := ubl.ParseLimit(bytes.NewReader(body), MaxBodyBytes)
+		err = notUTF8(body, err)
 		if err == nil {
 			c.Note, c.InvoiceNumber, err = services.CreditNoteFromUBL(doc)
 		}
@@ -400,4 +404,14 @@ func (s *Server) exposure(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, linkfin.List[linkfin.Exposure]{Data: rows})
+}
+
+// notUTF8 answers a document refused by its reader as any body that is not UTF-8 is
+// answered (400 invalid_utf8), when it is to be read in UTF-8 and is not: not when it
+// declares another encoding whose bytes it is not in, which is the document's fault.
+func notUTF8(body []byte, err error) error {
+	if err != nil && xmldoc.InUTF8(body) && !utf8.Valid(body) {
+		return linkfin.Errorf(EENCODING, "the XML is not valid UTF-8")
+	}
+	return err
 }

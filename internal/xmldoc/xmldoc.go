@@ -277,6 +277,34 @@ func (w *Reader) utf16Declares(label string) error {
 	return encodingError("the XML is in %s by %s, but declares the encoding %q", strings.ToUpper(w.utf16), found, clip(label))
 }
 
+// InUTF8 reports whether the document doc is to be read in UTF-8: it does not begin in
+// UTF-16, and its XML declaration, if it has one, names no encoding or UTF-8. Such a
+// document's bytes that are not UTF-8 are the text's fault, not the document's, and an
+// API may refuse them as it refuses any body that is not UTF-8.
+func InUTF8(doc []byte) bool {
+	for _, head := range [][]byte{{0xFE, 0xFF}, {0xFF, 0xFE}, {0, '<', 0, '?'}, {'<', 0, '?', 0}} {
+		if bytes.HasPrefix(doc, head) {
+			return false
+		}
+	}
+	doc = bytes.TrimPrefix(doc, bom)
+	rest, ok := bytes.CutPrefix(doc, []byte("<?xml"))
+	if !ok || len(rest) == 0 || !strings.ContainsRune(" \t\r\n", rune(rest[0])) {
+		return true
+	}
+	inst, _, _ := bytes.Cut(rest, []byte("?>"))
+	label := declared(inst)
+	if label == "" {
+		return true
+	}
+	enc, err := htmlindex.Get(label)
+	if err != nil {
+		return false
+	}
+	name, _ := htmlindex.Name(enc)
+	return name == "utf-8"
+}
+
 // declared is the encoding an XML declaration's text names, or "".
 func declared(inst []byte) string {
 	s := string(inst)

@@ -150,3 +150,27 @@ func TestShortInput(t *testing.T) {
 		t.Errorf("a failing reader: %v, want its error", err)
 	}
 }
+
+// TestInUTF8: a document is read in UTF-8 unless it begins in UTF-16 or its
+// declaration names another encoding.
+func TestInUTF8(t *testing.T) {
+	for _, c := range []struct {
+		doc  string
+		utf8 bool
+	}{
+		{`<Invoice/>`, true},
+		{`<?xml version="1.0"?><Invoice/>`, true},
+		{`<?xml version="1.0" encoding="UTF-8"?><Invoice/>`, true},
+		{"\ufeff<?xml version='1.0' encoding='utf8'?><Invoice/>", true},
+		{`<?xml-stylesheet href="a.xsl"?><Invoice/>`, true},
+		{`<?xml version="1.0" encoding="ISO-8859-1"?><Invoice/>`, false},
+		{`<?xml version="1.0" encoding="no-such-encoding"?><Invoice/>`, false},
+		{"\xff\xfe<\x00?\x00", false},
+		{"\xfe\xff\x00<\x00?", false},
+		{"<\x00?\x00x\x00", false},
+	} {
+		if got := InUTF8([]byte(c.doc)); got != c.utf8 {
+			t.Errorf("InUTF8(%q) = %v, want %v", c.doc, got, c.utf8)
+		}
+	}
+}
