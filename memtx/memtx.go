@@ -20,6 +20,7 @@ import (
 	"reflect"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -252,9 +253,12 @@ func (db *DB) Run(ctx context.Context, c linkfin.Command, v any) error {
 				ix = &kindIndex{slots: map[string]*slot{}, sorted: true}
 				db.kinds[k.Kind] = ix
 			}
-			ix.slots[k.ID] = s
-			ix.sorted = ix.sorted && (len(ix.ids) == 0 || ix.ids[len(ix.ids)-1] < k.ID)
-			ix.ids = append(ix.ids, k.ID)
+			// The id is kept as long as the record: a copy, not a part of a longer
+			// string the command named it in, which it would keep whole.
+			id := strings.Clone(k.ID)
+			ix.slots[id] = s
+			ix.sorted = ix.sorted && (len(ix.ids) == 0 || ix.ids[len(ix.ids)-1] < id)
+			ix.ids = append(ix.ids, id)
 		}
 		// As a store's index: every party a version names, kept when it no longer is.
 		s.parties = withParties(s.parties, e.parties)

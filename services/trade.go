@@ -2,6 +2,7 @@ package services
 
 import (
 	"slices"
+	"strings"
 
 	"linkfin"
 )
@@ -464,7 +465,11 @@ func fingerprint(tx linkfin.Tx, po *linkfin.PurchaseOrder, inv *linkfin.Invoice,
 			inv.Hold = &linkfin.InvoiceHold{EarlierInvoiceID: fp.InvoiceIDs[0]}
 		}
 	}
-	same.ID = keys[w]
+	if same.ID == "" {
+		// A day's first: its id is a copy, not a part of the one string that holds the
+		// window's keys, which the record would otherwise keep whole.
+		same.ID = strings.Clone(keys[w])
+	}
 	if len(same.InvoiceIDs) < linkfin.MaxFingerprintInvoices {
 		same.InvoiceIDs = append(same.InvoiceIDs, inv.ID)
 	}
