@@ -73,7 +73,8 @@ func (i Identifier) String() string {
 }
 
 // IdentifierHolder is the registry's record of an identifier: the organization that
-// registered it. Its id is the identifier's Key.
+// registered it, "" once it removed it (and none holds it). Its id is the identifier's
+// Key.
 type IdentifierHolder struct {
 	ID         string     `json:"id"`
 	OrgID      string     `json:"org_id"`

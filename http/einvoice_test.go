@@ -127,6 +127,17 @@ func TestEInvoiceFindsItsParties(t *testing.T) {
 		t.Fatalf("organization %+v", org)
 	}
 	wantProblem(t, p.as("tier2", "POST", "/v1/organizations/tier2/identifiers", `{"type":"vat","value":"SE 4598375937"}`), http.StatusConflict, services.EIDENTIFIERTAKEN)
+	// One registered by mistake is removed by its organization's admin (or the
+	// operator), and may then be registered by another; another's is not found.
+	wantJSON(t, p.as("tier1", "POST", "/v1/organizations/tier1/identifiers", `{"type":"legal","value":"5560000000"}`), http.StatusOK, nil)
+	wantProblem(t, p.as("tier2", "POST", "/v1/organizations/tier1/identifiers/remove", `{"type":"legal","value":"5560000000"}`), http.StatusNotFound, linkfin.ENOTFOUND)
+	wantProblem(t, p.as("tier2", "POST", "/v1/organizations/tier2/identifiers/remove", `{"type":"legal","value":"5560000000"}`), http.StatusNotFound, linkfin.ENOTFOUND)
+	wantProblem(t, p.as("tier1", "POST", "/v1/organizations/tier1/identifiers/remove", `{"type":"gln","value":"1"}`), http.StatusBadRequest, linkfin.EINVALID)
+	wantJSON(t, p.as("tier1", "POST", "/v1/organizations/tier1/identifiers/remove", `{"type":"legal","value":"5560000000"}`), http.StatusOK, &org)
+	if len(org.Identifiers) != 1 || org.Identifiers[0].Type != linkfin.IdentifierEndpoint {
+		t.Fatalf("after the removal: %+v", org)
+	}
+	wantJSON(t, p.as("tier2", "POST", "/v1/organizations/tier2/identifiers", `{"type":"legal","value":"5560000000"}`), http.StatusOK, nil)
 
 	var po linkfin.PurchaseOrder
 	wantJSON(t, p.as("anchor", "POST", "/v1/purchase-orders", `{"number":"PO-EU2","seller_id":"tier1","currency":"EUR","lines":[`+

@@ -42,6 +42,20 @@ func (s *Server) organizationRoutes() {
 			}
 			return &services.RegisterIdentifier{Actor: actor, OrgID: org, Identifier: *in}, nil
 		})
+	act(s, Route{Pattern: "POST /v1/organizations/{id}/identifiers/remove", Kind: linkfin.KindOrganization, Access: Admin, Out: org,
+		Summary: "Remove an electronic identifier the organization registered (its admin, or the operator), given as it was registered " +
+			"or as e-invoices write it: e-invoices no longer find the organization by it, and another organization may register it."},
+		func(r *http.Request, p *principal, in *linkfin.Identifier) (linkfin.Command, error) {
+			org := r.PathValue("id")
+			if err := services.Manages(p.viewer(), org); err != nil {
+				return nil, err
+			}
+			actor := p.Org
+			if p.operator() {
+				actor = ""
+			}
+			return &services.RemoveIdentifier{Actor: actor, OrgID: org, Identifier: *in}, nil
+		})
 	s.handle(Route{Pattern: "POST /v1/organizations/{id}/api-keys", Access: Admin, Status: http.StatusCreated, In: reflect.TypeFor[linkfin.APIKeyIn](), Out: key,
 		Summary: "Make an API key for the organization (its admin, or the operator); the secret key is in this answer alone."}, s.createAPIKey)
 	s.handle(Route{Pattern: "GET /v1/organizations/{id}/api-keys", Access: Admin, Out: key, List: true, Query: pageQuery,

@@ -440,6 +440,32 @@ func TestEInvoiceParties(t *testing.T) {
 	inv.Number = "Snippet2"
 	id.Seller = append(id.Seller, linkfin.Identifier{Type: linkfin.IdentifierEndpoint, Scheme: "0002", Value: "FR23342"}.Key())
 	w.refused(&services.CreateInvoice{Actor: "tier1", Invoice: inv, Identified: id}, services.EPARTIES)
+
+	// An identifier registered by mistake is removed by its organization (another, or
+	// one it does not hold, is not found); e-invoices no longer find it by it, and
+	// another organization may register it.
+	mistake := linkfin.Identifier{Type: linkfin.IdentifierEndpoint, Scheme: "0002", Value: "fr23342"} // as another writes it
+	w.refused(&services.RemoveIdentifier{Actor: "tier1", OrgID: "tier2", Identifier: mistake}, linkfin.ENOTFOUND)
+	w.refused(&services.RemoveIdentifier{Actor: "tier1", OrgID: "tier1", Identifier: mistake}, linkfin.ENOTFOUND)
+	w.refused(&services.RemoveIdentifier{Actor: "tier2", OrgID: "tier2", Identifier: linkfin.Identifier{Type: "gln", Value: "1"}}, linkfin.EINVALID)
+	o, err = run[linkfin.Organization](w, &services.RemoveIdentifier{Actor: "tier2", OrgID: "tier2", Identifier: mistake})
+	if err != nil || len(o.Identifiers) != 0 {
+		t.Fatalf("removed: %+v, %v", o, err)
+	}
+	w.refused(&services.RemoveIdentifier{Actor: "tier2", OrgID: "tier2", Identifier: mistake}, linkfin.ENOTFOUND)
+	if _, buyer, _, _, err := services.EInvoiceParties(ctx, w.db, withOrder(t, "PO-E"), "tier1"); err != nil || buyer != "anchor" {
+		t.Errorf("after the removal the buyer is %q, %v", buyer, err)
+	}
+	w.must(&services.CreateInvoice{Actor: "tier1", Invoice: inv, Identified: id}) // its seller's identifier no longer another's
+	o, err = run[linkfin.Organization](w, &services.RegisterIdentifier{OrgID: "anchor", Identifier: mistake})
+	if err != nil || len(o.Identifiers) != 2 {
+		t.Fatalf("registered again by another: %+v, %v", o, err)
+	}
+	w.refused(&services.RegisterIdentifier{Actor: "tier2", OrgID: "tier2", Identifier: mistake}, services.EIDENTIFIERTAKEN)
+	// The operator removes one too.
+	if o, err = run[linkfin.Organization](w, &services.RemoveIdentifier{OrgID: "anchor", Identifier: mistake}); err != nil || len(o.Identifiers) != 1 {
+		t.Fatalf("the operator removes: %+v, %v", o, err)
+	}
 }
 
 // A UBL credit note's parties are checked: a seller registered to another than the

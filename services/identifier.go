@@ -53,7 +53,7 @@ func (c *RegisterIdentifier) Apply(tx linkfin.Tx) (any, error) {
 		return nil, err
 	} else if found && h.OrgID == o.ID {
 		return o, nil
-	} else if found {
+	} else if found && h.OrgID != "" {
 		return nil, linkfin.Errorf(EIDENTIFIERTAKEN, "%s is registered to another organization", c.Identifier)
 	}
 	if len(o.Identifiers) >= 20 {
@@ -65,6 +65,53 @@ func (c *RegisterIdentifier) Apply(tx linkfin.Tx) (any, error) {
 	}
 	o.Identifiers = append(slices.Clone(o.Identifiers), c.Identifier)
 	return o, tx.Put(linkfin.KindOrganization, o.ID, o, "organization.identifier_registered")
+}
+
+// RemoveIdentifier removes an electronic identifier an organization registered (its
+// admin, or the operator with Actor ""): e-invoices no longer find it by it, and any
+// organization may register it again. The registry keeps the identifier's record, with
+// no organization. An identifier the organization has not registered is not found.
+type RemoveIdentifier struct {
+	Actor      string
+	OrgID      string
+	Identifier linkfin.Identifier
+}
+
+// Keys implements linkfin.Command.
+func (c *RemoveIdentifier) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{{Kind: linkfin.KindOrganization, ID: c.OrgID}, {Kind: linkfin.KindIdentifier, ID: c.Identifier.Key()}}
+}
+
+// Validate implements linkfin.Validator.
+func (c *RemoveIdentifier) Validate() error { return c.Identifier.Validate() }
+
+// Apply implements linkfin.Command.
+func (c *RemoveIdentifier) Apply(tx linkfin.Tx) (any, error) {
+	if c.Actor != "" && c.Actor != c.OrgID {
+		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "organization %s not found", c.OrgID)
+	}
+	if err := c.Identifier.Validate(); err != nil {
+		return nil, err
+	}
+	o, err := organization(tx, c.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	key := c.Identifier.Key()
+	var h linkfin.IdentifierHolder
+	if found, err := tx.Get(linkfin.KindIdentifier, key, &h); err != nil {
+		return nil, err
+	} else if !found || h.OrgID != o.ID {
+		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "%s is not registered to organization %s", c.Identifier, o.ID)
+	}
+	h.OrgID = ""
+	if err := tx.Put(linkfin.KindIdentifier, key, &h, "identifier.removed"); err != nil {
+		return nil, err
+	}
+	// The identifier as the organization registered it, which may be written
+	// otherwise than the one removing it (case, a VAT number's spaces).
+	o.Identifiers = slices.DeleteFunc(slices.Clone(o.Identifiers), func(i linkfin.Identifier) bool { return i.Key() == key })
+	return o, tx.Put(linkfin.KindOrganization, o.ID, o, "organization.identifier_removed")
 }
 
 // partyIdentifiers are the identifiers by which a document names a party: its
@@ -124,7 +171,7 @@ func (d *Identified) checkParties(tx linkfin.Tx, seller, buyer string) error {
 			var h linkfin.IdentifierHolder
 			if found, err := tx.Get(linkfin.KindIdentifier, k, &h); err != nil {
 				return err
-			} else if found && h.OrgID != side.org {
+			} else if found && h.OrgID != "" && h.OrgID != side.org {
 				return linkfin.Errorf(EPARTIES, "the document's %s is not the invoice's: %s is another organization's", side.who, h.Identifier)
 			}
 		}
@@ -217,6 +264,9 @@ func identify(ctx context.Context, r linkfin.RecordReader, p ubl.Party, role str
 		var h linkfin.IdentifierHolder
 		if err := json.Unmarshal(o.Data, &h); err != nil {
 			return "", nil, err
+		}
+		if h.OrgID == "" {
+			continue // removed
 		}
 		if org != "" && h.OrgID != org {
 			return "", nil, linkfin.Errorf(EPARTIES, "the %s's identifiers name two organizations", role)
