@@ -35,6 +35,13 @@ func (c *Client) RegisterIdentifier(ctx context.Context, id string, in linkfin.I
 	return &out, c.post(ctx, "/v1/organizations/"+esc(id)+"/identifiers", in, &out)
 }
 
+// RemoveIdentifier removes an electronic identifier the organization registered (its
+// admin, or the operator): another organization may then register it.
+func (c *Client) RemoveIdentifier(ctx context.Context, id string, in linkfin.Identifier) (*linkfin.Organization, error) {
+	var out linkfin.Organization
+	return &out, c.post(ctx, "/v1/organizations/"+esc(id)+"/identifiers/remove", in, &out)
+}
+
 // GetOrganization reads an organization.
 func (c *Client) GetOrganization(ctx context.Context, id string) (*linkfin.Organization, error) {
 	var out linkfin.Organization

@@ -1,0 +1,40 @@
+package client_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"linkfin"
+	"linkfin/client"
+)
+
+// TestIdentifierRequests: registering and removing an identifier post it, as the
+// routes take it, to the organization's identifiers and to their remove.
+func TestIdentifierRequests(t *testing.T) {
+	var paths []string
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var in linkfin.Identifier
+		if err := json.NewDecoder(r.Body).Decode(&in); err != nil || in.Type != linkfin.IdentifierVAT || in.Value != "SE4598375937" {
+			t.Errorf("%s %s: body %+v, %v", r.Method, r.URL.Path, in, err)
+		}
+		paths = append(paths, r.Method+" "+r.URL.EscapedPath())
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"id":"o/1"}`))
+	}))
+	defer ts.Close()
+	c := client.New(ts.URL, "lfk_k_secret")
+	vat := linkfin.Identifier{Type: linkfin.IdentifierVAT, Value: "SE4598375937"}
+	if o, err := c.RegisterIdentifier(context.Background(), "o/1", vat); err != nil || o.ID != "o/1" {
+		t.Fatalf("%+v, %v", o, err)
+	}
+	if o, err := c.RemoveIdentifier(context.Background(), "o/1", vat); err != nil || o.ID != "o/1" {
+		t.Fatalf("%+v, %v", o, err)
+	}
+	want := []string{"POST /v1/organizations/o%2F1/identifiers", "POST /v1/organizations/o%2F1/identifiers/remove"}
+	if len(paths) != 2 || paths[0] != want[0] || paths[1] != want[1] {
+		t.Fatalf("requests %q, want %q", paths, want)
+	}
+}
