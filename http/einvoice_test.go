@@ -54,6 +54,14 @@ func TestEInvoiceOverHTTP(t *testing.T) {
 	if !reflect.DeepEqual(p.snapshot(), base) {
 		t.Fatal("a refused document changed the store")
 	}
+	// An amount UBL allows once, given twice: refused, not read for either.
+	twice := strings.Replace(readDoc(t, "en16931-bis3-factoring.xml"), "</cbc:PayableAmount>",
+		`</cbc:PayableAmount><cbc:PayableAmount currencyID="EUR">1.00</cbc:PayableAmount>`, 1)
+	prob = wantProblem(t, xml("tier1", "/v1/invoices?po_id="+po.ID+"&buyer_id=anchor", twice, "e-twice"),
+		http.StatusUnprocessableEntity, "ubl_invalid")
+	if !strings.Contains(prob.Detail, "LegalMonetaryTotal/PayableAmount is given twice") {
+		t.Errorf("detail %q does not name the element", prob.Detail)
+	}
 
 	var inv linkfin.Invoice
 	wantJSON(t, xml("tier1", "/v1/invoices?po_id="+po.ID+"&buyer_id=anchor", readDoc(t, "en16931-bis3-factoring.xml"), "e-1"), http.StatusCreated, &inv)

@@ -131,12 +131,14 @@ func Parse(r io.Reader) (*Document, error) {
 // throughout: a document whose bytes are not of the encoding it declares (UTF-8 when it
 // declares none), an attribute given twice, an XML declaration anywhere
 // but at the start or anything but white space, comments and processing instructions
-// after the root element is EINVALID. It may not have a DOCTYPE or any other <!…>
+// after the root element is EINVALID. So is an element that Parse reads once (the
+// document's ID, a total, a party's EndpointID, a line's Price, …) given twice under
+// its parent, which UBL does not allow either: it is not for Parse to choose one. It may not have a DOCTYPE or any other <!…>
 // declaration: they are how entity expansion and external-entity (XXE) attacks begin,
 // and UBL needs none.
 func ParseLimit(r io.Reader, maxBytes int64) (*Document, error) {
 	raw := xmldoc.NewReader(&limitReader{r: r, left: maxBytes})
-	doc, err := decode(xml.NewTokenDecoder(noDeclarations{raw}))
+	doc, err := decode(xml.NewTokenDecoder(&checked{r: raw, once: once{lines: raw.Line}}))
 	if err != nil {
 		return nil, explain(err, raw, maxBytes)
 	}
@@ -188,15 +190,26 @@ func rootElement(d *xml.Decoder) (xml.StartElement, error) {
 	}
 }
 
-// noDeclarations passes the tokens of the well-formedness checking reader on, refusing
-// any directive (<!DOCTYPE …>, <!ENTITY …>). The decoder that reads from it does the
-// namespace translation and the checking of element nesting.
-type noDeclarations struct{ r *xmldoc.Reader }
+// checked passes the tokens of the well-formedness checking reader on, refusing any
+// directive (<!DOCTYPE …>, <!ENTITY …>) and an element read once given twice (see
+// once). The decoder that reads from it does the namespace translation and the
+// checking of element nesting.
+type checked struct {
+	r    *xmldoc.Reader
+	once once
+}
 
-func (n noDeclarations) Token() (xml.Token, error) {
-	t, err := n.r.Token()
-	if _, ok := t.(xml.Directive); ok {
+func (c *checked) Token() (xml.Token, error) {
+	t, err := c.r.Token()
+	switch t := t.(type) {
+	case xml.Directive:
 		return nil, invalid("the document has a DOCTYPE or other <!...> declaration: they are refused, as they can define entities (XXE)")
+	case xml.StartElement:
+		if err := c.once.start(t); err != nil {
+			return nil, err
+		}
+	case xml.EndElement:
+		c.once.end()
 	}
 	return t, err
 }

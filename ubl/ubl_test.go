@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -310,6 +311,30 @@ func TestParseRejects(t *testing.T) {
 		{"missing quantity", edit(t, `<cbc:InvoicedQuantity unitCode="DAY">7</cbc:InvoicedQuantity>`, ""), EINVALID, `InvoiceLine[1] (ID "1"): the quantity is missing`},
 		{"no lines", strings.Join(strings.SplitAfter(edit(t), "</cac:LegalMonetaryTotal>")[:1], "") + "</Invoice>", EINVALID, "the document has no InvoiceLine"},
 		{"credit note lines in an invoice", edit(t, "<cac:InvoiceLine>", "<cac:CreditNoteLine/><cac:InvoiceLine>"), EINVALID, "an Invoice has CreditNoteLine elements"},
+		// An element linkfin reads once, given twice under its parent: encoding/xml would
+		// keep the last, or merge the two aggregates.
+		{"PayableAmount given twice", edit(t, `<cbc:PayableAmount currencyID="EUR">1656.25</cbc:PayableAmount>`,
+			`<cbc:PayableAmount currencyID="EUR">1656.25</cbc:PayableAmount><cbc:PayableAmount currencyID="EUR">1.00</cbc:PayableAmount>`),
+			EINVALID, "LegalMonetaryTotal/PayableAmount is given twice"},
+		{"the document number given twice", edit(t, "<cbc:ID>Snippet1</cbc:ID>", "<cbc:ID>Snippet1</cbc:ID>\n<cbc:ID>Snippet2</cbc:ID>"),
+			EINVALID, "ID is given twice (line 8)"},
+		{"LegalMonetaryTotal given twice", edit(t, "</cac:LegalMonetaryTotal>",
+			`</cac:LegalMonetaryTotal><cac:LegalMonetaryTotal><cbc:PayableAmount currencyID="EUR">1.00</cbc:PayableAmount></cac:LegalMonetaryTotal>`),
+			EINVALID, "LegalMonetaryTotal is given twice"},
+		{"a line's Price given twice", edit(t, "</cac:Price>", `</cac:Price><cac:Price><cbc:PriceAmount currencyID="EUR">1</cbc:PriceAmount></cac:Price>`),
+			EINVALID, "InvoiceLine/Price is given twice"},
+		{"a seller's EndpointID given twice", edit(t, `<cbc:EndpointID schemeID="0088">9482348239847239874</cbc:EndpointID>`,
+			`<cbc:EndpointID schemeID="0088">9482348239847239874</cbc:EndpointID><cbc:EndpointID schemeID="0088">1</cbc:EndpointID>`),
+			EINVALID, "AccountingSupplierParty/Party/EndpointID is given twice"},
+		{"the currency given twice, under another prefix", edit(t, "<cbc:DocumentCurrencyCode>EUR</cbc:DocumentCurrencyCode>",
+			`<cbc:DocumentCurrencyCode>EUR</cbc:DocumentCurrencyCode><b:DocumentCurrencyCode xmlns:b="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2">SEK</b:DocumentCurrencyCode>`),
+			EINVALID, "DocumentCurrencyCode is given twice"},
+		{"the due date given twice, in a default namespace", edit(t, "<cbc:DueDate>2017-12-01</cbc:DueDate>",
+			`<cbc:DueDate>2017-12-01</cbc:DueDate><DueDate xmlns="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2">2017-12-31</DueDate>`),
+			EINVALID, "DueDate is given twice"},
+		{"a credit note's type code given twice", strings.Replace(string(readSample(t, "oasis-ubl-creditnote-2.1-example.xml")),
+			"<cbc:DocumentCurrencyCode", "<cbc:CreditNoteTypeCode>381</cbc:CreditNoteTypeCode><cbc:CreditNoteTypeCode>380</cbc:CreditNoteTypeCode><cbc:DocumentCurrencyCode", 1),
+			EINVALID, "CreditNoteTypeCode is given twice"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -498,6 +523,31 @@ func TestParseAccepts(t *testing.T) {
 			t.Errorf("BillingRefs = %q", doc.BillingRefs)
 		}
 	})
+	t.Run("elements given more than once where linkfin reads a list, or that it does not read", func(t *testing.T) {
+		want, err := Parse(strings.NewReader(edit(t)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		const attachment = `<cac:AdditionalDocumentReference><cbc:ID>%s</cbc:ID><cbc:ID>again</cbc:ID>` +
+			`<cac:Attachment><cbc:EmbeddedDocumentBinaryObject mimeCode="application/pdf" filename="a.pdf">JVBERi0=</cbc:EmbeddedDocumentBinaryObject></cac:Attachment>` +
+			`</cac:AdditionalDocumentReference>`
+		doc, err := Parse(strings.NewReader(edit(t,
+			"<cbc:AccountingCost>", "<cbc:Note>first</cbc:Note><cbc:Note>second</cbc:Note><cbc:AccountingCost>",
+			"<cbc:BuyerReference>0150abc</cbc:BuyerReference>", "<cbc:BuyerReference>0150abc</cbc:BuyerReference><cbc:BuyerReference>again</cbc:BuyerReference>"+
+				strings.ReplaceAll(attachment, "%s", "a1")+strings.ReplaceAll(attachment, "%s", "a2"),
+			"<cbc:ID>Snippet1</cbc:ID>", "<cbc:ID>Snippet1</cbc:ID><ID>not UBL's cbc:ID</ID>",
+			"<cac:PaymentTerms>", "<cac:PaymentTerms><cbc:Note>also</cbc:Note></cac:PaymentTerms><cac:PaymentTerms>",
+			"<cac:PartyName>", "<cac:PartyName><cbc:Name>SupplierTradingName Ltd.</cbc:Name></cac:PartyName><cac:PartyName>",
+			"<cbc:LineID>123</cbc:LineID>", "<cbc:LineID>123</cbc:LineID><cbc:SalesOrderLineID>1</cbc:SalesOrderLineID><cbc:SalesOrderLineID>2</cbc:SalesOrderLineID>",
+		)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want.Note = "first"
+		if !reflect.DeepEqual(doc, want) {
+			t.Errorf("read\n%+v\nwant\n%+v", doc, want)
+		}
+	})
 	t.Run("due date from the payment terms, price per base quantity", func(t *testing.T) {
 		doc, err := Parse(strings.NewReader(edit(t,
 			"<cbc:DueDate>2017-12-01</cbc:DueDate>", "",
@@ -517,6 +567,31 @@ func TestParseAccepts(t *testing.T) {
 			t.Errorf("Check = %q", c)
 		}
 	})
+}
+
+// Every published example in testdata is read.
+func TestParseTestdata(t *testing.T) {
+	files, err := filepath.Glob("testdata/*.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cen, err := filepath.Glob("testdata/cen/*.[xX][mM][lL]")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files = append(files, cen...)
+	if len(files) < 20 {
+		t.Fatalf("only %d documents in testdata", len(files))
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Parse(bytes.NewReader(b)); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
 }
 
 // The sums the totals restate: document-level allowances (BR-CO-11), charges (BR-CO-12)
