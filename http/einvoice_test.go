@@ -1,6 +1,7 @@
 package http_test
 
 import (
+	"fmt"
 	"net/http"
 	"os"
 	"reflect"
@@ -8,6 +9,7 @@ import (
 	"testing"
 
 	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/unicode"
 
 	"linkfin"
 	lfhttp "linkfin/http"
@@ -114,10 +116,58 @@ func TestEInvoiceInDeclaredEncoding(t *testing.T) {
 		return p.as("tier1", "POST", "/v1/invoices?po_id="+po.ID+"&buyer_id=anchor", body, "Content-Type", "application/xml", "Idempotency-Key", key)
 	}
 	wantProblem(t, send(latin1, "l-1"), http.StatusBadRequest, lfhttp.EENCODING)
+	declared := strings.Replace(latin1, `encoding="UTF-8"`, `encoding="ISO-8859-1"`, 1)
 	var inv linkfin.Invoice
-	wantJSON(t, send(strings.Replace(latin1, `encoding="UTF-8"`, `encoding="ISO-8859-1"`, 1), "l-2"), http.StatusCreated, &inv)
+	wantJSON(t, send(declared, "l-2"), http.StatusCreated, &inv)
 	if inv.Number != "7023708" || inv.Total != 115_000_00 || inv.Tax != 23_000_00 {
 		t.Fatalf("invoice %+v", inv)
+	}
+
+	// The charset of the Content-Type, when given, is the document's encoding (RFC 7303
+	// §3.2): one that is not is refused, whichever of the two is right, and changes
+	// nothing.
+	numbered := func(doc, number string) string {
+		return strings.Replace(doc, "<cbc:ID>7023708</cbc:ID>", "<cbc:ID>"+number+"</cbc:ID>", 1)
+	}
+	utf8Doc := numbered(readDoc(t, "en16931-bis3-factoring.xml"), "7023709")
+	undeclared := strings.Replace(utf8Doc, `<?xml version="1.0" encoding="UTF-8"?>`, "", 1)
+	utf16Doc, err := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewEncoder().String(
+		strings.Replace(numbered(readDoc(t, "en16931-bis3-factoring.xml"), "7023710"), `encoding="UTF-8"`, `encoding="UTF-16"`, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sendAs := func(body, ct, key string) reply {
+		return p.as("tier1", "POST", "/v1/invoices?po_id="+po.ID+"&buyer_id=anchor", body, "Content-Type", ct, "Idempotency-Key", key)
+	}
+	base := p.snapshot()
+	for i, c := range []struct{ body, charset, detail string }{
+		{numbered(declared, "7023711"), "utf-8", `declares the encoding "ISO-8859-1"`},
+		{undeclared, "iso-8859-1", "declares no encoding"},
+		{utf8Doc, "windows-1252", `declares the encoding "UTF-8"`},
+		{utf16Doc, "utf-16be", "UTF-16LE"},
+		{utf16Doc, "ISO-8859-1", "UTF-16LE"},
+		{numbered(declared, "7023711"), "x-klingon", `"x-klingon"`},
+	} {
+		prob := wantProblem(t, sendAs(c.body, "application/xml; charset="+c.charset, fmt.Sprint("c-", i)),
+			http.StatusUnsupportedMediaType, lfhttp.EMEDIATYPE)
+		if !strings.Contains(prob.Detail, c.detail) {
+			t.Errorf("charset %s: detail %q does not say %q", c.charset, prob.Detail, c.detail)
+		}
+	}
+	if !reflect.DeepEqual(p.snapshot(), base) {
+		t.Fatal("a document refused for its charset changed the store")
+	}
+	for i, c := range []struct{ body, charset, number string }{
+		{numbered(declared, "7023711"), "ISO-8859-1", "7023711"},
+		// WHATWG's name of ISO-8859-1, as the reader reads it.
+		{numbered(declared, "7023712"), `"windows-1252"`, "7023712"},
+		{utf8Doc, "UTF-8", "7023709"},
+		{utf16Doc, "utf-16", "7023710"},
+	} {
+		wantJSON(t, sendAs(c.body, "application/xml; charset="+c.charset, fmt.Sprint("a-", i)), http.StatusCreated, &inv)
+		if inv.Number != c.number || inv.Total != 115_000_00 {
+			t.Fatalf("charset %s: invoice %+v", c.charset, inv)
+		}
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"linkfin"
 	"linkfin/engine"
+	"linkfin/internal/xmldoc"
 	"linkfin/iso20022"
 	"linkfin/services"
 	"linkfin/ubl"
@@ -174,7 +175,8 @@ const (
 )
 
 // readBody reads a bounded body, which, if not empty, must be of one of the media types
-// (parameters aside, but for a charset other than UTF-8).
+// (parameters aside, but for a charset: see mediaType; an XML body's charset must name
+// the encoding the document is in).
 func readBody(w http.ResponseWriter, r *http.Request, media ...string) ([]byte, error) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
 	var tooLarge *http.MaxBytesError
@@ -185,24 +187,43 @@ func readBody(w http.ResponseWriter, r *http.Request, media ...string) ([]byte, 
 		return nil, linkfin.Errorf(EMALFORMED, "the body could not be read")
 	}
 	if len(body) > 0 {
-		if _, err := mediaType(r, media...); err != nil {
+		mt, charset, err := mediaType(r, media...)
+		if err != nil {
 			return nil, err
+		}
+		if mt == mediaXML && charset != "" {
+			// RFC 7303 §3.2: the charset, where given, is authoritative; the reader
+			// reads the encoding the document names, so the two must agree.
+			if err := xmldoc.Charset(body, charset); err != nil {
+				return nil, linkfin.Errorf(EMEDIATYPE, "the Content-Type's charset is not the XML's encoding: %s", err.Error())
+			}
 		}
 	}
 	return body, nil
 }
 
-// mediaType is the request's Content-Type, without parameters, if it is one of media.
-func mediaType(r *http.Request, media ...string) (string, error) {
+// mediaType is the request's Content-Type, without parameters, if it is one of media,
+// and its charset parameter, if it has one. A JSON body is UTF-8: its charset, if any,
+// is "utf-8", in any case. An XML document says its own encoding (RFC 7303), which a
+// charset must name: readBody checks it against the document.
+func mediaType(r *http.Request, media ...string) (mt, charset string, err error) {
 	ct := r.Header.Get("Content-Type")
 	mt, params, err := mime.ParseMediaType(ct)
-	if err == nil && slices.Contains(media, mt) && (params["charset"] == "" || strings.EqualFold(params["charset"], "utf-8")) {
-		return mt, nil
+	charset = params["charset"]
+	if err == nil && slices.Contains(media, mt) && (mt == mediaXML || charset == "" || strings.EqualFold(charset, "utf-8")) {
+		return mt, charset, nil
 	}
 	if ct == "" {
 		ct = "none"
 	}
-	return "", linkfin.Errorf(EMEDIATYPE, "the body must be sent as Content-Type: %s (UTF-8), not %s", strings.Join(media, " or "), ct)
+	want := make([]string, len(media))
+	for i, m := range media {
+		want[i] = m
+		if m == mediaJSON {
+			want[i] += " (UTF-8)"
+		}
+	}
+	return "", "", linkfin.Errorf(EMEDIATYPE, "the body must be sent as Content-Type: %s, not %s", strings.Join(want, " or "), ct)
 }
 
 // readJSON reads a bounded body and decodes it strictly into v; it returns the body,

@@ -393,6 +393,24 @@ func TestContentTypeChecked(t *testing.T) {
 			})
 		}
 		t.Run(route.Pattern+"/charset", func(t *testing.T) {
+			if route.XML || route.Pattern == "POST /v1/invoices" || route.Pattern == "POST /v1/credit-notes" {
+				// The charset of an XML body is the document's encoding: one that is not
+				// is refused; one that is lets the document be read, and refused for
+				// what it is.
+				for _, ct := range []string{"application/xml; charset=ISO-8859-1", "application/xml; charset=utf-16", "application/xml; charset=bogus"} {
+					wantProblem(t, p.as(who, "POST", path, `<Document`, "Content-Type", ct), http.StatusUnsupportedMediaType, lfhttp.EMEDIATYPE)
+				}
+				for _, ct := range []string{"Application/XML; charset=UTF-8", "application/xml; charset=latin1"} {
+					body := `<Document`
+					if strings.HasSuffix(ct, "latin1") {
+						body = `<?xml version="1.0" encoding="ISO-8859-1"?><Document`
+					}
+					r := p.as(who, "POST", path, body, "Content-Type", ct)
+					if pr := (linkfin.Problem{}); json.Unmarshal(r.body, &pr) != nil || r.status == http.StatusUnsupportedMediaType || pr.Code == lfhttp.EMEDIATYPE {
+						t.Errorf("%s: %d %s, want the document read and refused", ct, r.status, r.body)
+					}
+				}
+			}
 			if route.XML {
 				// An XML document is read, and refused for what it is, in any case of the type.
 				wantProblem(t, p.as(who, "POST", path, `<Document`, "Content-Type", "Application/XML; charset=UTF-8"), http.StatusBadRequest, iso20022.EMALFORMED)

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/text/encoding/charmap"
 
 	"linkfin"
+	lfhttp "linkfin/http"
 )
 
 // validatePain001 checks a document against the pain.001.001.09 schema with xmllint,
@@ -306,8 +307,12 @@ func TestPaymentStatusReportInLatin1(t *testing.T) {
 	if err != nil || utf8.ValidString(latin1) {
 		t.Fatalf("the report in ISO-8859-1: %v (valid UTF-8: %v)", err, utf8.ValidString(latin1))
 	}
+	// A charset, when given, is the report's encoding.
+	wantProblem(t, p.as("operator", "POST", "/v1/payment-files/"+file.ID+"/status", latin1, "Content-Type", "application/xml; charset=utf-8"),
+		http.StatusUnsupportedMediaType, lfhttp.EMEDIATYPE)
 	var answered linkfin.PaymentFile
-	wantJSON(t, p.as("operator", "POST", "/v1/payment-files/"+file.ID+"/status", latin1, "Content-Type", "application/xml"), http.StatusOK, &answered)
+	wantJSON(t, p.as("operator", "POST", "/v1/payment-files/"+file.ID+"/status", latin1, "Content-Type", "application/xml; charset=iso-8859-1"),
+		http.StatusOK, &answered)
 	var ct linkfin.CreditTransfer
 	wantJSON(t, p.as("bank", "GET", "/v1/credit-transfers/"+out.CreditTransferID, ""), http.StatusOK, &ct)
 	if ct.Status != linkfin.CreditTransferRejected || ct.Reason != "AC04 compte clôturé" {

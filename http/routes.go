@@ -265,7 +265,7 @@ func (s *Server) createInvoice(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
 	var inv linkfin.Invoice
 	var identified *services.Identified
-	if mt, _ := mediaType(r, mediaXML); mt == mediaXML {
+	if mt, _, _ := mediaType(r, mediaXML); mt == mediaXML {
 		q := r.URL.Query()
 		// The document may be in the encoding its declaration names (ISO-8859-1, …): the
 		// reader decodes it, and refuses bytes that are not of it.
@@ -313,7 +313,7 @@ func (s *Server) createCreditNote(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c := &services.CreateCreditNote{Actor: principalOf(r).Org}
-	if mt, _ := mediaType(r, mediaXML); mt == mediaXML {
+	if mt, _, _ := mediaType(r, mediaXML); mt == mediaXML {
 		// The document may be in the encoding its declaration names (ISO-8859-1, …): the
 		// reader decodes it, and refuses bytes that are not of it.
 		doc, err := ubl.ParseLimit(bytes.NewReader(body), MaxBodyBytes)

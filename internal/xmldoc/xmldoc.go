@@ -282,18 +282,10 @@ func (w *Reader) utf16Declares(label string) error {
 // document's bytes that are not UTF-8 are the text's fault, not the document's, and an
 // API may refuse them as it refuses any body that is not UTF-8.
 func InUTF8(doc []byte) bool {
-	for _, head := range [][]byte{{0xFE, 0xFF}, {0xFF, 0xFE}, {0, '<', 0, '?'}, {'<', 0, '?', 0}} {
-		if bytes.HasPrefix(doc, head) {
-			return false
-		}
+	if utf16Start(doc) != "" {
+		return false
 	}
-	doc = bytes.TrimPrefix(doc, bom)
-	rest, ok := bytes.CutPrefix(doc, []byte("<?xml"))
-	if !ok || len(rest) == 0 || !strings.ContainsRune(" \t\r\n", rune(rest[0])) {
-		return true
-	}
-	inst, _, _ := bytes.Cut(rest, []byte("?>"))
-	label := declared(inst)
+	label := declaration(doc)
 	if label == "" {
 		return true
 	}
@@ -303,6 +295,69 @@ func InUTF8(doc []byte) bool {
 	}
 	name, _ := htmlindex.Name(enc)
 	return name == "utf-8"
+}
+
+// Charset checks the charset that the document doc was sent with, such as the charset
+// parameter of an HTTP Content-Type, against the encoding the document is read in. RFC
+// 7303 §3.2 makes the parameter authoritative where it is given; a Reader reads the
+// encoding the document itself names, so the two must agree. Labels are compared by the
+// encodings of the WHATWG Encoding Standard that they name, as the Reader reads them
+// (ISO-8859-1 is windows-1252 there); "UTF-16" names either byte order. Charset
+// returns an *EncodingError if charset names no encoding of the standard, or another
+// encoding than the document's: UTF-16 of its byte order for a document that begins in
+// UTF-16, else the encoding its XML declaration names, else UTF-8. A declaration naming
+// an encoding the standard does not have is left for the Reader to refuse.
+func Charset(doc []byte, charset string) error {
+	enc, err := htmlindex.Get(charset)
+	if err != nil {
+		return encodingError("the charset %q is not an encoding linkfin reads", clip(charset))
+	}
+	name, _ := htmlindex.Name(enc)
+	if order := utf16Start(doc); order != "" {
+		if name == order || (strings.EqualFold(charset, "utf-16") && strings.HasPrefix(name, "utf-16")) {
+			return nil
+		}
+		return encodingError("the charset is %q, but the XML is in %s", clip(charset), strings.ToUpper(order))
+	}
+	label := declaration(doc)
+	if label == "" {
+		if name == "utf-8" {
+			return nil
+		}
+		return encodingError("the charset is %q, but the XML declares no encoding: it is in UTF-8", clip(charset))
+	}
+	declared, err := htmlindex.Get(label)
+	if err != nil {
+		return nil
+	}
+	if d, _ := htmlindex.Name(declared); d == name {
+		return nil
+	}
+	return encodingError("the charset is %q, but the XML declares the encoding %q", clip(charset), clip(label))
+}
+
+// utf16Start is "utf-16be" or "utf-16le" for a document that begins in UTF-16 (with a
+// byte order mark, or "<?" in UTF-16), else "".
+func utf16Start(doc []byte) string {
+	switch {
+	case bytes.HasPrefix(doc, []byte{0xFE, 0xFF}), bytes.HasPrefix(doc, []byte{0, '<', 0, '?'}):
+		return "utf-16be"
+	case bytes.HasPrefix(doc, []byte{0xFF, 0xFE}), bytes.HasPrefix(doc, []byte{'<', 0, '?', 0}):
+		return "utf-16le"
+	}
+	return ""
+}
+
+// declaration is the encoding that the XML declaration at the start of a document not
+// in UTF-16 names (after UTF-8's byte order mark, if any), or "".
+func declaration(doc []byte) string {
+	doc = bytes.TrimPrefix(doc, bom)
+	rest, ok := bytes.CutPrefix(doc, []byte("<?xml"))
+	if !ok || len(rest) == 0 || !strings.ContainsRune(" \t\r\n", rune(rest[0])) {
+		return ""
+	}
+	inst, _, _ := bytes.Cut(rest, []byte("?>"))
+	return declared(inst)
 }
 
 // declared is the encoding an XML declaration's text names, or "".

@@ -174,3 +174,45 @@ func TestInUTF8(t *testing.T) {
 		}
 	}
 }
+
+// TestCharset: a charset given with a document agrees with the encoding the document
+// is read in, by the WHATWG names of the two.
+func TestCharset(t *testing.T) {
+	const latin1 = `<?xml version="1.0" encoding="ISO-8859-1"?><Invoice/>`
+	utf16LE := string(utf16Bytes(`<?xml version="1.0" encoding="UTF-16"?><Invoice/>`, false, "\xff\xfe"))
+	utf16BE := string(utf16Bytes(`<?xml version="1.0" encoding="UTF-16BE"?><Invoice/>`, true, ""))
+	for _, c := range []struct {
+		doc, charset string
+		ok           bool
+	}{
+		{`<Invoice/>`, "utf-8", true},
+		{`<Invoice/>`, "UTF8", true},
+		{"\ufeff<Invoice/>", "utf-8", true},
+		{`<?xml version="1.0" encoding="UTF-8"?><Invoice/>`, "unicode-1-1-utf-8", true},
+		{latin1, "iso-8859-1", true},
+		{latin1, "latin1", true},
+		{latin1, "windows-1252", true}, // WHATWG reads ISO-8859-1 as windows-1252
+		{utf16LE, "utf-16", true},
+		{utf16LE, "UTF-16LE", true},
+		{utf16BE, "utf-16", true},
+		{utf16BE, "utf-16be", true},
+		{`<?xml version="1.0" encoding="x-klingon"?><Invoice/>`, "utf-8", true}, // the Reader refuses it
+		{`<Invoice/>`, "iso-8859-1", false},
+		{`<Invoice/>`, "us-ascii", false}, // windows-1252 to WHATWG
+		{`<?xml version="1.0"?><Invoice/>`, "utf-16", false},
+		{latin1, "utf-8", false},
+		{latin1, "iso-8859-15", false},
+		{`<?xml version="1.0" encoding="UTF-8"?><Invoice/>`, "shift_jis", false},
+		{utf16LE, "utf-16be", false},
+		{utf16LE, "utf-8", false},
+		{utf16BE, "utf-16le", false},
+		{`<Invoice/>`, "x-klingon", false},
+		{`<Invoice/>`, "", false},
+	} {
+		err := Charset([]byte(c.doc), c.charset)
+		var enc *EncodingError
+		if c.ok && err != nil || !c.ok && !errors.As(err, &enc) {
+			t.Errorf("Charset(%q, %q) = %v, want ok %v", c.doc, c.charset, err, c.ok)
+		}
+	}
+}
