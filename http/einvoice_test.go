@@ -1,7 +1,10 @@
 package http_test
 
 import (
+	"bytes"
+	"encoding/base64"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"reflect"
@@ -220,5 +223,73 @@ func TestEInvoiceFindsItsParties(t *testing.T) {
 	if inv.POID != po.ID || inv.BuyerID != "anchor" || inv.SellerID != "tier1" || inv.Number != "Snippet1" ||
 		len(inv.Lines) != 2 || inv.Total != 1656_25 || inv.Charge != 25_00 {
 		t.Fatalf("invoice %+v", inv)
+	}
+}
+
+// withAttachment is the factoring example with a PDF of about size bytes embedded in
+// base64, as PEPPOL invoices carry their printed form, and the given number.
+func withAttachment(t *testing.T, number string, size int) string {
+	t.Helper()
+	pdf := base64.StdEncoding.EncodeToString(bytes.Repeat([]byte("%PDF-1.4 scanned invoice\n"), size*3/4/25+1))
+	doc := strings.Replace(readDoc(t, "en16931-bis3-factoring.xml"), "<cac:AccountingSupplierParty>",
+		`<cac:AdditionalDocumentReference><cbc:ID>`+number+`.pdf</cbc:ID><cac:Attachment>`+
+			`<cbc:EmbeddedDocumentBinaryObject mimeCode="application/pdf" filename="`+number+`.pdf">`+pdf+
+			`</cbc:EmbeddedDocumentBinaryObject></cac:Attachment></cac:AdditionalDocumentReference><cac:AccountingSupplierParty>`, 1)
+	return strings.Replace(doc, "<cbc:ID>7023708</cbc:ID>", "<cbc:ID>"+number+"</cbc:ID>", 1)
+}
+
+// An e-invoice or credit note in UBL may be up to 16 MiB, as PEPPOL invoices embed
+// their PDF; JSON, and the other XML routes, stay within 1 MiB.
+func TestEInvoiceBodyLimits(t *testing.T) {
+	p := newPlatform(t)
+	var po linkfin.PurchaseOrder
+	wantJSON(t, p.as("anchor", "POST", "/v1/purchase-orders", `{"number":"PO-EU","seller_id":"tier1","currency":"EUR","lines":[`+
+		`{"line_id":"10","item":"nails","quantity":5,"unit":"XDR","unit_price":1000000},{"line_id":"20","item":"nails","quantity":3,"unit":"XDR","unit_price":1400000}]}`),
+		http.StatusCreated, &po)
+	wantJSON(t, p.as("tier1", "POST", "/v1/purchase-orders/"+po.ID+"/accept", ""), http.StatusOK, nil)
+	invoices := "/v1/invoices?po_id=" + po.ID + "&buyer_id=anchor"
+
+	large := withAttachment(t, "7023801", 3<<20)
+	if len(large) < 3<<20 || len(large) > lfhttp.MaxEInvoiceBytes {
+		t.Fatalf("the document is %d bytes", len(large))
+	}
+	var inv linkfin.Invoice
+	wantJSON(t, p.as("tier1", "POST", invoices, large, "Content-Type", "application/xml"), http.StatusCreated, &inv)
+	if inv.Number != "7023801" || inv.Total != 115_000_00 {
+		t.Fatalf("invoice %+v", inv)
+	}
+	// Sent without a Content-Length (chunked), read as it comes.
+	req, err := http.NewRequest("POST", p.url+invoices, io.MultiReader(strings.NewReader(withAttachment(t, "7023802", 3<<20))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+p.keys["tier1"])
+	req.Header.Set("Content-Type", "application/xml")
+	req.Header.Set("Idempotency-Key", "chunked")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("sent chunked: %d", resp.StatusCode)
+	}
+
+	base := p.snapshot()
+	over := withAttachment(t, "7023803", lfhttp.MaxEInvoiceBytes)
+	if len(over) <= lfhttp.MaxEInvoiceBytes {
+		t.Fatalf("the document is %d bytes", len(over))
+	}
+	wantProblem(t, p.as("tier1", "POST", invoices, over, "Content-Type", "application/xml"), http.StatusRequestEntityTooLarge, lfhttp.ETOOLARGE)
+	wantProblem(t, p.as("tier1", "POST", "/v1/credit-notes", over, "Content-Type", "application/xml"), http.StatusRequestEntityTooLarge, lfhttp.ETOOLARGE)
+	// JSON stays within 1 MiB on the same routes.
+	pad := strings.Repeat(" ", lfhttp.MaxBodyBytes)
+	wantProblem(t, p.as("tier1", "POST", invoices, `{"number":"J-1"}`+pad), http.StatusRequestEntityTooLarge, lfhttp.ETOOLARGE)
+	wantProblem(t, p.as("tier1", "POST", "/v1/credit-notes", `{"number":"J-1"}`+pad), http.StatusRequestEntityTooLarge, lfhttp.ETOOLARGE)
+	// So do the bank's XML documents.
+	wantProblem(t, p.as("operator", "POST", "/v1/bank-statements", `<?xml version="1.0"?><Document>`+pad+`</Document>`, "Content-Type", "application/xml"),
+		http.StatusRequestEntityTooLarge, lfhttp.ETOOLARGE)
+	if !reflect.DeepEqual(p.snapshot(), base) {
+		t.Fatal("a body refused for its size changed the store")
 	}
 }

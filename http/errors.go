@@ -174,14 +174,29 @@ const (
 	mediaXML  = "application/xml"
 )
 
-// readBody reads a bounded body, which, if not empty, must be of one of the media types
-// (parameters aside, but for a charset: see mediaType; an XML body's charset must name
-// the encoding the document is in).
+// readBody reads a body of at most MaxBodyBytes, which, if not empty, must be of one of
+// the media types (parameters aside, but for a charset: see mediaType; an XML body's
+// charset must name the encoding the document is in).
 func readBody(w http.ResponseWriter, r *http.Request, media ...string) ([]byte, error) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	return readBodyUpTo(w, r, MaxBodyBytes, media...)
+}
+
+// readEInvoiceBody reads the body of a route that takes JSON or a UBL document: a
+// document (application/xml) of at most MaxEInvoiceBytes, JSON of at most MaxBodyBytes.
+func readEInvoiceBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	limit := int64(MaxBodyBytes)
+	if mt, _, _ := mediaType(r, mediaXML); mt == mediaXML {
+		limit = MaxEInvoiceBytes
+	}
+	return readBodyUpTo(w, r, limit, mediaJSON, mediaXML)
+}
+
+// readBodyUpTo reads a body of at most limit bytes, as readBody does.
+func readBodyUpTo(w http.ResponseWriter, r *http.Request, limit int64, media ...string) ([]byte, error) {
+	body, err := readAll(http.MaxBytesReader(w, r.Body, limit), r.ContentLength, limit)
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
-		return nil, linkfin.Errorf(ETOOLARGE, "the body is larger than %d bytes", MaxBodyBytes)
+		return nil, linkfin.Errorf(ETOOLARGE, "the body is larger than %d bytes", limit)
 	}
 	if err != nil {
 		return nil, linkfin.Errorf(EMALFORMED, "the body could not be read")
@@ -200,6 +215,21 @@ func readBody(w http.ResponseWriter, r *http.Request, media ...string) ([]byte, 
 		}
 	}
 	return body, nil
+}
+
+// readAll reads r, a body of length bytes as its Content-Length declares (-1 if it
+// declares none), into one buffer of that size where it is within limit: a body of
+// megabytes is not copied from buffer to buffer as it grows, nor held twice at the end
+// (io.ReadAll copies what it read into a buffer of the right size). The callers are
+// authenticated and rate-limited before they are read.
+func readAll(r io.Reader, length, limit int64) ([]byte, error) {
+	if length <= 0 || length > limit {
+		return io.ReadAll(r)
+	}
+	// MinRead more, so that the end of the body is read without growing the buffer.
+	b := bytes.NewBuffer(make([]byte, 0, length+bytes.MinRead))
+	_, err := b.ReadFrom(r)
+	return b.Bytes(), err
 }
 
 // mediaType is the request's Content-Type, without parameters, if it is one of media,

@@ -257,7 +257,7 @@ func (s *Server) domainRoutes() {
 }
 
 func (s *Server) createInvoice(w http.ResponseWriter, r *http.Request) {
-	body, err := readBody(w, r, mediaJSON, mediaXML)
+	body, err := readEInvoiceBody(w, r)
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -269,7 +269,7 @@ func (s *Server) createInvoice(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
 		// The document may be in the encoding its declaration names (ISO-8859-1, …): the
 		// reader decodes it, and refuses bytes that are not of it.
-		doc, err := ubl.ParseLimit(bytes.NewReader(body), MaxBodyBytes)
+		doc, err := ubl.ParseLimit(bytes.NewReader(body), MaxEInvoiceBytes)
 		err = notUTF8(body, err)
 		if err == nil && q.Get("po_id") == "" && q.Get("buyer_id") == "" {
 			// The document names its parties and its order.
@@ -307,7 +307,7 @@ func (s *Server) createInvoice(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) createCreditNote(w http.ResponseWriter, r *http.Request) {
-	body, err := readBody(w, r, mediaJSON, mediaXML)
+	body, err := readEInvoiceBody(w, r)
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -316,7 +316,7 @@ func (s *Server) createCreditNote(w http.ResponseWriter, r *http.Request) {
 	if mt, _, _ := mediaType(r, mediaXML); mt == mediaXML {
 		// The document may be in the encoding its declaration names (ISO-8859-1, …): the
 		// reader decodes it, and refuses bytes that are not of it.
-		doc, err := ubl.ParseLimit(bytes.NewReader(body), MaxBodyBytes)
+		doc, err := ubl.ParseLimit(bytes.NewReader(body), MaxEInvoiceBytes)
 		err = notUTF8(body, err)
 		if err == nil {
 			c.Note, c.InvoiceNumber, err = services.CreditNoteFromUBL(doc)

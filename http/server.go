@@ -26,8 +26,13 @@ import (
 	"linkfin/services"
 )
 
-// MaxBodyBytes bounds a request body.
+// MaxBodyBytes bounds a request body, but for an e-invoice's.
 const MaxBodyBytes = 1 << 20
+
+// MaxEInvoiceBytes bounds the body of a UBL invoice or credit note (application/xml on
+// POST /v1/invoices and POST /v1/credit-notes): PEPPOL invoices embed their PDF, in
+// base64, and often run past MaxBodyBytes.
+const MaxEInvoiceBytes = 16 << 20
 
 // Server is linkfin's HTTP API.
 type Server struct {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -567,6 +568,40 @@ func TestParseAccepts(t *testing.T) {
 			t.Errorf("Check = %q", c)
 		}
 	})
+}
+
+// An attachment embedded in base64, as PEPPOL invoices carry their PDF, is passed over:
+// the document read holds nothing of it.
+func TestParseSkipsAttachments(t *testing.T) {
+	const size = 3 << 20
+	pdf := bytes.Repeat([]byte("JVBERi0xLjQK"), size/12)
+	body := []byte(edit(t, "<cac:AccountingSupplierParty>",
+		`<cac:AdditionalDocumentReference><cbc:ID>1.pdf</cbc:ID><cac:Attachment>`+
+			`<cbc:EmbeddedDocumentBinaryObject mimeCode="application/pdf" filename="1.pdf">`+string(pdf)+
+			`</cbc:EmbeddedDocumentBinaryObject></cac:Attachment></cac:AdditionalDocumentReference><cac:AccountingSupplierParty>`))
+	want, err := Parse(strings.NewReader(edit(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	doc, err := Parse(bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	if !reflect.DeepEqual(doc, want) {
+		t.Errorf("read\n%+v\nwant\n%+v", doc, want)
+	}
+	// The document read, and what else Parse left, is a few kilobytes, not the
+	// attachment's megabytes.
+	if kept := int64(after.HeapAlloc) - int64(before.HeapAlloc); kept > size/8 {
+		t.Errorf("%d bytes kept after reading a document of %d", kept, len(body))
+	}
+	t.Logf("a document of %d bytes: %d bytes allocated reading it", len(body), after.TotalAlloc-before.TotalAlloc)
+	runtime.KeepAlive(doc)
 }
 
 // Every published example in testdata is read.
