@@ -34,8 +34,12 @@ var templateFS embed.FS
 //go:embed static
 var staticFS embed.FS
 
-// maxForm bounds a posted form (an uploaded invoice is the largest).
-const maxForm = 1 << 20
+// maxForm bounds a posted form; maxUpload an uploaded UBL invoice, and the form that
+// carries it, as the API bounds one (PEPPOL invoices embed their PDF).
+const (
+	maxForm   = 1 << 20
+	maxUpload = lfhttp.MaxEInvoiceBytes
+)
 
 // Cookie names.
 const (
@@ -241,7 +245,11 @@ func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("Referrer-Policy", "same-origin")
 	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; form-action 'self'; frame-ancestors 'none'")
 	if r.Body != nil {
-		r.Body = http.MaxBytesReader(w, r.Body, maxForm)
+		limit := int64(maxForm)
+		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/invoice/ubl") {
+			limit = maxUpload + maxForm // the document, and the rest of the form
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 	}
 	c.mux.ServeHTTP(w, r)
 }

@@ -13,6 +13,8 @@ import (
 	"unicode/utf8"
 
 	"linkfin"
+	lfhttp "linkfin/http"
+	"linkfin/internal/xmldoc"
 	"linkfin/services"
 	"linkfin/ubl"
 )
@@ -233,9 +235,11 @@ func (c *Console) uploadInvoice(w http.ResponseWriter, r *http.Request, p *Perso
 		c.fail(w, r, p, linkfin.Errorf(linkfin.EINVALID, "the file could not be read"))
 		return
 	}
-	doc, err := ubl.ParseLimit(bytes.NewReader(body), maxForm)
-	if !utf8.Valid(body) {
-		err = linkfin.Errorf(linkfin.EINVALID, "the XML is not valid UTF-8")
+	doc, err := ubl.ParseLimit(bytes.NewReader(body), maxUpload)
+	if err != nil && xmldoc.InUTF8(body) && !utf8.Valid(body) {
+		// As the API: a document in UTF-8 whose bytes are not; one that declares
+		// another encoding is read in it.
+		err = linkfin.Errorf(lfhttp.EENCODING, "the XML is not valid UTF-8")
 	}
 	var inv linkfin.Invoice
 	if err == nil {

@@ -15,6 +15,8 @@ import (
 
 	"linkfin"
 	"linkfin/services"
+
+	"golang.org/x/text/encoding/charmap"
 )
 
 func (s *site) order(id string) linkfin.PurchaseOrder {
@@ -344,5 +346,46 @@ func TestUploadInvoice(t *testing.T) {
 	code, page = tier1.get(loc)
 	if code != http.StatusOK || !strings.Contains(page, "7023708") || !strings.Contains(page, "EUR 10,000.00") {
 		t.Fatalf("the invoice's page: %d\n%s", code, page)
+	}
+}
+
+// An uploaded invoice is read as the API reads one: in the encoding its declaration
+// names (ISO-8859-1 here), and up to the API's size for e-invoices, past the 1 MiB of
+// other forms; the same bytes declared as UTF-8 are refused as not UTF-8.
+func TestUploadInvoiceAsTheAPIReadsIt(t *testing.T) {
+	doc, err := os.ReadFile("../ubl/testdata/en16931-bis3-factoring.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	latin1, err := charmap.ISO8859_1.NewEncoder().String(string(doc))
+	if err != nil || !strings.Contains(latin1, "R\xe4ffld") || !strings.Contains(latin1, `encoding="UTF-8"`) {
+		t.Fatalf("the document in ISO-8859-1: %v", err)
+	}
+	s := newSite(t)
+	s.placed("PO-EU", "EUR", []linkfin.POLine{{LineID: "10", Item: "nails", Quantity: 5, Unit: "XDR", UnitPrice: 10_000_00},
+		{LineID: "20", Item: "nails", Quantity: 3, Unit: "XDR", UnitPrice: 14_000_00}}, true)
+	tier1 := s.as("tier1", linkfin.RoleFinance)
+	_, page := tier1.get("/orders/PO-EU")
+	form := url.Values{"csrf": {hidden(page, "csrf")}, "idempotency_key": {hidden(page, "idempotency_key")}}
+
+	before := s.count(linkfin.KindInvoice)
+	resp := tier1.upload("/orders/PO-EU/invoice/ubl", form, "document", "invoice.xml", []byte(latin1))
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), "<code>invalid_utf8</code>") || s.count(linkfin.KindInvoice) != before {
+		t.Fatalf("ISO-8859-1 bytes declared as UTF-8: %d\n%s", resp.StatusCode, body)
+	}
+	// Declared as what it is, and with two megabytes of comment after the root, as a
+	// document with an embedded attachment is large.
+	declared := strings.Replace(latin1, `encoding="UTF-8"`, `encoding="ISO-8859-1"`, 1) + "<!--" + strings.Repeat("x", 2<<20) + "-->"
+	resp = tier1.upload("/orders/PO-EU/invoice/ubl", form, "document", "invoice.xml", []byte(declared))
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	loc := resp.Header.Get("Location")
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/invoices/") {
+		t.Fatalf("the upload in ISO-8859-1: %d to %q\n%s", resp.StatusCode, loc, body)
+	}
+	if inv := s.invoice(strings.TrimPrefix(loc, "/invoices/")); inv.Number != "7023708" || inv.Status != linkfin.InvoiceMatched {
+		t.Fatalf("the uploaded invoice: %+v", inv)
 	}
 }
