@@ -28,6 +28,19 @@ func readDoc(t *testing.T, name string) string {
 	return string(b)
 }
 
+// factoringOrder is the anchor's order, accepted by tier1, that the factoring example
+// (en16931-bis3-factoring.xml) bills: 5 of line 10 at 10,000 EUR and 3 of line 20 at
+// 14,000.
+func factoringOrder(t *testing.T, p *platform) linkfin.PurchaseOrder {
+	t.Helper()
+	var po linkfin.PurchaseOrder
+	wantJSON(t, p.as("anchor", "POST", "/v1/purchase-orders", `{"number":"PO-EU","seller_id":"tier1","currency":"EUR","lines":[`+
+		`{"line_id":"10","item":"nails","quantity":5,"unit":"XDR","unit_price":1000000},{"line_id":"20","item":"nails","quantity":3,"unit":"XDR","unit_price":1400000}]}`),
+		http.StatusCreated, &po)
+	wantJSON(t, p.as("tier1", "POST", "/v1/purchase-orders/"+po.ID+"/accept", ""), http.StatusOK, nil)
+	return po
+}
+
 // An e-invoice and its credit note, over HTTP: the invoice is stored with the
 // document's totals; a document that breaks EN 16931's arithmetic is refused with each
 // rule in the problem; a UBL credit note credits the invoice it names and lowers the
@@ -37,11 +50,7 @@ func TestEInvoiceOverHTTP(t *testing.T) {
 	xml := func(who, path, body, key string) reply {
 		return p.as(who, "POST", path, body, "Content-Type", "application/xml", "Idempotency-Key", key)
 	}
-	var po linkfin.PurchaseOrder
-	wantJSON(t, p.as("anchor", "POST", "/v1/purchase-orders", `{"number":"PO-EU","seller_id":"tier1","currency":"EUR","lines":[`+
-		`{"line_id":"10","item":"nails","quantity":5,"unit":"XDR","unit_price":1000000},{"line_id":"20","item":"nails","quantity":3,"unit":"XDR","unit_price":1400000}]}`),
-		http.StatusCreated, &po)
-	wantJSON(t, p.as("tier1", "POST", "/v1/purchase-orders/"+po.ID+"/accept", ""), http.StatusOK, nil)
+	po := factoringOrder(t, p)
 	wantJSON(t, p.as("anchor", "POST", "/v1/goods-receipts", `{"po_id":"`+po.ID+`","lines":[{"line_id":"10","accepted":5,"rejected":0},{"line_id":"20","accepted":3,"rejected":0}]}`),
 		http.StatusCreated, nil)
 
@@ -102,11 +111,7 @@ func TestEInvoiceOverHTTP(t *testing.T) {
 // the same document in UTF-8; the same bytes declared as UTF-8 are refused.
 func TestEInvoiceInDeclaredEncoding(t *testing.T) {
 	p := newPlatform(t)
-	var po linkfin.PurchaseOrder
-	wantJSON(t, p.as("anchor", "POST", "/v1/purchase-orders", `{"number":"PO-EU","seller_id":"tier1","currency":"EUR","lines":[`+
-		`{"line_id":"10","item":"nails","quantity":5,"unit":"XDR","unit_price":1000000},{"line_id":"20","item":"nails","quantity":3,"unit":"XDR","unit_price":1400000}]}`),
-		http.StatusCreated, &po)
-	wantJSON(t, p.as("tier1", "POST", "/v1/purchase-orders/"+po.ID+"/accept", ""), http.StatusOK, nil)
+	po := factoringOrder(t, p)
 
 	latin1, err := charmap.ISO8859_1.NewEncoder().String(readDoc(t, "en16931-bis3-factoring.xml"))
 	if err != nil {
@@ -242,11 +247,7 @@ func withAttachment(t *testing.T, number string, size int) string {
 // their PDF; JSON, and the other XML routes, stay within 1 MiB.
 func TestEInvoiceBodyLimits(t *testing.T) {
 	p := newPlatform(t)
-	var po linkfin.PurchaseOrder
-	wantJSON(t, p.as("anchor", "POST", "/v1/purchase-orders", `{"number":"PO-EU","seller_id":"tier1","currency":"EUR","lines":[`+
-		`{"line_id":"10","item":"nails","quantity":5,"unit":"XDR","unit_price":1000000},{"line_id":"20","item":"nails","quantity":3,"unit":"XDR","unit_price":1400000}]}`),
-		http.StatusCreated, &po)
-	wantJSON(t, p.as("tier1", "POST", "/v1/purchase-orders/"+po.ID+"/accept", ""), http.StatusOK, nil)
+	po := factoringOrder(t, p)
 	invoices := "/v1/invoices?po_id=" + po.ID + "&buyer_id=anchor"
 
 	large := withAttachment(t, "7023801", 3<<20)

@@ -28,33 +28,29 @@ func (s *Server) organizationRoutes() {
 		func(r *http.Request, p *principal, in *linkfin.CapabilitiesIn) (linkfin.Command, error) {
 			return &services.SetCapabilities{OrgID: r.PathValue("id"), Capabilities: in.Capabilities}, nil
 		})
-	act(s, Route{Pattern: "POST /v1/organizations/{id}/identifiers", Kind: linkfin.KindOrganization, Access: Admin, Out: org,
-		Summary: "Register an electronic identifier of the organization (its admin, or the operator): its e-invoice endpoint with the " +
-			"scheme, its VAT number or its legal registration id, by which e-invoices name it. Each names one organization."},
-		func(r *http.Request, p *principal, in *linkfin.Identifier) (linkfin.Command, error) {
-			org := r.PathValue("id")
-			if err := services.Manages(p.viewer(), org); err != nil {
-				return nil, err
-			}
-			actor := p.Org
-			if p.operator() {
-				actor = ""
-			}
-			return &services.RegisterIdentifier{Actor: actor, OrgID: org, Identifier: *in}, nil
+	identifierRoute := func(pattern, summary string, command func(actor, org string, id linkfin.Identifier) linkfin.Command) {
+		act(s, Route{Pattern: pattern, Kind: linkfin.KindOrganization, Access: Admin, Out: org, Summary: summary},
+			func(r *http.Request, p *principal, in *linkfin.Identifier) (linkfin.Command, error) {
+				id := r.PathValue("id")
+				if err := services.Manages(p.viewer(), id); err != nil {
+					return nil, err
+				}
+				actor := p.Org
+				if p.operator() {
+					actor = ""
+				}
+				return command(actor, id, *in), nil
+			})
+	}
+	identifierRoute("POST /v1/organizations/{id}/identifiers", "Register an electronic identifier of the organization (its admin, or the operator): its e-invoice endpoint with the "+
+		"scheme, its VAT number or its legal registration id, by which e-invoices name it. Each names one organization.",
+		func(actor, org string, id linkfin.Identifier) linkfin.Command {
+			return &services.RegisterIdentifier{Actor: actor, OrgID: org, Identifier: id}
 		})
-	act(s, Route{Pattern: "POST /v1/organizations/{id}/identifiers/remove", Kind: linkfin.KindOrganization, Access: Admin, Out: org,
-		Summary: "Remove an electronic identifier the organization registered (its admin, or the operator), given as it was registered " +
-			"or as e-invoices write it: e-invoices no longer find the organization by it, and another organization may register it."},
-		func(r *http.Request, p *principal, in *linkfin.Identifier) (linkfin.Command, error) {
-			org := r.PathValue("id")
-			if err := services.Manages(p.viewer(), org); err != nil {
-				return nil, err
-			}
-			actor := p.Org
-			if p.operator() {
-				actor = ""
-			}
-			return &services.RemoveIdentifier{Actor: actor, OrgID: org, Identifier: *in}, nil
+	identifierRoute("POST /v1/organizations/{id}/identifiers/remove", "Remove an electronic identifier the organization registered (its admin, or the operator), given as it was registered "+
+		"or as e-invoices write it: e-invoices no longer find the organization by it, and another organization may register it.",
+		func(actor, org string, id linkfin.Identifier) linkfin.Command {
+			return &services.RemoveIdentifier{Actor: actor, OrgID: org, Identifier: id}
 		})
 	s.handle(Route{Pattern: "POST /v1/organizations/{id}/api-keys", Access: Admin, Status: http.StatusCreated, In: reflect.TypeFor[linkfin.APIKeyIn](), Out: key,
 		Summary: "Make an API key for the organization (its admin, or the operator); the secret key is in this answer alone."}, s.createAPIKey)

@@ -28,39 +28,26 @@ type RegisterIdentifier struct {
 }
 
 // Keys implements linkfin.Command.
-func (c *RegisterIdentifier) Keys() []linkfin.ObjectKey {
-	return []linkfin.ObjectKey{{Kind: linkfin.KindOrganization, ID: c.OrgID}, {Kind: linkfin.KindIdentifier, ID: c.Identifier.Key()}}
-}
+func (c *RegisterIdentifier) Keys() []linkfin.ObjectKey { return identifierKeys(c.OrgID, c.Identifier) }
 
 // Validate implements linkfin.Validator.
 func (c *RegisterIdentifier) Validate() error { return c.Identifier.Validate() }
 
 // Apply implements linkfin.Command.
 func (c *RegisterIdentifier) Apply(tx linkfin.Tx) (any, error) {
-	if c.Actor != "" && c.Actor != c.OrgID {
-		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "organization %s not found", c.OrgID)
-	}
-	if err := c.Identifier.Validate(); err != nil {
+	o, h, err := identifierHolder(tx, c.Actor, c.OrgID, c.Identifier)
+	switch {
+	case err != nil:
 		return nil, err
-	}
-	o, err := organization(tx, c.OrgID)
-	if err != nil {
-		return nil, err
-	}
-	key := c.Identifier.Key()
-	var h linkfin.IdentifierHolder
-	if found, err := tx.Get(linkfin.KindIdentifier, key, &h); err != nil {
-		return nil, err
-	} else if found && h.OrgID == o.ID {
+	case h.OrgID == o.ID:
 		return o, nil
-	} else if found && h.OrgID != "" {
+	case h.OrgID != "":
 		return nil, linkfin.Errorf(EIDENTIFIERTAKEN, "%s is registered to another organization", c.Identifier)
-	}
-	if len(o.Identifiers) >= 20 {
+	case len(o.Identifiers) >= 20:
 		return nil, linkfin.Errorf(linkfin.EINVALID, "an organization registers at most 20 identifiers")
 	}
-	h = linkfin.IdentifierHolder{ID: key, OrgID: o.ID, Identifier: c.Identifier}
-	if err := tx.Put(linkfin.KindIdentifier, key, &h, "identifier.registered"); err != nil {
+	*h = linkfin.IdentifierHolder{ID: h.ID, OrgID: o.ID, Identifier: c.Identifier}
+	if err := tx.Put(linkfin.KindIdentifier, h.ID, h, "identifier.registered"); err != nil {
 		return nil, err
 	}
 	o.Identifiers = append(slices.Clone(o.Identifiers), c.Identifier)
@@ -78,40 +65,56 @@ type RemoveIdentifier struct {
 }
 
 // Keys implements linkfin.Command.
-func (c *RemoveIdentifier) Keys() []linkfin.ObjectKey {
-	return []linkfin.ObjectKey{{Kind: linkfin.KindOrganization, ID: c.OrgID}, {Kind: linkfin.KindIdentifier, ID: c.Identifier.Key()}}
-}
+func (c *RemoveIdentifier) Keys() []linkfin.ObjectKey { return identifierKeys(c.OrgID, c.Identifier) }
 
 // Validate implements linkfin.Validator.
 func (c *RemoveIdentifier) Validate() error { return c.Identifier.Validate() }
 
 // Apply implements linkfin.Command.
 func (c *RemoveIdentifier) Apply(tx linkfin.Tx) (any, error) {
-	if c.Actor != "" && c.Actor != c.OrgID {
-		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "organization %s not found", c.OrgID)
-	}
-	if err := c.Identifier.Validate(); err != nil {
-		return nil, err
-	}
-	o, err := organization(tx, c.OrgID)
+	o, h, err := identifierHolder(tx, c.Actor, c.OrgID, c.Identifier)
 	if err != nil {
 		return nil, err
-	}
-	key := c.Identifier.Key()
-	var h linkfin.IdentifierHolder
-	if found, err := tx.Get(linkfin.KindIdentifier, key, &h); err != nil {
-		return nil, err
-	} else if !found || h.OrgID != o.ID {
+	} else if h.OrgID != o.ID {
 		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "%s is not registered to organization %s", c.Identifier, o.ID)
 	}
 	h.OrgID = ""
-	if err := tx.Put(linkfin.KindIdentifier, key, &h, "identifier.removed"); err != nil {
+	if err := tx.Put(linkfin.KindIdentifier, h.ID, h, "identifier.removed"); err != nil {
 		return nil, err
 	}
 	// The identifier as the organization registered it, which may be written
 	// otherwise than the one removing it (case, a VAT number's spaces).
-	o.Identifiers = slices.DeleteFunc(slices.Clone(o.Identifiers), func(i linkfin.Identifier) bool { return i.Key() == key })
+	o.Identifiers = slices.DeleteFunc(slices.Clone(o.Identifiers), func(i linkfin.Identifier) bool { return i.Key() == h.ID })
 	return o, tx.Put(linkfin.KindOrganization, o.ID, o, "organization.identifier_removed")
+}
+
+// identifierKeys are what a change to an organization's identifiers reads: the
+// organization, and the identifier's registry record.
+func identifierKeys(org string, id linkfin.Identifier) []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{{Kind: linkfin.KindOrganization, ID: org}, {Kind: linkfin.KindIdentifier, ID: id.Key()}}
+}
+
+// identifierHolder reads, for a change to the identifiers of organization org that
+// actor asks ("" for the operator), the organization and the identifier's registry
+// record: its ID set, and its OrgID "" if no organization holds it.
+func identifierHolder(tx linkfin.Tx, actor, org string, id linkfin.Identifier) (*linkfin.Organization, *linkfin.IdentifierHolder, error) {
+	if actor != "" && actor != org {
+		return nil, nil, linkfin.Errorf(linkfin.ENOTFOUND, "organization %s not found", org)
+	}
+	if err := id.Validate(); err != nil {
+		return nil, nil, err
+	}
+	o, err := organization(tx, org)
+	if err != nil {
+		return nil, nil, err
+	}
+	h := &linkfin.IdentifierHolder{ID: id.Key()}
+	if found, err := tx.Get(linkfin.KindIdentifier, h.ID, h); err != nil {
+		return nil, nil, err
+	} else if !found {
+		h.OrgID = ""
+	}
+	return o, h, nil
 }
 
 // partyIdentifiers are the identifiers by which a document names a party: its
