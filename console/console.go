@@ -477,11 +477,26 @@ func (c *Console) language(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: string(l), Path: "/", MaxAge: 365 * 24 * 3600,
 		Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode})
 	back := r.URL.Query().Get("back")
-	// Only a path of this site: never another host ("//evil", "/\evil").
-	if !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") || strings.ContainsAny(back, "\\\r\n") {
+	if !sitePath(back) {
 		back = "/"
 	}
 	http.Redirect(w, r, back, http.StatusSeeOther)
+}
+
+// sitePath reports whether p is a path of this site, to send a browser back to: never
+// another host, as a browser reads it ("//evil", "/\evil", and "/\t/evil", since a
+// browser drops tabs and line breaks from a URL), and no control character.
+func sitePath(p string) bool {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") {
+		return false
+	}
+	for _, r := range p {
+		if r < 0x20 || r == 0x7f || r == '\\' {
+			return false
+		}
+	}
+	u, err := url.Parse(p)
+	return err == nil && u.Scheme == "" && u.Host == ""
 }
 
 // notFound answers a path the console does not have, as a page.

@@ -120,7 +120,11 @@ func TestLanguage(t *testing.T) {
 			t.Errorf("Accept-Language %q: %d, want the page in %q", tc.accept, rec.Code, tc.want)
 		}
 	}
-	for back, want := range map[string]string{"/sign-in": "/sign-in", "//evil.example/": "/", "https://evil.example/": "/", "/\\evil": "/"} {
+	// A browser drops tabs and line breaks from a URL, and reads a backslash as a slash:
+	// "/\t/evil.example" is "//evil.example", another site.
+	for back, want := range map[string]string{"/sign-in": "/sign-in", "/orders?status=issued": "/orders?status=issued",
+		"//evil.example/": "/", "https://evil.example/": "/", "/\\evil": "/", "/\t/evil.example": "/", "/\n/evil.example": "/",
+		"/\r/evil.example": "/", "/\x00/evil.example": "/", "/\x7f": "/", "": "/", "sign-in": "/"} {
 		rec := httptest.NewRecorder()
 		c.ServeHTTP(rec, httptest.NewRequest("GET", "/language?to=en&back="+url.QueryEscape(back), nil))
 		if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != want {
