@@ -57,7 +57,9 @@ func Accepted(status string) bool {
 
 // ReadStatusReport reads a pain.002 document, versions 001.03 and later: the status
 // of the original message, of each payment information block and of each transaction
-// it answers, with the reasons. The Document may sit inside an envelope. The input is
+// it answers, with the reasons. A transaction is named by its end-to-end id and must
+// have a status, but for one the bank only echoes, with neither (its block's status is
+// its): that one is left out. The Document may sit inside an envelope. The input is
 // read as ReadStatement reads it: XML that is not well-formed, or not in the encoding
 // it declares, is EMALFORMED.
 func ReadStatusReport(r io.Reader) (*StatusReport, error) {
@@ -114,6 +116,11 @@ func ReadStatusReport(r io.Reader) (*StatusReport, error) {
 		out.Payments = append(out.Payments, ps)
 		for j, tx := range p.TxInfAndSts {
 			tat := fmt.Sprintf("%s/TxInfAndSts[%d]", at, j+1)
+			if strings.TrimSpace(tx.OrgnlEndToEndID) == "" && strings.TrimSpace(tx.TxSts) == "" {
+				// The bank echoes a transaction of the block (by its OrgnlTxRef) without
+				// naming it or giving it a status: the block's status is its.
+				continue
+			}
 			ts := TransactionStatus{
 				PaymentInformationID: ps.PaymentInformationID,
 				EndToEndID:           rd.text(tat+"/OrgnlEndToEndId", tx.OrgnlEndToEndID, true),

@@ -48,3 +48,28 @@ func TestReadStatusReport(t *testing.T) {
 		}
 	}
 }
+
+// A bank may echo a transaction of a block it answers as a whole: a TxInfAndSts with the
+// original transaction's reference (OrgnlTxRef) and neither an end-to-end id nor a
+// status of its own, as the Finnish banks' pain.002.001.03 does (OrgnlEndToEndId and
+// TxSts are both optional). It says nothing of its own: the block's status applies. A
+// status for a transaction the report does not name is still refused.
+func TestReadStatusReportTransactionEcho(t *testing.T) {
+	const echo = `<TxInfAndSts><OrgnlTxRef><Amt><InstdAmt Ccy="EUR">90.08</InstdAmt></Amt>` +
+		`<ReqdExctnDt>2014-01-08</ReqdExctnDt><Dbtr><Nm>Firma Oy</Nm></Dbtr></OrgnlTxRef></TxInfAndSts>`
+	doc := strings.Replace(statusReportDoc, `<PmtInfSts>PART</PmtInfSts>`,
+		`<PmtInfSts>RJCT</PmtInfSts><StsRsnInf><Rsn><Cd>DT01</Cd></Rsn></StsRsnInf>`+echo, 1)
+	r, err := iso20022.ReadStatusReport(strings.NewReader(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Payments) != 1 || r.Payments[0].Status != "RJCT" || r.Payments[0].Reason != "DT01" || len(r.Transactions) != 2 ||
+		r.Transactions[0].EndToEndID != "ct_1" || r.Transactions[1].EndToEndID != "ct_2" {
+		t.Fatalf("read %+v", r)
+	}
+	named := strings.Replace(statusReportDoc, "<OrgnlEndToEndId>ct_1</OrgnlEndToEndId>", "", 1)
+	if _, err := iso20022.ReadStatusReport(strings.NewReader(named)); linkfin.ErrorCode(err) != linkfin.EINVALID ||
+		!strings.Contains(err.Error(), "TxInfAndSts[1]/OrgnlEndToEndId") {
+		t.Errorf("a status for no transaction: %v", err)
+	}
+}
