@@ -97,8 +97,9 @@ type BankStatement struct {
 	Currency           Currency `json:"currency,omitempty"`
 	From               string   `json:"from,omitempty"` // the period, as the bank wrote it
 	To                 string   `json:"to,omitempty"`
-	// OpeningBalance and ClosingBalance are the booked balances (OPBD, CLBD) with their
-	// sign, in minor units of Currency, when the statement gives them.
+	// OpeningBalance and ClosingBalance are the booked balances (OPBD, else PRCD: the
+	// closing booked balance of the period before; CLBD) with their sign, in minor units
+	// of Currency, when the statement gives them.
 	OpeningBalance *int64 `json:"opening_balance,omitempty"`
 	ClosingBalance *int64 `json:"closing_balance,omitempty"`
 	Entries        int    `json:"entries"`

@@ -626,12 +626,15 @@ func (c *ImportBankStatement) importStatement(tx linkfin.Tx, m *matcher, st *iso
 }
 
 // newStatement is the record of a statement being imported, with its booked opening
-// and closing balances, signed.
+// and closing balances, signed. The opening balance is the OPBD, else the PRCD: the
+// closing booked balance of the period before, which many banks (ABN AMRO, German
+// savings banks) give instead.
 func (c *ImportBankStatement) newStatement(tx linkfin.Tx, st *iso20022.Statement, digest string) *linkfin.BankStatement {
 	s := &linkfin.BankStatement{ID: tx.NewID(linkfin.IDPrefix[linkfin.KindBankStatement]), Rail: RailBank, Version: c.Message.Version,
 		MessageID: c.Message.MessageID, StatementID: st.ID, ElectronicSequence: st.ElectronicSequence, Account: st.Account.ID(),
 		Currency: st.Account.Currency, From: st.From, To: st.To, Entries: len(st.Entries),
 		EntryIDPrefix: entryPrefix(RailBank, st.Account.ID(), st.ID), Digest: digest, CreatedAt: tx.Now()}
+	var previous *int64
 	for _, b := range st.Balances {
 		v := b.Amount
 		if b.CreditDebit == iso20022.Debit {
@@ -640,9 +643,14 @@ func (c *ImportBankStatement) newStatement(tx linkfin.Tx, st *iso20022.Statement
 		switch b.Type {
 		case "OPBD":
 			s.OpeningBalance = &v
+		case "PRCD":
+			previous = &v
 		case "CLBD":
 			s.ClosingBalance = &v
 		}
+	}
+	if s.OpeningBalance == nil {
+		s.OpeningBalance = previous
 	}
 	return s
 }

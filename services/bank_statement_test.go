@@ -150,3 +150,44 @@ func TestBankStatementProperties(t *testing.T) {
 		}
 	})
 }
+
+// TestBankStatementOpeningBalance: a statement's opening booked balance is its OPBD,
+// else its PRCD (the closing booked balance of the period before), which banks such as
+// ABN AMRO give instead, with its sign.
+func TestBankStatementOpeningBalance(t *testing.T) {
+	w := newWorld(t)
+	bal := func(tp, sign string, amount int64) iso20022.Balance {
+		return iso20022.Balance{Type: tp, Amount: amount, Currency: "EUR", CreditDebit: sign, Date: linkfin.NewDate(2026, 11, 3)}
+	}
+	stmt := func(id string, bals ...iso20022.Balance) iso20022.Statement {
+		return iso20022.Statement{ID: id, Account: iso20022.Account{IBAN: "NL77ABNA0574908765", Currency: "EUR"}, Balances: bals,
+			Entries: []iso20022.Entry{}}
+	}
+	msg := &iso20022.StatementMessage{Version: "camt.053.001.02", MessageID: "M-1", Statements: []iso20022.Statement{
+		stmt("S-1", bal("PRCD", iso20022.Credit, 150_00), bal("CLBD", iso20022.Credit, 170_00)),
+		stmt("S-2", bal("PRCD", iso20022.Debit, 20_00), bal("CLBD", iso20022.Credit, 5_00)),
+		stmt("S-3", bal("PRCD", iso20022.Credit, 1_00), bal("OPBD", iso20022.Credit, 2_00), bal("CLBD", iso20022.Credit, 2_00)),
+		stmt("S-4", bal("CLAV", iso20022.Credit, 7_00)),
+	}}
+	imp, err := run[linkfin.BankStatementImport](w, &services.ImportBankStatement{Message: msg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ptr := func(v int64) *int64 { return &v }
+	for i, want := range []struct{ opening, closing *int64 }{{ptr(150_00), ptr(170_00)}, {ptr(-20_00), ptr(5_00)}, {ptr(2_00), ptr(2_00)}, {}} {
+		st := imp.Statements[i]
+		if !sameBalance(st.OpeningBalance, want.opening) || !sameBalance(st.ClosingBalance, want.closing) {
+			t.Errorf("statement %s: opening %v closing %v, want %v %v", st.StatementID, show(st.OpeningBalance), show(st.ClosingBalance),
+				show(want.opening), show(want.closing))
+		}
+	}
+}
+
+func sameBalance(a, b *int64) bool { return (a == nil) == (b == nil) && (a == nil || *a == *b) }
+
+func show(v *int64) string {
+	if v == nil {
+		return "none"
+	}
+	return fmt.Sprint(*v)
+}
