@@ -66,7 +66,7 @@ func (s *Server) bankStatementRoutes() {
 }
 
 func (s *Server) importBankStatement(w http.ResponseWriter, r *http.Request) {
-	body, err := readBody(w, r, mediaXML)
+	body, err := readBodyUpTo(w, r, MaxBankDocumentBytes, mediaXML)
 	if err == nil && len(body) == 0 {
 		err = linkfin.Errorf(EMISSING, "the body is the bank's camt.053 statement")
 	}

@@ -8,11 +8,13 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
 	"linkfin"
 	"linkfin/audit"
+	lfhttp "linkfin/http"
 	"linkfin/iso20022"
 	"linkfin/services"
 	"linkfin/storetest"
@@ -399,4 +401,52 @@ func openIDs(items []linkfin.OpenItem) []string {
 		ids[i] = it.ID
 	}
 	return ids
+}
+
+// The bank's documents may be larger than other bodies: a month's statement of a busy
+// account holds thousands of entries, and a pain.002 answering a file of 10,000
+// instructions echoes each one. Both routes take up to MaxBankDocumentBytes, and refuse
+// more with 413, changing nothing.
+func TestBankDocumentBodyLimits(t *testing.T) {
+	p := newPlatform(t)
+	remit := strings.Repeat("Invoice 2026-11 payment for goods delivered under contract ", 2)
+	var entries []storetest.CamtEntry
+	for i := range 3000 {
+		entries = append(entries, storetest.CamtEntry{Sign: "CRDT", Amount: "10.00", Date: "2026-11-04",
+			Ref: "LARGE-" + strconv.Itoa(i), Remitting: remit})
+	}
+	doc := storetest.Camt053("BANK-LARGE", "STMT-LARGE", "6222 0000 1111", "CNY", entries...)
+	if len(doc) <= lfhttp.MaxBodyBytes || len(doc) > lfhttp.MaxBankDocumentBytes {
+		t.Fatalf("the statement is %d bytes", len(doc))
+	}
+	var imp linkfin.BankStatementImport
+	wantJSON(t, p.postStatement(doc), http.StatusOK, &imp)
+	if len(imp.Statements) != 1 || imp.Statements[0].Entries != 3000 {
+		t.Fatalf("the import: %+v", imp)
+	}
+
+	var out linkfin.PaymentOut
+	wantJSON(t, p.as("anchor", "POST", "/v1/payments/withdrawals", `{"rail":"bank","instruction_id":"L-1","currency":"CNY","amount":100}`), http.StatusOK, &out)
+	var file linkfin.PaymentFile
+	wantJSON(t, p.as("operator", "POST", "/v1/payment-files", `{"rail":"bank","date":"2026-11-03"}`), http.StatusCreated, &file)
+	report := statusReport("10", file.ID, "", file.ID+"-CNY", out.CreditTransferID+":ACSC")
+	// The bank's echo of the original transaction, as some banks give it, padded.
+	echo := `<TxInfAndSts><OrgnlTxRef><Amt><InstdAmt Ccy="CNY">1.00</InstdAmt></Amt><RmtInf><Ustrd>` + remit + `</Ustrd></RmtInf></OrgnlTxRef></TxInfAndSts>`
+	large := strings.Replace(report, "</OrgnlPmtInfAndSts>", strings.Repeat(echo, lfhttp.MaxBodyBytes/len(echo)+1)+"</OrgnlPmtInfAndSts>", 1)
+	if len(large) <= lfhttp.MaxBodyBytes || len(large) > lfhttp.MaxBankDocumentBytes {
+		t.Fatalf("the report is %d bytes", len(large))
+	}
+	wantJSON(t, p.as("operator", "POST", "/v1/payment-files/"+file.ID+"/status", large, "Content-Type", "application/xml"), http.StatusOK, &file)
+	if file.Transfers[0].Status != linkfin.CreditTransferAccepted {
+		t.Fatalf("the file: %+v", file)
+	}
+
+	base := p.snapshot()
+	pad := "<!--" + strings.Repeat(" ", lfhttp.MaxBankDocumentBytes) + "-->"
+	wantProblem(t, p.postStatement(strings.Replace(doc, "<BkToCstmrStmt>", pad+"<BkToCstmrStmt>", 1)), http.StatusRequestEntityTooLarge, lfhttp.ETOOLARGE)
+	wantProblem(t, p.as("operator", "POST", "/v1/payment-files/"+file.ID+"/status", strings.Replace(report, "<CstmrPmtStsRpt>", pad+"<CstmrPmtStsRpt>", 1),
+		"Content-Type", "application/xml"), http.StatusRequestEntityTooLarge, lfhttp.ETOOLARGE)
+	if !reflect.DeepEqual(p.snapshot(), base) {
+		t.Fatal("a body refused for its size changed the store")
+	}
 }

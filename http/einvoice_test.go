@@ -244,7 +244,7 @@ func withAttachment(t *testing.T, number string, size int) string {
 }
 
 // An e-invoice or credit note in UBL may be up to 16 MiB, as PEPPOL invoices embed
-// their PDF; JSON, and the other XML routes, stay within 1 MiB.
+// their PDF; JSON stays within 1 MiB (the bank's documents: TestBankDocumentBodyLimits).
 func TestEInvoiceBodyLimits(t *testing.T) {
 	p := newPlatform(t)
 	po := factoringOrder(t, p)
@@ -287,9 +287,6 @@ func TestEInvoiceBodyLimits(t *testing.T) {
 	pad := strings.Repeat(" ", lfhttp.MaxBodyBytes)
 	wantProblem(t, p.as("tier1", "POST", invoices, `{"number":"J-1"}`+pad), http.StatusRequestEntityTooLarge, lfhttp.ETOOLARGE)
 	wantProblem(t, p.as("tier1", "POST", "/v1/credit-notes", `{"number":"J-1"}`+pad), http.StatusRequestEntityTooLarge, lfhttp.ETOOLARGE)
-	// So do the bank's XML documents.
-	wantProblem(t, p.as("operator", "POST", "/v1/bank-statements", `<?xml version="1.0"?><Document>`+pad+`</Document>`, "Content-Type", "application/xml"),
-		http.StatusRequestEntityTooLarge, lfhttp.ETOOLARGE)
 	if !reflect.DeepEqual(p.snapshot(), base) {
 		t.Fatal("a body refused for its size changed the store")
 	}

@@ -90,7 +90,7 @@ func (s *Server) paymentStatus(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	body, err := readBody(w, r, mediaXML)
+	body, err := readBodyUpTo(w, r, MaxBankDocumentBytes, mediaXML)
 	if err == nil && len(body) == 0 {
 		err = linkfin.Errorf(EMISSING, "the body is the bank's pain.002 status report")
 	}

@@ -26,13 +26,19 @@ import (
 	"linkfin/services"
 )
 
-// MaxBodyBytes bounds a request body, but for an e-invoice's.
+// MaxBodyBytes bounds a request body, but for an e-invoice's and a bank's document.
 const MaxBodyBytes = 1 << 20
 
 // MaxEInvoiceBytes bounds the body of a UBL invoice or credit note (application/xml on
 // POST /v1/invoices and POST /v1/credit-notes): PEPPOL invoices embed their PDF, in
 // base64, and often run past MaxBodyBytes.
 const MaxEInvoiceBytes = 16 << 20
+
+// MaxBankDocumentBytes bounds the body of a bank's ISO 20022 document (a camt.053
+// statement on POST /v1/bank-statements, a pain.002 report on POST
+// /v1/payment-files/{id}/status): a month's statement of a busy account holds thousands
+// of entries, and a report answering a file of 10,000 instructions may echo each one.
+const MaxBankDocumentBytes = 16 << 20
 
 // Server is linkfin's HTTP API.
 type Server struct {

@@ -613,6 +613,7 @@ func TestBadInputEveryRoute(t *testing.T) {
 	p := newPlatform(t)
 	base := p.snapshot()
 	huge := `{"id":"` + strings.Repeat("x", lfhttp.MaxBodyBytes) + `"}`
+	hugeXML := `<Document>` + strings.Repeat("x", lfhttp.MaxBankDocumentBytes) + `</Document>`
 	for _, route := range p.srv.Routes() {
 		if route.Method() != "POST" || route.Access == lfhttp.Public {
 			continue // signing in takes no key: TestSessions refuses its bad input
@@ -639,6 +640,8 @@ func TestBadInputEveryRoute(t *testing.T) {
 			cases[0].body, cases[0].headers, cases[0].code = `<Document`, []string{"Content-Type", "application/xml"}, iso20022.EMALFORMED
 			cases[1].body, cases[1].headers, cases[1].status, cases[1].code = `{"bogus":1}`, nil, 415, lfhttp.EMEDIATYPE
 			cases[2].body, cases[2].headers, cases[2].status, cases[2].code = `"text"`, nil, 415, lfhttp.EMEDIATYPE
+			// A bank's document may be up to MaxBankDocumentBytes.
+			cases[3].body, cases[3].headers = hugeXML, []string{"Content-Type", "application/xml"}
 		}
 		if route.Money {
 			cases = append(cases, struct {
