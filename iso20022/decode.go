@@ -28,13 +28,17 @@ func readDocument(r io.Reader, prefix string, supported func(version string) err
 	}
 	var version string
 	var verdict error
+	space := start.Name.Space
+	if iso, ok := nationalVariants[space]; ok {
+		space = iso
+	}
 	switch {
 	case !found:
 		verdict = linkfin.Errorf(linkfin.EINVALID, "no ISO 20022 Document element found")
-	case !strings.HasPrefix(start.Name.Space, prefix):
+	case !strings.HasPrefix(space, prefix):
 		verdict = linkfin.Errorf(EUNSUPPORTED, "the Document is of namespace %q; want %sNN", clip(start.Name.Space), prefix)
 	default:
-		version = strings.TrimPrefix(start.Name.Space, prefix)
+		version = strings.TrimPrefix(space, prefix)
 		verdict = supported(version)
 	}
 	if found {
@@ -59,6 +63,13 @@ func readDocument(r io.Reader, prefix string, supported func(version string) err
 		return "", verdict
 	}
 	return version, nil
+}
+
+// nationalVariants are the namespaces of national variants of an ISO 20022 message
+// that restrict it without renaming its elements, by the ISO namespace they read as:
+// the Swiss Payment Standards' pain.002 before 2019.
+var nationalVariants = map[string]string{
+	"http://www.six-interbank-clearing.com/de/pain.002.001.03.ch.02.xsd": pain002Prefix + "03",
 }
 
 // decoder reads a document's tokens through xmldoc.Reader, which refuses what

@@ -57,7 +57,8 @@ func Accepted(status string) bool {
 
 // ReadStatusReport reads a pain.002 document, versions 001.03 and later: the status
 // of the original message, of each payment information block and of each transaction
-// it answers, with the reasons. A transaction is named by its end-to-end id and must
+// it answers, with the reasons. Swiss banks' pain.002.001.03.ch.02, in SIX's
+// namespace, reads as pain.002.001.03. A transaction is named by its end-to-end id and must
 // have a status, but for one the bank only echoes, with neither (its block's status is
 // its): that one is left out. The Document may sit inside an envelope. The input is
 // read as ReadStatement reads it: XML that is not well-formed, or not in the encoding

@@ -73,3 +73,23 @@ func TestReadStatusReportTransactionEcho(t *testing.T) {
 		t.Errorf("a status for no transaction: %v", err)
 	}
 }
+
+// Swiss banks' pain.002 of the Swiss Payment Standards before 2019 is pain.002.001.03
+// in SIX's namespace (pain.002.001.03.ch.02), of the same elements: it reads as
+// pain.002.001.03. SIX's namespace of another message stays unsupported.
+func TestReadStatusReportSwiss(t *testing.T) {
+	const six = "http://www.six-interbank-clearing.com/de/pain.002.001.03.ch.02.xsd"
+	doc := strings.Replace(statusReportDoc, "urn:iso:std:iso:20022:tech:xsd:pain.002.001.10", six, 1)
+	r, err := iso20022.ReadStatusReport(strings.NewReader(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Version != "pain.002.001.03" || len(r.Transactions) != 2 || r.Transactions[1].Status != "RJCT" {
+		t.Fatalf("read %+v", r)
+	}
+	other := strings.Replace(statusReportDoc, "urn:iso:std:iso:20022:tech:xsd:pain.002.001.10",
+		"http://www.six-interbank-clearing.com/de/pain.001.001.03.ch.02.xsd", 1)
+	if _, err := iso20022.ReadStatusReport(strings.NewReader(other)); linkfin.ErrorCode(err) != iso20022.EUNSUPPORTED {
+		t.Errorf("SIX's pain.001: %v", err)
+	}
+}
