@@ -111,6 +111,16 @@ type Entry struct {
 	Transactions             []Transaction    `json:"transactions,omitempty"`
 }
 
+// BankReference is the bank's own reference of the entry: its AcctSvcrRef, else its one
+// transaction's (some banks give it only there); "" for an entry of several
+// transactions that gives none of its own.
+func (e *Entry) BankReference() string {
+	if e.AccountServicerReference == "" && len(e.Transactions) == 1 {
+		return e.Transactions[0].AccountServicerReference
+	}
+	return e.AccountServicerReference
+}
+
 // Transaction is one transaction inside an entry, with the references the payer and the
 // banks gave it.
 type Transaction struct {

@@ -104,11 +104,12 @@ func bookingIDs(rail string, st *iso20022.Statement) []int64 {
 	ids := make([]int64, len(st.Entries))
 	seen := map[string]bool{}
 	key := statementKeyID(rail, st.Account.ID(), st.ID)
-	for i, e := range st.Entries {
+	for i := range st.Entries {
+		e := &st.Entries[i]
 		if e.CreditDebit != iso20022.Credit {
 			continue
 		}
-		if ref := e.AccountServicerReference; ref != "" && !seen[ref] {
+		if ref := e.BankReference(); ref != "" && !seen[ref] {
 			seen[ref] = true
 			ids[i] = linkfin.LedgerID("bank-entry/" + rail + "/" + st.Account.ID() + "/" + ref)
 			continue
@@ -354,7 +355,7 @@ func (c *ImportBankStatement) Keys() []linkfin.ObjectKey {
 		for j := range st.Entries {
 			keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindBankEntry, ID: entryID(prefix, j+1)})
 			e := &st.Entries[j]
-			keys = append(keys, debitReferenceKeys(RailBank, st.Account.ID(), e.CreditDebit, e.AccountServicerReference)...)
+			keys = append(keys, debitReferenceKeys(RailBank, st.Account.ID(), e.CreditDebit, e.BankReference())...)
 		}
 	}
 	return keys
@@ -664,7 +665,7 @@ func newEntries(tx linkfin.Tx, s *linkfin.BankStatement, st *iso20022.Statement)
 		e, be := &st.Entries[j], &entries[j]
 		*be = linkfin.BankEntry{ID: BankEntryID(s, j+1), StatementID: s.ID, Position: j + 1, Account: s.Account,
 			CreditDebit: e.CreditDebit, Amount: e.Amount, Currency: e.Currency, Reversal: e.Reversal, BookingDate: e.BookingDate,
-			ValueDate: e.ValueDate, Status: linkfin.BankEntryUnmatched, AccountServicerReference: e.AccountServicerReference,
+			ValueDate: e.ValueDate, Status: linkfin.BankEntryUnmatched, AccountServicerReference: e.BankReference(),
 			EndToEndIDs: endToEndIDs(e), RemittanceInformation: remittance(e), Counterparty: counterparty(e),
 			BankTransactionCode: e.BankTransactionCode, Booking: linkfin.ID(bookings[j]), CreatedAt: s.CreatedAt}
 		booked, err := bookedBefore(tx, be)

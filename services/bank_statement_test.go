@@ -191,3 +191,37 @@ func show(v *int64) string {
 	}
 	return fmt.Sprint(*v)
 }
+
+// TestTransactionReferenceBooksOnce: a bank that gives its reference in the entry's one
+// transaction (TxDtls/Refs/AcctSvcrRef) and not in the entry has the same credit, sent
+// again in a later statement, booked once, as for a reference in the entry.
+func TestTransactionReferenceBooksOnce(t *testing.T) {
+	w := newWorld(t)
+	day := linkfin.NewDate(2026, 11, 3)
+	w.must(&services.CreateOrganization{Org: linkfin.Organization{ID: "o1", Name: "Org o1", Capabilities: []linkfin.Capability{linkfin.CapTrade}}})
+	ep, err := run[linkfin.ExpectedPayment](w, &services.CreateExpectedPayment{Actor: "o1", In: linkfin.ExpectedPaymentIn{Currency: "CNY", Amount: 10_00, Date: day}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	credit := iso20022.Entry{Amount: 10_00, Currency: "CNY", CreditDebit: iso20022.Credit, Status: "BOOK", ValueDate: day,
+		Transactions: []iso20022.Transaction{{EndToEndID: ep.ID, AccountServicerReference: "GS-0001"}}}
+	for i, id := range []string{"INTRADAY-1", "EOD-1"} {
+		st := iso20022.Statement{ID: id, Account: iso20022.Account{Other: "6222", Currency: "CNY"}, Entries: []iso20022.Entry{credit}}
+		msg := &iso20022.StatementMessage{Version: "camt.053.001.08", MessageID: "M-" + id, Statements: []iso20022.Statement{st}}
+		imp, err := run[linkfin.BankStatementImport](w, &services.ImportBankStatement{Message: msg})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var be linkfin.BankEntry
+		if found, err := w.db.Get(linkfin.KindBankEntry, services.BankEntryID(&imp.Statements[0], 1), &be); err != nil || !found {
+			t.Fatalf("entry of %s: %v", id, err)
+		}
+		want := linkfin.BankEntryMatched
+		if i == 1 {
+			want = linkfin.BankEntryDuplicate
+		}
+		if be.Status != want || be.AccountServicerReference != "GS-0001" || w.wallet("o1") != 10_00 {
+			t.Fatalf("statement %s: entry %+v, wallet %d", id, be, w.wallet("o1"))
+		}
+	}
+}
