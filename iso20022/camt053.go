@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"linkfin"
+	"linkfin/internal/xmldoc"
 )
 
 // EUNSUPPORTED refuses a document that is well-formed XML but not a message this package
@@ -184,17 +185,7 @@ func known(version string) bool {
 }
 
 // clip bounds what a message repeats of the document, and keeps it valid UTF-8.
-func clip(s string) string {
-	const max = 80
-	if len(s) > max {
-		s = s[:max]
-		for !utf8.ValidString(s) {
-			s = s[:len(s)-1]
-		}
-		s += "…"
-	}
-	return strings.ToValidUTF8(s, "\uFFFD")
-}
+func clip(s string) string { return xmldoc.Clip(s) }
 
 // reader gathers the first error met while converting, with where it was met.
 type reader struct {

@@ -132,7 +132,7 @@ func (w *Reader) Token() (xml.Token, error) {
 	case xml.StartElement:
 		if w.depth == 0 {
 			if w.rooted {
-				return nil, w.fail("a second root element <%s> after the first", clip(t.Name.Local))
+				return nil, w.fail("a second root element <%s> after the first", Clip(t.Name.Local))
 			}
 			w.rooted = true
 		}
@@ -140,13 +140,13 @@ func (w *Reader) Token() (xml.Token, error) {
 		for i, a := range t.Attr {
 			for _, b := range t.Attr[:i] {
 				if a.Name == b.Name {
-					return nil, w.fail("the attribute %s given twice in <%s>", clip(qualified(a.Name)), clip(t.Name.Local))
+					return nil, w.fail("the attribute %s given twice in <%s>", Clip(qualified(a.Name)), Clip(t.Name.Local))
 				}
 			}
 		}
 	case xml.EndElement:
 		if w.depth == 0 {
-			return nil, w.fail("</%s> %s the root element", clip(t.Name.Local), w.where())
+			return nil, w.fail("</%s> %s the root element", Clip(t.Name.Local), w.where())
 		}
 		w.depth--
 	case xml.CharData:
@@ -237,7 +237,7 @@ func (w *Reader) charsetReader(label string, in io.Reader) (io.Reader, error) {
 	}
 	enc, err := htmlindex.Get(label)
 	if err != nil {
-		return nil, encodingError("the XML declares the encoding %q, which is not one linkfin reads", clip(label))
+		return nil, encodingError("the XML declares the encoding %q, which is not one linkfin reads", Clip(label))
 	}
 	name, _ := htmlindex.Name(enc)
 	if w.utf16 != "" {
@@ -253,13 +253,13 @@ func (w *Reader) charsetReader(label string, in io.Reader) (io.Reader, error) {
 		// encoding/xml reads UTF-8 and refuses bytes that are not.
 		return in, nil
 	case w.bom:
-		return nil, encodingError("the XML begins with UTF-8's byte order mark but declares the encoding %q", clip(label))
+		return nil, encodingError("the XML begins with UTF-8's byte order mark but declares the encoding %q", Clip(label))
 	case name == "replacement":
 		// WHATWG's decoder of ISO-2022-KR, HZ-GB-2312 and others reads a document as one
 		// U+FFFD.
-		return nil, encodingError("the XML declares the encoding %q, which is not one linkfin reads", clip(label))
+		return nil, encodingError("the XML declares the encoding %q, which is not one linkfin reads", Clip(label))
 	case !spells(enc, `<?xml version="1.0" encoding=""?>`, `<?xml version="1.0" encoding=""?>`):
-		return nil, encodingError("the XML declares the encoding %q, but is not written in it: its declaration is in ASCII", clip(label))
+		return nil, encodingError("the XML declares the encoding %q, but is not written in it: its declaration is in ASCII", Clip(label))
 	}
 	r := enc.NewDecoder().Reader(in)
 	if spells(enc, "\uFFFD", "") {
@@ -274,7 +274,7 @@ func (w *Reader) utf16Declares(label string) error {
 	if !w.utf16BOM {
 		found = "its first bytes"
 	}
-	return encodingError("the XML is in %s by %s, but declares the encoding %q", strings.ToUpper(w.utf16), found, clip(label))
+	return encodingError("the XML is in %s by %s, but declares the encoding %q", strings.ToUpper(w.utf16), found, Clip(label))
 }
 
 // InUTF8 reports whether the document doc is to be read in UTF-8: it does not begin in
@@ -310,21 +310,21 @@ func InUTF8(doc []byte) bool {
 func Charset(doc []byte, charset string) error {
 	enc, err := htmlindex.Get(charset)
 	if err != nil {
-		return encodingError("the charset %q is not an encoding linkfin reads", clip(charset))
+		return encodingError("the charset %q is not an encoding linkfin reads", Clip(charset))
 	}
 	name, _ := htmlindex.Name(enc)
 	if order := utf16Start(doc); order != "" {
 		if name == order || (strings.EqualFold(charset, "utf-16") && strings.HasPrefix(name, "utf-16")) {
 			return nil
 		}
-		return encodingError("the charset is %q, but the XML is in %s", clip(charset), strings.ToUpper(order))
+		return encodingError("the charset is %q, but the XML is in %s", Clip(charset), strings.ToUpper(order))
 	}
 	label := declaration(doc)
 	if label == "" {
 		if name == "utf-8" {
 			return nil
 		}
-		return encodingError("the charset is %q, but the XML declares no encoding: it is in UTF-8", clip(charset))
+		return encodingError("the charset is %q, but the XML declares no encoding: it is in UTF-8", Clip(charset))
 	}
 	declared, err := htmlindex.Get(label)
 	if err != nil {
@@ -333,7 +333,7 @@ func Charset(doc []byte, charset string) error {
 	if d, _ := htmlindex.Name(declared); d == name {
 		return nil
 	}
-	return encodingError("the charset is %q, but the XML declares the encoding %q", clip(charset), clip(label))
+	return encodingError("the charset is %q, but the XML declares the encoding %q", Clip(charset), Clip(label))
 }
 
 // utf16Start is "utf-16be" or "utf-16le" for a document that begins in UTF-16 (with a
@@ -480,7 +480,7 @@ func (x *refuseReplacement) Read(p []byte) (int, error) {
 	k := copy(edge[:], x.tail[:x.nTail])
 	k += copy(edge[k:], p[:min(n, 2)])
 	if bytes.Contains(edge[:k], replacement) || bytes.Contains(p[:n], replacement) {
-		return 0, encodingError("the XML declares the encoding %q, but holds bytes that are not %s", clip(x.label), clip(x.label))
+		return 0, encodingError("the XML declares the encoding %q, but holds bytes that are not %s", Clip(x.label), Clip(x.label))
 	}
 	if n >= 2 {
 		x.nTail = copy(x.tail[:], p[n-2:n])
@@ -490,8 +490,8 @@ func (x *refuseReplacement) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// clip cuts document text short for an error message, and makes it valid UTF-8.
-func clip(s string) string {
+// Clip cuts document text short for an error message, and makes it valid UTF-8.
+func Clip(s string) string {
 	const max = 80
 	if len(s) > max {
 		s = s[:max]
