@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"strings"
 	"time"
 
@@ -138,14 +139,19 @@ func Parse(r io.Reader) (*Document, error) {
 // and UBL needs none.
 func ParseLimit(r io.Reader, maxBytes int64) (*Document, error) {
 	raw := xmldoc.NewReader(&limitReader{r: r, left: maxBytes})
-	doc, err := decode(xml.NewTokenDecoder(&checked{r: raw, once: once{lines: raw.Line}}))
+	once := xmldoc.NewOnce(checked{raw}, raw.Line)
+	doc, err := decode(xml.NewTokenDecoder(once), once)
 	if err != nil {
 		return nil, explain(err, raw, maxBytes)
 	}
 	return doc, nil
 }
 
-func decode(d *xml.Decoder) (*Document, error) {
+// documentShape is what Parse reads of the root element, by xmlDocument's tags: once
+// follows it to refuse an element read once given twice.
+var documentShape = xmldoc.ShapeOf(reflect.TypeFor[xmlDocument]())
+
+func decode(d *xml.Decoder, once *xmldoc.Once) (*Document, error) {
 	root, err := rootElement(d)
 	if err != nil {
 		return nil, err
@@ -160,6 +166,7 @@ func decode(d *xml.Decoder) (*Document, error) {
 		return nil, invalid("the root element is %s in namespace %s: want a UBL 2.1 Invoice or CreditNote",
 			quote(root.Name.Local), quote(root.Name.Space))
 	}
+	once.Begin(documentShape)
 	var x xmlDocument
 	if err := d.DecodeElement(&x, &root); err != nil {
 		return nil, err
@@ -191,25 +198,15 @@ func rootElement(d *xml.Decoder) (xml.StartElement, error) {
 }
 
 // checked passes the tokens of the well-formedness checking reader on, refusing any
-// directive (<!DOCTYPE …>, <!ENTITY …>) and an element read once given twice (see
-// once). The decoder that reads from it does the namespace translation and the
-// checking of element nesting.
-type checked struct {
-	r    *xmldoc.Reader
-	once once
-}
+// directive (<!DOCTYPE …>, <!ENTITY …>). An xmldoc.Once reads from it, refusing an
+// element read once given twice; the decoder that reads from that does the namespace
+// translation and the checking of element nesting.
+type checked struct{ r *xmldoc.Reader }
 
-func (c *checked) Token() (xml.Token, error) {
+func (c checked) Token() (xml.Token, error) {
 	t, err := c.r.Token()
-	switch t := t.(type) {
-	case xml.Directive:
+	if _, ok := t.(xml.Directive); ok {
 		return nil, invalid("the document has a DOCTYPE or other <!...> declaration: they are refused, as they can define entities (XXE)")
-	case xml.StartElement:
-		if err := c.once.start(t); err != nil {
-			return nil, err
-		}
-	case xml.EndElement:
-		c.once.end()
 	}
 	return t, err
 }
@@ -260,10 +257,11 @@ func wrapRead(err error) error {
 // explain turns what the decoder returned into this package's errors.
 func explain(err error, raw *xmldoc.Reader, maxBytes int64) error {
 	var (
-		rerr readError
-		lerr *linkfin.Error
-		serr *xml.SyntaxError
-		eerr *xmldoc.EncodingError
+		rerr  readError
+		lerr  *linkfin.Error
+		serr  *xml.SyntaxError
+		eerr  *xmldoc.EncodingError
+		twice *xmldoc.Twice
 	)
 	switch {
 	case errors.As(err, &rerr):
@@ -272,6 +270,8 @@ func explain(err error, raw *xmldoc.Reader, maxBytes int64) error {
 		return linkfin.Errorf(ETOOLARGE, "the document is larger than %d bytes", maxBytes)
 	case errors.As(err, &lerr):
 		return lerr
+	case errors.As(err, &twice):
+		return invalid("%s is given twice (line %d): UBL allows it once there", trunc(twice.Where(0, false)), twice.Line)
 	case errors.As(err, &serr):
 		return invalid("not well-formed XML, line %d: %s", raw.Line(), trunc(serr.Msg))
 	case errors.As(err, &eerr):
