@@ -154,12 +154,11 @@ type Transaction struct {
 // well-formed (after the root element, anything but white space, comments and
 // processing instructions) or not in the encoding it declares is EMALFORMED. Anything
 // the statement needs that is missing or malformed is an EINVALID error that says
-// where; another message or version is EUNSUPPORTED.
+// where, as is an element it reads once (an entry's Amt or CdtDbtInd, a statement's
+// Acct, …) given twice under its parent; another message or version is EUNSUPPORTED.
 func ReadStatement(r io.Reader) (*StatementMessage, error) {
-	var doc struct {
-		Msg *xmlStatementMessage `xml:"BkToCstmrStmt"`
-	}
-	version, err := readDocument(r, camt053Prefix, func(version string) error {
+	var doc xmlStatementDocument
+	version, err := readDocument(r, camt053Prefix, statementShape, func(version string) error {
 		if !known(version) {
 			return linkfin.Errorf(EUNSUPPORTED, "camt.053.001.%s is not a version linkfin reads (it reads 001.%s to 001.%s)",
 				clip(version), Camt053Versions[0], Camt053Versions[len(Camt053Versions)-1])

@@ -13,14 +13,16 @@ import (
 // readDocument reads an ISO 20022 message from r into v: the first Document element,
 // the root or inside an envelope (a business application header's wrapper), whose
 // namespace is prefix followed by a version that supported accepts. It returns that
-// version.
+// version. shape is the shape of v's type, by which an element that v reads once, given
+// twice under its parent, is refused: encoding/xml would keep the last.
 //
 // The whole input is read, and must be well-formed XML before anything else is said of
 // it: what is not is EMALFORMED, and so is a document whose bytes are not of the
 // encoding it declares (UTF-8 when it declares none), or that declares one this package
 // does not read. Then a document without a Document is EINVALID, and another message,
-// or a version supported refuses, is EUNSUPPORTED.
-func readDocument(r io.Reader, prefix string, supported func(version string) error, v any) (string, error) {
+// or a version supported refuses, is EUNSUPPORTED. A Document that is read with an
+// element read once given twice is EINVALID: it breaks its schema, which allows it once.
+func readDocument(r io.Reader, prefix string, shape *xmldoc.Shape, supported func(version string) error, v any) (string, error) {
 	d := newDecoder(r)
 	start, found, err := d.document()
 	if err != nil {
@@ -43,6 +45,7 @@ func readDocument(r io.Reader, prefix string, supported func(version string) err
 	}
 	if found {
 		if verdict == nil {
+			d.once.Begin(shape)
 			err = d.DecodeElement(v, &start)
 		} else {
 			err = d.Skip()
@@ -74,16 +77,19 @@ var nationalVariants = map[string]string{
 
 // decoder reads a document's tokens through xmldoc.Reader, which refuses what
 // encoding/xml lets pass of XML that is not well-formed and decodes the encoding the
-// document declares; the xml.Decoder it embeds checks the nesting of elements and
-// resolves namespaces.
+// document declares, and an xmldoc.Once, which refuses an element read once given
+// twice in the Document it is told to begin at; the xml.Decoder it embeds checks the
+// nesting of elements and resolves namespaces.
 type decoder struct {
 	*xml.Decoder
-	raw *xmldoc.Reader
+	raw  *xmldoc.Reader
+	once *xmldoc.Once
 }
 
 func newDecoder(r io.Reader) *decoder {
 	raw := xmldoc.NewReader(r)
-	return &decoder{Decoder: xml.NewTokenDecoder(raw), raw: raw}
+	once := xmldoc.NewOnce(raw, raw.Line)
+	return &decoder{Decoder: xml.NewTokenDecoder(once), raw: raw, once: once}
 }
 
 // document reads up to the first Document element, and reports whether there is one.
@@ -103,8 +109,19 @@ func (d *decoder) document() (xml.StartElement, bool, error) {
 }
 
 // malformed turns the XML decoder's error into a refusal: EMALFORMED for XML that is
-// not well-formed, EINVALID for a value the document's shape cannot hold.
+// not well-formed, EINVALID for a value the document's shape cannot hold, and for an
+// element read once given twice. That one is named by its path below the message
+// element (Stmt[1]/Ntry[3]/Amt), as the readers name what they refuse.
 func (d *decoder) malformed(err error) error {
+	var twice *xmldoc.Twice
+	if errors.As(err, &twice) {
+		from := 0
+		if len(twice.Path) > 1 {
+			from = 1
+		}
+		return linkfin.Errorf(linkfin.EINVALID, "%s is given twice (line %d): ISO 20022 allows it once there",
+			clip(twice.Where(from, true)), twice.Line)
+	}
 	var syn *xml.SyntaxError
 	if errors.As(err, &syn) {
 		// The line of the input, which the decoder that checks nesting does not know.

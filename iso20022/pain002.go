@@ -3,9 +3,11 @@ package iso20022
 import (
 	"fmt"
 	"io"
+	"reflect"
 	"strings"
 
 	"linkfin"
+	"linkfin/internal/xmldoc"
 )
 
 // pain002Prefix is the namespace of a pain.002 Document without its version number.
@@ -64,29 +66,8 @@ func Accepted(status string) bool {
 // read as ReadStatement reads it: XML that is not well-formed, or not in the encoding
 // it declares, is EMALFORMED.
 func ReadStatusReport(r io.Reader) (*StatusReport, error) {
-	var doc struct {
-		Report *struct {
-			GrpHdr struct {
-				MsgID string `xml:"MsgId"`
-			} `xml:"GrpHdr"`
-			OrgnlGrpInfAndSts struct {
-				OrgnlMsgID string         `xml:"OrgnlMsgId"`
-				GrpSts     string         `xml:"GrpSts"`
-				StsRsnInf  []xmlStsReason `xml:"StsRsnInf"`
-			} `xml:"OrgnlGrpInfAndSts"`
-			OrgnlPmtInfAndSts []struct {
-				OrgnlPmtInfID string         `xml:"OrgnlPmtInfId"`
-				PmtInfSts     string         `xml:"PmtInfSts"`
-				StsRsnInf     []xmlStsReason `xml:"StsRsnInf"`
-				TxInfAndSts   []struct {
-					OrgnlEndToEndID string         `xml:"OrgnlEndToEndId"`
-					TxSts           string         `xml:"TxSts"`
-					StsRsnInf       []xmlStsReason `xml:"StsRsnInf"`
-				} `xml:"TxInfAndSts"`
-			} `xml:"OrgnlPmtInfAndSts"`
-		} `xml:"CstmrPmtStsRpt"`
-	}
-	version, err := readDocument(r, pain002Prefix, func(version string) error {
+	var doc xmlStatusDocument
+	version, err := readDocument(r, pain002Prefix, statusShape, func(version string) error {
 		if len(version) != 2 || version < "03" || version > "14" {
 			return linkfin.Errorf(EUNSUPPORTED, "pain.002.001.%s is not a version linkfin reads (it reads 001.03 to 001.14)", clip(version))
 		}
@@ -139,6 +120,33 @@ func ReadStatusReport(r io.Reader) (*StatusReport, error) {
 	}
 	return out, nil
 }
+
+// xmlStatusDocument is a pain.002 Document: what ReadStatusReport reads of it.
+type xmlStatusDocument struct {
+	Report *struct {
+		GrpHdr struct {
+			MsgID string `xml:"MsgId"`
+		} `xml:"GrpHdr"`
+		OrgnlGrpInfAndSts struct {
+			OrgnlMsgID string         `xml:"OrgnlMsgId"`
+			GrpSts     string         `xml:"GrpSts"`
+			StsRsnInf  []xmlStsReason `xml:"StsRsnInf"`
+		} `xml:"OrgnlGrpInfAndSts"`
+		OrgnlPmtInfAndSts []struct {
+			OrgnlPmtInfID string         `xml:"OrgnlPmtInfId"`
+			PmtInfSts     string         `xml:"PmtInfSts"`
+			StsRsnInf     []xmlStsReason `xml:"StsRsnInf"`
+			TxInfAndSts   []struct {
+				OrgnlEndToEndID string         `xml:"OrgnlEndToEndId"`
+				TxSts           string         `xml:"TxSts"`
+				StsRsnInf       []xmlStsReason `xml:"StsRsnInf"`
+			} `xml:"TxInfAndSts"`
+		} `xml:"OrgnlPmtInfAndSts"`
+	} `xml:"CstmrPmtStsRpt"`
+}
+
+// statusShape is what ReadStatusReport reads of a Document's elements.
+var statusShape = xmldoc.ShapeOf(reflect.TypeFor[xmlStatusDocument]())
 
 type xmlStsReason struct {
 	Rsn struct {

@@ -8,6 +8,20 @@ package iso20022
 // tags because each version has its own: the reader checks the Document's namespace
 // once, and everything inside a camt.053 Document is in it.
 
+import (
+	"reflect"
+
+	"linkfin/internal/xmldoc"
+)
+
+// xmlStatementDocument is a camt.053 Document.
+type xmlStatementDocument struct {
+	Msg *xmlStatementMessage `xml:"BkToCstmrStmt"`
+}
+
+// statementShape is what ReadStatement reads of a Document's elements.
+var statementShape = xmldoc.ShapeOf(reflect.TypeFor[xmlStatementDocument]())
+
 type xmlStatementMessage struct {
 	GrpHdr struct {
 		MsgID   string `xml:"MsgId"`
