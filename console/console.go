@@ -83,6 +83,10 @@ type Console struct {
 	Engine *engine.Engine
 	Auth   *services.Auth
 	Logger *slog.Logger
+	// HTTPS says that browsers reach the console over HTTPS though it serves plain HTTP
+	// (a TLS-terminating proxy in front): its cookies are then marked Secure, as they
+	// are for a request that came over TLS to it.
+	HTTPS bool
 
 	mux   *http.ServeMux
 	pages map[Lang]map[string]*template.Template
@@ -293,7 +297,7 @@ func (c *Console) renderView(w http.ResponseWriter, r *http.Request, status int,
 		v.CSRF = p.CSRF
 	}
 	if page == "signin" {
-		v.CSRF = formToken(w, r)
+		v.CSRF = c.formToken(w, r)
 	}
 	var b strings.Builder
 	if err := c.pages[l][page].ExecuteTemplate(&b, "layout", v); err != nil {
@@ -391,12 +395,12 @@ func sameOrigin(r *http.Request, origin string) bool {
 
 // formToken is the token of the forms shown before signing in, kept in a cookie that
 // the posted form must match.
-func formToken(w http.ResponseWriter, r *http.Request) string {
+func (c *Console) formToken(w http.ResponseWriter, r *http.Request) string {
 	if ck, err := r.Cookie(formCookie); err == nil && len(ck.Value) == 43 {
 		return ck.Value
 	}
 	tok := randomToken()
-	http.SetCookie(w, &http.Cookie{Name: formCookie, Value: tok, Path: "/", HttpOnly: true, Secure: r.TLS != nil,
+	http.SetCookie(w, &http.Cookie{Name: formCookie, Value: tok, Path: "/", HttpOnly: true, Secure: c.secure(r),
 		SameSite: http.SameSiteStrictMode})
 	return tok
 }
@@ -442,7 +446,7 @@ func (c *Console) signIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// A new session, a new cookie: nothing set before signing in carries over.
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: si.Token, Path: "/", HttpOnly: true, Secure: r.TLS != nil,
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: si.Token, Path: "/", HttpOnly: true, Secure: c.secure(r),
 		SameSite: http.SameSiteStrictMode})
 	http.SetCookie(w, &http.Cookie{Name: formCookie, Value: "", Path: "/", MaxAge: -1})
 	http.Redirect(w, r, "/", http.StatusSeeOther)
@@ -475,13 +479,17 @@ func (c *Console) language(w http.ResponseWriter, r *http.Request) {
 		l = langOf(r)
 	}
 	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: string(l), Path: "/", MaxAge: 365 * 24 * 3600,
-		Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode})
+		Secure: c.secure(r), SameSite: http.SameSiteLaxMode})
 	back := r.URL.Query().Get("back")
 	if !sitePath(back) {
 		back = "/"
 	}
 	http.Redirect(w, r, back, http.StatusSeeOther)
 }
+
+// secure reports whether a cookie set in answer to r is to be marked Secure: the
+// request came over TLS, or the console is reached over HTTPS (HTTPS).
+func (c *Console) secure(r *http.Request) bool { return r.TLS != nil || c.HTTPS }
 
 // sitePath reports whether p is a path of this site, to send a browser back to: never
 // another host, as a browser reads it ("//evil", "/\evil", and "/\t/evil", since a

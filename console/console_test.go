@@ -221,3 +221,23 @@ func TestSaid(t *testing.T) {
 		t.Errorf("not a date: %q", got)
 	}
 }
+
+// The console's cookies are Secure over TLS, and over plain HTTP when it is reached
+// over HTTPS through a proxy (Console.HTTPS); not otherwise.
+func TestCookiesSecure(t *testing.T) {
+	for _, proxied := range []bool{false, true} {
+		c := New(nil, nil, nil, nil)
+		c.HTTPS = proxied
+		for _, target := range []string{"https://linkfin.example", "http://linkfin.example"} {
+			for _, path := range []string{"/sign-in", "/language?to=en&back=/"} {
+				req := httptest.NewRequest("GET", target+path, nil)
+				rec := httptest.NewRecorder()
+				c.ServeHTTP(rec, req)
+				cookies := rec.Result().Cookies()
+				if len(cookies) != 1 || cookies[0].Secure != (req.TLS != nil || proxied) {
+					t.Errorf("%s%s, HTTPS %v: %d %+v", target, path, proxied, rec.Code, cookies)
+				}
+			}
+		}
+	}
+}

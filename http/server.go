@@ -53,6 +53,10 @@ type Server struct {
 	// Pages, if set, serves every path outside the API (the web console): the API is
 	// /v1/ and the probes; what the API does not route there still answers problem+json.
 	Pages http.Handler
+	// HTTPS says that clients reach the server over HTTPS though it serves plain HTTP
+	// (a TLS-terminating proxy in front): its cookies are then marked Secure, as they
+	// are for a request that came over TLS to the server itself.
+	HTTPS bool
 
 	mux      *http.ServeMux
 	routes   []Route
@@ -353,3 +357,7 @@ func (s *Server) Close(ctx context.Context) error {
 	}
 	return s.srv.Shutdown(ctx)
 }
+
+// secure reports whether a cookie set in answer to r is to be marked Secure: the
+// request came over TLS, or the server is reached over HTTPS (HTTPS).
+func (s *Server) secure(r *http.Request) bool { return r.TLS != nil || s.HTTPS }

@@ -117,7 +117,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: si.Token, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode,
-		Secure: r.TLS != nil, Expires: si.Session.ExpiresAt})
+		Secure: s.secure(r), Expires: si.Session.ExpiresAt})
 	out := toSession(&si.Session, s.Auth.Time())
 	out.Current, out.CSRFToken = true, si.CSRF
 	writeJSON(w, http.StatusCreated, out)
@@ -181,7 +181,7 @@ func (s *Server) signOut(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode,
-		Secure: r.TLS != nil, MaxAge: -1})
+		Secure: s.secure(r), MaxAge: -1})
 	writeJSON(w, http.StatusOK, toSession(&revoked[0], s.Auth.Time()))
 }
 

@@ -295,17 +295,21 @@ func TestAttribution(t *testing.T) {
 	}
 }
 
-// TestSessionCookieSecureUnderTLS: a sign-in over TLS sets a Secure cookie.
+// TestSessionCookieSecureUnderTLS: a sign-in over TLS sets a Secure cookie, and so does
+// one over plain HTTP to a server reached over HTTPS through a proxy (Server.HTTPS).
 func TestSessionCookieSecureUnderTLS(t *testing.T) {
 	p := newPlatform(t)
-	for _, target := range []string{"https://linkfin.example/v1/sessions", "http://linkfin.example/v1/sessions"} {
-		req := httptest.NewRequest("POST", target, strings.NewReader(`{"name":"ann@anchor.example","password":"correct horse battery"}`))
-		req.Header.Set("Content-Type", "application/json")
-		rec := httptest.NewRecorder()
-		p.srv.ServeHTTP(rec, req)
-		cookies := rec.Result().Cookies()
-		if rec.Code != http.StatusCreated || len(cookies) != 1 || cookies[0].Secure != (req.TLS != nil) || !cookies[0].HttpOnly {
-			t.Fatalf("%s: %d %+v", target, rec.Code, cookies)
+	for _, proxied := range []bool{false, true} {
+		p.srv.HTTPS = proxied
+		for _, target := range []string{"https://linkfin.example/v1/sessions", "http://linkfin.example/v1/sessions"} {
+			req := httptest.NewRequest("POST", target, strings.NewReader(`{"name":"ann@anchor.example","password":"correct horse battery"}`))
+			req.Header.Set("Content-Type", "application/json")
+			rec := httptest.NewRecorder()
+			p.srv.ServeHTTP(rec, req)
+			cookies := rec.Result().Cookies()
+			if rec.Code != http.StatusCreated || len(cookies) != 1 || cookies[0].Secure != (req.TLS != nil || proxied) || !cookies[0].HttpOnly {
+				t.Fatalf("%s, HTTPS %v: %d %+v", target, proxied, rec.Code, cookies)
+			}
 		}
 	}
 }

@@ -37,6 +37,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	localHooks := fs.Bool("webhooks-to-private", false, "let webhook endpoints be on loopback and private networks (for development)")
 	sessionAbsolute := fs.Duration("session-max", services.DefaultSessionAbsolute, "how long a user's session lasts at most")
 	sessionIdle := fs.Duration("session-idle", services.DefaultSessionIdle, "how long a user's session lasts unused")
+	https := fs.Bool("https", false, "clients reach linkfin over HTTPS, through a TLS-terminating proxy in front of it: mark its session and form cookies Secure")
 	every := fs.Duration("schedule-every", time.Hour, "how often to run due settlements and close due financings (0: never; POST /v1/settlements/run still works)")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -122,8 +123,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	srv.SetAuthFailureLimit(*failRate, *failBurst)
 	srv.WebhookKey = hookKey
 	srv.Auth = auth
+	srv.HTTPS = *https
 	// The console takes every path outside the API, on the same port.
-	srv.Pages = console.New(s, e, auth, logger)
+	pages := console.New(s, e, auth, logger)
+	pages.HTTPS = *https
+	srv.Pages = pages
 	srv.Serve(ln)
 	served = true
 	// Webhook deliveries follow the log; the dispatcher records each through the
