@@ -218,19 +218,32 @@ func readBodyUpTo(w http.ResponseWriter, r *http.Request, limit int64, media ...
 }
 
 // readAll reads r, a body of length bytes as its Content-Length declares (-1 if it
-// declares none), into one buffer of that size where it is within limit: a body of
-// megabytes is not copied from buffer to buffer as it grows, nor held twice at the end
-// (io.ReadAll copies what it read into a buffer of the right size). The callers are
-// authenticated and rate-limited before they are read.
+// declares none), where that is within limit, without copying a body of megabytes from
+// buffer to buffer as it grows, nor holding it twice at the end (io.ReadAll copies what
+// it read into a buffer of the right size): into a buffer of its length, up to
+// readAhead bytes, and once that much has come, of the rest at once. Memory follows the
+// bytes that came, not what a client declares it will send: a client that declares 16
+// MiB and sends nothing holds readAhead.
 func readAll(r io.Reader, length, limit int64) ([]byte, error) {
 	if length <= 0 || length > limit {
 		return io.ReadAll(r)
 	}
 	// MinRead more, so that the end of the body is read without growing the buffer.
-	b := bytes.NewBuffer(make([]byte, 0, length+bytes.MinRead))
+	b := bytes.NewBuffer(make([]byte, 0, min(length, readAhead)+bytes.MinRead))
+	if length > readAhead {
+		if _, err := io.CopyN(b, r, readAhead); err == io.EOF {
+			return b.Bytes(), nil
+		} else if err != nil {
+			return b.Bytes(), err
+		}
+		b.Grow(int(length-readAhead) + bytes.MinRead)
+	}
 	_, err := b.ReadFrom(r)
 	return b.Bytes(), err
 }
+
+// readAhead is what readAll makes room for before the bytes come.
+const readAhead = 1 << 20
 
 // mediaType is the request's Content-Type, without parameters, if it is one of media,
 // and its charset parameter, if it has one. A JSON body is UTF-8: its charset, if any,
