@@ -192,6 +192,9 @@ func (w *statusWriter) WriteHeader(code int) {
 	w.ResponseWriter.WriteHeader(code)
 }
 
+// Unwrap is the writer it wraps, for http.ResponseController.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
 // handle registers a route with logging, metrics, request ids, authentication, rate
 // limits and the route's access check.
 func (s *Server) handle(rt Route, h http.HandlerFunc) {
@@ -332,14 +335,23 @@ func (s *Server) Open(addr string) error {
 	return nil
 }
 
+// The server's timeouts. A request's body must come within readTimeout of its start,
+// but for a document of up to 16 MiB (MaxEInvoiceBytes, MaxBankDocumentBytes): it has
+// largeBodyTimeout, and its answer writeTimeout after that.
+const (
+	readTimeout      = 30 * time.Second
+	writeTimeout     = 60 * time.Second
+	largeBodyTimeout = 5 * time.Minute
+)
+
 // Serve answers on a listener the caller opened, and closes it on Close.
 func (s *Server) Serve(ln net.Listener) {
 	s.ln = ln
 	s.srv = &http.Server{
 		Handler:           s,
 		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(s.Logger.Handler(), slog.LevelWarn),
 	}
