@@ -1,7 +1,6 @@
 package console
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -10,13 +9,10 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"linkfin"
 	lfhttp "linkfin/http"
-	"linkfin/internal/xmldoc"
 	"linkfin/services"
-	"linkfin/ubl"
 )
 
 func init() { pageNames = append(pageNames, "orders", "order") }
@@ -235,12 +231,7 @@ func (c *Console) uploadInvoice(w http.ResponseWriter, r *http.Request, p *Perso
 		c.fail(w, r, p, linkfin.Errorf(linkfin.EINVALID, "the file could not be read"))
 		return
 	}
-	doc, err := ubl.ParseLimit(bytes.NewReader(body), maxUpload)
-	if err != nil && xmldoc.InUTF8(body) && !utf8.Valid(body) {
-		// As the API: a document in UTF-8 whose bytes are not; one that declares
-		// another encoding is read in it.
-		err = linkfin.Errorf(lfhttp.EENCODING, "the XML is not valid UTF-8")
-	}
+	doc, err := lfhttp.ParseEInvoice(body) // as the API reads one
 	var inv linkfin.Invoice
 	if err == nil {
 		inv, err = services.InvoiceFromUBL(doc, po.ID, po.BuyerID)

@@ -267,10 +267,7 @@ func (s *Server) createInvoice(w http.ResponseWriter, r *http.Request) {
 	var identified *services.Identified
 	if mt, _, _ := mediaType(r, mediaXML); mt == mediaXML {
 		q := r.URL.Query()
-		// The document may be in the encoding its declaration names (ISO-8859-1, …): the
-		// reader decodes it, and refuses bytes that are not of it.
-		doc, err := ubl.ParseLimit(bytes.NewReader(body), MaxEInvoiceBytes)
-		err = notUTF8(body, err)
+		doc, err := ParseEInvoice(body)
 		if err == nil && q.Get("po_id") == "" && q.Get("buyer_id") == "" {
 			// The document names its parties and its order.
 			var seller, buyer, po string
@@ -314,10 +311,7 @@ func (s *Server) createCreditNote(w http.ResponseWriter, r *http.Request) {
 	}
 	c := &services.CreateCreditNote{Actor: principalOf(r).Org}
 	if mt, _, _ := mediaType(r, mediaXML); mt == mediaXML {
-		// The document may be in the encoding its declaration names (ISO-8859-1, …): the
-		// reader decodes it, and refuses bytes that are not of it.
-		doc, err := ubl.ParseLimit(bytes.NewReader(body), MaxEInvoiceBytes)
-		err = notUTF8(body, err)
+		doc, err := ParseEInvoice(body)
 		if err == nil {
 			c.Note, c.InvoiceNumber, err = services.CreditNoteFromUBL(doc)
 		}
@@ -406,12 +400,15 @@ func (s *Server) exposure(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, linkfin.List[linkfin.Exposure]{Data: rows})
 }
 
-// notUTF8 answers a document refused by its reader as any body that is not UTF-8 is
-// answered (400 invalid_utf8), when it is to be read in UTF-8 and is not: not when it
-// declares another encoding whose bytes it is not in, which is the document's fault.
-func notUTF8(body []byte, err error) error {
+// ParseEInvoice reads a UBL invoice or credit note sent as a body (of at most
+// MaxEInvoiceBytes), as the API and the console read one: in the encoding it declares;
+// one in UTF-8 whose bytes are not is answered as any body that is not UTF-8 (400
+// invalid_utf8), not as the document's fault, which a document declaring another
+// encoding whose bytes it is not in is.
+func ParseEInvoice(body []byte) (*ubl.Document, error) {
+	doc, err := ubl.ParseLimit(bytes.NewReader(body), MaxEInvoiceBytes)
 	if err != nil && xmldoc.InUTF8(body) && !utf8.Valid(body) {
-		return linkfin.Errorf(EENCODING, "the XML is not valid UTF-8")
+		return nil, linkfin.Errorf(EENCODING, "the XML is not valid UTF-8")
 	}
-	return err
+	return doc, err
 }

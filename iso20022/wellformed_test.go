@@ -6,7 +6,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-	"unicode/utf16"
+
+	"golang.org/x/text/encoding/unicode"
 
 	"linkfin"
 	"linkfin/iso20022"
@@ -210,11 +211,12 @@ func TestReadersTakeUTF16(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		doc := []byte("\xff\xfe")
-		for _, u := range utf16.Encode([]rune(strings.Replace(r.doc, `encoding="UTF-8"`, `encoding="UTF-16"`, 1))) {
-			doc = append(doc, byte(u), byte(u>>8))
+		// Little-endian, after its byte order mark.
+		doc, err := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewEncoder().String(strings.Replace(r.doc, `encoding="UTF-8"`, `encoding="UTF-16"`, 1))
+		if err != nil {
+			t.Fatal(err)
 		}
-		t.Run(r.name, func(t *testing.T) { readsAs(t, r, string(doc), want) })
+		t.Run(r.name, func(t *testing.T) { readsAs(t, r, doc, want) })
 	}
 }
 

@@ -11,7 +11,8 @@ import (
 	"strings"
 	"testing"
 	"testing/iotest"
-	"unicode/utf16"
+
+	"golang.org/x/text/encoding/unicode"
 
 	"linkfin"
 )
@@ -411,17 +412,11 @@ func (f *failAfter) Read(p []byte) (int, error) {
 	return f.r.Read(p)
 }
 
-// utf16Bytes writes s in UTF-16 of the byte order, after bom.
+// utf16Bytes writes s in UTF-16 of the byte order (by golang.org/x/text), after bom.
 func utf16Bytes(s string, big bool, bom string) []byte {
-	b := []byte(bom)
-	for _, u := range utf16.Encode([]rune(s)) {
-		if big {
-			b = append(b, byte(u>>8), byte(u))
-		} else {
-			b = append(b, byte(u), byte(u>>8))
-		}
-	}
-	return b
+	order := map[bool]unicode.Endianness{true: unicode.BigEndian, false: unicode.LittleEndian}[big]
+	b, _ := unicode.UTF16(order, unicode.IgnoreBOM).NewEncoder().Bytes([]byte(s))
+	return append([]byte(bom), b...)
 }
 
 func TestParseAccepts(t *testing.T) {

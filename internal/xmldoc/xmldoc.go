@@ -85,15 +85,8 @@ func (w *Reader) sniff(r io.Reader) io.Reader {
 		rest = errReader{err}
 	}
 	b := head[:n]
-	switch {
-	case bytes.HasPrefix(b, []byte{0xFE, 0xFF}):
-		w.utf16, w.utf16BOM, b = "utf-16be", true, b[2:]
-	case bytes.HasPrefix(b, []byte{0xFF, 0xFE}):
-		w.utf16, w.utf16BOM, b = "utf-16le", true, b[2:]
-	case bytes.Equal(b, []byte{0, '<', 0, '?'}):
-		w.utf16 = "utf-16be"
-	case bytes.Equal(b, []byte{'<', 0, '?', 0}):
-		w.utf16 = "utf-16le"
+	if w.utf16 = utf16Start(b); w.utf16 != "" && b[0] != 0 && b[0] != '<' {
+		w.utf16BOM, b = true, b[2:] // the byte order mark, which is not the document's
 	}
 	in := io.MultiReader(bytes.NewReader(b), rest)
 	if w.utf16 == "" {

@@ -9,7 +9,8 @@ import (
 	"strings"
 	"testing"
 	"testing/iotest"
-	"unicode/utf16"
+
+	"golang.org/x/text/encoding/unicode"
 )
 
 // TestRefuseReplacement: a U+FFFD is refused however the reads cut it, and text
@@ -61,17 +62,11 @@ func tokens(doc []byte) ([]xml.Token, error) {
 	}
 }
 
-// utf16Bytes writes s in UTF-16 of the byte order, after bom.
+// utf16Bytes writes s in UTF-16 of the byte order (by golang.org/x/text), after bom.
 func utf16Bytes(s string, big bool, bom string) []byte {
-	b := []byte(bom)
-	for _, u := range utf16.Encode([]rune(s)) {
-		if big {
-			b = append(b, byte(u>>8), byte(u))
-		} else {
-			b = append(b, byte(u), byte(u>>8))
-		}
-	}
-	return b
+	order := map[bool]unicode.Endianness{true: unicode.BigEndian, false: unicode.LittleEndian}[big]
+	b, _ := unicode.UTF16(order, unicode.IgnoreBOM).NewEncoder().Bytes([]byte(s))
+	return append([]byte(bom), b...)
 }
 
 // TestUTF16: a document in UTF-16, with its byte order mark or declaring its encoding
