@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -104,6 +105,7 @@ func bookingIDs(rail string, st *iso20022.Statement) []int64 {
 	ids := make([]int64, len(st.Entries))
 	seen := map[string]bool{}
 	key := statementKeyID(rail, st.Account.ID(), st.ID)
+	account := bookingAccount(st.Account.ID())
 	for i := range st.Entries {
 		e := &st.Entries[i]
 		if e.CreditDebit != iso20022.Credit {
@@ -111,12 +113,24 @@ func bookingIDs(rail string, st *iso20022.Statement) []int64 {
 		}
 		if ref := e.BankReference(); ref != "" && !seen[ref] {
 			seen[ref] = true
-			ids[i] = linkfin.LedgerID("bank-entry/" + rail + "/" + st.Account.ID() + "/" + ref)
+			ids[i] = linkfin.LedgerID("bank-entry/" + rail + "/" + account + "/" + ref)
 			continue
 		}
 		ids[i] = linkfin.LedgerID(fmt.Sprintf("bank-entry/%s/%d", key, i+1))
 	}
 	return ids
+}
+
+// bookingAccount is an account's identification as a credit's booking names it, with
+// no "/" in it, so that the account ends where the reference starts: account 6222/01
+// with reference 77 and account 6222 with reference 01/77 book apart. An
+// identification with neither "/" nor "%" (every IBAN) is itself; any other is
+// escaped, and then holds a "%" that none of the first kind does.
+func bookingAccount(id string) string {
+	if !strings.ContainsAny(id, "/%") {
+		return id
+	}
+	return url.PathEscape(id)
 }
 
 // bookable reports whether the bank booked the entry (its status is BOOK, or it has

@@ -225,3 +225,51 @@ func TestTransactionReferenceBooksOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestBookingPerAccountAndReference: a credit is booked once per account and bank
+// reference, and no two of them share a booking because an account's identification
+// holds a "/" (account 6222/01 with reference 77 is not account 6222 with reference
+// 01/77), while an account with no "/" or "%" keeps the booking name it always had.
+func TestBookingPerAccountAndReference(t *testing.T) {
+	w := newWorld(t)
+	day := linkfin.NewDate(2026, 11, 3)
+	entries := []struct{ account, ref string }{
+		{"6222/01", "77"},
+		{"6222", "01/77"},
+		{"6222%2F01", "77"},
+		{"6222 0000", "R1"},
+	}
+	for round, want := range []linkfin.BankEntryStatus{linkfin.BankEntryMatched, linkfin.BankEntryDuplicate} {
+		for i, e := range entries {
+			org := fmt.Sprintf("o%d", i+1)
+			amount := int64(i+1) * 10_00
+			credit := iso20022.Entry{Amount: amount, Currency: "CNY", CreditDebit: iso20022.Credit, Status: "BOOK", ValueDate: day,
+				AccountServicerReference: e.ref}
+			if round == 0 {
+				w.must(&services.CreateOrganization{Org: linkfin.Organization{ID: org, Name: "Org " + org, Capabilities: []linkfin.Capability{linkfin.CapTrade}}})
+				ep, err := run[linkfin.ExpectedPayment](w, &services.CreateExpectedPayment{Actor: org, In: linkfin.ExpectedPaymentIn{Currency: "CNY", Amount: amount, Date: day}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				credit.EndToEndID = ep.ID
+			}
+			id := fmt.Sprintf("S-%d-%d", round, i)
+			st := iso20022.Statement{ID: id, Account: iso20022.Account{Other: e.account, Currency: "CNY"}, Entries: []iso20022.Entry{credit}}
+			msg := &iso20022.StatementMessage{Version: "camt.053.001.08", MessageID: "M-" + id, Statements: []iso20022.Statement{st}}
+			imp, err := run[linkfin.BankStatementImport](w, &services.ImportBankStatement{Message: msg})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var be linkfin.BankEntry
+			if found, err := w.db.Get(linkfin.KindBankEntry, services.BankEntryID(&imp.Statements[0], 1), &be); err != nil || !found {
+				t.Fatalf("entry of %s: %v", id, err)
+			}
+			if be.Status != want || w.wallet(org) != amount {
+				t.Fatalf("round %d, account %q reference %q: entry %s, wallet %d, want %s and %d", round, e.account, e.ref, be.Status, w.wallet(org), want, amount)
+			}
+		}
+	}
+	if _, ok := w.db.Transfer(linkfin.LedgerID("bank-entry/bank/6222 0000/R1")); !ok {
+		t.Fatal("the credit on account 6222 0000 is not booked under the name credits always had")
+	}
+}
