@@ -26,7 +26,7 @@ func init() {
 // announce the payments they make into their wallets by bank.
 func (s *Server) bankStatementRoutes() {
 	s.handle(Route{Pattern: "POST /v1/bank-statements", Access: Operator, Money: true, XML: true, Out: reflect.TypeFor[linkfin.BankStatementImport](),
-		Summary: "Import the bank's camt.053 statement message (Content-Type: application/xml; versions 001.02 to 001.08): each entry is booked " +
+		Summary: "Import the bank's camt.053 statement message (Content-Type: application/xml; versions 001.02 to 001.13): each entry is booked " +
 			"against what it settles, by end-to-end id, then reference, then amount and date — a debit against credit transfer instructions, " +
 			"a credit against an expected payment, whose wallet it credits — or waits, unmatched, to be assigned. " +
 			"A statement imported before answers what its import did and changes nothing."},

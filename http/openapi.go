@@ -108,7 +108,7 @@ var (
 	xmlBodies = map[string]string{"POST /v1/invoices": "A UBL 2.1 Invoice document (PEPPOL BIS Billing 3.0, EN 16931) of up to 16 MiB (JSON: 1 MiB), in UTF-8, in UTF-16 or in the encoding its XML declaration names" + xmlCharset + ", with the query's po_id and buyer_id (unless the document names its parties and order).",
 		"POST /v1/credit-notes":              "A UBL 2.1 CreditNote document (PEPPOL BIS Billing 3.0, EN 16931) of up to 16 MiB (JSON: 1 MiB), in UTF-8, in UTF-16 or in the encoding its XML declaration names" + xmlCharset + ", whose BillingReference names the invoice it credits.",
 		"POST /v1/payment-files/{id}/status": "The bank's pain.002 CustomerPaymentStatusReport (001.03 to 001.14, and the Swiss pain.002.001.03.ch.02) answering the file, of up to 16 MiB, in UTF-8, in UTF-16 or in the encoding its XML declaration names" + xmlCharset + ".",
-		"POST /v1/bank-statements":           "The bank's camt.053 BankToCustomerStatement (001.02 to 001.08), of up to 16 MiB, in UTF-8, in UTF-16 or in the encoding its XML declaration names" + xmlCharset + "."}
+		"POST /v1/bank-statements":           "The bank's camt.053 BankToCustomerStatement (001.02 to 001.13), of up to 16 MiB, in UTF-8, in UTF-16 or in the encoding its XML declaration names" + xmlCharset + "."}
 	// xmlAnswers answer XML as well as JSON, with Accept: application/xml, of this
 	// description.
 	xmlAnswers = map[string]string{"GET /v1/payment-files/{id}": "The payment file's pain.001.001.09 document (CustomerCreditTransferInitiationV09)."}

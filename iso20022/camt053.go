@@ -29,7 +29,7 @@ const camt053Prefix = "urn:iso:std:iso:20022:tech:xsd:camt.053.001."
 
 // Camt053Versions are the versions of camt.053 ReadStatement reads, by the last part of
 // their namespace. Banks send all of them.
-var Camt053Versions = []string{"02", "03", "04", "05", "06", "07", "08"}
+var Camt053Versions = []string{"02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12", "13"}
 
 // StatementMessage is a camt.053 BankToCustomerStatement: one message from a bank, with
 // one statement per account (and period) it covers.
@@ -146,7 +146,7 @@ type Transaction struct {
 	AdditionalInfo           string           `json:"additional_information,omitempty"`
 }
 
-// ReadStatement reads a camt.053 document, versions 001.02 to 001.08. The Document
+// ReadStatement reads a camt.053 document, versions 001.02 to 001.13. The Document
 // element may be the root or sit inside an envelope (a business application header's
 // wrapper); the first one found is read. Amounts become minor units of their currency,
 // exactly: an amount with more decimals than its currency has minor units is refused

@@ -2,6 +2,7 @@ package iso20022_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -175,6 +176,14 @@ func TestReadStatementVersions(t *testing.T) {
 		{"genkgo-camt053.v8.xml", "camt.053.001.08", "253EURNL26VAYB8060476890", "NL26VAYB8060476890", 4,
 			&entry{885, "EUR", "CRDT", "2014-12-31", "2015-01-02", "AAAASESS-FP-CN_98765/01", "MUELL/FINP/RA12345", "", "4654654654654654", "BOOK", "NAME NAME"}},
 	}
+	// From 001.09 to 001.13 every element the reader reads is where 001.08 has it, in
+	// each version's published schema: the .08 statement under their namespaces.
+	v8 := cases[len(cases)-1]
+	for _, v := range []string{"9", "10", "11", "12", "13"} {
+		c := v8
+		c.file, c.version = "derived-camt053.v"+v+".xml", fmt.Sprintf("camt.053.001.%02s", v)
+		cases = append(cases, c)
+	}
 	seen := map[string]bool{}
 	for _, c := range cases {
 		t.Run(c.version, func(t *testing.T) {
@@ -209,6 +218,12 @@ func TestReadStatementVersions(t *testing.T) {
 	for _, v := range iso20022.Camt053Versions {
 		if !seen["camt.053.001."+v] {
 			t.Errorf("no statement of version 001.%s was read", v)
+		}
+	}
+	for _, v := range []string{"01", "14"} {
+		_, err := iso20022.ReadStatement(strings.NewReader(statement(v, "")))
+		if linkfin.ErrorCode(err) != iso20022.EUNSUPPORTED {
+			t.Errorf("camt.053.001.%s: %v, want %s", v, err, iso20022.EUNSUPPORTED)
 		}
 	}
 }

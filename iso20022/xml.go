@@ -1,10 +1,12 @@
 package iso20022
 
 // The XML shape of the parts of a camt.053 bank-to-customer statement that ReadStatement
-// reads, for every version from 001.02 to 001.08. The versions differ in where a few
+// reads, for every version from 001.02 to 001.13. The versions differ in where a few
 // values sit (a status as text or in <Cd>, a party's name in <Nm> or <Pty><Nm>, a
 // transaction's amount in <Amt> or <AmtDtls><TxAmt><Amt>); the shape below has room for
-// each, and the reader takes whichever is there. Elements carry no namespace in their
+// each, and the reader takes whichever is there. From 001.08 to 001.13 they do not
+// differ in what it reads: each version's published schema has those elements where
+// 001.08 has them. Elements carry no namespace in their
 // tags because each version has its own: the reader checks the Document's namespace
 // once, and everything inside a camt.053 Document is in it.
 
