@@ -394,13 +394,13 @@ func TestContentTypeChecked(t *testing.T) {
 		}
 		t.Run(route.Pattern+"/charset", func(t *testing.T) {
 			if route.XML || route.Pattern == "POST /v1/invoices" || route.Pattern == "POST /v1/credit-notes" {
-				// The charset of an XML body is the document's encoding: one that is not
-				// is refused; one that is lets the document be read, and refused for
-				// what it is.
+				// The charset of an XML body is the document's encoding, or one that reads
+				// it as the same text: one that does not is refused; one that does lets
+				// the document be read, and refused for what it is.
 				for _, ct := range []string{"application/xml; charset=ISO-8859-1", "application/xml; charset=utf-16", "application/xml; charset=bogus"} {
-					wantProblem(t, p.as(who, "POST", path, `<Document`, "Content-Type", ct), http.StatusUnsupportedMediaType, lfhttp.EMEDIATYPE)
+					wantProblem(t, p.as(who, "POST", path, "<Document>café", "Content-Type", ct), http.StatusUnsupportedMediaType, lfhttp.EMEDIATYPE)
 				}
-				for _, ct := range []string{"Application/XML; charset=UTF-8", "application/xml; charset=latin1"} {
+				for _, ct := range []string{"Application/XML; charset=UTF-8", "application/xml; charset=latin1", "application/xml; charset=ISO-8859-1", "application/xml; charset=us-ascii"} {
 					body := `<Document`
 					if strings.HasSuffix(ct, "latin1") {
 						body = `<?xml version="1.0" encoding="ISO-8859-1"?><Document`

@@ -95,7 +95,7 @@ func values[T ~string](vs ...T) []any {
 }
 
 // xmlCharset says what a charset parameter on an XML body is.
-const xmlCharset = " (a charset parameter on the Content-Type, if any, names that encoding: 415 unsupported_media_type otherwise)"
+const xmlCharset = " (a charset parameter on the Content-Type, if any, names that encoding or one that reads the document as the same text: 415 unsupported_media_type otherwise)"
 
 // What the routes do not say about themselves.
 var (

@@ -25,6 +25,7 @@ import (
 
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/htmlindex"
+	"golang.org/x/text/encoding/unicode"
 )
 
 // EncodingError refuses a document for its encoding.
@@ -293,13 +294,17 @@ func InUTF8(doc []byte) bool {
 // Charset checks the charset that the document doc was sent with, such as the charset
 // parameter of an HTTP Content-Type, against the encoding the document is read in. RFC
 // 7303 §3.2 makes the parameter authoritative where it is given; a Reader reads the
-// encoding the document itself names, so the two must agree. Labels are compared by the
-// encodings of the WHATWG Encoding Standard that they name, as the Reader reads them
-// (ISO-8859-1 is windows-1252 there); "UTF-16" names either byte order. Charset
-// returns an *EncodingError if charset names no encoding of the standard, or another
-// encoding than the document's: UTF-16 of its byte order for a document that begins in
-// UTF-16, else the encoding its XML declaration names, else UTF-8. A declaration naming
-// an encoding the standard does not have is left for the Reader to refuse.
+// encoding the document itself names, so the two must agree: name the same encoding, or
+// read the document as the same text (a document all in ASCII reads the same in every
+// encoding that keeps ASCII, as HTTP clients that add charset=ISO-8859-1 or US-ASCII
+// to whatever they send have it). Labels are compared by the encodings of the WHATWG
+// Encoding Standard that they name, as the Reader reads them (ISO-8859-1 is
+// windows-1252 there); "UTF-16" names either byte order. Charset returns an
+// *EncodingError if charset names no encoding of the standard, or another encoding
+// than the document's that reads it otherwise: the document's is UTF-16 of its byte
+// order for a document that begins in UTF-16, else the encoding its XML declaration
+// names, else UTF-8. A declaration naming an encoding the standard does not have is
+// left for the Reader to refuse.
 func Charset(doc []byte, charset string) error {
 	enc, err := htmlindex.Get(charset)
 	if err != nil {
@@ -314,7 +319,7 @@ func Charset(doc []byte, charset string) error {
 	}
 	label := declaration(doc)
 	if label == "" {
-		if name == "utf-8" {
+		if name == "utf-8" || sameText(doc, enc, unicode.UTF8) {
 			return nil
 		}
 		return encodingError("the charset is %q, but the XML declares no encoding: it is in UTF-8", Clip(charset))
@@ -323,10 +328,20 @@ func Charset(doc []byte, charset string) error {
 	if err != nil {
 		return nil
 	}
-	if d, _ := htmlindex.Name(declared); d == name {
+	if d, _ := htmlindex.Name(declared); d == name || sameText(doc, enc, declared) {
 		return nil
 	}
 	return encodingError("the charset is %q, but the XML declares the encoding %q", Clip(charset), Clip(label))
+}
+
+// sameText reports whether doc reads as the same text in the encodings a and b.
+func sameText(doc []byte, a, b encoding.Encoding) bool {
+	x, err := a.NewDecoder().Bytes(doc)
+	if err != nil {
+		return false
+	}
+	y, err := b.NewDecoder().Bytes(doc)
+	return err == nil && bytes.Equal(x, y)
 }
 
 // utf16Start is "utf-16be" or "utf-16le" for a document that begins in UTF-16 (with a

@@ -174,6 +174,7 @@ func TestInUTF8(t *testing.T) {
 // is read in, by the WHATWG names of the two.
 func TestCharset(t *testing.T) {
 	const latin1 = `<?xml version="1.0" encoding="ISO-8859-1"?><Invoice/>`
+	const latin1Cafe = "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><Invoice>caf\xe9 \xa4</Invoice>"
 	utf16LE := string(utf16Bytes(`<?xml version="1.0" encoding="UTF-16"?><Invoice/>`, false, "\xff\xfe"))
 	utf16BE := string(utf16Bytes(`<?xml version="1.0" encoding="UTF-16BE"?><Invoice/>`, true, ""))
 	for _, c := range []struct {
@@ -192,12 +193,22 @@ func TestCharset(t *testing.T) {
 		{utf16BE, "utf-16", true},
 		{utf16BE, "utf-16be", true},
 		{`<?xml version="1.0" encoding="x-klingon"?><Invoice/>`, "utf-8", true}, // the Reader refuses it
-		{`<Invoice/>`, "iso-8859-1", false},
-		{`<Invoice/>`, "us-ascii", false}, // windows-1252 to WHATWG
+		// Another encoding that reads the document as the same text: all ASCII.
+		{`<Invoice/>`, "iso-8859-1", true},
+		{`<Invoice/>`, "us-ascii", true}, // windows-1252 to WHATWG
+		{latin1, "utf-8", true},
+		{latin1, "iso-8859-15", true},
+		{`<?xml version="1.0" encoding="UTF-8"?><Invoice/>`, "shift_jis", true},
+		{`<?xml version="1.0" encoding="UTF-8"?><Invoice/>`, "gb18030", true},
+		// Another encoding that reads it otherwise.
+		{`<Invoice>café</Invoice>`, "iso-8859-1", false},
+		{`<Invoice>café</Invoice>`, "us-ascii", false},
+		{"\ufeff<Invoice/>", "windows-1252", false}, // the byte order mark is "ï»¿" there
+		{latin1Cafe, "utf-8", false},
+		{latin1Cafe, "iso-8859-15", false}, // the same byte is "é" in both, but 0xA4 is "¤" and "€"
+		{`<?xml version="1.0" encoding="UTF-8"?><Invoice>¥</Invoice>`, "shift_jis", false},
+		{`<Invoice/>`, "iso-2022-kr", false}, // the "replacement" encoding reads nothing
 		{`<?xml version="1.0"?><Invoice/>`, "utf-16", false},
-		{latin1, "utf-8", false},
-		{latin1, "iso-8859-15", false},
-		{`<?xml version="1.0" encoding="UTF-8"?><Invoice/>`, "shift_jis", false},
 		{utf16LE, "utf-16be", false},
 		{utf16LE, "utf-8", false},
 		{utf16BE, "utf-16le", false},
