@@ -1,6 +1,9 @@
 package linkfin
 
-import "time"
+import (
+	"strconv"
+	"time"
+)
 
 // KindCertificate is the record kind of digital payable certificates.
 const KindCertificate = "certificate"
@@ -20,19 +23,44 @@ const (
 // active pieces that mature then, so that a settlement finds them without a scan.
 const KindMaturity = "maturity"
 
-// Maturity lists a program's active pieces maturing on a date.
+// MaturityChunkPieces is how many pieces one record of a maturity index lists at most.
+// Past it the date's index goes on in a further record, a chunk: a split or a
+// transfer then rewrites, and the log records, the chunk or two it changes, not every
+// piece due that day.
+const MaturityChunkPieces = 1000
+
+// Maturity lists a program's active pieces maturing on a date: the date's first
+// record (Chunk 0), and as many chunks after it as its Chunks says. New pieces go to
+// the last chunk, so the chunks in order list the pieces in the order they were made.
 type Maturity struct {
-	ID        string   `json:"id"` // MaturityID(program, date)
+	ID        string   `json:"id"` // MaturityChunkID(program, date, chunk)
 	ProgramID string   `json:"program_id"`
 	Date      Date     `json:"date"`
+	Chunk     int      `json:"chunk,omitempty"`
 	Pieces    []string `json:"pieces"`
 	Paid      []string `json:"paid"` // settled pieces, in the order they were paid
+	// On the first record only: how many chunks follow it, and how many active pieces
+	// they list in all.
+	Chunks int `json:"chunks,omitempty"`
+	Later  int `json:"later,omitempty"`
 }
 
-// MaturityID is the id of a program's maturity index for a date.
+// Lists reports whether the date's index lists an active piece; m is its first record.
+func (m *Maturity) Lists() bool { return len(m.Pieces) > 0 || m.Later > 0 }
+
+// MaturityID is the id of a program's maturity index for a date: its first record.
 func MaturityID(program string, d Date) string {
 	var b [64]byte // made on the stack for most: one allocation, the id's
 	return string(d.appendTo(append(append(b[:0], program...), '@')))
+}
+
+// MaturityChunkID is the id of a chunk of a program's maturity index for a date; chunk
+// 0 is the first record, MaturityID.
+func MaturityChunkID(program string, d Date, chunk int) string {
+	if chunk == 0 {
+		return MaturityID(program, d)
+	}
+	return MaturityID(program, d) + "#" + strconv.Itoa(chunk)
 }
 
 // Certificate is a digital payable certificate, or a piece of one: the anchor's
@@ -61,7 +89,10 @@ type Certificate struct {
 	// ECNYTransferID is the e-CNY payment that settled the piece, on a program that
 	// settles on the e-CNY rail: its face and any late interest, in one payment.
 	ECNYTransferID StringInt `json:"ecny_transfer_id,omitempty"`
-	CreatedAt      time.Time `json:"created_at"`
+	// MaturityChunk is the chunk of its maturity's index that lists an active piece
+	// (0, the first record, for all but a day of more than MaturityChunkPieces pieces).
+	MaturityChunk int       `json:"maturity_chunk,omitempty"`
+	CreatedAt     time.Time `json:"created_at"`
 }
 
 // Piece is one child to create in a split or a transfer.

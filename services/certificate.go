@@ -49,7 +49,7 @@ func (c *IssueCertificate) DependentKeys(r linkfin.Records) []linkfin.ObjectKey 
 	if err != nil {
 		return nil
 	}
-	return []linkfin.ObjectKey{{Kind: linkfin.KindMaturity, ID: linkfin.MaturityID(p.ID, cal.Following(latest))}}
+	return maturityAddKeys(nil, r, p.ID, cal.Following(latest))
 }
 
 // Apply implements linkfin.Command.
@@ -122,7 +122,7 @@ func (c *IssueCertificate) Apply(tx linkfin.Tx) (any, error) {
 		return nil, linkfin.Errorf(linkfin.EINVALID, "maturity %s is %d days away; the program allows 1 to %d", cert.Maturity, days, p.MaxTenorDays)
 	}
 	cert.PayableIDs = slices.Clone(c.PayableIDs)
-	if err := updateMaturity(tx, cert.ProgramID, cert.Maturity, nil, []string{cert.ID}); err != nil {
+	if err := updateMaturity(tx, cert.ProgramID, cert.Maturity, nil, []*linkfin.Certificate{&cert}); err != nil {
 		return nil, err
 	}
 	return &cert, tx.Put(linkfin.KindCertificate, cert.ID, &cert, "certificate.issued")
@@ -307,11 +307,11 @@ func divide(tx linkfin.Tx, parent *linkfin.Certificate, pieces []linkfin.Piece, 
 	if sum != parent.Face {
 		return nil, linkfin.Errorf(linkfin.EINVALID, "the pieces sum to %s, not to the face %s: a split neither loses nor creates a fen", linkfin.Money{Amount: sum, Currency: parent.Currency}, linkfin.Money{Amount: parent.Face, Currency: parent.Currency})
 	}
-	ids := make([]string, len(children))
+	added := make([]*linkfin.Certificate, len(children))
 	for i := range children {
-		ids[i] = children[i].ID
+		added[i] = &children[i]
 	}
-	if err := updateMaturity(tx, parent.ProgramID, parent.Maturity, []string{parent.ID}, ids); err != nil {
+	if err := updateMaturity(tx, parent.ProgramID, parent.Maturity, parent, added); err != nil {
 		return nil, err
 	}
 	for i := range children {
@@ -376,35 +376,121 @@ func read(ctx context.Context, s linkfin.RecordReader, kind, id string, v any) e
 	return json.Unmarshal(o.Data, v)
 }
 
-// pieceMaturity is the key of the maturity index of a piece, read from its record.
+// pieceMaturity is the keys of the maturity index that a split or a transfer of a
+// piece changes, read from its record: the chunk that lists it, and those that new
+// pieces of its date go to (maturityAddKeys).
 func pieceMaturity(r linkfin.Records, id string) []linkfin.ObjectKey {
 	var c linkfin.Certificate
 	if found, err := r.Get(linkfin.KindCertificate, id, &c); err != nil || !found {
 		return nil
 	}
-	return []linkfin.ObjectKey{{Kind: linkfin.KindMaturity, ID: linkfin.MaturityID(c.ProgramID, c.Maturity)}}
+	keys := maturityAddKeys(nil, r, c.ProgramID, c.Maturity)
+	if c.MaturityChunk > 0 {
+		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindMaturity, ID: linkfin.MaturityChunkID(c.ProgramID, c.Maturity, c.MaturityChunk)})
+	}
+	return keys
 }
 
-// updateMaturity keeps a maturity index listing exactly the active pieces.
-func updateMaturity(tx linkfin.Tx, program string, d linkfin.Date, remove, add []string) error {
-	id := linkfin.MaturityID(program, d)
-	var m linkfin.Maturity
-	found, err := tx.Get(linkfin.KindMaturity, id, &m)
+// maturityAddKeys appends the keys of the maturity index that new pieces of a date go
+// to: its first record, which says how many chunks follow it, its last chunk and the
+// one after, which they start when the last is full. Until the first record is loaded
+// it names that alone (DependentKeys asks again).
+func maturityAddKeys(keys []linkfin.ObjectKey, r linkfin.Records, program string, d linkfin.Date) []linkfin.ObjectKey {
+	keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindMaturity, ID: linkfin.MaturityID(program, d)})
+	var first linkfin.Maturity
+	if found, err := r.Get(linkfin.KindMaturity, linkfin.MaturityID(program, d), &first); err != nil || !found {
+		return append(keys, linkfin.ObjectKey{Kind: linkfin.KindMaturity, ID: linkfin.MaturityChunkID(program, d, 1)})
+	}
+	for _, k := range []int{first.Chunks, first.Chunks + 1} {
+		if k > 0 {
+			keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindMaturity, ID: linkfin.MaturityChunkID(program, d, k)})
+		}
+	}
+	return keys
+}
+
+// maturityChunkPieces is linkfin.MaturityChunkPieces, which a test makes smaller.
+var maturityChunkPieces = linkfin.MaturityChunkPieces
+
+// updateMaturity keeps a maturity index listing exactly the active pieces: removed (if
+// not nil) leaves the chunk that lists it, and added go to the date's last chunk, or
+// to a new one after it when they would not fit; each added piece is told its chunk
+// (Certificate.MaturityChunk) before it is written. Only the chunks that change are
+// written.
+func updateMaturity(tx linkfin.Tx, program string, d linkfin.Date, removed *linkfin.Certificate, added []*linkfin.Certificate) error {
+	type chunk struct {
+		m     linkfin.Maturity
+		dirty bool
+	}
+	chunks := map[int]*chunk{}
+	load := func(k int) (*chunk, error) {
+		if c := chunks[k]; c != nil {
+			return c, nil
+		}
+		c := &chunk{}
+		found, err := tx.Get(linkfin.KindMaturity, linkfin.MaturityChunkID(program, d, k), &c.m)
+		if err != nil {
+			return nil, err
+		}
+		if !found {
+			c.m = linkfin.Maturity{ID: linkfin.MaturityChunkID(program, d, k), ProgramID: program, Date: d, Chunk: k, Pieces: []string{}, Paid: []string{}}
+		}
+		chunks[k] = c
+		return c, nil
+	}
+	first, err := load(0)
 	if err != nil {
 		return err
 	}
-	if !found {
-		m = linkfin.Maturity{ID: id, ProgramID: program, Date: d, Pieces: []string{}, Paid: []string{}}
-	}
-	// One list of the right length, made in one pass: an index can list many pieces.
-	pieces := make([]string, 0, len(m.Pieces)+len(add))
-	for _, p := range m.Pieces {
-		if !slices.Contains(remove, p) {
-			pieces = append(pieces, p)
+	chunks0, later := first.m.Chunks, first.m.Later
+	if removed != nil {
+		c, err := load(removed.MaturityChunk)
+		if err != nil {
+			return err
+		}
+		i := slices.Index(c.m.Pieces, removed.ID)
+		if i < 0 {
+			return linkfin.Errorf(linkfin.EINTERNAL, "the maturity index of %s does not list piece %s", d, removed.ID)
+		}
+		c.m.Pieces, c.dirty = slices.Delete(c.m.Pieces, i, i+1), true
+		if removed.MaturityChunk > 0 {
+			first.m.Later--
 		}
 	}
-	m.Pieces = append(pieces, add...)
-	return tx.Put(linkfin.KindMaturity, id, &m, "maturity.updated")
+	if len(added) > 0 {
+		k := first.m.Chunks
+		c, err := load(k)
+		if err != nil {
+			return err
+		}
+		if len(c.m.Pieces)+len(added) > maturityChunkPieces {
+			k++
+			if c, err = load(k); err != nil {
+				return err
+			}
+			first.m.Chunks = k
+		}
+		// One list of the right length: a chunk can list many pieces.
+		c.m.Pieces, c.dirty = slices.Grow(c.m.Pieces, len(added)), true
+		for _, p := range added {
+			c.m.Pieces = append(c.m.Pieces, p.ID)
+			p.MaturityChunk = k
+		}
+		if k > 0 {
+			first.m.Later += len(added)
+		}
+	}
+	if first.m.Chunks != chunks0 || first.m.Later != later {
+		first.dirty = true
+	}
+	for k := range first.m.Chunks + 1 {
+		if c := chunks[k]; c != nil && c.dirty {
+			if err := tx.Put(linkfin.KindMaturity, c.m.ID, &c.m, "maturity.updated"); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // CertificateTree reads every piece of a certificate tree, root first, then in id

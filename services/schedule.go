@@ -30,7 +30,7 @@ func Due(ctx context.Context, s linkfin.RecordReader, now time.Time) ([]linkfin.
 	today := linkfin.DateOf(now)
 	var out []linkfin.Command
 	err := scanRecords(ctx, s, linkfin.KindMaturity, func(m *linkfin.Maturity) error {
-		if len(m.Pieces) > 0 && !m.Date.After(today) {
+		if m.Chunk == 0 && m.Lists() && !m.Date.After(today) { // a date's first record says for its chunks
 			out = append(out, &SettleMaturity{ProgramID: m.ProgramID, Date: m.Date})
 		}
 		return nil

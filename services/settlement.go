@@ -1,6 +1,8 @@
 package services
 
 import (
+	"slices"
+
 	"linkfin"
 	"linkfin/ledger"
 )
@@ -35,13 +37,13 @@ func (c *SettleMaturity) Keys() []linkfin.ObjectKey {
 
 // DependentKeys implements linkfin.DependentCommand: the pieces due and their financings.
 func (c *SettleMaturity) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
-	var m linkfin.Maturity
-	if found, err := r.Get(linkfin.KindMaturity, linkfin.MaturityID(c.ProgramID, c.Date), &m); err != nil || !found {
+	keys, pieces := maturityPieces(r, c.ProgramID, c.Date)
+	if keys == nil {
 		return nil
 	}
 	// A piece, its financing, its root, the root's payable and the payable's two
 	// scorecards, for most.
-	keys := make([]linkfin.ObjectKey, 0, 6*len(m.Pieces))
+	keys = slices.Grow(keys, 6*len(pieces))
 	var prog linkfin.Program
 	ecny := false
 	if found, _ := r.Get(linkfin.KindProgram, c.ProgramID, &prog); found && prog.SettlementRail == linkfin.RailECNY {
@@ -51,7 +53,7 @@ func (c *SettleMaturity) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
 	// The pieces of one certificate share its root, whose keys are listed once.
 	roots := make(map[string]bool)
 	var p, root linkfin.Certificate
-	for _, id := range m.Pieces {
+	for _, id := range pieces {
 		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindCertificate, ID: id})
 		p = linkfin.Certificate{} // Records shares into a zero value
 		if found, _ := r.Get(linkfin.KindCertificate, id, &p); !found {
@@ -80,26 +82,47 @@ func (c *SettleMaturity) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
 	return keys
 }
 
+// maturityPieces reads the maturity index of a program's date, loaded so far: the keys
+// of its chunks (nil if its first record is not there), and the pieces they list, in
+// order.
+func maturityPieces(r linkfin.Records, program string, d linkfin.Date) (keys []linkfin.ObjectKey, pieces []string) {
+	var m linkfin.Maturity
+	if found, err := r.Get(linkfin.KindMaturity, linkfin.MaturityID(program, d), &m); err != nil || !found {
+		return nil, nil
+	}
+	keys = []linkfin.ObjectKey{{Kind: linkfin.KindMaturity, ID: m.ID}}
+	pieces = m.Pieces
+	for k := 1; k <= m.Chunks; k++ {
+		id := linkfin.MaturityChunkID(program, d, k)
+		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindMaturity, ID: id})
+		var ch linkfin.Maturity
+		if found, err := r.Get(linkfin.KindMaturity, id, &ch); err == nil && found {
+			pieces = append(pieces[:len(pieces):len(pieces)], ch.Pieces...)
+		}
+	}
+	return keys, pieces
+}
+
 // LedgerKeys implements linkfin.LedgerCommand.
 func (c *SettleMaturity) LedgerKeys(r linkfin.Records) (accounts, transfers []int64) {
 	var p linkfin.Program
-	var m linkfin.Maturity
 	if found, err := r.Get(linkfin.KindProgram, c.ProgramID, &p); err != nil || !found {
 		return nil, nil
 	}
-	if found, err := r.Get(linkfin.KindMaturity, linkfin.MaturityID(c.ProgramID, c.Date), &m); err != nil || !found {
+	keys, pieces := maturityPieces(r, c.ProgramID, c.Date)
+	if keys == nil {
 		return nil, nil
 	}
 	// The anchor's wallet and the program's limits, then each holder's wallet and, for
 	// most, its financing's two limits.
-	accounts = append(make([]int64, 0, 3+3*len(m.Pieces)), linkfin.WalletID(p.AnchorID, p.Currency), LimitID(p.ID, ""), limitSourceID(p.ID))
+	accounts = append(make([]int64, 0, 3+3*len(pieces)), linkfin.WalletID(p.AnchorID, p.Currency), LimitID(p.ID, ""), limitSourceID(p.ID))
 	ecny := p.SettlementRail == linkfin.RailECNY
 	if ecny {
 		accounts = append(accounts, designatedAccounts(r, p.AnchorID)...)
 	}
 	var piece linkfin.Certificate
 	var f linkfin.Financing
-	for _, id := range m.Pieces {
+	for _, id := range pieces {
 		piece = linkfin.Certificate{} // Records shares into a zero value
 		if found, _ := r.Get(linkfin.KindCertificate, id, &piece); found {
 			accounts = append(accounts, linkfin.WalletID(piece.HolderID, p.Currency))
@@ -135,10 +158,21 @@ func (c *SettleMaturity) Apply(tx linkfin.Tx) (any, error) {
 		return nil, linkfin.Errorf(linkfin.ECONFLICT, "%s has not come yet: nothing matures before its date", c.Date)
 	}
 	res := &linkfin.SettlementResult{ProgramID: p.ID, Date: c.Date.String(), Paid: []string{}, Overdue: []string{}}
-	var m linkfin.Maturity
-	found, err := tx.Get(linkfin.KindMaturity, linkfin.MaturityID(p.ID, c.Date), &m)
-	if err != nil || !found || len(m.Pieces) == 0 {
+	var first linkfin.Maturity
+	found, err := tx.Get(linkfin.KindMaturity, linkfin.MaturityID(p.ID, c.Date), &first)
+	if err != nil || !found || !first.Lists() {
 		return res, err
+	}
+	// The chunks of the index, in order: the pieces in the order they were made.
+	chunks := []*linkfin.Maturity{&first}
+	for k := 1; k <= first.Chunks; k++ {
+		var m linkfin.Maturity
+		if found, err := tx.Get(linkfin.KindMaturity, linkfin.MaturityChunkID(p.ID, c.Date, k), &m); err != nil {
+			return nil, err
+		} else if !found {
+			return nil, linkfin.Errorf(linkfin.EINTERNAL, "the maturity index of %s has no chunk %d", c.Date, k)
+		}
+		chunks = append(chunks, &m)
 	}
 	l, err := ledgerOf(p.Currency)
 	if err != nil {
@@ -174,128 +208,141 @@ func (c *SettleMaturity) Apply(tx linkfin.Tx) (any, error) {
 		overdueRoots[piece.RootID] = true
 		res.Refused = append(res.Refused, linkfin.SettlementRefusal{PieceID: piece.ID, Code: linkfin.ErrorCode(err), Message: linkfin.ErrorMessage(err)})
 	}
-	for _, id := range m.Pieces {
-		var piece linkfin.Certificate
-		if found, err := tx.Get(linkfin.KindCertificate, id, &piece); err != nil {
-			return nil, err
-		} else if !found || piece.Status != linkfin.CertificateActive {
-			return nil, linkfin.Errorf(linkfin.EINTERNAL, "maturity index lists %s, which is not an active piece", id)
-		}
-		// Paid late: the holder is owed late interest for every day past maturity.
-		var late int64
-		if days := linkfin.DaysBetween(c.Date, linkfin.DateOf(tx.Now())); days > 0 && p.LateRate != nil {
-			var err error
-			if late, err = linkfin.Interest(piece.Face, *p.LateRate, days, p.DayCount); err != nil {
-				return nil, err
-			}
-		}
-		due, err := linkfin.Add(piece.Face, late)
-		if err != nil {
-			return nil, err
-		}
-		if noWallet != nil {
-			refuse(&piece, noWallet)
+	first.Later = 0
+	for k, m := range chunks {
+		if len(m.Pieces) == 0 {
 			continue
 		}
-		if due > funds {
-			remaining = append(remaining, id)
-			overdueRoots[piece.RootID] = true
-			res.Overdue = append(res.Overdue, id)
-			if res.Shortfall, err = linkfin.Add(res.Shortfall, piece.Face); err != nil {
+		remaining = nil
+		for _, id := range m.Pieces {
+			var piece linkfin.Certificate
+			if found, err := tx.Get(linkfin.KindCertificate, id, &piece); err != nil {
 				return nil, err
+			} else if !found || piece.Status != linkfin.CertificateActive {
+				return nil, linkfin.Errorf(linkfin.EINTERNAL, "maturity index lists %s, which is not an active piece", id)
 			}
-			continue
-		}
-		var legs []ledger.Transfer
-		if ecny {
-			// Face and late interest in one e-CNY payment, checked against every
-			// limit before any money moves: a refusal leaves the piece as it was.
-			to, err := designated(tx, piece.HolderID)
-			var paid *linkfin.ECNYPayment
-			if err == nil {
-				paid, err = payECNY(tx, from, to, due, linkfin.ECNYPayment{For: linkfin.ECNYForSettlement, PieceID: piece.ID})
-			}
-			if err != nil {
-				if !ecnyRefusal(err) {
+			// Paid late: the holder is owed late interest for every day past maturity.
+			var late int64
+			if days := linkfin.DaysBetween(c.Date, linkfin.DateOf(tx.Now())); days > 0 && p.LateRate != nil {
+				var err error
+				if late, err = linkfin.Interest(piece.Face, *p.LateRate, days, p.DayCount); err != nil {
 					return nil, err
 				}
-				refuse(&piece, err)
+			}
+			due, err := linkfin.Add(piece.Face, late)
+			if err != nil {
+				return nil, err
+			}
+			if noWallet != nil {
+				refuse(&piece, noWallet)
 				continue
 			}
-			piece.ECNYTransferID = paid.TransferID
-		} else {
-			holder, _ := account(linkfin.WalletID(piece.HolderID, p.Currency), p.Currency, codeWallet, ledger.DebitsMustNotExceedCredits)
-			if err := tx.CreateAccounts(holder); err != nil {
-				return nil, err
+			if due > funds {
+				remaining = append(remaining, id)
+				overdueRoots[piece.RootID] = true
+				res.Overdue = append(res.Overdue, id)
+				if res.Shortfall, err = linkfin.Add(res.Shortfall, piece.Face); err != nil {
+					return nil, err
+				}
+				continue
 			}
-			xfer := func(leg string, dr, cr int64, code uint16) ledger.Transfer {
-				return ledger.Transfer{ID: linkfin.LedgerID("settlement/" + piece.ID + "/" + leg), DebitAccountID: dr, CreditAccountID: cr,
-					Amount: piece.Face, Ledger: l, Currency: string(p.Currency), Code: code}
-			}
-			legs = append(legs, xfer("payment", anchor.ID, holder.ID, codeWallet))
-			if late > 0 {
-				t := xfer("late-interest", anchor.ID, holder.ID, codeWallet)
-				t.Amount = late
-				legs = append(legs, t)
-			}
-		}
-		if piece.FinancingID != "" {
-			var f linkfin.Financing
-			if _, err := tx.Get(linkfin.KindFinancing, piece.FinancingID, &f); err != nil {
-				return nil, err
-			}
-			switch f.Status {
-			case linkfin.FinancingDisbursed:
-				// The limits the financing drew are free again.
-				release, err := transfersOf(&f, releaseLimits(&f))
+			var legs []ledger.Transfer
+			if ecny {
+				// Face and late interest in one e-CNY payment, checked against every
+				// limit before any money moves: a refusal leaves the piece as it was.
+				to, err := designated(tx, piece.HolderID)
+				var paid *linkfin.ECNYPayment
+				if err == nil {
+					paid, err = payECNY(tx, from, to, due, linkfin.ECNYPayment{For: linkfin.ECNYForSettlement, PieceID: piece.ID})
+				}
 				if err != nil {
+					if !ecnyRefusal(err) {
+						return nil, err
+					}
+					refuse(&piece, err)
+					continue
+				}
+				piece.ECNYTransferID = paid.TransferID
+			} else {
+				holder, _ := account(linkfin.WalletID(piece.HolderID, p.Currency), p.Currency, codeWallet, ledger.DebitsMustNotExceedCredits)
+				if err := tx.CreateAccounts(holder); err != nil {
 					return nil, err
 				}
-				legs = append(legs, release...)
-				f.Status = linkfin.FinancingSettled
-				if err := tx.Put(linkfin.KindFinancing, f.ID, &f, "financing.settled"); err != nil {
-					return nil, err
+				xfer := func(leg string, dr, cr int64, code uint16) ledger.Transfer {
+					return ledger.Transfer{ID: linkfin.LedgerID("settlement/" + piece.ID + "/" + leg), DebitAccountID: dr, CreditAccountID: cr,
+						Amount: piece.Face, Ledger: l, Currency: string(p.Currency), Code: code}
 				}
-			case linkfin.FinancingAccepted:
-				// Accepted but never disbursed: the piece is still its requester's, and is
-				// paid to it; the financing lapses, and its holds are voided.
-				if _, err := withdrawHolds(tx, &f, linkfin.FinancingLapsed, "financing.lapsed"); err != nil {
-					return nil, err
+				legs = append(legs, xfer("payment", anchor.ID, holder.ID, codeWallet))
+				if late > 0 {
+					t := xfer("late-interest", anchor.ID, holder.ID, codeWallet)
+					t.Amount = late
+					legs = append(legs, t)
 				}
-			default:
-				return nil, linkfin.Errorf(linkfin.EINTERNAL, "piece %s is locked to financing %s, which is %s", piece.ID, f.ID, f.Status)
 			}
-		}
-		if len(legs) > 0 {
-			if err := tx.Transfer(legs...); err != nil {
+			if piece.FinancingID != "" {
+				var f linkfin.Financing
+				if _, err := tx.Get(linkfin.KindFinancing, piece.FinancingID, &f); err != nil {
+					return nil, err
+				}
+				switch f.Status {
+				case linkfin.FinancingDisbursed:
+					// The limits the financing drew are free again.
+					release, err := transfersOf(&f, releaseLimits(&f))
+					if err != nil {
+						return nil, err
+					}
+					legs = append(legs, release...)
+					f.Status = linkfin.FinancingSettled
+					if err := tx.Put(linkfin.KindFinancing, f.ID, &f, "financing.settled"); err != nil {
+						return nil, err
+					}
+				case linkfin.FinancingAccepted:
+					// Accepted but never disbursed: the piece is still its requester's, and is
+					// paid to it; the financing lapses, and its holds are voided.
+					if _, err := withdrawHolds(tx, &f, linkfin.FinancingLapsed, "financing.lapsed"); err != nil {
+						return nil, err
+					}
+				default:
+					return nil, linkfin.Errorf(linkfin.EINTERNAL, "piece %s is locked to financing %s, which is %s", piece.ID, f.ID, f.Status)
+				}
+			}
+			if len(legs) > 0 {
+				if err := tx.Transfer(legs...); err != nil {
+					return nil, err
+				}
+			}
+			if funds, err = linkfin.Sub(funds, due); err != nil {
+				return nil, err
+			}
+			if res.LateInterest, err = linkfin.Add(res.LateInterest, late); err != nil {
+				return nil, err
+			}
+			piece.Status, piece.FinancingID = linkfin.CertificateSettled, ""
+			if err := tx.Put(linkfin.KindCertificate, piece.ID, &piece, "certificate.settled"); err != nil {
+				return nil, err
+			}
+			m.Paid = append(m.Paid, piece.ID)
+			res.Paid = append(res.Paid, piece.ID)
+			paidRoots = append(paidRoots, piece.RootID)
+			if res.PaidTotal, err = linkfin.Add(res.PaidTotal, piece.Face); err != nil {
 				return nil, err
 			}
 		}
-		if funds, err = linkfin.Sub(funds, due); err != nil {
-			return nil, err
+		if remaining == nil {
+			remaining = []string{}
 		}
-		if res.LateInterest, err = linkfin.Add(res.LateInterest, late); err != nil {
-			return nil, err
+		m.Pieces = remaining
+		if k > 0 {
+			first.Later += len(remaining)
+			if err := tx.Put(linkfin.KindMaturity, m.ID, m, "maturity.settled"); err != nil {
+				return nil, err
+			}
 		}
-		piece.Status, piece.FinancingID = linkfin.CertificateSettled, ""
-		if err := tx.Put(linkfin.KindCertificate, piece.ID, &piece, "certificate.settled"); err != nil {
-			return nil, err
-		}
-		m.Paid = append(m.Paid, piece.ID)
-		res.Paid = append(res.Paid, piece.ID)
-		paidRoots = append(paidRoots, piece.RootID)
-		if res.PaidTotal, err = linkfin.Add(res.PaidTotal, piece.Face); err != nil {
-			return nil, err
-		}
-	}
-	if remaining == nil {
-		remaining = []string{}
 	}
 	if err := payRoots(tx, paidRoots, overdueRoots); err != nil {
 		return nil, err
 	}
-	m.Pieces = remaining
-	return res, tx.Put(linkfin.KindMaturity, m.ID, &m, "maturity.settled")
+	return res, tx.Put(linkfin.KindMaturity, first.ID, &first, "maturity.settled")
 }
 
 // payRoots marks paid the payables behind each certificate this run paid a piece of

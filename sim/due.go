@@ -340,7 +340,7 @@ func (d *dueReader) closed(ctx context.Context, val any, version int64) (closed 
 		}
 		noted = versionDay{version, day}
 	case *linkfin.Maturity:
-		return len(r.Pieces) == 0, noted
+		return !r.Lists(), noted
 	}
 	return false, noted
 }
