@@ -23,11 +23,12 @@ const (
 // active pieces that mature then, so that a settlement finds them without a scan.
 const KindMaturity = "maturity"
 
-// MaturityChunkPieces is how many pieces one record of a maturity index lists at most.
-// Past it the date's index goes on in a further record, a chunk: a split or a
-// transfer then rewrites, and the log records, the chunk or two it changes, not every
-// piece due that day.
-const MaturityChunkPieces = 1000
+// MaturityChunkPieces is how many pieces one record of a maturity index lists before
+// the date's index goes on in a further record, a chunk (one batch's new pieces of the
+// date go to one chunk, which they may take past it): a split or a transfer then
+// rewrites, and the log records, the chunk or two it changes, not every piece due that
+// day.
+const MaturityChunkPieces = 250
 
 // Maturity lists a program's active pieces maturing on a date: the date's first
 // record (Chunk 0), and as many chunks after it as its Chunks says. New pieces go to

@@ -17,6 +17,8 @@ type IssueCertificate struct {
 	ID         string
 	ProgramID  string
 	PayableIDs []string
+
+	maturity maturityTarget
 }
 
 // Keys implements linkfin.Command.
@@ -49,7 +51,7 @@ func (c *IssueCertificate) DependentKeys(r linkfin.Records) []linkfin.ObjectKey 
 	if err != nil {
 		return nil
 	}
-	return maturityAddKeys(nil, r, p.ID, cal.Following(latest))
+	return c.maturity.keys(nil, r, p.ID, cal.Following(latest), 1)
 }
 
 // Apply implements linkfin.Command.
@@ -122,7 +124,7 @@ func (c *IssueCertificate) Apply(tx linkfin.Tx) (any, error) {
 		return nil, linkfin.Errorf(linkfin.EINVALID, "maturity %s is %d days away; the program allows 1 to %d", cert.Maturity, days, p.MaxTenorDays)
 	}
 	cert.PayableIDs = slices.Clone(c.PayableIDs)
-	if err := updateMaturity(tx, cert.ProgramID, cert.Maturity, nil, []*linkfin.Certificate{&cert}); err != nil {
+	if err := updateMaturity(tx, c.maturity, cert.ProgramID, cert.Maturity, nil, []*linkfin.Certificate{&cert}); err != nil {
 		return nil, err
 	}
 	return &cert, tx.Put(linkfin.KindCertificate, cert.ID, &cert, "certificate.issued")
@@ -135,6 +137,8 @@ type SplitCertificate struct {
 	Actor  string
 	ID     string
 	Pieces []linkfin.Piece
+
+	maturity maturityTarget
 }
 
 // Keys implements linkfin.Command.
@@ -148,7 +152,7 @@ func (c *SplitCertificate) Keys() []linkfin.ObjectKey {
 
 // DependentKeys implements linkfin.DependentCommand: the piece's maturity index.
 func (c *SplitCertificate) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
-	return pieceMaturity(r, c.ID)
+	return pieceMaturity(r, c.ID, &c.maturity, len(c.Pieces))
 }
 
 // Apply implements linkfin.Command.
@@ -164,7 +168,7 @@ func (c *SplitCertificate) Apply(tx linkfin.Tx) (any, error) {
 	for i := range holders {
 		holders[i] = c.Actor
 	}
-	children, err := divide(tx, parent, c.Pieces, holders)
+	children, err := divide(tx, c.maturity, parent, c.Pieces, holders)
 	if err != nil {
 		return nil, err
 	}
@@ -183,6 +187,8 @@ type TransferCertificate struct {
 	Amount      int64
 	NewID       string // the recipient's piece
 	RemainderID string // the holder's remaining piece, when Amount < face
+
+	maturity maturityTarget
 }
 
 // Keys implements linkfin.Command.
@@ -198,7 +204,12 @@ func (c *TransferCertificate) Keys() []linkfin.ObjectKey {
 
 // DependentKeys implements linkfin.DependentCommand: the piece's maturity index.
 func (c *TransferCertificate) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
-	return pieceMaturity(r, c.ID)
+	n := 2 // the recipient's piece and the holder's remainder, or the whole piece
+	var p linkfin.Certificate
+	if found, _ := r.Get(linkfin.KindCertificate, c.ID, &p); found && c.Amount == p.Face {
+		n = 1
+	}
+	return pieceMaturity(r, c.ID, &c.maturity, n)
 }
 
 // Apply implements linkfin.Command.
@@ -238,7 +249,7 @@ func (c *TransferCertificate) Apply(tx linkfin.Tx) (any, error) {
 		pieces = append(pieces, linkfin.Piece{ID: c.RemainderID, Face: rest})
 		holders = append(holders, c.Actor)
 	}
-	children, err := divide(tx, parent, pieces, holders)
+	children, err := divide(tx, c.maturity, parent, pieces, holders)
 	if err != nil {
 		return nil, err
 	}
@@ -277,7 +288,7 @@ func holds(c *linkfin.Certificate, actor string) error {
 }
 
 // divide creates the children of parent: their faces must sum exactly to its face.
-func divide(tx linkfin.Tx, parent *linkfin.Certificate, pieces []linkfin.Piece, holders []string) ([]linkfin.Certificate, error) {
+func divide(tx linkfin.Tx, to maturityTarget, parent *linkfin.Certificate, pieces []linkfin.Piece, holders []string) ([]linkfin.Certificate, error) {
 	var sum int64
 	children := make([]linkfin.Certificate, len(pieces))
 	for i, p := range pieces {
@@ -311,7 +322,7 @@ func divide(tx linkfin.Tx, parent *linkfin.Certificate, pieces []linkfin.Piece, 
 	for i := range children {
 		added[i] = &children[i]
 	}
-	if err := updateMaturity(tx, parent.ProgramID, parent.Maturity, parent, added); err != nil {
+	if err := updateMaturity(tx, to, parent.ProgramID, parent.Maturity, parent, added); err != nil {
 		return nil, err
 	}
 	for i := range children {
@@ -377,34 +388,57 @@ func read(ctx context.Context, s linkfin.RecordReader, kind, id string, v any) e
 }
 
 // pieceMaturity is the keys of the maturity index that a split or a transfer of a
-// piece changes, read from its record: the chunk that lists it, and those that new
-// pieces of its date go to (maturityAddKeys).
-func pieceMaturity(r linkfin.Records, id string) []linkfin.ObjectKey {
+// piece changes, read from its record: the chunk that lists it, and those that its n
+// new pieces may go to (maturityTarget.keys).
+func pieceMaturity(r linkfin.Records, id string, to *maturityTarget, n int) []linkfin.ObjectKey {
 	var c linkfin.Certificate
 	if found, err := r.Get(linkfin.KindCertificate, id, &c); err != nil || !found {
 		return nil
 	}
-	keys := maturityAddKeys(nil, r, c.ProgramID, c.Maturity)
+	keys := to.keys(nil, r, c.ProgramID, c.Maturity, n)
 	if c.MaturityChunk > 0 {
 		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindMaturity, ID: linkfin.MaturityChunkID(c.ProgramID, c.Maturity, c.MaturityChunk)})
 	}
 	return keys
 }
 
-// maturityAddKeys appends the keys of the maturity index that new pieces of a date go
-// to: its first record, which says how many chunks follow it, its last chunk and the
-// one after, which they start when the last is full. Until the first record is loaded
-// it names that alone (DependentKeys asks again).
-func maturityAddKeys(keys []linkfin.ObjectKey, r linkfin.Records, program string, d linkfin.Date) []linkfin.ObjectKey {
+// maturityTarget is the chunk of a date's maturity index that a command's new pieces
+// go to: the last chunk, or the one after it when they would not fit in the last, as
+// the records stood before the command's batch. A command may name only those two, so
+// the commands of a batch that add pieces to one date go to those two alone (to the
+// later, once one of them has started it): a chunk passes linkfin.MaturityChunkPieces
+// by no more than what one batch adds, and the chunks stay in the order their pieces
+// were made.
+type maturityTarget struct{ chunk int }
+
+// keys appends the keys of the maturity index that n new pieces of a date may go to,
+// and notes in to the chunk they go to: the index's first record, which says how many
+// chunks follow it, its last chunk and the one after. It reads the first record and
+// the last chunk from the records loaded so far (DependentKeys asks again until both
+// are).
+func (to *maturityTarget) keys(keys []linkfin.ObjectKey, r linkfin.Records, program string, d linkfin.Date, n int) []linkfin.ObjectKey {
+	to.chunk = 0
 	keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindMaturity, ID: linkfin.MaturityID(program, d)})
 	var first linkfin.Maturity
 	if found, err := r.Get(linkfin.KindMaturity, linkfin.MaturityID(program, d), &first); err != nil || !found {
-		return append(keys, linkfin.ObjectKey{Kind: linkfin.KindMaturity, ID: linkfin.MaturityChunkID(program, d, 1)})
+		return keys
 	}
-	for _, k := range []int{first.Chunks, first.Chunks + 1} {
+	last := first.Chunks
+	for _, k := range []int{last, last + 1} {
 		if k > 0 {
 			keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindMaturity, ID: linkfin.MaturityChunkID(program, d, k)})
 		}
+	}
+	to.chunk = last
+	lastChunk := first
+	if last > 0 {
+		lastChunk = linkfin.Maturity{} // Records shares into a zero value
+		if found, err := r.Get(linkfin.KindMaturity, linkfin.MaturityChunkID(program, d, last), &lastChunk); err != nil || !found {
+			return keys
+		}
+	}
+	if len(lastChunk.Pieces)+n > maturityChunkPieces {
+		to.chunk = last + 1
 	}
 	return keys
 }
@@ -413,11 +447,11 @@ func maturityAddKeys(keys []linkfin.ObjectKey, r linkfin.Records, program string
 var maturityChunkPieces = linkfin.MaturityChunkPieces
 
 // updateMaturity keeps a maturity index listing exactly the active pieces: removed (if
-// not nil) leaves the chunk that lists it, and added go to the date's last chunk, or
-// to a new one after it when they would not fit; each added piece is told its chunk
-// (Certificate.MaturityChunk) before it is written. Only the chunks that change are
-// written.
-func updateMaturity(tx linkfin.Tx, program string, d linkfin.Date, removed *linkfin.Certificate, added []*linkfin.Certificate) error {
+// not nil) leaves the chunk that lists it, and added go to the chunk to (or to the
+// last, if a command of the batch before this one started a later one); each added
+// piece is told its chunk (Certificate.MaturityChunk) before it is written. Only the
+// chunks that change are written.
+func updateMaturity(tx linkfin.Tx, to maturityTarget, program string, d linkfin.Date, removed *linkfin.Certificate, added []*linkfin.Certificate) error {
 	type chunk struct {
 		m     linkfin.Maturity
 		dirty bool
@@ -458,18 +492,12 @@ func updateMaturity(tx linkfin.Tx, program string, d linkfin.Date, removed *link
 		}
 	}
 	if len(added) > 0 {
-		k := first.m.Chunks
+		k := max(to.chunk, first.m.Chunks)
 		c, err := load(k)
 		if err != nil {
 			return err
 		}
-		if len(c.m.Pieces)+len(added) > maturityChunkPieces {
-			k++
-			if c, err = load(k); err != nil {
-				return err
-			}
-			first.m.Chunks = k
-		}
+		first.m.Chunks = k
 		// One list of the right length: a chunk can list many pieces.
 		c.m.Pieces, c.dirty = slices.Grow(c.m.Pieces, len(added)), true
 		for _, p := range added {

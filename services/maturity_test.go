@@ -88,16 +88,20 @@ func TestMaturityChunks(t *testing.T) {
 	w.must(&services.TransferCertificate{Actor: "tier1", ID: "b", To: "tier2", Amount: 50_000_00, NewID: "b1", RemainderID: "b2"})
 	replace("b", "b1", "b2")
 	check("transfer")
-	// A new certificate of the date joins the last chunk.
-	w.must(&services.IssueCertificate{Actor: "anchor", ID: "c2", ProgramID: "auto-scf", PayableIDs: []string{p2.ID}})
-	made = append(made, "c2")
-	check("second certificate")
 	// A whole piece passed on in the last chunk, which has room: that chunk alone is written.
 	if n := maturityWrites(&services.TransferCertificate{Actor: "tier2", ID: "b1", To: "tier1", Amount: 50_000_00, NewID: "b1x"}); n != 1 {
 		t.Fatalf("a whole transfer wrote %d index records, want 1", n)
 	}
 	replace("b1", "b1x")
 	check("whole transfer")
+	// A new certificate of the date joins the last chunk.
+	w.must(&services.IssueCertificate{Actor: "anchor", ID: "c2", ProgramID: "auto-scf", PayableIDs: []string{p2.ID}})
+	made = append(made, "c2")
+	check("second certificate")
+	// Another split, which the last chunk has no room for: it starts chunk 3.
+	w.must(&services.SplitCertificate{Actor: "tier1", ID: "b2", Pieces: []linkfin.Piece{{ID: "b2a", Face: 100_000_00}, {ID: "b2b", Face: 50_000_00}}})
+	replace("b2", "b2a", "b2b")
+	check("split into a new chunk")
 
 	// Settlement with money for the first three pieces, in the order made: a, c, d
 	// (600,000.00 of 1,010,000.00); the rest stay, overdue.
@@ -107,17 +111,17 @@ func TestMaturityChunks(t *testing.T) {
 	w.must(&services.RecordInboundPayment{Rail: "bank", InstructionID: "anchor-1", OrgID: "anchor", Currency: "CNY", Amount: 600_000_00})
 	w.now = w.now.AddDate(0, 0, 91)
 	r, err := run[linkfin.SettlementResult](w, &services.SettleMaturity{ProgramID: "auto-scf", Date: date})
-	if err != nil || !slices.Equal(r.Paid, []string{"a", "c", "d"}) || !slices.Equal(r.Overdue, []string{"e", "b2", "c2", "b1x"}) {
+	if err != nil || !slices.Equal(r.Paid, []string{"a", "c", "d"}) || !slices.Equal(r.Overdue, []string{"e", "b1x", "c2", "b2a", "b2b"}) {
 		t.Fatalf("settlement: %+v, %v", r, err)
 	}
-	made = []string{"e", "b2", "c2", "b1x"}
+	made = []string{"e", "b1x", "c2", "b2a", "b2b"}
 	check("settled in part")
 	if due, err := services.Due(context.Background(), w.db, w.now); err != nil || len(due) != 1 {
 		t.Fatalf("due with pieces left in later chunks: %v, %v", due, err)
 	}
 	w.must(&services.RecordInboundPayment{Rail: "bank", InstructionID: "anchor-2", OrgID: "anchor", Currency: "CNY", Amount: 410_000_00})
 	r, err = run[linkfin.SettlementResult](w, &services.SettleMaturity{ProgramID: "auto-scf", Date: date})
-	if err != nil || !slices.Equal(r.Paid, []string{"e", "b2", "c2", "b1x"}) || len(r.Overdue) != 0 || w.wallet("anchor") != 0 {
+	if err != nil || !slices.Equal(r.Paid, []string{"e", "b1x", "c2", "b2a", "b2b"}) || len(r.Overdue) != 0 || w.wallet("anchor") != 0 {
 		t.Fatalf("settlement of the rest: %+v, %v; the anchor holds %d", r, err, w.wallet("anchor"))
 	}
 	made = nil
