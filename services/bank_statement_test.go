@@ -206,16 +206,7 @@ func TestTransactionReferenceBooksOnce(t *testing.T) {
 	credit := iso20022.Entry{Amount: 10_00, Currency: "CNY", CreditDebit: iso20022.Credit, Status: "BOOK", ValueDate: day,
 		Transactions: []iso20022.Transaction{{EndToEndID: ep.ID, AccountServicerReference: "GS-0001"}}}
 	for i, id := range []string{"INTRADAY-1", "EOD-1"} {
-		st := iso20022.Statement{ID: id, Account: iso20022.Account{Other: "6222", Currency: "CNY"}, Entries: []iso20022.Entry{credit}}
-		msg := &iso20022.StatementMessage{Version: "camt.053.001.08", MessageID: "M-" + id, Statements: []iso20022.Statement{st}}
-		imp, err := run[linkfin.BankStatementImport](w, &services.ImportBankStatement{Message: msg})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var be linkfin.BankEntry
-		if found, err := w.db.Get(linkfin.KindBankEntry, services.BankEntryID(&imp.Statements[0], 1), &be); err != nil || !found {
-			t.Fatalf("entry of %s: %v", id, err)
-		}
+		be := importEntry(w, id, "6222", credit)
 		want := linkfin.BankEntryMatched
 		if i == 1 {
 			want = linkfin.BankEntryDuplicate
@@ -253,17 +244,7 @@ func TestBookingPerAccountAndReference(t *testing.T) {
 				}
 				credit.EndToEndID = ep.ID
 			}
-			id := fmt.Sprintf("S-%d-%d", round, i)
-			st := iso20022.Statement{ID: id, Account: iso20022.Account{Other: e.account, Currency: "CNY"}, Entries: []iso20022.Entry{credit}}
-			msg := &iso20022.StatementMessage{Version: "camt.053.001.08", MessageID: "M-" + id, Statements: []iso20022.Statement{st}}
-			imp, err := run[linkfin.BankStatementImport](w, &services.ImportBankStatement{Message: msg})
-			if err != nil {
-				t.Fatal(err)
-			}
-			var be linkfin.BankEntry
-			if found, err := w.db.Get(linkfin.KindBankEntry, services.BankEntryID(&imp.Statements[0], 1), &be); err != nil || !found {
-				t.Fatalf("entry of %s: %v", id, err)
-			}
+			be := importEntry(w, fmt.Sprintf("S-%d-%d", round, i), e.account, credit)
 			if be.Status != want || w.wallet(org) != amount {
 				t.Fatalf("round %d, account %q reference %q: entry %s, wallet %d, want %s and %d", round, e.account, e.ref, be.Status, w.wallet(org), want, amount)
 			}
@@ -272,4 +253,21 @@ func TestBookingPerAccountAndReference(t *testing.T) {
 	if _, ok := w.db.Transfer(linkfin.LedgerID("bank-entry/bank/6222 0000/R1")); !ok {
 		t.Fatal("the credit on account 6222 0000 is not booked under the name credits always had")
 	}
+}
+
+// importEntry imports a statement id of the account (in CNY) with the one entry, and
+// reads the bank entry it makes.
+func importEntry(w *world, id, account string, entry iso20022.Entry) linkfin.BankEntry {
+	w.t.Helper()
+	st := iso20022.Statement{ID: id, Account: iso20022.Account{Other: account, Currency: "CNY"}, Entries: []iso20022.Entry{entry}}
+	msg := &iso20022.StatementMessage{Version: "camt.053.001.08", MessageID: "M-" + id, Statements: []iso20022.Statement{st}}
+	imp, err := run[linkfin.BankStatementImport](w, &services.ImportBankStatement{Message: msg})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	var be linkfin.BankEntry
+	if found, err := w.db.Get(linkfin.KindBankEntry, services.BankEntryID(&imp.Statements[0], 1), &be); err != nil || !found {
+		w.t.Fatalf("entry of %s: %v", id, err)
+	}
+	return be
 }
