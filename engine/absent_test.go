@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"context"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -65,5 +66,24 @@ func TestAbsentRecordAskedOnce(t *testing.T) {
 	absentToo := &step{key: "still-never", apply: func(tx linkfin.Tx) (any, error) { return tx.Get("bundle", "still-never", nil) }}
 	if out := submit(t, e, absentToo); out[0].Code != "" || string(out[0].Value) != "false" {
 		t.Fatalf("asking whether an absent record exists: %+v", out[0])
+	}
+}
+
+// A command that reads a record it did not list, which an earlier command of its batch
+// wrote, could not have named it (its keys were worked out before the batch ran): it is
+// refused as a conflict, to send again. Reading one that nothing in the batch changed
+// is the command's fault: internal, as before.
+func TestUnlistedChangedInBatch(t *testing.T) {
+	e, _, _ := openEngine(t)
+	peek := &step{key: "b", apply: func(tx linkfin.Tx) (any, error) {
+		var b bundle
+		return tx.Get("bundle", "x", &b)
+	}}
+	out := submit(t, e, put("x"), peek)
+	if out[0].Code != "" || out[1].Code != linkfin.ECONFLICT || !strings.Contains(out[1].Message, "send it again") {
+		t.Fatalf("after a write in its batch: %+v", out)
+	}
+	if out := submit(t, e, peek); out[0].Code != linkfin.EINTERNAL {
+		t.Fatalf("alone in its batch: %+v", out)
 	}
 }

@@ -109,9 +109,22 @@ func (tx *Tx) Now() time.Time { return time.Unix(0, tx.now).UTC() }
 func (tx *Tx) Get(kind, id string, v any) (bool, error) {
 	k := linkfin.ObjectKey{Kind: kind, ID: id}
 	if !tx.fresh[k] && !tx.made[id] {
-		return false, fmt.Errorf("engine: %s %s was read but not listed in Keys", kind, id)
+		return false, tx.unlisted(k, "read")
 	}
 	return tx.e.getRecord(k, v)
+}
+
+// unlisted is the error of a command that reads or writes (verb) a record it did not
+// list. A record an earlier command of the batch wrote is one the command could not
+// have named: its keys were worked out from the records as they stood before the
+// batch ran (a split of a piece that the request's previous command made, a settlement
+// beside a split of a piece of its date). That is a conflict, which the request sent
+// again does not meet; any other is the command's fault.
+func (tx *Tx) unlisted(k linkfin.ObjectKey, verb string) error {
+	if tx.e.objChanged[k] {
+		return linkfin.Errorf(linkfin.ECONFLICT, "%s %s changed just before this request ran, in a way it could not plan for: send it again", k.Kind, k.ID)
+	}
+	return fmt.Errorf("engine: %s %s was %s but not listed in Keys", k.Kind, k.ID, verb)
 }
 
 // View reads the record (kind, id) as Get does, sharing what the cache holds instead
@@ -120,7 +133,7 @@ func (tx *Tx) Get(kind, id string, v any) (bool, error) {
 func (tx *Tx) View(kind, id string, v any) (bool, error) {
 	k := linkfin.ObjectKey{Kind: kind, ID: id}
 	if !tx.fresh[k] && !tx.made[id] {
-		return false, fmt.Errorf("engine: %s %s was read but not listed in Keys", kind, id)
+		return false, tx.unlisted(k, "read")
 	}
 	return tx.e.shareRecord(k, v, tx.cmd)
 }
@@ -137,7 +150,7 @@ func (tx *Tx) Put(kind, id string, v any, event string) error {
 	}
 	k := linkfin.ObjectKey{Kind: kind, ID: id}
 	if !tx.fresh[k] && !tx.made[id] {
-		return fmt.Errorf("engine: %s %s was written but not listed in Keys", kind, id)
+		return tx.unlisted(k, "written")
 	}
 	prev := tx.e.objects[k]
 	tx.e.objUndo = append(tx.e.objUndo, objUndo{key: k, old: prev, changed: tx.e.objChanged[k]})
