@@ -152,7 +152,7 @@ func (c *SplitCertificate) Keys() []linkfin.ObjectKey {
 
 // DependentKeys implements linkfin.DependentCommand: the piece's maturity index.
 func (c *SplitCertificate) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
-	return pieceMaturity(r, c.ID, &c.maturity, len(c.Pieces))
+	return pieceMaturity(r, c.ID, &c.maturity, func(*linkfin.Certificate) int { return len(c.Pieces) })
 }
 
 // Apply implements linkfin.Command.
@@ -204,12 +204,12 @@ func (c *TransferCertificate) Keys() []linkfin.ObjectKey {
 
 // DependentKeys implements linkfin.DependentCommand: the piece's maturity index.
 func (c *TransferCertificate) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
-	n := 2 // the recipient's piece and the holder's remainder, or the whole piece
-	var p linkfin.Certificate
-	if found, _ := r.Get(linkfin.KindCertificate, c.ID, &p); found && c.Amount == p.Face {
-		n = 1
-	}
-	return pieceMaturity(r, c.ID, &c.maturity, n)
+	return pieceMaturity(r, c.ID, &c.maturity, func(p *linkfin.Certificate) int {
+		if c.Amount == p.Face {
+			return 1 // the whole piece
+		}
+		return 2 // the recipient's piece and the holder's remainder
+	})
 }
 
 // Apply implements linkfin.Command.
@@ -388,14 +388,14 @@ func read(ctx context.Context, s linkfin.RecordReader, kind, id string, v any) e
 }
 
 // pieceMaturity is the keys of the maturity index that a split or a transfer of a
-// piece changes, read from its record: the chunk that lists it, and those that its n
-// new pieces may go to (maturityTarget.keys).
-func pieceMaturity(r linkfin.Records, id string, to *maturityTarget, n int) []linkfin.ObjectKey {
+// piece changes, read from its record: the chunk that lists it, and those that the new
+// pieces it makes of it (as many as made says) may go to (maturityTarget.keys).
+func pieceMaturity(r linkfin.Records, id string, to *maturityTarget, made func(*linkfin.Certificate) int) []linkfin.ObjectKey {
 	var c linkfin.Certificate
 	if found, err := r.Get(linkfin.KindCertificate, id, &c); err != nil || !found {
 		return nil
 	}
-	keys := to.keys(nil, r, c.ProgramID, c.Maturity, n)
+	keys := to.keys(nil, r, c.ProgramID, c.Maturity, made(&c))
 	if c.MaturityChunk > 0 {
 		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindMaturity, ID: linkfin.MaturityChunkID(c.ProgramID, c.Maturity, c.MaturityChunk)})
 	}

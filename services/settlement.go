@@ -178,7 +178,6 @@ func (c *SettleMaturity) Apply(tx linkfin.Tx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	var remaining []string
 	// The certificates behind the pieces: paid, or with a piece left overdue.
 	var paidRoots []string
 	overdueRoots := map[string]bool{}
@@ -203,137 +202,143 @@ func (c *SettleMaturity) Apply(tx linkfin.Tx) (any, error) {
 			}
 		}
 	}
-	refuse := func(piece *linkfin.Certificate, err error) {
-		remaining = append(remaining, piece.ID)
+	refuse := func(m *linkfin.Maturity, piece *linkfin.Certificate, err error) {
+		m.Pieces = append(m.Pieces, piece.ID)
 		overdueRoots[piece.RootID] = true
 		res.Refused = append(res.Refused, linkfin.SettlementRefusal{PieceID: piece.ID, Code: linkfin.ErrorCode(err), Message: linkfin.ErrorMessage(err)})
 	}
-	first.Later = 0
+	// Every chunk's pieces in turn, each chunk keeping those left unpaid.
+	type listedPiece struct {
+		chunk *linkfin.Maturity
+		id    string
+	}
+	var listed []listedPiece
+	had := make([]bool, len(chunks))
 	for k, m := range chunks {
-		if len(m.Pieces) == 0 {
+		for _, id := range m.Pieces {
+			listed = append(listed, listedPiece{m, id})
+		}
+		had[k], m.Pieces = len(m.Pieces) > 0, []string{}
+	}
+	for _, it := range listed {
+		id, m := it.id, it.chunk
+		var piece linkfin.Certificate
+		if found, err := tx.Get(linkfin.KindCertificate, id, &piece); err != nil {
+			return nil, err
+		} else if !found || piece.Status != linkfin.CertificateActive {
+			return nil, linkfin.Errorf(linkfin.EINTERNAL, "maturity index lists %s, which is not an active piece", id)
+		}
+		// Paid late: the holder is owed late interest for every day past maturity.
+		var late int64
+		if days := linkfin.DaysBetween(c.Date, linkfin.DateOf(tx.Now())); days > 0 && p.LateRate != nil {
+			var err error
+			if late, err = linkfin.Interest(piece.Face, *p.LateRate, days, p.DayCount); err != nil {
+				return nil, err
+			}
+		}
+		due, err := linkfin.Add(piece.Face, late)
+		if err != nil {
+			return nil, err
+		}
+		if noWallet != nil {
+			refuse(m, &piece, noWallet)
 			continue
 		}
-		remaining = nil
-		for _, id := range m.Pieces {
-			var piece linkfin.Certificate
-			if found, err := tx.Get(linkfin.KindCertificate, id, &piece); err != nil {
+		if due > funds {
+			m.Pieces = append(m.Pieces, id)
+			overdueRoots[piece.RootID] = true
+			res.Overdue = append(res.Overdue, id)
+			if res.Shortfall, err = linkfin.Add(res.Shortfall, piece.Face); err != nil {
 				return nil, err
-			} else if !found || piece.Status != linkfin.CertificateActive {
-				return nil, linkfin.Errorf(linkfin.EINTERNAL, "maturity index lists %s, which is not an active piece", id)
 			}
-			// Paid late: the holder is owed late interest for every day past maturity.
-			var late int64
-			if days := linkfin.DaysBetween(c.Date, linkfin.DateOf(tx.Now())); days > 0 && p.LateRate != nil {
-				var err error
-				if late, err = linkfin.Interest(piece.Face, *p.LateRate, days, p.DayCount); err != nil {
-					return nil, err
-				}
+			continue
+		}
+		var legs []ledger.Transfer
+		if ecny {
+			// Face and late interest in one e-CNY payment, checked against every
+			// limit before any money moves: a refusal leaves the piece as it was.
+			to, err := designated(tx, piece.HolderID)
+			var paid *linkfin.ECNYPayment
+			if err == nil {
+				paid, err = payECNY(tx, from, to, due, linkfin.ECNYPayment{For: linkfin.ECNYForSettlement, PieceID: piece.ID})
 			}
-			due, err := linkfin.Add(piece.Face, late)
 			if err != nil {
-				return nil, err
-			}
-			if noWallet != nil {
-				refuse(&piece, noWallet)
-				continue
-			}
-			if due > funds {
-				remaining = append(remaining, id)
-				overdueRoots[piece.RootID] = true
-				res.Overdue = append(res.Overdue, id)
-				if res.Shortfall, err = linkfin.Add(res.Shortfall, piece.Face); err != nil {
+				if !ecnyRefusal(err) {
 					return nil, err
 				}
+				refuse(m, &piece, err)
 				continue
 			}
-			var legs []ledger.Transfer
-			if ecny {
-				// Face and late interest in one e-CNY payment, checked against every
-				// limit before any money moves: a refusal leaves the piece as it was.
-				to, err := designated(tx, piece.HolderID)
-				var paid *linkfin.ECNYPayment
-				if err == nil {
-					paid, err = payECNY(tx, from, to, due, linkfin.ECNYPayment{For: linkfin.ECNYForSettlement, PieceID: piece.ID})
-				}
+			piece.ECNYTransferID = paid.TransferID
+		} else {
+			holder, _ := account(linkfin.WalletID(piece.HolderID, p.Currency), p.Currency, codeWallet, ledger.DebitsMustNotExceedCredits)
+			if err := tx.CreateAccounts(holder); err != nil {
+				return nil, err
+			}
+			xfer := func(leg string, dr, cr int64, code uint16) ledger.Transfer {
+				return ledger.Transfer{ID: linkfin.LedgerID("settlement/" + piece.ID + "/" + leg), DebitAccountID: dr, CreditAccountID: cr,
+					Amount: piece.Face, Ledger: l, Currency: string(p.Currency), Code: code}
+			}
+			legs = append(legs, xfer("payment", anchor.ID, holder.ID, codeWallet))
+			if late > 0 {
+				t := xfer("late-interest", anchor.ID, holder.ID, codeWallet)
+				t.Amount = late
+				legs = append(legs, t)
+			}
+		}
+		if piece.FinancingID != "" {
+			var f linkfin.Financing
+			if _, err := tx.Get(linkfin.KindFinancing, piece.FinancingID, &f); err != nil {
+				return nil, err
+			}
+			switch f.Status {
+			case linkfin.FinancingDisbursed:
+				// The limits the financing drew are free again.
+				release, err := transfersOf(&f, releaseLimits(&f))
 				if err != nil {
-					if !ecnyRefusal(err) {
-						return nil, err
-					}
-					refuse(&piece, err)
-					continue
-				}
-				piece.ECNYTransferID = paid.TransferID
-			} else {
-				holder, _ := account(linkfin.WalletID(piece.HolderID, p.Currency), p.Currency, codeWallet, ledger.DebitsMustNotExceedCredits)
-				if err := tx.CreateAccounts(holder); err != nil {
 					return nil, err
 				}
-				xfer := func(leg string, dr, cr int64, code uint16) ledger.Transfer {
-					return ledger.Transfer{ID: linkfin.LedgerID("settlement/" + piece.ID + "/" + leg), DebitAccountID: dr, CreditAccountID: cr,
-						Amount: piece.Face, Ledger: l, Currency: string(p.Currency), Code: code}
-				}
-				legs = append(legs, xfer("payment", anchor.ID, holder.ID, codeWallet))
-				if late > 0 {
-					t := xfer("late-interest", anchor.ID, holder.ID, codeWallet)
-					t.Amount = late
-					legs = append(legs, t)
-				}
-			}
-			if piece.FinancingID != "" {
-				var f linkfin.Financing
-				if _, err := tx.Get(linkfin.KindFinancing, piece.FinancingID, &f); err != nil {
+				legs = append(legs, release...)
+				f.Status = linkfin.FinancingSettled
+				if err := tx.Put(linkfin.KindFinancing, f.ID, &f, "financing.settled"); err != nil {
 					return nil, err
 				}
-				switch f.Status {
-				case linkfin.FinancingDisbursed:
-					// The limits the financing drew are free again.
-					release, err := transfersOf(&f, releaseLimits(&f))
-					if err != nil {
-						return nil, err
-					}
-					legs = append(legs, release...)
-					f.Status = linkfin.FinancingSettled
-					if err := tx.Put(linkfin.KindFinancing, f.ID, &f, "financing.settled"); err != nil {
-						return nil, err
-					}
-				case linkfin.FinancingAccepted:
-					// Accepted but never disbursed: the piece is still its requester's, and is
-					// paid to it; the financing lapses, and its holds are voided.
-					if _, err := withdrawHolds(tx, &f, linkfin.FinancingLapsed, "financing.lapsed"); err != nil {
-						return nil, err
-					}
-				default:
-					return nil, linkfin.Errorf(linkfin.EINTERNAL, "piece %s is locked to financing %s, which is %s", piece.ID, f.ID, f.Status)
-				}
-			}
-			if len(legs) > 0 {
-				if err := tx.Transfer(legs...); err != nil {
+			case linkfin.FinancingAccepted:
+				// Accepted but never disbursed: the piece is still its requester's, and is
+				// paid to it; the financing lapses, and its holds are voided.
+				if _, err := withdrawHolds(tx, &f, linkfin.FinancingLapsed, "financing.lapsed"); err != nil {
 					return nil, err
 				}
+			default:
+				return nil, linkfin.Errorf(linkfin.EINTERNAL, "piece %s is locked to financing %s, which is %s", piece.ID, f.ID, f.Status)
 			}
-			if funds, err = linkfin.Sub(funds, due); err != nil {
-				return nil, err
-			}
-			if res.LateInterest, err = linkfin.Add(res.LateInterest, late); err != nil {
-				return nil, err
-			}
-			piece.Status, piece.FinancingID = linkfin.CertificateSettled, ""
-			if err := tx.Put(linkfin.KindCertificate, piece.ID, &piece, "certificate.settled"); err != nil {
-				return nil, err
-			}
-			m.Paid = append(m.Paid, piece.ID)
-			res.Paid = append(res.Paid, piece.ID)
-			paidRoots = append(paidRoots, piece.RootID)
-			if res.PaidTotal, err = linkfin.Add(res.PaidTotal, piece.Face); err != nil {
+		}
+		if len(legs) > 0 {
+			if err := tx.Transfer(legs...); err != nil {
 				return nil, err
 			}
 		}
-		if remaining == nil {
-			remaining = []string{}
+		if funds, err = linkfin.Sub(funds, due); err != nil {
+			return nil, err
 		}
-		m.Pieces = remaining
-		if k > 0 {
-			first.Later += len(remaining)
+		if res.LateInterest, err = linkfin.Add(res.LateInterest, late); err != nil {
+			return nil, err
+		}
+		piece.Status, piece.FinancingID = linkfin.CertificateSettled, ""
+		if err := tx.Put(linkfin.KindCertificate, piece.ID, &piece, "certificate.settled"); err != nil {
+			return nil, err
+		}
+		m.Paid = append(m.Paid, piece.ID)
+		res.Paid = append(res.Paid, piece.ID)
+		paidRoots = append(paidRoots, piece.RootID)
+		if res.PaidTotal, err = linkfin.Add(res.PaidTotal, piece.Face); err != nil {
+			return nil, err
+		}
+	}
+	first.Later = 0
+	for k, m := range chunks[1:] {
+		first.Later += len(m.Pieces)
+		if had[k+1] {
 			if err := tx.Put(linkfin.KindMaturity, m.ID, m, "maturity.settled"); err != nil {
 				return nil, err
 			}
