@@ -86,6 +86,12 @@ type Tx struct {
 	// The version the command's last Put wrote: a command that answers the value it
 	// wrote there answers the version's JSON, encoded once.
 	put *record
+	// undoFrom is where the command's writes start in the batch's undo list: those
+	// before are the earlier commands'.
+	undoFrom int
+	// stale is set when the command met a record or ledger account it did not list
+	// because an earlier command of the batch changed what it listed them from.
+	stale bool
 }
 
 var _ linkfin.Tx = (*Tx)(nil)
@@ -95,10 +101,22 @@ var _ linkfin.Tx = (*Tx)(nil)
 func (tx *Tx) listed(ids ...int64) error {
 	for _, id := range ids {
 		if !tx.accounts[id] {
+			tx.stale = tx.stale || tx.plannedFromChanged()
 			return linkfin.Errorf(linkfin.ECONFLICT, "ledger account %d was not prepared for this request; retry it", id)
 		}
 	}
 	return nil
+}
+
+// plannedFromChanged reports whether an earlier command of the batch wrote a record
+// this one listed: what it listed from it (its ledger accounts) may then be stale.
+func (tx *Tx) plannedFromChanged() bool {
+	for _, u := range tx.e.objUndo[:tx.undoFrom] {
+		if tx.fresh[u.key] {
+			return true
+		}
+	}
+	return false
 }
 
 // Now is the batch's time.
@@ -118,10 +136,12 @@ func (tx *Tx) Get(kind, id string, v any) (bool, error) {
 // list. A record an earlier command of the batch wrote is one the command could not
 // have named: its keys were worked out from the records as they stood before the
 // batch ran (a split of a piece that the request's previous command made, a settlement
-// beside a split of a piece of its date). That is a conflict, which the request sent
-// again does not meet; any other is the command's fault.
+// beside a split of a piece of its date). That is a stale plan: the engine plans the
+// command again and runs it again (Engine.execute), and only a command still stale
+// then is answered this conflict. Any other unlisted record is the command's fault.
 func (tx *Tx) unlisted(k linkfin.ObjectKey, verb string) error {
 	if tx.e.objChanged[k] {
+		tx.stale = true
 		return linkfin.Errorf(linkfin.ECONFLICT, "%s %s changed just before this request ran, in a way it could not plan for: send it again", k.Kind, k.ID)
 	}
 	return fmt.Errorf("engine: %s %s was %s but not listed in Keys", k.Kind, k.ID, verb)
@@ -252,10 +272,10 @@ type objUndo struct {
 }
 
 // runCommand applies one command, undoing its writes if it fails.
-func (e *Engine) runCommand(c linkfin.Command, now int64) Outcome {
+func (e *Engine) runCommand(c linkfin.Command, now int64) (out Outcome, stale bool) {
 	mark, objMark := e.state.Mark(), len(e.objUndo)
 	// The ledger accounts as the prefetch listed (and loaded) them.
-	tx := &Tx{e: e, cmd: c, now: now, fresh: make(map[linkfin.ObjectKey]bool), accounts: e.listed[c]}
+	tx := &Tx{e: e, cmd: c, now: now, fresh: make(map[linkfin.ObjectKey]bool), accounts: e.listed[c], undoFrom: objMark}
 	for _, k := range c.Keys() {
 		tx.fresh[k] = true
 	}
@@ -263,7 +283,6 @@ func (e *Engine) runCommand(c linkfin.Command, now int64) Outcome {
 		tx.fresh[k] = true
 	}
 	v, err := c.Apply(tx)
-	var out Outcome
 	if err == nil {
 		out.Value, err = tx.answer(v)
 	}
@@ -289,8 +308,10 @@ func (e *Engine) runCommand(c linkfin.Command, now int64) Outcome {
 			e.cfg.Logger.Error("command failed", "err", err)
 		}
 		out = Outcome{Code: linkfin.ErrorCode(err), Message: linkfin.ErrorMessage(err)}
+		// A stale plan that the command recorded a refusal over is its answer.
+		stale = tx.stale && !linkfin.IsRecorded(err)
 	}
-	return out
+	return out, stale
 }
 
 func (e *Engine) undoObjects(mark int) {

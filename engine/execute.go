@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 
@@ -84,7 +85,18 @@ func (e *Engine) execute(r *Request) *Response {
 		resp.Timestamps = append(resp.Timestamps, 0)
 	}
 	for _, c := range r.Commands {
-		resp.Outcomes = append(resp.Outcomes, e.runCommand(c, e.state.Now()))
+		out, stale := e.runCommand(c, e.state.Now())
+		if stale {
+			// An earlier command of the batch changed what this one worked out its
+			// records from: it is planned again from the records as they now stand, and
+			// run again, once. Still stale, it answers the conflict it met.
+			if err := e.replan(context.Background(), c); err != nil {
+				e.cfg.Logger.Error("plan a command again", "err", err)
+			} else {
+				out, _ = e.runCommand(c, e.state.Now())
+			}
+		}
+		resp.Outcomes = append(resp.Outcomes, out)
 	}
 	return resp
 }

@@ -117,6 +117,12 @@ func (e *Engine) loadRecords(ctx context.Context, calls []*call) error {
 	if _, err := e.loadKeys(ctx, calls, seen, linkfin.Command.Keys); err != nil {
 		return err
 	}
+	return e.loadDependent(ctx, calls, seen)
+}
+
+// loadDependent asks the commands for their DependentKeys, and loads what they name,
+// until they name nothing new.
+func (e *Engine) loadDependent(ctx context.Context, calls []*call, seen map[linkfin.ObjectKey]bool) error {
 	for range maxDependentRounds {
 		n, err := e.loadKeys(ctx, calls, seen, e.dependentKeys)
 		if err != nil || n == 0 {
@@ -124,6 +130,21 @@ func (e *Engine) loadRecords(ctx context.Context, calls []*call) error {
 		}
 	}
 	return nil
+}
+
+// replan works out again what one command of the batch reads and writes, from the
+// records as the batch's earlier commands left them, and loads what memory lacks: for
+// a command whose plan they made stale (Tx.unlisted). Its Keys are loaded already.
+// Memory holds every record and ledger row that a batch in flight changed, so what
+// the store gives here is as current as a prefetch's.
+func (e *Engine) replan(ctx context.Context, cmd linkfin.Command) error {
+	calls := []*call{{req: &Request{Commands: []linkfin.Command{cmd}}}}
+	if err := e.loadDependent(ctx, calls, make(map[linkfin.ObjectKey]bool)); err != nil {
+		return err
+	}
+	need := e.newLedgerRows()
+	e.listCommand(cmd, need)
+	return e.loadLedger(ctx, need, nil)
 }
 
 // dependentKeys asks a DependentCommand for its dependent keys, from the records
@@ -175,21 +196,26 @@ func (e *Engine) listLedger(calls []*call, need *ledgerRows) {
 	clear(e.listed)
 	for _, c := range calls {
 		for _, cmd := range c.req.Commands {
-			lc, ok := cmd.(linkfin.LedgerCommand)
-			if !ok {
-				continue
-			}
-			accounts, transfers := lc.LedgerKeys(records{e, cmd})
-			listed := make(map[int64]bool, len(accounts))
-			for _, id := range accounts {
-				need.account(id)
-				listed[id] = true
-			}
-			e.listed[cmd] = listed
-			for _, id := range transfers {
-				need.transfer(id, true)
-			}
+			e.listCommand(cmd, need)
 		}
+	}
+}
+
+// listCommand asks one command for the ledger rows it touches, if it moves money.
+func (e *Engine) listCommand(cmd linkfin.Command, need *ledgerRows) {
+	lc, ok := cmd.(linkfin.LedgerCommand)
+	if !ok {
+		return
+	}
+	accounts, transfers := lc.LedgerKeys(records{e, cmd})
+	listed := make(map[int64]bool, len(accounts))
+	for _, id := range accounts {
+		need.account(id)
+		listed[id] = true
+	}
+	e.listed[cmd] = listed
+	for _, id := range transfers {
+		need.transfer(id, true)
 	}
 }
 

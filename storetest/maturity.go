@@ -43,8 +43,17 @@ func testMaturityChunks(t *testing.T, open Opener) {
 	for j := 9; j < 21; j++ {
 		batch = append(batch, split(fmt.Sprintf("p%d", j), 100, 100_00, leaves(j)))
 	}
-	if env.Engine != nil {
-		resp, err := env.Engine.Submit(context.Background(), &engine.Request{Commands: batch})
+	// oneRequest runs the commands as one request on an engine (one batch), one by one
+	// in memory.
+	oneRequest := func(cmds ...linkfin.Command) {
+		t.Helper()
+		if env.Engine == nil {
+			for _, c := range cmds {
+				mustRun(t, env, c)
+			}
+			return
+		}
+		resp, err := env.Engine.Submit(context.Background(), &engine.Request{Commands: cmds})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -53,11 +62,8 @@ func testMaturityChunks(t *testing.T, open Opener) {
 				t.Fatal(err)
 			}
 		}
-	} else {
-		for _, c := range batch {
-			mustRun(t, env, c)
-		}
 	}
+	oneRequest(batch...)
 	var active []string
 	for j := 21; j < 100; j++ {
 		active = append(active, fmt.Sprintf("p%d", j))
@@ -97,6 +103,12 @@ func testMaturityChunks(t *testing.T, open Opener) {
 	mustRun(t, env, &services.AcceptRelationship{Actor: "tier2", BuyerID: "tier1", SellerID: "tier2"})
 	mustRun(t, env, &services.TransferCertificate{Actor: "tier1", ID: "p20.5", To: "tier2", Amount: 100_00, NewID: "t1"})
 	active[slices.Index(active, "p20.5")] = "t1"
+	// A split of the piece the request's previous split made: planned before the batch
+	// ran, when the piece did not exist, the second split is planned again once the
+	// first has run, and runs.
+	oneRequest(split("p21", 2, 5_000_00, func(i int) string { return fmt.Sprintf("q%d", i) }),
+		split("q0", 2, 2_500_00, func(i int) string { return fmt.Sprintf("q0.%d", i) }))
+	active = append(slices.DeleteFunc(active, func(id string) bool { return id == "p21" }), "q1", "q0.0", "q0.1")
 	mustRun(t, env, &services.RecordInboundPayment{Rail: "bank", InstructionID: "anchor-1", OrgID: "anchor", Currency: "CNY", Amount: 1_000_000_00})
 	env.Clock.Advance(91 * 24 * time.Hour) // to 2027-02-01
 	env.Restart()
