@@ -63,8 +63,15 @@ func tuneMemory() {
 	memlimit.Set(memlimit.WithRatio(0.9), memlimit.WithProvider(memlimit.ApplyFallback(memlimit.FromCgroup, memlimit.FromSystem)))
 }
 
+// heavy are the commands that keep a working set in memory (a server, a database's
+// checks, a simulation, the benchmarks): tuneMemory is for them. The API commands
+// make one call and end; reading the cgroup's limits would only slow their start.
+var heavy = map[string]bool{"serve": true, "migrate": true, "verify": true, "bench": true, "demo": true, "sim": true}
+
 func main() {
-	tuneMemory()
+	if len(os.Args) > 1 && heavy[os.Args[1]] {
+		tuneMemory()
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
