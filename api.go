@@ -164,6 +164,14 @@ type OrganizationIn struct {
 	ID           string       `json:"id"`
 	Name         string       `json:"name"`
 	Capabilities []Capability `json:"capabilities"`
+	// BankAccount is the account its withdrawals over the bank rail are paid into.
+	BankAccount *BankAccount `json:"bank_account,omitempty"`
+}
+
+// BankAccountIn registers the account an organization's withdrawals over the bank
+// rail are paid into.
+type BankAccountIn struct {
+	BankAccount BankAccount `json:"bank_account"`
 }
 
 // CapabilitiesIn sets what an organization may do.

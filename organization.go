@@ -32,8 +32,12 @@ type Organization struct {
 	Identifiers []Identifier `json:"identifiers,omitempty"`
 	// ECNYWalletID is the organization's own e-CNY wallet it designated to pay from and
 	// be paid into on the e-CNY rail (early payments, settlement).
-	ECNYWalletID string    `json:"ecny_wallet_id,omitempty"`
-	CreatedAt    time.Time `json:"created_at"`
+	ECNYWalletID string `json:"ecny_wallet_id,omitempty"`
+	// BankAccount is its account at a bank, which its withdrawals over the bank rail
+	// are paid into: the creditor account of their credit transfer instructions. An
+	// organization without one withdraws only over the e-CNY rail.
+	BankAccount *BankAccount `json:"bank_account,omitempty"`
+	CreatedAt   time.Time    `json:"created_at"`
 }
 
 // KindOrganization is the record kind of organizations.

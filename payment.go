@@ -58,6 +58,10 @@ type CreditTransfer struct {
 	// Reason is the bank's, when it rejected the instruction: its ISO 20022 reason code
 	// and what it added ("AC04 account closed"). The money went back to the wallet.
 	Reason string `json:"reason,omitempty"`
+	// CreditorAccount is the organization's bank account when the instruction was made
+	// (Organization.BankAccount): the account the bank is told to pay. A later change
+	// of the organization's account does not move an instruction already made.
+	CreditorAccount *BankAccount `json:"creditor_account,omitempty"`
 	// EntryID is the bank statement's entry that shows it paid, once booked.
 	EntryID   string    `json:"entry_id,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
@@ -120,14 +124,29 @@ type PaymentFile struct {
 
 // PaymentFileTransfer is one instruction as its file states it.
 type PaymentFileTransfer struct {
-	ID       string               `json:"id"` // the credit transfer, and its end-to-end id
-	OrgID    string               `json:"org_id"`
-	Creditor string               `json:"creditor"`
-	Currency Currency             `json:"currency"`
-	Amount   int64                `json:"amount"`
-	Status   CreditTransferStatus `json:"status"`
-	Reason   string               `json:"reason,omitempty"`
+	ID       string `json:"id"` // the credit transfer, and its end-to-end id
+	OrgID    string `json:"org_id"`
+	Creditor string `json:"creditor"`
+	// CreditorAccount is the account the instruction pays (CreditTransfer's).
+	CreditorAccount *BankAccount         `json:"creditor_account,omitempty"`
+	Currency        Currency             `json:"currency"`
+	Amount          int64                `json:"amount"`
+	Status          CreditTransferStatus `json:"status"`
+	Reason          string               `json:"reason,omitempty"`
 }
+
+// BankAccount is an account at a bank: its IBAN, or else another account id (a Chinese
+// bank account number has no IBAN), and optionally the bank's BIC.
+type BankAccount struct {
+	IBAN string `json:"iban,omitempty"`
+	// Account identifies an account without an IBAN, in at most 34 characters.
+	Account string `json:"account,omitempty"`
+	BIC     string `json:"bic,omitempty"`
+}
+
+// ENOBANKACCOUNT refuses a withdrawal over the bank rail by an organization that has
+// registered no bank account to be paid into.
+const ENOBANKACCOUNT = "no_bank_account"
 
 // PaymentParty is the platform's account that a payment file's transfers are paid from.
 type PaymentParty struct {

@@ -38,3 +38,27 @@ func TestIdentifierRequests(t *testing.T) {
 		t.Fatalf("requests %q, want %q", paths, want)
 	}
 }
+
+// TestBankAccountRequest: registering a bank account posts it, as the route takes it,
+// to the organization's bank-account.
+func TestBankAccountRequest(t *testing.T) {
+	var path string
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var in linkfin.BankAccountIn
+		if err := json.NewDecoder(r.Body).Decode(&in); err != nil || in.BankAccount.Account != "6222" || in.BankAccount.BIC != "ICBKCNBJ" {
+			t.Errorf("%s %s: body %+v, %v", r.Method, r.URL.Path, in, err)
+		}
+		path = r.Method + " " + r.URL.EscapedPath()
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"id":"o/1","bank_account":{"account":"6222","bic":"ICBKCNBJ"}}`))
+	}))
+	defer ts.Close()
+	c := client.New(ts.URL, "lfk_k_secret")
+	o, err := c.SetBankAccount(context.Background(), "o/1", linkfin.BankAccount{Account: "6222", BIC: "ICBKCNBJ"})
+	if err != nil || o.BankAccount == nil || o.BankAccount.Account != "6222" {
+		t.Fatalf("%+v, %v", o, err)
+	}
+	if path != "POST /v1/organizations/o%2F1/bank-account" {
+		t.Fatalf("request %q", path)
+	}
+}

@@ -42,6 +42,13 @@ func (c *Client) RemoveIdentifier(ctx context.Context, id string, in linkfin.Ide
 	return &out, c.post(ctx, "/v1/organizations/"+esc(id)+"/identifiers/remove", in, &out)
 }
 
+// SetBankAccount registers the account at a bank that the organization's withdrawals
+// over the bank rail are paid into (its admin, or the operator).
+func (c *Client) SetBankAccount(ctx context.Context, id string, account linkfin.BankAccount) (*linkfin.Organization, error) {
+	var out linkfin.Organization
+	return &out, c.post(ctx, "/v1/organizations/"+esc(id)+"/bank-account", linkfin.BankAccountIn{BankAccount: account}, &out)
+}
+
 // GetOrganization reads an organization.
 func (c *Client) GetOrganization(ctx context.Context, id string) (*linkfin.Organization, error) {
 	var out linkfin.Organization

@@ -93,6 +93,7 @@ var statusOf = map[string]int{
 	iso20022.EUNSUPPORTED:    http.StatusUnprocessableEntity,
 	iso20022.EMALFORMED:      http.StatusBadRequest,
 	linkfin.ENOTHINGTOFILE:   http.StatusUnprocessableEntity,
+	linkfin.ENOBANKACCOUNT:   http.StatusUnprocessableEntity,
 	// A bank statement, and the assignment of its entries.
 	linkfin.ESTATEMENTCONFLICT: http.StatusConflict,
 	linkfin.EENTRYBOOKED:       http.StatusConflict,

@@ -28,6 +28,20 @@ func (s *Server) organizationRoutes() {
 		func(r *http.Request, p *principal, in *linkfin.CapabilitiesIn) (linkfin.Command, error) {
 			return &services.SetCapabilities{OrgID: r.PathValue("id"), Capabilities: in.Capabilities}, nil
 		})
+	act(s, Route{Pattern: "POST /v1/organizations/{id}/bank-account", Kind: linkfin.KindOrganization, Access: Admin, Out: org,
+		Summary: "Register the account at a bank that the organization's withdrawals over the bank rail are paid into (its admin, or the operator): " +
+			"its iban, or another account id (account), and optionally the bank's bic. It replaces the one before; instructions already made keep theirs."},
+		func(r *http.Request, p *principal, in *linkfin.BankAccountIn) (linkfin.Command, error) {
+			id := r.PathValue("id")
+			if err := services.Manages(p.viewer(), id); err != nil {
+				return nil, err
+			}
+			actor := p.Org
+			if p.operator() {
+				actor = ""
+			}
+			return &services.SetBankAccount{Actor: actor, OrgID: id, Account: in.BankAccount}, nil
+		})
 	identifierRoute := func(pattern, summary string, command func(actor, org string, id linkfin.Identifier) linkfin.Command) {
 		act(s, Route{Pattern: pattern, Kind: linkfin.KindOrganization, Access: Admin, Out: org, Summary: summary},
 			func(r *http.Request, p *principal, in *linkfin.Identifier) (linkfin.Command, error) {
@@ -67,7 +81,7 @@ func (s *Server) createOrganization(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	c := &services.CreateOrganization{Org: linkfin.Organization{ID: in.ID, Name: in.Name, Capabilities: in.Capabilities}}
+	c := &services.CreateOrganization{Org: linkfin.Organization{ID: in.ID, Name: in.Name, Capabilities: in.Capabilities, BankAccount: in.BankAccount}}
 	s.submit(w, r, body, &engine.Request{Commands: []linkfin.Command{c}}, func(resp *engine.Response) (int, any, error) {
 		res, err := valueOf[services.OrganizationResult](resp)
 		if err != nil {

@@ -116,7 +116,9 @@ func TestPaymentFiles(t *testing.T) {
 	doc := string(xml.body)
 	for _, want := range []string{"<MsgId>" + file.ID + "</MsgId>", "<NbOfTxs>2</NbOfTxs>", "<CtrlSum>5123.45</CtrlSum>",
 		"<EndToEndId>" + w1.CreditTransferID + "</EndToEndId>", `<InstdAmt Ccy="CNY">123.45</InstdAmt>`,
-		"<IBAN>DE89370400440532013000</IBAN>", "<BICFI>COBADEFFXXX</BICFI>", "<Dt>2026-12-01</Dt>"} {
+		"<IBAN>DE89370400440532013000</IBAN>", "<BICFI>COBADEFFXXX</BICFI>", "<Dt>2026-12-01</Dt>",
+		// Each creditor's bank account and bank, as the organization registered them.
+		"<Id>6222600110000000055</Id>", "<BICFI>COMMCNSH</BICFI>", "<Id>6222020200100000011</Id>", "<BICFI>ICBKCNBJ</BICFI>"} {
 		if !strings.Contains(doc, want) {
 			t.Errorf("the document lacks %s", want)
 		}
@@ -317,5 +319,59 @@ func TestPaymentStatusReportInLatin1(t *testing.T) {
 	wantJSON(t, p.as("bank", "GET", "/v1/credit-transfers/"+out.CreditTransferID, ""), http.StatusOK, &ct)
 	if ct.Status != linkfin.CreditTransferRejected || ct.Reason != "AC04 compte clôturé" {
 		t.Fatalf("the instruction the Latin-1 report rejected: %+v", ct)
+	}
+}
+
+// TestBankAccountRoute: an organization's admin (or the operator) registers the bank
+// account its withdrawals are paid into; an account a pain.001 document cannot name is
+// 400 and changes nothing; another organization's is not found; a withdrawal over the
+// bank rail pays the account registered when it was made.
+func TestBankAccountRoute(t *testing.T) {
+	p := newPlatform(t)
+	for _, body := range []string{
+		`{"bank_account":{"iban":"DE00370400440532013000"}}`,
+		`{"bank_account":{"iban":"DE89370400440532013000","account":"6222"}}`,
+		`{"bank_account":{}}`,
+		`{"bank_account":{"account":"6222","bic":"ICBK"}}`,
+		`{"bank_account":{"account":" 6222"}}`,
+	} {
+		wantProblem(t, p.as("tier1", "POST", "/v1/organizations/tier1/bank-account", body), http.StatusBadRequest, linkfin.EINVALID)
+	}
+	wantProblem(t, p.as("tier1", "POST", "/v1/organizations/tier1/bank-account", `{}`), http.StatusBadRequest, "missing_field")
+	wantProblem(t, p.as("tier1", "POST", "/v1/organizations/anchor/bank-account", `{"bank_account":{"account":"6222"}}`),
+		http.StatusNotFound, linkfin.ENOTFOUND)
+	var org linkfin.Organization
+	wantJSON(t, p.as("tier1", "GET", "/v1/organizations/tier1", ""), http.StatusOK, &org)
+	if org.BankAccount == nil || org.BankAccount.Account != "6217000010000000022" {
+		t.Fatalf("tier1's account after the refusals: %+v", org.BankAccount)
+	}
+	wantJSON(t, p.as("tier1", "POST", "/v1/organizations/tier1/bank-account", `{"bank_account":{"iban":"GB82WEST12345698765432","bic":"NWBKGB2L"}}`),
+		http.StatusOK, &org)
+	if org.BankAccount == nil || *org.BankAccount != (linkfin.BankAccount{IBAN: "GB82WEST12345698765432", BIC: "NWBKGB2L"}) {
+		t.Fatalf("tier1's account: %+v", org.BankAccount)
+	}
+	wantJSON(t, p.as("operator", "POST", "/v1/organizations/tier2/bank-account", `{"bank_account":{"account":"0123456789"}}`), http.StatusOK, &org)
+	if org.ID != "tier2" || org.BankAccount == nil || org.BankAccount.Account != "0123456789" {
+		t.Fatalf("the operator set tier2's account: %+v", org)
+	}
+	wantJSON(t, p.as("operator", "POST", "/v1/payments/inbound", `{"rail":"bank","instruction_id":"T1-IN","org_id":"tier1","currency":"CNY","amount":100}`), http.StatusOK, nil)
+	var out linkfin.PaymentOut
+	wantJSON(t, p.as("tier1", "POST", "/v1/payments/withdrawals", `{"rail":"bank","instruction_id":"T1-OUT","currency":"CNY","amount":100}`), http.StatusOK, &out)
+	var ct linkfin.CreditTransfer
+	wantJSON(t, p.as("tier1", "GET", "/v1/credit-transfers/"+out.CreditTransferID, ""), http.StatusOK, &ct)
+	if ct.CreditorAccount == nil || ct.CreditorAccount.IBAN != "GB82WEST12345698765432" {
+		t.Fatalf("the instruction pays %+v", ct.CreditorAccount)
+	}
+	// An organization registered with no account withdraws over the e-CNY rail only.
+	wantJSON(t, p.as("operator", "POST", "/v1/organizations", `{"id":"newco","name":"New Co","capabilities":["trade"]}`), http.StatusCreated, &org)
+	if org.BankAccount != nil {
+		t.Fatalf("registered without an account: %+v", org.BankAccount)
+	}
+	wantProblem(t, p.as("operator", "POST", "/v1/organizations", `{"id":"newco2","name":"New Co 2","capabilities":["trade"],"bank_account":{"iban":"GB00WEST12345698765432"}}`),
+		http.StatusBadRequest, linkfin.EINVALID)
+	wantJSON(t, p.as("operator", "POST", "/v1/organizations", `{"id":"newco3","name":"New Co 3","capabilities":["trade"],"bank_account":{"account":"6222"}}`),
+		http.StatusCreated, &org)
+	if org.BankAccount == nil || org.BankAccount.Account != "6222" {
+		t.Fatalf("registered with an account: %+v", org.BankAccount)
 	}
 }

@@ -154,9 +154,16 @@ func (c *CreditTransferInitiation) Check() error {
 
 // Check refuses a party the schema would not take.
 func (p Party) Check(what string) error {
-	switch {
-	case strings.TrimSpace(p.Name) == "" || !utf8.ValidString(p.Name):
+	if strings.TrimSpace(p.Name) == "" || !utf8.ValidString(p.Name) {
 		return linkfin.Errorf(linkfin.EINVALID, "%s has a name", what)
+	}
+	return p.CheckAccount(what)
+}
+
+// CheckAccount refuses a party's account the schema would not take: an IBAN whose
+// check digits do not verify, a BIC of another form, an account id too long.
+func (p Party) CheckAccount(what string) error {
+	switch {
 	case p.IBAN != "" && !ValidIBAN(p.IBAN):
 		return linkfin.Errorf(linkfin.EINVALID, "%s's IBAN %q is not an IBAN (country, check digits, account; the check digits must verify)", what, clip(p.IBAN))
 	case p.BIC != "" && !ValidBIC(p.BIC):

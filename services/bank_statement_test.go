@@ -22,7 +22,7 @@ func TestBankStatementProperties(t *testing.T) {
 		w := newWorld(t)
 		orgs := []string{"o1", "o2"}
 		for _, o := range orgs {
-			w.must(&services.CreateOrganization{Org: linkfin.Organization{ID: o, Name: "Org " + o, Capabilities: []linkfin.Capability{linkfin.CapTrade}}},
+			w.must(&services.CreateOrganization{Org: linkfin.Organization{ID: o, Name: "Org " + o, Capabilities: []linkfin.Capability{linkfin.CapTrade}, BankAccount: &linkfin.BankAccount{Account: "acct"}}},
 				&services.RecordInboundPayment{Rail: "bank", InstructionID: "cash-" + o, OrgID: o, Currency: "CNY", Amount: 1_000_000_00})
 		}
 		amounts := []int64{10_00, 20_00, 30_00}
@@ -198,7 +198,7 @@ func show(v *int64) string {
 func TestTransactionReferenceBooksOnce(t *testing.T) {
 	w := newWorld(t)
 	day := linkfin.NewDate(2026, 11, 3)
-	w.must(&services.CreateOrganization{Org: linkfin.Organization{ID: "o1", Name: "Org o1", Capabilities: []linkfin.Capability{linkfin.CapTrade}}})
+	w.must(&services.CreateOrganization{Org: linkfin.Organization{ID: "o1", Name: "Org o1", Capabilities: []linkfin.Capability{linkfin.CapTrade}, BankAccount: &linkfin.BankAccount{Account: "acct"}}})
 	ep, err := run[linkfin.ExpectedPayment](w, &services.CreateExpectedPayment{Actor: "o1", In: linkfin.ExpectedPaymentIn{Currency: "CNY", Amount: 10_00, Date: day}})
 	if err != nil {
 		t.Fatal(err)
@@ -237,7 +237,7 @@ func TestBookingPerAccountAndReference(t *testing.T) {
 			credit := iso20022.Entry{Amount: amount, Currency: "CNY", CreditDebit: iso20022.Credit, Status: "BOOK", ValueDate: day,
 				AccountServicerReference: e.ref}
 			if round == 0 {
-				w.must(&services.CreateOrganization{Org: linkfin.Organization{ID: org, Name: "Org " + org, Capabilities: []linkfin.Capability{linkfin.CapTrade}}})
+				w.must(&services.CreateOrganization{Org: linkfin.Organization{ID: org, Name: "Org " + org, Capabilities: []linkfin.Capability{linkfin.CapTrade}, BankAccount: &linkfin.BankAccount{Account: "acct"}}})
 				ep, err := run[linkfin.ExpectedPayment](w, &services.CreateExpectedPayment{Actor: org, In: linkfin.ExpectedPaymentIn{Currency: "CNY", Amount: amount, Date: day}})
 				if err != nil {
 					t.Fatal(err)

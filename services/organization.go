@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"linkfin"
+	"linkfin/iso20022"
 )
 
 // CreateOrganization registers a company. A retry with the same fields answers the
@@ -26,6 +27,14 @@ func (c *CreateOrganization) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{{Kind: linkfin.KindOrganization, ID: c.Org.ID}}
 }
 
+// Validate implements linkfin.Validator: the bank account, if given.
+func (c *CreateOrganization) Validate() error {
+	if c.Org.BankAccount == nil {
+		return nil
+	}
+	return checkBankAccount(*c.Org.BankAccount)
+}
+
 // Apply implements linkfin.Command.
 func (c *CreateOrganization) Apply(tx linkfin.Tx) (any, error) {
 	o := c.Org
@@ -39,7 +48,7 @@ func (c *CreateOrganization) Apply(tx linkfin.Tx) (any, error) {
 		return nil, err
 	}
 	if found {
-		if old.Name != o.Name || !slices.Equal(old.Capabilities, o.Capabilities) {
+		if old.Name != o.Name || !slices.Equal(old.Capabilities, o.Capabilities) || !sameAccount(old.BankAccount, o.BankAccount) {
 			return nil, linkfin.Errorf(linkfin.ECONFLICT, "organization %s exists with other fields", o.ID)
 		}
 		return &OrganizationResult{old, true}, nil
@@ -83,4 +92,54 @@ func (c *SetCapabilities) Apply(tx linkfin.Tx) (any, error) {
 		return &o, nil
 	}
 	return &next, tx.Put(linkfin.KindOrganization, next.ID, &next, "organization.capabilities_set")
+}
+
+// SetBankAccount registers the account at a bank that an organization's withdrawals
+// over the bank rail are paid into (its admin, or the operator with Actor ""),
+// replacing the one it had: instructions made before keep the account they were made
+// with. The same account again changes nothing.
+type SetBankAccount struct {
+	Actor   string
+	OrgID   string
+	Account linkfin.BankAccount
+}
+
+// Validate implements linkfin.Validator.
+func (c *SetBankAccount) Validate() error { return checkBankAccount(c.Account) }
+
+// Keys implements linkfin.Command.
+func (c *SetBankAccount) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{{Kind: linkfin.KindOrganization, ID: c.OrgID}}
+}
+
+// Apply implements linkfin.Command.
+func (c *SetBankAccount) Apply(tx linkfin.Tx) (any, error) {
+	if c.Actor != "" && c.Actor != c.OrgID {
+		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "organization %s not found", c.OrgID)
+	}
+	o, err := organization(tx, c.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	if sameAccount(o.BankAccount, &c.Account) {
+		return o, nil
+	}
+	acct := c.Account
+	o.BankAccount = &acct
+	return o, tx.Put(linkfin.KindOrganization, o.ID, o, "organization.bank_account_set")
+}
+
+// checkBankAccount refuses an account a pain.001 document could not name: it has an
+// IBAN whose check digits verify, or else another account id, and a BIC of its form if
+// any.
+func checkBankAccount(a linkfin.BankAccount) error {
+	if (a.IBAN == "") == (a.Account == "") {
+		return linkfin.Errorf(linkfin.EINVALID, "a bank account has an iban or an account id (account), one of the two")
+	}
+	return iso20022.Party{IBAN: a.IBAN, Account: a.Account, BIC: a.BIC}.CheckAccount("the bank account")
+}
+
+// sameAccount reports whether two bank accounts, either absent, are the same.
+func sameAccount(a, b *linkfin.BankAccount) bool {
+	return a == nil && b == nil || a != nil && b != nil && *a == *b
 }

@@ -24,8 +24,12 @@ func queueCreditTransfer(tx linkfin.Tx, org, instruction string, c linkfin.Curre
 	if err != nil {
 		return nil, err
 	}
+	if o.BankAccount == nil {
+		return nil, linkfin.Errorf(linkfin.ENOBANKACCOUNT, "organization %s has registered no bank account to be paid into: register it (POST /v1/organizations/%s/bank-account), or withdraw over the e-CNY rail", org, org)
+	}
+	acct := *o.BankAccount
 	ct := &linkfin.CreditTransfer{ID: tx.NewID(linkfin.IDPrefix[linkfin.KindCreditTransfer]), Rail: RailBank, OrgID: org,
-		InstructionID: instruction, Creditor: o.Name, Currency: c, Amount: amount,
+		InstructionID: instruction, Creditor: o.Name, CreditorAccount: &acct, Currency: c, Amount: amount,
 		Status: linkfin.CreditTransferPending, CreatedAt: tx.Now()}
 	if err := tx.Put(linkfin.KindCreditTransfer, ct.ID, ct, "credit_transfer.created"); err != nil {
 		return nil, err
@@ -252,8 +256,12 @@ func (c *CreatePaymentFile) Apply(tx linkfin.Tx) (any, error) {
 		if err := tx.Put(linkfin.KindCreditTransfer, ct.ID, &ct, "credit_transfer.filed"); err != nil {
 			return nil, err
 		}
-		f.Transfers = append(f.Transfers, linkfin.PaymentFileTransfer{ID: ct.ID, OrgID: ct.OrgID, Creditor: ct.Creditor,
-			Currency: ct.Currency, Amount: ct.Amount, Status: ct.Status})
+		t := linkfin.PaymentFileTransfer{ID: ct.ID, OrgID: ct.OrgID, Creditor: ct.Creditor, Currency: ct.Currency, Amount: ct.Amount, Status: ct.Status}
+		if a := ct.CreditorAccount; a != nil {
+			acct := *a // each record holds its own
+			t.CreditorAccount = &acct
+		}
+		f.Transfers = append(f.Transfers, t)
 	}
 	// The document must be one the bank takes before the file is made.
 	if err := iso20022.WritePain001(&bytes.Buffer{}, Pain001(f)); err != nil {
@@ -278,8 +286,12 @@ func Pain001(f *linkfin.PaymentFile) *iso20022.CreditTransferInitiation {
 	doc := &iso20022.CreditTransferInitiation{MessageID: f.ID, CreatedAt: f.CreatedAt, ExecutionDate: f.Date,
 		Debtor: iso20022.Party{Name: f.Debtor.Name, IBAN: f.Debtor.IBAN, Account: f.Debtor.Account, BIC: f.Debtor.BIC}}
 	for _, t := range f.Transfers {
+		cdtr := iso20022.Party{Name: t.Creditor}
+		if a := t.CreditorAccount; a != nil {
+			cdtr.IBAN, cdtr.Account, cdtr.BIC = a.IBAN, a.Account, a.BIC
+		}
 		doc.Transfers = append(doc.Transfers, iso20022.CreditTransfer{EndToEndID: t.ID, Amount: t.Amount, Currency: t.Currency,
-			Creditor: iso20022.Party{Name: t.Creditor}, Remittance: "linkfin withdrawal " + t.ID})
+			Creditor: cdtr, Remittance: "linkfin withdrawal " + t.ID})
 	}
 	return doc
 }

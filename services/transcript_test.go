@@ -62,7 +62,9 @@ var verbs = map[string]func(s *script, a args) ([]linkfin.Command, error){
 			caps = append(caps, linkfin.Capability(c))
 		}
 		id := a.str("id")
-		return []linkfin.Command{&services.CreateOrganization{Org: linkfin.Organization{ID: id, Name: "Org " + id, Capabilities: caps}}}, nil
+		// Each with a bank account, which its withdrawals over the bank rail pay into.
+		acct := &linkfin.BankAccount{Account: "acct-" + id}
+		return []linkfin.Command{&services.CreateOrganization{Org: linkfin.Organization{ID: id, Name: "Org " + id, Capabilities: caps, BankAccount: acct}}}, nil
 	},
 	// relate: the buyer proposes, the seller accepts.
 	"relate": func(s *script, a args) ([]linkfin.Command, error) {

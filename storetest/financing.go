@@ -15,18 +15,24 @@ import (
 
 // financingFixture adds funders to the trade fixture: "bank" live with a limit of
 // 3,000,000.00 at 4.25 % and 2,000,000.00 in its wallet; "factor" live with a limit of
-// 500,000.00 and plenty of money; "poor" live but with an empty wallet.
+// 500,000.00 and plenty of money; "poor" live but with an empty wallet and no bank
+// account.
 func financingFixture(t *testing.T, env *Env) {
 	t.Helper()
 	tradeFixture(t, env)
 	rate := mustRate(t, "0.0425")
 	for _, f := range []struct {
-		id    string
-		limit int64
-		cash  int64
-	}{{"bank", 3_000_000_00, 2_000_000_00}, {"factor", 500_000_00, 9_000_000_00}, {"poor", 3_000_000_00, 0}} {
+		id      string
+		limit   int64
+		cash    int64
+		account *linkfin.BankAccount
+	}{
+		{"bank", 3_000_000_00, 2_000_000_00, &linkfin.BankAccount{IBAN: "DE89370400440532013000", BIC: "COBADEFFXXX"}},
+		{"factor", 500_000_00, 9_000_000_00, bankAccount("6222600110000000055")},
+		{"poor", 3_000_000_00, 0, nil},
+	} {
 		if _, err := run[services.OrganizationResult](t, env, &services.CreateOrganization{Org: linkfin.Organization{
-			ID: f.id, Name: "Funder " + f.id, Capabilities: []linkfin.Capability{linkfin.CapFund}}}); err != nil {
+			ID: f.id, Name: "Funder " + f.id, Capabilities: []linkfin.Capability{linkfin.CapFund}, BankAccount: f.account}}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := run[linkfin.Program](t, env, &services.InviteFunder{Actor: "anchor", ProgramID: "auto-scf", FunderID: f.id,

@@ -15,9 +15,9 @@ func tradeFixture(t *testing.T, env *Env) {
 	t.Helper()
 	caps := func(cs ...linkfin.Capability) []linkfin.Capability { return cs }
 	for _, o := range []linkfin.Organization{
-		{ID: "anchor", Name: "Core Auto Group", Capabilities: caps(linkfin.CapAnchor, linkfin.CapTrade)},
-		{ID: "tier1", Name: "Tier One Parts", Capabilities: caps(linkfin.CapTrade)},
-		{ID: "tier2", Name: "Tier Two Castings", Capabilities: caps(linkfin.CapTrade)},
+		{ID: "anchor", Name: "Core Auto Group", Capabilities: caps(linkfin.CapAnchor, linkfin.CapTrade), BankAccount: bankAccount("6222020200100000011")},
+		{ID: "tier1", Name: "Tier One Parts", Capabilities: caps(linkfin.CapTrade), BankAccount: bankAccount("6217000010000000022")},
+		{ID: "tier2", Name: "Tier Two Castings", Capabilities: caps(linkfin.CapTrade), BankAccount: bankAccount("6228480010000000033")},
 	} {
 		mustRun(t, env, &services.CreateOrganization{Org: o})
 	}
@@ -300,4 +300,10 @@ func testTrade(t *testing.T, open Opener) {
 	}
 	env.Restart()
 	env.MustVerify()
+}
+
+// bankAccount is a Chinese bank account (no IBAN) at ICBC: where an organization's
+// withdrawals over the bank rail are paid.
+func bankAccount(number string) *linkfin.BankAccount {
+	return &linkfin.BankAccount{Account: number, BIC: "ICBKCNBJ"}
 }

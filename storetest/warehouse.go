@@ -17,7 +17,7 @@ func pledgeFixture(t *testing.T, env *Env, actions []linkfin.AlertAction) {
 	financingFixture(t, env)
 	for _, o := range []linkfin.Organization{
 		{ID: "port", Name: "Port Warehouse", Capabilities: []linkfin.Capability{linkfin.CapLogistics}},
-		{ID: "trader", Name: "Copper Trader", Capabilities: []linkfin.Capability{linkfin.CapTrade}},
+		{ID: "trader", Name: "Copper Trader", Capabilities: []linkfin.Capability{linkfin.CapTrade}, BankAccount: bankAccount("6216610100000000044")},
 	} {
 		mustRun(t, env, &services.CreateOrganization{Org: o})
 	}

@@ -49,7 +49,8 @@ func newEnv(t *testing.T) *env {
 	t.Cleanup(func() { e.Close() })
 	env := &env{t: t, store: s, engine: e, clock: clock}
 	for _, id := range []string{"acme", "globex", "initech"} {
-		env.submit(&services.CreateOrganization{Org: linkfin.Organization{ID: id, Name: id, Capabilities: []linkfin.Capability{linkfin.CapTrade}}})
+		env.submit(&services.CreateOrganization{Org: linkfin.Organization{ID: id, Name: id, Capabilities: []linkfin.Capability{linkfin.CapTrade},
+			BankAccount: &linkfin.BankAccount{Account: "acct-" + id}}})
 	}
 	return env
 }

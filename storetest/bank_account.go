@@ -1,0 +1,114 @@
+package storetest
+
+import (
+	"bytes"
+	"testing"
+
+	"linkfin"
+	"linkfin/iso20022"
+	"linkfin/services"
+)
+
+// testBankAccounts: an organization's withdrawals over the bank rail are paid into the
+// bank account it registered, which each instruction keeps as it was when made; one
+// with no account is refused and nothing moves; only the organization (or the
+// operator) registers its account, and only an account a pain.001 document can name.
+func testBankAccounts(t *testing.T, open Opener) {
+	env := NewEnv(t, open)
+	financingFixture(t, env) // "poor" has no bank account
+	mustRun(t, env, &services.RecordInboundPayment{Rail: "bank", InstructionID: "dep-poor", OrgID: "poor", Currency: "CNY", Amount: 1_000_00})
+	withdraw := func(ref string) (*map[string]any, error) {
+		return run[map[string]any](t, env, &services.RecordOutboundPayment{Rail: "bank", InstructionID: ref, OrgID: "poor",
+			Currency: "CNY", Amount: 100_00})
+	}
+	wallet := func() int64 {
+		w := env.Account(linkfin.WalletID("poor", "CNY"))
+		return w.CreditsPosted - w.DebitsPosted
+	}
+	if _, err := withdraw("out-0"); !refusal(err, linkfin.ENOBANKACCOUNT, "registered no bank account") {
+		t.Fatalf("a withdrawal with no bank account: %v", err)
+	}
+	if wallet() != 1_000_00 {
+		t.Fatalf("the refused withdrawal moved the wallet to %d", wallet())
+	}
+	if _, err := withdraw("out-e"); err == nil {
+		t.Fatal("want the same refusal again")
+	}
+	if out, err := run[map[string]any](t, env, &services.RecordOutboundPayment{Rail: "ecny", InstructionID: "out-e", OrgID: "poor",
+		Currency: "CNY", Amount: 1_00}); err != nil || (*out)["credit_transfer_id"] != nil {
+		t.Fatalf("an e-CNY withdrawal needs no bank account: %v, %v", out, err)
+	}
+
+	iban := linkfin.BankAccount{IBAN: "DE89370400440532013000", BIC: "COBADEFFXXX"}
+	for _, c := range []struct {
+		cmd   *services.SetBankAccount
+		code  string
+		about string
+	}{
+		{&services.SetBankAccount{Actor: "tier1", OrgID: "poor", Account: iban}, linkfin.ENOTFOUND, "organization poor not found"},
+		{&services.SetBankAccount{Actor: "poor", OrgID: "poor", Account: linkfin.BankAccount{IBAN: "DE00370400440532013000"}}, linkfin.EINVALID, "check digits"},
+		{&services.SetBankAccount{Actor: "poor", OrgID: "poor", Account: linkfin.BankAccount{IBAN: iban.IBAN, Account: "6222"}}, linkfin.EINVALID, "one of the two"},
+		{&services.SetBankAccount{Actor: "poor", OrgID: "poor", Account: linkfin.BankAccount{}}, linkfin.EINVALID, "one of the two"},
+		{&services.SetBankAccount{Actor: "poor", OrgID: "poor", Account: linkfin.BankAccount{Account: "6222", BIC: "nope"}}, linkfin.EINVALID, "not a BIC"},
+		{&services.SetBankAccount{OrgID: "nobody", Account: iban}, linkfin.ENOTFOUND, "organization nobody not found"},
+	} {
+		if _, err := run[linkfin.Organization](t, env, c.cmd); !refusal(err, c.code, c.about) {
+			t.Fatalf("%+v: %v", c.cmd, err)
+		}
+	}
+	o, err := run[linkfin.Organization](t, env, &services.SetBankAccount{Actor: "poor", OrgID: "poor", Account: iban})
+	if err != nil || o.BankAccount == nil || *o.BankAccount != iban {
+		t.Fatalf("registering the account: %+v, %v", o, err)
+	}
+	version := func() int64 {
+		t.Helper()
+		o, err := env.object(linkfin.KindOrganization, "poor")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return o.Version
+	}
+	before := version()
+	mustRun(t, env, &services.SetBankAccount{Actor: "poor", OrgID: "poor", Account: iban})
+	if v := version(); v != before {
+		t.Fatalf("the same account again wrote version %d", v)
+	}
+	first, err := withdraw("out-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The operator changes it: the instruction made before keeps the account it was
+	// made with.
+	other := linkfin.BankAccount{Account: "6222020200100000099"}
+	mustRun(t, env, &services.SetBankAccount{OrgID: "poor", Account: other})
+	second, err := withdraw("out-2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []struct {
+		out  *map[string]any
+		want linkfin.BankAccount
+	}{{first, iban}, {second, other}} {
+		id, _ := (*w.out)["credit_transfer_id"].(string)
+		ct := record[linkfin.CreditTransfer](t, env, linkfin.KindCreditTransfer, id)
+		if ct.CreditorAccount == nil || *ct.CreditorAccount != w.want {
+			t.Fatalf("instruction %s pays %+v, want %+v", id, ct.CreditorAccount, w.want)
+		}
+	}
+	env.Restart()
+	f, err := run[linkfin.PaymentFile](t, env, &services.CreatePaymentFile{Rail: "bank", Date: date(t, "2026-11-03")})
+	if err != nil || len(f.Transfers) != 2 || f.Transfers[0].CreditorAccount == nil || *f.Transfers[0].CreditorAccount != iban ||
+		f.Transfers[1].CreditorAccount == nil || *f.Transfers[1].CreditorAccount != other {
+		t.Fatalf("the file: %+v, %v", f, err)
+	}
+	var doc bytes.Buffer
+	if err := iso20022.WritePain001(&doc, services.Pain001(f)); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"<IBAN>DE89370400440532013000</IBAN>", "<BICFI>COBADEFFXXX</BICFI>", "<Id>6222020200100000099</Id>"} {
+		if !bytes.Contains(doc.Bytes(), []byte(want)) {
+			t.Fatalf("the document lacks %s:\n%s", want, doc.Bytes())
+		}
+	}
+	env.MustVerify()
+}
