@@ -136,12 +136,15 @@ type PaymentFileTransfer struct {
 }
 
 // BankAccount is an account at a bank: its IBAN, or else another account id (a Chinese
-// bank account number has no IBAN), and optionally the bank's BIC.
+// bank account number has no IBAN), and optionally its bank's BIC and CNAPS code.
 type BankAccount struct {
 	IBAN string `json:"iban,omitempty"`
 	// Account identifies an account without an IBAN, in at most 34 characters.
 	Account string `json:"account,omitempty"`
 	BIC     string `json:"bic,omitempty"`
+	// BankCode is the bank's CNAPS code (12 digits, its 联行号 in China's payment
+	// system), by which a payment in China names the account's bank.
+	BankCode string `json:"bank_code,omitempty"`
 }
 
 // ENOBANKACCOUNT refuses a withdrawal over the bank rail by an organization that has
@@ -155,6 +158,8 @@ type PaymentParty struct {
 	// Account identifies an account without an IBAN (a Chinese bank account number).
 	Account string `json:"account,omitempty"`
 	BIC     string `json:"bic,omitempty"`
+	// BankCode is the bank's CNAPS code (12 digits), for an account in China.
+	BankCode string `json:"bank_code,omitempty"`
 }
 
 // PaymentFileIn asks for a payment file of the instructions of a rail not yet filed, to

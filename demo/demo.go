@@ -306,22 +306,22 @@ func (r *run) table(header string, rows [][]string) {
 // Organizations are the demo's supply chain: an anchor, three tiers of suppliers, a
 // distributor, two funders and a logistics operator.
 var Organizations = []linkfin.Organization{
-	{ID: "anchor", Name: "Core Auto Group", Capabilities: caps(linkfin.CapAnchor, linkfin.CapTrade), BankAccount: account("6222020200100000011", "ICBKCNBJ")},
-	{ID: "tier1", Name: "Tier One Brakes", Capabilities: caps(linkfin.CapTrade), BankAccount: account("6217000010000000022", "PCBCCNBJ")},
-	{ID: "tier2", Name: "Tier Two Castings", Capabilities: caps(linkfin.CapTrade), BankAccount: account("6228480010000000033", "ABOCCNBJ")},
-	{ID: "tier3", Name: "Tier Three Foundry Sand", Capabilities: caps(linkfin.CapTrade), BankAccount: account("6216610100000000044", "BKCHCNBJ")},
-	{ID: "bank", Name: "River Bank", Capabilities: caps(linkfin.CapFund), BankAccount: account("6222600110000000055", "COMMCNSH")},
-	{ID: "factor", Name: "Quick Factor", Capabilities: caps(linkfin.CapFund), BankAccount: account("6225880100000000066", "CMBCCNBS")},
-	{ID: "port", Name: "Port Logistics", Capabilities: caps(linkfin.CapLogistics), BankAccount: account("6222020200100000077", "ICBKCNBJ")},
-	{ID: "dealer", Name: "East Coast Dealer", Capabilities: caps(linkfin.CapTrade), BankAccount: account("6217000010000000088", "PCBCCNBJ")},
+	{ID: "anchor", Name: "Core Auto Group", Capabilities: caps(linkfin.CapAnchor, linkfin.CapTrade), BankAccount: account("6222020200100000011", "ICBKCNBJ", "102100000030")},
+	{ID: "tier1", Name: "Tier One Brakes", Capabilities: caps(linkfin.CapTrade), BankAccount: account("6217000010000000022", "PCBCCNBJ", "105100000017")},
+	{ID: "tier2", Name: "Tier Two Castings", Capabilities: caps(linkfin.CapTrade), BankAccount: account("6228480010000000033", "ABOCCNBJ", "103100000026")},
+	{ID: "tier3", Name: "Tier Three Foundry Sand", Capabilities: caps(linkfin.CapTrade), BankAccount: account("6216610100000000044", "BKCHCNBJ", "104100000004")},
+	{ID: "bank", Name: "River Bank", Capabilities: caps(linkfin.CapFund), BankAccount: account("6222600110000000055", "COMMCNSH", "301290000007")},
+	{ID: "factor", Name: "Quick Factor", Capabilities: caps(linkfin.CapFund), BankAccount: account("6225880100000000066", "CMBCCNBS", "308584000013")},
+	{ID: "port", Name: "Port Logistics", Capabilities: caps(linkfin.CapLogistics), BankAccount: account("6222020200100000077", "ICBKCNBJ", "102100000030")},
+	{ID: "dealer", Name: "East Coast Dealer", Capabilities: caps(linkfin.CapTrade), BankAccount: account("6217000010000000088", "PCBCCNBJ", "105100000017")},
 }
 
 func caps(cs ...linkfin.Capability) []linkfin.Capability { return cs }
 
-// account is a Chinese bank account (no IBAN) at the bank of the BIC: where an
-// organization's withdrawals over the bank rail are paid.
-func account(number, bic string) *linkfin.BankAccount {
-	return &linkfin.BankAccount{Account: number, BIC: bic}
+// account is a Chinese bank account (no IBAN) at the bank of the BIC and the CNAPS
+// code: where an organization's withdrawals over the bank rail are paid.
+func account(number, bic, code string) *linkfin.BankAccount {
+	return &linkfin.BankAccount{Account: number, BIC: bic, BankCode: code}
 }
 
 // SeedCommands are the commands that put the demo's supply chain into an empty store:

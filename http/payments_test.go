@@ -73,6 +73,7 @@ func TestPaymentFiles(t *testing.T) {
 		{`{"rail":"bank","date":"2026-12-01","debtor":{"name":"linkfin","iban":"DE00370400440532013000"}}`, linkfin.EINVALID},
 		{`{"rail":"bank","date":"2026-12-01","debtor":{"name":"linkfin","iban":"DE89370400440532013000","bic":"nope"}}`, linkfin.EINVALID},
 		{`{"rail":"bank","date":"2026-12-01","debtor":{"name":"linkfin"}}`, linkfin.EINVALID},
+		{`{"rail":"bank","date":"2026-12-01","debtor":{"name":"linkfin","account":"1","bank_code":"10210000003"}}`, linkfin.EINVALID},
 	} {
 		wantProblem(t, p.as("operator", "POST", "/v1/payment-files", c.body), http.StatusBadRequest, c.code)
 	}
@@ -118,7 +119,9 @@ func TestPaymentFiles(t *testing.T) {
 		"<EndToEndId>" + w1.CreditTransferID + "</EndToEndId>", `<InstdAmt Ccy="CNY">123.45</InstdAmt>`,
 		"<IBAN>DE89370400440532013000</IBAN>", "<BICFI>COBADEFFXXX</BICFI>", "<Dt>2026-12-01</Dt>",
 		// Each creditor's bank account and bank, as the organization registered them.
-		"<Id>6222600110000000055</Id>", "<BICFI>COMMCNSH</BICFI>", "<Id>6222020200100000011</Id>", "<BICFI>ICBKCNBJ</BICFI>"} {
+		"<Id>6222600110000000055</Id>", "<BICFI>COMMCNSH</BICFI>", "<Id>6222020200100000011</Id>", "<BICFI>ICBKCNBJ</BICFI>",
+		// And the bank's CNAPS code, by which a payment in China names it.
+		"<Cd>CNAPS</Cd>", "<MmbId>301290000007</MmbId>", "<MmbId>102100000030</MmbId>"} {
 		if !strings.Contains(doc, want) {
 			t.Errorf("the document lacks %s", want)
 		}
@@ -334,6 +337,8 @@ func TestBankAccountRoute(t *testing.T) {
 		`{"bank_account":{}}`,
 		`{"bank_account":{"account":"6222","bic":"ICBK"}}`,
 		`{"bank_account":{"account":" 6222"}}`,
+		`{"bank_account":{"account":"6222","bank_code":"1021000000301"}}`,
+		`{"bank_account":{"account":"6222","bank_code":"10210000003A"}}`,
 	} {
 		wantProblem(t, p.as("tier1", "POST", "/v1/organizations/tier1/bank-account", body), http.StatusBadRequest, linkfin.EINVALID)
 	}

@@ -34,6 +34,8 @@ type Party struct {
 	IBAN    string
 	Account string
 	BIC     string
+	// BankCode is the bank's CNAPS code, for an account at a bank in China.
+	BankCode string
 }
 
 // CreditTransfer is one payment of a pain.001 document.
@@ -72,7 +74,7 @@ func WritePain001(w io.Writer, c *CreditTransferInitiation) error {
 			ReqdExctnDt: xmlDate{Dt: c.ExecutionDate.String()},
 			Dbtr:        xmlPartyID{Nm: limit(c.Debtor.Name, 140)},
 			DbtrAcct:    cashAccount(c.Debtor, cur),
-			DbtrAgt:     agent(c.Debtor.BIC),
+			DbtrAgt:     agent(c.Debtor),
 		}
 		var n int
 		var sum int64
@@ -87,8 +89,8 @@ func WritePain001(w io.Writer, c *CreditTransferInitiation) error {
 				Amt:   xmlInstructedAmount{InstdAmt: xmlAmount{Ccy: string(t.Currency), Value: linkfin.Money{Amount: t.Amount, Currency: t.Currency}.Decimal()}},
 				Cdtr:  &xmlPartyID{Nm: limit(t.Creditor.Name, 140)},
 			}
-			if t.Creditor.BIC != "" {
-				a := agent(t.Creditor.BIC)
+			if t.Creditor.BIC != "" || t.Creditor.BankCode != "" {
+				a := agent(t.Creditor)
 				tx.CdtrAgt = &a
 			}
 			if t.Creditor.IBAN != "" || t.Creditor.Account != "" {
@@ -168,6 +170,8 @@ func (p Party) CheckAccount(what string) error {
 		return linkfin.Errorf(linkfin.EINVALID, "%s's IBAN %q is not an IBAN (country, check digits, account; the check digits must verify)", what, clip(p.IBAN))
 	case p.BIC != "" && !ValidBIC(p.BIC):
 		return linkfin.Errorf(linkfin.EINVALID, "%s's BIC %q is not a BIC (8 or 11 letters and digits)", what, clip(p.BIC))
+	case p.BankCode != "" && !ValidCNAPS(p.BankCode):
+		return linkfin.Errorf(linkfin.EINVALID, "%s's bank code %q is not a CNAPS code (12 digits)", what, clip(p.BankCode))
 	case len(p.Account) > 34 || !utf8.ValidString(p.Account) || strings.TrimSpace(p.Account) != p.Account:
 		return linkfin.Errorf(linkfin.EINVALID, "%s's account id has at most 34 characters, without spaces around", what)
 	}
@@ -240,13 +244,39 @@ func cashAccount(p Party, cur linkfin.Currency) xmlCashAccount {
 	return a
 }
 
-// agent is a bank by BIC; without one, the bank is not named ("NOTPROVIDED", as the
+// agent is a party's bank: by BIC, by its CNAPS code (the id of a bank in China's
+// payment system), or both; with neither, the bank is not named ("NOTPROVIDED", as the
 // SEPA rulebooks write it), which the account's bank resolves.
-func agent(bic string) xmlAgent {
-	if bic != "" {
-		return xmlAgent{FinInstnID: xmlFinInstn{BICFI: bic}}
+func agent(p Party) xmlAgent {
+	var a xmlAgent
+	a.FinInstnID.BICFI = p.BIC
+	if p.BankCode != "" {
+		m := &xmlClrSysMember{MmbID: p.BankCode}
+		m.ClrSysID.Cd = ClearingSystemCNAPS
+		a.FinInstnID.ClrSysMmb = m
 	}
-	return xmlAgent{FinInstnID: xmlFinInstn{Othr: &xmlOtherID{ID: "NOTPROVIDED"}}}
+	if p.BIC == "" && p.BankCode == "" {
+		a.FinInstnID.Othr = &xmlOtherID{ID: "NOTPROVIDED"}
+	}
+	return a
+}
+
+// ClearingSystemCNAPS is the ISO 20022 code (ExternalClearingSystemIdentification1Code)
+// of China's National Advanced Payment System, whose members are banks by a code of 12
+// digits.
+const ClearingSystemCNAPS = "CNAPS"
+
+// ValidCNAPS reports whether s is a CNAPS bank code: 12 digits.
+func ValidCNAPS(s string) bool {
+	if len(s) != 12 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 type xmlPain001 struct {
@@ -300,8 +330,17 @@ type xmlAgent struct {
 }
 
 type xmlFinInstn struct {
-	BICFI string      `xml:"BICFI,omitempty"`
-	Othr  *xmlOtherID `xml:"Othr,omitempty"`
+	BICFI     string           `xml:"BICFI,omitempty"`
+	ClrSysMmb *xmlClrSysMember `xml:"ClrSysMmbId,omitempty"`
+	Othr      *xmlOtherID      `xml:"Othr,omitempty"`
+}
+
+// xmlClrSysMember is a bank by its id in a clearing system: in China, its CNAPS code.
+type xmlClrSysMember struct {
+	ClrSysID struct {
+		Cd string `xml:"Cd"`
+	} `xml:"ClrSysId"`
+	MmbID string `xml:"MmbId"`
 }
 
 type xmlTransfer struct {

@@ -41,6 +41,9 @@ func TestWritePain001Validates(t *testing.T) {
 			{EndToEndID: "ct_1", Amount: 123456, Currency: "CNY", Creditor: iso20022.Party{Name: "上海一级供应商有限公司"}, Remittance: "withdrawal W-1"},
 			{EndToEndID: "ct_2", Amount: 1500, Currency: "JPY", Creditor: iso20022.Party{Name: "Tokyo KK", Account: "1234567", BIC: "BOTKJPJT"}},
 			{EndToEndID: "ct_3", Amount: 5, Currency: "CNY", Creditor: iso20022.Party{Name: strings.Repeat("长", 200), IBAN: "GB82WEST12345698765432"}},
+			// A bank in China by its CNAPS code alone, and by BIC and code.
+			{EndToEndID: "ct_4", Amount: 7, Currency: "CNY", Creditor: iso20022.Party{Name: "二级供应商", Account: "6228480010000000033", BankCode: "103100000026"}},
+			{EndToEndID: "ct_5", Amount: 9, Currency: "CNY", Creditor: iso20022.Party{Name: "三级供应商", Account: "6216610100000000044", BIC: "BKCHCNBJ", BankCode: "104100000004"}},
 		},
 	}
 	var b bytes.Buffer
@@ -50,8 +53,9 @@ func TestWritePain001Validates(t *testing.T) {
 	doc := b.String()
 	for _, want := range []string{
 		`<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.001.001.09">`,
-		`<CreDtTm>2026-03-02T01:30:15Z</CreDtTm>`, `<NbOfTxs>3</NbOfTxs>`,
-		`<PmtInfId>pf_0000000000001-CNY</PmtInfId>`, `<CtrlSum>1234.61</CtrlSum>`,
+		`<CreDtTm>2026-03-02T01:30:15Z</CreDtTm>`, `<NbOfTxs>5</NbOfTxs>`,
+		`<PmtInfId>pf_0000000000001-CNY</PmtInfId>`, `<CtrlSum>1234.77</CtrlSum>`,
+		`<Cd>CNAPS</Cd>`, `<MmbId>103100000026</MmbId>`, `<MmbId>104100000004</MmbId>`, `<BICFI>BKCHCNBJ</BICFI>`,
 		`<InstdAmt Ccy="CNY">1234.56</InstdAmt>`, `<InstdAmt Ccy="CNY">0.05</InstdAmt>`, `<InstdAmt Ccy="JPY">1500</InstdAmt>`,
 		`<Nm>Platform &amp; Co &lt;Shanghai&gt;</Nm>`, `<ReqdExctnDt>`, `<Dt>2026-03-03</Dt>`,
 	} {
@@ -80,6 +84,7 @@ func TestWritePain001Refuses(t *testing.T) {
 		{"no transfers", func(c *iso20022.CreditTransferInitiation) { c.Transfers = nil }, linkfin.EINVALID},
 		{"a bad IBAN check", func(c *iso20022.CreditTransferInitiation) { c.Debtor.IBAN = "DE88370400440532013000" }, linkfin.EINVALID},
 		{"a bad BIC", func(c *iso20022.CreditTransferInitiation) { c.Debtor.BIC = "COBA1EFF" }, linkfin.EINVALID},
+		{"a bad CNAPS code", func(c *iso20022.CreditTransferInitiation) { c.Transfers[0].Creditor.BankCode = "10310000002" }, linkfin.EINVALID},
 		{"no debtor account", func(c *iso20022.CreditTransferInitiation) { c.Debtor.Account = "" }, linkfin.EINVALID},
 		{"a zero amount", func(c *iso20022.CreditTransferInitiation) { c.Transfers[0].Amount = 0 }, linkfin.EOUTOFRANGE},
 		{"a long end-to-end id", func(c *iso20022.CreditTransferInitiation) { c.Transfers[0].EndToEndID = strings.Repeat("x", 36) }, linkfin.EINVALID},

@@ -130,13 +130,13 @@ func (c *SetBankAccount) Apply(tx linkfin.Tx) (any, error) {
 }
 
 // checkBankAccount refuses an account a pain.001 document could not name: it has an
-// IBAN whose check digits verify, or else another account id, and a BIC of its form if
-// any.
+// IBAN whose check digits verify, or else another account id, and a BIC and a CNAPS
+// code of their forms if any.
 func checkBankAccount(a linkfin.BankAccount) error {
 	if (a.IBAN == "") == (a.Account == "") {
 		return linkfin.Errorf(linkfin.EINVALID, "a bank account has an iban or an account id (account), one of the two")
 	}
-	return iso20022.Party{IBAN: a.IBAN, Account: a.Account, BIC: a.BIC}.CheckAccount("the bank account")
+	return iso20022.Party{IBAN: a.IBAN, Account: a.Account, BIC: a.BIC, BankCode: a.BankCode}.CheckAccount("the bank account")
 }
 
 // sameAccount reports whether two bank accounts, either absent, are the same.

@@ -150,7 +150,7 @@ func (c *CreatePaymentFile) Validate() error {
 		if err := linkfin.ValidateText("debtor name", d.Name, 140, false); err != nil {
 			return err
 		}
-		if err := (iso20022.Party{Name: d.Name, IBAN: d.IBAN, Account: d.Account, BIC: d.BIC}).Check("the debtor"); err != nil {
+		if err := (iso20022.Party{Name: d.Name, IBAN: d.IBAN, Account: d.Account, BIC: d.BIC, BankCode: d.BankCode}).Check("the debtor"); err != nil {
 			return err
 		}
 	}
@@ -284,11 +284,11 @@ func (c *CreatePaymentFile) Apply(tx linkfin.Tx) (any, error) {
 // is named per currency when it is the platform's default.
 func Pain001(f *linkfin.PaymentFile) *iso20022.CreditTransferInitiation {
 	doc := &iso20022.CreditTransferInitiation{MessageID: f.ID, CreatedAt: f.CreatedAt, ExecutionDate: f.Date,
-		Debtor: iso20022.Party{Name: f.Debtor.Name, IBAN: f.Debtor.IBAN, Account: f.Debtor.Account, BIC: f.Debtor.BIC}}
+		Debtor: iso20022.Party{Name: f.Debtor.Name, IBAN: f.Debtor.IBAN, Account: f.Debtor.Account, BIC: f.Debtor.BIC, BankCode: f.Debtor.BankCode}}
 	for _, t := range f.Transfers {
 		cdtr := iso20022.Party{Name: t.Creditor}
 		if a := t.CreditorAccount; a != nil {
-			cdtr.IBAN, cdtr.Account, cdtr.BIC = a.IBAN, a.Account, a.BIC
+			cdtr.IBAN, cdtr.Account, cdtr.BIC, cdtr.BankCode = a.IBAN, a.Account, a.BIC, a.BankCode
 		}
 		doc.Transfers = append(doc.Transfers, iso20022.CreditTransfer{EndToEndID: t.ID, Amount: t.Amount, Currency: t.Currency,
 			Creditor: cdtr, Remittance: "linkfin withdrawal " + t.ID})

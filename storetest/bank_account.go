@@ -50,6 +50,7 @@ func testBankAccounts(t *testing.T, open Opener) {
 		{&services.SetBankAccount{Actor: "poor", OrgID: "poor", Account: linkfin.BankAccount{IBAN: iban.IBAN, Account: "6222"}}, linkfin.EINVALID, "one of the two"},
 		{&services.SetBankAccount{Actor: "poor", OrgID: "poor", Account: linkfin.BankAccount{}}, linkfin.EINVALID, "one of the two"},
 		{&services.SetBankAccount{Actor: "poor", OrgID: "poor", Account: linkfin.BankAccount{Account: "6222", BIC: "nope"}}, linkfin.EINVALID, "not a BIC"},
+		{&services.SetBankAccount{Actor: "poor", OrgID: "poor", Account: linkfin.BankAccount{Account: "6222", BankCode: "1021"}}, linkfin.EINVALID, "not a CNAPS code"},
 		{&services.SetBankAccount{OrgID: "nobody", Account: iban}, linkfin.ENOTFOUND, "organization nobody not found"},
 	} {
 		if _, err := run[linkfin.Organization](t, env, c.cmd); !refusal(err, c.code, c.about) {
@@ -79,7 +80,7 @@ func testBankAccounts(t *testing.T, open Opener) {
 	}
 	// The operator changes it: the instruction made before keeps the account it was
 	// made with.
-	other := linkfin.BankAccount{Account: "6222020200100000099"}
+	other := linkfin.BankAccount{Account: "6222020200100000099", BankCode: "102100000030"}
 	mustRun(t, env, &services.SetBankAccount{OrgID: "poor", Account: other})
 	second, err := withdraw("out-2")
 	if err != nil {
@@ -105,7 +106,8 @@ func testBankAccounts(t *testing.T, open Opener) {
 	if err := iso20022.WritePain001(&doc, services.Pain001(f)); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"<IBAN>DE89370400440532013000</IBAN>", "<BICFI>COBADEFFXXX</BICFI>", "<Id>6222020200100000099</Id>"} {
+	for _, want := range []string{"<IBAN>DE89370400440532013000</IBAN>", "<BICFI>COBADEFFXXX</BICFI>", "<Id>6222020200100000099</Id>",
+		"<Cd>CNAPS</Cd>", "<MmbId>102100000030</MmbId>"} {
 		if !bytes.Contains(doc.Bytes(), []byte(want)) {
 			t.Fatalf("the document lacks %s:\n%s", want, doc.Bytes())
 		}
