@@ -30,28 +30,20 @@ func (s *Server) organizationRoutes() {
 		})
 	act(s, Route{Pattern: "POST /v1/organizations/{id}/bank-account", Kind: linkfin.KindOrganization, Access: Admin, Out: org,
 		Summary: "Register the account at a bank that the organization's withdrawals over the bank rail are paid into (its admin, or the operator): " +
-			"its iban, or another account id (account), and optionally the bank's bic. It replaces the one before; instructions already made keep theirs."},
+			"its iban, or another account id (account), and optionally the bank's bic and CNAPS code (bank_code). It replaces the one before; instructions already made keep theirs."},
 		func(r *http.Request, p *principal, in *linkfin.BankAccountIn) (linkfin.Command, error) {
-			id := r.PathValue("id")
-			if err := services.Manages(p.viewer(), id); err != nil {
+			actor, id, err := managed(r, p)
+			if err != nil {
 				return nil, err
-			}
-			actor := p.Org
-			if p.operator() {
-				actor = ""
 			}
 			return &services.SetBankAccount{Actor: actor, OrgID: id, Account: in.BankAccount}, nil
 		})
 	identifierRoute := func(pattern, summary string, command func(actor, org string, id linkfin.Identifier) linkfin.Command) {
 		act(s, Route{Pattern: pattern, Kind: linkfin.KindOrganization, Access: Admin, Out: org, Summary: summary},
 			func(r *http.Request, p *principal, in *linkfin.Identifier) (linkfin.Command, error) {
-				id := r.PathValue("id")
-				if err := services.Manages(p.viewer(), id); err != nil {
+				actor, id, err := managed(r, p)
+				if err != nil {
 					return nil, err
-				}
-				actor := p.Org
-				if p.operator() {
-					actor = ""
 				}
 				return command(actor, id, *in), nil
 			})
@@ -72,6 +64,20 @@ func (s *Server) organizationRoutes() {
 		Summary: "List the organization's keys, without their secrets."}, s.listAPIKeys)
 	s.handle(Route{Pattern: "POST /v1/organizations/{id}/api-keys/{key}/revoke", Access: Admin, Out: key,
 		Summary: "Revoke a key: from now on it opens nothing."}, s.revokeAPIKey)
+}
+
+// managed is the organization of the path that the principal manages (its admin, or
+// the operator), and the actor its command names: the organization, or "" for the
+// operator.
+func managed(r *http.Request, p *principal) (actor, org string, err error) {
+	org = r.PathValue("id")
+	if err := services.Manages(p.viewer(), org); err != nil {
+		return "", "", err
+	}
+	if p.operator() {
+		return "", org, nil
+	}
+	return p.Org, org, nil
 }
 
 func (s *Server) createOrganization(w http.ResponseWriter, r *http.Request) {
