@@ -166,12 +166,19 @@ type OrganizationIn struct {
 	Capabilities []Capability `json:"capabilities"`
 	// BankAccount is the account its withdrawals over the bank rail are paid into.
 	BankAccount *BankAccount `json:"bank_account,omitempty"`
+	// Address is its postal address.
+	Address *PostalAddress `json:"address,omitempty"`
 }
 
 // BankAccountIn registers the account an organization's withdrawals over the bank
 // rail are paid into.
 type BankAccountIn struct {
 	BankAccount BankAccount `json:"bank_account"`
+}
+
+// AddressIn registers an organization's postal address.
+type AddressIn struct {
+	Address PostalAddress `json:"address"`
 }
 
 // CapabilitiesIn sets what an organization may do.

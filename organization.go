@@ -37,7 +37,9 @@ type Organization struct {
 	// are paid into: the creditor account of their credit transfer instructions. An
 	// organization without one withdraws only over the e-CNY rail.
 	BankAccount *BankAccount `json:"bank_account,omitempty"`
-	CreatedAt   time.Time    `json:"created_at"`
+	// Address is its postal address, which a payment across borders names with it.
+	Address   *PostalAddress `json:"address,omitempty"`
+	CreatedAt time.Time      `json:"created_at"`
 }
 
 // KindOrganization is the record kind of organizations.

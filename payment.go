@@ -62,6 +62,9 @@ type CreditTransfer struct {
 	// (Organization.BankAccount): the account the bank is told to pay. A later change
 	// of the organization's account does not move an instruction already made.
 	CreditorAccount *BankAccount `json:"creditor_account,omitempty"`
+	// CreditorAddress is the organization's postal address when the instruction was
+	// made, if it had registered one.
+	CreditorAddress *PostalAddress `json:"creditor_address,omitempty"`
 	// EntryID is the bank statement's entry that shows it paid, once booked.
 	EntryID   string    `json:"entry_id,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
@@ -129,6 +132,7 @@ type PaymentFileTransfer struct {
 	Creditor string `json:"creditor"`
 	// CreditorAccount is the account the instruction pays (CreditTransfer's).
 	CreditorAccount *BankAccount         `json:"creditor_account,omitempty"`
+	CreditorAddress *PostalAddress       `json:"creditor_address,omitempty"`
 	Currency        Currency             `json:"currency"`
 	Amount          int64                `json:"amount"`
 	Status          CreditTransferStatus `json:"status"`
@@ -160,6 +164,8 @@ type PaymentParty struct {
 	BIC     string `json:"bic,omitempty"`
 	// BankCode is the bank's CNAPS code (12 digits), for an account in China.
 	BankCode string `json:"bank_code,omitempty"`
+	// Address is the account holder's postal address.
+	Address *PostalAddress `json:"address,omitempty"`
 }
 
 // PaymentFileIn asks for a payment file of the instructions of a rail not yet filed, to

@@ -62,3 +62,27 @@ func TestBankAccountRequest(t *testing.T) {
 		t.Fatalf("request %q", path)
 	}
 }
+
+// TestAddressRequest: registering an address posts it, as the route takes it, to the
+// organization's address.
+func TestAddressRequest(t *testing.T) {
+	var path string
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var in linkfin.AddressIn
+		if err := json.NewDecoder(r.Body).Decode(&in); err != nil || in.Address.Town != "Suzhou" || in.Address.Country != "CN" {
+			t.Errorf("%s %s: body %+v, %v", r.Method, r.URL.Path, in, err)
+		}
+		path = r.Method + " " + r.URL.EscapedPath()
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"id":"o/1","address":{"town":"Suzhou","country":"CN"}}`))
+	}))
+	defer ts.Close()
+	c := client.New(ts.URL, "lfk_k_secret")
+	o, err := c.SetAddress(context.Background(), "o/1", linkfin.PostalAddress{Town: "Suzhou", Country: "CN"})
+	if err != nil || o.Address == nil || o.Address.Town != "Suzhou" {
+		t.Fatalf("%+v, %v", o, err)
+	}
+	if path != "POST /v1/organizations/o%2F1/address" {
+		t.Fatalf("request %q", path)
+	}
+}

@@ -49,6 +49,13 @@ func (c *Client) SetBankAccount(ctx context.Context, id string, account linkfin.
 	return &out, c.post(ctx, "/v1/organizations/"+esc(id)+"/bank-account", linkfin.BankAccountIn{BankAccount: account}, &out)
 }
 
+// SetAddress registers the organization's postal address (its admin, or the
+// operator).
+func (c *Client) SetAddress(ctx context.Context, id string, address linkfin.PostalAddress) (*linkfin.Organization, error) {
+	var out linkfin.Organization
+	return &out, c.post(ctx, "/v1/organizations/"+esc(id)+"/address", linkfin.AddressIn{Address: address}, &out)
+}
+
 // GetOrganization reads an organization.
 func (c *Client) GetOrganization(ctx context.Context, id string) (*linkfin.Organization, error) {
 	var out linkfin.Organization

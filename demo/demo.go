@@ -306,17 +306,30 @@ func (r *run) table(header string, rows [][]string) {
 // Organizations are the demo's supply chain: an anchor, three tiers of suppliers, a
 // distributor, two funders and a logistics operator.
 var Organizations = []linkfin.Organization{
-	{ID: "anchor", Name: "Core Auto Group", Capabilities: caps(linkfin.CapAnchor, linkfin.CapTrade), BankAccount: account("6222020200100000011", "ICBKCNBJ", "102100000030")},
-	{ID: "tier1", Name: "Tier One Brakes", Capabilities: caps(linkfin.CapTrade), BankAccount: account("6217000010000000022", "PCBCCNBJ", "105100000017")},
-	{ID: "tier2", Name: "Tier Two Castings", Capabilities: caps(linkfin.CapTrade), BankAccount: account("6228480010000000033", "ABOCCNBJ", "103100000026")},
-	{ID: "tier3", Name: "Tier Three Foundry Sand", Capabilities: caps(linkfin.CapTrade), BankAccount: account("6216610100000000044", "BKCHCNBJ", "104100000004")},
-	{ID: "bank", Name: "River Bank", Capabilities: caps(linkfin.CapFund), BankAccount: account("6222600110000000055", "COMMCNSH", "301290000007")},
-	{ID: "factor", Name: "Quick Factor", Capabilities: caps(linkfin.CapFund), BankAccount: account("6225880100000000066", "CMBCCNBS", "308584000013")},
-	{ID: "port", Name: "Port Logistics", Capabilities: caps(linkfin.CapLogistics), BankAccount: account("6222020200100000077", "ICBKCNBJ", "102100000030")},
-	{ID: "dealer", Name: "East Coast Dealer", Capabilities: caps(linkfin.CapTrade), BankAccount: account("6217000010000000088", "PCBCCNBJ", "105100000017")},
+	{ID: "anchor", Name: "Core Auto Group", Capabilities: caps(linkfin.CapAnchor, linkfin.CapTrade), BankAccount: account("6222020200100000011", "ICBKCNBJ", "102100000030"),
+		Address: address("Anting Road", "88", "201805", "Shanghai", "Shanghai")},
+	{ID: "tier1", Name: "Tier One Brakes", Capabilities: caps(linkfin.CapTrade), BankAccount: account("6217000010000000022", "PCBCCNBJ", "105100000017"),
+		Address: address("Changjiang Road", "12", "215000", "Suzhou", "Jiangsu")},
+	{ID: "tier2", Name: "Tier Two Castings", Capabilities: caps(linkfin.CapTrade), BankAccount: account("6228480010000000033", "ABOCCNBJ", "103100000026"),
+		Address: address("Xingye Avenue", "7", "213000", "Changzhou", "Jiangsu")},
+	{ID: "tier3", Name: "Tier Three Foundry Sand", Capabilities: caps(linkfin.CapTrade), BankAccount: account("6216610100000000044", "BKCHCNBJ", "104100000004"),
+		Address: address("Quarry Lane", "3", "239000", "Chuzhou", "Anhui")},
+	{ID: "bank", Name: "River Bank", Capabilities: caps(linkfin.CapFund), BankAccount: account("6222600110000000055", "COMMCNSH", "301290000007"),
+		Address: address("Lujiazui Ring Road", "1000", "200120", "Shanghai", "Shanghai")},
+	{ID: "factor", Name: "Quick Factor", Capabilities: caps(linkfin.CapFund), BankAccount: account("6225880100000000066", "CMBCCNBS", "308584000013"),
+		Address: address("Century Avenue", "88", "200120", "Shanghai", "Shanghai")},
+	{ID: "port", Name: "Port Logistics", Capabilities: caps(linkfin.CapLogistics), BankAccount: account("6222020200100000077", "ICBKCNBJ", "102100000030"),
+		Address: address("Yangshan Port Road", "1", "201308", "Shanghai", "Shanghai")},
+	{ID: "dealer", Name: "East Coast Dealer", Capabilities: caps(linkfin.CapTrade), BankAccount: account("6217000010000000088", "PCBCCNBJ", "105100000017"),
+		Address: address("Zhongshan Road", "56", "210000", "Nanjing", "Jiangsu")},
 }
 
 func caps(cs ...linkfin.Capability) []linkfin.Capability { return cs }
+
+// address is an organization's postal address in China.
+func address(street, number, postCode, town, province string) *linkfin.PostalAddress {
+	return &linkfin.PostalAddress{Street: street, BuildingNumber: number, PostCode: postCode, Town: town, Subdivision: province, Country: "CN"}
+}
 
 // account is a Chinese bank account (no IBAN) at the bank of the BIC and the CNAPS
 // code: where an organization's withdrawals over the bank rail are paid.

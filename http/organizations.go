@@ -38,6 +38,16 @@ func (s *Server) organizationRoutes() {
 			}
 			return &services.SetBankAccount{Actor: actor, OrgID: id, Account: in.BankAccount}, nil
 		})
+	act(s, Route{Pattern: "POST /v1/organizations/{id}/address", Kind: linkfin.KindOrganization, Access: Admin, Out: org,
+		Summary: "Register the organization's postal address (its admin, or the operator): the town and the country (ISO 3166-1 alpha-2) at least, " +
+			"and its street, building number, post code and subdivision, which its credit transfer instructions name. It replaces the one before."},
+		func(r *http.Request, p *principal, in *linkfin.AddressIn) (linkfin.Command, error) {
+			actor, id, err := managed(r, p)
+			if err != nil {
+				return nil, err
+			}
+			return &services.SetAddress{Actor: actor, OrgID: id, Address: in.Address}, nil
+		})
 	identifierRoute := func(pattern, summary string, command func(actor, org string, id linkfin.Identifier) linkfin.Command) {
 		act(s, Route{Pattern: pattern, Kind: linkfin.KindOrganization, Access: Admin, Out: org, Summary: summary},
 			func(r *http.Request, p *principal, in *linkfin.Identifier) (linkfin.Command, error) {
@@ -87,7 +97,7 @@ func (s *Server) createOrganization(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	c := &services.CreateOrganization{Org: linkfin.Organization{ID: in.ID, Name: in.Name, Capabilities: in.Capabilities, BankAccount: in.BankAccount}}
+	c := &services.CreateOrganization{Org: linkfin.Organization{ID: in.ID, Name: in.Name, Capabilities: in.Capabilities, BankAccount: in.BankAccount, Address: in.Address}}
 	s.submit(w, r, body, &engine.Request{Commands: []linkfin.Command{c}}, func(resp *engine.Response) (int, any, error) {
 		res, err := valueOf[services.OrganizationResult](resp)
 		if err != nil {

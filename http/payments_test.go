@@ -121,7 +121,9 @@ func TestPaymentFiles(t *testing.T) {
 		// Each creditor's bank account and bank, as the organization registered them.
 		"<Id>6222600110000000055</Id>", "<BICFI>COMMCNSH</BICFI>", "<Id>6222020200100000011</Id>", "<BICFI>ICBKCNBJ</BICFI>",
 		// And the bank's CNAPS code, by which a payment in China names it.
-		"<Cd>CNAPS</Cd>", "<MmbId>301290000007</MmbId>", "<MmbId>102100000030</MmbId>"} {
+		"<Cd>CNAPS</Cd>", "<MmbId>301290000007</MmbId>", "<MmbId>102100000030</MmbId>",
+		// And each creditor's postal address.
+		"<StrtNm>Lujiazui Ring Road</StrtNm>", "<TwnNm>Shanghai</TwnNm>", "<Ctry>CN</Ctry>"} {
 		if !strings.Contains(doc, want) {
 			t.Errorf("the document lacks %s", want)
 		}
@@ -366,6 +368,19 @@ func TestBankAccountRoute(t *testing.T) {
 	wantJSON(t, p.as("tier1", "GET", "/v1/credit-transfers/"+out.CreditTransferID, ""), http.StatusOK, &ct)
 	if ct.CreditorAccount == nil || ct.CreditorAccount.IBAN != "GB82WEST12345698765432" {
 		t.Fatalf("the instruction pays %+v", ct.CreditorAccount)
+	}
+	// Its postal address, as it registers it: the town and the country at least.
+	for _, body := range []string{`{"address":{"town":"Suzhou"}}`, `{"address":{"town":"Suzhou","country":"cn"}}`, `{"address":{"town":"","country":"CN"}}`} {
+		r := p.as("tier1", "POST", "/v1/organizations/tier1/address", body)
+		if r.status != http.StatusBadRequest {
+			t.Errorf("%s: %d %s", body, r.status, r.body)
+		}
+	}
+	wantProblem(t, p.as("tier1", "POST", "/v1/organizations/tier1/address", `{"address":{"town":"Suzhou","country":"CNN"}}`), http.StatusBadRequest, linkfin.EINVALID)
+	wantProblem(t, p.as("tier1", "POST", "/v1/organizations/anchor/address", `{"address":{"town":"Suzhou","country":"CN"}}`), http.StatusNotFound, linkfin.ENOTFOUND)
+	wantJSON(t, p.as("tier1", "POST", "/v1/organizations/tier1/address", `{"address":{"street":"Renmin Road","town":"Suzhou","country":"CN"}}`), http.StatusOK, &org)
+	if org.Address == nil || *org.Address != (linkfin.PostalAddress{Street: "Renmin Road", Town: "Suzhou", Country: "CN"}) {
+		t.Fatalf("tier1's address: %+v", org.Address)
 	}
 	// An organization registered with no account withdraws over the e-CNY rail only.
 	wantJSON(t, p.as("operator", "POST", "/v1/organizations", `{"id":"newco","name":"New Co","capabilities":["trade"]}`), http.StatusCreated, &org)

@@ -303,6 +303,7 @@ var foreignCases = map[string]foreignCase{
 	"POST /v1/organizations/{id}/sign-in-policy":     {body: `{"require_second_factor":true}`},
 	"POST /v1/organizations/{id}/identifiers":        {body: `{"type":"vat","value":"SE4598375937"}`},
 	"POST /v1/organizations/{id}/bank-account":       {body: `{"bank_account":{"iban":"DE89370400440532013000"}}`},
+	"POST /v1/organizations/{id}/address":            {body: `{"address":{"town":"Shanghai","country":"CN"}}`},
 	"POST /v1/organizations/{id}/identifiers/remove": {body: `{"type":"vat","value":"SE4598375937"}`},
 	"GET /v1/sessions/current":                       {status: 403, code: linkfin.EFORBIDDEN, about: "sessions belong to users"},
 	"DELETE /v1/sessions/current":                    {status: 403, code: linkfin.EFORBIDDEN, about: "sessions belong to users"},

@@ -36,6 +36,8 @@ type Party struct {
 	BIC     string
 	// BankCode is the bank's CNAPS code, for an account at a bank in China.
 	BankCode string
+	// Address is the party's postal address, if known.
+	Address *linkfin.PostalAddress
 }
 
 // CreditTransfer is one payment of a pain.001 document.
@@ -72,7 +74,7 @@ func WritePain001(w io.Writer, c *CreditTransferInitiation) error {
 			PmtInfID:    c.MessageID + "-" + string(cur),
 			PmtMtd:      "TRF",
 			ReqdExctnDt: xmlDate{Dt: c.ExecutionDate.String()},
-			Dbtr:        xmlPartyID{Nm: limit(c.Debtor.Name, 140)},
+			Dbtr:        *party(c.Debtor),
 			DbtrAcct:    cashAccount(c.Debtor, cur),
 			DbtrAgt:     agent(c.Debtor),
 		}
@@ -87,7 +89,7 @@ func WritePain001(w io.Writer, c *CreditTransferInitiation) error {
 			tx := xmlTransfer{
 				PmtID: xmlPaymentID{EndToEndID: t.EndToEndID},
 				Amt:   xmlInstructedAmount{InstdAmt: xmlAmount{Ccy: string(t.Currency), Value: linkfin.Money{Amount: t.Amount, Currency: t.Currency}.Decimal()}},
-				Cdtr:  &xmlPartyID{Nm: limit(t.Creditor.Name, 140)},
+				Cdtr:  party(t.Creditor),
 			}
 			if t.Creditor.BIC != "" || t.Creditor.BankCode != "" {
 				a := agent(t.Creditor)
@@ -158,6 +160,11 @@ func (c *CreditTransferInitiation) Check() error {
 func (p Party) Check(what string) error {
 	if strings.TrimSpace(p.Name) == "" || !utf8.ValidString(p.Name) {
 		return linkfin.Errorf(linkfin.EINVALID, "%s has a name", what)
+	}
+	if p.Address != nil {
+		if err := p.Address.Validate(); err != nil {
+			return err
+		}
 	}
 	return p.CheckAccount(what)
 }
@@ -310,7 +317,28 @@ type xmlDate struct {
 }
 
 type xmlPartyID struct {
-	Nm string `xml:"Nm,omitempty"`
+	Nm      string            `xml:"Nm,omitempty"`
+	PstlAdr *xmlPostalAddress `xml:"PstlAdr,omitempty"`
+}
+
+// xmlPostalAddress is a PostalAddress24, its elements in the schema's order.
+type xmlPostalAddress struct {
+	StrtNm      string `xml:"StrtNm,omitempty"`
+	BldgNb      string `xml:"BldgNb,omitempty"`
+	PstCd       string `xml:"PstCd,omitempty"`
+	TwnNm       string `xml:"TwnNm,omitempty"`
+	CtrySubDvsn string `xml:"CtrySubDvsn,omitempty"`
+	Ctry        string `xml:"Ctry,omitempty"`
+}
+
+// party is a party by its name and, if known, its postal address.
+func party(p Party) *xmlPartyID {
+	x := &xmlPartyID{Nm: limit(p.Name, 140)}
+	if a := p.Address; a != nil {
+		x.PstlAdr = &xmlPostalAddress{StrtNm: a.Street, BldgNb: a.BuildingNumber, PstCd: a.PostCode, TwnNm: a.Town,
+			CtrySubDvsn: a.Subdivision, Ctry: a.Country}
+	}
+	return x
 }
 
 type xmlCashAccount struct {

@@ -33,9 +33,10 @@ func validate(t *testing.T, doc []byte) {
 
 func TestWritePain001Validates(t *testing.T) {
 	c := &iso20022.CreditTransferInitiation{
-		MessageID:     "pf_0000000000001",
-		CreatedAt:     time.Date(2026, 3, 2, 9, 30, 15, 500, time.FixedZone("CST", 8*3600)),
-		Debtor:        iso20022.Party{Name: "Platform & Co <Shanghai>", IBAN: "DE89370400440532013000", BIC: "COBADEFFXXX"},
+		MessageID: "pf_0000000000001",
+		CreatedAt: time.Date(2026, 3, 2, 9, 30, 15, 500, time.FixedZone("CST", 8*3600)),
+		Debtor: iso20022.Party{Name: "Platform & Co <Shanghai>", IBAN: "DE89370400440532013000", BIC: "COBADEFFXXX",
+			Address: &linkfin.PostalAddress{Town: "Frankfurt am Main", Country: "DE"}},
 		ExecutionDate: linkfin.NewDate(2026, 3, 3),
 		Transfers: []iso20022.CreditTransfer{
 			{EndToEndID: "ct_1", Amount: 123456, Currency: "CNY", Creditor: iso20022.Party{Name: "上海一级供应商有限公司"}, Remittance: "withdrawal W-1"},
@@ -43,7 +44,8 @@ func TestWritePain001Validates(t *testing.T) {
 			{EndToEndID: "ct_3", Amount: 5, Currency: "CNY", Creditor: iso20022.Party{Name: strings.Repeat("长", 200), IBAN: "GB82WEST12345698765432"}},
 			// A bank in China by its CNAPS code alone, and by BIC and code.
 			{EndToEndID: "ct_4", Amount: 7, Currency: "CNY", Creditor: iso20022.Party{Name: "二级供应商", Account: "6228480010000000033", BankCode: "103100000026"}},
-			{EndToEndID: "ct_5", Amount: 9, Currency: "CNY", Creditor: iso20022.Party{Name: "三级供应商", Account: "6216610100000000044", BIC: "BKCHCNBJ", BankCode: "104100000004"}},
+			{EndToEndID: "ct_5", Amount: 9, Currency: "CNY", Creditor: iso20022.Party{Name: "三级供应商", Account: "6216610100000000044", BIC: "BKCHCNBJ", BankCode: "104100000004",
+				Address: &linkfin.PostalAddress{Street: "世纪大道", BuildingNumber: "100", PostCode: "200120", Town: "上海", Subdivision: "上海市", Country: "CN"}}},
 		},
 	}
 	var b bytes.Buffer
@@ -56,6 +58,8 @@ func TestWritePain001Validates(t *testing.T) {
 		`<CreDtTm>2026-03-02T01:30:15Z</CreDtTm>`, `<NbOfTxs>5</NbOfTxs>`,
 		`<PmtInfId>pf_0000000000001-CNY</PmtInfId>`, `<CtrlSum>1234.77</CtrlSum>`,
 		`<Cd>CNAPS</Cd>`, `<MmbId>103100000026</MmbId>`, `<MmbId>104100000004</MmbId>`, `<BICFI>BKCHCNBJ</BICFI>`,
+		`<TwnNm>Frankfurt am Main</TwnNm>`, `<StrtNm>世纪大道</StrtNm>`, `<BldgNb>100</BldgNb>`, `<PstCd>200120</PstCd>`, `<TwnNm>上海</TwnNm>`,
+		`<CtrySubDvsn>上海市</CtrySubDvsn>`, `<Ctry>CN</Ctry>`,
 		`<InstdAmt Ccy="CNY">1234.56</InstdAmt>`, `<InstdAmt Ccy="CNY">0.05</InstdAmt>`, `<InstdAmt Ccy="JPY">1500</InstdAmt>`,
 		`<Nm>Platform &amp; Co &lt;Shanghai&gt;</Nm>`, `<ReqdExctnDt>`, `<Dt>2026-03-03</Dt>`,
 	} {
@@ -85,6 +89,12 @@ func TestWritePain001Refuses(t *testing.T) {
 		{"a bad IBAN check", func(c *iso20022.CreditTransferInitiation) { c.Debtor.IBAN = "DE88370400440532013000" }, linkfin.EINVALID},
 		{"a bad BIC", func(c *iso20022.CreditTransferInitiation) { c.Debtor.BIC = "COBA1EFF" }, linkfin.EINVALID},
 		{"a bad CNAPS code", func(c *iso20022.CreditTransferInitiation) { c.Transfers[0].Creditor.BankCode = "10310000002" }, linkfin.EINVALID},
+		{"an address without a town", func(c *iso20022.CreditTransferInitiation) {
+			c.Transfers[0].Creditor.Address = &linkfin.PostalAddress{Country: "CN"}
+		}, linkfin.EINVALID},
+		{"a debtor's address without a country", func(c *iso20022.CreditTransferInitiation) {
+			c.Debtor.Address = &linkfin.PostalAddress{Town: "Shanghai"}
+		}, linkfin.EINVALID},
 		{"no debtor account", func(c *iso20022.CreditTransferInitiation) { c.Debtor.Account = "" }, linkfin.EINVALID},
 		{"a zero amount", func(c *iso20022.CreditTransferInitiation) { c.Transfers[0].Amount = 0 }, linkfin.EOUTOFRANGE},
 		{"a long end-to-end id", func(c *iso20022.CreditTransferInitiation) { c.Transfers[0].EndToEndID = strings.Repeat("x", 36) }, linkfin.EINVALID},

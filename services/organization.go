@@ -27,8 +27,13 @@ func (c *CreateOrganization) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{{Kind: linkfin.KindOrganization, ID: c.Org.ID}}
 }
 
-// Validate implements linkfin.Validator: the bank account, if given.
+// Validate implements linkfin.Validator: the bank account and the address, if given.
 func (c *CreateOrganization) Validate() error {
+	if a := c.Org.Address; a != nil {
+		if err := a.Validate(); err != nil {
+			return err
+		}
+	}
 	if c.Org.BankAccount == nil {
 		return nil
 	}
@@ -48,7 +53,8 @@ func (c *CreateOrganization) Apply(tx linkfin.Tx) (any, error) {
 		return nil, err
 	}
 	if found {
-		if old.Name != o.Name || !slices.Equal(old.Capabilities, o.Capabilities) || !sameAccount(old.BankAccount, o.BankAccount) {
+		if old.Name != o.Name || !slices.Equal(old.Capabilities, o.Capabilities) || !sameAccount(old.BankAccount, o.BankAccount) ||
+			!sameAddress(old.Address, o.Address) {
 			return nil, linkfin.Errorf(linkfin.ECONFLICT, "organization %s exists with other fields", o.ID)
 		}
 		return &OrganizationResult{old, true}, nil
@@ -127,6 +133,45 @@ func (c *SetBankAccount) Apply(tx linkfin.Tx) (any, error) {
 	acct := c.Account
 	o.BankAccount = &acct
 	return o, tx.Put(linkfin.KindOrganization, o.ID, o, "organization.bank_account_set")
+}
+
+// SetAddress registers an organization's postal address (its admin, or the operator
+// with Actor ""), replacing the one it had: instructions made before keep the address
+// they were made with. The same address again changes nothing.
+type SetAddress struct {
+	Actor   string
+	OrgID   string
+	Address linkfin.PostalAddress
+}
+
+// Validate implements linkfin.Validator.
+func (c *SetAddress) Validate() error { return c.Address.Validate() }
+
+// Keys implements linkfin.Command.
+func (c *SetAddress) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{{Kind: linkfin.KindOrganization, ID: c.OrgID}}
+}
+
+// Apply implements linkfin.Command.
+func (c *SetAddress) Apply(tx linkfin.Tx) (any, error) {
+	if c.Actor != "" && c.Actor != c.OrgID {
+		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "organization %s not found", c.OrgID)
+	}
+	o, err := organization(tx, c.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	if sameAddress(o.Address, &c.Address) {
+		return o, nil
+	}
+	a := c.Address
+	o.Address = &a
+	return o, tx.Put(linkfin.KindOrganization, o.ID, o, "organization.address_set")
+}
+
+// sameAddress reports whether two addresses, either absent, are the same.
+func sameAddress(a, b *linkfin.PostalAddress) bool {
+	return a == nil && b == nil || a != nil && b != nil && *a == *b
 }
 
 // checkBankAccount refuses an account a pain.001 document could not name: it has an

@@ -31,6 +31,10 @@ func queueCreditTransfer(tx linkfin.Tx, org, instruction string, c linkfin.Curre
 	ct := &linkfin.CreditTransfer{ID: tx.NewID(linkfin.IDPrefix[linkfin.KindCreditTransfer]), Rail: RailBank, OrgID: org,
 		InstructionID: instruction, Creditor: o.Name, CreditorAccount: &acct, Currency: c, Amount: amount,
 		Status: linkfin.CreditTransferPending, CreatedAt: tx.Now()}
+	if o.Address != nil {
+		a := *o.Address
+		ct.CreditorAddress = &a
+	}
 	if err := tx.Put(linkfin.KindCreditTransfer, ct.ID, ct, "credit_transfer.created"); err != nil {
 		return nil, err
 	}
@@ -150,7 +154,7 @@ func (c *CreatePaymentFile) Validate() error {
 		if err := linkfin.ValidateText("debtor name", d.Name, 140, false); err != nil {
 			return err
 		}
-		if err := (iso20022.Party{Name: d.Name, IBAN: d.IBAN, Account: d.Account, BIC: d.BIC, BankCode: d.BankCode}).Check("the debtor"); err != nil {
+		if err := (iso20022.Party{Name: d.Name, IBAN: d.IBAN, Account: d.Account, BIC: d.BIC, BankCode: d.BankCode, Address: d.Address}).Check("the debtor"); err != nil {
 			return err
 		}
 	}
@@ -261,6 +265,10 @@ func (c *CreatePaymentFile) Apply(tx linkfin.Tx) (any, error) {
 			acct := *a // each record holds its own
 			t.CreditorAccount = &acct
 		}
+		if a := ct.CreditorAddress; a != nil {
+			addr := *a
+			t.CreditorAddress = &addr
+		}
 		f.Transfers = append(f.Transfers, t)
 	}
 	// The document must be one the bank takes before the file is made.
@@ -284,9 +292,10 @@ func (c *CreatePaymentFile) Apply(tx linkfin.Tx) (any, error) {
 // is named per currency when it is the platform's default.
 func Pain001(f *linkfin.PaymentFile) *iso20022.CreditTransferInitiation {
 	doc := &iso20022.CreditTransferInitiation{MessageID: f.ID, CreatedAt: f.CreatedAt, ExecutionDate: f.Date,
-		Debtor: iso20022.Party{Name: f.Debtor.Name, IBAN: f.Debtor.IBAN, Account: f.Debtor.Account, BIC: f.Debtor.BIC, BankCode: f.Debtor.BankCode}}
+		Debtor: iso20022.Party{Name: f.Debtor.Name, IBAN: f.Debtor.IBAN, Account: f.Debtor.Account, BIC: f.Debtor.BIC, BankCode: f.Debtor.BankCode,
+			Address: f.Debtor.Address}}
 	for _, t := range f.Transfers {
-		cdtr := iso20022.Party{Name: t.Creditor}
+		cdtr := iso20022.Party{Name: t.Creditor, Address: t.CreditorAddress}
 		if a := t.CreditorAccount; a != nil {
 			cdtr.IBAN, cdtr.Account, cdtr.BIC, cdtr.BankCode = a.IBAN, a.Account, a.BIC, a.BankCode
 		}

@@ -74,6 +74,19 @@ func testBankAccounts(t *testing.T, open Opener) {
 	if v := version(); v != before {
 		t.Fatalf("the same account again wrote version %d", v)
 	}
+	if _, err := run[linkfin.Organization](t, env, &services.SetAddress{Actor: "poor", OrgID: "poor",
+		Address: linkfin.PostalAddress{Town: "Shanghai", Country: "China"}}); !refusal(err, linkfin.EINVALID, "ISO 3166-1") {
+		t.Fatalf("an address in a country by name: %v", err)
+	}
+	if _, err := run[linkfin.Organization](t, env, &services.SetAddress{Actor: "tier1", OrgID: "poor",
+		Address: linkfin.PostalAddress{Town: "Shanghai", Country: "CN"}}); !refusal(err, linkfin.ENOTFOUND, "organization poor not found") {
+		t.Fatalf("another organization's address: %v", err)
+	}
+	home := linkfin.PostalAddress{Street: "Century Avenue", BuildingNumber: "100", PostCode: "200120", Town: "Shanghai", Country: "CN"}
+	if o, err := run[linkfin.Organization](t, env, &services.SetAddress{Actor: "poor", OrgID: "poor", Address: home}); err != nil ||
+		o.Address == nil || *o.Address != home {
+		t.Fatalf("registering the address: %+v, %v", o, err)
+	}
 	first, err := withdraw("out-1")
 	if err != nil {
 		t.Fatal(err)
@@ -82,18 +95,21 @@ func testBankAccounts(t *testing.T, open Opener) {
 	// made with.
 	other := linkfin.BankAccount{Account: "6222020200100000099", BankCode: "102100000030"}
 	mustRun(t, env, &services.SetBankAccount{OrgID: "poor", Account: other})
+	moved := linkfin.PostalAddress{Town: "Suzhou", Subdivision: "Jiangsu", Country: "CN"}
+	mustRun(t, env, &services.SetAddress{OrgID: "poor", Address: moved})
 	second, err := withdraw("out-2")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, w := range []struct {
-		out  *map[string]any
-		want linkfin.BankAccount
-	}{{first, iban}, {second, other}} {
+		out     *map[string]any
+		want    linkfin.BankAccount
+		address linkfin.PostalAddress
+	}{{first, iban, home}, {second, other, moved}} {
 		id, _ := (*w.out)["credit_transfer_id"].(string)
 		ct := record[linkfin.CreditTransfer](t, env, linkfin.KindCreditTransfer, id)
-		if ct.CreditorAccount == nil || *ct.CreditorAccount != w.want {
-			t.Fatalf("instruction %s pays %+v, want %+v", id, ct.CreditorAccount, w.want)
+		if ct.CreditorAccount == nil || *ct.CreditorAccount != w.want || ct.CreditorAddress == nil || *ct.CreditorAddress != w.address {
+			t.Fatalf("instruction %s pays %+v at %+v, want %+v at %+v", id, ct.CreditorAccount, ct.CreditorAddress, w.want, w.address)
 		}
 	}
 	env.Restart()
@@ -107,7 +123,8 @@ func testBankAccounts(t *testing.T, open Opener) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"<IBAN>DE89370400440532013000</IBAN>", "<BICFI>COBADEFFXXX</BICFI>", "<Id>6222020200100000099</Id>",
-		"<Cd>CNAPS</Cd>", "<MmbId>102100000030</MmbId>"} {
+		"<Cd>CNAPS</Cd>", "<MmbId>102100000030</MmbId>",
+		"<StrtNm>Century Avenue</StrtNm>", "<TwnNm>Shanghai</TwnNm>", "<TwnNm>Suzhou</TwnNm>", "<CtrySubDvsn>Jiangsu</CtrySubDvsn>"} {
 		if !bytes.Contains(doc.Bytes(), []byte(want)) {
 			t.Fatalf("the document lacks %s:\n%s", want, doc.Bytes())
 		}
