@@ -1,0 +1,91 @@
+package console
+
+import (
+	"net/http"
+	"strings"
+
+	"linkfin"
+	"linkfin/services"
+)
+
+func init() { pageNames = append(pageNames, "organization") }
+
+// orgView is an organization's own record, for its admin: where its withdrawals over
+// the bank rail are paid, and its postal address, with the forms that change them.
+type orgView struct {
+	Org  *linkfin.Organization // nil for the operator, who has none of its own
+	Done string
+}
+
+// organization shows the person's organization to its admin.
+func (c *Console) organization(w http.ResponseWriter, r *http.Request, p *Person) {
+	c.renderOrganization(w, r, p, "")
+}
+
+func (c *Console) renderOrganization(w http.ResponseWriter, r *http.Request, p *Person, done string) {
+	if !p.admin() {
+		c.fail(w, r, p, linkfin.Errorf(linkfin.EFORBIDDEN, "an organization's admin registers its bank account and address"))
+		return
+	}
+	v := orgView{Done: done}
+	if !p.Viewer.Operator {
+		var o linkfin.Organization
+		if err := services.ReadAs(r.Context(), c.Store, p.Viewer, linkfin.KindOrganization, p.Viewer.Org, &o); err != nil {
+			c.fail(w, r, p, err)
+			return
+		}
+		v.Org = &o
+	}
+	c.render(w, r, http.StatusOK, "organization", "org.title", p, v, "")
+}
+
+// ownOrganization refuses a change of an organization's own record by anyone but its
+// admin: the operator changes an organization's through the API.
+func ownOrganization(p *Person) error {
+	if !p.admin() || p.Viewer.Operator {
+		return linkfin.Errorf(linkfin.EFORBIDDEN, "an organization's admin registers its bank account and address")
+	}
+	return nil
+}
+
+// setBankAccount registers the organization's bank account from the form.
+func (c *Console) setBankAccount(w http.ResponseWriter, r *http.Request, p *Person) {
+	if err := ownOrganization(p); err != nil {
+		c.fail(w, r, p, err)
+		return
+	}
+	f := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
+	acct := linkfin.BankAccount{IBAN: strings.ToUpper(strings.ReplaceAll(f("iban"), " ", "")), Account: f("account"),
+		BIC: strings.ToUpper(f("bic")), BankCode: f("bank_code")}
+	cmd := &services.SetBankAccount{Actor: p.Viewer.Org, OrgID: p.Viewer.Org, Account: acct}
+	if err := cmd.Validate(); err != nil {
+		c.fail(w, r, p, err)
+		return
+	}
+	if _, err := c.act(r.Context(), p, r.PostForm, cmd); err != nil {
+		c.fail(w, r, p, err)
+		return
+	}
+	c.renderOrganization(w, r, p, langFor(r, p).T("org.account_saved"))
+}
+
+// setAddress registers the organization's postal address from the form.
+func (c *Console) setAddress(w http.ResponseWriter, r *http.Request, p *Person) {
+	if err := ownOrganization(p); err != nil {
+		c.fail(w, r, p, err)
+		return
+	}
+	f := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
+	a := linkfin.PostalAddress{Street: f("street"), BuildingNumber: f("building_number"), PostCode: f("post_code"), Town: f("town"),
+		Subdivision: f("subdivision"), Country: strings.ToUpper(f("country"))}
+	cmd := &services.SetAddress{Actor: p.Viewer.Org, OrgID: p.Viewer.Org, Address: a}
+	if err := cmd.Validate(); err != nil {
+		c.fail(w, r, p, err)
+		return
+	}
+	if _, err := c.act(r.Context(), p, r.PostForm, cmd); err != nil {
+		c.fail(w, r, p, err)
+		return
+	}
+	c.renderOrganization(w, r, p, langFor(r, p).T("org.address_saved"))
+}

@@ -1,0 +1,95 @@
+package console
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"linkfin"
+)
+
+// org reads an organization as the store holds it.
+func (s *site) org(id string) linkfin.Organization {
+	s.t.Helper()
+	o, err := s.store.Object(context.Background(), linkfin.KindOrganization, id)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	var out linkfin.Organization
+	if err := json.Unmarshal(o.Data, &out); err != nil {
+		s.t.Fatal(err)
+	}
+	return out
+}
+
+// An organization's admin sees where its withdrawals are paid and its address, and
+// registers others; a form the API would refuse is refused with its code and changes
+// nothing; a finance user and the operator change nothing here.
+func TestOrganizationPage(t *testing.T) {
+	s := newSite(t)
+	admin := s.as("tier2", linkfin.RoleAdmin)
+	code, page := admin.get("/organization")
+	if code != http.StatusOK || !strings.Contains(page, "6228480010000000033") || !strings.Contains(page, "CNAPS 103100000026") ||
+		!strings.Contains(page, "Changzhou") {
+		t.Fatalf("the page: %d\n%s", code, page)
+	}
+	form := func(page string, kv ...string) url.Values {
+		v := url.Values{"csrf": {hidden(page, "csrf")}, "idempotency_key": {hidden(page, "idempotency_key")}}
+		for i := 0; i < len(kv); i += 2 {
+			v.Set(kv[i], kv[i+1])
+		}
+		return v
+	}
+	before := s.org("tier2")
+	for _, bad := range []url.Values{
+		form(page, "iban", "DE00 3704 0044 0532 0130 00"),
+		form(page, "account", "6228", "iban", "DE89370400440532013000"),
+		form(page, "account", "6228", "bank_code", "1031"),
+	} {
+		if code, body := admin.post("/organization/bank-account", bad); code != http.StatusBadRequest || !strings.Contains(body, "invalid") {
+			t.Errorf("%v: %d\n%s", bad, code, body)
+		}
+	}
+	if code, body := admin.post("/organization/address", form(page, "town", "Changzhou", "country", "China")); code != http.StatusBadRequest {
+		t.Errorf("a country by name: %d\n%s", code, body)
+	}
+	if after := s.org("tier2"); *after.BankAccount != *before.BankAccount || *after.Address != *before.Address {
+		t.Fatalf("refused forms changed the organization: %+v", after)
+	}
+	// An IBAN as people write it, in groups of four.
+	if code, body := admin.post("/organization/bank-account", form(page, "iban", "gb82 west 1234 5698 7654 32", "bic", "nwbkgb2l")); code != http.StatusOK ||
+		!strings.Contains(body, "IBAN GB82WEST12345698765432") {
+		t.Fatalf("registering an IBAN: %d\n%s", code, body)
+	}
+	if got := *s.org("tier2").BankAccount; got != (linkfin.BankAccount{IBAN: "GB82WEST12345698765432", BIC: "NWBKGB2L"}) {
+		t.Fatalf("the account: %+v", got)
+	}
+	_, page = admin.get("/organization")
+	if code, body := admin.post("/organization/address", form(page, "street", "Renmin Road", "town", "Suzhou", "subdivision", "Jiangsu", "country", "cn")); code != http.StatusOK ||
+		!strings.Contains(body, "Renmin Road Suzhou, Jiangsu, CN") {
+		t.Fatalf("registering the address: %d\n%s", code, body)
+	}
+	if got := *s.org("tier2").Address; got != (linkfin.PostalAddress{Street: "Renmin Road", Town: "Suzhou", Subdivision: "Jiangsu", Country: "CN"}) {
+		t.Fatalf("the address: %+v", got)
+	}
+
+	finance := s.as("tier2", linkfin.RoleFinance)
+	if code, _ := finance.get("/organization"); code != http.StatusForbidden {
+		t.Errorf("a finance user reads the page: %d", code)
+	}
+	_, fpage := finance.get("/")
+	if code, _ := finance.post("/organization/bank-account", form(fpage, "account", "1")); code != http.StatusForbidden {
+		t.Errorf("a finance user changes the account: %d", code)
+	}
+	op := s.as("", linkfin.RoleOperator)
+	code, opage := op.get("/organization")
+	if code != http.StatusOK || !strings.Contains(opage, "no organization of its own") || strings.Contains(opage, `action="/organization/`) {
+		t.Fatalf("the operator's page: %d\n%s", code, opage)
+	}
+	if code, _ := op.post("/organization/address", form(opage, "town", "Suzhou", "country", "CN")); code != http.StatusForbidden {
+		t.Errorf("the operator posts the form: %d", code)
+	}
+}
