@@ -78,3 +78,27 @@ func quote(s string) string {
 	}
 	return fmt.Sprintf("%q", s)
 }
+
+// StalePlanError is the refusal of a command that finds, as it runs, that what it
+// worked out before its batch ran (in DependentKeys, from the records as they stood)
+// no longer holds: an earlier command of the batch changed them. The engine then
+// plans the command again from the records as they are and runs it once more; only a
+// command still stale then answers the error, a conflict to send again.
+type StalePlanError struct{ Err *Error }
+
+// Error implements the error interface, as the refusal's error.
+func (s *StalePlanError) Error() string { return s.Err.Error() }
+
+// Unwrap is the refusal's error.
+func (s *StalePlanError) Unwrap() error { return s.Err }
+
+// StalePlan returns a conflict whose message is the formatted text, as a stale plan.
+func StalePlan(format string, args ...any) error {
+	return &StalePlanError{Errorf(ECONFLICT, format, args...)}
+}
+
+// IsStalePlan reports whether err is a stale plan's refusal.
+func IsStalePlan(err error) bool {
+	var s *StalePlanError
+	return errors.As(err, &s)
+}

@@ -43,3 +43,19 @@ func wantCode(t *testing.T, err error, code string) {
 		t.Errorf("error %v: code %q, want %q", err, got, code)
 	}
 }
+
+// A stale plan is a conflict, known as stale through any wrapping; another conflict is
+// not one.
+func TestStalePlan(t *testing.T) {
+	err := linkfin.StalePlan("credit transfer %s was filed while this request waited; retry it", "ct_1")
+	if !linkfin.IsStalePlan(err) || linkfin.ErrorCode(err) != linkfin.ECONFLICT ||
+		linkfin.ErrorMessage(err) != "credit transfer ct_1 was filed while this request waited; retry it" {
+		t.Fatalf("%v: stale %v, code %s", err, linkfin.IsStalePlan(err), linkfin.ErrorCode(err))
+	}
+	if wrapped := fmt.Errorf("assign: %w", err); !linkfin.IsStalePlan(wrapped) {
+		t.Fatal("a wrapped stale plan is not known as one")
+	}
+	if linkfin.IsStalePlan(linkfin.Errorf(linkfin.ECONFLICT, "x")) || linkfin.IsStalePlan(nil) {
+		t.Fatal("another conflict is taken for a stale plan")
+	}
+}

@@ -308,8 +308,9 @@ func (e *Engine) runCommand(c linkfin.Command, now int64) (out Outcome, stale bo
 			e.cfg.Logger.Error("command failed", "err", err)
 		}
 		out = Outcome{Code: linkfin.ErrorCode(err), Message: linkfin.ErrorMessage(err)}
-		// A stale plan that the command recorded a refusal over is its answer.
-		stale = tx.stale && !linkfin.IsRecorded(err)
+		// A stale plan, as the engine found it or the command did, is planned again
+		// (Engine.execute); one that the command recorded a refusal over is its answer.
+		stale = (tx.stale || linkfin.IsStalePlan(err)) && !linkfin.IsRecorded(err)
 	}
 	return out, stale
 }

@@ -178,7 +178,7 @@ func (c *AssignBankEntry) target(tx linkfin.Tx, be *linkfin.BankEntry) (*linkfin
 		}
 		if ct.FileID != c.file {
 			// Filed by a command of this request's batch, after it was prepared.
-			return nil, linkfin.Errorf(linkfin.ECONFLICT, "credit transfer %s was filed while this request waited; retry it", ct.ID)
+			return nil, linkfin.StalePlan("credit transfer %s was filed while this request waited; retry it", ct.ID)
 		}
 		var f linkfin.PaymentFile
 		if found, err := tx.Get(linkfin.KindPaymentFile, ct.FileID, &f); err != nil || !found {
