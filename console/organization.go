@@ -50,42 +50,41 @@ func ownOrganization(p *Person) error {
 
 // setBankAccount registers the organization's bank account from the form.
 func (c *Console) setBankAccount(w http.ResponseWriter, r *http.Request, p *Person) {
-	if err := ownOrganization(p); err != nil {
-		c.fail(w, r, p, err)
-		return
-	}
-	f := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
+	f := formField(r)
 	acct := linkfin.BankAccount{IBAN: strings.ToUpper(strings.ReplaceAll(f("iban"), " ", "")), Account: f("account"),
 		BIC: strings.ToUpper(f("bic")), BankCode: f("bank_code")}
-	cmd := &services.SetBankAccount{Actor: p.Viewer.Org, OrgID: p.Viewer.Org, Account: acct}
-	if err := cmd.Validate(); err != nil {
-		c.fail(w, r, p, err)
-		return
-	}
-	if _, err := c.act(r.Context(), p, r.PostForm, cmd); err != nil {
-		c.fail(w, r, p, err)
-		return
-	}
-	c.renderOrganization(w, r, p, langFor(r, p).T("org.account_saved"))
+	c.changeOwn(w, r, p, &services.SetBankAccount{Actor: p.Viewer.Org, OrgID: p.Viewer.Org, Account: acct}, "org.account_saved")
 }
 
 // setAddress registers the organization's postal address from the form.
 func (c *Console) setAddress(w http.ResponseWriter, r *http.Request, p *Person) {
-	if err := ownOrganization(p); err != nil {
-		c.fail(w, r, p, err)
-		return
-	}
-	f := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
+	f := formField(r)
 	a := linkfin.PostalAddress{Street: f("street"), BuildingNumber: f("building_number"), PostCode: f("post_code"), Town: f("town"),
 		Subdivision: f("subdivision"), Country: strings.ToUpper(f("country"))}
-	cmd := &services.SetAddress{Actor: p.Viewer.Org, OrgID: p.Viewer.Org, Address: a}
-	if err := cmd.Validate(); err != nil {
+	c.changeOwn(w, r, p, &services.SetAddress{Actor: p.Viewer.Org, OrgID: p.Viewer.Org, Address: a}, "org.address_saved")
+}
+
+// formField reads a form's field without the spaces around it.
+func formField(r *http.Request) func(string) string {
+	return func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
+}
+
+// changeOwn runs a change of the person's organization's own record, checked before
+// it is sent as the API checks it, and shows the page again with done said.
+func (c *Console) changeOwn(w http.ResponseWriter, r *http.Request, p *Person, cmd interface {
+	linkfin.Command
+	linkfin.Validator
+}, done string) {
+	err := ownOrganization(p)
+	if err == nil {
+		err = cmd.Validate()
+	}
+	if err == nil {
+		_, err = c.act(r.Context(), p, r.PostForm, cmd)
+	}
+	if err != nil {
 		c.fail(w, r, p, err)
 		return
 	}
-	if _, err := c.act(r.Context(), p, r.PostForm, cmd); err != nil {
-		c.fail(w, r, p, err)
-		return
-	}
-	c.renderOrganization(w, r, p, langFor(r, p).T("org.address_saved"))
+	c.renderOrganization(w, r, p, langFor(r, p).T(done))
 }
