@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"linkfin"
@@ -179,8 +180,9 @@ func (p Party) CheckAccount(what string) error {
 		return linkfin.Errorf(linkfin.EINVALID, "%s's BIC %q is not a BIC (8 or 11 letters and digits)", what, clip(p.BIC))
 	case p.BankCode != "" && !ValidCNAPS(p.BankCode):
 		return linkfin.Errorf(linkfin.EINVALID, "%s's bank code %q is not a CNAPS code (12 digits)", what, clip(p.BankCode))
-	case len(p.Account) > 34 || !utf8.ValidString(p.Account) || strings.TrimSpace(p.Account) != p.Account:
-		return linkfin.Errorf(linkfin.EINVALID, "%s's account id has at most 34 characters, without spaces around", what)
+	case len(p.Account) > 34 || !utf8.ValidString(p.Account) || strings.TrimSpace(p.Account) != p.Account ||
+		strings.IndexFunc(p.Account, unicode.IsControl) >= 0:
+		return linkfin.Errorf(linkfin.EINVALID, "%s's account id has at most 34 characters, without spaces around or control characters", what)
 	}
 	return nil
 }

@@ -89,6 +89,8 @@ func TestWritePain001Refuses(t *testing.T) {
 		{"a bad IBAN check", func(c *iso20022.CreditTransferInitiation) { c.Debtor.IBAN = "DE88370400440532013000" }, linkfin.EINVALID},
 		{"a bad BIC", func(c *iso20022.CreditTransferInitiation) { c.Debtor.BIC = "COBA1EFF" }, linkfin.EINVALID},
 		{"a bad CNAPS code", func(c *iso20022.CreditTransferInitiation) { c.Transfers[0].Creditor.BankCode = "10310000002" }, linkfin.EINVALID},
+		{"an account id with a NUL", func(c *iso20022.CreditTransferInitiation) { c.Debtor.Account = "123\x00" }, linkfin.EINVALID},
+		{"a creditor's account id with a tab", func(c *iso20022.CreditTransferInitiation) { c.Transfers[0].Creditor.Account = "62\t22" }, linkfin.EINVALID},
 		{"an address without a town", func(c *iso20022.CreditTransferInitiation) {
 			c.Transfers[0].Creditor.Address = &linkfin.PostalAddress{Country: "CN"}
 		}, linkfin.EINVALID},

@@ -51,6 +51,7 @@ func testBankAccounts(t *testing.T, open Opener) {
 		{&services.SetBankAccount{Actor: "poor", OrgID: "poor", Account: linkfin.BankAccount{}}, linkfin.EINVALID, "one of the two"},
 		{&services.SetBankAccount{Actor: "poor", OrgID: "poor", Account: linkfin.BankAccount{Account: "6222", BIC: "nope"}}, linkfin.EINVALID, "not a BIC"},
 		{&services.SetBankAccount{Actor: "poor", OrgID: "poor", Account: linkfin.BankAccount{Account: "6222", BankCode: "1021"}}, linkfin.EINVALID, "not a CNAPS code"},
+		{&services.SetBankAccount{Actor: "poor", OrgID: "poor", Account: linkfin.BankAccount{Account: "6222\x00"}}, linkfin.EINVALID, "control characters"},
 		{&services.SetBankAccount{OrgID: "nobody", Account: iban}, linkfin.ENOTFOUND, "organization nobody not found"},
 	} {
 		if _, err := run[linkfin.Organization](t, env, c.cmd); !refusal(err, c.code, c.about) {
