@@ -158,12 +158,9 @@ const ENOBANKACCOUNT = "no_bank_account"
 // PaymentParty is the platform's account that a payment file's transfers are paid from.
 type PaymentParty struct {
 	Name string `json:"name"`
-	IBAN string `json:"iban,omitempty"`
-	// Account identifies an account without an IBAN (a Chinese bank account number).
-	Account string `json:"account,omitempty"`
-	BIC     string `json:"bic,omitempty"`
-	// BankCode is the bank's CNAPS code (12 digits), for an account in China.
-	BankCode string `json:"bank_code,omitempty"`
+	// BankAccount is the account, its fields beside the name on the wire (iban,
+	// account, bic, bank_code), as they were before it was a type of its own.
+	BankAccount
 	// Address is the account holder's postal address.
 	Address *PostalAddress `json:"address,omitempty"`
 }

@@ -69,16 +69,10 @@ func formField(r *http.Request) func(string) string {
 	return func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
 }
 
-// changeOwn runs a change of the person's organization's own record, checked before
-// it is sent as the API checks it, and shows the page again with done said.
-func (c *Console) changeOwn(w http.ResponseWriter, r *http.Request, p *Person, cmd interface {
-	linkfin.Command
-	linkfin.Validator
-}, done string) {
+// changeOwn runs a change of the person's organization's own record (the engine
+// checks it as it checks the API's) and shows the page again with done said.
+func (c *Console) changeOwn(w http.ResponseWriter, r *http.Request, p *Person, cmd linkfin.Command, done string) {
 	err := ownOrganization(p)
-	if err == nil {
-		err = cmd.Validate()
-	}
 	if err == nil {
 		_, err = c.act(r.Context(), p, r.PostForm, cmd)
 	}

@@ -53,8 +53,8 @@ func (c *CreateOrganization) Apply(tx linkfin.Tx) (any, error) {
 		return nil, err
 	}
 	if found {
-		if old.Name != o.Name || !slices.Equal(old.Capabilities, o.Capabilities) || !sameAccount(old.BankAccount, o.BankAccount) ||
-			!sameAddress(old.Address, o.Address) {
+		if old.Name != o.Name || !slices.Equal(old.Capabilities, o.Capabilities) || !same(old.BankAccount, o.BankAccount) ||
+			!same(old.Address, o.Address) {
 			return nil, linkfin.Errorf(linkfin.ECONFLICT, "organization %s exists with other fields", o.ID)
 		}
 		return &OrganizationResult{old, true}, nil
@@ -120,19 +120,13 @@ func (c *SetBankAccount) Keys() []linkfin.ObjectKey {
 
 // Apply implements linkfin.Command.
 func (c *SetBankAccount) Apply(tx linkfin.Tx) (any, error) {
-	if c.Actor != "" && c.Actor != c.OrgID {
-		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "organization %s not found", c.OrgID)
-	}
-	o, err := organization(tx, c.OrgID)
-	if err != nil {
-		return nil, err
-	}
-	if sameAccount(o.BankAccount, &c.Account) {
-		return o, nil
-	}
-	acct := c.Account
-	o.BankAccount = &acct
-	return o, tx.Put(linkfin.KindOrganization, o.ID, o, "organization.bank_account_set")
+	return setOwn(tx, c.Actor, c.OrgID, "organization.bank_account_set", func(o *linkfin.Organization) bool {
+		if same(o.BankAccount, &c.Account) {
+			return false
+		}
+		o.BankAccount = clone(&c.Account)
+		return true
+	})
 }
 
 // SetAddress registers an organization's postal address (its admin, or the operator
@@ -154,24 +148,50 @@ func (c *SetAddress) Keys() []linkfin.ObjectKey {
 
 // Apply implements linkfin.Command.
 func (c *SetAddress) Apply(tx linkfin.Tx) (any, error) {
-	if c.Actor != "" && c.Actor != c.OrgID {
-		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "organization %s not found", c.OrgID)
-	}
-	o, err := organization(tx, c.OrgID)
-	if err != nil {
-		return nil, err
-	}
-	if sameAddress(o.Address, &c.Address) {
-		return o, nil
-	}
-	a := c.Address
-	o.Address = &a
-	return o, tx.Put(linkfin.KindOrganization, o.ID, o, "organization.address_set")
+	return setOwn(tx, c.Actor, c.OrgID, "organization.address_set", func(o *linkfin.Organization) bool {
+		if same(o.Address, &c.Address) {
+			return false
+		}
+		o.Address = clone(&c.Address)
+		return true
+	})
 }
 
-// sameAddress reports whether two addresses, either absent, are the same.
-func sameAddress(a, b *linkfin.PostalAddress) bool {
+// setOwn changes what an organization registers of itself (its admin, or the
+// operator with actor ""): set changes the organization's fields and reports whether
+// anything changed; the same again writes nothing. Another organization is not found.
+func setOwn(tx linkfin.Tx, actor, org, event string, set func(*linkfin.Organization) bool) (any, error) {
+	if actor != "" && actor != org {
+		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "organization %s not found", org)
+	}
+	o, err := organization(tx, org)
+	if err != nil || !set(o) {
+		return o, err
+	}
+	return o, tx.Put(linkfin.KindOrganization, o.ID, o, event)
+}
+
+// same reports whether two values, either absent, are the same.
+func same[T comparable](a, b *T) bool {
 	return a == nil && b == nil || a != nil && b != nil && *a == *b
+}
+
+// clone is a copy of *p that no other record shares, or nil.
+func clone[T any](p *T) *T {
+	if p == nil {
+		return nil
+	}
+	c := *p
+	return &c
+}
+
+// bankParty is an account holder as a pain.001 document names it.
+func bankParty(name string, a *linkfin.BankAccount, address *linkfin.PostalAddress) iso20022.Party {
+	p := iso20022.Party{Name: name, Address: address}
+	if a != nil {
+		p.IBAN, p.Account, p.BIC, p.BankCode = a.IBAN, a.Account, a.BIC, a.BankCode
+	}
+	return p
 }
 
 // checkBankAccount refuses an account a pain.001 document could not name: it has an
@@ -181,10 +201,5 @@ func checkBankAccount(a linkfin.BankAccount) error {
 	if (a.IBAN == "") == (a.Account == "") {
 		return linkfin.Errorf(linkfin.EINVALID, "a bank account has an iban or an account id (account), one of the two")
 	}
-	return iso20022.Party{IBAN: a.IBAN, Account: a.Account, BIC: a.BIC, BankCode: a.BankCode}.CheckAccount("the bank account")
-}
-
-// sameAccount reports whether two bank accounts, either absent, are the same.
-func sameAccount(a, b *linkfin.BankAccount) bool {
-	return a == nil && b == nil || a != nil && b != nil && *a == *b
+	return bankParty("", &a, nil).CheckAccount("the bank account")
 }

@@ -27,14 +27,9 @@ func queueCreditTransfer(tx linkfin.Tx, org, instruction string, c linkfin.Curre
 	if o.BankAccount == nil {
 		return nil, linkfin.Errorf(linkfin.ENOBANKACCOUNT, "organization %s has registered no bank account to be paid into: register it (POST /v1/organizations/%s/bank-account), or withdraw over the e-CNY rail", org, org)
 	}
-	acct := *o.BankAccount
 	ct := &linkfin.CreditTransfer{ID: tx.NewID(linkfin.IDPrefix[linkfin.KindCreditTransfer]), Rail: RailBank, OrgID: org,
-		InstructionID: instruction, Creditor: o.Name, CreditorAccount: &acct, Currency: c, Amount: amount,
-		Status: linkfin.CreditTransferPending, CreatedAt: tx.Now()}
-	if o.Address != nil {
-		a := *o.Address
-		ct.CreditorAddress = &a
-	}
+		InstructionID: instruction, Creditor: o.Name, CreditorAccount: clone(o.BankAccount), CreditorAddress: clone(o.Address),
+		Currency: c, Amount: amount, Status: linkfin.CreditTransferPending, CreatedAt: tx.Now()}
 	if err := tx.Put(linkfin.KindCreditTransfer, ct.ID, ct, "credit_transfer.created"); err != nil {
 		return nil, err
 	}
@@ -120,7 +115,7 @@ func waiting(r linkfin.Records, rail string) (ids []string, first, last int64) {
 
 // DefaultDebtor is who a payment file pays from when the request names no account: the
 // platform, by its account on the bank rail in each currency.
-var DefaultDebtor = linkfin.PaymentParty{Name: "linkfin", Account: "linkfin-bank"}
+var DefaultDebtor = linkfin.PaymentParty{Name: "linkfin", BankAccount: linkfin.BankAccount{Account: "linkfin-bank"}}
 
 // CreatePaymentFile gathers the instructions of a rail that wait in its queue, in the
 // order they were made and up to linkfin.MaxFileTransfers, into a payment file to be
@@ -154,7 +149,7 @@ func (c *CreatePaymentFile) Validate() error {
 		if err := linkfin.ValidateText("debtor name", d.Name, 140, false); err != nil {
 			return err
 		}
-		if err := (iso20022.Party{Name: d.Name, IBAN: d.IBAN, Account: d.Account, BIC: d.BIC, BankCode: d.BankCode, Address: d.Address}).Check("the debtor"); err != nil {
+		if err := bankParty(d.Name, &d.BankAccount, d.Address).Check("the debtor"); err != nil {
 			return err
 		}
 	}
@@ -260,16 +255,9 @@ func (c *CreatePaymentFile) Apply(tx linkfin.Tx) (any, error) {
 		if err := tx.Put(linkfin.KindCreditTransfer, ct.ID, &ct, "credit_transfer.filed"); err != nil {
 			return nil, err
 		}
-		t := linkfin.PaymentFileTransfer{ID: ct.ID, OrgID: ct.OrgID, Creditor: ct.Creditor, Currency: ct.Currency, Amount: ct.Amount, Status: ct.Status}
-		if a := ct.CreditorAccount; a != nil {
-			acct := *a // each record holds its own
-			t.CreditorAccount = &acct
-		}
-		if a := ct.CreditorAddress; a != nil {
-			addr := *a
-			t.CreditorAddress = &addr
-		}
-		f.Transfers = append(f.Transfers, t)
+		f.Transfers = append(f.Transfers, linkfin.PaymentFileTransfer{ID: ct.ID, OrgID: ct.OrgID, Creditor: ct.Creditor,
+			CreditorAccount: clone(ct.CreditorAccount), CreditorAddress: clone(ct.CreditorAddress), // each record holds its own
+			Currency: ct.Currency, Amount: ct.Amount, Status: ct.Status})
 	}
 	// The document must be one the bank takes before the file is made.
 	if err := iso20022.WritePain001(&bytes.Buffer{}, Pain001(f)); err != nil {
@@ -292,13 +280,9 @@ func (c *CreatePaymentFile) Apply(tx linkfin.Tx) (any, error) {
 // is named per currency when it is the platform's default.
 func Pain001(f *linkfin.PaymentFile) *iso20022.CreditTransferInitiation {
 	doc := &iso20022.CreditTransferInitiation{MessageID: f.ID, CreatedAt: f.CreatedAt, ExecutionDate: f.Date,
-		Debtor: iso20022.Party{Name: f.Debtor.Name, IBAN: f.Debtor.IBAN, Account: f.Debtor.Account, BIC: f.Debtor.BIC, BankCode: f.Debtor.BankCode,
-			Address: f.Debtor.Address}}
+		Debtor: bankParty(f.Debtor.Name, &f.Debtor.BankAccount, f.Debtor.Address)}
 	for _, t := range f.Transfers {
-		cdtr := iso20022.Party{Name: t.Creditor, Address: t.CreditorAddress}
-		if a := t.CreditorAccount; a != nil {
-			cdtr.IBAN, cdtr.Account, cdtr.BIC, cdtr.BankCode = a.IBAN, a.Account, a.BIC, a.BankCode
-		}
+		cdtr := bankParty(t.Creditor, t.CreditorAccount, t.CreditorAddress)
 		doc.Transfers = append(doc.Transfers, iso20022.CreditTransfer{EndToEndID: t.ID, Amount: t.Amount, Currency: t.Currency,
 			Creditor: cdtr, Remittance: "linkfin withdrawal " + t.ID})
 	}
