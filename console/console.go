@@ -34,7 +34,7 @@ var templateFS embed.FS
 //go:embed static
 var staticFS embed.FS
 
-// maxForm bounds a posted form; maxUpload an uploaded UBL invoice, and the form that
+// maxForm bounds a posted form; maxUpload an uploaded e-invoice, and the form that
 // carries it, as the API bounds one (PEPPOL invoices embed their PDF).
 const (
 	maxForm   = 1 << 20

@@ -76,8 +76,8 @@ var codeMessages = map[string]message{
 	"rate_limited":                {"Too many requests. Wait a moment and try again.", "请求过于频繁，请稍后再试。"},
 	"authentication_rate_limited": {"Too many failed attempts from this address. Wait and try again.", "该地址失败次数过多，请稍后再试。"},
 	"unexpected_response":         {"The platform answered something unexpected.", "平台返回了意外的响应。"},
-	// UBL invoices.
-	"ubl_invalid":   {"The file is not a UBL 2.1 invoice the platform can use.", "该文件不是平台可读取的 UBL 2.1 发票。"},
+	// E-invoices (UBL or CII).
+	"ubl_invalid":   {"The file is not an e-invoice (UBL 2.1 or CII) the platform can use.", "该文件不是平台可读取的电子发票（UBL 2.1 或 CII）。"},
 	"ubl_too_large": {"The file is too large.", "文件过大。"},
 	// Payment files.
 	"wallet_balance_limit":       {"The payee's e-CNY wallet would hold more than its limit allows.", "收款数字人民币钱包将超过其余额上限。"},

@@ -555,7 +555,7 @@ var messages = map[string]message{
 	"order.invoice_lines":            {"The lines invoiced (leave a quantity empty not to invoice its line)", "开票明细（数量留空则不开具该行）"},
 	"order.tax":                      {"Tax", "税额"},
 	"order.invoice_submit":           {"Create the invoice", "开具发票"},
-	"order.ubl":                      {"Or upload a UBL 2.1 invoice (XML)", "或上传 UBL 2.1 发票（XML）"},
+	"order.ubl":                      {"Or upload an e-invoice (XML: UBL 2.1 or CII)", "或上传电子发票（XML：UBL 2.1 或 CII）"},
 	"order.ubl_submit":               {"Upload the invoice", "上传发票"},
 	"status.order_issued":            {"issued, awaiting the seller", "已下达，待卖方接受"},
 	"status.order_accepted":          {"accepted", "已接受"},

@@ -212,8 +212,8 @@ func invoiceForm(form url.Values, po *linkfin.PurchaseOrder) (linkfin.Invoice, e
 	return inv, nil
 }
 
-// uploadInvoice creates an invoice against the order from an uploaded UBL 2.1
-// invoice, read as POST /v1/invoices reads one sent as application/xml.
+// uploadInvoice creates an invoice against the order from an uploaded e-invoice (UBL
+// 2.1 or CII), read as POST /v1/invoices reads one sent as application/xml.
 func (c *Console) uploadInvoice(w http.ResponseWriter, r *http.Request, p *Person) {
 	var po linkfin.PurchaseOrder
 	if err := services.ReadAs(r.Context(), c.Store, p.Viewer, linkfin.KindPurchaseOrder, r.PathValue("id"), &po); err != nil {
@@ -222,7 +222,7 @@ func (c *Console) uploadInvoice(w http.ResponseWriter, r *http.Request, p *Perso
 	}
 	f, _, err := r.FormFile("document")
 	if err != nil {
-		c.fail(w, r, p, linkfin.Errorf(linkfin.EINVALID, "choose a UBL 2.1 invoice to upload"))
+		c.fail(w, r, p, linkfin.Errorf(linkfin.EINVALID, "choose an e-invoice (UBL 2.1 or CII) to upload"))
 		return
 	}
 	defer f.Close()
@@ -234,7 +234,7 @@ func (c *Console) uploadInvoice(w http.ResponseWriter, r *http.Request, p *Perso
 	doc, err := lfhttp.ParseEInvoice(body) // as the API reads one
 	var inv linkfin.Invoice
 	if err == nil {
-		inv, err = services.InvoiceFromUBL(doc, po.ID, po.BuyerID)
+		inv, err = services.InvoiceFromEInvoice(doc, po.ID, po.BuyerID)
 		if inv.SelfBilled {
 			inv.SellerID = po.SellerID // the buyer bills itself for the order's seller
 		}

@@ -349,6 +349,35 @@ func TestUploadInvoice(t *testing.T) {
 	}
 }
 
+// A CII invoice (the EN 16931 example 4, unchanged) uploads as a UBL one does.
+func TestUploadCIIInvoice(t *testing.T) {
+	doc, err := os.ReadFile("../ubl/testdata/cen-cii/CII_example4.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newSite(t)
+	// What the example bills: 1,000 sheets at 1.00 DKK, 100 pens and 500 cookies at 5.00.
+	s.placed("PO-DK", "DKK", []linkfin.POLine{{LineID: "1", Item: "paper", Quantity: 1000, Unit: "C62", UnitPrice: 1_00},
+		{LineID: "2", Item: "pens", Quantity: 100, Unit: "C62", UnitPrice: 5_00},
+		{LineID: "3", Item: "cookies", Quantity: 500, Unit: "C62", UnitPrice: 5_00}}, true)
+	tier1 := s.as("tier1", linkfin.RoleFinance)
+	_, page := tier1.get("/orders/PO-DK")
+	if !strings.Contains(page, "Or upload an e-invoice (XML: UBL 2.1 or CII)") {
+		t.Fatalf("the order's page offers no e-invoice upload:\n%s", page)
+	}
+	form := url.Values{"csrf": {hidden(page, "csrf")}, "idempotency_key": {hidden(page, "idempotency_key")}}
+	resp := tier1.upload("/orders/PO-DK/invoice/ubl", form, "document", "factur-x.xml", doc)
+	resp.Body.Close()
+	loc := resp.Header.Get("Location")
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/invoices/") {
+		t.Fatalf("the upload: %d to %q", resp.StatusCode, loc)
+	}
+	inv := s.invoice(strings.TrimPrefix(loc, "/invoices/"))
+	if inv.Number != "TOSL110" || inv.Total != 4675_00 || inv.Tax != 675_00 || inv.Status != linkfin.InvoiceMatched {
+		t.Fatalf("the uploaded invoice: %+v", inv)
+	}
+}
+
 // An uploaded invoice is read as the API reads one: in the encoding its declaration
 // names (ISO-8859-1 here), and up to the API's size for e-invoices, past the 1 MiB of
 // other forms; the same bytes declared as UTF-8 are refused as not UTF-8.

@@ -272,11 +272,11 @@ func (s *Server) createInvoice(w http.ResponseWriter, r *http.Request) {
 			// The document names its parties and its order.
 			var seller, buyer, po string
 			if seller, buyer, po, identified, err = services.EInvoiceParties(r.Context(), s.Store, doc, p.Org); err == nil {
-				inv, err = services.InvoiceFromUBL(doc, po, buyer)
+				inv, err = services.InvoiceFromEInvoice(doc, po, buyer)
 				inv.SellerID = seller
 			}
 		} else if err == nil {
-			inv, err = services.InvoiceFromUBL(doc, q.Get("po_id"), q.Get("buyer_id"))
+			inv, err = services.InvoiceFromEInvoice(doc, q.Get("po_id"), q.Get("buyer_id"))
 		}
 		if err == nil && inv.SelfBilled && inv.SellerID == "" {
 			// The buyer bills itself for the order's seller.
@@ -313,7 +313,7 @@ func (s *Server) createCreditNote(w http.ResponseWriter, r *http.Request) {
 	if mt, _, _ := mediaType(r, mediaXML); mt == mediaXML {
 		doc, err := ParseEInvoice(body)
 		if err == nil {
-			c.Note, c.InvoiceNumber, err = services.CreditNoteFromUBL(doc)
+			c.Note, c.InvoiceNumber, err = services.CreditNoteFromEInvoice(doc)
 		}
 		if err == nil {
 			c.Identified, err = services.CreditNoteParties(r.Context(), s.Store, doc, c.Actor)

@@ -21,7 +21,7 @@ import (
 // with the payable asking the document's PayableAmount.
 func FuzzEInvoice(f *testing.F) {
 	files, _ := filepath.Glob("../ubl/testdata/*.xml")
-	more, _ := filepath.Glob("../ubl/testdata/cen/*.[xX][mM][lL]")
+	more, _ := filepath.Glob("../ubl/testdata/cen*/*.[xX][mM][lL]")
 	for _, name := range append(files, more...) {
 		b, err := os.ReadFile(name)
 		if err != nil {
@@ -40,7 +40,7 @@ func FuzzEInvoice(f *testing.F) {
 			return
 		}
 		if doc.Kind == ubl.KindCreditNote {
-			n, ref, err := services.CreditNoteFromUBL(doc)
+			n, ref, err := services.CreditNoteFromEInvoice(doc)
 			if err != nil {
 				if !slices.Contains(codes, linkfin.ErrorCode(err)) {
 					t.Fatalf("credit note: code %q: %v", linkfin.ErrorCode(err), err)
@@ -52,7 +52,7 @@ func FuzzEInvoice(f *testing.F) {
 			}
 			return
 		}
-		inv, err := services.InvoiceFromUBL(doc, "", "anchor")
+		inv, err := services.InvoiceFromEInvoice(doc, "", "anchor")
 		if err != nil {
 			if !slices.Contains(codes, linkfin.ErrorCode(err)) {
 				t.Fatalf("invoice: code %q: %v", linkfin.ErrorCode(err), err)

@@ -25,6 +25,13 @@ type stored struct {
 	lines               int
 }
 
+// unmatched is an e-invoice taken but not matched to the order made to fit its lines,
+// with the reasons of the match.
+type unmatched struct {
+	total   int64
+	reasons []string
+}
+
 // refused is the reason a document is refused: the error code and, for a breach of
 // EN 16931's rules, the rule ids.
 type refused struct {
@@ -32,9 +39,10 @@ type refused struct {
 	rules []string
 }
 
-// einvoices lists every published document in ../ubl/testdata (the shared samples) and
-// ../ubl/testdata/cen (the CEN/TC 434 examples; see its NOTICE), with what each must
-// become. TestEveryEInvoice fails on a file that is not listed.
+// einvoices lists every published document in ../ubl/testdata (the shared samples),
+// ../ubl/testdata/cen and ../ubl/testdata/cen-cii (the CEN/TC 434 examples in UBL and
+// CII; see their NOTICEs), with what each must become. TestEveryEInvoice fails on a
+// file that is not listed.
 var einvoices = map[string]any{
 	"en16931-bis3-factoring.xml": stored{115_000_00, 23_000_00, 115_000_00, "2017-09-29", 2},
 	// Line 20 returns frying fat with quantity 6 and amount −109.98.
@@ -74,6 +82,39 @@ var einvoices = map[string]any{
 	// Prices of 0.00880 and 0.00101 EUR a unit, and prices per 12 units.
 	"cen/ubl-tc434-example8.xml": stored{1099_78, 190_87, 1099_78, "2014-11-24", 10},
 	"cen/ubl-tc434-example9.xml": stored{177_87, 30_87, 177_87, "2015-04-14", 1},
+
+	// The CII examples (see ../ubl/testdata/cen-cii/NOTICE). Most of them give a line's
+	// price base quantity (BT-149) the price's own value: quantity × price ÷ base
+	// quantity is then not the line's amount.
+	//
+	// A zero invoice.
+	"cen-cii/CII-BR-CO-10-RoundingIssue.xml": refused{services.EUNBILLABLE, nil},
+	// Line 1 prices 1 unit at 1273 per 1273 units, and so on for every line.
+	"cen-cii/CII_business_example_01.xml": refused{services.ERULES, []string{"PEPPOL-EN16931-R120", "PEPPOL-EN16931-R120", "PEPPOL-EN16931-R120", "PEPPOL-EN16931-R120", "PEPPOL-EN16931-R120"}},
+	// Issued on 2013-08-25, due on 2013-05-10.
+	"cen-cii/CII_business_example_02.xml": refused{linkfin.EINVALID, nil},
+	// Line 16 bills 1 × 1.50 for 177.41.
+	"cen-cii/CII_business_example_Z.xml": refused{services.ERULES, []string{"PEPPOL-EN16931-R120"}},
+	// As the UBL example 1: line 20 returns 6 at 18.33 for −109.98.
+	"cen-cii/CII_example1.xml": refused{services.ERULES, []string{"PEPPOL-EN16931-R120"}},
+	"cen-cii/CII_example2.xml": refused{services.ERULES, []string{"PEPPOL-EN16931-R120", "PEPPOL-EN16931-R120", "PEPPOL-EN16931-R120", "PEPPOL-EN16931-R120", "PEPPOL-EN16931-R120"}},
+	// One line of 1 × 800.00 (the UBL example 3 has two of 2 × 800.00 for 800.00), and
+	// a charge of 100.00 that the order made to fit the line does not cover.
+	"cen-cii/CII_example3.xml": unmatched{1125_00, []string{"total_exceeds_tolerance"}},
+	"cen-cii/CII_example4.xml": stored{4675_00, 675_00, 4675_00, "2013-05-10", 3},
+	// Half prepaid, line allowances and charges, as the UBL example 5.
+	"cen-cii/CII_example5.xml": stored{4675_00, 675_00, 2337_50, "2013-05-10", 3},
+	"cen-cii/CII_example6.xml": stored{4675_00, 675_00, 4675_00, "2013-05-10", 3},
+	// No due date, in SEK, as the UBL example 7.
+	"cen-cii/CII_example7.xml": refused{services.EDUEDATE, nil},
+	"cen-cii/CII_example8.xml": refused{services.ERULES, slices.Repeat([]string{"PEPPOL-EN16931-R120"}, 10)},
+	// 3 at 49 per 49 units for 147.00.
+	"cen-cii/CII_example9.xml": refused{services.ERULES, []string{"PEPPOL-EN16931-R120"}},
+	// Each line's net price is its amount plus the insurance tax charged on it, which
+	// is charged again.
+	"cen-cii/XRechnung-O.xml": refused{services.ERULES, []string{"PEPPOL-EN16931-R120", "PEPPOL-EN16931-R120"}},
+	// In forints, each line's amount rounded to the forint: 0.24 and more off.
+	"cen-cii/huf_example_cii.xml": refused{services.ERULES, []string{"PEPPOL-EN16931-R120", "PEPPOL-EN16931-R120", "PEPPOL-EN16931-R120"}},
 }
 
 // TestEveryEInvoice reads every published document, submits it as tier1's invoice to
@@ -85,9 +126,9 @@ func TestEveryEInvoice(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	more, _ := filepath.Glob("../ubl/testdata/cen/*.[xX][mM][lL]")
+	more, _ := filepath.Glob("../ubl/testdata/cen*/*.[xX][mM][lL]")
 	files = append(files, more...)
-	if len(files) < 20 {
+	if len(files) < 35 {
 		t.Fatalf("%d files", len(files))
 	}
 	for _, f := range files {
@@ -111,6 +152,8 @@ func TestEveryEInvoice(t *testing.T) {
 			switch want := want.(type) {
 			case stored:
 				checkStored(w, doc, want)
+			case unmatched:
+				checkUnmatched(w, doc, want)
 			case refused:
 				checkRefused(w, doc, want)
 			}
@@ -144,7 +187,7 @@ func orderFor(w *world, inv linkfin.Invoice) string {
 
 func checkStored(w *world, doc *ubl.Document, want stored) {
 	t := w.t
-	inv, err := services.InvoiceFromUBL(doc, "", "anchor")
+	inv, err := services.InvoiceFromEInvoice(doc, "", "anchor")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,14 +220,30 @@ func checkStored(w *world, doc *ubl.Document, want stored) {
 	}
 }
 
+func checkUnmatched(w *world, doc *ubl.Document, want unmatched) {
+	t := w.t
+	inv, err := services.InvoiceFromEInvoice(doc, "", "anchor")
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv.POID = orderFor(w, inv)
+	got, err := run[linkfin.Invoice](w, &services.CreateInvoice{Actor: "tier1", Invoice: inv})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Total != want.total || got.Status != linkfin.InvoiceMismatched || got.Match == nil || !reflect.DeepEqual(got.Match.Reasons, want.reasons) {
+		t.Fatalf("stored total %d, %s (%+v); want %+v", got.Total, got.Status, got.Match, want)
+	}
+}
+
 func checkRefused(w *world, doc *ubl.Document, want refused) {
 	t := w.t
 	var err error
 	if doc.Kind == ubl.KindCreditNote {
-		_, _, err = services.CreditNoteFromUBL(doc)
+		_, _, err = services.CreditNoteFromEInvoice(doc)
 	} else {
 		var inv linkfin.Invoice
-		if inv, err = services.InvoiceFromUBL(doc, "", "anchor"); err == nil {
+		if inv, err = services.InvoiceFromEInvoice(doc, "", "anchor"); err == nil {
 			inv.POID = orderFor(w, inv)
 			events := len(w.db.Events())
 			_, err = run[linkfin.Invoice](w, &services.CreateInvoice{Actor: "tier1", Invoice: inv})
@@ -215,7 +274,7 @@ func TestEInvoiceDueByTerms(t *testing.T) {
 	doc := edited(t, "peppol-bis3-base-example.xml", "<cbc:DueDate>2017-12-01</cbc:DueDate>", "")
 	w := newWorld(t)
 	parties(w)
-	inv, err := services.InvoiceFromUBL(doc, "", "anchor")
+	inv, err := services.InvoiceFromEInvoice(doc, "", "anchor")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -242,7 +301,7 @@ func TestEInvoiceDueByTerms(t *testing.T) {
 func TestEInvoiceCreditNote(t *testing.T) {
 	w := newWorld(t)
 	parties(w)
-	inv, err := services.InvoiceFromUBL(parse(t, "peppol-bis3-base-example.xml"), "", "anchor")
+	inv, err := services.InvoiceFromEInvoice(parse(t, "peppol-bis3-base-example.xml"), "", "anchor")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -254,7 +313,7 @@ func TestEInvoiceCreditNote(t *testing.T) {
 	if _, err := run[linkfin.Payable](w, &services.ApproveInvoice{Actor: "anchor", ID: got.ID}); err != nil {
 		t.Fatal(err)
 	}
-	note, number, err := services.CreditNoteFromUBL(creditNote(t, "Snippet1"))
+	note, number, err := services.CreditNoteFromEInvoice(creditNote(t, "Snippet1"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -277,7 +336,7 @@ func TestEInvoiceCreditNote(t *testing.T) {
 func TestEInvoicePrepaidAndRounded(t *testing.T) {
 	w := newWorld(t)
 	parties(w)
-	inv, err := services.InvoiceFromUBL(edited(t, "peppol-bis3-base-example.xml",
+	inv, err := services.InvoiceFromEInvoice(edited(t, "peppol-bis3-base-example.xml",
 		`<cbc:PayableAmount currencyID="EUR">1656.25</cbc:PayableAmount>`,
 		`<cbc:PrepaidAmount currencyID="EUR">1000</cbc:PrepaidAmount><cbc:PayableRoundingAmount currencyID="EUR">-0.25</cbc:PayableRoundingAmount><cbc:PayableAmount currencyID="EUR">656.00</cbc:PayableAmount>`),
 		"", "anchor")
@@ -357,7 +416,7 @@ func TestMatchNetsLinesPerOrderLine(t *testing.T) {
 func TestEInvoiceSelfBilled(t *testing.T) {
 	w := newWorld(t)
 	parties(w)
-	inv, err := services.InvoiceFromUBL(edited(t, "peppol-bis3-base-example.xml",
+	inv, err := services.InvoiceFromEInvoice(edited(t, "peppol-bis3-base-example.xml",
 		"<cbc:InvoiceTypeCode>380</cbc:InvoiceTypeCode>", "<cbc:InvoiceTypeCode>389</cbc:InvoiceTypeCode>"), "", "anchor")
 	if err != nil || !inv.SelfBilled {
 		t.Fatalf("%+v, %v", inv, err)
@@ -398,7 +457,7 @@ func TestEInvoiceParties(t *testing.T) {
 	w.refused(&services.RegisterIdentifier{Actor: "tier2", OrgID: "tier2", Identifier: linkfin.Identifier{Type: linkfin.IdentifierVAT, Value: "SE4598375937"}},
 		services.EIDENTIFIERTAKEN)
 
-	inv, err := services.InvoiceFromUBL(parse(t, "peppol-bis3-base-example.xml"), "", "anchor")
+	inv, err := services.InvoiceFromEInvoice(parse(t, "peppol-bis3-base-example.xml"), "", "anchor")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -475,14 +534,14 @@ func TestEInvoiceCreditNoteParties(t *testing.T) {
 	w := newWorld(t)
 	parties(w)
 	ctx := context.Background()
-	inv, err := services.InvoiceFromUBL(parse(t, "peppol-bis3-base-example.xml"), "", "anchor")
+	inv, err := services.InvoiceFromEInvoice(parse(t, "peppol-bis3-base-example.xml"), "", "anchor")
 	if err != nil {
 		t.Fatal(err)
 	}
 	inv.POID = orderFor(w, inv)
 	w.must(&services.CreateInvoice{Actor: "tier1", Invoice: inv})
 	doc := creditNote(t, "Snippet1") // seller endpoint 0201:0000000196, buyer VAT BE0000000295
-	note, number, err := services.CreditNoteFromUBL(doc)
+	note, number, err := services.CreditNoteFromEInvoice(doc)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -43,7 +43,7 @@ var creditNoteTypes = map[string]string{
 
 // refusedTypes says why linkfin refuses the type codes that real documents carry.
 var refusedTypes = map[string]string{
-	"381": "a credit note (381) is sent as a UBL CreditNote",
+	"381": "a credit note (381) is sent as a credit note (a UBL CreditNote, or a CII document of type 381)",
 	"384": "a corrected invoice (384) replaces an invoice in place; on linkfin the seller credits the invoice with a credit note and issues a new one",
 	"386": "a prepayment invoice (386) bills before delivery; linkfin's invoices bill goods received against an order",
 	"383": "a debit note (383) is not an invoice against an order",
@@ -74,10 +74,11 @@ func typeRefused(doc *ubl.Document) error {
 	return linkfin.Errorf(ETYPECODE, "document %s has type code %q, which linkfin does not take as %s", doc.ID, doc.TypeCode, doc.Kind)
 }
 
-// InvoiceFromUBL maps a UBL invoice onto a linkfin invoice against a purchase order,
-// for the seller to submit with CreateInvoice (a self-billed invoice, type code 389,
-// for the buyer, with the seller's id filled in). The document's ID is the invoice's
-// number; the platform gives the invoice its id.
+// InvoiceFromEInvoice maps an e-invoice (UBL or CII, as package ubl reads either) onto
+// a linkfin invoice against a purchase order, for the seller to submit with
+// CreateInvoice (a self-billed invoice, type code 389, for the buyer, with the seller's
+// id filled in). The document's number is the invoice's; the platform gives the
+// invoice its id. Elements are named below as UBL names them.
 //
 // The document must keep EN 16931's arithmetic (Document.Check); a breach is an
 // ERULES error naming each rule. linkfin bills whole units of an order's lines: a line
@@ -88,7 +89,7 @@ func typeRefused(doc *ubl.Document) error {
 // so that the payable is the document's PayableAmount. A document without a due date
 // is due after the payment terms of the order's program. Nothing is rounded: what
 // linkfin cannot hold is refused with the reason.
-func InvoiceFromUBL(doc *ubl.Document, poID, buyerID string) (linkfin.Invoice, error) {
+func InvoiceFromEInvoice(doc *ubl.Document, poID, buyerID string) (linkfin.Invoice, error) {
 	inv := linkfin.Invoice{Number: doc.ID, BuyerID: buyerID, POID: poID, Currency: doc.Currency, TypeCode: doc.TypeCode}
 	if doc.Kind != ubl.KindInvoice {
 		return inv, linkfin.Errorf(ETYPECODE, "a %s is not an invoice: send it as a credit note", strings.ReplaceAll(doc.Kind, "_", " "))
@@ -160,11 +161,12 @@ func invoiceLine(l ubl.Line, cur linkfin.Currency) (linkfin.InvoiceLine, error) 
 	return line, nil
 }
 
-// CreditNoteFromUBL maps a UBL credit note onto a linkfin credit note of the invoice
-// it names (BillingReference), returned as that invoice's number. The note credits
+// CreditNoteFromEInvoice maps an e-credit note (UBL or CII) onto a linkfin credit note
+// of the invoice it names (BillingReference; CII: InvoiceReferencedDocument), returned
+// as that invoice's number. The note credits
 // the document's PayableAmount: what the buyer no longer owes. Its reason is the
 // document's first Note, else its type.
-func CreditNoteFromUBL(doc *ubl.Document) (note linkfin.CreditNote, invoiceNumber string, err error) {
+func CreditNoteFromEInvoice(doc *ubl.Document) (note linkfin.CreditNote, invoiceNumber string, err error) {
 	note = linkfin.CreditNote{Number: doc.ID, Amount: doc.Payable.Amount, Reason: doc.Note}
 	if doc.Kind != ubl.KindCreditNote {
 		return note, "", linkfin.Errorf(ETYPECODE, "an invoice is not a credit note: send it as an invoice")

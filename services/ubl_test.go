@@ -60,9 +60,9 @@ func rules(err error) []string {
 	return out
 }
 
-func TestInvoiceFromUBL(t *testing.T) {
+func TestInvoiceFromEInvoice(t *testing.T) {
 	// The factoring sample: 2 lines, 92,000.00 EUR net, 23,000.00 VAT.
-	inv, err := services.InvoiceFromUBL(parse(t, "en16931-bis3-factoring.xml"), "po-1", "buyer")
+	inv, err := services.InvoiceFromEInvoice(parse(t, "en16931-bis3-factoring.xml"), "po-1", "buyer")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,12 +76,12 @@ func TestInvoiceFromUBL(t *testing.T) {
 		}
 	}
 	// What breaks EN 16931's arithmetic is refused, each rule named.
-	_, err = services.InvoiceFromUBL(parse(t, "oasis-ubl-invoice-2.1-example.xml"), "po-1", "buyer")
+	_, err = services.InvoiceFromEInvoice(parse(t, "oasis-ubl-invoice-2.1-example.xml"), "po-1", "buyer")
 	if linkfin.ErrorCode(err) != services.ERULES ||
 		!reflect.DeepEqual(rules(err), []string{"BR-CO-15", "BR-CO-16", "PEPPOL-EN16931-R120"}) {
 		t.Errorf("OASIS invoice: %v, rules %q", err, rules(err))
 	}
-	_, err = services.InvoiceFromUBL(parse(t, "oasis-ubl-creditnote-2.1-example.xml"), "po-1", "buyer")
+	_, err = services.InvoiceFromEInvoice(parse(t, "oasis-ubl-creditnote-2.1-example.xml"), "po-1", "buyer")
 	if linkfin.ErrorCode(err) != services.ETYPECODE {
 		t.Errorf("a credit note as an invoice: %v", err)
 	}
@@ -89,9 +89,9 @@ func TestInvoiceFromUBL(t *testing.T) {
 
 // What real invoices carry, on the PEPPOL base example: 7 days at 400 and −3 days at
 // 500 on order line 123, and a 25.00 charge.
-func TestInvoiceFromUBLRealContent(t *testing.T) {
+func TestInvoiceFromEInvoiceRealContent(t *testing.T) {
 	const base = "peppol-bis3-base-example.xml"
-	inv, err := services.InvoiceFromUBL(parse(t, base), "po-1", "buyer")
+	inv, err := services.InvoiceFromEInvoice(parse(t, base), "po-1", "buyer")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +105,7 @@ func TestInvoiceFromUBLRealContent(t *testing.T) {
 
 	// A price finer than the cent, per 10 units, with a line allowance and charge:
 	// 7 × 4000.125 / 10 = 2800.0875, − 1.00 + 0.91 = 2799.9975 → 2800.00.
-	inv, err = services.InvoiceFromUBL(edited(t, base,
+	inv, err = services.InvoiceFromEInvoice(edited(t, base,
 		`<cbc:PriceAmount currencyID="EUR">400</cbc:PriceAmount>`,
 		`<cbc:PriceAmount currencyID="EUR">4000.125</cbc:PriceAmount><cbc:BaseQuantity unitCode="DAY">10</cbc:BaseQuantity>`,
 		`<cac:Item>`, `<cac:AllowanceCharge><cbc:ChargeIndicator>false</cbc:ChargeIndicator><cbc:Amount currencyID="EUR">1.00</cbc:Amount></cac:AllowanceCharge>`+
@@ -124,7 +124,7 @@ func TestInvoiceFromUBLRealContent(t *testing.T) {
 	}
 
 	// Prepaid and rounding: 1656.25 − 1000 + 0.05 = 656.30 is what the buyer owes.
-	inv, err = services.InvoiceFromUBL(edited(t, base,
+	inv, err = services.InvoiceFromEInvoice(edited(t, base,
 		`<cbc:PayableAmount currencyID="EUR">1656.25</cbc:PayableAmount>`,
 		`<cbc:PrepaidAmount currencyID="EUR">1000</cbc:PrepaidAmount><cbc:PayableRoundingAmount currencyID="EUR">0.05</cbc:PayableRoundingAmount><cbc:PayableAmount currencyID="EUR">656.30</cbc:PayableAmount>`),
 		"po-1", "buyer")
@@ -133,13 +133,13 @@ func TestInvoiceFromUBLRealContent(t *testing.T) {
 	}
 
 	// No due date: the program's payment terms give it, later.
-	inv, err = services.InvoiceFromUBL(edited(t, base, "<cbc:DueDate>2017-12-01</cbc:DueDate>", ""), "po-1", "buyer")
+	inv, err = services.InvoiceFromEInvoice(edited(t, base, "<cbc:DueDate>2017-12-01</cbc:DueDate>", ""), "po-1", "buyer")
 	if err != nil || !inv.DueDate.IsZero() {
 		t.Fatalf("due %s, %v", inv.DueDate, err)
 	}
 
 	// A fraction of a unit is refused, not rounded.
-	_, err = services.InvoiceFromUBL(edited(t, base, `<cbc:InvoicedQuantity unitCode="DAY">7</cbc:InvoicedQuantity>`,
+	_, err = services.InvoiceFromEInvoice(edited(t, base, `<cbc:InvoicedQuantity unitCode="DAY">7</cbc:InvoicedQuantity>`,
 		`<cbc:InvoicedQuantity unitCode="DAY">7.5</cbc:InvoicedQuantity>`,
 		`<cbc:LineExtensionAmount currencyID= "EUR">2800</cbc:LineExtensionAmount>`, `<cbc:LineExtensionAmount currencyID= "EUR">3000</cbc:LineExtensionAmount>`,
 		`<cbc:LineExtensionAmount currencyID="EUR">1300</cbc:LineExtensionAmount>`, `<cbc:LineExtensionAmount currencyID="EUR">1500</cbc:LineExtensionAmount>`,
@@ -161,13 +161,13 @@ func TestInvoiceTypeCodes(t *testing.T) {
 		return edited(t, base, "<cbc:InvoiceTypeCode>380</cbc:InvoiceTypeCode>", "<cbc:InvoiceTypeCode>"+code+"</cbc:InvoiceTypeCode>")
 	}
 	for code, self := range map[string]bool{"380": false, "393": false, "326": false, "389": true} {
-		inv, err := services.InvoiceFromUBL(typed(code), "po-1", "buyer")
+		inv, err := services.InvoiceFromEInvoice(typed(code), "po-1", "buyer")
 		if err != nil || inv.TypeCode != code || inv.SelfBilled != self {
 			t.Errorf("%s: %+v, %v", code, inv, err)
 		}
 	}
 	for code, why := range map[string]string{"381": "CreditNote", "384": "credit note", "386": "prepayment", "383": "debit note", "71": "71"} {
-		_, err := services.InvoiceFromUBL(typed(code), "po-1", "buyer")
+		_, err := services.InvoiceFromEInvoice(typed(code), "po-1", "buyer")
 		if linkfin.ErrorCode(err) != services.ETYPECODE || !strings.Contains(linkfin.ErrorMessage(err), why) {
 			t.Errorf("%s: %v, want %s mentioning %q", code, err, services.ETYPECODE, why)
 		}
@@ -180,25 +180,25 @@ func creditNote(t *testing.T, invoiceNumber string) *ubl.Document {
 		"<cac:BillingReference><cac:InvoiceDocumentReference><cbc:ID>"+invoiceNumber+"</cbc:ID></cac:InvoiceDocumentReference></cac:BillingReference><cac:InvoicePeriod>")
 }
 
-func TestCreditNoteFromUBL(t *testing.T) {
-	n, ref, err := services.CreditNoteFromUBL(creditNote(t, "INV-9"))
+func TestCreditNoteFromEInvoice(t *testing.T) {
+	n, ref, err := services.CreditNoteFromEInvoice(creditNote(t, "INV-9"))
 	if err != nil || ref != "INV-9" || n.Number != "018304 / 28865" || n.Amount != 100_11 || n.Reason == "" {
 		t.Fatalf("%+v %q %v", n, ref, err)
 	}
-	if _, _, err := services.CreditNoteFromUBL(parse(t, "cen/ubl-tc434-creditnote1.xml")); linkfin.ErrorCode(err) != services.EREFERENCE {
+	if _, _, err := services.CreditNoteFromEInvoice(parse(t, "cen/ubl-tc434-creditnote1.xml")); linkfin.ErrorCode(err) != services.EREFERENCE {
 		t.Errorf("no reference: %v", err)
 	}
 	two := edited(t, "cen/ubl-tc434-creditnote1.xml", "<cac:InvoicePeriod>",
 		"<cac:BillingReference><cac:InvoiceDocumentReference><cbc:ID>A</cbc:ID></cac:InvoiceDocumentReference></cac:BillingReference>"+
 			"<cac:BillingReference><cac:InvoiceDocumentReference><cbc:ID>B</cbc:ID></cac:InvoiceDocumentReference></cac:BillingReference><cac:InvoicePeriod>")
-	if _, _, err := services.CreditNoteFromUBL(two); linkfin.ErrorCode(err) != services.EREFERENCE {
+	if _, _, err := services.CreditNoteFromEInvoice(two); linkfin.ErrorCode(err) != services.EREFERENCE {
 		t.Errorf("two references: %v", err)
 	}
 	typed := edited(t, "cen/ubl-tc434-creditnote1.xml", "<cbc:CreditNoteTypeCode>381</cbc:CreditNoteTypeCode>", "<cbc:CreditNoteTypeCode>261</cbc:CreditNoteTypeCode>")
-	if _, _, err := services.CreditNoteFromUBL(typed); linkfin.ErrorCode(err) != services.ETYPECODE {
+	if _, _, err := services.CreditNoteFromEInvoice(typed); linkfin.ErrorCode(err) != services.ETYPECODE {
 		t.Errorf("a self-billed credit note: %v", err)
 	}
-	if _, _, err := services.CreditNoteFromUBL(parse(t, "peppol-bis3-base-example.xml")); linkfin.ErrorCode(err) != services.ETYPECODE {
+	if _, _, err := services.CreditNoteFromEInvoice(parse(t, "peppol-bis3-base-example.xml")); linkfin.ErrorCode(err) != services.ETYPECODE {
 		t.Errorf("an invoice as a credit note: %v", err)
 	}
 }

@@ -26,7 +26,7 @@ func FuzzParse(f *testing.F) {
 	} {
 		f.Add(readSample(f, name))
 	}
-	cen, err := filepath.Glob("testdata/cen/*.[xX][mM][lL]")
+	cen, err := filepath.Glob("testdata/cen*/*.[xX][mM][lL]")
 	if err != nil || len(cen) == 0 {
 		f.Fatalf("the CEN examples: %v", err)
 	}

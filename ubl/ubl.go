@@ -1,6 +1,8 @@
-// Package ubl reads UBL 2.1 invoices and credit notes — the syntax of OASIS UBL 2.1, of
-// PEPPOL BIS Billing 3.0 and of the EN 16931 UBL binding — into a Document, the neutral
-// form that linkfin's invoice service maps onto its domain.
+// Package ubl reads the e-invoices and credit notes of EN 16931 in both of its syntaxes
+// into a Document, the neutral form that linkfin's invoice service maps onto its
+// domain: UBL 2.1 (OASIS UBL 2.1, PEPPOL BIS Billing 3.0, the EN 16931 UBL binding) and
+// the UN/CEFACT Cross Industry Invoice (CII D16B, the EN 16931 CII binding, which
+// Factur-X, ZUGFeRD and XRechnung's CII form use).
 //
 // Parse is strict about what money and identity depend on: the document number, dates,
 // the currency, every amount (exact, in minor units, in the document currency), the
@@ -23,7 +25,7 @@ import (
 
 // Error codes of this package. They are stable: callers match on them.
 const (
-	EINVALID  = "ubl_invalid"   // not a UBL 2.1 Invoice or CreditNote that linkfin can use
+	EINVALID  = "ubl_invalid"   // not a UBL 2.1 or CII invoice or credit note that linkfin can use
 	ETOOLARGE = "ubl_too_large" // larger than the caller's limit
 )
 
@@ -33,8 +35,14 @@ const DefaultMaxBytes = 32 << 20
 
 // Document kinds.
 const (
-	KindInvoice    = "invoice"     // root element Invoice
-	KindCreditNote = "credit_note" // root element CreditNote
+	KindInvoice    = "invoice"     // UBL: root element Invoice; CII: a type code not of a credit note
+	KindCreditNote = "credit_note" // UBL: root element CreditNote; CII: a credit note's type code (381, 396, …)
+)
+
+// Syntaxes of a Document.
+const (
+	SyntaxUBL = "ubl" // UBL 2.1
+	SyntaxCII = "cii" // UN/CEFACT Cross Industry Invoice D16B
 )
 
 // Document is an invoice or a credit note. Amounts are linkfin.Money in minor units of
@@ -44,8 +52,9 @@ const (
 // not give is the zero Money, whose Currency is "".
 type Document struct {
 	Kind      string           `json:"kind"`                // KindInvoice or KindCreditNote
+	Syntax    string           `json:"syntax"`              // SyntaxUBL or SyntaxCII: what the document was written in
 	TypeCode  string           `json:"type_code,omitempty"` // InvoiceTypeCode or CreditNoteTypeCode (UNTDID 1001: 380 commercial invoice, 381 credit note, 393 factored invoice, …)
-	ID        string           `json:"id"`                  // cbc:ID, the invoice or credit note number
+	ID        string           `json:"id"`                  // cbc:ID (CII: ExchangedDocument/ID), the invoice or credit note number
 	IssueDate string           `json:"issue_date"`          // YYYY-MM-DD
 	DueDate   string           `json:"due_date,omitempty"`  // cbc:DueDate, else the first PaymentMeans/PaymentDueDate, else the first PaymentTerms/PaymentDueDate; YYYY-MM-DD or ""
 	Currency  linkfin.Currency `json:"currency"`            // cbc:DocumentCurrencyCode
@@ -121,8 +130,9 @@ func Parse(r io.Reader) (*Document, error) {
 	return ParseLimit(r, DefaultMaxBytes)
 }
 
-// ParseLimit reads a UBL 2.1 Invoice or CreditNote, telling them apart by the root
-// element and its namespace. A body longer than maxBytes is an ETOOLARGE error; a body
+// ParseLimit reads a UBL 2.1 Invoice or CreditNote, or a CII CrossIndustryInvoice,
+// telling them apart by the root element and its namespace (and a CII credit note by
+// its type code). A body longer than maxBytes is an ETOOLARGE error; a body
 // that is not a usable invoice or credit note is an EINVALID error whose message says
 // what is wrong. Errors reading r are returned wrapped, without a code.
 //
@@ -134,41 +144,55 @@ func Parse(r io.Reader) (*Document, error) {
 // but at the start or anything but white space, comments and processing instructions
 // after the root element is EINVALID. So is an element that Parse reads once (the
 // document's ID, a total, a party's EndpointID, a line's Price, …) given twice under
-// its parent, which UBL does not allow either: it is not for Parse to choose one. It may not have a DOCTYPE or any other <!…>
+// its parent, which UBL (and EN 16931's CII binding) does not allow either: it is not for Parse to choose one. It may not have a DOCTYPE or any other <!…>
 // declaration: they are how entity expansion and external-entity (XXE) attacks begin,
-// and UBL needs none.
+// and neither syntax needs one.
 func ParseLimit(r io.Reader, maxBytes int64) (*Document, error) {
 	raw := xmldoc.NewReader(&limitReader{r: r, left: maxBytes})
 	once := xmldoc.NewOnce(checked{raw}, raw.Line)
-	doc, err := decode(xml.NewTokenDecoder(once), once)
+	syntax := "UBL"
+	doc, err := decode(xml.NewTokenDecoder(once), once, &syntax)
 	if err != nil {
-		return nil, explain(err, raw, maxBytes)
+		return nil, explain(err, raw, maxBytes, syntax)
 	}
 	return doc, nil
 }
 
-// documentShape is what Parse reads of the root element, by xmlDocument's tags: once
-// follows it to refuse an element read once given twice.
-var documentShape = xmldoc.ShapeOf(reflect.TypeFor[xmlDocument]())
+// The shapes of what Parse reads of the root element, by the tags of xmlDocument and
+// ciiDocument: once follows them to refuse an element read once given twice.
+var (
+	documentShape = xmldoc.ShapeOf(reflect.TypeFor[xmlDocument]())
+	ciiShape      = xmldoc.ShapeOf(reflect.TypeFor[ciiDocument]())
+)
 
-func decode(d *xml.Decoder, once *xmldoc.Once) (*Document, error) {
+// decode reads the document, setting *syntax to the name of the syntax its root
+// element is of, for the messages of errors found later.
+func decode(d *xml.Decoder, once *xmldoc.Once, syntax *string) (*Document, error) {
 	root, err := rootElement(d)
 	if err != nil {
 		return nil, err
 	}
-	var kind string
+	var (
+		kind string
+		x    xmlDocument
+		cii  ciiDocument
+		into any = &x
+	)
 	switch root.Name {
 	case xml.Name{Space: nsInvoice, Local: "Invoice"}:
 		kind = KindInvoice
+		once.Begin(documentShape)
 	case xml.Name{Space: nsCreditNote, Local: "CreditNote"}:
 		kind = KindCreditNote
+		once.Begin(documentShape)
+	case xml.Name{Space: nsCII, Local: "CrossIndustryInvoice"}:
+		*syntax, into = "CII", &cii
+		once.Begin(ciiShape)
 	default:
-		return nil, invalid("the root element is %s in namespace %s: want a UBL 2.1 Invoice or CreditNote",
+		return nil, invalid("the root element is %s in namespace %s: want a UBL 2.1 Invoice or CreditNote, or a CII CrossIndustryInvoice",
 			quote(root.Name.Local), quote(root.Name.Space))
 	}
-	once.Begin(documentShape)
-	var x xmlDocument
-	if err := d.DecodeElement(&x, &root); err != nil {
+	if err := d.DecodeElement(into, &root); err != nil {
 		return nil, err
 	}
 	// What may follow the root element (comments, processing instructions, white
@@ -179,6 +203,9 @@ func decode(d *xml.Decoder, once *xmldoc.Once) (*Document, error) {
 		} else if err != nil {
 			return nil, err
 		}
+	}
+	if *syntax == "CII" {
+		return convertCII(&cii)
 	}
 	return convert(kind, &x)
 }
@@ -254,8 +281,9 @@ func wrapRead(err error) error {
 	return readError{err}
 }
 
-// explain turns what the decoder returned into this package's errors.
-func explain(err error, raw *xmldoc.Reader, maxBytes int64) error {
+// explain turns what the decoder returned into this package's errors; syntax names the
+// document's syntax ("UBL", "CII").
+func explain(err error, raw *xmldoc.Reader, maxBytes int64, syntax string) error {
 	var (
 		rerr  readError
 		lerr  *linkfin.Error
@@ -271,7 +299,7 @@ func explain(err error, raw *xmldoc.Reader, maxBytes int64) error {
 	case errors.As(err, &lerr):
 		return lerr
 	case errors.As(err, &twice):
-		return invalid("%s is given twice (line %d): UBL allows it once there", trunc(twice.Where(0, false)), twice.Line)
+		return invalid("%s is given twice (line %d): %s allows it once there", pathTail(twice), twice.Line, syntax)
 	case errors.As(err, &serr):
 		return invalid("not well-formed XML, line %d: %s", raw.Line(), trunc(serr.Msg))
 	case errors.As(err, &eerr):
@@ -283,7 +311,7 @@ func explain(err error, raw *xmldoc.Reader, maxBytes int64) error {
 
 // convert checks the decoded document and builds the Document.
 func convert(kind string, x *xmlDocument) (*Document, error) {
-	doc := &Document{Kind: kind, ID: trim(x.ID)}
+	doc := &Document{Kind: kind, Syntax: SyntaxUBL, ID: trim(x.ID)}
 	if doc.ID == "" {
 		return nil, invalid("ID (the document number) is missing")
 	}
@@ -365,7 +393,7 @@ func convert(kind string, x *xmlDocument) (*Document, error) {
 	if doc.TaxTotal, doc.TaxSubtotals, err = c.taxTotal(x.TaxTotal, trim(x.TaxCurrencyCode)); err != nil {
 		return nil, err
 	}
-	if doc.Allowances, doc.Charges, err = c.allowanceCharges("AllowanceCharge", x.AllowanceCharge); err != nil {
+	if doc.Allowances, doc.Charges, err = c.allowanceCharges("AllowanceCharge", "Amount", x.AllowanceCharge); err != nil {
 		return nil, err
 	}
 	t := x.LegalMonetaryTotal
@@ -413,8 +441,12 @@ func convert(kind string, x *xmlDocument) (*Document, error) {
 	return doc, nil
 }
 
-// converter reads amounts, which must all be in the document currency cur.
-type converter struct{ cur linkfin.Currency }
+// converter reads amounts, which must all be in the document currency cur. Each names
+// its currency (UBL), or may leave it out when bare is set (CII).
+type converter struct {
+	cur  linkfin.Currency
+	bare bool
+}
 
 // amount reads an optional amount: nil gives the zero Money.
 func (c converter) amount(path string, a *xmlAmount) (linkfin.Money, error) {
@@ -437,6 +469,9 @@ func (c converter) currency(path string, a *xmlAmount) error {
 	case string(c.cur):
 		return nil
 	case "":
+		if c.bare {
+			return nil
+		}
 		return invalid("%s: currencyID is missing", path)
 	default:
 		return invalid("%s: currency %s differs from the document currency %s", path, quote(id), c.cur)
@@ -484,8 +519,8 @@ func (c converter) taxTotal(totals []xmlTaxTotal, taxCurrency string) (sum, subt
 }
 
 // allowanceCharges sums a list of AllowanceCharge elements into their allowances and
-// their charges.
-func (c converter) allowanceCharges(path string, acs []xmlAllowanceCharge) (allowances, charges linkfin.Money, err error) {
+// their charges; amount names the element of the amount, for messages.
+func (c converter) allowanceCharges(path, amount string, acs []xmlAllowanceCharge) (allowances, charges linkfin.Money, err error) {
 	for i, ac := range acs {
 		acPath := fmt.Sprintf("%s[%d]", path, i+1)
 		var charge bool
@@ -497,9 +532,9 @@ func (c converter) allowanceCharges(path string, acs []xmlAllowanceCharge) (allo
 			return allowances, charges, invalid("%s: ChargeIndicator %s is not true or false", acPath, quote(trim(ac.ChargeIndicator)))
 		}
 		if ac.Amount == nil {
-			return allowances, charges, invalid("%s: Amount is missing", acPath)
+			return allowances, charges, invalid("%s: %s is missing", acPath, amount)
 		}
-		m, err := c.amount(acPath+"/Amount", ac.Amount)
+		m, err := c.amount(acPath+"/"+amount, ac.Amount)
 		if err != nil {
 			return allowances, charges, err
 		}
@@ -543,23 +578,9 @@ func (c converter) line(path string, l xmlLine, q *xmlQuantity) (Line, error) {
 	if l.Price == nil || l.Price.PriceAmount == nil {
 		return Line{}, invalid("%s: Price/PriceAmount is missing", path)
 	}
-	if err := c.currency(path+": Price/PriceAmount", l.Price.PriceAmount); err != nil {
+	if ln.Price, ln.BaseQuantity, err = c.price(path+": Price/PriceAmount", l.Price.PriceAmount,
+		path+": Price/BaseQuantity", l.Price.BaseQuantity); err != nil {
 		return Line{}, err
-	}
-	if ln.Price, err = ParseDecimal(l.Price.PriceAmount.Value); err != nil {
-		return Line{}, at(path+": Price/PriceAmount", err)
-	}
-	if ln.Price.Sign() < 0 {
-		return Line{}, invalid("%s: Price/PriceAmount %s is negative (EN 16931 BR-27); a return has a negative quantity instead", path, ln.Price)
-	}
-	ln.BaseQuantity = Decimal{unscaled: 1}
-	if b := l.Price.BaseQuantity; b != nil {
-		if ln.BaseQuantity, err = ParseDecimal(b.Value); err != nil {
-			return Line{}, at(path+": Price/BaseQuantity", err)
-		}
-		if ln.BaseQuantity.Sign() <= 0 {
-			return Line{}, invalid("%s: Price/BaseQuantity %s is not positive", path, ln.BaseQuantity)
-		}
 	}
 
 	for _, r := range l.OrderLineReference {
@@ -568,10 +589,35 @@ func (c converter) line(path string, l xmlLine, q *xmlQuantity) (Line, error) {
 		}
 	}
 
-	if ln.Allowance, ln.Charge, err = c.allowanceCharges(path+": AllowanceCharge", l.AllowanceCharge); err != nil {
+	if ln.Allowance, ln.Charge, err = c.allowanceCharges(path+": AllowanceCharge", "Amount", l.AllowanceCharge); err != nil {
 		return Line{}, err
 	}
 	return ln, nil
+}
+
+// price reads a line's net price, which may not be negative, and the quantity it is
+// the price of (1 when base is nil), which must be positive. where and baseWhere name
+// them.
+func (c converter) price(where string, amount *xmlAmount, baseWhere string, base *xmlQuantity) (price, per Decimal, err error) {
+	if err := c.currency(where, amount); err != nil {
+		return price, per, err
+	}
+	if price, err = ParseDecimal(amount.Value); err != nil {
+		return price, per, at(where, err)
+	}
+	if price.Sign() < 0 {
+		return price, per, invalid("%s %s is negative (EN 16931 BR-27); a return has a negative quantity instead", where, price)
+	}
+	per = Decimal{unscaled: 1}
+	if base != nil {
+		if per, err = ParseDecimal(base.Value); err != nil {
+			return price, per, at(baseWhere, err)
+		}
+		if per.Sign() <= 0 {
+			return price, per, invalid("%s %s is not positive", baseWhere, per)
+		}
+	}
+	return price, per, nil
 }
 
 // party reads the fields of a Party; a missing name is the caller's to judge.
@@ -696,6 +742,20 @@ func at(path string, err error) error {
 		return invalid("%s: %s", path, e.Message)
 	}
 	return err
+}
+
+// pathTail names the element given twice by as much of its path as fits a message,
+// from the element up: "…/SpecifiedTradeSettlementHeaderMonetarySummation/DuePayableAmount".
+func pathTail(twice *xmldoc.Twice) string {
+	for from := range twice.Path {
+		if w := twice.Where(from, false); len(w) <= 80 {
+			if from > 0 {
+				return "…/" + w
+			}
+			return w
+		}
+	}
+	return trunc(twice.Where(len(twice.Path)-1, false))
 }
 
 func trim(s string) string {

@@ -64,7 +64,7 @@ func TestParseSamples(t *testing.T) {
 		file: "en16931-bis3-factoring.xml",
 		note: "Denna faktura har överlåtits",
 		head: Document{
-			Kind: KindInvoice, TypeCode: "380", ID: "7023708",
+			Kind: KindInvoice, Syntax: SyntaxUBL, TypeCode: "380", ID: "7023708",
 			IssueDate: "2017-08-29", DueDate: "2017-09-29", Currency: linkfin.EUR,
 			Seller: Party{Name: "QVK Montage", LegalName: "QVK Montage AB", ID: "1122334455", IDScheme: "0007",
 				VATID: "SE112233445501", Country: "SE", Endpoint: "1122334455", EndpointScheme: "0007", LegalID: "1122334455"},
@@ -89,7 +89,7 @@ func TestParseSamples(t *testing.T) {
 		file: "en16931-ubl-example1.xml",
 		note: "Alle leveringen zijn franco.",
 		head: Document{
-			Kind: KindInvoice, TypeCode: "380", ID: "12115118",
+			Kind: KindInvoice, Syntax: SyntaxUBL, TypeCode: "380", ID: "12115118",
 			IssueDate: "2015-01-09", DueDate: "2015-01-09", Currency: linkfin.EUR,
 			Seller: Party{Name: "De Koksmaat", LegalName: "De Koksmaat", ID: "57151520",
 				VATID: "NL8200.98.395.B.01", Country: "NL", LegalID: "57151520"},
@@ -118,7 +118,7 @@ func TestParseSamples(t *testing.T) {
 		file: "oasis-ubl-invoice-2.1-example.xml",
 		note: "Ordered in our booth at the convention.",
 		head: Document{
-			Kind: KindInvoice, TypeCode: "380", ID: "TOSL108",
+			Kind: KindInvoice, Syntax: SyntaxUBL, TypeCode: "380", ID: "TOSL108",
 			IssueDate: "2009-12-15", DueDate: "2009-12-31", Currency: linkfin.EUR, OrderRef: "123",
 			Seller: oasisSeller, Buyer: oasisBuyer, Payee: oasisPayee,
 			LineTotal:      eur(143650),
@@ -152,7 +152,7 @@ func TestParseSamples(t *testing.T) {
 		file: "oasis-ubl-creditnote-2.1-example.xml",
 		note: "Ordered in our booth at the convention.",
 		head: Document{
-			Kind: KindCreditNote, ID: "TOSL108",
+			Kind: KindCreditNote, Syntax: SyntaxUBL, ID: "TOSL108",
 			IssueDate: "2009-12-15", Currency: linkfin.EUR, OrderRef: "123",
 			Seller: oasisSeller, Buyer: oasisBuyer, Payee: oasisPayee,
 			LineTotal:      eur(143650),
@@ -179,7 +179,7 @@ func TestParseSamples(t *testing.T) {
 	}, {
 		file: "peppol-bis3-base-example.xml",
 		head: Document{
-			Kind: KindInvoice, TypeCode: "380", ID: "Snippet1",
+			Kind: KindInvoice, Syntax: SyntaxUBL, TypeCode: "380", ID: "Snippet1",
 			IssueDate: "2017-11-13", DueDate: "2017-12-01", Currency: linkfin.EUR,
 			Seller: Party{Name: "SupplierTradingName Ltd.", LegalName: "SupplierOfficialName Ltd",
 				ID: "9482348239847239874", IDScheme: "0088", VATID: "GB1232434", Country: "GB",
@@ -266,7 +266,7 @@ func TestParseRejects(t *testing.T) {
 		{"wrong root", `<Order xmlns="urn:oasis:names:specification:ubl:schema:xsd:Order-2"/>`, EINVALID, `root element is "Order"`},
 		{"Invoice without namespace", `<Invoice><ID>1</ID></Invoice>`, EINVALID, `root element is "Invoice" in namespace ""`},
 		{"Invoice in the CreditNote namespace", `<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"/>`, EINVALID, "want a UBL 2.1 Invoice or CreditNote"},
-		{"UBL 2.0 CII-style root", `<rsm:CrossIndustryInvoice xmlns:rsm="urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"/>`, EINVALID, `"CrossIndustryInvoice"`},
+		{"CII without its ExchangedDocument", `<rsm:CrossIndustryInvoice xmlns:rsm="urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"/>`, EINVALID, "ExchangedDocument is missing"},
 		{"DOCTYPE with an external entity (XXE)",
 			`<?xml version="1.0"?><!DOCTYPE Invoice [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>` +
 				`<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2">&xxe;</Invoice>`,
@@ -605,12 +605,12 @@ func TestParseTestdata(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cen, err := filepath.Glob("testdata/cen/*.[xX][mM][lL]")
+	cen, err := filepath.Glob("testdata/cen*/*.[xX][mM][lL]")
 	if err != nil {
 		t.Fatal(err)
 	}
 	files = append(files, cen...)
-	if len(files) < 20 {
+	if len(files) < 35 {
 		t.Fatalf("only %d documents in testdata", len(files))
 	}
 	for _, f := range files {
