@@ -21,15 +21,17 @@ func init() {
 }
 
 // bankStatementRoutes: bank money coming back. The operator imports the bank's
-// camt.053 statements, whose entries are booked against the instructions and expected
+// camt.053 statements, camt.052 account reports and camt.054 notifications, whose entries are booked against the instructions and expected
 // payments they settle, or wait for the operator to assign them; organizations
 // announce the payments they make into their wallets by bank.
 func (s *Server) bankStatementRoutes() {
 	s.handle(Route{Pattern: "POST /v1/bank-statements", Access: Operator, Money: true, XML: true, Out: reflect.TypeFor[linkfin.BankStatementImport](),
-		Summary: "Import the bank's camt.053 statement message (Content-Type: application/xml; versions 001.02 to 001.13): each entry is booked " +
+		Summary: "Import the bank's camt.053 statement, camt.052 account report or camt.054 debit/credit notification message " +
+			"(Content-Type: application/xml; versions 001.02 to 001.13): each entry is booked " +
 			"against what it settles, by end-to-end id, then reference, then amount and date — a debit against credit transfer instructions, " +
 			"a credit against an expected payment, whose wallet it credits — or waits, unmatched, to be assigned. " +
-			"A statement imported before answers what its import did and changes nothing."},
+			"A statement imported before answers what its import did and changes nothing; an entry that an earlier report or " +
+			"notification booked (by its bank reference) is a duplicate."},
 		s.importBankStatement)
 	getRoute[linkfin.BankStatement](s, "GET /v1/bank-statements/{id}", linkfin.KindBankStatement,
 		"Get an imported bank statement (the operator's), with how many of its entries were matched, assigned and are unmatched.")
@@ -68,7 +70,7 @@ func (s *Server) bankStatementRoutes() {
 func (s *Server) importBankStatement(w http.ResponseWriter, r *http.Request) {
 	body, err := readBodyUpTo(w, r, MaxBankDocumentBytes, mediaXML)
 	if err == nil && len(body) == 0 {
-		err = linkfin.Errorf(EMISSING, "the body is the bank's camt.053 statement")
+		err = linkfin.Errorf(EMISSING, "the body is the bank's camt.053 statement, camt.052 report or camt.054 notification")
 	}
 	var msg *iso20022.StatementMessage
 	if err == nil {

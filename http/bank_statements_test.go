@@ -38,9 +38,10 @@ func (a *api) mustVerify() {
 	}
 }
 
-// TestBankStatementVersions: a real statement of every camt.053 version linkfin reads
-// imports, each statement once with each of its entries; sent again, it answers the
-// same and changes nothing. The database verifies.
+// TestBankStatementVersions: a real statement of every camt.053 version linkfin reads,
+// and the published camt.052 reports and camt.054 notifications, import, each
+// statement once with each of its entries; sent again, it answers the same and changes
+// nothing. The database verifies.
 func TestBankStatementVersions(t *testing.T) {
 	files, _ := filepath.Glob("../iso20022/testdata/*camt*.xml")
 	shared, _ := filepath.Glob("../../shared/testdata/iso20022/*camt*.xml")
@@ -101,6 +102,13 @@ func TestBankStatementVersions(t *testing.T) {
 	for _, v := range iso20022.Camt053Versions {
 		if !versions["camt.053.001."+v] {
 			t.Errorf("no real statement of camt.053.001.%s was imported", v)
+		}
+	}
+	// The account reports and notifications published with entries (genkgo/camt's).
+	for _, v := range []string{"camt.052.001.02", "camt.052.001.04", "camt.052.001.06", "camt.052.001.08",
+		"camt.054.001.02", "camt.054.001.04", "camt.054.001.08"} {
+		if !versions[v] {
+			t.Errorf("no real %s was imported", v)
 		}
 	}
 }
@@ -202,7 +210,8 @@ func TestBankStatements(t *testing.T) {
 		{"text after the root", fresh + "garbage<", http.StatusBadRequest, iso20022.EMALFORMED},
 		{"UTF-8 declared as UTF-16", strings.Replace(fresh, `encoding="UTF-8"`, `encoding="UTF-16"`, 1), http.StatusBadRequest, iso20022.EMALFORMED},
 		{"an unsupported version", strings.ReplaceAll(doc, "camt.053.001.08", "camt.053.001.01"), http.StatusUnprocessableEntity, iso20022.EUNSUPPORTED},
-		{"another message", strings.ReplaceAll(doc, "camt.053.001.08", "camt.054.001.08"), http.StatusUnprocessableEntity, iso20022.EUNSUPPORTED},
+		{"another message", strings.ReplaceAll(doc, "camt.053.001.08", "camt.056.001.08"), http.StatusUnprocessableEntity, iso20022.EUNSUPPORTED},
+		{"a statement in a notification's namespace", strings.ReplaceAll(doc, "camt.053.001.08", "camt.054.001.08"), http.StatusBadRequest, linkfin.EINVALID},
 		{"an entry in another currency", mixed, http.StatusUnprocessableEntity, linkfin.ECURRENCYMISMATCH},
 		{"the same statement, changed", other, http.StatusConflict, linkfin.ESTATEMENTCONFLICT},
 		{"a missing amount", strings.Replace(doc, `<Amt Ccy="CNY">88.00</Amt>`, "", 1), http.StatusBadRequest, linkfin.EINVALID},
@@ -449,4 +458,62 @@ func TestBankDocumentBodyLimits(t *testing.T) {
 	if !reflect.DeepEqual(p.snapshot(), base) {
 		t.Fatal("a body refused for its size changed the store")
 	}
+}
+
+// TestBankNotifications: a bank's camt.054 notification of a credit books the expected
+// payment it brings, at once; the day's camt.052 report and camt.053 statement, which
+// repeat the entry (by its bank reference), book nothing again, though the report and
+// the statement have the same id. A notification sent again is replayed. Each is kept
+// with its message's version, and the database verifies.
+func TestBankNotifications(t *testing.T) {
+	p := newPlatform(t)
+	wallet := func() int64 {
+		a := p.account(linkfin.WalletID("anchor", "CNY"))
+		return a.CreditsPosted - a.DebitsPosted
+	}
+	var ep linkfin.ExpectedPayment
+	wantJSON(t, p.as("anchor", "POST", "/v1/expected-payments", `{"currency":"CNY","amount":50000,"date":"2026-11-04"}`), http.StatusCreated, &ep)
+	before := wallet()
+	credit := storetest.CamtEntry{Sign: "CRDT", Amount: "500.00", Date: "2026-11-04", Ref: "R-IN-1", EndToEnd: []string{ep.ID}}
+	other := storetest.CamtEntry{Sign: "CRDT", Amount: "7.00", Date: "2026-11-04", Ref: "R-IN-2", Remitting: "no idea"}
+
+	notification := storetest.Camt054("N-MSG-1", "N-1", "6222 0000 1111", "CNY", credit)
+	var imp linkfin.BankStatementImport
+	wantJSON(t, p.postStatement(notification), http.StatusOK, &imp)
+	if st := imp.Statements[0]; imp.Version != "camt.054.001.08" || st.Version != "camt.054.001.08" || st.StatementID != "N-1" ||
+		st.Matched != 1 || st.OpeningBalance != nil || st.ClosingBalance != nil {
+		t.Fatalf("the notification: %+v", imp)
+	}
+	if wallet() != before+500_00 {
+		t.Fatalf("the wallet moved by %d", wallet()-before)
+	}
+	wantJSON(t, p.as("anchor", "GET", "/v1/expected-payments/"+ep.ID, ""), http.StatusOK, &ep)
+	if ep.Status != linkfin.ExpectedPaymentReceived {
+		t.Fatalf("the expected payment: %+v", ep)
+	}
+	base := p.snapshot()
+	wantJSON(t, p.postStatement(notification), http.StatusOK, &imp)
+	if !imp.Replayed || !reflect.DeepEqual(p.snapshot(), base) {
+		t.Fatalf("the notification again: %+v", imp)
+	}
+
+	// The day's report so far, and its statement, of the same id.
+	wantJSON(t, p.postStatement(storetest.Camt052("R-MSG-1", "2026-11-04", "6222 0000 1111", "CNY", credit)), http.StatusOK, &imp)
+	if st := imp.Statements[0]; st.Version != "camt.052.001.08" || st.Duplicates != 1 || st.Matched != 0 {
+		t.Fatalf("the report: %+v", imp)
+	}
+	wantJSON(t, p.postStatement(storetest.Camt053("S-MSG-1", "2026-11-04", "6222 0000 1111", "CNY", credit, other)), http.StatusOK, &imp)
+	if st := imp.Statements[0]; imp.Replayed || st.Version != "camt.053.001.08" || st.Duplicates != 1 || st.Unmatched != 1 {
+		t.Fatalf("the statement: %+v", imp)
+	}
+	if wallet() != before+500_00 {
+		t.Fatalf("the wallet moved by %d", wallet()-before)
+	}
+	// A notification's messages name its element.
+	twice := storetest.Camt054("N-MSG-2", "N-2", "6222 0000 1111", "CNY", storetest.CamtEntry{Sign: "CRDT", Amount: "1.00", Currency: "EUR", Date: "2026-11-04", Ref: "R-EUR"})
+	prob := wantProblem(t, p.postStatement(twice), http.StatusUnprocessableEntity, linkfin.ECURRENCYMISMATCH)
+	if !strings.Contains(prob.Detail, "Ntfctn[1]/Ntry[1]") {
+		t.Errorf("detail %q", prob.Detail)
+	}
+	p.mustVerify()
 }

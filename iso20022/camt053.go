@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -24,15 +25,45 @@ const EUNSUPPORTED = "unsupported_message"
 // EMALFORMED refuses a document that is not well-formed XML.
 const EMALFORMED = "malformed_xml"
 
-// camt053Prefix is the namespace of a camt.053 Document without its version number.
-const camt053Prefix = "urn:iso:std:iso:20022:tech:xsd:camt.053.001."
+// The namespaces of the bank-to-customer messages ReadStatement reads, without their
+// version number: the statement, the account report (intraday) and the debit/credit
+// notification.
+const (
+	camt053Prefix = "urn:iso:std:iso:20022:tech:xsd:camt.053.001."
+	camt052Prefix = "urn:iso:std:iso:20022:tech:xsd:camt.052.001."
+	camt054Prefix = "urn:iso:std:iso:20022:tech:xsd:camt.054.001."
+)
 
-// Camt053Versions are the versions of camt.053 ReadStatement reads, by the last part of
-// their namespace. Banks send all of them.
-var Camt053Versions = []string{"02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12", "13"}
+// The versions of each message ReadStatement reads, by the last part of their
+// namespace. Banks send all of them.
+var (
+	Camt053Versions = []string{"02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12", "13"}
+	Camt052Versions = []string{"02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12", "13"}
+	Camt054Versions = []string{"02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12", "13"}
+)
 
-// StatementMessage is a camt.053 BankToCustomerStatement: one message from a bank, with
-// one statement per account (and period) it covers.
+// bankMessages are the three messages by which a bank tells its customer what it booked
+// on an account. Their reports (a statement, an account report, a notification) hold
+// the same elements where ReadStatement reads them, but for the balances, which a
+// notification does not give.
+var bankMessages = []bankMessage{
+	{camt053Prefix, "camt.053", "BkToCstmrStmt", "Stmt", "statement", Camt053Versions},
+	{camt052Prefix, "camt.052", "BkToCstmrAcctRpt", "Rpt", "report", Camt052Versions},
+	{camt054Prefix, "camt.054", "BkToCstmrDbtCdtNtfctn", "Ntfctn", "notification", Camt054Versions},
+}
+
+type bankMessage struct {
+	prefix, name string
+	message      string // the element of the message, below Document
+	report, noun string // the element of each report, below the message, and what it is
+	versions     []string
+}
+
+// StatementMessage is what a bank says it booked on accounts: a camt.053
+// BankToCustomerStatement (one statement per account and period), a camt.052
+// BankToCustomerAccountReport (a report of the day so far) or a camt.054
+// BankToCustomerDebitCreditNotification (entries as they are booked, without
+// balances). Each report of the message is a Statement.
 type StatementMessage struct {
 	// Version is the message's identifier, such as "camt.053.001.08".
 	Version    string      `json:"version"`
@@ -158,29 +189,64 @@ type Transaction struct {
 // Acct, …) given twice under its parent; another message or version is EUNSUPPORTED.
 func ReadStatement(r io.Reader) (*StatementMessage, error) {
 	var doc xmlStatementDocument
-	version, err := readDocument(r, camt053Prefix, statementShape, func(version string) error {
-		if !known(version) {
-			return linkfin.Errorf(EUNSUPPORTED, "camt.053.001.%s is not a version linkfin reads (it reads 001.%s to 001.%s)",
-				clip(version), Camt053Versions[0], Camt053Versions[len(Camt053Versions)-1])
+	prefixes := make([]string, len(bankMessages))
+	for i, m := range bankMessages {
+		prefixes[i] = m.prefix
+	}
+	prefix, version, err := readDocument(r, prefixes, statementShape, func(prefix, version string) error {
+		m := bankMessageOf(prefix)
+		if !slices.Contains(m.versions, version) {
+			return linkfin.Errorf(EUNSUPPORTED, "%s.001.%s is not a version linkfin reads (it reads 001.%s to 001.%s)",
+				m.name, clip(version), m.versions[0], m.versions[len(m.versions)-1])
 		}
 		return nil
 	}, &doc)
 	if err != nil {
 		return nil, err
 	}
-	if doc.Msg == nil {
-		return nil, linkfin.Errorf(linkfin.EINVALID, "the Document has no BkToCstmrStmt")
-	}
-	return convertStatement("camt.053.001."+version, doc.Msg)
-}
-
-func known(version string) bool {
-	for _, v := range Camt053Versions {
-		if v == version {
-			return true
+	m := bankMessageOf(prefix)
+	var msg *xmlStatementMessage
+	var reports []xmlStatement
+	switch m.name {
+	case "camt.053":
+		if msg = doc.Stmt; msg != nil {
+			reports = msg.Stmt
+		}
+	case "camt.052":
+		if msg = doc.Rpt; msg != nil {
+			reports = msg.Rpt
+		}
+	default:
+		if msg = doc.Ntfctn; msg != nil {
+			reports = msg.Ntfctn
 		}
 	}
-	return false
+	if msg == nil {
+		return nil, linkfin.Errorf(linkfin.EINVALID, "the Document has no %s", m.message)
+	}
+	return convertStatement(m.name+".001."+version, m, msg, reports)
+}
+
+// ReportElement is the element of each report in a message of the version (such as
+// "camt.054.001.08"), for messages that say where: Stmt, Rpt or Ntfctn. It is Stmt for
+// a version it does not know.
+func ReportElement(version string) string {
+	for _, m := range bankMessages {
+		if strings.HasPrefix(version, m.name+".") {
+			return m.report
+		}
+	}
+	return "Stmt"
+}
+
+// bankMessageOf is the message of a namespace prefix readDocument found.
+func bankMessageOf(prefix string) *bankMessage {
+	for i := range bankMessages {
+		if bankMessages[i].prefix == prefix {
+			return &bankMessages[i]
+		}
+	}
+	panic("iso20022: no message of namespace " + prefix)
 }
 
 // clip bounds what a message repeats of the document, and keeps it valid UTF-8.
@@ -201,7 +267,8 @@ func (r *reader) failCode(code, where, format string, args ...any) {
 	}
 }
 
-func convertStatement(version string, m *xmlStatementMessage) (*StatementMessage, error) {
+// convertStatement converts a message of the kind kind, whose reports are reports.
+func convertStatement(version string, kind *bankMessage, m *xmlStatementMessage, reports []xmlStatement) (*StatementMessage, error) {
 	var r reader
 	out := &StatementMessage{
 		Version:    version,
@@ -209,17 +276,24 @@ func convertStatement(version string, m *xmlStatementMessage) (*StatementMessage
 		CreatedAt:  r.text("GrpHdr/CreDtTm", m.GrpHdr.CreDtTm, false),
 		Statements: []Statement{},
 	}
-	if len(m.Stmt) == 0 {
-		r.fail("BkToCstmrStmt", "the message has no statement (Stmt)")
+	if len(reports) == 0 {
+		r.fail(kind.message, "the message has no %s (%s)", kind.noun, kind.report)
 	}
-	for i, s := range m.Stmt {
-		at := fmt.Sprintf("Stmt[%d]", i+1)
+	for i, s := range reports {
+		at := fmt.Sprintf("%s[%d]", kind.report, i+1)
+		info, infoAt := s.AddtlStmtInf, "/AddtlStmtInf"
+		switch {
+		case s.AddtlRptInf != "":
+			info, infoAt = s.AddtlRptInf, "/AddtlRptInf"
+		case s.AddtlNtfctnInf != "":
+			info, infoAt = s.AddtlNtfctnInf, "/AddtlNtfctnInf"
+		}
 		st := Statement{
 			ID:                 r.text(at+"/Id", s.ID, true),
 			ElectronicSequence: r.text(at+"/ElctrncSeqNb", s.ElctrncSeqNb, false),
 			LegalSequence:      r.text(at+"/LglSeqNb", s.LglSeqNb, false),
 			CreatedAt:          r.text(at+"/CreDtTm", s.CreDtTm, false),
-			AdditionalInfo:     r.text(at+"/AddtlStmtInf", s.AddtlInf, false),
+			AdditionalInfo:     r.text(at+infoAt, info, false),
 			Account: Account{
 				IBAN:  r.text(at+"/Acct/Id/IBAN", s.Acct.ID.IBAN, false),
 				Other: r.text(at+"/Acct/Id/Othr/Id", s.Acct.ID.Othr.ID, false),

@@ -72,6 +72,17 @@ var genkgoBalanceTypes = map[string]string{
 	"ITAV": "interim_available", "ITBD": "interim", "XPCD": "expected_credit",
 }
 
+// dateOf is a date as genkgo's dumps write it: "" when the document gives none.
+func dateOf(d linkfin.Date) string {
+	if d == (linkfin.Date{}) {
+		return ""
+	}
+	return d.String()
+}
+
+// day is the date of a time genkgo writes, "" for none.
+func day(s string) string { return s[:min(len(s), 10)] }
+
 // signed is an amount as genkgo writes it: negative when debited.
 func signed(amount int64, cdi string) string {
 	if cdi == iso20022.Debit {
@@ -121,7 +132,7 @@ func TestReadStatementAgreesWithGenkgo(t *testing.T) {
 				for i, wb := range we.Record.Balances {
 					b := st.Balances[i]
 					if genkgoBalanceTypes[b.Type] != wb.Type || signed(b.Amount, b.CreditDebit) != wb.Amount.Amount ||
-						string(b.Currency) != wb.Amount.Currency.Code || b.Date.String() != wb.Date.Value[:10] {
+						string(b.Currency) != wb.Amount.Currency.Code || b.Date.String() != day(wb.Date.Value) {
 						t.Errorf("statement %s balance %d: %s %s %s %s, genkgo %s %s %s %s", st.ID, i, b.Type,
 							signed(b.Amount, b.CreditDebit), b.Currency, b.Date, wb.Type, wb.Amount.Amount,
 							wb.Amount.Currency.Code, wb.Date.Value)
@@ -135,15 +146,71 @@ func TestReadStatementAgreesWithGenkgo(t *testing.T) {
 				if we.Reference != nil {
 					ref = *we.Reference
 				}
-				got := []string{signed(e.Amount, e.CreditDebit), string(e.Currency), e.CreditDebit, e.BookingDate.String(),
-					e.ValueDate.String(), e.AccountServicerReference, e.Status}
-				exp := []string{we.Amount.Amount, we.Amount.Currency.Code, we.CDI, we.Booking.Value[:10],
-					we.Value.Value[:10], ref, we.Status}
+				got := []string{signed(e.Amount, e.CreditDebit), string(e.Currency), e.CreditDebit, dateOf(e.BookingDate),
+					dateOf(e.ValueDate), e.AccountServicerReference, e.Status}
+				exp := []string{we.Amount.Amount, we.Amount.Currency.Code, we.CDI, day(we.Booking.Value),
+					day(we.Value.Value), ref, we.Status}
 				if strings.Join(got, "|") != strings.Join(exp, "|") {
 					t.Errorf("statement %s entry %d:\n got %q\nwant %q", st.ID, we.Index, got, exp)
 				}
 			}
 		})
+	}
+}
+
+// TestReadReportsAndNotifications reads the published camt.052 account reports and
+// camt.054 notifications of genkgo/camt, and the .08 ones under the namespaces of .09
+// to .13 (whose reports hold what the reader reads where .08 does), and the .04 ones
+// under .05's: each is its message's version, with its reports, their entries, and
+// balances but in a notification.
+func TestReadReportsAndNotifications(t *testing.T) {
+	cases := []struct {
+		file, version string
+		balances      int
+	}{
+		{"genkgo-camt052.v2.xml", "camt.052.001.02", 0},
+		{"genkgo-camt052.v4.xml", "camt.052.001.04", 1},
+		{"genkgo-camt052.v6.xml", "camt.052.001.06", 1},
+		{"genkgo-camt052.v8.xml", "camt.052.001.08", 0},
+		{"genkgo-camt054.v2.xml", "camt.054.001.02", 0},
+		{"genkgo-camt054.v4.xml", "camt.054.001.04", 0},
+		{"genkgo-camt054.v8.xml", "camt.054.001.08", 0},
+	}
+	for _, c := range cases {
+		raw, err := os.ReadFile(filepath.Join("testdata", c.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		docs := map[string]string{c.version: string(raw)}
+		from := c.version[len("camt.05x.001."):]
+		var to []string
+		switch from {
+		case "04":
+			to = []string{"05"}
+		case "08":
+			to = []string{"09", "10", "11", "12", "13"}
+		}
+		for _, v := range to {
+			version := c.version[:len("camt.05x.001.")] + v
+			docs[version] = strings.Replace(string(raw), "xsd:"+c.version, "xsd:"+version, 1)
+		}
+		for version, doc := range docs {
+			t.Run(version, func(t *testing.T) {
+				m, err := iso20022.ReadStatement(strings.NewReader(doc))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if m.Version != version || len(m.Statements) == 0 {
+					t.Fatalf("version %s, %d reports; want %s", m.Version, len(m.Statements), version)
+				}
+				for _, st := range m.Statements {
+					if st.ID == "" || st.Account.ID() == "" || len(st.Entries) == 0 || len(st.Balances) != c.balances {
+						t.Errorf("report %q of %q: %d entries, %d balances; want %d balances", st.ID, st.Account.ID(),
+							len(st.Entries), len(st.Balances), c.balances)
+					}
+				}
+			})
+		}
 	}
 }
 
@@ -306,6 +373,18 @@ func TestReadStatementRefuses(t *testing.T) {
 		{"broken XML", statement("02", "<Ntry>"), iso20022.EMALFORMED, "malformed"},
 		{"another message", `<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.001.001.09"/>`, iso20022.EUNSUPPORTED, "pain.001"},
 		{"an unknown version", statement("01", ""), iso20022.EUNSUPPORTED, "001.01"},
+		{"a report of an unknown version", `<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.052.001.14"/>`, iso20022.EUNSUPPORTED,
+			"camt.052.001.14 is not a version linkfin reads (it reads 001.02 to 001.13)"},
+		{"a notification of an unknown version", `<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.01"/>`, iso20022.EUNSUPPORTED,
+			"camt.054.001.01 is not a version"},
+		{"a notification holding a statement", `<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.08"><BkToCstmrStmt><GrpHdr><MsgId>M</MsgId></GrpHdr></BkToCstmrStmt></Document>`,
+			linkfin.EINVALID, "the Document has no BkToCstmrDbtCdtNtfctn"},
+		{"no notification", `<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.08"><BkToCstmrDbtCdtNtfctn><GrpHdr><MsgId>M</MsgId></GrpHdr></BkToCstmrDbtCdtNtfctn></Document>`,
+			linkfin.EINVALID, "BkToCstmrDbtCdtNtfctn: the message has no notification (Ntfctn)"},
+		{"no report", `<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.052.001.08"><BkToCstmrAcctRpt><GrpHdr><MsgId>M</MsgId></GrpHdr><Stmt/></BkToCstmrAcctRpt></Document>`,
+			linkfin.EINVALID, "the message has no report (Rpt)"},
+		{"another namespace", `<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.055.001.08"/>`, iso20022.EUNSUPPORTED,
+			"want urn:iso:std:iso:20022:tech:xsd:camt.053.001.NN or urn:iso:std:iso:20022:tech:xsd:camt.052.001.NN or urn:iso:std:iso:20022:tech:xsd:camt.054.001.NN"},
 		{"no statement", `<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt><GrpHdr><MsgId>M</MsgId></GrpHdr></BkToCstmrStmt></Document>`,
 			linkfin.EINVALID, "no statement"},
 		{"a fraction of a cent", statement("02", entry("8.855", "EUR", "CRDT")), linkfin.EINVALID, "Stmt[1]/Ntry[1]/Amt"},

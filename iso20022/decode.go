@@ -12,8 +12,8 @@ import (
 
 // readDocument reads an ISO 20022 message from r into v: the first Document element,
 // the root or inside an envelope (a business application header's wrapper), whose
-// namespace is prefix followed by a version that supported accepts. It returns that
-// version. shape is the shape of v's type, by which an element that v reads once, given
+// namespace is one of prefixes followed by a version that supported accepts. It
+// returns that prefix and version. shape is the shape of v's type, by which an element that v reads once, given
 // twice under its parent, is refused: encoding/xml would keep the last.
 //
 // The whole input is read, and must be well-formed XML before anything else is said of
@@ -22,26 +22,30 @@ import (
 // does not read. Then a document without a Document is EINVALID, and another message,
 // or a version supported refuses, is EUNSUPPORTED. A Document that is read with an
 // element read once given twice is EINVALID: it breaks its schema, which allows it once.
-func readDocument(r io.Reader, prefix string, shape *xmldoc.Shape, supported func(version string) error, v any) (string, error) {
+func readDocument(r io.Reader, prefixes []string, shape *xmldoc.Shape, supported func(prefix, version string) error, v any) (prefix, version string, err error) {
 	d := newDecoder(r)
 	start, found, err := d.document()
 	if err != nil {
-		return "", d.malformed(err)
+		return "", "", d.malformed(err)
 	}
-	var version string
 	var verdict error
 	space := start.Name.Space
 	if iso, ok := nationalVariants[space]; ok {
 		space = iso
 	}
+	for _, p := range prefixes {
+		if strings.HasPrefix(space, p) {
+			prefix = p
+		}
+	}
 	switch {
 	case !found:
 		verdict = linkfin.Errorf(linkfin.EINVALID, "no ISO 20022 Document element found")
-	case !strings.HasPrefix(space, prefix):
-		verdict = linkfin.Errorf(EUNSUPPORTED, "the Document is of namespace %q; want %sNN", clip(start.Name.Space), prefix)
+	case prefix == "":
+		verdict = linkfin.Errorf(EUNSUPPORTED, "the Document is of namespace %q; want %sNN", clip(start.Name.Space), strings.Join(prefixes, "NN or "))
 	default:
 		version = strings.TrimPrefix(space, prefix)
-		verdict = supported(version)
+		verdict = supported(prefix, version)
 	}
 	if found {
 		if verdict == nil {
@@ -51,7 +55,7 @@ func readDocument(r io.Reader, prefix string, shape *xmldoc.Shape, supported fun
 			err = d.Skip()
 		}
 		if err != nil {
-			return "", d.malformed(err)
+			return "", "", d.malformed(err)
 		}
 	}
 	// The rest of the envelope, and what follows the root element.
@@ -59,13 +63,13 @@ func readDocument(r io.Reader, prefix string, shape *xmldoc.Shape, supported fun
 		if _, err := d.Token(); err == io.EOF {
 			break
 		} else if err != nil {
-			return "", d.malformed(err)
+			return "", "", d.malformed(err)
 		}
 	}
 	if verdict != nil {
-		return "", verdict
+		return "", "", verdict
 	}
-	return version, nil
+	return prefix, version, nil
 }
 
 // nationalVariants are the namespaces of national variants of an ISO 20022 message

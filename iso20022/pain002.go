@@ -67,7 +67,7 @@ func Accepted(status string) bool {
 // it declares, is EMALFORMED.
 func ReadStatusReport(r io.Reader) (*StatusReport, error) {
 	var doc xmlStatusDocument
-	version, err := readDocument(r, pain002Prefix, statusShape, func(version string) error {
+	_, version, err := readDocument(r, []string{pain002Prefix}, statusShape, func(_, version string) error {
 		if len(version) != 2 || version < "03" || version > "14" {
 			return linkfin.Errorf(EUNSUPPORTED, "pain.002.001.%s is not a version linkfin reads (it reads 001.03 to 001.14)", clip(version))
 		}

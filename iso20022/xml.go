@@ -1,7 +1,12 @@
 package iso20022
 
-// The XML shape of the parts of a camt.053 bank-to-customer statement that ReadStatement
-// reads, for every version from 001.02 to 001.13. The versions differ in where a few
+// The XML shape of the parts of a camt.053 bank-to-customer statement, a camt.052
+// account report and a camt.054 debit/credit notification that ReadStatement reads, for
+// every version from 001.02 to 001.13. The three messages of a version hold what it
+// reads in the same places, with the same types and occurrences (compared in their
+// published schemas, element by element): the report element is Stmt, Rpt or Ntfctn,
+// its additional information AddtlStmtInf, AddtlRptInf or AddtlNtfctnInf, and a
+// notification has no Bal. The versions differ in where a few
 // values sit (a status as text or in <Cd>, a party's name in <Nm> or <Pty><Nm>, a
 // transaction's amount in <Amt> or <AmtDtls><TxAmt><Amt>); the shape below has room for
 // each, and the reader takes whichever is there. From 001.08 to 001.13 they do not
@@ -16,9 +21,12 @@ import (
 	"linkfin/internal/xmldoc"
 )
 
-// xmlStatementDocument is a camt.053 Document.
+// xmlStatementDocument is a camt.053, camt.052 or camt.054 Document; which of its
+// messages it may hold its namespace says.
 type xmlStatementDocument struct {
-	Msg *xmlStatementMessage `xml:"BkToCstmrStmt"`
+	Stmt   *xmlStatementMessage `xml:"BkToCstmrStmt"`
+	Rpt    *xmlStatementMessage `xml:"BkToCstmrAcctRpt"`
+	Ntfctn *xmlStatementMessage `xml:"BkToCstmrDbtCdtNtfctn"`
 }
 
 // statementShape is what ReadStatement reads of a Document's elements.
@@ -29,19 +37,23 @@ type xmlStatementMessage struct {
 		MsgID   string `xml:"MsgId"`
 		CreDtTm string `xml:"CreDtTm"`
 	} `xml:"GrpHdr"`
-	Stmt []xmlStatement `xml:"Stmt"`
+	Stmt   []xmlStatement `xml:"Stmt"`   // camt.053
+	Rpt    []xmlStatement `xml:"Rpt"`    // camt.052
+	Ntfctn []xmlStatement `xml:"Ntfctn"` // camt.054
 }
 
 type xmlStatement struct {
-	ID           string       `xml:"Id"`
-	ElctrncSeqNb string       `xml:"ElctrncSeqNb"`
-	LglSeqNb     string       `xml:"LglSeqNb"`
-	CreDtTm      string       `xml:"CreDtTm"`
-	FrToDt       *xmlFromTo   `xml:"FrToDt"`
-	Acct         xmlAccount   `xml:"Acct"`
-	Bal          []xmlBalance `xml:"Bal"`
-	Ntry         []xmlEntry   `xml:"Ntry"`
-	AddtlInf     string       `xml:"AddtlStmtInf"`
+	ID             string       `xml:"Id"`
+	ElctrncSeqNb   string       `xml:"ElctrncSeqNb"`
+	LglSeqNb       string       `xml:"LglSeqNb"`
+	CreDtTm        string       `xml:"CreDtTm"`
+	FrToDt         *xmlFromTo   `xml:"FrToDt"`
+	Acct           xmlAccount   `xml:"Acct"`
+	Bal            []xmlBalance `xml:"Bal"`
+	Ntry           []xmlEntry   `xml:"Ntry"`
+	AddtlStmtInf   string       `xml:"AddtlStmtInf"`   // camt.053
+	AddtlRptInf    string       `xml:"AddtlRptInf"`    // camt.052
+	AddtlNtfctnInf string       `xml:"AddtlNtfctnInf"` // camt.054
 }
 
 type xmlFromTo struct {
@@ -76,8 +88,8 @@ type xmlAmount struct {
 }
 
 type xmlCode struct {
-	Text  string `xml:",chardata"` // 001.02 to 001.05: <Sts>BOOK</Sts>
-	Cd    string `xml:"Cd"`        // from 001.06: <Sts><Cd>BOOK</Cd></Sts>
+	Text  string `xml:",chardata"` // 001.02 to 001.06: <Sts>BOOK</Sts>
+	Cd    string `xml:"Cd"`        // from 001.07: <Sts><Cd>BOOK</Cd></Sts>
 	Prtry string `xml:"Prtry"`
 }
 
@@ -162,9 +174,9 @@ type xmlTransaction struct {
 }
 
 type xmlParty struct {
-	Nm  string `xml:"Nm"` // up to 001.07
+	Nm  string `xml:"Nm"` // up to 001.06
 	Pty struct {
-		Nm string `xml:"Nm"` // from 001.08
+		Nm string `xml:"Nm"` // from 001.07
 	} `xml:"Pty"`
 }
 

@@ -96,15 +96,26 @@ func BankEntryID(s *linkfin.BankStatement, position int) string {
 
 func entryID(prefix string, position int) string { return fmt.Sprintf("%s%05d", prefix, position) }
 
+// reportName is how a report of a bank's message is named among its account's, for the
+// record that keeps it imported once and for its entries' ids: a statement (camt.053)
+// by its id; an account report (camt.052) or a notification (camt.054) by its message
+// and its id, for a bank may give a day's report the id of the day's statement.
+func reportName(version string, st *iso20022.Statement) string {
+	if msg, _, _ := strings.Cut(version, ".001."); msg != "" && msg != "camt.053" {
+		return msg + ":" + st.ID
+	}
+	return st.ID
+}
+
 // bookingIDs are the ledger ids of the transfers that would book a statement's credit
 // entries: from the account and the bank's reference of the entry, so that the same
 // entry in another statement is not booked twice; from the statement and the position
 // for an entry without a reference, or whose reference an earlier entry of the
 // statement has.
-func bookingIDs(rail string, st *iso20022.Statement) []int64 {
+func bookingIDs(rail, version string, st *iso20022.Statement) []int64 {
 	ids := make([]int64, len(st.Entries))
 	seen := map[string]bool{}
-	key := statementKeyID(rail, st.Account.ID(), st.ID)
+	key := statementKeyID(rail, st.Account.ID(), reportName(version, st))
 	account := bookingAccount(st.Account.ID())
 	for i := range st.Entries {
 		e := &st.Entries[i]
@@ -336,20 +347,21 @@ func (c *ImportBankStatement) Validate() error {
 		return linkfin.Errorf(linkfin.EINVALID, "a bank statement message holds a statement")
 	}
 	seen := map[string]bool{}
+	element := iso20022.ReportElement(c.Message.Version)
 	for i, st := range c.Message.Statements {
-		key := statementKeyID(RailBank, st.Account.ID(), st.ID)
+		key := statementKeyID(RailBank, st.Account.ID(), reportName(c.Message.Version, &st))
 		if seen[key] {
-			return linkfin.Errorf(linkfin.EINVALID, "Stmt[%d]: statement %q of account %s is in the message twice", i+1, st.ID, st.Account.ID())
+			return linkfin.Errorf(linkfin.EINVALID, "%s[%d]: %q of account %s is in the message twice", element, i+1, st.ID, st.Account.ID())
 		}
 		seen[key] = true
 		if len(st.Entries) > linkfin.MaxStatementEntries {
-			return linkfin.Errorf(linkfin.EINVALID, "Stmt[%d]: a statement holds at most %d entries", i+1, linkfin.MaxStatementEntries)
+			return linkfin.Errorf(linkfin.EINVALID, "%s[%d]: a statement holds at most %d entries", element, i+1, linkfin.MaxStatementEntries)
 		}
 		cur := st.Account.Currency
 		for j, e := range st.Entries {
 			if cur != "" && e.Currency != cur {
-				return linkfin.Errorf(linkfin.ECURRENCYMISMATCH, "Stmt[%d]/Ntry[%d]: the entry is in %s, the account %s in %s",
-					i+1, j+1, e.Currency, st.Account.ID(), cur)
+				return linkfin.Errorf(linkfin.ECURRENCYMISMATCH, "%s[%d]/Ntry[%d]: the entry is in %s, the account %s in %s",
+					element, i+1, j+1, e.Currency, st.Account.ID(), cur)
 			}
 		}
 	}
@@ -364,8 +376,9 @@ func (c *ImportBankStatement) Keys() []linkfin.ObjectKey {
 		return keys
 	}
 	for _, st := range c.Message.Statements {
-		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindBankStatementKey, ID: statementKeyID(RailBank, st.Account.ID(), st.ID)})
-		prefix := entryPrefix(RailBank, st.Account.ID(), st.ID)
+		name := reportName(c.Message.Version, &st)
+		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindBankStatementKey, ID: statementKeyID(RailBank, st.Account.ID(), name)})
+		prefix := entryPrefix(RailBank, st.Account.ID(), name)
 		for j := range st.Entries {
 			keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindBankEntry, ID: entryID(prefix, j+1)})
 			e := &st.Entries[j]
@@ -390,7 +403,7 @@ func (c *ImportBankStatement) DependentKeys(r linkfin.Records) []linkfin.ObjectK
 		squashed: map[string]string{}}
 	for _, st := range c.Message.Statements {
 		var k linkfin.BankStatementKey
-		if found, _ := r.Get(linkfin.KindBankStatementKey, statementKeyID(RailBank, st.Account.ID(), st.ID), &k); found {
+		if found, _ := r.Get(linkfin.KindBankStatementKey, statementKeyID(RailBank, st.Account.ID(), reportName(c.Message.Version, &st)), &k); found {
 			continue // imported before: it answers what it kept
 		}
 		for j := range st.Entries {
@@ -518,7 +531,7 @@ func (c *ImportBankStatement) LedgerKeys(linkfin.Records) (accounts, transfers [
 		return nil, nil
 	}
 	for _, st := range c.Message.Statements {
-		for i, id := range bookingIDs(RailBank, &st) {
+		for i, id := range bookingIDs(RailBank, c.Message.Version, &st) {
 			if id != 0 {
 				accounts = append(accounts, railID(RailBank, st.Entries[i].Currency))
 				transfers = append(transfers, id)
@@ -551,7 +564,7 @@ func (c *ImportBankStatement) Apply(tx linkfin.Tx) (any, error) {
 		Statements: []linkfin.BankStatement{}, Replayed: true}
 	for i := range c.Message.Statements {
 		st := &c.Message.Statements[i]
-		keyID := statementKeyID(RailBank, st.Account.ID(), st.ID)
+		keyID := statementKeyID(RailBank, st.Account.ID(), reportName(c.Message.Version, st))
 		digest, err := statementDigest(st)
 		if err != nil {
 			return nil, err
@@ -648,7 +661,7 @@ func (c *ImportBankStatement) newStatement(tx linkfin.Tx, st *iso20022.Statement
 	s := &linkfin.BankStatement{ID: tx.NewID(linkfin.IDPrefix[linkfin.KindBankStatement]), Rail: RailBank, Version: c.Message.Version,
 		MessageID: c.Message.MessageID, StatementID: st.ID, ElectronicSequence: st.ElectronicSequence, Account: st.Account.ID(),
 		Currency: st.Account.Currency, From: st.From, To: st.To, Entries: len(st.Entries),
-		EntryIDPrefix: entryPrefix(RailBank, st.Account.ID(), st.ID), Digest: digest, CreatedAt: tx.Now()}
+		EntryIDPrefix: entryPrefix(RailBank, st.Account.ID(), reportName(c.Message.Version, st)), Digest: digest, CreatedAt: tx.Now()}
 	var previous *int64
 	for _, b := range st.Balances {
 		v := b.Amount
@@ -673,7 +686,7 @@ func (c *ImportBankStatement) newStatement(tx linkfin.Tx, st *iso20022.Statement
 // newEntries are the records of a statement's entries before matching: unmatched, or
 // not booked by the bank, or duplicates of an entry an earlier statement booked.
 func newEntries(tx linkfin.Tx, s *linkfin.BankStatement, st *iso20022.Statement) ([]linkfin.BankEntry, error) {
-	bookings := bookingIDs(RailBank, st)
+	bookings := bookingIDs(RailBank, s.Version, st)
 	entries := make([]linkfin.BankEntry, len(st.Entries))
 	for j := range st.Entries {
 		e, be := &st.Entries[j], &entries[j]

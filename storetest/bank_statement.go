@@ -30,17 +30,39 @@ type CamtEntry struct {
 }
 
 // Camt053 writes a camt.053.001.08 message of one statement of the account, in
-// currency, holding the entries: what a bank sends.
+// currency, holding the entries: what a bank sends at the end of a day.
 func Camt053(msgID, stmtID, account, currency string, entries ...CamtEntry) string {
+	return camt("camt.053", "BkToCstmrStmt", "Stmt", msgID, stmtID, account, currency, entries)
+}
+
+// Camt052 writes a camt.052.001.08 account report (intraday, without balances) as
+// Camt053 writes a statement.
+func Camt052(msgID, rptID, account, currency string, entries ...CamtEntry) string {
+	return camt("camt.052", "BkToCstmrAcctRpt", "Rpt", msgID, rptID, account, currency, entries)
+}
+
+// Camt054 writes a camt.054.001.08 debit/credit notification (which has no balances)
+// as Camt053 writes a statement.
+func Camt054(msgID, ntfctnID, account, currency string, entries ...CamtEntry) string {
+	return camt("camt.054", "BkToCstmrDbtCdtNtfctn", "Ntfctn", msgID, ntfctnID, account, currency, entries)
+}
+
+// camt writes a message of version 001.08 of the kind (camt.05x), whose element is
+// message and whose one report, element report, is of the account and holds the
+// entries; a statement has an opening balance.
+func camt(kind, message, report, msgID, id, account, currency string, entries []CamtEntry) string {
 	var b strings.Builder
 	e := html.EscapeString
 	fmt.Fprintf(&b, `<?xml version="1.0" encoding="UTF-8"?>
-<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:%s.001.08"><%s>
 <GrpHdr><MsgId>%s</MsgId><CreDtTm>2026-11-04T18:00:00+08:00</CreDtTm></GrpHdr>
-<Stmt><Id>%s</Id><ElctrncSeqNb>7</ElctrncSeqNb><CreDtTm>2026-11-04T18:00:00+08:00</CreDtTm>
+<%s><Id>%s</Id><ElctrncSeqNb>7</ElctrncSeqNb><CreDtTm>2026-11-04T18:00:00+08:00</CreDtTm>
 <Acct><Id><Othr><Id>%s</Id></Othr></Id><Ccy>%s</Ccy></Acct>
-<Bal><Tp><CdOrPrtry><Cd>OPBD</Cd></CdOrPrtry></Tp><Amt Ccy="%[4]s">100.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2026-11-03</Dt></Dt></Bal>
-`, e(msgID), e(stmtID), e(account), currency)
+`, kind, message, e(msgID), report, e(id), e(account), currency)
+	if kind == "camt.053" {
+		fmt.Fprintf(&b, `<Bal><Tp><CdOrPrtry><Cd>OPBD</Cd></CdOrPrtry></Tp><Amt Ccy="%s">100.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2026-11-03</Dt></Dt></Bal>
+`, currency)
+	}
 	for _, n := range entries {
 		cur, status := n.Currency, n.Status
 		if cur == "" {
@@ -78,7 +100,7 @@ func Camt053(msgID, stmtID, account, currency string, entries ...CamtEntry) stri
 		}
 		b.WriteString("</NtryDtls></Ntry>\n")
 	}
-	b.WriteString("</Stmt></BkToCstmrStmt></Document>\n")
+	fmt.Fprintf(&b, "</%s></%s></Document>\n", report, message)
 	return b.String()
 }
 

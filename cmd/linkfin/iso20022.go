@@ -12,7 +12,7 @@ import (
 
 // runISO20022 reads ISO 20022 documents without a database or a server.
 func runISO20022(_ context.Context, args []string, stdout, stderr io.Writer) error {
-	const synopsis = "iso20022 parse FILE   print what linkfin reads from a camt.053 statement, as JSON (FILE - reads standard input)"
+	const synopsis = "iso20022 parse FILE   print what linkfin reads from a camt.053, camt.052 or camt.054 message, as JSON (FILE - reads standard input)"
 	fs := newFlags("iso20022", synopsis, stderr)
 	if len(args) == 0 || args[0] != "parse" {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {

@@ -32,7 +32,7 @@ Commands:
   bench         measure the ledger's throughput (bench ledger), the ledger's over HTTP (bench http) or the API's (bench api)
   demo          run the whole process on a temporary database and reconcile every fen
   sim           run a generated supply network through every financing scenario and measure each tier
-  iso20022      print what linkfin reads from a bank's camt.053 statement (iso20022 parse FILE)
+  iso20022      print what linkfin reads from a bank's camt.053, camt.052 or camt.054 (iso20022 parse FILE)
 
 API commands, against a running server:
   orgs          list, get or create organizations
