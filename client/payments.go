@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"net/url"
 
 	"linkfin"
 )
@@ -86,7 +87,8 @@ func (c *Client) PayFromBoundWallet(ctx context.Context, id string, in BoundPaym
 	return &out, c.post(ctx, "/v1/purpose-bound-wallets/"+esc(id)+"/payments", in, &out)
 }
 
-// ImportBankStatement imports the bank's camt.053 statement message (an operator key):
+// ImportBankStatement imports the bank's camt.053 statement message, or its camt.052
+// account report or camt.054 notification (an operator key):
 // each entry is booked against what it settles, or waits, unmatched, to be assigned.
 // The same statement again changes nothing.
 func (c *Client) ImportBankStatement(ctx context.Context, xml []byte) (*BankStatementImport, error) {
@@ -184,8 +186,19 @@ func (c *Client) GetPaymentFile(ctx context.Context, id string) (*linkfin.Paymen
 // PaymentFileDocument reads a payment file's pain.001.001.09 document, to send to the
 // bank: the same bytes at every request.
 func (c *Client) PaymentFileDocument(ctx context.Context, id string) ([]byte, error) {
+	return c.PaymentFileDocumentAs(ctx, id, "")
+}
+
+// PaymentFileDocumentAs reads a payment file's pain.001 document of the version
+// message: "pain.001.001.09" (as "" does) or "pain.001.001.03", for a bank that takes
+// only 2009's version.
+func (c *Client) PaymentFileDocumentAs(ctx context.Context, id, message string) ([]byte, error) {
 	out := &raw{accept: "application/xml"}
-	if err := c.get(ctx, "/v1/payment-files/"+esc(id), out); err != nil {
+	path := "/v1/payment-files/" + esc(id)
+	if message != "" {
+		path += "?message=" + url.QueryEscape(message)
+	}
+	if err := c.get(ctx, path, out); err != nil {
 		return nil, err
 	}
 	return out.data, nil

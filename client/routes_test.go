@@ -88,6 +88,7 @@ func TestCoversMoneyRoutes(t *testing.T) {
 	must(c.CreatePaymentFile(ctx, client.PaymentFileIn{Rail: "bank"}))
 	must(c.GetPaymentFile(ctx, "pf"))
 	must(c.PaymentFileDocument(ctx, "pf"))
+	must(c.PaymentFileDocumentAs(ctx, "pf", "pain.001.001.03"))
 	must(c.ListPaymentFiles(ctx, nil))
 	must(c.ApplyPaymentStatus(ctx, "pf", xml))
 	for _, p := range want {

@@ -111,7 +111,7 @@ var (
 		"POST /v1/bank-statements":           "The bank's camt.053 BankToCustomerStatement, camt.052 BankToCustomerAccountReport or camt.054 BankToCustomerDebitCreditNotification (001.02 to 001.13), of up to 16 MiB, in UTF-8, in UTF-16 or in the encoding its XML declaration names" + xmlCharset + "."}
 	// xmlAnswers answer XML as well as JSON, with Accept: application/xml, of this
 	// description.
-	xmlAnswers = map[string]string{"GET /v1/payment-files/{id}": "The payment file's pain.001.001.09 document (CustomerCreditTransferInitiationV09)."}
+	xmlAnswers = map[string]string{"GET /v1/payment-files/{id}": "The payment file's pain.001.001.09 document (CustomerCreditTransferInitiationV09), or with ?message=pain.001.001.03 its pain.001.001.03 document (CustomerCreditTransferInitiationV03)."}
 	// publicProblems are the problems of routes that take no key.
 	publicProblems = map[string][]int{"GET /readyz": {http.StatusServiceUnavailable},
 		"POST /v1/sessions": {http.StatusBadRequest, http.StatusUnauthorized, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType,
@@ -143,6 +143,7 @@ var queryParams = map[string]queryParam{
 	"number":       {description: "Only documents of this number: the organization's own number of an order, a shipment, a receipt or an invoice.", schema: schema{"type": "string"}},
 	"po_id":        {description: "The purchase order an XML invoice bills.", schema: schema{"type": "string"}},
 	"buyer_id":     {description: "The buyer an XML invoice bills.", schema: schema{"type": "string"}},
+	"message":      {description: "The version of the payment file's pain.001 document: pain.001.001.09 (the default) or pain.001.001.03.", schema: schema{"type": "string", "enum": []string{"pain.001.001.09", "pain.001.001.03"}, "default": "pain.001.001.09"}},
 }
 
 // OpenAPI generates the OpenAPI 3.1 document of the server's routes, as JSON.
@@ -572,7 +573,7 @@ func problems(rt *Route, pathParams bool) []int {
 	if post {
 		out = append(out, http.StatusConflict, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType)
 	}
-	if post || rt.Totals {
+	if post || rt.Totals || xmlAnswers[rt.Pattern] != "" { // a document a version cannot hold
 		out = append(out, http.StatusUnprocessableEntity)
 	}
 	out = append(out, http.StatusTooManyRequests, http.StatusInternalServerError)

@@ -26,8 +26,9 @@ func (s *Server) paymentRoutes() {
 		func(r *http.Request, p *principal, in *linkfin.PaymentFileIn) (linkfin.Command, error) {
 			return &services.CreatePaymentFile{Rail: in.Rail, Date: in.Date, Debtor: in.Debtor}, nil
 		})
-	s.handle(Route{Pattern: "GET /v1/payment-files/{id}", Access: AnyKey, Out: reflect.TypeFor[linkfin.PaymentFile](),
-		Summary: "Get a payment file (the operator's): its instructions and status as JSON, or with Accept: application/xml its pain.001.001.09 document, the same at every request."},
+	s.handle(Route{Pattern: "GET /v1/payment-files/{id}", Access: AnyKey, Out: reflect.TypeFor[linkfin.PaymentFile](), Query: []string{"message"},
+		Summary: "Get a payment file (the operator's): its instructions and status as JSON, or with Accept: application/xml its pain.001.001.09 " +
+			"document (?message=pain.001.001.03: the same in 2009's version, for a bank that takes only that), the same at every request."},
 		s.getPaymentFile)
 	historyRoute(s, "GET /v1/payment-files/{id}", linkfin.KindPaymentFile)
 	s.handle(Route{Pattern: "POST /v1/payment-files/{id}/status", Kind: linkfin.KindPaymentFile, Access: Operator, Money: true,
@@ -65,8 +66,21 @@ func (s *Server) getPaymentFile(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
+	message := r.URL.Query().Get("message")
 	if !wantsXML(r) {
+		if message != "" {
+			writeError(w, r, linkfin.Errorf(linkfin.EINVALID, "message names the version of the file's pain.001 document: ask for the document with Accept: application/xml"))
+			return
+		}
 		writeJSON(w, http.StatusOK, json.RawMessage(o.Data))
+		return
+	}
+	switch message {
+	case "":
+		message = iso20022.Pain001V09
+	case iso20022.Pain001V09, iso20022.Pain001V03:
+	default:
+		writeError(w, r, linkfin.Errorf(linkfin.EINVALID, "message is %s or %s", iso20022.Pain001V09, iso20022.Pain001V03))
 		return
 	}
 	var f linkfin.PaymentFile
@@ -75,7 +89,7 @@ func (s *Server) getPaymentFile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var b bytes.Buffer
-	if err := iso20022.WritePain001(&b, services.Pain001(&f)); err != nil {
+	if err := iso20022.WritePain001Version(&b, services.Pain001(&f), message); err != nil {
 		writeError(w, r, err)
 		return
 	}

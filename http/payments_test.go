@@ -17,11 +17,18 @@ import (
 
 	"linkfin"
 	lfhttp "linkfin/http"
+	"linkfin/iso20022"
 )
 
 // validatePain001 checks a document against the pain.001.001.09 schema with xmllint,
 // or skips the test, saying why, where xmllint is not installed (libxml2-utils).
 func validatePain001(t *testing.T, doc []byte) {
+	t.Helper()
+	validatePain001As(t, doc, "pain.001.001.09")
+}
+
+// validatePain001As checks a document against the schema of the version.
+func validatePain001As(t *testing.T, doc []byte, version string) {
 	t.Helper()
 	xmllint, err := exec.LookPath("xmllint")
 	if err != nil {
@@ -31,7 +38,7 @@ func validatePain001(t *testing.T, doc []byte) {
 	if err := os.WriteFile(file, doc, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if out, err := exec.Command(xmllint, "--noout", "--schema", "../iso20022/testdata/pain.001.001.09.xsd", file).CombinedOutput(); err != nil {
+	if out, err := exec.Command(xmllint, "--noout", "--schema", "../iso20022/testdata/"+version+".xsd", file).CombinedOutput(); err != nil {
 		t.Fatalf("the payment file does not validate: %v\n%s\n%s", err, out, doc)
 	}
 }
@@ -132,6 +139,20 @@ func TestPaymentFiles(t *testing.T) {
 		t.Errorf("the document changed between two reads")
 	}
 	validatePain001(t, xml.body)
+
+	// The same file in 2009's version, for a bank that takes only that: the same
+	// transfers, and it validates against that version's schema. A version linkfin does
+	// not write is refused, and the version of the document asked for as JSON.
+	v03 := p.as("operator", "GET", "/v1/payment-files/"+file.ID+"?message=pain.001.001.03", "", "Accept", "application/xml")
+	if v03.status != http.StatusOK || !strings.Contains(string(v03.body), `xmlns="urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"`) ||
+		!strings.Contains(string(v03.body), "<BIC>COMMCNSH</BIC>") || !strings.Contains(string(v03.body), "<ReqdExctnDt>2026-12-01</ReqdExctnDt>") ||
+		!strings.Contains(string(v03.body), "<CtrlSum>5123.45</CtrlSum>") {
+		t.Errorf("the file as pain.001.001.03: %d\n%s", v03.status, v03.body)
+	}
+	validatePain001As(t, v03.body, "pain.001.001.03")
+	wantProblem(t, p.as("operator", "GET", "/v1/payment-files/"+file.ID+"?message=pain.001.001.05", "", "Accept", "application/xml"),
+		http.StatusBadRequest, linkfin.EINVALID)
+	wantProblem(t, p.as("operator", "GET", "/v1/payment-files/"+file.ID+"?message=pain.001.001.03", ""), http.StatusBadRequest, linkfin.EINVALID)
 
 	// A later withdrawal goes into the next file alone, paid from the platform's
 	// account when the request names none.
@@ -394,4 +415,25 @@ func TestBankAccountRoute(t *testing.T) {
 	if org.BankAccount == nil || org.BankAccount.Account != "6222" {
 		t.Fatalf("registered with an account: %+v", org.BankAccount)
 	}
+}
+
+// A file whose creditor's bank has a BIC of ISO 9362's 2014 form (a digit among its
+// first six characters) cannot be written as pain.001.001.03, whose schema predates
+// it: 422 unsupported_message, and pain.001.001.09 writes it.
+func TestPaymentFileV03RefusesNewBIC(t *testing.T) {
+	p := newPlatform(t)
+	wantJSON(t, p.as("anchor", "POST", "/v1/organizations/anchor/bank-account", `{"bank_account":{"account":"6222600110000000077","bic":"1BANKCNS"}}`), http.StatusOK, nil)
+	wantJSON(t, p.as("anchor", "POST", "/v1/payments/withdrawals", `{"rail":"bank","instruction_id":"N-1","currency":"CNY","amount":100}`), http.StatusOK, nil)
+	var file linkfin.PaymentFile
+	wantJSON(t, p.as("operator", "POST", "/v1/payment-files", `{"rail":"bank","date":"2026-12-01"}`), http.StatusCreated, &file)
+	prob := wantProblem(t, p.as("operator", "GET", "/v1/payment-files/"+file.ID+"?message=pain.001.001.03", "", "Accept", "application/xml"),
+		http.StatusUnprocessableEntity, iso20022.EUNSUPPORTED)
+	if !strings.Contains(prob.Detail, "1BANKCNS") {
+		t.Errorf("detail %q", prob.Detail)
+	}
+	doc := p.as("operator", "GET", "/v1/payment-files/"+file.ID, "", "Accept", "application/xml")
+	if doc.status != http.StatusOK || !strings.Contains(string(doc.body), "<BICFI>1BANKCNS</BICFI>") {
+		t.Fatalf("as pain.001.001.09: %d\n%s", doc.status, doc.body)
+	}
+	validatePain001(t, doc.body)
 }

@@ -17,6 +17,13 @@ import (
 // makes: CustomerCreditTransferInitiationV09.
 const Pain001Namespace = "urn:iso:std:iso:20022:tech:xsd:pain.001.001.09"
 
+// The versions of pain.001 WritePain001Version writes: 001.09, and 001.03
+// (CustomerCreditTransferInitiationV03, of 2009), which many banks still take alone.
+const (
+	Pain001V09 = "pain.001.001.09"
+	Pain001V03 = "pain.001.001.03"
+)
+
 // CreditTransferInitiation is a pain.001 document: credit transfers from one debtor
 // account, to be executed on one date. The transfers are grouped by currency, one
 // payment information block each.
@@ -53,10 +60,29 @@ type CreditTransfer struct {
 // WritePain001 writes c as a pain.001.001.09 document. What the schema bounds (lengths,
 // amounts, the form of an IBAN or a BIC) must already hold: Check says whether it does.
 func WritePain001(w io.Writer, c *CreditTransferInitiation) error {
+	return WritePain001Version(w, c, Pain001V09)
+}
+
+// WritePain001Version writes c as a document of the version, Pain001V09 or Pain001V03,
+// as WritePain001 does. The two write what c holds alike but for where the execution
+// date sits and what a bank's BIC is called; a BIC of 2014's form, with a digit in its
+// first four characters, which version 001.03's schema does not take, is EUNSUPPORTED
+// there, and so is another version.
+func WritePain001Version(w io.Writer, c *CreditTransferInitiation, version string) error {
+	if version != Pain001V09 && version != Pain001V03 {
+		return linkfin.Errorf(EUNSUPPORTED, "linkfin writes %s and %s, not %q", Pain001V09, Pain001V03, clip(version))
+	}
 	if err := c.Check(); err != nil {
 		return err
 	}
-	doc := xmlPain001{Xmlns: Pain001Namespace}
+	v03 := version == Pain001V03
+	if v03 {
+		if err := c.checkBICs2009(); err != nil {
+			return err
+		}
+	}
+	agent := func(p Party) xmlAgent { return agentOf(p, v03) }
+	doc := xmlPain001{Xmlns: "urn:iso:std:iso:20022:tech:xsd:" + version}
 	init := &doc.Initiation
 	init.GrpHdr.MsgID = c.MessageID
 	init.GrpHdr.CreDtTm = c.CreatedAt.UTC().Truncate(time.Second).Format("2006-01-02T15:04:05Z")
@@ -74,7 +100,7 @@ func WritePain001(w io.Writer, c *CreditTransferInitiation) error {
 		p := xmlPaymentInfo{
 			PmtInfID:    c.MessageID + "-" + string(cur),
 			PmtMtd:      "TRF",
-			ReqdExctnDt: xmlDate{Dt: c.ExecutionDate.String()},
+			ReqdExctnDt: xmlDate{Dt: c.ExecutionDate.String(), bare: v03},
 			Dbtr:        *party(c.Debtor),
 			DbtrAcct:    cashAccount(c.Debtor, cur),
 			DbtrAgt:     agent(c.Debtor),
@@ -253,12 +279,17 @@ func cashAccount(p Party, cur linkfin.Currency) xmlCashAccount {
 	return a
 }
 
-// agent is a party's bank: by BIC, by its CNAPS code (the id of a bank in China's
+// agentOf is a party's bank: by BIC, by its CNAPS code (the id of a bank in China's
 // payment system), or both; with neither, the bank is not named ("NOTPROVIDED", as the
-// SEPA rulebooks write it), which the account's bank resolves.
-func agent(p Party) xmlAgent {
+// SEPA rulebooks write it), which the account's bank resolves. Version 001.03 calls a
+// BIC "BIC", later ones "BICFI".
+func agentOf(p Party, v03 bool) xmlAgent {
 	var a xmlAgent
-	a.FinInstnID.BICFI = p.BIC
+	if v03 {
+		a.FinInstnID.BIC = p.BIC
+	} else {
+		a.FinInstnID.BICFI = p.BIC
+	}
 	if p.BankCode != "" {
 		m := &xmlClrSysMember{MmbID: p.BankCode}
 		m.ClrSysID.Cd = ClearingSystemCNAPS
@@ -268,6 +299,40 @@ func agent(p Party) xmlAgent {
 		a.FinInstnID.Othr = &xmlOtherID{ID: "NOTPROVIDED"}
 	}
 	return a
+}
+
+// checkBICs2009 refuses a BIC that version 001.03's schema does not take: its BICIdentifier
+// is a BIC as ISO 9362 wrote it before 2014, six letters (institution and country), a
+// location whose first character is a letter or a digit 2 to 9 and whose second is not
+// the letter O, and an optional branch.
+func (c *CreditTransferInitiation) checkBICs2009() error {
+	check := func(what, bic string) error {
+		if bic == "" || bic2009(bic) {
+			return nil
+		}
+		return linkfin.Errorf(EUNSUPPORTED, "%s's BIC %s is of ISO 9362's 2014 form, which %s cannot name (its schema takes BICs whose first six characters are letters): write the file as %s",
+			what, bic, Pain001V03, Pain001V09)
+	}
+	if err := check("the debtor", c.Debtor.BIC); err != nil {
+		return err
+	}
+	for _, t := range c.Transfers {
+		if err := check("transfer "+t.EndToEndID+"'s creditor", t.Creditor.BIC); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// bic2009 reports whether a BIC (one ValidBIC takes) has the form
+// [A-Z]{6}[A-Z2-9][A-NP-Z0-9]([A-Z0-9]{3})?.
+func bic2009(s string) bool {
+	for i := 0; i < 6; i++ {
+		if s[i] < 'A' || s[i] > 'Z' {
+			return false
+		}
+	}
+	return s[6] != '0' && s[6] != '1' && s[7] != 'O'
 }
 
 // ClearingSystemCNAPS is the ISO 20022 code (ExternalClearingSystemIdentification1Code)
@@ -314,8 +379,20 @@ type xmlPaymentInfo struct {
 	CdtTrfTxInf []xmlTransfer  `xml:"CdtTrfTxInf"`
 }
 
+// xmlDate is an execution date: ISODate itself in version 001.03, a DateAndDateTime2Choice
+// holding it as Dt in later ones.
 type xmlDate struct {
-	Dt string `xml:"Dt"`
+	Dt   string
+	bare bool
+}
+
+func (d xmlDate) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
+	if d.bare {
+		return e.EncodeElement(d.Dt, start)
+	}
+	return e.EncodeElement(struct {
+		Dt string `xml:"Dt"`
+	}{d.Dt}, start)
 }
 
 type xmlPartyID struct {
@@ -360,6 +437,7 @@ type xmlAgent struct {
 }
 
 type xmlFinInstn struct {
+	BIC       string           `xml:"BIC,omitempty"` // 001.03
 	BICFI     string           `xml:"BICFI,omitempty"`
 	ClrSysMmb *xmlClrSysMember `xml:"ClrSysMmbId,omitempty"`
 	Othr      *xmlOtherID      `xml:"Othr,omitempty"`
