@@ -185,17 +185,24 @@ func orderFor(w *world, inv linkfin.Invoice) string {
 	return po
 }
 
-func checkStored(w *world, doc *ubl.Document, want stored) {
-	t := w.t
+// submitted is the invoice tier1 made of the document, against an order made to fit.
+func submitted(w *world, doc *ubl.Document) *linkfin.Invoice {
+	w.t.Helper()
 	inv, err := services.InvoiceFromEInvoice(doc, "", "anchor")
 	if err != nil {
-		t.Fatal(err)
+		w.t.Fatal(err)
 	}
 	inv.POID = orderFor(w, inv)
 	got, err := run[linkfin.Invoice](w, &services.CreateInvoice{Actor: "tier1", Invoice: inv})
 	if err != nil {
-		t.Fatal(err)
+		w.t.Fatal(err)
 	}
+	return got
+}
+
+func checkStored(w *world, doc *ubl.Document, want stored) {
+	t := w.t
+	got := submitted(w, doc)
 	if got.Total != want.total || got.Tax != want.tax || got.DueDate.String() != want.due || len(got.Lines) != want.lines ||
 		got.Number != doc.ID || got.Status != linkfin.InvoiceMatched {
 		t.Fatalf("stored total %d tax %d due %s, %d lines, number %q, %s (%+v); want %+v",
@@ -221,18 +228,9 @@ func checkStored(w *world, doc *ubl.Document, want stored) {
 }
 
 func checkUnmatched(w *world, doc *ubl.Document, want unmatched) {
-	t := w.t
-	inv, err := services.InvoiceFromEInvoice(doc, "", "anchor")
-	if err != nil {
-		t.Fatal(err)
-	}
-	inv.POID = orderFor(w, inv)
-	got, err := run[linkfin.Invoice](w, &services.CreateInvoice{Actor: "tier1", Invoice: inv})
-	if err != nil {
-		t.Fatal(err)
-	}
+	got := submitted(w, doc)
 	if got.Total != want.total || got.Status != linkfin.InvoiceMismatched || got.Match == nil || !reflect.DeepEqual(got.Match.Reasons, want.reasons) {
-		t.Fatalf("stored total %d, %s (%+v); want %+v", got.Total, got.Status, got.Match, want)
+		w.t.Fatalf("stored total %d, %s (%+v); want %+v", got.Total, got.Status, got.Match, want)
 	}
 }
 

@@ -135,12 +135,7 @@ func convertCII(x *ciiDocument) (*Document, error) {
 		return nil, invalid("SpecifiedTradeSettlementHeaderMonetarySummation is missing")
 	}
 	const sum = "SpecifiedTradeSettlementHeaderMonetarySummation/"
-	for _, a := range []struct {
-		dst      *linkfin.Money
-		name     string
-		src      *xmlAmount
-		required bool
-	}{
+	if err := c.totals(sum, []total{
 		{&doc.LineTotal, "LineTotalAmount", m.LineTotalAmount, true},
 		{&doc.AllowanceTotal, "AllowanceTotalAmount", m.AllowanceTotalAmount, false},
 		{&doc.ChargeTotal, "ChargeTotalAmount", m.ChargeTotalAmount, false},
@@ -149,13 +144,8 @@ func convertCII(x *ciiDocument) (*Document, error) {
 		{&doc.Prepaid, "TotalPrepaidAmount", m.TotalPrepaidAmount, false},
 		{&doc.Rounding, "RoundingAmount", m.RoundingAmount, false},
 		{&doc.Payable, "DuePayableAmount", m.DuePayableAmount, true},
-	} {
-		if a.src == nil && a.required {
-			return nil, invalid("%s%s is missing", sum, a.name)
-		}
-		if *a.dst, err = c.amount(sum+a.name, a.src); err != nil {
-			return nil, err
-		}
+	}); err != nil {
+		return nil, err
 	}
 	// The VAT total in the invoice currency (BT-110), and perhaps again in the tax
 	// currency (BT-111), which is checked but not added.

@@ -400,27 +400,17 @@ func convert(kind string, x *xmlDocument) (*Document, error) {
 	if t == nil {
 		return nil, invalid("LegalMonetaryTotal is missing")
 	}
-	for _, a := range []struct {
-		dst      *linkfin.Money
-		path     string
-		src      *xmlAmount
-		required bool
-	}{
-		{&doc.LineTotal, "LegalMonetaryTotal/LineExtensionAmount", t.LineExtensionAmount, true},
-		{&doc.AllowanceTotal, "LegalMonetaryTotal/AllowanceTotalAmount", t.AllowanceTotalAmount, false},
-		{&doc.ChargeTotal, "LegalMonetaryTotal/ChargeTotalAmount", t.ChargeTotalAmount, false},
-		{&doc.TaxExclusive, "LegalMonetaryTotal/TaxExclusiveAmount", t.TaxExclusiveAmount, true},
-		{&doc.TaxInclusive, "LegalMonetaryTotal/TaxInclusiveAmount", t.TaxInclusiveAmount, true},
-		{&doc.Prepaid, "LegalMonetaryTotal/PrepaidAmount", t.PrepaidAmount, false},
-		{&doc.Rounding, "LegalMonetaryTotal/PayableRoundingAmount", t.PayableRoundingAmount, false},
-		{&doc.Payable, "LegalMonetaryTotal/PayableAmount", t.PayableAmount, true},
-	} {
-		if a.src == nil && a.required {
-			return nil, invalid("%s is missing", a.path)
-		}
-		if *a.dst, err = c.amount(a.path, a.src); err != nil {
-			return nil, err
-		}
+	if err := c.totals("LegalMonetaryTotal/", []total{
+		{&doc.LineTotal, "LineExtensionAmount", t.LineExtensionAmount, true},
+		{&doc.AllowanceTotal, "AllowanceTotalAmount", t.AllowanceTotalAmount, false},
+		{&doc.ChargeTotal, "ChargeTotalAmount", t.ChargeTotalAmount, false},
+		{&doc.TaxExclusive, "TaxExclusiveAmount", t.TaxExclusiveAmount, true},
+		{&doc.TaxInclusive, "TaxInclusiveAmount", t.TaxInclusiveAmount, true},
+		{&doc.Prepaid, "PrepaidAmount", t.PrepaidAmount, false},
+		{&doc.Rounding, "PayableRoundingAmount", t.PayableRoundingAmount, false},
+		{&doc.Payable, "PayableAmount", t.PayableAmount, true},
+	}); err != nil {
+		return nil, err
 	}
 
 	if len(lines) == 0 {
@@ -461,6 +451,28 @@ func (c converter) amount(path string, a *xmlAmount) (linkfin.Money, error) {
 		return linkfin.Money{}, at(path, err)
 	}
 	return m, nil
+}
+
+// total is a document total: where it goes, its element, what the document gives.
+type total struct {
+	dst      *linkfin.Money
+	name     string
+	src      *xmlAmount
+	required bool
+}
+
+// totals reads the totals, whose elements are below parent.
+func (c converter) totals(parent string, ts []total) error {
+	for _, t := range ts {
+		if t.src == nil && t.required {
+			return invalid("%s%s is missing", parent, t.name)
+		}
+		var err error
+		if *t.dst, err = c.amount(parent+t.name, t.src); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // currency checks that a is in the document currency.

@@ -238,7 +238,13 @@ func TestParseSamples(t *testing.T) {
 // edit returns the PEPPOL base example with each old string replaced once by its new one.
 func edit(t *testing.T, pairs ...string) string {
 	t.Helper()
-	s := string(readSample(t, "peppol-bis3-base-example.xml"))
+	return editSample(t, "peppol-bis3-base-example.xml", pairs...)
+}
+
+// editSample returns the sample with each old string replaced once by its new one.
+func editSample(t *testing.T, name string, pairs ...string) string {
+	t.Helper()
+	s := string(readSample(t, name))
 	for i := 0; i < len(pairs); i += 2 {
 		if !strings.Contains(s, pairs[i]) {
 			t.Fatalf("sample has no %q", pairs[i])
