@@ -1,9 +1,15 @@
 package console
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
 	"net/http"
+	"net/url"
 
 	"linkfin"
+	"linkfin/iso20022"
 	"linkfin/services"
 )
 
@@ -37,6 +43,8 @@ var bankMessages = map[string]message{
 	"bank.kind.credit_transfer":  {"a payment instruction", "付款指令"},
 	"bank.kind.expected_payment": {"an expected payment", "预报入账"},
 	"bank.kind.organization":     {"an organization's wallet", "机构钱包"},
+	"bank.import":                {"Import the bank's file (XML: a camt.053 statement, a camt.052 report of the day, a camt.054 notification)", "导入银行文件（XML：camt.053 对账单、camt.052 日间报告、camt.054 入账通知）"},
+	"bank.import_submit":         {"Import", "导入"},
 	"match.end_to_end_id":        {"end-to-end id", "端到端编号"},
 	"match.reference":            {"reference", "参考号"},
 	"match.amount_date":          {"amount and date", "金额与日期"},
@@ -72,6 +80,43 @@ func (c *Console) bankEntries(w http.ResponseWriter, r *http.Request, p *Person)
 	}
 	c.render(w, r, http.StatusOK, "bank", "bank.title", p, bankView{listView: v, Assigns: p.CanAct(),
 		Kinds: []linkfin.AssignKind{linkfin.AssignCreditTransfer, linkfin.AssignExpectedPayment, linkfin.AssignOrganization}}, "")
+}
+
+// importStatement imports the bank's statement, report or notification uploaded as the
+// form's document, read as the API's POST /v1/bank-statements reads one, and shows
+// the entries that wait. The same file sent again is the same request.
+func (c *Console) importStatement(w http.ResponseWriter, r *http.Request, p *Person) {
+	if !p.Viewer.Operator {
+		c.fail(w, r, p, linkfin.Errorf(linkfin.EFORBIDDEN, "the platform's operator imports the bank's statements"))
+		return
+	}
+	f, _, err := r.FormFile("document")
+	if err != nil {
+		c.fail(w, r, p, linkfin.Errorf(linkfin.EINVALID, "choose the bank's file to import"))
+		return
+	}
+	defer f.Close()
+	body, err := io.ReadAll(f)
+	if err != nil {
+		c.fail(w, r, p, linkfin.Errorf(linkfin.EINVALID, "the file could not be read"))
+		return
+	}
+	msg, err := iso20022.ReadStatement(bytes.NewReader(body))
+	if err != nil {
+		c.fail(w, r, p, err)
+		return
+	}
+	form := url.Values{}
+	for k, v := range r.PostForm {
+		form[k] = v
+	}
+	sum := sha256.Sum256(body)
+	form.Set("document", hex.EncodeToString(sum[:]))
+	if _, err := c.act(r.Context(), p, form, &services.ImportBankStatement{Message: msg}); err != nil {
+		c.fail(w, r, p, err)
+		return
+	}
+	done(w, r, "/bank?status=unmatched")
 }
 
 // assignBankEntry books an unmatched entry against what the operator names, as the

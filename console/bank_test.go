@@ -2,6 +2,8 @@ package console
 
 import (
 	"encoding/json"
+	"html"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -78,5 +80,51 @@ func TestBankEntries(t *testing.T) {
 	_, home := anchor.get("/")
 	if code, _ := anchor.post("/bank/entries/"+debit+"/assign", url.Values{"csrf": {hidden(home, "csrf")}, "kind": {"credit_transfer"}, "id": {"ct_x"}}); code != http.StatusForbidden {
 		t.Fatalf("an organization assigning: %d, want 403", code)
+	}
+}
+
+// TestImportStatement: the operator uploads the bank's file on the bank page and is
+// shown what waits; the same file sent again with the same form imports nothing more;
+// a file that is not a bank message is refused in the platform's words and imports
+// nothing; an organization cannot import.
+func TestImportStatement(t *testing.T) {
+	s := newSite(t)
+	doc := []byte(storetest.Camt054("N-MSG-7", "N-7", "6222 0000 1111", "CNY",
+		storetest.CamtEntry{Sign: "CRDT", Amount: "42.00", Date: "2026-11-03", Ref: "Y1", Remitting: "nobody announced this"}))
+	op := s.as("", linkfin.RoleOperator)
+	code, page := op.get("/bank")
+	if code != http.StatusOK || !strings.Contains(page, `action="/bank/statements"`) || !strings.Contains(page, `name="document" type="file"`) {
+		t.Fatalf("the bank page offers no import: %d\n%s", code, page)
+	}
+	form := url.Values{"csrf": {hidden(page, "csrf")}, "idempotency_key": {hidden(page, "idempotency_key")}}
+
+	resp := op.upload("/bank/statements", form, "document", "notification.xml", []byte("<Document>"))
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	body := html.UnescapeString(string(b))
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "<code>malformed_xml</code>") || s.count(linkfin.KindBankStatement) != 0 {
+		t.Fatalf("a broken file: %d\n%s", resp.StatusCode, body)
+	}
+	for range 2 { // the same file, the same form: one import
+		resp = op.upload("/bank/statements", form, "document", "notification.xml", doc)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/bank?status=unmatched" {
+			t.Fatalf("the import: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+		}
+	}
+	if n := s.count(linkfin.KindBankStatement); n != 1 {
+		t.Fatalf("%d statements imported, want 1", n)
+	}
+	_, page = op.get("/bank?status=unmatched")
+	if !strings.Contains(page, "CNY 42.00") || !strings.Contains(page, "nobody announced this") {
+		t.Fatalf("the imported entry is not listed:\n%s", page)
+	}
+
+	anchor := s.as("anchor", linkfin.RoleAdmin)
+	_, home := anchor.get("/")
+	resp = anchor.upload("/bank/statements", url.Values{"csrf": {hidden(home, "csrf")}, "idempotency_key": {"a"}}, "document", "n.xml", doc)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden || s.count(linkfin.KindBankStatement) != 1 {
+		t.Fatalf("an organization's import: %d", resp.StatusCode)
 	}
 }

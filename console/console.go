@@ -34,11 +34,12 @@ var templateFS embed.FS
 //go:embed static
 var staticFS embed.FS
 
-// maxForm bounds a posted form; maxUpload an uploaded e-invoice, and the form that
-// carries it, as the API bounds one (PEPPOL invoices embed their PDF).
+// maxForm bounds a posted form; maxUpload an uploaded e-invoice or bank statement, and
+// the form that carries it, as the API bounds one (PEPPOL invoices embed their PDF; a
+// month's statement of a busy account holds thousands of entries).
 const (
 	maxForm   = 1 << 20
-	maxUpload = lfhttp.MaxEInvoiceBytes
+	maxUpload = max(lfhttp.MaxEInvoiceBytes, lfhttp.MaxBankDocumentBytes)
 )
 
 // Cookie names.
@@ -180,6 +181,7 @@ func New(s linkfin.Store, e *engine.Engine, auth *services.Auth, logger *slog.Lo
 	// The bank's statements: the entries nothing matched, for the operator to assign.
 	c.mux.HandleFunc("GET /bank", c.person(c.section(c.bankEntries)))
 	c.mux.HandleFunc("POST /bank/entries/{id}/assign", c.person(c.assignBankEntry))
+	c.mux.HandleFunc("POST /bank/statements", c.person(c.importStatement))
 	c.mux.HandleFunc("GET /ecny", c.person(c.section(c.ecnyWallets)))
 	c.mux.HandleFunc("POST /ecny/open", c.person(c.openECNYWallet))
 	c.mux.HandleFunc("POST /ecny/{id}/top-up", c.person(c.moveECNY("top-up")))
@@ -253,7 +255,7 @@ func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; form-action 'self'; frame-ancestors 'none'")
 	if r.Body != nil {
 		limit := int64(maxForm)
-		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/invoice/ubl") {
+		if r.Method == http.MethodPost && (strings.HasSuffix(r.URL.Path, "/invoice/ubl") || r.URL.Path == "/bank/statements") {
 			limit = maxUpload + maxForm // the document, and the rest of the form
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
