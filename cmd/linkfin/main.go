@@ -33,6 +33,7 @@ Commands:
   demo          run the whole process on a temporary database and reconcile every fen
   sim           run a generated supply network through every financing scenario and measure each tier
   iso20022      print what linkfin reads from a bank's camt.053, camt.052 or camt.054 (iso20022 parse FILE)
+  einvoice      print what linkfin reads from a UBL or CII e-invoice, with the rules it breaks (einvoice parse FILE)
 
 API commands, against a running server:
   orgs          list, get or create organizations
@@ -137,6 +138,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = runSim(ctx, args[1:], stdout, stderr)
 	case "iso20022":
 		err = runISO20022(ctx, args[1:], stdout, stderr)
+	case "einvoice":
+		err = runEInvoice(ctx, args[1:], stdout, stderr)
 	case "orgs":
 		err = runOrgs(ctx, args[1:], stdout, stderr)
 	case "users":
