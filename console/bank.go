@@ -2,11 +2,7 @@ package console
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
-	"io"
 	"net/http"
-	"net/url"
 
 	"linkfin"
 	"linkfin/iso20022"
@@ -90,28 +86,15 @@ func (c *Console) importStatement(w http.ResponseWriter, r *http.Request, p *Per
 		c.fail(w, r, p, linkfin.Errorf(linkfin.EFORBIDDEN, "the platform's operator imports the bank's statements"))
 		return
 	}
-	f, _, err := r.FormFile("document")
-	if err != nil {
-		c.fail(w, r, p, linkfin.Errorf(linkfin.EINVALID, "choose the bank's file to import"))
-		return
+	body, form, err := uploaded(r, "the bank's file")
+	var msg *iso20022.StatementMessage
+	if err == nil {
+		msg, err = iso20022.ReadStatement(bytes.NewReader(body))
 	}
-	defer f.Close()
-	body, err := io.ReadAll(f)
-	if err != nil {
-		c.fail(w, r, p, linkfin.Errorf(linkfin.EINVALID, "the file could not be read"))
-		return
-	}
-	msg, err := iso20022.ReadStatement(bytes.NewReader(body))
 	if err != nil {
 		c.fail(w, r, p, err)
 		return
 	}
-	form := url.Values{}
-	for k, v := range r.PostForm {
-		form[k] = v
-	}
-	sum := sha256.Sum256(body)
-	form.Set("document", hex.EncodeToString(sum[:]))
 	if _, err := c.act(r.Context(), p, form, &services.ImportBankStatement{Message: msg}); err != nil {
 		c.fail(w, r, p, err)
 		return

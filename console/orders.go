@@ -220,15 +220,9 @@ func (c *Console) uploadInvoice(w http.ResponseWriter, r *http.Request, p *Perso
 		c.fail(w, r, p, err)
 		return
 	}
-	f, _, err := r.FormFile("document")
+	body, form, err := uploaded(r, "an e-invoice (UBL 2.1 or CII)")
 	if err != nil {
-		c.fail(w, r, p, linkfin.Errorf(linkfin.EINVALID, "choose an e-invoice (UBL 2.1 or CII) to upload"))
-		return
-	}
-	defer f.Close()
-	body, err := io.ReadAll(f)
-	if err != nil {
-		c.fail(w, r, p, linkfin.Errorf(linkfin.EINVALID, "the file could not be read"))
+		c.fail(w, r, p, err)
 		return
 	}
 	doc, err := lfhttp.ParseEInvoice(body) // as the API reads one
@@ -243,14 +237,29 @@ func (c *Console) uploadInvoice(w http.ResponseWriter, r *http.Request, p *Perso
 		c.fail(w, r, p, err)
 		return
 	}
-	// The request is the document: the same file sent again is one invoice.
+	c.createInvoice(w, r, p, form, inv)
+}
+
+// uploaded reads the file a form uploads as its document (what, for the message when
+// there is none), and returns it with the form that names it by its digest: the
+// request is the document, so the same file sent again is one request.
+func uploaded(r *http.Request, what string) ([]byte, url.Values, error) {
+	f, _, err := r.FormFile("document")
+	if err != nil {
+		return nil, nil, linkfin.Errorf(linkfin.EINVALID, "choose %s to upload", what)
+	}
+	defer f.Close()
+	body, err := io.ReadAll(f)
+	if err != nil {
+		return nil, nil, linkfin.Errorf(linkfin.EINVALID, "the file could not be read")
+	}
 	form := url.Values{}
 	for k, v := range r.PostForm {
 		form[k] = v
 	}
 	sum := sha256.Sum256(body)
 	form.Set("document", hex.EncodeToString(sum[:]))
-	c.createInvoice(w, r, p, form, inv)
+	return body, form, nil
 }
 
 // createInvoice submits the invoice (services.CreateInvoice) and shows it, with its

@@ -177,7 +177,8 @@ type Transaction struct {
 	AdditionalInfo           string           `json:"additional_information,omitempty"`
 }
 
-// ReadStatement reads a camt.053 document, versions 001.02 to 001.13. The Document
+// ReadStatement reads a camt.053 statement, a camt.052 account report or a camt.054
+// notification, versions 001.02 to 001.13 of each. The Document
 // element may be the root or sit inside an envelope (a business application header's
 // wrapper); the first one found is read. Amounts become minor units of their currency,
 // exactly: an amount with more decimals than its currency has minor units is refused
@@ -205,22 +206,7 @@ func ReadStatement(r io.Reader) (*StatementMessage, error) {
 		return nil, err
 	}
 	m := bankMessageOf(prefix)
-	var msg *xmlStatementMessage
-	var reports []xmlStatement
-	switch m.name {
-	case "camt.053":
-		if msg = doc.Stmt; msg != nil {
-			reports = msg.Stmt
-		}
-	case "camt.052":
-		if msg = doc.Rpt; msg != nil {
-			reports = msg.Rpt
-		}
-	default:
-		if msg = doc.Ntfctn; msg != nil {
-			reports = msg.Ntfctn
-		}
-	}
+	msg, reports := doc.message(m.name)
 	if msg == nil {
 		return nil, linkfin.Errorf(linkfin.EINVALID, "the Document has no %s", m.message)
 	}

@@ -29,6 +29,20 @@ type xmlStatementDocument struct {
 	Ntfctn *xmlStatementMessage `xml:"BkToCstmrDbtCdtNtfctn"`
 }
 
+// message is the Document's message of the name (camt.05x), if it holds one, and its
+// reports.
+func (d *xmlStatementDocument) message(name string) (*xmlStatementMessage, []xmlStatement) {
+	switch {
+	case name == "camt.053" && d.Stmt != nil:
+		return d.Stmt, d.Stmt.Stmt
+	case name == "camt.052" && d.Rpt != nil:
+		return d.Rpt, d.Rpt.Rpt
+	case name == "camt.054" && d.Ntfctn != nil:
+		return d.Ntfctn, d.Ntfctn.Ntfctn
+	}
+	return nil, nil
+}
+
 // statementShape is what ReadStatement reads of a Document's elements.
 var statementShape = xmldoc.ShapeOf(reflect.TypeFor[xmlStatementDocument]())
 
