@@ -40,6 +40,23 @@ func TestISO20022Parse(t *testing.T) {
 			t.Errorf("%s = %#v, want %#v", k, e[k], v)
 		}
 	}
+	// A bank's pain.002 status report answering a payment file.
+	report := filepath.Join(t.TempDir(), "pain.002.xml")
+	os.WriteFile(report, []byte(`<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.002.001.10"><CstmrPmtStsRpt>
+<GrpHdr><MsgId>RPT-9</MsgId><CreDtTm>2026-12-02T09:00:00</CreDtTm></GrpHdr>
+<OrgnlGrpInfAndSts><OrgnlMsgId>pf_9</OrgnlMsgId><OrgnlMsgNmId>pain.001.001.09</OrgnlMsgNmId><GrpSts>RJCT</GrpSts></OrgnlGrpInfAndSts>
+</CstmrPmtStsRpt></Document>`), 0o644)
+	code, stdout, stderr = cli(t, "iso20022", "parse", report)
+	var rep map[string]any
+	if err := json.Unmarshal([]byte(stdout), &rep); code != 0 || err != nil {
+		t.Fatalf("a pain.002: exit %d, %v: %s%s", code, err, stdout, stderr)
+	}
+	if !strings.Contains(stdout, `"original_message_id": "pf_9"`) || !strings.Contains(stdout, `"group_status": "RJCT"`) ||
+		!strings.Contains(stdout, `"version": "pain.002.001.10"`) {
+		t.Errorf("a pain.002 read as %s", stdout)
+	}
+
 	bad := filepath.Join(t.TempDir(), "pain.xml")
 	os.WriteFile(bad, []byte(`<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.001.001.09"/>`), 0o644)
 	code, _, stderr = cli(t, "iso20022", "parse", bad)

@@ -32,7 +32,7 @@ Commands:
   bench         measure the ledger's throughput (bench ledger), the ledger's over HTTP (bench http) or the API's (bench api)
   demo          run the whole process on a temporary database and reconcile every fen
   sim           run a generated supply network through every financing scenario and measure each tier
-  iso20022      print what linkfin reads from a bank's camt.053, camt.052 or camt.054 (iso20022 parse FILE)
+  iso20022      print what linkfin reads from a bank's camt.053, camt.052, camt.054 or pain.002 (iso20022 parse FILE)
   einvoice      print what linkfin reads from a UBL or CII e-invoice, with the rules it breaks (einvoice parse FILE)
 
 API commands, against a running server:
