@@ -1,10 +1,7 @@
 package console
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -238,28 +235,6 @@ func (c *Console) uploadInvoice(w http.ResponseWriter, r *http.Request, p *Perso
 		return
 	}
 	c.createInvoice(w, r, p, form, inv)
-}
-
-// uploaded reads the file a form uploads as its document (what, for the message when
-// there is none), and returns it with the form that names it by its digest: the
-// request is the document, so the same file sent again is one request.
-func uploaded(r *http.Request, what string) ([]byte, url.Values, error) {
-	f, _, err := r.FormFile("document")
-	if err != nil {
-		return nil, nil, linkfin.Errorf(linkfin.EINVALID, "choose %s to upload", what)
-	}
-	defer f.Close()
-	body, err := io.ReadAll(f)
-	if err != nil {
-		return nil, nil, linkfin.Errorf(linkfin.EINVALID, "the file could not be read")
-	}
-	form := url.Values{}
-	for k, v := range r.PostForm {
-		form[k] = v
-	}
-	sum := sha256.Sum256(body)
-	form.Set("document", hex.EncodeToString(sum[:]))
-	return body, form, nil
 }
 
 // createInvoice submits the invoice (services.CreateInvoice) and shows it, with its

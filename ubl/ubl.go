@@ -150,7 +150,7 @@ func Parse(r io.Reader) (*Document, error) {
 func ParseLimit(r io.Reader, maxBytes int64) (*Document, error) {
 	raw := xmldoc.NewReader(&limitReader{r: r, left: maxBytes})
 	once := xmldoc.NewOnce(checked{raw}, raw.Line)
-	syntax := "UBL"
+	syntax := SyntaxUBL
 	doc, err := decode(xml.NewTokenDecoder(once), once, &syntax)
 	if err != nil {
 		return nil, explain(err, raw, maxBytes, syntax)
@@ -165,8 +165,8 @@ var (
 	ciiShape      = xmldoc.ShapeOf(reflect.TypeFor[ciiDocument]())
 )
 
-// decode reads the document, setting *syntax to the name of the syntax its root
-// element is of, for the messages of errors found later.
+// decode reads the document, setting *syntax to the syntax its root element is of
+// (SyntaxUBL or SyntaxCII), for the messages of errors found later.
 func decode(d *xml.Decoder, once *xmldoc.Once, syntax *string) (*Document, error) {
 	root, err := rootElement(d)
 	if err != nil {
@@ -186,7 +186,7 @@ func decode(d *xml.Decoder, once *xmldoc.Once, syntax *string) (*Document, error
 		kind = KindCreditNote
 		once.Begin(documentShape)
 	case xml.Name{Space: nsCII, Local: "CrossIndustryInvoice"}:
-		*syntax, into = "CII", &cii
+		*syntax, into = SyntaxCII, &cii
 		once.Begin(ciiShape)
 	default:
 		return nil, invalid("the root element is %s in namespace %s: want a UBL 2.1 Invoice or CreditNote, or a CII CrossIndustryInvoice",
@@ -204,7 +204,7 @@ func decode(d *xml.Decoder, once *xmldoc.Once, syntax *string) (*Document, error
 			return nil, err
 		}
 	}
-	if *syntax == "CII" {
+	if *syntax == SyntaxCII {
 		return convertCII(&cii)
 	}
 	return convert(kind, &x)
@@ -281,8 +281,8 @@ func wrapRead(err error) error {
 	return readError{err}
 }
 
-// explain turns what the decoder returned into this package's errors; syntax names the
-// document's syntax ("UBL", "CII").
+// explain turns what the decoder returned into this package's errors; syntax is the
+// document's (SyntaxUBL, SyntaxCII).
 func explain(err error, raw *xmldoc.Reader, maxBytes int64, syntax string) error {
 	var (
 		rerr  readError
@@ -299,7 +299,7 @@ func explain(err error, raw *xmldoc.Reader, maxBytes int64, syntax string) error
 	case errors.As(err, &lerr):
 		return lerr
 	case errors.As(err, &twice):
-		return invalid("%s is given twice (line %d): %s allows it once there", pathTail(twice), twice.Line, syntax)
+		return invalid("%s is given twice (line %d): %s allows it once there", pathTail(twice), twice.Line, strings.ToUpper(syntax))
 	case errors.As(err, &serr):
 		return invalid("not well-formed XML, line %d: %s", raw.Line(), trunc(serr.Msg))
 	case errors.As(err, &eerr):

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -15,34 +14,8 @@ import (
 // runISO20022 reads ISO 20022 documents without a database or a server.
 func runISO20022(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	const synopsis = "iso20022 parse FILE   print what linkfin reads from a camt.053, camt.052 or camt.054 message, or a pain.002 status report, as JSON (FILE - reads standard input)"
-	fs := newFlags("iso20022", synopsis, stderr)
-	if len(args) == 0 || args[0] != "parse" {
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
-			fs.Usage()
-			return nil
-		}
-		fs.Usage()
-		return errUsage
-	}
-	if err := fs.Parse(args[1:]); err != nil {
-		return err
-	}
-	if fs.NArg() != 1 {
-		fmt.Fprintln(stderr, "iso20022 parse takes one file")
-		fs.Usage()
-		return errUsage
-	}
-	var in io.Reader = os.Stdin
-	if name := fs.Arg(0); name != "-" {
-		f, err := os.Open(name)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		in = f
-	}
-	doc, err := io.ReadAll(in)
-	if err != nil {
+	doc, name, ok, err := parseFile("iso20022", synopsis, args, stderr)
+	if !ok {
 		return err
 	}
 	var out any
@@ -55,9 +28,35 @@ func runISO20022(_ context.Context, args []string, stdout, stderr io.Writer) err
 		}
 	}
 	if err != nil {
-		return fmt.Errorf("%s: %w", fs.Arg(0), err)
+		return fmt.Errorf("%s: %w", name, err)
 	}
-	enc := json.NewEncoder(stdout)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	return printJSON(stdout, out)
+}
+
+// parseFile reads the file of "<command> parse FILE" (FILE "-" is standard input):
+// ok says it did. Otherwise it printed the usage, and err is nil for help.
+func parseFile(command, synopsis string, args []string, stderr io.Writer) (doc []byte, name string, ok bool, err error) {
+	fs := newFlags(command, synopsis, stderr)
+	if len(args) == 0 || args[0] != "parse" {
+		fs.Usage()
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
+			return nil, "", false, nil
+		}
+		return nil, "", false, errUsage
+	}
+	if err := fs.Parse(args[1:]); err != nil {
+		return nil, "", false, err
+	}
+	if fs.NArg() != 1 {
+		fmt.Fprintf(stderr, "%s parse takes one file\n", command)
+		fs.Usage()
+		return nil, "", false, errUsage
+	}
+	name = fs.Arg(0)
+	if name == "-" {
+		doc, err = io.ReadAll(os.Stdin)
+	} else {
+		doc, err = os.ReadFile(name)
+	}
+	return doc, name, err == nil, err
 }
