@@ -37,6 +37,11 @@ type Organization struct {
 	// are paid into: the creditor account of their credit transfer instructions. An
 	// organization without one withdraws only over the e-CNY rail.
 	BankAccount *BankAccount `json:"bank_account,omitempty"`
+	// PendingBankAccount is an account its admin registered that waits for the
+	// operator's confirmation: until then withdrawals are paid into BankAccount, so
+	// that whoever takes over an admin's key cannot redirect the organization's money
+	// by that key alone.
+	PendingBankAccount *BankAccountChange `json:"pending_bank_account,omitempty"`
 	// Address is its postal address, which a payment across borders names with it.
 	Address   *PostalAddress `json:"address,omitempty"`
 	CreatedAt time.Time      `json:"created_at"`
@@ -96,4 +101,12 @@ func ValidateID(what, id string) error {
 		}
 	}
 	return nil
+}
+
+// BankAccountChange is a bank account an organization's admin registered, waiting for
+// the operator to confirm it (it then becomes the organization's BankAccount) or to
+// reject it.
+type BankAccountChange struct {
+	Account     BankAccount `json:"account"`
+	RequestedAt time.Time   `json:"requested_at"`
 }

@@ -43,10 +43,26 @@ func (c *Client) RemoveIdentifier(ctx context.Context, id string, in linkfin.Ide
 }
 
 // SetBankAccount registers the account at a bank that the organization's withdrawals
-// over the bank rail are paid into (its admin, or the operator).
+// over the bank rail are paid into: the operator's at once, an admin's once the
+// operator confirms it (Organization.PendingBankAccount until then).
 func (c *Client) SetBankAccount(ctx context.Context, id string, account linkfin.BankAccount) (*linkfin.Organization, error) {
 	var out linkfin.Organization
 	return &out, c.post(ctx, "/v1/organizations/"+esc(id)+"/bank-account", linkfin.BankAccountIn{BankAccount: account}, &out)
+}
+
+// ConfirmBankAccount confirms, as the operator, the bank account the organization's
+// admin registered, named as it waits: the organization's withdrawals are paid into it
+// from now on.
+func (c *Client) ConfirmBankAccount(ctx context.Context, id string, account linkfin.BankAccount) (*linkfin.Organization, error) {
+	var out linkfin.Organization
+	return &out, c.post(ctx, "/v1/organizations/"+esc(id)+"/bank-account/confirm", linkfin.BankAccountIn{BankAccount: account}, &out)
+}
+
+// RejectBankAccount rejects, as the operator, the bank account the organization's
+// admin registered, named as it waits: the account in effect stays.
+func (c *Client) RejectBankAccount(ctx context.Context, id string, account linkfin.BankAccount) (*linkfin.Organization, error) {
+	var out linkfin.Organization
+	return &out, c.post(ctx, "/v1/organizations/"+esc(id)+"/bank-account/reject", linkfin.BankAccountIn{BankAccount: account}, &out)
 }
 
 // SetAddress registers the organization's postal address (its admin, or the

@@ -120,6 +120,8 @@ func New(s linkfin.Store, e *engine.Engine, auth *services.Auth, logger *slog.Lo
 	c.mux.HandleFunc("GET /organizations", c.person(c.section(c.organizations)))
 	c.mux.HandleFunc("POST /organizations", c.person(c.createOrganization))
 	c.mux.HandleFunc("POST /organizations/{id}/capabilities", c.person(c.setCapabilities))
+	c.mux.HandleFunc("POST /organizations/{id}/bank-account/confirm", c.person(c.decideBankAccount(true)))
+	c.mux.HandleFunc("POST /organizations/{id}/bank-account/reject", c.person(c.decideBankAccount(false)))
 	c.mux.HandleFunc("GET /organization", c.person(c.organization))
 	c.mux.HandleFunc("POST /organization/bank-account", c.person(c.setBankAccount))
 	c.mux.HandleFunc("POST /organization/address", c.person(c.setAddress))
@@ -239,7 +241,7 @@ func parsePages() map[Lang]map[string]*template.Template {
 			},
 		}
 		for _, name := range pageNames {
-			out[l][name] = template.Must(template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/history.html", "templates/offercard.html", "templates/"+name+".html"))
+			out[l][name] = template.Must(template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/history.html", "templates/offercard.html", "templates/bankaccount.html", "templates/"+name+".html"))
 		}
 	}
 	return out

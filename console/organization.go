@@ -50,10 +50,15 @@ func ownOrganization(p *Person) error {
 
 // setBankAccount registers the organization's bank account from the form.
 func (c *Console) setBankAccount(w http.ResponseWriter, r *http.Request, p *Person) {
+	c.changeOwn(w, r, p, &services.SetBankAccount{Actor: p.Viewer.Org, OrgID: p.Viewer.Org, Account: bankAccountOf(r)}, "org.account_saved")
+}
+
+// bankAccountOf reads a bank account from a form: an IBAN may be typed in groups of
+// four, and a BIC in small letters.
+func bankAccountOf(r *http.Request) linkfin.BankAccount {
 	f := formField(r)
-	acct := linkfin.BankAccount{IBAN: strings.ToUpper(strings.ReplaceAll(f("iban"), " ", "")), Account: f("account"),
+	return linkfin.BankAccount{IBAN: strings.ToUpper(strings.ReplaceAll(f("iban"), " ", "")), Account: f("account"),
 		BIC: strings.ToUpper(f("bic")), BankCode: f("bank_code")}
-	c.changeOwn(w, r, p, &services.SetBankAccount{Actor: p.Viewer.Org, OrgID: p.Viewer.Org, Account: acct}, "org.account_saved")
 }
 
 // setAddress registers the organization's postal address from the form.

@@ -3,8 +3,10 @@ package console
 import (
 	"context"
 	"encoding/json"
+	"html"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -59,13 +61,36 @@ func TestOrganizationPage(t *testing.T) {
 	if after := s.org("tier2"); *after.BankAccount != *before.BankAccount || *after.Address != *before.Address {
 		t.Fatalf("refused forms changed the organization: %+v", after)
 	}
-	// An IBAN as people write it, in groups of four.
+	// An IBAN as people write it, in groups of four. It waits for the operator, who
+	// sees it on the organizations page and confirms it there.
+	gb := linkfin.BankAccount{IBAN: "GB82WEST12345698765432", BIC: "NWBKGB2L"}
 	if code, body := admin.post("/organization/bank-account", form(page, "iban", "gb82 west 1234 5698 7654 32", "bic", "nwbkgb2l")); code != http.StatusOK ||
-		!strings.Contains(body, "IBAN GB82WEST12345698765432") {
+		!strings.Contains(body, "Waiting for the operator&#39;s confirmation") || !strings.Contains(body, "IBAN GB82WEST12345698765432 · BIC NWBKGB2L") {
 		t.Fatalf("registering an IBAN: %d\n%s", code, body)
 	}
-	if got := *s.org("tier2").BankAccount; got != (linkfin.BankAccount{IBAN: "GB82WEST12345698765432", BIC: "NWBKGB2L"}) {
-		t.Fatalf("the account: %+v", got)
+	if got := s.org("tier2"); *got.BankAccount != *before.BankAccount || got.PendingBankAccount == nil || got.PendingBankAccount.Account != gb {
+		t.Fatalf("the account while it waits: %+v, %+v", got.BankAccount, got.PendingBankAccount)
+	}
+	op := s.as("", linkfin.RoleOperator)
+	_, orgs := op.get("/organizations")
+	decide := formOn(t, orgs, "/organizations/tier2/bank-account/confirm")
+	if decide.Get("iban") != gb.IBAN || decide.Get("bic") != gb.BIC {
+		t.Fatalf("the confirmation names %v", decide)
+	}
+	if code, body := admin.post("/organizations/tier2/bank-account/confirm", decide); code != http.StatusForbidden {
+		t.Fatalf("the admin confirms its own account: %d\n%s", code, body)
+	}
+	swapped := formOn(t, orgs, "/organizations/tier2/bank-account/confirm")
+	swapped.Set("iban", "DE89370400440532013000")
+	swapped.Set("idempotency_key", decide.Get("idempotency_key")+"-other")
+	if code, body := op.post("/organizations/tier2/bank-account/confirm", swapped); code != http.StatusConflict || !strings.Contains(body, "conflict") {
+		t.Fatalf("confirming another account: %d\n%s", code, body)
+	}
+	if code, body := op.post("/organizations/tier2/bank-account/confirm", decide); code != http.StatusOK || !strings.Contains(body, "The bank account of tier2 is confirmed") {
+		t.Fatalf("confirming: %d\n%s", code, body)
+	}
+	if got := s.org("tier2"); got.BankAccount == nil || *got.BankAccount != gb || got.PendingBankAccount != nil {
+		t.Fatalf("the account: %+v, %+v", got.BankAccount, got.PendingBankAccount)
 	}
 	_, page = admin.get("/organization")
 	if code, body := admin.post("/organization/address", form(page, "street", "Renmin Road", "town", "Suzhou", "subdivision", "Jiangsu", "country", "cn")); code != http.StatusOK ||
@@ -84,7 +109,6 @@ func TestOrganizationPage(t *testing.T) {
 	if code, _ := finance.post("/organization/bank-account", form(fpage, "account", "1")); code != http.StatusForbidden {
 		t.Errorf("a finance user changes the account: %d", code)
 	}
-	op := s.as("", linkfin.RoleOperator)
 	code, opage := op.get("/organization")
 	if code != http.StatusOK || !strings.Contains(opage, "no organization of its own") || strings.Contains(opage, `action="/organization/`) {
 		t.Fatalf("the operator's page: %d\n%s", code, opage)
@@ -92,4 +116,20 @@ func TestOrganizationPage(t *testing.T) {
 	if code, _ := op.post("/organization/address", form(opage, "town", "Suzhou", "country", "CN")); code != http.StatusForbidden {
 		t.Errorf("the operator posts the form: %d", code)
 	}
+}
+
+// formOn is the fields of the form on a page that posts to action, hidden or not, as
+// a browser would send them.
+func formOn(t *testing.T, page, action string) url.Values {
+	t.Helper()
+	start := strings.Index(page, `action="`+action+`"`)
+	if start < 0 {
+		t.Fatalf("no form posts to %s:\n%s", action, page)
+	}
+	end := strings.Index(page[start:], "</form>")
+	v := url.Values{}
+	for _, m := range regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`).FindAllStringSubmatch(page[start:start+end], -1) {
+		v.Set(m[1], html.UnescapeString(m[2]))
+	}
+	return v
 }

@@ -88,3 +88,25 @@ func (c *Console) setCapabilities(w http.ResponseWriter, r *http.Request, p *Per
 	}
 	c.renderOrgs(w, r, p, langFor(r, p).T("orgs.changed", id))
 }
+
+// decideBankAccount confirms or rejects the bank account an organization's admin
+// registered (the operator), as the form names it: the account the operator was shown.
+func (c *Console) decideBankAccount(confirm bool) func(http.ResponseWriter, *http.Request, *Person) {
+	done := "orgs.account_rejected"
+	if confirm {
+		done = "orgs.account_confirmed"
+	}
+	return func(w http.ResponseWriter, r *http.Request, p *Person) {
+		if err := operatorOnly(p); err != nil {
+			c.fail(w, r, p, err)
+			return
+		}
+		id := r.PathValue("id")
+		cmd := &services.DecideBankAccount{OrgID: id, Account: bankAccountOf(r), Confirm: confirm}
+		if _, err := c.act(r.Context(), p, r.PostForm, cmd); err != nil {
+			c.fail(w, r, p, err)
+			return
+		}
+		c.renderOrgs(w, r, p, langFor(r, p).T(done, id))
+	}
+}

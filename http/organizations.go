@@ -30,7 +30,8 @@ func (s *Server) organizationRoutes() {
 		})
 	act(s, Route{Pattern: "POST /v1/organizations/{id}/bank-account", Kind: linkfin.KindOrganization, Access: Admin, Out: org,
 		Summary: "Register the account at a bank that the organization's withdrawals over the bank rail are paid into (its admin, or the operator): " +
-			"its iban, or another account id (account), and optionally the bank's bic and CNAPS code (bank_code). It replaces the one before; instructions already made keep theirs."},
+			"its iban, or another account id (account), and optionally the bank's bic and CNAPS code (bank_code). The operator's replaces the one before at once; " +
+			"an admin's waits, as pending_bank_account, for the operator to confirm it, and the one before stays in effect. Instructions already made keep theirs."},
 		func(r *http.Request, p *principal, in *linkfin.BankAccountIn) (linkfin.Command, error) {
 			actor, id, err := managed(r, p)
 			if err != nil {
@@ -38,6 +39,18 @@ func (s *Server) organizationRoutes() {
 			}
 			return &services.SetBankAccount{Actor: actor, OrgID: id, Account: in.BankAccount}, nil
 		})
+	for _, d := range []struct {
+		verb, summary string
+		confirm       bool
+	}{
+		{"confirm", "Confirm the bank account the organization's admin registered (the operator), named again in the body as it waits: from now on the organization's withdrawals are paid into it.", true},
+		{"reject", "Reject the bank account the organization's admin registered (the operator), named again in the body as it waits: it is dropped, and the account in effect stays.", false},
+	} {
+		act(s, Route{Pattern: "POST /v1/organizations/{id}/bank-account/" + d.verb, Kind: linkfin.KindOrganization, Access: Operator, Out: org, Summary: d.summary},
+			func(r *http.Request, p *principal, in *linkfin.BankAccountIn) (linkfin.Command, error) {
+				return &services.DecideBankAccount{OrgID: r.PathValue("id"), Account: in.BankAccount, Confirm: d.confirm}, nil
+			})
+	}
 	act(s, Route{Pattern: "POST /v1/organizations/{id}/address", Kind: linkfin.KindOrganization, Access: Admin, Out: org,
 		Summary: "Register the organization's postal address (its admin, or the operator): the town and the country (ISO 3166-1 alpha-2) at least, " +
 			"and its street, building number, post code and subdivision, which its credit transfer instructions name. It replaces the one before."},

@@ -373,10 +373,30 @@ func TestBankAccountRoute(t *testing.T) {
 	if org.BankAccount == nil || org.BankAccount.Account != "6217000010000000022" {
 		t.Fatalf("tier1's account after the refusals: %+v", org.BankAccount)
 	}
-	wantJSON(t, p.as("tier1", "POST", "/v1/organizations/tier1/bank-account", `{"bank_account":{"iban":"GB82WEST12345698765432","bic":"NWBKGB2L"}}`),
-		http.StatusOK, &org)
-	if org.BankAccount == nil || *org.BankAccount != (linkfin.BankAccount{IBAN: "GB82WEST12345698765432", BIC: "NWBKGB2L"}) {
-		t.Fatalf("tier1's account: %+v", org.BankAccount)
+	// The admin's new account waits for the operator, who confirms it by naming it
+	// again: an organization may not decide on its own, and a decision on another
+	// account is refused.
+	gb := `{"bank_account":{"iban":"GB82WEST12345698765432","bic":"NWBKGB2L"}}`
+	wantJSON(t, p.as("tier1", "POST", "/v1/organizations/tier1/bank-account", gb), http.StatusOK, &org)
+	if org.BankAccount == nil || org.BankAccount.Account != "6217000010000000022" || org.PendingBankAccount == nil ||
+		org.PendingBankAccount.Account != (linkfin.BankAccount{IBAN: "GB82WEST12345698765432", BIC: "NWBKGB2L"}) {
+		t.Fatalf("tier1's account while its change waits: %+v, %+v", org.BankAccount, org.PendingBankAccount)
+	}
+	wantProblem(t, p.as("tier1", "POST", "/v1/organizations/tier1/bank-account/confirm", gb), http.StatusForbidden, linkfin.EFORBIDDEN)
+	wantProblem(t, p.as("operator", "POST", "/v1/organizations/tier1/bank-account/confirm", `{"bank_account":{"iban":"GB82WEST12345698765432"}}`),
+		http.StatusConflict, linkfin.ECONFLICT)
+	wantProblem(t, p.as("operator", "POST", "/v1/organizations/tier2/bank-account/reject", gb), http.StatusConflict, linkfin.ECONFLICT)
+	wantProblem(t, p.as("operator", "POST", "/v1/organizations/nobody/bank-account/confirm", gb), http.StatusNotFound, linkfin.ENOTFOUND)
+	wantProblem(t, p.as("operator", "POST", "/v1/organizations/tier1/bank-account/confirm", `{}`), http.StatusBadRequest, "missing_field")
+	wantJSON(t, p.as("operator", "POST", "/v1/organizations/tier1/bank-account/confirm", gb), http.StatusOK, &org)
+	if org.BankAccount == nil || *org.BankAccount != (linkfin.BankAccount{IBAN: "GB82WEST12345698765432", BIC: "NWBKGB2L"}) || org.PendingBankAccount != nil {
+		t.Fatalf("tier1's account: %+v, %+v", org.BankAccount, org.PendingBankAccount)
+	}
+	// Another change, rejected: the confirmed account stays.
+	wantJSON(t, p.as("tier1", "POST", "/v1/organizations/tier1/bank-account", `{"bank_account":{"account":"6222"}}`), http.StatusOK, &org)
+	wantJSON(t, p.as("operator", "POST", "/v1/organizations/tier1/bank-account/reject", `{"bank_account":{"account":"6222"}}`), http.StatusOK, &org)
+	if org.BankAccount == nil || org.BankAccount.IBAN != "GB82WEST12345698765432" || org.PendingBankAccount != nil {
+		t.Fatalf("tier1's account after the rejection: %+v, %+v", org.BankAccount, org.PendingBankAccount)
 	}
 	wantJSON(t, p.as("operator", "POST", "/v1/organizations/tier2/bank-account", `{"bank_account":{"account":"0123456789"}}`), http.StatusOK, &org)
 	if org.ID != "tier2" || org.BankAccount == nil || org.BankAccount.Account != "0123456789" {
@@ -422,7 +442,7 @@ func TestBankAccountRoute(t *testing.T) {
 // it: 422 unsupported_message, and pain.001.001.09 writes it.
 func TestPaymentFileV03RefusesNewBIC(t *testing.T) {
 	p := newPlatform(t)
-	wantJSON(t, p.as("anchor", "POST", "/v1/organizations/anchor/bank-account", `{"bank_account":{"account":"6222600110000000077","bic":"1BANKCNS"}}`), http.StatusOK, nil)
+	wantJSON(t, p.as("operator", "POST", "/v1/organizations/anchor/bank-account", `{"bank_account":{"account":"6222600110000000077","bic":"1BANKCNS"}}`), http.StatusOK, nil)
 	wantJSON(t, p.as("anchor", "POST", "/v1/payments/withdrawals", `{"rail":"bank","instruction_id":"N-1","currency":"CNY","amount":100}`), http.StatusOK, nil)
 	var file linkfin.PaymentFile
 	wantJSON(t, p.as("operator", "POST", "/v1/payment-files", `{"rail":"bank","date":"2026-12-01"}`), http.StatusCreated, &file)

@@ -381,14 +381,16 @@ var foreignCases = map[string]foreignCase{
 	"GET /v1/price-marks/{id}":        {public: "a commodity's market price"},
 	"GET /v1/price-marks/{id}/events": {public: "a commodity's market prices, mark by mark"},
 	// Operator routes that take a body, for TestRoles (TestTenancy refuses them by key).
-	"POST /v1/organizations":                   {body: `{"id":"anchor","name":"Core Auto Group","capabilities":["trade"]}`},
-	"POST /v1/organizations/{id}/capabilities": {body: `{"capabilities":["trade","anchor"]}`},
-	"POST /v1/price-marks":                     {body: `{"commodity":"copper","currency":"CNY","price":1}`},
-	"POST /v1/bank-entries/{id}/assign":        {body: `{"kind":"organization","id":"anchor"}`},
-	"POST /v1/payments/inbound":                {body: `{"rail":"bank","instruction_id":"x","org_id":"outsider","currency":"CNY","amount":1}`},
-	"POST /v1/settlements/run":                 {body: `{"program_id":"auto-scf","date":"2027-01-01"}`},
-	"POST /v1/accounts":                        {body: `{"id":"77","ledger":156,"currency":"CNY","code":1}`},
-	"POST /v1/transfers":                       {body: `{"id":"77","debit_account_id":"1","credit_account_id":"2","amount":1,"ledger":156,"currency":"CNY","code":1}`},
+	"POST /v1/organizations":                           {body: `{"id":"anchor","name":"Core Auto Group","capabilities":["trade"]}`},
+	"POST /v1/organizations/{id}/capabilities":         {body: `{"capabilities":["trade","anchor"]}`},
+	"POST /v1/organizations/{id}/bank-account/confirm": {body: `{"bank_account":{"iban":"DE89370400440532013000"}}`},
+	"POST /v1/organizations/{id}/bank-account/reject":  {body: `{"bank_account":{"iban":"DE89370400440532013000"}}`},
+	"POST /v1/price-marks":                             {body: `{"commodity":"copper","currency":"CNY","price":1}`},
+	"POST /v1/bank-entries/{id}/assign":                {body: `{"kind":"organization","id":"anchor"}`},
+	"POST /v1/payments/inbound":                        {body: `{"rail":"bank","instruction_id":"x","org_id":"outsider","currency":"CNY","amount":1}`},
+	"POST /v1/settlements/run":                         {body: `{"program_id":"auto-scf","date":"2027-01-01"}`},
+	"POST /v1/accounts":                                {body: `{"id":"77","ledger":156,"currency":"CNY","code":1}`},
+	"POST /v1/transfers":                               {body: `{"id":"77","debit_account_id":"1","credit_account_id":"2","amount":1,"ledger":156,"currency":"CNY","code":1}`},
 }
 
 // problemOf decodes a reply's problem, or returns the zero Problem.

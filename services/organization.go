@@ -5,6 +5,7 @@ package services
 
 import (
 	"slices"
+	"time"
 
 	"linkfin"
 	"linkfin/iso20022"
@@ -101,9 +102,13 @@ func (c *SetCapabilities) Apply(tx linkfin.Tx) (any, error) {
 }
 
 // SetBankAccount registers the account at a bank that an organization's withdrawals
-// over the bank rail are paid into (its admin, or the operator with Actor ""),
-// replacing the one it had: instructions made before keep the account they were made
-// with. The same account again changes nothing.
+// over the bank rail are paid into. The operator's (Actor "") takes effect at once,
+// replacing the one it had and any that waits; an admin's waits for the operator to
+// confirm it (ConfirmBankAccount), and until then the withdrawals go where they went,
+// so that a stolen admin key alone cannot redirect the organization's money. An admin
+// who registers the account in effect again withdraws the change that waits.
+// Instructions made before a change keep the account they were made with. The same
+// account again changes nothing.
 type SetBankAccount struct {
 	Actor   string
 	OrgID   string
@@ -120,13 +125,75 @@ func (c *SetBankAccount) Keys() []linkfin.ObjectKey {
 
 // Apply implements linkfin.Command.
 func (c *SetBankAccount) Apply(tx linkfin.Tx) (any, error) {
-	return setOwn(tx, c.Actor, c.OrgID, "organization.bank_account_set", func(o *linkfin.Organization) bool {
-		if same(o.BankAccount, &c.Account) {
-			return false
+	return setOwn(tx, c.Actor, c.OrgID, func(o *linkfin.Organization) string {
+		pending := o.PendingBankAccount
+		switch {
+		case c.Actor == "":
+			if same(o.BankAccount, &c.Account) && pending == nil {
+				return ""
+			}
+			o.BankAccount, o.PendingBankAccount = clone(&c.Account), nil
+			return "organization.bank_account_set"
+		case same(o.BankAccount, &c.Account):
+			if pending == nil {
+				return ""
+			}
+			o.PendingBankAccount = nil
+			return "organization.bank_account_change_withdrawn"
+		case pending != nil && pending.Account == c.Account:
+			return ""
 		}
-		o.BankAccount = clone(&c.Account)
-		return true
+		o.PendingBankAccount = &linkfin.BankAccountChange{Account: c.Account, RequestedAt: tx.Now()}
+		return "organization.bank_account_requested"
 	})
+}
+
+// DecideBankAccount is the operator's decision on the bank account an organization's
+// admin registered: confirmed, it becomes the account withdrawals are paid into;
+// rejected, it is dropped and the account in effect stays. Account names the account
+// decided on, and must be the one that waits: a decision is never taken on an account
+// the operator did not see.
+type DecideBankAccount struct {
+	OrgID   string
+	Account linkfin.BankAccount
+	Confirm bool
+}
+
+// Validate implements linkfin.Validator.
+func (c *DecideBankAccount) Validate() error { return checkBankAccount(c.Account) }
+
+// Keys implements linkfin.Command.
+func (c *DecideBankAccount) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{{Kind: linkfin.KindOrganization, ID: c.OrgID}}
+}
+
+// Apply implements linkfin.Command.
+func (c *DecideBankAccount) Apply(tx linkfin.Tx) (any, error) {
+	o, err := organization(tx, c.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	switch p := o.PendingBankAccount; {
+	case p == nil:
+		return nil, linkfin.Errorf(linkfin.ECONFLICT, "organization %s has no bank account waiting for confirmation", o.ID)
+	case p.Account != c.Account:
+		return nil, linkfin.Errorf(linkfin.ECONFLICT, "the bank account waiting for confirmation for organization %s is another one (%s, registered %s): decide on that one",
+			o.ID, accountName(p.Account), p.RequestedAt.UTC().Format(time.RFC3339))
+	}
+	event := "organization.bank_account_rejected"
+	if c.Confirm {
+		o.BankAccount, event = clone(&c.Account), "organization.bank_account_set"
+	}
+	o.PendingBankAccount = nil
+	return o, tx.Put(linkfin.KindOrganization, o.ID, o, event)
+}
+
+// accountName is how a message names a bank account: its IBAN, or else its account id.
+func accountName(a linkfin.BankAccount) string {
+	if a.IBAN != "" {
+		return a.IBAN
+	}
+	return a.Account
 }
 
 // SetAddress registers an organization's postal address (its admin, or the operator
@@ -148,25 +215,30 @@ func (c *SetAddress) Keys() []linkfin.ObjectKey {
 
 // Apply implements linkfin.Command.
 func (c *SetAddress) Apply(tx linkfin.Tx) (any, error) {
-	return setOwn(tx, c.Actor, c.OrgID, "organization.address_set", func(o *linkfin.Organization) bool {
+	return setOwn(tx, c.Actor, c.OrgID, func(o *linkfin.Organization) string {
 		if same(o.Address, &c.Address) {
-			return false
+			return ""
 		}
 		o.Address = clone(&c.Address)
-		return true
+		return "organization.address_set"
 	})
 }
 
 // setOwn changes what an organization registers of itself (its admin, or the
-// operator with actor ""): set changes the organization's fields and reports whether
-// anything changed; the same again writes nothing. Another organization is not found.
-func setOwn(tx linkfin.Tx, actor, org, event string, set func(*linkfin.Organization) bool) (any, error) {
+// operator with actor ""): set changes the organization's fields and answers the event
+// that logs the change, or "" for none, and then nothing is written. Another
+// organization is not found.
+func setOwn(tx linkfin.Tx, actor, org string, set func(*linkfin.Organization) string) (any, error) {
 	if actor != "" && actor != org {
 		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "organization %s not found", org)
 	}
 	o, err := organization(tx, org)
-	if err != nil || !set(o) {
-		return o, err
+	if err != nil {
+		return nil, err
+	}
+	event := set(o)
+	if event == "" {
+		return o, nil
 	}
 	return o, tx.Put(linkfin.KindOrganization, o.ID, o, event)
 }

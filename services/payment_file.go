@@ -25,6 +25,9 @@ func queueCreditTransfer(tx linkfin.Tx, org, instruction string, c linkfin.Curre
 		return nil, err
 	}
 	if o.BankAccount == nil {
+		if o.PendingBankAccount != nil {
+			return nil, linkfin.Errorf(linkfin.ENOBANKACCOUNT, "organization %s has no bank account to be paid into yet: the one it registered waits for the operator's confirmation; withdraw over the e-CNY rail meanwhile", org)
+		}
 		return nil, linkfin.Errorf(linkfin.ENOBANKACCOUNT, "organization %s has registered no bank account to be paid into: register it (POST /v1/organizations/%s/bank-account), or withdraw over the e-CNY rail", org, org)
 	}
 	ct := &linkfin.CreditTransfer{ID: tx.NewID(linkfin.IDPrefix[linkfin.KindCreditTransfer]), Rail: RailBank, OrgID: org,

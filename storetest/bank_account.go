@@ -12,7 +12,8 @@ import (
 // testBankAccounts: an organization's withdrawals over the bank rail are paid into the
 // bank account it registered, which each instruction keeps as it was when made; one
 // with no account is refused and nothing moves; only the organization (or the
-// operator) registers its account, and only an account a pain.001 document can name.
+// operator) registers its account, and only an account a pain.001 document can name;
+// an account its admin registers is paid into only once the operator confirms it.
 func testBankAccounts(t *testing.T, open Opener) {
 	env := NewEnv(t, open)
 	financingFixture(t, env) // "poor" has no bank account
@@ -58,9 +59,15 @@ func testBankAccounts(t *testing.T, open Opener) {
 			t.Fatalf("%+v: %v", c.cmd, err)
 		}
 	}
+	// The admin's account waits for the operator: until it is confirmed, withdrawals
+	// over the bank rail are refused as before, and the same account again, or a
+	// decision on another account or on none, changes nothing.
 	o, err := run[linkfin.Organization](t, env, &services.SetBankAccount{Actor: "poor", OrgID: "poor", Account: iban})
-	if err != nil || o.BankAccount == nil || *o.BankAccount != iban {
+	if err != nil || o.BankAccount != nil || o.PendingBankAccount == nil || o.PendingBankAccount.Account != iban || o.PendingBankAccount.RequestedAt.IsZero() {
 		t.Fatalf("registering the account: %+v, %v", o, err)
+	}
+	if _, err := withdraw("out-p"); !refusal(err, linkfin.ENOBANKACCOUNT, "waits for the operator's confirmation") {
+		t.Fatalf("a withdrawal while the account waits: %v", err)
 	}
 	version := func() int64 {
 		t.Helper()
@@ -75,6 +82,50 @@ func testBankAccounts(t *testing.T, open Opener) {
 	if v := version(); v != before {
 		t.Fatalf("the same account again wrote version %d", v)
 	}
+	swapped := linkfin.BankAccount{IBAN: "GB82WEST12345698765432"}
+	for _, c := range []struct {
+		cmd   *services.DecideBankAccount
+		code  string
+		about string
+	}{
+		{&services.DecideBankAccount{OrgID: "poor", Account: swapped, Confirm: true}, linkfin.ECONFLICT, "is another one (DE89370400440532013000, registered 20"},
+		{&services.DecideBankAccount{OrgID: "poor", Account: swapped}, linkfin.ECONFLICT, "is another one"},
+		{&services.DecideBankAccount{OrgID: "tier1", Account: iban, Confirm: true}, linkfin.ECONFLICT, "organization tier1 has no bank account waiting"},
+		{&services.DecideBankAccount{OrgID: "nobody", Account: iban, Confirm: true}, linkfin.ENOTFOUND, "organization nobody not found"},
+		{&services.DecideBankAccount{OrgID: "poor", Account: linkfin.BankAccount{Account: "6222", BIC: "nope"}, Confirm: true}, linkfin.EINVALID, "not a BIC"},
+	} {
+		if _, err := run[linkfin.Organization](t, env, c.cmd); !refusal(err, c.code, c.about) {
+			t.Fatalf("%+v: %v", c.cmd, err)
+		}
+	}
+	if v := version(); v != before {
+		t.Fatalf("a refused decision wrote version %d", v)
+	}
+	if o, err = run[linkfin.Organization](t, env, &services.DecideBankAccount{OrgID: "poor", Account: iban, Confirm: true}); err != nil ||
+		o.BankAccount == nil || *o.BankAccount != iban || o.PendingBankAccount != nil {
+		t.Fatalf("confirming the account: %+v, %v", o, err)
+	}
+	// A later change by the admin waits too, and the account in effect stays: registered
+	// again, it withdraws the change; the operator rejects another.
+	for _, step := range []struct {
+		cmd     linkfin.Command
+		pending *linkfin.BankAccount
+	}{
+		{&services.SetBankAccount{Actor: "poor", OrgID: "poor", Account: swapped}, &swapped},
+		{&services.SetBankAccount{Actor: "poor", OrgID: "poor", Account: iban}, nil},
+		{&services.SetBankAccount{Actor: "poor", OrgID: "poor", Account: swapped}, &swapped},
+		{&services.DecideBankAccount{OrgID: "poor", Account: swapped}, nil},
+	} {
+		o, err := run[linkfin.Organization](t, env, step.cmd)
+		if err != nil || o.BankAccount == nil || *o.BankAccount != iban || (o.PendingBankAccount == nil) != (step.pending == nil) ||
+			step.pending != nil && o.PendingBankAccount.Account != *step.pending {
+			t.Fatalf("%T %+v: %+v, %v", step.cmd, step.cmd, o, err)
+		}
+	}
+	if _, err := run[linkfin.Organization](t, env, &services.DecideBankAccount{OrgID: "poor", Account: swapped, Confirm: true}); !refusal(err, linkfin.ECONFLICT, "no bank account waiting") {
+		t.Fatalf("confirming a rejected account: %v", err)
+	}
+	mustRun(t, env, &services.SetBankAccount{Actor: "poor", OrgID: "poor", Account: swapped})
 	if _, err := run[linkfin.Organization](t, env, &services.SetAddress{Actor: "poor", OrgID: "poor",
 		Address: linkfin.PostalAddress{Town: "Shanghai", Country: "China"}}); !refusal(err, linkfin.EINVALID, "ISO 3166-1") {
 		t.Fatalf("an address in a country by name: %v", err)
@@ -92,10 +143,13 @@ func testBankAccounts(t *testing.T, open Opener) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The operator changes it: the instruction made before keeps the account it was
-	// made with.
+	// The operator changes it, at once, and the change the admin asked for is dropped:
+	// the instruction made before keeps the account it was made with.
 	other := linkfin.BankAccount{Account: "6222020200100000099", BankCode: "102100000030"}
-	mustRun(t, env, &services.SetBankAccount{OrgID: "poor", Account: other})
+	if o, err := run[linkfin.Organization](t, env, &services.SetBankAccount{OrgID: "poor", Account: other}); err != nil ||
+		o.BankAccount == nil || *o.BankAccount != other || o.PendingBankAccount != nil {
+		t.Fatalf("the operator's account: %+v, %v", o, err)
+	}
 	moved := linkfin.PostalAddress{Town: "Suzhou", Subdivision: "Jiangsu", Country: "CN"}
 	mustRun(t, env, &services.SetAddress{OrgID: "poor", Address: moved})
 	second, err := withdraw("out-2")
