@@ -52,6 +52,7 @@ var (
 		KindPaymentQueue:       func() any { return new(PaymentQueue) },
 		KindPaymentQueueChunk:  func() any { return new(PaymentQueueChunk) },
 		KindPaymentFile:        func() any { return new(PaymentFile) },
+		KindPaymentDebtor:      func() any { return new(PaymentDebtor) },
 		KindECNYWallet:         func() any { return new(ECNYWallet) },
 		KindECNYPayment:        func() any { return new(ECNYPayment) },
 		KindScorecard:          func() any { return new(Scorecard) },

@@ -21,6 +21,9 @@ const (
 	KindPaymentQueueChunk = "payment_queue_chunk"
 	// KindPaymentFile is the record kind of payment files.
 	KindPaymentFile = "payment_file"
+	// KindPaymentDebtor is the record kind of the account a rail's payment files pay
+	// from, as the operator registered it. Its id is the rail's name.
+	KindPaymentDebtor = "payment_debtor"
 )
 
 // ENOTHINGTOFILE refuses a payment file when no instruction waits to be filed.
@@ -165,9 +168,23 @@ type PaymentParty struct {
 	Address *PostalAddress `json:"address,omitempty"`
 }
 
+// PaymentDebtor is the platform's own account at its bank that a rail's payment files
+// pay from when a request names none.
+type PaymentDebtor struct {
+	ID string `json:"id"` // the rail's name
+
+	Debtor    PaymentParty `json:"debtor"`
+	UpdatedAt time.Time    `json:"updated_at"`
+}
+
+// PaymentDebtorIn registers the account the bank rail's payment files pay from.
+type PaymentDebtorIn struct {
+	Debtor PaymentParty `json:"debtor"`
+}
+
 // PaymentFileIn asks for a payment file of the instructions of a rail not yet filed, to
-// be executed on Date, paid from Debtor (by default the platform's name, with its
-// account on the rail).
+// be executed on Date, paid from Debtor (by default the account the operator
+// registered for the rail, else a placeholder that names the platform).
 type PaymentFileIn struct {
 	Rail   string        `json:"rail"`
 	Date   Date          `json:"date"`

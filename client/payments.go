@@ -177,6 +177,20 @@ func (c *Client) CreatePaymentFile(ctx context.Context, in PaymentFileIn) (*link
 	return &out, c.post(ctx, "/v1/payment-files", in, &out)
 }
 
+// SetPaymentDebtor registers the platform's own account that payment files pay from
+// when a request names none (an operator key).
+func (c *Client) SetPaymentDebtor(ctx context.Context, debtor linkfin.PaymentParty) (*linkfin.PaymentDebtor, error) {
+	var out linkfin.PaymentDebtor
+	return &out, c.post(ctx, "/v1/payment-files/debtor", linkfin.PaymentDebtorIn{Debtor: debtor}, &out)
+}
+
+// PaymentDebtor reads the account payment files pay from when a request names none, as
+// the operator registered it (not_found if none is).
+func (c *Client) PaymentDebtor(ctx context.Context) (*linkfin.PaymentDebtor, error) {
+	var out linkfin.PaymentDebtor
+	return &out, c.get(ctx, "/v1/payment-files/debtor", &out)
+}
+
 // GetPaymentFile reads a payment file: its instructions and status.
 func (c *Client) GetPaymentFile(ctx context.Context, id string) (*linkfin.PaymentFile, error) {
 	var out linkfin.PaymentFile

@@ -86,6 +86,8 @@ func TestCoversMoneyRoutes(t *testing.T) {
 	must(c.GetCreditTransfer(ctx, "ct"))
 	must(c.ListCreditTransfers(ctx, nil))
 	must(c.CreatePaymentFile(ctx, client.PaymentFileIn{Rail: "bank"}))
+	must(c.SetPaymentDebtor(ctx, linkfin.PaymentParty{Name: "Auto SCF Platform"}))
+	must(c.PaymentDebtor(ctx))
 	must(c.GetPaymentFile(ctx, "pf"))
 	must(c.PaymentFileDocument(ctx, "pf"))
 	must(c.PaymentFileDocumentAs(ctx, "pf", "pain.001.001.03"))

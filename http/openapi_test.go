@@ -655,6 +655,7 @@ func TestOpenAPIAnswers(t *testing.T) {
 		step{"port", "POST", "/v1/devices/{dev-2}/replace", `{"public_key":"` + sensorKey(3) + `"}`, 201, "dev-3"},
 		step{"port", "POST", "/v1/devices/{dev-3}/retire", "", 200, ""},
 		step{"operator", "POST", "/v1/payments/inbound", `{"rail":"bank","instruction_id":"in-1","org_id":"tier1","currency":"CNY","amount":10000}`, 200, ""},
+		step{"operator", "POST", "/v1/payment-files/debtor", `{"debtor":{"name":"Auto SCF Platform","iban":"DE89370400440532013000","bic":"COBADEFFXXX"}}`, 200, ""},
 		step{"tier1", "POST", "/v1/payments/withdrawals", `{"rail":"bank","instruction_id":"out-1","currency":"CNY","amount":5000}`, 200, ""},
 		step{"tier1", "POST", "/v1/ecny-wallets", `{}`, 201, "w1"},
 		step{"tier2", "POST", "/v1/ecny-wallets", `{}`, 201, "w2"},

@@ -26,6 +26,22 @@ func (s *Server) paymentRoutes() {
 		func(r *http.Request, p *principal, in *linkfin.PaymentFileIn) (linkfin.Command, error) {
 			return &services.CreatePaymentFile{Rail: in.Rail, Date: in.Date, Debtor: in.Debtor}, nil
 		})
+	act(s, Route{Pattern: "POST /v1/payment-files/debtor", Access: Operator, Out: reflect.TypeFor[linkfin.PaymentDebtor](),
+		Summary: "Register the platform's own account that payment files pay from when a request names none (the operator): its name, " +
+			"an iban or another account id, and optionally the bank's bic and CNAPS code (bank_code) and the holder's address. The same again changes nothing."},
+		func(r *http.Request, p *principal, in *linkfin.PaymentDebtorIn) (linkfin.Command, error) {
+			return &services.SetPaymentDebtor{Debtor: in.Debtor}, nil
+		})
+	s.handle(Route{Pattern: "GET /v1/payment-files/debtor", Access: Operator, Out: reflect.TypeFor[linkfin.PaymentDebtor](),
+		Summary: "Get the account that payment files pay from when a request names none, as the operator registered it (404 not_found if none is)."},
+		func(w http.ResponseWriter, r *http.Request) {
+			o, err := s.record(r, linkfin.KindPaymentDebtor, services.RailBank)
+			if err != nil {
+				writeError(w, r, err)
+				return
+			}
+			writeJSON(w, http.StatusOK, json.RawMessage(o.Data))
+		})
 	s.handle(Route{Pattern: "GET /v1/payment-files/{id}", Access: AnyKey, Out: reflect.TypeFor[linkfin.PaymentFile](), Query: []string{"message"},
 		Summary: "Get a payment file (the operator's): its instructions and status as JSON, or with Accept: application/xml its pain.001.001.09 " +
 			"document (?message=pain.001.001.03: the same in 2009's version, for a bank that takes only that), the same at every request."},

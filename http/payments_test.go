@@ -437,6 +437,44 @@ func TestBankAccountRoute(t *testing.T) {
 	}
 }
 
+// The platform's own account, registered once by the operator, is what the files after
+// it pay from when a request names none; no one else reads or changes it.
+func TestPaymentDebtor(t *testing.T) {
+	p := newPlatform(t)
+	wantProblem(t, p.as("operator", "GET", "/v1/payment-files/debtor", ""), http.StatusNotFound, linkfin.ENOTFOUND)
+	body := `{"debtor":{"name":"Auto SCF Platform","account":"6222020200100000011","bic":"ICBKCNBJ","bank_code":"102100000030","address":{"town":"Shanghai","country":"CN"}}}`
+	wantProblem(t, p.as("anchor", "POST", "/v1/payment-files/debtor", body), http.StatusForbidden, linkfin.EFORBIDDEN)
+	wantProblem(t, p.as("anchor", "GET", "/v1/payment-files/debtor", ""), http.StatusForbidden, linkfin.EFORBIDDEN)
+	for _, bad := range []string{`{"debtor":{"name":"Auto SCF Platform"}}`, `{"debtor":{"name":"Auto SCF Platform","iban":"DE00370400440532013000"}}`,
+		`{"debtor":{"name":"Auto SCF Platform","account":"6222","bank_code":"1021"}}`} {
+		wantProblem(t, p.as("operator", "POST", "/v1/payment-files/debtor", bad), http.StatusBadRequest, linkfin.EINVALID)
+	}
+	wantProblem(t, p.as("operator", "POST", "/v1/payment-files/debtor", `{}`), http.StatusBadRequest, "missing_field")
+	wantProblem(t, p.as("operator", "GET", "/v1/payment-files/debtor", ""), http.StatusNotFound, linkfin.ENOTFOUND)
+	var d linkfin.PaymentDebtor
+	wantJSON(t, p.as("operator", "POST", "/v1/payment-files/debtor", body), http.StatusOK, &d)
+	if d.ID != "bank" || d.Debtor.Name != "Auto SCF Platform" || d.Debtor.Account != "6222020200100000011" || d.Debtor.Address == nil || d.Debtor.Address.Town != "Shanghai" {
+		t.Fatalf("the registered debtor: %+v", d)
+	}
+	var got linkfin.PaymentDebtor
+	wantJSON(t, p.as("operator", "GET", "/v1/payment-files/debtor", ""), http.StatusOK, &got)
+	if !reflect.DeepEqual(got, d) {
+		t.Fatalf("read back: %+v, want %+v", got, d)
+	}
+	wantJSON(t, p.as("bank", "POST", "/v1/payments/withdrawals", `{"rail":"bank","instruction_id":"D-1","currency":"CNY","amount":100}`), http.StatusOK, nil)
+	var file linkfin.PaymentFile
+	wantJSON(t, p.as("operator", "POST", "/v1/payment-files", `{"rail":"bank","date":"2026-12-01"}`), http.StatusCreated, &file)
+	if !reflect.DeepEqual(file.Debtor, d.Debtor) {
+		t.Fatalf("the file pays from %+v, want %+v", file.Debtor, d.Debtor)
+	}
+	doc := p.as("operator", "GET", "/v1/payment-files/"+file.ID, "", "Accept", "application/xml")
+	for _, want := range []string{"<Nm>Auto SCF Platform</Nm>", "<Id>6222020200100000011</Id>", "<MmbId>102100000030</MmbId>"} {
+		if !strings.Contains(string(doc.body), want) {
+			t.Fatalf("the document lacks %s:\n%s", want, doc.body)
+		}
+	}
+}
+
 // A file whose creditor's bank has a BIC of ISO 9362's 2014 form (a digit among its
 // first six characters) cannot be written as pain.001.001.03, whose schema predates
 // it: 422 unsupported_message, and pain.001.001.09 writes it.

@@ -384,6 +384,7 @@ var foreignCases = map[string]foreignCase{
 	"POST /v1/organizations":                           {body: `{"id":"anchor","name":"Core Auto Group","capabilities":["trade"]}`},
 	"POST /v1/organizations/{id}/capabilities":         {body: `{"capabilities":["trade","anchor"]}`},
 	"POST /v1/organizations/{id}/bank-account/confirm": {body: `{"bank_account":{"iban":"DE89370400440532013000"}}`},
+	"POST /v1/payment-files/debtor":                    {body: `{"debtor":{"name":"Auto SCF Platform","iban":"DE89370400440532013000"}}`},
 	"POST /v1/organizations/{id}/bank-account/reject":  {body: `{"bank_account":{"iban":"DE89370400440532013000"}}`},
 	"POST /v1/price-marks":                             {body: `{"commodity":"copper","currency":"CNY","price":1}`},
 	"POST /v1/bank-entries/{id}/assign":                {body: `{"kind":"organization","id":"anchor"}`},

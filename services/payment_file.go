@@ -116,9 +116,58 @@ func waiting(r linkfin.Records, rail string) (ids []string, first, last int64) {
 	return ids, q.First, last
 }
 
-// DefaultDebtor is who a payment file pays from when the request names no account: the
-// platform, by its account on the bank rail in each currency.
+// DefaultDebtor is who a payment file pays from when the request names no account and
+// the operator registered none (SetPaymentDebtor): a placeholder that names the
+// platform, which a bank would not take.
 var DefaultDebtor = linkfin.PaymentParty{Name: "linkfin", BankAccount: linkfin.BankAccount{Account: "linkfin-bank"}}
+
+// SetPaymentDebtor registers the platform's own account that the bank rail's payment
+// files pay from when a request names none (the operator): a name, an IBAN or another
+// account id, and optionally the bank's BIC and CNAPS code and the holder's address.
+// It applies to the files made after it. The same again changes nothing.
+type SetPaymentDebtor struct {
+	Debtor linkfin.PaymentParty
+}
+
+// Validate implements linkfin.Validator.
+func (c *SetPaymentDebtor) Validate() error { return checkDebtor(&c.Debtor) }
+
+// Keys implements linkfin.Command.
+func (c *SetPaymentDebtor) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{{Kind: linkfin.KindPaymentDebtor, ID: RailBank}}
+}
+
+// Apply implements linkfin.Command.
+func (c *SetPaymentDebtor) Apply(tx linkfin.Tx) (any, error) {
+	var d linkfin.PaymentDebtor
+	found, err := tx.Get(linkfin.KindPaymentDebtor, RailBank, &d)
+	if err != nil {
+		return nil, err
+	}
+	if found && sameParty(&d.Debtor, &c.Debtor) {
+		return &d, nil
+	}
+	d = linkfin.PaymentDebtor{ID: RailBank, Debtor: c.Debtor, UpdatedAt: tx.Now()}
+	d.Debtor.Address = clone(c.Debtor.Address)
+	return &d, tx.Put(linkfin.KindPaymentDebtor, RailBank, &d, "payment_debtor.set")
+}
+
+// sameParty reports whether two payment parties name the same holder, account and
+// address.
+func sameParty(a, b *linkfin.PaymentParty) bool {
+	return a.Name == b.Name && a.BankAccount == b.BankAccount && same(a.Address, b.Address)
+}
+
+// checkDebtor refuses a debtor a pain.001 document could not name.
+func checkDebtor(d *linkfin.PaymentParty) error {
+	if d.IBAN == "" && d.Account == "" {
+		return linkfin.Errorf(linkfin.EINVALID, "the debtor has an iban or an account")
+	}
+	if err := linkfin.ValidateText("debtor name", d.Name, 140, false); err != nil {
+		return err
+	}
+	return bankParty(d.Name, &d.BankAccount, d.Address).Check("the debtor")
+}
 
 // CreatePaymentFile gathers the instructions of a rail that wait in its queue, in the
 // order they were made and up to linkfin.MaxFileTransfers, into a payment file to be
@@ -145,23 +194,19 @@ func (c *CreatePaymentFile) Validate() error {
 		return linkfin.Errorf(linkfin.EINVALID, "a payment file has its execution date (date)")
 	}
 	if c.Debtor != nil {
-		d := c.Debtor
-		if d.IBAN == "" && d.Account == "" {
-			return linkfin.Errorf(linkfin.EINVALID, "the debtor has an iban or an account")
-		}
-		if err := linkfin.ValidateText("debtor name", d.Name, 140, false); err != nil {
-			return err
-		}
-		if err := bankParty(d.Name, &d.BankAccount, d.Address).Check("the debtor"); err != nil {
-			return err
-		}
+		return checkDebtor(c.Debtor)
 	}
 	return nil
 }
 
-// Keys implements linkfin.Command: the rail's queue.
+// Keys implements linkfin.Command: the rail's queue, and the account the operator
+// registered for its files when the request names none.
 func (c *CreatePaymentFile) Keys() []linkfin.ObjectKey {
-	return []linkfin.ObjectKey{{Kind: linkfin.KindPaymentQueue, ID: c.Rail}}
+	keys := []linkfin.ObjectKey{{Kind: linkfin.KindPaymentQueue, ID: c.Rail}}
+	if c.Debtor == nil {
+		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindPaymentDebtor, ID: c.Rail})
+	}
+	return keys
 }
 
 // DependentKeys implements linkfin.DependentCommand: the first instructions waiting in
@@ -184,6 +229,20 @@ func (c *CreatePaymentFile) DependentKeys(r linkfin.Records) []linkfin.ObjectKey
 	}
 	records, _ := groupItems(c.Rail, items)
 	return append(keys, records...)
+}
+
+// debtor is who the file pays from: the request's, else the account the operator
+// registered for the rail, else DefaultDebtor.
+func (c *CreatePaymentFile) debtor(tx linkfin.Tx) (linkfin.PaymentParty, error) {
+	if c.Debtor != nil {
+		return *c.Debtor, nil
+	}
+	var d linkfin.PaymentDebtor
+	found, err := tx.Get(linkfin.KindPaymentDebtor, c.Rail, &d)
+	if err != nil || !found {
+		return DefaultDebtor, err
+	}
+	return d.Debtor, nil
 }
 
 // take takes the instructions to file off the front of the queue q: those waiting, in
@@ -239,9 +298,9 @@ func (c *CreatePaymentFile) Apply(tx linkfin.Tx) (any, error) {
 	if len(ids) == 0 {
 		return nil, linkfin.Errorf(linkfin.ENOTHINGTOFILE, "no %s instruction waits to be filed", c.Rail)
 	}
-	debtor := DefaultDebtor
-	if c.Debtor != nil {
-		debtor = *c.Debtor
+	debtor, err := c.debtor(tx)
+	if err != nil {
+		return nil, err
 	}
 	f := &linkfin.PaymentFile{ID: tx.NewID(linkfin.IDPrefix[linkfin.KindPaymentFile]), Rail: c.Rail, Date: c.Date,
 		Debtor: debtor, Status: linkfin.PaymentFileCreated, Count: len(ids), CreatedAt: tx.Now()}

@@ -3,6 +3,7 @@ package storetest
 import (
 	"bytes"
 	"encoding/json"
+	"reflect"
 	"testing"
 
 	"linkfin"
@@ -61,7 +62,8 @@ func testPaymentFiles(t *testing.T, open Opener) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.Count != 2 || len(f.Transfers) != 2 || f.Transfers[0].ID != idA || f.Transfers[1].ID != idB || f.Date != day {
+	if f.Count != 2 || len(f.Transfers) != 2 || f.Transfers[0].ID != idA || f.Transfers[1].ID != idB || f.Date != day ||
+		f.Debtor.Name != services.DefaultDebtor.Name || f.Debtor.Account != services.DefaultDebtor.Account {
 		t.Fatalf("the file: %+v", f)
 	}
 	for _, id := range []string{idA, idB} {
@@ -76,10 +78,40 @@ func testPaymentFiles(t *testing.T, open Opener) {
 	if _, err := run[linkfin.PaymentFile](t, env, &services.CreatePaymentFile{Rail: "bank", Date: day}); !refusal(err, linkfin.ENOTHINGTOFILE, "waits to be filed") {
 		t.Fatalf("a second file: %v", err)
 	}
+	// The operator registers the platform's own account: the files after it pay from
+	// it when the request names none; the same again writes nothing; an account a
+	// document could not name is refused.
+	platform := linkfin.PaymentParty{Name: "Auto SCF Platform", BankAccount: linkfin.BankAccount{IBAN: "DE89370400440532013000", BIC: "COBADEFFXXX"},
+		Address: &linkfin.PostalAddress{Town: "Frankfurt", Country: "DE"}}
+	for _, bad := range []linkfin.PaymentParty{
+		{Name: "Auto SCF Platform"},
+		{Name: "Auto SCF Platform", BankAccount: linkfin.BankAccount{IBAN: "DE00370400440532013000"}},
+		{Name: "", BankAccount: linkfin.BankAccount{Account: "6222"}},
+	} {
+		if _, err := run[linkfin.PaymentDebtor](t, env, &services.SetPaymentDebtor{Debtor: bad}); !refusal(err, linkfin.EINVALID, "") {
+			t.Fatalf("debtor %+v: %v", bad, err)
+		}
+	}
+	if d, err := run[linkfin.PaymentDebtor](t, env, &services.SetPaymentDebtor{Debtor: platform}); err != nil || d.ID != "bank" || !reflect.DeepEqual(d.Debtor, platform) {
+		t.Fatalf("registering the platform's account: %+v, %v", d, err)
+	}
+	registered, err := env.object(linkfin.KindPaymentDebtor, "bank")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustRun(t, env, &services.SetPaymentDebtor{Debtor: platform})
+	if again, _ := env.object(linkfin.KindPaymentDebtor, "bank"); again.Version != registered.Version {
+		t.Fatalf("the same account again wrote version %d", again.Version)
+	}
 	c := withdraw("bank", "bank", "out-3", 7)
 	g, err := run[linkfin.PaymentFile](t, env, &services.CreatePaymentFile{Rail: "bank", Date: day})
-	if err != nil || g.Count != 1 || g.Transfers[0].ID != c["credit_transfer_id"] {
+	if err != nil || g.Count != 1 || g.Transfers[0].ID != c["credit_transfer_id"] || !reflect.DeepEqual(g.Debtor, platform) {
 		t.Fatalf("the next file: %+v, %v", g, err)
+	}
+	withdraw("bank", "bank", "out-4", 9)
+	named := linkfin.PaymentParty{Name: "Other Platform Account", BankAccount: linkfin.BankAccount{Account: "6222"}}
+	if h, err := run[linkfin.PaymentFile](t, env, &services.CreatePaymentFile{Rail: "bank", Date: day, Debtor: &named}); err != nil || !reflect.DeepEqual(h.Debtor, named) {
+		t.Fatalf("a file naming its debtor: %+v, %v", h, err)
 	}
 	// The bank rejects one instruction and accepts the other; the rejected money goes
 	// back to its wallet, after a restart too; the same report twice changes nothing.
