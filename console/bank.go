@@ -6,6 +6,7 @@ import (
 
 	"linkfin"
 	"linkfin/iso20022"
+	"linkfin/mt940"
 	"linkfin/services"
 )
 
@@ -39,7 +40,7 @@ var bankMessages = map[string]message{
 	"bank.kind.credit_transfer":  {"a payment instruction", "付款指令"},
 	"bank.kind.expected_payment": {"an expected payment", "预报入账"},
 	"bank.kind.organization":     {"an organization's wallet", "机构钱包"},
-	"bank.import":                {"Import the bank's file (XML: a camt.053 statement, a camt.052 report of the day, a camt.054 notification)", "导入银行文件（XML：camt.053 对账单、camt.052 日间报告、camt.054 入账通知）"},
+	"bank.import":                {"Import the bank's file (XML: a camt.053 statement, a camt.052 report of the day, a camt.054 notification; or SWIFT text: an MT940 statement, an MT942 report of the day)", "导入银行文件（XML：camt.053 对账单、camt.052 日间报告、camt.054 入账通知；或 SWIFT 报文：MT940 对账单、MT942 日间报告）"},
 	"bank.import_submit":         {"Import", "导入"},
 	"match.end_to_end_id":        {"end-to-end id", "端到端编号"},
 	"match.reference":            {"reference", "参考号"},
@@ -89,7 +90,7 @@ func (c *Console) importStatement(w http.ResponseWriter, r *http.Request, p *Per
 	body, form, err := uploaded(r, "the bank's file")
 	var msg *iso20022.StatementMessage
 	if err == nil {
-		msg, err = iso20022.ReadStatement(bytes.NewReader(body))
+		msg, err = readBankFile(body)
 	}
 	if err != nil {
 		c.fail(w, r, p, err)
@@ -115,4 +116,15 @@ func (c *Console) assignBankEntry(w http.ResponseWriter, r *http.Request, p *Per
 		return
 	}
 	done(w, r, "/bank?status=unmatched")
+}
+
+// readBankFile reads a file of the bank's: an ISO 20022 document (camt.053, camt.052,
+// camt.054) when it begins as XML does (after a byte order mark and white space), or
+// else a SWIFT MT940 or MT942, whose reader refuses what is neither.
+func readBankFile(b []byte) (*iso20022.StatementMessage, error) {
+	if bytes.HasPrefix(b, []byte{0xFE, 0xFF}) || bytes.HasPrefix(b, []byte{0xFF, 0xFE}) ||
+		bytes.HasPrefix(bytes.TrimLeft(bytes.TrimPrefix(b, []byte("\xEF\xBB\xBF")), " \t\r\n"), []byte("<")) {
+		return iso20022.ReadStatement(bytes.NewReader(b))
+	}
+	return mt940.Read(bytes.NewReader(b))
 }

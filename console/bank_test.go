@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 
@@ -120,11 +121,35 @@ func TestImportStatement(t *testing.T) {
 		t.Fatalf("the imported entry is not listed:\n%s", page)
 	}
 
+	// A bank's MT940, as banks export it, imports the same way; a file that is neither
+	// kind is refused with its code.
+	ing, err := os.ReadFile("../mt940/testdata/wolph/jejik/ing.sta")
+	if err != nil {
+		t.Fatal(err)
+	}
+	form.Set("idempotency_key", hidden(page, "idempotency_key"))
+	resp = op.upload("/bank/statements", form, "document", "ing.sta", ing)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther || s.count(linkfin.KindBankStatement) != 2 {
+		t.Fatalf("an MT940 import: %d, %d statements", resp.StatusCode, s.count(linkfin.KindBankStatement))
+	}
+	_, page = op.get("/bank?status=unmatched")
+	if !strings.Contains(page, "EUR 1.00") {
+		t.Fatalf("the MT940's entries are not listed:\n%s", page)
+	}
+	form.Set("idempotency_key", hidden(page, "idempotency_key"))
+	resp = op.upload("/bank/statements", form, "document", "letter.txt", []byte("Dear customer, your statement is attached."))
+	b, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if body := html.UnescapeString(string(b)); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "<code>unsupported_message</code>") {
+		t.Fatalf("a letter: %d\n%s", resp.StatusCode, body)
+	}
+
 	anchor := s.as("anchor", linkfin.RoleAdmin)
 	_, home := anchor.get("/")
 	resp = anchor.upload("/bank/statements", url.Values{"csrf": {hidden(home, "csrf")}, "idempotency_key": {"a"}}, "document", "n.xml", doc)
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusForbidden || s.count(linkfin.KindBankStatement) != 1 {
+	if resp.StatusCode != http.StatusForbidden || s.count(linkfin.KindBankStatement) != 2 {
 		t.Fatalf("an organization's import: %d", resp.StatusCode)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"linkfin"
 	"linkfin/engine"
 	"linkfin/iso20022"
+	"linkfin/mt940"
 	"linkfin/services"
 )
 
@@ -27,7 +28,7 @@ func init() {
 func (s *Server) bankStatementRoutes() {
 	s.handle(Route{Pattern: "POST /v1/bank-statements", Access: Operator, Money: true, XML: true, Out: reflect.TypeFor[linkfin.BankStatementImport](),
 		Summary: "Import the bank's camt.053 statement, camt.052 account report or camt.054 debit/credit notification message " +
-			"(Content-Type: application/xml; versions 001.02 to 001.13): each entry is booked " +
+			"(Content-Type: application/xml; versions 001.02 to 001.13), or its SWIFT MT940 statement or MT942 interim report (Content-Type: text/plain): each entry is booked " +
 			"against what it settles, by end-to-end id, then reference, then amount and date — a debit against credit transfer instructions, " +
 			"a credit against an expected payment, whose wallet it credits — or waits, unmatched, to be assigned. " +
 			"A statement imported before answers what its import did and changes nothing; an entry that an earlier report or " +
@@ -68,15 +69,19 @@ func (s *Server) bankStatementRoutes() {
 }
 
 func (s *Server) importBankStatement(w http.ResponseWriter, r *http.Request) {
-	body, err := readBodyUpTo(w, r, MaxBankDocumentBytes, mediaXML)
+	body, err := readBodyUpTo(w, r, MaxBankDocumentBytes, mediaXML, mediaText)
 	if err == nil && len(body) == 0 {
-		err = linkfin.Errorf(EMISSING, "the body is the bank's camt.053 statement, camt.052 report or camt.054 notification")
+		err = linkfin.Errorf(EMISSING, "the body is the bank's camt.053 statement, camt.052 report or camt.054 notification, or its MT940 or MT942")
 	}
 	var msg *iso20022.StatementMessage
 	if err == nil {
-		// A document may be in the encoding its declaration names (ISO-8859-1, …): the
-		// reader decodes it, and refuses bytes that are not of it.
-		msg, err = iso20022.ReadStatement(bytes.NewReader(body))
+		if mt, _, _ := mediaType(r, mediaText); mt == mediaText {
+			msg, err = mt940.Read(bytes.NewReader(body))
+		} else {
+			// A document may be in the encoding its declaration names (ISO-8859-1, …):
+			// the reader decodes it, and refuses bytes that are not of it.
+			msg, err = iso20022.ReadStatement(bytes.NewReader(body))
+		}
 	}
 	if err != nil {
 		writeError(w, r, err)

@@ -174,7 +174,14 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 const (
 	mediaJSON = "application/json"
 	mediaXML  = "application/xml"
+	// mediaText is a bank's SWIFT MT statement (MT940, MT942), whose reader takes
+	// UTF-8 or else windows-1252, as banks write them.
+	mediaText = "text/plain"
 )
+
+// textCharsets are the charsets a text/plain body may declare: the ones its reader
+// reads.
+var textCharsets = []string{"utf-8", "us-ascii", "iso-8859-1", "windows-1252"}
 
 // readBody reads a body of at most MaxBodyBytes, which, if not empty, must be of one of
 // the media types (parameters aside, but for a charset: see mediaType; an XML body's
@@ -263,7 +270,8 @@ func mediaType(r *http.Request, media ...string) (mt, charset string, err error)
 	ct := r.Header.Get("Content-Type")
 	mt, params, err := mime.ParseMediaType(ct)
 	charset = params["charset"]
-	if err == nil && slices.Contains(media, mt) && (mt == mediaXML || charset == "" || strings.EqualFold(charset, "utf-8")) {
+	if err == nil && slices.Contains(media, mt) && (mt == mediaXML || charset == "" || strings.EqualFold(charset, "utf-8") ||
+		mt == mediaText && slices.Contains(textCharsets, strings.ToLower(charset))) {
 		return mt, charset, nil
 	}
 	if ct == "" {
@@ -272,8 +280,11 @@ func mediaType(r *http.Request, media ...string) (mt, charset string, err error)
 	want := make([]string, len(media))
 	for i, m := range media {
 		want[i] = m
-		if m == mediaJSON {
+		switch m {
+		case mediaJSON:
 			want[i] += " (UTF-8)"
+		case mediaText:
+			want[i] += " (" + strings.Join(textCharsets, ", ") + ")"
 		}
 	}
 	return "", "", linkfin.Errorf(EMEDIATYPE, "the body must be sent as Content-Type: %s, not %s", strings.Join(want, " or "), ct)

@@ -104,6 +104,10 @@ var (
 	batches = map[string]bool{"POST /v1/accounts": true, "POST /v1/transfers": true}
 	// existing are creates that answer 200 with what already exists.
 	existing = map[string]bool{"POST /v1/organizations": true, "POST /v1/accounts": true, "POST /v1/transfers": true}
+	// textBodies take a text/plain body as well as XML, of this description.
+	textBodies = map[string]string{"POST /v1/bank-statements": "The bank's SWIFT MT940 customer statement or MT942 interim transaction report " +
+		"(MT950 too), of up to 16 MiB: one or more messages, bare or in their SWIFT envelope, in UTF-8 or else windows-1252 " +
+		"(a charset parameter, if any, is one of utf-8, us-ascii, iso-8859-1, windows-1252)."}
 	// xmlBodies take an XML body as well as JSON, of this description.
 	xmlBodies = map[string]string{"POST /v1/invoices": "An EN 16931 e-invoice, a UBL 2.1 Invoice (PEPPOL BIS Billing 3.0) or a UN/CEFACT CrossIndustryInvoice (CII D16B: Factur-X, ZUGFeRD, XRechnung), of up to 16 MiB (JSON: 1 MiB), in UTF-8, in UTF-16 or in the encoding its XML declaration names" + xmlCharset + ", with the query's po_id and buyer_id (unless the document names its parties and order).",
 		"POST /v1/credit-notes":              "An EN 16931 credit note, a UBL 2.1 CreditNote (PEPPOL BIS Billing 3.0) or a UN/CEFACT CrossIndustryInvoice whose type code is a credit note's (381, 396, …), of up to 16 MiB (JSON: 1 MiB), in UTF-8, in UTF-16 or in the encoding its XML declaration names" + xmlCharset + ", whose BillingReference (CII: InvoiceReferencedDocument) names the invoice it credits.",
@@ -300,7 +304,7 @@ func (g *generator) document(routes []Route) schema {
 		routed[rt.Pattern] = true
 	}
 	described := slices.Concat(slices.Collect(maps.Keys(batches)), slices.Collect(maps.Keys(existing)),
-		slices.Collect(maps.Keys(xmlBodies)), slices.Collect(maps.Keys(xmlAnswers)), slices.Collect(maps.Keys(publicProblems)))
+		slices.Collect(maps.Keys(xmlBodies)), slices.Collect(maps.Keys(textBodies)), slices.Collect(maps.Keys(xmlAnswers)), slices.Collect(maps.Keys(publicProblems)))
 	slices.Sort(described)
 	for _, p := range described {
 		if !routed[p] {
@@ -494,7 +498,11 @@ func (g *generator) requestBody(rt *Route) schema {
 		}
 		return schema{"required": true, "content": content}
 	case rt.XML:
-		return schema{"required": true, "content": schema{"application/xml": schema{"schema": schema{"type": "string", "description": xmlBodies[rt.Pattern]}}}}
+		content := schema{"application/xml": schema{"schema": schema{"type": "string", "description": xmlBodies[rt.Pattern]}}}
+		if doc := textBodies[rt.Pattern]; doc != "" {
+			content[mediaText] = schema{"schema": schema{"type": "string", "description": doc}}
+		}
+		return schema{"required": true, "content": content}
 	case rt.Method() == http.MethodPost:
 		return schema{"required": false, "description": "None, or an empty object.",
 			"content": schema{"application/json": schema{"schema": schema{"type": "object", "additionalProperties": false}}}}

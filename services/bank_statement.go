@@ -98,8 +98,9 @@ func entryID(prefix string, position int) string { return fmt.Sprintf("%s%05d", 
 
 // reportName is how a report of a bank's message is named among its account's, for the
 // record that keeps it imported once and for its entries' ids: a statement (camt.053)
-// by its id; an account report (camt.052) or a notification (camt.054) by its message
-// and its id, for a bank may give a day's report the id of the day's statement.
+// by its id; an account report (camt.052), a notification (camt.054) or a SWIFT MT
+// statement or report (MT940, MT942) by its message and its id, for a bank may give a
+// day's report the id of the day's statement.
 func reportName(version string, st *iso20022.Statement) string {
 	if msg, _, _ := strings.Cut(version, ".001."); msg != "" && msg != "camt.053" {
 		return msg + ":" + st.ID
@@ -347,25 +348,41 @@ func (c *ImportBankStatement) Validate() error {
 		return linkfin.Errorf(linkfin.EINVALID, "a bank statement message holds a statement")
 	}
 	seen := map[string]bool{}
-	element := iso20022.ReportElement(c.Message.Version)
 	for i, st := range c.Message.Statements {
 		key := statementKeyID(RailBank, st.Account.ID(), reportName(c.Message.Version, &st))
 		if seen[key] {
-			return linkfin.Errorf(linkfin.EINVALID, "%s[%d]: %q of account %s is in the message twice", element, i+1, st.ID, st.Account.ID())
+			return linkfin.Errorf(linkfin.EINVALID, "%s: %q of account %s is in the message twice", place(c.Message.Version, i, -1), st.ID, st.Account.ID())
 		}
 		seen[key] = true
 		if len(st.Entries) > linkfin.MaxStatementEntries {
-			return linkfin.Errorf(linkfin.EINVALID, "%s[%d]: a statement holds at most %d entries", element, i+1, linkfin.MaxStatementEntries)
+			return linkfin.Errorf(linkfin.EINVALID, "%s: a statement holds at most %d entries", place(c.Message.Version, i, -1), linkfin.MaxStatementEntries)
 		}
 		cur := st.Account.Currency
 		for j, e := range st.Entries {
 			if cur != "" && e.Currency != cur {
-				return linkfin.Errorf(linkfin.ECURRENCYMISMATCH, "%s[%d]/Ntry[%d]: the entry is in %s, the account %s in %s",
-					element, i+1, j+1, e.Currency, st.Account.ID(), cur)
+				return linkfin.Errorf(linkfin.ECURRENCYMISMATCH, "%s: the entry is in %s, the account %s in %s",
+					place(c.Message.Version, i, j), e.Currency, st.Account.ID(), cur)
 			}
 		}
 	}
 	return nil
+}
+
+// place names a message's statement i, and its entry j unless j < 0, as the message
+// of the version writes them: Stmt[1]/Ntry[2] in a camt.053 (Rpt in a camt.052,
+// Ntfctn in a camt.054), "message 1, :61: 2" in a SWIFT MT940 or MT942.
+func place(version string, i, j int) string {
+	if strings.HasPrefix(version, "MT") {
+		if j < 0 {
+			return fmt.Sprintf("message %d", i+1)
+		}
+		return fmt.Sprintf("message %d, :61: %d", i+1, j+1)
+	}
+	element := iso20022.ReportElement(version)
+	if j < 0 {
+		return fmt.Sprintf("%s[%d]", element, i+1)
+	}
+	return fmt.Sprintf("%s[%d]/Ntry[%d]", element, i+1, j+1)
 }
 
 // Keys implements linkfin.Command: the statements' names and entries, and the rail's

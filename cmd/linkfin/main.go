@@ -34,6 +34,7 @@ Commands:
   sim           run a generated supply network through every financing scenario and measure each tier
   iso20022      print what linkfin reads from a bank's camt.053, camt.052, camt.054 or pain.002 (iso20022 parse FILE)
   einvoice      print what linkfin reads from a UBL or CII e-invoice, with the rules it breaks (einvoice parse FILE)
+  mt940         print what linkfin reads from a bank's SWIFT MT940 or MT942 (mt940 parse FILE)
 
 API commands, against a running server:
   orgs          list, get or create organizations
@@ -140,6 +141,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = runISO20022(ctx, args[1:], stdout, stderr)
 	case "einvoice":
 		err = runEInvoice(ctx, args[1:], stdout, stderr)
+	case "mt940":
+		err = runMT940(ctx, args[1:], stdout, stderr)
 	case "orgs":
 		err = runOrgs(ctx, args[1:], stdout, stderr)
 	case "users":
