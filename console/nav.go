@@ -41,6 +41,7 @@ var sections = []section{
 	{Path: "/webhooks", Key: "nav.webhooks", admin: true},
 	{Path: "/organizations", Key: "nav.orgs", caps: caps(linkfin.CapOperate)},
 	{Path: "/bank", Key: "nav.bank", caps: caps(linkfin.CapOperate)},
+	{Path: "/payment-files", Key: "nav.payment_files", caps: caps(linkfin.CapOperate)},
 	{Path: "/organization", Key: "nav.organization", admin: true},
 	{Path: "/users", Key: "nav.users", admin: true},
 	{Path: "/audit", Key: "nav.audit"},

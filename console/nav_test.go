@@ -19,7 +19,7 @@ var navLinks = regexp.MustCompile(`(?s)<nav aria-label="[^"]*" class="main-nav">
 // lacks is not found for it. The operator has every section.
 func TestNavigationPerParty(t *testing.T) {
 	s := certified(t)
-	all := []string{"/", "/orders", "/invoices", "/payables", "/financings", "/receipts", "/devices", "/settlements", "/programs", "/exposure", "/alerts", "/scorecard", "/discounting", "/ecny", "/conditional-payments", "/webhooks", "/organizations", "/bank", "/organization", "/users", "/audit"}
+	all := []string{"/", "/orders", "/invoices", "/payables", "/financings", "/receipts", "/devices", "/settlements", "/programs", "/exposure", "/alerts", "/scorecard", "/discounting", "/ecny", "/conditional-payments", "/webhooks", "/organizations", "/bank", "/payment-files", "/organization", "/users", "/audit"}
 	for _, tc := range []struct {
 		org  string
 		role linkfin.Role
