@@ -83,6 +83,10 @@ const (
 	// the amount is 0. A form that offers the carriers reads the logistics operators
 	// from it, not every organization.
 	IndexCan = "can"
+	// IndexBankChange lists the organizations whose admin registered a bank account
+	// that waits for the operator's confirmation, by when it was registered (in
+	// IndexTime); the amount is 0. The operator's console reads what waits from it.
+	IndexBankChange = "bank_change"
 )
 
 // Parts of the values of IndexBought after "buyer/program/".
@@ -107,7 +111,7 @@ func StatusIndexed(kind string) bool {
 var IndexNames = [][2]string{{KindCertificate, IndexHeld}, {KindCertificate, IndexDue}, {KindFinancing, IndexFunded}, {KindFinancing, IndexOwed},
 	{KindPayable, IndexSold}, {KindPayable, IndexBought}, {KindShipment, IndexOrder}, {KindInvoice, IndexOrder},
 	{KindInvoice, IndexStatus}, {KindPayable, IndexStatus}, {KindFinancing, IndexStatus}, {KindPurchaseOrder, IndexStatus}, {KindPurchaseOrder, IndexLate}, {KindDevice, IndexSilent},
-	{KindRelationship, IndexSells}, {KindOrganization, IndexCan}}
+	{KindRelationship, IndexSells}, {KindOrganization, IndexCan}, {KindOrganization, IndexBankChange}}
 
 // IndexSep joins the parts of an index value.
 const IndexSep = "/"
@@ -155,6 +159,7 @@ var IndexAdded = []struct{ Migration, Kind, Name string }{
 	{"0010_financings_owed_paid_out", KindFinancing, IndexOwed},
 	{"0011_relationships_by_seller_backfill", KindRelationship, IndexSells},
 	{"0012_organizations_by_capability_backfill", KindOrganization, IndexCan},
+	{"0013_organizations_bank_change_backfill", KindOrganization, IndexBankChange},
 }
 
 // Indexed reports whether records of the kind have entries in the ordered index.
@@ -262,6 +267,9 @@ func EntriesOf(kind string, v any) ([]IndexEntry, bool) {
 		for _, c := range r.Capabilities {
 			out = append(out, IndexEntry{IndexCan, IndexValue(string(c), ""), 0})
 		}
+		if p := r.PendingBankAccount; p != nil {
+			out = append(out, IndexEntry{IndexBankChange, p.RequestedAt.UTC().Format(IndexTime), 0})
+		}
 		return out, true
 	case *Relationship:
 		if kind != KindRelationship {
@@ -355,10 +363,11 @@ func derefRecord(v any) any {
 }
 
 // Totaled reports whether the stores keep the totals of an index's entries: of every
-// index but IndexStatus, IndexLate, IndexSilent, IndexSells and IndexCan, whose entries have no amount and
-// whose counts nothing reads.
+// index but IndexStatus, IndexLate, IndexSilent, IndexSells, IndexCan and IndexBankChange, whose entries have
+// no amount and whose counts nothing reads.
 func Totaled(name string) bool {
-	return name != IndexStatus && name != IndexLate && name != IndexSilent && name != IndexSells && name != IndexCan
+	return name != IndexStatus && name != IndexLate && name != IndexSilent && name != IndexSells && name != IndexCan &&
+		name != IndexBankChange
 }
 
 // IndexUpdate is what storing a version of a record changes in the ordered index: the

@@ -236,6 +236,7 @@ var messages = map[string]message{
 	"orgs.create":                       {"Onboard it", "创建机构"},
 	"orgs.created":                      {"Organization %s onboarded.", "已创建机构 %s。"},
 	"orgs.changed":                      {"What %s may do is saved.", "已保存 %s 的业务权限。"},
+	"orgs.waiting":                      {"Bank accounts waiting for confirmation", "待确认的银行账户"},
 	"orgs.no_account":                   {"None", "未登记"},
 	"orgs.account_confirm":              {"Confirm this account", "确认该账户"},
 	"orgs.account_reject":               {"Reject it", "驳回"},

@@ -72,21 +72,26 @@ func TestOrganizationPage(t *testing.T) {
 		t.Fatalf("the account while it waits: %+v, %+v", got.BankAccount, got.PendingBankAccount)
 	}
 	op := s.as("", linkfin.RoleOperator)
-	_, orgs := op.get("/organizations")
-	decide := formOn(t, orgs, "/organizations/tier2/bank-account/confirm")
+	_, orgs := op.get("/organizations?waiting=bank_account")
+	if rows := strings.Count(orgs, "<tr><td>"); rows != 1 || !strings.Contains(orgs, "<tr><td>tier2</td>") {
+		t.Fatalf("the organizations whose account waits: %d rows\n%s", rows, orgs)
+	}
+	const confirm = "/organizations/tier2/bank-account/confirm?waiting=bank_account"
+	decide := formOn(t, orgs, confirm)
 	if decide.Get("iban") != gb.IBAN || decide.Get("bic") != gb.BIC {
 		t.Fatalf("the confirmation names %v", decide)
 	}
-	if code, body := admin.post("/organizations/tier2/bank-account/confirm", decide); code != http.StatusForbidden {
+	if code, body := admin.post(confirm, decide); code != http.StatusForbidden {
 		t.Fatalf("the admin confirms its own account: %d\n%s", code, body)
 	}
-	swapped := formOn(t, orgs, "/organizations/tier2/bank-account/confirm")
+	swapped := formOn(t, orgs, confirm)
 	swapped.Set("iban", "DE89370400440532013000")
 	swapped.Set("idempotency_key", decide.Get("idempotency_key")+"-other")
-	if code, body := op.post("/organizations/tier2/bank-account/confirm", swapped); code != http.StatusConflict || !strings.Contains(body, "conflict") {
+	if code, body := op.post(confirm, swapped); code != http.StatusConflict || !strings.Contains(body, "conflict") {
 		t.Fatalf("confirming another account: %d\n%s", code, body)
 	}
-	if code, body := op.post("/organizations/tier2/bank-account/confirm", decide); code != http.StatusOK || !strings.Contains(body, "The bank account of tier2 is confirmed") {
+	if code, body := op.post(confirm, decide); code != http.StatusOK || !strings.Contains(body, "The bank account of tier2 is confirmed") ||
+		strings.Contains(body, "<tr><td>") {
 		t.Fatalf("confirming: %d\n%s", code, body)
 	}
 	if got := s.org("tier2"); got.BankAccount == nil || *got.BankAccount != gb || got.PendingBankAccount != nil {

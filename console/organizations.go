@@ -3,6 +3,8 @@ package console
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
+	"strings"
 
 	"linkfin"
 	"linkfin/services"
@@ -16,7 +18,14 @@ type orgsView struct {
 	Capabilities []linkfin.Capability
 	Done         string
 	Next         string // the next page's address, "" at the end
+	// Waiting: the page lists the organizations whose bank account waits for the
+	// operator's confirmation, the longest waiting first.
+	Waiting bool
 }
+
+// waitingBankAccount is the query value of the organizations page that lists those
+// whose bank account waits for the operator.
+const waitingBankAccount = "bank_account"
 
 // organizations lists the organizations the person sees; the operator onboards new
 // ones and sets what each may do (granting anchor).
@@ -26,6 +35,10 @@ func (c *Console) organizations(w http.ResponseWriter, r *http.Request, p *Perso
 
 func (c *Console) renderOrgs(w http.ResponseWriter, r *http.Request, p *Person, done string) {
 	v := orgsView{Capabilities: linkfin.Capabilities(), Done: done}
+	if r.URL.Query().Get("waiting") == waitingBankAccount {
+		c.renderWaiting(w, r, p, v)
+		return
+	}
 	// A page at a time: a platform may have a hundred thousand organizations.
 	page, err := services.List(r.Context(), c.Store, p.Viewer, linkfin.KindOrganization, services.Filter{}, r.URL.Query().Get("after"), pageSize)
 	if err != nil {
@@ -41,6 +54,39 @@ func (c *Console) renderOrgs(w http.ResponseWriter, r *http.Request, p *Person, 
 		v.Orgs = append(v.Orgs, o)
 	}
 	v.Next = nextPage(r, page.NextCursor)
+	c.render(w, r, http.StatusOK, "organizations", "orgs.title", p, v, "")
+}
+
+// renderWaiting lists the organizations whose bank account waits for the operator's
+// confirmation, the longest waiting first, a page at a time, from the ordered index
+// (services.DecideBankAccount decides on each from its row): the operator finds them
+// among a hundred thousand organizations without reading every one.
+func (c *Console) renderWaiting(w http.ResponseWriter, r *http.Request, p *Person, v orgsView) {
+	if err := operatorOnly(p); err != nil {
+		c.fail(w, r, p, err)
+		return
+	}
+	v.Waiting = true
+	// The cursor is the last entry's value and id, joined by "~", which neither holds.
+	afterValue, afterID, _ := strings.Cut(r.URL.Query().Get("after"), "~")
+	objs, err := c.Store.ListIndexed(r.Context(), linkfin.KindOrganization, linkfin.IndexBankChange, "", afterValue, afterID, pageSize+1)
+	if err != nil {
+		c.fail(w, r, p, err)
+		return
+	}
+	for i, o := range objs {
+		if i == pageSize {
+			last := objs[i-1]
+			v.Next = "/organizations?" + url.Values{"waiting": {waitingBankAccount}, "after": {last.Value + "~" + last.ID}}.Encode()
+			break
+		}
+		var org linkfin.Organization
+		if err := json.Unmarshal(o.Data, &org); err != nil {
+			c.fail(w, r, p, err)
+			return
+		}
+		v.Orgs = append(v.Orgs, org)
+	}
 	c.render(w, r, http.StatusOK, "organizations", "orgs.title", p, v, "")
 }
 

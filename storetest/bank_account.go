@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"bytes"
+	"context"
 	"testing"
 
 	"linkfin"
@@ -101,6 +102,26 @@ func testBankAccounts(t *testing.T, open Opener) {
 	if v := version(); v != before {
 		t.Fatalf("a refused decision wrote version %d", v)
 	}
+	// A store lists what waits for the operator in its ordered index (the in-memory
+	// transaction has none).
+	waiting := func() []string {
+		t.Helper()
+		if env.Store == nil {
+			return nil
+		}
+		objs, err := env.Store.ListIndexed(context.Background(), linkfin.KindOrganization, linkfin.IndexBankChange, "", "", "", 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, o := range objs {
+			ids = append(ids, o.ID)
+		}
+		return ids
+	}
+	if w := waiting(); env.Store != nil && (len(w) != 1 || w[0] != "poor") {
+		t.Fatalf("the organizations whose bank account waits: %v", w)
+	}
 	if o, err = run[linkfin.Organization](t, env, &services.DecideBankAccount{OrgID: "poor", Account: iban, Confirm: true}); err != nil ||
 		o.BankAccount == nil || *o.BankAccount != iban || o.PendingBankAccount != nil {
 		t.Fatalf("confirming the account: %+v, %v", o, err)
@@ -121,6 +142,9 @@ func testBankAccounts(t *testing.T, open Opener) {
 			step.pending != nil && o.PendingBankAccount.Account != *step.pending {
 			t.Fatalf("%T %+v: %+v, %v", step.cmd, step.cmd, o, err)
 		}
+	}
+	if w := waiting(); len(w) != 0 {
+		t.Fatalf("after the decisions, waiting: %v", w)
 	}
 	if _, err := run[linkfin.Organization](t, env, &services.DecideBankAccount{OrgID: "poor", Account: swapped, Confirm: true}); !refusal(err, linkfin.ECONFLICT, "no bank account waiting") {
 		t.Fatalf("confirming a rejected account: %v", err)
