@@ -186,6 +186,7 @@ func New(s linkfin.Store, e *engine.Engine, auth *services.Auth, logger *slog.Lo
 	c.mux.HandleFunc("POST /bank/statements", c.person(c.importStatement))
 	c.mux.HandleFunc("GET /payment-files", c.person(c.section(c.paymentFiles)))
 	c.mux.HandleFunc("POST /payment-files", c.person(c.createPaymentFile))
+	c.mux.HandleFunc("POST /payment-files/debtor", c.person(c.setPaymentDebtor))
 	c.mux.HandleFunc("GET /payment-files/{id}/pain.001", c.person(c.paymentFileDocument))
 	c.mux.HandleFunc("POST /payment-files/{id}/status", c.person(c.applyPaymentStatus))
 	c.mux.HandleFunc("GET /ecny", c.person(c.section(c.ecnyWallets)))

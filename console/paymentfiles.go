@@ -25,7 +25,11 @@ var paymentFileMessages = map[string]message{
 	"pf.title":          {"Payment files", "付款文件"},
 	"pf.intro":          {"Every withdrawal over the bank rail is an instruction to the bank. Gather those that wait into a payment file, download its pain.001 document for the bank, and upload the bank's pain.002 status report: each rejected instruction's money goes back to its wallet.", "每笔银行通道提现都是一条付款指令。将待发送的指令汇总为付款文件，下载其 pain.001 报文发送银行，再上传银行的 pain.002 状态报告：被拒指令的款项退回原钱包。"},
 	"pf.debtor":         {"Paid from", "付款账户"},
-	"pf.no_debtor":      {"No account registered for the platform: files name a placeholder a bank would not take. The operator registers it with POST /v1/payment-files/debtor.", "平台尚未登记付款账户：文件将使用银行不会接受的占位账户。运营方可通过 POST /v1/payment-files/debtor 登记。"},
+	"pf.no_debtor":      {"No account registered for the platform: files name a placeholder a bank would not take. Register it below.", "平台尚未登记付款账户：文件将使用银行不会接受的占位账户。请在下方登记。"},
+	"pf.debtor_new":     {"Register the platform's account files are paid from", "登记平台付款账户"},
+	"pf.debtor_name":    {"Account holder's name", "户名"},
+	"pf.debtor_save":    {"Save the account", "保存账户"},
+	"pf.debtor_saved":   {"The platform's account is saved: the files made from now on are paid from it.", "平台付款账户已保存：此后生成的文件从该账户付款。"},
 	"pf.date":           {"Execution date", "执行日期"},
 	"pf.create_submit":  {"Make the file", "生成文件"},
 	"pf.file":           {"File", "文件"},
@@ -195,4 +199,19 @@ func (c *Console) applyPaymentStatus(w http.ResponseWriter, r *http.Request, p *
 		return
 	}
 	c.renderPaymentFiles(w, r, p, langFor(r, p).T("pf.applied", id))
+}
+
+// setPaymentDebtor registers the platform's own account that payment files are paid
+// from, from the form, as the API's POST /v1/payment-files/debtor does.
+func (c *Console) setPaymentDebtor(w http.ResponseWriter, r *http.Request, p *Person) {
+	if !p.Viewer.Operator {
+		c.fail(w, r, p, linkfin.Errorf(linkfin.EFORBIDDEN, "the platform's operator registers the account payment files are paid from"))
+		return
+	}
+	d := linkfin.PaymentParty{Name: formField(r)("name"), BankAccount: bankAccountOf(r)}
+	if _, err := c.act(r.Context(), p, r.PostForm, &services.SetPaymentDebtor{Debtor: d}); err != nil {
+		c.fail(w, r, p, err)
+		return
+	}
+	c.renderPaymentFiles(w, r, p, langFor(r, p).T("pf.debtor_saved"))
 }

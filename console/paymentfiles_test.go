@@ -25,8 +25,18 @@ func TestPaymentFilesPage(t *testing.T) {
 	if code != http.StatusOK || !strings.Contains(page, "No account registered for the platform") || !strings.Contains(page, `action="/payment-files"`) {
 		t.Fatalf("the page: %d\n%s", code, page)
 	}
-	s.run(&services.SetPaymentDebtor{Debtor: linkfin.PaymentParty{Name: "Auto SCF Platform",
-		BankAccount: linkfin.BankAccount{IBAN: "DE89370400440532013000", BIC: "COBADEFFXXX"}}})
+	// The operator registers the platform's account from the page: one the API refuses
+	// is refused with its code.
+	debtor := url.Values{"csrf": {hidden(page, "csrf")}, "idempotency_key": {"debtor-1"}, "name": {"Auto SCF Platform"}, "iban": {"DE00 3704 0044 0532 0130 00"}}
+	if code, body := op.post("/payment-files/debtor", debtor); code != http.StatusBadRequest || !strings.Contains(body, "<code>invalid</code>") {
+		t.Fatalf("a bad IBAN: %d\n%s", code, body)
+	}
+	debtor.Set("idempotency_key", "debtor-2")
+	debtor.Set("iban", "de89 3704 0044 0532 0130 00")
+	debtor.Set("bic", "cobadeffxxx")
+	if code, body := op.post("/payment-files/debtor", debtor); code != http.StatusOK || !strings.Contains(body, "The platform&#39;s account is saved") {
+		t.Fatalf("registering the platform's account: %d\n%s", code, body)
+	}
 	s.run(&services.RecordInboundPayment{Rail: "bank", InstructionID: "in-t2", OrgID: "tier2", Currency: "CNY", Amount: 1_000_00})
 	s.run(&services.RecordOutboundPayment{Rail: "bank", InstructionID: "out-t2", OrgID: "tier2", Currency: "CNY", Amount: 300_00})
 	wallet := func() int64 {
@@ -102,6 +112,9 @@ func TestPaymentFilesPage(t *testing.T) {
 
 	admin := s.as("tier2", linkfin.RoleAdmin)
 	_, home := admin.get("/")
+	if code, _ := admin.post("/payment-files/debtor", url.Values{"csrf": {hidden(home, "csrf")}, "idempotency_key": {"y"}, "name": {"Eve"}, "account": {"6222"}}); code != http.StatusForbidden {
+		t.Errorf("an organization registers the platform's account: %d", code)
+	}
 	if code, _ := admin.get("/payment-files"); code != http.StatusNotFound {
 		t.Errorf("an organization reads the page: %d", code)
 	}
