@@ -42,6 +42,9 @@ var bankMessages = map[string]message{
 	"bank.kind.organization":     {"an organization's wallet", "机构钱包"},
 	"bank.import":                {"Import the bank's file (XML: a camt.053 statement, a camt.052 report of the day, a camt.054 notification; or SWIFT text: an MT940 statement, an MT942 report of the day)", "导入银行文件（XML：camt.053 对账单、camt.052 日间报告、camt.054 入账通知；或 SWIFT 报文：MT940 对账单、MT942 日间报告）"},
 	"bank.import_submit":         {"Import", "导入"},
+	"bank.charset":               {"A SWIFT file's characters", "SWIFT 报文字符集"},
+	"bank.charset_auto":          {"UTF-8, else Windows-1252 (European banks)", "UTF-8，否则 Windows-1252（欧洲银行）"},
+	"bank.charset_chinese":       {"GB18030 / GBK (Chinese banks)", "GB18030 / GBK（中国的银行）"},
 	"match.end_to_end_id":        {"end-to-end id", "端到端编号"},
 	"match.reference":            {"reference", "参考号"},
 	"match.amount_date":          {"amount and date", "金额与日期"},
@@ -90,7 +93,7 @@ func (c *Console) importStatement(w http.ResponseWriter, r *http.Request, p *Per
 	body, form, err := uploaded(r, "the bank's file")
 	var msg *iso20022.StatementMessage
 	if err == nil {
-		msg, err = readBankFile(body)
+		msg, err = readBankFile(body, r.PostFormValue("charset"))
 	}
 	if err != nil {
 		c.fail(w, r, p, err)
@@ -120,11 +123,12 @@ func (c *Console) assignBankEntry(w http.ResponseWriter, r *http.Request, p *Per
 
 // readBankFile reads a file of the bank's: an ISO 20022 document (camt.053, camt.052,
 // camt.054) when it begins as XML does (after a byte order mark and white space), or
-// else a SWIFT MT940 or MT942, whose reader refuses what is neither.
-func readBankFile(b []byte) (*iso20022.StatementMessage, error) {
+// else a SWIFT MT940 or MT942 in the charset named (mt940.ReadCharset; an XML document
+// names its own), whose reader refuses what is neither.
+func readBankFile(b []byte, charset string) (*iso20022.StatementMessage, error) {
 	if bytes.HasPrefix(b, []byte{0xFE, 0xFF}) || bytes.HasPrefix(b, []byte{0xFF, 0xFE}) ||
 		bytes.HasPrefix(bytes.TrimLeft(bytes.TrimPrefix(b, []byte("\xEF\xBB\xBF")), " \t\r\n"), []byte("<")) {
 		return iso20022.ReadStatement(bytes.NewReader(b))
 	}
-	return mt940.Read(bytes.NewReader(b))
+	return mt940.ReadCharset(bytes.NewReader(b), charset)
 }

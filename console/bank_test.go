@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/text/encoding/simplifiedchinese"
+
 	"linkfin"
 	"linkfin/iso20022"
 	"linkfin/services"
@@ -137,6 +139,27 @@ func TestImportStatement(t *testing.T) {
 	if !strings.Contains(page, "EUR 1.00") {
 		t.Fatalf("the MT940's entries are not listed:\n%s", page)
 	}
+	// A Chinese bank's export in GB18030, its characters chosen on the form.
+	gb, err := simplifiedchinese.GB18030.NewEncoder().String(":20:CMB-1204\r\n:25:755912345610001\r\n:28C:00338/001\r\n:60F:C261203CNY0,00\r\n" +
+		":61:2612041204C2500,00NTRFNONREF//CMB0012345\r\n:86:货款 PO-4711 上海安亭汽车零部件有限公司\r\n:62F:C261204CNY2500,00\r\n-\r\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(page, `<option value="gb18030">`) {
+		t.Fatalf("the form offers no charset:\n%s", page)
+	}
+	form.Set("idempotency_key", hidden(page, "idempotency_key"))
+	form.Set("charset", "gb18030")
+	resp = op.upload("/bank/statements", form, "document", "cmb.txt", []byte(gb))
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("a GB18030 MT940: %d", resp.StatusCode)
+	}
+	_, page = op.get("/bank?status=unmatched")
+	if !strings.Contains(page, "货款 PO-4711 上海安亭汽车零部件有限公司") {
+		t.Fatalf("the Chinese bank's entry is not listed as written:\n%s", page)
+	}
+	form.Del("charset")
 	form.Set("idempotency_key", hidden(page, "idempotency_key"))
 	resp = op.upload("/bank/statements", form, "document", "letter.txt", []byte("Dear customer, your statement is attached."))
 	b, _ = io.ReadAll(resp.Body)
@@ -149,7 +172,7 @@ func TestImportStatement(t *testing.T) {
 	_, home := anchor.get("/")
 	resp = anchor.upload("/bank/statements", url.Values{"csrf": {hidden(home, "csrf")}, "idempotency_key": {"a"}}, "document", "n.xml", doc)
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusForbidden || s.count(linkfin.KindBankStatement) != 2 {
+	if resp.StatusCode != http.StatusForbidden || s.count(linkfin.KindBankStatement) != 3 {
 		t.Fatalf("an organization's import: %d", resp.StatusCode)
 	}
 }

@@ -75,8 +75,8 @@ func (s *Server) importBankStatement(w http.ResponseWriter, r *http.Request) {
 	}
 	var msg *iso20022.StatementMessage
 	if err == nil {
-		if mt, _, _ := mediaType(r, mediaText); mt == mediaText {
-			msg, err = mt940.Read(bytes.NewReader(body))
+		if mt, charset, _ := mediaType(r, mediaText); mt == mediaText {
+			msg, err = mt940.ReadCharset(bytes.NewReader(body), charset)
 		} else {
 			// A document may be in the encoding its declaration names (ISO-8859-1, …):
 			// the reader decodes it, and refuses bytes that are not of it.

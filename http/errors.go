@@ -16,6 +16,7 @@ import (
 	"linkfin/engine"
 	"linkfin/internal/xmldoc"
 	"linkfin/iso20022"
+	"linkfin/mt940"
 	"linkfin/services"
 	"linkfin/ubl"
 )
@@ -174,14 +175,14 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 const (
 	mediaJSON = "application/json"
 	mediaXML  = "application/xml"
-	// mediaText is a bank's SWIFT MT statement (MT940, MT942), whose reader takes
-	// UTF-8 or else windows-1252, as banks write them.
+	// mediaText is a bank's SWIFT MT statement (MT940, MT942), in one of the charsets
+	// its reader reads (mt940.Charsets).
 	mediaText = "text/plain"
 )
 
 // textCharsets are the charsets a text/plain body may declare: the ones its reader
 // reads.
-var textCharsets = []string{"utf-8", "us-ascii", "iso-8859-1", "windows-1252"}
+var textCharsets = mt940.Charsets
 
 // readBody reads a body of at most MaxBodyBytes, which, if not empty, must be of one of
 // the media types (parameters aside, but for a charset: see mediaType; an XML body's

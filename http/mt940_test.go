@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/text/encoding/simplifiedchinese"
+
 	"linkfin"
 	"linkfin/iso20022"
 )
@@ -41,7 +43,7 @@ func TestBankStatementsMT940(t *testing.T) {
 		t.Fatalf("ING's statement: %+v", st)
 	}
 	base := p.snapshot()
-	wantJSON(t, p.postMT(string(ing), "Content-Type", "text/plain; charset=windows-1252"), http.StatusOK, &imp)
+	wantJSON(t, p.postMT(string(ing), "Content-Type", "text/plain; charset=UTF-8"), http.StatusOK, &imp)
 	if !imp.Replayed || !reflect.DeepEqual(p.snapshot(), base) {
 		t.Fatalf("the statement again: %+v", imp)
 	}
@@ -80,6 +82,20 @@ func TestBankStatementsMT940(t *testing.T) {
 	if wallet() != before+500_00 {
 		t.Fatalf("the wallet moved by %d", wallet()-before)
 	}
+
+	// A Chinese bank's export in GB18030, its charset named: its Chinese reads as such.
+	gb, err := simplifiedchinese.GB18030.NewEncoder().String(":20:CMB-1204\r\n:25:755912345610001\r\n:28C:00338/001\r\n:60F:C261203CNY0,00\r\n" +
+		":61:2612041204C2500,00NTRFNONREF//CMB0012345\r\n:86:货款 PO-4711 上海安亭汽车零部件有限公司\r\n:62F:C261204CNY2500,00\r\n-\r\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantJSON(t, p.postMT(gb, "Content-Type", "text/plain; charset=GB18030"), http.StatusOK, &imp)
+	var entries linkfin.List[linkfin.BankEntry]
+	wantJSON(t, p.as("operator", "GET", "/v1/bank-statements/"+imp.Statements[0].ID+"/entries", ""), http.StatusOK, &entries)
+	if len(entries.Data) != 1 || entries.Data[0].RemittanceInformation != "货款 PO-4711 上海安亭汽车零部件有限公司" {
+		t.Fatalf("the Chinese bank's entry: %+v", entries.Data)
+	}
+	wantProblem(t, p.postMT(gb, "Content-Type", "text/plain; charset=utf-8"), http.StatusBadRequest, linkfin.EINVALID)
 
 	// Refusals, with their codes; nothing changes.
 	base = p.snapshot()

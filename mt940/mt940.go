@@ -123,7 +123,8 @@
 // that is valid UTF-8 is read as UTF-8, any other as windows-1252 (Latin-1 with the
 // euro sign), which reads the Western European exports. An export in a DOS code page
 // (850, 852) or a Chinese one in GB18030 reads as windows-1252's letters: they cannot
-// be told apart from windows-1252 reliably.
+// be told apart from windows-1252 reliably, so a caller who knows the charset names
+// it (ReadCharset; GB18030 for a Chinese bank's export).
 // Years YY from 00 to 79 are 2000 to 2079, 80 to 99 are 1980 to 1999. German banks
 // date interest and charges on 30 February: a day 29 or 30 of February that the
 // calendar lacks is February's last; any other impossible date is refused. Amounts
@@ -161,7 +162,18 @@ const MaxSize = 16 << 20
 // statement messages into the statement message the ISO 20022 reader gives, as the
 // package documentation describes. What the file is not is iso20022.EUNSUPPORTED;
 // what is wrong in it is linkfin.EINVALID, naming the line and the tag.
-func Read(r io.Reader) (*iso20022.StatementMessage, error) {
+func Read(r io.Reader) (*iso20022.StatementMessage, error) { return ReadCharset(r, "") }
+
+// Charsets are the charsets ReadCharset reads by name, besides none.
+var Charsets = []string{"utf-8", "us-ascii", "iso-8859-1", "windows-1252", "gb18030", "gbk", "gb2312"}
+
+// ReadCharset reads as Read does a file in the charset named (in any case): "" reads
+// UTF-8 where the bytes are valid UTF-8, else windows-1252; "utf-8" and "us-ascii"
+// must be valid UTF-8; "iso-8859-1" and "windows-1252" read as windows-1252; "gb18030",
+// "gbk" and "gb2312" read as GB18030, of which the other two are subsets, as Chinese
+// banks export their statements. Another charset is iso20022.EUNSUPPORTED; bytes that
+// are not of the charset are linkfin.EINVALID.
+func ReadCharset(r io.Reader, charset string) (*iso20022.StatementMessage, error) {
 	raw, err := io.ReadAll(io.LimitReader(r, MaxSize+1))
 	if err != nil {
 		return nil, linkfin.Errorf(linkfin.EINVALID, "the statement could not be read: %s", clip(err.Error()))
@@ -169,7 +181,7 @@ func Read(r io.Reader) (*iso20022.StatementMessage, error) {
 	if len(raw) > MaxSize {
 		return nil, linkfin.Errorf(linkfin.EINVALID, "the statement is larger than %d MiB", MaxSize>>20)
 	}
-	text, err := decode(raw)
+	text, err := decode(raw, charset)
 	if err != nil {
 		return nil, err
 	}

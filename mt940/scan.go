@@ -6,17 +6,24 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"linkfin"
 	"linkfin/iso20022"
 )
 
-// decode turns the file's bytes into text: UTF-8 when they are valid UTF-8, else
-// windows-1252. A file with control characters other than tab, line ends and the
-// transmission characters SOH, ETX and SUB is binary, not a statement; so is an XML
-// document, which the ISO 20022 reader reads.
-func decode(raw []byte) (string, error) {
+// decode turns the file's bytes into text, in the charset given (see ReadCharset):
+// with none, UTF-8 when they are valid UTF-8, else windows-1252. A file with control
+// characters other than tab, line ends and the transmission characters SOH, ETX and
+// SUB is binary, not a statement; so is an XML document, which the ISO 20022 reader
+// reads.
+func decode(raw []byte, charset string) (string, error) {
+	enc, ok := charsets[strings.ToLower(charset)]
+	if !ok {
+		return "", linkfin.Errorf(iso20022.EUNSUPPORTED, "linkfin reads MT940 text in UTF-8, windows-1252 or GB18030, not %q", clip(charset))
+	}
 	raw = bytes.TrimPrefix(raw, []byte("\xef\xbb\xbf"))
 	line := 1
 	for _, c := range raw {
@@ -31,15 +38,37 @@ func decode(raw []byte) (string, error) {
 		return "", linkfin.Errorf(iso20022.EUNSUPPORTED, "an XML document, not an MT940, MT942 or MT950: read it as ISO 20022")
 	}
 	var text string
-	if utf8.Valid(raw) {
+	switch {
+	case enc == nil && utf8.Valid(raw), enc == utf8Only && utf8.Valid(raw):
 		text = string(raw)
-	} else {
+	case enc == utf8Only:
+		return "", linkfin.Errorf(linkfin.EINVALID, "the statement is not in %s, as its charset says", charset)
+	default:
+		if enc == nil {
+			enc = charmap.Windows1252
+		}
 		var err error
-		if text, err = charmap.Windows1252.NewDecoder().String(string(raw)); err != nil {
-			return "", linkfin.Errorf(linkfin.EINVALID, "the statement is neither UTF-8 nor windows-1252")
+		if text, err = enc.NewDecoder().String(string(raw)); err != nil || !utf8.ValidString(text) {
+			return "", linkfin.Errorf(linkfin.EINVALID, "the statement is not in %s", cmp.Or(charset, "UTF-8 or windows-1252"))
 		}
 	}
 	return strings.NewReplacer("\x01", "", "\x03", "", "\x1a", "", "\r\n", "\n", "\r", "\n").Replace(text), nil
+}
+
+// utf8Only stands for a charset whose text must be valid UTF-8 as it is.
+var utf8Only encoding.Encoding = encoding.Nop
+
+// charsets are the charsets ReadCharset reads, by their names in lower case: nil for
+// none given.
+var charsets = map[string]encoding.Encoding{
+	"":             nil,
+	"utf-8":        utf8Only,
+	"us-ascii":     utf8Only,
+	"iso-8859-1":   charmap.Windows1252, // as browsers read it: windows-1252 is its superset
+	"windows-1252": charmap.Windows1252,
+	"gb18030":      simplifiedchinese.GB18030,
+	"gbk":          simplifiedchinese.GB18030, // its superset
+	"gb2312":       simplifiedchinese.GB18030,
 }
 
 // field is one tag of a message and its value.

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -33,10 +34,14 @@ func runISO20022(_ context.Context, args []string, stdout, stderr io.Writer) err
 	return printJSON(stdout, out)
 }
 
-// parseFile reads the file of "<command> parse FILE" (FILE "-" is standard input):
-// ok says it did. Otherwise it printed the usage, and err is nil for help.
-func parseFile(command, synopsis string, args []string, stderr io.Writer) (doc []byte, name string, ok bool, err error) {
+// parseFile reads the file of "<command> parse [flags] FILE" (FILE "-" is standard
+// input), with the flags each of flags defines: ok says it did. Otherwise it printed
+// the usage, and err is nil for help.
+func parseFile(command, synopsis string, args []string, stderr io.Writer, flags ...func(*flag.FlagSet)) (doc []byte, name string, ok bool, err error) {
 	fs := newFlags(command, synopsis, stderr)
+	for _, f := range flags {
+		f(fs)
+	}
 	if len(args) == 0 || args[0] != "parse" {
 		fs.Usage()
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {

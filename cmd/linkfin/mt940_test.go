@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
 // linkfin mt940 parse prints a real bank's MT940 as the importer reads it, and
@@ -38,6 +40,18 @@ func TestMT940Parse(t *testing.T) {
 		if e[k] != v {
 			t.Errorf("%s = %#v, want %#v", k, e[k], v)
 		}
+	}
+	// A Chinese bank's export in GB18030, its charset named.
+	gb, err := simplifiedchinese.GB18030.NewEncoder().String(":20:CMB-1204\n:25:755912345610001\n:28C:00338/001\n:60F:C261203CNY0,00\n" +
+		":61:2612041204C2500,00NTRFNONREF//CMB0012345\n:86:货款 PO-4711\n:62F:C261204CNY2500,00\n-\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmb := filepath.Join(t.TempDir(), "cmb.sta")
+	os.WriteFile(cmb, []byte(gb), 0o644)
+	code, stdout, stderr = cli(t, "mt940", "parse", "--charset", "gb18030", cmb)
+	if code != 0 || !strings.Contains(stdout, `"remittance_information": "货款 PO-4711"`) {
+		t.Errorf("a GB18030 file: exit %d\n%s%s", code, stdout, stderr)
 	}
 	letter := filepath.Join(t.TempDir(), "letter.txt")
 	os.WriteFile(letter, []byte("Dear customer,\n"), 0o644)
