@@ -69,7 +69,9 @@ const (
 // date of what it settles for the two to match by amount and date alone.
 const MatchWindowDays = 3
 
-// MaxStatementEntries is the most entries one statement may hold.
+// MaxStatementEntries is the most entries one statement may hold, and one message of
+// statements in all: its import is one command, which the engine's single writer runs
+// alone (about 14 s for the most, on a small machine), so a larger one comes in parts.
 const MaxStatementEntries = 99_999
 
 func init() {

@@ -342,21 +342,22 @@ type ImportBankStatement struct {
 }
 
 // Validate implements linkfin.Validator: a statement's entries are in its account's
-// currency, and a message names each statement once.
+// currency, a message names each statement once, and holds at most
+// linkfin.MaxStatementEntries entries in all.
 func (c *ImportBankStatement) Validate() error {
 	if c.Message == nil || len(c.Message.Statements) == 0 {
 		return linkfin.Errorf(linkfin.EINVALID, "a bank statement message holds a statement")
 	}
-	seen := map[string]bool{}
+	seen, entries := map[string]bool{}, 0
 	for i, st := range c.Message.Statements {
+		if entries += len(st.Entries); entries > linkfin.MaxStatementEntries {
+			return linkfin.Errorf(linkfin.EINVALID, "%s: a message holds at most %d entries in all: import it in parts", place(c.Message.Version, i, -1), linkfin.MaxStatementEntries)
+		}
 		key := statementKeyID(RailBank, st.Account.ID(), reportName(c.Message.Version, &st))
 		if seen[key] {
 			return linkfin.Errorf(linkfin.EINVALID, "%s: %q of account %s is in the message twice", place(c.Message.Version, i, -1), st.ID, st.Account.ID())
 		}
 		seen[key] = true
-		if len(st.Entries) > linkfin.MaxStatementEntries {
-			return linkfin.Errorf(linkfin.EINVALID, "%s: a statement holds at most %d entries", place(c.Message.Version, i, -1), linkfin.MaxStatementEntries)
-		}
 		cur := st.Account.Currency
 		for j, e := range st.Entries {
 			if cur != "" && e.Currency != cur {

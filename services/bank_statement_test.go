@@ -271,3 +271,34 @@ func importEntry(w *world, id, account string, entry iso20022.Entry) linkfin.Ban
 	}
 	return be
 }
+
+// A message's import is one command: it holds at most MaxStatementEntries entries, in
+// one statement or in all of them, and a larger one is refused before it runs.
+func TestStatementMessageBounded(t *testing.T) {
+	statement := func(id string, n int) iso20022.Statement {
+		st := iso20022.Statement{ID: id, Account: iso20022.Account{Other: "6222", Currency: "CNY"}}
+		st.Entries = make([]iso20022.Entry, n)
+		for i := range st.Entries {
+			st.Entries[i] = iso20022.Entry{Amount: 1, Currency: "CNY", CreditDebit: iso20022.Credit}
+		}
+		return st
+	}
+	for _, c := range []struct {
+		sizes []int
+		about string
+	}{
+		{[]int{linkfin.MaxStatementEntries}, ""},
+		{[]int{linkfin.MaxStatementEntries + 1}, "Stmt[1]: a message holds at most 99999 entries"},
+		{[]int{60_000, 39_999}, ""},
+		{[]int{60_000, 40_000}, "Stmt[2]: a message holds at most 99999 entries in all"},
+	} {
+		m := &iso20022.StatementMessage{Version: "camt.053.001.08"}
+		for i, n := range c.sizes {
+			m.Statements = append(m.Statements, statement(fmt.Sprint("S", i), n))
+		}
+		err := (&services.ImportBankStatement{Message: m}).Validate()
+		if c.about == "" && err != nil || c.about != "" && (linkfin.ErrorCode(err) != linkfin.EINVALID || !strings.Contains(err.Error(), c.about)) {
+			t.Errorf("%v: %v", c.sizes, err)
+		}
+	}
+}
