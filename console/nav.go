@@ -21,7 +21,8 @@ type section struct {
 // capabilities: a supplier (trade) its orders, invoices, payables, financings and
 // receipts; an anchor its maturities, programs and exposure too; a funder what it
 // finances and its exposure; a logistics or warehouse operator its orders' shipments
-// and its receipts and devices. The platform's operator sees every one.
+// and its receipts and devices; every one its money in and out. The platform's
+// operator sees every one.
 var sections = []section{
 	{Path: "/", Key: "nav.home"},
 	{Path: "/orders", Key: "nav.orders", caps: caps(linkfin.CapTrade, linkfin.CapLogistics)},
@@ -36,6 +37,7 @@ var sections = []section{
 	{Path: "/alerts", Key: "nav.alerts", caps: caps(linkfin.CapAnchor, linkfin.CapFund)},
 	{Path: "/scorecard", Key: "nav.scorecard", caps: caps(linkfin.CapTrade, linkfin.CapAnchor, linkfin.CapFund)},
 	{Path: "/discounting", Key: "nav.discounting", caps: caps(linkfin.CapAnchor)},
+	{Path: "/wallet", Key: "nav.wallet"},
 	{Path: "/ecny", Key: "nav.ecny", caps: caps(linkfin.CapTrade, linkfin.CapFund, linkfin.CapAnchor)},
 	{Path: "/conditional-payments", Key: "nav.conditional", caps: caps(linkfin.CapTrade, linkfin.CapFund, linkfin.CapAnchor, linkfin.CapLogistics)},
 	{Path: "/webhooks", Key: "nav.webhooks", admin: true},

@@ -19,17 +19,17 @@ var navLinks = regexp.MustCompile(`(?s)<nav aria-label="[^"]*" class="main-nav">
 // lacks is not found for it. The operator has every section.
 func TestNavigationPerParty(t *testing.T) {
 	s := certified(t)
-	all := []string{"/", "/orders", "/invoices", "/payables", "/financings", "/receipts", "/devices", "/settlements", "/programs", "/exposure", "/alerts", "/scorecard", "/discounting", "/ecny", "/conditional-payments", "/webhooks", "/organizations", "/bank", "/payment-files", "/organization", "/users", "/audit"}
+	all := []string{"/", "/orders", "/invoices", "/payables", "/financings", "/receipts", "/devices", "/settlements", "/programs", "/exposure", "/alerts", "/scorecard", "/discounting", "/wallet", "/ecny", "/conditional-payments", "/webhooks", "/organizations", "/bank", "/payment-files", "/organization", "/users", "/audit"}
 	for _, tc := range []struct {
 		org  string
 		role linkfin.Role
 		want []string
 	}{
-		{"tier1", linkfin.RoleAdmin, []string{"/", "/orders", "/invoices", "/payables", "/financings", "/receipts", "/scorecard", "/ecny", "/conditional-payments", "/webhooks", "/organization", "/users", "/audit"}},
-		{"tier1", linkfin.RoleFinance, []string{"/", "/orders", "/invoices", "/payables", "/financings", "/receipts", "/scorecard", "/ecny", "/conditional-payments", "/audit"}},
-		{"anchor", linkfin.RoleFinance, []string{"/", "/orders", "/invoices", "/payables", "/financings", "/receipts", "/settlements", "/programs", "/exposure", "/alerts", "/scorecard", "/discounting", "/ecny", "/conditional-payments", "/audit"}},
-		{"bank", linkfin.RoleViewer, []string{"/", "/invoices", "/payables", "/financings", "/receipts", "/programs", "/exposure", "/alerts", "/scorecard", "/ecny", "/conditional-payments", "/audit"}},
-		{"port", linkfin.RoleFinance, []string{"/", "/orders", "/receipts", "/devices", "/conditional-payments", "/audit"}},
+		{"tier1", linkfin.RoleAdmin, []string{"/", "/orders", "/invoices", "/payables", "/financings", "/receipts", "/scorecard", "/wallet", "/ecny", "/conditional-payments", "/webhooks", "/organization", "/users", "/audit"}},
+		{"tier1", linkfin.RoleFinance, []string{"/", "/orders", "/invoices", "/payables", "/financings", "/receipts", "/scorecard", "/wallet", "/ecny", "/conditional-payments", "/audit"}},
+		{"anchor", linkfin.RoleFinance, []string{"/", "/orders", "/invoices", "/payables", "/financings", "/receipts", "/settlements", "/programs", "/exposure", "/alerts", "/scorecard", "/discounting", "/wallet", "/ecny", "/conditional-payments", "/audit"}},
+		{"bank", linkfin.RoleViewer, []string{"/", "/invoices", "/payables", "/financings", "/receipts", "/programs", "/exposure", "/alerts", "/scorecard", "/wallet", "/ecny", "/conditional-payments", "/audit"}},
+		{"port", linkfin.RoleFinance, []string{"/", "/orders", "/receipts", "/devices", "/wallet", "/conditional-payments", "/audit"}},
 		{"", linkfin.RoleOperator, all},
 	} {
 		c := s.as(tc.org, tc.role)
