@@ -104,7 +104,7 @@ func (c *SetCapabilities) Apply(tx linkfin.Tx) (any, error) {
 // SetBankAccount registers the account at a bank that an organization's withdrawals
 // over the bank rail are paid into. The operator's (Actor "") takes effect at once,
 // replacing the one it had and any that waits; an admin's waits for the operator to
-// confirm it (ConfirmBankAccount), and until then the withdrawals go where they went,
+// confirm it (DecideBankAccount), and until then the withdrawals go where they went,
 // so that a stolen admin key alone cannot redirect the organization's money. An admin
 // who registers the account in effect again withdraws the change that waits.
 // Instructions made before a change keep the account they were made with. The same
