@@ -58,6 +58,12 @@ func (c *Client) ConfirmBankAccount(ctx context.Context, id string, account link
 	return &out, c.post(ctx, "/v1/organizations/"+esc(id)+"/bank-account/confirm", linkfin.BankAccountIn{BankAccount: account}, &out)
 }
 
+// BankAccountChanges lists, for the operator, the organizations whose admin registered
+// a bank account that waits for its confirmation, the longest waiting first.
+func (c *Client) BankAccountChanges(ctx context.Context, opt *ListOptions) (*List[linkfin.Organization], error) {
+	return list[linkfin.Organization](ctx, c, "/v1/bank-account-changes", opt)
+}
+
 // RejectBankAccount rejects, as the operator, the bank account the organization's
 // admin registered, named as it waits: the account in effect stays.
 func (c *Client) RejectBankAccount(ctx context.Context, id string, account linkfin.BankAccount) (*linkfin.Organization, error) {

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
-	"strings"
 
 	"linkfin"
 	"linkfin/services"
@@ -62,30 +61,22 @@ func (c *Console) renderOrgs(w http.ResponseWriter, r *http.Request, p *Person, 
 // (services.DecideBankAccount decides on each from its row): the operator finds them
 // among a hundred thousand organizations without reading every one.
 func (c *Console) renderWaiting(w http.ResponseWriter, r *http.Request, p *Person, v orgsView) {
-	if err := operatorOnly(p); err != nil {
-		c.fail(w, r, p, err)
-		return
-	}
 	v.Waiting = true
-	// The cursor is the last entry's value and id, joined by "~", which neither holds.
-	afterValue, afterID, _ := strings.Cut(r.URL.Query().Get("after"), "~")
-	objs, err := c.Store.ListIndexed(r.Context(), linkfin.KindOrganization, linkfin.IndexBankChange, "", afterValue, afterID, pageSize+1)
+	page, err := services.BankAccountsWaiting(r.Context(), c.Store, p.Viewer, r.URL.Query().Get("after"), pageSize)
 	if err != nil {
 		c.fail(w, r, p, err)
 		return
 	}
-	for i, o := range objs {
-		if i == pageSize {
-			last := objs[i-1]
-			v.Next = "/organizations?" + url.Values{"waiting": {waitingBankAccount}, "after": {last.Value + "~" + last.ID}}.Encode()
-			break
-		}
+	for _, raw := range page.Data {
 		var org linkfin.Organization
-		if err := json.Unmarshal(o.Data, &org); err != nil {
+		if err := json.Unmarshal(raw, &org); err != nil {
 			c.fail(w, r, p, err)
 			return
 		}
 		v.Orgs = append(v.Orgs, org)
+	}
+	if page.NextCursor != "" {
+		v.Next = "/organizations?" + url.Values{"waiting": {waitingBankAccount}, "after": {page.NextCursor}}.Encode()
 	}
 	c.render(w, r, http.StatusOK, "organizations", "orgs.title", p, v, "")
 }

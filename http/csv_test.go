@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"linkfin"
+	lfhttp "linkfin/http"
 	"linkfin/tabular"
 )
 
@@ -25,8 +26,8 @@ func TestListsAsCSV(t *testing.T) {
 		lists++
 		path := p.fill(t, rt)
 		who := "anchor"
-		if strings.HasSuffix(rt.Path(), "/{id}/events") || strings.HasPrefix(rt.Path(), "/v1/bank-statements/") {
-			who = "operator" // a record's history, of records the anchor is not party to too; a statement's entries
+		if strings.HasSuffix(rt.Path(), "/{id}/events") || strings.HasPrefix(rt.Path(), "/v1/bank-statements/") || rt.Access == lfhttp.Operator {
+			who = "operator" // a record's history, of records the anchor is not party to too; a statement's entries; the operator's lists
 		}
 		jr := p.as(who, "GET", path+"?limit=2", "")
 		var page linkfin.List[map[string]json.RawMessage]

@@ -1,6 +1,7 @@
 package http
 
 import (
+	"encoding/json"
 	"net/http"
 	"reflect"
 
@@ -51,6 +52,21 @@ func (s *Server) organizationRoutes() {
 				return &services.DecideBankAccount{OrgID: r.PathValue("id"), Account: in.BankAccount, Confirm: d.confirm}, nil
 			})
 	}
+	s.handle(Route{Pattern: "GET /v1/bank-account-changes", Access: Operator, Out: org, List: true, Query: pageQuery,
+		Summary: "List the organizations whose admin registered a bank account that waits for the operator's confirmation (pending_bank_account), " +
+			"the longest waiting first."},
+		func(w http.ResponseWriter, r *http.Request) {
+			limit, err := pageLimit(r)
+			var out *linkfin.List[json.RawMessage]
+			if err == nil {
+				out, err = services.BankAccountsWaiting(r.Context(), s.Store, principalOf(r).viewer(), r.URL.Query().Get("after"), limit)
+			}
+			if err != nil {
+				writeError(w, r, err)
+				return
+			}
+			writeJSON(w, http.StatusOK, out)
+		})
 	act(s, Route{Pattern: "POST /v1/organizations/{id}/address", Kind: linkfin.KindOrganization, Access: Admin, Out: org,
 		Summary: "Register the organization's postal address (its admin, or the operator): the town and the country (ISO 3166-1 alpha-2) at least, " +
 			"and its street, building number, post code and subdivision, which its credit transfer instructions name. It replaces the one before."},

@@ -3,6 +3,7 @@ package http_test
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -382,6 +383,20 @@ func TestBankAccountRoute(t *testing.T) {
 		org.PendingBankAccount.Account != (linkfin.BankAccount{IBAN: "GB82WEST12345698765432", BIC: "NWBKGB2L"}) {
 		t.Fatalf("tier1's account while its change waits: %+v, %+v", org.BankAccount, org.PendingBankAccount)
 	}
+	// The operator lists what waits, oldest first, a page at a time; no one else may.
+	wantJSON(t, p.as("tier2", "POST", "/v1/organizations/tier2/bank-account", `{"bank_account":{"account":"6222555"}}`), http.StatusOK, nil)
+	var waiting linkfin.List[linkfin.Organization]
+	wantJSON(t, p.as("operator", "GET", "/v1/bank-account-changes?limit=1", ""), http.StatusOK, &waiting)
+	if len(waiting.Data) != 1 || waiting.Data[0].ID != "tier1" || waiting.Data[0].PendingBankAccount == nil || waiting.NextCursor == "" {
+		t.Fatalf("the first page of what waits: %+v", waiting)
+	}
+	wantJSON(t, p.as("operator", "GET", "/v1/bank-account-changes?limit=1&after="+url.QueryEscape(waiting.NextCursor), ""), http.StatusOK, &waiting)
+	if len(waiting.Data) != 1 || waiting.Data[0].ID != "tier2" || waiting.NextCursor != "" {
+		t.Fatalf("the second page of what waits: %+v", waiting)
+	}
+	wantProblem(t, p.as("tier1", "GET", "/v1/bank-account-changes", ""), http.StatusForbidden, linkfin.EFORBIDDEN)
+	wantProblem(t, p.as("operator", "GET", "/v1/bank-account-changes?after=nonsense", ""), http.StatusBadRequest, linkfin.EINVALID)
+	wantJSON(t, p.as("operator", "POST", "/v1/organizations/tier2/bank-account/reject", `{"bank_account":{"account":"6222555"}}`), http.StatusOK, nil)
 	wantProblem(t, p.as("tier1", "POST", "/v1/organizations/tier1/bank-account/confirm", gb), http.StatusForbidden, linkfin.EFORBIDDEN)
 	wantProblem(t, p.as("operator", "POST", "/v1/organizations/tier1/bank-account/confirm", `{"bank_account":{"iban":"GB82WEST12345698765432"}}`),
 		http.StatusConflict, linkfin.ECONFLICT)
@@ -397,6 +412,10 @@ func TestBankAccountRoute(t *testing.T) {
 	wantJSON(t, p.as("operator", "POST", "/v1/organizations/tier1/bank-account/reject", `{"bank_account":{"account":"6222"}}`), http.StatusOK, &org)
 	if org.BankAccount == nil || org.BankAccount.IBAN != "GB82WEST12345698765432" || org.PendingBankAccount != nil {
 		t.Fatalf("tier1's account after the rejection: %+v, %+v", org.BankAccount, org.PendingBankAccount)
+	}
+	wantJSON(t, p.as("operator", "GET", "/v1/bank-account-changes", ""), http.StatusOK, &waiting)
+	if len(waiting.Data) != 0 {
+		t.Fatalf("after the decisions, waiting: %+v", waiting)
 	}
 	wantJSON(t, p.as("operator", "POST", "/v1/organizations/tier2/bank-account", `{"bank_account":{"account":"0123456789"}}`), http.StatusOK, &org)
 	if org.ID != "tier2" || org.BankAccount == nil || org.BankAccount.Account != "0123456789" {

@@ -4,7 +4,10 @@
 package services
 
 import (
+	"context"
+	"encoding/json"
 	"slices"
+	"strings"
 	"time"
 
 	"linkfin"
@@ -274,4 +277,34 @@ func checkBankAccount(a linkfin.BankAccount) error {
 		return linkfin.Errorf(linkfin.EINVALID, "a bank account has an iban or an account id (account), one of the two")
 	}
 	return bankParty("", &a, nil).CheckAccount("the bank account")
+}
+
+// BankAccountsWaiting lists, for the operator, the organizations whose admin registered
+// a bank account that waits for the operator's decision (DecideBankAccount), the
+// longest waiting first, up to limit after the cursor a page gave as NextCursor ("" for
+// the first): from the stores' ordered index, so that they are found among a hundred
+// thousand organizations without reading every one.
+func BankAccountsWaiting(ctx context.Context, ix linkfin.IndexReader, v linkfin.Viewer, after string, limit int) (*linkfin.List[json.RawMessage], error) {
+	if !v.Operator {
+		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "the platform's operator decides on organizations' bank accounts")
+	}
+	// The cursor is the last entry's value and id, joined by "~", which neither holds.
+	afterValue, afterID, _ := strings.Cut(after, "~")
+	if after != "" && (afterID == "" || linkfin.ValidateID("cursor", afterID) != nil) {
+		return nil, linkfin.Errorf(linkfin.EINVALID, "after must be a cursor returned as next_cursor")
+	}
+	objs, err := ix.ListIndexed(ctx, linkfin.KindOrganization, linkfin.IndexBankChange, "", afterValue, afterID, limit+1)
+	if err != nil {
+		return nil, err
+	}
+	out := &linkfin.List[json.RawMessage]{Data: []json.RawMessage{}}
+	for i, o := range objs {
+		if i == limit {
+			last := objs[i-1]
+			out.NextCursor = last.Value + "~" + last.ID
+			break
+		}
+		out.Data = append(out.Data, o.Data)
+	}
+	return out, nil
 }
