@@ -36,6 +36,9 @@ func (s *Server) paymentRoutes() {
 		Summary: "Get the account that payment files pay from when a request names none, as the operator registered it (404 not_found if none is)."},
 		func(w http.ResponseWriter, r *http.Request) {
 			o, err := s.record(r, linkfin.KindPaymentDebtor, services.RailBank)
+			if linkfin.ErrorCode(err) == linkfin.ENOTFOUND {
+				err = linkfin.Errorf(linkfin.ENOTFOUND, "no account is registered for payment files to pay from: register it with POST /v1/payment-files/debtor")
+			}
 			if err != nil {
 				writeError(w, r, err)
 				return

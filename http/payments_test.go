@@ -460,7 +460,9 @@ func TestBankAccountRoute(t *testing.T) {
 // it pay from when a request names none; no one else reads or changes it.
 func TestPaymentDebtor(t *testing.T) {
 	p := newPlatform(t)
-	wantProblem(t, p.as("operator", "GET", "/v1/payment-files/debtor", ""), http.StatusNotFound, linkfin.ENOTFOUND)
+	if prob := wantProblem(t, p.as("operator", "GET", "/v1/payment-files/debtor", ""), http.StatusNotFound, linkfin.ENOTFOUND); !strings.Contains(prob.Detail, "register it with POST /v1/payment-files/debtor") {
+		t.Errorf("detail %q", prob.Detail)
+	}
 	body := `{"debtor":{"name":"Auto SCF Platform","account":"6222020200100000011","bic":"ICBKCNBJ","bank_code":"102100000030","address":{"town":"Shanghai","country":"CN"}}}`
 	wantProblem(t, p.as("anchor", "POST", "/v1/payment-files/debtor", body), http.StatusForbidden, linkfin.EFORBIDDEN)
 	wantProblem(t, p.as("anchor", "GET", "/v1/payment-files/debtor", ""), http.StatusForbidden, linkfin.EFORBIDDEN)
