@@ -7,18 +7,32 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"linkfin"
+	"linkfin/services"
 )
 
 // The main pages of each party fit a phone 375 px wide and a screen 1280 px wide: the
 // page never scrolls sideways (a wide table scrolls in its own box, not the page).
 func TestPagesFitTheScreen(t *testing.T) {
 	s := disbursed(t)
+	// Rows on the pages of money in and out: a withdrawal filed, a payment announced,
+	// a bank account waiting for the operator.
+	for _, c := range []linkfin.Command{
+		&services.RecordInboundPayment{Rail: "bank", InstructionID: "in-1", OrgID: "tier1", Currency: "CNY", Amount: 1_000_00},
+		&services.RecordOutboundPayment{Rail: "bank", InstructionID: "out-1", OrgID: "tier1", Currency: "CNY", Amount: 123_45},
+		&services.SetPaymentDebtor{Debtor: linkfin.PaymentParty{Name: "Auto SCF Platform", BankAccount: linkfin.BankAccount{IBAN: "DE89370400440532013000", BIC: "COBADEFFXXX"}}},
+		&services.CreatePaymentFile{Rail: "bank", Date: linkfin.DateOf(s.clock.Now())},
+		&services.RecordOutboundPayment{Rail: "bank", InstructionID: "out-2", OrgID: "tier1", Currency: "CNY", Amount: 45_00},
+		&services.CreateExpectedPayment{Actor: "tier1", In: linkfin.ExpectedPaymentIn{Currency: "CNY", Amount: 500_00, Date: linkfin.DateOf(s.clock.Now())}},
+		&services.SetBankAccount{Actor: "tier1", OrgID: "tier1", Account: linkfin.BankAccount{IBAN: "GB82WEST12345698765432", BIC: "NWBKGB2L", BankCode: "102100000030"}},
+	} {
+		s.run(c)
+	}
 	pages := map[string][]string{
-		"tier1":  {"/", "/orders", "/invoices", "/payables", "/financings", "/pieces/C-1", "/orders/PO-1", "/account"},
+		"tier1":  {"/", "/orders", "/invoices", "/payables", "/financings", "/pieces/C-1", "/orders/PO-1", "/account", "/wallet", "/organization"},
 		"anchor": {"/", "/invoices/inv-1", "/payables", "/settlements", "/programs", "/programs/auto-scf", "/exposure", "/discounting", "/users"},
 		"bank":   {"/", "/financings?status=disbursed", "/financings/F-1", "/exposure"},
 		"port":   {"/", "/receipts", "/orders"},
-		"":       {"/organizations", "/webhooks", "/audit", "/settlements"},
+		"":       {"/organizations", "/organizations?waiting=bank_account", "/payment-files", "/bank", "/webhooks", "/audit", "/settlements"},
 	}
 	// Each party in one language, the languages taking turns: Chinese words are
 	// wider per character, English ones longer.
