@@ -10,14 +10,7 @@ import (
 	"linkfin/services"
 )
 
-func init() {
-	pageNames = append(pageNames, "bank")
-	for k, m := range bankMessages {
-		if _, ok := messages[k]; !ok {
-			messages[k] = m
-		}
-	}
-}
+func init() { addPages(bankMessages, "bank") }
 
 // bankMessages are the bank statements page's words.
 var bankMessages = map[string]message{

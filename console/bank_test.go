@@ -35,13 +35,7 @@ func TestBankEntries(t *testing.T) {
 		t.Fatal(err)
 	}
 	credit, debit := services.BankEntryID(&imp.Statements[0], 1), services.BankEntryID(&imp.Statements[0], 2)
-	wallet := func() int64 {
-		a, err := s.e.Account(t.Context(), linkfin.WalletID("tier2", "CNY"))
-		if err != nil {
-			return 0
-		}
-		return a.CreditsPosted - a.DebitsPosted
-	}
+	wallet := func() int64 { return s.held("tier2") }
 	before := wallet()
 
 	op := s.as("", linkfin.RoleOperator)

@@ -7,12 +7,7 @@ import (
 	"linkfin/services"
 )
 
-func init() {
-	pageNames = append(pageNames, "conditionals", "conditional")
-	for k, m := range conditionalMessages {
-		messages[k] = m
-	}
-}
+func init() { addPages(conditionalMessages, "conditionals", "conditional") }
 
 // conditionalRoutes registers the pages of conditional payments: the list, and each
 // payment's page, with its milestone confirmed and its cancellation asked for there.

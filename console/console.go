@@ -205,6 +205,17 @@ func New(s linkfin.Store, e *engine.Engine, auth *services.Auth, logger *slog.Lo
 	return c
 }
 
+// addPages registers pages, each a template of its own, and the words they use beside
+// messages (a word already there keeps its text).
+func addPages(words map[string]message, names ...string) {
+	pageNames = append(pageNames, names...)
+	for k, m := range words {
+		if _, ok := messages[k]; !ok {
+			messages[k] = m
+		}
+	}
+}
+
 // pageNames are the pages, each a template of its own inside the layout.
 var pageNames = []string{"signin", "home", "offers", "pieces", "notfound", "error", "invoices", "invoice", "piece", "financings", "financing", "payables", "offer", "settlements", "account", "users"}
 

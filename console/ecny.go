@@ -132,12 +132,7 @@ func (c *Console) designateECNY(w http.ResponseWriter, r *http.Request, p *Perso
 	done(w, r, "/ecny")
 }
 
-func init() {
-	pageNames = append(pageNames, "ecny_wallet")
-	for k, m := range ecnyWalletMessages {
-		messages[k] = m
-	}
-}
+func init() { addPages(ecnyWalletMessages, "ecny_wallet") }
 
 // ecnyWalletRoutes registers a wallet's page and what is done there: the operator
 // records its owner's identity evidence; the owner raises its class, opens sub-wallets

@@ -245,6 +245,20 @@ func TestInvoiceApproval(t *testing.T) {
 	}
 }
 
+// held is what the organization's wallet in CNY holds, as the engine has it: 0 before
+// it is opened.
+func (s *site) held(org string) int64 {
+	s.t.Helper()
+	a, err := s.e.Account(s.t.Context(), linkfin.WalletID(org, "CNY"))
+	if linkfin.ErrorCode(err) == linkfin.ENOTFOUND {
+		return 0
+	}
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return a.CreditsPosted - a.DebitsPosted
+}
+
 func (s *site) run(c linkfin.Command) json.RawMessage {
 	s.t.Helper()
 	var out json.RawMessage

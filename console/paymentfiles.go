@@ -10,14 +10,7 @@ import (
 	"linkfin/services"
 )
 
-func init() {
-	pageNames = append(pageNames, "paymentfiles")
-	for k, m := range paymentFileMessages {
-		if _, ok := messages[k]; !ok {
-			messages[k] = m
-		}
-	}
-}
+func init() { addPages(paymentFileMessages, "paymentfiles") }
 
 // paymentFileMessages are the payment files page's words.
 var paymentFileMessages = map[string]message{

@@ -39,14 +39,7 @@ func TestPaymentFilesPage(t *testing.T) {
 	}
 	s.run(&services.RecordInboundPayment{Rail: "bank", InstructionID: "in-t2", OrgID: "tier2", Currency: "CNY", Amount: 1_000_00})
 	s.run(&services.RecordOutboundPayment{Rail: "bank", InstructionID: "out-t2", OrgID: "tier2", Currency: "CNY", Amount: 300_00})
-	wallet := func() int64 {
-		t.Helper()
-		a, err := s.e.Account(t.Context(), linkfin.WalletID("tier2", "CNY"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return a.CreditsPosted - a.DebitsPosted
-	}
+	wallet := func() int64 { return s.held("tier2") }
 	before := wallet()
 
 	_, page = op.get("/payment-files")

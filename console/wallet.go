@@ -8,14 +8,7 @@ import (
 	"linkfin/services"
 )
 
-func init() {
-	pageNames = append(pageNames, "wallet")
-	for k, m := range walletMessages {
-		if _, ok := messages[k]; !ok {
-			messages[k] = m
-		}
-	}
-}
+func init() { addPages(walletMessages, "wallet") }
 
 // walletMessages are the wallet page's words.
 var walletMessages = map[string]message{

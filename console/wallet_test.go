@@ -20,14 +20,7 @@ import (
 func TestWalletPage(t *testing.T) {
 	s := newSite(t)
 	s.run(&services.RecordInboundPayment{Rail: "bank", InstructionID: "in-t2", OrgID: "tier2", Currency: "CNY", Amount: 1_000_00})
-	held := func() int64 {
-		t.Helper()
-		a, err := s.e.Account(t.Context(), linkfin.WalletID("tier2", "CNY"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return a.CreditsPosted - a.DebitsPosted
-	}
+	held := func() int64 { return s.held("tier2") }
 	before := held()
 	finance := s.as("tier2", linkfin.RoleFinance)
 	code, page := finance.get("/wallet")
