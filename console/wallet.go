@@ -2,7 +2,9 @@ package console
 
 import (
 	"encoding/json"
+	"maps"
 	"net/http"
+	"net/url"
 
 	"linkfin"
 	"linkfin/services"
@@ -55,8 +57,11 @@ type walletView struct {
 	BankAccount *linkfin.BankAccount
 	Transfers   []linkfin.CreditTransfer
 	Expected    []linkfin.ExpectedPayment
-	Acts        bool
-	Done        string
+	// NextTransfers and NextExpected are the addresses of the two lists' next pages,
+	// "" at their ends.
+	NextTransfers, NextExpected string
+	Acts                        bool
+	Done                        string
 }
 
 // walletPage shows the organization's money in and out.
@@ -81,32 +86,54 @@ func (c *Console) renderWallet(w http.ResponseWriter, r *http.Request, p *Person
 		return
 	}
 	v.BankAccount = o.BankAccount
-	if err := firstPage(c, r, p, linkfin.KindCreditTransfer, &v.Transfers); err != nil {
+	q := r.URL.Query()
+	nextTransfers, err := pageOf(c, r, p, linkfin.KindCreditTransfer, q.Get(transfersAfter), &v.Transfers)
+	if err != nil {
 		c.fail(w, r, p, err)
 		return
 	}
-	if err := firstPage(c, r, p, linkfin.KindExpectedPayment, &v.Expected); err != nil {
+	nextExpected, err := pageOf(c, r, p, linkfin.KindExpectedPayment, q.Get(expectedAfter), &v.Expected)
+	if err != nil {
 		c.fail(w, r, p, err)
 		return
 	}
+	v.NextTransfers, v.NextExpected = walletPageAt(q, transfersAfter, nextTransfers), walletPageAt(q, expectedAfter, nextExpected)
 	c.render(w, r, http.StatusOK, "wallet", "wallet.title", p, v, "")
 }
 
-// firstPage reads the first page of the records of a kind the person sees into out:
-// the organization's own, oldest first (the API lists the rest).
-func firstPage[T any](c *Console, r *http.Request, p *Person, kind string, out *[]T) error {
-	page, err := services.List(r.Context(), c.Store, p.Viewer, kind, services.Filter{}, "", pageSize)
+// The query parameters of the wallet page's two lists' cursors.
+const (
+	transfersAfter = "withdrawals_after"
+	expectedAfter  = "expected_after"
+)
+
+// pageOf reads a page of the records of a kind the person sees (the organization's
+// own, oldest first) after the cursor into out, and answers the next page's cursor, ""
+// at the end.
+func pageOf[T any](c *Console, r *http.Request, p *Person, kind, after string, out *[]T) (string, error) {
+	page, err := services.List(r.Context(), c.Store, p.Viewer, kind, services.Filter{}, after, pageSize)
 	if err != nil {
-		return err
+		return "", err
 	}
 	for _, raw := range page.Data {
 		var v T
 		if err := json.Unmarshal(raw, &v); err != nil {
-			return err
+			return "", err
 		}
 		*out = append(*out, v)
 	}
-	return nil
+	return page.NextCursor, nil
+}
+
+// walletPageAt is the address of the wallet page with one list's cursor moved on to
+// next, the other list where it is; "" for no next page.
+func walletPageAt(q url.Values, param, next string) string {
+	if next == "" {
+		return ""
+	}
+	q = maps.Clone(q)
+	q.Set(param, next)
+	return "/wallet?" + q.Encode()
 }
 
 // ownMoney refuses a change of an organization's money by the operator, who has none.

@@ -2,6 +2,7 @@ package console
 
 import (
 	"encoding/json"
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -110,5 +111,37 @@ func TestWalletPage(t *testing.T) {
 	}
 	if held() != before-300_00 {
 		t.Fatalf("the wallet moved by %d", held()-before)
+	}
+}
+
+// The wallet page's two lists go on a page at a time, each on its own: every payment
+// announced is on one page, once, and the withdrawals stay where they were.
+func TestWalletPages(t *testing.T) {
+	s := newSite(t)
+	for range pageSize + 1 {
+		s.run(&services.CreateExpectedPayment{Actor: "tier2", In: linkfin.ExpectedPaymentIn{Currency: "CNY", Amount: 1_00, Date: linkfin.DateOf(s.clock.Now())}})
+	}
+	finance := s.as("tier2", linkfin.RoleFinance)
+	row := regexp.MustCompile(`<tr id="ep-(ep_[a-z0-9]+)">`)
+	next := regexp.MustCompile(`href="(/wallet\?expected_after=[^"]+)"`)
+	seen, pages := map[string]bool{}, 0
+	for path := "/wallet"; path != ""; pages++ {
+		code, page := finance.get(path)
+		if code != http.StatusOK {
+			t.Fatalf("%s: %d\n%s", path, code, page)
+		}
+		for _, m := range row.FindAllStringSubmatch(page, -1) {
+			if seen[m[1]] {
+				t.Fatalf("%s shows %s again", path, m[1])
+			}
+			seen[m[1]] = true
+		}
+		path = ""
+		if m := next.FindStringSubmatch(page); m != nil {
+			path = html.UnescapeString(m[1])
+		}
+	}
+	if len(seen) != pageSize+1 || pages != 2 {
+		t.Errorf("%d announced payments on %d pages, want %d on 2", len(seen), pages, pageSize+1)
 	}
 }
