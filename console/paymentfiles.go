@@ -23,6 +23,7 @@ var paymentFileMessages = map[string]message{
 	"pf.debtor_name":    {"Account holder's name", "户名"},
 	"pf.debtor_save":    {"Save the account", "保存账户"},
 	"pf.debtor_saved":   {"The platform's account is saved: the files made from now on are paid from it.", "平台付款账户已保存：此后生成的文件从该账户付款。"},
+	"pf.waiting":        {"Instructions waiting to be filed", "待汇总的付款指令"},
 	"pf.date":           {"Execution date", "执行日期"},
 	"pf.create_submit":  {"Make the file", "生成文件"},
 	"pf.file":           {"File", "文件"},
@@ -51,8 +52,10 @@ type paymentFilesView struct {
 	*listView[linkfin.PaymentFile]
 	Files  []paymentFileRow
 	Debtor *linkfin.PaymentParty // nil: none registered
-	Acts   bool
-	Done   string
+	// Waiting is how many instructions the next file would take.
+	Waiting int
+	Acts    bool
+	Done    string
 }
 
 // paymentFiles lists the payment files (the platform operator's), newest last, a page
@@ -79,6 +82,11 @@ func (c *Console) renderPaymentFiles(w http.ResponseWriter, r *http.Request, p *
 			return
 		}
 		view.Files = append(view.Files, row)
+	}
+	var err error
+	if view.Waiting, err = services.WaitingToFile(r.Context(), c.Store, p.Viewer, services.RailBank); err != nil {
+		c.fail(w, r, p, err)
+		return
 	}
 	var d linkfin.PaymentDebtor
 	switch err := services.ReadAs(r.Context(), c.Store, p.Viewer, linkfin.KindPaymentDebtor, services.RailBank, &d); linkfin.ErrorCode(err) {

@@ -43,6 +43,9 @@ func TestPaymentFilesPage(t *testing.T) {
 	before := wallet()
 
 	_, page = op.get("/payment-files")
+	if !strings.Contains(page, `<dd class="waiting">1</dd>`) {
+		t.Fatalf("the instruction waiting is not counted:\n%s", page)
+	}
 	if !strings.Contains(page, "Auto SCF Platform · IBAN DE89370400440532013000 · BIC COBADEFFXXX") {
 		t.Fatalf("the debtor is not shown:\n%s", page)
 	}
@@ -53,6 +56,9 @@ func TestPaymentFilesPage(t *testing.T) {
 		t.Fatalf("making the file: %d\n%s", code, page)
 	}
 	id := made[1]
+	if !strings.Contains(page, `<dd class="waiting">0</dd>`) {
+		t.Fatalf("the filed instruction is still counted:\n%s", page)
+	}
 	form.Set("idempotency_key", form.Get("idempotency_key")+"-2")
 	if code, page := op.post("/payment-files", form); code != http.StatusUnprocessableEntity || !strings.Contains(page, "nothing_to_file") {
 		t.Fatalf("a second file with nothing left: %d\n%s", code, page)

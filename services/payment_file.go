@@ -2,6 +2,8 @@ package services
 
 import (
 	"bytes"
+	"context"
+	"encoding/json"
 	"slices"
 
 	"linkfin"
@@ -516,4 +518,38 @@ func returnPayment(tx linkfin.Tx, railName string, ct *linkfin.CreditTransfer) e
 	}
 	return tx.Transfer(ledger.Transfer{ID: returnID(ct.ID), DebitAccountID: rail.ID, CreditAccountID: wallet.ID,
 		Amount: ct.Amount, Ledger: rail.Ledger, Currency: rail.Currency, Code: codeRail})
+}
+
+// WaitingToFile is how many of the rail's instructions wait for a payment file, for the
+// operator: those the next file would take, at most linkfin.MaxFileTransfers.
+func WaitingToFile(ctx context.Context, s linkfin.RecordReader, v linkfin.Viewer, rail string) (int, error) {
+	if !v.Operator {
+		return 0, linkfin.Errorf(linkfin.EFORBIDDEN, "the platform's operator files the rails' instructions")
+	}
+	r := &storeRecords{ctx: ctx, s: s}
+	ids, _, _ := waiting(r, rail)
+	return len(ids), r.err
+}
+
+// storeRecords reads a store's records for code written against linkfin.Records,
+// outside a command; err keeps the first failure to read, which Get reports as absent.
+type storeRecords struct {
+	ctx context.Context
+	s   linkfin.RecordReader
+	err error
+}
+
+// Get implements linkfin.Records.
+func (r *storeRecords) Get(kind, id string, v any) (bool, error) {
+	o, err := r.s.Object(r.ctx, kind, id)
+	if linkfin.ErrorCode(err) == linkfin.ENOTFOUND {
+		return false, nil
+	}
+	if err == nil {
+		err = json.Unmarshal(o.Data, v)
+	}
+	if err != nil && r.err == nil {
+		r.err = err
+	}
+	return err == nil, err
 }

@@ -94,7 +94,15 @@ func testPaymentQueue(t *testing.T, open Opener) {
 		return out
 	}
 
+	waitingToFile := func(want int) {
+		t.Helper()
+		if n, err := services.WaitingToFile(context.Background(), env.Records(), linkfin.Viewer{Operator: true}, services.RailBank); err != nil || n != want {
+			t.Fatalf("waiting to be filed: %d, %v; want %d", n, err, want)
+		}
+	}
+	waitingToFile(0)
 	first := withdraw(100)
+	waitingToFile(100)
 	got := chunks()
 	if len(got) != 2 || !slices.Equal(got["bank/0"], first[:64]) || !slices.Equal(got["bank/1"], first[64:]) {
 		t.Fatalf("chunks after 100 withdrawals: %d, %v", len(got), got)
@@ -105,11 +113,16 @@ func testPaymentQueue(t *testing.T, open Opener) {
 	}
 	// The next file starts in the middle of chunk 1, and goes on into chunk 2.
 	second := withdraw(40)
+	waitingToFile(40)
 	if got := chunks(); len(got) != 3 || len(got["bank/1"]) != 64 || !slices.Equal(got["bank/2"], second[28:]) {
 		t.Fatalf("chunks after 40 more: %v", got)
 	}
 	if filed := file("2026-11-03"); !slices.Equal(filed, second) {
 		t.Fatalf("the second file took %d instructions, want the 40 in order", len(filed))
+	}
+	waitingToFile(0)
+	if _, err := services.WaitingToFile(context.Background(), env.Records(), linkfin.Viewer{Org: "bank"}, services.RailBank); linkfin.ErrorCode(err) != linkfin.EFORBIDDEN {
+		t.Fatalf("an organization counts the rail's instructions: %v", err)
 	}
 	// The last one filed every instruction: nothing is left.
 	if _, err := run[linkfin.PaymentFile](t, env, &services.CreatePaymentFile{Rail: services.RailBank, Date: date(t, "2026-11-04")}); !refusal(err, linkfin.ENOTHINGTOFILE, "no bank instruction") {
