@@ -32,7 +32,7 @@ func DateOf(t time.Time) Date {
 // 0001 to 9999). Anything else, including impossible dates such as "2026-02-30", is EINVALID.
 func ParseDate(s string) (Date, error) {
 	ok := len(s) == 10 && s[4] == '-' && s[7] == '-' &&
-		isDigits(s[0:4]) && isDigits(s[5:7]) && isDigits(s[8:10]) && s[0:4] != "0000"
+		IsDigits(s[0:4]) && IsDigits(s[5:7]) && IsDigits(s[8:10]) && s[0:4] != "0000"
 	if ok {
 		if t, err := time.Parse(time.DateOnly, s); err == nil {
 			return DateOf(t), nil

@@ -248,7 +248,7 @@ func ParseMoney(s string, cur Currency) (Money, error) {
 	}
 	body, neg := strings.CutPrefix(s, "-")
 	intPart, frac, hasDot := strings.Cut(body, ".")
-	if !isDigits(intPart) || (hasDot && !isDigits(frac)) {
+	if !IsDigits(intPart) || (hasDot && !IsDigits(frac)) {
 		return Money{}, Errorf(EINVALID, "invalid amount %s: want digits with an optional '.' and fraction", quote(s))
 	}
 	if len(frac) > exp {
@@ -274,8 +274,9 @@ func ParseMoney(s string, cur Currency) (Money, error) {
 	return Money{Amount: a, Currency: cur}, nil
 }
 
-// isDigits reports whether s is a non-empty run of ASCII digits.
-func isDigits(s string) bool {
+// IsDigits reports whether s is a non-empty run of ASCII digits, as dates, amounts and
+// the fields of bank messages are written.
+func IsDigits(s string) bool {
 	if s == "" {
 		return false
 	}

@@ -24,7 +24,7 @@ func ParseRate(s string) (Rate, error) {
 		return Rate{}, Errorf(EINVALID, "invalid rate %s: longer than %d characters", quote(s), maxRateLen)
 	}
 	intPart, frac, hasDot := strings.Cut(s, ".")
-	if !isDigits(intPart) || (hasDot && !isDigits(frac)) {
+	if !IsDigits(intPart) || (hasDot && !IsDigits(frac)) {
 		return Rate{}, Errorf(EINVALID, "invalid rate %s: want a decimal fraction such as \"0.0425\"", quote(s))
 	}
 	// Only digits are left, which big.Rat reads exactly.

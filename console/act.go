@@ -64,6 +64,16 @@ func (c *Console) act(ctx context.Context, p *Person, form url.Values, cmd linkf
 
 // done sends the browser on after a form did what it asked (303: a reload does not post
 // it again).
+// actInto runs a command as act does and reads its answer into a T.
+func actInto[T any](c *Console, ctx context.Context, p *Person, form url.Values, cmd linkfin.Command) (*T, error) {
+	out, err := c.act(ctx, p, form, cmd)
+	if err != nil {
+		return nil, err
+	}
+	v := new(T)
+	return v, json.Unmarshal(out, v)
+}
+
 func done(w http.ResponseWriter, r *http.Request, to string) {
 	http.Redirect(w, r, to, http.StatusSeeOther)
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"linkfin"
+	"linkfin/internal/xmldoc"
 	"linkfin/iso20022"
 	"linkfin/mt940"
 	"linkfin/services"
@@ -119,8 +120,7 @@ func (c *Console) assignBankEntry(w http.ResponseWriter, r *http.Request, p *Per
 // else a SWIFT MT940 or MT942 in the charset named (mt940.ReadCharset; an XML document
 // names its own), whose reader refuses what is neither.
 func readBankFile(b []byte, charset string) (*iso20022.StatementMessage, error) {
-	if bytes.HasPrefix(b, []byte{0xFE, 0xFF}) || bytes.HasPrefix(b, []byte{0xFF, 0xFE}) ||
-		bytes.HasPrefix(bytes.TrimLeft(bytes.TrimPrefix(b, []byte("\xEF\xBB\xBF")), " \t\r\n"), []byte("<")) {
+	if xmldoc.LooksLikeXML(b) {
 		return iso20022.ReadStatement(bytes.NewReader(b))
 	}
 	return mt940.ReadCharset(bytes.NewReader(b), charset)

@@ -1,7 +1,6 @@
 package console
 
 import (
-	"encoding/json"
 	"net/http"
 	"time"
 
@@ -48,14 +47,9 @@ func (c *Console) discounting(w http.ResponseWriter, r *http.Request, p *Person)
 // offerEarlyPayment makes the anchor's offer to pay a payable early, for its seller to
 // accept, and shows it.
 func (c *Console) offerEarlyPayment(w http.ResponseWriter, r *http.Request, p *Person) {
-	out, err := c.act(r.Context(), p, r.PostForm, &services.OfferDynamicDiscounting{Actor: p.Viewer.Org,
+	f, err := actInto[linkfin.Financing](c, r.Context(), p, r.PostForm, &services.OfferDynamicDiscounting{Actor: p.Viewer.Org,
 		PayableID: r.PostFormValue("payable"), ProgramID: r.PostFormValue("program")})
 	if err != nil {
-		c.fail(w, r, p, err)
-		return
-	}
-	var f linkfin.Financing
-	if err := json.Unmarshal(out, &f); err != nil {
 		c.fail(w, r, p, err)
 		return
 	}

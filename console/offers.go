@@ -1,7 +1,6 @@
 package console
 
 import (
-	"encoding/json"
 	"net/http"
 	"strconv"
 	"time"
@@ -84,7 +83,7 @@ func (c *Console) takeOffer(w http.ResponseWriter, r *http.Request, p *Person) {
 	}
 	cmd := &services.TakeOffer{Actor: p.Viewer.Org, Product: linkfin.Product(r.PostFormValue("product")), AssetID: r.PostFormValue("asset"),
 		ProgramID: r.PostFormValue("program"), FunderID: r.PostFormValue("funder"), Price: price, Rail: linkfin.PaymentRail(r.PostFormValue("rail"))}
-	out, err := c.act(r.Context(), p, r.PostForm, cmd)
+	f, err := actInto[linkfin.Financing](c, r.Context(), p, r.PostForm, cmd)
 	if linkfin.ErrorCode(err) == services.EOFFERCHANGED {
 		// Show the offer as it is now; the person decides again.
 		if f, ferr := c.findOffer(r, p, cmd.AssetID, cmd.Product, cmd.FunderID); ferr == nil {
@@ -93,11 +92,6 @@ func (c *Console) takeOffer(w http.ResponseWriter, r *http.Request, p *Person) {
 		}
 	}
 	if err != nil {
-		c.fail(w, r, p, err)
-		return
-	}
-	var f linkfin.Financing
-	if err := json.Unmarshal(out, &f); err != nil {
 		c.fail(w, r, p, err)
 		return
 	}

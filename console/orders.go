@@ -240,13 +240,8 @@ func (c *Console) uploadInvoice(w http.ResponseWriter, r *http.Request, p *Perso
 // createInvoice submits the invoice (services.CreateInvoice) and shows it, with its
 // three-way match.
 func (c *Console) createInvoice(w http.ResponseWriter, r *http.Request, p *Person, form url.Values, inv linkfin.Invoice) {
-	out, err := c.act(r.Context(), p, form, &services.CreateInvoice{Actor: p.Viewer.Org, Invoice: inv})
+	created, err := actInto[linkfin.Invoice](c, r.Context(), p, form, &services.CreateInvoice{Actor: p.Viewer.Org, Invoice: inv})
 	if err != nil {
-		c.fail(w, r, p, err)
-		return
-	}
-	var created linkfin.Invoice
-	if err := json.Unmarshal(out, &created); err != nil {
 		c.fail(w, r, p, err)
 		return
 	}

@@ -1,7 +1,6 @@
 package console
 
 import (
-	"encoding/json"
 	"net/http"
 
 	"linkfin"
@@ -45,13 +44,8 @@ func (c *Console) issueCertificate(w http.ResponseWriter, r *http.Request, p *Pe
 		c.fail(w, r, p, err)
 		return
 	}
-	out, err := c.act(r.Context(), p, r.PostForm, &services.IssueCertificate{Actor: p.Viewer.Org, ProgramID: first.ProgramID, PayableIDs: ids})
+	cert, err := actInto[linkfin.Certificate](c, r.Context(), p, r.PostForm, &services.IssueCertificate{Actor: p.Viewer.Org, ProgramID: first.ProgramID, PayableIDs: ids})
 	if err != nil {
-		c.fail(w, r, p, err)
-		return
-	}
-	var cert linkfin.Certificate
-	if err := json.Unmarshal(out, &cert); err != nil {
 		c.fail(w, r, p, err)
 		return
 	}

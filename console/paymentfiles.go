@@ -2,7 +2,6 @@ package console
 
 import (
 	"bytes"
-	"encoding/json"
 	"net/http"
 
 	"linkfin"
@@ -137,13 +136,8 @@ func (c *Console) createPaymentFile(w http.ResponseWriter, r *http.Request, p *P
 		c.fail(w, r, p, err)
 		return
 	}
-	out, err := c.act(r.Context(), p, r.PostForm, &services.CreatePaymentFile{Rail: services.RailBank, Date: d})
+	f, err := actInto[linkfin.PaymentFile](c, r.Context(), p, r.PostForm, &services.CreatePaymentFile{Rail: services.RailBank, Date: d})
 	if err != nil {
-		c.fail(w, r, p, err)
-		return
-	}
-	var f linkfin.PaymentFile
-	if err := json.Unmarshal(out, &f); err != nil {
 		c.fail(w, r, p, err)
 		return
 	}

@@ -154,14 +154,10 @@ func (c *Console) withdraw(w http.ResponseWriter, r *http.Request, p *Person) {
 	if err == nil {
 		err = ownMoney(p)
 	}
-	var out json.RawMessage
+	var paid *services.RailPaid
 	if err == nil {
-		out, err = c.act(r.Context(), p, r.PostForm, &services.RecordOutboundPayment{Rail: f("rail"), InstructionID: "console-" + f("idempotency_key"),
-			OrgID: p.Viewer.Org, Currency: cur, Amount: amt})
-	}
-	var paid services.RailPaid
-	if err == nil {
-		err = json.Unmarshal(out, &paid)
+		paid, err = actInto[services.RailPaid](c, r.Context(), p, r.PostForm, &services.RecordOutboundPayment{Rail: f("rail"),
+			InstructionID: "console-" + f("idempotency_key"), OrgID: p.Viewer.Org, Currency: cur, Amount: amt})
 	}
 	if err != nil {
 		c.fail(w, r, p, err)
@@ -183,14 +179,10 @@ func (c *Console) expectPayment(w http.ResponseWriter, r *http.Request, p *Perso
 	if err == nil {
 		err = ownMoney(p)
 	}
-	var out json.RawMessage
+	var ep *linkfin.ExpectedPayment
 	if err == nil {
-		out, err = c.act(r.Context(), p, r.PostForm, &services.CreateExpectedPayment{Actor: p.Viewer.Org,
+		ep, err = actInto[linkfin.ExpectedPayment](c, r.Context(), p, r.PostForm, &services.CreateExpectedPayment{Actor: p.Viewer.Org,
 			In: linkfin.ExpectedPaymentIn{Currency: cur, Amount: amt, Date: day}})
-	}
-	var ep linkfin.ExpectedPayment
-	if err == nil {
-		err = json.Unmarshal(out, &ep)
 	}
 	if err != nil {
 		c.fail(w, r, p, err)

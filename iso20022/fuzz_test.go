@@ -2,14 +2,13 @@ package iso20022_test
 
 import (
 	"bytes"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
-	"unicode/utf8"
 
 	"linkfin"
 	"linkfin/iso20022"
+	"linkfin/iso20022/iso20022test"
 )
 
 // FuzzReadStatement reads mutations of the published statements. A document is read or
@@ -63,20 +62,6 @@ func FuzzReadStatement(f *testing.F) {
 				}
 			}
 		}
-		out, err := json.Marshal(m)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !utf8.Valid(out) {
-			t.Fatal("JSON is not valid UTF-8")
-		}
-		var back iso20022.StatementMessage
-		if err := json.Unmarshal(out, &back); err != nil {
-			t.Fatalf("the reading does not decode from its JSON: %v\n%s", err, out)
-		}
-		again, _ := json.Marshal(back)
-		if !bytes.Equal(out, again) {
-			t.Fatalf("JSON does not round-trip:\n%s\n%s", out, again)
-		}
+		iso20022test.RoundTrips(t, m)
 	})
 }

@@ -65,7 +65,7 @@ func distance(a, b linkfin.Date) int {
 // dateTime reads :13D:'s YYMMDDHHMM and offset ("1701191815+0100"), or :13:'s
 // YYMMDDHHMM, into ISO 8601 ("2017-01-19T18:15:00+01:00") and the date.
 func dateTime(v string) (string, linkfin.Date, bool) {
-	if len(v) != 10 && len(v) != 15 || !digits(v[:10]) {
+	if len(v) != 10 && len(v) != 15 || !linkfin.IsDigits(v[:10]) {
 		return "", linkfin.Date{}, false
 	}
 	date, ok := yymmdd(v[:6])
@@ -74,7 +74,7 @@ func dateTime(v string) (string, linkfin.Date, bool) {
 	}
 	iso := date.String() + "T" + v[6:8] + ":" + v[8:10] + ":00"
 	if len(v) == 15 {
-		if v[10] != '+' && v[10] != '-' || !digits(v[11:]) || atoi(v[11:13]) > 14 || atoi(v[13:]) > 59 {
+		if v[10] != '+' && v[10] != '-' || !linkfin.IsDigits(v[11:]) || atoi(v[11:13]) > 14 || atoi(v[13:]) > 59 {
 			return "", linkfin.Date{}, false
 		}
 		iso += v[10:13] + ":" + v[13:]

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 
+	"linkfin"
 	"linkfin/iso20022"
 )
 
@@ -44,7 +45,7 @@ type line61 struct {
 
 // dates reads the value date YYMMDD and the optional entry date MMDD.
 func (l *line61) dates(e *iso20022.Entry) error {
-	if len(l.s) < 6 || !digits(l.s[:6]) {
+	if len(l.s) < 6 || !linkfin.IsDigits(l.s[:6]) {
 		return fail(l.f, "%q does not begin with a value date YYMMDD", clip(l.s))
 	}
 	var ok bool
@@ -52,7 +53,7 @@ func (l *line61) dates(e *iso20022.Entry) error {
 		return fail(l.f, "the value date %q is not a date", l.s[:6])
 	}
 	l.s = l.s[6:]
-	if len(l.s) >= 4 && digits(l.s[:4]) {
+	if len(l.s) >= 4 && linkfin.IsDigits(l.s[:4]) {
 		if e.BookingDate, ok = entryDate(l.s[:4], e.ValueDate); !ok {
 			return fail(l.f, "the entry date %q is not a date MMDD", l.s[:4])
 		}

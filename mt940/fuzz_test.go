@@ -2,16 +2,15 @@ package mt940_test
 
 import (
 	"bytes"
-	"encoding/json"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"linkfin"
 	"linkfin/iso20022"
+	"linkfin/iso20022/iso20022test"
 	"linkfin/mt940"
 )
 
@@ -44,20 +43,7 @@ func FuzzRead(f *testing.F) {
 			return
 		}
 		checkReading(t, m)
-		out, err := json.Marshal(m)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !utf8.Valid(out) {
-			t.Fatal("JSON is not valid UTF-8")
-		}
-		var back iso20022.StatementMessage
-		if err := json.Unmarshal(out, &back); err != nil {
-			t.Fatalf("the reading does not decode from its JSON: %v\n%s", err, out)
-		}
-		if again, _ := json.Marshal(back); !bytes.Equal(out, again) {
-			t.Fatalf("JSON does not round-trip:\n%s\n%s", out, again)
-		}
+		iso20022test.RoundTrips(t, m)
 	})
 }
 

@@ -3,6 +3,8 @@ package mt940
 import (
 	"cmp"
 	"strings"
+
+	"linkfin"
 )
 
 // information is what an entry's :86: says, as this package reads it.
@@ -64,7 +66,7 @@ type subfield struct {
 // readSubfields reads the DFÜ form: a three-digit business transaction code, then
 // subfields ?NN (or >NN); ok is false for another form.
 func readSubfields(s string) (information, bool) {
-	if len(s) < 6 || !digits(s[:3]) || s[3] != '?' && s[3] != '>' || !digits(s[4:6]) {
+	if len(s) < 6 || !linkfin.IsDigits(s[:3]) || s[3] != '?' && s[3] != '>' || !linkfin.IsDigits(s[4:6]) {
 		return information{}, false
 	}
 	var purpose, more keyedText
@@ -121,7 +123,7 @@ func subfields(s string, sep byte) []subfield {
 		rest := s[3:]
 		end := len(rest)
 		for i := 0; i+3 <= len(rest); i++ {
-			if rest[i] == sep && digits(rest[i+1:i+3]) {
+			if rest[i] == sep && linkfin.IsDigits(rest[i+1:i+3]) {
 				end = i
 				break
 			}

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"linkfin"
+	"linkfin/internal/xmldoc"
 	"linkfin/iso20022"
 )
 
@@ -34,7 +35,7 @@ func decode(raw []byte, charset string) (string, error) {
 			return "", linkfin.Errorf(iso20022.EUNSUPPORTED, "line %d holds the control character 0x%02x: binary data, not an MT940, MT942 or MT950", line, c)
 		}
 	}
-	if t := bytes.TrimLeft(raw, " \t\r\n\x01"); len(t) > 0 && t[0] == '<' {
+	if xmldoc.LooksLikeXML(raw) {
 		return "", linkfin.Errorf(iso20022.EUNSUPPORTED, "an XML document, not an MT940, MT942 or MT950: read it as ISO 20022")
 	}
 	var text string
@@ -278,14 +279,14 @@ func terminalOfBlock1(v string) string {
 // "O9401200970103BANKBEBBAXXX22221234569701031201N" as delivered, whose message input
 // reference (after the input time and date) holds the sender's logical terminal.
 func readBlock2(v string, n int) (kind, sender string, err error) {
-	if len(v) < 4 || (v[0] != 'I' && v[0] != 'O') || !digits(v[1:4]) {
+	if len(v) < 4 || (v[0] != 'I' && v[0] != 'O') || !linkfin.IsDigits(v[1:4]) {
 		return "", "", linkfin.Errorf(linkfin.EINVALID, "line %d: the SWIFT application header {2:%s} names no message type", n, clip(v))
 	}
 	kind = v[1:4]
 	if kind != "940" && kind != "942" && kind != "950" {
 		return "", "", linkfin.Errorf(iso20022.EUNSUPPORTED, "line %d: an MT%s, not an MT940, MT942 or MT950", n, kind)
 	}
-	if v[0] == 'O' && len(v) >= 26 && digits(v[4:14]) {
+	if v[0] == 'O' && len(v) >= 26 && linkfin.IsDigits(v[4:14]) {
 		sender = bicOfTerminal(v[14:26])
 	}
 	return kind, sender, nil
@@ -306,19 +307,6 @@ func bicOfTerminal(lt string) string {
 		return ""
 	}
 	return bic
-}
-
-// digits reports whether s is a non-empty run of ASCII digits.
-func digits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // clip bounds what a message repeats of the file, and keeps it valid UTF-8.

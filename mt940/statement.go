@@ -200,7 +200,7 @@ func runes(lines []string) int {
 // "00001/001".
 func (r *reader) statementNumber(f field, v string) error {
 	number, sequence, hasSequence := strings.Cut(v, "/")
-	if !digits(number) || hasSequence && !digits(sequence) || len(v) > 23 {
+	if !linkfin.IsDigits(number) || hasSequence && !linkfin.IsDigits(sequence) || len(v) > 23 {
 		return fail(f, "%q is not a statement number and an optional sequence number (00001/001)", clip(v))
 	}
 	r.seq = v
@@ -221,7 +221,7 @@ func (r *reader) dateTime(f field, v string) error {
 // floorLimit reads :34F:, an MT942's floor limit: a currency, an optional D or C and an
 // amount ("EURD0,"). The first gives the statement's currency.
 func (r *reader) floorLimit(f field, v string) error {
-	if len(v) < 4 || !digits(v[len(v)-1:]) && v[len(v)-1] != ',' {
+	if len(v) < 4 || !linkfin.IsDigits(v[len(v)-1:]) && v[len(v)-1] != ',' {
 		return fail(f, "%q is not a floor limit (a currency, D or C, an amount)", clip(v))
 	}
 	cur, err := linkfin.ParseCurrency(v[:3])
@@ -250,7 +250,7 @@ func failCode(f field, err error) error {
 // balance reads a balance: C or D, YYMMDD, the currency and the amount
 // ("C110522EUR3236,28").
 func (r *reader) balance(f field, v string) error {
-	if len(v) < 12 || v[0] != 'C' && v[0] != 'D' || !digits(v[1:7]) {
+	if len(v) < 12 || v[0] != 'C' && v[0] != 'D' || !linkfin.IsDigits(v[1:7]) {
 		return fail(f, "%q is not a balance (C or D, YYMMDD, a currency, an amount)", clip(v))
 	}
 	date, ok := yymmdd(v[1:7])
@@ -374,7 +374,7 @@ func accountOf(id string) iso20022.Account {
 // units of cur, exactly. Some banks leave the comma out of a whole amount ("500").
 func parseAmount(s string, cur linkfin.Currency) (int64, error) {
 	whole, frac, _ := strings.Cut(s, ",")
-	if !digits(whole) || frac != "" && !digits(frac) {
+	if !linkfin.IsDigits(whole) || frac != "" && !linkfin.IsDigits(frac) {
 		return 0, linkfin.Errorf(linkfin.EINVALID, "amount %q is not digits with a decimal comma (1234,56)", clip(s))
 	}
 	return iso20022.ParseAmount(whole+"."+frac, cur)

@@ -291,6 +291,13 @@ func InUTF8(doc []byte) bool {
 	return name == "utf-8"
 }
 
+// LooksLikeXML reports whether doc begins as an XML document does: in UTF-16 (by its
+// byte order mark or its first characters), or with '<' after UTF-8's byte order mark
+// and white space. A reader of another text format tells XML from its own by it.
+func LooksLikeXML(doc []byte) bool {
+	return utf16Start(doc) != "" || bytes.HasPrefix(bytes.TrimLeft(bytes.TrimPrefix(doc, bom), " \t\r\n"), []byte("<"))
+}
+
 // Charset checks the charset that the document doc was sent with, such as the charset
 // parameter of an HTTP Content-Type, against the encoding the document is read in. RFC
 // 7303 §3.2 makes the parameter authoritative where it is given; a Reader reads the

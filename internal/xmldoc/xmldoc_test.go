@@ -222,3 +222,18 @@ func TestCharset(t *testing.T) {
 		}
 	}
 }
+
+// XML is told from other text by its first characters, whatever its encoding.
+func TestLooksLikeXML(t *testing.T) {
+	for _, c := range []struct {
+		doc  string
+		want bool
+	}{
+		{"<Document/>", true}, {"\xEF\xBB\xBF\r\n  <?xml version=\"1.0\"?><a/>", true}, {"\xFF\xFE<\x00", true}, {"\x00<\x00?", true},
+		{":20:STMT\n:25:6222", false}, {"ABNANL2A\n940\n", false}, {"", false}, {"  ", false}, {"date;amount\n", false},
+	} {
+		if got := LooksLikeXML([]byte(c.doc)); got != c.want {
+			t.Errorf("%q: %v, want %v", c.doc, got, c.want)
+		}
+	}
+}
