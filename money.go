@@ -177,9 +177,10 @@ func abs(a int64) uint64 {
 }
 
 // Money is an amount of a currency, in integer minor units (fen for CNY, cents for USD).
+// In JSON it is {"amount", "currency"}, as the API writes an amount beside its currency.
 type Money struct {
-	Amount   int64
-	Currency Currency
+	Amount   int64    `json:"amount"`
+	Currency Currency `json:"currency"`
 }
 
 // Add returns m+o. Both must be in the same currency.

@@ -66,7 +66,7 @@ func TestDecimalJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const want = `{"id":"","quantity":"-1.500","price":"7","base_quantity":"0","amount":{"Amount":0,"Currency":""}}`
+	const want = `{"id":"","quantity":"-1.500","price":"7","base_quantity":"0","amount":{"amount":0,"currency":""}}`
 	if string(b) != want {
 		t.Errorf("JSON %s, want %s", b, want)
 	}

@@ -36,6 +36,18 @@ func TestEInvoiceParse(t *testing.T) {
 		if err := json.Unmarshal([]byte(stdout), &got); err != nil {
 			t.Fatalf("%v\n%s", err, stdout)
 		}
+		// An amount is written as the API writes one: {"amount", "currency"}, in minor units.
+		var raw struct {
+			Document struct {
+				Payable map[string]any `json:"payable"`
+			} `json:"document"`
+		}
+		if err := json.Unmarshal([]byte(stdout), &raw); err != nil {
+			t.Fatal(err)
+		}
+		if p := raw.Document.Payable; len(p) != 2 || p["amount"] != float64(c.payable) || p["currency"] != got.Document.Currency {
+			t.Errorf("%s: payable written as %v", c.file, p)
+		}
 		var rules []string
 		for _, v := range got.Violations {
 			rules = append(rules, v.Rule)
