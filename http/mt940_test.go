@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"linkfin"
@@ -96,6 +97,18 @@ func TestBankStatementsMT940(t *testing.T) {
 		t.Fatalf("the Chinese bank's entry: %+v", entries.Data)
 	}
 	wantProblem(t, p.postMT(gb, "Content-Type", "text/plain; charset=utf-8"), http.StatusBadRequest, linkfin.EINVALID)
+
+	// A Polish bank's export in windows-1250, its charset named.
+	pl, err := charmap.Windows1250.NewEncoder().String(":20:PKO-1204\r\n:25:PL61109010140000071219812874\r\n:28C:00338/001\r\n:60F:C261203CNY0,00\r\n" +
+		":61:2612041204C2500,00NTRFNONREF//PKO0012345\r\n:86:Zapłata za fakturę FV/2026/12/001 Łódź\r\n:62F:C261204CNY2500,00\r\n-\r\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantJSON(t, p.postMT(pl, "Content-Type", "text/plain; charset=windows-1250"), http.StatusOK, &imp)
+	wantJSON(t, p.as("operator", "GET", "/v1/bank-statements/"+imp.Statements[0].ID+"/entries", ""), http.StatusOK, &entries)
+	if len(entries.Data) != 1 || entries.Data[0].RemittanceInformation != "Zapłata za fakturę FV/2026/12/001 Łódź" {
+		t.Fatalf("the Polish bank's entry: %+v", entries.Data)
+	}
 
 	// Refusals, with their codes; nothing changes.
 	base = p.snapshot()

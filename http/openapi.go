@@ -107,7 +107,7 @@ var (
 	// textBodies take a text/plain body as well as XML, of this description.
 	textBodies = map[string]string{"POST /v1/bank-statements": "The bank's SWIFT MT940 customer statement or MT942 interim transaction report " +
 		"(MT950 too), of up to 16 MiB: one or more messages, bare or in their SWIFT envelope, in the charset the Content-Type names " +
-		"(utf-8, us-ascii, iso-8859-1, windows-1252, or gb18030, gbk, gb2312 for a Chinese bank's export), or, with none, in UTF-8 or else windows-1252."}
+		"(utf-8, us-ascii, iso-8859-1, windows-1252, iso-8859-15; iso-8859-2, windows-1250, ibm852 or cp852 for Central European banks; ibm850 or cp850; or gb18030, gbk, gb2312 for a Chinese bank's export), or, with none, in UTF-8 or else windows-1252."}
 	// xmlBodies take an XML body as well as JSON, of this description.
 	xmlBodies = map[string]string{"POST /v1/invoices": "An EN 16931 e-invoice, a UBL 2.1 Invoice (PEPPOL BIS Billing 3.0) or a UN/CEFACT CrossIndustryInvoice (CII D16B: Factur-X, ZUGFeRD, XRechnung), of up to 16 MiB (JSON: 1 MiB), in UTF-8, in UTF-16 or in the encoding its XML declaration names" + xmlCharset + ", with the query's po_id and buyer_id (unless the document names its parties and order).",
 		"POST /v1/credit-notes":              "An EN 16931 credit note, a UBL 2.1 CreditNote (PEPPOL BIS Billing 3.0) or a UN/CEFACT CrossIndustryInvoice whose type code is a credit note's (381, 396, …), of up to 16 MiB (JSON: 1 MiB), in UTF-8, in UTF-16 or in the encoding its XML declaration names" + xmlCharset + ", whose BillingReference (CII: InvoiceReferencedDocument) names the invoice it credits.",

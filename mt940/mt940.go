@@ -121,10 +121,11 @@
 //
 // SWIFT's character set is a subset of ASCII, but banks export in their own: a file
 // that is valid UTF-8 is read as UTF-8, any other as windows-1252 (Latin-1 with the
-// euro sign), which reads the Western European exports. An export in a DOS code page
-// (850, 852) or a Chinese one in GB18030 reads as windows-1252's letters: they cannot
-// be told apart from windows-1252 reliably, so a caller who knows the charset names
-// it (ReadCharset; GB18030 for a Chinese bank's export).
+// euro sign), which reads the Western European exports. An export in a Central
+// European charset (windows-1250, ISO 8859-2, as Polish and Czech banks export), a DOS
+// code page (850, 852) or a Chinese one in GB18030 reads as windows-1252's letters:
+// they cannot be told apart from windows-1252 reliably, so a caller who knows the
+// charset names it (ReadCharset; GB18030 for a Chinese bank's export).
 // Years YY from 00 to 79 are 2000 to 2079, 80 to 99 are 1980 to 1999. German banks
 // date interest and charges on 30 February: a day 29 or 30 of February that the
 // calendar lacks is February's last; any other impossible date is refused. Amounts
@@ -165,13 +166,16 @@ const MaxSize = 16 << 20
 func Read(r io.Reader) (*iso20022.StatementMessage, error) { return ReadCharset(r, "") }
 
 // Charsets are the charsets ReadCharset reads by name, besides none.
-var Charsets = []string{"utf-8", "us-ascii", "iso-8859-1", "windows-1252", "gb18030", "gbk", "gb2312"}
+var Charsets = []string{"utf-8", "us-ascii", "iso-8859-1", "windows-1252", "iso-8859-15",
+	"iso-8859-2", "windows-1250", "ibm850", "cp850", "ibm852", "cp852", "gb18030", "gbk", "gb2312"}
 
 // ReadCharset reads as Read does a file in the charset named (in any case): "" reads
 // UTF-8 where the bytes are valid UTF-8, else windows-1252; "utf-8" and "us-ascii"
-// must be valid UTF-8; "iso-8859-1" and "windows-1252" read as windows-1252; "gb18030",
-// "gbk" and "gb2312" read as GB18030, of which the other two are subsets, as Chinese
-// banks export their statements. Another charset is iso20022.EUNSUPPORTED; bytes that
+// must be valid UTF-8; "iso-8859-1" and "windows-1252" read as windows-1252;
+// "iso-8859-15", "iso-8859-2" and "windows-1250" as themselves; "ibm850" and "cp850",
+// "ibm852" and "cp852" as DOS code pages 850 and 852; "gb18030", "gbk" and "gb2312" read
+// as GB18030, of which the other two are subsets, as Chinese banks export their
+// statements. Another charset is iso20022.EUNSUPPORTED; bytes that
 // are not of the charset are linkfin.EINVALID.
 func ReadCharset(r io.Reader, charset string) (*iso20022.StatementMessage, error) {
 	raw, err := io.ReadAll(io.LimitReader(r, MaxSize+1))

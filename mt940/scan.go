@@ -23,7 +23,7 @@ import (
 func decode(raw []byte, charset string) (string, error) {
 	enc, ok := charsets[strings.ToLower(charset)]
 	if !ok {
-		return "", linkfin.Errorf(iso20022.EUNSUPPORTED, "linkfin reads MT940 text in UTF-8, windows-1252 or GB18030, not %q", clip(charset))
+		return "", linkfin.Errorf(iso20022.EUNSUPPORTED, "linkfin reads MT940 text in %s, not %q", strings.Join(Charsets, ", "), clip(charset))
 	}
 	raw = bytes.TrimPrefix(raw, []byte("\xef\xbb\xbf"))
 	line := 1
@@ -67,6 +67,13 @@ var charsets = map[string]encoding.Encoding{
 	"us-ascii":     utf8Only,
 	"iso-8859-1":   charmap.Windows1252, // as browsers read it: windows-1252 is its superset
 	"windows-1252": charmap.Windows1252,
+	"iso-8859-15":  charmap.ISO8859_15,
+	"iso-8859-2":   charmap.ISO8859_2,
+	"windows-1250": charmap.Windows1250,
+	"ibm850":       charmap.CodePage850,
+	"cp850":        charmap.CodePage850,
+	"ibm852":       charmap.CodePage852,
+	"cp852":        charmap.CodePage852,
 	"gb18030":      simplifiedchinese.GB18030,
 	"gbk":          simplifiedchinese.GB18030, // its superset
 	"gb2312":       simplifiedchinese.GB18030,

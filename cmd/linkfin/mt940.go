@@ -16,7 +16,7 @@ func runMT940(_ context.Context, args []string, stdout, stderr io.Writer) error 
 	const synopsis = "mt940 parse [--charset NAME] FILE   print what linkfin reads from a bank's SWIFT MT940 statement or MT942 intraday report, as JSON, in the form of a camt message's reading (FILE - reads standard input)"
 	var charset string
 	doc, name, ok, err := parseFile("mt940", synopsis, args, stderr, func(fs *flag.FlagSet) {
-		fs.StringVar(&charset, "charset", "", "the file's characters: "+strings.Join(mt940.Charsets, ", ")+" (gb18030 for a Chinese bank's export); none: UTF-8, else windows-1252")
+		fs.StringVar(&charset, "charset", "", "the file's characters: "+strings.Join(mt940.Charsets, ", ")+" (gb18030 for a Chinese bank's export, windows-1250 or iso-8859-2 for a Central European one); none: UTF-8, else windows-1252")
 	})
 	if !ok {
 		return err
