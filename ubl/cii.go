@@ -15,9 +15,26 @@ var creditNoteTypes = map[string]bool{
 	"381": true, "396": true, "420": true, "458": true, "532": true,
 }
 
+// linelessProfiles are the Factur-X (and ZUGFeRD 2) profiles below EN 16931, by their
+// guideline ids (BT-24): their documents carry the totals but no lines, and the
+// Factur-X specification itself counts them below EN 16931, not as invoices it
+// describes.
+var linelessProfiles = map[string]string{
+	"urn:factur-x.eu:1p0:minimum": "MINIMUM",
+	"urn:factur-x.eu:1p0:basicwl": "BASIC WL",
+	"urn:zugferd.de:2p0:minimum":  "MINIMUM",
+	"urn:zugferd.de:2p0:basicwl":  "BASIC WL",
+}
+
 // convertCII checks a decoded CII document and builds the Document, as convert does a
 // UBL one; the messages name CII's elements.
 func convertCII(x *ciiDocument) (*Document, error) {
+	if x.Context != nil && x.Context.Guideline != nil {
+		if profile, ok := linelessProfiles[trim(x.Context.Guideline.ID)]; ok {
+			return nil, invalid("the document follows Factur-X's %s profile (%s), which has no invoice lines: it is not an invoice EN 16931 describes; "+
+				"send it in the BASIC, EN 16931 or EXTENDED profile, or as UBL", profile, quote(trim(x.Context.Guideline.ID)))
+		}
+	}
 	h := x.Header
 	if h == nil {
 		return nil, invalid("ExchangedDocument is missing")

@@ -8,9 +8,21 @@ package ubl
 
 const nsCII = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
 
+// nsZUGFeRD1 is ZUGFeRD 1.0's root namespace, which Parse names in its refusal.
+const nsZUGFeRD1 = "urn:ferd:CrossIndustryDocument:invoice:1p0"
+
 type ciiDocument struct {
+	Context     *ciiContext     `xml:"urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100 ExchangedDocumentContext"`
 	Header      *ciiHeader      `xml:"urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100 ExchangedDocument"`
 	Transaction *ciiTransaction `xml:"urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100 SupplyChainTradeTransaction"`
+}
+
+// ciiContext is the specification the document says it follows (BT-24): EN 16931's
+// own, a CIUS such as XRechnung, or a Factur-X / ZUGFeRD profile.
+type ciiContext struct {
+	Guideline *struct {
+		ID string `xml:"urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100 ID"`
+	} `xml:"urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100 GuidelineSpecifiedDocumentContextParameter"`
 }
 
 type ciiHeader struct {

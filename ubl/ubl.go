@@ -188,6 +188,9 @@ func decode(d *xml.Decoder, once *xmldoc.Once, syntax *string) (*Document, error
 	case xml.Name{Space: nsCII, Local: "CrossIndustryInvoice"}:
 		*syntax, into = SyntaxCII, &cii
 		once.Begin(ciiShape)
+	case xml.Name{Space: nsZUGFeRD1, Local: "CrossIndustryDocument"}:
+		return nil, invalid("a ZUGFeRD 1.0 invoice (namespace %s), the format that came before EN 16931: send it as ZUGFeRD 2 or Factur-X "+
+			"(a CII CrossIndustryInvoice) or as UBL 2.1", quote(nsZUGFeRD1))
 	default:
 		return nil, invalid("the root element is %s in namespace %s: want a UBL 2.1 Invoice or CreditNote, or a CII CrossIndustryInvoice",
 			quote(root.Name.Local), quote(root.Name.Space))

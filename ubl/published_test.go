@@ -1,0 +1,85 @@
+package ubl
+
+import (
+	"bytes"
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+
+	"linkfin"
+)
+
+// TestFacturXProfilesAndZUGFeRD1 reads Mustangproject's documents (testdata/mustang):
+// a Factur-X MINIMUM invoice, which has no lines, and a ZUGFeRD 1.0 one, which came
+// before EN 16931, are refused, each saying what it is; a BASIC one is read.
+func TestFacturXProfilesAndZUGFeRD1(t *testing.T) {
+	for _, c := range []struct{ file, says string }{
+		{"facturFrMinimum.xml", `Factur-X's MINIMUM profile ("urn:factur-x.eu:1p0:minimum"), which has no invoice lines`},
+		{"validV1.xml", `a ZUGFeRD 1.0 invoice (namespace "urn:ferd:CrossIndustryDocument:invoice:1p0")`},
+	} {
+		b, err := os.ReadFile("testdata/mustang/" + c.file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = Parse(bytes.NewReader(b))
+		if linkfin.ErrorCode(err) != EINVALID || !strings.Contains(err.Error(), c.says) {
+			t.Errorf("%s: %v, want %s saying %s", c.file, err, EINVALID, c.says)
+		}
+	}
+	// BASIC WL, the other profile without lines, named by its guideline id.
+	b, err := os.ReadFile("testdata/mustang/facturFrMinimum.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wl := bytes.Replace(b, []byte("urn:factur-x.eu:1p0:minimum"), []byte("urn:factur-x.eu:1p0:basicwl"), 1)
+	if _, err := Parse(bytes.NewReader(wl)); linkfin.ErrorCode(err) != EINVALID || !strings.Contains(err.Error(), "BASIC WL profile") {
+		t.Errorf("BASIC WL: %v", err)
+	}
+
+	b, err = os.ReadFile("testdata/mustang/Factur-X_basic.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := Parse(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if doc.Syntax != SyntaxCII || doc.ID != "471102" || doc.IssueDate != "2024-11-15" || len(doc.Lines) != 1 ||
+		doc.Payable != (linkfin.Money{Amount: 235_62, Currency: linkfin.EUR}) || doc.Check() != nil {
+		t.Errorf("the BASIC invoice: %+v, rules broken %q", doc, doc.Check())
+	}
+}
+
+// TestXRechnungSuite reads invoices of KoSIT's XRechnung test suite (testdata/xrechnung):
+// one invoice in UBL and in CII reads the same, with no rule broken; 05.01a's payable
+// amount is not its total with VAT, and Check says so (BR-CO-16).
+func TestXRechnungSuite(t *testing.T) {
+	read := func(file string) *Document {
+		t.Helper()
+		b, err := os.ReadFile("testdata/xrechnung/" + file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := Parse(bytes.NewReader(b))
+		if err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		return doc
+	}
+	u, c := read("01.01a-INVOICE_ubl.xml"), read("01.01a-INVOICE_uncefact.xml")
+	if u.Check() != nil || c.Check() != nil {
+		t.Errorf("rules broken: UBL %q, CII %q", u.Check(), c.Check())
+	}
+	if u.ID != "123456XX" || u.Payable != (linkfin.Money{Amount: 336_90, Currency: linkfin.EUR}) || len(u.Lines) != 2 {
+		t.Errorf("the UBL invoice: %+v", u)
+	}
+	c.Syntax = u.Syntax
+	if !reflect.DeepEqual(u.Lines, c.Lines) || u.Payable != c.Payable || u.TaxTotal != c.TaxTotal || u.Seller.Name != c.Seller.Name || u.Buyer.Name != c.Buyer.Name {
+		t.Errorf("the two syntaxes read differently:\nUBL %+v\nCII %+v", u, c)
+	}
+	want := []string{"BR-CO-16: TaxInclusiveAmount - PrepaidAmount + PayableRoundingAmount is 336.90 EUR but PayableAmount is 366.86 EUR"}
+	if got := read("05.01a-INVOICE_ubl.xml").Check(); !reflect.DeepEqual(got, want) {
+		t.Errorf("05.01a: %q, want %q", got, want)
+	}
+}
