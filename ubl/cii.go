@@ -2,6 +2,7 @@ package ubl
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"linkfin"
@@ -25,6 +26,14 @@ var linelessProfiles = map[string]string{
 	"urn:zugferd.de:2p0:minimum":  "MINIMUM",
 	"urn:zugferd.de:2p0:basicwl":  "BASIC WL",
 }
+
+// notInvoiced are the sub-types of a line (LineStatusReasonCode, in Factur-X's EXTENDED
+// profile and XRechnung's extension) that are not invoiced: a GROUP line heads the
+// lines below it (ParentLineID) and repeats their sum, an INFORMATION line only
+// describes. The invoice's lines are its DETAIL lines (or those with no sub-type),
+// which add up to LineTotalAmount (BT-106), as BR-CO-10 checks; reading the others too
+// would count a group twice.
+var notInvoiced = map[string]bool{"GROUP": true, "INFORMATION": true}
 
 // convertCII checks a decoded CII document and builds the Document, as convert does a
 // UBL one; the messages name CII's elements.
@@ -189,11 +198,17 @@ func convertCII(x *ciiDocument) (*Document, error) {
 	}
 	doc.Lines = make([]Line, 0, len(t.Lines))
 	for i, l := range t.Lines {
+		if l.Document != nil && notInvoiced[strings.ToUpper(trim(l.Document.StatusReason))] {
+			continue
+		}
 		ln, err := c.ciiLine(fmt.Sprintf("IncludedSupplyChainTradeLineItem[%d]", i+1), &l)
 		if err != nil {
 			return nil, err
 		}
 		doc.Lines = append(doc.Lines, ln)
+	}
+	if len(doc.Lines) == 0 {
+		return nil, invalid("the document has no invoice line: each IncludedSupplyChainTradeLineItem is a GROUP or INFORMATION line")
 	}
 	return doc, nil
 }

@@ -148,6 +148,9 @@ type ciiLine struct {
 
 type ciiLineDocument struct {
 	LineID string `xml:"urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100 LineID"`
+	// StatusReason is Factur-X EXTENDED's sub-type of a line (and XRechnung's
+	// extension's, for sub-invoice lines): DETAIL (or none), GROUP or INFORMATION.
+	StatusReason string `xml:"urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100 LineStatusReasonCode"`
 }
 
 type ciiProduct struct {

@@ -2,6 +2,7 @@ package ubl
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"reflect"
 	"strings"
@@ -81,5 +82,46 @@ func TestXRechnungSuite(t *testing.T) {
 	want := []string{"BR-CO-16: TaxInclusiveAmount - PrepaidAmount + PayableRoundingAmount is 336.90 EUR but PayableAmount is 366.86 EUR"}
 	if got := read("05.01a-INVOICE_ubl.xml").Check(); !reflect.DeepEqual(got, want) {
 		t.Errorf("05.01a: %q, want %q", got, want)
+	}
+}
+
+// TestSubInvoiceLines reads Factur-X EXTENDED invoices whose lines have sub-types
+// (LineStatusReasonCode, testdata/mustang): a GROUP line heads DETAIL lines and repeats
+// their sum, an INFORMATION line describes; the invoice's lines are its DETAIL lines,
+// which add up to LineTotalAmount, so no rule is broken. Read as lines, the groups
+// would count twice (BR-CO-10), as they did. A document of GROUP and INFORMATION lines
+// alone has no invoice line.
+func TestSubInvoiceLines(t *testing.T) {
+	for _, c := range []struct {
+		file  string
+		lines []string // each line's id and amount in minor units
+	}{
+		{"Extended_SubInvoiceLines_Hardware_Bsp2.xml", []string{"0101 60000", "0102 45000", "0201 36000", "0202 9000"}},
+		{"UC10_F202600004_EXTENDED_FX_CII_Commentee.xml", []string{"2 60000", "3 40000", "5 300000", "6 150000"}},
+		{"Extended_Fallschutz-Set_SubInvoiceLine_Bsp5.xml", []string{"01 4500000"}},
+	} {
+		b, err := os.ReadFile("testdata/mustang/" + c.file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := Parse(bytes.NewReader(b))
+		if err != nil {
+			t.Fatalf("%s: %v", c.file, err)
+		}
+		var got []string
+		for _, l := range doc.Lines {
+			got = append(got, fmt.Sprintf("%s %d", l.ID, l.Amount.Amount))
+		}
+		if !reflect.DeepEqual(got, c.lines) || doc.Check() != nil {
+			t.Errorf("%s: lines %q, want %q; rules broken %q", c.file, got, c.lines, doc.Check())
+		}
+		if c.file != "UC10_F202600004_EXTENDED_FX_CII_Commentee.xml" {
+			continue
+		}
+		// The same document with every line a group: nothing is invoiced.
+		groups := bytes.ReplaceAll(b, []byte(">DETAIL<"), []byte(">GROUP<"))
+		if _, err := Parse(bytes.NewReader(groups)); linkfin.ErrorCode(err) != EINVALID || !strings.Contains(err.Error(), "no invoice line") {
+			t.Errorf("groups alone: %v", err)
+		}
 	}
 }
