@@ -24,6 +24,10 @@ func (r *reader) statementLine(f field) error {
 	if err != nil {
 		return err
 	}
+	// Commerzbank and Deutsche Bank put a space between the amount and the type.
+	if t := strings.TrimLeft(l.s, " "); len(t) < len(l.s) && len(t) >= 4 && isUpper(t[0]) && typeCode(t[1:4]) {
+		l.s = t
+	}
 	if len(l.s) < 4 || !isUpper(l.s[0]) || !typeCode(l.s[1:4]) {
 		return fail(f, "%q has no transaction type after its amount (a letter and three characters, such as NTRF)", clip(f.lines[0]))
 	}

@@ -132,7 +132,10 @@
 // have a decimal comma ("1234,5", "380115,"), at least one digit before it, and no
 // more decimals than the currency's minor units unless the extra ones are zeros; they
 // are read exactly, as iso20022.ParseAmount reads them. Some banks leave the comma out
-// of a whole amount ("500", "PLN0"): it is read as whole.
+// of a whole amount ("500", "PLN0"): it is read as whole. Commerzbank and Deutsche
+// Bank write a space between a :61:'s amount and its transaction type; it is skipped.
+// A line "-" alone ends a message, but inside an :86: text that a field of the same
+// message follows (Rabobank wraps a text ending in " -" so), where it is text.
 //
 // # Refusals
 //

@@ -167,19 +167,29 @@ func (s *splitter) line(i int) error {
 	return nil
 }
 
-// ends reports whether line i, which begins with "-", ends a message: "-" alone, ING's
-// "-XXX", the end of an envelope's block 4, or any other "-" line that only blank
-// lines or the next message follow.
+// ends reports whether line i, which begins with "-", ends a message: the end of an
+// envelope's block 4; "-" alone or ING's "-XXX", unless it is in a text a field of the
+// message follows (Rabobank wraps an :86: text that ends in " -" onto a line of its
+// own, before the closing balance: a message does not go on after its end); or any
+// other "-" line that only blank lines or the next message follow.
 func (s *splitter) ends(i int) bool {
 	t := strings.TrimSpace(s.lines[i])
-	if t == "-" || t == "-XXX" || strings.HasPrefix(t, "-}") {
+	if strings.HasPrefix(t, "-}") {
+		return true
+	}
+	bare := t == "-" || t == "-XXX"
+	if bare && (s.cur == nil || !multiLine[s.cur.fields[len(s.cur.fields)-1].tag]) {
 		return true
 	}
 	for _, next := range s.lines[i+1:] {
-		next = strings.TrimSpace(next)
-		if next == "" {
+		if strings.TrimSpace(next) == "" {
 			continue
 		}
+		if bare {
+			tag, _, ok := tagOf(next)
+			return !ok || tag == "20"
+		}
+		next = strings.TrimSpace(next)
 		return strings.HasPrefix(next, ":20:") || isEnvelope(next)
 	}
 	return true
