@@ -26,6 +26,11 @@ func TestPostalAddressValidate(t *testing.T) {
 		{func(a *linkfin.PostalAddress) { a.Country = "" }, linkfin.EINVALID},
 		{func(a *linkfin.PostalAddress) { a.Country = "cn" }, linkfin.EINVALID},
 		{func(a *linkfin.PostalAddress) { a.Country = "CHN" }, linkfin.EINVALID},
+		{func(a *linkfin.PostalAddress) { a.Country = "XX" }, linkfin.EINVALID}, // private use
+		{func(a *linkfin.PostalAddress) { a.Country = "ZZ" }, linkfin.EINVALID},
+		{func(a *linkfin.PostalAddress) { a.Country = "YU" }, linkfin.EINVALID}, // withdrawn
+		{func(a *linkfin.PostalAddress) { a.Country = "UK" }, linkfin.EINVALID}, // reserved: GB is the code
+		{func(a *linkfin.PostalAddress) { a.Country = "EU" }, linkfin.EINVALID},
 		{func(a *linkfin.PostalAddress) { a.Town = strings.Repeat("城", 36) }, linkfin.ETOOLONG},
 		{func(a *linkfin.PostalAddress) { a.Street = strings.Repeat("x", 71) }, linkfin.ETOOLONG},
 		{func(a *linkfin.PostalAddress) { a.BuildingNumber = strings.Repeat("1", 17) }, linkfin.ETOOLONG},
@@ -38,5 +43,29 @@ func TestPostalAddressValidate(t *testing.T) {
 		if err := a.Validate(); linkfin.ErrorCode(err) != c.code {
 			t.Errorf("%+v: %v, want %s", a, err, c.code)
 		}
+	}
+}
+
+// TestIsCountry: the officially assigned codes and XK, no others; 250 in all.
+func TestIsCountry(t *testing.T) {
+	for _, c := range []string{"CN", "HK", "MO", "TW", "GB", "DE", "US", "XK", "SS", "BQ", "AQ"} {
+		if !linkfin.IsCountry(c) {
+			t.Errorf("%s is not a country", c)
+		}
+		a := linkfin.PostalAddress{Town: "x", Country: c}
+		if err := a.Validate(); err != nil {
+			t.Errorf("%s: %v", c, err)
+		}
+	}
+	n := 0
+	for a := 'A'; a <= 'Z'; a++ {
+		for b := 'A'; b <= 'Z'; b++ {
+			if linkfin.IsCountry(string([]rune{a, b})) {
+				n++
+			}
+		}
+	}
+	if n != 250 {
+		t.Errorf("%d codes, want the 249 assigned and XK", n)
 	}
 }
