@@ -501,17 +501,17 @@ func TestPaymentDebtor(t *testing.T) {
 // it: 422 unsupported_message, and pain.001.001.09 writes it.
 func TestPaymentFileV03RefusesNewBIC(t *testing.T) {
 	p := newPlatform(t)
-	wantJSON(t, p.as("operator", "POST", "/v1/organizations/anchor/bank-account", `{"bank_account":{"account":"6222600110000000077","bic":"1BANKCNS"}}`), http.StatusOK, nil)
+	wantJSON(t, p.as("operator", "POST", "/v1/organizations/anchor/bank-account", `{"bank_account":{"account":"6222600110000000077","bic":"1BNKCNSH"}}`), http.StatusOK, nil)
 	wantJSON(t, p.as("anchor", "POST", "/v1/payments/withdrawals", `{"rail":"bank","instruction_id":"N-1","currency":"CNY","amount":100}`), http.StatusOK, nil)
 	var file linkfin.PaymentFile
 	wantJSON(t, p.as("operator", "POST", "/v1/payment-files", `{"rail":"bank","date":"2026-12-01"}`), http.StatusCreated, &file)
 	prob := wantProblem(t, p.as("operator", "GET", "/v1/payment-files/"+file.ID+"?message=pain.001.001.03", "", "Accept", "application/xml"),
 		http.StatusUnprocessableEntity, iso20022.EUNSUPPORTED)
-	if !strings.Contains(prob.Detail, "1BANKCNS") {
+	if !strings.Contains(prob.Detail, "1BNKCNSH") {
 		t.Errorf("detail %q", prob.Detail)
 	}
 	doc := p.as("operator", "GET", "/v1/payment-files/"+file.ID, "", "Accept", "application/xml")
-	if doc.status != http.StatusOK || !strings.Contains(string(doc.body), "<BICFI>1BANKCNS</BICFI>") {
+	if doc.status != http.StatusOK || !strings.Contains(string(doc.body), "<BICFI>1BNKCNSH</BICFI>") {
 		t.Fatalf("as pain.001.001.09: %d\n%s", doc.status, doc.body)
 	}
 	validatePain001(t, doc.body)

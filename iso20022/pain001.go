@@ -203,7 +203,7 @@ func (p Party) CheckAccount(what string) error {
 	case p.IBAN != "" && !ValidIBAN(p.IBAN):
 		return linkfin.Errorf(linkfin.EINVALID, "%s's IBAN %q is not an IBAN (country, check digits, account; the check digits must verify)", what, clip(p.IBAN))
 	case p.BIC != "" && !ValidBIC(p.BIC):
-		return linkfin.Errorf(linkfin.EINVALID, "%s's BIC %q is not a BIC (8 or 11 letters and digits)", what, clip(p.BIC))
+		return linkfin.Errorf(linkfin.EINVALID, "%s's BIC %q is not a BIC (8 or 11 letters and digits, the fifth and sixth a country's code)", what, clip(p.BIC))
 	case p.BankCode != "" && !ValidCNAPS(p.BankCode):
 		return linkfin.Errorf(linkfin.EINVALID, "%s's bank code %q is not a CNAPS code (12 digits)", what, clip(p.BankCode))
 	case len(p.Account) > 34 || !utf8.ValidString(p.Account) || strings.TrimSpace(p.Account) != p.Account ||
@@ -213,10 +213,10 @@ func (p Party) CheckAccount(what string) error {
 	return nil
 }
 
-// ValidIBAN reports whether s is an IBAN: two letters of country, two check digits and
-// up to 30 letters and digits, whose ISO 7064 MOD 97-10 check holds.
+// ValidIBAN reports whether s is an IBAN: a country's code (linkfin.IsCountry), two
+// check digits and up to 30 letters and digits, whose ISO 7064 MOD 97-10 check holds.
 func ValidIBAN(s string) bool {
-	if len(s) < 5 || len(s) > 34 {
+	if len(s) < 5 || len(s) > 34 || !linkfin.IsCountry(s[:2]) {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
@@ -243,10 +243,10 @@ func ValidIBAN(s string) bool {
 }
 
 // ValidBIC reports whether s is a BIC as ISO 9362 (2014) writes it: four letters or
-// digits of institution, two letters of country, two letters or digits of location, and
-// an optional branch of three.
+// digits of institution, a country's code (linkfin.IsCountry), two letters or digits of
+// location, and an optional branch of three.
 func ValidBIC(s string) bool {
-	if len(s) != 8 && len(s) != 11 {
+	if len(s) != 8 && len(s) != 11 || !linkfin.IsCountry(s[4:6]) {
 		return false
 	}
 	for i := 0; i < len(s); i++ {

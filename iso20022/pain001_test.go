@@ -101,7 +101,7 @@ func TestWritePain001V03(t *testing.T) {
 		validateAs(t, b.Bytes(), iso20022.Pain001V03)
 	}
 	for _, c := range []struct{ bic, version, code string }{
-		{"1BANKDEF", iso20022.Pain001V03, iso20022.EUNSUPPORTED}, // a digit in the institution code: 2014's form
+		{"1BNKDEFF", iso20022.Pain001V03, iso20022.EUNSUPPORTED}, // a digit in the institution code: 2014's form
 		{"BANKDE1F", iso20022.Pain001V03, iso20022.EUNSUPPORTED}, // a location starting with 1
 		{"BANKDEFO", iso20022.Pain001V03, iso20022.EUNSUPPORTED}, // a location ending with O
 		{"DEUTDEFF", "pain.001.001.05", iso20022.EUNSUPPORTED},
@@ -113,9 +113,9 @@ func TestWritePain001V03(t *testing.T) {
 			t.Errorf("%s as %s: %v, %d bytes written; want %s", c.bic, c.version, err, b.Len(), c.code)
 		}
 	}
-	// 1BANKDEF is a BIC of 2014's form: 001.09 writes it.
+	// 1BNKDEFF is a BIC of 2014's form: 001.09 writes it.
 	in := sampleInitiation()
-	in.Transfers[1].Creditor.BIC = "1BANKDEF"
+	in.Transfers[1].Creditor.BIC = "1BNKDEFF"
 	b.Reset()
 	if err := iso20022.WritePain001(&b, in); err != nil {
 		t.Fatal(err)
@@ -195,9 +195,23 @@ func TestValidIBAN(t *testing.T) {
 			t.Errorf("%s is an IBAN", s)
 		}
 	}
-	for _, s := range []string{"", "DE8937040044053201300", "de89370400440532013000", "DE89 3704 0044 0532 0130 00", "GB82WEST1234569876543X"} {
+	for _, s := range []string{"", "DE8937040044053201300", "de89370400440532013000", "DE89 3704 0044 0532 0130 00", "GB82WEST1234569876543X",
+		"XX46370400440532013000", "UK26WEST12345698765432"} { // the last two's check digits verify, but XX and UK are no countries
 		if iso20022.ValidIBAN(s) {
 			t.Errorf("%q is not an IBAN", s)
+		}
+	}
+}
+
+func TestValidBIC(t *testing.T) {
+	for _, s := range []string{"DEUTDEFF", "DEUTDEFF500", "ICBKCNBJ", "BKCHCNBJ300", "1BNKDEFF", "ABCDXK22"} {
+		if !iso20022.ValidBIC(s) {
+			t.Errorf("%s is a BIC", s)
+		}
+	}
+	for _, s := range []string{"", "DEUTDEF", "DEUTDEFF50", "deutdeff", "DEUT1EFF", "DEUTXXFF", "DEUTUKFF", "BARCUK22"} {
+		if iso20022.ValidBIC(s) {
+			t.Errorf("%q is not a BIC", s)
 		}
 	}
 }
