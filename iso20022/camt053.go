@@ -112,7 +112,9 @@ const (
 
 // Balance is one of a statement's balances, such as the opening booked balance (OPBD)
 // or the closing booked balance (CLBD). Amount is never negative; CreditDebit says its
-// sign (a DBIT balance is overdrawn).
+// sign (a DBIT balance is overdrawn), or is "" where the bank left it out: the schema
+// requires it, but some banks' exports (a Lithuanian bank's, for one) omit it, and a
+// statement is read for its entries, not refused for a balance's sign.
 type Balance struct {
 	Type        string           `json:"type"`
 	Amount      int64            `json:"amount,string"`
@@ -308,7 +310,7 @@ func convertStatement(version string, kind *bankMessage, m *xmlStatementMessage,
 				Type:        r.text(bat+"/Tp/CdOrPrtry", first(b.Tp.CdOrPrtry.Cd, b.Tp.CdOrPrtry.Prtry), true),
 				Amount:      amount,
 				Currency:    cur,
-				CreditDebit: r.sign(bat+"/CdtDbtInd", b.CdtDbtInd, true),
+				CreditDebit: r.sign(bat+"/CdtDbtInd", b.CdtDbtInd, false),
 				Date:        r.date(bat+"/Dt", &b.Dt, true),
 			})
 		}

@@ -414,3 +414,22 @@ func TestReadStatementRefuses(t *testing.T) {
 		})
 	}
 }
+
+// TestBalanceWithoutSign: a balance whose CdtDbtInd the bank left out (the schema
+// requires it; a Lithuanian bank's camt.053.001.08 exports omit it) is read without its
+// sign, and the statement with it; a sign that is neither CRDT nor DBIT is refused.
+func TestBalanceWithoutSign(t *testing.T) {
+	doc := strings.Replace(statement("08", `<Ntry><Amt Ccy="EUR">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd></Ntry>`), "<CdtDbtInd>CRDT</CdtDbtInd><Dt>", "<Dt>", 1)
+	m, err := iso20022.ReadStatement(strings.NewReader(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := m.Statements[0]
+	if b := st.Balances[0]; b.Type != "CLBD" || b.Amount != 10_00 || b.CreditDebit != "" || len(st.Entries) != 1 || st.Entries[0].CreditDebit != iso20022.Credit {
+		t.Fatalf("read %+v", st)
+	}
+	bad := strings.Replace(doc, "<Dt><Dt>2026-03-01", "<CdtDbtInd>CRED</CdtDbtInd><Dt><Dt>2026-03-01", 1)
+	if _, err := iso20022.ReadStatement(strings.NewReader(bad)); linkfin.ErrorCode(err) != linkfin.EINVALID || !strings.Contains(err.Error(), "Bal[1]/CdtDbtInd") {
+		t.Fatalf("a balance signed CRED: %v", err)
+	}
+}

@@ -674,7 +674,8 @@ func (c *ImportBankStatement) importStatement(tx linkfin.Tx, m *matcher, st *iso
 // newStatement is the record of a statement being imported, with its booked opening
 // and closing balances, signed. The opening balance is the OPBD, else the PRCD: the
 // closing booked balance of the period before, which many banks (ABN AMRO, German
-// savings banks) give instead.
+// savings banks) give instead. A balance of an amount whose sign the bank left out is
+// not recorded: linkfin does not guess it.
 func (c *ImportBankStatement) newStatement(tx linkfin.Tx, st *iso20022.Statement, digest string) *linkfin.BankStatement {
 	s := &linkfin.BankStatement{ID: tx.NewID(linkfin.IDPrefix[linkfin.KindBankStatement]), Rail: RailBank, Version: c.Message.Version,
 		MessageID: c.Message.MessageID, StatementID: st.ID, ElectronicSequence: st.ElectronicSequence, Account: st.Account.ID(),
@@ -683,8 +684,11 @@ func (c *ImportBankStatement) newStatement(tx linkfin.Tx, st *iso20022.Statement
 	var previous *int64
 	for _, b := range st.Balances {
 		v := b.Amount
-		if b.CreditDebit == iso20022.Debit {
+		switch {
+		case b.CreditDebit == iso20022.Debit:
 			v = -v
+		case b.CreditDebit == "" && v != 0:
+			continue
 		}
 		switch b.Type {
 		case "OPBD":

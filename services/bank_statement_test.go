@@ -153,7 +153,8 @@ func TestBankStatementProperties(t *testing.T) {
 
 // TestBankStatementOpeningBalance: a statement's opening booked balance is its OPBD,
 // else its PRCD (the closing booked balance of the period before), which banks such as
-// ABN AMRO give instead, with its sign.
+// ABN AMRO give instead, with its sign; a balance whose sign the bank left out is not
+// recorded, unless it is zero.
 func TestBankStatementOpeningBalance(t *testing.T) {
 	w := newWorld(t)
 	bal := func(tp, sign string, amount int64) iso20022.Balance {
@@ -168,13 +169,16 @@ func TestBankStatementOpeningBalance(t *testing.T) {
 		stmt("S-2", bal("PRCD", iso20022.Debit, 20_00), bal("CLBD", iso20022.Credit, 5_00)),
 		stmt("S-3", bal("PRCD", iso20022.Credit, 1_00), bal("OPBD", iso20022.Credit, 2_00), bal("CLBD", iso20022.Credit, 2_00)),
 		stmt("S-4", bal("CLAV", iso20022.Credit, 7_00)),
+		// Balances whose sign the bank left out: not recorded, but a zero, which has none.
+		stmt("S-5", bal("OPBD", "", 9_00), bal("CLBD", "", 9_00)),
+		stmt("S-6", bal("OPBD", "", 0), bal("CLBD", "", 3_00)),
 	}}
 	imp, err := run[linkfin.BankStatementImport](w, &services.ImportBankStatement{Message: msg})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ptr := func(v int64) *int64 { return &v }
-	for i, want := range []struct{ opening, closing *int64 }{{ptr(150_00), ptr(170_00)}, {ptr(-20_00), ptr(5_00)}, {ptr(2_00), ptr(2_00)}, {}} {
+	for i, want := range []struct{ opening, closing *int64 }{{ptr(150_00), ptr(170_00)}, {ptr(-20_00), ptr(5_00)}, {ptr(2_00), ptr(2_00)}, {}, {}, {ptr(0), nil}} {
 		st := imp.Statements[i]
 		if !sameBalance(st.OpeningBalance, want.opening) || !sameBalance(st.ClosingBalance, want.closing) {
 			t.Errorf("statement %s: opening %v closing %v, want %v %v", st.StatementID, show(st.OpeningBalance), show(st.ClosingBalance),
