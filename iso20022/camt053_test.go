@@ -433,3 +433,35 @@ func TestBalanceWithoutSign(t *testing.T) {
 		t.Fatalf("a balance signed CRED: %v", err)
 	}
 }
+
+// TestReadLithuanianExport reads a published statement message whose balances give
+// no CdtDbtInd (testdata/subite-camt053.v8.no-balance-sign.xml): both statements and
+// their entries are read, the balances without a sign.
+func TestReadLithuanianExport(t *testing.T) {
+	f, err := os.Open("testdata/subite-camt053.v8.no-balance-sign.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	m, err := iso20022.ReadStatement(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Version != "camt.053.001.08" || len(m.Statements) != 2 || len(m.Statements[0].Entries) != 3 || len(m.Statements[1].Entries) != 0 {
+		t.Fatalf("read %+v", m)
+	}
+	e := m.Statements[0].Entries[0]
+	if e.Amount != 828531_98 || e.CreditDebit != iso20022.Credit || e.AccountServicerReference != "REF000000025239" || e.Currency != linkfin.EUR {
+		t.Errorf("the first entry: %+v", e)
+	}
+	for _, st := range m.Statements {
+		for _, b := range st.Balances {
+			if b.CreditDebit != "" {
+				t.Errorf("statement %s: balance %+v has a sign the document does not give", st.ID, b)
+			}
+		}
+	}
+	if b := m.Statements[0].Balances; len(b) != 2 || b[0].Type != "OPBD" || b[0].Amount != 21081222_58 || b[1].Type != "CLBD" || b[1].Amount != 21903960_39 {
+		t.Errorf("the balances: %+v", b)
+	}
+}
