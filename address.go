@@ -17,8 +17,8 @@ type PostalAddress struct {
 }
 
 // Validate refuses an address an ISO 20022 message could not carry: no town, a country
-// that is not an ISO 3166-1 alpha-2 code (IsCountry), a part longer than the message allows, or one that
-// holds a control character or only spaces.
+// that is not an ISO 3166-1 alpha-2 code (IsCountry), a part longer than the message
+// allows, or one that holds a control character or only spaces.
 func (a *PostalAddress) Validate() error {
 	for _, f := range []struct {
 		what, v  string

@@ -168,10 +168,11 @@ func (s *splitter) line(i int) error {
 }
 
 // ends reports whether line i, which begins with "-", ends a message: the end of an
-// envelope's block 4; "-" alone or ING's "-XXX", unless it is in a text a field of the
-// message follows (Rabobank wraps an :86: text that ends in " -" onto a line of its
-// own, before the closing balance: a message does not go on after its end); or any
-// other "-" line that only blank lines or the next message follow.
+// envelope's block 4; "-" alone or ING's "-XXX", unless it continues a multi-line field
+// (:86:, :61:) and another field of the same message, not :20:, comes next (Rabobank
+// wraps an :86: text that ends in " -" onto a line of its own, before the closing
+// balance: a message does not go on after its end); or any other "-" line that only
+// blank lines or the next message follow.
 func (s *splitter) ends(i int) bool {
 	t := strings.TrimSpace(s.lines[i])
 	if strings.HasPrefix(t, "-}") {
