@@ -104,7 +104,7 @@ func (c *Console) runSettlement(w http.ResponseWriter, r *http.Request, p *Perso
 		c.fail(w, r, p, linkfin.Errorf(linkfin.EFORBIDDEN, "the platform's operator runs settlement"))
 		return
 	}
-	out, err := c.act(r.Context(), p, r.PostForm, &services.SettleMaturity{ProgramID: r.PostFormValue("program"), Date: d})
+	result, err := actInto[linkfin.SettlementResult](c, r.Context(), p, r.PostForm, &services.SettleMaturity{ProgramID: r.PostFormValue("program"), Date: d})
 	if err != nil {
 		c.fail(w, r, p, err)
 		return
@@ -114,11 +114,7 @@ func (c *Console) runSettlement(w http.ResponseWriter, r *http.Request, p *Perso
 		c.fail(w, r, p, err)
 		return
 	}
-	v.Result = new(linkfin.SettlementResult)
-	if err := json.Unmarshal(out, v.Result); err != nil {
-		c.fail(w, r, p, err)
-		return
-	}
+	v.Result = result
 	c.render(w, r, http.StatusOK, "settlements", "settlements.title", p, v, "")
 }
 

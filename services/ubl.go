@@ -58,7 +58,7 @@ func ruleErrors(doc *ubl.Document) error {
 	if len(found) == 0 {
 		return nil
 	}
-	err := linkfin.Errorf(ERULES, "the document breaks %d of EN 16931's rules: %s", len(found), strings.Join(found, "; "))
+	err := linkfin.Errorf(ERULES, "the document breaks %d of the rules on its amounts (EN 16931's, and PEPPOL's R120): %s", len(found), strings.Join(found, "; "))
 	for _, f := range found {
 		rule, msg, _ := strings.Cut(f, ": ")
 		err.Violations = append(err.Violations, linkfin.Violation{Rule: rule, Message: msg})
