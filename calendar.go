@@ -45,7 +45,7 @@ func CalendarByName(name string) (*Calendar, error) {
 func SharedCalendar(name string) (*Calendar, error) {
 	switch name {
 	case "CN":
-		return chinaCalendar()
+		return sharedChina()
 	case "WEEKEND":
 		return weekendCalendar, nil
 	}
@@ -98,27 +98,38 @@ const maxHolidayFile = 1 << 20
 // it. The file is checked whole before anything is added: malformed data is EINVALID and
 // leaves c unchanged.
 func (c *Calendar) LoadHolidayCN(r io.Reader) error {
+	_, err := c.loadHolidayCN(r)
+	return err
+}
+
+// loadHolidayCN is LoadHolidayCN, and says the file's year.
+func (c *Calendar) loadHolidayCN(r io.Reader) (int, error) {
 	b, err := io.ReadAll(io.LimitReader(r, maxHolidayFile+1))
 	if err != nil {
-		return err
+		return 0, err
 	} else if len(b) > maxHolidayFile {
-		return Errorf(EINVALID, "holiday-cn file is larger than %d bytes", maxHolidayFile)
+		return 0, Errorf(EINVALID, "holiday-cn file is larger than %d bytes", maxHolidayFile)
 	}
 	var f holidayCN
 	if err := json.Unmarshal(b, &f); err != nil {
-		return Errorf(EINVALID, "invalid holiday-cn file: %v", err)
+		return 0, Errorf(EINVALID, "invalid holiday-cn file: %v", err)
 	}
 	if f.Year < 1 || f.Year > 9999 {
-		return Errorf(EINVALID, "invalid holiday-cn file: year %d", f.Year)
+		return 0, Errorf(EINVALID, "invalid holiday-cn file: year %d", f.Year)
+	}
+	if len(f.Days) == 0 {
+		// holiday-cn publishes a year's file empty until the State Council announces its
+		// schedule: loaded, it would say the year has no holidays at all.
+		return 0, Errorf(EINVALID, "the holiday-cn file for %d lists no day: that year's schedule is not published yet", f.Year)
 	}
 	off := make(map[Date]bool, len(f.Days))
 	for _, e := range f.Days {
 		d, err := ParseDate(e.Date)
 		if err != nil {
-			return Errorf(EINVALID, "invalid holiday-cn file for %d: %s", f.Year, ErrorMessage(err))
+			return 0, Errorf(EINVALID, "invalid holiday-cn file for %d: %s", f.Year, ErrorMessage(err))
 		}
 		if e.IsOffDay == nil {
-			return Errorf(EINVALID, "invalid holiday-cn file for %d: %s has no isOffDay", f.Year, d)
+			return 0, Errorf(EINVALID, "invalid holiday-cn file for %d: %s has no isOffDay", f.Year, d)
 		}
 		off[d] = *e.IsOffDay
 	}
@@ -131,7 +142,7 @@ func (c *Calendar) LoadHolidayCN(r io.Reader) error {
 	}
 	maps.Copy(c.off, off)
 	c.years[f.Year] = true
-	return nil
+	return f.Year, nil
 }
 
 // clone returns a deep copy of c, so that loading more years into it leaves c alone.

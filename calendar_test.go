@@ -190,6 +190,7 @@ func TestLoadHolidayCNRejects(t *testing.T) {
 		"no isOffDay":  `{"year": 2027, "days": [{"name": "x", "date": "2027-01-01"}]}`,
 		"isOffDay str": `{"year": 2027, "days": [{"name": "x", "date": "2027-01-01", "isOffDay": "true"}]}`,
 		"trailing":     `{"year": 2027, "days": []} {}`,
+		"no days":      `{"year": 2027, "papers": [], "days": []}`, // holiday-cn's file before the schedule is out
 	} {
 		t.Run(name, func(t *testing.T) {
 			var c linkfin.Calendar
@@ -208,5 +209,43 @@ func TestLoadHolidayCNRejects(t *testing.T) {
 	wantCode(t, err, linkfin.EINVALID)
 	if !c.IsBusinessDay(mustDate(t, "2027-01-01")) {
 		t.Error("a rejected file was partly loaded")
+	}
+}
+
+// TestLoadChinaHolidays adds a year to the China calendar every command reads: the shared
+// one and a new one both have it from then on; a year's file with no days (holiday-cn's
+// before the schedule is published) is refused and changes nothing. (2099: no other
+// test reads it.)
+func TestLoadChinaHolidays(t *testing.T) {
+	shared, err := linkfin.SharedCalendar("CN")
+	if err != nil {
+		t.Fatal(err)
+	}
+	had := shared.HasYear(2099) // when the test runs again in the same process
+	if _, err := linkfin.LoadChinaHolidays(strings.NewReader(`{"year": 2099, "papers": [], "days": []}`)); linkfin.ErrorCode(err) != linkfin.EINVALID {
+		t.Fatalf("an empty year: %v", err)
+	}
+	if after, _ := linkfin.SharedCalendar("CN"); after != shared {
+		t.Fatal("a refused file changed the shared calendar")
+	}
+	year, err := linkfin.LoadChinaHolidays(strings.NewReader(`{"year": 2099, "days": [
+		{"name": "元旦", "date": "2099-01-01", "isOffDay": true},
+		{"name": "春节", "date": "2099-01-03", "isOffDay": false}]}`))
+	if err != nil || year != 2099 {
+		t.Fatalf("loaded %d: %v", year, err)
+	}
+	fresh := chinaCalendar(t)
+	now, err := linkfin.SharedCalendar("CN")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, c := range map[string]*linkfin.Calendar{"shared": now, "new": fresh} {
+		if !c.HasYear(2099) || c.IsBusinessDay(mustDate(t, "2099-01-01")) || !c.IsBusinessDay(mustDate(t, "2099-01-03")) || c.IsBusinessDay(mustDate(t, "2026-10-01")) {
+			t.Errorf("the %s calendar after loading 2099: has it %v, 2099-01-01 (Thursday, a holiday) business %v, 2099-01-03 (Saturday, worked) %v, 2026-10-01 %v",
+				name, c.HasYear(2099), c.IsBusinessDay(mustDate(t, "2099-01-01")), c.IsBusinessDay(mustDate(t, "2099-01-03")), c.IsBusinessDay(mustDate(t, "2026-10-01")))
+		}
+	}
+	if shared.HasYear(2099) != had {
+		t.Error("the calendar a reader held changed under it: loading replaces the shared calendar whole")
 	}
 }

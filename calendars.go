@@ -2,8 +2,10 @@ package linkfin
 
 import (
 	"embed"
+	"io"
 	"io/fs"
 	"sync"
+	"sync/atomic"
 )
 
 // cnHolidays holds the holiday-cn files for the years linkfin ships (see calendars/cn).
@@ -34,11 +36,51 @@ var chinaCalendar = sync.OnceValues(func() (*Calendar, error) {
 
 // ChinaCalendar returns a new calendar, named "CN", of mainland China business days: the
 // public holidays and adjusted working days (调休) of the years shipped in calendars/cn
-// (2024 to 2026), and the weekend rule elsewhere. Load later years with LoadHolidayCN.
+// (2024 to 2026) and of those LoadChinaHolidays added, and the weekend rule elsewhere.
+// Load later years into it with LoadHolidayCN.
 func ChinaCalendar() (*Calendar, error) {
-	c, err := chinaCalendar()
+	c, err := sharedChina()
 	if err != nil {
 		return nil, err
 	}
 	return c.clone(), nil
+}
+
+// loadedChina is the shipped China calendar with the years LoadChinaHolidays added, once
+// one has been; loading replaces it whole, so a reader never sees one half loaded.
+var (
+	loadedChina  atomic.Pointer[Calendar]
+	loadingChina sync.Mutex
+)
+
+// sharedChina is the China calendar every command reads: the shipped one, with the
+// years LoadChinaHolidays added.
+func sharedChina() (*Calendar, error) {
+	if c := loadedChina.Load(); c != nil {
+		return c, nil
+	}
+	return chinaCalendar()
+}
+
+// LoadChinaHolidays adds a year of holiday-cn data (see LoadHolidayCN) to the China
+// calendar that SharedCalendar("CN") and ChinaCalendar return from then on, and says
+// which year it was: the State Council announces each year's holidays and adjusted
+// working days in the autumn before, after a release of linkfin may have shipped, and
+// "linkfin serve" loads the files an operator puts in its data directory with it. A
+// year already known is replaced by the file's. A bad file is EINVALID and changes
+// nothing. Maturities already worked out keep their dates.
+func LoadChinaHolidays(r io.Reader) (int, error) {
+	loadingChina.Lock()
+	defer loadingChina.Unlock()
+	base, err := sharedChina()
+	if err != nil {
+		return 0, err
+	}
+	c := base.clone()
+	year, err := c.loadHolidayCN(r)
+	if err != nil {
+		return 0, err
+	}
+	loadedChina.Store(c)
+	return year, nil
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
@@ -11,6 +12,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -61,6 +64,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}()
 
+	// The calendars before the store: a bad file leaves nothing made either.
+	if err := sf.loadCalendars(stdout); err != nil {
+		return err
+	}
 	s, err := sf.open(ctx)
 	if err != nil {
 		return err
@@ -234,4 +241,32 @@ func schedule(ctx context.Context, e *engine.Engine, s linkfin.Store, every time
 		case <-time.After(every):
 		}
 	}
+}
+
+// loadCalendars adds to the China calendar each holiday-cn year file in the data
+// directory's calendars/cn (YYYY.json, as the holiday-cn project publishes them), before
+// anything reads the calendar, and says which years it added. A file that is not a
+// year's published schedule stops the start.
+func (f *storeFlags) loadCalendars(stdout io.Writer) error {
+	dir, err := f.dataDir()
+	if err != nil {
+		return err
+	}
+	dir = filepath.Join(dir, "calendars", "cn")
+	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	if err != nil {
+		return err
+	}
+	for _, name := range files { // in order of name, so the later file of a year wins
+		b, err := os.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		year, err := linkfin.LoadChinaHolidays(bytes.NewReader(b))
+		if err != nil {
+			return fmt.Errorf("%s: %s", name, linkfin.ErrorMessage(err))
+		}
+		fmt.Fprintf(stdout, "calendar CN: the holidays of %d from %s\n", year, name)
+	}
+	return nil
 }

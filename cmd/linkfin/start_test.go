@@ -22,6 +22,8 @@ import (
 	"linkfin/services"
 	"linkfin/sqlite"
 	"linkfin/tlog"
+
+	"linkfin"
 )
 
 // plusKey returns a log signing key whose base64 key data holds a '+', as about half
@@ -375,4 +377,38 @@ func postgresURL(t *testing.T) string {
 		return ""
 	}
 	return pgtest.Schema(t, pgtest.URL())
+}
+
+// TestServeLoadsCalendars: serve adds each holiday-cn year file in the data directory's
+// calendars/cn to the China calendar before it starts, and says so; a year's file with
+// no days (holiday-cn's before the schedule is published) stops it, naming the file,
+// before any database is made. (2098: no other test reads it.)
+func TestServeLoadsCalendars(t *testing.T) {
+	isolate(t)
+	dir := filepath.Join(t.TempDir(), "data")
+	cal := filepath.Join(dir, "calendars", "cn")
+	if err := os.MkdirAll(cal, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	empty := filepath.Join(cal, "2098.json")
+	os.WriteFile(empty, []byte(`{"year": 2098, "papers": [], "days": []}`), 0o644)
+	code, stdout, stderr := cli(t, "serve", "--addr", "127.0.0.1:0", "--data", dir)
+	if code != 1 || !strings.Contains(stderr, empty+": the holiday-cn file for 2098 lists no day") || strings.Contains(stdout, "listening") {
+		t.Fatalf("an empty year: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "linkfin.db")); !os.IsNotExist(err) {
+		t.Errorf("a refused calendar left a database (%v)", err)
+	}
+	os.WriteFile(empty, []byte(`{"year": 2098, "days": [{"name": "元旦", "date": "2098-01-01", "isOffDay": true}]}`), 0o644)
+	s := serve(t, "--data", dir)
+	if !strings.Contains(s.stdout.String(), "calendar CN: the holidays of 2098 from "+empty) {
+		t.Fatalf("serve did not say it loaded 2098:\n%s", s.stdout)
+	}
+	cn, err := linkfin.SharedCalendar("CN")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cn.IsBusinessDay(linkfin.NewDate(2098, 1, 1)) { // a Wednesday
+		t.Error("2098-01-01 is still a business day")
+	}
 }
