@@ -2,8 +2,10 @@ package console
 
 import (
 	"context"
+	"html"
 	"html/template"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -250,5 +252,35 @@ func TestFunderHoldingsAndTrouble(t *testing.T) {
 	}
 	if _, page := s.as("factor", linkfin.RoleViewer).get("/exposure"); strings.Contains(page, "F-1") {
 		t.Errorf("another funder sees F-1 overdue:\n%s", page)
+	}
+}
+
+// A maturity in a year whose holidays its program's China calendar has not loaded says
+// so: it followed the weekend rule alone. A year with them, or a weekend-only program,
+// says nothing. (2097: no test loads it.)
+func TestMaturityUnconfirmed(t *testing.T) {
+	day := func(y int) services.DueDay {
+		return services.DueDay{ProgramID: "auto-scf", Date: linkfin.NewDate(y, time.March, 1), Currency: "CNY", Due: 100, Pieces: 1}
+	}
+	for _, c := range []struct {
+		year int
+		cal  string
+		want bool
+	}{{2097, "CN", true}, {2026, "CN", false}, {2097, "WEEKEND", false}} {
+		if got := rowOf(day(c.year), c.cal).Unconfirmed; got != c.want {
+			t.Errorf("%d, calendar %s: unconfirmed %v, want %v", c.year, c.cal, got, c.want)
+		}
+	}
+	s := newSite(t)
+	c := New(s.store, s.e, s.auth, nil)
+	for _, lang := range []Lang{English, Chinese} {
+		p := &Person{Viewer: linkfin.Viewer{Operator: true}, Role: linkfin.RoleViewer, Lang: lang}
+		w := httptest.NewRecorder()
+		r := httptest.NewRequest("GET", "/settlements", nil)
+		c.render(w, r, http.StatusOK, "settlements", "settlements.title", p, &settlementsView{Rows: []maturityRow{rowOf(day(2097), "CN"), rowOf(day(2026), "CN")}}, "")
+		page := w.Body.String()
+		if n := strings.Count(page, html.EscapeString(lang.T("settlements.unconfirmed", 2097))); n != 1 {
+			t.Errorf("%v: the warning is on %d rows, want 1:\n%s", lang, n, page)
+		}
 	}
 }

@@ -680,6 +680,7 @@ var messages = map[string]message{
 	"settlements.cash":           {"Cash available now: %s", "当前可用资金：%s"},
 	"settlements.left":           {"Cash left once paid", "付款后剩余资金"},
 	"settlements.short":          {"short", "资金不足"},
+	"settlements.unconfirmed":    {"the holidays of %d are not loaded: this day may be one", "%d 年的节假日尚未加载：此日可能是假日"},
 	"nav.discounting":            {"Early payment", "动态贴现"},
 	"discounting.title":          {"Dynamic discounting: paying your suppliers early", "动态贴现：提前向供应商付款"},
 	"discounting.intro":          {"Pay an approved payable early from your own cash, for a discount that slides with the days paid early, at your program's early-payment rate. An offer stands for the day it is made; the supplier accepts it, and the price moves from your wallet to its own.", "以自有资金提前支付已确认的应付账款，按项目的提前付款年利率和提前天数计算贴息。报价当日有效；供应商接受后，款项即从您的钱包付至供应商。"},

@@ -23,6 +23,9 @@ type maturityRow struct {
 	// before it, from what its wallet holds now; Short when that is below zero.
 	Left  int64
 	Short bool
+	// Unconfirmed is a day of a year whose holidays its program's calendar has not
+	// loaded: it followed the weekend rule alone, and may be a holiday.
+	Unconfirmed bool
 }
 
 // settlementsView is the maturity calendar, and the result of a run just made.
@@ -74,7 +77,7 @@ func (c *Console) calendar(ctx context.Context, p *Person) (*settlementsView, er
 				return nil, err
 			}
 			for _, d := range days {
-				v.Rows = append(v.Rows, rowOf(d))
+				v.Rows = append(v.Rows, rowOf(d, prog.Calendar))
 			}
 		}
 		if page.NextCursor == "" {
@@ -86,10 +89,20 @@ func (c *Console) calendar(ctx context.Context, p *Person) (*settlementsView, er
 	return v, nil
 }
 
-// rowOf is a day of the calendar as the page shows it.
-func rowOf(d services.DueDay) maturityRow {
-	return maturityRow{Maturity: linkfin.Maturity{ID: linkfin.MaturityID(d.ProgramID, d.Date), ProgramID: d.ProgramID, Date: d.Date},
+// Year is the year of the row's day.
+func (r maturityRow) Year() int {
+	y, _, _ := r.Date.YMD()
+	return y
+}
+
+// rowOf is a day of the calendar as the page shows it, of a program whose business days
+// the calendar named cal says.
+func rowOf(d services.DueDay, cal string) maturityRow {
+	row := maturityRow{Maturity: linkfin.Maturity{ID: linkfin.MaturityID(d.ProgramID, d.Date), ProgramID: d.ProgramID, Date: d.Date},
 		Currency: d.Currency, Due: d.Due, Pieces: int(d.Pieces), PaidPieces: int(d.Paid)}
+	c, err := linkfin.SharedCalendar(cal)
+	row.Unconfirmed = err == nil && cal != "WEEKEND" && !c.HasYear(row.Year())
+	return row
 }
 
 // runSettlement settles a program's pieces maturing on a day (the operator), and shows
@@ -135,7 +148,7 @@ func (c *Console) owedBy(ctx context.Context, p *Person, v *settlementsView) err
 		}
 		for _, d := range days {
 			if d.Pieces > 0 {
-				v.Rows = append(v.Rows, rowOf(d))
+				v.Rows = append(v.Rows, rowOf(d, prog.Calendar))
 			}
 		}
 	}
