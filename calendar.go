@@ -60,6 +60,12 @@ func (c *Calendar) Name() string { return c.name }
 // HasYear reports whether holiday data for year has been loaded.
 func (c *Calendar) HasYear(year int) bool { return c.years[year] }
 
+// Knows reports whether the calendar's business days of year are the ones published: a
+// weekend-only calendar (no holiday data at all) knows every year, a holiday calendar
+// the years whose holidays it has loaded; in any other it followed the weekend rule
+// alone.
+func (c *Calendar) Knows(year int) bool { return len(c.years) == 0 || c.years[year] }
+
 // IsBusinessDay reports whether d is a business day.
 func (c *Calendar) IsBusinessDay(d Date) bool {
 	if off, ok := c.off[d]; ok {

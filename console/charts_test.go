@@ -262,12 +262,19 @@ func TestMaturityUnconfirmed(t *testing.T) {
 	day := func(y int) services.DueDay {
 		return services.DueDay{ProgramID: "auto-scf", Date: linkfin.NewDate(y, time.March, 1), Currency: "CNY", Due: 100, Pieces: 1}
 	}
+	calendar := func(name string) *linkfin.Calendar {
+		c, err := linkfin.SharedCalendar(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
 	for _, c := range []struct {
 		year int
 		cal  string
 		want bool
 	}{{2097, "CN", true}, {2026, "CN", false}, {2097, "WEEKEND", false}} {
-		if got := rowOf(day(c.year), c.cal).Unconfirmed; got != c.want {
+		if got := rowOf(day(c.year), calendar(c.cal)).Unconfirmed; got != c.want {
 			t.Errorf("%d, calendar %s: unconfirmed %v, want %v", c.year, c.cal, got, c.want)
 		}
 	}
@@ -277,7 +284,7 @@ func TestMaturityUnconfirmed(t *testing.T) {
 		p := &Person{Viewer: linkfin.Viewer{Operator: true}, Role: linkfin.RoleViewer, Lang: lang}
 		w := httptest.NewRecorder()
 		r := httptest.NewRequest("GET", "/settlements", nil)
-		c.render(w, r, http.StatusOK, "settlements", "settlements.title", p, &settlementsView{Rows: []maturityRow{rowOf(day(2097), "CN"), rowOf(day(2026), "CN")}}, "")
+		c.render(w, r, http.StatusOK, "settlements", "settlements.title", p, &settlementsView{Rows: []maturityRow{rowOf(day(2097), calendar("CN")), rowOf(day(2026), calendar("CN"))}}, "")
 		page := w.Body.String()
 		if n := strings.Count(page, html.EscapeString(lang.T("settlements.unconfirmed", 2097))); n != 1 {
 			t.Errorf("%v: the warning is on %d rows, want 1:\n%s", lang, n, page)

@@ -2,7 +2,9 @@ package console
 
 import (
 	"encoding/json"
+	"maps"
 	"net/http"
+	"net/url"
 	"reflect"
 
 	"linkfin"
@@ -17,12 +19,19 @@ func nextPage(r *http.Request, cursor string) string { return nextPageAs(r, "aft
 // nextPageAs is the address of the page after the cursor, given as the query
 // parameter key ("" at the end), keeping the other parameters.
 func nextPageAs(r *http.Request, key, cursor string) string {
+	return pageAt(r.URL.Path, r.URL.Query(), key, cursor)
+}
+
+// pageAt is the address of the page at path with the query q and the cursor given as
+// the query parameter key (the other parameters kept, q itself unchanged); "" for no
+// cursor, at a list's end.
+func pageAt(path string, q url.Values, key, cursor string) string {
 	if cursor == "" {
 		return ""
 	}
-	q := r.URL.Query()
+	q = maps.Clone(q)
 	q.Set(key, cursor)
-	return r.URL.Path + "?" + q.Encode()
+	return path + "?" + q.Encode()
 }
 
 // pageSize is how many rows a list page shows.

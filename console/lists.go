@@ -50,13 +50,22 @@ func listOf[T any, S ~string](c *Console, w http.ResponseWriter, r *http.Request
 	for _, s := range statuses {
 		v.Statuses = append(v.Statuses, string(s))
 	}
-	for _, raw := range page.Data {
-		var row T
-		if err := json.Unmarshal(raw, &row); err != nil {
-			c.fail(w, r, p, err)
-			return nil, false
-		}
-		v.Rows = append(v.Rows, row)
+	if v.Rows, err = decodeRows[T](page.Data); err != nil {
+		c.fail(w, r, p, err)
+		return nil, false
 	}
 	return v, true
+}
+
+// decodeRows decodes a page of records, each into a T, appended to nothing.
+func decodeRows[T any](data []json.RawMessage) ([]T, error) {
+	var rows []T
+	for _, raw := range data {
+		var row T
+		if err := json.Unmarshal(raw, &row); err != nil {
+			return nil, err
+		}
+		rows = append(rows, row)
+	}
+	return rows, nil
 }

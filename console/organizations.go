@@ -1,7 +1,6 @@
 package console
 
 import (
-	"encoding/json"
 	"net/http"
 	"net/url"
 
@@ -44,13 +43,9 @@ func (c *Console) renderOrgs(w http.ResponseWriter, r *http.Request, p *Person, 
 		c.fail(w, r, p, err)
 		return
 	}
-	for _, raw := range page.Data {
-		var o linkfin.Organization
-		if err := json.Unmarshal(raw, &o); err != nil {
-			c.fail(w, r, p, err)
-			return
-		}
-		v.Orgs = append(v.Orgs, o)
+	if v.Orgs, err = decodeRows[linkfin.Organization](page.Data); err != nil {
+		c.fail(w, r, p, err)
+		return
 	}
 	v.Next = nextPage(r, page.NextCursor)
 	c.render(w, r, http.StatusOK, "organizations", "orgs.title", p, v, "")
@@ -67,17 +62,11 @@ func (c *Console) renderWaiting(w http.ResponseWriter, r *http.Request, p *Perso
 		c.fail(w, r, p, err)
 		return
 	}
-	for _, raw := range page.Data {
-		var org linkfin.Organization
-		if err := json.Unmarshal(raw, &org); err != nil {
-			c.fail(w, r, p, err)
-			return
-		}
-		v.Orgs = append(v.Orgs, org)
+	if v.Orgs, err = decodeRows[linkfin.Organization](page.Data); err != nil {
+		c.fail(w, r, p, err)
+		return
 	}
-	if page.NextCursor != "" {
-		v.Next = "/organizations?" + url.Values{"waiting": {waitingBankAccount}, "after": {page.NextCursor}}.Encode()
-	}
+	v.Next = pageAt("/organizations", url.Values{"waiting": {waitingBankAccount}}, "after", page.NextCursor)
 	c.render(w, r, http.StatusOK, "organizations", "orgs.title", p, v, "")
 }
 

@@ -76,8 +76,12 @@ func (c *Console) calendar(ctx context.Context, p *Person) (*settlementsView, er
 			if err != nil {
 				return nil, err
 			}
+			cal, err := linkfin.SharedCalendar(prog.Calendar)
+			if err != nil {
+				return nil, err
+			}
 			for _, d := range days {
-				v.Rows = append(v.Rows, rowOf(d, prog.Calendar))
+				v.Rows = append(v.Rows, rowOf(d, cal))
 			}
 		}
 		if page.NextCursor == "" {
@@ -96,12 +100,11 @@ func (r maturityRow) Year() int {
 }
 
 // rowOf is a day of the calendar as the page shows it, of a program whose business days
-// the calendar named cal says.
-func rowOf(d services.DueDay, cal string) maturityRow {
+// cal says.
+func rowOf(d services.DueDay, cal *linkfin.Calendar) maturityRow {
 	row := maturityRow{Maturity: linkfin.Maturity{ID: linkfin.MaturityID(d.ProgramID, d.Date), ProgramID: d.ProgramID, Date: d.Date},
 		Currency: d.Currency, Due: d.Due, Pieces: int(d.Pieces), PaidPieces: int(d.Paid)}
-	c, err := linkfin.SharedCalendar(cal)
-	row.Unconfirmed = err == nil && cal != "WEEKEND" && !c.HasYear(row.Year())
+	row.Unconfirmed = !cal.Knows(row.Year())
 	return row
 }
 
@@ -146,9 +149,13 @@ func (c *Console) owedBy(ctx context.Context, p *Person, v *settlementsView) err
 		if err != nil {
 			return err
 		}
+		cal, err := linkfin.SharedCalendar(prog.Calendar)
+		if err != nil {
+			return err
+		}
 		for _, d := range days {
 			if d.Pieces > 0 {
-				v.Rows = append(v.Rows, rowOf(d, prog.Calendar))
+				v.Rows = append(v.Rows, rowOf(d, cal))
 			}
 		}
 	}

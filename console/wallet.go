@@ -1,10 +1,7 @@
 package console
 
 import (
-	"encoding/json"
-	"maps"
 	"net/http"
-	"net/url"
 
 	"linkfin"
 	"linkfin/services"
@@ -97,7 +94,8 @@ func (c *Console) renderWallet(w http.ResponseWriter, r *http.Request, p *Person
 		c.fail(w, r, p, err)
 		return
 	}
-	v.NextTransfers, v.NextExpected = walletPageAt(q, transfersAfter, nextTransfers), walletPageAt(q, expectedAfter, nextExpected)
+	// The wallet page's address, not the request's: a form posted elsewhere shows it too.
+	v.NextTransfers, v.NextExpected = pageAt("/wallet", q, transfersAfter, nextTransfers), pageAt("/wallet", q, expectedAfter, nextExpected)
 	c.render(w, r, http.StatusOK, "wallet", "wallet.title", p, v, "")
 }
 
@@ -115,25 +113,8 @@ func pageOf[T any](c *Console, r *http.Request, p *Person, kind, after string, o
 	if err != nil {
 		return "", err
 	}
-	for _, raw := range page.Data {
-		var v T
-		if err := json.Unmarshal(raw, &v); err != nil {
-			return "", err
-		}
-		*out = append(*out, v)
-	}
-	return page.NextCursor, nil
-}
-
-// walletPageAt is the address of the wallet page with one list's cursor moved on to
-// next, the other list where it is; "" for no next page.
-func walletPageAt(q url.Values, param, next string) string {
-	if next == "" {
-		return ""
-	}
-	q = maps.Clone(q)
-	q.Set(param, next)
-	return "/wallet?" + q.Encode()
+	*out, err = decodeRows[T](page.Data)
+	return page.NextCursor, err
 }
 
 // ownMoney refuses a change of an organization's money by the operator, who has none.

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
@@ -258,11 +257,12 @@ func (f *storeFlags) loadCalendars(stdout io.Writer) error {
 		return err
 	}
 	for _, name := range files { // in order of name, so the later file of a year wins
-		b, err := os.ReadFile(name)
+		file, err := os.Open(name)
 		if err != nil {
 			return err
 		}
-		year, err := linkfin.LoadChinaHolidays(bytes.NewReader(b))
+		year, err := linkfin.LoadChinaHolidays(file) // which reads no more than a year's file can be
+		file.Close()
 		if err != nil {
 			return fmt.Errorf("%s: %s", name, linkfin.ErrorMessage(err))
 		}
