@@ -142,9 +142,13 @@ type Validator interface {
 // transfer ids are timestamps or counters never meets them.
 const ReservedLedgerIDs = 1 << 62
 
-// CheckRecordEvent is what EncodeRecord checks before it encodes: the kind is
-// registered, and the event is one of that kind.
-func CheckRecordEvent(kind, event string) error {
+// CheckRecord is what EncodeRecord checks before it encodes: the key is one every
+// store can hold (ObjectKey.Storable), the kind is registered, and the event is one of
+// that kind.
+func CheckRecord(kind, id, event string) error {
+	if k := (ObjectKey{Kind: kind, ID: id}); !k.Storable() {
+		return Errorf(EINVALID, "a record's kind and id are UTF-8 text without NUL: %q %q is not", kind, id)
+	}
 	if len(event) <= len(kind) || event[len(kind)] != '.' || !strings.HasPrefix(event, kind) { // kind+".", not made
 		return fmt.Errorf("put: event %q of a %s record must start with %q", event, kind, kind+".")
 	}
@@ -159,7 +163,7 @@ func CheckRecordEvent(kind, event string) error {
 // and the JSON holds the record's id as its "id". The auditor reads every record of
 // the log by its kind and id, so nothing is written that it could not read.
 func EncodeRecord(kind, id string, v any, event string) ([]byte, error) {
-	if err := CheckRecordEvent(kind, event); err != nil {
+	if err := CheckRecord(kind, id, event); err != nil {
 		return nil, err
 	}
 	data, err := json.Marshal(v)

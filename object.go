@@ -1,10 +1,23 @@
 package linkfin
 
+import (
+	"strings"
+	"unicode/utf8"
+)
+
 // ObjectKey names a domain record: its kind ("organization", "program", …) and id.
 type ObjectKey struct {
 	Kind string
 	ID   string
 }
+
+// Storable reports whether every store can hold the key: its kind and id are UTF-8
+// text without NUL. PostgreSQL's text holds neither a NUL nor a byte sequence that is
+// not UTF-8, so no record is kept under such a key: a command that names one names a
+// record that does not exist, and one that writes one is refused (CheckRecord).
+func (k ObjectKey) Storable() bool { return storableText(k.Kind) && storableText(k.ID) }
+
+func storableText(s string) bool { return utf8.ValidString(s) && strings.IndexByte(s, 0) < 0 }
 
 // Object is a domain record (an organization, a relationship, a program, …) as the
 // store keeps it: canonical JSON under its key, with a version that grows by one on

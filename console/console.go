@@ -282,6 +282,11 @@ func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
 	}
+	if lfhttp.CheckURL(r.URL) != nil {
+		// No page or record is named so, and the stores read no such name.
+		c.render(w, r, http.StatusBadRequest, "error", "error.title", nil, nil, langOf(r).T("error.address"))
+		return
+	}
 	c.mux.ServeHTTP(w, r)
 }
 

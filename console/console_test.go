@@ -1,6 +1,7 @@
 package console
 
 import (
+	"io"
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
@@ -120,11 +121,8 @@ func TestLanguage(t *testing.T) {
 			t.Errorf("Accept-Language %q: %d, want the page in %q", tc.accept, rec.Code, tc.want)
 		}
 	}
-	// A browser drops tabs and line breaks from a URL, and reads a backslash as a slash:
-	// "/\t/evil.example" is "//evil.example", another site.
 	for back, want := range map[string]string{"/sign-in": "/sign-in", "/orders?status=issued": "/orders?status=issued",
-		"//evil.example/": "/", "https://evil.example/": "/", "/\\evil": "/", "/\t/evil.example": "/", "/\n/evil.example": "/",
-		"/\r/evil.example": "/", "/\x00/evil.example": "/", "/\x7f": "/", "": "/", "sign-in": "/"} {
+		"//evil.example/": "/", "https://evil.example/": "/", "/\\evil": "/", "": "/", "sign-in": "/"} {
 		rec := httptest.NewRecorder()
 		c.ServeHTTP(rec, httptest.NewRequest("GET", "/language?to=en&back="+url.QueryEscape(back), nil))
 		if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != want {
@@ -132,6 +130,23 @@ func TestLanguage(t *testing.T) {
 		}
 		if ck := rec.Result().Cookies(); len(ck) != 1 || ck[0].Name != langCookie || ck[0].Value != "en" {
 			t.Errorf("back=%q: cookies %v", back, ck)
+		}
+	}
+	// A browser drops tabs and line breaks from a URL: "/\t/evil.example" is
+	// "//evil.example", another site. A control character is not text: such an address
+	// is refused whole (TestAddressNotText), and sends the browser nowhere.
+	for _, back := range []string{"/\t/evil.example", "/\n/evil.example", "/\r/evil.example", "/\x00/evil.example", "/\x7f"} {
+		rec := httptest.NewRecorder()
+		c.ServeHTTP(rec, httptest.NewRequest("GET", "/language?to=en&back="+url.QueryEscape(back), nil))
+		if rec.Code != http.StatusBadRequest || rec.Header().Get("Location") != "" || len(rec.Result().Cookies()) != 0 {
+			t.Errorf("back=%q: %d to %q, cookies %v", back, rec.Code, rec.Header().Get("Location"), rec.Result().Cookies())
+		}
+	}
+	// sitePath, which the console asks of every address it sends a browser back to,
+	// refuses them too.
+	for _, back := range []string{"/\t/evil.example", "/\n/evil.example", "/\x00/evil.example", "/\x7f", "/\\evil", "//evil"} {
+		if sitePath(back) {
+			t.Errorf("sitePath(%q)", back)
 		}
 	}
 }
@@ -239,5 +254,57 @@ func TestCookiesSecure(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestAddressNotText: an address of the console whose path or query parameter is not
+// text once decoded (a NUL, bytes that are not UTF-8, a control character) is refused
+// with 400 and a page that says so, on every one of its routes, signed in or not,
+// before anything reads it: no page or record is named so, and PostgreSQL cannot even
+// take such a name as a parameter.
+func TestAddressNotText(t *testing.T) {
+	src, err := os.ReadFile("console.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newSite(t)
+	anchor := s.as("anchor", linkfin.RoleAdmin)
+	wildcard := regexp.MustCompile(`{[a-z]+}`)
+	routes := regexp.MustCompile(`c\.mux\.HandleFunc\("(GET|POST) (/[^"]*)"`).FindAllStringSubmatch(string(src), -1)
+	if len(routes) < 40 {
+		t.Fatalf("%d routes found in console.go", len(routes))
+	}
+	for _, rt := range routes {
+		method, path := rt[1], strings.TrimSuffix(rt[2], "{$}")
+		var bad []string
+		for _, v := range []string{"%00", "a%00b", "%FF", "%ED%A0%80", "%01"} {
+			if wildcard.MatchString(path) {
+				bad = append(bad, wildcard.ReplaceAllString(path, v))
+			}
+			bad = append(bad, wildcard.ReplaceAllString(path, "x1")+"?after="+v, wildcard.ReplaceAllString(path, "x1")+"?"+v+"=1")
+		}
+		for _, u := range bad {
+			for _, c := range []*client{anchor, s.browser()} {
+				req, err := http.NewRequest(method, c.base+u, strings.NewReader(""))
+				if err != nil {
+					t.Fatal(err)
+				}
+				req.Header.Set("Origin", c.base)
+				resp, err := c.c.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				b, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				said := strings.Contains(string(b), English.T("error.address")) || strings.Contains(string(b), Chinese.T("error.address"))
+				if resp.StatusCode != http.StatusBadRequest || !said {
+					t.Fatalf("%s %s: %d\n%s", method, u, resp.StatusCode, b)
+				}
+			}
+		}
+	}
+	// Text in any script is an address, and names nothing here.
+	if code, _ := anchor.get("/invoices/%E5%8F%91%E7%A5%A8"); code != http.StatusNotFound {
+		t.Fatalf("an invoice named in Chinese: %d", code)
 	}
 }

@@ -157,26 +157,36 @@ func (e *Engine) dependentKeys(cmd linkfin.Command) []linkfin.ObjectKey {
 }
 
 // loadKeys loads, in one read, the records keysOf names for the batch's commands that
-// are neither in memory nor asked for before, and returns how many it asked for.
+// are neither in memory nor asked for before, and returns how many it asked for. A key
+// no store can hold (linkfin.ObjectKey.Storable) is absent without a read: a store
+// that cannot take it as a parameter (PostgreSQL, for a NUL) would fail the read, and
+// with it every request of the batch.
 func (e *Engine) loadKeys(ctx context.Context, calls []*call, seen map[linkfin.ObjectKey]bool,
 	keysOf func(linkfin.Command) []linkfin.ObjectKey) (int, error) {
 	var keys []linkfin.ObjectKey
+	n := 0
 	for _, c := range calls {
 		for _, cmd := range c.req.Commands {
 			for _, k := range keysOf(cmd) {
-				if _, ok := e.objects[k]; !ok && !seen[k] {
-					seen[k] = true
-					keys = append(keys, k)
+				if _, ok := e.objects[k]; ok || seen[k] {
+					continue
 				}
+				seen[k] = true
+				n++
+				if !k.Storable() {
+					e.objects[k] = absent
+					continue
+				}
+				keys = append(keys, k)
 			}
 		}
 	}
 	if len(keys) == 0 {
-		return 0, nil
+		return n, nil
 	}
 	objs, err := e.store.ObjectsByKey(ctx, keys)
 	if err != nil {
-		return len(keys), err
+		return n, err
 	}
 	for i := range objs {
 		e.objects[objs[i].Key()] = &record{obj: &objs[i]}
@@ -186,7 +196,7 @@ func (e *Engine) loadKeys(ctx context.Context, calls []*call, seen map[linkfin.O
 			e.objects[k] = absent
 		}
 	}
-	return len(keys), nil
+	return n, nil
 }
 
 // listLedger asks each command that moves money for the ledger rows it touches, now

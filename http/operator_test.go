@@ -60,9 +60,11 @@ func TestOperatorActsWhereRoutesSay(t *testing.T) {
 func TestOperatorReadsOrganizationsThatExist(t *testing.T) {
 	p := newPlatform(t)
 	for _, path := range []string{"/v1/organizations/ghost/api-keys", "/v1/organizations/ghost/scorecard",
-		"/v1/organizations/a%00b/scorecard", "/v1/organizations/tier1/scorecard?buyer_id=ghost"} {
+		"/v1/organizations/tier1/scorecard?buyer_id=ghost"} {
 		wantProblem(t, p.as("operator", "GET", path, ""), http.StatusNotFound, linkfin.ENOTFOUND)
 	}
+	// An id that is not text names nothing: the address is refused (TestAddressNotText).
+	wantProblem(t, p.as("operator", "GET", "/v1/organizations/a%00b/scorecard", ""), http.StatusBadRequest, linkfin.EINVALID)
 	var keys linkfin.List[linkfin.APIKeyOut]
 	wantJSON(t, p.as("operator", "GET", "/v1/organizations/tier1/api-keys", ""), http.StatusOK, &keys)
 	var sc, ghost linkfin.Score

@@ -242,9 +242,13 @@ func (s *Server) wrap(rt Route, h http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
-// admit authenticates the request, applies the key's rate limit, the route's access
-// and its query parameters, and returns the principal (nil for a public route).
+// admit refuses an address that is not text (CheckURL; the console checks its own),
+// authenticates the request, applies the key's rate limit, the route's access and its
+// query parameters, and returns the principal (nil for a public route).
 func (s *Server) admit(w http.ResponseWriter, r *http.Request, rt Route) (*principal, error) {
+	if err := CheckURL(r.URL); err != nil && (s.Pages == nil || apiPath(r.URL.Path)) {
+		return nil, err
+	}
 	if rt.Access == Public {
 		return nil, nil
 	}

@@ -588,7 +588,7 @@ func (tx *tx) Put(kind, id string, v any, event string) error {
 	var err error
 	if tx.db.counting && recordcache.Encodes(kind, id, v) {
 		// Nothing reads the event's JSON, and the record's is made when read.
-		err = linkfin.CheckRecordEvent(kind, event)
+		err = linkfin.CheckRecord(kind, id, event)
 	} else {
 		data, err = linkfin.EncodeRecord(kind, id, v, event)
 	}

@@ -255,6 +255,7 @@ func Run(t *testing.T, open Opener) {
 		{"WriterLock", testWriterLock, false},
 		{"AccountTransfers", testAccountTransfers, false},
 		{"BadInputChangesNothing", testBadInput, false},
+		{"UnstorableKeys", testUnstorableKeys, false},
 		{"FailedCommitChangesNothing", testFailedCommit, false},
 		{"Concurrent", testConcurrent, false},
 		{"Proofs", testProofs, false},
@@ -805,6 +806,7 @@ func RunInMemory(t *testing.T) {
 		fn   func(*testing.T, Opener)
 	}{
 		{"Parties", testParties},
+		{"UnstorableKeys", testUnstorableKeys},
 		{"Trade", testTrade},
 		{"RecordIDs", testRecordIDs},
 		{"Certificates", testCertificates},
