@@ -200,7 +200,8 @@ type Store interface {
 	ScanAccounts(ctx context.Context, fn func(*LedgerAccount) error) error
 	// Object reads one domain record.
 	Object(ctx context.Context, kind, id string) (*Object, error)
-	// ListObjects lists the records of a kind in id order, after the id after.
+	// ListObjects lists the records of a kind in id order (ids compared as bytes, as
+	// Go compares strings), after the id after.
 	ListObjects(ctx context.Context, kind, after string, limit int) ([]Object, error)
 	// ListObjectsByParty lists the records of a kind that the organization party is or
 	// was party to, in id order, after the id after.

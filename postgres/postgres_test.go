@@ -233,3 +233,47 @@ func BenchmarkCommit(b *testing.B) {
 	b.ReportMetric(float64(b.N*perBatch)/elapsed.Seconds(), "transfers/s")
 	b.ReportMetric(float64(stats.CommitNanos.Load()-commitNanos)/float64(committed)/1e6, "commit-ms/batch")
 }
+
+// TestTextComparesAsBytes: every text column of the schema compares as bytes (COLLATE
+// "C"), whatever the database's locale, so that keys sort and list as on SQLite and in
+// Go (storetest's ByteOrder shows it for the records), and no change of the system's
+// collation rules can leave an index out of order.
+func TestTextComparesAsBytes(t *testing.T) {
+	ctx := context.Background()
+	url := pgtest.Schema(t, pgtest.Skip(t))
+	db, err := postgres.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	rows, err := conn.Query(ctx, `SELECT table_name, column_name, coalesce(collation_name, '') FROM information_schema.columns
+		WHERE table_schema = current_schema() AND data_type = 'text' AND table_name <> 'schema_migrations' ORDER BY 1, 2`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for rows.Next() {
+		var table, column, collation string
+		if err := rows.Scan(&table, &column, &collation); err != nil {
+			t.Fatal(err)
+		}
+		n++
+		if collation != "C" {
+			t.Errorf("%s.%s compares by the collation %q, not as bytes", table, column, collation)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if n < 15 {
+		t.Fatalf("%d text columns found", n)
+	}
+}

@@ -256,6 +256,7 @@ func Run(t *testing.T, open Opener) {
 		{"AccountTransfers", testAccountTransfers, false},
 		{"BadInputChangesNothing", testBadInput, false},
 		{"UnstorableKeys", testUnstorableKeys, false},
+		{"ByteOrder", testByteOrder, false},
 		{"FailedCommitChangesNothing", testFailedCommit, false},
 		{"Concurrent", testConcurrent, false},
 		{"Proofs", testProofs, false},
@@ -807,6 +808,7 @@ func RunInMemory(t *testing.T) {
 	}{
 		{"Parties", testParties},
 		{"UnstorableKeys", testUnstorableKeys},
+		{"ByteOrder", testByteOrder},
 		{"Trade", testTrade},
 		{"RecordIDs", testRecordIDs},
 		{"Certificates", testCertificates},
