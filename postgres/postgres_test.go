@@ -22,9 +22,17 @@ import (
 )
 
 func openSchema(tb testing.TB) *postgres.DB {
+	db, _ := openSchemaURL(tb)
+	return db
+}
+
+// openSchemaURL opens a store, migrated, in a schema of its own, and returns the URL
+// that reaches the schema.
+func openSchemaURL(tb testing.TB) (*postgres.DB, string) {
 	tb.Helper()
 	ctx := context.Background()
-	db, err := postgres.Open(ctx, pgtest.Schema(tb, pgtest.Skip(tb)))
+	u := pgtest.Schema(tb, pgtest.Skip(tb))
+	db, err := postgres.Open(ctx, u)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -32,7 +40,7 @@ func openSchema(tb testing.TB) *postgres.DB {
 	if err := db.Migrate(ctx); err != nil {
 		tb.Fatal(err)
 	}
-	return db
+	return db, u
 }
 
 func open(t *testing.T) linkfin.Store { return openSchema(t) }
@@ -128,15 +136,7 @@ func TestNotFound(t *testing.T) {
 // row count) and checks that it drops its scratch table.
 func TestBaselineInsert(t *testing.T) {
 	ctx := context.Background()
-	u := pgtest.Schema(t, pgtest.Skip(t))
-	db, err := postgres.Open(ctx, u)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db, u := openSchemaURL(t)
 	if _, err := db.BaselineInsert(ctx, 1000, 300); err != nil {
 		t.Fatal(err)
 	}
@@ -240,15 +240,7 @@ func BenchmarkCommit(b *testing.B) {
 // collation rules can leave an index out of order.
 func TestTextComparesAsBytes(t *testing.T) {
 	ctx := context.Background()
-	url := pgtest.Schema(t, pgtest.Skip(t))
-	db, err := postgres.Open(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	_, url := openSchemaURL(t)
 	conn, err := pgx.Connect(ctx, url)
 	if err != nil {
 		t.Fatal(err)
