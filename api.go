@@ -142,6 +142,19 @@ type List[T any] struct {
 	NextCursor string `json:"next_cursor,omitempty"`
 }
 
+// CalendarOut is a business-day calendar as GET /v1/calendars answers it: the name a
+// program names it by (Program.Calendar) and the years whose published holidays and
+// adjusted working days it holds, in order. A maturity that falls on a day that is not
+// a business day moves to the next that is; in a year the calendar holds no holidays
+// for, that follows the weekend rule alone, and the day may turn out a holiday once
+// the year is published. A weekend-only calendar follows the weekend rule in every
+// year, and holds none.
+type CalendarOut struct {
+	Name         string `json:"name"`
+	WeekendOnly  bool   `json:"weekend_only"`
+	HolidayYears []int  `json:"holiday_years"`
+}
+
 // TrialBalance lists debits and credits per ledger and currency.
 type TrialBalance struct {
 	Ledgers  []TrialBalanceLine `json:"ledgers"`

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"maps"
+	"slices"
 	"time"
 )
 
@@ -26,6 +27,10 @@ type Calendar struct {
 func WeekendCalendar() *Calendar {
 	return &Calendar{name: "WEEKEND"}
 }
+
+// CalendarNames are the calendars a program may name (Program.Calendar), as
+// CalendarByName knows them.
+var CalendarNames = []string{"CN", "WEEKEND"}
 
 // CalendarByName returns a new calendar by name: "CN" (ChinaCalendar) or "WEEKEND"
 // (WeekendCalendar). Other names are EINVALID.
@@ -59,6 +64,28 @@ func (c *Calendar) Name() string { return c.name }
 
 // HasYear reports whether holiday data for year has been loaded.
 func (c *Calendar) HasYear(year int) bool { return c.years[year] }
+
+// Years lists, in order, the years whose holiday data the calendar holds (none: an
+// empty list).
+func (c *Calendar) Years() []int {
+	ys := slices.AppendSeq(make([]int, 0, len(c.years)), maps.Keys(c.years))
+	slices.Sort(ys)
+	return ys
+}
+
+// Calendars describes the calendars programs name, as every command reads them now
+// (SharedCalendar): for GET /v1/calendars.
+func Calendars() ([]CalendarOut, error) {
+	out := make([]CalendarOut, 0, len(CalendarNames))
+	for _, name := range CalendarNames {
+		c, err := SharedCalendar(name)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, CalendarOut{Name: name, WeekendOnly: len(c.years) == 0, HolidayYears: c.Years()})
+	}
+	return out, nil
+}
 
 // Knows reports whether the calendar's business days of year are the ones published: a
 // weekend-only calendar (no holiday data at all) knows every year, a holiday calendar

@@ -2,6 +2,7 @@ package linkfin_test
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -247,5 +248,38 @@ func TestLoadChinaHolidays(t *testing.T) {
 	}
 	if shared.HasYear(2099) != had {
 		t.Error("the calendar a reader held changed under it: loading replaces the shared calendar whole")
+	}
+}
+
+// TestCalendars: every calendar a program may name, with the years of holidays it
+// holds, in order, as the shared calendars hold them; a weekend-only one holds none
+// (an empty list, not none at all).
+func TestCalendars(t *testing.T) {
+	cals, err := linkfin.Calendars()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cals) != len(linkfin.CalendarNames) {
+		t.Fatalf("calendars %+v", cals)
+	}
+	for i, c := range cals {
+		shared, err := linkfin.SharedCalendar(c.Name)
+		if err != nil || c.Name != linkfin.CalendarNames[i] {
+			t.Fatalf("calendar %d: %+v, %v", i, c, err)
+		}
+		if !slices.Equal(c.HolidayYears, shared.Years()) || !slices.IsSorted(c.HolidayYears) || c.HolidayYears == nil {
+			t.Errorf("%s: years %v, shared %v", c.Name, c.HolidayYears, shared.Years())
+		}
+		for _, y := range c.HolidayYears {
+			if !shared.HasYear(y) {
+				t.Errorf("%s lists %d, which it does not hold", c.Name, y)
+			}
+		}
+		if c.WeekendOnly != (len(c.HolidayYears) == 0) {
+			t.Errorf("%s: weekend only %v with years %v", c.Name, c.WeekendOnly, c.HolidayYears)
+		}
+	}
+	if !slices.Contains(cals[0].HolidayYears, 2025) || !cals[1].WeekendOnly {
+		t.Fatalf("CN and WEEKEND: %+v", cals)
 	}
 }

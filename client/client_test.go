@@ -870,6 +870,10 @@ func endToEnd(t *testing.T, open opener) {
 	if err := w.op.Do(ctx, http.MethodGet, "/v1/ledger/trial-balance", nil, &tb); err != nil || !tb.Balanced {
 		t.Fatalf("trial balance %+v, %v", tb, err)
 	}
+	cals := must(tier3.Calendars(ctx))
+	if len(cals) != 2 || cals[0].Name != "CN" || !slices.Contains(cals[0].HolidayYears, 2026) || !cals[1].WeekendOnly {
+		t.Fatalf("calendars %+v", cals)
+	}
 	cp := must(tier3.Checkpoint(ctx))
 	rep, err := audit.Verify(ctx, srv.store, srv.verif, "linkfin")
 	if err != nil {

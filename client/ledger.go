@@ -14,6 +14,7 @@ type (
 	Exposure   = linkfin.Exposure
 	Checkpoint = linkfin.CheckpointOut
 	LogKey     = linkfin.LogKey
+	Calendar   = linkfin.CalendarOut
 )
 
 // GetAccount reads a ledger account; an organization reads its own wallets.
@@ -43,6 +44,17 @@ func (c *Client) ListTransfers(ctx context.Context, account int64, opt *ListOpti
 func (c *Client) Exposure(ctx context.Context) ([]Exposure, error) {
 	var out List[Exposure]
 	if err := c.get(ctx, "/v1/exposure", &out); err != nil {
+		return nil, err
+	}
+	return out.Data, nil
+}
+
+// Calendars reads the business-day calendars programs name, each with the years of
+// published holidays it holds: a maturity in another year followed the weekend rule
+// alone.
+func (c *Client) Calendars(ctx context.Context) ([]Calendar, error) {
+	var out List[Calendar]
+	if err := c.get(ctx, "/v1/calendars", &out); err != nil {
 		return nil, err
 	}
 	return out.Data, nil

@@ -20,6 +20,7 @@ import (
 func (s *Server) domainRoutes() {
 	s.organizationRoutes()
 	s.auditRoutes()
+	s.calendarRoutes()
 
 	act(s, Route{Pattern: "POST /v1/relationships", Access: Write, Status: http.StatusCreated, Out: reflect.TypeFor[linkfin.Relationship](),
 		Summary: "Propose a buyer–seller relationship (the caller is one side); proposing what the other side proposed accepts it."},

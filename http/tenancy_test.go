@@ -380,6 +380,7 @@ var foreignCases = map[string]foreignCase{
 	"GET /v1/audit/consistency":       {public: "hashes that prove one checkpoint extends another"},
 	"GET /v1/price-marks/{id}":        {public: "a commodity's market price"},
 	"GET /v1/price-marks/{id}/events": {public: "a commodity's market prices, mark by mark"},
+	"GET /v1/calendars":               {public: "the published holidays each business-day calendar holds"},
 	// Operator routes that take a body, for TestRoles (TestTenancy refuses them by key).
 	"POST /v1/organizations":                           {body: `{"id":"anchor","name":"Core Auto Group","capabilities":["trade"]}`},
 	"POST /v1/organizations/{id}/capabilities":         {body: `{"capabilities":["trade","anchor"]}`},
