@@ -205,6 +205,13 @@ func readEInvoiceBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 // larger than MaxBodyBytes has largeBodyTimeout to come, not the server's ReadTimeout:
 // 16 MiB in 30 s would need 4.5 Mbit/s.
 func readBodyUpTo(w http.ResponseWriter, r *http.Request, limit int64, media ...string) ([]byte, error) {
+	if ce := r.Header.Values("Content-Encoding"); len(ce) > 0 && !(len(ce) == 1 && strings.EqualFold(strings.TrimSpace(ce[0]), "identity")) {
+		// RFC 9110 §15.5.16: a content coding the server does not take is 415, and
+		// Accept-Encoding says which it does. Read as it came, a compressed body was
+		// refused for what it is not: "not valid UTF-8", or malformed JSON.
+		w.Header().Set("Accept-Encoding", "identity")
+		return nil, linkfin.Errorf(EMEDIATYPE, "the body must be sent uncompressed, not with Content-Encoding: %s", strings.Join(ce, ", "))
+	}
 	if limit > MaxBodyBytes {
 		rc, now := http.NewResponseController(w), time.Now()
 		// Not every writer can (a test's recorder): then the server's own deadlines hold.

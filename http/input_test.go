@@ -1,6 +1,8 @@
 package http_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -429,6 +431,30 @@ func TestContentTypeChecked(t *testing.T) {
 			}
 			r := p.as(who, "POST", path, `{"bogus":1}`, "Content-Type", "Application/JSON; charset=UTF-8")
 			wantProblem(t, r, http.StatusBadRequest, lfhttp.EUNKNOWNFIELD)
+		})
+		t.Run(route.Pattern+"/content-encoding", func(t *testing.T) {
+			// A compressed body is refused as such (RFC 9110: 415, and Accept-Encoding
+			// names what is taken), not read as the bytes it came in.
+			ct, body := "application/json", `{"bogus":1}`
+			if route.XML {
+				ct, body = "application/xml", `<Document`
+			}
+			var gz bytes.Buffer
+			zw := gzip.NewWriter(&gz)
+			zw.Write([]byte(body))
+			zw.Close()
+			for _, ce := range []string{"gzip", "br", "gzip, identity"} {
+				r := p.as(who, "POST", path, gz.String(), "Content-Type", ct, "Content-Encoding", ce)
+				wantProblem(t, r, http.StatusUnsupportedMediaType, lfhttp.EMEDIATYPE)
+				if r.header.Get("Accept-Encoding") != "identity" {
+					t.Fatalf("Content-Encoding %s: Accept-Encoding %q", ce, r.header.Get("Accept-Encoding"))
+				}
+			}
+			// identity is no coding at all.
+			r := p.as(who, "POST", path, body, "Content-Type", ct, "Content-Encoding", "identity")
+			if pr := (linkfin.Problem{}); json.Unmarshal(r.body, &pr) != nil || pr.Code == lfhttp.EMEDIATYPE {
+				t.Fatalf("Content-Encoding identity: %d %s", r.status, r.body)
+			}
 		})
 	}
 	if after := p.snapshot(); !reflect.DeepEqual(after, base) {
