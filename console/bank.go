@@ -57,12 +57,24 @@ var bankMessages = map[string]message{
 	"status.received":            {"received", "已到账"},
 }
 
-// bankView is a page of the bank statements' entries, with the assignment's choices.
+// bankView is a page of the bank statements' entries, with the assignment's choices
+// and the import's.
 type bankView struct {
 	*listView[linkfin.BankEntry]
-	Assigns bool
-	Kinds   []linkfin.AssignKind
+	Assigns  bool
+	Kinds    []linkfin.AssignKind
+	Charsets []charsetChoice
 }
+
+// charsetChoice is a charset the import offers for a SWIFT file, with its words.
+type charsetChoice struct{ Name, Words string }
+
+// charsetChoices are the charsets the import offers: "" is mt940.ReadCharset's own
+// guess, each other one of mt940.Charsets, by the name banks' exports give it (its
+// aliases read the same), with words that say whose files are in it.
+var charsetChoices = []charsetChoice{{"", "bank.charset_auto"}, {"gb18030", "bank.charset_chinese"},
+	{"windows-1250", "bank.charset_cp1250"}, {"iso-8859-2", "bank.charset_latin2"}, {"ibm852", "bank.charset_cp852"},
+	{"ibm850", "bank.charset_cp850"}, {"iso-8859-15", "bank.charset_latin9"}}
 
 // bankEntries lists the entries of the imported bank statements, the platform
 // operator's, filtered by status (those waiting are status=unmatched), a page at a
@@ -78,7 +90,8 @@ func (c *Console) bankEntries(w http.ResponseWriter, r *http.Request, p *Person)
 		return
 	}
 	c.render(w, r, http.StatusOK, "bank", "bank.title", p, bankView{listView: v, Assigns: p.CanAct(),
-		Kinds: []linkfin.AssignKind{linkfin.AssignCreditTransfer, linkfin.AssignExpectedPayment, linkfin.AssignOrganization}}, "")
+		Kinds:    []linkfin.AssignKind{linkfin.AssignCreditTransfer, linkfin.AssignExpectedPayment, linkfin.AssignOrganization},
+		Charsets: charsetChoices}, "")
 }
 
 // importStatement imports the bank's statement, report or notification uploaded as the

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -14,6 +15,7 @@ import (
 
 	"linkfin"
 	"linkfin/iso20022"
+	"linkfin/mt940"
 	"linkfin/services"
 	"linkfin/storetest"
 )
@@ -168,5 +170,26 @@ func TestImportStatement(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusForbidden || s.count(linkfin.KindBankStatement) != 3 {
 		t.Fatalf("an organization's import: %d", resp.StatusCode)
+	}
+}
+
+// TestCharsetChoices: every charset the import offers is one mt940.ReadCharset reads by
+// that name (or its own guess), once, with words in both languages.
+func TestCharsetChoices(t *testing.T) {
+	seen := map[string]bool{}
+	for _, c := range charsetChoices {
+		if c.Name != "" && !slices.Contains(mt940.Charsets, c.Name) || seen[c.Name] {
+			t.Errorf("the import offers %q: not a charset mt940 reads by name, or twice", c.Name)
+		}
+		seen[c.Name] = true
+		if m, ok := messages[c.Words]; !ok || m.en == "" || m.zh == "" {
+			t.Errorf("%q has no words (%q)", c.Name, c.Words)
+		}
+		if _, err := mt940.ReadCharset(strings.NewReader(":20:X\r\n"), c.Name); linkfin.ErrorCode(err) == iso20022.EUNSUPPORTED && strings.Contains(err.Error(), "reads MT940 text in") {
+			t.Errorf("%q: %v", c.Name, err)
+		}
+	}
+	if !seen[""] || len(seen) < 7 {
+		t.Fatalf("choices %v", charsetChoices)
 	}
 }

@@ -62,7 +62,7 @@ func TestMessagesComplete(t *testing.T) {
 		}
 	}
 	used := map[string]bool{}
-	uses := regexp.MustCompile(`\bt "([a-z0-9_.]+)"|T\("([a-z0-9_.]+)"|"([a-z_]+\.[a-z_.]+)"`)
+	uses := regexp.MustCompile(`\bt "([a-z0-9_.]+)"|T\("([a-z0-9_.]+)"|"([a-z_]+\.[a-z0-9_.]+)"`)
 	for _, dir := range []fs.FS{templateFS} {
 		fs.WalkDir(dir, ".", func(path string, d fs.DirEntry, err error) error {
 			if err != nil || d.IsDir() {
