@@ -199,7 +199,7 @@ type server struct {
 }
 
 var (
-	listening = regexp.MustCompile(`linkfin listening on http://(\S+) \(sqlite store\)\n`)
+	listening = regexp.MustCompile(`linkfin listening on http://(\S+) \((?:sqlite|postgres) store\)\n`)
 	keyLine   = regexp.MustCompile(`operator API key \(shown once; keep it safe\):\n  (lfk_[0-9a-f]{16}_[A-Za-z0-9_-]{43})\n`)
 )
 

@@ -76,7 +76,22 @@ func walkthrough(t *testing.T) []step {
 // TestWalkthrough runs docs/walkthrough.md against "linkfin serve --demo": every shell
 // block, in order, in bash with curl, checking what each must print or refuse. The
 // server is stopped before the blocks that run linkfin itself, as the text says.
-func TestWalkthrough(t *testing.T) {
+func TestWalkthrough(t *testing.T) { walk(t, "") }
+
+// TestWalkthroughPostgres runs the walkthrough on a PostgreSQL store (LINKFIN_DB, for
+// serve and for the blocks that run linkfin): the same requests get the same answers,
+// and verify checks that database at the end.
+func TestWalkthroughPostgres(t *testing.T) {
+	db := postgresURL(t)
+	if db == "" {
+		t.Skip("no PostgreSQL to walk through on: set LINKFIN_TEST_POSTGRES_URL (.ci/run does)")
+	}
+	walk(t, db)
+}
+
+// walk runs the walkthrough on the database db: the data directory's SQLite file when
+// db is "".
+func walk(t *testing.T, db string) {
 	if testing.Short() {
 		t.Skip("the walkthrough starts a server and runs curl: not in -short")
 	}
@@ -88,7 +103,11 @@ func TestWalkthrough(t *testing.T) {
 	isolate(t)
 	steps := walkthrough(t)
 	dir := t.TempDir()
-	s := serve(t, "--data", filepath.Join(dir, "walk"), "--demo")
+	args := []string{"--data", filepath.Join(dir, "walk"), "--demo"}
+	if db != "" {
+		args = append(args, "--db", db)
+	}
+	s := serve(t, args...)
 	exports := regexp.MustCompile(`(?m)^  export ([A-Z0-9]+_KEY)=(lfk_\S+)$`).FindAllStringSubmatch(s.stdout.String(), -1)
 	if len(exports) != 9 {
 		t.Fatalf("serve --demo printed %d keys, want the operator's and 8 organizations':\n%s", len(exports), s.stdout)
@@ -128,7 +147,7 @@ func TestWalkthrough(t *testing.T) {
 			strings.ReplaceAll(st.script, "export LINKFIN=http://127.0.0.1:8080\n", "")
 		cmd := exec.Command("bash", "-c", script)
 		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "LINKFIN_DATA=", "LINKFIN_DB=")
+		cmd.Env = append(os.Environ(), "LINKFIN_DATA=", "LINKFIN_DB="+db)
 		out, err := cmd.CombinedOutput()
 		switch {
 		case st.fails == "" && err != nil:
