@@ -31,17 +31,17 @@ func TestCalendars(t *testing.T) {
 	cals := read()
 	cn, weekend := cals["CN"], cals["WEEKEND"]
 	if cn.WeekendOnly || !slices.IsSorted(cn.HolidayYears) || !slices.Contains(cn.HolidayYears, 2024) ||
-		!slices.Contains(cn.HolidayYears, 2026) || slices.Contains(cn.HolidayYears, 2097) {
+		!slices.Contains(cn.HolidayYears, 2026) || slices.Contains(cn.HolidayYears, 2095) {
 		t.Fatalf("CN: %+v", cn)
 	}
 	if !weekend.WeekendOnly || weekend.HolidayYears == nil || len(weekend.HolidayYears) != 0 {
 		t.Fatalf("WEEKEND: %+v", weekend)
 	}
-	if _, err := linkfin.LoadChinaHolidays(strings.NewReader(`{"year": 2097, "days": [{"name": "元旦", "date": "2097-01-01", "isOffDay": true}]}`)); err != nil {
+	if _, err := linkfin.LoadChinaHolidays(strings.NewReader(`{"year": 2095, "days": [{"name": "元旦", "date": "2095-01-01", "isOffDay": true}]}`)); err != nil {
 		t.Fatal(err)
 	}
-	if cn := read()["CN"]; !slices.Contains(cn.HolidayYears, 2097) || cn.HolidayYears[len(cn.HolidayYears)-1] != 2097 {
-		t.Fatalf("CN after 2097 was loaded: %+v", cn)
+	if cn := read()["CN"]; !slices.Contains(cn.HolidayYears, 2095) || cn.HolidayYears[len(cn.HolidayYears)-1] != 2095 {
+		t.Fatalf("CN after 2095 was loaded: %+v", cn)
 	}
 	wantProblem(t, a.do("GET", "/v1/calendars", "", "Authorization", ""), http.StatusUnauthorized, linkfin.EUNAUTHORIZED)
 }

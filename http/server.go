@@ -246,7 +246,11 @@ func (s *Server) wrap(rt Route, h http.HandlerFunc) http.HandlerFunc {
 // authenticates the request, applies the key's rate limit, the route's access and its
 // query parameters, and returns the principal (nil for a public route).
 func (s *Server) admit(w http.ResponseWriter, r *http.Request, rt Route) (*principal, error) {
-	if err := CheckURL(r.URL); err != nil && (s.Pages == nil || apiPath(r.URL.Path)) {
+	query, queryErr := url.ParseQuery(r.URL.RawQuery) // once, for both checks
+	if queryErr != nil {
+		query = nil
+	}
+	if err := checkAddress(r.URL.Path, query); err != nil && (s.Pages == nil || apiPath(r.URL.Path)) {
 		return nil, err
 	}
 	if rt.Access == Public {
@@ -265,9 +269,8 @@ func (s *Server) admit(w http.ResponseWriter, r *http.Request, rt Route) (*princ
 		}
 		return nil, err
 	}
-	query, err := url.ParseQuery(r.URL.RawQuery)
-	if err != nil {
-		return nil, linkfin.Errorf(linkfin.EINVALID, "the query string is malformed: %v", err)
+	if queryErr != nil {
+		return nil, linkfin.Errorf(linkfin.EINVALID, "the query string is malformed: %v", queryErr)
 	}
 	for _, h := range []string{"Authorization", "Idempotency-Key", "Content-Type"} {
 		if len(r.Header.Values(h)) > 1 {

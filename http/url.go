@@ -16,12 +16,18 @@ import (
 // the same on every store. A query string that does not parse is left to the route,
 // which says so.
 func CheckURL(u *url.URL) error {
-	if !isText(u.Path) {
-		return linkfin.Errorf(linkfin.EINVALID, "the path is not text: it holds bytes that are not UTF-8, or a control character")
-	}
 	query, err := url.ParseQuery(u.RawQuery)
 	if err != nil {
-		return nil
+		query = nil
+	}
+	return checkAddress(u.Path, query)
+}
+
+// checkAddress is CheckURL of a path and its query string already parsed (nil: none,
+// or one that does not parse).
+func checkAddress(path string, query url.Values) error {
+	if !isText(path) {
+		return linkfin.Errorf(linkfin.EINVALID, "the path is not text: it holds bytes that are not UTF-8, or a control character")
 	}
 	for name, values := range query {
 		if !isText(name) {

@@ -47,9 +47,12 @@ func TestAddressNotText(t *testing.T) {
 	routes := 0
 	for _, rt := range a.srv.Routes() {
 		path := rt.Path()
+		wild := wildcard.MatchString(path)
+		if wild {
+			routes++
+		}
 		for _, bad := range notText {
-			if wildcard.MatchString(path) {
-				routes++
+			if wild {
 				wantProblem(t, send(rt.Method(), wildcard.ReplaceAllString(path, bad)), 400, linkfin.EINVALID)
 				// The last wildcard alone not text, the others ids.
 				locs := wildcard.FindAllStringIndex(path, -1)
@@ -67,7 +70,7 @@ func TestAddressNotText(t *testing.T) {
 		}
 	}
 	if routes < 100 {
-		t.Fatalf("%d routes with a wildcard walked", routes/len(notText))
+		t.Fatalf("%d routes with a wildcard walked", routes)
 	}
 	// No route at all.
 	wantProblem(t, send("GET", "/v1/%00"), 400, linkfin.EINVALID)
