@@ -12,8 +12,10 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"linkfin"
@@ -147,6 +149,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	go func() { hooks <- d.Run(dctx) }()
 	scheduled := make(chan struct{})
 	go func() { defer close(scheduled); schedule(dctx, e, s, *every, logger) }()
+	// SIGHUP is taken from here on (before the server says it listens, so that no
+	// one who waits for that ends it with one).
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	reloading := make(chan struct{})
+	go func() { defer close(reloading); sf.followCalendars(dctx, hup, logger) }()
 	fmt.Fprintf(stdout, "linkfin listening on http://%s (%s store)\n", srv.Addr(), s.Dialect())
 	fmt.Fprintf(stdout, "the console: http://%s/ (sign in as a user of an organization)\n", srv.Addr())
 	<-ctx.Done()
@@ -156,6 +164,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	err = srv.Close(sctx)
 	stopHooks()
 	<-scheduled
+	<-reloading
 	if herr := <-hooks; herr != nil && !errors.Is(herr, context.Canceled) {
 		err = errors.Join(err, herr)
 	}
@@ -242,31 +251,99 @@ func schedule(ctx context.Context, e *engine.Engine, s linkfin.Store, every time
 	}
 }
 
-// loadCalendars adds to the China calendar each holiday-cn year file in the data
-// directory's calendars/cn (YYYY.json, as the holiday-cn project publishes them), before
-// anything reads the calendar, and says which years it added. A file that is not a
-// year's published schedule stops the start.
-func (f *storeFlags) loadCalendars(stdout io.Writer) error {
+// calendarFiles returns the holiday-cn year files (YYYY.json, as the holiday-cn project
+// publishes them) in the data directory's calendars/cn, in order of name, so that the
+// later file of a year wins.
+func (f *storeFlags) calendarFiles() ([]string, error) {
 	dir, err := f.dataDir()
 	if err != nil {
-		return err
+		return nil, err
 	}
-	dir = filepath.Join(dir, "calendars", "cn")
-	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	return filepath.Glob(filepath.Join(dir, "calendars", "cn", "*.json"))
+}
+
+// loadCalendarFile adds the holiday-cn file name to the China calendar every command
+// reads, and says which year it held. LoadChinaHolidays reads no more than a year's
+// file can be.
+func loadCalendarFile(name string) (int, error) {
+	file, err := os.Open(name)
+	if err != nil {
+		return 0, err
+	}
+	defer file.Close()
+	year, err := linkfin.LoadChinaHolidays(file)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %s", name, linkfin.ErrorMessage(err))
+	}
+	return year, nil
+}
+
+// loadCalendars adds to the China calendar each holiday-cn year file of the data
+// directory, before anything reads the calendar, and says which years it added. A
+// file that is not a year's published schedule stops the start.
+func (f *storeFlags) loadCalendars(stdout io.Writer) error {
+	files, err := f.calendarFiles()
 	if err != nil {
 		return err
 	}
-	for _, name := range files { // in order of name, so the later file of a year wins
-		file, err := os.Open(name)
+	for _, name := range files {
+		year, err := loadCalendarFile(name)
 		if err != nil {
 			return err
-		}
-		year, err := linkfin.LoadChinaHolidays(file) // which reads no more than a year's file can be
-		file.Close()
-		if err != nil {
-			return fmt.Errorf("%s: %s", name, linkfin.ErrorMessage(err))
 		}
 		fmt.Fprintf(stdout, "calendar CN: the holidays of %d from %s\n", year, name)
 	}
 	return nil
+}
+
+// followCalendars loads the data directory's calendar files again each time hup
+// says the process was sent SIGHUP, until ctx ends: a year the State Council has just announced
+// is taken without a restart. It never stops the server: a file that is not a year's
+// schedule is logged, and then no file is loaded.
+func (f *storeFlags) followCalendars(ctx context.Context, hup chan os.Signal, logger *slog.Logger) {
+	defer signal.Stop(hup)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-hup:
+			f.reloadCalendars(logger)
+		}
+	}
+}
+
+// reloadCalendars loads every calendar file again, or, if one is not a year's
+// schedule, none: each is read into a scratch calendar first. A year loaded before
+// whose file is gone stays loaded until the next start; maturities already worked out
+// keep their dates.
+func (f *storeFlags) reloadCalendars(logger *slog.Logger) {
+	files, err := f.calendarFiles()
+	if err != nil {
+		logger.Error("calendars not reloaded", "err", err)
+		return
+	}
+	scratch, err := linkfin.ChinaCalendar()
+	if err != nil {
+		logger.Error("calendars not reloaded", "err", err)
+		return
+	}
+	for _, name := range files {
+		file, err := os.Open(name)
+		if err == nil {
+			err = scratch.LoadHolidayCN(file)
+			file.Close()
+		}
+		if err != nil {
+			logger.Error("calendars not reloaded: no file was loaded", "file", name, "err", linkfin.ErrorMessage(err))
+			return
+		}
+	}
+	for _, name := range files {
+		year, err := loadCalendarFile(name)
+		if err != nil { // changed since it was read
+			logger.Error("calendar not reloaded", "err", err)
+			continue
+		}
+		logger.Info("calendar CN reloaded", "year", year, "file", name)
+	}
 }
