@@ -52,6 +52,19 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
+	printVerification(stdout, rep, vkey)
+	if *record {
+		if err := recordVerification(ctx, &sf, s, rep); err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, "recorded:    the platform's last verification")
+	}
+	return verificationOutcome(stdout, rep)
+}
+
+// printVerification prints what a verification checked: the log, the ledger, the
+// records and the key the log is signed by.
+func printVerification(stdout io.Writer, rep *audit.Report, vkey string) {
 	fmt.Fprintf(stdout, "log:         %d events, %d signed checkpoints, root %s\n", rep.Events, rep.Checkpoints, base64.StdEncoding.EncodeToString(rep.Root[:]))
 	fmt.Fprintf(stdout, "ledger:      %d accounts, %d transfers\n", rep.Accounts, rep.Transfers)
 	fmt.Fprintf(stdout, "records:     %d records, %d saved answers\n", rep.Records, rep.Answers)
@@ -60,12 +73,11 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			b.Ledger, b.Currency, b.DebitsPosted, b.CreditsPosted, b.DebitsPending, b.CreditsPending)
 	}
 	fmt.Fprintf(stdout, "signed by:   %s\n", vkey)
-	if *record {
-		if err := recordVerification(ctx, &sf, s, rep); err != nil {
-			return err
-		}
-		fmt.Fprintln(stdout, "recorded:    the platform's last verification")
-	}
+}
+
+// verificationOutcome prints whether the verification found the database as its log
+// says, and its problems if not (errFindings).
+func verificationOutcome(stdout io.Writer, rep *audit.Report) error {
 	if !rep.OK() {
 		fmt.Fprintf(stdout, "FAILED: %d problem(s)\n", len(rep.Problems))
 		for _, p := range rep.Problems {

@@ -1,0 +1,175 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"golang.org/x/mod/sumdb/note"
+
+	"linkfin/audit"
+	"linkfin/internal/durable"
+	"linkfin/sqlite"
+	"linkfin/tlog"
+)
+
+// keyFiles are the data directory's keys that a database needs beside it: its log's
+// signing key, the webhook key every endpoint's secret derives from, and the key that
+// seals users' credentials.
+var keyFiles = []string{"log.key", "webhook.key", "credentials.key"}
+
+func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var sf storeFlags
+	fl := newFlags("backup", "backup --to DIR [--data DIR] [--db FILE]", stderr)
+	sf.register(fl)
+	to := fl.String("to", "", "the new directory to write the backup to: a data directory of its own")
+	if err := parse(fl, args); err != nil {
+		return err
+	}
+	if *to == "" {
+		fmt.Fprintln(stderr, "--to is required: the new directory to write the backup to")
+		fl.Usage()
+		return errUsage
+	}
+	if isPostgres(sf.db) {
+		return fmt.Errorf("linkfin backup copies the embedded SQLite database: back a PostgreSQL database up with its own tools " +
+			"(pg_dump, or a base backup with its WAL), and keep the data directory's log.key, webhook.key and credentials.key with it")
+	}
+	s, err := sf.openExisting(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	src, err := sf.sqlitePath()
+	if err != nil {
+		return err
+	}
+	data, err := sf.dataDir()
+	if err != nil {
+		return err
+	}
+	if err := os.Mkdir(*to, 0o700); errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("%s already exists: a backup goes into a new directory", *to)
+	} else if err != nil {
+		return err
+	}
+	copied, err := backupInto(ctx, s.(*sqlite.DB), data, *to)
+	if err != nil {
+		os.RemoveAll(*to) // made above: this backup's own
+		return err
+	}
+	fmt.Fprintf(stdout, "backup of %s in %s: linkfin.db", src, *to)
+	for _, name := range copied {
+		fmt.Fprintf(stdout, ", %s", name)
+	}
+	fmt.Fprintln(stdout)
+	return verifyBackup(ctx, *to, stdout)
+}
+
+// backupInto writes the database's copy and the data directory's keys and calendars
+// into the directory to, each flushed to the disk, and returns the names of the files
+// it copied beside the database. A key the data directory does not hold is not
+// copied (a server makes each on its first start).
+func backupInto(ctx context.Context, db *sqlite.DB, data, to string) ([]string, error) {
+	if err := db.Backup(ctx, filepath.Join(to, "linkfin.db")); err != nil {
+		return nil, err
+	}
+	names := slices.Clone(keyFiles)
+	cals, err := filepath.Glob(filepath.Join(data, "calendars", "cn", "*.json"))
+	if err != nil {
+		return nil, err
+	}
+	if len(cals) > 0 {
+		if err := os.MkdirAll(filepath.Join(to, "calendars", "cn"), 0o755); err != nil {
+			return nil, err
+		}
+	}
+	for _, c := range cals {
+		names = append(names, filepath.Join("calendars", "cn", filepath.Base(c)))
+	}
+	var copied []string
+	for _, name := range names {
+		switch err := copyFile(filepath.Join(data, name), filepath.Join(to, name)); {
+		case errors.Is(err, fs.ErrNotExist):
+		case err != nil:
+			return nil, err
+		default:
+			copied = append(copied, name)
+		}
+	}
+	for _, dir := range []string{filepath.Join(to, "calendars", "cn"), filepath.Join(to, "calendars"), to} {
+		if err := durable.Sync(dir); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, err
+		}
+	}
+	return copied, nil
+}
+
+// copyFile copies the file from to a new file to, with from's permissions, and flushes
+// it to the disk.
+func copyFile(from, to string) error {
+	in, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	fi, err := in.Stat()
+	if err != nil {
+		return err
+	}
+	out, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_EXCL, fi.Mode().Perm())
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(out, in)
+	if err == nil {
+		err = out.Sync()
+	}
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// verifyBackup checks the backup in dir as linkfin verify checks a database, and that
+// the log.key copied beside it is the key its log is signed with, so that a server
+// started on it signs on.
+func verifyBackup(ctx context.Context, dir string, stdout io.Writer) error {
+	s, err := sqlite.Open(filepath.Join(dir, "linkfin.db"))
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	vkey, err := s.Meta(ctx, metaLogKey)
+	if err != nil {
+		return err
+	}
+	if vkey == "" {
+		fmt.Fprintln(stdout, "the database has no log yet: nothing to verify")
+		return nil
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "log.key"))
+	if err != nil {
+		return fmt.Errorf("the backup's log is signed by %s, but the data directory holds no log.key to copy: %w", vkey, err)
+	}
+	if k, err := tlog.PublicKey(strings.TrimSpace(string(b))); err != nil || k != vkey {
+		return fmt.Errorf("the data directory's log.key is not the key this database's log is signed by (%s): "+
+			"back up from the data directory the server runs with (--data)", vkey)
+	}
+	v, err := note.NewVerifier(vkey)
+	if err != nil {
+		return err
+	}
+	rep, err := audit.Verify(ctx, s, v, Origin)
+	if err != nil {
+		return err
+	}
+	printVerification(stdout, rep, vkey)
+	return verificationOutcome(stdout, rep)
+}
