@@ -345,3 +345,30 @@ const EventIndexBackfill = "0004_record_events_backfill"
 // with, as a note verifier key ("<name>+<hash>+<key>"): linkfin verify checks the
 // checkpoints with it, and the API serves it at GET /v1/audit/public-key.
 const MetaLogKey = "log_public_key"
+
+// CopiedTables are the tables of linkfin's schema, the same in every store, that
+// linkfin copy moves whole from one database to another. The ordered index's totals
+// (object_totals) are not among them: each store keeps them in its own form (SQLite in
+// two integer parts, PostgreSQL as one exact NUMERIC), and the store written to sums
+// them again from the index it was given (a value no entry holds any more, whose total
+// the source keeps at nothing, then has no total, as no reader tells apart).
+var CopiedTables = []string{
+	"meta", "accounts", "transfers", "pending_transfers", "events", "log_tiles", "checkpoints",
+	"idempotency_keys", "objects", "object_parties", "record_events", "object_index",
+}
+
+// TableStore is a store whose tables can be read and written row by row, as they are
+// kept: linkfin copy moves a database from one store to another with it, and checks
+// the copy as linkfin verify does.
+type TableStore interface {
+	// Columns names the columns of one of CopiedTables, in the store's order.
+	Columns(ctx context.Context, table string) ([]string, error)
+	// ReadTable calls fn with each row of one of CopiedTables, the values of the
+	// columns cols in that order: an int64, a string, a []byte or nil. A row passed
+	// to fn is fn's to keep.
+	ReadTable(ctx context.Context, table string, cols []string, fn func(row []any) error) error
+	// WriteTables writes, in one transaction, the rows that fill gives to put, each
+	// row's values those of the columns cols of the table, and then sums the ordered
+	// index's totals from the index written. It writes nothing if fill or put fails.
+	WriteTables(ctx context.Context, fill func(put func(table string, cols []string, row []any) error) error) error
+}

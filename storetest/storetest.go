@@ -264,6 +264,7 @@ func Run(t *testing.T, open Opener) {
 		{"VerifyWhileWriting", testVerifyWhileWriting, false},
 		{"VerifyUnderLoad", testVerifyUnderLoad, false},
 		{"Snapshot", testSnapshot, false},
+		{"Tables", testTables, false},
 		{"AnswersAdopted", testAnswersAdopted, false},
 		{"EveryEventKind", testEveryEventKind, false},
 		{"Objects", testObjects, false},

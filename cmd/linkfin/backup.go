@@ -11,9 +11,6 @@ import (
 	"slices"
 	"strings"
 
-	"golang.org/x/mod/sumdb/note"
-
-	"linkfin/audit"
 	"linkfin/internal/durable"
 	"linkfin/sqlite"
 	"linkfin/tlog"
@@ -138,7 +135,7 @@ func copyFile(from, to string) error {
 }
 
 // verifyBackup checks the backup in dir as linkfin verify checks a database, and that
-// the log.key copied beside it is the key its log is signed with, so that a server
+// the log.key copied beside it is the key its log is signed by, so that a server
 // started on it signs on.
 func verifyBackup(ctx context.Context, dir string, stdout io.Writer) error {
 	s, err := sqlite.Open(filepath.Join(dir, "linkfin.db"))
@@ -146,30 +143,15 @@ func verifyBackup(ctx context.Context, dir string, stdout io.Writer) error {
 		return err
 	}
 	defer s.Close()
-	vkey, err := s.Meta(ctx, metaLogKey)
-	if err != nil {
-		return err
-	}
-	if vkey == "" {
-		fmt.Fprintln(stdout, "the database has no log yet: nothing to verify")
+	return verifyStored(ctx, s, stdout, func(vkey string) error {
+		b, err := os.ReadFile(filepath.Join(dir, "log.key"))
+		if err != nil {
+			return fmt.Errorf("the backup's log is signed by %s, but the data directory holds no log.key to copy: %w", vkey, err)
+		}
+		if k, err := tlog.PublicKey(strings.TrimSpace(string(b))); err != nil || k != vkey {
+			return fmt.Errorf("the data directory's log.key is not the key this database's log is signed by (%s): "+
+				"back up from the data directory the server runs with (--data)", vkey)
+		}
 		return nil
-	}
-	b, err := os.ReadFile(filepath.Join(dir, "log.key"))
-	if err != nil {
-		return fmt.Errorf("the backup's log is signed by %s, but the data directory holds no log.key to copy: %w", vkey, err)
-	}
-	if k, err := tlog.PublicKey(strings.TrimSpace(string(b))); err != nil || k != vkey {
-		return fmt.Errorf("the data directory's log.key is not the key this database's log is signed by (%s): "+
-			"back up from the data directory the server runs with (--data)", vkey)
-	}
-	v, err := note.NewVerifier(vkey)
-	if err != nil {
-		return err
-	}
-	rep, err := audit.Verify(ctx, s, v, Origin)
-	if err != nil {
-		return err
-	}
-	printVerification(stdout, rep, vkey)
-	return verificationOutcome(stdout, rep)
+	})
 }

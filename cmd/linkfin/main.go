@@ -29,6 +29,7 @@ Commands:
   serve         run the engine and the HTTP API
   migrate       create or update the database schema
   verify        prove that nothing in the database was altered
+  copy          copy a stopped server's database into a new one, SQLite or PostgreSQL, and verify the copy
   backup        copy the embedded database, as of one moment, and the data directory's keys into a new directory, and verify the copy
   bench         measure the ledger's throughput (bench ledger), the ledger's over HTTP (bench http) or the API's (bench api)
   demo          run the whole process on a temporary database and reconcile every fen
@@ -69,7 +70,7 @@ func tuneMemory() {
 // heavy are the commands that keep a working set in memory (a server, a database's
 // checks, a simulation, the benchmarks): tuneMemory is for them. The API commands
 // make one call and end; reading the cgroup's limits would only slow their start.
-var heavy = map[string]bool{"serve": true, "migrate": true, "verify": true, "backup": true, "bench": true, "demo": true, "sim": true}
+var heavy = map[string]bool{"serve": true, "migrate": true, "verify": true, "backup": true, "copy": true, "bench": true, "demo": true, "sim": true}
 
 func main() {
 	if len(os.Args) > 1 && heavy[os.Args[1]] {
@@ -134,6 +135,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = runVerify(ctx, args[1:], stdout, stderr)
 	case "backup":
 		err = runBackup(ctx, args[1:], stdout, stderr)
+	case "copy":
+		err = runCopy(ctx, args[1:], stdout, stderr)
 	case "bench":
 		err = runBench(ctx, args[1:], stdout, stderr)
 	case "demo":

@@ -62,6 +62,34 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	return verificationOutcome(stdout, rep)
 }
 
+// verifyStored checks the database s as linkfin verify does, with the key its log is
+// signed by, which check (if not nil) is given first, and prints what it checked.
+func verifyStored(ctx context.Context, s linkfin.Store, stdout io.Writer, check func(vkey string) error) error {
+	vkey, err := s.Meta(ctx, metaLogKey)
+	if err != nil {
+		return err
+	}
+	if vkey == "" {
+		fmt.Fprintln(stdout, "the database has no log yet: nothing to verify")
+		return nil
+	}
+	if check != nil {
+		if err := check(vkey); err != nil {
+			return err
+		}
+	}
+	v, err := note.NewVerifier(vkey)
+	if err != nil {
+		return err
+	}
+	rep, err := audit.Verify(ctx, s, v, Origin)
+	if err != nil {
+		return err
+	}
+	printVerification(stdout, rep, vkey)
+	return verificationOutcome(stdout, rep)
+}
+
 // printVerification prints what a verification checked: the log, the ledger, the
 // records and the key the log is signed by.
 func printVerification(stdout io.Writer, rep *audit.Report, vkey string) {
