@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
+	"fmt"
+	"slices"
 	"strconv"
 )
 
@@ -355,6 +357,15 @@ const MetaLogKey = "log_public_key"
 var CopiedTables = []string{
 	"meta", "accounts", "transfers", "pending_transfers", "events", "log_tiles", "checkpoints",
 	"idempotency_keys", "objects", "object_parties", "record_events", "object_index",
+}
+
+// CheckCopied refuses a table name that is not one of CopiedTables: a store puts the
+// names into its statements, and takes no other.
+func CheckCopied(table string) error {
+	if !slices.Contains(CopiedTables, table) {
+		return fmt.Errorf("%q is not a table linkfin copies", table)
+	}
+	return nil
 }
 
 // TableStore is a store whose tables can be read and written row by row, as they are

@@ -13,14 +13,6 @@ import (
 
 var _ linkfin.TableStore = (*DB)(nil)
 
-// copied checks that table is one of linkfin.CopiedTables.
-func copied(table string) error {
-	if !slices.Contains(linkfin.CopiedTables, table) {
-		return fmt.Errorf("%q is not a table linkfin copies", table)
-	}
-	return nil
-}
-
 // Columns implements linkfin.TableStore: the table's columns in the schema the
 // connection uses.
 func (db *DB) Columns(ctx context.Context, table string) ([]string, error) {
@@ -30,7 +22,7 @@ func (db *DB) Columns(ctx context.Context, table string) ([]string, error) {
 
 // columns lists a table's columns and their types, of the current schema.
 func columns(ctx context.Context, q querier, table string) (names, types []string, err error) {
-	if err := copied(table); err != nil {
+	if err := linkfin.CheckCopied(table); err != nil {
 		return nil, nil, err
 	}
 	rows, err := q.Query(ctx, `SELECT column_name, data_type FROM information_schema.columns
@@ -51,7 +43,7 @@ func columns(ctx context.Context, q querier, table string) (names, types []strin
 
 // ReadTable implements linkfin.TableStore.
 func (db *DB) ReadTable(ctx context.Context, table string, cols []string, fn func(row []any) error) error {
-	if err := copied(table); err != nil {
+	if err := linkfin.CheckCopied(table); err != nil {
 		return err
 	}
 	ids := make([]string, len(cols))

@@ -12,15 +12,6 @@ import (
 
 var _ linkfin.TableStore = (*DB)(nil)
 
-// copied checks that table is one of linkfin.CopiedTables: the names go into
-// statements, so no other is taken.
-func copied(table string) error {
-	if !slices.Contains(linkfin.CopiedTables, table) {
-		return fmt.Errorf("%q is not a table linkfin copies", table)
-	}
-	return nil
-}
-
 // Columns implements linkfin.TableStore.
 func (db *DB) Columns(ctx context.Context, table string) ([]string, error) {
 	cols, _, err := columns(ctx, db.r, table)
@@ -31,7 +22,7 @@ func (db *DB) Columns(ctx context.Context, table string) ([]string, error) {
 func columns(ctx context.Context, q interface {
 	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
 }, table string) (names, types []string, err error) {
-	if err := copied(table); err != nil {
+	if err := linkfin.CheckCopied(table); err != nil {
 		return nil, nil, err
 	}
 	rows, err := q.QueryContext(ctx, `SELECT name, type FROM pragma_table_info(?) ORDER BY cid`, table)
@@ -60,7 +51,7 @@ func quoted(cols []string) string {
 
 // ReadTable implements linkfin.TableStore.
 func (db *DB) ReadTable(ctx context.Context, table string, cols []string, fn func(row []any) error) error {
-	if err := copied(table); err != nil {
+	if err := linkfin.CheckCopied(table); err != nil {
 		return err
 	}
 	rows, err := db.r.QueryContext(ctx, `SELECT `+quoted(cols)+` FROM `+table)

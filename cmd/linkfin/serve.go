@@ -296,10 +296,10 @@ func (f *storeFlags) loadCalendars(stdout io.Writer) error {
 	return nil
 }
 
-// followCalendars loads the data directory's calendar files again each time hup
-// says the process was sent SIGHUP, until ctx ends: a year the State Council has just announced
-// is taken without a restart. It never stops the server: a file that is not a year's
-// schedule is logged, and then no file is loaded.
+// followCalendars loads the data directory's calendar files again each time hup says
+// the process was sent SIGHUP, until ctx ends: a year the State Council has just
+// announced is taken without a restart. It never stops the server: a file that is not
+// a year's schedule is logged, and then no file is loaded.
 func (f *storeFlags) followCalendars(ctx context.Context, hup chan os.Signal, logger *slog.Logger) {
 	defer signal.Stop(hup)
 	for {
