@@ -45,3 +45,14 @@ func (db *DB) QueryPlan(ctx context.Context, q string, args ...any) ([]string, e
 	}
 	return out, rows.Err()
 }
+
+// SetRestartFrames sets the size of the write-ahead log, in frames, past which the
+// checkpointer resets it.
+func SetRestartFrames(db *DB, n int) { db.restartFrames = n }
+
+// WALFrames checkpoints what it can and returns the frames in the write-ahead log.
+func WALFrames(ctx context.Context, db *DB) (int, error) {
+	var busy, frames, done int
+	err := db.ck.QueryRowContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &frames, &done)
+	return frames, err
+}

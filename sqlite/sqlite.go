@@ -36,6 +36,9 @@ type DB struct {
 	w    *sql.DB
 	r    *sql.DB
 	ck   *sql.DB // checkpoints the WAL in the background
+	// restartFrames is the size of the WAL, in frames, past which the checkpointer
+	// resets it (64k, 256 MiB; lower in tests).
+	restartFrames int
 
 	stop, stopped chan struct{}
 	closeOnce     sync.Once
@@ -140,7 +143,7 @@ func Open(path string) (*DB, error) {
 		return nil, err
 	}
 	ck.SetMaxOpenConns(1)
-	db := &DB{path: path, w: w, r: r, ck: ck, stop: make(chan struct{}), stopped: make(chan struct{})}
+	db := &DB{path: path, w: w, r: r, ck: ck, stop: make(chan struct{}), stopped: make(chan struct{}), restartFrames: 1 << 16}
 	go db.checkpointer()
 	return db, nil
 }
@@ -163,13 +166,34 @@ func (db *DB) checkpointer() {
 			if err := db.ck.QueryRow(`PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &frames, &done); err != nil {
 				continue
 			}
-			// Past 64k frames (256 MiB), wait for readers and restart the WAL so it
-			// cannot grow without bound.
-			if frames > 1<<16 {
-				db.ck.Exec(`PRAGMA wal_checkpoint(RESTART)`)
+			// Past 64k frames (256 MiB), restart the WAL so it cannot grow without
+			// bound, once no reader is in it.
+			if frames > db.restartFrames {
+				db.restart()
 			}
 		}
 	}
+}
+
+// restart resets the WAL if every frame is in the database and no reader is in the
+// log, and otherwise leaves it to the next look. It never waits: a RESTART checkpoint
+// holds the writer's lock while it waits for readers, and a reader may stay for
+// minutes (linkfin verify, linkfin backup), every commit waiting behind it until its
+// busy timeout failed the batch. With no busy timeout, it takes the writer's lock only
+// when no commit holds it, copies what the last look left, and gives the lock up at
+// once if a reader is still in the log.
+func (db *DB) restart() {
+	ctx := context.Background()
+	c, err := db.ck.Conn(ctx)
+	if err != nil {
+		return
+	}
+	defer c.Close()
+	if _, err := c.ExecContext(ctx, `PRAGMA busy_timeout = 0`); err != nil {
+		return
+	}
+	c.ExecContext(ctx, `PRAGMA wal_checkpoint(RESTART)`)
+	c.ExecContext(ctx, `PRAGMA busy_timeout = 10000`) // for the truncation when the store closes
 }
 
 // Dialect implements linkfin.Store.
