@@ -2,10 +2,13 @@ package console
 
 import (
 	"encoding/base64"
+	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"golang.org/x/mod/sumdb/note"
 	sumtlog "golang.org/x/mod/sumdb/tlog"
@@ -24,12 +27,16 @@ func init() { pageNames = append(pageNames, "audit", "audit_event") }
 type checkpointView struct {
 	// Verified is the platform's last verification, to the operator; nil before any.
 	Verified *services.Verification
-	Size     int64
-	Root     string // base64, as the signed note writes it
-	Note     string
-	Time     int64
-	Key      string // the log's public key (a note verifier key)
-	Origin   string
+	// Running is the verification the console runs, to the operator; nil if none.
+	// Failed is why the last one it ran could not be done.
+	Running *running
+	Failed  string
+	Size    int64
+	Root    string // base64, as the signed note writes it
+	Note    string
+	Time    int64
+	Key     string // the log's public key (a note verifier key)
+	Origin  string
 }
 
 // checkpoint reads the latest checkpoint and the log's key; nil before the log has one.
@@ -57,6 +64,7 @@ func (c *Console) audit(w http.ResponseWriter, r *http.Request, p *Person) {
 		return
 	}
 	if v != nil && p.Viewer.Operator {
+		v.Running, v.Failed = c.verifying.state()
 		var last services.Verification
 		err := services.ReadAs(r.Context(), c.Store, p.Viewer, services.KindVerification, "last", &last)
 		switch {
@@ -70,12 +78,19 @@ func (c *Console) audit(w http.ResponseWriter, r *http.Request, p *Person) {
 	c.render(w, r, http.StatusOK, "audit", "audit.title", p, v, "")
 }
 
-// verify runs the check linkfin verify runs (audit.Verify) on the platform's database,
-// with the log's key, and records its outcome as the platform's last verification: the
-// operator's alone.
+// verify starts the check linkfin verify runs (audit.Verify) on the platform's
+// database, with the log's key, and records its outcome as the platform's last
+// verification: the operator's alone. It runs apart from the request, which it
+// answers at once: on a database of millions of events it takes minutes, longer than
+// the server waits to write an answer. While it runs, the audit page says so and offers
+// no second one; a request to start another then starts nothing.
 func (c *Console) verify(w http.ResponseWriter, r *http.Request, p *Person) {
 	if !p.Viewer.Operator {
 		c.fail(w, r, p, linkfin.Errorf(linkfin.EFORBIDDEN, "the platform's operator verifies the platform"))
+		return
+	}
+	if !p.CanAct() {
+		c.fail(w, r, p, linkfin.Errorf(linkfin.EFORBIDDEN, "a viewer changes nothing"))
 		return
 	}
 	key, err := c.Store.Meta(r.Context(), linkfin.MetaLogKey)
@@ -88,16 +103,75 @@ func (c *Console) verify(w http.ResponseWriter, r *http.Request, p *Person) {
 		c.fail(w, r, p, err)
 		return
 	}
-	rep, err := audit.Verify(r.Context(), c.Store, verifier, c.Engine.Origin())
-	if err != nil {
-		c.fail(w, r, p, err)
-		return
-	}
-	if _, err := c.act(r.Context(), p, r.PostForm, &services.RecordVerification{Result: VerificationOf(rep, "console")}); err != nil {
-		c.fail(w, r, p, err)
-		return
+	if c.verifying.start(p.Name) {
+		form := maps.Clone(r.PostForm)
+		ctx := c.running // the request ends first; Close ends it
+		c.background.Go(func() {
+			rep, err := audit.Verify(ctx, c.Store, verifier, c.Engine.Origin())
+			if err == nil {
+				_, err = c.act(ctx, p, form, &services.RecordVerification{Result: VerificationOf(rep, "console")})
+			}
+			if err != nil {
+				c.Logger.Error("console: verification", "err", err)
+			}
+			c.verifying.end(err)
+		})
 	}
 	done(w, r, "/audit#verified")
+}
+
+// Close stops what the console runs apart from requests (a verification, which then
+// records nothing) and waits for it to end: before the engine closes.
+func (c *Console) Close() {
+	c.stop()
+	c.background.Wait()
+}
+
+// verifying is the console's verification while it runs, and how the last one ended
+// if it could not be done.
+type verifying struct {
+	mu     sync.Mutex
+	since  time.Time // zero when none runs
+	by     string
+	failed string // why the last one could not run to its end, until the next starts
+}
+
+// start marks a verification started by whom, unless one runs: then it says false.
+func (v *verifying) start(by string) bool {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if !v.since.IsZero() {
+		return false
+	}
+	v.since, v.by, v.failed = time.Now(), by, ""
+	return true
+}
+
+// end marks the verification ended, with the error that cut it short.
+func (v *verifying) end(err error) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.since, v.by = time.Time{}, ""
+	if err != nil {
+		v.failed = linkfin.ErrorMessage(err)
+	}
+}
+
+// running is the verification that runs (since when, started by whom), for the page;
+// nil if none.
+type running struct {
+	Since int64 // Unix ns
+	By    string
+}
+
+// state says what runs, and why the last one could not be done ("" if it was).
+func (v *verifying) state() (*running, string) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.since.IsZero() {
+		return nil, v.failed
+	}
+	return &running{Since: v.since.UnixNano(), By: v.by}, v.failed
 }
 
 // eventView is one event with its inclusion proof in the latest checkpoint, which

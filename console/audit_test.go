@@ -16,6 +16,7 @@ import (
 	sumtlog "golang.org/x/mod/sumdb/tlog"
 
 	"linkfin"
+	"linkfin/engine"
 	"linkfin/services"
 )
 
@@ -184,6 +185,7 @@ func TestOperatorVerifies(t *testing.T) {
 	if code, body := op.post("/audit/verify", url.Values{"csrf": {hidden(page, "csrf")}, "idempotency_key": {hidden(page, "idempotency_key")}}); code != http.StatusSeeOther {
 		t.Fatalf("verify: %d\n%s", code, body)
 	}
+	s.pages.background.Wait() // it runs apart from the request
 	var last services.Verification
 	o, err := s.store.Object(context.Background(), services.KindVerification, "last")
 	if err != nil {
@@ -206,5 +208,47 @@ func TestOperatorVerifies(t *testing.T) {
 	_, page = op.get("/audit")
 	if !strings.Contains(page, "Failed: 1 problem(s) found.") || !strings.Contains(page, "event 3 does not match") || !strings.Contains(page, "run with linkfin verify") {
 		t.Fatalf("a failed verification:\n%s", page)
+	}
+}
+
+// A verification runs apart from the request that starts it (it outlasts the server's
+// write timeout on a large database): while one runs, the operator's audit page says so,
+// since when and started by whom, offers no second, and a request to start one starts
+// nothing; one that could not be done says why, until the next starts.
+func TestVerificationRuns(t *testing.T) {
+	s := newSite(t)
+	op := s.as("", linkfin.RoleOperator)
+	_, page := op.get("/audit")
+	form := url.Values{"csrf": {hidden(page, "csrf")}, "idempotency_key": {hidden(page, "idempotency_key")}}
+	if !s.pages.verifying.start("Li Lei") {
+		t.Fatal("a verification runs before any started")
+	}
+	_, page = op.get("/audit")
+	if !strings.Contains(page, `id="verifying"`) || !strings.Contains(page, "started ") || !strings.Contains(page, "by Li Lei") ||
+		strings.Contains(page, `action="/audit/verify"`) {
+		t.Fatalf("the audit page while a verification runs:\n%s", page)
+	}
+	if code, body := op.post("/audit/verify", form); code != http.StatusSeeOther {
+		t.Fatalf("verify while one runs: %d\n%s", code, body)
+	}
+	s.pages.background.Wait()
+	if _, err := s.store.Object(context.Background(), services.KindVerification, "last"); linkfin.ErrorCode(err) != linkfin.ENOTFOUND {
+		t.Fatalf("a second verification ran while one did: %v", err)
+	}
+	s.pages.verifying.end(linkfin.Errorf(engine.EUNAVAILABLE, "the store could not be read"))
+	_, page = op.get("/audit")
+	if !strings.Contains(page, `id="verify-cut"`) || !strings.Contains(page, "could not be done: the store could not be read") ||
+		!strings.Contains(page, `action="/audit/verify"`) || strings.Contains(page, `id="verifying"`) {
+		t.Fatalf("the audit page after a verification was cut short:\n%s", page)
+	}
+	if code, body := op.post("/audit/verify", form); code != http.StatusSeeOther {
+		t.Fatalf("verify: %d\n%s", code, body)
+	}
+	s.pages.background.Wait()
+	if _, err := s.store.Object(context.Background(), services.KindVerification, "last"); err != nil {
+		t.Fatalf("no verification recorded: %v", err)
+	}
+	if _, page = op.get("/audit"); strings.Contains(page, `id="verify-cut"`) || !strings.Contains(page, `id="verify-result"`) {
+		t.Fatalf("the audit page after a verification that was done:\n%s", page)
 	}
 }

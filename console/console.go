@@ -20,6 +20,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"linkfin"
@@ -91,6 +92,11 @@ type Console struct {
 
 	mux   *http.ServeMux
 	pages map[Lang]map[string]*template.Template
+
+	verifying  verifying      // the verification the operator started, while it runs
+	background sync.WaitGroup // what runs apart from requests
+	running    context.Context
+	stop       context.CancelFunc // Close
 }
 
 // New builds the console's router.
@@ -99,6 +105,7 @@ func New(s linkfin.Store, e *engine.Engine, auth *services.Auth, logger *slog.Lo
 		logger = slog.New(slog.DiscardHandler)
 	}
 	c := &Console{Store: s, Engine: e, Auth: auth, Logger: logger, mux: http.NewServeMux()}
+	c.running, c.stop = context.WithCancel(context.Background())
 	c.pages = parsePages()
 	static, _ := fs.Sub(staticFS, "static")
 	c.mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))

@@ -706,4 +706,6 @@ var messages = map[string]message{
 	"audit.verify_counts":        {"%d events, %d signed checkpoints, %d accounts, %d transfers, %d records, %d saved answers", "%d 个事件，%d 个签名检查点，%d 个账户，%d 笔转账，%d 条记录，%d 个已存应答"},
 	"audit.verify_never":         {"The platform has not been verified yet.", "平台尚未进行过校验。"},
 	"audit.verify_run":           {"Verify now", "立即校验"},
+	"audit.verify_running":       {"A verification is running, started %s by %s: reload this page to see its outcome.", "校验正在进行（%s 由 %s 发起）：刷新本页查看结果。"},
+	"audit.verify_cut":           {"The last verification started here could not be done: %s", "上次在此发起的校验未能完成：%s"},
 }

@@ -32,6 +32,7 @@ type site struct {
 	srv   *httptest.Server
 	auth  *services.Auth
 	users map[string]bool
+	pages *Console
 }
 
 func newSite(t *testing.T) *site {
@@ -68,8 +69,10 @@ func newSiteOn(t *testing.T, s linkfin.Store) *site {
 			t.Fatalf("%T: %v", c, err)
 		}
 	}
-	st.srv = httptest.NewServer(New(s, e, st.auth, nil))
+	st.pages = New(s, e, st.auth, nil)
+	st.srv = httptest.NewServer(st.pages)
 	t.Cleanup(st.srv.Close)
+	t.Cleanup(st.pages.Close) // before the server and the engine close
 	return st
 }
 

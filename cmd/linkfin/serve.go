@@ -162,6 +162,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	err = srv.Close(sctx)
+	pages.Close() // a verification it runs, which records through the engine
 	stopHooks()
 	<-scheduled
 	<-reloading
