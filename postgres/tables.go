@@ -41,7 +41,8 @@ func columns(ctx context.Context, q querier, table string) (names, types []strin
 	return names, types, rows.Err()
 }
 
-// ReadTable implements linkfin.TableStore.
+// ReadTable implements linkfin.TableStore; a snapshot's reads the table as of its
+// moment.
 func (db *DB) ReadTable(ctx context.Context, table string, cols []string, fn func(row []any) error) error {
 	if err := linkfin.CheckCopied(table); err != nil {
 		return err
@@ -50,7 +51,7 @@ func (db *DB) ReadTable(ctx context.Context, table string, cols []string, fn fun
 	for i, c := range cols {
 		ids[i] = pgx.Identifier{c}.Sanitize()
 	}
-	rows, err := db.pool.Query(ctx, `SELECT `+strings.Join(ids, ", ")+` FROM `+pgx.Identifier{table}.Sanitize())
+	rows, err := db.reader().Query(ctx, `SELECT `+strings.Join(ids, ", ")+` FROM `+pgx.Identifier{table}.Sanitize())
 	if err != nil {
 		return fmt.Errorf("read %s: %w", table, err)
 	}

@@ -49,12 +49,19 @@ func quoted(cols []string) string {
 	return strings.Join(q, ", ")
 }
 
-// ReadTable implements linkfin.TableStore.
+// ReadTable implements linkfin.TableStore; a snapshot's reads the table as of its
+// moment.
 func (db *DB) ReadTable(ctx context.Context, table string, cols []string, fn func(row []any) error) error {
 	if err := linkfin.CheckCopied(table); err != nil {
 		return err
 	}
-	rows, err := db.r.QueryContext(ctx, `SELECT `+quoted(cols)+` FROM `+table)
+	var q interface {
+		QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+	} = db.r
+	if db.snap != nil {
+		q = db.snap // in a snapshot, as of its moment
+	}
+	rows, err := q.QueryContext(ctx, `SELECT `+quoted(cols)+` FROM `+table)
 	if err != nil {
 		return fmt.Errorf("read %s: %w", table, err)
 	}

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 
+	"linkfin"
 	"linkfin/internal/durable"
 	"linkfin/sqlite"
 	"linkfin/tlog"
@@ -23,7 +24,7 @@ var keyFiles = []string{"log.key", "webhook.key", "credentials.key"}
 
 func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var sf storeFlags
-	fl := newFlags("backup", "backup --to DIR [--data DIR] [--db FILE]", stderr)
+	fl := newFlags("backup", "backup --to DIR [--data DIR] [--db DSN]", stderr)
 	sf.register(fl)
 	to := fl.String("to", "", "the new directory to write the backup to: a data directory of its own")
 	if err := parse(fl, args); err != nil {
@@ -34,16 +35,15 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fl.Usage()
 		return errUsage
 	}
-	if isPostgres(sf.db) {
-		return fmt.Errorf("linkfin backup copies the embedded SQLite database: back a PostgreSQL database up with its own tools " +
-			"(pg_dump, or a base backup with its WAL), and keep the data directory's log.key, webhook.key and credentials.key with it")
-	}
 	s, err := sf.openExisting(ctx)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
 	src, err := sf.sqlitePath()
+	if isPostgres(sf.db) {
+		src, err = redact(sf.db), nil
+	}
 	if err != nil {
 		return err
 	}
@@ -56,7 +56,7 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	} else if err != nil {
 		return err
 	}
-	copied, err := backupInto(ctx, s.(*sqlite.DB), data, *to)
+	copied, err := backupInto(ctx, s, data, *to)
 	if err != nil {
 		os.RemoveAll(*to) // made above: this backup's own
 		return err
@@ -72,9 +72,16 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 // backupInto writes the database's copy and the data directory's keys and calendars
 // into the directory to, each flushed to the disk, and returns the names of the files
 // it copied beside the database. A key the data directory does not hold is not
-// copied (a server makes each on its first start).
-func backupInto(ctx context.Context, db *sqlite.DB, data, to string) ([]string, error) {
-	if err := db.Backup(ctx, filepath.Join(to, "linkfin.db")); err != nil {
+// copied (a server makes each on its first start). The copy is a SQLite file either
+// way: SQLite's own copy of an embedded database, or every table of another store as
+// of one snapshot of it.
+func backupInto(ctx context.Context, s linkfin.Store, data, to string) ([]string, error) {
+	path := filepath.Join(to, "linkfin.db")
+	if db, ok := s.(*sqlite.DB); ok {
+		if err := db.Backup(ctx, path); err != nil {
+			return nil, err
+		}
+	} else if err := backupSnapshot(ctx, s, path); err != nil {
 		return nil, err
 	}
 	names := slices.Clone(keyFiles)
@@ -106,6 +113,42 @@ func backupInto(ctx context.Context, db *sqlite.DB, data, to string) ([]string, 
 		}
 	}
 	return copied, nil
+}
+
+// backupSnapshot copies every table of the store, as of one snapshot of it (for
+// PostgreSQL a REPEATABLE READ transaction, so while a server writes), into a new
+// SQLite database at path, and flushes it to the disk.
+func backupSnapshot(ctx context.Context, s linkfin.Store, path string) error {
+	snap, err := s.Snapshot(ctx)
+	if err != nil {
+		return err
+	}
+	defer snap.Close()
+	from, ok := snap.(linkfin.TableStore)
+	if !ok {
+		return fmt.Errorf("a %s store cannot be backed up", s.Dialect())
+	}
+	// Made here, so that the copy is the owner's alone, as SQLite's own backup is.
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	f.Close()
+	db, err := sqlite.Open(path)
+	if err != nil {
+		return err
+	}
+	err = db.Migrate(ctx)
+	if err == nil {
+		_, err = copyTables(ctx, from, db)
+	}
+	if cerr := db.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	return durable.Sync(path)
 }
 
 // copyFile copies the file from to a new file to, with from's permissions, and flushes

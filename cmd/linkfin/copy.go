@@ -97,6 +97,12 @@ func copyInto(ctx context.Context, src, dst linkfin.Store) (int, error) {
 		return 0, err
 	}
 	defer release()
+	return copyTables(ctx, from, into)
+}
+
+// copyTables copies every table of from into into, which must hold none of their
+// rows, in one transaction of into's, and returns how many rows it copied.
+func copyTables(ctx context.Context, from, into linkfin.TableStore) (int, error) {
 	cols := make(map[string][]string, len(linkfin.CopiedTables))
 	for _, t := range linkfin.CopiedTables {
 		a, err := from.Columns(ctx, t)
@@ -120,7 +126,7 @@ func copyInto(ctx context.Context, src, dst linkfin.Store) (int, error) {
 		}
 	}
 	n := 0
-	err = into.WriteTables(ctx, func(put func(string, []string, []any) error) error {
+	err := into.WriteTables(ctx, func(put func(string, []string, []any) error) error {
 		for _, t := range linkfin.CopiedTables {
 			if err := from.ReadTable(ctx, t, cols[t], func(row []any) error {
 				n++

@@ -30,7 +30,7 @@ Commands:
   migrate       create or update the database schema
   verify        prove that nothing in the database was altered
   copy          copy a stopped server's database into a new one, SQLite or PostgreSQL, and verify the copy
-  backup        copy the embedded database, as of one moment, and the data directory's keys into a new directory, and verify the copy
+  backup        copy the database, as of one moment, and the data directory's keys into a new directory, and verify the copy
   bench         measure the ledger's throughput (bench ledger), the ledger's over HTTP (bench http) or the API's (bench api)
   demo          run the whole process on a temporary database and reconcile every fen
   sim           run a generated supply network through every financing scenario and measure each tier

@@ -93,7 +93,7 @@ func TestHelp(t *testing.T) {
 		{[]string{"serve", "-h"}, "Usage: linkfin serve ", []string{"-addr"}},
 		{[]string{"migrate", "--help"}, "Usage: linkfin migrate ", []string{"-data", "-db"}},
 		{[]string{"verify", "--help"}, "Usage: linkfin verify [--data DIR] [--db DSN]", []string{"-data", "-db", "-key"}},
-		{[]string{"backup", "--help"}, "Usage: linkfin backup --to DIR", []string{"-data", "-db", "-to"}},
+		{[]string{"backup", "--help"}, "Usage: linkfin backup --to DIR [--data DIR] [--db DSN]", []string{"-data", "-db", "-to"}},
 		{[]string{"copy", "--help"}, "Usage: linkfin copy --to DSN", []string{"-data", "-db", "-to"}},
 		{[]string{"bench", "--help"}, "Usage: linkfin bench ledger", nil},
 		{[]string{"demo", "--help"}, "Usage: linkfin demo\n\nRuns linkfin's whole process on a temporary database, and tells it as a story", nil},
