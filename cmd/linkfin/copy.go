@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"slices"
 
@@ -52,9 +53,15 @@ func runCopy(ctx context.Context, args []string, stdout, stderr io.Writer) error
 
 	made := false // a new SQLite file, removed if the copy fails
 	if !isPostgres(*to) {
-		if _, err := os.Lstat(*to); err == nil {
+		// Made here, empty, so that it is this copy's own to remove, and its owner's
+		// alone to read.
+		f, err := os.OpenFile(*to, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if errors.Is(err, fs.ErrExist) {
 			return fmt.Errorf("%s already exists: a copy into SQLite makes a new file", *to)
+		} else if err != nil {
+			return err
 		}
+		f.Close()
 		made = true
 	}
 	dst, err := (&storeFlags{db: *to, data: sf.data}).open(ctx)
