@@ -28,10 +28,10 @@ func (c *Console) act(ctx context.Context, p *Person, form url.Values, cmd linkf
 		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "a viewer changes nothing")
 	}
 	req := &engine.Request{Commands: []linkfin.Command{cmd}}
+	if err := checkFormKey(form); err != nil {
+		return nil, err
+	}
 	if key := form.Get("idempotency_key"); key != "" {
-		if len(key) > 64 {
-			return nil, linkfin.Errorf(linkfin.EINVALID, "the form's key is too long")
-		}
 		who := p.Viewer.Org
 		if p.Viewer.Operator {
 			who = "operator"
@@ -60,6 +60,15 @@ func (c *Console) act(ctx context.Context, p *Person, form url.Values, cmd linkf
 		return nil, err
 	}
 	return out.Value, nil
+}
+
+// checkFormKey refuses a form whose idempotency key is longer than a form of the
+// console's makes.
+func checkFormKey(form url.Values) error {
+	if len(form.Get("idempotency_key")) > 64 {
+		return linkfin.Errorf(linkfin.EINVALID, "the form's key is too long")
+	}
+	return nil
 }
 
 // done sends the browser on after a form did what it asked (303: a reload does not post

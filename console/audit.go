@@ -93,6 +93,11 @@ func (c *Console) verify(w http.ResponseWriter, r *http.Request, p *Person) {
 		c.fail(w, r, p, linkfin.Errorf(linkfin.EFORBIDDEN, "a viewer changes nothing"))
 		return
 	}
+	// What the recording would refuse once the check has run is refused now.
+	if err := checkFormKey(r.PostForm); err != nil {
+		c.fail(w, r, p, err)
+		return
+	}
 	key, err := c.Store.Meta(r.Context(), linkfin.MetaLogKey)
 	if err != nil {
 		c.fail(w, r, p, err)

@@ -220,6 +220,14 @@ func TestVerificationRuns(t *testing.T) {
 	op := s.as("", linkfin.RoleOperator)
 	_, page := op.get("/audit")
 	form := url.Values{"csrf": {hidden(page, "csrf")}, "idempotency_key": {hidden(page, "idempotency_key")}}
+	long := url.Values{"csrf": form["csrf"], "idempotency_key": {strings.Repeat("k", 65)}}
+	if code, body := op.post("/audit/verify", long); code != http.StatusBadRequest || !strings.Contains(body, "<code>invalid</code>") {
+		t.Fatalf("verify with a form key too long: %d\n%s", code, body)
+	}
+	s.pages.background.Wait()
+	if _, page = op.get("/audit"); strings.Contains(page, `id="verify-cut"`) || strings.Contains(page, `id="verify-result"`) {
+		t.Fatalf("a refused request started a verification:\n%s", page)
+	}
 	if !s.pages.verifying.start("Li Lei") {
 		t.Fatal("a verification runs before any started")
 	}
