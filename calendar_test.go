@@ -229,11 +229,22 @@ func TestLoadChinaHolidays(t *testing.T) {
 	if after, _ := linkfin.SharedCalendar("CN"); after != shared {
 		t.Fatal("a refused file changed the shared calendar")
 	}
-	year, err := linkfin.LoadChinaHolidays(strings.NewReader(`{"year": 2099, "days": [
+	// Files are taken all at once or not at all: a good one before a bad one is not
+	// loaded either, and the years returned say which file was bad. (2096: no other
+	// test of this package reads it.)
+	years, err := linkfin.LoadChinaHolidays(strings.NewReader(`{"year": 2096, "days": [{"name": "元旦", "date": "2096-01-02", "isOffDay": true}]}`),
+		strings.NewReader(`{"year": 2099, "papers": [], "days": []}`))
+	if linkfin.ErrorCode(err) != linkfin.EINVALID || !slices.Equal(years, []int{2096}) {
+		t.Fatalf("a good file, then an empty year: %v, %v", years, err)
+	}
+	if after, _ := linkfin.SharedCalendar("CN"); after != shared || after.HasYear(2096) {
+		t.Fatal("a good file before a refused one changed the shared calendar")
+	}
+	years, err = linkfin.LoadChinaHolidays(strings.NewReader(`{"year": 2099, "days": [
 		{"name": "元旦", "date": "2099-01-01", "isOffDay": true},
 		{"name": "春节", "date": "2099-01-03", "isOffDay": false}]}`))
-	if err != nil || year != 2099 {
-		t.Fatalf("loaded %d: %v", year, err)
+	if err != nil || !slices.Equal(years, []int{2099}) {
+		t.Fatalf("loaded %v: %v", years, err)
 	}
 	fresh := chinaCalendar(t)
 	now, err := linkfin.SharedCalendar("CN")

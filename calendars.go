@@ -62,25 +62,31 @@ func sharedChina() (*Calendar, error) {
 	return chinaCalendar()
 }
 
-// LoadChinaHolidays adds a year of holiday-cn data (see LoadHolidayCN) to the China
-// calendar that SharedCalendar("CN") and ChinaCalendar return from then on, and says
-// which year it was: the State Council announces each year's holidays and adjusted
-// working days in the autumn before, after a release of linkfin may have shipped, and
-// "linkfin serve" loads the files an operator puts in its data directory with it. A
-// year already known is replaced by the file's. A bad file is EINVALID and changes
-// nothing. Maturities already worked out keep their dates.
-func LoadChinaHolidays(r io.Reader) (int, error) {
+// LoadChinaHolidays adds years of holiday-cn data (see LoadHolidayCN), a file each, in
+// order, to the China calendar that SharedCalendar("CN") and ChinaCalendar return from
+// then on, and says which year each file held: the State Council announces each year's
+// holidays and adjusted working days in the autumn before, after a release of linkfin
+// may have shipped, and "linkfin serve" loads the files an operator puts in its data
+// directory with it (at start, and on SIGHUP). A year already known is replaced by the
+// file's, and of two files of a year the later wins. The files are taken all at once or
+// not at all: a bad one is EINVALID, changes nothing, and is the file after the years
+// returned with it. Maturities already worked out keep their dates.
+func LoadChinaHolidays(files ...io.Reader) ([]int, error) {
 	loadingChina.Lock()
 	defer loadingChina.Unlock()
 	base, err := sharedChina()
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	c := base.clone()
-	year, err := c.loadHolidayCN(r)
-	if err != nil {
-		return 0, err
+	years := make([]int, 0, len(files))
+	for _, r := range files {
+		year, err := c.loadHolidayCN(r)
+		if err != nil {
+			return years, err
+		}
+		years = append(years, year)
 	}
 	loadedChina.Store(c)
-	return year, nil
+	return years, nil
 }

@@ -110,7 +110,7 @@ func (c *Console) verify(w http.ResponseWriter, r *http.Request, p *Person) {
 	}
 	if c.verifying.start(p.Name) {
 		form := maps.Clone(r.PostForm)
-		ctx := c.running // the request ends first; Close ends it
+		ctx := c.lifetime // the request ends first; Close ends it
 		c.background.Go(func() {
 			rep, err := audit.Verify(ctx, c.Store, verifier, c.Engine.Origin())
 			if err == nil {

@@ -93,9 +93,9 @@ type Console struct {
 	mux   *http.ServeMux
 	pages map[Lang]map[string]*template.Template
 
-	verifying  verifying      // the verification the operator started, while it runs
-	background sync.WaitGroup // what runs apart from requests
-	running    context.Context
+	verifying  verifying          // the verification the operator started, while it runs
+	background sync.WaitGroup     // what runs apart from requests
+	lifetime   context.Context    // of what runs apart from requests
 	stop       context.CancelFunc // Close
 }
 
@@ -105,7 +105,7 @@ func New(s linkfin.Store, e *engine.Engine, auth *services.Auth, logger *slog.Lo
 		logger = slog.New(slog.DiscardHandler)
 	}
 	c := &Console{Store: s, Engine: e, Auth: auth, Logger: logger, mux: http.NewServeMux()}
-	c.running, c.stop = context.WithCancel(context.Background())
+	c.lifetime, c.stop = context.WithCancel(context.Background())
 	c.pages = parsePages()
 	static, _ := fs.Sub(staticFS, "static")
 	c.mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))

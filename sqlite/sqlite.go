@@ -189,11 +189,15 @@ func (db *DB) restart() {
 		return
 	}
 	defer c.Close()
+	var busy int // the connection's own, for the truncation when the store closes
+	if err := c.QueryRowContext(ctx, `PRAGMA busy_timeout`).Scan(&busy); err != nil {
+		return
+	}
 	if _, err := c.ExecContext(ctx, `PRAGMA busy_timeout = 0`); err != nil {
 		return
 	}
 	c.ExecContext(ctx, `PRAGMA wal_checkpoint(RESTART)`)
-	c.ExecContext(ctx, `PRAGMA busy_timeout = 10000`) // for the truncation when the store closes
+	c.ExecContext(ctx, `PRAGMA busy_timeout = `+strconv.Itoa(busy))
 }
 
 // Dialect implements linkfin.Store.

@@ -55,13 +55,7 @@ func (db *DB) ReadTable(ctx context.Context, table string, cols []string, fn fun
 	if err := linkfin.CheckCopied(table); err != nil {
 		return err
 	}
-	var q interface {
-		QueryContext(context.Context, string, ...any) (*sql.Rows, error)
-	} = db.r
-	if db.snap != nil {
-		q = db.snap // in a snapshot, as of its moment
-	}
-	rows, err := q.QueryContext(ctx, `SELECT `+quoted(cols)+` FROM `+table)
+	rows, err := db.query(ctx, `SELECT `+quoted(cols)+` FROM `+table)
 	if err != nil {
 		return fmt.Errorf("read %s: %w", table, err)
 	}

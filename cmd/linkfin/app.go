@@ -164,7 +164,7 @@ func (f *storeFlags) signer(ctx context.Context, s linkfin.Store) (note.Signer, 
 	if err != nil {
 		return nil, err
 	}
-	path := filepath.Join(dir, "log.key")
+	path := filepath.Join(dir, logKeyFile)
 	stored, err := s.Meta(ctx, metaLogKey)
 	if err != nil {
 		return nil, err
@@ -226,14 +226,14 @@ func (f *storeFlags) signer(ctx context.Context, s linkfin.Store) (note.Signer, 
 // on first start. Every endpoint's signing secret derives from it, so it never
 // changes.
 func (f *storeFlags) webhookKey() ([]byte, error) {
-	return f.secretKey("webhook.key", "a webhook key", "every webhook endpoint's signing secret derives from it")
+	return f.secretKey(webhookKeyFile, "a webhook key", "every webhook endpoint's signing secret derives from it")
 }
 
 // credentialsKey loads the key that seals users' password hashes and second factors
 // from the data directory, creating it on first start. Without it no user signs in
 // (an admin sets new passwords; keys still open the API).
 func (f *storeFlags) credentialsKey() ([]byte, error) {
-	return f.secretKey("credentials.key", "a credentials key", "every user's password and second factor are sealed with it")
+	return f.secretKey(credentialsKeyFile, "a credentials key", "every user's password and second factor are sealed with it")
 }
 
 // secretKey loads a 32-byte key kept as hex in a file of the data directory, making

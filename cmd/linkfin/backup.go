@@ -17,10 +17,16 @@ import (
 	"linkfin/tlog"
 )
 
-// keyFiles are the data directory's keys that a database needs beside it: its log's
-// signing key, the webhook key every endpoint's secret derives from, and the key that
-// seals users' credentials.
-var keyFiles = []string{"log.key", "webhook.key", "credentials.key"}
+// The data directory's keys, which a database needs beside it: its log's signing key,
+// the webhook key every endpoint's secret derives from, and the key that seals users'
+// credentials.
+const (
+	logKeyFile         = "log.key"
+	webhookKeyFile     = "webhook.key"
+	credentialsKeyFile = "credentials.key"
+)
+
+var keyFiles = []string{logKeyFile, webhookKeyFile, credentialsKeyFile}
 
 func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var sf storeFlags
@@ -56,7 +62,11 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	} else if err != nil {
 		return err
 	}
-	copied, err := backupInto(ctx, s, data, *to)
+	cals, err := sf.calendarFiles()
+	if err != nil {
+		return err
+	}
+	copied, err := backupInto(ctx, s, data, cals, *to)
 	if err != nil {
 		os.RemoveAll(*to) // made above: this backup's own
 		return err
@@ -69,13 +79,13 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	return verifyBackup(ctx, *to, stdout)
 }
 
-// backupInto writes the database's copy and the data directory's keys and calendars
-// into the directory to, each flushed to the disk, and returns the names of the files
+// backupInto writes the database's copy, the data directory's keys and its calendar
+// files cals (those serve loads) into the directory to, each flushed to the disk, and returns the names of the files
 // it copied beside the database. A key the data directory does not hold is not
 // copied (a server makes each on its first start). The copy is a SQLite file either
 // way: SQLite's own copy of an embedded database, or every table of another store as
 // of one snapshot of it.
-func backupInto(ctx context.Context, s linkfin.Store, data, to string) ([]string, error) {
+func backupInto(ctx context.Context, s linkfin.Store, data string, cals []string, to string) ([]string, error) {
 	path := filepath.Join(to, "linkfin.db")
 	if db, ok := s.(*sqlite.DB); ok {
 		if err := db.Backup(ctx, path); err != nil {
@@ -85,10 +95,6 @@ func backupInto(ctx context.Context, s linkfin.Store, data, to string) ([]string
 		return nil, err
 	}
 	names := slices.Clone(keyFiles)
-	cals, err := filepath.Glob(filepath.Join(data, "calendars", "cn", "*.json"))
-	if err != nil {
-		return nil, err
-	}
 	if len(cals) > 0 {
 		if err := os.MkdirAll(filepath.Join(to, "calendars", "cn"), 0o755); err != nil {
 			return nil, err
@@ -187,7 +193,7 @@ func verifyBackup(ctx context.Context, dir string, stdout io.Writer) error {
 	}
 	defer s.Close()
 	return verifyStored(ctx, s, stdout, func(vkey string) error {
-		b, err := os.ReadFile(filepath.Join(dir, "log.key"))
+		b, err := os.ReadFile(filepath.Join(dir, logKeyFile))
 		if err != nil {
 			return fmt.Errorf("the backup's log is signed by %s, but the data directory holds no log.key to copy: %w", vkey, err)
 		}

@@ -263,36 +263,41 @@ func (f *storeFlags) calendarFiles() ([]string, error) {
 	return filepath.Glob(filepath.Join(dir, "calendars", "cn", "*.json"))
 }
 
-// loadCalendarFile adds the holiday-cn file name to the China calendar every command
-// reads, and says which year it held. LoadChinaHolidays reads no more than a year's
-// file can be.
-func loadCalendarFile(name string) (int, error) {
-	file, err := os.Open(name)
-	if err != nil {
-		return 0, err
+// loadCalendarFiles adds the holiday-cn files of the data directory to the China
+// calendar every command reads, all of them or, if one is not a year's schedule, none
+// (linkfin.LoadChinaHolidays, which reads no more of each than a year's file can be),
+// and returns each file's year, in the order of the files. A bad file's error names
+// it.
+func (f *storeFlags) loadCalendarFiles() (files []string, years []int, err error) {
+	if files, err = f.calendarFiles(); err != nil {
+		return nil, nil, err
 	}
-	defer file.Close()
-	year, err := linkfin.LoadChinaHolidays(file)
-	if err != nil {
-		return 0, fmt.Errorf("%s: %s", name, linkfin.ErrorMessage(err))
+	readers := make([]io.Reader, len(files))
+	for i, name := range files {
+		file, err := os.Open(name)
+		if err != nil {
+			return nil, nil, err
+		}
+		defer file.Close()
+		readers[i] = file
 	}
-	return year, nil
+	years, err = linkfin.LoadChinaHolidays(readers...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %s", files[len(years)], linkfin.ErrorMessage(err))
+	}
+	return files, years, nil
 }
 
-// loadCalendars adds to the China calendar each holiday-cn year file of the data
-// directory, before anything reads the calendar, and says which years it added. A
-// file that is not a year's published schedule stops the start.
+// loadCalendars loads the data directory's calendar files before anything reads the
+// calendar, and says which years it added. A file that is not a year's published
+// schedule stops the start.
 func (f *storeFlags) loadCalendars(stdout io.Writer) error {
-	files, err := f.calendarFiles()
+	files, years, err := f.loadCalendarFiles()
 	if err != nil {
 		return err
 	}
-	for _, name := range files {
-		year, err := loadCalendarFile(name)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "calendar CN: the holidays of %d from %s\n", year, name)
+	for i, name := range files {
+		fmt.Fprintf(stdout, "calendar CN: the holidays of %d from %s\n", years[i], name)
 	}
 	return nil
 }
@@ -314,37 +319,15 @@ func (f *storeFlags) followCalendars(ctx context.Context, hup chan os.Signal, lo
 }
 
 // reloadCalendars loads every calendar file again, or, if one is not a year's
-// schedule, none: each is read into a scratch calendar first. A year loaded before
-// whose file is gone stays loaded until the next start; maturities already worked out
-// keep their dates.
+// schedule, none. A year loaded before whose file is gone stays loaded until the next
+// start; maturities already worked out keep their dates.
 func (f *storeFlags) reloadCalendars(logger *slog.Logger) {
-	files, err := f.calendarFiles()
+	files, years, err := f.loadCalendarFiles()
 	if err != nil {
-		logger.Error("calendars not reloaded", "err", err)
+		logger.Error("calendars not reloaded: no file was loaded", "err", err)
 		return
 	}
-	scratch, err := linkfin.ChinaCalendar()
-	if err != nil {
-		logger.Error("calendars not reloaded", "err", err)
-		return
-	}
-	for _, name := range files {
-		file, err := os.Open(name)
-		if err == nil {
-			err = scratch.LoadHolidayCN(file)
-			file.Close()
-		}
-		if err != nil {
-			logger.Error("calendars not reloaded: no file was loaded", "file", name, "err", linkfin.ErrorMessage(err))
-			return
-		}
-	}
-	for _, name := range files {
-		year, err := loadCalendarFile(name)
-		if err != nil { // changed since it was read
-			logger.Error("calendar not reloaded", "err", err)
-			continue
-		}
-		logger.Info("calendar CN reloaded", "year", year, "file", name)
+	for i, name := range files {
+		logger.Info("calendar CN reloaded", "year", years[i], "file", name)
 	}
 }
