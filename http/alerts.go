@@ -28,8 +28,9 @@ func (s *Server) alertRoutes() {
 		resolve       bool
 	}{
 		{"acknowledge", "Acknowledge an open alert (a watcher, or the operator), with a reason: who and why are kept. It still acts.", false},
-		{"resolve", "Resolve an alert (a watcher, or the operator), with a reason: who and why are kept, and the financing stop it " +
-			"set is lifted.", true},
+		{"resolve", "Resolve an alert (the program's anchor, the financing's funder, or the operator; while the margin call it made " +
+			"is open, its funder or the operator), with a reason: who and why are kept, the financing stop it set is lifted and " +
+			"its margin call withdrawn.", true},
 	} {
 		act(s, Route{Pattern: "POST /v1/alerts/{id}/" + step.verb, Kind: linkfin.KindAlert, Access: WriteOrOperator, Out: alert, Summary: step.summary},
 			func(r *http.Request, p *principal, in *linkfin.AlertReasonIn) (linkfin.Command, error) {

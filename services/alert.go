@@ -44,9 +44,14 @@ func raiseShare(tx linkfin.Tx, a linkfin.Alert, part, whole int64) (*linkfin.Ale
 			return nil, err
 		} else if found {
 			a.Watchers = append(a.Watchers, p.AnchorID)
-			for _, f := range p.Funders {
-				if f.Status == linkfin.FunderAccepted {
-					a.Watchers = append(a.Watchers, f.FunderID)
+			if a.FinancingID == "" {
+				// An alert on the supplier's trade alone: every funder of the program
+				// watches it. One about a financing is its funder's and the anchor's: a
+				// funder never learns of another funder's asset.
+				for _, f := range p.Funders {
+					if f.Status == linkfin.FunderAccepted {
+						a.Watchers = append(a.Watchers, f.FunderID)
+					}
 				}
 			}
 			for _, act := range p.AlertActions {
@@ -145,7 +150,9 @@ func stopped(tx linkfin.Tx, supplier string) error {
 // ActOnAlert is a watcher of an alert (an organization that sees it) acknowledging it
 // or resolving it, with its reason; By is the user or key it acts through. Resolving
 // lifts the financing stop the alert set and withdraws the margin call it made, if
-// still open.
+// still open: so it is the program's anchor's, the financing's funder's or the
+// operator's, and a margin call still open is its funder's (or the operator's) alone
+// to withdraw. Another watcher acknowledges it.
 type ActOnAlert struct {
 	Actor   string // the organization; "" for the operator
 	By      string
@@ -160,17 +167,46 @@ func (c *ActOnAlert) Keys() []linkfin.ObjectKey {
 }
 
 // DependentKeys implements linkfin.DependentCommand: the supplier's financing stop,
-// and the loan the alert made a margin call on.
+// the program (its anchor) and the financing (its funder, and the margin call the
+// alert made on it).
 func (c *ActOnAlert) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
 	var a linkfin.Alert
 	if found, err := r.Get(linkfin.KindAlert, c.ID, &a); err != nil || !found {
 		return nil
 	}
 	keys := []linkfin.ObjectKey{{Kind: linkfin.KindFinancingStop, ID: a.SupplierID}}
-	if a.MarginDemand != nil {
+	if a.ProgramID != "" {
+		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindProgram, ID: a.ProgramID})
+	}
+	if a.FinancingID != "" {
 		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindFinancing, ID: a.FinancingID})
 	}
 	return keys
+}
+
+// mayResolve refuses an organization that sees alert a but may not resolve it: only
+// the program's anchor and the financing's funder may, and only the funder may while
+// the margin call the alert made on its loan is open. f is the alert's financing
+// (nil if it names none, or none is found).
+func mayResolve(tx linkfin.Tx, actor string, a *linkfin.Alert, f *linkfin.Financing) error {
+	if f != nil && f.MarginDemand != nil && f.MarginDemand.AlertID == a.ID && f.MarginDemand.Status == linkfin.MarginDemandCalled {
+		if actor == f.FunderID {
+			return nil
+		}
+		return linkfin.Errorf(linkfin.EFORBIDDEN, "alert %s made a margin call on financing %s, which its funder withdraws by resolving it: acknowledge it instead", a.ID, f.ID)
+	}
+	if f != nil && actor == f.FunderID {
+		return nil
+	}
+	if a.ProgramID != "" {
+		var p linkfin.Program
+		if found, err := linkfin.View(tx, linkfin.KindProgram, a.ProgramID, &p); err != nil {
+			return err
+		} else if found && actor == p.AnchorID {
+			return nil
+		}
+	}
+	return linkfin.Errorf(linkfin.EFORBIDDEN, "alert %s is resolved by the program's anchor or the financing's funder: acknowledge it instead", a.ID)
 }
 
 // Apply implements linkfin.Command.
@@ -202,6 +238,20 @@ func (c *ActOnAlert) Apply(tx linkfin.Tx) (any, error) {
 		a.Status, a.AcknowledgedBy, a.AcknowledgedAt, a.AcknowledgedReason = linkfin.AlertAcknowledged, who, &now, c.Reason
 		return &a, tx.Put(linkfin.KindAlert, a.ID, &a, "alert.acknowledged")
 	}
+	var f *linkfin.Financing
+	if a.FinancingID != "" {
+		f = new(linkfin.Financing)
+		if found, err := tx.Get(linkfin.KindFinancing, a.FinancingID, f); err != nil {
+			return nil, err
+		} else if !found {
+			f = nil
+		}
+	}
+	if c.Actor != "" {
+		if err := mayResolve(tx, c.Actor, &a, f); err != nil {
+			return nil, err
+		}
+	}
 	a.Status, a.ResolvedBy, a.ResolvedAt, a.ResolvedReason = linkfin.AlertResolved, who, &now, c.Reason
 	var st linkfin.FinancingStop
 	if found, err := tx.Get(linkfin.KindFinancingStop, a.SupplierID, &st); err != nil {
@@ -212,15 +262,11 @@ func (c *ActOnAlert) Apply(tx linkfin.Tx) (any, error) {
 			return nil, err
 		}
 	}
-	if a.MarginDemand != nil {
+	if a.MarginDemand != nil && f != nil && f.MarginDemand != nil && f.MarginDemand.AlertID == a.ID &&
+		closeMarginDemand(tx, f, linkfin.MarginDemandWithdrawn) {
 		// Resolving the alert withdraws the margin call it made, if still open.
-		var f linkfin.Financing
-		if found, err := tx.Get(linkfin.KindFinancing, a.FinancingID, &f); err != nil {
+		if err := tx.Put(linkfin.KindFinancing, f.ID, f, "financing.margin_withdrawn"); err != nil {
 			return nil, err
-		} else if found && f.MarginDemand != nil && f.MarginDemand.AlertID == a.ID && closeMarginDemand(tx, &f, linkfin.MarginDemandWithdrawn) {
-			if err := tx.Put(linkfin.KindFinancing, f.ID, &f, "financing.margin_withdrawn"); err != nil {
-				return nil, err
-			}
 		}
 	}
 	return &a, tx.Put(linkfin.KindAlert, a.ID, &a, "alert.resolved")

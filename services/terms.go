@@ -1,9 +1,11 @@
 package services
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -149,8 +151,10 @@ func (c *SetPaymentTerms) Apply(tx linkfin.Tx) (any, error) {
 	if c.Days == 0 {
 		rel.PaymentTermsDays = nil
 	}
-	// The financings still outstanding, by program.
-	byProgram := map[string][]string{}
+	// The financings still outstanding, by program and funder: each funder's alert
+	// names its own financings alone.
+	type programFunder struct{ program, funder string }
+	byProgram := map[programFunder][]string{}
 	for _, id := range c.Financed {
 		var f linkfin.Financing
 		if found, err := tx.Get(linkfin.KindFinancing, id, &f); err != nil {
@@ -161,7 +165,8 @@ func (c *SetPaymentTerms) Apply(tx linkfin.Tx) (any, error) {
 		if b, err := receivableBuyer(tx.Get, &f); err != nil {
 			return nil, err
 		} else if b == c.Actor {
-			byProgram[f.ProgramID] = append(byProgram[f.ProgramID], f.ID)
+			k := programFunder{f.ProgramID, f.FunderID}
+			byProgram[k] = append(byProgram[k], f.ID)
 		}
 	}
 	say := func(d int) string {
@@ -170,14 +175,11 @@ func (c *SetPaymentTerms) Apply(tx linkfin.Tx) (any, error) {
 		}
 		return fmt.Sprintf("%d days", d)
 	}
-	for _, prog := range slices.Sorted(func(yield func(string) bool) {
-		for k := range byProgram {
-			if !yield(k) {
-				return
-			}
-		}
-	}) {
-		ids := byProgram[prog]
+	keys := slices.SortedFunc(maps.Keys(byProgram), func(a, b programFunder) int {
+		return cmp.Or(strings.Compare(a.program, b.program), strings.Compare(a.funder, b.funder))
+	})
+	for _, k := range keys {
+		ids, prog := byProgram[k], k.program
 		// None counts as 0 days: set from none, terms are lengthened.
 		level, what := linkfin.AlertOrange, "lengthened"
 		if c.Days < before {

@@ -190,6 +190,14 @@ func testLateShipments(t *testing.T, open Opener) {
 			t.Fatalf("order %s names no late alert", id)
 		}
 	}
+	// An alert on the supplier's trade alone: a funder of the program watches it and
+	// acknowledges it, but does not resolve it (resolving lifts what the anchor's
+	// program set); the anchor does.
+	if _, err := run[linkfin.Alert](t, env, &services.ActOnAlert{Actor: "bank", ID: got[0].ID, Resolve: true, Reason: "fine"}); !refusal(err, linkfin.EFORBIDDEN, "anchor") {
+		t.Fatalf("a funder resolving an alert on a supplier: %v", err)
+	}
+	mustRun(t, env, &services.ActOnAlert{Actor: "bank", ID: got[0].ID, Reason: "asked the supplier"})
+	mustRun(t, env, &services.ActOnAlert{Actor: "anchor", ID: got[0].ID, Resolve: true, Reason: "the goods came"})
 	// The 7th: each order once; the rest of po-gr, arriving now, raises nothing more.
 	env.Clock.Advance(24 * time.Hour)
 	receive(t, env, "po-gr", linkfin.ReceiptLine{LineID: "L1", Accepted: 6})
@@ -281,7 +289,9 @@ func testSilentSensors(t *testing.T, open Opener) {
 // nothing; one tonne short of 100, the borrower is called to repay 1 % of what the loan
 // owes, rounded up to the fen, within the program's 5 days, on the loan and on the
 // alert; repaying the loan meets it. Another loan's call is withdrawn when its alert is
-// resolved. A margin call period outside 1 to 30 days is refused.
+// resolved, by the funder alone: the anchor does not withdraw it, and another funder
+// of the program does not see it. A margin call period outside 1 to 30 days is
+// refused.
 func testMarginCall(t *testing.T, open Opener) {
 	env := NewEnv(t, open)
 	pledgeFixture(t, env, []linkfin.AlertAction{linkfin.ActionMarginCall})
@@ -301,6 +311,11 @@ func testMarginCall(t *testing.T, open Opener) {
 	} {
 		mustRun(t, env, &services.IssueWarehouseReceipt{Actor: "port", Receipt: r})
 	}
+	// A second funder of the program, which finances none of the loans.
+	mustRun(t, env, &services.CreateOrganization{Org: linkfin.Organization{ID: "rival", Name: "Rival Bank", Capabilities: []linkfin.Capability{linkfin.CapFund}}})
+	mustRun(t, env, &services.InviteFunder{Actor: "anchor", ProgramID: "wh", FunderID: "rival", Limit: 1_000_000_00,
+		Pricing: linkfin.Pricing{FixedRate: func() *linkfin.Rate { r := mustRate(t, "0.05"); return &r }()}})
+	mustRun(t, env, &services.AcceptFunder{Actor: "rival", ProgramID: "wh"})
 	for _, l := range [][2]string{{"w1", "R1"}, {"w2", "R2"}} {
 		mustRun(t, env, &services.RequestPledgeLoan{Actor: "trader", ID: l[0], ReceiptID: l[1], ProgramID: "wh", FunderID: "factor"})
 		mustRun(t, env, &services.AcceptPledgeLoan{Actor: "trader", ID: l[0], ReceiptID: l[1]})
@@ -341,6 +356,21 @@ func testMarginCall(t *testing.T, open Opener) {
 	mustRun(t, env, &services.RepayPledgeLoan{Actor: "trader", ID: "w1"})
 	if d := loan("w1").MarginDemand; d == nil || d.Status != linkfin.MarginDemandMet || d.ClosedAt == nil {
 		t.Fatalf("the call once the loan is repaid: %+v", d)
+	}
+	// The call is the funder's to withdraw: the anchor, which watches the alert,
+	// acknowledges it but does not resolve it while the call is open; another funder
+	// of the program does not even see it.
+	if _, err := run[linkfin.Alert](t, env, &services.ActOnAlert{Actor: "anchor", ID: w2.MarginDemand.AlertID, Resolve: true, Reason: "fine"}); !refusal(err, linkfin.EFORBIDDEN, "margin call") {
+		t.Fatalf("the anchor withdrawing the funder's margin call: %v", err)
+	}
+	if _, err := run[linkfin.Alert](t, env, &services.ActOnAlert{Actor: "rival", ID: w2.MarginDemand.AlertID, Resolve: true, Reason: "fine"}); !refusal(err, linkfin.ENOTFOUND, w2.MarginDemand.AlertID) {
+		t.Fatalf("another funder withdrawing the margin call: %v", err)
+	}
+	if got := alertsOf(t, env, linkfin.Viewer{Org: "rival"}); len(got) != 0 {
+		t.Fatalf("another funder of the program sees the alerts on factor's loans: %+v", got)
+	}
+	if d := loan("w2").MarginDemand; d == nil || d.Status != linkfin.MarginDemandCalled {
+		t.Fatalf("the call after the refusals: %+v", d)
 	}
 	mustRun(t, env, &services.ActOnAlert{Actor: "factor", ID: w2.MarginDemand.AlertID, Resolve: true, Reason: "two tonnes moved to LOT-9, counted"})
 	if d := loan("w2").MarginDemand; d == nil || d.Status != linkfin.MarginDemandWithdrawn {
@@ -476,8 +506,9 @@ func testReadingBounds(t *testing.T, open Opener) {
 // testPaymentTerms: the buyer's payment terms with its seller. Set while the seller
 // has no financed receivable from the buyer outstanding, they raise nothing; changed
 // while one is (a discounted piece of the buyer's certificate), they raise
-// payment_terms_changed under its program, orange when lengthened, yellow when
-// shortened; set to what they are, nothing. Only the buyer sets them; its invoices
+// payment_terms_changed under its program, one alert for each funder of them naming
+// its own financings, orange when lengthened, yellow when shortened; set to what they
+// are, nothing. Only the buyer sets them; its invoices
 // that state no due date are dated by them.
 func testPaymentTerms(t *testing.T, open Opener) {
 	env := certificateFixture(t, open)
@@ -527,6 +558,13 @@ func testPaymentTerms(t *testing.T, open Opener) {
 	mustRun(t, env, &services.RequestCertificateDiscounting{Actor: "tier1", ID: "f1", ProgramID: "auto-scf", PieceID: "c1", FunderID: "bank"})
 	mustRun(t, env, &services.AcceptCertificateDiscounting{Actor: "tier1", ID: "f1", PieceID: "c1"})
 	mustRun(t, env, &services.DisburseFinancing{Actor: "bank", ID: "f1"})
+	// And another piece, of another payable, with factor: each funder's alert names
+	// its own financing alone, and only it and the anchor see it.
+	p2 := approvedPayable(t, env, 2, 100, 1_000_00, "2027-01-31")
+	mustRun(t, env, &services.IssueCertificate{Actor: "anchor", ID: "c2", ProgramID: "auto-scf", PayableIDs: []string{p2.ID}})
+	mustRun(t, env, &services.RequestCertificateDiscounting{Actor: "tier1", ID: "f2", ProgramID: "auto-scf", PieceID: "c2", FunderID: "factor"})
+	mustRun(t, env, &services.AcceptCertificateDiscounting{Actor: "tier1", ID: "f2", PieceID: "c2"})
+	mustRun(t, env, &services.DisburseFinancing{Actor: "factor", ID: "f2"})
 	if _, err := set("anchor", 60); err != nil || len(terms()) != 0 {
 		t.Fatalf("terms set to what they are: %v, %+v", err, terms())
 	}
@@ -534,15 +572,26 @@ func testPaymentTerms(t *testing.T, open Opener) {
 		t.Fatal(err)
 	}
 	got := terms()
-	if len(got) != 1 || got[0].Level != linkfin.AlertOrange || got[0].FinancingID != "f1" || got[0].ProgramID != "auto-scf" ||
-		got[0].SupplierID != "tier1" || got[0].SubjectID != rel.ID || !strings.Contains(got[0].Evidence, "from 60 days to 90 days") ||
-		!slices.Contains(got[0].Watchers, "bank") {
-		t.Fatalf("terms lengthened: %+v", got)
+	if len(got) != 2 {
+		t.Fatalf("terms lengthened, two funders' financings outstanding: %+v", got)
+	}
+	for i, want := range []struct{ funder, financing, other string }{{"bank", "f1", "f2"}, {"factor", "f2", "f1"}} {
+		a := got[i]
+		if a.Level != linkfin.AlertOrange || a.FinancingID != want.financing || a.ProgramID != "auto-scf" ||
+			a.SupplierID != "tier1" || a.SubjectID != rel.ID || !strings.Contains(a.Evidence, "from 60 days to 90 days") ||
+			!strings.Contains(a.Evidence, "1 financing(s)") || strings.Contains(a.Evidence, want.other) ||
+			!slices.Equal(a.Watchers, []string{"anchor", want.funder}) {
+			t.Fatalf("terms lengthened, %s's alert: %+v", want.funder, a)
+		}
+		if mine := alertsOf(t, env, linkfin.Viewer{Org: want.funder}); len(mine) != 1 || mine[0].ID != a.ID {
+			t.Fatalf("the alerts %s sees: %+v", want.funder, mine)
+		}
 	}
 	if _, err := set("anchor", 30); err != nil {
 		t.Fatal(err)
 	}
-	if got := terms(); len(got) != 2 || got[1].Level != linkfin.AlertYellow || !strings.Contains(got[1].Evidence, "shortened") {
+	if got := terms(); len(got) != 4 || got[2].Level != linkfin.AlertYellow || !strings.Contains(got[2].Evidence, "shortened") ||
+		got[3].Level != linkfin.AlertYellow || got[3].FinancingID != "f2" {
 		t.Fatalf("terms shortened: %+v", got)
 	}
 	env.MustVerify()
