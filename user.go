@@ -64,8 +64,8 @@ type User struct {
 	Status      string `json:"status"`
 	// SecondFactor says the user signs in with a TOTP code too.
 	SecondFactor bool `json:"second_factor"`
-	// Stamp counts the user's password changes: a session made under an older stamp
-	// opens nothing.
+	// Stamp counts the user's password changes and disablings: a session made under an
+	// older stamp opens nothing, even once the user is enabled again.
 	Stamp     int        `json:"stamp"`
 	CreatedBy string     `json:"created_by"`
 	CreatedAt time.Time  `json:"created_at"`
@@ -193,6 +193,10 @@ type Session struct {
 	EnrollOnly   bool       `json:"enroll_only,omitempty"`
 	RevokedAt    *time.Time `json:"revoked_at,omitempty"`
 	RevokedBy    string     `json:"revoked_by,omitempty"`
+	// Ended says the user's password changed, or the user was disabled, since the
+	// session opened, which ends it as a revocation does. Not stored: the lists of
+	// sessions work it out from the user.
+	Ended bool `json:"-"`
 }
 
 // Parties implements Partied: its organization, and its user, under whose id the

@@ -156,7 +156,41 @@ func TestSessions(t *testing.T) {
 	wantProblem(t, bob4.do("GET", "/v1/purchase-orders/PO-1", ""), 401, linkfin.EUNAUTHORIZED)
 	wantProblem(t, admin.change("PATCH", "/v1/users/"+p.user.ID, `{"role":"viewer"}`), 403, linkfin.EFORBIDDEN)
 	wantJSON(t, p.as("anchor", "PATCH", "/v1/users/"+bob.ID, `{"status":"active"}`), http.StatusOK, nil)
+	// Enabled again, bob's session from before stays ended (it may have been a thief's),
+	// and the lists say so.
+	wantProblem(t, bob4.do("GET", "/v1/purchase-orders/PO-1", ""), 401, linkfin.EUNAUTHORIZED)
+	var bob4s linkfin.SessionOut
+	bob6 := p.signIn(t, "bob@anchor.example", "correct horse battery", "")
+	var mine linkfin.List[linkfin.SessionOut]
+	wantJSON(t, bob6.do("GET", "/v1/sessions", ""), http.StatusOK, &mine)
+	for _, s := range mine.Data {
+		switch {
+		case s.Current && s.Status != "live":
+			t.Fatalf("the session in use is %s", s.Status)
+		case !s.Current && s.Status == "live":
+			t.Fatalf("bob's session %s from before he was disabled is live: %+v", s.ID, mine.Data)
+		case !s.Current:
+			bob4s = s
+		}
+	}
+	var org linkfin.List[linkfin.SessionOut]
+	wantJSON(t, p.as("anchor", "GET", "/v1/sessions?limit=1000", ""), http.StatusOK, &org)
+	live := 0
+	for _, s := range org.Data {
+		if s.UserID == bob.ID && s.Status == "live" {
+			live++
+		}
+	}
+	if bob4s.ID == "" || live != 1 {
+		t.Fatalf("the admin sees %d live sessions of bob's, after one sign-in since he was enabled: %+v", live, org.Data)
+	}
 	wantJSON(t, admin.change("POST", "/v1/users/"+bob.ID+"/password", `{"password":"a new horse battery"}`), http.StatusOK, nil)
+	wantJSON(t, p.as("anchor", "GET", "/v1/sessions?limit=1000", ""), http.StatusOK, &org)
+	for _, s := range org.Data {
+		if s.UserID == bob.ID && s.Status == "live" {
+			t.Fatalf("bob's session %s is live after his password changed", s.ID)
+		}
+	}
 	wantProblem(t, p.do("POST", "/v1/sessions", `{"name":"bob@anchor.example","password":"correct horse battery"}`, "Authorization", ""), 401, linkfin.EUNAUTHORIZED)
 	bob5 := p.signIn(t, "bob@anchor.example", "a new horse battery", "")
 	// The user sets its own password with its current one.

@@ -418,7 +418,7 @@ func (a *Auth) RevokeOthers(ctx context.Context, si *SignedIn) (int, error) {
 			return 0, err
 		}
 		for _, s := range page {
-			if s.ID != si.Session.ID && s.Live(now) {
+			if s.ID != si.Session.ID && s.Live(now) && !s.Ended {
 				ids = append(ids, s.ID)
 			}
 		}
@@ -445,16 +445,38 @@ func (a *Auth) Sessions(ctx context.Context, userID, after string, limit int) (o
 	if err != nil {
 		return nil, "", err
 	}
-	out = make([]linkfin.Session, len(objs))
-	for i := range objs {
-		if err := json.Unmarshal(objs[i].Data, &out[i]); err != nil {
-			return nil, "", err
-		}
+	if out, err = a.sessions(ctx, objs); err != nil {
+		return nil, "", err
 	}
 	if len(objs) == limit {
 		next = objs[len(objs)-1].ID
 	}
 	return out, next, nil
+}
+
+// sessions decodes stored sessions, each marked Ended if its user's password changed
+// or the user was disabled since it opened.
+func (a *Auth) sessions(ctx context.Context, objs []linkfin.Object) ([]linkfin.Session, error) {
+	out := make([]linkfin.Session, len(objs))
+	users := map[string]*linkfin.User{}
+	for i := range objs {
+		s := &out[i]
+		if err := json.Unmarshal(objs[i].Data, s); err != nil {
+			return nil, err
+		}
+		u, ok := users[s.UserID]
+		if !ok {
+			u = new(linkfin.User)
+			if found, err := a.read(ctx, linkfin.KindUser, s.UserID, u); err != nil {
+				return nil, err
+			} else if !found {
+				u = nil
+			}
+			users[s.UserID] = u
+		}
+		s.Ended = u == nil || u.Status != linkfin.UserActive || u.Stamp != s.Stamp
+	}
+	return out, nil
 }
 
 // OrgSessions answers a page of an organization's sessions (every session for org
@@ -469,11 +491,8 @@ func (a *Auth) OrgSessions(ctx context.Context, org, after string, limit int) (o
 	if err != nil {
 		return nil, "", err
 	}
-	out = make([]linkfin.Session, len(objs))
-	for i := range objs {
-		if err := json.Unmarshal(objs[i].Data, &out[i]); err != nil {
-			return nil, "", err
-		}
+	if out, err = a.sessions(ctx, objs); err != nil {
+		return nil, "", err
 	}
 	if len(objs) == limit {
 		next = objs[len(objs)-1].ID
@@ -481,10 +500,11 @@ func (a *Auth) OrgSessions(ctx context.Context, org, after string, limit int) (o
 	return out, next, nil
 }
 
-// SessionStatus is "live", "expired" or "revoked".
+// SessionStatus is "live", "expired" or "revoked" (signed out, revoked, or ended by
+// its user's new password or disabling).
 func SessionStatus(s *linkfin.Session, now time.Time) string {
 	switch {
-	case s.RevokedAt != nil:
+	case s.RevokedAt != nil || s.Ended:
 		return "revoked"
 	case s.Live(now):
 		return "live"

@@ -154,6 +154,12 @@ func (c *UpdateUser) Apply(tx linkfin.Tx) (any, error) {
 		if *p.Status != linkfin.UserActive && *p.Status != linkfin.UserDisabled {
 			return nil, linkfin.Errorf(linkfin.EINVALID, "a user's status is %s or %s", linkfin.UserActive, linkfin.UserDisabled)
 		}
+		if *p.Status == linkfin.UserDisabled && u.Status != linkfin.UserDisabled {
+			// Its sessions end for good, as on a new password: enabling the user again
+			// does not open them again (a disabled user may be one whose session was
+			// stolen).
+			u.Stamp++
+		}
 		u.Status = *p.Status
 	}
 	if err := u.Validate(); err != nil {
