@@ -414,22 +414,17 @@ func (c *Console) capabilities(ctx context.Context, v linkfin.Viewer) ([]linkfin
 	return org.Capabilities, nil
 }
 
+// crossOrigin tells a browser's request from another origin, as the API does: by
+// Sec-Fetch-Site, or else Origin against Host (an opaque origin, "null", is another).
+var crossOrigin = http.NewCrossOriginProtection()
+
 // sameForm checks a posted form: it comes from this site and carries the token.
 func sameForm(r *http.Request, token string) bool {
-	if o := r.Header.Get("Origin"); o != "" && o != "null" && !sameOrigin(r, o) {
+	if crossOrigin.Check(r) != nil {
 		return false
 	}
 	got := r.PostFormValue("csrf")
 	return token != "" && subtle.ConstantTimeCompare([]byte(got), []byte(token)) == 1
-}
-
-// sameOrigin reports whether an Origin header names the host the request was sent to.
-func sameOrigin(r *http.Request, origin string) bool {
-	scheme := "http://"
-	if r.TLS != nil {
-		scheme = "https://"
-	}
-	return origin == scheme+r.Host
 }
 
 // formToken is the token of the forms shown before signing in, kept in a cookie that

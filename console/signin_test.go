@@ -63,6 +63,19 @@ func TestSignInAndOut(t *testing.T) {
 	if resp, err := b.c.Do(req); err != nil || resp.StatusCode != http.StatusForbidden {
 		t.Fatalf("a cross-site sign-out: %v %v", resp.StatusCode, err)
 	}
+	// As the API: a browser that says the form is from another site (Sec-Fetch-Site),
+	// or from an opaque origin (a sandboxed frame, a data: page), is refused too.
+	for _, h := range []map[string]string{{"Sec-Fetch-Site": "cross-site"}, {"Sec-Fetch-Site": "same-site"},
+		{"Origin": "null", "Sec-Fetch-Site": "cross-site"}, {"Origin": "null"}} {
+		req, _ = http.NewRequest("POST", b.base+"/sign-out", strings.NewReader(url.Values{"csrf": {hidden(home, "csrf")}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		for k, v := range h {
+			req.Header.Set(k, v)
+		}
+		if resp, err := b.c.Do(req); err != nil || resp.StatusCode != http.StatusForbidden {
+			t.Fatalf("a sign-out with %v: %v %v", h, resp.StatusCode, err)
+		}
+	}
 	if code, _ := b.get("/"); code != http.StatusOK {
 		t.Fatal("a cross-site form ended the session")
 	}
