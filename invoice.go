@@ -161,6 +161,17 @@ func (inv *Invoice) Validate() error {
 		CheckAmount("charge", inv.Charge), CheckAmount("prepaid", inv.Prepaid), CheckAmount("rounding", inv.Rounding)); err != nil {
 		return err
 	}
+	// Rounding rounds the amount due to a whole unit of its currency: less than one
+	// either way. More would raise (or cut) what the buyer owes past what the lines,
+	// the total and the three-way match say.
+	unit := int64(1)
+	for range inv.Currency.Exponent() {
+		unit *= 10
+	}
+	if inv.Rounding <= -unit || inv.Rounding >= unit {
+		return Errorf(EINVALID, "rounding: less than one %s either way (it rounds the amount due to a whole unit), not %d minor units",
+			inv.Currency, inv.Rounding)
+	}
 	if due, err := inv.Due(); err != nil || due <= 0 {
 		return Errorf(EINVALID, "the invoice leaves nothing to pay: its total less what was prepaid, plus rounding, is not positive")
 	}

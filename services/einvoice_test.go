@@ -3,6 +3,7 @@ package services_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -352,6 +353,48 @@ func TestEInvoicePrepaidAndRounded(t *testing.T) {
 	if err != nil || p.Amount != 656_00 {
 		t.Fatalf("payable %+v, %v", p, err)
 	}
+	// Rounding rounds to a whole unit: a cent short of one euro either way is taken,
+	// one euro or more is refused (it would raise or cut what the buyer owes past what
+	// the lines and the match say), in a document as in JSON, and nothing is kept.
+	eur := func(cents int64) string {
+		sign := ""
+		if cents < 0 {
+			sign, cents = "-", -cents
+		}
+		return fmt.Sprintf("%s%d.%02d", sign, cents/100, cents%100)
+	}
+	for i, c := range []struct {
+		rounding int64 // cents
+		ok       bool
+	}{{99, true}, {-99, true}, {100, false}, {-100, false}, {5_000_000, false}} {
+		doc, err := services.InvoiceFromEInvoice(edited(t, "peppol-bis3-base-example.xml",
+			`<cbc:PayableAmount currencyID="EUR">1656.25</cbc:PayableAmount>`,
+			`<cbc:PrepaidAmount currencyID="EUR">1000</cbc:PrepaidAmount><cbc:PayableRoundingAmount currencyID="EUR">`+eur(c.rounding)+
+				`</cbc:PayableRoundingAmount><cbc:PayableAmount currencyID="EUR">`+eur(656_25+c.rounding)+`</cbc:PayableAmount>`),
+			"", "anchor")
+		if !c.ok {
+			if linkfin.ErrorCode(err) != linkfin.EINVALID || !strings.Contains(err.Error(), "rounding") {
+				t.Fatalf("a document rounding by %d: %+v, %v", c.rounding, doc, err)
+			}
+			continue
+		}
+		if err != nil || doc.Rounding != c.rounding {
+			t.Fatalf("rounding %d: %+v, %v", c.rounding, doc, err)
+		}
+		inv = doc
+		inv.Number, inv.POID = "ROUNDED-"+string(rune('A'+i)), got.POID // the same order: the match may say so, not the rounding
+		if got, err := run[linkfin.Invoice](w, &services.CreateInvoice{Actor: "tier1", Invoice: inv}); err != nil || got.Rounding != c.rounding {
+			t.Fatalf("rounding %d: %+v, %v", c.rounding, got, err)
+		}
+	}
+	// As JSON: one euro either way, or a whole yen, is refused.
+	inv.Number, inv.POID, inv.Currency = "ROUNDED-X", got.POID, "EUR"
+	for _, r := range []int64{100, -100, 5_000_000} {
+		inv.Rounding = r
+		w.refused(&services.CreateInvoice{Actor: "tier1", Invoice: inv}, linkfin.EINVALID)
+	}
+	inv.Currency, inv.Rounding = "JPY", 1
+	w.refused(&services.CreateInvoice{Actor: "tier1", Invoice: inv}, linkfin.EINVALID)
 }
 
 // The match judges each order line on the net quantity of the lines that bill it.
