@@ -233,6 +233,11 @@ func (c *TransferCertificate) Apply(tx linkfin.Tx) (any, error) {
 	if !related || c.To == c.Actor {
 		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "a certificate passes only to a party the holder has an active relationship with")
 	}
+	if c.To == parent.AnchorID {
+		// Its claim would be on itself: the anchor pays its own payable early by
+		// dynamic discounting, not by holding it.
+		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "a certificate does not pass to %s, which owes it", c.To)
+	}
 	switch {
 	case c.Amount <= 0 || c.Amount > parent.Face:
 		return nil, linkfin.Errorf(linkfin.EINVALID, "the amount transferred is positive and at most the piece's face (%s)", linkfin.Money{Amount: parent.Face, Currency: parent.Currency})

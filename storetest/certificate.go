@@ -187,6 +187,14 @@ func testCertificates(t *testing.T, open Opener) {
 	if _, err := transfer("tier2", "t2", "anchor", 1, "t3", "t3r"); !refusal(err, linkfin.EFORBIDDEN, "active relationship") {
 		t.Fatalf("passing to the anchor without a relationship: %v", err)
 	}
+	// Nor back to the anchor that owes it, with whom tier1 trades: its claim would be
+	// on itself (and its maturity would pay it from its own wallet).
+	if _, err := transfer("tier1", "t1r", "anchor", 1, "t3", "t3r"); !refusal(err, linkfin.EFORBIDDEN, "which owes it") {
+		t.Fatalf("passing a piece to the anchor that owes it: %v", err)
+	}
+	if p := record[cert](t, env, linkfin.KindCertificate, "t1r"); p.HolderID != "tier1" || p.Status != linkfin.CertificateActive {
+		t.Fatalf("the piece after a refused transfer: %+v", p)
+	}
 	if p := linkfin.CheckTree(tree(t, env, "c1"), 0); len(p) > 0 {
 		t.Fatalf("tree c1: %v", p)
 	}
