@@ -76,6 +76,9 @@ func (c *RequestDistributorFinancing) Apply(tx linkfin.Tx) (any, error) {
 	case po.FinancingID != "":
 		return nil, linkfin.Errorf("asset_financed", "purchase order %s backs financing %s", po.ID, po.FinancingID)
 	}
+	if err := unshipped(po); err != nil {
+		return nil, err
+	}
 	if err := CheckDisbursement(linkfin.ProductDistributorFinancing, c.Disbursement); err != nil {
 		return nil, err
 	}

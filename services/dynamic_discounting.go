@@ -95,6 +95,12 @@ func (c *RequestDynamicDiscounting) Keys() []linkfin.ObjectKey {
 	return requestKeys(c.ID, linkfin.KindPayable, c.PayableID, c.ProgramID)
 }
 
+// DependentKeys implements linkfin.DependentCommand: the payable's order and the
+// advance it backs (heldByOrder).
+func (c *RequestDynamicDiscounting) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
+	return orderFinancingKeys(r, c.PayableID)
+}
+
 // Apply implements linkfin.Command.
 func (c *RequestDynamicDiscounting) Apply(tx linkfin.Tx) (any, error) {
 	id, pay, p, err := payableRequest(tx, c.ID, c.PayableID, c.ProgramID, c.Actor)
@@ -135,6 +141,12 @@ type OfferDynamicDiscounting struct {
 // Keys implements linkfin.Command.
 func (c *OfferDynamicDiscounting) Keys() []linkfin.ObjectKey {
 	return requestKeys(c.ID, linkfin.KindPayable, c.PayableID, c.ProgramID)
+}
+
+// DependentKeys implements linkfin.DependentCommand: the payable's order and the
+// advance it backs (heldByOrder).
+func (c *OfferDynamicDiscounting) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
+	return orderFinancingKeys(r, c.PayableID)
 }
 
 // Apply implements linkfin.Command.

@@ -101,6 +101,12 @@ func (c *RequestFactoring) Keys() []linkfin.ObjectKey {
 	return append(requestKeys(c.ID, linkfin.KindPayable, c.PayableID, c.ProgramID), decisionKeys(c.Actor)...)
 }
 
+// DependentKeys implements linkfin.DependentCommand: the payable's order and the
+// advance it backs (heldByOrder).
+func (c *RequestFactoring) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
+	return orderFinancingKeys(r, c.PayableID)
+}
+
 // Apply implements linkfin.Command.
 func (c *RequestFactoring) Apply(tx linkfin.Tx) (any, error) {
 	id, pay, p, err := payableRequest(tx, c.ID, c.PayableID, c.ProgramID, c.Actor)

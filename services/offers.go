@@ -239,7 +239,7 @@ func (c *TakeOffer) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
 	if o := c.offerer(); o == nil || o.AssetKind() != linkfin.KindPayable {
 		return nil
 	}
-	keys := paymentKeys(r, c.AssetID)
+	keys := append(paymentKeys(r, c.AssetID), orderFinancingKeys(r, c.AssetID)...)
 	if c.Rail != linkfin.RailECNY {
 		return keys
 	}

@@ -77,6 +77,61 @@ func releaseOrder(tx linkfin.Tx, f *linkfin.Financing) error {
 	})
 }
 
+// unshipped refuses an order whose goods have begun to arrive or be invoiced: PO and
+// distributor financing advance on an order before it ships, repaid from the payable
+// it becomes. Once goods are received or invoiced, what they became is financed as
+// such (factoring, a certificate), and an advance on the whole order beside it would
+// finance the same goods twice.
+func unshipped(po *linkfin.PurchaseOrder) error {
+	shipped := len(po.Receipts) > 0
+	for _, l := range po.Lines {
+		shipped = shipped || l.Received > 0 || l.Invoiced > 0
+	}
+	if shipped {
+		return linkfin.Errorf(linkfin.ECONFLICT, "purchase order %s has goods received or invoiced already: an order is financed before it ships; "+
+			"finance what its goods became (its payables) instead", po.ID)
+	}
+	return nil
+}
+
+// orderFinancingKeys are what heldByOrder reads of payable id: its order, and the
+// financing the order backs. Each is named once the record before it is loaded.
+func orderFinancingKeys(r linkfin.Records, payableID string) []linkfin.ObjectKey {
+	var pay linkfin.Payable
+	if found, err := r.Get(linkfin.KindPayable, payableID, &pay); err != nil || !found || pay.POID == "" {
+		return nil
+	}
+	keys := []linkfin.ObjectKey{{Kind: linkfin.KindPurchaseOrder, ID: pay.POID}}
+	var po linkfin.PurchaseOrder
+	if found, err := r.Get(linkfin.KindPurchaseOrder, pay.POID, &po); err == nil && found && po.FinancingID != "" {
+		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindFinancing, ID: po.FinancingID})
+	}
+	return keys
+}
+
+// heldByOrder refuses to finance a payable whose order backs an advance still
+// outstanding (a PO or distributor financing, accepted or disbursed) that is not the
+// payable's own: the advance was made on all of the order's goods, and is repaid from
+// what they became, so none of it is financed elsewhere meanwhile (asset_financed).
+// The command's keys include orderFinancingKeys.
+func heldByOrder(tx linkfin.Tx, pay *linkfin.Payable) error {
+	if pay.POID == "" {
+		return nil
+	}
+	var po linkfin.PurchaseOrder
+	if found, err := linkfin.View(tx, linkfin.KindPurchaseOrder, pay.POID, &po); err != nil || !found || po.FinancingID == "" || po.FinancingID == pay.FinancingID {
+		return err
+	}
+	var f linkfin.Financing
+	if found, err := linkfin.View(tx, linkfin.KindFinancing, po.FinancingID, &f); err != nil || !found {
+		return err
+	}
+	if f.Status == linkfin.FinancingAccepted || f.Status == linkfin.FinancingDisbursed {
+		return linkfin.Errorf("asset_financed", "payable %s is of purchase order %s, which backs financing %s until it is repaid", pay.ID, po.ID, f.ID)
+	}
+	return nil
+}
+
 // RequestPOFinancing is a seller asking for an advance on an accepted purchase order,
 // before it ships: the program's advance rate of the order's total. The payable the
 // order later becomes is swept to the funder when the buyer approves it; at its
@@ -111,6 +166,9 @@ func (c *RequestPOFinancing) Apply(tx linkfin.Tx) (any, error) {
 		return nil, linkfin.Errorf(linkfin.ECONFLICT, "purchase order %s is %s, not accepted", po.ID, po.Status)
 	case po.FinancingID != "":
 		return nil, linkfin.Errorf("asset_financed", "purchase order %s backs financing %s", po.ID, po.FinancingID)
+	}
+	if err := unshipped(po); err != nil {
+		return nil, err
 	}
 	if err := CheckDisbursement(linkfin.ProductPOFinancing, c.Disbursement); err != nil {
 		return nil, err
@@ -197,6 +255,9 @@ func acceptOrder(tx linkfin.Tx, id, actor string, product linkfin.Product, poID 
 	}
 	if po.FinancingID != "" || po.Status != linkfin.POAccepted {
 		return nil, linkfin.Errorf("asset_financed", "purchase order %s is taken or no longer accepted", po.ID)
+	}
+	if err := unshipped(po); err != nil {
+		return nil, err
 	}
 	if err := holdLimits(tx, f); err != nil {
 		return nil, err

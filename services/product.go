@@ -162,6 +162,9 @@ func payableRequest(tx linkfin.Tx, id, payableID, programID, actor string) (stri
 	if err != nil {
 		return "", nil, nil, err
 	}
+	if err := heldByOrder(tx, pay); err != nil {
+		return "", nil, nil, err
+	}
 	p, err := assetProgram(tx, programID, pay.ProgramID)
 	return id, pay, p, err
 }

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -109,6 +110,73 @@ func testPOFinancing(t *testing.T, open Opener) {
 	}
 	if p := record[linkfin.Payable](t, env, linkfin.KindPayable, ph.ID); p.Status != linkfin.PayableOpen || p.FinancingID != "" {
 		t.Fatalf("the payable of a withdrawn advance: %+v", p)
+	}
+
+	// An order is financed before it ships: one whose goods arrived in part is
+	// refused, as a quote accepted once they did.
+	fresh := func(po string) {
+		t.Helper()
+		o := order
+		o.ID, o.Number = po, po
+		mustRun(t, env, &services.CreatePurchaseOrder{Actor: "anchor", Order: o})
+		mustRun(t, env, &services.AcceptPurchaseOrder{Actor: "tier1", ID: po})
+	}
+	receipt := func(po, id string, qty int64) {
+		t.Helper()
+		mustRun(t, env, &services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{ID: id, POID: po,
+			Lines: []linkfin.ReceiptLine{{LineID: "L1", Accepted: qty}}}})
+	}
+	fresh("po-r")
+	receipt("po-r", "gr-r", 1)
+	if _, err := run[fin](t, env, &services.RequestPOFinancing{Actor: "tier1", ID: "pf-r", POID: "po-r", ProgramID: "pof", FunderID: "bank"}); !refusal(err, linkfin.ECONFLICT, "received or invoiced") {
+		t.Fatalf("an advance on an order whose goods arrived: %v", err)
+	}
+	fresh("po-q")
+	mustRun(t, env, &services.RequestPOFinancing{Actor: "tier1", ID: "pf-q", POID: "po-q", ProgramID: "pof", FunderID: "bank"})
+	receipt("po-q", "gr-q", 1)
+	if _, err := run[fin](t, env, &services.AcceptPOFinancing{Actor: "tier1", ID: "pf-q", POID: "po-q"}); !refusal(err, linkfin.ECONFLICT, "received or invoiced") {
+		t.Fatalf("accepting an advance once the order's goods arrived: %v", err)
+	}
+	if po := record[linkfin.PurchaseOrder](t, env, linkfin.KindPurchaseOrder, "po-q"); po.FinancingID != "" {
+		t.Fatalf("the order after the refusal: %+v", po)
+	}
+
+	// Delivered in two parts: the first payable repays the advance; the second, while
+	// the advance is outstanding, is no one else's to finance (it was made on all of
+	// the order's goods), and is free once the advance is repaid.
+	fresh("po-s")
+	mustRun(t, env, &services.RequestPOFinancing{Actor: "tier1", ID: "pf-s", POID: "po-s", ProgramID: "pof", FunderID: "bank"})
+	mustRun(t, env, &services.AcceptPOFinancing{Actor: "tier1", ID: "pf-s", POID: "po-s"})
+	mustRun(t, env, &services.DisburseFinancing{Actor: "bank", ID: "pf-s"})
+	var parts [2]*linkfin.Payable
+	for i, qty := range []int64{40, 60} {
+		n := fmt.Sprintf("po-s-%d", i+1)
+		receipt("po-s", "gr-"+n, qty)
+		mustRun(t, env, &services.CreateInvoice{Actor: "tier1", Invoice: linkfin.Invoice{ID: "inv-" + n, Number: n, BuyerID: "anchor",
+			POID: "po-s", Currency: "CNY", IssueDate: linkfin.DateOf(env.Clock.Now()), DueDate: linkfin.DateOf(env.Clock.Now()).AddDays(60 + 30*i),
+			Lines: []linkfin.InvoiceLine{{LineID: "L1", Quantity: qty, UnitPrice: 1_000_00, Amount: qty * 1_000_00}}, Total: qty * 1_000_00}})
+		if p, err := run[linkfin.Payable](t, env, &services.ApproveInvoice{Actor: "anchor", ID: "inv-" + n}); err != nil {
+			t.Fatal(err)
+		} else {
+			parts[i] = p
+		}
+	}
+	if parts[0].FinancingID != "pf-s" || parts[1].Status != linkfin.PayableOpen {
+		t.Fatalf("the order's payables: %+v and %+v", parts[0], parts[1])
+	}
+	if _, err := run[fin](t, env, &services.RequestFactoring{Actor: "tier1", ID: "fx-s", PayableID: parts[1].ID, ProgramID: "pof", FunderID: "factor"}); !refusal(err, "asset_financed", "backs financing pf-s until it is repaid") {
+		t.Fatalf("factoring the rest of an order whose advance is outstanding: %v", err)
+	}
+	if _, err := run[fin](t, env, &services.RequestDynamicDiscounting{Actor: "tier1", ID: "dd-s", PayableID: parts[1].ID, ProgramID: "pof"}); !refusal(err, "asset_financed", "backs financing pf-s") {
+		t.Fatalf("discounting the rest of an order whose advance is outstanding: %v", err)
+	}
+	env.Clock.Advance(61 * 24 * time.Hour)
+	mustRun(t, env, &services.RecordInboundPayment{Rail: "bank", InstructionID: "anchor-pof-s", OrgID: "anchor", Currency: "CNY", Amount: 40_000_00})
+	if f, err := run[fin](t, env, &services.CollectFactored{ID: "pf-s"}); err != nil || f.Status != linkfin.FinancingSettled {
+		t.Fatalf("collecting the advance: %+v, %v", f, err)
+	}
+	if f, err := run[fin](t, env, &services.RequestFactoring{Actor: "tier1", ID: "fx-s", PayableID: parts[1].ID, ProgramID: "pof", FunderID: "factor"}); err != nil || f.AssetID != parts[1].ID {
+		t.Fatalf("factoring the rest once the advance is repaid: %+v, %v", f, err)
 	}
 	env.Restart()
 	env.MustVerify()
