@@ -9,9 +9,10 @@ import (
 )
 
 // IssueCertificate is an anchor turning approved payables it owes one seller into a
-// certificate held by that seller: face = their sum, maturity = the latest due date
-// rolled forward to a business day of the program's calendar. The certificate gets a
-// new id (ID empty).
+// certificate held by that seller: payables written under the certificate's program,
+// each owing something; face = their sum, maturity = the latest due date rolled
+// forward to a business day of the program's calendar. The certificate gets a new id
+// (ID empty).
 type IssueCertificate struct {
 	Actor      string
 	ID         string
@@ -93,8 +94,19 @@ func (c *IssueCertificate) Apply(tx linkfin.Tx) (any, error) {
 		switch {
 		case pay.Status != linkfin.PayableOpen:
 			return nil, linkfin.Errorf(linkfin.ECONFLICT, "payable %s is %s", id, pay.Status)
+		case pay.ProgramID == "":
+			// A payable of an order in no program is the anchor's ordinary trade
+			// payable (its disclosure's comparable one): no program finances it.
+			return nil, linkfin.Errorf(linkfin.EINVALID, "payable %s is in no program: it backs no certificate of program %s", id, p.ID)
+		case pay.ProgramID != p.ID:
+			// A payable finances under the program its order was written under.
+			return nil, linkfin.Errorf(linkfin.EINVALID, "payable %s is under program %s, not %s", id, pay.ProgramID, p.ID)
 		case pay.Currency != p.Currency:
 			return nil, linkfin.Errorf(linkfin.EINVALID, "payable %s is in %s, the program in %s", id, pay.Currency, p.Currency)
+		case pay.Amount <= 0:
+			// Credited down to nothing, or approved so: nothing is owed to back a
+			// certificate with, and a certificate's face is never 0.
+			return nil, linkfin.Errorf(linkfin.EINVALID, "payable %s owes nothing: it backs no certificate", id)
 		case i > 0 && pay.SellerID != cert.HolderID:
 			return nil, linkfin.Errorf(linkfin.EINVALID, "a certificate's payables are owed to one seller")
 		}

@@ -224,6 +224,17 @@ func (c *CreateGoodsReceipt) Apply(tx linkfin.Tx) (any, error) {
 		if received > pl.Quantity {
 			return nil, linkfin.Errorf(linkfin.EINVALID, "line %s: %d accepted in all would exceed the %d ordered", l.LineID, received, pl.Quantity)
 		}
+		// What arrives is at most what the line still waits for: the quantity ordered
+		// less what earlier receipts accepted. Goods rejected were sent back and are
+		// delivered again, so they leave the line open; but a delivery, accepted and
+		// rejected together, is no larger than what is open.
+		delivered, err := linkfin.Add(l.Accepted, l.Rejected)
+		if err != nil {
+			return nil, err
+		}
+		if open := pl.Quantity - pl.Received; delivered > open {
+			return nil, linkfin.Errorf(linkfin.EINVALID, "line %s: %d accepted and %d rejected would exceed the %d still open of the %d ordered", l.LineID, l.Accepted, l.Rejected, open, pl.Quantity)
+		}
 		seen[l.LineID] = true
 		pl.Received = received
 	}

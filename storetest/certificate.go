@@ -20,6 +20,18 @@ func approvedPayable(t *testing.T, env *Env, n int, qty, price int64, due string
 
 func approvedPayableIn(t *testing.T, env *Env, program string, n int, qty, price int64, due string) *linkfin.Payable {
 	t.Helper()
+	matchedInvoiceIn(t, env, program, n, qty, price, due)
+	p, err := run[linkfin.Payable](t, env, &services.ApproveInvoice{Actor: "anchor", ID: fmt.Sprintf("inv-%d", n)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// matchedInvoiceIn runs one order of the program (none: "") through receipt to a
+// matched invoice, inv-n, that the buyer has yet to approve.
+func matchedInvoiceIn(t *testing.T, env *Env, program string, n int, qty, price int64, due string) {
+	t.Helper()
 	id := fmt.Sprintf("%d", n)
 	// Invoices of the same amount between the same parties within days of each other
 	// are held as possible duplicates: the fixture's tenth and later invoices, which
@@ -58,11 +70,6 @@ func approvedPayableIn(t *testing.T, env *Env, program string, n int, qty, price
 			t.Fatal(err)
 		}
 	}
-	p, err := run[linkfin.Payable](t, env, &services.ApproveInvoice{Actor: "anchor", ID: "inv-" + id})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
 }
 
 // tree reads every piece of a certificate tree from the store.
@@ -136,6 +143,79 @@ func testCertificates(t *testing.T, open Opener) {
 	c3, err := issue("anchor", "c3", p3.ID)
 	if err != nil || c3.Maturity.String() != "2027-02-01" {
 		t.Fatalf("maturity on a Sunday rolls to Monday: %+v, %v", c3, err)
+	}
+
+	// A payable backs a certificate of the program its order was written under
+	// alone: not one of another program of the anchor's, nor one of an order in no
+	// program. Nor does a payable that owes nothing: credited down to 0, or approved
+	// at 0 from an invoice credited in full. Refused, the issue changes nothing.
+	other := linkfin.Program{ID: "other-scf", Name: "Core Auto second program", Currency: "CNY", Limit: 100_000_000_00,
+		Products: []linkfin.Product{linkfin.ProductCertificateDiscounting}, MaxTenorDays: 180,
+		AdvanceRate: mustRate(t, "0.8"), DayCount: linkfin.ACT360, Calendar: "CN"}
+	mustRun(t, env, &services.CreateProgram{Actor: "anchor", Program: other})
+	p4 := approvedPayable(t, env, 4, 2, 400_00, "2027-02-18")                // 800.00, auto-scf's
+	p5 := approvedPayableIn(t, env, "other-scf", 5, 3, 500_00, "2027-02-18") // 1,500.00
+	p6 := approvedPayableIn(t, env, "", 6, 4, 600_00, "2027-02-18")          // 2,400.00, in no program
+	// p0, credited down to 0.00.
+	if _, err := cn("cn-3", "inv-9", 800_00); err != nil {
+		t.Fatal(err)
+	}
+	matchedInvoiceIn(t, env, "auto-scf", 8, 5, 700_00, "2027-02-18")
+	if _, err := cn("cn-8", "inv-8", 3_500_00); err != nil {
+		t.Fatal(err)
+	}
+	p8, err := run[linkfin.Payable](t, env, &services.ApproveInvoice{Actor: "anchor", ID: "inv-8"})
+	if err != nil || p8.Amount != 0 || p8.Status != linkfin.PayableOpen {
+		t.Fatalf("an invoice credited in full, approved: %+v, %v", p8, err)
+	}
+	versions := func() string {
+		t.Helper()
+		var vs []string
+		for _, id := range []string{p0.ID, p4.ID, p5.ID, p6.ID, p8.ID} {
+			o, err := env.object(linkfin.KindPayable, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var pay linkfin.Payable
+			if err := json.Unmarshal(o.Data, &pay); err != nil {
+				t.Fatal(err)
+			}
+			vs = append(vs, fmt.Sprintf("%s v%d %s %s", id, o.Version, pay.Status, pay.CertificateID))
+		}
+		return strings.Join(vs, ", ")
+	}
+	before := versions()
+	for _, c := range []struct {
+		payables []string
+		want     string
+	}{
+		{[]string{p5.ID}, "payable pay-inv-5 is under program other-scf, not auto-scf"},
+		{[]string{p4.ID, p5.ID}, "payable pay-inv-5 is under program other-scf, not auto-scf"},
+		{[]string{p6.ID}, "payable pay-inv-6 is in no program"},
+		{[]string{p4.ID, p6.ID}, "payable pay-inv-6 is in no program"},
+		{[]string{p0.ID}, "payable pay-inv-9 owes nothing"},
+		{[]string{p8.ID}, "payable pay-inv-8 owes nothing"},
+		{[]string{p4.ID, p8.ID}, "payable pay-inv-8 owes nothing"},
+	} {
+		if _, err := issue("anchor", "c4", c.payables...); !refusal(err, linkfin.EINVALID, c.want) {
+			t.Fatalf("a certificate of auto-scf from %v: %v, want %s: %s", c.payables, err, linkfin.EINVALID, c.want)
+		}
+		if _, err := env.object(linkfin.KindCertificate, "c4"); linkfin.ErrorCode(err) != linkfin.ENOTFOUND {
+			t.Fatalf("a refused certificate from %v stored: %v", c.payables, err)
+		}
+		if after := versions(); after != before {
+			t.Fatalf("a refused certificate from %v changed its payables:\n%s\nwas\n%s", c.payables, after, before)
+		}
+	}
+	if _, err := run[cert](t, env, &services.IssueCertificate{Actor: "anchor", ID: "c5", ProgramID: "other-scf", PayableIDs: []string{p4.ID}}); !refusal(err, linkfin.EINVALID, "payable pay-inv-4 is under program auto-scf, not other-scf") {
+		t.Fatalf("a certificate of other-scf from auto-scf's payable: %v", err)
+	}
+	if c5, err := run[cert](t, env, &services.IssueCertificate{Actor: "anchor", ID: "c5", ProgramID: "other-scf", PayableIDs: []string{p5.ID}}); err != nil ||
+		c5.Face != 1_500_00 || c5.ProgramID != "other-scf" {
+		t.Fatalf("a certificate of other-scf from its own payable: %+v, %v", c5, err)
+	}
+	if c4, err := issue("anchor", "c4", p4.ID); err != nil || c4.Face != 800_00 {
+		t.Fatalf("a certificate of auto-scf from its own payable: %+v, %v", c4, err)
 	}
 
 	// Splits: exact, by the holder, of an active piece.

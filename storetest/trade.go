@@ -143,7 +143,46 @@ func testTrade(t *testing.T, open Opener) {
 	if _, err := run[gr](t, env, &services.CreateGoodsReceipt{Actor: "tier1", Receipt: receipt}); !refusal(err, linkfin.EFORBIDDEN, "only the buyer records goods received") {
 		t.Fatalf("the seller records a receipt: %v", err)
 	}
+	// A delivery, accepted and rejected together, is at most what the line still
+	// waits for: rejects beyond it would be goods never ordered, counted against the
+	// seller's scorecard. Refused, the receipt changes nothing.
+	unchanged := func(what string) {
+		t.Helper()
+		if o, err := env.object(linkfin.KindPurchaseOrder, "po-1"); err != nil || o.Version != 2 {
+			t.Fatalf("%s: po-1 %+v, %v", what, o, err)
+		}
+		for _, k := range []linkfin.ObjectKey{{Kind: linkfin.KindGoodsReceipt, ID: "gr-over"},
+			{Kind: linkfin.KindScorecard, ID: linkfin.ScorecardID("tier1", "anchor")}, {Kind: linkfin.KindScorecard, ID: linkfin.ScorecardID("tier1", "")}} {
+			if _, err := env.object(k.Kind, k.ID); linkfin.ErrorCode(err) != linkfin.ENOTFOUND {
+				t.Fatalf("%s: %s %s stored: %v", what, k.Kind, k.ID, err)
+			}
+		}
+	}
+	for _, l := range []linkfin.ReceiptLine{{LineID: "L2", Accepted: 5, Rejected: 1_000_000_000_000}, {LineID: "L2", Rejected: 201}, {LineID: "L2", Accepted: 200, Rejected: 1}} {
+		rejects := linkfin.GoodsReceipt{ID: "gr-over", POID: "po-1", Lines: []linkfin.ReceiptLine{{LineID: "L1", Accepted: 1}, l}}
+		if _, err := run[gr](t, env, &services.CreateGoodsReceipt{Actor: "anchor", Receipt: rejects}); !refusal(err, linkfin.EINVALID, "would exceed the 200 still open of the 200 ordered") {
+			t.Fatalf("%+v received against 200 ordered: %v", l, err)
+		}
+		unchanged(fmt.Sprintf("%+v refused", l))
+	}
 	mustRun(t, env, &services.CreateGoodsReceipt{Actor: "anchor", Receipt: receipt})
+	// The 20 discs rejected leave 20 open: they come again, and again no delivery
+	// passes what is open, whatever of it is rejected.
+	for _, l := range []linkfin.ReceiptLine{{LineID: "L1", Accepted: 15, Rejected: 6}, {LineID: "L1", Rejected: 21}, {LineID: "L2", Rejected: 1}} {
+		again := linkfin.GoodsReceipt{ID: "gr-over", POID: "po-1", Lines: []linkfin.ReceiptLine{l}}
+		if _, err := run[gr](t, env, &services.CreateGoodsReceipt{Actor: "anchor", Receipt: again}); !refusal(err, linkfin.EINVALID, "still open") {
+			t.Fatalf("%+v received against what is open: %v", l, err)
+		}
+	}
+	if o, err := env.object(linkfin.KindPurchaseOrder, "po-1"); err != nil || o.Version != 3 {
+		t.Fatalf("po-1 after refused receipts: %+v, %v", o, err)
+	}
+	if _, err := env.object(linkfin.KindGoodsReceipt, "gr-over"); linkfin.ErrorCode(err) != linkfin.ENOTFOUND {
+		t.Fatalf("a refused receipt stored: %v", err)
+	}
+	if sc := record[linkfin.Scorecard](t, env, linkfin.KindScorecard, linkfin.ScorecardID("tier1", "anchor")); sc.Receipts != 1 || sc.Accepted != 1180 || sc.Rejected != 20 {
+		t.Fatalf("tier1's scorecard after refused receipts: %+v", sc.ScoreCounts)
+	}
 
 	// Invoices: matched, out of tolerance, and the buyer's approval.
 	type inv = linkfin.Invoice
