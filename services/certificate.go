@@ -32,17 +32,21 @@ func (c *IssueCertificate) Keys() []linkfin.ObjectKey {
 }
 
 // DependentKeys implements linkfin.DependentCommand: the maturity index of the date
-// the payables give.
+// the payables give, and each payable's order and the advance it backs (heldByOrder).
 func (c *IssueCertificate) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
+	var orders []linkfin.ObjectKey
+	for _, id := range c.PayableIDs {
+		orders = append(orders, orderFinancingKeys(r, id)...)
+	}
 	var p linkfin.Program
 	if found, err := r.Get(linkfin.KindProgram, c.ProgramID, &p); err != nil || !found {
-		return nil
+		return orders
 	}
 	var latest linkfin.Date
 	for _, id := range c.PayableIDs {
 		var pay linkfin.Payable
 		if found, err := r.Get(linkfin.KindPayable, id, &pay); err != nil || !found {
-			return nil
+			return orders
 		}
 		if pay.DueDate.After(latest) {
 			latest = pay.DueDate
@@ -50,9 +54,9 @@ func (c *IssueCertificate) DependentKeys(r linkfin.Records) []linkfin.ObjectKey 
 	}
 	cal, err := linkfin.SharedCalendar(p.Calendar)
 	if err != nil {
-		return nil
+		return orders
 	}
-	return c.maturity.keys(nil, r, p.ID, cal.Following(latest), 1)
+	return c.maturity.keys(orders, r, p.ID, cal.Following(latest), 1)
 }
 
 // Apply implements linkfin.Command.
@@ -109,6 +113,9 @@ func (c *IssueCertificate) Apply(tx linkfin.Tx) (any, error) {
 			return nil, linkfin.Errorf(linkfin.EINVALID, "payable %s owes nothing: it backs no certificate", id)
 		case i > 0 && pay.SellerID != cert.HolderID:
 			return nil, linkfin.Errorf(linkfin.EINVALID, "a certificate's payables are owed to one seller")
+		}
+		if err := heldByOrder(tx, &pay); err != nil {
+			return nil, err
 		}
 		cert.HolderID = pay.SellerID
 		if cert.Face, err = linkfin.Add(cert.Face, pay.Amount); err == nil {

@@ -17,7 +17,7 @@ func testPOFinancing(t *testing.T, open Opener) {
 	financingFixture(t, env)
 	rate := mustRate(t, "0.06")
 	mustRun(t, env, &services.CreateProgram{Actor: "anchor", Program: linkfin.Program{ID: "pof", Name: "Order finance",
-		Currency: "CNY", Limit: 10_000_000_00, Products: []linkfin.Product{linkfin.ProductPOFinancing, linkfin.ProductFactoring}, MaxTenorDays: 120,
+		Currency: "CNY", Limit: 10_000_000_00, Products: []linkfin.Product{linkfin.ProductPOFinancing, linkfin.ProductFactoring, linkfin.ProductCertificateDiscounting}, MaxTenorDays: 120,
 		AdvanceRate: mustRate(t, "0.7"), DayCount: linkfin.ACT360, Calendar: "CN"}})
 	mustRun(t, env, &services.InviteFunder{Actor: "anchor", ProgramID: "pof", FunderID: "bank", Limit: 1_000_000_00,
 		Pricing: linkfin.Pricing{FixedRate: &rate}})
@@ -169,6 +169,12 @@ func testPOFinancing(t *testing.T, open Opener) {
 	}
 	if _, err := run[fin](t, env, &services.RequestDynamicDiscounting{Actor: "tier1", ID: "dd-s", PayableID: parts[1].ID, ProgramID: "pof"}); !refusal(err, "asset_financed", "backs financing pf-s") {
 		t.Fatalf("discounting the rest of an order whose advance is outstanding: %v", err)
+	}
+	if _, err := run[linkfin.Certificate](t, env, &services.IssueCertificate{Actor: "anchor", ID: "c-s", ProgramID: "pof", PayableIDs: []string{parts[1].ID}}); !refusal(err, "asset_financed", "backs financing pf-s") {
+		t.Fatalf("a certificate of the rest of an order whose advance is outstanding: %v", err)
+	}
+	if p := record[linkfin.Payable](t, env, linkfin.KindPayable, parts[1].ID); p.Status != linkfin.PayableOpen {
+		t.Fatalf("the payable after the refusals: %+v", p)
 	}
 	env.Clock.Advance(61 * 24 * time.Hour)
 	mustRun(t, env, &services.RecordInboundPayment{Rail: "bank", InstructionID: "anchor-pof-s", OrgID: "anchor", Currency: "CNY", Amount: 40_000_00})
