@@ -40,6 +40,7 @@ func (p *platform) strangers(t *testing.T) strangers {
 	for _, o := range []linkfin.Organization{
 		{ID: "s-anchor", Name: "Stranger Motors", Capabilities: []linkfin.Capability{linkfin.CapAnchor, linkfin.CapTrade}},
 		{ID: "s-supplier", Name: "Stranger Parts", Capabilities: []linkfin.Capability{linkfin.CapTrade}},
+		{ID: "s-sub", Name: "Stranger Castings", Capabilities: []linkfin.Capability{linkfin.CapTrade}},
 		{ID: "s-port", Name: "Stranger Storage", Capabilities: []linkfin.Capability{linkfin.CapLogistics}},
 		{ID: "s-bank", Name: "Stranger Bank", Capabilities: []linkfin.Capability{linkfin.CapFund}},
 	} {
@@ -50,6 +51,9 @@ func (p *platform) strangers(t *testing.T) strangers {
 	}
 	submit(&services.ProposeRelationship{Actor: "s-anchor", BuyerID: "s-anchor", SellerID: "s-supplier"}, nil)
 	submit(&services.AcceptRelationship{Actor: "s-supplier", BuyerID: "s-anchor", SellerID: "s-supplier"}, nil)
+	// Its own supplier, to pass pieces down to (never back to the anchor that owes them).
+	submit(&services.ProposeRelationship{Actor: "s-supplier", BuyerID: "s-supplier", SellerID: "s-sub"}, nil)
+	submit(&services.AcceptRelationship{Actor: "s-sub", BuyerID: "s-supplier", SellerID: "s-sub"}, nil)
 	var prog linkfin.Program
 	wantJSON(t, p.as("s-anchor", "POST", "/v1/programs", strangerProgram), http.StatusCreated, &prog)
 	wantJSON(t, p.as("s-anchor", "POST", "/v1/programs/"+prog.ID+"/funders", `{"funder_id":"s-bank","limit":100000000,"pricing":{"fixed_rate":"0.05"}}`), http.StatusOK, nil)
@@ -57,7 +61,7 @@ func (p *platform) strangers(t *testing.T) strangers {
 	strangerProgramID = prog.ID
 	var s strangers
 	var po linkfin.PurchaseOrder
-	wantJSON(t, p.as("s-anchor", "POST", "/v1/purchase-orders", strings.Replace(strangerPO, "{number}", "S-PO-0", 1)), http.StatusCreated, &po)
+	wantJSON(t, p.as("s-anchor", "POST", "/v1/purchase-orders", strangerOrder("S-PO-0")), http.StatusCreated, &po)
 	wantJSON(t, p.as("s-supplier", "POST", "/v1/purchase-orders/"+po.ID+"/accept", ""), http.StatusOK, nil)
 	wantJSON(t, p.as("s-anchor", "POST", "/v1/goods-receipts", `{"po_id":"`+po.ID+`","lines":[{"line_id":"1","accepted":10,"rejected":0}]}`), http.StatusCreated, nil)
 	var inv linkfin.Invoice
@@ -76,9 +80,14 @@ var (
 		`"max_tenor_days":180,"advance_rate":"0.8","day_count":"ACT/360","calendar":"CN",` +
 		`"tolerances":{"quantity_rate":"0","price_rate":"0","amount_abs":0},"buy_back":false}`
 	strangerProgramID string
-	strangerPO        = `{"number":"{number}","seller_id":"s-supplier","currency":"CNY",` +
+	strangerPO        = `{"number":"{number}","seller_id":"s-supplier","program_id":"{program}","currency":"CNY",` +
 		`"lines":[{"line_id":"1","item":"bolt","quantity":10,"unit":"EA","unit_price":100000}]}`
 )
+
+// strangerOrder is the stranger anchor's order numbered number, under its program.
+func strangerOrder(number string) string {
+	return strings.NewReplacer("{number}", number, "{program}", strangerProgramID).Replace(strangerPO)
+}
 
 func strangerInvoice(p *platform, po, number string) string {
 	today := linkfin.DateOf(p.clock.Now())
@@ -110,7 +119,7 @@ func TestStrangerCreates(t *testing.T) {
 	// A new order of the stranger's, accepted, for the documents that need one.
 	freshPO := func(t *testing.T, number string) string {
 		var po linkfin.PurchaseOrder
-		wantJSON(t, p.as("s-anchor", "POST", "/v1/purchase-orders", strings.Replace(strangerPO, "{number}", number, 1)), http.StatusCreated, &po)
+		wantJSON(t, p.as("s-anchor", "POST", "/v1/purchase-orders", strangerOrder(number)), http.StatusCreated, &po)
 		wantJSON(t, p.as("s-supplier", "POST", "/v1/purchase-orders/"+po.ID+"/accept", ""), http.StatusOK, nil)
 		return po.ID
 	}
@@ -148,7 +157,7 @@ func TestStrangerCreates(t *testing.T) {
 			return jsonReq(who, path, `{"id":"`+id+`",`+strings.TrimPrefix(b, "{"))
 		}
 	}
-	poBody := strings.Replace(strangerPO, "{number}", "PO-1", 1)
+	poBody := strangerOrder("PO-1")
 	whBody := `{"url":"https://erp.stranger.example/hooks","events":["*"]}`
 	wrBody := `{"number":"WR-1","lot_id":"LOT-1","owner_id":"s-supplier","commodity":"copper","quantity":40,"unit":"t"}`
 	cases := map[string]createCase{
@@ -246,12 +255,12 @@ func TestStrangerCreates(t *testing.T) {
 		},
 		"POST /v1/certificates/{id}/transfer": {
 			own: func(t *testing.T) request {
-				return jsonReq("s-supplier", "/v1/certificates/"+freshPiece(t, "transfer")+"/transfer", `{"to":"s-anchor","amount":300000}`)
+				return jsonReq("s-supplier", "/v1/certificates/"+freshPiece(t, "transfer")+"/transfer", `{"to":"s-sub","amount":300000}`)
 			},
-			foreign: jsonReq("s-supplier", "/v1/certificates/C-1/transfer", `{"to":"s-anchor","amount":300000}`),
-			unused:  jsonReq("s-supplier", "/v1/certificates/C-never/transfer", `{"to":"s-anchor","amount":300000}`),
+			foreign: jsonReq("s-supplier", "/v1/certificates/C-1/transfer", `{"to":"s-sub","amount":300000}`),
+			unused:  jsonReq("s-supplier", "/v1/certificates/C-never/transfer", `{"to":"s-sub","amount":300000}`),
 			withID: func(id string) request {
-				return jsonReq("s-supplier", "/v1/certificates/"+s.piece+"/transfer", `{"to":"s-anchor","amount":300000,"new_id":"`+id+`"}`)
+				return jsonReq("s-supplier", "/v1/certificates/"+s.piece+"/transfer", `{"to":"s-sub","amount":300000,"new_id":"`+id+`"}`)
 			},
 		},
 		"POST /v1/financings": {
