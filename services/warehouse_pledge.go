@@ -200,6 +200,21 @@ func (c *AcceptPledgeLoan) LedgerKeys(r linkfin.Records) (accounts, transfers []
 	return financingAccounts(r, c.ID)
 }
 
+// DependentKeys implements linkfin.DependentCommand: the lot's price mark and the
+// program, to value the lot again.
+func (c *AcceptPledgeLoan) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
+	var keys []linkfin.ObjectKey
+	var f linkfin.Financing
+	if found, _ := r.Get(linkfin.KindFinancing, c.ID, &f); found {
+		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindProgram, ID: f.ProgramID})
+	}
+	var w linkfin.WarehouseReceipt
+	if found, _ := r.Get(linkfin.KindWarehouseReceipt, c.ReceiptID, &w); found {
+		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindPriceMark, ID: w.Commodity})
+	}
+	return keys
+}
+
 // Apply implements linkfin.Command.
 func (c *AcceptPledgeLoan) Apply(tx linkfin.Tx) (any, error) {
 	f, already, err := quoted(tx, c.ID, c.Actor, linkfin.ProductWarehousePledge, c.ReceiptID, linkfin.FinancingAccepted)
@@ -212,6 +227,26 @@ func (c *AcceptPledgeLoan) Apply(tx linkfin.Tx) (any, error) {
 	}
 	if w.Status != linkfin.ReceiptIssued {
 		return nil, linkfin.Errorf("asset_financed", "receipt %s is %s: a receipt is pledged once", w.ID, w.Status)
+	}
+	// The lot at the latest price mark: a loan that would be called for margin the
+	// moment it is made (its price fell since the quote) is quoted again instead.
+	var p linkfin.Program
+	var mark linkfin.PriceMark
+	if _, err := linkfin.View(tx, linkfin.KindProgram, f.ProgramID, &p); err != nil {
+		return nil, err
+	}
+	if found, err := linkfin.View(tx, linkfin.KindPriceMark, w.Commodity, &mark); err != nil {
+		return nil, err
+	} else if !found || mark.Currency != f.Currency {
+		return nil, linkfin.Errorf(linkfin.ECONFLICT, "no %s price mark for %s: the lot cannot be valued", f.Currency, w.Commodity)
+	}
+	worth, err := value(w.Quantity, &mark)
+	if err != nil {
+		return nil, err
+	}
+	if p.MarginCallLTV != nil && new(big.Rat).SetFrac64(f.Quote.Price, max(worth, 1)).Cmp(p.MarginCallLTV.Rat()) > 0 {
+		return nil, linkfin.Errorf(linkfin.ECONFLICT, "the lot is worth %s at the latest price mark, less than the loan of %s needs (a loan-to-value of at most %s): quote again",
+			linkfin.Money{Amount: worth, Currency: f.Currency}, linkfin.Money{Amount: f.Quote.Price, Currency: f.Currency}, p.MarginCallLTV)
 	}
 	// The limits are held now, posted when the funder disburses.
 	if err := holdLimits(tx, f); err != nil {

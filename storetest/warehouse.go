@@ -83,6 +83,17 @@ func testWarehousePledge(t *testing.T, open Opener) {
 	if f := mustFinancing(t, env, "f-taken"); f.RequesterID != "tier1" || f.Product != linkfin.ProductCertificateDiscounting {
 		t.Fatalf("the financing under that id: %+v", f)
 	}
+	// The price falls after the quote: at 47,999.00 a tonne the loan of 3,600,000.00
+	// is past the margin call's loan-to-value of 0.75, so it is quoted again, not
+	// accepted; at 48,000.00 it is exactly 0.75, and is accepted.
+	mark(47_999_00)
+	if _, err := run[fin](t, env, &services.AcceptPledgeLoan{Actor: "trader", ID: "w1", ReceiptID: "R1"}); !refusal(err, linkfin.ECONFLICT, "quote again") {
+		t.Fatalf("accepting a pledge loan whose lot lost value since the quote: %v", err)
+	}
+	if w := record[linkfin.WarehouseReceipt](t, env, linkfin.KindWarehouseReceipt, "R1"); w.Status != linkfin.ReceiptIssued || mustFinancing(t, env, "w1").Status != linkfin.FinancingQuoted {
+		t.Fatalf("the receipt after the refusal: %+v", w)
+	}
+	mark(48_000_00)
 	mustRun(t, env, &services.AcceptPledgeLoan{Actor: "trader", ID: "w1", ReceiptID: "R1"})
 	mustRun(t, env, &services.DisburseFinancing{Actor: "factor", ID: "w1"})
 	if _, err := run[fin](t, env, &services.RequestPledgeLoan{Actor: "trader", ID: "w2", ReceiptID: "R1", ProgramID: "wh", FunderID: "bank"}); !refusal(err, "asset_financed", "receipt R1 is pledged") {
