@@ -79,7 +79,9 @@ func ListAPIKeys(ctx context.Context, s linkfin.PartyReader, v linkfin.Viewer, o
 // its invitation into a program: its own alone; another funder's is not found.
 func AcceptInvitation(v linkfin.Viewer, programID, funder string) (*AcceptFunder, error) {
 	if v.Org == "" || funder != v.Org {
-		return nil, notFound(linkfin.KindProgram, programID)
+		// As for a funder's grade floor: the path names another funder, whatever the
+		// program, so the answer tells nothing of the program.
+		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "a funder accepts its own invitation: %s is not the caller's organization", funder)
 	}
 	return &AcceptFunder{Actor: v.Org, ProgramID: programID}, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -76,9 +77,13 @@ func TestFunderAcceptsItsOwnInvitation(t *testing.T) {
 	if err != nil || c.Actor != "bank" || c.ProgramID != "auto-scf" {
 		t.Fatalf("%+v, %v", c, err)
 	}
-	for _, v := range []linkfin.Viewer{org("anchor"), operator, nobody} {
-		_, err := services.AcceptInvitation(v, "auto-scf", "bank")
-		wantNotFound(t, err, "program auto-scf not found")
+	// Anyone else is forbidden, for a program it sees and one it does not alike.
+	for _, v := range []linkfin.Viewer{org("anchor"), org("factor"), operator, nobody} {
+		for _, prog := range []string{"auto-scf", "prog-never"} {
+			if _, err := services.AcceptInvitation(v, prog, "bank"); linkfin.ErrorCode(err) != linkfin.EFORBIDDEN || !strings.Contains(err.Error(), "its own invitation") {
+				t.Fatalf("%+v accepting bank's invitation into %s: %v", v, prog, err)
+			}
+		}
 	}
 }
 
