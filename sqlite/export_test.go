@@ -48,7 +48,7 @@ func (db *DB) QueryPlan(ctx context.Context, q string, args ...any) ([]string, e
 
 // SetRestartFrames sets the size of the write-ahead log, in frames, past which the
 // checkpointer resets it.
-func SetRestartFrames(db *DB, n int) { db.restartFrames = n }
+func SetRestartFrames(db *DB, n int) { db.restartFrames.Store(int64(n)) }
 
 // WALFrames checkpoints what it can and returns the frames in the write-ahead log.
 func WALFrames(ctx context.Context, db *DB) (int, error) {

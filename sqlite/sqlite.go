@@ -18,6 +18,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -37,8 +38,8 @@ type DB struct {
 	r    *sql.DB
 	ck   *sql.DB // checkpoints the WAL in the background
 	// restartFrames is the size of the WAL, in frames, past which the checkpointer
-	// resets it (64k, 256 MiB; lower in tests).
-	restartFrames int
+	// resets it (64k, 256 MiB; lower in tests, set while it runs).
+	restartFrames atomic.Int64
 
 	stop, stopped chan struct{}
 	closeOnce     sync.Once
@@ -143,7 +144,8 @@ func Open(path string) (*DB, error) {
 		return nil, err
 	}
 	ck.SetMaxOpenConns(1)
-	db := &DB{path: path, w: w, r: r, ck: ck, stop: make(chan struct{}), stopped: make(chan struct{}), restartFrames: 1 << 16}
+	db := &DB{path: path, w: w, r: r, ck: ck, stop: make(chan struct{}), stopped: make(chan struct{})}
+	db.restartFrames.Store(1 << 16)
 	go db.checkpointer()
 	return db, nil
 }
@@ -168,7 +170,7 @@ func (db *DB) checkpointer() {
 			}
 			// Past 64k frames (256 MiB), restart the WAL so it cannot grow without
 			// bound, once no reader is in it.
-			if frames > db.restartFrames {
+			if int64(frames) > db.restartFrames.Load() {
 				db.restart()
 			}
 		}
