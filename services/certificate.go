@@ -97,7 +97,7 @@ func (c *IssueCertificate) Apply(tx linkfin.Tx) (any, error) {
 		}
 		switch {
 		case pay.Status != linkfin.PayableOpen:
-			return nil, linkfin.Errorf(linkfin.ECONFLICT, "payable %s is %s", id, pay.Status)
+			return nil, notOpen(&pay)
 		case pay.ProgramID == "":
 			// A payable of an order in no program is the anchor's ordinary trade
 			// payable (its disclosure's comparable one): no program finances it.

@@ -107,11 +107,11 @@ func (c *RequestDynamicDiscounting) Apply(tx linkfin.Tx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	switch {
-	case pay.SellerID != c.Actor:
+	if pay.SellerID != c.Actor {
 		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only the seller asks to be paid early")
-	case pay.Status != linkfin.PayableOpen:
-		return nil, linkfin.Errorf(linkfin.ECONFLICT, "payable %s is %s", pay.ID, pay.Status)
+	}
+	if err := notOpen(pay); err != nil {
+		return nil, err
 	}
 	q, err := priceDynamicDiscounting(p, pay, linkfin.DateOf(tx.Now()))
 	if err != nil {
@@ -155,11 +155,11 @@ func (c *OfferDynamicDiscounting) Apply(tx linkfin.Tx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	switch {
-	case pay.BuyerID != c.Actor || p.AnchorID != c.Actor:
+	if pay.BuyerID != c.Actor || p.AnchorID != c.Actor {
 		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only the program's anchor, who owes the payable, offers to pay it early")
-	case pay.Status != linkfin.PayableOpen:
-		return nil, linkfin.Errorf(linkfin.ECONFLICT, "payable %s is %s", pay.ID, pay.Status)
+	}
+	if err := notOpen(pay); err != nil {
+		return nil, err
 	}
 	q, err := priceDynamicDiscounting(p, pay, linkfin.DateOf(tx.Now()))
 	if err != nil {

@@ -113,12 +113,11 @@ func (c *RequestFactoring) Apply(tx linkfin.Tx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	switch {
-	case pay.SellerID != c.Actor:
+	if pay.SellerID != c.Actor {
 		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only the seller factors what it is owed")
-	case pay.Status != linkfin.PayableOpen:
-		// One active financing per asset: a certified or factored payable is taken.
-		return nil, linkfin.Errorf("asset_financed", "payable %s is %s", pay.ID, pay.Status)
+	}
+	if err := notOpen(pay); err != nil {
+		return nil, err
 	}
 	p, d, err := decide(tx, p, graded{linkfin.ProductFactoring, c.Actor, c.FunderID, linkfin.KindPayable, pay.ID})
 	if err != nil {
@@ -250,8 +249,13 @@ func (c *AcceptFactoring) Apply(tx linkfin.Tx) (any, error) {
 	if _, err := tx.Get(linkfin.KindPayable, f.AssetID, &pay); err != nil {
 		return nil, err
 	}
-	if pay.Status != linkfin.PayableOpen || pay.Amount != f.Quote.Face {
+	switch {
+	case pay.Status != linkfin.PayableOpen:
 		return nil, linkfin.Errorf("asset_financed", "payable %s is %s", pay.ID, pay.Status)
+	case pay.Amount != f.Quote.Face:
+		// A credit note since the quote: the price was of another amount.
+		return nil, linkfin.Errorf(linkfin.ECONFLICT, "payable %s changed since the quote (it owes %s, quoted on %s): request a new one",
+			pay.ID, linkfin.Money{Amount: pay.Amount, Currency: pay.Currency}, linkfin.Money{Amount: f.Quote.Face, Currency: pay.Currency})
 	}
 	// The limits are held now, posted when the funder disburses.
 	if err := holdLimits(tx, f); err != nil {

@@ -253,7 +253,7 @@ func TestFactoringInMemory(t *testing.T) {
 	if w.wallet("tier1") != 80_000_00 {
 		t.Fatalf("tier1 holds %d after the advance", w.wallet("tier1"))
 	}
-	w.refused(&services.IssueCertificate{Actor: "anchor", ID: "cx", ProgramID: "auto-scf", PayableIDs: []string{p.ID}}, linkfin.ECONFLICT)
+	w.refused(&services.IssueCertificate{Actor: "anchor", ID: "cx", ProgramID: "auto-scf", PayableIDs: []string{p.ID}}, "asset_financed")
 	w.refused(&services.CollectFactored{ID: "fx"}, linkfin.ECONFLICT) // not due yet
 	w.now = w.now.AddDate(0, 0, 60)
 	w.must(&services.RecordInboundPayment{Rail: "bank", InstructionID: "anchor-fx", OrgID: "anchor", Currency: "CNY", Amount: 100_000_00})

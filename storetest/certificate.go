@@ -133,7 +133,7 @@ func testCertificates(t *testing.T, open Opener) {
 	if err != nil || c1.Face != 100_001_000+99_999 || c1.HolderID != "tier1" || c1.Maturity.String() != "2027-02-18" {
 		t.Fatalf("issue: %+v, %v", c1, err)
 	}
-	if _, err := issue("anchor", "c2", p2.ID); !refusal(err, linkfin.ECONFLICT, "payable pay-inv-2 is certified") {
+	if _, err := issue("anchor", "c2", p2.ID); !refusal(err, "asset_financed", "payable pay-inv-2 is certified") {
 		t.Fatalf("a payable certified twice: %v", err)
 	}
 	if _, err := cn("cn-2", "inv-1", 1); !refusal(err, linkfin.ECONFLICT, "is certified: it no longer shrinks") {

@@ -53,13 +53,28 @@ func testFactoring(t *testing.T, open Opener) {
 	if _, err := run[fin](t, env, &services.RequestFactoring{Actor: "tier1", ID: "fx-again", PayableID: payables[0], ProgramID: "fx", FunderID: "factor"}); !refusal(err, "asset_financed", "payable pay-inv-20 is factored") {
 		t.Fatalf("a payable factored twice: %v", err)
 	}
+	// Every product answers a taken payable with the same code.
+	if _, err := run[fin](t, env, &services.RequestDynamicDiscounting{Actor: "tier1", ID: "dd-again", PayableID: payables[0], ProgramID: "fx"}); !refusal(err, "asset_financed", "payable pay-inv-20 is factored") {
+		t.Fatalf("a factored payable paid early: %v", err)
+	}
+	// A quote on a payable credited before it is accepted: the price was of another
+	// amount; the request is made again (conflict, not asset_financed: nothing finances it).
+	pd := approvedPayableIn(t, env, "fx", 30, 100, 1_000_00, "2027-01-01")
+	mustRun(t, env, &services.RequestFactoring{Actor: "tier1", ID: "fx-D", PayableID: pd.ID, ProgramID: "fx", FunderID: "bank"})
+	mustRun(t, env, &services.CreateCreditNote{Actor: "tier1", Note: linkfin.CreditNote{Number: "CN-D", InvoiceID: pd.InvoiceID, Amount: 90_000_00, Reason: "returned"}})
+	if _, err := run[fin](t, env, &services.AcceptFactoring{Actor: "tier1", ID: "fx-D", PayableID: pd.ID}); !refusal(err, linkfin.ECONFLICT, "changed since the quote") {
+		t.Fatalf("accepting a quote on a payable credited since: %v", err)
+	}
+	if p := record[linkfin.Payable](t, env, linkfin.KindPayable, pd.ID); p.Status != linkfin.PayableOpen || p.Amount != 10_000_00 {
+		t.Fatalf("the payable after the refusal: %+v", p)
+	}
 	// An invoice the buyer never approved has no payable to factor (Greensill).
 	if _, err := run[fin](t, env, &services.RequestFactoring{Actor: "tier1", ID: "fx-unapproved", PayableID: linkfin.PayableID("inv-never"), ProgramID: "fx", FunderID: "bank"}); !refusal(err, linkfin.ENOTFOUND, "payable pay-inv-never not found") {
 		t.Fatalf("factoring an unapproved invoice: %v", err)
 	}
 	// Certificates are asked for in auto-scf, which offers them (fx does not): what
 	// refuses is the payable, which is the factoring's.
-	if _, err := run[linkfin.Certificate](t, env, &services.IssueCertificate{Actor: "anchor", ID: "cx", ProgramID: "auto-scf", PayableIDs: []string{payables[0]}}); !refusal(err, linkfin.ECONFLICT, "is factored") {
+	if _, err := run[linkfin.Certificate](t, env, &services.IssueCertificate{Actor: "anchor", ID: "cx", ProgramID: "auto-scf", PayableIDs: []string{payables[0]}}); !refusal(err, "asset_financed", "is factored") {
 		t.Fatalf("a factored payable backed a certificate too: %v", err)
 	}
 	if _, err := run[fin](t, env, &services.CollectFactored{ID: "fx-A"}); !refusal(err, linkfin.ECONFLICT, "is due on 2027-01-01") {
