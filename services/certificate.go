@@ -187,7 +187,7 @@ func (c *SplitCertificate) Apply(tx linkfin.Tx) (any, error) {
 	for i := range holders {
 		holders[i] = c.Actor
 	}
-	children, err := divide(tx, c.maturity, parent, c.Pieces, holders)
+	children, err := divide(tx, c.maturity, parent, c.Pieces, holders, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -239,17 +239,23 @@ func (c *TransferCertificate) Apply(tx linkfin.Tx) (any, error) {
 	}
 	// A trade background is required: the holder and the recipient must trade with
 	// each other, in either direction.
-	related := false
-	var r linkfin.Relationship
-	for _, id := range []string{linkfin.RelationshipID(c.Actor, c.To), linkfin.RelationshipID(c.To, c.Actor)} {
-		r = linkfin.Relationship{}
+	// Passed to a supplier of the holder's, the piece goes a tier down the chain; to a
+	// buyer of the holder's (and not a supplier too), a tier back up.
+	var down, up bool
+	for i, id := range []string{linkfin.RelationshipID(c.Actor, c.To), linkfin.RelationshipID(c.To, c.Actor)} {
+		var r linkfin.Relationship
 		found, err := linkfin.View(tx, linkfin.KindRelationship, id, &r)
 		if err != nil {
 			return nil, err
 		}
-		related = related || found && r.Status == linkfin.RelationshipActive
+		active := found && r.Status == linkfin.RelationshipActive
+		if i == 0 {
+			down = active
+		} else {
+			up = active
+		}
 	}
-	if !related || c.To == c.Actor {
+	if !down && !up || c.To == c.Actor {
 		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "a certificate passes only to a party the holder has an active relationship with")
 	}
 	if c.To == parent.AnchorID {
@@ -273,7 +279,11 @@ func (c *TransferCertificate) Apply(tx linkfin.Tx) (any, error) {
 		pieces = append(pieces, linkfin.Piece{ID: c.RemainderID, Face: rest})
 		holders = append(holders, c.Actor)
 	}
-	children, err := divide(tx, c.maturity, parent, pieces, holders)
+	step := 1
+	if !down {
+		step = -1
+	}
+	children, err := divide(tx, c.maturity, parent, pieces, holders, step)
 	if err != nil {
 		return nil, err
 	}
@@ -311,8 +321,10 @@ func holds(c *linkfin.Certificate, actor string) error {
 	return nil
 }
 
-// divide creates the children of parent: their faces must sum exactly to its face.
-func divide(tx linkfin.Tx, to maturityTarget, parent *linkfin.Certificate, pieces []linkfin.Piece, holders []string) ([]linkfin.Certificate, error) {
+// divide creates the children of parent: their faces must sum exactly to its face. A
+// child held by another than the parent's holder is step tiers from it (1 down the
+// chain, −1 back up, never above tier 1).
+func divide(tx linkfin.Tx, to maturityTarget, parent *linkfin.Certificate, pieces []linkfin.Piece, holders []string, step int) ([]linkfin.Certificate, error) {
 	var sum int64
 	children := make([]linkfin.Certificate, len(pieces))
 	for i, p := range pieces {
@@ -333,7 +345,7 @@ func divide(tx linkfin.Tx, to maturityTarget, parent *linkfin.Certificate, piece
 		}
 		tier := parent.Tier
 		if holders[i] != parent.HolderID {
-			tier++ // passed one step down the chain
+			tier = max(1, tier+step) // passed one step down the chain, or back up it
 		}
 		children[i] = linkfin.Certificate{ID: p.ID, RootID: parent.RootID, ParentID: parent.ID, AnchorID: parent.AnchorID,
 			ProgramID: parent.ProgramID, HolderID: holders[i], Tier: tier, Currency: parent.Currency, Face: p.Face,

@@ -275,6 +275,12 @@ func testCertificates(t *testing.T, open Opener) {
 	if p := record[cert](t, env, linkfin.KindCertificate, "t1r"); p.HolderID != "tier1" || p.Status != linkfin.CertificateActive {
 		t.Fatalf("the piece after a refused transfer: %+v", p)
 	}
+	// Passed back up the chain, to the holder's buyer, a piece goes a tier up: tier2
+	// gives part of t2 back to tier1, tier 1 again, and keeps the rest at tier 2.
+	if got, err := transfer("tier2", "t2", "tier1", 1_00, "t4", "t4r"); err != nil || len(got) != 2 || got[0].HolderID != "tier1" || got[0].Tier != 1 ||
+		got[1].HolderID != "tier2" || got[1].Tier != 2 {
+		t.Fatalf("a piece passed back up the chain: %+v, %v", got, err)
+	}
 	if p := linkfin.CheckTree(tree(t, env, "c1"), 0); len(p) > 0 {
 		t.Fatalf("tree c1: %v", p)
 	}
