@@ -113,3 +113,27 @@ func TestLineErrorsNameTheLine(t *testing.T) {
 		}
 	}
 }
+
+// TestProgramTolerancesBounded: a three-way match tolerance is a share of the order's
+// own quantity or price, from 0 to 1; more is refused.
+func TestProgramTolerancesBounded(t *testing.T) {
+	rate := func(s string) Rate {
+		r, err := ParseRate(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	for _, c := range []struct {
+		qty, price string
+		ok         bool
+	}{{"0", "0", true}, {"1", "1", true}, {"0.02", "0.01", true}, {"1.0001", "0", false}, {"0", "1000", false}, {"1000", "5", false}} {
+		p := Program{ID: "p", AnchorID: "a", Name: "P", Currency: "CNY", Limit: 1_000_00, Products: []Product{ProductFactoring},
+			MaxTenorDays: 90, AdvanceRate: rate("0.8"), DayCount: ACT360, Calendar: "CN",
+			Tolerances: MatchTolerances{QuantityRate: rate(c.qty), PriceRate: rate(c.price)}}
+		err := p.Validate()
+		if c.ok != (err == nil) || err != nil && (ErrorCode(err) != EINVALID || !strings.Contains(err.Error(), "tolerances.")) {
+			t.Fatalf("tolerances %s and %s: %v", c.qty, c.price, err)
+		}
+	}
+}

@@ -248,6 +248,16 @@ func (p *Program) Validate() error {
 	if p.Tolerances.AmountAbs < 0 {
 		return Errorf(EINVALID, "tolerances.amount_abs is not negative")
 	}
+	// A rate is of the order's own quantity or price: past 1 (100 %) the match would
+	// take an invoice for more than twice what was ordered as matching.
+	for _, t := range []struct {
+		name string
+		r    Rate
+	}{{"quantity_rate", p.Tolerances.QuantityRate}, {"price_rate", p.Tolerances.PriceRate}} {
+		if t.r.Rat().Cmp(oneRat) > 0 {
+			return Errorf(EINVALID, "tolerances.%s is from 0 to 1 (100 %%), not %s", t.name, t.r)
+		}
+	}
 	if len(p.Funders) > 0 {
 		return Errorf(EINVALID, "funders join a program one by one, after it is created")
 	}
