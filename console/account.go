@@ -1,7 +1,9 @@
 package console
 
 import (
+	"html/template"
 	"net/http"
+	"strings"
 
 	"linkfin"
 	"linkfin/services"
@@ -13,7 +15,10 @@ type accountView struct {
 	User     linkfin.User
 	Sessions []sessionRow
 	Enroll   *linkfin.TOTPEnrollment // shown once, right after it is made
-	Done     string                  // what the last form did, in words
+	// AppLink is the enrollment's otpauth:// address, which html/template would
+	// otherwise refuse as a link of a scheme it does not know.
+	AppLink template.URL
+	Done    string // what the last form did, in words
 	// EnrollOnly: the session may only set up a second factor, which the
 	// organization requires.
 	EnrollOnly bool
@@ -74,7 +79,8 @@ func (c *Console) changePassword(w http.ResponseWriter, r *http.Request, p *Pers
 		return
 	}
 	err = c.Auth.Changing(u.ID, func() error {
-		_, err := c.act(r.Context(), p, r.PostForm, &services.SetPassword{Actor: u.OrgID, By: p.session.By(), ID: u.ID, Password: sealed})
+		// Its own password: a viewer changes it too.
+		_, err := c.actOnOwn(r.Context(), p, r.PostForm, &services.SetPassword{Actor: u.OrgID, By: p.session.By(), ID: u.ID, Password: sealed})
 		return err
 	})
 	if err != nil {
@@ -92,7 +98,11 @@ func (c *Console) enrollTOTP(w http.ResponseWriter, r *http.Request, p *Person) 
 		c.fail(w, r, p, err)
 		return
 	}
-	c.renderAccount(w, r, p, accountView{Enroll: e})
+	v := accountView{Enroll: e}
+	if strings.HasPrefix(e.URI, "otpauth://") {
+		v.AppLink = template.URL(e.URI) // made here, by the TOTP library: not the request's
+	}
+	c.renderAccount(w, r, p, v)
 }
 
 // confirmTOTP checks a first code of the new second factor, which from then on the

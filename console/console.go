@@ -354,6 +354,9 @@ func (c *Console) renderView(w http.ResponseWriter, r *http.Request, status int,
 // the browser to sign in. A form posted to it must carry the session's token.
 func (c *Console) person(page func(http.ResponseWriter, *http.Request, *Person)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		// Nothing a person sees, a page or a download (a CSV, a payment file), is
+		// kept by a cache.
+		w.Header().Set("Cache-Control", "no-store")
 		var p *Person
 		if ck, err := r.Cookie(sessionCookie); err == nil && c.Auth != nil {
 			si, err := c.Auth.Authenticate(r.Context(), ck.Value)

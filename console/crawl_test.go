@@ -48,6 +48,15 @@ func TestCrawl(t *testing.T) {
 				continue
 			}
 			if strings.Contains(path, "format=csv") {
+				// A download is kept out of caches as a page is.
+				resp, err := c.c.Get(c.base + path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+				if cc := resp.Header.Get("Cache-Control"); cc != "no-store" {
+					t.Errorf("%s/%s: %s is sent with Cache-Control %q", who.org, who.role, path, cc)
+				}
 				continue
 			}
 			for _, m := range links.FindAllStringSubmatch(page, -1) {

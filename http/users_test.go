@@ -1,6 +1,9 @@
 package http_test
 
 import (
+	"bytes"
+	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -345,5 +348,38 @@ func TestSessionCookieSecureUnderTLS(t *testing.T) {
 				t.Fatalf("%s, HTTPS %v: %d %+v", target, proxied, rec.Code, cookies)
 			}
 		}
+	}
+}
+
+// TestPasswordsOutOfFingerprints: a request's fingerprint, kept with its answer under
+// its Idempotency-Key, holds no password (a fast hash of one could be guessed by
+// whoever reads the database, past Argon2id): the stored hash is that of the body with
+// the password set aside, and a retry that differs only in the password is answered
+// as the first, not refused as another request.
+func TestPasswordsOutOfFingerprints(t *testing.T) {
+	p := newPlatform(t)
+	const path = "/v1/users"
+	body := func(pw string) string {
+		return `{"name":"fp@anchor.example","role":"finance","password":"` + pw + `"}`
+	}
+	wantJSON(t, p.as("anchor", "POST", path, body("first horse battery"), "Idempotency-Key", "fp-1"), http.StatusCreated, nil)
+	r := p.as("anchor", "POST", path, body("other horse battery"), "Idempotency-Key", "fp-1")
+	if r.status != http.StatusCreated || r.header.Get("Idempotency-Hit") != "true" {
+		t.Fatalf("a retry with another password: %d %s", r.status, r.body)
+	}
+	// Anything else in the body still makes another request.
+	wantProblem(t, p.as("anchor", "POST", path, `{"name":"fp@anchor.example","role":"viewer","password":"first horse battery"}`, "Idempotency-Key", "fp-1"),
+		http.StatusConflict, "idempotency_key_reused")
+	recs, err := p.store.IdempotencyByKey(context.Background(), []string{"org/anchor:fp-1"})
+	if err != nil || len(recs) != 1 {
+		t.Fatalf("the key's record: %+v, %v", recs, err)
+	}
+	hash := func(b string) []byte {
+		h := sha256.Sum256([]byte("POST " + path + "?\n" + b))
+		return h[:]
+	}
+	if bytes.Equal(recs[0].RequestHash, hash(body("first horse battery"))) ||
+		!bytes.Equal(recs[0].RequestHash, hash(`{"name":"fp@anchor.example","password":"secret","role":"finance"}`)) {
+		t.Fatalf("the fingerprint kept is %x", recs[0].RequestHash)
 	}
 }
