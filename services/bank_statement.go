@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
 	"linkfin"
@@ -111,26 +112,68 @@ func reportName(version string, st *iso20022.Statement) string {
 // bookingIDs are the ledger ids of the transfers that would book a statement's credit
 // entries: from the account and the bank's reference of the entry, so that the same
 // entry in another statement is not booked twice; from the statement and the position
-// for an entry without a reference, or whose reference an earlier entry of the
-// statement has.
+// for an entry without a reference. Entries of one statement that share a reference
+// (which a bank should not give) are told apart by their order among them, so that
+// each, repeated in a later statement, is found booked there too.
 func bookingIDs(rail, version string, st *iso20022.Statement) []int64 {
 	ids := make([]int64, len(st.Entries))
-	seen := map[string]bool{}
+	seen := map[string]int{}
 	key := statementKeyID(rail, st.Account.ID(), reportName(version, st))
-	account := bookingAccount(st.Account.ID())
+	account := bookingAccount(canonicalAccount(st.Account.ID()))
 	for i := range st.Entries {
 		e := &st.Entries[i]
 		if e.CreditDebit != iso20022.Credit {
 			continue
 		}
-		if ref := e.BankReference(); ref != "" && !seen[ref] {
-			seen[ref] = true
-			ids[i] = linkfin.LedgerID("bank-entry/" + rail + "/" + account + "/" + ref)
+		if ref := e.BankReference(); ref != "" {
+			seen[ref]++
+			id := "bank-entry/" + rail + "/" + account + "/" + ref
+			if n := seen[ref]; n > 1 {
+				id += "#" + strconv.Itoa(n)
+			}
+			ids[i] = linkfin.LedgerID(id)
 			continue
 		}
 		ids[i] = linkfin.LedgerID(fmt.Sprintf("bank-entry/%s/%d", key, i+1))
 	}
 	return ids
+}
+
+// EACCOUNTMISMATCH refuses a bank statement of another account than the platform's.
+const EACCOUNTMISMATCH = "account_mismatch"
+
+// platformAccount refuses a statement of an account other than the one the operator
+// registered as the platform's (SetPaymentDebtor): its entries are money in and out of
+// that account, and another's would credit wallets with money the platform never
+// received, or book one payment twice under another spelling of its account. With no
+// account registered, any statement is the platform's.
+func platformAccount(tx linkfin.Tx, st *iso20022.Statement) error {
+	var d linkfin.PaymentDebtor
+	if found, err := linkfin.View(tx, linkfin.KindPaymentDebtor, RailBank, &d); err != nil || !found {
+		return err
+	}
+	mine := d.Debtor.BankAccount
+	same := func(a, b string) bool { return a != "" && squash(a) == squash(b) }
+	other := canonicalAccount(st.Account.Other)
+	if same(mine.IBAN, st.Account.IBAN) || same(mine.Account, other) || same(mine.IBAN, other) || same(mine.Account, st.Account.IBAN) {
+		return nil
+	}
+	theirs := mine.IBAN
+	if theirs == "" {
+		theirs = mine.Account
+	}
+	return linkfin.Errorf(EACCOUNTMISMATCH, "statement %q is of account %s, not of the platform's account %s", st.ID, st.Account.ID(), theirs)
+}
+
+// canonicalAccount is an account's identification as bookings name it: less the
+// bank's BIC where an MT940's :25: writes it first ("ICBKCNBJ/6222…" is account
+// 6222…, as a camt.053 of the same account names it), so that one entry stated under
+// both spellings is booked once.
+func canonicalAccount(id string) string {
+	if bic, rest, ok := strings.Cut(id, "/"); ok && iso20022.ValidBIC(bic) && strings.TrimSpace(rest) != "" {
+		return strings.TrimSpace(rest)
+	}
+	return id
 }
 
 // bookingAccount is an account's identification as a credit's booking names it, with
@@ -389,7 +432,7 @@ func place(version string, i, j int) string {
 // Keys implements linkfin.Command: the statements' names and entries, and the rail's
 // open items of a database made before they were kept by amount and date.
 func (c *ImportBankStatement) Keys() []linkfin.ObjectKey {
-	keys := []linkfin.ObjectKey{legacyItemsKey(RailBank)}
+	keys := []linkfin.ObjectKey{legacyItemsKey(RailBank), {Kind: linkfin.KindPaymentDebtor, ID: RailBank}}
 	if c.Message == nil {
 		return keys
 	}
@@ -601,6 +644,9 @@ func (c *ImportBankStatement) Apply(tx linkfin.Tx) (any, error) {
 			continue
 		}
 		out.Replayed = false
+		if err := platformAccount(tx, st); err != nil {
+			return nil, err
+		}
 		s, err := c.importStatement(tx, m, st, keyID, digest)
 		if err != nil {
 			return nil, err

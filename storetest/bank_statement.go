@@ -13,6 +13,7 @@ import (
 	"linkfin/engine"
 	"linkfin/iso20022"
 	"linkfin/ledger"
+	"linkfin/mt940"
 	"linkfin/services"
 )
 
@@ -412,6 +413,94 @@ func testBankStatements(t *testing.T, open Opener) {
 	}
 	if ct := record[linkfin.CreditTransfer](t, env, linkfin.KindCreditTransfer, byE2E); ct.Status != linkfin.CreditTransferBooked || balance("bank") != bank {
 		t.Fatalf("a rejection after the statement: %+v, the wallet moved by %d", ct, balance("bank")-bank)
+	}
+	env.MustVerify()
+}
+
+// testStatementAccounts: with the platform's account registered, a statement of
+// another account is refused and books nothing; the same credit stated by a camt.053
+// and an MT940 that writes the bank's BIC before the account is booked once; and two
+// entries that share a bank reference in one statement, repeated in a later one, are
+// found booked there, not booked again.
+func testStatementAccounts(t *testing.T, open Opener) {
+	env := NewEnv(t, open)
+	financingFixture(t, env)
+	mustRun(t, env, &services.SetPaymentDebtor{Debtor: linkfin.PaymentParty{Name: "Auto SCF Platform",
+		BankAccount: linkfin.BankAccount{Account: "6222020200100000099"}}})
+	expect := func(org string, amount int64) string {
+		t.Helper()
+		ep, err := run[linkfin.ExpectedPayment](t, env, &services.CreateExpectedPayment{Actor: org,
+			In: linkfin.ExpectedPaymentIn{Currency: "CNY", Amount: amount, Date: date(t, "2026-11-04")}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ep.ID
+	}
+	balance := func(org string) int64 {
+		t.Helper()
+		a, err := env.Domain.Account(context.Background(), linkfin.WalletID(org, "CNY"))
+		if linkfin.ErrorCode(err) == linkfin.ENOTFOUND {
+			return 0
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		return a.CreditsPosted - a.DebitsPosted
+	}
+	status := func(id string) string {
+		return string(record[linkfin.ExpectedPayment](t, env, linkfin.KindExpectedPayment, id).Status)
+	}
+	imp := func(m *iso20022.StatementMessage) (*linkfin.BankStatementImport, error) {
+		t.Helper()
+		return run[linkfin.BankStatementImport](t, env, &services.ImportBankStatement{Message: m})
+	}
+
+	// Another account's statement: refused, nothing booked.
+	other := expect("tier1", 70_00)
+	before := balance("tier1")
+	if _, err := imp(readCamt(t, Camt053("MSG-O", "S-O", "6217000010000000022", "CNY",
+		CamtEntry{Sign: "CRDT", Amount: "70.00", Date: "2026-11-04", Ref: "O1", EndToEnd: []string{other}}))); !refusal(err, services.EACCOUNTMISMATCH, "6217000010000000022") {
+		t.Fatalf("a statement of another account: %v", err)
+	}
+	if balance("tier1") != before || status(other) != "expected" {
+		t.Fatalf("the refused statement booked: %d, %s", balance("tier1")-before, status(other))
+	}
+
+	// One credit, stated by a camt.053 and by an MT940 (":25:ICBKCNBJ/…").
+	x, y := expect("tier2", 9_99), expect("tier2", 9_99)
+	before = balance("tier2")
+	if _, err := imp(readCamt(t, Camt053("MSG-X", "S-X", "6222020200100000099", "CNY",
+		CamtEntry{Sign: "CRDT", Amount: "9.99", Date: "2026-11-04", Ref: "R50", EndToEnd: []string{x}}))); err != nil {
+		t.Fatal(err)
+	}
+	mt, err := mt940.Read(strings.NewReader(":20:S-X-MT\n:25:ICBKCNBJ/6222020200100000099\n:28C:00001/001\n:60F:C261104CNY0,00\n" +
+		":61:2611041104C9,99NTRF" + x + "//R50\n:62F:C261104CNY9,99\n-"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := imp(mt); err != nil || got.Statements[0].Duplicates != 1 {
+		t.Fatalf("the MT940 of the same credit: %+v, %v", got, err)
+	}
+	if balance("tier2") != before+9_99 || status(x) != "received" || status(y) != "expected" {
+		t.Fatalf("one credit in two spellings of the account: %d, %s, %s", balance("tier2")-before, status(x), status(y))
+	}
+
+	// Two entries with one bank reference in one statement, then in another.
+	m, n := expect("tier1", 11_11), expect("tier1", 11_11)
+	twice := func(msg, stmt string) *iso20022.StatementMessage {
+		return readCamt(t, Camt053(msg, stmt, "6222020200100000099", "CNY",
+			CamtEntry{Sign: "CRDT", Amount: "11.11", Date: "2026-11-04", Ref: "R20", EndToEnd: []string{m}},
+			CamtEntry{Sign: "CRDT", Amount: "11.11", Date: "2026-11-04", Ref: "R20", EndToEnd: []string{n}}))
+	}
+	before = balance("tier1")
+	if _, err := imp(twice("MSG-20", "S20")); err != nil {
+		t.Fatal(err)
+	}
+	p := expect("tier1", 11_11)
+	if got, err := imp(twice("MSG-21", "S21")); err != nil || got.Statements[0].Duplicates != 2 || got.Statements[0].Matched != 0 {
+		t.Fatalf("the two entries stated again: %+v, %v", got, err)
+	}
+	if balance("tier1") != before+2*11_11 || status(p) != "expected" {
+		t.Fatalf("entries sharing a reference, stated again, credited %d; the third payment is %s", balance("tier1")-before, status(p))
 	}
 	env.MustVerify()
 }

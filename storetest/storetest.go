@@ -295,6 +295,7 @@ func Run(t *testing.T, open Opener) {
 		{"DistributorFinancing", testDistributorFinancing, true},
 		{"WarehousePledge", testWarehousePledge, true},
 		{"Devices", testDevices, true},
+		{"StatementAccounts", testStatementAccounts, true},
 		{"Alerts", testAlerts, true},
 		{"LateShipments", testLateShipments, true},
 		{"SilentSensors", testSilentSensors, true},
