@@ -193,10 +193,6 @@ type Session struct {
 	EnrollOnly   bool       `json:"enroll_only,omitempty"`
 	RevokedAt    *time.Time `json:"revoked_at,omitempty"`
 	RevokedBy    string     `json:"revoked_by,omitempty"`
-	// Ended says the user's password changed, or the user was disabled, since the
-	// session opened, which ends it as a revocation does. Not stored: the lists of
-	// sessions work it out from the user.
-	Ended bool `json:"-"`
 }
 
 // Parties implements Partied: its organization, and its user, under whose id the

@@ -46,7 +46,7 @@ func (c *Console) renderAccount(w http.ResponseWriter, r *http.Request, p *Perso
 	now := c.Auth.Time()
 	for i := len(sessions) - 1; i >= 0; i-- { // the newest first
 		s := sessions[i]
-		v.Sessions = append(v.Sessions, sessionRow{Session: s, Status: services.SessionStatus(&s, now), Current: s.ID == p.session.Session.ID})
+		v.Sessions = append(v.Sessions, sessionRow{Session: s.Session, Status: services.SessionStatus(&s.Session, s.Ended, now), Current: s.ID == p.session.Session.ID})
 	}
 	c.render(w, r, http.StatusOK, "account", "account.title", p, v, "")
 }

@@ -23,9 +23,9 @@ var enrollRoutes = map[string]bool{
 	"POST /v1/users/{id}/totp/confirm": true,
 }
 
-func toSession(s *linkfin.Session, now time.Time) linkfin.SessionOut {
+func toSession(s *linkfin.Session, ended bool, now time.Time) linkfin.SessionOut {
 	out := linkfin.SessionOut{ID: s.ID, UserID: s.UserID, OrgID: s.OrgID, Source: s.Source, CreatedAt: rfc3339(s.CreatedAt.UnixNano()),
-		SeenAt: rfc3339(s.SeenAt.UnixNano()), ExpiresAt: rfc3339(s.ExpiresAt.UnixNano()), Status: services.SessionStatus(s, now),
+		SeenAt: rfc3339(s.SeenAt.UnixNano()), ExpiresAt: rfc3339(s.ExpiresAt.UnixNano()), Status: services.SessionStatus(s, ended, now),
 		SecondFactor: s.SecondFactor, EnrollOnly: s.EnrollOnly}
 	if s.RevokedAt != nil {
 		out.RevokedAt = rfc3339(s.RevokedAt.UnixNano())
@@ -118,7 +118,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 	}
 	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: si.Token, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode,
 		Secure: s.secure(r), Expires: si.Session.ExpiresAt})
-	out := toSession(&si.Session, s.Auth.Time())
+	out := toSession(&si.Session, false, s.Auth.Time())
 	out.Current, out.CSRFToken = true, si.CSRF
 	writeJSON(w, http.StatusCreated, out)
 }
@@ -132,7 +132,7 @@ func (s *Server) listSessions(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		a, err = s.auth()
 	}
-	var list []linkfin.Session
+	var list []services.ListedSession
 	out := linkfin.List[linkfin.SessionOut]{Data: []linkfin.SessionOut{}}
 	after := r.URL.Query().Get("after")
 	if err == nil {
@@ -151,7 +151,7 @@ func (s *Server) listSessions(w http.ResponseWriter, r *http.Request) {
 	}
 	now := s.Auth.Time()
 	for i := range list {
-		o := toSession(&list[i], now)
+		o := toSession(&list[i].Session, list[i].Ended, now)
 		o.Current = p.session != nil && list[i].ID == p.session.Session.ID
 		out.Data = append(out.Data, o)
 	}
@@ -164,7 +164,7 @@ func (s *Server) currentSession(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	out := toSession(&si.Session, s.Auth.Time())
+	out := toSession(&si.Session, false, s.Auth.Time())
 	out.Current, out.CSRFToken = true, si.CSRF
 	writeJSON(w, http.StatusOK, out)
 }
@@ -182,7 +182,7 @@ func (s *Server) signOut(w http.ResponseWriter, r *http.Request) {
 	}
 	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode,
 		Secure: s.secure(r), MaxAge: -1})
-	writeJSON(w, http.StatusOK, toSession(&revoked[0], s.Auth.Time()))
+	writeJSON(w, http.StatusOK, toSession(&revoked[0], false, s.Auth.Time()))
 }
 
 func (s *Server) revokeOthers(w http.ResponseWriter, r *http.Request) {
@@ -218,7 +218,7 @@ func (s *Server) revokeSession(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, toSession(&revoked[0], s.Auth.Time()))
+	writeJSON(w, http.StatusOK, toSession(&revoked[0], false, s.Auth.Time()))
 }
 
 func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {

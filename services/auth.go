@@ -440,7 +440,7 @@ func (a *Auth) RevokeOthers(ctx context.Context, si *SignedIn) (int, error) {
 
 // Sessions answers a page of up to limit of a user's sessions, oldest first, after
 // the session after; next is the last id when the page is full.
-func (a *Auth) Sessions(ctx context.Context, userID, after string, limit int) (out []linkfin.Session, next string, err error) {
+func (a *Auth) Sessions(ctx context.Context, userID, after string, limit int) (out []ListedSession, next string, err error) {
 	objs, err := a.store.ListObjectsByParty(ctx, linkfin.KindSession, userID, after, limit)
 	if err != nil {
 		return nil, "", err
@@ -454,14 +454,22 @@ func (a *Auth) Sessions(ctx context.Context, userID, after string, limit int) (o
 	return out, next, nil
 }
 
+// ListedSession is a session as the lists of sessions answer it: Ended says its
+// user's password changed, or the user was disabled, since it opened, which ends it as
+// a revocation does (worked out from the user, not stored with the session).
+type ListedSession struct {
+	linkfin.Session
+	Ended bool
+}
+
 // sessions decodes stored sessions, each marked Ended if its user's password changed
 // or the user was disabled since it opened.
-func (a *Auth) sessions(ctx context.Context, objs []linkfin.Object) ([]linkfin.Session, error) {
-	out := make([]linkfin.Session, len(objs))
+func (a *Auth) sessions(ctx context.Context, objs []linkfin.Object) ([]ListedSession, error) {
+	out := make([]ListedSession, len(objs))
 	users := map[string]*linkfin.User{}
 	for i := range objs {
 		s := &out[i]
-		if err := json.Unmarshal(objs[i].Data, s); err != nil {
+		if err := json.Unmarshal(objs[i].Data, &s.Session); err != nil {
 			return nil, err
 		}
 		u, ok := users[s.UserID]
@@ -481,7 +489,7 @@ func (a *Auth) sessions(ctx context.Context, objs []linkfin.Object) ([]linkfin.S
 
 // OrgSessions answers a page of an organization's sessions (every session for org
 // "", the operator's view), for its admin.
-func (a *Auth) OrgSessions(ctx context.Context, org, after string, limit int) (out []linkfin.Session, next string, err error) {
+func (a *Auth) OrgSessions(ctx context.Context, org, after string, limit int) (out []ListedSession, next string, err error) {
 	var objs []linkfin.Object
 	if org == "" {
 		objs, err = a.store.ListObjects(ctx, linkfin.KindSession, after, limit)
@@ -500,11 +508,11 @@ func (a *Auth) OrgSessions(ctx context.Context, org, after string, limit int) (o
 	return out, next, nil
 }
 
-// SessionStatus is "live", "expired" or "revoked" (signed out, revoked, or ended by
+// SessionStatus is "live", "expired" or "revoked": signed out, revoked, or ended (by
 // its user's new password or disabling).
-func SessionStatus(s *linkfin.Session, now time.Time) string {
+func SessionStatus(s *linkfin.Session, ended bool, now time.Time) string {
 	switch {
-	case s.RevokedAt != nil || s.Ended:
+	case s.RevokedAt != nil || ended:
 		return "revoked"
 	case s.Live(now):
 		return "live"
