@@ -348,6 +348,13 @@ func (m *matcher) byAmountDate(e *iso20022.Entry) ([]int, string) {
 	if day.IsZero() {
 		return nil, ""
 	}
+	// An entry that names one of the platform's items, which its id and reference
+	// did not settle (it is not open, or of another amount), is not some other item
+	// of its amount: a debit of a rejected instruction would book another
+	// organization's instead.
+	if named := quotedIDs(entryText(e), linkfin.IDPrefix[kindFor(e.CreditDebit)]); len(named) > 0 {
+		return nil, fmt.Sprintf("it names %s, which it does not settle: assign it", named[0])
+	}
 	best, nearest := []int(nil), linkfin.MatchWindowDays+1
 	for _, i := range m.open(e) {
 		if m.items[i].Amount != e.Amount {
@@ -802,6 +809,14 @@ func matchEntries(tx linkfin.Tx, m *matcher, st *iso20022.Statement, entries []l
 			if len(idx) == 0 {
 				if be.Note == "" {
 					be.Note = note
+				}
+				continue
+			}
+			if e.CreditDebit == iso20022.Credit && len(idx) > 1 {
+				// One credit of several payers' payments: booked into one wallet, it would
+				// credit each organization the whole; a person assigns it.
+				if be.Note == "" {
+					be.Note = fmt.Sprintf("the credit settles %d expected payments at once: assign it", len(idx))
 				}
 				continue
 			}

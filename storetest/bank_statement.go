@@ -502,5 +502,44 @@ func testStatementAccounts(t *testing.T, open Opener) {
 	if balance("tier1") != before+2*11_11 || status(p) != "expected" {
 		t.Fatalf("entries sharing a reference, stated again, credited %d; the third payment is %s", balance("tier1")-before, status(p))
 	}
+
+	// One credit quoting two organizations' payments waits for a person (booked into
+	// one wallet it would credit each the whole), and the rest of its statement books.
+	j, k := expect("tier1", 30_00), expect("tier2", 30_00)
+	solo := expect("tier2", 5_00)
+	before1, before2 := balance("tier1"), balance("tier2")
+	got, err := imp(readCamt(t, Camt053("MSG-JK", "S-JK", "6222020200100000099", "CNY",
+		CamtEntry{Sign: "CRDT", Amount: "60.00", Date: "2026-11-04", Ref: "JK1", Remitting: j + " " + k},
+		CamtEntry{Sign: "CRDT", Amount: "5.00", Date: "2026-11-04", Ref: "JK2", EndToEnd: []string{solo}})))
+	if err != nil || got.Statements[0].Matched != 1 || got.Statements[0].Unmatched != 1 {
+		t.Fatalf("a credit of two payers' payments: %+v, %v", got, err)
+	}
+	if balance("tier1") != before1 || balance("tier2") != before2+5_00 || status(j) != "expected" || status(k) != "expected" {
+		t.Fatalf("a credit of two payers' payments booked: %d, %d, %s, %s", balance("tier1")-before1, balance("tier2")-before2, status(j), status(k))
+	}
+
+	// A debit that names an instruction it does not settle (booked already) books no
+	// other instruction of its amount.
+	withdraw := func(org, ref string) string {
+		t.Helper()
+		out, err := run[linkfin.PaymentOut](t, env, &services.RecordOutboundPayment{Rail: "bank", InstructionID: ref, OrgID: org, Currency: "CNY", Amount: 12_00})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out.CreditTransferID
+	}
+	a, other2 := withdraw("bank", "w-a"), withdraw("factor", "w-t")
+	mustRun(t, env, &services.CreatePaymentFile{Rail: "bank", Date: date(t, "2026-11-04")})
+	if _, err := imp(readCamt(t, Camt053("MSG-A", "S-A", "6222020200100000099", "CNY",
+		CamtEntry{Sign: "DBIT", Amount: "12.00", Date: "2026-11-04", Ref: "DA1", EndToEnd: []string{a}}))); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := imp(readCamt(t, Camt053("MSG-A2", "S-A2", "6222020200100000099", "CNY",
+		CamtEntry{Sign: "DBIT", Amount: "12.00", Date: "2026-11-04", Ref: "DA2", EndToEnd: []string{a}}))); err != nil {
+		t.Fatal(err)
+	}
+	if ct := record[linkfin.CreditTransfer](t, env, linkfin.KindCreditTransfer, other2); ct.Status == linkfin.CreditTransferBooked {
+		t.Fatalf("a debit naming another instruction booked %s: %+v", other2, ct)
+	}
 	env.MustVerify()
 }
