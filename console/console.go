@@ -108,7 +108,7 @@ func New(s linkfin.Store, e *engine.Engine, auth *services.Auth, logger *slog.Lo
 	c.lifetime, c.stop = context.WithCancel(context.Background())
 	c.pages = parsePages()
 	static, _ := fs.Sub(staticFS, "static")
-	c.mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	c.mux.Handle("GET /static/", http.StripPrefix("/static/", noListing(http.FileServerFS(static))))
 	c.mux.HandleFunc("GET /language", c.language)
 	c.mux.HandleFunc("GET /sign-in", c.signInPage)
 	c.mux.HandleFunc("POST /sign-in", c.signIn)
@@ -627,4 +627,15 @@ func (c *Console) wallets(ctx context.Context, p *Person) ([]wallet, error) {
 			Available: int64(a.CreditsPosted) - int64(a.DebitsPosted) - int64(a.DebitsPending), Held: int64(a.DebitsPending)})
 	}
 	return out, nil
+}
+
+// noListing serves the console's files and no listing of a directory of them.
+func noListing(files http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "" || strings.HasSuffix(r.URL.Path, "/") {
+			http.NotFound(w, r)
+			return
+		}
+		files.ServeHTTP(w, r)
+	})
 }

@@ -288,3 +288,17 @@ func TestViewerChangesOwnPassword(t *testing.T) {
 		t.Fatalf("the new password: %d", code)
 	}
 }
+
+// The console's files are served, a listing of them is not.
+func TestStaticFiles(t *testing.T) {
+	s := newSite(t)
+	b := s.browser()
+	if code, body := b.get("/static/console.css"); code != http.StatusOK || body == "" {
+		t.Fatalf("the stylesheet: %d", code)
+	}
+	for _, path := range []string{"/static/", "/static/..%2f", "/static/nothing.css"} {
+		if code, body := b.get(path); code != http.StatusNotFound || strings.Contains(body, "console.css") {
+			t.Fatalf("%s: %d\n%s", path, code, body)
+		}
+	}
+}

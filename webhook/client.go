@@ -1,7 +1,9 @@
 package webhook
 
 import (
-	"fmt"
+	"context"
+	"crypto/tls"
+	"errors"
 	"net"
 	"net/http"
 	"net/netip"
@@ -45,7 +47,32 @@ func publicOnly(network, address string, _ syscall.RawConn) error {
 	}
 	ip = ip.Unmap()
 	if !ip.IsGlobalUnicast() || ip.IsPrivate() || sharedSpace.Contains(ip) {
-		return fmt.Errorf("webhook: %s is not a public address", ip)
+		return errNotPublic
 	}
 	return nil
+}
+
+// errNotPublic is the dial of an address that is not public refused.
+var errNotPublic = errors.New("the endpoint's address is not a public one")
+
+// deliveryError says why a delivery failed, in words the endpoint's organization reads
+// in its delivery log: not Go's error, which names the platform's own network (its DNS
+// server, its source address and port).
+func deliveryError(err error) error {
+	var dns *net.DNSError
+	var cert *tls.CertificateVerificationError
+	var timeout interface{ Timeout() bool }
+	switch {
+	case errors.Is(err, errNotPublic):
+		return errNotPublic
+	case errors.As(err, &dns):
+		return errors.New("the endpoint's host name does not resolve")
+	case errors.Is(err, context.DeadlineExceeded) || errors.As(err, &timeout) && timeout.Timeout():
+		return errors.New("the endpoint did not answer in time")
+	case errors.As(err, &cert):
+		return errors.New("the endpoint's TLS certificate was not accepted")
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return errors.New("the endpoint refused the connection")
+	}
+	return errors.New("the endpoint could not be reached")
 }

@@ -456,7 +456,10 @@ func (d *Dispatcher) send(ctx context.Context, url string, secret []byte, ev *li
 	req.Header.Set("Linkfin-Signature", Sign(secret, now, body))
 	resp, err := d.Client.Do(req)
 	if err != nil {
-		return 0, err
+		if ctx.Err() != nil && ctx.Err() != context.DeadlineExceeded {
+			return 0, err // stopping, not failing
+		}
+		return 0, deliveryError(err)
 	}
 	defer resp.Body.Close()
 	// Read a little of the answer, so that the connection can be reused.
