@@ -160,6 +160,12 @@ func (c *AssignBankEntry) Apply(tx linkfin.Tx) (any, error) {
 func (c *AssignBankEntry) target(tx linkfin.Tx, be *linkfin.BankEntry) (*linkfin.OpenItem, error) {
 	debit := be.CreditDebit == iso20022.Debit
 	switch {
+	case be.Reversal && (debit || c.In.Kind != linkfin.AssignOrganization):
+		// A reversal undoes an earlier entry: it pays out no instruction and brings in
+		// no announced payment. A credit reversed (a debit) takes money back, which no
+		// wallet's assignment does; a debit reversed (a credit) is money back in, to
+		// the organization it was paid for.
+		return nil, linkfin.Errorf(linkfin.EENTRYMISMATCH, "entry %s is a reversal: it settles no instruction or expected payment; a reversed debit enters an organization's wallet", be.ID)
 	case c.In.Kind == linkfin.AssignCreditTransfer:
 		if !debit {
 			return nil, linkfin.Errorf(linkfin.EENTRYMISMATCH, "entry %s is a credit: it settles an expected payment or enters an organization's wallet", be.ID)

@@ -28,6 +28,7 @@ type CamtEntry struct {
 	EndToEnd  []string
 	PmtInfID  string // the payment information block it books, for a batch
 	Remitting string // unstructured remittance information
+	Reversal  bool   // the bank reverses an earlier entry (RvslInd)
 }
 
 // Camt053 writes a camt.053.001.08 message of one statement of the account, in
@@ -72,7 +73,11 @@ func camt(kind, message, report, msgID, id, account, currency string, entries []
 		if status == "" {
 			status = "BOOK"
 		}
-		fmt.Fprintf(&b, `<Ntry><Amt Ccy="%s">%s</Amt><CdtDbtInd>%s</CdtDbtInd><Sts><Cd>%s</Cd></Sts>`, cur, n.Amount, n.Sign, status)
+		fmt.Fprintf(&b, `<Ntry><Amt Ccy="%s">%s</Amt><CdtDbtInd>%s</CdtDbtInd>`, cur, n.Amount, n.Sign)
+		if n.Reversal {
+			b.WriteString(`<RvslInd>true</RvslInd>`)
+		}
+		fmt.Fprintf(&b, `<Sts><Cd>%s</Cd></Sts>`, status)
 		fmt.Fprintf(&b, `<BookgDt><Dt>%s</Dt></BookgDt><ValDt><Dt>%[1]s</Dt></ValDt>`, n.Date)
 		if n.Ref != "" {
 			fmt.Fprintf(&b, `<AcctSvcrRef>%s</AcctSvcrRef>`, e(n.Ref))
@@ -540,6 +545,23 @@ func testStatementAccounts(t *testing.T, open Opener) {
 	}
 	if ct := record[linkfin.CreditTransfer](t, env, linkfin.KindCreditTransfer, other2); ct.Status == linkfin.CreditTransferBooked {
 		t.Fatalf("a debit naming another instruction booked %s: %+v", other2, ct)
+	}
+
+	// A reversal settles no instruction: a credit taken back (a debit reversal) is
+	// not assigned to a withdrawal, nor to a wallet, and books nothing.
+	rev, err := imp(readCamt(t, Camt053("MSG-R", "S-R", "6222020200100000099", "CNY",
+		CamtEntry{Sign: "DBIT", Amount: "12.00", Date: "2026-11-04", Ref: "RV1", Reversal: true})))
+	if err != nil || rev.Statements[0].Unmatched != 1 {
+		t.Fatalf("a reversal's statement: %+v, %v", rev, err)
+	}
+	entry := services.BankEntryID(&rev.Statements[0], 1)
+	for _, in := range []linkfin.BankEntryAssignIn{{Kind: linkfin.AssignCreditTransfer, ID: other2}, {Kind: linkfin.AssignOrganization, ID: "factor"}} {
+		if _, err := run[linkfin.BankEntry](t, env, &services.AssignBankEntry{EntryID: entry, In: in}); !refusal(err, linkfin.EENTRYMISMATCH, "is a reversal") {
+			t.Fatalf("assigning a reversal to %+v: %v", in, err)
+		}
+	}
+	if ct := record[linkfin.CreditTransfer](t, env, linkfin.KindCreditTransfer, other2); ct.Status == linkfin.CreditTransferBooked {
+		t.Fatalf("a reversal booked %s: %+v", other2, ct)
 	}
 	env.MustVerify()
 }
