@@ -323,6 +323,24 @@ func langFor(r *http.Request, p *Person) Lang {
 	return langOf(r)
 }
 
+// pagePath is the page a page drawn in answer to r is, for its language links to
+// come back to: r's own path when it is a page, else (a form's answer: POST
+// /account/totp, /invoices/x/approve) the nearest page above it (the catch-all "/"
+// answers not found, and is no page).
+func (c *Console) pagePath(r *http.Request) string {
+	path := r.URL.Path
+	if r.Method == http.MethodGet {
+		return path
+	}
+	for path != "/" && path != "" {
+		if _, pattern := c.mux.Handler(&http.Request{Method: http.MethodGet, Host: r.Host, URL: &url.URL{Path: path}}); pattern != "" && pattern != "/" {
+			return path
+		}
+		path = path[:strings.LastIndex(path, "/")]
+	}
+	return "/"
+}
+
 // render writes a page in the person's language (or the request's).
 func (c *Console) render(w http.ResponseWriter, r *http.Request, status int, page, titleKey string, p *Person, data any, errText string) {
 	c.renderView(w, r, status, page, titleKey, p, data, errText, nil)
@@ -331,7 +349,7 @@ func (c *Console) render(w http.ResponseWriter, r *http.Request, status int, pag
 // renderView renders a page with a refusal's code and particulars.
 func (c *Console) renderView(w http.ResponseWriter, r *http.Request, status int, page, titleKey string, p *Person, data any, errText string, ref *refusal) {
 	l := langFor(r, p)
-	v := view{Lang: l, Langs: Langs, Title: l.T(titleKey), Path: r.URL.Path, Person: p, Error: errText, Data: data, Key: formKey(), Query: r.URL.Query(), Refusal: ref}
+	v := view{Lang: l, Langs: Langs, Title: l.T(titleKey), Path: c.pagePath(r), Person: p, Error: errText, Data: data, Key: formKey(), Query: r.URL.Query(), Refusal: ref}
 	if p != nil {
 		v.CSRF = p.CSRF
 	}

@@ -108,6 +108,7 @@ var codeMessages = map[string]message{
 	"malformed_xml":       {"The file is not well-formed XML.", "该文件不是格式正确的 XML。"},
 	"statement_conflict":  {"This bank statement was imported before with other content.", "该银行对账单此前已导入，且内容不同。"},
 	"entry_booked":        {"This statement entry is booked already.", "该对账单分录已入账。"},
+	"account_mismatch":    {"The statement is of another account than the platform's registered bank account: nothing of it was booked.", "该对账单不属于平台登记的银行账户：其中的分录均未入账。"},
 	"entry_mismatch":      {"The entry cannot settle this: its direction or amount differs, or the bank has not booked it.", "该分录无法用于结算此项：借贷方向或金额不符，或银行尚未入账。"},
 	"not_open":            {"This payment is not waiting for its money: it is settled, rejected or not yet sent to the bank.", "该款项不在待到账状态：已结清、已被拒绝或尚未发送至银行。"},
 	// The ledger's refusals.

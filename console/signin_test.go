@@ -122,6 +122,17 @@ func TestSecondFactor(t *testing.T) {
 	if code != http.StatusOK || secret == nil || !strings.Contains(page, `href="otpauth://totp/`) || strings.Contains(page, "ZgotmplZ") {
 		t.Fatalf("enrolling: %d\n%s", code, page)
 	}
+	// The page answers a form: its language links go back to the account page, which
+	// a GET finds, not to the form's address.
+	back := regexp.MustCompile(`back=([^"&]*)"`).FindAllStringSubmatch(page, -1)
+	if len(back) == 0 {
+		t.Fatalf("no language link on the answer to a form:\n%s", page)
+	}
+	for _, b := range back {
+		if u, _ := url.QueryUnescape(b[1]); u != "/account" {
+			t.Fatalf("a language link goes back to %q", u)
+		}
+	}
 	if code, body := c.post("/account/totp/confirm", url.Values{"csrf": {hidden(page, "csrf")}, "code": {"000000"}}); code != http.StatusBadRequest {
 		t.Fatalf("a wrong first code: %d\n%s", code, body)
 	}
