@@ -90,6 +90,9 @@ func TestEInvoiceOverHTTP(t *testing.T) {
 	// The buyer has no invoice of that number to credit.
 	wantProblem(t, xml("anchor", "/v1/credit-notes", cn, "e-2"), http.StatusNotFound, linkfin.ENOTFOUND)
 	wantProblem(t, xml("tier1", "/v1/credit-notes", readDoc(t, "cen/ubl-tc434-creditnote1.xml"), "e-3"), http.StatusUnprocessableEntity, services.EREFERENCE)
+	// The same note in dollars: its amounts are not the invoice's euros.
+	usd := strings.ReplaceAll(strings.Replace(cn, "DocumentCurrencyCode>EUR<", "DocumentCurrencyCode>USD<", 1), `currencyID="EUR"`, `currencyID="USD"`)
+	wantProblem(t, xml("tier1", "/v1/credit-notes", usd, "e-usd"), http.StatusUnprocessableEntity, linkfin.ECURRENCYMISMATCH)
 	var note linkfin.CreditNote
 	wantJSON(t, xml("tier1", "/v1/credit-notes", cn, "e-4"), http.StatusCreated, &note)
 	if note.InvoiceID != inv.ID || note.Amount != 100_11 || note.Number != "018304 / 28865" {

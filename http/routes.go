@@ -315,6 +315,7 @@ func (s *Server) createCreditNote(w http.ResponseWriter, r *http.Request) {
 		doc, err := ParseEInvoice(body)
 		if err == nil {
 			c.Note, c.InvoiceNumber, err = services.CreditNoteFromEInvoice(doc)
+			c.Currency = doc.Currency
 		}
 		if err == nil {
 			c.Identified, err = services.CreditNoteParties(r.Context(), s.Store, doc, c.Actor)

@@ -316,10 +316,13 @@ func TestEInvoiceCreditNote(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A credit note in another currency than its invoice's credits nothing: its amount
+	// is in another currency's units.
+	w.refused(&services.CreateCreditNote{Actor: "tier1", Note: note, InvoiceNumber: number, Currency: "USD"}, linkfin.ECURRENCYMISMATCH)
 	// Only the seller credits its invoice, and only one it has.
 	w.refused(&services.CreateCreditNote{Actor: "anchor", Note: note, InvoiceNumber: number}, linkfin.ENOTFOUND)
 	w.refused(&services.CreateCreditNote{Actor: "tier1", Note: note, InvoiceNumber: "Snippet9"}, linkfin.ENOTFOUND)
-	n, err := run[linkfin.CreditNote](w, &services.CreateCreditNote{Actor: "tier1", Note: note, InvoiceNumber: number})
+	n, err := run[linkfin.CreditNote](w, &services.CreateCreditNote{Actor: "tier1", Note: note, InvoiceNumber: number, Currency: "EUR"})
 	if err != nil || n.InvoiceID != got.ID || n.Amount != 100_11 || n.BuyerID != "anchor" {
 		t.Fatalf("credit note %+v, %v", n, err)
 	}

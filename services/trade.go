@@ -774,6 +774,10 @@ type CreateCreditNote struct {
 	// Identified, for an e-invoice credit note, names its parties' identifiers: none
 	// may be another organization's than the invoice's seller's or buyer's.
 	Identified *Identified
+	// Currency is the currency an e-invoice credit note is in (its
+	// DocumentCurrencyCode): it must be the invoice's, whose minor units its amount
+	// is taken in. Empty for a JSON credit note, which is in the invoice's.
+	Currency linkfin.Currency
 }
 
 // Keys implements linkfin.Command.
@@ -841,6 +845,8 @@ func (c *CreateCreditNote) Apply(tx linkfin.Tx) (any, error) {
 	switch {
 	case inv.SellerID != c.Actor:
 		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only the seller issues a credit note")
+	case c.Currency != "" && c.Currency != inv.Currency:
+		return nil, linkfin.Errorf(linkfin.ECURRENCYMISMATCH, "the credit note is in %s, the invoice it credits in %s", c.Currency, inv.Currency)
 	case linkfin.ValidateNumber("the credit note's number", n.Number) != nil || n.Reason == "" || len(n.Reason) > 1000:
 		return nil, linkfin.Errorf(linkfin.EINVALID, "a credit note has a number (1 to %d characters) and a reason (1 to 1000)", linkfin.MaxNumber)
 	case n.Amount <= 0 || n.Amount > open:
