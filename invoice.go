@@ -251,7 +251,16 @@ const (
 	ReasonNetNotPositive     = "net_quantity_not_positive" // the lines billing an order line add up to nothing or less
 	ReasonTotalOverTolerance = "total_exceeds_tolerance"
 	ReasonAlreadyInvoiced    = "received_already_invoiced"
+	// ReasonTaxOverRate: the tax is more than MaxTaxRate of what it is charged on.
+	ReasonTaxOverRate = "tax_exceeds_rate"
 )
+
+// MaxTaxRate is the most an invoice's tax may be of its net amount (its lines less
+// allowances plus charges) and still match: no value-added tax in force reaches it
+// (the highest standard rate is 27 %, China's are 13, 9, 6 and 0 %). More is not a tax
+// but an amount the order and the match's tolerance never saw, which the payable
+// would ask for.
+var MaxTaxRate = big.NewRat(3, 10)
 
 // LineMatch is the three-way match of one line.
 type LineMatch struct {
@@ -371,6 +380,9 @@ func ThreeWayMatch(po *PurchaseOrder, inv *Invoice) *MatchResult {
 	}
 	if over, err := Sub(net, atPOPrices); !overflow && (err != nil || over > po.Tolerances.AmountAbs) {
 		m.Reasons = append(m.Reasons, ReasonTotalOverTolerance)
+	}
+	if inv.Tax > 0 && (net <= 0 || new(big.Rat).SetFrac64(inv.Tax, net).Cmp(MaxTaxRate) > 0) {
+		m.Reasons = append(m.Reasons, ReasonTaxOverRate)
 	}
 	m.OK = len(m.Reasons) == 0
 	for _, l := range m.Lines {

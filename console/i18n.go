@@ -351,6 +351,7 @@ var messages = map[string]message{
 	"reason.line_invoiced_twice":        {"the line is on the invoice twice", "该行在发票中重复出现"},
 	"reason.net_quantity_not_positive":  {"the invoice's lines for this order line add up to nothing or less", "发票中该订单行的净数量不为正"},
 	"reason.total_exceeds_tolerance":    {"the total exceeds the order's beyond the tolerance", "合计超出订单金额容差"},
+	"reason.tax_exceeds_rate":           {"the tax is more than any value-added tax rate of the net amount", "税额超过任何增值税税率对应的金额"},
 	"reason.received_already_invoiced":  {"what was received is invoiced already", "已收货部分已开票"},
 	"footer.verify":                     {"Every change is in a signed, verifiable log.", "所有变更均记录在可验证的签名日志中。"},
 	"status.split":                      {"split", "已拆分"},

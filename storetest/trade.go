@@ -218,6 +218,9 @@ func testTrade(t *testing.T, open Opener) {
 			i.Total++
 			return i
 		}(), "[L9:line_not_on_po]"},
+		// A tax of more than 30 % of the net 32,050.00 (961,500.00 fen is 30 %): no
+		// value-added tax is that high, and the payable would ask for it.
+		{invoice("inv-tax", 980, 12_50, 9_615_01), "[tax_exceeds_rate]"},
 	}
 	for _, c := range cases {
 		got, err := run[inv](t, env, &services.CreateInvoice{Actor: "tier1", Invoice: c.inv})
