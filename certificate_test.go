@@ -100,6 +100,10 @@ func TestNormalizeInvoiceNumber(t *testing.T) {
 	for in, want := range map[string]string{
 		"INV-0042": "inv42", "inv 42": "inv42", "Inv.42": "inv42", "inv-00042": "inv42",
 		"2026/001": "20261", "A-0-B": "a0b", "000": "0", "INV-420": "inv420", "发票-007": "发票7",
+		// Look-alikes of INV-0042: hyphens and dashes of other code points, full-width
+		// letters and digits, a zero-width space, a dotted capital I.
+		"INV\u20100042": "inv42", "INV\u20110042": "inv42", "INV\u20130042": "inv42", "ＩＮＶ-００４２": "inv42",
+		"INV-0042\u200b": "inv42", "\u0130NV-0042": "inv42", "发票\u3000007": "发票7",
 	} {
 		if got := linkfin.NormalizeInvoiceNumber(in); got != want {
 			t.Errorf("NormalizeInvoiceNumber(%q) = %q, want %q", in, got, want)

@@ -2,6 +2,9 @@ package linkfin
 
 import (
 	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // KindIdentifier is the record kind of the registry of electronic identifiers: one
@@ -45,23 +48,38 @@ func (i *Identifier) Validate() error {
 	if strings.TrimSpace(i.Value) == "" || strings.TrimSpace(i.Scheme) != i.Scheme {
 		return Errorf(EINVALID, "an identifier has a value, and a scheme without spaces around it")
 	}
+	if !strings.ContainsFunc(i.Value, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
+		return Errorf(EINVALID, "an identifier's value has letters or digits: %q names nothing", i.Value)
+	}
 	return nil
 }
 
 // Key is the registry id of the identifier: its type, scheme and value, compared as
 // the schemes' registries compare them, without case and, in VAT numbers, without the
-// spaces, dots and dashes people write in them.
+// spaces, dots and dashes people write in them. Both are first put in Unicode's
+// compatibility form (NFKC: full-width letters are letters) without invisible
+// characters (a zero-width space), so that a look-alike of an identifier is it.
 func (i Identifier) Key() string {
-	v := strings.ToUpper(strings.TrimSpace(i.Value))
+	v := strings.ToUpper(strings.TrimSpace(canonicalText(i.Value)))
 	if i.Type == IdentifierVAT {
 		v = strings.Map(func(r rune) rune {
-			if r == ' ' || r == '.' || r == '-' {
+			if unicode.IsSpace(r) || unicode.IsPunct(r) {
 				return -1
 			}
 			return r
 		}, v)
 	}
-	return i.Type + "~" + strings.ToUpper(i.Scheme) + "~" + v
+	return i.Type + "~" + strings.ToUpper(canonicalText(i.Scheme)) + "~" + v
+}
+
+// canonicalText is s in Unicode's compatibility form, without format characters.
+func canonicalText(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.Is(unicode.Cf, r) {
+			return -1
+		}
+		return r
+	}, norm.NFKC.String(s))
 }
 
 // String names the identifier for messages: "endpoint 0088:5790000435975".

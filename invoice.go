@@ -5,6 +5,10 @@ import (
 	"slices"
 	"strconv"
 	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Record kinds of invoices and payables.
@@ -541,8 +545,12 @@ const KindInvoiceNumber = "invoice_number"
 
 // NormalizeInvoiceNumber reduces an invoice number to what identifies it, so that near
 // duplicates meet: case, punctuation and spaces are dropped, and each run of digits
-// loses its leading zeros ("INV-0042", "inv 42" and "Inv.42" all give "inv42").
+// loses its leading zeros ("INV-0042", "inv 42" and "Inv.42" all give "inv42"). The
+// number is first put in Unicode's compatibility form (NFKC: full-width "ＩＮＶ" is
+// "INV"), and of other scripts only letters and digits are kept (a hyphen U+2010, a
+// zero-width space, a combining dot are dropped), so look-alikes meet too.
 func NormalizeInvoiceNumber(n string) string {
+	n = norm.NFKC.String(n)
 	var out []byte
 	inDigits := false
 	for i := 0; i < len(n); i++ {
@@ -564,8 +572,12 @@ func NormalizeInvoiceNumber(n string) string {
 			out = append(out, c)
 			inDigits = true
 		case c >= 0x80:
-			out = append(out, c) // other scripts are kept as they are
+			r, size := utf8.DecodeRuneInString(n[i:])
+			i += size - 1
 			inDigits = false
+			if unicode.IsLetter(r) || unicode.IsDigit(r) {
+				out = utf8.AppendRune(out, unicode.ToLower(r))
+			}
 		default:
 			inDigits = false
 		}

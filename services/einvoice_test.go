@@ -500,6 +500,16 @@ func TestEInvoiceParties(t *testing.T) {
 	w.must(&services.RegisterIdentifier{OrgID: "anchor", Identifier: linkfin.Identifier{Type: linkfin.IdentifierVAT, Value: "se 4598-375937"}})
 	w.refused(&services.RegisterIdentifier{Actor: "tier2", OrgID: "tier2", Identifier: linkfin.Identifier{Type: linkfin.IdentifierVAT, Value: "SE4598375937"}},
 		services.EIDENTIFIERTAKEN)
+	// Nor as look-alikes of it: full-width letters, an invisible space, another dash.
+	for _, v := range []string{"ＳＥ4598375937", "SE4598375937\u200b", "SE\u20104598\u2013375937"} {
+		w.refused(&services.RegisterIdentifier{Actor: "tier2", OrgID: "tier2", Identifier: linkfin.Identifier{Type: linkfin.IdentifierVAT, Value: v}},
+			services.EIDENTIFIERTAKEN)
+	}
+	// An identifier of punctuation alone names nothing.
+	for _, v := range []string{"-.-", ".", "\u200b-"} {
+		w.refused(&services.RegisterIdentifier{Actor: "tier2", OrgID: "tier2", Identifier: linkfin.Identifier{Type: linkfin.IdentifierVAT, Value: v}},
+			linkfin.EINVALID)
+	}
 
 	inv, err := services.InvoiceFromEInvoice(parse(t, "peppol-bis3-base-example.xml"), "", "anchor")
 	if err != nil {
