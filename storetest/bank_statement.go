@@ -200,15 +200,7 @@ func testBankStatements(t *testing.T, open Opener) {
 		}
 		return ep.ID
 	}
-	balance := func(org string) int64 {
-		a, err := env.Domain.Account(context.Background(), linkfin.WalletID(org, "CNY"))
-		if linkfin.ErrorCode(err) == linkfin.ENOTFOUND {
-			return 0
-		} else if err != nil {
-			t.Fatal(err)
-		}
-		return a.CreditsPosted - a.DebitsPosted
-	}
+	balance := func(org string) int64 { t.Helper(); return cnyBalance(t, env, org) }
 	byE2E, byRef, byAmount := withdraw("bank", "w-1", 1_000_00), withdraw("factor", "w-2", 2_500_00), withdraw("bank", "w-3", 700_00)
 	f1 := file("2026-11-03")
 	batch1, batch2 := withdraw("bank", "w-4", 300_00), withdraw("factor", "w-5", 55_00)
@@ -441,16 +433,7 @@ func testStatementAccounts(t *testing.T, open Opener) {
 		}
 		return ep.ID
 	}
-	balance := func(org string) int64 {
-		t.Helper()
-		a, err := env.Domain.Account(context.Background(), linkfin.WalletID(org, "CNY"))
-		if linkfin.ErrorCode(err) == linkfin.ENOTFOUND {
-			return 0
-		} else if err != nil {
-			t.Fatal(err)
-		}
-		return a.CreditsPosted - a.DebitsPosted
-	}
+	balance := func(org string) int64 { t.Helper(); return cnyBalance(t, env, org) }
 	status := func(id string) string {
 		return string(record[linkfin.ExpectedPayment](t, env, linkfin.KindExpectedPayment, id).Status)
 	}
@@ -564,4 +547,16 @@ func testStatementAccounts(t *testing.T, open Opener) {
 		t.Fatalf("a reversal booked %s: %+v", other2, ct)
 	}
 	env.MustVerify()
+}
+
+// cnyBalance is what the organization's CNY wallet holds, posted (0 before it has one).
+func cnyBalance(t *testing.T, env *Env, org string) int64 {
+	t.Helper()
+	a, err := env.Domain.Account(context.Background(), linkfin.WalletID(org, "CNY"))
+	if linkfin.ErrorCode(err) == linkfin.ENOTFOUND {
+		return 0
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return a.CreditsPosted - a.DebitsPosted
 }
