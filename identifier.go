@@ -3,8 +3,6 @@ package linkfin
 import (
 	"strings"
 	"unicode"
-
-	"golang.org/x/text/unicode/norm"
 )
 
 // KindIdentifier is the record kind of the registry of electronic identifiers: one
@@ -56,9 +54,9 @@ func (i *Identifier) Validate() error {
 
 // Key is the registry id of the identifier: its type, scheme and value, compared as
 // the schemes' registries compare them, without case and, in VAT numbers, without the
-// spaces, dots and dashes people write in them. Both are first put in Unicode's
-// compatibility form (NFKC: full-width letters are letters) without invisible
-// characters (a zero-width space), so that a look-alike of an identifier is it.
+// spaces, dots and dashes people write in them. Full-width forms are first read as
+// the characters they widen (foldWidth), and invisible characters (a zero-width
+// space) dropped, so that a look-alike of an identifier is it.
 func (i Identifier) Key() string {
 	v := strings.ToUpper(strings.TrimSpace(canonicalText(i.Value)))
 	if i.Type == IdentifierVAT {
@@ -72,14 +70,14 @@ func (i Identifier) Key() string {
 	return i.Type + "~" + strings.ToUpper(canonicalText(i.Scheme)) + "~" + v
 }
 
-// canonicalText is s in Unicode's compatibility form, without format characters.
+// canonicalText is s with full-width forms read as ASCII, without format characters.
 func canonicalText(s string) string {
 	return strings.Map(func(r rune) rune {
 		if unicode.Is(unicode.Cf, r) {
 			return -1
 		}
-		return r
-	}, norm.NFKC.String(s))
+		return foldWidth(r)
+	}, s)
 }
 
 // String names the identifier for messages: "endpoint 0088:5790000435975".

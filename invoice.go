@@ -4,11 +4,10 @@ import (
 	"math/big"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
-
-	"golang.org/x/text/unicode/norm"
 )
 
 // Record kinds of invoices and payables.
@@ -545,12 +544,12 @@ const KindInvoiceNumber = "invoice_number"
 
 // NormalizeInvoiceNumber reduces an invoice number to what identifies it, so that near
 // duplicates meet: case, punctuation and spaces are dropped, and each run of digits
-// loses its leading zeros ("INV-0042", "inv 42" and "Inv.42" all give "inv42"). The
-// number is first put in Unicode's compatibility form (NFKC: full-width "ＩＮＶ" is
+// loses its leading zeros ("INV-0042", "inv 42" and "Inv.42" all give "inv42").
+// Full-width forms are read as the characters they widen (foldWidth: "ＩＮＶ" is
 // "INV"), and of other scripts only letters and digits are kept (a hyphen U+2010, a
 // zero-width space, a combining dot are dropped), so look-alikes meet too.
 func NormalizeInvoiceNumber(n string) string {
-	n = norm.NFKC.String(n)
+	n = strings.Map(foldWidth, n)
 	var out []byte
 	inDigits := false
 	for i := 0; i < len(n); i++ {
@@ -664,4 +663,18 @@ type InvoiceNumber struct {
 // InvoiceNumberKey is the registry id of an invoice number between two parties.
 func InvoiceNumberKey(sellerID, buyerID, number string) string {
 	return sellerID + "~" + buyerID + "~" + NormalizeInvoiceNumber(number)
+}
+
+// foldWidth reads a full-width form (U+FF01–U+FF5E, and the ideographic space U+3000,
+// as East Asian input methods type them) as the ASCII character it widens. The
+// package does this by hand rather than with golang.org/x/text's NFKC: linkfin's
+// client, which imports it, depends on the standard library alone.
+func foldWidth(r rune) rune {
+	switch {
+	case r >= 0xFF01 && r <= 0xFF5E:
+		return r - 0xFEE0
+	case r == 0x3000:
+		return ' '
+	}
+	return r
 }
