@@ -94,19 +94,6 @@ func unshipped(po *linkfin.PurchaseOrder) error {
 	return nil
 }
 
-// notOpen refuses a payable that is not open to be financed, with one code whichever
-// product asks: asset_financed for one a financing or certificate took, conflict for
-// one paid or past paying.
-func notOpen(pay *linkfin.Payable) error {
-	switch pay.Status {
-	case linkfin.PayableOpen:
-		return nil
-	case linkfin.PayableFactored, linkfin.PayableCertified:
-		return linkfin.Errorf("asset_financed", "payable %s is %s", pay.ID, pay.Status)
-	}
-	return linkfin.Errorf(linkfin.ECONFLICT, "payable %s is %s", pay.ID, pay.Status)
-}
-
 // orderFinancingKeys are what heldByOrder reads of payable id: its order, and the
 // financing the order backs. Each is named once the record before it is loaded.
 func orderFinancingKeys(r linkfin.Records, payableID string) []linkfin.ObjectKey {

@@ -760,6 +760,19 @@ func payable(tx linkfin.Tx, id, actor string) (*linkfin.Payable, error) {
 	return &pay, nil
 }
 
+// notOpen refuses a payable that is not open to be financed, with one code whichever
+// product asks: asset_financed for one a financing or certificate took, conflict for
+// one paid or past paying.
+func notOpen(pay *linkfin.Payable) error {
+	switch pay.Status {
+	case linkfin.PayableOpen:
+		return nil
+	case linkfin.PayableFactored, linkfin.PayableCertified:
+		return linkfin.Errorf("asset_financed", "payable %s is %s", pay.ID, pay.Status)
+	}
+	return linkfin.Errorf(linkfin.ECONFLICT, "payable %s is %s", pay.ID, pay.Status)
+}
+
 // CreateCreditNote is the seller reducing what an invoice asks. Before approval it
 // lowers what the payable will be; after, it lowers the open payable. A payable that
 // backs a certificate cannot shrink: the certificate is irrevocable, and the seller's

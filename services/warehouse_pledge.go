@@ -244,7 +244,7 @@ func (c *AcceptPledgeLoan) Apply(tx linkfin.Tx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if p.MarginCallLTV != nil && new(big.Rat).SetFrac64(f.Quote.Price, max(worth, 1)).Cmp(p.MarginCallLTV.Rat()) > 0 {
+	if pastMarginCall(f.Quote.Price, worth, &p) {
 		return nil, linkfin.Errorf(linkfin.ECONFLICT, "the lot is worth %s at the latest price mark, less than the loan of %s needs (a loan-to-value of at most %s): quote again",
 			linkfin.Money{Amount: worth, Currency: f.Currency}, linkfin.Money{Amount: f.Quote.Price, Currency: f.Currency}, p.MarginCallLTV)
 	}
@@ -306,8 +306,7 @@ func (c *CheckMargin) Apply(tx linkfin.Tx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Called when loan / value > the margin-call LTV, in exact rationals.
-	called := new(big.Rat).SetFrac64(f.Quote.Price, max(worth, 1)).Cmp(p.MarginCallLTV.Rat()) > 0
+	called := pastMarginCall(f.Quote.Price, worth, &p)
 	if called == f.MarginCall {
 		return &f, nil
 	}
@@ -443,4 +442,10 @@ func (c *CloseOverduePledge) Apply(tx linkfin.Tx) (any, error) {
 	}
 	f.Status = linkfin.FinancingDefaulted
 	return &f, tx.Put(linkfin.KindFinancing, f.ID, &f, "financing.defaulted")
+}
+
+// pastMarginCall reports whether a loan on a lot worth worth is past the program's
+// margin-call loan-to-value: loan / worth > margin_call_ltv, in exact rationals.
+func pastMarginCall(loan, worth int64, p *linkfin.Program) bool {
+	return p.MarginCallLTV != nil && new(big.Rat).SetFrac64(loan, max(worth, 1)).Cmp(p.MarginCallLTV.Rat()) > 0
 }
