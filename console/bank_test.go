@@ -193,3 +193,23 @@ func TestCharsetChoices(t *testing.T) {
 		t.Fatalf("choices %v", charsetChoices)
 	}
 }
+
+// TestListStatusFilter: a list's status filter is one of the kind's statuses; another
+// is refused as the API refuses it (400 invalid), on every list that has them.
+func TestListStatusFilter(t *testing.T) {
+	s := newSite(t)
+	op := s.as("", linkfin.RoleOperator)
+	for _, path := range []string{"/alerts", "/bank", "/conditional-payments", "/financings", "/invoices",
+		"/orders", "/payables", "/payment-files", "/receipts"} {
+		if code, page := op.get(path + "?status=open"); path != "/alerts" && path != "/payables" && code != http.StatusBadRequest {
+			t.Errorf("%s?status=open: %d, want 400\n%s", path, code, page)
+		}
+		code, page := op.get(path + "?status=nonsense")
+		if code != http.StatusBadRequest || !strings.Contains(page, "status is one of") {
+			t.Errorf("%s?status=nonsense: %d, want 400 naming the statuses\n%s", path, code, page)
+		}
+		if code, page := op.get(path); code != http.StatusOK {
+			t.Errorf("%s: %d\n%s", path, code, page)
+		}
+	}
+}

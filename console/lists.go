@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"reflect"
+	"slices"
 
 	"linkfin"
 	"linkfin/services"
@@ -22,11 +23,17 @@ type listView[T any] struct {
 
 // listOf serves a list of a kind, filtered as the API's lists are (services.ParseFilter):
 // with format=csv it writes the whole list as a table and returns false; else it
-// returns a page of the records decoded as T. On an error it has written the page that
+// returns a page of the records decoded as T. A status filter is one of statuses, when
+// the kind has them (400 invalid otherwise, as the API answers). On an error it has written the page that
 // says so, and returns false.
 func listOf[T any, S ~string](c *Console, w http.ResponseWriter, r *http.Request, p *Person, kind, name string, statuses ...S) (*listView[T], bool) {
 	q := r.URL.Query()
 	filter, err := services.ParseFilter(q)
+	if err == nil && filter.Status != "" && len(statuses) > 0 && !slices.Contains(statuses, S(filter.Status)) {
+		// As the API's list answers: a filter that no record can pass is a mistake to
+		// say, not an empty page.
+		err = linkfin.Errorf(linkfin.EINVALID, "status is one of %v", statuses)
+	}
 	if err != nil {
 		c.fail(w, r, p, err)
 		return nil, false
