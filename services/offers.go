@@ -150,12 +150,12 @@ func liveFunders(p *linkfin.Program) []string {
 }
 
 // payableOffers are the offers of a product on a payable that org sells, approved,
-// open and under a program that offers the product, each of funders (who would
+// open, owing something, and under a program that offers the product, each of funders (who would
 // finance it under the program) priced by price.
 func payableOffers(product FinancingProduct, org string, asset any, programs map[string]*linkfin.Program,
 	funders func(*linkfin.Program) []string, price func(p *linkfin.Program, funder string, pay *linkfin.Payable) (linkfin.Quote, error)) (linkfin.AssetOffers, bool) {
 	pay, ok := asset.(*linkfin.Payable)
-	if !ok || pay.SellerID != org || pay.Status != linkfin.PayableOpen {
+	if !ok || pay.SellerID != org || notOpen(pay) != nil {
 		return linkfin.AssetOffers{}, false
 	}
 	p := programs[pay.ProgramID]

@@ -762,10 +762,14 @@ func payable(tx linkfin.Tx, id, actor string) (*linkfin.Payable, error) {
 
 // notOpen refuses a payable that is not open to be financed, with one code whichever
 // product asks: asset_financed for one a financing or certificate took, conflict for
-// one paid or past paying.
+// one paid or past paying, invalid for one that owes nothing (credited down to 0, or
+// approved so), as a certificate refuses it.
 func notOpen(pay *linkfin.Payable) error {
 	switch pay.Status {
 	case linkfin.PayableOpen:
+		if pay.Amount <= 0 {
+			return linkfin.Errorf(linkfin.EINVALID, "payable %s owes nothing: there is nothing to finance", pay.ID)
+		}
 		return nil
 	case linkfin.PayableFactored, linkfin.PayableCertified:
 		return linkfin.Errorf("asset_financed", "payable %s is %s", pay.ID, pay.Status)

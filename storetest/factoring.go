@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -67,6 +68,23 @@ func testFactoring(t *testing.T, open Opener) {
 	}
 	if p := record[linkfin.Payable](t, env, linkfin.KindPayable, pd.ID); p.Status != linkfin.PayableOpen || p.Amount != 10_000_00 {
 		t.Fatalf("the payable after the refusal: %+v", p)
+	}
+	// Credited down to nothing, the payable is nothing to finance: every product on a
+	// payable says so in the same words, and nothing is quoted.
+	mustRun(t, env, &services.CreateCreditNote{Actor: "tier1", Note: linkfin.CreditNote{Number: "CN-D2", InvoiceID: pd.InvoiceID, Amount: 10_000_00, Reason: "returned"}})
+	for _, c := range []linkfin.Command{
+		&services.RequestFactoring{Actor: "tier1", ID: "fx-zero", PayableID: pd.ID, ProgramID: "fx", FunderID: "bank"},
+		&services.RequestDynamicDiscounting{Actor: "tier1", ID: "fx-zero", PayableID: pd.ID, ProgramID: "fx"},
+	} {
+		if _, err := run[fin](t, env, c); !refusal(err, linkfin.EINVALID, "payable "+pd.ID+" owes nothing") {
+			t.Fatalf("%T of a payable credited to 0: %v", c, err)
+		}
+		if _, err := env.object(linkfin.KindFinancing, "fx-zero"); linkfin.ErrorCode(err) != linkfin.ENOTFOUND {
+			t.Fatalf("%T of a payable credited to 0 stored a financing: %v", c, err)
+		}
+	}
+	if got := offers(t, env, linkfin.Viewer{Org: "tier1"}); strings.Contains(got, pd.ID+" ") {
+		t.Fatalf("a payable credited to 0 among the offers:\n%s", got)
 	}
 	// An invoice the buyer never approved has no payable to factor (Greensill).
 	if _, err := run[fin](t, env, &services.RequestFactoring{Actor: "tier1", ID: "fx-unapproved", PayableID: linkfin.PayableID("inv-never"), ProgramID: "fx", FunderID: "bank"}); !refusal(err, linkfin.ENOTFOUND, "payable pay-inv-never not found") {
