@@ -221,13 +221,18 @@ func ParseSessionToken(token string) (id, secret string, ok bool) {
 
 // UserIn makes a user of the caller's organization (or, from the operator, of the
 // organization named; an operator user has no organization and the operator role).
+//
+// A field tagged secret:"true" here and in the other bodies below (a password, a
+// one-time code) is left out of what the API keeps of a request: the fingerprint it
+// keeps with the answer under an Idempotency-Key. The OpenAPI document marks it
+// writeOnly, of format password.
 type UserIn struct {
 	OrgID       string `json:"org_id,omitempty"`
 	Name        string `json:"name"`
 	DisplayName string `json:"display_name,omitempty"`
 	Role        Role   `json:"role"`
 	Language    string `json:"language,omitempty"` // zh-CN if not given
-	Password    string `json:"password"`
+	Password    string `json:"password" secret:"true"`
 }
 
 // UserPatch changes a user: what it names, nothing else.
@@ -242,9 +247,9 @@ type UserPatch struct {
 
 // PasswordIn sets a user's password.
 type PasswordIn struct {
-	Password string `json:"password"`
+	Password string `json:"password" secret:"true"`
 	// CurrentPassword is the user's current one, when it sets its own.
-	CurrentPassword string `json:"current_password,omitempty"`
+	CurrentPassword string `json:"current_password,omitempty" secret:"true"`
 }
 
 // RevokedOut counts the sessions a request revoked.
@@ -255,8 +260,8 @@ type RevokedOut struct {
 // SignInIn signs a user in.
 type SignInIn struct {
 	Name     string `json:"name"`
-	Password string `json:"password"`
-	Code     string `json:"code,omitempty"` // the TOTP code, for a user with a second factor
+	Password string `json:"password" secret:"true"`
+	Code     string `json:"code,omitempty" secret:"true"` // the TOTP code, for a user with a second factor
 }
 
 // SessionOut is a session as the API shows it: never its token or hash. CSRFToken,
@@ -293,7 +298,7 @@ type TOTPEnrollment struct {
 
 // TOTPCodeIn confirms a second factor with a code of it.
 type TOTPCodeIn struct {
-	Code string `json:"code"`
+	Code string `json:"code" secret:"true"`
 }
 
 // KindAttribution is the record kind that says who acted.

@@ -70,15 +70,22 @@ func act[In any](s *Server, rt Route, build func(r *http.Request, p *principal, 
 	})
 }
 
-// secretFields are, by route, the body's fields that carry a password or a one-time
-// code. They are not part of a request's fingerprint, which is kept with its answer
-// under the Idempotency-Key: a fast hash of a password would let whoever reads the
-// database (or a backup) guess it past Argon2id. A retry under the same key that
-// differs only in them is answered as the first.
-var secretFields = map[string][]string{
-	"POST /v1/users":                   {"password"},
-	"POST /v1/users/{id}/password":     {"password", "current_password"},
-	"POST /v1/users/{id}/totp/confirm": {"code"},
+// secretFields are the fields of a body type tagged secret:"true", which carry a
+// password or a one-time code. They are not part of a request's fingerprint, which is
+// kept with its answer under the Idempotency-Key: a fast hash of a password would let
+// whoever reads the database (or a backup) guess it past Argon2id. A retry under the
+// same key that differs only in them is answered as the first.
+func secretFields(t reflect.Type) []string {
+	if t == nil || t.Kind() != reflect.Struct {
+		return nil
+	}
+	var out []string
+	for _, f := range jsonFields(t) {
+		if f.secret {
+			out = append(out, f.name)
+		}
+	}
+	return out
 }
 
 // withoutSecrets is a JSON object's body with the fields named set to one value, or
@@ -125,7 +132,7 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, body []byte, req
 		// The query is part of the request (an XML invoice takes its ids there): two
 		// requests that differ only in it are different requests.
 		h.Write([]byte(r.Method + " " + r.URL.Path + "?" + r.URL.Query().Encode() + "\n"))
-		h.Write(withoutSecrets(body, secretFields[r.Pattern]))
+		h.Write(withoutSecrets(body, s.secrets[r.Pattern]))
 		req.IdempotencyKey = principalOf(r).namespace() + key
 		req.Hash = h.Sum(nil)
 	}

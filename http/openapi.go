@@ -772,6 +772,9 @@ func (g *generator) structSchema(t reflect.Type) schema {
 		if g.requests[t] {
 			s = g.textSchema(s, f)
 		}
+		if f.secret {
+			s["format"], s["writeOnly"] = "password", true
+		}
 		props[f.name] = s
 		if !f.optional {
 			required = append(required, f.name)
@@ -859,6 +862,7 @@ type jsonField struct {
 	tagged   bool
 	optional bool  // omitempty, omitzero, or in an embedded pointer
 	quoted   bool  // the ",string" option
+	secret   bool  // tagged secret:"true": a password or a one-time code, kept out of fingerprints
 	max      int64 // the maximum of an integer, from its bound tag; 0 for none
 	min      int64 // its minimum, with a maximum: -max, or 0 for a bound that counts up (unsigned)
 }
@@ -999,7 +1003,8 @@ func collectFields(t reflect.Type, depth int, optional bool, visiting map[reflec
 		} else if !f.IsExported() {
 			continue
 		}
-		jf := jsonField{name: name, typ: ft, depth: depth, tagged: name != "", optional: optional, max: bounds[f.Tag.Get("bound")]}
+		jf := jsonField{name: name, typ: ft, depth: depth, tagged: name != "", optional: optional, max: bounds[f.Tag.Get("bound")],
+			secret: f.Tag.Get("secret") == "true"}
 		if b := f.Tag.Get("bound"); b != "" && jf.max == 0 {
 			panic(fmt.Sprintf("http: %s.%s has an unknown bound %q", t, f.Name, b))
 		} else if !unsigned[b] {

@@ -60,8 +60,9 @@ type Server struct {
 
 	mux      *http.ServeMux
 	routes   []Route
-	limits   *ratelimit.Keyed // requests per API key or user
-	fails    *ratelimit.Keyed // failed authentications per source address
+	secrets  map[string][]string // by route pattern, its body's secret fields (secretFields)
+	limits   *ratelimit.Keyed    // requests per API key or user
+	fails    *ratelimit.Keyed    // failed authentications per source address
 	keys     keyCache
 	registry *prometheus.Registry
 	requests *prometheus.CounterVec
@@ -199,6 +200,12 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 // limits and the route's access check.
 func (s *Server) handle(rt Route, h http.HandlerFunc) {
 	s.routes = append(s.routes, rt)
+	if secrets := secretFields(rt.In); secrets != nil {
+		if s.secrets == nil {
+			s.secrets = make(map[string][]string)
+		}
+		s.secrets[rt.Pattern] = secrets
+	}
 	if rt.List {
 		h = csvList(rt, h)
 	}

@@ -383,3 +383,51 @@ func TestPasswordsOutOfFingerprints(t *testing.T) {
 		t.Fatalf("the fingerprint kept is %x", recs[0].RequestHash)
 	}
 }
+
+// TestSecretsTagged: a body field that carries a password, a one-time code or another
+// secret is tagged secret:"true" on every route, so that no fingerprint keeps it and
+// the OpenAPI document marks it writeOnly; a route added with one is covered by its
+// type, with no list to keep.
+func TestSecretsTagged(t *testing.T) {
+	p := newPlatform(t)
+	secretName := func(name string) bool {
+		return strings.Contains(name, "password") || name == "code" || name == "totp" || name == "secret"
+	}
+	found := 0
+	for _, rt := range p.srv.Routes() {
+		if rt.In == nil || rt.In.Kind() != reflect.Struct {
+			continue
+		}
+		for i := 0; i < rt.In.NumField(); i++ {
+			f := rt.In.Field(i)
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if !secretName(name) || f.Type.Kind() != reflect.String {
+				continue // a ledger code is a number, no secret
+			}
+			found++
+			if f.Tag.Get("secret") != "true" {
+				t.Errorf("%s: %s.%s (%q) carries a secret and is not tagged secret:\"true\"", rt.Pattern, rt.In, f.Name, name)
+			}
+		}
+	}
+	if found < 5 {
+		t.Fatalf("found %d secret fields on the routes; the users' routes have at least 5", found)
+	}
+	doc := p.as("anchor", "GET", "/v1/openapi.json", "")
+	var spec struct {
+		Components struct {
+			Schemas map[string]struct {
+				Properties map[string]map[string]any `json:"properties"`
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(doc.body, &spec); err != nil {
+		t.Fatal(err)
+	}
+	for typ, field := range map[string]string{"UserIn": "password", "PasswordIn": "current_password", "TOTPCodeIn": "code", "SignInIn": "password"} {
+		s := spec.Components.Schemas[typ].Properties[field]
+		if s["writeOnly"] != true || s["format"] != "password" {
+			t.Errorf("the OpenAPI document's %s.%s: %v, want writeOnly and format password", typ, field, s)
+		}
+	}
+}
