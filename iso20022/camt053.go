@@ -189,7 +189,8 @@ type Transaction struct {
 // processing instructions) or not in the encoding it declares is EMALFORMED. Anything
 // the statement needs that is missing or malformed is an EINVALID error that says
 // where, as is an element it reads once (an entry's Amt or CdtDbtInd, a statement's
-// Acct, …) given twice under its parent; another message or version is EUNSUPPORTED.
+// Acct, …) given twice under its parent, and an element of another namespace than the
+// Document's but in SplmtryData/Envlp; another message or version is EUNSUPPORTED.
 func ReadStatement(r io.Reader) (*StatementMessage, error) {
 	var doc xmlStatementDocument
 	prefixes := make([]string, len(bankMessages))
