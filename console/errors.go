@@ -111,6 +111,8 @@ var codeMessages = map[string]message{
 	"account_mismatch":    {"The statement is of another account than the platform's registered bank account: nothing of it was booked.", "该对账单不属于平台登记的银行账户：其中的分录均未入账。"},
 	"entry_mismatch":      {"The entry cannot settle this: its direction or amount differs, or the bank has not booked it.", "该分录无法用于结算此项：借贷方向或金额不符，或银行尚未入账。"},
 	"not_open":            {"This payment is not waiting for its money: it is settled, rejected or not yet sent to the bank.", "该款项不在待到账状态：已结清、已被拒绝或尚未发送至银行。"},
+	// Payment status reports (pain.002).
+	"contradictory_report": {"The bank's status report contradicts itself: it accepts and rejects the same payment. Nothing was changed; ask the bank for a corrected report.", "银行的付款状态报告自相矛盾：同一笔付款既被接受又被拒绝。未作任何更改，请向银行索取更正后的报告。"},
 	// The ledger's refusals.
 	"linked_event_failed":                     {"The request was refused because another part of it was.", "请求中的其他部分被拒绝，因此整笔请求被拒绝。"},
 	"linked_event_chain_open":                 {"A chain of linked entries is left open.", "关联分录链未闭合。"},

@@ -206,8 +206,9 @@ func statusReport(version, original, group, block string, txs ...string) string 
 
 // TestPaymentStatusReport: the bank's pain.002 accepts and rejects a file's
 // instructions; a rejected one's money goes back to its wallet, with the bank's reason
-// in its event; the same report twice changes nothing; a report of another file, or of
-// a transaction the file does not have, is refused and changes nothing.
+// in its event; the same report twice changes nothing; a report of another file, of
+// a transaction the file does not have, or that contradicts itself, is refused and
+// changes nothing.
 func TestPaymentStatusReport(t *testing.T) {
 	p := newPlatform(t)
 	wallet := func() int64 {
@@ -247,6 +248,12 @@ func TestPaymentStatusReport(t *testing.T) {
 	wantProblem(t, post("operator", statusReport("10", file.ID, "", file.ID+"-CNY", "ct_0000000000000:RJCT:AC04:closed")), http.StatusBadRequest, linkfin.EINVALID)
 	wantProblem(t, post("operator", statusReport("10", file.ID, "", file.ID+"-EUR", ok+":RJCT:AC04:closed")), http.StatusBadRequest, linkfin.EINVALID)
 	wantProblem(t, post("operator", `<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.001.001.09"/>`), http.StatusUnprocessableEntity, "unsupported_message")
+	// A report that accepts and rejects one instruction, by two answers or by its group
+	// status over a transaction's, is refused as a whole.
+	wantProblem(t, post("operator", statusReport("10", file.ID, "", file.ID+"-CNY", ok+":ACSC", ok+":RJCT:AC04:closed")),
+		http.StatusUnprocessableEntity, iso20022.ECONTRADICTORY)
+	wantProblem(t, post("operator", statusReport("10", file.ID, "ACCP", file.ID+"-CNY", ok+":ACSC", bad+":RJCT:AC04:closed")),
+		http.StatusUnprocessableEntity, iso20022.ECONTRADICTORY)
 	wantProblem(t, post("operator", "<Document"), http.StatusBadRequest, "malformed_xml")
 	// A report that would reject an instruction, but is not well-formed XML or not in
 	// the encoding it declares, is refused as such.

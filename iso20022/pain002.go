@@ -64,7 +64,8 @@ func Accepted(status string) bool {
 // have a status, but for one the bank only echoes, with neither (its block's status is
 // its): that one is left out. The Document may sit inside an envelope. The input is
 // read as ReadStatement reads it: XML that is not well-formed, or not in the encoding
-// it declares, is EMALFORMED.
+// it declares, is EMALFORMED. A report that contradicts itself is ECONTRADICTORY
+// (Check).
 func ReadStatusReport(r io.Reader) (*StatusReport, error) {
 	var doc xmlStatusDocument
 	_, version, err := readDocument(r, []string{pain002Prefix}, statusShape, func(_, version string) error {
@@ -118,7 +119,78 @@ func ReadStatusReport(r io.Reader) (*StatusReport, error) {
 	if rd.err != nil {
 		return nil, rd.err
 	}
+	if err := out.Check(); err != nil {
+		return nil, err
+	}
 	return out, nil
+}
+
+// ECONTRADICTORY refuses a status report that says two things of one payment: it
+// accepts and rejects the same transaction, or a block or the whole message, by two
+// statuses.
+const ECONTRADICTORY = "contradictory_report"
+
+// verdict is what a status says of a payment: "accepted", "rejected", "pending" for
+// another status (PDNG, RCVD, PART), "" for none.
+func verdict(status string) string {
+	switch {
+	case status == "":
+		return ""
+	case Rejected(status):
+		return "rejected"
+	case Accepted(status):
+		return "accepted"
+	}
+	return "pending"
+}
+
+// Check refuses a report that contradicts itself (ECONTRADICTORY): one that answers a
+// transaction (by its end-to-end id) or a payment information block twice with
+// statuses of different verdicts (accepted, rejected, pending), or whose status of the
+// whole message, or of a block, accepts what the status of a block or transaction
+// below it rejects, or rejects what it accepts (a message or block partly accepted is
+// PART). Read as it is, such a report would be taken for whichever status came last,
+// or for the rejection. A transaction whose end-to-end id is NOTPROVIDED (the payer
+// gave none) is no transaction of its own to compare.
+func (r *StatusReport) Check() error {
+	contradicts := func(format string, args ...any) error {
+		return linkfin.Errorf(ECONTRADICTORY, "the status report contradicts itself: "+format, args...)
+	}
+	// clash reports whether one status accepts what the other rejects.
+	clash := func(a, b string) bool {
+		va, vb := verdict(a), verdict(b)
+		return va == "rejected" && vb == "accepted" || va == "accepted" && vb == "rejected"
+	}
+	blocks := map[string]string{}
+	for _, p := range r.Payments {
+		if p.Status == "" {
+			continue
+		}
+		if before, ok := blocks[p.PaymentInformationID]; ok && verdict(before) != verdict(p.Status) {
+			return contradicts("payment information %s is %s and %s", clip(p.PaymentInformationID), before, p.Status)
+		}
+		blocks[p.PaymentInformationID] = p.Status
+		if clash(r.GroupStatus, p.Status) {
+			return contradicts("the whole message is %s (GrpSts), payment information %s %s", r.GroupStatus, clip(p.PaymentInformationID), p.Status)
+		}
+	}
+	txs := map[string]string{}
+	for _, t := range r.Transactions {
+		if strings.EqualFold(t.EndToEndID, "NOTPROVIDED") {
+			continue
+		}
+		if before, ok := txs[t.EndToEndID]; ok && verdict(before) != verdict(t.Status) {
+			return contradicts("end-to-end id %s is %s and %s", clip(t.EndToEndID), before, t.Status)
+		}
+		txs[t.EndToEndID] = t.Status
+		if clash(r.GroupStatus, t.Status) {
+			return contradicts("the whole message is %s (GrpSts), end-to-end id %s %s", r.GroupStatus, clip(t.EndToEndID), t.Status)
+		}
+		if b := blocks[t.PaymentInformationID]; clash(b, t.Status) {
+			return contradicts("payment information %s is %s (PmtInfSts), its end-to-end id %s %s", clip(t.PaymentInformationID), b, clip(t.EndToEndID), t.Status)
+		}
+	}
+	return nil
 }
 
 // xmlStatusDocument is a pain.002 Document: what ReadStatusReport reads of it.

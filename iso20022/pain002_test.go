@@ -59,6 +59,8 @@ func TestReadStatusReportTransactionEcho(t *testing.T) {
 		`<ReqdExctnDt>2014-01-08</ReqdExctnDt><Dbtr><Nm>Firma Oy</Nm></Dbtr></OrgnlTxRef></TxInfAndSts>`
 	doc := strings.Replace(statusReportDoc, `<PmtInfSts>PART</PmtInfSts>`,
 		`<PmtInfSts>RJCT</PmtInfSts><StsRsnInf><Rsn><Cd>DT01</Cd></Rsn></StsRsnInf>`+echo, 1)
+	// The block rejected as a whole: its transactions too (one accepted would contradict it).
+	doc = strings.Replace(doc, "<TxSts>ACSC</TxSts>", "<TxSts>RJCT</TxSts>", 1)
 	r, err := iso20022.ReadStatusReport(strings.NewReader(doc))
 	if err != nil {
 		t.Fatal(err)
@@ -91,5 +93,62 @@ func TestReadStatusReportSwiss(t *testing.T) {
 		"http://www.six-interbank-clearing.com/de/pain.001.001.03.ch.02.xsd", 1)
 	if _, err := iso20022.ReadStatusReport(strings.NewReader(other)); linkfin.ErrorCode(err) != iso20022.EUNSUPPORTED {
 		t.Errorf("SIX's pain.001: %v", err)
+	}
+}
+
+// TestStatusReportContradictions: a report that accepts and rejects one payment, by two
+// answers to its transaction or block, or by a status of the whole message or of the
+// block that the status below it contradicts, is refused as a whole: read as it was,
+// it was taken for whichever came last, or for the rejection. What does not
+// contradict (a partly accepted message, a pending one, the same answer twice, two
+// NOTPROVIDED transactions) is read.
+func TestStatusReportContradictions(t *testing.T) {
+	second := `<TxInfAndSts><OrgnlEndToEndId>ct_1</OrgnlEndToEndId><TxSts>RJCT</TxSts></TxInfAndSts></OrgnlPmtInfAndSts>`
+	block := func(id, status, txs string) string {
+		return `<OrgnlPmtInfAndSts><OrgnlPmtInfId>` + id + `</OrgnlPmtInfId><PmtInfSts>` + status + `</PmtInfSts>` + txs + `</OrgnlPmtInfAndSts>`
+	}
+	tx := func(id, status string) string {
+		return `<TxInfAndSts><OrgnlEndToEndId>` + id + `</OrgnlEndToEndId><TxSts>` + status + `</TxSts></TxInfAndSts>`
+	}
+	cases := []struct{ name, doc, says string }{
+		{"a transaction accepted and rejected", strings.Replace(statusReportDoc, "</OrgnlPmtInfAndSts>", second, 1),
+			"end-to-end id ct_1 is ACSC and RJCT"},
+		{"a transaction accepted in another block", strings.Replace(statusReportDoc, "</OrgnlPmtInfAndSts>",
+			"</OrgnlPmtInfAndSts>"+block("pf_1-USD", "PART", tx("ct_2", "ACCP")), 1),
+			"end-to-end id ct_2 is RJCT and ACCP"},
+		{"a transaction rejected and pending", strings.Replace(statusReportDoc, "</OrgnlPmtInfAndSts>", tx("ct_2", "PDNG")+"</OrgnlPmtInfAndSts>", 1),
+			"end-to-end id ct_2 is RJCT and PDNG"},
+		{"the message rejected, a transaction accepted", strings.Replace(statusReportDoc, "<GrpSts>PART</GrpSts>", "<GrpSts>RJCT</GrpSts>", 1),
+			"the whole message is RJCT (GrpSts), end-to-end id ct_1 ACSC"},
+		{"the message accepted, a transaction rejected", strings.Replace(statusReportDoc, "<GrpSts>PART</GrpSts>", "<GrpSts>ACCP</GrpSts>", 1),
+			"the whole message is ACCP (GrpSts), end-to-end id ct_2 RJCT"},
+		{"the message accepted, a block rejected", strings.Replace(strings.Replace(statusReportDoc, "<GrpSts>PART</GrpSts>", "<GrpSts>ACTC</GrpSts>", 1),
+			"<PmtInfSts>PART</PmtInfSts>", "<PmtInfSts>RJCT</PmtInfSts>", 1),
+			"the whole message is ACTC (GrpSts), payment information pf_1-CNY RJCT"},
+		{"a block rejected, a transaction accepted", strings.Replace(statusReportDoc, "<PmtInfSts>PART</PmtInfSts>", "<PmtInfSts>RJCT</PmtInfSts>", 1),
+			"payment information pf_1-CNY is RJCT (PmtInfSts), its end-to-end id ct_1 ACSC"},
+		{"a block accepted, a transaction rejected", strings.Replace(statusReportDoc, "<PmtInfSts>PART</PmtInfSts>", "<PmtInfSts>ACSP</PmtInfSts>", 1),
+			"payment information pf_1-CNY is ACSP (PmtInfSts), its end-to-end id ct_2 RJCT"},
+		{"a block accepted and rejected", strings.Replace(statusReportDoc, "</CstmrPmtStsRpt>", block("pf_1-CNY", "RJCT", "")+"</CstmrPmtStsRpt>", 1),
+			"payment information pf_1-CNY is PART and RJCT"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r, err := iso20022.ReadStatusReport(strings.NewReader(c.doc))
+			if linkfin.ErrorCode(err) != iso20022.ECONTRADICTORY || !strings.Contains(linkfin.ErrorMessage(err), c.says) {
+				t.Fatalf("read %+v, %v: want %s saying %q", r, err, iso20022.ECONTRADICTORY, c.says)
+			}
+		})
+	}
+	for _, doc := range []string{
+		statusReportDoc, // PART over an accepted and a rejected transaction
+		strings.Replace(statusReportDoc, "<GrpSts>PART</GrpSts>", "<GrpSts>PDNG</GrpSts>", 1),
+		strings.Replace(statusReportDoc, "</OrgnlPmtInfAndSts>", tx("ct_1", "ACCC")+"</OrgnlPmtInfAndSts>", 1),
+		strings.Replace(strings.Replace(statusReportDoc, "ct_1", "NOTPROVIDED", 1), "ct_2", "NOTPROVIDED", 1),
+		strings.Replace(strings.Replace(statusReportDoc, "<GrpSts>PART</GrpSts>", "<GrpSts>RJCT</GrpSts>", 1), "<TxSts>ACSC</TxSts>", "<TxSts>RJCT</TxSts>", 1),
+	} {
+		if _, err := iso20022.ReadStatusReport(strings.NewReader(doc)); err != nil {
+			t.Errorf("%v\n%s", err, doc)
+		}
 	}
 }

@@ -364,16 +364,20 @@ func returnID(creditTransfer string) int64 { return linkfin.LedgerID("return/ban
 // message's. An instruction already rejected does not change again, nor one accepted
 // but by its own rejection (a bank may accept a transaction technically, then reject
 // it), so the same report twice changes nothing; a report of another file, or that names a
-// transaction or block the file does not have, is refused.
+// transaction or block the file does not have, or that contradicts itself, is refused.
 type ApplyPaymentStatus struct {
 	FileID string
 	Report *iso20022.StatusReport
 }
 
-// Validate implements linkfin.Validator.
+// Validate implements linkfin.Validator: a report that contradicts itself, accepting
+// and rejecting one instruction (iso20022.StatusReport.Check), is refused as a whole.
 func (c *ApplyPaymentStatus) Validate() error {
 	if c.Report == nil {
 		return linkfin.Errorf(linkfin.EINVALID, "a status report is needed")
+	}
+	if err := c.Report.Check(); err != nil {
+		return err
 	}
 	return linkfin.ValidateID("payment file id", c.FileID)
 }

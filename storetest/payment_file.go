@@ -141,6 +141,38 @@ func testPaymentFiles(t *testing.T, open Opener) {
 	if again, _ := env.object(linkfin.KindPaymentFile, f.ID); again.Version != o.Version || factor() != before+2_500_00 {
 		t.Fatalf("the report twice changed something: version %d then %d, wallet moved by %d", o.Version, again.Version, factor()-before)
 	}
+	// A report that accepts and rejects one instruction, or whose group status accepts
+	// what a transaction's rejects, is refused as a whole: it changes nothing.
+	idC := g.Transfers[0].ID
+	gBefore, err := env.object(linkfin.KindPaymentFile, g.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bankWallet := func() int64 {
+		w := env.Account(linkfin.WalletID("bank", "CNY"))
+		return w.CreditsPosted - w.DebitsPosted
+	}
+	wallet := bankWallet()
+	for _, r := range []*iso20022.StatusReport{
+		{MessageID: "R3", OriginalMessageID: g.ID, Transactions: []iso20022.TransactionStatus{
+			{EndToEndID: idC, Status: "ACCP"}, {EndToEndID: idC, Status: "RJCT", Reason: "AC04"}}},
+		{MessageID: "R4", OriginalMessageID: g.ID, GroupStatus: "ACCP", Transactions: []iso20022.TransactionStatus{
+			{EndToEndID: idC, Status: "RJCT", Reason: "AC04"}}},
+		{MessageID: "R5", OriginalMessageID: g.ID, GroupStatus: "RJCT", Transactions: []iso20022.TransactionStatus{
+			{EndToEndID: idC, Status: "ACSC"}}},
+	} {
+		if _, err := run[linkfin.PaymentFile](t, env, &services.ApplyPaymentStatus{FileID: g.ID, Report: r}); !refusal(err, iso20022.ECONTRADICTORY, "contradicts itself") {
+			t.Fatalf("report %s, which contradicts itself: %v", r.MessageID, err)
+		}
+	}
+	after, err := env.object(linkfin.KindPaymentFile, g.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ct := transfer(idC); ct.Status != linkfin.CreditTransferFiled || after.Version != gBefore.Version || bankWallet() != wallet {
+		t.Fatalf("a report that contradicts itself changed something: the instruction %s, the file version %d then %d, the wallet by %d",
+			ct.Status, gBefore.Version, after.Version, bankWallet()-wallet)
+	}
 	other := &iso20022.StatusReport{MessageID: "R2", OriginalMessageID: g.ID, Transactions: []iso20022.TransactionStatus{{EndToEndID: idA, Status: "RJCT"}}}
 	if _, err := run[linkfin.PaymentFile](t, env, &services.ApplyPaymentStatus{FileID: g.ID, Report: other}); !refusal(err, linkfin.EINVALID, "does not have") {
 		t.Fatalf("a report naming another file's transaction: %v", err)
