@@ -158,6 +158,12 @@ func TestBankStatements(t *testing.T) {
 	if ct.Status != linkfin.CreditTransferBooked || ct.EntryID == "" {
 		t.Fatalf("the instruction: %+v", ct)
 	}
+	// Its payment file lists it as its record says.
+	var listed linkfin.PaymentFile
+	wantJSON(t, p.as("operator", "GET", "/v1/payment-files/"+file.ID, ""), http.StatusOK, &listed)
+	if len(listed.Transfers) != 1 || listed.Transfers[0].ID != ct.ID || listed.Transfers[0].Status != linkfin.CreditTransferBooked {
+		t.Fatalf("the payment file after the statement: %+v", listed.Transfers)
+	}
 	wantJSON(t, p.as("anchor", "GET", "/v1/expected-payments/"+ep.ID, ""), http.StatusOK, &ep)
 	if ep.Status != linkfin.ExpectedPaymentReceived || ep.EntryID == "" {
 		t.Fatalf("the expected payment after the statement: %+v", ep)

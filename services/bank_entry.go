@@ -135,6 +135,9 @@ func (c *AssignBankEntry) Apply(tx linkfin.Tx) (any, error) {
 		if err == nil {
 			err = closeItems(tx, RailBank, *item)
 		}
+		if err == nil {
+			err = filesBooked(tx, []linkfin.OpenItem{*item})
+		}
 	} else {
 		err = creditWallet(tx, &be, c.In.ID)
 		now := tx.Now()

@@ -488,7 +488,8 @@ func (c *ImportBankStatement) DependentKeys(r linkfin.Records) []linkfin.ObjectK
 
 // finder gathers the open items statement entries could settle (those relevant to an
 // entry), and the keys of what a command reads of them and writes: each item, the
-// record of open items it is kept in, and the records that named it.
+// record of open items it is kept in, an instruction's payment file, and the records
+// that named it.
 type finder struct {
 	r      linkfin.Records
 	legacy []linkfin.OpenItem // a database's open items from before they were kept by amount and date
@@ -535,6 +536,9 @@ func (f *finder) add(it linkfin.OpenItem, e *iso20022.Entry, text string) {
 	f.items = append(f.items, it)
 	f.key(k)
 	f.key(openItemsKey(RailBank, &it))
+	if it.FileID != "" {
+		f.key(linkfin.ObjectKey{Kind: linkfin.KindPaymentFile, ID: it.FileID}) // marked booked in it (filesBooked)
+	}
 }
 
 // entry finds what an entry could settle: the open items of its amount dated near it,
@@ -670,8 +674,50 @@ func (c *ImportBankStatement) Apply(tx linkfin.Tx) (any, error) {
 		if err := closeItems(tx, RailBank, settled...); err != nil {
 			return nil, err
 		}
+		if err := filesBooked(tx, settled); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
+}
+
+// filesBooked marks booked, in their payment files, the instructions of items that
+// entries booked: a file lists each of its instructions with the status of its record
+// (a report's answers, a statement's booking), so that it agrees with them. Each file
+// is written once, however many of its instructions the command booked.
+func filesBooked(tx linkfin.Tx, items []linkfin.OpenItem) error {
+	booked := map[string]map[string]bool{} // by file, the instructions booked
+	var files []string
+	for _, it := range items {
+		if it.Kind != linkfin.KindCreditTransfer || it.FileID == "" {
+			continue
+		}
+		if booked[it.FileID] == nil {
+			booked[it.FileID] = map[string]bool{}
+			files = append(files, it.FileID)
+		}
+		booked[it.FileID][it.ID] = true
+	}
+	for _, id := range files {
+		var f linkfin.PaymentFile
+		if found, err := tx.Get(linkfin.KindPaymentFile, id, &f); err != nil {
+			return err
+		} else if !found {
+			return linkfin.Errorf(linkfin.EINTERNAL, "payment file %s is missing", id)
+		}
+		changed := false
+		for i := range f.Transfers {
+			if t := &f.Transfers[i]; t.Status != linkfin.CreditTransferBooked && booked[id][t.ID] {
+				t.Status, changed = linkfin.CreditTransferBooked, true
+			}
+		}
+		if changed {
+			if err := tx.Put(linkfin.KindPaymentFile, f.ID, &f, "payment_file.booked"); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // stillOpen reports whether an open item is still waiting for its money.

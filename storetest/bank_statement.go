@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -206,7 +207,21 @@ func testBankStatements(t *testing.T, open Opener) {
 	batch1, batch2 := withdraw("bank", "w-4", 300_00), withdraw("factor", "w-5", 55_00)
 	f2 := file("2026-11-03")
 	late := withdraw("factor", "w-6", 42_00)
-	file("2026-12-20") // far from the statement's dates: only a person matches it
+	f3 := file("2026-12-20") // far from the statement's dates: only a person matches it
+	// A payment file lists its instructions with their records' statuses: booked once
+	// a statement's entry books them.
+	filesAgree := func(when string, booked ...string) {
+		t.Helper()
+		for _, f := range []*linkfin.PaymentFile{f1, f2, f3} {
+			pf := record[linkfin.PaymentFile](t, env, linkfin.KindPaymentFile, f.ID)
+			for _, tr := range pf.Transfers {
+				ct := record[linkfin.CreditTransfer](t, env, linkfin.KindCreditTransfer, tr.ID)
+				if tr.Status != ct.Status || slices.Contains(booked, tr.ID) && tr.Status != linkfin.CreditTransferBooked {
+					t.Errorf("%s: payment file %s lists instruction %s %s, its record is %s", when, f.ID, tr.ID, tr.Status, ct.Status)
+				}
+			}
+		}
+	}
 	epRef, epE2E, epAmount := expect("tier1", "CNY", 5_000_00, "2026-11-04"), expect("tier2", "CNY", 800_00, "2026-11-04"),
 		expect("tier1", "CNY", 123_45, "2026-11-02")
 	twinA, twinB := expect("tier1", "CNY", 10_00, "2026-11-04"), expect("tier2", "CNY", 10_00, "2026-11-04")
@@ -270,6 +285,7 @@ func testBankStatements(t *testing.T, open Opener) {
 	if ct := record[linkfin.CreditTransfer](t, env, linkfin.KindCreditTransfer, late); ct.Status != linkfin.CreditTransferFiled {
 		t.Errorf("the instruction no entry matched: %+v", ct)
 	}
+	filesAgree("after the statement", byE2E, byRef, byAmount, batch1, batch2)
 	if e := entry(8); e.Status != linkfin.BankEntryUnmatched || !strings.Contains(e.Note, "2 open items") {
 		t.Errorf("the entry two expected payments could settle: %+v", e)
 	}
@@ -353,6 +369,7 @@ func testBankStatements(t *testing.T, open Opener) {
 	if _, err := assign(9, linkfin.BankEntryAssignIn{Kind: linkfin.AssignOrganization, ID: "factor"}); !refusal(err, linkfin.EENTRYBOOKED, "assigned already") {
 		t.Fatalf("assigning twice: %v", err)
 	}
+	filesAgree("after the assignment", byE2E, byRef, byAmount, batch1, batch2, late)
 	if balance("tier2") != tier2+800_00+10_00 || balance("factor") != factor+999_99 {
 		t.Fatalf("after assigning, tier2 moved %d, factor %d", balance("tier2")-tier2, balance("factor")-factor)
 	}
@@ -411,6 +428,7 @@ func testBankStatements(t *testing.T, open Opener) {
 	if ct := record[linkfin.CreditTransfer](t, env, linkfin.KindCreditTransfer, byE2E); ct.Status != linkfin.CreditTransferBooked || balance("bank") != bank {
 		t.Fatalf("a rejection after the statement: %+v, the wallet moved by %d", ct, balance("bank")-bank)
 	}
+	filesAgree("after a late rejection", byE2E)
 	env.MustVerify()
 }
 
