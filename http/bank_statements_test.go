@@ -219,6 +219,10 @@ func TestBankStatements(t *testing.T) {
 		{"another message", strings.ReplaceAll(doc, "camt.053.001.08", "camt.056.001.08"), http.StatusUnprocessableEntity, iso20022.EUNSUPPORTED},
 		{"a statement in a notification's namespace", strings.ReplaceAll(doc, "camt.053.001.08", "camt.054.001.08"), http.StatusBadRequest, linkfin.EINVALID},
 		{"an entry in another currency", mixed, http.StatusUnprocessableEntity, linkfin.ECURRENCYMISMATCH},
+		{"an entry in another currency than the balances, the account's naming none", strings.Replace(mixed, "<Ccy>CNY</Ccy>", "", 1),
+			http.StatusUnprocessableEntity, linkfin.ECURRENCYMISMATCH},
+		{"an entry of another namespace", strings.Replace(fresh, "</Stmt>", `<Ntry xmlns="urn:example:other"><Amt Ccy="CNY">9000.00</Amt>`+
+			`<CdtDbtInd>CRDT</CdtDbtInd><AcctSvcrRef>X1</AcctSvcrRef></Ntry></Stmt>`, 1), http.StatusBadRequest, linkfin.EINVALID},
 		{"the same statement, changed", other, http.StatusConflict, linkfin.ESTATEMENTCONFLICT},
 		{"a missing amount", strings.Replace(doc, `<Amt Ccy="CNY">88.00</Amt>`, "", 1), http.StatusBadRequest, linkfin.EINVALID},
 		{"no body", "", http.StatusBadRequest, "missing_field"},

@@ -392,7 +392,7 @@ type ImportBankStatement struct {
 }
 
 // Validate implements linkfin.Validator: a statement's entries are in its account's
-// currency, a message names each statement once, and holds at most
+// currency (statementCurrency) when it says it, a message names each statement once, and holds at most
 // linkfin.MaxStatementEntries entries in all.
 func (c *ImportBankStatement) Validate() error {
 	if c.Message == nil || len(c.Message.Statements) == 0 {
@@ -408,15 +408,37 @@ func (c *ImportBankStatement) Validate() error {
 			return linkfin.Errorf(linkfin.EINVALID, "%s: %q of account %s is in the message twice", place(c.Message.Version, i, -1), st.ID, st.Account.ID())
 		}
 		seen[key] = true
-		cur := st.Account.Currency
+		cur, from := statementCurrency(&st)
 		for j, e := range st.Entries {
 			if cur != "" && e.Currency != cur {
-				return linkfin.Errorf(linkfin.ECURRENCYMISMATCH, "%s: the entry is in %s, the account %s in %s",
-					place(c.Message.Version, i, j), e.Currency, st.Account.ID(), cur)
+				return linkfin.Errorf(linkfin.ECURRENCYMISMATCH, "%s: the entry is in %s, the account %s in %s (%s)",
+					place(c.Message.Version, i, j), e.Currency, st.Account.ID(), cur, from)
 			}
 		}
 	}
 	return nil
+}
+
+// statementCurrency is the currency of a statement's account, and where the statement
+// says it: the account's own (a camt Acct/Ccy; an MT940's opening balance's), else the
+// currency of its opening booked balance (OPBD, else PRCD), as an MT940's account is in
+// its :60F:'s, else of its closing booked balance (CLBD). A statement that names none
+// of them (a notification, a report of interim balances alone) leaves it "": its
+// entries are each in their own currency.
+func statementCurrency(st *iso20022.Statement) (linkfin.Currency, string) {
+	if st.Account.Currency != "" {
+		return st.Account.Currency, "its currency"
+	}
+	for _, types := range [][]string{{"OPBD", "PRCD"}, {"CLBD"}} {
+		for _, t := range types {
+			for _, b := range st.Balances {
+				if b.Type == t && b.Currency != "" {
+					return b.Currency, "its " + t + " balance's currency"
+				}
+			}
+		}
+	}
+	return "", ""
 }
 
 // place names a message's statement i, and its entry j unless j < 0, as the message
@@ -770,20 +792,25 @@ func (c *ImportBankStatement) importStatement(tx linkfin.Tx, m *matcher, st *iso
 	return s, tx.Put(linkfin.KindBankStatementKey, key.ID, key, "bank_statement_key.created")
 }
 
-// newStatement is the record of a statement being imported, with its booked opening
-// and closing balances, signed. The opening balance is the OPBD, else the PRCD: the
-// closing booked balance of the period before, which many banks (ABN AMRO, German
-// savings banks) give instead. A balance of an amount whose sign the bank left out is
-// not recorded: linkfin does not guess it.
+// newStatement is the record of a statement being imported, in its account's currency
+// (statementCurrency), with its booked opening and closing balances, signed. The
+// opening balance is the OPBD, else the PRCD: the closing booked balance of the period
+// before, which many banks (ABN AMRO, German savings banks) give instead. A balance of
+// an amount whose sign the bank left out is not recorded: linkfin does not guess it;
+// nor is one in another currency than the statement's, whose minor units are not the
+// record's.
 func (c *ImportBankStatement) newStatement(tx linkfin.Tx, st *iso20022.Statement, digest string) *linkfin.BankStatement {
+	cur, _ := statementCurrency(st)
 	s := &linkfin.BankStatement{ID: tx.NewID(linkfin.IDPrefix[linkfin.KindBankStatement]), Rail: RailBank, Version: c.Message.Version,
 		MessageID: c.Message.MessageID, StatementID: st.ID, ElectronicSequence: st.ElectronicSequence, Account: st.Account.ID(),
-		Currency: st.Account.Currency, From: st.From, To: st.To, Entries: len(st.Entries),
+		Currency: cur, From: st.From, To: st.To, Entries: len(st.Entries),
 		EntryIDPrefix: entryPrefix(RailBank, st.Account.ID(), reportName(c.Message.Version, st)), Digest: digest, CreatedAt: tx.Now()}
 	var previous *int64
 	for _, b := range st.Balances {
 		v := b.Amount
 		switch {
+		case b.Currency != cur:
+			continue // in units of another currency than the statement's
 		case b.CreditDebit == iso20022.Debit:
 			v = -v
 		case b.CreditDebit == "" && v != 0:

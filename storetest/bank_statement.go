@@ -327,6 +327,16 @@ func testBankStatements(t *testing.T, open Opener) {
 	if _, err := run[linkfin.BankStatementImport](t, env, &services.ImportBankStatement{Message: readCamt(t, mixed)}); !refusal(err, linkfin.ECURRENCYMISMATCH, "in USD") {
 		t.Fatalf("an entry in another currency: %v", err)
 	}
+	// A statement that does not name its account's currency (no Acct/Ccy) is in its
+	// opening booked balance's, else its closing one's: an entry in another is refused.
+	for _, c := range []struct{ name, doc, says string }{
+		{"the opening balance's", strings.Replace(mixed, "<Ccy>CNY</Ccy>", "", 1), "in CNY (its OPBD balance's currency)"},
+		{"the closing balance's", strings.Replace(strings.Replace(mixed, "<Ccy>CNY</Ccy>", "", 1), "OPBD", "CLBD", 1), "in CNY (its CLBD balance's currency)"},
+	} {
+		if _, err := run[linkfin.BankStatementImport](t, env, &services.ImportBankStatement{Message: readCamt(t, c.doc)}); !refusal(err, linkfin.ECURRENCYMISMATCH, c.says) {
+			t.Fatalf("an entry in USD in a statement of no Ccy, %s CNY: %v", c.name, err)
+		}
+	}
 	if after := snapshotBank(t, env, wallets, keys...); !reflect.DeepEqual(after, before) {
 		t.Fatal("a refused statement changed something")
 	}
@@ -429,6 +439,21 @@ func testBankStatements(t *testing.T, open Opener) {
 		t.Fatalf("a rejection after the statement: %+v, the wallet moved by %d", ct, balance("bank")-bank)
 	}
 	filesAgree("after a late rejection", byE2E)
+
+	// A statement without Acct/Ccy is recorded in its balances' currency; a balance in
+	// another currency than the statement's is not recorded in its units.
+	noCcy := strings.Replace(Camt053("MSG-5", "STMT-2026-11-07", "6222 0000 1111", "CNY",
+		CamtEntry{Sign: "CRDT", Amount: "4.00", Date: "2026-11-07", Ref: "B13"}), "<Ccy>CNY</Ccy>", "", 1)
+	if imp, err := run[linkfin.BankStatementImport](t, env, &services.ImportBankStatement{Message: readCamt(t, noCcy)}); err != nil ||
+		imp.Statements[0].Currency != "CNY" || imp.Statements[0].OpeningBalance == nil || *imp.Statements[0].OpeningBalance != 100_00 {
+		t.Fatalf("a statement of no Ccy, in CNY: %+v, %v", imp, err)
+	}
+	dollars := strings.Replace(Camt053("MSG-6", "STMT-2026-11-08", "6222 0000 1111", "CNY",
+		CamtEntry{Sign: "CRDT", Amount: "5.00", Date: "2026-11-08", Ref: "B14"}), `<Amt Ccy="CNY">100.00</Amt>`, `<Amt Ccy="USD">100.00</Amt>`, 1)
+	if imp, err := run[linkfin.BankStatementImport](t, env, &services.ImportBankStatement{Message: readCamt(t, dollars)}); err != nil ||
+		imp.Statements[0].Currency != "CNY" || imp.Statements[0].OpeningBalance != nil {
+		t.Fatalf("a CNY statement of an opening balance in USD: %+v, %v", imp, err)
+	}
 	env.MustVerify()
 }
 
