@@ -16,7 +16,8 @@ func (s *Server) conditionalRoutes() {
 			"source_wallet_id): goods_received against a purchase order (release full, when the whole order is accepted, or " +
 			"pro_rata, a part with each goods receipt, to the value accepted), delivered (a shipment, as its carrier reports), " +
 			"invoice_approved, milestone (confirmed by confirmer_id), or date (released by the scheduler on that day, UTC). The " +
-			"money is a pending transfer to the payee until it is released; from expires_on on, what is left is refunded. " +
+			"money is a pending transfer to the payee until it is released; from expires_on on (UTC) nothing releases it, and " +
+			"what is left is refunded. " +
 			"Refused with insufficient_funds, or purpose_bound_payee for a payee the purpose-bound wallet does not list. With " +
 			"\"rail\": \"ecny\" (yuan only) the money is held in the caller's designated e-CNY wallet, within its single-payment, " +
 			"daily and yearly limits, which count it on the day it is locked (China time), and each release is an e-CNY payment " +
@@ -32,7 +33,8 @@ func (s *Server) conditionalRoutes() {
 	listRoute[linkfin.ConditionalPayment](s, "GET /v1/conditional-payments", linkfin.KindConditionalPayment,
 		"List conditional payments (the caller pays, is paid, or confirms their milestone).")
 	act(s, Route{Pattern: "POST /v1/conditional-payments/{id}/confirm", Kind: linkfin.KindConditionalPayment, Access: Write, Money: true,
-		Out: payment, Summary: "Confirm a milestone (the party it names): the payment is released."},
+		Out: payment, Summary: "Confirm a milestone (the party it names): the payment is released. Refused with " +
+			"conditional_payment_closed once it is released, expired or cancelled, or from its expires_on on."},
 		func(r *http.Request, p *principal, _ *none) (linkfin.Command, error) {
 			return &services.ConfirmMilestone{Actor: p.Org, ID: r.PathValue("id")}, nil
 		})

@@ -162,9 +162,22 @@ func due(tx linkfin.Tx, p *linkfin.ConditionalPayment) (int64, string, error) {
 	return 0, "", nil
 }
 
-// meet releases what the condition makes due and the payment has not released yet.
+// expired reports whether a locked payment's expiry has come (expires_on, UTC): from
+// that day nothing releases it any more, whatever meets its condition and whether the
+// scheduler has run yet or not; what it still locks goes back to its source (expire).
+func expired(tx linkfin.Tx, p *linkfin.ConditionalPayment) bool {
+	return p.Status == linkfin.ConditionalLocked && p.ExpiresOn != nil && !linkfin.DateOf(tx.Now()).Before(*p.ExpiresOn)
+}
+
+// expire refunds what an expired payment still locks.
+func expire(tx linkfin.Tx, p *linkfin.ConditionalPayment) error {
+	return refund(tx, p, linkfin.ConditionalExpired, "expired on "+p.ExpiresOn.String())
+}
+
+// meet releases what the condition makes due and the payment has not released yet;
+// past its expiry, nothing.
 func meet(tx linkfin.Tx, p *linkfin.ConditionalPayment) error {
-	if p.Status != linkfin.ConditionalLocked {
+	if p.Status != linkfin.ConditionalLocked || expired(tx, p) {
 		return nil
 	}
 	target, reason, err := due(tx, p)
@@ -329,7 +342,13 @@ func meetWatched(tx linkfin.Tx, kind, id string) error {
 		if err != nil {
 			return err
 		}
-		if err := meet(tx, p); err != nil {
+		// A payment past its expiry is refunded by the change that finds it so, not
+		// released by it.
+		step := meet
+		if expired(tx, p) {
+			step = expire
+		}
+		if err := step(tx, p); err != nil {
 			return err
 		}
 		if err := unwatch(tx, p); err != nil {
@@ -707,6 +726,9 @@ func (c *ConfirmMilestone) Apply(tx linkfin.Tx) (any, error) {
 		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only %s confirms this milestone", p.Condition.ConfirmerID)
 	case p.Status != linkfin.ConditionalLocked:
 		return nil, linkfin.Errorf(linkfin.ECONDITIONCLOSED, "conditional payment %s is %s", p.ID, p.Status)
+	case expired(tx, p):
+		return nil, linkfin.Errorf(linkfin.ECONDITIONCLOSED, "conditional payment %s expired on %s: what it locks goes back to its payer",
+			p.ID, p.ExpiresOn)
 	}
 	now := tx.Now()
 	p.Condition.ConfirmedAt = &now
@@ -762,9 +784,9 @@ func (c *CancelConditionalPayment) Apply(tx linkfin.Tx) (any, error) {
 }
 
 // SettleConditionalPayment is the scheduler's: it releases what a payment's
-// condition makes due (a release date that came, or anything a trade record met
-// that was not released with it), then, from its expiry date on, refunds what is
-// still locked.
+// condition makes due (a release date that came, or a release that waited for room
+// in the payee's e-CNY wallet); from its expiry date on, it releases nothing and
+// refunds what is still locked.
 type SettleConditionalPayment struct {
 	ID string
 }
@@ -788,13 +810,13 @@ func (c *SettleConditionalPayment) Apply(tx linkfin.Tx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := meet(tx, p); err != nil {
-		return nil, err
+	step := meet
+	if expired(tx, p) {
+		// What is still locked is refunded, a release that waits for room included.
+		step = expire
 	}
-	if p.Status == linkfin.ConditionalLocked && p.ExpiresOn != nil && !linkfin.DateOf(tx.Now()).Before(*p.ExpiresOn) {
-		if err := refund(tx, p, linkfin.ConditionalExpired, "expired on "+p.ExpiresOn.String()); err != nil {
-			return nil, err
-		}
+	if err := step(tx, p); err != nil {
+		return nil, err
 	}
 	return p, unwatch(tx, p)
 }

@@ -523,3 +523,86 @@ func testFinancedConditional(t *testing.T, open Opener) {
 	}
 	env.MustVerify()
 }
+
+// testConditionalExpiry: from a payment's expires_on (UTC) nothing releases it any
+// more, whether the scheduler has run yet or not: goods accepted on the day refund
+// what is locked rather than release it, a milestone confirmed then is refused with
+// conditional_payment_closed, and on the e-CNY rail a release that waited for room in
+// the payee's wallet is refunded, waiting or not, even once the wallet has room.
+func testConditionalExpiry(t *testing.T, open Opener) {
+	env := NewEnv(t, open)
+	conditionalFixture(t, env)
+	anchorWallet, tier1Wallet := linkfin.WalletID("anchor", "CNY"), linkfin.WalletID("tier1", "CNY")
+	on := linkfin.DateOf(env.Clock.Now()).AddDays(2)
+
+	acceptedOrder(t, env, "po-late")
+	goods := lockPayment(t, env, "anchor", linkfin.ConditionalPaymentIn{PayeeID: "tier1", Currency: "CNY", Amount: 4_000_00,
+		Condition: linkfin.ConditionIn{Type: linkfin.ConditionGoodsReceived, POID: "po-late", Release: linkfin.ReleaseProRata}, ExpiresOn: &on})
+	ms := lockPayment(t, env, "anchor", linkfin.ConditionalPaymentIn{PayeeID: "tier1", Currency: "CNY", Amount: 2_000_00,
+		Condition: linkfin.ConditionIn{Type: linkfin.ConditionMilestone, Milestone: "tooling installed", ConfirmerID: "tier2"}, ExpiresOn: &on})
+
+	// The e-CNY rail: the payee's small wallet has no room for what a receipt makes due.
+	e := ecnyRail{t, env}
+	anchorW := e.corporate("anchor")
+	e.topUp("anchor", anchorW, 10_000_00)
+	if err := e.designate("anchor", "anchor", anchorW.ID); err != nil {
+		t.Fatal(err)
+	}
+	small := e.personal("tier1") // holds 1,000.00 at most
+	if err := e.designate("tier1", "tier1", small.ID); err != nil {
+		t.Fatal(err)
+	}
+	acceptedOrder(t, env, "po-wait")
+	wait, err := run[linkfin.ConditionalPayment](t, env, &services.CreateConditionalPayment{Actor: "anchor", In: linkfin.ConditionalPaymentIn{
+		PayeeID: "tier1", Currency: "CNY", Amount: 3_230_00, Rail: linkfin.RailECNY, ExpiresOn: &on,
+		Condition: linkfin.ConditionIn{Type: linkfin.ConditionGoodsReceived, POID: "po-wait", Release: linkfin.ReleaseProRata}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	receive(t, env, "po-wait", linkfin.ReceiptLine{LineID: "L1", Accepted: 1000}) // 1,250.00 due, waits
+	if p := wantPayment(t, env, wait.ID, linkfin.ConditionalLocked, 0, 0); p.Waiting == nil {
+		t.Fatalf("a release past the payee's balance limit does not wait: %+v", p)
+	}
+
+	// The expiry's day comes; the scheduler has not run yet.
+	env.Clock.Advance(on.Time(time.UTC).Add(time.Hour).Sub(env.Clock.Now()))
+	anchorFree, tier1Free := free(t, env, anchorWallet), free(t, env, tier1Wallet)
+
+	// Goods accepted on the day release nothing: the receipt refunds what is locked.
+	receive(t, env, "po-late", linkfin.ReceiptLine{LineID: "L1", Accepted: 1000}, linkfin.ReceiptLine{LineID: "L2", Accepted: 200})
+	wantPayment(t, env, goods.ID, linkfin.ConditionalExpired, 0, 4_000_00)
+	if got := free(t, env, tier1Wallet); got != tier1Free {
+		t.Fatalf("the payee after goods accepted past the expiry: %d, was %d", got, tier1Free)
+	}
+	if got := free(t, env, anchorWallet); got != anchorFree+4_000_00 {
+		t.Fatalf("the payer after goods accepted past the expiry: %d, want %d", got, anchorFree+4_000_00)
+	}
+
+	// A milestone confirmed on the day is refused, and releases nothing.
+	if _, err := run[linkfin.ConditionalPayment](t, env, &services.ConfirmMilestone{Actor: "tier2", ID: ms.ID}); linkfin.ErrorCode(err) != linkfin.ECONDITIONCLOSED {
+		t.Fatalf("a milestone confirmed past the expiry: %v", err)
+	}
+	wantPayment(t, env, ms.ID, linkfin.ConditionalLocked, 0, 0)
+	if got := free(t, env, tier1Wallet); got != tier1Free {
+		t.Fatalf("the payee after a milestone confirmed past the expiry: %d, was %d", got, tier1Free)
+	}
+
+	// The payee's wallet has room again (a bigger one designated): the scheduler
+	// refunds the waiting release all the same.
+	big := e.corporate("tier1")
+	if err := e.designate("tier1", "tier1", big.ID); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{ms.ID, wait.ID} {
+		mustRun(t, env, &services.SettleConditionalPayment{ID: id})
+	}
+	wantPayment(t, env, ms.ID, linkfin.ConditionalExpired, 0, 2_000_00)
+	if p := wantPayment(t, env, wait.ID, linkfin.ConditionalExpired, 0, 3_230_00); p.Waiting != nil {
+		t.Fatalf("expired, still waiting: %+v", p)
+	}
+	if e.balance(small) != 0 || e.balance(big) != 0 {
+		t.Fatalf("the payee's e-CNY wallets after the expiry: %d and %d", e.balance(small), e.balance(big))
+	}
+	env.Restart()
+	env.MustVerify()
+}
