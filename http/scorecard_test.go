@@ -30,6 +30,10 @@ func TestScorecardOverTheAPI(t *testing.T) {
 		}
 	}
 	wantJSON(t, p.as("tier1", "GET", "/v1/organizations/tier1/scorecard?buyer_id=anchor", ""), http.StatusOK, nil)
+	// The anchor is a party to its program, not a supplier in it: its funder does not
+	// read its scorecard, nor it the funder's.
+	wantProblem(t, p.as("bank", "GET", "/v1/organizations/anchor/scorecard", ""), http.StatusNotFound, linkfin.ENOTFOUND)
+	wantProblem(t, p.as("anchor-viewer", "GET", "/v1/organizations/bank/scorecard", ""), http.StatusNotFound, linkfin.ENOTFOUND)
 	for _, who := range []string{"tier2", "outsider"} {
 		pr := wantProblem(t, p.as(who, "GET", "/v1/organizations/tier1/scorecard", ""), http.StatusNotFound, linkfin.ENOTFOUND)
 		if gp := problemOf(p.as(who, "GET", "/v1/organizations/"+ghost+"/scorecard", "")); gp.Detail != strings.ReplaceAll(pr.Detail, "tier1", ghost) {

@@ -164,7 +164,9 @@ func scoreInputs(ctx context.Context, s linkfin.RecordReader, org, buyer string)
 
 // SeesScorecard reports, as not found, an organization's scorecard that the viewer
 // may not see: it sees its own, the operator every one, and an anchor or a live
-// funder the scorecards of the suppliers in its programs.
+// funder the scorecards of the suppliers in its programs — the organizations in its
+// anchor's supply chain (memberOf), not the program's other parties: a funder does
+// not read a fellow funder's scorecard, nor the anchor's.
 func SeesScorecard(ctx context.Context, s linkfin.PartyReader, v linkfin.Viewer, org string) error {
 	if v.Operator {
 		return organizationExists(ctx, s, org)
@@ -176,18 +178,30 @@ func SeesScorecard(ctx context.Context, s linkfin.PartyReader, v linkfin.Viewer,
 	if v.Org == "" {
 		return notFound
 	}
-	progs, err := ProgramsOf(ctx, s, org)
+	anchors, err := memberOf(ctx, s, org)
 	if err != nil {
 		return err
 	}
-	for _, p := range progs {
-		if p.AnchorID == v.Org && p.AnchorID != org {
-			return nil
-		}
-		for _, f := range p.Funders {
-			if f.FunderID == v.Org && f.Status == linkfin.FunderAccepted {
-				return nil
+	sees := false
+	for _, anchor := range anchors {
+		err := scanParty(ctx, s, linkfin.KindProgram, anchor, func(data []byte) error {
+			var p linkfin.Program
+			if err := json.Unmarshal(data, &p); err != nil {
+				return err
 			}
+			if p.AnchorID != anchor {
+				return nil // a program the organization funds, say: it is no supplier in it
+			}
+			if f := p.Funder(v.Org); p.AnchorID == v.Org || f != nil && f.Status == linkfin.FunderAccepted {
+				sees = true
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if sees {
+			return nil
 		}
 	}
 	return notFound

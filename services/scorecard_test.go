@@ -355,6 +355,22 @@ func TestScorecardVisibility(t *testing.T) {
 			t.Errorf("%+v sees tier1's scorecard: %v", v, err)
 		}
 	}
+	// A program's parties are not its suppliers: a funder does not read its fellow
+	// funder's scorecard, nor the anchor's (whose sales are to its own customers), and
+	// the anchor does not read its funders'.
+	w.must(&services.CreateOrganization{Org: linkfin.Organization{ID: "factor", Name: "Factor", Capabilities: []linkfin.Capability{linkfin.CapFund}}})
+	base, margin := rate(t, "0.03"), rate(t, "0.02")
+	w.must(&services.InviteFunder{Actor: "anchor", ProgramID: "graded", FunderID: "factor", Limit: 1_000_000_00,
+		Pricing: linkfin.Pricing{BaseRate: &base, Margin: &margin}},
+		&services.AcceptFunder{Actor: "factor", ProgramID: "graded"})
+	for _, c := range []struct{ viewer, org string }{{"bank", "factor"}, {"factor", "bank"}, {"bank", "anchor"}, {"anchor", "bank"}} {
+		if _, err := services.ScorecardFor(context.Background(), s, linkfin.Viewer{Org: c.viewer}, c.org, "", w.now); linkfin.ErrorCode(err) != linkfin.ENOTFOUND {
+			t.Errorf("%s sees %s's scorecard: %v", c.viewer, c.org, err)
+		}
+	}
+	if _, err := services.ScorecardFor(context.Background(), s, linkfin.Viewer{Org: "factor"}, "tier1", "", w.now); err != nil {
+		t.Errorf("a second live funder reads its supplier's scorecard: %v", err)
+	}
 }
 
 // The buyers' payment record: a factored payable the anchor pays at its due date
