@@ -446,3 +446,51 @@ func TestSupplierScorecardsReadsEnough(t *testing.T) {
 		t.Errorf("read %d pages of relationships for %d suppliers of %d; want 1", n, services.MaxSupplierScorecards, many+1)
 	}
 }
+
+// An invoice counts in its seller's scorecard once it matches its order: one that
+// does not — a bill nothing received backs — adds nothing to the invoices, the amount
+// invoiced, the months' volumes or the tenure, so the supplier cannot dilute its own
+// dispute rate and credit notes, or steady its volume, with bills of its own making.
+// Its buyer's dispute of it counts it as an invoice disputed.
+func TestScorecardCountsMatchedInvoices(t *testing.T) {
+	w := scoreWorld(t)
+	counts := func() linkfin.ScoreCounts {
+		t.Helper()
+		sc, err := services.ScorecardFor(context.Background(), store{db: w.db}, linkfin.Viewer{Org: "tier1"}, "tier1", "", w.now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sc.Inputs.Counts
+	}
+	junk := func(n string, total int64) {
+		t.Helper()
+		var inv linkfin.Invoice
+		if err := w.db.Run(context.Background(), &services.CreateInvoice{Actor: "tier1", Invoice: linkfin.Invoice{ID: "inv-" + n, Number: "INV-" + n,
+			BuyerID: "anchor", POID: "po-a1", Currency: "CNY", IssueDate: linkfin.DateOf(w.now), DueDate: linkfin.DateOf(w.now).AddDays(90),
+			Lines: []linkfin.InvoiceLine{{LineID: "L1", Quantity: 1, UnitPrice: total, Amount: total}}, Total: total}}, &inv); err != nil {
+			t.Fatal(err)
+		}
+		if inv.Status != linkfin.InvoiceMismatched {
+			t.Fatalf("invoice %s: %s", n, inv.Status)
+		}
+	}
+	deliver(w, "a1", "anchor", "2026-08-20", 100, receiptOn{"2026-08-15", 100, 0})
+	w.must(&services.DisputeInvoice{Actor: "anchor", ID: "inv-a1", Reason: "wrong price"})
+	before := counts()
+	if before.Invoices != 1 || before.Disputed != 1 || before.Invoiced != 1_000_00 {
+		t.Fatalf("one invoice, matched and disputed: %+v", before)
+	}
+	// Nine bills of 9,000,000.00 for goods already invoiced: none matches.
+	for i := range 9 {
+		junk(fmt.Sprint("junk-", i), 9_000_000_00)
+	}
+	if got := counts(); got.Invoices != before.Invoices || got.Invoiced != before.Invoiced || got.Disputed != before.Disputed ||
+		!reflect.DeepEqual(got.Months, before.Months) || got.TopBuyerInvoiced != before.TopBuyerInvoiced {
+		t.Fatalf("invoices that do not match counted: %+v, was %+v", got, before)
+	}
+	// The buyer disputes one: an invoice, disputed, and nothing invoiced.
+	w.must(&services.DisputeInvoice{Actor: "anchor", ID: "inv-junk-0", Reason: "nothing of this was received"})
+	if got := counts(); got.Invoices != 2 || got.Disputed != 2 || got.Invoiced != before.Invoiced {
+		t.Fatalf("a disputed invoice that did not match: %+v", got)
+	}
+}

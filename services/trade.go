@@ -415,18 +415,21 @@ func (c *CreateInvoice) Apply(tx linkfin.Tx) (any, error) {
 		return nil, err
 	}
 	inv.CreatedAt, inv.ProgramID = tx.Now(), po.ProgramID
-	if err := tally(tx, inv.SellerID, inv.BuyerID, func(sc *linkfin.ScoreCounts) error {
-		sc.Invoices++
-		return sc.AddInvoiced(inv.Currency, inv.Total, linkfin.DateOf(tx.Now()))
-	}); err != nil {
-		return nil, err
-	}
 	inv.Match = linkfin.ThreeWayMatch(po, &inv)
 	inv.Status = linkfin.InvoiceMismatched
 	if inv.Match.OK {
 		inv.Status = linkfin.InvoiceMatched
 		// What it invoices is taken from the order's received quantities.
 		if err := invoiceLines(tx, po, &inv, 1); err != nil {
+			return nil, err
+		}
+		// The seller's scorecard counts what the goods received back: an invoice that
+		// does not match counts nowhere (unless its buyer disputes it), or the seller
+		// could dilute its own disputes and credit notes with bills of its own making.
+		if err := tally(tx, inv.SellerID, inv.BuyerID, func(sc *linkfin.ScoreCounts) error {
+			sc.Invoices++
+			return sc.AddInvoiced(inv.Currency, inv.Total, linkfin.DateOf(tx.Now()))
+		}); err != nil {
 			return nil, err
 		}
 	}
@@ -724,7 +727,17 @@ func (c *DisputeInvoice) Apply(tx linkfin.Tx) (any, error) {
 			return nil, err
 		}
 	}
-	if err := tally(tx, inv.SellerID, inv.BuyerID, func(sc *linkfin.ScoreCounts) error { sc.Disputed++; return nil }); err != nil {
+	// An invoice that did not match was not counted when it was submitted: disputed, it
+	// counts as an invoice its buyer disputed (its amount, which nothing backs, still
+	// counts nowhere).
+	mismatched := inv.Status == linkfin.InvoiceMismatched
+	if err := tally(tx, inv.SellerID, inv.BuyerID, func(sc *linkfin.ScoreCounts) error {
+		if mismatched {
+			sc.Invoices++
+		}
+		sc.Disputed++
+		return nil
+	}); err != nil {
 		return nil, err
 	}
 	inv.Status, inv.Dispute = linkfin.InvoiceDisputed, c.Reason
