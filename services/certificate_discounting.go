@@ -176,6 +176,12 @@ func (c *AcceptCertificateDiscounting) Keys() []linkfin.ObjectKey {
 	}
 }
 
+// DependentKeys implements linkfin.DependentCommand: what checks that the quote's
+// credit decision still stands (grantKeys).
+func (c *AcceptCertificateDiscounting) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
+	return grantKeys(r, c.ID)
+}
+
 // LedgerKeys implements linkfin.LedgerCommand.
 func (c *AcceptCertificateDiscounting) LedgerKeys(r linkfin.Records) (accounts, transfers []int64) {
 	return financingAccounts(r, c.ID)

@@ -134,6 +134,12 @@ func (c *AcceptDistributorFinancing) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{{Kind: linkfin.KindFinancing, ID: c.ID}, {Kind: linkfin.KindPurchaseOrder, ID: c.POID}}
 }
 
+// DependentKeys implements linkfin.DependentCommand: what checks that the quote's
+// credit decision still stands (grantKeys).
+func (c *AcceptDistributorFinancing) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
+	return grantKeys(r, c.ID)
+}
+
 // LedgerKeys implements linkfin.LedgerCommand: the limits it holds. (The anchor's
 // wallet is the payee's, among the financing's accounts.)
 func (c *AcceptDistributorFinancing) LedgerKeys(r linkfin.Records) (accounts, transfers []int64) {

@@ -178,6 +178,12 @@ func (c *AcceptFactoring) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{{Kind: linkfin.KindFinancing, ID: c.ID}, {Kind: linkfin.KindPayable, ID: c.PayableID}}
 }
 
+// DependentKeys implements linkfin.DependentCommand: what checks that the quote's
+// credit decision still stands (grantKeys).
+func (c *AcceptFactoring) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
+	return grantKeys(r, c.ID)
+}
+
 // LedgerKeys implements linkfin.LedgerCommand.
 func (c *AcceptFactoring) LedgerKeys(r linkfin.Records) (accounts, transfers []int64) {
 	return financingAccounts(r, c.ID)

@@ -38,6 +38,9 @@ func quoted(tx linkfin.Tx, id, actor string, product linkfin.Product, assetID st
 	case assetID != f.AssetID:
 		return nil, false, linkfin.Errorf(linkfin.EINVALID, "financing %s is of %s %s", f.ID, f.AssetKind, f.AssetID)
 	}
+	if err := stillGranted(tx, f); err != nil {
+		return nil, false, err
+	}
 	f.Decision = f.Decision.Summary()
 	return f, false, nil
 }

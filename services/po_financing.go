@@ -231,6 +231,12 @@ func (c *AcceptPOFinancing) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{{Kind: linkfin.KindFinancing, ID: c.ID}, {Kind: linkfin.KindPurchaseOrder, ID: c.POID}}
 }
 
+// DependentKeys implements linkfin.DependentCommand: what checks that the quote's
+// credit decision still stands (grantKeys).
+func (c *AcceptPOFinancing) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
+	return grantKeys(r, c.ID)
+}
+
 // LedgerKeys implements linkfin.LedgerCommand.
 func (c *AcceptPOFinancing) LedgerKeys(r linkfin.Records) (accounts, transfers []int64) {
 	return financingAccounts(r, c.ID)

@@ -336,10 +336,7 @@ func decide(tx linkfin.Tx, p *linkfin.Program, r graded) (*linkfin.Program, *lin
 	}
 	in := linkfin.ScoreInputs{Counts: card.ScoreCounts}
 	d := m.Decision(in, tx.Now())
-	floor, setBy, whose := p.DeclineBelow, "program", "program "+p.ID
-	if f := p.Funder(funderID); f != nil && f.GradeFloor != "" && (floor == "" || m.GradeRank(f.GradeFloor) < m.GradeRank(floor)) {
-		floor, setBy, whose = f.GradeFloor, "funder", "funder "+funderID
-	}
+	floor, setBy, whose := gradeFloor(m, p, funderID)
 	if floor != "" && m.GradeRank(d.Grade) > m.GradeRank(floor) {
 		// The refusal is answered, and kept under the request's idempotency key, as a
 		// code and a message that carries the reasons, each by its code and sentence.
@@ -370,6 +367,56 @@ func decide(tx linkfin.Tx, p *linkfin.Program, r graded) (*linkfin.Program, *lin
 	// version the log has before the quote's event (WholeDecision reads it back).
 	d.Terms = p.GradeTermsFor(d.Grade)
 	return gradedTerms(p, d.Grade), d, nil
+}
+
+// gradeFloor is the lowest grade a request to the funder under the program is financed
+// at ("" for any), who set it ("program" or "funder") and whose it is in words: the
+// program's DeclineBelow, or the funder's GradeFloor where it is stricter.
+func gradeFloor(m *linkfin.ScoreModel, p *linkfin.Program, funderID string) (floor, setBy, whose string) {
+	floor, setBy, whose = p.DeclineBelow, "program", "program "+p.ID
+	if f := p.Funder(funderID); f != nil && f.GradeFloor != "" && (floor == "" || m.GradeRank(f.GradeFloor) < m.GradeRank(floor)) {
+		floor, setBy, whose = f.GradeFloor, "funder", "funder "+funderID
+	}
+	return floor, setBy, whose
+}
+
+// grantKeys are the records the acceptance of financing id's quote reads to check
+// that the credit decision the quote was made on still stands (stillGranted): its
+// program, for the floors, and its requester's financing stop. None for a quote
+// decided on no grade.
+func grantKeys(r linkfin.Records, id string) []linkfin.ObjectKey {
+	var f linkfin.Financing
+	if found, _ := r.Get(linkfin.KindFinancing, id, &f); !found || f.Decision == nil {
+		return nil
+	}
+	return []linkfin.ObjectKey{{Kind: linkfin.KindProgram, ID: f.ProgramID}, {Kind: linkfin.KindFinancingStop, ID: f.RequesterID}}
+}
+
+// stillGranted refuses to accept a quote that its credit decision no longer grants:
+// the requester's new financing stopped by an alert since it was quoted, or the
+// grade it was decided at now below the program's or the funder's floor. A funder
+// that raises its floor, or an alert that stops a supplier, stops its quotes still
+// open as well as its next requests.
+func stillGranted(tx linkfin.Tx, f *linkfin.Financing) error {
+	if f.Decision == nil {
+		return nil
+	}
+	if err := stopped(tx, f.RequesterID); err != nil {
+		return err
+	}
+	var p linkfin.Program
+	if found, err := linkfin.View(tx, linkfin.KindProgram, f.ProgramID, &p); err != nil || !found {
+		return err
+	}
+	m := linkfin.ScoreModels()[f.Decision.ModelVersion]
+	if m == nil {
+		m = linkfin.ScoreModels()[linkfin.CurrentScoreModel]
+	}
+	if floor, _, whose := gradeFloor(m, &p, f.FunderID); floor != "" && m.GradeRank(f.Decision.Grade) > m.GradeRank(floor) {
+		return linkfin.Errorf(EGRADE, "%s was graded %s for this quote (model %s); %s now finances grade %s and better: the quote no longer stands",
+			f.RequesterID, f.Decision.Grade, f.Decision.ModelVersion, whose, floor)
+	}
+	return nil
 }
 
 // gradedTerms is the program with the terms of the grade in place of its own: the

@@ -336,6 +336,22 @@ func TestDecisionFollowsTheScore(t *testing.T) {
 	// Without its floor, the program's own (D) lets grade C through again.
 	w.must(&services.SetGradeFloor{Actor: "bank", ProgramID: "graded", Floor: ""})
 	w.must(req)
+	// A floor raised after the quote stops it too: accepting it is refused, naming the
+	// grade it was decided at, and holds nothing; with the floor lowered again it is
+	// accepted.
+	w.must(&services.SetGradeFloor{Actor: "bank", ProgramID: "graded", Floor: "B"})
+	accept := &services.AcceptFactoring{Actor: "tier1", ID: "fin-2", PayableID: "pay-inv-a4"}
+	err = w.db.Run(context.Background(), accept, new(linkfin.Financing))
+	if code, msg := linkfin.ErrorCode(err), linkfin.ErrorMessage(err); code != services.EGRADE || !strings.Contains(msg, "graded "+live.Grade+" for this quote") ||
+		!strings.Contains(msg, "funder bank now finances grade B") {
+		t.Fatalf("accepting a quote below the floor raised since: %v", err)
+	}
+	var held linkfin.Financing
+	if _, err := w.db.Get(linkfin.KindFinancing, "fin-2", &held); err != nil || held.Status != linkfin.FinancingQuoted {
+		t.Fatalf("the refused acceptance left the financing %s, %v", held.Status, err)
+	}
+	w.must(&services.SetGradeFloor{Actor: "bank", ProgramID: "graded", Floor: ""})
+	w.must(accept)
 }
 
 // Who sees a scorecard: the supplier, the anchor and live funders of its programs,

@@ -201,9 +201,10 @@ func (c *AcceptPledgeLoan) LedgerKeys(r linkfin.Records) (accounts, transfers []
 }
 
 // DependentKeys implements linkfin.DependentCommand: the lot's price mark and the
-// program, to value the lot again.
+// program, to value the lot again, and what checks that the quote's credit decision
+// still stands (grantKeys).
 func (c *AcceptPledgeLoan) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
-	var keys []linkfin.ObjectKey
+	keys := grantKeys(r, c.ID)
 	var f linkfin.Financing
 	if found, _ := r.Get(linkfin.KindFinancing, c.ID, &f); found {
 		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindProgram, ID: f.ProgramID})

@@ -22,6 +22,11 @@ func testAlerts(t *testing.T, open Opener) {
 	env := NewEnv(t, open)
 	pledgedLots(t, env, []linkfin.AlertAction{linkfin.ActionStopFinancing, linkfin.ActionFreeze})
 	lot7 := newSensor(t, env, "port", "D-7", "LOT-7")
+	// A quote the trader holds before the alert: the stop refuses its acceptance too.
+	early := &services.RequestPledgeLoan{Actor: "trader", ID: "w0", ReceiptID: "R2", ProgramID: "wh", FunderID: "factor"}
+	if _, err := run[linkfin.Financing](t, env, early); err != nil {
+		t.Fatal(err)
+	}
 
 	list := func(v linkfin.Viewer) []linkfin.Alert { t.Helper(); return alertsOf(t, env, v) }
 	// The lot counted whole: nothing.
@@ -46,6 +51,12 @@ func testAlerts(t *testing.T, open Opener) {
 	}
 	if _, err := run[linkfin.Financing](t, env, &services.DisburseFinancing{Actor: "factor", ID: "w1"}); !refusal(err, linkfin.ECONFLICT, "frozen") {
 		t.Fatalf("disbursing the frozen loan: %v", err)
+	}
+	if _, err := run[linkfin.Financing](t, env, &services.AcceptPledgeLoan{Actor: "trader", ID: "w0", ReceiptID: "R2"}); !refusal(err, linkfin.EFINANCINGSTOPPED, a.ID) {
+		t.Fatalf("accepting a quote made before the stop: %v", err)
+	}
+	if f := record[linkfin.Financing](t, env, linkfin.KindFinancing, "w0"); f.Status != linkfin.FinancingQuoted {
+		t.Fatalf("the refused acceptance left the quote %s", f.Status)
 	}
 	// The trader's next request is refused, naming the alert; acknowledging does not lift it.
 	req := &services.RequestPledgeLoan{Actor: "trader", ID: "w2", ReceiptID: "R2", ProgramID: "wh", FunderID: "factor"}
