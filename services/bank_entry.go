@@ -3,6 +3,7 @@ package services
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -20,6 +21,9 @@ type AssignBankEntry struct {
 	// file is the payment file of the instruction assigned to, as DependentKeys found it
 	// (listing it, and the open items its date names).
 	file string
+	// spellings are those of the entry's account that DependentKeys listed its keys
+	// under (accountSpellings), from the registered account as it found it.
+	spellings []string
 }
 
 // Validate implements linkfin.Validator: the entry, and what to assign it to.
@@ -36,16 +40,22 @@ func (c *AssignBankEntry) Validate() error {
 }
 
 // DependentKeys implements linkfin.DependentCommand: the entry's statement, the
-// registry record of a debit's bank reference, and the record of open items that what
-// it is assigned to leaves (an instruction's by its payment file's date).
+// registry records of a debit's bank reference under the spellings of its account, and
+// the record of open items that what it is assigned to leaves (an instruction's by its
+// payment file's date).
 func (c *AssignBankEntry) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
-	c.file = ""
+	c.file, c.spellings = "", nil
 	var be linkfin.BankEntry
 	if found, err := r.Get(linkfin.KindBankEntry, c.EntryID, &be); err != nil || !found {
 		return nil
 	}
+	reg, err := registeredAccount(r)
+	if err != nil {
+		return nil
+	}
+	c.spellings = entrySpellings(reg, &be)
 	keys := append([]linkfin.ObjectKey{{Kind: linkfin.KindBankStatement, ID: be.StatementID}},
-		debitReferenceKeys(RailBank, be.Account, be.CreditDebit, be.AccountServicerReference)...)
+		debitReferenceKeys(RailBank, c.spellings, be.CreditDebit, be.AccountServicerReference)...)
 	switch c.In.Kind {
 	case linkfin.AssignExpectedPayment:
 		var ep linkfin.ExpectedPayment
@@ -69,7 +79,7 @@ func (c *AssignBankEntry) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
 
 // Keys implements linkfin.Command.
 func (c *AssignBankEntry) Keys() []linkfin.ObjectKey {
-	keys := []linkfin.ObjectKey{{Kind: linkfin.KindBankEntry, ID: c.EntryID}, legacyItemsKey(RailBank)}
+	keys := []linkfin.ObjectKey{{Kind: linkfin.KindBankEntry, ID: c.EntryID}, legacyItemsKey(RailBank), {Kind: linkfin.KindPaymentDebtor, ID: RailBank}}
 	if c.In.Kind != "" {
 		keys = append(keys, linkfin.ObjectKey{Kind: string(c.In.Kind), ID: c.In.ID})
 	}
@@ -77,7 +87,8 @@ func (c *AssignBankEntry) Keys() []linkfin.ObjectKey {
 }
 
 // LedgerKeys implements linkfin.LedgerCommand: the rail's account, the wallet a
-// credit enters, and the entry's booking.
+// credit enters, and the entry's bookings under each spelling of its account
+// (entryBookings).
 func (c *AssignBankEntry) LedgerKeys(r linkfin.Records) (accounts, transfers []int64) {
 	var be linkfin.BankEntry
 	if found, err := r.Get(linkfin.KindBankEntry, c.EntryID, &be); err != nil || !found {
@@ -97,10 +108,47 @@ func (c *AssignBankEntry) LedgerKeys(r linkfin.Records) (accounts, transfers []i
 	if org != "" {
 		accounts = append(accounts, linkfin.WalletID(org, be.Currency))
 	}
-	if be.Booking != 0 {
-		transfers = []int64{int64(be.Booking)}
+	spellings := c.spellings
+	if spellings == nil {
+		reg, err := registeredAccount(r)
+		if err != nil {
+			return nil, nil
+		}
+		spellings = entrySpellings(reg, &be)
 	}
-	return accounts, transfers
+	return accounts, entryBookings(&be, spellings)
+}
+
+// entrySpellings are the spellings of an entry's account (accountSpellings), where reg
+// is the registered account.
+func entrySpellings(reg *linkfin.BankAccount, be *linkfin.BankEntry) []string {
+	return accountSpellings(reg, iso20022.Account{Other: be.Account})
+}
+
+// entryBookings are the ledger ids of the transfer that books a credit entry, under
+// each spelling of its account (creditBookings), as its statement's import found them:
+// the first books it, and it is booked before when any of them exists. An entry
+// without a bank reference has its own booking alone, as has one whose order among its
+// statement's entries of its reference no spelling of its account tells (the
+// registered account changed since its import). A debit has none.
+func entryBookings(be *linkfin.BankEntry, spellings []string) []int64 {
+	if be.Booking == 0 {
+		return nil
+	}
+	if ref := be.AccountServicerReference; ref != "" {
+		for n := 1; n <= be.Position; n++ {
+			for _, a := range spellings {
+				if linkfin.LedgerID(bookingName(RailBank, a, ref, n)) == int64(be.Booking) {
+					ids := creditBookings(RailBank, spellings, ref, n)
+					if !slices.Contains(ids, int64(be.Booking)) {
+						ids = append(ids, int64(be.Booking))
+					}
+					return ids
+				}
+			}
+		}
+	}
+	return []int64{int64(be.Booking)}
 }
 
 // Apply implements linkfin.Command.
@@ -121,7 +169,22 @@ func (c *AssignBankEntry) Apply(tx linkfin.Tx) (any, error) {
 	default:
 		return nil, linkfin.Errorf(linkfin.EENTRYBOOKED, "entry %s is %s already", be.ID, be.Status)
 	}
-	if booked, err := bookedBefore(tx, &be); err != nil {
+	reg, err := registeredAccount(tx)
+	if err != nil {
+		return nil, err
+	}
+	spellings := entrySpellings(reg, &be)
+	if !slices.Equal(spellings, c.spellings) {
+		// Registered anew by a command of this request's batch, after it was prepared.
+		return nil, linkfin.StalePlan("the platform's bank account was registered while this request waited; retry it")
+	}
+	// An entry imported before its account's spellings were keyed alike is booked as one
+	// imported now would be: under the first spelling, where a later statement finds it.
+	bookings := entryBookings(&be, spellings)
+	if len(bookings) > 0 {
+		be.Booking = linkfin.ID(bookings[0])
+	}
+	if booked, err := bookedBefore(tx, bookings, debitReferenceKeys(RailBank, spellings, be.CreditDebit, be.AccountServicerReference)); err != nil {
 		return nil, err
 	} else if booked {
 		return nil, linkfin.Errorf(linkfin.EENTRYBOOKED, "an entry of the same bank reference, %s, was booked already", be.AccountServicerReference)
@@ -131,7 +194,7 @@ func (c *AssignBankEntry) Apply(tx linkfin.Tx) (any, error) {
 		return nil, err
 	}
 	if item != nil {
-		err = bookEntry(tx, &be, []linkfin.OpenItem{*item}, linkfin.MatchAssigned)
+		err = bookEntry(tx, &be, []linkfin.OpenItem{*item}, linkfin.MatchAssigned, spellings)
 		if err == nil {
 			err = closeItems(tx, RailBank, *item)
 		}

@@ -56,32 +56,57 @@ func debitReferenceID(rail, account, ref string) string {
 	return "bdr_" + statementHash(rail, account, ref)
 }
 
-// debitReferenceKeys lists, for the prefetch, the registry record of the bank
-// reference ref of an entry of the sign on the rail's account: a debit's that has one.
-func debitReferenceKeys(rail, account, sign, ref string) []linkfin.ObjectKey {
+// debitReferenceKeys lists the registry records of the bank reference ref of an entry
+// of the sign on the rail's account, one under each of its spellings (accountSpellings):
+// a debit's that has one. The first is where a booked debit registers it; a debit is
+// booked before when any of them exists.
+func debitReferenceKeys(rail string, spellings []string, sign, ref string) []linkfin.ObjectKey {
 	if sign != iso20022.Debit || ref == "" {
 		return nil
 	}
-	return []linkfin.ObjectKey{{Kind: linkfin.KindBankDebitReference, ID: debitReferenceID(rail, account, ref)}}
+	keys := make([]linkfin.ObjectKey, len(spellings))
+	for i, a := range spellings {
+		keys[i] = linkfin.ObjectKey{Kind: linkfin.KindBankDebitReference, ID: debitReferenceID(rail, a, ref)}
+	}
+	return keys
 }
 
 // bookedBefore reports whether an entry of the same bank reference was booked on the
-// account before, so that this one is a copy of it: a credit's by its booking
-// transfer, a debit's by the registry of its reference.
-func bookedBefore(tx linkfin.Tx, be *linkfin.BankEntry) (bool, error) {
-	if be.Booking != 0 && tx.ExistingTransfer(int64(be.Booking)) != nil {
-		return true, nil
+// account before, so that this one is a copy of it: a credit's by a booking transfer
+// (bookings: the entry's, under each spelling of the account), a debit's by the
+// registry of its reference (debits: debitReferenceKeys).
+func bookedBefore(tx linkfin.Tx, bookings []int64, debits []linkfin.ObjectKey) (bool, error) {
+	for _, id := range bookings {
+		if id != 0 && tx.ExistingTransfer(id) != nil {
+			return true, nil
+		}
 	}
-	keys := debitReferenceKeys(RailBank, be.Account, be.CreditDebit, be.AccountServicerReference)
-	if len(keys) == 0 {
-		return false, nil
+	for _, k := range debits {
+		if found, err := tx.Get(k.Kind, k.ID, nil); err != nil || found {
+			return found, err
+		}
 	}
-	var r linkfin.BankDebitReference
-	return tx.Get(keys[0].Kind, keys[0].ID, &r)
+	return false, nil
 }
 
-// statementDigest is the SHA-256 of what linkfin read of a statement.
-func statementDigest(st *iso20022.Statement) (string, error) {
+// statementDigest is the SHA-256 of what linkfin read of a statement, its account
+// identification written as account, the spelling its keys are made of (an IBAN as
+// its IBAN, any other as its other identification): the same statement sent again
+// under another spelling of its account has the same digest. One that writes its
+// account as account (an IBAN as its IBAN) has the digest of what linkfin read, as
+// every digest was before linkfin keyed statements by one spelling; a record made
+// before of one that does not is compared with that (importedBefore).
+func statementDigest(st *iso20022.Statement, account string) (string, error) {
+	c := *st
+	c.Account.IBAN, c.Account.Other = "", account
+	if iso20022.ValidIBAN(account) {
+		c.Account.IBAN, c.Account.Other = account, ""
+	}
+	return digestOf(&c)
+}
+
+// digestOf is the SHA-256 of a statement as linkfin read it.
+func digestOf(st *iso20022.Statement) (string, error) {
 	b, err := json.Marshal(st)
 	if err != nil {
 		return "", err
@@ -110,16 +135,19 @@ func reportName(version string, st *iso20022.Statement) string {
 }
 
 // bookingIDs are the ledger ids of the transfers that would book a statement's credit
-// entries: from the account and the bank's reference of the entry, so that the same
-// entry in another statement is not booked twice; from the statement and the position
-// for an entry without a reference. Entries of one statement that share a reference
-// (which a bank should not give) are told apart by their order among them, so that
-// each, repeated in a later statement, is found booked there too.
-func bookingIDs(rail, version string, st *iso20022.Statement) []int64 {
-	ids := make([]int64, len(st.Entries))
+// entries, under the spellings of its account (accountSpellings): from the account and
+// the bank's reference of the entry, so that the same entry in another statement is
+// not booked twice; from the statement and the position for an entry without a
+// reference. Entries of one statement that share a reference (which a bank should not
+// give) are told apart by their order among them, so that each, repeated in a later
+// statement, is found booked there too. An entry's first id is the one that books it;
+// the others, under the account's other spellings, are those an earlier statement may
+// have booked it under (an entry without a reference has one: a statement imported
+// before under another key is not imported again).
+func bookingIDs(rail, version string, st *iso20022.Statement, spellings []string) [][]int64 {
+	ids := make([][]int64, len(st.Entries))
 	seen := map[string]int{}
-	key := statementKeyID(rail, st.Account.ID(), reportName(version, st))
-	account := bookingAccount(canonicalAccount(st.Account.ID()))
+	key := statementKeyID(rail, spellings[0], reportName(version, st))
 	for i := range st.Entries {
 		e := &st.Entries[i]
 		if e.CreditDebit != iso20022.Credit {
@@ -127,42 +155,130 @@ func bookingIDs(rail, version string, st *iso20022.Statement) []int64 {
 		}
 		if ref := e.BankReference(); ref != "" {
 			seen[ref]++
-			id := "bank-entry/" + rail + "/" + account + "/" + ref
-			if n := seen[ref]; n > 1 {
-				id += "#" + strconv.Itoa(n)
-			}
-			ids[i] = linkfin.LedgerID(id)
+			ids[i] = creditBookings(rail, spellings, ref, seen[ref])
 			continue
 		}
-		ids[i] = linkfin.LedgerID(fmt.Sprintf("bank-entry/%s/%d", key, i+1))
+		ids[i] = []int64{linkfin.LedgerID(fmt.Sprintf("bank-entry/%s/%d", key, i+1))}
 	}
 	return ids
+}
+
+// creditBookings are the ledger ids of the transfer that books a credit of the bank
+// reference ref, the nth of its statement to give it, under each spelling of its
+// account, each once.
+func creditBookings(rail string, spellings []string, ref string, n int) []int64 {
+	ids := make([]int64, 0, len(spellings))
+	var names []string
+	for _, a := range spellings {
+		name := bookingName(rail, a, ref, n)
+		if !slices.Contains(names, name) {
+			names = append(names, name)
+			ids = append(ids, linkfin.LedgerID(name))
+		}
+	}
+	return ids
+}
+
+// bookingName names the booking of the nth credit of a statement with the bank
+// reference ref on the account: the account as bookingAccount writes it, less the
+// bank's BIC (canonicalAccount), as credits were always booked.
+func bookingName(rail, account, ref string, n int) string {
+	name := "bank-entry/" + rail + "/" + bookingAccount(canonicalAccount(account)) + "/" + ref
+	if n > 1 {
+		name += "#" + strconv.Itoa(n)
+	}
+	return name
 }
 
 // EACCOUNTMISMATCH refuses a bank statement of another account than the platform's.
 const EACCOUNTMISMATCH = "account_mismatch"
 
-// platformAccount refuses a statement of an account other than the one the operator
-// registered as the platform's (SetPaymentDebtor): its entries are money in and out of
-// that account, and another's would credit wallets with money the platform never
-// received, or book one payment twice under another spelling of its account. With no
-// account registered, any statement is the platform's.
-func platformAccount(tx linkfin.Tx, st *iso20022.Statement) error {
-	var d linkfin.PaymentDebtor
-	if found, err := linkfin.View(tx, linkfin.KindPaymentDebtor, RailBank, &d); err != nil || !found {
-		return err
-	}
-	mine := d.Debtor.BankAccount
-	same := func(a, b string) bool { return a != "" && squash(a) == squash(b) }
-	other := canonicalAccount(st.Account.Other)
-	if same(mine.IBAN, st.Account.IBAN) || same(mine.Account, other) || same(mine.IBAN, other) || same(mine.Account, st.Account.IBAN) {
+// platformAccount refuses a statement of an account other than reg, the one the
+// operator registered as the platform's (SetPaymentDebtor; nil for none): its entries
+// are money in and out of that account, and another's would credit wallets with money
+// the platform never received. With no account registered, any statement is the
+// platform's.
+func platformAccount(reg *linkfin.BankAccount, st *iso20022.Statement) error {
+	if reg == nil || isRegistered(reg, st.Account) {
 		return nil
 	}
-	theirs := mine.IBAN
+	theirs := reg.IBAN
 	if theirs == "" {
-		theirs = mine.Account
+		theirs = reg.Account
 	}
 	return linkfin.Errorf(EACCOUNTMISMATCH, "statement %q is of account %s, not of the platform's account %s", st.ID, st.Account.ID(), theirs)
+}
+
+// registeredAccount is the account the operator registered as the platform's
+// (SetPaymentDebtor), or nil.
+func registeredAccount(r linkfin.Records) (*linkfin.BankAccount, error) {
+	var d linkfin.PaymentDebtor
+	if found, err := r.Get(linkfin.KindPaymentDebtor, RailBank, &d); err != nil || !found {
+		return nil, err
+	}
+	return &d.Debtor.BankAccount, nil
+}
+
+// isRegistered reports whether a statement's account is the registered one, under any
+// spelling: its IBAN or its other identification (less an MT940's "BIC/" before it) is
+// the registered IBAN or account number on its letters and digits, in any case.
+func isRegistered(reg *linkfin.BankAccount, a iso20022.Account) bool {
+	same := func(mine, theirs string) bool {
+		return mine != "" && theirs != "" && squash(mine) == squash(canonicalAccount(theirs))
+	}
+	for _, theirs := range []string{a.IBAN, a.Other} {
+		if same(reg.IBAN, theirs) || same(reg.Account, theirs) {
+			return true
+		}
+	}
+	return false
+}
+
+// A statement's once-only keys (the record that names it imported, its entries' ids, a
+// credit's booking transfer, a debit's registered reference) are made of its account.
+// A bank spells one account several ways: an MT940's :25: with spaces or with the
+// bank's BIC before it, an IBAN in lower case, the IBAN in a camt.053 and the account
+// number in an MT940 of the same day. Each spelling the platform's account check
+// (platformAccount) takes for its account must give the same keys, or the same entry
+// stated under two of them would be booked twice, and the same statement imported
+// twice.
+
+// accountSpellings are the spellings of a statement's account that its keys are made of
+// (reg is the registered account, or nil). The first is the one new keys are made of:
+// the registered account's, its IBAN, else its account number, as normalAccount writes
+// it, where the statement's is the registered one (isRegistered), so that the IBAN and
+// the account number registered with it key alike; else the statement's own, as
+// normalAccount writes it. The others are where keys made before may be, and are
+// looked up too: the registration's other identification (keys made before it was
+// registered with both), and the account as the statement writes it, as every key was
+// made before linkfin made them of one spelling. A statement that writes its account
+// as its first spelling (an IBAN without spaces, an account number of digits) keeps the
+// keys it always had.
+var accountSpellings = func(reg *linkfin.BankAccount, a iso20022.Account) []string {
+	var out []string
+	add := func(s string) {
+		if s != "" && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	if reg != nil && isRegistered(reg, a) {
+		add(normalAccount(reg.IBAN))
+		add(normalAccount(reg.Account))
+	}
+	add(normalAccount(a.ID()))
+	add(a.ID())
+	return out
+}
+
+// normalAccount is an account's identification with its letters and digits alone,
+// upper-cased, less an MT940's "BIC/" before it (canonicalAccount): "icbkcnbj/6222
+// 0202-01" is 6222020201, "de89 3704…" DE893704…. One with no letter or digit is
+// itself.
+func normalAccount(id string) string {
+	if n := strings.ToUpper(squash(canonicalAccount(id))); n != "" {
+		return n
+	}
+	return id
 }
 
 // canonicalAccount is an account's identification as bookings name it: less the
@@ -389,6 +505,10 @@ type ImportBankStatement struct {
 	// shared with the database (linkfin.Records), and an OpenItem holds only values,
 	// so copying one copies all of it.
 	candidates []linkfin.OpenItem
+	// spellings are, for each statement, the spellings of its account that
+	// DependentKeys listed its keys under (accountSpellings), from the registered
+	// account as it found it.
+	spellings [][]string
 }
 
 // Validate implements linkfin.Validator: a statement's entries are in its account's
@@ -403,7 +523,7 @@ func (c *ImportBankStatement) Validate() error {
 		if entries += len(st.Entries); entries > linkfin.MaxStatementEntries {
 			return linkfin.Errorf(linkfin.EINVALID, "%s: a message holds at most %d entries in all: import it in parts", place(c.Message.Version, i, -1), linkfin.MaxStatementEntries)
 		}
-		key := statementKeyID(RailBank, st.Account.ID(), reportName(c.Message.Version, &st))
+		key := statementKeyID(RailBank, normalAccount(st.Account.ID()), reportName(c.Message.Version, &st))
 		if seen[key] {
 			return linkfin.Errorf(linkfin.EINVALID, "%s: %q of account %s is in the message twice", place(c.Message.Version, i, -1), st.ID, st.Account.ID())
 		}
@@ -458,8 +578,10 @@ func place(version string, i, j int) string {
 	return fmt.Sprintf("%s[%d]/Ntry[%d]", element, i+1, j+1)
 }
 
-// Keys implements linkfin.Command: the statements' names and entries, and the rail's
-// open items of a database made before they were kept by amount and date.
+// Keys implements linkfin.Command: the registered account, the rail's open items of a
+// database made before they were kept by amount and date, and the records that name
+// the statements imported under their accounts' own spellings (those DependentKeys
+// reads first: most statements write their account as the registered one).
 func (c *ImportBankStatement) Keys() []linkfin.ObjectKey {
 	keys := []linkfin.ObjectKey{legacyItemsKey(RailBank), {Kind: linkfin.KindPaymentDebtor, ID: RailBank}}
 	if c.Message == nil {
@@ -467,33 +589,63 @@ func (c *ImportBankStatement) Keys() []linkfin.ObjectKey {
 	}
 	for _, st := range c.Message.Statements {
 		name := reportName(c.Message.Version, &st)
-		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindBankStatementKey, ID: statementKeyID(RailBank, st.Account.ID(), name)})
-		prefix := entryPrefix(RailBank, st.Account.ID(), name)
-		for j := range st.Entries {
-			keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindBankEntry, ID: entryID(prefix, j+1)})
-			e := &st.Entries[j]
-			keys = append(keys, debitReferenceKeys(RailBank, st.Account.ID(), e.CreditDebit, e.BankReference())...)
+		for _, a := range accountSpellings(nil, st.Account) {
+			keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindBankStatementKey, ID: statementKeyID(RailBank, a, name)})
 		}
 	}
 	return keys
 }
 
-// DependentKeys implements linkfin.DependentCommand: the open items the entries of the
-// statements not imported before could settle, with the records that hold them.
+// spellingsOf are the spellings of each statement's account (accountSpellings), where
+// reg is the registered account.
+func (c *ImportBankStatement) spellingsOf(reg *linkfin.BankAccount) [][]string {
+	out := make([][]string, len(c.Message.Statements))
+	for i := range c.Message.Statements {
+		out[i] = accountSpellings(reg, c.Message.Statements[i].Account)
+	}
+	return out
+}
+
+// DependentKeys implements linkfin.DependentCommand: under the spellings of each
+// statement's account (from the registered account), the records that name it
+// imported, its entries, and the registry records of its debits' bank references; and
+// the open items the entries of the statements not imported before could settle, with
+// the records that hold them.
 func (c *ImportBankStatement) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
-	c.candidates = nil
+	c.candidates, c.spellings = nil, nil
 	if c.Message == nil {
+		return nil
+	}
+	reg, err := registeredAccount(r)
+	if err != nil {
 		return nil
 	}
 	var legacy linkfin.Reconciliation
 	if _, err := r.Get(linkfin.KindReconciliation, RailBank, &legacy); err != nil {
 		return nil
 	}
+	c.spellings = c.spellingsOf(reg)
 	f := &finder{r: r, legacy: legacy.Open, seen: map[linkfin.ObjectKey]bool{}, got: map[linkfin.ObjectKey]bool{},
 		squashed: map[string]string{}}
-	for _, st := range c.Message.Statements {
-		var k linkfin.BankStatementKey
-		if found, _ := r.Get(linkfin.KindBankStatementKey, statementKeyID(RailBank, st.Account.ID(), reportName(c.Message.Version, &st)), &k); found {
+	for i, st := range c.Message.Statements {
+		name, spellings := reportName(c.Message.Version, &st), c.spellings[i]
+		imported := false
+		for _, a := range spellings {
+			k := linkfin.ObjectKey{Kind: linkfin.KindBankStatementKey, ID: statementKeyID(RailBank, a, name)}
+			f.key(k)
+			if found, _ := r.Get(k.Kind, k.ID, nil); found {
+				imported = true
+			}
+		}
+		prefix := entryPrefix(RailBank, spellings[0], name)
+		for j := range st.Entries {
+			e := &st.Entries[j]
+			f.key(linkfin.ObjectKey{Kind: linkfin.KindBankEntry, ID: entryID(prefix, j+1)})
+			for _, k := range debitReferenceKeys(RailBank, spellings, e.CreditDebit, e.BankReference()) {
+				f.key(k)
+			}
+		}
+		if imported {
 			continue // imported before: it answers what it kept
 		}
 		for j := range st.Entries {
@@ -620,15 +772,23 @@ func entryDay(e *iso20022.Entry) linkfin.Date {
 
 // LedgerKeys implements linkfin.LedgerCommand: the rail's accounts and the wallets a
 // credit may enter, and the transfers that would book the credits.
-func (c *ImportBankStatement) LedgerKeys(linkfin.Records) (accounts, transfers []int64) {
+func (c *ImportBankStatement) LedgerKeys(r linkfin.Records) (accounts, transfers []int64) {
 	if c.Message == nil {
 		return nil, nil
 	}
-	for _, st := range c.Message.Statements {
-		for i, id := range bookingIDs(RailBank, c.Message.Version, &st) {
-			if id != 0 {
-				accounts = append(accounts, railID(RailBank, st.Entries[i].Currency))
-				transfers = append(transfers, id)
+	spellings := c.spellings
+	if spellings == nil {
+		reg, err := registeredAccount(r)
+		if err != nil {
+			return nil, nil
+		}
+		spellings = c.spellingsOf(reg)
+	}
+	for i, st := range c.Message.Statements {
+		for j, ids := range bookingIDs(RailBank, c.Message.Version, &st, spellings[i]) {
+			if len(ids) > 0 {
+				accounts = append(accounts, railID(RailBank, st.Entries[j].Currency))
+				transfers = append(transfers, ids...)
 			}
 		}
 	}
@@ -654,33 +814,32 @@ func (c *ImportBankStatement) Apply(tx linkfin.Tx) (any, error) {
 			m.add(it)
 		}
 	}
+	reg, err := registeredAccount(tx)
+	if err != nil {
+		return nil, err
+	}
+	spellings := c.spellingsOf(reg)
+	if !slices.EqualFunc(spellings, c.spellings, slices.Equal) {
+		// Registered anew by a command of this request's batch, after it was prepared.
+		return nil, linkfin.StalePlan("the platform's bank account was registered while this request waited; retry it")
+	}
 	out := &linkfin.BankStatementImport{MessageID: c.Message.MessageID, Version: c.Message.Version,
 		Statements: []linkfin.BankStatement{}, Replayed: true}
 	for i := range c.Message.Statements {
 		st := &c.Message.Statements[i]
-		keyID := statementKeyID(RailBank, st.Account.ID(), reportName(c.Message.Version, st))
-		digest, err := statementDigest(st)
+		key, err := importedBefore(tx, st, reportName(c.Message.Version, st), spellings[i])
 		if err != nil {
 			return nil, err
 		}
-		var key linkfin.BankStatementKey
-		found, err := tx.Get(linkfin.KindBankStatementKey, keyID, &key)
-		if err != nil {
-			return nil, err
-		}
-		if found {
-			if key.Digest != digest {
-				return nil, linkfin.Errorf(linkfin.ESTATEMENTCONFLICT, "statement %q of account %s was imported before with other content (as %s)",
-					st.ID, st.Account.ID(), key.StatementID)
-			}
+		if key != nil {
 			out.Statements = append(out.Statements, key.Imported)
 			continue
 		}
 		out.Replayed = false
-		if err := platformAccount(tx, st); err != nil {
+		if err := platformAccount(reg, st); err != nil {
 			return nil, err
 		}
-		s, err := c.importStatement(tx, m, st, keyID, digest)
+		s, err := c.importStatement(tx, m, st, spellings[i])
 		if err != nil {
 			return nil, err
 		}
@@ -701,6 +860,39 @@ func (c *ImportBankStatement) Apply(tx linkfin.Tx) (any, error) {
 		}
 	}
 	return out, nil
+}
+
+// importedBefore is the record that names the statement imported before, under any
+// spelling of its account, or nil; a statement imported before with other content is
+// refused (linkfin.ESTATEMENTCONFLICT). Its content is the same when the digests agree
+// with its account written as its first spelling (statementDigest), or, for a record
+// made before, as the statement writes it.
+func importedBefore(tx linkfin.Tx, st *iso20022.Statement, name string, spellings []string) (*linkfin.BankStatementKey, error) {
+	for _, a := range spellings {
+		var key linkfin.BankStatementKey
+		found, err := tx.Get(linkfin.KindBankStatementKey, statementKeyID(RailBank, a, name), &key)
+		if err != nil || !found {
+			if err != nil {
+				return nil, err
+			}
+			continue
+		}
+		digest, err := statementDigest(st, spellings[0])
+		if err != nil {
+			return nil, err
+		}
+		if key.Digest != digest {
+			if digest, err = digestOf(st); err != nil {
+				return nil, err
+			}
+		}
+		if key.Digest != digest {
+			return nil, linkfin.Errorf(linkfin.ESTATEMENTCONFLICT, "statement %q of account %s was imported before with other content (as %s)",
+				st.ID, st.Account.ID(), key.StatementID)
+		}
+		return &key, nil
+	}
+	return nil, nil
 }
 
 // filesBooked marks booked, in their payment files, the instructions of items that
@@ -757,13 +949,19 @@ func stillOpen(tx linkfin.Tx, it *linkfin.OpenItem) (bool, error) {
 	return false, nil
 }
 
-func (c *ImportBankStatement) importStatement(tx linkfin.Tx, m *matcher, st *iso20022.Statement, keyID, digest string) (*linkfin.BankStatement, error) {
-	s := c.newStatement(tx, st, digest)
-	entries, err := newEntries(tx, s, st)
+// importStatement imports a statement not imported before, keyed on the spellings of
+// its account (accountSpellings).
+func (c *ImportBankStatement) importStatement(tx linkfin.Tx, m *matcher, st *iso20022.Statement, spellings []string) (*linkfin.BankStatement, error) {
+	digest, err := statementDigest(st, spellings[0])
 	if err != nil {
 		return nil, err
 	}
-	if err := matchEntries(tx, m, st, entries); err != nil {
+	s := c.newStatement(tx, st, spellings[0], digest)
+	entries, err := newEntries(tx, s, st, spellings)
+	if err != nil {
+		return nil, err
+	}
+	if err := matchEntries(tx, m, st, entries, spellings); err != nil {
 		return nil, err
 	}
 	for j := range entries {
@@ -788,7 +986,7 @@ func (c *ImportBankStatement) importStatement(tx linkfin.Tx, m *matcher, st *iso
 	if err := tx.Put(linkfin.KindBankStatement, s.ID, s, "bank_statement.imported"); err != nil {
 		return nil, err
 	}
-	key := &linkfin.BankStatementKey{ID: keyID, StatementID: s.ID, Digest: digest, Imported: *s}
+	key := &linkfin.BankStatementKey{ID: statementKeyID(RailBank, spellings[0], reportName(c.Message.Version, st)), StatementID: s.ID, Digest: digest, Imported: *s}
 	return s, tx.Put(linkfin.KindBankStatementKey, key.ID, key, "bank_statement_key.created")
 }
 
@@ -798,13 +996,13 @@ func (c *ImportBankStatement) importStatement(tx linkfin.Tx, m *matcher, st *iso
 // before, which many banks (ABN AMRO, German savings banks) give instead. A balance of
 // an amount whose sign the bank left out is not recorded: linkfin does not guess it;
 // nor is one in another currency than the statement's, whose minor units are not the
-// record's.
-func (c *ImportBankStatement) newStatement(tx linkfin.Tx, st *iso20022.Statement, digest string) *linkfin.BankStatement {
+// record's. Its entries' ids are made of the account as keyed.
+func (c *ImportBankStatement) newStatement(tx linkfin.Tx, st *iso20022.Statement, keyed, digest string) *linkfin.BankStatement {
 	cur, _ := statementCurrency(st)
 	s := &linkfin.BankStatement{ID: tx.NewID(linkfin.IDPrefix[linkfin.KindBankStatement]), Rail: RailBank, Version: c.Message.Version,
 		MessageID: c.Message.MessageID, StatementID: st.ID, ElectronicSequence: st.ElectronicSequence, Account: st.Account.ID(),
 		Currency: cur, From: st.From, To: st.To, Entries: len(st.Entries),
-		EntryIDPrefix: entryPrefix(RailBank, st.Account.ID(), reportName(c.Message.Version, st)), Digest: digest, CreatedAt: tx.Now()}
+		EntryIDPrefix: entryPrefix(RailBank, keyed, reportName(c.Message.Version, st)), Digest: digest, CreatedAt: tx.Now()}
 	var previous *int64
 	for _, b := range st.Balances {
 		v := b.Amount
@@ -832,9 +1030,10 @@ func (c *ImportBankStatement) newStatement(tx linkfin.Tx, st *iso20022.Statement
 }
 
 // newEntries are the records of a statement's entries before matching: unmatched, or
-// not booked by the bank, or duplicates of an entry an earlier statement booked.
-func newEntries(tx linkfin.Tx, s *linkfin.BankStatement, st *iso20022.Statement) ([]linkfin.BankEntry, error) {
-	bookings := bookingIDs(RailBank, s.Version, st)
+// not booked by the bank, or duplicates of an entry an earlier statement booked under
+// any spelling of its account.
+func newEntries(tx linkfin.Tx, s *linkfin.BankStatement, st *iso20022.Statement, spellings []string) ([]linkfin.BankEntry, error) {
+	bookings := bookingIDs(RailBank, s.Version, st, spellings)
 	entries := make([]linkfin.BankEntry, len(st.Entries))
 	for j := range st.Entries {
 		e, be := &st.Entries[j], &entries[j]
@@ -842,8 +1041,11 @@ func newEntries(tx linkfin.Tx, s *linkfin.BankStatement, st *iso20022.Statement)
 			CreditDebit: e.CreditDebit, Amount: e.Amount, Currency: e.Currency, Reversal: e.Reversal, BookingDate: e.BookingDate,
 			ValueDate: e.ValueDate, Status: linkfin.BankEntryUnmatched, AccountServicerReference: e.BankReference(),
 			EndToEndIDs: endToEndIDs(e), RemittanceInformation: remittance(e), Counterparty: counterparty(e),
-			BankTransactionCode: e.BankTransactionCode, Booking: linkfin.ID(bookings[j]), CreatedAt: s.CreatedAt}
-		booked, err := bookedBefore(tx, be)
+			BankTransactionCode: e.BankTransactionCode, CreatedAt: s.CreatedAt}
+		if len(bookings[j]) > 0 {
+			be.Booking = linkfin.ID(bookings[j][0])
+		}
+		booked, err := bookedBefore(tx, bookings[j], debitReferenceKeys(RailBank, spellings, be.CreditDebit, be.AccountServicerReference))
 		if err != nil {
 			return nil, err
 		}
@@ -862,7 +1064,7 @@ func newEntries(tx linkfin.Tx, s *linkfin.BankStatement, st *iso20022.Statement)
 // matchEntries books the unmatched entries that match: first every entry by its
 // end-to-end id, then by reference, then by amount and date, so that an entry's own id
 // is not taken by another's amount. What matches nothing keeps the first reason why.
-func matchEntries(tx linkfin.Tx, m *matcher, st *iso20022.Statement, entries []linkfin.BankEntry) error {
+func matchEntries(tx linkfin.Tx, m *matcher, st *iso20022.Statement, entries []linkfin.BankEntry, spellings []string) error {
 	for pass, how := range []string{linkfin.MatchEndToEnd, linkfin.MatchReference, linkfin.MatchAmountDate} {
 		for j := range entries {
 			e, be := &st.Entries[j], &entries[j]
@@ -897,7 +1099,7 @@ func matchEntries(tx linkfin.Tx, m *matcher, st *iso20022.Statement, entries []l
 			for k, i := range idx {
 				items[k], m.taken[i] = m.items[i], true
 			}
-			if err := bookEntry(tx, be, items, how); err != nil {
+			if err := bookEntry(tx, be, items, how, spellings); err != nil {
 				return err
 			}
 		}
@@ -934,8 +1136,9 @@ func counterparty(e *iso20022.Entry) string {
 
 // bookEntry books an entry against what it settles: the instructions a debit paid
 // (nothing moves: their money left the wallets when they were made), or the expected
-// payment a credit brought in, whose wallet its money enters.
-func bookEntry(tx linkfin.Tx, be *linkfin.BankEntry, items []linkfin.OpenItem, how string) error {
+// payment a credit brought in, whose wallet its money enters. A debit's reference is
+// registered under the first of the spellings of its account (accountSpellings).
+func bookEntry(tx linkfin.Tx, be *linkfin.BankEntry, items []linkfin.OpenItem, how string, spellings []string) error {
 	now := tx.Now()
 	orgs := map[string]bool{}
 	for _, it := range items {
@@ -977,7 +1180,7 @@ func bookEntry(tx linkfin.Tx, be *linkfin.BankEntry, items []linkfin.OpenItem, h
 	}
 	// A debit books no transfer that would tell a later statement's copy of it: its
 	// reference is registered instead.
-	if keys := debitReferenceKeys(RailBank, be.Account, be.CreditDebit, be.AccountServicerReference); len(keys) > 0 {
+	if keys := debitReferenceKeys(RailBank, spellings[:1], be.CreditDebit, be.AccountServicerReference); len(keys) > 0 {
 		return tx.Put(keys[0].Kind, keys[0].ID, &linkfin.BankDebitReference{ID: keys[0].ID, EntryID: be.ID}, "bank_debit_reference.registered")
 	}
 	return nil

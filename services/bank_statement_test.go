@@ -224,7 +224,9 @@ func TestTransactionReferenceBooksOnce(t *testing.T) {
 // TestBookingPerAccountAndReference: a credit is booked once per account and bank
 // reference, and no two of them share a booking because an account's identification
 // holds a "/" (account 6222/01 with reference 77 is not account 6222 with reference
-// 01/77), while an account with no "/" or "%" keeps the booking name it always had.
+// 01/77). An account of letters and digits keeps the booking name it always had; one
+// written with a space is booked under its letters and digits, as every spelling of it
+// is.
 func TestBookingPerAccountAndReference(t *testing.T) {
 	w := newWorld(t)
 	day := linkfin.NewDate(2026, 11, 3)
@@ -254,8 +256,11 @@ func TestBookingPerAccountAndReference(t *testing.T) {
 			}
 		}
 	}
-	if _, ok := w.db.Transfer(linkfin.LedgerID("bank-entry/bank/6222 0000/R1")); !ok {
-		t.Fatal("the credit on account 6222 0000 is not booked under the name credits always had")
+	if _, ok := w.db.Transfer(linkfin.LedgerID("bank-entry/bank/6222/01/77")); !ok {
+		t.Fatal("the credit on account 6222 is not booked under the name credits always had")
+	}
+	if _, ok := w.db.Transfer(linkfin.LedgerID("bank-entry/bank/62220000/R1")); !ok {
+		t.Fatal("the credit on account 6222 0000 is not booked under its letters and digits")
 	}
 }
 
@@ -304,5 +309,91 @@ func TestStatementMessageBounded(t *testing.T) {
 		if c.about == "" && err != nil || c.about != "" && (linkfin.ErrorCode(err) != linkfin.EINVALID || !strings.Contains(err.Error(), c.about)) {
 			t.Errorf("%v: %v", c.sizes, err)
 		}
+	}
+}
+
+// TestStatementKeysOfBefore: a database whose statements and entries were keyed on
+// their account as each statement wrote it keeps them imported and booked once. Its
+// statements sent again as they were answer as imported, and so does one whose account
+// was written as linkfin keys it now, sent under another spelling; its entries stated
+// again under the spelling it had, or under that one, are duplicates; and an entry of
+// then assigned now is booked where a later statement under either finds it.
+func TestStatementKeysOfBefore(t *testing.T) {
+	w := newWorld(t)
+	day := linkfin.NewDate(2026, 11, 3)
+	const digits, spaced = "6222020200100000099", "6222 0202 0010 0000 099"
+	w.must(&services.SetPaymentDebtor{Debtor: linkfin.PaymentParty{Name: "Platform", BankAccount: linkfin.BankAccount{Account: digits}}},
+		&services.CreateOrganization{Org: linkfin.Organization{ID: "o1", Name: "Org o1", Capabilities: []linkfin.Capability{linkfin.CapTrade}, BankAccount: &linkfin.BankAccount{Account: "acct"}}},
+		&services.RecordInboundPayment{Rail: "bank", InstructionID: "cash-o1", OrgID: "o1", Currency: "CNY", Amount: 1_000_00})
+	expect := func(amount int64) string {
+		ep, err := run[linkfin.ExpectedPayment](w, &services.CreateExpectedPayment{Actor: "o1", In: linkfin.ExpectedPaymentIn{Currency: "CNY", Amount: amount, Date: day}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ep.ID
+	}
+	withdraw := func(ref string, amount int64) string {
+		out, err := run[linkfin.PaymentOut](w, &services.RecordOutboundPayment{Rail: "bank", InstructionID: ref, OrgID: "o1", Currency: "CNY", Amount: amount})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out.CreditTransferID
+	}
+	ep1, ep3 := expect(10_00), expect(30_00)
+	ct1, ct2, ct2b, ct3 := withdraw("w1", 11_00), withdraw("w2", 22_00), withdraw("w2b", 22_00), withdraw("w3", 33_00)
+	w.must(&services.CreatePaymentFile{Rail: "bank", Date: day})
+	entry := func(sign string, amount int64, ref, e2e string) iso20022.Entry {
+		return iso20022.Entry{Amount: amount, Currency: "CNY", CreditDebit: sign, Status: "BOOK", ValueDate: day, AccountServicerReference: ref, EndToEndID: e2e}
+	}
+	c1, d1, c2, d2 := entry(iso20022.Credit, 10_00, "C1", ep1), entry(iso20022.Debit, 11_00, "D1", ct1), entry(iso20022.Credit, 5_55, "C2", ""), entry(iso20022.Debit, 22_00, "D2", "")
+	c3, d3 := entry(iso20022.Credit, 30_00, "C3", ep3), entry(iso20022.Debit, 33_00, "D3", ct3)
+	message := func(id, account string, entries ...iso20022.Entry) *iso20022.StatementMessage {
+		st := iso20022.Statement{ID: id, Account: iso20022.Account{Other: account, Currency: "CNY"}, Entries: entries}
+		return &iso20022.StatementMessage{Version: "camt.053.001.08", MessageID: "M-" + id, Statements: []iso20022.Statement{st}}
+	}
+	imp := func(m *iso20022.StatementMessage) *linkfin.BankStatementImport {
+		t.Helper()
+		out, err := run[linkfin.BankStatementImport](w, &services.ImportBankStatement{Message: m})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+
+	restore := services.SetLegacyAccountKeys()
+	old, dig := imp(message("S-OLD", spaced, c1, d1, c2, d2)), imp(message("S-DIG", digits, c3, d3))
+	restore()
+	if s := old.Statements[0]; s.Matched != 2 || s.Unmatched != 2 || dig.Statements[0].Matched != 2 {
+		t.Fatalf("the statements of then: %+v, %+v", s, dig.Statements[0])
+	}
+	for _, c := range []struct {
+		m     *iso20022.StatementMessage
+		first string
+	}{
+		{message("S-OLD", spaced, c1, d1, c2, d2), old.Statements[0].ID},
+		{message("S-DIG", digits, c3, d3), dig.Statements[0].ID},
+		{message("S-DIG", "ICBKCNBJ/"+spaced, c3, d3), dig.Statements[0].ID},
+	} {
+		if got := imp(c.m); !got.Replayed || got.Statements[0].ID != c.first {
+			t.Fatalf("%s of %s sent again: %+v", c.m.Statements[0].ID, c.m.Statements[0].Account.Other, got)
+		}
+	}
+	if s := imp(message("S-NEW", spaced, c1, d1, c3, d3)).Statements[0]; s.Duplicates != 4 {
+		t.Fatalf("the entries of then stated again: %+v", s)
+	}
+	for pos, to := range []linkfin.BankEntryAssignIn{{Kind: linkfin.AssignOrganization, ID: "o1"}, {Kind: linkfin.AssignCreditTransfer, ID: ct2}} {
+		if _, err := run[linkfin.BankEntry](w, &services.AssignBankEntry{EntryID: services.BankEntryID(&old.Statements[0], pos+3), In: to}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if s := imp(message("S-NEW2", digits, c2, d2)).Statements[0]; s.Duplicates != 2 {
+		t.Fatalf("the entries of then assigned now, stated again: %+v", s)
+	}
+	var ct linkfin.CreditTransfer
+	if _, err := w.db.Get(linkfin.KindCreditTransfer, ct2b, &ct); err != nil || ct.Status != linkfin.CreditTransferFiled {
+		t.Fatalf("the other instruction of the debit's amount: %+v, %v", ct, err)
+	}
+	if got := w.wallet("o1"); got != 1_000_00-11_00-2*22_00-33_00+10_00+5_55+30_00 {
+		t.Fatalf("the wallet holds %d", got)
 	}
 }

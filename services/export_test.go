@@ -1,5 +1,10 @@
 package services
 
+import (
+	"linkfin"
+	"linkfin/iso20022"
+)
+
 // For the transcripts (package services_test), which name the ledger's transfers.
 var (
 	LegNames  = legNames
@@ -12,4 +17,13 @@ func SetMaturityChunkPieces(n int) (restore func()) {
 	old := maturityChunkPieces
 	maturityChunkPieces = n
 	return func() { maturityChunkPieces = old }
+}
+
+// SetLegacyAccountKeys makes the keys of a statement and its entries of its account as
+// the statement writes it, as linkfin made them before it keyed every spelling of an
+// account alike, until restore: a test makes a database of then.
+func SetLegacyAccountKeys() (restore func()) {
+	old := accountSpellings
+	accountSpellings = func(_ *linkfin.BankAccount, a iso20022.Account) []string { return []string{a.ID()} }
+	return func() { accountSpellings = old }
 }

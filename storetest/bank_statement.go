@@ -551,15 +551,15 @@ func testStatementAccounts(t *testing.T, open Opener) {
 
 	// A debit that names an instruction it does not settle (booked already) books no
 	// other instruction of its amount.
-	withdraw := func(org, ref string) string {
+	withdraw := func(org, ref string, amount int64) string {
 		t.Helper()
-		out, err := run[linkfin.PaymentOut](t, env, &services.RecordOutboundPayment{Rail: "bank", InstructionID: ref, OrgID: org, Currency: "CNY", Amount: 12_00})
+		out, err := run[linkfin.PaymentOut](t, env, &services.RecordOutboundPayment{Rail: "bank", InstructionID: ref, OrgID: org, Currency: "CNY", Amount: amount})
 		if err != nil {
 			t.Fatal(err)
 		}
 		return out.CreditTransferID
 	}
-	a, other2 := withdraw("bank", "w-a"), withdraw("factor", "w-t")
+	a, other2 := withdraw("bank", "w-a", 12_00), withdraw("factor", "w-t", 12_00)
 	mustRun(t, env, &services.CreatePaymentFile{Rail: "bank", Date: date(t, "2026-11-04")})
 	if _, err := imp(readCamt(t, Camt053("MSG-A", "S-A", "6222020200100000099", "CNY",
 		CamtEntry{Sign: "DBIT", Amount: "12.00", Date: "2026-11-04", Ref: "DA1", EndToEnd: []string{a}}))); err != nil {
@@ -589,7 +589,199 @@ func testStatementAccounts(t *testing.T, open Opener) {
 	if ct := record[linkfin.CreditTransfer](t, env, linkfin.KindCreditTransfer, other2); ct.Status == linkfin.CreditTransferBooked {
 		t.Fatalf("a reversal booked %s: %+v", other2, ct)
 	}
+
+	spellings(t, env, expect, withdraw)
 	env.MustVerify()
+}
+
+// spellings: every spelling of the platform's account that its check takes for it
+// (spaces, the bank's BIC before it, a lower-case IBAN, the IBAN and the account
+// number registered with it) names one account: an entry stated under two of them is
+// booked once, by matching or by a person, and a statement sent again under another
+// is the statement imported before. The platform's account is 6222020200100000099,
+// then the IBAN DE89370400440532013000 with its account number 0532013000.
+func spellings(t *testing.T, env *Env, expect func(org string, amount int64) string, withdraw func(org, ref string, amount int64) string) {
+	t.Helper()
+	imp := func(what string, m *iso20022.StatementMessage) *linkfin.BankStatement {
+		t.Helper()
+		got, err := run[linkfin.BankStatementImport](t, env, &services.ImportBankStatement{Message: m})
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		return &got.Statements[0]
+	}
+	// again imports a statement imported before: it answers the first import.
+	again := func(what string, m *iso20022.StatementMessage, first *linkfin.BankStatement) {
+		t.Helper()
+		got, err := run[linkfin.BankStatementImport](t, env, &services.ImportBankStatement{Message: m})
+		if err != nil || !got.Replayed || got.Statements[0].ID != first.ID {
+			t.Fatalf("%s, imported as %s before: %+v, %v", what, first.ID, got, err)
+		}
+	}
+	// mt is an MT940 of the account, whose :61: lines are the entries.
+	mt := func(account, ref string, entries ...string) *iso20022.StatementMessage {
+		t.Helper()
+		m, err := mt940.Read(strings.NewReader(":20:" + ref + "\n:25:" + account + "\n:28C:00001/001\n:60F:C261104CNY0,00\n" +
+			strings.Join(entries, "") + ":62F:C261104CNY0,00\n-"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	// camt is a camt.053 of the account, an IBAN's when iban.
+	camt := func(msg, stmt, account string, iban bool, entries ...CamtEntry) *iso20022.StatementMessage {
+		t.Helper()
+		doc := Camt053(msg, stmt, account, "CNY", entries...)
+		if iban {
+			doc = strings.Replace(doc, "<Othr><Id>"+account+"</Id></Othr>", "<IBAN>"+account+"</IBAN>", 1)
+		}
+		return readCamt(t, doc)
+	}
+	state := func(kind, id string) string {
+		t.Helper()
+		switch kind {
+		case linkfin.KindExpectedPayment:
+			return string(record[linkfin.ExpectedPayment](t, env, kind, id).Status)
+		default:
+			return string(record[linkfin.CreditTransfer](t, env, kind, id).Status)
+		}
+	}
+	assign := func(s *linkfin.BankStatement, kind linkfin.AssignKind, id string) error {
+		t.Helper()
+		_, err := run[linkfin.BankEntry](t, env, &services.AssignBankEntry{EntryID: services.BankEntryID(s, 1), In: linkfin.BankEntryAssignIn{Kind: kind, ID: id}})
+		return err
+	}
+	const digits, spaced = "6222020200100000099", "6222 0202 0010 0000 099"
+
+	// A credit booked from a camt.053, stated again by MT940s with spaces in the
+	// account, and with the bank's BIC before it: duplicates, and the expected payment
+	// of its amount and day still waits.
+	c1, c2 := expect("tier2", 8_88), expect("tier2", 8_88)
+	before := cnyBalance(t, env, "tier2")
+	first := imp("the camt.053", camt("MSG-SP", "S-SP", digits, false,
+		CamtEntry{Sign: "CRDT", Amount: "8.88", Date: "2026-11-04", Ref: "SP1", EndToEnd: []string{c1}}))
+	if first.Matched != 1 {
+		t.Fatalf("the camt.053 of a credit: %+v", first)
+	}
+	var mtFirst *linkfin.BankStatement
+	for i, account := range []string{spaced, "ICBKCNBJ/" + spaced} {
+		s := imp(":25:"+account, mt(account, fmt.Sprintf("S-SP-MT%d", i), ":61:2611041104C8,88NTRF"+c1+"//SP1\n"))
+		if s.Duplicates != 1 {
+			t.Fatalf("the credit stated under %q: %+v", account, s)
+		}
+		if i == 0 {
+			mtFirst = s
+		}
+	}
+	if got := cnyBalance(t, env, "tier2") - before; got != 8_88 || state(linkfin.KindExpectedPayment, c1) != "received" || state(linkfin.KindExpectedPayment, c2) != "expected" {
+		t.Fatalf("one credit under three spellings credited %d; %s, %s", got, state(linkfin.KindExpectedPayment, c1), state(linkfin.KindExpectedPayment, c2))
+	}
+	// The same statements sent again under other spellings.
+	again("the camt.053 under "+spaced, camt("MSG-SP", "S-SP", spaced, false,
+		CamtEntry{Sign: "CRDT", Amount: "8.88", Date: "2026-11-04", Ref: "SP1", EndToEnd: []string{c1}}), first)
+	again("the MT940 under ICBKCNBJ/"+digits, mt("ICBKCNBJ/"+digits, "S-SP-MT0", ":61:2611041104C8,88NTRF"+c1+"//SP1\n"), mtFirst)
+
+	// A debit booked from a camt.053, stated again with the BIC and with spaces: the
+	// other instruction of its amount and day is not booked in its place.
+	d1, d2 := withdraw("bank", "w-sp1", 13_00), withdraw("factor", "w-sp2", 13_00)
+	mustRun(t, env, &services.CreatePaymentFile{Rail: "bank", Date: date(t, "2026-11-04")})
+	if s := imp("the debit", camt("MSG-SPD", "S-SPD", digits, false,
+		CamtEntry{Sign: "DBIT", Amount: "13.00", Date: "2026-11-04", Ref: "SPD", EndToEnd: []string{d1}})); s.Matched != 1 {
+		t.Fatalf("the camt.053 of a debit: %+v", s)
+	}
+	for i, account := range []string{"ICBKCNBJ/" + digits, spaced} {
+		if s := imp(":25:"+account, mt(account, fmt.Sprintf("S-SPD-MT%d", i), ":61:2611041104D13,00NTRFNONREF//SPD\n")); s.Duplicates != 1 {
+			t.Fatalf("the debit stated under %q: %+v", account, s)
+		}
+	}
+	if state(linkfin.KindCreditTransfer, d1) != "booked" || state(linkfin.KindCreditTransfer, d2) != "filed" {
+		t.Fatalf("one debit under three spellings: %s, %s", state(linkfin.KindCreditTransfer, d1), state(linkfin.KindCreditTransfer, d2))
+	}
+
+	// An entry that waits in two statements, under two spellings, is booked by the
+	// first assignment: the second is entry_booked.
+	before = cnyBalance(t, env, "tier1")
+	u1 := imp("a credit to assign", mt(spaced, "S-AS", ":61:2611041104C7,77NTRFNONREF//AS1\n"))
+	u2 := imp("the credit again", camt("MSG-AS", "S-AS2", digits, false, CamtEntry{Sign: "CRDT", Amount: "7.77", Date: "2026-11-04", Ref: "AS1"}))
+	if u1.Unmatched != 1 || u2.Unmatched != 1 {
+		t.Fatalf("a credit no payment announced: %+v, %+v", u1, u2)
+	}
+	if err := assign(u2, linkfin.AssignOrganization, "tier1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := assign(u1, linkfin.AssignOrganization, "tier1"); !refusal(err, linkfin.EENTRYBOOKED, "AS1") {
+		t.Fatalf("the credit assigned under another spelling: %v", err)
+	}
+	if got := cnyBalance(t, env, "tier1") - before; got != 7_77 {
+		t.Fatalf("one credit assigned twice credited %d", got)
+	}
+	e1, e2 := withdraw("bank", "w-as1", 14_00), withdraw("factor", "w-as2", 14_00)
+	mustRun(t, env, &services.CreatePaymentFile{Rail: "bank", Date: date(t, "2026-11-04")})
+	v1 := imp("a debit to assign", mt("ICBKCNBJ/"+spaced, "S-AS3", ":61:2611041104D14,00NTRFNONREF//AS2\n"))
+	v2 := imp("the debit again", camt("MSG-AS4", "S-AS4", digits, false, CamtEntry{Sign: "DBIT", Amount: "14.00", Date: "2026-11-04", Ref: "AS2"}))
+	if v1.Unmatched != 1 || v2.Unmatched != 1 {
+		t.Fatalf("a debit of two instructions' amount and day: %+v, %+v", v1, v2)
+	}
+	if err := assign(v2, linkfin.AssignCreditTransfer, e1); err != nil {
+		t.Fatal(err)
+	}
+	if err := assign(v1, linkfin.AssignCreditTransfer, e2); !refusal(err, linkfin.EENTRYBOOKED, "AS2") {
+		t.Fatalf("the debit assigned under another spelling: %v", err)
+	}
+	if state(linkfin.KindCreditTransfer, e2) != "filed" {
+		t.Fatalf("one debit assigned twice booked %s: %s", e2, state(linkfin.KindCreditTransfer, e2))
+	}
+
+	// The platform's account registered with its IBAN and its account number: a
+	// camt.053 of the IBAN, an MT940 of the account number and a camt.053 of the IBAN
+	// in lower case state one account.
+	const iban, number = "DE89370400440532013000", "0532013000"
+	i1, i2 := expect("tier2", 6_66), expect("tier2", 6_66)
+	before = cnyBalance(t, env, "tier2")
+	register := &services.SetPaymentDebtor{Debtor: linkfin.PaymentParty{Name: "Auto SCF Platform",
+		BankAccount: linkfin.BankAccount{IBAN: iban, Account: number}}}
+	ibDoc := camt("MSG-IB", "S-IB", iban, true, CamtEntry{Sign: "CRDT", Amount: "6.66", Date: "2026-11-04", Ref: "IB1", EndToEnd: []string{i1}})
+	var ib *linkfin.BankStatement
+	if env.Engine != nil {
+		// Registered in the batch of the statement's import, which was planned under
+		// the account registered before: it is planned again, and imports.
+		out := env.Submit(&engine.Request{Commands: []linkfin.Command{register, &services.ImportBankStatement{Message: ibDoc}}}).Outcomes
+		var got linkfin.BankStatementImport
+		if out[0].Code != "" || out[1].Code != "" || json.Unmarshal(out[1].Value, &got) != nil {
+			t.Fatalf("the account registered and its statement imported in one batch: %q, then %q %s", out[0].Code, out[1].Code, out[1].Message)
+		}
+		ib = &got.Statements[0]
+	} else {
+		mustRun(t, env, register)
+		ib = imp("the IBAN's camt.053", ibDoc)
+	}
+	if ib.Matched != 1 {
+		t.Fatalf("the camt.053 of the IBAN: %+v", ib)
+	}
+	ibMT := imp("the account number's MT940", mt(number, "S-IB-MT", ":61:2611041104C6,66NTRF"+i1+"//IB1\n"))
+	lower := imp("the lower-case IBAN's camt.053", camt("MSG-IB2", "S-IB2", strings.ToLower(iban), true,
+		CamtEntry{Sign: "CRDT", Amount: "6.66", Date: "2026-11-04", Ref: "IB1", EndToEnd: []string{i1}}))
+	if ibMT.Duplicates != 1 || lower.Duplicates != 1 {
+		t.Fatalf("the credit stated under the account number, and the IBAN in lower case: %+v, %+v", ibMT, lower)
+	}
+	if got := cnyBalance(t, env, "tier2") - before; got != 6_66 || state(linkfin.KindExpectedPayment, i2) != "expected" {
+		t.Fatalf("one credit of the IBAN and the account number credited %d; %s", got, state(linkfin.KindExpectedPayment, i2))
+	}
+	w1, w2 := withdraw("bank", "w-ib1", 15_00), withdraw("factor", "w-ib2", 15_00)
+	mustRun(t, env, &services.CreatePaymentFile{Rail: "bank", Date: date(t, "2026-11-04")})
+	if s := imp("the IBAN's debit", camt("MSG-IBD", "S-IBD", iban, true,
+		CamtEntry{Sign: "DBIT", Amount: "15.00", Date: "2026-11-04", Ref: "IBD", EndToEnd: []string{w1}})); s.Matched != 1 {
+		t.Fatalf("the camt.053 of the IBAN's debit: %+v", s)
+	}
+	ibdMT := imp("the account number's debit", mt(number, "S-IBD-MT", ":61:2611041104D15,00NTRFNONREF//IBD\n"))
+	ibdLower := imp("the lower-case IBAN's debit", camt("MSG-IBD2", "S-IBD2", strings.ToLower(iban), true,
+		CamtEntry{Sign: "DBIT", Amount: "15.00", Date: "2026-11-04", Ref: "IBD"}))
+	if ibdMT.Duplicates != 1 || ibdLower.Duplicates != 1 || state(linkfin.KindCreditTransfer, w2) != "filed" {
+		t.Fatalf("the debit stated under the account number, and the IBAN in lower case: %+v, %+v; %s", ibdMT, ibdLower, state(linkfin.KindCreditTransfer, w2))
+	}
+	again("the IBAN's camt.053 in lower case", camt("MSG-IB", "S-IB", strings.ToLower(iban), true,
+		CamtEntry{Sign: "CRDT", Amount: "6.66", Date: "2026-11-04", Ref: "IB1", EndToEnd: []string{i1}}), ib)
+	again("the account number's MT940 under the IBAN", mt(iban, "S-IB-MT", ":61:2611041104C6,66NTRF"+i1+"//IB1\n"), ibMT)
 }
 
 // cnyBalance is what the organization's CNY wallet holds, posted (0 before it has one).
