@@ -96,6 +96,13 @@ func TestScorecardOverTheAPI(t *testing.T) {
 		t.Fatalf("the retry logged %d events", n-len(after.Events))
 	}
 
+	// The quote F-1 was made before the floor: it no longer stands while the floor
+	// does, and stands again once the bank lifts it.
+	if pr := wantProblem(t, p.as("tier1", "POST", "/v1/financings/F-1/accept", ""), http.StatusUnprocessableEntity, services.EGRADE); !strings.Contains(pr.Detail, "for this quote") {
+		t.Fatalf("accepting a quote below the floor raised since: %+v", pr)
+	}
+	wantJSON(t, p.as("bank", "POST", "/v1/programs/auto-scf/funders/bank/grade-floor", `{"grade_floor":""}`), http.StatusOK, nil)
+
 	// Accepted, the financing keeps the decision's summary; its decision reads whole,
 	// from its quote, to whoever sees the financing, and as for none to anyone else.
 	var accepted linkfin.Financing
