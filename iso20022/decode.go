@@ -120,18 +120,20 @@ func (d *decoder) document() (xml.StartElement, bool, error) {
 }
 
 // malformed turns the XML decoder's error into a refusal: EMALFORMED for XML that is
-// not well-formed, EINVALID for a value the document's shape cannot hold, and for an
-// element read once given twice. That one is named by its path below the message
+// not well-formed, EINVALID for a value the document's shape cannot hold, for an
+// element read once given twice, and for an element inside a value (an amount) that
+// would be read without its text. Those are named by their path below the message
 // element (Stmt[1]/Ntry[3]/Amt), as the readers name what they refuse.
 func (d *decoder) malformed(err error) error {
 	var twice *xmldoc.Twice
 	if errors.As(err, &twice) {
-		from := 0
-		if len(twice.Path) > 1 {
-			from = 1
-		}
 		return linkfin.Errorf(linkfin.EINVALID, "%s is given twice (line %d): ISO 20022 allows it once there",
-			clip(twice.Where(from, true)), twice.Line)
+			clip(twice.Where(belowMessage(twice.Path), true)), twice.Line)
+	}
+	var in *xmldoc.ElementInText
+	if errors.As(err, &in) {
+		return linkfin.Errorf(linkfin.EINVALID, "%s has an element %s inside its value (line %d): ISO 20022 allows text alone there",
+			clip(in.Where(belowMessage(in.Path), true)), clip(in.Child), in.Line)
 	}
 	var syn *xml.SyntaxError
 	if errors.As(err, &syn) {
@@ -315,4 +317,13 @@ func (n *namespaces) unbind(mark int) {
 		}
 	}
 	n.undo = n.undo[:mark]
+}
+
+// belowMessage is the step of a path below the Document's root from which the readers
+// name an element: below the message element, unless the path is that element alone.
+func belowMessage(path []xmldoc.Step) int {
+	if len(path) > 1 {
+		return 1
+	}
+	return 0
 }

@@ -144,7 +144,10 @@ func Parse(r io.Reader) (*Document, error) {
 // but at the start or anything but white space, comments and processing instructions
 // after the root element is EINVALID. So is an element that Parse reads once (the
 // document's ID, a total, a party's EndpointID, a line's Price, …) given twice under
-// its parent, which UBL (and EN 16931's CII binding) does not allow either: it is not for Parse to choose one. It may not have a DOCTYPE or any other <!…>
+// its parent, which UBL (and EN 16931's CII binding) does not allow either: it is not for Parse to choose one. So is an
+// element inside a value Parse reads (<cbc:PayableAmount currencyID="CNY">1<x>0</x>000.00</…>):
+// values are text alone, and encoding/xml would read this one without the element's
+// text, as 1000.00, where any other reader reads 10000.00. It may not have a DOCTYPE or any other <!…>
 // declaration: they are how entity expansion and external-entity (XXE) attacks begin,
 // and neither syntax needs one.
 func ParseLimit(r io.Reader, maxBytes int64) (*Document, error) {
@@ -293,6 +296,7 @@ func explain(err error, raw *xmldoc.Reader, maxBytes int64, syntax string) error
 		serr  *xml.SyntaxError
 		eerr  *xmldoc.EncodingError
 		twice *xmldoc.Twice
+		inval *xmldoc.ElementInText
 	)
 	switch {
 	case errors.As(err, &rerr):
@@ -302,7 +306,12 @@ func explain(err error, raw *xmldoc.Reader, maxBytes int64, syntax string) error
 	case errors.As(err, &lerr):
 		return lerr
 	case errors.As(err, &twice):
-		return invalid("%s is given twice (line %d): %s allows it once there", pathTail(twice), twice.Line, strings.ToUpper(syntax))
+		return invalid("%s is given twice (line %d): %s allows it once there", pathTail(twice.Path, twice.Where), twice.Line, strings.ToUpper(syntax))
+	case errors.As(err, &inval):
+		// Its value would be read without the element's text, which any other reader
+		// of the document reads: <cbc:PayableAmount>1<x>0</x>000.00</…> is 10000.00.
+		return invalid("%s has an element %s inside its value (line %d): %s allows text alone there",
+			pathTail(inval.Path, inval.Where), quote(inval.Child), inval.Line, strings.ToUpper(syntax))
 	case errors.As(err, &serr):
 		return invalid("not well-formed XML, line %d: %s", raw.Line(), trunc(serr.Msg))
 	case errors.As(err, &eerr):
@@ -759,18 +768,20 @@ func at(path string, err error) error {
 	return err
 }
 
-// pathTail names the element given twice by as much of its path as fits a message,
-// from the element up: "…/SpecifiedTradeSettlementHeaderMonetarySummation/DuePayableAmount".
-func pathTail(twice *xmldoc.Twice) string {
-	for from := range twice.Path {
-		if w := twice.Where(from, false); len(w) <= 80 {
+// pathTail names an element (given twice, or with an element inside its value) by as
+// much of its path as fits a message, from the element up:
+// "…/SpecifiedTradeSettlementHeaderMonetarySummation/DuePayableAmount". where names the
+// path from a step on.
+func pathTail(path []xmldoc.Step, where func(from int, numbers bool) string) string {
+	for from := range path {
+		if w := where(from, false); len(w) <= 80 {
 			if from > 0 {
 				return "…/" + w
 			}
 			return w
 		}
 	}
-	return trunc(twice.Where(len(twice.Path)-1, false))
+	return trunc(where(len(path)-1, false))
 }
 
 func trim(s string) string {

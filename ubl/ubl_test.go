@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"runtime"
 	"strings"
 	"testing"
@@ -690,5 +691,73 @@ func TestCheck(t *testing.T) {
 	}
 	if c := doc.Check(); !reflect.DeepEqual(c, want) {
 		t.Errorf("Check without ChargeTotal:\n got %q\nwant %q", c, want)
+	}
+}
+
+// An element inside a value that is read, such as
+// <cbc:PayableAmount currencyID="EUR">1<x>9</x>656.25</cbc:PayableAmount>, is refused:
+// encoding/xml would read 1656.25, without the element's text, where the element's
+// value (its XPath string value, and what any other reader of the document reads) is
+// 19656.25. Each sample's every value of digits that Parse reads (amounts, quantities,
+// prices, dates, ids) is tried, in both syntaxes: it is read if the same digit put in
+// as text changes the document or makes it refused.
+func TestParseElementInValue(t *testing.T) {
+	number := regexp.MustCompile(`<([a-z]+:[A-Za-z]+)((?: [^>]*)?)>(-?[0-9][0-9.]*)</[a-z]+:[A-Za-z]+>`)
+	tried := map[string]bool{}
+	for _, c := range []struct {
+		file  string
+		edits []string // old and new strings, as editSample takes them
+		min   int      // values read, at least
+	}{
+		{"peppol-bis3-base-example.xml", nil, 20},
+		{"oasis-ubl-invoice-2.1-example.xml", nil, 30}, // prepaid, rounding, allowances, base quantities
+		{"oasis-ubl-creditnote-2.1-example.xml", nil, 30},
+		{"cen-cii/CII_example4.xml", nil, 25},
+		{"cen-cii/CII_example5.xml", []string{"<ram:GrandTotalAmount>", "<ram:RoundingAmount>0.00</ram:RoundingAmount><ram:GrandTotalAmount>"}, 30},
+	} {
+		t.Run(c.file, func(t *testing.T) {
+			sample := editSample(t, c.file, c.edits...)
+			want, err := Parse(strings.NewReader(sample))
+			if err != nil {
+				t.Fatal(err)
+			}
+			read := 0
+			for _, m := range number.FindAllStringSubmatchIndex(sample, -1) {
+				open, value := sample[m[0]:m[6]], sample[m[6]:m[7]]
+				at := m[6] + 1 // after the value's first character
+				plain := sample[:at] + "9" + sample[at:]
+				if doc, err := Parse(strings.NewReader(plain)); err == nil && reflect.DeepEqual(doc, want) {
+					continue // not read
+				}
+				read++
+				_, local, _ := strings.Cut(sample[m[2]:m[3]], ":")
+				tried[local] = true
+				nested := sample[:at] + "<x>9</x>" + sample[at:]
+				doc, err := Parse(strings.NewReader(nested))
+				if linkfin.ErrorCode(err) != EINVALID || !strings.Contains(linkfin.ErrorMessage(err), local+` has an element "x" inside its value`) {
+					t.Errorf("%s%s</…>, with an element inside: %+v, %v", open, value, doc, err)
+				}
+			}
+			if read < c.min {
+				t.Errorf("%d values read, want at least %d", read, c.min)
+			}
+		})
+	}
+	// Every amount and quantity of both syntaxes was tried.
+	for _, name := range []string{
+		"LineExtensionAmount", "AllowanceTotalAmount", "ChargeTotalAmount", "TaxExclusiveAmount", "TaxInclusiveAmount",
+		"PrepaidAmount", "PayableRoundingAmount", "PayableAmount", "TaxAmount", "Amount", "PriceAmount", "BaseQuantity",
+		"InvoicedQuantity", "CreditedQuantity",
+		"LineTotalAmount", "TaxBasisTotalAmount", "TaxTotalAmount", "RoundingAmount", "GrandTotalAmount", "TotalPrepaidAmount",
+		"DuePayableAmount", "CalculatedAmount", "ActualAmount", "ChargeAmount", "BasisQuantity", "BilledQuantity",
+	} {
+		if !tried[name] {
+			t.Errorf("no %s tried", name)
+		}
+	}
+	// The message names the element and says why.
+	_, err := Parse(strings.NewReader(edit(t, `>1656.25</cbc:PayableAmount>`, `>1<x>0</x>656.25</cbc:PayableAmount>`)))
+	if msg := linkfin.ErrorMessage(err); msg != `LegalMonetaryTotal/PayableAmount has an element "x" inside its value (line 144): UBL allows text alone there` {
+		t.Errorf("%v", err)
 	}
 }

@@ -1,6 +1,7 @@
 package xmldoc
 
 import (
+	"encoding"
 	"encoding/xml"
 	"fmt"
 	"reflect"
@@ -14,6 +15,13 @@ import (
 // under its parent: a second one is refused, by Once, as the tokens pass to the
 // decoder. Elements read into slices may repeat, and elements the decoding types do not
 // read are not looked at.
+//
+// Elements read as text. encoding/xml reads into a field of text (a string, an amount's
+// character data) the text of the element itself, and skips what its child elements
+// hold: <Amt>1<x>0</x>000.00</Amt> is read as 1000.00, where the XPath string value of
+// the element, and any other reader of the document, is 10000.00. The values of these
+// schemas are simple content, which has no child elements: Once refuses an element
+// inside one read as text, as an *ElementInText error.
 
 // Shape is what a decoding struct type reads of an element's children, from its xml
 // tags.
@@ -26,6 +34,7 @@ type Shape struct {
 // child is an element that a field of its parent's struct reads.
 type child struct {
 	shape *Shape // what is read of its own children; nil if none
+	text  bool   // its text is read (a string, a number, a struct with character data)
 	bit   uint64 // its bit in the parent's set of children seen; 0 if it may repeat
 	slot  int    // for one that may repeat: its counter among the parent's
 }
@@ -93,6 +102,7 @@ func shapeOf(t reflect.Type, done map[reflect.Type]*Shape) *Shape {
 			singles++
 		}
 		c.shape = shapeOf(ft, done)
+		c.text = c.shape == nil && readsText(ft)
 		key := xml.Name{Space: space, Local: local}
 		if _, ok := s.children[key]; ok {
 			panic(fmt.Sprintf("xmldoc: %s reads %q twice", t, name))
@@ -106,12 +116,43 @@ func shapeOf(t reflect.Type, done map[reflect.Type]*Shape) *Shape {
 	return s
 }
 
+// textUnmarshaler is the interface by which encoding/xml reads a value from its text.
+var textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
+
+// readsText reports whether encoding/xml reads an element decoded into t by its
+// text: a scalar (string, number, bool, bytes), a type that unmarshals text, or a
+// struct with a field of character data.
+func readsText(t reflect.Type) bool {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if reflect.PointerTo(t).Implements(textUnmarshaler) {
+		return true
+	}
+	switch t.Kind() {
+	case reflect.String, reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+		reflect.Float32, reflect.Float64:
+		return true
+	case reflect.Slice:
+		return t.Elem().Kind() == reflect.Uint8
+	case reflect.Struct:
+		for i := range t.NumField() {
+			if _, opts, _ := strings.Cut(t.Field(i).Tag.Get("xml"), ","); opts == "chardata" || opts == "cdata" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // Once is an xml.TokenReader that passes on the raw tokens of another, as an
 // xml.Decoder made by xml.NewTokenDecoder reads them, and refuses an element read once
 // that is given a second time under the same parent, as a *Twice error. It follows the
 // document from the element Begin names as the root, through the root's Shape,
 // resolving namespace prefixes as the decoder does; before Begin, and after the root's
-// end, it only passes the tokens on.
+// end, it only passes the tokens on. It refuses, too, an element inside one that the
+// shape reads as text, as an *ElementInText error.
 type Once struct {
 	r     xml.TokenReader
 	lines func() int // the line the reader has reached
@@ -119,6 +160,7 @@ type Once struct {
 	open   []openElement     // the elements open, from the document's root, whose children are followed
 	root   int               // the root's index in open; -1 before Begin
 	skip   int               // elements open inside one whose children are not followed
+	text   *Step             // when skip is 1: the element skipped, if it is read as text
 	ns     map[string]string // namespace prefix ("" the default) → name
 	undo   []binding         // bindings that elements in open replaced, to restore at their end
 	counts []int             // the counters of the open elements' children that may repeat
@@ -178,6 +220,23 @@ type Twice struct {
 	Line int    // the line at which it is given again
 }
 
+// ElementInText is an element inside one read as text, whose value encoding/xml would
+// read without the child's text.
+type ElementInText struct {
+	Path  []Step // the element read as text, after its ancestors below the root
+	Child string // the local name of the element inside it
+	Line  int    // the line of the element inside it
+}
+
+func (e *ElementInText) Error() string {
+	return fmt.Sprintf("%s has an element %s inside its value (line %d)", e.Where(0, false), e.Child, e.Line)
+}
+
+// Where names the element read as text as Twice.Where names an element.
+func (e *ElementInText) Where(from int, numbers bool) string {
+	return (&Twice{Path: e.Path}).Where(from, numbers)
+}
+
 // Step is an element of a Twice's path.
 type Step struct {
 	Local string // its local name
@@ -206,6 +265,11 @@ func (e *Twice) Where(from int, numbers bool) string {
 
 // start takes the start of an element.
 func (o *Once) start(t xml.StartElement) error {
+	if o.skip == 1 && o.text != nil {
+		p := o.path(o.text.Local)
+		p[len(p)-1] = *o.text
+		return &ElementInText{Path: p, Child: t.Name.Local, Line: o.lines()}
+	}
 	if o.skip > 0 {
 		o.skip++
 		return nil
@@ -255,6 +319,9 @@ func (o *Once) start(t xml.StartElement) error {
 	if !ok || c.shape == nil {
 		o.unbind(mark)
 		o.skip = 1
+		if ok && c.text {
+			o.text = &Step{Local: name.Local, N: n}
+		}
 		return nil
 	}
 	o.open = append(o.open, openElement{shape: c.shape, local: name.Local, n: n, undo: mark, counts: len(o.counts)})
@@ -266,7 +333,9 @@ func (o *Once) start(t xml.StartElement) error {
 func (o *Once) end() {
 	switch {
 	case o.skip > 0:
-		o.skip--
+		if o.skip--; o.skip == 0 {
+			o.text = nil
+		}
 	case len(o.open) > 0:
 		e := o.open[len(o.open)-1]
 		o.unbind(e.undo)
