@@ -599,9 +599,11 @@ func TestEInvoiceCreditNoteParties(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Nobody registered them: nothing is refused for them.
+	// Nobody registered them: nothing is refused for them. Each party's EndpointID is
+	// looked up as an endpoint and as a legal id of its scheme, with its VAT number and
+	// legal id.
 	id, err := services.CreditNoteParties(ctx, w.db, doc, "tier1")
-	if err != nil || len(id.Seller) != 3 || len(id.Buyer) != 3 {
+	if err != nil || len(id.Seller) != 4 || len(id.Buyer) != 4 {
 		t.Fatalf("%+v, %v", id, err)
 	}
 	w.must(&services.RegisterIdentifier{Actor: "tier2", OrgID: "tier2", Identifier: linkfin.Identifier{Type: linkfin.IdentifierVAT, Value: "BE0000000295"}})
@@ -609,5 +611,97 @@ func TestEInvoiceCreditNoteParties(t *testing.T) {
 	w.must(&services.RegisterIdentifier{Actor: "tier2", OrgID: "tier2", Identifier: linkfin.Identifier{Type: linkfin.IdentifierEndpoint, Scheme: "0201", Value: "0000000196"}})
 	if _, err := services.CreditNoteParties(ctx, w.db, doc, "tier1"); linkfin.ErrorCode(err) != services.EPARTIES {
 		t.Fatalf("a seller registered to another: %v", err)
+	}
+}
+
+// A party's identifications (UBL PartyIdentification/ID, CII GlobalID and ID) that
+// carry a scheme are identifiers as its EndpointID and legal id are: a GLN (0088) is
+// the same GLN whichever element names it. They find the party, and one registered to
+// another organization refuses the document, at once or as the invoice is made. One
+// without a scheme (the buyer's own number for its supplier) names nothing and is not
+// looked up.
+func TestEInvoicePartyIdentification(t *testing.T) {
+	w := newWorld(t)
+	parties(w)
+	ctx := context.Background()
+	gln := func(v string) linkfin.Identifier {
+		return linkfin.Identifier{Type: linkfin.IdentifierEndpoint, Scheme: "0088", Value: v}
+	}
+	w.must(&services.RegisterIdentifier{Actor: "tier1", OrgID: "tier1", Identifier: gln("9482348239847239874")},
+		&services.RegisterIdentifier{Actor: "anchor", OrgID: "anchor", Identifier: linkfin.Identifier{Type: linkfin.IdentifierVAT, Value: "SE4598375937"}},
+		&services.RegisterIdentifier{Actor: "tier2", OrgID: "tier2", Identifier: gln("7300010000001")},
+		&services.RegisterIdentifier{Actor: "tier2", OrgID: "tier2", Identifier: linkfin.Identifier{Type: linkfin.IdentifierLegal, Scheme: "0007", Value: "5566778899"}},
+		// A number without a scheme, as the seller's supplier number 99887766 is.
+		&services.RegisterIdentifier{Actor: "tier2", OrgID: "tier2", Identifier: linkfin.Identifier{Type: linkfin.IdentifierLegal, Value: "99887766"}})
+	inv, err := services.InvoiceFromEInvoice(parse(t, "peppol-bis3-base-example.xml"), "", "anchor")
+	if err != nil {
+		t.Fatal(err)
+	}
+	orderFor(w, inv) // PO-E
+	const (
+		sellerID = "<cbc:ID>99887766</cbc:ID>"
+		buyerID  = `<cbc:ID schemeID="0002">FR23342</cbc:ID>`
+		endpoint = `<cbc:EndpointID schemeID="0088">9482348239847239874</cbc:EndpointID>`
+	)
+	// The supplier number names nothing: the document's parties are found.
+	if seller, buyer, _, _, err := services.EInvoiceParties(ctx, w.db, withOrder(t, "PO-E"), "tier1"); err != nil || seller != "tier1" || buyer != "anchor" {
+		t.Fatalf("%s, %s, %v", seller, buyer, err)
+	}
+	// The seller named by its GLN as its PartyIdentification alone is found.
+	if seller, _, _, _, err := services.EInvoiceParties(ctx, w.db, withOrder(t, "PO-E", endpoint, "",
+		sellerID, `<cbc:ID schemeID="0088">9482348239847239874</cbc:ID>`), "tier1"); err != nil || seller != "tier1" {
+		t.Fatalf("the seller by its PartyIdentification: %s, %v", seller, err)
+	}
+	for _, c := range []struct {
+		name  string
+		edits []string
+		why   string
+	}{
+		{"the seller's identification, another's GLN", []string{sellerID, `<cbc:ID schemeID="0088">7300010000001</cbc:ID>`}, "the seller (AccountingSupplierParty)'s identifiers name two organizations"},
+		{"the buyer's identification, another's GLN", []string{buyerID, `<cbc:ID schemeID="0088">7300010000001</cbc:ID>`}, "the buyer (AccountingCustomerParty)'s identifiers name two organizations"},
+		{"the seller's identification, another's legal id", []string{sellerID, `<cbc:ID schemeID="0007">5566778899</cbc:ID>`}, "the seller (AccountingSupplierParty)'s identifiers name two organizations"},
+		{"a second identification of the seller", []string{sellerID, sellerID + `</cac:PartyIdentification><cac:PartyIdentification><cbc:ID schemeID="0088">7300010000001</cbc:ID>`},
+			"the seller (AccountingSupplierParty)'s identifiers name two organizations"},
+		{"the seller named by another's GLN alone", []string{endpoint, "", sellerID, `<cbc:ID schemeID="0088">7300010000001</cbc:ID>`}, "not you"},
+		// The EndpointID is an identifier of its scheme, as another registered it.
+		{"the seller's EndpointID, another's legal id", []string{endpoint, `<cbc:EndpointID schemeID="0007">5566778899</cbc:EndpointID>`}, "not you"},
+		{"eleven identifications", []string{sellerID, strings.Repeat(sellerID+"</cac:PartyIdentification><cac:PartyIdentification>", 10) + sellerID},
+			"the seller (AccountingSupplierParty) has 11 identifications (PartyIdentification): linkfin reads at most 10"},
+	} {
+		_, _, _, _, err := services.EInvoiceParties(ctx, w.db, withOrder(t, "PO-E", c.edits...), "tier1")
+		if linkfin.ErrorCode(err) != services.EPARTIES || !strings.Contains(linkfin.ErrorMessage(err), c.why) {
+			t.Errorf("%s: %v, want %s saying %q", c.name, err, services.EPARTIES, c.why)
+		}
+	}
+	// A mutually defined identification (scheme ZZZ) names the party to its partner
+	// alone, as one without a scheme does.
+	w.must(&services.RegisterIdentifier{Actor: "tier2", OrgID: "tier2", Identifier: linkfin.Identifier{Type: linkfin.IdentifierEndpoint, Scheme: "ZZZ", Value: "Supp123"}})
+	if _, _, _, _, err := services.EInvoiceParties(ctx, w.db, withOrder(t, "PO-E", sellerID, `<cbc:ID schemeID="ZZZ">Supp123</cbc:ID>`), "tier1"); err != nil {
+		t.Errorf("a mutually defined identification: %v", err)
+	}
+	// Checked again as the invoice is made: a GLN of the seller's registered since by
+	// another refuses it, and nothing is stored.
+	doc := withOrder(t, "PO-E", sellerID, `<cbc:ID schemeID="0088">7300010000002</cbc:ID>`)
+	_, _, po, id, err := services.EInvoiceParties(ctx, w.db, doc, "tier1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.must(&services.RegisterIdentifier{Actor: "tier2", OrgID: "tier2", Identifier: gln("7300010000002")})
+	inv.POID = po
+	w.refused(&services.CreateInvoice{Actor: "tier1", Invoice: inv, Identified: id}, services.EPARTIES)
+
+	// CII: the buyer found by its GlobalID; the seller's GlobalID registered to another
+	// refuses the document.
+	cii := parse(t, "cen-cii/CII_example4.xml") // seller GlobalID 0088:5790000436101, VAT DK16356706; buyer GlobalID 0088:5790000436057
+	w.must(&services.RegisterIdentifier{Actor: "tier1", OrgID: "tier1", Identifier: linkfin.Identifier{Type: linkfin.IdentifierVAT, Value: "DK16356706"}},
+		&services.RegisterIdentifier{Actor: "anchor", OrgID: "anchor", Identifier: gln("5790000436057")})
+	if _, _, _, _, err := services.EInvoiceParties(ctx, w.db, cii, "tier1"); linkfin.ErrorCode(err) != services.EPARTIES ||
+		!strings.Contains(linkfin.ErrorMessage(err), `no purchase order numbered "123"`) {
+		t.Errorf("CII, the parties found: %v", err)
+	}
+	w.must(&services.RegisterIdentifier{Actor: "tier2", OrgID: "tier2", Identifier: gln("5790000436101")})
+	if _, _, _, _, err := services.EInvoiceParties(ctx, w.db, cii, "tier1"); linkfin.ErrorCode(err) != services.EPARTIES ||
+		!strings.Contains(linkfin.ErrorMessage(err), "the seller (AccountingSupplierParty)'s identifiers name two organizations") {
+		t.Errorf("CII, the seller's GlobalID another's: %v", err)
 	}
 }

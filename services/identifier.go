@@ -117,18 +117,76 @@ func identifierHolder(tx linkfin.Tx, actor, org string, id linkfin.Identifier) (
 	return o, h, nil
 }
 
+// maxIdentifications bounds the identifications (PartyIdentification) of one party
+// that are looked up: each is read from the registry, and then again as the invoice
+// is made. EN 16931 lets a party have any number; real documents give one or two.
+const maxIdentifications = 10
+
+// mutuallyDefined is the scheme of an identifier the two trading partners agreed
+// between them (UNCL's and UBL's "ZZZ"): it names the party to them alone.
+const mutuallyDefined = "ZZZ"
+
 // partyIdentifiers are the identifiers by which a document names a party: its
-// electronic address, its VAT number and its legal registration id.
+// electronic address, its VAT number, its legal registration id, and its
+// identifications (PartyIdentification; CII GlobalID and ID) that have a scheme.
+//
+// An identifier with a scheme is an ISO 6523 identifier (an EAS code of 0xxx is the
+// ICD of the same number): GLN 0088:5790000435975 is one identifier whether the
+// document gives it as its EndpointID, its PartyLegalEntity/CompanyID or its
+// PartyIdentification/ID, and an organization registers it as its endpoint or as its
+// legal id. So each is looked up as both, and an identification without a scheme (a
+// number one partner gives the other), or of the scheme "ZZZ", names nothing.
 func partyIdentifiers(p ubl.Party) []linkfin.Identifier {
 	var out []linkfin.Identifier
+	seen := map[string]bool{}
+	add := func(i linkfin.Identifier) {
+		if k := i.Key(); !seen[k] {
+			seen[k] = true
+			out = append(out, i)
+		}
+	}
+	schemed := func(scheme, value string) {
+		add(linkfin.Identifier{Type: linkfin.IdentifierEndpoint, Scheme: scheme, Value: value})
+		add(linkfin.Identifier{Type: linkfin.IdentifierLegal, Scheme: scheme, Value: value})
+	}
 	if p.Endpoint != "" && p.EndpointScheme != "" {
-		out = append(out, linkfin.Identifier{Type: linkfin.IdentifierEndpoint, Scheme: p.EndpointScheme, Value: p.Endpoint})
+		schemed(p.EndpointScheme, p.Endpoint)
 	}
 	if p.VATID != "" {
-		out = append(out, linkfin.Identifier{Type: linkfin.IdentifierVAT, Value: p.VATID})
+		add(linkfin.Identifier{Type: linkfin.IdentifierVAT, Value: p.VATID})
 	}
 	if p.LegalID != "" {
-		out = append(out, linkfin.Identifier{Type: linkfin.IdentifierLegal, Scheme: p.LegalIDScheme, Value: p.LegalID})
+		if p.LegalIDScheme != "" {
+			schemed(p.LegalIDScheme, p.LegalID)
+		} else {
+			add(linkfin.Identifier{Type: linkfin.IdentifierLegal, Value: p.LegalID})
+		}
+	}
+	for _, i := range p.Identifications {
+		if i.Scheme != "" && !strings.EqualFold(i.Scheme, mutuallyDefined) {
+			schemed(i.Scheme, i.ID)
+		}
+	}
+	return out
+}
+
+// partyNames names, for a message, the identifiers the document gives a party that
+// partyIdentifiers looks up, as the document gives them.
+func partyNames(p ubl.Party) []string {
+	var out []string
+	if p.Endpoint != "" && p.EndpointScheme != "" {
+		out = append(out, "EndpointID "+p.EndpointScheme+":"+p.Endpoint)
+	}
+	if p.VATID != "" {
+		out = append(out, "VAT "+p.VATID)
+	}
+	if p.LegalID != "" {
+		out = append(out, "legal id "+strings.TrimPrefix(p.LegalIDScheme+":"+p.LegalID, ":"))
+	}
+	for _, i := range p.Identifications {
+		if i.Scheme != "" && !strings.EqualFold(i.Scheme, mutuallyDefined) {
+			out = append(out, "identification "+i.Scheme+":"+i.ID)
+		}
 	}
 	return out
 }
@@ -183,7 +241,8 @@ func (d *Identified) checkParties(tx linkfin.Tx, seller, buyer string) error {
 }
 
 // EInvoiceParties finds what an e-invoice sent by sender names: its seller and buyer by
-// the identifiers they registered (EndpointID and scheme, VAT number, legal id), and
+// the identifiers they registered (EndpointID and scheme, VAT number, legal id, the
+// identifications with a scheme: partyIdentifiers), and
 // the purchase order by its OrderReference, the buyer's order number. The seller must
 // be the sender, or, for a self-billed invoice (389), the buyer must. Whatever does not
 // match is an EPARTIES error saying what.
@@ -237,12 +296,9 @@ func identified(ctx context.Context, r linkfin.RecordReader, p ubl.Party, role s
 	if err != nil || org != "" {
 		return org, keys, err
 	}
-	var listed []string
-	for _, i := range partyIdentifiers(p) {
-		listed = append(listed, i.String())
-	}
+	listed := partyNames(p)
 	if len(listed) == 0 {
-		return "", nil, linkfin.Errorf(EPARTIES, "the %s has no EndpointID with a scheme, VAT number or legal id to find it by", role)
+		return "", nil, linkfin.Errorf(EPARTIES, "the %s has no EndpointID with a scheme, VAT number, legal id or identification with a scheme to find it by", role)
 	}
 	return "", nil, linkfin.Errorf(EPARTIES, "no organization registered the %s's identifiers (%s)", role, strings.Join(listed, ", "))
 }
@@ -251,6 +307,9 @@ func identified(ctx context.Context, r linkfin.RecordReader, p ubl.Party, role s
 // registered), with the registry ids they have. Every identifier registered must name
 // the same organization.
 func identify(ctx context.Context, r linkfin.RecordReader, p ubl.Party, role string) (org string, keys []string, err error) {
+	if n := len(p.Identifications); n > maxIdentifications {
+		return "", nil, linkfin.Errorf(EPARTIES, "the %s has %d identifications (PartyIdentification): linkfin reads at most %d", role, n, maxIdentifications)
+	}
 	ids := partyIdentifiers(p)
 	for _, i := range ids {
 		if i.Validate() != nil {

@@ -2,6 +2,7 @@ package ubl
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -309,6 +310,12 @@ func tradeParty(p *ciiParty) Party {
 		if trim(id.Value) != "" {
 			out.ID, out.IDScheme = trim(id.Value), trim(id.SchemeID)
 			break
+		}
+	}
+	// Its identifications, UBL's PartyIdentification: the global ones, then the others.
+	for _, id := range slices.Concat(p.GlobalID, p.ID) {
+		if trim(id.Value) != "" {
+			out.Identifications = append(out.Identifications, Identification{ID: trim(id.Value), Scheme: trim(id.SchemeID)})
 		}
 	}
 	for _, r := range p.TaxRegistration {

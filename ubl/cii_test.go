@@ -26,8 +26,9 @@ func TestParseCII(t *testing.T) {
 	want := Document{Kind: KindInvoice, Syntax: SyntaxCII, TypeCode: "380", ID: "TOSL110",
 		IssueDate: "2013-04-10", DueDate: "2013-05-10", Currency: "DKK", Note: "Ordered through our website", OrderRef: "123",
 		Seller: Party{Name: "SellerCompany", LegalName: "SellerCompany", ID: "5790000436101", IDScheme: "0088",
-			VATID: "DK16356706", LegalID: "DK16356706", Country: "DK"},
-		Buyer:     Party{Name: "Buyercompany ltd", LegalName: "Buyercompany ltd", ID: "5790000436057", IDScheme: "0088", Country: "DK"},
+			VATID: "DK16356706", LegalID: "DK16356706", Country: "DK", Identifications: []Identification{{ID: "5790000436101", Scheme: "0088"}}},
+		Buyer: Party{Name: "Buyercompany ltd", LegalName: "Buyercompany ltd", ID: "5790000436057", IDScheme: "0088", Country: "DK",
+			Identifications: []Identification{{ID: "5790000436057", Scheme: "0088"}}},
 		LineTotal: dkk(4000_00), TaxExclusive: dkk(4000_00), TaxTotal: dkk(675_00), TaxSubtotals: dkk(675_00),
 		TaxInclusive: dkk(4675_00), Payable: dkk(4675_00), PaymentAccount: "DK1212341234123412",
 	}
@@ -178,10 +179,12 @@ func TestParseRejectsCII(t *testing.T) {
 	}
 }
 
-// A party's electronic address, trading name and a national account number, which
-// CII_example4 does not give.
+// A party's electronic address, trading name, an identifier of no scheme (the buyer's
+// number for the seller) and a national account number, which CII_example4 does not
+// give.
 func TestParseCIIParty(t *testing.T) {
 	doc, err := Parse(strings.NewReader(ciiEdit(t,
+		`<ram:GlobalID schemeID="0088">5790000436101</ram:GlobalID>`, `<ram:ID>S-17</ram:ID><ram:GlobalID schemeID="0088">5790000436101</ram:GlobalID>`,
 		"<ram:Name>SellerCompany</ram:Name>", `<ram:Name>SellerCompany</ram:Name><ram:URIUniversalCommunication><ram:URIID schemeID="0088">5790000436101</ram:URIID></ram:URIUniversalCommunication>`,
 		"<ram:ID>DK16356706</ram:ID>\n                </ram:SpecifiedLegalOrganization>", `<ram:ID schemeID="0184">DK16356706</ram:ID><ram:TradingBusinessName>Seller</ram:TradingBusinessName></ram:SpecifiedLegalOrganization>`,
 		"<ram:IBANID>DK1212341234123412</ram:IBANID>", "<ram:ProprietaryID>1234-5678</ram:ProprietaryID>")))
@@ -189,8 +192,9 @@ func TestParseCIIParty(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := Party{Name: "Seller", LegalName: "SellerCompany", ID: "5790000436101", IDScheme: "0088", VATID: "DK16356706",
-		Endpoint: "5790000436101", EndpointScheme: "0088", LegalID: "DK16356706", LegalIDScheme: "0184", Country: "DK"}
-	if doc.Seller != want {
+		Endpoint: "5790000436101", EndpointScheme: "0088", LegalID: "DK16356706", LegalIDScheme: "0184", Country: "DK",
+		Identifications: []Identification{{ID: "5790000436101", Scheme: "0088"}, {ID: "S-17"}}}
+	if !reflect.DeepEqual(doc.Seller, want) {
 		t.Errorf("seller\n got %+v\nwant %+v", doc.Seller, want)
 	}
 	if doc.PaymentAccount != "1234-5678" {

@@ -106,7 +106,17 @@ type Party struct {
 	EndpointScheme string `json:"endpoint_scheme,omitempty"`
 	LegalID        string `json:"legal_id,omitempty"`
 	LegalIDScheme  string `json:"legal_id_scheme,omitempty"`
-	Country        string `json:"country,omitempty"` // PostalAddress/Country/IdentificationCode
+	// Identifications are the party's identifiers (EN 16931 BT-29, BT-46, BT-60), each
+	// PartyIdentification/ID with its schemeID (an ISO 6523 code such as "0088", or none
+	// for a number one trading partner gives the other), in the document's order.
+	Identifications []Identification `json:"identifications,omitempty"`
+	Country         string           `json:"country,omitempty"` // PostalAddress/Country/IdentificationCode
+}
+
+// Identification is an identifier of a party, with its scheme if the document gives one.
+type Identification struct {
+	ID     string `json:"id"`
+	Scheme string `json:"scheme,omitempty"`
 }
 
 // Line is an InvoiceLine or CreditNoteLine. Quantity keeps its sign: EN 16931 lets an
@@ -681,6 +691,9 @@ func party(p *xmlParty) Party {
 	ids := []*xmlID{p.EndpointID}
 	for _, pi := range p.PartyIdentification {
 		ids = append(ids, pi.ID)
+		if pi.ID != nil && trim(pi.ID.Value) != "" {
+			out.Identifications = append(out.Identifications, Identification{ID: trim(pi.ID.Value), Scheme: trim(pi.ID.SchemeID)})
+		}
 	}
 	for _, e := range p.PartyLegalEntity {
 		ids = append(ids, e.CompanyID)

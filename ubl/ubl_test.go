@@ -42,11 +42,14 @@ func readSample(t testing.TB, name string) []byte {
 func TestParseSamples(t *testing.T) {
 	oasisSeller := Party{Name: "Salescompany ltd.", LegalName: "The Sellercompany Incorporated",
 		ID: "1234567890123", IDScheme: "GLN", VATID: "DK12345", Country: "DK",
-		Endpoint: "1234567890123", EndpointScheme: "GLN", LegalID: "5402697509", LegalIDScheme: "CVR"}
+		Endpoint: "1234567890123", EndpointScheme: "GLN", LegalID: "5402697509", LegalIDScheme: "CVR",
+		Identifications: []Identification{{ID: "Supp123", Scheme: "ZZZ"}}}
 	oasisBuyer := Party{Name: "Buyercompany ltd", LegalName: "The buyercompany inc.",
 		ID: "1234567987654", IDScheme: "GLN", VATID: "BE54321", Country: "BE",
-		Endpoint: "1234567987654", EndpointScheme: "GLN", LegalID: "5645342123", LegalIDScheme: "ZZZ"}
-	oasisPayee := Party{Name: "Ebeneser Scrooge Inc.", ID: "098740918237", IDScheme: "GLN", LegalID: "6411982340", LegalIDScheme: "UK:CH"}
+		Endpoint: "1234567987654", EndpointScheme: "GLN", LegalID: "5645342123", LegalIDScheme: "ZZZ",
+		Identifications: []Identification{{ID: "345KS5324", Scheme: "ZZZ"}}}
+	oasisPayee := Party{Name: "Ebeneser Scrooge Inc.", ID: "098740918237", IDScheme: "GLN", LegalID: "6411982340", LegalIDScheme: "UK:CH",
+		Identifications: []Identification{{ID: "098740918237", Scheme: "GLN"}}}
 	// The OASIS examples round TaxInclusiveAmount to 1729 although 1436.50 + 292.20 is
 	// 1728.70, and then add the 0.30 rounding to the payable amount a second time.
 	oasisChecks := []string{
@@ -94,7 +97,8 @@ func TestParseSamples(t *testing.T) {
 			IssueDate: "2015-01-09", DueDate: "2015-01-09", Currency: linkfin.EUR,
 			Seller: Party{Name: "De Koksmaat", LegalName: "De Koksmaat", ID: "57151520",
 				VATID: "NL8200.98.395.B.01", Country: "NL", LegalID: "57151520"},
-			Buyer:          Party{Name: "ODIN 59", LegalName: "ODIN 59", ID: "10202", Country: "NL"},
+			Buyer: Party{Name: "ODIN 59", LegalName: "ODIN 59", ID: "10202", Country: "NL",
+				Identifications: []Identification{{ID: "10202"}}},
 			LineTotal:      eur(22960),
 			TaxExclusive:   eur(22960),
 			TaxTotal:       eur(2073),
@@ -184,10 +188,12 @@ func TestParseSamples(t *testing.T) {
 			IssueDate: "2017-11-13", DueDate: "2017-12-01", Currency: linkfin.EUR,
 			Seller: Party{Name: "SupplierTradingName Ltd.", LegalName: "SupplierOfficialName Ltd",
 				ID: "9482348239847239874", IDScheme: "0088", VATID: "GB1232434", Country: "GB",
-				Endpoint: "9482348239847239874", EndpointScheme: "0088", LegalID: "GB983294"},
+				Endpoint: "9482348239847239874", EndpointScheme: "0088", LegalID: "GB983294",
+				Identifications: []Identification{{ID: "99887766"}}},
 			Buyer: Party{Name: "BuyerTradingName AS", LegalName: "Buyer Official Name",
 				ID: "FR23342", IDScheme: "0002", VATID: "SE4598375937", Country: "SE",
-				Endpoint: "FR23342", EndpointScheme: "0002", LegalID: "39937423947", LegalIDScheme: "0183"},
+				Endpoint: "FR23342", EndpointScheme: "0002", LegalID: "39937423947", LegalIDScheme: "0183",
+				Identifications: []Identification{{ID: "FR23342", Scheme: "0002"}}},
 			LineTotal:      eur(130000),
 			ChargeTotal:    eur(2500),
 			Charges:        eur(2500),
