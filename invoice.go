@@ -91,6 +91,21 @@ func (l *InvoiceLine) amountOKExact(exp int) bool {
 	return diff.Abs(diff).Cmp(big.NewRat(1, 1)) < 0
 }
 
+// MaxInvoiceLines is the most lines an invoice has, in JSON or as an e-invoice: far
+// more than any order's, few enough that the three-way match of one runs in a batch
+// without holding the others up.
+const MaxInvoiceLines = 1000
+
+// The dates an invoice or credit note states (issued, due, in JSON or in an
+// e-invoice) are from MinInvoiceDate to MaxInvoiceDate: no invoice financed today
+// was issued before 2000, and none falls due in the next century. A date outside
+// them is a typing error (1899 for 1999, 2099 for 2029), not a bill. An invoice is
+// not issued after tomorrow either (services.EISSUEDFUTURE), which needs the clock.
+var (
+	MinInvoiceDate = NewDate(2000, 1, 1)
+	MaxInvoiceDate = NewDate(2099, 12, 31)
+)
+
 // Invoice is a seller's bill against a purchase order.
 type Invoice struct {
 	ID        string        `json:"id"`
@@ -154,8 +169,11 @@ func (inv *Invoice) Validate() error {
 	if inv.IssueDate.IsZero() || inv.DueDate.IsZero() || inv.DueDate.Before(inv.IssueDate) {
 		return Errorf(EINVALID, "an invoice has an issue date and a due date not before it")
 	}
-	if len(inv.Lines) == 0 || len(inv.Lines) > 1000 {
-		return Errorf(EINVALID, "an invoice has 1 to 1000 lines")
+	if inv.IssueDate.Before(MinInvoiceDate) || inv.DueDate.After(MaxInvoiceDate) {
+		return Errorf(EINVALID, "an invoice's dates are from %s to %s, not issued %s and due %s", MinInvoiceDate, MaxInvoiceDate, inv.IssueDate, inv.DueDate)
+	}
+	if len(inv.Lines) == 0 || len(inv.Lines) > MaxInvoiceLines {
+		return Errorf(EINVALID, "an invoice has 1 to %d lines, not %d", MaxInvoiceLines, len(inv.Lines))
 	}
 	if inv.Tax < 0 || inv.Total <= 0 || inv.Allowance < 0 || inv.Charge < 0 || inv.Prepaid < 0 {
 		return Errorf(EINVALID, "tax, allowance, charge and prepaid amounts are not negative and the total is positive")

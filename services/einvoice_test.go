@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"linkfin"
 	"linkfin/services"
@@ -703,5 +704,51 @@ func TestEInvoicePartyIdentification(t *testing.T) {
 	if _, _, _, _, err := services.EInvoiceParties(ctx, w.db, cii, "tier1"); linkfin.ErrorCode(err) != services.EPARTIES ||
 		!strings.Contains(linkfin.ErrorMessage(err), "the seller (AccountingSupplierParty)'s identifiers name two organizations") {
 		t.Errorf("CII, the seller's GlobalID another's: %v", err)
+	}
+}
+
+// An invoice's dates are from 2000-01-01 to 2099-12-31 (a typing error otherwise), and
+// it is not issued after tomorrow, in China Standard Time, the platform's day: in JSON
+// and as an e-invoice, refused with nothing stored.
+func TestInvoiceDates(t *testing.T) {
+	w := newWorld(t) // 2026-11-02 09:00 UTC, 17:00 in China
+	parties(w)
+	w.must(&services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: "po-1", Number: "PO-1", SellerID: "tier1",
+		ProgramID: "auto-scf", Currency: "CNY", Lines: []linkfin.POLine{{LineID: "L1", Item: "disc", Unit: "pc", Quantity: 100, UnitPrice: 10_00}}}},
+		&services.AcceptPurchaseOrder{Actor: "tier1", ID: "po-1"})
+	n := 0
+	invoice := func(issued, due string) *services.CreateInvoice {
+		n++
+		return &services.CreateInvoice{Actor: "tier1", Invoice: linkfin.Invoice{Number: fmt.Sprintf("INV-%d", n), BuyerID: "anchor", POID: "po-1",
+			Currency: "CNY", IssueDate: day(t, issued), DueDate: day(t, due),
+			Lines: []linkfin.InvoiceLine{{LineID: "L1", Quantity: 1, UnitPrice: 10_00, Amount: 10_00}}, Total: 10_00}}
+	}
+	w.refused(invoice("1899-12-31", "2026-12-31"), linkfin.EINVALID)
+	w.refused(invoice("1999-12-31", "2026-12-31"), linkfin.EINVALID)
+	w.refused(invoice("2026-11-02", "2100-01-01"), linkfin.EINVALID)
+	w.refused(invoice("2099-01-01", "2099-02-01"), services.EISSUEDFUTURE)
+	w.refused(invoice("2026-11-04", "2026-12-31"), services.EISSUEDFUTURE) // the day after tomorrow
+	w.must(invoice("2000-01-01", "2099-12-31"), invoice("2026-11-03", "2026-12-31"))
+	// At 20:00 UTC it is the 3rd in China: the 4th is tomorrow there.
+	w.now = time.Date(2026, 11, 2, 20, 0, 0, 0, time.UTC)
+	w.must(invoice("2026-11-04", "2026-12-31"))
+	w.refused(invoice("2026-11-05", "2026-12-31"), services.EISSUEDFUTURE)
+
+	// An e-invoice: the parser refuses a date outside the range, the invoice one
+	// issued after tomorrow.
+	for _, c := range []struct{ issued, code string }{{"1899-11-13", ubl.EINVALID}, {"2100-11-13", ubl.EINVALID}, {"2099-11-13", services.EISSUEDFUTURE}} {
+		s := strings.Replace(sample(t, "peppol-bis3-base-example.xml"), "<cbc:IssueDate>2017-11-13", "<cbc:IssueDate>"+c.issued, 1)
+		doc, err := ubl.Parse(strings.NewReader(strings.Replace(s, "2017-12-01", c.issued[:4]+"-12-01", 1)))
+		if err == nil {
+			var inv linkfin.Invoice
+			if inv, err = services.InvoiceFromEInvoice(doc, "", "anchor"); err == nil {
+				inv.POID = orderFor(w, inv)
+				w.refused(&services.CreateInvoice{Actor: "tier1", Invoice: inv}, c.code)
+				continue
+			}
+		}
+		if linkfin.ErrorCode(err) != c.code {
+			t.Errorf("issued %s: %v, want %s", c.issued, err, c.code)
+		}
 	}
 }

@@ -156,7 +156,7 @@ func TestTradeInMemory(t *testing.T) {
 
 	invoice := func(id string, q1 int64) linkfin.Invoice {
 		lines := []linkfin.InvoiceLine{{LineID: "L1", Quantity: q1, UnitPrice: 12_50, Amount: q1 * 12_50}, {LineID: "L2", Quantity: 200, UnitPrice: 99_00, Amount: 200 * 99_00}}
-		return linkfin.Invoice{ID: id, Number: "INV-" + id, BuyerID: "anchor", POID: "po-1", Currency: "CNY", IssueDate: day(t, "2026-11-20"),
+		return linkfin.Invoice{ID: id, Number: "INV-" + id, BuyerID: "anchor", POID: "po-1", Currency: "CNY", IssueDate: day(t, "2026-11-02"),
 			DueDate: day(t, "2027-02-18"), Lines: lines, Tax: 4_166_50, Total: q1*12_50 + 200*99_00 + 4_166_50}
 	}
 	// 1,000 brake discs invoiced, 980 received: over the 2 % tolerance.

@@ -362,6 +362,9 @@ func (c *CreateInvoice) Apply(tx linkfin.Tx) (any, error) {
 	if err := check.Validate(); err != nil {
 		return nil, err
 	}
+	if err := notFutureDated(tx, inv.IssueDate); err != nil {
+		return nil, err
+	}
 	if inv.BuyerID == "" {
 		return nil, linkfin.Errorf(linkfin.EINVALID, "an invoice names its buyer (buyer_id)")
 	}
@@ -434,6 +437,22 @@ func (c *CreateInvoice) Apply(tx linkfin.Tx) (any, error) {
 		}
 	}
 	return &inv, tx.Put(linkfin.KindInvoice, inv.ID, &inv, "invoice.submitted")
+}
+
+// EISSUEDFUTURE refuses an invoice issued after tomorrow: an invoice bills goods
+// delivered, and one dated ahead would be financed, and fall due, on a date its
+// buyer has not yet reached.
+const EISSUEDFUTURE = "issue_date_future"
+
+// notFutureDated refuses an issue date after the platform's tomorrow in China
+// Standard Time (UTC+8), the platform's business day: one day of margin takes an
+// invoice issued today in a time zone ahead of it.
+func notFutureDated(tx linkfin.Tx, issued linkfin.Date) error {
+	today := linkfin.DateOf(tx.Now().In(linkfin.ChinaTime))
+	if issued.After(today.AddDays(1)) {
+		return linkfin.Errorf(EISSUEDFUTURE, "the invoice is issued on %s, after tomorrow (today is %s in China Standard Time): an invoice is not dated ahead", issued, today)
+	}
+	return nil
 }
 
 // EHELD refuses to approve an invoice held for review as a possible duplicate.

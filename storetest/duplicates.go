@@ -39,8 +39,9 @@ func testDuplicates(t *testing.T, open Opener) {
 		Pricing: linkfin.Pricing{FixedRate: &rate}})
 	mustRun(t, env, &services.AcceptFunder{Actor: "factor", ProgramID: "fx"})
 
-	// The original, approved and factored by the bank.
-	if inv := heldInvoice(t, env, "d1", 100, 1_000_00, "2026-11-02"); inv.Hold != nil {
+	// The original, issued a week before the clock's today (2026-11-02; invoices are
+	// not dated after tomorrow), approved and factored by the bank.
+	if inv := heldInvoice(t, env, "d1", 100, 1_000_00, "2026-10-26"); inv.Hold != nil {
 		t.Fatalf("the first invoice is held: %+v", inv.Hold)
 	}
 	mustRun(t, env, &services.ApproveInvoice{Actor: "anchor", ID: "inv-d1"})
@@ -49,7 +50,7 @@ func testDuplicates(t *testing.T, open Opener) {
 	mustRun(t, env, &services.DisburseFinancing{Actor: "bank", ID: "fx-d1"})
 
 	// The same invoice under another number, dated three days earlier, for the factor.
-	d2 := heldInvoice(t, env, "d2", 100, 1_000_00, "2026-10-30")
+	d2 := heldInvoice(t, env, "d2", 100, 1_000_00, "2026-10-23")
 	if !d2.Held() || d2.Hold.EarlierInvoiceID != "inv-d1" || d2.Status != linkfin.InvoiceMatched {
 		t.Fatalf("the renumbered invoice: %s, hold %+v", d2.Status, d2.Hold)
 	}
@@ -62,14 +63,14 @@ func testDuplicates(t *testing.T, open Opener) {
 	}
 
 	// One fen more, or eight days after (one outside the window), is another invoice.
-	if inv := heldInvoice(t, env, "d3", 1, 100_000_01, "2026-11-02"); inv.Hold != nil {
+	if inv := heldInvoice(t, env, "d3", 1, 100_000_01, "2026-10-26"); inv.Hold != nil {
 		t.Fatalf("one fen more is held: %+v", inv.Hold)
 	}
-	if inv := heldInvoice(t, env, "d4", 100, 1_000_00, "2026-11-10"); inv.Hold != nil {
+	if inv := heldInvoice(t, env, "d4", 100, 1_000_00, "2026-11-03"); inv.Hold != nil {
 		t.Fatalf("eight days after is held: %+v", inv.Hold)
 	}
 	// Seven days after is inside the window.
-	if inv := heldInvoice(t, env, "d5", 100, 1_000_00, "2026-11-09"); !inv.Held() || inv.Hold.EarlierInvoiceID != "inv-d1" {
+	if inv := heldInvoice(t, env, "d5", 100, 1_000_00, "2026-11-02"); !inv.Held() || inv.Hold.EarlierInvoiceID != "inv-d1" {
 		t.Fatalf("seven days after: hold %+v", inv.Hold)
 	}
 

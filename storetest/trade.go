@@ -188,7 +188,7 @@ func testTrade(t *testing.T, open Opener) {
 	type inv = linkfin.Invoice
 	invoice := func(id string, q1, p1 int64, tax int64) linkfin.Invoice {
 		lines := []linkfin.InvoiceLine{{LineID: "L1", Quantity: q1, UnitPrice: p1, Amount: q1 * p1}, {LineID: "L2", Quantity: 200, UnitPrice: 99_00, Amount: 200 * 99_00}}
-		return linkfin.Invoice{ID: id, Number: "INV-" + id, BuyerID: "anchor", POID: "po-1", Currency: "CNY", IssueDate: date(t, "2026-11-20"),
+		return linkfin.Invoice{ID: id, Number: "INV-" + id, BuyerID: "anchor", POID: "po-1", Currency: "CNY", IssueDate: date(t, "2026-11-02"),
 			DueDate: date(t, "2027-02-18"), Lines: lines, Tax: tax, Total: q1*p1 + 200*99_00 + tax}
 	}
 	reasons := func(i *linkfin.Invoice) string {

@@ -348,5 +348,5 @@ func ciiDate(path string, d *ciiDateTime) (string, error) {
 	if err != nil {
 		return "", invalid("%s: %s is not a date YYYYMMDD (format 102)", path, quote(s))
 	}
-	return t.Format("2006-01-02"), nil
+	return inRange(path, t.Format("2006-01-02"))
 }

@@ -750,7 +750,21 @@ func date(path, s string) (string, error) {
 	if _, err := time.Parse(layout, s); err != nil {
 		return "", invalid("%s: %s is not a date YYYY-MM-DD", path, quote(s))
 	}
-	return s[:10], nil
+	return inRange(path, s[:10])
+}
+
+// inRange refuses a date ("YYYY-MM-DD") outside the dates an invoice or credit note
+// may state, linkfin.MinInvoiceDate to linkfin.MaxInvoiceDate: 1899 or 2099 is a
+// typing error, not a business date.
+func inRange(path, date string) (string, error) {
+	d, err := linkfin.ParseDate(date)
+	if err != nil {
+		return "", invalid("%s: %s is not a date YYYY-MM-DD", path, quote(date))
+	}
+	if d.Before(linkfin.MinInvoiceDate) || d.After(linkfin.MaxInvoiceDate) {
+		return "", invalid("%s: %s is outside the dates an invoice states, %s to %s", path, date, linkfin.MinInvoiceDate, linkfin.MaxInvoiceDate)
+	}
+	return date, nil
 }
 
 // add sums two amounts of the document currency, either of which may be the zero Money.

@@ -306,6 +306,13 @@ func TestParseRejects(t *testing.T) {
 		{"missing IssueDate", edit(t, "<cbc:IssueDate>2017-11-13</cbc:IssueDate>", ""), EINVALID, "IssueDate is missing"},
 		{"bad IssueDate", edit(t, "2017-11-13", "13.11.2017"), EINVALID, `IssueDate: "13.11.2017" is not a date`},
 		{"impossible DueDate", edit(t, "2017-12-01", "2017-02-30"), EINVALID, `DueDate: "2017-02-30" is not a date`},
+		// Dates outside 2000-01-01 to 2099-12-31 are typing errors, not business dates.
+		{"an IssueDate in 1899", edit(t, "<cbc:IssueDate>2017-11-13", "<cbc:IssueDate>1899-11-13"), EINVALID,
+			"IssueDate: 1899-11-13 is outside the dates an invoice states, 2000-01-01 to 2099-12-31"},
+		{"an IssueDate the day before 2000", edit(t, "<cbc:IssueDate>2017-11-13", "<cbc:IssueDate>1999-12-31+08:00"), EINVALID, "IssueDate: 1999-12-31 is outside"},
+		{"a DueDate in 2100", edit(t, "2017-12-01", "2100-01-01"), EINVALID, "DueDate: 2100-01-01 is outside the dates an invoice states"},
+		{"a due date in the payment terms in 1900", edit(t, "<cbc:DueDate>2017-12-01</cbc:DueDate>", "",
+			"<cac:PaymentTerms>", "<cac:PaymentTerms><cbc:PaymentDueDate>1900-01-31</cbc:PaymentDueDate>"), EINVALID, "PaymentTerms/PaymentDueDate: 1900-01-31 is outside"},
 		{"missing currency", edit(t, "<cbc:DocumentCurrencyCode>EUR</cbc:DocumentCurrencyCode>", ""), EINVALID, "DocumentCurrencyCode is missing"},
 		{"unknown currency", edit(t, "<cbc:DocumentCurrencyCode>EUR", "<cbc:DocumentCurrencyCode>ABC"), EINVALID, `unknown currency "ABC"`},
 		{"a buyer of no name", edit(t,
@@ -555,6 +562,15 @@ func TestParseAccepts(t *testing.T) {
 		want.Note = "first"
 		if !reflect.DeepEqual(doc, want) {
 			t.Errorf("read\n%+v\nwant\n%+v", doc, want)
+		}
+	})
+	t.Run("the first and last dates an invoice states", func(t *testing.T) {
+		doc, err := Parse(strings.NewReader(edit(t, "<cbc:IssueDate>2017-11-13", "<cbc:IssueDate>2000-01-01", "2017-12-01", "2099-12-31")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if doc.IssueDate != "2000-01-01" || doc.DueDate != "2099-12-31" {
+			t.Errorf("IssueDate %q, DueDate %q", doc.IssueDate, doc.DueDate)
 		}
 	})
 	t.Run("due date from the payment terms, price per base quantity", func(t *testing.T) {
