@@ -82,6 +82,9 @@ func TestCIIOverHTTP(t *testing.T) {
 	// An invoice's document is not a credit note, nor a credit note's an invoice.
 	wantProblem(t, xml("tier1", "/v1/credit-notes", doc, "c-3"), http.StatusUnprocessableEntity, services.ETYPECODE)
 	wantProblem(t, xml("tier1", path, cn, "c-4"), http.StatusUnprocessableEntity, services.ETYPECODE)
+	// A credit note finds its seller by a registered identifier, as an invoice does.
+	wantProblem(t, xml("tier1", "/v1/credit-notes", cn, "c-4a"), http.StatusUnprocessableEntity, services.EPARTIES)
+	wantJSON(t, p.as("tier1", "POST", "/v1/organizations/tier1/identifiers", `{"type":"vat","value":"DK16356706"}`), http.StatusOK, nil)
 	var note linkfin.CreditNote
 	wantJSON(t, xml("tier1", "/v1/credit-notes", cn, "c-5"), http.StatusCreated, &note)
 	if note.InvoiceID != inv.ID || note.Number != "CN-7" || note.Amount != 4675_00 {

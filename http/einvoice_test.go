@@ -87,8 +87,16 @@ func TestEInvoiceOverHTTP(t *testing.T) {
 
 	cn := strings.Replace(readDoc(t, "cen/ubl-tc434-creditnote1.xml"), "<cac:InvoicePeriod>",
 		"<cac:BillingReference><cac:InvoiceDocumentReference><cbc:ID>7023708</cbc:ID></cac:InvoiceDocumentReference></cac:BillingReference><cac:InvoicePeriod>", 1)
-	// The buyer has no invoice of that number to credit.
-	wantProblem(t, xml("anchor", "/v1/credit-notes", cn, "e-2"), http.StatusNotFound, linkfin.ENOTFOUND)
+	// A credit note finds its seller by a registered identifier, as an invoice does:
+	// until tier1 registers one that the note gives, it is refused.
+	base = p.snapshot()
+	wantProblem(t, xml("tier1", "/v1/credit-notes", cn, "e-1a"), http.StatusUnprocessableEntity, services.EPARTIES)
+	if !reflect.DeepEqual(p.snapshot(), base) {
+		t.Fatal("a refused credit note changed the store")
+	}
+	wantJSON(t, p.as("tier1", "POST", "/v1/organizations/tier1/identifiers", `{"type":"vat","value":"BE0000000196"}`), http.StatusOK, nil)
+	// The buyer is not the note's seller, and has no invoice of that number to credit.
+	wantProblem(t, xml("anchor", "/v1/credit-notes", cn, "e-2"), http.StatusUnprocessableEntity, services.EPARTIES)
 	wantProblem(t, xml("tier1", "/v1/credit-notes", readDoc(t, "cen/ubl-tc434-creditnote1.xml"), "e-3"), http.StatusUnprocessableEntity, services.EREFERENCE)
 	// The same note in dollars: its amounts are not the invoice's euros.
 	usd := strings.ReplaceAll(strings.Replace(cn, "DocumentCurrencyCode>EUR<", "DocumentCurrencyCode>USD<", 1), `currencyID="EUR"`, `currencyID="USD"`)

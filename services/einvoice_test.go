@@ -582,9 +582,10 @@ func TestEInvoiceParties(t *testing.T) {
 	}
 }
 
-// A UBL credit note's parties are checked: a seller registered to another than the
-// sender is refused at once; a buyer registered to another than the invoice's buyer is
-// refused as the note is made.
+// A UBL credit note's parties are checked as an invoice's are: its seller must be
+// found by a registered identifier, and be the sender; every identifier it gives its
+// seller or buyer that is registered must be the credited invoice's seller's or
+// buyer's, at once and again as the note is made. Refused notes credit nothing.
 func TestEInvoiceCreditNoteParties(t *testing.T) {
 	w := newWorld(t)
 	parties(w)
@@ -595,23 +596,57 @@ func TestEInvoiceCreditNoteParties(t *testing.T) {
 	}
 	inv.POID = orderFor(w, inv)
 	w.must(&services.CreateInvoice{Actor: "tier1", Invoice: inv})
-	doc := creditNote(t, "Snippet1") // seller endpoint 0201:0000000196, buyer VAT BE0000000295
+	doc := creditNote(t, "Snippet1") // seller endpoint 0201:0000000196, VAT BE0000000196; buyer VAT BE0000000295
 	note, number, err := services.CreditNoteFromEInvoice(doc)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Nobody registered them: nothing is refused for them. Each party's EndpointID is
-	// looked up as an endpoint and as a legal id of its scheme, with its VAT number and
-	// legal id.
+	vat := func(v string) linkfin.Identifier { return linkfin.Identifier{Type: linkfin.IdentifierVAT, Value: v} }
+	sellerEndpoint := linkfin.Identifier{Type: linkfin.IdentifierEndpoint, Scheme: "0201", Value: "0000000196"}
+
+	// Nobody registered the seller's identifiers, or it gives none: refused, as an
+	// invoice is.
+	if _, err := services.CreditNoteParties(ctx, w.db, doc, "tier1"); linkfin.ErrorCode(err) != services.EPARTIES ||
+		!strings.Contains(linkfin.ErrorMessage(err), "no organization registered the seller (AccountingSupplierParty)'s identifiers") {
+		t.Fatalf("a seller nobody registered: %v", err)
+	}
+	bare := edited(t, "cen/ubl-tc434-creditnote1.xml", `<cbc:EndpointID schemeID="0201">0000000196</cbc:EndpointID>`, "",
+		"<cbc:CompanyID>BE0000000196</cbc:CompanyID>", "", "<cbc:CompanyID>0000000196</cbc:CompanyID>", "")
+	if _, err := services.CreditNoteParties(ctx, w.db, bare, "tier1"); linkfin.ErrorCode(err) != services.EPARTIES ||
+		!strings.Contains(linkfin.ErrorMessage(err), "has no EndpointID") {
+		t.Fatalf("a seller without identifiers: %v", err)
+	}
+	w.must(&services.RegisterIdentifier{Actor: "tier1", OrgID: "tier1", Identifier: vat("BE0000000196")})
+	if _, err := services.CreditNoteParties(ctx, w.db, doc, "anchor"); linkfin.ErrorCode(err) != services.EPARTIES ||
+		!strings.Contains(linkfin.ErrorMessage(err), "not you") {
+		t.Fatalf("sent by another than its seller: %v", err)
+	}
+	// Each party's EndpointID is looked up as an endpoint and as a legal id of its
+	// scheme, with its VAT number and legal id. The buyer registered none: the buyer
+	// is the invoice's.
 	id, err := services.CreditNoteParties(ctx, w.db, doc, "tier1")
 	if err != nil || len(id.Seller) != 4 || len(id.Buyer) != 4 {
 		t.Fatalf("%+v, %v", id, err)
 	}
-	w.must(&services.RegisterIdentifier{Actor: "tier2", OrgID: "tier2", Identifier: linkfin.Identifier{Type: linkfin.IdentifierVAT, Value: "BE0000000295"}})
-	w.refused(&services.CreateCreditNote{Actor: "tier1", Note: note, InvoiceNumber: number, Identified: id}, services.EPARTIES)
-	w.must(&services.RegisterIdentifier{Actor: "tier2", OrgID: "tier2", Identifier: linkfin.Identifier{Type: linkfin.IdentifierEndpoint, Scheme: "0201", Value: "0000000196"}})
+	credit := &services.CreateCreditNote{Actor: "tier1", Note: note, InvoiceNumber: number, Identified: id}
+
+	// The seller's endpoint registered to another since: refused as the note is made,
+	// and at once after.
+	w.must(&services.RegisterIdentifier{Actor: "tier2", OrgID: "tier2", Identifier: sellerEndpoint})
+	w.refused(credit, services.EPARTIES)
 	if _, err := services.CreditNoteParties(ctx, w.db, doc, "tier1"); linkfin.ErrorCode(err) != services.EPARTIES {
-		t.Fatalf("a seller registered to another: %v", err)
+		t.Fatalf("a seller's identifier another's: %v", err)
+	}
+	w.must(&services.RemoveIdentifier{Actor: "tier2", OrgID: "tier2", Identifier: sellerEndpoint})
+	// The buyer's VAT number another's than the invoice's buyer.
+	w.must(&services.RegisterIdentifier{Actor: "tier2", OrgID: "tier2", Identifier: vat("BE0000000295")})
+	w.refused(credit, services.EPARTIES)
+	w.must(&services.RemoveIdentifier{Actor: "tier2", OrgID: "tier2", Identifier: vat("BE0000000295")})
+	// The invoice's buyer's own: the note credits the invoice.
+	w.must(&services.RegisterIdentifier{Actor: "anchor", OrgID: "anchor", Identifier: vat("BE0000000295")})
+	n, err := run[linkfin.CreditNote](w, credit)
+	if err != nil || n.Amount != 100_11 || n.BuyerID != "anchor" {
+		t.Fatalf("credit note %+v, %v", n, err)
 	}
 }
 

@@ -338,19 +338,21 @@ func identify(ctx context.Context, r linkfin.RecordReader, p ubl.Party, role str
 	return org, keys, nil
 }
 
-// CreditNoteParties checks what a credit note sent by sender says of its parties:
-// a seller whose registered identifiers name another organization than the sender is
-// refused at once (a credit note is sent by the seller that issued it). What it
+// CreditNoteParties checks what a credit note sent by sender says of its parties, as
+// EInvoiceParties does an invoice's: its seller is found by the identifiers it
+// registered, and must be the sender (a credit note is sent by the seller that issued
+// it); one that no registered identifier names is refused, as an invoice's is. What it
 // answers names the identifiers of both parties, for CreateCreditNote to check against
-// the invoice it credits. A party that registered none is not refused: the credit
-// note names the sender's own invoice, by its number.
+// the invoice it credits: none may name another organization than that invoice's
+// seller and buyer. The buyer need not have registered any: the buyer is the credited
+// invoice's, which the note names by its number among the sender's.
 func CreditNoteParties(ctx context.Context, r linkfin.RecordReader, doc *ubl.Document, sender string) (*Identified, error) {
 	id := &Identified{}
-	org, keys, err := identify(ctx, r, doc.Seller, "seller (AccountingSupplierParty)")
+	org, keys, err := identified(ctx, r, doc.Seller, "seller (AccountingSupplierParty)")
 	if err != nil {
 		return nil, err
 	}
-	if org != "" && org != sender {
+	if org != sender {
 		return nil, linkfin.Errorf(EPARTIES, "the document's seller is not you: a document is sent by its issuer")
 	}
 	id.Seller = keys
