@@ -398,8 +398,8 @@ type (
 		POID      string        `json:"po_id"`
 		Currency  Currency      `json:"currency"`
 		IssueDate Date          `json:"issue_date"`
-		DueDate   Date          `json:"due_date,omitzero"` // else after the program's payment terms
-		Lines     []InvoiceLine `json:"lines"`
+		DueDate   Date          `json:"due_date,omitzero"`   // else after the program's payment terms
+		Lines     []InvoiceLine `json:"lines" items:"lines"` // 1 to MaxInvoiceLines
 		Allowance int64         `json:"allowance,omitempty" bound:"amount"`
 		Charge    int64         `json:"charge,omitempty" bound:"amount"`
 		Tax       int64         `json:"tax" bound:"amount"`

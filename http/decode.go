@@ -126,10 +126,17 @@ func strictValue(dec tokenReader, tok json.Token, t reflect.Type, at string, f *
 		_, err := dec.Token()
 		return decodeError(err)
 	case d == '[' && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array):
-		for i := 0; dec.More(); i++ {
+		i := 0
+		for ; dec.More(); i++ {
+			if f != nil && f.maxItems != 0 && i == f.maxItems {
+				return linkfin.Errorf(linkfin.EINVALID, "%s has more than %d items", at, f.maxItems)
+			}
 			if err := strict(dec, t.Elem(), fmt.Sprintf("%s[%d]", at, i), f); err != nil {
 				return err
 			}
+		}
+		if f != nil && i < f.minItems {
+			return linkfin.Errorf(linkfin.EINVALID, "%s has %d items, at least %d", at, i, f.minItems)
 		}
 		_, err := dec.Token()
 		return decodeError(err)

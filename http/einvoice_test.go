@@ -302,3 +302,60 @@ func TestEInvoiceBodyLimits(t *testing.T) {
 		t.Fatal("a body refused for its size changed the store")
 	}
 }
+
+// An invoice has 1 to 1000 lines (linkfin.MaxInvoiceLines), as the OpenAPI document
+// says of the JSON body's lines (minItems, maxItems); JSON beyond them is refused as it
+// is read, and an e-invoice of more lines alike, with 400 invalid and nothing stored.
+func TestInvoiceLinesBounded(t *testing.T) {
+	p := newPlatform(t)
+	doc, err := p.srv.OpenAPI()
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := loadOpenAPI(t, doc).Components.Schemas["InvoiceIn"].Value.Properties["lines"].Value
+	if lines.MinItems != 1 || lines.MaxItems == nil || *lines.MaxItems != linkfin.MaxInvoiceLines {
+		t.Errorf("the document's lines: minItems %d, maxItems %v", lines.MinItems, lines.MaxItems)
+	}
+	var po linkfin.PurchaseOrder
+	wantJSON(t, p.as("anchor", "POST", "/v1/purchase-orders", `{"number":"PO-L","seller_id":"tier1","currency":"CNY","lines":[`+
+		`{"line_id":"L1","item":"bolt","quantity":2000,"unit":"pc","unit_price":100}]}`), http.StatusCreated, &po)
+	wantJSON(t, p.as("tier1", "POST", "/v1/purchase-orders/"+po.ID+"/accept", ""), http.StatusOK, nil)
+	body := func(number string, n int) string {
+		ls := strings.TrimSuffix(strings.Repeat(`{"line_id":"L1","quantity":1,"unit_price":100,"amount":100},`, n), ",")
+		return fmt.Sprintf(`{"number":%q,"buyer_id":"anchor","po_id":%q,"currency":"CNY","issue_date":"2026-11-02","due_date":"2026-12-02","lines":[%s],"tax":0,"total":%d}`,
+			number, po.ID, ls, n*100)
+	}
+	base := p.snapshot()
+	for _, n := range []int{0, linkfin.MaxInvoiceLines + 1} {
+		prob := wantProblem(t, p.as("tier1", "POST", "/v1/invoices", body(fmt.Sprint("INV-", n), n)), http.StatusBadRequest, linkfin.EINVALID)
+		if !strings.Contains(prob.Detail, "lines") {
+			t.Errorf("%d lines: %q", n, prob.Detail)
+		}
+	}
+	// An e-invoice of 1002 lines: the base example's two lines (2800 and −1500 EUR) 501
+	// times, and its totals to match.
+	ubl := readDoc(t, "peppol-bis3-base-example.xml")
+	start, end := strings.Index(ubl, "<cac:InvoiceLine>"), strings.LastIndex(ubl, "</cac:InvoiceLine>")+len("</cac:InvoiceLine>")
+	many := ubl[:start] + strings.Repeat(ubl[start:end], 501) + ubl[end:]
+	for _, r := range [][2]string{{">1300</cbc:LineExtensionAmount>", ">651300</cbc:LineExtensionAmount>"},
+		{">1325</cbc:TaxExclusiveAmount>", ">651325</cbc:TaxExclusiveAmount>"}, {">1656.25</cbc:TaxInclusiveAmount>", ">651656.25</cbc:TaxInclusiveAmount>"},
+		{">1656.25</cbc:PayableAmount>", ">651656.25</cbc:PayableAmount>"}} {
+		if !strings.Contains(many, r[0]) {
+			t.Fatalf("no %q", r[0])
+		}
+		many = strings.Replace(many, r[0], r[1], 1)
+	}
+	prob := wantProblem(t, p.as("tier1", "POST", "/v1/invoices?po_id="+po.ID+"&buyer_id=anchor", many, "Content-Type", "application/xml", "Idempotency-Key", "l-1"),
+		http.StatusBadRequest, linkfin.EINVALID)
+	if !strings.Contains(prob.Detail, "1 to 1000 lines") {
+		t.Errorf("an e-invoice of 1002 lines: %q", prob.Detail)
+	}
+	if !reflect.DeepEqual(p.snapshot(), base) {
+		t.Fatal("a refused invoice changed the store")
+	}
+	var inv linkfin.Invoice
+	wantJSON(t, p.as("tier1", "POST", "/v1/invoices", body("INV-MAX", linkfin.MaxInvoiceLines)), http.StatusCreated, &inv)
+	if len(inv.Lines) != linkfin.MaxInvoiceLines {
+		t.Errorf("%d lines stored", len(inv.Lines))
+	}
+}

@@ -521,10 +521,10 @@ func set(v any, path []any, x any) any {
 	return c
 }
 
-// TestBoundsAndTexts derives from the OpenAPI document the maximum of every integer
-// and the rule of every text of every write route's body, at every depth, and checks
-// that each has one, that the server refuses a value beyond it with its code, and
-// that an id takes only the documented alphabet.
+// TestBoundsAndTexts derives from the OpenAPI document the maximum of every integer,
+// the bounds of every array that has them and the rule of every text of every write
+// route's body, at every depth, and checks that each has one, that the server refuses
+// a value beyond it with its code, and that an id takes only the documented alphabet.
 func TestBoundsAndTexts(t *testing.T) {
 	p := newPlatform(t)
 	doc, err := p.srv.OpenAPI()
@@ -561,6 +561,12 @@ func TestBoundsAndTexts(t *testing.T) {
 				if s.Min != nil {
 					try("below its minimum", prop, json.Number(strconv.FormatFloat(*s.Min-1, 'f', 0, 64)), http.StatusBadRequest, linkfin.EOUTOFRANGE)
 				}
+			case s.Type.Is("array") && s.MaxItems != nil:
+				counts["arrays"]++
+				try("beyond its items", prop, slices.Repeat([]any{example(s.Items.Value)}, int(*s.MaxItems)+1), http.StatusBadRequest, linkfin.EINVALID)
+				if s.MinItems > 0 {
+					try("below its items", prop, slices.Repeat([]any{example(s.Items.Value)}, int(s.MinItems)-1), http.StatusBadRequest, linkfin.EINVALID)
+				}
 			case s.Type.Is("string") && len(s.Enum) == 0 && s.Format == "" && s.Pattern != `^[A-Z]{3}$` && s.Pattern != `^[0-9]+(\.[0-9]+)?$` &&
 				s.Pattern != `^[1-9][0-9]{0,18}$`:
 				if s.MaxLength == nil {
@@ -593,7 +599,7 @@ func TestBoundsAndTexts(t *testing.T) {
 	if len(listed) != len(linkfin.Currencies()) || !slices.Contains(listed, "CNY") || slices.Contains(listed, "BTC") || slices.Contains(listed, "ZZZ") {
 		t.Errorf("the document's currencies are %v", listed)
 	}
-	if counts["integers"] < 15 || counts["ids"] < 20 || counts["texts"] < 8 {
+	if counts["integers"] < 15 || counts["ids"] < 20 || counts["texts"] < 8 || counts["arrays"] < 1 {
 		t.Errorf("checked %v", counts)
 	}
 	t.Logf("checked %v", counts)

@@ -109,7 +109,7 @@ var (
 		"(MT950 too), of up to 16 MiB: one or more messages, bare or in their SWIFT envelope, in the charset the Content-Type names " +
 		"(utf-8, us-ascii, iso-8859-1, windows-1252, iso-8859-15; iso-8859-2, windows-1250, ibm852 or cp852 for Central European banks; ibm850 or cp850; or gb18030, gbk, gb2312 for a Chinese bank's export), or, with none, in UTF-8 or else windows-1252."}
 	// xmlBodies take an XML body as well as JSON, of this description.
-	xmlBodies = map[string]string{"POST /v1/invoices": "An EN 16931 e-invoice, a UBL 2.1 Invoice (PEPPOL BIS Billing 3.0) or a UN/CEFACT CrossIndustryInvoice (CII D16B: Factur-X, ZUGFeRD, XRechnung), of up to 16 MiB (JSON: 1 MiB), in UTF-8, in UTF-16 or in the encoding its XML declaration names" + xmlCharset + ", with the query's po_id and buyer_id (unless the document names its parties and order).",
+	xmlBodies = map[string]string{"POST /v1/invoices": "An EN 16931 e-invoice, a UBL 2.1 Invoice (PEPPOL BIS Billing 3.0) or a UN/CEFACT CrossIndustryInvoice (CII D16B: Factur-X, ZUGFeRD, XRechnung), of up to 16 MiB (JSON: 1 MiB), in UTF-8, in UTF-16 or in the encoding its XML declaration names" + xmlCharset + ", with the query's po_id and buyer_id (unless the document names its parties and order). It has 1 to 1000 invoice lines (UBL InvoiceLine, CII IncludedSupplyChainTradeLineItem), as JSON has (400 invalid otherwise).",
 		"POST /v1/credit-notes":              "An EN 16931 credit note, a UBL 2.1 CreditNote (PEPPOL BIS Billing 3.0) or a UN/CEFACT CrossIndustryInvoice whose type code is a credit note's (381, 396, …), of up to 16 MiB (JSON: 1 MiB), in UTF-8, in UTF-16 or in the encoding its XML declaration names" + xmlCharset + ", whose BillingReference (CII: InvoiceReferencedDocument) names the invoice it credits and whose seller is the sender, found by an identifier the sender registered.",
 		"POST /v1/payment-files/{id}/status": "The bank's pain.002 CustomerPaymentStatusReport (001.03 to 001.14, and the Swiss pain.002.001.03.ch.02) answering the file, of up to 16 MiB, in UTF-8, in UTF-16 or in the encoding its XML declaration names" + xmlCharset + ".",
 		"POST /v1/bank-statements":           "The bank's camt.053 BankToCustomerStatement, camt.052 BankToCustomerAccountReport or camt.054 BankToCustomerDebitCreditNotification (001.02 to 001.13), of up to 16 MiB, in UTF-8, in UTF-16 or in the encoding its XML declaration names" + xmlCharset + "."}
@@ -769,6 +769,9 @@ func (g *generator) structSchema(t reflect.Type) schema {
 				s["minimum"] = 0
 			}
 		}
+		if f.maxItems != 0 {
+			s["minItems"], s["maxItems"] = f.minItems, f.maxItems
+		}
 		if g.requests[t] {
 			s = g.textSchema(s, f)
 		}
@@ -865,7 +868,13 @@ type jsonField struct {
 	secret   bool  // tagged secret:"true": a password or a one-time code, kept out of fingerprints
 	max      int64 // the maximum of an integer, from its bound tag; 0 for none
 	min      int64 // its minimum, with a maximum: -max, or 0 for a bound that counts up (unsigned)
+	// The fewest and most items of an array, from its items tag; 0 and 0 for no bound.
+	minItems, maxItems int
 }
+
+// itemBounds are the values of the items tag: the fewest and most items of an array in
+// a request.
+var itemBounds = map[string][2]int{"lines": {1, linkfin.MaxInvoiceLines}}
 
 // bounds are the values of the bound tag: the maximum of an amount, a price or a
 // quantity in a request.
@@ -1009,6 +1018,13 @@ func collectFields(t reflect.Type, depth int, optional bool, visiting map[reflec
 			panic(fmt.Sprintf("http: %s.%s has an unknown bound %q", t, f.Name, b))
 		} else if !unsigned[b] {
 			jf.min = -jf.max
+		}
+		if b := f.Tag.Get("items"); b != "" {
+			n, ok := itemBounds[b]
+			if !ok || ft.Kind() != reflect.Slice {
+				panic(fmt.Sprintf("http: %s.%s has an unknown items bound %q, or is no array", t, f.Name, b))
+			}
+			jf.minItems, jf.maxItems = n[0], n[1]
 		}
 		if name == "" {
 			jf.name = f.Name
