@@ -38,13 +38,35 @@ type Pricing struct {
 	FixedRate *Rate `json:"fixed_rate,omitempty"`
 }
 
-// Validate checks that exactly one form is given.
+// Validate checks that exactly one form is given, and that each rate, and the sum of
+// base rate and margin, is at most MaxAnnualRate.
 func (p *Pricing) Validate() error {
 	switch {
 	case p.FixedRate != nil && (p.BaseRate != nil || p.Margin != nil):
 		return Errorf(EINVALID, "pricing is either a fixed rate or a base rate plus a margin, not both")
 	case p.FixedRate == nil && (p.BaseRate == nil || p.Margin == nil):
 		return Errorf(EINVALID, "pricing needs a fixed_rate, or a base_rate and a margin")
+	case p.FixedRate != nil:
+		return CheckAnnualRate("pricing.fixed_rate", *p.FixedRate)
+	}
+	return firstErr(CheckAnnualRate("pricing.base_rate", *p.BaseRate), CheckAnnualRate("pricing.margin", *p.Margin),
+		CheckAnnualRate("pricing.base_rate + pricing.margin", p.Annual()))
+}
+
+// CheckGradeMargins refuses pricing at a base rate that one of the program's grades
+// would raise above MaxAnnualRate: a grade's margin replaces the funder's own over its
+// base rate (fixed-rate pricing keeps its rate).
+func (p *Program) CheckGradeMargins(pr Pricing) error {
+	if pr.BaseRate == nil {
+		return nil
+	}
+	for _, g := range p.Grades {
+		if g.Margin == nil {
+			continue
+		}
+		if err := CheckAnnualRate("pricing.base_rate + grades: "+g.Grade+"'s margin", pr.BaseRate.Add(*g.Margin)); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -267,6 +289,16 @@ func (p *Program) Validate() error {
 	if p.Offers(ProductDynamicDiscounting) != (p.EarlyPaymentAPR != nil) {
 		return Errorf(EINVALID, "early_payment_apr is set exactly when the program offers dynamic discounting")
 	}
+	for _, r := range []struct {
+		name string
+		r    *Rate
+	}{{"early_payment_apr", p.EarlyPaymentAPR}, {"late_rate", p.LateRate}} {
+		if r.r != nil {
+			if err := CheckAnnualRate(r.name, *r.r); err != nil {
+				return err
+			}
+		}
+	}
 	if err := CheckRail(p.SettlementRail, p.Currency); err != nil {
 		return err
 	}
@@ -298,6 +330,11 @@ func (p *Program) validateGrades() error {
 			return Errorf(EINVALID, "grades: %s's supplier_limit is from 0 (the program's) to the program's limit", g.Grade)
 		case g.MaxTenorDays < 0 || g.MaxTenorDays > MaxTenorDays:
 			return Errorf(EINVALID, "grades: %s's max_tenor_days is from 0 (the program's) to %d", g.Grade, MaxTenorDays)
+		}
+		if g.Margin != nil {
+			if err := CheckAnnualRate("grades: "+g.Grade+"'s margin", *g.Margin); err != nil {
+				return err
+			}
 		}
 		seen[g.Grade] = true
 	}

@@ -9,6 +9,22 @@ import (
 // an arbitrarily large number; real rates need a handful of digits.
 const maxRateLen = 40
 
+// MaxAnnualRate is the highest annual rate anything on the platform is priced at: 1,
+// which is 100 % a year. A funder's pricing (a fixed rate, or a base rate, a margin and
+// their sum), a grade's margin and the funder's base rate under it, a program's
+// early-payment APR and its late rate are each at most this much; no lender charges
+// more, and a quote at such a rate would be nonsense, or would overflow its price.
+const MaxAnnualRate = 1
+
+// CheckAnnualRate refuses, with EINVALID naming the field and the bound, an annual
+// rate above MaxAnnualRate.
+func CheckAnnualRate(field string, r Rate) error {
+	if r.Rat().Cmp(big.NewRat(MaxAnnualRate, 1)) > 0 {
+		return Errorf(EINVALID, "%s is an annual rate of at most %d (%d %% a year), not %s", field, MaxAnnualRate, MaxAnnualRate*100, r)
+	}
+	return nil
+}
+
 // Rate is an exact, non-negative annual rate written as a decimal fraction: "0.0425" is
 // 4.25 % a year. It is never a float. The zero value is a rate of 0. A Rate is immutable
 // and safe to copy; compare rates with Cmp, not ==.

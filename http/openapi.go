@@ -30,7 +30,8 @@ var textSchemas = map[reflect.Type]schema{
 		"description": "A calendar date, YYYY-MM-DD."},
 	reflect.TypeFor[linkfin.Rate](): {"type": "string", "pattern": `^[0-9]+(\.[0-9]+)?$`, "maxLength": 40,
 		"description": "An exact, non-negative decimal as a string: a rate (\"0.0425\" is 4.25 %), or an invoice line's exact price " +
-			"and base quantity (\"0.00880\").", "examples": []any{"0.0425"}},
+			"and base quantity (\"0.00880\"). An annual rate (a funder's pricing, a grade's margin, an early_payment_apr, a late_rate) " +
+			fmt.Sprintf("is at most %d, %d %% a year.", linkfin.MaxAnnualRate, linkfin.MaxAnnualRate*100), "examples": []any{"0.0425"}},
 	reflect.TypeFor[linkfin.DayCount](): {"type": "string", "enum": []any{linkfin.ACT360.String(), linkfin.ACT365F.String()},
 		"description": "The day count convention of interest and discounts."},
 	reflect.TypeFor[linkfin.Currency](): {"type": "string", "pattern": "^[A-Z]{3}$", "enum": values(linkfin.Currencies()...),

@@ -119,6 +119,9 @@ func (c *InviteFunder) Apply(tx linkfin.Tx) (any, error) {
 	if err := c.Pricing.Validate(); err != nil {
 		return nil, err
 	}
+	if err := p.CheckGradeMargins(c.Pricing); err != nil {
+		return nil, err
+	}
 	f := linkfin.ProgramFunder{FunderID: c.FunderID, Limit: c.Limit, Pricing: c.Pricing, Status: linkfin.FunderInvited}
 	if old := p.Funder(c.FunderID); old != nil {
 		if old.Status == linkfin.FunderAccepted {

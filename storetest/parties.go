@@ -105,6 +105,17 @@ func testParties(t *testing.T, open Opener) {
 		"unknown calendar":   {func(p *linkfin.Program) { p.Calendar = "MARS" }, `unknown calendar "MARS"`},
 		"no day count":       {func(p *linkfin.Program) { p.DayCount = 0 }, "day_count is"},
 		"tenor of zero days": {func(p *linkfin.Program) { p.MaxTenorDays = 0 }, "max_tenor_days is"},
+		// No annual rate is above linkfin.MaxAnnualRate: 100 % a year.
+		"a grade's margin above 1": {func(p *linkfin.Program) {
+			m := mustRate(t, "99999")
+			p.Grades = []linkfin.GradeTerms{{Grade: "E", Margin: &m}}
+		}, "grades: E's margin is an annual rate of at most 1 (100 % a year), not 99999"},
+		"an early-payment APR above 1": {func(p *linkfin.Program) {
+			apr := mustRate(t, "1.0001")
+			p.Products = append(p.Products[:len(p.Products):len(p.Products)], linkfin.ProductDynamicDiscounting)
+			p.EarlyPaymentAPR = &apr
+		}, "early_payment_apr is an annual rate of at most 1"},
+		"a late rate above 1": {func(p *linkfin.Program) { late := mustRate(t, "12"); p.LateRate = &late }, "late_rate is an annual rate of at most 1"},
 	} {
 		bad := prog
 		c.mutate(&bad)
@@ -143,6 +154,17 @@ func testParties(t *testing.T, open Opener) {
 	if _, err := invite("anchor", "bank", 100, linkfin.Pricing{FixedRate: &rate, BaseRate: &base, Margin: &margin}); !refusal(err, linkfin.EINVALID, "not both") {
 		t.Fatalf("two prices: %v", err)
 	}
+	high, one, half := mustRate(t, "99999"), mustRate(t, "1"), mustRate(t, "0.5")
+	for about, pricing := range map[string]linkfin.Pricing{
+		"pricing.fixed_rate is an annual rate of at most 1 (100 % a year), not 99999":               {FixedRate: &high},
+		"pricing.base_rate is an annual rate of at most 1":                                          {BaseRate: &high, Margin: &margin},
+		"pricing.margin is an annual rate of at most 1":                                             {BaseRate: &base, Margin: &high},
+		"pricing.base_rate + pricing.margin is an annual rate of at most 1 (100 % a year), not 1.5": {BaseRate: &one, Margin: &half},
+	} {
+		if _, err := invite("anchor", "bank", 100, pricing); !refusal(err, linkfin.EINVALID, about) {
+			t.Fatalf("pricing above 100 %% a year (%s): %v", about, err)
+		}
+	}
 	if _, err := invite("anchor", "bank", 300_000_000_00, linkfin.Pricing{FixedRate: &rate}); err != nil {
 		t.Fatal(err)
 	}
@@ -162,6 +184,25 @@ func testParties(t *testing.T, open Opener) {
 	}
 	if got := p.Funder("bank").Pricing.FixedRate.String(); got != "0.0425" {
 		t.Fatalf("bank's rate = %s", got)
+	}
+
+	// A grade's margin replaces a base-rate funder's own: the two together are at
+	// most 100 % a year too, whenever the funder is invited.
+	graded := prog
+	graded.ID, graded.Grades = "graded-scf", []linkfin.GradeTerms{{Grade: "E", Margin: &half}}
+	mustRun(t, env, &services.CreateProgram{Actor: "anchor", Program: graded})
+	above := mustRate(t, "0.6")
+	if _, err := run[pg](t, env, &services.InviteFunder{Actor: "anchor", ProgramID: graded.ID, FunderID: "factor", Limit: 100,
+		Pricing: linkfin.Pricing{BaseRate: &above, Margin: &margin}}); !refusal(err, linkfin.EINVALID, "pricing.base_rate + grades: E's margin is an annual rate of at most 1 (100 % a year), not 1.1") {
+		t.Fatalf("a base rate that a grade's margin takes above 1: %v", err)
+	}
+	if _, err := run[pg](t, env, &services.InviteFunder{Actor: "anchor", ProgramID: graded.ID, FunderID: "factor", Limit: 100,
+		Pricing: linkfin.Pricing{BaseRate: &half, Margin: &margin}}); err != nil {
+		t.Fatalf("a base rate that a grade's margin takes to 1: %v", err)
+	}
+	if _, err := run[pg](t, env, &services.InviteFunder{Actor: "anchor", ProgramID: graded.ID, FunderID: "bank", Limit: 100,
+		Pricing: linkfin.Pricing{FixedRate: &one}}); err != nil {
+		t.Fatalf("a fixed rate of 1, which no grade changes: %v", err)
 	}
 
 	// All of it survives a restart and verifies, the records matching the log.
