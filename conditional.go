@@ -83,12 +83,15 @@ type ConditionalStatus string
 
 // The states of a conditional payment. A locked payment may have released part of its
 // amount already (Released); a refunded one may have too, before its expiry or
-// cancellation returned the rest.
+// cancellation returned the rest. A payment whose condition can no longer be met (the
+// purchase order it names, or the order of the shipment or invoice it names,
+// cancelled; the invoice it waits on disputed) is cancelled by the command that makes
+// it so.
 const (
 	ConditionalLocked    ConditionalStatus = "locked"    // the rest is held for the payee
 	ConditionalReleased  ConditionalStatus = "released"  // all of it paid to the payee
 	ConditionalExpired   ConditionalStatus = "expired"   // the rest refunded to the source at expiry
-	ConditionalCancelled ConditionalStatus = "cancelled" // the rest refunded, both sides agreeing
+	ConditionalCancelled ConditionalStatus = "cancelled" // the rest refunded, both sides agreeing, or the condition can no longer be met
 )
 
 // MoveType is one kind of movement of a conditional payment's money.
@@ -144,6 +147,11 @@ func ConditionWatchID(kind, id string) string { return kind + "~" + id }
 type ConditionWatch struct {
 	ID       string   `json:"id"`
 	Payments []string `json:"payments"`
+	// Related, on a purchase order's watch, lists the payments that wait on a
+	// shipment or an invoice of the order: cancelling the order refunds them, with
+	// those that wait on its goods. A payment closed otherwise may stay listed until
+	// then.
+	Related []string `json:"related,omitempty"`
 }
 
 // ConditionalMove is one movement of a conditional payment's money, with its reason.
@@ -182,7 +190,8 @@ type ReleaseWait struct {
 // pending ledger transfer from its source (the payer's wallet, or a purpose-bound
 // wallet of the payer's) to the payee's wallet, posted as the condition is met (in
 // part, for a pro-rata release: what is left is locked again in the same chain), and
-// voided — the money back at its source — at expiry or when both sides cancel.
+// voided — the money back at its source — at expiry, when both sides cancel, or when
+// the trade it waits on can no longer meet the condition.
 type ConditionalPayment struct {
 	ID        string   `json:"id"`
 	PayerID   string   `json:"payer_id"`

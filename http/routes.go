@@ -106,7 +106,9 @@ func (s *Server) domainRoutes() {
 			return &services.AcceptPurchaseOrder{Actor: p.Org, ID: r.PathValue("id")}, nil
 		})
 	act(s, Route{Pattern: "POST /v1/purchase-orders/{id}/cancel", Kind: linkfin.KindPurchaseOrder, Access: Write, Out: reflect.TypeFor[linkfin.PurchaseOrder](),
-		Summary: "Cancel an order before goods are received (the buyer)."},
+		Summary: "Cancel an order before goods are received (the buyer). The conditional payments that wait on its goods, or on a " +
+			"shipment or an invoice of it, can no longer be met: what they lock is refunded to their payers (status cancelled, or " +
+			"expired from their expires_on)."},
 		func(r *http.Request, p *principal, _ *none) (linkfin.Command, error) {
 			return &services.CancelPurchaseOrder{Actor: p.Org, ID: r.PathValue("id")}, nil
 		})
@@ -144,7 +146,8 @@ func (s *Server) domainRoutes() {
 			return &services.ApproveInvoice{Actor: p.Org, ID: r.PathValue("id")}, nil
 		})
 	act(s, Route{Pattern: "POST /v1/invoices/{id}/dispute", Kind: linkfin.KindInvoice, Access: Write, Out: reflect.TypeFor[linkfin.Invoice](),
-		Summary: "Dispute an invoice (the buyer)."},
+		Summary: "Dispute an invoice (the buyer). It is never approved: the conditional payments that wait on its approval are " +
+			"refunded to their payers (status cancelled, or expired from their expires_on)."},
 		func(r *http.Request, p *principal, in *linkfin.DisputeIn) (linkfin.Command, error) {
 			return &services.DisputeInvoice{Actor: p.Org, ID: r.PathValue("id"), Reason: in.Reason}, nil
 		})

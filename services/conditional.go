@@ -358,6 +358,85 @@ func meetWatched(tx linkfin.Tx, kind, id string) error {
 	return nil
 }
 
+// The trade commands that make a record unable ever to meet the conditions that wait
+// on it (an order cancelled, an invoice disputed) list its watch (watchKeys), every
+// payment it names with what refunding one reads (lapseDependents) and their ledger
+// rows (lapseLedger), and refund what they still lock (lapseWatched), in the same
+// command: nothing is left locked for a condition that will never come. On an order's
+// watch these are the payments that wait on its goods and those that wait on its
+// shipments and invoices (Related).
+
+func lapsing(r linkfin.Records, kind, id string) []string {
+	var w linkfin.ConditionWatch
+	if found, _ := r.Get(linkfin.KindConditionWatch, linkfin.ConditionWatchID(kind, id), &w); !found {
+		return nil
+	}
+	return append(w.Payments, w.Related...)
+}
+
+func lapseDependents(r linkfin.Records, kind, id string) []linkfin.ObjectKey {
+	var keys []linkfin.ObjectKey
+	for _, pid := range lapsing(r, kind, id) {
+		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindConditionalPayment, ID: pid})
+		var p linkfin.ConditionalPayment
+		if found, _ := r.Get(linkfin.KindConditionalPayment, pid, &p); found {
+			keys = append(keys, ecnyCPKeys(r, &p)...)
+			// A related payment leaves the watch of the shipment or invoice it waits on.
+			if skind, sid := p.Condition.Subject(); skind != "" && (skind != kind || sid != id) {
+				keys = append(keys, watchKeys(skind, sid)...)
+			}
+		}
+	}
+	return keys
+}
+
+func lapseLedger(r linkfin.Records, kind, id string) (accounts, transfers []int64) {
+	for _, p := range lapsing(r, kind, id) {
+		a, t := cpLedgerKeys(r, p)
+		accounts, transfers = append(accounts, a...), append(transfers, t...)
+	}
+	return accounts, transfers
+}
+
+// lapseWatched refunds to its payer (or its purpose-bound source) what each payment
+// the record's watch lists still locks, for the reason given: the payment is
+// cancelled, or expired if its expiry came first. Every one leaves the watch.
+func lapseWatched(tx linkfin.Tx, kind, id, reason string) error {
+	var w linkfin.ConditionWatch
+	wid := linkfin.ConditionWatchID(kind, id)
+	if found, err := tx.Get(linkfin.KindConditionWatch, wid, &w); err != nil || !found {
+		return err
+	}
+	for _, pid := range append(w.Payments, w.Related...) {
+		p, err := conditionalPayment(tx, pid, "")
+		if err != nil {
+			return err
+		}
+		switch {
+		case expired(tx, p):
+			err = expire(tx, p)
+		case p.Status == linkfin.ConditionalLocked:
+			err = refund(tx, p, linkfin.ConditionalCancelled, reason)
+		}
+		if err != nil {
+			return err
+		}
+		if err := unwatch(tx, p); err != nil {
+			return err
+		}
+	}
+	if len(w.Related) == 0 {
+		return nil
+	}
+	// Read again: unwatch took the payments that wait on the record itself off it.
+	var now linkfin.ConditionWatch
+	if _, err := tx.Get(linkfin.KindConditionWatch, wid, &now); err != nil {
+		return err
+	}
+	now.Related = nil
+	return tx.Put(linkfin.KindConditionWatch, wid, &now, "condition_watch.changed")
+}
+
 // CreateConditionalPayment locks the payer's money for a payee under a condition. If
 // the condition is met in part or in full already (goods accepted before, an invoice
 // approved), what it makes due is released at once.
@@ -384,13 +463,37 @@ func (c *CreateConditionalPayment) Keys() []linkfin.ObjectKey {
 	return keys
 }
 
-// DependentKeys implements linkfin.DependentCommand: on the e-CNY rail, the payer and
-// the payee, and the wallets they designated.
+// DependentKeys implements linkfin.DependentCommand: for a shipment or an invoice,
+// its order and the order's watch; on the e-CNY rail, the payer and the payee, and the
+// wallets they designated.
 func (c *CreateConditionalPayment) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
-	if c.In.Rail != linkfin.RailECNY {
-		return nil
+	var keys []linkfin.ObjectKey
+	cond := c.In.Condition.Condition()
+	if po := subjectOrder(r, &cond); po != "" {
+		keys = append(watchKeys(linkfin.KindPurchaseOrder, po), linkfin.ObjectKey{Kind: linkfin.KindPurchaseOrder, ID: po})
 	}
-	return designatedKeys(r, c.Actor, c.In.PayeeID)
+	if c.In.Rail != linkfin.RailECNY {
+		return keys
+	}
+	return append(keys, designatedKeys(r, c.Actor, c.In.PayeeID)...)
+}
+
+// subjectOrder is the purchase order of the shipment or the invoice a condition waits
+// on, as r has it ("" for another condition, or a record r does not have).
+func subjectOrder(r linkfin.Records, c *linkfin.Condition) string {
+	switch c.Type {
+	case linkfin.ConditionDelivered:
+		var s linkfin.Shipment
+		if found, _ := r.Get(linkfin.KindShipment, c.ShipmentID, &s); found {
+			return s.POID
+		}
+	case linkfin.ConditionInvoiceApproved:
+		var inv linkfin.Invoice
+		if found, _ := r.Get(linkfin.KindInvoice, c.InvoiceID, &inv); found {
+			return inv.POID
+		}
+	}
+	return ""
 }
 
 // source is the account the payment is locked from.
@@ -529,6 +632,19 @@ func (c *CreateConditionalPayment) Apply(tx linkfin.Tx) (any, error) {
 		}
 		return nil
 	}
+	// A condition that can no longer be met is refused: an order cancelled (or the
+	// order of the shipment or invoice named), an invoice that will never be approved.
+	// order is the order of a shipment or an invoice, whose cancelling refunds it.
+	var order string
+	cancelled := func(id string) error {
+		var po linkfin.PurchaseOrder
+		if found, err := tx.Get(linkfin.KindPurchaseOrder, id, &po); err != nil {
+			return err
+		} else if found && po.Status == linkfin.POCancelled {
+			return linkfin.Errorf(linkfin.ECONFLICT, "purchase order %s is cancelled", po.ID)
+		}
+		return nil
+	}
 	switch cond.Type {
 	case linkfin.ConditionGoodsReceived:
 		var po linkfin.PurchaseOrder
@@ -539,13 +655,26 @@ func (c *CreateConditionalPayment) Apply(tx linkfin.Tx) (any, error) {
 			return nil, linkfin.Errorf(linkfin.ECONFLICT, "purchase order %s is cancelled", po.ID)
 		}
 	case linkfin.ConditionDelivered:
-		if err := party(linkfin.KindShipment, cond.ShipmentID, new(linkfin.Shipment)); err != nil {
+		var sh linkfin.Shipment
+		if err := party(linkfin.KindShipment, cond.ShipmentID, &sh); err != nil {
 			return nil, err
 		}
+		if err := cancelled(sh.POID); err != nil {
+			return nil, err
+		}
+		order = sh.POID
 	case linkfin.ConditionInvoiceApproved:
-		if err := party(linkfin.KindInvoice, cond.InvoiceID, new(linkfin.Invoice)); err != nil {
+		var inv linkfin.Invoice
+		if err := party(linkfin.KindInvoice, cond.InvoiceID, &inv); err != nil {
 			return nil, err
 		}
+		if inv.Status == linkfin.InvoiceMismatched || inv.Status == linkfin.InvoiceDisputed {
+			return nil, linkfin.Errorf(linkfin.ECONFLICT, "invoice %s is %s: it will never be approved", inv.ID, inv.Status)
+		}
+		if err := cancelled(inv.POID); err != nil {
+			return nil, err
+		}
+		order = inv.POID
 	case linkfin.ConditionMilestone:
 		if _, err := organization(tx, cond.ConfirmerID); err != nil {
 			return nil, err
@@ -583,7 +712,24 @@ func (c *CreateConditionalPayment) Apply(tx linkfin.Tx) (any, error) {
 	if p.ID, err = newID(tx, linkfin.KindConditionalPayment, c.ID); err != nil {
 		return nil, err
 	}
-	return p, lockPayment(tx, p)
+	if err := lockPayment(tx, p); err != nil {
+		return nil, err
+	}
+	if order == "" || p.Status != linkfin.ConditionalLocked {
+		return p, nil
+	}
+	// Still waiting on a shipment or an invoice: listed on its order's watch, whose
+	// cancelling refunds it.
+	var w linkfin.ConditionWatch
+	wid := linkfin.ConditionWatchID(linkfin.KindPurchaseOrder, order)
+	if _, err := tx.Get(linkfin.KindConditionWatch, wid, &w); err != nil {
+		return nil, err
+	}
+	if w.Payments == nil {
+		w.Payments = []string{}
+	}
+	w.ID, w.Related = wid, append(w.Related, p.ID)
+	return p, tx.Put(linkfin.KindConditionWatch, wid, &w, "condition_watch.changed")
 }
 
 // lockPayment locks a new conditional payment's amount at its source, records it

@@ -117,6 +117,8 @@ func (c *AcceptPurchaseOrder) Apply(tx linkfin.Tx) (any, error) {
 }
 
 // CancelPurchaseOrder is the buyer withdrawing an order before anything was received.
+// The conditional payments that wait on the order's goods, or on a shipment or an
+// invoice of it, can no longer be met: what they lock goes back to their payers.
 type CancelPurchaseOrder struct {
 	Actor string
 	ID    string
@@ -124,7 +126,18 @@ type CancelPurchaseOrder struct {
 
 // Keys implements linkfin.Command.
 func (c *CancelPurchaseOrder) Keys() []linkfin.ObjectKey {
-	return []linkfin.ObjectKey{{Kind: linkfin.KindPurchaseOrder, ID: c.ID}}
+	return append(watchKeys(linkfin.KindPurchaseOrder, c.ID), linkfin.ObjectKey{Kind: linkfin.KindPurchaseOrder, ID: c.ID})
+}
+
+// DependentKeys implements linkfin.DependentCommand: the conditional payments the
+// order's watch lists.
+func (c *CancelPurchaseOrder) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
+	return lapseDependents(r, linkfin.KindPurchaseOrder, c.ID)
+}
+
+// LedgerKeys implements linkfin.LedgerCommand: those payments' ledger rows.
+func (c *CancelPurchaseOrder) LedgerKeys(r linkfin.Records) (accounts, transfers []int64) {
+	return lapseLedger(r, linkfin.KindPurchaseOrder, c.ID)
 }
 
 // Apply implements linkfin.Command.
@@ -146,7 +159,10 @@ func (c *CancelPurchaseOrder) Apply(tx linkfin.Tx) (any, error) {
 	}
 	now := tx.Now()
 	po.Status, po.CancelledAt = linkfin.POCancelled, &now
-	return po, tx.Put(linkfin.KindPurchaseOrder, po.ID, po, "purchase_order.cancelled")
+	if err := tx.Put(linkfin.KindPurchaseOrder, po.ID, po, "purchase_order.cancelled"); err != nil {
+		return nil, err
+	}
+	return po, lapseWatched(tx, linkfin.KindPurchaseOrder, po.ID, "purchase order "+po.ID+" was cancelled by its buyer: the condition can no longer be met")
 }
 
 // CreateGoodsReceipt is the buyer recording what arrived against an accepted order.
@@ -698,7 +714,9 @@ func invoiceLines(tx linkfin.Tx, po *linkfin.PurchaseOrder, inv *linkfin.Invoice
 	return tx.Put(linkfin.KindPurchaseOrder, po.ID, po, event)
 }
 
-// DisputeInvoice is the buyer refusing an invoice, with its reason.
+// DisputeInvoice is the buyer refusing an invoice, with its reason. A disputed invoice
+// is never approved: the conditional payments that wait on its approval are refunded
+// to their payers.
 type DisputeInvoice struct {
 	Actor  string
 	ID     string
@@ -707,18 +725,25 @@ type DisputeInvoice struct {
 
 // Keys implements linkfin.Command.
 func (c *DisputeInvoice) Keys() []linkfin.ObjectKey {
-	return []linkfin.ObjectKey{{Kind: linkfin.KindInvoice, ID: c.ID}}
+	return append(watchKeys(linkfin.KindInvoice, c.ID), linkfin.ObjectKey{Kind: linkfin.KindInvoice, ID: c.ID})
 }
 
 // DependentKeys implements linkfin.DependentCommand: the order, whose invoiced
-// quantities a matched invoice gives back.
+// quantities a matched invoice gives back, and the conditional payments that wait on
+// the invoice.
 func (c *DisputeInvoice) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
+	keys := lapseDependents(r, linkfin.KindInvoice, c.ID)
 	var inv linkfin.Invoice
 	if found, err := r.Get(linkfin.KindInvoice, c.ID, &inv); err != nil || !found {
-		return nil
+		return keys
 	}
-	return append(append(scoreKeys(inv.SellerID, inv.BuyerID), linkfin.ObjectKey{Kind: linkfin.KindPurchaseOrder, ID: inv.POID}),
+	return append(append(append(keys, scoreKeys(inv.SellerID, inv.BuyerID)...), linkfin.ObjectKey{Kind: linkfin.KindPurchaseOrder, ID: inv.POID}),
 		orderAlertKeys(r, inv.POID)...)
+}
+
+// LedgerKeys implements linkfin.LedgerCommand: those payments' ledger rows.
+func (c *DisputeInvoice) LedgerKeys(r linkfin.Records) (accounts, transfers []int64) {
+	return lapseLedger(r, linkfin.KindInvoice, c.ID)
 }
 
 // Apply implements linkfin.Command.
@@ -763,7 +788,10 @@ func (c *DisputeInvoice) Apply(tx linkfin.Tx) (any, error) {
 	if err := alertIfFinanced(tx, inv, linkfin.RuleDisputedAfterFinancing, "disputed by the buyer: "+c.Reason); err != nil {
 		return nil, err
 	}
-	return inv, tx.Put(linkfin.KindInvoice, inv.ID, inv, "invoice.disputed")
+	if err := tx.Put(linkfin.KindInvoice, inv.ID, inv, "invoice.disputed"); err != nil {
+		return nil, err
+	}
+	return inv, lapseWatched(tx, linkfin.KindInvoice, inv.ID, "invoice "+inv.ID+" was disputed by its buyer: it will never be approved")
 }
 
 // invoice reads an invoice the actor is party to.
