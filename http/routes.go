@@ -252,7 +252,8 @@ func (s *Server) domainRoutes() {
 			return &services.SettleMaturity{ProgramID: in.ProgramID, Date: in.Date}, nil
 		})
 	s.handle(Route{Pattern: "GET /v1/exposure", Access: AnyKey, Totals: true, Out: reflect.TypeFor[linkfin.List[linkfin.Exposure]](),
-		Summary: "Exposure per anchor, by funder, product and tier (an organization: as anchor, or its own part as funder)."}, s.exposure)
+		Summary: "Exposure per anchor, by funder, product and tier (an organization: as anchor, or its own part as funder, summed from " +
+			"its own financings alone). A figure beyond 2^63 answers total_too_large, to a funder only when it is its own."}, s.exposure)
 	s.paymentRoutes()
 	s.bankStatementRoutes()
 	s.ecnyRoutes()

@@ -43,7 +43,8 @@ func addExposure(e *linkfin.Exposure, f *linkfin.Financing, amount int64, tier s
 
 // SeenBy is what an organization sees of the report: the operator and each anchor
 // its rows whole; a funder, of every anchor it finances, its own part alone (its
-// financings by product and tier), never the other funders'.
+// financings by product and tier), never the other funders'. ExposureFor sums a
+// funder's part from its own financings alone.
 func SeenBy(rows []Exposure, org string, operator bool) []linkfin.Exposure {
 	out := []linkfin.Exposure{}
 	for _, x := range rows {
@@ -61,17 +62,28 @@ func SeenBy(rows []Exposure, org string, operator bool) []linkfin.Exposure {
 // currency, sorted by anchor: from the ordered index's totals when the store keeps
 // them, else by reading every financing.
 func ExposureReport(ctx context.Context, s linkfin.RecordReader) ([]Exposure, error) {
+	return exposureReport(ctx, s, nil)
+}
+
+// exposureKeep says which financings a report sums: those under a program of the
+// anchor, by the funder, that it keeps (nil: every one). A figure of the financings it
+// leaves out is never worked out, so that one too large to be a figure
+// (total_too_large) is no part of the report.
+type exposureKeep func(anchor, funder string) bool
+
+// exposureReport is ExposureReport of the financings keep keeps.
+func exposureReport(ctx context.Context, s linkfin.RecordReader, keep exposureKeep) ([]Exposure, error) {
 	if ix, ok := s.(interface {
 		linkfin.RecordReader
 		linkfin.IndexReader
 	}); ok {
-		return exposureFromIndex(ctx, ix)
+		return exposureFromIndex(ctx, ix, keep)
 	}
-	return exposureFromRecords(ctx, s)
+	return exposureFromRecords(ctx, s, keep)
 }
 
-// exposureFromRecords is ExposureReport read from every financing.
-func exposureFromRecords(ctx context.Context, s linkfin.RecordReader) ([]Exposure, error) {
+// exposureFromRecords is exposureReport read from every financing.
+func exposureFromRecords(ctx context.Context, s linkfin.RecordReader, keep exposureKeep) ([]Exposure, error) {
 	programs := make(map[string]linkfin.Program)
 	byKey := make(map[string]*Exposure)
 	err := Scan(ctx, s, linkfin.KindFinancing, func(data []byte) error {
@@ -88,6 +100,9 @@ func exposureFromRecords(ctx context.Context, s linkfin.RecordReader) ([]Exposur
 				return err
 			}
 			programs[f.ProgramID] = p
+		}
+		if keep != nil && !keep(p.AnchorID, f.FunderID) {
+			return nil
 		}
 		return addExposures(byKey, &p, &f, f.Quote.Face, 1)
 	})

@@ -316,13 +316,13 @@ func DueByDay(ctx context.Context, s linkfin.IndexReader, programID string) ([]D
 	return out, nil
 }
 
-// exposureFromIndex is ExposureReport from the ordered index's totals of disbursed
+// exposureFromIndex is exposureReport from the ordered index's totals of disbursed
 // financings: a sum per program, currency, funder, product and tier, never the
-// financings themselves.
+// financings themselves; a sum keep leaves out is not read as a figure.
 func exposureFromIndex(ctx context.Context, s interface {
 	linkfin.RecordReader
 	linkfin.IndexReader
-}) ([]Exposure, error) {
+}, keep exposureKeep) ([]Exposure, error) {
 	prefix := linkfin.IndexValue(string(linkfin.FinancingDisbursed), "")
 	totals, err := s.IndexTotals(ctx, linkfin.KindFinancing, linkfin.IndexFunded, prefix, linkfin.IndexEnd(prefix))
 	if err != nil {
@@ -347,6 +347,9 @@ func exposureFromIndex(ctx context.Context, s interface {
 				return nil, err
 			}
 			programs[f.ProgramID] = p
+		}
+		if keep != nil && !keep(p.AnchorID, f.FunderID) {
+			continue
 		}
 		amount, err := t.Amount.Int64()
 		if err != nil {

@@ -401,14 +401,22 @@ func CertificateFor(ctx context.Context, s linkfin.PartyReader, v linkfin.Viewer
 	return &linkfin.CertificateOut{Certificate: c, Lineage: l}, nil
 }
 
-// ExposureFor is the exposure report as the viewer may see it (see SeenBy).
+// ExposureFor is the exposure report as the viewer may see it (see SeenBy), summed
+// from the figures it is given alone: the operator's from every financing, an
+// anchor's rows from its programs', a funder's part from its own. Another funder's
+// figures, a total too large among them (total_too_large), never reach a funder's
+// answer, nor tell it anything.
 func ExposureFor(ctx context.Context, s linkfin.RecordReader, v linkfin.Viewer) ([]linkfin.Exposure, error) {
-	rows, err := ExposureReport(ctx, s)
-	if err != nil {
-		return nil, err
-	}
 	if !v.Operator && v.Org == "" {
 		return []linkfin.Exposure{}, nil
+	}
+	var keep exposureKeep
+	if !v.Operator {
+		keep = func(anchor, funder string) bool { return anchor == v.Org || funder == v.Org }
+	}
+	rows, err := exposureReport(ctx, s, keep)
+	if err != nil {
+		return nil, err
 	}
 	return SeenBy(rows, v.Org, v.Operator), nil
 }

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"linkfin"
@@ -96,6 +97,85 @@ func testExposure(t *testing.T, open Opener) {
 	short(t, env, 500_000_00, services.LimitID("sup", "supplier/tier1"), services.LimitID("sup", ""), services.LimitID("sup", "bank"))
 	if err := financeIn("y2", "u2"); !refusal(err, string(ledger.ExceedsCredits), "exceeds_credits") {
 		t.Fatalf("past the supplier's cap: %v", err)
+	}
+	env.Restart()
+	env.MustVerify()
+}
+
+// copyFinancing writes copies of a disbursed financing under the ids given, each of
+// face linkfin.MaxAmount: as many as no funder can hold in one program, whose limit
+// every financing draws by its face, so that a funder's totals pass 2^63 without the
+// thousands of programs that would take.
+type copyFinancing struct {
+	From string
+	IDs  []string
+}
+
+func (c *copyFinancing) Keys() []linkfin.ObjectKey {
+	keys := []linkfin.ObjectKey{{Kind: linkfin.KindFinancing, ID: c.From}}
+	for _, id := range c.IDs {
+		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindFinancing, ID: id})
+	}
+	return keys
+}
+
+func (c *copyFinancing) Apply(tx linkfin.Tx) (any, error) {
+	for _, id := range c.IDs {
+		var f linkfin.Financing // read afresh: a Put takes over what it writes
+		if _, err := tx.Get(linkfin.KindFinancing, c.From, &f); err != nil {
+			return nil, err
+		}
+		f.ID, f.Quote.Face = id, linkfin.MaxAmount
+		if err := tx.Put(linkfin.KindFinancing, id, &f, "financing.copied"); err != nil {
+			return nil, err
+		}
+	}
+	return len(c.IDs), nil
+}
+
+// testExposureOwnFigures: a funder's exposure is summed from its own financings alone.
+// Another funder of the same program holds more than 2^63 disbursed: its answer, the
+// anchor's and the operator's are refused with total_too_large, but the first funder,
+// whose own part fits, gets it, from the index as from the financings.
+func testExposureOwnFigures(t *testing.T, open Opener) {
+	env := NewEnv(t, open)
+	ctx := context.Background()
+	financingFixture(t, env)
+	const copies, perCommand = 9_300, 1_000
+	disbursed := func(n int, id, funder string, amount int64) {
+		t.Helper()
+		p := approvedPayable(t, env, n, 1, amount, "2027-01-29")
+		mustRun(t, env, &services.IssueCertificate{Actor: "anchor", ID: "c-" + id, ProgramID: "auto-scf", PayableIDs: []string{p.ID}})
+		mustRun(t, env, &services.RequestCertificateDiscounting{Actor: "tier1", ID: id, ProgramID: "auto-scf", PieceID: "c-" + id, FunderID: funder})
+		mustRun(t, env, &services.AcceptCertificateDiscounting{Actor: "tier1", ID: id, PieceID: "c-" + id})
+		mustRun(t, env, &services.DisburseFinancing{Actor: funder, ID: id})
+	}
+	disbursed(801, "f-bank", "bank", 1_000_00)
+	disbursed(802, "f-factor", "factor", 2_000_00)
+	for from := 0; from < copies; from += perCommand {
+		c := &copyFinancing{From: "f-factor"}
+		for i := from; i < min(from+perCommand, copies); i++ {
+			c.IDs = append(c.IDs, fmt.Sprintf("f-factor-%d", i))
+		}
+		mustRun(t, env, c)
+	}
+	readers := map[string]linkfin.RecordReader{"the financings": struct{ linkfin.RecordReader }{env.Records()}}
+	if env.Mem == nil {
+		readers["the index"] = env.Store
+	}
+	for from, r := range readers {
+		rows, err := services.ExposureFor(ctx, r, linkfin.Viewer{Org: "bank"})
+		if err != nil || len(rows) != 1 {
+			t.Fatalf("the bank's exposure from %s: %+v, %v", from, rows, err)
+		}
+		if e := rows[0]; e.AnchorID != "anchor" || e.Total != 1_000_00 || e.Count != 1 || len(e.ByFunder) != 1 || e.ByFunder["bank"] != 1_000_00 {
+			t.Fatalf("the bank's exposure from %s: %+v", from, e)
+		}
+		for _, v := range []linkfin.Viewer{{Org: "factor"}, {Org: "anchor"}, {Operator: true}} {
+			if rows, err := services.ExposureFor(ctx, r, v); linkfin.ErrorCode(err) != linkfin.ETOTALTOOLARGE {
+				t.Fatalf("%+v's exposure from %s, more than 2^63: %+v, %v; want %s", v, from, rows, err, linkfin.ETOTALTOOLARGE)
+			}
+		}
 	}
 	env.Restart()
 	env.MustVerify()
