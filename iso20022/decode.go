@@ -177,22 +177,16 @@ type namespaces struct {
 	r    xml.TokenReader
 	line func() int // the line the reader has reached
 
-	ns    map[string]string // namespace prefix ("" the default) → name
-	undo  []binding         // bindings the open elements replaced, to restore at their end
-	open  []openName        // every element open, from the document's root
-	doc   int               // the Document's index in open; -1 before begin, and after its end
-	space string            // the Document's namespace
-	free  int               // the index in open of an Envlp open, inside which anything goes; 0 if none
+	scopes xmldoc.Scopes // the namespace prefixes bound
+	open   []openName    // every element open, from the document's root
+	doc    int           // the Document's index in open; -1 before begin, and after its end
+	space  string        // the Document's namespace
+	free   int           // the index in open of an Envlp open, inside which anything goes; 0 if none
 }
 
 type openName struct {
 	local string
-	undo  int // len(undo) when it began
-}
-
-type binding struct {
-	prefix, name string
-	bound        bool // the prefix was bound before
+	undo  int // the mark of its scope (Scopes.Open)
 }
 
 // begin makes the element whose start was the last token read the Document, of the
@@ -207,15 +201,7 @@ func (n *namespaces) Token() (xml.Token, error) {
 	t, err := n.r.Token()
 	switch t := t.(type) {
 	case xml.StartElement:
-		mark := len(n.undo)
-		for _, a := range t.Attr {
-			switch {
-			case a.Name.Space == "xmlns":
-				n.bind(a.Name.Local, a.Value)
-			case a.Name.Space == "" && a.Name.Local == "xmlns":
-				n.bind("", a.Value)
-			}
-		}
+		mark := n.scopes.Open(t)
 		n.open = append(n.open, openName{local: t.Name.Local, undo: mark})
 		if err := n.check(t); err != nil {
 			return nil, err
@@ -223,7 +209,7 @@ func (n *namespaces) Token() (xml.Token, error) {
 	case xml.EndElement:
 		if len(n.open) > 0 {
 			last := len(n.open) - 1
-			n.unbind(n.open[last].undo)
+			n.scopes.Close(n.open[last].undo)
 			n.open = n.open[:last]
 			switch last {
 			case n.free:
@@ -273,7 +259,7 @@ func (n *namespaces) resolve(prefix string, elem bool) (string, bool) {
 	case prefix == "" && !elem:
 		return "", true
 	}
-	space, ok := n.ns[prefix]
+	space, ok := n.scopes.Lookup(prefix)
 	if !ok && prefix == "" {
 		return "", true // no default namespace: none
 	}
@@ -295,28 +281,6 @@ func (n *namespaces) path() string {
 		names = append(names, e.local)
 	}
 	return strings.Join(names, "/")
-}
-
-func (n *namespaces) bind(prefix, name string) {
-	if n.ns == nil {
-		n.ns = map[string]string{}
-	}
-	old, bound := n.ns[prefix]
-	n.undo = append(n.undo, binding{prefix: prefix, name: old, bound: bound})
-	n.ns[prefix] = name
-}
-
-// unbind restores the bindings replaced since len(undo) was mark.
-func (n *namespaces) unbind(mark int) {
-	for i := len(n.undo) - 1; i >= mark; i-- {
-		b := n.undo[i]
-		if b.bound {
-			n.ns[b.prefix] = b.name
-		} else {
-			delete(n.ns, b.prefix)
-		}
-	}
-	n.undo = n.undo[:mark]
 }
 
 // belowMessage is the step of a path below the Document's root from which the readers

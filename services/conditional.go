@@ -325,7 +325,12 @@ func watchDependents(r linkfin.Records, kind, id string) []linkfin.ObjectKey {
 }
 
 func watchLedger(r linkfin.Records, kind, id string) (accounts, transfers []int64) {
-	for _, p := range watched(r, kind, id) {
+	return paymentsLedger(r, watched(r, kind, id))
+}
+
+// paymentsLedger lists the ledger rows of the conditional payments pids.
+func paymentsLedger(r linkfin.Records, pids []string) (accounts, transfers []int64) {
+	for _, p := range pids {
 		a, t := cpLedgerKeys(r, p)
 		accounts, transfers = append(accounts, a...), append(transfers, t...)
 	}
@@ -371,7 +376,7 @@ func lapsing(r linkfin.Records, kind, id string) []string {
 	if found, _ := r.Get(linkfin.KindConditionWatch, linkfin.ConditionWatchID(kind, id), &w); !found {
 		return nil
 	}
-	return append(w.Payments, w.Related...)
+	return slices.Concat(w.Payments, w.Related) // w is shared with the database: not appended to
 }
 
 func lapseDependents(r linkfin.Records, kind, id string) []linkfin.ObjectKey {
@@ -391,11 +396,7 @@ func lapseDependents(r linkfin.Records, kind, id string) []linkfin.ObjectKey {
 }
 
 func lapseLedger(r linkfin.Records, kind, id string) (accounts, transfers []int64) {
-	for _, p := range lapsing(r, kind, id) {
-		a, t := cpLedgerKeys(r, p)
-		accounts, transfers = append(accounts, a...), append(transfers, t...)
-	}
-	return accounts, transfers
+	return paymentsLedger(r, lapsing(r, kind, id))
 }
 
 // lapseWatched refunds to its payer (or its purpose-bound source) what each payment

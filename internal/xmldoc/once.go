@@ -157,13 +157,12 @@ type Once struct {
 	r     xml.TokenReader
 	lines func() int // the line the reader has reached
 
-	open   []openElement     // the elements open, from the document's root, whose children are followed
-	root   int               // the root's index in open; -1 before Begin
-	skip   int               // elements open inside one whose children are not followed
-	text   *Step             // when skip is 1: the element skipped, if it is read as text
-	ns     map[string]string // namespace prefix ("" the default) → name
-	undo   []binding         // bindings that elements in open replaced, to restore at their end
-	counts []int             // the counters of the open elements' children that may repeat
+	open   []openElement // the elements open, from the document's root, whose children are followed
+	root   int           // the root's index in open; -1 before Begin
+	skip   int           // elements open inside one whose children are not followed
+	text   *Step         // when skip is 1: the element skipped, if it is read as text
+	scopes Scopes        // the namespace prefixes bound
+	counts []int         // the counters of the open elements' children that may repeat
 }
 
 // openElement is an element open whose children are followed: the root, its
@@ -173,13 +172,8 @@ type openElement struct {
 	seen   uint64 // the bits of the children seen that are read once
 	local  string // its name, for messages
 	n      int    // its number among its parent's children of its name, if they may repeat; else 0
-	undo   int    // len(undo) when it began
+	undo   int    // the mark of its scope (Scopes.Open)
 	counts int    // len(counts) when it began
-}
-
-type binding struct {
-	prefix, name string
-	bound        bool // the prefix was bound before
 }
 
 // NewOnce returns a Once of the tokens of r; lines tells the line r has reached, for
@@ -274,15 +268,7 @@ func (o *Once) start(t xml.StartElement) error {
 		o.skip++
 		return nil
 	}
-	mark := len(o.undo)
-	for _, a := range t.Attr {
-		switch {
-		case a.Name.Space == "xmlns":
-			o.bind(a.Name.Local, a.Value)
-		case a.Name.Space == "" && a.Name.Local == "xmlns":
-			o.bind("", a.Value)
-		}
-	}
+	mark := o.scopes.Open(t)
 	if o.root < 0 {
 		// Before Begin: the element may be the root, or an ancestor of it whose
 		// bindings hold inside.
@@ -291,7 +277,7 @@ func (o *Once) start(t xml.StartElement) error {
 	}
 	if len(o.open) <= o.root {
 		// After the root.
-		o.unbind(mark)
+		o.scopes.Close(mark)
 		o.skip = 1
 		return nil
 	}
@@ -299,7 +285,7 @@ func (o *Once) start(t xml.StartElement) error {
 	name := xml.Name{Local: t.Name.Local}
 	if !parent.shape.anySpace {
 		name.Space = t.Name.Space
-		if space, ok := o.ns[name.Space]; ok {
+		if space, ok := o.scopes.Lookup(name.Space); ok {
 			name.Space = space // as the decoder translates it; an unbound prefix stays
 		}
 	}
@@ -317,7 +303,7 @@ func (o *Once) start(t xml.StartElement) error {
 		n = o.counts[parent.counts+c.slot]
 	}
 	if !ok || c.shape == nil {
-		o.unbind(mark)
+		o.scopes.Close(mark)
 		o.skip = 1
 		if ok && c.text {
 			o.text = &Step{Local: name.Local, N: n}
@@ -338,32 +324,10 @@ func (o *Once) end() {
 		}
 	case len(o.open) > 0:
 		e := o.open[len(o.open)-1]
-		o.unbind(e.undo)
+		o.scopes.Close(e.undo)
 		o.counts = o.counts[:e.counts]
 		o.open = o.open[:len(o.open)-1]
 	}
-}
-
-func (o *Once) bind(prefix, name string) {
-	if o.ns == nil {
-		o.ns = map[string]string{}
-	}
-	old, bound := o.ns[prefix]
-	o.undo = append(o.undo, binding{prefix: prefix, name: old, bound: bound})
-	o.ns[prefix] = name
-}
-
-// unbind restores the bindings replaced since len(undo) was mark.
-func (o *Once) unbind(mark int) {
-	for i := len(o.undo) - 1; i >= mark; i-- {
-		b := o.undo[i]
-		if b.bound {
-			o.ns[b.prefix] = b.name
-		} else {
-			delete(o.ns, b.prefix)
-		}
-	}
-	o.undo = o.undo[:mark]
 }
 
 // path is the path of an element named local, a child of the last element open, below
