@@ -320,6 +320,11 @@ func decide(tx linkfin.Tx, p *linkfin.Program, r graded) (*linkfin.Program, *lin
 	if err := stopped(tx, requester); err != nil {
 		return nil, nil, err
 	}
+	// A request of anyone but a live funder of the program is refused for that before
+	// it is graded: its grade is nobody's business, and nothing is recorded.
+	if _, err := liveFunder(p, funderID); err != nil {
+		return nil, nil, err
+	}
 	m := linkfin.ScoreModels()[linkfin.CurrentScoreModel]
 	// The model's weights and bands are in the log from the first decision made
 	// under it, so anyone can work a decision out again.
@@ -347,13 +352,8 @@ func decide(tx linkfin.Tx, p *linkfin.Program, r graded) (*linkfin.Program, *lin
 		}
 		refusal := linkfin.Errorf(EGRADE, "%s is graded %s (score %d of 100, model %s); %s finances grade %s and better. Reasons:%s",
 			requester, d.Grade, d.Score, d.ModelVersion, whose, floor, why.String())
-		// Asked of a live funder of the program, it is also kept as a declined
-		// request (the decision, whose floor) that the requester, the funder and the
-		// anchor see; a request of anyone else is refused for that first, and is
-		// nobody else's business.
-		if f := p.Funder(funderID); f == nil || f.Status != linkfin.FunderAccepted {
-			return nil, nil, refusal
-		}
+		// It is also kept as a declined request (the decision, whose floor) that the
+		// requester, the funder and the anchor see.
 		dr := &linkfin.DeclinedRequest{ID: tx.NewID(linkfin.IDPrefix[linkfin.KindDeclinedRequest]), Product: r.product,
 			ProgramID: p.ID, AnchorID: p.AnchorID, RequesterID: requester, FunderID: funderID, AssetKind: r.assetKind,
 			AssetID: r.assetID, Decision: *d, Floor: floor, FloorSetBy: setBy, CreatedAt: tx.Now()}

@@ -333,6 +333,20 @@ func TestDecisionFollowsTheScore(t *testing.T) {
 	// A request of a funder not live in the program is refused for that, and kept
 	// for no one: nothing is logged.
 	w.refused(&services.RequestFactoring{Actor: "tier1", ID: "fin-3", PayableID: "pay-inv-a4", ProgramID: "graded", FunderID: "tier2"}, linkfin.EINVALID)
+	// So is one of a funder invited and not yet in, whatever floor it set: it is not
+	// graded, and records no declined request.
+	fixed, _ := linkfin.ParseRate("0.05")
+	w.must(&services.CreateOrganization{Org: linkfin.Organization{ID: "late", Name: "Late Bank", Capabilities: []linkfin.Capability{linkfin.CapFund}}},
+		&services.InviteFunder{Actor: "anchor", ProgramID: "graded", FunderID: "late", Limit: 1_000_000_00, Pricing: linkfin.Pricing{FixedRate: &fixed}},
+		&services.SetGradeFloor{Actor: "late", ProgramID: "graded", Floor: "A"})
+	events := len(w.db.Events())
+	err = w.db.Run(context.Background(), &services.RequestFactoring{Actor: "tier1", ID: "fin-4", PayableID: "pay-inv-a4", ProgramID: "graded", FunderID: "late"}, nil)
+	if code, msg := linkfin.ErrorCode(err), linkfin.ErrorMessage(err); code != linkfin.EINVALID || !strings.Contains(msg, "not a live funder") {
+		t.Fatalf("a request of a funder invited, not in, with a floor: %v", err)
+	}
+	if n := len(w.db.Events()); n != events {
+		t.Fatalf("the refusal logged %d events", n-events)
+	}
 	// Without its floor, the program's own (D) lets grade C through again.
 	w.must(&services.SetGradeFloor{Actor: "bank", ProgramID: "graded", Floor: ""})
 	w.must(req)
