@@ -65,7 +65,8 @@ func (s *Server) financingRoutes() {
 			return product.Close(f)
 		})
 	act(s, Route{Pattern: "POST /v1/financings/{id}/margin-check", Kind: linkfin.KindFinancing, Access: Operator, Out: fin,
-		Summary: "Revalue a pledge at the latest price mark; over the program's loan-to-value, a margin call."},
+		Summary: "Revalue a pledge at the latest price mark; over the program's loan-to-value, a margin call. A latest mark in " +
+			"another currency than the loan's is no value: 400 invalid, and the loan's margin call stays as it was."},
 		func(r *http.Request, p *principal, _ *none) (linkfin.Command, error) {
 			f, err := get[linkfin.Financing](s, r, linkfin.KindFinancing, r.PathValue("id"))
 			if err != nil {

@@ -262,7 +262,8 @@ func (c *AcceptPledgeLoan) Apply(tx linkfin.Tx) (any, error) {
 }
 
 // CheckMargin compares a pledge loan with its lot's value at the latest price mark:
-// above the program's margin-call LTV, the loan is called for margin.
+// above the program's margin-call LTV, the loan is called for margin. A latest mark in
+// another currency than the loan's is refused, and changes nothing.
 type CheckMargin struct {
 	ID        string // the loan
 	Commodity string
@@ -299,6 +300,12 @@ func (c *CheckMargin) Apply(tx linkfin.Tx) (any, error) {
 	}
 	if found, err := tx.Get(linkfin.KindPriceMark, c.Commodity, &mark); err != nil || !found || c.Commodity != w.Commodity {
 		return nil, linkfin.Errorf(linkfin.EINVALID, "no price mark for %s", w.Commodity)
+	}
+	// A mark in another currency is no figure to compare the loan with: the lot is
+	// valued, as at the quote and the acceptance, only in the loan's own currency.
+	if mark.Currency != f.Currency {
+		return nil, linkfin.Errorf(linkfin.EINVALID, "no %s price mark for %s: its latest mark is in %s, and the lot cannot be valued against the loan",
+			f.Currency, w.Commodity, mark.Currency)
 	}
 	if f.Status != linkfin.FinancingDisbursed {
 		return &f, nil

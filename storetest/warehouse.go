@@ -180,3 +180,41 @@ func testWarehousePledge(t *testing.T, open Opener) {
 	env.Restart()
 	env.MustVerify()
 }
+
+// testMarginMarkCurrency checks that a pledge loan is valued only at a price mark in
+// its own currency: a commodity marked in another currency since (the mark is the
+// commodity's latest, whatever its currency) is no figure to compare the loan with,
+// so a margin check is refused and leaves the loan's margin call as it was, instead of
+// reading dollars as yuan and calling, or releasing, the loan for margin.
+func testMarginMarkCurrency(t *testing.T, open Opener) {
+	env := NewEnv(t, open)
+	pledgedLots(t, env, nil)
+	mustRun(t, env, &services.DisburseFinancing{Actor: "factor", ID: "w1"})
+	mark := func(cur linkfin.Currency, price int64) {
+		mustRun(t, env, &services.MarkPrice{Mark: linkfin.PriceMark{ID: "copper", Currency: cur, Price: price}})
+	}
+	mark("CNY", 45_000_00) // LTV 3.6 / 4.5 = 0.8 > 0.75
+	if f, err := run[linkfin.Financing](t, env, &services.CheckMargin{ID: "w1", Commodity: "copper"}); err != nil || !f.MarginCall {
+		t.Fatalf("a margin call at an LTV of 0.8: %+v, %v", f, err)
+	}
+	// 100 t at 900,000.00 dollars a tonne would be far above the loan, in yuan.
+	mark("USD", 900_000_00)
+	if _, err := run[linkfin.Financing](t, env, &services.CheckMargin{ID: "w1", Commodity: "copper"}); !refusal(err, linkfin.EINVALID, "no CNY price mark for copper") {
+		t.Fatalf("a margin check at a USD mark of a CNY loan: %v, want %s", err, linkfin.EINVALID)
+	}
+	if f := mustFinancing(t, env, "w1"); !f.MarginCall {
+		t.Fatalf("the loan's margin call after a mark in another currency: %+v", f)
+	}
+	// And the other way: a loan not called is not called at a tiny price in dollars.
+	mark("CNY", 60_000_00)
+	if f, err := run[linkfin.Financing](t, env, &services.CheckMargin{ID: "w1", Commodity: "copper"}); err != nil || f.MarginCall {
+		t.Fatalf("the margin call at an LTV of 0.6: %+v, %v", f, err)
+	}
+	mark("USD", 1)
+	if _, err := run[linkfin.Financing](t, env, &services.CheckMargin{ID: "w1", Commodity: "copper"}); !refusal(err, linkfin.EINVALID, "no CNY price mark for copper") {
+		t.Fatalf("a margin check at a USD mark of a CNY loan: %v, want %s", err, linkfin.EINVALID)
+	}
+	if f := mustFinancing(t, env, "w1"); f.MarginCall {
+		t.Fatalf("the loan called for margin at a mark in another currency: %+v", f)
+	}
+}
