@@ -206,10 +206,11 @@ func (s *Server) domainRoutes() {
 		})
 	act(s, Route{Pattern: "POST /v1/warehouse-receipts/{id}/telemetry", Kind: linkfin.KindWarehouseReceipt, Access: Write, Out: reflect.TypeFor[linkfin.WarehouseReceipt](),
 		Summary: "Report a reading of one of the warehouse's registered devices (the warehouse): the quantity it counts in the lot, " +
-			"signed with the device's Ed25519 key over the reading's canonical bytes, with a sequence number above the device's last; " +
+			"signed with the device's Ed25519 key over the reading's canonical bytes, with a sequence number above the device's last, " +
+			"read no earlier than its last reading; " +
 			"short of the pledge, the loan freezes. It may carry a temperature, a position and the door's state (signed too): outside " +
 			"the device's bounds, on a pledged lot, each raises its alert. Refused, changing nothing, when unsigned (telemetry_unsigned), forged " +
-			"(telemetry_forged), replayed (telemetry_replayed), out of order (telemetry_out_of_order), read more than 15 minutes " +
+			"(telemetry_forged), replayed (telemetry_replayed), out of order (telemetry_out_of_order: numbered below the last reading, or read before it), read more than 15 minutes " +
 			"before now or a minute ahead (telemetry_stale), or of a device unknown to the warehouse (device_unknown), retired " +
 			"(device_retired) or watching another lot (device_not_watching)."},
 		func(r *http.Request, p *principal, in *linkfin.TelemetryIn) (linkfin.Command, error) {

@@ -172,8 +172,9 @@ func (c *ReplaceDevice) Apply(tx linkfin.Tx) (any, error) {
 // ReportTelemetry is a warehouse's device reporting what it counts in a lot, signed. It
 // is taken only from an active device the warehouse registered to watch the lot, with
 // a signature of the device's key over the reading's canonical bytes
-// (linkfin.Reading.SignedBytes), a sequence number above the device's last, and a time
-// within linkfin.TelemetryWindow of the batch's (linkfin.TelemetrySkew ahead at most);
+// (linkfin.Reading.SignedBytes), a sequence number above the device's last, read no
+// earlier than the device's last reading, and a time within linkfin.TelemetryWindow of
+// the batch's (linkfin.TelemetrySkew ahead at most);
 // anything else is refused with its own code and changes nothing. A count below the
 // receipt's quantity freezes the loan the receipt backs. The reading is kept on the
 // receipt, with the device's public key, and the device's sequence number moves to it.
@@ -259,6 +260,12 @@ func (c *ReportTelemetry) Apply(tx linkfin.Tx) (any, error) {
 	case r.ReadAt.Before(now.Add(-linkfin.TelemetryWindow)) || r.ReadAt.After(now.Add(linkfin.TelemetrySkew)):
 		return nil, linkfin.Errorf(linkfin.ETELEMETRYSTALE, "reading %d was read at %s: the platform takes readings of the last %s (and %s ahead)",
 			r.Sequence, r.ReadAt.UTC().Format(time.RFC3339), linkfin.TelemetryWindow, linkfin.TelemetrySkew)
+	case d.LastReadAt != nil && r.ReadAt.Before(*d.LastReadAt):
+		// Numbered after the last reading but read before it: a device reads in the
+		// order it numbers, so this one comes out of order (sent late, or its clock
+		// set back), and the lot is never counted at a time before a count taken.
+		return nil, linkfin.Errorf(linkfin.ETELEMETRYOUTOFORDER, "reading %d of device %s was read at %s, before its reading %d read at %s",
+			r.Sequence, d.ID, r.ReadAt.UTC().Format(time.RFC3339Nano), d.Sequence, d.LastReadAt.UTC().Format(time.RFC3339Nano))
 	}
 	readAt := r.ReadAt.UTC()
 	r.ReadAt = readAt

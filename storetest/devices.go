@@ -162,6 +162,9 @@ func testDevices(t *testing.T, open Opener) {
 
 	// A reading a second inside the window is taken; one with a greater number, then
 	// one with a number between, is refused as out of order.
+	// (The clock moves on a window first, so that the reading is not read before the
+	// device's last one.)
+	env.Clock.Advance(linkfin.TelemetryWindow)
 	edge := next(100)
 	edge.Sequence, edge.ReadAt = 10, env.Clock.Now().Add(-linkfin.TelemetryWindow+time.Second)
 	edge.Sign(lot7.key)
@@ -232,4 +235,47 @@ func testDevices(t *testing.T, open Opener) {
 	}
 	env.Restart()
 	env.MustVerify()
+}
+
+// testTelemetryTimeOrder: a device's readings come in the order it read them, in its
+// time as in its sequence numbers. A reading numbered above the device's last one but
+// read before it (sent late, or by a device whose clock was set back) is refused as out
+// of order and changes nothing: the receipt's history never has its lot counted at a
+// time before a count it already took. A reading at the same instant as the last is
+// taken.
+func testTelemetryTimeOrder(t *testing.T, open Opener) {
+	env := NewEnv(t, open)
+	pledgedLots(t, env, nil)
+	mustRun(t, env, &services.DisburseFinancing{Actor: "factor", ID: "w1"})
+	lot7 := newSensor(t, env, "port", "D-7", "LOT-7")
+	first := env.Clock.Now()
+	if _, err := lot7.count(t, env, "port", "R1", 100); err != nil {
+		t.Fatal(err)
+	}
+	env.Clock.Advance(5 * time.Minute)
+	signed := func(seq int64, at time.Time, qty int64) linkfin.Reading {
+		r := linkfin.Reading{DeviceID: "D-7", ReceiptID: "R1", Sequence: seq, ReadAt: at, Quantity: qty}
+		r.Sign(lot7.key)
+		return r
+	}
+	before := record[linkfin.WarehouseReceipt](t, env, linkfin.KindWarehouseReceipt, "R1")
+	for _, back := range []time.Duration{time.Minute, time.Nanosecond} {
+		r := signed(2, first.Add(-back), 90)
+		if _, err := run[linkfin.WarehouseReceipt](t, env, &services.ReportTelemetry{Actor: "port", ReceiptID: "R1", Reading: r}); !refusal(err, linkfin.ETELEMETRYOUTOFORDER, "before its reading 1") {
+			t.Fatalf("reading 2, read %s before reading 1: %v, want %s", back, err, linkfin.ETELEMETRYOUTOFORDER)
+		}
+	}
+	if d := record[linkfin.Device](t, env, linkfin.KindDevice, "D-7"); d.Sequence != 1 || d.LastReadAt == nil || !d.LastReadAt.Equal(first) {
+		t.Fatalf("the device after the refusals: %+v", d)
+	}
+	if w := record[linkfin.WarehouseReceipt](t, env, linkfin.KindWarehouseReceipt, "R1"); w.Observed != before.Observed || w.Status != before.Status ||
+		mustFinancing(t, env, "w1").Frozen {
+		t.Fatalf("the receipt after the refusals: %+v", w)
+	}
+	if w, err := run[linkfin.WarehouseReceipt](t, env, &services.ReportTelemetry{Actor: "port", ReceiptID: "R1", Reading: signed(2, first, 100)}); err != nil || w.Reading.Sequence != 2 {
+		t.Fatalf("reading 2 at the instant of reading 1: %+v, %v", w, err)
+	}
+	if w, err := run[linkfin.WarehouseReceipt](t, env, &services.ReportTelemetry{Actor: "port", ReceiptID: "R1", Reading: signed(3, env.Clock.Now(), 100)}); err != nil || w.Reading.Sequence != 3 {
+		t.Fatalf("reading 3, now: %+v, %v", w, err)
+	}
 }
