@@ -17,7 +17,8 @@ func (s *Server) financingRoutes() {
 		Summary: "Request financing of an asset: the answer is a quote (price, discount or interest, effective rate, expiry, reasons). " +
 			"For an order, disbursement on_receipt (po_financing) locks the advance for the seller until the goods are accepted, pro " +
 			"rata; purpose_bound (distributor_financing) pays the loan into a purpose-bound wallet that pays the anchor alone. Rail ecny " +
-			"(dynamic_discounting) pays the early payment from the anchor's designated e-CNY wallet into the seller's."},
+			"(dynamic_discounting) pays the early payment from the anchor's designated e-CNY wallet into the seller's. A requester that " +
+			"names itself as the funder is refused, 400 invalid."},
 		func(r *http.Request, p *principal, in *linkfin.FinancingIn) (linkfin.Command, error) {
 			return s.requestFinancing(r, p, in)
 		})

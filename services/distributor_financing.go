@@ -68,6 +68,9 @@ func (c *RequestDistributorFinancing) Apply(tx linkfin.Tx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := notSelfFunded(c.Actor, c.FunderID); err != nil {
+		return nil, err
+	}
 	switch {
 	case po.BuyerID != c.Actor || po.SellerID != p.AnchorID:
 		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "distributor financing is for a distributor's order to the anchor")

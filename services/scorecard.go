@@ -316,6 +316,10 @@ func decisionKeys(requester string) []linkfin.ObjectKey {
 // it prices, so the terms follow the grade in one place.
 func decide(tx linkfin.Tx, p *linkfin.Program, r graded) (*linkfin.Program, *linkfin.CreditDecision, error) {
 	requester, funderID := r.requester, r.funder
+	// A funder does not finance itself: no loan is made from a wallet into itself.
+	if err := notSelfFunded(requester, funderID); err != nil {
+		return nil, nil, err
+	}
 	// An open alert whose program stops the supplier's financing refuses first.
 	if err := stopped(tx, requester); err != nil {
 		return nil, nil, err
@@ -367,6 +371,17 @@ func decide(tx linkfin.Tx, p *linkfin.Program, r graded) (*linkfin.Program, *lin
 	// version the log has before the quote's event (WholeDecision reads it back).
 	d.Terms = p.GradeTermsFor(d.Grade)
 	return gradedTerms(p, d.Grade), d, nil
+}
+
+// notSelfFunded refuses a financing whose requester names itself as its funder (an
+// organization that both trades and funds, or a funder that owns goods in a
+// warehouse): the funder would pay itself, and the asset would be locked, the limits
+// drawn and the exposure counted for a loan that can never be paid out.
+func notSelfFunded(requester, funderID string) error {
+	if requester == funderID {
+		return linkfin.Errorf(linkfin.EINVALID, "%s is the funder it names: a funder does not finance its own asset", requester)
+	}
+	return nil
 }
 
 // gradeFloor is the lowest grade a request to the funder under the program is financed
