@@ -22,8 +22,8 @@ func (certificateDiscounting) Request(_ context.Context, _ linkfin.Store, actor 
 	return &RequestCertificateDiscounting{Actor: actor, ProgramID: in.ProgramID, PieceID: in.AssetID, FunderID: in.FunderID}, nil
 }
 
-// Offer quotes every live funder of the program for a piece org holds, active and
-// backing no financing.
+// Offer quotes every live funder of the program but org for a piece org holds, active
+// and backing no financing.
 func (certificateDiscounting) Offer(org string, asset any, programs map[string]*linkfin.Program, valueDate linkfin.Date) (linkfin.AssetOffers, bool) {
 	piece, ok := asset.(*linkfin.Certificate)
 	if !ok || holds(piece, org) != nil {
@@ -36,6 +36,9 @@ func (certificateDiscounting) Offer(org string, asset any, programs map[string]*
 	a := linkfin.AssetOffers{AssetKind: linkfin.KindCertificate, AssetID: piece.ID, ProgramID: p.ID, Currency: piece.Currency,
 		Face: piece.Face, Maturity: piece.Maturity}
 	for _, funder := range liveFunders(p) {
+		if funder == org {
+			continue // no organization funds itself (decide refuses it)
+		}
 		q, err := priceCertificateDiscounting(p, funder, piece, valueDate)
 		offer(&a, linkfin.ProductCertificateDiscounting, funder, q, err)
 	}

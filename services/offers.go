@@ -151,7 +151,7 @@ func liveFunders(p *linkfin.Program) []string {
 
 // payableOffers are the offers of a product on a payable that org sells, approved,
 // open, owing something, and under a program that offers the product, each of funders (who would
-// finance it under the program) priced by price.
+// finance it under the program) but org itself priced by price.
 func payableOffers(product FinancingProduct, org string, asset any, programs map[string]*linkfin.Program,
 	funders func(*linkfin.Program) []string, price func(p *linkfin.Program, funder string, pay *linkfin.Payable) (linkfin.Quote, error)) (linkfin.AssetOffers, bool) {
 	pay, ok := asset.(*linkfin.Payable)
@@ -165,6 +165,9 @@ func payableOffers(product FinancingProduct, org string, asset any, programs map
 	a := linkfin.AssetOffers{AssetKind: linkfin.KindPayable, AssetID: pay.ID, ProgramID: p.ID, Currency: pay.Currency,
 		Face: pay.Amount, Maturity: pay.DueDate}
 	for _, funder := range funders(p) {
+		if funder == org {
+			continue // no organization funds itself (decide refuses it)
+		}
 		q, err := price(p, funder, pay)
 		offer(&a, product.Name(), funder, q, err)
 	}
