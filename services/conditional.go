@@ -313,12 +313,21 @@ func watched(r linkfin.Records, kind, id string) []string {
 }
 
 func watchDependents(r linkfin.Records, kind, id string) []linkfin.ObjectKey {
+	return paymentsKeys(r, watched(r, kind, id), nil)
+}
+
+// paymentsKeys lists the conditional payments pids with what releasing or refunding
+// one reads (its e-CNY wallets), and what more(p) adds for each.
+func paymentsKeys(r linkfin.Records, pids []string, more func(p *linkfin.ConditionalPayment) []linkfin.ObjectKey) []linkfin.ObjectKey {
 	var keys []linkfin.ObjectKey
-	for _, pid := range watched(r, kind, id) {
+	for _, pid := range pids {
 		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindConditionalPayment, ID: pid})
 		var p linkfin.ConditionalPayment
 		if found, _ := r.Get(linkfin.KindConditionalPayment, pid, &p); found {
 			keys = append(keys, ecnyCPKeys(r, &p)...)
+			if more != nil {
+				keys = append(keys, more(&p)...)
+			}
 		}
 	}
 	return keys
@@ -380,19 +389,13 @@ func lapsing(r linkfin.Records, kind, id string) []string {
 }
 
 func lapseDependents(r linkfin.Records, kind, id string) []linkfin.ObjectKey {
-	var keys []linkfin.ObjectKey
-	for _, pid := range lapsing(r, kind, id) {
-		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindConditionalPayment, ID: pid})
-		var p linkfin.ConditionalPayment
-		if found, _ := r.Get(linkfin.KindConditionalPayment, pid, &p); found {
-			keys = append(keys, ecnyCPKeys(r, &p)...)
-			// A related payment leaves the watch of the shipment or invoice it waits on.
-			if skind, sid := p.Condition.Subject(); skind != "" && (skind != kind || sid != id) {
-				keys = append(keys, watchKeys(skind, sid)...)
-			}
+	return paymentsKeys(r, lapsing(r, kind, id), func(p *linkfin.ConditionalPayment) []linkfin.ObjectKey {
+		// A related payment leaves the watch of the shipment or invoice it waits on.
+		if skind, sid := p.Condition.Subject(); skind != "" && (skind != kind || sid != id) {
+			return watchKeys(skind, sid)
 		}
-	}
-	return keys
+		return nil
+	})
 }
 
 func lapseLedger(r linkfin.Records, kind, id string) (accounts, transfers []int64) {
