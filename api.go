@@ -604,9 +604,12 @@ type SettlementResult struct {
 	Paid      []string `json:"paid"`
 	PaidTotal int64    `json:"paid_total"`
 	// LateInterest is what the anchor paid holders for paying after maturity.
-	LateInterest int64    `json:"late_interest"`
-	Overdue      []string `json:"overdue"`
-	Shortfall    int64    `json:"shortfall"`
+	LateInterest int64 `json:"late_interest"`
+	// Overdue are the pieces the anchor's wallet could not pay; they stay active.
+	Overdue []string `json:"overdue"`
+	// Shortfall is what the overdue pieces are owed as of the run: their faces and the
+	// late interest each has run up since maturity.
+	Shortfall int64 `json:"shortfall"`
 	// Refused are the pieces a program settled on the e-CNY rail could not pay: a
 	// party with no designated wallet, or a payment past a wallet's limit. Each stays
 	// unsettled, with its reason; the others are paid.

@@ -248,7 +248,7 @@ func (s *Server) domainRoutes() {
 				Currency: in.Currency, Amount: in.Amount}, nil
 		})
 	act(s, Route{Pattern: "POST /v1/settlements/run", Access: Operator, Money: true, Out: reflect.TypeFor[linkfin.SettlementResult](),
-		Summary: "Settle a program's pieces maturing on a date: the anchor pays the holders; a second run pays nothing twice."},
+		Summary: "Settle a program's pieces maturing on a date: the anchor pays the holders; a second run pays nothing twice. Pieces the anchor cannot pay stay overdue, and the shortfall is what they are owed: faces and late interest."},
 		func(r *http.Request, p *principal, in *linkfin.SettlementIn) (linkfin.Command, error) {
 			return &services.SettleMaturity{ProgramID: in.ProgramID, Date: in.Date}, nil
 		})

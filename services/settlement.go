@@ -11,8 +11,9 @@ import (
 // from its wallet, and every holder of every active piece — supplier or funder — gets
 // exactly its face. A financed piece's draw on the limits is released. If the anchor's
 // wallet cannot cover every piece, the pieces are paid in order while it can, and the
-// rest stay active and are reported overdue. Running it again pays nothing twice: paid
-// pieces leave the index.
+// rest stay active and are reported overdue, with a shortfall of what they are owed:
+// faces and late interest. Running it again pays nothing twice: paid pieces leave the
+// index.
 //
 // A program on the e-CNY rail pays each holder's designated e-CNY wallet from the
 // anchor's, each piece one payment within both wallets' limits. A piece whose
@@ -248,7 +249,8 @@ func (c *SettleMaturity) Apply(tx linkfin.Tx) (any, error) {
 			m.Pieces = append(m.Pieces, id)
 			overdueRoots[piece.RootID] = true
 			res.Overdue = append(res.Overdue, id)
-			if res.Shortfall, err = linkfin.Add(res.Shortfall, piece.Face); err != nil {
+			// Owed now: the face and the late interest it has run up.
+			if res.Shortfall, err = linkfin.Add(res.Shortfall, due); err != nil {
 				return nil, err
 			}
 			continue

@@ -176,8 +176,9 @@ func testBounds(t *testing.T, open Opener) {
 		return v
 	}
 	r, err := run[linkfin.SettlementResult](t, env, &services.SettleMaturity{ProgramID: "max", Date: date(t, "2027-02-01")})
-	// The anchor's MaxAmount pays c-one and its late interest, not c-big with its own.
-	if err != nil || fmt.Sprint(r.Paid, r.Overdue) != "[c-one] [c-big]" || r.Shortfall != max-1 || r.PaidTotal != 1 {
+	// The anchor's MaxAmount pays c-one and its late interest, not c-big with its own:
+	// c-big is owed its face and its late interest, the shortfall.
+	if err != nil || fmt.Sprint(r.Paid, r.Overdue) != "[c-one] [c-big]" || r.Shortfall != max-1+lateOn(max-1) || r.PaidTotal != 1 {
 		t.Fatalf("settlement short of the late interest: %+v, %v", r, err)
 	}
 	mustRun(t, env, &services.RecordInboundPayment{Rail: "bank", InstructionID: "anchor-late", OrgID: "anchor", Currency: "CNY", Amount: lateOn(max - 1)})

@@ -13,8 +13,8 @@ import (
 
 // testSettlement: at maturity the anchor pays once and every holder of every piece —
 // a funder for a financed piece, a tier-2 supplier for a piece passed down — gets
-// exactly its face; an anchor short of money leaves the rest overdue; a second run pays
-// nothing twice.
+// exactly its face; an anchor short of money leaves the rest overdue, its shortfall
+// what they are owed with their late interest; a second run pays nothing twice.
 func testSettlement(t *testing.T, open Opener) {
 	env := NewEnv(t, open)
 	financingFixture(t, env)
@@ -100,6 +100,11 @@ func testSettlement(t *testing.T, open Opener) {
 	deposit("anchor-2", 300_00)
 	if r = settle(); len(r.Paid) != 0 {
 		t.Fatalf("paid without the late interest: %+v", r)
+	}
+	// What the overdue piece is owed now is its face and its late interest: the
+	// shortfall counts both, or an anchor paying in the shortfall pays too little.
+	if fmt.Sprint(r.Overdue) != "[t1]" || r.Shortfall != 400_800_00 || r.LateInterest != 0 {
+		t.Fatalf("ten days late, the shortfall leaves out the late interest: %+v", r)
 	}
 	deposit("anchor-3", 800_00)
 	if r = settle(); fmt.Sprint(r.Paid) != "[t1]" || len(r.Overdue) != 0 || r.LateInterest != 800_00 {
