@@ -19,7 +19,8 @@ func checkRange(what string, v, lo, max int64) error {
 }
 
 // CheckPayment checks a payment over a rail: the rail, the rail's instruction id, the
-// organization, the currency and an amount from 1 to MaxAmount.
+// organization, the currency (the yuan on the e-CNY rail) and an amount from 1 to
+// MaxAmount.
 func CheckPayment(rail, instruction, org string, c Currency, amount int64) error {
 	if rail != "bank" && rail != "ecny" {
 		return Errorf(EINVALID, "rail is bank or ecny")
@@ -32,6 +33,12 @@ func CheckPayment(rail, instruction, org string, c Currency, amount int64) error
 	}
 	if _, err := ParseCurrency(string(c)); err != nil {
 		return err
+	}
+	if rail == string(RailECNY) {
+		// The digital yuan moves yuan alone, in as out.
+		if err := CheckRail(RailECNY, c); err != nil {
+			return err
+		}
 	}
 	return checkRange("amount", amount, 1, MaxAmount)
 }

@@ -60,6 +60,8 @@ func TestInputRules(t *testing.T) {
 		{"payment of nothing", CheckPayment("bank", "in-1", "tier1", "CNY", 0), EINVALID},
 		{"payment without instruction", CheckPayment("bank", "", "tier1", "CNY", 1), EINVALID},
 		{"payment in ZZZ", CheckPayment("bank", "in-1", "tier1", "ZZZ", 1), EINVALID},
+		{"e-CNY payment in yuan", CheckPayment("ecny", "in-1", "tier1", "CNY", 1), ""},
+		{"e-CNY payment in dollars", CheckPayment("ecny", "in-1", "tier1", "USD", 1), EINVALID},
 		{"text with a NUL", ValidateText("reason", "a\x00b", MaxText, true), EINVALID},
 		{"text with a newline", ValidateText("reason", "a\nb", MaxText, true), ""},
 		{"text too long", ValidateText("reason", strings.Repeat("é", MaxText+1), MaxText, true), ETOOLONG},

@@ -626,6 +626,7 @@ func TestRefusedBeforeExecutionKeepsNoKey(t *testing.T) {
 		{"amount beyond the maximum", `{"rail":"bank","instruction_id":"w-1","currency":"CNY","amount":1000000000000001}`, nil, 400, linkfin.EOUTOFRANGE},
 		{"no such rail", `{"rail":"swift","instruction_id":"w-1","currency":"CNY","amount":100}`, nil, 400, linkfin.EINVALID},
 		{"no such currency", `{"rail":"bank","instruction_id":"w-1","currency":"ZZZ","amount":100}`, nil, 400, linkfin.EINVALID},
+		{"the e-CNY rail in dollars", `{"rail":"ecny","instruction_id":"w-1","currency":"USD","amount":100}`, nil, 400, linkfin.EINVALID},
 		{"malformed", `{"rail":`, nil, 400, lfhttp.EMALFORMED},
 		{"a form", good, []string{"Content-Type", "application/x-www-form-urlencoded"}, 415, lfhttp.EMEDIATYPE},
 		{"no key", good, []string{"Authorization", "Bearer lfk_0000000000000000_" + strings.Repeat("x", 43)}, 401, linkfin.EUNAUTHORIZED},

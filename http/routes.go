@@ -237,12 +237,12 @@ func (s *Server) domainRoutes() {
 	historyRoute(s, "GET /v1/price-marks/{id}", linkfin.KindPriceMark)
 
 	act(s, Route{Pattern: "POST /v1/payments/inbound", Access: Operator, Money: true, Out: reflect.TypeFor[linkfin.PaymentOut](),
-		Summary: "A rail's notice of money received for an organization: credits its wallet, once per instruction."},
+		Summary: "A rail's notice of money received for an organization: credits its wallet, once per instruction (on the e-CNY rail, yuan only)."},
 		func(r *http.Request, p *principal, in *linkfin.InboundPaymentIn) (linkfin.Command, error) {
 			return &services.RecordInboundPayment{Rail: in.Rail, InstructionID: in.InstructionID, OrgID: in.OrgID, Currency: in.Currency, Amount: in.Amount}, nil
 		})
 	act(s, Route{Pattern: "POST /v1/payments/withdrawals", Access: Write, Money: true, Out: reflect.TypeFor[linkfin.PaymentOut](),
-		Summary: "Pay money out of the caller's wallet to its account on a rail, once per instruction."},
+		Summary: "Pay money out of the caller's wallet to its account on a rail, once per instruction (on the e-CNY rail, yuan only)."},
 		func(r *http.Request, p *principal, in *linkfin.WithdrawalIn) (linkfin.Command, error) {
 			return &services.RecordOutboundPayment{Rail: in.Rail, InstructionID: in.InstructionID, OrgID: p.Org,
 				Currency: in.Currency, Amount: in.Amount}, nil

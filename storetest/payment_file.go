@@ -44,6 +44,24 @@ func testPaymentFiles(t *testing.T, open Opener) {
 	if e := withdraw("factor", "ecny", "out-2", 1_00); e["credit_transfer_id"] != nil {
 		t.Fatalf("an e-CNY withdrawal made a credit transfer: %v", e)
 	}
+	// The e-CNY rail is the yuan's: money in or out on it in another currency is
+	// refused, and moves nothing.
+	usd := func() int64 {
+		w := env.Account(linkfin.WalletID("factor", "USD"))
+		return w.CreditsPosted - w.DebitsPosted
+	}
+	mustRun(t, env, &services.RecordInboundPayment{Rail: "bank", InstructionID: "usd-1", OrgID: "factor", Currency: "USD", Amount: 5_00})
+	for _, c := range []linkfin.Command{
+		&services.RecordInboundPayment{Rail: "ecny", InstructionID: "usd-2", OrgID: "factor", Currency: "USD", Amount: 1_00},
+		&services.RecordOutboundPayment{Rail: "ecny", InstructionID: "usd-3", OrgID: "factor", Currency: "USD", Amount: 1_00},
+	} {
+		if _, err := run[map[string]any](t, env, c); !refusal(err, linkfin.EINVALID, "pays yuan") {
+			t.Fatalf("a payment in dollars on the e-CNY rail: %T %v", c, err)
+		}
+	}
+	if got := usd(); got != 5_00 {
+		t.Fatalf("the factor's dollar wallet after the refusals: %d", got)
+	}
 	if again := withdraw("bank", "bank", "out-1", 1_000_00); again["replayed"] != true || again["credit_transfer_id"] != nil {
 		t.Fatalf("a replayed withdrawal: %v", again)
 	}
