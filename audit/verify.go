@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"math"
 	"slices"
 	"sort"
 
@@ -214,6 +215,8 @@ func (a *auditor) readLog(verifier note.Verifier, origin string) error {
 		}
 	}
 	var from int64
+	// before is the time of the last event the checkpoint before covers.
+	var before int64 = math.MinInt64
 	for {
 		page, err := s.Events(ctx, from, PageSize)
 		if err != nil {
@@ -248,6 +251,14 @@ func (a *auditor) readLog(verifier note.Verifier, origin string) error {
 			}
 			for cp != nil && cp.Size == ev.Seq+1 {
 				checkCheckpoint(cp, a.log.Tree())
+				// A checkpoint's time is when its batch began: after every event of
+				// the batches before (the engine's clock moves past them), at or
+				// before every event of its own. The signed note does not hold it, so
+				// the events bound it.
+				if cp.Time <= before || cp.Time > ev.Time {
+					a.problem("checkpoint at size %d: its time %d is not within its batch, after %d and at most %d", cp.Size, cp.Time, before, ev.Time)
+				}
+				before = ev.Time
 				if cp, err = nextCheckpoint(); err != nil {
 					return err
 				}
@@ -796,7 +807,7 @@ func (a *auditor) checkAccounts() error {
 var Tables = map[string]string{
 	"events":            "re-hashed: every event against the log's tiles and signed checkpoints",
 	"log_tiles":         "recomputed from the events and compared, tile by tile; no other tile",
-	"checkpoints":       "each signature checked and its root compared with the re-hashed log",
+	"checkpoints":       "each signature checked and its root compared with the re-hashed log; its time within its batch's events",
 	"accounts":          "replayed from the log to the position the rows are exact at (meta accounts_at) and compared, every column",
 	"transfers":         "each row re-encoded into its event (so hashed), its links to the previous transfers replayed; one row per transfer event",
 	"pending_transfers": "each row's status and expiry replayed from the log; one row per pending transfer",

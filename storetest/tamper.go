@@ -91,6 +91,13 @@ var tamperCases = []tamperCase{
 			"postgres": `UPDATE checkpoints SET note = convert_to(replace(convert_from(note, 'UTF8'), 'linkfin', 'linkfim'), 'UTF8') WHERE size = (SELECT max(size) FROM checkpoints)`,
 		},
 		problem: "signature or format"},
+	// A checkpoint's time is not in its signed note: the events of its batch bound it.
+	{table: "checkpoints", name: "checkpoint dated a day earlier",
+		sql:     map[string]string{"": `UPDATE checkpoints SET time = time - 86400000000000 WHERE size = (SELECT max(size) FROM checkpoints)`},
+		problem: "is not within its batch"},
+	{table: "checkpoints", name: "checkpoint dated a day later",
+		sql:     map[string]string{"": `UPDATE checkpoints SET time = time + 86400000000000 WHERE size = (SELECT max(size) FROM checkpoints)`},
+		problem: "is not within its batch"},
 	{table: "idempotency_keys", name: "refusal turned into success in a stored answer",
 		sql: map[string]string{
 			"sqlite":   `UPDATE idempotency_keys SET response = CAST(replace(CAST(response AS TEXT), 'exceeds_credits', 'ok') AS BLOB) WHERE key = 'pay-1'`,
