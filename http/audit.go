@@ -101,8 +101,8 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	if !r.URL.Query().Has("after") {
-		after = -1
+	if r.URL.Query().Get("after") == "" {
+		after = -1 // no cursor, or an empty one: from the log's first event, seq 0
 	}
 	evs, next, err := services.Events(r.Context(), s.Store, principalOf(r).viewer(), after, limit)
 	if err != nil {

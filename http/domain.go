@@ -242,8 +242,8 @@ func historyRoute(s *Server, pattern, kind string) {
 				writeError(w, r, err)
 				return
 			}
-			if !r.URL.Query().Has("after") {
-				after = -1
+			if r.URL.Query().Get("after") == "" {
+				after = -1 // no cursor, or an empty one: from the log's first event, seq 0
 			}
 			evs, next, err := services.History(r.Context(), s.Store, principalOf(r).viewer(), kind, r.PathValue("id"), after, limit)
 			if err != nil {

@@ -23,7 +23,8 @@ import (
 )
 
 // TestPaginationCannotWrap: a numeric cursor at the top of its range is the end of
-// the list, not its start again; one beyond it, or below zero, is refused.
+// the list, not its start again; one beyond it, or below zero, is refused; an empty
+// one is none.
 func TestPaginationCannotWrap(t *testing.T) {
 	p := newPlatform(t)
 	type page struct {
@@ -34,6 +35,13 @@ func TestPaginationCannotWrap(t *testing.T) {
 	wantJSON(t, p.as("operator", "GET", "/v1/audit/events?limit=2", ""), http.StatusOK, &first)
 	if len(first.Data) != 2 {
 		t.Fatalf("the first page holds %d events", len(first.Data))
+	}
+	// An empty cursor is no cursor: the log's first page, from its first event (seq
+	// 0), not the page after it.
+	var empty page
+	wantJSON(t, p.as("operator", "GET", "/v1/audit/events?limit=2&after=", ""), http.StatusOK, &empty)
+	if fmt.Sprint(empty) != fmt.Sprint(first) {
+		t.Errorf("after= answered %s, want the first page %s", empty.Data, first.Data)
 	}
 	for _, path := range []string{"/v1/audit/events", "/v1/accounts"} {
 		for _, after := range []string{"9223372036854775807", "9223372036854775806"} {
