@@ -24,7 +24,8 @@ type IssueCertificate struct {
 
 // Keys implements linkfin.Command.
 func (c *IssueCertificate) Keys() []linkfin.ObjectKey {
-	keys := append(idKeys(linkfin.KindCertificate, c.ID), linkfin.ObjectKey{Kind: linkfin.KindProgram, ID: c.ProgramID})
+	keys := append(idKeys(linkfin.KindCertificate, c.ID), linkfin.ObjectKey{Kind: linkfin.KindProgram, ID: c.ProgramID},
+		linkfin.ObjectKey{Kind: linkfin.KindOrganization, ID: c.Actor})
 	for _, id := range c.PayableIDs {
 		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindPayable, ID: id})
 	}
@@ -67,6 +68,9 @@ func (c *IssueCertificate) Apply(tx linkfin.Tx) (any, error) {
 	}
 	if p.AnchorID != c.Actor {
 		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only the program's anchor issues certificates")
+	}
+	if err := capable(tx, c.Actor, linkfin.CapAnchor); err != nil {
+		return nil, err
 	}
 	if !p.Offers(linkfin.ProductCertificateDiscounting) {
 		return nil, linkfin.Errorf(linkfin.EINVALID, "program %s does not offer certificates", p.ID)

@@ -94,6 +94,7 @@ func (c *InviteFunder) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{
 		{Kind: linkfin.KindProgram, ID: c.ProgramID},
 		{Kind: linkfin.KindOrganization, ID: c.FunderID},
+		{Kind: linkfin.KindOrganization, ID: c.Actor},
 	}
 }
 
@@ -105,6 +106,9 @@ func (c *InviteFunder) Apply(tx linkfin.Tx) (any, error) {
 	}
 	if p.AnchorID != c.Actor {
 		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only the program's anchor invites funders")
+	}
+	if err := capable(tx, c.Actor, linkfin.CapAnchor); err != nil {
+		return nil, err
 	}
 	funder, err := organization(tx, c.FunderID)
 	if err != nil {
@@ -142,7 +146,7 @@ type AcceptFunder struct {
 
 // Keys implements linkfin.Command.
 func (c *AcceptFunder) Keys() []linkfin.ObjectKey {
-	return []linkfin.ObjectKey{{Kind: linkfin.KindProgram, ID: c.ProgramID}}
+	return []linkfin.ObjectKey{{Kind: linkfin.KindProgram, ID: c.ProgramID}, {Kind: linkfin.KindOrganization, ID: c.Actor}}
 }
 
 // LedgerKeys implements linkfin.LedgerCommand: the funder's limit account.
@@ -163,12 +167,37 @@ func (c *AcceptFunder) Apply(tx linkfin.Tx) (any, error) {
 	if f.Status == linkfin.FunderAccepted {
 		return p, nil
 	}
+	if err := capable(tx, c.Actor, linkfin.CapFund); err != nil {
+		return nil, err
+	}
 	now := tx.Now()
 	f.Status, f.AcceptedAt = linkfin.FunderAccepted, &now
 	if err := openLimit(tx, p.ID, c.Actor, p.Currency, f.Limit); err != nil {
 		return nil, err
 	}
 	return p, tx.Put(linkfin.KindProgram, p.ID, p, "program.funder_accepted")
+}
+
+// capable refuses an act of an organization that lacks the capability it needs. The
+// operator grants capabilities and may withdraw them (SetCapabilities): what was done
+// stays done, but every new act a capability governs checks it, not only the first
+// (an anchor that is no longer one invites no funder and issues no certificate; an
+// organization that no longer funds joins no program).
+func capable(tx linkfin.Tx, orgID string, c linkfin.Capability) error {
+	o, err := organization(tx, orgID)
+	if err != nil {
+		return err
+	}
+	if o.Can(c) {
+		return nil
+	}
+	switch c {
+	case linkfin.CapAnchor:
+		return linkfin.Errorf(linkfin.EFORBIDDEN, "organization %s is not an anchor: the operator grants the capability", orgID)
+	case linkfin.CapFund:
+		return linkfin.Errorf(linkfin.EFORBIDDEN, "organization %s does not fund: the operator grants the capability", orgID)
+	}
+	return linkfin.Errorf(linkfin.EFORBIDDEN, "organization %s lacks the capability %s: the operator grants it", orgID, c)
 }
 
 // program reads a program that the actor is party to (its anchor or one of its
