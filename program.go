@@ -286,6 +286,11 @@ func (p *Program) Validate() error {
 	if p.Offers(ProductWarehousePledge) && (p.MarginCallLTV == nil || p.MarginCallLTV.Cmp(p.AdvanceRate) <= 0) {
 		return Errorf(EINVALID, "a program with warehouse pledges sets margin_call_ltv above its advance rate")
 	}
+	// A loan-to-value past 1 calls for margin only once the loan is worth more than
+	// the lot that secures it: a pledge no margin call protects.
+	if p.MarginCallLTV != nil && p.MarginCallLTV.Rat().Cmp(oneRat) > 0 {
+		return Errorf(EINVALID, "margin_call_ltv is at most 1 (the loan worth the whole lot), not %s", p.MarginCallLTV)
+	}
 	if p.Offers(ProductDynamicDiscounting) != (p.EarlyPaymentAPR != nil) {
 		return Errorf(EINVALID, "early_payment_apr is set exactly when the program offers dynamic discounting")
 	}
