@@ -106,6 +106,11 @@ var (
 	MaxInvoiceDate = NewDate(2099, 12, 31)
 )
 
+// InvoiceDateInRange reports whether d is from MinInvoiceDate to MaxInvoiceDate.
+func InvoiceDateInRange(d Date) bool {
+	return !d.Before(MinInvoiceDate) && !d.After(MaxInvoiceDate)
+}
+
 // Invoice is a seller's bill against a purchase order.
 type Invoice struct {
 	ID        string        `json:"id"`
@@ -169,7 +174,7 @@ func (inv *Invoice) Validate() error {
 	if inv.IssueDate.IsZero() || inv.DueDate.IsZero() || inv.DueDate.Before(inv.IssueDate) {
 		return Errorf(EINVALID, "an invoice has an issue date and a due date not before it")
 	}
-	if inv.IssueDate.Before(MinInvoiceDate) || inv.DueDate.After(MaxInvoiceDate) {
+	if !InvoiceDateInRange(inv.IssueDate) || !InvoiceDateInRange(inv.DueDate) {
 		return Errorf(EINVALID, "an invoice's dates are from %s to %s, not issued %s and due %s", MinInvoiceDate, MaxInvoiceDate, inv.IssueDate, inv.DueDate)
 	}
 	if len(inv.Lines) == 0 || len(inv.Lines) > MaxInvoiceLines {

@@ -411,7 +411,7 @@ func lapseWatched(tx linkfin.Tx, kind, id, reason string) error {
 	if found, err := tx.Get(linkfin.KindConditionWatch, wid, &w); err != nil || !found {
 		return err
 	}
-	for _, pid := range append(w.Payments, w.Related...) {
+	for _, pid := range slices.Concat(w.Payments, w.Related) {
 		p, err := conditionalPayment(tx, pid, "")
 		if err != nil {
 			return err
@@ -640,14 +640,18 @@ func (c *CreateConditionalPayment) Apply(tx linkfin.Tx) (any, error) {
 	// order of the shipment or invoice named), an invoice that will never be approved.
 	// order is the order of a shipment or an invoice, whose cancelling refunds it.
 	var order string
-	cancelled := func(id string) error {
-		var po linkfin.PurchaseOrder
-		if found, err := tx.Get(linkfin.KindPurchaseOrder, id, &po); err != nil {
-			return err
-		} else if found && po.Status == linkfin.POCancelled {
+	notCancelled := func(po *linkfin.PurchaseOrder) error {
+		if po.Status == linkfin.POCancelled {
 			return linkfin.Errorf(linkfin.ECONFLICT, "purchase order %s is cancelled", po.ID)
 		}
 		return nil
+	}
+	cancelled := func(id string) error {
+		var po linkfin.PurchaseOrder
+		if found, err := tx.Get(linkfin.KindPurchaseOrder, id, &po); err != nil || !found {
+			return err
+		}
+		return notCancelled(&po)
 	}
 	switch cond.Type {
 	case linkfin.ConditionGoodsReceived:
@@ -655,8 +659,8 @@ func (c *CreateConditionalPayment) Apply(tx linkfin.Tx) (any, error) {
 		if err := party(linkfin.KindPurchaseOrder, cond.POID, &po); err != nil {
 			return nil, err
 		}
-		if po.Status == linkfin.POCancelled {
-			return nil, linkfin.Errorf(linkfin.ECONFLICT, "purchase order %s is cancelled", po.ID)
+		if err := notCancelled(&po); err != nil {
+			return nil, err
 		}
 	case linkfin.ConditionDelivered:
 		var sh linkfin.Shipment

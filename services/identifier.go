@@ -163,11 +163,17 @@ func partyIdentifiers(p ubl.Party) []linkfin.Identifier {
 		}
 	}
 	for _, i := range p.Identifications {
-		if i.Scheme != "" && !strings.EqualFold(i.Scheme, mutuallyDefined) {
+		if names(i) {
 			schemed(i.Scheme, i.ID)
 		}
 	}
 	return out
+}
+
+// names reports whether an identification names its party to others: it has a
+// scheme, and not the one two partners agreed between them.
+func names(i ubl.Identification) bool {
+	return i.Scheme != "" && !strings.EqualFold(i.Scheme, mutuallyDefined)
 }
 
 // partyNames names, for a message, the identifiers the document gives a party that
@@ -184,7 +190,7 @@ func partyNames(p ubl.Party) []string {
 		out = append(out, "legal id "+strings.TrimPrefix(p.LegalIDScheme+":"+p.LegalID, ":"))
 	}
 	for _, i := range p.Identifications {
-		if i.Scheme != "" && !strings.EqualFold(i.Scheme, mutuallyDefined) {
+		if names(i) {
 			out = append(out, "identification "+i.Scheme+":"+i.ID)
 		}
 	}

@@ -397,11 +397,10 @@ func gradeFloor(m *linkfin.ScoreModel, p *linkfin.Program, funderID string) (flo
 
 // grantKeys are the records the acceptance of financing id's quote reads to check
 // that the credit decision the quote was made on still stands (stillGranted): its
-// program, for the floors, and its requester's financing stop. None for a quote
-// decided on no grade.
+// program, for the floors, and its requester's financing stop.
 func grantKeys(r linkfin.Records, id string) []linkfin.ObjectKey {
 	var f linkfin.Financing
-	if found, _ := r.Get(linkfin.KindFinancing, id, &f); !found || f.Decision == nil {
+	if found, _ := r.Get(linkfin.KindFinancing, id, &f); !found {
 		return nil
 	}
 	return []linkfin.ObjectKey{{Kind: linkfin.KindProgram, ID: f.ProgramID}, {Kind: linkfin.KindFinancingStop, ID: f.RequesterID}}

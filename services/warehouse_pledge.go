@@ -200,15 +200,11 @@ func (c *AcceptPledgeLoan) LedgerKeys(r linkfin.Records) (accounts, transfers []
 	return financingAccounts(r, c.ID)
 }
 
-// DependentKeys implements linkfin.DependentCommand: the lot's price mark and the
-// program, to value the lot again, and what checks that the quote's credit decision
-// still stands (grantKeys).
+// DependentKeys implements linkfin.DependentCommand: what checks that the quote's
+// credit decision still stands (grantKeys: the program, which also values the lot
+// again, and the requester's stop), and the lot's price mark.
 func (c *AcceptPledgeLoan) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
 	keys := grantKeys(r, c.ID)
-	var f linkfin.Financing
-	if found, _ := r.Get(linkfin.KindFinancing, c.ID, &f); found {
-		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindProgram, ID: f.ProgramID})
-	}
 	var w linkfin.WarehouseReceipt
 	if found, _ := r.Get(linkfin.KindWarehouseReceipt, c.ReceiptID, &w); found {
 		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindPriceMark, ID: w.Commodity})

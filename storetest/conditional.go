@@ -155,13 +155,7 @@ func testConditionalPayments(t *testing.T, open Opener) {
 	wantPayment(t, env, dl.ID, linkfin.ConditionalReleased, 5_000_00, 0)
 
 	// Invoice approved: the buyer's approval releases it.
-	inv, err := run[linkfin.Invoice](t, env, &services.CreateInvoice{Actor: "tier1", Invoice: linkfin.Invoice{Number: "INV-CP", BuyerID: "anchor",
-		POID: "po-full", Currency: "CNY", IssueDate: date(t, "2026-11-02"), DueDate: date(t, "2027-01-04"),
-		Lines: []linkfin.InvoiceLine{{LineID: "L1", Quantity: 1000, UnitPrice: 12_50, Amount: 12_500_00},
-			{LineID: "L2", Quantity: 200, UnitPrice: 99_00, Amount: 19_800_00}}, Total: 32_300_00}})
-	if err != nil || inv.Status != linkfin.InvoiceMatched {
-		t.Fatalf("invoice: %+v, %v", inv, err)
-	}
+	inv := billWhole(t, env, "INV-CP", "po-full")
 	ia := lockPayment(t, env, "anchor", linkfin.ConditionalPaymentIn{PayeeID: "tier1", Currency: "CNY", Amount: 7_000_00,
 		Condition: linkfin.ConditionIn{Type: linkfin.ConditionInvoiceApproved, InvoiceID: inv.ID}})
 	wantPayment(t, env, ia.ID, linkfin.ConditionalLocked, 0, 0)
@@ -605,4 +599,18 @@ func testConditionalExpiry(t *testing.T, open Opener) {
 	}
 	env.Restart()
 	env.MustVerify()
+}
+
+// billWhole is tier1's invoice, matched, of the whole of an order of the conditional
+// payments' fixture (1,000 discs at 12.50 and 200 at 99.00, received).
+func billWhole(t *testing.T, env *Env, number, po string) *linkfin.Invoice {
+	t.Helper()
+	inv, err := run[linkfin.Invoice](t, env, &services.CreateInvoice{Actor: "tier1", Invoice: linkfin.Invoice{Number: number, BuyerID: "anchor",
+		POID: po, Currency: "CNY", IssueDate: date(t, "2026-11-02"), DueDate: date(t, "2027-01-04"),
+		Lines: []linkfin.InvoiceLine{{LineID: "L1", Quantity: 1000, UnitPrice: 12_50, Amount: 12_500_00},
+			{LineID: "L2", Quantity: 200, UnitPrice: 99_00, Amount: 19_800_00}}, Total: 32_300_00}})
+	if err != nil || inv.Status != linkfin.InvoiceMatched {
+		t.Fatalf("invoice %s: %+v, %v", number, inv, err)
+	}
+	return inv
 }

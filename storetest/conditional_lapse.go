@@ -141,13 +141,7 @@ func testConditionalLapse(t *testing.T, open Opener) {
 	// A disputed invoice is never approved: what waits on its approval is refunded.
 	receive(t, env, "po-stays", linkfin.ReceiptLine{LineID: "L1", Accepted: 1000}, linkfin.ReceiptLine{LineID: "L2", Accepted: 200})
 	wantPayment(t, env, stays.ID, linkfin.ConditionalReleased, 700_00, 0)
-	bill, err := run[linkfin.Invoice](t, env, &services.CreateInvoice{Actor: "tier1", Invoice: linkfin.Invoice{Number: "INV-STAYS", BuyerID: "anchor",
-		POID: "po-stays", Currency: "CNY", IssueDate: date(t, "2026-11-02"), DueDate: date(t, "2027-01-04"),
-		Lines: []linkfin.InvoiceLine{{LineID: "L1", Quantity: 1000, UnitPrice: 12_50, Amount: 12_500_00},
-			{LineID: "L2", Quantity: 200, UnitPrice: 99_00, Amount: 19_800_00}}, Total: 32_300_00}})
-	if err != nil || bill.Status != linkfin.InvoiceMatched {
-		t.Fatalf("invoice: %+v, %v", bill, err)
-	}
+	bill := billWhole(t, env, "INV-STAYS", "po-stays")
 	approved := linkfin.ConditionIn{Type: linkfin.ConditionInvoiceApproved, InvoiceID: bill.ID}
 	ia, iaE := mustPay(6_000_00, "", approved, nil), mustPay(5_000_00, linkfin.RailECNY, approved, nil)
 	anchorFree, anchorE = free(t, env, anchorWallet), e.balance(anchorW)

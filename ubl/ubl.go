@@ -761,7 +761,7 @@ func inRange(path, date string) (string, error) {
 	if err != nil {
 		return "", invalid("%s: %s is not a date YYYY-MM-DD", path, quote(date))
 	}
-	if d.Before(linkfin.MinInvoiceDate) || d.After(linkfin.MaxInvoiceDate) {
+	if !linkfin.InvoiceDateInRange(d) {
 		return "", invalid("%s: %s is outside the dates an invoice states, %s to %s", path, date, linkfin.MinInvoiceDate, linkfin.MaxInvoiceDate)
 	}
 	return date, nil
