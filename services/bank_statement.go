@@ -28,8 +28,9 @@ import (
 // An entry is matched to what it settles by its end-to-end id, then by a reference it
 // quotes (an instruction's or expected payment's id in its remittance information, or
 // a payment file's id as the batch it books), then by its amount alone when exactly one
-// open item of that amount and currency has its date nearest the entry's value date,
-// within linkfin.MatchWindowDays days. What matches nothing waits for a person to
+// open item of that amount and currency is dated within linkfin.MatchWindowDays days of
+// the entry's value date: where several are, whoever's they are, the entry names none
+// of them, and linkfin does not guess. What matches nothing waits for a person to
 // assign it (AssignBankEntry).
 
 // statementHash names a bank statement by its account and the bank's statement id.
@@ -457,8 +458,11 @@ func (m *matcher) byReference(e *iso20022.Entry, text string) ([]int, string) {
 	return nil, ""
 }
 
-// byAmountDate: the one open item of the entry's amount whose date is nearest its
-// value date (else its booking date), within linkfin.MatchWindowDays days.
+// byAmountDate: the one open item of the entry's amount dated within
+// linkfin.MatchWindowDays days of its value date (else its booking date). Where several
+// are, of one organization or of several, none is taken: the nearest in date is no
+// better a guess than the others (another party's payment of the same amount a day
+// earlier is as likely the one), and a person assigns the entry.
 func (m *matcher) byAmountDate(e *iso20022.Entry) ([]int, string) {
 	day := entryDay(e)
 	if day.IsZero() {
@@ -471,26 +475,19 @@ func (m *matcher) byAmountDate(e *iso20022.Entry) ([]int, string) {
 	if named := quotedIDs(entryText(e), linkfin.IDPrefix[kindFor(e.CreditDebit)]); len(named) > 0 {
 		return nil, fmt.Sprintf("it names %s, which it does not settle: assign it", named[0])
 	}
-	best, nearest := []int(nil), linkfin.MatchWindowDays+1
+	var fits []int
 	for _, i := range m.open(e) {
 		if m.items[i].Amount != e.Amount {
 			continue
 		}
-		d := linkfin.DaysBetween(m.items[i].Date, day)
-		if d < 0 {
-			d = -d
-		}
-		switch {
-		case d < nearest:
-			best, nearest = []int{i}, d
-		case d == nearest:
-			best = append(best, i)
+		if d := linkfin.DaysBetween(m.items[i].Date, day); d >= -linkfin.MatchWindowDays && d <= linkfin.MatchWindowDays {
+			fits = append(fits, i)
 		}
 	}
-	if len(best) > 1 {
-		return nil, fmt.Sprintf("%d open items have its amount and date: assign it", len(best))
+	if len(fits) > 1 {
+		return nil, fmt.Sprintf("%d open items have its amount within %d days of its date: assign it", len(fits), linkfin.MatchWindowDays)
 	}
-	return best, ""
+	return fits, ""
 }
 
 // ImportBankStatement books a bank's camt.053 message: each statement of it, once.

@@ -126,10 +126,10 @@ func testOpenItems(t *testing.T, open Opener) {
 			t.Errorf("entry %d: %+v, want matched to %s", pos, e, want)
 		}
 	}
-	// Two items of 10.00 on the 4th are as near the 3rd as each other; the one on the
-	// 5th is further.
+	// Two items of 10.00 on the 4th and one on the 5th are within 3 days of the 3rd:
+	// the entry settles none of them.
 	if e := record[linkfin.BankEntry](t, env, linkfin.KindBankEntry, services.BankEntryID(&st, 3)); e.Status != linkfin.BankEntryUnmatched ||
-		e.Note != "2 open items have its amount and date: assign it" {
+		e.Note != "3 open items have its amount within 3 days of its date: assign it" {
 		t.Errorf("entry 3: %+v", e)
 	}
 	if _, err := run[linkfin.ExpectedPayment](t, env, &services.CancelExpectedPayment{Actor: "tier1", ID: cancelled.ID}); err != nil {

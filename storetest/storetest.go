@@ -326,6 +326,7 @@ func Run(t *testing.T, open Opener) {
 		{"BankAccounts", testBankAccounts, true},
 		{"BankStatements", testBankStatements, true},
 		{"OpenItems", testOpenItems, true},
+		{"AmbiguousMatches", testAmbiguousMatches, true},
 		{"PaymentQueue", testPaymentQueue, true},
 		{"Model", testModel, false},
 	}
@@ -856,6 +857,7 @@ func RunInMemory(t *testing.T) {
 		{"BankAccounts", testBankAccounts},
 		{"BankStatements", testBankStatements},
 		{"OpenItems", testOpenItems},
+		{"AmbiguousMatches", testAmbiguousMatches},
 		{"PaymentQueue", testPaymentQueue},
 	} {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, nil) })
