@@ -50,9 +50,10 @@ func (s *Server) bankStatementRoutes() {
 			return &services.AssignBankEntry{EntryID: r.PathValue("id"), In: *in}, nil
 		})
 
-	act(s, Route{Pattern: "POST /v1/expected-payments", Access: Write, Status: http.StatusCreated, Out: reflect.TypeFor[linkfin.ExpectedPayment](),
-		Summary: "Announce a payment by bank into the caller's wallet, to be booked on date: the payer quotes the answer's id as the " +
-			"end-to-end id or in the remittance information, and the statement entry that brings it credits the wallet."},
+	act(s, Route{Pattern: "POST /v1/expected-payments", Access: Write, Money: true, Status: http.StatusCreated, Out: reflect.TypeFor[linkfin.ExpectedPayment](),
+		Summary: "Announce a payment by bank into the caller's wallet, to be booked on date (2000-01-01 to 2099-12-31): the payer quotes the " +
+			"answer's id as the end-to-end id or in the remittance information, and the statement entry that brings it credits the wallet. " +
+			"A retry under the same Idempotency-Key answers the first announcement and announces nothing more."},
 		func(r *http.Request, p *principal, in *linkfin.ExpectedPaymentIn) (linkfin.Command, error) {
 			return &services.CreateExpectedPayment{Actor: p.Org, In: *in}, nil
 		})

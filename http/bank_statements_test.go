@@ -14,6 +14,7 @@ import (
 
 	"linkfin"
 	"linkfin/audit"
+	"linkfin/engine"
 	lfhttp "linkfin/http"
 	"linkfin/iso20022"
 	"linkfin/services"
@@ -409,6 +410,61 @@ func TestCancelExpectedPayment(t *testing.T) {
 	wantJSON(t, p.as("anchor", "GET", "/v1/expected-payments/"+other.ID, ""), http.StatusOK, &got)
 	if got.Status != linkfin.ExpectedPaymentReceived {
 		t.Fatalf("the payment received: %+v", got)
+	}
+	p.mustVerify()
+}
+
+// TestExpectedPaymentKeyAndDate: announcing an expected payment is announcing money,
+// as a payment is: it requires an Idempotency-Key (one sent twice without a key made
+// two payments, each open for a statement's entry to settle), a retry under the key
+// answers the first announcement and makes no second, and the key under another body
+// is refused. Its date is from 2000-01-01 to 2099-12-31, as an invoice's: 9999-12-31
+// was taken before. Refusals change nothing.
+func TestExpectedPaymentKeyAndDate(t *testing.T) {
+	p := newPlatform(t)
+	post := func(body string, headers ...string) reply {
+		return p.as("anchor", "POST", "/v1/expected-payments", body, headers...)
+	}
+	body := `{"currency":"CNY","amount":70000,"date":"2026-11-04"}`
+	base := p.snapshot()
+	wantProblem(t, post(body, "Idempotency-Key", ""), http.StatusBadRequest, lfhttp.EKEYREQUIRED)
+	for _, day := range []string{"9999-12-31", "2100-01-01", "1999-12-31", "0001-01-01"} {
+		pr := wantProblem(t, post(`{"currency":"CNY","amount":70000,"date":"`+day+`"}`), http.StatusBadRequest, linkfin.EINVALID)
+		if !strings.Contains(pr.Detail, "date") || !strings.Contains(pr.Detail, "2000-01-01 to 2099-12-31") {
+			t.Errorf("the date %s: %q", day, pr.Detail)
+		}
+	}
+	if after := p.snapshot(); !reflect.DeepEqual(after, base) {
+		t.Fatal("a refusal changed the store")
+	}
+
+	openNow := func() []string {
+		t.Helper()
+		open, err := services.OpenItems(context.Background(), p.store, services.RailBank)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return openIDs(open)
+	}
+	before := openNow()
+	var first, again linkfin.ExpectedPayment
+	r := post(body, "Idempotency-Key", "expect-1")
+	wantJSON(t, r, http.StatusCreated, &first)
+	retry := post(body, "Idempotency-Key", "expect-1")
+	wantJSON(t, retry, http.StatusCreated, &again)
+	if retry.header.Get("Idempotency-Hit") != "true" || again.ID != first.ID {
+		t.Fatalf("the retry: Idempotency-Hit %q, %s after %s", retry.header.Get("Idempotency-Hit"), again.ID, first.ID)
+	}
+	wantProblem(t, post(`{"currency":"CNY","amount":70001,"date":"2026-11-04"}`, "Idempotency-Key", "expect-1"), http.StatusConflict, engine.EIDEMPOTENCY)
+	if ids, want := openNow(), append(before, first.ID); !slices.Equal(slices.Sorted(slices.Values(ids)), slices.Sorted(slices.Values(want))) {
+		t.Fatalf("open after a retry and a reused key: %v, want %v and %s", ids, before, first.ID)
+	}
+	for _, day := range []string{"2000-01-01", "2099-12-31"} {
+		var ep linkfin.ExpectedPayment
+		wantJSON(t, post(`{"currency":"CNY","amount":70000,"date":"`+day+`"}`), http.StatusCreated, &ep)
+		if ep.Date.String() != day {
+			t.Errorf("expected on %s: %+v", day, ep)
+		}
 	}
 	p.mustVerify()
 }

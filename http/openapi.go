@@ -426,7 +426,7 @@ func tag(path string) string {
 func (g *generator) operation(rt *Route, pathParams []string) schema {
 	desc := "Access: " + rt.Access.String() + "."
 	if rt.Money {
-		desc += " It moves money: an Idempotency-Key is required, the same on every retry."
+		desc += " It moves or announces money: an Idempotency-Key is required, the same on every retry."
 	}
 	op := schema{
 		"operationId": operationID(rt.Pattern),

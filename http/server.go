@@ -128,7 +128,7 @@ func apiPath(p string) bool {
 type Route struct {
 	Pattern string // "POST /v1/invoices/{id}/approve"
 	Access  Access
-	Money   bool         // moves money: an Idempotency-Key is required
+	Money   bool         // moves money, or announces it (an expected payment): an Idempotency-Key is required
 	Kind    string       // the kind of the record {id} names: the caller must be party to it
 	Query   []string     // the query parameters it takes; any other is refused
 	Status  int          // the status of success (200 if 0)

@@ -311,8 +311,12 @@ func (c *CreateExpectedPayment) Validate() error {
 	if _, err := ledgerOf(c.In.Currency); err != nil {
 		return err
 	}
-	if c.In.Date.IsZero() {
-		return linkfin.Errorf(linkfin.EINVALID, "an expected payment has the date the bank should book it (date)")
+	// The day the bank should book it is bounded as an invoice's dates are: 9999-12-31
+	// or 1999 for 2029 is a typing error, and an open item none of the bank's entries
+	// would ever be dated near.
+	if !linkfin.InvoiceDateInRange(c.In.Date) {
+		return linkfin.Errorf(linkfin.EINVALID, "date, the day the bank should book the payment, is from %s to %s, not %s",
+			linkfin.MinInvoiceDate, linkfin.MaxInvoiceDate, c.In.Date)
 	}
 	if c.In.Amount < 1 {
 		return linkfin.Errorf(linkfin.EINVALID, "amount is at least 1")
