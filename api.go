@@ -551,7 +551,8 @@ type (
 		InstructionID string `json:"instruction_id"`
 		Replayed      bool   `json:"replayed"`
 		// CreditTransferID is the instruction to the bank a withdrawal over the bank
-		// rail made (GET /v1/credit-transfers/{id}).
+		// rail made (GET /v1/credit-transfers/{id}); a replay's is the one the first
+		// made.
 		CreditTransferID string `json:"credit_transfer_id,omitempty"`
 	}
 	// SettlementIn runs maturity settlement of a program's pieces due on a date.

@@ -63,9 +63,10 @@ func TestPaymentFiles(t *testing.T) {
 	if w1.CreditTransferID == "" || w2.CreditTransferID == "" || e.CreditTransferID != "" {
 		t.Fatalf("credit transfers: bank %q %q, e-CNY %q (want none)", w1.CreditTransferID, w2.CreditTransferID, e.CreditTransferID)
 	}
-	// A replayed withdrawal makes no second instruction.
-	if again := withdraw("bank", "bank", "B-OUT-1", "12345"); !again.Replayed || again.CreditTransferID != "" {
-		t.Errorf("a replayed withdrawal: %+v", again)
+	// A replayed withdrawal (the same instruction_id under a new Idempotency-Key) makes
+	// no second instruction, and names the one the first made.
+	if again := withdraw("bank", "bank", "B-OUT-1", "12345"); !again.Replayed || again.CreditTransferID != w1.CreditTransferID {
+		t.Errorf("a replayed withdrawal: %+v, want credit transfer %s", again, w1.CreditTransferID)
 	}
 	var ct linkfin.CreditTransfer
 	wantJSON(t, p.as("bank", "GET", "/v1/credit-transfers/"+w1.CreditTransferID, ""), http.StatusOK, &ct)

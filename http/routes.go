@@ -242,7 +242,8 @@ func (s *Server) domainRoutes() {
 			return &services.RecordInboundPayment{Rail: in.Rail, InstructionID: in.InstructionID, OrgID: in.OrgID, Currency: in.Currency, Amount: in.Amount}, nil
 		})
 	act(s, Route{Pattern: "POST /v1/payments/withdrawals", Access: Write, Money: true, Out: reflect.TypeFor[linkfin.PaymentOut](),
-		Summary: "Pay money out of the caller's wallet to its account on a rail, once per instruction (on the e-CNY rail, yuan only)."},
+		Summary: "Pay money out of the caller's wallet to its account on a rail, once per instruction (on the e-CNY rail, yuan only): " +
+			"the same instruction_id again answers replayed, over the bank rail with the credit_transfer_id the first made."},
 		func(r *http.Request, p *principal, in *linkfin.WithdrawalIn) (linkfin.Command, error) {
 			return &services.RecordOutboundPayment{Rail: in.Rail, InstructionID: in.InstructionID, OrgID: p.Org,
 				Currency: in.Currency, Amount: in.Amount}, nil

@@ -127,14 +127,19 @@ func (c *RecordInboundPayment) Apply(tx linkfin.Tx) (any, error) {
 // RecordOutboundPayment pays money out of an organization's wallet over a rail (a
 // withdrawal). The ledger refuses it if the wallet is short. The instruction id makes
 // it idempotent; it is the organization's own: two organizations may use the same.
+// Over the bank rail the instruction id is registered as the organization's number of
+// the credit transfer it makes (linkfin.KindNumber), so that a retry answers that
+// credit transfer's id as the first answer did.
 type RecordOutboundPayment RecordInboundPayment
 
 // Keys implements linkfin.Command: over the bank rail, also the rail's queue of
-// instructions, which the payment's credit transfer joins.
+// instructions, which the payment's credit transfer joins, and the registry record of
+// the instruction id.
 func (c *RecordOutboundPayment) Keys() []linkfin.ObjectKey {
 	keys := (*RecordInboundPayment)(c).Keys()
 	if c.Rail == RailBank {
 		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindPaymentQueue, ID: RailBank})
+		keys = append(keys, numberKeys(c.OrgID, linkfin.KindCreditTransfer, c.InstructionID)...)
 	}
 	return keys
 }
@@ -162,19 +167,32 @@ func (c *RecordOutboundPayment) Apply(tx linkfin.Tx) (any, error) {
 		return nil, err
 	}
 	m.InstructionID = c.InstructionID
-	if c.Rail == RailBank && !m.Replayed {
-		// Money out over the bank rail is an instruction to the bank, filed later.
-		ct, err := queueCreditTransfer(tx, c.OrgID, c.InstructionID, c.Currency, c.Amount, c.queueChunk)
-		if err != nil {
+	if c.Rail != RailBank {
+		return m, nil
+	}
+	if m.Replayed {
+		// The credit transfer the instruction made, as the registry names it. One made
+		// before linkfin registered instruction ids has no record: its retry answers
+		// without it, as it always did.
+		var h numberHolder
+		if _, err := tx.Get(linkfin.KindNumber, linkfin.NumberKey(c.OrgID, linkfin.KindCreditTransfer, c.InstructionID), &h); err != nil {
 			return nil, err
 		}
-		m.CreditTransferID = ct.ID
+		m.CreditTransferID = h.RecordID
+		return m, nil
 	}
-	return m, nil
+	// Money out over the bank rail is an instruction to the bank, filed later.
+	ct, err := queueCreditTransfer(tx, c.OrgID, c.InstructionID, c.Currency, c.Amount, c.queueChunk)
+	if err != nil {
+		return nil, err
+	}
+	m.CreditTransferID = ct.ID
+	return m, claimNumber(tx, c.OrgID, linkfin.KindCreditTransfer, c.InstructionID, ct.ID)
 }
 
 // RailPaid is the answer to a payment on a rail: the instruction, whether it was a
-// retry, and for money out over the bank rail the credit transfer it queued. Its
+// retry, and for money out over the bank rail the credit transfer it queued (a retry's,
+// the one the first queued). Its
 // fields are in the order of their names, as a map's would be.
 type RailPaid struct {
 	CreditTransferID string `json:"credit_transfer_id,omitempty"`

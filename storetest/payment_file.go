@@ -8,6 +8,7 @@ import (
 
 	"linkfin"
 	"linkfin/iso20022"
+	"linkfin/ledger"
 	"linkfin/services"
 )
 
@@ -62,11 +63,20 @@ func testPaymentFiles(t *testing.T, open Opener) {
 	if got := usd(); got != 5_00 {
 		t.Fatalf("the factor's dollar wallet after the refusals: %d", got)
 	}
-	if again := withdraw("bank", "bank", "out-1", 1_000_00); again["replayed"] != true || again["credit_transfer_id"] != nil {
-		t.Fatalf("a replayed withdrawal: %v", again)
-	}
 	idA, _ := a["credit_transfer_id"].(string)
 	idB, _ := b["credit_transfer_id"].(string)
+	// A withdrawal retried (under another idempotency key, or none) names the
+	// instruction the first made, and makes none; each organization's its own.
+	env.Restart() // read from the store
+	for _, w := range []struct {
+		org string
+		id  string
+	}{{"bank", idA}, {"factor", idB}} {
+		amount := map[string]int64{"bank": 1_000_00, "factor": 2_500_00}[w.org]
+		if again := withdraw(w.org, "bank", "out-1", amount); again["replayed"] != true || again["credit_transfer_id"] != w.id || w.id == "" {
+			t.Fatalf("%s's replayed withdrawal: %v, want credit transfer %s", w.org, again, w.id)
+		}
+	}
 	if ct := transfer(idA); ct.Status != linkfin.CreditTransferPending || ct.OrgID != "bank" || ct.Amount != 1_000_00 || ct.Creditor != "Funder bank" {
 		t.Fatalf("the instruction: %+v", ct)
 	}
@@ -195,5 +205,35 @@ func testPaymentFiles(t *testing.T, open Opener) {
 	if _, err := run[linkfin.PaymentFile](t, env, &services.ApplyPaymentStatus{FileID: g.ID, Report: other}); !refusal(err, linkfin.EINVALID, "does not have") {
 		t.Fatalf("a report naming another file's transaction: %v", err)
 	}
+	// A withdrawal made before linkfin registered instruction ids has no record naming
+	// its credit transfer: a retry of it still answers replayed, and moves nothing.
+	mustRun(t, env, &oldWithdrawal{Org: "bank", Instruction: "old-1", Amount: 1_00})
+	wallet = bankWallet()
+	if again := withdraw("bank", "bank", "old-1", 1_00); again["replayed"] != true || again["credit_transfer_id"] != nil || bankWallet() != wallet {
+		t.Fatalf("a retry of a withdrawal made before instruction ids were registered: %v, the wallet moved by %d", again, bankWallet()-wallet)
+	}
 	env.MustVerify()
+}
+
+// oldWithdrawal pays money out of an organization's wallet over the bank rail as a
+// withdrawal did before linkfin registered its instruction id: the ledger transfer
+// alone, under the id the instruction gives it.
+type oldWithdrawal struct {
+	Org, Instruction string
+	Amount           int64
+}
+
+func (c *oldWithdrawal) Keys() []linkfin.ObjectKey { return nil }
+
+func (c *oldWithdrawal) LedgerKeys(linkfin.Records) (accounts, transfers []int64) {
+	return []int64{linkfin.WalletID(c.Org, "CNY"), linkfin.LedgerID("rail/bank/CNY")}, []int64{c.transferID()}
+}
+
+func (c *oldWithdrawal) transferID() int64 {
+	return linkfin.LedgerID("outbound/bank/" + c.Org + "/" + c.Instruction)
+}
+
+func (c *oldWithdrawal) Apply(tx linkfin.Tx) (any, error) {
+	return nil, tx.Transfer(ledger.Transfer{ID: c.transferID(), DebitAccountID: linkfin.WalletID(c.Org, "CNY"),
+		CreditAccountID: linkfin.LedgerID("rail/bank/CNY"), Amount: c.Amount, Ledger: 156, Currency: "CNY", Code: 2})
 }
