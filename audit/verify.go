@@ -7,7 +7,9 @@ package audit
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"math"
@@ -109,6 +111,62 @@ func VerifySnapshot(ctx context.Context, s linkfin.Snapshot, verifier note.Verif
 		a.rep.Problems = append([]string{fmt.Sprintf("first bad entry: event %d does not match the hash the log recorded for it", a.firstBad)}, a.rep.Problems...)
 	}
 	return a.rep, nil
+}
+
+// VerifyKept is Verify, and then checks that the database's log contains kept: the
+// tree of a checkpoint kept outside the database (one the server published, saved by
+// an auditor), whose signature the caller has checked (tlog.OpenCheckpoint). A
+// database rolled back, or restored from a copy older than the checkpoint, verifies by
+// itself (it is a log as it once was, whole); against a checkpoint published after
+// it, it does not. What it finds goes to the report, as Verify's findings do.
+func VerifyKept(ctx context.Context, s linkfin.Store, verifier note.Verifier, origin string, kept tlog.Tree) (*Report, error) {
+	snap, err := s.Snapshot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer snap.Close()
+	rep, err := VerifySnapshot(ctx, snap, verifier, origin)
+	if err != nil {
+		return nil, err
+	}
+	checkKept(ctx, snap, rep, kept)
+	return rep, nil
+}
+
+// checkKept checks that the log rep verified, read from s, contains kept: that it has
+// at least kept.Size events, and a consistency proof, read from the stored tiles (each
+// authenticated against the root re-hashed from the events), that its first kept.Size
+// events are kept's tree.
+func checkKept(ctx context.Context, s linkfin.Snapshot, rep *Report, kept tlog.Tree) {
+	root := func(h sumtlog.Hash) string { return base64.StdEncoding.EncodeToString(h[:]) }
+	if kept.Size > rep.Events {
+		rep.problem("kept checkpoint: it covers %d events, the database's log has %d: the database was rolled back, or is a copy older than the checkpoint",
+			kept.Size, rep.Events)
+		return
+	}
+	current := tlog.Tree{Size: rep.Events, Hash: rep.Root}
+	p, err := tlog.ConsistencyProof(ctx, current, kept.Size, snapshotTiles{s})
+	if err == nil {
+		err = tlog.CheckConsistency(p, current, kept)
+	}
+	switch {
+	case errors.Is(err, tlog.ErrProof):
+		rep.problem("kept checkpoint: its tree of %d events (root %s) is not the first %d events of the database's log of %d (root %s): the log was rewritten after the checkpoint was signed",
+			kept.Size, root(kept.Hash), kept.Size, rep.Events, root(rep.Root))
+	case err != nil:
+		rep.problem("kept checkpoint: no proof that the database's log of %d events contains its tree of %d: %v", rep.Events, kept.Size, err)
+	}
+}
+
+// snapshotTiles reads a snapshot's stored tiles, for proofs.
+type snapshotTiles struct{ s linkfin.Snapshot }
+
+func (r snapshotTiles) ReadTiles(ctx context.Context, tiles []sumtlog.Tile) ([][]byte, error) {
+	ts := make([]linkfin.Tile, len(tiles))
+	for i, t := range tiles {
+		ts[i] = linkfin.Tile{L: t.L, N: t.N, W: t.W}
+	}
+	return r.s.ReadTiles(ctx, ts)
 }
 
 // openPending is a pending transfer of the log that is not resolved yet.

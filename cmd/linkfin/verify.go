@@ -1,12 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"os"
 
 	"golang.org/x/mod/sumdb/note"
 
@@ -15,6 +17,7 @@ import (
 	"linkfin/console"
 	"linkfin/engine"
 	"linkfin/services"
+	"linkfin/tlog"
 )
 
 // errFindings: verify ran and found the database altered or inconsistent.
@@ -22,9 +25,10 @@ var errFindings = errors.New("verification failed")
 
 func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var sf storeFlags
-	fs := newFlags("verify", "verify [--data DIR] [--db DSN] [--key VERIFIER-KEY] [--record]", stderr)
+	fs := newFlags("verify", "verify [--data DIR] [--db DSN] [--key VERIFIER-KEY] [--checkpoint FILE] [--record]", stderr)
 	sf.register(fs)
 	key := fs.String("key", "", "the log's public key to check signatures with (default: the key recorded in the database; an auditor passes the key they were given)")
+	kept := fs.String("checkpoint", "", "a signed checkpoint kept outside the database (GET /v1/audit/checkpoint's answer, or its note alone): check that it is signed with the log's key and that the database's log contains it, so that a database rolled back, or restored from a copy older than it, fails")
 	record := fs.Bool("record", false, "record the outcome as the platform's last verification, which the console's audit page shows (not while a server runs on the database: the console's audit page runs and records it then)")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -40,6 +44,9 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return err
 		}
 	}
+	if vkey == "" && *kept != "" {
+		return fmt.Errorf("--checkpoint: the database has no log yet, so it does not contain the checkpoint: it was rolled back to before its first event, or is not the database of that log")
+	}
 	if vkey == "" {
 		fmt.Fprintln(stdout, "the database has no log yet: nothing to verify")
 		return nil
@@ -48,11 +55,23 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return fmt.Errorf("--key: %w", err)
 	}
-	rep, err := audit.Verify(ctx, s, v, Origin)
+	var rep *audit.Report
+	var tree tlog.Tree
+	if *kept != "" {
+		if tree, err = readCheckpoint(*kept, v); err != nil {
+			return fmt.Errorf("--checkpoint %s: %w", *kept, err)
+		}
+		rep, err = audit.VerifyKept(ctx, s, v, Origin, tree)
+	} else {
+		rep, err = audit.Verify(ctx, s, v, Origin)
+	}
 	if err != nil {
 		return err
 	}
 	printVerification(stdout, rep, vkey)
+	if *kept != "" {
+		fmt.Fprintf(stdout, "checkpoint:  %d events, root %s, kept in %s\n", tree.Size, base64.StdEncoding.EncodeToString(tree.Hash[:]), *kept)
+	}
 	if *record {
 		if err := recordVerification(ctx, &sf, s, rep); err != nil {
 			return err
@@ -60,6 +79,32 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fmt.Fprintln(stdout, "recorded:    the platform's last verification")
 	}
 	return verificationOutcome(stdout, rep)
+}
+
+// readCheckpoint reads a checkpoint kept outside the database: the answer of GET
+// /v1/audit/checkpoint (JSON, whose note is read: its other fields are not signed), or
+// the signed note alone, as its note field holds it. The note must be signed with the
+// log's key (v) for the log linkfin keeps (Origin); it returns the tree the note states.
+func readCheckpoint(path string, v note.Verifier) (tlog.Tree, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return tlog.Tree{}, err
+	}
+	msg := b
+	if t := bytes.TrimSpace(b); len(t) > 0 && t[0] == '{' {
+		var out linkfin.CheckpointOut
+		if err := json.Unmarshal(t, &out); err != nil || out.Note == "" {
+			return tlog.Tree{}, errors.New("not the answer of GET /v1/audit/checkpoint: JSON without its note")
+		}
+		msg = []byte(out.Note)
+	}
+	// A note ends with one newline; a note saved by hand may have gained more.
+	msg = append(bytes.TrimRight(msg, "\r\n"), '\n')
+	tree, err := tlog.OpenCheckpoint(msg, v, Origin)
+	if err != nil {
+		return tlog.Tree{}, fmt.Errorf("not a checkpoint of this log signed with its key: %w", err)
+	}
+	return tree, nil
 }
 
 // verifyStored checks the database s as linkfin verify does, with the key its log is

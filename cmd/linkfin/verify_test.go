@@ -2,12 +2,20 @@ package main
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"golang.org/x/mod/sumdb/note"
+
+	"linkfin"
 	"linkfin/services"
+	"linkfin/tlog"
 )
 
 // verify --record keeps its outcome as the platform's last verification, which the
@@ -35,5 +43,112 @@ func TestVerifyRecords(t *testing.T) {
 	db.Close()
 	if code, stdout, _ := cli(t, "verify", "--data", dir); code != 0 || !strings.Contains(stdout, "\nOK: ") {
 		t.Fatalf("verify after recording: exit %d\n%s", code, stdout)
+	}
+}
+
+// TestVerifyCheckpoint: a database rolled back (a copy older than a checkpoint the
+// server published) verifies by itself; against the checkpoint an auditor kept, verify
+// --checkpoint fails it, naming the sizes, and fails a log rewritten after it. A
+// checkpoint not signed with the log's key is refused.
+func TestVerifyCheckpoint(t *testing.T) {
+	isolate(t)
+	dir, old := filepath.Join(t.TempDir(), "data"), filepath.Join(t.TempDir(), "old")
+	files := t.TempDir()
+	keep := func(s *server, name string) (linkfin.CheckpointOut, string) {
+		t.Helper()
+		b := s.want("GET", "/v1/audit/checkpoint", s.key, "", http.StatusOK)
+		var cp linkfin.CheckpointOut
+		if err := json.Unmarshal(b, &cp); err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(files, name)
+		if err := os.WriteFile(path, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return cp, path
+	}
+	s := serve(t, "--data", dir)
+	s.want("POST", "/v1/organizations", s.key, `{"id":"first","name":"First","capabilities":["trade"]}`, http.StatusCreated)
+	early, earlyJSON := keep(s, "early.json")
+	earlyNote := filepath.Join(files, "early.note")
+	os.WriteFile(earlyNote, []byte(early.Note+"\n"), 0o600) // as `jq -r .note` saves it
+	if code, stdout, stderr := cli(t, "backup", "--data", dir, "--to", old); code != 0 {
+		t.Fatalf("backup: exit %d\n%s%s", code, stdout, stderr)
+	}
+	for i := range 3 {
+		s.want("POST", "/v1/organizations", s.key, fmt.Sprintf(`{"id":"later-%d","name":"Later","capabilities":["trade"]}`, i), http.StatusCreated)
+	}
+	late, lateJSON := keep(s, "late.json")
+	if code := s.stop(); code != 0 || late.Size <= early.Size {
+		t.Fatalf("serve: exit %d; checkpoints of %d and %d events", code, early.Size, late.Size)
+	}
+
+	for _, c := range []struct{ data, checkpoint string }{
+		{dir, earlyJSON}, {dir, earlyNote}, {dir, lateJSON}, {old, earlyJSON},
+	} {
+		code, stdout, stderr := cli(t, "verify", "--data", c.data, "--checkpoint", c.checkpoint)
+		if code != 0 || !strings.Contains(stdout, "\ncheckpoint:  ") || !strings.Contains(stdout, "\nOK: ") {
+			t.Fatalf("verify --data %s --checkpoint %s: exit %d\n%s%s", c.data, c.checkpoint, code, stdout, stderr)
+		}
+	}
+
+	// The copy taken before the late checkpoint is a whole log, as it once was: it
+	// verifies alone, and not against the checkpoint.
+	if code, stdout, _ := cli(t, "verify", "--data", old); code != 0 {
+		t.Fatalf("verify of the older copy: exit %d\n%s", code, stdout)
+	}
+	code, stdout, stderr := cli(t, "verify", "--data", old, "--checkpoint", lateJSON)
+	want := fmt.Sprintf("kept checkpoint: it covers %d events, the database's log has %d: the database was rolled back", late.Size, early.Size)
+	if code != 1 || !strings.Contains(stdout, want) || strings.Contains(stdout, "\nOK: ") {
+		t.Fatalf("verify of the older copy against a later checkpoint: exit %d, want 1 and %q\n%s%s", code, want, stdout, stderr)
+	}
+
+	// The older copy served and written on other events than the late checkpoint's: a
+	// log as long, which is not the one the checkpoint signed.
+	r := serve(t, "--data", old)
+	for i := 0; ; i++ {
+		var cp linkfin.CheckpointOut
+		json.Unmarshal(r.want("GET", "/v1/audit/checkpoint", s.key, "", http.StatusOK), &cp)
+		if cp.Size >= late.Size {
+			break
+		}
+		r.want("POST", "/v1/organizations", s.key, fmt.Sprintf(`{"id":"other-%d","name":"Other","capabilities":["trade"]}`, i), http.StatusCreated)
+	}
+	r.stop()
+	code, stdout, stderr = cli(t, "verify", "--data", old, "--checkpoint", lateJSON)
+	want = fmt.Sprintf("kept checkpoint: its tree of %d events (root %s) is not the first %d events of the database's log", late.Size, late.Root, late.Size)
+	if code != 1 || !strings.Contains(stdout, want) {
+		t.Fatalf("verify of a rewritten log against the checkpoint: exit %d, want 1 and %q\n%s%s", code, want, stdout, stderr)
+	}
+
+	// A checkpoint signed with another key, or not a checkpoint: refused, before
+	// anything is verified.
+	skey, _, err := tlog.GenerateKey(Origin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, err := note.NewSigner(skey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tree := tlog.Tree{Size: late.Size}
+	root, _ := base64.StdEncoding.DecodeString(late.Root)
+	copy(tree.Hash[:], root)
+	forged, err := tlog.SignCheckpoint(signer, Origin, tree)
+	if err != nil {
+		t.Fatal(err)
+	}
+	forgedPath, junk := filepath.Join(files, "forged.note"), filepath.Join(files, "junk.json")
+	os.WriteFile(forgedPath, forged, 0o600)
+	os.WriteFile(junk, []byte(`{"size": 3}`), 0o600)
+	for _, c := range []struct{ path, want string }{
+		{forgedPath, "not a checkpoint of this log signed with its key"},
+		{junk, "not the answer of GET /v1/audit/checkpoint"},
+		{filepath.Join(files, "missing"), "no such file"},
+	} {
+		code, stdout, stderr := cli(t, "verify", "--data", dir, "--checkpoint", c.path)
+		if code != 1 || stdout != "" || !strings.HasPrefix(stderr, "linkfin verify: --checkpoint "+c.path+": ") || !strings.Contains(stderr, c.want) {
+			t.Fatalf("verify --checkpoint %s: exit %d, want 1 and %q\n%s%s", c.path, code, c.want, stdout, stderr)
+		}
 	}
 }
