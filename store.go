@@ -304,6 +304,9 @@ type Snapshot interface {
 	// IndexedEvents reads the index of events by record for the events from seq from
 	// to seq to (excluded): the record each row names, by the seq of its event.
 	IndexedEvents(ctx context.Context, from, to int64) (map[int64]ObjectKey, error)
+	// IndexedEventCounts counts, for each of the records, the rows of the index of
+	// events by record that name it (a record it names in none is left out).
+	IndexedEventCounts(ctx context.Context, keys []ObjectKey) (map[ObjectKey]int64, error)
 	// Tables counts the rows of every table of the database, by table name.
 	Tables(ctx context.Context) (map[string]int64, error)
 	Meta(ctx context.Context, key string) (string, error)

@@ -640,7 +640,29 @@ func (a *auditor) checkRecords() error {
 			a.problem("party index: %s %s is listed under %q; its events name %q", k.Kind, k.ID, got, want[k])
 		}
 	}
+	if err := a.checkVersions(last, stored); err != nil {
+		return err
+	}
 	return a.checkIndex(last, lastData)
+}
+
+// checkVersions compares each record's stored version with the number of events that
+// wrote it: the engine writes version 1 with a record's first event and one more with
+// each of the others, and the next change writes the version after the stored one. The
+// events are counted in the index of events by record, which checkEventIndex compares
+// with the log row by row (and checkCounts counts), so that no count per record is kept
+// in memory; the records are at their last event, so every row of theirs is read.
+func (a *auditor) checkVersions(keys []linkfin.ObjectKey, stored map[linkfin.ObjectKey]*linkfin.Object) error {
+	counts, err := a.s.IndexedEventCounts(a.ctx, keys)
+	if err != nil {
+		return err
+	}
+	for _, k := range keys {
+		if v := stored[k].Version; v != counts[k] {
+			a.problem("%s %s: the stored version %d differs from the log's: %d events wrote it", k.Kind, k.ID, v, counts[k])
+		}
+	}
+	return nil
 }
 
 // checkIndex looks up, in the ordered index, each entry the records' last events give
@@ -869,7 +891,7 @@ var Tables = map[string]string{
 	"accounts":          "replayed from the log to the position the rows are exact at (meta accounts_at) and compared, every column",
 	"transfers":         "each row re-encoded into its event (so hashed), its links to the previous transfers replayed; one row per transfer event",
 	"pending_transfers": "each row's status and expiry replayed from the log; one row per pending transfer",
-	"objects":           "each record equal to its last event (named by its time); one row per record of the log",
+	"objects":           "each record equal to its last event (named by its time), its version the number of its events; one row per record of the log",
 	"object_parties":    "rebuilt from the parties of every version of every record and compared, record by record; no other row",
 	"record_events":     "rebuilt from the events, each that wrote a record under that record, and compared, page by page; no other row",
 	"object_index":      "rebuilt from every record's last event (linkfin.IndexOf), each entry looked up by its whole key and its amount compared; no other row",

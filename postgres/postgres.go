@@ -1118,6 +1118,35 @@ func (db *DB) PartiesByKey(ctx context.Context, keys []linkfin.ObjectKey) (map[l
 	return out, rows.Err()
 }
 
+// IndexedEventCounts implements linkfin.Snapshot: each record's rows are one range of
+// the index by record.
+func (db *DB) IndexedEventCounts(ctx context.Context, keys []linkfin.ObjectKey) (map[linkfin.ObjectKey]int64, error) {
+	out := make(map[linkfin.ObjectKey]int64)
+	if len(keys) == 0 {
+		return out, nil
+	}
+	kinds, ids := make([]string, len(keys)), make([]string, len(keys))
+	for i, k := range keys {
+		kinds[i], ids[i] = k.Kind, k.ID
+	}
+	rows, err := db.reader().Query(ctx, `SELECT r.kind, r.id, count(*) FROM record_events AS r
+		JOIN (SELECT DISTINCT kind, id FROM unnest($1::text[], $2::text[]) AS u(kind, id)) AS k ON r.kind = k.kind AND r.id = k.id
+		GROUP BY r.kind, r.id`, kinds, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k linkfin.ObjectKey
+		var n int64
+		if err := rows.Scan(&k.Kind, &k.ID, &n); err != nil {
+			return nil, err
+		}
+		out[k] = n
+	}
+	return out, rows.Err()
+}
+
 // Tables implements linkfin.Snapshot: the tables of the store's schema.
 func (db *DB) Tables(ctx context.Context) (map[string]int64, error) {
 	rows, err := db.reader().Query(ctx, `SELECT table_name FROM information_schema.tables

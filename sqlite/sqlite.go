@@ -1218,6 +1218,34 @@ func (db *DB) IndexedEvents(ctx context.Context, from, to int64) (map[int64]link
 	return out, rows.Err()
 }
 
+// IndexedEventCounts implements linkfin.Snapshot: each record's rows are one range of
+// the index by record.
+func (db *DB) IndexedEventCounts(ctx context.Context, keys []linkfin.ObjectKey) (map[linkfin.ObjectKey]int64, error) {
+	out := make(map[linkfin.ObjectKey]int64)
+	if len(keys) == 0 {
+		return out, nil
+	}
+	list, err := keyList(keys)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.query(ctx, `SELECT kind, id, count(*) FROM record_events
+		WHERE (kind, id) IN (SELECT value ->> 0, value ->> 1 FROM json_each(?)) GROUP BY kind, id`, list)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k linkfin.ObjectKey
+		var n int64
+		if err := rows.Scan(&k.Kind, &k.ID, &n); err != nil {
+			return nil, err
+		}
+		out[k] = n
+	}
+	return out, rows.Err()
+}
+
 // scanEvents reads the events a query of events joined with their transfers rows
 // answers, re-encoding transfer events from their rows.
 func scanEvents(rows *sql.Rows, err error) ([]linkfin.Event, error) {

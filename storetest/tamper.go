@@ -131,6 +131,14 @@ var tamperCases = []tamperCase{
 	{table: "objects", name: "record's time",
 		sql:     map[string]string{"": `UPDATE objects SET updated_at = updated_at - 1 WHERE id = 'anchor-1'`},
 		problem: "organization anchor-1: the stored record is older than its event"},
+	// A record's version is the count of its events: the next change writes the one
+	// after it, and a client reads it as how many times the record changed.
+	{table: "objects", name: "record's version raised",
+		sql:     map[string]string{"": `UPDATE objects SET version = version + 1 WHERE kind = 'parcel' AND id = 'p-1'`},
+		problem: "parcel p-1: the stored version 3 differs from the log's: 2 events wrote it"},
+	{table: "objects", name: "record's version lowered",
+		sql:     map[string]string{"": `UPDATE objects SET version = 1 WHERE kind = 'parcel' AND id = 'p-1'`},
+		problem: "parcel p-1: the stored version 1 differs from the log's: 2 events wrote it"},
 	{table: "object_parties", name: "a stranger made party to a record",
 		sql:     map[string]string{"": `INSERT INTO object_parties (party, kind, id) VALUES ('stranger-1', 'organization', 'anchor-1')`},
 		problem: `party index: organization anchor-1 is listed under ["anchor-1" "stranger-1"]; its events name ["anchor-1"]`},
