@@ -2,6 +2,7 @@ package linkfin
 
 import (
 	"encoding/json"
+	"math"
 	"slices"
 	"strconv"
 	"time"
@@ -64,13 +65,34 @@ func (id ID) MarshalJSON() ([]byte, error) {
 	return []byte(`"` + strconv.FormatInt(int64(id), 10) + `"`), nil
 }
 
-// ParseID reads a ledger id: a decimal integer from 1 to 2^63−1.
+// ParseID reads a ledger id: a decimal integer from 1 to 2^63−1, in its one spelling
+// (ParseDecimal).
 func ParseID(s string) (int64, error) {
-	v, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || v <= 0 || s[0] == '+' {
-		return 0, Errorf(EINVALID, "id %q must be a decimal integer from 1 to 9223372036854775807", s)
+	v, ok := ParseDecimal(s, 1, math.MaxInt64)
+	if !ok {
+		return 0, Errorf(EINVALID, "id %s must be a decimal integer from 1 to 9223372036854775807, without a sign or leading zeros", quote(s))
 	}
 	return v, nil
+}
+
+// ParseDecimal reads s as a whole number from lo to hi written in its one spelling:
+// decimal digits alone, without a sign, a space or a leading zero ("0" itself is zero).
+// strconv.ParseInt also reads "+4" and "04" as 4: a number named two ways in a path or
+// a query would be two requests naming one thing.
+func ParseDecimal(s string, lo, hi int64) (int64, bool) {
+	if s == "" || len(s) > 1 && s[0] == '0' {
+		return 0, false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+	}
+	v, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || v < lo || v > hi {
+		return 0, false
+	}
+	return v, true
 }
 
 // AccountIn is the body that creates an account.

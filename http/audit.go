@@ -2,9 +2,9 @@ package http
 
 import (
 	"encoding/base64"
+	"math"
 	"net/http"
 	"reflect"
-	"strconv"
 	"strings"
 
 	sumtlog "golang.org/x/mod/sumdb/tlog"
@@ -127,9 +127,9 @@ func (s *Server) tree(r *http.Request) (tlog.Tree, *linkfin.Checkpoint, error) {
 }
 
 func (s *Server) proof(w http.ResponseWriter, r *http.Request) {
-	seq, err := strconv.ParseInt(r.PathValue("seq"), 10, 64)
-	if err != nil || seq < 0 {
-		writeError(w, r, linkfin.Errorf(linkfin.ENOTFOUND, "event not found"))
+	seq, err := decimal("seq", r.PathValue("seq"), 0, math.MaxInt64)
+	if err != nil {
+		writeError(w, r, err)
 		return
 	}
 	t, c, err := s.tree(r)
@@ -175,9 +175,9 @@ func (s *Server) proof(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) consistency(w http.ResponseWriter, r *http.Request) {
-	old, err := strconv.ParseInt(r.URL.Query().Get("old_size"), 10, 64)
-	if err != nil || old < 0 {
-		writeError(w, r, linkfin.Errorf(linkfin.EINVALID, "old_size must be a size of an earlier checkpoint"))
+	old, err := decimal("old_size", r.URL.Query().Get("old_size"), 0, math.MaxInt64)
+	if err != nil {
+		writeError(w, r, err)
 		return
 	}
 	t, c, err := s.tree(r)

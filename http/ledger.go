@@ -2,6 +2,7 @@ package http
 
 import (
 	"bytes"
+	"math"
 	"net/http"
 	"reflect"
 	"strconv"
@@ -231,7 +232,7 @@ func resultMessage(res ledger.Result) string {
 }
 
 func (s *Server) closeAccount(w http.ResponseWriter, r *http.Request) {
-	id, err := linkfin.ParseID(r.PathValue("id"))
+	id, err := decimal("id", r.PathValue("id"), 1, math.MaxInt64)
 	if err == nil {
 		_, err = emptyBody(w, r)
 	}
@@ -276,9 +277,9 @@ func (s *Server) ledgerRoutes() {
 
 // account reads a ledger account the principal sees (services.Account).
 func (s *Server) account(r *http.Request, raw string) (*ledger.Account, error) {
-	id, err := linkfin.ParseID(raw)
+	id, err := decimal("id", raw, 1, math.MaxInt64)
 	if err != nil {
-		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "account not found")
+		return nil, err
 	}
 	return services.Account(r.Context(), s.Engine, principalOf(r).viewer(), id)
 }
@@ -292,17 +293,30 @@ func (s *Server) getAccount(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, toAccount(a))
 }
 
+// decimal reads the integer parameter name, of the path or of the query, from v: a
+// number from lo to hi in its one spelling, decimal digits without a sign or a leading
+// zero (linkfin.ParseDecimal). Anything else ("+4", "04", " 4") answers 400 invalid
+// naming the parameter: every integer the API reads from a path or a query is read
+// here, so that no number has a second spelling anywhere.
+func decimal(name, v string, lo, hi int64) (int64, error) {
+	n, ok := linkfin.ParseDecimal(v, lo, hi)
+	if !ok {
+		if len(v) > 40 {
+			v = v[:40] + "…"
+		}
+		return 0, linkfin.Errorf(linkfin.EINVALID, "%s must be a decimal integer from %d to %d, without a sign or leading zeros: %q is not", name, lo, hi, v)
+	}
+	return n, nil
+}
+
 // pageLimit reads ?limit= (1–1000, default 100).
 func pageLimit(r *http.Request) (int, error) {
 	v := r.URL.Query().Get("limit")
 	if v == "" {
 		return 100, nil
 	}
-	limit, err := strconv.Atoi(v)
-	if err != nil || limit < 1 || limit > 1000 {
-		return 0, linkfin.Errorf(linkfin.EINVALID, "limit must be an integer from 1 to 1000")
-	}
-	return limit, nil
+	limit, err := decimal("limit", v, 1, 1000)
+	return int(limit), err
 }
 
 // page reads ?limit= and a numeric ?after= cursor.
@@ -311,8 +325,8 @@ func page(r *http.Request) (limit int, after int64, err error) {
 		return 0, 0, err
 	}
 	if v := r.URL.Query().Get("after"); v != "" {
-		if after, err = strconv.ParseInt(v, 10, 64); err != nil || after < 0 {
-			return 0, 0, linkfin.Errorf(linkfin.EINVALID, "after must be a cursor returned as next_cursor")
+		if after, err = decimal("after", v, 0, math.MaxInt64); err != nil {
+			return 0, 0, err
 		}
 	}
 	return limit, after, nil
@@ -366,9 +380,9 @@ func (s *Server) listAccountTransfers(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) getTransfer(w http.ResponseWriter, r *http.Request) {
-	id, err := linkfin.ParseID(r.PathValue("id"))
+	id, err := decimal("id", r.PathValue("id"), 1, math.MaxInt64)
 	if err != nil {
-		writeError(w, r, linkfin.Errorf(linkfin.ENOTFOUND, "transfer not found"))
+		writeError(w, r, err)
 		return
 	}
 	t, err := s.Store.Transfer(r.Context(), id)

@@ -138,13 +138,13 @@ type queryParam struct {
 // queryParams describes the query parameters by name. A route's Query lists those it
 // takes.
 var queryParams = map[string]queryParam{
-	"limit":        {description: "The most items in a page.", schema: schema{"type": "integer", "minimum": 1, "maximum": 1000, "default": 100}},
-	"after":        {description: "The next_cursor of the page before.", schema: schema{"type": "string"}},
+	"limit":        {description: "The most items in a page, in decimal digits without a sign or leading zeros.", schema: schema{"type": "integer", "minimum": 1, "maximum": 1000, "default": 100}},
+	"after":        {description: "The next_cursor of the page before, as it was given (a numeric cursor in decimal digits, without a sign or leading zeros).", schema: schema{"type": "string"}},
 	"status":       {description: "Only records in this status.", schema: schema{"type": "string"}},
 	"counterparty": {description: "Only records this organization is party to, besides the caller.", schema: schema{"type": "string"}},
 	"from":         {description: "Only records created on or after this date.", typ: reflect.TypeFor[linkfin.Date]()},
 	"to":           {description: "Only records created on or before this date.", typ: reflect.TypeFor[linkfin.Date]()},
-	"old_size":     {description: "The size of an earlier checkpoint.", schema: schema{"type": "integer", "format": "int64", "minimum": 0}, required: true},
+	"old_size":     {description: "The size of an earlier checkpoint, in decimal digits without a sign or leading zeros.", schema: schema{"type": "integer", "format": "int64", "minimum": 0}, required: true},
 	"number":       {description: "Only documents of this number: the organization's own number of an order, a shipment, a receipt or an invoice.", schema: schema{"type": "string"}},
 	"po_id":        {description: "The purchase order an XML invoice bills.", schema: schema{"type": "string"}},
 	"buyer_id":     {description: "The buyer an XML invoice bills.", schema: schema{"type": "string"}},
@@ -453,7 +453,16 @@ func takesKey(rt *Route) bool { return rt.Method() == http.MethodPost && rt.Acce
 func (g *generator) parameters(rt *Route, pathParams []string) []any {
 	params := []any{}
 	for _, name := range pathParams {
-		params = append(params, schema{"name": name, "in": "path", "required": true, "schema": schema{"type": "string"}})
+		p := schema{"name": name, "in": "path", "required": true, "schema": schema{"type": "string"}}
+		switch {
+		case name == "seq":
+			p["description"] = "An event's position in the log, from 0: decimal digits, without a sign or leading zeros."
+			p["schema"] = schema{"type": "string", "pattern": "^(0|[1-9][0-9]{0,18})$"}
+		case name == "id" && (strings.HasPrefix(rt.Path(), "/v1/accounts/") || strings.HasPrefix(rt.Path(), "/v1/transfers/")):
+			p["description"] = "A ledger id, from 1: decimal digits, without a sign or leading zeros."
+			p["schema"] = textSchemas[reflect.TypeFor[linkfin.ID]()]
+		}
+		params = append(params, p)
 	}
 	for _, name := range rt.Query {
 		q, ok := queryParams[name]

@@ -428,7 +428,7 @@ func TestLedgerAPI(t *testing.T) {
 		t.Fatalf("account 7 = %+v", acc)
 	}
 	wantProblem(t, a.do("GET", "/v1/accounts/999", ""), http.StatusNotFound, linkfin.ENOTFOUND)
-	wantProblem(t, a.do("GET", "/v1/accounts/abc", ""), http.StatusNotFound, linkfin.ENOTFOUND)
+	wantProblem(t, a.do("GET", "/v1/accounts/abc", ""), http.StatusBadRequest, linkfin.EINVALID)
 
 	// Cursor pagination of accounts, in id order.
 	var ids []int64
@@ -668,8 +668,11 @@ func TestLedgerAPI(t *testing.T) {
 			t.Fatalf("proof of event %d also proves an altered record", i)
 		}
 	}
-	for _, seq := range []string{strconv.FormatInt(cp.Size, 10), "1000", "-1", "x"} {
+	for _, seq := range []string{strconv.FormatInt(cp.Size, 10), "1000"} {
 		wantProblem(t, a.do("GET", "/v1/audit/proof/"+seq, ""), http.StatusNotFound, linkfin.ENOTFOUND)
+	}
+	for _, seq := range []string{"-1", "x"} { // not an event's number: TestIntegersHaveOneSpelling
+		wantProblem(t, a.do("GET", "/v1/audit/proof/"+seq, ""), http.StatusBadRequest, linkfin.EINVALID)
 	}
 
 	// The log now extends the log of the 7 accounts.
