@@ -228,7 +228,7 @@ func (c *CloseDistributorLoan) Apply(tx linkfin.Tx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := tx.Transfer(ts...); err != nil {
+	if err := transferFrom(tx, []string{f.RequesterID, f.PayeeID, f.FunderID}, ts...); err != nil {
 		return nil, err
 	}
 	return &f, tx.Put(linkfin.KindFinancing, f.ID, &f, "financing."+string(f.Status))

@@ -314,6 +314,6 @@ func payEarly(tx linkfin.Tx, f *linkfin.Financing) error {
 	if err := tx.CreateAccounts(anchor, seller); err != nil {
 		return err
 	}
-	return tx.Transfer(ledger.Transfer{ID: linkfin.LedgerID("early-payment/" + f.ID), DebitAccountID: anchor.ID,
+	return transferFrom(tx, []string{f.FunderID}, ledger.Transfer{ID: linkfin.LedgerID("early-payment/" + f.ID), DebitAccountID: anchor.ID,
 		CreditAccountID: seller.ID, Amount: f.Quote.Price, Ledger: l, Currency: string(f.Currency), Code: codeWallet})
 }

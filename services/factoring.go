@@ -451,7 +451,7 @@ func (c *CollectFactored) Apply(tx linkfin.Tx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := tx.Transfer(ts...); err != nil {
+	if err := transferFrom(tx, []string{f.RequesterID, f.FunderID}, ts...); err != nil {
 		return nil, err
 	}
 	if pay.Status == linkfin.PayablePaid {

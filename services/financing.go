@@ -120,7 +120,15 @@ func holdLimits(tx linkfin.Tx, f *linkfin.Financing) error {
 		holds[i].Flags |= ledger.Pending
 		holds[i].Timeout = uint32(HoldTimeout / time.Second)
 	}
-	return tx.Transfer(holds...)
+	err = tx.Transfer(holds...)
+	if linkfin.ErrorCode(err) == string(ledger.ExceedsCredits) {
+		// Every hold draws on a limit. Which one is short (the program's, the funder's
+		// part, the requester's cap) is the anchor's and the funder's to know: the
+		// program's members do not see its limits.
+		return linkfin.Errorf(string(ledger.ExceedsCredits), "the limits of program %s leave less than the %s this financing would draw",
+			f.ProgramID, linkfin.Money{Amount: f.Quote.Face, Currency: f.Currency})
+	}
+	return err
 }
 
 // resolveHolds returns the transfers that post or void (flag) a financing's holds.
@@ -196,7 +204,7 @@ func (c *DisburseFinancing) Apply(tx linkfin.Tx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := tx.Transfer(append(posts, pay...)...); err != nil {
+	if err := transferFrom(tx, []string{f.FunderID}, append(posts, pay...)...); err != nil {
 		return nil, err
 	}
 	if err := disbursedInto(tx, f); err != nil {

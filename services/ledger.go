@@ -233,7 +233,7 @@ func railPayment(tx linkfin.Tx, railName, instruction, org string, c linkfin.Cur
 		}
 		return &RailPaid{InstructionID: instruction, Replayed: true}, nil
 	}
-	if err := tx.Transfer(t); err != nil {
+	if err := transferFrom(tx, []string{org}, t); err != nil {
 		return nil, err
 	}
 	return &RailPaid{InstructionID: instruction}, nil
@@ -272,6 +272,53 @@ func releaseLimits(f *linkfin.Financing) []leg {
 		legs[i].dr, legs[i].cr = legs[i].cr, legs[i].dr
 	}
 	return legs
+}
+
+// transferFrom runs transfers that may pay from the wallets of orgs, as tx.Transfer
+// does. The ledger refuses a chain that would take an account below zero
+// (exceeds_credits) saying only that an account it pays from holds less, naming no
+// ledger id; when that account is the wallet of one of orgs, the refusal says so in the
+// API's words: whose wallet, in what currency, and what the request would take from it
+// (not what the wallet holds: the caller may be another party than its owner).
+func transferFrom(tx linkfin.Tx, orgs []string, ts ...ledger.Transfer) error {
+	err := tx.Transfer(ts...)
+	if linkfin.ErrorCode(err) != string(ledger.ExceedsCredits) {
+		return err
+	}
+	for _, org := range orgs {
+		for _, c := range currenciesOf(ts) {
+			wallet := linkfin.WalletID(org, c)
+			var need int64
+			for _, t := range ts {
+				if t.DebitAccountID == wallet && t.Amount > 0 {
+					sum, aerr := linkfin.Add(need, t.Amount)
+					if aerr != nil {
+						return err // more than any wallet holds: the ledger's words stand
+					}
+					need = sum
+				}
+			}
+			if need == 0 {
+				continue
+			}
+			if have, aerr := available(tx, wallet); aerr == nil && have < need {
+				return linkfin.Errorf(string(ledger.ExceedsCredits), "organization %s's %s wallet holds less than the %s it would pay",
+					org, c, linkfin.Money{Amount: need, Currency: c})
+			}
+		}
+	}
+	return err
+}
+
+// currenciesOf lists the currencies of transfers, each once, in their order.
+func currenciesOf(ts []ledger.Transfer) []linkfin.Currency {
+	var out []linkfin.Currency
+	for _, t := range ts {
+		if c := linkfin.Currency(t.Currency); c != "" && !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // available is what an account can pay: its credits less its debits, posted and held.

@@ -372,7 +372,7 @@ func (c *RepayPledgeLoan) Apply(tx linkfin.Tx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := tx.Transfer(legs...); err != nil {
+	if err := transferFrom(tx, []string{f.RequesterID}, legs...); err != nil {
 		return nil, err
 	}
 	var w linkfin.WarehouseReceipt

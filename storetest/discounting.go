@@ -56,7 +56,7 @@ func testDynamicDiscounting(t *testing.T, open Opener) {
 		return run[fin](t, env, &services.AcceptDynamicDiscounting{Actor: "tier1", ID: "e1", PayableID: pay.ID})
 	}
 	short(t, env, 9_965_00, linkfin.WalletID("anchor", "CNY"))
-	if _, err := accept(); !refusal(err, string(ledger.ExceedsCredits), "exceeds_credits") {
+	if _, err := accept(); !refusal(err, string(ledger.ExceedsCredits), "organization anchor's CNY wallet holds less than the 9965.00 CNY it would pay") {
 		t.Fatalf("an anchor with 5,000.00 pays 9,965.00: %v", err)
 	}
 	deposit("a-2", 10_000_00)

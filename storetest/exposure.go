@@ -45,7 +45,7 @@ func testExposure(t *testing.T, open Opener) {
 	}
 	// The factor has 1,000,000.00 of its own limit free, but the program has 500,000.00.
 	short(t, env, 1_000_000_00, services.LimitID("small", ""), services.LimitID("small", "factor"))
-	if err := finance("x2", "s2", "factor"); !refusal(err, string(ledger.ExceedsCredits), "exceeds_credits") {
+	if err := finance("x2", "s2", "factor"); !refusal(err, string(ledger.ExceedsCredits), "the limits of program small leave less than the 1000000.00 CNY") {
 		t.Fatalf("a second funder taking the anchor past its program limit: %v", err)
 	}
 	mustRun(t, env, &services.SplitCertificate{Actor: "tier1", ID: "s2",
@@ -55,7 +55,7 @@ func testExposure(t *testing.T, open Opener) {
 	}
 	// The factor has 500,000.00 of its limit left (the bank none): only the program's is spent.
 	short(t, env, 500_000_00, services.LimitID("small", ""), services.LimitID("small", "factor"))
-	if err := finance("x4", "s2b", "factor"); !refusal(err, string(ledger.ExceedsCredits), "exceeds_credits") {
+	if err := finance("x4", "s2b", "factor"); !refusal(err, string(ledger.ExceedsCredits), "the limits of program small leave less than the 500000.00 CNY") {
 		t.Fatalf("past the program limit: %v", err)
 	}
 	report, err := services.ExposureReport(context.Background(), env.Records())
@@ -95,7 +95,7 @@ func testExposure(t *testing.T, open Opener) {
 		t.Fatal(err)
 	}
 	short(t, env, 500_000_00, services.LimitID("sup", "supplier/tier1"), services.LimitID("sup", ""), services.LimitID("sup", "bank"))
-	if err := financeIn("y2", "u2"); !refusal(err, string(ledger.ExceedsCredits), "exceeds_credits") {
+	if err := financeIn("y2", "u2"); !refusal(err, string(ledger.ExceedsCredits), "the limits of program sup leave less than the 500000.00 CNY") {
 		t.Fatalf("past the supplier's cap: %v", err)
 	}
 	env.Restart()

@@ -124,7 +124,7 @@ func testFactoring(t *testing.T, open Opener) {
 		t.Fatalf("bank moved %d, tier1 holds %d", wallet("bank")-bank0, wallet("tier1"))
 	}
 	// C: tier1 withdraws everything first; then neither side can pay.
-	if _, err := run[map[string]any](t, env, &services.RecordOutboundPayment{Rail: "bank", InstructionID: "w-1", OrgID: "tier1", Currency: "CNY", Amount: wallet("tier1") + 1}); !refusal(err, string(ledger.ExceedsCredits), "exceeds_credits") {
+	if _, err := run[map[string]any](t, env, &services.RecordOutboundPayment{Rail: "bank", InstructionID: "w-1", OrgID: "tier1", Currency: "CNY", Amount: wallet("tier1") + 1}); !refusal(err, string(ledger.ExceedsCredits), "organization tier1's CNY wallet holds less than the ") {
 		t.Fatalf("withdrawing more than the wallet holds: %v", err)
 	}
 	mustRun(t, env, &services.RecordOutboundPayment{Rail: "bank", InstructionID: "w-2", OrgID: "tier1", Currency: "CNY", Amount: wallet("tier1")})

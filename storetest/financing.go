@@ -98,7 +98,7 @@ func testFinancing(t *testing.T, open Opener) {
 		t.Fatal(err)
 	}
 	short(t, env, 1_000_000_00, services.LimitID("auto-scf", "factor"), services.LimitID("auto-scf", ""))
-	if _, err := accept("tier1", "f-factor"); !refusal(err, string(ledger.ExceedsCredits), "exceeds_credits") {
+	if _, err := accept("tier1", "f-factor"); !refusal(err, string(ledger.ExceedsCredits), "the limits of program auto-scf leave less than the 1000000.00 CNY this financing would draw") {
 		t.Fatalf("over the funder's limit: %v", err)
 	}
 	// A funder with no money: the acceptance holds the limits and locks the piece, the
@@ -116,7 +116,7 @@ func testFinancing(t *testing.T, open Opener) {
 		t.Fatalf("the requester disbursing: %v", err)
 	}
 	short(t, env, 989_256_94, linkfin.WalletID("poor", "CNY"))
-	if _, err := run[fin](t, env, &services.DisburseFinancing{Actor: "poor", ID: "f-poor"}); !refusal(err, string(ledger.ExceedsCredits), "exceeds_credits") {
+	if _, err := run[fin](t, env, &services.DisburseFinancing{Actor: "poor", ID: "f-poor"}); !refusal(err, string(ledger.ExceedsCredits), "organization poor's CNY wallet holds less than the 989256.94 CNY it would pay") {
 		t.Fatalf("a funder with an empty wallet disbursing: %v", err)
 	}
 	held, _ := env.Domain.Account(ctx, services.LimitID("auto-scf", "poor"))

@@ -153,7 +153,7 @@ payable pay-inv-4 both 100000 2027-06-30
 		{"tier1", "dynamic_discounting", "pay-inv-3", "both", "bank", 97_000_00, linkfin.EINVALID, "offered by anchor, not bank"},
 		// Over factor's limit of 500,000.00: the quote is made, the hold refused, and
 		// the quote is not kept either.
-		{"tier1", "certificate_discounting", "c1", "auto-scf", "factor", 989_256_94, string(ledger.ExceedsCredits), "exceeds_credits"},
+		{"tier1", "certificate_discounting", "c1", "auto-scf", "factor", 989_256_94, string(ledger.ExceedsCredits), "the limits of program auto-scf leave less than the"},
 	} {
 		if _, err := take(c.actor, c.product, c.asset, c.program, c.funder, c.price); !refusal(err, c.code, c.about) {
 			t.Fatalf("%s takes %s's %s offer on %s at %d: %v, want %s (%s)", c.actor, c.funder, c.product, c.asset, c.price, err, c.code, c.about)

@@ -221,10 +221,10 @@ func refusal(err error, code, about string) bool {
 	return linkfin.ErrorCode(err) == code && strings.Contains(linkfin.ErrorMessage(err), about)
 }
 
-// short checks the setup of a refusal by the ledger, whose message names only a
-// transfer: the account meant to refuse has less than amount free, and each of the
-// others the command draws on has enough, so no other account can be the one that
-// refused.
+// short checks the setup of a refusal by the ledger, whose message need not say which
+// account refused (of a financing's limits, it does not): the account meant to refuse
+// has less than amount free, and each of the others the command draws on has enough,
+// so no other account can be the one that refused.
 func short(t *testing.T, env *Env, amount, refuses int64, others ...int64) {
 	t.Helper()
 	free := func(id int64) int64 {
