@@ -378,6 +378,13 @@ type (
 		Limit    int64   `json:"limit" bound:"amount"`
 		Pricing  Pricing `json:"pricing"`
 	}
+	// FunderAcceptIn is a funder accepting its invitation into a program: the terms
+	// it accepts, limit and pricing, as the invitation shows them; or neither, for a
+	// first invitation the anchor never changed.
+	FunderAcceptIn struct {
+		Limit   int64    `json:"limit,omitempty" bound:"amount"`
+		Pricing *Pricing `json:"pricing,omitempty"`
+	}
 	// POLineIn is a line of an order.
 	POLineIn struct {
 		LineID    string `json:"line_id"`

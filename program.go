@@ -81,15 +81,40 @@ const (
 
 // ProgramFunder is a funder's part of a program.
 type ProgramFunder struct {
-	FunderID   string       `json:"funder_id"`
-	Limit      int64        `json:"limit,omitempty"` // minor units of the program's currency (not shown to members)
-	Pricing    Pricing      `json:"pricing"`
-	Status     FunderStatus `json:"status"`
-	AcceptedAt *time.Time   `json:"accepted_at,omitempty"`
+	FunderID string       `json:"funder_id"`
+	Limit    int64        `json:"limit,omitempty"` // minor units of the program's currency (not shown to members)
+	Pricing  Pricing      `json:"pricing"`
+	Status   FunderStatus `json:"status"`
+	// Invitation numbers the terms the anchor offered: 1 for its first invitation,
+	// one more each time it invited the funder again with other terms before the
+	// funder accepted (0 for an invitation made before invitations were numbered).
+	// Only a first invitation may be accepted without naming its terms.
+	Invitation int        `json:"invitation,omitempty"`
+	AcceptedAt *time.Time `json:"accepted_at,omitempty"`
 	// GradeFloor is the funder's own floor: it is not asked to finance suppliers
 	// graded worse.
 	GradeFloor string `json:"grade_floor,omitempty"`
 }
+
+// FunderTerms are the terms of a funder's part of a program that the funder accepts:
+// its limit and its pricing, as its invitation shows them.
+type FunderTerms struct {
+	Limit   int64   `json:"limit"`
+	Pricing Pricing `json:"pricing"`
+}
+
+// Same reports whether the funder's part has these terms: the same limit, and the
+// same pricing, rate by rate ("0.05" is "0.050").
+func (f *ProgramFunder) Same(t FunderTerms) bool {
+	same := func(a, b *Rate) bool { return a == nil && b == nil || a != nil && b != nil && a.Cmp(*b) == 0 }
+	return f.Limit == t.Limit && same(f.Pricing.FixedRate, t.Pricing.FixedRate) &&
+		same(f.Pricing.BaseRate, t.Pricing.BaseRate) && same(f.Pricing.Margin, t.Pricing.Margin)
+}
+
+// EINVITATIONCHANGED refuses a funder's acceptance of terms that are not those of its
+// invitation as it stands, or, without terms, of an invitation the anchor changed:
+// a funder accepts the terms it saw.
+const EINVITATIONCHANGED = "invitation_changed"
 
 // MatchTolerances bound the differences that a three-way match (purchase order ↔
 // goods receipt ↔ invoice) accepts.
@@ -199,7 +224,7 @@ func (p *Program) MemberView() Program {
 	v.Funders = []ProgramFunder{}
 	for _, f := range p.Funders {
 		if f.Status == FunderAccepted {
-			f.Limit = 0
+			f.Limit, f.Invitation = 0, 0
 			v.Funders = append(v.Funders, f)
 		}
 	}

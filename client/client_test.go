@@ -256,8 +256,8 @@ func setUp(t *testing.T, srv *server) *world {
 	must(w.org["anchor"].InviteFunder(ctx, w.program, client.FunderIn{FunderID: "bank", Limit: 30_000_000_00, Pricing: linkfin.Pricing{FixedRate: &fixed}}))
 	must(w.org["anchor"].InviteFunder(ctx, w.program, client.FunderIn{FunderID: "factor", Limit: 20_000_000_00,
 		Pricing: linkfin.Pricing{BaseRate: &base, Margin: &margin}}))
-	must(w.org["bank"].AcceptFunder(ctx, w.program, "bank"))
-	p = must(w.org["factor"].AcceptFunder(ctx, w.program, "factor"))
+	must(w.org["bank"].AcceptFunder(ctx, w.program, "bank", &client.FunderAcceptIn{Limit: 30_000_000_00, Pricing: &linkfin.Pricing{FixedRate: &fixed}}))
+	p = must(w.org["factor"].AcceptFunder(ctx, w.program, "factor", nil))
 	for _, f := range p.Funders {
 		if f.Status != linkfin.FunderAccepted {
 			t.Fatalf("funder %+v", f)

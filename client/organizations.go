@@ -13,6 +13,7 @@ type (
 	APIKey         = linkfin.APIKeyOut
 	ProgramIn      = linkfin.ProgramIn
 	FunderIn       = linkfin.FunderIn
+	FunderAcceptIn = linkfin.FunderAcceptIn
 )
 
 // CreateOrganization registers an organization (operator key). Registering the same
@@ -154,8 +155,14 @@ func (c *Client) InviteFunder(ctx context.Context, program string, in FunderIn) 
 	return &out, c.post(ctx, "/v1/programs/"+esc(program)+"/funders", in, &out)
 }
 
-// AcceptFunder accepts an invitation into a program; funder is the caller.
-func (c *Client) AcceptFunder(ctx context.Context, program, funder string) (*linkfin.Program, error) {
+// AcceptFunder accepts an invitation into a program; funder is the caller. Terms are
+// the limit and pricing accepted, as the invitation shows them (GetProgram); nil
+// accepts only a first invitation the anchor never changed.
+func (c *Client) AcceptFunder(ctx context.Context, program, funder string, terms *FunderAcceptIn) (*linkfin.Program, error) {
 	var out linkfin.Program
-	return &out, c.post(ctx, "/v1/programs/"+esc(program)+"/funders/"+esc(funder)+"/accept", nil, &out)
+	var in any
+	if terms != nil {
+		in = terms
+	}
+	return &out, c.post(ctx, "/v1/programs/"+esc(program)+"/funders/"+esc(funder)+"/accept", in, &out)
 }

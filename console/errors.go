@@ -90,6 +90,8 @@ var codeMessages = map[string]message{
 	"identity_evidence_required": {"The wallet's class needs identity evidence that is not recorded yet.", "钱包升级所需的身份验证材料尚未记录。"},
 	"nothing_to_file":            {"No payment instruction waits to be filed.", "没有待生成付款文件的付款指令。"},
 	"no_bank_account":            {"The organization has registered no bank account to be paid into.", "该企业尚未登记收款银行账户。"},
+	// Programs.
+	"invitation_changed": {"The anchor changed the invitation: look at its terms again and accept those.", "核心企业已更改邀请条款：请重新查看并按当前条款接受。"},
 	// Conditional payments and purpose-bound funds.
 	"purpose_bound_payee":        {"This money may be paid only to the payees its purpose-bound wallet lists.", "该笔资金为专款专用，只能支付给钱包列明的收款方。"},
 	"conditional_payment_closed": {"The conditional payment is released, expired or cancelled already.", "该条件支付已释放、已到期或已取消。"},

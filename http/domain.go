@@ -52,7 +52,9 @@ func act[In any](s *Server, rt Route, build func(r *http.Request, p *principal, 
 		var in In
 		var body []byte
 		var err error
-		if rt.In != nil {
+		if rt.In != nil && rt.BodyOptional {
+			body, err = optionalJSON(w, r, &in)
+		} else if rt.In != nil {
 			body, err = readJSON(w, r, &in)
 		} else {
 			body, err = emptyBody(w, r)

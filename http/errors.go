@@ -76,9 +76,11 @@ var statusOf = map[string]int{
 	linkfin.ECONFLICT:         http.StatusConflict,
 	engine.EIDEMPOTENCY:       http.StatusConflict,
 	linkfin.ECONDITIONCLOSED:  http.StatusConflict,
-	engine.EUNAVAILABLE:       http.StatusServiceUnavailable,
-	linkfin.ELOCKED:           http.StatusServiceUnavailable,
-	linkfin.EINTERNAL:         http.StatusInternalServerError,
+	// A funder's acceptance of terms its invitation no longer has.
+	linkfin.EINVITATIONCHANGED: http.StatusConflict,
+	engine.EUNAVAILABLE:        http.StatusServiceUnavailable,
+	linkfin.ELOCKED:            http.StatusServiceUnavailable,
+	linkfin.EINTERNAL:          http.StatusInternalServerError,
 	// A report's total beyond an int64 of minor units: the stores keep it exactly, but
 	// the API has no figure for it. The request is well-formed; the data is the cause.
 	linkfin.ETOTALTOOLARGE:   http.StatusUnprocessableEntity,
@@ -304,6 +306,17 @@ func readJSON(w http.ResponseWriter, r *http.Request, v any) ([]byte, error) {
 	body, err := readBody(w, r, mediaJSON)
 	if err != nil {
 		return nil, err
+	}
+	return body, decode(body, v)
+}
+
+// optionalJSON reads a body that may be left out: an empty one leaves v as it is,
+// any other is read as readJSON reads it. It returns the body, which the idempotency
+// check hashes.
+func optionalJSON(w http.ResponseWriter, r *http.Request, v any) ([]byte, error) {
+	body, err := readBody(w, r, mediaJSON)
+	if err != nil || len(bytes.TrimSpace(body)) == 0 {
+		return body, err
 	}
 	return body, decode(body, v)
 }

@@ -506,7 +506,7 @@ func (g *generator) requestBody(rt *Route) schema {
 			xml := schema{"schema": schema{"type": "string", "description": doc}}
 			content["application/xml"] = xml
 		}
-		return schema{"required": true, "content": content}
+		return schema{"required": !rt.BodyOptional, "content": content}
 	case rt.XML:
 		content := schema{"application/xml": schema{"schema": schema{"type": "string", "description": xmlBodies[rt.Pattern]}}}
 		if doc := textBodies[rt.Pattern]; doc != "" {

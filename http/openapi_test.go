@@ -240,8 +240,11 @@ func TestOpenAPIDocument(t *testing.T) {
 		case rt.List && !strings.HasSuffix(media.Schema.Ref, "List"):
 			t.Errorf("%s: the answer %q is not a list", key, media.Schema.Ref)
 		}
-		if (rt.In != nil || rt.XML) != (op.RequestBody != nil && op.RequestBody.Value.Required) {
+		if (rt.In != nil && !rt.BodyOptional || rt.XML) != (op.RequestBody != nil && op.RequestBody.Value.Required) {
 			t.Errorf("%s: the route's body is %v, the document's required body %v", key, rt.In, op.RequestBody)
+		}
+		if rt.BodyOptional && (op.RequestBody == nil || op.RequestBody.Value.Content.Get("application/json") == nil) {
+			t.Errorf("%s: the route's body, %v, may be left out, and the document has none", key, rt.In)
 		}
 		if rt.Access != lfhttp.Public {
 			for _, code := range []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusTooManyRequests} {

@@ -67,9 +67,12 @@ func (s *Server) domainRoutes() {
 			return &services.InviteFunder{Actor: p.Org, ProgramID: r.PathValue("id"), FunderID: in.FunderID, Limit: in.Limit, Pricing: in.Pricing}, nil
 		})
 	act(s, Route{Pattern: "POST /v1/programs/{id}/funders/{funder}/accept", Kind: linkfin.KindProgram, Access: Write, Out: reflect.TypeFor[linkfin.Program](),
-		Summary: "Accept an invitation into a program (the funder itself)."},
-		func(r *http.Request, p *principal, _ *none) (linkfin.Command, error) {
-			c, err := services.AcceptInvitation(p.viewer(), r.PathValue("id"), r.PathValue("funder"))
+		BodyOptional: true,
+		Summary: "Accept an invitation into a program (the funder itself), with the terms accepted as the invitation shows them: " +
+			"limit and pricing, both. Terms the invitation no longer has (the anchor invited the funder again with others) are " +
+			"refused, 409 invitation_changed; without a body, only a first invitation the anchor never changed is accepted."},
+		func(r *http.Request, p *principal, in *linkfin.FunderAcceptIn) (linkfin.Command, error) {
+			c, err := services.AcceptInvitation(p.viewer(), r.PathValue("id"), r.PathValue("funder"), in)
 			if err != nil {
 				return nil, err
 			}

@@ -133,11 +133,13 @@ type Route struct {
 	Query   []string     // the query parameters it takes; any other is refused
 	Status  int          // the status of success (200 if 0)
 	In      reflect.Type // the JSON body, nil for none
-	Out     reflect.Type // the JSON answer, nil for none
-	List    bool         // Out is the element of a cursor-paginated list
-	Text    bool         // the answer is text, not JSON
-	XML     bool         // the body is an XML document (described in xmlBodies), not JSON
-	Table   bool         // Out also answers as a table of items and values, with Accept: text/csv
+	// BodyOptional: In may be left out (an empty body), read as its zero value.
+	BodyOptional bool
+	Out          reflect.Type // the JSON answer, nil for none
+	List         bool         // Out is the element of a cursor-paginated list
+	Text         bool         // the answer is text, not JSON
+	XML          bool         // the body is an XML document (described in xmlBodies), not JSON
+	Table        bool         // Out also answers as a table of items and values, with Accept: text/csv
 	// Totals: the answer sums totals of the ordered index, and one beyond an int64
 	// answers 422 total_too_large.
 	Totals  bool

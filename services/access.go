@@ -76,14 +76,24 @@ func ListAPIKeys(ctx context.Context, s linkfin.PartyReader, v linkfin.Viewer, o
 }
 
 // AcceptInvitation is the command by which the viewer, as the funder named, accepts
-// its invitation into a program: its own alone; another funder's is not found.
-func AcceptInvitation(v linkfin.Viewer, programID, funder string) (*AcceptFunder, error) {
+// its invitation into a program, with the terms it accepts (in, nil for none): its
+// own alone; another funder's is not found. Terms name both the limit and the
+// pricing, or neither.
+func AcceptInvitation(v linkfin.Viewer, programID, funder string, in *linkfin.FunderAcceptIn) (*AcceptFunder, error) {
 	if v.Org == "" || funder != v.Org {
 		// As for a funder's grade floor: the path names another funder, whatever the
 		// program, so the answer tells nothing of the program.
 		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "a funder accepts its own invitation: %s is not the caller's organization", funder)
 	}
-	return &AcceptFunder{Actor: v.Org, ProgramID: programID}, nil
+	c := &AcceptFunder{Actor: v.Org, ProgramID: programID}
+	switch {
+	case in == nil || in.Limit == 0 && in.Pricing == nil:
+	case in.Limit == 0 || in.Pricing == nil:
+		return nil, linkfin.Errorf(linkfin.EINVALID, "an acceptance names the terms it accepts whole, limit and pricing, or neither")
+	default:
+		c.Terms = &linkfin.FunderTerms{Limit: in.Limit, Pricing: *in.Pricing}
+	}
+	return c, nil
 }
 
 // EndpointOwner is the organization a webhook endpoint the viewer makes belongs to:

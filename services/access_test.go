@@ -73,14 +73,14 @@ func TestKeysAreTheirOrganizations(t *testing.T) {
 func TestFunderAcceptsItsOwnInvitation(t *testing.T) {
 	w := newWorld(t)
 	parties(w)
-	c, err := services.AcceptInvitation(org("bank"), "auto-scf", "bank")
+	c, err := services.AcceptInvitation(org("bank"), "auto-scf", "bank", nil)
 	if err != nil || c.Actor != "bank" || c.ProgramID != "auto-scf" {
 		t.Fatalf("%+v, %v", c, err)
 	}
 	// Anyone else is forbidden, for a program it sees and one it does not alike.
 	for _, v := range []linkfin.Viewer{org("anchor"), org("factor"), operator, nobody} {
 		for _, prog := range []string{"auto-scf", "prog-never"} {
-			if _, err := services.AcceptInvitation(v, prog, "bank"); linkfin.ErrorCode(err) != linkfin.EFORBIDDEN || !strings.Contains(err.Error(), "its own invitation") {
+			if _, err := services.AcceptInvitation(v, prog, "bank", nil); linkfin.ErrorCode(err) != linkfin.EFORBIDDEN || !strings.Contains(err.Error(), "its own invitation") {
 				t.Fatalf("%+v accepting bank's invitation into %s: %v", v, prog, err)
 			}
 		}

@@ -126,22 +126,33 @@ func (c *InviteFunder) Apply(tx linkfin.Tx) (any, error) {
 	if err := p.CheckGradeMargins(c.Pricing); err != nil {
 		return nil, err
 	}
-	f := linkfin.ProgramFunder{FunderID: c.FunderID, Limit: c.Limit, Pricing: c.Pricing, Status: linkfin.FunderInvited}
+	f := linkfin.ProgramFunder{FunderID: c.FunderID, Limit: c.Limit, Pricing: c.Pricing, Status: linkfin.FunderInvited, Invitation: 1}
 	if old := p.Funder(c.FunderID); old != nil {
-		if old.Status == linkfin.FunderAccepted {
+		switch {
+		case old.Status == linkfin.FunderAccepted:
 			return nil, linkfin.Errorf(linkfin.ECONFLICT, "funder %s already accepted its part; its terms do not change by invitation", c.FunderID)
+		case old.Invitation > 0 && old.Same(linkfin.FunderTerms{Limit: c.Limit, Pricing: c.Pricing}):
+			return p, nil // the same invitation again is the one made
 		}
-		*old = f // a new invitation replaces one not yet accepted
+		// A new invitation replaces one not yet accepted, under the next number: an
+		// acceptance of the terms the funder saw before is refused (AcceptFunder).
+		f.Invitation = max(old.Invitation, 1) + 1
+		*old = f
 	} else {
 		p.Funders = append(p.Funders, f)
 	}
 	return p, tx.Put(linkfin.KindProgram, p.ID, p, "program.funder_invited")
 }
 
-// AcceptFunder is an invited funder accepting its part of a program.
+// AcceptFunder is an invited funder accepting its part of a program. Terms are the
+// limit and pricing it accepts, as its invitation showed them: if the anchor has
+// invited it again with other terms since, the acceptance is refused
+// (invitation_changed) and the funder looks at the invitation again. Without terms,
+// only a first invitation, never changed, is accepted.
 type AcceptFunder struct {
 	Actor     string // the funder
 	ProgramID string
+	Terms     *linkfin.FunderTerms
 }
 
 // Keys implements linkfin.Command.
@@ -164,6 +175,9 @@ func (c *AcceptFunder) Apply(tx linkfin.Tx) (any, error) {
 	if f == nil {
 		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "program %s not found", c.ProgramID)
 	}
+	if err := c.accepts(f); err != nil {
+		return nil, err
+	}
 	if f.Status == linkfin.FunderAccepted {
 		return p, nil
 	}
@@ -176,6 +190,25 @@ func (c *AcceptFunder) Apply(tx linkfin.Tx) (any, error) {
 		return nil, err
 	}
 	return p, tx.Put(linkfin.KindProgram, p.ID, p, "program.funder_accepted")
+}
+
+// accepts refuses an acceptance of other terms than the funder's part has: terms
+// that differ from them, or none when the anchor has changed the invitation (or it
+// was made before invitations were numbered, and may have been). An acceptance
+// already made is answered again for its own terms, or none.
+func (c *AcceptFunder) accepts(f *linkfin.ProgramFunder) error {
+	switch {
+	case c.Terms != nil && !f.Same(*c.Terms):
+		return linkfin.Errorf(linkfin.EINVITATIONCHANGED, "the invitation's terms are not those accepted: a limit of %d at %s a year "+
+			"(invitation %d); look at the invitation again and accept the terms it shows", f.Limit, f.Pricing.Annual(), f.Invitation)
+	case c.Terms == nil && f.Status == linkfin.FunderInvited && f.Invitation == 0:
+		return linkfin.Errorf(linkfin.EINVITATIONCHANGED, "%s was invited before invitations were numbered, and may have been invited again: "+
+			"accept with the limit and pricing the invitation shows", f.FunderID)
+	case c.Terms == nil && f.Status == linkfin.FunderInvited && f.Invitation > 1:
+		return linkfin.Errorf(linkfin.EINVITATIONCHANGED, "the anchor invited %s again with other terms (invitation %d): "+
+			"accept with the limit and pricing the invitation shows", f.FunderID, f.Invitation)
+	}
+	return nil
 }
 
 // capable refuses an act of an organization that lacks the capability it needs. The
