@@ -153,3 +153,40 @@ func TestOffersPages(t *testing.T) {
 	wantProblem(t, p.as("tier1", "GET", "/v1/offers?after=nonsense", ""), http.StatusBadRequest, linkfin.EINVALID)
 	wantProblem(t, p.as("tier1", "GET", "/v1/offers?limit=0", ""), http.StatusBadRequest, linkfin.EINVALID)
 }
+
+// TestNoOfferOfAFunderThatNoLongerFunds: once the operator withdraws a live funder's
+// fund capability, GET /v1/offers (the ordered index's pages) and the take of one
+// offer leave it out, and a request naming it is 400 invalid, recording nothing;
+// granted again, it is offered again.
+func TestNoOfferOfAFunderThatNoLongerFunds(t *testing.T) {
+	p := newPlatform(t)
+	funders := func() map[string]bool {
+		t.Helper()
+		var got linkfin.List[linkfin.AssetOffers]
+		wantJSON(t, p.as("tier1", "GET", "/v1/offers", ""), http.StatusOK, &got)
+		out := map[string]bool{}
+		for _, a := range got.Data {
+			for _, o := range append(a.Offers, a.Refused...) {
+				out[o.FunderID] = true
+			}
+		}
+		return out
+	}
+	if !funders()["bank"] {
+		t.Fatal("tier1 is offered nothing of bank's to begin with")
+	}
+	wantJSON(t, p.as("operator", "POST", "/v1/organizations/bank/capabilities", `{"capabilities":["trade"]}`), http.StatusOK, nil)
+	if got := funders(); got["bank"] {
+		t.Fatalf("tier1 is offered bank's quotes once bank no longer funds: %v", got)
+	}
+	base := p.snapshot()
+	pr := wantProblem(t, p.as("tier1", "POST", "/v1/financings",
+		`{"product":"certificate_discounting","program_id":"auto-scf","funder_id":"bank","asset_id":"C-1"}`), http.StatusBadRequest, linkfin.EINVALID)
+	if after := p.snapshot(); !reflect.DeepEqual(after, base) {
+		t.Fatalf("a refused request changed the store: %s", pr.Detail)
+	}
+	wantJSON(t, p.as("operator", "POST", "/v1/organizations/bank/capabilities", `{"capabilities":["fund"]}`), http.StatusOK, nil)
+	if !funders()["bank"] {
+		t.Fatal("tier1 is offered nothing of bank's once it funds again")
+	}
+}

@@ -27,7 +27,7 @@ func (s *Server) organizationRoutes() {
 	act(s, Route{Pattern: "POST /v1/organizations/{id}/capabilities", Kind: linkfin.KindOrganization, Access: Operator, Out: org,
 		Summary: "Set what an organization may do (the operator): trade, anchor (run programs, issue certificates), fund, logistics, operate. The same again changes nothing. " +
 			"What was done stays done; a capability withdrawn is refused, forbidden, at every act it governs from then on (no longer an anchor: no funder invited, no certificate issued; " +
-			"no longer a funder: no invitation accepted)."},
+			"no longer a funder: no invitation accepted; and no request quoted from it, invalid, nor offer made in its name, in any product)."},
 		func(r *http.Request, p *principal, in *linkfin.CapabilitiesIn) (linkfin.Command, error) {
 			return &services.SetCapabilities{OrgID: r.PathValue("id"), Capabilities: in.Capabilities}, nil
 		})

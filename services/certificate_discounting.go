@@ -96,7 +96,7 @@ type RequestCertificateDiscounting struct {
 
 // Keys implements linkfin.Command.
 func (c *RequestCertificateDiscounting) Keys() []linkfin.ObjectKey {
-	return append(requestKeys(c.ID, linkfin.KindCertificate, c.PieceID, c.ProgramID), decisionKeys(c.Actor)...)
+	return append(requestKeys(c.ID, linkfin.KindCertificate, c.PieceID, c.ProgramID), decisionKeys(c.Actor, c.FunderID)...)
 }
 
 // Apply implements linkfin.Command.

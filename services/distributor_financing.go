@@ -89,6 +89,9 @@ func (c *RequestDistributorFinancing) Apply(tx linkfin.Tx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := funds(tx, p, c.FunderID); err != nil {
+		return nil, err
+	}
 	if c.Disbursement == linkfin.DisbursePurposeBound {
 		q.Reasons[1] = "the loan is paid into a purpose-bound wallet of the distributor's, which pays the anchor alone; the distributor " +
 			"repays it with interest in " + strconv.Itoa(p.MaxTenorDays) + " days"

@@ -98,7 +98,7 @@ type RequestFactoring struct {
 
 // Keys implements linkfin.Command.
 func (c *RequestFactoring) Keys() []linkfin.ObjectKey {
-	return append(requestKeys(c.ID, linkfin.KindPayable, c.PayableID, c.ProgramID), decisionKeys(c.Actor)...)
+	return append(requestKeys(c.ID, linkfin.KindPayable, c.PayableID, c.ProgramID), decisionKeys(c.Actor, c.FunderID)...)
 }
 
 // DependentKeys implements linkfin.DependentCommand: the payable's order and the

@@ -67,6 +67,30 @@ func liveFunder(p *linkfin.Program, id string) (*linkfin.ProgramFunder, error) {
 	return f, nil
 }
 
+// funds refuses a live funder of the program that may not fund now: the operator
+// withdrew its fund capability after it joined. What it financed stays as it is, but
+// no request is quoted from it, in any product, and no offer names it (Offers), until
+// the capability is granted again. It is refused as a funder not live in the program
+// is: it would not finance the request.
+func funds(tx linkfin.Tx, p *linkfin.Program, funderID string) error {
+	o, err := organization(tx, funderID)
+	if err != nil {
+		return err
+	}
+	if !o.Can(linkfin.CapFund) {
+		return linkfin.Errorf(linkfin.EINVALID, "%s is not a live funder of program %s: %s does not fund now", funderID, p.ID, funderID)
+	}
+	return nil
+}
+
+// funderKeys are the records funds reads: the funder's organization.
+func funderKeys(funderID string) []linkfin.ObjectKey {
+	if funderID == "" {
+		return nil
+	}
+	return []linkfin.ObjectKey{{Kind: linkfin.KindOrganization, ID: funderID}}
+}
+
 // arrears prices a loan whose interest is paid at the end: the interest on principal
 // over days, and the effective annual rate it makes.
 func arrears(principal int64, r linkfin.Rate, days int, dc linkfin.DayCount) (int64, linkfin.Rate, error) {

@@ -138,6 +138,37 @@ func offer(a *linkfin.AssetOffers, product linkfin.Product, funder string, q lin
 	a.Offers = append(a.Offers, linkfin.Offer{Product: product, FunderID: funder, Quote: &q})
 }
 
+// withoutIdleFunders takes out of the programs (read for the offers, and theirs to
+// change) the live funders that may not fund now: the operator withdrew their fund
+// capability (funds). No offer names them, as no request is quoted from them. Each
+// funder's organization is read once.
+func withoutIdleFunders(ctx context.Context, s linkfin.RecordReader, programs map[string]*linkfin.Program) error {
+	can := map[string]bool{}
+	for _, p := range programs {
+		kept := make([]linkfin.ProgramFunder, 0, len(p.Funders))
+		for _, f := range p.Funders {
+			if f.Status == linkfin.FunderAccepted {
+				ok, seen := can[f.FunderID]
+				if !seen {
+					var o linkfin.Organization
+					err := read(ctx, s, linkfin.KindOrganization, f.FunderID, &o)
+					if err != nil && linkfin.ErrorCode(err) != linkfin.ENOTFOUND {
+						return err
+					}
+					ok = err == nil && o.Can(linkfin.CapFund)
+					can[f.FunderID] = ok
+				}
+				if !ok {
+					continue
+				}
+			}
+			kept = append(kept, f)
+		}
+		p.Funders = kept
+	}
+	return nil
+}
+
 // liveFunders names the funders that have accepted the program.
 func liveFunders(p *linkfin.Program) []string {
 	var out []string

@@ -248,6 +248,9 @@ func OfferOn(ctx context.Context, s linkfin.PartyReader, v linkfin.Viewer, now t
 	for i := range progs {
 		programs[progs[i].ID] = &progs[i]
 	}
+	if err := withoutIdleFunders(ctx, s, programs); err != nil {
+		return linkfin.AssetOffers{}, linkfin.Offer{}, err
+	}
 	var offerers []Offerer
 	for _, x := range Offerers() {
 		if x.AssetKind() == kind {

@@ -150,7 +150,7 @@ type RequestPOFinancing struct {
 
 // Keys implements linkfin.Command.
 func (c *RequestPOFinancing) Keys() []linkfin.ObjectKey {
-	return append(requestKeys(c.ID, linkfin.KindPurchaseOrder, c.POID, c.ProgramID), decisionKeys(c.Actor)...)
+	return append(requestKeys(c.ID, linkfin.KindPurchaseOrder, c.POID, c.ProgramID), decisionKeys(c.Actor, c.FunderID)...)
 }
 
 // Apply implements linkfin.Command.

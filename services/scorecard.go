@@ -298,14 +298,14 @@ type graded struct {
 // or below the funder's own grade floor.
 const EGRADE = "grade_below_floor"
 
-// decisionKeys are the records a graded request reads: the requester's scorecard and
-// the current model's record.
-func decisionKeys(requester string) []linkfin.ObjectKey {
-	return []linkfin.ObjectKey{
-		{Kind: linkfin.KindScorecard, ID: linkfin.ScorecardID(requester, "")},
-		{Kind: linkfin.KindScoreModel, ID: linkfin.CurrentScoreModel},
-		{Kind: linkfin.KindFinancingStop, ID: requester},
-	}
+// decisionKeys are the records a graded request reads: the funder's organization
+// (funderKeys), the requester's scorecard and the current model's record.
+func decisionKeys(requester, funder string) []linkfin.ObjectKey {
+	return append(funderKeys(funder),
+		linkfin.ObjectKey{Kind: linkfin.KindScorecard, ID: linkfin.ScorecardID(requester, "")},
+		linkfin.ObjectKey{Kind: linkfin.KindScoreModel, ID: linkfin.CurrentScoreModel},
+		linkfin.ObjectKey{Kind: linkfin.KindFinancingStop, ID: requester},
+	)
 }
 
 // decide grades the requester under the current model, refuses a grade below the
@@ -327,6 +327,9 @@ func decide(tx linkfin.Tx, p *linkfin.Program, r graded) (*linkfin.Program, *lin
 	// A request of anyone but a live funder of the program is refused for that before
 	// it is graded: its grade is nobody's business, and nothing is recorded.
 	if _, err := liveFunder(p, funderID); err != nil {
+		return nil, nil, err
+	}
+	if err := funds(tx, p, funderID); err != nil {
 		return nil, nil, err
 	}
 	m := linkfin.ScoreModels()[linkfin.CurrentScoreModel]
@@ -462,8 +465,8 @@ func gradedTerms(p *linkfin.Program, grade string) *linkfin.Program {
 }
 
 // gradedPrograms reads the programs org sees, as it sees them, by id, each with the
-// terms of org's grade now in place of its own: the offers price what a request would
-// be quoted.
+// terms of org's grade now in place of its own, and without the live funders that may
+// not fund now (withoutIdleFunders): the offers price what a request would be quoted.
 func gradedPrograms(ctx context.Context, s linkfin.PartyReader, org string, now time.Time) (map[string]*linkfin.Program, error) {
 	programs, err := programsByID(ctx, s, org)
 	if err != nil {
@@ -477,7 +480,7 @@ func gradedPrograms(ctx context.Context, s linkfin.PartyReader, org string, now 
 	for id, p := range programs {
 		programs[id] = gradedTerms(p, grade)
 	}
-	return programs, nil
+	return programs, withoutIdleFunders(ctx, s, programs)
 }
 
 // SetGradeFloor is a live funder of a program setting its own grade floor: requests

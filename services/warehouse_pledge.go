@@ -84,7 +84,7 @@ func (c *RequestPledgeLoan) Keys() []linkfin.ObjectKey {
 	return append(append(idKeys(linkfin.KindFinancing, c.ID),
 		linkfin.ObjectKey{Kind: linkfin.KindWarehouseReceipt, ID: c.ReceiptID},
 		linkfin.ObjectKey{Kind: linkfin.KindProgram, ID: c.ProgramID},
-	), decisionKeys(c.Actor)...)
+	), decisionKeys(c.Actor, c.FunderID)...)
 }
 
 // DependentKeys implements linkfin.DependentCommand: the price mark of the receipt's
