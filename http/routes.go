@@ -119,7 +119,8 @@ func (s *Server) domainRoutes() {
 	listRoute[linkfin.PurchaseOrder](s, "GET /v1/purchase-orders", linkfin.KindPurchaseOrder, "List purchase orders.")
 
 	act(s, Route{Pattern: "POST /v1/shipments", Access: Write, Status: http.StatusCreated, Out: reflect.TypeFor[linkfin.Shipment](),
-		Summary: "Ship an accepted order with a carrier: the seller, or a logistics operator the seller buys carriage from, naming itself."},
+		Summary: "Ship an accepted order with a carrier: the seller, or a logistics operator the seller buys carriage from, naming itself. " +
+			"The carrier is not the seller, which would certify its own delivery (invalid)."},
 		func(r *http.Request, p *principal, in *linkfin.ShipmentIn) (linkfin.Command, error) {
 			return &services.CreateShipment{Actor: p.Org, Shipment: linkfin.Shipment{Number: in.Number, POID: in.POID, CarrierID: in.CarrierID}}, nil
 		})
@@ -202,7 +203,8 @@ func (s *Server) domainRoutes() {
 	s.scorecardRoutes()
 
 	act(s, Route{Pattern: "POST /v1/warehouse-receipts", Access: Write, Status: http.StatusCreated, Out: reflect.TypeFor[linkfin.WarehouseReceipt](),
-		Summary: "Issue a warehouse receipt for a lot (the warehouse); one lot, one receipt."},
+		Summary: "Issue a warehouse receipt for a lot (the warehouse); one lot, one receipt. The owner is another organization: " +
+			"a warehouse does not receipt its own goods (invalid)."},
 		func(r *http.Request, p *principal, in *linkfin.WarehouseReceiptIn) (linkfin.Command, error) {
 			return &services.IssueWarehouseReceipt{Actor: p.Org, Receipt: linkfin.WarehouseReceipt{Number: in.Number, LotID: in.LotID, OwnerID: in.OwnerID,
 				Commodity: in.Commodity, Quantity: in.Quantity, Unit: in.Unit}}, nil

@@ -8,7 +8,10 @@ import (
 // CreateShipment announces a shipment of an accepted order and names the logistics
 // operator that will report on it. The seller announces it; or the logistics operator
 // itself does, naming itself, when the seller buys carriage from it (an active
-// relationship with the seller as buyer and the operator as seller).
+// relationship with the seller as buyer and the operator as seller). The operator is
+// not the seller: its report of delivery releases the payments to the seller that
+// wait on it, and a seller that carried its own goods would certify its own delivery.
+// The buyer may collect its goods itself: its report releases only what it pays.
 type CreateShipment struct {
 	Actor    string
 	Shipment linkfin.Shipment
@@ -56,6 +59,9 @@ func (c *CreateShipment) Apply(tx linkfin.Tx) (any, error) {
 	}
 	if !carrier.Can(linkfin.CapLogistics) {
 		return nil, linkfin.Errorf(linkfin.EINVALID, "organization %s is not a logistics operator", s.CarrierID)
+	}
+	if s.CarrierID == po.SellerID {
+		return nil, linkfin.Errorf(linkfin.EINVALID, "%s is the order's seller: another logistics operator reports its delivery, a seller does not certify its own delivery", s.CarrierID)
 	}
 	if s.ID, err = newID(tx, linkfin.KindShipment, s.ID); err != nil {
 		return nil, err

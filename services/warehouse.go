@@ -6,7 +6,9 @@ import (
 
 // IssueWarehouseReceipt is a logistics operator receipting a lot it holds for its
 // owner. One lot has one receipt, ever: a second receipt for the same lot is refused
-// (the same metal pledged several times over, Qingdao 2014).
+// (the same metal pledged several times over, Qingdao 2014). The owner is another
+// organization: a receipt is the custodian's word, on which a funder lends, and a
+// warehouse that receipted its own goods would certify its own collateral.
 type IssueWarehouseReceipt struct {
 	Actor   string
 	Receipt linkfin.WarehouseReceipt
@@ -41,6 +43,9 @@ func (c *IssueWarehouseReceipt) Apply(tx linkfin.Tx) (any, error) {
 	}
 	if _, err := organization(tx, w.OwnerID); err != nil {
 		return nil, err
+	}
+	if w.OwnerID == c.Actor {
+		return nil, linkfin.Errorf(linkfin.EINVALID, "%s is the lot's owner: a warehouse receipts the goods it holds for others, not its own goods", c.Actor)
 	}
 	switch {
 	case w.Quantity <= 0 || w.Unit == "" || w.Commodity == "":
