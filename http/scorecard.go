@@ -16,7 +16,8 @@ func (s *Server) scorecardRoutes() {
 			"model_version, as_of, each factor's value and points, and the reasons that cost the most points, in Chinese " +
 			"and English; with buyer_id, its trade with that buyer alone. Seen by the supplier, and by the anchors and " +
 			"live funders of the programs it is in as a member of the anchor's supply chain, not by a program's other " +
-			"parties (a fellow funder, the anchor's own funders) (docs/CREDIT.md)."}, s.scorecard)
+			"parties (a fellow funder, the anchor's own funders). An anchor or a funder reads what its programs justify: buyer_id only for " +
+			"the anchor of a program it runs or funds (any other not_found), and the top buyer's name only if it is one (docs/CREDIT.md)."}, s.scorecard)
 	act(s, Route{Pattern: "POST /v1/programs/{id}/funders/{funder}/grade-floor", Kind: linkfin.KindProgram, Access: Write,
 		Out: reflect.TypeFor[linkfin.Program](),
 		Summary: "Set the funder's own grade floor in the program (the funder itself): requests from suppliers graded " +

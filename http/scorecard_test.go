@@ -116,9 +116,12 @@ func TestScorecardOverTheAPI(t *testing.T) {
 	if !reflect.DeepEqual(read.Decision, accepted.Decision) {
 		t.Fatalf("the accepted financing reads with decision %+v, answered %+v", read.Decision, accepted.Decision)
 	}
-	// The quote keeps no inputs: they are tier1's scorecard as the quote read it.
+	// The quote keeps no inputs: they are tier1's scorecard as the quote read it, its
+	// top buyer's share without its name.
 	want := *f.Decision
-	want.Inputs = &sc.Inputs
+	in := sc.Inputs
+	in.Counts.TopBuyer = ""
+	want.Inputs = &in
 	for _, who := range []string{"tier1", "bank"} {
 		var whole linkfin.CreditDecision
 		wantJSON(t, p.as(who, "GET", "/v1/financings/F-1/decision", ""), http.StatusOK, &whole)
@@ -130,4 +133,94 @@ func TestScorecardOverTheAPI(t *testing.T) {
 	if gp := problemOf(p.as("outsider", "GET", "/v1/financings/"+ghost+"/decision", "")); gp.Detail != strings.ReplaceAll(pr.Detail, "F-1", ghost) {
 		t.Fatalf("an outsider is answered %q for F-1's decision, %q for no financing's", pr.Detail, gp.Detail)
 	}
+}
+
+// TestScorecardOtherBuyers: what a funder or an anchor reads of a supplier's
+// scorecard is what its own programs justify. tier1 sells to the platform's anchor,
+// whose program bank funds, and far more to anchor2, whose program outsider funds.
+// tier1 reads all of its own; bank reads tier1's score, not that anchor2 is its top
+// buyer, nor its trade with anchor2 (buyer_id=anchor2 is not_found); outsider reads
+// anchor2 as the top buyer, not tier1's trade with the anchor. A decision a funder
+// reads never names the top buyer.
+func TestScorecardOtherBuyers(t *testing.T) {
+	p := newPlatform(t)
+	p.submit(t, &services.CreateOrganization{Org: linkfin.Organization{ID: "anchor2", Name: "Other Motors",
+		Capabilities: []linkfin.Capability{linkfin.CapAnchor, linkfin.CapTrade}}})
+	p.submit(t, &services.ProposeRelationship{Actor: "anchor2", BuyerID: "anchor2", SellerID: "tier1"})
+	p.submit(t, &services.AcceptRelationship{Actor: "tier1", BuyerID: "anchor2", SellerID: "tier1"})
+	p.submit(t, &services.CreateProgram{Actor: "anchor2", Program: linkfin.Program{ID: "other-scf", Name: "Other supplier finance",
+		Currency: "CNY", Limit: 100_000_000_00, Products: []linkfin.Product{linkfin.ProductCertificateDiscounting}, MaxTenorDays: 180,
+		AdvanceRate: rate(t, "0.8"), DayCount: linkfin.ACT360, Calendar: "CN"}})
+	fixed := rate(t, "0.05")
+	p.submit(t, &services.InviteFunder{Actor: "anchor2", ProgramID: "other-scf", FunderID: "outsider", Limit: 1_000_000_00,
+		Pricing: linkfin.Pricing{FixedRate: &fixed}})
+	p.submit(t, &services.AcceptFunder{Actor: "outsider", ProgramID: "other-scf"})
+	now := linkfin.DateOf(p.clock.Now())
+	p.submit(t, &services.CreatePurchaseOrder{Actor: "anchor2", Order: linkfin.PurchaseOrder{ID: "PO-O", Number: "PO-O", SellerID: "tier1",
+		ProgramID: "other-scf", Currency: "CNY", Lines: []linkfin.POLine{{LineID: "1", Item: "gearbox", Quantity: 1000, Unit: "EA", UnitPrice: 10_000_00}}}})
+	p.submit(t, &services.AcceptPurchaseOrder{Actor: "tier1", ID: "PO-O"})
+	p.submit(t, &services.CreateGoodsReceipt{Actor: "anchor2", Receipt: linkfin.GoodsReceipt{ID: "GR-O", POID: "PO-O",
+		Lines: []linkfin.ReceiptLine{{LineID: "1", Accepted: 1000}}}})
+	p.submit(t, &services.CreateInvoice{Actor: "tier1", Invoice: linkfin.Invoice{ID: "inv-o", Number: "INV-O", BuyerID: "anchor2", POID: "PO-O",
+		Currency: "CNY", IssueDate: now, DueDate: now.AddDays(60),
+		Lines: []linkfin.InvoiceLine{{LineID: "1", Quantity: 1000, UnitPrice: 10_000_00, Amount: 10_000_000_00}}, Total: 10_000_000_00}})
+
+	read := func(who, query string) linkfin.Score {
+		t.Helper()
+		var sc linkfin.Score
+		wantJSON(t, p.as(who, "GET", "/v1/organizations/tier1/scorecard"+query, ""), http.StatusOK, &sc)
+		return sc
+	}
+	own := read("tier1", "")
+	if own.Inputs.Counts.TopBuyer != "anchor2" || own.Inputs.Counts.TopBuyerInvoiced != 10_000_000_00 {
+		t.Fatalf("tier1's own scorecard: top buyer %q, %d", own.Inputs.Counts.TopBuyer, own.Inputs.Counts.TopBuyerInvoiced)
+	}
+	read("tier1", "?buyer_id=anchor2")
+	for _, who := range []string{"bank", "anchor-viewer"} {
+		sc := read(who, "")
+		if sc.Inputs.Counts.TopBuyer != "" || sc.Score != own.Score || sc.Inputs.Counts.TopBuyerInvoiced != own.Inputs.Counts.TopBuyerInvoiced {
+			t.Fatalf("%s reads tier1's top buyer %q (score %d, tier1's %d)", who, sc.Inputs.Counts.TopBuyer, sc.Score, own.Score)
+		}
+		read(who, "?buyer_id=anchor")
+		pr := wantProblem(t, p.as(who, "GET", "/v1/organizations/tier1/scorecard?buyer_id=anchor2", ""), http.StatusNotFound, linkfin.ENOTFOUND)
+		if gp := problemOf(p.as(who, "GET", "/v1/organizations/tier1/scorecard?buyer_id="+ghost, "")); gp.Detail != strings.ReplaceAll(pr.Detail, "anchor2", ghost) {
+			t.Fatalf("%s: tier1's trade with anchor2 answers %q, with no organization %q", who, pr.Detail, gp.Detail)
+		}
+	}
+	if sc := read("outsider", ""); sc.Inputs.Counts.TopBuyer != "anchor2" {
+		t.Fatalf("anchor2's funder reads tier1's top buyer %q", sc.Inputs.Counts.TopBuyer)
+	}
+	read("outsider", "?buyer_id=anchor2")
+	wantProblem(t, p.as("outsider", "GET", "/v1/organizations/tier1/scorecard?buyer_id=anchor", ""), http.StatusNotFound, linkfin.ENOTFOUND)
+
+	// A request below bank's floor: the declined request bank and the anchor read keeps
+	// the top buyer's share, not its name.
+	wantJSON(t, p.as("bank", "POST", "/v1/programs/auto-scf/funders/bank/grade-floor", `{"grade_floor":"A"}`), http.StatusOK, nil)
+	wantProblem(t, p.as("tier1", "POST", "/v1/financings", `{"product":"certificate_discounting","program_id":"auto-scf","funder_id":"bank","asset_id":"C-1"}`),
+		http.StatusUnprocessableEntity, services.EGRADE)
+	var list linkfin.List[linkfin.DeclinedRequest]
+	wantJSON(t, p.as("bank", "GET", "/v1/declined-requests", ""), http.StatusOK, &list)
+	found := false
+	for _, d := range list.Data {
+		if d.AssetID != "C-1" {
+			continue
+		}
+		found = true
+		if in := d.Decision.Inputs; in == nil || in.Counts.TopBuyer != "" || in.Counts.TopBuyerInvoiced != 10_000_000_00 {
+			t.Fatalf("the declined request's inputs: %+v", in)
+		}
+	}
+	if !found {
+		t.Fatal("no declined request on C-1")
+	}
+}
+
+// rate parses a decimal rate, or fails the test.
+func rate(t *testing.T, s string) linkfin.Rate {
+	t.Helper()
+	r, err := linkfin.ParseRate(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }

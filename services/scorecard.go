@@ -124,13 +124,28 @@ func tallyPayment(tx linkfin.Tx, pay *linkfin.Payable) error {
 // ScorecardFor works out, as of now, the score of an organization as a supplier
 // (buyer empty), or of its trade with one buyer, under the current model. It is
 // seen by the supplier itself, the operator, and the anchors and live funders of the
-// programs the supplier is in; to anyone else it is not found.
+// programs the supplier is in; to anyone else it is not found. The supplier and the
+// operator see all of it. An anchor or a funder sees what its programs justify: of the
+// supplier's trade with one buyer, only that with the anchor of a program it runs or
+// funds (any other is not found, as for a buyer that does not exist), and the
+// supplier's top buyer by name only if it is such an anchor (its share, which the
+// concentration factor is worked out from, always).
 func ScorecardFor(ctx context.Context, s linkfin.PartyReader, v linkfin.Viewer, org, buyer string, now time.Time) (*linkfin.Score, error) {
-	if err := SeesScorecard(ctx, s, v, org); err != nil {
+	whole := v.Operator || v.Org != "" && v.Org == org
+	var anchors []string
+	if !whole {
+		var err error
+		if anchors, err = scorecardAnchors(ctx, s, v, org); err != nil {
+			return nil, err
+		}
+		if buyer != "" && !slices.Contains(anchors, buyer) {
+			return nil, linkfin.Errorf(linkfin.ENOTFOUND, "scorecard of %s with %s not found", org, buyer)
+		}
+	} else if err := SeesScorecard(ctx, s, v, org); err != nil {
 		return nil, err
 	}
 	if v.Operator && buyer != "" {
-		// Another viewer is answered the same for a buyer it does not trade with and one
+		// The supplier is answered the same for a buyer it does not trade with and one
 		// that does not exist; the operator sees every organization.
 		if err := organizationExists(ctx, s, buyer); err != nil {
 			return nil, err
@@ -139,6 +154,9 @@ func ScorecardFor(ctx context.Context, s linkfin.PartyReader, v linkfin.Viewer, 
 	in, err := scoreInputs(ctx, s, org, buyer)
 	if err != nil {
 		return nil, err
+	}
+	if !whole && !slices.Contains(anchors, in.Counts.TopBuyer) {
+		in.Counts.TopBuyer = ""
 	}
 	sc := linkfin.ScoreModels()[linkfin.CurrentScoreModel].Compute(in, now)
 	sc.SellerID, sc.BuyerID = org, buyer
@@ -174,16 +192,25 @@ func SeesScorecard(ctx context.Context, s linkfin.PartyReader, v linkfin.Viewer,
 	if v.Org != "" && v.Org == org {
 		return nil
 	}
+	_, err := scorecardAnchors(ctx, s, v, org)
+	return err
+}
+
+// scorecardAnchors names the anchors through which an organization that is not the
+// supplier sees its scorecard: those whose supply chain the supplier is in (memberOf)
+// and whose program the viewer runs or funds (live). None is not found.
+func scorecardAnchors(ctx context.Context, s linkfin.PartyReader, v linkfin.Viewer, org string) ([]string, error) {
 	notFound := linkfin.Errorf(linkfin.ENOTFOUND, "scorecard of %s not found", org)
 	if v.Org == "" {
-		return notFound
+		return nil, notFound
 	}
-	anchors, err := memberOf(ctx, s, org)
+	members, err := memberOf(ctx, s, org)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	sees := false
-	for _, anchor := range anchors {
+	var anchors []string
+	for _, anchor := range members {
+		sees := false
 		err := scanParty(ctx, s, linkfin.KindProgram, anchor, func(data []byte) error {
 			var p linkfin.Program
 			if err := json.Unmarshal(data, &p); err != nil {
@@ -198,13 +225,16 @@ func SeesScorecard(ctx context.Context, s linkfin.PartyReader, v linkfin.Viewer,
 			return nil
 		})
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if sees {
-			return nil
+			anchors = append(anchors, anchor)
 		}
 	}
-	return notFound
+	if len(anchors) == 0 {
+		return nil, notFound
+	}
+	return anchors, nil
 }
 
 // Recompute works out a decision's score again from what it stored: its inputs, under
@@ -259,6 +289,9 @@ func WholeDecision(ctx context.Context, s linkfin.HistoryReader, f *linkfin.Fina
 		}
 		d.Inputs = &linkfin.ScoreInputs{Counts: c.ScoreCounts}
 	}
+	// Whoever sees the financing reads its decision: the top buyer's share, which the
+	// score is worked out from, not its name (as a declined request keeps it).
+	d.Inputs.Counts.TopBuyer = ""
 	f.Decision = d
 	return nil
 }
@@ -352,7 +385,11 @@ func decide(tx linkfin.Tx, p *linkfin.Program, r graded) (*linkfin.Program, *lin
 	if floor != "" && m.GradeRank(d.Grade) > m.GradeRank(floor) {
 		// The refusal is answered, and kept under the request's idempotency key, as a
 		// code and a message that carries the reasons, each by its code and sentence.
+		// The decision the funder and the anchor read keeps the top buyer's share,
+		// which the score is worked out from, not its name: the supplier's trade with
+		// another buyer is none of theirs.
 		d.Inputs = &in
+		in.Counts.TopBuyer = ""
 		var why strings.Builder
 		for _, r := range m.Compute(in, d.AsOf).Reasons {
 			fmt.Fprintf(&why, " [%s] %s", r.Code, r.EN)
@@ -582,6 +619,9 @@ func SupplierScorecards(ctx context.Context, s linkfin.PartyReader, v linkfin.Vi
 		in, err := scoreInputs(ctx, s, org, "")
 		if err != nil {
 			return nil, err
+		}
+		if !anchors[in.Counts.TopBuyer] {
+			in.Counts.TopBuyer = "" // a buyer the viewer's programs do not justify (ScorecardFor)
 		}
 		sc := m.Compute(in, now)
 		sc.SellerID = org

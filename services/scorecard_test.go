@@ -205,11 +205,13 @@ func TestDecisionFollowsTheScore(t *testing.T) {
 		d.Inputs != nil {
 		t.Fatalf("decision %+v", d)
 	}
-	// The quote keeps no inputs: they are tier1's scorecard as it is now.
+	// The quote keeps no inputs: they are tier1's scorecard as it is now, its top
+	// buyer's share without its name.
 	var card linkfin.Scorecard
-	if found, err := w.db.Get(linkfin.KindScorecard, linkfin.ScorecardID("tier1", ""), &card); err != nil || !found {
-		t.Fatalf("tier1's scorecard: %v, %v", found, err)
+	if found, err := w.db.Get(linkfin.KindScorecard, linkfin.ScorecardID("tier1", ""), &card); err != nil || !found || card.TopBuyer == "" {
+		t.Fatalf("tier1's scorecard: %+v, %v, %v", card, found, err)
 	}
+	card.TopBuyer = ""
 	whole := *d
 	whole.Inputs = &linkfin.ScoreInputs{Counts: card.ScoreCounts}
 	// Grade C: 70 % advanced (not the program's 80 %), at base 3 % + the grade's 4 %.
@@ -300,9 +302,16 @@ func TestDecisionFollowsTheScore(t *testing.T) {
 	if !strings.Contains(linkfin.ErrorMessage(err), dr.ID) {
 		t.Errorf("the refusal does not name its record %s: %v", dr.ID, err)
 	}
+	// It keeps the top buyer's share, not its name, which the funder and the anchor
+	// read.
+	in := live.Inputs
+	if in.Counts.TopBuyer == "" {
+		t.Fatalf("tier1's own scorecard names no top buyer: %+v", in)
+	}
+	in.Counts.TopBuyer = ""
 	want := linkfin.DeclinedRequest{ID: dr.ID, Product: linkfin.ProductFactoring, ProgramID: "graded", AnchorID: "anchor", RequesterID: "tier1",
 		FunderID: "bank", AssetKind: linkfin.KindPayable, AssetID: "pay-inv-a4", Floor: "B", FloorSetBy: "funder", CreatedAt: dr.CreatedAt,
-		Decision: linkfin.CreditDecision{Score: live.Score, Grade: live.Grade, ModelVersion: "v1", AsOf: dr.CreatedAt, Inputs: &live.Inputs,
+		Decision: linkfin.CreditDecision{Score: live.Score, Grade: live.Grade, ModelVersion: "v1", AsOf: dr.CreatedAt, Inputs: &in,
 			Terms: dr.Decision.Terms}}
 	for _, r := range live.Reasons {
 		want.Decision.Reasons = append(want.Decision.Reasons, linkfin.ReasonCode{Code: r.Code, Lost: r.Lost})
