@@ -240,15 +240,10 @@ func OfferOn(ctx context.Context, s linkfin.PartyReader, v linkfin.Viewer, now t
 	if err := json.Unmarshal(o.Data, asset); err != nil {
 		return linkfin.AssetOffers{}, linkfin.Offer{}, err
 	}
-	progs, err := ProgramsOf(ctx, s, v.Org)
+	// The programs at the terms of the viewer's grade, as Offers prices them and a
+	// request is quoted: the offer confirmed is the offer taken.
+	programs, err := gradedPrograms(ctx, s, v.Org, now)
 	if err != nil {
-		return linkfin.AssetOffers{}, linkfin.Offer{}, err
-	}
-	programs := make(map[string]*linkfin.Program, len(progs))
-	for i := range progs {
-		programs[progs[i].ID] = &progs[i]
-	}
-	if err := withoutIdleFunders(ctx, s, programs); err != nil {
 		return linkfin.AssetOffers{}, linkfin.Offer{}, err
 	}
 	var offerers []Offerer

@@ -196,6 +196,11 @@ func TestDecisionFollowsTheScore(t *testing.T) {
 	if err != nil || len(offers) != 1 || len(offers[0].Offers) != 1 || offers[0].Offers[0].Quote.Price != 700_00 {
 		t.Fatalf("offers: %+v, %v", offers, err)
 	}
+	// One offer, found to be confirmed and taken, is priced as the list prices it.
+	_, one, err := services.OfferOn(context.Background(), store{db: w.db}, linkfin.Viewer{Org: "tier1"}, w.now, linkfin.ProductFactoring, "pay-inv-a1", "bank")
+	if err != nil || one.Quote == nil || !reflect.DeepEqual(*one.Quote, *offers[0].Offers[0].Quote) {
+		t.Fatalf("the offer found: %+v, %v; listed: %+v", one.Quote, err, offers[0].Offers[0].Quote)
+	}
 	f, err := run[linkfin.Financing](w, &services.RequestFactoring{Actor: "tier1", ID: "fin-1", PayableID: "pay-inv-a1", ProgramID: "graded", FunderID: "bank"})
 	if err != nil {
 		t.Fatal(err)
