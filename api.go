@@ -235,6 +235,7 @@ type APIKeyOut struct {
 	Role      Role   `json:"role"`
 	Name      string `json:"name,omitempty"`
 	CreatedBy string `json:"created_by"`
+	Owner     string `json:"owner,omitempty"` // the user whose standing it acts with (APIKey.Owner)
 	CreatedAt string `json:"created_at"`
 	RevokedAt string `json:"revoked_at,omitempty"`
 	Key       string `json:"key,omitempty"`

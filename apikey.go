@@ -30,23 +30,60 @@ const (
 // Roles lists the roles an organization's key may have.
 var Roles = []Role{RoleAdmin, RoleFinance, RoleViewer}
 
+// Includes reports whether a key or user of role r may do everything one of role o
+// may: the operator's role includes every other, an admin's finance and viewer, and
+// finance viewer. A role that is none of these includes nothing.
+func (r Role) Includes(o Role) bool {
+	return r.rank() > 0 && o.rank() > 0 && r.rank() >= o.rank()
+}
+
+func (r Role) rank() int {
+	switch r {
+	case RoleViewer:
+		return 1
+	case RoleFinance:
+		return 2
+	case RoleAdmin:
+		return 3
+	case RoleOperator:
+		return 4
+	}
+	return 0
+}
+
 // APIKey is an API key as the platform keeps it: its public id, its owner, its role
 // and the SHA-256 of the whole key. The secret part is shown once, when the key is
 // made, and never stored. (A plain hash suffices: the secret is 256 random bits, so
 // there is nothing to guess; slow password hashes are for secrets people choose.)
 type APIKey struct {
-	ID        string     `json:"id"`
-	OrgID     string     `json:"org_id,omitempty"` // "" for an operator key
-	Role      Role       `json:"role"`
-	Name      string     `json:"name,omitempty"`
-	Hash      string     `json:"hash"` // hex SHA-256 of the whole key
-	CreatedBy string     `json:"created_by"`
+	ID        string `json:"id"`
+	OrgID     string `json:"org_id,omitempty"` // "" for an operator key
+	Role      Role   `json:"role"`
+	Name      string `json:"name,omitempty"`
+	Hash      string `json:"hash"` // hex SHA-256 of the whole key
+	CreatedBy string `json:"created_by"`
+	// Owner is the user whose standing the key acts with: the user that made it, or
+	// the owner of the key that made it; "" for a key no user's key or session made
+	// (one the operator's key made, or made before owners were recorded). The key is
+	// revoked when its owner is disabled, or its role no longer includes the key's.
+	Owner     string     `json:"owner,omitempty"`
 	CreatedAt time.Time  `json:"created_at"`
 	RevokedAt *time.Time `json:"revoked_at,omitempty"`
 }
 
 // Parties implements Partied.
 func (k *APIKey) Parties() []string { return parties(k.OrgID) }
+
+// KindUserKeys is the record kind that lists the live API keys a user owns.
+const KindUserKeys = "user_api_keys"
+
+// UserKeys lists, in the order they were made, the live API keys a user owns
+// (APIKey.Owner), up to MaxAPIKeys: those that disabling the user, or lowering its
+// role, revokes. Its id is the user's. It has no parties: only the operator reads it.
+type UserKeys struct {
+	ID   string   `json:"id"`
+	Keys []string `json:"keys"`
+}
 
 // MaxAPIKeys is how many live (unrevoked) keys an organization may hold. Each key has
 // a rate limit of its own, so keys without bound would lift the organization's; a key

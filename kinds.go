@@ -39,6 +39,7 @@ var (
 		KindPriceMark:          func() any { return new(PriceMark) },
 		KindAPIKey:             func() any { return new(APIKey) },
 		KindAPIKeyQuota:        func() any { return new(APIKeyQuota) },
+		KindUserKeys:           func() any { return new(UserKeys) },
 		KindWebhookEndpoint:    func() any { return new(WebhookEndpoint) },
 		KindWebhookQuota:       func() any { return new(WebhookQuota) },
 		KindWebhookDelivery:    func() any { return new(WebhookDelivery) },

@@ -50,6 +50,8 @@ type principal struct {
 	KeyID string // "" for a user's session
 	Org   string
 	Role  linkfin.Role
+	// owner is the user whose standing the key acts with (linkfin.APIKey.Owner).
+	owner string
 	// session is the signed-in user's, when the request came with a session cookie
 	// rather than a key.
 	session *services.SignedIn
@@ -109,6 +111,7 @@ func (s *Server) authenticate(r *http.Request) (*principal, error) {
 	if p, ok := s.keys.get(id, hash); ok {
 		return p, nil
 	}
+	s.watchUsers()
 	gen := s.keys.generation()
 	obj, err := s.Store.Object(r.Context(), linkfin.KindAPIKey, id)
 	if linkfin.ErrorCode(err) == linkfin.ENOTFOUND {
@@ -123,15 +126,29 @@ func (s *Server) authenticate(r *http.Request) (*principal, error) {
 	if subtle.ConstantTimeCompare([]byte(hash), []byte(k.Hash)) != 1 || k.RevokedAt != nil {
 		return nil, unauthorized
 	}
-	p := &principal{KeyID: k.ID, Org: k.OrgID, Role: k.Role}
+	p := &principal{KeyID: k.ID, Org: k.OrgID, Role: k.Role, owner: k.Owner}
 	s.keys.put(id, hash, p, gen)
 	return p, nil
 }
 
+// watchUsers has the sign-in service tell the key cache of every change of a user:
+// one may revoke the keys the user owns (services.UpdateUser).
+func (s *Server) watchUsers() {
+	s.watchMu.Lock()
+	defer s.watchMu.Unlock()
+	if s.Auth != nil && s.watching != s.Auth {
+		s.Auth.OnForget(s.keys.dropOwner)
+		s.watching = s.Auth
+	}
+}
+
 // keyCache remembers the keys that opened a request, so that a request need not read
 // its key from the store. A key changes once at most, when it is revoked, and that
-// goes through this server (the engine is the database's only writer, and serve holds
-// it), whose revoke route drops the key from the cache before it answers.
+// goes through this process (the engine is the database's only writer, and serve
+// holds it): the revoke route drops the key from the cache before it answers, and a
+// change of a user, which may revoke the keys it owns, drops them through
+// services.Auth (Changing, whether the API or the console made it), before and after
+// the change commits.
 type keyCache struct {
 	mu   sync.Mutex
 	keys map[string]cachedKey
@@ -176,6 +193,18 @@ func (c *keyCache) put(id, hash string, p *principal, gen uint64) {
 func (c *keyCache) drop(id string) {
 	c.mu.Lock()
 	delete(c.keys, id)
+	c.gen++
+	c.mu.Unlock()
+}
+
+// dropOwner drops the keys a user owns.
+func (c *keyCache) dropOwner(user string) {
+	c.mu.Lock()
+	for id, k := range c.keys {
+		if k.p.owner == user {
+			delete(c.keys, id)
+		}
+	}
 	c.gen++
 	c.mu.Unlock()
 }

@@ -11,7 +11,8 @@ import (
 )
 
 func toAPIKey(k *linkfin.APIKey) linkfin.APIKeyOut {
-	out := linkfin.APIKeyOut{ID: k.ID, OrgID: k.OrgID, Role: k.Role, Name: k.Name, CreatedBy: k.CreatedBy, CreatedAt: rfc3339(k.CreatedAt.UnixNano())}
+	out := linkfin.APIKeyOut{ID: k.ID, OrgID: k.OrgID, Role: k.Role, Name: k.Name, CreatedBy: k.CreatedBy, Owner: k.Owner,
+		CreatedAt: rfc3339(k.CreatedAt.UnixNano())}
 	if k.RevokedAt != nil {
 		out.RevokedAt = rfc3339(k.RevokedAt.UnixNano())
 	}
@@ -100,7 +101,8 @@ func (s *Server) organizationRoutes() {
 			return &services.RemoveIdentifier{Actor: actor, OrgID: org, Identifier: id}
 		})
 	s.handle(Route{Pattern: "POST /v1/organizations/{id}/api-keys", Access: Admin, Status: http.StatusCreated, In: reflect.TypeFor[linkfin.APIKeyIn](), Out: key,
-		Summary: "Make an API key for the organization (its admin, or the operator); the secret key is in this answer alone."}, s.createAPIKey)
+		Summary: "Make an API key for the organization (its admin, or the operator); the secret key is in this answer alone. " +
+			"A key a user makes, or one of its keys makes, is the user's (owner): disabling the user revokes it."}, s.createAPIKey)
 	s.handle(Route{Pattern: "GET /v1/organizations/{id}/api-keys", Access: Admin, Out: key, List: true, Query: pageQuery,
 		Summary: "List the organization's keys, without their secrets."}, s.listAPIKeys)
 	s.handle(Route{Pattern: "POST /v1/organizations/{id}/api-keys/{key}/revoke", Access: Admin, Out: key,
@@ -154,7 +156,7 @@ func (s *Server) createAPIKey(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	secret, k := linkfin.NewAPIKey(org, in.Role, in.Name)
-	c := &services.CreateAPIKey{Actor: principalOf(r).Org, Key: k}
+	c := &services.CreateAPIKey{Actor: principalOf(r).Org, By: principalOf(r).by(), Key: k}
 	s.submit(w, r, body, &engine.Request{Commands: []linkfin.Command{c}}, func(resp *engine.Response) (int, any, error) {
 		made, err := valueOf[linkfin.APIKey](resp)
 		if err != nil {

@@ -14,6 +14,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -64,6 +65,8 @@ type Server struct {
 	limits   *ratelimit.Keyed    // requests per API key or user
 	fails    *ratelimit.Keyed    // failed authentications per source address
 	keys     keyCache
+	watchMu  sync.Mutex
+	watching *services.Auth // the Auth that tells keys of users' changes (watchUsers)
 	registry *prometheus.Registry
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec

@@ -73,8 +73,8 @@ func (s *Server) userRoutes() {
 	listRoute[linkfin.User](s, "GET /v1/users", linkfin.KindUser, "List users (an organization: its own).")
 	getRoute[linkfin.User](s, "GET /v1/users/{id}", linkfin.KindUser, "Get a user.")
 	s.handle(Route{Pattern: "PATCH /v1/users/{id}", Access: Admin, In: reflect.TypeFor[linkfin.UserPatch](), Out: user,
-		Summary: "Change a user's display name, role, language or status (disabled ends its sessions), or remove its second factor " +
-			"(its organization's admin, or the operator)."}, s.updateUser)
+		Summary: "Change a user's display name, role, language or status (disabled ends its sessions and revokes the API keys it owns; " +
+			"a lowered role revokes those of a role its new one does not include), or remove its second factor (its organization's admin, or the operator)."}, s.updateUser)
 	s.handle(Route{Pattern: "POST /v1/users/{id}/password", Access: AnyKey, In: reflect.TypeFor[linkfin.PasswordIn](), Out: user,
 		Summary: "Set a user's password (12 to 256 bytes): as its organization's admin or the operator, or as the user itself with its " +
 			"current password. Every session the user had ends."}, s.setPassword)

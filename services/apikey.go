@@ -2,6 +2,7 @@ package services
 
 import (
 	"slices"
+	"strings"
 
 	"linkfin"
 )
@@ -10,18 +11,52 @@ import (
 // ""). Whoever makes the key makes its secret, and passes only its hash: the engine,
 // the store and the log never see a secret. The actor is the organization acting (""
 // for the operator); an organization makes keys for itself alone.
+//
+// By names the key or user that asks ("key:<id>", "user:<id>"; "" for the platform
+// itself). A key a user asks for is the user's: it acts with the user's standing, and
+// so does a key that one of the user's keys asks for (APIKey.Owner). The owner must be
+// active, and its role must include the key's, when the key is made.
 type CreateAPIKey struct {
 	Actor string
+	By    string
 	Key   linkfin.APIKey // ID, OrgID, Role, Name, Hash
 }
 
-// EAPIKEYLIMIT refuses a key past linkfin.MaxAPIKeys live keys of an organization.
+// EAPIKEYLIMIT refuses a key past linkfin.MaxAPIKeys live keys of an organization, or
+// of a user.
 const EAPIKEYLIMIT = "api_key_limit"
 
 // Keys implements linkfin.Command.
 func (c *CreateAPIKey) Keys() []linkfin.ObjectKey {
-	return []linkfin.ObjectKey{{Kind: linkfin.KindAPIKey, ID: c.Key.ID}, {Kind: linkfin.KindOrganization, ID: c.Key.OrgID},
+	keys := []linkfin.ObjectKey{{Kind: linkfin.KindAPIKey, ID: c.Key.ID}, {Kind: linkfin.KindOrganization, ID: c.Key.OrgID},
 		{Kind: linkfin.KindAPIKeyQuota, ID: c.Key.OrgID}}
+	if user, ok := strings.CutPrefix(c.By, "user:"); ok {
+		keys = append(keys, ownerKeys(user)...)
+	} else if key, ok := strings.CutPrefix(c.By, "key:"); ok {
+		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindAPIKey, ID: key})
+	}
+	return keys
+}
+
+// DependentKeys implements linkfin.DependentCommand: the owner of the key that asks.
+func (c *CreateAPIKey) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
+	key, ok := strings.CutPrefix(c.By, "key:")
+	if !ok {
+		return nil
+	}
+	var k linkfin.APIKey
+	if found, err := r.Get(linkfin.KindAPIKey, key, &k); err != nil || !found {
+		return nil
+	}
+	return ownerKeys(k.Owner)
+}
+
+// ownerKeys lists a key owner's records: the user, and the keys it owns.
+func ownerKeys(user string) []linkfin.ObjectKey {
+	if user == "" {
+		return nil
+	}
+	return []linkfin.ObjectKey{{Kind: linkfin.KindUser, ID: user}, {Kind: linkfin.KindUserKeys, ID: user}}
 }
 
 // Apply implements linkfin.Command.
@@ -50,9 +85,30 @@ func (c *CreateAPIKey) Apply(tx linkfin.Tx) (any, error) {
 	if err := absent(tx, linkfin.KindAPIKey, k.ID, "key"); err != nil {
 		return nil, err
 	}
-	k.CreatedBy, k.CreatedAt, k.RevokedAt = c.Actor, tx.Now(), nil
+	owner, err := c.owner(tx)
+	if err != nil {
+		return nil, err
+	}
+	k.CreatedBy, k.CreatedAt, k.RevokedAt, k.Owner = c.Actor, tx.Now(), nil, ""
 	if k.CreatedBy == "" {
 		k.CreatedBy = string(linkfin.RoleOperator)
+	}
+	if owner != nil {
+		// Checked here, in the writer, and not only when the request was let in: a user
+		// disabled, or its role lowered, between the two owns no new key.
+		if owner.Status != linkfin.UserActive || owner.OrgID != c.Actor || !owner.Role.Includes(k.Role) {
+			return nil, linkfin.Errorf(linkfin.EUNAUTHORIZED, "user %s, whose standing the key would act with, is disabled or may not make a %s key", owner.ID, k.Role)
+		}
+		k.Owner = owner.ID
+		if err := ownKeys(tx, owner.ID, func(keys []string) ([]string, error) {
+			if len(keys) >= linkfin.MaxAPIKeys {
+				return nil, linkfin.Errorf(EAPIKEYLIMIT, "user %s owns %d live API keys, the most one may: revoke one it no longer uses first",
+					owner.ID, len(keys))
+			}
+			return append(keys, k.ID), nil
+		}); err != nil {
+			return nil, err
+		}
 	}
 	if k.OrgID != "" {
 		if err := countKey(tx, k.OrgID, +1); err != nil {
@@ -60,6 +116,48 @@ func (c *CreateAPIKey) Apply(tx linkfin.Tx) (any, error) {
 		}
 	}
 	return &k, tx.Put(linkfin.KindAPIKey, k.ID, &k, "api_key.created")
+}
+
+// owner reads the user the new key will act for: the user that asks, or the owner of
+// the key that asks; nil for none. A key that asks and is revoked (since the request
+// was let in) makes nothing.
+func (c *CreateAPIKey) owner(tx linkfin.Tx) (*linkfin.User, error) {
+	user, ok := strings.CutPrefix(c.By, "user:")
+	if key, byKey := strings.CutPrefix(c.By, "key:"); byKey {
+		var k linkfin.APIKey
+		found, err := tx.Get(linkfin.KindAPIKey, key, &k)
+		if err != nil {
+			return nil, err
+		}
+		if !found || k.RevokedAt != nil {
+			return nil, linkfin.Errorf(linkfin.EUNAUTHORIZED, "key %s, which asks, is unknown or revoked", key)
+		}
+		user, ok = k.Owner, k.Owner != ""
+	}
+	if !ok {
+		return nil, nil
+	}
+	var u linkfin.User
+	if found, err := tx.Get(linkfin.KindUser, user, &u); err != nil {
+		return nil, err
+	} else if !found {
+		return nil, linkfin.Errorf(linkfin.EUNAUTHORIZED, "user %s, which asks, is unknown", user)
+	}
+	return &u, nil
+}
+
+// ownKeys changes the list of the live keys a user owns.
+func ownKeys(tx linkfin.Tx, user string, change func([]string) ([]string, error)) error {
+	l := linkfin.UserKeys{ID: user}
+	if _, err := tx.Get(linkfin.KindUserKeys, user, &l); err != nil {
+		return err
+	}
+	keys, err := change(l.Keys)
+	if err != nil {
+		return err
+	}
+	l.Keys = keys
+	return tx.Put(linkfin.KindUserKeys, user, &l, "user_api_keys.listed")
 }
 
 // countKey adds delta to the organization's live keys, refusing one past
@@ -77,6 +175,27 @@ func countKey(tx linkfin.Tx, org string, delta int) error {
 	return tx.Put(linkfin.KindAPIKeyQuota, org, &q, "api_key_quota.counted")
 }
 
+// revoke revokes a live key: its organization's count and its owner's list drop it.
+// The caller lists both records.
+func revoke(tx linkfin.Tx, k *linkfin.APIKey) error {
+	now := tx.Now()
+	k.RevokedAt = &now
+	if k.OrgID != "" {
+		if err := countKey(tx, k.OrgID, -1); err != nil {
+			return err
+		}
+	}
+	if k.Owner != "" {
+		err := ownKeys(tx, k.Owner, func(keys []string) ([]string, error) {
+			return slices.DeleteFunc(keys, func(id string) bool { return id == k.ID }), nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return tx.Put(linkfin.KindAPIKey, k.ID, k, "api_key.revoked")
+}
+
 // RevokeAPIKey ends a key: from the batch that revokes it on, it opens nothing.
 // Revoking a revoked key answers it as it is.
 type RevokeAPIKey struct {
@@ -89,13 +208,27 @@ func (c *RevokeAPIKey) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{{Kind: linkfin.KindAPIKey, ID: c.ID}}
 }
 
-// DependentKeys implements linkfin.DependentCommand: the key's organization's count.
+// DependentKeys implements linkfin.DependentCommand: the key's organization's count,
+// and its owner's list.
 func (c *RevokeAPIKey) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
 	var k linkfin.APIKey
-	if found, err := r.Get(linkfin.KindAPIKey, c.ID, &k); err != nil || !found || k.OrgID == "" {
+	if found, err := r.Get(linkfin.KindAPIKey, c.ID, &k); err != nil || !found {
 		return nil
 	}
-	return []linkfin.ObjectKey{{Kind: linkfin.KindAPIKeyQuota, ID: k.OrgID}}
+	return keyKeys(&k)
+}
+
+// keyKeys lists what revoking a key writes besides it: its organization's count and
+// its owner's list.
+func keyKeys(k *linkfin.APIKey) []linkfin.ObjectKey {
+	var keys []linkfin.ObjectKey
+	if k.OrgID != "" {
+		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindAPIKeyQuota, ID: k.OrgID})
+	}
+	if k.Owner != "" {
+		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindUserKeys, ID: k.Owner})
+	}
+	return keys
 }
 
 // Apply implements linkfin.Command.
@@ -111,14 +244,7 @@ func (c *RevokeAPIKey) Apply(tx linkfin.Tx) (any, error) {
 	if k.RevokedAt != nil {
 		return &k, nil
 	}
-	now := tx.Now()
-	k.RevokedAt = &now
-	if k.OrgID != "" {
-		if err := countKey(tx, k.OrgID, -1); err != nil {
-			return nil, err
-		}
-	}
-	return &k, tx.Put(linkfin.KindAPIKey, k.ID, &k, "api_key.revoked")
+	return &k, revoke(tx, &k)
 }
 
 // KindPlatform is the record kind of the platform's own settings.

@@ -54,6 +54,8 @@ type Auth struct {
 	gen   uint64 // counts changes: a session read before one is not kept after it
 
 	names, sources *ratelimit.Keyed // failed sign-ins per name, per source address
+
+	watchers []func(userID string) // told of every user Forget forgets (OnForget)
 }
 
 type cachedSession struct {
@@ -362,7 +364,7 @@ func (a *Auth) Changing(userID string, change func() error) error {
 
 // Forget drops what is kept of a user's sessions: call it after any change of the
 // user (role, status, password, second factor), before and after the change
-// commits (Changing does both).
+// commits (Changing does both). It tells every function OnForget registered.
 func (a *Auth) Forget(userID string) {
 	a.mu.Lock()
 	for id, c := range a.cache {
@@ -371,6 +373,19 @@ func (a *Auth) Forget(userID string) {
 		}
 	}
 	a.gen++
+	watchers := a.watchers
+	a.mu.Unlock()
+	for _, f := range watchers {
+		f(userID)
+	}
+}
+
+// OnForget registers f to be told the id of every user Forget forgets: whoever keeps
+// something that a change of a user changes (the API keys the user owns, which
+// disabling it revokes) drops it there, before and after the change commits.
+func (a *Auth) OnForget(f func(userID string)) {
+	a.mu.Lock()
+	a.watchers = append(a.watchers, f)
 	a.mu.Unlock()
 }
 

@@ -1,6 +1,8 @@
 package services
 
 import (
+	"slices"
+
 	"linkfin"
 )
 
@@ -120,6 +122,11 @@ func (c *CreateUser) Apply(tx linkfin.Tx) (any, error) {
 // second factor (SecondFactor false), as its organization's admin or the operator. An
 // admin user neither disables itself nor gives up its own admin role: another admin
 // does, so that an organization is never left without one by mistake.
+//
+// The API keys the user owns act with its standing: disabling the user revokes every
+// one of them, and lowering its role those whose role its new one does not include
+// (an admin made finance loses its admin keys), in the same command. They stay
+// revoked when the user is enabled again, or given back its role, as its sessions do.
 type UpdateUser struct {
 	Actor string
 	By    string
@@ -131,7 +138,26 @@ type UpdateUser struct {
 
 // Keys implements linkfin.Command.
 func (c *UpdateUser) Keys() []linkfin.ObjectKey {
-	return []linkfin.ObjectKey{{Kind: linkfin.KindUser, ID: c.ID}, {Kind: linkfin.KindCredential, ID: c.ID}}
+	return []linkfin.ObjectKey{{Kind: linkfin.KindUser, ID: c.ID}, {Kind: linkfin.KindCredential, ID: c.ID},
+		{Kind: linkfin.KindUserKeys, ID: c.ID}}
+}
+
+// DependentKeys implements linkfin.DependentCommand: the keys the user owns, and
+// their organizations' counts.
+func (c *UpdateUser) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
+	var l linkfin.UserKeys
+	if found, err := r.Get(linkfin.KindUserKeys, c.ID, &l); err != nil || !found {
+		return nil
+	}
+	var keys []linkfin.ObjectKey
+	for _, id := range l.Keys {
+		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindAPIKey, ID: id})
+		var k linkfin.APIKey
+		if found, err := r.Get(linkfin.KindAPIKey, id, &k); err == nil && found {
+			keys = append(keys, keyKeys(&k)...)
+		}
+	}
+	return keys
 }
 
 // Apply implements linkfin.Command.
@@ -179,6 +205,9 @@ func (c *UpdateUser) Apply(tx linkfin.Tx) (any, error) {
 		}
 		u.SecondFactor = false
 	}
+	if err := revokeBeyond(tx, u); err != nil {
+		return nil, err
+	}
 	now := tx.Now()
 	u.UpdatedBy, u.UpdatedAt = by(c.By), &now
 	event := "user.updated"
@@ -186,6 +215,31 @@ func (c *UpdateUser) Apply(tx linkfin.Tx) (any, error) {
 		event = "user.disabled"
 	}
 	return u, tx.Put(linkfin.KindUser, u.ID, u, event)
+}
+
+// revokeBeyond revokes the live keys the user owns that its standing no longer
+// covers: all of them when it is disabled, else those of a role its own does not
+// include.
+func revokeBeyond(tx linkfin.Tx, u *linkfin.User) error {
+	var l linkfin.UserKeys
+	if _, err := tx.Get(linkfin.KindUserKeys, u.ID, &l); err != nil {
+		return err
+	}
+	for _, id := range slices.Clone(l.Keys) { // revoke changes the list
+		var k linkfin.APIKey
+		if found, err := tx.Get(linkfin.KindAPIKey, id, &k); err != nil {
+			return err
+		} else if !found || k.RevokedAt != nil {
+			continue
+		}
+		if u.Status == linkfin.UserActive && u.Role.Includes(k.Role) {
+			continue
+		}
+		if err := revoke(tx, &k); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // SetPassword sets a user's password (hashed and sealed by the caller), as its

@@ -325,6 +325,7 @@ func Run(t *testing.T, open Opener) {
 		{"TreeProperty", testTreeProperty, true},
 		{"Bounds", testBounds, true},
 		{"People", testPeople, true},
+		{"KeyOwners", testKeyOwners, false},
 		{"PaymentFiles", testPaymentFiles, true},
 		{"BankAccounts", testBankAccounts, true},
 		{"BankStatements", testBankStatements, true},
@@ -865,6 +866,7 @@ func RunInMemory(t *testing.T) {
 		{"OpenItems", testOpenItems},
 		{"AmbiguousMatches", testAmbiguousMatches},
 		{"PaymentQueue", testPaymentQueue},
+		{"KeyOwners", testKeyOwners},
 	} {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, nil) })
 	}
