@@ -2,6 +2,7 @@ package linkfin
 
 import (
 	"crypto/ed25519"
+	"encoding/hex"
 	"strconv"
 	"time"
 )
@@ -52,6 +53,22 @@ type Device struct {
 // Parties implements Partied: the warehouse alone. What its devices read is on the
 // receipts they count, which the receipts' parties see.
 func (d *Device) Parties() []string { return parties(d.WarehouseID) }
+
+// KindDeviceKey is the record kind of the registry of devices' public keys.
+const KindDeviceKey = "device_key"
+
+// DeviceKey says which device a public key is: a key names one device for good,
+// active or retired, so that a reading it signs is that device's alone. Its id is
+// DeviceKeyID of the key. It has no parties: only the operator reads it, so a key
+// another warehouse registered tells a warehouse nothing but that it is taken.
+type DeviceKey struct {
+	ID          string `json:"id"`
+	DeviceID    string `json:"device_id"`
+	WarehouseID string `json:"warehouse_id"`
+}
+
+// DeviceKeyID is the id of a public key's registry record: the key in hex.
+func DeviceKeyID(key []byte) string { return hex.EncodeToString(key) }
 
 // Heartbeats: a device watched for silence reports at least every
 // MinHeartbeatSeconds to MaxHeartbeatSeconds.
@@ -249,6 +266,7 @@ const (
 	EDEVICERETIRED       = "device_retired"
 	EDEVICENOTWATCHING   = "device_not_watching" // the device watches another lot
 	EDEVICEKEY           = "device_key_invalid"  // not an Ed25519 public key
+	EDEVICEKEYTAKEN      = "device_key_taken"    // the public key is another device's
 )
 
 // SignedBytes is the canonical form of a reading, the bytes its device signs: six lines,

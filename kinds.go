@@ -59,6 +59,7 @@ var (
 		KindScorecard:          func() any { return new(Scorecard) },
 		KindScoreModel:         func() any { return new(ScoreModel) },
 		KindDevice:             func() any { return new(Device) },
+		KindDeviceKey:          func() any { return new(DeviceKey) },
 	}
 )
 

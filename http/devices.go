@@ -15,7 +15,8 @@ func (s *Server) deviceRoutes() {
 	device := reflect.TypeFor[linkfin.Device]()
 	act(s, Route{Pattern: "POST /v1/devices", Access: WriteOrOperator, Status: http.StatusCreated, Out: device,
 		Summary: "Register a sensor of the calling warehouse: the lot it watches (lot_id, the warehouse's own name of the lot; " +
-			"none: every lot of the warehouse) and its Ed25519 public key (32 bytes, base64; device_key_invalid otherwise). " +
+			"none: every lot of the warehouse) and its Ed25519 public key (32 bytes, base64; device_key_invalid otherwise), " +
+			"which no other device, of any warehouse, active or retired, has (409 device_key_taken). " +
 			"heartbeat_seconds (60 to 604800; none: not watched) is how often it reports at least, or a sensor_silent alert is raised; " +
 			"temperature_range, geofence and door_hours bound its readings: one of a pledged lot outside them raises an alert. " +
 			"warehouse_id, if given, is the caller's own; the operator names any warehouse."},
@@ -47,7 +48,8 @@ func (s *Server) deviceRoutes() {
 		})
 	act(s, Route{Pattern: "POST /v1/devices/{id}/replace", Kind: linkfin.KindDevice, Access: Write, Status: http.StatusCreated, Out: device,
 		Summary: "Replace an active device (its warehouse) by a new one with a new key, watching what it watched: the old one is " +
-			"retired and names the new one (replaced_by), which names it (replaces). The answer is the new device."},
+			"retired and names the new one (replaced_by), which names it (replaces). The answer is the new device. " +
+			"A key another device has, the old one's too, is refused, 409 device_key_taken."},
 		func(r *http.Request, p *principal, in *linkfin.DeviceReplaceIn) (linkfin.Command, error) {
 			key, err := publicKey(in.PublicKey)
 			if err != nil {

@@ -113,6 +113,7 @@ var statusOf = map[string]int{
 	linkfin.EDEVICERETIRED:       http.StatusConflict,
 	linkfin.EDEVICENOTWATCHING:   http.StatusUnprocessableEntity,
 	linkfin.EDEVICEKEY:           http.StatusBadRequest,
+	linkfin.EDEVICEKEYTAKEN:      http.StatusConflict,
 	// An open alert stops the supplier's new financing.
 	linkfin.EFINANCINGSTOPPED: http.StatusUnprocessableEntity,
 }

@@ -336,11 +336,11 @@ func TestStrangerCreates(t *testing.T) {
 		// not found, as one that does not exist, and so is another's device.
 		"POST /v1/devices": {
 			own: func(*testing.T) request {
-				return jsonReq("s-port", "/v1/devices", `{"lot_id":"LOT-1","public_key":"`+sensorKey(9)+`"}`)
+				return jsonReq("s-port", "/v1/devices", `{"lot_id":"LOT-1","public_key":"`+sensorKey(19)+`"}`)
 			},
-			foreign: jsonReq("s-port", "/v1/devices", `{"warehouse_id":"port","public_key":"`+sensorKey(9)+`"}`),
-			unused:  jsonReq("s-port", "/v1/devices", `{"warehouse_id":"port-never","public_key":"`+sensorKey(9)+`"}`),
-			withID:  body("s-port", "/v1/devices", `{"lot_id":"LOT-1","public_key":"`+sensorKey(9)+`"}`),
+			foreign: jsonReq("s-port", "/v1/devices", `{"warehouse_id":"port","public_key":"`+sensorKey(19)+`"}`),
+			unused:  jsonReq("s-port", "/v1/devices", `{"warehouse_id":"port-never","public_key":"`+sensorKey(19)+`"}`),
+			withID:  body("s-port", "/v1/devices", `{"lot_id":"LOT-1","public_key":"`+sensorKey(19)+`"}`),
 		},
 		"POST /v1/devices/{id}/replace": {
 			own: func(t *testing.T) request {

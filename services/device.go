@@ -10,7 +10,10 @@ import (
 
 // RegisterDevice is a warehouse registering a sensor: the lot it watches (none: every
 // lot of the warehouse) and the Ed25519 public key it signs its readings with. Only
-// readings of a registered, active device count a lot (ReportTelemetry).
+// readings of a registered, active device count a lot (ReportTelemetry). A key names
+// one device for good: one that another device has, of any warehouse, active or
+// retired, is refused, linkfin.EDEVICEKEYTAKEN (the registry of keys, read and written
+// by the command, makes two registrations of one key at once take one).
 type RegisterDevice struct {
 	Actor  string // the warehouse
 	Device linkfin.Device
@@ -18,7 +21,16 @@ type RegisterDevice struct {
 
 // Keys implements linkfin.Command.
 func (c *RegisterDevice) Keys() []linkfin.ObjectKey {
-	return append(idKeys(linkfin.KindDevice, c.Device.ID), linkfin.ObjectKey{Kind: linkfin.KindOrganization, ID: c.Actor})
+	return append(append(idKeys(linkfin.KindDevice, c.Device.ID), linkfin.ObjectKey{Kind: linkfin.KindOrganization, ID: c.Actor}),
+		deviceKeyKeys(c.Device.PublicKey)...)
+}
+
+// deviceKeyKeys lists the registry record of a public key, for the prefetch.
+func deviceKeyKeys(key []byte) []linkfin.ObjectKey {
+	if len(key) != ed25519.PublicKeySize { // refused before it is read
+		return nil
+	}
+	return []linkfin.ObjectKey{{Kind: linkfin.KindDeviceKey, ID: linkfin.DeviceKeyID(key)}}
 }
 
 // Validate implements linkfin.Validator.
@@ -75,7 +87,22 @@ func (c *RegisterDevice) Apply(tx linkfin.Tx) (any, error) {
 	}
 	d.WarehouseID, d.Status, d.Sequence, d.LastReadAt, d.CreatedAt = c.Actor, linkfin.DeviceActive, 0, nil, tx.Now()
 	d.ReplacedBy, d.RetiredAt, d.SilentSince, d.ReceiptID = "", nil, nil, ""
+	if err := claimKey(tx, &d); err != nil {
+		return nil, err
+	}
 	return &d, tx.Put(linkfin.KindDevice, d.ID, &d, "device.registered")
+}
+
+// claimKey records the device's public key as the device's, refusing one another
+// device has. The command lists the key's registry record.
+func claimKey(tx linkfin.Tx, d *linkfin.Device) error {
+	id := linkfin.DeviceKeyID(d.PublicKey)
+	if found, err := tx.Get(linkfin.KindDeviceKey, id, nil); err != nil {
+		return err
+	} else if found {
+		return linkfin.Errorf(linkfin.EDEVICEKEYTAKEN, "this public key is registered to another device: a key names one device, for good; give the device a key of its own")
+	}
+	return tx.Put(linkfin.KindDeviceKey, id, &linkfin.DeviceKey{ID: id, DeviceID: d.ID, WarehouseID: d.WarehouseID}, "device_key.registered")
 }
 
 // device reads a device of the warehouse: another's, or none, is not found.
@@ -117,7 +144,8 @@ func (c *RetireDevice) Apply(tx linkfin.Tx) (any, error) {
 
 // ReplaceDevice is the warehouse replacing an active device by a new one with a new
 // key, watching what the old one watched: the old one is retired, the new one names
-// it, and its readings start again at any sequence number above 0.
+// it, and its readings start again at any sequence number above 0. A key another
+// device has, the old one's too, is refused as RegisterDevice refuses it.
 type ReplaceDevice struct {
 	Actor     string
 	ID        string // the device replaced
@@ -128,7 +156,8 @@ type ReplaceDevice struct {
 
 // Keys implements linkfin.Command.
 func (c *ReplaceDevice) Keys() []linkfin.ObjectKey {
-	return append(idKeys(linkfin.KindDevice, c.NewID), linkfin.ObjectKey{Kind: linkfin.KindDevice, ID: c.ID})
+	return append(append(idKeys(linkfin.KindDevice, c.NewID), linkfin.ObjectKey{Kind: linkfin.KindDevice, ID: c.ID}),
+		deviceKeyKeys(c.PublicKey)...)
 }
 
 // Validate implements linkfin.Validator.
@@ -161,6 +190,9 @@ func (c *ReplaceDevice) Apply(tx linkfin.Tx) (any, error) {
 		DoorHours: old.DoorHours, Replaces: old.ID, CreatedAt: now}
 	if d.Name == "" {
 		d.Name = old.Name
+	}
+	if err := claimKey(tx, &d); err != nil {
+		return nil, err
 	}
 	old.Status, old.RetiredAt, old.ReplacedBy = linkfin.DeviceRetired, &now, d.ID
 	if err := tx.Put(linkfin.KindDevice, old.ID, old, "device.retired"); err != nil {
