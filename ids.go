@@ -29,6 +29,29 @@ var IDPrefix = map[string]string{
 	KindDevice:           "dev",
 }
 
+// EIDTAKEN refuses an id that differs from one taken in case alone.
+const EIDTAKEN = "id_taken"
+
+// KindFoldedID is the record kind of the registry of ids by their lower case.
+const KindFoldedID = "folded_id"
+
+// FoldedID names the one id of a kind, within a scope, that folds to its lower case.
+// Ids that differ in case alone (BANK and bank, LOT-7 and lot-7) read as one to
+// whoever sees them in a list or a document, so the platform takes the first and
+// refuses the others (EIDTAKEN): one party cannot pose as another by a capital. Its
+// id is FoldedIDKey's. It has no parties: only the operator reads it.
+type FoldedID struct {
+	ID    string `json:"id"`
+	Taken string `json:"taken"` // the id as it was taken
+}
+
+// FoldedIDKey is the registry id of an id of a kind within a scope ("" for an id of
+// the whole platform, such as an organization's; the warehouse's for a lot): the kind,
+// the scope and the id in lower case (ids are ASCII: ValidateID).
+func FoldedIDKey(kind, scope, id string) string {
+	return kind + "~" + scope + "~" + strings.ToLower(id)
+}
+
 // KindNumber is the record kind of the registry of document numbers: one record per
 // organization, kind of document and number, naming the document that holds it. An
 // organization gives a number to one document of a kind; another organization's

@@ -29,6 +29,7 @@ var (
 		KindPayable:            func() any { return new(Payable) },
 		KindCreditNote:         func() any { return new(CreditNote) },
 		KindInvoiceNumber:      func() any { return new(InvoiceNumber) },
+		KindFoldedID:           func() any { return new(FoldedID) },
 		KindInvoiceFingerprint: func() any { return new(InvoiceFingerprint) },
 		KindIdentifier:         func() any { return new(IdentifierHolder) },
 		KindCertificate:        func() any { return new(Certificate) },

@@ -70,6 +70,7 @@ var statusOf = map[string]int{
 	services.EHELD:            http.StatusConflict,
 	services.EPARTIES:         http.StatusUnprocessableEntity,
 	services.EIDENTIFIERTAKEN: http.StatusConflict,
+	linkfin.EIDTAKEN:          http.StatusConflict,
 	linkfin.EUNAUTHORIZED:     http.StatusUnauthorized,
 	linkfin.EFORBIDDEN:        http.StatusForbidden,
 	linkfin.ENOTFOUND:         http.StatusNotFound,

@@ -204,7 +204,8 @@ func (s *Server) domainRoutes() {
 
 	act(s, Route{Pattern: "POST /v1/warehouse-receipts", Access: Write, Status: http.StatusCreated, Out: reflect.TypeFor[linkfin.WarehouseReceipt](),
 		Summary: "Issue a warehouse receipt for a lot (the warehouse); one lot, one receipt. The owner is another organization: " +
-			"a warehouse does not receipt its own goods (invalid)."},
+			"a warehouse does not receipt its own goods (invalid). Lot ids that differ in case alone are one lot: " +
+			"a lot_id that differs from a receipted lot's in case alone is refused, 409 id_taken."},
 		func(r *http.Request, p *principal, in *linkfin.WarehouseReceiptIn) (linkfin.Command, error) {
 			return &services.IssueWarehouseReceipt{Actor: p.Org, Receipt: linkfin.WarehouseReceipt{Number: in.Number, LotID: in.LotID, OwnerID: in.OwnerID,
 				Commodity: in.Commodity, Quantity: in.Quantity, Unit: in.Unit}}, nil

@@ -30,6 +30,59 @@ func idKeys(kind, id string) []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{{Kind: kind, ID: id}}
 }
 
+// foldedKeys lists, for the prefetch, what claimFolded reads of an id of kind in
+// scope: its registry record, and the records its lower-case and upper-case forms
+// name (legacy gives the key of the record an id names), which an id taken before the
+// registry was kept has.
+func foldedKeys(kind, scope, id string, legacy func(id string) linkfin.ObjectKey) []linkfin.ObjectKey {
+	if id == "" {
+		return nil
+	}
+	keys := []linkfin.ObjectKey{{Kind: linkfin.KindFoldedID, ID: linkfin.FoldedIDKey(kind, scope, id)}}
+	for _, v := range []string{strings.ToLower(id), strings.ToUpper(id)} {
+		if v != id {
+			keys = append(keys, legacy(v))
+		}
+	}
+	return keys
+}
+
+// claimFolded takes id as the one id of its kind in scope that folds to its lower
+// case, and refuses one that differs from an id taken in case alone (linkfin.EIDTAKEN):
+// one the registry names, or, taken before the registry was kept, one in lower or
+// upper case whose record exists. The same id again takes nothing new. The command
+// lists foldedKeys' records.
+func claimFolded(tx linkfin.Tx, kind, scope, id, noun string, legacy func(id string) linkfin.ObjectKey) error {
+	key := linkfin.FoldedIDKey(kind, scope, id)
+	var f linkfin.FoldedID
+	found, err := tx.Get(linkfin.KindFoldedID, key, &f)
+	if err != nil {
+		return err
+	}
+	taken := func(other string) error {
+		return linkfin.Errorf(linkfin.EIDTAKEN, "%s %s differs from %s %s in case alone: ids that differ in case alone name one thing; choose another",
+			noun, id, noun, other)
+	}
+	switch {
+	case found && f.Taken == id:
+		return nil
+	case found:
+		return taken(f.Taken)
+	}
+	for _, v := range []string{strings.ToLower(id), strings.ToUpper(id)} {
+		if v == id {
+			continue
+		}
+		k := legacy(v)
+		if found, err := tx.Get(k.Kind, k.ID, nil); err != nil {
+			return err
+		} else if found {
+			return taken(v)
+		}
+	}
+	return tx.Put(linkfin.KindFoldedID, key, &linkfin.FoldedID{ID: key, Taken: id}, "folded_id.taken")
+}
+
 // numberKeys lists the registry record of a document number, for the prefetch.
 func numberKeys(org, kind, number string) []linkfin.ObjectKey {
 	if number == "" {

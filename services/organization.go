@@ -15,7 +15,9 @@ import (
 )
 
 // CreateOrganization registers a company. A retry with the same fields answers the
-// organization as it is (Existed); the same id with other fields is a conflict.
+// organization as it is (Existed); the same id with other fields is a conflict, and
+// an id that differs from another organization's in case alone (BANK beside bank) is
+// refused, linkfin.EIDTAKEN.
 type CreateOrganization struct {
 	Org linkfin.Organization
 }
@@ -28,7 +30,13 @@ type OrganizationResult struct {
 
 // Keys implements linkfin.Command.
 func (c *CreateOrganization) Keys() []linkfin.ObjectKey {
-	return []linkfin.ObjectKey{{Kind: linkfin.KindOrganization, ID: c.Org.ID}}
+	return append([]linkfin.ObjectKey{{Kind: linkfin.KindOrganization, ID: c.Org.ID}},
+		foldedKeys(linkfin.KindOrganization, "", c.Org.ID, organizationKey)...)
+}
+
+// organizationKey is the key of an organization's record.
+func organizationKey(id string) linkfin.ObjectKey {
+	return linkfin.ObjectKey{Kind: linkfin.KindOrganization, ID: id}
 }
 
 // Validate implements linkfin.Validator: the bank account and the address, if given.
@@ -62,6 +70,9 @@ func (c *CreateOrganization) Apply(tx linkfin.Tx) (any, error) {
 			return nil, linkfin.Errorf(linkfin.ECONFLICT, "organization %s exists with other fields", o.ID)
 		}
 		return &OrganizationResult{old, true}, nil
+	}
+	if err := claimFolded(tx, linkfin.KindOrganization, "", o.ID, "organization", organizationKey); err != nil {
+		return nil, err
 	}
 	o.CreatedAt = tx.Now()
 	if err := tx.Put(linkfin.KindOrganization, o.ID, &o, "organization.created"); err != nil {

@@ -586,8 +586,8 @@ func (s *script) event(b *strings.Builder, e linkfin.Event) {
 		return
 	}
 	kind, _, _ := strings.Cut(e.Type, ".")
-	if kind == linkfin.KindNumber || kind == linkfin.KindInvoiceNumber || kind == linkfin.KindInvoiceFingerprint {
-		return // the registries of document numbers: bookkeeping
+	if kind == linkfin.KindNumber || kind == linkfin.KindInvoiceNumber || kind == linkfin.KindInvoiceFingerprint || kind == linkfin.KindFoldedID {
+		return // the registries of document numbers and of ids by their lower case: bookkeeping
 	}
 	var rec map[string]any
 	if err := decode(e.Data, &rec); err != nil {

@@ -6,9 +6,11 @@ import (
 
 // IssueWarehouseReceipt is a logistics operator receipting a lot it holds for its
 // owner. One lot has one receipt, ever: a second receipt for the same lot is refused
-// (the same metal pledged several times over, Qingdao 2014). The owner is another
-// organization: a receipt is the custodian's word, on which a funder lends, and a
-// warehouse that receipted its own goods would certify its own collateral.
+// (the same metal pledged several times over, Qingdao 2014), and so is one for a lot
+// whose id differs from a receipted lot's of the warehouse in case alone (LOT-7 and
+// lot-7 read as one lot), linkfin.EIDTAKEN. The owner is another organization: a
+// receipt is the custodian's word, on which a funder lends, and a warehouse that
+// receipted its own goods would certify its own collateral.
 type IssueWarehouseReceipt struct {
 	Actor   string
 	Receipt linkfin.WarehouseReceipt
@@ -17,10 +19,16 @@ type IssueWarehouseReceipt struct {
 // Keys implements linkfin.Command.
 func (c *IssueWarehouseReceipt) Keys() []linkfin.ObjectKey {
 	keys := append(idKeys(linkfin.KindWarehouseReceipt, c.Receipt.ID), numberKeys(c.Actor, linkfin.KindWarehouseReceipt, c.Receipt.Number)...)
+	keys = append(keys, foldedKeys(linkfin.KindLot, c.Actor, c.Receipt.LotID, c.lotKey)...)
 	return append(keys,
 		linkfin.ObjectKey{Kind: linkfin.KindLot, ID: linkfin.LotKey(c.Actor, c.Receipt.LotID)},
 		linkfin.ObjectKey{Kind: linkfin.KindOrganization, ID: c.Actor},
 		linkfin.ObjectKey{Kind: linkfin.KindOrganization, ID: c.Receipt.OwnerID})
+}
+
+// lotKey is the key of the registry record of a lot of the warehouse.
+func (c *IssueWarehouseReceipt) lotKey(lot string) linkfin.ObjectKey {
+	return linkfin.ObjectKey{Kind: linkfin.KindLot, ID: linkfin.LotKey(c.Actor, lot)}
 }
 
 // Apply implements linkfin.Command.
@@ -56,6 +64,9 @@ func (c *IssueWarehouseReceipt) Apply(tx linkfin.Tx) (any, error) {
 		return nil, err
 	} else if found {
 		return nil, linkfin.Errorf("lot_has_receipt", "lot %s already has receipt %s", w.LotID, lot.ReceiptID)
+	}
+	if err := claimFolded(tx, linkfin.KindLot, c.Actor, w.LotID, "lot", c.lotKey); err != nil {
+		return nil, err
 	}
 	if w.ID, err = newID(tx, linkfin.KindWarehouseReceipt, w.ID); err != nil {
 		return nil, err

@@ -77,7 +77,8 @@ func testObjects(t *testing.T, open Opener) {
 	if err != nil || obj.Version != 1 {
 		t.Fatalf("object = %+v, %v", obj, err)
 	}
-	// Both creations are in the log, in order with the ledger's events.
+	// Both creations are in the log, in order with the ledger's events, each after the
+	// registry's record of its id in lower case.
 	rep := env.MustVerify()
 	evs, err := env.Store.Events(ctx, 0, 100)
 	if err != nil {
@@ -87,7 +88,7 @@ func testObjects(t *testing.T, open Opener) {
 	for _, e := range evs {
 		types = append(types, e.Type)
 	}
-	if got := strings.Join(types, " "); got != "organization.created account.created organization.created" || rep.Events != 3 {
+	if got := strings.Join(types, " "); got != "folded_id.taken organization.created account.created folded_id.taken organization.created" || rep.Events != 5 {
 		t.Fatalf("events = %s", got)
 	}
 }
