@@ -450,6 +450,9 @@ type (
 		Number string `json:"number"` // the seller's own, once per seller
 		Amount int64  `json:"amount" bound:"amount"`
 		Reason string `json:"reason"`
+		// IssueDate is the day the seller issued it: 2000-01-01 to 2099-12-31, and not
+		// after tomorrow in China Standard Time, as an invoice's; today there if none.
+		IssueDate Date `json:"issue_date,omitzero"`
 	}
 	// CreditNoteByNumberIn credits the seller's invoice that has the number
 	// InvoiceNumber, as an e-invoice credit note names it.
@@ -458,6 +461,7 @@ type (
 		Number        string `json:"number"` // the seller's own, once per seller
 		Amount        int64  `json:"amount" bound:"amount"`
 		Reason        string `json:"reason"`
+		IssueDate     Date   `json:"issue_date,omitzero"` // as CreditNoteIn's
 	}
 	// CertificateIn issues a certificate from the anchor's approved payables.
 	CertificateIn struct {

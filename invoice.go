@@ -548,13 +548,16 @@ const KindCreditNote = "credit_note"
 // CreditNote is a seller reducing what an invoice asks (returns, discounts, errors):
 // dilution of the receivable.
 type CreditNote struct {
-	ID        string    `json:"id"`
-	Number    string    `json:"number"`
-	InvoiceID string    `json:"invoice_id"`
-	SellerID  string    `json:"seller_id"`
-	BuyerID   string    `json:"buyer_id"`
-	Amount    int64     `json:"amount"`
-	Reason    string    `json:"reason"`
+	ID        string `json:"id"`
+	Number    string `json:"number"`
+	InvoiceID string `json:"invoice_id"`
+	SellerID  string `json:"seller_id"`
+	BuyerID   string `json:"buyer_id"`
+	Amount    int64  `json:"amount"`
+	Reason    string `json:"reason"`
+	// IssueDate is the day the seller issued it, held to an invoice's rules; a note
+	// made before it was kept has none.
+	IssueDate Date      `json:"issue_date,omitzero"`
 	CreatedAt time.Time `json:"created_at"`
 }
 

@@ -85,9 +85,12 @@ func TestCIIOverHTTP(t *testing.T) {
 	// A credit note finds its seller by a registered identifier, as an invoice does.
 	wantProblem(t, xml("tier1", "/v1/credit-notes", cn, "c-4a"), http.StatusUnprocessableEntity, services.EPARTIES)
 	wantJSON(t, p.as("tier1", "POST", "/v1/organizations/tier1/identifiers", `{"type":"vat","value":"DK16356706"}`), http.StatusOK, nil)
+	// Dated after tomorrow, as an invoice may not be.
+	wantProblem(t, xml("tier1", "/v1/credit-notes", strings.Replace(cn, ">20130410<", ">20990410<", 1), "c-future"),
+		http.StatusUnprocessableEntity, services.EISSUEDFUTURE)
 	var note linkfin.CreditNote
 	wantJSON(t, xml("tier1", "/v1/credit-notes", cn, "c-5"), http.StatusCreated, &note)
-	if note.InvoiceID != inv.ID || note.Number != "CN-7" || note.Amount != 4675_00 {
+	if note.InvoiceID != inv.ID || note.Number != "CN-7" || note.Amount != 4675_00 || note.IssueDate.String() != "2013-04-10" {
 		t.Fatalf("credit note %+v", note)
 	}
 	wantJSON(t, p.as("tier1", "GET", "/v1/payables/"+pay.ID, ""), http.StatusOK, &pay)

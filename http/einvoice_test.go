@@ -101,9 +101,12 @@ func TestEInvoiceOverHTTP(t *testing.T) {
 	// The same note in dollars: its amounts are not the invoice's euros.
 	usd := strings.ReplaceAll(strings.Replace(cn, "DocumentCurrencyCode>EUR<", "DocumentCurrencyCode>USD<", 1), `currencyID="EUR"`, `currencyID="USD"`)
 	wantProblem(t, xml("tier1", "/v1/credit-notes", usd, "e-usd"), http.StatusUnprocessableEntity, linkfin.ECURRENCYMISMATCH)
+	// Dated after tomorrow, as an invoice may not be.
+	wantProblem(t, xml("tier1", "/v1/credit-notes", strings.Replace(cn, "<cbc:IssueDate>2019-09-23", "<cbc:IssueDate>2099-09-23", 1), "e-future"),
+		http.StatusUnprocessableEntity, services.EISSUEDFUTURE)
 	var note linkfin.CreditNote
 	wantJSON(t, xml("tier1", "/v1/credit-notes", cn, "e-4"), http.StatusCreated, &note)
-	if note.InvoiceID != inv.ID || note.Amount != 100_11 || note.Number != "018304 / 28865" {
+	if note.InvoiceID != inv.ID || note.Amount != 100_11 || note.Number != "018304 / 28865" || note.IssueDate.String() != "2019-09-23" {
 		t.Fatalf("credit note %+v", note)
 	}
 	wantJSON(t, p.as("tier1", "GET", "/v1/payables/"+pay.ID, ""), http.StatusOK, &pay)

@@ -787,3 +787,91 @@ func TestInvoiceDates(t *testing.T) {
 		}
 	}
 }
+
+// A credit note's issue date is held to an invoice's rules: from 2000-01-01 to
+// 2099-12-31, and not after tomorrow in China Standard Time, in JSON and as an
+// e-credit note (UBL CreditNote, CII 381), refused with nothing stored. The note keeps
+// it; one given none in JSON is dated the day it is made, in China.
+func TestCreditNoteDates(t *testing.T) {
+	w := newWorld(t) // 2026-11-02 09:00 UTC, 17:00 in China
+	parties(w)
+	inv, err := services.InvoiceFromEInvoice(parse(t, "peppol-bis3-base-example.xml"), "", "anchor")
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv.POID = orderFor(w, inv)
+	w.must(&services.CreateInvoice{Actor: "tier1", Invoice: inv})
+	n := 0
+	note := func(issued string) *services.CreateCreditNote {
+		n++
+		c := &services.CreateCreditNote{Actor: "tier1", InvoiceNumber: inv.Number,
+			Note: linkfin.CreditNote{Number: fmt.Sprintf("CN-%d", n), Amount: 1, Reason: "a scratch"}}
+		if issued != "" {
+			c.Note.IssueDate = day(t, issued)
+		}
+		return c
+	}
+	w.refused(note("1999-12-31"), linkfin.EINVALID)
+	w.refused(note("2100-01-01"), linkfin.EINVALID)
+	w.refused(note("2099-01-01"), services.EISSUEDFUTURE)
+	w.refused(note("2026-11-04"), services.EISSUEDFUTURE) // the day after tomorrow
+	for issued, want := range map[string]string{"2026-11-03": "2026-11-03", "2000-01-01": "2000-01-01", "": "2026-11-02"} {
+		got, err := run[linkfin.CreditNote](w, note(issued))
+		if err != nil || got.IssueDate.String() != want {
+			t.Fatalf("issued %q: %+v, %v", issued, got, err)
+		}
+	}
+	// At 20:00 UTC it is the 3rd in China: a note without a date is of the 3rd, and
+	// the 4th is tomorrow there.
+	w.now = time.Date(2026, 11, 2, 20, 0, 0, 0, time.UTC)
+	if got, err := run[linkfin.CreditNote](w, note("")); err != nil || got.IssueDate.String() != "2026-11-03" {
+		t.Fatalf("undated at 20:00 UTC: %+v, %v", got, err)
+	}
+	w.must(note("2026-11-04"))
+	w.refused(note("2026-11-05"), services.EISSUEDFUTURE)
+
+	// An e-credit note, UBL and CII: the parser refuses a date outside the range, the
+	// note one issued after tomorrow; one of a good date keeps it.
+	ubls := sample(t, "cen/ubl-tc434-creditnote1.xml")
+	cii := strings.Replace(strings.Replace(sample(t, "cen-cii/CII_example4.xml"), "<ram:TypeCode>380</ram:TypeCode>", "<ram:TypeCode>381</ram:TypeCode>", 1),
+		"</ram:SpecifiedTradeSettlementHeaderMonetarySummation>", "</ram:SpecifiedTradeSettlementHeaderMonetarySummation>"+
+			"<ram:InvoiceReferencedDocument><ram:IssuerAssignedID>"+inv.Number+"</ram:IssuerAssignedID></ram:InvoiceReferencedDocument>", 1)
+	for _, c := range []struct {
+		doc, issued, code string
+	}{
+		{"ubl", "1899-09-23", ubl.EINVALID}, {"ubl", "2100-09-23", ubl.EINVALID}, {"ubl", "2099-09-23", services.EISSUEDFUTURE}, {"ubl", "2026-11-05", services.EISSUEDFUTURE},
+		{"ubl", "2019-09-23", ""},
+		{"cii", "1899-04-10", ubl.EINVALID}, {"cii", "2099-04-10", services.EISSUEDFUTURE}, {"cii", "2013-04-10", ""},
+	} {
+		var s string
+		if c.doc == "ubl" {
+			s = strings.Replace(ubls, "<cbc:IssueDate>2019-09-23", "<cbc:IssueDate>"+c.issued, 1)
+			s = strings.Replace(s, "<cac:InvoicePeriod>", "<cac:BillingReference><cac:InvoiceDocumentReference><cbc:ID>"+inv.Number+
+				"</cbc:ID></cac:InvoiceDocumentReference></cac:BillingReference><cac:InvoicePeriod>", 1)
+		} else {
+			s = strings.Replace(cii, ">20130410<", ">"+strings.ReplaceAll(c.issued, "-", "")+"<", 1)
+		}
+		s = strings.Replace(s, "<cbc:ID>018304 / 28865</cbc:ID>", fmt.Sprintf("<cbc:ID>CN-%s-%s</cbc:ID>", c.doc, c.issued), 1)
+		s = strings.Replace(s, "<ram:ID>TOSL110</ram:ID>", fmt.Sprintf("<ram:ID>CN-%s-%s</ram:ID>", c.doc, c.issued), 1)
+		doc, err := ubl.Parse(strings.NewReader(s))
+		if err != nil {
+			if linkfin.ErrorCode(err) != c.code {
+				t.Errorf("%s issued %s: %v, want %s", c.doc, c.issued, err, c.code)
+			}
+			continue
+		}
+		cn, number, err := services.CreditNoteFromEInvoice(doc)
+		if err != nil {
+			t.Fatalf("%s issued %s: %v", c.doc, c.issued, err)
+		}
+		cn.Amount = 1 // what the invoice still asks bounds it
+		credit := &services.CreateCreditNote{Actor: "tier1", Note: cn, InvoiceNumber: number}
+		if c.code != "" {
+			w.refused(credit, c.code)
+			continue
+		}
+		if got, err := run[linkfin.CreditNote](w, credit); err != nil || got.IssueDate.String() != c.issued {
+			t.Errorf("%s issued %s: %+v, %v", c.doc, c.issued, got, err)
+		}
+	}
+}

@@ -378,7 +378,7 @@ func (c *CreateInvoice) Apply(tx linkfin.Tx) (any, error) {
 	if err := check.Validate(); err != nil {
 		return nil, err
 	}
-	if err := notFutureDated(tx, inv.IssueDate); err != nil {
+	if err := notFutureDated(tx, inv.IssueDate, "invoice"); err != nil {
 		return nil, err
 	}
 	if inv.BuyerID == "" {
@@ -455,18 +455,20 @@ func (c *CreateInvoice) Apply(tx linkfin.Tx) (any, error) {
 	return &inv, tx.Put(linkfin.KindInvoice, inv.ID, &inv, "invoice.submitted")
 }
 
-// EISSUEDFUTURE refuses an invoice issued after tomorrow: an invoice bills goods
-// delivered, and one dated ahead would be financed, and fall due, on a date its
-// buyer has not yet reached.
+// EISSUEDFUTURE refuses an invoice or a credit note issued after tomorrow: an invoice
+// bills goods delivered, and one dated ahead would be financed, and fall due, on a
+// date its buyer has not yet reached; a credit note credits what was billed, and one
+// dated ahead tells a funder of a dilution that has not happened.
 const EISSUEDFUTURE = "issue_date_future"
 
-// notFutureDated refuses an issue date after the platform's tomorrow in China
-// Standard Time (UTC+8), the platform's business day: one day of margin takes an
-// invoice issued today in a time zone ahead of it.
-func notFutureDated(tx linkfin.Tx, issued linkfin.Date) error {
+// notFutureDated refuses an issue date of a document ("invoice", "credit note") after
+// the platform's tomorrow in China Standard Time (UTC+8), the platform's business day:
+// one day of margin takes a document issued today in a time zone ahead of it.
+func notFutureDated(tx linkfin.Tx, issued linkfin.Date, document string) error {
 	today := linkfin.DateOf(tx.Now().In(linkfin.ChinaTime))
 	if issued.After(today.AddDays(1)) {
-		return linkfin.Errorf(EISSUEDFUTURE, "the invoice is issued on %s, after tomorrow (today is %s in China Standard Time): an invoice is not dated ahead", issued, today)
+		return linkfin.Errorf(EISSUEDFUTURE, "the %s is issued on %s, after tomorrow (today is %s in China Standard Time): no %s is dated ahead",
+			document, issued, today, document)
 	}
 	return nil
 }
@@ -897,6 +899,17 @@ func (c *CreateCreditNote) DependentKeys(r linkfin.Records) []linkfin.ObjectKey 
 // Apply implements linkfin.Command.
 func (c *CreateCreditNote) Apply(tx linkfin.Tx) (any, error) {
 	n := c.Note
+	// Its issue date is held to an invoice's rules; one given none (in JSON) is the
+	// day it is made, in China Standard Time.
+	if n.IssueDate.IsZero() {
+		n.IssueDate = linkfin.DateOf(tx.Now().In(linkfin.ChinaTime))
+	}
+	if !linkfin.InvoiceDateInRange(n.IssueDate) {
+		return nil, linkfin.Errorf(linkfin.EINVALID, "a credit note's issue date is from %s to %s, not %s", linkfin.MinInvoiceDate, linkfin.MaxInvoiceDate, n.IssueDate)
+	}
+	if err := notFutureDated(tx, n.IssueDate, "credit note"); err != nil {
+		return nil, err
+	}
 	if n.InvoiceID == "" {
 		if c.InvoiceNumber == "" {
 			return nil, linkfin.Errorf(linkfin.EINVALID, "a credit note names the invoice it credits")

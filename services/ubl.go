@@ -165,11 +165,15 @@ func invoiceLine(l ubl.Line, cur linkfin.Currency) (linkfin.InvoiceLine, error) 
 // of the invoice it names (BillingReference; CII: InvoiceReferencedDocument), returned
 // as that invoice's number. The note credits
 // the document's PayableAmount: what the buyer no longer owes. Its reason is the
-// document's first Note, else its type.
+// document's first Note, else its type; its issue date the document's, which
+// CreateCreditNote holds to an invoice's rules.
 func CreditNoteFromEInvoice(doc *ubl.Document) (note linkfin.CreditNote, invoiceNumber string, err error) {
 	note = linkfin.CreditNote{Number: doc.ID, Amount: doc.Payable.Amount, Reason: doc.Note}
 	if doc.Kind != ubl.KindCreditNote {
 		return note, "", linkfin.Errorf(ETYPECODE, "an invoice is not a credit note: send it as an invoice")
+	}
+	if note.IssueDate, err = linkfin.ParseDate(doc.IssueDate); err != nil {
+		return note, "", err
 	}
 	kind, ok := creditNoteTypes[doc.TypeCode]
 	if !ok {
