@@ -145,7 +145,7 @@ func checkKept(ctx context.Context, s linkfin.Snapshot, rep *Report, kept tlog.T
 		return
 	}
 	current := tlog.Tree{Size: rep.Events, Hash: rep.Root}
-	p, err := tlog.ConsistencyProof(ctx, current, kept.Size, snapshotTiles{s})
+	p, err := tlog.ConsistencyProof(ctx, current, kept.Size, tlog.StoredTiles(s))
 	if err == nil {
 		err = tlog.CheckConsistency(p, current, kept)
 	}
@@ -156,17 +156,6 @@ func checkKept(ctx context.Context, s linkfin.Snapshot, rep *Report, kept tlog.T
 	case err != nil:
 		rep.problem("kept checkpoint: no proof that the database's log of %d events contains its tree of %d: %v", rep.Events, kept.Size, err)
 	}
-}
-
-// snapshotTiles reads a snapshot's stored tiles, for proofs.
-type snapshotTiles struct{ s linkfin.Snapshot }
-
-func (r snapshotTiles) ReadTiles(ctx context.Context, tiles []sumtlog.Tile) ([][]byte, error) {
-	ts := make([]linkfin.Tile, len(tiles))
-	for i, t := range tiles {
-		ts[i] = linkfin.Tile{L: t.L, N: t.N, W: t.W}
-	}
-	return r.s.ReadTiles(ctx, ts)
 }
 
 // openPending is a pending transfer of the log that is not resolved yet.

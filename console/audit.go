@@ -15,7 +15,6 @@ import (
 
 	"linkfin"
 	"linkfin/audit"
-	"linkfin/engine"
 	"linkfin/services"
 	"linkfin/tlog"
 )
@@ -232,7 +231,7 @@ func (c *Console) auditEvent(w http.ResponseWriter, r *http.Request, p *Person) 
 	e := evs[0]
 	t := tlog.Tree{Size: cp.Size}
 	copy(t.Hash[:], cp.Hash)
-	proof, err := tlog.InclusionProof(r.Context(), t, seq, engine.TileReader(c.Store))
+	proof, err := tlog.InclusionProof(r.Context(), t, seq, tlog.StoredTiles(c.Store))
 	if err != nil {
 		c.fail(w, r, p, err)
 		return

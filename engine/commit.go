@@ -200,17 +200,3 @@ func (e *Engine) evict() {
 	e.state.Evict()
 	clear(e.objects)
 }
-
-// tileReader adapts the store to tlog.TileReader.
-type tileReader struct{ s linkfin.Store }
-
-func (r tileReader) ReadTiles(ctx context.Context, tiles []sumtlog.Tile) ([][]byte, error) {
-	ts := make([]linkfin.Tile, len(tiles))
-	for i, t := range tiles {
-		ts[i] = linkfin.Tile{L: t.L, N: t.N, W: t.W}
-	}
-	return r.s.ReadTiles(ctx, ts)
-}
-
-// TileReader returns the store as a tlog.TileReader, for proofs.
-func TileReader(s linkfin.Store) tlog.TileReader { return tileReader{s} }

@@ -268,7 +268,7 @@ func (e *Engine) load(ctx context.Context) error {
 	} else if head.Size != 0 {
 		return fmt.Errorf("log has %d events and no checkpoint", head.Size)
 	}
-	app, err := tlog.NewAppender(ctx, tree, tileReader{e.store})
+	app, err := tlog.NewAppender(ctx, tree, tlog.StoredTiles(e.store))
 	if err != nil {
 		return fmt.Errorf("open log: %w", err)
 	}

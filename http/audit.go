@@ -157,7 +157,7 @@ func (s *Server) proof(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	p, err := tlog.InclusionProof(r.Context(), t, seq, engine.TileReader(s.Store))
+	p, err := tlog.InclusionProof(r.Context(), t, seq, tlog.StoredTiles(s.Store))
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -189,7 +189,7 @@ func (s *Server) consistency(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, linkfin.Errorf(linkfin.EINVALID, "old_size %d is beyond the log's %d events", old, t.Size))
 		return
 	}
-	p, err := tlog.ConsistencyProof(r.Context(), t, old, engine.TileReader(s.Store))
+	p, err := tlog.ConsistencyProof(r.Context(), t, old, tlog.StoredTiles(s.Store))
 	if err != nil {
 		writeError(w, r, err)
 		return

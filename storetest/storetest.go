@@ -779,7 +779,7 @@ func testProofs(t *testing.T, open Opener) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr := engine.TileReader(env.Store)
+	tr := tlog.StoredTiles(env.Store)
 	for _, i := range []int64{0, 1, 255, 256, 300, tree.Size - 1} {
 		p, err := tlog.InclusionProof(ctx, tree, i, tr)
 		if err != nil {

@@ -14,6 +14,8 @@ import (
 	"errors"
 
 	sumtlog "golang.org/x/mod/sumdb/tlog"
+
+	"linkfin"
 )
 
 // TileHeight is the height of the stored tiles: a complete tile holds 256 hashes.
@@ -32,6 +34,24 @@ type Tree struct {
 // the stored data), or an error if fewer are stored.
 type TileReader interface {
 	ReadTiles(ctx context.Context, tiles []sumtlog.Tile) ([][]byte, error)
+}
+
+// TileStore is what reads linkfin's stored tiles: a store, or a snapshot of one.
+type TileStore interface {
+	ReadTiles(ctx context.Context, tiles []linkfin.Tile) ([][]byte, error)
+}
+
+// StoredTiles is a store's tiles as a TileReader, for proofs and the appender.
+func StoredTiles(s TileStore) TileReader { return storedTiles{s} }
+
+type storedTiles struct{ s TileStore }
+
+func (r storedTiles) ReadTiles(ctx context.Context, tiles []sumtlog.Tile) ([][]byte, error) {
+	ts := make([]linkfin.Tile, len(tiles))
+	for i, t := range tiles {
+		ts[i] = linkfin.Tile{L: t.L, N: t.N, W: t.W}
+	}
+	return r.s.ReadTiles(ctx, ts)
 }
 
 // TileData is a tile to persist: store it under (Tile.L, Tile.N), replacing a narrower one.
