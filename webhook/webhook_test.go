@@ -637,3 +637,34 @@ func TestManyInOnePoll(t *testing.T) {
 		t.Fatalf("acknowledged %d events, want %d in order", len(got), len(want))
 	}
 }
+
+// TestNoAddressSetApart: the default client dials no address that the IANA's
+// registries set apart as not public, whether Go calls it global unicast or not, nor
+// one that carries such an IPv4 address through NAT64 or 6to4: each is refused before
+// any connection is made.
+func TestNoAddressSetApart(t *testing.T) {
+	client := webhook.NewClient()
+	post := func(host string) error {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, "http://"+host+":8080/hook", strings.NewReader("{}"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := client.Do(req)
+		if err == nil {
+			resp.Body.Close()
+		}
+		return err
+	}
+	for _, host := range []string{
+		"0.0.0.1", "192.0.0.8", "192.0.2.1", "198.18.0.1", "198.19.255.254", "198.51.100.7", "203.0.113.9", "240.0.0.1",
+		"[::7f00:1]", "[::ffff:0:7f00:1]", "[64:ff9b::7f00:1]", "[64:ff9b::a9fe:a9fe]", "[64:ff9b::a00:1]",
+		"[64:ff9b:1::a00:1]", "[2002:7f00:1::1]", "[2002:a9fe:a9fe::1]", "[2001::1]", "[2001:db8::1]", "[fec0::1]",
+		"[100::1]", "[3fff::1]",
+	} {
+		if err := post(host); err == nil || !strings.Contains(err.Error(), "not a public one") {
+			t.Errorf("posting to %s: %v, want the address refused as not a public one", host, err)
+		}
+	}
+}
