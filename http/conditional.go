@@ -17,7 +17,7 @@ func (s *Server) conditionalRoutes() {
 			"pro_rata, a part with each goods receipt, to the value accepted), delivered (a shipment, as its carrier reports), " +
 			"invoice_approved, milestone (confirmed by confirmer_id), or date (released by the scheduler on that day, UTC). The " +
 			"money is a pending transfer to the payee until it is released; from expires_on on (UTC) nothing releases it, and " +
-			"what is left is refunded; cancelling the order it waits on (that of its shipment or invoice), or disputing its " +
+			"what is left is refunded (a release date or expiry past 2099-12-31 is invalid); cancelling the order it waits on (that of its shipment or invoice), or disputing its " +
 			"invoice, refunds it too (cancelled). A condition that can no longer be met is refused with conflict: a cancelled " +
 			"order's goods, shipment or invoice, an invoice mismatched or disputed. " +
 			"Refused with insufficient_funds, or purpose_bound_payee for a payee the purpose-bound wallet does not list. With " +

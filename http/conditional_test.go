@@ -27,3 +27,20 @@ func TestDisbursementModes(t *testing.T) {
 		t.Fatal("a refused request changed the store")
 	}
 }
+
+// TestConditionalDatesBounded: a conditional payment whose release date or expiry is
+// past 2099-12-31 is refused, 400 invalid, and changes nothing.
+func TestConditionalDatesBounded(t *testing.T) {
+	p := newPlatform(t)
+	base := p.snapshot()
+	for _, body := range []string{
+		`{"payee_id":"tier1","currency":"CNY","amount":100,"condition":{"type":"date","date":"9999-12-31"}}`,
+		`{"payee_id":"tier1","currency":"CNY","amount":100,"expires_on":"2207-01-31",` +
+			`"condition":{"type":"milestone","milestone":"tooling installed","confirmer_id":"tier2"}}`,
+	} {
+		wantProblem(t, p.as("anchor", "POST", "/v1/conditional-payments", body), http.StatusBadRequest, linkfin.EINVALID)
+	}
+	if !reflect.DeepEqual(p.snapshot(), base) {
+		t.Fatal("a refused request changed the store")
+	}
+}

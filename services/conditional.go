@@ -542,6 +542,17 @@ func (c *CreateConditionalPayment) Validate() error {
 	if err := linkfin.ValidateText("reference", in.Reference, linkfin.MaxText, false); err != nil {
 		return err
 	}
+	// Its dates are bounded as an invoice's are: money locked until 9999-12-31, or
+	// expiring in 2207 for 2027, would be locked for ever unless the payee agreed to
+	// cancel it.
+	for _, d := range []struct {
+		name string
+		date *linkfin.Date
+	}{{"expires_on", in.ExpiresOn}, {"condition.date", in.Condition.Date}} {
+		if d.date != nil && !linkfin.InvoiceDateInRange(*d.date) {
+			return linkfin.Errorf(linkfin.EINVALID, "%s is from %s to %s, not %s", d.name, linkfin.MinInvoiceDate, linkfin.MaxInvoiceDate, *d.date)
+		}
+	}
 	cond := in.Condition
 	if err := conditionFields(&cond); err != nil {
 		return err
