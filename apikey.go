@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -197,6 +198,12 @@ func (w *WebhookEndpoint) Validate() error {
 	// password in the URL would be in both.
 	if u.User != nil || u.Fragment != "" {
 		return Errorf(EINVALID, "an endpoint's url has no user information and no fragment")
+	}
+	// A port no connection can be made to (0, 99999) would fail every delivery.
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return Errorf(EINVALID, "an endpoint's url names a port from 1 to 65535, not %s", p)
+		}
 	}
 	if len(w.Events) == 0 || len(w.Events) > MaxWebhookEvents {
 		return Errorf(EINVALID, "an endpoint has 1 to %d event filters", MaxWebhookEvents)
