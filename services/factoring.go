@@ -336,9 +336,17 @@ func collectedFromPayable(f *linkfin.Financing) bool {
 // CollectFactored settles a payable-backed financing at the payable's maturity:
 // factoring, or PO financing whose order became the payable. If the buyer's wallet covers
 // it, the buyer pays the funder the face, and the funder pays the seller the reserve:
-// face − advance − interest. If not, recourse: the seller repays the funder the advance
-// and the interest from its wallet; if the seller cannot either, the financing defaults.
-// The limits are released in every case but default.
+// face − advance − interest; a payable smaller than the advance and its interest (an
+// order invoiced in part) leaves the seller to pay the funder the difference, and a
+// seller that cannot leaves the financing defaulted, the buyer's payment kept by the
+// funder. If the buyer cannot pay, recourse: the seller repays the funder the advance
+// and the interest from its wallet; if the seller cannot either, the financing
+// defaults. The limits are released in every case but default.
+//
+// An advance paid on receipt (on_receipt) lent the seller only what the order's goods
+// released of it by then: what its conditional payment still locks goes back to the
+// funder in the same command, and the advance the seller owes, with its interest, is
+// what was released.
 type CollectFactored struct {
 	ID string // the factoring
 }
@@ -357,10 +365,17 @@ func (c *CollectFactored) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
 	if f.PayableID == "" {
 		return nil
 	}
-	return append(paymentKeys(r, f.PayableID), linkfin.ObjectKey{Kind: linkfin.KindPayable, ID: f.PayableID})
+	keys := append(paymentKeys(r, f.PayableID), linkfin.ObjectKey{Kind: linkfin.KindPayable, ID: f.PayableID})
+	if f.ConditionalPaymentID != "" {
+		// The advance locked on receipt, whose rest is refunded, and its order's watch.
+		keys = append(keys, paymentCommand{f.ConditionalPaymentID}.Keys()...)
+		keys = append(keys, paymentCommand{f.ConditionalPaymentID}.DependentKeys(r)...)
+	}
+	return keys
 }
 
-// LedgerKeys implements linkfin.LedgerCommand: the buyer's wallet too.
+// LedgerKeys implements linkfin.LedgerCommand: the buyer's wallet too, and the lock
+// of an advance paid on receipt.
 func (c *CollectFactored) LedgerKeys(r linkfin.Records) (accounts, transfers []int64) {
 	accounts, _ = financingAccounts(r, c.ID)
 	var f linkfin.Financing
@@ -369,8 +384,12 @@ func (c *CollectFactored) LedgerKeys(r linkfin.Records) (accounts, transfers []i
 		if found, _ := r.Get(linkfin.KindPayable, f.PayableID, &pay); found {
 			accounts = append(accounts, linkfin.WalletID(pay.BuyerID, pay.Currency))
 		}
+		if f.ConditionalPaymentID != "" {
+			a, t := cpLedgerKeys(r, f.ConditionalPaymentID)
+			accounts, transfers = append(accounts, a...), append(transfers, t...)
+		}
 	}
-	return accounts, nil
+	return accounts, transfers
 }
 
 // Apply implements linkfin.Command.
@@ -399,10 +418,14 @@ func (c *CollectFactored) Apply(tx linkfin.Tx) (any, error) {
 		return nil, err
 	}
 	release := releaseLimits(&f)
+	principal, err := collectedAdvance(tx, &f)
+	if err != nil {
+		return nil, err
+	}
 	if f.AssetKind == linkfin.KindPurchaseOrder {
 		// An advance on an order: interest runs from the advance to the collection.
 		days := linkfin.DaysBetween(f.Quote.ValueDate, linkfin.DateOf(tx.Now()))
-		interest, err := linkfin.Interest(f.Quote.Price, f.Quote.Rate, days, f.Quote.DayCount)
+		interest, err := linkfin.Interest(principal, f.Quote.Rate, days, f.Quote.DayCount)
 		if err != nil {
 			return nil, err
 		}
@@ -412,7 +435,7 @@ func (c *CollectFactored) Apply(tx linkfin.Tx) (any, error) {
 	// order the advance was made on.
 	owed := pay.Amount
 	funder, seller := linkfin.WalletID(f.FunderID, f.Currency), linkfin.WalletID(f.RequesterID, f.Currency)
-	advanced, err := f.Owed()
+	advanced, err := linkfin.Add(principal, f.Interest)
 	if err != nil {
 		return nil, err
 	}
@@ -430,7 +453,7 @@ func (c *CollectFactored) Apply(tx linkfin.Tx) (any, error) {
 	}
 	var legs []leg
 	switch {
-	case byBuyer >= owed:
+	case byBuyer >= owed && (reserve >= 0 || bySeller >= -reserve):
 		legs = append(release, leg{"collection", buyer.ID, funder, owed, codeWallet})
 		if reserve >= 0 {
 			legs = append(legs, leg{"reserve", funder, seller, reserve, codeWallet})
@@ -441,6 +464,13 @@ func (c *CollectFactored) Apply(tx linkfin.Tx) (any, error) {
 			legs = append(legs, leg{"shortfall", seller, funder, -reserve, codeWallet})
 		}
 		f.Status, pay.Status = linkfin.FinancingSettled, linkfin.PayablePaid
+	case byBuyer >= owed:
+		// The buyer pays, but the payable falls short of the advance and its interest
+		// and the seller cannot make up the difference: the funder keeps the buyer's
+		// payment, and the financing defaults for the rest, its limits held as in
+		// every default.
+		legs = []leg{{"collection", buyer.ID, funder, owed, codeWallet}}
+		f.Status, pay.Status = linkfin.FinancingDefaulted, linkfin.PayablePaid
 	case bySeller >= advanced:
 		legs = append(release, leg{"recourse", seller, funder, advanced, codeWallet})
 		f.Status, pay.Status = linkfin.FinancingRecourse, linkfin.PayableUnpaid
@@ -464,4 +494,28 @@ func (c *CollectFactored) Apply(tx linkfin.Tx) (any, error) {
 		return nil, err
 	}
 	return &f, tx.Put(linkfin.KindFinancing, f.ID, &f, "financing."+string(f.Status))
+}
+
+// collectedAdvance is what the funder of f paid the seller, which the seller repays
+// at collection: the price; or, for an advance paid on receipt, what its conditional
+// payment released, the rest it still locks refunded to the funder now, as the
+// financing ends.
+func collectedAdvance(tx linkfin.Tx, f *linkfin.Financing) (int64, error) {
+	if f.ConditionalPaymentID == "" {
+		return f.Quote.Price, nil
+	}
+	p, err := conditionalPayment(tx, f.ConditionalPaymentID, "")
+	if err != nil {
+		return 0, err
+	}
+	if p.Status == linkfin.ConditionalLocked {
+		if err := refund(tx, p, linkfin.ConditionalCancelled, "financing "+f.ID+
+			" was collected: what the order's goods did not release of the advance goes back to the funder"); err != nil {
+			return 0, err
+		}
+		if err := unwatch(tx, p); err != nil {
+			return 0, err
+		}
+	}
+	return p.Released, nil
 }
