@@ -283,8 +283,11 @@ type BoundWallet struct {
 	Ledger    StringInt `json:"ledger_account"`
 	// Funded and Paid are what its grantor paid in and its holder paid out directly,
 	// in all (conditional payments from it are records of their own).
-	Funded    int64     `json:"funded"`
-	Paid      int64     `json:"paid"`
+	Funded int64 `json:"funded"`
+	Paid   int64 `json:"paid"`
+	// Returned is what went back to its grantor: of a distributor loan paid into it,
+	// what the distributor had not spent when the loan was closed.
+	Returned  int64     `json:"returned,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
 }
 

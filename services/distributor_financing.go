@@ -18,7 +18,9 @@ func init() { Register(distributorFinancing{}) }
 func (distributorFinancing) Name() linkfin.Product { return linkfin.ProductDistributorFinancing }
 func (distributorFinancing) AssetKind() string     { return linkfin.KindPurchaseOrder }
 func (distributorFinancing) Downstream() bool      { return true }
-func (distributorFinancing) Legs() []string        { return []string{"disbursement", "repayment", "buy-back"} }
+func (distributorFinancing) Legs() []string {
+	return []string{"disbursement", "repayment", "buy-back", "unspent"}
+}
 
 func (distributorFinancing) Request(_ context.Context, _ linkfin.Store, actor string, in *linkfin.FinancingIn) (linkfin.Command, error) {
 	return &RequestDistributorFinancing{Actor: actor, POID: in.AssetID, ProgramID: in.ProgramID, FunderID: in.FunderID,
@@ -161,6 +163,11 @@ func (c *AcceptDistributorFinancing) Apply(tx linkfin.Tx) (any, error) {
 // wallet, whenever it can; after the due date, if the distributor cannot, by the
 // anchor under its buy-back guarantee where the program has one, else the loan
 // defaults. The limits are released when the funder is repaid.
+//
+// A loan paid into a purpose-bound wallet first takes back what the distributor has
+// not spent of it (nor locked in a conditional payment to the anchor): that much of
+// the loan goes back to the funder, in every case, and the rest is what the
+// distributor, or the anchor, repays.
 type CloseDistributorLoan struct {
 	ID string
 }
@@ -170,19 +177,29 @@ func (c *CloseDistributorLoan) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{{Kind: linkfin.KindFinancing, ID: c.ID}}
 }
 
-// DependentKeys implements linkfin.DependentCommand: the program, for its buy-back.
+// DependentKeys implements linkfin.DependentCommand: the program, for its buy-back,
+// and the purpose-bound wallet the loan was paid into.
 func (c *CloseDistributorLoan) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
 	var f linkfin.Financing
 	if found, err := r.Get(linkfin.KindFinancing, c.ID, &f); err != nil || !found {
 		return nil
 	}
-	return []linkfin.ObjectKey{{Kind: linkfin.KindProgram, ID: f.ProgramID}}
+	keys := []linkfin.ObjectKey{{Kind: linkfin.KindProgram, ID: f.ProgramID}}
+	if f.BoundWalletID != "" {
+		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindBoundWallet, ID: f.BoundWalletID})
+	}
+	return keys
 }
 
-// LedgerKeys implements linkfin.LedgerCommand: the financing's accounts; the anchor,
-// which buys back, is the payee.
+// LedgerKeys implements linkfin.LedgerCommand: the financing's accounts (the anchor,
+// which buys back, is the payee), and the purpose-bound wallet the loan was paid into.
 func (c *CloseDistributorLoan) LedgerKeys(r linkfin.Records) (accounts, transfers []int64) {
-	return financingAccounts(r, c.ID)
+	accounts, transfers = financingAccounts(r, c.ID)
+	var f linkfin.Financing
+	if found, _ := r.Get(linkfin.KindFinancing, c.ID, &f); found && f.BoundWalletID != "" {
+		accounts = append(accounts, boundAccount(f.BoundWalletID))
+	}
+	return accounts, transfers
 }
 
 // Apply implements linkfin.Command.
@@ -217,13 +234,30 @@ func (c *CloseDistributorLoan) Apply(tx linkfin.Tx) (any, error) {
 	release := releaseLimits(&f)
 	overdue := linkfin.DateOf(tx.Now()).After(f.DueDate)
 	var legs []leg
+	if f.BoundWalletID != "" {
+		// The loan not spent: the funder's money still, taken back first.
+		bound := boundAccount(f.BoundWalletID)
+		unspent, err := available(tx, bound)
+		if err != nil {
+			return nil, err
+		}
+		if unspent = min(unspent, owed); unspent > 0 {
+			legs = append(legs, leg{"unspent", bound, funder, unspent, codeBound})
+			owed -= unspent
+			if err := update(tx, linkfin.KindBoundWallet, f.BoundWalletID, "purpose_bound_wallet.returned", func(w *linkfin.BoundWallet) {
+				w.Returned += unspent
+			}); err != nil {
+				return nil, err
+			}
+		}
+	}
 	switch {
 	case byDistributor >= owed:
-		legs, f.Status = append(release, leg{"repayment", distributor, funder, owed, codeWallet}), linkfin.FinancingSettled
+		legs, f.Status = append(append(legs, release...), leg{"repayment", distributor, funder, owed, codeWallet}), linkfin.FinancingSettled
 	case !overdue:
 		return nil, linkfin.Errorf(linkfin.ECONFLICT, "the distributor cannot repay %s yet; the loan is due on %s", linkfin.Money{Amount: owed, Currency: f.Currency}, f.DueDate)
 	case p.BuyBack && byAnchor >= owed:
-		legs, f.Status = append(release, leg{"buy-back", anchor, funder, owed, codeWallet}), linkfin.FinancingBoughtBack
+		legs, f.Status = append(append(legs, release...), leg{"buy-back", anchor, funder, owed, codeWallet}), linkfin.FinancingBoughtBack
 	default:
 		f.Status = linkfin.FinancingDefaulted
 	}

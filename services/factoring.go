@@ -210,6 +210,7 @@ var legNames = []string{
 	"program-limit-void", "funder-limit-void", "supplier-limit-void",
 	"program-limit-release", "funder-limit-release", "supplier-limit-release",
 	"disbursement", "repayment", "buy-back", "collection", "reserve", "shortfall", "recourse",
+	"unspent",
 }
 
 // limitLeg reports a leg on a financing's limits (a hold, its posting, voiding or
