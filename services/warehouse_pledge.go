@@ -440,7 +440,10 @@ func (c *CloseOverduePledge) Apply(tx linkfin.Tx) (any, error) {
 	if _, err := tx.Get(linkfin.KindWarehouseReceipt, f.AssetID, &w); err != nil {
 		return nil, err
 	}
-	w.OwnerID, w.Status, w.FinancingID = f.FunderID, linkfin.ReceiptIssued, ""
+	// The goods are the funder's now; a lot found short stays frozen, as on any
+	// release.
+	releaseReceipt(&w)
+	w.OwnerID = f.FunderID
 	if err := tx.Put(linkfin.KindWarehouseReceipt, w.ID, &w, "warehouse_receipt.forfeited"); err != nil {
 		return nil, err
 	}

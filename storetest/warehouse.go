@@ -177,6 +177,28 @@ func testWarehousePledge(t *testing.T, open Opener) {
 	if _, err := run[fin](t, env, &services.RequestPledgeLoan{Actor: "trader", ID: "w5", ReceiptID: "R3", ProgramID: "wh", FunderID: "factor"}); !refusal(err, "asset_financed", "receipt R3 is frozen") {
 		t.Fatalf("pledging a short lot again: %v", err)
 	}
+
+	// A lot found short under a loan that then defaults: forfeited to the funder, its
+	// receipt stays frozen, as a released one does, and backs nothing until counted
+	// whole (it was issued again before, pledgeable as if whole).
+	mustRun(t, env, &services.IssueWarehouseReceipt{Actor: "port", Receipt: linkfin.WarehouseReceipt{ID: "R6", OwnerID: "trader", LotID: "LOT-11",
+		Commodity: "copper", Quantity: 10, Unit: "t"}})
+	mustRun(t, env, &services.RequestPledgeLoan{Actor: "trader", ID: "w6", ReceiptID: "R6", ProgramID: "wh", FunderID: "factor"})
+	mustRun(t, env, &services.AcceptPledgeLoan{Actor: "trader", ID: "w6", ReceiptID: "R6"})
+	mustRun(t, env, &services.DisburseFinancing{Actor: "factor", ID: "w6"})
+	if w, err := sensor.count(t, env, "port", "R6", 8); err != nil || w.Status != linkfin.ReceiptFrozen {
+		t.Fatalf("2 t missing from R6: %+v, %v", w, err)
+	}
+	trader := env.Account(linkfin.WalletID("trader", "CNY"))
+	mustRun(t, env, &services.RecordOutboundPayment{Rail: "bank", InstructionID: "trader-out-6", OrgID: "trader", Currency: "CNY",
+		Amount: trader.CreditsPosted - trader.DebitsPosted})
+	env.Clock.Advance(91 * 24 * time.Hour)
+	if f, err := run[fin](t, env, &services.CloseOverduePledge{ID: "w6"}); err != nil || f.Status != linkfin.FinancingDefaulted {
+		t.Fatalf("an unpaid pledge on a short lot after its due date: %+v, %v", f, err)
+	}
+	if r := record[linkfin.WarehouseReceipt](t, env, linkfin.KindWarehouseReceipt, "R6"); r.OwnerID != "factor" || r.Status != linkfin.ReceiptFrozen || r.FinancingID != "" {
+		t.Fatalf("the short lot's receipt after a default: %+v", r)
+	}
 	env.Restart()
 	env.MustVerify()
 }
