@@ -16,6 +16,9 @@ const (
 	EWALLETYEARLY     = "wallet_yearly_limit"        // the payer's payments of the year would pass its yearly limit
 	EWALLETFUNDS      = "wallet_insufficient_funds"  // the wallet holds less than the payment
 	EEVIDENCEREQUIRED = "identity_evidence_required" // a class raised without the identity evidence it needs
+	// EWALLETLIMITS: a sub-wallet whose balance, daily or yearly limit, with its
+	// siblings', would pass its parent's.
+	EWALLETLIMITS = "wallet_limits_exceeded"
 	// ENOECNYWALLET: a payment on the e-CNY rail to or from an organization that has
 	// designated no e-CNY wallet to pay from and be paid into.
 	ENOECNYWALLET = "ecny_wallet_not_designated"
@@ -99,10 +102,18 @@ type ECNYWallet struct {
 	Class WalletClass `json:"class,omitempty"` // 1 to 4; none for a corporate wallet
 	// ParentID is the corporate wallet a sub-wallet is funded from, whose limits bound
 	// the ones it delegates to it.
-	ParentID string           `json:"parent_id,omitempty"`
-	Limits   WalletLimits     `json:"limits"`
-	Evidence []ECNYEvidence   `json:"evidence,omitempty"`
-	Ledger   ECNYWalletLedger `json:"ledger"`
+	ParentID string       `json:"parent_id,omitempty"`
+	Limits   WalletLimits `json:"limits"`
+	// Delegated is, of a corporate wallet, the sums of its sub-wallets' balance, daily
+	// and yearly limits (its Payment is unused: each sub-wallet's is at most the
+	// parent's on its own), kept up by the command that opens one; none before it has
+	// a sub-wallet. Each sum is at most the parent's limit: a sub-wallet's limits are
+	// carved out of its parent's, so together its sub-wallets hold and pay no more than
+	// the bank let the parent. A corporate wallet whose sub-wallets were opened before
+	// the sums were kept does not count those here.
+	Delegated *WalletLimits    `json:"delegated,omitempty"`
+	Evidence  []ECNYEvidence   `json:"evidence,omitempty"`
+	Ledger    ECNYWalletLedger `json:"ledger"`
 	// Day and Year are the calendar day and year, China time, of the payments the
 	// daily and yearly totals count.
 	Day       Date      `json:"day"`

@@ -90,6 +90,7 @@ var codeMessages = map[string]message{
 	"wallet_insufficient_funds":  {"The wallet holds less than the amount.", "钱包余额不足。"},
 	"ecny_wallet_not_designated": {"An organization has designated no e-CNY wallet to pay from and be paid into.", "有机构尚未指定用于收付款的数字人民币钱包。"},
 	"identity_evidence_required": {"The wallet's class needs identity evidence that is not recorded yet.", "钱包升级所需的身份验证材料尚未记录。"},
+	"wallet_limits_exceeded":     {"The sub-wallets' limits together would pass their corporate wallet's.", "各子钱包限额合计将超过其对公钱包的限额。"},
 	"nothing_to_file":            {"No payment instruction waits to be filed.", "没有待生成付款文件的付款指令。"},
 	"no_bank_account":            {"The organization has registered no bank account to be paid into.", "该企业尚未登记收款银行账户。"},
 	// Programs.

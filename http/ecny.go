@@ -14,7 +14,8 @@ func (s *Server) ecnyRoutes() {
 	act(s, Route{Pattern: "POST /v1/ecny-wallets", Access: Admin, Status: http.StatusCreated, Out: wallet,
 		Summary: "Open an e-CNY wallet: a personal one, of class IV (an organization's admin, for it); a corporate one with the limits " +
 			"its bank set (the operator, naming org_id); or a sub-wallet of the organization's corporate wallet (parent_id), with " +
-			"limits within its parent's."},
+			"limits within its parent's (invalid otherwise), carved out of them: the sub-wallets' balance, daily and yearly limits " +
+			"together are at most the parent's, which carries the sums it delegated; past them, wallet_limits_exceeded."},
 		func(r *http.Request, p *principal, in *linkfin.ECNYWalletIn) (linkfin.Command, error) {
 			org := in.OrgID
 			if !p.operator() {
@@ -52,7 +53,8 @@ func (s *Server) ecnyRoutes() {
 			return &services.RaiseECNYClass{Actor: p.Org, ID: r.PathValue("id"), Class: linkfin.WalletClass(in.Class)}, nil
 		})
 	for _, op := range []struct{ op, summary string }{
-		{"top-up", "Move money from the owner's platform wallet into its e-CNY wallet, up to the wallet's balance limit."},
+		{"top-up", "Move money from the owner's platform wallet into its e-CNY wallet, up to the wallet's balance limit; a sub-wallet " +
+			"is funded from its parent, not topped up (invalid)."},
 		{"redeem", "Move money from an e-CNY wallet back to the owner's platform wallet."},
 		{"fund", "Fund a sub-wallet from its corporate parent, up to the sub-wallet's balance limit."},
 	} {

@@ -99,7 +99,8 @@ func cny(fen int64) string { return linkfin.Money{Amount: fen, Currency: "CNY"}.
 // class IV (the organization itself: a new wallet has no identity evidence yet), a
 // corporate wallet with the limits its bank set (the operator, Actor ""), or a
 // sub-wallet of the organization's corporate wallet, with limits delegated within
-// the parent's.
+// the parent's: each at most the parent's, and the sums of its sub-wallets' balance,
+// daily and yearly limits at most the parent's too (wallet_limits_exceeded).
 type OpenECNYWallet struct {
 	Actor string // the organization, or "" for the operator
 	OrgID string
@@ -133,6 +134,7 @@ func (c *OpenECNYWallet) Apply(tx linkfin.Tx) (any, error) {
 		return nil, notFound(linkfin.KindOrganization, c.OrgID)
 	}
 	w := linkfin.ECNYWallet{OrgID: c.OrgID, CreatedAt: tx.Now()}
+	var delegating *linkfin.ECNYWallet // a sub-wallet's parent, counting its limits
 	switch in := c.In; {
 	case in.ParentID != "":
 		var parent linkfin.ECNYWallet
@@ -149,7 +151,33 @@ func (c *OpenECNYWallet) Apply(tx linkfin.Tx) (any, error) {
 		case !in.Limits.Within(parent.Limits):
 			return nil, linkfin.Errorf(linkfin.EINVALID, "a sub-wallet's limits are within its parent's (%+v)", parent.Limits)
 		}
-		w.ParentID, w.Limits = parent.ID, *in.Limits
+		// A sub-wallet's limits are carved out of its parent's: the sums of its
+		// sub-wallets' balance, daily and yearly limits are at most the parent's, so
+		// that together they hold and pay no more than the bank let the parent. The
+		// parent's record keeps the sums, listed in Keys, so two openings cannot both
+		// take what is left.
+		var d linkfin.WalletLimits
+		if parent.Delegated != nil {
+			d = *parent.Delegated
+		}
+		for _, l := range []struct {
+			what              string
+			limit, taken, ask int64
+		}{
+			{"balance", parent.Limits.Balance, d.Balance, in.Limits.Balance},
+			{"daily", parent.Limits.Daily, d.Daily, in.Limits.Daily},
+			{"yearly", parent.Limits.Yearly, d.Yearly, in.Limits.Yearly},
+		} {
+			if l.ask > l.limit-l.taken {
+				return nil, linkfin.Errorf(linkfin.EWALLETLIMITS, "wallet %s has %s of its %s limit of %s left to delegate to a sub-wallet",
+					parent.ID, cny(max(l.limit-l.taken, 0)), l.what, cny(l.limit))
+			}
+		}
+		d.Balance += in.Limits.Balance
+		d.Daily += in.Limits.Daily
+		d.Yearly += in.Limits.Yearly
+		parent.Delegated = &d
+		w.ParentID, w.Limits, delegating = parent.ID, *in.Limits, &parent
 	case in.Limits != nil:
 		if c.Actor != "" {
 			return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "a corporate wallet's limits are set by its bank: the operator opens it")
@@ -192,6 +220,11 @@ func (c *OpenECNYWallet) Apply(tx linkfin.Tx) (any, error) {
 		[3]int64{ecnySource(w.Ledger), int64(w.Ledger.Daily), w.Limits.Daily},
 		[3]int64{ecnySource(w.Ledger), int64(w.Ledger.Yearly), w.Limits.Yearly}); err != nil {
 		return nil, err
+	}
+	if delegating != nil {
+		if err := tx.Put(linkfin.KindECNYWallet, delegating.ID, delegating, "ecny_wallet.limits_delegated"); err != nil {
+			return nil, err
+		}
 	}
 	return &w, tx.Put(linkfin.KindECNYWallet, w.ID, &w, "ecny_wallet.opened")
 }
@@ -283,7 +316,8 @@ func ecnyWallet(tx linkfin.Tx, id, org string) (*linkfin.ECNYWallet, error) {
 }
 
 // MoveECNY moves money into or out of a wallet of the actor's: "top-up" from its
-// platform wallet, "redeem" back to it, or "fund" a sub-wallet from its parent. What a
+// platform wallet (not a sub-wallet's: it is funded from its parent), "redeem" back
+// to it, or "fund" a sub-wallet from its parent. What a
 // wallet holds counts against its balance limit; none of these is a payment, so none
 // counts against the daily and yearly ones.
 type MoveECNY struct {
@@ -332,6 +366,11 @@ func (c *MoveECNY) Apply(tx linkfin.Tx) (any, error) {
 	var parent *linkfin.ECNYWallet
 	switch c.Op {
 	case "top-up":
+		if w.ParentID != "" {
+			// What a sub-wallet holds comes from its parent, whose balance limit its
+			// own was carved out of.
+			return nil, linkfin.Errorf(linkfin.EINVALID, "wallet %s is a sub-wallet: it is funded from its parent %s", w.ID, w.ParentID)
+		}
 		from, into = platform, int64(w.Ledger.Wallet)
 	case "redeem":
 		from, into = int64(w.Ledger.Wallet), platform

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"sync"
 	"testing"
@@ -181,6 +182,115 @@ func testECNYWallets(t *testing.T, open Opener) {
 	}
 	if passed != 5 || balance(sub) != 25_000_00 || balance(payee) != 75_000_00 {
 		t.Fatalf("%d racing payments passed (sub-wallet %d, payee %d), want 5", passed, balance(sub), balance(payee))
+	}
+	if env.Engine != nil {
+		env.MustVerify()
+	}
+}
+
+// testECNYSubWalletLimits: a corporate wallet's sub-wallets do not multiply the limits
+// its bank set. Each sub-wallet's limits are carved out of its parent's: once its
+// sub-wallets' balance, daily or yearly limits add up to the parent's, another is
+// refused with wallet_limits_exceeded, changing nothing, and openings racing for what
+// is left pass only as far as it goes. So the sub-wallets of a corporate wallet with a
+// daily limit of 2,000.00 pay at most 2,000.00 in a day between them. A sub-wallet is
+// funded from its parent, never topped up from the platform wallet.
+func testECNYSubWalletLimits(t *testing.T, open Opener) {
+	env := NewEnv(t, open)
+	tradeFixture(t, env)
+	ctx := context.Background()
+	mustRun(t, env, &services.RecordInboundPayment{Rail: "bank", InstructionID: "dep-tier1-sub", OrgID: "tier1", Currency: "CNY", Amount: 100_000_00})
+	want := func(what string, err error, code string) {
+		t.Helper()
+		if linkfin.ErrorCode(err) != code {
+			t.Fatalf("%s: %v, want %q", what, err, code)
+		}
+	}
+	limits := linkfin.WalletLimits{Balance: 10_000_00, Payment: 1_000_00, Daily: 2_000_00, Yearly: 10_000_00}
+	corp, err := run[linkfin.ECNYWallet](t, env, &services.OpenECNYWallet{OrgID: "tier1", In: linkfin.ECNYWalletIn{Limits: &limits}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	payee, err := run[linkfin.ECNYWallet](t, env, &services.OpenECNYWallet{OrgID: "tier2",
+		In: linkfin.ECNYWalletIn{Limits: &linkfin.WalletLimits{Balance: 1_000_000_00, Payment: 1_000_000_00, Daily: 1_000_000_00, Yearly: 1_000_000_00}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	openSub := func(l linkfin.WalletLimits) (*linkfin.ECNYWallet, error) {
+		return run[linkfin.ECNYWallet](t, env, &services.OpenECNYWallet{Actor: "tier1", OrgID: "tier1",
+			In: linkfin.ECNYWalletIn{ParentID: corp.ID, Limits: &l}})
+	}
+	move := func(op, id string, amount int64) error {
+		_, err := run[linkfin.ECNYWallet](t, env, &services.MoveECNY{Actor: "tier1", ID: id, Op: op, Amount: amount})
+		return err
+	}
+	want("top-up of the corporate wallet", move("top-up", corp.ID, 10_000_00), "")
+
+	// The probe: sub-wallets with the parent's full limits. The first takes them all;
+	// the second is refused, and the parent's record is as it was.
+	first, err := openSub(limits)
+	want("a sub-wallet with all its parent's limits", err, "")
+	want("a second one", func() error { _, err := openSub(limits); return err }(), linkfin.EWALLETLIMITS)
+	var parent linkfin.ECNYWallet
+	if o, err := env.object(linkfin.KindECNYWallet, corp.ID); err != nil {
+		t.Fatal(err)
+	} else if err := json.Unmarshal(o.Data, &parent); err != nil ||
+		parent.Delegated == nil || *parent.Delegated != (linkfin.WalletLimits{Balance: 10_000_00, Daily: 2_000_00, Yearly: 10_000_00}) {
+		t.Fatalf("the parent's delegated sums: %+v, %v", parent.Delegated, err)
+	}
+	want("top-up of a sub-wallet", move("top-up", first.ID, 1_00), linkfin.EINVALID)
+	want("funding it from its parent", move("fund", first.ID, 3_000_00), "")
+	for i := range 2 {
+		_, err := run[linkfin.ECNYPayment](t, env, &services.PayECNY{Actor: "tier1", From: first.ID, To: payee.ID, Amount: 1_000_00})
+		want(fmt.Sprintf("payment %d of the day", i+1), err, "")
+	}
+	_, err = run[linkfin.ECNYPayment](t, env, &services.PayECNY{Actor: "tier1", From: first.ID, To: payee.ID, Amount: 1})
+	want("one fen more that day", err, linkfin.EWALLETDAILY)
+
+	// Each limit is counted on its own: a second corporate wallet's sub-wallets split
+	// its daily limit; one asking a fen more than is left of any of the three is
+	// refused.
+	corp2, err := run[linkfin.ECNYWallet](t, env, &services.OpenECNYWallet{OrgID: "tier1", In: linkfin.ECNYWalletIn{Limits: &limits}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	corp = corp2
+	half := linkfin.WalletLimits{Balance: 5_000_00, Payment: 1_000_00, Daily: 1_000_00, Yearly: 5_000_00}
+	if _, err := openSub(half); err != nil {
+		t.Fatal(err)
+	}
+	for _, over := range []linkfin.WalletLimits{
+		{Balance: 5_000_01, Payment: 1_000_00, Daily: 1_000_00, Yearly: 5_000_00},
+		{Balance: 5_000_00, Payment: 1_000_00, Daily: 1_000_01, Yearly: 5_000_00},
+		{Balance: 5_000_00, Payment: 1_000_00, Daily: 1_000_00, Yearly: 5_000_01},
+	} {
+		want(fmt.Sprintf("a sub-wallet of %+v", over), func() error { _, err := openSub(over); return err }(), linkfin.EWALLETLIMITS)
+	}
+
+	// Four openings race for the other half: one passes.
+	var wg sync.WaitGroup
+	codes := make([]string, 4)
+	for i := range codes {
+		wg.Go(func() {
+			var v linkfin.ECNYWallet
+			err := env.Domain.Run(ctx, &services.OpenECNYWallet{Actor: "tier1", OrgID: "tier1",
+				In: linkfin.ECNYWalletIn{ParentID: corp.ID, Limits: &half}}, &v)
+			codes[i] = linkfin.ErrorCode(err)
+		})
+	}
+	wg.Wait()
+	passed := 0
+	for _, c := range codes {
+		switch c {
+		case "":
+			passed++
+		case linkfin.EWALLETLIMITS:
+		default:
+			t.Fatalf("a racing opening: %s", c)
+		}
+	}
+	if passed != 1 {
+		t.Fatalf("%d racing openings of half the parent's limits passed (%v), want 1", passed, codes)
 	}
 	if env.Engine != nil {
 		env.MustVerify()
