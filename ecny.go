@@ -107,10 +107,11 @@ type ECNYWallet struct {
 	// Delegated is, of a corporate wallet, the sums of its sub-wallets' balance, daily
 	// and yearly limits (its Payment is unused: each sub-wallet's is at most the
 	// parent's on its own), kept up by the command that opens one; none before it has
-	// a sub-wallet. Each sum is at most the parent's limit: a sub-wallet's limits are
-	// carved out of its parent's, so together its sub-wallets hold and pay no more than
-	// the bank let the parent. A corporate wallet whose sub-wallets were opened before
-	// the sums were kept does not count those here.
+	// a sub-wallet. Each sum is at most the parent's limit, and the parent pays itself
+	// only its daily and yearly limits less these (Own): a sub-wallet's limits are
+	// carved out of its parent's, so together the parent and its sub-wallets pay no
+	// more than the bank let the parent. A corporate wallet whose sub-wallets were
+	// opened before the sums were kept does not count those here.
 	Delegated *WalletLimits    `json:"delegated,omitempty"`
 	Evidence  []ECNYEvidence   `json:"evidence,omitempty"`
 	Ledger    ECNYWalletLedger `json:"ledger"`
@@ -119,6 +120,19 @@ type ECNYWallet struct {
 	Day       Date      `json:"day"`
 	Year      int       `json:"year"`
 	CreatedAt time.Time `json:"created_at"`
+}
+
+// Own is what the wallet itself may pay in a day and in a year: its daily and yearly
+// limits less what it delegated of them to its sub-wallets (Delegated), so that the
+// wallet and its sub-wallets together pay no more than its limits. Its balance and
+// single-payment limits are its own: what funds its sub-wallets passes through it.
+func (w *ECNYWallet) Own() WalletLimits {
+	l := w.Limits
+	if d := w.Delegated; d != nil {
+		l.Daily -= d.Daily
+		l.Yearly -= d.Yearly
+	}
+	return l
 }
 
 // ECNYWalletLedger names a wallet's ledger accounts: its money, what its balance,

@@ -338,7 +338,7 @@ var ecnyWalletMessages = map[string]message{
 	"ecny.needs":                          {"Class %d needs:", "%d 类需要："},
 	"ecny.raise_intro":                    {"A stronger class has higher limits. It needs the identity evidence listed, which the platform's operator records.", "更高等级的钱包限额更高，需具备所列身份验证材料（由平台运营方记录）。"},
 	"ecny.subs":                           {"Sub-wallets", "子钱包"},
-	"ecny.subs_intro":                     {"Each sub-wallet has the limits this wallet delegated to it, carved out of its own: together they hold and pay no more than this wallet's limits allow. Each is funded from it.", "每个子钱包的限额由本钱包从自身限额中划出授权：各子钱包合计的余额、日累计与年累计限额不超过本钱包的限额。资金由本钱包划入。"},
+	"ecny.subs_intro":                     {"Each sub-wallet has the limits this wallet delegated to it, carved out of its own: together they hold no more than this wallet's limits allow, and with this wallet pay no more: what it delegates of its daily and yearly limits it no longer pays itself. Each is funded from it.", "每个子钱包的限额由本钱包从自身限额中划出授权：各子钱包合计的余额、日累计与年累计限额不超过本钱包的限额，已授权的日累计与年累计额度本钱包自身不再使用。资金由本钱包划入。"},
 	"ecny.subs_none":                      {"No sub-wallet yet.", "尚无子钱包。"},
 	"ecny.sub_open":                       {"Open a sub-wallet with delegated limits", "开立子钱包并授权限额"},
 	"ecny.limit_balance":                  {"Holds at most", "余额上限"},

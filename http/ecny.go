@@ -15,7 +15,8 @@ func (s *Server) ecnyRoutes() {
 		Summary: "Open an e-CNY wallet: a personal one, of class IV (an organization's admin, for it); a corporate one with the limits " +
 			"its bank set (the operator, naming org_id); or a sub-wallet of the organization's corporate wallet (parent_id), with " +
 			"limits within its parent's (invalid otherwise), carved out of them: the sub-wallets' balance, daily and yearly limits " +
-			"together are at most the parent's, which carries the sums it delegated; past them, wallet_limits_exceeded."},
+			"together are at most the parent's, which carries the sums it delegated and pays itself at most its daily and yearly " +
+			"limits less them; past them, or past what the parent has left unpaid today or this year, wallet_limits_exceeded."},
 		func(r *http.Request, p *principal, in *linkfin.ECNYWalletIn) (linkfin.Command, error) {
 			org := in.OrgID
 			if !p.operator() {

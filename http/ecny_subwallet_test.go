@@ -11,8 +11,9 @@ import (
 // TestSubWalletLimits: a corporate wallet's sub-wallets do not multiply the limits its
 // bank set. The operator opens tier1 a corporate wallet with a daily limit of
 // 2,000.00; a sub-wallet with all its limits is opened, and a second one is refused
-// with wallet_limits_exceeded (422), the parent carrying the sums it delegated. A
-// sub-wallet is funded from its parent: a top-up into it is refused (400 invalid).
+// with wallet_limits_exceeded (422), the parent carrying the sums it delegated and
+// paying no more itself (wallet_daily_limit). A sub-wallet is funded from its parent:
+// a top-up into it is refused (400 invalid).
 func TestSubWalletLimits(t *testing.T) {
 	p := newPlatform(t)
 	limits := `"limits":{"balance":1000000,"payment":100000,"daily":200000,"yearly":1000000}`
@@ -37,4 +38,11 @@ func TestSubWalletLimits(t *testing.T) {
 		http.StatusBadRequest, linkfin.EINVALID)
 	wantJSON(t, p.as("tier1", "POST", "/v1/ecny-wallets/"+sub.ID+"/fund", `{"amount":300000}`, "Idempotency-Key", "f-1"),
 		http.StatusOK, nil)
+	// The parent delegated all its daily limit: it pays nothing itself today.
+	var payee linkfin.ECNYWallet
+	wantJSON(t, p.as("tier2", "POST", "/v1/ecny-wallets", `{}`, "Idempotency-Key", "w-3"), http.StatusCreated, &payee)
+	wantProblem(t, p.as("tier1", "POST", "/v1/ecny-payments", `{"from_wallet_id":"`+parent.ID+`","to_wallet_id":"`+payee.ID+`","amount":1}`,
+		"Idempotency-Key", "p-1"), http.StatusUnprocessableEntity, linkfin.EWALLETDAILY)
+	wantJSON(t, p.as("tier1", "POST", "/v1/ecny-payments", `{"from_wallet_id":"`+sub.ID+`","to_wallet_id":"`+payee.ID+`","amount":1}`,
+		"Idempotency-Key", "p-2"), http.StatusCreated, nil)
 }

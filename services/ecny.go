@@ -117,8 +117,12 @@ func (c *OpenECNYWallet) Keys() []linkfin.ObjectKey {
 }
 
 // LedgerKeys implements linkfin.LedgerCommand: a new wallet's accounts, and its limit
-// source, derive from its new id, so none is listed.
-func (c *OpenECNYWallet) LedgerKeys(linkfin.Records) (accounts, transfers []int64) {
+// source, derive from its new id, so none is listed; a sub-wallet's parent's are, its
+// daily and yearly headroom giving the sub-wallet's limits up.
+func (c *OpenECNYWallet) LedgerKeys(r linkfin.Records) (accounts, transfers []int64) {
+	if c.In.ParentID != "" {
+		return ecnyLedgerIDs(walletLedger(r, c.In.ParentID)), nil
+	}
 	return nil, nil
 }
 
@@ -173,6 +177,28 @@ func (c *OpenECNYWallet) Apply(tx linkfin.Tx) (any, error) {
 					parent.ID, cny(max(l.limit-l.taken, 0)), l.what, cny(l.limit))
 			}
 		}
+		// What the parent delegates of its daily and yearly limits it no longer pays
+		// itself: its headroom gives them up, of what it has left today and this year.
+		if err := newPeriod(tx, &parent); err != nil {
+			return nil, err
+		}
+		for _, l := range []struct {
+			account   int64
+			ask       int64
+			what, per string
+		}{
+			{int64(parent.Ledger.Daily), in.Limits.Daily, "daily", "today"},
+			{int64(parent.Ledger.Yearly), in.Limits.Yearly, "yearly", "this year"},
+		} {
+			left, err := available(tx, l.account)
+			if err != nil {
+				return nil, err
+			}
+			if left < l.ask {
+				return nil, linkfin.Errorf(linkfin.EWALLETLIMITS, "wallet %s may pay %s more %s: no more of its %s limit is left to delegate",
+					parent.ID, cny(left), l.per, l.what)
+			}
+		}
 		d.Balance += in.Limits.Balance
 		d.Daily += in.Limits.Daily
 		d.Yearly += in.Limits.Yearly
@@ -222,6 +248,11 @@ func (c *OpenECNYWallet) Apply(tx linkfin.Tx) (any, error) {
 		return nil, err
 	}
 	if delegating != nil {
+		if _, err := chain(tx, false,
+			[3]int64{int64(delegating.Ledger.Daily), ecnySource(delegating.Ledger), w.Limits.Daily},
+			[3]int64{int64(delegating.Ledger.Yearly), ecnySource(delegating.Ledger), w.Limits.Yearly}); err != nil {
+			return nil, err
+		}
 		if err := tx.Put(linkfin.KindECNYWallet, delegating.ID, delegating, "ecny_wallet.limits_delegated"); err != nil {
 			return nil, err
 		}
@@ -601,7 +632,8 @@ func designated(tx linkfin.Tx, org string) (*linkfin.ECNYWallet, error) {
 }
 
 // newPeriod starts the wallet's daily and yearly totals again on its first payment of
-// a new day or year, China time: each headroom is credited back to its limit.
+// a new day or year, China time: each headroom is credited back to its limit, less
+// what the wallet delegated of it to its sub-wallets (ECNYWallet.Own).
 func newPeriod(tx linkfin.Tx, w *linkfin.ECNYWallet) error {
 	day := linkfin.DateOf(tx.Now().In(linkfin.ChinaTime))
 	year, _, _ := day.YMD()
@@ -610,7 +642,7 @@ func newPeriod(tx linkfin.Tx, w *linkfin.ECNYWallet) error {
 		stale   bool
 		account int64
 		limit   int64
-	}{{w.Day != day, int64(w.Ledger.Daily), w.Limits.Daily}, {w.Year != year, int64(w.Ledger.Yearly), w.Limits.Yearly}} {
+	}{{w.Day != day, int64(w.Ledger.Daily), w.Own().Daily}, {w.Year != year, int64(w.Ledger.Yearly), w.Own().Yearly}} {
 		if !p.stale {
 			continue
 		}
@@ -669,14 +701,14 @@ func ReadECNYWallet(ctx context.Context, s linkfin.PartyReader, a AccountReader,
 		if err != nil {
 			return nil, err
 		}
-		out.PaidToday = out.Limits.Daily - d
+		out.PaidToday = out.Own().Daily - d
 	}
 	if out.Year == year {
 		y, err := left(out.Ledger.Yearly)
 		if err != nil {
 			return nil, err
 		}
-		out.PaidThisYear = out.Limits.Yearly - y
+		out.PaidThisYear = out.Own().Yearly - y
 	}
 	return &out, nil
 }

@@ -193,8 +193,10 @@ func testECNYWallets(t *testing.T, open Opener) {
 // sub-wallets' balance, daily or yearly limits add up to the parent's, another is
 // refused with wallet_limits_exceeded, changing nothing, and openings racing for what
 // is left pass only as far as it goes. So the sub-wallets of a corporate wallet with a
-// daily limit of 2,000.00 pay at most 2,000.00 in a day between them. A sub-wallet is
-// funded from its parent, never topped up from the platform wallet.
+// daily limit of 2,000.00 pay at most 2,000.00 in a day between them. What the parent
+// delegates of its daily and yearly limits it no longer pays itself, and it delegates
+// only what it has left. A sub-wallet is funded from its parent, never topped up from
+// the platform wallet.
 func testECNYSubWalletLimits(t *testing.T, open Opener) {
 	env := NewEnv(t, open)
 	tradeFixture(t, env)
@@ -246,6 +248,9 @@ func testECNYSubWalletLimits(t *testing.T, open Opener) {
 	}
 	_, err = run[linkfin.ECNYPayment](t, env, &services.PayECNY{Actor: "tier1", From: first.ID, To: payee.ID, Amount: 1})
 	want("one fen more that day", err, linkfin.EWALLETDAILY)
+	// The parent delegated all its daily limit: it pays nothing itself.
+	_, err = run[linkfin.ECNYPayment](t, env, &services.PayECNY{Actor: "tier1", From: corp.ID, To: payee.ID, Amount: 1})
+	want("a fen from the parent", err, linkfin.EWALLETDAILY)
 
 	// Each limit is counted on its own: a second corporate wallet's sub-wallets split
 	// its daily limit; one asking a fen more than is left of any of the three is
@@ -292,6 +297,26 @@ func testECNYSubWalletLimits(t *testing.T, open Opener) {
 	if passed != 1 {
 		t.Fatalf("%d racing openings of half the parent's limits passed (%v), want 1", passed, codes)
 	}
+
+	// A parent delegates of its daily limit only what it has not paid today: one that
+	// paid 1,500.00 of its 2,000.00 gives a sub-wallet 500.00 a day, not a fen more, and
+	// then pays no more itself that day.
+	corp3, err := run[linkfin.ECNYWallet](t, env, &services.OpenECNYWallet{OrgID: "tier1", In: linkfin.ECNYWalletIn{Limits: &limits}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	corp = corp3
+	want("top-up of the third corporate wallet", move("top-up", corp.ID, 3_000_00), "")
+	for range 2 {
+		_, err := run[linkfin.ECNYPayment](t, env, &services.PayECNY{Actor: "tier1", From: corp.ID, To: payee.ID, Amount: 750_00})
+		want("the parent's own payment", err, "")
+	}
+	small := linkfin.WalletLimits{Balance: 1_000_00, Payment: 500_00, Daily: 500_01, Yearly: 1_000_00}
+	want("a sub-wallet a fen past what the parent has left today", func() error { _, err := openSub(small); return err }(), linkfin.EWALLETLIMITS)
+	small.Daily = 500_00
+	want("one within it", func() error { _, err := openSub(small); return err }(), "")
+	_, err = run[linkfin.ECNYPayment](t, env, &services.PayECNY{Actor: "tier1", From: corp.ID, To: payee.ID, Amount: 1})
+	want("a fen more from the parent", err, linkfin.EWALLETDAILY)
 	if env.Engine != nil {
 		env.MustVerify()
 	}
