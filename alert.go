@@ -68,16 +68,26 @@ type MarginDemandStatus string
 
 const (
 	MarginDemandCalled    MarginDemandStatus = "called"    // open: to be met by its due date
-	MarginDemandMet       MarginDemandStatus = "met"       // the loan was repaid
-	MarginDemandWithdrawn MarginDemandStatus = "withdrawn" // its alert was resolved first
+	MarginDemandMet       MarginDemandStatus = "met"       // repaid: the amount called, or the whole loan
+	MarginDemandWithdrawn MarginDemandStatus = "withdrawn" // its alert was resolved, or the price rose back, first
+	MarginDemandUnmet     MarginDemandStatus = "unmet"     // its due date passed: the loan was closed as at maturity
 )
 
-// MarginDemand is what a margin_call action asks of a pledge loan's borrower: to repay
-// Amount (minor units of the loan's currency) by DueDate. It is met when the loan is
-// repaid, and withdrawn when the alert that made it is resolved.
+// MarginDemand is what a margin call asks of a pledge loan's borrower: to repay
+// Amount (minor units of the loan's currency) by DueDate. A margin_call alert action
+// makes one (AlertID, the alert), and so does a margin check that finds the loan past
+// the program's margin-call loan-to-value (no AlertID: the price mark's call, which asks
+// for what brings the loan back to the program's advance rate of the lot). It is met
+// when repayments since it was made, in part or of the whole loan, reach Amount (Paid
+// counts them); withdrawn when the alert that made it is resolved, or, for the price
+// mark's call, when a margin check finds the loan back within the margin-call
+// loan-to-value; and unmet when the scheduler finds its due date passed with it still
+// open, and closes the loan as at maturity: repaid from the borrower's wallet if it
+// holds what the loan owes, else defaulted and the lot forfeited to the funder.
 type MarginDemand struct {
-	AlertID  string             `json:"alert_id"`
+	AlertID  string             `json:"alert_id,omitempty"`
 	Amount   int64              `json:"amount"`
+	Paid     int64              `json:"paid,omitempty"`
 	Currency Currency           `json:"currency"`
 	DueDate  Date               `json:"due_date"`
 	Status   MarginDemandStatus `json:"status"`

@@ -71,9 +71,20 @@ type Financing struct {
 	// MarginCall and Frozen flag a warehouse pledge: its loan-to-value passed the
 	// program's margin-call level; the warehouse reported less than pledged.
 	MarginCall bool `json:"margin_call,omitempty"`
-	// MarginDemand is the last margin call an alert's margin_call action made on a
-	// pledge loan: the amount to repay by a date, and whether it was met.
+	// MarginDemand is the last margin call made on a pledge loan, by an alert's
+	// margin_call action or a margin check: the amount to repay by a date, and
+	// whether it was met.
 	MarginDemand *MarginDemand `json:"margin_demand,omitempty"`
+	// Repaid is the principal of a pledge loan repaid in part before the whole, and
+	// Repayments how many such part repayments there were (each its own ledger
+	// transfer). Owed counts them off; the interest, worked out at the quote, is paid
+	// with the rest. None for every other product, and for loans made before.
+	Repaid     int64 `json:"repaid,omitempty"`
+	Repayments int   `json:"repayments,omitempty"`
+	// DefaultReason says why a loan defaulted before its due date:
+	// DefaultMarginCallUnmet, its margin call's due date passed with the call unmet.
+	// None for a default at maturity.
+	DefaultReason string `json:"default_reason,omitempty"`
 	// Decision is the requester's score, grade, scoring model and reasons the quote
 	// was decided on, and the program's terms for the grade (docs/CREDIT.md).
 	Decision *CreditDecision `json:"decision,omitempty"`
@@ -104,5 +115,17 @@ type Financing struct {
 	ECNYTransferID StringInt   `json:"ecny_transfer_id,omitempty"`
 }
 
-// Owed is what repays a loan or an advance: the price paid out and its interest.
-func (f *Financing) Owed() (int64, error) { return Add(f.Quote.Price, f.Interest) }
+// DefaultMarginCallUnmet is the DefaultReason of a pledge loan defaulted because its
+// margin call went unmet by its due date.
+const DefaultMarginCallUnmet = "margin_call_unmet"
+
+// Owed is what repays a loan or an advance: the price paid out and its interest, less
+// the principal repaid in part (Repaid).
+func (f *Financing) Owed() (int64, error) {
+	owed, err := Add(f.Quote.Price, f.Interest)
+	return owed - f.Repaid, err
+}
+
+// Outstanding is the principal of a loan not yet repaid: the price paid out less the
+// part repayments.
+func (f *Financing) Outstanding() int64 { return f.Quote.Price - f.Repaid }

@@ -386,6 +386,8 @@ var messages = map[string]message{
 	"event.financing.margin_called":    {"margin call made by an alert", "预警发出追加保证金通知"},
 	"event.financing.margin_withdrawn": {"margin call withdrawn", "追加保证金通知撤回"},
 	"event.financing.margin_restored":  {"margin restored", "保证金恢复"},
+	"event.financing.margin_met":       {"margin call met", "追加保证金通知已满足"},
+	"event.financing.repaid_in_part":   {"repaid in part", "部分还款"},
 	"event.financing.quoted":           {"quoted", "已报价"},
 	"event.financing.settled":          {"settled", "已结清"},
 	"event.financing.swept":            {"repaid from the borrower's wallet", "从借款方钱包扣还"},

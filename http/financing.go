@@ -42,14 +42,17 @@ func (s *Server) financingRoutes() {
 			return &services.CancelFinancing{Actor: p.Org, ID: r.PathValue("id")}, nil
 		})
 	act(s, Route{Pattern: "POST /v1/financings/{id}/repayments", Kind: linkfin.KindFinancing, Access: Write, Money: true, Out: fin,
+		BodyOptional: true,
 		Summary: "Repay a loan from the caller's wallet (the borrower): warehouse pledge and distributor loans. " +
-			"Certificates, factoring and PO financing are repaid at maturity by settlement."},
-		func(r *http.Request, p *principal, _ *none) (linkfin.Command, error) {
+			"Certificates, factoring and PO financing are repaid at maturity by settlement. A warehouse pledge loan is repaid in " +
+			"part with an amount less than its principal outstanding (400 invalid otherwise; any other loan is repaid whole): " +
+			"the part counts towards the loan's open margin call, met once the parts since the call reach its amount."},
+		func(r *http.Request, p *principal, in *linkfin.RepaymentIn) (linkfin.Command, error) {
 			f, err := get[linkfin.Financing](s, r, linkfin.KindFinancing, r.PathValue("id"))
 			if err != nil {
 				return nil, err
 			}
-			return services.RepayFinancing(p.Org, f)
+			return services.RepayPledgeInPart(p.Org, f, in.Amount)
 		})
 	act(s, Route{Pattern: "POST /v1/financings/{id}/close", Kind: linkfin.KindFinancing, Access: Operator, Money: true, Out: fin,
 		Summary: "Close a financing at its due date (the platform's scheduler): collect a factored payable, repay or buy back " +
@@ -66,7 +69,9 @@ func (s *Server) financingRoutes() {
 			return product.Close(f)
 		})
 	act(s, Route{Pattern: "POST /v1/financings/{id}/margin-check", Kind: linkfin.KindFinancing, Access: Operator, Out: fin,
-		Summary: "Revalue a pledge at the latest price mark; over the program's loan-to-value, a margin call. A latest mark in " +
+		Summary: "Revalue a pledge at the latest price mark; over the program's loan-to-value, a margin call, due in the program's " +
+			"margin_call_days, for what brings the loan back to its advance rate: left unmet past its due date, the scheduler " +
+			"closes the loan as at maturity (default_reason margin_call_unmet). A latest mark in " +
 			"another currency than the loan's is no value: 400 invalid, and the loan's margin call stays as it was."},
 		func(r *http.Request, p *principal, _ *none) (linkfin.Command, error) {
 			f, err := get[linkfin.Financing](s, r, linkfin.KindFinancing, r.PathValue("id"))

@@ -304,7 +304,9 @@ func transfersOf(f *linkfin.Financing, legs []leg) ([]ledger.Transfer, error) {
 		return nil, err
 	}
 	for _, g := range legs {
-		if !limitLeg(g.name) && !slices.Contains(p.Legs(), g.name) {
+		// A leg moved more than once (a pledge loan's part repayments, repayment#1,
+		// repayment#2, ...) is its product's leg by the name before the #.
+		if name, _, _ := strings.Cut(g.name, "#"); !limitLeg(g.name) && !slices.Contains(p.Legs(), name) {
 			return nil, linkfin.Errorf(linkfin.EINTERNAL, "a %s financing moves no %s leg (see its product's Legs)", f.Product, g.name)
 		}
 	}

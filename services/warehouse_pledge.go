@@ -2,6 +2,7 @@ package services
 
 import (
 	"context"
+	"fmt"
 	"math/big"
 
 	"linkfin"
@@ -10,8 +11,8 @@ import (
 // warehousePledge is a loan against goods in a warehouse, pledged by their receipt:
 // the program's loan-to-value of the lot at the latest price mark. The warehouse's
 // count freezes it when the lot is found short, a price mark can call it for margin,
-// and past its due date the receipt is forfeited to the funder if the borrower does
-// not repay (CloseOverduePledge).
+// and past its due date, or past the due date of a margin call left unmet, the receipt
+// is forfeited to the funder if the borrower does not repay (CloseOverduePledge).
 type warehousePledge struct{}
 
 func init() { Register(warehousePledge{}) }
@@ -39,13 +40,40 @@ func (warehousePledge) Repay(actor string, f *linkfin.Financing) (linkfin.Comman
 	return &RepayPledgeLoan{Actor: actor, ID: f.ID}, nil
 }
 
+// RepayPledgeInPart is the borrower repaying amount of a pledge loan's principal (0:
+// the whole loan, as Repay): a part repayment that meets the loan's margin call
+// withdraws it. Any other product is repaid whole, and is refused an amount.
+func RepayPledgeInPart(actor string, f *linkfin.Financing, amount int64) (linkfin.Command, error) {
+	if amount == 0 {
+		return RepayFinancing(actor, f)
+	}
+	if f.Product != linkfin.ProductWarehousePledge {
+		return nil, linkfin.Errorf(linkfin.EINVALID, "amount: only a warehouse pledge loan is repaid in part; a %s is repaid whole", f.Product)
+	}
+	return &RepayPledgeLoan{Actor: actor, ID: f.ID, Amount: amount}, nil
+}
+
 func (warehousePledge) Close(f *linkfin.Financing) (linkfin.Command, error) {
 	return &CloseOverduePledge{ID: f.ID}, nil
 }
 
-// CloseDate is the day after the loan's due date.
+// CloseDate is the day after the loan's due date, or, while a margin call of the loan
+// is open, the day after the call's due date if that comes first: a call left unmet
+// closes the loan as its maturity would (CloseOverduePledge).
 func (warehousePledge) CloseDate(_ context.Context, _ linkfin.RecordReader, f *linkfin.Financing) (linkfin.Date, bool, error) {
-	return f.DueDate.AddDays(1), true, nil
+	d := f.DueDate
+	if c := openCall(f); c != nil && c.DueDate.Before(d) {
+		d = c.DueDate
+	}
+	return d.AddDays(1), true, nil
+}
+
+// openCall is the loan's margin call while it is open, else nil.
+func openCall(f *linkfin.Financing) *linkfin.MarginDemand {
+	if f.MarginDemand == nil || f.MarginDemand.Status != linkfin.MarginDemandCalled {
+		return nil
+	}
+	return f.MarginDemand
 }
 
 func (warehousePledge) AssetKeys(f *linkfin.Financing) []linkfin.ObjectKey {
@@ -257,9 +285,13 @@ func (c *AcceptPledgeLoan) Apply(tx linkfin.Tx) (any, error) {
 	return f, tx.Put(linkfin.KindFinancing, f.ID, f, "financing.accepted")
 }
 
-// CheckMargin compares a pledge loan with its lot's value at the latest price mark:
-// above the program's margin-call LTV, the loan is called for margin. A latest mark in
-// another currency than the loan's is refused, and changes nothing.
+// CheckMargin compares a pledge loan (its principal outstanding) with its lot's value
+// at the latest price mark: above the program's margin-call LTV, the loan is called for
+// margin (MarginCall), and, unless a call of the loan is open already, the borrower is
+// called to repay, by the program's margin call period, what brings the loan back to
+// the program's advance rate of the lot at that mark (priceCall). Back within the
+// margin-call LTV, the flag is lifted and the price mark's open call withdrawn. A
+// latest mark in another currency than the loan's is refused, and changes nothing.
 type CheckMargin struct {
 	ID        string // the loan
 	Commodity string
@@ -310,9 +342,20 @@ func (c *CheckMargin) Apply(tx linkfin.Tx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	called := pastMarginCall(f.Quote.Price, worth, &p)
-	if called == f.MarginCall {
+	called := pastMarginCall(f.Outstanding(), worth, &p)
+	switch {
+	case called && openCall(&f) == nil:
+		// Called, and no call open (a loan flagged before calls were dated has none):
+		// the borrower is called to restore the advance rate.
+		if err := priceCall(tx, &f, &p, worth); err != nil {
+			return nil, err
+		}
+	case called == f.MarginCall:
 		return &f, nil
+	case !called && openCall(&f) != nil && f.MarginDemand.AlertID == "":
+		// The price rose back: the price mark's call is withdrawn; an alert's stays
+		// until its alert is resolved.
+		closeMarginDemand(tx, &f, linkfin.MarginDemandWithdrawn)
 	}
 	f.MarginCall = called
 	event := "financing.margin_call"
@@ -322,11 +365,36 @@ func (c *CheckMargin) Apply(tx linkfin.Tx) (any, error) {
 	return &f, tx.Put(linkfin.KindFinancing, f.ID, &f, event)
 }
 
+// priceCall makes the price mark's margin call of a loan found past the program's
+// margin-call LTV on a lot worth worth: to repay, by the program's margin call period,
+// the principal above the program's advance rate of the lot, the loan the program would
+// make on it today. Met, the loan is back at its advance rate, below the margin-call
+// LTV (which a program sets above the advance rate).
+func priceCall(tx linkfin.Tx, f *linkfin.Financing, p *linkfin.Program, worth int64) error {
+	lend, err := p.AdvanceRate.Of(worth)
+	if err != nil {
+		return err
+	}
+	amount := f.Outstanding() - lend
+	if err := linkfin.CheckAmount("the margin call", amount); err != nil {
+		return err
+	}
+	f.MarginDemand = &linkfin.MarginDemand{Amount: amount, Currency: f.Currency, Status: linkfin.MarginDemandCalled,
+		DueDate: linkfin.DateOf(tx.Now()).AddDays(p.MarginCallPeriod()), CalledAt: tx.Now()}
+	return nil
+}
+
 // RepayPledgeLoan is the owner repaying the loan with interest: the limits are
-// released and the receipt is free again.
+// released and the receipt is free again. With an Amount, less than the principal
+// outstanding, it repays that much of the principal alone (a part repayment): the
+// loan stays disbursed and its receipt pledged, and the part counts towards the
+// loan's open margin call, which it meets once the parts since the call reach the
+// amount called (financing.margin_met). An Amount of what the loan owes or more
+// repays it whole, what it owes and no more.
 type RepayPledgeLoan struct {
-	Actor string
-	ID    string
+	Actor  string
+	ID     string
+	Amount int64 // 0: the whole loan
 }
 
 // Keys implements linkfin.Command.
@@ -368,6 +436,9 @@ func (c *RepayPledgeLoan) Apply(tx linkfin.Tx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if c.Amount != 0 && c.Amount < owed {
+		return repayInPart(tx, &f, c.Amount)
+	}
 	legs, err := financingLegs(tx, &f, append(releaseLimits(&f), leg{"repayment", linkfin.WalletID(f.RequesterID, f.Currency), linkfin.WalletID(f.FunderID, f.Currency), owed, codeWallet}))
 	if err != nil {
 		return nil, err
@@ -389,9 +460,45 @@ func (c *RepayPledgeLoan) Apply(tx linkfin.Tx) (any, error) {
 	return &f, tx.Put(linkfin.KindFinancing, f.ID, &f, "financing.settled")
 }
 
-// CloseOverduePledge settles a pledge loan past its due date: repaid from the
-// borrower's wallet if it can, else defaulted, and the receipt forfeited to the funder
-// as the collateral it was pledged for.
+// repayInPart moves amount of a disbursed pledge loan's principal from the borrower's
+// wallet to the funder's, as the loan's next part repayment (a leg of its own,
+// "repayment#n", so none is applied twice), and counts it towards the loan's open
+// margin call: reaching the amount called, the call is met (financing.margin_met,
+// to the borrower and the funder as the call was); else the loan's event is
+// financing.repaid_in_part. The limits stay drawn until the loan is repaid whole.
+func repayInPart(tx linkfin.Tx, f *linkfin.Financing, amount int64) (any, error) {
+	if amount < 0 || amount >= f.Outstanding() {
+		return nil, linkfin.Errorf(linkfin.EINVALID, "amount: a part repayment is from 0.01 to less than the principal outstanding, %s; repay the whole loan, %s with its interest, without an amount",
+			linkfin.Money{Amount: f.Outstanding(), Currency: f.Currency}, func() linkfin.Money { o, _ := f.Owed(); return linkfin.Money{Amount: o, Currency: f.Currency} }())
+	}
+	f.Repayments++
+	legs, err := financingLegs(tx, f, []leg{{fmt.Sprintf("repayment#%d", f.Repayments), linkfin.WalletID(f.RequesterID, f.Currency),
+		linkfin.WalletID(f.FunderID, f.Currency), amount, codeWallet}})
+	if err != nil {
+		return nil, err
+	}
+	if err := transferFrom(tx, []string{f.RequesterID}, legs...); err != nil {
+		return nil, err
+	}
+	f.Repaid += amount
+	event := "financing.repaid_in_part"
+	if c := openCall(f); c != nil {
+		d := *c
+		d.Paid += amount
+		f.MarginDemand = &d
+		if d.Paid >= d.Amount {
+			closeMarginDemand(tx, f, linkfin.MarginDemandMet)
+			event = "financing.margin_met"
+		}
+	}
+	return f, tx.Put(linkfin.KindFinancing, f.ID, f, event)
+}
+
+// CloseOverduePledge settles a pledge loan past its due date, or past the due date of
+// its margin call still open: repaid from the borrower's wallet if it can, else
+// defaulted, and the receipt forfeited to the funder as the collateral it was pledged
+// for. A call left unmet is closed unmet, and a loan defaulted for it records why
+// (DefaultMarginCallUnmet). Run again, a loan closed already is answered as it is.
 type CloseOverduePledge struct {
 	ID string
 }
@@ -422,7 +529,13 @@ func (c *CloseOverduePledge) Apply(tx linkfin.Tx) (any, error) {
 	if f.Status != linkfin.FinancingDisbursed {
 		return &f, nil
 	}
-	if !linkfin.DateOf(tx.Now()).After(f.DueDate) {
+	today := linkfin.DateOf(tx.Now())
+	call := openCall(&f)
+	unmet := call != nil && today.After(call.DueDate)
+	if !today.After(f.DueDate) && !unmet {
+		if call != nil {
+			return nil, linkfin.Errorf(linkfin.ECONFLICT, "loan %s is due on %s, and its margin call on %s", f.ID, f.DueDate, call.DueDate)
+		}
 		return nil, linkfin.Errorf(linkfin.ECONFLICT, "loan %s is due on %s", f.ID, f.DueDate)
 	}
 	owed, err := f.Owed()
@@ -446,6 +559,9 @@ func (c *CloseOverduePledge) Apply(tx linkfin.Tx) (any, error) {
 	w.OwnerID = f.FunderID
 	if err := tx.Put(linkfin.KindWarehouseReceipt, w.ID, &w, "warehouse_receipt.forfeited"); err != nil {
 		return nil, err
+	}
+	if closeMarginDemand(tx, &f, linkfin.MarginDemandUnmet) && unmet {
+		f.DefaultReason = linkfin.DefaultMarginCallUnmet
 	}
 	f.Status = linkfin.FinancingDefaulted
 	return &f, tx.Put(linkfin.KindFinancing, f.ID, &f, "financing.defaulted")

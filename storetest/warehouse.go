@@ -240,3 +240,91 @@ func testMarginMarkCurrency(t *testing.T, open Opener) {
 		t.Fatalf("the loan called for margin at a mark in another currency: %+v", f)
 	}
 }
+
+// testMarginCallUnmet: a price mark's margin call has a consequence. Copper falls from
+// 60,000.00 to 45,000.00 a tonne: w1 (3,600,000.00 on 100 t) and w2 (360,000.00 on
+// 10 t) are past the margin-call LTV of 0.75, and a margin check calls each for what
+// brings it back to the advance rate of 60 % of the lot: 900,000.00 and 90,000.00,
+// due in the program's default 5 days. Two part repayments of w2 meet its call (the
+// first alone does not); a part repayment of the whole principal or more, short of
+// the interest, is refused. w1's call goes unmet: on its due date nothing happens, the
+// day after the scheduler defaults w1 as at maturity, the receipt forfeited to the
+// funder and the reason recorded, once however often it runs; w2, its call met, is
+// left to its own due date.
+func testMarginCallUnmet(t *testing.T, open Opener) {
+	env := NewEnv(t, open)
+	pledgedLots(t, env, nil)
+	type fin = linkfin.Financing
+	mustRun(t, env, &services.DisburseFinancing{Actor: "factor", ID: "w1"})
+	mustRun(t, env, &services.RequestPledgeLoan{Actor: "trader", ID: "w2", ReceiptID: "R2", ProgramID: "wh", FunderID: "factor"})
+	mustRun(t, env, &services.AcceptPledgeLoan{Actor: "trader", ID: "w2", ReceiptID: "R2"})
+	mustRun(t, env, &services.DisburseFinancing{Actor: "factor", ID: "w2"})
+	// The trader spends what it borrowed but 90,000.00.
+	mustRun(t, env, &services.RecordOutboundPayment{Rail: "bank", InstructionID: "trader-out", OrgID: "trader", Currency: "CNY", Amount: 3_870_000_00})
+	mustRun(t, env, &services.MarkPrice{Mark: linkfin.PriceMark{ID: "copper", Currency: "CNY", Price: 45_000_00}})
+	due := date(t, "2026-11-07")
+	for _, l := range []struct {
+		id     string
+		amount int64
+	}{{"w1", 900_000_00}, {"w2", 90_000_00}} {
+		for range 2 { // a second check changes nothing
+			f, err := run[fin](t, env, &services.CheckMargin{ID: l.id, Commodity: "copper"})
+			if d := f.MarginDemand; err != nil || !f.MarginCall || d == nil || d.Amount != l.amount || d.DueDate != due ||
+				d.Status != linkfin.MarginDemandCalled || d.AlertID != "" || d.Currency != "CNY" {
+				t.Fatalf("%s's margin call at an LTV of 0.8: %+v, %v", l.id, d, err)
+			}
+		}
+	}
+	w2 := mustFinancing(t, env, "w2")
+	owed, _ := w2.Owed()
+	if _, err := run[fin](t, env, &services.RepayPledgeLoan{Actor: "trader", ID: "w2", Amount: 360_000_00}); !refusal(err, linkfin.EINVALID, "a part repayment") {
+		t.Fatalf("a part repayment of the whole principal, short of the interest: %v", err)
+	}
+	if f, err := run[fin](t, env, &services.RepayPledgeLoan{Actor: "trader", ID: "w2", Amount: 50_000_00}); err != nil || f.Repaid != 50_000_00 ||
+		f.MarginDemand.Status != linkfin.MarginDemandCalled || f.MarginDemand.Paid != 50_000_00 || f.Status != linkfin.FinancingDisbursed {
+		t.Fatalf("a part repayment short of the call: %+v, %v", f, err)
+	}
+	f, err := run[fin](t, env, &services.RepayPledgeLoan{Actor: "trader", ID: "w2", Amount: 40_000_00})
+	if err != nil || f.Repaid != 90_000_00 || f.Repayments != 2 || f.MarginDemand.Status != linkfin.MarginDemandMet || f.MarginDemand.ClosedAt == nil ||
+		f.Status != linkfin.FinancingDisbursed {
+		t.Fatalf("the part repayment that meets the call: %+v, %v", f, err)
+	}
+	if o, _ := f.Owed(); o != owed-90_000_00 {
+		t.Fatalf("w2 owes %d after 90,000.00 repaid of %d", o, owed)
+	}
+	if r := record[linkfin.WarehouseReceipt](t, env, linkfin.KindWarehouseReceipt, "R2"); r.Status != linkfin.ReceiptPledged || r.OwnerID != "trader" {
+		t.Fatalf("the receipt of a loan repaid in part: %+v", r)
+	}
+	if a, _ := env.Domain.Account(context.Background(), linkfin.WalletID("trader", "CNY")); a.CreditsPosted-a.DebitsPosted != 0 {
+		t.Fatalf("the trader's wallet after the part repayments: %d", a.CreditsPosted-a.DebitsPosted)
+	}
+	// On the call's due date the loan stands; the day after, it defaults.
+	env.Clock.Advance(5 * 24 * time.Hour)
+	if _, err := run[fin](t, env, &services.CloseOverduePledge{ID: "w1"}); !refusal(err, linkfin.ECONFLICT, "its margin call on 2026-11-07") {
+		t.Fatalf("closing a loan on its margin call's due date: %v", err)
+	}
+	runDue(t, env)
+	if f := mustFinancing(t, env, "w1"); f.Status != linkfin.FinancingDisbursed {
+		t.Fatalf("w1 on its call's due date: %+v", f)
+	}
+	env.Clock.Advance(24 * time.Hour)
+	for range 2 {
+		runDue(t, env)
+		f := mustFinancing(t, env, "w1")
+		if f.Status != linkfin.FinancingDefaulted || f.DefaultReason != linkfin.DefaultMarginCallUnmet ||
+			f.MarginDemand.Status != linkfin.MarginDemandUnmet || f.MarginDemand.ClosedAt == nil {
+			t.Fatalf("w1 the day after its call's due date: %+v", f)
+		}
+		if r := record[linkfin.WarehouseReceipt](t, env, linkfin.KindWarehouseReceipt, "R1"); r.OwnerID != "factor" || r.Status != linkfin.ReceiptIssued || r.FinancingID != "" {
+			t.Fatalf("the receipt of a loan whose call went unmet: %+v", r)
+		}
+		if f := mustFinancing(t, env, "w2"); f.Status != linkfin.FinancingDisbursed || f.DefaultReason != "" {
+			t.Fatalf("w2, its call met: %+v", f)
+		}
+	}
+	if f, err := run[fin](t, env, &services.CloseOverduePledge{ID: "w1"}); err != nil || f.Status != linkfin.FinancingDefaulted {
+		t.Fatalf("closing w1 again: %+v, %v", f, err)
+	}
+	env.Restart()
+	env.MustVerify()
+}
