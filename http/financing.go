@@ -56,7 +56,8 @@ func (s *Server) financingRoutes() {
 		})
 	act(s, Route{Pattern: "POST /v1/financings/{id}/close", Kind: linkfin.KindFinancing, Access: Operator, Money: true, Out: fin,
 		Summary: "Close a financing at its due date (the platform's scheduler): collect a factored payable, repay or buy back " +
-			"a distributor loan, or foreclose an overdue pledge."},
+			"a distributor loan, or foreclose an overdue pledge, or one whose margin call's due date passed unmet (default_reason " +
+			"margin_call_unmet; 409 conflict before)."},
 		func(r *http.Request, p *principal, _ *none) (linkfin.Command, error) {
 			f, err := get[linkfin.Financing](s, r, linkfin.KindFinancing, r.PathValue("id"))
 			if err != nil {

@@ -73,7 +73,7 @@ var enums = map[reflect.Type][]any{
 	reflect.TypeFor[linkfin.AlertLevel]():         values(linkfin.AlertYellow, linkfin.AlertOrange, linkfin.AlertRed),
 	reflect.TypeFor[linkfin.AlertStatus]():        values(linkfin.AlertOpen, linkfin.AlertAcknowledged, linkfin.AlertResolved),
 	reflect.TypeFor[linkfin.AlertAction]():        values(linkfin.ActionNotify, linkfin.ActionStopFinancing, linkfin.ActionFreeze, linkfin.ActionMarginCall),
-	reflect.TypeFor[linkfin.MarginDemandStatus](): values(linkfin.MarginDemandCalled, linkfin.MarginDemandMet, linkfin.MarginDemandWithdrawn),
+	reflect.TypeFor[linkfin.MarginDemandStatus](): values(linkfin.MarginDemandCalled, linkfin.MarginDemandMet, linkfin.MarginDemandWithdrawn, linkfin.MarginDemandUnmet),
 	reflect.TypeFor[linkfin.CreditTransferStatus](): values(linkfin.CreditTransferPending, linkfin.CreditTransferFiled,
 		linkfin.CreditTransferAccepted, linkfin.CreditTransferRejected, linkfin.CreditTransferBooked),
 	reflect.TypeFor[linkfin.PaymentFileStatus](): values(linkfin.PaymentFileCreated, linkfin.PaymentFileReported),

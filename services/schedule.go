@@ -15,7 +15,8 @@ import (
 //   - the closing of every disbursed financing whose product's close date
 //     (FinancingProduct.CloseDate) has come: factoring and PO financing are collected
 //     on the payable's due date, distributor loans and pledges closed the day after
-//     theirs;
+//     theirs (a pledge the day after its open margin call's due date, if that comes
+//     first: an unmet call closes the loan as its maturity would);
 //   - the lapse of every accepted financing whose limits were held until before now;
 //   - the release of every conditional payment whose release date has come, and the
 //     refund of every one whose expiry date has;
