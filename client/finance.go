@@ -113,6 +113,14 @@ func (c *Client) RepayFinancing(ctx context.Context, id string) (*linkfin.Financ
 	return c.financingAction(ctx, id, "repayments")
 }
 
+// RepayInPart repays amount (minor units) of a warehouse pledge loan's principal from
+// the caller's wallet (the borrower); the part counts towards the loan's open margin
+// call. An amount of what the loan owes or more repays it whole.
+func (c *Client) RepayInPart(ctx context.Context, id string, amount int64) (*linkfin.Financing, error) {
+	var out linkfin.Financing
+	return &out, c.post(ctx, "/v1/financings/"+esc(id)+"/repayments", linkfin.RepaymentIn{Amount: amount}, &out)
+}
+
 // CloseFinancing closes a financing at its due date (operator key): collects a factored
 // payable, repays or buys back a distributor loan, or forecloses an overdue pledge.
 func (c *Client) CloseFinancing(ctx context.Context, id string) (*linkfin.Financing, error) {

@@ -355,6 +355,7 @@ var foreignCases = map[string]foreignCase{
 	"POST /v1/programs/{id}/funders":                      {body: `{"funder_id":"outsider","limit":1,"pricing":{"fixed_rate":"0.01"}}`},
 	"POST /v1/programs/{id}/funders/{funder}/grade-floor": {body: `{"grade_floor":"B"}`},
 	"POST /v1/programs/{id}/funders/{funder}/accept":      {body: `{"limit":1,"pricing":{"fixed_rate":"0.01"}}`},
+	"POST /v1/financings/{id}/repayments":                 {body: `{"amount":1}`},
 	"POST /v1/shipments/{id}/events":                      {body: `{"status":"picked_up","location":"Ningbo"}`},
 	"POST /v1/invoices/{id}/dispute":                      {body: `{"reason":"late"}`},
 	"POST /v1/invoices/{id}/clear-hold":                   {body: `{"reason":"not a duplicate"}`},

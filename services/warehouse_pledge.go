@@ -41,8 +41,9 @@ func (warehousePledge) Repay(actor string, f *linkfin.Financing) (linkfin.Comman
 }
 
 // RepayPledgeInPart is the borrower repaying amount of a pledge loan's principal (0:
-// the whole loan, as Repay): a part repayment that meets the loan's margin call
-// withdraws it. Any other product is repaid whole, and is refused an amount.
+// the whole loan, as Repay): the part counts towards the loan's open margin call, and
+// meets it once the parts since the call reach the amount called. Any other product is
+// repaid whole, and is refused an amount.
 func RepayPledgeInPart(actor string, f *linkfin.Financing, amount int64) (linkfin.Command, error) {
 	if amount == 0 {
 		return RepayFinancing(actor, f)
