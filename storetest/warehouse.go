@@ -250,17 +250,32 @@ func testMarginMarkCurrency(t *testing.T, open Opener) {
 // the interest, is refused. w1's call goes unmet: on its due date nothing happens, the
 // day after the scheduler defaults w1 as at maturity, the receipt forfeited to the
 // funder and the reason recorded, once however often it runs; w2, its call met, is
-// left to its own due date.
+// left to its own due date. An alert's call goes the same way: w3 (180,000.00 on 5 t
+// of LOT-9) counted a tonne short is called for a fifth of what it owes by the same
+// date, and defaults with w1.
 func testMarginCallUnmet(t *testing.T, open Opener) {
 	env := NewEnv(t, open)
-	pledgedLots(t, env, nil)
+	pledgedLots(t, env, []linkfin.AlertAction{linkfin.ActionMarginCall})
 	type fin = linkfin.Financing
 	mustRun(t, env, &services.DisburseFinancing{Actor: "factor", ID: "w1"})
 	mustRun(t, env, &services.RequestPledgeLoan{Actor: "trader", ID: "w2", ReceiptID: "R2", ProgramID: "wh", FunderID: "factor"})
 	mustRun(t, env, &services.AcceptPledgeLoan{Actor: "trader", ID: "w2", ReceiptID: "R2"})
 	mustRun(t, env, &services.DisburseFinancing{Actor: "factor", ID: "w2"})
+	mustRun(t, env, &services.IssueWarehouseReceipt{Actor: "port", Receipt: linkfin.WarehouseReceipt{ID: "R3", OwnerID: "trader", LotID: "LOT-9",
+		Commodity: "copper", Quantity: 5, Unit: "t"}})
+	mustRun(t, env, &services.RequestPledgeLoan{Actor: "trader", ID: "w3", ReceiptID: "R3", ProgramID: "wh", FunderID: "factor"})
+	mustRun(t, env, &services.AcceptPledgeLoan{Actor: "trader", ID: "w3", ReceiptID: "R3"})
+	mustRun(t, env, &services.DisburseFinancing{Actor: "factor", ID: "w3"})
+	if _, err := newSensor(t, env, "port", "D-9", "LOT-9").count(t, env, "port", "R3", 4); err != nil {
+		t.Fatal(err)
+	}
+	w3 := mustFinancing(t, env, "w3")
+	owed3, _ := w3.Owed()
+	if d := w3.MarginDemand; d == nil || d.AlertID == "" || d.Amount != (owed3+4)/5 || d.DueDate != date(t, "2026-11-07") || d.Status != linkfin.MarginDemandCalled {
+		t.Fatalf("w3's margin call: %+v", d)
+	}
 	// The trader spends what it borrowed but 90,000.00.
-	mustRun(t, env, &services.RecordOutboundPayment{Rail: "bank", InstructionID: "trader-out", OrgID: "trader", Currency: "CNY", Amount: 3_870_000_00})
+	mustRun(t, env, &services.RecordOutboundPayment{Rail: "bank", InstructionID: "trader-out", OrgID: "trader", Currency: "CNY", Amount: 4_050_000_00})
 	mustRun(t, env, &services.MarkPrice{Mark: linkfin.PriceMark{ID: "copper", Currency: "CNY", Price: 45_000_00}})
 	due := date(t, "2026-11-07")
 	for _, l := range []struct {
@@ -320,6 +335,13 @@ func testMarginCallUnmet(t *testing.T, open Opener) {
 		}
 		if f := mustFinancing(t, env, "w2"); f.Status != linkfin.FinancingDisbursed || f.DefaultReason != "" {
 			t.Fatalf("w2, its call met: %+v", f)
+		}
+		if f := mustFinancing(t, env, "w3"); f.Status != linkfin.FinancingDefaulted || f.DefaultReason != linkfin.DefaultMarginCallUnmet ||
+			f.MarginDemand.Status != linkfin.MarginDemandUnmet {
+			t.Fatalf("w3 the day after its alert's call's due date: %+v", f)
+		}
+		if r := record[linkfin.WarehouseReceipt](t, env, linkfin.KindWarehouseReceipt, "R3"); r.OwnerID != "factor" {
+			t.Fatalf("the receipt of w3: %+v", r)
 		}
 	}
 	if f, err := run[fin](t, env, &services.CloseOverduePledge{ID: "w1"}); err != nil || f.Status != linkfin.FinancingDefaulted {
