@@ -175,23 +175,8 @@ func openItems(t *testing.T, env *Env) []linkfin.OpenItem {
 func testBankStatements(t *testing.T, open Opener) {
 	env := NewEnv(t, open)
 	financingFixture(t, env)
-	withdraw := func(org, ref string, amount int64) string {
-		t.Helper()
-		out, err := run[linkfin.PaymentOut](t, env, &services.RecordOutboundPayment{Rail: "bank", InstructionID: ref, OrgID: org,
-			Currency: "CNY", Amount: amount})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return out.CreditTransferID
-	}
-	file := func(day string) *linkfin.PaymentFile {
-		t.Helper()
-		f, err := run[linkfin.PaymentFile](t, env, &services.CreatePaymentFile{Rail: "bank", Date: date(t, day)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return f
-	}
+	withdraw := func(org, ref string, amount int64) string { return withdrawBank(t, env, org, ref, amount) }
+	file := func(day string) *linkfin.PaymentFile { return fileBank(t, env, day) }
 	expect := func(org, currency string, amount int64, day string) string {
 		t.Helper()
 		ep, err := run[linkfin.ExpectedPayment](t, env, &services.CreateExpectedPayment{Actor: org,
@@ -794,4 +779,26 @@ func cnyBalance(t *testing.T, env *Env, org string) int64 {
 		t.Fatal(err)
 	}
 	return a.CreditsPosted - a.DebitsPosted
+}
+
+// withdrawBank withdraws amount CNY from org's wallet over the bank rail under the
+// instruction id ref, and returns the credit transfer it made.
+func withdrawBank(t *testing.T, env *Env, org, ref string, amount int64) string {
+	t.Helper()
+	out, err := run[linkfin.PaymentOut](t, env, &services.RecordOutboundPayment{Rail: "bank", InstructionID: ref, OrgID: org,
+		Currency: "CNY", Amount: amount})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out.CreditTransferID
+}
+
+// fileBank files the bank rail's waiting instructions of the day.
+func fileBank(t *testing.T, env *Env, day string) *linkfin.PaymentFile {
+	t.Helper()
+	f, err := run[linkfin.PaymentFile](t, env, &services.CreatePaymentFile{Rail: "bank", Date: date(t, day)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
 }

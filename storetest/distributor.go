@@ -17,18 +17,7 @@ func testDistributorFinancing(t *testing.T, open Opener) {
 	env := NewEnv(t, open)
 	financingFixture(t, env)
 	ctx := context.Background()
-	rate := mustRate(t, "0.072")
-	for _, prog := range []struct {
-		id      string
-		buyBack bool
-	}{{"dist", true}, {"dist-nb", false}} {
-		mustRun(t, env, &services.CreateProgram{Actor: "anchor", Program: linkfin.Program{ID: prog.id, Name: "Dealer finance",
-			Currency: "CNY", Limit: 10_000_000_00, Products: []linkfin.Product{linkfin.ProductDistributorFinancing}, MaxTenorDays: 90,
-			AdvanceRate: mustRate(t, "0.9"), DayCount: linkfin.ACT360, Calendar: "CN", BuyBack: prog.buyBack}})
-		mustRun(t, env, &services.InviteFunder{Actor: "anchor", ProgramID: prog.id, FunderID: "bank", Limit: 1_000_000_00,
-			Pricing: linkfin.Pricing{FixedRate: &rate}})
-		mustRun(t, env, &services.AcceptFunder{Actor: "bank", ProgramID: prog.id})
-	}
+	dealerPrograms(t, env)
 	loans := []struct{ dealer, program string }{{"dealer1", "dist"}, {"dealer2", "dist"}, {"dealer3", "dist-nb"}}
 	for i, l := range loans {
 		mustRun(t, env, &services.CreateOrganization{Org: linkfin.Organization{ID: l.dealer, Name: "Dealer " + l.dealer,
@@ -99,4 +88,23 @@ func testDistributorFinancing(t *testing.T, open Opener) {
 	}
 	env.Restart()
 	env.MustVerify()
+}
+
+// dealerPrograms has the anchor run two distributor financing programs that bank funds
+// at a fixed 7.2 %, advancing 90 % for up to 90 days: "dist", whose anchor buys back a
+// loan its distributor does not repay, and "dist-nb", without a buy-back.
+func dealerPrograms(t *testing.T, env *Env) {
+	t.Helper()
+	rate := mustRate(t, "0.072")
+	for _, prog := range []struct {
+		id      string
+		buyBack bool
+	}{{"dist", true}, {"dist-nb", false}} {
+		mustRun(t, env, &services.CreateProgram{Actor: "anchor", Program: linkfin.Program{ID: prog.id, Name: "Dealer finance",
+			Currency: "CNY", Limit: 10_000_000_00, Products: []linkfin.Product{linkfin.ProductDistributorFinancing}, MaxTenorDays: 90,
+			AdvanceRate: mustRate(t, "0.9"), DayCount: linkfin.ACT360, Calendar: "CN", BuyBack: prog.buyBack}})
+		mustRun(t, env, &services.InviteFunder{Actor: "anchor", ProgramID: prog.id, FunderID: "bank", Limit: 1_000_000_00,
+			Pricing: linkfin.Pricing{FixedRate: &rate}})
+		mustRun(t, env, &services.AcceptFunder{Actor: "bank", ProgramID: prog.id})
+	}
 }

@@ -20,18 +20,7 @@ func testDistributorUnspent(t *testing.T, open Opener) {
 	env := NewEnv(t, open)
 	financingFixture(t, env)
 	ctx := context.Background()
-	rate := mustRate(t, "0.072")
-	for _, prog := range []struct {
-		id      string
-		buyBack bool
-	}{{"dist", true}, {"dist-nb", false}} {
-		mustRun(t, env, &services.CreateProgram{Actor: "anchor", Program: linkfin.Program{ID: prog.id, Name: "Dealer finance",
-			Currency: "CNY", Limit: 10_000_000_00, Products: []linkfin.Product{linkfin.ProductDistributorFinancing}, MaxTenorDays: 90,
-			AdvanceRate: mustRate(t, "0.9"), DayCount: linkfin.ACT360, Calendar: "CN", BuyBack: prog.buyBack}})
-		mustRun(t, env, &services.InviteFunder{Actor: "anchor", ProgramID: prog.id, FunderID: "bank", Limit: 1_000_000_00,
-			Pricing: linkfin.Pricing{FixedRate: &rate}})
-		mustRun(t, env, &services.AcceptFunder{Actor: "bank", ProgramID: prog.id})
-	}
+	dealerPrograms(t, env)
 	// Each loan is 200,000.00 for 90 days at 7.2 %: 203,600.00 owed.
 	type loan struct {
 		dealer, program string

@@ -28,31 +28,16 @@ func testAmbiguousMatches(t *testing.T, open Opener) {
 		}
 		return ep.ID
 	}
-	withdraw := func(org, ref string, amount int64) string {
-		t.Helper()
-		out, err := run[linkfin.PaymentOut](t, env, &services.RecordOutboundPayment{Rail: "bank", InstructionID: ref, OrgID: org,
-			Currency: "CNY", Amount: amount})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return out.CreditTransferID
-	}
-	file := func(day string) {
-		t.Helper()
-		if _, err := run[linkfin.PaymentFile](t, env, &services.CreatePaymentFile{Rail: "bank", Date: date(t, day)}); err != nil {
-			t.Fatal(err)
-		}
-	}
 	// Credits: two parties' payments of one amount a day apart; one party's two, two
 	// days either side of the entry; and one alone, two days off.
 	tier2Early, tier1Same := expect("tier2", 77_700_00, "2026-12-08"), expect("tier1", 77_700_00, "2026-12-09")
 	ownA, ownB := expect("tier1", 12_300_00, "2026-12-07"), expect("tier1", 12_300_00, "2026-12-10")
 	alone := expect("tier2", 4_560_00, "2026-12-11")
 	// Debits: two parties' instructions of one amount, in files a day apart.
-	ctFactor := withdraw("factor", "w-a1", 3_300_00)
-	file("2026-12-08")
-	ctBank := withdraw("bank", "w-a2", 3_300_00)
-	file("2026-12-09")
+	ctFactor := withdrawBank(t, env, "factor", "w-a1", 3_300_00)
+	fileBank(t, env, "2026-12-08")
+	ctBank := withdrawBank(t, env, "bank", "w-a2", 3_300_00)
+	fileBank(t, env, "2026-12-09")
 	tier1, tier2 := cnyBalance(t, env, "tier1"), cnyBalance(t, env, "tier2")
 
 	doc := Camt053("MSG-A", "STMT-2026-12-09", "6222 0000 1111", "CNY",
