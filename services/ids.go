@@ -39,12 +39,23 @@ func foldedKeys(kind, scope, id string, legacy func(id string) linkfin.ObjectKey
 		return nil
 	}
 	keys := []linkfin.ObjectKey{{Kind: linkfin.KindFoldedID, ID: linkfin.FoldedIDKey(kind, scope, id)}}
-	for _, v := range []string{strings.ToLower(id), strings.ToUpper(id)} {
-		if v != id {
-			keys = append(keys, legacy(v))
-		}
+	for _, v := range caseVariants(id) {
+		keys = append(keys, legacy(v))
 	}
 	return keys
+}
+
+// caseVariants are the lower-case and upper-case forms of id that are not id itself:
+// the ids, taken before the registry of folded ids was kept, that claimFolded looks
+// for.
+func caseVariants(id string) []string {
+	var out []string
+	for _, v := range []string{strings.ToLower(id), strings.ToUpper(id)} {
+		if v != id {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // claimFolded takes id as the one id of its kind in scope that folds to its lower
@@ -69,10 +80,7 @@ func claimFolded(tx linkfin.Tx, kind, scope, id, noun string, legacy func(id str
 	case found:
 		return taken(f.Taken)
 	}
-	for _, v := range []string{strings.ToLower(id), strings.ToUpper(id)} {
-		if v == id {
-			continue
-		}
+	for _, v := range caseVariants(id) {
 		k := legacy(v)
 		if found, err := tx.Get(k.Kind, k.ID, nil); err != nil {
 			return err

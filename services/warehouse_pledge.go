@@ -469,8 +469,9 @@ func (c *RepayPledgeLoan) Apply(tx linkfin.Tx) (any, error) {
 // financing.repaid_in_part. The limits stay drawn until the loan is repaid whole.
 func repayInPart(tx linkfin.Tx, f *linkfin.Financing, amount int64) (any, error) {
 	if amount < 0 || amount >= f.Outstanding() {
+		owed, _ := f.Owed()
 		return nil, linkfin.Errorf(linkfin.EINVALID, "amount: a part repayment is from 0.01 to less than the principal outstanding, %s; repay the whole loan, %s with its interest, without an amount",
-			linkfin.Money{Amount: f.Outstanding(), Currency: f.Currency}, func() linkfin.Money { o, _ := f.Owed(); return linkfin.Money{Amount: o, Currency: f.Currency} }())
+			linkfin.Money{Amount: f.Outstanding(), Currency: f.Currency}, linkfin.Money{Amount: owed, Currency: f.Currency})
 	}
 	f.Repayments++
 	legs, err := financingLegs(tx, f, []leg{{fmt.Sprintf("repayment#%d", f.Repayments), linkfin.WalletID(f.RequesterID, f.Currency),

@@ -160,26 +160,10 @@ func testECNYWallets(t *testing.T, open Opener) {
 	mustRun(t, env, &services.RecordECNYEvidence{ID: payee.ID, Evidence: linkfin.ECNYEvidenceIn{Kind: linkfin.EvidenceBankAccount, Reference: "6222 2"}})
 	mustRun(t, env, &services.RecordECNYEvidence{ID: payee.ID, Evidence: linkfin.ECNYEvidenceIn{Kind: linkfin.EvidenceInPerson, Reference: "branch 3"}})
 	mustRun(t, env, &services.RaiseECNYClass{Actor: "tier2", ID: payee.ID, Class: 1})
-	var wg sync.WaitGroup
-	codes := make([]string, 10)
-	for i := range codes {
-		wg.Go(func() {
-			var v linkfin.ECNYPayment
-			err := env.Domain.Run(ctx, &services.PayECNY{Actor: "tier1", From: sub.ID, To: payee.ID, Amount: 15_000_00}, &v)
-			codes[i] = linkfin.ErrorCode(err)
-		})
-	}
-	wg.Wait()
-	passed := 0
-	for _, c := range codes {
-		switch c {
-		case "":
-			passed++
-		case linkfin.EWALLETDAILY:
-		default:
-			t.Fatalf("a racing payment: %s", c)
-		}
-	}
+	passed := racing(t, 10, "a racing payment", linkfin.EWALLETDAILY, func() error {
+		var v linkfin.ECNYPayment
+		return env.Domain.Run(ctx, &services.PayECNY{Actor: "tier1", From: sub.ID, To: payee.ID, Amount: 15_000_00}, &v)
+	})
 	if passed != 5 || balance(sub) != 25_000_00 || balance(payee) != 75_000_00 {
 		t.Fatalf("%d racing payments passed (sub-wallet %d, payee %d), want 5", passed, balance(sub), balance(payee))
 	}
@@ -273,29 +257,13 @@ func testECNYSubWalletLimits(t *testing.T, open Opener) {
 	}
 
 	// Four openings race for the other half: one passes.
-	var wg sync.WaitGroup
-	codes := make([]string, 4)
-	for i := range codes {
-		wg.Go(func() {
-			var v linkfin.ECNYWallet
-			err := env.Domain.Run(ctx, &services.OpenECNYWallet{Actor: "tier1", OrgID: "tier1",
-				In: linkfin.ECNYWalletIn{ParentID: corp.ID, Limits: &half}}, &v)
-			codes[i] = linkfin.ErrorCode(err)
-		})
-	}
-	wg.Wait()
-	passed := 0
-	for _, c := range codes {
-		switch c {
-		case "":
-			passed++
-		case linkfin.EWALLETLIMITS:
-		default:
-			t.Fatalf("a racing opening: %s", c)
-		}
-	}
+	passed := racing(t, 4, "a racing opening", linkfin.EWALLETLIMITS, func() error {
+		var v linkfin.ECNYWallet
+		return env.Domain.Run(ctx, &services.OpenECNYWallet{Actor: "tier1", OrgID: "tier1",
+			In: linkfin.ECNYWalletIn{ParentID: corp.ID, Limits: &half}}, &v)
+	})
 	if passed != 1 {
-		t.Fatalf("%d racing openings of half the parent's limits passed (%v), want 1", passed, codes)
+		t.Fatalf("%d racing openings of half the parent's limits passed, want 1", passed)
 	}
 
 	// A parent delegates of its daily limit only what it has not paid today: one that
@@ -320,4 +288,27 @@ func testECNYSubWalletLimits(t *testing.T, open Opener) {
 	if env.Engine != nil {
 		env.MustVerify()
 	}
+}
+
+// racing runs n copies of run at once and counts those that passed; each of the others
+// must have been refused with the code refused, else the test fails naming what.
+func racing(t *testing.T, n int, what, refused string, run func() error) int {
+	t.Helper()
+	var wg sync.WaitGroup
+	codes := make([]string, n)
+	for i := range codes {
+		wg.Go(func() { codes[i] = linkfin.ErrorCode(run()) })
+	}
+	wg.Wait()
+	passed := 0
+	for _, c := range codes {
+		switch c {
+		case "":
+			passed++
+		case refused:
+		default:
+			t.Fatalf("%s: %s", what, c)
+		}
+	}
+	return passed
 }
