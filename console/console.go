@@ -18,6 +18,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -416,7 +417,10 @@ func (c *Console) person(page func(http.ResponseWriter, *http.Request, *Person))
 	}
 }
 
-// capabilities are what the viewer's organization may do (the operator: operate).
+// capabilities are what the viewer's organization may do (the operator: operate). An
+// organization granted operate runs nothing of the platform through it: the API
+// answers only the operator's keys on the operator's routes, so the console offers
+// the operator's sections to the operator alone.
 func (c *Console) capabilities(ctx context.Context, v linkfin.Viewer) ([]linkfin.Capability, error) {
 	if v.Operator {
 		return []linkfin.Capability{linkfin.CapOperate}, nil
@@ -432,7 +436,7 @@ func (c *Console) capabilities(ctx context.Context, v linkfin.Viewer) ([]linkfin
 	if err := json.Unmarshal(o.Data, &org); err != nil {
 		return nil, err
 	}
-	return org.Capabilities, nil
+	return slices.DeleteFunc(org.Capabilities, func(c linkfin.Capability) bool { return c == linkfin.CapOperate }), nil
 }
 
 // crossOrigin tells a browser's request from another origin, as the API does: by

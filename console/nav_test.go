@@ -31,7 +31,13 @@ func TestNavigationPerParty(t *testing.T) {
 		{"bank", linkfin.RoleViewer, []string{"/", "/invoices", "/payables", "/financings", "/receipts", "/programs", "/exposure", "/alerts", "/scorecard", "/wallet", "/ecny", "/conditional-payments", "/audit"}},
 		{"port", linkfin.RoleFinance, []string{"/", "/orders", "/receipts", "/devices", "/wallet", "/conditional-payments", "/audit"}},
 		{"", linkfin.RoleOperator, all},
+		// An organization granted operate runs nothing of the platform: the operator's
+		// sections are the operator's.
+		{"tier2", linkfin.RoleAdmin, []string{"/", "/orders", "/invoices", "/payables", "/financings", "/receipts", "/scorecard", "/wallet", "/ecny", "/conditional-payments", "/webhooks", "/organization", "/users", "/audit"}},
 	} {
+		if tc.org == "tier2" {
+			s.run(&services.SetCapabilities{OrgID: "tier2", Capabilities: []linkfin.Capability{linkfin.CapTrade, linkfin.CapOperate}})
+		}
 		c := s.as(tc.org, tc.role)
 		_, home := c.get("/")
 		m := navLinks.FindStringSubmatch(home)
