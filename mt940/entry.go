@@ -47,7 +47,8 @@ type line61 struct {
 	more []string
 }
 
-// dates reads the value date YYMMDD and the optional entry date MMDD.
+// dates reads the value date YYMMDD and the optional entry date MMDD (or four spaces in
+// its place).
 func (l *line61) dates(e *iso20022.Entry) error {
 	if len(l.s) < 6 || !linkfin.IsDigits(l.s[:6]) {
 		return fail(l.f, "%q does not begin with a value date YYMMDD", clip(l.s))
@@ -57,6 +58,11 @@ func (l *line61) dates(e *iso20022.Entry) error {
 		return fail(l.f, "the value date %q is not a date", l.s[:6])
 	}
 	l.s = l.s[6:]
+	// Citibank's and ASN Bank's exports leave an absent entry date as four spaces.
+	if len(l.s) > 4 && l.s[:4] == "    " {
+		l.s = l.s[4:]
+		return nil
+	}
 	if len(l.s) >= 4 && linkfin.IsDigits(l.s[:4]) {
 		if e.BookingDate, ok = entryDate(l.s[:4], e.ValueDate); !ok {
 			return fail(l.f, "the entry date %q is not a date MMDD", l.s[:4])

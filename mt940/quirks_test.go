@@ -57,3 +57,61 @@ func TestReadBankQuirks(t *testing.T) {
 		}
 	}
 }
+
+// TestReadBlankEntryDate reads Citibank's and ASN Bank's exports (testdata/wolph/citi,
+// testdata/wolph/ASNB), which write an absent entry date as four spaces (ASN Bank for
+// some entries, with the date for the others): each statement's entries carry it from
+// its opening balance to its closing one.
+func TestReadBlankEntryDate(t *testing.T) {
+	for _, c := range []struct {
+		file                string
+		statements, entries int
+		undated             int   // entries without an entry date
+		first               int64 // the first entry's amount, a debit
+	}{
+		{"wolph/citi/mt940.txt", 1, 5, 5, 212_39},
+		{"wolph/ASNB/mt940_with_spaces_for_entry_date.txt", 31, 8, 2, 65_00},
+	} {
+		f, err := os.Open("testdata/" + c.file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := Read(f)
+		f.Close()
+		if err != nil {
+			t.Fatalf("%s: %v", c.file, err)
+		}
+		entries, undated := 0, 0
+		for _, st := range m.Statements {
+			balance := map[string]int64{}
+			for _, b := range st.Balances {
+				balance[b.Type] = b.Amount
+				if b.CreditDebit == "DBIT" {
+					balance[b.Type] = -b.Amount
+				}
+			}
+			sum := balance["OPBD"]
+			for _, e := range st.Entries {
+				if e.CreditDebit == "DBIT" {
+					sum -= e.Amount
+				} else {
+					sum += e.Amount
+				}
+				if e.BookingDate.IsZero() {
+					undated++
+				}
+			}
+			if sum != balance["CLBD"] {
+				t.Errorf("%s, statement %s: %d from the opening balance and the entries, closing %d", c.file, st.ID, sum, balance["CLBD"])
+			}
+			entries += len(st.Entries)
+		}
+		if len(m.Statements) != c.statements || entries != c.entries || undated != c.undated {
+			t.Fatalf("%s: %d statements, %d entries, %d without an entry date; want %d, %d and %d",
+				c.file, len(m.Statements), entries, undated, c.statements, c.entries, c.undated)
+		}
+		if e := m.Statements[0].Entries[0]; e.Amount != c.first || e.CreditDebit != "DBIT" {
+			t.Errorf("%s: the first entry read %+v", c.file, e)
+		}
+	}
+}
