@@ -156,6 +156,18 @@ func convertCII(x *ciiDocument) (*Document, error) {
 	if doc.Allowances, doc.Charges, err = c.allowanceCharges("SpecifiedTradeAllowanceCharge", "ActualAmount", ciiAllowanceCharges(s.AllowanceCharge)); err != nil {
 		return nil, err
 	}
+	// The EXTENDED profile's logistics service charges are charges on the document too.
+	logistics := make([]xmlAllowanceCharge, len(s.LogisticsCharge))
+	for i, lc := range s.LogisticsCharge {
+		logistics[i] = xmlAllowanceCharge{ChargeIndicator: "true", Amount: lc.AppliedAmount}
+	}
+	_, freight, err := c.allowanceCharges("SpecifiedLogisticsServiceCharge", "AppliedAmount", logistics)
+	if err != nil {
+		return nil, err
+	}
+	if doc.Charges, err = add(doc.Charges, freight); err != nil {
+		return nil, at("SpecifiedLogisticsServiceCharge", err)
+	}
 
 	m := s.Totals
 	if m == nil {

@@ -95,6 +95,7 @@ type ciiHeaderSettlement struct {
 	PaymentMeans        []ciiPaymentMeans    `xml:"urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100 SpecifiedTradeSettlementPaymentMeans"`
 	Tax                 []ciiTradeTax        `xml:"urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100 ApplicableTradeTax"`
 	AllowanceCharge     []ciiAllowanceCharge `xml:"urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100 SpecifiedTradeAllowanceCharge"`
+	LogisticsCharge     []ciiLogisticsCharge `xml:"urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100 SpecifiedLogisticsServiceCharge"`
 	PaymentTerms        []ciiPaymentTerms    `xml:"urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100 SpecifiedTradePaymentTerms"`
 	Totals              *ciiTotals           `xml:"urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100 SpecifiedTradeSettlementHeaderMonetarySummation"`
 	InvoiceReferenced   []ciiDocumentRef     `xml:"urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100 InvoiceReferencedDocument"`
@@ -116,6 +117,13 @@ type ciiTradeTax struct {
 type ciiAllowanceCharge struct {
 	ChargeIndicator *ciiIndicator `xml:"urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100 ChargeIndicator"`
 	ActualAmount    *xmlAmount    `xml:"urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100 ActualAmount"`
+}
+
+// ciiLogisticsCharge is a logistics service charge (BG-X-42 of Factur-X's and
+// ZUGFeRD's EXTENDED profile): a charge on the document, such as freight, which its
+// ChargeTotalAmount counts beside the SpecifiedTradeAllowanceCharge charges.
+type ciiLogisticsCharge struct {
+	AppliedAmount *xmlAmount `xml:"urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100 AppliedAmount"`
 }
 
 type ciiIndicator struct {

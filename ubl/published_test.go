@@ -125,3 +125,34 @@ func TestSubInvoiceLines(t *testing.T) {
 		}
 	}
 }
+
+// TestLogisticsServiceCharge reads Mustangproject's EXTENDED invoice with freight as a
+// logistics service charge (testdata/mustang/factur-x-extended.xml): its ChargeTotalAmount
+// of 15.00 is that charge, so no rule is broken; freight the totals do not count is
+// BR-CO-12.
+func TestLogisticsServiceCharge(t *testing.T) {
+	b, err := os.ReadFile("testdata/mustang/factur-x-extended.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := Parse(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	eur := func(n int64) linkfin.Money { return linkfin.Money{Amount: n, Currency: linkfin.EUR} }
+	if doc.ID != "KR87654321012" || doc.Charges != eur(15_00) || doc.ChargeTotal != eur(15_00) ||
+		doc.Payable != eur(480_22) || doc.Check() != nil {
+		t.Errorf("read %+v, rules broken %q", doc, doc.Check())
+	}
+	more := bytes.Replace(b, []byte("<ram:AppliedAmount>15.00</ram:AppliedAmount>"), []byte("<ram:AppliedAmount>16.00</ram:AppliedAmount>"), 1)
+	if bytes.Equal(more, b) {
+		t.Fatal("the freight's AppliedAmount is not in the file")
+	}
+	if doc, err = Parse(bytes.NewReader(more)); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"BR-CO-12: the document-level charges add up to 16.00 EUR but ChargeTotalAmount is 15.00 EUR"}
+	if got := doc.Check(); !reflect.DeepEqual(got, want) {
+		t.Errorf("freight of 16.00: %q, want %q", got, want)
+	}
+}
