@@ -167,7 +167,7 @@ func (c *Console) invoiceOrder(w http.ResponseWriter, r *http.Request, p *Person
 		c.fail(w, r, p, err)
 		return
 	}
-	c.createInvoice(w, r, p, r.PostForm, inv)
+	c.createInvoice(w, r, p, r.PostForm, inv, nil)
 }
 
 // invoiceForm reads the invoice a form gives against the order.
@@ -224,23 +224,27 @@ func (c *Console) uploadInvoice(w http.ResponseWriter, r *http.Request, p *Perso
 	}
 	doc, err := lfhttp.ParseEInvoice(body) // as the API reads one
 	var inv linkfin.Invoice
+	var named *services.Identified
 	if err == nil {
 		inv, err = services.InvoiceFromEInvoice(doc, po.ID, po.BuyerID)
 		if inv.SelfBilled {
 			inv.SellerID = po.SellerID // the buyer bills itself for the order's seller
 		}
 	}
+	if err == nil {
+		named, err = services.EInvoiceNamed(r.Context(), c.Store, doc)
+	}
 	if err != nil {
 		c.fail(w, r, p, err)
 		return
 	}
-	c.createInvoice(w, r, p, form, inv)
+	c.createInvoice(w, r, p, form, inv, named)
 }
 
 // createInvoice submits the invoice (services.CreateInvoice) and shows it, with its
-// three-way match.
-func (c *Console) createInvoice(w http.ResponseWriter, r *http.Request, p *Person, form url.Values, inv linkfin.Invoice) {
-	created, err := actInto[linkfin.Invoice](c, r.Context(), p, form, &services.CreateInvoice{Actor: p.Viewer.Org, Invoice: inv})
+// three-way match; named, for an uploaded e-invoice, holds it to what the document names.
+func (c *Console) createInvoice(w http.ResponseWriter, r *http.Request, p *Person, form url.Values, inv linkfin.Invoice, named *services.Identified) {
+	created, err := actInto[linkfin.Invoice](c, r.Context(), p, form, &services.CreateInvoice{Actor: p.Viewer.Org, Invoice: inv, Identified: named})
 	if err != nil {
 		c.fail(w, r, p, err)
 		return

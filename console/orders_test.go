@@ -329,10 +329,23 @@ func TestUploadInvoice(t *testing.T) {
 	if resp.StatusCode != http.StatusForbidden {
 		t.Fatalf("a viewer's upload: %d", resp.StatusCode)
 	}
+	// Another organization registered the document's seller: tier1 may not upload it
+	// as its own, as the API's ?po_id=&buyer_id= refuses it.
+	vat := linkfin.Identifier{Type: linkfin.IdentifierVAT, Value: "SE112233445501"}
+	s.run(&services.RegisterIdentifier{OrgID: "tier2", Identifier: vat})
+	resp = tier1.upload("/orders/PO-EU/invoice/ubl", form, "document", "invoice.xml", doc)
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(html.UnescapeString(string(body)), "seller") {
+		t.Fatalf("another's document: %d\n%s", resp.StatusCode, body)
+	}
 	if s.count(linkfin.KindInvoice) != before {
 		t.Fatal("refused uploads created invoices")
 	}
+	s.run(&services.RemoveIdentifier{OrgID: "tier2", Identifier: vat})
 
+	_, page = tier1.get("/orders/PO-EU") // a new form: the refusal answered the last one
+	form = url.Values{"csrf": {hidden(page, "csrf")}, "idempotency_key": {hidden(page, "idempotency_key")}}
 	resp = tier1.upload("/orders/PO-EU/invoice/ubl", form, "document", "invoice.xml", doc)
 	resp.Body.Close()
 	loc := resp.Header.Get("Location")

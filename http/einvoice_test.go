@@ -362,3 +362,46 @@ func TestInvoiceLinesBounded(t *testing.T) {
 		t.Errorf("%d lines stored", len(inv.Lines))
 	}
 }
+
+// An e-invoice sent with its order and buyer in the query (?po_id=&buyer_id=) is held
+// to the parties it names all the same: a seller or buyer whose identifier another
+// organization registered is not the invoice's, 422 einvoice_parties, and nothing is
+// stored. A party that registered none is taken as the query says.
+func TestEInvoiceQueryFormHoldsParties(t *testing.T) {
+	p := newPlatform(t)
+	po := factoringOrder(t, p)
+	send := func(key string) reply {
+		return p.as("tier1", "POST", "/v1/invoices?po_id="+po.ID+"&buyer_id=anchor", readDoc(t, "en16931-bis3-factoring.xml"),
+			"Content-Type", "application/xml", "Idempotency-Key", key)
+	}
+	seller := `{"type":"vat","value":"SE112233445501"}`
+	buyer := `{"type":"endpoint","scheme":"0007","value":"9876543210"}`
+
+	// tier2 registered the document's seller: tier1 may not send it as its own.
+	wantJSON(t, p.as("tier2", "POST", "/v1/organizations/tier2/identifiers", seller), http.StatusOK, nil)
+	base := p.snapshot()
+	prob := wantProblem(t, send("q-1"), http.StatusUnprocessableEntity, services.EPARTIES)
+	if !strings.Contains(prob.Detail, "seller") {
+		t.Errorf("detail %q does not name the seller", prob.Detail)
+	}
+	if !reflect.DeepEqual(p.snapshot(), base) {
+		t.Fatal("a refused document changed the store")
+	}
+	wantJSON(t, p.as("tier2", "POST", "/v1/organizations/tier2/identifiers/remove", seller), http.StatusOK, nil)
+
+	// tier3 registered the document's buyer, which the query says is the anchor.
+	wantJSON(t, p.as("operator", "POST", "/v1/organizations/tier3/identifiers", buyer), http.StatusOK, nil)
+	prob = wantProblem(t, send("q-2"), http.StatusUnprocessableEntity, services.EPARTIES)
+	if !strings.Contains(prob.Detail, "buyer") {
+		t.Errorf("detail %q does not name the buyer", prob.Detail)
+	}
+	wantJSON(t, p.as("operator", "POST", "/v1/organizations/tier3/identifiers/remove", buyer), http.StatusOK, nil)
+
+	// Registered to the invoice's own parties, or to no one: taken.
+	wantJSON(t, p.as("tier1", "POST", "/v1/organizations/tier1/identifiers", seller), http.StatusOK, nil)
+	var inv linkfin.Invoice
+	wantJSON(t, send("q-3"), http.StatusCreated, &inv)
+	if inv.SellerID != "tier1" || inv.BuyerID != "anchor" || inv.Number != "7023708" {
+		t.Fatalf("invoice %+v", inv)
+	}
+}

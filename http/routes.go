@@ -292,7 +292,9 @@ func (s *Server) createInvoice(w http.ResponseWriter, r *http.Request) {
 				inv.SellerID = seller
 			}
 		} else if err == nil {
-			inv, err = services.InvoiceFromEInvoice(doc, q.Get("po_id"), q.Get("buyer_id"))
+			if inv, err = services.InvoiceFromEInvoice(doc, q.Get("po_id"), q.Get("buyer_id")); err == nil {
+				identified, err = services.EInvoiceNamed(r.Context(), s.Store, doc)
+			}
 		}
 		if err == nil && inv.SelfBilled && inv.SellerID == "" {
 			// The buyer bills itself for the order's seller.

@@ -215,12 +215,13 @@ func (d *Identified) keys() []linkfin.ObjectKey {
 }
 
 // check confirms, inside the command, that the identifiers still name the invoice's
-// seller and buyer, and that the order is the one the document names.
+// seller and buyer, and that the order is the one the document names (if it was
+// found by it).
 func (d *Identified) check(tx linkfin.Tx, inv *linkfin.Invoice, po *linkfin.PurchaseOrder) error {
 	if err := d.checkParties(tx, inv.SellerID, inv.BuyerID); err != nil {
 		return err
 	}
-	if po.Number != d.OrderNumber {
+	if d.OrderNumber != "" && po.Number != d.OrderNumber {
 		return linkfin.Errorf(EPARTIES, "the document names purchase order %q, not %s", d.OrderNumber, po.Number)
 	}
 	return nil
@@ -294,6 +295,24 @@ func EInvoiceParties(ctx context.Context, r linkfin.RecordReader, doc *ubl.Docum
 		return
 	}
 	return seller, buyer, po.ID, id, nil
+}
+
+// EInvoiceNamed is what an e-invoice sent with its purchase order and buyer given
+// apart from it (POST /v1/invoices?po_id=&buyer_id=, the console's upload on an
+// order) names, for CreateInvoice to hold the invoice to: a party need not have
+// registered its identifiers, but one that did is the invoice's seller or buyer;
+// otherwise one organization could send another's e-invoice as its own. (The order is
+// the one given.)
+func EInvoiceNamed(ctx context.Context, r linkfin.RecordReader, doc *ubl.Document) (*Identified, error) {
+	id := &Identified{}
+	var err error
+	if _, id.Seller, err = identify(ctx, r, doc.Seller, "seller (AccountingSupplierParty)"); err != nil {
+		return nil, err
+	}
+	if _, id.Buyer, err = identify(ctx, r, doc.Buyer, "buyer (AccountingCustomerParty)"); err != nil {
+		return nil, err
+	}
+	return id, nil
 }
 
 // identified is identify, refusing a party that no registered identifier names.
