@@ -31,6 +31,27 @@ func TestStringInt(t *testing.T) {
 			t.Errorf("%s: read as %d", bad, r.N)
 		}
 	}
+	// An integer has one spelling, as a string or as a number: no leading zero, no
+	// sign on zero, no plus, no space. Each is refused invalid, naming the value.
+	for _, bad := range []string{`{"n":"04"}`, `{"n":"-0"}`, `{"n":"-04"}`, `{"n":"00"}`, `{"n":" 4"}`, `{"n":"4 "}`,
+		`{"n":"+4"}`, `{"n":"+0"}`, `{"n":"-"}`, `{"n":-0}`, `{"n":"0x4"}`, `{"n":"4e0"}`} {
+		var r rec
+		err := json.Unmarshal([]byte(bad), &r)
+		if linkfin.ErrorCode(err) != linkfin.EINVALID || r.N != 0 {
+			t.Errorf("%s: read as %d, %v; want %s", bad, r.N, err, linkfin.EINVALID)
+		}
+	}
+	// What MarshalJSON writes is read back to the same integer.
+	for _, n := range []int64{0, 10, -10, -9223372036854775808} {
+		b, err := json.Marshal(rec{N: linkfin.StringInt(n)})
+		var r rec
+		if err == nil {
+			err = json.Unmarshal(b, &r)
+		}
+		if err != nil || int64(r.N) != n {
+			t.Errorf("%d: written as %s, read as %d, %v", n, b, r.N, err)
+		}
+	}
 	b, err := json.Marshal(rec{N: 4611686018427387905})
 	if err != nil || string(b) != `{"n":"4611686018427387905"}` {
 		t.Fatalf("%s, %v", b, err)
