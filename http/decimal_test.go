@@ -63,3 +63,25 @@ func TestIntegersHaveOneSpelling(t *testing.T) {
 	wantProblem(t, a.do("GET", "/v1/accounts/6", ""), http.StatusNotFound, linkfin.ENOTFOUND)
 	wantJSON(t, a.do("GET", "/v1/accounts/4", ""), http.StatusOK, nil)
 }
+
+// TestBodyIntegersHaveOneSpelling: an integer of a body is a JSON number, whose
+// grammar allows no leading zero or plus, but allows -0, which encoding/json read as
+// 0: a post of a pending transfer with "amount":-0 posted the whole pending amount, as
+// "amount":0 does. -0 answers 400 invalid naming the field, and nothing is posted; 0
+// and the field's other numbers are read as before.
+func TestBodyIntegersHaveOneSpelling(t *testing.T) {
+	a := newAPI(t)
+	wantJSON(t, a.do("POST", "/v1/accounts", "["+accountJSON(4, "CNY")+","+accountJSON(5, "CNY")+"]"), http.StatusOK, nil)
+	wantJSON(t, a.do("POST", "/v1/transfers", transferJSON(7, 4, 5, 10, "pending")), http.StatusCreated, nil)
+	for _, body := range []string{
+		`{"id":"8","pending_id":"7","amount":-0,"flags":["post_pending"]}`,
+		`[{"id":"8","pending_id":"7","amount":-0,"flags":["post_pending"]}]`,
+	} {
+		p := wantProblem(t, a.do("POST", "/v1/transfers", body), http.StatusBadRequest, linkfin.EINVALID)
+		if !strings.Contains(p.Detail, "amount") || !strings.Contains(p.Detail, "-0") {
+			t.Fatalf("%s: %q names neither the field nor the value", body, p.Detail)
+		}
+	}
+	wantProblem(t, a.do("GET", "/v1/transfers/8", ""), http.StatusNotFound, linkfin.ENOTFOUND)
+	wantJSON(t, a.do("POST", "/v1/transfers", resolveJSON(8, 7, 0, "post_pending")), http.StatusCreated, nil)
+}

@@ -142,6 +142,10 @@ func strictValue(dec tokenReader, tok json.Token, t reflect.Type, at string, f *
 		return decodeError(err)
 	case delim:
 		return errWrongKind // the decoder names the type it wanted
+	case tok == json.Number("-0") && signedInt(t.Kind()):
+		// JSON's grammar gives an integer no leading zero and no plus, but -0, which
+		// encoding/json reads as 0: an integer has one spelling, and zero's is 0.
+		return linkfin.Errorf(linkfin.EINVALID, "field %q is -0: an integer has one spelling, and zero is 0, without a sign", at)
 	case f == nil:
 		return nil
 	}
@@ -175,6 +179,12 @@ func strictValue(dec tokenReader, tok json.Token, t reflect.Type, at string, f *
 		}
 	}
 	return nil
+}
+
+// signedInt reports whether k is a signed integer kind, which a JSON -0 would be read
+// into as 0 (an unsigned one refuses it).
+func signedInt(k reflect.Kind) bool {
+	return k >= reflect.Int && k <= reflect.Int64
 }
 
 // skipRest reads to the end of the object or array whose opening was just read.
