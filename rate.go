@@ -33,8 +33,11 @@ type Rate struct {
 }
 
 // ParseRate reads a rate written as plain decimal digits with an optional fraction, such as
-// "0.0425", "1" or "0.18". Signs, exponents, percent signs, spaces and a bare or trailing
-// '.' are rejected with EINVALID.
+// "0.0425", "1" or "0.18". Signs, exponents, percent signs, spaces, a bare or trailing
+// '.' and a leading zero ("00.5", "01": the integer part is "0" or starts with another
+// digit) are rejected with EINVALID. Zeros that end the fraction ("0.0400") are taken:
+// they state a decimal's precision, and no reader takes them for another number, where
+// a leading zero is octal to some and "0100.00" would be a price of 100 spelt two ways.
 func ParseRate(s string) (Rate, error) {
 	if len(s) > maxRateLen {
 		return Rate{}, Errorf(EINVALID, "invalid rate %s: longer than %d characters", quote(s), maxRateLen)
@@ -42,6 +45,9 @@ func ParseRate(s string) (Rate, error) {
 	intPart, frac, hasDot := strings.Cut(s, ".")
 	if !IsDigits(intPart) || (hasDot && !IsDigits(frac)) {
 		return Rate{}, Errorf(EINVALID, "invalid rate %s: want a decimal fraction such as \"0.0425\"", quote(s))
+	}
+	if len(intPart) > 1 && intPart[0] == '0' {
+		return Rate{}, Errorf(EINVALID, "invalid rate %s: a decimal has no leading zero, as in \"0.0425\" or \"12.5\"", quote(s))
 	}
 	// Only digits are left, which big.Rat reads exactly.
 	r, ok := new(big.Rat).SetString(s)

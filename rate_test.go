@@ -30,7 +30,6 @@ func TestParseRate(t *testing.T) {
 		{"0.000", "0", "0"},
 		{"1", "1", "1"},
 		{"1.0", "1", "1"},
-		{"00.5", "1/2", "0.5"},
 		{"12.5", "25/2", "12.5"},
 		{"0.000001", "1/1000000", "0.000001"},
 		{"0.123456789012345678901234567890", "123456789012345678901234567890/1000000000000000000000000000000", "0.12345678901234567890123456789"},
@@ -52,6 +51,9 @@ func TestParseRateRejects(t *testing.T) {
 		"", "abc", "-0.01", "-0", "+0.01", "1e3", "4.25e-2", "0x1p-2", "4.25%", ".5", "5.",
 		".", "1/2", " 0.1", "0.1 ", "0,1", "1_000", "Inf", "NaN", "０.1",
 		"0.00000000000000000000000000000000000000001", // longer than any real rate
+		// A number has one integer part: a leading zero is octal to some readers, and
+		// "0100.00" (an exact price) is 100 written another way.
+		"00.5", "00", "01", "007.5", "0100.00", "00.0425",
 	} {
 		r, err := linkfin.ParseRate(s)
 		if err == nil {
@@ -100,7 +102,7 @@ func TestRateJSON(t *testing.T) {
 		t.Errorf("Unmarshal = %s, want 0.18", q.Rate)
 	}
 
-	for _, in := range []string{`{"rate":0.18}`, `{"rate":"-0.18"}`, `{"rate":"1e-2"}`, `{"rate":""}`} {
+	for _, in := range []string{`{"rate":0.18}`, `{"rate":"-0.18"}`, `{"rate":"1e-2"}`, `{"rate":""}`, `{"rate":"00.18"}`} {
 		if err := json.Unmarshal([]byte(in), &q); err == nil {
 			t.Errorf("Unmarshal(%s) accepted %s", in, q.Rate)
 		}

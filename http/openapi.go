@@ -28,8 +28,8 @@ var textSchemas = map[reflect.Type]schema{
 	reflect.TypeFor[time.Time](): {"type": "string", "format": "date-time"},
 	reflect.TypeFor[linkfin.Date](): {"type": "string", "format": "date", "pattern": `^[0-9]{4}-[0-9]{2}-[0-9]{2}$`,
 		"description": "A calendar date, YYYY-MM-DD."},
-	reflect.TypeFor[linkfin.Rate](): {"type": "string", "pattern": `^[0-9]+(\.[0-9]+)?$`, "maxLength": 40,
-		"description": "An exact, non-negative decimal as a string: a rate (\"0.0425\" is 4.25 %), or an invoice line's exact price " +
+	reflect.TypeFor[linkfin.Rate](): {"type": "string", "pattern": `^(0|[1-9][0-9]*)(\.[0-9]+)?$`, "maxLength": 40,
+		"description": "An exact, non-negative decimal as a string, without a leading zero: a rate (\"0.0425\" is 4.25 %), or an invoice line's exact price " +
 			"and base quantity (\"0.00880\"). An annual rate (a funder's pricing, a grade's margin, an early_payment_apr, a late_rate) " +
 			fmt.Sprintf("is at most %d, %d %% a year.", linkfin.MaxAnnualRate, linkfin.MaxAnnualRate*100), "examples": []any{"0.0425"}},
 	reflect.TypeFor[linkfin.DayCount](): {"type": "string", "enum": []any{linkfin.ACT360.String(), linkfin.ACT365F.String()},

@@ -289,7 +289,7 @@ func TestOpenAPIDocument(t *testing.T) {
 		}
 	}
 	for name, want := range map[string]string{
-		"ID": `^[1-9][0-9]{0,18}$`, "StringInt": `^(0|-?[1-9][0-9]{0,18})$`, "Currency": `^[A-Z]{3}$`, "Date": `^[0-9]{4}-[0-9]{2}-[0-9]{2}$`, "Rate": `^[0-9]+(\.[0-9]+)?$`,
+		"ID": `^[1-9][0-9]{0,18}$`, "StringInt": `^(0|-?[1-9][0-9]{0,18})$`, "Currency": `^[A-Z]{3}$`, "Date": `^[0-9]{4}-[0-9]{2}-[0-9]{2}$`, "Rate": `^(0|[1-9][0-9]*)(\.[0-9]+)?$`,
 	} {
 		if s := schemas[name]; s == nil || s.Value.Pattern != want || !s.Value.Type.Is("string") {
 			t.Errorf("schema %s is not a string of pattern %s", name, want)

@@ -2,6 +2,7 @@ package http_test
 
 import (
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -51,4 +52,27 @@ func TestAnnualRateBound(t *testing.T) {
 	}
 	wantJSON(t, p.as("anchor", "POST", "/v1/programs/"+graded.ID+"/funders", `{"funder_id":"outsider","limit":100,"pricing":{"base_rate":"0.5","margin":"0.01"}}`),
 		http.StatusOK, nil)
+}
+
+// TestDecimalsHaveOneSpelling: a decimal of a body (a rate, an invoice line's exact
+// price) has no leading zero: "00.8" was read as 0.8. It answers 400 invalid naming
+// the value, and nothing is made; the decimal's own spelling is taken.
+func TestDecimalsHaveOneSpelling(t *testing.T) {
+	p := newPlatform(t)
+	base := p.snapshot()
+	program := func(advance string) string {
+		return `{"name":"Rates","currency":"CNY","limit":100000000,"products":["factoring"],"max_tenor_days":90,` +
+			`"advance_rate":"` + advance + `","day_count":"ACT/360","calendar":"CN","tolerances":{"quantity_rate":"0","price_rate":"0","amount_abs":0},` +
+			`"buy_back":false}`
+	}
+	for _, bad := range []string{"00.8", "0.8 ", "00", "01"} {
+		prob := wantProblem(t, p.as("anchor", "POST", "/v1/programs", program(bad)), http.StatusBadRequest, linkfin.EINVALID)
+		if !strings.Contains(prob.Detail, `"`+bad+`"`) {
+			t.Errorf("advance_rate %q: detail %q does not name the value", bad, prob.Detail)
+		}
+	}
+	if !reflect.DeepEqual(p.snapshot(), base) {
+		t.Fatal("a refused program changed the store")
+	}
+	wantJSON(t, p.as("anchor", "POST", "/v1/programs", program("0.80")), http.StatusCreated, nil)
 }
