@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -199,10 +198,12 @@ func (w *WebhookEndpoint) Validate() error {
 	if u.User != nil || u.Fragment != "" {
 		return Errorf(EINVALID, "an endpoint's url has no user information and no fragment")
 	}
-	// A port no connection can be made to (0, 99999) would fail every delivery.
+	// A port no connection can be made to (0, 99999) would fail every delivery; one
+	// with a leading zero (0443) is another spelling of a port, as ParseDecimal reads
+	// integers.
 	if p := u.Port(); p != "" {
-		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
-			return Errorf(EINVALID, "an endpoint's url names a port from 1 to 65535, not %s", p)
+		if _, ok := ParseDecimal(p, 1, 65535); !ok {
+			return Errorf(EINVALID, "an endpoint's url names a port from 1 to 65535, without a leading zero, not %s", p)
 		}
 	}
 	if len(w.Events) == 0 || len(w.Events) > MaxWebhookEvents {

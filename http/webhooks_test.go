@@ -114,6 +114,8 @@ func TestWebhookEndpoints(t *testing.T) {
 		"password in url":  `{"url":"https://me:pw@a.example/h","events":["*"]}`,
 		"port past 65535":  `{"url":"https://a.example:99999/h","events":["*"]}`,
 		"port 0":           `{"url":"http://a.example:0/h","events":["*"]}`,
+		"port 0443":        `{"url":"https://a.example:0443/h","events":["*"]}`, // 443 spelt another way
+		"port 00080":       `{"url":"http://a.example:00080/h","events":["*"]}`,
 		"no events":        `{"url":"https://a.example/h","events":[]}`,
 		"bad filter":       `{"url":"https://a.example/h","events":["invoice"]}`,
 		"filter of itself": `{"url":"https://a.example/h","events":["webhook_delivery.*"]}`,
