@@ -101,6 +101,7 @@ const MaxInvoiceLines = 1000
 // was issued before 2000, and none falls due in the next century. A date outside
 // them is a typing error (1899 for 1999, 2099 for 2029), not a bill. An invoice is
 // not issued after tomorrow either (services.EISSUEDFUTURE), which needs the clock.
+// Every other business date a request carries is held to the same range (CheckDate).
 var (
 	MinInvoiceDate = NewDate(2000, 1, 1)
 	MaxInvoiceDate = NewDate(2099, 12, 31)
@@ -109,6 +110,21 @@ var (
 // InvoiceDateInRange reports whether d is from MinInvoiceDate to MaxInvoiceDate.
 func InvoiceDateInRange(d Date) bool {
 	return !d.Before(MinInvoiceDate) && !d.After(MaxInvoiceDate)
+}
+
+// CheckDate refuses, with EINVALID naming the field and the range, a business date
+// a request carries outside an invoice's, MinInvoiceDate to MaxInvoiceDate: an
+// order's deliver_by, a conditional payment's expiry and release date, the day an
+// expected payment is booked, a payment file's execution date, a settlement run's
+// date, a credit note's issue date. ParseDate reads years 1 to 9999, and a date in 9999
+// keeps money locked or a scheduler waiting for ever, where year 1 breaks day counts.
+// Documents read from files (e-invoices, bank statements) are checked as their own
+// rules say.
+func CheckDate(field string, d Date) error {
+	if !InvoiceDateInRange(d) {
+		return Errorf(EINVALID, "%s is from %s to %s, not %s", field, MinInvoiceDate, MaxInvoiceDate, d)
+	}
+	return nil
 }
 
 // Invoice is a seller's bill against a purchase order.

@@ -25,3 +25,29 @@ func TestInvoiceFingerprintKeys(t *testing.T) {
 		t.Fatalf("the key of a day: %q", got)
 	}
 }
+
+// TestCheckDate: a business date is from 2000-01-01 to 2099-12-31, ends included;
+// outside, it is refused invalid naming the field, the range and the date. An order's
+// deliver_by is held to it.
+func TestCheckDate(t *testing.T) {
+	for _, d := range []linkfin.Date{{}, linkfin.NewDate(1, 1, 1), linkfin.NewDate(1999, 12, 31), linkfin.NewDate(2100, 1, 1), linkfin.NewDate(9999, 12, 31)} {
+		err := linkfin.CheckDate("deliver_by", d)
+		wantCode(t, err, linkfin.EINVALID)
+		if want := "deliver_by is from 2000-01-01 to 2099-12-31, not " + d.String(); linkfin.ErrorMessage(err) != want {
+			t.Errorf("%s: %q, want %q", d, linkfin.ErrorMessage(err), want)
+		}
+		po := linkfin.PurchaseOrder{Number: "PO-1", Currency: "CNY", DeliverBy: &d,
+			Lines: []linkfin.POLine{{LineID: "1", Item: "bolt", Quantity: 1, Unit: "EA", UnitPrice: 100}}}
+		wantCode(t, po.Validate(), linkfin.EINVALID)
+	}
+	for _, d := range []linkfin.Date{linkfin.MinInvoiceDate, linkfin.NewDate(2026, 12, 7), linkfin.MaxInvoiceDate} {
+		if err := linkfin.CheckDate("deliver_by", d); err != nil {
+			t.Errorf("%s: %v", d, err)
+		}
+		po := linkfin.PurchaseOrder{Number: "PO-1", Currency: "CNY", DeliverBy: &d,
+			Lines: []linkfin.POLine{{LineID: "1", Item: "bolt", Quantity: 1, Unit: "EA", UnitPrice: 100}}}
+		if err := po.Validate(); err != nil {
+			t.Errorf("an order due %s: %v", d, err)
+		}
+	}
+}

@@ -107,6 +107,14 @@ func (po *PurchaseOrder) Validate() error {
 	if _, err := ParseCurrency(string(po.Currency)); err != nil {
 		return err
 	}
+	// The day the goods are due is bounded as an invoice's dates are: an order due in
+	// 9999 would never be late, and its late day (deliver_by plus the program's
+	// allowance) would run past the calendar.
+	if po.DeliverBy != nil {
+		if err := CheckDate("deliver_by", *po.DeliverBy); err != nil {
+			return err
+		}
+	}
 	if len(po.Lines) == 0 || len(po.Lines) > 1000 {
 		return Errorf(EINVALID, "a purchase order has 1 to 1000 lines")
 	}

@@ -27,7 +27,8 @@ type schema = map[string]any
 var textSchemas = map[reflect.Type]schema{
 	reflect.TypeFor[time.Time](): {"type": "string", "format": "date-time"},
 	reflect.TypeFor[linkfin.Date](): {"type": "string", "format": "date", "pattern": `^[0-9]{4}-[0-9]{2}-[0-9]{2}$`,
-		"description": "A calendar date, YYYY-MM-DD."},
+		"description": "A calendar date, YYYY-MM-DD. A business date a request carries (an invoice's, a credit note's, an order's deliver_by, " +
+			"a conditional payment's, an expected payment's, a payment file's, a settlement run's) is from 2000-01-01 to 2099-12-31."},
 	reflect.TypeFor[linkfin.Rate](): {"type": "string", "pattern": `^(0|[1-9][0-9]*)(\.[0-9]+)?$`, "maxLength": 40,
 		"description": "An exact, non-negative decimal as a string, without a leading zero: a rate (\"0.0425\" is 4.25 %), or an invoice line's exact price " +
 			"and base quantity (\"0.00880\"). An annual rate (a funder's pricing, a grade's margin, an early_payment_apr, a late_rate) " +

@@ -22,7 +22,7 @@ func (s *Server) paymentRoutes() {
 	listRoute[linkfin.CreditTransfer](s, "GET /v1/credit-transfers", linkfin.KindCreditTransfer, "List credit transfer instructions.")
 
 	act(s, Route{Pattern: "POST /v1/payment-files", Access: Operator, Money: true, Status: http.StatusCreated, Out: reflect.TypeFor[linkfin.PaymentFile](),
-		Summary: "Gather the rail's credit transfer instructions not yet filed into a payment file (a pain.001.001.09 document) to be executed on date; each instruction is filed once."},
+		Summary: "Gather the rail's credit transfer instructions not yet filed into a payment file (a pain.001.001.09 document) to be executed on date, from 2000-01-01 to 2099-12-31; each instruction is filed once."},
 		func(r *http.Request, p *principal, in *linkfin.PaymentFileIn) (linkfin.Command, error) {
 			return &services.CreatePaymentFile{Rail: in.Rail, Date: in.Date, Debtor: in.Debtor}, nil
 		})

@@ -94,7 +94,7 @@ func (s *Server) domainRoutes() {
 			"Filters: counterparty, from and to (creation date, inclusive)."}, s.listPrograms)
 
 	act(s, Route{Pattern: "POST /v1/purchase-orders", Access: Write, Status: http.StatusCreated, Out: reflect.TypeFor[linkfin.PurchaseOrder](),
-		Summary: "Place a purchase order (the caller is the buyer)."},
+		Summary: "Place a purchase order (the caller is the buyer); deliver_by, the day the goods are due if given, is from 2000-01-01 to 2099-12-31."},
 		func(r *http.Request, p *principal, in *linkfin.PurchaseOrderIn) (linkfin.Command, error) {
 			po := linkfin.PurchaseOrder{Number: in.Number, SellerID: in.SellerID, ProgramID: in.ProgramID, Currency: in.Currency,
 				DeliverBy: in.DeliverBy}
@@ -258,7 +258,7 @@ func (s *Server) domainRoutes() {
 				Currency: in.Currency, Amount: in.Amount}, nil
 		})
 	act(s, Route{Pattern: "POST /v1/settlements/run", Access: Operator, Money: true, Out: reflect.TypeFor[linkfin.SettlementResult](),
-		Summary: "Settle a program's pieces maturing on a date: the anchor pays the holders; a second run pays nothing twice. Pieces the anchor cannot pay stay overdue, and the shortfall is what they are owed: faces and late interest."},
+		Summary: "Settle a program's pieces maturing on a date (from 2000-01-01 to 2099-12-31, not after today): the anchor pays the holders; a second run pays nothing twice. Pieces the anchor cannot pay stay overdue, and the shortfall is what they are owed: faces and late interest."},
 		func(r *http.Request, p *principal, in *linkfin.SettlementIn) (linkfin.Command, error) {
 			return &services.SettleMaturity{ProgramID: in.ProgramID, Date: in.Date}, nil
 		})

@@ -314,9 +314,8 @@ func (c *CreateExpectedPayment) Validate() error {
 	// The day the bank should book it is bounded as an invoice's dates are: 9999-12-31
 	// or 1999 for 2029 is a typing error, and an open item none of the bank's entries
 	// would ever be dated near.
-	if !linkfin.InvoiceDateInRange(c.In.Date) {
-		return linkfin.Errorf(linkfin.EINVALID, "date, the day the bank should book the payment, is from %s to %s, not %s",
-			linkfin.MinInvoiceDate, linkfin.MaxInvoiceDate, c.In.Date)
+	if err := linkfin.CheckDate("date, the day the bank should book the payment,", c.In.Date); err != nil {
+		return err
 	}
 	if c.In.Amount < 1 {
 		return linkfin.Errorf(linkfin.EINVALID, "amount is at least 1")

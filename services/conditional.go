@@ -549,8 +549,10 @@ func (c *CreateConditionalPayment) Validate() error {
 		name string
 		date *linkfin.Date
 	}{{"expires_on", in.ExpiresOn}, {"condition.date", in.Condition.Date}} {
-		if d.date != nil && !linkfin.InvoiceDateInRange(*d.date) {
-			return linkfin.Errorf(linkfin.EINVALID, "%s is from %s to %s, not %s", d.name, linkfin.MinInvoiceDate, linkfin.MaxInvoiceDate, *d.date)
+		if d.date != nil {
+			if err := linkfin.CheckDate(d.name, *d.date); err != nil {
+				return err
+			}
 		}
 	}
 	cond := in.Condition

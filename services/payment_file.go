@@ -192,8 +192,11 @@ func (c *CreatePaymentFile) Validate() error {
 	if c.Rail != RailBank {
 		return linkfin.Errorf(linkfin.EINVALID, "payment files are of the bank rail: rail is %q", RailBank)
 	}
-	if c.Date.IsZero() {
-		return linkfin.Errorf(linkfin.EINVALID, "a payment file has its execution date (date)")
+	// A payment file has its execution date, bounded as an invoice's dates are: one
+	// to be executed in 9999 would hold its instructions, filed once, for ever. None
+	// (the zero date, 0001-01-01) is out of the range too.
+	if err := linkfin.CheckDate("date", c.Date); err != nil {
+		return err
 	}
 	if c.Debtor != nil {
 		return checkDebtor(c.Debtor)

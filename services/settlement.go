@@ -28,6 +28,13 @@ type SettleMaturity struct {
 	Date      linkfin.Date
 }
 
+// Validate implements linkfin.Validator: the run names its date, bounded as an
+// invoice's dates are, as every piece's maturity is (none, the zero date, is out of
+// the range too).
+func (c *SettleMaturity) Validate() error {
+	return linkfin.CheckDate("date", c.Date)
+}
+
 // Keys implements linkfin.Command.
 func (c *SettleMaturity) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{

@@ -904,8 +904,8 @@ func (c *CreateCreditNote) Apply(tx linkfin.Tx) (any, error) {
 	if n.IssueDate.IsZero() {
 		n.IssueDate = linkfin.DateOf(tx.Now().In(linkfin.ChinaTime))
 	}
-	if !linkfin.InvoiceDateInRange(n.IssueDate) {
-		return nil, linkfin.Errorf(linkfin.EINVALID, "a credit note's issue date is from %s to %s, not %s", linkfin.MinInvoiceDate, linkfin.MaxInvoiceDate, n.IssueDate)
+	if err := linkfin.CheckDate("a credit note's issue date", n.IssueDate); err != nil {
+		return nil, err
 	}
 	if err := notFutureDated(tx, n.IssueDate, "credit note"); err != nil {
 		return nil, err
