@@ -21,6 +21,12 @@ const (
 	FinancingBoughtBack FinancingStatus = "bought_back" // overdue; the anchor paid under its buy-back guarantee
 )
 
+// EFINANCINGLAPSED refuses to disburse an accepted financing whose limits are no
+// longer held: HoldsUntil passed (the ledger released the holds at their timeout),
+// whether the scheduler has lapsed it yet or not. Nothing is paid; the requester asks
+// for a new quote.
+const EFINANCINGLAPSED = "financing_lapsed"
+
 // PaidOut reports whether a financing in the status was paid out by its funder:
 // disbursed, and whatever may follow.
 func (s FinancingStatus) PaidOut() bool {

@@ -66,6 +66,7 @@ var codeMessages = map[string]message{
 	"financing_stopped_by_alert":        {"An open alert on this supplier stops its new financing until the program's anchor or a funder resolves it.", "该供应商有未解除的预警，在计划的核心企业或资金方解除之前，暂停其新的融资。"},
 	"grade_below_floor":                 {"The supplier's grade is below what the program or the funder finances; its scorecard says what would raise it.", "供应商评级低于该计划或资金方的融资下限；其评分卡列明了提升评级的方法。"},
 	"quote_expired":                     {"The quote expired; ask for a new one.", "报价已过期，请重新询价。"},
+	"financing_lapsed":                  {"The financing lapsed: it was not paid while its limits were held, and can no longer be disbursed; its asset may be financed again on a new quote.", "该融资已失效：额度占用期内未放款，不能再放款；其资产可凭新报价重新融资。"},
 	// The API's.
 	"malformed_json":              {"The request is not well-formed JSON.", "请求不是格式正确的 JSON。"},
 	"unknown_field":               {"The request has a field the platform does not know.", "请求包含平台无法识别的字段。"},

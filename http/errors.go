@@ -117,6 +117,9 @@ var statusOf = map[string]int{
 	linkfin.EDEVICEKEYTAKEN:      http.StatusConflict,
 	// An open alert stops the supplier's new financing.
 	linkfin.EFINANCINGSTOPPED: http.StatusUnprocessableEntity,
+	// A disbursement once the financing's holds lapsed: no longer accepted, whether
+	// the scheduler has lapsed it yet or not.
+	linkfin.EFINANCINGLAPSED: http.StatusConflict,
 }
 
 // StatusOf is the HTTP status of a refusal's code, from the one table: 422 for a

@@ -32,7 +32,8 @@ func (s *Server) financingRoutes() {
 			return acceptFinancing(p, f)
 		})
 	act(s, Route{Pattern: "POST /v1/financings/{id}/disburse", Kind: linkfin.KindFinancing, Access: Write, Money: true, Out: fin,
-		Summary: "Pay an accepted financing (the funder): the holds are posted and the price paid."},
+		Summary: "Pay an accepted financing (the funder): the holds are posted and the price paid. From its holds_until on " +
+			"(the holds lapsed), or once lapsed, it is refused, 409 financing_lapsed, and nothing is paid."},
 		func(r *http.Request, p *principal, _ *none) (linkfin.Command, error) {
 			return &services.DisburseFinancing{Actor: p.Org, ID: r.PathValue("id")}, nil
 		})

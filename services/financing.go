@@ -178,7 +178,9 @@ func resolveHolds(f *linkfin.Financing, flag ledger.TransferFlags) ([]ledger.Tra
 // DisburseFinancing is the funder paying an accepted financing: the holds on the
 // limits are posted, the price goes to the payee (the requester, or the anchor for a
 // distributor's order), and a certificate piece passes to the funder. The ledger
-// refuses it if the funder's wallet is short, or if the holds lapsed.
+// refuses it if the funder's wallet is short. Once the holds lapsed (HoldsUntil came:
+// the ledger expires them then) it is refused, financing_lapsed, before anything
+// moves, as it is once the scheduler has lapsed the financing (LapseFinancing).
 type DisburseFinancing struct {
 	Actor string
 	ID    string
@@ -211,6 +213,8 @@ func (c *DisburseFinancing) Apply(tx linkfin.Tx) (any, error) {
 		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only the funder disburses")
 	case f.Status == linkfin.FinancingDisbursed:
 		return f, nil
+	case f.Status == linkfin.FinancingLapsed || f.Status == linkfin.FinancingAccepted && holdsLapsed(tx, f):
+		return nil, lapsed(f)
 	case f.Status != linkfin.FinancingAccepted:
 		return nil, linkfin.Errorf(linkfin.ECONFLICT, "financing %s is %s, not accepted", f.ID, f.Status)
 	case f.Frozen:
@@ -229,6 +233,10 @@ func (c *DisburseFinancing) Apply(tx linkfin.Tx) (any, error) {
 		return nil, err
 	}
 	if err := transferFrom(tx, []string{f.FunderID}, append(posts, pay...)...); err != nil {
+		if linkfin.ErrorCode(err) == string(ledger.PendingTransferExpired) {
+			// The ledger's clock ran past the holds' timeout within the batch.
+			return nil, lapsed(f)
+		}
 		return nil, err
 	}
 	if err := disbursedInto(tx, f); err != nil {
@@ -244,6 +252,24 @@ func (c *DisburseFinancing) Apply(tx linkfin.Tx) (any, error) {
 	now := tx.Now()
 	f.Status, f.DisbursedAt = linkfin.FinancingDisbursed, &now
 	return f, tx.Put(linkfin.KindFinancing, f.ID, f, "financing.disbursed")
+}
+
+// holdsLapsed reports whether an accepted financing's holds have lapsed: HoldsUntil,
+// when the ledger expires them, has come. A financing accepted before holds had an end
+// holds until it is disbursed or cancelled.
+func holdsLapsed(tx linkfin.Tx, f *linkfin.Financing) bool {
+	return f.HoldsUntil != nil && !tx.Now().Before(*f.HoldsUntil)
+}
+
+// lapsed refuses to disburse a financing that lapsed, in the words of LapseFinancing
+// and the settlement that lapses one whose piece matured first: the same code whether
+// the scheduler has ended it yet or not.
+func lapsed(f *linkfin.Financing) error {
+	if f.Status == linkfin.FinancingLapsed || f.HoldsUntil == nil {
+		return linkfin.Errorf(linkfin.EFINANCINGLAPSED, "financing %s lapsed: it was not disbursed while its limits were held, and its asset is free again", f.ID)
+	}
+	return linkfin.Errorf(linkfin.EFINANCINGLAPSED, "financing %s lapsed at %s: it was not disbursed while its limits were held, "+
+		"and the ledger released them; the scheduler ends it and frees its asset", f.ID, f.HoldsUntil.Format(time.RFC3339))
 }
 
 // CancelFinancing withdraws an accepted financing that was not disbursed (the funder

@@ -128,7 +128,7 @@ func testLapse(t *testing.T, open Opener) {
 	if piece := record[linkfin.Certificate](t, env, linkfin.KindCertificate, "c1"); piece.FinancingID != "" || limit() != 0 {
 		t.Fatalf("after the lapse the piece is locked to %q and %d is held", piece.FinancingID, limit())
 	}
-	if _, err := run[linkfin.Financing](t, env, &services.DisburseFinancing{Actor: "poor", ID: "f-poor"}); !refusal(err, linkfin.ECONFLICT, "f-poor is lapsed, not accepted") {
+	if _, err := run[linkfin.Financing](t, env, &services.DisburseFinancing{Actor: "poor", ID: "f-poor"}); !refusal(err, linkfin.EFINANCINGLAPSED, "financing f-poor lapsed") {
 		t.Fatalf("disbursing a lapsed financing: %v", err)
 	}
 	if got := lapses(env.Clock.Now()); len(got) != 0 {
