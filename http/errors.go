@@ -36,7 +36,8 @@ const (
 	EMEDIATYPE   = "unsupported_media_type"
 	EKEYREQUIRED = "idempotency_key_required"
 	// EIDRESERVED refuses a raw transfer whose id is in the range financings reserve
-	// their ledger ids from (linkfin.ReservedLedgerIDs): a domain rejection, 422.
+	// their ledger ids from (linkfin.ReservedLedgerIDs), or that posts or voids a
+	// pending transfer of that range: a domain rejection, 422.
 	EIDRESERVED = "id_reserved"
 )
 

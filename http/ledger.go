@@ -91,6 +91,13 @@ func ledgerTransfer(in *linkfin.TransferIn) (ledger.Transfer, error) {
 	if in.ID >= linkfin.ReservedLedgerIDs {
 		return t, linkfin.Errorf(EIDRESERVED, "transfer ids from 2^62 (%d) up are reserved for the transfers of financings", int64(linkfin.ReservedLedgerIDs))
 	}
+	if in.PendingID >= linkfin.ReservedLedgerIDs {
+		// A financing's holds, a conditional payment's lock: the commands that made
+		// them post and void them, with their records, and answer in their words. One
+		// resolved behind their back would leave them to meet the ledger's refusal.
+		return t, linkfin.Errorf(EIDRESERVED, "pending transfers from 2^62 (%d) up are the platform's: the financing or conditional payment "+
+			"that holds them posts and voids them", int64(linkfin.ReservedLedgerIDs))
+	}
 	if in.Currency != "" {
 		// An ISO 4217 code in use, refused before the request runs, as an account's is
 		// (a post or void of a pending transfer may leave it out).
@@ -269,7 +276,8 @@ func (s *Server) ledgerRoutes() {
 	s.handle(Route{Pattern: "GET /v1/accounts/{id}/transfers", Access: AnyKey, Out: tr, List: true, Query: pageQuery,
 		Summary: "List an account's transfers, newest first."}, s.listAccountTransfers)
 	s.handle(Route{Pattern: "POST /v1/transfers", Access: Operator, Money: true, Status: http.StatusCreated, In: reflect.TypeFor[linkfin.TransferIn](), Out: tr,
-		Summary: "Create a ledger transfer, or a batch (a JSON array: the answer is the results, one per item)."}, s.createTransfers)
+		Summary: "Create a ledger transfer, or a batch (a JSON array: the answer is the results, one per item). Ids from 2^62 up " +
+			"are the platform's: a transfer of one, or that posts or voids a pending transfer of one, is refused, 422 id_reserved."}, s.createTransfers)
 	s.handle(Route{Pattern: "GET /v1/transfers/{id}", Access: AnyKey, Out: tr, Summary: "Get a ledger transfer."}, s.getTransfer)
 	s.handle(Route{Pattern: "GET /v1/ledger/trial-balance", Access: Operator, Out: reflect.TypeFor[linkfin.TrialBalance](),
 		Summary: "Debits and credits per ledger; every ledger balances."}, s.trialBalance)
