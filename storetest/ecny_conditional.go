@@ -225,6 +225,15 @@ func testECNYConditional(t *testing.T, open Opener) {
 	if e.balance(small) != 0 {
 		t.Fatalf("the payee's wallet after the expiry: %d", e.balance(small))
 	}
+	// Its lock resolved already, by the other side or by the scheduler, a payment is
+	// refused in the domain's words before its legs reach the ledger, and nothing
+	// moves.
+	for _, id := range []string{b.ID, d.ID} {
+		if _, err := run[linkfin.ConditionalPayment](t, env, &services.CancelConditionalPayment{Actor: "anchor", ID: id}); !refusal(err, linkfin.ECONDITIONCLOSED, "conditional payment "+id+" is") {
+			t.Fatalf("cancelling %s once its lock is resolved: %v", id, err)
+		}
+	}
+	want("expired", state{67_700_00 - 1_00, 0, 3_231_00, 32_301_00})
 
 	env.Restart()
 	env.MustVerify()
