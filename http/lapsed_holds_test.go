@@ -11,9 +11,9 @@ import (
 	"linkfin/services"
 )
 
-// TestLapsedHoldsOverHTTP: tier1 accepts F-1 and the bank disburses it only once
-// holds_until has passed: 409 financing_lapsed (the ledger's 422
-// pending_transfer_expired before), and the financing stays accepted, the piece
+// TestLapsedHoldsOverHTTP: tier1 accepts F-1, and tier2 a pledge loan, and the bank
+// disburses them only once holds_until has passed: 409 financing_lapsed (the ledger's
+// 422 pending_transfer_expired before), and the financing stays accepted, the piece
 // tier1's and the bank's wallet as it was; the scheduler lapses it as before, and the
 // bank is answered the same.
 func TestLapsedHoldsOverHTTP(t *testing.T) {
@@ -23,8 +23,15 @@ func TestLapsedHoldsOverHTTP(t *testing.T) {
 	if f.HoldsUntil == nil {
 		t.Fatalf("the accepted financing holds its limits until nothing: %+v", f)
 	}
+	// A pledge loan accepted at the same time: another product, the same holds.
+	p.submit(t, &services.IssueWarehouseReceipt{Actor: "port", Receipt: linkfin.WarehouseReceipt{ID: "WR-L", LotID: "LOT-L", OwnerID: "tier2",
+		Commodity: "copper", Quantity: 1, Unit: "t"}})
+	p.submit(t, &services.RequestPledgeLoan{Actor: "tier2", ID: "WL-L", ReceiptID: "WR-L", ProgramID: "auto-scf", FunderID: "bank"})
+	p.submit(t, &services.AcceptPledgeLoan{Actor: "tier2", ID: "WL-L", ReceiptID: "WR-L"})
 	p.clock.Advance(f.HoldsUntil.Add(time.Second).Sub(p.clock.Now()))
 	wallet := p.account(linkfin.WalletID("bank", "CNY"))
+	wantProblem(t, p.as("bank", "POST", "/v1/financings/WL-L/disburse", "", "Idempotency-Key", "disburse-wl"),
+		http.StatusConflict, linkfin.EFINANCINGLAPSED)
 	pr := wantProblem(t, p.as("bank", "POST", "/v1/financings/F-1/disburse", "", "Idempotency-Key", "disburse-1"),
 		http.StatusConflict, linkfin.EFINANCINGLAPSED)
 	wantJSON(t, p.as("bank", "GET", "/v1/financings/F-1", ""), http.StatusOK, &f)
