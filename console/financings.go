@@ -41,8 +41,11 @@ func (c *Console) financing(w http.ResponseWriter, r *http.Request, p *Person) {
 	}
 	org, acts := p.Viewer.Org, p.CanAct()
 	v := financingView{F: f,
-		Disburses: acts && org == f.FunderID && f.Status == linkfin.FinancingAccepted && !f.Frozen,
-		Cancels:   acts && (org == f.FunderID || org == f.RequesterID) && f.Status == linkfin.FinancingAccepted,
+		// Not once the holds lapsed (holds_until came): the platform refuses it then,
+		// financing_lapsed, whether the scheduler has lapsed it yet or not.
+		Disburses: acts && org == f.FunderID && f.Status == linkfin.FinancingAccepted && !f.Frozen &&
+			(f.HoldsUntil == nil || c.now().Before(*f.HoldsUntil)),
+		Cancels: acts && (org == f.FunderID || org == f.RequesterID) && f.Status == linkfin.FinancingAccepted,
 	}
 	v.Accepts = acts && org == f.RequesterID && f.Status == linkfin.FinancingQuoted && c.now().Before(f.Quote.ExpiresAt)
 	if err := services.WholeDecision(r.Context(), c.Store, &f); err != nil {
