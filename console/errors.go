@@ -49,6 +49,7 @@ var codeMessages = map[string]message{
 	"certificate_not_active":            {"The certificate piece is no longer active: it was split, passed on or settled.", "该凭证已不再有效：已被拆分、转让或结算。"},
 	"duplicate_invoice":                 {"The seller already sent this buyer an invoice with this number.", "该卖方已向此买方开具过相同编号的发票。"},
 	"invoice_held":                      {"The invoice repeats an earlier one's seller, buyer, amount and dates: it is held for review until the buyer clears it.", "该发票与之前一张发票的卖方、买方、金额和日期相同：已暂停审核，须由买方解除后方可确认。"},
+	"issue_date_before_invoice":         {"The credit note is dated before the invoice it credits: nothing is credited before it is billed.", "贷项通知单的开具日期早于其所冲减的发票：未开票不得冲减。"},
 	"issue_date_future":                 {"The invoice or credit note is dated after tomorrow: neither is dated ahead.", "发票或贷项通知单的开具日期晚于明天：不得提前开具。"},
 	"due_date_unknown":                  {"The invoice states no due date, and the order's program sets no payment terms to give it one.", "发票未写明到期日，且订单所属计划未设付款期限。"},
 	"einvoice_rules":                    {"The e-invoice's amounts do not add up as EN 16931 requires.", "电子发票的金额不符合 EN 16931 的计算规则。"},

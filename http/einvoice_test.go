@@ -104,6 +104,13 @@ func TestEInvoiceOverHTTP(t *testing.T) {
 	// Dated after tomorrow, as an invoice may not be.
 	wantProblem(t, xml("tier1", "/v1/credit-notes", strings.Replace(cn, "<cbc:IssueDate>2019-09-23", "<cbc:IssueDate>2099-09-23", 1), "e-future"),
 		http.StatusUnprocessableEntity, services.EISSUEDFUTURE)
+	// Dated the day before the invoice it credits (issued 2017-08-29).
+	base = p.snapshot()
+	wantProblem(t, xml("tier1", "/v1/credit-notes", strings.Replace(cn, "<cbc:IssueDate>2019-09-23", "<cbc:IssueDate>2017-08-28", 1), "e-past"),
+		http.StatusUnprocessableEntity, services.EISSUEDBEFOREINVOICE)
+	if !reflect.DeepEqual(p.snapshot(), base) {
+		t.Fatal("a refused credit note changed the store")
+	}
 	var note linkfin.CreditNote
 	wantJSON(t, xml("tier1", "/v1/credit-notes", cn, "e-4"), http.StatusCreated, &note)
 	if note.InvoiceID != inv.ID || note.Amount != 100_11 || note.Number != "018304 / 28865" || note.IssueDate.String() != "2019-09-23" {

@@ -161,8 +161,10 @@ func (s *Server) domainRoutes() {
 			return &services.ClearInvoiceHold{Actor: p.Org, Operator: p.operator(), ID: r.PathValue("id"), Reason: in.Reason}, nil
 		})
 	act(s, Route{Pattern: "POST /v1/invoices/{id}/credit-notes", Kind: linkfin.KindInvoice, Access: Write, Status: http.StatusCreated, Out: reflect.TypeFor[linkfin.CreditNote](),
-		Summary: "Credit part of an invoice (the seller): dilution. Its issue_date (today in China Standard Time if none) is from 2000-01-01 " +
-			"to 2099-12-31 and not after tomorrow there (422 issue_date_future), as an invoice's."},
+		Summary: "Credit part of an invoice (the seller): dilution. Its issue_date (today in China Standard Time if none, or the " +
+			"invoice's issue_date if that is later) is from 2000-01-01 " +
+			"to 2099-12-31 and not after tomorrow there (422 issue_date_future), as an invoice's, and not before the invoice's issue_date " +
+			"(422 issue_date_before_invoice)."},
 		func(r *http.Request, p *principal, in *linkfin.CreditNoteIn) (linkfin.Command, error) {
 			return &services.CreateCreditNote{Actor: p.Org, Note: linkfin.CreditNote{Number: in.Number, InvoiceID: r.PathValue("id"),
 				Amount: in.Amount, Reason: in.Reason, IssueDate: in.IssueDate}}, nil
@@ -172,8 +174,9 @@ func (s *Server) domainRoutes() {
 	s.handle(Route{Pattern: "POST /v1/credit-notes", Access: Write, Status: http.StatusCreated, In: reflect.TypeFor[linkfin.CreditNoteByNumberIn](),
 		Out: reflect.TypeFor[linkfin.CreditNote](), Summary: "Credit one of your invoices, named by its number (the seller): JSON, or a UBL 2.1 " +
 			"credit note (Content-Type: application/xml) whose BillingReference names the invoice; its ID is the credit note's number. " +
-			"Its issue date (JSON: issue_date, today in China Standard Time if none) is held to an invoice's rules: 2000-01-01 to 2099-12-31, " +
-			"and not after tomorrow in China Standard Time (422 issue_date_future)."}, s.createCreditNote)
+			"Its issue date (JSON: issue_date, today in China Standard Time if none, or the invoice's if that is later) is held to an invoice's rules: 2000-01-01 to 2099-12-31, " +
+			"and not after tomorrow in China Standard Time (422 issue_date_future); and it is not before the invoice's issue date " +
+			"(422 issue_date_before_invoice)."}, s.createCreditNote)
 	getRoute[linkfin.CreditNote](s, "GET /v1/credit-notes/{id}", linkfin.KindCreditNote, "Get a credit note.")
 	getRoute[linkfin.Payable](s, "GET /v1/payables/{id}", linkfin.KindPayable, "Get a payable.")
 	listRoute[linkfin.Payable](s, "GET /v1/payables", linkfin.KindPayable, "List payables.")

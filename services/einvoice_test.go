@@ -790,8 +790,9 @@ func TestInvoiceDates(t *testing.T) {
 
 // A credit note's issue date is held to an invoice's rules: from 2000-01-01 to
 // 2099-12-31, and not after tomorrow in China Standard Time, in JSON and as an
-// e-credit note (UBL CreditNote, CII 381), refused with nothing stored. The note keeps
-// it; one given none in JSON is dated the day it is made, in China.
+// e-credit note (UBL CreditNote, CII 381), refused with nothing stored; nor is it
+// before the invoice it credits (issued 2017-11-13), issue_date_before_invoice. The
+// note keeps it; one given none in JSON is dated the day it is made, in China.
 func TestCreditNoteDates(t *testing.T) {
 	w := newWorld(t) // 2026-11-02 09:00 UTC, 17:00 in China
 	parties(w)
@@ -815,7 +816,9 @@ func TestCreditNoteDates(t *testing.T) {
 	w.refused(note("2100-01-01"), linkfin.EINVALID)
 	w.refused(note("2099-01-01"), services.EISSUEDFUTURE)
 	w.refused(note("2026-11-04"), services.EISSUEDFUTURE) // the day after tomorrow
-	for issued, want := range map[string]string{"2026-11-03": "2026-11-03", "2000-01-01": "2000-01-01", "": "2026-11-02"} {
+	w.refused(note("2000-01-01"), services.EISSUEDBEFOREINVOICE)
+	w.refused(note("2017-11-12"), services.EISSUEDBEFOREINVOICE) // the day before the invoice
+	for issued, want := range map[string]string{"2026-11-03": "2026-11-03", "2017-11-13": "2017-11-13", "": "2026-11-02"} {
 		got, err := run[linkfin.CreditNote](w, note(issued))
 		if err != nil || got.IssueDate.String() != want {
 			t.Fatalf("issued %q: %+v, %v", issued, got, err)
@@ -831,7 +834,9 @@ func TestCreditNoteDates(t *testing.T) {
 	w.refused(note("2026-11-05"), services.EISSUEDFUTURE)
 
 	// An e-credit note, UBL and CII: the parser refuses a date outside the range, the
-	// note one issued after tomorrow; one of a good date keeps it.
+	// note one issued after tomorrow or before its invoice; one of a good date keeps
+	// it. CII_example4's own date, 2013-04-10, is before the invoice it is made to
+	// credit here: refused as such.
 	ubls := sample(t, "cen/ubl-tc434-creditnote1.xml")
 	cii := strings.Replace(strings.Replace(sample(t, "cen-cii/CII_example4.xml"), "<ram:TypeCode>380</ram:TypeCode>", "<ram:TypeCode>381</ram:TypeCode>", 1),
 		"</ram:SpecifiedTradeSettlementHeaderMonetarySummation>", "</ram:SpecifiedTradeSettlementHeaderMonetarySummation>"+
@@ -840,8 +845,9 @@ func TestCreditNoteDates(t *testing.T) {
 		doc, issued, code string
 	}{
 		{"ubl", "1899-09-23", ubl.EINVALID}, {"ubl", "2100-09-23", ubl.EINVALID}, {"ubl", "2099-09-23", services.EISSUEDFUTURE}, {"ubl", "2026-11-05", services.EISSUEDFUTURE},
-		{"ubl", "2019-09-23", ""},
-		{"cii", "1899-04-10", ubl.EINVALID}, {"cii", "2099-04-10", services.EISSUEDFUTURE}, {"cii", "2013-04-10", ""},
+		{"ubl", "2017-11-12", services.EISSUEDBEFOREINVOICE}, {"ubl", "2019-09-23", ""}, {"ubl", "2017-11-13", ""},
+		{"cii", "1899-04-10", ubl.EINVALID}, {"cii", "2099-04-10", services.EISSUEDFUTURE},
+		{"cii", "2013-04-10", services.EISSUEDBEFOREINVOICE}, {"cii", "2017-11-12", services.EISSUEDBEFOREINVOICE}, {"cii", "2018-04-10", ""},
 	} {
 		var s string
 		if c.doc == "ubl" {

@@ -461,6 +461,12 @@ func (c *CreateInvoice) Apply(tx linkfin.Tx) (any, error) {
 // dated ahead tells a funder of a dilution that has not happened.
 const EISSUEDFUTURE = "issue_date_future"
 
+// EISSUEDBEFOREINVOICE refuses a credit note issued before the invoice it credits: a
+// credit note credits what was billed, and one dated before the bill would reach back
+// into a period, a funder's report or a disclosure, in which there was nothing to
+// credit.
+const EISSUEDBEFOREINVOICE = "issue_date_before_invoice"
+
 // notFutureDated refuses an issue date of a document ("invoice", "credit note") after
 // the platform's tomorrow in China Standard Time (UTC+8), the platform's business day:
 // one day of margin takes a document issued today in a time zone ahead of it.
@@ -899,16 +905,18 @@ func (c *CreateCreditNote) DependentKeys(r linkfin.Records) []linkfin.ObjectKey 
 // Apply implements linkfin.Command.
 func (c *CreateCreditNote) Apply(tx linkfin.Tx) (any, error) {
 	n := c.Note
-	// Its issue date is held to an invoice's rules; one given none (in JSON) is the
-	// day it is made, in China Standard Time.
-	if n.IssueDate.IsZero() {
-		n.IssueDate = linkfin.DateOf(tx.Now().In(linkfin.ChinaTime))
-	}
-	if err := linkfin.CheckDate("a credit note's issue date", n.IssueDate); err != nil {
-		return nil, err
-	}
-	if err := notFutureDated(tx, n.IssueDate, "credit note"); err != nil {
-		return nil, err
+	// Its issue date is held to an invoice's rules, and is not before its invoice's
+	// (checked below, once the invoice is read). One given none (in JSON) is the day
+	// it is made, in China Standard Time, or its invoice's issue date if that is
+	// later (an invoice may be dated tomorrow).
+	dated := !n.IssueDate.IsZero()
+	if dated {
+		if err := linkfin.CheckDate("a credit note's issue date", n.IssueDate); err != nil {
+			return nil, err
+		}
+		if err := notFutureDated(tx, n.IssueDate, "credit note"); err != nil {
+			return nil, err
+		}
 	}
 	if n.InvoiceID == "" {
 		if c.InvoiceNumber == "" {
@@ -941,6 +949,15 @@ func (c *CreateCreditNote) Apply(tx linkfin.Tx) (any, error) {
 		return nil, linkfin.Errorf(linkfin.EINVALID, "a credit note has a number (1 to %d characters) and a reason (1 to 1000)", linkfin.MaxNumber)
 	case n.Amount <= 0 || n.Amount > open:
 		return nil, linkfin.Errorf(linkfin.EINVALID, "a credit note is positive and at most what the invoice still asks (%s)", linkfin.Money{Amount: open, Currency: inv.Currency})
+	}
+	if !dated {
+		n.IssueDate = linkfin.DateOf(tx.Now().In(linkfin.ChinaTime))
+		if n.IssueDate.Before(inv.IssueDate) {
+			n.IssueDate = inv.IssueDate
+		}
+	} else if n.IssueDate.Before(inv.IssueDate) {
+		return nil, linkfin.Errorf(EISSUEDBEFOREINVOICE, "the credit note is issued on %s, before invoice %s it credits (issued on %s): nothing is credited before it is billed",
+			n.IssueDate, inv.Number, inv.IssueDate)
 	}
 	if c.Identified != nil {
 		if err := c.Identified.checkParties(tx, inv.SellerID, inv.BuyerID); err != nil {
