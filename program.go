@@ -94,6 +94,11 @@ type ProgramFunder struct {
 	// GradeFloor is the funder's own floor: it is not asked to finance suppliers
 	// graded worse.
 	GradeFloor string `json:"grade_floor,omitempty"`
+	// Idle marks, in a view of the program (never in the record), a funder that has
+	// accepted but may not fund now: the operator withdrew its fund capability. It is
+	// not live: no request is quoted from it and no offer names it until the
+	// capability is granted again, and a member's view leaves it out.
+	Idle bool `json:"idle,omitempty"`
 }
 
 // FunderTerms are the terms of a funder's part of a program that the funder accepts:
@@ -217,13 +222,13 @@ func (p *Program) Funder(id string) *ProgramFunder {
 
 // MemberView is what a member of the program sees, who is neither its anchor nor one
 // of its funders: its terms, and its live funders with their pricing, without the
-// program's or any funder's limit.
+// program's or any funder's limit. A funder marked Idle is not live, and is left out.
 func (p *Program) MemberView() Program {
 	v := *p
 	v.Limit = 0
 	v.Funders = []ProgramFunder{}
 	for _, f := range p.Funders {
-		if f.Status == FunderAccepted {
+		if f.Status == FunderAccepted && !f.Idle {
 			f.Limit, f.Invitation = 0, 0
 			v.Funders = append(v.Funders, f)
 		}

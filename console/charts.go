@@ -269,7 +269,11 @@ func (c *Console) usages(r *http.Request, p *Person, progs, all []linkfin.Progra
 		} else {
 			limits = append(limits, bar{Label: l.T("programs.whole"), Value: e.Total, Of: pr.Limit})
 			for _, f := range pr.Funders {
-				limits = append(limits, bar{Label: f.FunderID, Value: e.ByFunder[f.FunderID], Of: f.Limit})
+				label := f.FunderID
+				if f.Idle {
+					label = l.T("programs.idle", f.FunderID) // not live: the operator withdrew its fund capability
+				}
+				limits = append(limits, bar{Label: label, Value: e.ByFunder[f.FunderID], Of: f.Limit})
 			}
 		}
 		if u.Available, err = linkfin.Sub(u.Limit, u.Used); err != nil {

@@ -96,6 +96,20 @@ func TestProgramUsage(t *testing.T) {
 			}
 		}
 	}
+	// A funder whose fund capability the operator withdrew is not live: the anchor's
+	// page says so of it, as the API marks it idle; granted again, it is live again.
+	idle := template.HTMLEscapeString(English.T("programs.idle", "bank"))
+	if _, page := anchor.get("/programs/auto-scf"); strings.Contains(page, idle) {
+		t.Fatalf("the bank does not fund now, before its capability is withdrawn:\n%s", page)
+	}
+	s.run(&services.SetCapabilities{OrgID: "bank", Capabilities: []linkfin.Capability{linkfin.CapTrade}})
+	if _, page := anchor.get("/programs/auto-scf"); !strings.Contains(page, idle) {
+		t.Fatalf("the anchor's page does not say the bank does not fund now:\n%s", page)
+	}
+	s.run(&services.SetCapabilities{OrgID: "bank", Capabilities: []linkfin.Capability{linkfin.CapFund}})
+	if _, page := anchor.get("/programs/auto-scf"); strings.Contains(page, idle) {
+		t.Fatalf("the bank does not fund now, once granted again:\n%s", page)
+	}
 	// The bank sees its own limit and its own part alone.
 	own := s.exposureOf("bank")
 	_, page := s.as("bank", linkfin.RoleViewer).get("/programs/auto-scf")

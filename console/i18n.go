@@ -599,6 +599,7 @@ var messages = map[string]message{
 	"programs.own":               {"You fund this program: you see your own part of it alone.", "您是本项目的资金方：仅显示您自己的部分。"},
 	"programs.shared":            {"The exposure report sums an anchor's programs in one currency: what is used here counts these programs too:", "敞口报告按核心企业和币种汇总：此处已用额度也包含以下项目："},
 	"programs.whole":             {"The whole program", "项目合计"},
+	"programs.idle":              {"%s (does not fund now)", "%s（暂不出资）"},
 	"programs.chart":             {"%s: used against the limit, in %s", "%s：已用额度对比额度（%s）"},
 	"programs.none":              {"You anchor or fund no program.", "您没有作为核心企业或资金方参与的项目。"},
 	"programs.disclosure":        {"Supplier finance disclosure", "供应链融资信息披露"},

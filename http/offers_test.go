@@ -190,3 +190,55 @@ func TestNoOfferOfAFunderThatNoLongerFunds(t *testing.T) {
 		t.Fatal("tier1 is offered nothing of bank's once it funds again")
 	}
 }
+
+// TestProgramFundersAgreeWithOffers: a funder whose fund capability the operator
+// withdrew is not live in a program's view, as in the quotes and offers: a member
+// (tier1) sees it among the program's funders no more, in GET /v1/programs/{id} and
+// GET /v1/programs alike; the anchor, the funder itself and the operator see it
+// marked idle. Granted again, it is live again, and unmarked.
+func TestProgramFundersAgreeWithOffers(t *testing.T) {
+	p := newPlatform(t)
+	// bankIn answers whether who sees bank among auto-scf's funders, and whether
+	// marked idle, in the program's own GET and in the list.
+	bankIn := func(who string) (listed, idle bool) {
+		t.Helper()
+		var one linkfin.Program
+		wantJSON(t, p.as(who, "GET", "/v1/programs/auto-scf", ""), http.StatusOK, &one)
+		var all linkfin.List[linkfin.Program]
+		wantJSON(t, p.as(who, "GET", "/v1/programs", ""), http.StatusOK, &all)
+		var inList *linkfin.Program
+		for i := range all.Data {
+			if all.Data[i].ID == "auto-scf" {
+				inList = &all.Data[i]
+			}
+		}
+		if inList == nil {
+			t.Fatalf("%s does not list auto-scf", who)
+		}
+		f, g := one.Funder("bank"), inList.Funder("bank")
+		if (f == nil) != (g == nil) || f != nil && f.Idle != g.Idle {
+			t.Fatalf("%s: the program's GET has bank as %+v, the list as %+v", who, f, g)
+		}
+		return f != nil, f != nil && f.Idle
+	}
+	for _, who := range []string{"tier1", "anchor", "bank", "operator"} {
+		if listed, idle := bankIn(who); !listed || idle {
+			t.Fatalf("%s: bank listed %v, idle %v, before its capability is withdrawn", who, listed, idle)
+		}
+	}
+	wantJSON(t, p.as("operator", "POST", "/v1/organizations/bank/capabilities", `{"capabilities":["trade"]}`), http.StatusOK, nil)
+	if listed, _ := bankIn("tier1"); listed {
+		t.Fatal("a member sees bank among the program's live funders once it no longer funds")
+	}
+	for _, who := range []string{"anchor", "bank", "operator"} {
+		if listed, idle := bankIn(who); !listed || !idle {
+			t.Fatalf("%s: bank listed %v, idle %v, once it no longer funds", who, listed, idle)
+		}
+	}
+	wantJSON(t, p.as("operator", "POST", "/v1/organizations/bank/capabilities", `{"capabilities":["fund"]}`), http.StatusOK, nil)
+	for _, who := range []string{"tier1", "anchor", "bank", "operator"} {
+		if listed, idle := bankIn(who); !listed || idle {
+			t.Fatalf("%s: bank listed %v, idle %v, once it funds again", who, listed, idle)
+		}
+	}
+}

@@ -15,7 +15,9 @@ import (
 // they may ask and at what price, but no limit: the anchor's suppliers at every tier
 // (an organization that sells, through active relationships, to one that sells … to
 // the anchor; they hold or may receive its certificates) and the anchor's
-// distributors (they buy from it).
+// distributors (they buy from it). Every view marks the live funders that may not
+// fund now Idle (markIdle), and a member's leaves them out: a program's funders say
+// what its quotes and offers do.
 
 // programsByID reads the programs org sees, as it sees them (ProgramsOf), by id.
 func programsByID(ctx context.Context, s linkfin.PartyReader, org string) (map[string]*linkfin.Program, error) {
@@ -34,6 +36,7 @@ func programsByID(ctx context.Context, s linkfin.PartyReader, org string) (map[s
 // see it.
 func ProgramsOf(ctx context.Context, s linkfin.PartyReader, org string) ([]linkfin.Program, error) {
 	seen := make(map[string]linkfin.Program)
+	member := make(map[string]bool)
 	err := scanParty(ctx, s, linkfin.KindProgram, org, func(data []byte) error {
 		var p linkfin.Program
 		if err := json.Unmarshal(data, &p); err != nil {
@@ -56,7 +59,7 @@ func ProgramsOf(ctx context.Context, s linkfin.PartyReader, org string) ([]linkf
 				return err
 			}
 			if _, party := seen[p.ID]; !party && p.AnchorID == anchor {
-				seen[p.ID] = p.MemberView()
+				seen[p.ID], member[p.ID] = p, true
 			}
 			return nil
 		})
@@ -65,7 +68,14 @@ func ProgramsOf(ctx context.Context, s linkfin.PartyReader, org string) ([]linkf
 		}
 	}
 	out := make([]linkfin.Program, 0, len(seen))
-	for _, p := range seen {
+	can := make(map[string]bool)
+	for id, p := range seen {
+		if err := markIdle(ctx, s, can, &p); err != nil {
+			return nil, err
+		}
+		if member[id] {
+			p = p.MemberView()
+		}
 		out = append(out, p)
 	}
 	slices.SortFunc(out, func(a, b linkfin.Program) int { return cmp.Compare(a.ID, b.ID) })
@@ -82,15 +92,21 @@ func ProgramFor(ctx context.Context, s linkfin.PartyReader, id, org string) (*li
 	} else if err != nil {
 		return nil, err
 	}
-	if slices.Contains(p.Parties(), org) {
-		return &p, nil
+	party := slices.Contains(p.Parties(), org)
+	if !party {
+		anchors, err := memberOf(ctx, s, org)
+		if err != nil {
+			return nil, err
+		}
+		if !slices.Contains(anchors, p.AnchorID) {
+			return nil, notFound
+		}
 	}
-	anchors, err := memberOf(ctx, s, org)
-	if err != nil {
+	if err := markIdle(ctx, s, make(map[string]bool), &p); err != nil {
 		return nil, err
 	}
-	if !slices.Contains(anchors, p.AnchorID) {
-		return nil, notFound
+	if party {
+		return &p, nil
 	}
 	v := p.MemberView()
 	return &v, nil

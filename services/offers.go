@@ -138,33 +138,39 @@ func offer(a *linkfin.AssetOffers, product linkfin.Product, funder string, q lin
 	a.Offers = append(a.Offers, linkfin.Offer{Product: product, FunderID: funder, Quote: &q})
 }
 
-// withoutIdleFunders takes out of the programs (read for the offers, and theirs to
-// change) the live funders that may not fund now: the operator withdrew their fund
-// capability (funds). No offer names them, as no request is quoted from them. Each
-// funder's organization is read once.
-func withoutIdleFunders(ctx context.Context, s linkfin.RecordReader, programs map[string]*linkfin.Program) error {
-	can := map[string]bool{}
+// withoutIdleFunders takes out of the programs (read for the offers as their viewer
+// sees them, ProgramsOf, and theirs to change) the live funders that may not fund now,
+// which the view marks Idle (markIdle): no offer names them, as no request is quoted
+// from them.
+func withoutIdleFunders(programs map[string]*linkfin.Program) {
 	for _, p := range programs {
-		kept := make([]linkfin.ProgramFunder, 0, len(p.Funders))
-		for _, f := range p.Funders {
-			if f.Status == linkfin.FunderAccepted {
-				ok, seen := can[f.FunderID]
-				if !seen {
-					var o linkfin.Organization
-					err := read(ctx, s, linkfin.KindOrganization, f.FunderID, &o)
-					if err != nil && linkfin.ErrorCode(err) != linkfin.ENOTFOUND {
-						return err
-					}
-					ok = err == nil && o.Can(linkfin.CapFund)
-					can[f.FunderID] = ok
-				}
-				if !ok {
-					continue
-				}
+		p.Funders = slices.DeleteFunc(slices.Clone(p.Funders), func(f linkfin.ProgramFunder) bool { return f.Idle })
+	}
+}
+
+// markIdle marks Idle, in a view of the programs, each live funder that may not fund
+// now: the operator withdrew its fund capability (funds refuses it a request). can
+// remembers each funder's answer, so that each organization is read once; a funder
+// whose organization is not found does not fund.
+func markIdle(ctx context.Context, s linkfin.RecordReader, can map[string]bool, programs ...*linkfin.Program) error {
+	for _, p := range programs {
+		for i := range p.Funders {
+			f := &p.Funders[i]
+			if f.Status != linkfin.FunderAccepted {
+				continue
 			}
-			kept = append(kept, f)
+			ok, seen := can[f.FunderID]
+			if !seen {
+				var o linkfin.Organization
+				err := read(ctx, s, linkfin.KindOrganization, f.FunderID, &o)
+				if err != nil && linkfin.ErrorCode(err) != linkfin.ENOTFOUND {
+					return err
+				}
+				ok = err == nil && o.Can(linkfin.CapFund)
+				can[f.FunderID] = ok
+			}
+			f.Idle = !ok
 		}
-		p.Funders = kept
 	}
 	return nil
 }

@@ -503,7 +503,8 @@ func gradedTerms(p *linkfin.Program, grade string) *linkfin.Program {
 
 // gradedPrograms reads the programs org sees, as it sees them, by id, each with the
 // terms of org's grade now in place of its own, and without the live funders that may
-// not fund now (withoutIdleFunders): the offers price what a request would be quoted.
+// not fund now (withoutIdleFunders, of those the view marks Idle): the offers price
+// what a request would be quoted.
 func gradedPrograms(ctx context.Context, s linkfin.PartyReader, org string, now time.Time) (map[string]*linkfin.Program, error) {
 	programs, err := programsByID(ctx, s, org)
 	if err != nil {
@@ -517,7 +518,8 @@ func gradedPrograms(ctx context.Context, s linkfin.PartyReader, org string, now 
 	for id, p := range programs {
 		programs[id] = gradedTerms(p, grade)
 	}
-	return programs, withoutIdleFunders(ctx, s, programs)
+	withoutIdleFunders(programs)
+	return programs, nil
 }
 
 // SetGradeFloor is a live funder of a program setting its own grade floor: requests

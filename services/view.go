@@ -338,14 +338,14 @@ func ReadsEvent(ctx context.Context, s linkfin.PartyReader, v linkfin.Viewer, e 
 
 // Program reads a program as the viewer may see it: the operator, and its anchor and
 // funders, whole; its members, as a member's view (see ProgramFor); anyone else, not
-// found.
+// found. Each view marks the live funders that may not fund now Idle (markIdle).
 func Program(ctx context.Context, s linkfin.PartyReader, v linkfin.Viewer, id string) (json.RawMessage, error) {
 	if v.Operator {
 		o, err := Read(ctx, s, v, linkfin.KindProgram, id)
 		if err != nil {
 			return nil, err
 		}
-		return o.Data, nil
+		return idleMarked(ctx, s, make(map[string]bool), o.Data)
 	}
 	p, err := ProgramFor(ctx, s, id, v.Org)
 	if err != nil {
@@ -358,7 +358,17 @@ func Program(ctx context.Context, s linkfin.PartyReader, v linkfin.Viewer, id st
 // (see Program), filtered and paged as List.
 func ListPrograms(ctx context.Context, s linkfin.PartyReader, v linkfin.Viewer, f Filter, after string, limit int) (*linkfin.List[json.RawMessage], error) {
 	if v.Operator {
-		return List(ctx, s, v, linkfin.KindProgram, f, after, limit)
+		page, err := List(ctx, s, v, linkfin.KindProgram, f, after, limit)
+		if err != nil {
+			return nil, err
+		}
+		can := make(map[string]bool)
+		for i := range page.Data {
+			if page.Data[i], err = idleMarked(ctx, s, can, page.Data[i]); err != nil {
+				return nil, err
+			}
+		}
+		return page, nil
 	}
 	// An organization trades under a handful of anchors: its programs are read whole
 	// and paged here.
@@ -381,6 +391,23 @@ func ListPrograms(ctx context.Context, s linkfin.PartyReader, v linkfin.Viewer, 
 		}
 		return objs[i:min(i+limit, len(objs))], nil
 	})
+}
+
+// idleMarked is a program's record with its live funders that may not fund now
+// marked Idle (markIdle), for the operator's whole view: the record as it is stored
+// when none is.
+func idleMarked(ctx context.Context, s linkfin.RecordReader, can map[string]bool, data json.RawMessage) (json.RawMessage, error) {
+	var p linkfin.Program
+	if err := json.Unmarshal(data, &p); err != nil {
+		return nil, err
+	}
+	if err := markIdle(ctx, s, can, &p); err != nil {
+		return nil, err
+	}
+	if !slices.ContainsFunc(p.Funders, func(f linkfin.ProgramFunder) bool { return f.Idle }) {
+		return data, nil // the record as it is stored
+	}
+	return json.Marshal(&p)
 }
 
 // CertificateFor reads a piece with its lineage as the viewer may see it: the
