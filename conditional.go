@@ -159,7 +159,7 @@ type ConditionalMove struct {
 	Type       MoveType  `json:"type"`
 	Amount     int64     `json:"amount"`
 	Reason     string    `json:"reason"`
-	TransferID StringInt `json:"transfer_id"`
+	TransferID StringInt `json:"transfer_id,omitzero"` // not shown to a party that cannot read it
 	// ECNYPaymentID, on the e-CNY rail, is the e-CNY payment a release made.
 	ECNYPaymentID string    `json:"ecny_payment_id,omitempty"`
 	At            time.Time `json:"at"`
@@ -170,7 +170,7 @@ type ConditionalMove struct {
 // which the payee does not learn), and the day, China time, it was locked: the day
 // (and year) whose totals of the payer's wallet count it, whenever it is released.
 type ConditionalECNY struct {
-	PayerAccounts ECNYWalletLedger `json:"payer_accounts"`
+	PayerAccounts ECNYWalletLedger `json:"payer_accounts,omitzero"` // the payer's alone to see
 	Day           Date             `json:"day"`
 }
 
@@ -215,8 +215,8 @@ type ConditionalPayment struct {
 	Status    ConditionalStatus `json:"status"`
 	// Lock is the pending transfer that holds what remains; on the e-CNY rail, the
 	// first of four consecutive ones (the money, and the payer's daily, yearly and
-	// balance headroom).
-	Lock StringInt `json:"lock"`
+	// balance headroom). Not shown to a party that cannot read it (services.Seen).
+	Lock StringInt `json:"lock,omitzero"`
 	// Waiting, on the e-CNY rail, is a release that waits for room in the payee's
 	// wallet.
 	Waiting *ReleaseWait `json:"waiting,omitempty"`
@@ -280,7 +280,7 @@ type BoundWallet struct {
 	Currency  Currency  `json:"currency"`
 	PayeeIDs  []string  `json:"payee_ids"`
 	Purpose   string    `json:"purpose,omitempty"`
-	Ledger    StringInt `json:"ledger_account"`
+	Ledger    StringInt `json:"ledger_account,omitzero"` // its holder's alone to see
 	// Funded and Paid are what its grantor paid in and its holder paid out directly,
 	// in all (conditional payments from it are records of their own).
 	Funded int64 `json:"funded"`

@@ -50,7 +50,7 @@ type conditionalView struct {
 // cancel it, from here.
 func (c *Console) conditional(w http.ResponseWriter, r *http.Request, p *Person) {
 	var v conditionalView
-	if err := services.ReadAs(r.Context(), c.Store, p.Viewer, linkfin.KindConditionalPayment, r.PathValue("id"), &v.P); err != nil {
+	if err := services.ReadSeenAs(r.Context(), c.Store, p.Viewer, linkfin.KindConditionalPayment, r.PathValue("id"), &v.P); err != nil {
 		c.fail(w, r, p, err)
 		return
 	}

@@ -1,9 +1,11 @@
 package console
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -82,6 +84,18 @@ func TestConditionalPayments(t *testing.T) {
 		Condition: linkfin.ConditionIn{Type: linkfin.ConditionMilestone, Milestone: "tooling installed", ConfirmerID: "tier2"}})
 	if _, page := tier1.get("/conditional-payments/" + ms); strings.Contains(page, "/confirm") {
 		t.Fatalf("the payee is offered the confirmation:\n%s", page)
+	}
+	// The lock moves money between the payer's wallet and the payee's: the payer and
+	// the payee see its transfer, the confirmer, who reads neither wallet, does not.
+	var locked linkfin.ConditionalPayment
+	if o, err := s.store.Object(context.Background(), linkfin.KindConditionalPayment, ms); err != nil || json.Unmarshal(o.Data, &locked) != nil {
+		t.Fatalf("the milestone payment: %v", err)
+	}
+	transfer := "<td>" + strconv.FormatInt(int64(locked.Lock), 10) + "</td>"
+	for who, c := range map[string]*client{"anchor": s.as("anchor", linkfin.RoleAdmin), "tier1": tier1, "tier2": stranger} {
+		if _, page := c.get("/conditional-payments/" + ms); strings.Contains(page, transfer) != (who != "tier2") {
+			t.Fatalf("%s sees the lock's transfer %v:\n%s", who, who == "tier2", page)
+		}
 	}
 	_, page = stranger.get("/conditional-payments/" + ms)
 	form := url.Values{"csrf": {hidden(page, "csrf")}, "idempotency_key": {randomToken()}}

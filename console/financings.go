@@ -35,7 +35,7 @@ type financingView struct {
 
 func (c *Console) financing(w http.ResponseWriter, r *http.Request, p *Person) {
 	var f linkfin.Financing
-	if err := services.ReadAs(r.Context(), c.Store, p.Viewer, linkfin.KindFinancing, r.PathValue("id"), &f); err != nil {
+	if err := services.ReadSeenAs(r.Context(), c.Store, p.Viewer, linkfin.KindFinancing, r.PathValue("id"), &f); err != nil {
 		c.fail(w, r, p, err)
 		return
 	}

@@ -39,6 +39,7 @@ func act[In any](s *Server, rt Route, build func(r *http.Request, p *principal, 
 	if rt.Status == 0 {
 		rt.Status = http.StatusOK
 	}
+	answers := recordKind(rt.Out) // the kind of record the route answers, if any
 	s.handle(rt, func(w http.ResponseWriter, r *http.Request) {
 		// A stranger learns nothing, not even whether its body was well formed.
 		if rt.Kind != "" {
@@ -68,7 +69,12 @@ func act[In any](s *Server, rt Route, build func(r *http.Request, p *principal, 
 			writeError(w, r, err)
 			return
 		}
-		s.submit(w, r, body, &engine.Request{Commands: []linkfin.Command{c}}, valueAnswer(rt.Status))
+		ans := valueAnswer(rt.Status)
+		if answers != "" {
+			// The record the route makes or acts on, as the caller sees it.
+			ans = seenAnswer(rt.Status, answers, principalOf(r).viewer())
+		}
+		s.submit(w, r, body, &engine.Request{Commands: []linkfin.Command{c}}, ans)
 	})
 }
 
@@ -172,6 +178,28 @@ func valueAnswer(status int) answer {
 	return func(resp *engine.Response) (int, any, error) { return status, resp.Outcomes[0].Value, nil }
 }
 
+// recordKind is the kind of record whose value is of type t, or "" for none.
+func recordKind(t reflect.Type) string {
+	if t == nil {
+		return ""
+	}
+	for _, kind := range linkfin.Kinds() {
+		if reflect.TypeOf(linkfin.NewRecord(kind)) == reflect.PointerTo(t) {
+			return kind
+		}
+	}
+	return ""
+}
+
+// seenAnswer answers a one-command request with the record of the kind that the
+// command answers, as the viewer sees it (services.Seen).
+func seenAnswer(status int, kind string, v linkfin.Viewer) answer {
+	return func(resp *engine.Response) (int, any, error) {
+		data, err := services.Seen(v, &linkfin.Object{Kind: kind, Data: resp.Outcomes[0].Value})
+		return status, data, err
+	}
+}
+
 // valueOf decodes the value of a one-command request's command.
 func valueOf[T any](resp *engine.Response) (*T, error) {
 	var v T
@@ -226,7 +254,12 @@ func getRoute[T any](s *Server, pattern, kind, summary string) {
 			writeError(w, r, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, json.RawMessage(o.Data))
+		data, err := services.Seen(principalOf(r).viewer(), o)
+		if err != nil {
+			writeError(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, data)
 	})
 	historyRoute(s, pattern, kind)
 }

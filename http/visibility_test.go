@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -219,5 +220,193 @@ func TestListsAndReadsAgree(t *testing.T) {
 	wantJSON(t, p.as("tier1", "GET", "/v1/certificates", ""), http.StatusOK, &certs)
 	if !slices.ContainsFunc(certs.Data, func(c linkfin.Certificate) bool { return c.ID == "C-1" && c.HolderID == "bank" }) {
 		t.Fatalf("tier1's pieces: %+v", certs.Data)
+	}
+}
+
+// TestWhatAPartySeesOfARecord: a party to a record sees no field that names what it
+// cannot read, another organization's ledger accounts and transfers or its wallet,
+// in the record's GET, in its list, or in the answer to its own act on it; the party
+// they belong to, and the operator, see them. An e-CNY conditional payment's payee and
+// its milestone's confirmer see no ecny.payer_accounts (reading one answers them 404),
+// no lock and no move's transfer; on the platform's wallets, its payee sees the lock
+// and the moves' transfers, which touch its own wallet, its confirmer none, and
+// neither the purpose-bound wallet it was paid from; a purpose-bound wallet's grantor
+// sees no ledger_account; an e-CNY payment's payee, no from_wallet_id.
+func TestWhatAPartySeesOfARecord(t *testing.T) {
+	p := newPlatform(t)
+	ctx := context.Background()
+	// The anchor's and tier1's designated e-CNY wallets, the anchor's with money.
+	open := func(org string) string {
+		var w linkfin.ECNYWallet
+		if err := p.engine.Run(ctx, &services.OpenECNYWallet{OrgID: org, In: linkfin.ECNYWalletIn{
+			Limits: &linkfin.WalletLimits{Balance: 1_000_000_00, Payment: 5_000_00, Daily: 6_000_00, Yearly: 100_000_00}}}, &w); err != nil {
+			t.Fatal(err)
+		}
+		p.submit(t, &services.DesignateECNYWallet{Actor: org, OrgID: org, WalletID: w.ID})
+		return w.ID
+	}
+	anchorW := open("anchor")
+	open("tier1")
+	p.submit(t, &services.RecordInboundPayment{Rail: "bank", InstructionID: "anchor-seen", OrgID: "anchor", Currency: "CNY", Amount: 2_000_00})
+	p.submit(t, &services.MoveECNY{Actor: "anchor", ID: anchorW, Op: "top-up", Amount: 2_000_00})
+
+	// fields reads a record's JSON as who sees it.
+	fields := func(r reply) map[string]any {
+		t.Helper()
+		var m map[string]any
+		wantJSON(t, r, http.StatusOK, &m)
+		return m
+	}
+	// listed answers a record as who lists it.
+	listed := func(who, route, id string) map[string]any {
+		t.Helper()
+		var list linkfin.List[map[string]any]
+		wantJSON(t, p.as(who, "GET", route+"?limit=1000", ""), http.StatusOK, &list)
+		for _, m := range list.Data {
+			if m["id"] == id {
+				return m
+			}
+		}
+		t.Fatalf("%s does not list %s %s", who, route, id)
+		return nil
+	}
+	// seen answers a record as who reads it, and as who lists it, which agree.
+	seen := func(who, route, id string) map[string]any {
+		t.Helper()
+		one := fields(p.as(who, "GET", route+"/"+id, ""))
+		if m := listed(who, route, id); !reflect.DeepEqual(m, one) {
+			t.Fatalf("%s reads %s %s as %v, lists it as %v", who, route, id, one, m)
+		}
+		return one
+	}
+	has := func(m map[string]any, path ...string) bool {
+		var v any = m
+		for _, k := range path {
+			mm, ok := v.(map[string]any)
+			if !ok {
+				return false
+			}
+			if v, ok = mm[k]; !ok {
+				return false
+			}
+		}
+		return true
+	}
+	movesWithTransfer := func(m map[string]any) (n int) {
+		for _, mv := range m["moves"].([]any) {
+			if _, ok := mv.(map[string]any)["transfer_id"]; ok {
+				n++
+			}
+		}
+		return n
+	}
+
+	// An e-CNY conditional payment: the anchor pays tier1 on tier2's word.
+	var cp linkfin.ConditionalPayment
+	wantJSON(t, p.as("anchor", "POST", "/v1/conditional-payments", `{"payee_id":"tier1","currency":"CNY","amount":1000,"rail":"ecny",`+
+		`"condition":{"type":"milestone","milestone":"tooling installed","confirmer_id":"tier2"}}`), http.StatusCreated, &cp)
+	for _, who := range []string{"anchor", "operator"} {
+		m := seen(who, "/v1/conditional-payments", cp.ID)
+		if !has(m, "ecny", "payer_accounts", "wallet") || !has(m, "lock") || movesWithTransfer(m) != 1 {
+			t.Fatalf("%s does not see the payer's accounts, the lock and its transfer: %v", who, m)
+		}
+	}
+	wantProblem(t, p.as("tier1", "GET", "/v1/accounts/"+strconv.FormatInt(int64(cp.ECNY.PayerAccounts.Wallet), 10), ""), http.StatusNotFound, linkfin.ENOTFOUND)
+	for _, who := range []string{"tier1", "tier2"} {
+		m := seen(who, "/v1/conditional-payments", cp.ID)
+		if has(m, "ecny", "payer_accounts") || has(m, "lock") || movesWithTransfer(m) != 0 || !has(m, "ecny", "day") {
+			t.Fatalf("%s sees the payer's accounts or transfers: %v", who, m)
+		}
+	}
+	// The confirmer's own act answers the payment as it sees it.
+	var m map[string]any
+	wantJSON(t, p.as("tier2", "POST", "/v1/conditional-payments/"+cp.ID+"/confirm", ""), http.StatusOK, &m)
+	if has(m, "ecny", "payer_accounts") || has(m, "lock") || movesWithTransfer(m) != 0 || m["status"] != string(linkfin.ConditionalReleased) {
+		t.Fatalf("the confirmer's answer: %v", m)
+	}
+	if m := seen("anchor", "/v1/conditional-payments", cp.ID); movesWithTransfer(m) != 2 {
+		t.Fatalf("the payer does not see the release's transfer: %v", m)
+	}
+	// Its release is an e-CNY payment, from wallets neither side names to the other.
+	var released linkfin.ConditionalPayment
+	wantJSON(t, p.as("anchor", "GET", "/v1/conditional-payments/"+cp.ID, ""), http.StatusOK, &released)
+	paid := released.Moves[1].ECNYPaymentID
+	if m := seen("tier1", "/v1/ecny-payments", paid); has(m, "from_wallet_id") || m["amount"] != float64(1000) {
+		t.Fatalf("the payee sees the payer's wallet: %v", m)
+	}
+	// A payment between wallets the payer named: the payee sees its own wallet, not
+	// the payer's.
+	if m := seen("tier1", "/v1/ecny-payments", p.ecnyPayment); has(m, "from_wallet_id") || !has(m, "to_wallet_id") {
+		t.Fatalf("the payee sees the payer's wallet: %v", m)
+	}
+	if m := seen("anchor", "/v1/ecny-payments", p.ecnyPayment); m["from_wallet_id"] != p.ecny {
+		t.Fatalf("the payer does not see its wallet: %v", m)
+	}
+
+	// On the platform's wallets: the payee sees the lock and the moves' transfers,
+	// which touch its wallet; the confirmer sees none.
+	for who, want := range map[string]bool{"anchor": true, "tier1": true, "tier2": false, "operator": true} {
+		m := seen(who, "/v1/conditional-payments", p.cp)
+		if has(m, "lock") != want || (movesWithTransfer(m) == 1) != want {
+			t.Fatalf("%s sees the lock and its transfer %v, want %v: %v", who, !want, want, m)
+		}
+	}
+	var lock linkfin.ConditionalPayment
+	wantJSON(t, p.as("tier1", "GET", "/v1/conditional-payments/"+p.cp, ""), http.StatusOK, &lock)
+	wantJSON(t, p.as("tier1", "GET", "/v1/transfers/"+strconv.FormatInt(int64(lock.Lock), 10), ""), http.StatusOK, nil)
+	wantProblem(t, p.as("tier2", "GET", "/v1/transfers/"+strconv.FormatInt(int64(lock.Lock), 10), ""), http.StatusNotFound, linkfin.ENOTFOUND)
+
+	// A purpose-bound wallet: its holder (tier2) sees its ledger account, its grantor
+	// (the anchor) what it holds but not the account, which it cannot read.
+	for who, want := range map[string]bool{"tier2": true, "anchor": false, "operator": true} {
+		m := fields(p.as(who, "GET", "/v1/purpose-bound-wallets/"+p.bound, ""))
+		l := listed(who, "/v1/purpose-bound-wallets", p.bound)
+		if has(m, "ledger_account") != want || has(l, "ledger_account") != want || m["balance"] != float64(1_00) {
+			t.Fatalf("%s sees the wallet's ledger account %v, want %v: %v", who, !want, want, m)
+		}
+	}
+	// The grantor's own acts answer the wallet as it sees it.
+	p.submit(t, &services.RecordInboundPayment{Rail: "bank", InstructionID: "anchor-bound", OrgID: "anchor", Currency: "CNY", Amount: 10_00})
+	var opened map[string]any
+	wantJSON(t, p.as("anchor", "POST", "/v1/purpose-bound-wallets", `{"holder_id":"tier2","currency":"CNY","payee_ids":["tier1"],"amount":100}`),
+		http.StatusCreated, &opened)
+	if has(opened, "ledger_account") || opened["holder_id"] != "tier2" {
+		t.Fatalf("the grantor's answer: %v", opened)
+	}
+	wantJSON(t, p.as("anchor", "POST", "/v1/purpose-bound-wallets/"+opened["id"].(string)+"/fund", `{"amount":100}`), http.StatusOK, &opened)
+	if has(opened, "ledger_account") || opened["funded"] != float64(200) {
+		t.Fatalf("the grantor's answer: %v", opened)
+	}
+	if m := fields(p.as("tier2", "GET", "/v1/purpose-bound-wallets/"+opened["id"].(string), "")); !has(m, "ledger_account") {
+		t.Fatalf("the holder does not see its wallet's ledger account: %v", m)
+	}
+	var bw linkfin.BoundWalletOut
+	wantJSON(t, p.as("tier2", "GET", "/v1/purpose-bound-wallets/"+p.bound, ""), http.StatusOK, &bw)
+	wantProblem(t, p.as("anchor", "GET", "/v1/accounts/"+strconv.FormatInt(int64(bw.Ledger), 10), ""), http.StatusNotFound, linkfin.ENOTFOUND)
+	// Paid from it into a conditional payment: its payee (tier1) and confirmer (bank)
+	// do not see the wallet it came from.
+	var fromBound linkfin.ConditionalPayment
+	wantJSON(t, p.as("tier2", "POST", "/v1/conditional-payments", `{"payee_id":"tier1","currency":"CNY","amount":100,"source_wallet_id":"`+p.bound+`",`+
+		`"condition":{"type":"milestone","milestone":"tooling installed","confirmer_id":"bank"}}`), http.StatusCreated, &fromBound)
+	for who, want := range map[string]bool{"tier2": true, "tier1": false, "bank": false, "operator": true} {
+		if m := seen(who, "/v1/conditional-payments", fromBound.ID); has(m, "source_wallet_id") != want {
+			t.Fatalf("%s sees the purpose-bound wallet it was paid from %v, want %v: %v", who, !want, want, m)
+		}
+	}
+
+	// A distributor loan paid into a purpose-bound wallet of the dealer's, which the
+	// bank grants: its payee, the anchor, does not see the wallet.
+	p.key(t, "dealer", "dealer", linkfin.RoleAdmin)
+	p.submit(t, &services.CreatePurchaseOrder{Actor: "dealer", Order: linkfin.PurchaseOrder{ID: "DPO-1", Number: "DPO-1", SellerID: "anchor",
+		ProgramID: "auto-scf", Currency: "CNY", Lines: []linkfin.POLine{{LineID: "1", Item: "sedan", Quantity: 1, Unit: "car", UnitPrice: 100_000_00}}}})
+	p.submit(t, &services.AcceptPurchaseOrder{Actor: "anchor", ID: "DPO-1"})
+	p.submit(t, &services.RequestDistributorFinancing{Actor: "dealer", ID: "DF-1", POID: "DPO-1", ProgramID: "auto-scf", FunderID: "bank",
+		Disbursement: linkfin.DisbursePurposeBound})
+	p.submit(t, &services.AcceptDistributorFinancing{Actor: "dealer", ID: "DF-1", POID: "DPO-1"})
+	wantJSON(t, p.as("bank", "POST", "/v1/financings/DF-1/disburse", ""), http.StatusOK, nil)
+	for who, want := range map[string]bool{"dealer": true, "bank": true, "anchor": false, "operator": true} {
+		if m := seen(who, "/v1/financings", "DF-1"); has(m, "bound_wallet_id") != want {
+			t.Fatalf("%s sees the dealer's purpose-bound wallet %v, want %v: %v", who, !want, want, m)
+		}
 	}
 }

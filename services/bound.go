@@ -302,5 +302,6 @@ func ReadBoundWallet(ctx context.Context, s linkfin.PartyReader, a interface {
 		return nil, err
 	}
 	out.Balance -= acct.DebitsPending
+	seenValue(v, linkfin.KindBoundWallet, &out.BoundWallet) // its grantor sees what it holds, not its ledger account
 	return &out, nil
 }

@@ -164,8 +164,8 @@ func (f *Filter) keeps(v linkfin.Viewer, o *linkfin.Object) (bool, error) {
 
 // List answers a page of up to limit records of a kind that the viewer sees and the
 // filter keeps, in id order after the id after: an organization's hold what it is or
-// was party to; the operator's, everything. A filtered page may be short (see
-// filtered); its NextCursor is "" at the end of the list.
+// was party to, each as it sees it (Seen); the operator's, everything. A filtered page
+// may be short (see filtered); its NextCursor is "" at the end of the list.
 func List(ctx context.Context, s linkfin.PartyReader, v linkfin.Viewer, kind string, f Filter, after string, limit int) (*linkfin.List[json.RawMessage], error) {
 	if ix, ok := s.(linkfin.IndexReader); ok && f.Status != "" && linkfin.StatusIndexed(kind) && (v.Operator || v.Org != "") {
 		// Filtered by status: the records in it, from the index by party and status.
@@ -213,7 +213,9 @@ func listFrom(v linkfin.Viewer, f Filter, after string, limit int, source func(a
 	}
 	out := &linkfin.List[json.RawMessage]{Data: make([]json.RawMessage, len(objs)), NextCursor: next}
 	for i := range objs {
-		out.Data[i] = objs[i].Data
+		if out.Data[i], err = Seen(v, &objs[i]); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }
