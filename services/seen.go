@@ -31,8 +31,10 @@ import (
 // early payment's or a settlement's ecny_transfer_id) touches the party's own wallet,
 // and is left to both sides.
 //
-// The log keeps each record whole: a record's history and the audit events, which
-// prove what was written, are not views (docs/API.md, What an organization sees).
+// The API's reads, lists and acts' answers, the console's pages and the webhooks'
+// deliveries show a record as Seen does. The log keeps each record whole: a record's
+// history and the audit events, which prove what was written, are not views
+// (docs/API.md, What an organization sees).
 
 // hides clear, in the record's value, the fields the viewer does not see, and report
 // whether they cleared any; the viewer is an organization.

@@ -55,3 +55,43 @@ func TestConditionalPaymentDelivered(t *testing.T) {
 		t.Errorf("initech got %d deliveries", len(got))
 	}
 }
+
+// TestConditionalPaymentDeliveredAsSeen: each endpoint gets the record as its
+// organization sees it through the API (services.Seen): the payer and the payee the
+// lock and each move's transfer, which touch their wallets; the milestone's confirmer,
+// who reads neither wallet, neither.
+func TestConditionalPaymentDeliveredAsSeen(t *testing.T) {
+	e := newEnv(t)
+	rc := newReceiver(t, time.Now)
+	srv := httptest.NewServer(rc)
+	defer srv.Close()
+	for _, org := range []string{"acme", "globex", "initech"} {
+		rc.secrets["/"+org] = webhook.Secret(key, org+"-hooks")
+		e.endpoint(org+"-hooks", org, srv.URL+"/"+org, "conditional_payment.*")
+	}
+	e.submit(&services.RecordInboundPayment{Rail: "bank", InstructionID: "in-1", OrgID: "acme", Currency: "CNY", Amount: 100_00})
+	var p linkfin.ConditionalPayment
+	if err := e.engine.Run(t.Context(), &services.CreateConditionalPayment{Actor: "acme", In: linkfin.ConditionalPaymentIn{PayeeID: "globex",
+		Currency: "CNY", Amount: 60_00, Condition: linkfin.ConditionIn{Type: linkfin.ConditionMilestone, Milestone: "site handed over",
+			ConfirmerID: "initech"}}}, &p); err != nil {
+		t.Fatal(err)
+	}
+	e.poll(e.dispatcher())
+	for org, want := range map[string]bool{"acme": true, "globex": true, "initech": false} {
+		got := rc.requests("/" + org)
+		if len(got) != 1 || got[0].typ != "conditional_payment.locked" {
+			t.Fatalf("%s's endpoint got %d deliveries", org, len(got))
+		}
+		var m struct {
+			Lock  *json.RawMessage `json:"lock"`
+			Moves []map[string]any `json:"moves"`
+		}
+		if err := json.Unmarshal(got[0].payload.Data, &m); err != nil {
+			t.Fatal(err)
+		}
+		_, moved := m.Moves[0]["transfer_id"]
+		if (m.Lock != nil) != want || moved != want {
+			t.Errorf("%s sees the lock and its transfer %v, want %v: %s", org, !want, want, got[0].payload.Data)
+		}
+	}
+}

@@ -13,8 +13,8 @@ import (
 )
 
 // TestECNYPaymentDelivered: a payment between e-CNY wallets reaches the payer's and the
-// payee's webhooks as ecny_payment.paid, with the payment, as a bank-rail payment's
-// instruction does; a refused payment announces nothing, and an organization party to
+// payee's webhooks as ecny_payment.paid, with the payment as each sees it (the payee
+// not the payer's wallet), as a bank-rail payment's instruction does; a refused payment announces nothing, and an organization party to
 // neither side gets nothing of it.
 func TestECNYPaymentDelivered(t *testing.T) {
 	e := newEnv(t)
@@ -54,8 +54,13 @@ func TestECNYPaymentDelivered(t *testing.T) {
 		if !slices.Equal(types, []string{"ecny_payment.paid"}) {
 			t.Fatalf("%s's endpoint got %q", org, types)
 		}
+		// The payee sees its own wallet, not the payer's (services.Seen).
+		wantFrom := from.ID
+		if org == "globex" {
+			wantFrom = ""
+		}
 		if got.ID != paid.ID || got.PayerID != "acme" || got.PayeeID != "globex" || got.Amount != 300_00 || got.For != linkfin.ECNYForPayment ||
-			got.From != from.ID || got.To != to.ID || got.TransferID == 0 {
+			got.From != wantFrom || got.To != to.ID || got.TransferID == 0 {
 			t.Errorf("%s: the payment delivered: %+v", org, got)
 		}
 	}

@@ -53,7 +53,7 @@ type Payload struct {
 	ID   string          `json:"id"`   // the event's seq in the log, in decimal
 	Type string          `json:"type"` // "financing.accepted"
 	Time string          `json:"time"` // RFC 3339, UTC
-	Data json.RawMessage `json:"data"` // the record as the event wrote it
+	Data json.RawMessage `json:"data"` // the record as the event wrote it, as the endpoint's organization sees it (services.Seen)
 }
 
 // Dispatcher delivers events to the enabled webhook endpoints. Set its fields, then
@@ -359,8 +359,15 @@ func (d *Dispatcher) attempt(ctx context.Context, w *linkfin.WebhookEndpoint, se
 	if r.next.After(now) {
 		return false, nil
 	}
+	// The record as the endpoint's organization sees it (services.Seen).
+	data := json.RawMessage(ev.Data)
+	if k, ok := linkfin.RecordOf(ev); ok {
+		if data, err = services.Seen(linkfin.Viewer{Org: w.OrgID}, &linkfin.Object{Kind: k.Kind, ID: k.ID, Data: ev.Data}); err != nil {
+			return false, err
+		}
+	}
 	body, err := json.Marshal(Payload{ID: strconv.FormatInt(ev.Seq, 10), Type: ev.Type,
-		Time: time.Unix(0, ev.Time).UTC().Format(time.RFC3339Nano), Data: json.RawMessage(ev.Data)})
+		Time: time.Unix(0, ev.Time).UTC().Format(time.RFC3339Nano), Data: data})
 	if err != nil {
 		return false, err
 	}
