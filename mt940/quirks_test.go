@@ -4,6 +4,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"linkfin/iso20022"
 )
 
 // TestReadBankQuirks reads real exports with a bank's own liberties (testdata/jejik,
@@ -40,16 +42,7 @@ func TestReadBankQuirks(t *testing.T) {
 			e.AccountServicerReference != c.bankRef || e.EndToEndID != c.endToEnd {
 			t.Errorf("%s: the entry read %+v", c.file, e)
 		}
-		var closing int64
-		for _, b := range st.Balances {
-			if b.Type == "CLBD" {
-				closing = b.Amount
-				if b.CreditDebit == "DBIT" {
-					closing = -closing
-				}
-			}
-		}
-		if closing != c.closing {
+		if closing := balances(st)["CLBD"]; closing != c.closing {
 			t.Errorf("%s: closing balance %d, want %d", c.file, closing, c.closing)
 		}
 		if c.file == "zilverline/dash_as_start_of_line.txt" && !strings.HasSuffix(e.RemittanceInformation, "yyyyyyyyyyyyyy --") {
@@ -83,13 +76,7 @@ func TestReadBlankEntryDate(t *testing.T) {
 		}
 		entries, undated := 0, 0
 		for _, st := range m.Statements {
-			balance := map[string]int64{}
-			for _, b := range st.Balances {
-				balance[b.Type] = b.Amount
-				if b.CreditDebit == "DBIT" {
-					balance[b.Type] = -b.Amount
-				}
-			}
+			balance := balances(st)
 			sum := balance["OPBD"]
 			for _, e := range st.Entries {
 				if e.CreditDebit == "DBIT" {
@@ -114,4 +101,16 @@ func TestReadBlankEntryDate(t *testing.T) {
 			t.Errorf("%s: the first entry read %+v", c.file, e)
 		}
 	}
+}
+
+// balances are a statement's balances by type, signed: a debit balance below zero.
+func balances(st iso20022.Statement) map[string]int64 {
+	out := map[string]int64{}
+	for _, b := range st.Balances {
+		out[b.Type] = b.Amount
+		if b.CreditDebit == "DBIT" {
+			out[b.Type] = -b.Amount
+		}
+	}
+	return out
 }

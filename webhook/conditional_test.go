@@ -18,20 +18,8 @@ import (
 // to none of it gets nothing of it.
 func TestConditionalPaymentDelivered(t *testing.T) {
 	e := newEnv(t)
-	rc := newReceiver(t, time.Now)
-	srv := httptest.NewServer(rc)
-	defer srv.Close()
-	for _, org := range []string{"acme", "globex", "initech"} {
-		rc.secrets["/"+org] = webhook.Secret(key, org+"-hooks")
-		e.endpoint(org+"-hooks", org, srv.URL+"/"+org, "conditional_payment.*")
-	}
-	e.submit(&services.RecordInboundPayment{Rail: "bank", InstructionID: "in-1", OrgID: "acme", Currency: "CNY", Amount: 100_00})
-	var p linkfin.ConditionalPayment
-	if err := e.engine.Run(t.Context(), &services.CreateConditionalPayment{Actor: "acme", In: linkfin.ConditionalPaymentIn{PayeeID: "globex",
-		Currency: "CNY", Amount: 60_00, Condition: linkfin.ConditionIn{Type: linkfin.ConditionMilestone, Milestone: "site handed over",
-			ConfirmerID: "acme"}}}, &p); err != nil {
-		t.Fatal(err)
-	}
+	rc := hooked(t, e, "conditional_payment.*")
+	p := milestonePayment(t, e, "acme")
 	e.submit(&services.ConfirmMilestone{Actor: "acme", ID: p.ID})
 	e.poll(e.dispatcher())
 
@@ -62,20 +50,8 @@ func TestConditionalPaymentDelivered(t *testing.T) {
 // who reads neither wallet, neither.
 func TestConditionalPaymentDeliveredAsSeen(t *testing.T) {
 	e := newEnv(t)
-	rc := newReceiver(t, time.Now)
-	srv := httptest.NewServer(rc)
-	defer srv.Close()
-	for _, org := range []string{"acme", "globex", "initech"} {
-		rc.secrets["/"+org] = webhook.Secret(key, org+"-hooks")
-		e.endpoint(org+"-hooks", org, srv.URL+"/"+org, "conditional_payment.*")
-	}
-	e.submit(&services.RecordInboundPayment{Rail: "bank", InstructionID: "in-1", OrgID: "acme", Currency: "CNY", Amount: 100_00})
-	var p linkfin.ConditionalPayment
-	if err := e.engine.Run(t.Context(), &services.CreateConditionalPayment{Actor: "acme", In: linkfin.ConditionalPaymentIn{PayeeID: "globex",
-		Currency: "CNY", Amount: 60_00, Condition: linkfin.ConditionIn{Type: linkfin.ConditionMilestone, Milestone: "site handed over",
-			ConfirmerID: "initech"}}}, &p); err != nil {
-		t.Fatal(err)
-	}
+	rc := hooked(t, e, "conditional_payment.*")
+	milestonePayment(t, e, "initech")
 	e.poll(e.dispatcher())
 	for org, want := range map[string]bool{"acme": true, "globex": true, "initech": false} {
 		got := rc.requests("/" + org)
@@ -94,4 +70,32 @@ func TestConditionalPaymentDeliveredAsSeen(t *testing.T) {
 			t.Errorf("%s sees the lock and its transfer %v, want %v: %s", org, !want, want, got[0].payload.Data)
 		}
 	}
+}
+
+// hooked starts a receiver, and registers an endpoint of acme, globex and initech each
+// with it, for the events of pattern.
+func hooked(t *testing.T, e *env, pattern string) *receiver {
+	t.Helper()
+	rc := newReceiver(t, time.Now)
+	srv := httptest.NewServer(rc)
+	t.Cleanup(srv.Close)
+	for _, org := range []string{"acme", "globex", "initech"} {
+		rc.secrets["/"+org] = webhook.Secret(key, org+"-hooks")
+		e.endpoint(org+"-hooks", org, srv.URL+"/"+org, pattern)
+	}
+	return rc
+}
+
+// milestonePayment has acme, paid 100.00 in by bank, lock 60.00 for globex until
+// confirmer confirms that the site was handed over.
+func milestonePayment(t *testing.T, e *env, confirmer string) linkfin.ConditionalPayment {
+	t.Helper()
+	e.submit(&services.RecordInboundPayment{Rail: "bank", InstructionID: "in-1", OrgID: "acme", Currency: "CNY", Amount: 100_00})
+	var p linkfin.ConditionalPayment
+	if err := e.engine.Run(t.Context(), &services.CreateConditionalPayment{Actor: "acme", In: linkfin.ConditionalPaymentIn{PayeeID: "globex",
+		Currency: "CNY", Amount: 60_00, Condition: linkfin.ConditionIn{Type: linkfin.ConditionMilestone, Milestone: "site handed over",
+			ConfirmerID: confirmer}}}, &p); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

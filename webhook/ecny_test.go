@@ -2,14 +2,11 @@ package webhook_test
 
 import (
 	"encoding/json"
-	"net/http/httptest"
 	"slices"
 	"testing"
-	"time"
 
 	"linkfin"
 	"linkfin/services"
-	"linkfin/webhook"
 )
 
 // TestECNYPaymentDelivered: a payment between e-CNY wallets reaches the payer's and the
@@ -18,13 +15,7 @@ import (
 // neither side gets nothing of it.
 func TestECNYPaymentDelivered(t *testing.T) {
 	e := newEnv(t)
-	rc := newReceiver(t, time.Now)
-	srv := httptest.NewServer(rc)
-	defer srv.Close()
-	for _, org := range []string{"acme", "globex", "initech"} {
-		rc.secrets["/"+org] = webhook.Secret(key, org+"-hooks")
-		e.endpoint(org+"-hooks", org, srv.URL+"/"+org, "ecny_payment.*")
-	}
+	rc := hooked(t, e, "ecny_payment.*")
 	wallet := func(org string) *linkfin.ECNYWallet {
 		var w linkfin.ECNYWallet
 		if err := e.engine.Run(t.Context(), &services.OpenECNYWallet{Actor: org, OrgID: org}, &w); err != nil {
