@@ -78,6 +78,7 @@ var codeMessages = map[string]message{
 	"unsupported_media_type":      {"What was sent is not of a type this address takes.", "提交内容的类型不被该地址接受。"},
 	"idempotency_key_required":    {"The request needs an idempotency key.", "该请求需要幂等键。"},
 	"id_reserved":                 {"This id is reserved for the platform's own use.", "该编号为平台保留。"},
+	"ledger_reserved":             {"This ledger holds the platform's own accounts, which only its operations move: use another ledger.", "该账簿记录平台自身的账户，仅由平台业务操作变动：请使用其他账簿。"},
 	"rate_limited":                {"Too many requests. Wait a moment and try again.", "请求过于频繁，请稍后再试。"},
 	"authentication_rate_limited": {"Too many failed attempts from this address. Wait and try again.", "该地址失败次数过多，请稍后再试。"},
 	"unexpected_response":         {"The platform answered something unexpected.", "平台返回了意外的响应。"},

@@ -78,6 +78,12 @@ type Request struct {
 	CreateAccounts  []ledger.Account
 	CreateTransfers []ledger.Transfer
 	CloseAccounts   []int64
+	// Fence keeps the ledger operations above off some ledgers (the platform's, for a
+	// raw ledger caller): an account on one of them is neither created nor closed, and
+	// no transfer touches one, by its own ledger, its accounts' or the ledger of the
+	// pending transfer it resolves; each answers ledger.LedgerReserved. The commands
+	// are not fenced.
+	Fence ledger.Fence `json:"-"`
 	// Commands run after the ledger operations, in order; each succeeds or fails alone.
 	Commands []linkfin.Command
 

@@ -57,7 +57,7 @@ func (e *Engine) executeAll(calls []*call, due []int64) answers {
 func (e *Engine) execute(r *Request) *Response {
 	resp := &Response{}
 	if len(r.CreateAccounts) > 0 {
-		for i, res := range e.state.CreateAccounts(r.CreateAccounts) {
+		for i, res := range e.state.CreateAccountsFenced(r.CreateAccounts, r.Fence) {
 			resp.Results = append(resp.Results, res)
 			var ts int64
 			if a := e.state.Account(r.CreateAccounts[i].ID); a != nil && (res == ledger.OK || res == ledger.Exists) {
@@ -67,7 +67,7 @@ func (e *Engine) execute(r *Request) *Response {
 		}
 	}
 	if len(r.CreateTransfers) > 0 {
-		for i, res := range e.state.CreateTransfers(r.CreateTransfers) {
+		for i, res := range e.state.CreateTransfersFenced(r.CreateTransfers, r.Fence) {
 			resp.Results = append(resp.Results, res)
 			var ts int64
 			if t := e.state.Transfer(r.CreateTransfers[i].ID); t != nil && (res == ledger.OK || res == ledger.Exists) {
@@ -81,7 +81,7 @@ func (e *Engine) execute(r *Request) *Response {
 		}
 	}
 	for _, id := range r.CloseAccounts {
-		resp.Results = append(resp.Results, e.state.CloseAccount(id))
+		resp.Results = append(resp.Results, e.state.CloseAccountFenced(id, r.Fence))
 		resp.Timestamps = append(resp.Timestamps, 0)
 	}
 	for _, c := range r.Commands {

@@ -16,6 +16,7 @@ import (
 	"linkfin/engine"
 	"linkfin/internal/xmldoc"
 	"linkfin/iso20022"
+	"linkfin/ledger"
 	"linkfin/mt940"
 	"linkfin/services"
 	"linkfin/ubl"
@@ -122,6 +123,9 @@ var statusOf = map[string]int{
 	linkfin.EDEVICEKEYTAKEN:      http.StatusConflict,
 	// An open alert stops the supplier's new financing.
 	linkfin.EFINANCINGSTOPPED: http.StatusUnprocessableEntity,
+	// A raw ledger request on one of the platform's ledgers (services.PlatformLedger):
+	// an account on one, its closing, a transfer touching one.
+	string(ledger.LedgerReserved): http.StatusUnprocessableEntity,
 	// A disbursement once the financing's holds lapsed: no longer accepted, whether
 	// the scheduler has lapsed it yet or not.
 	linkfin.EFINANCINGLAPSED: http.StatusConflict,

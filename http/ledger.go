@@ -165,7 +165,7 @@ func (s *Server) createAccounts(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	s.submit(w, r, body, &engine.Request{CreateAccounts: accounts}, func(resp *engine.Response) (int, any, error) {
+	s.submit(w, r, body, &engine.Request{CreateAccounts: accounts, Fence: services.PlatformLedger}, func(resp *engine.Response) (int, any, error) {
 		if batch {
 			return http.StatusOK, map[string]any{"results": itemResults(resp, func(i int) int64 { return accounts[i].ID })}, nil
 		}
@@ -185,7 +185,7 @@ func (s *Server) createTransfers(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	s.submit(w, r, body, &engine.Request{CreateTransfers: transfers}, func(resp *engine.Response) (int, any, error) {
+	s.submit(w, r, body, &engine.Request{CreateTransfers: transfers, Fence: services.PlatformLedger}, func(resp *engine.Response) (int, any, error) {
 		if batch {
 			return http.StatusOK, map[string]any{"results": itemResults(resp, func(i int) int64 { return transfers[i].ID })}, nil
 		}
@@ -234,6 +234,9 @@ func resultMessage(res ledger.Result) string {
 		return "the debit account's debits would exceed its credits"
 	case ledger.ExceedsDebits:
 		return "the credit account's credits would exceed its debits"
+	case ledger.LedgerReserved:
+		return "the ledgers of the platform's currencies (ISO 4217 numeric codes: 156 for CNY, 840 for USD, ...) hold its accounts, " +
+			"which only its commands move, open and close: the raw ledger uses other ledgers"
 	}
 	return "the request was refused: " + string(res)
 }
@@ -247,7 +250,7 @@ func (s *Server) closeAccount(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	s.submit(w, r, nil, &engine.Request{CloseAccounts: []int64{id}}, func(resp *engine.Response) (int, any, error) {
+	s.submit(w, r, nil, &engine.Request{CloseAccounts: []int64{id}, Fence: services.PlatformLedger}, func(resp *engine.Response) (int, any, error) {
 		switch res := resp.Results[0]; res {
 		case ledger.OK:
 		case ledger.AccountNotFound:
@@ -268,16 +271,20 @@ func (s *Server) closeAccount(w http.ResponseWriter, r *http.Request) {
 func (s *Server) ledgerRoutes() {
 	acc, tr := reflect.TypeFor[linkfin.Account](), reflect.TypeFor[linkfin.Transfer]()
 	s.handle(Route{Pattern: "POST /v1/accounts", Access: Operator, Status: http.StatusCreated, In: reflect.TypeFor[linkfin.AccountIn](), Out: acc,
-		Summary: "Create a ledger account, or a batch (a JSON array: the answer is the results, one per item)."}, s.createAccounts)
+		Summary: "Create a ledger account, or a batch (a JSON array: the answer is the results, one per item). The ledgers of the platform's " +
+			"currencies (their ISO 4217 numeric codes: 156, 840, ...) are its own: an account on one is refused, 422 ledger_reserved."}, s.createAccounts)
 	s.handle(Route{Pattern: "GET /v1/accounts", Access: AnyKey, Out: acc, List: true, Query: pageQuery,
 		Summary: "List ledger accounts (an organization: its wallets)."}, s.listAccounts)
 	s.handle(Route{Pattern: "GET /v1/accounts/{id}", Access: AnyKey, Out: acc, Summary: "Get a ledger account."}, s.getAccount)
-	s.handle(Route{Pattern: "POST /v1/accounts/{id}/close", Access: Operator, Out: acc, Summary: "Close a ledger account."}, s.closeAccount)
+	s.handle(Route{Pattern: "POST /v1/accounts/{id}/close", Access: Operator, Out: acc, Summary: "Close a ledger account; one on the platform's ledgers (an organization's wallet, a program's limit) " +
+		"is refused, 422 ledger_reserved."}, s.closeAccount)
 	s.handle(Route{Pattern: "GET /v1/accounts/{id}/transfers", Access: AnyKey, Out: tr, List: true, Query: pageQuery,
 		Summary: "List an account's transfers, newest first."}, s.listAccountTransfers)
 	s.handle(Route{Pattern: "POST /v1/transfers", Access: Operator, Money: true, Status: http.StatusCreated, In: reflect.TypeFor[linkfin.TransferIn](), Out: tr,
 		Summary: "Create a ledger transfer, or a batch (a JSON array: the answer is the results, one per item). Ids from 2^62 up " +
-			"are the platform's: a transfer of one, or that posts or voids a pending transfer of one, is refused, 422 id_reserved."}, s.createTransfers)
+			"are the platform's: a transfer of one, or that posts or voids a pending transfer of one, is refused, 422 id_reserved. So are " +
+			"its ledgers (156, 840, ...): a transfer on one, touching an account on one, or that posts or voids a pending transfer on one, " +
+			"is refused, 422 ledger_reserved."}, s.createTransfers)
 	s.handle(Route{Pattern: "GET /v1/transfers/{id}", Access: AnyKey, Out: tr, Summary: "Get a ledger transfer."}, s.getTransfer)
 	s.handle(Route{Pattern: "GET /v1/ledger/trial-balance", Access: Operator, Out: reflect.TypeFor[linkfin.TrialBalance](),
 		Summary: "Debits and credits per ledger; every ledger balances."}, s.trialBalance)

@@ -393,8 +393,8 @@ var foreignCases = map[string]foreignCase{
 	"POST /v1/bank-entries/{id}/assign":                {body: `{"kind":"organization","id":"anchor"}`},
 	"POST /v1/payments/inbound":                        {body: `{"rail":"bank","instruction_id":"x","org_id":"outsider","currency":"CNY","amount":1}`},
 	"POST /v1/settlements/run":                         {body: `{"program_id":"auto-scf","date":"2027-01-01"}`},
-	"POST /v1/accounts":                                {body: `{"id":"77","ledger":156,"currency":"CNY","code":1}`},
-	"POST /v1/transfers":                               {body: `{"id":"77","debit_account_id":"1","credit_account_id":"2","amount":1,"ledger":156,"currency":"CNY","code":1}`},
+	"POST /v1/accounts":                                {body: `{"id":"77","ledger":1,"currency":"CNY","code":1}`},
+	"POST /v1/transfers":                               {body: `{"id":"77","debit_account_id":"1","credit_account_id":"2","amount":1,"ledger":1,"currency":"CNY","code":1}`},
 }
 
 // problemOf decodes a reply's problem, or returns the zero Problem.

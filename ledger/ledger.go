@@ -5,14 +5,21 @@ import "math"
 // CreateAccounts creates accounts in order; balances must be zero and the timestamp is
 // assigned here. A retry of an existing account with the same fields answers Exists.
 func (s *State) CreateAccounts(accounts []Account) []Result {
+	return s.CreateAccountsFenced(accounts, nil)
+}
+
+// CreateAccountsFenced is CreateAccounts for a caller the fence keeps off some
+// ledgers: an account on one of them is refused, LedgerReserved, whether it exists or
+// not.
+func (s *State) CreateAccountsFenced(accounts []Account, fence Fence) []Result {
 	results := make([]Result, len(accounts))
 	for i := range accounts {
-		results[i] = s.createAccount(accounts[i])
+		results[i] = s.createAccount(accounts[i], fence)
 	}
 	return results
 }
 
-func (s *State) createAccount(a Account) Result {
+func (s *State) createAccount(a Account, fence Fence) Result {
 	switch {
 	case a.ID <= 0:
 		return IDMustBePositive
@@ -26,8 +33,13 @@ func (s *State) createAccount(a Account) Result {
 		return LedgerMustNotBeZero
 	case !validCurrency(a.Currency):
 		return CurrencyInvalid
+	case fence.has(a.Ledger):
+		return LedgerReserved
 	}
 	if e := s.accounts[a.ID]; e != nil {
+		if fence.has(e.Ledger) {
+			return LedgerReserved
+		}
 		if e.Ledger != a.Ledger || e.Currency != a.Currency || e.Code != a.Code ||
 			e.Flags&^Closed != a.Flags {
 			return ExistsWithDifferentFields
@@ -44,13 +56,19 @@ func (s *State) createAccount(a Account) Result {
 }
 
 // CloseAccount closes an account with no pending amounts; it takes no new transfers.
-func (s *State) CloseAccount(id int64) Result {
+func (s *State) CloseAccount(id int64) Result { return s.CloseAccountFenced(id, nil) }
+
+// CloseAccountFenced is CloseAccount for a caller the fence keeps off some ledgers: an
+// account on one of them is not closed, LedgerReserved.
+func (s *State) CloseAccountFenced(id int64, fence Fence) Result {
 	a := s.accounts[id]
 	switch {
 	case id <= 0:
 		return IDMustBePositive
 	case a == nil:
 		return AccountNotFound
+	case fence.has(a.Ledger):
+		return LedgerReserved
 	case a.Flags&Closed != 0:
 		return AccountAlreadyClosed
 	case a.DebitsPending != 0 || a.CreditsPending != 0:
@@ -80,6 +98,14 @@ func validCurrency(c string) bool {
 // but the last of the chain) succeed or fail as a whole: when one fails, the others get
 // LinkedEventFailed and nothing of the chain remains.
 func (s *State) CreateTransfers(transfers []Transfer) []Result {
+	return s.CreateTransfersFenced(transfers, nil)
+}
+
+// CreateTransfersFenced is CreateTransfers for a caller the fence keeps off some
+// ledgers: a transfer on one of them, between accounts one of which is on one, or that
+// posts or voids a pending transfer on one, is refused, LedgerReserved (and its linked
+// chain with it), whatever ledger it names or leaves out.
+func (s *State) CreateTransfersFenced(transfers []Transfer, fence Fence) []Result {
 	results := make([]Result, len(transfers))
 	chainStart := -1
 	var chainMark Mark
@@ -98,7 +124,7 @@ func (s *State) CreateTransfers(transfers []Transfer) []Result {
 			results[i] = LinkedEventChainOpen
 			return results
 		}
-		r := s.createTransfer(t)
+		r := s.createTransfer(t, fence)
 		results[i] = r
 		if r != OK && chainStart >= 0 {
 			s.Rollback(chainMark)
@@ -123,7 +149,7 @@ func (s *State) CreateTransfers(transfers []Transfer) []Result {
 	return results
 }
 
-func (s *State) createTransfer(t *Transfer) Result {
+func (s *State) createTransfer(t *Transfer, fence Fence) Result {
 	if t.ID <= 0 {
 		return IDMustBePositive
 	}
@@ -140,7 +166,7 @@ func (s *State) createTransfer(t *Transfer) Result {
 		return FlagsMutuallyExclusive
 	}
 	if t.Flags&(PostPending|VoidPending) != 0 {
-		return s.resolvePending(t)
+		return s.resolvePending(t, fence)
 	}
 	switch {
 	case t.DebitAccountID <= 0:
@@ -159,8 +185,13 @@ func (s *State) createTransfer(t *Transfer) Result {
 		return CurrencyInvalid
 	case t.Amount <= 0:
 		return AmountMustBePositive
+	case fence.has(t.Ledger):
+		return LedgerReserved
 	}
 	if e := s.transfers[t.ID]; e != nil {
+		if fence.has(e.Ledger) {
+			return LedgerReserved
+		}
 		return existing(e, t)
 	}
 	dr, cr := s.accounts[t.DebitAccountID], s.accounts[t.CreditAccountID]
@@ -169,6 +200,8 @@ func (s *State) createTransfer(t *Transfer) Result {
 		return DebitAccountNotFound
 	case cr == nil:
 		return CreditAccountNotFound
+	case fence.has(dr.Ledger) || fence.has(cr.Ledger):
+		return LedgerReserved
 	case dr.Ledger != t.Ledger || cr.Ledger != t.Ledger:
 		return LedgerMismatch
 	case dr.Currency != t.Currency || cr.Currency != t.Currency:
@@ -241,7 +274,7 @@ func (s *State) createTransfer(t *Transfer) Result {
 // may be left zero (they are taken from the pending transfer) or must match it. A post
 // with amount 0 posts the full pending amount; a void's amount must be 0 or the full
 // pending amount.
-func (s *State) resolvePending(t *Transfer) Result {
+func (s *State) resolvePending(t *Transfer, fence Fence) Result {
 	switch {
 	case t.PendingID <= 0:
 		return PendingIDMustBePositive
@@ -253,9 +286,17 @@ func (s *State) resolvePending(t *Transfer) Result {
 		return AmountMustBePositive
 	case t.Currency != "" && !validCurrency(t.Currency):
 		return CurrencyInvalid
+	case fence.has(t.Ledger): // 0 when left out: the pending transfer's is checked below
+		return LedgerReserved
 	}
 	p := s.transfers[t.PendingID]
+	if p != nil && fence.has(p.Ledger) {
+		return LedgerReserved
+	}
 	if e := s.transfers[t.ID]; e != nil {
+		if fence.has(e.Ledger) {
+			return LedgerReserved
+		}
 		if p == nil {
 			return ExistsWithDifferentFields
 		}

@@ -111,4 +111,18 @@ const (
 	OverflowsDebits                     Result = "overflows_debits"
 	OverflowsCredits                    Result = "overflows_credits"
 	OverflowsTimeout                    Result = "overflows_timeout"
+
+	// LedgerReserved refuses, for a caller kept off some ledgers (a Fence), an
+	// account on one of them, its closing, or a transfer that touches one: its own
+	// ledger, either account's, or the ledger of the pending transfer it posts or
+	// voids.
+	LedgerReserved Result = "ledger_reserved"
 )
+
+// Fence reports the ledgers a caller may not touch: it neither creates nor closes an
+// account on one, nor moves money on one (the *Fenced operations refuse it,
+// LedgerReserved). A nil Fence keeps a caller off no ledger.
+type Fence func(ledger uint32) bool
+
+// has reports whether the fence keeps a caller off the ledger.
+func (f Fence) has(ledger uint32) bool { return f != nil && f(ledger) }

@@ -24,6 +24,20 @@ const (
 var ledgers = map[linkfin.Currency]uint32{"CNY": 156, "USD": 840, "EUR": 978, "HKD": 344, "GBP": 826, "JPY": 392,
 	"SGD": 702, "CHF": 756, "KRW": 410, "BHD": 48, "KWD": 414, "JOD": 400}
 
+// PlatformLedger reports whether the ledger is one the platform keeps its accounts on
+// (a currency's: its ISO 4217 numeric code). The raw ledger API stays off them
+// (ledger.Fence): the platform's accounts and transfers move by its commands alone.
+func PlatformLedger(l uint32) bool { return platformLedgers[l] }
+
+// platformLedgers is the set of the ledgers' numbers.
+var platformLedgers = func() map[uint32]bool {
+	set := make(map[uint32]bool, len(ledgers))
+	for _, n := range ledgers {
+		set[n] = true
+	}
+	return set
+}()
+
 // ledgerOf is the ledger of a currency.
 func ledgerOf(c linkfin.Currency) (uint32, error) {
 	if n, ok := ledgers[c]; ok {
