@@ -15,7 +15,8 @@ import (
 // TestPlatformLedgersOverHTTP: the operator's raw ledger stays off the ledgers the
 // platform keeps its accounts on (services.PlatformLedger: CNY's 156, ...). It neither
 // closes an organization's wallet or a program's limit, nor creates an account on 156,
-// nor moves money from a wallet, whatever ledger the transfer names, nor posts or
+// nor moves money from a wallet, whatever ledger the transfer names (into an account
+// of its own on 156 made before the fence neither), nor posts or
 // voids a pending transfer on 156 whose id is below 2^62 (none of the platform's own
 // are, since financings reserve theirs, but a hold of a financing accepted before
 // ledger_base is), with or without a ledger: 422 ledger_reserved, and nothing changes.
@@ -36,8 +37,13 @@ func TestPlatformLedgersOverHTTP(t *testing.T) {
 		CreditAccountID: funder, Amount: 1_00, Ledger: 156, Currency: "CNY", Code: 3, Flags: ledger.Pending}}}); err != nil || resp.Results[0] != ledger.OK {
 		t.Fatalf("hold: %v %v", resp, err)
 	}
+	// A raw account on 156, as one made before the fence: straight into the engine.
+	if resp, err := p.engine.Submit(context.Background(), &engine.Request{CreateAccounts: []ledger.Account{{ID: 903, Ledger: 156,
+		Currency: "CNY", Code: 1}}}); err != nil || resp.Results[0] != ledger.OK {
+		t.Fatalf("account 903: %v %v", resp, err)
+	}
 	before := map[int64]ledger.Account{}
-	for _, id := range []int64{wallet, limit, funder, linkfin.WalletID("outsider", "CNY")} {
+	for _, id := range []int64{wallet, limit, funder, linkfin.WalletID("outsider", "CNY"), 903} {
 		before[id] = p.account(id)
 	}
 	// Raw accounts on ledger 1.
@@ -47,7 +53,9 @@ func TestPlatformLedgersOverHTTP(t *testing.T) {
 	refuse := func(method, path, body string) {
 		t.Helper()
 		key++
-		wantProblem(t, p.as("operator", method, path, body, "Idempotency-Key", "raw-"+strconv.Itoa(key)), http.StatusUnprocessableEntity, reserved)
+		t.Run(strconv.Itoa(key), func(t *testing.T) { // each on its own: a refusal that fails does not hide the next
+			wantProblem(t, p.as("operator", method, path, body, "Idempotency-Key", "raw-"+strconv.Itoa(key)), http.StatusUnprocessableEntity, reserved)
+		})
 	}
 	refuse("POST", "/v1/accounts/"+strconv.FormatInt(linkfin.WalletID("outsider", "CNY"), 10)+"/close", "")
 	refuse("POST", "/v1/accounts/"+strconv.FormatInt(wallet, 10)+"/close", "")
@@ -59,6 +67,9 @@ func TestPlatformLedgersOverHTTP(t *testing.T) {
 		refuse("POST", "/v1/transfers", `{"id":"910","debit_account_id":"`+strconv.FormatInt(wallet, 10)+`","credit_account_id":"900","amount":1,"ledger":`+
 			strconv.Itoa(lg)+`,"currency":"CNY","code":1}`)
 	}
+	refuse("POST", "/v1/transfers", `{"id":"917","debit_account_id":"`+strconv.FormatInt(wallet, 10)+`","credit_account_id":"903","amount":1,`+
+		`"ledger":156,"currency":"CNY","code":1}`)
+	refuse("POST", "/v1/accounts/903/close", "")
 	refuse("POST", "/v1/transfers", `{"id":"911","debit_account_id":"`+strconv.FormatInt(wallet, 10)+`","credit_account_id":"`+
 		strconv.FormatInt(linkfin.WalletID("outsider", "CNY"), 10)+`","amount":1,"ledger":156,"currency":"CNY","code":1}`)
 	// The hold, posted or voided with its ledger left out, or named.
@@ -75,7 +86,7 @@ func TestPlatformLedgersOverHTTP(t *testing.T) {
 			t.Fatalf("after the refusals: account %d is %+v, was %+v", id, got, a)
 		}
 	}
-	for _, id := range []int64{910, 911, 912, 913, 914, 915, 916} {
+	for _, id := range []int64{910, 911, 917, 912, 913, 914, 915, 916} {
 		if r := p.as("operator", "GET", "/v1/transfers/"+strconv.FormatInt(id, 10), ""); r.status != http.StatusNotFound {
 			t.Fatalf("transfer %d: %d after the refusals\n%s", id, r.status, r.body)
 		}
