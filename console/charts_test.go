@@ -16,9 +16,7 @@ import (
 
 // disbursed is the site with tier1's piece C-1 financed by the bank and paid out.
 func disbursed(t *testing.T) *site {
-	s := certified(t)
-	s.run(&services.RequestCertificateDiscounting{Actor: "tier1", ID: "F-1", ProgramID: "auto-scf", PieceID: "C-1", FunderID: "bank"})
-	s.run(&services.AcceptCertificateDiscounting{Actor: "tier1", ID: "F-1", PieceID: "C-1"})
+	s := accepted(t)
 	s.run(&services.DisburseFinancing{Actor: "bank", ID: "F-1"})
 	return s
 }

@@ -117,6 +117,15 @@ func certified(t *testing.T) *site {
 	return s
 }
 
+// accepted is the certified site with tier1's discounting F-1 of C-1 by the bank
+// accepted, not yet paid out.
+func accepted(t *testing.T) *site {
+	s := certified(t)
+	s.run(&services.RequestCertificateDiscounting{Actor: "tier1", ID: "F-1", ProgramID: "auto-scf", PieceID: "C-1", FunderID: "bank"})
+	s.run(&services.AcceptCertificateDiscounting{Actor: "tier1", ID: "F-1", PieceID: "C-1"})
+	return s
+}
+
 // A supplier, in Chinese, takes the best offer for its piece from its home page; when
 // the funder has paid, its wallet shows the price.
 func TestJourneySupplierTakesBestOffer(t *testing.T) {

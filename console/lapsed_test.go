@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"linkfin"
-	"linkfin/services"
 )
 
 // TestLapsedHoldsNotOffered: once an accepted financing's holds_until has passed, its
@@ -18,11 +17,7 @@ import (
 // refused as the API refuses it, 409 financing_lapsed, with the code's words, and the
 // financing stays accepted until the scheduler lapses it.
 func TestLapsedHoldsNotOffered(t *testing.T) {
-	s := newSite(t)
-	s.run(&services.ApproveInvoice{Actor: "anchor", ID: "inv-1"})
-	s.run(&services.IssueCertificate{Actor: "anchor", ID: "C-1", ProgramID: "auto-scf", PayableIDs: []string{linkfin.PayableID("inv-1")}})
-	s.run(&services.RequestCertificateDiscounting{Actor: "tier1", ID: "F-1", ProgramID: "auto-scf", PieceID: "C-1", FunderID: "bank"})
-	s.run(&services.AcceptCertificateDiscounting{Actor: "tier1", ID: "F-1", PieceID: "C-1"})
+	s := accepted(t)
 	financing := func() linkfin.Financing {
 		var f linkfin.Financing
 		o, err := s.store.Object(context.Background(), linkfin.KindFinancing, "F-1")

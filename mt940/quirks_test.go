@@ -24,15 +24,7 @@ func TestReadBankQuirks(t *testing.T) {
 		{"jejik/bug-core-5401.txt", 50_00, "CRDT", "NTRF", "2109025460313532", "", 0},
 		{"zilverline/dash_as_start_of_line.txt", 1000_00, "CRDT", "N541", "", "3434343434343", 11000_50},
 	} {
-		f, err := os.Open("testdata/" + c.file)
-		if err != nil {
-			t.Fatal(err)
-		}
-		m, err := Read(f)
-		f.Close()
-		if err != nil {
-			t.Fatalf("%s: %v", c.file, err)
-		}
+		m := readTestdata(t, c.file)
 		if len(m.Statements) != 1 || len(m.Statements[0].Entries) != 1 {
 			t.Fatalf("%s: %+v", c.file, m)
 		}
@@ -65,15 +57,7 @@ func TestReadBlankEntryDate(t *testing.T) {
 		{"wolph/citi/mt940.txt", 1, 5, 5, 212_39},
 		{"wolph/ASNB/mt940_with_spaces_for_entry_date.txt", 31, 8, 2, 65_00},
 	} {
-		f, err := os.Open("testdata/" + c.file)
-		if err != nil {
-			t.Fatal(err)
-		}
-		m, err := Read(f)
-		f.Close()
-		if err != nil {
-			t.Fatalf("%s: %v", c.file, err)
-		}
+		m := readTestdata(t, c.file)
 		entries, undated := 0, 0
 		for _, st := range m.Statements {
 			balance := balances(st)
@@ -113,4 +97,19 @@ func balances(st iso20022.Statement) map[string]int64 {
 		}
 	}
 	return out
+}
+
+// readTestdata reads a file of testdata.
+func readTestdata(t *testing.T, file string) *iso20022.StatementMessage {
+	t.Helper()
+	f, err := os.Open("testdata/" + file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	m, err := Read(f)
+	if err != nil {
+		t.Fatalf("%s: %v", file, err)
+	}
+	return m
 }
