@@ -437,12 +437,9 @@ func testFinancedConditional(t *testing.T, open Opener) {
 	financingFixture(t, env)
 	ctx := context.Background()
 	rate := mustRate(t, "0.06")
-	mustRun(t, env, &services.CreateProgram{Actor: "anchor", Program: linkfin.Program{ID: "pof", Name: "Order finance",
+	bankFunds(t, env, linkfin.Program{ID: "pof", Name: "Order finance",
 		Currency: "CNY", Limit: 10_000_000_00, Products: []linkfin.Product{linkfin.ProductPOFinancing, linkfin.ProductDistributorFinancing},
-		MaxTenorDays: 90, AdvanceRate: mustRate(t, "0.7"), DayCount: linkfin.ACT360, Calendar: "CN"}})
-	mustRun(t, env, &services.InviteFunder{Actor: "anchor", ProgramID: "pof", FunderID: "bank", Limit: 1_000_000_00,
-		Pricing: linkfin.Pricing{FixedRate: &rate}})
-	mustRun(t, env, &services.AcceptFunder{Actor: "bank", ProgramID: "pof"})
+		MaxTenorDays: 90, AdvanceRate: mustRate(t, "0.7"), DayCount: linkfin.ACT360, Calendar: "CN"}, rate)
 	bankWallet, tier1Wallet := linkfin.WalletID("bank", "CNY"), linkfin.WalletID("tier1", "CNY")
 	for _, org := range []string{"tier1", "anchor"} {
 		mustRun(t, env, &services.RecordInboundPayment{Rail: "bank", InstructionID: "dep-fc-" + org, OrgID: org, Currency: "CNY", Amount: 1_00})

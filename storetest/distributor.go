@@ -20,14 +20,8 @@ func testDistributorFinancing(t *testing.T, open Opener) {
 	dealerPrograms(t, env)
 	loans := []struct{ dealer, program string }{{"dealer1", "dist"}, {"dealer2", "dist"}, {"dealer3", "dist-nb"}}
 	for i, l := range loans {
-		mustRun(t, env, &services.CreateOrganization{Org: linkfin.Organization{ID: l.dealer, Name: "Dealer " + l.dealer,
-			Capabilities: []linkfin.Capability{linkfin.CapTrade}}})
-		mustRun(t, env, &services.ProposeRelationship{Actor: l.dealer, BuyerID: l.dealer, SellerID: "anchor"})
-		mustRun(t, env, &services.AcceptRelationship{Actor: "anchor", BuyerID: l.dealer, SellerID: "anchor"})
 		po := fmt.Sprintf("dpo-%d", i)
-		mustRun(t, env, &services.CreatePurchaseOrder{Actor: l.dealer, Order: linkfin.PurchaseOrder{ID: po, Number: po, SellerID: "anchor",
-			ProgramID: l.program, Currency: "CNY", Lines: []linkfin.POLine{{LineID: "1", Item: "sedan", Quantity: 2, Unit: "car", UnitPrice: 100_000_00}}}})
-		mustRun(t, env, &services.AcceptPurchaseOrder{Actor: "anchor", ID: po})
+		dealerOrder(t, env, l.dealer, l.program, po)
 		q, err := run[linkfin.Financing](t, env, &services.RequestDistributorFinancing{Actor: l.dealer, ID: "d" + po, POID: po, ProgramID: l.program, FunderID: "bank"})
 		// 200,000.00 for 90 days at 7.2 %: 3,600.00.
 		if err != nil || q.Quote.Price != 200_000_00 || q.Interest != 3_600_00 || q.DueDate.String() != "2027-01-31" {
@@ -90,6 +84,19 @@ func testDistributorFinancing(t *testing.T, open Opener) {
 	env.MustVerify()
 }
 
+// dealerOrder onboards the distributor dealer, a buyer of the anchor's, and has it order
+// two sedans of 100,000.00 from the anchor under the program, as po, accepted.
+func dealerOrder(t *testing.T, env *Env, dealer, program, po string) {
+	t.Helper()
+	mustRun(t, env, &services.CreateOrganization{Org: linkfin.Organization{ID: dealer, Name: "Dealer " + dealer,
+		Capabilities: []linkfin.Capability{linkfin.CapTrade}}})
+	mustRun(t, env, &services.ProposeRelationship{Actor: dealer, BuyerID: dealer, SellerID: "anchor"})
+	mustRun(t, env, &services.AcceptRelationship{Actor: "anchor", BuyerID: dealer, SellerID: "anchor"})
+	mustRun(t, env, &services.CreatePurchaseOrder{Actor: dealer, Order: linkfin.PurchaseOrder{ID: po, Number: po, SellerID: "anchor",
+		ProgramID: program, Currency: "CNY", Lines: []linkfin.POLine{{LineID: "1", Item: "sedan", Quantity: 2, Unit: "car", UnitPrice: 100_000_00}}}})
+	mustRun(t, env, &services.AcceptPurchaseOrder{Actor: "anchor", ID: po})
+}
+
 // dealerPrograms has the anchor run two distributor financing programs that bank funds
 // at a fixed 7.2 %, advancing 90 % for up to 90 days: "dist", whose anchor buys back a
 // loan its distributor does not repay, and "dist-nb", without a buy-back.
@@ -100,11 +107,8 @@ func dealerPrograms(t *testing.T, env *Env) {
 		id      string
 		buyBack bool
 	}{{"dist", true}, {"dist-nb", false}} {
-		mustRun(t, env, &services.CreateProgram{Actor: "anchor", Program: linkfin.Program{ID: prog.id, Name: "Dealer finance",
+		bankFunds(t, env, linkfin.Program{ID: prog.id, Name: "Dealer finance",
 			Currency: "CNY", Limit: 10_000_000_00, Products: []linkfin.Product{linkfin.ProductDistributorFinancing}, MaxTenorDays: 90,
-			AdvanceRate: mustRate(t, "0.9"), DayCount: linkfin.ACT360, Calendar: "CN", BuyBack: prog.buyBack}})
-		mustRun(t, env, &services.InviteFunder{Actor: "anchor", ProgramID: prog.id, FunderID: "bank", Limit: 1_000_000_00,
-			Pricing: linkfin.Pricing{FixedRate: &rate}})
-		mustRun(t, env, &services.AcceptFunder{Actor: "bank", ProgramID: prog.id})
+			AdvanceRate: mustRate(t, "0.9"), DayCount: linkfin.ACT360, Calendar: "CN", BuyBack: prog.buyBack}, rate)
 	}
 }

@@ -29,14 +29,8 @@ func testDistributorUnspent(t *testing.T, open Opener) {
 	loans := []loan{{"dealer1", "dist-nb", 0}, {"dealer2", "dist", 150_000_00}, {"dealer3", "dist-nb", 50_000_00}}
 	wallets := map[string]string{}
 	for i, l := range loans {
-		mustRun(t, env, &services.CreateOrganization{Org: linkfin.Organization{ID: l.dealer, Name: "Dealer " + l.dealer,
-			Capabilities: []linkfin.Capability{linkfin.CapTrade}}})
-		mustRun(t, env, &services.ProposeRelationship{Actor: l.dealer, BuyerID: l.dealer, SellerID: "anchor"})
-		mustRun(t, env, &services.AcceptRelationship{Actor: "anchor", BuyerID: l.dealer, SellerID: "anchor"})
 		po := fmt.Sprintf("upo-%d", i)
-		mustRun(t, env, &services.CreatePurchaseOrder{Actor: l.dealer, Order: linkfin.PurchaseOrder{ID: po, Number: po, SellerID: "anchor",
-			ProgramID: l.program, Currency: "CNY", Lines: []linkfin.POLine{{LineID: "1", Item: "sedan", Quantity: 2, Unit: "car", UnitPrice: 100_000_00}}}})
-		mustRun(t, env, &services.AcceptPurchaseOrder{Actor: "anchor", ID: po})
+		dealerOrder(t, env, l.dealer, l.program, po)
 		mustRun(t, env, &services.RequestDistributorFinancing{Actor: l.dealer, ID: "d" + po, POID: po, ProgramID: l.program, FunderID: "bank",
 			Disbursement: linkfin.DisbursePurposeBound})
 		mustRun(t, env, &services.AcceptDistributorFinancing{Actor: l.dealer, ID: "d" + po, POID: po})

@@ -17,13 +17,20 @@ import (
 func factoringProgram(t *testing.T, env *Env) linkfin.Rate {
 	t.Helper()
 	rate := mustRate(t, "0.06")
-	mustRun(t, env, &services.CreateProgram{Actor: "anchor", Program: linkfin.Program{ID: "fx", Name: "Factoring",
+	bankFunds(t, env, linkfin.Program{ID: "fx", Name: "Factoring",
 		Currency: "CNY", Limit: 10_000_000_00, Products: []linkfin.Product{linkfin.ProductFactoring}, MaxTenorDays: 120,
-		AdvanceRate: mustRate(t, "0.8"), DayCount: linkfin.ACT360, Calendar: "CN"}})
-	mustRun(t, env, &services.InviteFunder{Actor: "anchor", ProgramID: "fx", FunderID: "bank", Limit: 1_000_000_00,
-		Pricing: linkfin.Pricing{FixedRate: &rate}})
-	mustRun(t, env, &services.AcceptFunder{Actor: "bank", ProgramID: "fx"})
+		AdvanceRate: mustRate(t, "0.8"), DayCount: linkfin.ACT360, Calendar: "CN"}, rate)
 	return rate
+}
+
+// bankFunds has the anchor open the program, and the bank join it, invited for
+// 1,000,000.00 at the fixed rate.
+func bankFunds(t *testing.T, env *Env, p linkfin.Program, rate linkfin.Rate) {
+	t.Helper()
+	mustRun(t, env, &services.CreateProgram{Actor: "anchor", Program: p})
+	mustRun(t, env, &services.InviteFunder{Actor: "anchor", ProgramID: p.ID, FunderID: "bank", Limit: 1_000_000_00,
+		Pricing: linkfin.Pricing{FixedRate: &rate}})
+	mustRun(t, env, &services.AcceptFunder{Actor: "bank", ProgramID: p.ID})
 }
 
 // testFactoring: an approved payable factored with recourse — advance now, reserve

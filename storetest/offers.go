@@ -32,12 +32,9 @@ func offersFixture(t *testing.T, open Opener) *Env {
 	mustRun(t, env, &services.AcceptFunder{Actor: "cheap", ProgramID: "auto-scf"})
 	mustRun(t, env, &services.RecordInboundPayment{Rail: "bank", InstructionID: "dep-cheap", OrgID: "cheap", Currency: "CNY", Amount: 1_000_000_00})
 	apr := mustRate(t, "0.18")
-	mustRun(t, env, &services.CreateProgram{Actor: "anchor", Program: linkfin.Program{ID: "both", Name: "Factoring or early payment",
+	bankFunds(t, env, linkfin.Program{ID: "both", Name: "Factoring or early payment",
 		Currency: "CNY", Limit: 10_000_000_00, Products: []linkfin.Product{linkfin.ProductFactoring, linkfin.ProductDynamicDiscounting},
-		MaxTenorDays: 120, AdvanceRate: mustRate(t, "0.8"), DayCount: linkfin.ACT360, Calendar: "CN", EarlyPaymentAPR: &apr}})
-	mustRun(t, env, &services.InviteFunder{Actor: "anchor", ProgramID: "both", FunderID: "bank", Limit: 1_000_000_00,
-		Pricing: linkfin.Pricing{FixedRate: &bank}})
-	mustRun(t, env, &services.AcceptFunder{Actor: "bank", ProgramID: "both"})
+		MaxTenorDays: 120, AdvanceRate: mustRate(t, "0.8"), DayCount: linkfin.ACT360, Calendar: "CN", EarlyPaymentAPR: &apr}, bank)
 	approvedPayableIn(t, env, "both", 3, 100, 1_000_00, "2027-01-01")
 	approvedPayableIn(t, env, "both", 4, 1, 1_000_00, "2027-06-30")
 	mustRun(t, env, &services.RecordInboundPayment{Rail: "bank", InstructionID: "dep-anchor", OrgID: "anchor", Currency: "CNY", Amount: 500_000_00})

@@ -19,12 +19,9 @@ func testPOCollection(t *testing.T, open Opener) {
 	env := NewEnv(t, open)
 	financingFixture(t, env)
 	rate := mustRate(t, "0.06")
-	mustRun(t, env, &services.CreateProgram{Actor: "anchor", Program: linkfin.Program{ID: "poc", Name: "Order finance",
+	bankFunds(t, env, linkfin.Program{ID: "poc", Name: "Order finance",
 		Currency: "CNY", Limit: 10_000_000_00, Products: []linkfin.Product{linkfin.ProductPOFinancing}, MaxTenorDays: 120,
-		AdvanceRate: mustRate(t, "0.7"), DayCount: linkfin.ACT360, Calendar: "CN"}})
-	mustRun(t, env, &services.InviteFunder{Actor: "anchor", ProgramID: "poc", FunderID: "bank", Limit: 1_000_000_00,
-		Pricing: linkfin.Pricing{FixedRate: &rate}})
-	mustRun(t, env, &services.AcceptFunder{Actor: "bank", ProgramID: "poc"})
+		AdvanceRate: mustRate(t, "0.7"), DayCount: linkfin.ACT360, Calendar: "CN"}, rate)
 	bank, tier1, anchor := linkfin.WalletID("bank", "CNY"), linkfin.WalletID("tier1", "CNY"), linkfin.WalletID("anchor", "CNY")
 	type fin = linkfin.Financing
 

@@ -16,12 +16,9 @@ func testPOFinancing(t *testing.T, open Opener) {
 	env := NewEnv(t, open)
 	financingFixture(t, env)
 	rate := mustRate(t, "0.06")
-	mustRun(t, env, &services.CreateProgram{Actor: "anchor", Program: linkfin.Program{ID: "pof", Name: "Order finance",
+	bankFunds(t, env, linkfin.Program{ID: "pof", Name: "Order finance",
 		Currency: "CNY", Limit: 10_000_000_00, Products: []linkfin.Product{linkfin.ProductPOFinancing, linkfin.ProductFactoring, linkfin.ProductCertificateDiscounting}, MaxTenorDays: 120,
-		AdvanceRate: mustRate(t, "0.7"), DayCount: linkfin.ACT360, Calendar: "CN"}})
-	mustRun(t, env, &services.InviteFunder{Actor: "anchor", ProgramID: "pof", FunderID: "bank", Limit: 1_000_000_00,
-		Pricing: linkfin.Pricing{FixedRate: &rate}})
-	mustRun(t, env, &services.AcceptFunder{Actor: "bank", ProgramID: "pof"})
+		AdvanceRate: mustRate(t, "0.7"), DayCount: linkfin.ACT360, Calendar: "CN"}, rate)
 	order := linkfin.PurchaseOrder{ID: "po-f", Number: "po-f", SellerID: "tier1", ProgramID: "pof", Currency: "CNY",
 		Lines: []linkfin.POLine{{LineID: "L1", Item: "housing", Quantity: 100, Unit: "pc", UnitPrice: 1_000_00}}}
 	mustRun(t, env, &services.CreatePurchaseOrder{Actor: "anchor", Order: order})

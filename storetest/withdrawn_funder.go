@@ -16,12 +16,9 @@ func testWithdrawnFunder(t *testing.T, open Opener) {
 	env := offersFixture(t, open)
 	// A dealer's order under a distributor program that bank funds.
 	rate := mustRate(t, "0.072")
-	mustRun(t, env, &services.CreateProgram{Actor: "anchor", Program: linkfin.Program{ID: "dist", Name: "Dealer finance",
+	bankFunds(t, env, linkfin.Program{ID: "dist", Name: "Dealer finance",
 		Currency: "CNY", Limit: 10_000_000_00, Products: []linkfin.Product{linkfin.ProductDistributorFinancing}, MaxTenorDays: 90,
-		AdvanceRate: mustRate(t, "0.9"), DayCount: linkfin.ACT360, Calendar: "CN"}})
-	mustRun(t, env, &services.InviteFunder{Actor: "anchor", ProgramID: "dist", FunderID: "bank", Limit: 1_000_000_00,
-		Pricing: linkfin.Pricing{FixedRate: &rate}})
-	mustRun(t, env, &services.AcceptFunder{Actor: "bank", ProgramID: "dist"})
+		AdvanceRate: mustRate(t, "0.9"), DayCount: linkfin.ACT360, Calendar: "CN"}, rate)
 	mustRun(t, env, &services.CreateOrganization{Org: linkfin.Organization{ID: "dealer", Name: "Dealer",
 		Capabilities: []linkfin.Capability{linkfin.CapTrade}}})
 	mustRun(t, env, &services.ProposeRelationship{Actor: "dealer", BuyerID: "dealer", SellerID: "anchor"})
