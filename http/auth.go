@@ -99,7 +99,7 @@ func (s *Server) authenticate(r *http.Request) (*principal, error) {
 		}
 		return &principal{Org: si.User.OrgID, Role: si.User.Role, session: si}, nil
 	}
-	key, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	key, ok := bearerToken(r)
 	if !ok {
 		return nil, unauthorized
 	}
@@ -129,6 +129,30 @@ func (s *Server) authenticate(r *http.Request) (*principal, error) {
 	p := &principal{KeyID: k.ID, Org: k.OrgID, Role: k.Role, owner: k.Owner}
 	s.keys.put(id, hash, p, gen)
 	return p, nil
+}
+
+// bearerToken is the credentials of the request's Authorization header in the Bearer
+// scheme (RFC 6750 §2.1), whose name is case-insensitive, as every authentication
+// scheme's is (RFC 9110 §11.1): "Bearer", "bearer" or "BEARER", then one or more
+// spaces, then the token.
+func bearerToken(r *http.Request) (string, bool) {
+	scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	token = strings.TrimLeft(token, " ")
+	return token, token != ""
+}
+
+// challenge is the WWW-Authenticate header of a 401 answer (RFC 9110 §11.6.1: a 401
+// carries at least one challenge): the Bearer scheme of linkfin's API keys, and, where
+// the request sent a key that was refused, RFC 6750's invalid_token (§3.1; a request
+// without credentials gets no error code, §3).
+func challenge(r *http.Request, code string) string {
+	if _, sent := bearerToken(r); sent && code == linkfin.EUNAUTHORIZED {
+		return `Bearer realm="linkfin", error="invalid_token"`
+	}
+	return `Bearer realm="linkfin"`
 }
 
 // watchUsers has the sign-in service tell the key cache of every change of a user:

@@ -352,6 +352,11 @@ func (g *generator) document(routes []Route) schema {
 			"content":     schema{"application/problem+json": schema{"schema": problem}},
 			"headers":     schema{"X-Request-Id": schema{"$ref": "#/components/headers/RequestID"}},
 		}
+		if status == http.StatusUnauthorized {
+			r["headers"].(schema)["WWW-Authenticate"] = schema{"description": "The scheme to authenticate with: " +
+				`Bearer realm="linkfin", and error="invalid_token" where a key was sent and refused.`,
+				"schema": schema{"type": "string"}}
+		}
 		if status == http.StatusTooManyRequests {
 			r["headers"].(schema)["Retry-After"] = schema{"description": "Seconds to wait before retrying.",
 				"schema": schema{"type": "string", "pattern": "^[0-9]+$"}}

@@ -1201,7 +1201,9 @@ func TestAuth(t *testing.T) {
 			"Bearer " + operatorKey + "x",
 			"Bearer " + operatorKey[:len(operatorKey)-1],
 			"Bearer ",
-			"bearer " + operatorKey,
+			"Bearer" + operatorKey,
+			"Bearer\t" + operatorKey,
+			"bearer " + operatorKey + "x",
 			"Basic " + base64.StdEncoding.EncodeToString([]byte("operator:"+operatorKey)),
 			operatorKey,
 		} {
@@ -1215,9 +1217,25 @@ func TestAuth(t *testing.T) {
 				continue
 			}
 			wantProblem(t, r, http.StatusUnauthorized, linkfin.EUNAUTHORIZED)
+			// RFC 9110 §11.6.1: a 401 names the scheme to authenticate with; RFC 6750
+			// §3: a refused key is an invalid_token, no credentials no error at all.
+			want := `Bearer realm="linkfin", error="invalid_token"`
+			if _, token, _ := strings.Cut(auth, " "); auth == "" || !strings.HasPrefix(strings.ToLower(auth), "bearer ") || strings.TrimSpace(token) == "" {
+				want = `Bearer realm="linkfin"`
+			}
+			if got := r.header.Values("WWW-Authenticate"); len(got) != 1 || got[0] != want {
+				t.Errorf("%s with Authorization %q: WWW-Authenticate %q, want %q", route.Pattern, auth, got, want)
+			}
 		}
 		if after := a.snapshot(); !reflect.DeepEqual(after, base) {
 			t.Fatalf("%s without a valid key changed the store", route.Pattern)
+		}
+	}
+	// An authentication scheme's name is case-insensitive (RFC 9110 §11.1), and the
+	// token follows one or more spaces (RFC 6750 §2.1).
+	for _, auth := range []string{"bearer " + operatorKey, "BEARER " + operatorKey, "Bearer  " + operatorKey} {
+		if r := a.do("GET", "/v1/accounts/1", "", "Authorization", auth); r.status != http.StatusOK {
+			t.Errorf("GET /v1/accounts/1 with Authorization %q: status %d\n%s", auth, r.status, r.body)
 		}
 	}
 	// With the operator key, the ledger's and the log's routes answer.
