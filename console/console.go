@@ -276,13 +276,16 @@ func parsePages() map[Lang]map[string]*template.Template {
 }
 
 // ServeHTTP serves the console. Every answer forbids framing and sniffing, and keeps
-// its pages out of shared caches.
+// its pages out of shared caches; over HTTPS, it has the browser keep to HTTPS.
 func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "same-origin")
 	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; form-action 'self'; frame-ancestors 'none'")
+	if c.secure(r) {
+		h.Set("Strict-Transport-Security", lfhttp.HSTS)
+	}
 	if r.Body != nil {
 		limit := int64(maxForm)
 		if r.Method == http.MethodPost && (strings.HasSuffix(r.URL.Path, "/invoice/ubl") || r.URL.Path == "/bank/statements") {

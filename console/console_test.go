@@ -167,8 +167,14 @@ func TestSignedOut(t *testing.T) {
 	}
 	rec = httptest.NewRecorder()
 	c.ServeHTTP(rec, httptest.NewRequest("GET", "/no/such/page", nil))
-	if rec.Code != http.StatusNotFound || rec.Header().Get("X-Frame-Options") != "DENY" {
+	if rec.Code != http.StatusNotFound || rec.Header().Get("X-Frame-Options") != "DENY" || rec.Header().Get("Strict-Transport-Security") != "" {
 		t.Fatalf("an unknown page: %d, headers %v", rec.Code, rec.Header())
+	}
+	// Over HTTPS, the browser is told to keep to it (RFC 6797).
+	rec = httptest.NewRecorder()
+	c.ServeHTTP(rec, httptest.NewRequest("GET", "https://linkfin.example/sign-in", nil))
+	if got := rec.Header().Get("Strict-Transport-Security"); rec.Code != http.StatusOK || got != "max-age=31536000" {
+		t.Fatalf("the sign-in page over HTTPS: %d, Strict-Transport-Security %q", rec.Code, got)
 	}
 }
 

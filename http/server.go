@@ -228,6 +228,9 @@ func (s *Server) wrap(rt Route, h http.HandlerFunc) http.HandlerFunc {
 			id = hex.EncodeToString(b[:])
 		}
 		w.Header().Set("X-Request-Id", id)
+		if apiPath(r.URL.Path) {
+			apiHeaders(w.Header(), s.secure(r))
+		}
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		ctx := context.WithValue(r.Context(), requestIDKey{}, id)
 		r = r.WithContext(ctx)
@@ -253,6 +256,25 @@ func (s *Server) wrap(rt Route, h http.HandlerFunc) http.HandlerFunc {
 		}
 	}
 }
+
+// apiHeaders are the headers of every answer of the API (OWASP's REST Security Cheat
+// Sheet): no cache keeps it (an answer is one principal's, and some carry a secret shown
+// once, as a new API key's), no browser sniffs it as anything but its Content-Type or
+// renders or frames it as a page, and a client that reached it over HTTPS keeps to
+// HTTPS for a year (RFC 6797; secure: the request came over TLS, or --https says
+// clients reach the server so).
+func apiHeaders(h http.Header, secure bool) {
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+	if secure {
+		h.Set("Strict-Transport-Security", HSTS)
+	}
+}
+
+// HSTS is the Strict-Transport-Security of an answer to a request over HTTPS, the
+// API's and the console's: a year, for this host alone.
+const HSTS = "max-age=31536000"
 
 // admit refuses an address that is not text (CheckURL; the console checks its own),
 // authenticates the request, applies the key's rate limit, the route's access and its

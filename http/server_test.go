@@ -1255,6 +1255,46 @@ func TestAuth(t *testing.T) {
 	}
 }
 
+// TestAPIHeaders: every answer of the API, a record, a list, a refusal, a path no
+// route takes, a public route, is kept out of caches, sniffing and frames; over HTTPS
+// it also tells the client to keep to HTTPS.
+func TestAPIHeaders(t *testing.T) {
+	a := newAPI(t)
+	a.mustCreate("/v1/accounts", accountJSON(1, "CNY"))
+	check := func(https bool) {
+		t.Helper()
+		for _, req := range []struct{ method, path, auth string }{
+			{"GET", "/v1/accounts/1", "Bearer " + operatorKey},
+			{"GET", "/v1/accounts", "Bearer " + operatorKey},
+			{"POST", "/v1/accounts", "Bearer " + operatorKey}, // 400: no body
+			{"GET", "/v1/accounts/1", ""},                     // 401
+			{"GET", "/v1/no-such-route", "Bearer " + operatorKey},
+			{"DELETE", "/v1/accounts", "Bearer " + operatorKey}, // 405
+			{"GET", "/v1/openapi.json", ""},
+			{"GET", "/healthz", ""},
+		} {
+			r := a.do(req.method, req.path, "", "Authorization", req.auth)
+			want := map[string]string{
+				"Cache-Control":             "no-store",
+				"X-Content-Type-Options":    "nosniff",
+				"Content-Security-Policy":   "default-src 'none'; frame-ancestors 'none'",
+				"Strict-Transport-Security": "",
+			}
+			if https {
+				want["Strict-Transport-Security"] = "max-age=31536000"
+			}
+			for h, v := range want {
+				if got := r.header.Values(h); v == "" && len(got) != 0 || v != "" && (len(got) != 1 || got[0] != v) {
+					t.Errorf("%s %s (status %d, HTTPS %v): %s %q, want %q", req.method, req.path, r.status, https, h, got, v)
+				}
+			}
+		}
+	}
+	check(false)
+	a.srv.HTTPS = true
+	check(true)
+}
+
 // TestNoKeyConfigured: a platform whose first operator key was never made refuses
 // everyone.
 func TestNoKeyConfigured(t *testing.T) {
