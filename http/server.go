@@ -99,7 +99,8 @@ func NewServer(e *engine.Engine, s linkfin.Store, logger *slog.Logger) *Server {
 	return srv
 }
 
-// unrouted answers 405 when the path has routes for other methods, else 404.
+// unrouted answers 405 when the path has routes for other methods, else 404. Allow
+// lists HEAD beside GET: a GET route answers HEAD too (RFC 9110 §9.3.2).
 func (s *Server) unrouted(w http.ResponseWriter, r *http.Request) {
 	var allow []string
 	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPatch, http.MethodDelete} {
@@ -107,11 +108,18 @@ func (s *Server) unrouted(w http.ResponseWriter, r *http.Request) {
 		probe.Method = m
 		if _, pattern := s.mux.Handler(probe); pattern != "/" && pattern != "" {
 			allow = append(allow, m)
+			if m == http.MethodGet {
+				allow = append(allow, http.MethodHead)
+			}
 		}
 	}
 	if len(allow) > 0 {
 		w.Header().Set("Allow", strings.Join(allow, ", "))
-		writeError(w, r, linkfin.Errorf(EMETHOD, "%s is not allowed here; use %s", r.Method, strings.Join(allow, " or ")))
+		use := allow[len(allow)-1]
+		if len(allow) > 1 {
+			use = strings.Join(allow[:len(allow)-1], ", ") + " or " + use
+		}
+		writeError(w, r, linkfin.Errorf(EMETHOD, "%s is not allowed here; use %s", r.Method, use))
 		return
 	}
 	if s.Pages != nil && !apiPath(r.URL.Path) {

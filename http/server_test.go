@@ -1341,15 +1341,21 @@ func TestUnroutedRequests(t *testing.T) {
 		method, path string
 		status       int
 		code         string
+		allow        string // a 405's Allow: every method a route of the path takes
 	}{
-		{"GET", "/v1/nothing", http.StatusNotFound, linkfin.ENOTFOUND},
-		{"DELETE", "/v1/accounts/1", http.StatusMethodNotAllowed, "method_not_allowed"},
-		{"PUT", "/v1/transfers", http.StatusMethodNotAllowed, "method_not_allowed"},
+		{"GET", "/v1/nothing", http.StatusNotFound, linkfin.ENOTFOUND, ""},
+		{"DELETE", "/v1/accounts/1", http.StatusMethodNotAllowed, "method_not_allowed", "GET, HEAD"},
+		{"PUT", "/v1/transfers", http.StatusMethodNotAllowed, "method_not_allowed", "POST"},
+		{"PATCH", "/v1/accounts", http.StatusMethodNotAllowed, "method_not_allowed", "GET, HEAD, POST"},
+		{"GET", "/v1/settlements/run", http.StatusMethodNotAllowed, "method_not_allowed", "POST"},
 	} {
 		t.Run(tc.method+" "+tc.path, func(t *testing.T) {
 			r := a.do(tc.method, tc.path, accountJSON(2, "CNY"))
 			if r.status != tc.status {
 				t.Fatalf("status %d, want %d", r.status, tc.status)
+			}
+			if got := r.header.Get("Allow"); got != tc.allow {
+				t.Errorf("Allow %q, want %q", got, tc.allow)
 			}
 			if after := a.snapshot(); !reflect.DeepEqual(after, base) {
 				t.Fatal("an unrouted request changed the store")
