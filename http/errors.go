@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -169,9 +170,26 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	json.NewEncoder(w).Encode(p)
 }
 
-// writeJSON writes v as indented JSON.
+// writeJSON writes v as indented JSON. A 201 of a route that makes a record a route
+// reads by its id says where: Location, that route's path with the answer's id
+// (RFC 9110 §15.3.2: without it, the record made would be the collection posted to).
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
+	if sw, ok := w.(*statusWriter); ok && status == http.StatusCreated && sw.location != "" {
+		raw, isRaw := v.(json.RawMessage)
+		if !isRaw {
+			var err error
+			if raw, err = json.Marshal(v); err != nil {
+				raw = nil
+			}
+		}
+		if id := topLevelID(raw); id != "" {
+			w.Header().Set("Location", sw.location+url.PathEscape(id))
+		}
+		if raw != nil {
+			v = raw // written indented below, encoded once
+		}
+	}
 	if raw, ok := v.(json.RawMessage); ok {
 		// Already encoded: indented as the encoder would, escaped as it was stored.
 		var b bytes.Buffer
@@ -188,6 +206,28 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.Encode(v)
+}
+
+// topLevelID is the string "id" of a JSON object, or "" (none, not a string, not an
+// object). A record's JSON names its id first, as most answers do: read there without
+// decoding the rest, unless the id holds an escape.
+func topLevelID(data []byte) string {
+	if rest, ok := bytes.CutPrefix(data, []byte(`{"id":"`)); ok {
+		if end := bytes.IndexAny(rest, `"\`); end >= 0 && rest[end] == '"' {
+			return string(rest[:end])
+		}
+	}
+	var v struct {
+		ID json.RawMessage `json:"id"`
+	}
+	if json.Unmarshal(data, &v) != nil {
+		return ""
+	}
+	var id string
+	if json.Unmarshal(v.ID, &id) != nil {
+		return ""
+	}
+	return id
 }
 
 // The media types of request bodies.

@@ -8,6 +8,7 @@ import (
 	"maps"
 	"net/http"
 	"reflect"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -164,6 +165,7 @@ func (s *Server) OpenAPI() ([]byte, error) {
 		return nil, g.err
 	}
 	g = newGenerator(g.nameTypes())
+	g.locations = findLocations(routes)
 	doc := g.document(routes)
 	if g.err != nil {
 		return nil, g.err
@@ -196,6 +198,7 @@ type generator struct {
 	components map[string]any
 	lists      map[string]bool
 	requests   map[reflect.Type]bool // the structs requests hold: their texts have rules
+	locations  map[string]string     // where a 201 says the record it made is (findLocations)
 	err        error
 }
 
@@ -534,6 +537,12 @@ func (g *generator) responses(rt *Route, pathParams bool) schema {
 			"schema": schema{"type": "string", "enum": []any{"true"}}}
 	}
 	success := schema{"description": http.StatusText(status), "headers": headers}
+	if at := g.locations[rt.Pattern]; at != "" {
+		made := maps.Clone(headers)
+		made["Location"] = schema{"description": "Where the record made is read: " + at + "{id}.", "required": true,
+			"schema": schema{"type": "string", "pattern": "^" + regexp.QuoteMeta(at) + "[^/]+$"}}
+		success["headers"] = made
+	}
 	var out schema
 	switch {
 	case rt.Text:

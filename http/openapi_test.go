@@ -491,7 +491,13 @@ func TestOpenAPIValidatingClient(t *testing.T) {
 		reports []string
 	)
 	fake := roundTripper(func(r *http.Request) (*http.Response, error) {
-		return &http.Response{StatusCode: current.status, Header: http.Header{"Content-Type": {current.contentType}},
+		h := http.Header{"Content-Type": {current.contentType}}
+		if current.status == http.StatusCreated && !strings.HasSuffix(current.name, "without Location") {
+			var made struct{ ID string }
+			json.Unmarshal([]byte(current.answer), &made)
+			h.Set("Location", r.URL.Path+"/"+made.ID) // a record made in the collection posted to
+		}
+		return &http.Response{StatusCode: current.status, Header: h,
 			Body: io.NopCloser(strings.NewReader(current.answer)), Request: r}, nil
 	})
 	v, err := newValidatingTransport(env.doc, fake, func(format string, args ...any) {
@@ -506,6 +512,8 @@ func TestOpenAPIValidatingClient(t *testing.T) {
 		{"unrouted problem", "GET", "/v1/nowhere", "", 404, "application/problem+json", problem, ""},
 		{"list", "GET", "/v1/organizations?limit=2", "", 200, "application/json", `{"data":[` + orgJSON + `],"next_cursor":"acme"}`, ""},
 		{"created", "POST", "/v1/organizations", `{"id":"acme","name":"Acme","capabilities":["trade"]}`, 201, "application/json", orgJSON, ""},
+		{"created without Location", "POST", "/v1/organizations", `{"id":"acme","name":"Acme","capabilities":["trade"]}`, 201, "application/json", orgJSON,
+			`response header "Location" missing`},
 		{"transfer", "GET", "/v1/transfers/1", "", 200, "application/json", transfer, ""},
 		{"status the route does not answer", "GET", "/v1/organizations/acme", "", 418, "application/json", orgJSON, "status is not supported"},
 		{"field missing", "GET", "/v1/organizations/acme", "", 200, "application/json", strings.Replace(orgJSON, `,"created_at":"2026-11-02T09:00:00Z"`, "", 1), `"created_at" is missing`},

@@ -59,19 +59,22 @@ type Server struct {
 	// are for a request that came over TLS to the server itself.
 	HTTPS bool
 
-	mux      *http.ServeMux
-	routes   []Route
-	secrets  map[string][]string // by route pattern, its body's secret fields (secretFields)
-	limits   *ratelimit.Keyed    // requests per API key or user
-	fails    *ratelimit.Keyed    // failed authentications per source address
-	keys     keyCache
-	watchMu  sync.Mutex
-	watching *services.Auth // the Auth that tells keys of users' changes (watchUsers)
-	registry *prometheus.Registry
-	requests *prometheus.CounterVec
-	latency  *prometheus.HistogramVec
-	srv      *http.Server
-	ln       net.Listener
+	mux    *http.ServeMux
+	routes []Route
+	// locations are, by the pattern of a route that answers 201 with a record, the
+	// path that reads the record, but for its id: "/v1/transfers/" (findLocations).
+	locations map[string]string
+	secrets   map[string][]string // by route pattern, its body's secret fields (secretFields)
+	limits    *ratelimit.Keyed    // requests per API key or user
+	fails     *ratelimit.Keyed    // failed authentications per source address
+	keys      keyCache
+	watchMu   sync.Mutex
+	watching  *services.Auth // the Auth that tells keys of users' changes (watchUsers)
+	registry  *prometheus.Registry
+	requests  *prometheus.CounterVec
+	latency   *prometheus.HistogramVec
+	srv       *http.Server
+	ln        net.Listener
 }
 
 // NewServer builds the router. API keys are records of the store: see
@@ -96,7 +99,37 @@ func NewServer(e *engine.Engine, s linkfin.Store, logger *slog.Logger) *Server {
 	srv.openAPIRoute()
 	// What no route takes still answers problem+json with a code.
 	srv.mux.HandleFunc("/", srv.wrap(Route{Pattern: "unrouted", Access: Public}, srv.unrouted))
+	srv.locations = findLocations(srv.routes)
 	return srv
+}
+
+// findLocations finds, for each route that answers 201 with a value, the route that
+// reads the record made by its id (GET …/{id}, not a list), and keeps its path up to
+// the id: the collection posted to, where it has one (a transfer made by POST
+// /v1/transfers is read at /v1/transfers/{id}), else the one route that reads a value
+// of that type (a credit note made by POST /v1/invoices/{id}/credit-notes, at
+// /v1/credit-notes/{id}). A record no route reads by its id alone has none.
+func findLocations(routes []Route) map[string]string {
+	paths := make(map[string]bool)
+	readers := make(map[reflect.Type][]string)
+	for _, rt := range routes {
+		if path, ok := strings.CutSuffix(rt.Path(), "/{id}"); ok && rt.Method() == http.MethodGet && !rt.List && rt.Out != nil &&
+			!strings.Contains(path, "{") {
+			paths[path] = true
+			readers[rt.Out] = append(readers[rt.Out], path+"/")
+		}
+	}
+	out := make(map[string]string)
+	for _, rt := range routes {
+		switch {
+		case rt.Status != http.StatusCreated || rt.Out == nil:
+		case paths[rt.Path()]:
+			out[rt.Pattern] = rt.Path() + "/"
+		case len(readers[rt.Out]) == 1:
+			out[rt.Pattern] = readers[rt.Out][0]
+		}
+	}
+	return out
 }
 
 // unrouted answers 405 when the path has routes for other methods, else 404. Allow
@@ -199,6 +232,9 @@ func (s *Server) metrics() {
 type statusWriter struct {
 	http.ResponseWriter
 	status int
+	// location is where the record a 201 answers is read, its id to follow: the path
+	// of the route that reads it (Server.locations); "" for a route that makes none.
+	location string
 }
 
 func (w *statusWriter) WriteHeader(code int) {
@@ -239,7 +275,7 @@ func (s *Server) wrap(rt Route, h http.HandlerFunc) http.HandlerFunc {
 		if apiPath(r.URL.Path) {
 			apiHeaders(w.Header(), s.secure(r))
 		}
-		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK, location: s.locations[rt.Pattern]}
 		ctx := context.WithValue(r.Context(), requestIDKey{}, id)
 		r = r.WithContext(ctx)
 		p, err := s.admit(sw, r, rt)

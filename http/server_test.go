@@ -1295,6 +1295,34 @@ func TestAPIHeaders(t *testing.T) {
 	check(true)
 }
 
+// TestCreatedLocation: a 201 says where the record it made is read (RFC 9110
+// §15.3.2), and a GET there answers that record; an answer that is not a creation
+// (an account made again, as it is: 200) says nothing.
+func TestCreatedLocation(t *testing.T) {
+	a := newAPI(t)
+	for _, c := range []struct{ path, body, want string }{
+		{"/v1/accounts", accountJSON(1, "CNY"), "/v1/accounts/1"},
+		{"/v1/accounts", accountJSON(2, "CNY"), "/v1/accounts/2"},
+		{"/v1/transfers", transferJSON(10, 1, 2, 5), "/v1/transfers/10"},
+		{"/v1/organizations", `{"id":"org-2","name":"Org Two","capabilities":["trade"]}`, "/v1/organizations/org-2"},
+	} {
+		r := a.do("POST", c.path, c.body)
+		if r.status != http.StatusCreated || r.header.Get("Location") != c.want {
+			t.Fatalf("POST %s: %d, Location %q, want 201 and %q\n%s", c.path, r.status, r.header.Get("Location"), c.want, r.body)
+		}
+		var made, read struct{ ID string }
+		json.Unmarshal(r.body, &made)
+		got := a.do("GET", r.header.Get("Location"), "")
+		json.Unmarshal(got.body, &read)
+		if got.status != http.StatusOK || read.ID != made.ID {
+			t.Errorf("GET %s: %d, id %q, want 200 and %q", r.header.Get("Location"), got.status, read.ID, made.ID)
+		}
+	}
+	if r := a.do("POST", "/v1/accounts", accountJSON(1, "CNY")); r.status != http.StatusOK || r.header.Get("Location") != "" {
+		t.Errorf("an account made again: %d, Location %q", r.status, r.header.Get("Location"))
+	}
+}
+
 // TestNoKeyConfigured: a platform whose first operator key was never made refuses
 // everyone.
 func TestNoKeyConfigured(t *testing.T) {
