@@ -288,6 +288,8 @@ func readBodyUpTo(w http.ResponseWriter, r *http.Request, limit int64, media ...
 	if len(body) > 0 {
 		mt, charset, err := mediaType(r, media...)
 		if err != nil {
+			// RFC 9110 §15.5.16: Accept names the media types the route takes.
+			w.Header().Set("Accept", strings.Join(media, ", "))
 			return nil, err
 		}
 		if mt == mediaXML && charset != "" {

@@ -400,7 +400,21 @@ func TestContentTypeChecked(t *testing.T) {
 				continue
 			}
 			t.Run(route.Pattern+"/"+ct, func(t *testing.T) {
-				wantProblem(t, p.as(who, "POST", path, `{}`, "Content-Type", ct), http.StatusUnsupportedMediaType, lfhttp.EMEDIATYPE)
+				r := p.as(who, "POST", path, `{}`, "Content-Type", ct)
+				wantProblem(t, r, http.StatusUnsupportedMediaType, lfhttp.EMEDIATYPE)
+				// RFC 9110 §15.5.16: Accept names what the route takes.
+				want := "application/json"
+				switch {
+				case route.Pattern == "POST /v1/bank-statements":
+					want = "application/xml, text/plain"
+				case route.XML:
+					want = "application/xml"
+				case route.Pattern == "POST /v1/invoices" || route.Pattern == "POST /v1/credit-notes":
+					want = "application/json, application/xml"
+				}
+				if got := r.header.Get("Accept"); got != want {
+					t.Errorf("Accept %q, want %q", got, want)
+				}
 			})
 		}
 		t.Run(route.Pattern+"/charset", func(t *testing.T) {
