@@ -275,6 +275,10 @@ func (s *Server) wrap(rt Route, h http.HandlerFunc) http.HandlerFunc {
 		if apiPath(r.URL.Path) {
 			apiHeaders(w.Header(), s.secure(r))
 		}
+		if rt.List || rt.Table || xmlAnswers[rt.Pattern] != "" {
+			// The answer's form follows Accept (CSV, XML or JSON): RFC 9110 §12.5.5.
+			w.Header().Add("Vary", "Accept")
+		}
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK, location: s.locations[rt.Pattern]}
 		ctx := context.WithValue(r.Context(), requestIDKey{}, id)
 		r = r.WithContext(ctx)

@@ -1293,6 +1293,13 @@ func TestAPIHeaders(t *testing.T) {
 	check(false)
 	a.srv.HTTPS = true
 	check(true)
+	// An answer whose form follows Accept says so (RFC 9110 §12.5.5): a list (JSON or
+	// CSV); one that does not, does not.
+	for path, want := range map[string]string{"/v1/accounts": "Accept", "/v1/accounts/1": ""} {
+		if got := a.do("GET", path, "").header.Get("Vary"); got != want {
+			t.Errorf("GET %s: Vary %q, want %q", path, got, want)
+		}
+	}
 }
 
 // TestCreatedLocation: a 201 says where the record it made is read (RFC 9110
