@@ -266,7 +266,7 @@ func (s *Server) wrap(rt Route, h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		id := r.Header.Get("X-Request-Id")
-		if id == "" || len(id) > 64 {
+		if !requestID(id) {
 			var b [8]byte
 			rand.Read(b[:])
 			id = hex.EncodeToString(b[:])
@@ -303,6 +303,22 @@ func (s *Server) wrap(rt Route, h http.HandlerFunc) http.HandlerFunc {
 			s.Logger.LogAttrs(ctx, slog.LevelDebug, "request", attrs...)
 		}
 	}
+}
+
+// requestID reports whether a client's X-Request-Id is kept as the request's id: 1 to
+// 64 of a URI's unreserved characters (RFC 3986 §2.3), so that it is a problem's
+// instance as it is (urn:request:<id>, a URI: RFC 9457 §3.1.5) and a log's field
+// without quoting. Another is replaced by one made up.
+func requestID(id string) bool {
+	if id == "" || len(id) > 64 {
+		return false
+	}
+	for _, c := range []byte(id) {
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~') {
+			return false
+		}
+	}
+	return true
 }
 
 // apiHeaders are the headers of every answer of the API (OWASP's REST Security Cheat

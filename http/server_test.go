@@ -797,10 +797,22 @@ func TestRequestID(t *testing.T) {
 	if p := wantProblem(t, r, http.StatusNotFound, linkfin.ENOTFOUND); p.Instance != "urn:request:req-42" {
 		t.Fatalf("instance = %q", p.Instance)
 	}
-	// An over-long id is replaced, not echoed.
-	long := strings.Repeat("x", 65)
-	if got := a.do("GET", "/healthz", "", "X-Request-Id", long).header.Get("X-Request-Id"); got == long || got == "" {
-		t.Fatalf("X-Request-Id = %q", got)
+	// An over-long id, or one that is not a URI's unreserved characters (a problem's
+	// instance is a URI), is replaced, not echoed.
+	for _, bad := range []string{strings.Repeat("x", 65), "two words", "a/b", "<x>", "é", "a%20b", `a"b`} {
+		r := a.do("GET", "/v1/accounts/1", "", "X-Request-Id", bad)
+		got := r.header.Get("X-Request-Id")
+		if got == bad || len(got) != 16 {
+			t.Errorf("X-Request-Id %q: answered %q", bad, got)
+		}
+		if p := wantProblem(t, r, http.StatusNotFound, linkfin.ENOTFOUND); p.Instance != "urn:request:"+got {
+			t.Errorf("X-Request-Id %q: instance %q", bad, p.Instance)
+		}
+	}
+	for _, good := range []string{"A-z_0.9~", strings.Repeat("x", 64), "0f8fad5b-d9cb-469f-a165-70867728950e"} {
+		if got := a.do("GET", "/healthz", "", "X-Request-Id", good).header.Get("X-Request-Id"); got != good {
+			t.Errorf("X-Request-Id %q: answered %q", good, got)
+		}
 	}
 }
 
