@@ -13,7 +13,7 @@ import (
 // the path holds, not at a path cut short at a '?' or '#' or decoded at a '%'.
 func TestPathCharacters(t *testing.T) {
 	dir := t.TempDir()
-	for _, name := range []string{"a#b.db", "c?d=e.db", "f%41g.db", "h i.db", "j:k.db"} {
+	for _, name := range pathNames {
 		path := filepath.Join(dir, name)
 		db, err := sqlite.Open(path)
 		if err != nil {

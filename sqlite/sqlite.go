@@ -19,7 +19,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -218,18 +217,19 @@ func (db *DB) Close() error {
 	return errors.Join(db.r.Close(), db.w.Close(), db.ck.Close())
 }
 
-// LockWriter implements linkfin.Store with an exclusive flock on a file beside the
-// database. The kernel drops the lock when its holder dies, so a crash never leaves
-// the database locked; and since each open of the file locks on its own, a second
-// engine in the same process is refused too.
+// LockWriter implements linkfin.Store with an exclusive lock on a file beside the
+// database: flock on Unix, LockFileEx on Windows. The operating system drops the lock
+// when its holder dies, so a crash never leaves the database locked; and since each
+// open of the file locks on its own, a second engine in the same process is refused
+// too.
 func (db *DB) LockWriter(ctx context.Context) (func(), error) {
 	f, err := os.OpenFile(db.path+"-writer.lock", os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("lock writer: %w", err)
 	}
-	if err := flock(f, syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+	if busy, err := tryLock(f); busy || err != nil {
 		f.Close()
-		if errors.Is(err, syscall.EWOULDBLOCK) {
+		if busy {
 			return nil, linkfin.Errorf(linkfin.ELOCKED, "%s already has a writer (another linkfin process or engine)", db.path)
 		}
 		return nil, fmt.Errorf("lock writer: %w", err)
@@ -237,23 +237,6 @@ func (db *DB) LockWriter(ctx context.Context) (func(), error) {
 	var once sync.Once
 	// Closing the file's only descriptor releases the lock.
 	return func() { once.Do(func() { f.Close() }) }, nil
-}
-
-// flock applies the flock operation op to f, again if a signal interrupts it.
-func flock(f *os.File, op int) error {
-	rc, err := f.SyscallConn()
-	if err != nil {
-		return err
-	}
-	var ferr error
-	err = rc.Control(func(fd uintptr) {
-		for {
-			if ferr = syscall.Flock(int(fd), op); ferr != syscall.EINTR {
-				return
-			}
-		}
-	})
-	return cmp.Or(err, ferr)
 }
 
 // Migrate applies the embedded migrations in order, each in its own transaction, and
