@@ -127,7 +127,7 @@ func deliveryError(err error) error {
 		return errors.New("the endpoint did not answer in time")
 	case errors.As(err, &cert):
 		return errors.New("the endpoint's TLS certificate was not accepted")
-	case errors.Is(err, syscall.ECONNREFUSED):
+	case refused(err):
 		return errors.New("the endpoint refused the connection")
 	}
 	return errors.New("the endpoint could not be reached")
