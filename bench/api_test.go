@@ -6,9 +6,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
-	"time"
 
 	"linkfin"
 	"linkfin/engine"
@@ -76,11 +74,4 @@ func BenchmarkFinancings(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "financings/s")
 	b.ReportMetric(float64(cpu.Microseconds())/float64(b.N), "cpu-µs/financing")
-}
-
-// cpuTime is the CPU time the process has used, user and system.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
