@@ -67,7 +67,7 @@ func sharedChina() (*Calendar, error) {
 // then on, and says which year each file held: the State Council announces each year's
 // holidays and adjusted working days in the autumn before, after a release of linkfin
 // may have shipped, and "linkfin serve" loads the files an operator puts in its data
-// directory with it (at start, and on SIGHUP). A year already known is replaced by the
+// directory with it (at start, and on SIGHUP where there is one). A year already known is replaced by the
 // file's, and of two files of a year the later wins. The files are taken all at once or
 // not at all: a bad one is EINVALID, changes nothing, and is the file after the years
 // returned with it. Maturities already worked out keep their dates.

@@ -15,7 +15,6 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
 
 	"linkfin"
@@ -150,9 +149,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	scheduled := make(chan struct{})
 	go func() { defer close(scheduled); schedule(dctx, e, s, *every, logger) }()
 	// SIGHUP is taken from here on (before the server says it listens, so that no
-	// one who waits for that ends it with one).
+	// one who waits for that ends it with one). Windows has none: there the calendars
+	// are loaded at start alone.
 	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
+	if len(reloadSignals) > 0 { // Notify with none would take every signal
+		signal.Notify(hup, reloadSignals...)
+	}
 	reloading := make(chan struct{})
 	go func() { defer close(reloading); sf.followCalendars(dctx, hup, logger) }()
 	fmt.Fprintf(stdout, "linkfin listening on http://%s (%s store)\n", srv.Addr(), s.Dialect())
