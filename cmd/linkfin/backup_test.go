@@ -39,13 +39,9 @@ func TestBackup(t *testing.T) {
 	t.Logf("%d organizations made, some of them while the backup ran", made)
 	s.stop()
 
-	if fi, err := os.Stat(to); err != nil || fi.Mode().Perm() != 0o700 {
-		t.Errorf("the backup's directory: %v, %v; want mode 0700", fi.Mode(), err)
-	}
+	wantMode(t, to, 0o700)
 	for _, name := range []string{"linkfin.db", "log.key", "webhook.key", "credentials.key"} {
-		if fi, err := os.Stat(filepath.Join(to, name)); err != nil || fi.Mode().Perm() != 0o600 {
-			t.Errorf("%s in the backup: %v; want mode 0600 (%v)", name, fi.Mode(), err)
-		}
+		wantMode(t, filepath.Join(to, name), 0o600)
 	}
 	for _, name := range []string{"log.key", "webhook.key", "credentials.key", filepath.Join("calendars", "cn", "2093.json")} {
 		a, err1 := os.ReadFile(filepath.Join(dir, name))
@@ -160,9 +156,7 @@ func TestBackupPostgres(t *testing.T) {
 	}
 	t.Logf("%d organizations made, some of them while the backup ran", made)
 	s.stop()
-	if fi, err := os.Stat(filepath.Join(to, "linkfin.db")); err != nil || fi.Mode().Perm() != 0o600 {
-		t.Errorf("linkfin.db in the backup: %v; want mode 0600 (%v)", fi.Mode(), err)
-	}
+	wantMode(t, filepath.Join(to, "linkfin.db"), 0o600)
 
 	r := serve(t, "--data", to)
 	r.want("GET", "/v1/organizations/before", s.key, "", http.StatusOK)

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"net/http"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -97,9 +96,7 @@ func TestCopy(t *testing.T) {
 		t.Fatalf("copy into SQLite: exit %d\n%s%s", code, stdout, stderr)
 	}
 	sameContents(t, want, contents(t, into))
-	if fi, err := os.Stat(into); err != nil || fi.Mode().Perm() != 0o600 {
-		t.Errorf("the copy's file: %v; want mode 0600 (%v)", fi.Mode(), err)
-	}
+	wantMode(t, into, 0o600)
 
 	if code, _, stderr := cli(t, "copy", "--db", src, "--to", into); code != 1 || !strings.Contains(stderr, into+" already exists") {
 		t.Errorf("into an existing file: exit %d\n%s", code, stderr)

@@ -151,10 +151,7 @@ func TestMigrate(t *testing.T) {
 			t.Fatalf("migrate: exit %d, want %q\nstdout:\n%s\nstderr:\n%s", code, want, stdout, stderr)
 		}
 	}
-	fi, err := os.Stat(dir)
-	if err != nil || fi.Mode().Perm() != 0o700 {
-		t.Fatalf("data directory: %v, %v", fi, err)
-	}
+	wantMode(t, dir, 0o700)
 	s := openDB(t, filepath.Join(dir, "linkfin.db"))
 	h, err := s.Head(context.Background())
 	if err != nil || h.Size != 0 || h.Last != nil {
