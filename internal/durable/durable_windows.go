@@ -11,13 +11,5 @@ func Sync(path string) error {
 	if err != nil || fi.IsDir() {
 		return err
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY, 0)
-	if err != nil {
-		return err
-	}
-	err = f.Sync()
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	return err
+	return syncOpened(path, os.O_WRONLY)
 }
