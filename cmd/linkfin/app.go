@@ -35,21 +35,45 @@ func (f *storeFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.db, "db", os.Getenv("LINKFIN_DB"),
 		"database: a SQLite file path or a postgres:// URL (env LINKFIN_DB; default <data>/linkfin.db)")
 	fs.StringVar(&f.data, "data", os.Getenv("LINKFIN_DATA"),
-		"data directory for the embedded database and the log's signing key (env LINKFIN_DATA; default ~/.local/share/linkfin)")
+		"data directory for the embedded database and the log's signing key (env LINKFIN_DATA; default "+defaultDataName+")")
 }
 
 func (f *storeFlags) dataDir() (string, error) {
 	if f.data != "" {
 		return f.data, nil
 	}
-	if x := os.Getenv("XDG_DATA_HOME"); x != "" {
-		return filepath.Join(x, "linkfin"), nil
-	}
 	home, err := os.UserHomeDir()
-	if err != nil {
+	dir := defaultDataDir(os.Getenv, home)
+	if dir == "" {
 		return "", fmt.Errorf("no data directory: set --data or LINKFIN_DATA (%w)", err)
 	}
-	return filepath.Join(home, ".local", "share", "linkfin"), nil
+	return dir, nil
+}
+
+// unixDataDir is the data directory where --data and LINKFIN_DATA name none, on Unix:
+// $XDG_DATA_HOME/linkfin, else ~/.local/share/linkfin (the XDG Base Directory
+// Specification's); "" without either.
+func unixDataDir(getenv func(string) string, home string) string {
+	if x := getenv("XDG_DATA_HOME"); x != "" {
+		return filepath.Join(x, "linkfin")
+	}
+	if home == "" {
+		return ""
+	}
+	return filepath.Join(home, ".local", "share", "linkfin")
+}
+
+// windowsDataDir is the data directory where --data and LINKFIN_DATA name none, on
+// Windows: %LocalAppData%\linkfin, where a program keeps the data of a user on one
+// machine, else the profile's AppData\Local; "" without either.
+func windowsDataDir(getenv func(string) string, home string) string {
+	if x := getenv("LocalAppData"); x != "" {
+		return filepath.Join(x, "linkfin")
+	}
+	if home == "" {
+		return ""
+	}
+	return filepath.Join(home, "AppData", "Local", "linkfin")
 }
 
 func isPostgres(dsn string) bool {

@@ -1,0 +1,7 @@
+package main
+
+// defaultDataName is the default data directory, as --data's help names it.
+const defaultDataName = `%LocalAppData%\linkfin`
+
+// defaultDataDir is the data directory where --data and LINKFIN_DATA name none.
+var defaultDataDir = windowsDataDir
