@@ -165,7 +165,7 @@ func (s *Server) OpenAPI() ([]byte, error) {
 		return nil, g.err
 	}
 	g = newGenerator(g.nameTypes())
-	g.locations = findLocations(routes)
+	g.locations = s.locations
 	doc := g.document(routes)
 	if g.err != nil {
 		return nil, g.err

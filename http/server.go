@@ -263,6 +263,8 @@ func (s *Server) handle(rt Route, h http.HandlerFunc) {
 
 func (s *Server) wrap(rt Route, h http.HandlerFunc) http.HandlerFunc {
 	latency := s.latency.WithLabelValues(rt.Pattern)
+	// The answer's form follows Accept (CSV, XML or JSON): RFC 9110 §12.5.5.
+	varies := rt.List || rt.Table || xmlAnswers[rt.Pattern] != ""
 	return func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		id := r.Header.Get("X-Request-Id")
@@ -275,8 +277,7 @@ func (s *Server) wrap(rt Route, h http.HandlerFunc) http.HandlerFunc {
 		if apiPath(r.URL.Path) {
 			apiHeaders(w.Header(), s.secure(r))
 		}
-		if rt.List || rt.Table || xmlAnswers[rt.Pattern] != "" {
-			// The answer's form follows Accept (CSV, XML or JSON): RFC 9110 §12.5.5.
+		if varies {
 			w.Header().Add("Vary", "Accept")
 		}
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK, location: s.locations[rt.Pattern]}

@@ -54,26 +54,26 @@ func (f *storeFlags) dataDir() (string, error) {
 // $XDG_DATA_HOME/linkfin, else ~/.local/share/linkfin (the XDG Base Directory
 // Specification's); "" without either.
 func unixDataDir(getenv func(string) string, home string) string {
-	if x := getenv("XDG_DATA_HOME"); x != "" {
-		return filepath.Join(x, "linkfin")
-	}
-	if home == "" {
-		return ""
-	}
-	return filepath.Join(home, ".local", "share", "linkfin")
+	return dataDirIn(getenv("XDG_DATA_HOME"), home, ".local", "share")
 }
 
 // windowsDataDir is the data directory where --data and LINKFIN_DATA name none, on
 // Windows: %LocalAppData%\linkfin, where a program keeps the data of a user on one
 // machine, else the profile's AppData\Local; "" without either.
 func windowsDataDir(getenv func(string) string, home string) string {
-	if x := getenv("LocalAppData"); x != "" {
-		return filepath.Join(x, "linkfin")
+	return dataDirIn(getenv("LocalAppData"), home, "AppData", "Local")
+}
+
+// dataDirIn is linkfin's directory in the system's place for a user's data: base, where
+// the environment names it, else the place under the home directory; "" without either.
+func dataDirIn(base, home string, underHome ...string) string {
+	if base == "" {
+		if home == "" {
+			return ""
+		}
+		base = filepath.Join(append([]string{home}, underHome...)...)
 	}
-	if home == "" {
-		return ""
-	}
-	return filepath.Join(home, "AppData", "Local", "linkfin")
+	return filepath.Join(base, "linkfin")
 }
 
 func isPostgres(dsn string) bool {
