@@ -9,10 +9,10 @@ import (
 	"linkfin/iso20022"
 )
 
-// published reads a published statement of the shared test documents.
+// published reads a published statement of testdata (genkgo/camt's, see its README).
 func published(t *testing.T, name string) string {
 	t.Helper()
-	b, err := os.ReadFile("../../shared/testdata/iso20022/" + name)
+	b, err := os.ReadFile("testdata/" + name)
 	if err != nil {
 		t.Fatal(err)
 	}
