@@ -80,8 +80,16 @@ func isPostgres(dsn string) bool {
 	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
 }
 
-// open opens and migrates the chosen store.
+// open opens and migrates the chosen store, for a command that writes: an existing
+// SQLite file it may not write is refused before anything starts on it.
 func (f *storeFlags) open(ctx context.Context) (linkfin.Store, error) {
+	if path, err := f.sqlitePath(); err == nil && !isPostgres(f.db) {
+		if rw, err := os.OpenFile(path, os.O_RDWR, 0); errors.Is(err, fs.ErrPermission) {
+			return nil, fmt.Errorf("linkfin may not write the database %s (%w): run it as the file's owner, or check the file's mode", path, err)
+		} else if err == nil {
+			rw.Close()
+		}
+	}
 	s, err := openStore(ctx, f)
 	if err != nil {
 		return nil, err
@@ -171,9 +179,22 @@ func openStore(ctx context.Context, f *storeFlags) (linkfin.Store, error) {
 			return nil, err
 		}
 		if err := os.MkdirAll(dir, 0o700); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("cannot make the data directory %s (%w): choose one you may write with --data or LINKFIN_DATA", dir, err)
 		}
 		path = filepath.Join(dir, "linkfin.db")
+	}
+	// A new database is made here, empty, so that it is its owner's alone to read
+	// (SQLite gives its journal the database's mode), and so that a directory
+	// linkfin may not write is said in words rather than in SQLite's.
+	if fi, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		nf, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if err != nil && !errors.Is(err, fs.ErrExist) {
+			return nil, fmt.Errorf("cannot make the database %s (%w): choose a directory you may write with --data or LINKFIN_DATA, or a file with --db", path, err)
+		} else if err == nil {
+			nf.Close()
+		}
+	} else if err == nil && fi.IsDir() {
+		return nil, fmt.Errorf("%s is a directory, not a database file: check --db (or --data, for a data directory)", path)
 	}
 	return sqlite.Open(path)
 }

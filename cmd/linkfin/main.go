@@ -16,6 +16,7 @@ import (
 	"syscall"
 
 	"github.com/KimMachineGun/automemlimit/memlimit"
+	sqlitedriver "modernc.org/sqlite"
 
 	"linkfin"
 )
@@ -193,7 +194,25 @@ func describe(err error) string {
 	if errors.As(err, &le) {
 		msg = strings.Replace(msg, le.Error(), le.Code+": "+le.Message, 1)
 	}
+	var se *sqlitedriver.Error
+	if errors.As(err, &se) {
+		if advice := sqliteAdvice[se.Code()&0xff]; advice != "" {
+			msg += ": " + advice
+		}
+	}
 	return msg
+}
+
+// sqliteAdvice says what to do about an SQLite database's failure, by its primary
+// result code, where SQLite's own words name only the failure.
+var sqliteAdvice = map[int]string{
+	3:  "the system refused access to the database file: check its owner and mode",                                                  // SQLITE_PERM
+	8:  "linkfin may not write the database file or its directory: check their owner and mode",                                      // SQLITE_READONLY
+	10: "reading or writing the database file failed: check the disk and the system's log",                                          // SQLITE_IOERR
+	11: "the database file is damaged: restore it from a backup (linkfin backup makes one)",                                         // SQLITE_CORRUPT
+	13: "the disk is full: free space, then start again",                                                                            // SQLITE_FULL
+	14: "linkfin cannot open or make the database file: check that its directory is there and that you may write it (--data, --db)", // SQLITE_CANTOPEN
+	26: "the file is not a SQLite database, or is damaged: check --data and --db, or restore it from a backup",                      // SQLITE_NOTADB
 }
 
 // newFlags returns a flag set that prints its usage to stderr and returns errors.

@@ -152,6 +152,7 @@ func TestMigrate(t *testing.T) {
 		}
 	}
 	wantMode(t, dir, 0o700)
+	wantMode(t, filepath.Join(dir, "linkfin.db"), 0o600)
 	s := openDB(t, filepath.Join(dir, "linkfin.db"))
 	h, err := s.Head(context.Background())
 	if err != nil || h.Size != 0 || h.Last != nil {

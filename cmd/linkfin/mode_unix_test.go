@@ -5,6 +5,8 @@ package main
 import (
 	"io/fs"
 	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -16,5 +18,31 @@ func wantMode(t *testing.T, path string, want fs.FileMode) {
 		t.Errorf("%s: %v; want mode %v", path, err, want)
 	} else if fi.Mode().Perm() != want {
 		t.Errorf("%s: %v; want mode %v", path, fi.Mode(), want)
+	}
+}
+
+// TestReadOnlyDatabase: serve on a database file its user may not write is refused
+// before it listens, naming the file, where it would otherwise start and fail every
+// write; verify, which only reads, still checks it. (Root writes any file: the test
+// needs another user.)
+func TestReadOnlyDatabase(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("root may write a read-only file: run as another user to check the refusal")
+	}
+	isolate(t)
+	dir := t.TempDir()
+	if code, _, stderr := cli(t, "migrate", "--data", dir); code != 0 {
+		t.Fatal(stderr)
+	}
+	db := filepath.Join(dir, "linkfin.db")
+	if err := os.Chmod(db, 0o400); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := cli(t, "serve", "--addr", "127.0.0.1:0", "--data", dir)
+	if code != 1 || stdout != "" || !strings.Contains(stderr, "linkfin serve: linkfin may not write the database "+db) {
+		t.Fatalf("serve on a read-only database: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	if code, stdout, stderr := cli(t, "verify", "--data", dir); code != 0 {
+		t.Fatalf("verify of a read-only database: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
 }

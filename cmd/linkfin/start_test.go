@@ -412,3 +412,55 @@ func TestServeLoadsCalendars(t *testing.T) {
 		t.Error("2098-01-01 is still a business day")
 	}
 }
+
+// TestStoreErrorsInWords: a data directory or database linkfin cannot use is refused,
+// exit 1, before anything starts, in words that name the file and say what to do: a
+// data directory that is a file, a database that is a directory, in a directory that
+// is not there, not SQLite's, or damaged. A file that is not SQLite's is left as it
+// was.
+func TestStoreErrorsInWords(t *testing.T) {
+	isolate(t)
+	tmp := t.TempDir()
+	file := filepath.Join(tmp, "notes.txt")
+	if err := os.WriteFile(file, []byte("not a database\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// A linkfin database cut short: SQLite finds it malformed.
+	good := filepath.Join(tmp, "good")
+	if code, _, stderr := cli(t, "migrate", "--data", good); code != 0 {
+		t.Fatal(stderr)
+	}
+	b, err := os.ReadFile(filepath.Join(good, "linkfin.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := filepath.Join(tmp, "cut.db")
+	if err := os.WriteFile(cut, b[:len(b)/2], 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"serve", "--addr", "127.0.0.1:0", "--data", file}, "cannot make the data directory " + file},
+		{[]string{"migrate", "--data", filepath.Join(file, "sub")}, "choose one you may write with --data or LINKFIN_DATA"},
+		{[]string{"serve", "--addr", "127.0.0.1:0", "--data", tmp, "--db", tmp}, tmp + " is a directory, not a database file: check --db"},
+		{[]string{"migrate", "--db", filepath.Join(tmp, "missing", "x.db")}, "cannot make the database " + filepath.Join(tmp, "missing", "x.db")},
+		{[]string{"serve", "--addr", "127.0.0.1:0", "--data", tmp, "--db", file}, "the file is not a SQLite database, or is damaged: check --data and --db"},
+		{[]string{"verify", "--data", good, "--db", cut}, "the database file is damaged: restore it from a backup"},
+		{[]string{"backup", "--data", good, "--db", cut, "--to", filepath.Join(tmp, "backup")}, "the database file is damaged: restore it from a backup"},
+	} {
+		code, stdout, stderr := cli(t, tc.args...)
+		if code != 1 || stdout != "" || !strings.HasPrefix(stderr, "linkfin "+tc.args[0]+": ") || !strings.Contains(stderr, tc.want) {
+			t.Errorf("linkfin %q: exit %d, want 1 and %q\nstdout:\n%s\nstderr:\n%s", tc.args, code, tc.want, stdout, stderr)
+		}
+	}
+	if b, err := os.ReadFile(file); err != nil || string(b) != "not a database\n" {
+		t.Errorf("a file that is not SQLite's was changed: %q, %v", b, err)
+	}
+	for _, p := range []string{filepath.Join(tmp, "missing"), filepath.Join(tmp, "backup")} {
+		if _, err := os.Stat(p); !os.IsNotExist(err) {
+			t.Errorf("a refused command made %s (%v)", p, err)
+		}
+	}
+}
