@@ -481,10 +481,44 @@ func TestServeAddressInUse(t *testing.T) {
 	defer ln.Close()
 	before := runtime.NumGoroutine()
 	code, stdout, stderr := cli(t, "serve", "--data", t.TempDir(), "--addr", ln.Addr().String())
-	if code != 1 || !strings.Contains(stderr, "linkfin serve: listen tcp "+ln.Addr().String()) || strings.Contains(stdout, "listening") {
+	if code != 1 || !strings.Contains(stderr, "linkfin serve: listen tcp "+ln.Addr().String()) || strings.Contains(stdout, "listening") ||
+		!strings.Contains(stderr, "stop it, or choose another address with --addr") {
 		t.Fatalf("serve on a busy address: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
 	goroutinesSettle(t, before)
+	// An address that is not HOST:PORT says what one is.
+	code, stdout, stderr = cli(t, "serve", "--data", t.TempDir(), "--addr", "8080")
+	if code != 1 || stdout != "" || !strings.Contains(stderr, "--addr is HOST:PORT, such as 127.0.0.1:8080") {
+		t.Fatalf("serve --addr 8080: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+}
+
+// TestServeFirstSteps: the first start tells how to make a user to sign in to the
+// console with, and that command, run as printed, makes one; a second serve on the
+// same database is refused, exit 1, saying what runs and what to do.
+func TestServeFirstSteps(t *testing.T) {
+	isolate(t)
+	dir := t.TempDir()
+	s := serve(t, "--data", dir)
+	const hint = "a user to sign in to the console with: linkfin users create --key KEY --name NAME --role operator (prints its password)\n"
+	if s.key == "" || !strings.Contains(s.stdout.String(), hint) {
+		t.Fatalf("the first start:\n%s", s.stdout)
+	}
+	code, stdout, stderr := cli(t, "users", "create", "--url", "http://"+s.addr, "--key", s.key, "--name", "me@platform", "--role", "operator")
+	made := decodeOut[struct {
+		Role     string `json:"role"`
+		Password string `json:"password"`
+	}](t, stdout)
+	if code != 0 || made.Role != "operator" || made.Password == "" {
+		t.Fatalf("users create as the first start says: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	if cookie, _ := signIn(t, s, "me@platform", made.Password); cookie == "" {
+		t.Fatal("the user made as the first start says does not sign in")
+	}
+	code, stdout, stderr = cli(t, "serve", "--addr", "127.0.0.1:0", "--data", dir)
+	if code != 1 || stdout != "" || !strings.Contains(stderr, "(writer_locked): another linkfin (a server, most likely) writes this database: stop it first") {
+		t.Fatalf("a second serve on the same database: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
 }
 
 func TestEnvironment(t *testing.T) {

@@ -55,7 +55,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	// The port first: a busy one leaves nothing made and no key printed.
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
-		return err
+		if _, _, aerr := net.SplitHostPort(*addr); aerr != nil {
+			return fmt.Errorf("%w: --addr is HOST:PORT, such as 127.0.0.1:8080", err)
+		}
+		return fmt.Errorf("%w: if another program (or another linkfin serve) listens on %s, stop it, or choose another address with --addr", err, *addr)
 	}
 	served := false
 	defer func() {
@@ -97,7 +100,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("--session-max and --session-idle are positive durations, such as 12h and 2h")
 	}
 	e, err := engine.Open(ctx, engine.Config{Store: s, Signer: signer, Origin: Origin, Logger: logger})
-	if err != nil {
+	if linkfin.ErrorCode(err) == linkfin.ELOCKED {
+		return fmt.Errorf("%s (%s): another linkfin (a server, most likely) writes this database: stop it first, "+
+			"or start this one with a data directory of its own (--data)", linkfin.ErrorMessage(err), linkfin.ELOCKED)
+	} else if err != nil {
 		return err
 	}
 	defer e.Close() // after the server: finishes the batch in flight
@@ -123,6 +129,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		if operatorKey != "" {
 			fmt.Fprintf(stdout, "operator API key (shown once; keep it safe):\n  %s\n", operatorKey)
+			fmt.Fprintf(stdout, "a user to sign in to the console with: linkfin users create --key KEY --name NAME --role operator (prints its password)\n")
 		}
 	}
 	srv := lfhttp.NewServer(e, s, logger)
