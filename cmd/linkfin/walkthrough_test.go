@@ -3,10 +3,12 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -161,6 +163,45 @@ func walk(t *testing.T, db string) {
 			if !strings.Contains(string(out), want) {
 				t.Fatalf("walkthrough.md:%d: the output lacks %q:\n%s\n%s", st.line, want, st.script, out)
 			}
+		}
+	}
+	leavesNothingToCommit(t, dir, "state.sh")
+}
+
+// leavesNothingToCommit fails t for each file or directory in dir, but those named
+// mine, that the repository's .gitignore does not keep out of git: README says the
+// walkthrough, followed in a clone, leaves nothing git would add (its data directory,
+// its answers, the sensor's private key). Outside a git work tree, or without git, it
+// checks nothing.
+func leavesNothingToCommit(t *testing.T, dir string, mine ...string) {
+	t.Helper()
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Log("git is not installed: .gitignore not checked")
+		return
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if slices.Contains(mine, name) {
+			continue
+		}
+		if e.IsDir() {
+			name += "/"
+		}
+		// As if at the repository's root, where README has the walkthrough followed.
+		cmd := exec.Command("git", "check-ignore", "--no-index", "-q", name)
+		cmd.Dir = filepath.Join("..", "..")
+		err := cmd.Run()
+		var exit *exec.ExitError
+		switch {
+		case errors.As(err, &exit) && exit.ExitCode() == 1:
+			t.Errorf("the walkthrough leaves %s, which .gitignore does not keep out of git", name)
+		case err != nil:
+			t.Logf("git check-ignore: %v: .gitignore not checked", err)
+			return
 		}
 	}
 }
