@@ -25,8 +25,17 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return runBenchConsole(ctx, args[1:], stdout, stderr)
 		}
 	}
-	fmt.Fprintln(stderr, "Usage: linkfin bench ledger|http|api|console [flags]   (run with --help for the flags)")
-	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
+	help := len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help")
+	if len(args) > 0 && !help {
+		fmt.Fprintf(stderr, "linkfin bench: unknown benchmark %q\n\n", args[0])
+	}
+	fmt.Fprint(stderr, "Usage: linkfin bench ledger|http|api|console [flags]\n\n"+
+		"  ledger   durable transfers per second against a raw-insert baseline on the same store\n"+
+		"  http     single transfers per second through the HTTP server, against a bare net/http handler\n"+
+		"  api      certificate financings (quote + accept) per second over HTTP\n"+
+		"  console  every console page's server time as each demo party\n\n"+
+		"Run \"linkfin bench ledger --help\" (or http, api, console) for a benchmark's flags.\n")
+	if help {
 		return nil
 	}
 	return errUsage

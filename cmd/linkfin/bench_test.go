@@ -10,22 +10,28 @@ import (
 func TestBenchHTTPHelp(t *testing.T) {
 	isolate(t)
 	code, stdout, stderr := cli(t, "bench", "http", "--help")
-	if code != 0 || stdout != "" || !strings.HasPrefix(stderr, "Usage: linkfin bench http ") ||
-		!strings.Contains(stderr, "bare net/http handler") {
+	if code != 0 || stderr != "" || !strings.HasPrefix(stdout, "Usage: linkfin bench http ") ||
+		!strings.Contains(stdout, "bare net/http handler") {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
 	for _, f := range []string{"-db", "-transfers", "-accounts", "-clients", "-hot", "-json", "-cpuprofile"} {
-		if !regexp.MustCompile(`(?m)^  ` + f + `[ \t\n]`).MatchString(stderr) {
-			t.Errorf("usage lacks %s:\n%s", f, stderr)
+		if !regexp.MustCompile(`(?m)^  ` + f + `[ \t\n]`).MatchString(stdout) {
+			t.Errorf("usage lacks %s:\n%s", f, stdout)
 		}
 	}
 	for _, d := range []string{"(default 32)", "(default 200)"} {
-		if !strings.Contains(stderr, d) {
-			t.Errorf("usage lacks %s:\n%s", d, stderr)
+		if !strings.Contains(stdout, d) {
+			t.Errorf("usage lacks %s:\n%s", d, stdout)
 		}
 	}
-	if code, _, stderr := cli(t, "bench", "--help"); code != 0 || !strings.Contains(stderr, "ledger|http|api") {
-		t.Errorf("bench --help: exit %d, %s", code, stderr)
+	if code, stdout, _ := cli(t, "bench", "--help"); code != 0 || !strings.Contains(stdout, "ledger|http|api|console") ||
+		!strings.Contains(stdout, `Run "linkfin bench ledger --help" (or http, api, console) for a benchmark's flags.`) {
+		t.Errorf("bench --help: exit %d, %s", code, stdout)
+	}
+	// The benchmark's own error is said once under the command's name.
+	code, stdout, stderr = cli(t, "bench", "ledger", "--transfers", "0")
+	if code != 1 || stdout != "" || stderr != "linkfin bench: transfers > 0, accounts >= 2, batch > 0 and clients >= 0 are required\n" {
+		t.Errorf("bench ledger --transfers 0: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
 }
 

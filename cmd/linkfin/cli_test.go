@@ -304,8 +304,13 @@ func TestCLIUsage(t *testing.T) {
 		{[]string{"certificates", "list", "--key", ""}, 1, "no API key"},
 		{[]string{"orgs", "list", "--key", "lfk_x_y", "--url", "http://127.0.0.1:1"}, 1, "linkfin orgs: "},
 	} {
+		// A usage asked for is the answer, on standard output; an error's is on standard error.
 		code, stdout, stderr := cli(t, tc.args...)
-		if code != tc.code || !strings.Contains(stderr, tc.want) || stdout != "" {
+		answer, other := stderr, stdout
+		if tc.code == 0 {
+			answer, other = stdout, stderr
+		}
+		if code != tc.code || !strings.Contains(answer, tc.want) || other != "" {
 			t.Errorf("linkfin %q: exit %d, want %d and %q\nstdout:\n%s\nstderr:\n%s", tc.args, code, tc.code, tc.want, stdout, stderr)
 		}
 	}

@@ -32,7 +32,7 @@ Commands:
   verify        prove that nothing in the database was altered
   copy          copy a stopped server's database into a new one, SQLite or PostgreSQL, and verify the copy
   backup        copy the database, as of one moment, and the data directory's keys into a new directory, and verify the copy
-  bench         measure the ledger's throughput (bench ledger), the ledger's over HTTP (bench http) or the API's (bench api)
+  bench         measure the ledger's throughput (bench ledger), the ledger's over HTTP (bench http), the API's (bench api) or the console's pages (bench console)
   demo          run the whole process on a temporary database and reconcile every fen
   sim           run a generated supply network through every financing scenario and measure each tier
   iso20022      print what linkfin reads from a bank's camt.053, camt.052, camt.054 or pain.002 (iso20022 parse FILE)
@@ -126,6 +126,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stderr, usage)
 		return 2
 	}
+	if asksHelp(args[1:]) {
+		// Asked for, a command's usage is its answer: it goes to standard output, as
+		// linkfin --help's does, to be paged or searched. A usage error's stays on
+		// standard error.
+		stderr = stdout
+	}
 	var err error
 	switch args[0] {
 	case "serve":
@@ -182,8 +188,24 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case errors.Is(err, errFindings):
 		return 1
 	}
-	fmt.Fprintf(stderr, "linkfin %s: %s\n", args[0], describe(err))
+	// An error of the package the command is named after may begin with that name:
+	// it is said once.
+	fmt.Fprintf(stderr, "linkfin %s: %s\n", args[0], strings.TrimPrefix(describe(err), args[0]+": "))
 	return 1
+}
+
+// asksHelp reports whether a command's arguments ask for its usage: -h, -help or
+// --help before any "--".
+func asksHelp(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "--":
+			return false
+		case "-h", "-help", "--help":
+			return true
+		}
+	}
+	return false
 }
 
 // describe writes an error for people: a refusal of the engine as "code: message",

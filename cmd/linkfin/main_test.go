@@ -99,13 +99,14 @@ func TestHelp(t *testing.T) {
 		{[]string{"demo", "--help"}, "Usage: linkfin demo\n\nRuns linkfin's whole process on a temporary database, and tells it as a story", nil},
 		{[]string{"bench", "ledger", "--help"}, "Usage: linkfin bench ledger ", []string{"-transfers", "-accounts", "-batch", "-clients", "-hot", "-json", "-db"}},
 	} {
+		// Asked for, the usage is the answer, on standard output.
 		code, stdout, stderr := cli(t, tc.args...)
-		if code != 0 || !strings.HasPrefix(stderr, tc.usage) || stdout != "" {
+		if code != 0 || !strings.HasPrefix(stdout, tc.usage) || stderr != "" {
 			t.Errorf("linkfin %v: exit %d\nstdout:\n%s\nstderr:\n%s", tc.args, code, stdout, stderr)
 		}
 		for _, f := range tc.flags {
-			if !regexp.MustCompile(`(?m)^  ` + f + `[ \t\n]`).MatchString(stderr) {
-				t.Errorf("linkfin %v: usage lacks %s:\n%s", tc.args, f, stderr)
+			if !regexp.MustCompile(`(?m)^  ` + f + `[ \t\n]`).MatchString(stdout) {
+				t.Errorf("linkfin %v: usage lacks %s:\n%s", tc.args, f, stdout)
 			}
 		}
 	}
@@ -129,7 +130,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"serve", "--addr"}, "flag needs an argument: -addr"},
 		{[]string{"verify", "now"}, `unexpected arguments: ["now"]`},
 		{[]string{"bench"}, "Usage: linkfin bench ledger"},
-		{[]string{"bench", "disk"}, "Usage: linkfin bench ledger"},
+		{[]string{"bench", "disk"}, "linkfin bench: unknown benchmark \"disk\"\n\nUsage: linkfin bench ledger"},
 		{[]string{"bench", "ledger", "--transfers", "many"}, `invalid value "many" for flag -transfers`},
 	} {
 		code, stdout, stderr := cli(t, tc.args...)
