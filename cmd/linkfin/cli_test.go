@@ -144,6 +144,20 @@ func TestCLIOrganizationsAndKeys(t *testing.T) {
 	if code != 1 || !strings.Contains(stderr, "linkfin keys: not_found: ") {
 		t.Fatalf("--local for a missing organization: exit %d\n%s", code, stderr)
 	}
+	// Without --role, or an organization's role without --org, it says which flag is missing.
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--local", "--data", dir}, "linkfin keys: --role is required: admin, finance or viewer (operator, with --local and no --org)\n"},
+		{[]string{"--local", "--data", dir, "--role", "admin"}, "linkfin keys: --org is required: the organization the admin key acts for (only an operator key, --role operator, has none)\n"},
+		{[]string{"--org", "acme", "--key", local.Key}, "linkfin keys: --role is required: admin, finance or viewer (operator, with --local and no --org)\n"},
+	} {
+		code, stdout, stderr = cli(t, append([]string{"keys", "create"}, tc.args...)...)
+		if code != 1 || stdout != "" || stderr != tc.want {
+			t.Errorf("keys create %q: exit %d\nstdout:\n%s\nstderr:\n%s", tc.args, code, stdout, stderr)
+		}
+	}
 	s2 := serve(t, "--data", dir)
 	if got := decodeOut[linkfin.Organization](t, stdoutOf(apiCLI(t, s2, 0, "orgs", "get", "acme", "--key", local.Key))); got.ID != "acme" {
 		t.Fatalf("the local key reads %+v", got)

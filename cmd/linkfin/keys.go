@@ -25,7 +25,13 @@ func runKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error
 				name := fs.String("name", "", "a name to tell the key by")
 				local := fs.Bool("local", false, "write the key straight into the database (--db, --data) of a stopped server, without the API")
 				return func(ctx context.Context, c *client.Client, _ []string) (any, error) {
+					if *role == "" {
+						return nil, errors.New("--role is required: admin, finance or viewer (operator, with --local and no --org)")
+					}
 					if *local {
+						if *org == "" && linkfin.Role(*role) != linkfin.RoleOperator {
+							return nil, fmt.Errorf("--org is required: the organization the %s key acts for (only an operator key, --role operator, has none)", *role)
+						}
 						return createKeyLocal(ctx, &sf, *org, linkfin.Role(*role), *name)
 					}
 					if *org == "" {
