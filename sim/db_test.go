@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"path/filepath"
 	"testing"
 
@@ -11,6 +12,7 @@ import (
 
 	"linkfin"
 	"linkfin/audit"
+	"linkfin/services"
 	"linkfin/sqlite"
 )
 
@@ -77,4 +79,34 @@ func findScenario(rep *Report, name string) *ScenarioReport {
 		}
 	}
 	return &ScenarioReport{}
+}
+
+// engineLike runs every command it is given, whatever the context, as the engine does
+// once a command is queued; it counts them.
+type engineLike struct {
+	DB
+	runs int
+}
+
+func (e *engineLike) Run(context.Context, linkfin.Command, any) error { e.runs++; return nil }
+
+// A run stops when its context ends (Ctrl-C on linkfin sim): the engine runs any
+// command it was given whatever the context, so the runner gives it none after.
+func TestStopsWhenCanceled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	db := &engineLike{}
+	r := &runner{ctx: ctx, db: db}
+	if err := r.do(&services.CreateOrganization{}); err != nil || db.runs != 1 {
+		t.Fatalf("before the cancel: %v, %d commands run", err, db.runs)
+	}
+	cancel()
+	if err := r.do(&services.CreateOrganization{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("do after the cancel: %v", err)
+	}
+	if err := r.try(&services.CreateOrganization{}, nil); !errors.Is(err, context.Canceled) {
+		t.Errorf("try after the cancel: %v", err)
+	}
+	if db.runs != 1 {
+		t.Fatalf("after the cancel the engine was given %d more commands", db.runs-1)
+	}
 }

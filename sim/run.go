@@ -173,6 +173,11 @@ func (r *runner) firm(i int) *Firm { return &r.net.Firms[i] }
 // do runs one command; a refusal is an error of the run, for the simulator only sends
 // what the firm may do.
 func (r *runner) do(c linkfin.Command) error {
+	// Stopped (Ctrl-C), the run gives the engine nothing more: once it has a
+	// command, the engine runs it whatever its context.
+	if err := r.ctx.Err(); err != nil {
+		return err
+	}
 	r.commands++
 	if err := r.db.Run(r.ctx, c, nil); err != nil {
 		return fmt.Errorf("day %d: %T: %w", r.day, c, err)
@@ -182,6 +187,9 @@ func (r *runner) do(c linkfin.Command) error {
 
 // try runs one command and reports whether the domain took it.
 func (r *runner) try(c linkfin.Command, v any) error {
+	if err := r.ctx.Err(); err != nil {
+		return err
+	}
 	r.commands++
 	return r.db.Run(r.ctx, c, v)
 }
@@ -381,6 +389,11 @@ func (r *runner) loop() error {
 	next := 0
 	end := net.Days + Tail
 	for r.day = 0; r.day < end; r.day++ {
+		// Stopped, the run ends here too: a command tried and refused (try) is taken
+		// for the domain's refusal, and the day would go on.
+		if err := r.ctx.Err(); err != nil {
+			return err
+		}
 		r.now = Start.AddDays(r.day).Time(time.UTC).Add(8 * time.Hour)
 		if r.progress != nil {
 			r.progress(r.day, end)

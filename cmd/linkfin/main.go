@@ -188,6 +188,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case errors.Is(err, errFindings):
 		return 1
 	}
+	if ctx.Err() != nil {
+		// Stopped by a signal (Ctrl-C, SIGTERM) before it was done: that, not the
+		// context's error each of its parts returned, is what happened.
+		fmt.Fprintf(stderr, "linkfin %s: interrupted before it was done\n", args[0])
+		return 1
+	}
 	// An error of the package the command is named after may begin with that name:
 	// it is said once.
 	fmt.Fprintf(stderr, "linkfin %s: %s\n", args[0], strings.TrimPrefix(describe(err), args[0]+": "))

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -53,6 +55,20 @@ func TestSimCommand(t *testing.T) {
 	for _, bad := range [][]string{{"--scenario", "cheap_money"}, {"--firms", "11"}, {"--days", "0"}} {
 		if code, _, stderr := cli(t, append([]string{"sim"}, bad...)...); code != 2 || stderr == "" {
 			t.Fatalf("%v: exit %d: %s", bad, code, stderr)
+		}
+	}
+}
+
+// TestInterrupted: a command stopped by a signal (its context ended) before it was
+// done says so, exit 1, rather than each part's "context canceled".
+func TestInterrupted(t *testing.T) {
+	isolate(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, args := range [][]string{{"sim", "--firms", "12", "--days", "5", "--quiet"}, {"sim", "--firms", "12", "--days", "5", "--quiet", "--db"}} {
+		var stdout, stderr bytes.Buffer
+		if code := run(ctx, args, &stdout, &stderr); code != 1 || stdout.Len() != 0 || stderr.String() != "linkfin sim: interrupted before it was done\n" {
+			t.Errorf("linkfin %q, interrupted: exit %d\nstdout:\n%s\nstderr:\n%s", args, code, &stdout, &stderr)
 		}
 	}
 }
