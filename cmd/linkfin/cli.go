@@ -10,6 +10,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
+	"net/url"
 	"os"
 	"strings"
 
@@ -40,7 +42,20 @@ func (f *clientFlags) client() (*client.Client, error) {
 	if f.key == "" {
 		return nil, errors.New("no API key: pass --key or set LINKFIN_KEY")
 	}
+	if u, err := url.Parse(f.url); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("%q is not a server's URL: pass --url (or set LINKFIN_URL) as http://HOST:PORT, such as http://127.0.0.1:8080", f.url)
+	}
 	return client.New(f.url, f.key, client.WithUserAgent("linkfin-cli")), nil
+}
+
+// unreachable says in words that no server answered at the URL, where err is a
+// failure to connect rather than an answer.
+func (f *clientFlags) unreachable(err error) error {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "dial" {
+		return fmt.Errorf("no linkfin server answers at %s (%w): start one with linkfin serve, or pass its URL with --url (or LINKFIN_URL)", f.url, op)
+	}
+	return err
 }
 
 // run is what an action does with a client and its positional arguments: it
@@ -108,7 +123,7 @@ func runResource(ctx context.Context, name string, actions []action, args []stri
 	}
 	v, err := run(ctx, c, pos)
 	if err != nil {
-		return err
+		return cf.unreachable(err)
 	}
 	return printJSON(stdout, v)
 }

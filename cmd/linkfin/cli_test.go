@@ -316,7 +316,10 @@ func TestCLIUsage(t *testing.T) {
 		{[]string{"financings", "request", "--help"}, 0, "Usage: linkfin financings request --product P"},
 		{[]string{"keys", "create", "--help"}, 0, "-local"},
 		{[]string{"certificates", "list", "--key", ""}, 1, "no API key"},
-		{[]string{"orgs", "list", "--key", "lfk_x_y", "--url", "http://127.0.0.1:1"}, 1, "linkfin orgs: "},
+		{[]string{"orgs", "list", "--key", "lfk_x_y", "--url", "http://127.0.0.1:1"}, 1,
+			"linkfin orgs: no linkfin server answers at http://127.0.0.1:1 (dial tcp 127.0.0.1:1: "},
+		{[]string{"orgs", "list", "--key", "lfk_x_y", "--url", "127.0.0.1:8080"}, 1,
+			`linkfin orgs: "127.0.0.1:8080" is not a server's URL: pass --url (or set LINKFIN_URL) as http://HOST:PORT`},
 	} {
 		// A usage asked for is the answer, on standard output; an error's is on standard error.
 		code, stdout, stderr := cli(t, tc.args...)
