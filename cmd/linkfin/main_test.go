@@ -396,7 +396,8 @@ func TestServeVerify(t *testing.T) {
 		t.Fatalf("verify with another key: exit %d\n%s", code, stdout)
 	}
 	code, _, stderr = cli(t, "verify", "--data", dir, "--key", "not-a-key")
-	if code != 1 || !strings.HasPrefix(stderr, "linkfin verify: --key: ") {
+	if code != 1 || !strings.HasPrefix(stderr, `linkfin verify: --key "not-a-key" is not a log's public key (malformed verifier id): `) ||
+		!strings.Contains(stderr, `as verify prints it after "signed by:"`) {
 		t.Fatalf("verify with a malformed key: exit %d\n%s", code, stderr)
 	}
 

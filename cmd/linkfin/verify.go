@@ -53,7 +53,8 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	v, err := note.NewVerifier(vkey)
 	if err != nil {
-		return fmt.Errorf("--key: %w", err)
+		return fmt.Errorf("--key %q is not a log's public key (%w): pass it as verify prints it after \"signed by:\" "+
+			"and GET /v1/audit/public-key answers it, %s+<8 hex digits>+<base64>", vkey, err, Origin)
 	}
 	var rep *audit.Report
 	var tree tlog.Tree
