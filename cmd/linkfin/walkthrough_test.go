@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -18,6 +19,12 @@ func TestMain(m *testing.M) {
 	if os.Getenv("LINKFIN_TEST_AS_MAIN") == "1" {
 		os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
 	}
+	// os/signal's goroutine starts with the process's first signal.Notify (serve's)
+	// and runs until it exits: started here, no test that counts goroutines around a
+	// serve takes it for one the serve left running, whichever test runs first.
+	c := make(chan os.Signal, 1)
+	signal.Notify(c, os.Interrupt)
+	signal.Stop(c)
 	os.Exit(m.Run())
 }
 
