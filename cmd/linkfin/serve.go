@@ -45,6 +45,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	// Before anything is made: a negative limit or period is no setting of these.
+	if *perSecond < 0 || *burst < 0 || *failRate < 0 || *failBurst < 0 || *every < 0 {
+		return fmt.Errorf("--rate-limit, --rate-burst, --auth-fail-limit, --auth-fail-burst and --schedule-every are 0 or more (0: no limit, or never)")
+	}
+	if *sessionAbsolute <= 0 || *sessionIdle <= 0 {
+		return fmt.Errorf("--session-max and --session-idle are positive durations, such as 12h and 2h")
+	}
 	level := slog.LevelInfo
 	if *verbose {
 		level = slog.LevelDebug
@@ -95,9 +102,6 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	credKey, err := sf.credentialsKey()
 	if err != nil {
 		return err
-	}
-	if *sessionAbsolute <= 0 || *sessionIdle <= 0 {
-		return fmt.Errorf("--session-max and --session-idle are positive durations, such as 12h and 2h")
 	}
 	e, err := engine.Open(ctx, engine.Config{Store: s, Signer: signer, Origin: Origin, Logger: logger})
 	if linkfin.ErrorCode(err) == linkfin.ELOCKED {

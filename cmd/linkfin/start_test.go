@@ -464,3 +464,30 @@ func TestStoreErrorsInWords(t *testing.T) {
 		}
 	}
 }
+
+// TestServeRefusesNegativeSettings: a negative limit or period (which the limiters
+// would take for none) and a session that lasts no time are refused, exit 1, before
+// a data directory, database or key is made.
+func TestServeRefusesNegativeSettings(t *testing.T) {
+	isolate(t)
+	dir := filepath.Join(t.TempDir(), "data")
+	for _, tc := range []struct {
+		flag, value, want string
+	}{
+		{"--rate-limit", "-5", "are 0 or more (0: no limit, or never)"},
+		{"--rate-burst", "-1", "are 0 or more"},
+		{"--auth-fail-limit", "-1", "are 0 or more"},
+		{"--auth-fail-burst", "-1", "are 0 or more"},
+		{"--schedule-every", "-1s", "are 0 or more"},
+		{"--session-max", "0", "--session-max and --session-idle are positive durations"},
+		{"--session-idle", "-1h", "--session-max and --session-idle are positive durations"},
+	} {
+		code, stdout, stderr := cli(t, "serve", "--addr", "127.0.0.1:0", "--data", dir, tc.flag, tc.value)
+		if code != 1 || stdout != "" || !strings.HasPrefix(stderr, "linkfin serve: ") || !strings.Contains(stderr, tc.want) {
+			t.Errorf("serve %s %s: exit %d\nstdout:\n%s\nstderr:\n%s", tc.flag, tc.value, code, stdout, stderr)
+		}
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("a refused serve made %s (%v)", dir, err)
+	}
+}
