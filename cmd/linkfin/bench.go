@@ -44,7 +44,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 func runBenchLedger(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("bench ledger", "bench ledger [--db DSN] [--transfers N] [--accounts M] [--batch B] [--clients C] [--hot] [--json]", stderr)
 	o := bench.Options{}
-	fs.StringVar(&o.DSN, "db", "", "database to measure: a SQLite file or a postgres:// URL (default: a fresh temporary SQLite file); its tables are emptied first")
+	fs.StringVar(&o.DSN, "db", "", "database to measure: an empty SQLite file or a postgres:// URL (default: a fresh temporary SQLite file); one that holds a log is refused, and left as it was")
 	fs.IntVar(&o.Transfers, "transfers", 1_000_000, "transfers to run")
 	fs.IntVar(&o.Accounts, "accounts", 100_000, "accounts to spread them over")
 	fs.IntVar(&o.Batch, "batch", 8192, "transfers per batch (per request without --clients; the engine's batch limit with it)")

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -57,5 +58,24 @@ func TestBenchHTTPJSON(t *testing.T) {
 		if v, ok := res[k].(float64); !ok || v <= 0 {
 			t.Errorf("%s = %v", k, res[k])
 		}
+	}
+}
+
+// TestBenchRefusesADatabaseInUse: bench ledger --db on a database that holds a log
+// (a server's) is refused, exit 1, and the database is left as it was, as its help
+// says.
+func TestBenchRefusesADatabaseInUse(t *testing.T) {
+	isolate(t)
+	dir := t.TempDir()
+	if code, stdout, stderr := cli(t, "keys", "create", "--local", "--data", dir, "--role", "operator"); code != 0 {
+		t.Fatalf("keys create --local: exit %d\n%s%s", code, stdout, stderr)
+	}
+	db := filepath.Join(dir, "linkfin.db")
+	code, stdout, stderr := cli(t, "bench", "ledger", "--db", db, "--transfers", "10", "--accounts", "2")
+	if code != 1 || !strings.Contains(stderr, "linkfin bench: the database is not empty; give it an empty database") {
+		t.Fatalf("bench ledger on a database in use: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	if code, stdout, stderr := cli(t, "verify", "--data", dir); code != 0 || !strings.Contains(stdout, "log:         1 events") {
+		t.Fatalf("the database after bench: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
 }
