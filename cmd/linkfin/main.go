@@ -16,6 +16,7 @@ import (
 	"syscall"
 
 	"github.com/KimMachineGun/automemlimit/memlimit"
+	"github.com/jackc/pgx/v5/pgconn"
 	sqlitedriver "modernc.org/sqlite"
 
 	"linkfin"
@@ -221,6 +222,10 @@ func describe(err error) string {
 	var le *linkfin.Error
 	if errors.As(err, &le) {
 		msg = strings.Replace(msg, le.Error(), le.Code+": "+le.Message, 1)
+	}
+	var ce *pgconn.ConnectError
+	if errors.As(err, &ce) {
+		msg += "\ncheck --db's postgres:// URL (host, port, user, password, database) and that PostgreSQL runs there and lets that user in"
 	}
 	var se *sqlitedriver.Error
 	if errors.As(err, &se) {
