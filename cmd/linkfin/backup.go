@@ -60,7 +60,7 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := os.Mkdir(*to, 0o700); errors.Is(err, fs.ErrExist) {
 		return fmt.Errorf("%s already exists: a backup goes into a new directory", *to)
 	} else if err != nil {
-		return err
+		return fmt.Errorf("cannot make the backup's directory %s (%w): --to names a new directory in one that is there and that you may write", *to, err)
 	}
 	cals, err := sf.calendarFiles()
 	if err != nil {

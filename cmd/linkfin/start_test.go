@@ -449,6 +449,7 @@ func TestStoreErrorsInWords(t *testing.T) {
 		{[]string{"serve", "--addr", "127.0.0.1:0", "--data", tmp, "--db", file}, "the file is not a SQLite database, or is damaged: check --data and --db"},
 		{[]string{"verify", "--data", good, "--db", cut}, "the database file is damaged: restore it from a backup"},
 		{[]string{"backup", "--data", good, "--db", cut, "--to", filepath.Join(tmp, "backup")}, "the database file is damaged: restore it from a backup"},
+		{[]string{"backup", "--data", good, "--to", filepath.Join(tmp, "missing", "backup")}, "cannot make the backup's directory " + filepath.Join(tmp, "missing", "backup")},
 		// No PostgreSQL listens on port 1.
 		{[]string{"migrate", "--db", "postgres://linkfin@127.0.0.1:1/linkfin"}, "\ncheck --db's postgres:// URL (host, port, user, password, database) and that PostgreSQL runs there"},
 	} {
