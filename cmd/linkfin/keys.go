@@ -76,7 +76,14 @@ func runKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error
 // no key that could make one over the API is at hand.
 func createKeyLocal(ctx context.Context, sf *storeFlags, org string, role linkfin.Role, name string) (*client.APIKey, error) {
 	secret, k := linkfin.NewAPIKey(org, role, name)
-	out, err := submitLocal(ctx, sf, sf.open, &services.CreateAPIKey{Key: k})
+	// An organization's key needs the organization, so a database that has it: one
+	// that is not there is an error, not a new one. The operator's key may start a
+	// new database (one beside an existing log key is signed with it).
+	open := sf.open
+	if org != "" {
+		open = sf.openExisting
+	}
+	out, err := submitLocal(ctx, sf, open, &services.CreateAPIKey{Key: k})
 	if err != nil {
 		return nil, err
 	}

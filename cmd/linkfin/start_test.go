@@ -119,8 +119,9 @@ func TestNewDatabaseBesideKey(t *testing.T) {
 	}
 }
 
-// TestReadOnlyCreatesNothing runs verify, which only reads, on databases that are not
-// there: each is an error, exit 1, and nothing is created.
+// TestReadOnlyCreatesNothing runs verify, which only reads, and the key commands that
+// need what a database holds (a key to revoke, an organization to make a key for), on
+// databases that are not there: each is an error, exit 1, and nothing is created.
 func TestReadOnlyCreatesNothing(t *testing.T) {
 	isolate(t)
 	tmp := t.TempDir()
@@ -140,6 +141,8 @@ func TestReadOnlyCreatesNothing(t *testing.T) {
 		{[]string{"verify", "--data", tmp, "--db", notLinkfin}, notLinkfin + " holds no linkfin database"},
 		// Revoking changes an existing key: no database, no key to revoke.
 		{[]string{"keys", "revoke", "0123456789abcdef", "--local", "--data", filepath.Join(tmp, "TYPO")}, "no database at "},
+		// An organization's key needs the organization: no database, no organization.
+		{[]string{"keys", "create", "--local", "--data", filepath.Join(tmp, "TYPO"), "--org", "acme", "--role", "admin"}, "no database at "},
 	} {
 		code, stdout, stderr := cli(t, tc.args...)
 		if code != 1 || stdout != "" || !strings.HasPrefix(stderr, "linkfin "+tc.args[0]+": ") || !strings.Contains(stderr, tc.want) ||
