@@ -66,6 +66,13 @@ func runSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		fmt.Fprintln(stderr, "--firms is 12 to 1,000,000 and --days 1 to 3,660")
 		return errUsage
 	}
+	if *out != "" {
+		// Made before the run, not after it: a directory that cannot be made is said
+		// at once, not once the run it was to hold is over.
+		if err := os.MkdirAll(*out, 0o755); err != nil {
+			return fmt.Errorf("cannot make the report's directory %s (%w): --out names a directory, made if it is not there, where you may write", *out, err)
+		}
+	}
 	if err := startProfile(*cpuprofile); err != nil {
 		return err
 	}

@@ -52,6 +52,15 @@ func TestSimCommand(t *testing.T) {
 	if err != nil || strings.Count(string(html), "<svg") < 3 {
 		t.Fatalf("%v: %s", err, html)
 	}
+	// An --out that cannot be made is said before the run, in words.
+	file := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(file, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr = cli(t, "sim", "--firms", "40", "--days", "90", "--scenario", "none", "--out", file)
+	if want := "cannot make the report's directory " + file; code != 1 || !strings.Contains(stderr, want) || strings.Contains(stderr, "simulating") {
+		t.Fatalf("--out a file: exit %d, want %q before the run:\n%s", code, want, stderr)
+	}
 	for _, bad := range [][]string{{"--scenario", "cheap_money"}, {"--firms", "11"}, {"--days", "0"}} {
 		if code, _, stderr := cli(t, append([]string{"sim"}, bad...)...); code != 2 || stderr == "" {
 			t.Fatalf("%v: exit %d: %s", bad, code, stderr)
