@@ -104,7 +104,7 @@ func walk(t *testing.T, db string) {
 	if testing.Short() {
 		t.Skip("the walkthrough starts a server and runs curl: not in -short")
 	}
-	for _, tool := range []string{"bash", "curl", "sed", "date", "openssl", "base64"} {
+	for _, tool := range []string{"bash", "curl", "sed", "date", "openssl"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			t.Skipf("the walkthrough needs %s, which is not installed", tool)
 		}
