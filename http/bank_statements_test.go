@@ -77,7 +77,7 @@ func TestBankStatementVersions(t *testing.T) {
 				for j, e := range entries.Data {
 					we := w.Entries[j]
 					if e.Amount != we.Amount || e.Currency != we.Currency || e.CreditDebit != we.CreditDebit || e.Position != j+1 ||
-						e.AccountServicerReference != we.AccountServicerReference || e.ValueDate != we.ValueDate {
+						e.AccountServicerReference != we.BankReference() || e.ValueDate != we.ValueDate {
 						t.Errorf("entry %d: %+v, want %+v", j+1, e, we)
 					}
 				}
@@ -576,4 +576,24 @@ func TestBankNotifications(t *testing.T) {
 		t.Errorf("detail %q", prob.Detail)
 	}
 	p.mustVerify()
+}
+
+// TestStatementEntryInAnotherCurrency: a published camt.053.001.08 statement of a CHF
+// account (viafintech/camt_parser's) books one of its entries, Ntry/Amt, in EUR. An
+// entry's amount is in the account's currency, so the statement is refused whole,
+// currency_mismatch naming that entry, and nothing is imported.
+func TestStatementEntryInAnotherCurrency(t *testing.T) {
+	doc, err := os.ReadFile("../../shared/testdata/iso20022/viafintech-053.valid_example_v8.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := newAPI(t)
+	base := a.snapshot()
+	p := wantProblem(t, a.postStatement(string(doc)), http.StatusUnprocessableEntity, linkfin.ECURRENCYMISMATCH)
+	if !strings.Contains(p.Detail, "Stmt[1]/Ntry[3]") {
+		t.Errorf("the refusal says %q, not which entry", p.Detail)
+	}
+	if after := a.snapshot(); !reflect.DeepEqual(after, base) {
+		t.Fatal("the refused statement changed the store")
+	}
 }
