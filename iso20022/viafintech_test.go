@@ -1,7 +1,9 @@
 package iso20022_test
 
 import (
+	"bytes"
 	"fmt"
+	"linkfin/internal/shareddocs"
 	"strings"
 	"testing"
 
@@ -39,7 +41,7 @@ func TestReadViafintech(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
-			m, err := iso20022.ReadStatement(strings.NewReader(published(t, tc.file)))
+			m, err := iso20022.ReadStatement(bytes.NewReader(shareddocs.Read(t, "iso20022/"+tc.file)))
 			if err != nil {
 				t.Fatal(err)
 			}

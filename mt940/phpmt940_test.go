@@ -2,7 +2,7 @@ package mt940
 
 import (
 	"fmt"
-	"os"
+	"linkfin/internal/shareddocs"
 	"strings"
 	"testing"
 
@@ -32,10 +32,7 @@ func TestReadMoreBanks(t *testing.T) {
 		{"Triodos-sample", "TRIODOSBANK/0666666666 EUR", "1000 DBIT 0001-01-01 2012-11-23", []int{4, 4}},
 	} {
 		t.Run(c.file, func(t *testing.T) {
-			b, err := os.ReadFile("../../shared/testdata/mt940/php-mt940/" + c.file)
-			if err != nil {
-				t.Fatal(err)
-			}
+			b := shareddocs.Read(t, "mt940/php-mt940/"+c.file)
 			m, err := Read(strings.NewReader(string(b)))
 			if err != nil {
 				t.Fatal(err)

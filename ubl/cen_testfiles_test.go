@@ -2,7 +2,7 @@ package ubl
 
 import (
 	"bytes"
-	"os"
+	"linkfin/internal/shareddocs"
 	"testing"
 
 	"linkfin"
@@ -38,10 +38,7 @@ func TestCENTestFiles(t *testing.T) {
 		{"Invoice-Max_content.xml", KindInvoice, "2018210", 2,
 			sek(10_000_00), sek(2_500_00), sek(12_500_00), sek(0), sek(0), sek(12_500_00)},
 	} {
-		b, err := os.ReadFile("../../shared/testdata/einvoice/cen-testfiles/" + c.file)
-		if err != nil {
-			t.Fatal(err)
-		}
+		b := shareddocs.Read(t, "einvoice/cen-testfiles/"+c.file)
 		doc, err := Parse(bytes.NewReader(b))
 		if err != nil {
 			t.Errorf("%s: %v", c.file, err)
