@@ -395,21 +395,21 @@ func (c *Console) person(page func(http.ResponseWriter, *http.Request, *Person))
 			}
 		}
 		if p == nil {
-			if r.Method == http.MethodGet {
+			if safe(r) {
 				http.Redirect(w, r, "/sign-in", http.StatusSeeOther)
 				return
 			}
 			c.render(w, r, http.StatusUnauthorized, "error", "error.title", nil, nil, langOf(r).T("error.unauthorized"))
 			return
 		}
-		if r.Method != http.MethodGet && !sameForm(r, p.CSRF) {
+		if !safe(r) && !sameForm(r, p.CSRF) {
 			c.render(w, r, http.StatusForbidden, "error", "error.title", p, nil, langOf(r).T("error.csrf"))
 			return
 		}
 		// An organization that requires a second factor gives a user without one a
 		// session that only sets one up: the account page and signing out.
 		if p.session != nil && p.session.Session.EnrollOnly && r.URL.Path != "/sign-out" && !strings.HasPrefix(r.URL.Path, "/account") {
-			if r.Method == http.MethodGet {
+			if safe(r) {
 				http.Redirect(w, r, "/account", http.StatusSeeOther)
 				return
 			}
@@ -419,6 +419,11 @@ func (c *Console) person(page func(http.ResponseWriter, *http.Request, *Person))
 		page(w, r, p)
 	}
 }
+
+// safe reports whether r only reads: a GET, or a HEAD, which the router serves as the
+// GET of its path (a link checker, a monitor, curl -I). Anything else is a form, which
+// must carry its token.
+func safe(r *http.Request) bool { return r.Method == http.MethodGet || r.Method == http.MethodHead }
 
 // capabilities are what the viewer's organization may do (the operator: operate). An
 // organization granted operate runs nothing of the platform through it: the API
@@ -569,8 +574,26 @@ func sitePath(p string) bool {
 	return err == nil && u.Scheme == "" && u.Host == ""
 }
 
-// notFound answers a path the console does not have, as a page.
+// notFound answers a path the console does not have, as a page; a path it has, asked
+// with a method it does not take there (PUT, DELETE, OPTIONS, a GET of a form's
+// address), answers 405 with the methods it takes (RFC 9110 §15.5.6). Whether the path
+// names a record is not looked at: /invoices/{id}/approve takes POST for any id.
 func (c *Console) notFound(w http.ResponseWriter, r *http.Request) {
+	var allow []string
+	for _, m := range []string{http.MethodGet, http.MethodPost} {
+		u := *r.URL
+		if _, pattern := c.mux.Handler(&http.Request{Method: m, Host: r.Host, URL: &u}); pattern != "" && pattern != "/" {
+			allow = append(allow, m)
+			if m == http.MethodGet {
+				allow = append(allow, http.MethodHead)
+			}
+		}
+	}
+	if len(allow) > 0 {
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		c.render(w, r, http.StatusMethodNotAllowed, "error", "error.title", nil, nil, langOf(r).T("error.method"))
+		return
+	}
 	c.render(w, r, http.StatusNotFound, "notfound", "notfound.title", nil, nil, "")
 }
 

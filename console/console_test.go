@@ -178,6 +178,50 @@ func TestSignedOut(t *testing.T) {
 	}
 }
 
+// A HEAD request reads as the GET of its path, signed in or not: it is not a form, and
+// needs no token. A method a path does not take answers 405 with the methods it does,
+// for any id alike; a path the console does not have stays not found.
+func TestMethods(t *testing.T) {
+	s := newSite(t)
+	anchor := s.as("anchor", linkfin.RoleAdmin)
+	for _, c := range []struct {
+		who  *client
+		path string
+		code int
+	}{{anchor, "/", http.StatusOK}, {anchor, "/invoices/inv-1", http.StatusOK}, {anchor, "/invoices/no-such", http.StatusNotFound},
+		{s.browser(), "/", http.StatusSeeOther}, {s.browser(), "/sign-in", http.StatusOK}} {
+		req, _ := http.NewRequest("HEAD", c.who.base+c.path, nil)
+		resp, err := c.who.c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != c.code {
+			t.Errorf("HEAD %s: %d, want %d", c.path, resp.StatusCode, c.code)
+		}
+	}
+	for _, c := range []struct{ method, path, allow string }{
+		{"PUT", "/", "GET, HEAD"}, {"DELETE", "/invoices/inv-1", "GET, HEAD"}, {"OPTIONS", "/invoices", "GET, HEAD"},
+		{"GET", "/invoices/inv-1/approve", "POST"}, {"PUT", "/invoices/no-such/approve", "POST"},
+		{"PATCH", "/users", "GET, HEAD, POST"}, {"DELETE", "/sign-out", "POST"},
+	} {
+		req, _ := http.NewRequest(c.method, anchor.base+c.path, nil)
+		resp, err := anchor.c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusMethodNotAllowed || resp.Header.Get("Allow") != c.allow || !strings.Contains(string(b), Chinese.T("error.method")) { // the request's language: no one is looked up
+			t.Errorf("%s %s: %d, Allow %q\n%s", c.method, c.path, resp.StatusCode, resp.Header.Get("Allow"), b)
+		}
+	}
+	req, _ := http.NewRequest("PUT", anchor.base+"/no/such/page", nil)
+	if resp, err := anchor.c.Do(req); err != nil || resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("PUT of a path the console does not have: %v %v", resp.StatusCode, err)
+	}
+}
+
 // Every reason code of the three-way match, and every status of an invoice or a
 // certificate, has words in both languages.
 func TestCodesHaveWords(t *testing.T) {

@@ -113,6 +113,7 @@ var messages = map[string]message{
 	"notfound.text":                     {"There is no such page, or it is not yours to see.", "该页面不存在，或您无权查看。"},
 	"error.csrf":                        {"The form expired. Please send it again.", "表单已过期，请重新提交。"},
 	"error.address":                     {"This address holds characters that are not text. Check the link.", "此地址含有非文本字符，请检查链接。"},
+	"error.method":                      {"This address does not take that kind of request.", "此地址不接受这种请求方式。"},
 	"error.internal":                    {"The platform could not answer. Please try again.", "平台暂时无法响应，请稍后重试。"},
 	"error.unauthorized":                {"Please sign in.", "请先登录。"},
 	"error.rate_limited":                {"Too many attempts. Wait a minute and try again.", "尝试次数过多，请稍候再试。"},
