@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -249,7 +248,7 @@ func (c *Console) auditEvent(w http.ResponseWriter, r *http.Request, p *Person) 
 
 // findEvent sends the audit page's "event number" form on to that event's page.
 func (c *Console) findEvent(w http.ResponseWriter, r *http.Request, p *Person) {
-	seq, err := strconv.ParseInt(strings.TrimSpace(r.URL.Query().Get("seq")), 10, 64)
+	seq, err := strconv.ParseInt(typed(r.URL.Query().Get("seq")), 10, 64)
 	if err != nil || seq < 0 {
 		c.fail(w, r, p, linkfin.Errorf(linkfin.EINVALID, "an event's number is a whole number from 0"))
 		return

@@ -358,3 +358,22 @@ func TestAddressNotText(t *testing.T) {
 		t.Fatalf("an invoice named in Chinese: %d", code)
 	}
 }
+
+// An amount reads as a person types it: with grouping commas and spaces, and in the
+// full-width digits and punctuation of a Chinese input method; what is not an amount
+// is refused as the platform refuses one.
+func TestAmountTyped(t *testing.T) {
+	for in, want := range map[string]int64{
+		"1234.56": 123456, "1,234.56": 123456, " 1 234.5 ": 123450, "１２３４．５６": 123456,
+		"１，２３４": 123400, "\u3000１２\u3000": 1200, "1\u00a0000": 100000,
+	} {
+		if got, err := amount(in, "CNY"); err != nil || got != want {
+			t.Errorf("amount(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "abc", "12.345", "１２．３４５", "1e5", "¥12"} {
+		if got, err := amount(in, "CNY"); linkfin.ErrorCode(err) != linkfin.EINVALID {
+			t.Errorf("amount(%q) = %d, %v; want %s", in, got, err, linkfin.EINVALID)
+		}
+	}
+}

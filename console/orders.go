@@ -189,7 +189,7 @@ func invoiceForm(form url.Values, po *linkfin.PurchaseOrder) (linkfin.Invoice, e
 			continue // a line left empty is not invoiced
 		}
 		l := linkfin.InvoiceLine{LineID: id}
-		if l.Quantity, err = strconv.ParseInt(strings.TrimSpace(qs[i]), 10, 64); err != nil {
+		if l.Quantity, err = strconv.ParseInt(typed(qs[i]), 10, 64); err != nil {
 			return inv, linkfin.Errorf(linkfin.EINVALID, "line %s: the quantity is a whole number of units", id)
 		}
 		if l.UnitPrice, err = amount(prices[i], po.Currency); err != nil {

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 
+	"golang.org/x/text/width"
+
 	"linkfin"
 	"linkfin/services"
 )
@@ -100,15 +102,20 @@ func (c *Console) suppliers(r *http.Request, p *Person) ([]string, error) {
 	}
 }
 
-// amount reads an amount a person typed: grouping commas and spaces are allowed.
+// amount reads an amount a person typed: grouping commas and spaces are allowed, and
+// digits typed full-width, as a Chinese input method types them (１２３４．５６).
 func amount(s string, cur linkfin.Currency) (int64, error) {
-	s = strings.NewReplacer(",", "", " ", "", "，", "").Replace(strings.TrimSpace(s))
+	s = strings.NewReplacer(",", "", " ", "", "\u00a0", "", "\u202f", "").Replace(typed(s))
 	m, err := linkfin.ParseMoney(s, cur)
 	if err != nil {
 		return 0, err
 	}
 	return m.Amount, nil
 }
+
+// typed is a number a person typed, trimmed, its full-width forms read as the ASCII
+// ones (１２３ as 123, ． as '.', ， as ',', the ideographic space as a space).
+func typed(s string) string { return strings.TrimSpace(width.Narrow.String(s)) }
 
 // splitPiece divides a piece the organization holds in two: the amount typed, and the
 // rest.
