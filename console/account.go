@@ -66,11 +66,15 @@ func (c *Console) revokeSessions(w http.ResponseWriter, r *http.Request, p *Pers
 func (c *Console) changePassword(w http.ResponseWriter, r *http.Request, p *Person) {
 	u := p.session.User
 	if err := c.Auth.CheckPassword(r.Context(), u.Name, r.PostFormValue("current"), source(r)); err != nil {
+		if linkfin.ErrorCode(err) == linkfin.EUNAUTHORIZED {
+			// Not "sign in first": the person is signed in, and typed another password.
+			err = &fieldError{Field: "current", Key: "account.wrong_current", Nth: -1, err: err}
+		}
 		c.fail(w, r, p, err)
 		return
 	}
 	if err := linkfin.ValidatePassword(r.PostFormValue("new")); err != nil {
-		c.fail(w, r, p, err)
+		c.fail(w, r, p, inField("new", "", err))
 		return
 	}
 	sealed, err := c.Auth.SealPassword(u.Name, r.PostFormValue("new"))
@@ -109,7 +113,7 @@ func (c *Console) enrollTOTP(w http.ResponseWriter, r *http.Request, p *Person) 
 // person signs in with.
 func (c *Console) confirmTOTP(w http.ResponseWriter, r *http.Request, p *Person) {
 	if _, err := c.Auth.ConfirmTOTP(r.Context(), p.session, r.PostFormValue("code")); err != nil {
-		c.fail(w, r, p, err)
+		c.fail(w, r, p, inField("code", "", err))
 		return
 	}
 	c.renderAccount(w, r, p, accountView{Done: langFor(r, p).T("account.totp_on")})

@@ -317,6 +317,8 @@ type view struct {
 	Query url.Values
 	// Refusal is the error's code and the platform's message, beside Error.
 	Refusal *refusal
+	// Refused is the refusal of a form sent from this page, shown above it.
+	Refused *refusal
 }
 
 // langFor is the person's language, or the request's.
@@ -353,7 +355,16 @@ func (c *Console) render(w http.ResponseWriter, r *http.Request, status int, pag
 // renderView renders a page with a refusal's code and particulars.
 func (c *Console) renderView(w http.ResponseWriter, r *http.Request, status int, page, titleKey string, p *Person, data any, errText string, ref *refusal) {
 	l := langFor(r, p)
+	rf := refusedOf(r)
+	if rf != nil && status != http.StatusOK {
+		// The page the refused form came from could not be drawn: the refusal alone.
+		page, titleKey, data, status, errText, ref = "error", "error.title", nil, rf.status, rf.ref.Text, &rf.ref
+	}
 	v := view{Lang: l, Langs: Langs, Title: l.T(titleKey), Path: c.pagePath(r), Person: p, Error: errText, Data: data, Key: formKey(), Query: r.URL.Query(), Refusal: ref}
+	if rf != nil && page != "error" {
+		status, v.Refused = rf.status, &rf.ref
+		v.Title = l.T("error.title") + " · " + v.Title
+	}
 	if p != nil {
 		v.CSRF = p.CSRF
 	}
@@ -366,10 +377,14 @@ func (c *Console) renderView(w http.ResponseWriter, r *http.Request, status int,
 		http.Error(w, l.T("error.internal"), http.StatusInternalServerError)
 		return
 	}
+	out := b.String()
+	if v.Refused != nil {
+		out = refill(out, rf)
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	w.Write([]byte(b.String()))
+	w.Write([]byte(out))
 }
 
 // person wraps a page that needs someone signed in: without a live session it sends
@@ -614,6 +629,11 @@ func (c *Console) fail(w http.ResponseWriter, r *http.Request, p *Person, err er
 		return
 	}
 	ref := refusalOf(l, err)
+	if r.Method == http.MethodPost && p != nil {
+		// A form: its page again, the refusal above it and the form as it was typed.
+		c.again(w, r, status, ref, err)
+		return
+	}
 	c.renderView(w, r, status, "error", "error.title", p, nil, ref.Text, &ref)
 }
 

@@ -96,6 +96,7 @@ func (c *Console) openECNYWallet(w http.ResponseWriter, r *http.Request, p *Pers
 func (c *Console) moveECNY(op string) func(http.ResponseWriter, *http.Request, *Person) {
 	return func(w http.ResponseWriter, r *http.Request, p *Person) {
 		a, err := amount(r.PostFormValue("amount"), "CNY")
+		err = inField("amount", "form.amount", err)
 		if err == nil {
 			_, err = c.act(r.Context(), p, r.PostForm, &services.MoveECNY{Actor: p.Viewer.Org, ID: r.PathValue("id"), Op: op, Amount: a})
 		}
@@ -110,6 +111,7 @@ func (c *Console) moveECNY(op string) func(http.ResponseWriter, *http.Request, *
 // payECNY pays from one of the organization's wallets to the wallet named.
 func (c *Console) payECNY(w http.ResponseWriter, r *http.Request, p *Person) {
 	a, err := amount(r.PostFormValue("amount"), "CNY")
+	err = inField("amount", "form.amount", err)
 	if err == nil {
 		_, err = c.act(r.Context(), p, r.PostForm, &services.PayECNY{Actor: p.Viewer.Org, From: r.PathValue("id"),
 			To: r.PostFormValue("to"), Amount: a})
@@ -284,6 +286,7 @@ func (c *Console) openECNYSubWallet(w http.ResponseWriter, r *http.Request, p *P
 		to   *int64
 	}{{"balance", &l.Balance}, {"payment", &l.Payment}, {"daily", &l.Daily}, {"yearly", &l.Yearly}} {
 		if *f.to, err = amount(r.PostFormValue(f.name), "CNY"); err != nil {
+			err = inField(f.name, "form.amount", err)
 			break
 		}
 	}
@@ -303,6 +306,7 @@ func (c *Console) openECNYSubWallet(w http.ResponseWriter, r *http.Request, p *P
 // the parent again.
 func (c *Console) fundECNYSubWallet(w http.ResponseWriter, r *http.Request, p *Person) {
 	a, err := amount(r.PostFormValue("amount"), "CNY")
+	err = inField("amount", "form.amount", err)
 	var answer json.RawMessage
 	if err == nil {
 		answer, err = c.act(r.Context(), p, r.PostForm, &services.MoveECNY{Actor: p.Viewer.Org, ID: r.PathValue("id"), Op: "fund", Amount: a})

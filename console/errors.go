@@ -190,6 +190,10 @@ func refusalOf(l Lang, err error) refusal {
 	if _, ok := messages[key]; !ok {
 		key = "code." + linkfin.EINVALID
 	}
+	var fe *fieldError
+	if errors.As(err, &fe) && fe.Key != "" {
+		key = fe.Key // what the field takes
+	}
 	r := refusal{Text: l.T(key), Code: code}
 	var e *linkfin.Error
 	if errors.As(err, &e) && e.Message != "" {

@@ -175,10 +175,10 @@ func invoiceForm(form url.Values, po *linkfin.PurchaseOrder) (linkfin.Invoice, e
 	inv := linkfin.Invoice{Number: strings.TrimSpace(form.Get("number")), BuyerID: po.BuyerID, POID: po.ID, Currency: po.Currency}
 	var err error
 	if inv.IssueDate, err = linkfin.ParseDate(strings.TrimSpace(form.Get("issue_date"))); err != nil {
-		return inv, err
+		return inv, inField("issue_date", "form.date", err)
 	}
 	if inv.DueDate, err = linkfin.ParseDate(strings.TrimSpace(form.Get("due_date"))); err != nil {
-		return inv, err
+		return inv, inField("due_date", "form.date", err)
 	}
 	ids, qs, prices, amounts := form["line"], form["quantity"], form["unit_price"], form["amount"]
 	if len(qs) != len(ids) || len(prices) != len(ids) || len(amounts) != len(ids) {
@@ -190,21 +190,21 @@ func invoiceForm(form url.Values, po *linkfin.PurchaseOrder) (linkfin.Invoice, e
 		}
 		l := linkfin.InvoiceLine{LineID: id}
 		if l.Quantity, err = strconv.ParseInt(typed(qs[i]), 10, 64); err != nil {
-			return inv, linkfin.Errorf(linkfin.EINVALID, "line %s: the quantity is a whole number of units", id)
+			return inv, inLine("quantity", i, "form.quantity", linkfin.Errorf(linkfin.EINVALID, "line %s: the quantity is a whole number of units", id))
 		}
 		if l.UnitPrice, err = amount(prices[i], po.Currency); err != nil {
-			return inv, err
+			return inv, inLine("unit_price", i, "form.amount", err)
 		}
 		if l.Amount, err = amount(amounts[i], po.Currency); err != nil {
-			return inv, err
+			return inv, inLine("amount", i, "form.amount", err)
 		}
 		inv.Lines = append(inv.Lines, l)
 	}
 	if inv.Tax, err = amount(form.Get("tax"), po.Currency); err != nil {
-		return inv, err
+		return inv, inField("tax", "form.amount", err)
 	}
 	if inv.Total, err = amount(form.Get("total"), po.Currency); err != nil {
-		return inv, err
+		return inv, inField("total", "form.amount", err)
 	}
 	return inv, nil
 }

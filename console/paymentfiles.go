@@ -133,6 +133,7 @@ func (c *Console) createPaymentFile(w http.ResponseWriter, r *http.Request, p *P
 	}
 	d, err := linkfin.ParseDate(r.PostFormValue("date"))
 	if err != nil {
+		err = inField("date", "form.date", err)
 		c.fail(w, r, p, err)
 		return
 	}

@@ -162,5 +162,5 @@ func (c *Console) pieceAmount(r *http.Request, p *Person) (*linkfin.Certificate,
 		return nil, 0, err
 	}
 	a, err := amount(r.PostFormValue("amount"), piece.Currency)
-	return &piece, a, err
+	return &piece, a, inField("amount", "form.amount", err)
 }

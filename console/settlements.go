@@ -113,6 +113,7 @@ func rowOf(d services.DueDay, cal *linkfin.Calendar) maturityRow {
 func (c *Console) runSettlement(w http.ResponseWriter, r *http.Request, p *Person) {
 	d, err := linkfin.ParseDate(r.PostFormValue("date"))
 	if err != nil {
+		err = inField("date", "form.date", err)
 		c.fail(w, r, p, err)
 		return
 	}

@@ -132,6 +132,7 @@ func (c *Console) withdraw(w http.ResponseWriter, r *http.Request, p *Person) {
 	f := formField(r)
 	cur := linkfin.Currency(f("currency"))
 	amt, err := amount(f("amount"), cur)
+	err = inField("amount", "form.amount", err)
 	if err == nil {
 		err = ownMoney(p)
 	}
@@ -153,9 +154,11 @@ func (c *Console) expectPayment(w http.ResponseWriter, r *http.Request, p *Perso
 	f := formField(r)
 	cur := linkfin.Currency(f("currency"))
 	amt, err := amount(f("amount"), cur)
+	err = inField("amount", "form.amount", err)
 	var day linkfin.Date
 	if err == nil {
 		day, err = linkfin.ParseDate(f("date"))
+		err = inField("date", "form.date", err)
 	}
 	if err == nil {
 		err = ownMoney(p)

@@ -1,0 +1,206 @@
+package console
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+
+	"linkfin"
+)
+
+// A form the platform refuses is answered with the page it was sent from, drawn again
+// as it is now: the refusal above it (what its code means in the person's language,
+// the code, the platform's message), the form filled in with what was typed, and the
+// field at fault, where the console knows it, marked and tied to the refusal. The page
+// is the refusal's HTTP status. Its forms carry new idempotency keys: a refused form
+// ran nothing, and the person corrects it and sends it again.
+
+// fieldError is a refusal of one field of a form: its name, and the words that say
+// what the field takes (a message key; "" for the refusal's code's words).
+type fieldError struct {
+	Field, Key string
+	Nth        int // which of the form's fields of the name (an invoice's lines), or -1: each
+	err        error
+}
+
+func (e *fieldError) Error() string { return e.err.Error() }
+func (e *fieldError) Unwrap() error { return e.err }
+
+// inField ties err, a refusal of what was typed in the form's field name, to the
+// field; a value that does not parse (invalid) is said with key's words, which say
+// what the field takes. Nil stays nil.
+func inField(name, key string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if linkfin.ErrorCode(err) != linkfin.EINVALID {
+		key = ""
+	}
+	return &fieldError{Field: name, Key: key, Nth: -1, err: err}
+}
+
+// inLine is inField for the nth of the form's fields of the name (a line's).
+func inLine(name string, nth int, key string, err error) error {
+	if err = inField(name, key, err); err != nil {
+		err.(*fieldError).Nth = nth
+	}
+	return err
+}
+
+// refused is a form's refusal, carried to the page drawn again.
+type refused struct {
+	status int
+	ref    refusal
+	field  string     // the field at fault, or ""
+	nth    int        // which of the fields of its name, or -1: each
+	form   url.Values // what was typed
+	action string     // the form's address: the form to fill in
+}
+
+type refusedKey struct{}
+
+// refusedOf is the refusal r draws its page again for, or nil.
+func refusedOf(r *http.Request) *refused {
+	rf, _ := r.Context().Value(refusedKey{}).(*refused)
+	return rf
+}
+
+// again answers a refused form with the page it was sent from: the Referer's, where it
+// is a page of the console on this host (a list with its filters, an offer's
+// confirmation), else the page above the form's address. The page reads as a GET of it
+// does, with who may see it checked again.
+func (c *Console) again(w http.ResponseWriter, r *http.Request, status int, ref refusal, err error) {
+	rf := &refused{status: status, ref: ref, form: r.PostForm, action: r.URL.Path}
+	var fe *fieldError
+	if errors.As(err, &fe) {
+		rf.field, rf.nth = fe.Field, fe.Nth
+	}
+	page := &url.URL{Path: c.pagePath(r)}
+	if from, e := url.Parse(r.Referer()); e == nil && from.Host == r.Host && sitePath(from.EscapedPath()) {
+		if _, pattern := c.mux.Handler(&http.Request{Method: http.MethodGet, Host: r.Host, URL: from}); pattern != "" && pattern != "/" {
+			page = &url.URL{Path: from.Path, RawPath: from.RawPath, RawQuery: from.RawQuery}
+		}
+	}
+	g := r.Clone(context.WithValue(r.Context(), refusedKey{}, rf))
+	g.Method, g.URL, g.RequestURI = http.MethodGet, page, page.RequestURI()
+	g.Body, g.ContentLength, g.Form, g.PostForm, g.MultipartForm = http.NoBody, 0, nil, nil, nil
+	g.Header.Del("Content-Type")
+	c.mux.ServeHTTP(w, g)
+}
+
+// refill fills in the refused form on a page: each field the person typed gets what it
+// typed (never a password, a file, or the form's token and key), and the field at fault
+// is marked invalid and described by the refusal.
+func refill(page string, rf *refused) string {
+	if rf.form == nil && rf.field == "" {
+		return page
+	}
+	z := html.NewTokenizer(strings.NewReader(page))
+	var b strings.Builder
+	b.Grow(len(page) + 256)
+	inForm := false
+	seen := map[string]int{}      // how many controls of each name the form had so far
+	choose, choosing := "", false // the option to select, in a select of the form
+	for {
+		tt := z.Next()
+		if tt == html.ErrorToken {
+			return b.String()
+		}
+		raw := string(z.Raw())
+		if tt != html.StartTagToken && tt != html.EndTagToken && tt != html.SelfClosingTagToken {
+			b.WriteString(raw)
+			continue
+		}
+		tok := z.Token()
+		switch {
+		case tok.DataAtom == atom.Form && tt == html.StartTagToken:
+			inForm = attr(tok, "action") == rf.action && strings.EqualFold(attr(tok, "method"), "post")
+			clear(seen)
+		case tok.DataAtom == atom.Form && tt == html.EndTagToken:
+			inForm = false
+		case tok.DataAtom == atom.Select && tt == html.EndTagToken:
+			choosing = false
+		}
+		if !inForm || tt == html.EndTagToken {
+			b.WriteString(raw)
+			continue
+		}
+		changed := false
+		switch tok.DataAtom {
+		case atom.Input, atom.Select, atom.Textarea:
+			name := attr(tok, "name")
+			if name == "" {
+				break
+			}
+			i := seen[name]
+			seen[name]++
+			typedValue, ok := "", i < len(rf.form[name])
+			if ok {
+				typedValue = rf.form[name][i]
+			}
+			switch tok.DataAtom {
+			case atom.Input:
+				switch strings.ToLower(attr(tok, "type")) {
+				case "", "text", "number", "date", "email", "url", "search", "tel":
+					if ok && name != "csrf" && name != "idempotency_key" {
+						setAttr(&tok, "value", typedValue)
+						changed = true
+					}
+				}
+			case atom.Select:
+				choose, choosing = typedValue, ok
+			}
+			if name == rf.field && (rf.nth < 0 || rf.nth == i) {
+				setAttr(&tok, "aria-invalid", "true")
+				setAttr(&tok, "aria-describedby", "refusal")
+				changed = true
+			}
+		case atom.Option:
+			if choosing {
+				delAttr(&tok, "selected")
+				if attr(tok, "value") == choose {
+					tok.Attr = append(tok.Attr, html.Attribute{Key: "selected"})
+				}
+				changed = true
+			}
+		}
+		if changed {
+			b.WriteString(tok.String())
+		} else {
+			b.WriteString(raw)
+		}
+	}
+}
+
+func attr(t html.Token, key string) string {
+	for _, a := range t.Attr {
+		if a.Key == key {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+func setAttr(t *html.Token, key, val string) {
+	for i, a := range t.Attr {
+		if a.Key == key {
+			t.Attr[i].Val = val
+			return
+		}
+	}
+	t.Attr = append(t.Attr, html.Attribute{Key: key, Val: val})
+}
+
+func delAttr(t *html.Token, key string) {
+	for i, a := range t.Attr {
+		if a.Key == key {
+			t.Attr = append(t.Attr[:i], t.Attr[i+1:]...)
+			return
+		}
+	}
+}

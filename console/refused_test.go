@@ -1,0 +1,117 @@
+package console
+
+import (
+	"html/template"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"linkfin"
+)
+
+// postFrom sends a form as a browser sends it from the page at referer.
+func (c *client) postFrom(path, referer string, form url.Values) (int, string) {
+	c.t.Helper()
+	req, _ := http.NewRequest("POST", c.base+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", c.base)
+	if referer != "" {
+		req.Header.Set("Referer", referer)
+	}
+	resp, err := c.c.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// control is the tag of the form control named name on a page (the first), or "".
+func control(page, tag, name string) string {
+	return regexp.MustCompile(`<` + tag + `[^>]*\bname="` + name + `"[^>]*>`).FindString(page)
+}
+
+// A refused form is answered with its page again, in the refusal's status: the refusal
+// above it in the person's language, the form filled in as typed, the field at fault
+// marked and tied to the refusal, and a new key, with which the corrected form goes
+// through. A password is never written back into a page.
+func TestRefusedFormAgain(t *testing.T) {
+	s := certified(t)
+	for lang, role := range map[Lang]linkfin.Role{Chinese: linkfin.RoleFinance, English: linkfin.RoleAdmin} {
+		c := s.browser()
+		if code, body := c.signIn(s.user("tier1", role, string(lang)), password, ""); code != http.StatusSeeOther {
+			t.Fatalf("sign in: %d\n%s", code, body)
+		}
+		_, page := c.get("/pieces/C-1")
+		key := hidden(page, "idempotency_key")
+		form := url.Values{"csrf": {hidden(page, "csrf")}, "idempotency_key": {key}, "amount": {"12.345"}}
+		code, again := c.postFrom("/pieces/C-1/split", c.base+"/pieces/C-1", form)
+		if code != http.StatusBadRequest || !strings.Contains(again, `action="/pieces/C-1/split"`) {
+			t.Fatalf("%s: a split of 12.345 is not its page again: %d\n%s", lang, code, again)
+		}
+		if !strings.Contains(again, `<div class="error" role="alert" id="refusal" tabindex="-1">`) ||
+			!strings.Contains(again, template.HTMLEscapeString(lang.T("form.amount"))) || !strings.Contains(again, "<code>invalid</code>") ||
+			!strings.Contains(again, "<title>"+lang.T("error.title")+" · ") {
+			t.Fatalf("%s: the refusal is not said above the page\n%s", lang, again)
+		}
+		in := control(again, "input", "amount")
+		if !strings.Contains(in, `value="12.345"`) || !strings.Contains(in, `aria-invalid="true"`) || !strings.Contains(in, `aria-describedby="refusal"`) {
+			t.Fatalf("%s: the amount field: %s", lang, in)
+		}
+		if hidden(again, "idempotency_key") == key || hidden(again, "csrf") != form.Get("csrf") {
+			t.Fatalf("%s: the form drawn again keeps key %q, token %q", lang, hidden(again, "idempotency_key"), hidden(again, "csrf"))
+		}
+		if s.piece("C-1").Status != linkfin.CertificateActive {
+			t.Fatal("a refused split changed the piece")
+		}
+	}
+
+	// Corrected, with the key of the page drawn again, it goes through.
+	c := s.as("tier1", linkfin.RoleAdmin)
+	_, page := c.get("/pieces/C-1")
+	form := url.Values{"csrf": {hidden(page, "csrf")}, "idempotency_key": {hidden(page, "idempotency_key")}, "amount": {"abc"}}
+	_, again := c.postFrom("/pieces/C-1/split", "", form) // no Referer: the page above the form's address
+	form.Set("idempotency_key", hidden(again, "idempotency_key"))
+	form.Set("amount", "４０，０００．００")
+	if code, body := c.post("/pieces/C-1/split", form); code != http.StatusSeeOther {
+		t.Fatalf("the corrected split: %d\n%s", code, body)
+	}
+	if c1 := s.piece("C-1"); c1.Status != linkfin.CertificateSplit || s.piece(c1.Children[0]).Face != 40_000_00 {
+		t.Fatalf("after the corrected split C-1 is %+v", c1)
+	}
+
+	// The page is the Referer's, with its query, where it is the console's on this
+	// host; another host's is not followed.
+	anchor := s.as("anchor", linkfin.RoleFinance)
+	_, list := anchor.get("/payables?status=open")
+	form = url.Values{"csrf": {hidden(list, "csrf")}, "idempotency_key": {hidden(list, "idempotency_key")}}
+	code, again := anchor.postFrom("/payables/certify", anchor.base+"/payables?status=open&number=P%22X", form)
+	if code == http.StatusSeeOther || code == http.StatusOK || !strings.Contains(again, `id="refusal"`) || !strings.Contains(control(again, "input", "number"), `value="P&#34;X"`) {
+		t.Fatalf("certifying nothing from a filtered list: %d\n%s", code, again)
+	}
+	for _, from := range []string{"https://evil.example/payables?number=EVIL", anchor.base + "//evil.example/payables?number=EVIL", anchor.base + "/no/such?number=EVIL"} {
+		_, again = anchor.postFrom("/payables/certify", from, form)
+		if !strings.Contains(again, "<code>invalid</code>") || strings.Contains(again, "EVIL") {
+			t.Fatalf("from %s: %s", from, again)
+		}
+	}
+
+	// The current password typed wrong: the account page again, saying so (not "sign
+	// in"), the field marked, and no password written back.
+	_, acct := c.get("/account")
+	form = url.Values{"csrf": {hidden(acct, "csrf")}, "idempotency_key": {hidden(acct, "idempotency_key")}, "current": {"not it at all"}, "new": {"a new password, long enough"}}
+	code, again = c.post("/account/password", form)
+	if code != http.StatusUnauthorized || !strings.Contains(again, English.T("account.wrong_current")) || !strings.Contains(again, `action="/account/password"`) {
+		t.Fatalf("a wrong current password: %d\n%s", code, again)
+	}
+	if in := control(again, "input", "current"); !strings.Contains(in, `aria-invalid="true"`) || strings.Contains(again, "not it at all") || strings.Contains(again, "long enough") {
+		t.Fatalf("the password fields: %s\n%s", in, again)
+	}
+	if code, _ := c.get("/"); code != http.StatusOK {
+		t.Fatalf("a wrong current password ended the session: %d", code)
+	}
+}
