@@ -72,8 +72,8 @@ func NumberKey(org, kind, number string) string { return org + "~" + kind + "~" 
 // text, no control characters, not blank.
 func ValidateNumber(what, n string) error {
 	if n == "" || utf8.RuneCountInString(n) > MaxNumber || !utf8.ValidString(n) || strings.TrimSpace(n) == "" ||
-		strings.IndexFunc(n, unicode.IsControl) >= 0 {
-		return Errorf(EINVALID, "%s has 1 to %d characters of text, without control characters", what, MaxNumber)
+		strings.IndexFunc(n, unicode.IsControl) >= 0 || strings.IndexFunc(n, IsBidiControl) >= 0 {
+		return Errorf(EINVALID, "%s has 1 to %d characters of text, without control characters or bidirectional embeddings, overrides and isolates", what, MaxNumber)
 	}
 	return nil
 }

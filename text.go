@@ -36,5 +36,16 @@ func ValidateText(what, s string, max int, multiline bool) error {
 	}); i >= 0 {
 		return Errorf(EINVALID, "%s holds a control character (%U)", what, []rune(s[i:])[0])
 	}
+	if i := strings.IndexFunc(s, IsBidiControl); i >= 0 {
+		return Errorf(EINVALID, "%s holds a bidirectional embedding, override or isolate (%U), which shows the text around it in another order than it is", what, []rune(s[i:])[0])
+	}
 	return nil
 }
+
+// IsBidiControl reports whether r is one of Unicode's explicit bidirectional
+// formatting characters: the embeddings, overrides and isolates (U+202A to U+202E,
+// U+2066 to U+2069). A text holding one is shown in another order than it is, and
+// reorders what is shown after it ("INV-\u202E1002" reads as INV-2001; CVE-2021-42574);
+// no name, number or reason needs one. The marks (U+200E, U+200F, U+061C) reorder
+// nothing around them, and stay allowed.
+func IsBidiControl(r rune) bool { return r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069 }

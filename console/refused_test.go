@@ -115,3 +115,19 @@ func TestRefusedFormAgain(t *testing.T) {
 		t.Fatalf("a wrong current password ended the session: %d", code)
 	}
 }
+
+// A text that would show in another order than it is (a right-to-left override) is
+// refused as the API refuses it; the page says so, and nothing changes.
+func TestBidiOverrideRefused(t *testing.T) {
+	s := newSite(t)
+	anchor := s.as("anchor", linkfin.RoleFinance)
+	_, page := anchor.get("/invoices/inv-1")
+	form := url.Values{"csrf": {hidden(page, "csrf")}, "idempotency_key": {hidden(page, "idempotency_key")}, "reason": {"short by \u202e001 units"}}
+	code, again := anchor.postFrom("/invoices/inv-1/dispute", anchor.base+"/invoices/inv-1", form)
+	if code != http.StatusBadRequest || !strings.Contains(again, "<code>invalid</code>") || !strings.Contains(again, "U&#43;202E") || !strings.Contains(again, `action="/invoices/inv-1/dispute"`) {
+		t.Fatalf("a dispute with an override: %d\n%s", code, again)
+	}
+	if st := s.invoice("inv-1").Status; st != linkfin.InvoiceMatched {
+		t.Fatalf("the refused dispute left the invoice %s", st)
+	}
+}
