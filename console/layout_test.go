@@ -10,6 +10,18 @@ import (
 	"linkfin/services"
 )
 
+// sideways is, where the page scrolls sideways, how wide it is and the first elements
+// that make it so: a box past the screen's edge, or text overflowing its box (a long
+// word), outside a box that scrolls on its own (a table); else nothing.
+const sideways = `(() => {
+	const w = document.documentElement.clientWidth;
+	if (document.documentElement.scrollWidth <= w) return [];
+	const scrolls = e => { for (let a = e.parentElement; a; a = a.parentElement) { if (getComputedStyle(a).overflowX != "visible") return true; } return false; };
+	return [document.documentElement.scrollWidth + " px", ...[...document.querySelectorAll("body *")]
+		.filter(e => !scrolls(e) && (e.getBoundingClientRect().right > w + 1 || (getComputedStyle(e).overflowX == "visible" && e.scrollWidth > e.clientWidth + 1 && e.clientWidth > 0)))
+		.slice(0, 5).map(e => e.tagName + (e.className ? "." + e.className : "") + " " + Math.round(e.getBoundingClientRect().right) + "/" + e.scrollWidth)];
+})()`
+
 // The main pages of each party fit a phone 375 px wide and a screen 1280 px wide: the
 // page never scrolls sideways (a wide table scrolls in its own box, not the page).
 func TestPagesFitTheScreen(t *testing.T) {
@@ -48,13 +60,7 @@ func TestPagesFitTheScreen(t *testing.T) {
 				j.do(chromedp.EmulateViewport(width, 900))
 				for _, path := range paths {
 					j.open(path)
-					wide := must(t, j.ctx, chromedp.Evaluate[[]string](`(() => {
-						const w = document.documentElement.clientWidth;
-						if (document.documentElement.scrollWidth <= w) return [];
-						return [...document.querySelectorAll("body *")]
-							.filter(e => e.getBoundingClientRect().right > w + 1)
-							.slice(0, 5).map(e => e.tagName + (e.className ? "." + e.className : "") + " " + Math.round(e.getBoundingClientRect().right));
-					})()`))
+					wide := must(t, j.ctx, chromedp.Evaluate[[]string](sideways))
 					if len(wide) > 0 {
 						t.Errorf("%s in %s at %d px: %s scrolls sideways: %s", org, lang, width, path, strings.Join(wide, ", "))
 					}
@@ -95,5 +101,29 @@ func TestJourneyAnchorChartInChinese(t *testing.T) {
 	}
 	if !yuan {
 		t.Errorf("the chart's amounts are not in yuan: %v", chart.Texts)
+	}
+}
+
+// A word longer than the screen is wide (a document's number of 100 characters, an
+// item's of 500, an organization's name of 200, without a space) breaks where it must,
+// or widens a table, which scrolls in its own box: the page never scrolls sideways for
+// it at 375 px, neither for a box nor for the text that overflows one.
+func TestLongWordsFit(t *testing.T) {
+	s := newSite(t)
+	s.run(&services.CreateOrganization{Org: linkfin.Organization{ID: "longhaul", Name: strings.Repeat("L", linkfin.MaxName),
+		Capabilities: []linkfin.Capability{linkfin.CapLogistics}}})
+	s.run(&services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: "PO-LONG", Number: strings.Repeat("W", linkfin.MaxNumber),
+		SellerID: "tier1", ProgramID: "auto-scf", Currency: "CNY",
+		Lines: []linkfin.POLine{{LineID: "1", Item: strings.Repeat("I", linkfin.MaxItem), Quantity: 1, Unit: "EA", UnitPrice: 1_00}}}})
+	s.run(&services.AcceptPurchaseOrder{Actor: "tier1", ID: "PO-LONG"})
+	for org, paths := range map[string][]string{"anchor": {"/orders/PO-LONG", "/orders"}, "tier1": {"/orders/PO-LONG"}} {
+		j := s.signInAt(t, org, linkfin.RoleAdmin, English, 375)
+		for _, path := range paths {
+			j.open(path)
+			wide := must(t, j.ctx, chromedp.Evaluate[[]string](sideways))
+			if len(wide) > 0 {
+				t.Errorf("%s: %s at 375 px scrolls sideways: %s", org, path, strings.Join(wide, ", "))
+			}
+		}
 	}
 }
