@@ -261,6 +261,12 @@ func parsePages() map[Lang]map[string]*template.Template {
 				}
 				return s
 			},
+			"role": func(r linkfin.Role) string {
+				if _, ok := messages["role."+string(r)]; ok {
+					return l.T("role." + string(r))
+				}
+				return string(r)
+			},
 			"status": func(s string) string {
 				if _, ok := messages["status."+s]; ok {
 					return l.T("status." + s)

@@ -91,7 +91,7 @@ func TestMessagesComplete(t *testing.T) {
 		}
 	}
 	for key := range messages {
-		if !used[key] && !strings.HasPrefix(key, "status.") && !strings.HasPrefix(key, "reason.") && !strings.HasPrefix(key, "product.") && !strings.HasPrefix(key, "event.") && !strings.HasPrefix(key, "cap.") && !strings.HasPrefix(key, "code.") {
+		if !used[key] && !strings.HasPrefix(key, "status.") && !strings.HasPrefix(key, "reason.") && !strings.HasPrefix(key, "product.") && !strings.HasPrefix(key, "event.") && !strings.HasPrefix(key, "cap.") && !strings.HasPrefix(key, "code.") && !strings.HasPrefix(key, "role.") {
 			t.Errorf("message %q is never used", key)
 		}
 	}
@@ -261,6 +261,19 @@ func TestCodesHaveWords(t *testing.T) {
 			t.Errorf("financing status %s has no words", m[1])
 		}
 	}
+	src, err = os.ReadFile("../apikey.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	roles := regexp.MustCompile(`Role\w+\s+Role = "([a-z_]+)"`).FindAllStringSubmatch(string(src), -1)
+	if len(roles) < 4 {
+		t.Fatalf("%d roles found in apikey.go", len(roles))
+	}
+	for _, m := range roles {
+		if _, ok := messages["role."+m[1]]; !ok {
+			t.Errorf("role %s has no words", m[1])
+		}
+	}
 	for _, c := range linkfin.Capabilities() {
 		if _, ok := messages["cap."+string(c)]; !ok {
 			t.Errorf("capability %s has no words", c)
@@ -375,5 +388,22 @@ func TestAmountTyped(t *testing.T) {
 		if got, err := amount(in, "CNY"); linkfin.ErrorCode(err) != linkfin.EINVALID {
 			t.Errorf("amount(%q) = %d, %v; want %s", in, got, err, linkfin.EINVALID)
 		}
+	}
+}
+
+// A role reads in the person's language, on the users page and the account page; the
+// form sends the role's name.
+func TestRolesInLanguage(t *testing.T) {
+	s := newSite(t)
+	c := s.browser()
+	if code, body := c.signIn(s.user("tier1", linkfin.RoleAdmin, "zh-CN"), password, ""); code != http.StatusSeeOther {
+		t.Fatalf("sign in: %d\n%s", code, body)
+	}
+	_, users := c.get("/users")
+	if !strings.Contains(users, "<td>管理员</td>") || strings.Contains(users, "<td>admin</td>") || !strings.Contains(users, `<option value="viewer">只读</option>`) {
+		t.Fatalf("the users page in Chinese:\n%s", users)
+	}
+	if _, account := c.get("/account"); !strings.Contains(account, "<dd>管理员</dd>") {
+		t.Fatalf("the account page in Chinese:\n%s", account)
 	}
 }
