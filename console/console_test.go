@@ -222,6 +222,42 @@ func TestMethods(t *testing.T) {
 	}
 }
 
+// Every answer of the console, a page, a download, a file of its own, a refusal, signed
+// in or not, carries the same security headers: its own scripts and styles alone, no
+// plug-in, no <base>, forms to itself, no framing, no sniffing, no referrer to another
+// site, and a window of its own.
+func TestSecurityHeaders(t *testing.T) {
+	s := newSite(t)
+	anchor := s.as("anchor", linkfin.RoleAdmin)
+	want := map[string]string{
+		"Content-Security-Policy":    "default-src 'self'; img-src 'self' data:; style-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+		"X-Frame-Options":            "DENY",
+		"X-Content-Type-Options":     "nosniff",
+		"Referrer-Policy":            "same-origin",
+		"Cross-Origin-Opener-Policy": "same-origin",
+	}
+	for _, c := range []struct {
+		who  *client
+		path string
+		code int
+	}{{anchor, "/", 200}, {anchor, "/invoices?format=csv", 200}, {anchor, "/static/console.css", 200}, {anchor, "/invoices/no-such", 404},
+		{s.browser(), "/sign-in", 200}, {s.browser(), "/", 303}, {s.browser(), "/%00", 400}, {s.browser(), "/static/", 404}} {
+		resp, err := c.who.c.Get(c.who.base + c.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != c.code {
+			t.Errorf("%s: %d, want %d", c.path, resp.StatusCode, c.code)
+		}
+		for k, v := range want {
+			if got := resp.Header.Get(k); got != v {
+				t.Errorf("%s: %s %q, want %q", c.path, k, got, v)
+			}
+		}
+	}
+}
+
 // Every reason code of the three-way match, and every status of an invoice or a
 // certificate, has words in both languages.
 func TestCodesHaveWords(t *testing.T) {
