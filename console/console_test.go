@@ -334,6 +334,10 @@ func TestSaid(t *testing.T) {
 	if got := Said(English, "order 2027-13-45 is 12-1"); got != "order 2027-13-45 is 12-1" {
 		t.Errorf("not a date: %q", got)
 	}
+	// The day a person typed, however far from any the platform takes, is said.
+	if got := Said(Chinese, "date is from 2000-01-01 to 2099-12-31, not 0001-01-01"); got != "date is from 2000年1月1日 to 2099年12月31日, not 0001-01-01" {
+		t.Errorf("the zero date: %q", got)
+	}
 }
 
 // The console's cookies are Secure over TLS, and over plain HTTP when it is reached

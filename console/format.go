@@ -84,8 +84,8 @@ var wireDate = regexp.MustCompile(`\b\d{4}-\d{2}-\d{2}\b`)
 func Said(l Lang, msg string) string {
 	return wireDate.ReplaceAllStringFunc(msg, func(s string) string {
 		d, err := linkfin.ParseDate(s)
-		if err != nil {
-			return s
+		if err != nil || d.IsZero() {
+			return s // not a date, or the zero one (0001-01-01), which Date leaves blank
 		}
 		return Date(l, d)
 	})
