@@ -109,7 +109,7 @@ func New(s linkfin.Store, e *engine.Engine, auth *services.Auth, logger *slog.Lo
 	c.lifetime, c.stop = context.WithCancel(context.Background())
 	c.pages = parsePages()
 	static, _ := fs.Sub(staticFS, "static")
-	c.mux.Handle("GET /static/", http.StripPrefix("/static/", noListing(http.FileServerFS(static))))
+	c.mux.Handle("GET /static/", http.StripPrefix("/static/", c.files(static)))
 	c.mux.HandleFunc("GET /language", c.language)
 	c.mux.HandleFunc("GET /sign-in", c.signInPage)
 	c.mux.HandleFunc("POST /sign-in", c.signIn)
@@ -616,7 +616,7 @@ func (c *Console) notFound(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	if len(allow) > 0 {
+	if len(allow) > 0 && !slices.Contains(allow, r.Method) {
 		w.Header().Set("Allow", strings.Join(allow, ", "))
 		c.render(w, r, http.StatusMethodNotAllowed, "error", "error.title", nil, nil, langOf(r).T("error.method"))
 		return
@@ -709,11 +709,13 @@ func (c *Console) wallets(ctx context.Context, p *Person) ([]wallet, error) {
 	return out, nil
 }
 
-// noListing serves the console's files and no listing of a directory of them.
-func noListing(files http.Handler) http.Handler {
+// files serves the console's own files: a file it has, else the not-found page (never
+// a listing of a directory of them).
+func (c *Console) files(static fs.FS) http.Handler {
+	files := http.FileServerFS(static)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "" || strings.HasSuffix(r.URL.Path, "/") {
-			http.NotFound(w, r)
+		if st, err := fs.Stat(static, r.URL.Path); err != nil || st.IsDir() {
+			c.notFound(w, r)
 			return
 		}
 		files.ServeHTTP(w, r)

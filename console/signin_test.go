@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -300,16 +301,31 @@ func TestViewerChangesOwnPassword(t *testing.T) {
 	}
 }
 
-// The console's files are served, a listing of them is not.
+// The console's files are served as their type. A listing of them is not: a file the
+// console does not have under /static/, a directory of them, or a path that climbs out
+// of them, answers the not-found page in the person's language, as any other path does.
 func TestStaticFiles(t *testing.T) {
 	s := newSite(t)
-	b := s.browser()
-	if code, body := b.get("/static/console.css"); code != http.StatusOK || body == "" {
-		t.Fatalf("the stylesheet: %d", code)
+	c := s.browser()
+	for _, path := range []string{"/static/", "/static/console.css/", "/static/nothing.css", "/static/..%2fconsole.go", "/static/%2e%2e/templates/layout.html", "/static/..%2F..%2Fconsole.go"} {
+		resp, err := c.c.Get(c.base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusNotFound || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") || !strings.Contains(string(b), Chinese.T("notfound.text")) || strings.Contains(string(b), `href="console.css"`) {
+			t.Errorf("%s: %d %s\n%s", path, resp.StatusCode, resp.Header.Get("Content-Type"), b)
+		}
 	}
-	for _, path := range []string{"/static/", "/static/..%2f", "/static/nothing.css"} {
-		if code, body := b.get(path); code != http.StatusNotFound || strings.Contains(body, "console.css") {
-			t.Fatalf("%s: %d\n%s", path, code, body)
+	for path, typ := range map[string]string{"/static/console.css": "text/css; charset=utf-8", "/static/audit.js": "text/javascript; charset=utf-8"} {
+		resp, err := c.c.Get(c.base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != typ {
+			t.Errorf("%s: %d %s", path, resp.StatusCode, resp.Header.Get("Content-Type"))
 		}
 	}
 }
