@@ -423,7 +423,12 @@ func (c *Console) person(page func(http.ResponseWriter, *http.Request, *Person))
 		}
 		if p == nil {
 			if safe(r) {
-				http.Redirect(w, r, "/sign-in", http.StatusSeeOther)
+				// Signed in, the person comes back here.
+				to := "/sign-in"
+				if r.URL.Path != "/" {
+					to += "?" + url.Values{"next": {r.URL.RequestURI()}}.Encode()
+				}
+				http.Redirect(w, r, to, http.StatusSeeOther)
 				return
 			}
 			c.render(w, r, http.StatusUnauthorized, "error", "error.title", nil, nil, langOf(r).T("error.unauthorized"))
@@ -505,19 +510,33 @@ func randomToken() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
+// signInView is the sign-in page's: the page of the console to go to once signed in
+// ("" for home).
+type signInView struct{ Next string }
+
+// returnTo is the page to go back to once signed in, as the address or form asks: a path of
+// this site alone (never another host), else "".
+func returnTo(s string) string {
+	if !sitePath(s) || strings.HasPrefix(s, "/sign-") {
+		return ""
+	}
+	return s
+}
+
 func (c *Console) signInPage(w http.ResponseWriter, r *http.Request) {
-	c.render(w, r, http.StatusOK, "signin", "signin.title", nil, nil, "")
+	c.render(w, r, http.StatusOK, "signin", "signin.title", nil, signInView{Next: returnTo(r.URL.Query().Get("next"))}, "")
 }
 
 func (c *Console) signIn(w http.ResponseWriter, r *http.Request) {
 	l := langOf(r)
+	back := signInView{Next: returnTo(r.PostFormValue("next"))}
 	ck, err := r.Cookie(formCookie)
 	if err != nil || !sameForm(r, ck.Value) {
-		c.render(w, r, http.StatusForbidden, "signin", "signin.title", nil, nil, l.T("error.csrf"))
+		c.render(w, r, http.StatusForbidden, "signin", "signin.title", nil, back, l.T("error.csrf"))
 		return
 	}
 	if c.Auth == nil {
-		c.render(w, r, http.StatusUnauthorized, "signin", "signin.title", nil, nil, l.T("signin.failed"))
+		c.render(w, r, http.StatusUnauthorized, "signin", "signin.title", nil, back, l.T("signin.failed"))
 		return
 	}
 	si, err := c.Auth.SignIn(r.Context(), linkfin.SignInIn{Name: r.PostFormValue("name"), Password: r.PostFormValue("password"),
@@ -527,13 +546,13 @@ func (c *Console) signIn(w http.ResponseWriter, r *http.Request) {
 	case err == nil:
 	case errors.As(err, &retry):
 		w.Header().Set("Retry-After", strconv.Itoa(int(retry.After.Seconds())+1))
-		c.render(w, r, http.StatusTooManyRequests, "signin", "signin.title", nil, nil, l.T("error.rate_limited"))
+		c.render(w, r, http.StatusTooManyRequests, "signin", "signin.title", nil, back, l.T("error.rate_limited"))
 		return
 	case code == services.ETOTPREQUIRED:
-		c.render(w, r, http.StatusUnauthorized, "signin", "signin.title", nil, nil, l.T("signin.code_required"))
+		c.render(w, r, http.StatusUnauthorized, "signin", "signin.title", nil, back, l.T("signin.code_required"))
 		return
 	case code == linkfin.EUNAUTHORIZED || code == services.ETOTPREPLAYED:
-		c.render(w, r, http.StatusUnauthorized, "signin", "signin.title", nil, nil, l.T("signin.failed"))
+		c.render(w, r, http.StatusUnauthorized, "signin", "signin.title", nil, back, l.T("signin.failed"))
 		return
 	default:
 		c.fail(w, r, nil, err)
@@ -543,7 +562,11 @@ func (c *Console) signIn(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: si.Token, Path: "/", HttpOnly: true, Secure: c.secure(r),
 		SameSite: http.SameSiteStrictMode})
 	http.SetCookie(w, &http.Cookie{Name: formCookie, Value: "", Path: "/", MaxAge: -1})
-	http.Redirect(w, r, "/", http.StatusSeeOther)
+	to := "/"
+	if back.Next != "" {
+		to = back.Next
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
 }
 
 // source is the client's address, without its port: sign-in failures are limited per

@@ -329,3 +329,63 @@ func TestStaticFiles(t *testing.T) {
 		}
 	}
 }
+
+// A page asked for signed out sends the browser to sign in and, signed in, back to it,
+// with its query; home needs no return. The page to return to is a path of the console
+// alone: another host, however written, is dropped, and the sign-in goes home.
+func TestSignInReturns(t *testing.T) {
+	s := newSite(t)
+	name := s.user("anchor", linkfin.RoleAdmin, "en")
+	b := s.browser()
+	resp, err := b.c.Get(b.base + "/invoices?status=matched&number=INV-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	to := resp.Header.Get("Location")
+	if resp.StatusCode != http.StatusSeeOther || to != "/sign-in?next=%2Finvoices%3Fstatus%3Dmatched%26number%3DINV-1" {
+		t.Fatalf("a list signed out: %d to %q", resp.StatusCode, to)
+	}
+	_, page := b.get(to)
+	if hidden(page, "next") != "/invoices?status=matched&amp;number=INV-1" {
+		t.Fatalf("the sign-in form returns to %q", hidden(page, "next"))
+	}
+	// A wrong password keeps where to return.
+	form := url.Values{"csrf": {hidden(page, "csrf")}, "name": {name}, "password": {"not it"}, "next": {"/invoices?status=matched&number=INV-1"}}
+	if code, again := b.post("/sign-in", form); code != http.StatusUnauthorized || hidden(again, "next") != "/invoices?status=matched&amp;number=INV-1" {
+		t.Fatalf("a wrong password: %d, next %q", code, hidden(again, "next"))
+	}
+	form.Set("password", password)
+	req, _ := http.NewRequest("POST", b.base+"/sign-in", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if resp, err = b.c.Do(req); err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/invoices?status=matched&number=INV-1" {
+		t.Fatalf("signed in: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+
+	if resp, err = s.browser().c.Get(b.base + "/"); err != nil || resp.Header.Get("Location") != "/sign-in" {
+		t.Fatalf("home signed out: %v to %q", err, resp.Header.Get("Location"))
+	}
+	for _, evil := range []string{"//evil.example/", "https://evil.example/", "/\\evil.example", "/\t/evil.example", "evil.example", "/sign-out", "javascript:alert(1)"} {
+		b := s.browser()
+		_, page := b.get("/sign-in?" + url.Values{"next": {evil}}.Encode())
+		if strings.Contains(page, `name="next"`) {
+			t.Errorf("next=%q is offered: %s", evil, page)
+		}
+		_, signin := b.get("/sign-in") // next with a tab is no address (400) and offers no form
+		form := url.Values{"csrf": {hidden(signin, "csrf")}, "name": {name}, "password": {password}, "next": {evil}}
+		req, _ := http.NewRequest("POST", b.base+"/sign-in", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		resp, err := b.c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/" {
+			t.Errorf("signed in with next=%q: %d to %q", evil, resp.StatusCode, resp.Header.Get("Location"))
+		}
+	}
+}
