@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -151,6 +152,12 @@ func refill(page string, rf *refused) string {
 						setAttr(&tok, "value", typedValue)
 						changed = true
 					}
+				case "checkbox", "radio": // ticked as it was sent
+					delAttr(&tok, "checked")
+					if slices.Contains(rf.form[name], attr(tok, "value")) {
+						tok.Attr = append(tok.Attr, html.Attribute{Key: "checked"})
+					}
+					changed = true
 				}
 			case atom.Select:
 				choose, choosing = typedValue, ok

@@ -100,6 +100,18 @@ func TestRefusedFormAgain(t *testing.T) {
 		}
 	}
 
+	// What was ticked stays ticked, in that form alone.
+	operator := s.as("", linkfin.RoleOperator)
+	_, orgs := operator.get("/organizations")
+	form = url.Values{"csrf": {hidden(orgs, "csrf")}, "idempotency_key": {hidden(orgs, "idempotency_key")},
+		"id": {"not an id!"}, "name": {"Castings & Co"}, "capability": {"trade", "fund"}}
+	code, again = operator.postFrom("/organizations", operator.base+"/organizations", form)
+	newOrg := again[strings.Index(again, `action="/organizations" `):]
+	if code != http.StatusBadRequest || !strings.Contains(newOrg, `value="trade" checked`) || !strings.Contains(newOrg, `value="fund" checked`) ||
+		strings.Contains(newOrg, `value="anchor" checked`) || !strings.Contains(newOrg, `value="Castings &amp; Co"`) {
+		t.Fatalf("a new organization refused: %d\n%s", code, again)
+	}
+
 	// The current password typed wrong: the account page again, saying so (not "sign
 	// in"), the field marked, and no password written back.
 	_, acct := c.get("/account")
