@@ -331,6 +331,9 @@ type view struct {
 	Refusal *refusal
 	// Refused is the refusal of a form sent from this page, shown above it.
 	Refused *refusal
+	// Back is the page with its query (a list's filters, the page to return to after
+	// signing in), for the language switch to come back to.
+	Back string
 }
 
 // langFor is the person's language, or the request's.
@@ -373,6 +376,10 @@ func (c *Console) renderView(w http.ResponseWriter, r *http.Request, status int,
 		page, titleKey, data, status, errText, ref = "error", "error.title", nil, rf.status, rf.ref.Text, &rf.ref
 	}
 	v := view{Lang: l, Langs: Langs, Title: l.T(titleKey), Path: c.pagePath(r), Person: p, Error: errText, Data: data, Key: formKey(), Query: r.URL.Query(), Refusal: ref}
+	v.Back = v.Path
+	if v.Path == r.URL.Path && r.URL.RawQuery != "" {
+		v.Back += "?" + r.URL.RawQuery
+	}
 	if rf != nil && page != "error" {
 		status, v.Refused = rf.status, &rf.ref
 		v.Title = l.T("error.title") + " · " + v.Title

@@ -132,6 +132,13 @@ func TestLanguage(t *testing.T) {
 			t.Errorf("back=%q: cookies %v", back, ck)
 		}
 	}
+	// The switch comes back to the page with its query: a list's filters, the page to
+	// return to after signing in.
+	rec := httptest.NewRecorder()
+	c.ServeHTTP(rec, httptest.NewRequest("GET", "/sign-in?next=%2Forders%3Fstatus%3Dissued", nil))
+	if want := `href="/language?to=en&amp;back=%2fsign-in%3fnext%3d%252Forders%253Fstatus%253Dissued"`; !strings.Contains(rec.Body.String(), want) {
+		t.Errorf("the sign-in page's switch, want %s:\n%s", want, rec.Body.String())
+	}
 	// A browser drops tabs and line breaks from a URL: "/\t/evil.example" is
 	// "//evil.example", another site. A control character is not text: such an address
 	// is refused whole (TestAddressNotText), and sends the browser nowhere.
