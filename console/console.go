@@ -646,12 +646,36 @@ func (c *Console) notFound(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
+	// Signed in, the page is the person's, in its language and with its sections, as a
+	// record's not found is.
+	p := c.signedIn(r)
+	if p != nil {
+		w.Header().Set("Cache-Control", "no-store")
+	}
 	if len(allow) > 0 && !slices.Contains(allow, r.Method) {
 		w.Header().Set("Allow", strings.Join(allow, ", "))
-		c.render(w, r, http.StatusMethodNotAllowed, "error", "error.title", nil, nil, langOf(r).T("error.method"))
+		c.render(w, r, http.StatusMethodNotAllowed, "error", "error.title", p, nil, langFor(r, p).T("error.method"))
 		return
 	}
-	c.render(w, r, http.StatusNotFound, "notfound", "notfound.title", nil, nil, "")
+	c.render(w, r, http.StatusNotFound, "notfound", "notfound.title", p, nil, "")
+}
+
+// signedIn is who r's live session opens for, or nil: no session, or one that has
+// ended, or one the store could not read (the page then is a stranger's).
+func (c *Console) signedIn(r *http.Request) *Person {
+	ck, err := r.Cookie(sessionCookie)
+	if err != nil || c.Auth == nil {
+		return nil
+	}
+	si, err := c.Auth.Authenticate(r.Context(), ck.Value)
+	if err != nil {
+		return nil
+	}
+	p := personOf(si)
+	if p.Caps, err = c.capabilities(r.Context(), p.Viewer); err != nil {
+		return nil
+	}
+	return p
 }
 
 // fail answers an error: a record not found (or not the person's) as the not-found

@@ -219,13 +219,21 @@ func TestMethods(t *testing.T) {
 		}
 		b, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		if resp.StatusCode != http.StatusMethodNotAllowed || resp.Header.Get("Allow") != c.allow || !strings.Contains(string(b), Chinese.T("error.method")) { // the request's language: no one is looked up
+		if resp.StatusCode != http.StatusMethodNotAllowed || resp.Header.Get("Allow") != c.allow || !strings.Contains(string(b), English.T("error.method")) { // the person's language
 			t.Errorf("%s %s: %d, Allow %q\n%s", c.method, c.path, resp.StatusCode, resp.Header.Get("Allow"), b)
 		}
 	}
 	req, _ := http.NewRequest("PUT", anchor.base+"/no/such/page", nil)
 	if resp, err := anchor.c.Do(req); err != nil || resp.StatusCode != http.StatusNotFound {
 		t.Fatalf("PUT of a path the console does not have: %v %v", resp.StatusCode, err)
+	}
+	// A path the console does not have reads, signed in, as a record not found does:
+	// in the person's language, with its sections.
+	code, missing := anchor.get("/no/such/page")
+	_, record := anchor.get("/invoices/no-such")
+	if code != http.StatusNotFound || !strings.Contains(missing, `<html lang="en">`) || !strings.Contains(missing, `href="/payables"`) ||
+		strings.Replace(missing, "%2fno%2fsuch%2fpage", "%2finvoices%2fno-such", 1) != record {
+		t.Fatalf("a path the console does not have, signed in: %d\n%s\nand a record not found:\n%s", code, missing, record)
 	}
 }
 
