@@ -1,9 +1,11 @@
 package console
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -131,6 +133,62 @@ var (
 // English: each control has a label, money is written as the language writes it
 // (¥1,234.56 in Chinese, CNY 1,234.56 in English) and dates too (2027年1月29日,
 // 29 Jan 2027), never as the wire's 2027-01-29.
+// ambiguous lists the names that more than one of a page's buttons answers to (its
+// aria-label, else its text): a person who moves from button to button, or a screen
+// reader's list of them, cannot tell "Disable" of one user from another's. It lists
+// too a button whose aria-label leaves out the words it shows, by which a person who
+// speaks to the page names it (WCAG 2.5.3).
+func ambiguous(page string) []string {
+	doc, err := html.Parse(strings.NewReader(page))
+	if err != nil {
+		return []string{err.Error()}
+	}
+	seen := map[string]int{}
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode && n.Data == "button" {
+			name := ""
+			for _, a := range n.Attr {
+				if a.Key == "aria-label" {
+					name = a.Val
+				}
+			}
+			{
+				var b strings.Builder
+				var words func(*html.Node)
+				words = func(m *html.Node) {
+					if m.Type == html.TextNode {
+						b.WriteString(m.Data)
+					}
+					for ch := m.FirstChild; ch != nil; ch = ch.NextSibling {
+						words(ch)
+					}
+				}
+				words(n)
+				shown := strings.Join(strings.Fields(b.String()), " ")
+				if name == "" {
+					name = shown
+				} else if !strings.Contains(name, shown) {
+					seen["label "+name+" leaves out "+shown] += 2
+				}
+			}
+			seen[name]++
+		}
+		for ch := n.FirstChild; ch != nil; ch = ch.NextSibling {
+			walk(ch)
+		}
+	}
+	walk(doc)
+	var out []string
+	for name, n := range seen {
+		if n > 1 {
+			out = append(out, fmt.Sprintf("%q ×%d", name, n))
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
 func TestEveryPageInItsLanguage(t *testing.T) {
 	s := certified(t)
 	s.run(&services.RequestCertificateDiscounting{Actor: "tier1", ID: "F-1", ProgramID: "auto-scf", PieceID: "C-1", FunderID: "bank"})
@@ -163,6 +221,9 @@ func TestEveryPageInItsLanguage(t *testing.T) {
 				}
 				for _, u := range unlabelled(page) {
 					t.Errorf("%s: %s has a control without a label: %s", name, path, u)
+				}
+				if same := ambiguous(page); len(same) > 0 {
+					t.Errorf("%s: %s has buttons of one name: %s", name, path, strings.Join(same, ", "))
 				}
 				said := text(page)
 				if d := isoDate.FindString(said); d != "" {
