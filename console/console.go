@@ -347,14 +347,17 @@ func langFor(r *http.Request, p *Person) Lang {
 // pagePath is the page a page drawn in answer to r is, for its language links to
 // come back to: r's own path when it is a page, else (a form's answer: POST
 // /account/totp, /invoices/x/approve) the nearest page above it (the catch-all "/"
-// answers not found, and is no page).
+// answers not found, and is no page). A form's own address is its page only where a
+// page has that very path (POST /users): /payables/certify and /ecny/open are forms
+// whose last segment a record's page would take for an id, and their page is above.
 func (c *Console) pagePath(r *http.Request) string {
 	path := r.URL.Path
 	if r.Method == http.MethodGet {
 		return path
 	}
-	for path != "/" && path != "" {
-		if _, pattern := c.mux.Handler(&http.Request{Method: http.MethodGet, Host: r.Host, URL: &url.URL{Path: path}}); pattern != "" && pattern != "/" {
+	for own := true; path != "/" && path != ""; own = false {
+		_, pattern := c.mux.Handler(&http.Request{Method: http.MethodGet, Host: r.Host, URL: &url.URL{Path: path}})
+		if pattern != "" && pattern != "/" && !(own && strings.Contains(pattern, "{")) {
 			return path
 		}
 		path = path[:strings.LastIndex(path, "/")]

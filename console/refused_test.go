@@ -85,7 +85,8 @@ func TestRefusedFormAgain(t *testing.T) {
 	}
 
 	// The page is the Referer's, with its query, where it is the console's on this
-	// host; another host's is not followed.
+	// host; another host's is not followed: the page is the form's, /payables (not a
+	// payable named "certify").
 	anchor := s.as("anchor", linkfin.RoleFinance)
 	_, list := anchor.get("/payables?status=open")
 	form = url.Values{"csrf": {hidden(list, "csrf")}, "idempotency_key": {hidden(list, "idempotency_key")}}
@@ -95,7 +96,7 @@ func TestRefusedFormAgain(t *testing.T) {
 	}
 	for _, from := range []string{"https://evil.example/payables?number=EVIL", anchor.base + "//evil.example/payables?number=EVIL", anchor.base + "/no/such?number=EVIL"} {
 		_, again = anchor.postFrom("/payables/certify", from, form)
-		if !strings.Contains(again, "<code>invalid</code>") || strings.Contains(again, "EVIL") {
+		if !strings.Contains(again, `id="refusal"`) || !strings.Contains(again, `<form method="get" action="/payables"`) || strings.Contains(again, "EVIL") {
 			t.Fatalf("from %s: %s", from, again)
 		}
 	}
