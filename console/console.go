@@ -441,7 +441,9 @@ func (c *Console) person(page func(http.ResponseWriter, *http.Request, *Person))
 				http.Redirect(w, r, to, http.StatusSeeOther)
 				return
 			}
-			c.render(w, r, http.StatusUnauthorized, "error", "error.title", nil, nil, langOf(r).T("error.unauthorized"))
+			// A form sent once the session has ended (or never was): nothing ran. The
+			// sign-in form, which goes back to the form's page.
+			c.render(w, r, http.StatusUnauthorized, "signin", "signin.title", nil, signInView{Next: returnTo(c.pagePath(r))}, langOf(r).T("error.unauthorized"))
 			return
 		}
 		if !safe(r) && !sameForm(r, p.CSRF) {

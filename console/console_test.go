@@ -172,6 +172,14 @@ func TestSignedOut(t *testing.T) {
 	if rec.Code != http.StatusUnauthorized {
 		t.Fatalf("sign-out signed out: %d", rec.Code)
 	}
+	// A form sent without a live session answers the sign-in form, saying nothing ran,
+	// which goes back to the form's page.
+	rec = httptest.NewRecorder()
+	c.ServeHTTP(rec, httptest.NewRequest("POST", "/invoices/inv-1/approve", strings.NewReader("")))
+	if page := rec.Body.String(); rec.Code != http.StatusUnauthorized || !strings.Contains(page, `action="/sign-in"`) ||
+		!strings.Contains(page, `name="next" value="/invoices/inv-1"`) || !strings.Contains(page, Chinese.T("error.unauthorized")) {
+		t.Fatalf("a form signed out: %d\n%s", rec.Code, page)
+	}
 	rec = httptest.NewRecorder()
 	c.ServeHTTP(rec, httptest.NewRequest("GET", "/no/such/page", nil))
 	if rec.Code != http.StatusNotFound || rec.Header().Get("X-Frame-Options") != "DENY" || rec.Header().Get("Strict-Transport-Security") != "" {

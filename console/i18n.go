@@ -133,7 +133,7 @@ var messages = map[string]message{
 	"devices.retire_for":                {"Retire %s", "停用 %s"},
 	"error.method":                      {"This address does not take that kind of request.", "此地址不接受这种请求方式。"},
 	"error.internal":                    {"The platform could not answer. Please try again.", "平台暂时无法响应，请稍后重试。"},
-	"error.unauthorized":                {"Please sign in.", "请先登录。"},
+	"error.unauthorized":                {"You are not signed in, or your session has ended; nothing was changed. Sign in, and send the form again.", "您尚未登录或会话已结束，未做任何更改。请登录后重新提交。"},
 	"error.rate_limited":                {"Too many attempts. Wait a minute and try again.", "尝试次数过多，请稍候再试。"},
 	"error.code":                        {"Code:", "错误代码："},
 	"error.detail":                      {"The platform's message:", "平台说明（英文）："},
