@@ -12,6 +12,7 @@ import (
 	"golang.org/x/net/html/atom"
 
 	"linkfin"
+	lfhttp "linkfin/http"
 )
 
 // A form the platform refuses is answered with the page it was sent from, drawn again
@@ -73,7 +74,8 @@ func refusedOf(r *http.Request) *refused {
 
 // again answers a refused form with the page it was sent from: the Referer's, where it
 // is a page of the console on this host (a list with its filters, an offer's
-// confirmation), else the page above the form's address. The page reads as a GET of it
+// confirmation) and text as any address the console reads (lfhttp.CheckURL), else the
+// page above the form's address. The page reads as a GET of it
 // does, with who may see it checked again.
 func (c *Console) again(w http.ResponseWriter, r *http.Request, status int, ref refusal, err error) {
 	rf := &refused{status: status, ref: ref, form: r.PostForm, action: r.URL.Path}
@@ -82,7 +84,7 @@ func (c *Console) again(w http.ResponseWriter, r *http.Request, status int, ref 
 		rf.field, rf.nth = fe.Field, fe.Nth
 	}
 	page := &url.URL{Path: c.pagePath(r)}
-	if from, e := url.Parse(r.Referer()); e == nil && from.Host == r.Host && sitePath(from.EscapedPath()) {
+	if from, e := url.Parse(r.Referer()); e == nil && from.Host == r.Host && sitePath(from.EscapedPath()) && lfhttp.CheckURL(from) == nil {
 		if _, pattern := c.mux.Handler(&http.Request{Method: http.MethodGet, Host: r.Host, URL: from}); pattern != "" && pattern != "/" {
 			page = &url.URL{Path: from.Path, RawPath: from.RawPath, RawQuery: from.RawQuery}
 		}

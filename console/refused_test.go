@@ -94,7 +94,7 @@ func TestRefusedFormAgain(t *testing.T) {
 	if code == http.StatusSeeOther || code == http.StatusOK || !strings.Contains(again, `id="refusal"`) || !strings.Contains(control(again, "input", "number"), `value="P&#34;X"`) {
 		t.Fatalf("certifying nothing from a filtered list: %d\n%s", code, again)
 	}
-	for _, from := range []string{"https://evil.example/payables?number=EVIL", anchor.base + "//evil.example/payables?number=EVIL", anchor.base + "/no/such?number=EVIL"} {
+	for _, from := range []string{"https://evil.example/payables?number=EVIL", anchor.base + "/payables?number=EVIL%00", anchor.base + "/payables?number=EVIL%FF", anchor.base + "//evil.example/payables?number=EVIL", anchor.base + "/no/such?number=EVIL"} {
 		_, again = anchor.postFrom("/payables/certify", from, form)
 		if !strings.Contains(again, `id="refusal"`) || !strings.Contains(again, `<form method="get" action="/payables"`) || strings.Contains(again, "EVIL") {
 			t.Fatalf("from %s: %s", from, again)
