@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/chromedp"
+
 	"linkfin"
 )
 
@@ -142,5 +144,32 @@ func TestBidiOverrideRefused(t *testing.T) {
 	}
 	if st := s.invoice("inv-1").Status; st != linkfin.InvoiceMatched {
 		t.Fatalf("the refused dispute left the invoice %s", st)
+	}
+}
+
+// In a real browser: a split of more decimals than the yuan has is refused on the
+// piece's own page (the browser names it as the form's Referer), in Chinese, the amount
+// still typed and marked; corrected there, the same form goes through.
+func TestRefusedFormInBrowser(t *testing.T) {
+	s := certified(t)
+	j := s.signIn(t, "tier1", linkfin.RoleFinance, Chinese)
+	j.open("/pieces/C-1?from=home")
+	j.do(chromedp.SendKeys(chromedp.CSS("#split-amount"), "４０，０００．００５"))
+	j.click(`form[action$="/split"] button`)
+	j.shot("refused")
+	got := must(t, j.ctx, chromedp.Evaluate[struct{ URL, Refusal, Value, Invalid, Described string }](`({URL: location.pathname,
+		Refusal: document.querySelector("#refusal").innerText, Value: document.querySelector("#split-amount").value,
+		Invalid: document.querySelector("#split-amount").getAttribute("aria-invalid"),
+		Described: document.querySelector("#split-amount").getAttribute("aria-describedby")})`))
+	if got.URL != "/pieces/C-1/split" || !strings.Contains(got.Refusal, Chinese.T("form.amount")) || got.Value != "４０，０００．００５" || got.Invalid != "true" || got.Described != "refusal" {
+		t.Fatalf("the refused split in the browser: %+v", got)
+	}
+	if s.piece("C-1").Status != linkfin.CertificateActive {
+		t.Fatal("a refused split changed the piece")
+	}
+	j.do(chromedp.SetValue(chromedp.CSS("#split-amount"), "40000"))
+	j.click(`form[action$="/split"] button`)
+	if c1 := s.piece("C-1"); c1.Status != linkfin.CertificateSplit || s.piece(c1.Children[0]).Face != 40_000_00 {
+		t.Fatalf("the corrected split: %+v", c1)
 	}
 }
