@@ -75,8 +75,8 @@ func refusedOf(r *http.Request) *refused {
 // again answers a refused form with the page it was sent from: the Referer's, where it
 // is a page of the console on this host (a list with its filters, an offer's
 // confirmation) and text as any address the console reads (lfhttp.CheckURL), else the
-// page above the form's address. The page reads as a GET of it
-// does, with who may see it checked again.
+// page above the form's address. The page reads as a GET of it does, with who may see
+// it checked again.
 func (c *Console) again(w http.ResponseWriter, r *http.Request, status int, ref refusal, err error) {
 	rf := &refused{status: status, ref: ref, form: r.PostForm, action: r.URL.Path}
 	var fe *fieldError
