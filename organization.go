@@ -65,11 +65,23 @@ func (o *Organization) Validate() error {
 	if err := ValidateText("name", o.Name, MaxName, false); err != nil {
 		return err
 	}
-	if len(o.Capabilities) == 0 {
+	if err := CheckCapabilities(o.Capabilities); err != nil {
+		return err
+	}
+	slices.SortFunc(o.Capabilities, func(a, b Capability) int {
+		return slices.Index(capabilities, a) - slices.Index(capabilities, b)
+	})
+	return nil
+}
+
+// CheckCapabilities checks the capabilities an organization is given: at least one,
+// each known, none twice.
+func CheckCapabilities(cs []Capability) error {
+	if len(cs) == 0 {
 		return Errorf(EINVALID, "an organization needs at least one capability (%v)", capabilities)
 	}
 	seen := make(map[Capability]bool)
-	for _, c := range o.Capabilities {
+	for _, c := range cs {
 		if !slices.Contains(capabilities, c) {
 			return Errorf(EINVALID, "unknown capability %q (known: %v)", c, capabilities)
 		}
@@ -78,9 +90,6 @@ func (o *Organization) Validate() error {
 		}
 		seen[c] = true
 	}
-	slices.SortFunc(o.Capabilities, func(a, b Capability) int {
-		return slices.Index(capabilities, a) - slices.Index(capabilities, b)
-	})
 	return nil
 }
 

@@ -336,7 +336,7 @@ var foreignCases = map[string]foreignCase{
 	"POST /v1/devices/{id}/replace":             {body: `{"public_key":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}`},
 	"POST /v1/ecny-wallets": {body: `{"org_id":"anchor"}`, names: "anchor",
 		status: 404, code: linkfin.ENOTFOUND, about: "organization anchor not found"},
-	"POST /v1/ecny-payments": {body: `{"from_wallet_id":"{ecny}","to_wallet_id":"{ecny}","amount":1}`, names: "{ecny}",
+	"POST /v1/ecny-payments": {body: `{"from_wallet_id":"{ecny}","to_wallet_id":"ew_elsewhere","amount":1}`, names: "{ecny}",
 		status: 404, code: linkfin.ENOTFOUND, about: "not found"},
 	"POST /v1/ecny-wallets/{id}/evidence":     {body: `{"kind":"identity_document","reference":"ID 1"}`},
 	"POST /v1/ecny-wallets/{id}/class":        {body: `{"class":3}`},

@@ -59,23 +59,33 @@ func ownerKeys(user string) []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{{Kind: linkfin.KindUser, ID: user}, {Kind: linkfin.KindUserKeys, ID: user}}
 }
 
+// Validate implements linkfin.Validator: the key's id, hash, name and role, which
+// the request alone decides.
+func (c *CreateAPIKey) Validate() error {
+	k := c.Key
+	if err := linkfin.ValidateID("key id", k.ID); err != nil {
+		return err
+	}
+	if len(k.Hash) != 64 {
+		return linkfin.Errorf(linkfin.EINVALID, "a key's hash is 64 hex digits")
+	}
+	if n := len([]rune(k.Name)); n > 200 {
+		return linkfin.Errorf(linkfin.EINVALID, "a key's name has at most 200 characters")
+	}
+	if k.OrgID == "" && k.Role != linkfin.RoleOperator || k.OrgID != "" && !slices.Contains(linkfin.Roles, k.Role) {
+		return linkfin.Errorf(linkfin.EINVALID, "a key's role is one of %v", linkfin.Roles)
+	}
+	return nil
+}
+
 // Apply implements linkfin.Command.
 func (c *CreateAPIKey) Apply(tx linkfin.Tx) (any, error) {
 	k := c.Key
-	if err := linkfin.ValidateID("key id", k.ID); err != nil {
+	if err := c.Validate(); err != nil {
 		return nil, err
 	}
-	if len(k.Hash) != 64 {
-		return nil, linkfin.Errorf(linkfin.EINVALID, "a key's hash is 64 hex digits")
-	}
-	if n := len([]rune(k.Name)); n > 200 {
-		return nil, linkfin.Errorf(linkfin.EINVALID, "a key's name has at most 200 characters")
-	}
-	switch {
-	case c.Actor != "" && c.Actor != k.OrgID:
+	if c.Actor != "" && c.Actor != k.OrgID {
 		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "no organization %s", k.OrgID)
-	case k.OrgID == "" && k.Role != linkfin.RoleOperator, k.OrgID != "" && !slices.Contains(linkfin.Roles, k.Role):
-		return nil, linkfin.Errorf(linkfin.EINVALID, "a key's role is one of %v", linkfin.Roles)
 	}
 	if k.OrgID != "" {
 		if _, err := organization(tx, k.OrgID); err != nil {

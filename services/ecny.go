@@ -272,17 +272,25 @@ func (c *RecordECNYEvidence) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{{Kind: linkfin.KindECNYWallet, ID: c.ID}}
 }
 
+// Validate implements linkfin.Validator: the evidence's kind and reference.
+func (c *RecordECNYEvidence) Validate() error {
+	switch e := c.Evidence; {
+	case e.Kind != linkfin.EvidenceIdentity && e.Kind != linkfin.EvidenceBankAccount && e.Kind != linkfin.EvidenceInPerson:
+		return linkfin.Errorf(linkfin.EINVALID, "evidence is %s, %s or %s", linkfin.EvidenceIdentity, linkfin.EvidenceBankAccount, linkfin.EvidenceInPerson)
+	case e.Reference == "" || len(e.Reference) > 128:
+		return linkfin.Errorf(linkfin.EINVALID, "evidence has a reference of 1 to 128 characters")
+	}
+	return nil
+}
+
 // Apply implements linkfin.Command.
 func (c *RecordECNYEvidence) Apply(tx linkfin.Tx) (any, error) {
 	w, err := ecnyWallet(tx, c.ID, "")
 	if err != nil {
 		return nil, err
 	}
-	switch e := c.Evidence; {
-	case e.Kind != linkfin.EvidenceIdentity && e.Kind != linkfin.EvidenceBankAccount && e.Kind != linkfin.EvidenceInPerson:
-		return nil, linkfin.Errorf(linkfin.EINVALID, "evidence is %s, %s or %s", linkfin.EvidenceIdentity, linkfin.EvidenceBankAccount, linkfin.EvidenceInPerson)
-	case e.Reference == "" || len(e.Reference) > 128:
-		return nil, linkfin.Errorf(linkfin.EINVALID, "evidence has a reference of 1 to 128 characters")
+	if err := c.Validate(); err != nil {
+		return nil, err
 	}
 	w.Evidence = append(w.Evidence, linkfin.ECNYEvidence{Kind: c.Evidence.Kind, Reference: c.Evidence.Reference, RecordedAt: tx.Now()})
 	return w, tx.Put(linkfin.KindECNYWallet, w.ID, w, "ecny_wallet.evidence_recorded")
@@ -383,6 +391,17 @@ func (c *MoveECNY) LedgerKeys(r linkfin.Records) (accounts, transfers []int64) {
 	return accounts, nil
 }
 
+// Validate implements linkfin.Validator: the amount, and what is done with it.
+func (c *MoveECNY) Validate() error {
+	if c.Amount <= 0 {
+		return linkfin.Errorf(linkfin.EINVALID, "amount is a positive number of fen")
+	}
+	if c.Op != "top-up" && c.Op != "redeem" && c.Op != "fund" {
+		return linkfin.Errorf(linkfin.EINVALID, "a wallet is topped up, redeemed or funded")
+	}
+	return nil
+}
+
 // Apply implements linkfin.Command.
 func (c *MoveECNY) Apply(tx linkfin.Tx) (any, error) {
 	w, err := ecnyWallet(tx, c.ID, c.Actor)
@@ -470,6 +489,17 @@ func (c *PayECNY) Keys() []linkfin.ObjectKey {
 // LedgerKeys implements linkfin.LedgerCommand.
 func (c *PayECNY) LedgerKeys(r linkfin.Records) (accounts, transfers []int64) {
 	return append(ecnyLedgerIDs(walletLedger(r, c.From)), ecnyLedgerIDs(walletLedger(r, c.To))...), nil
+}
+
+// Validate implements linkfin.Validator: a positive amount, between two wallets.
+func (c *PayECNY) Validate() error {
+	switch {
+	case c.Amount <= 0:
+		return linkfin.Errorf(linkfin.EINVALID, "amount is a positive number of fen")
+	case c.From == c.To:
+		return linkfin.Errorf(linkfin.EINVALID, "a wallet does not pay itself")
+	}
+	return nil
 }
 
 // Apply implements linkfin.Command.

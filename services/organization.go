@@ -39,8 +39,14 @@ func organizationKey(id string) linkfin.ObjectKey {
 	return linkfin.ObjectKey{Kind: linkfin.KindOrganization, ID: id}
 }
 
-// Validate implements linkfin.Validator: the bank account and the address, if given.
+// Validate implements linkfin.Validator: the organization's id, name and
+// capabilities, and its bank account and address, if given.
 func (c *CreateOrganization) Validate() error {
+	o := c.Org
+	o.Capabilities = slices.Clone(o.Capabilities) // Validate sorts them
+	if err := o.Validate(); err != nil {
+		return err
+	}
 	if a := c.Org.Address; a != nil {
 		if err := a.Validate(); err != nil {
 			return err
@@ -93,6 +99,9 @@ type SetCapabilities struct {
 func (c *SetCapabilities) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{{Kind: linkfin.KindOrganization, ID: c.OrgID}}
 }
+
+// Validate implements linkfin.Validator.
+func (c *SetCapabilities) Validate() error { return linkfin.CheckCapabilities(c.Capabilities) }
 
 // Apply implements linkfin.Command.
 func (c *SetCapabilities) Apply(tx linkfin.Tx) (any, error) {

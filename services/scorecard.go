@@ -535,6 +535,15 @@ func (c *SetGradeFloor) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{{Kind: linkfin.KindProgram, ID: c.ProgramID}}
 }
 
+// Validate implements linkfin.Validator: a floor is none, or a grade of the current
+// model.
+func (c *SetGradeFloor) Validate() error {
+	if m := linkfin.ScoreModels()[linkfin.CurrentScoreModel]; c.Floor != "" && m.GradeRank(c.Floor) == len(m.Grades) {
+		return linkfin.Errorf(linkfin.EINVALID, "grade_floor %q is not a grade of model %s", c.Floor, m.Version)
+	}
+	return nil
+}
+
 // Apply implements linkfin.Command.
 func (c *SetGradeFloor) Apply(tx linkfin.Tx) (any, error) {
 	p, err := program(tx, c.ProgramID, c.Actor)

@@ -548,6 +548,14 @@ func (c *ClearInvoiceHold) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{{Kind: linkfin.KindInvoice, ID: c.ID}}
 }
 
+// Validate implements linkfin.Validator: the reason, 1 to 1000 characters of text.
+func (c *ClearInvoiceHold) Validate() error {
+	if c.Reason == "" || len(c.Reason) > 1000 {
+		return linkfin.Errorf(linkfin.EINVALID, "clearing a hold states its reason (1 to 1000 characters)")
+	}
+	return linkfin.ValidateText("reason", c.Reason, 1000, false)
+}
+
 // Apply implements linkfin.Command.
 func (c *ClearInvoiceHold) Apply(tx linkfin.Tx) (any, error) {
 	var inv linkfin.Invoice

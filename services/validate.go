@@ -68,6 +68,9 @@ func (c *CreateShipment) Validate() error {
 
 // Validate implements linkfin.Validator.
 func (c *ReportShipmentEvent) Validate() error {
+	if linkfin.ShipmentRank(c.Status) <= 0 {
+		return linkfin.Errorf(linkfin.EINVALID, "status %q is not one of picked_up, in_transit, delivered", c.Status)
+	}
 	return linkfin.ValidateText("location", c.Location, linkfin.MaxLocation, false)
 }
 
@@ -117,6 +120,14 @@ func (c *CreateCreditNote) Validate() error {
 	if err := linkfin.CheckPositiveAmount("amount", n.Amount); err != nil {
 		return err
 	}
+	if n.InvoiceID == "" && c.InvoiceNumber == "" {
+		return linkfin.Errorf(linkfin.EINVALID, "a credit note names the invoice it credits")
+	}
+	if !n.IssueDate.IsZero() {
+		if err := linkfin.CheckDate("a credit note's issue date", n.IssueDate); err != nil {
+			return err
+		}
+	}
 	return linkfin.ValidateReason(n.Reason)
 }
 
@@ -125,9 +136,15 @@ func (c *IssueCertificate) Validate() error {
 	if err := ids("program_id", c.ProgramID); err != nil {
 		return err
 	}
-	for _, id := range c.PayableIDs {
+	if len(c.PayableIDs) == 0 || len(c.PayableIDs) > 100 {
+		return linkfin.Errorf(linkfin.EINVALID, "a certificate is issued from 1 to 100 payables")
+	}
+	for i, id := range c.PayableIDs {
 		if err := ids("payable id", id); err != nil {
 			return err
+		}
+		if slices.Contains(c.PayableIDs[:i], id) {
+			return linkfin.Errorf(linkfin.EINVALID, "payable %s is listed twice", id)
 		}
 	}
 	return nil
