@@ -317,8 +317,12 @@ var (
 )
 
 // statusValues are the values of the status field of a record type, when the domain
-// enumerates them (nil otherwise).
+// enumerates them (nil otherwise): its type's enum, or for a status of plain text, the
+// values plainStatuses lists.
 func statusValues(t reflect.Type) []any {
+	if vs := plainStatuses[t]; vs != nil {
+		return vs
+	}
 	if t.Kind() != reflect.Struct {
 		return nil
 	}
@@ -330,12 +334,32 @@ func statusValues(t reflect.Type) []any {
 	return nil
 }
 
+// plainStatuses are the statuses of the record types whose status field is plain
+// text.
+var plainStatuses = map[reflect.Type][]any{
+	reflect.TypeFor[linkfin.User](): values(linkfin.UserActive, linkfin.UserDisabled),
+}
+
+// hasStatus reports whether a record type has a status field, which its list filters
+// by.
+func hasStatus(t reflect.Type) bool {
+	return t.Kind() == reflect.Struct && slices.ContainsFunc(jsonFields(t), func(f jsonField) bool { return f.name == "status" })
+}
+
 // listRoute registers a cursor-paginated list of a kind: an organization's lists
 // hold what it is or was party to; the operator's, everything.
+// A record type without a status has no status filter: a list of its records refuses
+// ?status= as a query parameter it does not take, rather than answer every value
+// with an empty page.
 func listRoute[T any](s *Server, pattern, kind, summary string) {
-	query, filters := listQuery, "status, counterparty, from and to (creation date, inclusive)"
+	query, filters := slices.Clone(listQuery), "counterparty, from and to (creation date, inclusive)"
 	if numbered[kind] {
-		query, filters = append(slices.Clone(listQuery), "number"), "status, counterparty, number (the document's own number), from and to (creation date, inclusive)"
+		query, filters = append(query, "number"), "counterparty, number (the document's own number), from and to (creation date, inclusive)"
+	}
+	if hasStatus(reflect.TypeFor[T]()) {
+		filters = "status, " + filters
+	} else {
+		query = slices.DeleteFunc(query, func(q string) bool { return q == "status" })
 	}
 	statuses := statusValues(reflect.TypeFor[T]())
 	s.handle(Route{Pattern: pattern, Access: AnyKey, Out: reflect.TypeFor[T](), List: true, Query: query, Summary: summary +

@@ -89,7 +89,8 @@ func (s *Server) domainRoutes() {
 			"key terms, confirmed obligations outstanding at the start and the end with the roll-forward (start + confirmed − " +
 			"credited − paid = end), and the range of due dates against comparable trade payables (ASU 2022-04; IAS 7 / IFRS 7)."},
 		s.disclosure)
-	s.handle(Route{Pattern: "GET /v1/programs", Access: AnyKey, Out: reflect.TypeFor[linkfin.Program](), List: true, Query: listQuery,
+	s.handle(Route{Pattern: "GET /v1/programs", Access: AnyKey, Out: reflect.TypeFor[linkfin.Program](), List: true,
+		Query: []string{"limit", "after", "counterparty", "from", "to"}, // a program has no status
 		Summary: "List the programs the caller runs, funds or is a member of, each as it may see it (see GET /v1/programs/{id}). " +
 			"Filters: counterparty, from and to (creation date, inclusive)."}, s.listPrograms)
 
