@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"path"
 	"reflect"
 	"slices"
 	"strings"
@@ -59,8 +60,10 @@ type Server struct {
 	// are for a request that came over TLS to the server itself.
 	HTTPS bool
 
-	mux    *http.ServeMux
-	routes []Route
+	mux *http.ServeMux
+	// unclean answers a path of the API's that is not in its clean form.
+	unclean http.HandlerFunc
+	routes  []Route
 	// locations are, by the pattern of a route that answers 201 with a record, the
 	// path that reads the record, but for its id: "/v1/transfers/" (findLocations).
 	locations map[string]string
@@ -99,6 +102,10 @@ func NewServer(e *engine.Engine, s linkfin.Store, logger *slog.Logger) *Server {
 	srv.openAPIRoute()
 	// What no route takes still answers problem+json with a code.
 	srv.mux.HandleFunc("/", srv.wrap(Route{Pattern: "unrouted", Access: Public}, srv.unrouted))
+	srv.unclean = srv.wrap(Route{Pattern: "unrouted", Access: Public}, func(w http.ResponseWriter, r *http.Request) {
+		apiHeaders(w.Header(), srv.secure(r)) // "//v1/…" too, which apiPath does not take
+		writeError(w, r, linkfin.Errorf(linkfin.ENOTFOUND, "no such resource: %s (a path has no empty, . or .. segment)", r.URL.Path))
+	})
 	srv.locations = findLocations(srv.routes)
 	return srv
 }
@@ -201,7 +208,34 @@ func (r *Route) Path() string { _, p, _ := strings.Cut(r.Pattern, " "); return p
 func (s *Server) Routes() []Route { return append([]Route(nil), s.routes...) }
 
 // ServeHTTP implements http.Handler.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+// A path of the API's that is not in its clean form (a "//", or a "." or ".."
+// segment, spelled out or escaped) names no resource: it answers 404 as any path no
+// route takes, with a problem. The router would answer it with a redirect to the
+// clean path, an HTML page without the API's headers, which a client that follows it
+// would send its request, body and all, to another resource than the one it named.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if p := r.URL.Path; r.Method != http.MethodConnect && cleanPath(p) != p && (apiPath(p) || apiPath(cleanPath(p))) {
+		s.unclean(w, r)
+		return
+	}
+	s.mux.ServeHTTP(w, r)
+}
+
+// cleanPath is the clean form of a path, as the router finds it: rooted, without
+// empty, . or .. segments, and with a trailing slash if it had one.
+func cleanPath(p string) string {
+	if p == "" {
+		return "/"
+	}
+	if p[0] != '/' {
+		p = "/" + p
+	}
+	clean := path.Clean(p)
+	if p[len(p)-1] == '/' && clean != "/" {
+		clean += "/"
+	}
+	return clean
+}
 
 func (s *Server) metrics() {
 	s.registry = prometheus.NewRegistry()

@@ -1392,6 +1392,14 @@ func TestUnroutedRequests(t *testing.T) {
 		{"PUT", "/v1/transfers", http.StatusMethodNotAllowed, "method_not_allowed", "POST"},
 		{"PATCH", "/v1/accounts", http.StatusMethodNotAllowed, "method_not_allowed", "GET, HEAD, POST"},
 		{"GET", "/v1/settlements/run", http.StatusMethodNotAllowed, "method_not_allowed", "POST"},
+		// A path not in its clean form names nothing: no redirect to the clean one,
+		// which a client would follow with its body.
+		{"POST", "/v1//accounts", http.StatusNotFound, linkfin.ENOTFOUND, ""},
+		{"POST", "/v1/transfers/../accounts", http.StatusNotFound, linkfin.ENOTFOUND, ""},
+		{"POST", "/v1/accounts/%2E%2E/accounts", http.StatusNotFound, linkfin.ENOTFOUND, ""},
+		{"GET", "/v1/./accounts/1", http.StatusNotFound, linkfin.ENOTFOUND, ""},
+		{"GET", "//v1/accounts/1", http.StatusNotFound, linkfin.ENOTFOUND, ""},
+		{"GET", "/v1/accounts/1/..", http.StatusNotFound, linkfin.ENOTFOUND, ""},
 	} {
 		t.Run(tc.method+" "+tc.path, func(t *testing.T) {
 			r := a.do(tc.method, tc.path, accountJSON(2, "CNY"))
@@ -1400,6 +1408,9 @@ func TestUnroutedRequests(t *testing.T) {
 			}
 			if got := r.header.Get("Allow"); got != tc.allow {
 				t.Errorf("Allow %q, want %q", got, tc.allow)
+			}
+			if r.header.Get("Cache-Control") != "no-store" || r.header.Get("X-Request-Id") == "" {
+				t.Errorf("the API's headers are missing: %v", r.header)
 			}
 			if after := a.snapshot(); !reflect.DeepEqual(after, base) {
 				t.Fatal("an unrouted request changed the store")
