@@ -73,12 +73,16 @@ func TestBodyIntegersHaveOneSpelling(t *testing.T) {
 	a := newAPI(t)
 	wantJSON(t, a.do("POST", "/v1/accounts", "["+accountJSON(4, "CNY")+","+accountJSON(5, "CNY")+"]"), http.StatusOK, nil)
 	wantJSON(t, a.do("POST", "/v1/transfers", transferJSON(7, 4, 5, 10, "pending")), http.StatusCreated, nil)
-	for _, body := range []string{
-		`{"id":"8","pending_id":"7","amount":-0,"flags":["post_pending"]}`,
-		`[{"id":"8","pending_id":"7","amount":-0,"flags":["post_pending"]}]`,
+	for body, field := range map[string]string{
+		`{"id":"8","pending_id":"7","amount":-0,"flags":["post_pending"]}`:   "amount",
+		`[{"id":"8","pending_id":"7","amount":-0,"flags":["post_pending"]}]`: "amount",
+		// An unsigned integer's -0 is the same mistake, answered the same way (it was
+		// 400 invalid_type, "must be an integer, not number -0").
+		`{"id":"8","pending_id":"7","amount":0,"code":-0,"flags":["post_pending"]}`:   "code",
+		`{"id":"8","pending_id":"7","amount":0,"ledger":-0,"flags":["post_pending"]}`: "ledger",
 	} {
 		p := wantProblem(t, a.do("POST", "/v1/transfers", body), http.StatusBadRequest, linkfin.EINVALID)
-		if !strings.Contains(p.Detail, "amount") || !strings.Contains(p.Detail, "-0") {
+		if !strings.Contains(p.Detail, field+`"`) || !strings.Contains(p.Detail, "-0") {
 			t.Fatalf("%s: %q names neither the field nor the value", body, p.Detail)
 		}
 	}

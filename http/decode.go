@@ -142,9 +142,11 @@ func strictValue(dec tokenReader, tok json.Token, t reflect.Type, at string, f *
 		return decodeError(err)
 	case delim:
 		return errWrongKind // the decoder names the type it wanted
-	case tok == json.Number("-0") && signedInt(t.Kind()):
+	case tok == json.Number("-0") && integerKind(t.Kind()):
 		// JSON's grammar gives an integer no leading zero and no plus, but -0, which
-		// encoding/json reads as 0: an integer has one spelling, and zero's is 0.
+		// encoding/json reads as 0 (and refuses for an unsigned integer, as a number
+		// of the wrong type): an integer has one spelling, and zero's is 0, whether
+		// the field is signed or not.
 		return linkfin.Errorf(linkfin.EINVALID, "field %q is -0: an integer has one spelling, and zero is 0, without a sign", at)
 	case f == nil:
 		return nil
@@ -181,10 +183,9 @@ func strictValue(dec tokenReader, tok json.Token, t reflect.Type, at string, f *
 	return nil
 }
 
-// signedInt reports whether k is a signed integer kind, which a JSON -0 would be read
-// into as 0 (an unsigned one refuses it).
-func signedInt(k reflect.Kind) bool {
-	return k >= reflect.Int && k <= reflect.Int64
+// integerKind reports whether k is an integer kind, signed or not.
+func integerKind(k reflect.Kind) bool {
+	return k >= reflect.Int && k <= reflect.Uint64
 }
 
 // skipRest reads to the end of the object or array whose opening was just read.
