@@ -120,7 +120,9 @@ var (
 	// description.
 	xmlAnswers = map[string]string{"GET /v1/payment-files/{id}": "The payment file's pain.001.001.09 document (CustomerCreditTransferInitiationV09), or with ?message=pain.001.001.03 its pain.001.001.03 document (CustomerCreditTransferInitiationV03)."}
 	// publicProblems are the problems of routes that take no key.
-	publicProblems = map[string][]int{"GET /readyz": {http.StatusServiceUnavailable},
+	// Each refuses a query parameter it does not take, as every route does.
+	publicProblems = map[string][]int{"GET /healthz": {http.StatusBadRequest},
+		"GET /readyz": {http.StatusBadRequest, http.StatusServiceUnavailable}, "GET /v1/openapi.json": {http.StatusBadRequest},
 		"POST /v1/sessions": {http.StatusBadRequest, http.StatusUnauthorized, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType,
 			http.StatusUnprocessableEntity, http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusServiceUnavailable}}
 	// batchAnswer is the answer to a batch.

@@ -387,7 +387,10 @@ func (s *Server) admit(w http.ResponseWriter, r *http.Request, rt Route) (*princ
 		return nil, err
 	}
 	if rt.Access == Public {
-		return nil, nil
+		if rt.Pattern == "unrouted" { // a page's query is the page's
+			return nil, nil
+		}
+		return nil, checkRequestShape(r, rt, query, queryErr)
 	}
 	_, cookieErr := r.Cookie(SessionCookie)
 	src, credentials := source(r), r.Header.Get("Authorization") != "" || cookieErr == nil
@@ -402,24 +405,8 @@ func (s *Server) admit(w http.ResponseWriter, r *http.Request, rt Route) (*princ
 		}
 		return nil, err
 	}
-	if queryErr != nil {
-		return nil, linkfin.Errorf(linkfin.EINVALID, "the query string is malformed: %v", queryErr)
-	}
-	for _, h := range []string{"Authorization", "Idempotency-Key", "Content-Type"} {
-		if len(r.Header.Values(h)) > 1 {
-			return nil, linkfin.Errorf(linkfin.EINVALID, "the %s header is sent more than once: send it once", h)
-		}
-	}
-	for name, values := range query {
-		if len(values) > 1 {
-			return nil, linkfin.Errorf(linkfin.EINVALID, "query parameter %q is given %d times: give it once", name, len(values))
-		}
-		if !slices.Contains(rt.Query, name) {
-			if len(rt.Query) == 0 {
-				return nil, linkfin.Errorf(linkfin.EINVALID, "unknown query parameter %q: this takes none", name)
-			}
-			return nil, linkfin.Errorf(linkfin.EINVALID, "unknown query parameter %q (this takes %s)", name, strings.Join(rt.Query, ", "))
-		}
+	if err := checkRequestShape(r, rt, query, queryErr); err != nil {
+		return nil, err
 	}
 	if p.session != nil {
 		if err := sessionChecks(r, rt, p.session); err != nil {
@@ -437,6 +424,34 @@ func (s *Server) admit(w http.ResponseWriter, r *http.Request, rt Route) (*princ
 		return nil, linkfin.Errorf(EKEYREQUIRED, "this request moves money: send an Idempotency-Key header, and the same one on every retry")
 	}
 	return p, nil
+}
+
+// checkRequestShape refuses, on every route, a request that could be read two ways or
+// that says what the route does not take: a query string that does not parse, a query
+// parameter given twice or that the route does not take, an Authorization,
+// Idempotency-Key or Content-Type header sent twice. query and queryErr are the query
+// string parsed.
+func checkRequestShape(r *http.Request, rt Route, query url.Values, queryErr error) error {
+	if queryErr != nil {
+		return linkfin.Errorf(linkfin.EINVALID, "the query string is malformed: %v", queryErr)
+	}
+	for _, h := range []string{"Authorization", "Idempotency-Key", "Content-Type"} {
+		if len(r.Header.Values(h)) > 1 {
+			return linkfin.Errorf(linkfin.EINVALID, "the %s header is sent more than once: send it once", h)
+		}
+	}
+	for name, values := range query {
+		if len(values) > 1 {
+			return linkfin.Errorf(linkfin.EINVALID, "query parameter %q is given %d times: give it once", name, len(values))
+		}
+		if !slices.Contains(rt.Query, name) {
+			if len(rt.Query) == 0 {
+				return linkfin.Errorf(linkfin.EINVALID, "unknown query parameter %q: this takes none", name)
+			}
+			return linkfin.Errorf(linkfin.EINVALID, "unknown query parameter %q (this takes %s)", name, strings.Join(rt.Query, ", "))
+		}
+	}
+	return nil
 }
 
 type requestIDKey struct{}
