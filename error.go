@@ -3,6 +3,7 @@ package linkfin
 import (
 	"errors"
 	"fmt"
+	"unicode/utf8"
 )
 
 // General error codes. They are stable: clients and the HTTP layer match on them, so a
@@ -58,15 +59,34 @@ func ErrorCode(err error) string {
 }
 
 // ErrorMessage returns the message of the first *Error in err's chain, "" for a nil error,
-// and a generic text for any other error, whose details must not leak to callers.
+// and a generic text for any other error, whose details must not leak to callers. A
+// message longer than MaxErrorMessage bytes is cut there, at a character, and ends
+// with "…": one that names a caller's input whole (an unknown product, a status that is
+// none) is answered, and kept under an idempotency key, at that length whatever the
+// input's.
 func ErrorMessage(err error) string {
 	var e *Error
 	if err == nil {
 		return ""
 	} else if errors.As(err, &e) {
-		return e.Message
+		return cutMessage(e.Message)
 	}
 	return "Internal error."
+}
+
+// MaxErrorMessage is the longest message ErrorMessage returns, in bytes.
+const MaxErrorMessage = 1000
+
+// cutMessage cuts m to MaxErrorMessage bytes, at the start of a character.
+func cutMessage(m string) string {
+	if len(m) <= MaxErrorMessage {
+		return m
+	}
+	n := MaxErrorMessage - len("…")
+	for n > 0 && !utf8.RuneStart(m[n]) {
+		n--
+	}
+	return m[:n] + "…"
 }
 
 // quote renders user input for an error message, cut short so that a huge input does not

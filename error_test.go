@@ -3,6 +3,7 @@ package linkfin_test
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"linkfin"
@@ -20,6 +21,11 @@ func TestErrorCodeAndMessage(t *testing.T) {
 		{"domain", domain, linkfin.ENOTFOUND, "certificate 42 not found"},
 		{"wrapped", fmt.Errorf("issue certificate: %w", domain), linkfin.ENOTFOUND, "certificate 42 not found"},
 		{"other", errors.New("disk on fire"), linkfin.EINTERNAL, "Internal error."},
+		// A message naming a huge input is cut, at a character.
+		{"at most", linkfin.Errorf(linkfin.EINVALID, "%s", strings.Repeat("x", linkfin.MaxErrorMessage)), linkfin.EINVALID,
+			strings.Repeat("x", linkfin.MaxErrorMessage)},
+		{"cut", linkfin.Errorf(linkfin.EINVALID, "unknown product %q", strings.Repeat("元", 1000)), linkfin.EINVALID,
+			`unknown product "` + strings.Repeat("元", (linkfin.MaxErrorMessage-len(`unknown product "`)-len("…"))/3) + "…"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
