@@ -16,6 +16,16 @@ type PostalAddress struct {
 	Country     string `json:"country"` // Ctry: its ISO 3166-1 alpha-2 code, such as CN
 }
 
+// The most characters of each part of an address that ISO 20022's PostalAddress24
+// carries.
+const (
+	MaxStreet         = 70
+	MaxBuildingNumber = 16
+	MaxPostCode       = 16
+	MaxTown           = 35
+	MaxSubdivision    = 35
+)
+
 // Validate refuses an address an ISO 20022 message could not carry: no town, a country
 // that is not an ISO 3166-1 alpha-2 code (IsCountry), a part longer than the message
 // allows, or one that holds a control character or only spaces.
@@ -25,11 +35,11 @@ func (a *PostalAddress) Validate() error {
 		max      int
 		required bool
 	}{
-		{"the address's street", a.Street, 70, false},
-		{"the address's building_number", a.BuildingNumber, 16, false},
-		{"the address's post_code", a.PostCode, 16, false},
-		{"the address's town", a.Town, 35, true},
-		{"the address's subdivision", a.Subdivision, 35, false},
+		{"the address's street", a.Street, MaxStreet, false},
+		{"the address's building_number", a.BuildingNumber, MaxBuildingNumber, false},
+		{"the address's post_code", a.PostCode, MaxPostCode, false},
+		{"the address's town", a.Town, MaxTown, true},
+		{"the address's subdivision", a.Subdivision, MaxSubdivision, false},
 	} {
 		if f.v != "" && strings.TrimSpace(f.v) == "" || f.required && f.v == "" {
 			return Errorf(EINVALID, "%s has a letter or digit", f.what)

@@ -154,13 +154,20 @@ type BankAccount struct {
 	BankCode string `json:"bank_code,omitempty"`
 }
 
+// MaxPartyName is the most characters of a payment party's name (ISO 20022's Nm).
+const MaxPartyName = 140
+
+// MaxAccount is the most characters of an account id without an IBAN (ISO 20022's
+// Othr/Id).
+const MaxAccount = 34
+
 // ENOBANKACCOUNT refuses a withdrawal over the bank rail by an organization that has
 // registered no bank account to be paid into.
 const ENOBANKACCOUNT = "no_bank_account"
 
 // PaymentParty is the platform's account that a payment file's transfers are paid from.
 type PaymentParty struct {
-	Name string `json:"name"`
+	Name string `json:"name" chars:"party_name"` // at most MaxPartyName characters
 	// BankAccount is the account, its fields beside the name on the wire (iban,
 	// account, bic, bank_code), as they were before it was a type of its own.
 	BankAccount

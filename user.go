@@ -81,9 +81,6 @@ func (u *User) Validate() error {
 	if err := ValidateUserName(u.Name); err != nil {
 		return err
 	}
-	if len([]rune(u.DisplayName)) > MaxDisplayName {
-		return Errorf(EINVALID, "a display name has at most %d characters", MaxDisplayName)
-	}
 	if err := ValidateText("display_name", u.DisplayName, MaxDisplayName, false); err != nil {
 		return err
 	}

@@ -156,7 +156,7 @@ func strictValue(dec tokenReader, tok json.Token, t reflect.Type, at string, f *
 		if !plainText(t) {
 			return nil
 		}
-		if id, maxLen := textRule(f.name); id {
+		if id, maxLen := f.textRule(); id {
 			return linkfin.ValidateID(at, v)
 		} else {
 			return linkfin.ValidateText(at, v, maxLen, maxLen >= linkfin.MaxText)

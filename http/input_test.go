@@ -569,6 +569,7 @@ func TestBoundsAndTexts(t *testing.T) {
 				wantProblem(t, p.as(who, "POST", path, string(b)), status, code)
 			})
 		}
+		var texts []property // of a length, tried at it once the refusals are checked
 		for _, prop := range properties(body, nil) {
 			s := prop.schema
 			switch {
@@ -606,11 +607,26 @@ func TestBoundsAndTexts(t *testing.T) {
 					counts["texts"]++
 					try("too long", prop, long, http.StatusBadRequest, linkfin.ETOOLONG)
 					try("with a NUL", prop, "a\x00b", http.StatusBadRequest, linkfin.EINVALID)
+					texts = append(texts, prop)
 				}
 			}
 		}
 		if after := p.snapshot(); !reflect.DeepEqual(after, base) {
 			t.Errorf("%s: a refused body changed the store", route.Pattern)
+		}
+		// A text of the length the document gives is not refused for its length: the
+		// document said 1000 characters of a user's display name, a purpose, an
+		// address's town or an account id, where the server took 100, 200, 35 or 34.
+		for _, prop := range texts {
+			t.Run(fmt.Sprintf("%s/%v at its maximum", route.Pattern, prop.path), func(t *testing.T) {
+				b, _ := json.Marshal(set(full, prop.path, strings.Repeat("a", int(*prop.schema.MaxLength))))
+				r := p.as(who, "POST", path, string(b))
+				var pr linkfin.Problem
+				_ = json.Unmarshal(r.body, &pr)
+				if pr.Code == linkfin.ETOOLONG || strings.Contains(pr.Detail, "at most") && strings.Contains(pr.Detail, "characters") {
+					t.Errorf("%d characters, its maxLength, refused for its length: %d %s", *prop.schema.MaxLength, r.status, r.body)
+				}
+			})
 		}
 	}
 	// The document lists the currencies the server takes: the active ISO 4217 codes.

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"linkfin"
+	"linkfin/services"
 )
 
 // The OpenAPI document is generated from the routes and the Go types of their bodies,
@@ -827,7 +828,7 @@ func (g *generator) textSchema(s schema, f jsonField) schema {
 	if !plainText(t) {
 		return s
 	}
-	id, maxLen := textRule(f.name)
+	id, maxLen := f.textRule()
 	rule := schema{"type": "string", "maxLength": maxLen}
 	if id {
 		rule["pattern"] = idPattern
@@ -894,6 +895,7 @@ type jsonField struct {
 	quoted   bool  // the ",string" option
 	secret   bool  // tagged secret:"true": a password or a one-time code, kept out of fingerprints
 	max      int64 // the maximum of an integer, from its bound tag; 0 for none
+	maxLen   int   // the most characters of a text, from its chars tag; 0 for textRule's
 	min      int64 // its minimum, with a maximum: -max, or 0 for a bound that counts up (unsigned)
 	// The fewest and most items of an array, from its items tag; 0 and 0 for no bound.
 	minItems, maxItems int
@@ -909,15 +911,30 @@ var bounds = map[string]int64{"amount": linkfin.MaxAmount, "price": linkfin.MaxP
 	"days": linkfin.MaxTenorDays, "class": 4, "sequence": linkfin.MaxSequence, "heartbeat": linkfin.MaxHeartbeatSeconds,
 	"millicelsius": linkfin.MaxMilliCelsius, "latitude": linkfin.MaxLatitude, "longitude": linkfin.MaxLongitude}
 
+// textBounds are the values of the chars tag: the most characters of a text whose
+// name alone (textRule) does not tell its length, as a payment party's name.
+var textBounds = map[string]int{"party_name": linkfin.MaxPartyName}
+
 // unsigned are the bounds whose values start at zero: a wallet's class is 1 to 4 (0,
 // none, for a corporate wallet); the others span -max to max, and a negative amount,
 // say, is the domain's refusal to give.
 var unsigned = map[string]bool{"class": true}
 
-// textRule is what a text field of a request may hold, found from its JSON name: an id
-// ("id", "…_id", "…_ids", "to", "commodity", "rail") follows linkfin.ValidateID, any
-// other text has a length.
-func textRule(name string) (id bool, maxLen int) {
+// textRule is what a text field of a request may hold: its chars tag's length, else
+// what its JSON name tells (textRuleOf).
+func (f *jsonField) textRule() (id bool, maxLen int) {
+	id, maxLen = textRuleOf(f.name)
+	if f.maxLen != 0 {
+		maxLen = f.maxLen
+	}
+	return id, maxLen
+}
+
+// textRuleOf is what a text field of a request may hold, found from its JSON name: an
+// id ("id", "…_id", "…_ids", "to", "commodity", "rail") follows linkfin.ValidateID, any
+// other text has a length, the domain's for that name (an address's parts and an
+// account id as ISO 20022 carries them, a user's display name, …).
+func textRuleOf(name string) (id bool, maxLen int) {
 	switch {
 	case name == "id", strings.HasSuffix(name, "_id"), strings.HasSuffix(name, "_ids"), name == "to", name == "commodity", name == "rail":
 		return true, linkfin.MaxIDLength
@@ -929,6 +946,26 @@ func textRule(name string) (id bool, maxLen int) {
 		return false, linkfin.MaxItem
 	case name == "location":
 		return false, linkfin.MaxLocation
+	case name == "display_name":
+		return false, linkfin.MaxDisplayName
+	case name == "purpose":
+		return false, services.MaxPurpose
+	case name == "milestone":
+		return false, services.MaxMilestone
+	case name == "document_line":
+		return false, linkfin.MaxNumber
+	case name == "account":
+		return false, linkfin.MaxAccount
+	case name == "street":
+		return false, linkfin.MaxStreet
+	case name == "building_number":
+		return false, linkfin.MaxBuildingNumber
+	case name == "post_code":
+		return false, linkfin.MaxPostCode
+	case name == "town":
+		return false, linkfin.MaxTown
+	case name == "subdivision":
+		return false, linkfin.MaxSubdivision
 	case name == "number":
 		return false, linkfin.MaxNumber
 	case name == "url":
@@ -1045,6 +1082,13 @@ func collectFields(t reflect.Type, depth int, optional bool, visiting map[reflec
 			panic(fmt.Sprintf("http: %s.%s has an unknown bound %q", t, f.Name, b))
 		} else if !unsigned[b] {
 			jf.min = -jf.max
+		}
+		if c := f.Tag.Get("chars"); c != "" {
+			n, ok := textBounds[c]
+			if !ok {
+				panic(fmt.Sprintf("http: %s.%s has an unknown chars bound %q", t, f.Name, c))
+			}
+			jf.maxLen = n
 		}
 		if b := f.Tag.Get("items"); b != "" {
 			n, ok := itemBounds[b]

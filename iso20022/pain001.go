@@ -206,9 +206,9 @@ func (p Party) CheckAccount(what string) error {
 		return linkfin.Errorf(linkfin.EINVALID, "%s's BIC %q is not a BIC (8 or 11 letters and digits, the fifth and sixth a country's code)", what, clip(p.BIC))
 	case p.BankCode != "" && !ValidCNAPS(p.BankCode):
 		return linkfin.Errorf(linkfin.EINVALID, "%s's bank code %q is not a CNAPS code (12 digits)", what, clip(p.BankCode))
-	case len(p.Account) > 34 || !utf8.ValidString(p.Account) || strings.TrimSpace(p.Account) != p.Account ||
+	case len(p.Account) > linkfin.MaxAccount || !utf8.ValidString(p.Account) || strings.TrimSpace(p.Account) != p.Account ||
 		strings.IndexFunc(p.Account, unicode.IsControl) >= 0:
-		return linkfin.Errorf(linkfin.EINVALID, "%s's account id has at most 34 characters, without spaces around or control characters", what)
+		return linkfin.Errorf(linkfin.EINVALID, "%s's account id has at most %d characters, without spaces around or control characters", what, linkfin.MaxAccount)
 	}
 	return nil
 }

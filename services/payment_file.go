@@ -165,7 +165,7 @@ func checkDebtor(d *linkfin.PaymentParty) error {
 	if d.IBAN == "" && d.Account == "" {
 		return linkfin.Errorf(linkfin.EINVALID, "the debtor has an iban or an account")
 	}
-	if err := linkfin.ValidateText("debtor name", d.Name, 140, false); err != nil {
+	if err := linkfin.ValidateText("debtor name", d.Name, linkfin.MaxPartyName, false); err != nil {
 		return err
 	}
 	return bankParty(d.Name, &d.BankAccount, d.Address).Check("the debtor")
