@@ -634,7 +634,11 @@ func problemDescription(status int) string {
 	slices.Sort(codes)
 	d := http.StatusText(status) + "."
 	if status == http.StatusUnprocessableEntity {
-		d += " The domain refused the request: the code names the rule."
+		// A domain rule's code, or a ledger's result, is any code that no other status
+		// lists (statusOf): these are some of them, not all.
+		d += " The domain refused the request: the code names the rule. Codes: any that no other status lists, such as " +
+			strings.Join(codes, ", ") + "."
+		return d
 	}
 	if len(codes) > 0 {
 		d += " Codes: " + strings.Join(codes, ", ") + "."

@@ -847,3 +847,23 @@ func sensorKey(n byte) string {
 	key := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{n}, ed25519.SeedSize))
 	return base64.StdEncoding.EncodeToString(key.Public().(ed25519.PublicKey))
 }
+
+// TestOpenAPIOpenCodes: the codes of a 422 are open, any code no other status lists
+// (a domain rule's, a ledger's result: exceeds_credits, duplicate_number, …), and
+// the document says so; it listed some of them after "Codes:", as the other statuses
+// list all of theirs, and a client reading it took exceeds_credits for no 422's code.
+func TestOpenAPIOpenCodes(t *testing.T) {
+	a := newAPI(t)
+	doc, err := a.srv.OpenAPI()
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := loadOpenAPI(t, doc)
+	d := *spec.Components.Responses["UnprocessableEntity"].Value.Description
+	if !strings.Contains(d, "Codes: any that no other status lists") {
+		t.Errorf("422: %q", d)
+	}
+	if bad := *spec.Components.Responses["BadRequest"].Value.Description; !strings.Contains(bad, "Codes: device_key_invalid, ") {
+		t.Errorf("400: %q", bad)
+	}
+}
