@@ -40,6 +40,7 @@ func TestValuesRefusedBeforeExecution(t *testing.T) {
 		{"operator", "/v1/ecny-wallets/" + p.ecny + "/evidence", `{"kind":"passport","reference":"P-1"}`,
 			`{"kind":"identity_document","reference":"P-1"}`, http.StatusOK},
 		{"anchor", "/v1/ecny-wallets/" + p.ecny + "/top-up", `{"amount":0}`, `{"amount":1}`, http.StatusOK},
+		{"anchor", "/v1/ecny-wallets/" + p.ecny + "/class", `{"class":4}`, `{"class":3}`, http.StatusOK},
 		{"anchor", "/v1/ecny-payments", `{"from_wallet_id":"` + p.ecny + `","to_wallet_id":"` + p.ecny + `","amount":1}`,
 			`{"from_wallet_id":"` + p.ecny + `","to_wallet_id":"` + tier1Wallet + `","amount":1}`, http.StatusCreated},
 		{"port", "/v1/shipments/SH-1/events", `{"status":"lost"}`, `{"status":"picked_up"}`, http.StatusOK},

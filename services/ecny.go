@@ -315,6 +315,15 @@ func (c *RaiseECNYClass) LedgerKeys(r linkfin.Records) (accounts, transfers []in
 	return ecnyLedgerIDs(walletLedger(r, c.ID)), nil
 }
 
+// Validate implements linkfin.Validator: a raise is to class 1, 2 or 3, whatever the
+// wallet's class (4 is the weakest).
+func (c *RaiseECNYClass) Validate() error {
+	if c.Class < 1 || c.Class > 3 {
+		return linkfin.Errorf(linkfin.EINVALID, "a raise is to a stronger class, 1 to 3, not %d", c.Class)
+	}
+	return nil
+}
+
 // Apply implements linkfin.Command.
 func (c *RaiseECNYClass) Apply(tx linkfin.Tx) (any, error) {
 	w, err := ecnyWallet(tx, c.ID, c.Actor)
