@@ -109,6 +109,12 @@ func ParseFilter(q url.Values) (Filter, error) {
 			*d.to = &x
 		}
 	}
+	if f.From != nil && f.To != nil && f.To.Before(*f.From) {
+		// No record is created in a period that ends before it starts: a client that
+		// swapped them is told so, as a disclosure's period is, rather than answered
+		// an empty page.
+		return f, linkfin.Errorf(linkfin.EINVALID, "the period ends (to %s) before it starts (from %s)", *f.To, *f.From)
+	}
 	return f, nil
 }
 
