@@ -41,3 +41,76 @@ func TestAnchorOffersEarlyPayment(t *testing.T) {
 	// The seller's own request is as before.
 	wantProblem(t, p.as("tier1", "POST", "/v1/financings", body, "Idempotency-Key", "r-1"), http.StatusConflict, linkfin.ECONFLICT)
 }
+
+// TestAcceptRefusesPayableTakenSince: a quote of a payable, accepted after another
+// quote's acceptance or a certificate took the payable, is refused with the code a new
+// quote of it would get, whichever product it quotes: 422 asset_financed for a
+// payable factored or certified, 409 conflict for one paid; and nothing changes.
+func TestAcceptRefusesPayableTakenSince(t *testing.T) {
+	p := newPlatform(t)
+	p.submit(t, &services.RecordInboundPayment{Rail: "bank", InstructionID: "anchor-cash", OrgID: "anchor", Currency: "CNY", Amount: 100_000_00})
+	payable := func(n string, qty int64) string {
+		due := linkfin.DateOf(p.clock.Now()).AddDays(30)
+		p.submit(t, &services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: "PO-" + n, Number: "PO-" + n, SellerID: "tier1", ProgramID: "auto-scf",
+			Currency: "CNY", Lines: []linkfin.POLine{{LineID: "1", Item: "bolts", Quantity: qty, Unit: "box", UnitPrice: 1_000_00}}}})
+		p.submit(t, &services.AcceptPurchaseOrder{Actor: "tier1", ID: "PO-" + n})
+		p.submit(t, &services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{ID: "GR-" + n, POID: "PO-" + n,
+			Lines: []linkfin.ReceiptLine{{LineID: "1", Accepted: qty}}}})
+		p.submit(t, &services.CreateInvoice{Actor: "tier1", Invoice: linkfin.Invoice{ID: "inv-" + n, Number: "INV-" + n, BuyerID: "anchor", POID: "PO-" + n,
+			Currency: "CNY", IssueDate: linkfin.DateOf(p.clock.Now()), DueDate: due,
+			Lines: []linkfin.InvoiceLine{{LineID: "1", Quantity: qty, UnitPrice: 1_000_00, Amount: qty * 1_000_00}}, Total: qty * 1_000_00}})
+		p.submit(t, &services.ApproveInvoice{Actor: "anchor", ID: "inv-" + n})
+		return linkfin.PayableID("inv-" + n)
+	}
+	quote := func(who, product, funder, pay string) string {
+		body := `{"product":"` + product + `","program_id":"auto-scf","asset_id":"` + pay + `"`
+		if funder != "" {
+			body += `,"funder_id":"` + funder + `"`
+		}
+		var f linkfin.Financing
+		wantJSON(t, p.as(who, "POST", "/v1/financings", body+"}", "Idempotency-Key", "q-"+who+product+pay), http.StatusCreated, &f)
+		return f.ID
+	}
+	accept := func(id string) reply {
+		return p.as("tier1", "POST", "/v1/financings/"+id+"/accept", "", "Idempotency-Key", "a-"+id)
+	}
+	status := func(pay string) linkfin.PayableStatus {
+		var got linkfin.Payable
+		wantJSON(t, p.as("tier1", "GET", "/v1/payables/"+pay, ""), http.StatusOK, &got)
+		return got.Status
+	}
+
+	// Factored: the anchor's offer and the seller's own request of early payment.
+	factored := payable("f", 10)
+	offer, asked, factoring := quote("anchor", "dynamic_discounting", "", factored), quote("tier1", "dynamic_discounting", "", factored),
+		quote("tier1", "factoring", "bank", factored)
+	wantJSON(t, accept(factoring), http.StatusOK, new(linkfin.Financing))
+	wantProblem(t, accept(offer), http.StatusUnprocessableEntity, "asset_financed")
+	wantProblem(t, accept(asked), http.StatusUnprocessableEntity, "asset_financed")
+	if s := status(factored); s != linkfin.PayableFactored {
+		t.Fatalf("the factored payable is %s", s)
+	}
+
+	// Certified: early payment and factoring alike.
+	certified := payable("c", 11)
+	offer, factoring = quote("anchor", "dynamic_discounting", "", certified), quote("tier1", "factoring", "bank", certified)
+	p.submit(t, &services.IssueCertificate{Actor: "anchor", ID: "C-c", ProgramID: "auto-scf", PayableIDs: []string{certified}})
+	wantProblem(t, accept(offer), http.StatusUnprocessableEntity, "asset_financed")
+	wantProblem(t, accept(factoring), http.StatusUnprocessableEntity, "asset_financed")
+
+	// Paid early: factoring it is a conflict, as a new quote of it is.
+	paid := payable("p", 12)
+	offer, factoring = quote("anchor", "dynamic_discounting", "", paid), quote("tier1", "factoring", "bank", paid)
+	wantJSON(t, accept(offer), http.StatusOK, new(linkfin.Financing))
+	wantProblem(t, accept(factoring), http.StatusConflict, linkfin.ECONFLICT)
+	wantProblem(t, p.as("tier1", "POST", "/v1/financings", `{"product":"factoring","program_id":"auto-scf","funder_id":"bank","asset_id":"`+paid+`"}`,
+		"Idempotency-Key", "q-again"), http.StatusConflict, linkfin.ECONFLICT)
+	if s := status(paid); s != linkfin.PayablePaid {
+		t.Fatalf("the paid payable is %s", s)
+	}
+	var f linkfin.Financing
+	wantJSON(t, p.as("tier1", "GET", "/v1/financings/"+factoring, ""), http.StatusOK, &f)
+	if f.Status != linkfin.FinancingQuoted {
+		t.Fatalf("the refused factoring is %s", f.Status)
+	}
+}

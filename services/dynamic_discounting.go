@@ -267,8 +267,8 @@ func (c *AcceptDynamicDiscounting) Apply(tx linkfin.Tx) (any, error) {
 	if _, err := tx.Get(linkfin.KindPayable, f.AssetID, &pay); err != nil {
 		return nil, err
 	}
-	if pay.Status != linkfin.PayableOpen || pay.Amount != f.Quote.Face {
-		return nil, linkfin.Errorf(linkfin.ECONFLICT, "payable %s changed since the quote", pay.ID)
+	if err := asQuoted(&pay, f); err != nil {
+		return nil, err
 	}
 	if err := payEarly(tx, f); err != nil {
 		return nil, err

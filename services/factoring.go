@@ -256,13 +256,8 @@ func (c *AcceptFactoring) Apply(tx linkfin.Tx) (any, error) {
 	if _, err := tx.Get(linkfin.KindPayable, f.AssetID, &pay); err != nil {
 		return nil, err
 	}
-	switch {
-	case pay.Status != linkfin.PayableOpen:
-		return nil, linkfin.Errorf("asset_financed", "payable %s is %s", pay.ID, pay.Status)
-	case pay.Amount != f.Quote.Face:
-		// A credit note since the quote: the price was of another amount.
-		return nil, linkfin.Errorf(linkfin.ECONFLICT, "payable %s changed since the quote (it owes %s, quoted on %s): request a new one",
-			pay.ID, linkfin.Money{Amount: pay.Amount, Currency: pay.Currency}, linkfin.Money{Amount: f.Quote.Face, Currency: pay.Currency})
+	if err := asQuoted(&pay, f); err != nil {
+		return nil, err
 	}
 	// The limits are held now, posted when the funder disburses.
 	if err := holdLimits(tx, f); err != nil {

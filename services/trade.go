@@ -853,6 +853,22 @@ func notOpen(pay *linkfin.Payable) error {
 	return linkfin.Errorf(linkfin.ECONFLICT, "payable %s is %s", pay.ID, pay.Status)
 }
 
+// asQuoted refuses to accept a quote of a payable that is no longer as it was quoted:
+// one no longer open, with notOpen's code, as a new quote of it would be (a payable
+// another quote's acceptance or a certificate took is asset_financed, whichever
+// product was quoted); one a credit note lowered since, conflict, as its price was of
+// another amount.
+func asQuoted(pay *linkfin.Payable, f *linkfin.Financing) error {
+	if err := notOpen(pay); err != nil {
+		return err
+	}
+	if pay.Amount != f.Quote.Face {
+		return linkfin.Errorf(linkfin.ECONFLICT, "payable %s changed since the quote (it owes %s, quoted on %s): request a new one",
+			pay.ID, linkfin.Money{Amount: pay.Amount, Currency: pay.Currency}, linkfin.Money{Amount: f.Quote.Face, Currency: pay.Currency})
+	}
+	return nil
+}
+
 // CreateCreditNote is the seller reducing what an invoice asks. Before approval it
 // lowers what the payable will be; after, it lowers the open payable. A payable that
 // backs a certificate cannot shrink: the certificate is irrevocable, and the seller's
