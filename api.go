@@ -484,11 +484,11 @@ type (
 	}
 	// FinancingIn requests a quote for financing an asset.
 	// RepaymentIn is a borrower repaying a loan: the whole of it without an amount;
-	// with one (minor units), that much of a warehouse pledge loan's principal, a part
-	// repayment, which meets the loan's margin call once the parts since the call
-	// reach the amount called.
+	// with one (minor units, positive: 0 is refused, not taken for the whole), that
+	// much of a warehouse pledge loan's principal, a part repayment, which meets the
+	// loan's margin call once the parts since the call reach the amount called.
 	RepaymentIn struct {
-		Amount int64 `json:"amount,omitempty" bound:"amount"`
+		Amount *int64 `json:"amount,omitempty" bound:"amount"`
 	}
 	FinancingIn struct {
 		Product   Product `json:"product"`

@@ -118,7 +118,7 @@ func (c *Client) RepayFinancing(ctx context.Context, id string) (*linkfin.Financ
 // call. An amount of what the loan owes or more repays it whole.
 func (c *Client) RepayInPart(ctx context.Context, id string, amount int64) (*linkfin.Financing, error) {
 	var out linkfin.Financing
-	return &out, c.post(ctx, "/v1/financings/"+esc(id)+"/repayments", linkfin.RepaymentIn{Amount: amount}, &out)
+	return &out, c.post(ctx, "/v1/financings/"+esc(id)+"/repayments", linkfin.RepaymentIn{Amount: &amount}, &out)
 }
 
 // CloseFinancing closes a financing at its due date (operator key): collects a factored

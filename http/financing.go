@@ -46,14 +46,18 @@ func (s *Server) financingRoutes() {
 		BodyOptional: true,
 		Summary: "Repay a loan from the caller's wallet (the borrower): warehouse pledge and distributor loans. " +
 			"Certificates, factoring and PO financing are repaid at maturity by settlement. A warehouse pledge loan is repaid in " +
-			"part with an amount less than its principal outstanding (400 invalid otherwise; any other loan is repaid whole): " +
+			"part with an amount less than its principal outstanding (400 invalid otherwise, and for an amount of 0, which is no " +
+			"part and never the whole loan; any other loan is repaid whole): " +
 			"the part counts towards the loan's open margin call, met once the parts since the call reach its amount."},
 		func(r *http.Request, p *principal, in *linkfin.RepaymentIn) (linkfin.Command, error) {
 			f, err := get[linkfin.Financing](s, r, linkfin.KindFinancing, r.PathValue("id"))
 			if err != nil {
 				return nil, err
 			}
-			return services.RepayPledgeInPart(p.Org, f, in.Amount)
+			if in.Amount == nil {
+				return services.RepayFinancing(p.Org, f)
+			}
+			return services.RepayPledgeInPart(p.Org, f, *in.Amount)
 		})
 	act(s, Route{Pattern: "POST /v1/financings/{id}/close", Kind: linkfin.KindFinancing, Access: Operator, Money: true, Out: fin,
 		Summary: "Close a financing at its due date (the platform's scheduler): collect a factored payable, repay or buy back " +

@@ -69,3 +69,40 @@ func TestMarginCallOverHTTP(t *testing.T) {
 		t.Fatalf("the receipt of a loan whose call went unmet: %+v", w)
 	}
 }
+
+// TestRepayNothingRefused: a repayment of {"amount": 0} is a part of nothing, refused
+// 400 invalid as a negative part is, not taken for the whole loan (which only a
+// request without an amount repays): the loan stays disbursed, owing all it owed, and
+// the borrower's wallet keeps what it holds; a financing of another product is refused
+// it likewise.
+func TestRepayNothingRefused(t *testing.T) {
+	p := newPlatform(t)
+	p.submit(t, &services.MarkPrice{Mark: linkfin.PriceMark{ID: "copper", Currency: "CNY", Price: 45_000_00}})
+	p.submit(t, &services.IssueWarehouseReceipt{Actor: "port", Receipt: linkfin.WarehouseReceipt{ID: "WR-Z", LotID: "LOT-Z", OwnerID: "tier2",
+		Commodity: "copper", Quantity: 10, Unit: "t"}})
+	p.submit(t, &services.RequestPledgeLoan{Actor: "tier2", ID: "WL-Z", ReceiptID: "WR-Z", ProgramID: "auto-scf", FunderID: "bank"})
+	p.submit(t, &services.AcceptPledgeLoan{Actor: "tier2", ID: "WL-Z", ReceiptID: "WR-Z"})
+	p.submit(t, &services.DisburseFinancing{Actor: "bank", ID: "WL-Z"})
+	// Enough in the wallet to repay the whole loan, were 0 taken for it.
+	p.submit(t, &services.RecordInboundPayment{Rail: "bank", InstructionID: "tier2-cash", OrgID: "tier2", Currency: "CNY", Amount: 1_000_000_00})
+	before := p.account(linkfin.WalletID("tier2", "CNY"))
+	for i, body := range []string{`{"amount":0}`, `{"amount":-1}`} {
+		wantProblem(t, p.as("tier2", "POST", "/v1/financings/WL-Z/repayments", body, "Idempotency-Key", "zero-"+strconv.Itoa(i)),
+			http.StatusBadRequest, linkfin.EINVALID)
+	}
+	wantProblem(t, p.as("tier1", "POST", "/v1/financings/F-1/repayments", `{"amount":0}`, "Idempotency-Key", "zero-f1"),
+		http.StatusBadRequest, linkfin.EINVALID)
+	var f linkfin.Financing
+	wantJSON(t, p.as("tier2", "GET", "/v1/financings/WL-Z", ""), http.StatusOK, &f)
+	if f.Status != linkfin.FinancingDisbursed || f.Repaid != 0 || f.Repayments != 0 {
+		t.Fatalf("the loan after a repayment of 0: %+v", f)
+	}
+	if after := p.account(linkfin.WalletID("tier2", "CNY")); after.DebitsPosted != before.DebitsPosted || after.DebitsPending != before.DebitsPending {
+		t.Fatalf("the wallet after a repayment of 0: %+v, before %+v", after, before)
+	}
+	// Without an amount, the whole loan.
+	wantJSON(t, p.as("tier2", "POST", "/v1/financings/WL-Z/repayments", "", "Idempotency-Key", "whole"), http.StatusOK, &f)
+	if f.Status != linkfin.FinancingSettled {
+		t.Fatalf("the loan repaid whole: %+v", f)
+	}
+}

@@ -40,16 +40,18 @@ func (warehousePledge) Repay(actor string, f *linkfin.Financing) (linkfin.Comman
 	return &RepayPledgeLoan{Actor: actor, ID: f.ID}, nil
 }
 
-// RepayPledgeInPart is the borrower repaying amount of a pledge loan's principal (0:
-// the whole loan, as Repay): the part counts towards the loan's open margin call, and
-// meets it once the parts since the call reach the amount called. Any other product is
-// repaid whole, and is refused an amount.
+// RepayPledgeInPart is the borrower repaying amount of a pledge loan's principal: the
+// part counts towards the loan's open margin call, and meets it once the parts since
+// the call reach the amount called. Any other product is repaid whole, and is refused
+// an amount. An amount is positive: 0 is refused as a negative one is, never taken for
+// the whole loan (RepayFinancing), so that a part of nothing moves nothing.
 func RepayPledgeInPart(actor string, f *linkfin.Financing, amount int64) (linkfin.Command, error) {
-	if amount == 0 {
-		return RepayFinancing(actor, f)
-	}
 	if f.Product != linkfin.ProductWarehousePledge {
 		return nil, linkfin.Errorf(linkfin.EINVALID, "amount: only a warehouse pledge loan is repaid in part; a %s is repaid whole", f.Product)
+	}
+	if amount <= 0 {
+		return nil, linkfin.Errorf(linkfin.EINVALID, "amount: a part repayment is from 0.01, not %s; repay the whole loan without an amount",
+			linkfin.Money{Amount: amount, Currency: f.Currency})
 	}
 	return &RepayPledgeLoan{Actor: actor, ID: f.ID, Amount: amount}, nil
 }
