@@ -161,19 +161,10 @@ func hidden(page, name string) string {
 	return m[1]
 }
 
-// post sends a form.
+// post sends a form, from no page (postFrom).
 func (c *client) post(path string, form url.Values) (int, string) {
 	c.t.Helper()
-	req, _ := http.NewRequest("POST", c.base+path, strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Origin", c.base)
-	resp, err := c.c.Do(req)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
+	return c.postFrom(path, "", form)
 }
 
 func (s *site) invoice(id string) linkfin.Invoice {

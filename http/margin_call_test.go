@@ -21,12 +21,7 @@ import (
 // bank's, and answers it again as it is.
 func TestMarginCallOverHTTP(t *testing.T) {
 	p := newPlatform(t)
-	p.submit(t, &services.MarkPrice{Mark: linkfin.PriceMark{ID: "copper", Currency: "CNY", Price: 45_000_00}})
-	p.submit(t, &services.IssueWarehouseReceipt{Actor: "port", Receipt: linkfin.WarehouseReceipt{ID: "WR-MC", LotID: "LOT-MC", OwnerID: "tier2",
-		Commodity: "copper", Quantity: 10, Unit: "t"}})
-	p.submit(t, &services.RequestPledgeLoan{Actor: "tier2", ID: "WL-MC", ReceiptID: "WR-MC", ProgramID: "auto-scf", FunderID: "bank"})
-	p.submit(t, &services.AcceptPledgeLoan{Actor: "tier2", ID: "WL-MC", ReceiptID: "WR-MC"})
-	p.submit(t, &services.DisburseFinancing{Actor: "bank", ID: "WL-MC"})
+	pledged(t, p, "MC")
 	p.submit(t, &services.MarkPrice{Mark: linkfin.PriceMark{ID: "copper", Currency: "CNY", Price: 30_000_00}})
 	var f linkfin.Financing
 	wantJSON(t, p.as("operator", "POST", "/v1/financings/WL-MC/margin-check", "", "Idempotency-Key", "mc-1"), http.StatusOK, &f)
@@ -77,12 +72,7 @@ func TestMarginCallOverHTTP(t *testing.T) {
 // it likewise.
 func TestRepayNothingRefused(t *testing.T) {
 	p := newPlatform(t)
-	p.submit(t, &services.MarkPrice{Mark: linkfin.PriceMark{ID: "copper", Currency: "CNY", Price: 45_000_00}})
-	p.submit(t, &services.IssueWarehouseReceipt{Actor: "port", Receipt: linkfin.WarehouseReceipt{ID: "WR-Z", LotID: "LOT-Z", OwnerID: "tier2",
-		Commodity: "copper", Quantity: 10, Unit: "t"}})
-	p.submit(t, &services.RequestPledgeLoan{Actor: "tier2", ID: "WL-Z", ReceiptID: "WR-Z", ProgramID: "auto-scf", FunderID: "bank"})
-	p.submit(t, &services.AcceptPledgeLoan{Actor: "tier2", ID: "WL-Z", ReceiptID: "WR-Z"})
-	p.submit(t, &services.DisburseFinancing{Actor: "bank", ID: "WL-Z"})
+	pledged(t, p, "Z")
 	// Enough in the wallet to repay the whole loan, were 0 taken for it.
 	p.submit(t, &services.RecordInboundPayment{Rail: "bank", InstructionID: "tier2-cash", OrgID: "tier2", Currency: "CNY", Amount: 1_000_000_00})
 	before := p.account(linkfin.WalletID("tier2", "CNY"))
@@ -105,4 +95,17 @@ func TestRepayNothingRefused(t *testing.T) {
 	if f.Status != linkfin.FinancingSettled {
 		t.Fatalf("the loan repaid whole: %+v", f)
 	}
+}
+
+// pledged has the bank lend tier2 against 10 t of copper marked at 45,000.00 a tonne in
+// the port's warehouse, receipt WR-<n> of lot LOT-<n>: pledge loan WL-<n>, accepted and
+// disbursed.
+func pledged(t *testing.T, p *platform, n string) {
+	t.Helper()
+	p.submit(t, &services.MarkPrice{Mark: linkfin.PriceMark{ID: "copper", Currency: "CNY", Price: 45_000_00}})
+	p.submit(t, &services.IssueWarehouseReceipt{Actor: "port", Receipt: linkfin.WarehouseReceipt{ID: "WR-" + n, LotID: "LOT-" + n, OwnerID: "tier2",
+		Commodity: "copper", Quantity: 10, Unit: "t"}})
+	p.submit(t, &services.RequestPledgeLoan{Actor: "tier2", ID: "WL-" + n, ReceiptID: "WR-" + n, ProgramID: "auto-scf", FunderID: "bank"})
+	p.submit(t, &services.AcceptPledgeLoan{Actor: "tier2", ID: "WL-" + n, ReceiptID: "WR-" + n})
+	p.submit(t, &services.DisburseFinancing{Actor: "bank", ID: "WL-" + n})
 }
