@@ -1,7 +1,9 @@
 package http_test
 
 import (
+	"encoding/json"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -53,5 +55,62 @@ func TestListPeriodInOrder(t *testing.T) {
 	}
 	if lists < 20 {
 		t.Fatalf("%d lists filter by date", lists)
+	}
+}
+
+// TestListCursorShape: every list refuses a cursor no page of it could have given, 400
+// invalid naming the parameter. The lists in id order read any ?after= as a position
+// and answered 200, where the numeric lists refused what is not a number; a cursor of
+// an id's shape that no record has is still a position (records may go while a client
+// pages), and a next_cursor a page gave is followed.
+func TestListCursorShape(t *testing.T) {
+	p := newPlatform(t)
+	numeric := func(path string) bool {
+		return strings.HasSuffix(path, "/events") || slices.Contains([]string{"/v1/accounts", "/v1/accounts/{id}/transfers",
+			"/v1/bank-statements/{id}/entries"}, path)
+	}
+	bad := []string{"-x", "x y", "x/../y", "é", "a~b~c", strings.Repeat("a", 65), "'; drop"}
+	lists := 0
+	for _, rt := range p.srv.Routes() {
+		if !rt.List {
+			continue
+		}
+		lists++
+		path := p.fill(t, rt)
+		t.Run(rt.Path(), func(t *testing.T) {
+			for _, after := range bad {
+				pr := wantProblem(t, p.as("operator", "GET", path+"?after="+url.QueryEscape(after), ""), http.StatusBadRequest, linkfin.EINVALID)
+				if !strings.HasPrefix(pr.Detail, "after ") {
+					t.Errorf("after=%q: detail %q does not name the parameter", after, pr.Detail)
+				}
+			}
+			if numeric(rt.Path()) {
+				return
+			}
+			unknown := "zz-none"
+			switch rt.Path() {
+			case "/v1/bank-account-changes":
+				unknown = "2026-01-01T00:00:00Z~zz-none"
+				wantProblem(t, p.as("operator", "GET", path+"?after=junk~anchor", ""), http.StatusBadRequest, linkfin.EINVALID)
+			case "/v1/relationships":
+				unknown = "zz~none"
+				wantProblem(t, p.as("operator", "GET", path+"?after=anchor", ""), http.StatusBadRequest, linkfin.EINVALID)
+			case "/v1/webhook-endpoints/{id}/deliveries":
+				unknown = "wh-1/0000000000000999999"
+				wantProblem(t, p.as("operator", "GET", path+"?after=wh-1/1", ""), http.StatusBadRequest, linkfin.EINVALID)
+			}
+			wantJSON(t, p.as("operator", "GET", path+"?after="+url.QueryEscape(unknown), ""), http.StatusOK, nil)
+			var page struct {
+				Data       []json.RawMessage `json:"data"`
+				NextCursor string            `json:"next_cursor"`
+			}
+			wantJSON(t, p.as("operator", "GET", path+"?limit=1", ""), http.StatusOK, &page)
+			if page.NextCursor != "" {
+				wantJSON(t, p.as("operator", "GET", path+"?limit=1&after="+url.QueryEscape(page.NextCursor), ""), http.StatusOK, nil)
+			}
+		})
+	}
+	if lists < 55 {
+		t.Fatalf("%d lists", lists)
 	}
 }

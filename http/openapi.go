@@ -143,8 +143,9 @@ type queryParam struct {
 // queryParams describes the query parameters by name. A route's Query lists those it
 // takes.
 var queryParams = map[string]queryParam{
-	"limit":        {description: "The most items in a page, in decimal digits without a sign or leading zeros.", schema: schema{"type": "integer", "minimum": 1, "maximum": 1000, "default": 100}},
-	"after":        {description: "The next_cursor of the page before, as it was given (a numeric cursor in decimal digits, without a sign or leading zeros).", schema: schema{"type": "string"}},
+	"limit": {description: "The most items in a page, in decimal digits without a sign or leading zeros.", schema: schema{"type": "integer", "minimum": 1, "maximum": 1000, "default": 100}},
+	"after": {description: "The next_cursor of the page before, as it was given (a numeric cursor in decimal digits, without a sign or leading zeros; " +
+		"a list in id order's, a record's id, of the ids' alphabet). A cursor of another shape answers 400 invalid; an id no record has is a position still.", schema: schema{"type": "string"}},
 	"status":       {description: "Only records in this status.", schema: schema{"type": "string"}},
 	"counterparty": {description: "Only records this organization is party to, besides the caller.", schema: schema{"type": "string"}},
 	"from":         {description: "Only records created on or after this date.", typ: reflect.TypeFor[linkfin.Date]()},

@@ -54,6 +54,9 @@ func ListAPIKeys(ctx context.Context, s linkfin.PartyReader, v linkfin.Viewer, o
 	if err := Manages(v, org); err != nil {
 		return nil, "", err
 	}
+	if err := CheckCursor(linkfin.KindAPIKey, after); err != nil {
+		return nil, "", err
+	}
 	if v.Operator {
 		if err := organizationExists(ctx, s, org); err != nil {
 			return nil, "", err
@@ -111,10 +114,13 @@ func EndpointOwner(v linkfin.Viewer) (string, error) {
 func Deliveries(ctx context.Context, s linkfin.PartyReader, ep *linkfin.WebhookEndpoint, after string, limit int) (out []json.RawMessage, next string, err error) {
 	// An endpoint's deliveries are the ids that start with its id and a slash.
 	prefix := ep.ID + "/"
+	if err := CheckCursor(linkfin.KindWebhookDelivery, after); err != nil {
+		return nil, "", err
+	}
 	if after == "" {
 		after = prefix
 	} else if !strings.HasPrefix(after, prefix) {
-		return nil, "", linkfin.Errorf(linkfin.EINVALID, "after must be a cursor returned as next_cursor")
+		return nil, "", linkfin.Errorf(linkfin.EINVALID, "after must be a next_cursor this list gave: a delivery of this endpoint, not of another")
 	}
 	objs, err := s.ListObjectsByParty(ctx, linkfin.KindWebhookDelivery, ep.OrgID, after, limit)
 	if err != nil {

@@ -456,6 +456,9 @@ func (a *Auth) RevokeOthers(ctx context.Context, si *SignedIn) (int, error) {
 // Sessions answers a page of up to limit of a user's sessions, oldest first, after
 // the session after; next is the last id when the page is full.
 func (a *Auth) Sessions(ctx context.Context, userID, after string, limit int) (out []ListedSession, next string, err error) {
+	if err := CheckCursor(linkfin.KindSession, after); err != nil {
+		return nil, "", err
+	}
 	objs, err := a.store.ListObjectsByParty(ctx, linkfin.KindSession, userID, after, limit)
 	if err != nil {
 		return nil, "", err
@@ -505,6 +508,9 @@ func (a *Auth) sessions(ctx context.Context, objs []linkfin.Object) ([]ListedSes
 // OrgSessions answers a page of an organization's sessions (every session for org
 // "", the operator's view), for its admin.
 func (a *Auth) OrgSessions(ctx context.Context, org, after string, limit int) (out []ListedSession, next string, err error) {
+	if err := CheckCursor(linkfin.KindSession, after); err != nil {
+		return nil, "", err
+	}
 	var objs []linkfin.Object
 	if org == "" {
 		objs, err = a.store.ListObjects(ctx, linkfin.KindSession, after, limit)

@@ -310,8 +310,10 @@ func BankAccountsWaiting(ctx context.Context, ix linkfin.IndexReader, v linkfin.
 	}
 	// The cursor is the last entry's value and id, joined by "~", which neither holds.
 	afterValue, afterID, _ := strings.Cut(after, "~")
-	if after != "" && (afterID == "" || linkfin.ValidateID("cursor", afterID) != nil) {
-		return nil, linkfin.Errorf(linkfin.EINVALID, "after must be a cursor returned as next_cursor")
+	if after != "" {
+		if _, err := time.Parse(linkfin.IndexTime, afterValue); err != nil || linkfin.ValidateID("after", afterID) != nil {
+			return nil, linkfin.Errorf(linkfin.EINVALID, "after must be a next_cursor this list gave (an instant, '~' and an organization's id)")
+		}
 	}
 	objs, err := ix.ListIndexed(ctx, linkfin.KindOrganization, linkfin.IndexBankChange, "", afterValue, afterID, limit+1)
 	if err != nil {

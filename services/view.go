@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"linkfin"
 )
@@ -168,11 +169,51 @@ func (f *Filter) keeps(v linkfin.Viewer, o *linkfin.Object) (bool, error) {
 	return true, nil
 }
 
+// CheckCursor refuses, 400 invalid naming the parameter, a cursor (?after=) of a list
+// in id order that no page of the list could have given: not the id of a record of
+// the kind (linkfin.ValidateID's alphabet; a relationship's, two organization ids
+// joined by '~'; a webhook delivery's, its endpoint's id, '/' and 19 digits). Such a
+// cursor was read as a position, and a typing error or a cursor of another list
+// answered a page as if it were one. An id of that shape that no record has is a
+// position still, as keyset cursors are: a client paging while records are deleted
+// goes on where it was. "" is the first page.
+func CheckCursor(kind, after string) error {
+	if after == "" {
+		return nil
+	}
+	ok := linkfin.ValidateID("after", after) == nil
+	shape := "an id of 1 to 64 letters, digits, '-', '_' and '.', starting with a letter or digit"
+	switch kind {
+	case linkfin.KindRelationship:
+		buyer, seller, found := strings.Cut(after, "~")
+		ok = found && linkfin.ValidateID("after", buyer) == nil && linkfin.ValidateID("after", seller) == nil
+		shape = "two organization ids joined by '~'"
+	case linkfin.KindWebhookDelivery:
+		endpoint, seq, found := strings.Cut(after, "/")
+		_, err := strconv.ParseUint(seq, 10, 63)
+		ok = found && linkfin.ValidateID("after", endpoint) == nil && len(seq) == 19 && err == nil
+		shape = "a webhook endpoint's id, '/' and 19 digits"
+	}
+	if !ok {
+		if n := 70; len(after) > n {
+			for !utf8.RuneStart(after[n]) {
+				n--
+			}
+			after = after[:n] + "…"
+		}
+		return linkfin.Errorf(linkfin.EINVALID, "after must be a next_cursor this list gave (%s): %q is not", shape, after)
+	}
+	return nil
+}
+
 // List answers a page of up to limit records of a kind that the viewer sees and the
 // filter keeps, in id order after the id after: an organization's hold what it is or
 // was party to, each as it sees it (Seen); the operator's, everything. A filtered page
 // may be short (see filtered); its NextCursor is "" at the end of the list.
 func List(ctx context.Context, s linkfin.PartyReader, v linkfin.Viewer, kind string, f Filter, after string, limit int) (*linkfin.List[json.RawMessage], error) {
+	if err := CheckCursor(kind, after); err != nil {
+		return nil, err
+	}
 	if ix, ok := s.(linkfin.IndexReader); ok && f.Status != "" && linkfin.StatusIndexed(kind) && (v.Operator || v.Org != "") {
 		// Filtered by status: the records in it, from the index by party and status.
 		party := v.Org
@@ -365,6 +406,9 @@ func Program(ctx context.Context, s linkfin.PartyReader, v linkfin.Viewer, id st
 // ListPrograms answers a page of the programs the viewer sees, each as it may see it
 // (see Program), filtered and paged as List.
 func ListPrograms(ctx context.Context, s linkfin.PartyReader, v linkfin.Viewer, f Filter, after string, limit int) (*linkfin.List[json.RawMessage], error) {
+	if err := CheckCursor(linkfin.KindProgram, after); err != nil {
+		return nil, err
+	}
 	if v.Operator {
 		page, err := List(ctx, s, v, linkfin.KindProgram, f, after, limit)
 		if err != nil {
