@@ -1,6 +1,7 @@
 package linkfin
 
 import (
+	"fmt"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -49,3 +50,25 @@ func ValidateText(what, s string, max int, multiline bool) error {
 // no name, number or reason needs one. The marks (U+200E, U+200F, U+061C) reorder
 // nothing around them, and stay allowed.
 func IsBidiControl(r rune) bool { return r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069 }
+
+// ShowBidiControls writes each bidirectional embedding, override or isolate of a text
+// (IsBidiControl) as its code point between single guillemets, "‹U+202E›", and leaves
+// the rest as it is. A request's texts hold none (ValidateText), but a bank's files
+// may, and they are kept as the bank sent them: where a person reads such a text (the
+// console, a CSV), the character is shown rather than obeyed, so that neither the
+// text nor what follows it reads in another order than it is, and the reader sees
+// that it was there.
+func ShowBidiControls(s string) string {
+	if strings.IndexFunc(s, IsBidiControl) < 0 {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if IsBidiControl(r) {
+			fmt.Fprintf(&b, "‹%U›", r)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}

@@ -1,6 +1,7 @@
 package console
 
 import (
+	"context"
 	"encoding/json"
 	"html"
 	"io"
@@ -211,5 +212,63 @@ func TestListStatusFilter(t *testing.T) {
 		if code, page := op.get(path); code != http.StatusOK {
 			t.Errorf("%s: %d\n%s", path, code, page)
 		}
+	}
+}
+
+// TestBankTextsShowBidi: a bank's texts are kept as the bank sent them, but a
+// bidirectional override or isolate in them is shown on the bank page and in its CSV
+// as its code point, in a <bdi>, never obeyed: a real camt.053 whose remittance
+// information reads "INV-", U+202E, "1002" (shown as INV-2001 if obeyed) and whose
+// payer's name holds an isolate is imported on the page; the page and its CSV hold
+// none of the characters, and name each.
+func TestBankTextsShowBidi(t *testing.T) {
+	s := newSite(t)
+	doc, err := os.ReadFile("../iso20022/testdata/genkgo-camt053.v2.five.decimals.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The credit's related party is its creditor; made its debtor, it is the payer, the
+	// entry's counterparty.
+	altered := strings.NewReplacer("<Ustrd>Transaction Description</Ustrd>", "<Ustrd>INV-\u202E1002 paid</Ustrd>",
+		"<Nm>Company Name</Nm>", "<Nm>Company \u2066Name\u2069</Nm>", "Cdtr>", "Dbtr>", "CdtrAcct>", "DbtrAcct>").Replace(string(doc))
+	if altered == string(doc) {
+		t.Fatal("the statement has no remittance text to alter")
+	}
+	op := s.as("", linkfin.RoleOperator)
+	_, page := op.get("/bank")
+	resp := op.upload("/bank/statements", url.Values{"csrf": {hidden(page, "csrf")}, "idempotency_key": {hidden(page, "idempotency_key")}},
+		"document", "statement.xml", []byte(altered))
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("the import: %d", resp.StatusCode)
+	}
+	var e linkfin.BankEntry
+	objs, err := s.store.ListObjects(context.Background(), linkfin.KindBankEntry, "", 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range objs {
+		if err := json.Unmarshal(o.Data, &e); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(e.RemittanceInformation, "INV-") {
+			break
+		}
+	}
+	if e.RemittanceInformation != "INV-\u202E1002 paid" || e.Counterparty != "Company \u2066Name\u2069" {
+		t.Fatalf("the entry kept %q from %q, want the bank's texts as sent", e.RemittanceInformation, e.Counterparty)
+	}
+	code, page := op.get("/bank")
+	page = html.UnescapeString(page)
+	if code != http.StatusOK || !strings.Contains(page, "<bdi>INV-‹U+202E›1002 paid</bdi>") ||
+		!strings.Contains(page, "<bdi>Company ‹U+2066›Name‹U+2069›</bdi>") {
+		t.Fatalf("the bank page: %d\n%s", code, page)
+	}
+	if i := strings.IndexFunc(page, linkfin.IsBidiControl); i >= 0 {
+		t.Fatalf("the bank page holds %U: …%s…", []rune(page[i:])[0], page[max(0, i-60):i])
+	}
+	code, csv := op.get("/bank?format=csv")
+	if code != http.StatusOK || !strings.Contains(csv, "INV-‹U+202E›1002 paid") || strings.IndexFunc(csv, linkfin.IsBidiControl) >= 0 {
+		t.Fatalf("the entries as CSV: %d\n%s", code, csv)
 	}
 }

@@ -242,6 +242,11 @@ func parsePages() map[Lang]map[string]*template.Template {
 			"event":   func(typ string) string { return eventName(l, typ) },
 			"day":     func(t time.Time) string { return Date(l, linkfin.DateOf(t)) },
 			"base64":  base64.StdEncoding.EncodeToString,
+			// shown is a text a bank sent, with its bidirectional embeddings, overrides
+			// and isolates shown as their code points (linkfin.ShowBidiControls): a
+			// request's texts hold none, a bank's file may. Pages put it in a <bdi>,
+			// so that a right-to-left name does not reorder what is beside it.
+			"shown": linkfin.ShowBidiControls,
 			// reason is a stable reason code in words; one without words shows as its code.
 			"reason": func(code string) string {
 				if _, ok := messages["reason."+code]; ok {

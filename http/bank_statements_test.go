@@ -599,3 +599,32 @@ func TestStatementEntryInAnotherCurrency(t *testing.T) {
 		t.Fatal("the refused statement changed the store")
 	}
 }
+
+// TestBankTextsBidiInCSV: a bank's texts are kept and answered in JSON as the bank
+// sent them, a bidirectional override included (refusing the bank's file for it would
+// refuse what the bank booked), but the CSV of the entries writes it as its code point,
+// so that a spreadsheet shows "INV-‹U+202E›1002", not INV-2001. The statement is a real
+// camt.053 whose remittance information was altered to hold one.
+func TestBankTextsBidiInCSV(t *testing.T) {
+	doc, err := os.ReadFile("../iso20022/testdata/genkgo-camt053.v2.five.decimals.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	altered := strings.Replace(string(doc), "<Ustrd>Transaction Description</Ustrd>", "<Ustrd>INV-\u202E1002 paid</Ustrd>", 1)
+	a := newAPI(t)
+	wantJSON(t, a.postStatement(altered), http.StatusOK, nil)
+	var entries linkfin.List[linkfin.BankEntry]
+	wantJSON(t, a.do("GET", "/v1/bank-entries", ""), http.StatusOK, &entries)
+	if len(entries.Data) != 1 || entries.Data[0].RemittanceInformation != "INV-\u202E1002 paid" {
+		t.Fatalf("the entries: %+v, want the remittance information as the bank sent it", entries.Data)
+	}
+	r := a.do("GET", "/v1/bank-entries", "", "Accept", "text/csv")
+	rows, err := csv.NewReader(strings.NewReader(string(r.body))).ReadAll()
+	if r.status != http.StatusOK || err != nil || len(rows) != 2 {
+		t.Fatalf("the entries as CSV: %d %v\n%s", r.status, err, r.body)
+	}
+	col := slices.Index(rows[0], "remittance_information")
+	if col < 0 || rows[1][col] != "INV-‹U+202E›1002 paid" || strings.IndexFunc(string(r.body), linkfin.IsBidiControl) >= 0 {
+		t.Fatalf("the entries as CSV:\n%s", r.body)
+	}
+}

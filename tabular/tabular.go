@@ -7,10 +7,13 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"io"
 	"reflect"
 	"strconv"
 	"strings"
+
+	"linkfin"
 )
 
 // Columns are the JSON names of the top-level fields of t (a struct, or a pointer to
@@ -49,7 +52,9 @@ func Columns(t reflect.Type) []string {
 // A cell holds the field's JSON value as text, exactly: a string unquoted, a number as
 // its digits (never through a float), an object or a list as compact JSON, and
 // nothing for a missing field or null. A string a spreadsheet would run as a formula
-// (it starts with =, +, -, @, a tab or a carriage return) gets a leading apostrophe.
+// (it starts with =, +, -, @, a tab or a carriage return) gets a leading apostrophe;
+// a bidirectional embedding, override or isolate is written as its code point in a
+// string ("‹U+202E›"), as its escape in JSON ("\u202e").
 func Write(w io.Writer, columns []string, records []json.RawMessage) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(columns); err != nil {
@@ -77,12 +82,34 @@ func Write(w io.Writer, columns []string, records []json.RawMessage) error {
 }
 
 // defused is a text as a cell: one a spreadsheet would run as a formula (it starts
-// with =, +, -, @, a tab or a carriage return) gets a leading apostrophe.
+// with =, +, -, @, a tab or a carriage return) gets a leading apostrophe, and a
+// bidirectional embedding, override or isolate, which a bank's texts may hold, is
+// written as its code point ("‹U+202E›", linkfin.ShowBidiControls), so that the cell
+// reads in the order it is.
 func defused(s string) string {
+	s = linkfin.ShowBidiControls(s)
 	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
 		return "'" + s
 	}
 	return s
+}
+
+// escapedBidi writes each bidirectional embedding, override or isolate of compact JSON
+// as its escape ("\u202e"): the same JSON to a reader of it, and a cell that reads in
+// the order it is. They can only be in its strings.
+func escapedBidi(s string) string {
+	if strings.IndexFunc(s, linkfin.IsBidiControl) < 0 {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if linkfin.IsBidiControl(r) {
+			fmt.Fprintf(&b, "\\u%04x", r)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // text is a JSON value as a cell.
@@ -103,7 +130,7 @@ func text(v json.RawMessage) (string, error) {
 		if err := json.Compact(&b, v); err != nil {
 			return "", err
 		}
-		return b.String(), nil
+		return escapedBidi(b.String()), nil
 	}
 	return string(v), nil // a number, true or false, as written
 }

@@ -1,6 +1,7 @@
 package tabular
 
 import (
+	"encoding/csv"
 	"encoding/json"
 	"reflect"
 	"slices"
@@ -48,5 +49,35 @@ func TestWrite(t *testing.T) {
 	}
 	if err := Write(&b, []string{"id"}, []json.RawMessage{json.RawMessage(`[1]`)}); err == nil {
 		t.Fatal("a record that is not an object was written")
+	}
+}
+
+// TestWriteBidiShown: a bidirectional override, embedding or isolate in a string cell
+// is written as its code point, and in an object or a list as its JSON escape, so that
+// no cell reads in another order than it is ("INV-\u202E1002" read as INV-2001 in a
+// spreadsheet); the marks stay. A bank's texts may hold them, as the bank sent them.
+func TestWriteBidiShown(t *testing.T) {
+	recs := []json.RawMessage{json.RawMessage(`{"id":"INV-\u202e1002 \u2067x\u2069 \u200f","amount":1,"lines":null,"meta":{"\u202a":1},"code":"-\u202d"}`)}
+	var b strings.Builder
+	if err := Write(&b, Columns(reflect.TypeFor[record]()), recs); err != nil {
+		t.Fatal(err)
+	}
+	want := "id,amount,big,lines,meta,code\n" +
+		"INV-‹U+202E›1002 ‹U+2067›x‹U+2069› \u200f,1,,,\"{\"\"\\u202a\"\":1}\",'-‹U+202D›\n"
+	if b.String() != want {
+		t.Fatalf("got\n%q\nwant\n%q", b.String(), want)
+	}
+	// The JSON cell reads back as the record's JSON.
+	rows, err := csv.NewReader(strings.NewReader(b.String())).ReadAll()
+	var meta map[string]int
+	if err != nil || json.Unmarshal([]byte(rows[1][4]), &meta) != nil || meta["\u202a"] != 1 {
+		t.Fatalf("the meta cell %q reads %v (%v)", rows[1][4], meta, err)
+	}
+	b.Reset()
+	if err := WriteItems(&b, [][2]string{{"supplier", "\u202eenoyna"}}); err != nil {
+		t.Fatal(err)
+	}
+	if want := "item,value\nsupplier,‹U+202E›enoyna\n"; b.String() != want {
+		t.Fatalf("items: got %q, want %q", b.String(), want)
 	}
 }
