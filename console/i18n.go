@@ -271,6 +271,8 @@ var messages = map[string]message{
 	"cap.operate":                       {"operate the platform", "平台运营"},
 	"users.title":                       {"Users of your organization", "本机构用户"},
 	"users.display":                     {"Name shown", "显示名称"},
+	"users.second_factor_on":            {"On", "已启用"},
+	"users.second_factor_off":           {"Off", "未启用"},
 	"users.change":                      {"Change", "操作"},
 	"users.disable":                     {"Disable", "停用"},
 	"users.enable":                      {"Enable", "启用"},

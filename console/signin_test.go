@@ -389,3 +389,52 @@ func TestSignInReturns(t *testing.T) {
 		}
 	}
 }
+
+// The users page says in words, in the reader's language, whether each user has a
+// second factor: its "✓" is hidden from screen readers, and a text stands for it and
+// for its absence (an empty cell read nothing, a bare "✓" read as "check mark").
+func TestUsersSecondFactorInWords(t *testing.T) {
+	s := newSite(t)
+	zh := s.browser()
+	if code, body := zh.signIn(s.user("tier1", linkfin.RoleAdmin, "zh-CN"), password, ""); code != http.StatusSeeOther {
+		t.Fatalf("signing in: %d\n%s", code, body)
+	}
+	sealed, err := s.auth.SealPassword("tier1-en", password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.run(&services.CreateUser{User: linkfin.User{OrgID: "tier1", Name: "tier1-en", Role: linkfin.RoleAdmin, Language: "en"}, Password: sealed})
+	en := s.browser()
+	if code, body := en.signIn("tier1-en", password, ""); code != http.StatusSeeOther {
+		t.Fatalf("signing in: %d\n%s", code, body)
+	}
+	_, page := en.get("/account")
+	_, page = en.post("/account/totp", url.Values{"csrf": {hidden(page, "csrf")}})
+	secret := regexp.MustCompile(`<code class="secret">([A-Z2-7]+)</code>`).FindStringSubmatch(page)
+	if secret == nil {
+		t.Fatalf("enrolling:\n%s", page)
+	}
+	code, _ := totp.GenerateCode(secret[1], s.clock.Now())
+	if status, body := en.post("/account/totp/confirm", url.Values{"csrf": {hidden(page, "csrf")}, "code": {code}}); status != http.StatusOK {
+		t.Fatalf("confirming: %d\n%s", status, body)
+	}
+	factor := func(page, name string) string {
+		m := regexp.MustCompile(`<tr><td>` + regexp.QuoteMeta(name) + `</td><td>[^<]*</td><td>[^<]*</td><td>(.*?)</td>`).FindStringSubmatch(page)
+		if m == nil {
+			t.Fatalf("no row of %s:\n%s", name, page)
+		}
+		return m[1]
+	}
+	for _, c := range []struct {
+		who     *client
+		on, off string
+	}{{en, "On", "Off"}, {zh, "已启用", "未启用"}} {
+		_, page := c.who.get("/users")
+		if got, want := factor(page, "tier1-en"), `<span aria-hidden="true">✓</span><span class="sr">`+c.on+`</span>`; got != want {
+			t.Errorf("the enrolled user's second factor reads %s, want %s", got, want)
+		}
+		if got, want := factor(page, "tier1-admin"), `<span class="sr">`+c.off+`</span>`; got != want {
+			t.Errorf("the other user's second factor reads %s, want %s", got, want)
+		}
+	}
+}
