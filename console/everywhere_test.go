@@ -189,6 +189,35 @@ func ambiguous(page string) []string {
 	return out
 }
 
+// wordless lists the marks a page shows that say nothing to a screen reader: a ✓ or ✗
+// read out as "check mark", in no element hidden from it (aria-hidden) beside the
+// words it stands for.
+func wordless(page string) []string {
+	doc, err := html.Parse(strings.NewReader(page))
+	if err != nil {
+		return []string{err.Error()}
+	}
+	var out []string
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			for _, a := range n.Attr {
+				if a.Key == "aria-hidden" && a.Val == "true" {
+					return
+				}
+			}
+		}
+		if n.Type == html.TextNode && strings.ContainsAny(n.Data, "✓✗") {
+			out = append(out, strings.TrimSpace(n.Data))
+		}
+		for ch := n.FirstChild; ch != nil; ch = ch.NextSibling {
+			walk(ch)
+		}
+	}
+	walk(doc)
+	return out
+}
+
 func TestEveryPageInItsLanguage(t *testing.T) {
 	s := certified(t)
 	s.run(&services.RequestCertificateDiscounting{Actor: "tier1", ID: "F-1", ProgramID: "auto-scf", PieceID: "C-1", FunderID: "bank"})
@@ -221,6 +250,9 @@ func TestEveryPageInItsLanguage(t *testing.T) {
 				}
 				for _, u := range unlabelled(page) {
 					t.Errorf("%s: %s has a control without a label: %s", name, path, u)
+				}
+				if marks := wordless(page); len(marks) > 0 {
+					t.Errorf("%s: %s shows a mark without words: %q", name, path, marks)
 				}
 				if same := ambiguous(page); len(same) > 0 {
 					t.Errorf("%s: %s has buttons of one name: %s", name, path, strings.Join(same, ", "))

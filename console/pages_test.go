@@ -475,7 +475,7 @@ func TestTakeTheBestOffer(t *testing.T) {
 func strconvI(v int64) string { return strconv.FormatInt(v, 10) }
 
 // The operator settles a day's maturities from the calendar: the holder is paid its
-// face, and the result is shown.
+// face, and the result is shown, each piece paid said in words, not by a mark alone.
 func TestOperatorSettles(t *testing.T) {
 	s := newSite(t)
 	s.run(&services.ApproveInvoice{Actor: "anchor", ID: "inv-1"})
@@ -503,6 +503,9 @@ func TestOperatorSettles(t *testing.T) {
 	code, page = op.post("/settlements/run", form)
 	if code != http.StatusOK || !strings.Contains(page, "1 pieces paid") {
 		t.Fatalf("the run: %d\n%s", code, page)
+	}
+	if marks := wordless(page); len(marks) > 0 || !strings.Contains(page, `<span class="sr">paid</span>`) {
+		t.Errorf("the paid piece is marked %q without words:\n%s", marks, page)
 	}
 	if s.piece("C-1").Status != linkfin.CertificateSettled {
 		t.Fatalf("C-1 is %s after settlement", s.piece("C-1").Status)
