@@ -58,14 +58,22 @@ func IsBidiControl(r rune) bool { return r >= 0x202A && r <= 0x202E || r >= 0x20
 // console, a CSV), the character is shown rather than obeyed, so that neither the
 // text nor what follows it reads in another order than it is, and the reader sees
 // that it was there.
-func ShowBidiControls(s string) string {
+func ShowBidiControls(s string) string { return replaceBidiControls(s, "‹%U›") }
+
+// EscapeBidiControls writes each bidirectional embedding, override or isolate of JSON
+// (IsBidiControl; they can only be in its strings) as its escape, "\u202e": the same
+// JSON to a reader of it, and text that reads in the order it is.
+func EscapeBidiControls(s string) string { return replaceBidiControls(s, `\u%04x`) }
+
+// replaceBidiControls writes each IsBidiControl of s by format, and the rest as it is.
+func replaceBidiControls(s, format string) string {
 	if strings.IndexFunc(s, IsBidiControl) < 0 {
 		return s
 	}
 	var b strings.Builder
 	for _, r := range s {
 		if IsBidiControl(r) {
-			fmt.Fprintf(&b, "‹%U›", r)
+			fmt.Fprintf(&b, format, r)
 			continue
 		}
 		b.WriteRune(r)

@@ -7,7 +7,6 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
-	"fmt"
 	"io"
 	"reflect"
 	"strconv"
@@ -94,24 +93,6 @@ func defused(s string) string {
 	return s
 }
 
-// escapedBidi writes each bidirectional embedding, override or isolate of compact JSON
-// as its escape ("\u202e"): the same JSON to a reader of it, and a cell that reads in
-// the order it is. They can only be in its strings.
-func escapedBidi(s string) string {
-	if strings.IndexFunc(s, linkfin.IsBidiControl) < 0 {
-		return s
-	}
-	var b strings.Builder
-	for _, r := range s {
-		if linkfin.IsBidiControl(r) {
-			fmt.Fprintf(&b, "\\u%04x", r)
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
 // text is a JSON value as a cell.
 func text(v json.RawMessage) (string, error) {
 	v = bytes.TrimSpace(v)
@@ -130,7 +111,7 @@ func text(v json.RawMessage) (string, error) {
 		if err := json.Compact(&b, v); err != nil {
 			return "", err
 		}
-		return escapedBidi(b.String()), nil
+		return linkfin.EscapeBidiControls(b.String()), nil
 	}
 	return string(v), nil // a number, true or false, as written
 }
