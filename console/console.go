@@ -341,8 +341,14 @@ type view struct {
 	Back string
 }
 
-// langFor is the person's language, or the request's.
+// langFor is the language a page for the person is drawn in: the one chosen with the
+// switch in this browser, else the user's own (its admin's choice, the API's
+// language), else the browser's. The switch is offered on every page, and a person
+// who may not change its own user's language (a finance user, a viewer) changes it so.
 func langFor(r *http.Request, p *Person) Lang {
+	if l, ok := chosenLang(r); ok {
+		return l
+	}
 	if p != nil && p.Lang != "" {
 		return p.Lang
 	}

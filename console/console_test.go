@@ -470,3 +470,42 @@ func TestRolesInLanguage(t *testing.T) {
 		t.Fatalf("the account page in Chinese:\n%s", account)
 	}
 }
+
+// The switch in the header changes the language of a person signed in too, whatever
+// its user's own language; without a choice in the browser, the user's own is the
+// page's, before the browser's.
+func TestLanguageSwitchSignedIn(t *testing.T) {
+	s := newSite(t)
+	c := s.browser()
+	name := s.user("tier1", linkfin.RoleFinance, string(Chinese))
+	if code, body := c.signIn(name, password, ""); code != http.StatusSeeOther {
+		t.Fatalf("signing in: %d\n%s", code, body)
+	}
+	page := func(accept string) string {
+		t.Helper()
+		req, _ := http.NewRequest("GET", c.base+"/invoices", nil)
+		req.Header.Set("Accept-Language", accept)
+		resp, err := c.c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("/invoices: %d", resp.StatusCode)
+		}
+		return string(b)
+	}
+	if got := page("en"); !strings.Contains(got, `<html lang="zh-CN">`) || !strings.Contains(got, "<h1>"+Chinese.T("invoices.title")+"</h1>") {
+		t.Fatalf("before the switch, want the user's own Chinese over the browser's English")
+	}
+	for _, to := range []Lang{English, Chinese, English} {
+		if code, _ := c.get("/language?to=" + string(to) + "&back=%2Finvoices"); code != http.StatusSeeOther {
+			t.Fatalf("switching to %s: %d", to, code)
+		}
+		if got := page("zh-CN"); !strings.Contains(got, `<html lang="`+string(to)+`">`) || !strings.Contains(got, "<h1>"+to.T("invoices.title")+"</h1>") ||
+			!strings.Contains(got, `<span aria-current="true">`+to.Name()+`</span>`) {
+			t.Fatalf("switched to %s, the page is not:\n%.600s", to, got)
+		}
+	}
+}

@@ -17,7 +17,7 @@ const (
 // Langs are the console's languages, in the order the switch offers them.
 var Langs = []Lang{Chinese, English}
 
-// langCookie keeps the language a person chose before signing in.
+// langCookie keeps the language a person chose with the switch, signed in or not.
 const langCookie = "linkfin_lang"
 
 // ParseLang reads a language tag: "zh", "zh-CN", "zh-Hans" are Chinese, "en…" English.
@@ -35,10 +35,8 @@ func ParseLang(s string) (Lang, bool) {
 // langOf is the language of a request: the one chosen (cookie), else the first the
 // browser accepts that the console speaks, else Chinese.
 func langOf(r *http.Request) Lang {
-	if c, err := r.Cookie(langCookie); err == nil {
-		if l, ok := ParseLang(c.Value); ok {
-			return l
-		}
+	if l, ok := chosenLang(r); ok {
+		return l
 	}
 	for _, part := range strings.Split(r.Header.Get("Accept-Language"), ",") {
 		tag, _, _ := strings.Cut(part, ";")
@@ -47,6 +45,15 @@ func langOf(r *http.Request) Lang {
 		}
 	}
 	return Chinese
+}
+
+// chosenLang is the language chosen with the switch in this browser (its cookie), if
+// any.
+func chosenLang(r *http.Request) (Lang, bool) {
+	if c, err := r.Cookie(langCookie); err == nil {
+		return ParseLang(c.Value)
+	}
+	return "", false
 }
 
 // T is the text of a message in the language; args fill its verbs as fmt does. A key
