@@ -320,8 +320,10 @@ func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // view is what every page template gets.
 type view struct {
-	Lang   Lang
-	Langs  []Lang
+	Lang  Lang
+	Langs []Lang
+	// Title is the page's title, where its template has no heading of its own (a
+	// record's page names the record in its heading, and its title is that heading).
 	Title  string
 	Path   string
 	Person *Person
@@ -395,8 +397,7 @@ func (c *Console) renderView(w http.ResponseWriter, r *http.Request, status int,
 		v.Back += "?" + r.URL.RawQuery
 	}
 	if rf != nil && page != "error" {
-		status, v.Refused = rf.status, &rf.ref
-		v.Title = l.T("error.title") + " · " + v.Title
+		status, v.Refused = rf.status, &rf.ref // the title begins with the error's word
 	}
 	if p != nil {
 		v.CSRF = p.CSRF

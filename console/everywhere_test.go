@@ -124,6 +124,43 @@ func text(page string) string {
 	return b.String()
 }
 
+// headings are a page's title and the text of each of its h1s, spaces folded.
+func headings(page string) (title string, h1 []string) {
+	doc, err := html.Parse(strings.NewReader(page))
+	if err != nil {
+		return "", nil
+	}
+	var words func(n *html.Node) string
+	words = func(n *html.Node) string {
+		if n.Type == html.TextNode {
+			return n.Data
+		}
+		var b strings.Builder
+		for ch := n.FirstChild; ch != nil; ch = ch.NextSibling {
+			b.WriteString(words(ch))
+		}
+		return b.String()
+	}
+	var walk func(n *html.Node, inSVG bool)
+	walk = func(n *html.Node, inSVG bool) {
+		if n.Type == html.ElementNode {
+			switch {
+			case n.Data == "svg":
+				inSVG = true
+			case n.Data == "title" && !inSVG && title == "":
+				title = strings.Join(strings.Fields(words(n)), " ")
+			case n.Data == "h1":
+				h1 = append(h1, strings.Join(strings.Fields(words(n)), " "))
+			}
+		}
+		for ch := n.FirstChild; ch != nil; ch = ch.NextSibling {
+			walk(ch, inSVG)
+		}
+	}
+	walk(doc, false)
+	return title, h1
+}
+
 var (
 	isoDate = regexp.MustCompile(`\b\d{4}-\d{2}-\d{2}\b`)
 	cnyCode = regexp.MustCompile(`CNY\s*-?\d`)
@@ -243,8 +280,21 @@ func TestEveryPageInItsLanguage(t *testing.T) {
 			if code, body := c.signIn(name, password, ""); code != http.StatusSeeOther {
 				t.Fatalf("%s signing in: %d\n%s", name, code, body)
 			}
+			titled := map[string]string{} // a title, and the first path that had it
 			crawl(t, c, name, 150, func(path, page string) {
 				pages++
+				// A page's title says where the person is: its heading, which names
+				// the record on a record's page, so that no two pages share one.
+				title, h1 := headings(page)
+				if len(h1) != 1 || title != h1[0]+" · "+lang.T("app.name") {
+					t.Errorf("%s: %s is titled %q, its headings %q: want one h1, and the title to be it", name, path, title, h1)
+				}
+				at, _, _ := strings.Cut(path, "?")
+				if first, ok := titled[title]; ok && first != at {
+					t.Errorf("%s: %s is titled %q, as %s is", name, at, title, first)
+				} else if !ok {
+					titled[title] = at
+				}
 				if strings.HasPrefix(path, "/ecny/ew_") {
 					walletPages++
 				}
