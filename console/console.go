@@ -336,8 +336,12 @@ type view struct {
 	Query url.Values
 	// Refusal is the error's code and the platform's message, beside Error.
 	Refusal *refusal
-	// Refused is the refusal of a form sent from this page, shown above it.
+	// Refused is the refusal of a form sent from this page, shown above it, and
+	// focused as the page opens.
 	Refused *refusal
+	// RefusedField says that the refusal is of one of the form's fields, which the
+	// refusal then links to (refill).
+	RefusedField bool
 	// Back is the page with its query (a list's filters, the page to return to after
 	// signing in), for the language switch to come back to.
 	Back string
@@ -397,7 +401,7 @@ func (c *Console) renderView(w http.ResponseWriter, r *http.Request, status int,
 		v.Back += "?" + r.URL.RawQuery
 	}
 	if rf != nil && page != "error" {
-		status, v.Refused = rf.status, &rf.ref // the title begins with the error's word
+		status, v.Refused, v.RefusedField = rf.status, &rf.ref, rf.field != "" // the title begins with the error's word
 	}
 	if p != nil {
 		v.CSRF = p.CSRF

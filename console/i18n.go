@@ -144,6 +144,7 @@ var messages = map[string]message{
 	"error.rate_limited":                {"Too many attempts. Wait a minute and try again.", "尝试次数过多，请稍候再试。"},
 	"error.code":                        {"Code:", "错误代码："},
 	"error.detail":                      {"The platform's message:", "平台说明（英文）："},
+	"error.field":                       {"To correct:", "需更正："},
 	"invoices.title":                    {"Invoices", "发票"},
 	"invoice.title":                     {"Invoice", "发票"},
 	"invoice.order":                     {"Purchase order", "采购订单"},

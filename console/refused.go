@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -98,7 +99,9 @@ func (c *Console) again(w http.ResponseWriter, r *http.Request, status int, ref 
 
 // refill fills in the refused form on a page: each field the person typed gets what it
 // typed (never a password, a file, or the form's token and key), and the field at fault
-// is marked invalid and described by the refusal.
+// is marked invalid, described by the refusal, and linked from it by the words of its
+// label, so that a person on the refusal (focused as the page opens) goes to the field
+// from there, by keyboard as by pointer. A field without an id is given one.
 func refill(page string, rf *refused) string {
 	if rf.form == nil && rf.field == "" {
 		return page
@@ -109,17 +112,35 @@ func refill(page string, rf *refused) string {
 	inForm := false
 	seen := map[string]int{}      // how many controls of each name the form had so far
 	choose, choosing := "", false // the option to select, in a select of the form
+	labels := map[string]string{} // a label's words, by the id of the control it names
+	var open []*openLabel         // the labels around this point of the page
+	target, named := "", ""       // the field at fault's id, and the words naming it there
 	for {
 		tt := z.Next()
 		if tt == html.ErrorToken {
-			return b.String()
+			return linkField(b.String(), target, named, labels, rf.field)
 		}
 		raw := string(z.Raw())
+		if tt == html.TextToken {
+			for _, l := range open {
+				l.words.WriteString(html.UnescapeString(raw))
+			}
+		}
 		if tt != html.StartTagToken && tt != html.EndTagToken && tt != html.SelfClosingTagToken {
 			b.WriteString(raw)
 			continue
 		}
 		tok := z.Token()
+		switch {
+		case tok.DataAtom == atom.Label && tt == html.StartTagToken:
+			open = append(open, &openLabel{of: attr(tok, "for")})
+		case tok.DataAtom == atom.Label && tt == html.EndTagToken && len(open) > 0:
+			l := open[len(open)-1]
+			open = open[:len(open)-1]
+			if l.of != "" {
+				labels[l.of] = l.words.String()
+			}
+		}
 		switch {
 		case tok.DataAtom == atom.Form && tt == html.StartTagToken:
 			inForm = attr(tok, "action") == rf.action && strings.EqualFold(attr(tok, "method"), "post")
@@ -168,6 +189,19 @@ func refill(page string, rf *refused) string {
 				setAttr(&tok, "aria-invalid", "true")
 				setAttr(&tok, "aria-describedby", "refusal")
 				changed = true
+				if target == "" {
+					if target = attr(tok, "id"); target == "" {
+						target = "field-" + name + "-" + strconv.Itoa(i)
+						setAttr(&tok, "id", target)
+					}
+					if named = attr(tok, "aria-label"); named == "" {
+						for _, l := range open {
+							if l.of == "" { // a label around the field
+								named = l.words.String()
+							}
+						}
+					}
+				}
 			}
 		case atom.Option:
 			if choosing {
@@ -184,6 +218,36 @@ func refill(page string, rf *refused) string {
 			b.WriteString(raw)
 		}
 	}
+}
+
+// openLabel is a label element being read: the control it names by id (for), if
+// any, and its words so far.
+type openLabel struct {
+	of    string
+	words strings.Builder
+}
+
+// linkField links the refusal on a page (its paragraph "to-field") to the field at
+// fault, whose id is target, by the words that name it: its aria-label or the label
+// around it (named), else the label naming it by its id, else its name.
+func linkField(page, target, named string, labels map[string]string, name string) string {
+	if target == "" {
+		return page
+	}
+	words := strings.Join(strings.Fields(named), " ")
+	if words == "" {
+		words = strings.Join(strings.Fields(labels[target]), " ")
+	}
+	if words == "" {
+		words = name
+	}
+	const mark = `<p class="to-field">`
+	at := strings.Index(page, mark)
+	if at < 0 {
+		return page
+	}
+	end := at + strings.Index(page[at:], "</p>")
+	return page[:end] + `<a href="#` + html.EscapeString(target) + `">` + html.EscapeString(words) + `</a>` + page[end:]
 }
 
 func attr(t html.Token, key string) string {

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"linkfin"
 )
@@ -55,7 +56,7 @@ func TestRefusedFormAgain(t *testing.T) {
 		if code != http.StatusBadRequest || !strings.Contains(again, `action="/pieces/C-1/split"`) {
 			t.Fatalf("%s: a split of 12.345 is not its page again: %d\n%s", lang, code, again)
 		}
-		if !strings.Contains(again, `<div class="error" role="alert" id="refusal" tabindex="-1">`) ||
+		if !strings.Contains(again, `<div class="error" role="alert" id="refusal" tabindex="-1" autofocus>`) ||
 			!strings.Contains(again, template.HTMLEscapeString(lang.T("form.amount"))) || !strings.Contains(again, "<code>invalid</code>") ||
 			!strings.Contains(again, "<title>"+lang.T("error.title")+" · ") {
 			t.Fatalf("%s: the refusal is not said above the page\n%s", lang, again)
@@ -164,6 +165,29 @@ func TestRefusedFormInBrowser(t *testing.T) {
 	if got.URL != "/pieces/C-1/split" || !strings.Contains(got.Refusal, Chinese.T("form.amount")) || got.Value != "４０，０００．００５" || got.Invalid != "true" || got.Described != "refusal" {
 		t.Fatalf("the refused split in the browser: %+v", got)
 	}
+	// The refusal is focused as the page opens, and links to the field at fault by its
+	// label: a person on the keyboard reads it, tabs to the link and is on the field.
+	focus := func() string {
+		return must(t, j.ctx, chromedp.Evaluate[string](`document.activeElement ? document.activeElement.id : "(none)"`))
+	}
+	if at := focus(); at != "refusal" {
+		t.Fatalf("the refused page opens with %q focused, not the refusal", at)
+	}
+	link := must(t, j.ctx, chromedp.Evaluate[string](`[...document.querySelectorAll('#refusal a')].map(a => a.getAttribute('href') + ' ' + a.innerText).join('|')`))
+	label := must(t, j.ctx, chromedp.Evaluate[string](`document.querySelector('label[for="split-amount"]').innerText.trim()`))
+	if link != "#split-amount "+label {
+		t.Fatalf("the refusal links %q, want the amount field by its label %q", link, label)
+	}
+	j.do(chromedp.KeyEvent(kb.Tab))
+	if href := must(t, j.ctx, chromedp.Evaluate[string](`document.activeElement.getAttribute('href') || document.activeElement.outerHTML`)); href != "#split-amount" {
+		t.Fatalf("tab from the refusal reaches %q, not its link", href)
+	}
+	// Enter on the link puts the person on the field, and sends nothing: the field
+	// does not take the key as its form's submission.
+	j.do(chromedp.KeyEvent(kb.Enter))
+	if at := focus(); at != "split-amount" {
+		t.Fatalf("the refusal's link leads to %q, not the amount field", at)
+	}
 	if s.piece("C-1").Status != linkfin.CertificateActive {
 		t.Fatal("a refused split changed the piece")
 	}
@@ -171,5 +195,30 @@ func TestRefusedFormInBrowser(t *testing.T) {
 	j.click(`form[action$="/split"] button`)
 	if c1 := s.piece("C-1"); c1.Status != linkfin.CertificateSplit || s.piece(c1.Children[0]).Face != 40_000_00 {
 		t.Fatalf("the corrected split: %+v", c1)
+	}
+}
+
+// A refused field without an id of its own (a line of an order's invoice, named by its
+// aria-label) is given one, and the refusal links to it by its words; a field inside
+// its label is named by the label's words.
+func TestRefusalLinksItsField(t *testing.T) {
+	page := `<div id="refusal"><p>no</p><p class="to-field">To correct: </p></div>` +
+		`<form method="post" action="/x"><input name="quantity" aria-label="Quantity 1"><input name="quantity" aria-label="Quantity 2">` +
+		`<label>Unit &amp; price <input name="price"></label></form>`
+	for _, tc := range []struct {
+		field string
+		nth   int
+		want  []string
+	}{
+		{"quantity", 1, []string{`<input name="quantity" aria-label="Quantity 2" aria-invalid="true" aria-describedby="refusal" id="field-quantity-1">`,
+			`<p class="to-field">To correct: <a href="#field-quantity-1">Quantity 2</a></p>`}},
+		{"price", -1, []string{`id="field-price-0"`, `<a href="#field-price-0">Unit &amp; price</a>`}},
+	} {
+		got := refill(page, &refused{field: tc.field, nth: tc.nth, form: url.Values{}, action: "/x"})
+		for _, w := range tc.want {
+			if !strings.Contains(got, w) {
+				t.Errorf("%s %d: want %s in\n%s", tc.field, tc.nth, w, got)
+			}
+		}
 	}
 }
