@@ -21,8 +21,7 @@ func (c *Console) disclosure(w http.ResponseWriter, r *http.Request, p *Person) 
 		return
 	}
 	if q.Get("format") == "csv" {
-		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		w.Header().Set("Content-Disposition", `attachment; filename="disclosure-`+d.ProgramID+`.csv"`)
+		download(w, "disclosure-"+d.ProgramID+".csv")
 		if err := tabular.WriteItems(w, d.Rows()); err != nil {
 			c.Logger.Error("console: csv", "err", err)
 		}

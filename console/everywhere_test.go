@@ -2,6 +2,7 @@ package console
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -322,5 +323,49 @@ func TestEveryPageInItsLanguage(t *testing.T) {
 	}
 	if pages < 50 || walletPages < 6 {
 		t.Fatalf("the crawl read only %d pages, %d of them e-CNY wallets'", pages, walletPages)
+	}
+}
+
+// Every CSV a page offers to download, to each party: an attachment in UTF-8 that
+// begins with a byte order mark, so that a spreadsheet program reads its Chinese names
+// as written, and its header after it.
+func TestDownloadsReadAsUTF8(t *testing.T) {
+	s := certified(t)
+	s.run(&services.RequestCertificateDiscounting{Actor: "tier1", ID: "F-1", ProgramID: "auto-scf", PieceID: "C-1", FunderID: "bank"})
+	downloads := map[string]bool{}
+	for _, org := range []string{"anchor", "tier1", "bank", "port", ""} {
+		role := linkfin.RoleAdmin
+		if org == "" {
+			role = linkfin.RoleOperator
+		}
+		c := s.as(org, role)
+		crawl(t, c, org, 150, func(path, page string) {
+			for _, m := range links.FindAllStringSubmatch(page, -1) {
+				to := strings.ReplaceAll(m[1], "&amp;", "&")
+				if !strings.Contains(to, "format=csv") {
+					continue
+				}
+				at, _, _ := strings.Cut(to, "?")
+				downloads[at] = true
+				resp, err := c.c.Get(c.base + to)
+				if err != nil {
+					t.Fatal(err)
+				}
+				b, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "text/csv; charset=utf-8" ||
+					!strings.HasPrefix(resp.Header.Get("Content-Disposition"), "attachment; ") {
+					t.Errorf("%s: %s answered %d, %s, %s", org, to, resp.StatusCode, resp.Header.Get("Content-Type"), resp.Header.Get("Content-Disposition"))
+				}
+				if body := string(b); !strings.HasPrefix(body, "\uFEFF") || strings.HasPrefix(body, "\uFEFF\uFEFF") || !regexp.MustCompile(`^\x{FEFF}[a-z_]+,`).MatchString(body) {
+					t.Errorf("%s: %s does not begin with one byte order mark and its header: %q", org, to, body[:min(len(body), 40)])
+				}
+			}
+		})
+	}
+	for _, want := range []string{"/invoices", "/payables", "/financings", "/orders", "/receipts", "/bank", "/alerts", "/declined", "/conditional-payments", "/programs/auto-scf/disclosure"} {
+		if !downloads[want] {
+			t.Errorf("no page offered %s as CSV", want)
+		}
 	}
 }

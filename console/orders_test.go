@@ -72,7 +72,7 @@ func TestAcceptOrder(t *testing.T) {
 		t.Fatalf("tier1's issued orders: %d\n%s", code, page)
 	}
 	code, csv := tier1.get("/orders?format=csv")
-	if code != http.StatusOK || !strings.HasPrefix(csv, "id,number,buyer_id,seller_id") || !strings.Contains(csv, "PO-2,PO-2,anchor,tier1,auto-scf,CNY") {
+	if code != http.StatusOK || !strings.HasPrefix(csv, bom+"id,number,buyer_id,seller_id") || !strings.Contains(csv, "PO-2,PO-2,anchor,tier1,auto-scf,CNY") {
 		t.Fatalf("CSV: %d\n%s", code, csv)
 	}
 	code, page = tier1.get("/orders/PO-2")

@@ -234,7 +234,7 @@ func TestInvoiceApproval(t *testing.T) {
 
 	// The list downloads whole as CSV.
 	code, csv := anchor.get("/invoices?format=csv")
-	if code != http.StatusOK || !strings.HasPrefix(csv, "id,number,seller_id,buyer_id") || !strings.Contains(csv, "inv-1,INV-1,tier1,anchor") {
+	if code != http.StatusOK || !strings.HasPrefix(csv, bom+"id,number,seller_id,buyer_id") || !strings.Contains(csv, "inv-1,INV-1,tier1,anchor") {
 		t.Fatalf("CSV: %d\n%s", code, csv)
 	}
 }

@@ -89,7 +89,7 @@ func TestWarehouseReceipts(t *testing.T) {
 		t.Fatal("a pledged receipt is listed as frozen")
 	}
 	code, csv := port.get("/receipts?format=csv")
-	if code != http.StatusOK || !strings.HasPrefix(csv, "id,number,warehouse_id,owner_id") || !strings.Contains(csv, "WR-1,WR-1,port,tier2,LOT-7,copper,40,t,40,,pledged") {
+	if code != http.StatusOK || !strings.HasPrefix(csv, bom+"id,number,warehouse_id,owner_id") || !strings.Contains(csv, "WR-1,WR-1,port,tier2,LOT-7,copper,40,t,40,,pledged") {
 		t.Fatalf("CSV: %d\n%s", code, csv)
 	}
 
