@@ -22,7 +22,8 @@ const sideways = `(() => {
 		.slice(0, 5).map(e => e.tagName + (e.className ? "." + e.className : "") + " " + Math.round(e.getBoundingClientRect().right) + "/" + e.scrollWidth)];
 })()`
 
-// The main pages of each party fit a phone 375 px wide and a screen 1280 px wide: the
+// The main pages of each party fit the narrowest phone, 320 px wide (as a screen 1280
+// px wide at 400% zoom), a screen 1280 px wide at 200% zoom (640 px) and at 100%: the
 // page never scrolls sideways (a wide table scrolls in its own box, not the page).
 func TestPagesFitTheScreen(t *testing.T) {
 	s := disbursed(t)
@@ -41,7 +42,7 @@ func TestPagesFitTheScreen(t *testing.T) {
 	}
 	pages := map[string][]string{
 		"tier1":  {"/", "/orders", "/invoices", "/payables", "/financings", "/pieces/C-1", "/orders/PO-1", "/account", "/wallet", "/organization"},
-		"anchor": {"/", "/invoices/inv-1", "/payables", "/settlements", "/programs", "/programs/auto-scf", "/exposure", "/discounting", "/users"},
+		"anchor": {"/", "/invoices/inv-1", "/payables", "/settlements", "/programs", "/programs/auto-scf", "/programs/auto-scf/disclosure", "/exposure", "/discounting", "/users"},
 		"bank":   {"/", "/financings?status=disbursed", "/financings/F-1", "/exposure"},
 		"port":   {"/", "/receipts", "/orders"},
 		"":       {"/organizations", "/organizations?waiting=bank_account", "/payment-files", "/bank", "/webhooks", "/audit", "/settlements"},
@@ -56,7 +57,7 @@ func TestPagesFitTheScreen(t *testing.T) {
 		}
 		for _, lang := range []Lang{langs[org]} {
 			j := s.signInAt(t, org, role, lang, 375)
-			for _, width := range []int64{375, 1280} {
+			for _, width := range []int64{320, 640, 1280} {
 				j.do(chromedp.EmulateViewport(width, 900))
 				for _, path := range paths {
 					j.open(path)
