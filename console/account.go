@@ -18,7 +18,6 @@ type accountView struct {
 	// AppLink is the enrollment's otpauth:// address, which html/template would
 	// otherwise refuse as a link of a scheme it does not know.
 	AppLink template.URL
-	Done    string // what the last form did, in words
 	// EnrollOnly: the session may only set up a second factor, which the
 	// organization requires.
 	EnrollOnly bool
@@ -58,7 +57,7 @@ func (c *Console) revokeSessions(w http.ResponseWriter, r *http.Request, p *Pers
 		c.fail(w, r, p, err)
 		return
 	}
-	c.renderAccount(w, r, p, accountView{Done: langFor(r, p).T("account.revoked", n)})
+	c.doneWith(w, r, p, langFor(r, p).T("account.revoked", n))
 }
 
 // changePassword sets a new password after checking the current one; every session
@@ -116,5 +115,5 @@ func (c *Console) confirmTOTP(w http.ResponseWriter, r *http.Request, p *Person)
 		c.fail(w, r, p, inField("code", "", err))
 		return
 	}
-	c.renderAccount(w, r, p, accountView{Done: langFor(r, p).T("account.totp_on")})
+	c.doneWith(w, r, p, langFor(r, p).T("account.totp_on"))
 }

@@ -2,12 +2,15 @@ package console
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"linkfin"
 	"linkfin/engine"
@@ -100,6 +103,49 @@ func actInto[T any](c *Console, ctx context.Context, p *Person, form url.Values,
 
 func done(w http.ResponseWriter, r *http.Request, to string) {
 	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+// doneCookie carries what a form did to the page the browser is sent to next.
+const doneCookie = "linkfin_done"
+
+// doneWith answers a form that did what it asked as done does, sending the browser to
+// the form's page, with the query of the form's address (so that a reload, or the back button, does not send the form
+// again), and has that page say once what the form did (words, in the person's
+// language). The words wait in a cookie, sealed with the session's form token: a
+// cookie that another site, or another session, set puts no words in the page.
+func (c *Console) doneWith(w http.ResponseWriter, r *http.Request, p *Person, words string) {
+	http.SetCookie(w, &http.Cookie{Name: doneCookie, Value: sealDone(p, words), Path: "/", MaxAge: 300, HttpOnly: true,
+		Secure: c.secure(r), SameSite: http.SameSiteStrictMode})
+	to := c.pagePath(r)
+	if r.URL.RawQuery != "" {
+		to += "?" + r.URL.RawQuery // the form's address keeps its page's filters
+	}
+	done(w, r, to)
+}
+
+// sealDone is words as a cookie's value: base64, a dot, and their MAC under the
+// session's form token.
+func sealDone(p *Person, words string) string {
+	m := hmac.New(sha256.New, []byte(p.CSRF))
+	m.Write([]byte(words))
+	return base64.RawURLEncoding.EncodeToString([]byte(words)) + "." + base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+// takeDone is what the last form of the person's did, where r carries it sealed for
+// the person, and forgets it: the page says it once. "" for none.
+func (c *Console) takeDone(w http.ResponseWriter, r *http.Request, p *Person) string {
+	ck, err := r.Cookie(doneCookie)
+	if err != nil {
+		return ""
+	}
+	http.SetCookie(w, &http.Cookie{Name: doneCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: c.secure(r),
+		SameSite: http.SameSiteStrictMode})
+	text, _, _ := strings.Cut(ck.Value, ".")
+	words, err := base64.RawURLEncoding.DecodeString(text)
+	if err != nil || p == nil || !hmac.Equal([]byte(sealDone(p, string(words))), []byte(ck.Value)) {
+		return ""
+	}
+	return string(words)
 }
 
 // uploaded reads the file a form uploads as its document (what, for the message when

@@ -339,6 +339,9 @@ type view struct {
 	// Refused is the refusal of a form sent from this page, shown above it, and
 	// focused as the page opens.
 	Refused *refusal
+	// Done is what the person's last form did, in words, said once on the page it
+	// was sent back to (doneWith).
+	Done string
 	// RefusedField says that the refusal is of one of the form's fields, which the
 	// refusal then links to (refill).
 	RefusedField bool
@@ -405,6 +408,9 @@ func (c *Console) renderView(w http.ResponseWriter, r *http.Request, status int,
 	}
 	if p != nil {
 		v.CSRF = p.CSRF
+		if status == http.StatusOK && safe(r) {
+			v.Done = c.takeDone(w, r, p)
+		}
 	}
 	if page == "signin" {
 		v.CSRF = c.formToken(w, r)

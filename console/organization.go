@@ -13,21 +13,20 @@ func init() { pageNames = append(pageNames, "organization") }
 // orgView is an organization's own record, for its admin: where its withdrawals over
 // the bank rail are paid, and its postal address, with the forms that change them.
 type orgView struct {
-	Org  *linkfin.Organization // nil for the operator, who has none of its own
-	Done string
+	Org *linkfin.Organization // nil for the operator, who has none of its own
 }
 
 // organization shows the person's organization to its admin.
 func (c *Console) organization(w http.ResponseWriter, r *http.Request, p *Person) {
-	c.renderOrganization(w, r, p, "")
+	c.renderOrganization(w, r, p)
 }
 
-func (c *Console) renderOrganization(w http.ResponseWriter, r *http.Request, p *Person, done string) {
+func (c *Console) renderOrganization(w http.ResponseWriter, r *http.Request, p *Person) {
 	if !p.admin() {
 		c.fail(w, r, p, linkfin.Errorf(linkfin.EFORBIDDEN, "an organization's admin registers its bank account and address"))
 		return
 	}
-	v := orgView{Done: done}
+	v := orgView{}
 	if !p.Viewer.Operator {
 		var o linkfin.Organization
 		if err := services.ReadAs(r.Context(), c.Store, p.Viewer, linkfin.KindOrganization, p.Viewer.Org, &o); err != nil {
@@ -85,5 +84,5 @@ func (c *Console) changeOwn(w http.ResponseWriter, r *http.Request, p *Person, c
 		c.fail(w, r, p, err)
 		return
 	}
-	c.renderOrganization(w, r, p, langFor(r, p).T(done))
+	c.doneWith(w, r, p, langFor(r, p).T(done))
 }

@@ -64,7 +64,7 @@ func TestOrganizationPage(t *testing.T) {
 	// An IBAN as people write it, in groups of four. It waits for the operator, who
 	// sees it on the organizations page and confirms it there.
 	gb := linkfin.BankAccount{IBAN: "GB82WEST12345698765432", BIC: "NWBKGB2L"}
-	if code, body := admin.post("/organization/bank-account", form(page, "iban", "gb82 west 1234 5698 7654 32", "bic", "nwbkgb2l")); code != http.StatusOK ||
+	if code, body := admin.submit("/organization/bank-account", form(page, "iban", "gb82 west 1234 5698 7654 32", "bic", "nwbkgb2l")); code != http.StatusOK ||
 		!strings.Contains(body, "Waiting for the operator&#39;s confirmation") || !strings.Contains(body, "IBAN GB82WEST12345698765432 · BIC NWBKGB2L") {
 		t.Fatalf("registering an IBAN: %d\n%s", code, body)
 	}
@@ -90,7 +90,7 @@ func TestOrganizationPage(t *testing.T) {
 	if code, body := op.post(confirm, swapped); code != http.StatusConflict || !strings.Contains(body, "conflict") {
 		t.Fatalf("confirming another account: %d\n%s", code, body)
 	}
-	if code, body := op.post(confirm, decide); code != http.StatusOK || !strings.Contains(body, "The bank account of tier2 is confirmed") ||
+	if code, body := op.submit(confirm, decide); code != http.StatusOK || !strings.Contains(body, "The bank account of tier2 is confirmed") ||
 		strings.Contains(body, "<tr><td>") {
 		t.Fatalf("confirming: %d\n%s", code, body)
 	}
@@ -98,7 +98,7 @@ func TestOrganizationPage(t *testing.T) {
 		t.Fatalf("the account: %+v, %+v", got.BankAccount, got.PendingBankAccount)
 	}
 	_, page = admin.get("/organization")
-	if code, body := admin.post("/organization/address", form(page, "street", "Renmin Road", "town", "Suzhou", "subdivision", "Jiangsu", "country", "cn")); code != http.StatusOK ||
+	if code, body := admin.submit("/organization/address", form(page, "street", "Renmin Road", "town", "Suzhou", "subdivision", "Jiangsu", "country", "cn")); code != http.StatusOK ||
 		!strings.Contains(body, "Renmin Road Suzhou, Jiangsu, CN") {
 		t.Fatalf("registering the address: %d\n%s", code, body)
 	}

@@ -14,7 +14,6 @@ func init() { pageNames = append(pageNames, "organizations") }
 type orgsView struct {
 	Orgs         []linkfin.Organization
 	Capabilities []linkfin.Capability
-	Done         string
 	Next         string // the next page's address, "" at the end
 	// Waiting: the page lists the organizations whose bank account waits for the
 	// operator's confirmation, the longest waiting first.
@@ -28,11 +27,11 @@ const waitingBankAccount = "bank_account"
 // organizations lists the organizations the person sees; the operator onboards new
 // ones and sets what each may do (granting anchor).
 func (c *Console) organizations(w http.ResponseWriter, r *http.Request, p *Person) {
-	c.renderOrgs(w, r, p, "")
+	c.renderOrgs(w, r, p)
 }
 
-func (c *Console) renderOrgs(w http.ResponseWriter, r *http.Request, p *Person, done string) {
-	v := orgsView{Capabilities: linkfin.Capabilities(), Done: done}
+func (c *Console) renderOrgs(w http.ResponseWriter, r *http.Request, p *Person) {
+	v := orgsView{Capabilities: linkfin.Capabilities()}
 	if r.URL.Query().Get("waiting") == waitingBankAccount {
 		c.renderWaiting(w, r, p, v)
 		return
@@ -98,7 +97,7 @@ func (c *Console) createOrganization(w http.ResponseWriter, r *http.Request, p *
 		c.fail(w, r, p, err)
 		return
 	}
-	c.renderOrgs(w, r, p, langFor(r, p).T("orgs.created", o.ID))
+	c.doneWith(w, r, p, langFor(r, p).T("orgs.created", o.ID))
 }
 
 // setCapabilities sets what an organization may do (the operator).
@@ -112,7 +111,7 @@ func (c *Console) setCapabilities(w http.ResponseWriter, r *http.Request, p *Per
 		c.fail(w, r, p, err)
 		return
 	}
-	c.renderOrgs(w, r, p, langFor(r, p).T("orgs.changed", id))
+	c.doneWith(w, r, p, langFor(r, p).T("orgs.changed", id))
 }
 
 // decideBankAccount confirms or rejects the bank account an organization's admin
@@ -133,6 +132,6 @@ func (c *Console) decideBankAccount(confirm bool) func(http.ResponseWriter, *htt
 			c.fail(w, r, p, err)
 			return
 		}
-		c.renderOrgs(w, r, p, langFor(r, p).T(done, id))
+		c.doneWith(w, r, p, langFor(r, p).T(done, id))
 	}
 }

@@ -161,6 +161,25 @@ func hidden(page, name string) string {
 	return m[1]
 }
 
+// submit sends a form as post does and, where it is answered with a page to go to
+// (303), goes there as a browser does: the page it ends on, and its code.
+func (c *client) submit(path string, form url.Values) (int, string) {
+	c.t.Helper()
+	req, _ := http.NewRequest("POST", c.base+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", c.base)
+	resp, err := c.c.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	return c.get(resp.Header.Get("Location"))
+}
+
 // post sends a form, from no page (postFrom).
 func (c *client) post(path string, form url.Values) (int, string) {
 	c.t.Helper()

@@ -54,17 +54,16 @@ type paymentFilesView struct {
 	// Waiting is how many instructions the next file would take.
 	Waiting int
 	Acts    bool
-	Done    string
 }
 
 // paymentFiles lists the payment files (the platform operator's), newest last, a page
 // at a time, or as CSV; the operator gathers the waiting instructions into a new file,
 // downloads each file's pain.001 document and applies the bank's pain.002 report.
 func (c *Console) paymentFiles(w http.ResponseWriter, r *http.Request, p *Person) {
-	c.renderPaymentFiles(w, r, p, "")
+	c.renderPaymentFiles(w, r, p)
 }
 
-func (c *Console) renderPaymentFiles(w http.ResponseWriter, r *http.Request, p *Person, done string) {
+func (c *Console) renderPaymentFiles(w http.ResponseWriter, r *http.Request, p *Person) {
 	if !p.Viewer.Operator {
 		c.fail(w, r, p, linkfin.Errorf(linkfin.ENOTFOUND, "no such page"))
 		return
@@ -73,7 +72,7 @@ func (c *Console) renderPaymentFiles(w http.ResponseWriter, r *http.Request, p *
 	if !ok {
 		return
 	}
-	view := paymentFilesView{listView: v, Acts: p.CanAct(), Done: done}
+	view := paymentFilesView{listView: v, Acts: p.CanAct()}
 	for _, f := range v.Rows {
 		row, err := fileRow(f)
 		if err != nil {
@@ -142,7 +141,7 @@ func (c *Console) createPaymentFile(w http.ResponseWriter, r *http.Request, p *P
 		c.fail(w, r, p, err)
 		return
 	}
-	c.renderPaymentFiles(w, r, p, langFor(r, p).T("pf.made", f.ID, f.Count))
+	c.doneWith(w, r, p, langFor(r, p).T("pf.made", f.ID, f.Count))
 }
 
 // paymentFileDocument serves a payment file's pain.001 document to download, in the
@@ -194,7 +193,7 @@ func (c *Console) applyPaymentStatus(w http.ResponseWriter, r *http.Request, p *
 		c.fail(w, r, p, err)
 		return
 	}
-	c.renderPaymentFiles(w, r, p, langFor(r, p).T("pf.applied", id))
+	c.doneWith(w, r, p, langFor(r, p).T("pf.applied", id))
 }
 
 // setPaymentDebtor registers the platform's own account that payment files are paid
@@ -209,5 +208,5 @@ func (c *Console) setPaymentDebtor(w http.ResponseWriter, r *http.Request, p *Pe
 		c.fail(w, r, p, err)
 		return
 	}
-	c.renderPaymentFiles(w, r, p, langFor(r, p).T("pf.debtor_saved"))
+	c.doneWith(w, r, p, langFor(r, p).T("pf.debtor_saved"))
 }

@@ -2,7 +2,6 @@ package console
 
 import (
 	"html"
-	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -34,7 +33,7 @@ func TestPaymentFilesPage(t *testing.T) {
 	debtor.Set("idempotency_key", "debtor-2")
 	debtor.Set("iban", "de89 3704 0044 0532 0130 00")
 	debtor.Set("bic", "cobadeffxxx")
-	if code, body := op.post("/payment-files/debtor", debtor); code != http.StatusOK || !strings.Contains(body, "The platform&#39;s account is saved") {
+	if code, body := op.submit("/payment-files/debtor", debtor); code != http.StatusOK || !strings.Contains(body, "The platform&#39;s account is saved") {
 		t.Fatalf("registering the platform's account: %d\n%s", code, body)
 	}
 	s.run(&services.RecordInboundPayment{Rail: "bank", InstructionID: "in-t2", OrgID: "tier2", Currency: "CNY", Amount: 1_000_00})
@@ -50,7 +49,7 @@ func TestPaymentFilesPage(t *testing.T) {
 		t.Fatalf("the debtor is not shown:\n%s", page)
 	}
 	form := url.Values{"csrf": {hidden(page, "csrf")}, "idempotency_key": {hidden(page, "idempotency_key")}, "date": {"2026-12-01"}}
-	code, page = op.post("/payment-files", form)
+	code, page = op.submit("/payment-files", form)
 	made := regexp.MustCompile(`Payment file (pf_[a-z0-9]+) made; instructions in it: 1\.`).FindStringSubmatch(page)
 	if code != http.StatusOK || made == nil || !strings.Contains(page, "CNY 300.00") {
 		t.Fatalf("making the file: %d\n%s", code, page)
@@ -93,10 +92,13 @@ func TestPaymentFilesPage(t *testing.T) {
 	_, page = op.get("/payment-files")
 	up := url.Values{"csrf": {hidden(page, "csrf")}, "idempotency_key": {"report-" + id}}
 	resp := op.upload("/payment-files/"+id+"/status", up, "document", "pain.002.xml", []byte(report))
-	b, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	body := html.UnescapeString(string(b))
-	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "The bank's report was applied to "+id) || !strings.Contains(body, "1 rejected") ||
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("applying the report: %d, not sent on to its page", resp.StatusCode)
+	}
+	_, shown := op.get(resp.Header.Get("Location"))
+	body := html.UnescapeString(shown)
+	if !strings.Contains(body, "The bank's report was applied to "+id) || !strings.Contains(body, "1 rejected") ||
 		!strings.Contains(body, "answered by the bank") {
 		t.Fatalf("applying the report: %d\n%s", resp.StatusCode, body)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"html"
 	"io"
 	"net/http"
 	"net/url"
@@ -141,7 +142,7 @@ func TestSecondFactor(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if code, body := c.post("/account/totp/confirm", url.Values{"csrf": {hidden(page, "csrf")}, "code": {first}}); code != http.StatusOK || !strings.Contains(body, "The second factor is on") {
+	if code, body := c.submit("/account/totp/confirm", url.Values{"csrf": {hidden(page, "csrf")}, "code": {first}}); code != http.StatusOK || !strings.Contains(body, "The second factor is on") {
 		t.Fatalf("confirming: %d\n%s", code, body)
 	}
 	name := "tier1-admin"
@@ -158,7 +159,7 @@ func TestSecondFactor(t *testing.T) {
 	}
 	// Sign out everywhere else: the other browser's session ends.
 	_, page = c.get("/account")
-	if code, body := c.post("/account/sessions/revoke", url.Values{"csrf": {hidden(page, "csrf")}}); code != http.StatusOK || !strings.Contains(body, "other sessions ended") {
+	if code, body := c.submit("/account/sessions/revoke", url.Values{"csrf": {hidden(page, "csrf")}}); code != http.StatusOK || !strings.Contains(body, "other sessions ended") {
 		t.Fatalf("revoking the others: %d\n%s", code, body)
 	}
 	if code, _ := other.get("/"); code != http.StatusSeeOther {
@@ -206,7 +207,7 @@ func TestUsersPage(t *testing.T) {
 	}
 	form := url.Values{"csrf": {hidden(page, "csrf")}, "idempotency_key": {hidden(page, "idempotency_key")},
 		"name": {"clerk@tier1"}, "display_name": {"Clerk"}, "role": {"viewer"}, "language": {"en"}, "password": {"a clerk's long password"}}
-	if code, body := admin.post("/users", form); code != http.StatusOK || !strings.Contains(body, "User clerk@tier1 made") {
+	if code, body := admin.submit("/users", form); code != http.StatusOK || !strings.Contains(body, "User clerk@tier1 made") {
 		t.Fatalf("making a user: %d\n%s", code, body)
 	}
 	// The form's fingerprint, kept with its answer, holds no password: a fast hash of
@@ -236,7 +237,7 @@ func TestUsersPage(t *testing.T) {
 		t.Fatalf("no disable form:\n%s", page)
 	}
 	disable := url.Values{"csrf": {hidden(page, "csrf")}, "idempotency_key": {"disable-1"}, "status": {"disabled"}}
-	if code, body := admin.post("/users/"+id[1], disable); code != http.StatusOK {
+	if code, body := admin.submit("/users/"+id[1], disable); code != http.StatusOK {
 		t.Fatalf("disabling: %d\n%s", code, body)
 	}
 	if code, _ := clerk.get("/"); code != http.StatusSeeOther {
@@ -256,11 +257,11 @@ func TestOrganizationsPage(t *testing.T) {
 		t.Fatalf("the organizations page: %d\n%s", code, page)
 	}
 	form := url.Values{"csrf": {hidden(page, "csrf")}, "idempotency_key": {"onboard-1"}, "id": {"newco"}, "name": {"New Co"}, "capability": {"trade"}}
-	if code, body := op.post("/organizations", form); code != http.StatusOK || !strings.Contains(body, "Organization newco onboarded") {
+	if code, body := op.submit("/organizations", form); code != http.StatusOK || !strings.Contains(body, "Organization newco onboarded") {
 		t.Fatalf("onboarding: %d\n%s", code, body)
 	}
 	grant := url.Values{"csrf": {hidden(page, "csrf")}, "idempotency_key": {"grant-1"}, "capability": {"trade", "anchor"}}
-	if code, body := op.post("/organizations/newco/capabilities", grant); code != http.StatusOK {
+	if code, body := op.submit("/organizations/newco/capabilities", grant); code != http.StatusOK {
 		t.Fatalf("granting anchor: %d\n%s", code, body)
 	}
 	var o linkfin.Organization
@@ -415,7 +416,7 @@ func TestUsersSecondFactorInWords(t *testing.T) {
 		t.Fatalf("enrolling:\n%s", page)
 	}
 	code, _ := totp.GenerateCode(secret[1], s.clock.Now())
-	if status, body := en.post("/account/totp/confirm", url.Values{"csrf": {hidden(page, "csrf")}, "code": {code}}); status != http.StatusOK {
+	if status, body := en.submit("/account/totp/confirm", url.Values{"csrf": {hidden(page, "csrf")}, "code": {code}}); status != http.StatusOK {
 		t.Fatalf("confirming: %d\n%s", status, body)
 	}
 	factor := func(page, name string) string {
@@ -435,6 +436,69 @@ func TestUsersSecondFactorInWords(t *testing.T) {
 		}
 		if got, want := factor(page, "tier1-admin"), `<span class="sr">`+c.off+`</span>`; got != want {
 			t.Errorf("the other user's second factor reads %s, want %s", got, want)
+		}
+	}
+}
+
+// A form that did what it asked sends the browser on to its page (303), so that a
+// reload or the back button does not send it again, and that page says once what the
+// form did; the words, kept in a cookie until then, show to the session that sent the
+// form alone.
+func TestFormDoneThenPage(t *testing.T) {
+	s := newSite(t)
+	admin := s.as("tier1", linkfin.RoleAdmin)
+	op := s.as("", linkfin.RoleOperator)
+	fill := func(c *client, page string, kv ...string) url.Values {
+		_, p := c.get(page)
+		f := url.Values{"csrf": {hidden(p, "csrf")}, "idempotency_key": {hidden(p, "idempotency_key")}}
+		for i := 0; i+1 < len(kv); i += 2 {
+			f.Add(kv[i], kv[i+1])
+		}
+		return f
+	}
+	for _, tc := range []struct {
+		who         *client
+		form, page  string
+		values      url.Values
+		words, back string
+	}{
+		{admin, "/users", "/users", fill(admin, "/users", "name", "clerk@tier1", "role", "viewer", "language", "en", "password", "a clerk's long password"), "User clerk@tier1 made", "/users"},
+		{admin, "/organization/address", "/organization", fill(admin, "/organization", "town", "Suzhou", "country", "CN"), "Address saved.", "/organization"},
+		{admin, "/account/sessions/revoke", "/account", fill(admin, "/account"), "other sessions ended", "/account"},
+		{op, "/organizations?waiting=bank_account", "/organizations", fill(op, "/organizations", "id", "newco", "name", "New Co", "capability", "trade"), "Organization newco onboarded", "/organizations?waiting=bank_account"},
+		{op, "/payment-files/debtor", "/payment-files", fill(op, "/payment-files", "name", "Auto SCF Platform", "iban", "DE89370400440532013000", "bic", "COBADEFFXXX"), "account is saved", "/payment-files"},
+	} {
+		req, _ := http.NewRequest("POST", tc.who.base+tc.form, strings.NewReader(tc.values.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Origin", tc.who.base)
+		resp, err := tc.who.c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != tc.back {
+			t.Errorf("%s: %d to %q, not sent on to %s", tc.form, resp.StatusCode, resp.Header.Get("Location"), tc.back)
+			continue
+		}
+		u, _ := url.Parse(tc.who.base)
+		var sealed string
+		for _, ck := range tc.who.jar.Cookies(u) {
+			if ck.Name == doneCookie {
+				sealed = ck.Value
+			}
+		}
+		// Another person's browser given the same cookie is told nothing.
+		other := s.as("tier2", linkfin.RoleAdmin)
+		other.jar.SetCookies(u, []*http.Cookie{{Name: doneCookie, Value: sealed, Path: "/"}})
+		if _, page := other.get(tc.page); strings.Contains(html.UnescapeString(page), tc.words) {
+			t.Errorf("%s: another session's page says %q", tc.form, tc.words)
+		}
+		code, page := tc.who.get(tc.back)
+		if code != http.StatusOK || !strings.Contains(html.UnescapeString(page), tc.words) {
+			t.Errorf("%s: its page %s (%d) does not say %q", tc.form, tc.back, code, tc.words)
+		}
+		if _, again := tc.who.get(tc.back); strings.Contains(html.UnescapeString(again), tc.words) {
+			t.Errorf("%s: its page says %q again", tc.form, tc.words)
 		}
 	}
 }

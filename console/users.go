@@ -13,7 +13,6 @@ type usersView struct {
 	Users  []linkfin.User
 	Roles  []linkfin.Role
 	Policy bool // the organization requires a second factor of finance and admin users
-	Done   string
 }
 
 // admin reports whether the person manages its organization's users: an admin, or
@@ -25,15 +24,15 @@ func (p *Person) admin() bool {
 // users lists the organization's users for its admin, with the forms that make,
 // change and disable them.
 func (c *Console) users(w http.ResponseWriter, r *http.Request, p *Person) {
-	c.renderUsers(w, r, p, "")
+	c.renderUsers(w, r, p)
 }
 
-func (c *Console) renderUsers(w http.ResponseWriter, r *http.Request, p *Person, done string) {
+func (c *Console) renderUsers(w http.ResponseWriter, r *http.Request, p *Person) {
 	if !p.admin() {
 		c.fail(w, r, p, linkfin.Errorf(linkfin.EFORBIDDEN, "an organization's admin manages its users"))
 		return
 	}
-	v := usersView{Roles: []linkfin.Role{linkfin.RoleAdmin, linkfin.RoleFinance, linkfin.RoleViewer}, Done: done}
+	v := usersView{Roles: []linkfin.Role{linkfin.RoleAdmin, linkfin.RoleFinance, linkfin.RoleViewer}}
 	for after := ""; ; {
 		page, err := services.List(r.Context(), c.Store, p.Viewer, linkfin.KindUser, services.Filter{}, after, 1000)
 		if err != nil {
@@ -73,7 +72,7 @@ func (c *Console) userChange(w http.ResponseWriter, r *http.Request, p *Person, 
 		c.fail(w, r, p, err)
 		return
 	}
-	c.renderUsers(w, r, p, done)
+	c.doneWith(w, r, p, done)
 }
 
 // createUser makes a user of the organization with a first password, which the admin
@@ -102,7 +101,7 @@ func (c *Console) createUser(w http.ResponseWriter, r *http.Request, p *Person) 
 		c.fail(w, r, p, err)
 		return
 	}
-	c.renderUsers(w, r, p, langFor(r, p).T("users.created", u.Name))
+	c.doneWith(w, r, p, langFor(r, p).T("users.created", u.Name))
 }
 
 // updateUser changes a user's role, or disables or enables it.

@@ -58,16 +58,15 @@ type walletView struct {
 	// "" at their ends.
 	NextTransfers, NextExpected string
 	Acts                        bool
-	Done                        string
 }
 
 // walletPage shows the organization's money in and out.
 func (c *Console) walletPage(w http.ResponseWriter, r *http.Request, p *Person) {
-	c.renderWallet(w, r, p, "")
+	c.renderWallet(w, r, p)
 }
 
-func (c *Console) renderWallet(w http.ResponseWriter, r *http.Request, p *Person, done string) {
-	v := walletView{Operator: p.Viewer.Operator, Acts: p.CanAct() && !p.Viewer.Operator, Done: done, Currencies: linkfin.Currencies()}
+func (c *Console) renderWallet(w http.ResponseWriter, r *http.Request, p *Person) {
+	v := walletView{Operator: p.Viewer.Operator, Acts: p.CanAct() && !p.Viewer.Operator, Currencies: linkfin.Currencies()}
 	if v.Operator {
 		c.render(w, r, http.StatusOK, "wallet", "wallet.title", p, v, "")
 		return
@@ -145,7 +144,7 @@ func (c *Console) withdraw(w http.ResponseWriter, r *http.Request, p *Person) {
 		c.fail(w, r, p, err)
 		return
 	}
-	c.renderWallet(w, r, p, langFor(r, p).T("wallet.withdrawn", paid.InstructionID))
+	c.doneWith(w, r, p, langFor(r, p).T("wallet.withdrawn", paid.InstructionID))
 }
 
 // expectPayment announces a payment the organization will make into its wallet from its
@@ -172,7 +171,7 @@ func (c *Console) expectPayment(w http.ResponseWriter, r *http.Request, p *Perso
 		c.fail(w, r, p, err)
 		return
 	}
-	c.renderWallet(w, r, p, langFor(r, p).T("wallet.expected", ep.ID))
+	c.doneWith(w, r, p, langFor(r, p).T("wallet.expected", ep.ID))
 }
 
 // cancelExpected withdraws an announced payment that no entry has brought, as the API's
@@ -187,5 +186,5 @@ func (c *Console) cancelExpected(w http.ResponseWriter, r *http.Request, p *Pers
 		c.fail(w, r, p, err)
 		return
 	}
-	c.renderWallet(w, r, p, langFor(r, p).T("wallet.cancelled", id))
+	c.doneWith(w, r, p, langFor(r, p).T("wallet.cancelled", id))
 }

@@ -37,7 +37,7 @@ func TestWalletPage(t *testing.T) {
 	}
 	out := form(page, "currency", "CNY", "amount", "300.00", "rail", "bank")
 	for range 2 { // the same form twice: one withdrawal
-		code, page = finance.post("/wallet/withdraw", out)
+		code, page = finance.submit("/wallet/withdraw", out)
 		if code != http.StatusOK || !strings.Contains(page, "Withdrawn: instruction console-") {
 			t.Fatalf("withdrawing: %d\n%s", code, page)
 		}
@@ -64,7 +64,7 @@ func TestWalletPage(t *testing.T) {
 	}
 
 	_, page = finance.get("/wallet")
-	code, page = finance.post("/wallet/expected", form(page, "currency", "CNY", "amount", "500", "date", "2026-12-01"))
+	code, page = finance.submit("/wallet/expected", form(page, "currency", "CNY", "amount", "500", "date", "2026-12-01"))
 	ref := regexp.MustCompile(`Announced: quote (ep_[a-z0-9]+) as the payment`).FindStringSubmatch(page)
 	if code != http.StatusOK || ref == nil || !strings.Contains(page, `<tr id="ep-`+ref[1]+`">`) {
 		t.Fatalf("announcing a payment: %d\n%s", code, page)
@@ -86,7 +86,7 @@ func TestWalletPage(t *testing.T) {
 		t.Fatalf("the expected payment: %+v", ep)
 	}
 	cancel := formOn(t, page, "/wallet/expected/"+ref[1]+"/cancel")
-	if code, page = finance.post("/wallet/expected/"+ref[1]+"/cancel", cancel); code != http.StatusOK || !strings.Contains(page, "The announcement "+ref[1]+" is withdrawn") {
+	if code, page = finance.submit("/wallet/expected/"+ref[1]+"/cancel", cancel); code != http.StatusOK || !strings.Contains(page, "The announcement "+ref[1]+" is withdrawn") {
 		t.Fatalf("withdrawing the announcement: %d\n%s", code, page)
 	}
 	if ep = expected(); ep.Status != linkfin.ExpectedPaymentCancelled {
