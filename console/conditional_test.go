@@ -52,6 +52,10 @@ func TestConditionalPayments(t *testing.T) {
 	}
 	if _, page := zh.get("/conditional-payments/" + pr); !strings.Contains(page, "采购订单 PO-cp 的货物验收，按比例释放") || !strings.Contains(page, "仍锁定") {
 		t.Fatalf("the page in Chinese:\n%s", page)
+	} else if d := isoDate.FindString(text(page)); d != "" || !strings.Contains(page, "<td>"+Moment(Chinese, s.clock.Now())+"</td>") {
+		// Its moves (the lock, the release) are dated as Chinese writes a day, at a
+		// time in UTC.
+		t.Fatalf("the page in Chinese writes the date %q as the wire does, or its moves not as %q:\n%s", d, Moment(Chinese, s.clock.Now()), page)
 	}
 	stranger := s.as("tier2", linkfin.RoleAdmin)
 	if code, _ := stranger.get("/conditional-payments/" + pr); code != http.StatusNotFound {

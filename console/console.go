@@ -241,7 +241,10 @@ func parsePages() map[Lang]map[string]*template.Template {
 			"moment":  func(ns int64) string { return Moment(l, time.Unix(0, ns)) },
 			"event":   func(typ string) string { return eventName(l, typ) },
 			"day":     func(t time.Time) string { return Date(l, linkfin.DateOf(t)) },
-			"base64":  base64.StdEncoding.EncodeToString,
+			// when is an instant as the language writes its day, with its time in UTC
+			// (Moment): a template formats no time of its own.
+			"when":   func(t time.Time) string { return Moment(l, t) },
+			"base64": base64.StdEncoding.EncodeToString,
 			// shown is a text a bank sent, with its bidirectional embeddings, overrides
 			// and isolates shown as their code points (linkfin.ShowBidiControls): a
 			// request's texts hold none, a bank's file may. Pages put it in a <bdi>,

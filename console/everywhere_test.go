@@ -3,6 +3,7 @@ package console
 import (
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -366,6 +367,23 @@ func TestDownloadsReadAsUTF8(t *testing.T) {
 	for _, want := range []string{"/invoices", "/payables", "/financings", "/orders", "/receipts", "/bank", "/alerts", "/declined", "/conditional-payments", "/programs/auto-scf/disclosure"} {
 		if !downloads[want] {
 			t.Errorf("no page offered %s as CSV", want)
+		}
+	}
+}
+
+// No template formats a time with a layout of its own (2006-01-02, 15:04): an instant
+// is shown through when (or moment, day), as the language writes its day, in UTC and
+// saying so. A date written as the wire writes it in a page that no crawl reaches (a
+// conditional payment's moves) is caught here.
+func TestTemplatesFormatNoTime(t *testing.T) {
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil || len(names) == 0 {
+		t.Fatal(names, err)
+	}
+	for _, name := range names {
+		b, _ := fs.ReadFile(templateFS, name)
+		for _, m := range regexp.MustCompile(`\.Format\s+"[^"]*"`).FindAllString(string(b), -1) {
+			t.Errorf("%s formats a time itself: %s", name, m)
 		}
 	}
 }
