@@ -15,6 +15,7 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"net/url"
@@ -351,6 +352,39 @@ type view struct {
 	// Back is the page with its query (a list's filters, the page to return to after
 	// signing in), for the language switch to come back to.
 	Back string
+}
+
+// First is the page's address on the first page of its list paged by the query
+// parameter key (a cursor): its query without key; "" where the page is the first.
+// A person paging on a list goes back to its start by it, its filters kept.
+func (v view) First(key string) string {
+	if !v.Query.Has(key) {
+		return ""
+	}
+	q := maps.Clone(v.Query)
+	q.Del(key)
+	return addressOf(v.Path, q)
+}
+
+// Filtered is the page's address with its list filtered by key to value (not by key,
+// for ""), on its first page: the page's other filters kept, so that choosing a
+// status keeps the counterparty, number and dates typed in the filter form.
+func (v view) Filtered(key, value string) string {
+	q := maps.Clone(v.Query)
+	q.Del("after")
+	q.Del(key)
+	if value != "" {
+		q.Set(key, value)
+	}
+	return addressOf(v.Path, q)
+}
+
+// addressOf is path with the query q, if any.
+func addressOf(path string, q url.Values) string {
+	if len(q) == 0 {
+		return path
+	}
+	return path + "?" + q.Encode()
 }
 
 // langFor is the language a page for the person is drawn in: the one chosen with the

@@ -355,6 +355,7 @@ var messages = map[string]message{
 	"list.csv":                          {"Download CSV", "下载 CSV"},
 	"list.empty":                        {"Nothing here yet.", "暂无记录。"},
 	"list.next":                         {"Next page", "下一页"},
+	"list.first":                        {"First page", "第一页"},
 	"col.number":                        {"Number", "编号"},
 	"col.seller":                        {"Seller", "卖方"},
 	"col.buyer":                         {"Buyer", "买方"},

@@ -559,3 +559,45 @@ func TestListFilters(t *testing.T) {
 		t.Fatalf("the CSV ignores the filter:\n%s", csv)
 	}
 }
+
+// A list's links keep its filters: choosing a status keeps the dates, counterparty and
+// number typed (and starts at the first page), and a later page links to the first,
+// its filters kept, as the next page's link keeps them.
+func TestListLinksKeepFilters(t *testing.T) {
+	s := newSite(t)
+	anchor, op := s.as("anchor", linkfin.RoleViewer), s.as("", linkfin.RoleOperator)
+	statusLink := regexp.MustCompile(`<nav aria-label="[^"]*" class="filters">((?s).*?)</nav>`)
+	href := regexp.MustCompile(`<a (?:class="download" )?href="([^"]*)"`)
+	for who, paths := range map[*client][]string{anchor: {"/invoices", "/payables", "/financings", "/orders", "/alerts", "/conditional-payments"},
+		op: {"/bank", "/payment-files", "/receipts"}} {
+		for _, path := range paths {
+			code, page := who.get(path + "?from=2026-01-01&after=x")
+			if code != http.StatusOK {
+				t.Errorf("%s: %d", path, code)
+				continue
+			}
+			nav := statusLink.FindStringSubmatch(page)
+			if nav == nil {
+				t.Errorf("%s: no status filter", path)
+				continue
+			}
+			links := href.FindAllStringSubmatch(nav[1], -1)
+			if len(links) < 3 {
+				t.Errorf("%s: status links %q", path, links)
+			}
+			for _, l := range links {
+				to := strings.ReplaceAll(l[1], "&amp;", "&")
+				u, err := url.Parse(to)
+				if err != nil || u.Path != path || u.Query().Get("from") != "2026-01-01" || u.Query().Has("after") {
+					t.Errorf("%s: the filter's link %q drops the page's dates, or keeps its cursor", path, to)
+				}
+			}
+			if first := `<a rel="first" href="` + path + `?from=2026-01-01">`; !strings.Contains(page, first) {
+				t.Errorf("%s: a later page has no %s", path, first)
+			}
+			if _, top := who.get(path + "?from=2026-01-01"); strings.Contains(top, `rel="first"`) {
+				t.Errorf("%s: the first page links to the first page", path)
+			}
+		}
+	}
+}
