@@ -509,6 +509,13 @@ func (c *Console) person(page func(http.ResponseWriter, *http.Request, *Person))
 			c.render(w, r, http.StatusForbidden, "error", "error.title", p, nil, langOf(r).T("error.csrf"))
 			return
 		}
+		// A form of a section's page (its page is the section's, not a record's) is
+		// not found by an organization without the section, as the page is not: it
+		// is told neither that the form is there nor what it would take.
+		if s := sectionOf(c.pagePath(r)); !safe(r) && s != nil && !p.has(s) {
+			c.fail(w, r, p, linkfin.Errorf(linkfin.ENOTFOUND, "no such page"))
+			return
+		}
 		// An organization that requires a second factor gives a user without one a
 		// session that only sets one up: the account page and signing out.
 		if p.session != nil && p.session.Session.EnrollOnly && r.URL.Path != "/sign-out" && !strings.HasPrefix(r.URL.Path, "/account") {

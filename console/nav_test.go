@@ -1,6 +1,7 @@
 package console
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -101,5 +102,40 @@ func TestViewerSeesNoActions(t *testing.T) {
 		if len(visited) < 5 {
 			t.Errorf("%s viewer reached only %v", org, visited)
 		}
+	}
+}
+
+// placeless is a page without what says where it is (the language switch's way back,
+// the header's current section), which differ from page to page.
+func placeless(page string) string {
+	return regexp.MustCompile(`back=[^"]*"| aria-current="page"`).ReplaceAllString(page, "")
+}
+
+// A form of a section's page answers an organization without the section as the page
+// does, not found, before it reads what was sent, and changes and keeps nothing; the
+// answer is the one a form of no page gets.
+func TestSectionFormsNotFound(t *testing.T) {
+	s := newSite(t)
+	tier2 := s.as("tier2", linkfin.RoleAdmin) // trade alone
+	_, home := tier2.get("/")
+	before, _ := s.store.Head(context.Background())
+	_, none := tier2.post("/no/such/form", url.Values{"csrf": {hidden(home, "csrf")}})
+	for _, path := range []string{"/bank/statements", "/bank/entries/x/assign", "/payment-files", "/payment-files/debtor", "/payment-files/x/status",
+		"/organizations", "/organizations/tier1/capabilities", "/organizations/tier2/bank-account/confirm", "/settlements/run",
+		"/discounting/offer", "/devices", "/devices/x/retire", "/alerts/x/acknowledge", "/alerts/x/resolve"} {
+		page, _, _ := strings.Cut(path[1:], "/")
+		if code, _ := tier2.get("/" + page); code != http.StatusNotFound {
+			t.Fatalf("/%s: %d, not the section tier2 lacks", page, code)
+		}
+		form := url.Values{"csrf": {hidden(home, "csrf")}, "idempotency_key": {"k-" + page}, "date": {"2026-12-01"}, "public_key": {"x"},
+			"name": {"Eve"}, "id": {"eve"}, "capability": {"trade"}, "reason": {"x"}, "payable": {"pay-inv-1"}}
+		code, body := tier2.post(path, form)
+		if code != http.StatusNotFound || placeless(body) != placeless(none) {
+			t.Errorf("%s: %d, not the page a form of no page gets\n%.400s", path, code, body)
+		}
+	}
+	// Not even a refusal is kept under the forms' keys.
+	if after, _ := s.store.Head(context.Background()); after.Size != before.Size {
+		t.Fatalf("the forms logged %d events", after.Size-before.Size)
 	}
 }
