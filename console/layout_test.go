@@ -1,9 +1,12 @@
 package console
 
 import (
+	"context"
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"linkfin"
@@ -127,4 +130,43 @@ func TestLongWordsFit(t *testing.T) {
 			}
 		}
 	}
+}
+
+// Printed, a record's page is its record: its heading, its facts and its tables,
+// none of the header's sections, language switch or sign-out, no form or button, and
+// no wider than the paper (A4's 794 px less its margins, on a narrow sheet too).
+func TestRecordPrinted(t *testing.T) {
+	s := newSite(t)
+	j := s.signInAt(t, "anchor", linkfin.RoleAdmin, English, 1280)
+	for _, path := range []string{"/invoices/inv-1", "/programs/auto-scf/disclosure", "/audit/events/1"} {
+		for _, width := range []int64{700, 420} {
+			j.do(chromedp.EmulateViewport(width, 1000), media("print"))
+			j.open(path)
+			got := must(t, j.ctx, chromedp.Evaluate[struct {
+				Shown          []string
+				Heading, Facts bool
+				Wide           []string
+			}](`(() => {
+				const shown = e => e.getClientRects().length > 0 && getComputedStyle(e).visibility != "hidden";
+				return {
+					Shown: [...document.querySelectorAll("header nav, header form, form, button, input:not([type=hidden]), select, textarea, .skip")].filter(shown).map(e => e.outerHTML.slice(0, 80)),
+					Heading: shown(document.querySelector("h1")),
+					Facts: [...document.querySelectorAll("dl.facts, table")].some(shown),
+					Wide: `+sideways+`,
+				};
+			})()`))
+			if len(got.Shown) > 0 || !got.Heading || !got.Facts || len(got.Wide) > 0 {
+				t.Errorf("%s printed at %d px: controls %q, heading %v, facts %v, sideways %q", path, width, got.Shown, got.Heading, got.Facts, got.Wide)
+			}
+		}
+	}
+	j.do(media(""))
+}
+
+// media has the page's CSS read for the media type ("print"; "" for the screen again).
+func media(m string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: m})
+		return err
+	})
 }
