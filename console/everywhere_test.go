@@ -126,6 +126,43 @@ func text(page string) string {
 	return b.String()
 }
 
+// unsaid lists a page's fields that a person types in (not hidden, a box to tick, a
+// file) without an autocomplete attribute: each says what the browser may fill in, the
+// person's own sign-in name, password or one-time code, or "off" for what is not the
+// person's (another organization's name or address, another user's, an amount, an id),
+// which the browser would otherwise fill with the person's own name and address.
+func unsaid(page string) []string {
+	doc, err := html.Parse(strings.NewReader(page))
+	if err != nil {
+		return []string{err.Error()}
+	}
+	var out []string
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode && (n.Data == "input" || n.Data == "textarea") {
+			typ, name, said := "", "", false
+			for _, a := range n.Attr {
+				switch a.Key {
+				case "type":
+					typ = a.Val
+				case "name":
+					name = a.Val
+				case "autocomplete":
+					said = a.Val != ""
+				}
+			}
+			if !said && !slices.Contains([]string{"hidden", "checkbox", "radio", "file", "submit", "button"}, typ) {
+				out = append(out, n.Data+" "+name)
+			}
+		}
+		for ch := n.FirstChild; ch != nil; ch = ch.NextSibling {
+			walk(ch)
+		}
+	}
+	walk(doc)
+	return out
+}
+
 // headings are a page's title and the text of each of its h1s, spaces folded.
 func headings(page string) (title string, h1 []string) {
 	doc, err := html.Parse(strings.NewReader(page))
@@ -302,6 +339,9 @@ func TestEveryPageInItsLanguage(t *testing.T) {
 				}
 				for _, u := range unlabelled(page) {
 					t.Errorf("%s: %s has a control without a label: %s", name, path, u)
+				}
+				for _, f := range unsaid(page) {
+					t.Errorf("%s: %s has a field that does not say what the browser may fill in (autocomplete): %s", name, path, f)
 				}
 				if marks := wordless(page); len(marks) > 0 {
 					t.Errorf("%s: %s shows a mark without words: %q", name, path, marks)
