@@ -74,6 +74,10 @@ type Request struct {
 	// original response; the same key with a different Hash is refused.
 	IdempotencyKey string
 	Hash           []byte // hash of the request as the caller received it
+	// FormerHash, if set, is the hash an earlier linkfin made of the same request, in
+	// another way: an answer kept under the key with it is this request's too. A new
+	// answer is kept with Hash.
+	FormerHash []byte
 
 	CreateAccounts  []ledger.Account
 	CreateTransfers []ledger.Transfer

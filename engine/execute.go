@@ -32,7 +32,7 @@ func (e *Engine) executeAll(calls []*call, due []int64) answers {
 				rec, ok = e.idem[r.IdempotencyKey]
 			}
 			if ok {
-				c.resp, c.err = replay(rec, r.Hash)
+				c.resp, c.err = replay(rec, r.Hash, r.FormerHash)
 				continue
 			}
 		}
@@ -101,8 +101,11 @@ func (e *Engine) execute(r *Request) *Response {
 	return resp
 }
 
-func replay(rec linkfin.IdempotencyRecord, hash []byte) (*Response, error) {
-	if string(rec.RequestHash) != string(hash) {
+// replay answers a request under a key already used with the answer kept, if the
+// answer was kept for the same request: its hash is the request's hash, or the hash
+// an earlier linkfin made of it (former, if any).
+func replay(rec linkfin.IdempotencyRecord, hash, former []byte) (*Response, error) {
+	if string(rec.RequestHash) != string(hash) && (len(former) == 0 || string(rec.RequestHash) != string(former)) {
 		return nil, linkfin.Errorf(EIDEMPOTENCY, "this idempotency key was already used with a different request")
 	}
 	var resp Response

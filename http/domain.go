@@ -1,9 +1,11 @@
 package http
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/json"
+	"io"
 	"net/http"
 	"reflect"
 	"slices"
@@ -122,6 +124,40 @@ func withoutSecrets(body []byte, fields []string) []byte {
 	return out
 }
 
+// canonicalJSON is a JSON body in one form for what it means, and true; false for a
+// body that is not one JSON value. Its objects' members are sorted by name, without
+// space between tokens, its strings escaped one way, the fields named (secretFields)
+// of the top object set to one value. A number is kept as written: 100 and 1e2 are
+// not the same body. RFC 8785 (JCS) would write every number as a float64 does, and
+// so give two amounts above 2^53 one form: two different requests would be one.
+// The body has passed decode, which refuses a member given twice and text that is
+// not UTF-8, so the value decoded here is the one the request is run with.
+func canonicalJSON(body []byte, secrets []string) ([]byte, bool) {
+	d := json.NewDecoder(bytes.NewReader(body))
+	d.UseNumber()
+	var v any
+	if d.Decode(&v) != nil {
+		return nil, false
+	}
+	if _, err := d.Token(); err != io.EOF {
+		return nil, false
+	}
+	if m, ok := v.(map[string]any); ok {
+		for _, f := range secrets {
+			if _, ok := m[f]; ok {
+				m[f] = "secret"
+			}
+		}
+	}
+	var out bytes.Buffer
+	enc := json.NewEncoder(&out)
+	enc.SetEscapeHTML(false)
+	if enc.Encode(v) != nil {
+		return nil, false
+	}
+	return bytes.TrimSuffix(out.Bytes(), []byte("\n")), true
+}
+
 // An answer makes the reply to a request the engine ran: the status and the value to
 // write as JSON, or an error to write instead.
 type answer func(resp *engine.Response) (status int, v any, err error)
@@ -136,13 +172,24 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, body []byte, req
 			writeError(w, r, linkfin.Errorf(linkfin.EINVALID, "Idempotency-Key is up to 255 bytes of UTF-8 text, without control characters"))
 			return
 		}
-		h := sha256.New()
 		// The query is part of the request (an XML invoice takes its ids there): two
 		// requests that differ only in it are different requests.
-		h.Write([]byte(r.Method + " " + r.URL.Path + "?" + r.URL.Query().Encode() + "\n"))
-		h.Write(withoutSecrets(body, s.secrets[r.Pattern]))
+		head := r.Method + " " + r.URL.Path + "?" + r.URL.Query().Encode() + "\n"
+		sum := func(body []byte) []byte {
+			h := sha256.New()
+			h.Write([]byte(head))
+			h.Write(body)
+			return h.Sum(nil)
+		}
 		req.IdempotencyKey = principalOf(r).namespace() + key
-		req.Hash = h.Sum(nil)
+		// A JSON body is compared by what it means, a retry in other spacing or
+		// member order being the same request; an answer kept by a linkfin that
+		// compared its bytes is still this body's answer.
+		former := withoutSecrets(body, s.secrets[r.Pattern])
+		req.Hash = sum(former)
+		if canon, ok := canonicalJSON(body, s.secrets[r.Pattern]); ok && !bytes.Equal(canon, former) {
+			req.Hash, req.FormerHash = sum(canon), req.Hash
+		}
 	}
 	// Who sent it is recorded with what it changed.
 	if p := principalOf(r); p != nil {

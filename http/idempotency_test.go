@@ -2,6 +2,8 @@ package http_test
 
 import (
 	"bytes"
+	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -14,6 +16,7 @@ import (
 	"linkfin"
 	"linkfin/engine"
 	lfhttp "linkfin/http"
+	"linkfin/services"
 )
 
 // TestDomainIdempotency: a financing accepted twice under one key is accepted once,
@@ -138,5 +141,71 @@ func TestSameKeyAtOnce(t *testing.T) {
 	}
 	if made != 1 || n != 1 {
 		t.Fatalf("sixteen requests under one key: %d answered created, %d orders made", made, n)
+	}
+}
+
+// TestRetryInOtherForm: a retry under the same key of the same JSON written otherwise
+// (other spacing, other member order, a letter escaped) is the same request, answered
+// as the first with Idempotency-Hit, and makes nothing more; a retry with one value
+// changed, or one number written otherwise, is another request and is refused.
+func TestRetryInOtherForm(t *testing.T) {
+	p := newPlatform(t)
+	const first = `{"number":"PO-FORM","seller_id":"tier1","currency":"CNY","lines":[{"line_id":"1","item":"bolt","quantity":10,"unit":"EA","unit_price":100}]}`
+	made := p.as("anchor", "POST", "/v1/purchase-orders", first, "Idempotency-Key", "form-1")
+	var o linkfin.PurchaseOrder
+	wantJSON(t, made, http.StatusCreated, &o)
+	base := p.snapshot()
+	for _, body := range []string{
+		" {\n  \"currency\" : \"CNY\",\t\"lines\": [ {\"unit_price\":100, \"unit\":\"EA\", \"quantity\":10, \"item\":\"\\u0062olt\", \"line_id\":\"1\"} ],\r\n \"seller_id\":\"tier1\", \"number\":\"PO-FORM\" }\n",
+		`{"seller_id":"tier1","number":"PO-FORM","lines":[{"line_id":"1","item":"bolt","quantity":10,"unit":"EA","unit_price":100}],"currency":"CNY"}`,
+	} {
+		r := p.as("anchor", "POST", "/v1/purchase-orders", body, "Idempotency-Key", "form-1")
+		if r.status != http.StatusCreated || r.header.Get("Idempotency-Hit") != "true" || !bytes.Equal(r.body, made.body) {
+			t.Fatalf("the same order written otherwise: %d, Idempotency-Hit %q\n%s", r.status, r.header.Get("Idempotency-Hit"), r.body)
+		}
+	}
+	for _, body := range []string{
+		strings.Replace(first, `"quantity":10`, `"quantity":11`, 1),
+		strings.Replace(first, `"item":"bolt"`, `"item":"Bolt"`, 1),
+		// The order of an array's items is part of what it says.
+		`{"number":"PO-FORM","seller_id":"tier1","currency":"CNY","lines":[{"line_id":"1","item":"bolt","quantity":10,"unit":"EA","unit_price":100},{"line_id":"2","item":"nut","quantity":1,"unit":"EA","unit_price":1}]}`,
+		`{"number":"PO-FORM","seller_id":"tier1","currency":"CNY","lines":[{"line_id":"2","item":"nut","quantity":1,"unit":"EA","unit_price":1},{"line_id":"1","item":"bolt","quantity":10,"unit":"EA","unit_price":100}]}`,
+	} {
+		wantProblem(t, p.as("anchor", "POST", "/v1/purchase-orders", body, "Idempotency-Key", "form-1"), http.StatusConflict, engine.EIDEMPOTENCY)
+	}
+	if after := p.snapshot(); !reflect.DeepEqual(after, base) {
+		t.Fatal("a retry in another form, or a reused key, changed the store")
+	}
+}
+
+// TestRetryOfKeptBytes: an answer kept by a linkfin that fingerprinted a request by
+// its body's bytes (SHA-256 of method, path, query and body) is still the answer to a
+// retry of those very bytes.
+func TestRetryOfKeptBytes(t *testing.T) {
+	p := newPlatform(t)
+	const body = `{ "seller_id": "tier1", "number": "PO-KEPT", "currency": "CNY",
+  "lines": [ { "line_id": "1", "item": "bolt", "quantity": 10, "unit": "EA", "unit_price": 100 } ] }`
+	sum := sha256.Sum256([]byte("POST /v1/purchase-orders?\n" + body))
+	kept, err := p.engine.Submit(context.Background(), &engine.Request{IdempotencyKey: "org/anchor:kept-1", Hash: sum[:],
+		Commands: []linkfin.Command{&services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{Number: "PO-KEPT",
+			SellerID: "tier1", Currency: "CNY", Lines: []linkfin.POLine{{LineID: "1", Item: "bolt", Quantity: 10, Unit: "EA", UnitPrice: 100}}}}}})
+	if err != nil || kept.Outcomes[0].Err() != nil {
+		t.Fatalf("the kept answer: %v, %v", err, kept.Outcomes[0].Err())
+	}
+	var was linkfin.PurchaseOrder
+	if err := json.Unmarshal(kept.Outcomes[0].Value, &was); err != nil {
+		t.Fatal(err)
+	}
+	base := p.snapshot()
+	r := p.as("anchor", "POST", "/v1/purchase-orders", body, "Idempotency-Key", "kept-1")
+	var o linkfin.PurchaseOrder
+	wantJSON(t, r, http.StatusCreated, &o)
+	if r.header.Get("Idempotency-Hit") != "true" || o.ID != was.ID {
+		t.Fatalf("a retry of the kept bytes: Idempotency-Hit %q, order %s, kept %s", r.header.Get("Idempotency-Hit"), o.ID, was.ID)
+	}
+	wantProblem(t, p.as("anchor", "POST", "/v1/purchase-orders", strings.Replace(body, `"quantity": 10`, `"quantity": 11`, 1),
+		"Idempotency-Key", "kept-1"), http.StatusConflict, engine.EIDEMPOTENCY)
+	if after := p.snapshot(); !reflect.DeepEqual(after, base) {
+		t.Fatal("a retry of a kept answer changed the store")
 	}
 }

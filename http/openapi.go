@@ -501,7 +501,7 @@ func (g *generator) parameters(rt *Route, pathParams []string) []any {
 	}
 	if takesKey(rt) {
 		params = append(params, schema{"name": "Idempotency-Key", "in": "header", "required": rt.Money,
-			"description": "Makes retries safe: a request sent again with the same key answers as the first did.",
+			"description": "Makes retries safe: a request sent again with the same key answers as the first did (a JSON body is compared by what it says: in other spacing or member order it is the same); another request under the key answers 409 idempotency_key_reused.",
 			"schema":      schema{"type": "string", "minLength": 1, "maxLength": 255}})
 	}
 	return params
