@@ -3,7 +3,6 @@ package http
 import (
 	"bytes"
 	"encoding/json"
-	"mime"
 	"net/http"
 	"net/url"
 	"strings"
@@ -15,22 +14,9 @@ import (
 // mediaCSV is the media type of a list as a table.
 const mediaCSV = "text/csv"
 
-// wantsCSV reports whether the request asks for CSV before JSON: the first of the two
-// its Accept header names (a wildcard is JSON).
+// wantsCSV reports whether the request's Accept weighs CSV above JSON (negotiate).
 func wantsCSV(r *http.Request) bool {
-	for _, part := range strings.Split(r.Header.Get("Accept"), ",") {
-		mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
-		if err != nil || params["q"] == "0" {
-			continue
-		}
-		switch mt {
-		case mediaCSV:
-			return true
-		case mediaJSON, "application/*", "*/*":
-			return false
-		}
-	}
-	return false
+	return negotiate(r, mediaJSON, mediaCSV) == mediaCSV
 }
 
 // csvList serves a list route's page as CSV when it is asked for: the handler writes

@@ -79,3 +79,53 @@ func TestListsAsCSV(t *testing.T) {
 		t.Fatalf("a bad list request as CSV: %d %s", r.status, r.header.Get("Content-Type"))
 	}
 }
+
+// TestAcceptWeights: a route that answers in more than one form answers in the one
+// the request's Accept weighs most, as RFC 9110 says: by the ranges' q, a q of 0 in
+// any spelling refusing a form, the more specific range counting over a wildcard,
+// every Accept line counting; of two of one weight, the one named first. A list
+// answers JSON or CSV, a payment file JSON or its XML.
+func TestAcceptWeights(t *testing.T) {
+	p := newPlatform(t)
+	for _, c := range []struct {
+		path    string
+		accepts []string
+		want    string
+	}{
+		{"/v1/invoices", []string{"text/csv;q=0.5, application/json;q=0.9"}, "application/json"},
+		{"/v1/invoices", []string{"application/json;q=0.5, text/csv"}, "text/csv; charset=utf-8"},
+		{"/v1/invoices", []string{"text/csv;q=0.0"}, "application/json"},
+		{"/v1/invoices", []string{"text/csv;q=0.000, application/json;q=0.1"}, "application/json"},
+		{"/v1/invoices", []string{"text/csv;q=0., */*;q=0.1"}, "application/json"},
+		{"/v1/invoices", []string{"text/csv;q=2"}, "application/json"}, // not a weight: not heeded
+		{"/v1/invoices", []string{"text/csv;q=0.5, */*;q=0.9"}, "application/json"},
+		{"/v1/invoices", []string{"*/*;q=0.1, text/*"}, "text/csv; charset=utf-8"},
+		{"/v1/invoices", []string{"application/*;q=0.2, text/csv;q=0.3"}, "text/csv; charset=utf-8"},
+		{"/v1/invoices", []string{"application/json;q=0.1", "text/csv"}, "text/csv; charset=utf-8"},
+		{"/v1/invoices", []string{"text/csv, application/json"}, "text/csv; charset=utf-8"},
+		{"/v1/invoices", []string{"application/json, text/csv"}, "application/json"},
+		{"/v1/invoices", []string{"*/*"}, "application/json"},
+		{"/v1/invoices", []string{"image/png"}, "application/json"},
+		{"/v1/payment-files/" + p.paymentFile, []string{"application/json;q=0.5, application/xml"}, "application/xml"},
+		{"/v1/payment-files/" + p.paymentFile, []string{"application/xml;q=0.5, application/json"}, "application/json"},
+		{"/v1/payment-files/" + p.paymentFile, []string{"application/xml;q=0.00"}, "application/json"},
+		{"/v1/payment-files/" + p.paymentFile, []string{"application/*"}, "application/json"},
+	} {
+		req, err := http.NewRequest("GET", p.url+c.path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Bearer "+operatorKey)
+		for _, a := range c.accepts {
+			req.Header.Add("Accept", a)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != c.want {
+			t.Errorf("%s with Accept %q: %d %s, want %s", c.path, c.accepts, resp.StatusCode, resp.Header.Get("Content-Type"), c.want)
+		}
+	}
+}

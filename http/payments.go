@@ -3,10 +3,8 @@ package http
 import (
 	"bytes"
 	"encoding/json"
-	"mime"
 	"net/http"
 	"reflect"
-	"strings"
 
 	"linkfin"
 	"linkfin/engine"
@@ -61,22 +59,10 @@ func (s *Server) paymentRoutes() {
 // mediaXMLText is the other name of XML that clients send in Accept.
 const mediaXMLText = "text/xml"
 
-// wantsXML reports whether the request asks for XML before JSON: the first of the two
-// its Accept header names (a wildcard is JSON).
+// wantsXML reports whether the request's Accept weighs XML, by either name, above
+// JSON (negotiate).
 func wantsXML(r *http.Request) bool {
-	for _, part := range strings.Split(r.Header.Get("Accept"), ",") {
-		mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
-		if err != nil || params["q"] == "0" {
-			continue
-		}
-		switch mt {
-		case mediaXML, mediaXMLText:
-			return true
-		case mediaJSON, "application/*", "*/*":
-			return false
-		}
-	}
-	return false
+	return negotiate(r, mediaJSON, mediaXML, mediaXMLText) != mediaJSON
 }
 
 func (s *Server) getPaymentFile(w http.ResponseWriter, r *http.Request) {
