@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -33,7 +34,12 @@ const (
 	// EENCODING: the body is not UTF-8, or escapes half of a surrogate pair.
 	EENCODING = "invalid_utf8"
 	ETOOLARGE = "body_too_large"
-	EMETHOD   = "method_not_allowed"
+	// EBODYTIMEOUT: the body did not all come within the time the server waits for it.
+	EBODYTIMEOUT = "body_timeout"
+	// EINCOMPLETE: the body could not be read to its end: the connection ended before
+	// the length it declared, or its chunks were not framed as HTTP/1.1 frames them.
+	EINCOMPLETE = "body_incomplete"
+	EMETHOD     = "method_not_allowed"
 	// EMEDIATYPE: a body sent without the Content-Type the route takes.
 	EMEDIATYPE   = "unsupported_media_type"
 	EKEYREQUIRED = "idempotency_key_required"
@@ -56,6 +62,8 @@ var statusOf = map[string]int{
 	EMISSING:            http.StatusBadRequest,
 	EENCODING:           http.StatusBadRequest,
 	ETOOLARGE:           http.StatusRequestEntityTooLarge,
+	EBODYTIMEOUT:        http.StatusRequestTimeout,
+	EINCOMPLETE:         http.StatusBadRequest,
 	EMETHOD:             http.StatusMethodNotAllowed,
 	EMEDIATYPE:          http.StatusUnsupportedMediaType,
 	EKEYREQUIRED:        http.StatusBadRequest,
@@ -271,6 +279,11 @@ func readBodyUpTo(w http.ResponseWriter, r *http.Request, limit int64, media ...
 		w.Header().Set("Accept-Encoding", "identity")
 		return nil, linkfin.Errorf(EMEDIATYPE, "the body must be sent uncompressed, not with Content-Encoding: %s", strings.Join(ce, ", "))
 	}
+	if r.ContentLength > limit {
+		// RFC 9110 §10.1.1: a body declared larger than the route takes is refused
+		// before it comes; a client that sent Expect: 100-continue is not asked for it.
+		return nil, linkfin.Errorf(ETOOLARGE, "the body is larger than %d bytes", limit)
+	}
 	if limit > MaxBodyBytes {
 		rc, now := http.NewResponseController(w), time.Now()
 		// Not every writer can (a test's recorder): then the server's own deadlines hold.
@@ -282,8 +295,13 @@ func readBodyUpTo(w http.ResponseWriter, r *http.Request, limit int64, media ...
 	if errors.As(err, &tooLarge) {
 		return nil, linkfin.Errorf(ETOOLARGE, "the body is larger than %d bytes", limit)
 	}
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		// RFC 9110 §15.5.9: the request did not all come in the time the server waits.
+		return nil, linkfin.Errorf(EBODYTIMEOUT, "the body did not all come in the time the server waits for one: send it again")
+	}
 	if err != nil {
-		return nil, linkfin.Errorf(EMALFORMED, "the body could not be read")
+		// Neither JSON nor XML: the bytes that came are not the whole body.
+		return nil, linkfin.Errorf(EINCOMPLETE, "the body could not be read to its end: the connection ended before it, or its chunks were malformed")
 	}
 	if len(body) > 0 {
 		mt, charset, err := mediaType(r, media...)

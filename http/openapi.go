@@ -124,7 +124,7 @@ var (
 	// Each refuses a query parameter it does not take, as every route does.
 	publicProblems = map[string][]int{"GET /healthz": {http.StatusBadRequest},
 		"GET /readyz": {http.StatusBadRequest, http.StatusServiceUnavailable}, "GET /v1/openapi.json": {http.StatusBadRequest},
-		"POST /v1/sessions": {http.StatusBadRequest, http.StatusUnauthorized, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType,
+		"POST /v1/sessions": {http.StatusBadRequest, http.StatusUnauthorized, http.StatusRequestTimeout, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType,
 			http.StatusUnprocessableEntity, http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusServiceUnavailable}}
 	// batchAnswer is the answer to a batch.
 	batchAnswer = reflect.TypeFor[struct {
@@ -592,7 +592,7 @@ func (g *generator) responses(rt *Route, pathParams bool) schema {
 
 // problemStatuses are the statuses of the problems a route may answer.
 var problemStatuses = []int{http.StatusBadRequest, http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound,
-	http.StatusConflict, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType, http.StatusUnprocessableEntity, http.StatusTooManyRequests,
+	http.StatusRequestTimeout, http.StatusConflict, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType, http.StatusUnprocessableEntity, http.StatusTooManyRequests,
 	http.StatusInternalServerError, http.StatusServiceUnavailable}
 
 // problems lists the problems a route may answer: what a key, a query, a body or a
@@ -608,7 +608,7 @@ func problems(rt *Route, pathParams bool) []int {
 		out = append(out, http.StatusNotFound)
 	}
 	if post {
-		out = append(out, http.StatusConflict, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType)
+		out = append(out, http.StatusRequestTimeout, http.StatusConflict, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType)
 	}
 	if post || rt.Totals || xmlAnswers[rt.Pattern] != "" { // a document a version cannot hold
 		out = append(out, http.StatusUnprocessableEntity)

@@ -863,7 +863,7 @@ func TestOpenAPIOpenCodes(t *testing.T) {
 	if !strings.Contains(d, "Codes: any that no other status lists") {
 		t.Errorf("422: %q", d)
 	}
-	if bad := *spec.Components.Responses["BadRequest"].Value.Description; !strings.Contains(bad, "Codes: device_key_invalid, ") {
+	if bad := *spec.Components.Responses["BadRequest"].Value.Description; !strings.Contains(bad, "Codes: body_incomplete, device_key_invalid, ") {
 		t.Errorf("400: %q", bad)
 	}
 }

@@ -1,6 +1,9 @@
 package http_test
 
 import (
+	"bufio"
+	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -8,6 +11,9 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"linkfin"
+	lfhttp "linkfin/http"
 )
 
 // TestLargeBodyTime: a bank's document, which may be 16 MiB, has longer to come than
@@ -57,4 +63,78 @@ func TestLargeBodyTime(t *testing.T) {
 	if code, err := slowly("/v1/organizations", "application/json", body); err == nil && code < 400 {
 		t.Fatalf("a JSON body sent over 2.5 s was taken: %d", code)
 	}
+}
+
+// TestBodyCutShort: a body that does not all come is refused in words of its own, as
+// problem+json: one declared larger than the route takes at once (413 body_too_large,
+// before a 100 Continue would invite it), one that stops coming when the server's time
+// for it is up (408 body_timeout), and one whose connection ends before it or whose
+// chunks are malformed (400 body_incomplete). None of them is malformed JSON, and
+// none makes anything.
+func TestBodyCutShort(t *testing.T) {
+	a := newAPI(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: a.srv, ReadTimeout: time.Second, WriteTimeout: 2 * time.Second}
+	go srv.Serve(ln)
+	defer srv.Close()
+	// send writes head, its headers and the first bytes of a body, then (if half)
+	// ends its side of the connection, and reads the answer.
+	send := func(path, headers, body string, half bool) (status int, code string, took time.Duration) {
+		t.Helper()
+		c, err := net.Dial("tcp", ln.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		start := time.Now()
+		fmt.Fprintf(c, "POST %s HTTP/1.1\r\nHost: linkfin\r\nAuthorization: Bearer %s\r\nIdempotency-Key: cut-%d\r\n%s\r\n%s",
+			path, operatorKey, time.Now().UnixNano(), headers, body)
+		if half {
+			c.(*net.TCPConn).CloseWrite()
+		}
+		c.SetReadDeadline(time.Now().Add(10 * time.Second))
+		resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		defer resp.Body.Close()
+		var p linkfin.Problem
+		if ct := resp.Header.Get("Content-Type"); ct != "application/problem+json" {
+			t.Fatalf("%s: %d %s", path, resp.StatusCode, ct)
+		}
+		if err := json.NewDecoder(resp.Body).Decode(&p); err != nil {
+			t.Fatal(err)
+		}
+		return resp.StatusCode, p.Code, time.Since(start)
+	}
+	const org = `{"id":"cut-org","name":"Cut Trading","capabilities":["trade"]}`
+	for _, c := range []struct {
+		name, path, headers, body string
+		half                      bool
+		status                    int
+		code                      string
+	}{
+		{"declared over 1 MiB", "/v1/organizations", fmt.Sprintf("Content-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: %d\r\n", lfhttp.MaxBodyBytes+1), "", false,
+			http.StatusRequestEntityTooLarge, lfhttp.ETOOLARGE},
+		{"a document declared over 16 MiB", "/v1/bank-statements", fmt.Sprintf("Content-Type: application/xml\r\nContent-Length: %d\r\n", lfhttp.MaxEInvoiceBytes+1), "<", false,
+			http.StatusRequestEntityTooLarge, lfhttp.ETOOLARGE},
+		{"stops coming", "/v1/organizations", fmt.Sprintf("Content-Type: application/json\r\nContent-Length: %d\r\n", len(org)), org[:10], false,
+			http.StatusRequestTimeout, lfhttp.EBODYTIMEOUT},
+		{"ends before its length", "/v1/organizations", fmt.Sprintf("Content-Type: application/json\r\nContent-Length: %d\r\n", len(org)), org[:10], true,
+			http.StatusBadRequest, lfhttp.EINCOMPLETE},
+		{"malformed chunks", "/v1/organizations", "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n", "zz\r\n" + org + "\r\n0\r\n\r\n", false,
+			http.StatusBadRequest, lfhttp.EINCOMPLETE},
+	} {
+		status, code, took := send(c.path, c.headers, c.body, c.half)
+		if status != c.status || code != c.code {
+			t.Errorf("a body that %s: %d %s, want %d %s", c.name, status, code, c.status, c.code)
+		}
+		if c.status == http.StatusRequestEntityTooLarge && took > 500*time.Millisecond {
+			t.Errorf("a body that %s was refused after %s, not at once", c.name, took)
+		}
+	}
+	wantProblem(t, a.do("GET", "/v1/organizations/cut-org", ""), http.StatusNotFound, linkfin.ENOTFOUND)
 }
