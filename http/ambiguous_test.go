@@ -1,9 +1,11 @@
 package http_test
 
 import (
+	"io"
 	"net/http"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"linkfin"
@@ -67,5 +69,49 @@ func TestAmbiguousRequests(t *testing.T) {
 	}
 	if after := p.snapshot(); !reflect.DeepEqual(after, base) {
 		t.Fatal("an ambiguous request changed the store")
+	}
+}
+
+// TestSessionCredentialsTwice: a session's credentials sent twice, which the server
+// would read one of, are refused as a header sent twice is (400 invalid), and change
+// nothing: the session cookie twice (two sessions, or one twice) on a request without
+// a key, and the CSRF token twice, the right one first. With a key, cookies are not
+// read, and a second one is no matter.
+func TestSessionCredentialsTwice(t *testing.T) {
+	p := newPlatform(t)
+	first := p.signIn(t, "ann@anchor.example", "correct horse battery", "")
+	second := p.signIn(t, "ann@anchor.example", "correct horse battery", "")
+	base := p.snapshot()
+	send := func(method, path string, header http.Header) reply {
+		t.Helper()
+		req, err := http.NewRequest(method, p.url+path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header = header
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return reply{status: resp.StatusCode, header: resp.Header, body: body}
+	}
+	cookie := func(tokens ...string) string {
+		var out []string
+		for _, tok := range tokens {
+			out = append(out, lfhttp.SessionCookie+"="+tok)
+		}
+		return strings.Join(out, "; ")
+	}
+	wantJSON(t, send("GET", "/v1/purchase-orders", http.Header{"Cookie": {cookie(first.cookie)}}), http.StatusOK, nil)
+	wantProblem(t, send("GET", "/v1/purchase-orders", http.Header{"Cookie": {cookie(first.cookie, second.cookie)}}), http.StatusBadRequest, linkfin.EINVALID)
+	wantProblem(t, send("GET", "/v1/purchase-orders", http.Header{"Cookie": {cookie(first.cookie), cookie(first.cookie)}}), http.StatusBadRequest, linkfin.EINVALID)
+	wantProblem(t, send("POST", "/v1/purchase-orders/PO-1/cancel", http.Header{"Cookie": {cookie(first.cookie)},
+		"X-Csrf-Token": {first.csrf, "forged"}}), http.StatusBadRequest, linkfin.EINVALID)
+	wantJSON(t, send("GET", "/v1/purchase-orders", http.Header{"Authorization": {"Bearer " + p.keys["anchor"]},
+		"Cookie": {cookie(first.cookie, second.cookie)}}), http.StatusOK, nil)
+	if after := p.snapshot(); !reflect.DeepEqual(after, base) {
+		t.Fatal("credentials sent twice changed the store")
 	}
 }

@@ -429,16 +429,21 @@ func (s *Server) admit(w http.ResponseWriter, r *http.Request, rt Route) (*princ
 // checkRequestShape refuses, on every route, a request that could be read two ways or
 // that says what the route does not take: a query string that does not parse, a query
 // parameter given twice or that the route does not take, an Authorization,
-// Idempotency-Key or Content-Type header sent twice. query and queryErr are the query
-// string parsed.
+// Idempotency-Key, Content-Type or X-CSRF-Token header sent twice, and, on a request
+// without Authorization, the session cookie sent twice (a cookie another site under
+// the same domain set beside linkfin's would be one of them). query and queryErr are
+// the query string parsed.
 func checkRequestShape(r *http.Request, rt Route, query url.Values, queryErr error) error {
 	if queryErr != nil {
 		return linkfin.Errorf(linkfin.EINVALID, "the query string is malformed: %v", queryErr)
 	}
-	for _, h := range []string{"Authorization", "Idempotency-Key", "Content-Type"} {
+	for _, h := range []string{"Authorization", "Idempotency-Key", "Content-Type", "X-CSRF-Token"} {
 		if len(r.Header.Values(h)) > 1 {
 			return linkfin.Errorf(linkfin.EINVALID, "the %s header is sent more than once: send it once", h)
 		}
+	}
+	if r.Header.Get("Authorization") == "" && len(r.CookiesNamed(SessionCookie)) > 1 {
+		return linkfin.Errorf(linkfin.EINVALID, "the %s cookie is sent more than once: send it once", SessionCookie)
 	}
 	for name, values := range query {
 		if len(values) > 1 {
