@@ -244,13 +244,13 @@ type APIKeyOut struct {
 // WebhookEndpointIn registers an endpoint of the calling organization.
 type WebhookEndpointIn struct {
 	URL    string   `json:"url"`
-	Events []string `json:"events"` // "*", "<kind>.*" or an event type
+	Events []string `json:"events" items:"events"` // "*", "<kind>.*" or an event type; 1 to MaxWebhookEvents
 }
 
 // WebhookEndpointUpdate replaces an endpoint's URL and event filters.
 type WebhookEndpointUpdate struct {
 	URL    string   `json:"url"`
-	Events []string `json:"events"`
+	Events []string `json:"events" items:"events"` // as WebhookEndpointIn's
 }
 
 // WebhookEndpointOut is an endpoint with, in the answer that made it and nowhere else,
@@ -400,7 +400,7 @@ type (
 		SellerID  string     `json:"seller_id"`
 		ProgramID string     `json:"program_id,omitempty"`
 		Currency  Currency   `json:"currency"`
-		Lines     []POLineIn `json:"lines"`
+		Lines     []POLineIn `json:"lines" items:"order_lines"` // 1 to MaxOrderLines
 		// DeliverBy is the day the goods are due; receipts after it count as late.
 		DeliverBy *Date `json:"deliver_by,omitempty"`
 	}
@@ -419,7 +419,7 @@ type (
 	GoodsReceiptIn struct {
 		Number string        `json:"number,omitempty"` // the buyer's own, once per buyer
 		POID   string        `json:"po_id"`
-		Lines  []ReceiptLine `json:"lines"`
+		Lines  []ReceiptLine `json:"lines" items:"order_lines"` // 1 to MaxOrderLines
 	}
 	// InvoiceIn is the seller's invoice for an order.
 	InvoiceIn struct {
@@ -466,11 +466,11 @@ type (
 	// CertificateIn issues a certificate from the anchor's approved payables.
 	CertificateIn struct {
 		ProgramID  string   `json:"program_id"`
-		PayableIDs []string `json:"payable_ids"`
+		PayableIDs []string `json:"payable_ids" items:"payables"` // 1 to MaxCertificatePayables
 	}
 	// SplitIn splits a piece into pieces whose faces add up to its face.
 	SplitIn struct {
-		Pieces []PieceIn `json:"pieces"`
+		Pieces []PieceIn `json:"pieces" items:"pieces"` // MinSplitPieces to MaxSplitPieces
 	}
 	// PieceIn is one piece of a split: its face. The answer gives the pieces in the
 	// order asked, each with its new id.

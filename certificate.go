@@ -8,6 +8,14 @@ import (
 // KindCertificate is the record kind of digital payable certificates.
 const KindCertificate = "certificate"
 
+// Bounds of a certificate's requests.
+const (
+	// MaxCertificatePayables is the most payables a certificate is issued from.
+	MaxCertificatePayables = 100
+	// MinSplitPieces and MaxSplitPieces bound the pieces a split makes.
+	MinSplitPieces, MaxSplitPieces = 2, 100
+)
+
 // CertificateStatus is where a piece of a certificate stands. Only active pieces can
 // be split, transferred, financed or settled; the others are history, kept forever.
 type CertificateStatus string

@@ -300,12 +300,15 @@ type BoundWalletOut struct {
 	Balance int64 `json:"balance"`
 }
 
+// MaxBoundPayees is the most payees a purpose-bound wallet lists.
+const MaxBoundPayees = 20
+
 // BoundWalletIn opens a purpose-bound wallet with the amount its grantor, the caller,
 // pays in from its own wallet.
 type BoundWalletIn struct {
 	HolderID string   `json:"holder_id"`
 	Currency Currency `json:"currency"`
-	PayeeIDs []string `json:"payee_ids"`
+	PayeeIDs []string `json:"payee_ids" items:"payees"` // 1 to MaxBoundPayees
 	Purpose  string   `json:"purpose,omitempty"`
 	Amount   int64    `json:"amount" bound:"amount"`
 }

@@ -80,11 +80,11 @@ func (w *WarehouseReceipt) Validate() error {
 // CheckObserved checks a quantity a warehouse's sensors count: 0 to MaxQuantity.
 func CheckObserved(q int64) error { return checkRange("quantity", q, 0, MaxQuantity) }
 
-// ValidateLines checks the lines of a goods receipt: 1 to 1000 order lines, each
+// ValidateLines checks the lines of a goods receipt: 1 to MaxOrderLines order lines, each
 // once, with whole quantities accepted and rejected, not both zero.
 func (gr *GoodsReceipt) ValidateLines() error {
-	if len(gr.Lines) == 0 || len(gr.Lines) > 1000 {
-		return Errorf(EINVALID, "a goods receipt has 1 to 1000 lines")
+	if len(gr.Lines) == 0 || len(gr.Lines) > MaxOrderLines {
+		return Errorf(EINVALID, "a goods receipt has 1 to %d lines", MaxOrderLines)
 	}
 	seen := make(map[string]bool)
 	for _, l := range gr.Lines {

@@ -99,6 +99,9 @@ func (po *PurchaseOrder) Line(id string) *POLine {
 	return nil
 }
 
+// MaxOrderLines is the most lines a purchase order has, and a goods receipt of it.
+const MaxOrderLines = 1000
+
 // Validate checks what the buyer gives and computes the line amounts and the total.
 func (po *PurchaseOrder) Validate() error {
 	if err := ValidateNumber("the order's number", po.Number); err != nil {
@@ -115,8 +118,8 @@ func (po *PurchaseOrder) Validate() error {
 			return err
 		}
 	}
-	if len(po.Lines) == 0 || len(po.Lines) > 1000 {
-		return Errorf(EINVALID, "a purchase order has 1 to 1000 lines")
+	if len(po.Lines) == 0 || len(po.Lines) > MaxOrderLines {
+		return Errorf(EINVALID, "a purchase order has 1 to %d lines", MaxOrderLines)
 	}
 	seen := make(map[string]bool)
 	var total int64

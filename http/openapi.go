@@ -802,11 +802,11 @@ func (g *generator) structSchema(t reflect.Type) schema {
 				s["minimum"] = 0
 			}
 		}
+		if g.requests[t] {
+			s = g.textSchema(s, f) // a new schema: the bounds of its items follow
+		}
 		if f.maxItems != 0 {
 			s["minItems"], s["maxItems"] = f.minItems, f.maxItems
-		}
-		if g.requests[t] {
-			s = g.textSchema(s, f)
 		}
 		if f.secret {
 			s["format"], s["writeOnly"] = "password", true
@@ -908,7 +908,9 @@ type jsonField struct {
 
 // itemBounds are the values of the items tag: the fewest and most items of an array in
 // a request.
-var itemBounds = map[string][2]int{"lines": {1, linkfin.MaxInvoiceLines}}
+var itemBounds = map[string][2]int{"lines": {1, linkfin.MaxInvoiceLines}, "order_lines": {1, linkfin.MaxOrderLines},
+	"payables": {1, linkfin.MaxCertificatePayables}, "pieces": {linkfin.MinSplitPieces, linkfin.MaxSplitPieces},
+	"events": {1, linkfin.MaxWebhookEvents}, "payees": {1, linkfin.MaxBoundPayees}}
 
 // bounds are the values of the bound tag: the maximum of an amount, a price or a
 // quantity in a request.

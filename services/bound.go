@@ -17,9 +17,6 @@ import (
 // A payment to anyone else is refused with purpose_bound_payee.
 const codeBound = 9
 
-// MaxBoundPayees is the most payees a purpose-bound wallet lists.
-const MaxBoundPayees = 20
-
 // MaxPurpose is the most characters a purpose-bound wallet's purpose has.
 const MaxPurpose = 200
 
@@ -75,8 +72,8 @@ func (c *OpenBoundWallet) Validate() error {
 	if _, err := ledgerOf(c.In.Currency); err != nil {
 		return err
 	}
-	if len(c.In.PayeeIDs) == 0 || len(c.In.PayeeIDs) > MaxBoundPayees {
-		return linkfin.Errorf(linkfin.EINVALID, "a purpose-bound wallet lists 1 to %d payees", MaxBoundPayees)
+	if len(c.In.PayeeIDs) == 0 || len(c.In.PayeeIDs) > linkfin.MaxBoundPayees {
+		return linkfin.Errorf(linkfin.EINVALID, "a purpose-bound wallet lists 1 to %d payees", linkfin.MaxBoundPayees)
 	}
 	for i, p := range c.In.PayeeIDs {
 		if err := ids("payee_ids", p); err != nil {

@@ -75,8 +75,8 @@ func (c *IssueCertificate) Apply(tx linkfin.Tx) (any, error) {
 	if !p.Offers(linkfin.ProductCertificateDiscounting) {
 		return nil, linkfin.Errorf(linkfin.EINVALID, "program %s does not offer certificates", p.ID)
 	}
-	if len(c.PayableIDs) == 0 || len(c.PayableIDs) > 100 {
-		return nil, linkfin.Errorf(linkfin.EINVALID, "a certificate is issued from 1 to 100 payables")
+	if len(c.PayableIDs) == 0 || len(c.PayableIDs) > linkfin.MaxCertificatePayables {
+		return nil, linkfin.Errorf(linkfin.EINVALID, "a certificate is issued from 1 to %d payables", linkfin.MaxCertificatePayables)
 	}
 	id, err := newID(tx, linkfin.KindCertificate, c.ID)
 	if err != nil {
@@ -184,8 +184,8 @@ func (c *SplitCertificate) Apply(tx linkfin.Tx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(c.Pieces) < 2 || len(c.Pieces) > 100 {
-		return nil, linkfin.Errorf(linkfin.EINVALID, "a split makes 2 to 100 pieces")
+	if len(c.Pieces) < linkfin.MinSplitPieces || len(c.Pieces) > linkfin.MaxSplitPieces {
+		return nil, linkfin.Errorf(linkfin.EINVALID, "a split makes %d to %d pieces", linkfin.MinSplitPieces, linkfin.MaxSplitPieces)
 	}
 	holders := make([]string, len(c.Pieces))
 	for i := range holders {

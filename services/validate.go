@@ -136,8 +136,8 @@ func (c *IssueCertificate) Validate() error {
 	if err := ids("program_id", c.ProgramID); err != nil {
 		return err
 	}
-	if len(c.PayableIDs) == 0 || len(c.PayableIDs) > 100 {
-		return linkfin.Errorf(linkfin.EINVALID, "a certificate is issued from 1 to 100 payables")
+	if len(c.PayableIDs) == 0 || len(c.PayableIDs) > linkfin.MaxCertificatePayables {
+		return linkfin.Errorf(linkfin.EINVALID, "a certificate is issued from 1 to %d payables", linkfin.MaxCertificatePayables)
 	}
 	for i, id := range c.PayableIDs {
 		if err := ids("payable id", id); err != nil {
