@@ -117,7 +117,12 @@ func example(s *openapi3.Schema) any {
 		}
 		return obj
 	case s.Type.Includes("array"):
-		return []any{example(s.Items.Value)}
+		// As many items as the document's least (a split's two pieces), at least one.
+		items := make([]any, max(1, int(s.MinItems)))
+		for i := range items {
+			items[i] = example(s.Items.Value)
+		}
+		return items
 	case s.Type.Includes("integer"):
 		return 1
 	case s.Type.Includes("boolean"):
