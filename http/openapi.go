@@ -805,6 +805,9 @@ func (g *generator) structSchema(t reflect.Type) schema {
 		if g.requests[t] {
 			s = g.textSchema(s, f) // a new schema: the bounds of its items follow
 		}
+		if names, ok := flagNames[t]; ok && f.name == "flags" {
+			s["items"] = schema{"type": "string", "enum": names}
+		}
 		if f.maxItems != 0 {
 			s["minItems"], s["maxItems"] = f.minItems, f.maxItems
 		}
@@ -904,6 +907,26 @@ type jsonField struct {
 	min      int64 // its minimum, with a maximum: -max, or 0 for a bound that counts up (unsigned)
 	// The fewest and most items of an array, from its items tag; 0 and 0 for no bound.
 	minItems, maxItems int
+}
+
+// flagNames are the names of the flags of the raw ledger's accounts and transfers, in
+// the flags of each type: those a request may set, those an answer shows (an account
+// is closed by POST /v1/accounts/{id}/close, not created closed).
+var flagNames = map[reflect.Type][]any{
+	reflect.TypeFor[linkfin.AccountIn](): flagValues(accountFlagNames[:2]), reflect.TypeFor[linkfin.Account](): flagValues(accountFlagNames),
+	reflect.TypeFor[linkfin.TransferIn](): flagValues(transferFlagNames), reflect.TypeFor[linkfin.Transfer](): flagValues(transferFlagNames),
+}
+
+// flagValues are the names of flags, in their order.
+func flagValues[F any](flags []struct {
+	name string
+	flag F
+}) []any {
+	out := make([]any, len(flags))
+	for i, f := range flags {
+		out[i] = f.name
+	}
+	return out
 }
 
 // itemBounds are the values of the items tag: the fewest and most items of an array in
