@@ -208,7 +208,7 @@ type FinancingStop struct {
 // AlertActionsIn is the body of changing a program's alert actions: the whole list,
 // which replaces the one the program has (none: notify).
 type AlertActionsIn struct {
-	AlertActions []AlertAction `json:"alert_actions"`
+	AlertActions []AlertAction `json:"alert_actions" unique:"true"`
 }
 
 // AlertReasonIn is the body of acknowledging or resolving an alert.

@@ -198,7 +198,7 @@ type TrialBalanceLine struct {
 type OrganizationIn struct {
 	ID           string       `json:"id"`
 	Name         string       `json:"name"`
-	Capabilities []Capability `json:"capabilities"`
+	Capabilities []Capability `json:"capabilities" unique:"true"`
 	// BankAccount is the account its withdrawals over the bank rail are paid into.
 	BankAccount *BankAccount `json:"bank_account,omitempty"`
 	// Address is its postal address.
@@ -218,7 +218,7 @@ type AddressIn struct {
 
 // CapabilitiesIn sets what an organization may do.
 type CapabilitiesIn struct {
-	Capabilities []Capability `json:"capabilities"`
+	Capabilities []Capability `json:"capabilities" unique:"true"`
 }
 
 // APIKeyIn asks for a new key of an organization.
@@ -244,13 +244,13 @@ type APIKeyOut struct {
 // WebhookEndpointIn registers an endpoint of the calling organization.
 type WebhookEndpointIn struct {
 	URL    string   `json:"url"`
-	Events []string `json:"events" items:"events"` // "*", "<kind>.*" or an event type; 1 to MaxWebhookEvents
+	Events []string `json:"events" items:"events" unique:"true"` // "*", "<kind>.*" or an event type; 1 to MaxWebhookEvents
 }
 
 // WebhookEndpointUpdate replaces an endpoint's URL and event filters.
 type WebhookEndpointUpdate struct {
 	URL    string   `json:"url"`
-	Events []string `json:"events" items:"events"` // as WebhookEndpointIn's
+	Events []string `json:"events" items:"events" unique:"true"` // as WebhookEndpointIn's
 }
 
 // WebhookEndpointOut is an endpoint with, in the answer that made it and nowhere else,
@@ -332,7 +332,7 @@ type (
 		Name            string          `json:"name"`
 		Currency        Currency        `json:"currency"`
 		Limit           int64           `json:"limit" bound:"amount"`
-		Products        []Product       `json:"products"`
+		Products        []Product       `json:"products" unique:"true"`
 		MaxTenorDays    int             `json:"max_tenor_days" bound:"days"`
 		AdvanceRate     Rate            `json:"advance_rate"`
 		DayCount        DayCount        `json:"day_count"`
@@ -366,7 +366,7 @@ type (
 		SettlementRail PaymentRail `json:"settlement_rail,omitempty"`
 		// AlertActions: what the program does when an alert is raised on one of its
 		// suppliers (notify, stop_financing, freeze, margin_call); none: notify.
-		AlertActions []AlertAction `json:"alert_actions,omitempty"`
+		AlertActions []AlertAction `json:"alert_actions,omitempty" unique:"true"`
 	}
 	// GradeFloorIn is a funder's own grade floor in a program: requests from
 	// suppliers of a worse grade are refused for it ("" sets none).
@@ -466,7 +466,7 @@ type (
 	// CertificateIn issues a certificate from the anchor's approved payables.
 	CertificateIn struct {
 		ProgramID  string   `json:"program_id"`
-		PayableIDs []string `json:"payable_ids" items:"payables"` // 1 to MaxCertificatePayables
+		PayableIDs []string `json:"payable_ids" items:"payables" unique:"true"` // 1 to MaxCertificatePayables
 	}
 	// SplitIn splits a piece into pieces whose faces add up to its face.
 	SplitIn struct {

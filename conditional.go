@@ -308,7 +308,7 @@ const MaxBoundPayees = 20
 type BoundWalletIn struct {
 	HolderID string   `json:"holder_id"`
 	Currency Currency `json:"currency"`
-	PayeeIDs []string `json:"payee_ids" items:"payees"` // 1 to MaxBoundPayees
+	PayeeIDs []string `json:"payee_ids" items:"payees" unique:"true"` // 1 to MaxBoundPayees
 	Purpose  string   `json:"purpose,omitempty"`
 	Amount   int64    `json:"amount" bound:"amount"`
 }

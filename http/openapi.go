@@ -811,6 +811,9 @@ func (g *generator) structSchema(t reflect.Type) schema {
 		if f.maxItems != 0 {
 			s["minItems"], s["maxItems"] = f.minItems, f.maxItems
 		}
+		if f.unique {
+			s["uniqueItems"] = true
+		}
 		if f.secret {
 			s["format"], s["writeOnly"] = "password", true
 		}
@@ -907,6 +910,9 @@ type jsonField struct {
 	min      int64 // its minimum, with a maximum: -max, or 0 for a bound that counts up (unsigned)
 	// The fewest and most items of an array, from its items tag; 0 and 0 for no bound.
 	minItems, maxItems int
+	// unique: an array tagged unique:"true", whose items the server takes once each
+	// (a capability, a product, an event filter, a payee listed twice is 400 invalid).
+	unique bool
 }
 
 // flagNames are the names of the flags of the raw ledger's accounts and transfers, in
@@ -1107,7 +1113,7 @@ func collectFields(t reflect.Type, depth int, optional bool, visiting map[reflec
 			continue
 		}
 		jf := jsonField{name: name, typ: ft, depth: depth, tagged: name != "", optional: optional, max: bounds[f.Tag.Get("bound")],
-			secret: f.Tag.Get("secret") == "true"}
+			secret: f.Tag.Get("secret") == "true", unique: f.Tag.Get("unique") == "true"}
 		if b := f.Tag.Get("bound"); b != "" && jf.max == 0 {
 			panic(fmt.Sprintf("http: %s.%s has an unknown bound %q", t, f.Name, b))
 		} else if !unsigned[b] {
