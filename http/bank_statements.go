@@ -88,7 +88,7 @@ func (s *Server) importBankStatement(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	s.submit(w, r, body, &engine.Request{Commands: []linkfin.Command{&services.ImportBankStatement{Message: msg}}}, valueAnswer(http.StatusOK))
+	s.submit(w, r, body, nil, &engine.Request{Commands: []linkfin.Command{&services.ImportBankStatement{Message: msg}}}, valueAnswer(http.StatusOK))
 }
 
 func (s *Server) statementEntries(w http.ResponseWriter, r *http.Request) {

@@ -66,6 +66,8 @@ func act[In any](s *Server, rt Route, build func(r *http.Request, p *principal, 
 			writeError(w, r, err)
 			return
 		}
+		// What the body says, taken before build sees the value.
+		form := decodedForm(r, body, &in, s.secrets[r.Pattern])
 		c, err := build(r, principalOf(r), &in)
 		if err != nil {
 			writeError(w, r, err)
@@ -76,7 +78,7 @@ func act[In any](s *Server, rt Route, build func(r *http.Request, p *principal, 
 			// The record the route makes or acts on, as the caller sees it.
 			ans = seenAnswer(rt.Status, answers, principalOf(r).viewer())
 		}
-		s.submit(w, r, body, &engine.Request{Commands: []linkfin.Command{c}}, ans)
+		s.submit(w, r, body, form, &engine.Request{Commands: []linkfin.Command{c}}, ans)
 	})
 }
 
@@ -158,6 +160,25 @@ func canonicalJSON(body []byte, secrets []string) ([]byte, bool) {
 	return bytes.TrimSuffix(out.Bytes(), []byte("\n")), true
 }
 
+// decodedForm is the form of a JSON body by what it says, made from the value v it
+// was decoded into: v encoded again, its members in its type's order, numbers and
+// strings as Go writes them. Two bodies that decode to one value are one request to
+// the route, since the route runs on the value; it is the cheap way to canonicalJSON's
+// end where the value is at hand (a twentieth of its time for a transfer). It is nil
+// where there is no Idempotency-Key to fingerprint, no body (an empty body is not
+// "{}"), or the route's body has secret fields (secrets: canonicalJSON sets those
+// aside).
+func decodedForm(r *http.Request, body []byte, v any, secrets []string) []byte {
+	if r.Header.Get("Idempotency-Key") == "" || len(bytes.TrimSpace(body)) == 0 || len(secrets) > 0 {
+		return nil
+	}
+	form, err := json.Marshal(v)
+	if err != nil {
+		return nil
+	}
+	return form
+}
+
 // An answer makes the reply to a request the engine ran: the status and the value to
 // write as JSON, or an error to write instead.
 type answer func(resp *engine.Response) (status int, v any, err error)
@@ -165,8 +186,10 @@ type answer func(resp *engine.Response) (status int, v any, err error)
 // submit runs a request through the engine under the caller's Idempotency-Key and
 // writes what answer makes of the response, or the error: the engine's, the first
 // refused command's, or answer's own. Every request of the API that reaches the
-// engine goes this way.
-func (s *Server) submit(w http.ResponseWriter, r *http.Request, body []byte, req *engine.Request, answer answer) {
+// engine goes this way. form is the body by what it says (decodedForm), where the
+// route has it at hand; without it (nil), a JSON body's is canonicalJSON's. A route
+// gives it always or never.
+func (s *Server) submit(w http.ResponseWriter, r *http.Request, body, form []byte, req *engine.Request, answer answer) {
 	if key := r.Header.Get("Idempotency-Key"); key != "" {
 		if len(key) > 255 || !utf8.ValidString(key) || strings.IndexFunc(key, unicode.IsControl) >= 0 {
 			writeError(w, r, linkfin.Errorf(linkfin.EINVALID, "Idempotency-Key is up to 255 bytes of UTF-8 text, without control characters"))
@@ -187,7 +210,11 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, body []byte, req
 		// compared its bytes is still this body's answer.
 		former := withoutSecrets(body, s.secrets[r.Pattern])
 		req.Hash = sum(former)
-		if canon, ok := canonicalJSON(body, s.secrets[r.Pattern]); ok && !bytes.Equal(canon, former) {
+		canon, ok := form, form != nil
+		if !ok {
+			canon, ok = canonicalJSON(body, s.secrets[r.Pattern])
+		}
+		if ok && !bytes.Equal(canon, former) {
 			req.Hash, req.FormerHash = sum(canon), req.Hash
 		}
 	}

@@ -209,3 +209,27 @@ func TestRetryOfKeptBytes(t *testing.T) {
 		t.Fatal("a retry of a kept answer changed the store")
 	}
 }
+
+// TestTransferRetryInOtherForm: the raw ledger's transfers are fingerprinted by what
+// they say, as the domain's requests are: a transfer retried with its members in
+// another order, or spaced and with its id's digit escaped, is answered
+// as the first; another amount, or the same transfer as a batch of one (which is
+// answered otherwise), is the key's reuse.
+func TestTransferRetryInOtherForm(t *testing.T) {
+	a := newAPI(t)
+	wantJSON(t, a.do("POST", "/v1/accounts", "["+accountJSON(4, "CNY")+","+accountJSON(5, "CNY")+"]"), http.StatusOK, nil)
+	first := a.do("POST", "/v1/transfers", transferJSON(7, 4, 5, 100), "Idempotency-Key", "t-7")
+	wantJSON(t, first, http.StatusCreated, nil)
+	for _, body := range []string{
+		`{"code":1,"currency":"CNY","ledger":1,"amount":100,"credit_account_id":"5","debit_account_id":"4","id":"7"}`,
+		` {"id": "\u0037", "debit_account_id": "4", "credit_account_id": "5", "amount": 100, "ledger": 1, "currency": "CNY", "code": 1}  `,
+	} {
+		r := a.do("POST", "/v1/transfers", body, "Idempotency-Key", "t-7")
+		if r.status != http.StatusCreated || r.header.Get("Idempotency-Hit") != "true" || !bytes.Equal(r.body, first.body) {
+			t.Fatalf("the same transfer written otherwise: %d, Idempotency-Hit %q\n%s", r.status, r.header.Get("Idempotency-Hit"), r.body)
+		}
+	}
+	for _, body := range []string{transferJSON(7, 4, 5, 101), batch(transferJSON(7, 4, 5, 100))} {
+		wantProblem(t, a.do("POST", "/v1/transfers", body, "Idempotency-Key", "t-7"), http.StatusConflict, engine.EIDEMPOTENCY)
+	}
+}

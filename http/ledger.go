@@ -132,10 +132,11 @@ func isArray(body []byte) bool {
 }
 
 // oneOrMany reads a body that is one object or an array of up to 8,192, and converts
-// each with conv. batch tells which form the caller used.
-func oneOrMany[In, Out any](w http.ResponseWriter, r *http.Request, what string, conv func(*In) (Out, error)) (body []byte, out []Out, batch bool, err error) {
+// each with conv. batch tells which form the caller used; form is the body by what it
+// says, for its fingerprint (decodedForm).
+func oneOrMany[In, Out any](w http.ResponseWriter, r *http.Request, what string, conv func(*In) (Out, error)) (body, form []byte, out []Out, batch bool, err error) {
 	if body, err = readBody(w, r, mediaJSON); err != nil {
-		return nil, nil, false, err
+		return nil, nil, nil, false, err
 	}
 	var ins []In
 	if batch = isArray(body); batch {
@@ -145,27 +146,32 @@ func oneOrMany[In, Out any](w http.ResponseWriter, r *http.Request, what string,
 		err = decode(body, &ins[0])
 	}
 	if err != nil {
-		return nil, nil, false, err
+		return nil, nil, nil, false, err
+	}
+	if batch {
+		form = decodedForm(r, body, ins, nil)
+	} else {
+		form = decodedForm(r, body, &ins[0], nil)
 	}
 	if len(ins) == 0 || len(ins) > 8192 {
-		return nil, nil, false, linkfin.Errorf(linkfin.EINVALID, "a batch holds 1 to 8192 %s", what)
+		return nil, nil, nil, false, linkfin.Errorf(linkfin.EINVALID, "a batch holds 1 to 8192 %s", what)
 	}
 	out = make([]Out, len(ins))
 	for i := range ins {
 		if out[i], err = conv(&ins[i]); err != nil {
-			return nil, nil, false, err
+			return nil, nil, nil, false, err
 		}
 	}
-	return body, out, batch, nil
+	return body, form, out, batch, nil
 }
 
 func (s *Server) createAccounts(w http.ResponseWriter, r *http.Request) {
-	body, accounts, batch, err := oneOrMany(w, r, "accounts", ledgerAccount)
+	body, form, accounts, batch, err := oneOrMany(w, r, "accounts", ledgerAccount)
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	s.submit(w, r, body, &engine.Request{CreateAccounts: accounts, Fence: services.PlatformLedger}, func(resp *engine.Response) (int, any, error) {
+	s.submit(w, r, body, form, &engine.Request{CreateAccounts: accounts, Fence: services.PlatformLedger}, func(resp *engine.Response) (int, any, error) {
 		if batch {
 			return http.StatusOK, map[string]any{"results": itemResults(resp, func(i int) int64 { return accounts[i].ID })}, nil
 		}
@@ -180,12 +186,12 @@ func (s *Server) createAccounts(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) createTransfers(w http.ResponseWriter, r *http.Request) {
-	body, transfers, batch, err := oneOrMany(w, r, "transfers", ledgerTransfer)
+	body, form, transfers, batch, err := oneOrMany(w, r, "transfers", ledgerTransfer)
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	s.submit(w, r, body, &engine.Request{CreateTransfers: transfers, Fence: services.PlatformLedger}, func(resp *engine.Response) (int, any, error) {
+	s.submit(w, r, body, form, &engine.Request{CreateTransfers: transfers, Fence: services.PlatformLedger}, func(resp *engine.Response) (int, any, error) {
 		if batch {
 			return http.StatusOK, map[string]any{"results": itemResults(resp, func(i int) int64 { return transfers[i].ID })}, nil
 		}
@@ -250,7 +256,7 @@ func (s *Server) closeAccount(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	s.submit(w, r, nil, &engine.Request{CloseAccounts: []int64{id}, Fence: services.PlatformLedger}, func(resp *engine.Response) (int, any, error) {
+	s.submit(w, r, nil, nil, &engine.Request{CloseAccounts: []int64{id}, Fence: services.PlatformLedger}, func(resp *engine.Response) (int, any, error) {
 		switch res := resp.Results[0]; res {
 		case ledger.OK:
 		case ledger.AccountNotFound:

@@ -132,7 +132,7 @@ func (s *Server) createOrganization(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c := &services.CreateOrganization{Org: linkfin.Organization{ID: in.ID, Name: in.Name, Capabilities: in.Capabilities, BankAccount: in.BankAccount, Address: in.Address}}
-	s.submit(w, r, body, &engine.Request{Commands: []linkfin.Command{c}}, func(resp *engine.Response) (int, any, error) {
+	s.submit(w, r, body, nil, &engine.Request{Commands: []linkfin.Command{c}}, func(resp *engine.Response) (int, any, error) {
 		res, err := valueOf[services.OrganizationResult](resp)
 		if err != nil {
 			return 0, nil, err
@@ -158,7 +158,7 @@ func (s *Server) createAPIKey(w http.ResponseWriter, r *http.Request) {
 	}
 	secret, k := linkfin.NewAPIKey(org, in.Role, in.Name)
 	c := &services.CreateAPIKey{Actor: principalOf(r).Org, By: principalOf(r).by(), Key: k}
-	s.submit(w, r, body, &engine.Request{Commands: []linkfin.Command{c}}, func(resp *engine.Response) (int, any, error) {
+	s.submit(w, r, body, nil, &engine.Request{Commands: []linkfin.Command{c}}, func(resp *engine.Response) (int, any, error) {
 		made, err := valueOf[linkfin.APIKey](resp)
 		if err != nil {
 			return 0, nil, err
@@ -208,7 +208,7 @@ func (s *Server) revokeAPIKey(w http.ResponseWriter, r *http.Request) {
 	// Dropped before and after: a request that read the key before the revocation
 	// committed cannot put it back.
 	s.keys.drop(c.ID)
-	s.submit(w, r, nil, &engine.Request{Commands: []linkfin.Command{c}}, func(resp *engine.Response) (int, any, error) {
+	s.submit(w, r, nil, nil, &engine.Request{Commands: []linkfin.Command{c}}, func(resp *engine.Response) (int, any, error) {
 		k, err := valueOf[linkfin.APIKey](resp)
 		if err != nil {
 			return 0, nil, err

@@ -121,6 +121,6 @@ func (s *Server) paymentStatus(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	s.submit(w, r, body, &engine.Request{Commands: []linkfin.Command{&services.ApplyPaymentStatus{FileID: r.PathValue("id"), Report: rep}}},
+	s.submit(w, r, body, nil, &engine.Request{Commands: []linkfin.Command{&services.ApplyPaymentStatus{FileID: r.PathValue("id"), Report: rep}}},
 		valueAnswer(http.StatusOK))
 }

@@ -321,7 +321,7 @@ func (s *Server) createInvoice(w http.ResponseWriter, r *http.Request) {
 			IssueDate: in.IssueDate, DueDate: in.DueDate, Lines: in.Lines, Allowance: in.Allowance, Charge: in.Charge, Tax: in.Tax,
 			Total: in.Total, Prepaid: in.Prepaid, Rounding: in.Rounding}
 	}
-	s.submit(w, r, body, &engine.Request{Commands: []linkfin.Command{&services.CreateInvoice{Actor: p.Org, Invoice: inv, Identified: identified}}},
+	s.submit(w, r, body, nil, &engine.Request{Commands: []linkfin.Command{&services.CreateInvoice{Actor: p.Org, Invoice: inv, Identified: identified}}},
 		valueAnswer(http.StatusCreated))
 }
 
@@ -353,7 +353,7 @@ func (s *Server) createCreditNote(w http.ResponseWriter, r *http.Request) {
 		}
 		c.Note, c.InvoiceNumber = linkfin.CreditNote{Number: in.Number, Amount: in.Amount, Reason: in.Reason, IssueDate: in.IssueDate}, in.InvoiceNumber
 	}
-	s.submit(w, r, body, &engine.Request{Commands: []linkfin.Command{c}}, valueAnswer(http.StatusCreated))
+	s.submit(w, r, body, nil, &engine.Request{Commands: []linkfin.Command{c}}, valueAnswer(http.StatusCreated))
 }
 
 func (s *Server) getCertificate(w http.ResponseWriter, r *http.Request) {

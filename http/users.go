@@ -256,14 +256,14 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c := &services.CreateUser{Actor: p.Org, By: p.by(), User: u, Password: sealed}
-	s.submit(w, r, body, &engine.Request{Commands: []linkfin.Command{c}}, valueAnswer(http.StatusCreated))
+	s.submit(w, r, body, nil, &engine.Request{Commands: []linkfin.Command{c}}, valueAnswer(http.StatusCreated))
 }
 
 // userChange answers a change of a user, and forgets the user's sessions, which the
 // change may end, before and after it commits.
 func (s *Server) userChange(w http.ResponseWriter, r *http.Request, body []byte, id string, c linkfin.Command) {
 	s.Auth.Changing(id, func() error {
-		s.submit(w, r, body, &engine.Request{Commands: []linkfin.Command{c}}, valueAnswer(http.StatusOK))
+		s.submit(w, r, body, nil, &engine.Request{Commands: []linkfin.Command{c}}, valueAnswer(http.StatusOK))
 		return nil
 	})
 }
@@ -384,7 +384,7 @@ func (s *Server) setSignInPolicy(w http.ResponseWriter, r *http.Request) {
 	c := &services.SetSignInPolicy{Actor: p.Org, By: p.by(), OrgID: org, Policy: in}
 	// The organization's sessions are read again: a policy binds those open already.
 	s.Auth.ForgetOrg(org)
-	s.submit(w, r, body, &engine.Request{Commands: []linkfin.Command{c}}, func(resp *engine.Response) (int, any, error) {
+	s.submit(w, r, body, nil, &engine.Request{Commands: []linkfin.Command{c}}, func(resp *engine.Response) (int, any, error) {
 		s.Auth.ForgetOrg(org)
 		return http.StatusOK, resp.Outcomes[0].Value, nil
 	})
