@@ -91,7 +91,7 @@ func (c *RequestDistributorFinancing) Apply(tx linkfin.Tx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := funds(tx, p, c.FunderID); err != nil {
+	if err := funds(tx, p.ID, c.FunderID); err != nil {
 		return nil, err
 	}
 	if c.Disbursement == linkfin.DisbursePurposeBound {

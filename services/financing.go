@@ -69,16 +69,16 @@ func liveFunder(p *linkfin.Program, id string) (*linkfin.ProgramFunder, error) {
 
 // funds refuses a live funder of the program that may not fund now: the operator
 // withdrew its fund capability after it joined. What it financed stays as it is, but
-// no request is quoted from it, in any product, and no offer names it (Offers), until
-// the capability is granted again. It is refused as a funder not live in the program
-// is: it would not finance the request.
-func funds(tx linkfin.Tx, p *linkfin.Program, funderID string) error {
+// no request is quoted from it, in any product, no offer names it (Offers), and no
+// quote it made is accepted (stillGranted), until the capability is granted again. It is
+// refused as a funder not live in the program is: it would not finance the request.
+func funds(tx linkfin.Tx, programID, funderID string) error {
 	o, err := organization(tx, funderID)
 	if err != nil {
 		return err
 	}
 	if !o.Can(linkfin.CapFund) {
-		return linkfin.Errorf(linkfin.EINVALID, "%s is not a live funder of program %s: %s does not fund now", funderID, p.ID, funderID)
+		return linkfin.Errorf(linkfin.EINVALID, "%s is not a live funder of program %s: %s does not fund now", funderID, programID, funderID)
 	}
 	return nil
 }

@@ -362,7 +362,7 @@ func decide(tx linkfin.Tx, p *linkfin.Program, r graded) (*linkfin.Program, *lin
 	if _, err := liveFunder(p, funderID); err != nil {
 		return nil, nil, err
 	}
-	if err := funds(tx, p, funderID); err != nil {
+	if err := funds(tx, p.ID, funderID); err != nil {
 		return nil, nil, err
 	}
 	m := linkfin.ScoreModels()[linkfin.CurrentScoreModel]
@@ -437,20 +437,23 @@ func gradeFloor(m *linkfin.ScoreModel, p *linkfin.Program, funderID string) (flo
 
 // grantKeys are the records the acceptance of financing id's quote reads to check
 // that the credit decision the quote was made on still stands (stillGranted): its
-// program, for the floors, and its requester's financing stop.
+// program, for the floors, and its requester's financing stop; and its funder's
+// organization, which must still fund (funds).
 func grantKeys(r linkfin.Records, id string) []linkfin.ObjectKey {
 	var f linkfin.Financing
 	if found, _ := r.Get(linkfin.KindFinancing, id, &f); !found {
 		return nil
 	}
-	return []linkfin.ObjectKey{{Kind: linkfin.KindProgram, ID: f.ProgramID}, {Kind: linkfin.KindFinancingStop, ID: f.RequesterID}}
+	return append([]linkfin.ObjectKey{{Kind: linkfin.KindProgram, ID: f.ProgramID}, {Kind: linkfin.KindFinancingStop, ID: f.RequesterID}},
+		funderKeys(f.FunderID)...)
 }
 
 // stillGranted refuses to accept a quote that its credit decision no longer grants:
 // the requester's new financing stopped by an alert since it was quoted, or the
-// grade it was decided at now below the program's or the funder's floor. A funder
-// that raises its floor, or an alert that stops a supplier, stops its quotes still
-// open as well as its next requests.
+// grade it was decided at now below the program's or the funder's floor, or the
+// funder's fund capability withdrawn since (funds). A funder that raises its floor, an
+// alert that stops a supplier, or the operator withdrawing a funder's capability, stops
+// its quotes still open as well as its next requests.
 func stillGranted(tx linkfin.Tx, f *linkfin.Financing) error {
 	if f.Decision == nil {
 		return nil
@@ -461,6 +464,11 @@ func stillGranted(tx linkfin.Tx, f *linkfin.Financing) error {
 	var p linkfin.Program
 	if found, err := linkfin.View(tx, linkfin.KindProgram, f.ProgramID, &p); err != nil || !found {
 		return err
+	}
+	if f.FunderID != "" {
+		if err := funds(tx, p.ID, f.FunderID); err != nil {
+			return err
+		}
 	}
 	m := linkfin.ScoreModels()[f.Decision.ModelVersion]
 	if m == nil {

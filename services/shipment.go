@@ -106,9 +106,11 @@ type ReportShipmentEvent struct {
 	Location   string
 }
 
-// Keys implements linkfin.Command.
+// Keys implements linkfin.Command: the shipment, and the reporter's organization,
+// whose capability Apply checks.
 func (c *ReportShipmentEvent) Keys() []linkfin.ObjectKey {
-	return append(watchKeys(linkfin.KindShipment, c.ShipmentID), linkfin.ObjectKey{Kind: linkfin.KindShipment, ID: c.ShipmentID})
+	return append(watchKeys(linkfin.KindShipment, c.ShipmentID), linkfin.ObjectKey{Kind: linkfin.KindShipment, ID: c.ShipmentID},
+		linkfin.ObjectKey{Kind: linkfin.KindOrganization, ID: c.Actor})
 }
 
 // DependentKeys implements linkfin.DependentCommand: the conditional payments that
@@ -154,6 +156,12 @@ func (c *ReportShipmentEvent) Apply(tx linkfin.Tx) (any, error) {
 		return nil, linkfin.Errorf(linkfin.ECONFLICT, "shipment %s is %s already", s.ID, s.Status)
 	case len(c.Location) > 200:
 		return nil, linkfin.Errorf(linkfin.EINVALID, "a location has at most 200 characters")
+	}
+	// A carrier that is no longer a logistics operator (the operator withdrew the
+	// capability since it took the shipment) certifies no more of its goods: a
+	// delivery would release the payments that wait on it.
+	if err := capable(tx, c.Actor, linkfin.CapLogistics); err != nil {
+		return nil, err
 	}
 	s.Status = c.Status
 	s.EventCount = max(s.EventCount, len(s.Events)) + 1 // a shipment made before counted none

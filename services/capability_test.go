@@ -1,0 +1,37 @@
+package services_test
+
+import (
+	"testing"
+
+	"linkfin"
+	"linkfin/services"
+)
+
+// A capability the operator withdraws mid-workflow is checked at the next act it
+// governs, not only at the workflow's first: a quote whose funder no longer funds is
+// not accepted (400 invalid, as a new request of it is), and a carrier that is no longer
+// a logistics operator reports no delivery (403 forbidden), which would release the
+// payments that wait on it. Granted again, each act goes on.
+func TestCapabilityWithdrawnMidWorkflow(t *testing.T) {
+	w := newWorld(t)
+	parties(w)
+	p := payable(w, "1", 1000, 1_000_00, "2027-01-29")
+	w.must(&services.IssueCertificate{Actor: "anchor", ID: "c1", ProgramID: "auto-scf", PayableIDs: []string{p.ID}},
+		&services.RequestCertificateDiscounting{Actor: "tier1", ID: "f1", ProgramID: "auto-scf", PieceID: "c1", FunderID: "bank"},
+		&services.SetCapabilities{OrgID: "bank", Capabilities: []linkfin.Capability{linkfin.CapTrade}})
+	w.refused(&services.RequestCertificateDiscounting{Actor: "tier1", ID: "f2", ProgramID: "auto-scf", PieceID: "c1", FunderID: "bank"}, linkfin.EINVALID)
+	w.refused(&services.AcceptCertificateDiscounting{Actor: "tier1", ID: "f1", PieceID: "c1"}, linkfin.EINVALID)
+	w.must(&services.SetCapabilities{OrgID: "bank", Capabilities: []linkfin.Capability{linkfin.CapFund}},
+		&services.AcceptCertificateDiscounting{Actor: "tier1", ID: "f1", PieceID: "c1"})
+
+	w.must(&services.CreateOrganization{Org: linkfin.Organization{ID: "port", Name: "Port Logistics", Capabilities: []linkfin.Capability{linkfin.CapLogistics}}},
+		&services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: "po-2", Number: "PO-2", SellerID: "tier1",
+			ProgramID: "auto-scf", Currency: "CNY", Lines: []linkfin.POLine{{LineID: "L1", Item: "part", Quantity: 1, Unit: "pc", UnitPrice: 100_00}}}},
+		&services.AcceptPurchaseOrder{Actor: "tier1", ID: "po-2"},
+		&services.CreateShipment{Actor: "tier1", Shipment: linkfin.Shipment{ID: "sh-1", POID: "po-2", CarrierID: "port"}},
+		&services.ReportShipmentEvent{Actor: "port", ShipmentID: "sh-1", Status: linkfin.ShipmentPickedUp},
+		&services.SetCapabilities{OrgID: "port", Capabilities: []linkfin.Capability{linkfin.CapTrade}})
+	w.refused(&services.ReportShipmentEvent{Actor: "port", ShipmentID: "sh-1", Status: linkfin.ShipmentDelivered}, linkfin.EFORBIDDEN)
+	w.must(&services.SetCapabilities{OrgID: "port", Capabilities: []linkfin.Capability{linkfin.CapLogistics}},
+		&services.ReportShipmentEvent{Actor: "port", ShipmentID: "sh-1", Status: linkfin.ShipmentDelivered})
+}
