@@ -13,7 +13,7 @@ import (
 // TestMarginCallOverHTTP: tier2 pledges 10 t of copper at 45,000.00 a tonne to the
 // bank (270,000.00 at 60 %); copper falls to 30,000.00 (an LTV of 0.9, past 0.75),
 // and the operator's margin check calls tier2 for 90,000.00, back to 60 % of the lot,
-// due in 5 days. A part repayment of the whole principal is refused (400 invalid), and
+// due in 5 days (on the next business day, as the 5th is a Saturday). A part repayment of the whole principal is refused (400 invalid), and
 // so is an amount of a financing of another product; 90,000.00 meets the call
 // (200). Copper falls again to 20,000.00: a second call, which tier2, its wallet
 // emptied, leaves unmet; the operator's close is refused on its due date (409
@@ -25,7 +25,9 @@ func TestMarginCallOverHTTP(t *testing.T) {
 	p.submit(t, &services.MarkPrice{Mark: linkfin.PriceMark{ID: "copper", Currency: "CNY", Price: 30_000_00}})
 	var f linkfin.Financing
 	wantJSON(t, p.as("operator", "POST", "/v1/financings/WL-MC/margin-check", "", "Idempotency-Key", "mc-1"), http.StatusOK, &f)
-	due := linkfin.DateOf(p.clock.Now()).AddDays(linkfin.DefaultMarginCallDays)
+	// Due in 5 days, on a business day: the 5th, 2026-11-07, is a Saturday.
+	today := linkfin.DateOf(p.clock.Now())
+	due := linkfin.NewDate(2026, 11, 9)
 	if d := f.MarginDemand; f.Quote.Price != 270_000_00 || !f.MarginCall || d == nil || d.Amount != 90_000_00 ||
 		d.DueDate != due || d.Status != linkfin.MarginDemandCalled {
 		t.Fatalf("the margin check at an LTV of 0.9: %+v, %+v", f, f.MarginDemand)
@@ -49,7 +51,7 @@ func TestMarginCallOverHTTP(t *testing.T) {
 	if left := wallet.CreditsPosted - wallet.DebitsPosted - wallet.DebitsPending; left > 0 {
 		p.submit(t, &services.RecordOutboundPayment{Rail: "bank", InstructionID: "tier2-out", OrgID: "tier2", Currency: "CNY", Amount: left})
 	}
-	p.clock.Advance(linkfin.DefaultMarginCallDays * 24 * time.Hour)
+	p.clock.Advance(time.Duration(linkfin.DaysBetween(today, due)) * 24 * time.Hour) // the calls' due date
 	wantProblem(t, p.as("operator", "POST", "/v1/financings/WL-MC/close", "", "Idempotency-Key", "close-1"), http.StatusConflict, linkfin.ECONFLICT)
 	p.clock.Advance(24 * time.Hour)
 	for i := range 2 {

@@ -95,7 +95,7 @@ func raiseShare(tx linkfin.Tx, a linkfin.Alert, part, whole int64) (*linkfin.Ale
 }
 
 // marginCall calls the borrower of a disbursed pledge loan to repay part/whole of what
-// it owes by the program's margin call period, unless a call of the loan is open
+// it owes by the program's margin call period (to a business day: businessDay), unless a call of the loan is open
 // already: the loan and the alert keep the call, and the loan's event,
 // financing.margin_called, goes to the borrower and the funder.
 func marginCall(tx linkfin.Tx, a *linkfin.Alert, p *linkfin.Program, f *linkfin.Financing, part, whole int64) error {
@@ -117,8 +117,12 @@ func marginCall(tx linkfin.Tx, a *linkfin.Alert, p *linkfin.Program, f *linkfin.
 	if err := linkfin.CheckAmount("the margin call", amount); err != nil {
 		return err
 	}
+	due, err := businessDay(p, linkfin.DateOf(tx.Now()).AddDays(p.MarginCallPeriod()))
+	if err != nil {
+		return err
+	}
 	d := &linkfin.MarginDemand{AlertID: a.ID, Amount: amount, Currency: f.Currency, Status: linkfin.MarginDemandCalled,
-		DueDate: linkfin.DateOf(tx.Now()).AddDays(p.MarginCallPeriod()), CalledAt: tx.Now()}
+		DueDate: due, CalledAt: tx.Now()}
 	f.MarginDemand = d
 	a.MarginDemand = new(linkfin.MarginDemand)
 	*a.MarginDemand = *d

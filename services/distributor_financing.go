@@ -96,36 +96,41 @@ func (c *RequestDistributorFinancing) Apply(tx linkfin.Tx) (any, error) {
 	}
 	if c.Disbursement == linkfin.DisbursePurposeBound {
 		q.Reasons[1] = "the loan is paid into a purpose-bound wallet of the distributor's, which pays the anchor alone; the distributor " +
-			"repays it with interest in " + strconv.Itoa(p.MaxTenorDays) + " days"
+			"repays it with interest in " + strconv.Itoa(q.Days) + " days, on " + q.ValueDate.AddDays(q.Days).String()
 	}
 	fin := newQuote(tx, id, distributorFinancing{}, p, c.Actor, c.FunderID, po.ID, q)
 	fin.Disbursement = c.Disbursement
-	fin.Currency, fin.SupplierLimit, fin.PayeeID, fin.Interest, fin.DueDate = po.Currency, p.SupplierLimit, p.AnchorID, q.Discount, q.ValueDate.AddDays(p.MaxTenorDays)
+	fin.Currency, fin.SupplierLimit, fin.PayeeID, fin.Interest, fin.DueDate = po.Currency, p.SupplierLimit, p.AnchorID, q.Discount, q.ValueDate.AddDays(q.Days)
 	return fin, tx.Put(linkfin.KindFinancing, fin.ID, fin, "financing.quoted")
 }
 
 // priceDistributorFinancing prices a loan by a funder of program p that pays the
-// anchor the order's total on the value date: the interest on it over the program's
-// tenor, in arrears, at the funder's rate. It refuses what a request would: a program
-// that does not offer distributor financing, a funder not live in it.
+// anchor the order's total on the value date: the interest on it from then to its due
+// date (loanDue: the program's tenor, moved to a business day), in arrears, at the
+// funder's rate. It refuses what a request would: a program that does not offer
+// distributor financing, a funder not live in it.
 func priceDistributorFinancing(p *linkfin.Program, funderID string, po *linkfin.PurchaseOrder, valueDate linkfin.Date) (linkfin.Quote, error) {
 	f, err := offered(p, linkfin.ProductDistributorFinancing, "distributor financing", funderID)
 	if err != nil {
 		return linkfin.Quote{}, err
 	}
 	rate := f.Pricing.Annual()
-	interest, eff, err := arrears(po.Total, rate, p.MaxTenorDays, p.DayCount)
+	due, days, err := loanDue(p, valueDate)
+	if err != nil {
+		return linkfin.Quote{}, err
+	}
+	interest, eff, err := arrears(po.Total, rate, days, p.DayCount)
 	if err != nil {
 		return linkfin.Quote{}, err
 	}
 	reasons := []string{
 		"the program's anchor (" + p.AnchorID + ") accepted the distributor's order",
-		"the loan pays the anchor the order's total now; the distributor repays it with interest in " + strconv.Itoa(p.MaxTenorDays) + " days",
+		"the loan pays the anchor the order's total now; the distributor repays it with interest in " + strconv.Itoa(days) + " days, on " + due.String(),
 	}
 	if p.BuyBack {
 		reasons = append(reasons, "the anchor buys the loan back if the distributor does not repay")
 	}
-	return linkfin.Quote{Face: po.Total, Rate: rate, Days: p.MaxTenorDays, DayCount: p.DayCount, Discount: interest, Price: po.Total,
+	return linkfin.Quote{Face: po.Total, Rate: rate, Days: days, DayCount: p.DayCount, Discount: interest, Price: po.Total,
 		EffectiveRate: eff, ValueDate: valueDate, Reasons: reasons}, nil
 }
 

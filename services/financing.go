@@ -91,6 +91,29 @@ func funderKeys(funderID string) []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{{Kind: linkfin.KindOrganization, ID: funderID}}
 }
 
+// loanDue is the due date of a loan made on valueDate for the program's tenor: the
+// tenor's last day or, when that is no business day of the program's calendar, the next
+// business day (following, as a certificate's maturity is), and the days from valueDate
+// to it, on which its interest runs. A loan due on a Saturday, or in a holiday, would be
+// closed the day after, before its borrower had a business day to repay it on.
+func loanDue(p *linkfin.Program, valueDate linkfin.Date) (linkfin.Date, int, error) {
+	due, err := businessDay(p, valueDate.AddDays(p.MaxTenorDays))
+	if err != nil {
+		return linkfin.Date{}, 0, err
+	}
+	return due, linkfin.DaysBetween(valueDate, due), nil
+}
+
+// businessDay is d, or the first business day after it of the program's calendar: the
+// day a debt the platform dates itself (a loan, a margin call) falls due.
+func businessDay(p *linkfin.Program, d linkfin.Date) (linkfin.Date, error) {
+	cal, err := linkfin.SharedCalendar(p.Calendar)
+	if err != nil {
+		return linkfin.Date{}, err
+	}
+	return cal.Following(d), nil
+}
+
 // arrears prices a loan whose interest is paid at the end: the interest on principal
 // over days, and the effective annual rate it makes.
 func arrears(principal int64, r linkfin.Rate, days int, dc linkfin.DayCount) (int64, linkfin.Rate, error) {

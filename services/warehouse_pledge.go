@@ -170,14 +170,15 @@ func (c *RequestPledgeLoan) Apply(tx linkfin.Tx) (any, error) {
 	}
 	fin := newQuote(tx, id, warehousePledge{}, gp, c.Actor, c.FunderID, w.ID, q)
 	fin.Decision = d
-	fin.SupplierLimit, fin.PayeeID, fin.Interest, fin.DueDate = gp.SupplierLimit, c.Actor, q.Discount, q.ValueDate.AddDays(gp.MaxTenorDays)
+	fin.SupplierLimit, fin.PayeeID, fin.Interest, fin.DueDate = gp.SupplierLimit, c.Actor, q.Discount, q.ValueDate.AddDays(q.Days)
 	return fin, tx.Put(linkfin.KindFinancing, fin.ID, fin, "financing.quoted")
 }
 
 // priceWarehousePledge prices a loan by a funder of program p against the lot of a
 // receipt, paid on the value date: the program's loan-to-value (its advance rate) of
 // the lot at the latest price mark of its commodity (nil: none), and the interest on
-// it over the program's tenor, in arrears, at the funder's rate. It refuses what a
+// it to its due date (loanDue: the program's tenor, moved to a business day), in
+// arrears, at the funder's rate. It refuses what a
 // request would: no price mark in the program's currency, a program that does not
 // offer warehouse pledges, a funder not live in it, a loan beyond the amounts linkfin
 // carries.
@@ -201,11 +202,15 @@ func priceWarehousePledge(p *linkfin.Program, funderID string, w *linkfin.Wareho
 		return linkfin.Quote{}, err
 	}
 	rate := f.Pricing.Annual()
-	interest, eff, err := arrears(loan, rate, p.MaxTenorDays, p.DayCount)
+	_, days, err := loanDue(p, valueDate)
 	if err != nil {
 		return linkfin.Quote{}, err
 	}
-	return linkfin.Quote{Face: loan, Rate: rate, Days: p.MaxTenorDays, DayCount: p.DayCount, Discount: interest, Price: loan,
+	interest, eff, err := arrears(loan, rate, days, p.DayCount)
+	if err != nil {
+		return linkfin.Quote{}, err
+	}
+	return linkfin.Quote{Face: loan, Rate: rate, Days: days, DayCount: p.DayCount, Discount: interest, Price: loan,
 		EffectiveRate: eff, ValueDate: valueDate, Reasons: []string{
 			"receipt " + w.ID + " of warehouse " + w.WarehouseID + ": one lot, one receipt, not pledged before",
 			"loan-to-value " + p.AdvanceRate.String() + " of the lot at the latest price mark",
@@ -382,8 +387,12 @@ func priceCall(tx linkfin.Tx, f *linkfin.Financing, p *linkfin.Program, worth in
 	if err := linkfin.CheckAmount("the margin call", amount); err != nil {
 		return err
 	}
+	due, err := businessDay(p, linkfin.DateOf(tx.Now()).AddDays(p.MarginCallPeriod()))
+	if err != nil {
+		return err
+	}
 	f.MarginDemand = &linkfin.MarginDemand{Amount: amount, Currency: f.Currency, Status: linkfin.MarginDemandCalled,
-		DueDate: linkfin.DateOf(tx.Now()).AddDays(p.MarginCallPeriod()), CalledAt: tx.Now()}
+		DueDate: due, CalledAt: tx.Now()}
 	return nil
 }
 

@@ -343,10 +343,11 @@ func testMarginCall(t *testing.T, open Opener) {
 	if _, err := lot7.count(t, env, "port", "R1", 99); err != nil {
 		t.Fatal(err)
 	}
-	// 3,600,000.00 lent and 45,000.00 interest: 1 % is 36,450.00.
+	// 3,600,000.00 lent and 45,500.00 interest (91 days: the 90th day is a Sunday): 1 %
+	// is 36,455.00, due in 5 days on a business day (2026-11-07 is a Saturday).
 	f := loan("w1")
 	d := f.MarginDemand
-	if d == nil || d.Amount != 36_450_00 || d.Currency != "CNY" || d.DueDate != date(t, "2026-11-07") || d.Status != linkfin.MarginDemandCalled {
+	if d == nil || d.Amount != 36_455_00 || d.Currency != "CNY" || d.DueDate != date(t, "2026-11-09") || d.Status != linkfin.MarginDemandCalled {
 		t.Fatalf("the margin call: %+v", d)
 	}
 	a := alertsOf(t, env, linkfin.Viewer{Org: "factor"})

@@ -116,7 +116,9 @@ func testBounds(t *testing.T, open Opener) {
 	}
 
 	// Distributor financing of an order of MaxAmount for ten years: the interest is
-	// half the order again, and what is owed passes MaxAmount without overflowing.
+	// half the order again, and what is owed passes MaxAmount without overflowing. The
+	// tenor's last day, 2036-11-09, is a Sunday: the loan is due a day later and runs
+	// MaxTenorDays + 1.
 	mustRun(t, env, &services.CreateOrganization{Org: linkfin.Organization{ID: "dealer", Name: "Dealer", Capabilities: []linkfin.Capability{linkfin.CapTrade}}})
 	mustRun(t, env, &services.ProposeRelationship{Actor: "dealer", BuyerID: "dealer", SellerID: "anchor"})
 	mustRun(t, env, &services.AcceptRelationship{Actor: "anchor", BuyerID: "dealer", SellerID: "anchor"})
@@ -124,15 +126,16 @@ func testBounds(t *testing.T, open Opener) {
 		ProgramID: "max-dist", Currency: "CNY", Lines: []linkfin.POLine{{LineID: "1", Item: "sedan", Quantity: 1000, Unit: "car", UnitPrice: 1_000_000_000_000}}}})
 	mustRun(t, env, &services.AcceptPurchaseOrder{Actor: "anchor", ID: "dpo-max"})
 	q, err = run[fin](t, env, &services.RequestDistributorFinancing{Actor: "dealer", ID: "b-dist", POID: "dpo-max", ProgramID: "max-dist", FunderID: "whale"})
-	if err != nil || q.Quote.Price != max || q.Interest != interest(max, linkfin.MaxTenorDays) {
+	if err != nil || q.Quote.Price != max || q.Interest != interest(max, linkfin.MaxTenorDays+1) || q.DueDate.String() != "2036-11-10" {
 		t.Fatalf("distributor financing at the bound: %+v, %v", q, err)
 	}
-	if owed, err := linkfin.Add(q.Quote.Price, q.Interest); err != nil || owed != max+interest(max, linkfin.MaxTenorDays) {
+	if owed, err := linkfin.Add(q.Quote.Price, q.Interest); err != nil || owed != max+interest(max, linkfin.MaxTenorDays+1) {
 		t.Fatalf("owed on the distributor loan: %d, %v", owed, err)
 	}
 
 	// Warehouse pledge: MaxQuantity tonnes. At 10^7 a tonne the lot's worth overflows;
-	// at 9 × 10^6 it fits but the loan on it passes MaxAmount; at 1,000 it is exact.
+	// at 9 × 10^6 it fits but the loan on it passes MaxAmount; at 1,000 it is exact (due,
+	// as the distributor's loan, a day after the tenor's last day, a Sunday).
 	for _, o := range []linkfin.Organization{
 		{ID: "port", Name: "Port Warehouse", Capabilities: []linkfin.Capability{linkfin.CapLogistics}},
 		{ID: "trader", Name: "Copper Trader", Capabilities: []linkfin.Capability{linkfin.CapTrade}},
@@ -152,7 +155,7 @@ func testBounds(t *testing.T, open Opener) {
 	if _, err := pledge(9_000_000); !refusal(err, linkfin.EOUTOFRANGE, "the loan on the lot") {
 		t.Fatalf("a loan beyond the maximum amount: %v", err)
 	}
-	if q, err = pledge(1000); err != nil || q.Quote.Price != max/5*4 || q.Interest != interest(max/5*4, linkfin.MaxTenorDays) {
+	if q, err = pledge(1000); err != nil || q.Quote.Price != max/5*4 || q.Interest != interest(max/5*4, linkfin.MaxTenorDays+1) {
 		t.Fatalf("warehouse pledge at the bound: %+v, %v", q, err)
 	}
 

@@ -23,8 +23,9 @@ func testDistributorFinancing(t *testing.T, open Opener) {
 		po := fmt.Sprintf("dpo-%d", i)
 		dealerOrder(t, env, l.dealer, l.program, po)
 		q, err := run[linkfin.Financing](t, env, &services.RequestDistributorFinancing{Actor: l.dealer, ID: "d" + po, POID: po, ProgramID: l.program, FunderID: "bank"})
-		// 200,000.00 for 90 days at 7.2 %: 3,600.00.
-		if err != nil || q.Quote.Price != 200_000_00 || q.Interest != 3_600_00 || q.DueDate.String() != "2027-01-31" {
+		// 200,000.00 for 90 days at 7.2 %: the 90th day is a Sunday, 2027-01-31, so the
+		// loan is due the next business day and its interest runs 91 days: 3,640.00.
+		if err != nil || q.Quote.Price != 200_000_00 || q.Interest != 3_640_00 || q.Quote.Days != 91 || q.DueDate.String() != "2027-02-01" {
 			t.Fatalf("quote %s: %+v, %v", po, q, err)
 		}
 		mustRun(t, env, &services.AcceptDistributorFinancing{Actor: l.dealer, ID: "d" + po, POID: po})
@@ -61,7 +62,7 @@ func testDistributorFinancing(t *testing.T, open Opener) {
 		return string(f.Status), nil
 	}
 	// dealer1 repays on time from its own sales.
-	mustRun(t, env, &services.RecordInboundPayment{Rail: "ecny", InstructionID: "d1", OrgID: "dealer1", Currency: "CNY", Amount: 203_600_00})
+	mustRun(t, env, &services.RecordInboundPayment{Rail: "ecny", InstructionID: "d1", OrgID: "dealer1", Currency: "CNY", Amount: 203_640_00})
 	if s, err := closeLoan("ddpo-0"); err != nil || s != "settled" {
 		t.Fatalf("dealer1: %s, %v", s, err)
 	}
@@ -69,15 +70,19 @@ func testDistributorFinancing(t *testing.T, open Opener) {
 	if _, err := closeLoan("ddpo-1"); !refusal(err, linkfin.ECONFLICT, "cannot repay") {
 		t.Fatalf("closing a loan not yet due: %v", err)
 	}
-	env.Clock.Advance(91 * 24 * time.Hour)
+	env.Clock.Advance(91 * 24 * time.Hour) // 2027-02-01, the due date: it may still repay
+	if _, err := closeLoan("ddpo-1"); !refusal(err, linkfin.ECONFLICT, "due on 2027-02-01") {
+		t.Fatalf("closing a loan on its due date: %v", err)
+	}
+	env.Clock.Advance(24 * time.Hour)
 	if s, err := closeLoan("ddpo-1"); err != nil || s != "bought_back" {
 		t.Fatalf("dealer2 after the due date: %s, %v", s, err)
 	}
 	if s, err := closeLoan("ddpo-2"); err != nil || s != "defaulted" {
 		t.Fatalf("dealer3 without a buy-back: %s, %v", s, err)
 	}
-	// The anchor received 600,000.00 and bought dealer2's loan back for 203,600.00.
-	if wallet("anchor") != 600_000_00-203_600_00 {
+	// The anchor received 600,000.00 and bought dealer2's loan back for 203,640.00.
+	if wallet("anchor") != 600_000_00-203_640_00 {
 		t.Fatalf("the anchor holds %d", wallet("anchor"))
 	}
 	env.Restart()

@@ -21,7 +21,8 @@ func testDistributorUnspent(t *testing.T, open Opener) {
 	financingFixture(t, env)
 	ctx := context.Background()
 	dealerPrograms(t, env)
-	// Each loan is 200,000.00 for 90 days at 7.2 %: 203,600.00 owed.
+	// Each loan is 200,000.00 for 90 days at 7.2 %, due on the 90th day's next business
+	// day (2027-01-31 is a Sunday): 91 days of interest, 203,640.00 owed.
 	type loan struct {
 		dealer, program string
 		spend           int64 // what the dealer pays the anchor from the wallet
@@ -48,17 +49,17 @@ func testDistributorUnspent(t *testing.T, open Opener) {
 	anchorWallet, bankWallet := linkfin.WalletID("anchor", "CNY"), linkfin.WalletID("bank", "CNY")
 	mustRun(t, env, &services.RecordOutboundPayment{Rail: "bank", InstructionID: "du-out", OrgID: "anchor", Currency: "CNY",
 		Amount: free(t, env, anchorWallet)})
-	mustRun(t, env, &services.RecordInboundPayment{Rail: "bank", InstructionID: "du-anchor", OrgID: "anchor", Currency: "CNY", Amount: 153_600_00})
-	env.Clock.Advance(91 * 24 * time.Hour)
+	mustRun(t, env, &services.RecordInboundPayment{Rail: "bank", InstructionID: "du-anchor", OrgID: "anchor", Currency: "CNY", Amount: 153_640_00})
+	env.Clock.Advance(92 * 24 * time.Hour) // the day after the due date, 2027-02-01
 	for _, c := range []struct {
 		loan     int
 		status   linkfin.FinancingStatus
 		returned int64
 	}{
 		// dealer1 spent nothing: 200,000.00 goes back to the bank, and the loan
-		// defaults for the 3,600.00 interest (no buy-back in dist-nb).
+		// defaults for the 3,640.00 interest (no buy-back in dist-nb).
 		{0, linkfin.FinancingDefaulted, 200_000_00},
-		// dealer2 spent 150,000.00: 50,000.00 goes back, the anchor buys back 153,600.00.
+		// dealer2 spent 150,000.00: 50,000.00 goes back, the anchor buys back 153,640.00.
 		{1, linkfin.FinancingBoughtBack, 50_000_00},
 		// dealer3 spent 50,000.00: 150,000.00 goes back, and the rest defaults.
 		{2, linkfin.FinancingDefaulted, 150_000_00},
@@ -76,7 +77,7 @@ func testDistributorUnspent(t *testing.T, open Opener) {
 		}
 		bought := int64(0)
 		if c.status == linkfin.FinancingBoughtBack {
-			bought = 203_600_00 - c.returned
+			bought = 203_640_00 - c.returned
 		}
 		if d := free(t, env, bankWallet) - bank0; d != c.returned+bought {
 			t.Fatalf("closing %s, the bank moved %d", id, d)

@@ -69,8 +69,9 @@ func testWarehousePledge(t *testing.T, open Opener) {
 	}
 	type fin = linkfin.Financing
 	q, err := run[fin](t, env, &services.RequestPledgeLoan{Actor: "trader", ID: "w1", ReceiptID: "R1", ProgramID: "wh", FunderID: "factor"})
-	// 100 t × 60,000.00 = 6,000,000.00; 60 % = 3,600,000.00; 90 days at 5 % = 45,000.00.
-	if err != nil || q.Quote.Price != 3_600_000_00 || q.Interest != 45_000_00 {
+	// 100 t × 60,000.00 = 6,000,000.00; 60 % = 3,600,000.00 for 90 days, whose last day,
+	// 2027-01-31, is a Sunday: due the next business day, 91 days at 5 % = 45,500.00.
+	if err != nil || q.Quote.Price != 3_600_000_00 || q.Interest != 45_500_00 || q.DueDate.String() != "2027-02-01" {
 		t.Fatalf("quote: %+v, %v", q, err)
 	}
 	// A pledge under another's financing id is refused, and overwrites nothing.
@@ -122,7 +123,7 @@ func testWarehousePledge(t *testing.T, open Opener) {
 	if err != nil || w.Status != linkfin.ReceiptFrozen || !mustFinancing(t, env, "w1").Frozen {
 		t.Fatalf("5 t missing: %+v, %v", w, err)
 	}
-	mustRun(t, env, &services.RecordInboundPayment{Rail: "bank", InstructionID: "trader-1", OrgID: "trader", Currency: "CNY", Amount: 45_000_00})
+	mustRun(t, env, &services.RecordInboundPayment{Rail: "bank", InstructionID: "trader-1", OrgID: "trader", Currency: "CNY", Amount: 45_500_00})
 	if f, err := run[fin](t, env, &services.RepayPledgeLoan{Actor: "trader", ID: "w1"}); err != nil || f.Status != linkfin.FinancingSettled {
 		t.Fatalf("repay: %+v, %v", f, err)
 	}
@@ -150,7 +151,11 @@ func testWarehousePledge(t *testing.T, open Opener) {
 	if _, err := run[fin](t, env, &services.CloseOverduePledge{ID: "w3"}); !refusal(err, linkfin.ECONFLICT, "w3 is due on") {
 		t.Fatalf("closing a loan before its due date: %v", err)
 	}
-	env.Clock.Advance(91 * 24 * time.Hour)
+	env.Clock.Advance(91 * 24 * time.Hour) // its due date: the 90th day, 2027-01-31, is a Sunday
+	if _, err := run[fin](t, env, &services.CloseOverduePledge{ID: "w3"}); !refusal(err, linkfin.ECONFLICT, "w3 is due on 2027-02-01") {
+		t.Fatalf("closing a loan on its due date: %v", err)
+	}
+	env.Clock.Advance(24 * time.Hour)
 	if f, err := run[fin](t, env, &services.CloseOverduePledge{ID: "w3"}); err != nil || f.Status != linkfin.FinancingDefaulted {
 		t.Fatalf("an unpaid pledge after its due date: %+v, %v", f, err)
 	}
@@ -245,7 +250,8 @@ func testMarginMarkCurrency(t *testing.T, open Opener) {
 // 60,000.00 to 45,000.00 a tonne: w1 (3,600,000.00 on 100 t) and w2 (360,000.00 on
 // 10 t) are past the margin-call LTV of 0.75, and a margin check calls each for what
 // brings it back to the advance rate of 60 % of the lot: 900,000.00 and 90,000.00,
-// due in the program's default 5 days. Two part repayments of w2 meet its call (the
+// due in the program's default 5 days: 2026-11-07, a Saturday, so on the next business
+// day, 2026-11-09. Two part repayments of w2 meet its call (the
 // first alone does not); a part repayment of the whole principal or more, short of
 // the interest, is refused. w1's call goes unmet: on its due date nothing happens, the
 // day after the scheduler defaults w1 as at maturity, the receipt forfeited to the
@@ -271,13 +277,13 @@ func testMarginCallUnmet(t *testing.T, open Opener) {
 	}
 	w3 := mustFinancing(t, env, "w3")
 	owed3, _ := w3.Owed()
-	if d := w3.MarginDemand; d == nil || d.AlertID == "" || d.Amount != (owed3+4)/5 || d.DueDate != date(t, "2026-11-07") || d.Status != linkfin.MarginDemandCalled {
+	if d := w3.MarginDemand; d == nil || d.AlertID == "" || d.Amount != (owed3+4)/5 || d.DueDate != date(t, "2026-11-09") || d.Status != linkfin.MarginDemandCalled {
 		t.Fatalf("w3's margin call: %+v", d)
 	}
 	// The trader spends what it borrowed but 90,000.00.
 	mustRun(t, env, &services.RecordOutboundPayment{Rail: "bank", InstructionID: "trader-out", OrgID: "trader", Currency: "CNY", Amount: 4_050_000_00})
 	mustRun(t, env, &services.MarkPrice{Mark: linkfin.PriceMark{ID: "copper", Currency: "CNY", Price: 45_000_00}})
-	due := date(t, "2026-11-07")
+	due := date(t, "2026-11-09")
 	for _, l := range []struct {
 		id     string
 		amount int64
@@ -314,8 +320,8 @@ func testMarginCallUnmet(t *testing.T, open Opener) {
 		t.Fatalf("the trader's wallet after the part repayments: %d", a.CreditsPosted-a.DebitsPosted)
 	}
 	// On the call's due date the loan stands; the day after, it defaults.
-	env.Clock.Advance(5 * 24 * time.Hour)
-	if _, err := run[fin](t, env, &services.CloseOverduePledge{ID: "w1"}); !refusal(err, linkfin.ECONFLICT, "its margin call on 2026-11-07") {
+	env.Clock.Advance(7 * 24 * time.Hour)
+	if _, err := run[fin](t, env, &services.CloseOverduePledge{ID: "w1"}); !refusal(err, linkfin.ECONFLICT, "its margin call on 2026-11-09") {
 		t.Fatalf("closing a loan on its margin call's due date: %v", err)
 	}
 	runDue(t, env)

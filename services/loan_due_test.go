@@ -1,0 +1,47 @@
+package services_test
+
+import (
+	"testing"
+	"time"
+
+	"linkfin"
+	"linkfin/services"
+)
+
+// A loan the platform dates itself falls due on a business day of its program's
+// calendar: a distributor's loan of 90 days made on 2026-07-03 would end on National
+// Day, 2026-10-01, so it is due on 2026-10-08, the first working day after the
+// holiday, and charges 97 days of interest. On that day it is not closed (409
+// conflict); the day after, its anchor buys it back.
+func TestLoanDueOnBusinessDay(t *testing.T) {
+	w := newWorld(t)
+	w.now = time.Date(2026, 7, 3, 9, 0, 0, 0, time.UTC)
+	parties(w)
+	r := rate(t, "0.072")
+	w.must(&services.CreateOrganization{Org: linkfin.Organization{ID: "dealer", Name: "Dealer", Capabilities: []linkfin.Capability{linkfin.CapTrade}}},
+		&services.ProposeRelationship{Actor: "dealer", BuyerID: "dealer", SellerID: "anchor"},
+		&services.AcceptRelationship{Actor: "anchor", BuyerID: "dealer", SellerID: "anchor"},
+		&services.CreateProgram{Actor: "anchor", Program: linkfin.Program{ID: "dist", Name: "Dealer finance", Currency: "CNY", Limit: 10_000_000_00,
+			Products: []linkfin.Product{linkfin.ProductDistributorFinancing}, MaxTenorDays: 90, AdvanceRate: rate(t, "0.8"),
+			DayCount: linkfin.ACT360, Calendar: "CN", BuyBack: true}},
+		&services.InviteFunder{Actor: "anchor", ProgramID: "dist", FunderID: "bank", Limit: 1_000_000_00, Pricing: linkfin.Pricing{FixedRate: &r}},
+		&services.AcceptFunder{Actor: "bank", ProgramID: "dist"},
+		&services.CreatePurchaseOrder{Actor: "dealer", Order: linkfin.PurchaseOrder{ID: "dpo", Number: "DPO-1", SellerID: "anchor", ProgramID: "dist",
+			Currency: "CNY", Lines: []linkfin.POLine{{LineID: "1", Item: "sedan", Quantity: 2, Unit: "car", UnitPrice: 100_000_00}}}},
+		&services.AcceptPurchaseOrder{Actor: "anchor", ID: "dpo"})
+	q, err := run[linkfin.Financing](w, &services.RequestDistributorFinancing{Actor: "dealer", ID: "d1", POID: "dpo", ProgramID: "dist", FunderID: "bank"})
+	// 200,000.00 × 7.2 % × 97 / 360 = 3,880.00.
+	if err != nil || q.DueDate != day(t, "2026-10-08") || q.Quote.Days != 97 || q.Interest != 3_880_00 || q.Quote.Discount != q.Interest {
+		t.Fatalf("the quote: %+v, %v", q, err)
+	}
+	w.must(&services.AcceptDistributorFinancing{Actor: "dealer", ID: "d1", POID: "dpo"},
+		&services.DisburseFinancing{Actor: "bank", ID: "d1"},
+		&services.RecordInboundPayment{Rail: "bank", InstructionID: "anchor-in", OrgID: "anchor", Currency: "CNY", Amount: 3_880_00})
+	w.now = time.Date(2026, 10, 8, 9, 0, 0, 0, time.UTC)
+	w.refused(&services.CloseDistributorLoan{ID: "d1"}, linkfin.ECONFLICT)
+	w.now = w.now.Add(24 * time.Hour)
+	f, err := run[linkfin.Financing](w, &services.CloseDistributorLoan{ID: "d1"})
+	if err != nil || f.Status != linkfin.FinancingBoughtBack || w.wallet("bank") != 2_000_000_00+3_880_00 {
+		t.Fatalf("the loan the day after it fell due: %+v, %v; the bank holds %d", f, err, w.wallet("bank"))
+	}
+}
