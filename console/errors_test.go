@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -142,5 +143,26 @@ func TestRefusalInLanguage(t *testing.T) {
 	}
 	if s.piece("C-1").Status != linkfin.CertificateActive {
 		t.Fatal("a refused split changed the piece")
+	}
+}
+
+// Every stable error code the API answers is in docs/API.md, by name, so that a client
+// knows each refusal it may be told; the ledger's results, which a raw transfer answers
+// as TigerBeetle's, are named by the ledger, and a code only a client of the API meets
+// (unexpected_response) or that a body's limit answers before it (ubl_too_large, past
+// the limit of body_too_large) is none the API answers.
+func TestErrorCodesDocumented(t *testing.T) {
+	doc, err := os.ReadFile("../docs/API.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for code, where := range platformCodes(t) {
+		if strings.HasPrefix(where, filepath.Join("..", "ledger")+string(filepath.Separator)) ||
+			code == "unexpected_response" || code == "ubl_too_large" {
+			continue
+		}
+		if !strings.Contains(string(doc), "`"+code+"`") {
+			t.Errorf("%s (%s) is not in docs/API.md", code, where)
+		}
 	}
 }
