@@ -64,8 +64,9 @@ func (factoring) Disbursed(linkfin.Tx, *linkfin.Financing) error { return nil }
 
 func (factoring) Release(tx linkfin.Tx, f *linkfin.Financing) error { return releasePayable(tx, f) }
 
-// payableDue is the due date of the payable a financing is collected from, once there
-// is one (an order becomes a payable when its invoice is approved).
+// payableDue is the day the payable a financing is collected from falls due, once there
+// is one (an order becomes a payable when its invoice is approved): its due date, or
+// the next business day of the program's calendar (collectedOn).
 func payableDue(ctx context.Context, s linkfin.RecordReader, f *linkfin.Financing) (linkfin.Date, bool, error) {
 	if f.PayableID == "" {
 		return linkfin.Date{}, false, nil
@@ -74,7 +75,12 @@ func payableDue(ctx context.Context, s linkfin.RecordReader, f *linkfin.Financin
 	if err := read(ctx, s, linkfin.KindPayable, f.PayableID, &p); err != nil {
 		return linkfin.Date{}, false, err
 	}
-	return p.DueDate, true, nil
+	var prog linkfin.Program
+	if err := read(ctx, s, linkfin.KindProgram, f.ProgramID, &prog); err != nil {
+		return linkfin.Date{}, false, err
+	}
+	due, err := businessDay(&prog, p.DueDate)
+	return due, err == nil, err
 }
 
 // releasePayable frees a payable that backs a financing which will not be disbursed.
@@ -143,7 +149,13 @@ func priceFactoring(p *linkfin.Program, funderID string, pay *linkfin.Payable, v
 	if err != nil {
 		return linkfin.Quote{}, err
 	}
-	days := linkfin.DaysBetween(valueDate, pay.DueDate)
+	// The buyer pays on the payable's due date, or the next business day (as a
+	// certificate of it would mature): the advance runs to that day.
+	due, err := businessDay(p, pay.DueDate)
+	if err != nil {
+		return linkfin.Quote{}, err
+	}
+	days := linkfin.DaysBetween(valueDate, due)
 	if days < 1 || days > p.MaxTenorDays {
 		return linkfin.Quote{}, linkfin.Errorf(linkfin.EINVALID, "the payable is due in %d days; the program finances 1 to %d", days, p.MaxTenorDays)
 	}
@@ -354,7 +366,8 @@ func (c *CollectFactored) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{{Kind: linkfin.KindFinancing, ID: c.ID}}
 }
 
-// DependentKeys implements linkfin.DependentCommand: the payable.
+// DependentKeys implements linkfin.DependentCommand: the payable, and its program,
+// whose calendar says the day it is collected on.
 func (c *CollectFactored) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
 	var f linkfin.Financing
 	if found, err := r.Get(linkfin.KindFinancing, c.ID, &f); err != nil || !found {
@@ -363,7 +376,8 @@ func (c *CollectFactored) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
 	if f.PayableID == "" {
 		return nil
 	}
-	keys := append(paymentKeys(r, f.PayableID), linkfin.ObjectKey{Kind: linkfin.KindPayable, ID: f.PayableID})
+	keys := append(paymentKeys(r, f.PayableID), linkfin.ObjectKey{Kind: linkfin.KindPayable, ID: f.PayableID},
+		linkfin.ObjectKey{Kind: linkfin.KindProgram, ID: f.ProgramID})
 	if f.ConditionalPaymentID != "" {
 		// The advance locked on receipt, whose rest is refunded, and its order's watch.
 		keys = append(keys, paymentCommand{f.ConditionalPaymentID}.Keys()...)
@@ -408,7 +422,17 @@ func (c *CollectFactored) Apply(tx linkfin.Tx) (any, error) {
 	if _, err := tx.Get(linkfin.KindPayable, f.PayableID, &pay); err != nil {
 		return nil, err
 	}
-	if linkfin.DateOf(tx.Now()).Before(pay.DueDate) {
+	var prog linkfin.Program
+	if found, err := linkfin.View(tx, linkfin.KindProgram, f.ProgramID, &prog); err != nil {
+		return nil, err
+	} else if !found {
+		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "program %s not found", f.ProgramID)
+	}
+	if due, err := businessDay(&prog, pay.DueDate); err != nil {
+		return nil, err
+	} else if today := linkfin.DateOf(tx.Now()); today.Before(due) && due != pay.DueDate {
+		return nil, linkfin.Errorf(linkfin.ECONFLICT, "payable %s is due on %s, no business day: it is collected on %s", pay.ID, pay.DueDate, due)
+	} else if today.Before(due) {
 		return nil, linkfin.Errorf(linkfin.ECONFLICT, "payable %s is due on %s", pay.ID, pay.DueDate)
 	}
 	buyer, _ := account(linkfin.WalletID(pay.BuyerID, pay.Currency), pay.Currency, codeWallet, ledger.DebitsMustNotExceedCredits)

@@ -45,3 +45,26 @@ func TestLoanDueOnBusinessDay(t *testing.T) {
 		t.Fatalf("the loan the day after it fell due: %+v, %v; the bank holds %d", f, err, w.wallet("bank"))
 	}
 }
+
+// A factored payable due on a Sunday is collected on the Monday, as a certificate of it
+// would mature, and its advance's interest runs to that day: 80,000.00 × 4.25 % × 91 /
+// 360 = 859.44. On the Sunday the collection is refused, 409 conflict, and nothing moves:
+// the buyer has had no business day to pay.
+func TestFactoredPayableCollectedOnBusinessDay(t *testing.T) {
+	w := newWorld(t)
+	parties(w)
+	p := payable(w, "1", 100, 1_000_00, "2027-01-31")
+	q, err := run[linkfin.Financing](w, &services.RequestFactoring{Actor: "tier1", ID: "fx", PayableID: p.ID, ProgramID: "auto-scf", FunderID: "bank"})
+	if err != nil || q.Quote.Price != 80_000_00 || q.Quote.Days != 91 || q.Interest != 859_44 {
+		t.Fatalf("quote: %+v, %v", q, err)
+	}
+	w.must(&services.AcceptFactoring{Actor: "tier1", ID: "fx", PayableID: p.ID}, &services.DisburseFinancing{Actor: "bank", ID: "fx"},
+		&services.RecordInboundPayment{Rail: "bank", InstructionID: "anchor-fx", OrgID: "anchor", Currency: "CNY", Amount: 100_000_00})
+	w.now = time.Date(2027, 1, 31, 9, 0, 0, 0, time.UTC)
+	w.refused(&services.CollectFactored{ID: "fx"}, linkfin.ECONFLICT)
+	w.now = w.now.Add(24 * time.Hour)
+	f, err := run[linkfin.Financing](w, &services.CollectFactored{ID: "fx"})
+	if err != nil || f.Status != linkfin.FinancingSettled || w.wallet("tier1") != 100_000_00-859_44 || w.wallet("anchor") != 0 {
+		t.Fatalf("collected on the Monday: %+v, %v; tier1 holds %d, the anchor %d", f, err, w.wallet("tier1"), w.wallet("anchor"))
+	}
+}
