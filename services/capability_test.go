@@ -1,6 +1,7 @@
 package services_test
 
 import (
+	"crypto/ed25519"
 	"testing"
 
 	"linkfin"
@@ -11,7 +12,9 @@ import (
 // governs, not only at the workflow's first: a quote whose funder no longer funds is
 // not accepted (400 invalid, as a new request of it is), and a carrier that is no longer
 // a logistics operator reports no delivery (403 forbidden), which would release the
-// payments that wait on it. Granted again, each act goes on.
+// payments that wait on it, nor, as a warehouse, counts a lot (a count short of the
+// pledge freezes a loan and calls its borrower for margin). Granted again, each act
+// goes on.
 func TestCapabilityWithdrawnMidWorkflow(t *testing.T) {
 	w := newWorld(t)
 	parties(w)
@@ -34,4 +37,15 @@ func TestCapabilityWithdrawnMidWorkflow(t *testing.T) {
 	w.refused(&services.ReportShipmentEvent{Actor: "port", ShipmentID: "sh-1", Status: linkfin.ShipmentDelivered}, linkfin.EFORBIDDEN)
 	w.must(&services.SetCapabilities{OrgID: "port", Capabilities: []linkfin.Capability{linkfin.CapLogistics}},
 		&services.ReportShipmentEvent{Actor: "port", ShipmentID: "sh-1", Status: linkfin.ShipmentDelivered})
+
+	key := ed25519.NewKeyFromSeed(make([]byte, ed25519.SeedSize))
+	w.must(&services.IssueWarehouseReceipt{Actor: "port", Receipt: linkfin.WarehouseReceipt{ID: "R1", OwnerID: "tier1", LotID: "LOT-1",
+		Commodity: "copper", Quantity: 10, Unit: "t"}},
+		&services.RegisterDevice{Actor: "port", Device: linkfin.Device{ID: "d1", LotID: "LOT-1", PublicKey: key.Public().(ed25519.PublicKey)}},
+		&services.SetCapabilities{OrgID: "port", Capabilities: []linkfin.Capability{linkfin.CapTrade}})
+	r := linkfin.Reading{DeviceID: "d1", ReceiptID: "R1", Sequence: 1, ReadAt: w.now, Quantity: 9}
+	r.Sign(key)
+	w.refused(&services.ReportTelemetry{Actor: "port", ReceiptID: "R1", Reading: r}, linkfin.EFORBIDDEN)
+	w.must(&services.SetCapabilities{OrgID: "port", Capabilities: []linkfin.Capability{linkfin.CapLogistics}},
+		&services.ReportTelemetry{Actor: "port", ReceiptID: "R1", Reading: r})
 }

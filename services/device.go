@@ -216,9 +216,10 @@ type ReportTelemetry struct {
 	Reading   linkfin.Reading
 }
 
-// Keys implements linkfin.Command.
+// Keys implements linkfin.Command: the receipt, the device, and the reporter's
+// organization, whose capability Apply checks.
 func (c *ReportTelemetry) Keys() []linkfin.ObjectKey {
-	keys := []linkfin.ObjectKey{{Kind: linkfin.KindWarehouseReceipt, ID: c.ReceiptID}}
+	keys := []linkfin.ObjectKey{{Kind: linkfin.KindWarehouseReceipt, ID: c.ReceiptID}, {Kind: linkfin.KindOrganization, ID: c.Actor}}
 	if c.Reading.DeviceID != "" {
 		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindDevice, ID: c.Reading.DeviceID})
 	}
@@ -267,6 +268,12 @@ func (c *ReportTelemetry) Apply(tx linkfin.Tx) (any, error) {
 	}
 	if w.WarehouseID != c.Actor {
 		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only the warehouse reports on its lots")
+	}
+	// A warehouse that is no longer a logistics operator (the operator withdrew the
+	// capability since it receipted the lot) counts it no more: a count short of the
+	// pledge would freeze a loan and call its borrower for margin.
+	if err := capable(tx, c.Actor, linkfin.CapLogistics); err != nil {
+		return nil, err
 	}
 	if err := c.Validate(); err != nil {
 		return nil, err
