@@ -373,11 +373,10 @@ func (c *CollectFactored) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
 	if found, err := r.Get(linkfin.KindFinancing, c.ID, &f); err != nil || !found {
 		return nil
 	}
-	if f.PayableID == "" {
-		return nil
+	keys := []linkfin.ObjectKey{{Kind: linkfin.KindProgram, ID: f.ProgramID}}
+	if f.PayableID != "" {
+		keys = append(append(keys, paymentKeys(r, f.PayableID)...), linkfin.ObjectKey{Kind: linkfin.KindPayable, ID: f.PayableID})
 	}
-	keys := append(paymentKeys(r, f.PayableID), linkfin.ObjectKey{Kind: linkfin.KindPayable, ID: f.PayableID},
-		linkfin.ObjectKey{Kind: linkfin.KindProgram, ID: f.ProgramID})
 	if f.ConditionalPaymentID != "" {
 		// The advance locked on receipt, whose rest is refunded, and its order's watch.
 		keys = append(keys, paymentCommand{f.ConditionalPaymentID}.Keys()...)
@@ -416,7 +415,7 @@ func (c *CollectFactored) Apply(tx linkfin.Tx) (any, error) {
 		return &f, nil // collected already, or never disbursed: nothing to do twice
 	}
 	if f.PayableID == "" {
-		return nil, linkfin.Errorf(linkfin.ECONFLICT, "the order of financing %s has not become a payable yet", f.ID)
+		return advanceWithoutPayable(tx, &f)
 	}
 	var pay linkfin.Payable
 	if _, err := tx.Get(linkfin.KindPayable, f.PayableID, &pay); err != nil {

@@ -68,3 +68,37 @@ func TestFactoredPayableCollectedOnBusinessDay(t *testing.T) {
 		t.Fatalf("collected on the Monday: %+v, %v; tier1 holds %d, the anchor %d", f, err, w.wallet("tier1"), w.wallet("anchor"))
 	}
 }
+
+// An advance on an order that never becomes a payable (its invoice disputed, its
+// goods never come) falls due at the end of the tenor its quote ran over, moved to a
+// business day: 90 days from 2026-11-02 end on Sunday 2027-01-31, so on Monday
+// 2027-02-01. Until the day after, its collection is refused (409 conflict: a payable
+// may yet come); then the seller repays the advance and 91 days' interest with
+// recourse, 8,000.00 × 4.25 % × 91 / 360 = 85.94, and the limits are released.
+func TestOrderAdvanceWithoutPayable(t *testing.T) {
+	w := newWorld(t)
+	parties(w)
+	r := rate(t, "0.0425")
+	w.must(&services.CreateProgram{Actor: "anchor", Program: linkfin.Program{ID: "po", Name: "Orders", Currency: "CNY", Limit: 10_000_000_00,
+		Products: []linkfin.Product{linkfin.ProductPOFinancing}, MaxTenorDays: 90, AdvanceRate: rate(t, "0.8"), DayCount: linkfin.ACT360, Calendar: "CN",
+		Tolerances: linkfin.MatchTolerances{QuantityRate: rate(t, "0.02"), PriceRate: rate(t, "0.01")}}},
+		&services.InviteFunder{Actor: "anchor", ProgramID: "po", FunderID: "bank", Limit: 1_000_000_00, Pricing: linkfin.Pricing{FixedRate: &r}},
+		&services.AcceptFunder{Actor: "bank", ProgramID: "po"},
+		&services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: "po-1", Number: "PO-1", SellerID: "tier1", ProgramID: "po",
+			Currency: "CNY", Lines: []linkfin.POLine{{LineID: "L1", Item: "part", Quantity: 10, Unit: "pc", UnitPrice: 1_000_00}}}},
+		&services.AcceptPurchaseOrder{Actor: "tier1", ID: "po-1"},
+		&services.RequestPOFinancing{Actor: "tier1", ID: "pf", POID: "po-1", ProgramID: "po", FunderID: "bank"},
+		&services.AcceptPOFinancing{Actor: "tier1", ID: "pf", POID: "po-1"},
+		&services.DisburseFinancing{Actor: "bank", ID: "pf"})
+	w.now = time.Date(2027, 2, 1, 9, 0, 0, 0, time.UTC)
+	w.refused(&services.CollectFactored{ID: "pf"}, linkfin.ECONFLICT)
+	w.must(&services.RecordInboundPayment{Rail: "bank", InstructionID: "tier1-in", OrgID: "tier1", Currency: "CNY", Amount: 85_94})
+	w.now = w.now.Add(24 * time.Hour)
+	f, err := run[linkfin.Financing](w, &services.CollectFactored{ID: "pf"})
+	if err != nil || f.Status != linkfin.FinancingRecourse || f.Interest != 85_94 || w.wallet("tier1") != 0 || w.wallet("bank") != 2_000_000_00+85_94 {
+		t.Fatalf("the advance the day after it fell due: %+v, %v; tier1 holds %d, the bank %d", f, err, w.wallet("tier1"), w.wallet("bank"))
+	}
+	if l, _ := w.db.Account(services.LimitID("po", "bank")); l.CreditsPosted-l.DebitsPosted != 1_000_000_00 || l.DebitsPending != 0 {
+		t.Fatalf("the bank's limit after the recourse: %+v", l)
+	}
+}

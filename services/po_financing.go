@@ -34,7 +34,75 @@ func (poFinancing) Close(f *linkfin.Financing) (linkfin.Command, error) {
 }
 
 func (poFinancing) CloseDate(ctx context.Context, s linkfin.RecordReader, f *linkfin.Financing) (linkfin.Date, bool, error) {
-	return payableDue(ctx, s, f)
+	if f.PayableID != "" {
+		return payableDue(ctx, s, f)
+	}
+	var p linkfin.Program
+	if err := read(ctx, s, linkfin.KindProgram, f.ProgramID, &p); err != nil {
+		return linkfin.Date{}, false, err
+	}
+	due, err := advanceDue(&p, f)
+	return due.AddDays(1), err == nil, err
+}
+
+// advanceDue is the day an advance on an order falls due when the order has become no
+// payable to repay it (its goods never came, or its invoice was disputed): the end of
+// the tenor its quote ran over, moved to a business day of the program's calendar.
+func advanceDue(p *linkfin.Program, f *linkfin.Financing) (linkfin.Date, error) {
+	return businessDay(p, f.Quote.ValueDate.AddDays(f.Quote.Days))
+}
+
+// advanceWithoutPayable closes an advance on an order that has become no payable by
+// the day after its due date (advanceDue): with recourse, the seller repays the funder
+// the advance and its interest to the due date from its wallet, the limits released;
+// a seller that cannot leaves the financing defaulted, its limits held as in every
+// default. Before then it is refused, 409 conflict: a payable may yet repay it.
+func advanceWithoutPayable(tx linkfin.Tx, f *linkfin.Financing) (*linkfin.Financing, error) {
+	var p linkfin.Program
+	if found, err := linkfin.View(tx, linkfin.KindProgram, f.ProgramID, &p); err != nil {
+		return nil, err
+	} else if !found {
+		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "program %s not found", f.ProgramID)
+	}
+	due, err := advanceDue(&p, f)
+	if err != nil {
+		return nil, err
+	}
+	if !linkfin.DateOf(tx.Now()).After(due) {
+		return nil, linkfin.Errorf(linkfin.ECONFLICT, "the order of financing %s has not become a payable yet: without one, its seller repays the advance after %s", f.ID, due)
+	}
+	release := releaseLimits(f)
+	principal, err := collectedAdvance(tx, f)
+	if err != nil {
+		return nil, err
+	}
+	if f.Interest, err = linkfin.Interest(principal, f.Quote.Rate, linkfin.DaysBetween(f.Quote.ValueDate, due), f.Quote.DayCount); err != nil {
+		return nil, err
+	}
+	owed, err := linkfin.Add(principal, f.Interest)
+	if err != nil {
+		return nil, err
+	}
+	seller := linkfin.WalletID(f.RequesterID, f.Currency)
+	bySeller, err := available(tx, seller)
+	if err != nil {
+		return nil, err
+	}
+	var legs []leg
+	if bySeller >= owed {
+		legs = append(release, leg{"recourse", seller, linkfin.WalletID(f.FunderID, f.Currency), owed, codeWallet})
+		f.Status = linkfin.FinancingRecourse
+	} else {
+		f.Status = linkfin.FinancingDefaulted
+	}
+	ts, err := financingLegs(tx, f, legs)
+	if err != nil {
+		return nil, err
+	}
+	if err := transferFrom(tx, []string{f.RequesterID, f.FunderID}, ts...); err != nil {
+		return nil, err
+	}
+	return f, tx.Put(linkfin.KindFinancing, f.ID, f, "financing."+string(f.Status))
 }
 
 func (poFinancing) AssetKeys(f *linkfin.Financing) []linkfin.ObjectKey { return orderKeys(f) }
