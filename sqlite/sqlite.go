@@ -93,7 +93,9 @@ func (db *DB) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 
 var _ linkfin.Store = (*DB)(nil)
 
-// Open opens (creating if needed) the database file at path.
+// Open opens the database file at path, making it if it is not there: a new file is
+// its owner's alone to read and write (mode 0600 on Unix), as are
+// the journal and lock files SQLite makes beside it, which take the database's mode.
 //
 // Two settings are there for the commit's sake, each measured with linkfin bench api:
 //
@@ -107,6 +109,10 @@ var _ linkfin.Store = (*DB)(nil)
 //     commit keeps (a copy of every page it changes first) stays in memory. On disk it
 //     spilled past 64 KiB, and cost two write calls per page.
 func Open(path string) (*DB, error) {
+	// Made here, empty, rather than by SQLite, which would give it 0644 less the umask.
+	if f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600); err == nil {
+		f.Close()
+	}
 	pragmas := url.Values{}
 	for _, p := range []string{
 		"journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(10000)",
