@@ -15,7 +15,7 @@ import (
 // runISO20022 reads ISO 20022 documents without a database or a server.
 func runISO20022(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	const synopsis = "iso20022 parse FILE   print what linkfin reads from a camt.053, camt.052 or camt.054 message, or a pain.002 status report, as JSON (FILE - reads standard input)"
-	doc, name, ok, err := parseFile("iso20022", synopsis, args, stderr)
+	doc, name, ok, err := parseFile("iso20022", synopsis, args, stderr, nil)
 	if !ok {
 		return err
 	}
@@ -35,9 +35,11 @@ func runISO20022(_ context.Context, args []string, stdout, stderr io.Writer) err
 }
 
 // parseFile reads the file of "<command> parse [flags] FILE" (FILE "-" is standard
-// input), with the flags each of flags defines: ok says it did. Otherwise it printed
-// the usage, and err is nil for help.
-func parseFile(command, synopsis string, args []string, stderr io.Writer, flags ...func(*flag.FlagSet)) (doc []byte, name string, ok bool, err error) {
+// input), with the flags each of flags defines, before or after FILE: ok says it did.
+// A command line it cannot read is said with the usage, errUsage (exit 2); the usage
+// asked for, err is nil. check, if not nil, is given the flags' values before the file
+// is read: a value it refuses is a usage error too.
+func parseFile(command, synopsis string, args []string, stderr io.Writer, check func() string, flags ...func(*flag.FlagSet)) (doc []byte, name string, ok bool, err error) {
 	fs := newFlags(command, synopsis, stderr)
 	for _, f := range flags {
 		f(fs)
@@ -49,19 +51,28 @@ func parseFile(command, synopsis string, args []string, stderr io.Writer, flags 
 		}
 		return nil, "", false, errUsage
 	}
-	if err := fs.Parse(args[1:]); err != nil {
+	pos, err := parseArgs(fs, args[1:])
+	if err != nil {
 		return nil, "", false, err
 	}
-	if fs.NArg() != 1 {
+	if len(pos) != 1 {
 		fmt.Fprintf(stderr, "%s parse takes one file\n", command)
 		fs.Usage()
 		return nil, "", false, errUsage
 	}
-	name = fs.Arg(0)
+	if check != nil {
+		if msg := check(); msg != "" {
+			return nil, "", false, badValue(fs, "%s", msg)
+		}
+	}
+	name = pos[0]
 	if name == "-" {
 		doc, err = io.ReadAll(os.Stdin)
 	} else {
 		doc, err = os.ReadFile(name)
 	}
-	return doc, name, err == nil, err
+	if err != nil {
+		return nil, name, false, fmt.Errorf("cannot read %s (%w): name a file that is there and that you may read, or - for standard input", name, err)
+	}
+	return doc, name, true, nil
 }

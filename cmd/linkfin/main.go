@@ -259,6 +259,15 @@ func newFlags(name, synopsis string, stderr io.Writer) *flag.FlagSet {
 	return fs
 }
 
+// badValue says, under the command's name, that a flag's value (or the values of
+// several together) is none the command takes, with where to read its flags, and
+// returns errUsage: exit 2, as for a flag the command does not know, and before
+// anything is made or read.
+func badValue(fs *flag.FlagSet, format string, a ...any) error {
+	fmt.Fprintf(fs.Output(), "linkfin %s: %s\nRun \"linkfin %s --help\" for its flags.\n", fs.Name(), fmt.Sprintf(format, a...), fs.Name())
+	return errUsage
+}
+
 func parse(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {

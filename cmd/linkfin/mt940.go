@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"linkfin/mt940"
@@ -15,7 +16,13 @@ import (
 func runMT940(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	const synopsis = "mt940 parse [--charset NAME] FILE   print what linkfin reads from a bank's SWIFT MT940 statement or MT942 intraday report, as JSON, in the form of a camt message's reading (FILE - reads standard input)"
 	var charset string
-	doc, name, ok, err := parseFile("mt940", synopsis, args, stderr, func(fs *flag.FlagSet) {
+	known := func() string {
+		if charset == "" || slices.Contains(mt940.Charsets, strings.ToLower(charset)) {
+			return ""
+		}
+		return fmt.Sprintf("--charset %q is none linkfin reads: it reads %s", charset, strings.Join(mt940.Charsets, ", "))
+	}
+	doc, name, ok, err := parseFile("mt940", synopsis, args, stderr, known, func(fs *flag.FlagSet) {
 		fs.StringVar(&charset, "charset", "", "the file's characters: "+strings.Join(mt940.Charsets, ", ")+" (gb18030 for a Chinese bank's export, windows-1250 or iso-8859-2 for a Central European one); none: UTF-8, else windows-1252")
 	})
 	if !ok {

@@ -63,3 +63,35 @@ func TestMT940Parse(t *testing.T) {
 		t.Errorf("no file: exit %d, want 2", code)
 	}
 }
+
+// TestParseCommandLines: the three parse commands read their command line as every
+// other command does: a flag they do not know, a flag without its value or a charset
+// none of theirs is a usage error (exit 2, the file unread), said once; flags may
+// follow the file; a file that cannot be read is said in words (exit 1).
+func TestParseCommandLines(t *testing.T) {
+	isolate(t)
+	missing := filepath.Join(t.TempDir(), "missing.xml")
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"mt940", "parse", "--nosuch", missing}, 2, "flag provided but not defined: -nosuch\n"},
+		{[]string{"iso20022", "parse", "--nosuch", missing}, 2, "flag provided but not defined: -nosuch\n"},
+		{[]string{"einvoice", "parse", missing, "--nosuch"}, 2, "flag provided but not defined: -nosuch\n"},
+		{[]string{"mt940", "parse", missing, "--charset"}, 2, "flag needs an argument: -charset\n"},
+		{[]string{"mt940", "parse", "--charset", "ebcdic", missing}, 2, `linkfin mt940: --charset "ebcdic" is none linkfin reads: it reads utf-8, `},
+		{[]string{"mt940", "parse", missing}, 1, "linkfin mt940: cannot read " + missing + " ("},
+		{[]string{"iso20022", "parse", missing}, 1, "name a file that is there and that you may read, or - for standard input\n"},
+		{[]string{"einvoice", "parse", t.TempDir()}, 1, "linkfin einvoice: cannot read "},
+	} {
+		code, stdout, stderr := cli(t, tc.args...)
+		if code != tc.code || stdout != "" || strings.Count(stderr, tc.want) != 1 {
+			t.Errorf("linkfin %q: exit %d, want %d and %q\nstdout:\n%s\nstderr:\n%s", tc.args, code, tc.code, tc.want, stdout, stderr)
+		}
+	}
+	code, stdout, stderr := cli(t, "mt940", "parse", "../../mt940/testdata/wolph/jejik/abnamro.sta", "--charset", "UTF-8")
+	if code != 0 || !strings.Contains(stdout, `"version": "MT940"`) {
+		t.Errorf("mt940 parse FILE --charset UTF-8: exit %d\n%s%s", code, stdout, stderr)
+	}
+}
