@@ -50,7 +50,8 @@ func runBenchLedger(ctx context.Context, args []string, stdout, stderr io.Writer
 	fs.IntVar(&o.Batch, "batch", 8192, "transfers per batch (per request without --clients; the engine's batch limit with it)")
 	fs.IntVar(&o.Clients, "clients", 0, "submit single transfers from this many concurrent clients, to show group commit")
 	fs.BoolVar(&o.Hot, "hot", false, "every transfer touches one hot account")
-	return measure(fs, args, stdout, stderr, func(log, progress io.Writer) (*bench.Result, error) {
+	atLeast := []least{{"transfers", &o.Transfers, 1}, {"accounts", &o.Accounts, 2}, {"batch", &o.Batch, 1}, {"clients", &o.Clients, 0}}
+	return measure(fs, args, stdout, stderr, atLeast, func(log, progress io.Writer) (*bench.Result, error) {
 		o.Log, o.Progress = log, progress
 		return bench.Ledger(ctx, o)
 	})
@@ -68,7 +69,8 @@ func runBenchHTTP(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	fs.IntVar(&o.Accounts, "accounts", 200, "accounts to spread them over")
 	fs.IntVar(&o.Clients, "clients", 32, "concurrent HTTP clients")
 	fs.BoolVar(&o.Hot, "hot", false, "every transfer on one account pair: from account 1 to account 2")
-	return measure(fs, args, stdout, stderr, func(log, progress io.Writer) (*bench.HTTPResult, error) {
+	atLeast := []least{{"transfers", &o.Transfers, 1}, {"accounts", &o.Accounts, 2}, {"clients", &o.Clients, 1}}
+	return measure(fs, args, stdout, stderr, atLeast, func(log, progress io.Writer) (*bench.HTTPResult, error) {
 		o.Log, o.Progress = log, progress
 		return bench.HTTP(ctx, o)
 	})
@@ -81,7 +83,8 @@ func runBenchAPI(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fs.IntVar(&o.Financings, "financings", 20_000, "certificate financings to run, each a quote and an acceptance on its own piece")
 	fs.IntVar(&o.Clients, "clients", 64, "concurrent HTTP clients")
 	fs.IntVar(&o.Preload, "preload", 0, "certificate pieces in the store before the run")
-	return measure(fs, args, stdout, stderr, func(log, progress io.Writer) (*bench.APIResult, error) {
+	atLeast := []least{{"financings", &o.Financings, 1}, {"clients", &o.Clients, 1}, {"preload", &o.Preload, 0}}
+	return measure(fs, args, stdout, stderr, atLeast, func(log, progress io.Writer) (*bench.APIResult, error) {
 		o.Log, o.Progress = log, progress
 		return bench.API(ctx, o)
 	})
@@ -101,21 +104,36 @@ func runBenchConsole(ctx context.Context, args []string, stdout, stderr io.Write
 	fs.IntVar(&o.Suppliers, "suppliers", 0, "suppliers more of the anchor, each with an order received and invoiced, so a scorecard")
 	fs.IntVar(&o.ScorecardReads, "scorecard-reads", 2000, "with --suppliers: scorecard reads through the API per viewer (anchor, each funder, the supplier itself)")
 	fs.IntVar(&o.Renders, "renders", 40, "renders of each page (fewer for a page that takes more than 10 s in all, at least 3)")
-	return measure(fs, args, stdout, stderr, func(log, progress io.Writer) (*bench.ConsoleResult, error) {
+	atLeast := []least{{"preload", &o.Preload, 2}, {"renders", &o.Renders, 1}, {"suppliers", &o.Suppliers, 0}, {"scorecard-reads", &o.ScorecardReads, 0}}
+	return measure(fs, args, stdout, stderr, atLeast, func(log, progress io.Writer) (*bench.ConsoleResult, error) {
 		o.Log, o.Progress = log, progress
 		return bench.Console(ctx, o)
 	})
 }
 
+// least is a benchmark's flag of a count, and the least value it takes.
+type least struct {
+	flag  string
+	value *int
+	min   int
+}
+
 // measure adds the flags every benchmark takes (--json, --cpuprofile) to fs, parses
-// args, runs the benchmark, and prints its result. The benchmark logs its steps to log
+// args, checks each count of atLeast (a count below its least is a usage error, said
+// with the flag's name, before anything runs), runs the benchmark, and prints its
+// result. The benchmark logs its steps to log
 // (nil with --json) and draws a progress bar on progress (nil unless standard error
 // is a terminal).
-func measure[R interface{ Print(io.Writer) }](fs *flag.FlagSet, args []string, stdout, stderr io.Writer, run func(log, progress io.Writer) (R, error)) error {
+func measure[R interface{ Print(io.Writer) }](fs *flag.FlagSet, args []string, stdout, stderr io.Writer, atLeast []least, run func(log, progress io.Writer) (R, error)) error {
 	asJSON := fs.Bool("json", false, "print one JSON object and nothing else on standard output")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	for _, l := range atLeast {
+		if *l.value < l.min {
+			return badValue(fs, "--%s is %d or more, not %d", l.flag, l.min, *l.value)
+		}
 	}
 	if err := startProfile(*cpuprofile); err != nil {
 		return err

@@ -29,10 +29,21 @@ func TestBenchHTTPHelp(t *testing.T) {
 		!strings.Contains(stdout, `Run "linkfin bench ledger --help" (or http, api, console) for a benchmark's flags.`) {
 		t.Errorf("bench --help: exit %d, %s", code, stdout)
 	}
-	// The benchmark's own error is said once under the command's name.
-	code, stdout, stderr = cli(t, "bench", "ledger", "--transfers", "0")
-	if code != 1 || stdout != "" || stderr != "linkfin bench: transfers > 0, accounts >= 2, batch > 0 and clients >= 0 are required\n" {
-		t.Errorf("bench ledger --transfers 0: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	// A count a benchmark cannot run with is a usage error, said once under the
+	// benchmark's name with the flag's, before anything runs.
+	for _, tc := range []struct{ args, want string }{
+		{"ledger --transfers 0", "linkfin bench ledger: --transfers is 1 or more, not 0\n"},
+		{"ledger --accounts 1", "linkfin bench ledger: --accounts is 2 or more, not 1\n"},
+		{"ledger --clients -1", "linkfin bench ledger: --clients is 0 or more, not -1\n"},
+		{"http --clients 0", "linkfin bench http: --clients is 1 or more, not 0\n"},
+		{"api --preload -1", "linkfin bench api: --preload is 0 or more, not -1\n"},
+		{"console --renders 0", "linkfin bench console: --renders is 1 or more, not 0\n"},
+	} {
+		code, stdout, stderr = cli(t, append([]string{"bench"}, strings.Fields(tc.args)...)...)
+		name, _, _ := strings.Cut(tc.args, " ")
+		if code != 2 || stdout != "" || stderr != tc.want+"Run \"linkfin bench "+name+" --help\" for its flags.\n" {
+			t.Errorf("bench %s: exit %d\nstdout:\n%s\nstderr:\n%s", tc.args, code, stdout, stderr)
+		}
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 
 	"linkfin"
@@ -164,7 +165,8 @@ func printJSON(w io.Writer, v any) error {
 func listAction[T any](page func(*client.Client, context.Context, *client.ListOptions) (*client.List[T], error)) action {
 	return action{usage: "list", help: "list (--limit, --after, --status, --counterparty, --number, --from, --to, --all)",
 		setup: func(fs *flag.FlagSet) runFunc {
-			limit := fs.Int("limit", 0, "items per page, 1 to 1000 (default 100)")
+			var limit pageLimit
+			fs.Var(&limit, "limit", "items per page, 1 to 1000 (default 100)")
 			after := fs.String("after", "", "the next_cursor of the page before")
 			status := fs.String("status", "", "only items of this status")
 			counterparty := fs.String("counterparty", "", "only items shared with this organization")
@@ -173,7 +175,7 @@ func listAction[T any](page func(*client.Client, context.Context, *client.ListOp
 			to := fs.String("to", "", "only items created on or before this date, YYYY-MM-DD")
 			all := fs.Bool("all", false, "follow next_cursor to the end and print every item")
 			return func(ctx context.Context, c *client.Client, _ []string) (any, error) {
-				opt := &client.ListOptions{Limit: *limit, After: *after, Status: *status, Counterparty: *counterparty, Number: *number}
+				opt := &client.ListOptions{Limit: int(limit), After: *after, Status: *status, Counterparty: *counterparty, Number: *number}
 				for _, d := range []struct {
 					name, value string
 					to          *linkfin.Date
@@ -196,6 +198,23 @@ func listAction[T any](page func(*client.Client, context.Context, *client.ListOp
 				return client.List[T]{Data: items}, err
 			}
 		}}
+}
+
+// pageLimit is a list's --limit: 1 to 1000 items a page, as the API takes; 0, unset,
+// leaves the page to the server's default. A value out of range is refused as the
+// command line is read (exit 2), where the client would leave it out and the server
+// answer its default page.
+type pageLimit int
+
+func (l *pageLimit) String() string { return strconv.Itoa(int(*l)) }
+
+func (l *pageLimit) Set(s string) error {
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > 1000 {
+		return errors.New("a page holds 1 to 1000 items")
+	}
+	*l = pageLimit(n)
+	return nil
 }
 
 // idAction runs a method that takes one id, such as "get ID" or "approve ID".

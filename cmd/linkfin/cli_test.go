@@ -342,3 +342,17 @@ func TestCLIUsage(t *testing.T) {
 		}
 	}
 }
+
+// TestListLimitInRange: a list's --limit is 1 to 1000, as the API takes it; another
+// is refused as the command line is read (exit 2, no key needed, no request made),
+// where it was left out of the request and the server's default page printed.
+func TestListLimitInRange(t *testing.T) {
+	isolate(t)
+	t.Setenv("LINKFIN_KEY", "")
+	for _, limit := range []string{"0", "-3", "1001", "ten"} {
+		code, stdout, stderr := cli(t, "orgs", "list", "--url", "http://127.0.0.1:1", "--limit", limit)
+		if code != 2 || stdout != "" || !strings.HasPrefix(stderr, `invalid value "`+limit+`" for flag -limit: a page holds 1 to 1000 items`) {
+			t.Errorf("orgs list --limit %s: exit %d\nstdout:\n%s\nstderr:\n%s", limit, code, stdout, stderr)
+		}
+	}
+}

@@ -667,7 +667,7 @@ func TestBench(t *testing.T) {
 	})
 	t.Run("bad options", func(t *testing.T) {
 		code, stdout, stderr := cli(t, "bench", "ledger", "--transfers", "0", "--json")
-		if code != 1 || stdout != "" || !strings.HasPrefix(stderr, "linkfin bench: ") {
+		if code != 2 || stdout != "" || !strings.HasPrefix(stderr, "linkfin bench ledger: --transfers ") {
 			t.Fatalf("bench --transfers 0: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 		}
 	})

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"os"
@@ -45,12 +46,19 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	// Before anything is made: a negative limit or period is no setting of these.
+	// Before anything is made: a negative limit or period is no setting of these, nor
+	// is a rate that is no number (NaN, which every comparison lets through) or none
+	// (Inf: 0 says no limit).
+	for _, r := range []*float64{perSecond, failRate} {
+		if math.IsNaN(*r) || math.IsInf(*r, 0) {
+			*r = -1
+		}
+	}
 	if *perSecond < 0 || *burst < 0 || *failRate < 0 || *failBurst < 0 || *every < 0 {
-		return fmt.Errorf("--rate-limit, --rate-burst, --auth-fail-limit, --auth-fail-burst and --schedule-every are 0 or more (0: no limit, or never)")
+		return badValue(fs, "--rate-limit, --rate-burst, --auth-fail-limit, --auth-fail-burst and --schedule-every are 0 or more (0: no limit, or never)")
 	}
 	if *sessionAbsolute <= 0 || *sessionIdle <= 0 {
-		return fmt.Errorf("--session-max and --session-idle are positive durations, such as 12h and 2h")
+		return badValue(fs, "--session-max and --session-idle are positive durations, such as 12h and 2h")
 	}
 	level := slog.LevelInfo
 	if *verbose {

@@ -62,9 +62,11 @@ func runSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if *firms < 12 || *firms > 1_000_000 || *days < 1 || *days > 3660 {
-		fmt.Fprintln(stderr, "--firms is 12 to 1,000,000 and --days 1 to 3,660")
-		return errUsage
+	if *firms < 12 || *firms > 1_000_000 {
+		return badValue(fs, "--firms is 12 to 1,000,000, not %d", *firms)
+	}
+	if *days < 1 || *days > 3660 {
+		return badValue(fs, "--days is 1 to 3,660, not %d", *days)
 	}
 	if *out != "" {
 		// Made before the run, not after it: a directory that cannot be made is said
@@ -87,8 +89,7 @@ func runSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		for _, n := range strings.Split(*scenarios, ",") {
 			sc, ok := sim.ScenarioNamed(strings.TrimSpace(n))
 			if !ok {
-				fmt.Fprintf(stderr, "unknown scenario %q: the scenarios are %s\n", n, strings.Join(names, ", "))
-				return errUsage
+				return badValue(fs, "--scenario: unknown scenario %q: the scenarios are %s", n, strings.Join(names, ", "))
 			}
 			cfg.Scenarios = append(cfg.Scenarios, sc)
 		}

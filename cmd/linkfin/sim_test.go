@@ -62,7 +62,7 @@ func TestSimCommand(t *testing.T) {
 		t.Fatalf("--out a file: exit %d, want %q before the run:\n%s", code, want, stderr)
 	}
 	for _, bad := range [][]string{{"--scenario", "cheap_money"}, {"--firms", "11"}, {"--days", "0"}} {
-		if code, _, stderr := cli(t, append([]string{"sim"}, bad...)...); code != 2 || stderr == "" {
+		if code, _, stderr := cli(t, append([]string{"sim"}, bad...)...); code != 2 || !strings.HasPrefix(stderr, "linkfin sim: "+bad[0]) {
 			t.Fatalf("%v: exit %d: %s", bad, code, stderr)
 		}
 	}

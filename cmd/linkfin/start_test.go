@@ -472,8 +472,9 @@ func TestStoreErrorsInWords(t *testing.T) {
 }
 
 // TestServeRefusesNegativeSettings: a negative limit or period (which the limiters
-// would take for none) and a session that lasts no time are refused, exit 1, before
-// a data directory, database or key is made.
+// would take for none), a rate that is no number or none, and a session that lasts no
+// time are refused as a command line serve cannot take, exit 2, naming the flags,
+// before a data directory, database or key is made.
 func TestServeRefusesNegativeSettings(t *testing.T) {
 	isolate(t)
 	dir := filepath.Join(t.TempDir(), "data")
@@ -481,6 +482,9 @@ func TestServeRefusesNegativeSettings(t *testing.T) {
 		flag, value, want string
 	}{
 		{"--rate-limit", "-5", "are 0 or more (0: no limit, or never)"},
+		{"--rate-limit", "NaN", "are 0 or more"},
+		{"--rate-limit", "+Inf", "are 0 or more"},
+		{"--auth-fail-limit", "nan", "are 0 or more"},
 		{"--rate-burst", "-1", "are 0 or more"},
 		{"--auth-fail-limit", "-1", "are 0 or more"},
 		{"--auth-fail-burst", "-1", "are 0 or more"},
@@ -489,7 +493,8 @@ func TestServeRefusesNegativeSettings(t *testing.T) {
 		{"--session-idle", "-1h", "--session-max and --session-idle are positive durations"},
 	} {
 		code, stdout, stderr := cli(t, "serve", "--addr", "127.0.0.1:0", "--data", dir, tc.flag, tc.value)
-		if code != 1 || stdout != "" || !strings.HasPrefix(stderr, "linkfin serve: ") || !strings.Contains(stderr, tc.want) {
+		if code != 2 || stdout != "" || !strings.HasPrefix(stderr, "linkfin serve: ") || !strings.Contains(stderr, tc.want) ||
+			!strings.HasSuffix(stderr, "\nRun \"linkfin serve --help\" for its flags.\n") {
 			t.Errorf("serve %s %s: exit %d\nstdout:\n%s\nstderr:\n%s", tc.flag, tc.value, code, stdout, stderr)
 		}
 	}
