@@ -488,10 +488,27 @@ func TestServeAddressInUse(t *testing.T) {
 		t.Fatalf("serve on a busy address: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
 	goroutinesSettle(t, before)
-	// An address that is not HOST:PORT says what one is.
-	code, stdout, stderr = cli(t, "serve", "--data", t.TempDir(), "--addr", "8080")
-	if code != 1 || stdout != "" || !strings.Contains(stderr, "--addr is HOST:PORT, such as 127.0.0.1:8080") {
-		t.Fatalf("serve --addr 8080: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	// An address that is not HOST:PORT, or a port that is none, is a command line
+	// serve cannot take (exit 2), said with what one is; an address that is not this
+	// machine's is said as that, not as a port another program holds.
+	for _, tc := range []struct {
+		addr string
+		code int
+		want string
+	}{
+		{"8080", 2, `linkfin serve: --addr is HOST:PORT, such as 127.0.0.1:8080, not "8080"`},
+		{"127.0.0.1:99999", 2, `linkfin serve: --addr "127.0.0.1:99999": a port is 0 to 65535`},
+		{"127.0.0.1:-1", 2, "a port is 0 to 65535"},
+		{"192.0.2.1:0", 1, "--addr's host is no address of this machine: choose 127.0.0.1"},
+	} {
+		dir := filepath.Join(t.TempDir(), "data")
+		code, stdout, stderr = cli(t, "serve", "--data", dir, "--addr", tc.addr)
+		if code != tc.code || stdout != "" || !strings.Contains(stderr, tc.want) || strings.Contains(stderr, "another program") {
+			t.Errorf("serve --addr %s: exit %d, want %d and %q\nstdout:\n%s\nstderr:\n%s", tc.addr, code, tc.code, tc.want, stdout, stderr)
+		}
+		if _, err := os.Stat(dir); !os.IsNotExist(err) {
+			t.Errorf("serve --addr %s made %s (%v)", tc.addr, dir, err)
+		}
 	}
 }
 

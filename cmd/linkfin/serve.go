@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"math"
 	"net"
@@ -15,7 +16,9 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"linkfin"
@@ -67,13 +70,16 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 	slog.SetDefault(logger)
 
+	// An address that is none is a command line serve cannot take.
+	if _, port, err := net.SplitHostPort(*addr); err != nil {
+		return badValue(fs, "--addr is HOST:PORT, such as 127.0.0.1:8080, not %q", *addr)
+	} else if n, err := strconv.Atoi(port); err == nil && (n < 0 || n > 65535) {
+		return badValue(fs, "--addr %q: a port is 0 to 65535 (0: any free one)", *addr)
+	}
 	// The port first: a busy one leaves nothing made and no key printed.
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
-		if _, _, aerr := net.SplitHostPort(*addr); aerr != nil {
-			return fmt.Errorf("%w: --addr is HOST:PORT, such as 127.0.0.1:8080", err)
-		}
-		return fmt.Errorf("%w: if another program (or another linkfin serve) listens on %s, stop it, or choose another address with --addr", err, *addr)
+		return fmt.Errorf("%w: %s", err, listenAdvice(err, *addr))
 	}
 	served := false
 	defer func() {
@@ -191,6 +197,23 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		err = errors.Join(err, herr)
 	}
 	return err
+}
+
+// listenAdvice says what to do when serve cannot listen on addr: a host that is not
+// this machine's, a port the system keeps from linkfin, or (most often) a port
+// another program holds.
+func listenAdvice(err error, addr string) string {
+	var dns *net.DNSError
+	var bad *net.AddrError
+	switch {
+	case errors.As(err, &dns), errors.As(err, &bad), errors.Is(err, syscall.EADDRNOTAVAIL):
+		return "--addr's host is no address of this machine: choose 127.0.0.1 (this machine alone), " +
+			"0.0.0.0 (every interface) or an address of one of its interfaces"
+	case errors.Is(err, fs.ErrPermission):
+		return fmt.Sprintf("the system does not let linkfin listen on %s: choose a port above 1023 with --addr, "+
+			"or let the program that runs linkfin give it that port", addr)
+	}
+	return fmt.Sprintf("if another program (or another linkfin serve) listens on %s, stop it, or choose another address with --addr", addr)
 }
 
 // bootstrap makes the platform's first operator key on its first start, and returns
