@@ -80,9 +80,24 @@ func isPostgres(dsn string) bool {
 	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
 }
 
+// checkDSN refuses a database named by a URL of a scheme other than PostgreSQL's,
+// which would otherwise be taken for a SQLite file's path ("mysql://host/db").
+func checkDSN(flag, dsn string) error {
+	if scheme, _, ok := strings.Cut(dsn, "://"); ok && !isPostgres(dsn) && !strings.ContainsAny(scheme, `/\`) {
+		if u, err := url.Parse(dsn); err == nil {
+			dsn = u.Redacted()
+		}
+		return fmt.Errorf("%s %s: linkfin's database is a SQLite file (its path) or PostgreSQL (a postgres:// URL), not %s", flag, dsn, scheme)
+	}
+	return nil
+}
+
 // open opens and migrates the chosen store, for a command that writes: an existing
 // SQLite file it may not write is refused before anything starts on it.
 func (f *storeFlags) open(ctx context.Context) (linkfin.Store, error) {
+	if err := checkDSN("--db", f.db); err != nil {
+		return nil, err
+	}
 	if path, err := f.sqlitePath(); err == nil && !isPostgres(f.db) {
 		if rw, err := os.OpenFile(path, os.O_RDWR, 0); errors.Is(err, fs.ErrPermission) {
 			return nil, fmt.Errorf("linkfin may not write the database %s (%w): run it as the file's owner, or check the file's mode", path, err)
@@ -105,6 +120,9 @@ func (f *storeFlags) open(ctx context.Context) (linkfin.Store, error) {
 // directory and no database, and a database without linkfin's schema is an error.
 // An existing linkfin database is brought up to the current schema.
 func (f *storeFlags) openExisting(ctx context.Context) (linkfin.Store, error) {
+	if err := checkDSN("--db", f.db); err != nil {
+		return nil, err
+	}
 	where := f.db
 	if !isPostgres(f.db) {
 		path, err := f.sqlitePath()
@@ -169,6 +187,9 @@ func redact(dsn string) string {
 }
 
 func openStore(ctx context.Context, f *storeFlags) (linkfin.Store, error) {
+	if err := checkDSN("--db", f.db); err != nil {
+		return nil, err
+	}
 	if isPostgres(f.db) {
 		return postgres.Open(ctx, f.db)
 	}

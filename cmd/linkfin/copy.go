@@ -38,6 +38,9 @@ func runCopy(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if *to == from {
 		return fmt.Errorf("--to names the database copied from: copy into another one")
 	}
+	if err := checkDSN("--to", *to); err != nil {
+		return err
+	}
 	src, err := sf.openExisting(ctx)
 	if err != nil {
 		return err
@@ -59,7 +62,7 @@ func runCopy(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		if errors.Is(err, fs.ErrExist) {
 			return fmt.Errorf("%s already exists: a copy into SQLite makes a new file", *to)
 		} else if err != nil {
-			return err
+			return fmt.Errorf("cannot make the copy %s (%w): --to names a new file in a directory that is there and that you may write, or a postgres:// URL", *to, err)
 		}
 		f.Close()
 		made = true
@@ -69,7 +72,7 @@ func runCopy(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		if made {
 			os.Remove(*to)
 		}
-		return err
+		return &inFlag{"--to", err}
 	}
 	n, err := copyInto(ctx, src, dst)
 	dst.Close()

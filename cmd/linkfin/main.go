@@ -223,9 +223,18 @@ func describe(err error) string {
 	if errors.As(err, &le) {
 		msg = strings.Replace(msg, le.Error(), le.Code+": "+le.Message, 1)
 	}
+	flag := "--db"
+	var in *inFlag
+	if errors.As(err, &in) {
+		flag = in.flag
+	}
 	var ce *pgconn.ConnectError
-	if errors.As(err, &ce) {
-		msg += "\ncheck --db's postgres:// URL (host, port, user, password, database) and that PostgreSQL runs there and lets that user in"
+	var pe *pgconn.ParseConfigError
+	switch {
+	case errors.As(err, &ce):
+		msg += "\ncheck " + flag + "'s postgres:// URL (host, port, user, password, database) and that PostgreSQL runs there and lets that user in"
+	case errors.As(err, &pe):
+		msg += "\ncheck " + flag + "'s postgres:// URL: postgres://USER:PASSWORD@HOST:PORT/DATABASE?OPTIONS, with a character of its own (such as @, : / ? # %) in a part percent-encoded"
 	}
 	var se *sqlitedriver.Error
 	if errors.As(err, &se) {
@@ -235,6 +244,16 @@ func describe(err error) string {
 	}
 	return msg
 }
+
+// inFlag is an error about the database a flag other than --db names (copy's --to),
+// so that describe's advice names that flag.
+type inFlag struct {
+	flag string
+	err  error
+}
+
+func (e *inFlag) Error() string { return e.err.Error() }
+func (e *inFlag) Unwrap() error { return e.err }
 
 // sqliteAdvice says what to do about an SQLite database's failure, by its primary
 // result code, where SQLite's own words name only the failure.

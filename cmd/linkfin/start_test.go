@@ -419,8 +419,9 @@ func TestServeLoadsCalendars(t *testing.T) {
 // TestStoreErrorsInWords: a data directory or database linkfin cannot use is refused,
 // exit 1, before anything starts, in words that name the file and say what to do: a
 // data directory that is a file, a database that is a directory, in a directory that
-// is not there, not SQLite's, or damaged. A file that is not SQLite's is left as it
-// was.
+// is not there, not SQLite's, or damaged, a URL of another database, a PostgreSQL that
+// does not answer or a URL it cannot read (the advice naming the flag that gave it),
+// never with its password. A file that is not SQLite's is left as it was.
 func TestStoreErrorsInWords(t *testing.T) {
 	isolate(t)
 	tmp := t.TempDir()
@@ -455,9 +456,19 @@ func TestStoreErrorsInWords(t *testing.T) {
 		{[]string{"backup", "--data", good, "--to", filepath.Join(tmp, "missing", "backup")}, "cannot make the backup's directory " + filepath.Join(tmp, "missing", "backup")},
 		// No PostgreSQL listens on port 1.
 		{[]string{"migrate", "--db", "postgres://linkfin@127.0.0.1:1/linkfin"}, "\ncheck --db's postgres:// URL (host, port, user, password, database) and that PostgreSQL runs there"},
+		// copy's advice names the flag of the database it could not open.
+		{[]string{"copy", "--data", good, "--to", "postgres://linkfin@127.0.0.1:1/linkfin"}, "\ncheck --to's postgres:// URL (host, port, user, password, database)"},
+		{[]string{"copy", "--data", good, "--to", "postgres://linkfin:secret@%zz/linkfin"}, "\ncheck --to's postgres:// URL: postgres://USER:PASSWORD@HOST:PORT/DATABASE"},
+		{[]string{"verify", "--db", "postgres://linkfin@127.0.0.1:5432/linkfin?sslmode=maybe"}, "\ncheck --db's postgres:// URL: postgres://USER:PASSWORD@HOST:PORT/DATABASE"},
+		{[]string{"copy", "--data", good, "--to", filepath.Join(tmp, "missing", "copy.db")}, "cannot make the copy " + filepath.Join(tmp, "missing", "copy.db") + " ("},
+		// A URL of another database is not taken for a file's path.
+		{[]string{"copy", "--data", good, "--to", "mysql://linkfin:secret@127.0.0.1/linkfin"}, "--to mysql://linkfin:xxxxx@127.0.0.1/linkfin: linkfin's database is a SQLite file (its path) or PostgreSQL (a postgres:// URL), not mysql"},
+		{[]string{"migrate", "--db", "sqlite://" + filepath.Join(tmp, "x.db")}, "--db sqlite://" + filepath.Join(tmp, "x.db") + ": linkfin's database is a SQLite file (its path)"},
+		{[]string{"verify", "--db", "mysql://127.0.0.1/linkfin"}, "not mysql"},
 	} {
 		code, stdout, stderr := cli(t, tc.args...)
-		if code != 1 || stdout != "" || !strings.HasPrefix(stderr, "linkfin "+tc.args[0]+": ") || !strings.Contains(stderr, tc.want) {
+		if code != 1 || stdout != "" || !strings.HasPrefix(stderr, "linkfin "+tc.args[0]+": ") || !strings.Contains(stderr, tc.want) ||
+			strings.Contains(stderr, "secret") {
 			t.Errorf("linkfin %q: exit %d, want 1 and %q\nstdout:\n%s\nstderr:\n%s", tc.args, code, tc.want, stdout, stderr)
 		}
 	}
