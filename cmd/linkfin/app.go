@@ -199,8 +199,8 @@ func openStore(ctx context.Context, f *storeFlags) (linkfin.Store, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := os.MkdirAll(dir, 0o700); err != nil {
-			return nil, fmt.Errorf("cannot make the data directory %s (%w): choose one you may write with --data or LINKFIN_DATA", dir, err)
+		if err := makeDataDir(dir); err != nil {
+			return nil, err
 		}
 		path = filepath.Join(dir, "linkfin.db")
 	}
@@ -230,6 +230,9 @@ func (f *storeFlags) signer(ctx context.Context, s linkfin.Store) (note.Signer, 
 	if err != nil {
 		return nil, err
 	}
+	if err := usableDataDir(dir); err != nil {
+		return nil, err
+	}
 	path := filepath.Join(dir, logKeyFile)
 	stored, err := s.Meta(ctx, metaLogKey)
 	if err != nil {
@@ -242,27 +245,27 @@ func (f *storeFlags) signer(ctx context.Context, s linkfin.Store) (note.Signer, 
 		if err != nil {
 			return nil, err
 		}
-		if err := os.MkdirAll(dir, 0o700); err != nil {
+		if err := makeDataDir(dir); err != nil {
 			return nil, err
 		}
 		// O_EXCL: never replace a key another process wrote meanwhile.
 		kf, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 		if err != nil {
-			return nil, fmt.Errorf("write the log's signing key: %w", err)
+			return nil, keyNotWritten(path, err)
 		}
 		_, err = kf.WriteString(sk + "\n")
 		if cerr := kf.Close(); err == nil {
 			err = cerr
 		}
 		if err != nil {
-			return nil, fmt.Errorf("write the log's signing key: %w", err)
+			return nil, keyNotWritten(path, err)
 		}
 		b = []byte(sk)
 	case errors.Is(err, fs.ErrNotExist):
 		return nil, fmt.Errorf("this database's log is signed by %s, but its private key is not in %s: "+
 			"copy the log.key of this database back into that directory, or choose the --data directory that holds it", stored, path)
 	case err != nil:
-		return nil, fmt.Errorf("read the log's signing key: %w", err)
+		return nil, keyNotRead(path, err)
 	}
 	skey := strings.TrimSpace(string(b))
 	vkey, err := tlog.PublicKey(skey)
@@ -288,6 +291,44 @@ func (f *storeFlags) signer(ctx context.Context, s linkfin.Store) (note.Signer, 
 	return signer, nil
 }
 
+// makeDataDir makes the data directory, if it is not there, for its owner alone.
+func makeDataDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return dataDirError(dir, err)
+	}
+	return nil
+}
+
+// usableDataDir refuses a data directory that is there but is no directory (a file, or
+// a path through one), before a key is read from it: reading a key there fails for
+// the directory, not the key.
+func usableDataDir(dir string) error {
+	fi, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil // made when a key is written
+	case err != nil:
+		return dataDirError(dir, err)
+	case !fi.IsDir():
+		return dataDirError(dir, errors.New("not a directory"))
+	}
+	return nil
+}
+
+func dataDirError(dir string, err error) error {
+	return fmt.Errorf("cannot make the data directory %s (%w): choose one you may write with --data or LINKFIN_DATA", dir, err)
+}
+
+// keyNotWritten says that a key of the data directory could not be made there.
+func keyNotWritten(path string, err error) error {
+	return fmt.Errorf("cannot write the key %s (%w): the data directory holds linkfin's keys: choose one you may write with --data or LINKFIN_DATA", path, err)
+}
+
+// keyNotRead says that a key of the data directory is there but could not be read.
+func keyNotRead(path string, err error) error {
+	return fmt.Errorf("cannot read the key %s (%w): it is to be a file linkfin's user may read: check its owner and mode, or restore it from a backup", path, err)
+}
+
 // webhookKey loads the platform's webhook key from the data directory, creating it
 // on first start. Every endpoint's signing secret derives from it, so it never
 // changes.
@@ -309,20 +350,23 @@ func (f *storeFlags) secretKey(name, what, why string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := usableDataDir(dir); err != nil {
+		return nil, err
+	}
 	path := filepath.Join(dir, name)
 	b, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		key := make([]byte, 32)
 		rand.Read(key)
-		if err := os.MkdirAll(dir, 0o700); err != nil {
+		if err := makeDataDir(dir); err != nil {
 			return nil, err
 		}
 		b = []byte(hex.EncodeToString(key) + "\n")
 		if err := os.WriteFile(path, b, 0o600); err != nil {
-			return nil, err
+			return nil, keyNotWritten(path, err)
 		}
 	} else if err != nil {
-		return nil, err
+		return nil, keyNotRead(path, err)
 	}
 	key, err := hex.DecodeString(strings.TrimSpace(string(b)))
 	if err != nil || len(key) != 32 {

@@ -165,7 +165,7 @@ func startProfile(path string) error {
 	}
 	f, err := os.Create(path)
 	if err != nil {
-		return err
+		return fmt.Errorf("cannot write the CPU profile %s (%w): --cpuprofile names a file in a directory that is there and that you may write", path, err)
 	}
 	return pprof.StartCPUProfile(f)
 }

@@ -442,6 +442,13 @@ func TestStoreErrorsInWords(t *testing.T) {
 	if err := os.WriteFile(cut, b[:len(b)/2], 0o600); err != nil {
 		t.Fatal(err)
 	}
+	// A key that is a directory: a key linkfin cannot read.
+	keyDir, hookDir := filepath.Join(tmp, "keydir"), filepath.Join(tmp, "hookdir")
+	for _, d := range []string{filepath.Join(keyDir, "log.key"), filepath.Join(hookDir, "webhook.key")} {
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for _, tc := range []struct {
 		args []string
 		want string
@@ -456,6 +463,12 @@ func TestStoreErrorsInWords(t *testing.T) {
 		{[]string{"backup", "--data", good, "--to", filepath.Join(tmp, "missing", "backup")}, "cannot make the backup's directory " + filepath.Join(tmp, "missing", "backup")},
 		// No PostgreSQL listens on port 1.
 		{[]string{"migrate", "--db", "postgres://linkfin@127.0.0.1:1/linkfin"}, "\ncheck --db's postgres:// URL (host, port, user, password, database) and that PostgreSQL runs there"},
+		// The data directory and its keys, where the database is elsewhere.
+		{[]string{"serve", "--addr", "127.0.0.1:0", "--db", filepath.Join(tmp, "elsewhere.db"), "--data", filepath.Join(file, "sub")}, "cannot make the data directory " + filepath.Join(file, "sub") + " ("},
+		{[]string{"serve", "--addr", "127.0.0.1:0", "--db", filepath.Join(tmp, "keyless.db"), "--data", keyDir}, "cannot read the key " + filepath.Join(keyDir, "log.key") + " ("},
+		{[]string{"serve", "--addr", "127.0.0.1:0", "--data", hookDir}, "cannot read the key " + filepath.Join(hookDir, "webhook.key") + " ("},
+		{[]string{"sim", "--firms", "12", "--days", "1", "--cpuprofile", filepath.Join(tmp, "missing", "cpu.prof")}, "cannot write the CPU profile " + filepath.Join(tmp, "missing", "cpu.prof") + " ("},
+		{[]string{"bench", "ledger", "--cpuprofile", filepath.Join(tmp, "missing", "cpu.prof")}, "--cpuprofile names a file in a directory that is there and that you may write"},
 		// copy's advice names the flag of the database it could not open.
 		{[]string{"copy", "--data", good, "--to", "postgres://linkfin@127.0.0.1:1/linkfin"}, "\ncheck --to's postgres:// URL (host, port, user, password, database)"},
 		{[]string{"copy", "--data", good, "--to", "postgres://linkfin:secret@%zz/linkfin"}, "\ncheck --to's postgres:// URL: postgres://USER:PASSWORD@HOST:PORT/DATABASE"},
