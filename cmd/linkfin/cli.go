@@ -161,40 +161,57 @@ func printJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-// listAction lists a resource, one page, or every page with --all.
-func listAction[T any](page func(*client.Client, context.Context, *client.ListOptions) (*client.List[T], error)) action {
-	return action{usage: "list", help: "list (--limit, --after, --status, --counterparty, --number, --from, --to, --all)",
+// listAction lists a resource, one page, or every page with --all, filtered by the
+// query parameters its route takes besides limit and after (filters: status,
+// counterparty, number, from, to): a flag for one it does not take would only be
+// refused by the server.
+func listAction[T any](page func(*client.Client, context.Context, *client.ListOptions) (*client.List[T], error), filters ...string) action {
+	help := "list (--limit, --after, --" + strings.Join(filters, ", --") + ", --all)"
+	return action{usage: "list", help: help,
 		setup: func(fs *flag.FlagSet) runFunc {
 			var limit pageLimit
 			fs.Var(&limit, "limit", "items per page, 1 to 1000 (default 100)")
 			after := fs.String("after", "", "the next_cursor of the page before")
-			status := fs.String("status", "", "only items of this status")
-			counterparty := fs.String("counterparty", "", "only items shared with this organization")
-			number := fs.String("number", "", "only documents of this number (orders, invoices)")
-			from := fs.String("from", "", "only items created on or after this date, YYYY-MM-DD")
-			to := fs.String("to", "", "only items created on or before this date, YYYY-MM-DD")
+			var opt client.ListOptions
+			dates := map[string]*string{}
+			for _, f := range filters {
+				switch f {
+				case "status":
+					fs.StringVar(&opt.Status, f, "", "only items of this status")
+				case "counterparty":
+					fs.StringVar(&opt.Counterparty, f, "", "only items shared with this organization")
+				case "number":
+					fs.StringVar(&opt.Number, f, "", "only documents of this number")
+				case "from":
+					dates[f] = fs.String(f, "", "only items created on or after this date, YYYY-MM-DD")
+				case "to":
+					dates[f] = fs.String(f, "", "only items created on or before this date, YYYY-MM-DD")
+				default:
+					panic("listAction: no filter " + f)
+				}
+			}
 			all := fs.Bool("all", false, "follow next_cursor to the end and print every item")
 			return func(ctx context.Context, c *client.Client, _ []string) (any, error) {
-				opt := &client.ListOptions{Limit: int(limit), After: *after, Status: *status, Counterparty: *counterparty, Number: *number}
+				opt := opt
+				opt.Limit, opt.After = int(limit), *after
 				for _, d := range []struct {
-					name, value string
-					to          *linkfin.Date
-				}{{"from", *from, &opt.From}, {"to", *to, &opt.To}} {
-					if d.value == "" {
-						continue
+					name string
+					to   *linkfin.Date
+				}{{"from", &opt.From}, {"to", &opt.To}} {
+					if v := dates[d.name]; v != nil && *v != "" {
+						date, err := linkfin.ParseDate(*v)
+						if err != nil {
+							return nil, fmt.Errorf("--%s: %s is not a date, YYYY-MM-DD", d.name, *v)
+						}
+						*d.to = date
 					}
-					v, err := linkfin.ParseDate(d.value)
-					if err != nil {
-						return nil, fmt.Errorf("--%s: %s is not a date, YYYY-MM-DD", d.name, d.value)
-					}
-					*d.to = v
 				}
 				if !*all {
-					return page(c, ctx, opt)
+					return page(c, ctx, &opt)
 				}
 				items, err := client.Collect(ctx, func(ctx context.Context, o *client.ListOptions) (*client.List[T], error) {
 					return page(c, ctx, o)
-				}, opt)
+				}, &opt)
 				return client.List[T]{Data: items}, err
 			}
 		}}
@@ -228,7 +245,7 @@ func idAction[T any](verb, help string, do func(*client.Client, context.Context,
 
 func runOrgs(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return runResource(ctx, "orgs", []action{
-		listAction((*client.Client).ListOrganizations),
+		listAction((*client.Client).ListOrganizations, "counterparty", "from", "to"),
 		idAction("get", "show an organization", (*client.Client).GetOrganization),
 		{usage: "create --id ID --name NAME --capabilities a,b", help: "register an organization (operator key), under the id the operator gives it",
 			setup: func(fs *flag.FlagSet) runFunc {
@@ -260,7 +277,7 @@ func runOrgs(ctx context.Context, args []string, stdout, stderr io.Writer) error
 
 func runUsers(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return runResource(ctx, "users", []action{
-		listAction((*client.Client).ListUsers),
+		listAction((*client.Client).ListUsers, "status", "counterparty", "from", "to"),
 		idAction("get", "show a user", (*client.Client).GetUser),
 		{usage: "create --name NAME --role ROLE", help: "make a user (an admin key: of its organization; the operator: --org); " +
 			"the password is read from stdin, or made and printed once",
@@ -340,7 +357,7 @@ func readPassword(fromStdin bool) (password string, made bool, err error) {
 
 func runInvoices(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return runResource(ctx, "invoices", []action{
-		listAction((*client.Client).ListInvoices),
+		listAction((*client.Client).ListInvoices, "status", "counterparty", "number", "from", "to"),
 		idAction("get", "show an invoice with its three-way match", (*client.Client).GetInvoice),
 		idAction("approve", "approve a matched invoice into a payable (the buyer)", (*client.Client).ApproveInvoice),
 		{usage: "dispute ID --reason TEXT", args: []string{"ID"}, help: "dispute an invoice (the buyer)",
@@ -355,7 +372,7 @@ func runInvoices(ctx context.Context, args []string, stdout, stderr io.Writer) e
 
 func runFinancings(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return runResource(ctx, "financings", []action{
-		listAction((*client.Client).ListFinancings),
+		listAction((*client.Client).ListFinancings, "status", "counterparty", "from", "to"),
 		idAction("get", "show a financing with its quote", (*client.Client).GetFinancing),
 		{usage: "request --product P --program ID [--funder ID] --asset ID", help: "request financing: the answer is a quote, with the financing's new id",
 			setup: func(fs *flag.FlagSet) runFunc {
@@ -387,7 +404,7 @@ func productNames() string {
 
 func runCertificates(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return runResource(ctx, "certificates", []action{
-		listAction((*client.Client).ListCertificates),
+		listAction((*client.Client).ListCertificates, "status", "counterparty", "from", "to"),
 		idAction("get", "show a piece with its lineage", (*client.Client).GetCertificate),
 	}, args, stdout, stderr)
 }

@@ -3,7 +3,10 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"io"
+	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -354,5 +357,60 @@ func TestListLimitInRange(t *testing.T) {
 		if code != 2 || stdout != "" || !strings.HasPrefix(stderr, `invalid value "`+limit+`" for flag -limit: a page holds 1 to 1000 items`) {
 			t.Errorf("orgs list --limit %s: exit %d\nstdout:\n%s\nstderr:\n%s", limit, code, stdout, stderr)
 		}
+	}
+}
+
+// TestListFlagsAsTheRouteTakes: each list command has a flag for each query
+// parameter its route takes, and for no other (a flag the route does not take would
+// only be refused by the server, 400 invalid); its usage lists the same. The route's
+// own refusal of an unknown parameter names what it takes.
+func TestListFlagsAsTheRouteTakes(t *testing.T) {
+	isolate(t)
+	s := serve(t, "--data", t.TempDir())
+	takes := regexp.MustCompile(`\(this takes ([a-z_, ]+)\)`)
+	flagLine := regexp.MustCompile(`(?m)^  -([a-z-]+)`)
+	for _, tc := range []struct{ command, route string }{
+		{"orgs", "/v1/organizations"}, {"users", "/v1/users"}, {"invoices", "/v1/invoices"},
+		{"financings", "/v1/financings"}, {"certificates", "/v1/certificates"},
+	} {
+		req, _ := http.NewRequest("GET", "http://"+s.addr+tc.route+"?nosuch=1", nil)
+		req.Header.Set("Authorization", "Bearer "+s.key)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		m := takes.FindStringSubmatch(string(body))
+		if res.StatusCode != 400 || m == nil {
+			t.Fatalf("GET %s?nosuch=1: %d %s", tc.route, res.StatusCode, body)
+		}
+		want := append(strings.Split(m[1], ", "), "all", "key", "url")
+		slices.Sort(want)
+		code, stdout, stderr := cli(t, tc.command, "list", "--help")
+		var got []string
+		for _, f := range flagLine.FindAllStringSubmatch(stdout, -1) {
+			got = append(got, f[1])
+		}
+		slices.Sort(got)
+		if code != 0 || !slices.Equal(got, want) {
+			t.Errorf("%s list --help: exit %d, flags %v, want %v (%s)\n%s", tc.command, code, got, want, tc.route, stderr)
+		}
+		code, stdout, _ = cli(t, tc.command, "--help")
+		listed := regexp.MustCompile(`(?m)^  list +list \(([^)]*)\)`).FindStringSubmatch(stdout)
+		var named []string
+		if listed != nil {
+			for _, f := range strings.Split(listed[1], ", ") {
+				named = append(named, strings.TrimPrefix(f, "--"))
+			}
+		}
+		slices.Sort(named)
+		if wantNamed := slices.DeleteFunc(slices.Clone(want), func(f string) bool { return f == "key" || f == "url" }); code != 0 || !slices.Equal(named, wantNamed) {
+			t.Errorf("%s --help lists %v for list, want %v", tc.command, named, wantNamed)
+		}
+	}
+	code, _, stderr := cli(t, "orgs", "list", "--url", "http://"+s.addr, "--key", s.key, "--status", "active")
+	if code != 2 || !strings.HasPrefix(stderr, "flag provided but not defined: -status\n") {
+		t.Errorf("orgs list --status active: exit %d\n%s", code, stderr)
 	}
 }
