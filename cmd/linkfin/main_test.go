@@ -462,6 +462,8 @@ func tamper(t *testing.T, path string, amount int64) int64 {
 	return -1
 }
 
+// TestVerifyEmpty: a database with no log yet has nothing to verify; a checkpoint
+// file that is not there is said as that, before the database is read.
 func TestVerifyEmpty(t *testing.T) {
 	isolate(t)
 	dir := t.TempDir()
@@ -471,6 +473,12 @@ func TestVerifyEmpty(t *testing.T) {
 	code, stdout, stderr := cli(t, "verify", "--data", dir)
 	if code != 0 || stdout != "the database has no log yet: nothing to verify\n" || stderr != "" {
 		t.Fatalf("verify of an empty database: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	// A kept checkpoint that is not there is said as that, not as a log rolled back.
+	missing := filepath.Join(dir, "missing.json")
+	code, stdout, stderr = cli(t, "verify", "--data", dir, "--checkpoint", missing)
+	if want := "linkfin verify: --checkpoint " + missing + ": cannot read it ("; code != 1 || stdout != "" || !strings.HasPrefix(stderr, want) {
+		t.Fatalf("verify --checkpoint of a missing file: exit %d, want 1 and %q\nstdout:\n%s\nstderr:\n%s", code, want, stdout, stderr)
 	}
 }
 

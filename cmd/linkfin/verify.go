@@ -33,6 +33,16 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	// The kept checkpoint first: a file that is not there is said as that, whatever
+	// the database holds.
+	var keptNote []byte
+	if *kept != "" {
+		b, err := os.ReadFile(*kept)
+		if err != nil {
+			return fmt.Errorf("--checkpoint %s: cannot read it (%w): name the file you kept GET /v1/audit/checkpoint's answer (or its note) in", *kept, err)
+		}
+		keptNote = b
+	}
 	s, err := sf.openExisting(ctx)
 	if err != nil {
 		return err
@@ -59,7 +69,7 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	var rep *audit.Report
 	var tree tlog.Tree
 	if *kept != "" {
-		if tree, err = readCheckpoint(*kept, v); err != nil {
+		if tree, err = readCheckpoint(keptNote, v); err != nil {
 			return fmt.Errorf("--checkpoint %s: %w", *kept, err)
 		}
 		rep, err = audit.VerifyKept(ctx, s, v, Origin, tree)
@@ -82,15 +92,11 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	return verificationOutcome(stdout, rep)
 }
 
-// readCheckpoint reads a checkpoint kept outside the database: the answer of GET
-// /v1/audit/checkpoint (JSON, whose note is read: its other fields are not signed), or
-// the signed note alone, as its note field holds it. The note must be signed with the
+// readCheckpoint reads a checkpoint kept outside the database, b, a file's bytes: the
+// answer of GET /v1/audit/checkpoint (JSON, whose note is read: its other fields are
+// not signed), or the signed note alone, as its note field holds it. The note must be signed with the
 // log's key (v) for the log linkfin keeps (Origin); it returns the tree the note states.
-func readCheckpoint(path string, v note.Verifier) (tlog.Tree, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return tlog.Tree{}, err
-	}
+func readCheckpoint(b []byte, v note.Verifier) (tlog.Tree, error) {
 	msg := b
 	if t := bytes.TrimSpace(b); len(t) > 0 && t[0] == '{' {
 		var out linkfin.CheckpointOut
