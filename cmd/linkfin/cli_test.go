@@ -147,18 +147,23 @@ func TestCLIOrganizationsAndKeys(t *testing.T) {
 	if code != 1 || !strings.Contains(stderr, "linkfin keys: not_found: ") {
 		t.Fatalf("--local for a missing organization: exit %d\n%s", code, stderr)
 	}
-	// Without --role, or an organization's role without --org, it says which flag is missing.
+	// Without --role, or an organization's role without --org, it says which flag is
+	// missing: a command line it cannot run, exit 2, before any request.
 	for _, tc := range []struct {
 		args []string
 		want string
 	}{
-		{[]string{"--local", "--data", dir}, "linkfin keys: --role is required: admin, finance or viewer (operator, with --local and no --org)\n"},
-		{[]string{"--local", "--data", dir, "--role", "admin"}, "linkfin keys: --org is required: the organization the admin key acts for (only an operator key, --role operator, has none)\n"},
-		{[]string{"--org", "acme", "--key", local.Key}, "linkfin keys: --role is required: admin, finance or viewer (operator, with --local and no --org)\n"},
+		{[]string{"create", "--local", "--data", dir}, "linkfin keys create: --role is required: admin, finance or viewer (operator, with --local and no --org)\n"},
+		{[]string{"create", "--local", "--data", dir, "--role", "admin"}, "linkfin keys create: --org is required: the organization the admin key acts for (only an operator key, --role operator, has none)\n"},
+		{[]string{"create", "--org", "acme", "--key", local.Key}, "linkfin keys create: --role is required: admin, finance or viewer (operator, with --local and no --org)\n"},
+		{[]string{"create", "--role", "admin", "--key", local.Key}, "linkfin keys create: --org is required: the organization the key acts for\n"},
+		{[]string{"list", "--key", local.Key}, "linkfin keys list: --org is required: the organization whose keys to list\n"},
+		{[]string{"revoke", "k1", "--key", local.Key}, "linkfin keys revoke: --org is required: the organization the key belongs to (or --local, on a stopped server's database)\n"},
 	} {
-		code, stdout, stderr = cli(t, append([]string{"keys", "create"}, tc.args...)...)
-		if code != 1 || stdout != "" || stderr != tc.want {
-			t.Errorf("keys create %q: exit %d\nstdout:\n%s\nstderr:\n%s", tc.args, code, stdout, stderr)
+		code, stdout, stderr = cli(t, append([]string{"keys"}, tc.args...)...)
+		verb := tc.args[0]
+		if code != 2 || stdout != "" || stderr != tc.want+"Run \"linkfin keys "+verb+" --help\" for its flags.\n" {
+			t.Errorf("keys %q: exit %d\nstdout:\n%s\nstderr:\n%s", tc.args, code, stdout, stderr)
 		}
 	}
 	s2 := serve(t, "--data", dir)

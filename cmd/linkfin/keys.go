@@ -26,16 +26,16 @@ func runKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error
 				local := fs.Bool("local", false, "write the key straight into the database (--db, --data) of a stopped server, without the API")
 				return func(ctx context.Context, c *client.Client, _ []string) (any, error) {
 					if *role == "" {
-						return nil, errors.New("--role is required: admin, finance or viewer (operator, with --local and no --org)")
+						return nil, badValue(fs, "--role is required: admin, finance or viewer (operator, with --local and no --org)")
 					}
 					if *local {
 						if *org == "" && linkfin.Role(*role) != linkfin.RoleOperator {
-							return nil, fmt.Errorf("--org is required: the organization the %s key acts for (only an operator key, --role operator, has none)", *role)
+							return nil, badValue(fs, "--org is required: the organization the %s key acts for (only an operator key, --role operator, has none)", *role)
 						}
 						return createKeyLocal(ctx, &sf, *org, linkfin.Role(*role), *name)
 					}
 					if *org == "" {
-						return nil, errors.New("--org is required")
+						return nil, badValue(fs, "--org is required: the organization the key acts for")
 					}
 					return c.CreateAPIKey(ctx, *org, client.APIKeyIn{Role: linkfin.Role(*role), Name: *name})
 				}
@@ -45,7 +45,7 @@ func runKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error
 				org := fs.String("org", "", "the organization")
 				return func(ctx context.Context, c *client.Client, _ []string) (any, error) {
 					if *org == "" {
-						return nil, errors.New("--org is required")
+						return nil, badValue(fs, "--org is required: the organization whose keys to list")
 					}
 					keys, err := client.Collect(ctx, func(ctx context.Context, o *client.ListOptions) (*client.List[client.APIKey], error) {
 						return c.ListAPIKeys(ctx, *org, o)
@@ -64,7 +64,7 @@ func runKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error
 						return revokeKeyLocal(ctx, &sf, args[0])
 					}
 					if *org == "" {
-						return nil, errors.New("--org is required")
+						return nil, badValue(fs, "--org is required: the organization the key belongs to (or --local, on a stopped server's database)")
 					}
 					return c.RevokeAPIKey(ctx, *org, args[0])
 				}
