@@ -522,7 +522,8 @@ func TestServeAddressInUse(t *testing.T) {
 
 // TestServeFirstSteps: the first start tells how to make a user to sign in to the
 // console with, and that command, run as printed, makes one; a second serve on the
-// same database is refused, exit 1, saying what runs and what to do.
+// same database is refused, exit 1, saying what runs and what to do: another data
+// directory, or, where --db names the database, another database.
 func TestServeFirstSteps(t *testing.T) {
 	isolate(t)
 	dir := t.TempDir()
@@ -543,8 +544,15 @@ func TestServeFirstSteps(t *testing.T) {
 		t.Fatal("the user made as the first start says does not sign in")
 	}
 	code, stdout, stderr = cli(t, "serve", "--addr", "127.0.0.1:0", "--data", dir)
-	if code != 1 || stdout != "" || !strings.Contains(stderr, "(writer_locked): another linkfin (a server, most likely) writes this database: stop it first") {
+	if code != 1 || stdout != "" || !strings.Contains(stderr, "(writer_locked): another linkfin (a server, most likely) writes this database: stop it first, "+
+		"or start this one with a data directory of its own (--data)\n") {
 		t.Fatalf("a second serve on the same database: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	// Named by --db, the database is the same whatever the data directory: another
+	// --data would not help.
+	code, stdout, stderr = cli(t, "serve", "--addr", "127.0.0.1:0", "--data", dir, "--db", filepath.Join(dir, "linkfin.db"))
+	if code != 1 || stdout != "" || !strings.Contains(stderr, "writes this database: stop it first, or start this one on a database of its own (--db, or LINKFIN_DB)\n") {
+		t.Fatalf("a second serve on the same --db: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
 }
 

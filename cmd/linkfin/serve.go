@@ -119,8 +119,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	e, err := engine.Open(ctx, engine.Config{Store: s, Signer: signer, Origin: Origin, Logger: logger})
 	if linkfin.ErrorCode(err) == linkfin.ELOCKED {
+		// Another data directory is another database only where --db names none.
+		own := "with a data directory of its own (--data)"
+		if sf.db != "" {
+			own = "on a database of its own (--db, or LINKFIN_DB)"
+		}
 		return fmt.Errorf("%s (%s): another linkfin (a server, most likely) writes this database: stop it first, "+
-			"or start this one with a data directory of its own (--data)", linkfin.ErrorMessage(err), linkfin.ELOCKED)
+			"or start this one %s", linkfin.ErrorMessage(err), linkfin.ELOCKED, own)
 	} else if err != nil {
 		return err
 	}
