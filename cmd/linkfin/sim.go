@@ -13,7 +13,7 @@ import (
 	"linkfin/sim"
 )
 
-const simUsage = `Usage: linkfin sim [--firms N] [--days N] [--seed N] [--scenario A,B] [--json] [--out DIR] [--db] [--cpuprofile FILE]
+const simUsage = `Usage: linkfin sim [--firms N] [--days N] [--seed N] [--scenario A,B] [--json] [--out DIR] [--db] [--quiet] [--cpuprofile FILE]
 
 Generates a supply network (anchors, suppliers in tiers 1 to 4, distributors, funders,
 warehouses) and a year of its orders from the seed, and runs it through linkfin's own

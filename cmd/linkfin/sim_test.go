@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -78,6 +79,29 @@ func TestInterrupted(t *testing.T) {
 		var stdout, stderr bytes.Buffer
 		if code := run(ctx, args, &stdout, &stderr); code != 1 || stdout.Len() != 0 || stderr.String() != "linkfin sim: interrupted before it was done\n" {
 			t.Errorf("linkfin %q, interrupted: exit %d\nstdout:\n%s\nstderr:\n%s", args, code, &stdout, &stderr)
+		}
+	}
+}
+
+// TestSimFlagsDocumented: every flag of linkfin sim is in its synopsis and in
+// docs/SIMULATION.md.
+func TestSimFlagsDocumented(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "SIMULATION.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, _ := cli(t, "sim", "--help")
+	synopsis, _, _ := strings.Cut(stdout, "\n")
+	flags := regexp.MustCompile(`(?m)^  -([a-z]+)`).FindAllStringSubmatch(stdout, -1)
+	if code != 0 || len(flags) < 9 {
+		t.Fatalf("sim --help: exit %d, %d flags\n%s", code, len(flags), stdout)
+	}
+	for _, f := range flags {
+		if !strings.Contains(synopsis, "[--"+f[1]) {
+			t.Errorf("sim's synopsis lacks --%s: %s", f[1], synopsis)
+		}
+		if !strings.Contains(string(doc), "--"+f[1]) {
+			t.Errorf("docs/SIMULATION.md does not name --%s", f[1])
 		}
 	}
 }
