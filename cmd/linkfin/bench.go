@@ -25,9 +25,12 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return runBenchConsole(ctx, args[1:], stdout, stderr)
 		}
 	}
-	help := len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help")
+	help := len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help" || args[0] == "help")
 	if len(args) > 0 && !help {
 		fmt.Fprintf(stderr, "linkfin bench: unknown benchmark %q\n\n", args[0])
+	}
+	if help {
+		stderr = stdout // asked for, the usage is the answer
 	}
 	fmt.Fprint(stderr, "Usage: linkfin bench ledger|http|api|console [flags]\n\n"+
 		"  ledger   durable transfers per second against a raw-insert baseline on the same store\n"+

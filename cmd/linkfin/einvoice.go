@@ -14,7 +14,7 @@ import (
 // runEInvoice reads e-invoices without a database or a server.
 func runEInvoice(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	const synopsis = "einvoice parse FILE   print what linkfin reads from an e-invoice or credit note (UBL 2.1 or CII), and the EN 16931 rules its amounts break, as JSON (FILE - reads standard input)"
-	body, name, ok, err := parseFile("einvoice", synopsis, args, stderr, nil)
+	body, name, ok, err := parseFile("einvoice", synopsis, args, stdout, stderr, nil)
 	if !ok {
 		return err
 	}

@@ -15,7 +15,7 @@ import (
 // runISO20022 reads ISO 20022 documents without a database or a server.
 func runISO20022(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	const synopsis = "iso20022 parse FILE   print what linkfin reads from a camt.053, camt.052 or camt.054 message, or a pain.002 status report, as JSON (FILE - reads standard input)"
-	doc, name, ok, err := parseFile("iso20022", synopsis, args, stderr, nil)
+	doc, name, ok, err := parseFile("iso20022", synopsis, args, stdout, stderr, nil)
 	if !ok {
 		return err
 	}
@@ -39,14 +39,18 @@ func runISO20022(_ context.Context, args []string, stdout, stderr io.Writer) err
 // A command line it cannot read is said with the usage, errUsage (exit 2); the usage
 // asked for, err is nil. check, if not nil, is given the flags' values before the file
 // is read: a value it refuses is a usage error too.
-func parseFile(command, synopsis string, args []string, stderr io.Writer, check func() string, flags ...func(*flag.FlagSet)) (doc []byte, name string, ok bool, err error) {
+func parseFile(command, synopsis string, args []string, stdout, stderr io.Writer, check func() string, flags ...func(*flag.FlagSet)) (doc []byte, name string, ok bool, err error) {
+	help := len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help" || args[0] == "help")
+	if help {
+		stderr = stdout // asked for, the usage is the answer
+	}
 	fs := newFlags(command, synopsis, stderr)
 	for _, f := range flags {
 		f(fs)
 	}
 	if len(args) == 0 || args[0] != "parse" {
 		fs.Usage()
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
+		if help {
 			return nil, "", false, nil
 		}
 		return nil, "", false, errUsage

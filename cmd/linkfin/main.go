@@ -48,7 +48,8 @@ API commands, against a running server:
   certificates  list or get certificate pieces with their lineage
   keys          create, list or revoke API keys (create --local: into a stopped server's database)
 
-Run "linkfin <command> --help" for a command's flags, and "linkfin --version" for the version.
+Run "linkfin <command> --help" (or "linkfin help <command>") for a command's flags, and
+"linkfin --version" for the version.
 The database is chosen with --db or LINKFIN_DB: a file path for SQLite (the default,
 in the data directory) or a postgres:// URL for PostgreSQL.
 The API commands call --url or LINKFIN_URL (default http://127.0.0.1:8080) with the
@@ -126,6 +127,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return 2
+	}
+	if args[0] == "help" && len(args) > 1 {
+		// "linkfin help serve" is "linkfin serve --help"; "linkfin help bench ledger",
+		// "linkfin bench ledger --help".
+		if args[1] == "help" || strings.HasPrefix(args[1], "-") {
+			fmt.Fprint(stdout, usage)
+			return 0
+		}
+		if !strings.Contains(usage, "\n  "+args[1]+" ") {
+			fmt.Fprintf(stderr, "linkfin help: unknown command %q\n\n%s", args[1], usage)
+			return 2
+		}
+		return run(ctx, append(args[1:], "--help"), stdout, stderr)
 	}
 	if asksHelp(args[1:]) {
 		// Asked for, a command's usage is its answer: it goes to standard output, as

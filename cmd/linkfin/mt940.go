@@ -22,7 +22,7 @@ func runMT940(_ context.Context, args []string, stdout, stderr io.Writer) error 
 		}
 		return fmt.Sprintf("--charset %q is none linkfin reads: it reads %s", charset, strings.Join(mt940.Charsets, ", "))
 	}
-	doc, name, ok, err := parseFile("mt940", synopsis, args, stderr, known, func(fs *flag.FlagSet) {
+	doc, name, ok, err := parseFile("mt940", synopsis, args, stdout, stderr, known, func(fs *flag.FlagSet) {
 		fs.StringVar(&charset, "charset", "", "the file's characters: "+strings.Join(mt940.Charsets, ", ")+" (gb18030 for a Chinese bank's export, windows-1250 or iso-8859-2 for a Central European one); none: UTF-8, else windows-1252")
 	})
 	if !ok {
