@@ -250,6 +250,12 @@ func describe(err error) string {
 	case errors.As(err, &pe):
 		msg += "\ncheck " + flag + "'s postgres:// URL: postgres://USER:PASSWORD@HOST:PORT/DATABASE?OPTIONS, with a character of its own (such as @, : / ? # %) in a part percent-encoded"
 	}
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) && ce == nil {
+		if advice := pgAdvice[pg.Code]; advice != "" {
+			msg += "\n" + strings.ReplaceAll(advice, "--db", flag)
+		}
+	}
 	var se *sqlitedriver.Error
 	if errors.As(err, &se) {
 		if advice := sqliteAdvice[se.Code()&0xff]; advice != "" {
@@ -279,6 +285,13 @@ var sqliteAdvice = map[int]string{
 	13: "the disk is full: free space, then start again",                                                                            // SQLITE_FULL
 	14: "linkfin cannot open or make the database file: check that its directory is there and that you may write it (--data, --db)", // SQLITE_CANTOPEN
 	26: "the file is not a SQLite database, or is damaged: check --data and --db, or restore it from a backup",                      // SQLITE_NOTADB
+}
+
+// pgAdvice says what to do about a PostgreSQL database's refusal, by its SQLSTATE, where
+// PostgreSQL's own words name only the refusal.
+var pgAdvice = map[string]string{
+	"42501": "the PostgreSQL user of --db may not make or use linkfin's tables there: make it the database's owner, or grant it CREATE and USAGE on the schema (GRANT CREATE, USAGE ON SCHEMA public TO the user), or name a user that may", // insufficient_privilege
+	"3F000": "the search_path of --db names no schema of the database: create the schema (CREATE SCHEMA name), or name one that is there",                                                                                                   // invalid_schema_name
 }
 
 // newFlags returns a flag set that prints its usage to stderr and returns errors.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"net"
 	"net/http"
 	"net/url"
@@ -524,5 +525,38 @@ func TestServeRefusesNegativeSettings(t *testing.T) {
 	}
 	if _, err := os.Stat(dir); !os.IsNotExist(err) {
 		t.Errorf("a refused serve made %s (%v)", dir, err)
+	}
+}
+
+// TestPostgresRefusalsInWords: a PostgreSQL database that refuses linkfin's schema is
+// said with what to do, naming the flag that gave its URL: a search_path that names
+// no schema (for migrate's --db and copy's --to).
+func TestPostgresRefusalsInWords(t *testing.T) {
+	if pgtest.URL() == "" {
+		t.Skip("no PostgreSQL: set LINKFIN_TEST_POSTGRES_URL (.ci/run does)")
+	}
+	isolate(t)
+	u, err := url.Parse(pgtest.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", "lf_test_absent_"+strings.ToLower(rand.Text()))
+	u.RawQuery = q.Encode()
+	data := filepath.Join(t.TempDir(), "data")
+	if code, _, stderr := cli(t, "migrate", "--data", data); code != 0 {
+		t.Fatal(stderr)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"migrate", "--db", u.String()}, "(SQLSTATE 3F000)\nthe search_path of --db names no schema of the database: create the schema"},
+		{[]string{"copy", "--data", data, "--to", u.String()}, "(SQLSTATE 3F000)\nthe search_path of --to names no schema of the database: create the schema"},
+	} {
+		code, stdout, stderr := cli(t, tc.args...)
+		if code != 1 || stdout != "" || !strings.Contains(stderr, tc.want) {
+			t.Errorf("linkfin %s: exit %d, want 1 and %q\nstdout:\n%s\nstderr:\n%s", tc.args[0], code, tc.want, stdout, stderr)
+		}
 	}
 }
