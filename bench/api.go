@@ -291,6 +291,10 @@ func (ch chain) certify(ctx context.Context, e *engine.Engine, pieces int) error
 		n := min(rootPieces, pieces-r*rootPieces)
 		amount := int64(n) * pieceFace
 		po, inv, root := fmt.Sprintf("PO-%d", r), fmt.Sprintf("inv-%d", r), fmt.Sprintf("C-%d", r)
+		if n == 1 {
+			// A certificate of one piece is not split: it is the piece.
+			root = pieceID(r * rootPieces)
+		}
 		for _, c := range []linkfin.Command{
 			&services.CreatePurchaseOrder{Actor: ch.anchor, Order: linkfin.PurchaseOrder{ID: po, Number: po, SellerID: ch.supplier, ProgramID: ch.program, Currency: "CNY",
 				Lines: []linkfin.POLine{{LineID: "1", Item: "part", Quantity: int64(n), Unit: "EA", UnitPrice: pieceFace}}}},

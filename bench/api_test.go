@@ -28,8 +28,7 @@ func BenchmarkFinancings(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer cleanup()
-	// Two pieces at least: a single one would stay its certificate's root.
-	if _, err := setUpFinancing(ctx, e, max(b.N, 2)); err != nil {
+	if _, err := setUpFinancing(ctx, e, b.N); err != nil {
 		b.Fatal(err)
 	}
 	run := func(key string, c linkfin.Command) (json.RawMessage, error) {
@@ -74,4 +73,17 @@ func BenchmarkFinancings(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "financings/s")
 	b.ReportMetric(float64(cpu.Microseconds())/float64(b.N), "cpu-µs/financing")
+}
+
+// TestAPIOnePiece: bench api runs whatever the number of pieces, one among them: a
+// certificate of one piece (the first of a run of one financing, or the last of
+// 10,001) is that piece, which the financing names.
+func TestAPIOnePiece(t *testing.T) {
+	res, err := API(context.Background(), APIOptions{Financings: 1, Clients: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Financings != 1 || res.FinancingsPerSecond <= 0 {
+		t.Fatalf("%+v", res)
+	}
 }
