@@ -130,7 +130,12 @@ func (f *storeFlags) openExisting(ctx context.Context) (linkfin.Store, error) {
 			return nil, err
 		}
 		where = path
-		if fi, err := os.Stat(path); err != nil || !fi.Mode().IsRegular() {
+		fi, err := os.Stat(path)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			// There may be one, where linkfin may not look (a directory of another user's).
+			return nil, fmt.Errorf("linkfin cannot reach the database %s (%w): run it as the database's owner, or check the mode of the file and its directories", path, err)
+		}
+		if err != nil || !fi.Mode().IsRegular() {
 			return nil, fmt.Errorf("no database at %s: check --data and --db (linkfin serve or linkfin migrate creates one)", path)
 		}
 		// Opening a file that is not SQLite's would write SQLite's header into it.

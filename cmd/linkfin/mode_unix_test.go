@@ -46,3 +46,32 @@ func TestReadOnlyDatabase(t *testing.T) {
 		t.Fatalf("verify of a read-only database: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
 }
+
+// TestUnreachableDatabase: a database in a directory its user may not enter is said
+// as that, not as no database at all (which would send the user to make one). (Root
+// enters any directory: the test needs another user.)
+func TestUnreachableDatabase(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("root enters any directory: run as another user to check the refusal")
+	}
+	isolate(t)
+	dir := t.TempDir()
+	if code, _, stderr := cli(t, "migrate", "--data", dir); code != 0 {
+		t.Fatal(stderr)
+	}
+	if err := os.Chmod(dir, 0); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Chmod(dir, 0o700)
+	db := filepath.Join(dir, "linkfin.db")
+	for _, cmd := range []string{"verify", "backup", "copy"} {
+		args := []string{cmd, "--data", dir}
+		if cmd != "verify" {
+			args = append(args, "--to", filepath.Join(t.TempDir(), "to"))
+		}
+		code, stdout, stderr := cli(t, args...)
+		if want := "linkfin " + cmd + ": linkfin cannot reach the database " + db + " ("; code != 1 || stdout != "" || !strings.HasPrefix(stderr, want) {
+			t.Errorf("%s of a database it may not reach: exit %d, want 1 and %q\nstdout:\n%s\nstderr:\n%s", cmd, code, want, stdout, stderr)
+		}
+	}
+}
