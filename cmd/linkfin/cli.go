@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"crypto/rand"
+	"crypto/tls"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -49,12 +50,23 @@ func (f *clientFlags) client() (*client.Client, error) {
 	return client.New(f.url, f.key, client.WithUserAgent("linkfin-cli")), nil
 }
 
-// unreachable says in words that no server answered at the URL, where err is a
-// failure to connect rather than an answer.
+// unreachable says in words that no linkfin server answered at the URL, where err is
+// a failure to connect, to speak TLS or to get an answer rather than an answer of the
+// API's, or an answer that is not the API's (a web server's page).
 func (f *clientFlags) unreachable(err error) error {
 	var op *net.OpError
-	if errors.As(err, &op) && op.Op == "dial" {
+	var rec tls.RecordHeaderError
+	var ue *url.Error
+	switch {
+	case errors.As(err, &op) && op.Op == "dial":
 		return fmt.Errorf("no linkfin server answers at %s (%w): start one with linkfin serve, or pass its URL with --url (or LINKFIN_URL)", f.url, op)
+	case errors.As(err, &rec), errors.As(err, &ue) && strings.Contains(ue.Err.Error(), "HTTP response to HTTPS client"):
+		// (net/http says the latter where the answer looks like HTTP's.)
+		return fmt.Errorf("%s does not answer in TLS (%w): linkfin serves plain HTTP; pass --url (or LINKFIN_URL) as http://, or the https:// address of the TLS proxy in front of it", f.url, errors.Unwrap(err))
+	case linkfin.ErrorCode(err) == client.EUNEXPECTED:
+		return fmt.Errorf("%w\nwhat answers at %s is not linkfin's API: pass its URL with --url (or LINKFIN_URL), such as http://127.0.0.1:8080", err, f.url)
+	case errors.As(err, &ue):
+		return fmt.Errorf("no answer from %s (%w): check --url (or LINKFIN_URL), and that the server runs and is reachable from here", f.url, ue.Err)
 	}
 	return err
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"slices"
 	"strings"
@@ -417,5 +418,27 @@ func TestListFlagsAsTheRouteTakes(t *testing.T) {
 	code, _, stderr := cli(t, "orgs", "list", "--url", "http://"+s.addr, "--key", s.key, "--status", "active")
 	if code != 2 || !strings.HasPrefix(stderr, "flag provided but not defined: -status\n") {
 		t.Errorf("orgs list --status active: exit %d\n%s", code, stderr)
+	}
+}
+
+// TestCLIReachesNoAPI: an API command whose --url reaches a server that is not
+// linkfin's, or reaches linkfin's plain HTTP as https://, says so with what to pass,
+// rather than a web page's text or the TLS package's words alone.
+func TestCLIReachesNoAPI(t *testing.T) {
+	isolate(t)
+	page := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(http.StatusNotFound)
+		io.WriteString(w, "<!DOCTYPE html><title>Not Found</title>")
+	}))
+	defer page.Close()
+	for _, tc := range []struct{ url, want, also string }{
+		{page.URL, "\nwhat answers at " + page.URL + " is not linkfin's API: pass its URL with --url (or LINKFIN_URL)", "(HTTP 404)"},
+		{strings.Replace(page.URL, "http://", "https://", 1), " does not answer in TLS (", "linkfin serves plain HTTP; pass --url (or LINKFIN_URL) as http://"},
+	} {
+		code, stdout, stderr := cli(t, "orgs", "list", "--key", "lfk_a_b", "--url", tc.url)
+		if code != 1 || stdout != "" || !strings.HasPrefix(stderr, "linkfin orgs: ") || !strings.Contains(stderr, tc.want) || !strings.Contains(stderr, tc.also) {
+			t.Errorf("orgs list --url %s: exit %d, want 1 and %q\nstdout:\n%s\nstderr:\n%s", tc.url, code, tc.want, stdout, stderr)
+		}
 	}
 }
