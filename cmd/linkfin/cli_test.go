@@ -158,6 +158,7 @@ func TestCLIOrganizationsAndKeys(t *testing.T) {
 		{[]string{"create", "--local", "--data", dir, "--role", "admin"}, "linkfin keys create: --org is required: the organization the admin key acts for (only an operator key, --role operator, has none)\n"},
 		{[]string{"create", "--org", "acme", "--key", local.Key}, "linkfin keys create: --role is required: admin, finance or viewer (operator, with --local and no --org)\n"},
 		{[]string{"create", "--role", "admin", "--key", local.Key}, "linkfin keys create: --org is required: the organization the key acts for\n"},
+		{[]string{"create", "--local", "--data", dir, "--role", "owner"}, "linkfin keys create: --role is admin, finance or viewer (operator, with --local and no --org), not \"owner\"\n"},
 		{[]string{"list", "--key", local.Key}, "linkfin keys list: --org is required: the organization whose keys to list\n"},
 		{[]string{"revoke", "k1", "--key", local.Key}, "linkfin keys revoke: --org is required: the organization the key belongs to (or --local, on a stopped server's database)\n"},
 	} {

@@ -25,8 +25,12 @@ func runKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error
 				name := fs.String("name", "", "a name to tell the key by")
 				local := fs.Bool("local", false, "write the key straight into the database (--db, --data) of a stopped server, without the API")
 				return func(ctx context.Context, c *client.Client, _ []string) (any, error) {
-					if *role == "" {
+					switch linkfin.Role(*role) {
+					case "":
 						return nil, badValue(fs, "--role is required: admin, finance or viewer (operator, with --local and no --org)")
+					case linkfin.RoleAdmin, linkfin.RoleFinance, linkfin.RoleViewer, linkfin.RoleOperator:
+					default:
+						return nil, badValue(fs, "--role is admin, finance or viewer (operator, with --local and no --org), not %q", *role)
 					}
 					if *local {
 						if *org == "" && linkfin.Role(*role) != linkfin.RoleOperator {
