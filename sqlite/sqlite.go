@@ -248,6 +248,29 @@ func (db *DB) LockWriter(ctx context.Context) (func(), error) {
 // Migrate applies the embedded migrations in order, each in its own transaction, and
 // records them in schema_migrations.
 func (db *DB) Migrate(ctx context.Context) error {
+	// linkfin's schema goes into a new or empty database, or one of its own: never
+	// among another program's tables (a --db that names the wrong file).
+	var others []string
+	rows, err := db.w.QueryContext(ctx, `SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			rows.Close()
+			return fmt.Errorf("migrate: %w", err)
+		}
+		others = append(others, n)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	if len(others) > 0 && !slices.Contains(others, "schema_migrations") {
+		return fmt.Errorf("%s is another program's database (its tables: %s), not linkfin's: linkfin makes its schema in a new or empty file; check --db",
+			db.path, strings.Join(others[:min(len(others), 5)], ", "))
+	}
 	if _, err := db.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
 		return fmt.Errorf("migrate: %w", err)
