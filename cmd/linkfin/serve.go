@@ -63,6 +63,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *sessionAbsolute <= 0 || *sessionIdle <= 0 {
 		return badValue(fs, "--session-max and --session-idle are positive durations, such as 12h and 2h")
 	}
+	if *sessionIdle > *sessionAbsolute {
+		return badValue(fs, "--session-idle (%v) is longer than --session-max (%v), which ends a session however it is used: choose an idle time no longer than it", *sessionIdle, *sessionAbsolute)
+	}
+	// The due work reads every program's maturities: run back to back, it would keep
+	// the engine busy for nothing.
+	if *every > 0 && *every < time.Second {
+		return badValue(fs, "--schedule-every is 0 (never) or a period of 1s or more, such as 1h, not %v", *every)
+	}
 	level := slog.LevelInfo
 	if *verbose {
 		level = slog.LevelDebug

@@ -497,8 +497,8 @@ func TestStoreErrorsInWords(t *testing.T) {
 }
 
 // TestServeRefusesNegativeSettings: a negative limit or period (which the limiters
-// would take for none), a rate that is no number or none, and a session that lasts no
-// time are refused as a command line serve cannot take, exit 2, naming the flags,
+// would take for none), a rate that is no number or none, a session that lasts no
+// time or may idle longer than it lasts, and due work run back to back are refused as a command line serve cannot take, exit 2, naming the flags,
 // before a data directory, database or key is made.
 func TestServeRefusesNegativeSettings(t *testing.T) {
 	isolate(t)
@@ -516,6 +516,9 @@ func TestServeRefusesNegativeSettings(t *testing.T) {
 		{"--schedule-every", "-1s", "are 0 or more"},
 		{"--session-max", "0", "--session-max and --session-idle are positive durations"},
 		{"--session-idle", "-1h", "--session-max and --session-idle are positive durations"},
+		{"--session-idle", "13h", "--session-idle (13h0m0s) is longer than --session-max (12h0m0s), which ends a session however it is used"},
+		{"--schedule-every", "1ns", "--schedule-every is 0 (never) or a period of 1s or more, such as 1h, not 1ns"},
+		{"--schedule-every", "999ms", "not 999ms"},
 	} {
 		code, stdout, stderr := cli(t, "serve", "--addr", "127.0.0.1:0", "--data", dir, tc.flag, tc.value)
 		if code != 2 || stdout != "" || !strings.HasPrefix(stderr, "linkfin serve: ") || !strings.Contains(stderr, tc.want) ||
