@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -64,7 +65,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return badValue(fs, "--session-max and --session-idle are positive durations, such as 12h and 2h")
 	}
 	if *sessionIdle > *sessionAbsolute {
-		return badValue(fs, "--session-idle (%v) is longer than --session-max (%v), which ends a session however it is used: choose an idle time no longer than it", *sessionIdle, *sessionAbsolute)
+		idleSet := false
+		fs.Visit(func(f *flag.Flag) { idleSet = idleSet || f.Name == "session-idle" })
+		if idleSet {
+			return badValue(fs, "--session-idle (%v) is longer than --session-max (%v), which ends a session however it is used: choose an idle time no longer than it", *sessionIdle, *sessionAbsolute)
+		}
+		*sessionIdle = *sessionAbsolute // a --session-max shorter than the default idle time
 	}
 	// The due work reads every program's maturities: run back to back, it would keep
 	// the engine busy for nothing.

@@ -529,6 +529,12 @@ func TestServeRefusesNegativeSettings(t *testing.T) {
 	if _, err := os.Stat(dir); !os.IsNotExist(err) {
 		t.Errorf("a refused serve made %s (%v)", dir, err)
 	}
+	// A --session-max shorter than the default idle time is taken: sessions then idle
+	// as long as they last.
+	s := serve(t, "--data", dir, "--session-max", "1h")
+	if code := s.stop(); code != 0 {
+		t.Errorf("serve --session-max 1h: exit %d\n%s", code, s.stderr)
+	}
 }
 
 // TestPostgresRefusalsInWords: a PostgreSQL database that refuses linkfin's schema is
