@@ -48,6 +48,16 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer s.Close()
+	if *record {
+		// Said before the verification, which may take minutes, rather than after it.
+		release, err := s.LockWriter(ctx)
+		if linkfin.ErrorCode(err) == linkfin.ELOCKED {
+			return fmt.Errorf("--record: %s (%s): a server is running on this database; run the verification from the console's audit page, which records it, or verify without --record", linkfin.ErrorMessage(err), linkfin.ELOCKED)
+		} else if err != nil {
+			return err
+		}
+		release()
+	}
 	vkey := *key
 	if vkey == "" {
 		if vkey, err = s.Meta(ctx, metaLogKey); err != nil {

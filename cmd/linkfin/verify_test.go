@@ -44,6 +44,14 @@ func TestVerifyRecords(t *testing.T) {
 	if code, stdout, _ := cli(t, "verify", "--data", dir); code != 0 || !strings.Contains(stdout, "\nOK: ") {
 		t.Fatalf("verify after recording: exit %d\n%s", code, stdout)
 	}
+	// While a server runs on the database, --record is refused before anything is
+	// verified: nothing is printed of a verification that is not recorded.
+	s = serve(t, "--data", dir)
+	defer s.stop()
+	code, stdout, stderr = cli(t, "verify", "--data", dir, "--record")
+	if code != 1 || stdout != "" || !strings.HasPrefix(stderr, "linkfin verify: --record: ") || !strings.Contains(stderr, "(writer_locked): a server is running on this database") {
+		t.Fatalf("verify --record beside a server: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
 }
 
 // TestVerifyCheckpoint: a database rolled back (a copy older than a checkpoint the
