@@ -223,7 +223,7 @@ type List[T any] = linkfin.List[T]
 // To apply to the domain lists (not to keys, accounts and transfers); Number to the
 // lists of documents (orders, shipments, goods receipts, invoices, warehouse receipts).
 type ListOptions struct {
-	Limit        int    // 1 to 1000; the server's default is 100
+	Limit        int    // 1 to 1000 (another is sent, and refused: 400 invalid); 0, the server's default, 100
 	After        string // a NextCursor
 	Status       string
 	Counterparty string       // an organization the record is shared with
@@ -236,7 +236,9 @@ func (o *ListOptions) query() string {
 		return ""
 	}
 	q := url.Values{}
-	if o.Limit > 0 {
+	if o.Limit != 0 {
+		// A negative limit is a caller's mistake, refused as one more than 1000 is,
+		// not a request for the default page.
 		q.Set("limit", strconv.Itoa(o.Limit))
 	}
 	for name, v := range map[string]string{"after": o.After, "status": o.Status, "counterparty": o.Counterparty, "number": o.Number} {

@@ -965,3 +965,23 @@ func TestRequests(t *testing.T) {
 		t.Errorf("second page query %v", q)
 	}
 }
+
+// TestListLimitSent: a list's Limit is sent as given, but 0 (the server's default):
+// a negative one is refused by the server (400 invalid) as one over 1000 is, rather
+// than left out and answered with the default page.
+func TestListLimitSent(t *testing.T) {
+	var got []string
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = append(got, r.URL.RawQuery)
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"data":[]}`)
+	}))
+	defer ts.Close()
+	c := client.New(ts.URL, "lfk_k_secret")
+	for _, limit := range []int{0, 5, -5, 5000} {
+		must(c.ListInvoices(context.Background(), &client.ListOptions{Limit: limit}))
+	}
+	if want := []string{"", "limit=5", "limit=-5", "limit=5000"}; !slices.Equal(got, want) {
+		t.Fatalf("queries %q, want %q", got, want)
+	}
+}
