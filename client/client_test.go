@@ -985,3 +985,17 @@ func TestListLimitSent(t *testing.T) {
 		t.Fatalf("queries %q, want %q", got, want)
 	}
 }
+
+// TestNilHTTPClient: WithHTTPClient(nil) keeps the client's own, rather than leaving
+// none and panicking at the first request.
+func TestNilHTTPClient(t *testing.T) {
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"id":"acme"}`)
+	}))
+	defer ts.Close()
+	c := client.New(ts.URL, "lfk_k_secret", client.WithHTTPClient(nil))
+	if o := must(c.GetOrganization(context.Background(), "acme")); o.ID != "acme" {
+		t.Fatalf("got %+v", o)
+	}
+}
