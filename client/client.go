@@ -12,6 +12,9 @@
 //	inv, err := c.CreateInvoice(ctx, client.InvoiceIn{Number: "INV-0042", …})
 //	pay, err := c.ApproveInvoice(ctx, inv.ID)
 //	if linkfin.ErrorCode(err) == linkfin.EFORBIDDEN { … }
+//
+// A request that got no answer (no server, a connection cut) is a *NoAnswerError of
+// code ENOANSWER; a POST's carries its Idempotency-Key, to send it again under.
 package client
 
 import (
@@ -36,6 +39,30 @@ import (
 // EUNEXPECTED is the code of an error answer that is not problem+json, such as a
 // proxy's error page.
 const EUNEXPECTED = "unexpected_response"
+
+// ENOANSWER is the code of a request that got no answer: the server was not reached,
+// or the connection failed before its answer came (a *NoAnswerError). A POST may
+// have run: send it again under the same Idempotency-Key (WithIdempotencyKey, with
+// NoAnswerError.IdempotencyKey) to learn its outcome, which the server applies once.
+const ENOANSWER = "no_answer"
+
+// NoAnswerError is a request that got no answer from the server. Its code is
+// ENOANSWER (linkfin.ErrorCode), where a failure of the client's own would read as
+// the server's internal error; it unwraps to the transport's error too, such as a
+// *url.Error or a *net.OpError.
+type NoAnswerError struct {
+	Method, URL    string
+	IdempotencyKey string // a POST's, to send it again under
+	Err            error  // the transport's
+}
+
+// Error implements the error interface: the transport's words.
+func (e *NoAnswerError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the transport's error and the domain error of code ENOANSWER.
+func (e *NoAnswerError) Unwrap() []error {
+	return []error{e.Err, &linkfin.Error{Code: ENOANSWER, Message: "no answer from the server to " + e.Method + " " + e.URL}}
+}
 
 // Client calls one linkfin server with one API key. It is safe for concurrent use.
 type Client struct {
@@ -173,7 +200,10 @@ func (c *Client) Do(ctx context.Context, method, path string, in, out any) error
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return err
+		if ctx.Err() != nil {
+			return err // the caller's context ended: its error says why
+		}
+		return &NoAnswerError{Method: method, URL: req.URL.Redacted(), IdempotencyKey: key, Err: err}
 	}
 	defer resp.Body.Close()
 	if m, ok := ctx.Value(metaKey{}).(*Meta); ok {

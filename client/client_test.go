@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -997,5 +998,31 @@ func TestNilHTTPClient(t *testing.T) {
 	c := client.New(ts.URL, "lfk_k_secret", client.WithHTTPClient(nil))
 	if o := must(c.GetOrganization(context.Background(), "acme")); o.ID != "acme" {
 		t.Fatalf("got %+v", o)
+	}
+}
+
+// TestNoAnswer: a request that gets no answer carries the code no_answer, not the
+// server's internal, with the transport's error and, for a POST, the key to send it
+// again under.
+func TestNoAnswer(t *testing.T) {
+	ts := httptest.NewServer(http.NotFoundHandler())
+	base := ts.URL
+	ts.Close() // nothing listens there now
+	c := client.New(base, "lfk_k_secret")
+	_, err := c.GetOrganization(context.Background(), "acme")
+	var na *client.NoAnswerError
+	var ue *url.Error
+	if linkfin.ErrorCode(err) != client.ENOANSWER || !errors.As(err, &na) || !errors.As(err, &ue) || na.Method != "GET" || na.IdempotencyKey != "" {
+		t.Fatalf("GET to no server: %v (code %s)", err, linkfin.ErrorCode(err))
+	}
+	_, err = c.ApproveInvoice(client.WithIdempotencyKey(context.Background(), "retry-me"), "inv-1")
+	if !errors.As(err, &na) || na.Method != "POST" || na.IdempotencyKey != "retry-me" || linkfin.ErrorCode(err) != client.ENOANSWER {
+		t.Fatalf("POST to no server: %#v", err)
+	}
+	// A context the caller ended is said as that.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := c.GetOrganization(ctx, "acme"); !errors.Is(err, context.Canceled) || errors.As(err, &na) {
+		t.Fatalf("a canceled request: %v", err)
 	}
 }
