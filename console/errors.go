@@ -84,6 +84,7 @@ var codeMessages = map[string]message{
 	"rate_limited":                {"Too many requests. Wait a moment and try again.", "请求过于频繁，请稍后再试。"},
 	"authentication_rate_limited": {"Too many failed attempts from this address. Wait and try again.", "该地址失败次数过多，请稍后再试。"},
 	"unexpected_response":         {"The platform answered something unexpected.", "平台返回了意外的响应。"},
+	"no_answer":                   {"The platform did not answer.", "平台没有应答。"},
 	// E-invoices (UBL or CII).
 	"ubl_invalid":   {"The file is not an e-invoice (UBL 2.1 or CII) the platform can use.", "该文件不是平台可读取的电子发票（UBL 2.1 或 CII）。"},
 	"ubl_too_large": {"The file is too large.", "文件过大。"},
