@@ -190,6 +190,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, version())
 		return 0
 	default:
+		if strings.HasPrefix(args[0], "-") {
+			// A command's flag put before it ("linkfin --data DIR serve"), most likely.
+			fmt.Fprintf(stderr, "linkfin: %q is no command: the command comes first, then its flags, such as \"linkfin serve --data DIR\"\n\n%s", args[0], usage)
+			return 2
+		}
 		fmt.Fprintf(stderr, "linkfin: unknown command %q\n\n%s", args[0], usage)
 		return 2
 	}

@@ -141,7 +141,8 @@ func TestUsageErrors(t *testing.T) {
 	}{
 		{nil, "Usage:\n  linkfin <command>"},
 		{[]string{"frobnicate"}, `linkfin: unknown command "frobnicate"`},
-		{[]string{"--versions"}, `linkfin: unknown command "--versions"`},
+		{[]string{"--versions"}, `linkfin: "--versions" is no command: the command comes first, then its flags, such as "linkfin serve --data DIR"`},
+		{[]string{"--data", "walk", "serve"}, `linkfin: "--data" is no command: the command comes first, then its flags`},
 		{[]string{"migrate", "--nope"}, "flag provided but not defined: -nope"},
 		{[]string{"migrate", "extra"}, `unexpected arguments: ["extra"]`},
 		{[]string{"serve", "--addr"}, "flag needs an argument: -addr"},
