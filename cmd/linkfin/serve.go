@@ -201,8 +201,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	reloading := make(chan struct{})
 	go func() { defer close(reloading); sf.followCalendars(dctx, hup, logger) }()
-	fmt.Fprintf(stdout, "linkfin listening on http://%s (%s store)\n", srv.Addr(), s.Dialect())
-	fmt.Fprintf(stdout, "the console: http://%s/ (sign in as a user of an organization)\n", srv.Addr())
+	shown, everywhere := shownAddr(srv.Addr())
+	fmt.Fprintf(stdout, "linkfin listening on http://%s (%s store)\n", shown, s.Dialect())
+	if everywhere {
+		fmt.Fprintf(stdout, "and on every other address of this machine (--addr %s)\n", *addr)
+	}
+	fmt.Fprintf(stdout, "the console: http://%s/ (sign in as a user of an organization)\n", shown)
 	<-ctx.Done()
 	logger.Info("shutting down: finishing requests in flight")
 	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -216,6 +220,17 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		err = errors.Join(err, herr)
 	}
 	return err
+}
+
+// shownAddr is the address serve says it listens on, to open in a browser or pass as
+// --url: where it listens on every address of the machine (0.0.0.0, ::, or no host),
+// which is no address to open, this machine's own, 127.0.0.1 (everywhere reports it).
+func shownAddr(addr string) (shown string, everywhere bool) {
+	host, port, err := net.SplitHostPort(addr)
+	if ip := net.ParseIP(host); err == nil && ip != nil && ip.IsUnspecified() {
+		return net.JoinHostPort("127.0.0.1", port), true
+	}
+	return addr, false
 }
 
 // listenAdvice says what to do when serve cannot listen on addr: a host that is not

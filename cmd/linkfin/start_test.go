@@ -569,3 +569,22 @@ func TestPostgresRefusalsInWords(t *testing.T) {
 		}
 	}
 }
+
+// TestServeEveryAddress: serve on every address of the machine (0.0.0.0, or no host)
+// says an address to open, this machine's own, not 0.0.0.0 or [::], and that it
+// listens on the others too.
+func TestServeEveryAddress(t *testing.T) {
+	isolate(t)
+	for _, addr := range []string{"0.0.0.0:0", ":0"} {
+		s := serve(t, "--data", t.TempDir(), "--addr", addr)
+		out := s.stdout.String()
+		if !strings.HasPrefix(s.addr, "127.0.0.1:") || !strings.Contains(out, "\nand on every other address of this machine (--addr "+addr+")\n") ||
+			!strings.Contains(out, "the console: http://"+s.addr+"/ ") {
+			t.Errorf("serve --addr %s:\n%s", addr, out)
+		}
+		s.want("GET", "/healthz", "", "", http.StatusOK)
+		if code := s.stop(); code != 0 {
+			t.Errorf("serve --addr %s: exit %d\n%s", addr, code, s.stderr)
+		}
+	}
+}
