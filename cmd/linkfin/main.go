@@ -242,23 +242,23 @@ func describe(err error) string {
 	if errors.As(err, &le) {
 		msg = strings.Replace(msg, le.Error(), le.Code+": "+le.Message, 1)
 	}
-	flag := "--db"
+	named := "--db" // the flag that gave the database's URL
 	var in *inFlag
 	if errors.As(err, &in) {
-		flag = in.flag
+		named = in.flag
 	}
 	var ce *pgconn.ConnectError
 	var pe *pgconn.ParseConfigError
 	switch {
 	case errors.As(err, &ce):
-		msg += "\ncheck " + flag + "'s postgres:// URL (host, port, user, password, database) and that PostgreSQL runs there and lets that user in"
+		msg += "\ncheck " + named + "'s postgres:// URL (host, port, user, password, database) and that PostgreSQL runs there and lets that user in"
 	case errors.As(err, &pe):
-		msg += "\ncheck " + flag + "'s postgres:// URL: postgres://USER:PASSWORD@HOST:PORT/DATABASE?OPTIONS, with a character of its own (such as @, : / ? # %) in a part percent-encoded"
+		msg += "\ncheck " + named + "'s postgres:// URL: postgres://USER:PASSWORD@HOST:PORT/DATABASE?OPTIONS, with a character of its own (such as @, : / ? # %) in a part percent-encoded"
 	}
 	var pg *pgconn.PgError
 	if errors.As(err, &pg) && ce == nil {
 		if advice := pgAdvice[pg.Code]; advice != "" {
-			msg += "\n" + strings.ReplaceAll(advice, "--db", flag)
+			msg += "\n" + strings.ReplaceAll(advice, "--db", named)
 		}
 	}
 	var se *sqlitedriver.Error
