@@ -80,14 +80,15 @@ func isPostgres(dsn string) bool {
 	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
 }
 
-// checkDSN refuses a database named by a URL of a scheme other than PostgreSQL's,
-// which would otherwise be taken for a SQLite file's path ("mysql://host/db").
-func checkDSN(flag, dsn string) error {
+// checkDSN refuses a database named (by the flag name) with a URL of a scheme other
+// than PostgreSQL's, which would otherwise be taken for a SQLite file's path
+// ("mysql://host/db").
+func checkDSN(name, dsn string) error {
 	if scheme, _, ok := strings.Cut(dsn, "://"); ok && !isPostgres(dsn) && !strings.ContainsAny(scheme, `/\`) {
 		if u, err := url.Parse(dsn); err == nil {
 			dsn = u.Redacted()
 		}
-		return fmt.Errorf("%s %s: linkfin's database is a SQLite file (its path) or PostgreSQL (a postgres:// URL), not %s", flag, dsn, scheme)
+		return fmt.Errorf("%s %s: linkfin's database is a SQLite file (its path) or PostgreSQL (a postgres:// URL), not %s", name, dsn, scheme)
 	}
 	return nil
 }
