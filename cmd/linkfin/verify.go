@@ -90,6 +90,14 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	printVerification(stdout, rep, vkey)
+	if *key != "" {
+		// Checkpoints that do not check with the auditor's key are failed as such;
+		// which key the database says it signs with tells a log of another key from a
+		// key of another log.
+		if stored, err := s.Meta(ctx, metaLogKey); err == nil && stored != "" && stored != *key {
+			fmt.Fprintf(stdout, "recorded as: %s (the key the database says its log is signed by, not --key's)\n", stored)
+		}
+	}
 	if *kept != "" {
 		fmt.Fprintf(stdout, "checkpoint:  %d events, root %s, kept in %s\n", tree.Size, base64.StdEncoding.EncodeToString(tree.Hash[:]), *kept)
 	}

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -158,5 +159,34 @@ func TestVerifyCheckpoint(t *testing.T) {
 		if code != 1 || stdout != "" || !strings.HasPrefix(stderr, "linkfin verify: --checkpoint "+c.path+": ") || !strings.Contains(stderr, c.want) {
 			t.Fatalf("verify --checkpoint %s: exit %d, want 1 and %q\n%s%s", c.path, code, c.want, stdout, stderr)
 		}
+	}
+}
+
+// TestVerifyAnotherKey: verify --key with a key that is not the log's fails every
+// checkpoint, and says which key the database records, so that the auditor tells a
+// log of another key from a key of another log; "signed by:" names the key checked.
+func TestVerifyAnotherKey(t *testing.T) {
+	isolate(t)
+	dir := t.TempDir()
+	s := serve(t, "--data", dir)
+	if code := s.stop(); code != 0 {
+		t.Fatalf("serve: exit %d\n%s", code, s.stderr)
+	}
+	_, other, err := tlog.GenerateKey(Origin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, _ := cli(t, "verify", "--data", dir)
+	own := regexp.MustCompile(`(?m)^signed by:   (\S+)$`).FindStringSubmatch(stdout)
+	if code != 0 || own == nil || strings.Contains(stdout, "recorded as:") {
+		t.Fatalf("verify: exit %d\n%s", code, stdout)
+	}
+	code, stdout, stderr := cli(t, "verify", "--data", dir, "--key", other)
+	if code != 1 || !strings.Contains(stdout, "\nsigned by:   "+other+"\n") || !strings.Contains(stdout, "\nFAILED: ") ||
+		!strings.Contains(stdout, "\nrecorded as: "+own[1]+" (the key the database says its log is signed by, not --key's)\n") {
+		t.Fatalf("verify --key of another log: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	if code, stdout, _ := cli(t, "verify", "--data", dir, "--key", own[1]); code != 0 || strings.Contains(stdout, "recorded as:") {
+		t.Fatalf("verify --key of its own log: exit %d\n%s", code, stdout)
 	}
 }
