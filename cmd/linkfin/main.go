@@ -141,6 +141,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return run(ctx, append(args[1:], "--help"), stdout, stderr)
 	}
+	if len(args) == 2 && args[1] == "help" {
+		// "linkfin serve help" is "linkfin serve --help", as "linkfin help serve" is; a
+		// command of verbs takes help as a verb that says the same.
+		args = []string{args[0], "--help"}
+	}
 	if asksHelp(args[1:]) {
 		// Asked for, a command's usage is its answer: it goes to standard output, as
 		// linkfin --help's does, to be paged or searched. A usage error's stays on
