@@ -50,6 +50,18 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	defer s.Close()
 	if *record {
 		// Said before the verification, which may take minutes, rather than after it.
+		if *key != "" {
+			// A verification with a key other than the log's fails every checkpoint
+			// whatever the database holds: as the platform's last, it would say the
+			// database failed when it is the key that did.
+			stored, err := s.Meta(ctx, metaLogKey)
+			if err != nil {
+				return err
+			}
+			if stored != "" && stored != *key {
+				return fmt.Errorf("--record: --key is not the key the database records its log as signed by (%s): a verification with another key checks the key, not the database, so it is not recorded; verify with --key but without --record, or record without --key (with the log's own key)", stored)
+			}
+		}
 		release, err := s.LockWriter(ctx)
 		if linkfin.ErrorCode(err) == linkfin.ELOCKED {
 			return fmt.Errorf("--record: %s (%s): a server is running on this database; run the verification from the console's audit page, which records it, or verify without --record", linkfin.ErrorMessage(err), linkfin.ELOCKED)

@@ -189,4 +189,18 @@ func TestVerifyAnotherKey(t *testing.T) {
 	if code, stdout, _ := cli(t, "verify", "--data", dir, "--key", own[1]); code != 0 || strings.Contains(stdout, "recorded as:") {
 		t.Fatalf("verify --key of its own log: exit %d\n%s", code, stdout)
 	}
+	// A verification with another key says nothing of the database: --record refuses
+	// it, before it verifies, and records nothing; with the log's own key it records.
+	code, stdout, stderr = cli(t, "verify", "--data", dir, "--key", other, "--record")
+	if code != 1 || stdout != "" || !strings.HasPrefix(stderr, "linkfin verify: --record: --key is not the key the database records its log as signed by ("+own[1]+")") {
+		t.Fatalf("verify --key of another log --record: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	db := openDB(t, filepath.Join(dir, "linkfin.db"))
+	if _, err := db.Object(context.Background(), services.KindVerification, "last"); linkfin.ErrorCode(err) != linkfin.ENOTFOUND {
+		t.Fatalf("a verification with another key was recorded (%v)", err)
+	}
+	db.Close()
+	if code, stdout, stderr := cli(t, "verify", "--data", dir, "--key", own[1], "--record"); code != 0 || !strings.Contains(stdout, "recorded:    the platform's last verification") {
+		t.Fatalf("verify --key of its own log --record: exit %d\n%s%s", code, stdout, stderr)
+	}
 }
