@@ -29,13 +29,49 @@ const Origin = "linkfin"
 type storeFlags struct {
 	db   string
 	data string
+	fs   *flag.FlagSet // the command's flags, which say whether --db and --data were given
 }
 
 func (f *storeFlags) register(fs *flag.FlagSet) {
+	f.fs = fs
 	fs.StringVar(&f.db, "db", os.Getenv("LINKFIN_DB"),
 		"database: a SQLite file path or a postgres:// URL (env LINKFIN_DB; default <data>/linkfin.db)")
 	fs.StringVar(&f.data, "data", os.Getenv("LINKFIN_DATA"),
 		"data directory for the embedded database and the log's signing key (env LINKFIN_DATA; default "+defaultDataName+")")
+}
+
+// dbName names where the database's URL or path came from, for advice on it: --db,
+// or LINKFIN_DB where the environment gave it and the command line did not.
+func (f *storeFlags) dbName() string {
+	return f.name("db", f.db, "LINKFIN_DB")
+}
+
+// dataName names where the data directory came from: --data, or LINKFIN_DATA.
+func (f *storeFlags) dataName() string {
+	return f.name("data", f.data, "LINKFIN_DATA")
+}
+
+// name is "--" and the flag's name, or env where the flag's value (not empty) is the
+// environment's: the command line did not give the flag.
+func (f *storeFlags) name(flagName, value, env string) string {
+	if value == "" || f.fs == nil {
+		return "--" + flagName
+	}
+	given := false
+	f.fs.Visit(func(fl *flag.Flag) { given = given || fl.Name == flagName })
+	if given {
+		return "--" + flagName
+	}
+	return env
+}
+
+// named wraps an error about the database in the name of where its URL came from
+// when that is the environment, so that describe's advice names LINKFIN_DB.
+func (f *storeFlags) named(err error) error {
+	if err == nil || f.dbName() == "--db" {
+		return err
+	}
+	return &inFlag{f.dbName(), err}
 }
 
 func (f *storeFlags) dataDir() (string, error) {
@@ -80,15 +116,19 @@ func isPostgres(dsn string) bool {
 	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
 }
 
-// checkDSN refuses a database named (by the flag name) with a URL of a scheme other
-// than PostgreSQL's, which would otherwise be taken for a SQLite file's path
-// ("mysql://host/db").
+// checkDSN refuses a database named (by the flag name, or the environment variable's
+// that gave it) with a URL of a scheme other than PostgreSQL's, which would otherwise
+// be taken for a SQLite file's path ("mysql://host/db").
 func checkDSN(name, dsn string) error {
 	if scheme, _, ok := strings.Cut(dsn, "://"); ok && !isPostgres(dsn) && !strings.ContainsAny(scheme, `/\`) {
 		if u, err := url.Parse(dsn); err == nil {
 			dsn = u.Redacted()
 		}
-		return fmt.Errorf("%s %s: linkfin's database is a SQLite file (its path) or PostgreSQL (a postgres:// URL), not %s", name, dsn, scheme)
+		sep := " " // --db URL, as a flag is given
+		if !strings.HasPrefix(name, "-") {
+			sep = "=" // LINKFIN_DB=URL, as a variable is set
+		}
+		return fmt.Errorf("%s%s%s: linkfin's database is a SQLite file (its path) or PostgreSQL (a postgres:// URL), not %s", name, sep, dsn, scheme)
 	}
 	return nil
 }
@@ -96,7 +136,7 @@ func checkDSN(name, dsn string) error {
 // open opens and migrates the chosen store, for a command that writes: an existing
 // SQLite file it may not write is refused before anything starts on it.
 func (f *storeFlags) open(ctx context.Context) (linkfin.Store, error) {
-	if err := checkDSN("--db", f.db); err != nil {
+	if err := checkDSN(f.dbName(), f.db); err != nil {
 		return nil, err
 	}
 	if path, err := f.sqlitePath(); err == nil && !isPostgres(f.db) {
@@ -112,7 +152,7 @@ func (f *storeFlags) open(ctx context.Context) (linkfin.Store, error) {
 	}
 	if err := s.Migrate(ctx); err != nil {
 		s.Close()
-		return nil, err
+		return nil, f.named(err)
 	}
 	return s, nil
 }
@@ -121,7 +161,7 @@ func (f *storeFlags) open(ctx context.Context) (linkfin.Store, error) {
 // directory and no database, and a database without linkfin's schema is an error.
 // An existing linkfin database is brought up to the current schema.
 func (f *storeFlags) openExisting(ctx context.Context) (linkfin.Store, error) {
-	if err := checkDSN("--db", f.db); err != nil {
+	if err := checkDSN(f.dbName(), f.db); err != nil {
 		return nil, err
 	}
 	where := f.db
@@ -137,11 +177,11 @@ func (f *storeFlags) openExisting(ctx context.Context) (linkfin.Store, error) {
 			return nil, fmt.Errorf("linkfin cannot reach the database %s (%w): run it as the database's owner, or check the mode of the file and its directories", path, err)
 		}
 		if err != nil || !fi.Mode().IsRegular() {
-			return nil, fmt.Errorf("no database at %s: check --data and --db (linkfin serve or linkfin migrate creates one)", path)
+			return nil, fmt.Errorf("no database at %s: check %s and %s (linkfin serve or linkfin migrate creates one)", path, f.dataName(), f.dbName())
 		}
 		// Opening a file that is not SQLite's would write SQLite's header into it.
 		if !isSQLite(path) {
-			return nil, fmt.Errorf("%s holds no linkfin database (it is not a SQLite file): check --data and --db", path)
+			return nil, fmt.Errorf("%s holds no linkfin database (it is not a SQLite file): check %s and %s", path, f.dataName(), f.dbName())
 		}
 	}
 	s, err := openStore(ctx, f)
@@ -151,11 +191,11 @@ func (f *storeFlags) openExisting(ctx context.Context) (linkfin.Store, error) {
 	// Every linkfin schema has the meta table: a database without it is not one.
 	if _, err := s.Meta(ctx, metaLogKey); err != nil {
 		s.Close()
-		return nil, fmt.Errorf("%s holds no linkfin database (%v): check --data and --db (linkfin migrate creates one)", redact(where), err)
+		return nil, f.named(fmt.Errorf("%s holds no linkfin database (%w): check %s and %s (linkfin migrate creates one)", redact(where), err, f.dataName(), f.dbName()))
 	}
 	if err := s.Migrate(ctx); err != nil {
 		s.Close()
-		return nil, err
+		return nil, f.named(err)
 	}
 	return s, nil
 }
@@ -193,11 +233,12 @@ func redact(dsn string) string {
 }
 
 func openStore(ctx context.Context, f *storeFlags) (linkfin.Store, error) {
-	if err := checkDSN("--db", f.db); err != nil {
+	if err := checkDSN(f.dbName(), f.db); err != nil {
 		return nil, err
 	}
 	if isPostgres(f.db) {
-		return postgres.Open(ctx, f.db)
+		s, err := postgres.Open(ctx, f.db)
+		return s, f.named(err)
 	}
 	path := f.db
 	if path == "" {
@@ -216,12 +257,12 @@ func openStore(ctx context.Context, f *storeFlags) (linkfin.Store, error) {
 	if fi, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		nf, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 		if err != nil && !errors.Is(err, fs.ErrExist) {
-			return nil, fmt.Errorf("cannot make the database %s (%w): choose a directory you may write with --data or LINKFIN_DATA, or a file with --db", path, err)
+			return nil, fmt.Errorf("cannot make the database %s (%w): choose a directory you may write with --data or LINKFIN_DATA, or a file with %s", path, err, f.dbName())
 		} else if err == nil {
 			nf.Close()
 		}
 	} else if err == nil && fi.IsDir() {
-		return nil, fmt.Errorf("%s is a directory, not a database file: check --db (or --data, for a data directory)", path)
+		return nil, fmt.Errorf("%s is a directory, not a database file: check %s (or %s, for a data directory)", path, f.dbName(), f.dataName())
 	}
 	return sqlite.Open(path)
 }

@@ -22,7 +22,7 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	_, err = s.Meta(ctx, metaLogKey)
 	created := err != nil
 	if err := s.Migrate(ctx); err != nil {
-		return err
+		return sf.named(err)
 	}
 	if created {
 		where := redact(sf.db)

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -492,6 +493,39 @@ func TestStoreErrorsInWords(t *testing.T) {
 	for _, p := range []string{filepath.Join(tmp, "missing"), filepath.Join(tmp, "backup")} {
 		if _, err := os.Stat(p); !os.IsNotExist(err) {
 			t.Errorf("a refused command made %s (%v)", p, err)
+		}
+	}
+}
+
+// TestStoreErrorsNameEnv: a database that LINKFIN_DB names, with no --db, is said in
+// the advice as LINKFIN_DB's, so that one who passed no --db knows where to look; a
+// --db given is named as --db, whatever the environment says.
+func TestStoreErrorsNameEnv(t *testing.T) {
+	isolate(t)
+	tmp := t.TempDir()
+	missing := filepath.Join(tmp, "missing.db")
+	for _, tc := range []struct {
+		env  string
+		args []string
+		want string
+	}{
+		// No PostgreSQL listens on port 1.
+		{"postgres://linkfin@127.0.0.1:1/linkfin", []string{"migrate"}, "\ncheck LINKFIN_DB's postgres:// URL (host, port, user, password, database) and that PostgreSQL runs there"},
+		{"postgres://linkfin@127.0.0.1:1/linkfin", []string{"serve", "--addr", "127.0.0.1:0", "--data", tmp}, "\ncheck LINKFIN_DB's postgres:// URL (host, port"},
+		{"postgres://linkfin@127.0.0.1:5432/linkfin?sslmode=maybe", []string{"verify"}, "\ncheck LINKFIN_DB's postgres:// URL: postgres://USER:PASSWORD@HOST:PORT/DATABASE"},
+		{"mysql://linkfin:secret@127.0.0.1/linkfin", []string{"migrate"}, "LINKFIN_DB=mysql://linkfin:xxxxx@127.0.0.1/linkfin: linkfin's database is a SQLite file (its path) or PostgreSQL (a postgres:// URL), not mysql"},
+		{tmp, []string{"migrate"}, tmp + " is a directory, not a database file: check LINKFIN_DB (or --data, for a data directory)"},
+		{missing, []string{"verify", "--data", tmp}, "no database at " + missing + ": check --data and LINKFIN_DB"},
+		{filepath.Join(tmp, "no", "x.db"), []string{"migrate"}, "or a file with LINKFIN_DB"},
+		{"postgres://linkfin@127.0.0.1:1/linkfin", []string{"migrate", "--db", "postgres://linkfin@127.0.0.1:1/other"}, "\ncheck --db's postgres:// URL"},
+		{"mysql://127.0.0.1/linkfin", []string{"verify", "--db", "mysql://127.0.0.1/other"}, "--db mysql://127.0.0.1/other: linkfin's database"},
+	} {
+		t.Setenv("LINKFIN_DB", tc.env)
+		code, stdout, stderr := cli(t, tc.args...)
+		fromEnv := !slices.Contains(tc.args, "--db")
+		if code != 1 || stdout != "" || !strings.HasPrefix(stderr, "linkfin "+tc.args[0]+": ") || !strings.Contains(stderr, tc.want) ||
+			strings.Contains(stderr, "secret") || fromEnv && strings.Contains(stderr, "--db") {
+			t.Errorf("LINKFIN_DB=%s linkfin %q: exit %d, want 1 and %q, and no --db where the environment named the database\nstdout:\n%s\nstderr:\n%s", tc.env, tc.args, code, tc.want, stdout, stderr)
 		}
 	}
 }
