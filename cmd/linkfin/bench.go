@@ -45,7 +45,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 }
 
 func runBenchLedger(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("bench ledger", "bench ledger [--db DSN] [--transfers N] [--accounts M] [--batch B] [--clients C] [--hot] [--json]", stderr)
+	fs := newFlags("bench ledger", "bench ledger [--db DSN] [--transfers N] [--accounts M] [--batch B] [--clients C] [--hot] [--json] [--cpuprofile FILE]", stderr)
 	o := bench.Options{}
 	fs.StringVar(&o.DSN, "db", "", "database to measure: an empty SQLite file or a postgres:// URL (default: a fresh temporary SQLite file); one that holds a log is refused, and left as it was")
 	fs.IntVar(&o.Transfers, "transfers", 1_000_000, "transfers to run")
@@ -61,7 +61,7 @@ func runBenchLedger(ctx context.Context, args []string, stdout, stderr io.Writer
 }
 
 func runBenchHTTP(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("bench http", "bench http [--db DSN] [--transfers N] [--accounts M] [--clients C] [--hot] [--json]\n\n"+
+	fs := newFlags("bench http", "bench http [--db DSN] [--transfers N] [--accounts M] [--clients C] [--hot] [--json] [--cpuprofile FILE]\n\n"+
 		"Posts transfers to the raw ledger of linkfin's HTTP server on loopback, one a request (POST /v1/transfers\n"+
 		"with an operator key and an Idempotency-Key), then the same requests to a bare net/http handler that reads\n"+
 		"the body and writes a fixed answer, the machine's HTTP ceiling; prints transfers/s, p50/p99 latency and the\n"+
@@ -80,7 +80,7 @@ func runBenchHTTP(ctx context.Context, args []string, stdout, stderr io.Writer) 
 }
 
 func runBenchAPI(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("bench api", "bench api [--db DSN] [--financings N] [--clients C] [--preload P] [--json]", stderr)
+	fs := newFlags("bench api", "bench api [--db DSN] [--financings N] [--clients C] [--preload P] [--json] [--cpuprofile FILE]", stderr)
 	o := bench.APIOptions{}
 	fs.StringVar(&o.DSN, "db", "", "database to measure: an empty SQLite file or postgres:// URL (default: a fresh temporary SQLite file)")
 	fs.IntVar(&o.Financings, "financings", 20_000, "certificate financings to run, each a quote and an acceptance on its own piece")
@@ -94,7 +94,7 @@ func runBenchAPI(ctx context.Context, args []string, stdout, stderr io.Writer) e
 }
 
 func runBenchConsole(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("bench console", "bench console [--db DSN] [--preload P] [--suppliers S] [--renders R] [--json]\n\n"+
+	fs := newFlags("bench console", "bench console [--db DSN] [--preload P] [--suppliers S] [--scorecard-reads N] [--renders R] [--json] [--cpuprofile FILE]\n\n"+
 		"Seeds the demo's supply chain with a user per organization and P certificate pieces (most held by tier1,\n"+
 		"owed by the anchor, one in a hundred financed by the demo's funders, open payables shipped by port), then\n"+
 		"signs in as each party and the operator, follows every link of the console from the home page, and renders\n"+

@@ -83,25 +83,48 @@ func TestInterrupted(t *testing.T) {
 	}
 }
 
-// TestSimFlagsDocumented: every flag of linkfin sim is in its synopsis and in
-// docs/SIMULATION.md.
-func TestSimFlagsDocumented(t *testing.T) {
-	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "SIMULATION.md"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	code, stdout, _ := cli(t, "sim", "--help")
-	synopsis, _, _ := strings.Cut(stdout, "\n")
-	flags := regexp.MustCompile(`(?m)^  -([a-z]+)`).FindAllStringSubmatch(stdout, -1)
-	if code != 0 || len(flags) < 9 {
-		t.Fatalf("sim --help: exit %d, %d flags\n%s", code, len(flags), stdout)
-	}
-	for _, f := range flags {
-		if !strings.Contains(synopsis, "[--"+f[1]) {
-			t.Errorf("sim's synopsis lacks --%s: %s", f[1], synopsis)
+// TestFlagsDocumented: every flag of linkfin sim and of each benchmark is in its
+// synopsis and in its document (docs/SIMULATION.md; docs/BENCHMARKS.md's Reproduce
+// section), and every flag of users create in the README, which documents it.
+func TestFlagsDocumented(t *testing.T) {
+	read := func(name string) string {
+		b, err := os.ReadFile(filepath.Join("..", "..", name))
+		if err != nil {
+			t.Fatal(err)
 		}
-		if !strings.Contains(string(doc), "--"+f[1]) {
-			t.Errorf("docs/SIMULATION.md does not name --%s", f[1])
+		return string(b)
+	}
+	_, reproduce, _ := strings.Cut(read("docs/BENCHMARKS.md"), "\n## Reproduce\n")
+	reproduce, _, _ = strings.Cut(reproduce, "\n## ")
+	for _, tc := range []struct {
+		args     []string
+		doc      string // where it is documented
+		text     string
+		synopsis bool // its synopsis names every flag
+		least    int  // flags it has at least
+	}{
+		{[]string{"sim"}, "docs/SIMULATION.md", read("docs/SIMULATION.md"), true, 9},
+		{[]string{"bench", "ledger"}, "docs/BENCHMARKS.md's Reproduce section", reproduce, true, 8},
+		{[]string{"bench", "http"}, "docs/BENCHMARKS.md's Reproduce section", reproduce, true, 7},
+		{[]string{"bench", "api"}, "docs/BENCHMARKS.md's Reproduce section", reproduce, true, 6},
+		{[]string{"bench", "console"}, "docs/BENCHMARKS.md's Reproduce section", reproduce, true, 7},
+		// Its synopsis names the flags it needs; --url and --key every API command takes.
+		{[]string{"users", "create"}, "README.md", read("README.md"), false, 8},
+	} {
+		name := strings.Join(tc.args, " ")
+		code, stdout, _ := cli(t, append(tc.args, "--help")...)
+		synopsis, _, _ := strings.Cut(stdout, "\n")
+		flags := regexp.MustCompile(`(?m)^  -([a-z-]+)`).FindAllStringSubmatch(stdout, -1)
+		if code != 0 || len(flags) < tc.least {
+			t.Fatalf("%s --help: exit %d, %d flags\n%s", name, code, len(flags), stdout)
+		}
+		for _, f := range flags {
+			if tc.synopsis && !strings.Contains(synopsis, "[--"+f[1]+"]") && !strings.Contains(synopsis, "[--"+f[1]+" ") {
+				t.Errorf("%s's synopsis lacks --%s: %s", name, f[1], synopsis)
+			}
+			if !regexp.MustCompile(`--` + f[1] + `\b`).MatchString(tc.text) {
+				t.Errorf("%s does not name %s's --%s", tc.doc, name, f[1])
+			}
 		}
 	}
 }
