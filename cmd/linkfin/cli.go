@@ -17,6 +17,8 @@ import (
 	"strconv"
 	"strings"
 
+	"golang.org/x/term"
+
 	"linkfin"
 	"linkfin/client"
 )
@@ -299,9 +301,9 @@ func runUsers(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 				role := fs.String("role", "viewer", "admin, finance or viewer (operator, for a user of the platform)")
 				lang := fs.String("language", linkfin.LangZH, "zh-CN or en")
 				org := fs.String("org", "", "the organization (operator key only)")
-				stdin := fs.Bool("password-stdin", false, "read the password from stdin rather than make one")
+				stdin := fs.Bool("password-stdin", false, "read the password from stdin rather than make one (asked for, without echo, on a terminal)")
 				return func(ctx context.Context, c *client.Client, _ []string) (any, error) {
-					password, made, err := readPassword(*stdin)
+					password, made, err := readPassword(*stdin, fs.Output())
 					if err != nil {
 						return nil, err
 					}
@@ -333,9 +335,9 @@ func runUsers(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			}},
 		{usage: "reset-password ID", args: []string{"ID"}, help: "set a user's password (read from stdin, or made and printed once); its sessions end",
 			setup: func(fs *flag.FlagSet) runFunc {
-				stdin := fs.Bool("password-stdin", false, "read the password from stdin rather than make one")
+				stdin := fs.Bool("password-stdin", false, "read the password from stdin rather than make one (asked for, without echo, on a terminal)")
 				return func(ctx context.Context, c *client.Client, args []string) (any, error) {
-					password, made, err := readPassword(*stdin)
+					password, made, err := readPassword(*stdin, fs.Output())
 					if err != nil {
 						return nil, err
 					}
@@ -353,9 +355,19 @@ func runUsers(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 }
 
 // readPassword reads a password from stdin's first line, or makes one of 20
-// characters (made true) to print once.
-func readPassword(fromStdin bool) (password string, made bool, err error) {
+// characters (made true) to print once. From a terminal it asks for it on prompt
+// (standard error) and reads it without echo, as a password is typed.
+func readPassword(fromStdin bool, prompt io.Writer) (password string, made bool, err error) {
 	if fromStdin {
+		if fd := int(os.Stdin.Fd()); term.IsTerminal(fd) {
+			fmt.Fprint(prompt, "Password: ")
+			b, err := term.ReadPassword(fd)
+			fmt.Fprintln(prompt) // the newline typed, which was not echoed
+			if err != nil {
+				return "", false, fmt.Errorf("cannot read the password from the terminal: %w", err)
+			}
+			return string(b), false, nil
+		}
 		line, err := bufio.NewReader(os.Stdin).ReadString('\n')
 		if err != nil && !errors.Is(err, io.EOF) {
 			return "", false, err

@@ -2,10 +2,15 @@ package main
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
+	"os"
+	"os/exec"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"linkfin"
 )
@@ -84,5 +89,59 @@ func TestDemoUsersAndUsersCLI(t *testing.T) {
 	other := []string{"--url", "http://" + s.addr, "--key", keys["tier2"]}
 	if code, _, stderr := cli(t, append([]string{"users", "disable", made.ID}, other...)...); code != 1 || !strings.Contains(stderr, "not_found") {
 		t.Fatalf("tier2 disables tier1's user: exit %d %s", code, stderr)
+	}
+}
+
+// TestPasswordFromTerminal: users create --password-stdin on a terminal asks for the
+// password on standard error and reads it without echo; the user made signs in with
+// it. The terminal is util-linux's script's.
+func TestPasswordFromTerminal(t *testing.T) {
+	script, err := exec.LookPath("script")
+	if err != nil || runtime.GOOS != "linux" {
+		t.Skip("no util-linux script to run linkfin on a terminal")
+	}
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	isolate(t)
+	s := serve(t, "--data", t.TempDir(), "--demo")
+	var key string
+	for _, m := range demoKey.FindAllStringSubmatch(s.stdout.String(), -1) {
+		if m[1] == "TIER1" {
+			key = m[2]
+		}
+	}
+	if key == "" {
+		t.Fatalf("no demo key of tier1\n%s", s.stdout)
+	}
+	const password = "typed-Passw0rd-9f3k"
+	cmd := exec.Command(script, "-q", "-e", "-c", "'"+self+"' users create --password-stdin --name typist --role viewer --url http://"+s.addr+" --key "+key, "/dev/null")
+	cmd.Env = append(os.Environ(), "LINKFIN_TEST_AS_MAIN=1")
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out syncBuffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(20 * time.Second); !strings.Contains(out.String(), "Password: "); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatalf("no prompt for the password on a terminal:\n%q", out.String())
+		}
+	}
+	time.Sleep(300 * time.Millisecond) // the prompt is written just before echo is turned off
+	io.WriteString(in, password+"\n")
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("users create on a terminal: %v\n%s", err, out.String())
+	}
+	if strings.Contains(out.String(), password) || !strings.Contains(out.String(), `"typist"`) {
+		t.Fatalf("users create on a terminal echoed the password, or made no user:\n%s", out.String())
+	}
+	if cookie, status := signIn(t, s, "typist", password); cookie == "" {
+		t.Fatalf("the user made with the password typed does not sign in: %d", status)
 	}
 }
