@@ -133,7 +133,7 @@ func TestPasswordFromTerminal(t *testing.T) {
 			t.Fatalf("no prompt for the password on a terminal:\n%q", out.String())
 		}
 	}
-	time.Sleep(300 * time.Millisecond) // the prompt is written just before echo is turned off
+	time.Sleep(time.Second) // the prompt is written just before echo is turned off, on a machine that may be busy
 	io.WriteString(in, password+"\n")
 	if err := cmd.Wait(); err != nil {
 		t.Fatalf("users create on a terminal: %v\n%s", err, out.String())
