@@ -475,6 +475,9 @@ func (c *Console) person(page func(http.ResponseWriter, *http.Request, *Person))
 		// Nothing a person sees, a page or a download (a CSV, a payment file), is
 		// kept by a cache.
 		w.Header().Set("Cache-Control", "no-store")
+		if c.refuseTwice(w, r, sessionCookie) {
+			return
+		}
 		var p *Person
 		if ck, err := r.Cookie(sessionCookie); err == nil && c.Auth != nil {
 			si, err := c.Auth.Authenticate(r.Context(), ck.Value)
@@ -561,13 +564,43 @@ func (c *Console) capabilities(ctx context.Context, v linkfin.Viewer) ([]linkfin
 // Sec-Fetch-Site, or else Origin against Host (an opaque origin, "null", is another).
 var crossOrigin = http.NewCrossOriginProtection()
 
-// sameForm checks a posted form: it comes from this site and carries the token.
+// sameForm checks a posted form: it comes from this site and carries the token, once.
 func sameForm(r *http.Request, token string) bool {
 	if crossOrigin.Check(r) != nil {
 		return false
 	}
-	got := r.PostFormValue("csrf")
-	return token != "" && subtle.ConstantTimeCompare([]byte(got), []byte(token)) == 1
+	got := postedValues(r, "csrf")
+	return token != "" && len(got) == 1 && subtle.ConstantTimeCompare([]byte(got[0]), []byte(token)) == 1
+}
+
+// postedValues are the values of a posted form's field (the body's, not the query's).
+func postedValues(r *http.Request, name string) []string {
+	r.PostFormValue(name) // parses the form, once
+	return r.PostForm[name]
+}
+
+// refuseTwice answers a request that carries one of the console's credentials more
+// than once, as the API refuses a session's cookie or CSRF token sent twice (400
+// invalid), and reports whether it did: the cookie named (the session's, or the
+// sign-in form's), of which a second may be another site's under the same domain,
+// whose session or token the console would then take for its own; and a form's token,
+// of which the console would check one. Nothing is shown or run: the refusal says what
+// to do, in the request's language (a person it cannot tell has no language of its own).
+func (c *Console) refuseTwice(w http.ResponseWriter, r *http.Request, cookie string) bool {
+	var key, detail string
+	switch {
+	case len(r.CookiesNamed(cookie)) > 1:
+		key, detail = "error.cookie_twice", "the "+cookie+" cookie is sent more than once: send it once"
+	case !safe(r) && len(postedValues(r, "csrf")) > 1:
+		key, detail = "error.token_twice", "the form's csrf field is sent more than once: send it once"
+	default:
+		return false
+	}
+	l := langOf(r)
+	ref := refusalOf(l, linkfin.Errorf(linkfin.EINVALID, "%s", detail))
+	ref.Text = l.T(key)
+	c.renderView(w, r, http.StatusBadRequest, "error", "error.title", nil, nil, ref.Text, &ref)
+	return true
 }
 
 // formToken is the token of the forms shown before signing in, kept in a cookie that
@@ -606,6 +639,9 @@ func (c *Console) signInPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (c *Console) signIn(w http.ResponseWriter, r *http.Request) {
+	if c.refuseTwice(w, r, formCookie) {
+		return
+	}
 	l := langOf(r)
 	back := signInView{Next: returnTo(r.PostFormValue("next"))}
 	ck, err := r.Cookie(formCookie)
@@ -732,10 +768,11 @@ func (c *Console) notFound(w http.ResponseWriter, r *http.Request) {
 }
 
 // signedIn is who r's live session opens for, or nil: no session, or one that has
-// ended, or one the store could not read (the page then is a stranger's).
+// ended, or one the store could not read, or two session cookies, of which the console
+// cannot tell its own (the page then is a stranger's).
 func (c *Console) signedIn(r *http.Request) *Person {
 	ck, err := r.Cookie(sessionCookie)
-	if err != nil || c.Auth == nil {
+	if err != nil || c.Auth == nil || len(r.CookiesNamed(sessionCookie)) > 1 {
 		return nil
 	}
 	si, err := c.Auth.Authenticate(r.Context(), ck.Value)

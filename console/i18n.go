@@ -141,6 +141,8 @@ var messages = map[string]message{
 	"error.method":                      {"This address does not take that kind of request.", "此地址不接受这种请求方式。"},
 	"error.internal":                    {"The platform could not answer. Please try again.", "平台暂时无法响应，请稍后重试。"},
 	"error.unauthorized":                {"You are not signed in, or your session has ended; nothing was changed. Sign in, and send the form again.", "您尚未登录或会话已结束，未做任何更改。请登录后重新提交。"},
+	"error.cookie_twice":                {"Your browser sent this site's sign-in cookie twice (another site under the same domain may have set one beside the console's), and the console cannot tell which is its own: nothing was shown or changed. Clear this site's cookies in your browser, then sign in again.", "您的浏览器两次发送了本站的登录 Cookie（同一域名下的其他网站可能在控制台的 Cookie 旁另设了一个），控制台无法分辨哪个是自己的：未显示或更改任何内容。请清除浏览器中本站的 Cookie，然后重新登录。"},
+	"error.token_twice":                 {"This form carried its security token twice, and the console cannot tell which is the form's: nothing was changed. Open the page again and send the form from it.", "此表单两次携带了安全令牌，控制台无法分辨哪个属于该表单：未做任何更改。请重新打开页面，并从该页面提交表单。"},
 	"error.rate_limited":                {"Too many attempts. Wait a minute and try again.", "尝试次数过多，请稍候再试。"},
 	"error.code":                        {"Code:", "错误代码："},
 	"error.detail":                      {"The platform's message:", "平台说明（英文）："},

@@ -502,3 +502,76 @@ func TestFormDoneThenPage(t *testing.T) {
 		}
 	}
 }
+
+// A request that carries one of the console's credentials twice is refused, as the API
+// refuses a session's cookie or CSRF token sent twice (400 invalid), and nothing is
+// shown or run: two session cookies (two sessions, or another site's beside the
+// console's) open no page and sign nobody out, and a not-found page is a stranger's;
+// a form's token twice, the right one first, runs nothing; the sign-in form's cookie
+// twice, or its token twice, signs nobody in.
+func TestCredentialsTwice(t *testing.T) {
+	s := newSite(t)
+	name := s.user("tier1", linkfin.RoleFinance, "en")
+	first, second := s.browser(), s.browser()
+	for _, b := range []*client{first, second} {
+		if code, _ := b.signIn(name, password, ""); code != http.StatusSeeOther {
+			t.Fatalf("signing in: %d", code)
+		}
+	}
+	_, home := first.get("/")
+	csrf := hidden(home, "csrf")
+	send := func(method, path, cookie string, form url.Values) (int, string) {
+		t.Helper()
+		req, _ := http.NewRequest(method, first.base+path, strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Cookie", cookie)
+		req.Header.Set("Accept-Language", "en")
+		resp, err := http.DefaultTransport.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(body)
+	}
+	own := sessionCookie + "=" + first.cookie(sessionCookie)
+	refusedTwice := func(what string, code int, page, words string) {
+		t.Helper()
+		if code != http.StatusBadRequest || !strings.Contains(page, words) || !strings.Contains(page, "<code>invalid</code>") || strings.Contains(page, `action="/sign-out"`) {
+			t.Fatalf("%s: %d, want 400 invalid saying %q\n%s", what, code, words, page)
+		}
+	}
+	cookieTwice := "sign-in cookie twice"
+	for _, cookie := range []string{own + "; " + sessionCookie + "=" + second.cookie(sessionCookie), own + "; " + own, own + "; " + sessionCookie + "=another-sites"} {
+		code, page := send("GET", "/", cookie, nil)
+		refusedTwice("home with "+cookie, code, page, cookieTwice)
+		code, page = send("GET", "/invoices", cookie, nil)
+		refusedTwice("a list with "+cookie, code, page, cookieTwice)
+		code, page = send("POST", "/sign-out", cookie, url.Values{"csrf": {csrf}})
+		refusedTwice("signing out with "+cookie, code, page, cookieTwice)
+		if code, page := send("GET", "/no-such-page", cookie, nil); code != http.StatusNotFound || strings.Contains(page, `action="/sign-out"`) {
+			t.Fatalf("not found with %s: %d, the page is the person's\n%s", cookie, code, page)
+		}
+	}
+	if code, page := send("GET", "/no-such-page", own, nil); code != http.StatusNotFound || !strings.Contains(page, `action="/sign-out"`) {
+		t.Fatalf("not found with the session: %d, not the person's\n%s", code, page)
+	}
+	code, page := send("POST", "/sign-out", own, url.Values{"csrf": {csrf, "forged"}})
+	refusedTwice("signing out with the token twice", code, page, "carried its security token twice")
+	if code, _ := first.get("/"); code != http.StatusOK {
+		t.Fatalf("a refused sign-out ended the session: %d", code)
+	}
+
+	// The sign-in form: its cookie twice, or its token twice.
+	stranger := s.browser()
+	_, signIn := stranger.get("/sign-in")
+	token := hidden(signIn, "csrf")
+	form := formCookie + "=" + token
+	code, page = send("POST", "/sign-in", form+"; "+formCookie+"=another-sites", url.Values{"csrf": {token}, "name": {name}, "password": {password}})
+	refusedTwice("signing in with the form's cookie twice", code, page, cookieTwice)
+	code, page = send("POST", "/sign-in", form, url.Values{"csrf": {token, "another"}, "name": {name}, "password": {password}})
+	refusedTwice("signing in with the form's token twice", code, page, "carried its security token twice")
+	if code, _ := send("POST", "/sign-in", form, url.Values{"csrf": {token}, "name": {name}, "password": {password}}); code != http.StatusSeeOther {
+		t.Fatalf("signing in once: %d", code)
+	}
+}
