@@ -19,9 +19,11 @@ const historyPage = 50
 type history struct {
 	Events []linkfin.Event
 	// By names who caused each event, by seq, where the person may know it.
-	By   map[int64]services.Actor
-	Next string // the seq to read on from, "" on the last page
-	Path string // the record's page
+	By map[int64]services.Actor
+	// Next is the record's page on the history's next page, "" on its last; First
+	// its page on the history's first, "" on the first: each with the page's other
+	// query parameters kept, as a list's pages keep its filters.
+	Next, First string
 }
 
 // history reads a page of a record's events as the person may see them
@@ -43,7 +45,13 @@ func (c *Console) history(ctx context.Context, r *http.Request, p *Person, kind,
 	if err != nil {
 		return history{}, err
 	}
-	return history{Events: evs, By: by, Next: next, Path: r.URL.Path}, nil
+	h := history{Events: evs, By: by, Next: pageAt(r.URL.Path, r.URL.Query(), "history_after", next)}
+	if after >= 0 {
+		q := r.URL.Query()
+		q.Del("history_after")
+		h.First = addressOf(r.URL.Path, q)
+	}
+	return h, nil
 }
 
 // Moment formats an instant for people, in UTC: 2027年1月29日 14:03:05 UTC in

@@ -2,6 +2,7 @@ package console
 
 import (
 	"context"
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -108,5 +109,41 @@ func TestHistoryNamesWhoDidIt(t *testing.T) {
 		if m := issued.FindStringSubmatch(page); m == nil || m[1] != tc.key {
 			t.Errorf("%s reads the certificate's maker as %v, want %q\n%s", tc.what, m, tc.key, page)
 		}
+	}
+}
+
+// A record's history pages as a list does: its next page's link keeps the page's
+// other query parameters, and a later page links back to the first, with them (none
+// on the first page).
+func TestHistoryPagesKeepQuery(t *testing.T) {
+	s, _ := pledged(t)
+	d := s.sensorOn(t, 1)
+	for range historyPage {
+		s.read(d, 40) // an event of the receipt each
+	}
+	tier1 := s.as("tier2", linkfin.RoleViewer)
+	path := "/receipts/WR-1"
+	link := func(page, rel string) string {
+		m := regexp.MustCompile(`<a rel="` + rel + `" href="([^"]*)"`).FindStringSubmatch(page)
+		if m == nil {
+			return ""
+		}
+		return html.UnescapeString(m[1])
+	}
+	code, page := tier1.get(path + "?note=kept")
+	next := link(page, "next")
+	u, err := url.Parse(next)
+	if code != http.StatusOK || err != nil || u.Path != path || u.Query().Get("note") != "kept" || u.Query().Get("history_after") == "" || u.Fragment != "history" {
+		t.Fatalf("the history's next page: %d, %q, want the page's query kept", code, next)
+	}
+	if first := link(page, "first"); first != "" {
+		t.Fatalf("the first page links to the first: %q", first)
+	}
+	code, page = tier1.get(u.RequestURI())
+	if first := link(page, "first"); code != http.StatusOK || first != path+"?note=kept#history" {
+		t.Fatalf("a later page of the history: %d, first page %q, want %q", code, first, path+"?note=kept#history")
+	}
+	if !strings.Contains(page, `href="/audit/events/`) {
+		t.Fatalf("the later page shows no events:\n%s", page)
 	}
 }
