@@ -187,7 +187,8 @@ func refill(page string, rf *refused) string {
 			}
 			if name == rf.field && (rf.nth < 0 || rf.nth == i) {
 				setAttr(&tok, "aria-invalid", "true")
-				setAttr(&tok, "aria-describedby", "refusal")
+				// The refusal describes the field first, then its help, if any.
+				setAttr(&tok, "aria-describedby", strings.TrimSpace("refusal "+attr(tok, "aria-describedby")))
 				changed = true
 				if target == "" {
 					if target = attr(tok, "id"); target == "" {
