@@ -2,6 +2,7 @@ package services_test
 
 import (
 	"crypto/ed25519"
+	"encoding/json"
 	"testing"
 
 	"linkfin"
@@ -48,4 +49,43 @@ func TestCapabilityWithdrawnMidWorkflow(t *testing.T) {
 	w.refused(&services.ReportTelemetry{Actor: "port", ReceiptID: "R1", Reading: r}, linkfin.EFORBIDDEN)
 	w.must(&services.SetCapabilities{OrgID: "port", Capabilities: []linkfin.Capability{linkfin.CapLogistics}},
 		&services.ReportTelemetry{Actor: "port", ReceiptID: "R1", Reading: r})
+}
+
+// An organization whose trade capability the operator withdraws mid-workflow makes no
+// more trade through the relationships it formed before: each of its acts as a buyer
+// or a seller (ordering, accepting an order, receiving the goods, invoicing, approving,
+// crediting) is refused as a new relationship with it is, 400 invalid, in the same
+// words, and logs nothing. Granted again, each act goes on.
+func TestTradeWithdrawnMidWorkflow(t *testing.T) {
+	w := newWorld(t)
+	parties(w)
+	withdrawn := func(org string, c linkfin.Command) {
+		t.Helper()
+		w.must(&services.SetCapabilities{OrgID: org, Capabilities: []linkfin.Capability{linkfin.CapFund}})
+		_, want := run[linkfin.Relationship](w, &services.ProposeRelationship{Actor: "tier2", BuyerID: org, SellerID: "tier2"})
+		if want == nil {
+			t.Fatalf("a relationship with %s, which does not trade, was proposed", org)
+		}
+		w.refused(c, linkfin.EINVALID)
+		if _, err := run[json.RawMessage](w, c); err == nil || err.Error() != want.Error() {
+			t.Fatalf("%T by %s, which does not trade: %v, want %v", c, org, err, want)
+		}
+		caps := []linkfin.Capability{linkfin.CapTrade}
+		if org == "anchor" {
+			caps = append(caps, linkfin.CapAnchor)
+		}
+		w.must(&services.SetCapabilities{OrgID: org, Capabilities: caps}, c)
+	}
+	order := linkfin.PurchaseOrder{ID: "po-1", Number: "PO-1", SellerID: "tier1", ProgramID: "auto-scf", Currency: "CNY",
+		Lines: []linkfin.POLine{{LineID: "L1", Item: "part", Quantity: 10, Unit: "pc", UnitPrice: 100_00}}}
+	withdrawn("anchor", &services.CreatePurchaseOrder{Actor: "anchor", Order: order})
+	withdrawn("tier1", &services.AcceptPurchaseOrder{Actor: "tier1", ID: "po-1"})
+	withdrawn("anchor", &services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{ID: "gr-1", POID: "po-1",
+		Lines: []linkfin.ReceiptLine{{LineID: "L1", Accepted: 10}}}})
+	withdrawn("tier1", &services.CreateInvoice{Actor: "tier1", Invoice: linkfin.Invoice{ID: "inv-1", Number: "INV-1", BuyerID: "anchor",
+		POID: "po-1", Currency: "CNY", IssueDate: day(t, "2026-11-02"), DueDate: day(t, "2027-01-29"),
+		Lines: []linkfin.InvoiceLine{{LineID: "L1", Quantity: 10, UnitPrice: 100_00, Amount: 1000_00}}, Total: 1000_00}})
+	withdrawn("anchor", &services.ApproveInvoice{Actor: "anchor", ID: "inv-1"})
+	withdrawn("tier1", &services.CreateCreditNote{Actor: "tier1", InvoiceNumber: "INV-1",
+		Note: linkfin.CreditNote{ID: "cn-1", Number: "CN-1", Amount: 10_00, Reason: "one part short"}})
 }

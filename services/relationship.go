@@ -29,15 +29,11 @@ func (c *ProposeRelationship) Apply(tx linkfin.Tx) (any, error) {
 	if c.Actor != c.BuyerID && c.Actor != c.SellerID {
 		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only the buyer or the seller can propose their relationship")
 	}
-	for _, id := range []string{c.BuyerID, c.SellerID} {
-		o, err := organization(tx, id)
-		if err != nil {
-			return nil, err
-		}
-		// A logistics operator may sell carriage: it is the seller a shipper buys from.
-		if !o.Can(linkfin.CapTrade) && !(id == c.SellerID && o.Can(linkfin.CapLogistics)) {
-			return nil, linkfin.Errorf(linkfin.EINVALID, "organization %s does not trade", id)
-		}
+	if err := trades(tx, c.BuyerID, false); err != nil {
+		return nil, err
+	}
+	if err := trades(tx, c.SellerID, true); err != nil {
+		return nil, err
 	}
 	id := linkfin.RelationshipID(c.BuyerID, c.SellerID)
 	var r linkfin.Relationship
@@ -108,4 +104,30 @@ func organization(tx linkfin.Tx, id string) (*linkfin.Organization, error) {
 		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "organization %s not found", id)
 	}
 	return &o, nil
+}
+
+// trades refuses an organization that does not trade now, as a buyer or (seller) as a
+// seller: it needs the trade capability, or, to sell, the logistics capability (a
+// logistics operator sells carriage: it is the seller a shipper buys from). A
+// relationship is formed only between two that trade (ProposeRelationship), and the
+// acts a party makes in it that take trade further check it again, in the same
+// words, for the operator may have withdrawn the capability since: an order, its
+// acceptance, a goods receipt, an invoice, its approval, a credit note. What was done
+// stays done: an order accepted may still be shipped or cancelled, an invoice
+// disputed, a payable is still paid. The command lists the organization's record in
+// its keys (tradeKey).
+func trades(tx linkfin.Tx, orgID string, seller bool) error {
+	o, err := organization(tx, orgID)
+	if err != nil {
+		return err
+	}
+	if !o.Can(linkfin.CapTrade) && !(seller && o.Can(linkfin.CapLogistics)) {
+		return linkfin.Errorf(linkfin.EINVALID, "organization %s does not trade", orgID)
+	}
+	return nil
+}
+
+// tradeKey is the record trades reads: the organization's.
+func tradeKey(orgID string) linkfin.ObjectKey {
+	return linkfin.ObjectKey{Kind: linkfin.KindOrganization, ID: orgID}
 }

@@ -19,7 +19,7 @@ type CreatePurchaseOrder struct {
 // Keys implements linkfin.Command.
 func (c *CreatePurchaseOrder) Keys() []linkfin.ObjectKey {
 	keys := append(idKeys(linkfin.KindPurchaseOrder, c.Order.ID), numberKeys(c.Actor, linkfin.KindPurchaseOrder, c.Order.Number)...)
-	keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindRelationship, ID: linkfin.RelationshipID(c.Actor, c.Order.SellerID)})
+	keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindRelationship, ID: linkfin.RelationshipID(c.Actor, c.Order.SellerID)}, tradeKey(c.Actor))
 	if c.Order.ProgramID != "" {
 		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindProgram, ID: c.Order.ProgramID})
 	}
@@ -41,6 +41,9 @@ func (c *CreatePurchaseOrder) Apply(tx linkfin.Tx) (any, error) {
 	}
 	if !found || rel.Status != linkfin.RelationshipActive {
 		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "an order needs an active relationship between buyer %s and seller %s", po.BuyerID, po.SellerID)
+	}
+	if err := trades(tx, po.BuyerID, false); err != nil {
+		return nil, err
 	}
 	po.Tolerances, po.LateFrom, po.LateAlertID = linkfin.MatchTolerances{}, nil, ""
 	if po.ProgramID != "" {
@@ -94,7 +97,7 @@ type AcceptPurchaseOrder struct {
 
 // Keys implements linkfin.Command.
 func (c *AcceptPurchaseOrder) Keys() []linkfin.ObjectKey {
-	return []linkfin.ObjectKey{{Kind: linkfin.KindPurchaseOrder, ID: c.ID}}
+	return []linkfin.ObjectKey{{Kind: linkfin.KindPurchaseOrder, ID: c.ID}, tradeKey(c.Actor)}
 }
 
 // Apply implements linkfin.Command.
@@ -110,6 +113,9 @@ func (c *AcceptPurchaseOrder) Apply(tx linkfin.Tx) (any, error) {
 		return po, nil
 	case po.Status != linkfin.POIssued:
 		return nil, linkfin.Errorf(linkfin.ECONFLICT, "purchase order %s is %s", po.ID, po.Status)
+	}
+	if err := trades(tx, c.Actor, true); err != nil {
+		return nil, err
 	}
 	now := tx.Now()
 	po.Status, po.AcceptedAt = linkfin.POAccepted, &now
@@ -175,7 +181,7 @@ type CreateGoodsReceipt struct {
 func (c *CreateGoodsReceipt) Keys() []linkfin.ObjectKey {
 	keys := append(idKeys(linkfin.KindGoodsReceipt, c.Receipt.ID), numberKeys(c.Actor, linkfin.KindGoodsReceipt, c.Receipt.Number)...)
 	keys = append(keys, watchKeys(linkfin.KindPurchaseOrder, c.Receipt.POID)...)
-	return append(keys, linkfin.ObjectKey{Kind: linkfin.KindPurchaseOrder, ID: c.Receipt.POID})
+	return append(keys, linkfin.ObjectKey{Kind: linkfin.KindPurchaseOrder, ID: c.Receipt.POID}, tradeKey(c.Actor))
 }
 
 // DependentKeys implements linkfin.DependentCommand: the conditional payments that
@@ -213,6 +219,9 @@ func (c *CreateGoodsReceipt) Apply(tx linkfin.Tx) (any, error) {
 		return nil, linkfin.Errorf(linkfin.ECONFLICT, "purchase order %s is %s, not accepted", po.ID, po.Status)
 	case len(gr.Lines) == 0:
 		return nil, linkfin.Errorf(linkfin.EINVALID, "a goods receipt has at least one line")
+	}
+	if err := trades(tx, c.Actor, false); err != nil {
+		return nil, err
 	}
 	if gr.ID, err = newID(tx, linkfin.KindGoodsReceipt, gr.ID); err != nil {
 		return nil, err
@@ -322,7 +331,7 @@ func (c *CreateInvoice) seller() string {
 // Keys implements linkfin.Command.
 func (c *CreateInvoice) Keys() []linkfin.ObjectKey {
 	keys := append(idKeys(linkfin.KindInvoice, c.Invoice.ID), numberKeys(c.seller(), linkfin.KindInvoice, c.Invoice.Number)...)
-	keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindPurchaseOrder, ID: c.Invoice.POID})
+	keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindPurchaseOrder, ID: c.Invoice.POID}, tradeKey(c.Actor))
 	if c.Invoice.BuyerID != "" {
 		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindInvoiceNumber, ID: linkfin.InvoiceNumberKey(c.seller(), c.Invoice.BuyerID, c.Invoice.Number)})
 		keys = append(keys, scoreKeys(c.seller(), c.Invoice.BuyerID)...)
@@ -395,6 +404,9 @@ func (c *CreateInvoice) Apply(tx linkfin.Tx) (any, error) {
 		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only the seller invoices its order")
 	case po.Status != linkfin.POAccepted:
 		return nil, linkfin.Errorf(linkfin.ECONFLICT, "purchase order %s is %s, not accepted", po.ID, po.Status)
+	}
+	if err := trades(tx, c.Actor, !inv.SelfBilled); err != nil {
+		return nil, err
 	}
 	if c.Identified != nil {
 		if err := c.Identified.check(tx, &inv, po); err != nil {
@@ -626,6 +638,7 @@ func (c *ApproveInvoice) Keys() []linkfin.ObjectKey {
 		{Kind: linkfin.KindInvoice, ID: c.ID},
 		{Kind: linkfin.KindPayable, ID: linkfin.PayableID(c.ID)},
 		watchKeys(linkfin.KindInvoice, c.ID)[0],
+		tradeKey(c.Actor),
 	}
 }
 
@@ -672,6 +685,9 @@ func (c *ApproveInvoice) Apply(tx linkfin.Tx) (any, error) {
 	case inv.Held():
 		return nil, linkfin.Errorf(EHELD, "invoice %s repeats the seller, buyer, currency and total of invoice %s within days of it: "+
 			"it is held for review until the buyer clears the hold", inv.ID, inv.Hold.EarlierInvoiceID)
+	}
+	if err := trades(tx, c.Actor, false); err != nil {
+		return nil, err
 	}
 	owed, err := inv.Owed()
 	if err != nil {
@@ -892,6 +908,7 @@ type CreateCreditNote struct {
 // Keys implements linkfin.Command.
 func (c *CreateCreditNote) Keys() []linkfin.ObjectKey {
 	keys := append(idKeys(linkfin.KindCreditNote, c.Note.ID), numberKeys(c.Actor, linkfin.KindCreditNote, c.Note.Number)...)
+	keys = append(keys, tradeKey(c.Actor))
 	if c.Identified != nil {
 		keys = append(keys, c.Identified.keys()...)
 	}
@@ -973,6 +990,9 @@ func (c *CreateCreditNote) Apply(tx linkfin.Tx) (any, error) {
 		return nil, linkfin.Errorf(linkfin.EINVALID, "a credit note has a number (1 to %d characters) and a reason (1 to 1000)", linkfin.MaxNumber)
 	case n.Amount <= 0 || n.Amount > open:
 		return nil, linkfin.Errorf(linkfin.EINVALID, "a credit note is positive and at most what the invoice still asks (%s)", linkfin.Money{Amount: open, Currency: inv.Currency})
+	}
+	if err := trades(tx, c.Actor, true); err != nil {
+		return nil, err
 	}
 	if !dated {
 		n.IssueDate = linkfin.DateOf(tx.Now().In(linkfin.ChinaTime))
