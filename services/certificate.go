@@ -220,6 +220,7 @@ func (c *TransferCertificate) Keys() []linkfin.ObjectKey {
 		{Kind: linkfin.KindCertificate, ID: c.ID},
 		{Kind: linkfin.KindRelationship, ID: linkfin.RelationshipID(c.Actor, c.To)},
 		{Kind: linkfin.KindRelationship, ID: linkfin.RelationshipID(c.To, c.Actor)},
+		tradeKey(c.Actor),
 	}
 	keys = append(keys, idKeys(linkfin.KindCertificate, c.NewID)...)
 	return append(keys, idKeys(linkfin.KindCertificate, c.RemainderID)...)
@@ -261,6 +262,10 @@ func (c *TransferCertificate) Apply(tx linkfin.Tx) (any, error) {
 	}
 	if !down && !up || c.To == c.Actor {
 		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "a certificate passes only to a party the holder has an active relationship with")
+	}
+	// The holder trades with the recipient still: as its buyer, or else as its seller.
+	if err := trades(tx, c.Actor, !down); err != nil {
+		return nil, err
 	}
 	if c.To == parent.AnchorID {
 		// Its claim would be on itself: the anchor pays its own payable early by

@@ -96,7 +96,7 @@ type RequestCertificateDiscounting struct {
 
 // Keys implements linkfin.Command.
 func (c *RequestCertificateDiscounting) Keys() []linkfin.ObjectKey {
-	return append(requestKeys(c.ID, linkfin.KindCertificate, c.PieceID, c.ProgramID), decisionKeys(c.Actor, c.FunderID)...)
+	return append(requestKeys(c.ID, linkfin.KindCertificate, c.PieceID, c.ProgramID), append(decisionKeys(c.Actor, c.FunderID), tradeKey(c.Actor))...)
 }
 
 // Apply implements linkfin.Command.
@@ -107,6 +107,9 @@ func (c *RequestCertificateDiscounting) Apply(tx linkfin.Tx) (any, error) {
 	}
 	piece, err := heldPiece(tx, c.PieceID, c.Actor)
 	if err != nil {
+		return nil, err
+	}
+	if err := trades(tx, c.Actor, true); err != nil {
 		return nil, err
 	}
 	p, err := assetProgram(tx, c.ProgramID, piece.ProgramID)
@@ -176,6 +179,7 @@ func (c *AcceptCertificateDiscounting) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{
 		{Kind: linkfin.KindFinancing, ID: c.ID},
 		{Kind: linkfin.KindCertificate, ID: c.PieceID},
+		tradeKey(c.Actor),
 	}
 }
 
@@ -195,6 +199,9 @@ func (c *AcceptCertificateDiscounting) Apply(tx linkfin.Tx) (any, error) {
 	f, already, err := quoted(tx, c.ID, c.Actor, linkfin.ProductCertificateDiscounting, c.PieceID, linkfin.FinancingAccepted)
 	if err != nil || already {
 		return f, err
+	}
+	if err := trades(tx, c.Actor, true); err != nil {
+		return nil, err
 	}
 	piece, err := heldPiece(tx, f.AssetID, c.Actor)
 	if err != nil {

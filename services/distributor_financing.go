@@ -81,6 +81,9 @@ func (c *RequestDistributorFinancing) Apply(tx linkfin.Tx) (any, error) {
 	case po.FinancingID != "":
 		return nil, linkfin.Errorf("asset_financed", "purchase order %s backs financing %s", po.ID, po.FinancingID)
 	}
+	if err := trades(tx, c.Actor, false); err != nil {
+		return nil, err
+	}
 	if err := unshipped(po); err != nil {
 		return nil, err
 	}
@@ -144,7 +147,7 @@ type AcceptDistributorFinancing struct {
 
 // Keys implements linkfin.Command.
 func (c *AcceptDistributorFinancing) Keys() []linkfin.ObjectKey {
-	return []linkfin.ObjectKey{{Kind: linkfin.KindFinancing, ID: c.ID}, {Kind: linkfin.KindPurchaseOrder, ID: c.POID}}
+	return []linkfin.ObjectKey{{Kind: linkfin.KindFinancing, ID: c.ID}, {Kind: linkfin.KindPurchaseOrder, ID: c.POID}, tradeKey(c.Actor)}
 }
 
 // DependentKeys implements linkfin.DependentCommand: what checks that the quote's

@@ -92,7 +92,7 @@ type RequestDynamicDiscounting struct {
 
 // Keys implements linkfin.Command.
 func (c *RequestDynamicDiscounting) Keys() []linkfin.ObjectKey {
-	return requestKeys(c.ID, linkfin.KindPayable, c.PayableID, c.ProgramID)
+	return append(requestKeys(c.ID, linkfin.KindPayable, c.PayableID, c.ProgramID), tradeKey(c.Actor))
 }
 
 // DependentKeys implements linkfin.DependentCommand: the payable's order and the
@@ -109,6 +109,9 @@ func (c *RequestDynamicDiscounting) Apply(tx linkfin.Tx) (any, error) {
 	}
 	if pay.SellerID != c.Actor {
 		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only the seller asks to be paid early")
+	}
+	if err := trades(tx, c.Actor, true); err != nil {
+		return nil, err
 	}
 	if err := notOpen(pay); err != nil {
 		return nil, err
@@ -229,6 +232,7 @@ func (c *AcceptDynamicDiscounting) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{
 		{Kind: linkfin.KindFinancing, ID: c.ID},
 		{Kind: linkfin.KindPayable, ID: c.PayableID},
+		tradeKey(c.Actor),
 	}
 }
 
@@ -262,6 +266,9 @@ func (c *AcceptDynamicDiscounting) Apply(tx linkfin.Tx) (any, error) {
 	f, already, err := quoted(tx, c.ID, c.Actor, linkfin.ProductDynamicDiscounting, c.PayableID, linkfin.FinancingSettled)
 	if err != nil || already {
 		return f, err
+	}
+	if err := trades(tx, c.Actor, true); err != nil {
+		return nil, err
 	}
 	var pay linkfin.Payable
 	if _, err := tx.Get(linkfin.KindPayable, f.AssetID, &pay); err != nil {

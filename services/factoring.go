@@ -104,7 +104,7 @@ type RequestFactoring struct {
 
 // Keys implements linkfin.Command.
 func (c *RequestFactoring) Keys() []linkfin.ObjectKey {
-	return append(requestKeys(c.ID, linkfin.KindPayable, c.PayableID, c.ProgramID), decisionKeys(c.Actor, c.FunderID)...)
+	return append(requestKeys(c.ID, linkfin.KindPayable, c.PayableID, c.ProgramID), append(decisionKeys(c.Actor, c.FunderID), tradeKey(c.Actor))...)
 }
 
 // DependentKeys implements linkfin.DependentCommand: the payable's order and the
@@ -121,6 +121,9 @@ func (c *RequestFactoring) Apply(tx linkfin.Tx) (any, error) {
 	}
 	if pay.SellerID != c.Actor {
 		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only the seller factors what it is owed")
+	}
+	if err := trades(tx, c.Actor, true); err != nil {
+		return nil, err
 	}
 	if err := notOpen(pay); err != nil {
 		return nil, err
@@ -187,7 +190,7 @@ type AcceptFactoring struct {
 
 // Keys implements linkfin.Command.
 func (c *AcceptFactoring) Keys() []linkfin.ObjectKey {
-	return []linkfin.ObjectKey{{Kind: linkfin.KindFinancing, ID: c.ID}, {Kind: linkfin.KindPayable, ID: c.PayableID}}
+	return []linkfin.ObjectKey{{Kind: linkfin.KindFinancing, ID: c.ID}, {Kind: linkfin.KindPayable, ID: c.PayableID}, tradeKey(c.Actor)}
 }
 
 // DependentKeys implements linkfin.DependentCommand: what checks that the quote's
@@ -263,6 +266,9 @@ func (c *AcceptFactoring) Apply(tx linkfin.Tx) (any, error) {
 	f, already, err := quoted(tx, c.ID, c.Actor, linkfin.ProductFactoring, c.PayableID, linkfin.FinancingAccepted)
 	if err != nil || already {
 		return f, err
+	}
+	if err := trades(tx, c.Actor, true); err != nil {
+		return nil, err
 	}
 	var pay linkfin.Payable
 	if _, err := tx.Get(linkfin.KindPayable, f.AssetID, &pay); err != nil {

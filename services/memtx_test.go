@@ -114,11 +114,17 @@ func parties(w *world) {
 
 // payable runs order n (qty × price, due on due) from order to approved payable.
 func payable(w *world, n string, qty, price int64, due string) *linkfin.Payable {
+	w.t.Helper()
+	return payableUnder(w, "auto-scf", n, qty, price, due)
+}
+
+// payableUnder is payable, the order placed under the anchor's program programID.
+func payableUnder(w *world, programID, n string, qty, price int64, due string) *linkfin.Payable {
 	t := w.t
 	t.Helper()
 	w.must(
 		&services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: "po-" + n, Number: "PO-" + n, SellerID: "tier1",
-			ProgramID: "auto-scf", Currency: "CNY", Lines: []linkfin.POLine{{LineID: "L1", Item: "part", Quantity: qty, Unit: "pc", UnitPrice: price}}}},
+			ProgramID: programID, Currency: "CNY", Lines: []linkfin.POLine{{LineID: "L1", Item: "part", Quantity: qty, Unit: "pc", UnitPrice: price}}}},
 		&services.AcceptPurchaseOrder{Actor: "tier1", ID: "po-" + n},
 		&services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{ID: "gr-" + n, POID: "po-" + n,
 			Lines: []linkfin.ReceiptLine{{LineID: "L1", Accepted: qty}}}},

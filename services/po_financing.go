@@ -218,7 +218,7 @@ type RequestPOFinancing struct {
 
 // Keys implements linkfin.Command.
 func (c *RequestPOFinancing) Keys() []linkfin.ObjectKey {
-	return append(requestKeys(c.ID, linkfin.KindPurchaseOrder, c.POID, c.ProgramID), decisionKeys(c.Actor, c.FunderID)...)
+	return append(requestKeys(c.ID, linkfin.KindPurchaseOrder, c.POID, c.ProgramID), append(decisionKeys(c.Actor, c.FunderID), tradeKey(c.Actor))...)
 }
 
 // Apply implements linkfin.Command.
@@ -234,6 +234,9 @@ func (c *RequestPOFinancing) Apply(tx linkfin.Tx) (any, error) {
 		return nil, linkfin.Errorf(linkfin.ECONFLICT, "purchase order %s is %s, not accepted", po.ID, po.Status)
 	case po.FinancingID != "":
 		return nil, linkfin.Errorf("asset_financed", "purchase order %s backs financing %s", po.ID, po.FinancingID)
+	}
+	if err := trades(tx, c.Actor, true); err != nil {
+		return nil, err
 	}
 	if err := unshipped(po); err != nil {
 		return nil, err
@@ -296,7 +299,7 @@ type AcceptPOFinancing struct {
 
 // Keys implements linkfin.Command.
 func (c *AcceptPOFinancing) Keys() []linkfin.ObjectKey {
-	return []linkfin.ObjectKey{{Kind: linkfin.KindFinancing, ID: c.ID}, {Kind: linkfin.KindPurchaseOrder, ID: c.POID}}
+	return []linkfin.ObjectKey{{Kind: linkfin.KindFinancing, ID: c.ID}, {Kind: linkfin.KindPurchaseOrder, ID: c.POID}, tradeKey(c.Actor)}
 }
 
 // DependentKeys implements linkfin.DependentCommand: what checks that the quote's
@@ -322,6 +325,10 @@ func acceptOrder(tx linkfin.Tx, id, actor string, product linkfin.Product, poID 
 	f, already, err := quoted(tx, id, actor, product, poID, linkfin.FinancingAccepted)
 	if err != nil || already {
 		return f, err
+	}
+	// The seller of the order, or the distributor that buys it.
+	if err := trades(tx, actor, product != linkfin.ProductDistributorFinancing); err != nil {
+		return nil, err
 	}
 	po, err := purchaseOrder(tx, f.AssetID, actor)
 	if err != nil {

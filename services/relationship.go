@@ -112,10 +112,11 @@ func organization(tx linkfin.Tx, id string) (*linkfin.Organization, error) {
 // relationship is formed only between two that trade (ProposeRelationship), and the
 // acts a party makes in it that take trade further check it again, in the same
 // words, for the operator may have withdrawn the capability since: an order, its
-// acceptance, a goods receipt, an invoice, its approval, a credit note. What was done
-// stays done: an order accepted may still be shipped or cancelled, an invoice
-// disputed, a payable is still paid. The command lists the organization's record in
-// its keys (tradeKey).
+// acceptance, a goods receipt, an invoice, its approval, a credit note, a certificate
+// passed on, and a request for financing and the acceptance of its quote by a seller,
+// a holder or a distributor. What was done stays done: an order accepted may still be
+// shipped or cancelled, an invoice disputed, a payable is still paid and a financing
+// still settles. The command lists the organization's record in its keys (tradeKey).
 func trades(tx linkfin.Tx, orgID string, seller bool) error {
 	o, err := organization(tx, orgID)
 	if err != nil {
