@@ -186,16 +186,23 @@ func DynamicDiscountingQuote(p *linkfin.Program, pay *linkfin.Payable, valueDate
 
 // priceDynamicDiscounting prices the anchor of program p paying its payable early, on
 // the value date: the discount is face × APR × days early / basis, at the program's
-// early-payment APR. It refuses what a request would: a program that does not offer
+// early-payment APR. The days early run to the day the payable would be paid: its due
+// date or, when that is no business day of the program's calendar, the next business
+// day, as a certificate of it would mature and a funder that factored it collects it
+// (priceFactoring). It refuses what a request would: a program that does not offer
 // dynamic discounting, a payable due on the value date or before.
 func priceDynamicDiscounting(p *linkfin.Program, pay *linkfin.Payable, valueDate linkfin.Date) (linkfin.Quote, error) {
 	if !p.Offers(linkfin.ProductDynamicDiscounting) {
 		return linkfin.Quote{}, linkfin.Errorf(linkfin.EINVALID, "program %s does not offer dynamic discounting", p.ID)
 	}
-	days := linkfin.DaysBetween(valueDate, pay.DueDate)
-	if days < 1 {
+	if !valueDate.Before(pay.DueDate) {
 		return linkfin.Quote{}, linkfin.Errorf(linkfin.EINVALID, "payable %s is due on %s: nothing to pay early", pay.ID, pay.DueDate)
 	}
+	due, err := businessDay(p, pay.DueDate)
+	if err != nil {
+		return linkfin.Quote{}, err
+	}
+	days := linkfin.DaysBetween(valueDate, due)
 	discount, err := linkfin.Discount(pay.Amount, *p.EarlyPaymentAPR, days, p.DayCount)
 	if err != nil {
 		return linkfin.Quote{}, err
@@ -208,11 +215,16 @@ func priceDynamicDiscounting(p *linkfin.Program, pay *linkfin.Payable, valueDate
 	if err != nil {
 		return linkfin.Quote{}, err
 	}
-	return linkfin.Quote{Face: pay.Amount, Rate: *p.EarlyPaymentAPR, Days: days, DayCount: p.DayCount, Discount: discount, Price: price,
+	q := linkfin.Quote{Face: pay.Amount, Rate: *p.EarlyPaymentAPR, Days: days, DayCount: p.DayCount, Discount: discount, Price: price,
 		EffectiveRate: eff, ValueDate: valueDate, Reasons: []string{
 			"the buyer " + pay.BuyerID + " approved the payable; it pays early from its own cash",
 			"the discount is the program's early-payment APR " + p.EarlyPaymentAPR.String() + " over the days paid early",
-		}}, nil
+		}}
+	if due != pay.DueDate {
+		q.Reasons = append(q.Reasons, "the payable is due on "+pay.DueDate.String()+", no business day: it would be paid on "+due.String()+
+			", to which the days paid early run")
+	}
+	return q, nil
 }
 
 // AcceptDynamicDiscounting is the seller accepting the anchor's early-payment quote: the

@@ -1,6 +1,7 @@
 package services_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -101,4 +102,34 @@ func TestOrderAdvanceWithoutPayable(t *testing.T) {
 	if l, _ := w.db.Account(services.LimitID("po", "bank")); l.CreditsPosted-l.DebitsPosted != 1_000_000_00 || l.DebitsPending != 0 {
 		t.Fatalf("the bank's limit after the recourse: %+v", l)
 	}
+}
+
+// A payable due on a Sunday is paid on the Monday, as a factored one is collected and a
+// certificate of it matures: paid early by dynamic discounting on 2026-11-02, its days
+// early run to Monday 2027-02-01, 91 of them, and the discount is 100,000.00 × 6 % × 91
+// / 360 = 1,516.67, not 90 days' 1,500.00. The quote says why. Paid on the Sunday itself
+// it is not paid early: refused, 400 invalid.
+func TestDynamicDiscountingToBusinessDay(t *testing.T) {
+	w := newWorld(t)
+	parties(w)
+	w.must(&services.CreateProgram{Actor: "anchor", Program: linkfin.Program{ID: "dd", Name: "Early payment", Currency: "CNY", Limit: 10_000_000_00,
+		Products: []linkfin.Product{linkfin.ProductDynamicDiscounting}, MaxTenorDays: 180, AdvanceRate: rate(t, "0.8"), DayCount: linkfin.ACT360,
+		Calendar: "CN", EarlyPaymentAPR: new(rate(t, "0.06")),
+		Tolerances: linkfin.MatchTolerances{QuantityRate: rate(t, "0.02"), PriceRate: rate(t, "0.01")}}})
+	p := payableUnder(w, "dd", "1", 100, 1_000_00, "2027-01-31")
+	q, err := run[linkfin.Financing](w, &services.RequestDynamicDiscounting{Actor: "tier1", ID: "dd1", PayableID: p.ID, ProgramID: "dd"})
+	if err != nil || q.Quote.Days != 91 || q.Quote.Discount != 1_516_67 || q.Quote.Price != 98_483_33 {
+		t.Fatalf("the quote: %+v, %v", q.Quote, err)
+	}
+	if last := q.Quote.Reasons[len(q.Quote.Reasons)-1]; !strings.Contains(last, "2027-02-01") {
+		t.Errorf("the quote's reasons do not name the day the payable would be paid: %q", q.Quote.Reasons)
+	}
+	w.must(&services.RecordInboundPayment{Rail: "bank", InstructionID: "anchor-dd", OrgID: "anchor", Currency: "CNY", Amount: 98_483_33},
+		&services.AcceptDynamicDiscounting{Actor: "tier1", ID: "dd1", PayableID: p.ID})
+	if w.wallet("tier1") != 98_483_33 || w.wallet("anchor") != 0 {
+		t.Fatalf("paid early: tier1 holds %d, the anchor %d", w.wallet("tier1"), w.wallet("anchor"))
+	}
+	p2 := payableUnder(w, "dd", "2", 50, 1_000_00, "2027-01-31")
+	w.now = time.Date(2027, 1, 31, 9, 0, 0, 0, time.UTC)
+	w.refused(&services.RequestDynamicDiscounting{Actor: "tier1", ID: "dd2", PayableID: p2.ID, ProgramID: "dd"}, linkfin.EINVALID)
 }
