@@ -331,8 +331,19 @@ func explain(err error, raw *xmldoc.Reader, maxBytes int64, syntax string) error
 	}
 }
 
+// oioubl is the start of the specification identifier (CustomizationID, BT-24) of
+// OIOUBL, Denmark's national UBL (OIOUBL-2.01, OIOUBL-2.02, OIOUBL-2.1). Its documents
+// are UBL, but not EN 16931's: their TaxExclusiveAmount is the total of their taxes
+// (VAT and duties), not the amount without them, and they may give a TaxTotal for each
+// tax, so that read as EN 16931 every one of them breaks BR-CO-13 and BR-CO-15.
+const oioubl = "OIOUBL-"
+
 // convert checks the decoded document and builds the Document.
 func convert(kind string, x *xmlDocument) (*Document, error) {
+	if id := trim(x.CustomizationID); len(id) >= len(oioubl) && strings.EqualFold(id[:len(oioubl)], oioubl) {
+		return nil, invalid("the document follows OIOUBL (CustomizationID %s), Denmark's national UBL, whose TaxExclusiveAmount is the total of its taxes, "+
+			"not the amount without them: it is not an invoice EN 16931 describes; send it as PEPPOL BIS Billing 3.0", quote(id))
+	}
 	doc := &Document{Kind: kind, Syntax: SyntaxUBL, ID: trim(x.ID)}
 	if doc.ID == "" {
 		return nil, invalid("ID (the document number) is missing")
