@@ -338,11 +338,22 @@ func explain(err error, raw *xmldoc.Reader, maxBytes int64, syntax string) error
 // tax, so that read as EN 16931 every one of them breaks BR-CO-13 and BR-CO-15.
 const oioubl = "OIOUBL-"
 
+// xrechnungExtension is in the specification identifier (CustomizationID) of an invoice
+// that follows XRechnung's extension, where a cac:PrepaidPayment is not a prepayment
+// but a third party's claim that the seller collects (BG-DEX-09), which its
+// PayableAmount adds to TaxInclusiveAmount − PrepaidAmount + PayableRoundingAmount.
+const xrechnungExtension = "urn:xeinkauf.de:kosit:extension:xrechnung"
+
 // convert checks the decoded document and builds the Document.
 func convert(kind string, x *xmlDocument) (*Document, error) {
 	if id := trim(x.CustomizationID); len(id) >= len(oioubl) && strings.EqualFold(id[:len(oioubl)], oioubl) {
 		return nil, invalid("the document follows OIOUBL (CustomizationID %s), Denmark's national UBL, whose TaxExclusiveAmount is the total of its taxes, "+
 			"not the amount without them: it is not an invoice EN 16931 describes; send it as PEPPOL BIS Billing 3.0", quote(id))
+	}
+	if n := len(x.PrepaidPayment); n > 0 && strings.Contains(strings.ToLower(x.CustomizationID), xrechnungExtension) {
+		return nil, invalid("the document follows XRechnung's extension and gives %d third-party payment(s) (cac:PrepaidPayment, BG-DEX-09), "+
+			"which its PayableAmount adds to what the buyer owes beyond TaxInclusiveAmount - PrepaidAmount + PayableRoundingAmount: "+
+			"linkfin takes an invoice whose PayableAmount is EN 16931's; bill the third parties' amounts on lines of their own, or apart", n)
 	}
 	doc := &Document{Kind: kind, Syntax: SyntaxUBL, ID: trim(x.ID)}
 	if doc.ID == "" {

@@ -28,6 +28,7 @@ type xmlDocument struct {
 	PaymentMeans            []xmlPaymentMeans    `xml:"urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2 PaymentMeans"`
 	PaymentTerms            []xmlPaymentTerms    `xml:"urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2 PaymentTerms"`
 	AllowanceCharge         []xmlAllowanceCharge `xml:"urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2 AllowanceCharge"`
+	PrepaidPayment          []struct{}           `xml:"urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2 PrepaidPayment"`
 	TaxTotal                []xmlTaxTotal        `xml:"urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2 TaxTotal"`
 	LegalMonetaryTotal      *xmlMonetaryTotal    `xml:"urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2 LegalMonetaryTotal"`
 	InvoiceLine             []xmlLine            `xml:"urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2 InvoiceLine"`
