@@ -24,8 +24,12 @@ func runISO20022(_ context.Context, args []string, stdout, stderr io.Writer) err
 	out = m
 	if linkfin.ErrorCode(err) == iso20022.EUNSUPPORTED {
 		// Not a statement: a status report, perhaps.
-		if rep, rerr := iso20022.ReadStatusReport(bytes.NewReader(doc)); linkfin.ErrorCode(rerr) != iso20022.EUNSUPPORTED {
+		rep, rerr := iso20022.ReadStatusReport(bytes.NewReader(doc))
+		if linkfin.ErrorCode(rerr) != iso20022.EUNSUPPORTED {
 			out, err = rep, rerr
+		} else {
+			// Neither: say what each wants, as the command reads both.
+			err = linkfin.Errorf(iso20022.EUNSUPPORTED, "as a statement, %s; as a status report, %s", linkfin.ErrorMessage(err), linkfin.ErrorMessage(rerr))
 		}
 	}
 	if err != nil {

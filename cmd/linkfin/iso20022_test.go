@@ -63,6 +63,14 @@ func TestISO20022Parse(t *testing.T) {
 	if code != 1 || !strings.Contains(stderr, "unsupported_message") {
 		t.Errorf("a pain.001: exit %d, %s", code, stderr)
 	}
+	// A Document of no namespace is of no message the command reads: it says what it
+	// wants of a statement and of a status report, as it reads both.
+	os.WriteFile(bad, []byte(`<Document Xmlns="urn:iso:std:iso:20022:tech:xsd:pain.002.001.03"><CstmrPmtStsRpt/></Document>`), 0o644)
+	code, _, stderr = cli(t, "iso20022", "parse", bad)
+	if code != 1 || !strings.Contains(stderr, "unsupported_message: as a statement, ") || !strings.Contains(stderr, "camt.053.001.NN") ||
+		!strings.Contains(stderr, "; as a status report, ") || !strings.Contains(stderr, "pain.002.001.NN") {
+		t.Errorf("a Document of no namespace: exit %d, %s", code, stderr)
+	}
 	if code, _, _ := cli(t, "iso20022", "parse"); code != 2 {
 		t.Errorf("no file: exit %d, want 2", code)
 	}
