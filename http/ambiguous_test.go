@@ -21,17 +21,7 @@ func TestAmbiguousRequests(t *testing.T) {
 	base := p.snapshot()
 	send := func(method, path string, header http.Header) reply {
 		t.Helper()
-		req, err := http.NewRequest(method, p.url+path, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		req.Header = header
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		return reply{status: resp.StatusCode, header: resp.Header}
+		return p.sendHeader(t, method, path, header)
 	}
 	problem := func(t *testing.T, method, path string) {
 		t.Helper()
@@ -84,18 +74,7 @@ func TestSessionCredentialsTwice(t *testing.T) {
 	base := p.snapshot()
 	send := func(method, path string, header http.Header) reply {
 		t.Helper()
-		req, err := http.NewRequest(method, p.url+path, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		req.Header = header
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		body, _ := io.ReadAll(resp.Body)
-		return reply{status: resp.StatusCode, header: resp.Header, body: body}
+		return p.sendHeader(t, method, path, header)
 	}
 	cookie := func(tokens ...string) string {
 		var out []string
@@ -114,4 +93,22 @@ func TestSessionCredentialsTwice(t *testing.T) {
 	if after := p.snapshot(); !reflect.DeepEqual(after, base) {
 		t.Fatal("credentials sent twice changed the store")
 	}
+}
+
+// sendHeader sends a request with no body and exactly the headers given (no key of
+// the platform's), and returns the answer.
+func (p *platform) sendHeader(t *testing.T, method, path string, header http.Header) reply {
+	t.Helper()
+	req, err := http.NewRequest(method, p.url+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header = header
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return reply{status: resp.StatusCode, header: resp.Header, body: body}
 }
