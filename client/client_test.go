@@ -695,10 +695,10 @@ func endToEnd(t *testing.T, open opener) {
 		Lines: []client.POLineIn{{LineID: "1", Item: "sedan", Quantity: 2, Unit: "car", UnitPrice: 200_000_00}}})).ID)
 	must(anchor.AcceptPurchaseOrder(ctx, w.id("DPO-1")))
 	df := w.finance("dealer", client.FinancingIn{Product: linkfin.ProductDistributorFinancing, FunderID: "factor", AssetID: w.id("DPO-1")})
-	// 400,000.00 for the program's 180 days at 4.3 %: 400,000.00 × 0.043 × 180 / 360
-	// = 8,600.00, due 2027-05-01.
-	if df.PayeeID != "anchor" || df.Quote.Price != 400_000_00 || df.Interest != 8_600_00 || df.DueDate != date(t, "2027-05-01") {
-		t.Fatalf("distributor quote %+v, want interest 8,600.00 due 2027-05-01", df)
+	// 400,000.00 for the program's 180 days at 4.3 %, to 2027-05-01, a Saturday: due
+	// the Monday after, 182 days: 400,000.00 × 0.043 × 182 / 360 = 8,695.56.
+	if df.PayeeID != "anchor" || df.Quote.Price != 400_000_00 || df.Interest != 8_695_56 || df.DueDate != date(t, "2027-05-03") {
+		t.Fatalf("distributor quote %+v, want interest 8,695.56 due 2027-05-03", df)
 	}
 	w.made("DF-1", "fin", df.ID)
 	w.move("factor", "anchor", df.Quote.Price)
@@ -712,10 +712,10 @@ func endToEnd(t *testing.T, open opener) {
 	_, err = port.CreateWarehouseReceipt(ctx, lot)
 	refused(t, "a second receipt for the same lot", err, http.StatusUnprocessableEntity, "lot_has_receipt")
 	wl := w.finance("tier2", client.FinancingIn{Product: linkfin.ProductWarehousePledge, FunderID: "bank", AssetID: w.id("WR-1")})
-	// 40 t × 60,000.00 = 2,400,000.00; 60 % = 1,440,000.00 lent; 180 days at 4.25 %:
-	// 1,440,000.00 × 0.0425 × 180 / 360 = 30,600.00.
-	if wl.Quote.Price != 1_440_000_00 || wl.Interest != 30_600_00 {
-		t.Fatalf("pledge quote %+v, interest %d, want 1,440,000.00 and 30,600.00", wl.Quote, wl.Interest)
+	// 40 t × 60,000.00 = 2,400,000.00; 60 % = 1,440,000.00 lent; 180 days at 4.25 %,
+	// to a Saturday, so 182 to the Monday: 1,440,000.00 × 0.0425 × 182 / 360 = 30,940.00.
+	if wl.Quote.Price != 1_440_000_00 || wl.Interest != 30_940_00 {
+		t.Fatalf("pledge quote %+v, interest %d, want 1,440,000.00 and 30,940.00", wl.Quote, wl.Interest)
 	}
 	w.made("WL-1", "fin", wl.ID)
 	w.move("bank", "tier2", wl.Quote.Price)
