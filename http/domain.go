@@ -164,7 +164,8 @@ func canonicalJSON(body []byte, secrets []string) ([]byte, bool) {
 // was decoded into: v encoded again, its members in its type's order, numbers and
 // strings as Go writes them. Two bodies that decode to one value are one request to
 // the route, since the route runs on the value; it is the cheap way to canonicalJSON's
-// end where the value is at hand (a twentieth of its time for a transfer). It is nil
+// end where the value is at hand (for a transfer, a fifth of its time and a ninth of
+// its allocations: BenchmarkFingerprint). It is nil
 // where there is no Idempotency-Key to fingerprint, no body (an empty body is not
 // "{}"), or the route's body has secret fields (secrets: canonicalJSON sets those
 // aside).
