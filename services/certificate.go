@@ -220,7 +220,7 @@ func (c *TransferCertificate) Keys() []linkfin.ObjectKey {
 		{Kind: linkfin.KindCertificate, ID: c.ID},
 		{Kind: linkfin.KindRelationship, ID: linkfin.RelationshipID(c.Actor, c.To)},
 		{Kind: linkfin.KindRelationship, ID: linkfin.RelationshipID(c.To, c.Actor)},
-		tradeKey(c.Actor),
+		organizationKey(c.Actor),
 	}
 	keys = append(keys, idKeys(linkfin.KindCertificate, c.NewID)...)
 	return append(keys, idKeys(linkfin.KindCertificate, c.RemainderID)...)

@@ -96,7 +96,7 @@ type RequestCertificateDiscounting struct {
 
 // Keys implements linkfin.Command.
 func (c *RequestCertificateDiscounting) Keys() []linkfin.ObjectKey {
-	return append(requestKeys(c.ID, linkfin.KindCertificate, c.PieceID, c.ProgramID), append(decisionKeys(c.Actor, c.FunderID), tradeKey(c.Actor))...)
+	return append(requestKeys(c.ID, linkfin.KindCertificate, c.PieceID, c.ProgramID), append(decisionKeys(c.Actor, c.FunderID), organizationKey(c.Actor))...)
 }
 
 // Apply implements linkfin.Command.
@@ -179,7 +179,7 @@ func (c *AcceptCertificateDiscounting) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{
 		{Kind: linkfin.KindFinancing, ID: c.ID},
 		{Kind: linkfin.KindCertificate, ID: c.PieceID},
-		tradeKey(c.Actor),
+		organizationKey(c.Actor),
 	}
 }
 

@@ -147,7 +147,7 @@ type AcceptDistributorFinancing struct {
 
 // Keys implements linkfin.Command.
 func (c *AcceptDistributorFinancing) Keys() []linkfin.ObjectKey {
-	return []linkfin.ObjectKey{{Kind: linkfin.KindFinancing, ID: c.ID}, {Kind: linkfin.KindPurchaseOrder, ID: c.POID}, tradeKey(c.Actor)}
+	return []linkfin.ObjectKey{{Kind: linkfin.KindFinancing, ID: c.ID}, {Kind: linkfin.KindPurchaseOrder, ID: c.POID}, organizationKey(c.Actor)}
 }
 
 // DependentKeys implements linkfin.DependentCommand: what checks that the quote's

@@ -92,7 +92,7 @@ type RequestDynamicDiscounting struct {
 
 // Keys implements linkfin.Command.
 func (c *RequestDynamicDiscounting) Keys() []linkfin.ObjectKey {
-	return append(requestKeys(c.ID, linkfin.KindPayable, c.PayableID, c.ProgramID), tradeKey(c.Actor))
+	return append(requestKeys(c.ID, linkfin.KindPayable, c.PayableID, c.ProgramID), organizationKey(c.Actor))
 }
 
 // DependentKeys implements linkfin.DependentCommand: the payable's order and the
@@ -244,7 +244,7 @@ func (c *AcceptDynamicDiscounting) Keys() []linkfin.ObjectKey {
 	return []linkfin.ObjectKey{
 		{Kind: linkfin.KindFinancing, ID: c.ID},
 		{Kind: linkfin.KindPayable, ID: c.PayableID},
-		tradeKey(c.Actor),
+		organizationKey(c.Actor),
 	}
 }
 

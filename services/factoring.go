@@ -104,7 +104,7 @@ type RequestFactoring struct {
 
 // Keys implements linkfin.Command.
 func (c *RequestFactoring) Keys() []linkfin.ObjectKey {
-	return append(requestKeys(c.ID, linkfin.KindPayable, c.PayableID, c.ProgramID), append(decisionKeys(c.Actor, c.FunderID), tradeKey(c.Actor))...)
+	return append(requestKeys(c.ID, linkfin.KindPayable, c.PayableID, c.ProgramID), append(decisionKeys(c.Actor, c.FunderID), organizationKey(c.Actor))...)
 }
 
 // DependentKeys implements linkfin.DependentCommand: the payable's order and the
@@ -190,7 +190,7 @@ type AcceptFactoring struct {
 
 // Keys implements linkfin.Command.
 func (c *AcceptFactoring) Keys() []linkfin.ObjectKey {
-	return []linkfin.ObjectKey{{Kind: linkfin.KindFinancing, ID: c.ID}, {Kind: linkfin.KindPayable, ID: c.PayableID}, tradeKey(c.Actor)}
+	return []linkfin.ObjectKey{{Kind: linkfin.KindFinancing, ID: c.ID}, {Kind: linkfin.KindPayable, ID: c.PayableID}, organizationKey(c.Actor)}
 }
 
 // DependentKeys implements linkfin.DependentCommand: what checks that the quote's

@@ -218,7 +218,7 @@ type RequestPOFinancing struct {
 
 // Keys implements linkfin.Command.
 func (c *RequestPOFinancing) Keys() []linkfin.ObjectKey {
-	return append(requestKeys(c.ID, linkfin.KindPurchaseOrder, c.POID, c.ProgramID), append(decisionKeys(c.Actor, c.FunderID), tradeKey(c.Actor))...)
+	return append(requestKeys(c.ID, linkfin.KindPurchaseOrder, c.POID, c.ProgramID), append(decisionKeys(c.Actor, c.FunderID), organizationKey(c.Actor))...)
 }
 
 // Apply implements linkfin.Command.
@@ -299,7 +299,7 @@ type AcceptPOFinancing struct {
 
 // Keys implements linkfin.Command.
 func (c *AcceptPOFinancing) Keys() []linkfin.ObjectKey {
-	return []linkfin.ObjectKey{{Kind: linkfin.KindFinancing, ID: c.ID}, {Kind: linkfin.KindPurchaseOrder, ID: c.POID}, tradeKey(c.Actor)}
+	return []linkfin.ObjectKey{{Kind: linkfin.KindFinancing, ID: c.ID}, {Kind: linkfin.KindPurchaseOrder, ID: c.POID}, organizationKey(c.Actor)}
 }
 
 // DependentKeys implements linkfin.DependentCommand: what checks that the quote's

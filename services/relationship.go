@@ -116,7 +116,7 @@ func organization(tx linkfin.Tx, id string) (*linkfin.Organization, error) {
 // passed on, and a request for financing and the acceptance of its quote by a seller,
 // a holder or a distributor. What was done stays done: an order accepted may still be
 // shipped or cancelled, an invoice disputed, a payable is still paid and a financing
-// still settles. The command lists the organization's record in its keys (tradeKey).
+// still settles. The command lists the organization's record in its keys (organizationKey).
 func trades(tx linkfin.Tx, orgID string, seller bool) error {
 	o, err := organization(tx, orgID)
 	if err != nil {
@@ -126,9 +126,4 @@ func trades(tx linkfin.Tx, orgID string, seller bool) error {
 		return linkfin.Errorf(linkfin.EINVALID, "organization %s does not trade", orgID)
 	}
 	return nil
-}
-
-// tradeKey is the record trades reads: the organization's.
-func tradeKey(orgID string) linkfin.ObjectKey {
-	return linkfin.ObjectKey{Kind: linkfin.KindOrganization, ID: orgID}
 }

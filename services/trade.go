@@ -19,7 +19,7 @@ type CreatePurchaseOrder struct {
 // Keys implements linkfin.Command.
 func (c *CreatePurchaseOrder) Keys() []linkfin.ObjectKey {
 	keys := append(idKeys(linkfin.KindPurchaseOrder, c.Order.ID), numberKeys(c.Actor, linkfin.KindPurchaseOrder, c.Order.Number)...)
-	keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindRelationship, ID: linkfin.RelationshipID(c.Actor, c.Order.SellerID)}, tradeKey(c.Actor))
+	keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindRelationship, ID: linkfin.RelationshipID(c.Actor, c.Order.SellerID)}, organizationKey(c.Actor))
 	if c.Order.ProgramID != "" {
 		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindProgram, ID: c.Order.ProgramID})
 	}
@@ -97,7 +97,7 @@ type AcceptPurchaseOrder struct {
 
 // Keys implements linkfin.Command.
 func (c *AcceptPurchaseOrder) Keys() []linkfin.ObjectKey {
-	return []linkfin.ObjectKey{{Kind: linkfin.KindPurchaseOrder, ID: c.ID}, tradeKey(c.Actor)}
+	return []linkfin.ObjectKey{{Kind: linkfin.KindPurchaseOrder, ID: c.ID}, organizationKey(c.Actor)}
 }
 
 // Apply implements linkfin.Command.
@@ -181,7 +181,7 @@ type CreateGoodsReceipt struct {
 func (c *CreateGoodsReceipt) Keys() []linkfin.ObjectKey {
 	keys := append(idKeys(linkfin.KindGoodsReceipt, c.Receipt.ID), numberKeys(c.Actor, linkfin.KindGoodsReceipt, c.Receipt.Number)...)
 	keys = append(keys, watchKeys(linkfin.KindPurchaseOrder, c.Receipt.POID)...)
-	return append(keys, linkfin.ObjectKey{Kind: linkfin.KindPurchaseOrder, ID: c.Receipt.POID}, tradeKey(c.Actor))
+	return append(keys, linkfin.ObjectKey{Kind: linkfin.KindPurchaseOrder, ID: c.Receipt.POID}, organizationKey(c.Actor))
 }
 
 // DependentKeys implements linkfin.DependentCommand: the conditional payments that
@@ -331,7 +331,7 @@ func (c *CreateInvoice) seller() string {
 // Keys implements linkfin.Command.
 func (c *CreateInvoice) Keys() []linkfin.ObjectKey {
 	keys := append(idKeys(linkfin.KindInvoice, c.Invoice.ID), numberKeys(c.seller(), linkfin.KindInvoice, c.Invoice.Number)...)
-	keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindPurchaseOrder, ID: c.Invoice.POID}, tradeKey(c.Actor))
+	keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindPurchaseOrder, ID: c.Invoice.POID}, organizationKey(c.Actor))
 	if c.Invoice.BuyerID != "" {
 		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindInvoiceNumber, ID: linkfin.InvoiceNumberKey(c.seller(), c.Invoice.BuyerID, c.Invoice.Number)})
 		keys = append(keys, scoreKeys(c.seller(), c.Invoice.BuyerID)...)
@@ -638,7 +638,7 @@ func (c *ApproveInvoice) Keys() []linkfin.ObjectKey {
 		{Kind: linkfin.KindInvoice, ID: c.ID},
 		{Kind: linkfin.KindPayable, ID: linkfin.PayableID(c.ID)},
 		watchKeys(linkfin.KindInvoice, c.ID)[0],
-		tradeKey(c.Actor),
+		organizationKey(c.Actor),
 	}
 }
 
@@ -908,7 +908,7 @@ type CreateCreditNote struct {
 // Keys implements linkfin.Command.
 func (c *CreateCreditNote) Keys() []linkfin.ObjectKey {
 	keys := append(idKeys(linkfin.KindCreditNote, c.Note.ID), numberKeys(c.Actor, linkfin.KindCreditNote, c.Note.Number)...)
-	keys = append(keys, tradeKey(c.Actor))
+	keys = append(keys, organizationKey(c.Actor))
 	if c.Identified != nil {
 		keys = append(keys, c.Identified.keys()...)
 	}
