@@ -171,49 +171,13 @@ func (c *SettleMaturity) Apply(tx linkfin.Tx) (any, error) {
 	if err != nil || !found || !first.Lists() {
 		return res, err
 	}
-	// The chunks of the index, in order: the pieces in the order they were made.
-	chunks := []*linkfin.Maturity{&first}
-	for k := 1; k <= first.Chunks; k++ {
-		var m linkfin.Maturity
-		if found, err := tx.Get(linkfin.KindMaturity, linkfin.MaturityChunkID(p.ID, c.Date, k), &m); err != nil {
-			return nil, err
-		} else if !found {
-			return nil, linkfin.Errorf(linkfin.EINTERNAL, "the maturity index of %s has no chunk %d", c.Date, k)
-		}
-		chunks = append(chunks, &m)
-	}
-	l, err := ledgerOf(p.Currency)
+	chunks, err := maturityChunks(tx, &first, p.ID, c.Date)
 	if err != nil {
 		return nil, err
 	}
-	// The certificates behind the pieces: paid, or with a piece left overdue.
-	var paidRoots []string
-	overdueRoots := map[string]bool{}
-	anchor, _ := account(linkfin.WalletID(p.AnchorID, p.Currency), p.Currency, codeWallet, ledger.DebitsMustNotExceedCredits)
-	if err := tx.CreateAccounts(anchor); err != nil {
-		return nil, err
-	}
-	funds, err := available(tx, anchor.ID)
+	s, err := newSettlement(tx, &p, c.Date, res)
 	if err != nil {
 		return nil, err
-	}
-	// On the e-CNY rail: the anchor's designated wallet, or why it has none.
-	ecny := p.SettlementRail == linkfin.RailECNY
-	var from *linkfin.ECNYWallet
-	var noWallet error
-	if ecny {
-		if from, noWallet = designated(tx, p.AnchorID); noWallet != nil && linkfin.ErrorCode(noWallet) != linkfin.ENOECNYWALLET {
-			return nil, noWallet
-		} else if noWallet == nil {
-			if funds, err = available(tx, int64(from.Ledger.Wallet)); err != nil {
-				return nil, err
-			}
-		}
-	}
-	refuse := func(m *linkfin.Maturity, piece *linkfin.Certificate, err error) {
-		m.Pieces = append(m.Pieces, piece.ID)
-		overdueRoots[piece.RootID] = true
-		res.Refused = append(res.Refused, linkfin.SettlementRefusal{PieceID: piece.ID, Code: linkfin.ErrorCode(err), Message: linkfin.ErrorMessage(err)})
 	}
 	// Every chunk's pieces in turn, each chunk keeping those left unpaid.
 	type listedPiece struct {
@@ -229,118 +193,7 @@ func (c *SettleMaturity) Apply(tx linkfin.Tx) (any, error) {
 		had[k], m.Pieces = len(m.Pieces) > 0, []string{}
 	}
 	for _, it := range listed {
-		id, m := it.id, it.chunk
-		var piece linkfin.Certificate
-		if found, err := tx.Get(linkfin.KindCertificate, id, &piece); err != nil {
-			return nil, err
-		} else if !found || piece.Status != linkfin.CertificateActive {
-			return nil, linkfin.Errorf(linkfin.EINTERNAL, "maturity index lists %s, which is not an active piece", id)
-		}
-		// Paid late: the holder is owed late interest for every day past maturity.
-		var late int64
-		if days := linkfin.DaysBetween(c.Date, linkfin.DateOf(tx.Now())); days > 0 && p.LateRate != nil {
-			var err error
-			if late, err = linkfin.Interest(piece.Face, *p.LateRate, days, p.DayCount); err != nil {
-				return nil, err
-			}
-		}
-		due, err := linkfin.Add(piece.Face, late)
-		if err != nil {
-			return nil, err
-		}
-		if noWallet != nil {
-			refuse(m, &piece, noWallet)
-			continue
-		}
-		if due > funds {
-			m.Pieces = append(m.Pieces, id)
-			overdueRoots[piece.RootID] = true
-			res.Overdue = append(res.Overdue, id)
-			// Owed now: the face and the late interest it has run up.
-			if res.Shortfall, err = linkfin.Add(res.Shortfall, due); err != nil {
-				return nil, err
-			}
-			continue
-		}
-		var legs []ledger.Transfer
-		if ecny {
-			// Face and late interest in one e-CNY payment, checked against every
-			// limit before any money moves: a refusal leaves the piece as it was.
-			to, err := designated(tx, piece.HolderID)
-			var paid *linkfin.ECNYPayment
-			if err == nil {
-				paid, err = payECNY(tx, from, to, due, linkfin.ECNYPayment{For: linkfin.ECNYForSettlement, PieceID: piece.ID})
-			}
-			if err != nil {
-				if !ecnyRefusal(err) {
-					return nil, err
-				}
-				refuse(m, &piece, err)
-				continue
-			}
-			piece.ECNYTransferID = paid.TransferID
-		} else {
-			holder, _ := account(linkfin.WalletID(piece.HolderID, p.Currency), p.Currency, codeWallet, ledger.DebitsMustNotExceedCredits)
-			if err := tx.CreateAccounts(holder); err != nil {
-				return nil, err
-			}
-			xfer := func(leg string, dr, cr int64, code uint16) ledger.Transfer {
-				return ledger.Transfer{ID: linkfin.LedgerID("settlement/" + piece.ID + "/" + leg), DebitAccountID: dr, CreditAccountID: cr,
-					Amount: piece.Face, Ledger: l, Currency: string(p.Currency), Code: code}
-			}
-			legs = append(legs, xfer("payment", anchor.ID, holder.ID, codeWallet))
-			if late > 0 {
-				t := xfer("late-interest", anchor.ID, holder.ID, codeWallet)
-				t.Amount = late
-				legs = append(legs, t)
-			}
-		}
-		if piece.FinancingID != "" {
-			var f linkfin.Financing
-			if _, err := tx.Get(linkfin.KindFinancing, piece.FinancingID, &f); err != nil {
-				return nil, err
-			}
-			switch f.Status {
-			case linkfin.FinancingDisbursed:
-				// The limits the financing drew are free again.
-				release, err := transfersOf(&f, releaseLimits(&f))
-				if err != nil {
-					return nil, err
-				}
-				legs = append(legs, release...)
-				f.Status = linkfin.FinancingSettled
-				if err := tx.Put(linkfin.KindFinancing, f.ID, &f, "financing.settled"); err != nil {
-					return nil, err
-				}
-			case linkfin.FinancingAccepted:
-				// Accepted but never disbursed: the piece is still its requester's, and is
-				// paid to it; the financing lapses, and its holds are voided.
-				if _, err := withdrawHolds(tx, &f, linkfin.FinancingLapsed, "financing.lapsed"); err != nil {
-					return nil, err
-				}
-			default:
-				return nil, linkfin.Errorf(linkfin.EINTERNAL, "piece %s is locked to financing %s, which is %s", piece.ID, f.ID, f.Status)
-			}
-		}
-		if len(legs) > 0 {
-			if err := tx.Transfer(legs...); err != nil {
-				return nil, err
-			}
-		}
-		if funds, err = linkfin.Sub(funds, due); err != nil {
-			return nil, err
-		}
-		if res.LateInterest, err = linkfin.Add(res.LateInterest, late); err != nil {
-			return nil, err
-		}
-		piece.Status, piece.FinancingID = linkfin.CertificateSettled, ""
-		if err := tx.Put(linkfin.KindCertificate, piece.ID, &piece, "certificate.settled"); err != nil {
-			return nil, err
-		}
-		m.Paid = append(m.Paid, piece.ID)
-		res.Paid = append(res.Paid, piece.ID)
-		paidRoots = append(paidRoots, piece.RootID)
-		if res.PaidTotal, err = linkfin.Add(res.PaidTotal, piece.Face); err != nil {
+		if err := s.settle(it.chunk, it.id); err != nil {
 			return nil, err
 		}
 	}
@@ -353,10 +206,207 @@ func (c *SettleMaturity) Apply(tx linkfin.Tx) (any, error) {
 			}
 		}
 	}
-	if err := payRoots(tx, paidRoots, overdueRoots); err != nil {
+	if err := payRoots(tx, s.paidRoots, s.overdueRoots); err != nil {
 		return nil, err
 	}
 	return res, tx.Put(linkfin.KindMaturity, first.ID, &first, "maturity.settled")
+}
+
+// maturityChunks reads the chunks of a date's maturity index, first the one given:
+// the pieces in the order they were made.
+func maturityChunks(tx linkfin.Tx, first *linkfin.Maturity, program string, d linkfin.Date) ([]*linkfin.Maturity, error) {
+	chunks := []*linkfin.Maturity{first}
+	for k := 1; k <= first.Chunks; k++ {
+		var m linkfin.Maturity
+		if found, err := tx.Get(linkfin.KindMaturity, linkfin.MaturityChunkID(program, d, k), &m); err != nil {
+			return nil, err
+		} else if !found {
+			return nil, linkfin.Errorf(linkfin.EINTERNAL, "the maturity index of %s has no chunk %d", d, k)
+		}
+		chunks = append(chunks, &m)
+	}
+	return chunks, nil
+}
+
+// settlement is a settlement run under way: the anchor's money it pays from, what it
+// has left, and the certificates behind the pieces it paid or left overdue.
+type settlement struct {
+	tx     linkfin.Tx
+	p      *linkfin.Program
+	date   linkfin.Date
+	res    *linkfin.SettlementResult
+	ledger uint32
+	anchor ledger.Account
+	funds  int64 // what the anchor can still pay
+	// On the e-CNY rail: the anchor's designated wallet, or why it has none.
+	ecny     bool
+	from     *linkfin.ECNYWallet
+	noWallet error
+
+	paidRoots    []string
+	overdueRoots map[string]bool
+}
+
+// newSettlement opens the anchor's wallet and reads what it can pay: on the e-CNY
+// rail, its designated wallet's.
+func newSettlement(tx linkfin.Tx, p *linkfin.Program, date linkfin.Date, res *linkfin.SettlementResult) (*settlement, error) {
+	l, err := ledgerOf(p.Currency)
+	if err != nil {
+		return nil, err
+	}
+	s := &settlement{tx: tx, p: p, date: date, res: res, ledger: l, overdueRoots: map[string]bool{}}
+	s.anchor, _ = account(linkfin.WalletID(p.AnchorID, p.Currency), p.Currency, codeWallet, ledger.DebitsMustNotExceedCredits)
+	if err := tx.CreateAccounts(s.anchor); err != nil {
+		return nil, err
+	}
+	if s.funds, err = available(tx, s.anchor.ID); err != nil {
+		return nil, err
+	}
+	if s.ecny = p.SettlementRail == linkfin.RailECNY; !s.ecny {
+		return s, nil
+	}
+	if s.from, s.noWallet = designated(tx, p.AnchorID); s.noWallet != nil && linkfin.ErrorCode(s.noWallet) != linkfin.ENOECNYWALLET {
+		return nil, s.noWallet
+	} else if s.noWallet == nil {
+		if s.funds, err = available(tx, int64(s.from.Ledger.Wallet)); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// settle pays one piece the chunk m listed, or leaves it in m: overdue if the anchor
+// cannot pay it, refused if its e-CNY payment is.
+func (s *settlement) settle(m *linkfin.Maturity, id string) error {
+	tx, res := s.tx, s.res
+	var piece linkfin.Certificate
+	if found, err := tx.Get(linkfin.KindCertificate, id, &piece); err != nil {
+		return err
+	} else if !found || piece.Status != linkfin.CertificateActive {
+		return linkfin.Errorf(linkfin.EINTERNAL, "maturity index lists %s, which is not an active piece", id)
+	}
+	// Paid late: the holder is owed late interest for every day past maturity.
+	var late int64
+	if days := linkfin.DaysBetween(s.date, linkfin.DateOf(tx.Now())); days > 0 && s.p.LateRate != nil {
+		var err error
+		if late, err = linkfin.Interest(piece.Face, *s.p.LateRate, days, s.p.DayCount); err != nil {
+			return err
+		}
+	}
+	due, err := linkfin.Add(piece.Face, late)
+	if err != nil {
+		return err
+	}
+	if s.noWallet != nil {
+		s.refuse(m, &piece, s.noWallet)
+		return nil
+	}
+	if due > s.funds {
+		m.Pieces = append(m.Pieces, id)
+		s.overdueRoots[piece.RootID] = true
+		res.Overdue = append(res.Overdue, id)
+		// Owed now: the face and the late interest it has run up.
+		res.Shortfall, err = linkfin.Add(res.Shortfall, due)
+		return err
+	}
+	legs, err := s.pay(&piece, due, late)
+	if s.ecny && err != nil && ecnyRefusal(err) {
+		s.refuse(m, &piece, err)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if piece.FinancingID != "" {
+		release, err := settleFinancing(tx, piece.ID, piece.FinancingID)
+		if err != nil {
+			return err
+		}
+		legs = append(legs, release...)
+	}
+	if len(legs) > 0 {
+		if err := tx.Transfer(legs...); err != nil {
+			return err
+		}
+	}
+	if s.funds, err = linkfin.Sub(s.funds, due); err != nil {
+		return err
+	}
+	if res.LateInterest, err = linkfin.Add(res.LateInterest, late); err != nil {
+		return err
+	}
+	piece.Status, piece.FinancingID = linkfin.CertificateSettled, ""
+	if err := tx.Put(linkfin.KindCertificate, piece.ID, &piece, "certificate.settled"); err != nil {
+		return err
+	}
+	m.Paid = append(m.Paid, piece.ID)
+	res.Paid = append(res.Paid, piece.ID)
+	s.paidRoots = append(s.paidRoots, piece.RootID)
+	res.PaidTotal, err = linkfin.Add(res.PaidTotal, piece.Face)
+	return err
+}
+
+// refuse leaves a piece whose payment was refused in the chunk m, and says why.
+func (s *settlement) refuse(m *linkfin.Maturity, piece *linkfin.Certificate, err error) {
+	m.Pieces = append(m.Pieces, piece.ID)
+	s.overdueRoots[piece.RootID] = true
+	s.res.Refused = append(s.res.Refused, linkfin.SettlementRefusal{PieceID: piece.ID, Code: linkfin.ErrorCode(err), Message: linkfin.ErrorMessage(err)})
+}
+
+// pay pays the piece's holder what it is due, the face and the late interest: on the
+// e-CNY rail at once, in one payment checked against every limit before any money
+// moves (a refusal leaves the piece as it was); otherwise it returns the transfers
+// from the anchor's wallet that pay it.
+func (s *settlement) pay(piece *linkfin.Certificate, due, late int64) ([]ledger.Transfer, error) {
+	if s.ecny {
+		to, err := designated(s.tx, piece.HolderID)
+		if err != nil {
+			return nil, err
+		}
+		paid, err := payECNY(s.tx, s.from, to, due, linkfin.ECNYPayment{For: linkfin.ECNYForSettlement, PieceID: piece.ID})
+		if err != nil {
+			return nil, err
+		}
+		piece.ECNYTransferID = paid.TransferID
+		return nil, nil
+	}
+	holder, _ := account(linkfin.WalletID(piece.HolderID, s.p.Currency), s.p.Currency, codeWallet, ledger.DebitsMustNotExceedCredits)
+	if err := s.tx.CreateAccounts(holder); err != nil {
+		return nil, err
+	}
+	xfer := func(leg string, amount int64) ledger.Transfer {
+		return ledger.Transfer{ID: linkfin.LedgerID("settlement/" + piece.ID + "/" + leg), DebitAccountID: s.anchor.ID, CreditAccountID: holder.ID,
+			Amount: amount, Ledger: s.ledger, Currency: string(s.p.Currency), Code: codeWallet}
+	}
+	legs := []ledger.Transfer{xfer("payment", piece.Face)}
+	if late > 0 {
+		legs = append(legs, xfer("late-interest", late))
+	}
+	return legs, nil
+}
+
+// settleFinancing closes the financing a paid piece was locked to: a disbursed one is
+// settled, and the transfers that free the limits it drew are returned; one accepted
+// but never disbursed lapses (the piece is still its requester's, and is paid to it),
+// and its holds are voided.
+func settleFinancing(tx linkfin.Tx, pieceID, id string) ([]ledger.Transfer, error) {
+	var f linkfin.Financing
+	if _, err := tx.Get(linkfin.KindFinancing, id, &f); err != nil {
+		return nil, err
+	}
+	switch f.Status {
+	case linkfin.FinancingDisbursed:
+		release, err := transfersOf(&f, releaseLimits(&f))
+		if err != nil {
+			return nil, err
+		}
+		f.Status = linkfin.FinancingSettled
+		return release, tx.Put(linkfin.KindFinancing, f.ID, &f, "financing.settled")
+	case linkfin.FinancingAccepted:
+		_, err := withdrawHolds(tx, &f, linkfin.FinancingLapsed, "financing.lapsed")
+		return nil, err
+	}
+	return nil, linkfin.Errorf(linkfin.EINTERNAL, "piece %s is locked to financing %s, which is %s", pieceID, f.ID, f.Status)
 }
 
 // payRoots marks paid the payables behind each certificate this run paid a piece of
