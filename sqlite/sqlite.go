@@ -930,13 +930,41 @@ const deleteIndexRows = `DELETE FROM object_index WHERE (kind, name, value, id) 
 
 // Commit implements linkfin.Store: the whole batch in one transaction.
 func (db *DB) Commit(ctx context.Context, b *linkfin.Batch) (err error) {
-	accountRow := func(a *ledger.Account, args []any) []any {
-		return append(args, a.ID, a.Ledger, a.Currency, a.Code, a.Flags, a.DebitsPending, a.DebitsPosted,
-			a.CreditsPending, a.CreditsPosted, a.Timestamp, a.LastTransfer)
+	inserts, err := batchInserts(b)
+	if err != nil {
+		return fmt.Errorf("commit: %w", err)
 	}
-	pendingRow := func(p *ledger.PendingState, args []any) []any {
-		return append(args, p.ID, p.ExpiresAt, p.Status)
+	// Statements are prepared before the transaction begins: the writer has one
+	// connection, and the transaction holds it.
+	for _, in := range inserts {
+		for size := range chunks(in.n) {
+			if _, err := db.stmt(ctx, in.head, in.cols, in.tail, size); err != nil {
+				return fmt.Errorf("commit: %w", err)
+			}
+		}
 	}
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			tx.Rollback()
+			err = fmt.Errorf("commit: %w", err)
+		}
+	}()
+	for _, in := range inserts {
+		if err = db.insertRows(ctx, tx, in); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+// batchInserts are the statements that write a batch, in the order they run: the
+// ledger's rows and the log's (ledgerInserts), then the records' with their indexes
+// (recordInserts), then the engine's own (metaInserts).
+func batchInserts(b *linkfin.Batch) ([]insert, error) {
 	var transferEvents, otherEvents []*linkfin.Event
 	for i := range b.Events {
 		if e := &b.Events[i]; e.TransferID != 0 {
@@ -945,10 +973,28 @@ func (db *DB) Commit(ctx context.Context, b *linkfin.Batch) (err error) {
 			otherEvents = append(otherEvents, e)
 		}
 	}
+	inserts := ledgerInserts(b, transferEvents, otherEvents)
+	records, err := recordInserts(b, otherEvents)
+	if err != nil {
+		return nil, err
+	}
+	return append(append(inserts, records...), metaInserts(b)...), nil
+}
+
+// ledgerInserts write the batch's accounts, transfers and pending transfers, its
+// events and the log's tiles, its idempotency answers and the batch clock.
+func ledgerInserts(b *linkfin.Batch, transferEvents, otherEvents []*linkfin.Event) []insert {
+	accountRow := func(a *ledger.Account, args []any) []any {
+		return append(args, a.ID, a.Ledger, a.Currency, a.Code, a.Flags, a.DebitsPending, a.DebitsPosted,
+			a.CreditsPending, a.CreditsPosted, a.Timestamp, a.LastTransfer)
+	}
+	pendingRow := func(p *ledger.PendingState, args []any) []any {
+		return append(args, p.ID, p.ExpiresAt, p.Status)
+	}
 	// Updates go in id order, which keeps the B-tree walk local.
 	updated := slices.Clone(b.Accounts)
 	slices.SortFunc(updated, func(x, y *ledger.Account) int { return cmp.Compare(x.ID, y.ID) })
-	inserts := []insert{
+	return []insert{
 		{`INSERT INTO accounts (` + accountCols + `)`, 11, "", len(b.NewAccounts),
 			func(i int, args []any) []any { return accountRow(b.NewAccounts[i], args) }},
 		{`INSERT INTO accounts (` + accountCols + `)`, 11, upsertAccount, len(updated),
@@ -987,6 +1033,12 @@ func (db *DB) Commit(ctx context.Context, b *linkfin.Batch) (err error) {
 		{`INSERT INTO meta (key, value)`, 2, `ON CONFLICT (key) DO UPDATE SET value = excluded.value`, 1,
 			func(i int, args []any) []any { return append(args, "clock", strconv.FormatInt(b.Clock, 10)) }},
 	}
+}
+
+// recordInserts write the batch's records, the party index, the ordered index and its
+// totals, and the index of events by record; the ordered index's deletes first.
+func recordInserts(b *linkfin.Batch, otherEvents []*linkfin.Event) ([]insert, error) {
+	var inserts []insert
 	if len(b.Objects) > 0 {
 		inserts = append(inserts, insert{`INSERT INTO objects (kind, id, version, data, updated_at)`, 5,
 			`ON CONFLICT (kind, id) DO UPDATE SET version = excluded.version, data = excluded.data, updated_at = excluded.updated_at`,
@@ -1003,11 +1055,11 @@ func (db *DB) Commit(ctx context.Context, b *linkfin.Batch) (err error) {
 			}})
 	}
 	// The entries of the ordered index that the written records no longer have are
-	// deleted (the delete comes first among the statements), their new ones inserted,
+	// deleted (the delete comes first among these statements), their new ones inserted,
 	// and each total changed moves once.
 	ix, err := linkfin.IndexChanges(b.Objects)
 	if err != nil {
-		return fmt.Errorf("commit: %w", err)
+		return nil, err
 	}
 	if len(ix.Deleted) > 0 {
 		inserts = slices.Insert(inserts, 0, insert{deleteIndexRows, 4, `)`, len(ix.Deleted),
@@ -1043,6 +1095,13 @@ func (db *DB) Commit(ctx context.Context, b *linkfin.Batch) (err error) {
 				return append(args, r.seq, r.key.Kind, r.key.ID)
 			}})
 	}
+	return inserts, nil
+}
+
+// metaInserts write the engine's meta rows the batch changed and its signed
+// checkpoint.
+func metaInserts(b *linkfin.Batch) []insert {
+	var inserts []insert
 	if b.Flush {
 		inserts = append(inserts, insert{`INSERT INTO meta (key, value)`, 2, `ON CONFLICT (key) DO UPDATE SET value = excluded.value`, 1,
 			func(i int, args []any) []any { return append(args, "accounts_at", strconv.FormatInt(b.AccountsAt, 10)) }})
@@ -1055,31 +1114,7 @@ func (db *DB) Commit(ctx context.Context, b *linkfin.Batch) (err error) {
 		inserts = append(inserts, insert{`INSERT INTO checkpoints (size, hash, note, time)`, 4, "", 1,
 			func(i int, args []any) []any { return append(args, c.Size, c.Hash, c.Note, c.Time) }})
 	}
-	// Statements are prepared before the transaction begins: the writer has one
-	// connection, and the transaction holds it.
-	for _, in := range inserts {
-		for size := range chunks(in.n) {
-			if _, err := db.stmt(ctx, in.head, in.cols, in.tail, size); err != nil {
-				return fmt.Errorf("commit: %w", err)
-			}
-		}
-	}
-	tx, err := db.w.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("commit: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			tx.Rollback()
-			err = fmt.Errorf("commit: %w", err)
-		}
-	}()
-	for _, in := range inserts {
-		if err = db.insertRows(ctx, tx, in); err != nil {
-			return err
-		}
-	}
-	return tx.Commit()
+	return inserts
 }
 
 // partyRow is one row of the party index.
