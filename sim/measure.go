@@ -182,6 +182,15 @@ type measurer struct {
 	comps     [MaxTier + 1][]component
 	fund      [MaxTier + 1][]funding
 	records
+
+	// The payables measured, per tier: how many, their amounts, what was left unpaid,
+	// and the receivables carried (amount × days, summed); the anchors' days payable
+	// as amount × days over amount; which firms financed.
+	payables             [MaxTier + 1]int
+	amount, unpaid       [MaxTier + 1]int64
+	carried              [MaxTier + 1]int64
+	anchorNum, anchorDen *big.Int
+	financed             []bool
 }
 
 // records are the records the measure reads, each kind read once, in one pass over it
@@ -379,165 +388,28 @@ func tsDay(ts int64) int { return dayOf(time.Unix(0, ts).UTC()) }
 
 // Measure reads a finished scenario back from its database.
 func Measure(db DB, net *Network, sc Scenario, commands, events int64, perFirm bool) (*ScenarioReport, error) {
-	m := &measurer{db: db, net: net, end: net.Days + Tail, firmComps: map[int][]component{}, firmFund: map[int][]funding{}}
+	m := &measurer{db: db, net: net, end: net.Days + Tail, firmComps: map[int][]component{}, firmFund: map[int][]funding{},
+		anchorNum: new(big.Int), anchorDen: new(big.Int), financed: make([]bool, len(net.Firms))}
 	if err := m.read(); err != nil {
 		return nil, err
 	}
 	rep := &ScenarioReport{Name: sc.Name, Funders: []FunderReport{}, Warehouses: []WarehouseReport{}, Cash: []CashCurve{}}
-	var (
-		amount, unpaid, carried [MaxTier + 1]int64
-		payables                [MaxTier + 1]int
-		anchorNum, anchorDen    = new(big.Int), new(big.Int)
-		financed                = make([]bool, len(net.Firms))
-	)
 	for oi := range net.Orders {
-		o := &net.Orders[oi]
-		l := net.Links[o.Link]
-		seller, buyer := &net.Firms[l.Seller], &net.Firms[l.Buyer]
-		if seller.Kind == KindAnchor {
-			continue // a distributor's order: m.distributors
-		}
-		rec := &m.orders[o.N]
-		pay, gr := rec.payable, rec.receipt
-		if pay == nil {
-			continue
-		}
-		if gr == nil {
-			return nil, fmt.Errorf("payable %s has no receipt", pay.ID)
-		}
-		delivered := dayOf(gr.ReceivedAt)
-		t := seller.Tier
-		var comps []component
-		add := func(a int64, day int) { comps = append(comps, component{a, day}) }
-		// Paid in cash, off the platform, by the buyer.
-		for k := 1; ; k++ {
-			tr, ok := m.transfer(fmt.Sprintf("inbound/bank/pay.%d.%d", o.N, k))
-			if !ok {
-				break
-			}
-			add(tr.Amount, tsDay(tr.Timestamp))
-			if buyer.Kind == KindAnchor {
-				out, _ := m.transfer(fmt.Sprintf("outbound/ecny/%s/pay.%d.%d", buyer.ID, o.N, k))
-				anchorNum.Add(anchorNum, big.NewInt(out.Amount*int64(tsDay(out.Timestamp)-delivered)))
-				anchorDen.Add(anchorDen, big.NewInt(out.Amount))
-			}
-		}
-		// Paid on receipt by a conditional payment: each release, at most the payable.
-		if cp := rec.payment; cp != nil {
-			left := pay.Amount
-			for _, mv := range cp.Moves {
-				if (mv.Type == linkfin.MoveRelease || mv.Type == linkfin.MovePartialRelease) && left > 0 {
-					add(min(mv.Amount, left), dayOf(mv.At))
-					left -= min(mv.Amount, left)
-				}
-			}
-		}
-		// Reverse factoring or dynamic discounting, each read into a value of its own.
-		if f := rec.rf; f != nil && f.DisbursedAt != nil {
-			add(f.Quote.Price, dayOf(*f.DisbursedAt))
-			m.addFund(l.Seller, funding{f.Interest, f.Quote.Price, f.Quote.Days})
-			financed[l.Seller] = true
-			if pay.PaidAt != nil {
-				add(pay.Amount-f.Quote.Price, dayOf(*pay.PaidAt))
-			}
-		}
-		if f := rec.dd; f != nil && f.Status == linkfin.FinancingSettled && pay.PaidAt != nil {
-			add(pay.Amount, dayOf(*pay.PaidAt))
-			m.addFund(l.Seller, funding{f.Quote.Discount, f.Quote.Price, f.Quote.Days})
-			financed[l.Seller] = true
-		}
-		if buyer.Kind == KindAnchor && pay.PaidAt != nil {
-			anchorNum.Add(anchorNum, big.NewInt(pay.Amount*int64(dayOf(*pay.PaidAt)-delivered)))
-			anchorDen.Add(anchorDen, big.NewInt(pay.Amount))
-		}
-		// Paid in certificate pieces: the anchor's certificate, or pieces passed down.
-		pieces := rec.pieces
-		if buyer.Kind == KindAnchor {
-			pieces = nil
-			if rec.cert != nil {
-				pieces = []*linkfin.Certificate{rec.cert}
-			}
-		}
-		for _, c := range pieces {
-			if err := m.walk(c, seller.ID, add, financed, l.Seller); err != nil {
-				return nil, err
-			}
-		}
-		payables[t]++
-		amount[t] += pay.Amount
-		var got int64
-		for _, c := range comps {
-			got += c.amount
-			carried[t] += c.amount * int64(c.day-delivered)
-			m.comps[t] = append(m.comps[t], component{c.amount, c.day - delivered})
-			m.firmComps[l.Seller] = append(m.firmComps[l.Seller], component{c.amount, c.day - delivered})
-		}
-		if got > pay.Amount {
-			return nil, fmt.Errorf("payable %s: %d received of %d", pay.ID, got, pay.Amount)
-		}
-		unpaid[t] += pay.Amount - got
-		carried[t] += (pay.Amount - got) * int64(m.end-delivered)
-	}
-	// Own loans: the inbound principal and the outbound repayment, read from the ledger.
-	borrowed := make([]bool, len(net.Firms))
-	for i, f := range net.Firms {
-		if f.Kind != KindSupplier {
-			continue
-		}
-		for k := 1; ; k++ {
-			in, ok := m.transfer(fmt.Sprintf("inbound/bank/loan.%s.%d", f.ID, k))
-			if !ok {
-				break
-			}
-			borrowed[i] = true
-			if out, ok := m.transfer(fmt.Sprintf("outbound/ecny/%s/repay.%s.%d", f.ID, f.ID, k)); ok {
-				m.addFund(i, funding{out.Amount - in.Amount, in.Amount, tsDay(out.Timestamp) - tsDay(in.Timestamp)})
-			}
+		if err := m.payable(&net.Orders[oi]); err != nil {
+			return nil, err
 		}
 	}
+	borrowed := m.loans()
 	// Warehouse pledge loans: the disbursement and the repayment, read from the ledger.
-	if err := m.pledges(rep, financed); err != nil {
+	if err := m.pledges(rep, m.financed); err != nil {
 		return nil, err
 	}
-	// A firm failed when a buyer cancelled an order it had accepted to deliver: the
-	// simulator's buyers cancel only a failed seller's orders.
-	failedFirm := map[string]bool{}
-	err := scan(m.db, linkfin.KindPurchaseOrder, func(_ string, po *linkfin.PurchaseOrder) error {
-		if po.Status == linkfin.POCancelled {
-			failedFirm[po.SellerID] = true
-		}
-		return nil
-	})
+	failedFirm, err := m.failedFirms()
 	if err != nil {
 		return nil, err
 	}
-	var firms, failed, fin, bor [MaxTier + 1]int
-	for i, f := range net.Firms {
-		if f.Kind != KindSupplier {
-			continue
-		}
-		firms[f.Tier]++
-		if failedFirm[f.ID] {
-			failed[f.Tier]++
-		}
-		if financed[i] {
-			fin[f.Tier]++
-		}
-		if borrowed[i] {
-			bor[f.Tier]++
-		}
-	}
-	for t := 1; t <= MaxTier; t++ {
-		tr := TierReport{Tier: t, Firms: firms[t], Payables: payables[t], Amount: amount[t], Unpaid: unpaid[t], Failed: failed[t],
-			DaysToCash: distribution(m.comps[t]), ReceivablesCarried: carried[t] / int64(net.Days)}
-		tr.FundingCost, tr.CostOfFundingBP = annualBP(m.fund[t])
-		if firms[t] > 0 {
-			tr.FinancedShareBP = fin[t] * 10000 / firms[t]
-			tr.BorrowedShareBP = bor[t] * 10000 / firms[t]
-		}
-		rep.Tiers = append(rep.Tiers, tr)
-	}
-	rep.AnchorDaysPayable = decimal(anchorNum, anchorDen, 1)
+	m.tiers(rep, borrowed, failedFirm)
+	rep.AnchorDaysPayable = decimal(m.anchorNum, m.anchorDen, 1)
 	if perFirm {
 		for i, f := range net.Firms {
 			if f.Kind != KindSupplier {
@@ -563,6 +435,166 @@ func Measure(db DB, net *Network, sc Scenario, commands, events int64, perFirm b
 		return nil, err
 	}
 	return rep, nil
+}
+
+// payable measures how a supplier's order was paid: each amount its seller received
+// for it and when, however it came (the buyer's cash, a conditional payment's
+// releases, reverse factoring, dynamic discounting, certificate pieces), from delivery;
+// and the anchor's days payable where the anchor bought.
+func (m *measurer) payable(o *Order) error {
+	l := m.net.Links[o.Link]
+	seller, buyer := &m.net.Firms[l.Seller], &m.net.Firms[l.Buyer]
+	if seller.Kind == KindAnchor {
+		return nil // a distributor's order: m.distributors
+	}
+	rec := &m.orders[o.N]
+	pay, gr := rec.payable, rec.receipt
+	if pay == nil {
+		return nil
+	}
+	if gr == nil {
+		return fmt.Errorf("payable %s has no receipt", pay.ID)
+	}
+	delivered := dayOf(gr.ReceivedAt)
+	t := seller.Tier
+	var comps []component
+	add := func(a int64, day int) { comps = append(comps, component{a, day}) }
+	anchorPaid := func(amount int64, day int) {
+		m.anchorNum.Add(m.anchorNum, big.NewInt(amount*int64(day-delivered)))
+		m.anchorDen.Add(m.anchorDen, big.NewInt(amount))
+	}
+	// Paid in cash, off the platform, by the buyer.
+	for k := 1; ; k++ {
+		tr, ok := m.transfer(fmt.Sprintf("inbound/bank/pay.%d.%d", o.N, k))
+		if !ok {
+			break
+		}
+		add(tr.Amount, tsDay(tr.Timestamp))
+		if buyer.Kind == KindAnchor {
+			out, _ := m.transfer(fmt.Sprintf("outbound/ecny/%s/pay.%d.%d", buyer.ID, o.N, k))
+			anchorPaid(out.Amount, tsDay(out.Timestamp))
+		}
+	}
+	// Paid on receipt by a conditional payment: each release, at most the payable.
+	if cp := rec.payment; cp != nil {
+		left := pay.Amount
+		for _, mv := range cp.Moves {
+			if (mv.Type == linkfin.MoveRelease || mv.Type == linkfin.MovePartialRelease) && left > 0 {
+				add(min(mv.Amount, left), dayOf(mv.At))
+				left -= min(mv.Amount, left)
+			}
+		}
+	}
+	// Reverse factoring or dynamic discounting, each read into a value of its own.
+	if f := rec.rf; f != nil && f.DisbursedAt != nil {
+		add(f.Quote.Price, dayOf(*f.DisbursedAt))
+		m.addFund(l.Seller, funding{f.Interest, f.Quote.Price, f.Quote.Days})
+		m.financed[l.Seller] = true
+		if pay.PaidAt != nil {
+			add(pay.Amount-f.Quote.Price, dayOf(*pay.PaidAt))
+		}
+	}
+	if f := rec.dd; f != nil && f.Status == linkfin.FinancingSettled && pay.PaidAt != nil {
+		add(pay.Amount, dayOf(*pay.PaidAt))
+		m.addFund(l.Seller, funding{f.Quote.Discount, f.Quote.Price, f.Quote.Days})
+		m.financed[l.Seller] = true
+	}
+	if buyer.Kind == KindAnchor && pay.PaidAt != nil {
+		anchorPaid(pay.Amount, dayOf(*pay.PaidAt))
+	}
+	// Paid in certificate pieces: the anchor's certificate, or pieces passed down.
+	pieces := rec.pieces
+	if buyer.Kind == KindAnchor {
+		pieces = nil
+		if rec.cert != nil {
+			pieces = []*linkfin.Certificate{rec.cert}
+		}
+	}
+	for _, c := range pieces {
+		if err := m.walk(c, seller.ID, add, m.financed, l.Seller); err != nil {
+			return err
+		}
+	}
+	m.payables[t]++
+	m.amount[t] += pay.Amount
+	var got int64
+	for _, c := range comps {
+		got += c.amount
+		m.carried[t] += c.amount * int64(c.day-delivered)
+		m.comps[t] = append(m.comps[t], component{c.amount, c.day - delivered})
+		m.firmComps[l.Seller] = append(m.firmComps[l.Seller], component{c.amount, c.day - delivered})
+	}
+	if got > pay.Amount {
+		return fmt.Errorf("payable %s: %d received of %d", pay.ID, got, pay.Amount)
+	}
+	m.unpaid[t] += pay.Amount - got
+	m.carried[t] += (pay.Amount - got) * int64(m.end-delivered)
+	return nil
+}
+
+// loans measures the suppliers' own loans, the inbound principal and the outbound
+// repayment read from the ledger, and says which supplier borrowed.
+func (m *measurer) loans() (borrowed []bool) {
+	borrowed = make([]bool, len(m.net.Firms))
+	for i, f := range m.net.Firms {
+		if f.Kind != KindSupplier {
+			continue
+		}
+		for k := 1; ; k++ {
+			in, ok := m.transfer(fmt.Sprintf("inbound/bank/loan.%s.%d", f.ID, k))
+			if !ok {
+				break
+			}
+			borrowed[i] = true
+			if out, ok := m.transfer(fmt.Sprintf("outbound/ecny/%s/repay.%s.%d", f.ID, f.ID, k)); ok {
+				m.addFund(i, funding{out.Amount - in.Amount, in.Amount, tsDay(out.Timestamp) - tsDay(in.Timestamp)})
+			}
+		}
+	}
+	return borrowed
+}
+
+// failedFirms are the firms that failed: a buyer cancelled an order the firm had
+// accepted to deliver (the simulator's buyers cancel only a failed seller's orders).
+func (m *measurer) failedFirms() (map[string]bool, error) {
+	failed := map[string]bool{}
+	err := scan(m.db, linkfin.KindPurchaseOrder, func(_ string, po *linkfin.PurchaseOrder) error {
+		if po.Status == linkfin.POCancelled {
+			failed[po.SellerID] = true
+		}
+		return nil
+	})
+	return failed, err
+}
+
+// tiers adds each tier's figures to the report, from the payables measured.
+func (m *measurer) tiers(rep *ScenarioReport, borrowed []bool, failedFirm map[string]bool) {
+	var firms, failed, fin, bor [MaxTier + 1]int
+	for i, f := range m.net.Firms {
+		if f.Kind != KindSupplier {
+			continue
+		}
+		firms[f.Tier]++
+		if failedFirm[f.ID] {
+			failed[f.Tier]++
+		}
+		if m.financed[i] {
+			fin[f.Tier]++
+		}
+		if borrowed[i] {
+			bor[f.Tier]++
+		}
+	}
+	for t := 1; t <= MaxTier; t++ {
+		tr := TierReport{Tier: t, Firms: firms[t], Payables: m.payables[t], Amount: m.amount[t], Unpaid: m.unpaid[t], Failed: failed[t],
+			DaysToCash: distribution(m.comps[t]), ReceivablesCarried: m.carried[t] / int64(m.net.Days)}
+		tr.FundingCost, tr.CostOfFundingBP = annualBP(m.fund[t])
+		if firms[t] > 0 {
+			tr.FinancedShareBP = fin[t] * 10000 / firms[t]
+			tr.BorrowedShareBP = bor[t] * 10000 / firms[t]
+		}
+		rep.Tiers = append(rep.Tiers, tr)
+	}
 }
 
 // walk follows a piece paid to holder: discounted (cash at disbursement, less the
