@@ -158,32 +158,64 @@ func Generate(seed uint64, n, days int, p Params) (*Network, error) {
 	r := rand.New(rand.NewPCG(seed, 0x6c696e6b66696e))
 	net := &Network{Seed: seed, Days: days, AnchorBP: map[int]int{}, FunderBP: map[int]int{}, Seasonality: p.Seasonality,
 		DistributorSales: p.DistributorSales, PledgeMarginBP: p.PledgeMarginBP}
+	// The draws come in this order, each step's from the one stream: the same seed
+	// gives the same network.
+	g := &generator{r: r, net: net, p: p}
+	g.firms(n)
+	g.trade()
+	g.volumes()
+	g.money()
+	// Distributors and warehouses are drawn from a stream of their own, so that the
+	// suppliers' network and orders are the same with them or without.
+	downstream(net, rand.New(rand.NewPCG(seed, 0x646f776e)), p, g.anchors)
+	g.orders(days)
+	distributorOrders(net, rand.New(rand.NewPCG(seed, 0x6f726473)), p, days)
+	// The plan in the order the days bring it.
+	slices.SortStableFunc(net.Orders, func(a, b Order) int { return a.Day - b.Day })
+	return net, nil
+}
+
+// generator draws a network: the firms first (the anchors at the start of Firms),
+// then who trades with whom, their volumes, their money and their orders.
+type generator struct {
+	r       *rand.Rand
+	net     *Network
+	p       Params
+	anchors int
+	funders int
+	byTier  [MaxTier + 1][]int // the suppliers of each tier, by index in Firms
+}
+
+func (g *generator) add(f Firm) int {
+	g.net.Firms = append(g.net.Firms, f)
+	return len(g.net.Firms) - 1
+}
+
+// firms draws the n firms: anchors, funders, distributors, warehouses, and the
+// suppliers of every tier (at least one in each).
+func (g *generator) firms(n int) {
+	r, net, p := g.r, g.net, g.p
 	count := func(per int) int { return max(1, n*per/1000) }
 	anchors, funders, dists, whs := count(p.AnchorShare), max(2, count(p.FunderShare)), count(p.DistributorShare), count(p.WarehouseShare)
+	g.anchors, g.funders = anchors, funders
 	suppliers := n - anchors - funders - dists - whs
-	var byTier [MaxTier + 1][]int
-	add := func(f Firm) int {
-		net.Firms = append(net.Firms, f)
-		return len(net.Firms) - 1
-	}
 	for i := range anchors {
-		a := add(Firm{ID: fmt.Sprintf("anchor-%04d", i+1), Kind: KindAnchor, Terms: between(r, p.AnchorTermsMin, p.AnchorTermsMax)})
+		a := g.add(Firm{ID: fmt.Sprintf("anchor-%04d", i+1), Kind: KindAnchor, Terms: between(r, p.AnchorTermsMin, p.AnchorTermsMax)})
 		net.Firms[a].Anchor = a
 		net.AnchorBP[a] = between(r, p.AnchorRateBP[0], p.AnchorRateBP[1])
 		net.Firms[a].RateBP = net.AnchorBP[a]
 	}
 	for i := range funders {
-		f := add(Firm{ID: fmt.Sprintf("bank-%03d", i+1), Kind: KindFunder})
+		f := g.add(Firm{ID: fmt.Sprintf("bank-%03d", i+1), Kind: KindFunder})
 		net.FunderBP[f] = between(r, p.FunderSpreadBP[0], p.FunderSpreadBP[1])
 	}
 	for i := range dists {
-		d := add(Firm{ID: fmt.Sprintf("dist-%04d", i+1), Kind: KindDistributor})
+		d := g.add(Firm{ID: fmt.Sprintf("dist-%04d", i+1), Kind: KindDistributor})
 		net.Firms[d].Anchor = i % anchors
 	}
 	for i := range whs {
-		add(Firm{ID: fmt.Sprintf("wh-%03d", i+1), Kind: KindWarehouse})
+		g.add(Firm{ID: fmt.Sprintf("wh-%03d", i+1), Kind: KindWarehouse})
 	}
-	// Suppliers by tier: every tier has at least one firm.
 	left := suppliers
 	for t := 1; t <= MaxTier; t++ {
 		k := max(1, suppliers*p.TierShare[t]/100)
@@ -199,22 +231,30 @@ func Generate(seed uint64, n, days int, p Params) (*Network, error) {
 			f.RateBP = between(r, rb[0], rb[1])
 			f.CostBP = between(r, p.CostBP[0], p.CostBP[1])
 			f.Price = int64(between(r, 20, 2000)) * 100
-			byTier[t] = append(byTier[t], add(f))
+			g.byTier[t] = append(g.byTier[t], g.add(f))
 		}
 	}
-	// Who sells to whom: a tier-1 firm to one anchor (sometimes two), a tier-k firm to
-	// one to three firms of tier k−1, every buyer having at least one supplier.
-	anchorIdx := func(i int) int { return i }
+}
+
+// tier lists the firms of a tier by index: tier 0 is the anchors.
+func (g *generator) tier(t int) []int {
+	if t > 0 {
+		return g.byTier[t]
+	}
+	anchors := make([]int, g.anchors)
+	for i := range anchors {
+		anchors[i] = i
+	}
+	return anchors
+}
+
+// trade draws who sells to whom: a tier-1 firm to one anchor (sometimes two), a tier-k
+// firm to one to three firms of tier k−1, every buyer having at least one supplier.
+func (g *generator) trade() {
+	r, net := g.r, g.net
 	for t := 1; t <= MaxTier; t++ {
-		var buyers []int
-		if t == 1 {
-			for i := range anchors {
-				buyers = append(buyers, anchorIdx(i))
-			}
-		} else {
-			buyers = byTier[t-1]
-		}
-		for j, s := range byTier[t] {
+		buyers := g.tier(t - 1)
+		for j, s := range g.byTier[t] {
 			nb := 1
 			if x := r.IntN(100); x < 20 {
 				nb = 2
@@ -240,21 +280,18 @@ func Generate(seed uint64, n, days int, p Params) (*Network, error) {
 			net.Firms[s].Anchor = net.Firms[first].Anchor
 		}
 	}
-	// Volumes, top down: an anchor buys 3 to 30 million a month; a supplier buys
-	// InputBP of its sales from its suppliers, each a share by weight.
-	for i := range anchors {
+}
+
+// volumes draws what flows, top down: an anchor buys 3 to 30 million a month; a
+// supplier buys InputBP of its sales from its suppliers, each a share by weight; each
+// pair trades on a cycle of its own.
+func (g *generator) volumes() {
+	r, net, p := g.r, g.net, g.p
+	for i := range g.anchors {
 		net.Firms[i].Sales = int64(between(r, 300, 3000)) * 1_000_000 // 3.00m–30.00m yuan in fen
 	}
 	for t := 0; t < MaxTier; t++ {
-		var tier []int
-		if t == 0 {
-			for i := range anchors {
-				tier = append(tier, i)
-			}
-		} else {
-			tier = byTier[t]
-		}
-		for _, b := range tier {
+		for _, b := range g.tier(t) {
 			bf := &net.Firms[b]
 			spend := bf.Sales * int64(p.InputBP) / 10000
 			if t == 0 {
@@ -274,8 +311,14 @@ func Generate(seed uint64, n, days int, p Params) (*Network, error) {
 			}
 		}
 	}
-	// Cash and credit: a supplier starts with about a month of its own costs and a bank
-	// line of one to three months of sales; deeper tiers get less.
+}
+
+// money draws cash and credit: a supplier starts with about a month of its own costs
+// and a bank line of one to three months of sales, deeper tiers less; an anchor with
+// three months of its purchases; the funders with a year of the anchors' volume
+// between them.
+func (g *generator) money() {
+	r, net := g.r, g.net
 	for i := range net.Firms {
 		f := &net.Firms[i]
 		switch f.Kind {
@@ -293,20 +336,22 @@ func Generate(seed uint64, n, days int, p Params) (*Network, error) {
 		}
 	}
 	var volume int64
-	for i := range anchors {
+	for i := range g.anchors {
 		volume += net.Firms[i].Sales
 	}
 	for f := range net.FunderBP {
-		net.Firms[f].Cash0 = volume * 12 / int64(funders)
+		net.Firms[f].Cash0 = volume * 12 / int64(g.funders)
 	}
-	// Distributors and warehouses are drawn from a stream of their own, so that the
-	// suppliers' network and orders are the same with them or without.
-	downstream(net, rand.New(rand.NewPCG(seed, 0x646f776e)), p, anchors)
-	// Orders: each link orders every cycle, by the month's season, ±20 %.
+}
+
+// orders draws the suppliers' orders over days: each link orders every cycle, by the
+// month's season, ±20 %, some delivered late, short or partly rejected, some disputed.
+func (g *generator) orders(days int) {
+	r, net, p := g.r, g.net, g.p
 	for li, l := range net.Links {
 		seller := &net.Firms[l.Seller]
 		if seller.Kind == KindAnchor {
-			continue // a distributor's, below
+			continue // a distributor's: distributorOrders
 		}
 		for d := l.Phase; d < days; d += l.Cycle {
 			month := monthOf(d)
@@ -331,10 +376,6 @@ func Generate(seed uint64, n, days int, p Params) (*Network, error) {
 			net.Orders = append(net.Orders, o)
 		}
 	}
-	distributorOrders(net, rand.New(rand.NewPCG(seed, 0x6f726473)), p, days)
-	// The plan in the order the days bring it.
-	slices.SortStableFunc(net.Orders, func(a, b Order) int { return a.Day - b.Day })
-	return net, nil
 }
 
 // Start is the first day of every run.
