@@ -37,8 +37,69 @@ var linelessProfiles = map[string]string{
 var notInvoiced = map[string]bool{"GROUP": true, "INFORMATION": true}
 
 // convertCII checks a decoded CII document and builds the Document, as convert does a
-// UBL one; the messages name CII's elements.
+// UBL one; the messages name CII's elements. Its parts are read in the document's
+// order, so the first fault found is the first in the document.
 func convertCII(x *ciiDocument) (*Document, error) {
+	doc, err := ciiExchanged(x)
+	if err != nil {
+		return nil, err
+	}
+	t := x.Transaction
+	if t == nil {
+		return nil, invalid("SupplyChainTradeTransaction is missing")
+	}
+	a, s := t.Agreement, t.Settlement
+	if a == nil {
+		return nil, invalid("ApplicableHeaderTradeAgreement is missing")
+	}
+	if s == nil {
+		return nil, invalid("ApplicableHeaderTradeSettlement is missing")
+	}
+	code := trim(s.InvoiceCurrencyCode)
+	if code == "" {
+		return nil, invalid("ApplicableHeaderTradeSettlement/InvoiceCurrencyCode is missing")
+	}
+	doc.Currency = linkfin.Currency(code)
+	if doc.Currency.Exponent() < 0 {
+		return nil, invalid("InvoiceCurrencyCode: unknown currency %s", quote(code))
+	}
+	// CII gives an amount's currency only where it may differ (TaxTotalAmount): an
+	// amount without one is in the invoice currency.
+	c := converter{cur: doc.Currency, bare: true}
+	for _, p := range s.PaymentTerms {
+		if doc.DueDate != "" {
+			break
+		}
+		if doc.DueDate, err = ciiDate("SpecifiedTradePaymentTerms/DueDateDateTime", p.DueDateDateTime); err != nil {
+			return nil, err
+		}
+	}
+	if a.BuyerOrder != nil {
+		doc.OrderRef = trim(a.BuyerOrder.IssuerAssignedID)
+	}
+	for _, r := range s.InvoiceReferenced {
+		if id := trim(r.IssuerAssignedID); id != "" {
+			doc.BillingRefs = append(doc.BillingRefs, id)
+		}
+	}
+	if err := ciiParties(doc, a, s); err != nil {
+		return nil, err
+	}
+	if err := c.ciiCharges(doc, s); err != nil {
+		return nil, err
+	}
+	if err := c.ciiTotals(doc, s); err != nil {
+		return nil, err
+	}
+	if err := c.ciiLines(doc, t); err != nil {
+		return nil, err
+	}
+	return doc, nil
+}
+
+// ciiExchanged reads the document's profile and ExchangedDocument: its number, type,
+// issue date and first note.
+func ciiExchanged(x *ciiDocument) (*Document, error) {
 	if x.Context != nil && x.Context.Guideline != nil {
 		if profile, ok := linelessProfiles[trim(x.Context.Guideline.ID)]; ok {
 			return nil, invalid("the document follows Factur-X's %s profile (%s), which has no invoice lines: it is not an invoice EN 16931 describes; "+
@@ -70,60 +131,25 @@ func convertCII(x *ciiDocument) (*Document, error) {
 			}
 		}
 	}
+	return doc, nil
+}
 
-	t := x.Transaction
-	if t == nil {
-		return nil, invalid("SupplyChainTradeTransaction is missing")
-	}
-	a, s := t.Agreement, t.Settlement
-	if a == nil {
-		return nil, invalid("ApplicableHeaderTradeAgreement is missing")
-	}
-	if s == nil {
-		return nil, invalid("ApplicableHeaderTradeSettlement is missing")
-	}
-	code := trim(s.InvoiceCurrencyCode)
-	if code == "" {
-		return nil, invalid("ApplicableHeaderTradeSettlement/InvoiceCurrencyCode is missing")
-	}
-	doc.Currency = linkfin.Currency(code)
-	if doc.Currency.Exponent() < 0 {
-		return nil, invalid("InvoiceCurrencyCode: unknown currency %s", quote(code))
-	}
-	// CII gives an amount's currency only where it may differ (TaxTotalAmount): an
-	// amount without one is in the invoice currency.
-	c := converter{cur: doc.Currency, bare: true}
-
-	for _, p := range s.PaymentTerms {
-		if doc.DueDate != "" {
-			break
-		}
-		if doc.DueDate, err = ciiDate("SpecifiedTradePaymentTerms/DueDateDateTime", p.DueDateDateTime); err != nil {
-			return nil, err
-		}
-	}
-	if a.BuyerOrder != nil {
-		doc.OrderRef = trim(a.BuyerOrder.IssuerAssignedID)
-	}
-	for _, r := range s.InvoiceReferenced {
-		if id := trim(r.IssuerAssignedID); id != "" {
-			doc.BillingRefs = append(doc.BillingRefs, id)
-		}
-	}
-
+// ciiParties reads the seller and the buyer, each with a name, the payee if another,
+// and the first account to pay into.
+func ciiParties(doc *Document, a *ciiHeaderAgreement, s *ciiHeaderSettlement) error {
 	if a.Seller == nil {
-		return nil, invalid("SellerTradeParty (the seller) is missing")
+		return invalid("SellerTradeParty (the seller) is missing")
 	}
 	doc.Seller = tradeParty(a.Seller)
 	if doc.Seller.Name == "" {
-		return nil, invalid("SellerTradeParty: the seller has no name (Name or SpecifiedLegalOrganization/TradingBusinessName)")
+		return invalid("SellerTradeParty: the seller has no name (Name or SpecifiedLegalOrganization/TradingBusinessName)")
 	}
 	if a.Buyer == nil {
-		return nil, invalid("BuyerTradeParty (the buyer) is missing")
+		return invalid("BuyerTradeParty (the buyer) is missing")
 	}
 	doc.Buyer = tradeParty(a.Buyer)
 	if doc.Buyer.Name == "" {
-		return nil, invalid("BuyerTradeParty: the buyer has no name (Name or SpecifiedLegalOrganization/TradingBusinessName)")
+		return invalid("BuyerTradeParty: the buyer has no name (Name or SpecifiedLegalOrganization/TradingBusinessName)")
 	}
 	if s.Payee != nil {
 		doc.Payee = tradeParty(s.Payee)
@@ -139,39 +165,49 @@ func convertCII(x *ciiDocument) (*Document, error) {
 			break
 		}
 	}
+	return nil
+}
 
+// ciiCharges reads the VAT of each rate, and the document's allowances and charges,
+// the EXTENDED profile's logistics service charges among them.
+func (c converter) ciiCharges(doc *Document, s *ciiHeaderSettlement) error {
 	for i, tax := range s.Tax {
 		path := fmt.Sprintf("ApplicableTradeTax[%d]/CalculatedAmount", i+1)
 		if tax.CalculatedAmount == nil {
-			return nil, invalid("%s is missing", path)
+			return invalid("%s is missing", path)
 		}
 		m, err := c.amount(path, tax.CalculatedAmount)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if doc.TaxSubtotals, err = add(doc.TaxSubtotals, m); err != nil {
-			return nil, at("ApplicableTradeTax", err)
+			return at("ApplicableTradeTax", err)
 		}
 	}
+	var err error
 	if doc.Allowances, doc.Charges, err = c.allowanceCharges("SpecifiedTradeAllowanceCharge", "ActualAmount", ciiAllowanceCharges(s.AllowanceCharge)); err != nil {
-		return nil, err
+		return err
 	}
-	// The EXTENDED profile's logistics service charges are charges on the document too.
 	logistics := make([]xmlAllowanceCharge, len(s.LogisticsCharge))
 	for i, lc := range s.LogisticsCharge {
 		logistics[i] = xmlAllowanceCharge{ChargeIndicator: "true", Amount: lc.AppliedAmount}
 	}
 	_, freight, err := c.allowanceCharges("SpecifiedLogisticsServiceCharge", "AppliedAmount", logistics)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if doc.Charges, err = add(doc.Charges, freight); err != nil {
-		return nil, at("SpecifiedLogisticsServiceCharge", err)
+		return at("SpecifiedLogisticsServiceCharge", err)
 	}
+	return nil
+}
 
+// ciiTotals reads the document's monetary summation, and its VAT total in the invoice
+// currency (BT-110); one again in the tax currency (BT-111) is checked, not added.
+func (c converter) ciiTotals(doc *Document, s *ciiHeaderSettlement) error {
 	m := s.Totals
 	if m == nil {
-		return nil, invalid("SpecifiedTradeSettlementHeaderMonetarySummation is missing")
+		return invalid("SpecifiedTradeSettlementHeaderMonetarySummation is missing")
 	}
 	const sum = "SpecifiedTradeSettlementHeaderMonetarySummation/"
 	if err := c.totals(sum, []total{
@@ -184,30 +220,34 @@ func convertCII(x *ciiDocument) (*Document, error) {
 		{&doc.Rounding, "RoundingAmount", m.RoundingAmount, false},
 		{&doc.Payable, "DuePayableAmount", m.DuePayableAmount, true},
 	}); err != nil {
-		return nil, err
+		return err
 	}
-	// The VAT total in the invoice currency (BT-110), and perhaps again in the tax
-	// currency (BT-111), which is checked but not added.
 	taxCurrency := trim(s.TaxCurrencyCode)
 	for i := range m.TaxTotalAmount {
 		tax := &m.TaxTotalAmount[i]
 		path := fmt.Sprintf("%sTaxTotalAmount[%d]", sum, i+1)
 		if id := trim(tax.CurrencyID); id != string(doc.Currency) && id != "" && id == taxCurrency {
 			if _, err := money(tax.Value, linkfin.Currency(id)); err != nil {
-				return nil, at(path, err)
+				return at(path, err)
 			}
 			continue
 		}
 		if doc.TaxTotal.Currency != "" {
-			return nil, invalid("%s: the VAT total is given twice in the invoice currency %s", path, doc.Currency)
+			return invalid("%s: the VAT total is given twice in the invoice currency %s", path, doc.Currency)
 		}
+		var err error
 		if doc.TaxTotal, err = c.amount(path, tax); err != nil {
-			return nil, err
+			return err
 		}
 	}
+	return nil
+}
 
+// ciiLines reads the invoice lines, passing over GROUP and INFORMATION lines, which
+// invoice nothing of their own.
+func (c converter) ciiLines(doc *Document, t *ciiTransaction) error {
 	if len(t.Lines) == 0 {
-		return nil, invalid("the document has no IncludedSupplyChainTradeLineItem")
+		return invalid("the document has no IncludedSupplyChainTradeLineItem")
 	}
 	doc.Lines = make([]Line, 0, len(t.Lines))
 	for i, l := range t.Lines {
@@ -216,14 +256,14 @@ func convertCII(x *ciiDocument) (*Document, error) {
 		}
 		ln, err := c.ciiLine(fmt.Sprintf("IncludedSupplyChainTradeLineItem[%d]", i+1), &l)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		doc.Lines = append(doc.Lines, ln)
 	}
 	if len(doc.Lines) == 0 {
-		return nil, invalid("the document has no invoice line: each IncludedSupplyChainTradeLineItem is a GROUP or INFORMATION line")
+		return invalid("the document has no invoice line: each IncludedSupplyChainTradeLineItem is a GROUP or INFORMATION line")
 	}
-	return doc, nil
+	return nil
 }
 
 func (c converter) ciiLine(path string, l *ciiLine) (Line, error) {
