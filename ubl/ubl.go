@@ -344,17 +344,84 @@ const oioubl = "OIOUBL-"
 // PayableAmount adds to TaxInclusiveAmount − PrepaidAmount + PayableRoundingAmount.
 const xrechnungExtension = "urn:xeinkauf.de:kosit:extension:xrechnung"
 
-// convert checks the decoded document and builds the Document.
+// convert checks the decoded document and builds the Document. Its parts are read in
+// the document's order, so the first fault found is the first in the document.
 func convert(kind string, x *xmlDocument) (*Document, error) {
+	if err := notEN16931(x); err != nil {
+		return nil, err
+	}
+	doc, err := ublHeader(kind, x)
+	if err != nil {
+		return nil, err
+	}
+	c := converter{cur: doc.Currency}
+	lines, name := x.InvoiceLine, "InvoiceLine"
+	doc.TypeCode = trim(x.InvoiceTypeCode)
+	if kind == KindCreditNote {
+		lines, name = x.CreditNoteLine, "CreditNoteLine"
+		doc.TypeCode = trim(x.CreditNoteTypeCode)
+		if len(x.InvoiceLine) > 0 {
+			return nil, invalid("a CreditNote has InvoiceLine elements: want CreditNoteLine")
+		}
+	} else if len(x.CreditNoteLine) > 0 {
+		return nil, invalid("an Invoice has CreditNoteLine elements: want InvoiceLine")
+	}
+	for _, n := range x.Note {
+		if doc.Note = trim(n); doc.Note != "" {
+			break
+		}
+	}
+	if x.OrderReference != nil {
+		doc.OrderRef = trim(x.OrderReference.ID)
+	}
+	for _, b := range x.BillingReference {
+		if b.InvoiceDocumentReference != nil {
+			if id := trim(b.InvoiceDocumentReference.ID); id != "" {
+				doc.BillingRefs = append(doc.BillingRefs, id)
+			}
+		}
+	}
+	if err := ublParties(doc, x); err != nil {
+		return nil, err
+	}
+	if err := c.ublTotals(doc, x); err != nil {
+		return nil, err
+	}
+	if len(lines) == 0 {
+		return nil, invalid("the document has no %s", name)
+	}
+	doc.Lines = make([]Line, 0, len(lines))
+	for i, l := range lines {
+		q := l.InvoicedQuantity
+		if kind == KindCreditNote {
+			q = l.CreditedQuantity
+		}
+		ln, err := c.line(fmt.Sprintf("%s[%d]", name, i+1), l, q)
+		if err != nil {
+			return nil, err
+		}
+		doc.Lines = append(doc.Lines, ln)
+	}
+	return doc, nil
+}
+
+// notEN16931 refuses, by its customization, a document whose amounts do not mean what
+// EN 16931's do: OIOUBL's, and XRechnung's extension with third-party payments.
+func notEN16931(x *xmlDocument) error {
 	if id := trim(x.CustomizationID); len(id) >= len(oioubl) && strings.EqualFold(id[:len(oioubl)], oioubl) {
-		return nil, invalid("the document follows OIOUBL (CustomizationID %s), Denmark's national UBL, whose TaxExclusiveAmount is the total of its taxes, "+
+		return invalid("the document follows OIOUBL (CustomizationID %s), Denmark's national UBL, whose TaxExclusiveAmount is the total of its taxes, "+
 			"not the amount without them: it is not an invoice EN 16931 describes; send it as PEPPOL BIS Billing 3.0", quote(id))
 	}
 	if n := len(x.PrepaidPayment); n > 0 && strings.Contains(strings.ToLower(x.CustomizationID), xrechnungExtension) {
-		return nil, invalid("the document follows XRechnung's extension and gives %d third-party payment(s) (cac:PrepaidPayment, BG-DEX-09), "+
+		return invalid("the document follows XRechnung's extension and gives %d third-party payment(s) (cac:PrepaidPayment, BG-DEX-09), "+
 			"which its PayableAmount adds to what the buyer owes beyond TaxInclusiveAmount - PrepaidAmount + PayableRoundingAmount: "+
 			"linkfin takes an invoice whose PayableAmount is EN 16931's; bill the third parties' amounts on lines of their own, or apart", n)
 	}
+	return nil
+}
+
+// ublHeader reads the document's number, its dates and its currency.
+func ublHeader(kind string, x *xmlDocument) (*Document, error) {
 	doc := &Document{Kind: kind, Syntax: SyntaxUBL, ID: trim(x.ID)}
 	if doc.ID == "" {
 		return nil, invalid("ID (the document number) is missing")
@@ -377,54 +444,29 @@ func convert(kind string, x *xmlDocument) (*Document, error) {
 	if doc.Currency.Exponent() < 0 {
 		return nil, invalid("DocumentCurrencyCode: unknown currency %s", quote(code))
 	}
-	c := converter{cur: doc.Currency}
+	return doc, nil
+}
 
-	lines, name := x.InvoiceLine, "InvoiceLine"
-	doc.TypeCode = trim(x.InvoiceTypeCode)
-	if kind == KindCreditNote {
-		lines, name = x.CreditNoteLine, "CreditNoteLine"
-		doc.TypeCode = trim(x.CreditNoteTypeCode)
-		if len(x.InvoiceLine) > 0 {
-			return nil, invalid("a CreditNote has InvoiceLine elements: want CreditNoteLine")
-		}
-	} else if len(x.CreditNoteLine) > 0 {
-		return nil, invalid("an Invoice has CreditNoteLine elements: want InvoiceLine")
-	}
-
-	for _, n := range x.Note {
-		if doc.Note = trim(n); doc.Note != "" {
-			break
-		}
-	}
-	if x.OrderReference != nil {
-		doc.OrderRef = trim(x.OrderReference.ID)
-	}
-	for _, b := range x.BillingReference {
-		if b.InvoiceDocumentReference != nil {
-			if id := trim(b.InvoiceDocumentReference.ID); id != "" {
-				doc.BillingRefs = append(doc.BillingRefs, id)
-			}
-		}
-	}
-
+// ublParties reads the seller and the buyer, each with a name, the payee if another,
+// and the first account to pay into.
+func ublParties(doc *Document, x *xmlDocument) error {
 	if x.AccountingSupplierParty == nil || x.AccountingSupplierParty.Party == nil {
-		return nil, invalid("AccountingSupplierParty (the seller) is missing")
+		return invalid("AccountingSupplierParty (the seller) is missing")
 	}
 	doc.Seller = party(x.AccountingSupplierParty.Party)
 	if doc.Seller.Name == "" {
-		return nil, invalid("AccountingSupplierParty: the seller has no name (PartyName/Name, PartyLegalEntity/RegistrationName or PartyTaxScheme/RegistrationName)")
+		return invalid("AccountingSupplierParty: the seller has no name (PartyName/Name, PartyLegalEntity/RegistrationName or PartyTaxScheme/RegistrationName)")
 	}
 	if x.AccountingCustomerParty == nil || x.AccountingCustomerParty.Party == nil {
-		return nil, invalid("AccountingCustomerParty (the buyer) is missing")
+		return invalid("AccountingCustomerParty (the buyer) is missing")
 	}
 	doc.Buyer = party(x.AccountingCustomerParty.Party)
 	if doc.Buyer.Name == "" {
-		return nil, invalid("AccountingCustomerParty: the buyer has no name (PartyName/Name, PartyLegalEntity/RegistrationName or PartyTaxScheme/RegistrationName)")
+		return invalid("AccountingCustomerParty: the buyer has no name (PartyName/Name, PartyLegalEntity/RegistrationName or PartyTaxScheme/RegistrationName)")
 	}
 	if x.PayeeParty != nil {
 		doc.Payee = party(x.PayeeParty)
 	}
-
 	for _, pm := range x.PaymentMeans {
 		if pm.PayeeFinancialAccount != nil {
 			if id := trim(pm.PayeeFinancialAccount.ID); id != "" {
@@ -433,18 +475,24 @@ func convert(kind string, x *xmlDocument) (*Document, error) {
 			}
 		}
 	}
+	return nil
+}
 
+// ublTotals reads the VAT, the document's allowances and charges, and its
+// LegalMonetaryTotal.
+func (c converter) ublTotals(doc *Document, x *xmlDocument) error {
+	var err error
 	if doc.TaxTotal, doc.TaxSubtotals, err = c.taxTotal(x.TaxTotal, trim(x.TaxCurrencyCode)); err != nil {
-		return nil, err
+		return err
 	}
 	if doc.Allowances, doc.Charges, err = c.allowanceCharges("AllowanceCharge", "Amount", x.AllowanceCharge); err != nil {
-		return nil, err
+		return err
 	}
 	t := x.LegalMonetaryTotal
 	if t == nil {
-		return nil, invalid("LegalMonetaryTotal is missing")
+		return invalid("LegalMonetaryTotal is missing")
 	}
-	if err := c.totals("LegalMonetaryTotal/", []total{
+	return c.totals("LegalMonetaryTotal/", []total{
 		{&doc.LineTotal, "LineExtensionAmount", t.LineExtensionAmount, true},
 		{&doc.AllowanceTotal, "AllowanceTotalAmount", t.AllowanceTotalAmount, false},
 		{&doc.ChargeTotal, "ChargeTotalAmount", t.ChargeTotalAmount, false},
@@ -453,26 +501,7 @@ func convert(kind string, x *xmlDocument) (*Document, error) {
 		{&doc.Prepaid, "PrepaidAmount", t.PrepaidAmount, false},
 		{&doc.Rounding, "PayableRoundingAmount", t.PayableRoundingAmount, false},
 		{&doc.Payable, "PayableAmount", t.PayableAmount, true},
-	}); err != nil {
-		return nil, err
-	}
-
-	if len(lines) == 0 {
-		return nil, invalid("the document has no %s", name)
-	}
-	doc.Lines = make([]Line, 0, len(lines))
-	for i, l := range lines {
-		q := l.InvoicedQuantity
-		if kind == KindCreditNote {
-			q = l.CreditedQuantity
-		}
-		ln, err := c.line(fmt.Sprintf("%s[%d]", name, i+1), l, q)
-		if err != nil {
-			return nil, err
-		}
-		doc.Lines = append(doc.Lines, ln)
-	}
-	return doc, nil
+	})
 }
 
 // converter reads amounts, which must all be in the document currency cur. Each names
