@@ -141,69 +141,11 @@ func (c *OpenECNYWallet) Apply(tx linkfin.Tx) (any, error) {
 	var delegating *linkfin.ECNYWallet // a sub-wallet's parent, counting its limits
 	switch in := c.In; {
 	case in.ParentID != "":
-		var parent linkfin.ECNYWallet
-		if found, err := tx.Get(linkfin.KindECNYWallet, in.ParentID, &parent); err != nil {
-			return nil, err
-		} else if !found || parent.OrgID != c.OrgID {
-			return nil, notFound(linkfin.KindECNYWallet, in.ParentID)
-		}
-		switch {
-		case parent.Class != 0 || parent.ParentID != "":
-			return nil, linkfin.Errorf(linkfin.EINVALID, "only a corporate wallet has sub-wallets: %s is not one", parent.ID)
-		case in.Class != 0 || in.Limits == nil:
-			return nil, linkfin.Errorf(linkfin.EINVALID, "a sub-wallet has the limits its parent delegates to it, and no class")
-		case !in.Limits.Within(parent.Limits):
-			return nil, linkfin.Errorf(linkfin.EINVALID, "a sub-wallet's limits are within its parent's (%+v)", parent.Limits)
-		}
-		// A sub-wallet's limits are carved out of its parent's: the sums of its
-		// sub-wallets' balance, daily and yearly limits are at most the parent's, so
-		// that together they hold and pay no more than the bank let the parent. The
-		// parent's record keeps the sums, listed in Keys, so two openings cannot both
-		// take what is left.
-		var d linkfin.WalletLimits
-		if parent.Delegated != nil {
-			d = *parent.Delegated
-		}
-		for _, l := range []struct {
-			what              string
-			limit, taken, ask int64
-		}{
-			{"balance", parent.Limits.Balance, d.Balance, in.Limits.Balance},
-			{"daily", parent.Limits.Daily, d.Daily, in.Limits.Daily},
-			{"yearly", parent.Limits.Yearly, d.Yearly, in.Limits.Yearly},
-		} {
-			if l.ask > l.limit-l.taken {
-				return nil, linkfin.Errorf(linkfin.EWALLETLIMITS, "wallet %s has %s of its %s limit of %s left to delegate to a sub-wallet",
-					parent.ID, cny(max(l.limit-l.taken, 0)), l.what, cny(l.limit))
-			}
-		}
-		// What the parent delegates of its daily and yearly limits it no longer pays
-		// itself: its headroom gives them up, of what it has left today and this year.
-		if err := newPeriod(tx, &parent); err != nil {
+		parent, err := delegate(tx, c.OrgID, in)
+		if err != nil {
 			return nil, err
 		}
-		for _, l := range []struct {
-			account   int64
-			ask       int64
-			what, per string
-		}{
-			{int64(parent.Ledger.Daily), in.Limits.Daily, "daily", "today"},
-			{int64(parent.Ledger.Yearly), in.Limits.Yearly, "yearly", "this year"},
-		} {
-			left, err := available(tx, l.account)
-			if err != nil {
-				return nil, err
-			}
-			if left < l.ask {
-				return nil, linkfin.Errorf(linkfin.EWALLETLIMITS, "wallet %s may pay %s more %s: no more of its %s limit is left to delegate",
-					parent.ID, cny(left), l.per, l.what)
-			}
-		}
-		d.Balance += in.Limits.Balance
-		d.Daily += in.Limits.Daily
-		d.Yearly += in.Limits.Yearly
-		parent.Delegated = &d
-		w.ParentID, w.Limits, delegating = parent.ID, *in.Limits, &parent
+		w.ParentID, w.Limits, delegating = parent.ID, *in.Limits, parent
 	case in.Limits != nil:
 		if c.Actor != "" {
 			return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "a corporate wallet's limits are set by its bank: the operator opens it")
@@ -258,6 +200,75 @@ func (c *OpenECNYWallet) Apply(tx linkfin.Tx) (any, error) {
 		}
 	}
 	return &w, tx.Put(linkfin.KindECNYWallet, w.ID, &w, "ecny_wallet.opened")
+}
+
+// delegate checks a sub-wallet's opening against its parent, the owner's corporate
+// wallet, and carves the sub-wallet's limits out of the parent's: the parent's record,
+// returned to be written, counts what it has delegated.
+func delegate(tx linkfin.Tx, owner string, in linkfin.ECNYWalletIn) (*linkfin.ECNYWallet, error) {
+	var parent linkfin.ECNYWallet
+	if found, err := tx.Get(linkfin.KindECNYWallet, in.ParentID, &parent); err != nil {
+		return nil, err
+	} else if !found || parent.OrgID != owner {
+		return nil, notFound(linkfin.KindECNYWallet, in.ParentID)
+	}
+	switch {
+	case parent.Class != 0 || parent.ParentID != "":
+		return nil, linkfin.Errorf(linkfin.EINVALID, "only a corporate wallet has sub-wallets: %s is not one", parent.ID)
+	case in.Class != 0 || in.Limits == nil:
+		return nil, linkfin.Errorf(linkfin.EINVALID, "a sub-wallet has the limits its parent delegates to it, and no class")
+	case !in.Limits.Within(parent.Limits):
+		return nil, linkfin.Errorf(linkfin.EINVALID, "a sub-wallet's limits are within its parent's (%+v)", parent.Limits)
+	}
+	// A sub-wallet's limits are carved out of its parent's: the sums of its
+	// sub-wallets' balance, daily and yearly limits are at most the parent's, so
+	// that together they hold and pay no more than the bank let the parent. The
+	// parent's record keeps the sums, listed in Keys, so two openings cannot both
+	// take what is left.
+	var d linkfin.WalletLimits
+	if parent.Delegated != nil {
+		d = *parent.Delegated
+	}
+	for _, l := range []struct {
+		what              string
+		limit, taken, ask int64
+	}{
+		{"balance", parent.Limits.Balance, d.Balance, in.Limits.Balance},
+		{"daily", parent.Limits.Daily, d.Daily, in.Limits.Daily},
+		{"yearly", parent.Limits.Yearly, d.Yearly, in.Limits.Yearly},
+	} {
+		if l.ask > l.limit-l.taken {
+			return nil, linkfin.Errorf(linkfin.EWALLETLIMITS, "wallet %s has %s of its %s limit of %s left to delegate to a sub-wallet",
+				parent.ID, cny(max(l.limit-l.taken, 0)), l.what, cny(l.limit))
+		}
+	}
+	// What the parent delegates of its daily and yearly limits it no longer pays
+	// itself: its headroom gives them up, of what it has left today and this year.
+	if err := newPeriod(tx, &parent); err != nil {
+		return nil, err
+	}
+	for _, l := range []struct {
+		account   int64
+		ask       int64
+		what, per string
+	}{
+		{int64(parent.Ledger.Daily), in.Limits.Daily, "daily", "today"},
+		{int64(parent.Ledger.Yearly), in.Limits.Yearly, "yearly", "this year"},
+	} {
+		left, err := available(tx, l.account)
+		if err != nil {
+			return nil, err
+		}
+		if left < l.ask {
+			return nil, linkfin.Errorf(linkfin.EWALLETLIMITS, "wallet %s may pay %s more %s: no more of its %s limit is left to delegate",
+				parent.ID, cny(left), l.per, l.what)
+		}
+	}
+	d.Balance += in.Limits.Balance
+	d.Daily += in.Limits.Daily
+	d.Yearly += in.Limits.Yearly
+	parent.Delegated = &d
+	return &parent, nil
 }
 
 // RecordECNYEvidence records identity evidence of a wallet's owner: the operator, as
