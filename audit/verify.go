@@ -222,42 +222,15 @@ func (a *auditor) problem(format string, args ...any) { a.rep.problem(format, ar
 // readLog reads the log page by page: it re-hashes it, checks the tiles and the
 // checkpoints, replays the ledger and checks the rows each page names.
 func (a *auditor) readLog(verifier note.Verifier, origin string) error {
-	ctx, s := a.ctx, a.s
 	a.firstBad = -1
-	var cps []linkfin.Checkpoint
-	var cpAfter int64 = -1
-	nextCheckpoint := func() (*linkfin.Checkpoint, error) {
-		if len(cps) == 0 {
-			page, err := s.Checkpoints(ctx, cpAfter, 1000)
-			if err != nil || len(page) == 0 {
-				return nil, err
-			}
-			cps = page
-			cpAfter = page[len(page)-1].Size
-		}
-		c := cps[0]
-		cps = cps[1:]
-		return &c, nil
-	}
-	checkCheckpoint := func(c *linkfin.Checkpoint, t tlog.Tree) {
-		a.rep.Checkpoints++
-		signed, err := tlog.OpenCheckpoint(c.Note, verifier, origin)
-		switch {
-		case err != nil:
-			a.problem("checkpoint at size %d: signature or format: %v", c.Size, err)
-		case signed.Size != c.Size || !bytes.Equal(signed.Hash[:], c.Hash):
-			a.problem("checkpoint at size %d: signed note says size %d, root %x; row says root %x", c.Size, signed.Size, signed.Hash[:], c.Hash)
-		case signed.Hash != t.Hash:
-			a.problem("checkpoint at size %d: root %x does not match the re-hashed log %x", c.Size, signed.Hash[:], t.Hash[:])
-		}
-	}
-	cp, err := nextCheckpoint()
+	cps := &checkpoints{a: a, verifier: verifier, origin: origin, after: -1}
+	cp, err := cps.next()
 	if err != nil {
 		return err
 	}
 	if cp != nil && cp.Size == 0 {
-		checkCheckpoint(cp, tlog.Tree{})
-		if cp, err = nextCheckpoint(); err != nil {
+		cps.check(cp, tlog.Tree{})
+		if cp, err = cps.next(); err != nil {
 			return err
 		}
 	}
@@ -265,7 +238,7 @@ func (a *auditor) readLog(verifier note.Verifier, origin string) error {
 	// before is the time of the last event the checkpoint before covers.
 	var before int64 = math.MinInt64
 	for {
-		page, err := s.Events(ctx, from, PageSize)
+		page, err := a.s.Events(a.ctx, from, PageSize)
 		if err != nil {
 			return err
 		}
@@ -279,25 +252,10 @@ func (a *auditor) readLog(verifier note.Verifier, origin string) error {
 				a.problem("event log: expected seq %d, found %d (an event is missing)", from, ev.Seq)
 				return nil
 			}
-			if from == a.head.AccountsAt {
-				a.snapshotAccounts()
-			}
 			from++
-			_, complete := a.log.Add(ev.Record())
-			for _, td := range complete {
-				a.checkTile(td)
-			}
-			// The engine's clock hands every event a later time than the one before:
-			// so no event, and no transfer, is in the log twice.
-			if ev.Time <= a.lastTime {
-				a.problem("event %d: its time %d is not after the previous event's %d", ev.Seq, ev.Time, a.lastTime)
-			}
-			a.lastTime = ev.Time
-			if err := a.apply(ev); err != nil {
-				a.problem("event %d (%s): %v", ev.Seq, ev.Type, err)
-			}
+			a.readEvent(ev)
 			for cp != nil && cp.Size == ev.Seq+1 {
-				checkCheckpoint(cp, a.log.Tree())
+				cps.check(cp, a.log.Tree())
 				// A checkpoint's time is when its batch began: after every event of
 				// the batches before (the engine's clock moves past them), at or
 				// before every event of its own. The signed note does not hold it, so
@@ -306,7 +264,7 @@ func (a *auditor) readLog(verifier note.Verifier, origin string) error {
 					a.problem("checkpoint at size %d: its time %d is not within its batch, after %d and at most %d", cp.Size, cp.Time, before, ev.Time)
 				}
 				before = ev.Time
-				if cp, err = nextCheckpoint(); err != nil {
+				if cp, err = cps.next(); err != nil {
 					return err
 				}
 			}
@@ -316,9 +274,37 @@ func (a *auditor) readLog(verifier note.Verifier, origin string) error {
 		}
 	}
 	a.rep.Events = from
+	return a.checkEnd(cps, cp)
+}
+
+// readEvent reads the next event of the log: it adds it to the re-hashed tree,
+// checks the tiles it completes and its time, and replays it.
+func (a *auditor) readEvent(ev *linkfin.Event) {
+	if ev.Seq == a.head.AccountsAt {
+		a.snapshotAccounts()
+	}
+	_, complete := a.log.Add(ev.Record())
+	for _, td := range complete {
+		a.checkTile(td)
+	}
+	// The engine's clock hands every event a later time than the one before: so no
+	// event, and no transfer, is in the log twice.
+	if ev.Time <= a.lastTime {
+		a.problem("event %d: its time %d is not after the previous event's %d", ev.Seq, ev.Time, a.lastTime)
+	}
+	a.lastTime = ev.Time
+	if err := a.apply(ev); err != nil {
+		a.problem("event %d (%s): %v", ev.Seq, ev.Type, err)
+	}
+}
+
+// checkEnd checks, once the whole log is read, what its end must agree with: the
+// account rows' position, the last partial tiles, the checkpoints left from cp on (none
+// may be beyond the log), the last checkpoint and the clock.
+func (a *auditor) checkEnd(cps *checkpoints, cp *linkfin.Checkpoint) error {
 	if a.atRows == nil {
-		if a.head.AccountsAt != from {
-			a.problem("the account rows claim to be exact at log position %d, but the log has %d events", a.head.AccountsAt, from)
+		if a.head.AccountsAt != a.rep.Events {
+			a.problem("the account rows claim to be exact at log position %d, but the log has %d events", a.head.AccountsAt, a.rep.Events)
 		}
 		a.snapshotAccounts()
 	}
@@ -327,7 +313,8 @@ func (a *auditor) readLog(verifier note.Verifier, origin string) error {
 	}
 	for cp != nil {
 		a.problem("checkpoint at size %d is beyond the log's %d events", cp.Size, a.rep.Events)
-		if cp, err = nextCheckpoint(); err != nil {
+		var err error
+		if cp, err = cps.next(); err != nil {
 			return err
 		}
 	}
@@ -341,6 +328,46 @@ func (a *auditor) readLog(verifier note.Verifier, origin string) error {
 		a.problem("the stored clock %d is behind the log's last time %d: new events would not come after it", a.head.Clock, a.lastTime)
 	}
 	return nil
+}
+
+// checkpoints reads the stored checkpoints in order of size, a page at a time, and
+// checks each against its signature and the re-hashed log.
+type checkpoints struct {
+	a        *auditor
+	verifier note.Verifier
+	origin   string
+	page     []linkfin.Checkpoint
+	after    int64 // the size of the last read
+}
+
+// next returns the next checkpoint, or nil after the last.
+func (c *checkpoints) next() (*linkfin.Checkpoint, error) {
+	if len(c.page) == 0 {
+		page, err := c.a.s.Checkpoints(c.a.ctx, c.after, 1000)
+		if err != nil || len(page) == 0 {
+			return nil, err
+		}
+		c.page = page
+		c.after = page[len(page)-1].Size
+	}
+	cp := c.page[0]
+	c.page = c.page[1:]
+	return &cp, nil
+}
+
+// check checks a checkpoint's signed note and row against the tree of the log up to
+// its size.
+func (c *checkpoints) check(cp *linkfin.Checkpoint, t tlog.Tree) {
+	c.a.rep.Checkpoints++
+	signed, err := tlog.OpenCheckpoint(cp.Note, c.verifier, c.origin)
+	switch {
+	case err != nil:
+		c.a.problem("checkpoint at size %d: signature or format: %v", cp.Size, err)
+	case signed.Size != cp.Size || !bytes.Equal(signed.Hash[:], cp.Hash):
+		c.a.problem("checkpoint at size %d: signed note says size %d, root %x; row says root %x", cp.Size, signed.Size, signed.Hash[:], cp.Hash)
+	case signed.Hash != t.Hash:
+		c.a.problem("checkpoint at size %d: root %x does not match the re-hashed log %x", cp.Size, signed.Hash[:], t.Hash[:])
+	}
 }
 
 // snapshotAccounts keeps the replayed accounts as they are at head.AccountsAt, where the
