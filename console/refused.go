@@ -109,20 +109,15 @@ func refill(page string, rf *refused) string {
 	z := html.NewTokenizer(strings.NewReader(page))
 	var b strings.Builder
 	b.Grow(len(page) + 256)
-	inForm := false
-	seen := map[string]int{}      // how many controls of each name the form had so far
-	choose, choosing := "", false // the option to select, in a select of the form
-	labels := map[string]string{} // a label's words, by the id of the control it names
-	var open []*openLabel         // the labels around this point of the page
-	target, named := "", ""       // the field at fault's id, and the words naming it there
+	r := &refiller{rf: rf, seen: map[string]int{}, labels: map[string]string{}}
 	for {
 		tt := z.Next()
 		if tt == html.ErrorToken {
-			return linkField(b.String(), target, named, labels, rf.field)
+			return linkField(b.String(), r.target, r.named, r.labels, rf.field)
 		}
 		raw := string(z.Raw())
 		if tt == html.TextToken {
-			for _, l := range open {
+			for _, l := range r.open {
 				l.words.WriteString(html.UnescapeString(raw))
 			}
 		}
@@ -131,92 +126,122 @@ func refill(page string, rf *refused) string {
 			continue
 		}
 		tok := z.Token()
-		switch {
-		case tok.DataAtom == atom.Label && tt == html.StartTagToken:
-			open = append(open, &openLabel{of: attr(tok, "for")})
-		case tok.DataAtom == atom.Label && tt == html.EndTagToken && len(open) > 0:
-			l := open[len(open)-1]
-			open = open[:len(open)-1]
-			if l.of != "" {
-				labels[l.of] = l.words.String()
-			}
-		}
-		switch {
-		case tok.DataAtom == atom.Form && tt == html.StartTagToken:
-			inForm = attr(tok, "action") == rf.action && strings.EqualFold(attr(tok, "method"), "post")
-			clear(seen)
-		case tok.DataAtom == atom.Form && tt == html.EndTagToken:
-			inForm = false
-		case tok.DataAtom == atom.Select && tt == html.EndTagToken:
-			choosing = false
-		}
-		if !inForm || tt == html.EndTagToken {
-			b.WriteString(raw)
-			continue
-		}
-		changed := false
-		switch tok.DataAtom {
-		case atom.Input, atom.Select, atom.Textarea:
-			name := attr(tok, "name")
-			if name == "" {
-				break
-			}
-			i := seen[name]
-			seen[name]++
-			typedValue, ok := "", i < len(rf.form[name])
-			if ok {
-				typedValue = rf.form[name][i]
-			}
-			switch tok.DataAtom {
-			case atom.Input:
-				switch strings.ToLower(attr(tok, "type")) {
-				case "", "text", "number", "date", "email", "url", "search", "tel":
-					if ok && name != "csrf" && name != "idempotency_key" {
-						setAttr(&tok, "value", typedValue)
-						changed = true
-					}
-				case "checkbox", "radio": // ticked as it was sent
-					delAttr(&tok, "checked")
-					if slices.Contains(rf.form[name], attr(tok, "value")) {
-						tok.Attr = append(tok.Attr, html.Attribute{Key: "checked"})
-					}
-					changed = true
-				}
-			case atom.Select:
-				choose, choosing = typedValue, ok
-			}
-			if name == rf.field && (rf.nth < 0 || rf.nth == i) {
-				setAttr(&tok, "aria-invalid", "true")
-				// The refusal describes the field first, then its help, if any.
-				setAttr(&tok, "aria-describedby", strings.TrimSpace("refusal "+attr(tok, "aria-describedby")))
-				changed = true
-				if target == "" {
-					if target = attr(tok, "id"); target == "" {
-						target = "field-" + name + "-" + strconv.Itoa(i)
-						setAttr(&tok, "id", target)
-					}
-					if named = attr(tok, "aria-label"); named == "" {
-						for _, l := range open {
-							if l.of == "" { // a label around the field
-								named = l.words.String()
-							}
-						}
-					}
-				}
-			}
-		case atom.Option:
-			if choosing {
-				delAttr(&tok, "selected")
-				if attr(tok, "value") == choose {
-					tok.Attr = append(tok.Attr, html.Attribute{Key: "selected"})
-				}
-				changed = true
-			}
-		}
-		if changed {
+		r.follow(tok, tt)
+		if r.inForm && tt != html.EndTagToken && r.fill(&tok) {
 			b.WriteString(tok.String())
 		} else {
 			b.WriteString(raw)
+		}
+	}
+}
+
+// refiller is refill's reading of the page so far.
+type refiller struct {
+	rf       *refused
+	inForm   bool              // within the refused form
+	seen     map[string]int    // how many controls of each name the form had so far
+	choose   string            // the option to select, in a select of the form
+	choosing bool              // within such a select
+	labels   map[string]string // a label's words, by the id of the control it names
+	open     []*openLabel      // the labels around this point of the page
+	target   string            // the field at fault's id
+	named    string            // the words naming it there
+}
+
+// follow follows the page's labels, the refused form and its selects through a tag.
+func (r *refiller) follow(tok html.Token, tt html.TokenType) {
+	switch {
+	case tok.DataAtom == atom.Label && tt == html.StartTagToken:
+		r.open = append(r.open, &openLabel{of: attr(tok, "for")})
+	case tok.DataAtom == atom.Label && tt == html.EndTagToken && len(r.open) > 0:
+		l := r.open[len(r.open)-1]
+		r.open = r.open[:len(r.open)-1]
+		if l.of != "" {
+			r.labels[l.of] = l.words.String()
+		}
+	}
+	switch {
+	case tok.DataAtom == atom.Form && tt == html.StartTagToken:
+		r.inForm = attr(tok, "action") == r.rf.action && strings.EqualFold(attr(tok, "method"), "post")
+		clear(r.seen)
+	case tok.DataAtom == atom.Form && tt == html.EndTagToken:
+		r.inForm = false
+	case tok.DataAtom == atom.Select && tt == html.EndTagToken:
+		r.choosing = false
+	}
+}
+
+// fill fills in a control of the refused form, or an option of its select, with what
+// was sent, and marks the field at fault; it reports whether the tag changed.
+func (r *refiller) fill(tok *html.Token) bool {
+	switch tok.DataAtom {
+	case atom.Option:
+		if !r.choosing {
+			return false
+		}
+		delAttr(tok, "selected")
+		if attr(*tok, "value") == r.choose {
+			tok.Attr = append(tok.Attr, html.Attribute{Key: "selected"})
+		}
+		return true
+	case atom.Input, atom.Select, atom.Textarea:
+	default:
+		return false
+	}
+	name := attr(*tok, "name")
+	if name == "" {
+		return false
+	}
+	i := r.seen[name]
+	r.seen[name]++
+	typed, ok := "", i < len(r.rf.form[name])
+	if ok {
+		typed = r.rf.form[name][i]
+	}
+	changed := false
+	switch tok.DataAtom {
+	case atom.Input:
+		switch strings.ToLower(attr(*tok, "type")) {
+		case "", "text", "number", "date", "email", "url", "search", "tel":
+			if ok && name != "csrf" && name != "idempotency_key" {
+				setAttr(tok, "value", typed)
+				changed = true
+			}
+		case "checkbox", "radio": // ticked as it was sent
+			delAttr(tok, "checked")
+			if slices.Contains(r.rf.form[name], attr(*tok, "value")) {
+				tok.Attr = append(tok.Attr, html.Attribute{Key: "checked"})
+			}
+			changed = true
+		}
+	case atom.Select:
+		r.choose, r.choosing = typed, ok
+	}
+	if name == r.rf.field && (r.rf.nth < 0 || r.rf.nth == i) {
+		r.markFault(tok, name, i)
+		changed = true
+	}
+	return changed
+}
+
+// markFault marks the field at fault invalid and described by the refusal, and notes
+// the first such field's id (giving it one if it has none) and the words that name it.
+func (r *refiller) markFault(tok *html.Token, name string, i int) {
+	setAttr(tok, "aria-invalid", "true")
+	// The refusal describes the field first, then its help, if any.
+	setAttr(tok, "aria-describedby", strings.TrimSpace("refusal "+attr(*tok, "aria-describedby")))
+	if r.target != "" {
+		return
+	}
+	if r.target = attr(*tok, "id"); r.target == "" {
+		r.target = "field-" + name + "-" + strconv.Itoa(i)
+		setAttr(tok, "id", r.target)
+	}
+	if r.named = attr(*tok, "aria-label"); r.named == "" {
+		for _, l := range r.open {
+			if l.of == "" { // a label around the field
+				r.named = l.words.String()
+			}
 		}
 	}
 }
