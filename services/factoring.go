@@ -427,18 +427,8 @@ func (c *CollectFactored) Apply(tx linkfin.Tx) (any, error) {
 	if _, err := tx.Get(linkfin.KindPayable, f.PayableID, &pay); err != nil {
 		return nil, err
 	}
-	var prog linkfin.Program
-	if found, err := linkfin.View(tx, linkfin.KindProgram, f.ProgramID, &prog); err != nil {
+	if err := collectionDue(tx, f.ProgramID, &pay); err != nil {
 		return nil, err
-	} else if !found {
-		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "program %s not found", f.ProgramID)
-	}
-	if due, err := businessDay(&prog, pay.DueDate); err != nil {
-		return nil, err
-	} else if today := linkfin.DateOf(tx.Now()); today.Before(due) && due != pay.DueDate {
-		return nil, linkfin.Errorf(linkfin.ECONFLICT, "payable %s is due on %s, no business day: it is collected on %s", pay.ID, pay.DueDate, due)
-	} else if today.Before(due) {
-		return nil, linkfin.Errorf(linkfin.ECONFLICT, "payable %s is due on %s", pay.ID, pay.DueDate)
 	}
 	buyer, _ := account(linkfin.WalletID(pay.BuyerID, pay.Currency), pay.Currency, codeWallet, ledger.DebitsMustNotExceedCredits)
 	if err := tx.CreateAccounts(buyer); err != nil {
@@ -478,32 +468,8 @@ func (c *CollectFactored) Apply(tx linkfin.Tx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	var legs []leg
-	switch {
-	case byBuyer >= owed && (reserve >= 0 || bySeller >= -reserve):
-		legs = append(release, leg{"collection", buyer.ID, funder, owed, codeWallet})
-		if reserve >= 0 {
-			legs = append(legs, leg{"reserve", funder, seller, reserve, codeWallet})
-		} else {
-			// The payable came out smaller than the advance and its interest: the
-			// seller makes up the difference (recourse). Neither is negative, so
-			// -reserve fits.
-			legs = append(legs, leg{"shortfall", seller, funder, -reserve, codeWallet})
-		}
-		f.Status, pay.Status = linkfin.FinancingSettled, linkfin.PayablePaid
-	case byBuyer >= owed:
-		// The buyer pays, but the payable falls short of the advance and its interest
-		// and the seller cannot make up the difference: the funder keeps the buyer's
-		// payment, and the financing defaults for the rest, its limits held as in
-		// every default.
-		legs = []leg{{"collection", buyer.ID, funder, owed, codeWallet}}
-		f.Status, pay.Status = linkfin.FinancingDefaulted, linkfin.PayablePaid
-	case bySeller >= advanced:
-		legs = append(release, leg{"recourse", seller, funder, advanced, codeWallet})
-		f.Status, pay.Status = linkfin.FinancingRecourse, linkfin.PayableUnpaid
-	default:
-		f.Status, pay.Status = linkfin.FinancingDefaulted, linkfin.PayableUnpaid
-	}
+	col := collection{buyer: buyer.ID, funder: funder, seller: seller, owed: owed, advanced: advanced, reserve: reserve, byBuyer: byBuyer, bySeller: bySeller}
+	legs := col.legs(&f, &pay, release)
 	ts, err := financingLegs(tx, &f, legs)
 	if err != nil {
 		return nil, err
@@ -521,6 +487,68 @@ func (c *CollectFactored) Apply(tx linkfin.Tx) (any, error) {
 		return nil, err
 	}
 	return &f, tx.Put(linkfin.KindFinancing, f.ID, &f, "financing."+string(f.Status))
+}
+
+// collectionDue refuses a collection before the payable's due date, rolled to the
+// next business day of the program's calendar when it is none.
+func collectionDue(tx linkfin.Tx, programID string, pay *linkfin.Payable) error {
+	var prog linkfin.Program
+	if found, err := linkfin.View(tx, linkfin.KindProgram, programID, &prog); err != nil {
+		return err
+	} else if !found {
+		return linkfin.Errorf(linkfin.ENOTFOUND, "program %s not found", programID)
+	}
+	due, err := businessDay(&prog, pay.DueDate)
+	if err != nil {
+		return err
+	}
+	if today := linkfin.DateOf(tx.Now()); today.Before(due) && due != pay.DueDate {
+		return linkfin.Errorf(linkfin.ECONFLICT, "payable %s is due on %s, no business day: it is collected on %s", pay.ID, pay.DueDate, due)
+	} else if today.Before(due) {
+		return linkfin.Errorf(linkfin.ECONFLICT, "payable %s is due on %s", pay.ID, pay.DueDate)
+	}
+	return nil
+}
+
+// collection is a factored payable's collection: the wallets, what the buyer owes,
+// what the funder advanced with its interest, the reserve (owed less advanced, below
+// zero when the payable came out smaller) and what buyer and seller can pay.
+type collection struct {
+	buyer, funder, seller   int64
+	owed, advanced, reserve int64
+	byBuyer, bySeller       int64
+}
+
+// legs decides how the collection ends, setting the financing's and the payable's
+// status, and returns the legs that move the money (release: those that free the
+// limits the financing drew, kept drawn where it defaults).
+func (c collection) legs(f *linkfin.Financing, pay *linkfin.Payable, release []leg) []leg {
+	switch {
+	case c.byBuyer >= c.owed && (c.reserve >= 0 || c.bySeller >= -c.reserve):
+		legs := append(release, leg{"collection", c.buyer, c.funder, c.owed, codeWallet})
+		if c.reserve >= 0 {
+			legs = append(legs, leg{"reserve", c.funder, c.seller, c.reserve, codeWallet})
+		} else {
+			// The payable came out smaller than the advance and its interest: the
+			// seller makes up the difference (recourse). Neither is negative, so
+			// -reserve fits.
+			legs = append(legs, leg{"shortfall", c.seller, c.funder, -c.reserve, codeWallet})
+		}
+		f.Status, pay.Status = linkfin.FinancingSettled, linkfin.PayablePaid
+		return legs
+	case c.byBuyer >= c.owed:
+		// The buyer pays, but the payable falls short of the advance and its interest
+		// and the seller cannot make up the difference: the funder keeps the buyer's
+		// payment, and the financing defaults for the rest, its limits held as in
+		// every default.
+		f.Status, pay.Status = linkfin.FinancingDefaulted, linkfin.PayablePaid
+		return []leg{{"collection", c.buyer, c.funder, c.owed, codeWallet}}
+	case c.bySeller >= c.advanced:
+		f.Status, pay.Status = linkfin.FinancingRecourse, linkfin.PayableUnpaid
+		return append(release, leg{"recourse", c.seller, c.funder, c.advanced, codeWallet})
+	}
+	f.Status, pay.Status = linkfin.FinancingDefaulted, linkfin.PayableUnpaid
+	return nil
 }
 
 // collectedAdvance is what the funder of f paid the seller, which the seller repays
