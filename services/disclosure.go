@@ -67,19 +67,7 @@ func Disclose(ctx context.Context, s linkfin.HistoryReader, v linkfin.Viewer, pr
 // the payables themselves, but those approved before payables kept their own account,
 // read one by one from their versions in the log.
 func discloseFromIndex(ctx context.Context, s linkfin.HistoryReader, ix linkfin.IndexReader, d *linkfin.Disclosure) error {
-	from, to := d.From.String(), d.To.String()
-	// The figures the totals make, summed exactly: a day's total may be beyond an
-	// int64, and what is outstanding is what is left of larger sums. Each is made a
-	// figure once, at the end.
-	var confirmed, credited, paid, start, end linkfin.Sum
-	move := func(to *linkfin.Sum, t linkfin.IndexTotal, add bool) (err error) {
-		if add {
-			*to, err = to.Add(t.Amount)
-		} else {
-			*to, err = to.Sub(t.Amount)
-		}
-		return err
-	}
+	sums := disclosureSums{d: d, from: d.From.String(), to: d.To.String()}
 	for _, program := range []string{d.ProgramID, ""} {
 		prefix := linkfin.IndexValue(d.AnchorID, program, "")
 		totals, err := ix.IndexTotals(ctx, linkfin.KindPayable, linkfin.IndexBought, prefix, linkfin.IndexEnd(prefix))
@@ -87,84 +75,105 @@ func discloseFromIndex(ctx context.Context, s linkfin.HistoryReader, ix linkfin.
 			return err
 		}
 		for _, t := range totals {
-			parts := strings.Split(strings.TrimPrefix(t.Value, prefix), linkfin.IndexSep)
-			if len(parts) < 2 || parts[0] == linkfin.BoughtOpen || parts[0] == linkfin.BoughtUnkept || parts[1] > to {
-				continue
-			}
-			if program == "" {
-				// A comparable trade payable: its due days alone.
-				if parts[0] == linkfin.BoughtConfirmed && len(parts) == 3 && parts[2] != "" {
-					n, err := strconv.ParseInt(parts[2], 10, 64)
-					if err != nil {
-						return linkfin.Errorf(linkfin.EINTERNAL, "the index of payables by buyer holds %q", t.Value)
-					}
-					d.ComparableDueDays = d.ComparableDueDays.Add(n)
-				}
-				continue
-			}
-			before := parts[1] < from
-			// What each day's entries did to what the buyer owes: confirmed adds; a
-			// credit and an end take off.
-			var change *linkfin.Sum
-			switch parts[0] {
-			case linkfin.BoughtConfirmed:
-				change = &confirmed
-				if err := move(&end, t, true); err != nil {
-					return err
-				}
-				d.CountEnd += int(t.Count)
-				if len(parts) == 3 && parts[2] != "" {
-					n, err := strconv.ParseInt(parts[2], 10, 64)
-					if err != nil {
-						return linkfin.Errorf(linkfin.EINTERNAL, "the index of payables by buyer holds %q", t.Value)
-					}
-					d.DueDays = d.DueDays.Add(n)
-				}
-			case linkfin.BoughtCredited, linkfin.BoughtEnded:
-				change = &credited
-				if parts[0] == linkfin.BoughtEnded {
-					change = &paid
-					d.CountEnd -= int(t.Count)
-				}
-				if err := move(&end, t, false); err != nil {
-					return err
-				}
-			default:
-				continue
-			}
-			if before {
-				change = &start
-			}
-			if err := move(change, t, !before || parts[0] == linkfin.BoughtConfirmed); err != nil {
+			if err := sums.add(program == "", strings.Split(strings.TrimPrefix(t.Value, prefix), linkfin.IndexSep), t); err != nil {
 				return err
 			}
 		}
-		// Payables approved before payables kept their own account of their life.
-		prefix = linkfin.IndexValue(d.AnchorID, program, linkfin.BoughtUnkept, "")
-		for afterValue, afterID := "", ""; ; {
-			objs, err := ix.ListIndexed(ctx, linkfin.KindPayable, linkfin.IndexBought, prefix, afterValue, afterID, 500)
-			if err != nil {
-				return err
-			}
-			for _, o := range objs {
-				var pay linkfin.Payable
-				if err := json.Unmarshal(o.Data, &pay); err != nil {
-					return err
-				}
-				if err := discloseUnkept(ctx, s, d, &pay); err != nil {
-					return err
-				}
-				afterValue, afterID = o.Value, o.ID
-			}
-			if len(objs) < 500 {
-				break
-			}
+		if err := discloseUnkeptOf(ctx, s, ix, d, program); err != nil {
+			return err
 		}
 	}
+	return sums.figures()
+}
+
+// disclosureSums are the figures the index's totals make, summed exactly: a day's
+// total may be beyond an int64, and what is outstanding is what is left of larger
+// sums. Each is made a figure once, at the end (figures).
+type disclosureSums struct {
+	d                                     *linkfin.Disclosure
+	from, to                              string // the period's days, as the index writes them
+	confirmed, credited, paid, start, end linkfin.Sum
+}
+
+// add adds one total of the index, its value's parts after the prefix (what befell the
+// payables, the day, and for those confirmed their due days): of the program's
+// payables, or of the anchor's other trade payables (comparable), whose due days
+// alone count.
+func (s *disclosureSums) add(comparable bool, parts []string, t linkfin.IndexTotal) error {
+	d := s.d
+	if len(parts) < 2 || parts[0] == linkfin.BoughtOpen || parts[0] == linkfin.BoughtUnkept || parts[1] > s.to {
+		return nil
+	}
+	dueDays := func() (int64, bool, error) {
+		if parts[0] != linkfin.BoughtConfirmed || len(parts) != 3 || parts[2] == "" {
+			return 0, false, nil
+		}
+		n, err := strconv.ParseInt(parts[2], 10, 64)
+		if err != nil {
+			return 0, false, linkfin.Errorf(linkfin.EINTERNAL, "the index of payables by buyer holds %q", t.Value)
+		}
+		return n, true, nil
+	}
+	if comparable {
+		n, ok, err := dueDays()
+		if ok {
+			d.ComparableDueDays = d.ComparableDueDays.Add(n)
+		}
+		return err
+	}
+	before := parts[1] < s.from
+	// What each day's entries did to what the buyer owes: confirmed adds; a credit and
+	// an end take off.
+	var change *linkfin.Sum
+	switch parts[0] {
+	case linkfin.BoughtConfirmed:
+		change = &s.confirmed
+		if err := moveSum(&s.end, t, true); err != nil {
+			return err
+		}
+		d.CountEnd += int(t.Count)
+		n, ok, err := dueDays()
+		if err != nil {
+			return err
+		}
+		if ok {
+			d.DueDays = d.DueDays.Add(n)
+		}
+	case linkfin.BoughtCredited, linkfin.BoughtEnded:
+		change = &s.credited
+		if parts[0] == linkfin.BoughtEnded {
+			change = &s.paid
+			d.CountEnd -= int(t.Count)
+		}
+		if err := moveSum(&s.end, t, false); err != nil {
+			return err
+		}
+	default:
+		return nil
+	}
+	if before {
+		change = &s.start
+	}
+	return moveSum(change, t, !before || parts[0] == linkfin.BoughtConfirmed)
+}
+
+// moveSum adds a total's amount to a sum, or takes it off.
+func moveSum(to *linkfin.Sum, t linkfin.IndexTotal, add bool) (err error) {
+	if add {
+		*to, err = to.Add(t.Amount)
+	} else {
+		*to, err = to.Sub(t.Amount)
+	}
+	return err
+}
+
+// figures adds the sums to the disclosure's figures.
+func (s *disclosureSums) figures() error {
+	d := s.d
 	for _, f := range []struct {
 		figure *int64
 		sum    linkfin.Sum
-	}{{&d.Confirmed, confirmed}, {&d.Credited, credited}, {&d.Paid, paid}, {&d.OutstandingStart, start}, {&d.OutstandingEnd, end}} {
+	}{{&d.Confirmed, s.confirmed}, {&d.Credited, s.credited}, {&d.Paid, s.paid}, {&d.OutstandingStart, s.start}, {&d.OutstandingEnd, s.end}} {
 		v, err := f.sum.Int64()
 		if err == nil {
 			*f.figure, err = linkfin.AddTotal(*f.figure, v)
@@ -174,6 +183,32 @@ func discloseFromIndex(ctx context.Context, s linkfin.HistoryReader, ix linkfin.
 		}
 	}
 	return nil
+}
+
+// discloseUnkeptOf adds to the disclosure the anchor's payables under the program ("":
+// its other trade payables) approved before payables kept their own account of their
+// life, each read from its versions in the log (discloseUnkept).
+func discloseUnkeptOf(ctx context.Context, s linkfin.HistoryReader, ix linkfin.IndexReader, d *linkfin.Disclosure, program string) error {
+	prefix := linkfin.IndexValue(d.AnchorID, program, linkfin.BoughtUnkept, "")
+	for afterValue, afterID := "", ""; ; {
+		objs, err := ix.ListIndexed(ctx, linkfin.KindPayable, linkfin.IndexBought, prefix, afterValue, afterID, 500)
+		if err != nil {
+			return err
+		}
+		for _, o := range objs {
+			var pay linkfin.Payable
+			if err := json.Unmarshal(o.Data, &pay); err != nil {
+				return err
+			}
+			if err := discloseUnkept(ctx, s, d, &pay); err != nil {
+				return err
+			}
+			afterValue, afterID = o.Value, o.ID
+		}
+		if len(objs) < 500 {
+			return nil
+		}
+	}
 }
 
 // discloseUnkept adds to the disclosure one payable of the anchor's, under the program
