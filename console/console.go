@@ -464,9 +464,18 @@ func (c *Console) renderView(w http.ResponseWriter, r *http.Request, status int,
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
+	if status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", challenge)
+	}
 	w.WriteHeader(status)
 	w.Write([]byte(out))
 }
+
+// challenge is what a 401 of the console asks for (RFC 9110 §11.6.1 wants one on
+// every 401): no scheme of HTTP's own, but a session cookie that its sign-in form
+// sets, said in the Cookie scheme's terms that browsers ignore and other clients can
+// read (realm, the form's action, the cookie's name).
+var challenge = `Cookie realm="linkfin", form-action="/sign-in", cookie-name="` + sessionCookie + `"`
 
 // person wraps a page that needs someone signed in: without a live session it sends
 // the browser to sign in. A form posted to it must carry the session's token.

@@ -169,8 +169,8 @@ func TestSignedOut(t *testing.T) {
 	}
 	rec = httptest.NewRecorder()
 	c.ServeHTTP(rec, httptest.NewRequest("POST", "/sign-out", nil))
-	if rec.Code != http.StatusUnauthorized {
-		t.Fatalf("sign-out signed out: %d", rec.Code)
+	if rec.Code != http.StatusUnauthorized || rec.Header().Get("WWW-Authenticate") != `Cookie realm="linkfin", form-action="/sign-in", cookie-name="linkfin_session"` {
+		t.Fatalf("sign-out signed out: %d, WWW-Authenticate %q", rec.Code, rec.Header().Get("WWW-Authenticate"))
 	}
 	// A form sent without a live session answers the sign-in form, saying nothing ran,
 	// which goes back to the form's page.
