@@ -33,8 +33,8 @@ func TestDisclosure(t *testing.T) {
 	if r.status != http.StatusOK || !strings.HasPrefix(r.header.Get("Content-Type"), "text/csv") {
 		t.Fatalf("the disclosure as CSV: %d %s %s", r.status, r.header.Get("Content-Type"), r.body)
 	}
-	for _, row := range []string{"item,value\n", "program_id,auto-scf\n", "confirmed,10000000\n", "credited,100\n",
-		"outstanding_end,9999900\n", "due_days.min,60\n"} {
+	for _, row := range []string{"item,value\r\n", "program_id,auto-scf\r\n", "confirmed,10000000\r\n", "credited,100\r\n",
+		"outstanding_end,9999900\r\n", "due_days.min,60\r\n"} {
 		if !strings.Contains(string(r.body), row) {
 			t.Errorf("the CSV has no row %q:\n%s", row, r.body)
 		}

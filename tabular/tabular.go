@@ -47,7 +47,8 @@ func Columns(t reflect.Type) []string {
 	return out
 }
 
-// Write writes the records (each a JSON object) as CSV under a header of the columns.
+// Write writes the records (each a JSON object) as CSV under a header of the columns,
+// each line ending in CRLF, as RFC 4180 has it.
 // A cell holds the field's JSON value as text, exactly: a string unquoted, a number as
 // its digits (never through a float), an object or a list as compact JSON, and
 // nothing for a missing field or null. A string a spreadsheet would run as a formula
@@ -56,6 +57,7 @@ func Columns(t reflect.Type) []string {
 // string ("‹U+202E›"), as its escape in JSON ("\u202e").
 func Write(w io.Writer, columns []string, records []json.RawMessage) error {
 	cw := csv.NewWriter(w)
+	cw.UseCRLF = true // RFC 4180: each record ends in CRLF
 	if err := cw.Write(columns); err != nil {
 		return err
 	}
@@ -121,6 +123,7 @@ func text(v json.RawMessage) (string, error) {
 // formula gets a leading apostrophe, as Write's strings do.
 func WriteItems(w io.Writer, rows [][2]string) error {
 	cw := csv.NewWriter(w)
+	cw.UseCRLF = true // RFC 4180: each record ends in CRLF
 	if err := cw.Write([]string{"item", "value"}); err != nil {
 		return err
 	}

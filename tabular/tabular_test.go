@@ -41,11 +41,12 @@ func TestWrite(t *testing.T) {
 	if err := Write(&b, Columns(reflect.TypeFor[record]()), recs); err != nil {
 		t.Fatal(err)
 	}
-	want := "id,amount,big,lines,meta,code\n" +
-		`"a,1",9007199254740993,,"[1,2]","{""x"":1}","'=HYPERLINK(""x"")"` + "\n" +
-		`"b ""q""",-5,123456789012345678,,,` + "\n"
+	// Each line ends in CRLF, as RFC 4180 has it.
+	want := "id,amount,big,lines,meta,code\r\n" +
+		`"a,1",9007199254740993,,"[1,2]","{""x"":1}","'=HYPERLINK(""x"")"` + "\r\n" +
+		`"b ""q""",-5,123456789012345678,,,` + "\r\n"
 	if b.String() != want {
-		t.Fatalf("got\n%s\nwant\n%s", b.String(), want)
+		t.Fatalf("got\n%q\nwant\n%q", b.String(), want)
 	}
 	if err := Write(&b, []string{"id"}, []json.RawMessage{json.RawMessage(`[1]`)}); err == nil {
 		t.Fatal("a record that is not an object was written")
@@ -62,8 +63,8 @@ func TestWriteBidiShown(t *testing.T) {
 	if err := Write(&b, Columns(reflect.TypeFor[record]()), recs); err != nil {
 		t.Fatal(err)
 	}
-	want := "id,amount,big,lines,meta,code\n" +
-		"INV-‹U+202E›1002 ‹U+2067›x‹U+2069› \u200f,1,,,\"{\"\"\\u202a\"\":1}\",'-‹U+202D›\n"
+	want := "id,amount,big,lines,meta,code\r\n" +
+		"INV-‹U+202E›1002 ‹U+2067›x‹U+2069› \u200f,1,,,\"{\"\"\\u202a\"\":1}\",'-‹U+202D›\r\n"
 	if b.String() != want {
 		t.Fatalf("got\n%q\nwant\n%q", b.String(), want)
 	}
@@ -77,7 +78,7 @@ func TestWriteBidiShown(t *testing.T) {
 	if err := WriteItems(&b, [][2]string{{"supplier", "\u202eenoyna"}}); err != nil {
 		t.Fatal(err)
 	}
-	if want := "item,value\nsupplier,‹U+202E›enoyna\n"; b.String() != want {
+	if want := "item,value\r\nsupplier,‹U+202E›enoyna\r\n"; b.String() != want {
 		t.Fatalf("items: got %q, want %q", b.String(), want)
 	}
 }
