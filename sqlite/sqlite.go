@@ -39,6 +39,10 @@ type DB struct {
 	// restartFrames is the size of the WAL, in frames, past which the checkpointer
 	// resets it (64k, 256 MiB; lower in tests, set while it runs).
 	restartFrames atomic.Int64
+	// files are the database file and its write-ahead log as this store found them
+	// (see intact): SQLite writes through the files it opened, whatever the names
+	// now point to.
+	files [2]atomic.Pointer[os.FileInfo]
 
 	stop, stopped chan struct{}
 	closeOnce     sync.Once
@@ -151,8 +155,39 @@ func Open(path string) (*DB, error) {
 	ck.SetMaxOpenConns(1)
 	db := &DB{path: path, w: w, r: r, ck: ck, stop: make(chan struct{}), stopped: make(chan struct{})}
 	db.restartFrames.Store(1 << 16)
+	if err := db.intact(); err != nil {
+		w.Close()
+		r.Close()
+		ck.Close()
+		return nil, err
+	}
 	go db.checkpointer()
 	return db, nil
+}
+
+// intact reports an error if the database file or its write-ahead log is no longer
+// the file this store found under its name: removed (rm linkfin.db-wal) or replaced
+// while linkfin runs. SQLite goes on writing into the files it has open, and a commit
+// into a removed log would be acknowledged and then lost when the process ends, as
+// would one into a removed database file: so every commit asks first, and none is
+// made after. The log is made by the first connection in WAL mode; until it is
+// there, the first file under its name is the one.
+func (db *DB) intact() error {
+	for i, name := range []string{db.path, db.path + "-wal"} {
+		fi, err := os.Stat(name)
+		known := db.files[i].Load()
+		switch {
+		case err != nil && (known != nil || i == 0):
+			return fmt.Errorf("%s is gone (%w): it was removed while linkfin ran, and nothing more is written; stop linkfin and start it again", name, err)
+		case err != nil:
+			continue
+		case known == nil:
+			db.files[i].CompareAndSwap(nil, &fi)
+		case !os.SameFile(*known, fi):
+			return fmt.Errorf("%s is another file than the one linkfin opened: it was replaced while linkfin ran, and nothing more is written; stop linkfin and start it again", name)
+		}
+	}
+	return nil
 }
 
 // checkpointer copies committed WAL pages back into the database file from its own
@@ -942,6 +977,9 @@ func (db *DB) Commit(ctx context.Context, b *linkfin.Batch) (err error) {
 				return fmt.Errorf("commit: %w", err)
 			}
 		}
+	}
+	if err := db.intact(); err != nil {
+		return fmt.Errorf("commit: %w", err)
 	}
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
