@@ -1,6 +1,9 @@
 package sqlite
 
-import "context"
+import (
+	"context"
+	"strconv"
+)
 
 // Statements of the ordered index, for the tests of their query plans.
 const (
@@ -55,4 +58,18 @@ func WALFrames(ctx context.Context, db *DB) (int, error) {
 	var busy, frames, done int
 	err := db.ck.QueryRowContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &frames, &done)
 	return frames, err
+}
+
+// SetMaxPages bounds the database's pages on the writer's connection (PRAGMA
+// max_page_count): a write past it fails as on a full disk, SQLITE_FULL.
+func SetMaxPages(ctx context.Context, db *DB, n int) error {
+	_, err := db.w.ExecContext(ctx, `PRAGMA max_page_count = `+strconv.Itoa(n))
+	return err
+}
+
+// PageCount returns the database's pages.
+func PageCount(ctx context.Context, db *DB) (int, error) {
+	var n int
+	err := db.w.QueryRowContext(ctx, `PRAGMA page_count`).Scan(&n)
+	return n, err
 }

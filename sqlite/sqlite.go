@@ -21,7 +21,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	sqlitedriver "modernc.org/sqlite" // registers the "sqlite" driver
+	sqlite3 "modernc.org/sqlite/lib"
 
 	"linkfin"
 	"linkfin/ledger"
@@ -43,6 +44,9 @@ type DB struct {
 	// (see intact): SQLite writes through the files it opened, whatever the names
 	// now point to.
 	files [2]atomic.Pointer[os.FileInfo]
+	// full is set when a commit failed for want of space, until the checkpointer
+	// has emptied the WAL (see checkpointer).
+	full atomic.Bool
 
 	stop, stopped chan struct{}
 	closeOnce     sync.Once
@@ -165,6 +169,13 @@ func Open(path string) (*DB, error) {
 	return db, nil
 }
 
+// isFull reports whether err is SQLite's SQLITE_FULL: the disk (or the file system's
+// quota) has no room for what a write needs.
+func isFull(err error) bool {
+	var se *sqlitedriver.Error
+	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_FULL
+}
+
 // intact reports an error if the database file or its write-ahead log is no longer
 // the file this store found under its name: removed (rm linkfin.db-wal) or replaced
 // while linkfin runs. SQLite goes on writing into the files it has open, and a commit
@@ -211,7 +222,14 @@ func (db *DB) checkpointer() {
 			// Past 64k frames (256 MiB), restart the WAL so it cannot grow without
 			// bound, once no reader is in it.
 			if int64(frames) > db.restartFrames.Load() {
-				db.restart()
+				db.restart("RESTART")
+			}
+			// A commit failed for want of space: the WAL holds pages the database has
+			// (under load it is reset only past restartFrames, and may have taken
+			// the disk's last space itself). Truncated, it gives them back, and the
+			// engine's next commit finds room; until it can be, try at every look.
+			if db.full.Load() && db.restart("TRUNCATE") {
+				db.full.Store(false)
 			}
 		}
 	}
@@ -224,22 +242,27 @@ func (db *DB) checkpointer() {
 // busy timeout failed the batch. With no busy timeout, it takes the writer's lock only
 // when no commit holds it, copies what the last look left, and gives the lock up at
 // once if a reader is still in the log.
-func (db *DB) restart() {
+//
+// mode is RESTART or TRUNCATE, which also cuts the WAL's file to nothing. It reports
+// whether the WAL was reset.
+func (db *DB) restart(mode string) bool {
 	ctx := context.Background()
 	c, err := db.ck.Conn(ctx)
 	if err != nil {
-		return
+		return false
 	}
 	defer c.Close()
 	var busy int // the connection's own, for the truncation when the store closes
 	if err := c.QueryRowContext(ctx, `PRAGMA busy_timeout`).Scan(&busy); err != nil {
-		return
+		return false
 	}
 	if _, err := c.ExecContext(ctx, `PRAGMA busy_timeout = 0`); err != nil {
-		return
+		return false
 	}
-	c.ExecContext(ctx, `PRAGMA wal_checkpoint(RESTART)`)
-	c.ExecContext(ctx, `PRAGMA busy_timeout = `+strconv.Itoa(busy))
+	defer c.ExecContext(ctx, `PRAGMA busy_timeout = `+strconv.Itoa(busy))
+	var blocked, frames, done int
+	err = c.QueryRowContext(ctx, `PRAGMA wal_checkpoint(`+mode+`)`).Scan(&blocked, &frames, &done)
+	return err == nil && blocked == 0
 }
 
 // Dialect implements linkfin.Store.
@@ -988,6 +1011,9 @@ func (db *DB) Commit(ctx context.Context, b *linkfin.Batch) (err error) {
 	defer func() {
 		if err != nil {
 			tx.Rollback()
+			if isFull(err) {
+				db.full.Store(true)
+			}
 			err = fmt.Errorf("commit: %w", err)
 		}
 	}()
