@@ -48,7 +48,7 @@ func runCopy(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	defer src.Close()
 	release, err := src.LockWriter(ctx)
 	if linkfin.ErrorCode(err) == linkfin.ELOCKED {
-		return fmt.Errorf("%s: stop the server first, so that nothing is written after the copy is made", linkfin.ErrorMessage(err))
+		return fmt.Errorf("%s (%s): stop the server first, so that nothing is written after the copy is made", linkfin.ErrorMessage(err), linkfin.ELOCKED)
 	} else if err != nil {
 		return err
 	}
@@ -102,7 +102,7 @@ func copyInto(ctx context.Context, src, dst linkfin.Store) (int, error) {
 	}
 	release, err := dst.LockWriter(ctx)
 	if linkfin.ErrorCode(err) == linkfin.ELOCKED {
-		return 0, fmt.Errorf("%s: a server runs on the database to copy into", linkfin.ErrorMessage(err))
+		return 0, fmt.Errorf("%s (%s): a server runs on the database to copy into", linkfin.ErrorMessage(err), linkfin.ELOCKED)
 	} else if err != nil {
 		return 0, err
 	}

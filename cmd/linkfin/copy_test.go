@@ -147,7 +147,7 @@ func TestCopyServes(t *testing.T) {
 		into = url
 	}
 	code, _, stderr := cli(t, "copy", "--data", dir, "--to", into)
-	if code != 1 || !strings.Contains(stderr, "stop the server first") {
+	if code != 1 || !strings.Contains(stderr, "(writer_locked): stop the server first") {
 		t.Fatalf("copy of a running server's database: exit %d\n%s", code, stderr)
 	}
 	if code := s.stop(); code != 0 {
