@@ -17,6 +17,10 @@ const (
 	ENOTFOUND     = "not_found"
 	EOVERFLOW     = "overflow"
 	EUNAUTHORIZED = "unauthorized"
+	// EUNAVAILABLE: the platform cannot do or read this now, for no fault of the
+	// request's: its database is unreachable or refuses it, or the engine is shutting
+	// down. Nothing was changed; the same request may be sent again.
+	EUNAVAILABLE = "unavailable"
 )
 
 // Error is a domain error: a stable machine-readable Code and a Message that is safe to

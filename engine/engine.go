@@ -47,8 +47,8 @@ import (
 const (
 	// EIDEMPOTENCY: the idempotency key was used before with a different request.
 	EIDEMPOTENCY = "idempotency_key_reused"
-	// EUNAVAILABLE: the engine is closed or its store failed.
-	EUNAVAILABLE = "unavailable"
+	// EUNAVAILABLE: the engine is closed or its store failed (the root package's).
+	EUNAVAILABLE = linkfin.EUNAVAILABLE
 )
 
 // Config configures an Engine.

@@ -155,6 +155,9 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	status := StatusOf(code)
 	if code == linkfin.EINTERNAL {
 		slog.Default().Error("internal error", "err", err, "path", r.URL.Path)
+	} else if _, own := err.(*linkfin.Error); code == linkfin.EUNAVAILABLE && !own {
+		// The database's failure: its words are for the operator, not the caller.
+		slog.Default().Warn("store unavailable", "err", err, "path", r.URL.Path)
 	}
 	p := linkfin.Problem{
 		Type:   "https://linkfin.dev/problems/" + code,

@@ -40,12 +40,13 @@ type querier interface {
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 }
 
-// reader is where reads go: the pool, or in a snapshot its transaction.
+// reader is where reads go: the pool, or in a snapshot its transaction. The
+// database's own failures come out of it marked unavailable.
 func (db *DB) reader() querier {
 	if db.snap != nil {
-		return db.snap
+		return checked{db.snap}
 	}
-	return db.pool
+	return checked{db.pool}
 }
 
 var _ linkfin.Store = (*DB)(nil)
@@ -908,7 +909,7 @@ func (db *DB) ListAccounts(ctx context.Context, after int64, limit int) ([]ledge
 
 // Transfer implements linkfin.Store.
 func (db *DB) Transfer(ctx context.Context, id int64) (*ledger.Transfer, error) {
-	return transferByID(ctx, db.pool, id)
+	return transferByID(ctx, checked{db.pool}, id)
 }
 
 type queryer interface {
@@ -943,11 +944,11 @@ func (db *DB) PendingStatus(ctx context.Context, id int64) (*ledger.PendingState
 func (db *DB) AccountTransfers(ctx context.Context, accountID, start int64, limit int) ([]ledger.Transfer, error) {
 	tx, err := db.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
 	if err != nil {
-		return nil, err
+		return nil, unavailable(err)
 	}
 	defer tx.Rollback(ctx)
 	return linkfin.WalkAccountTransfers(accountID, start, limit, func(id int64) (*ledger.Transfer, error) {
-		return transferByID(ctx, tx, id)
+		return transferByID(ctx, checked{tx}, id)
 	})
 }
 
@@ -1059,7 +1060,7 @@ func (db *DB) Meta(ctx context.Context, key string) (string, error) {
 func (db *DB) SetMeta(ctx context.Context, key, value string) error {
 	_, err := db.pool.Exec(ctx, `INSERT INTO meta (key, value) VALUES ($1, $2)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
-	return err
+	return unavailable(err)
 }
 
 // IndexRowsByKey implements linkfin.Snapshot: each entry named is one probe of the
@@ -1171,12 +1172,12 @@ func (db *DB) Tables(ctx context.Context) (map[string]int64, error) {
 func (db *DB) Snapshot(ctx context.Context) (linkfin.Snapshot, error) {
 	tx, err := db.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
 	if err != nil {
-		return nil, err
+		return nil, unavailable(err)
 	}
 	var n int64
 	if err := tx.QueryRow(ctx, `SELECT count(*) FROM meta`).Scan(&n); err != nil {
 		tx.Rollback(ctx)
-		return nil, fmt.Errorf("snapshot: %w", err)
+		return nil, fmt.Errorf("snapshot: %w", unavailable(err))
 	}
 	return &snapshot{DB: &DB{pool: db.pool, snap: tx}}, nil
 }
