@@ -13,9 +13,11 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"linkfin"
@@ -32,6 +34,8 @@ type DB struct {
 	// snap, in a snapshot (see Snapshot), is the read transaction every read goes
 	// through.
 	snap pgx.Tx
+	// w is the writer's lock while an engine holds it (LockWriter).
+	w atomic.Pointer[writer]
 }
 
 // querier runs queries: the pool, or a snapshot's transaction.
@@ -313,34 +317,148 @@ const writerLock = `hashtextextended('linkfin writer ' || coalesce(current_schem
 // LockWriter implements linkfin.Store with a session advisory lock, held on a
 // connection of its own until release. The server drops it when that session ends, so
 // a writer that dies does not leave the schema locked.
+//
+// The server drops it as well when the session ends under a live writer: PostgreSQL
+// restarted, a network fault, pg_terminate_backend. So the writer's batches commit on
+// that session (Commit), and none commits while the lock is not held: once the session
+// is lost, the next commit takes the lock again on a new one, and only if the log is
+// as this writer left it, that is, no other writer took the lock meanwhile and wrote.
+// Otherwise every commit is refused, writer_locked, until the process starts again.
 func (db *DB) LockWriter(ctx context.Context) (func(), error) {
-	conn, err := db.pool.Acquire(ctx)
+	conn, clock, err := takeWriterLock(ctx, db.pool)
 	if err != nil {
-		return nil, fmt.Errorf("lock writer: %w", err)
+		return nil, err
+	}
+	w := &writer{conn: conn, clock: clock}
+	db.w.Store(w)
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			db.w.CompareAndSwap(w, nil)
+			w.mu.Lock()
+			defer w.mu.Unlock()
+			w.release()
+			w.refused = errReleased
+		})
+	}, nil
+}
+
+// errReleased refuses a commit of a writer whose lock was released.
+var errReleased = linkfin.Errorf(linkfin.ELOCKED, "this writer released its lock")
+
+// takeWriterLock takes the writer's lock on a connection of its own, and reads the
+// clock the last batch stored, once the lock is held.
+func takeWriterLock(ctx context.Context, pool *pgxpool.Pool) (*pgxpool.Conn, string, error) {
+	conn, err := pool.Acquire(ctx)
+	if err != nil {
+		return nil, "", fmt.Errorf("lock writer: %w", unavailable(err))
 	}
 	var locked bool
 	var schema string
 	if err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock(`+writerLock+`), coalesce(current_schema(), '')`).Scan(&locked, &schema); err != nil {
 		conn.Release()
-		return nil, fmt.Errorf("lock writer: %w", err)
+		return nil, "", fmt.Errorf("lock writer: %w", unavailable(err))
 	}
 	if !locked {
 		conn.Release()
-		return nil, linkfin.Errorf(linkfin.ELOCKED, "schema %q already has a writer (another linkfin process or engine)", schema)
+		return nil, "", linkfin.Errorf(linkfin.ELOCKED, "schema %q already has a writer (another linkfin process or engine)", schema)
 	}
-	var once sync.Once
-	return func() {
-		once.Do(func() {
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			defer cancel()
-			if _, err := conn.Exec(ctx, `SELECT pg_advisory_unlock(`+writerLock+`)`); err != nil {
-				// Ending the session is the other way to drop the lock; the pool
-				// then discards the connection.
-				conn.Conn().Close(ctx)
-			}
-			conn.Release()
-		})
-	}, nil
+	var clock string
+	err = conn.QueryRow(ctx, `SELECT coalesce((SELECT value FROM meta WHERE key = 'clock'), '')`).Scan(&clock)
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) && pg.Code == "42P01" {
+		err = nil // a database not migrated yet: no batch stored
+	}
+	if err != nil {
+		unlock(conn)
+		return nil, "", fmt.Errorf("lock writer: %w", unavailable(err))
+	}
+	return conn, clock, nil
+}
+
+// unlock drops the writer's lock and gives its connection back.
+func unlock(conn *pgxpool.Conn) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := conn.Exec(ctx, `SELECT pg_advisory_unlock(`+writerLock+`)`); err != nil {
+		// Ending the session is the other way to drop the lock; the pool
+		// then discards the connection.
+		conn.Conn().Close(ctx)
+	}
+	conn.Release()
+}
+
+// writer is the lock of the engine that writes the database (LockWriter), and the
+// session that holds it.
+type writer struct {
+	mu   sync.Mutex
+	conn *pgxpool.Conn // the session holding the lock; nil once it was lost
+	// clock is the clock the last batch this writer committed stored (meta's "clock";
+	// "" for none), and unsure, the clock of a batch after it whose commit failed
+	// without knowing whether the server stored it: one of the two is in the database
+	// if no other writer wrote it since.
+	clock, unsure string
+	// refused, once set, refuses every commit: another writer wrote, or the lock was
+	// released.
+	refused error
+}
+
+// begin starts a batch's transaction on the session that holds the lock, taking the
+// lock again first if that session was lost.
+func (w *writer) begin(ctx context.Context, pool *pgxpool.Pool) (pgx.Tx, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.refused != nil {
+		return nil, w.refused
+	}
+	if w.conn != nil && w.conn.Conn().IsClosed() {
+		w.lost()
+	}
+	if w.conn == nil {
+		conn, clock, err := takeWriterLock(ctx, pool)
+		if err != nil {
+			return nil, err
+		}
+		if clock != w.clock && (w.unsure == "" || clock != w.unsure) {
+			unlock(conn)
+			w.refused = linkfin.Errorf(linkfin.ELOCKED, "this server lost its writer lock (its session with the database ended) and another writer wrote since: restart it")
+			return nil, w.refused
+		}
+		w.conn, w.clock, w.unsure = conn, clock, ""
+	}
+	tx, err := w.conn.Begin(ctx)
+	if err != nil && w.conn.Conn().IsClosed() {
+		w.lost()
+	}
+	return tx, err
+}
+
+// committed records the end of a batch's commit, which would store clock.
+func (w *writer) committed(clock string, err error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if err == nil {
+		w.clock, w.unsure = clock, ""
+		return
+	}
+	w.unsure = clock
+	if w.conn != nil && w.conn.Conn().IsClosed() {
+		w.lost()
+	}
+}
+
+// lost forgets the session that held the lock: the server dropped the lock with it.
+func (w *writer) lost() {
+	w.conn.Release()
+	w.conn = nil
+}
+
+// release drops the lock, if this writer still holds it.
+func (w *writer) release() {
+	if w.conn != nil {
+		unlock(w.conn)
+		w.conn = nil
+	}
 }
 
 const accountCols = `id, ledger, currency, code, flags, debits_pending, debits_posted,
@@ -635,15 +753,27 @@ const upsertTiles = `INSERT INTO log_tiles (level, idx, width, data)
 // Commit implements linkfin.Store: the whole batch in one transaction. Inserted rows go
 // in with binary COPY; updated rows (one array statement per table, in id order),
 // tiles, the checkpoint and the clock go in one round trip.
+//
+// An engine's batches (LockWriter) commit on the session that holds its lock.
 func (db *DB) Commit(ctx context.Context, b *linkfin.Batch) (err error) {
-	tx, err := db.pool.Begin(ctx)
+	var tx pgx.Tx
+	w := db.w.Load()
+	if w != nil {
+		tx, err = w.begin(ctx, db.pool)
+	} else {
+		tx, err = db.pool.Begin(ctx)
+	}
 	if err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	clock := strconv.FormatInt(b.Clock, 10)
 	defer func() {
 		if err != nil {
 			tx.Rollback(ctx)
 			err = fmt.Errorf("commit: %w", err)
+		}
+		if w != nil {
+			w.committed(clock, err)
 		}
 	}()
 
@@ -825,7 +955,7 @@ func (db *DB) Commit(ctx context.Context, b *linkfin.Batch) (err error) {
 		checks = append(checks, nil)
 	}
 	q.Queue(`INSERT INTO meta (key, value) VALUES ('clock', $1)
-		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, strconv.FormatInt(b.Clock, 10))
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, clock)
 	checks = append(checks, nil)
 	if b.Flush {
 		q.Queue(`INSERT INTO meta (key, value) VALUES ('accounts_at', $1)
