@@ -404,33 +404,47 @@ type writer struct {
 }
 
 // begin starts a batch's transaction on the session that holds the lock, taking the
-// lock again first if that session was lost.
+// lock again first if that session was lost: found closed, or closing as the
+// transaction begins (then nothing of the batch was sent, and it begins again once).
 func (w *writer) begin(ctx context.Context, pool *pgxpool.Pool) (pgx.Tx, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if w.refused != nil {
-		return nil, w.refused
-	}
-	if w.conn != nil && w.conn.Conn().IsClosed() {
-		w.lost()
-	}
-	if w.conn == nil {
-		conn, clock, err := takeWriterLock(ctx, pool)
-		if err != nil {
-			return nil, err
-		}
-		if clock != w.clock && (w.unsure == "" || clock != w.unsure) {
-			unlock(conn)
-			w.refused = linkfin.Errorf(linkfin.ELOCKED, "this server lost its writer lock (its session with the database ended) and another writer wrote since: restart it")
+	for again := true; ; again = false {
+		if w.refused != nil {
 			return nil, w.refused
 		}
-		w.conn, w.clock, w.unsure = conn, clock, ""
-	}
-	tx, err := w.conn.Begin(ctx)
-	if err != nil && w.conn.Conn().IsClosed() {
+		if w.conn != nil && w.conn.Conn().IsClosed() {
+			w.lost()
+		}
+		if w.conn == nil {
+			if err := w.retake(ctx, pool); err != nil {
+				return nil, err
+			}
+		}
+		tx, err := w.conn.Begin(ctx)
+		if err == nil || !w.conn.Conn().IsClosed() {
+			return tx, err
+		}
 		w.lost()
+		if !again {
+			return nil, err
+		}
 	}
-	return tx, err
+}
+
+// retake takes the lock again on a new session, if the log is as this writer left it.
+func (w *writer) retake(ctx context.Context, pool *pgxpool.Pool) error {
+	conn, clock, err := takeWriterLock(ctx, pool)
+	if err != nil {
+		return err
+	}
+	if clock != w.clock && (w.unsure == "" || clock != w.unsure) {
+		unlock(conn)
+		w.refused = linkfin.Errorf(linkfin.ELOCKED, "this server lost its writer lock (its session with the database ended) and another writer wrote since: restart it")
+		return w.refused
+	}
+	w.conn, w.clock, w.unsure = conn, clock, ""
+	return nil
 }
 
 // committed records the end of a batch's commit, which would store clock.
