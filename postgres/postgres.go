@@ -331,9 +331,16 @@ func (db *DB) LockWriter(ctx context.Context) (func(), error) {
 	}
 	w := &writer{conn: conn, clock: clock}
 	db.w.Store(w)
+	stop, kept := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(kept)
+		w.keep(db.pool, stop)
+	}()
 	var once sync.Once
 	return func() {
 		once.Do(func() {
+			close(stop)
+			<-kept
 			db.w.CompareAndSwap(w, nil)
 			w.mu.Lock()
 			defer w.mu.Unlock()
@@ -341,6 +348,49 @@ func (db *DB) LockWriter(ctx context.Context) (func(), error) {
 			w.refused = errReleased
 		})
 	}, nil
+}
+
+// writerLockCheck is how often an idle writer checks that the session holding its
+// lock is alive, and takes the lock again if not.
+const writerLockCheck = time.Second
+
+// keep checks the writer's session every writerLockCheck until stop, so that a writer
+// with nothing to commit takes its lock again soon after losing it (PostgreSQL
+// restarted), before another writer could take it.
+func (w *writer) keep(pool *pgxpool.Pool, stop <-chan struct{}) {
+	t := time.NewTicker(writerLockCheck)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+		}
+		w.check(pool)
+	}
+}
+
+// check pings the session that holds the lock, unless a batch is being committed on
+// it, and takes the lock again if the session was lost. A failure to take it is the
+// next commit's to report.
+func (w *writer) check(pool *pgxpool.Pool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.refused != nil || w.busy {
+		return
+	}
+	if w.conn != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		err := w.conn.Ping(ctx)
+		cancel()
+		if err == nil || !w.conn.Conn().IsClosed() {
+			return
+		}
+		w.lost()
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	w.retake(ctx, pool)
 }
 
 // errReleased refuses a commit of a writer whose lock was released.
@@ -401,6 +451,8 @@ type writer struct {
 	// refused, once set, refuses every commit: another writer wrote, or the lock was
 	// released.
 	refused error
+	// busy: a batch's transaction is open on conn (from begin to committed).
+	busy bool
 }
 
 // begin starts a batch's transaction on the session that holds the lock, taking the
@@ -423,6 +475,7 @@ func (w *writer) begin(ctx context.Context, pool *pgxpool.Pool) (pgx.Tx, error) 
 		}
 		tx, err := w.conn.Begin(ctx)
 		if err == nil || !w.conn.Conn().IsClosed() {
+			w.busy = err == nil
 			return tx, err
 		}
 		w.lost()
@@ -451,6 +504,7 @@ func (w *writer) retake(ctx context.Context, pool *pgxpool.Pool) error {
 func (w *writer) committed(clock string, err error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	w.busy = false
 	if err == nil {
 		w.clock, w.unsure = clock, ""
 		return
