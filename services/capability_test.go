@@ -1,8 +1,10 @@
 package services_test
 
 import (
+	"context"
 	"crypto/ed25519"
 	"encoding/json"
+	"fmt"
 	"testing"
 	"time"
 
@@ -82,7 +84,11 @@ func notTrading(w *world, org string, c linkfin.Command) {
 	t := w.t
 	t.Helper()
 	w.must(&services.SetCapabilities{OrgID: org, Capabilities: []linkfin.Capability{linkfin.CapFund}})
-	_, want := run[linkfin.Relationship](w, &services.ProposeRelationship{Actor: "tier2", BuyerID: org, SellerID: "tier2"})
+	other := "tier2"
+	if org == other {
+		other = "tier1"
+	}
+	_, want := run[linkfin.Relationship](w, &services.ProposeRelationship{Actor: other, BuyerID: org, SellerID: other})
 	if want == nil {
 		t.Fatalf("a relationship with %s, which does not trade, was proposed", org)
 	}
@@ -156,5 +162,127 @@ func TestTradeWithdrawnFinancing(t *testing.T) {
 	w.now = time.Date(2027, 1, 29, 9, 0, 0, 0, time.UTC)
 	if f, err := run[linkfin.Financing](w, &services.CollectFactored{ID: "fx"}); err != nil || f.Status != linkfin.FinancingSettled {
 		t.Fatalf("the factored payable at its due date, its seller no longer trading: %+v, %v", f, err)
+	}
+}
+
+// The acts beyond trade itself that take an organization's trade further are refused
+// too, once the operator withdraws its trade capability, as a new relationship with it
+// is (400 invalid, in the same words), and log nothing: a buyer's change of its payment
+// terms; a conditional payment, whose payer buys and whose payee sells; a certificate
+// passed to a recipient that does not trade; a self-billed invoice, for a seller that
+// does not; a warehouse pledge's request and acceptance by its borrower; and the
+// anchor's offer to pay early a seller that could not accept it. Granted again, each
+// goes on.
+func TestTradeWithdrawnBeyondTrade(t *testing.T) {
+	w := newWorld(t)
+	parties(w)
+	w.must(&services.RecordInboundPayment{Rail: "bank", InstructionID: "dep-anchor", OrgID: "anchor", Currency: "CNY", Amount: 100_000_00})
+	notTrading(w, "anchor", &services.SetPaymentTerms{Actor: "anchor", BuyerID: "anchor", SellerID: "tier1", Days: 60})
+
+	// A conditional payment on an order accepted: neither its payer nor its payee trades.
+	w.must(&services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: "po-c", Number: "PO-C", SellerID: "tier1",
+		ProgramID: "auto-scf", Currency: "CNY", Lines: []linkfin.POLine{{LineID: "L1", Item: "part", Quantity: 10, Unit: "pc", UnitPrice: 100_00}}}},
+		&services.AcceptPurchaseOrder{Actor: "tier1", ID: "po-c"})
+	cp := func(id string) linkfin.Command {
+		return &services.CreateConditionalPayment{Actor: "anchor", ID: id, In: linkfin.ConditionalPaymentIn{PayeeID: "tier1", Currency: "CNY",
+			Amount: 1_000_00, Condition: linkfin.ConditionIn{Type: linkfin.ConditionGoodsReceived, POID: "po-c"}}}
+	}
+	notTrading(w, "anchor", cp("cp-1"))
+	notTrading(w, "tier1", cp("cp-2"))
+	// What was made stays so: both sides cancel a payment while neither trades.
+	w.must(&services.SetCapabilities{OrgID: "anchor", Capabilities: []linkfin.Capability{linkfin.CapAnchor}},
+		&services.SetCapabilities{OrgID: "tier1", Capabilities: []linkfin.Capability{linkfin.CapFund}},
+		&services.CancelConditionalPayment{Actor: "anchor", ID: "cp-1"}, &services.CancelConditionalPayment{Actor: "tier1", ID: "cp-1"},
+		&services.SetCapabilities{OrgID: "anchor", Capabilities: []linkfin.Capability{linkfin.CapAnchor, linkfin.CapTrade}},
+		&services.SetCapabilities{OrgID: "tier1", Capabilities: []linkfin.Capability{linkfin.CapTrade}})
+	if c, err := run[linkfin.ConditionalPayment](w, &services.CancelConditionalPayment{Actor: "tier1", ID: "cp-1"}); linkfin.ErrorCode(err) != linkfin.ECONDITIONCLOSED {
+		t.Fatalf("cancelled by both sides while neither traded: %+v, %v", c, err)
+	}
+
+	// A self-billed invoice the anchor issues for tier1, which no longer sells.
+	notTrading(w, "tier1", &services.CreateInvoice{Actor: "anchor", Invoice: linkfin.Invoice{ID: "inv-sb", Number: "SB-1", BuyerID: "anchor",
+		SellerID: "tier1", SelfBilled: true, POID: "po-c", Currency: "CNY", IssueDate: day(t, "2026-11-02"), DueDate: day(t, "2027-01-29"),
+		Lines: []linkfin.InvoiceLine{{LineID: "L1", Quantity: 10, UnitPrice: 100_00, Amount: 1000_00}}, Total: 1000_00}})
+
+	// A piece passed down to tier2, and a piece of it back up to tier1: each recipient
+	// no longer trades.
+	p := payable(w, "1", 1000, 1_000_00, "2027-01-29")
+	w.must(&services.IssueCertificate{Actor: "anchor", ID: "c1", ProgramID: "auto-scf", PayableIDs: []string{p.ID}})
+	notTrading(w, "tier2", &services.TransferCertificate{Actor: "tier1", ID: "c1", To: "tier2", Amount: 100_00, NewID: "c1-a", RemainderID: "c1-b"})
+	notTrading(w, "tier1", &services.TransferCertificate{Actor: "tier2", ID: "c1-a", To: "tier1", Amount: 10_00, NewID: "c1-c", RemainderID: "c1-d"})
+
+	// A loan on tier1's copper in the port's warehouse.
+	ltv, r := rate(t, "0.75"), rate(t, "0.05")
+	w.must(&services.CreateOrganization{Org: linkfin.Organization{ID: "port", Name: "Port Warehouse", Capabilities: []linkfin.Capability{linkfin.CapLogistics}}},
+		&services.CreateProgram{Actor: "anchor", Program: linkfin.Program{ID: "wh", Name: "Metals pledge", Currency: "CNY", Limit: 50_000_000_00,
+			Products: []linkfin.Product{linkfin.ProductWarehousePledge}, MaxTenorDays: 90, AdvanceRate: rate(t, "0.6"), MarginCallLTV: &ltv,
+			DayCount: linkfin.ACT360, Calendar: "CN"}},
+		&services.InviteFunder{Actor: "anchor", ProgramID: "wh", FunderID: "bank", Limit: 1_000_000_00, Pricing: linkfin.Pricing{FixedRate: &r}},
+		&services.AcceptFunder{Actor: "bank", ProgramID: "wh"},
+		&services.MarkPrice{Mark: linkfin.PriceMark{ID: "copper", Currency: "CNY", Price: 60_000_00}},
+		&services.IssueWarehouseReceipt{Actor: "port", Receipt: linkfin.WarehouseReceipt{ID: "R1", OwnerID: "tier1", LotID: "LOT-1",
+			Commodity: "copper", Quantity: 10, Unit: "t"}})
+	notTrading(w, "tier1", &services.RequestPledgeLoan{Actor: "tier1", ID: "wl", ReceiptID: "R1", ProgramID: "wh", FunderID: "bank"})
+	notTrading(w, "tier1", &services.AcceptPledgeLoan{Actor: "tier1", ID: "wl", ReceiptID: "R1"})
+
+	// The anchor's offer to pay tier1 early.
+	w.must(&services.CreateProgram{Actor: "anchor", Program: linkfin.Program{ID: "dd", Name: "Early payment", Currency: "CNY", Limit: 10_000_000_00,
+		Products: []linkfin.Product{linkfin.ProductDynamicDiscounting}, MaxTenorDays: 180, AdvanceRate: rate(t, "0.8"),
+		DayCount: linkfin.ACT360, Calendar: "CN", EarlyPaymentAPR: new(rate(t, "0.06"))}})
+	p2 := payableUnder(w, "dd", "2", 7, 1_000_00, "2027-01-29")
+	notTrading(w, "tier1", &services.OfferDynamicDiscounting{Actor: "anchor", ID: "dd-1", PayableID: p2.ID, ProgramID: "dd"})
+}
+
+// An organization that does not trade is offered nothing it could not take: each
+// offer on what it holds or sells (certificate discounting, factoring, the anchor's
+// early payment) is listed among the refusals, with the code and the words a request
+// of it gets (400 invalid, 'organization … does not trade'), until it trades again.
+func TestTradeWithdrawnOffers(t *testing.T) {
+	w := newWorld(t)
+	parties(w)
+	p := payable(w, "1", 1000, 1_000_00, "2027-01-29")
+	w.must(&services.IssueCertificate{Actor: "anchor", ID: "c1", ProgramID: "auto-scf", PayableIDs: []string{p.ID}})
+	payable(w, "2", 100, 1_000_00, "2027-01-29")
+	w.must(&services.CreateProgram{Actor: "anchor", Program: linkfin.Program{ID: "dd", Name: "Early payment", Currency: "CNY", Limit: 10_000_000_00,
+		Products: []linkfin.Product{linkfin.ProductDynamicDiscounting}, MaxTenorDays: 180, AdvanceRate: rate(t, "0.8"),
+		DayCount: linkfin.ACT360, Calendar: "CN", EarlyPaymentAPR: new(rate(t, "0.06"))}})
+	payableUnder(w, "dd", "3", 7, 1_000_00, "2027-01-29")
+	offers := func() (taken, refused []string) {
+		t.Helper()
+		got, err := services.Offers(context.Background(), w.db, linkfin.Viewer{Org: "tier1"}, w.now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range got {
+			for _, o := range a.Offers {
+				taken = append(taken, fmt.Sprintf("%s %s %s", a.AssetID, o.Product, o.FunderID))
+			}
+			for _, o := range a.Refused {
+				refused = append(refused, fmt.Sprintf("%s %s %s %s: %s", a.AssetID, o.Product, o.FunderID, o.Code, o.Message))
+			}
+		}
+		return taken, refused
+	}
+	live, none := offers()
+	if len(live) != 3 || len(none) != 0 {
+		t.Fatalf("tier1, which trades, is offered %q and refused %q; want three offers", live, none)
+	}
+	w.must(&services.SetCapabilities{OrgID: "tier1", Capabilities: []linkfin.Capability{linkfin.CapFund}})
+	_, want := run[linkfin.Financing](w, &services.RequestFactoring{Actor: "tier1", ID: "fx", PayableID: "pay-inv-2", ProgramID: "auto-scf", FunderID: "bank"})
+	if linkfin.ErrorCode(want) != linkfin.EINVALID {
+		t.Fatalf("a request by tier1, which does not trade: %v", want)
+	}
+	taken, refused := offers()
+	if len(taken) != 0 || len(refused) != len(live) {
+		t.Fatalf("tier1, which does not trade, is offered %q and refused %q; want none offered, %d refused", taken, refused, len(live))
+	}
+	for i, r := range refused {
+		if w := fmt.Sprintf("%s invalid: %s", live[i], linkfin.ErrorMessage(want)); r != w {
+			t.Errorf("refused %q, want %q", r, w)
+		}
+	}
+	w.must(&services.SetCapabilities{OrgID: "tier1", Capabilities: []linkfin.Capability{linkfin.CapTrade}})
+	if again, _ := offers(); len(again) != len(live) {
+		t.Fatalf("tier1, trading again, is offered %q, want %q", again, live)
 	}
 }

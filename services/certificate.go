@@ -221,6 +221,7 @@ func (c *TransferCertificate) Keys() []linkfin.ObjectKey {
 		{Kind: linkfin.KindRelationship, ID: linkfin.RelationshipID(c.Actor, c.To)},
 		{Kind: linkfin.KindRelationship, ID: linkfin.RelationshipID(c.To, c.Actor)},
 		organizationKey(c.Actor),
+		organizationKey(c.To),
 	}
 	keys = append(keys, idKeys(linkfin.KindCertificate, c.NewID)...)
 	return append(keys, idKeys(linkfin.KindCertificate, c.RemainderID)...)
@@ -263,8 +264,12 @@ func (c *TransferCertificate) Apply(tx linkfin.Tx) (any, error) {
 	if !down && !up || c.To == c.Actor {
 		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "a certificate passes only to a party the holder has an active relationship with")
 	}
-	// The holder trades with the recipient still: as its buyer, or else as its seller.
+	// The holder trades with the recipient still: as its buyer, or else as its seller;
+	// and the recipient with the holder, as its seller, or else as its buyer.
 	if err := trades(tx, c.Actor, !down); err != nil {
+		return nil, err
+	}
+	if err := trades(tx, c.To, down); err != nil {
 		return nil, err
 	}
 	if c.To == parent.AnchorID {

@@ -455,7 +455,7 @@ type CreateConditionalPayment struct {
 // Keys implements linkfin.Command.
 func (c *CreateConditionalPayment) Keys() []linkfin.ObjectKey {
 	keys := append(idKeys(linkfin.KindConditionalPayment, c.ID),
-		linkfin.ObjectKey{Kind: linkfin.KindOrganization, ID: c.In.PayeeID})
+		linkfin.ObjectKey{Kind: linkfin.KindOrganization, ID: c.In.PayeeID}, organizationKey(c.Actor))
 	cond := c.In.Condition.Condition()
 	keys = append(keys, subjectKeys(&cond)...)
 	if c.In.SourceWalletID != "" {
@@ -705,7 +705,12 @@ func (c *CreateConditionalPayment) Apply(tx linkfin.Tx) (any, error) {
 			return nil, linkfin.Errorf(linkfin.EINVALID, "a release date is after today (%s)", today)
 		}
 	}
-	if _, err := organization(tx, in.PayeeID); err != nil {
+	// A conditional payment pays for trade still to come: its payer buys and its payee
+	// sells (or carries), now. What is due is still paid (settlement, repayments).
+	if err := trades(tx, c.Actor, false); err != nil {
+		return nil, err
+	}
+	if err := trades(tx, in.PayeeID, true); err != nil {
 		return nil, err
 	}
 	if in.ExpiresOn != nil && !in.ExpiresOn.After(today) {

@@ -147,9 +147,14 @@ func (c *OfferDynamicDiscounting) Keys() []linkfin.ObjectKey {
 }
 
 // DependentKeys implements linkfin.DependentCommand: the payable's order and the
-// advance it backs (heldByOrder).
+// advance it backs (heldByOrder), and its seller, who would accept the offer.
 func (c *OfferDynamicDiscounting) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
-	return orderFinancingKeys(r, c.PayableID)
+	keys := orderFinancingKeys(r, c.PayableID)
+	var pay linkfin.Payable
+	if found, _ := r.Get(linkfin.KindPayable, c.PayableID, &pay); found {
+		keys = append(keys, organizationKey(pay.SellerID))
+	}
+	return keys
 }
 
 // Apply implements linkfin.Command.
@@ -162,6 +167,10 @@ func (c *OfferDynamicDiscounting) Apply(tx linkfin.Tx) (any, error) {
 		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only the program's anchor, who owes the payable, offers to pay it early")
 	}
 	if err := notOpen(pay); err != nil {
+		return nil, err
+	}
+	// The seller accepts the offer: one that does not trade could not.
+	if err := trades(tx, pay.SellerID, true); err != nil {
 		return nil, err
 	}
 	q, err := priceDynamicDiscounting(p, pay, linkfin.DateOf(tx.Now()))

@@ -63,6 +63,10 @@ func Offers(ctx context.Context, s linkfin.PartyReader, v linkfin.Viewer, now ti
 	if err != nil {
 		return nil, err
 	}
+	cannot, err := takesNoOffer(ctx, s, v.Org)
+	if err != nil {
+		return nil, err
+	}
 	byKind := make(map[string][]Offerer)
 	var kinds []string
 	for _, o := range Offerers() {
@@ -90,7 +94,7 @@ func Offers(ctx context.Context, s linkfin.PartyReader, v linkfin.Viewer, now ti
 				}
 			}
 			if a != nil {
-				if settle(a, now); len(a.Offers)+len(a.Refused) > 0 {
+				if settle(a, now, cannot); len(a.Offers)+len(a.Refused) > 0 {
 					out = append(out, *a)
 				}
 			}
@@ -106,9 +110,29 @@ func Offers(ctx context.Context, s linkfin.PartyReader, v linkfin.Viewer, now ti
 	return out, nil
 }
 
+// takesNoOffer is why org could take no offer now, as TakeOffer's request would
+// refuse it: the operator withdrew its trade capability (trades, as a seller or a
+// holder); nil if it may.
+func takesNoOffer(ctx context.Context, s linkfin.RecordReader, org string) (error, error) {
+	var o linkfin.Organization
+	if err := read(ctx, s, linkfin.KindOrganization, org, &o); err != nil {
+		return nil, err
+	}
+	return notTrading(&o, true), nil
+}
+
 // settle finishes an asset's offers at now: each quote expiring as a request's would,
-// best first; the refusals by product and funder.
-func settle(a *linkfin.AssetOffers, now time.Time) {
+// best first; the refusals by product and funder. If cannot says why the organization
+// could take none of them, each offer is listed among the refusals with its code and
+// message instead.
+func settle(a *linkfin.AssetOffers, now time.Time, cannot error) {
+	if cannot != nil {
+		for _, o := range a.Offers {
+			a.Refused = append(a.Refused, linkfin.Offer{Product: o.Product, FunderID: o.FunderID,
+				Code: linkfin.ErrorCode(cannot), Message: linkfin.ErrorMessage(cannot)})
+		}
+		a.Offers = nil
+	}
 	for i := range a.Offers {
 		a.Offers[i].Quote.ExpiresAt = now.Add(QuoteValidity)
 	}

@@ -116,6 +116,10 @@ func offersPage(ctx context.Context, s IndexedReader, v linkfin.Viewer, now time
 	if err != nil {
 		return nil, err
 	}
+	cannot, err := takesNoOffer(ctx, s, v.Org)
+	if err != nil {
+		return nil, err
+	}
 	byKind := make(map[string][]Offerer)
 	for _, o := range Offerers() {
 		byKind[o.AssetKind()] = append(byKind[o.AssetKind()], o)
@@ -189,15 +193,16 @@ func offersPage(ctx context.Context, s IndexedReader, v linkfin.Viewer, now time
 		m := maturityOf(h.asset).String()
 		h.src.afterValue, h.src.afterID = o.Value, o.ID
 		after = linkfin.IndexValue(m, h.src.kind, o.ID)
-		if a, ok := offersOn(v.Org, h.asset, byKind[h.src.kind], programs, valueDate, now); ok && (len(a.Offers) > 0 || refused) {
+		if a, ok := offersOn(v.Org, h.asset, byKind[h.src.kind], programs, valueDate, now, cannot); ok && (len(a.Offers) > 0 || refused) {
 			out.Data = append(out.Data, a)
 		}
 	}
 }
 
 // offersOn is what the offerers of an asset's kind offer org on it (as Offers lists an
-// asset), and whether any of them would.
-func offersOn(org string, asset any, offerers []Offerer, programs map[string]*linkfin.Program, valueDate linkfin.Date, now time.Time) (linkfin.AssetOffers, bool) {
+// asset), and whether any of them would; cannot, if not nil, is why org could take none
+// (takesNoOffer), each offer then listed among the refusals.
+func offersOn(org string, asset any, offerers []Offerer, programs map[string]*linkfin.Program, valueDate linkfin.Date, now time.Time, cannot error) (linkfin.AssetOffers, bool) {
 	var a *linkfin.AssetOffers
 	for _, o := range offerers {
 		got, ok := o.Offer(org, asset, programs, valueDate)
@@ -212,7 +217,7 @@ func offersOn(org string, asset any, offerers []Offerer, programs map[string]*li
 	if a == nil {
 		return linkfin.AssetOffers{}, false
 	}
-	settle(a, now)
+	settle(a, now, cannot)
 	return *a, len(a.Offers)+len(a.Refused) > 0
 }
 
@@ -252,7 +257,11 @@ func OfferOn(ctx context.Context, s linkfin.PartyReader, v linkfin.Viewer, now t
 			offerers = append(offerers, x)
 		}
 	}
-	a, ok := offersOn(v.Org, asset, offerers, programs, linkfin.DateOf(now), now)
+	cannot, err := takesNoOffer(ctx, s, v.Org)
+	if err != nil {
+		return linkfin.AssetOffers{}, linkfin.Offer{}, err
+	}
+	a, ok := offersOn(v.Org, asset, offerers, programs, linkfin.DateOf(now), now, cannot)
 	if ok {
 		for _, x := range a.Offers {
 			if x.Product == product && x.FunderID == funder {

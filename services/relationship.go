@@ -112,18 +112,28 @@ func organization(tx linkfin.Tx, id string) (*linkfin.Organization, error) {
 // relationship is formed only between two that trade (ProposeRelationship), and the
 // acts a party makes in it that take trade further check it again, in the same
 // words, for the operator may have withdrawn the capability since: an order, its
-// acceptance, a goods receipt, an invoice, its approval, a credit note, a certificate
-// passed on, and a request for financing and the acceptance of its quote by a seller,
-// a holder or a distributor. What was done stays done: an order accepted may still be
-// shipped or cancelled, an invoice disputed, a payable is still paid and a financing
-// still settles. The command lists the organization's record in its keys (organizationKey).
+// acceptance, a goods receipt, an invoice (self-billed: its seller too), its approval,
+// a credit note, a buyer's payment terms, a certificate passed on (its recipient too),
+// a conditional payment (its payer and its payee), a request for financing and the
+// acceptance of its quote by a seller, a holder, a distributor or a warehouse pledge's
+// borrower, and an anchor's offer to pay a seller early (the seller). The offers
+// list offers nothing to one that does not trade (Offers). What was done stays done:
+// an order accepted may still be shipped or cancelled, an invoice disputed, a
+// conditional payment confirmed or cancelled, a payable is still paid and a financing
+// still settles. The command lists the organization's record in its keys
+// (organizationKey).
 func trades(tx linkfin.Tx, orgID string, seller bool) error {
 	o, err := organization(tx, orgID)
 	if err != nil {
 		return err
 	}
+	return notTrading(o, seller)
+}
+
+// notTrading is trades' refusal of the organization o, or nil if it trades now.
+func notTrading(o *linkfin.Organization, seller bool) error {
 	if !o.Can(linkfin.CapTrade) && !(seller && o.Can(linkfin.CapLogistics)) {
-		return linkfin.Errorf(linkfin.EINVALID, "organization %s does not trade", orgID)
+		return linkfin.Errorf(linkfin.EINVALID, "organization %s does not trade", o.ID)
 	}
 	return nil
 }

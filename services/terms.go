@@ -89,7 +89,7 @@ type SetPaymentTerms struct {
 
 // Keys implements linkfin.Command.
 func (c *SetPaymentTerms) Keys() []linkfin.ObjectKey {
-	keys := []linkfin.ObjectKey{{Kind: linkfin.KindRelationship, ID: linkfin.RelationshipID(c.BuyerID, c.SellerID)}}
+	keys := []linkfin.ObjectKey{{Kind: linkfin.KindRelationship, ID: linkfin.RelationshipID(c.BuyerID, c.SellerID)}, organizationKey(c.Actor)}
 	for _, id := range c.Financed {
 		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindFinancing, ID: id})
 	}
@@ -137,6 +137,10 @@ func (c *SetPaymentTerms) Apply(tx linkfin.Tx) (any, error) {
 		return nil, linkfin.Errorf(linkfin.ECONFLICT, "the relationship is %s: terms are set on an active one", rel.Status)
 	}
 	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	// Terms are what the buyer's future trade with the seller is paid on.
+	if err := trades(tx, c.Actor, false); err != nil {
 		return nil, err
 	}
 	before := 0

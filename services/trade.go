@@ -332,6 +332,9 @@ func (c *CreateInvoice) seller() string {
 func (c *CreateInvoice) Keys() []linkfin.ObjectKey {
 	keys := append(idKeys(linkfin.KindInvoice, c.Invoice.ID), numberKeys(c.seller(), linkfin.KindInvoice, c.Invoice.Number)...)
 	keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindPurchaseOrder, ID: c.Invoice.POID}, organizationKey(c.Actor))
+	if c.Invoice.SelfBilled && c.Invoice.SellerID != "" {
+		keys = append(keys, organizationKey(c.seller()))
+	}
 	if c.Invoice.BuyerID != "" {
 		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindInvoiceNumber, ID: linkfin.InvoiceNumberKey(c.seller(), c.Invoice.BuyerID, c.Invoice.Number)})
 		keys = append(keys, scoreKeys(c.seller(), c.Invoice.BuyerID)...)
@@ -407,6 +410,12 @@ func (c *CreateInvoice) Apply(tx linkfin.Tx) (any, error) {
 	}
 	if err := trades(tx, c.Actor, !inv.SelfBilled); err != nil {
 		return nil, err
+	}
+	// A self-billed invoice bills for its seller, which sells still.
+	if inv.SelfBilled {
+		if err := trades(tx, inv.SellerID, true); err != nil {
+			return nil, err
+		}
 	}
 	if c.Identified != nil {
 		if err := c.Identified.check(tx, &inv, po); err != nil {

@@ -115,6 +115,7 @@ func (c *RequestPledgeLoan) Keys() []linkfin.ObjectKey {
 	return append(append(idKeys(linkfin.KindFinancing, c.ID),
 		linkfin.ObjectKey{Kind: linkfin.KindWarehouseReceipt, ID: c.ReceiptID},
 		linkfin.ObjectKey{Kind: linkfin.KindProgram, ID: c.ProgramID},
+		organizationKey(c.Actor),
 	), decisionKeys(c.Actor, c.FunderID)...)
 }
 
@@ -162,6 +163,11 @@ func (c *RequestPledgeLoan) Apply(tx linkfin.Tx) (any, error) {
 	}
 	gp, d, err := decide(tx, &p, graded{linkfin.ProductWarehousePledge, c.Actor, c.FunderID, linkfin.KindWarehouseReceipt, w.ID})
 	if err != nil {
+		return nil, err
+	}
+	// The goods' owner borrows on them as a trader (after decide, which refuses first
+	// an owner that names itself its funder).
+	if err := trades(tx, c.Actor, false); err != nil {
 		return nil, err
 	}
 	q, err := priceWarehousePledge(gp, c.FunderID, &w, mark, linkfin.DateOf(tx.Now()))
@@ -228,7 +234,7 @@ type AcceptPledgeLoan struct {
 
 // Keys implements linkfin.Command.
 func (c *AcceptPledgeLoan) Keys() []linkfin.ObjectKey {
-	return []linkfin.ObjectKey{{Kind: linkfin.KindFinancing, ID: c.ID}, {Kind: linkfin.KindWarehouseReceipt, ID: c.ReceiptID}}
+	return []linkfin.ObjectKey{{Kind: linkfin.KindFinancing, ID: c.ID}, {Kind: linkfin.KindWarehouseReceipt, ID: c.ReceiptID}, organizationKey(c.Actor)}
 }
 
 // LedgerKeys implements linkfin.LedgerCommand.
@@ -253,6 +259,9 @@ func (c *AcceptPledgeLoan) Apply(tx linkfin.Tx) (any, error) {
 	f, already, err := quoted(tx, c.ID, c.Actor, linkfin.ProductWarehousePledge, c.ReceiptID, linkfin.FinancingAccepted)
 	if err != nil || already {
 		return f, err
+	}
+	if err := trades(tx, c.Actor, false); err != nil {
+		return nil, err
 	}
 	var w linkfin.WarehouseReceipt
 	if _, err := tx.Get(linkfin.KindWarehouseReceipt, f.AssetID, &w); err != nil {
