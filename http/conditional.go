@@ -15,7 +15,7 @@ func (s *Server) conditionalRoutes() {
 		Summary: "Lock money for a payee under a condition (the caller pays, from its wallet or from a purpose-bound wallet it holds, " +
 			"source_wallet_id): goods_received against a purchase order (release full, when the whole order is accepted, or " +
 			"pro_rata, a part with each goods receipt, to the value accepted), delivered (a shipment, as its carrier reports), " +
-			"invoice_approved, milestone (confirmed by confirmer_id), or date (released by the scheduler on that day, UTC). The " +
+			"invoice_approved, milestone (confirmed by confirmer_id, who is not the payee: invalid), or date (released by the scheduler on that day, UTC). The " +
 			"money is a pending transfer to the payee until it is released; from expires_on on (UTC) nothing releases it, and " +
 			"what is left is refunded (a release date or expiry past 2099-12-31 is invalid); cancelling the order it waits on (that of its shipment or invoice), or disputing its " +
 			"invoice, refunds it too (cancelled). A condition that can no longer be met is refused with conflict: a cancelled " +
@@ -50,7 +50,7 @@ func (s *Server) conditionalRoutes() {
 
 	wallet := reflect.TypeFor[linkfin.BoundWallet]()
 	act(s, Route{Pattern: "POST /v1/purpose-bound-wallets", Access: Write, Status: http.StatusCreated, Out: wallet,
-		Summary: "Open a purpose-bound wallet for a holder (the caller is its grantor, who funds it): money its holder may pay only " +
+		Summary: "Open a purpose-bound wallet for a holder, another organization (the caller is its grantor, who funds it): money its holder may pay only " +
 			"to the payees it lists (payee_ids, never the holder itself), directly or into a conditional payment, and never withdraw."},
 		func(r *http.Request, p *principal, in *linkfin.BoundWalletIn) (linkfin.Command, error) {
 			return &services.OpenBoundWallet{Actor: p.Org, In: *in}, nil

@@ -731,6 +731,12 @@ func (c *CreateConditionalPayment) Apply(tx linkfin.Tx) (any, error) {
 			return nil, err
 		}
 	}
+	// A milestone's confirmation is another's word that it came, as a delivery is its
+	// carrier's: a payee that confirmed its own milestone would release the money to
+	// itself when it chose.
+	if cond.Type == linkfin.ConditionMilestone && cond.ConfirmerID == in.PayeeID {
+		return nil, linkfin.Errorf(linkfin.EINVALID, "%s is the payee: a milestone is confirmed by another party than the one it pays", in.PayeeID)
+	}
 	p := &linkfin.ConditionalPayment{PayerID: c.Actor, PayeeID: in.PayeeID, Currency: in.Currency, Amount: in.Amount,
 		Reference: in.Reference, SourceWalletID: in.SourceWalletID, Rail: in.Rail, Condition: cond,
 		ExpiresOn: in.ExpiresOn, Status: linkfin.ConditionalLocked, CreatedAt: tx.Now()}
