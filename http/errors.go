@@ -86,6 +86,7 @@ var statusOf = map[string]int{
 	services.EPARTIES:             http.StatusUnprocessableEntity,
 	services.EIDENTIFIERTAKEN:     http.StatusConflict,
 	linkfin.EIDTAKEN:              http.StatusConflict,
+	services.EORGNAMETAKEN:        http.StatusConflict,
 	linkfin.EUNAUTHORIZED:         http.StatusUnauthorized,
 	linkfin.EFORBIDDEN:            http.StatusForbidden,
 	linkfin.ENOTFOUND:             http.StatusNotFound,

@@ -5,21 +5,69 @@ package services
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"slices"
 	"strings"
 	"time"
+
+	"golang.org/x/text/cases"
+	"golang.org/x/text/unicode/norm"
 
 	"linkfin"
 	"linkfin/iso20022"
 )
 
 // CreateOrganization registers a company. A retry with the same fields answers the
-// organization as it is (Existed); the same id with other fields is a conflict, and
-// an id that differs from another organization's in case alone (BANK beside bank) is
-// refused, linkfin.EIDTAKEN.
+// organization as it is (Existed); the same id with other fields is a conflict, an
+// id that differs from another organization's in case alone (BANK beside bank) is
+// refused, linkfin.EIDTAKEN, and a name that differs from another's in case, width or
+// spacing alone (claimName) is refused, EORGNAMETAKEN.
 type CreateOrganization struct {
 	Org linkfin.Organization
+}
+
+// EORGNAMETAKEN refuses an organization whose name is another's, as names are
+// compared (foldName): two suppliers listed under one name could be taken one for
+// the other, in a list, a document or a payment.
+const EORGNAMETAKEN = "organization_name_taken"
+
+// kindOrganizationName is the kind, in the registry of folded ids, of organizations'
+// names: one record per name as foldName folds it, naming the organization that took it.
+const kindOrganizationName = "organization_name"
+
+// foldName is an organization's name as names are compared: its compatibility forms
+// read as what they stand for (NFKC: a full-width Ａ as A, an ideographic space as a
+// space), folded in case, without white space (a space between two Chinese words
+// is not seen, and one between two Latin ones is easily missed).
+func foldName(name string) string {
+	folded := norm.NFKC.String(cases.Fold().String(norm.NFKC.String(name)))
+	return strings.Join(strings.Fields(folded), "")
+}
+
+// nameKey is the registry key of a name: its folded form's SHA-256, which any name
+// has in 64 characters (NFKC may make a name of 200 characters many times longer).
+func nameKey(name string) string {
+	sum := sha256.Sum256([]byte(foldName(name)))
+	return linkfin.FoldedIDKey(kindOrganizationName, "", hex.EncodeToString(sum[:]))
+}
+
+// claimName takes the organization's name in the registry, or refuses it if another
+// organization took the name as foldName folds it. The command lists nameKey's
+// record. Organizations registered before names were registered are not in it.
+func claimName(tx linkfin.Tx, o *linkfin.Organization) error {
+	key := nameKey(o.Name)
+	var f linkfin.FoldedID
+	if found, err := tx.Get(linkfin.KindFoldedID, key, &f); err != nil {
+		return err
+	} else if found && f.Taken != o.ID {
+		return linkfin.Errorf(EORGNAMETAKEN, "the name %q is organization %s's, but for case, width or spacing: "+
+			"two organizations of one name could be taken one for the other; choose another name", o.Name, f.Taken)
+	} else if found {
+		return nil
+	}
+	return tx.Put(linkfin.KindFoldedID, key, &linkfin.FoldedID{ID: key, Taken: o.ID}, "folded_id.taken")
 }
 
 // OrganizationResult is what CreateOrganization answers.
@@ -30,7 +78,7 @@ type OrganizationResult struct {
 
 // Keys implements linkfin.Command.
 func (c *CreateOrganization) Keys() []linkfin.ObjectKey {
-	return append([]linkfin.ObjectKey{{Kind: linkfin.KindOrganization, ID: c.Org.ID}},
+	return append([]linkfin.ObjectKey{{Kind: linkfin.KindOrganization, ID: c.Org.ID}, {Kind: linkfin.KindFoldedID, ID: nameKey(c.Org.Name)}},
 		foldedKeys(linkfin.KindOrganization, "", c.Org.ID, organizationKey)...)
 }
 
@@ -78,6 +126,9 @@ func (c *CreateOrganization) Apply(tx linkfin.Tx) (any, error) {
 		return &OrganizationResult{old, true}, nil
 	}
 	if err := claimFolded(tx, linkfin.KindOrganization, "", o.ID, "organization", organizationKey); err != nil {
+		return nil, err
+	}
+	if err := claimName(tx, &o); err != nil {
 		return nil, err
 	}
 	o.CreatedAt = tx.Now()
