@@ -69,11 +69,6 @@ func (c *OpenBoundWallet) Validate() error {
 	if err := ids("holder_id", c.In.HolderID); err != nil {
 		return err
 	}
-	// The purpose is the grantor's, binding another: a holder that granted its own
-	// wallet would bind itself to a purpose no one else set or relies on.
-	if c.In.HolderID == c.Actor {
-		return linkfin.Errorf(linkfin.EINVALID, "%s is the holder: a purpose-bound wallet is granted to another organization than its grantor", c.Actor)
-	}
 	if _, err := ledgerOf(c.In.Currency); err != nil {
 		return err
 	}
@@ -108,6 +103,11 @@ func (c *OpenBoundWallet) Apply(tx linkfin.Tx) (any, error) {
 	} else if have < c.In.Amount {
 		return nil, linkfin.Errorf(linkfin.EINSUFFICIENTFUNDS, "your wallet holds %s of the %s",
 			linkfin.Money{Amount: have, Currency: c.In.Currency}, linkfin.Money{Amount: c.In.Amount, Currency: c.In.Currency})
+	}
+	// The purpose is the grantor's, binding another: a holder that granted its own
+	// wallet would bind itself to a purpose no one else set or relies on.
+	if c.In.HolderID == c.Actor {
+		return nil, linkfin.Errorf(linkfin.EINVALID, "%s is the holder: a purpose-bound wallet is granted to another organization than its grantor", c.Actor)
 	}
 	for _, org := range append([]string{c.In.HolderID}, c.In.PayeeIDs...) {
 		if _, err := organization(tx, org); err != nil {
