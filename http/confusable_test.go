@@ -26,7 +26,7 @@ func TestConfusableIDs(t *testing.T) {
 		t.Fatal("a refused create changed the store")
 	}
 	// A new id of its own is taken, and its case variants are refused after it.
-	p.mustCreate("/v1/organizations", `{"id":"River-Bank","name":"River Bank","capabilities":["fund"]}`)
-	wantProblem(t, p.as("operator", "POST", "/v1/organizations", `{"id":"river-bank","name":"River Bank","capabilities":["fund"]}`),
+	p.mustCreate("/v1/organizations", `{"id":"River-Bank","name":"River Bank Group","capabilities":["fund"]}`)
+	wantProblem(t, p.as("operator", "POST", "/v1/organizations", `{"id":"river-bank","name":"River Bank Group","capabilities":["fund"]}`),
 		http.StatusConflict, linkfin.EIDTAKEN)
 }
