@@ -128,11 +128,13 @@ func (c *CreateOrganization) Apply(tx linkfin.Tx) (any, error) {
 	if err := claimFolded(tx, linkfin.KindOrganization, "", o.ID, "organization", organizationKey); err != nil {
 		return nil, err
 	}
-	if err := claimName(tx, &o); err != nil {
-		return nil, err
-	}
 	o.CreatedAt = tx.Now()
 	if err := tx.Put(linkfin.KindOrganization, o.ID, &o, "organization.created"); err != nil {
+		return nil, err
+	}
+	// After the organization's own event, which comes next to its id's as it did
+	// before names were registered; a name refused writes neither.
+	if err := claimName(tx, &o); err != nil {
 		return nil, err
 	}
 	return &OrganizationResult{o, false}, nil
