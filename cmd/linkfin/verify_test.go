@@ -85,7 +85,7 @@ func TestVerifyCheckpoint(t *testing.T) {
 		t.Fatalf("backup: exit %d\n%s%s", code, stdout, stderr)
 	}
 	for i := range 3 {
-		s.want("POST", "/v1/organizations", s.key, fmt.Sprintf(`{"id":"later-%d","name":"Later","capabilities":["trade"]}`, i), http.StatusCreated)
+		s.want("POST", "/v1/organizations", s.key, fmt.Sprintf(`{"id":"later-%d","name":"Later %d","capabilities":["trade"]}`, i, i), http.StatusCreated)
 	}
 	late, lateJSON := keep(s, "late.json")
 	if code := s.stop(); code != 0 || late.Size <= early.Size {
@@ -121,7 +121,7 @@ func TestVerifyCheckpoint(t *testing.T) {
 		if cp.Size >= late.Size {
 			break
 		}
-		r.want("POST", "/v1/organizations", s.key, fmt.Sprintf(`{"id":"other-%d","name":"Other","capabilities":["trade"]}`, i), http.StatusCreated)
+		r.want("POST", "/v1/organizations", s.key, fmt.Sprintf(`{"id":"other-%d","name":"Other %d","capabilities":["trade"]}`, i, i), http.StatusCreated)
 	}
 	r.stop()
 	code, stdout, stderr = cli(t, "verify", "--data", old, "--checkpoint", lateJSON)
