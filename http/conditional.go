@@ -50,7 +50,7 @@ func (s *Server) conditionalRoutes() {
 
 	wallet := reflect.TypeFor[linkfin.BoundWallet]()
 	act(s, Route{Pattern: "POST /v1/purpose-bound-wallets", Access: Write, Status: http.StatusCreated, Out: wallet,
-		Summary: "Open a purpose-bound wallet for a holder, another organization (the caller is its grantor, who funds it): money its holder may pay only " +
+		Summary: "Open a purpose-bound wallet for a holder (the caller is its grantor, who funds it): money its holder may pay only " +
 			"to the payees it lists (payee_ids, never the holder itself), directly or into a conditional payment, and never withdraw."},
 		func(r *http.Request, p *principal, in *linkfin.BoundWalletIn) (linkfin.Command, error) {
 			return &services.OpenBoundWallet{Actor: p.Org, In: *in}, nil

@@ -11,8 +11,8 @@ import (
 
 // Purpose-bound funds. A purpose-bound wallet is a ledger account of its own, that
 // cannot go below zero, beside its holder's wallet: its grantor (who set the purpose:
-// a lender, another organization than the holder) funds it, and its holder pays from
-// it only to the organizations it lists, directly or into a conditional payment. Nothing else moves
+// a lender, or the holder itself) funds it, and its holder pays from it only to the
+// organizations it lists, directly or into a conditional payment. Nothing else moves
 // money out of it: no withdrawal to a bank, no redemption to the holder's own wallet.
 // A payment to anyone else is refused with purpose_bound_payee.
 const codeBound = 9
@@ -103,11 +103,6 @@ func (c *OpenBoundWallet) Apply(tx linkfin.Tx) (any, error) {
 	} else if have < c.In.Amount {
 		return nil, linkfin.Errorf(linkfin.EINSUFFICIENTFUNDS, "your wallet holds %s of the %s",
 			linkfin.Money{Amount: have, Currency: c.In.Currency}, linkfin.Money{Amount: c.In.Amount, Currency: c.In.Currency})
-	}
-	// The purpose is the grantor's, binding another: a holder that granted its own
-	// wallet would bind itself to a purpose no one else set or relies on.
-	if c.In.HolderID == c.Actor {
-		return nil, linkfin.Errorf(linkfin.EINVALID, "%s is the holder: a purpose-bound wallet is granted to another organization than its grantor", c.Actor)
 	}
 	for _, org := range append([]string{c.In.HolderID}, c.In.PayeeIDs...) {
 		if _, err := organization(tx, org); err != nil {
