@@ -55,7 +55,8 @@ func nameKey(name string) string {
 
 // claimName takes the organization's name in the registry, or refuses it if another
 // organization took the name as foldName folds it. The command lists nameKey's
-// record. Organizations registered before names were registered are not in it.
+// record. Organizations registered before names were registered are not in it until
+// RegisterOrganizationNames registers them.
 func claimName(tx linkfin.Tx, o *linkfin.Organization) error {
 	key := nameKey(o.Name)
 	var f linkfin.FoldedID
@@ -68,6 +69,129 @@ func claimName(tx linkfin.Tx, o *linkfin.Organization) error {
 		return nil
 	}
 	return tx.Put(linkfin.KindFoldedID, key, &linkfin.FoldedID{ID: key, Taken: o.ID}, "folded_id.taken")
+}
+
+// RegisterOrganizationNames takes, in the registry of names (claimName), the names of
+// organizations registered before names were registered, so that a new organization
+// is refused the name of an old one as it is another new one's. It is run when a
+// database made before is opened (OrganizationsUnnamed lists the organizations it
+// names). Each organization is taken in the order of its id (ids compared as bytes):
+// its name is registered for it, unless another organization holds it, whose name it
+// shares (two organizations registered before may share a name, and one registered
+// after names were, but before the names of the old ones were, may hold an old one's);
+// such an organization is left as it is and listed among Shared. An organization not
+// found, or whose name is registered for it already, is passed over: run again, the
+// command writes nothing.
+type RegisterOrganizationNames struct {
+	IDs []string
+}
+
+// NamesRegistered is what RegisterOrganizationNames answers: the organizations whose
+// names it registered, and those whose name another organization holds.
+type NamesRegistered struct {
+	Registered []string     `json:"registered"`
+	Shared     []SharedName `json:"shared"`
+}
+
+// SharedName is an organization whose name, as names are compared, another
+// organization holds in the registry of names.
+type SharedName struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	With string `json:"with"` // the organization that holds the name
+}
+
+// Keys implements linkfin.Command: the organizations; their names' registry records
+// are named by DependentKeys, from the names the organizations' records hold.
+func (c *RegisterOrganizationNames) Keys() []linkfin.ObjectKey {
+	keys := make([]linkfin.ObjectKey, 0, len(c.IDs))
+	for _, id := range c.IDs {
+		keys = append(keys, organizationKey(id))
+	}
+	return keys
+}
+
+// DependentKeys implements linkfin.DependentCommand: the registry record of each
+// organization's name.
+func (c *RegisterOrganizationNames) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
+	var keys []linkfin.ObjectKey
+	for _, id := range c.IDs {
+		var o linkfin.Organization
+		if found, err := r.Get(linkfin.KindOrganization, id, &o); err == nil && found {
+			keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindFoldedID, ID: nameKey(o.Name)})
+		}
+	}
+	return keys
+}
+
+// Apply implements linkfin.Command.
+func (c *RegisterOrganizationNames) Apply(tx linkfin.Tx) (any, error) {
+	ids := slices.Clone(c.IDs)
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	res := &NamesRegistered{Registered: []string{}, Shared: []SharedName{}}
+	for _, id := range ids {
+		var o linkfin.Organization
+		if found, err := tx.Get(linkfin.KindOrganization, id, &o); err != nil {
+			return nil, err
+		} else if !found {
+			continue
+		}
+		key := nameKey(o.Name)
+		var f linkfin.FoldedID
+		found, err := tx.Get(linkfin.KindFoldedID, key, &f)
+		switch {
+		case err != nil:
+			return nil, err
+		case found && f.Taken == o.ID:
+		case found:
+			res.Shared = append(res.Shared, SharedName{ID: o.ID, Name: o.Name, With: f.Taken})
+		default:
+			if err := tx.Put(linkfin.KindFoldedID, key, &linkfin.FoldedID{ID: key, Taken: o.ID}, "folded_id.taken"); err != nil {
+				return nil, err
+			}
+			res.Registered = append(res.Registered, o.ID)
+		}
+	}
+	return res, nil
+}
+
+// OrganizationsUnnamed lists, in the order of their ids, the organizations whose name
+// the registry of names does not hold for them (RegisterOrganizationNames): those
+// registered before names were, and those whose name another organization holds.
+func OrganizationsUnnamed(ctx context.Context, r linkfin.RecordReader) ([]string, error) {
+	var ids []string
+	after := ""
+	for {
+		page, err := r.ListObjects(ctx, linkfin.KindOrganization, after, 500)
+		if err != nil {
+			return nil, err
+		}
+		for _, obj := range page {
+			var o linkfin.Organization
+			if err := json.Unmarshal(obj.Data, &o); err != nil {
+				return nil, err
+			}
+			rec, err := r.Object(ctx, linkfin.KindFoldedID, nameKey(o.Name))
+			if linkfin.ErrorCode(err) == linkfin.ENOTFOUND {
+				ids = append(ids, o.ID)
+				continue
+			} else if err != nil {
+				return nil, err
+			}
+			var f linkfin.FoldedID
+			if err := json.Unmarshal(rec.Data, &f); err != nil {
+				return nil, err
+			}
+			if f.Taken != o.ID {
+				ids = append(ids, o.ID)
+			}
+		}
+		if len(page) < 500 {
+			return ids, nil
+		}
+		after = page[len(page)-1].ID
+	}
 }
 
 // OrganizationResult is what CreateOrganization answers.

@@ -3,6 +3,7 @@ package services_test
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"testing"
 
 	"linkfin"
@@ -54,4 +55,67 @@ func TestOrganizationNameTaken(t *testing.T) {
 		t.Fatalf("the first again: %+v, %v", r, err)
 	}
 	w.must(org("acme2", "Acme Castings Ltd."), org("huaxin2", "华鑫精密铸造有限公司二厂"))
+}
+
+// legacyOrganization writes an organization as CreateOrganization did before names
+// were registered: the organization's record alone.
+type legacyOrganization struct{ Org linkfin.Organization }
+
+func (c *legacyOrganization) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{{Kind: linkfin.KindOrganization, ID: c.Org.ID}}
+}
+
+func (c *legacyOrganization) Apply(tx linkfin.Tx) (any, error) {
+	o := c.Org
+	o.CreatedAt = tx.Now()
+	return &o, tx.Put(linkfin.KindOrganization, o.ID, &o, "organization.created")
+}
+
+// Organizations registered before names were are listed by OrganizationsUnnamed, and
+// RegisterOrganizationNames registers their names, each for the first organization of
+// that name by id: a new organization is then refused an old one's name. An old one
+// whose name another holds (an older one's, or that of one registered since) is left
+// as it is and answered among Shared. Run again, the command logs nothing.
+func TestRegisterOrganizationNames(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	trade := []linkfin.Capability{linkfin.CapTrade}
+	for _, o := range [][2]string{{"acme", "Acme Castings Co."}, {"acme-old", "ACME CASTINGS CO."}, {"beta", "Beta Ltd"}, {"huaxin", "华鑫精密铸造有限公司"}} {
+		w.must(&legacyOrganization{Org: linkfin.Organization{ID: o[0], Name: o[1], Capabilities: trade}})
+	}
+	// Registered since names are, before the old ones' were: it holds beta's name.
+	w.must(&services.CreateOrganization{Org: linkfin.Organization{ID: "alpha", Name: "BETA LTD", Capabilities: trade}})
+	ids, err := services.OrganizationsUnnamed(ctx, w.db)
+	if err != nil || !slices.Equal(ids, []string{"acme", "acme-old", "beta", "huaxin"}) {
+		t.Fatalf("unnamed: %v, %v", ids, err)
+	}
+	events := len(w.db.Events())
+	r, err := run[services.NamesRegistered](w, &services.RegisterOrganizationNames{IDs: ids})
+	if err != nil || !slices.Equal(r.Registered, []string{"acme", "huaxin"}) || !slices.Equal(r.Shared, []services.SharedName{
+		{ID: "acme-old", Name: "ACME CASTINGS CO.", With: "acme"}, {ID: "beta", Name: "Beta Ltd", With: "alpha"}}) {
+		t.Fatalf("registered: %+v, %v", r, err)
+	}
+	for _, e := range w.db.Events()[events:] {
+		if e.Type != "folded_id.taken" {
+			t.Fatalf("logged %s", e.Type)
+		}
+	}
+	if n := len(w.db.Events()) - events; n != 2 {
+		t.Fatalf("logged %d events, want 2 (acme's name, huaxin's)", n)
+	}
+	org := func(id, name string) *services.CreateOrganization {
+		return &services.CreateOrganization{Org: linkfin.Organization{ID: id, Name: name, Capabilities: trade}}
+	}
+	w.refused(org("acme2", "acme castings co."), services.EORGNAMETAKEN)
+	w.refused(org("huaxin2", "华鑫精密铸造　有限公司"), services.EORGNAMETAKEN)
+	// Again: the shared ones are still listed, and nothing is logged.
+	ids, err = services.OrganizationsUnnamed(ctx, w.db)
+	if err != nil || !slices.Equal(ids, []string{"acme-old", "beta"}) {
+		t.Fatalf("unnamed after: %v, %v", ids, err)
+	}
+	events = len(w.db.Events())
+	r, err = run[services.NamesRegistered](w, &services.RegisterOrganizationNames{IDs: []string{"huaxin", "acme", "acme-old", "beta", "nobody"}})
+	if err != nil || len(r.Registered) != 0 || len(r.Shared) != 2 || len(w.db.Events()) != events {
+		t.Fatalf("again: %+v, %v, %d events", r, err, len(w.db.Events())-events)
+	}
 }
