@@ -144,6 +144,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer e.Close() // after the server: finishes the batch in flight
+	if err := registerNames(ctx, e, s, logger); err != nil {
+		return err
+	}
 	auth := services.NewAuth(s, e, credKey)
 	auth.Absolute, auth.Idle = *sessionAbsolute, *sessionIdle
 	if *seed {
@@ -248,6 +251,45 @@ func listenAdvice(err error, addr string) string {
 			"or let the program that runs linkfin give it that port", addr)
 	}
 	return fmt.Sprintf("if another program (or another linkfin serve) listens on %s, stop it, or choose another address with --addr", addr)
+}
+
+// metaNamesKey is the meta entry registerNames sets once it has registered the names
+// of the organizations registered before names were: a later start reads nothing more.
+const metaNamesKey = "organization_names_registered"
+
+// registerNames registers, through the engine, the names of the organizations of a
+// database made before names were registered (services.RegisterOrganizationNames), so
+// that a new organization is refused an old one's name as it is a new one's; each
+// record is logged (folded_id.taken), as CreateOrganization logs one. An organization
+// whose name another holds is left as it is and logged as a warning. It runs once per
+// database (metaNamesKey): on a new one, or one whose names are registered, it writes
+// nothing.
+func registerNames(ctx context.Context, e *engine.Engine, s linkfin.Store, logger *slog.Logger) error {
+	if done, err := s.Meta(ctx, metaNamesKey); err != nil || done != "" {
+		return err
+	}
+	ids, err := services.OrganizationsUnnamed(ctx, s)
+	if err != nil {
+		return fmt.Errorf("register the organizations' names: %w", err)
+	}
+	registered := 0
+	for len(ids) > 0 {
+		n := min(len(ids), 500)
+		var res services.NamesRegistered
+		if err := e.Run(ctx, &services.RegisterOrganizationNames{IDs: ids[:n]}, &res); err != nil {
+			return fmt.Errorf("register the organizations' names: %w", err)
+		}
+		registered += len(res.Registered)
+		for _, sh := range res.Shared {
+			logger.Warn("an organization's name is another's but for case, width or spacing: it is left registered for the other",
+				"organization", sh.ID, "name", sh.Name, "holder", sh.With)
+		}
+		ids = ids[n:]
+	}
+	if registered > 0 {
+		logger.Info("registered the names of the organizations registered before names were", "organizations", registered)
+	}
+	return s.SetMeta(ctx, metaNamesKey, "yes")
 }
 
 // bootstrap makes the platform's first operator key on its first start, and returns

@@ -1,0 +1,94 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/mod/sumdb/note"
+
+	"linkfin"
+	"linkfin/engine"
+)
+
+// legacyOrganization writes an organization as linkfin did before names were
+// registered: the organization's record alone.
+type legacyOrganization struct{ Org linkfin.Organization }
+
+func (c *legacyOrganization) Keys() []linkfin.ObjectKey {
+	return []linkfin.ObjectKey{{Kind: linkfin.KindOrganization, ID: c.Org.ID}}
+}
+
+func (c *legacyOrganization) Apply(tx linkfin.Tx) (any, error) {
+	o := c.Org
+	o.CreatedAt = tx.Now()
+	return &o, tx.Put(linkfin.KindOrganization, o.ID, &o, "organization.created")
+}
+
+// TestNamesOfOldOrganizations starts serve on a database whose organizations were
+// registered before names were: it registers their names, so that a new organization
+// is refused an old one's name in another case (409 organization_name_taken); an old
+// one whose name an older one holds is logged, and left as it is. verify passes, and
+// a later start registers nothing again.
+func TestNamesOfOldOrganizations(t *testing.T) {
+	dir := t.TempDir()
+	s := serve(t, "--data", dir)
+	key := s.key
+	if code := s.stop(); code != 0 {
+		t.Fatalf("serve: exit %d\n%s", code, s.stderr)
+	}
+	// The database as one made before names were registered holds it: organizations
+	// without their names' records, and no mark that names were registered.
+	ctx := context.Background()
+	db := openDB(t, filepath.Join(dir, "linkfin.db"))
+	skey, err := os.ReadFile(filepath.Join(dir, "log.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, err := note.NewSigner(strings.TrimSpace(string(skey)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := engine.Open(ctx, engine.Config{Store: db, Signer: signer, Origin: Origin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range [][2]string{{"acme", "Acme Castings Co."}, {"acme-old", "ACME Castings Co."}, {"huaxin", "华鑫精密铸造有限公司"}} {
+		c := &legacyOrganization{Org: linkfin.Organization{ID: o[0], Name: o[1], Capabilities: []linkfin.Capability{linkfin.CapTrade}}}
+		if err := e.Run(ctx, c, new(linkfin.Organization)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.Close()
+	if err := db.SetMeta(ctx, metaNamesKey, ""); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	s = serve(t, "--data", dir)
+	for _, name := range []string{"acme castings co.", "华鑫精密铸造 有限公司"} {
+		b := s.want("POST", "/v1/organizations", key, `{"id":"newco","name":"`+name+`","capabilities":["trade"]}`, http.StatusConflict)
+		if !strings.Contains(string(b), `"code":"organization_name_taken"`) {
+			t.Fatalf("%s: %s", name, b)
+		}
+	}
+	s.want("POST", "/v1/organizations", key, `{"id":"newco","name":"New Co","capabilities":["trade"]}`, http.StatusCreated)
+	if code := s.stop(); code != 0 {
+		t.Fatalf("serve: exit %d\n%s", code, s.stderr)
+	}
+	logged := s.stderr.String()
+	if !strings.Contains(logged, "organizations=2") || !strings.Contains(logged, "organization=acme-old") || !strings.Contains(logged, "holder=acme") {
+		t.Fatalf("serve logged:\n%s", logged)
+	}
+	if code, stdout, stderr := cli(t, "verify", "--data", dir); code != 0 || !strings.Contains(stdout, "\nOK: ") {
+		t.Fatalf("verify: exit %d\n%s%s", code, stdout, stderr)
+	}
+	// Once registered, a start reads nothing more, and logs nothing of names.
+	s = serve(t, "--data", dir)
+	if code := s.stop(); code != 0 || strings.Contains(s.stderr.String(), "holder=") || strings.Contains(s.stderr.String(), "registered the names") {
+		t.Fatalf("serve again: exit %d\n%s", code, s.stderr)
+	}
+}
