@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"strconv"
 )
 
@@ -73,3 +74,21 @@ func PageCount(ctx context.Context, db *DB) (int, error) {
 	err := db.w.QueryRowContext(ctx, `PRAGMA page_count`).Scan(&n)
 	return n, err
 }
+
+// ShortBusyTimeout makes the store wait ms milliseconds, not ten seconds, for a lock
+// another connection holds: the writer's one connection and the read pool, which it
+// bounds to one connection for the setting to hold for every read.
+func (db *DB) ShortBusyTimeout(ctx context.Context, ms int) error {
+	db.r.SetMaxOpenConns(1)
+	for _, c := range []interface {
+		ExecContext(context.Context, string, ...any) (sql.Result, error)
+	}{db.w, db.r} {
+		if _, err := c.ExecContext(ctx, `PRAGMA busy_timeout = `+strconv.Itoa(ms)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Unavailable is unavailable, for the tests of what it marks.
+var Unavailable = unavailable

@@ -68,7 +68,7 @@ func (db *DB) read(ctx context.Context, q string) (*sql.Stmt, error) {
 	}
 	s, err := db.r.PrepareContext(ctx, q)
 	if err != nil {
-		return nil, err
+		return nil, unavailable(err)
 	}
 	if old, loaded := db.reads.LoadOrStore(q, s); loaded {
 		s.Close()
@@ -78,25 +78,30 @@ func (db *DB) read(ctx context.Context, q string) (*sql.Stmt, error) {
 }
 
 // query runs a query on the read pool through its prepared statement (in a snapshot,
-// in its transaction).
-func (db *DB) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+// in its transaction). The database's own failures come out of it, and of its rows,
+// marked unavailable.
+func (db *DB) query(ctx context.Context, q string, args ...any) (checkedRows, error) {
 	if db.snap != nil {
-		return db.snap.QueryContext(ctx, q, args...)
+		return checked{db.snap}.QueryContext(ctx, q, args...)
 	}
 	s, err := db.read(ctx, q)
 	if err != nil {
-		return nil, err
+		return checkedRows{}, err
 	}
-	return s.QueryContext(ctx, args...)
+	rows, err := s.QueryContext(ctx, args...)
+	if err != nil {
+		return checkedRows{}, unavailable(err)
+	}
+	return checkedRows{rows}, nil
 }
 
 // queryRow runs a query for one row on the read pool (in a snapshot, in its
-// transaction).
-func (db *DB) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+// transaction), its failures marked as query's are.
+func (db *DB) queryRow(ctx context.Context, q string, args ...any) checkedRow {
 	if db.snap != nil {
-		return db.snap.QueryRowContext(ctx, q, args...)
+		return checked{db.snap}.QueryRowContext(ctx, q, args...)
 	}
-	return db.r.QueryRowContext(ctx, q, args...)
+	return checked{db.r}.QueryRowContext(ctx, q, args...)
 }
 
 var _ linkfin.Store = (*DB)(nil)
@@ -594,7 +599,7 @@ func (db *DB) once(ctx context.Context, version string, apply func(*sql.Tx) erro
 }
 
 // collect scans every row of a query with scan.
-func collect[T any](rows *sql.Rows, err error, scan func(*sql.Rows, *T) error) ([]T, error) {
+func collect[T any](rows checkedRows, err error, scan func(checkedRows, *T) error) ([]T, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -642,9 +647,9 @@ func scanTransfer(rows interface{ Scan(...any) error }, t *ledger.Transfer) erro
 // Head implements linkfin.Store.
 func (db *DB) Head(ctx context.Context) (linkfin.Head, error) {
 	var h linkfin.Head
-	var w queryer = db.w
+	w := checked{db.w}
 	if db.snap != nil {
-		w = db.snap
+		w = checked{db.snap}
 	}
 	if err := w.QueryRowContext(ctx, `SELECT coalesce(max(seq) + 1, 0) FROM events`).Scan(&h.Size); err != nil {
 		return h, err
@@ -688,7 +693,7 @@ func (db *DB) AccountsByID(ctx context.Context, ids []int64) ([]ledger.Account, 
 	}
 	rows, err := db.query(ctx, `SELECT `+accountCols+` FROM accounts
 		WHERE id IN (SELECT value FROM json_each(?))`, idList(ids))
-	return collect(rows, err, func(rows *sql.Rows, a *ledger.Account) error { return scanAccount(rows, a) })
+	return collect(rows, err, func(rows checkedRows, a *ledger.Account) error { return scanAccount(rows, a) })
 }
 
 // TransfersByID implements linkfin.Store.
@@ -698,7 +703,7 @@ func (db *DB) TransfersByID(ctx context.Context, ids []int64) ([]ledger.Transfer
 	}
 	rows, err := db.query(ctx, `SELECT `+transferCols+` FROM transfers
 		WHERE id IN (SELECT value FROM json_each(?))`, idList(ids))
-	return collect(rows, err, func(rows *sql.Rows, t *ledger.Transfer) error { return scanTransfer(rows, t) })
+	return collect(rows, err, func(rows checkedRows, t *ledger.Transfer) error { return scanTransfer(rows, t) })
 }
 
 // PendingByID implements linkfin.Store.
@@ -714,7 +719,7 @@ func (db *DB) PendingByID(ctx context.Context, ids []int64) ([]ledger.PendingSta
 	return scanPending(rows)
 }
 
-func scanPending(rows *sql.Rows) ([]ledger.PendingState, error) {
+func scanPending(rows checkedRows) ([]ledger.PendingState, error) {
 	defer rows.Close()
 	var out []ledger.PendingState
 	for rows.Next() {
@@ -729,7 +734,7 @@ func scanPending(rows *sql.Rows) ([]ledger.PendingState, error) {
 
 // OpenPending implements linkfin.Store.
 func (db *DB) OpenPending(ctx context.Context) ([]ledger.PendingState, error) {
-	rows, err := db.w.QueryContext(ctx, `SELECT id, expires_at, status FROM pending_transfers
+	rows, err := checked{db.w}.QueryContext(ctx, `SELECT id, expires_at, status FROM pending_transfers
 		WHERE status = ? AND expires_at > 0`, ledger.StatusPending)
 	if err != nil {
 		return nil, err
@@ -748,7 +753,7 @@ func (db *DB) IdempotencyByKey(ctx context.Context, keys []string) ([]linkfin.Id
 	}
 	rows, err := db.query(ctx, `SELECT key, request_hash, response, created_at FROM idempotency_keys
 		WHERE key IN (SELECT value FROM json_each(?))`, string(list))
-	return collect(rows, err, func(rows *sql.Rows, r *linkfin.IdempotencyRecord) error {
+	return collect(rows, err, func(rows checkedRows, r *linkfin.IdempotencyRecord) error {
 		return rows.Scan(&r.Key, &r.RequestHash, &r.Response, &r.Time)
 	})
 }
@@ -796,7 +801,7 @@ func (db *DB) ObjectsByKey(ctx context.Context, keys []linkfin.ObjectKey) ([]lin
 	return collect(rows, err, scanObject)
 }
 
-func scanObject(rows *sql.Rows, o *linkfin.Object) error {
+func scanObject(rows checkedRows, o *linkfin.Object) error {
 	return rows.Scan(&o.Kind, &o.ID, &o.Version, &o.Data, &o.UpdatedAt)
 }
 
@@ -807,7 +812,7 @@ func (db *DB) Object(ctx context.Context, kind, id string) (*linkfin.Object, err
 	if err != nil {
 		return nil, err
 	}
-	err = st.QueryRowContext(ctx, kind, id).Scan(&o.Kind, &o.ID, &o.Version, &o.Data, &o.UpdatedAt)
+	err = checkedRow{st.QueryRowContext(ctx, kind, id)}.Scan(&o.Kind, &o.ID, &o.Version, &o.Data, &o.UpdatedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "%s %s not found", kind, id)
 	}
@@ -832,7 +837,7 @@ func (db *DB) ListObjectsByParty(ctx context.Context, kind, party, after string,
 // ListIndexed implements linkfin.Store, walking the ordered index.
 func (db *DB) ListIndexed(ctx context.Context, kind, name, prefix, afterValue, afterID string, limit int) ([]linkfin.IndexedObject, error) {
 	rows, err := db.query(ctx, listIndexed, kind, name, prefix, linkfin.IndexEnd(prefix), afterValue, afterID, limit)
-	return collect(rows, err, func(r *sql.Rows, o *linkfin.IndexedObject) error {
+	return collect(rows, err, func(r checkedRows, o *linkfin.IndexedObject) error {
 		return r.Scan(&o.Value, &o.Kind, &o.ID, &o.Version, &o.Data, &o.UpdatedAt)
 	})
 }
@@ -851,7 +856,7 @@ func (db *DB) IndexTotals(ctx context.Context, kind, name, from, to string) ([]l
 	}
 	rows, err := db.query(ctx, `SELECT value, count, amount_high, amount FROM object_totals
 		WHERE kind = ? AND name = ? AND value >= ? AND value < ? AND count > 0 ORDER BY value`, kind, name, from, to)
-	return collect(rows, err, func(r *sql.Rows, t *linkfin.IndexTotal) error {
+	return collect(rows, err, func(r checkedRows, t *linkfin.IndexTotal) error {
 		var high, low int64
 		if err := r.Scan(&t.Value, &t.Count, &high, &low); err != nil {
 			return err
@@ -868,7 +873,7 @@ func (db *DB) WasParty(ctx context.Context, kind, id, party string) (bool, error
 		return false, err
 	}
 	var one int
-	err = st.QueryRowContext(ctx, party, kind, id).Scan(&one)
+	err = checkedRow{st.QueryRowContext(ctx, party, kind, id)}.Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
@@ -1230,7 +1235,7 @@ func notFound(what string, id int64) error {
 // Account implements linkfin.Store.
 func (db *DB) Account(ctx context.Context, id int64) (*ledger.Account, error) {
 	var a ledger.Account
-	err := scanAccount(db.r.QueryRowContext(ctx, `SELECT `+accountCols+` FROM accounts WHERE id = ?`, id), &a)
+	err := scanAccount(checked{db.r}.QueryRowContext(ctx, `SELECT `+accountCols+` FROM accounts WHERE id = ?`, id), &a)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("account", id)
 	}
@@ -1240,7 +1245,7 @@ func (db *DB) Account(ctx context.Context, id int64) (*ledger.Account, error) {
 // ListAccounts implements linkfin.Store.
 func (db *DB) ListAccounts(ctx context.Context, after int64, limit int) ([]ledger.Account, error) {
 	rows, err := db.query(ctx, `SELECT `+accountCols+` FROM accounts WHERE id > ? ORDER BY id LIMIT ?`, after, limit)
-	return collect(rows, err, func(rows *sql.Rows, a *ledger.Account) error { return scanAccount(rows, a) })
+	return collect(rows, err, func(rows checkedRows, a *ledger.Account) error { return scanAccount(rows, a) })
 }
 
 // Transfer implements linkfin.Store.
@@ -1249,21 +1254,17 @@ func (db *DB) Transfer(ctx context.Context, id int64) (*ledger.Transfer, error) 
 	if err != nil {
 		return nil, err
 	}
-	return transferFrom(st.QueryRowContext(ctx, id), id)
-}
-
-type queryer interface {
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	return transferFrom(checkedRow{st.QueryRowContext(ctx, id)}, id)
 }
 
 const transferByIDQuery = `SELECT ` + transferCols + ` FROM transfers WHERE id = ?`
 
-func transferByID(ctx context.Context, q queryer, id int64) (*ledger.Transfer, error) {
+func transferByID(ctx context.Context, q checked, id int64) (*ledger.Transfer, error) {
 	return transferFrom(q.QueryRowContext(ctx, transferByIDQuery, id), id)
 }
 
 // transferFrom reads the transfer id from the row of a transferByIDQuery.
-func transferFrom(row *sql.Row, id int64) (*ledger.Transfer, error) {
+func transferFrom(row checkedRow, id int64) (*ledger.Transfer, error) {
 	var t ledger.Transfer
 	err := scanTransfer(row, &t)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -1275,7 +1276,7 @@ func transferFrom(row *sql.Row, id int64) (*ledger.Transfer, error) {
 // PendingStatus implements linkfin.Store.
 func (db *DB) PendingStatus(ctx context.Context, id int64) (*ledger.PendingState, error) {
 	var p ledger.PendingState
-	err := db.r.QueryRowContext(ctx, `SELECT id, expires_at, status FROM pending_transfers WHERE id = ?`, id).
+	err := checked{db.r}.QueryRowContext(ctx, `SELECT id, expires_at, status FROM pending_transfers WHERE id = ?`, id).
 		Scan(&p.ID, &p.ExpiresAt, &p.Status)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("pending transfer", id)
@@ -1288,11 +1289,11 @@ func (db *DB) PendingStatus(ctx context.Context, id int64) (*ledger.PendingState
 func (db *DB) AccountTransfers(ctx context.Context, accountID, start int64, limit int) ([]ledger.Transfer, error) {
 	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
-		return nil, err
+		return nil, unavailable(err)
 	}
 	defer tx.Rollback()
 	return linkfin.WalkAccountTransfers(accountID, start, limit, func(id int64) (*ledger.Transfer, error) {
-		return transferByID(ctx, tx, id)
+		return transferByID(ctx, checked{tx}, id)
 	})
 }
 
@@ -1359,7 +1360,7 @@ func (db *DB) IndexedEventCounts(ctx context.Context, keys []linkfin.ObjectKey) 
 
 // scanEvents reads the events a query of events joined with their transfers rows
 // answers, re-encoding transfer events from their rows.
-func scanEvents(rows *sql.Rows, err error) ([]linkfin.Event, error) {
+func scanEvents(rows checkedRows, err error) ([]linkfin.Event, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -1420,7 +1421,7 @@ func (n *nullTransfer) transfer() (*ledger.Transfer, bool) {
 // Checkpoints implements linkfin.Store.
 func (db *DB) Checkpoints(ctx context.Context, after int64, limit int) ([]linkfin.Checkpoint, error) {
 	rows, err := db.query(ctx, `SELECT size, hash, note, time FROM checkpoints WHERE size > ? ORDER BY size LIMIT ?`, after, limit)
-	return collect(rows, err, func(rows *sql.Rows, c *linkfin.Checkpoint) error {
+	return collect(rows, err, func(rows checkedRows, c *linkfin.Checkpoint) error {
 		return rows.Scan(&c.Size, &c.Hash, &c.Note, &c.Time)
 	})
 }
@@ -1458,7 +1459,7 @@ func (db *DB) Meta(ctx context.Context, key string) (string, error) {
 func (db *DB) SetMeta(ctx context.Context, key, value string) error {
 	_, err := db.w.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES (?, ?)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
-	return err
+	return unavailable(err)
 }
 
 // PartiesByKey implements linkfin.Snapshot.
@@ -1506,7 +1507,7 @@ func (db *DB) IndexRowsByKey(ctx context.Context, keys []linkfin.IndexRow) ([]li
 		return nil, err
 	}
 	rows, err := db.query(ctx, indexRowsByKey, string(list))
-	return collect(rows, err, func(r *sql.Rows, x *linkfin.IndexRow) error {
+	return collect(rows, err, func(r checkedRows, x *linkfin.IndexRow) error {
 		return r.Scan(&x.Kind, &x.ID, &x.Name, &x.Value, &x.Amount)
 	})
 }
@@ -1552,12 +1553,12 @@ func (db *DB) Tables(ctx context.Context) (map[string]int64, error) {
 func (db *DB) Snapshot(ctx context.Context) (linkfin.Snapshot, error) {
 	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
-		return nil, err
+		return nil, unavailable(err)
 	}
 	var n int64
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM meta`).Scan(&n); err != nil {
 		tx.Rollback()
-		return nil, fmt.Errorf("snapshot: %w", err)
+		return nil, fmt.Errorf("snapshot: %w", unavailable(err))
 	}
 	return &snapshot{DB: &DB{path: db.path, w: db.w, r: db.r, snap: tx}}, nil
 }

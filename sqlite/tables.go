@@ -15,7 +15,7 @@ var _ linkfin.TableStore = (*DB)(nil)
 // Columns implements linkfin.TableStore.
 func (db *DB) Columns(ctx context.Context, table string) ([]string, error) {
 	cols, _, err := columns(ctx, db.r, table)
-	return cols, err
+	return cols, unavailable(err)
 }
 
 // columns lists a table's columns and their declared types.
