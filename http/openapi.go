@@ -613,11 +613,8 @@ func problems(rt *Route, pathParams bool) []int {
 	if post || rt.Totals || xmlAnswers[rt.Pattern] != "" { // a document a version cannot hold
 		out = append(out, http.StatusUnprocessableEntity)
 	}
-	out = append(out, http.StatusTooManyRequests, http.StatusInternalServerError)
-	if post {
-		out = append(out, http.StatusServiceUnavailable)
-	}
-	return out
+	// Any of them may find the database unavailable, a read as well as a write.
+	return append(out, http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusServiceUnavailable)
 }
 
 func problemName(status int) string {

@@ -1376,6 +1376,22 @@ func TestUnavailable(t *testing.T) {
 	wantJSON(t, a.do("GET", "/healthz", "", "Authorization", ""), http.StatusOK, nil)
 }
 
+// TestStoreReadUnavailable: a read the embedded database fails for its own sake (here
+// a table gone from the file under the running server) answers 503 unavailable, not
+// 500 internal, and its detail does not show SQLite's words.
+func TestStoreReadUnavailable(t *testing.T) {
+	a := newAPI(t)
+	a.mustCreate("/v1/accounts", accountJSON(1, "CNY"))
+	wantJSON(t, a.do("GET", "/v1/accounts", ""), http.StatusOK, nil)
+	if err := a.store.Exec(context.Background(), `DROP TABLE accounts`); err != nil {
+		t.Fatal(err)
+	}
+	p := wantProblem(t, a.do("GET", "/v1/accounts", ""), http.StatusServiceUnavailable, linkfin.EUNAVAILABLE)
+	if strings.Contains(p.Detail, "no such table") || strings.Contains(p.Detail, "accounts") {
+		t.Fatalf("detail %q shows the database's error", p.Detail)
+	}
+}
+
 // TestUnroutedRequests: requests no route takes are refused without touching anything.
 func TestUnroutedRequests(t *testing.T) {
 	a := newAPI(t)
