@@ -46,6 +46,10 @@ const (
 	maxPerRound = 100
 	// firstBackoff is the wait after the first failed attempt; it doubles with each.
 	firstBackoff = time.Second
+	// maxListBackoff bounds Run's wait between reads of the endpoints while the store
+	// fails them (MaxBackoff bounds it too): deliveries start again soon after the
+	// database is back.
+	maxListBackoff = 30 * time.Second
 )
 
 // Payload is the JSON body of a delivery.
@@ -70,7 +74,9 @@ type Dispatcher struct {
 	// PollInterval is how often the log is read for new events.
 	PollInterval time.Duration
 	// MaxBackoff bounds the wait between attempts, which starts at one second and
-	// doubles with each failure.
+	// doubles with each failure. It bounds too, to at most 30 seconds, Run's wait
+	// between reads of the endpoints while the store fails them, which starts at
+	// twice PollInterval and doubles with each failure.
 	MaxBackoff time.Duration
 	// Timeout bounds one attempt: an endpoint that has not answered 2xx by then failed.
 	Timeout time.Duration
@@ -134,19 +140,32 @@ func (d *Dispatcher) init() error {
 
 // Run delivers events until ctx is done, then waits for the deliveries in flight to
 // stop and returns nil. It fails at once only when the dispatcher lacks its engine,
-// store or key; other errors are logged and retried.
+// store or key; other errors are logged and retried. While the store fails to list
+// the endpoints (the database down, say), Run reads them less and less often, the
+// wait doubling to its bound (see MaxBackoff), and logs the failure once, when it
+// begins, and once more when a read succeeds again, which polls at PollInterval again.
 func (d *Dispatcher) Run(ctx context.Context) error {
 	if err := d.init(); err != nil {
 		return err
 	}
 	var wg sync.WaitGroup
 	defer wg.Wait()
-	tick := time.NewTicker(d.PollInterval)
-	defer tick.Stop()
+	wait, bound := d.PollInterval, max(d.PollInterval, min(d.MaxBackoff, maxListBackoff))
+	timer := time.NewTimer(wait)
+	defer timer.Stop()
+	var failingSince time.Time // when the store began to fail to list the endpoints
 	for {
 		ids, err := d.due(ctx)
-		if err != nil && ctx.Err() == nil {
-			d.Logger.Error("webhook: list endpoints", "err", err)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			if failingSince.IsZero() {
+				failingSince = time.Now()
+				d.Logger.Error("webhook: list endpoints; reading them less often until the store answers", "err", err)
+			}
+			wait = min(wait*2, bound)
+		case err == nil && !failingSince.IsZero():
+			d.Logger.Info("webhook: list endpoints: the store answers again", "failed_for", time.Since(failingSince).Round(time.Millisecond))
+			failingSince, wait = time.Time{}, d.PollInterval
 		}
 		for _, id := range ids {
 			if !d.claim(id, true) {
@@ -159,10 +178,11 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 				}
 			})
 		}
+		timer.Reset(wait)
 		select {
 		case <-ctx.Done():
 			return nil
-		case <-tick.C:
+		case <-timer.C:
 		}
 	}
 }
