@@ -52,9 +52,13 @@ func (e *Engine) commit(ctx context.Context, p *pending) {
 		e.stats.CommitNanos.Add(int64(time.Since(t0)))
 	}
 	if err != nil {
-		e.cfg.Logger.Error("commit failed; batch undone", "err", err, "requests", len(p.calls))
+		e.cfg.Logger.Error("commit failed; memory is read again from the store", "err", err, "requests", len(p.calls))
 		e.broken.Store(true)
-		e.fail(p.calls, linkfin.Errorf(EUNAVAILABLE, "the batch could not be stored; nothing was applied"))
+		// The store said it failed, which is not always that it stored nothing: a
+		// connection to PostgreSQL cut as it committed leaves the commit's outcome
+		// unknown. Memory is read again from the store before the next batch, so a
+		// retry under the same key answers as the store has it.
+		e.fail(p.calls, linkfin.Errorf(EUNAVAILABLE, "the store did not confirm the batch: send the request again under the same Idempotency-Key, which answers what was done if it was stored"))
 		return
 	}
 	e.published.publish(p.changed, p.b.Flush)
