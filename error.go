@@ -126,3 +126,26 @@ func IsStalePlan(err error) bool {
 	var s *StalePlanError
 	return errors.As(err, &s)
 }
+
+// errUnavailable is what a caller is told of a store's own failure (Unavailable): the
+// driver's words stay in the server's log.
+var errUnavailable = Errorf(EUNAVAILABLE, "the database is not available at the moment; nothing was changed: send the request again later")
+
+// unavailableError is a store's own failure, marked by Unavailable.
+type unavailableError struct{ err error }
+
+func (e *unavailableError) Error() string   { return e.err.Error() }
+func (e *unavailableError) Unwrap() []error { return []error{errUnavailable, e.err} }
+
+// Unavailable marks err, a failure of the database itself rather than the request's
+// or linkfin's (each store decides which of its driver's errors are), as EUNAVAILABLE:
+// so ErrorCode and ErrorMessage read it, while errors.Is and errors.As still find the
+// driver's error and its text is the driver's, for logs and advice. An error already
+// marked is returned as it is, and nil as nil.
+func Unavailable(err error) error {
+	var ue *unavailableError
+	if err == nil || errors.As(err, &ue) {
+		return err
+	}
+	return &unavailableError{err}
+}

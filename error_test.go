@@ -65,3 +65,21 @@ func TestStalePlan(t *testing.T) {
 		t.Fatal("another conflict is taken for a stale plan")
 	}
 }
+
+// TestUnavailable: a store's own failure marked Unavailable reads as EUNAVAILABLE, with
+// the platform's words, while the driver's error stays underneath and in its text;
+// marking twice changes nothing, and nil stays nil.
+func TestUnavailable(t *testing.T) {
+	driver := errors.New("disk I/O error")
+	err := linkfin.Unavailable(driver)
+	if linkfin.ErrorCode(err) != linkfin.EUNAVAILABLE || !errors.Is(err, driver) || err.Error() != "disk I/O error" ||
+		linkfin.ErrorMessage(err) != "the database is not available at the moment; nothing was changed: send the request again later" {
+		t.Fatalf("marked: code %q, message %q, text %q, is driver's: %v", linkfin.ErrorCode(err), linkfin.ErrorMessage(err), err, errors.Is(err, driver))
+	}
+	if again := linkfin.Unavailable(err); again != err {
+		t.Fatalf("marked again: %#v, want %#v", again, err)
+	}
+	if linkfin.Unavailable(nil) != nil {
+		t.Fatal("nil marked is not nil")
+	}
+}

@@ -12,18 +12,6 @@ import (
 	"linkfin"
 )
 
-// errUnavailable is what a caller is told of a read the database failed, for no fault
-// of the request's or of linkfin's: SQLite's words stay in the server's log.
-var errUnavailable = linkfin.Errorf(linkfin.EUNAVAILABLE, "the database is not available at the moment; nothing was changed: send the request again later")
-
-// unavailableError is a failure of the database itself (see unavailable). It is
-// linkfin's EUNAVAILABLE to whoever asks for a code (linkfin.ErrorCode), and the
-// driver's error to errors.Is and errors.As and in its text, for logs and advice.
-type unavailableError struct{ err error }
-
-func (e *unavailableError) Error() string   { return e.err.Error() }
-func (e *unavailableError) Unwrap() []error { return []error{errUnavailable, e.err} }
-
 // unavailable returns err marked as EUNAVAILABLE when it is the database's failure
 // rather than the request's or linkfin's, and err unchanged otherwise (see
 // isUnavailable).
@@ -31,12 +19,8 @@ func unavailable(err error) error {
 	if err == nil {
 		return nil
 	}
-	var ue *unavailableError
-	if errors.As(err, &ue) {
-		return err
-	}
 	if isUnavailable(err) {
-		return &unavailableError{err}
+		return linkfin.Unavailable(err)
 	}
 	return err
 }
