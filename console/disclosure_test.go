@@ -27,8 +27,8 @@ func TestDisclosure(t *testing.T) {
 		t.Fatalf("the anchor's disclosure: %d\n%s", code, page)
 	}
 	code, table := anchor.get("/programs/auto-scf/disclosure?from=" + today + "&to=" + today + "&format=csv")
-	if code != http.StatusOK || !strings.Contains(table, "item,value\n") || !strings.Contains(table, "confirmed,10000000\n") ||
-		!strings.Contains(table, "outstanding_end,10000000\n") {
+	if code != http.StatusOK || !strings.Contains(table, "item,value\r\n") || !strings.Contains(table, "confirmed,10000000\r\n") ||
+		!strings.Contains(table, "outstanding_end,10000000\r\n") {
 		t.Fatalf("the disclosure as CSV: %d\n%s", code, table)
 	}
 	if code, page := anchor.get("/programs/auto-scf/disclosure?from=2026-02-30"); code != http.StatusBadRequest || !strings.Contains(page, "<code>invalid</code>") {
