@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"golang.org/x/mod/sumdb/note"
 
 	"linkfin"
@@ -188,9 +189,15 @@ func (f *storeFlags) openExisting(ctx context.Context) (linkfin.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Every linkfin schema has the meta table: a database without it is not one.
+	// Every linkfin schema has the meta table: a database without it is not one. A
+	// PostgreSQL user denied it (SQLSTATE 42501) may be looking at one all the same:
+	// that is said, with what to grant (describe adds it), not that there is none.
 	if _, err := s.Meta(ctx, metaLogKey); err != nil {
 		s.Close()
+		var pg *pgconn.PgError
+		if errors.As(err, &pg) && pg.Code == "42501" {
+			return nil, f.named(fmt.Errorf("the PostgreSQL user of %s may not read linkfin's tables in %s (%w)", f.dbName(), redact(where), err))
+		}
 		return nil, f.named(fmt.Errorf("%s holds no linkfin database (%w): check %s and %s (linkfin migrate creates one)", redact(where), err, f.dataName(), f.dbName()))
 	}
 	if err := s.Migrate(ctx); err != nil {

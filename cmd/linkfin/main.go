@@ -300,8 +300,8 @@ var sqliteAdvice = map[int]string{
 // pgAdvice says what to do about a PostgreSQL database's refusal, by its SQLSTATE, where
 // PostgreSQL's own words name only the refusal.
 var pgAdvice = map[string]string{
-	"42501": "the PostgreSQL user of --db may not make or use linkfin's tables there: make it the database's owner, or grant it CREATE and USAGE on the schema (GRANT CREATE, USAGE ON SCHEMA public TO the user), or name a user that may", // insufficient_privilege
-	"3F000": "the search_path of --db names no schema of the database: create the schema (CREATE SCHEMA name), or name one that is there",                                                                                                   // invalid_schema_name
+	"42501": "the PostgreSQL user of --db may not make or use linkfin's tables there: make it the database's owner, or grant it CREATE and USAGE on the schema (GRANT CREATE, USAGE ON SCHEMA public TO the user) and linkfin's tables (GRANT ALL ON ALL TABLES IN SCHEMA public TO the user), or name the user linkfin runs as", // insufficient_privilege
+	"3F000": "the search_path of --db names no schema of the database: create the schema (CREATE SCHEMA name), or name one that is there",                                                                                                                                                                                        // invalid_schema_name
 }
 
 // newFlags returns a flag set that prints its usage to stderr and returns errors.

@@ -604,6 +604,52 @@ func TestPostgresRefusalsInWords(t *testing.T) {
 	}
 }
 
+// TestPostgresDeniedInWords: a linkfin database in PostgreSQL whose tables the user of
+// --db may not read is said to be that, with what to grant, by every command that
+// opens one, and not to hold no linkfin database.
+func TestPostgresDeniedInWords(t *testing.T) {
+	if pgtest.URL() == "" {
+		t.Skip("no PostgreSQL: set LINKFIN_TEST_POSTGRES_URL (.ci/run does)")
+	}
+	isolate(t)
+	db := pgtest.Schema(t, pgtest.URL())
+	if code, _, stderr := cli(t, "migrate", "--db", db); code != 0 {
+		t.Fatal(stderr)
+	}
+	// The test's user makes no other user: it denies itself the tables it owns, as a
+	// user other than linkfin's is denied them.
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, `DO $$ BEGIN EXECUTE format('REVOKE ALL ON ALL TABLES IN SCHEMA %I FROM CURRENT_USER', current_schema()); END $$`); err != nil {
+		t.Fatal(err)
+	}
+	denied := "may not read linkfin's tables in postgres://"
+	grant := "\nthe PostgreSQL user of --db may not make or use linkfin's tables there: "
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"verify", "--db", db}, []string{"linkfin verify: the PostgreSQL user of --db " + denied, grant, "GRANT ALL ON ALL TABLES IN SCHEMA"}},
+		{[]string{"backup", "--db", db, "--to", filepath.Join(t.TempDir(), "b")}, []string{"linkfin backup: the PostgreSQL user of --db " + denied, grant}},
+		{[]string{"copy", "--db", db, "--to", filepath.Join(t.TempDir(), "c.db")}, []string{"linkfin copy: the PostgreSQL user of --db " + denied, grant}},
+		{[]string{"migrate", "--db", db}, []string{grant, "GRANT ALL ON ALL TABLES IN SCHEMA"}},
+		{[]string{"serve", "--db", db, "--addr", "127.0.0.1:0"}, []string{grant}},
+	} {
+		code, stdout, stderr := cli(t, tc.args...)
+		ok := code == 1 && strings.Contains(stderr, "(SQLSTATE 42501)") && !strings.Contains(stderr, "holds no linkfin database") && !strings.Contains(stderr, "linkfin_ci:linkfin_ci@")
+		for _, w := range tc.want {
+			ok = ok && strings.Contains(stderr, w)
+		}
+		if !ok {
+			t.Errorf("linkfin %s: exit %d, want 1 and %q\nstdout:\n%s\nstderr:\n%s", tc.args[0], code, tc.want, stdout, stderr)
+		}
+	}
+}
+
 // TestServeEveryAddress: serve on every address of the machine (0.0.0.0, or no host)
 // says an address to open, this machine's own, not 0.0.0.0 or [::], and that it
 // listens on the others too.
