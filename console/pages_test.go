@@ -429,6 +429,47 @@ func TestApproveAndCertify(t *testing.T) {
 	}
 }
 
+// An offer the organization can no longer take (the operator withdrew its trade
+// capability, and the offers list it among the refused) is said on its confirmation
+// in the refusal's own words and code, not as an offer that is gone; taking it is
+// refused in the same words.
+func TestOfferRefusedInWords(t *testing.T) {
+	s := newSite(t)
+	s.run(&services.ApproveInvoice{Actor: "anchor", ID: "inv-1"})
+	s.run(&services.IssueCertificate{Actor: "anchor", ID: "C-1", ProgramID: "auto-scf", PayableIDs: []string{linkfin.PayableID("inv-1")}})
+
+	tier1 := s.as("tier1", linkfin.RoleFinance)
+	_, home := tier1.get("/")
+	m := regexp.MustCompile(`href="(/offers/confirm\?asset=C-1&amp;product=[a-z_]+&amp;funder=[a-z0-9]+)">Take the best offer`).FindStringSubmatch(home)
+	if m == nil {
+		t.Fatalf("tier1's home shows no best offer for C-1:\n%s", home)
+	}
+	confirm := strings.ReplaceAll(m[1], "&amp;", "&")
+	code, page := tier1.get(confirm)
+	if code != http.StatusOK {
+		t.Fatalf("the confirmation: %d\n%s", code, page)
+	}
+	form := url.Values{}
+	for _, f := range []string{"csrf", "idempotency_key", "product", "asset", "program", "funder", "price"} {
+		form.Set(f, hidden(page, f))
+	}
+
+	s.run(&services.SetCapabilities{OrgID: "tier1", Capabilities: []linkfin.Capability{linkfin.CapFund}})
+	const words = "organization tier1 does not trade"
+	code, page = tier1.get(confirm)
+	if code != http.StatusBadRequest || !strings.Contains(page, "<code>invalid</code>") || !strings.Contains(page, words) ||
+		strings.Contains(page, "no such offer") {
+		t.Fatalf("the confirmation of an offer tier1 can no longer take: %d\n%s", code, page)
+	}
+	if code, body := tier1.post("/offers/take", form); code != http.StatusBadRequest || !strings.Contains(body, "<code>invalid</code>") ||
+		!strings.Contains(body, words) {
+		t.Fatalf("taking an offer tier1 can no longer take: %d\n%s", code, body)
+	}
+	if s.piece("C-1").FinancingID != "" {
+		t.Fatal("an offer was taken by an organization that does not trade")
+	}
+}
+
 // A supplier takes the best offer for a piece in one step, after a confirmation of
 // exactly what it receives; a confirmation that went stale changes nothing and shows
 // the offer as it is now; once the funder pays, the supplier's wallet holds the price.

@@ -223,7 +223,9 @@ func offersOn(org string, asset any, offerers []Offerer, programs map[string]*li
 
 // OfferOn is the live offer of a product's funder on one asset the viewer's
 // organization could finance now, as Offers lists it: the asset with its offers, and
-// the offer. An asset the viewer does not see, or that product does not offer on now,
+// the offer. An offer Offers lists among the refused (the organization no longer
+// trades, the funder's pricing refuses the asset) is that refusal, its code and
+// message; an asset the viewer does not see, or that product does not offer on now,
 // is not found.
 func OfferOn(ctx context.Context, s linkfin.PartyReader, v linkfin.Viewer, now time.Time, product linkfin.Product, assetID, funder string) (linkfin.AssetOffers, linkfin.Offer, error) {
 	gone := linkfin.Errorf(linkfin.ENOTFOUND, "no such offer now: it may have been taken or withdrawn")
@@ -266,6 +268,11 @@ func OfferOn(ctx context.Context, s linkfin.PartyReader, v linkfin.Viewer, now t
 		for _, x := range a.Offers {
 			if x.Product == product && x.FunderID == funder {
 				return a, x, nil
+			}
+		}
+		for _, x := range a.Refused {
+			if x.Product == product && x.FunderID == funder {
+				return linkfin.AssetOffers{}, linkfin.Offer{}, &linkfin.Error{Code: x.Code, Message: x.Message}
 			}
 		}
 	}
