@@ -606,7 +606,7 @@ func TestPostgresRefusalsInWords(t *testing.T) {
 
 // TestPostgresDeniedInWords: a linkfin database in PostgreSQL whose tables the user of
 // --db may not read is said to be that, with what to grant, by every command that
-// opens one, and not to hold no linkfin database.
+// opens one (keys with --local), and not to hold no linkfin database.
 func TestPostgresDeniedInWords(t *testing.T) {
 	if pgtest.URL() == "" {
 		t.Skip("no PostgreSQL: set LINKFIN_TEST_POSTGRES_URL (.ci/run does)")
@@ -636,6 +636,8 @@ func TestPostgresDeniedInWords(t *testing.T) {
 		{[]string{"verify", "--db", db}, []string{"linkfin verify: the PostgreSQL user of --db " + denied, grant, "GRANT ALL ON ALL TABLES IN SCHEMA"}},
 		{[]string{"backup", "--db", db, "--to", filepath.Join(t.TempDir(), "b")}, []string{"linkfin backup: the PostgreSQL user of --db " + denied, grant}},
 		{[]string{"copy", "--db", db, "--to", filepath.Join(t.TempDir(), "c.db")}, []string{"linkfin copy: the PostgreSQL user of --db " + denied, grant}},
+		{[]string{"keys", "create", "--local", "--db", db, "--org", "acme", "--role", "finance"}, []string{"linkfin keys: the PostgreSQL user of --db " + denied, grant}},
+		{[]string{"keys", "revoke", "0123456789abcdef", "--local", "--db", db}, []string{"linkfin keys: the PostgreSQL user of --db " + denied, grant}},
 		{[]string{"migrate", "--db", db}, []string{grant, "GRANT ALL ON ALL TABLES IN SCHEMA"}},
 		{[]string{"serve", "--db", db, "--addr", "127.0.0.1:0"}, []string{grant}},
 	} {
