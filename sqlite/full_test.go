@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"linkfin"
-	"linkfin/audit"
 	"linkfin/engine"
 	"linkfin/ledger"
 	"linkfin/sqlite"
@@ -120,11 +119,5 @@ func TestFullDiskTruncatesLog(t *testing.T) {
 			t.Errorf("account %d stored: %v, want %v (%v)", id, got, want, err)
 		}
 	}
-	rep, err := audit.Verify(ctx, db, verifier, "linkfin")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !rep.OK() {
-		t.Fatalf("verify: %v", rep.Problems)
-	}
+	verified(t, db, verifier)
 }

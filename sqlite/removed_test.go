@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"linkfin"
-	"linkfin/audit"
 	"linkfin/engine"
 	"linkfin/ledger"
 	"linkfin/sqlite"
@@ -96,13 +95,7 @@ func TestRemovedFilesRefuseCommits(t *testing.T) {
 					t.Errorf("account %d stored: %v, want %v (%v)", id, got, want, err)
 				}
 			}
-			rep, err := audit.Verify(ctx, db, verifier, "linkfin")
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !rep.OK() {
-				t.Fatalf("verify: %v", rep.Problems)
-			}
+			verified(t, db, verifier)
 		})
 	}
 }
