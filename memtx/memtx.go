@@ -10,7 +10,8 @@
 // A command reads only what it names, as on an engine that keeps nothing in memory
 // between batches: a record it did not list in Keys or DependentKeys, or a ledger
 // account it did not list in LedgerKeys, is refused as the engine refuses it. So a
-// command that runs here runs in the engine.
+// command that runs here runs in the engine. A DB may skip these checks, for a long
+// run of commands that its tests ran with them (SkipKeyChecks).
 package memtx
 
 import (
@@ -46,6 +47,9 @@ type DB struct {
 	// counting: the log is counted, not kept (CountEvents).
 	counting bool
 	seq      int64
+
+	// unchecked: commands are not held to what they name (SkipKeyChecks).
+	unchecked bool
 
 	// tracking: what the commands change is noted for Changes (TrackChanges).
 	tracking        bool
@@ -162,6 +166,22 @@ func (db *DB) TrackChanges() {
 	db.mu.Lock()
 	defer db.mu.Unlock()
 	db.tracking = true
+}
+
+// SkipKeyChecks has the DB run commands without holding them to what they name: a
+// record is loaded when the command first reads or writes it, whether or not its Keys
+// or DependentKeys listed it, and every ledger account and transfer is there for it,
+// whether or not its LedgerKeys listed it. Keys and LedgerKeys are not called;
+// DependentKeys is, once, since a command may keep what it worked out there for Apply.
+// A command that names what it reads runs as it would with the checks, and as it
+// would in the engine; one that does not runs here and is refused by the engine. So
+// this is for a long run of commands that tests have run with the checks (the
+// simulator's), where loading what each command names, and checking what it does
+// against it, would be a fifth of the run's time.
+func (db *DB) SkipKeyChecks() {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	db.unchecked = true
 }
 
 type changes struct {
@@ -353,7 +373,9 @@ func (db *DB) commit() {
 }
 
 // prepare loads what the command names, as the engine's prefetch does: its Keys, then
-// its DependentKeys until they name nothing new, then its ledger rows.
+// its DependentKeys until they name nothing new, then its ledger rows. Unchecked
+// (SkipKeyChecks), it loads nothing: DependentKeys is called once, reading what it
+// reads as it reads it.
 func (db *DB) prepare(c linkfin.Command) *tx {
 	if db.spare == nil {
 		db.spare = &tx{db: db, accounts: map[int64]bool{}, transfers: map[int64]bool{}}
@@ -363,6 +385,12 @@ func (db *DB) prepare(c linkfin.Command) *tx {
 	tx.reset()
 	if db.watch != nil {
 		tx.reader = fmt.Sprintf("%T", c)
+	}
+	if db.unchecked {
+		if dc, ok := c.(linkfin.DependentCommand); ok {
+			dc.DependentKeys(records{tx})
+		}
+		return tx
 	}
 	for _, k := range c.Keys() {
 		tx.load(k).flags |= listed
@@ -434,6 +462,9 @@ type records struct{ tx *tx }
 
 func (r records) Get(kind, id string, v any) (bool, error) {
 	k := linkfin.ObjectKey{Kind: kind, ID: id}
+	if r.tx.db.unchecked {
+		r.tx.load(k)
+	}
 	e := r.tx.keys.get(k)
 	if e == nil || e.flags&loaded == 0 {
 		r.tx.missed = true
@@ -539,7 +570,15 @@ var _ linkfin.Tx = (*tx)(nil)
 
 func (tx *tx) Now() time.Time { return time.Unix(0, tx.db.state.Now()).UTC() }
 
-func (tx *tx) may(k linkfin.ObjectKey) bool { return tx.keys.has(k, listed) || tx.Made(k.ID) }
+// may reports whether the command may read and write the record k: whether it listed
+// it or made its id. Unchecked, it may, and k is loaded if it was not.
+func (tx *tx) may(k linkfin.ObjectKey) bool {
+	if tx.db.unchecked {
+		tx.load(k)
+		return true
+	}
+	return tx.keys.has(k, listed) || tx.Made(k.ID)
+}
 
 func (tx *tx) Get(kind, id string, v any) (bool, error) {
 	k := linkfin.ObjectKey{Kind: kind, ID: id}
@@ -666,11 +705,19 @@ func (tx *tx) ReserveLedgerIDs(n int) int64 {
 	return linkfin.ReservedLedgerIDs | tx.db.state.Reserve(n)
 }
 
+// listedAccount reports whether the command listed the ledger account, or runs
+// unchecked.
+func (tx *tx) listedAccount(id int64) bool { return tx.accounts[id] || tx.db.unchecked }
+
+// listedTransfer reports whether the command listed or made the ledger transfer, or
+// runs unchecked.
+func (tx *tx) listedTransfer(id int64) bool { return tx.transfers[id] || tx.db.unchecked }
+
 // listedAccounts fails for a ledger account the command did not list, with the
 // engine's error: there it may exist in the store without having been loaded.
 func (tx *tx) listedAccounts(ids ...int64) error {
 	for _, id := range ids {
-		if !tx.accounts[id] {
+		if !tx.listedAccount(id) {
 			return linkfin.Errorf(linkfin.ECONFLICT, "ledger account %d was not prepared for this request; retry it", id)
 		}
 	}
@@ -704,7 +751,7 @@ func (tx *tx) Transfer(transfers ...ledger.Transfer) error {
 		if err := tx.listedAccounts(t.DebitAccountID, t.CreditAccountID); err != nil {
 			return err
 		}
-		if t.PendingID != 0 && !tx.transfers[t.PendingID] {
+		if t.PendingID != 0 && !tx.listedTransfer(t.PendingID) {
 			return fmt.Errorf("memtx: pending transfer %d was posted or voided but not listed in LedgerKeys", t.PendingID)
 		}
 	}
@@ -718,7 +765,7 @@ func (tx *tx) Transfer(transfers ...ledger.Transfer) error {
 }
 
 func (tx *tx) Account(id int64) (ledger.Account, bool) {
-	if !tx.accounts[id] {
+	if !tx.listedAccount(id) {
 		return ledger.Account{}, false
 	}
 	a := tx.db.state.Account(id)
@@ -729,7 +776,7 @@ func (tx *tx) Account(id int64) (ledger.Account, bool) {
 }
 
 func (tx *tx) ExistingTransfer(id int64) *ledger.Transfer {
-	if !tx.transfers[id] {
+	if !tx.listedTransfer(id) {
 		return nil
 	}
 	if t := tx.db.state.Transfer(id); t != nil {

@@ -3,6 +3,7 @@ package memtx_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"maps"
 	"regexp"
 	"strings"
@@ -441,4 +442,70 @@ func (open2) Keys() []linkfin.ObjectKey                     { return nil }
 func (open2) LedgerKeys(linkfin.Records) ([]int64, []int64) { return []int64{3}, nil }
 func (open2) Apply(tx linkfin.Tx) (any, error) {
 	return nil, tx.CreateAccounts(ledger.Account{ID: 3, Ledger: 1, Currency: "CNY", Code: 1})
+}
+
+// unlisted moves Amount from ledger account 1 to 2, which it does not list in
+// LedgerKeys, and reads the balance of 2 after.
+type unlisted struct{ Amount int64 }
+
+func (unlisted) Keys() []linkfin.ObjectKey { return nil }
+func (c unlisted) Apply(tx linkfin.Tx) (any, error) {
+	if err := tx.Transfer(ledger.Transfer{ID: tx.ReserveLedgerIDs(1), DebitAccountID: 1, CreditAccountID: 2,
+		Amount: c.Amount, Ledger: 1, Currency: "CNY", Code: 1}); err != nil {
+		return nil, err
+	}
+	a, ok := tx.Account(2)
+	if !ok {
+		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "account 2 not found")
+	}
+	return &note{Text: fmt.Sprint(a.CreditsPosted)}, nil
+}
+
+// A DB that skips its key checks runs what a checked one refuses for want of naming
+// it (a record read or written, a ledger account moved), as the command means it,
+// and asks DependentKeys once; a command that names what it reads does the same
+// either way.
+func TestSkipKeyChecks(t *testing.T) {
+	checked, _ := newDB(t)
+	unchecked, _ := newDB(t)
+	unchecked.SkipKeyChecks()
+	for _, db := range []*memtx.DB{checked, unchecked} {
+		run(t, db, &name{ID: "a", Names: "b"})
+		run(t, db, &name{ID: "b", Names: "the end"})
+	}
+
+	if err := checked.Run(context.Background(), &follow{From: "a", Blind: true}, nil); linkfin.ErrorCode(err) != linkfin.EINTERNAL ||
+		!strings.Contains(err.Error(), "memtx_note b was read but not listed") {
+		t.Fatalf("checked, reading a record not named: %v", err)
+	}
+	if got := run(t, unchecked, &follow{From: "a", Blind: true}); got.Text != "the end" {
+		t.Fatalf("unchecked, followed to %+v", got)
+	}
+
+	if err := checked.Run(context.Background(), &write{ID: "c", Unlisted: true}, nil); linkfin.ErrorCode(err) != linkfin.EINTERNAL ||
+		!strings.Contains(err.Error(), "memtx_note c was written but not listed") {
+		t.Fatalf("checked, writing a record not named: %v", err)
+	}
+	run(t, unchecked, &write{ID: "c", Unlisted: true})
+	var c note
+	if ok, err := unchecked.Get(kindNote, "c", &c); err != nil || !ok || c.Text != "hello" {
+		t.Fatalf("unchecked, the record written: %+v, %v, %v", c, ok, err)
+	}
+
+	if err := checked.Run(context.Background(), unlisted{Amount: 5}, nil); linkfin.ErrorCode(err) != linkfin.ECONFLICT {
+		t.Fatalf("checked, moving money on accounts not named: %v", err)
+	}
+	if got := run(t, unchecked, unlisted{Amount: 5}); got.Text != "5" {
+		t.Fatalf("unchecked, account 2 after the transfer: %+v", got)
+	}
+
+	for i, db := range []*memtx.DB{checked, unchecked} {
+		run(t, db, &name{ID: "x", Names: "y"})
+		run(t, db, &name{ID: "y", Names: "z"})
+		run(t, db, &name{ID: "z", Names: "the end"})
+		c := &chain{From: "x"}
+		if got, asked := run(t, db, c), []int{2, 1}[i]; got.Text != "the end" || c.asked != asked {
+			t.Fatalf("chained to %+v, DependentKeys asked %d times; want %d", got, c.asked, asked)
+		}
+	}
 }

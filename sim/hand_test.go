@@ -182,7 +182,7 @@ func TestHandWorkedConditionalInECNY(t *testing.T) {
 	net := handNetwork()
 	net.Firms[7].Cash0 += 72_000_00
 	sc, _ := ScenarioNamed("conditional_payments")
-	r, err := run(context.Background(), net, sc, nil, "")
+	r, err := run(context.Background(), net, sc, nil, "", false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -218,7 +218,7 @@ func TestScorecardTerms(t *testing.T) {
 	net := handNetwork()
 	net.Firms[0].Cash0 = 30_000_000_00
 	sc, _ := ScenarioNamed("scorecard_terms")
-	r, err := run(context.Background(), net, sc, nil, "")
+	r, err := run(context.Background(), net, sc, nil, "", false)
 	if err != nil {
 		t.Fatal(err)
 	}

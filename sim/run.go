@@ -221,9 +221,10 @@ func (r *runner) rate(n int) linkfin.Rate {
 	return rt
 }
 
-// run runs one scenario over the network, in memory, or through the engine on a new
-// SQLite database at dbPath when it is not empty. The caller closes the runner's db.
-func run(ctx context.Context, net *Network, sc Scenario, progress func(day, days int), dbPath string) (*runner, error) {
+// run runs one scenario over the network, in memory (skipping memtx's key checks if
+// asked), or through the engine on a new SQLite database at dbPath when it is not
+// empty. The caller closes the runner's db.
+func run(ctx context.Context, net *Network, sc Scenario, progress func(day, days int), dbPath string, skipKeyChecks bool) (*runner, error) {
 	r := &runner{ctx: ctx, net: net, sc: sc, failed: make([]bool, len(net.Firms)),
 		pieces: make([][]piece, len(net.Firms)), loans: make([][]loan, len(net.Firms)), loanSeq: make([]int, len(net.Firms)),
 		owes: make([][]debt, len(net.Firms)), used: make([]int64, len(net.Firms)), progress: progress,
@@ -233,7 +234,11 @@ func run(ctx context.Context, net *Network, sc Scenario, progress func(day, days
 	r.now = Start.Time(time.UTC).Add(8 * time.Hour)
 	now := func() time.Time { return r.now }
 	if dbPath == "" {
-		r.db = newInMemory(now)
+		m := newInMemory(now)
+		if skipKeyChecks {
+			m.SkipKeyChecks()
+		}
+		r.db = m
 	} else {
 		db, err := openEngine(ctx, dbPath, now)
 		if err != nil {

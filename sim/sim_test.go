@@ -38,6 +38,24 @@ func TestDeterminism(t *testing.T) {
 	}
 }
 
+// Run without memtx's key checks, as linkfin sim runs, every scenario measures the
+// same to the byte as with them.
+func TestSkipKeyChecksMeasuresTheSame(t *testing.T) {
+	_, checked := simulate(t, 5, 40, 120)
+	cfg := Config{Seed: 5, Firms: 40, Days: 120, Params: DefaultParams(), SkipKeyChecks: true}
+	rep, err := Simulate(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	unchecked, err := json.Marshal(rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(checked, unchecked) {
+		t.Fatalf("without the key checks the run measured differently:\n%s\n%s", checked, unchecked)
+	}
+}
+
 // Every scenario reconciles: the ledger balances, the money that came in over the
 // rails is the money that went out plus what the wallets hold, and every certificate
 // tree is conserved. And the scenarios with certificates did pass pieces down the
@@ -93,7 +111,7 @@ func TestFollowingChangesMeasuresTheSame(t *testing.T) {
 	measure := func(follow bool) ([]byte, int) {
 		followChanges = follow
 		defer func() { followChanges = true }()
-		r, err := run(ctx, net, sc, nil, "")
+		r, err := run(ctx, net, sc, nil, "", false)
 		if err != nil {
 			t.Fatal(err)
 		}

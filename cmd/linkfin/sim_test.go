@@ -44,6 +44,10 @@ func TestSimCommand(t *testing.T) {
 	if left, _ := filepath.Glob(filepath.Join(os.Getenv("TMPDIR"), "linkfin-sim-*")); len(left) != 0 {
 		t.Fatalf("--db left %v", left)
 	}
+	// Each command held to what it names: the same bytes.
+	if code, b, stderr := cli(t, append(args, "--quiet", "--check-keys")...); code != 0 || b != a {
+		t.Fatalf("--check-keys: exit %d, %s\n%s\nwithout:\n%s", code, stderr, b, a)
+	}
 	dir := t.TempDir()
 	code, table, _ := cli(t, "sim", "--firms", "40", "--days", "90", "--scenario", "none", "--quiet", "--out", dir)
 	if code != 0 || !strings.Contains(table, "days to cash") {
@@ -103,7 +107,7 @@ func TestFlagsDocumented(t *testing.T) {
 		synopsis bool // its synopsis names every flag
 		least    int  // flags it has at least
 	}{
-		{[]string{"sim"}, "docs/SIMULATION.md", read("docs/SIMULATION.md"), true, 9},
+		{[]string{"sim"}, "docs/SIMULATION.md", read("docs/SIMULATION.md"), true, 10},
 		{[]string{"bench", "ledger"}, "docs/BENCHMARKS.md's Reproduce section", reproduce, true, 8},
 		{[]string{"bench", "http"}, "docs/BENCHMARKS.md's Reproduce section", reproduce, true, 7},
 		{[]string{"bench", "api"}, "docs/BENCHMARKS.md's Reproduce section", reproduce, true, 6},
