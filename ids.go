@@ -69,11 +69,14 @@ const MaxNumber = 100
 func NumberKey(org, kind, number string) string { return org + "~" + kind + "~" + number }
 
 // ValidateNumber checks a document's own number: 1 to MaxNumber characters of UTF-8
-// text, no control characters, not blank.
+// text, not blank, one line of it, as ValidateText checks a text that is not
+// multiline: no control characters, bidirectional embeddings, overrides and
+// isolates, line or paragraph separators or byte order marks.
 func ValidateNumber(what, n string) error {
 	if n == "" || utf8.RuneCountInString(n) > MaxNumber || !utf8.ValidString(n) || strings.TrimSpace(n) == "" ||
-		strings.IndexFunc(n, unicode.IsControl) >= 0 || strings.IndexFunc(n, IsBidiControl) >= 0 {
-		return Errorf(EINVALID, "%s has 1 to %d characters of text, without control characters or bidirectional embeddings, overrides and isolates", what, MaxNumber)
+		strings.IndexFunc(n, unicode.IsControl) >= 0 || strings.IndexFunc(n, IsBidiControl) >= 0 ||
+		strings.IndexFunc(n, isLineBreak) >= 0 || strings.ContainsRune(n, byteOrderMark) {
+		return Errorf(EINVALID, "%s has 1 to %d characters of one line of text, without control characters, bidirectional embeddings, overrides and isolates, line or paragraph separators or byte order marks", what, MaxNumber)
 	}
 	return nil
 }

@@ -23,8 +23,10 @@ const (
 )
 
 // ValidateText checks a text a caller gives: UTF-8 of at most max characters, without
-// control characters (newlines and tabs aside when multiline). Emptiness is for the
-// caller to judge.
+// control characters (newlines and tabs aside when multiline), bidirectional
+// embeddings, overrides and isolates (IsBidiControl) or byte order marks (U+FEFF),
+// and, unless multiline, without the line and paragraph separators (U+2028, U+2029),
+// which break a line as a newline does. Emptiness is for the caller to judge.
 func ValidateText(what, s string, max int, multiline bool) error {
 	if !utf8.ValidString(s) {
 		return Errorf(EINVALID, "%s is not valid UTF-8", what)
@@ -40,8 +42,24 @@ func ValidateText(what, s string, max int, multiline bool) error {
 	if i := strings.IndexFunc(s, IsBidiControl); i >= 0 {
 		return Errorf(EINVALID, "%s holds a bidirectional embedding, override or isolate (%U), which shows the text around it in another order than it is", what, []rune(s[i:])[0])
 	}
+	if !multiline {
+		if i := strings.IndexFunc(s, isLineBreak); i >= 0 {
+			return Errorf(EINVALID, "%s holds a line or paragraph separator (%U), which breaks a line as a newline does: it is one line of text", what, []rune(s[i:])[0])
+		}
+	}
+	if strings.ContainsRune(s, byteOrderMark) {
+		return Errorf(EINVALID, "%s holds a byte order mark (%U), which marks the start of a file, not a place in a text", what, byteOrderMark)
+	}
 	return nil
 }
+
+// byteOrderMark is U+FEFF, which begins a file of UTF-16 or UTF-8 to mark its
+// encoding; inside a text it is an invisible character no text needs.
+const byteOrderMark = '\uFEFF'
+
+// isLineBreak reports whether r is the line separator (U+2028) or the paragraph
+// separator (U+2029): Unicode's own line breaks, which break a line as a newline does.
+func isLineBreak(r rune) bool { return r == '\u2028' || r == '\u2029' }
 
 // IsBidiControl reports whether r is one of Unicode's explicit bidirectional
 // formatting characters: the embeddings, overrides and isolates (U+202A to U+202E,

@@ -612,6 +612,10 @@ func TestBoundsAndTexts(t *testing.T) {
 					counts["texts"]++
 					try("too long", prop, long, http.StatusBadRequest, linkfin.ETOOLONG)
 					try("with a NUL", prop, "a\x00b", http.StatusBadRequest, linkfin.EINVALID)
+					try("with a byte order mark", prop, "a\ufeffb", http.StatusBadRequest, linkfin.EINVALID)
+					if *s.MaxLength < linkfin.MaxText { // one line: the long texts may break lines
+						try("with a line separator", prop, "a\u2028b", http.StatusBadRequest, linkfin.EINVALID)
+					}
 					texts = append(texts, prop)
 				}
 			}
