@@ -104,6 +104,9 @@ func TestNormalizeInvoiceNumber(t *testing.T) {
 		// letters and digits, a zero-width space, a dotted capital I.
 		"INV\u20100042": "inv42", "INV\u20110042": "inv42", "INV\u20130042": "inv42", "ＩＮＶ-００４２": "inv42",
 		"INV-0042\u200b": "inv42", "\u0130NV-0042": "inv42", "发票\u3000007": "发票7",
+		// Invisible characters inside a run of digits: INV-1002 and INV-0042 still.
+		"INV-1\u200b002": "inv1002", "INV-1\u2060002": "inv1002", "INV-1\u00ad002": "inv1002", "INV-10\ufeff02": "inv1002",
+		"INV-1\u200e002": "inv1002", "INV-0\u200b042": "inv42", "INV-1\u3164002": "inv1002",
 	} {
 		if got := linkfin.NormalizeInvoiceNumber(in); got != want {
 			t.Errorf("NormalizeInvoiceNumber(%q) = %q, want %q", in, got, want)

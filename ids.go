@@ -47,7 +47,8 @@ type FoldedID struct {
 
 // FoldedIDKey is the registry id of an id of a kind within a scope ("" for an id of
 // the whole platform, such as an organization's; the warehouse's for a lot): the kind,
-// the scope and the id in lower case (ids are ASCII: ValidateID).
+// the scope and the id in lower case (ids are ASCII: ValidateID, so they hold no
+// invisible character, IsDefaultIgnorable, that would make two read as one).
 func FoldedIDKey(kind, scope, id string) string {
 	return kind + "~" + scope + "~" + strings.ToLower(id)
 }
@@ -65,8 +66,27 @@ const EDUPLICATENUMBER = "duplicate_number"
 // MaxNumber is the most characters a document's number has.
 const MaxNumber = 100
 
-// NumberKey is the registry id of a number that org gave a document of kind.
-func NumberKey(org, kind, number string) string { return org + "~" + kind + "~" + number }
+// NumberKey is the registry id of a number that org gave a document of kind. The
+// number is compared as it is, but for its invisible characters (WithoutIgnorables):
+// "PO-1\u200b001" reads as PO-1001, and is it.
+//
+// Before they were left out, a number was registered as it was: one that holds an
+// invisible character, registered then, stays under that key (LegacyNumberKey), where
+// the same number with the character in the same place finds it, and the number
+// without it does not.
+func NumberKey(org, kind, number string) string {
+	return org + "~" + kind + "~" + WithoutIgnorables(number)
+}
+
+// LegacyNumberKey is the registry id NumberKey gave number before it left invisible
+// characters out, where it differs from NumberKey's; "" where it does not (a number
+// without one). A number's registration and look-up read both.
+func LegacyNumberKey(org, kind, number string) string {
+	if WithoutIgnorables(number) == number {
+		return ""
+	}
+	return org + "~" + kind + "~" + number
+}
 
 // ValidateNumber checks a document's own number: 1 to MaxNumber characters of UTF-8
 // text, not blank, one line of it, as ValidateText checks a text that is not

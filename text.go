@@ -61,6 +61,54 @@ const byteOrderMark = '\uFEFF'
 // separator (U+2029): Unicode's own line breaks, which break a line as a newline does.
 func isLineBreak(r rune) bool { return r == '\u2028' || r == '\u2029' }
 
+// IsDefaultIgnorable reports whether r is one of Unicode's default ignorable code
+// points (the derived property Default_Ignorable_Code_Point of the Unicode Character
+// Database, DerivedCoreProperties.txt): characters that nothing shows where a font
+// has no glyph for them, and that change nothing of how a text reads. A zero-width
+// space (U+200B), a word joiner (U+2060), a byte order mark (U+FEFF), a soft hyphen
+// (U+00AD), the marks and controls of direction (U+200E, U+200F, U+061C, U+202A to
+// U+202E, U+2066 to U+2069), the joiners (U+200C, U+200D), the variation selectors
+// and the Hangul fillers are among them. "AC\u200bME" reads as ACME.
+//
+// The set is the property's derivation, from the standard library's tables of the
+// Unicode version Go carries: Other_Default_Ignorable_Code_Point, the format
+// characters (Cf) and the variation selectors, less white space, the interlinear
+// annotation characters (U+FFF9 to U+FFFB), the Egyptian hieroglyph format controls
+// (U+13430 to U+1343F) and the prepended concatenation marks (U+0600, which shows a
+// sign).
+//
+// Texts compared to refuse a duplicate are compared without them (WithoutIgnorables):
+// names, invoice numbers, document numbers. Most stay allowed in a text: the joiners
+// join letters in Persian and the Indic scripts, and the parts of an emoji; a
+// variation selector chooses a glyph.
+func IsDefaultIgnorable(r rune) bool {
+	switch {
+	case r < 0xAD:
+		return false
+	case unicode.Is(unicode.Other_Default_Ignorable_Code_Point, r), unicode.Is(unicode.Variation_Selector, r):
+		return true
+	case unicode.Is(unicode.Cf, r):
+		return !unicode.Is(unicode.White_Space, r) && !unicode.Is(unicode.Prepended_Concatenation_Mark, r) &&
+			!(r >= 0xFFF9 && r <= 0xFFFB) && !(r >= 0x13430 && r <= 0x1343F)
+	}
+	return false
+}
+
+// WithoutIgnorables is s without its default ignorable code points
+// (IsDefaultIgnorable): s as two texts that read the same are compared. A text
+// without one is given back as it is.
+func WithoutIgnorables(s string) string {
+	if strings.IndexFunc(s, IsDefaultIgnorable) < 0 {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if IsDefaultIgnorable(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
 // IsBidiControl reports whether r is one of Unicode's explicit bidirectional
 // formatting characters: the embeddings, overrides and isolates (U+202A to U+202E,
 // U+2066 to U+2069). A text holding one is shown in another order than it is, and

@@ -221,7 +221,8 @@ func (d *Identified) check(tx linkfin.Tx, inv *linkfin.Invoice, po *linkfin.Purc
 	if err := d.checkParties(tx, inv.SellerID, inv.BuyerID); err != nil {
 		return err
 	}
-	if d.OrderNumber != "" && po.Number != d.OrderNumber {
+	// The numbers compared as linkfin.NumberKey compares them: the order was found by it.
+	if d.OrderNumber != "" && linkfin.WithoutIgnorables(po.Number) != linkfin.WithoutIgnorables(d.OrderNumber) {
 		return linkfin.Errorf(EPARTIES, "the document names purchase order %q, not %s", d.OrderNumber, po.Number)
 	}
 	return nil
@@ -278,6 +279,10 @@ func EInvoiceParties(ctx context.Context, r linkfin.RecordReader, doc *ubl.Docum
 	var h numberHolder
 	var po linkfin.PurchaseOrder
 	o, rerr := r.Object(ctx, linkfin.KindNumber, linkfin.NumberKey(buyer, linkfin.KindPurchaseOrder, doc.OrderRef))
+	if legacy := linkfin.LegacyNumberKey(buyer, linkfin.KindPurchaseOrder, doc.OrderRef); legacy != "" && linkfin.ErrorCode(rerr) == linkfin.ENOTFOUND {
+		// An order numbered before invisible characters were left out (lookUpNumber).
+		o, rerr = r.Object(ctx, linkfin.KindNumber, legacy)
+	}
 	if rerr == nil {
 		rerr = json.Unmarshal(o.Data, &h)
 	}

@@ -79,7 +79,7 @@ func ReadAs(ctx context.Context, s linkfin.PartyReader, v linkfin.Viewer, kind, 
 type Filter struct {
 	Status       string
 	Counterparty string        // a party to the record other than the viewer
-	Number       string        // a document's own number
+	Number       string        // a document's own number, compared without invisible characters (linkfin.NumberKey)
 	From, To     *linkfin.Date // the record's creation date, inclusive
 }
 
@@ -139,7 +139,7 @@ func (f *Filter) keeps(v linkfin.Viewer, o *linkfin.Object) (bool, error) {
 	if err := json.Unmarshal(o.Data, &r); err != nil {
 		return false, err
 	}
-	if f.Status != "" && r.Status != f.Status || f.Number != "" && r.Number != f.Number {
+	if f.Status != "" && r.Status != f.Status || f.Number != "" && linkfin.WithoutIgnorables(r.Number) != linkfin.WithoutIgnorables(f.Number) {
 		return false, nil
 	}
 	if f.Counterparty != "" {
