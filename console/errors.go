@@ -59,7 +59,7 @@ var codeMessages = map[string]message{
 	"einvoice_parties":                  {"The e-invoice's seller, buyer or order is not one of yours on linkfin.", "电子发票中的卖方、买方或订单与 linkfin 上的记录不符。"},
 	"identifier_taken":                  {"Another organization registered this identifier.", "该标识已被其他单位登记。"},
 	"id_taken":                          {"This id differs from one already taken in case alone: choose another.", "该编号与已有编号仅大小写不同：请另选编号。"},
-	"organization_name_taken":           {"Another organization has this name, but for case, width or spaces: choose another.", "已有单位使用此名称（仅大小写、全半角或空格不同）：请另选名称。"},
+	"organization_name_taken":           {"Another organization has this name, but for case, width, spaces or invisible characters: choose another.", "已有单位使用此名称（仅大小写、全半角、空格或不可见字符不同）：请另选名称。"},
 	"device_key_taken":                  {"Another device has this public key: give each device a key of its own.", "该公钥已登记给另一台设备：每台设备须使用自己的密钥。"},
 	"invoice_not_matched":               {"Only an invoice that matches its order and receipt can be approved.", "只有与订单和收货相符的发票才能被确认。"},
 	"lot_has_receipt":                   {"This lot already has a warehouse receipt.", "该批货物已有仓单。"},

@@ -24,7 +24,7 @@ func (s *Server) organizationRoutes() {
 	s.handle(Route{Pattern: "POST /v1/organizations", Access: Operator, Status: http.StatusCreated, In: reflect.TypeFor[linkfin.OrganizationIn](), Out: org,
 		Summary: "Register an organization (the operator); the same again answers 200 with it as it is. " +
 			"An id that differs from another organization's in case alone is refused, 409 id_taken; a name that differs from another's " +
-			"in case, width or white space alone, 409 organization_name_taken."}, s.createOrganization)
+			"in case, width, white space or invisible characters alone, 409 organization_name_taken."}, s.createOrganization)
 	listRoute[linkfin.Organization](s, "GET /v1/organizations", linkfin.KindOrganization, "List organizations (an organization: itself).")
 	getRoute[linkfin.Organization](s, "GET /v1/organizations/{id}", linkfin.KindOrganization, "Get an organization.")
 	act(s, Route{Pattern: "POST /v1/organizations/{id}/capabilities", Kind: linkfin.KindOrganization, Access: Operator, Out: org,

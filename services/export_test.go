@@ -27,3 +27,14 @@ func SetLegacyAccountKeys() (restore func()) {
 	accountSpellings = func(_ *linkfin.BankAccount, a iso20022.Account) []string { return []string{a.ID()} }
 	return func() { accountSpellings = old }
 }
+
+// SetLegacyNameFold makes organizations' names folded as linkfin folded them before
+// it left invisible characters out, until restore: a test makes a database of then.
+
+// SetLegacyNameFold makes organizations' names folded as linkfin folded them before
+// it left invisible characters out, until restore: a test makes a database of then.
+func SetLegacyNameFold() (restore func()) {
+	old := invisibleInNames
+	invisibleInNames = func(name string) string { return name }
+	return func() { invisibleInNames = old }
+}

@@ -42,31 +42,7 @@ func TestNamesOfOldOrganizations(t *testing.T) {
 	}
 	// The database as one made before names were registered holds it: organizations
 	// without their names' records, and no mark that names were registered.
-	ctx := context.Background()
-	db := openDB(t, filepath.Join(dir, "linkfin.db"))
-	skey, err := os.ReadFile(filepath.Join(dir, "log.key"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	signer, err := note.NewSigner(strings.TrimSpace(string(skey)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, err := engine.Open(ctx, engine.Config{Store: db, Signer: signer, Origin: Origin})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, o := range [][2]string{{"acme", "Acme Castings Co."}, {"acme-old", "ACME Castings Co."}, {"huaxin", "华鑫精密铸造有限公司"}} {
-		c := &legacyOrganization{Org: linkfin.Organization{ID: o[0], Name: o[1], Capabilities: []linkfin.Capability{linkfin.CapTrade}}}
-		if err := e.Run(ctx, c, new(linkfin.Organization)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	e.Close()
-	if err := db.SetMeta(ctx, metaNamesKey, ""); err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
+	writeLegacyOrganizations(t, dir, "", [][2]string{{"acme", "Acme Castings Co."}, {"acme-old", "ACME Castings Co."}, {"huaxin", "华鑫精密铸造有限公司"}})
 
 	s = serve(t, "--data", dir)
 	for _, name := range []string{"acme castings co.", "华鑫精密铸造 有限公司"} {
@@ -91,4 +67,64 @@ func TestNamesOfOldOrganizations(t *testing.T) {
 	if code := s.stop(); code != 0 || strings.Contains(s.stderr.String(), "holder=") || strings.Contains(s.stderr.String(), "registered the names") {
 		t.Fatalf("serve again: exit %d\n%s", code, s.stderr)
 	}
+}
+
+// TestNamesFoldedAgain starts serve on a database whose names were registered before
+// names were compared without invisible characters ("yes"), and whose organization
+// "Zero\u200bWidth Ltd" holds its name as it was folded then (here, not at all): serve
+// registers its name again, once, so that a new "Zerowidth Ltd" is refused it (409
+// organization_name_taken), and the rest, already registered, are passed over.
+func TestNamesFoldedAgain(t *testing.T) {
+	dir := t.TempDir()
+	s := serve(t, "--data", dir)
+	key := s.key
+	if code := s.stop(); code != 0 {
+		t.Fatalf("serve: exit %d\n%s", code, s.stderr)
+	}
+	writeLegacyOrganizations(t, dir, "yes", [][2]string{{"zw", "Zero\u200bWidth Ltd"}})
+	s = serve(t, "--data", dir)
+	b := s.want("POST", "/v1/organizations", key, `{"id":"newco","name":"Zerowidth Ltd","capabilities":["trade"]}`, http.StatusConflict)
+	if !strings.Contains(string(b), `"code":"organization_name_taken"`) {
+		t.Fatalf("Zerowidth Ltd: %s", b)
+	}
+	if code := s.stop(); code != 0 || !strings.Contains(s.stderr.String(), "organizations=1") {
+		t.Fatalf("serve: exit %d\n%s", code, s.stderr)
+	}
+	s = serve(t, "--data", dir)
+	if code := s.stop(); code != 0 || strings.Contains(s.stderr.String(), "registered the names") {
+		t.Fatalf("serve again: exit %d\n%s", code, s.stderr)
+	}
+}
+
+// writeLegacyOrganizations writes, into the database of the data directory dir, which
+// no serve runs on, organizations as linkfin wrote them before names were registered
+// (the organization's record alone), and sets the mark that names were registered to
+// names ("" for none).
+func writeLegacyOrganizations(t *testing.T, dir, names string, orgs [][2]string) {
+	t.Helper()
+	ctx := context.Background()
+	db := openDB(t, filepath.Join(dir, "linkfin.db"))
+	skey, err := os.ReadFile(filepath.Join(dir, "log.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, err := note.NewSigner(strings.TrimSpace(string(skey)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := engine.Open(ctx, engine.Config{Store: db, Signer: signer, Origin: Origin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range orgs {
+		c := &legacyOrganization{Org: linkfin.Organization{ID: o[0], Name: o[1], Capabilities: []linkfin.Capability{linkfin.CapTrade}}}
+		if err := e.Run(ctx, c, new(linkfin.Organization)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.Close()
+	if err := db.SetMeta(ctx, metaNamesKey, names); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
 }

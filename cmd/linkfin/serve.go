@@ -253,19 +253,29 @@ func listenAdvice(err error, addr string) string {
 	return fmt.Sprintf("if another program (or another linkfin serve) listens on %s, stop it, or choose another address with --addr", addr)
 }
 
-// metaNamesKey is the meta entry registerNames sets once it has registered the names
-// of the organizations registered before names were: a later start reads nothing more.
+// metaNamesKey is the meta entry registerNames sets to namesFolded once it has
+// registered the names of the organizations registered before names were: a later
+// start reads nothing more.
 const metaNamesKey = "organization_names_registered"
 
+// namesFolded is metaNamesKey's value once the names are registered as names are
+// compared now, without invisible characters. A database whose names were registered
+// before names were compared so ("yes") has them registered again, once: an
+// organization whose name holds an invisible character ("AC\u200bME") is registered
+// under its name without it as well, so that a new "ACME" is refused it; every other
+// organization holds its name already, and is passed over.
+const namesFolded = "without invisible characters"
+
 // registerNames registers, through the engine, the names of the organizations of a
-// database made before names were registered (services.RegisterOrganizationNames), so
-// that a new organization is refused an old one's name as it is a new one's; each
-// record is logged (folded_id.taken), as CreateOrganization logs one. An organization
-// whose name another holds is left as it is and logged as a warning. It runs once per
-// database (metaNamesKey): on a new one, or one whose names are registered, it writes
-// nothing.
+// database made before names were registered, or before they were compared without
+// invisible characters (services.RegisterOrganizationNames), so that a new
+// organization is refused an old one's name as it is a new one's; each record is
+// logged (folded_id.taken), as CreateOrganization logs one. An organization whose name
+// another holds is left as it is and logged as a warning. It runs once per database
+// and way of comparing names (metaNamesKey): on a new one, or one whose names are
+// registered, it writes nothing.
 func registerNames(ctx context.Context, e *engine.Engine, s linkfin.Store, logger *slog.Logger) error {
-	if done, err := s.Meta(ctx, metaNamesKey); err != nil || done != "" {
+	if done, err := s.Meta(ctx, metaNamesKey); err != nil || done == namesFolded {
 		return err
 	}
 	ids, err := services.OrganizationsUnnamed(ctx, s)
@@ -281,7 +291,7 @@ func registerNames(ctx context.Context, e *engine.Engine, s linkfin.Store, logge
 		}
 		registered += len(res.Registered)
 		for _, sh := range res.Shared {
-			logger.Warn("an organization's name is another's but for case, width or spacing: it is left registered for the other",
+			logger.Warn("an organization's name is another's but for case, width, spacing or invisible characters: it is left registered for the other",
 				"organization", sh.ID, "name", sh.Name, "holder", sh.With)
 		}
 		ids = ids[n:]
@@ -289,7 +299,7 @@ func registerNames(ctx context.Context, e *engine.Engine, s linkfin.Store, logge
 	if registered > 0 {
 		logger.Info("registered the names of the organizations registered before names were", "organizations", registered)
 	}
-	return s.SetMeta(ctx, metaNamesKey, "yes")
+	return s.SetMeta(ctx, metaNamesKey, namesFolded)
 }
 
 // bootstrap makes the platform's first operator key on its first start, and returns
