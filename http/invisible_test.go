@@ -15,8 +15,9 @@ import (
 // joiner, a soft hyphen, a mark of direction) reads as it, and is refused with the
 // code of a duplicate: 409 organization_name_taken, 422 duplicate_invoice, 422
 // duplicate_number. A line or paragraph separator in a name, and a byte order mark in
-// any text, answer 400 invalid; none of them changes anything. A name that needs a
-// joiner, in Persian or in an emoji, is taken.
+// any text, answer 400 invalid; none of them changes anything. A list filtered by a
+// number finds it with an invisible character too. A name that needs a joiner, in
+// Persian or in an emoji, is taken.
 func TestInvisibleCharacters(t *testing.T) {
 	p := newPlatform(t)
 	p.mustCreate("/v1/organizations", `{"id":"acme","name":"ACME","capabilities":["trade"]}`)
@@ -45,6 +46,13 @@ func TestInvisibleCharacters(t *testing.T) {
 		http.StatusBadRequest, linkfin.EINVALID)
 	if after := p.snapshot(); !reflect.DeepEqual(after, base) {
 		t.Fatal("a refused create changed the store")
+	}
+	// A list filtered by the number with a zero-width space finds the invoice, as the
+	// registry does.
+	var list linkfin.List[linkfin.Invoice]
+	wantJSON(t, p.as("tier1", "GET", "/v1/invoices?number=INV-1%E2%80%8B002", ""), http.StatusOK, &list)
+	if len(list.Data) != 1 || list.Data[0].ID != inv.ID {
+		t.Fatalf("the invoices numbered %q: %+v", "INV-1\u200b002", list.Data)
 	}
 	var o linkfin.Organization
 	for _, name := range []string{"می\u200cخواهم", "\U0001F468\u200d\U0001F469\u200d\U0001F467 Foods"} {
