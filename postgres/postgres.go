@@ -819,8 +819,9 @@ const upsertTiles = `INSERT INTO log_tiles (level, idx, width, data)
 		WHERE excluded.width > log_tiles.width`
 
 // Commit implements linkfin.Store: the whole batch in one transaction. Inserted rows go
-// in with binary COPY; updated rows (one array statement per table, in id order),
-// tiles, the checkpoint and the clock go in one round trip.
+// in with binary COPY (copyLedger); updated rows (one array statement per table, in id
+// order), tiles, records, the checkpoint and the clock go in one round trip
+// (batchStatements).
 //
 // An engine's batches (LockWriter) commit on the session that holds its lock.
 func (db *DB) Commit(ctx context.Context, b *linkfin.Batch) (err error) {
@@ -844,8 +845,23 @@ func (db *DB) Commit(ctx context.Context, b *linkfin.Batch) (err error) {
 			w.committed(clock, err)
 		}
 	}()
+	if err = copyLedger(ctx, tx, b); err != nil {
+		return err
+	}
+	s, err := batchStatements(b)
+	if err != nil {
+		return err
+	}
+	if err = s.send(ctx, tx); err != nil {
+		return err
+	}
+	return tx.Commit(ctx)
+}
 
-	if err = copyIn(ctx, tx, "accounts", accountCols, 11, len(b.NewAccounts), func(c *copyData, i int) {
+// copyLedger copies the batch's new rows into their tables, in this order: accounts,
+// transfers, pending transfers, events and idempotency answers.
+func copyLedger(ctx context.Context, tx pgx.Tx, b *linkfin.Batch) error {
+	if err := copyIn(ctx, tx, "accounts", accountCols, 11, len(b.NewAccounts), func(c *copyData, i int) {
 		a := b.NewAccounts[i]
 		c.int8(a.ID)
 		c.int8(int64(a.Ledger))
@@ -861,7 +877,7 @@ func (db *DB) Commit(ctx context.Context, b *linkfin.Batch) (err error) {
 	}); err != nil {
 		return err
 	}
-	if err = copyIn(ctx, tx, "transfers", transferCols, 13, len(b.Transfers), func(c *copyData, i int) {
+	if err := copyIn(ctx, tx, "transfers", transferCols, 13, len(b.Transfers), func(c *copyData, i int) {
 		t := b.Transfers[i]
 		c.int8(t.ID)
 		c.int8(t.Timestamp)
@@ -879,7 +895,7 @@ func (db *DB) Commit(ctx context.Context, b *linkfin.Batch) (err error) {
 	}); err != nil {
 		return err
 	}
-	if err = copyIn(ctx, tx, "pending_transfers", "id, expires_at, status", 3, len(b.NewPending), func(c *copyData, i int) {
+	if err := copyIn(ctx, tx, "pending_transfers", "id, expires_at, status", 3, len(b.NewPending), func(c *copyData, i int) {
 		p := b.NewPending[i]
 		c.int8(p.ID)
 		c.int8(p.ExpiresAt)
@@ -887,7 +903,7 @@ func (db *DB) Commit(ctx context.Context, b *linkfin.Batch) (err error) {
 	}); err != nil {
 		return err
 	}
-	if err = copyIn(ctx, tx, "events", "seq, time, type, data, transfer_id", 5, len(b.Events), func(c *copyData, i int) {
+	if err := copyIn(ctx, tx, "events", "seq, time, type, data, transfer_id", 5, len(b.Events), func(c *copyData, i int) {
 		e := &b.Events[i]
 		c.int8(e.Seq)
 		if e.TransferID != 0 {
@@ -905,26 +921,72 @@ func (db *DB) Commit(ctx context.Context, b *linkfin.Batch) (err error) {
 	}); err != nil {
 		return err
 	}
-	if err = copyIn(ctx, tx, "idempotency_keys", "key, request_hash, response, created_at", 4, len(b.Idempotency), func(c *copyData, i int) {
+	return copyIn(ctx, tx, "idempotency_keys", "key, request_hash, response, created_at", 4, len(b.Idempotency), func(c *copyData, i int) {
 		r := &b.Idempotency[i]
 		c.text(r.Key)
 		c.bytea(r.RequestHash)
 		c.bytea(r.Response)
 		c.int8(r.Time)
-	}); err != nil {
-		return err
-	}
+	})
+}
 
-	var q pgx.Batch
-	var checks []func(int64) error
-	expect := func(what string, n int) func(int64) error {
-		return func(got int64) error {
-			if got != int64(n) {
-				return fmt.Errorf("update %s: %d of %d rows found", what, got, n)
-			}
-			return nil
+// statements are queued to be sent in one round trip, each with the check of the
+// number of rows it affected; a nil check accepts any number.
+type statements struct {
+	q      pgx.Batch
+	checks []func(int64) error
+}
+
+// queue adds the statement sql with its arguments, and its check.
+func (s *statements) queue(check func(int64) error, sql string, args ...any) {
+	s.q.Queue(sql, args...)
+	s.checks = append(s.checks, check)
+}
+
+// expect is the check that a statement affected n rows of what.
+func expect(what string, n int) func(int64) error {
+	return func(got int64) error {
+		if got != int64(n) {
+			return fmt.Errorf("update %s: %d of %d rows found", what, got, n)
+		}
+		return nil
+	}
+}
+
+// send sends the statements to run in tx, in one round trip and in the order they were
+// queued, and checks what each affected: it returns the first error or failed check.
+func (s *statements) send(ctx context.Context, tx pgx.Tx) error {
+	br := tx.SendBatch(ctx, &s.q)
+	for _, check := range s.checks {
+		tag, err := br.Exec()
+		if err == nil && check != nil {
+			err = check(tag.RowsAffected())
+		}
+		if err != nil {
+			br.Close()
+			return err
 		}
 	}
+	return br.Close()
+}
+
+// batchStatements are the statements that write what copyLedger does not, in the
+// order they run: the ledger's updated rows and the log's tiles (ledgerStatements),
+// then the records' with their indexes (recordStatements), then the engine's own
+// (metaStatements).
+func batchStatements(b *linkfin.Batch) (*statements, error) {
+	s := new(statements)
+	ledgerStatements(s, b)
+	if err := recordStatements(s, b); err != nil {
+		return nil, err
+	}
+	metaStatements(s, b)
+	return s, nil
+}
+
+// ledgerStatements update the batch's changed accounts and pending transfers, each
+// table in one statement in id order, and write the log's tiles.
+func ledgerStatements(s *statements, b *linkfin.Batch) {
 	if n := len(b.Accounts); n > 0 {
 		// In id order, so the updates walk the table's index and pages forward.
 		accts := slices.SortedFunc(slices.Values(b.Accounts), func(x, y *ledger.Account) int { return cmp.Compare(x.ID, y.ID) })
@@ -934,8 +996,7 @@ func (db *DB) Commit(ctx context.Context, b *linkfin.Batch) (err error) {
 			ids[i], flags[i] = a.ID, int32(a.Flags)
 			dp[i], dP[i], cp[i], cP[i], last[i] = a.DebitsPending, a.DebitsPosted, a.CreditsPending, a.CreditsPosted, a.LastTransfer
 		}
-		q.Queue(updateAccounts, ids, flags, dp, dP, cp, cP, last)
-		checks = append(checks, expect("accounts", n))
+		s.queue(expect("accounts", n), updateAccounts, ids, flags, dp, dP, cp, cP, last)
 	}
 	if n := len(b.Pending); n > 0 {
 		pend := slices.SortedFunc(slices.Values(b.Pending), func(x, y *ledger.PendingState) int { return cmp.Compare(x.ID, y.ID) })
@@ -943,27 +1004,29 @@ func (db *DB) Commit(ctx context.Context, b *linkfin.Batch) (err error) {
 		for i, p := range pend {
 			ids[i], status[i] = p.ID, int16(p.Status)
 		}
-		q.Queue(updatePending, ids, status)
-		checks = append(checks, expect("pending transfers", n))
+		s.queue(expect("pending transfers", n), updatePending, ids, status)
 	}
 	if n := len(b.Tiles); n > 0 {
 		levels, idxs, widths, data := make([]int32, n), make([]int64, n), make([]int32, n), make([][]byte, n)
 		for i, t := range b.Tiles {
 			levels[i], idxs[i], widths[i], data[i] = int32(t.L), t.N, int32(t.W), t.Data
 		}
-		q.Queue(upsertTiles, levels, idxs, widths, data)
-		checks = append(checks, nil)
+		s.queue(nil, upsertTiles, levels, idxs, widths, data)
 	}
+}
+
+// recordStatements write the batch's records, the ordered index and its totals, the
+// party index, and the index of events by record.
+func recordStatements(s *statements, b *linkfin.Batch) error {
 	if n := len(b.Objects); n > 0 {
 		kinds, ids, versions, data, times := make([]string, n), make([]string, n), make([]int64, n), make([][]byte, n), make([]int64, n)
 		for i, o := range b.Objects {
 			kinds[i], ids[i], versions[i], data[i], times[i] = o.Kind, o.ID, o.Version, o.Data, o.UpdatedAt
 		}
-		q.Queue(`INSERT INTO objects (kind, id, version, data, updated_at)
+		s.queue(nil, `INSERT INTO objects (kind, id, version, data, updated_at)
 			SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bytea[], $5::bigint[])
 			ON CONFLICT (kind, id) DO UPDATE SET version = excluded.version, data = excluded.data,
 				updated_at = excluded.updated_at`, kinds, ids, versions, data, times)
-		checks = append(checks, nil)
 	}
 	// The entries of the ordered index that the written records no longer have are
 	// deleted, their new ones inserted, and each total changed moves once.
@@ -971,25 +1034,15 @@ func (db *DB) Commit(ctx context.Context, b *linkfin.Batch) (err error) {
 	if err != nil {
 		return err
 	}
-	indexRows := func(rows []linkfin.IndexRow) (kinds, ids, names, values []string, amounts []int64) {
-		n := len(rows)
-		kinds, ids, names, values, amounts = make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]int64, n)
-		for i, r := range rows {
-			kinds[i], ids[i], names[i], values[i], amounts[i] = r.Kind, r.ID, r.Name, r.Value, r.Amount
-		}
-		return kinds, ids, names, values, amounts
-	}
 	if n := len(ix.Deleted); n > 0 {
-		kinds, ids, names, values, _ := indexRows(ix.Deleted)
-		q.Queue(`DELETE FROM object_index WHERE (kind, id, name, value) IN
+		kinds, ids, names, values, _ := indexColumns(ix.Deleted)
+		s.queue(expect("index entries deleted", n), `DELETE FROM object_index WHERE (kind, id, name, value) IN
 			(SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]))`, kinds, ids, names, values)
-		checks = append(checks, expect("index entries deleted", n))
 	}
 	if n := len(ix.Inserted); n > 0 {
-		kinds, ids, names, values, amounts := indexRows(ix.Inserted)
-		q.Queue(`INSERT INTO object_index (kind, id, name, value, amount)
+		kinds, ids, names, values, amounts := indexColumns(ix.Inserted)
+		s.queue(expect("index entries", n), `INSERT INTO object_index (kind, id, name, value, amount)
 			SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[])`, kinds, ids, names, values, amounts)
-		checks = append(checks, expect("index entries", n))
 	}
 	if n := len(ix.Totals); n > 0 {
 		kinds, names, values, counts := make([]string, n), make([]string, n), make([]string, n), make([]int64, n)
@@ -1000,57 +1053,50 @@ func (db *DB) Commit(ctx context.Context, b *linkfin.Batch) (err error) {
 		}
 		// The totals are NUMERIC (migration 0008), exact at any size: the batch's
 		// change, a linkfin.Sum, is sent in its two parts and made one NUMERIC here.
-		q.Queue(`INSERT INTO object_totals (kind, name, value, count, amount)
+		s.queue(nil, `INSERT INTO object_totals (kind, name, value, count, amount)
 			SELECT k, n, v, c, h::numeric * 1000000000000000000 + l
 			FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[]) AS t (k, n, v, c, h, l)
 			ON CONFLICT (kind, name, value) DO UPDATE SET count = object_totals.count + excluded.count,
 				amount = object_totals.amount + excluded.amount`, kinds, names, values, counts, highs, lows)
-		checks = append(checks, nil)
 	}
 	if parties, kinds, ids := partyRows(b.Objects); len(parties) > 0 {
-		q.Queue(`INSERT INTO object_parties (party, kind, id)
+		s.queue(nil, `INSERT INTO object_parties (party, kind, id)
 			SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
 			ON CONFLICT DO NOTHING`, parties, kinds, ids)
-		checks = append(checks, nil)
 	}
 	if seqs, kinds, ids := eventIndexRows(b.Events); len(seqs) > 0 {
-		q.Queue(`INSERT INTO record_events (seq, kind, id)
+		s.queue(expect("record events", len(seqs)), `INSERT INTO record_events (seq, kind, id)
 			SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[])`, seqs, kinds, ids)
-		checks = append(checks, expect("record events", len(seqs)))
 	}
+	return nil
+}
+
+// indexColumns lists the columns of rows of the ordered index, one slice per column.
+func indexColumns(rows []linkfin.IndexRow) (kinds, ids, names, values []string, amounts []int64) {
+	n := len(rows)
+	kinds, ids, names, values, amounts = make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]int64, n)
+	for i, r := range rows {
+		kinds[i], ids[i], names[i], values[i], amounts[i] = r.Kind, r.ID, r.Name, r.Value, r.Amount
+	}
+	return kinds, ids, names, values, amounts
+}
+
+// metaStatements write the batch's signed checkpoint, the batch clock, and the
+// engine's meta rows the batch changed.
+func metaStatements(s *statements, b *linkfin.Batch) {
 	if c := b.Checkpoint; c != nil {
-		q.Queue(`INSERT INTO checkpoints (size, hash, note, time) VALUES ($1, $2, $3, $4)`, c.Size, c.Hash, c.Note, c.Time)
-		checks = append(checks, nil)
+		s.queue(nil, `INSERT INTO checkpoints (size, hash, note, time) VALUES ($1, $2, $3, $4)`, c.Size, c.Hash, c.Note, c.Time)
 	}
-	q.Queue(`INSERT INTO meta (key, value) VALUES ('clock', $1)
-		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, clock)
-	checks = append(checks, nil)
+	s.queue(nil, `INSERT INTO meta (key, value) VALUES ('clock', $1)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, strconv.FormatInt(b.Clock, 10))
 	if b.Flush {
-		q.Queue(`INSERT INTO meta (key, value) VALUES ('accounts_at', $1)
+		s.queue(nil, `INSERT INTO meta (key, value) VALUES ('accounts_at', $1)
 			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, strconv.FormatInt(b.AccountsAt, 10))
-		checks = append(checks, nil)
 	}
 	for k, v := range b.Meta {
-		q.Queue(`INSERT INTO meta (key, value) VALUES ($1, $2)
+		s.queue(nil, `INSERT INTO meta (key, value) VALUES ($1, $2)
 			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, k, v)
-		checks = append(checks, nil)
 	}
-
-	br := tx.SendBatch(ctx, &q)
-	for _, check := range checks {
-		tag, err := br.Exec()
-		if err == nil && check != nil {
-			err = check(tag.RowsAffected())
-		}
-		if err != nil {
-			br.Close()
-			return err
-		}
-	}
-	if err = br.Close(); err != nil {
-		return err
-	}
-	return tx.Commit(ctx)
 }
 
 // partyRows lists the columns of the objects' rows in the party index: one row per
