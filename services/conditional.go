@@ -638,109 +638,16 @@ func (c *CreateConditionalPayment) Apply(tx linkfin.Tx) (any, error) {
 	} else if cond.Release == "" {
 		cond.Release = linkfin.ReleaseFull
 	}
-	// The payer is party to the trade record its condition waits on.
-	party := func(kind, id string, rec linkfin.Partied) error {
-		found, err := tx.Get(kind, id, rec)
-		if err != nil {
-			return err
-		}
-		if !found || !slices.Contains(rec.Parties(), c.Actor) {
-			return notFound(kind, id)
-		}
-		return nil
-	}
-	// A condition that can no longer be met is refused: an order cancelled (or the
-	// order of the shipment or invoice named), an invoice that will never be approved.
-	// order is the order of a shipment or an invoice, whose cancelling refunds it.
-	var order string
-	notCancelled := func(po *linkfin.PurchaseOrder) error {
-		if po.Status == linkfin.POCancelled {
-			return linkfin.Errorf(linkfin.ECONFLICT, "purchase order %s is cancelled", po.ID)
-		}
-		return nil
-	}
-	cancelled := func(id string) error {
-		var po linkfin.PurchaseOrder
-		if found, err := tx.Get(linkfin.KindPurchaseOrder, id, &po); err != nil || !found {
-			return err
-		}
-		return notCancelled(&po)
-	}
-	switch cond.Type {
-	case linkfin.ConditionGoodsReceived:
-		var po linkfin.PurchaseOrder
-		if err := party(linkfin.KindPurchaseOrder, cond.POID, &po); err != nil {
-			return nil, err
-		}
-		if err := notCancelled(&po); err != nil {
-			return nil, err
-		}
-	case linkfin.ConditionDelivered:
-		var sh linkfin.Shipment
-		if err := party(linkfin.KindShipment, cond.ShipmentID, &sh); err != nil {
-			return nil, err
-		}
-		if err := cancelled(sh.POID); err != nil {
-			return nil, err
-		}
-		order = sh.POID
-	case linkfin.ConditionInvoiceApproved:
-		var inv linkfin.Invoice
-		if err := party(linkfin.KindInvoice, cond.InvoiceID, &inv); err != nil {
-			return nil, err
-		}
-		if inv.Status == linkfin.InvoiceMismatched || inv.Status == linkfin.InvoiceDisputed {
-			return nil, linkfin.Errorf(linkfin.ECONFLICT, "invoice %s is %s: it will never be approved", inv.ID, inv.Status)
-		}
-		if err := cancelled(inv.POID); err != nil {
-			return nil, err
-		}
-		order = inv.POID
-	case linkfin.ConditionMilestone:
-		if _, err := organization(tx, cond.ConfirmerID); err != nil {
-			return nil, err
-		}
-	case linkfin.ConditionDate:
-		if !cond.Date.After(today) {
-			return nil, linkfin.Errorf(linkfin.EINVALID, "a release date is after today (%s)", today)
-		}
-	}
-	// A conditional payment pays for trade still to come: its payer buys and its payee
-	// sells (or carries), now. What is due is still paid (settlement, repayments).
-	if err := trades(tx, c.Actor, false); err != nil {
+	order, err := c.subject(tx, &cond, today)
+	if err != nil {
 		return nil, err
 	}
-	if err := trades(tx, in.PayeeID, true); err != nil {
+	if err := c.terms(tx, &cond, today); err != nil {
 		return nil, err
-	}
-	if in.ExpiresOn != nil && !in.ExpiresOn.After(today) {
-		return nil, linkfin.Errorf(linkfin.EINVALID, "expires_on is after today (%s)", today)
-	}
-	if in.SourceWalletID != "" {
-		w, err := boundWallet(tx, in.SourceWalletID, c.Actor)
-		if err != nil {
-			return nil, err
-		}
-		if w.HolderID != c.Actor {
-			return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only its holder pays from purpose-bound wallet %s", w.ID)
-		}
-		if w.Currency != in.Currency {
-			return nil, linkfin.Errorf(linkfin.EINVALID, "purpose-bound wallet %s holds %s, not %s", w.ID, w.Currency, in.Currency)
-		}
-		if err := allowsPayee(w, in.PayeeID); err != nil {
-			return nil, err
-		}
-	}
-	// A milestone's confirmation is another's word that it came, as a delivery is its
-	// carrier's: a payee that confirmed its own milestone would release the money to
-	// itself when it chose.
-	if cond.Type == linkfin.ConditionMilestone && cond.ConfirmerID == in.PayeeID {
-		return nil, linkfin.Errorf(linkfin.EINVALID, "%s is the payee: a milestone is confirmed by another party than the one it pays", in.PayeeID)
 	}
 	p := &linkfin.ConditionalPayment{PayerID: c.Actor, PayeeID: in.PayeeID, Currency: in.Currency, Amount: in.Amount,
 		Reference: in.Reference, SourceWalletID: in.SourceWalletID, Rail: in.Rail, Condition: cond,
 		ExpiresOn: in.ExpiresOn, Status: linkfin.ConditionalLocked, CreatedAt: tx.Now()}
-	var err error
 	if p.ID, err = newID(tx, linkfin.KindConditionalPayment, c.ID); err != nil {
 		return nil, err
 	}
@@ -750,18 +657,141 @@ func (c *CreateConditionalPayment) Apply(tx linkfin.Tx) (any, error) {
 	if order == "" || p.Status != linkfin.ConditionalLocked {
 		return p, nil
 	}
-	// Still waiting on a shipment or an invoice: listed on its order's watch, whose
-	// cancelling refunds it.
+	return p, watchOrder(tx, order, p.ID)
+}
+
+// subject reads the trade record cond waits on, which the payer is party to, and
+// refuses a condition that can no longer be met: an order cancelled (or the order of
+// the shipment or invoice named), an invoice that will never be approved, a release
+// date that is not after today. It returns the order of a shipment or an invoice,
+// whose cancelling refunds the payment; "" for another condition.
+func (c *CreateConditionalPayment) subject(tx linkfin.Tx, cond *linkfin.Condition, today linkfin.Date) (order string, err error) {
+	switch cond.Type {
+	case linkfin.ConditionGoodsReceived:
+		var po linkfin.PurchaseOrder
+		if err := partyRecord(tx, c.Actor, linkfin.KindPurchaseOrder, cond.POID, &po); err != nil {
+			return "", err
+		}
+		if err := notCancelled(&po); err != nil {
+			return "", err
+		}
+	case linkfin.ConditionDelivered:
+		var sh linkfin.Shipment
+		if err := partyRecord(tx, c.Actor, linkfin.KindShipment, cond.ShipmentID, &sh); err != nil {
+			return "", err
+		}
+		if err := orderNotCancelled(tx, sh.POID); err != nil {
+			return "", err
+		}
+		order = sh.POID
+	case linkfin.ConditionInvoiceApproved:
+		var inv linkfin.Invoice
+		if err := partyRecord(tx, c.Actor, linkfin.KindInvoice, cond.InvoiceID, &inv); err != nil {
+			return "", err
+		}
+		if inv.Status == linkfin.InvoiceMismatched || inv.Status == linkfin.InvoiceDisputed {
+			return "", linkfin.Errorf(linkfin.ECONFLICT, "invoice %s is %s: it will never be approved", inv.ID, inv.Status)
+		}
+		if err := orderNotCancelled(tx, inv.POID); err != nil {
+			return "", err
+		}
+		order = inv.POID
+	case linkfin.ConditionMilestone:
+		if _, err := organization(tx, cond.ConfirmerID); err != nil {
+			return "", err
+		}
+	case linkfin.ConditionDate:
+		if !cond.Date.After(today) {
+			return "", linkfin.Errorf(linkfin.EINVALID, "a release date is after today (%s)", today)
+		}
+	}
+	return order, nil
+}
+
+// partyRecord reads the record kind id into rec, and answers not found when there is
+// none or actor is not one of its parties.
+func partyRecord(tx linkfin.Tx, actor, kind, id string, rec linkfin.Partied) error {
+	found, err := tx.Get(kind, id, rec)
+	if err != nil {
+		return err
+	}
+	if !found || !slices.Contains(rec.Parties(), actor) {
+		return notFound(kind, id)
+	}
+	return nil
+}
+
+// notCancelled refuses a cancelled purchase order.
+func notCancelled(po *linkfin.PurchaseOrder) error {
+	if po.Status == linkfin.POCancelled {
+		return linkfin.Errorf(linkfin.ECONFLICT, "purchase order %s is cancelled", po.ID)
+	}
+	return nil
+}
+
+// orderNotCancelled refuses the purchase order id if it is cancelled; an order that
+// is not there is not refused.
+func orderNotCancelled(tx linkfin.Tx, id string) error {
+	var po linkfin.PurchaseOrder
+	if found, err := tx.Get(linkfin.KindPurchaseOrder, id, &po); err != nil || !found {
+		return err
+	}
+	return notCancelled(&po)
+}
+
+// terms refuses a payment whose payer or payee does not trade now, whose expiry is
+// not after today, whose source wallet the payer may not pay the payee from, or whose
+// milestone the payee would confirm itself.
+func (c *CreateConditionalPayment) terms(tx linkfin.Tx, cond *linkfin.Condition, today linkfin.Date) error {
+	in := c.In
+	// A conditional payment pays for trade still to come: its payer buys and its payee
+	// sells (or carries), now. What is due is still paid (settlement, repayments).
+	if err := trades(tx, c.Actor, false); err != nil {
+		return err
+	}
+	if err := trades(tx, in.PayeeID, true); err != nil {
+		return err
+	}
+	if in.ExpiresOn != nil && !in.ExpiresOn.After(today) {
+		return linkfin.Errorf(linkfin.EINVALID, "expires_on is after today (%s)", today)
+	}
+	if in.SourceWalletID != "" {
+		w, err := boundWallet(tx, in.SourceWalletID, c.Actor)
+		if err != nil {
+			return err
+		}
+		if w.HolderID != c.Actor {
+			return linkfin.Errorf(linkfin.EFORBIDDEN, "only its holder pays from purpose-bound wallet %s", w.ID)
+		}
+		if w.Currency != in.Currency {
+			return linkfin.Errorf(linkfin.EINVALID, "purpose-bound wallet %s holds %s, not %s", w.ID, w.Currency, in.Currency)
+		}
+		if err := allowsPayee(w, in.PayeeID); err != nil {
+			return err
+		}
+	}
+	// A milestone's confirmation is another's word that it came, as a delivery is its
+	// carrier's: a payee that confirmed its own milestone would release the money to
+	// itself when it chose.
+	if cond.Type == linkfin.ConditionMilestone && cond.ConfirmerID == in.PayeeID {
+		return linkfin.Errorf(linkfin.EINVALID, "%s is the payee: a milestone is confirmed by another party than the one it pays", in.PayeeID)
+	}
+	return nil
+}
+
+// watchOrder lists payment pid, still waiting on a shipment or an invoice, on the
+// watch of its order, whose cancelling refunds it.
+func watchOrder(tx linkfin.Tx, order, pid string) error {
 	var w linkfin.ConditionWatch
 	wid := linkfin.ConditionWatchID(linkfin.KindPurchaseOrder, order)
 	if _, err := tx.Get(linkfin.KindConditionWatch, wid, &w); err != nil {
-		return nil, err
+		return err
 	}
 	if w.Payments == nil {
 		w.Payments = []string{}
 	}
-	w.ID, w.Related = wid, append(w.Related, p.ID)
-	return p, tx.Put(linkfin.KindConditionWatch, wid, &w, "condition_watch.changed")
+	w.ID, w.Related = wid, append(w.Related, pid)
+	return tx.Put(linkfin.KindConditionWatch, wid, &w, "condition_watch.changed")
 }
 
 // lockPayment locks a new conditional payment's amount at its source, records it
