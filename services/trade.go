@@ -978,6 +978,49 @@ func (c *CreateCreditNote) Apply(tx linkfin.Tx) (any, error) {
 			return nil, err
 		}
 	}
+	inv, err := c.creditedInvoice(tx, &n)
+	if err != nil {
+		return nil, err
+	}
+	if err := trades(tx, c.Actor, true); err != nil {
+		return nil, err
+	}
+	if !dated {
+		n.IssueDate = linkfin.DateOf(tx.Now().In(linkfin.ChinaTime))
+		if n.IssueDate.Before(inv.IssueDate) {
+			n.IssueDate = inv.IssueDate
+		}
+	} else if n.IssueDate.Before(inv.IssueDate) {
+		return nil, linkfin.Errorf(EISSUEDBEFOREINVOICE, "the credit note is issued on %s, before invoice %s it credits (issued on %s): nothing is credited before it is billed",
+			n.IssueDate, inv.Number, inv.IssueDate)
+	}
+	if c.Identified != nil {
+		if err := c.Identified.checkParties(tx, inv.SellerID, inv.BuyerID); err != nil {
+			return nil, err
+		}
+	}
+	if n.ID, err = newID(tx, linkfin.KindCreditNote, n.ID); err != nil {
+		return nil, err
+	}
+	if err := claimNumber(tx, c.Actor, linkfin.KindCreditNote, n.Number, n.ID); err != nil {
+		return nil, err
+	}
+	if err := creditInvoice(tx, inv, &n); err != nil {
+		return nil, err
+	}
+	n.SellerID, n.BuyerID, n.CreatedAt = inv.SellerID, inv.BuyerID, tx.Now()
+	if err := alertIfFinanced(tx, inv, linkfin.RuleCreditedAfterFinancing, "credit note "+n.ID+" of "+
+		linkfin.Money{Amount: n.Amount, Currency: inv.Currency}.String()+": "+n.Reason); err != nil {
+		return nil, err
+	}
+	return &n, tx.Put(linkfin.KindCreditNote, n.ID, &n, "credit_note.created")
+}
+
+// creditedInvoice reads the invoice n credits, named by n.InvoiceID or by the actor's
+// invoice number (which sets n.InvoiceID), and refuses a credit note it cannot take:
+// not its seller's, in another currency, without a number or a reason, or of more
+// than the invoice still asks.
+func (c *CreateCreditNote) creditedInvoice(tx linkfin.Tx, n *linkfin.CreditNote) (*linkfin.Invoice, error) {
 	if n.InvoiceID == "" {
 		if c.InvoiceNumber == "" {
 			return nil, linkfin.Errorf(linkfin.EINVALID, "a credit note names the invoice it credits")
@@ -1010,49 +1053,21 @@ func (c *CreateCreditNote) Apply(tx linkfin.Tx) (any, error) {
 	case n.Amount <= 0 || n.Amount > open:
 		return nil, linkfin.Errorf(linkfin.EINVALID, "a credit note is positive and at most what the invoice still asks (%s)", linkfin.Money{Amount: open, Currency: inv.Currency})
 	}
-	if err := trades(tx, c.Actor, true); err != nil {
-		return nil, err
-	}
-	if !dated {
-		n.IssueDate = linkfin.DateOf(tx.Now().In(linkfin.ChinaTime))
-		if n.IssueDate.Before(inv.IssueDate) {
-			n.IssueDate = inv.IssueDate
-		}
-	} else if n.IssueDate.Before(inv.IssueDate) {
-		return nil, linkfin.Errorf(EISSUEDBEFOREINVOICE, "the credit note is issued on %s, before invoice %s it credits (issued on %s): nothing is credited before it is billed",
-			n.IssueDate, inv.Number, inv.IssueDate)
-	}
-	if c.Identified != nil {
-		if err := c.Identified.checkParties(tx, inv.SellerID, inv.BuyerID); err != nil {
-			return nil, err
-		}
-	}
-	if n.ID, err = newID(tx, linkfin.KindCreditNote, n.ID); err != nil {
-		return nil, err
-	}
-	if err := claimNumber(tx, c.Actor, linkfin.KindCreditNote, n.Number, n.ID); err != nil {
-		return nil, err
-	}
+	return inv, nil
+}
+
+// creditInvoice takes credit note n off invoice inv: off its payable once the invoice
+// is approved (creditPayable), into what the invoice and its parties' scorecards have
+// credited, and writes the invoice.
+func creditInvoice(tx linkfin.Tx, inv *linkfin.Invoice, n *linkfin.CreditNote) error {
 	if inv.Status == linkfin.InvoiceApproved {
-		var p linkfin.Payable
-		if _, err := tx.Get(linkfin.KindPayable, linkfin.PayableID(inv.ID), &p); err != nil {
-			return nil, err
-		}
-		if p.Status != linkfin.PayableOpen {
-			return nil, linkfin.Errorf(linkfin.ECONFLICT, "payable %s is %s: it no longer shrinks", p.ID, p.Status)
-		}
-		if p.Amount, err = linkfin.Sub(p.Amount, n.Amount); err != nil {
-			return nil, err
-		}
-		if p.Confirmed != 0 {
-			p.Credits = append(p.Credits, linkfin.PayableCredit{CreditNoteID: n.ID, Amount: n.Amount, At: tx.Now()})
-		}
-		if err := tx.Put(linkfin.KindPayable, p.ID, &p, "payable.credited"); err != nil {
-			return nil, err
+		if err := creditPayable(tx, inv, n); err != nil {
+			return err
 		}
 	}
+	var err error
 	if inv.Credited, err = linkfin.Add(inv.Credited, n.Amount); err != nil {
-		return nil, err
+		return err
 	}
 	if err := tally(tx, inv.SellerID, inv.BuyerID, func(sc *linkfin.ScoreCounts) (err error) {
 		if inv.Currency == sc.Currency {
@@ -1060,15 +1075,29 @@ func (c *CreateCreditNote) Apply(tx linkfin.Tx) (any, error) {
 		}
 		return err
 	}); err != nil {
-		return nil, err
+		return err
 	}
-	if err := tx.Put(linkfin.KindInvoice, inv.ID, inv, "invoice.credited"); err != nil {
-		return nil, err
+	return tx.Put(linkfin.KindInvoice, inv.ID, inv, "invoice.credited")
+}
+
+// creditPayable lowers the open payable of approved invoice inv by credit note n, and
+// lists the credit among its credits when the payable keeps them (one approved before
+// they were kept has none). A payable no longer open is a conflict: it no longer
+// shrinks.
+func creditPayable(tx linkfin.Tx, inv *linkfin.Invoice, n *linkfin.CreditNote) error {
+	var p linkfin.Payable
+	if _, err := tx.Get(linkfin.KindPayable, linkfin.PayableID(inv.ID), &p); err != nil {
+		return err
 	}
-	n.SellerID, n.BuyerID, n.CreatedAt = inv.SellerID, inv.BuyerID, tx.Now()
-	if err := alertIfFinanced(tx, inv, linkfin.RuleCreditedAfterFinancing, "credit note "+n.ID+" of "+
-		linkfin.Money{Amount: n.Amount, Currency: inv.Currency}.String()+": "+n.Reason); err != nil {
-		return nil, err
+	if p.Status != linkfin.PayableOpen {
+		return linkfin.Errorf(linkfin.ECONFLICT, "payable %s is %s: it no longer shrinks", p.ID, p.Status)
 	}
-	return &n, tx.Put(linkfin.KindCreditNote, n.ID, &n, "credit_note.created")
+	var err error
+	if p.Amount, err = linkfin.Sub(p.Amount, n.Amount); err != nil {
+		return err
+	}
+	if p.Confirmed != 0 {
+		p.Credits = append(p.Credits, linkfin.PayableCredit{CreditNoteID: n.ID, Amount: n.Amount, At: tx.Now()})
+	}
+	return tx.Put(linkfin.KindPayable, p.ID, &p, "payable.credited")
 }
