@@ -32,68 +32,21 @@ import (
 )
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var sf storeFlags
-	fs := newFlags("serve", "serve [--addr HOST:PORT] [--db DSN] [--data DIR] [--demo]", stderr)
-	sf.register(fs)
-	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
-	verbose := fs.Bool("v", false, "log every request")
-	seed := fs.Bool("demo", false, "seed a new database with the demo supply chain and print an API key per organization")
-	perSecond := fs.Float64("rate-limit", 200, "requests a second allowed per API key (0: no limit)")
-	burst := fs.Int("rate-burst", 400, "requests a key may send at once, above its rate")
-	failRate := fs.Float64("auth-fail-limit", 60, "failed authentications a minute allowed per source address, past its burst (0: no limit)")
-	failBurst := fs.Int("auth-fail-burst", 100, "failed authentications a source address may make at once, before its limit applies")
-	localHooks := fs.Bool("webhooks-to-private", false, "let webhook endpoints be on loopback and private networks (for development)")
-	sessionAbsolute := fs.Duration("session-max", services.DefaultSessionAbsolute, "how long a user's session lasts at most")
-	sessionIdle := fs.Duration("session-idle", services.DefaultSessionIdle, "how long a user's session lasts unused")
-	https := fs.Bool("https", false, "clients reach linkfin over HTTPS, through a TLS-terminating proxy in front of it: mark its session and form cookies Secure")
-	every := fs.Duration("schedule-every", time.Hour, "how often to run due settlements and close due financings (0: never; POST /v1/settlements/run still works)")
-	if err := parse(fs, args); err != nil {
+	o, err := parseServe(args, stderr)
+	if err != nil {
 		return err
 	}
-	// Before anything is made: a negative limit or period is no setting of these, nor
-	// is a rate that is no number (NaN, which every comparison lets through) or none
-	// (Inf: 0 says no limit).
-	for _, r := range []*float64{perSecond, failRate} {
-		if math.IsNaN(*r) || math.IsInf(*r, 0) {
-			*r = -1
-		}
-	}
-	if *perSecond < 0 || *burst < 0 || *failRate < 0 || *failBurst < 0 || *every < 0 {
-		return badValue(fs, "--rate-limit, --rate-burst, --auth-fail-limit, --auth-fail-burst and --schedule-every are 0 or more (0: no limit, or never)")
-	}
-	if *sessionAbsolute <= 0 || *sessionIdle <= 0 {
-		return badValue(fs, "--session-max and --session-idle are positive durations, such as 12h and 2h")
-	}
-	if *sessionIdle > *sessionAbsolute {
-		idleSet := false
-		fs.Visit(func(f *flag.Flag) { idleSet = idleSet || f.Name == "session-idle" })
-		if idleSet {
-			return badValue(fs, "--session-idle (%v) is longer than --session-max (%v), which ends a session however it is used: choose an idle time no longer than it", *sessionIdle, *sessionAbsolute)
-		}
-		*sessionIdle = *sessionAbsolute // a --session-max shorter than the default idle time
-	}
-	// The due work reads every program's maturities: run back to back, it would keep
-	// the engine busy for nothing.
-	if *every > 0 && *every < time.Second {
-		return badValue(fs, "--schedule-every is 0 (never) or a period of 1s or more, such as 1h, not %v", *every)
-	}
 	level := slog.LevelInfo
-	if *verbose {
+	if o.verbose {
 		level = slog.LevelDebug
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 	slog.SetDefault(logger)
 
-	// An address that is none is a command line serve cannot take.
-	if _, port, err := net.SplitHostPort(*addr); err != nil {
-		return badValue(fs, "--addr is HOST:PORT, such as 127.0.0.1:8080, not %q", *addr)
-	} else if n, err := strconv.Atoi(port); err == nil && (n < 0 || n > 65535) {
-		return badValue(fs, "--addr %q: a port is 0 to 65535 (0: any free one)", *addr)
-	}
 	// The port first: a busy one leaves nothing made and no key printed.
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := o.listen()
 	if err != nil {
-		return fmt.Errorf("%w: %s", err, listenAdvice(err, *addr))
+		return err
 	}
 	served := false
 	defer func() {
@@ -103,53 +56,188 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}()
 
 	// The calendars before the store: a bad file leaves nothing made either.
-	if err := sf.loadCalendars(stdout); err != nil {
+	if err := o.sf.loadCalendars(stdout); err != nil {
 		return err
 	}
-	s, err := sf.open(ctx)
+	s, err := o.sf.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	signer, err := sf.signer(ctx, s)
+	e, keys, err := o.openEngine(ctx, s, logger)
 	if err != nil {
-		return err
-	}
-	if *seed {
-		if h, err := s.Head(ctx); err != nil {
-			return err
-		} else if h.Size > 0 {
-			return fmt.Errorf("--demo seeds a new database, and this one holds %d events: start without --demo to use it, "+
-				"or choose an empty --data directory", h.Size)
-		}
-	}
-	hookKey, err := sf.webhookKey()
-	if err != nil {
-		return err
-	}
-	credKey, err := sf.credentialsKey()
-	if err != nil {
-		return err
-	}
-	e, err := engine.Open(ctx, engine.Config{Store: s, Signer: signer, Origin: Origin, Logger: logger})
-	if linkfin.ErrorCode(err) == linkfin.ELOCKED {
-		// Another data directory is another database only where --db names none.
-		own := "with a data directory of its own (--data)"
-		if sf.db != "" {
-			own = "on a database of its own (--db, or LINKFIN_DB)"
-		}
-		return fmt.Errorf("%s (%s): another linkfin (a server, most likely) writes this database: stop it first, "+
-			"or start this one %s", linkfin.ErrorMessage(err), linkfin.ELOCKED, own)
-	} else if err != nil {
 		return err
 	}
 	defer e.Close() // after the server: finishes the batch in flight
 	if err := registerNames(ctx, e, s, logger); err != nil {
 		return err
 	}
-	auth := services.NewAuth(s, e, credKey)
-	auth.Absolute, auth.Idle = *sessionAbsolute, *sessionIdle
-	if *seed {
+	auth := services.NewAuth(s, e, keys.credentials)
+	auth.Absolute, auth.Idle = o.sessionAbsolute, o.sessionIdle
+	if err := firstKeys(ctx, e, auth, o.seed, stdout); err != nil {
+		return err
+	}
+	srv, pages := o.server(e, s, auth, keys.webhook, logger)
+	srv.Serve(ln)
+	served = true
+	stopBackground := o.background(e, s, keys.webhook, logger)
+	shown, everywhere := shownAddr(srv.Addr())
+	fmt.Fprintf(stdout, "linkfin listening on http://%s (%s store)\n", shown, s.Dialect())
+	if everywhere {
+		fmt.Fprintf(stdout, "and on every other address of this machine (--addr %s)\n", o.addr)
+	}
+	fmt.Fprintf(stdout, "the console: http://%s/ (sign in as a user of an organization)\n", shown)
+	<-ctx.Done()
+	logger.Info("shutting down: finishing requests in flight")
+	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	err = srv.Close(sctx)
+	pages.Close() // a verification it runs, which records through the engine
+	if herr := stopBackground(); herr != nil {
+		err = errors.Join(err, herr)
+	}
+	return err
+}
+
+// serveOptions are serve's settings, as its command line gives them.
+type serveOptions struct {
+	fs *flag.FlagSet
+	sf storeFlags
+
+	addr                         string
+	verbose, seed                bool
+	perSecond, failRate          float64
+	burst, failBurst             int
+	localHooks, https            bool
+	sessionAbsolute, sessionIdle time.Duration
+	every                        time.Duration
+}
+
+// parseServe reads serve's command line, and refuses a setting it cannot take
+// (check); --addr is checked when serve listens on it.
+func parseServe(args []string, stderr io.Writer) (*serveOptions, error) {
+	o := &serveOptions{fs: newFlags("serve", "serve [--addr HOST:PORT] [--db DSN] [--data DIR] [--demo]", stderr)}
+	fs := o.fs
+	o.sf.register(fs)
+	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "address to listen on")
+	fs.BoolVar(&o.verbose, "v", false, "log every request")
+	fs.BoolVar(&o.seed, "demo", false, "seed a new database with the demo supply chain and print an API key per organization")
+	fs.Float64Var(&o.perSecond, "rate-limit", 200, "requests a second allowed per API key (0: no limit)")
+	fs.IntVar(&o.burst, "rate-burst", 400, "requests a key may send at once, above its rate")
+	fs.Float64Var(&o.failRate, "auth-fail-limit", 60, "failed authentications a minute allowed per source address, past its burst (0: no limit)")
+	fs.IntVar(&o.failBurst, "auth-fail-burst", 100, "failed authentications a source address may make at once, before its limit applies")
+	fs.BoolVar(&o.localHooks, "webhooks-to-private", false, "let webhook endpoints be on loopback and private networks (for development)")
+	fs.DurationVar(&o.sessionAbsolute, "session-max", services.DefaultSessionAbsolute, "how long a user's session lasts at most")
+	fs.DurationVar(&o.sessionIdle, "session-idle", services.DefaultSessionIdle, "how long a user's session lasts unused")
+	fs.BoolVar(&o.https, "https", false, "clients reach linkfin over HTTPS, through a TLS-terminating proxy in front of it: mark its session and form cookies Secure")
+	fs.DurationVar(&o.every, "schedule-every", time.Hour, "how often to run due settlements and close due financings (0: never; POST /v1/settlements/run still works)")
+	if err := parse(fs, args); err != nil {
+		return nil, err
+	}
+	if err := o.check(); err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+// check refuses limits, session times and a schedule that serve cannot take, before
+// anything is made; a --session-max shorter than the default idle time shortens the
+// idle time to it.
+func (o *serveOptions) check() error {
+	// A negative limit or period is no setting of these, nor is a rate that is no
+	// number (NaN, which every comparison lets through) or none (Inf: 0 says no
+	// limit).
+	for _, r := range []*float64{&o.perSecond, &o.failRate} {
+		if math.IsNaN(*r) || math.IsInf(*r, 0) {
+			*r = -1
+		}
+	}
+	if o.perSecond < 0 || o.burst < 0 || o.failRate < 0 || o.failBurst < 0 || o.every < 0 {
+		return badValue(o.fs, "--rate-limit, --rate-burst, --auth-fail-limit, --auth-fail-burst and --schedule-every are 0 or more (0: no limit, or never)")
+	}
+	if o.sessionAbsolute <= 0 || o.sessionIdle <= 0 {
+		return badValue(o.fs, "--session-max and --session-idle are positive durations, such as 12h and 2h")
+	}
+	if o.sessionIdle > o.sessionAbsolute {
+		idleSet := false
+		o.fs.Visit(func(f *flag.Flag) { idleSet = idleSet || f.Name == "session-idle" })
+		if idleSet {
+			return badValue(o.fs, "--session-idle (%v) is longer than --session-max (%v), which ends a session however it is used: choose an idle time no longer than it", o.sessionIdle, o.sessionAbsolute)
+		}
+		o.sessionIdle = o.sessionAbsolute // a --session-max shorter than the default idle time
+	}
+	// The due work reads every program's maturities: run back to back, it would keep
+	// the engine busy for nothing.
+	if o.every > 0 && o.every < time.Second {
+		return badValue(o.fs, "--schedule-every is 0 (never) or a period of 1s or more, such as 1h, not %v", o.every)
+	}
+	return nil
+}
+
+// listen refuses an --addr that is no HOST:PORT, or whose port is out of range, and
+// listens on it; a failure to listen says what to do (listenAdvice).
+func (o *serveOptions) listen() (net.Listener, error) {
+	if _, port, err := net.SplitHostPort(o.addr); err != nil {
+		return nil, badValue(o.fs, "--addr is HOST:PORT, such as 127.0.0.1:8080, not %q", o.addr)
+	} else if n, err := strconv.Atoi(port); err == nil && (n < 0 || n > 65535) {
+		return nil, badValue(o.fs, "--addr %q: a port is 0 to 65535 (0: any free one)", o.addr)
+	}
+	ln, err := net.Listen("tcp", o.addr)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s", err, listenAdvice(err, o.addr))
+	}
+	return ln, nil
+}
+
+// serveKeys are the data directory's secret keys that serve uses: the one that signs
+// webhook deliveries, and the one that seals stored credentials.
+type serveKeys struct {
+	webhook, credentials []byte
+}
+
+// openEngine opens the engine on s, with the log's signer and serve's keys. It
+// refuses --demo on a database that holds events, and says what to do when another
+// linkfin writes the database.
+func (o *serveOptions) openEngine(ctx context.Context, s linkfin.Store, logger *slog.Logger) (*engine.Engine, serveKeys, error) {
+	var keys serveKeys
+	signer, err := o.sf.signer(ctx, s)
+	if err != nil {
+		return nil, keys, err
+	}
+	if o.seed {
+		if h, err := s.Head(ctx); err != nil {
+			return nil, keys, err
+		} else if h.Size > 0 {
+			return nil, keys, fmt.Errorf("--demo seeds a new database, and this one holds %d events: start without --demo to use it, "+
+				"or choose an empty --data directory", h.Size)
+		}
+	}
+	if keys.webhook, err = o.sf.webhookKey(); err != nil {
+		return nil, keys, err
+	}
+	if keys.credentials, err = o.sf.credentialsKey(); err != nil {
+		return nil, keys, err
+	}
+	e, err := engine.Open(ctx, engine.Config{Store: s, Signer: signer, Origin: Origin, Logger: logger})
+	if linkfin.ErrorCode(err) == linkfin.ELOCKED {
+		// Another data directory is another database only where --db names none.
+		own := "with a data directory of its own (--data)"
+		if o.sf.db != "" {
+			own = "on a database of its own (--db, or LINKFIN_DB)"
+		}
+		return nil, keys, fmt.Errorf("%s (%s): another linkfin (a server, most likely) writes this database: stop it first, "+
+			"or start this one %s", linkfin.ErrorMessage(err), linkfin.ELOCKED, own)
+	} else if err != nil {
+		return nil, keys, err
+	}
+	return e, keys, nil
+}
+
+// firstKeys prints the keys to start with: with demo, it seeds the demo supply chain
+// and prints an API key and a user per organization and the operator's; otherwise,
+// on a new database, the operator's first API key (on a later start, nothing).
+func firstKeys(ctx context.Context, e *engine.Engine, auth *services.Auth, demo bool, stdout io.Writer) error {
+	if demo {
 		keys, users, err := seedDemo(ctx, e, auth)
 		if err != nil {
 			return err
@@ -162,39 +250,49 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		for _, u := range users {
 			fmt.Fprintf(stdout, "  %-16s %s\n", u[0], u[1])
 		}
-	} else {
-		operatorKey, err := bootstrap(ctx, e)
-		if err != nil {
-			return err
-		}
-		if operatorKey != "" {
-			fmt.Fprintf(stdout, "operator API key (shown once; keep it safe):\n  %s\n", operatorKey)
-			fmt.Fprintf(stdout, "a user to sign in to the console with: linkfin users create --key KEY --name NAME --role operator (prints its password)\n")
-		}
+		return nil
 	}
+	operatorKey, err := bootstrap(ctx, e)
+	if err != nil {
+		return err
+	}
+	if operatorKey != "" {
+		fmt.Fprintf(stdout, "operator API key (shown once; keep it safe):\n  %s\n", operatorKey)
+		fmt.Fprintf(stdout, "a user to sign in to the console with: linkfin users create --key KEY --name NAME --role operator (prints its password)\n")
+	}
+	return nil
+}
+
+// server makes the HTTP server with its limits and keys, and the console, which takes
+// every path outside the API on the same port.
+func (o *serveOptions) server(e *engine.Engine, s linkfin.Store, auth *services.Auth, hookKey []byte, logger *slog.Logger) (*lfhttp.Server, *console.Console) {
 	srv := lfhttp.NewServer(e, s, logger)
-	srv.SetRateLimit(*perSecond, *burst)
-	srv.SetAuthFailureLimit(*failRate, *failBurst)
+	srv.SetRateLimit(o.perSecond, o.burst)
+	srv.SetAuthFailureLimit(o.failRate, o.failBurst)
 	srv.WebhookKey = hookKey
 	srv.Auth = auth
-	srv.HTTPS = *https
-	// The console takes every path outside the API, on the same port.
+	srv.HTTPS = o.https
 	pages := console.New(s, e, auth, logger)
-	pages.HTTPS = *https
+	pages.HTTPS = o.https
 	srv.Pages = pages
-	srv.Serve(ln)
-	served = true
-	// Webhook deliveries follow the log; the dispatcher records each through the
-	// engine, so it stops before the engine does.
+	return srv, pages
+}
+
+// background starts the work that runs beside the server until it stops: webhook
+// deliveries, the schedule of due work, and the calendars' reload on SIGHUP. The
+// function it returns stops them and waits for them, and returns the webhook
+// dispatcher's error, if it failed; it is called before the engine closes, as the
+// dispatcher records each delivery through it.
+func (o *serveOptions) background(e *engine.Engine, s linkfin.Store, hookKey []byte, logger *slog.Logger) (stop func() error) {
 	dctx, stopHooks := context.WithCancel(context.Background())
 	hooks := make(chan error, 1)
 	d := &webhook.Dispatcher{Engine: e, Store: s, Key: hookKey, Logger: logger}
-	if *localHooks {
+	if o.localHooks {
 		d.Client = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	}
 	go func() { hooks <- d.Run(dctx) }()
 	scheduled := make(chan struct{})
-	go func() { defer close(scheduled); schedule(dctx, e, s, *every, logger) }()
+	go func() { defer close(scheduled); schedule(dctx, e, s, o.every, logger) }()
 	// SIGHUP is taken from here on (before the server says it listens, so that no
 	// one who waits for that ends it with one). Windows has none: there the calendars
 	// are loaded at start alone.
@@ -203,26 +301,16 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		signal.Notify(hup, reloadSignals...)
 	}
 	reloading := make(chan struct{})
-	go func() { defer close(reloading); sf.followCalendars(dctx, hup, logger) }()
-	shown, everywhere := shownAddr(srv.Addr())
-	fmt.Fprintf(stdout, "linkfin listening on http://%s (%s store)\n", shown, s.Dialect())
-	if everywhere {
-		fmt.Fprintf(stdout, "and on every other address of this machine (--addr %s)\n", *addr)
+	go func() { defer close(reloading); o.sf.followCalendars(dctx, hup, logger) }()
+	return func() error {
+		stopHooks()
+		<-scheduled
+		<-reloading
+		if herr := <-hooks; herr != nil && !errors.Is(herr, context.Canceled) {
+			return herr
+		}
+		return nil
 	}
-	fmt.Fprintf(stdout, "the console: http://%s/ (sign in as a user of an organization)\n", shown)
-	<-ctx.Done()
-	logger.Info("shutting down: finishing requests in flight")
-	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	err = srv.Close(sctx)
-	pages.Close() // a verification it runs, which records through the engine
-	stopHooks()
-	<-scheduled
-	<-reloading
-	if herr := <-hooks; herr != nil && !errors.Is(herr, context.Canceled) {
-		err = errors.Join(err, herr)
-	}
-	return err
 }
 
 // shownAddr is the address serve says it listens on, to open in a browser or pass as
