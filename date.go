@@ -28,6 +28,13 @@ func DateOf(t time.Time) Date {
 	return Date{days: time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix()/86400 + epochDays}
 }
 
+// BusinessDate returns the platform's business day of an instant: its date in China
+// Standard Time (ChinaTime), where the platform's parties trade. Every "today" of the
+// domain is this: a quote's value date, the day a maturity may be settled, the
+// scheduler's days, expiries and the latest issue date of an invoice. Where a day
+// turns back into an instant (the end of an offer's day), it is in ChinaTime too.
+func BusinessDate(t time.Time) Date { return DateOf(t.In(ChinaTime)) }
+
 // ParseDate reads a date written exactly as "YYYY-MM-DD" (ISO 8601 calendar date, years
 // 0001 to 9999). Anything else, including impossible dates such as "2026-02-30", is EINVALID.
 func ParseDate(s string) (Date, error) {

@@ -89,8 +89,9 @@ func EvidenceFor(c WalletClass) []string {
 	return nil
 }
 
-// ChinaTime is the time zone in which e-CNY wallets' daily and yearly totals restart:
-// China Standard Time, UTC+8 all year.
+// ChinaTime is China Standard Time, UTC+8 all year: the time zone of the platform's
+// business day (BusinessDate), in which e-CNY wallets' daily and yearly totals restart
+// too.
 var ChinaTime = time.FixedZone("CST", 8*3600)
 
 // ECNYWallet is an organization's wallet of digital yuan: its own ledger account, and

@@ -328,12 +328,12 @@ func (m *ScoreModel) points(in ScoreInputs, now time.Time) Score {
 		case FactorTenure:
 			f.Unit = "days"
 			if c.Since != nil {
-				d := max(int64(DaysBetween(*c.Since, DateOf(now))), 0)
+				d := max(int64(DaysBetween(*c.Since, BusinessDate(now))), 0)
 				f.Value = val(d)
 				f.Points = w * min(d, m.FullTenureDays) / m.FullTenureDays
 			}
 		case FactorStability:
-			if v, ok := variation(c.Months, DateOf(now), m.MinMonths); ok {
+			if v, ok := variation(c.Months, BusinessDate(now), m.MinMonths); ok {
 				f.Value = val(v)
 				f.Points = linear(w, v, m.ZeroAt[name])
 			}

@@ -275,7 +275,7 @@ func (ch chain) openProgram(ctx context.Context, e *engine.Engine, pieces int) e
 // split down to pieces.
 func (ch chain) certify(ctx context.Context, e *engine.Engine, pieces int) error {
 	do := func(cs ...linkfin.Command) error { return demo.SubmitAll(ctx, e, cs) }
-	today := linkfin.DateOf(time.Now())
+	today := linkfin.BusinessDate(time.Now())
 	// One certificate per rootPieces pieces, each from its own order and invoice, due
 	// on its own day: a program's maturity index lists the pieces due on a day, and a
 	// split rewrites its day's list, so a million pieces due on one day would make

@@ -281,7 +281,7 @@ func (ch chain) spread(ctx context.Context, e *engine.Engine, pieces int) (finan
 	if err := flush(); err != nil {
 		return 0, 0, err
 	}
-	today := linkfin.DateOf(time.Now())
+	today := linkfin.BusinessDate(time.Now())
 	err = stepwise(ctx, e, pieces/200, 6, func(n, step int) linkfin.Command { return openPayableStep(ch, today, n, step) })
 	return financings, pieces / 200, err
 }

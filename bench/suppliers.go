@@ -34,7 +34,7 @@ func supplierID(n int) string { return fmt.Sprintf("sup-%06d", n) }
 // invoiced, so that each has a scorecard with counts in it. The commands go step by
 // step, many suppliers a request (stepwise), as spread's orders do.
 func (ch chain) addSuppliers(ctx context.Context, e *engine.Engine, n int) error {
-	today := linkfin.DateOf(time.Now())
+	today := linkfin.BusinessDate(time.Now())
 	return stepwise(ctx, e, n, 7, func(i, step int) linkfin.Command { return supplierStep(ch, today, i, step) })
 }
 

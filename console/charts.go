@@ -333,7 +333,7 @@ func (c *Console) exposure(w http.ResponseWriter, r *http.Request, p *Person) {
 	}
 	// The financings overdue, the earliest due first, and how many are in trouble:
 	// read from the index of financings by party, status and due date.
-	overdue, err := services.FinancingsDue(r.Context(), c.Store, p.Viewer, linkfin.FinancingDisbursed, linkfin.DateOf(c.now()), maxOverdue)
+	overdue, err := services.FinancingsDue(r.Context(), c.Store, p.Viewer, linkfin.FinancingDisbursed, linkfin.BusinessDate(c.now()), maxOverdue)
 	if err != nil {
 		c.fail(w, r, p, err)
 		return

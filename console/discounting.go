@@ -29,7 +29,7 @@ func (c *Console) discounting(w http.ResponseWriter, r *http.Request, p *Person)
 	now := c.now()
 	q := r.URL.Query()
 	v := discountingView{Now: now, Offers: p.CanAct() && !p.Viewer.Operator}
-	can, err := services.EarlyPayments(ctx, c.Store, p.Viewer, linkfin.DateOf(now), q.Get("after"), pageSize)
+	can, err := services.EarlyPayments(ctx, c.Store, p.Viewer, linkfin.BusinessDate(now), q.Get("after"), pageSize)
 	if err != nil {
 		c.fail(w, r, p, err)
 		return

@@ -25,7 +25,7 @@ type ecnyView struct {
 // what each holds and has paid today and this year against its limits, with forms to
 // top it up, redeem it and pay from it, and one to open a wallet.
 func (c *Console) ecnyWallets(w http.ResponseWriter, r *http.Request, p *Person) {
-	today := linkfin.DateOf(c.now().In(linkfin.ChinaTime))
+	today := linkfin.BusinessDate(c.now())
 	v := ecnyView{Admin: p.admin() && !p.Viewer.Operator}
 	if !p.Viewer.Operator {
 		var org linkfin.Organization
@@ -182,7 +182,7 @@ func (c *Console) ecnyWallet(w http.ResponseWriter, r *http.Request, p *Person) 
 		c.fail(w, r, p, linkfin.Errorf(linkfin.ENOTFOUND, "no such page"))
 		return
 	}
-	today := linkfin.DateOf(c.now().In(linkfin.ChinaTime))
+	today := linkfin.BusinessDate(c.now())
 	out, err := services.ReadECNYWallet(r.Context(), c.Store, c.Engine, p.Viewer, r.PathValue("id"), today)
 	if err != nil {
 		c.fail(w, r, p, err)

@@ -55,7 +55,7 @@ func (c *Console) order(w http.ResponseWriter, r *http.Request, p *Person) {
 	}
 	seller := p.CanAct() && p.Viewer.Org == po.SellerID
 	v := orderView{PO: po, Accepts: seller && po.Status == linkfin.POIssued, Sells: seller && po.Status == linkfin.POAccepted,
-		Today: linkfin.DateOf(c.Engine.Now())}
+		Today: linkfin.BusinessDate(c.Engine.Now())}
 	var err error
 	if v.Shipments, err = ofOrder[linkfin.Shipment](c, r, p, linkfin.KindShipment, po.ID); err == nil {
 		v.Invoices, err = ofOrder[linkfin.Invoice](c, r, p, linkfin.KindInvoice, po.ID)

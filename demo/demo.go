@@ -676,7 +676,7 @@ func (r *run) ecnySettlement() {
 	r.do(&services.DesignateECNYWallet{Actor: "tier2", OrgID: "tier2", WalletID: small.ID}, nil)
 	r.say("certificate %s: %s maturing %s, in program ecny-scf; tier2 holds %s of it and designates a class IV wallet (it holds %s at most)",
 		cert.ID, money(cert.Face), cert.Maturity, money(10_000_00), money(small.Limits.Balance))
-	r.clock.advance(cert.Maturity.Time(time.UTC).Sub(linkfin.DateOf(r.clock.Now()).Time(time.UTC)))
+	r.clock.advance(cert.Maturity.Time(time.UTC).Sub(linkfin.BusinessDate(r.clock.Now()).Time(time.UTC)))
 	var res linkfin.SettlementResult
 	r.do(&services.SettleMaturity{ProgramID: "ecny-scf", Date: cert.Maturity}, &res)
 	for _, x := range res.Refused {

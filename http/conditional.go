@@ -15,8 +15,8 @@ func (s *Server) conditionalRoutes() {
 		Summary: "Lock money for a payee under a condition (the caller pays, from its wallet or from a purpose-bound wallet it holds, " +
 			"source_wallet_id): goods_received against a purchase order (release full, when the whole order is accepted, or " +
 			"pro_rata, a part with each goods receipt, to the value accepted), delivered (a shipment, as its carrier reports), " +
-			"invoice_approved, milestone (confirmed by confirmer_id, who is not the payee: invalid), or date (released by the scheduler on that day, UTC). The " +
-			"money is a pending transfer to the payee until it is released; from expires_on on (UTC) nothing releases it, and " +
+			"invoice_approved, milestone (confirmed by confirmer_id, who is not the payee: invalid), or date (released by the scheduler on that day, a business day in China Standard Time). The " +
+			"money is a pending transfer to the payee until it is released; from expires_on on (a business day in China Standard Time) nothing releases it, and " +
 			"what is left is refunded (a release date or expiry past 2099-12-31 is invalid); cancelling the order it waits on (that of its shipment or invoice), or disputing its " +
 			"invoice, refunds it too (cancelled). A condition that can no longer be met is refused with conflict: a cancelled " +
 			"order's goods, shipment or invoice, an invoice mismatched or disputed. " +

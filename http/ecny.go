@@ -32,7 +32,7 @@ func (s *Server) ecnyRoutes() {
 			"(China time; a conditional payment in the day it was locked), against its limits."},
 		func(w http.ResponseWriter, r *http.Request) {
 			out, err := services.ReadECNYWallet(r.Context(), s.Engine.Records(), s.Engine, principalOf(r).viewer(), r.PathValue("id"),
-				linkfin.DateOf(s.Engine.Now().In(linkfin.ChinaTime)))
+				linkfin.BusinessDate(s.Engine.Now()))
 			if err != nil {
 				writeError(w, r, err)
 				return

@@ -117,7 +117,7 @@ func marginCall(tx linkfin.Tx, a *linkfin.Alert, p *linkfin.Program, f *linkfin.
 	if err := linkfin.CheckAmount("the margin call", amount); err != nil {
 		return err
 	}
-	due, err := businessDay(p, linkfin.DateOf(tx.Now()).AddDays(p.MarginCallPeriod()))
+	due, err := businessDay(p, linkfin.BusinessDate(tx.Now()).AddDays(p.MarginCallPeriod()))
 	if err != nil {
 		return err
 	}

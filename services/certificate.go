@@ -142,7 +142,7 @@ func (c *IssueCertificate) Apply(tx linkfin.Tx) (any, error) {
 		return nil, err
 	}
 	cert.Maturity = cal.Following(latest)
-	today := linkfin.DateOf(tx.Now())
+	today := linkfin.BusinessDate(tx.Now())
 	if days := linkfin.DaysBetween(today, cert.Maturity); days < 1 || days > p.MaxTenorDays {
 		return nil, linkfin.Errorf(linkfin.EINVALID, "maturity %s is %d days away; the program allows 1 to %d", cert.Maturity, days, p.MaxTenorDays)
 	}

@@ -120,7 +120,7 @@ func (c *RequestCertificateDiscounting) Apply(tx linkfin.Tx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	q, err := priceCertificateDiscounting(p, c.FunderID, piece, linkfin.DateOf(tx.Now()))
+	q, err := priceCertificateDiscounting(p, c.FunderID, piece, linkfin.BusinessDate(tx.Now()))
 	if err != nil {
 		return nil, err
 	}

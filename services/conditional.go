@@ -155,7 +155,7 @@ func due(tx linkfin.Tx, p *linkfin.ConditionalPayment) (int64, string, error) {
 			return p.Amount, fmt.Sprintf("milestone confirmed by %s", c.ConfirmerID), nil
 		}
 	case linkfin.ConditionDate:
-		if c.Date != nil && !linkfin.DateOf(tx.Now()).Before(*c.Date) {
+		if c.Date != nil && !linkfin.BusinessDate(tx.Now()).Before(*c.Date) {
 			return p.Amount, fmt.Sprintf("release date %s came", c.Date), nil
 		}
 	}
@@ -166,7 +166,7 @@ func due(tx linkfin.Tx, p *linkfin.ConditionalPayment) (int64, string, error) {
 // that day nothing releases it any more, whatever meets its condition and whether the
 // scheduler has run yet or not; what it still locks goes back to its source (expire).
 func expired(tx linkfin.Tx, p *linkfin.ConditionalPayment) bool {
-	return p.Status == linkfin.ConditionalLocked && p.ExpiresOn != nil && !linkfin.DateOf(tx.Now()).Before(*p.ExpiresOn)
+	return p.Status == linkfin.ConditionalLocked && p.ExpiresOn != nil && !linkfin.BusinessDate(tx.Now()).Before(*p.ExpiresOn)
 }
 
 // expire refunds what an expired payment still locks.
@@ -628,7 +628,7 @@ func (c *CreateConditionalPayment) Apply(tx linkfin.Tx) (any, error) {
 		return nil, err
 	}
 	in := c.In
-	today := linkfin.DateOf(tx.Now())
+	today := linkfin.BusinessDate(tx.Now())
 	if in.PayeeID == c.Actor {
 		return nil, linkfin.Errorf(linkfin.EINVALID, "a payer does not pay itself")
 	}

@@ -124,7 +124,7 @@ func lockECNY(tx linkfin.Tx, p *linkfin.ConditionalPayment) error {
 // paid the payee's wallet.
 func moveECNY(tx linkfin.Tx, p *linkfin.ConditionalPayment, release, refund int64, to *linkfin.ECNYWallet) (moved, paid int64, err error) {
 	keep := p.Remaining() - release - refund
-	now := linkfin.DateOf(tx.Now().In(linkfin.ChinaTime))
+	now := linkfin.BusinessDate(tx.Now())
 	year, _, _ := now.YMD()
 	lockYear, _, _ := p.ECNY.Day.YMD()
 	n := ecnyLegs

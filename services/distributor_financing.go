@@ -90,7 +90,7 @@ func (c *RequestDistributorFinancing) Apply(tx linkfin.Tx) (any, error) {
 	if err := CheckDisbursement(linkfin.ProductDistributorFinancing, c.Disbursement); err != nil {
 		return nil, err
 	}
-	q, err := priceDistributorFinancing(p, c.FunderID, po, linkfin.DateOf(tx.Now()))
+	q, err := priceDistributorFinancing(p, c.FunderID, po, linkfin.BusinessDate(tx.Now()))
 	if err != nil {
 		return nil, err
 	}
@@ -240,7 +240,7 @@ func (c *CloseDistributorLoan) Apply(tx linkfin.Tx) (any, error) {
 		return nil, err
 	}
 	release := releaseLimits(&f)
-	overdue := linkfin.DateOf(tx.Now()).After(f.DueDate)
+	overdue := linkfin.BusinessDate(tx.Now()).After(f.DueDate)
 	var legs []leg
 	if f.BoundWalletID != "" {
 		// The loan not spent: the funder's money still, taken back first.

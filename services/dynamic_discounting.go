@@ -2,7 +2,6 @@ package services
 
 import (
 	"context"
-	"time"
 
 	"linkfin"
 	"linkfin/ledger"
@@ -116,7 +115,7 @@ func (c *RequestDynamicDiscounting) Apply(tx linkfin.Tx) (any, error) {
 	if err := notOpen(pay); err != nil {
 		return nil, err
 	}
-	q, err := priceDynamicDiscounting(p, pay, linkfin.DateOf(tx.Now()))
+	q, err := priceDynamicDiscounting(p, pay, linkfin.BusinessDate(tx.Now()))
 	if err != nil {
 		return nil, err
 	}
@@ -173,7 +172,7 @@ func (c *OfferDynamicDiscounting) Apply(tx linkfin.Tx) (any, error) {
 	if err := trades(tx, pay.SellerID, true); err != nil {
 		return nil, err
 	}
-	q, err := priceDynamicDiscounting(p, pay, linkfin.DateOf(tx.Now()))
+	q, err := priceDynamicDiscounting(p, pay, linkfin.BusinessDate(tx.Now()))
 	if err != nil {
 		return nil, err
 	}
@@ -181,7 +180,8 @@ func (c *OfferDynamicDiscounting) Apply(tx linkfin.Tx) (any, error) {
 		return nil, err
 	}
 	f := newQuote(tx, id, dynamicDiscounting{}, p, pay.SellerID, p.AnchorID, pay.ID, q)
-	f.Quote.ExpiresAt = q.ValueDate.AddDays(1).Time(time.UTC)
+	// The end of the value date, the business day in China Standard Time, as an instant in UTC.
+	f.Quote.ExpiresAt = q.ValueDate.AddDays(1).Time(linkfin.ChinaTime).UTC()
 	f.Currency, f.Rail = pay.Currency, c.Rail
 	return f, tx.Put(linkfin.KindFinancing, f.ID, f, "financing.quoted")
 }

@@ -165,7 +165,7 @@ func (c *OpenECNYWallet) Apply(tx linkfin.Tx) (any, error) {
 	}
 	w.ID = tx.NewID(linkfin.IDPrefix[linkfin.KindECNYWallet])
 	w.Ledger = ecnyAccounts(w.ID)
-	w.Day = linkfin.DateOf(tx.Now().In(linkfin.ChinaTime))
+	w.Day = linkfin.BusinessDate(tx.Now())
 	w.Year, _, _ = w.Day.YMD()
 	src, err := account(int64(w.Ledger.LimitSource), "CNY", codeECNYLimitSource, 0)
 	if err != nil {
@@ -685,7 +685,7 @@ func designated(tx linkfin.Tx, org string) (*linkfin.ECNYWallet, error) {
 // a new day or year, China time: each headroom is credited back to its limit, less
 // what the wallet delegated of it to its sub-wallets (ECNYWallet.Own).
 func newPeriod(tx linkfin.Tx, w *linkfin.ECNYWallet) error {
-	day := linkfin.DateOf(tx.Now().In(linkfin.ChinaTime))
+	day := linkfin.BusinessDate(tx.Now())
 	year, _, _ := day.YMD()
 	var legs [][3]int64
 	for _, p := range []struct {

@@ -132,7 +132,7 @@ func (c *RequestFactoring) Apply(tx linkfin.Tx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	q, err := priceFactoring(p, c.FunderID, pay, linkfin.DateOf(tx.Now()))
+	q, err := priceFactoring(p, c.FunderID, pay, linkfin.BusinessDate(tx.Now()))
 	if err != nil {
 		return nil, err
 	}
@@ -441,7 +441,7 @@ func (c *CollectFactored) Apply(tx linkfin.Tx) (any, error) {
 	}
 	if f.AssetKind == linkfin.KindPurchaseOrder {
 		// An advance on an order: interest runs from the advance to the collection.
-		days := linkfin.DaysBetween(f.Quote.ValueDate, linkfin.DateOf(tx.Now()))
+		days := linkfin.DaysBetween(f.Quote.ValueDate, linkfin.BusinessDate(tx.Now()))
 		interest, err := linkfin.Interest(principal, f.Quote.Rate, days, f.Quote.DayCount)
 		if err != nil {
 			return nil, err
@@ -502,7 +502,7 @@ func collectionDue(tx linkfin.Tx, programID string, pay *linkfin.Payable) error 
 	if err != nil {
 		return err
 	}
-	if today := linkfin.DateOf(tx.Now()); today.Before(due) && due != pay.DueDate {
+	if today := linkfin.BusinessDate(tx.Now()); today.Before(due) && due != pay.DueDate {
 		return linkfin.Errorf(linkfin.ECONFLICT, "payable %s is due on %s, no business day: it is collected on %s", pay.ID, pay.DueDate, due)
 	} else if today.Before(due) {
 		return linkfin.Errorf(linkfin.ECONFLICT, "payable %s is due on %s", pay.ID, pay.DueDate)

@@ -34,7 +34,7 @@ func lateKeys(po *linkfin.PurchaseOrder) []linkfin.ObjectKey {
 // nothing arrived), and what the evidence says of it. The caller writes the order,
 // which names the alert.
 func alertIfLate(tx linkfin.Tx, po *linkfin.PurchaseOrder, kind, id, what string) error {
-	today := linkfin.DateOf(tx.Now())
+	today := linkfin.BusinessDate(tx.Now())
 	if po.LateFrom == nil || po.LateAlertID != "" || po.Status == linkfin.POCancelled || today.Before(*po.LateFrom) {
 		return nil
 	}

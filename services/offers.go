@@ -75,7 +75,7 @@ func Offers(ctx context.Context, s linkfin.PartyReader, v linkfin.Viewer, now ti
 		}
 		byKind[o.AssetKind()] = append(byKind[o.AssetKind()], o)
 	}
-	valueDate := linkfin.DateOf(now)
+	valueDate := linkfin.BusinessDate(now)
 	for _, kind := range kinds {
 		err := scanParty(ctx, s, kind, v.Org, func(data []byte) error {
 			asset := linkfin.NewRecord(kind)

@@ -143,7 +143,7 @@ func offersPage(ctx context.Context, s IndexedReader, v linkfin.Viewer, now time
 			src.afterID = cid
 		}
 	}
-	valueDate := linkfin.DateOf(now)
+	valueDate := linkfin.BusinessDate(now)
 	type head struct {
 		src   *offerSource
 		asset any
@@ -263,7 +263,7 @@ func OfferOn(ctx context.Context, s linkfin.PartyReader, v linkfin.Viewer, now t
 	if err != nil {
 		return linkfin.AssetOffers{}, linkfin.Offer{}, err
 	}
-	a, ok := offersOn(v.Org, asset, offerers, programs, linkfin.DateOf(now), now, cannot)
+	a, ok := offersOn(v.Org, asset, offerers, programs, linkfin.BusinessDate(now), now, cannot)
 	if ok {
 		for _, x := range a.Offers {
 			if x.Product == product && x.FunderID == funder {

@@ -68,7 +68,7 @@ func advanceWithoutPayable(tx linkfin.Tx, f *linkfin.Financing) (*linkfin.Financ
 	if err != nil {
 		return nil, err
 	}
-	if !linkfin.DateOf(tx.Now()).After(due) {
+	if !linkfin.BusinessDate(tx.Now()).After(due) {
 		return nil, linkfin.Errorf(linkfin.ECONFLICT, "the order of financing %s has not become a payable yet: without one, its seller repays the advance after %s", f.ID, due)
 	}
 	release := releaseLimits(f)
@@ -248,7 +248,7 @@ func (c *RequestPOFinancing) Apply(tx linkfin.Tx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	q, err := pricePOFinancing(p, c.FunderID, po, linkfin.DateOf(tx.Now()))
+	q, err := pricePOFinancing(p, c.FunderID, po, linkfin.BusinessDate(tx.Now()))
 	if err != nil {
 		return nil, err
 	}

@@ -28,7 +28,7 @@ import (
 // Each command checks its own dates again when it runs; Due only saves asking for
 // what cannot be done yet. It reads every maturity and financing record, page by page.
 func Due(ctx context.Context, s linkfin.RecordReader, now time.Time) ([]linkfin.Command, error) {
-	today := linkfin.DateOf(now)
+	today := linkfin.BusinessDate(now)
 	var out []linkfin.Command
 	err := scanRecords(ctx, s, linkfin.KindMaturity, func(m *linkfin.Maturity) error {
 		if m.Chunk == 0 && m.Lists() && !m.Date.After(today) { // a date's first record says for its chunks

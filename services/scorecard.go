@@ -75,7 +75,7 @@ func tallyReceipt(tx linkfin.Tx, po *linkfin.PurchaseOrder, gr *linkfin.GoodsRec
 	for _, l := range po.Lines {
 		full = full && l.Received == l.Quantity
 	}
-	onTime := po.DeliverBy == nil || !linkfin.DateOf(tx.Now()).After(*po.DeliverBy)
+	onTime := po.DeliverBy == nil || !linkfin.BusinessDate(tx.Now()).After(*po.DeliverBy)
 	return tally(tx, po.SellerID, po.BuyerID, func(c *linkfin.ScoreCounts) (err error) {
 		c.Receipts++
 		if onTime && full {
@@ -106,7 +106,7 @@ func appendPaymentKeys(keys []linkfin.ObjectKey, r linkfin.Records, payableID st
 // tallyPayment counts the buyer's payment of a payable, on time if by its due date,
 // or its falling unpaid.
 func tallyPayment(tx linkfin.Tx, pay *linkfin.Payable) error {
-	onTime := !linkfin.DateOf(tx.Now()).After(pay.DueDate)
+	onTime := !linkfin.BusinessDate(tx.Now()).After(pay.DueDate)
 	return tally(tx, pay.SellerID, pay.BuyerID, func(c *linkfin.ScoreCounts) error {
 		switch {
 		case pay.Status == linkfin.PayableUnpaid:

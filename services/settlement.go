@@ -162,7 +162,7 @@ func (c *SettleMaturity) Apply(tx linkfin.Tx) (any, error) {
 	} else if !found {
 		return nil, linkfin.Errorf(linkfin.ENOTFOUND, "program %s not found", c.ProgramID)
 	}
-	if linkfin.DateOf(tx.Now()).Before(c.Date) {
+	if linkfin.BusinessDate(tx.Now()).Before(c.Date) {
 		return nil, linkfin.Errorf(linkfin.ECONFLICT, "%s has not come yet: nothing matures before its date", c.Date)
 	}
 	res := &linkfin.SettlementResult{ProgramID: p.ID, Date: c.Date.String(), Paid: []string{}, Overdue: []string{}}
@@ -287,7 +287,7 @@ func (s *settlement) settle(m *linkfin.Maturity, id string) error {
 	}
 	// Paid late: the holder is owed late interest for every day past maturity.
 	var late int64
-	if days := linkfin.DaysBetween(s.date, linkfin.DateOf(tx.Now())); days > 0 && s.p.LateRate != nil {
+	if days := linkfin.DaysBetween(s.date, linkfin.BusinessDate(tx.Now())); days > 0 && s.p.LateRate != nil {
 		var err error
 		if late, err = linkfin.Interest(piece.Face, *s.p.LateRate, days, s.p.DayCount); err != nil {
 			return err

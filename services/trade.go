@@ -478,7 +478,7 @@ func (c *CreateInvoice) Apply(tx linkfin.Tx) (any, error) {
 		// could dilute its own disputes and credit notes with bills of its own making.
 		if err := tally(tx, inv.SellerID, inv.BuyerID, func(sc *linkfin.ScoreCounts) error {
 			sc.Invoices++
-			return sc.AddInvoiced(inv.Currency, inv.Total, linkfin.DateOf(tx.Now()))
+			return sc.AddInvoiced(inv.Currency, inv.Total, linkfin.BusinessDate(tx.Now()))
 		}); err != nil {
 			return nil, err
 		}
@@ -502,7 +502,7 @@ const EISSUEDBEFOREINVOICE = "issue_date_before_invoice"
 // the platform's tomorrow in China Standard Time (UTC+8), the platform's business day:
 // one day of margin takes a document issued today in a time zone ahead of it.
 func notFutureDated(tx linkfin.Tx, issued linkfin.Date, document string) error {
-	today := linkfin.DateOf(tx.Now().In(linkfin.ChinaTime))
+	today := linkfin.BusinessDate(tx.Now())
 	if issued.After(today.AddDays(1)) {
 		return linkfin.Errorf(EISSUEDFUTURE, "the %s is issued on %s, after tomorrow (today is %s in China Standard Time): no %s is dated ahead",
 			document, issued, today, document)
@@ -986,7 +986,7 @@ func (c *CreateCreditNote) Apply(tx linkfin.Tx) (any, error) {
 		return nil, err
 	}
 	if !dated {
-		n.IssueDate = linkfin.DateOf(tx.Now().In(linkfin.ChinaTime))
+		n.IssueDate = linkfin.BusinessDate(tx.Now())
 		if n.IssueDate.Before(inv.IssueDate) {
 			n.IssueDate = inv.IssueDate
 		}

@@ -170,7 +170,7 @@ func (c *RequestPledgeLoan) Apply(tx linkfin.Tx) (any, error) {
 	if err := trades(tx, c.Actor, false); err != nil {
 		return nil, err
 	}
-	q, err := priceWarehousePledge(gp, c.FunderID, &w, mark, linkfin.DateOf(tx.Now()))
+	q, err := priceWarehousePledge(gp, c.FunderID, &w, mark, linkfin.BusinessDate(tx.Now()))
 	if err != nil {
 		return nil, err
 	}
@@ -396,7 +396,7 @@ func priceCall(tx linkfin.Tx, f *linkfin.Financing, p *linkfin.Program, worth in
 	if err := linkfin.CheckAmount("the margin call", amount); err != nil {
 		return err
 	}
-	due, err := businessDay(p, linkfin.DateOf(tx.Now()).AddDays(p.MarginCallPeriod()))
+	due, err := businessDay(p, linkfin.BusinessDate(tx.Now()).AddDays(p.MarginCallPeriod()))
 	if err != nil {
 		return err
 	}
@@ -551,7 +551,7 @@ func (c *CloseOverduePledge) Apply(tx linkfin.Tx) (any, error) {
 	if f.Status != linkfin.FinancingDisbursed {
 		return &f, nil
 	}
-	today := linkfin.DateOf(tx.Now())
+	today := linkfin.BusinessDate(tx.Now())
 	call := openCall(&f)
 	unmet := call != nil && today.After(call.DueDate)
 	if !today.After(f.DueDate) && !unmet {

@@ -307,7 +307,7 @@ func (d *dueReader) closed(ctx context.Context, val any, version int64) (closed 
 			return true, noted
 		case linkfin.FinancingAccepted:
 			if f.HoldsUntil != nil {
-				noted = versionDay{version, linkfin.DateOf(*f.HoldsUntil)}
+				noted = versionDay{version, linkfin.BusinessDate(*f.HoldsUntil)}
 			}
 		case linkfin.FinancingDisbursed:
 			p, err := services.ProductOf(&f)

@@ -224,7 +224,7 @@ func (m *measurer) addFund(i int, f funding) {
 	m.firmFund[i] = append(m.firmFund[i], f)
 }
 
-func dayOf(t time.Time) int { return linkfin.DaysBetween(Start, linkfin.DateOf(t)) }
+func dayOf(t time.Time) int { return linkfin.DaysBetween(Start, linkfin.BusinessDate(t)) }
 
 // scan calls fn with every record of a kind, in id order, as a value of its type that
 // fn changes nothing of: the one the database keeps, where it hands it

@@ -212,7 +212,7 @@ func testLateShipments(t *testing.T, open Opener) {
 	// The 7th: each order once; the rest of po-gr, arriving now, raises nothing more.
 	env.Clock.Advance(24 * time.Hour)
 	receive(t, env, "po-gr", linkfin.ReceiptLine{LineID: "L1", Accepted: 6})
-	if cs, err := services.LateOrders(context.Background(), env.Records(), linkfin.DateOf(env.Clock.Now())); err != nil || len(cs) != 0 {
+	if cs, err := services.LateOrders(context.Background(), env.Records(), linkfin.BusinessDate(env.Clock.Now())); err != nil || len(cs) != 0 {
 		t.Fatalf("orders flagged again: %v, %v", cs, err)
 	}
 	runDue(t, env)

@@ -515,16 +515,16 @@ func testFinancedConditional(t *testing.T, open Opener) {
 	env.MustVerify()
 }
 
-// testConditionalExpiry: from a payment's expires_on (UTC) nothing releases it any
-// more, whether the scheduler has run yet or not: goods accepted on the day refund
-// what is locked rather than release it, a milestone confirmed then is refused with
+// testConditionalExpiry: from a payment's expires_on (a business day) nothing releases
+// it any more, whether the scheduler has run yet or not: goods accepted on the day
+// refund what is locked rather than release it, a milestone confirmed then is refused with
 // conditional_payment_closed, and on the e-CNY rail a release that waited for room in
 // the payee's wallet is refunded, waiting or not, even once the wallet has room.
 func testConditionalExpiry(t *testing.T, open Opener) {
 	env := NewEnv(t, open)
 	conditionalFixture(t, env)
 	anchorWallet, tier1Wallet := linkfin.WalletID("anchor", "CNY"), linkfin.WalletID("tier1", "CNY")
-	on := linkfin.DateOf(env.Clock.Now()).AddDays(2)
+	on := linkfin.BusinessDate(env.Clock.Now()).AddDays(2)
 
 	acceptedOrder(t, env, "po-late")
 	goods := lockPayment(t, env, "anchor", linkfin.ConditionalPaymentIn{PayeeID: "tier1", Currency: "CNY", Amount: 4_000_00,

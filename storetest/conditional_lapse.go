@@ -82,7 +82,7 @@ func testConditionalLapse(t *testing.T, open Opener) {
 	}
 	goodsGone := linkfin.ConditionIn{Type: linkfin.ConditionGoodsReceived, POID: "po-gone"}
 	delivered := linkfin.ConditionIn{Type: linkfin.ConditionDelivered, ShipmentID: ship.ID}
-	expiry := linkfin.DateOf(env.Clock.Now()).AddDays(1)
+	expiry := linkfin.BusinessDate(env.Clock.Now()).AddDays(1)
 	goods := mustPay(4_000_00, "", goodsGone, nil)
 	goodsE := mustPay(3_000_00, linkfin.RailECNY, linkfin.ConditionIn{Type: linkfin.ConditionGoodsReceived, POID: "po-gone",
 		Release: linkfin.ReleaseProRata}, nil)

@@ -95,7 +95,7 @@ func testDynamicDiscounting(t *testing.T, open Opener) {
 	// 10,000.00 × 18 % × 14 / 360 = 70.00.
 	o, err := run[fin](t, env, &services.OfferDynamicDiscounting{Actor: "anchor", ID: "o1", PayableID: pay2.ID, ProgramID: "dd"})
 	if err != nil || o.RequesterID != "tier1" || o.FunderID != "anchor" || o.Status != linkfin.FinancingQuoted || o.Quote.Price != 9_930_00 ||
-		!o.Quote.ExpiresAt.Equal(o.Quote.ValueDate.AddDays(1).Time(time.UTC)) {
+		!o.Quote.ExpiresAt.Equal(o.Quote.ValueDate.Time(time.UTC).Add(16*time.Hour)) { // the value date's end in Beijing
 		t.Fatalf("the anchor's offer: %+v, %v", o, err)
 	}
 	if _, err := run[fin](t, env, &services.AcceptDynamicDiscounting{Actor: "anchor", ID: "o1", PayableID: pay2.ID}); !refusal(err, linkfin.EFORBIDDEN, "only the requester accepts") {

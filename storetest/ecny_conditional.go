@@ -204,7 +204,7 @@ func testECNYConditional(t *testing.T, open Opener) {
 	if err := e.designate("tier1", "tier1", small.ID); err != nil {
 		t.Fatal(err)
 	}
-	on := linkfin.DateOf(env.Clock.Now()).AddDays(2)
+	on := linkfin.BusinessDate(env.Clock.Now()).AddDays(2)
 	d, err := run[linkfin.ConditionalPayment](t, env, &services.CreateConditionalPayment{Actor: "anchor", In: linkfin.ConditionalPaymentIn{
 		PayeeID: "tier1", Currency: "CNY", Amount: 3_230_00, Rail: linkfin.RailECNY, ExpiresOn: &on,
 		Condition: linkfin.ConditionIn{Type: linkfin.ConditionGoodsReceived, POID: "po-c", Release: linkfin.ReleaseProRata}}})

@@ -40,7 +40,7 @@ func testPOCollection(t *testing.T, open Opener) {
 		}
 		mustRun(t, env, &services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{ID: "gr-" + po, POID: po,
 			Lines: []linkfin.ReceiptLine{{LineID: "L1", Accepted: 10}}}})
-		today := linkfin.DateOf(env.Clock.Now())
+		today := linkfin.BusinessDate(env.Clock.Now())
 		mustRun(t, env, &services.CreateInvoice{Actor: "tier1", Invoice: linkfin.Invoice{ID: "inv-" + po, Number: po, BuyerID: "anchor",
 			POID: po, Currency: "CNY", IssueDate: today, DueDate: today.AddDays(60),
 			Lines: []linkfin.InvoiceLine{{LineID: "L1", Quantity: 10, UnitPrice: 1_000_00, Amount: 10_000_00}}, Total: 10_000_00}})

@@ -79,7 +79,7 @@ func testPOFinancing(t *testing.T, open Opener) {
 		mustRun(t, env, &services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{ID: "gr-" + po, POID: po,
 			Lines: []linkfin.ReceiptLine{{LineID: "L1", Accepted: 100}}}})
 		mustRun(t, env, &services.CreateInvoice{Actor: "tier1", Invoice: linkfin.Invoice{ID: "inv-" + po, Number: po, BuyerID: "anchor",
-			POID: po, Currency: "CNY", IssueDate: linkfin.DateOf(env.Clock.Now()), DueDate: linkfin.DateOf(env.Clock.Now()).AddDays(60),
+			POID: po, Currency: "CNY", IssueDate: linkfin.BusinessDate(env.Clock.Now()), DueDate: linkfin.BusinessDate(env.Clock.Now()).AddDays(60),
 			Lines: []linkfin.InvoiceLine{{LineID: "L1", Quantity: 100, UnitPrice: 1_000_00, Amount: 100_000_00}}, Total: 100_000_00}})
 		// The orders are alike and invoiced the same day: the buyer clears the later
 		// invoices' holds as possible duplicates.
@@ -150,7 +150,7 @@ func testPOFinancing(t *testing.T, open Opener) {
 		n := fmt.Sprintf("po-s-%d", i+1)
 		receipt("po-s", "gr-"+n, qty)
 		mustRun(t, env, &services.CreateInvoice{Actor: "tier1", Invoice: linkfin.Invoice{ID: "inv-" + n, Number: n, BuyerID: "anchor",
-			POID: "po-s", Currency: "CNY", IssueDate: linkfin.DateOf(env.Clock.Now()), DueDate: linkfin.DateOf(env.Clock.Now()).AddDays(60 + 30*i),
+			POID: "po-s", Currency: "CNY", IssueDate: linkfin.BusinessDate(env.Clock.Now()), DueDate: linkfin.BusinessDate(env.Clock.Now()).AddDays(60 + 30*i),
 			Lines: []linkfin.InvoiceLine{{LineID: "L1", Quantity: qty, UnitPrice: 1_000_00, Amount: qty * 1_000_00}}, Total: qty * 1_000_00}})
 		if p, err := run[linkfin.Payable](t, env, &services.ApproveInvoice{Actor: "anchor", ID: "inv-" + n}); err != nil {
 			t.Fatal(err)

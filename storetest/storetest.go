@@ -334,6 +334,7 @@ func Run(t *testing.T, open Opener) {
 		{"ConditionalCrash", testConditionalCrash, false},
 		{"FinancedConditional", testFinancedConditional, true},
 		{"Disclosure", testDisclosure, false},
+		{"BusinessDate", testBusinessDate, true},
 		{"TreeProperty", testTreeProperty, true},
 		{"Bounds", testBounds, true},
 		{"People", testPeople, true},
@@ -887,6 +888,7 @@ func RunInMemory(t *testing.T) {
 		{"AmbiguousMatches", testAmbiguousMatches},
 		{"PaymentQueue", testPaymentQueue},
 		{"KeyOwners", testKeyOwners},
+		{"BusinessDate", testBusinessDate},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, nil) })
