@@ -15,7 +15,8 @@ import (
 // invoice is approved (the payable is created), reduced by the seller's credit notes,
 // and settled when paid, early or at maturity. A certified or factored payable is
 // still owed, to whoever holds it. Amounts are in minor units of the program's
-// currency; the period's dates are calendar days in UTC, both included.
+// currency; the period's dates are business days (BusinessDate: China Standard Time),
+// both included.
 type Disclosure struct {
 	ProgramID string   `json:"program_id"`
 	AnchorID  string   `json:"anchor_id"`

@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 )
 
 // The stores keep two indexes of records that the console's pages and the reports read
@@ -160,6 +159,9 @@ var IndexAdded = []struct{ Migration, Kind, Name string }{
 	{"0011_relationships_by_seller_backfill", KindRelationship, IndexSells},
 	{"0012_organizations_by_capability_backfill", KindOrganization, IndexCan},
 	{"0013_organizations_bank_change_backfill", KindOrganization, IndexBankChange},
+	// Payables' confirmations, credits and ends were entered under the day in UTC
+	// before they were under the business day (BusinessDate).
+	{"0014_payables_by_buyer_business_days", KindPayable, IndexBought},
 }
 
 // Indexed reports whether records of the kind have entries in the ordered index.
@@ -307,7 +309,9 @@ func bought(p *Payable) []IndexEntry {
 	if p.ProgramID != "" && p.Confirmed == 0 || p.ProgramID == "" && p.InvoiceDate == nil {
 		return append(out, IndexEntry{IndexBought, at(BoughtUnkept, ""), 0})
 	}
-	day := func(t time.Time) Date { return DateOf(t.UTC()) }
+	// Each instant counts on its business day, as the disclosure's period and its
+	// default end, today, are business days.
+	day := BusinessDate
 	days := ""
 	if p.InvoiceDate != nil {
 		days = strconv.Itoa(DaysBetween(*p.InvoiceDate, p.DueDate))

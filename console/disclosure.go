@@ -15,7 +15,7 @@ import (
 func (c *Console) disclosure(w http.ResponseWriter, r *http.Request, p *Person) {
 	q := r.URL.Query()
 	d, err := services.Disclose(r.Context(), c.Store, p.Viewer, r.PathValue("id"), q.Get("from"), q.Get("to"),
-		linkfin.DateOf(c.now().UTC()))
+		linkfin.BusinessDate(c.now()))
 	if err != nil {
 		c.fail(w, r, p, err)
 		return

@@ -84,7 +84,7 @@ func (s *Server) domainRoutes() {
 	historyRoute(s, "GET /v1/programs/{id}", linkfin.KindProgram)
 	s.handle(Route{Pattern: "GET /v1/programs/{id}/disclosure", Access: AnyKey, Query: []string{"from", "to"}, Table: true, Totals: true,
 		Out: reflect.TypeFor[linkfin.Disclosure](),
-		Summary: "The program's supplier finance disclosure for the period from–to (YYYY-MM-DD, both included, UTC; by default the " +
+		Summary: "The program's supplier finance disclosure for the period from–to (YYYY-MM-DD, both included, business days in China Standard Time; by default the " +
 			"year to date), for its anchor: " +
 			"key terms, confirmed obligations outstanding at the start and the end with the roll-forward (start + confirmed − " +
 			"credited − paid = end), and the range of due dates against comparable trade payables (ASU 2022-04; IAS 7 / IFRS 7)."},
@@ -377,7 +377,7 @@ func (s *Server) getProgram(w http.ResponseWriter, r *http.Request) {
 func (s *Server) disclosure(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	d, err := services.Disclose(r.Context(), s.Store, principalOf(r).viewer(), r.PathValue("id"), q.Get("from"), q.Get("to"),
-		linkfin.DateOf(s.Engine.Now().UTC()))
+		linkfin.BusinessDate(s.Engine.Now()))
 	if err != nil {
 		writeError(w, r, err)
 		return

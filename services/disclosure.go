@@ -11,8 +11,9 @@ import (
 )
 
 // Disclose answers the supplier finance disclosure of a program for the period from–to
-// (dates YYYY-MM-DD in UTC, both included; see linkfin.Disclosure): by default, the
-// year to date, from the first of January of to's year, to today. Only the program's
+// (dates YYYY-MM-DD, business days in China Standard Time, both included; see
+// linkfin.Disclosure and linkfin.BusinessDate): by default, the year to date, from the
+// first of January of to's year, to today. Only the program's
 // anchor and the operator read it: to an organization that does not see the program, it
 // does not exist, as the program does not; to one that sees it (a funder, a supplier),
 // it does not exist either, and the answer says whose it is. Both are told so before
@@ -250,7 +251,7 @@ func discloseFromPayables(ctx context.Context, s linkfin.HistoryReader, d *linkf
 				}
 			case "":
 				if pay.InvoiceDate != nil {
-					if !linkfin.DateOf(pay.ApprovedAt.UTC()).After(d.To) {
+					if !linkfin.BusinessDate(pay.ApprovedAt).After(d.To) {
 						d.ComparableDueDays = d.ComparableDueDays.Add(int64(linkfin.DaysBetween(*pay.InvoiceDate, pay.DueDate)))
 					}
 					continue
@@ -293,7 +294,7 @@ func addTo(figure *int64, amount int64) error {
 // disclose adds one payable of the program to the disclosure from its own account of
 // its life: confirmed at approval, credited, paid.
 func disclose(d *linkfin.Disclosure, pay *linkfin.Payable) error {
-	day := func(t time.Time) linkfin.Date { return linkfin.DateOf(t.UTC()) }
+	day := linkfin.BusinessDate
 	confirmed := day(pay.ApprovedAt)
 	in := func(x linkfin.Date) bool { return !x.Before(d.From) && !x.After(d.To) }
 	// owed is what the buyer owed at the end of the day x.
@@ -368,7 +369,7 @@ func discloseObligation(ctx context.Context, s linkfin.HistoryReader, d *linkfin
 			if err := json.Unmarshal(e.Data, &pay); err != nil {
 				return err
 			}
-			day := linkfin.DateOf(time.Unix(0, e.Time).UTC())
+			day := linkfin.BusinessDate(time.Unix(0, e.Time))
 			if day.After(d.To) {
 				break
 			}
@@ -427,7 +428,7 @@ func owed(p *linkfin.Payable) int64 {
 // compareDueDays adds a payable in no program to the comparable range, if it was
 // confirmed by the end of the period.
 func compareDueDays(ctx context.Context, s linkfin.RecordReader, d *linkfin.Disclosure, pay *linkfin.Payable) error {
-	if linkfin.DateOf(pay.ApprovedAt.UTC()).After(d.To) {
+	if linkfin.BusinessDate(pay.ApprovedAt).After(d.To) {
 		return nil
 	}
 	return dueDays(ctx, s, pay, &d.ComparableDueDays)

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -66,5 +67,31 @@ func testBusinessDate(t *testing.T, open Opener) {
 	lateInTheUTCDay(t, env, "2026-12-02")
 	runDue(t, env)
 	wantPayment(t, env, cp.ID, linkfin.ConditionalReleased, 3_000_00, 0)
+	env.MustVerify()
+}
+
+// testBusinessDateDisclosure: a disclosure counts a payable on the business day it
+// was approved: one approved at 17:30 UTC on 2 November, the 3rd in Beijing, is
+// confirmed on the 3rd, from the ordered index as from the payables themselves.
+func testBusinessDateDisclosure(t *testing.T, open Opener) {
+	env := NewEnv(t, open)
+	financingFixture(t, env)
+	lateInTheUTCDay(t, env, "2026-11-02")
+	approvedPayable(t, env, 1, 10, 100_00, "2027-01-31")
+	ctx := context.Background()
+	for _, s := range []linkfin.HistoryReader{env.Store, struct{ linkfin.HistoryReader }{env.Store}} {
+		for _, c := range []struct {
+			from, to  string
+			confirmed int64
+		}{{"2026-11-01", "2026-11-02", 0}, {"2026-11-03", "2026-11-03", 1_000_00}} {
+			d, err := services.Disclose(ctx, s, linkfin.Viewer{Org: "anchor"}, "auto-scf", c.from, c.to, date(t, "2026-11-03"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.Confirmed != c.confirmed || d.OutstandingEnd != c.confirmed {
+				t.Fatalf("%s–%s (%T): confirmed %d, outstanding at the end %d; want %d", c.from, c.to, s, d.Confirmed, d.OutstandingEnd, c.confirmed)
+			}
+		}
+	}
 	env.MustVerify()
 }

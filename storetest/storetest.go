@@ -335,6 +335,7 @@ func Run(t *testing.T, open Opener) {
 		{"FinancedConditional", testFinancedConditional, true},
 		{"Disclosure", testDisclosure, false},
 		{"BusinessDate", testBusinessDate, true},
+		{"BusinessDateDisclosure", testBusinessDateDisclosure, false},
 		{"TreeProperty", testTreeProperty, true},
 		{"Bounds", testBounds, true},
 		{"People", testPeople, true},
