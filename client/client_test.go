@@ -358,7 +358,7 @@ func endToEnd(t *testing.T, open opener) {
 	ctx := w.ctx
 	anchor, tier1, tier2, tier3 := w.org["anchor"], w.org["tier1"], w.org["tier2"], w.org["tier3"]
 	bank, port, dealer := w.org["bank"], w.org["port"], w.org["dealer"]
-	today := linkfin.DateOf(srv.clock.Now())
+	today := linkfin.BusinessDate(srv.clock.Now())
 
 	// A purchase order travels: accepted, shipped, delivered, received.
 	po := must(anchor.CreatePurchaseOrder(ctx, client.PurchaseOrderIn{Number: "PO-1001", SellerID: "tier1", ProgramID: w.program, Currency: "CNY",

@@ -31,14 +31,14 @@ func TestHomeShowsTheFirstAndListsLinkTheRest(t *testing.T) {
 	s.run(&services.AcceptCertificateDiscounting{Actor: "tier1", ID: "F-1", PieceID: "C-1-07"})
 
 	// An open payable of tier1's due before the pieces: its offers come first.
-	due := linkfin.DateOf(s.clock.Now()).AddDays(30)
+	due := linkfin.BusinessDate(s.clock.Now()).AddDays(30)
 	for _, c := range []linkfin.Command{
 		&services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: "PO-2", Number: "PO-2", SellerID: "tier1", ProgramID: "auto-scf",
 			Currency: "CNY", Lines: []linkfin.POLine{{LineID: "1", Item: "brake pad", Quantity: 10, Unit: "EA", UnitPrice: 100_00}}}},
 		&services.AcceptPurchaseOrder{Actor: "tier1", ID: "PO-2"},
 		&services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{ID: "GR-2", POID: "PO-2", Lines: []linkfin.ReceiptLine{{LineID: "1", Accepted: 10}}}},
 		&services.CreateInvoice{Actor: "tier1", Invoice: linkfin.Invoice{ID: "inv-2", Number: "INV-2", BuyerID: "anchor", POID: "PO-2",
-			Currency: "CNY", IssueDate: linkfin.DateOf(s.clock.Now()), DueDate: due,
+			Currency: "CNY", IssueDate: linkfin.BusinessDate(s.clock.Now()), DueDate: due,
 			Lines: []linkfin.InvoiceLine{{LineID: "1", Quantity: 10, UnitPrice: 100_00, Amount: 1_000_00}}, Total: 1_000_00}},
 		&services.ApproveInvoice{Actor: "anchor", ID: "inv-2"},
 	} {

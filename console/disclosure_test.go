@@ -15,7 +15,7 @@ import (
 func TestDisclosure(t *testing.T) {
 	s := newSite(t)
 	s.run(&services.ApproveInvoice{Actor: "anchor", ID: "inv-1"})
-	today := linkfin.DateOf(s.clock.Now().UTC()).String()
+	today := linkfin.BusinessDate(s.clock.Now()).String()
 
 	anchor := s.as("anchor", linkfin.RoleViewer)
 	if _, page := anchor.get("/programs/auto-scf"); !strings.Contains(page, `href="/programs/auto-scf/disclosure"`) {

@@ -32,7 +32,7 @@ func TestAnchorOffersEarlyPayment(t *testing.T) {
 	json.Unmarshal(o.Data, &prog)
 	o, _ = s.store.Object(context.Background(), linkfin.KindPayable, pay)
 	json.Unmarshal(o.Data, &p)
-	q, err := services.DynamicDiscountingQuote(&prog, &p, linkfin.DateOf(s.clock.Now()))
+	q, err := services.DynamicDiscountingQuote(&prog, &p, linkfin.BusinessDate(s.clock.Now()))
 	if err != nil || !strings.Contains(page, Money(English, "CNY", q.Price)) {
 		t.Fatalf("the page does not show the price %d: %v\n%s", q.Price, err, page)
 	}

@@ -110,13 +110,13 @@ func TestECNYSettlementRefused(t *testing.T) {
 	s.run(&services.CreateProgram{Actor: "anchor", Program: linkfin.Program{ID: "ecny-scf", Name: "e-CNY settlement", Currency: "CNY",
 		Limit: 1_000_000_00, Products: []linkfin.Product{linkfin.ProductCertificateDiscounting}, MaxTenorDays: 180, AdvanceRate: apr,
 		DayCount: linkfin.ACT360, Calendar: "CN", SettlementRail: linkfin.RailECNY}})
-	due := linkfin.DateOf(s.clock.Now()).AddDays(30)
+	due := linkfin.BusinessDate(s.clock.Now()).AddDays(30)
 	s.run(&services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: "PO-E", Number: "PO-E", SellerID: "tier1", ProgramID: "ecny-scf",
 		Currency: "CNY", Lines: []linkfin.POLine{{LineID: "1", Item: "wiper", Quantity: 10, Unit: "EA", UnitPrice: 100_00}}}})
 	s.run(&services.AcceptPurchaseOrder{Actor: "tier1", ID: "PO-E"})
 	s.run(&services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{ID: "GR-E", POID: "PO-E", Lines: []linkfin.ReceiptLine{{LineID: "1", Accepted: 10}}}})
 	s.run(&services.CreateInvoice{Actor: "tier1", Invoice: linkfin.Invoice{ID: "inv-e", Number: "INV-E", BuyerID: "anchor", POID: "PO-E", Currency: "CNY",
-		IssueDate: linkfin.DateOf(s.clock.Now()), DueDate: due, Lines: []linkfin.InvoiceLine{{LineID: "1", Quantity: 10, UnitPrice: 100_00, Amount: 1_000_00}},
+		IssueDate: linkfin.BusinessDate(s.clock.Now()), DueDate: due, Lines: []linkfin.InvoiceLine{{LineID: "1", Quantity: 10, UnitPrice: 100_00, Amount: 1_000_00}},
 		Total: 1_000_00}})
 	s.run(&services.ApproveInvoice{Actor: "anchor", ID: "inv-e"})
 	var c linkfin.Certificate
@@ -366,7 +366,7 @@ func TestEarlyPaymentOfferInECNY(t *testing.T) {
 		t.Fatalf("taken on the e-CNY rail: %d\n%s", code, body)
 	}
 	price, _ := strconv.ParseInt(hidden(page, "price"), 10, 64)
-	out, err := services.ReadECNYWallet(t.Context(), s.store, s.e, linkfin.Viewer{Org: "tier1"}, tier1W.ID, linkfin.DateOf(s.clock.Now().In(linkfin.ChinaTime)))
+	out, err := services.ReadECNYWallet(t.Context(), s.store, s.e, linkfin.Viewer{Org: "tier1"}, tier1W.ID, linkfin.BusinessDate(s.clock.Now()))
 	if err != nil || out.Balance != price || price <= 0 {
 		t.Fatalf("tier1's e-CNY wallet: %+v, %v; the price %d", out, err, price)
 	}

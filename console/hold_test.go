@@ -15,7 +15,7 @@ import (
 // reason, and may then approve it. The seller sees the hold and no form.
 func TestInvoiceHold(t *testing.T) {
 	s := newSite(t)
-	today := linkfin.DateOf(s.clock.Now())
+	today := linkfin.BusinessDate(s.clock.Now())
 	for n := range 2 {
 		po, inv := fmt.Sprintf("PO-h%d", n), fmt.Sprintf("inv-h%d", n)
 		for _, c := range []linkfin.Command{

@@ -36,9 +36,9 @@ func TestPagesFitTheScreen(t *testing.T) {
 		&services.RecordInboundPayment{Rail: "bank", InstructionID: "in-1", OrgID: "tier1", Currency: "CNY", Amount: 1_000_00},
 		&services.RecordOutboundPayment{Rail: "bank", InstructionID: "out-1", OrgID: "tier1", Currency: "CNY", Amount: 123_45},
 		&services.SetPaymentDebtor{Debtor: linkfin.PaymentParty{Name: "Auto SCF Platform", BankAccount: linkfin.BankAccount{IBAN: "DE89370400440532013000", BIC: "COBADEFFXXX"}}},
-		&services.CreatePaymentFile{Rail: "bank", Date: linkfin.DateOf(s.clock.Now())},
+		&services.CreatePaymentFile{Rail: "bank", Date: linkfin.BusinessDate(s.clock.Now())},
 		&services.RecordOutboundPayment{Rail: "bank", InstructionID: "out-2", OrgID: "tier1", Currency: "CNY", Amount: 45_00},
-		&services.CreateExpectedPayment{Actor: "tier1", In: linkfin.ExpectedPaymentIn{Currency: "CNY", Amount: 500_00, Date: linkfin.DateOf(s.clock.Now())}},
+		&services.CreateExpectedPayment{Actor: "tier1", In: linkfin.ExpectedPaymentIn{Currency: "CNY", Amount: 500_00, Date: linkfin.BusinessDate(s.clock.Now())}},
 		&services.SetBankAccount{Actor: "tier1", OrgID: "tier1", Account: linkfin.BankAccount{IBAN: "GB82WEST12345698765432", BIC: "NWBKGB2L", BankCode: "102100000030"}},
 	} {
 		s.run(c)

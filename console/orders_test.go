@@ -189,7 +189,7 @@ func TestInvoiceOrder(t *testing.T) {
 			t.Fatalf("the form is not filled in from the order (%s):\n%s", want, page)
 		}
 	}
-	today := linkfin.DateOf(s.clock.Now())
+	today := linkfin.BusinessDate(s.clock.Now())
 	form := url.Values{"csrf": {hidden(page, "csrf")}, "idempotency_key": {hidden(page, "idempotency_key")}, "number": {"INV-3"},
 		"issue_date": {today.String()}, "due_date": {today.AddDays(-1).String()},
 		"line": {"1", "2"}, "quantity": {"40", "8"}, "unit_price": {"120.00", "15.50"}, "amount": {"4,800.00", "124.00"}, "tax": {"0"}, "total": {"4924.00"}}

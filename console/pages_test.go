@@ -55,14 +55,14 @@ func newSiteOn(t *testing.T, s linkfin.Store) *site {
 	}
 	st := &site{clock: clock, t: t, e: e, store: s, auth: services.NewAuth(s, e, make([]byte, 32)), users: map[string]bool{}}
 	st.auth.Now = clock.Now
-	due := linkfin.DateOf(clock.Now()).AddDays(60)
+	due := linkfin.BusinessDate(clock.Now()).AddDays(60)
 	for _, c := range []linkfin.Command{
 		&services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: "PO-1", Number: "PO-1", SellerID: "tier1", ProgramID: "auto-scf",
 			Currency: "CNY", Lines: []linkfin.POLine{{LineID: "1", Item: "brake disc", Quantity: 100, Unit: "EA", UnitPrice: 1_000_00}}}},
 		&services.AcceptPurchaseOrder{Actor: "tier1", ID: "PO-1"},
 		&services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{ID: "GR-1", POID: "PO-1", Lines: []linkfin.ReceiptLine{{LineID: "1", Accepted: 100}}}},
 		&services.CreateInvoice{Actor: "tier1", Invoice: linkfin.Invoice{ID: "inv-1", Number: "INV-1", BuyerID: "anchor", POID: "PO-1",
-			Currency: "CNY", IssueDate: linkfin.DateOf(clock.Now()), DueDate: due,
+			Currency: "CNY", IssueDate: linkfin.BusinessDate(clock.Now()), DueDate: due,
 			Lines: []linkfin.InvoiceLine{{LineID: "1", Quantity: 100, UnitPrice: 1_000_00, Amount: 100_000_00}}, Total: 100_000_00}},
 	} {
 		if err := e.Run(context.Background(), c, new(json.RawMessage)); err != nil {

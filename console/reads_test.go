@@ -114,7 +114,7 @@ func TestDiscountingReadsAPage(t *testing.T) {
 	s := newSite(t)
 	r := s.counted()
 	ctx := context.Background()
-	today := linkfin.DateOf(s.clock.Now())
+	today := linkfin.BusinessDate(s.clock.Now())
 	s.run(&services.ApproveInvoice{Actor: "anchor", ID: "inv-1"})
 	for n := range 120 {
 		s.openPayable(n, "auto-scf", today.AddDays(10+(n*7)%90))
@@ -221,7 +221,7 @@ func TestDiscountingReadsAPage(t *testing.T) {
 // through to an approved invoice, due on the date: an open payable.
 func (s *site) openPayable(n int, program string, due linkfin.Date) {
 	s.t.Helper()
-	today := linkfin.DateOf(s.clock.Now())
+	today := linkfin.BusinessDate(s.clock.Now())
 	po, inv := fmt.Sprintf("PO-d%d", n), fmt.Sprintf("inv-d%d", n)
 	// A fen more for each: alike invoices of the same day would be held as duplicates.
 	price := int64(100_00 + n)
@@ -244,7 +244,7 @@ func (s *site) openPayable(n int, program string, due linkfin.Date) {
 func TestDisclosureReadsNoPayable(t *testing.T) {
 	s := newSite(t)
 	r := s.counted()
-	today := linkfin.DateOf(s.clock.Now())
+	today := linkfin.BusinessDate(s.clock.Now())
 	for n := range 120 {
 		s.openPayable(n, "auto-scf", today.AddDays(10+n%90))
 	}

@@ -119,7 +119,7 @@ func TestWalletPage(t *testing.T) {
 func TestWalletPages(t *testing.T) {
 	s := newSite(t)
 	for range pageSize + 1 {
-		s.run(&services.CreateExpectedPayment{Actor: "tier2", In: linkfin.ExpectedPaymentIn{Currency: "CNY", Amount: 1_00, Date: linkfin.DateOf(s.clock.Now())}})
+		s.run(&services.CreateExpectedPayment{Actor: "tier2", In: linkfin.ExpectedPaymentIn{Currency: "CNY", Amount: 1_00, Date: linkfin.BusinessDate(s.clock.Now())}})
 	}
 	finance := s.as("tier2", linkfin.RoleFinance)
 	row := regexp.MustCompile(`<tr id="ep-(ep_[a-z0-9]+)">`)

@@ -17,7 +17,7 @@ import (
 // later (an invoice dated tomorrow).
 func TestCreditNoteDates(t *testing.T) {
 	p := newPlatform(t)
-	today := linkfin.DateOf(p.clock.Now().In(linkfin.ChinaTime))
+	today := linkfin.BusinessDate(p.clock.Now())
 	// An invoice of tier1's that nothing holds yet: INV-2.
 	p.submit(t, &services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: "PO-2", Number: "PO-2", SellerID: "tier1",
 		ProgramID: "auto-scf", Currency: "CNY", Lines: []linkfin.POLine{{LineID: "1", Item: "brake disc", Quantity: 10, Unit: "EA", UnitPrice: 1_000_00}}}})

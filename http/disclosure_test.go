@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"linkfin"
 )
@@ -14,7 +15,7 @@ import (
 // before a bad period is; a bad date is refused with its code.
 func TestDisclosure(t *testing.T) {
 	p := newPlatform(t)
-	day := linkfin.DateOf(p.clock.Now().UTC()).String()
+	day := linkfin.BusinessDate(p.clock.Now()).String()
 	path := "/v1/programs/auto-scf/disclosure?from=" + day + "&to=" + day
 	r := p.as("anchor-viewer", "GET", path, "")
 	if r.status != http.StatusOK {
@@ -54,5 +55,20 @@ func TestDisclosure(t *testing.T) {
 		if r.status != c.status || problemOf(r).Code != c.code {
 			t.Errorf("%s %s: %d %s, want %d %s", c.who, c.query, r.status, r.body, c.status, c.code)
 		}
+	}
+}
+
+// TestDisclosureToday: by default a disclosure runs to today, the business day in China
+// Standard Time: at 17:30 UTC on 2 November it is the 3rd in Beijing.
+func TestDisclosureToday(t *testing.T) {
+	p := newPlatform(t)
+	p.clock.Advance(linkfin.NewDate(2026, time.November, 2).Time(time.UTC).Add(17*time.Hour + 30*time.Minute).Sub(p.clock.Now()))
+	r := p.as("anchor-viewer", "GET", "/v1/programs/auto-scf/disclosure", "")
+	var d linkfin.Disclosure
+	if err := json.Unmarshal(r.body, &d); r.status != http.StatusOK || err != nil {
+		t.Fatalf("the anchor's disclosure: %d %s", r.status, r.body)
+	}
+	if d.To != linkfin.NewDate(2026, time.November, 3) || d.From != linkfin.NewDate(2026, time.January, 1) {
+		t.Fatalf("the year to date at %s: %s to %s, want 2026-01-01 to 2026-11-03", p.clock.Now(), d.From, d.To)
 	}
 }

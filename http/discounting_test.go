@@ -13,14 +13,14 @@ import (
 // accept; the seller accepts it and is paid; anyone else's offer is refused.
 func TestAnchorOffersEarlyPayment(t *testing.T) {
 	p := newPlatform(t)
-	due := linkfin.DateOf(p.clock.Now()).AddDays(30)
+	due := linkfin.BusinessDate(p.clock.Now()).AddDays(30)
 	p.submit(t, &services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: "PO-2", Number: "PO-2", SellerID: "tier1", ProgramID: "auto-scf",
 		Currency: "CNY", Lines: []linkfin.POLine{{LineID: "1", Item: "bolts", Quantity: 10, Unit: "box", UnitPrice: 1_000_00}}}})
 	p.submit(t, &services.AcceptPurchaseOrder{Actor: "tier1", ID: "PO-2"})
 	p.submit(t, &services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{ID: "GR-2", POID: "PO-2",
 		Lines: []linkfin.ReceiptLine{{LineID: "1", Accepted: 10}}}})
 	p.submit(t, &services.CreateInvoice{Actor: "tier1", Invoice: linkfin.Invoice{ID: "inv-2", Number: "INV-2", BuyerID: "anchor", POID: "PO-2",
-		Currency: "CNY", IssueDate: linkfin.DateOf(p.clock.Now()), DueDate: due,
+		Currency: "CNY", IssueDate: linkfin.BusinessDate(p.clock.Now()), DueDate: due,
 		Lines: []linkfin.InvoiceLine{{LineID: "1", Quantity: 10, UnitPrice: 1_000_00, Amount: 10_000_00}}, Total: 10_000_00}})
 	p.submit(t, &services.ApproveInvoice{Actor: "anchor", ID: "inv-2"})
 	body := `{"product":"dynamic_discounting","program_id":"auto-scf","asset_id":"` + linkfin.PayableID("inv-2") + `"}`
@@ -50,14 +50,14 @@ func TestAcceptRefusesPayableTakenSince(t *testing.T) {
 	p := newPlatform(t)
 	p.submit(t, &services.RecordInboundPayment{Rail: "bank", InstructionID: "anchor-cash", OrgID: "anchor", Currency: "CNY", Amount: 100_000_00})
 	payable := func(n string, qty int64) string {
-		due := linkfin.DateOf(p.clock.Now()).AddDays(30)
+		due := linkfin.BusinessDate(p.clock.Now()).AddDays(30)
 		p.submit(t, &services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: "PO-" + n, Number: "PO-" + n, SellerID: "tier1", ProgramID: "auto-scf",
 			Currency: "CNY", Lines: []linkfin.POLine{{LineID: "1", Item: "bolts", Quantity: qty, Unit: "box", UnitPrice: 1_000_00}}}})
 		p.submit(t, &services.AcceptPurchaseOrder{Actor: "tier1", ID: "PO-" + n})
 		p.submit(t, &services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{ID: "GR-" + n, POID: "PO-" + n,
 			Lines: []linkfin.ReceiptLine{{LineID: "1", Accepted: qty}}}})
 		p.submit(t, &services.CreateInvoice{Actor: "tier1", Invoice: linkfin.Invoice{ID: "inv-" + n, Number: "INV-" + n, BuyerID: "anchor", POID: "PO-" + n,
-			Currency: "CNY", IssueDate: linkfin.DateOf(p.clock.Now()), DueDate: due,
+			Currency: "CNY", IssueDate: linkfin.BusinessDate(p.clock.Now()), DueDate: due,
 			Lines: []linkfin.InvoiceLine{{LineID: "1", Quantity: qty, UnitPrice: 1_000_00, Amount: qty * 1_000_00}}, Total: qty * 1_000_00}})
 		p.submit(t, &services.ApproveInvoice{Actor: "anchor", ID: "inv-" + n})
 		return linkfin.PayableID("inv-" + n)

@@ -18,14 +18,14 @@ import (
 // into the seller's. Another's wallet cannot be designated, and answers as a missing one.
 func TestEarlyPaymentInECNY(t *testing.T) {
 	p := newPlatform(t)
-	due := linkfin.DateOf(p.clock.Now()).AddDays(30)
+	due := linkfin.BusinessDate(p.clock.Now()).AddDays(30)
 	p.submit(t, &services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: "PO-3", Number: "PO-3", SellerID: "tier1", ProgramID: "auto-scf",
 		Currency: "CNY", Lines: []linkfin.POLine{{LineID: "1", Item: "bolts", Quantity: 10, Unit: "box", UnitPrice: 1_000_00}}}})
 	p.submit(t, &services.AcceptPurchaseOrder{Actor: "tier1", ID: "PO-3"})
 	p.submit(t, &services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{ID: "GR-3", POID: "PO-3",
 		Lines: []linkfin.ReceiptLine{{LineID: "1", Accepted: 10}}}})
 	p.submit(t, &services.CreateInvoice{Actor: "tier1", Invoice: linkfin.Invoice{ID: "inv-3", Number: "INV-3", BuyerID: "anchor", POID: "PO-3",
-		Currency: "CNY", IssueDate: linkfin.DateOf(p.clock.Now()), DueDate: due,
+		Currency: "CNY", IssueDate: linkfin.BusinessDate(p.clock.Now()), DueDate: due,
 		Lines: []linkfin.InvoiceLine{{LineID: "1", Quantity: 10, UnitPrice: 1_000_00, Amount: 10_000_00}}, Total: 10_000_00}})
 	p.submit(t, &services.ApproveInvoice{Actor: "anchor", ID: "inv-3"})
 	payable := linkfin.PayableID("inv-3")
@@ -97,7 +97,7 @@ func TestEarlyPaymentInECNY(t *testing.T) {
 	p.submit(t, &services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{ID: "GR-4", POID: "PO-4",
 		Lines: []linkfin.ReceiptLine{{LineID: "1", Accepted: 4}}}})
 	p.submit(t, &services.CreateInvoice{Actor: "tier1", Invoice: linkfin.Invoice{ID: "inv-4", Number: "INV-4", BuyerID: "anchor", POID: "PO-4",
-		Currency: "CNY", IssueDate: linkfin.DateOf(p.clock.Now()), DueDate: due,
+		Currency: "CNY", IssueDate: linkfin.BusinessDate(p.clock.Now()), DueDate: due,
 		Lines: []linkfin.InvoiceLine{{LineID: "1", Quantity: 4, UnitPrice: 1_000_00, Amount: 4_000_00}}, Total: 4_000_00}})
 	p.submit(t, &services.ApproveInvoice{Actor: "anchor", ID: "inv-4"})
 	price := q.Quote.Price * 4 / 10 // the same days early, four tenths of the face

@@ -90,7 +90,7 @@ func strangerOrder(number string) string {
 }
 
 func strangerInvoice(p *platform, po, number string) string {
-	today := linkfin.DateOf(p.clock.Now())
+	today := linkfin.BusinessDate(p.clock.Now())
 	// Each is issued 16 days before the last: alike invoices within days of each other
 	// would be held as possible duplicates.
 	issued := today.AddDays(-16 * int(strangerInvoices.Add(1)))

@@ -26,7 +26,7 @@ func TestMarginCallOverHTTP(t *testing.T) {
 	var f linkfin.Financing
 	wantJSON(t, p.as("operator", "POST", "/v1/financings/WL-MC/margin-check", "", "Idempotency-Key", "mc-1"), http.StatusOK, &f)
 	// Due in 5 days, on a business day: the 5th, 2026-11-07, is a Saturday.
-	today := linkfin.DateOf(p.clock.Now())
+	today := linkfin.BusinessDate(p.clock.Now())
 	due := linkfin.NewDate(2026, 11, 9)
 	if d := f.MarginDemand; f.Quote.Price != 270_000_00 || !f.MarginCall || d == nil || d.Amount != 90_000_00 ||
 		d.DueDate != due || d.Status != linkfin.MarginDemandCalled {

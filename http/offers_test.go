@@ -101,7 +101,7 @@ func (r *listedReads) ListIndexed(ctx context.Context, kind, name, prefix, after
 // pieces and payables it shows (and a few more), never all the caller holds.
 func TestOffersPages(t *testing.T) {
 	p := newPlatform(t)
-	today := linkfin.DateOf(p.clock.Now())
+	today := linkfin.BusinessDate(p.clock.Now())
 	// tier1 holds 60 pieces more, due in 90 days, and sells an open payable due in 30.
 	for i, due := range []linkfin.Date{today.AddDays(90), today.AddDays(30)} {
 		po, inv := fmt.Sprintf("PO-o%d", i), fmt.Sprintf("inv-o%d", i)

@@ -155,7 +155,7 @@ func TestScorecardOtherBuyers(t *testing.T) {
 	p.submit(t, &services.InviteFunder{Actor: "anchor2", ProgramID: "other-scf", FunderID: "outsider", Limit: 1_000_000_00,
 		Pricing: linkfin.Pricing{FixedRate: &fixed}})
 	p.submit(t, &services.AcceptFunder{Actor: "outsider", ProgramID: "other-scf"})
-	now := linkfin.DateOf(p.clock.Now())
+	now := linkfin.BusinessDate(p.clock.Now())
 	p.submit(t, &services.CreatePurchaseOrder{Actor: "anchor2", Order: linkfin.PurchaseOrder{ID: "PO-O", Number: "PO-O", SellerID: "tier1",
 		ProgramID: "other-scf", Currency: "CNY", Lines: []linkfin.POLine{{LineID: "1", Item: "gearbox", Quantity: 1000, Unit: "EA", UnitPrice: 10_000_00}}}})
 	p.submit(t, &services.AcceptPurchaseOrder{Actor: "tier1", ID: "PO-O"})

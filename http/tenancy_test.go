@@ -65,7 +65,7 @@ func newPlatform(t *testing.T) *platform {
 	} {
 		p.key(t, k.name, k.org, k.role)
 	}
-	due := linkfin.DateOf(a.clock.Now()).AddDays(60)
+	due := linkfin.BusinessDate(a.clock.Now()).AddDays(60)
 	p.submit(t, &services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: "PO-1", Number: "PO-1", SellerID: "tier1", ProgramID: "auto-scf",
 		Currency: "CNY", Lines: []linkfin.POLine{{LineID: "1", Item: "brake disc", Quantity: 100, Unit: "EA", UnitPrice: 1_000_00}}}})
 	p.submit(t, &services.AcceptPurchaseOrder{Actor: "tier1", ID: "PO-1"})
@@ -73,7 +73,7 @@ func newPlatform(t *testing.T) *platform {
 	p.submit(t, &services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{ID: "GR-1", POID: "PO-1",
 		Lines: []linkfin.ReceiptLine{{LineID: "1", Accepted: 100}}}})
 	p.submit(t, &services.CreateInvoice{Actor: "tier1", Invoice: linkfin.Invoice{ID: "inv-1", Number: "INV-1", BuyerID: "anchor", POID: "PO-1",
-		Currency: "CNY", IssueDate: linkfin.DateOf(a.clock.Now()), DueDate: due,
+		Currency: "CNY", IssueDate: linkfin.BusinessDate(a.clock.Now()), DueDate: due,
 		Lines: []linkfin.InvoiceLine{{LineID: "1", Quantity: 100, UnitPrice: 1_000_00, Amount: 100_000_00}}, Total: 100_000_00}})
 	p.submit(t, &services.ApproveInvoice{Actor: "anchor", ID: "inv-1"})
 	p.submit(t, &services.CreateCreditNote{Actor: "tier1", Note: linkfin.CreditNote{ID: "CN-1", Number: "CN-1", InvoiceID: "inv-1", Amount: 1_00, Reason: "one scratch"}})
@@ -686,7 +686,7 @@ func TestBadInputEveryRoute(t *testing.T) {
 // it finances, and stays so; another funder does not see it.
 func TestFundersSeeTheirAssets(t *testing.T) {
 	p := newPlatform(t)
-	today := linkfin.DateOf(p.clock.Now())
+	today := linkfin.BusinessDate(p.clock.Now())
 	for _, po := range []string{"PO-2", "PO-3"} {
 		p.submit(t, &services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: po, Number: po, SellerID: "tier1", ProgramID: "auto-scf",
 			Currency: "CNY", Lines: []linkfin.POLine{{LineID: "1", Item: "disc", Quantity: 10, Unit: "EA", UnitPrice: 1_000_00}}}})

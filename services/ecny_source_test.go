@@ -75,7 +75,7 @@ func (c *openLegacyWallet) Apply(tx linkfin.Tx) (any, error) {
 	w.ID = tx.NewID("ew")
 	id := func(s string) linkfin.StringInt { return linkfin.StringInt(linkfin.LedgerID("ecny/" + w.ID + s)) }
 	w.Ledger = linkfin.ECNYWalletLedger{Wallet: id(""), Balance: id("/balance"), Daily: id("/daily"), Yearly: id("/yearly")}
-	w.Day = linkfin.DateOf(tx.Now().In(linkfin.ChinaTime))
+	w.Day = linkfin.BusinessDate(tx.Now())
 	w.Year, _, _ = w.Day.YMD()
 	acct := func(id int64, code uint16, flags ledger.AccountFlags) ledger.Account {
 		return ledger.Account{ID: id, Ledger: 156, Currency: "CNY", Code: code, Flags: flags}

@@ -72,7 +72,7 @@ func (r valueRecords) ScanValues(_ context.Context, kind string, fn func(v any) 
 // the same commands as from the records' JSON.
 func TestDueReadsValues(t *testing.T) {
 	now := time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
-	today := linkfin.DateOf(now)
+	today := linkfin.BusinessDate(now)
 	held, later := now.Add(-time.Hour), now.Add(time.Hour)
 	expired := today.AddDays(-1)
 	records := jsonRecords{

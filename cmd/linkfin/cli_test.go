@@ -217,7 +217,7 @@ func TestCLIInvoicesCertificatesFinancings(t *testing.T) {
 	anchor, tier1 := client.New(url, keys["anchor"]), client.New(url, keys["tier1"])
 
 	// Two delivered orders, each invoiced by tier1.
-	today := linkfin.DateOf(time.Now())
+	today := linkfin.BusinessDate(time.Now())
 	due := today.AddDays(60)
 	ids := map[string]string{} // the ids the platform gave, by the orders' numbers
 	for _, po := range []string{"PO-1", "PO-2"} {
