@@ -25,8 +25,10 @@ import (
 //   - the silence of every device whose heartbeat has passed with no reading
 //     (SilentDevices: the ordered index's devices quiet by now, not every device).
 //
-// Each command checks its own dates again when it runs; Due only saves asking for
-// what cannot be done yet. It reads every maturity and financing record, page by page.
+// Its days are business days: today is linkfin.BusinessDate(now), the date in China
+// Standard Time. Each command checks its own dates again when it runs; Due only saves
+// asking for what cannot be done yet. It reads every maturity and financing record,
+// page by page.
 func Due(ctx context.Context, s linkfin.RecordReader, now time.Time) ([]linkfin.Command, error) {
 	today := linkfin.BusinessDate(now)
 	var out []linkfin.Command
