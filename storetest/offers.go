@@ -56,7 +56,7 @@ func offers(t *testing.T, env *Env, v linkfin.Viewer) string {
 		fmt.Fprintf(&b, "%s %s %s %d %s\n", a.AssetKind, a.AssetID, a.ProgramID, a.Face, a.Maturity)
 		for _, o := range a.Offers {
 			q := o.Quote
-			if !q.ExpiresAt.Equal(now.Add(services.QuoteValidity)) || q.ValueDate != linkfin.DateOf(now) || len(q.Reasons) == 0 {
+			if !q.ExpiresAt.Equal(now.Add(services.QuoteValidity)) || q.ValueDate != linkfin.BusinessDate(now) || len(q.Reasons) == 0 {
 				t.Errorf("offer %s by %s on %s: expires %s, value date %s, reasons %q", o.Product, o.FunderID, a.AssetID, q.ExpiresAt, q.ValueDate, q.Reasons)
 			}
 			fmt.Fprintf(&b, "  %s %s %d %d %s %d\n", o.Product, o.FunderID, q.Price, q.Discount, q.EffectiveRate, q.Days)
