@@ -427,9 +427,9 @@ func hasStatus(t reflect.Type) bool {
 // ?status= as a query parameter it does not take, rather than answer every value
 // with an empty page.
 func listRoute[T any](s *Server, pattern, kind, summary string) {
-	query, filters := slices.Clone(listQuery), "counterparty, from and to (creation date, inclusive)"
+	query, filters := slices.Clone(listQuery), "counterparty, from and to (creation date in China Standard Time, inclusive)"
 	if numbered[kind] {
-		query, filters = append(query, "number"), "counterparty, number (the document's own number), from and to (creation date, inclusive)"
+		query, filters = append(query, "number"), "counterparty, number (the document's own number), from and to (creation date in China Standard Time, inclusive)"
 	}
 	if hasStatus(reflect.TypeFor[T]()) {
 		filters = "status, " + filters

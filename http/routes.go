@@ -92,7 +92,7 @@ func (s *Server) domainRoutes() {
 	s.handle(Route{Pattern: "GET /v1/programs", Access: AnyKey, Out: reflect.TypeFor[linkfin.Program](), List: true,
 		Query: []string{"limit", "after", "counterparty", "from", "to"}, // a program has no status
 		Summary: "List the programs the caller runs, funds or is a member of, each as it may see it (see GET /v1/programs/{id}). " +
-			"Filters: counterparty, from and to (creation date, inclusive)."}, s.listPrograms)
+			"Filters: counterparty, from and to (creation date in China Standard Time, inclusive)."}, s.listPrograms)
 
 	act(s, Route{Pattern: "POST /v1/purchase-orders", Access: Write, Status: http.StatusCreated, Out: reflect.TypeFor[linkfin.PurchaseOrder](),
 		Summary: "Place a purchase order (the caller is the buyer); deliver_by, the day the goods are due if given, is from 2000-01-01 to 2099-12-31."},

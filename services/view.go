@@ -80,11 +80,11 @@ type Filter struct {
 	Status       string
 	Counterparty string        // a party to the record other than the viewer
 	Number       string        // a document's own number, compared without invisible characters (linkfin.NumberKey)
-	From, To     *linkfin.Date // the record's creation date, inclusive
+	From, To     *linkfin.Date // the record's creation date, inclusive: its business date (linkfin.BusinessDate)
 }
 
 // ParseFilter reads a list's filters from a query: status, counterparty, number, and
-// from and to (the creation date, inclusive, YYYY-MM-DD). The API's lists and the
+// from and to (the creation date, inclusive, YYYY-MM-DD, a business date). The API's lists and the
 // console's read them alike.
 func ParseFilter(q url.Values) (Filter, error) {
 	f := Filter{Status: q.Get("status"), Counterparty: q.Get("counterparty"), Number: q.Get("number")}
@@ -161,7 +161,7 @@ func (f *Filter) keeps(v linkfin.Viewer, o *linkfin.Object) (bool, error) {
 		if at == nil {
 			return false, nil
 		}
-		d := linkfin.DateOf(*at)
+		d := linkfin.BusinessDate(*at)
 		if f.From != nil && d.Before(*f.From) || f.To != nil && f.To.Before(d) {
 			return false, nil
 		}

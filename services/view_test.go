@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"testing"
+	"time"
 
 	"linkfin"
 	"linkfin/services"
@@ -154,6 +155,24 @@ func TestListSeesPartiesAndFilters(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// A list's from and to read a record's creation date as a business date: a piece split
+// off at 17:30 UTC on 2 November, 01:30 on 3 November in China, counts on 3 November.
+func TestListFilterBusinessDate(t *testing.T) {
+	w := traded(t)
+	w.now = time.Date(2026, 11, 2, 17, 30, 0, 0, time.UTC)
+	w.must(&services.SplitCertificate{Actor: "tier2", ID: "t1", Pieces: []linkfin.Piece{{ID: "t1x", Face: 60_000_00}, {ID: "t1y", Face: 40_000_00}}})
+	list := func(f services.Filter) []string {
+		l, err := services.List(context.Background(), w.db, org("tier2"), linkfin.KindCertificate, f, "", 100)
+		return ids(t, l, err)
+	}
+	if got := list(services.Filter{From: ptr(day(t, "2026-11-03"))}); !slices.Equal(got, []string{"t1x", "t1y"}) {
+		t.Errorf("from 2026-11-03: %v, want the pieces split at 01:30 that day in China", got)
+	}
+	if got := list(services.Filter{To: ptr(day(t, "2026-11-02"))}); !slices.Equal(got, []string{"t1"}) {
+		t.Errorf("to 2026-11-02: %v, want the certificate made that day alone", got)
+	}
+}
 
 func TestProgramViews(t *testing.T) {
 	w := traded(t)
