@@ -239,8 +239,48 @@ func (p *Program) MemberView() Program {
 // MaxTenorDays is the longest tenor a program allows: ten years.
 const MaxTenorDays = 3660
 
-// Validate checks what the anchor gives when it creates the program.
+// Validate checks what the anchor gives when it creates the program: its name,
+// currency and limits (validateLimits), its products (validateProducts), its periods
+// in days (validatePeriods), its financing terms (validateFinancing), its match
+// tolerances (validateTolerances), no funders yet, its pledge and discount rates
+// (validateRates), its settlement rail, its alert actions and its grades
+// (validateGrades). The checks run in that order, and the first that fails is the
+// error.
 func (p *Program) Validate() error {
+	if err := p.validateLimits(); err != nil {
+		return err
+	}
+	if err := p.validateProducts(); err != nil {
+		return err
+	}
+	if err := p.validatePeriods(); err != nil {
+		return err
+	}
+	if err := p.validateFinancing(); err != nil {
+		return err
+	}
+	if err := p.validateTolerances(); err != nil {
+		return err
+	}
+	if len(p.Funders) > 0 {
+		return Errorf(EINVALID, "funders join a program one by one, after it is created")
+	}
+	if err := p.validateRates(); err != nil {
+		return err
+	}
+	if err := CheckRail(p.SettlementRail, p.Currency); err != nil {
+		return err
+	}
+	if err := ValidateAlertActions(p.AlertActions); err != nil {
+		return err
+	}
+	return p.validateGrades()
+}
+
+// validateLimits checks the program's name (1 to 200 characters, and text a name may
+// hold), its currency, and that its limit is a positive amount and its supplier limit
+// and amount tolerance are amounts.
+func (p *Program) validateLimits() error {
 	if n := len([]rune(p.Name)); n == 0 || n > 200 {
 		return Errorf(EINVALID, "a program's name has 1 to 200 characters")
 	}
@@ -253,10 +293,13 @@ func (p *Program) Validate() error {
 	if p.Limit <= 0 {
 		return Errorf(EINVALID, "a program's limit is a positive amount in minor units")
 	}
-	if err := firstErr(CheckAmount("limit", p.Limit), CheckAmount("supplier_limit", p.SupplierLimit),
-		CheckAmount("tolerances.amount_abs", p.Tolerances.AmountAbs)); err != nil {
-		return err
-	}
+	return firstErr(CheckAmount("limit", p.Limit), CheckAmount("supplier_limit", p.SupplierLimit),
+		CheckAmount("tolerances.amount_abs", p.Tolerances.AmountAbs))
+}
+
+// validateProducts checks that the program offers at least one product, each a known
+// one and listed once.
+func (p *Program) validateProducts() error {
 	if len(p.Products) == 0 {
 		return Errorf(EINVALID, "a program allows at least one product (%v)", products)
 	}
@@ -270,6 +313,13 @@ func (p *Program) Validate() error {
 		}
 		seen[pr] = true
 	}
+	return nil
+}
+
+// validatePeriods checks the program's periods in days, each within its bounds: the
+// longest tenor, the payment terms, and, when given, the duplicate window, the late
+// shipment allowance and the margin call period.
+func (p *Program) validatePeriods() error {
 	if p.MaxTenorDays < 1 || p.MaxTenorDays > MaxTenorDays {
 		return Errorf(EINVALID, "max_tenor_days is from 1 to %d", MaxTenorDays)
 	}
@@ -285,6 +335,13 @@ func (p *Program) Validate() error {
 	if d := p.MarginCallDays; d != nil && (*d < 1 || *d > MaxMarginCallDays) {
 		return Errorf(EINVALID, "margin_call_days is from 1 to %d", MaxMarginCallDays)
 	}
+	return nil
+}
+
+// validateFinancing checks the terms loans are made on: an advance rate above 0 and
+// below 1, a day count, a known calendar, and a supplier limit from 0 (none) to the
+// program's limit.
+func (p *Program) validateFinancing() error {
 	if p.AdvanceRate.IsZero() || p.AdvanceRate.Rat().Cmp(oneRat) >= 0 {
 		return Errorf(EINVALID, "advance_rate is above 0 and below 1, such as \"0.8\"")
 	}
@@ -297,6 +354,12 @@ func (p *Program) Validate() error {
 	if p.SupplierLimit < 0 || p.SupplierLimit > p.Limit {
 		return Errorf(EINVALID, "supplier_limit is from 0 (none) to the program's limit")
 	}
+	return nil
+}
+
+// validateTolerances checks the three-way match's tolerances: an amount that is not
+// negative, and quantity and price rates of at most 1.
+func (p *Program) validateTolerances() error {
 	if p.Tolerances.AmountAbs < 0 {
 		return Errorf(EINVALID, "tolerances.amount_abs is not negative")
 	}
@@ -310,9 +373,14 @@ func (p *Program) Validate() error {
 			return Errorf(EINVALID, "tolerances.%s is from 0 to 1 (100 %%), not %s", t.name, t.r)
 		}
 	}
-	if len(p.Funders) > 0 {
-		return Errorf(EINVALID, "funders join a program one by one, after it is created")
-	}
+	return nil
+}
+
+// validateRates checks the rates of the program's products: a margin call LTV above
+// the advance rate and at most 1 for warehouse pledges, an early payment APR exactly
+// when it offers dynamic discounting, and that APR and the late rate, when given,
+// within MaxAnnualRate.
+func (p *Program) validateRates() error {
 	if p.Offers(ProductWarehousePledge) && (p.MarginCallLTV == nil || p.MarginCallLTV.Cmp(p.AdvanceRate) <= 0) {
 		return Errorf(EINVALID, "a program with warehouse pledges sets margin_call_ltv above its advance rate")
 	}
@@ -334,13 +402,7 @@ func (p *Program) Validate() error {
 			}
 		}
 	}
-	if err := CheckRail(p.SettlementRail, p.Currency); err != nil {
-		return err
-	}
-	if err := ValidateAlertActions(p.AlertActions); err != nil {
-		return err
-	}
-	return p.validateGrades()
+	return nil
 }
 
 // validateGrades checks the grade terms: each grade of the current model at most once,
