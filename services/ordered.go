@@ -95,22 +95,18 @@ func OffersList(ctx context.Context, s IndexedReader, v linkfin.Viewer, now time
 	return offersPage(ctx, s, v, now, after, limit, true)
 }
 
-// offersPage is OffersPage, with the assets only refused if refused is true.
+// offersPage is OffersPage, with the assets only refused if refused is true. It reads
+// the cursor (parseOffersCursor), the programs at the organization's grade and why it
+// could take no offer, then takes the organization's assets in order from its sources
+// (offerSources, nextAsset), at most 10 × limit of them, and lists those with offers.
 func offersPage(ctx context.Context, s IndexedReader, v linkfin.Viewer, now time.Time, after string, limit int, refused bool) (*linkfin.List[linkfin.AssetOffers], error) {
 	out := &linkfin.List[linkfin.AssetOffers]{Data: []linkfin.AssetOffers{}}
 	if v.Org == "" {
 		return out, nil
 	}
-	var cm, ck, cid string
-	if after != "" {
-		parts := strings.SplitN(after, linkfin.IndexSep, 3)
-		if len(parts) != 3 {
-			return nil, linkfin.Errorf(linkfin.EINVALID, "after must be a cursor a page of offers gave")
-		}
-		if _, err := linkfin.ParseDate(parts[0]); err != nil {
-			return nil, linkfin.Errorf(linkfin.EINVALID, "after must be a cursor a page of offers gave")
-		}
-		cm, ck, cid = parts[0], parts[1], parts[2]
+	cur, err := parseOffersCursor(after)
+	if err != nil {
+		return nil, err
 	}
 	programs, err := gradedPrograms(ctx, s, v.Org, now)
 	if err != nil {
@@ -124,79 +120,119 @@ func offersPage(ctx context.Context, s IndexedReader, v linkfin.Viewer, now time
 	for _, o := range Offerers() {
 		byKind[o.AssetKind()] = append(byKind[o.AssetKind()], o)
 	}
-	sources := []*offerSource{
-		{kind: linkfin.KindCertificate, name: linkfin.IndexHeld, prefix: linkfin.IndexValue(v.Org, string(linkfin.CertificateActive), "")},
-		{kind: linkfin.KindPayable, name: linkfin.IndexSold, prefix: linkfin.IndexValue(v.Org, string(linkfin.PayableOpen), "")},
-	}
-	for _, src := range sources {
-		if after == "" {
-			continue
-		}
-		// The cursor's asset and those before it in (maturity, kind, id) order are
-		// passed: of a kind before the cursor's, every asset of its maturity too; of
-		// a kind after it, none of that maturity.
-		src.afterValue = src.prefix + cm
-		switch c := strings.Compare(src.kind, ck); {
-		case c < 0:
-			src.afterID = "\x7f"
-		case c == 0:
-			src.afterID = cid
-		}
-	}
+	sources := offerSources(v.Org, cur)
 	valueDate := linkfin.BusinessDate(now)
-	type head struct {
-		src   *offerSource
-		asset any
-	}
-	next := func() (*head, error) {
-		var best *head
-		for _, src := range sources {
-			if len(src.buf) == 0 && !src.done {
-				objs, err := s.ListIndexed(ctx, src.kind, src.name, src.prefix, src.afterValue, src.afterID, max(limit, 16))
-				if err != nil {
-					return nil, err
-				}
-				src.buf, src.done = objs, len(objs) < max(limit, 16)
-			}
-			if len(src.buf) == 0 {
-				continue
-			}
-			asset := linkfin.NewRecord(src.kind)
-			if err := json.Unmarshal(src.buf[0].Data, asset); err != nil {
-				return nil, err
-			}
-			if best == nil || cmp.Or(maturityOf(asset).Compare(maturityOf(best.asset)), strings.Compare(src.kind, best.src.kind)) < 0 {
-				best = &head{src, asset}
-			}
-		}
-		return best, nil
-	}
 	for scanned := 0; ; scanned++ {
 		if len(out.Data) == limit || scanned == 10*limit {
 			// More may follow: the next page starts after the last asset read.
-			if h, err := next(); err != nil {
+			if h, err := nextAsset(ctx, s, sources, limit); err != nil {
 				return nil, err
 			} else if h != nil {
 				out.NextCursor = after
 			}
 			return out, nil
 		}
-		h, err := next()
+		h, err := nextAsset(ctx, s, sources, limit)
 		if err != nil {
 			return nil, err
 		}
 		if h == nil {
 			return out, nil
 		}
-		o := h.src.buf[0]
-		h.src.buf = h.src.buf[1:]
-		m := maturityOf(h.asset).String()
-		h.src.afterValue, h.src.afterID = o.Value, o.ID
-		after = linkfin.IndexValue(m, h.src.kind, o.ID)
+		after = h.take()
 		if a, ok := offersOn(v.Org, h.asset, byKind[h.src.kind], programs, valueDate, now, cannot); ok && (len(a.Offers) > 0 || refused) {
 			out.Data = append(out.Data, a)
 		}
 	}
+}
+
+// offersCursor is where a page of offers starts: after the asset of this maturity,
+// kind and id.
+type offersCursor struct {
+	maturity, kind, id string
+}
+
+// parseOffersCursor reads the cursor a page of offers gave, "maturity/kind/id"; nil
+// for "", the first page.
+func parseOffersCursor(after string) (*offersCursor, error) {
+	if after == "" {
+		return nil, nil
+	}
+	parts := strings.SplitN(after, linkfin.IndexSep, 3)
+	if len(parts) != 3 {
+		return nil, linkfin.Errorf(linkfin.EINVALID, "after must be a cursor a page of offers gave")
+	}
+	if _, err := linkfin.ParseDate(parts[0]); err != nil {
+		return nil, linkfin.Errorf(linkfin.EINVALID, "after must be a cursor a page of offers gave")
+	}
+	return &offersCursor{parts[0], parts[1], parts[2]}, nil
+}
+
+// offerSources are the organization's assets that offers are made on, each read from
+// the start, or, if cur is not nil, after the cursor's asset.
+func offerSources(org string, cur *offersCursor) []*offerSource {
+	sources := []*offerSource{
+		{kind: linkfin.KindCertificate, name: linkfin.IndexHeld, prefix: linkfin.IndexValue(org, string(linkfin.CertificateActive), "")},
+		{kind: linkfin.KindPayable, name: linkfin.IndexSold, prefix: linkfin.IndexValue(org, string(linkfin.PayableOpen), "")},
+	}
+	if cur == nil {
+		return sources
+	}
+	for _, src := range sources {
+		// The cursor's asset and those before it in (maturity, kind, id) order are
+		// passed: of a kind before the cursor's, every asset of its maturity too; of
+		// a kind after it, none of that maturity.
+		src.afterValue = src.prefix + cur.maturity
+		switch c := strings.Compare(src.kind, cur.kind); {
+		case c < 0:
+			src.afterID = "\x7f"
+		case c == 0:
+			src.afterID = cur.id
+		}
+	}
+	return sources
+}
+
+// offerHead is the next asset of a source, first in its buffer.
+type offerHead struct {
+	src   *offerSource
+	asset any
+}
+
+// nextAsset is the first, by (maturity, kind), of the sources' next assets, or nil when
+// every source is done. A source whose buffer is empty reads max(limit, 16) more
+// records from the index first. The asset stays in its source until taken.
+func nextAsset(ctx context.Context, s linkfin.IndexReader, sources []*offerSource, limit int) (*offerHead, error) {
+	var best *offerHead
+	for _, src := range sources {
+		if len(src.buf) == 0 && !src.done {
+			objs, err := s.ListIndexed(ctx, src.kind, src.name, src.prefix, src.afterValue, src.afterID, max(limit, 16))
+			if err != nil {
+				return nil, err
+			}
+			src.buf, src.done = objs, len(objs) < max(limit, 16)
+		}
+		if len(src.buf) == 0 {
+			continue
+		}
+		asset := linkfin.NewRecord(src.kind)
+		if err := json.Unmarshal(src.buf[0].Data, asset); err != nil {
+			return nil, err
+		}
+		if best == nil || cmp.Or(maturityOf(asset).Compare(maturityOf(best.asset)), strings.Compare(src.kind, best.src.kind)) < 0 {
+			best = &offerHead{src, asset}
+		}
+	}
+	return best, nil
+}
+
+// take passes the head's asset in its source, which reads on after it, and returns
+// the cursor of a page that starts after it.
+func (h *offerHead) take() string {
+	o := h.src.buf[0]
+	h.src.buf = h.src.buf[1:]
+	h.src.afterValue, h.src.afterID = o.Value, o.ID
+	return linkfin.IndexValue(maturityOf(h.asset).String(), h.src.kind, o.ID)
 }
 
 // offersOn is what the offerers of an asset's kind offer org on it (as Offers lists an
