@@ -174,28 +174,12 @@ func implementsJSON(t reflect.Type) bool {
 // makeCheck returns the check a value of type t must pass to be sure to encode (nil
 // when every value does), and false when no check can tell (see Encodes). making
 // holds the types being walked: a type that holds itself may hold a cycle, which
-// JSON refuses.
+// JSON refuses. A type known by itself is checked as knownCheck says; a pointer, a
+// slice, an array and a map by their elements' check (pointerCheck, elementsCheck,
+// mapCheck), a struct by its fields' (structCheck).
 func makeCheck(t reflect.Type, making map[reflect.Type]bool) (func(reflect.Value) bool, bool) {
-	switch {
-	case neverFail[t]:
-		return nil, true
-	case t == timeType:
-		return func(v reflect.Value) bool {
-			var tm time.Time
-			if v.CanAddr() {
-				tm = *(*time.Time)(v.Addr().UnsafePointer()) // no copy to the heap
-			} else {
-				tm = v.Interface().(time.Time)
-			}
-			y := tm.Year()
-			return y >= 0 && y <= 9999 && tm.Location() == time.UTC
-		}, true
-	case t == dayCountType:
-		return func(v reflect.Value) bool { return linkfin.DayCount(v.Int()).Basis() != 0 }, true
-	case t.Kind() != reflect.Pointer && implementsJSON(t):
-		// (A pointer has its element's methods, and is encoded as its element is, or
-		// as null: its element is checked below.)
-		return nil, false
+	if check, ok, known := knownCheck(t); known {
+		return check, ok
 	}
 	if making[t] {
 		return nil, false
@@ -213,79 +197,142 @@ func makeCheck(t reflect.Type, making map[reflect.Type]bool) (func(reflect.Value
 			return !math.IsNaN(f) && !math.IsInf(f, 0)
 		}, true
 	case reflect.Pointer:
-		elem, ok := makeCheck(t.Elem(), making)
-		if !ok || elem == nil {
-			return nil, ok
-		}
-		return func(v reflect.Value) bool { return v.IsNil() || elem(v.Elem()) }, true
+		return pointerCheck(t, making)
 	case reflect.Slice, reflect.Array:
-		elem, ok := makeCheck(t.Elem(), making)
-		if !ok || elem == nil {
-			return nil, ok
-		}
-		return func(v reflect.Value) bool {
-			for i := range v.Len() {
-				if !elem(v.Index(i)) {
-					return false
-				}
-			}
-			return true
-		}, true
+		return elementsCheck(t, making)
 	case reflect.Map:
-		switch k := t.Key(); {
-		case k.Kind() == reflect.String:
-		case implementsJSON(k):
+		if !encodesKey(t.Key()) {
 			return nil, false
-		default:
-			switch k.Kind() {
-			case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-				reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-			default:
-				return nil, false
-			}
 		}
-		elem, ok := makeCheck(t.Elem(), making)
-		if !ok || elem == nil {
-			return nil, ok
-		}
-		return func(v reflect.Value) bool {
-			for it := v.MapRange(); it.Next(); {
-				if !elem(it.Value()) {
-					return false
-				}
-			}
-			return true
-		}, true
+		return mapCheck(t, making)
 	case reflect.Struct:
-		fields, ok := jsonFields(t, nil)
+		return structCheck(t, making)
+	}
+	return nil, false // an interface, a channel, a function, a complex number, …
+}
+
+// knownCheck is makeCheck's answer for a type known by itself (known): one of
+// linkfin's that never fails, a time.Time (its year from 0 to 9999, its zone UTC), a
+// day count (not none), or a type with JSON or text methods of its own, which no
+// check can tell of. A pointer is not known by its methods: it is encoded as its
+// element is, or as null.
+func knownCheck(t reflect.Type) (check func(reflect.Value) bool, ok, known bool) {
+	switch {
+	case neverFail[t]:
+		return nil, true, true
+	case t == timeType:
+		return func(v reflect.Value) bool {
+			var tm time.Time
+			if v.CanAddr() {
+				tm = *(*time.Time)(v.Addr().UnsafePointer()) // no copy to the heap
+			} else {
+				tm = v.Interface().(time.Time)
+			}
+			y := tm.Year()
+			return y >= 0 && y <= 9999 && tm.Location() == time.UTC
+		}, true, true
+	case t == dayCountType:
+		return func(v reflect.Value) bool { return linkfin.DayCount(v.Int()).Basis() != 0 }, true, true
+	case t.Kind() != reflect.Pointer && implementsJSON(t):
+		// (A pointer has its element's methods, and is encoded as its element is, or
+		// as null: its element is checked by makeCheck.)
+		return nil, false, true
+	}
+	return nil, false, false
+}
+
+// pointerCheck is makeCheck of the pointer type t: nil, or its element passing the
+// element's check.
+func pointerCheck(t reflect.Type, making map[reflect.Type]bool) (func(reflect.Value) bool, bool) {
+	elem, ok := makeCheck(t.Elem(), making)
+	if !ok || elem == nil {
+		return nil, ok
+	}
+	return func(v reflect.Value) bool { return v.IsNil() || elem(v.Elem()) }, true
+}
+
+// elementsCheck is makeCheck of the slice or array type t: each element passing the
+// element's check.
+func elementsCheck(t reflect.Type, making map[reflect.Type]bool) (func(reflect.Value) bool, bool) {
+	elem, ok := makeCheck(t.Elem(), making)
+	if !ok || elem == nil {
+		return nil, ok
+	}
+	return func(v reflect.Value) bool {
+		for i := range v.Len() {
+			if !elem(v.Index(i)) {
+				return false
+			}
+		}
+		return true
+	}, true
+}
+
+// encodesKey reports whether JSON encodes every map key of type k: a string, or an
+// integer without JSON or text methods of its own.
+func encodesKey(k reflect.Type) bool {
+	switch {
+	case k.Kind() == reflect.String:
+		return true
+	case implementsJSON(k):
+		return false
+	}
+	switch k.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return true
+	}
+	return false
+}
+
+// mapCheck is makeCheck of the map type t, whose keys encode (encodesKey): each value
+// passing the element's check.
+func mapCheck(t reflect.Type, making map[reflect.Type]bool) (func(reflect.Value) bool, bool) {
+	elem, ok := makeCheck(t.Elem(), making)
+	if !ok || elem == nil {
+		return nil, ok
+	}
+	return func(v reflect.Value) bool {
+		for it := v.MapRange(); it.Next(); {
+			if !elem(it.Value()) {
+				return false
+			}
+		}
+		return true
+	}, true
+}
+
+// structCheck is makeCheck of the struct type t: each field JSON encodes passing its
+// check; false when JSON's fields of t cannot be told (jsonFields) or one of them has
+// no check that can tell.
+func structCheck(t reflect.Type, making map[reflect.Type]bool) (func(reflect.Value) bool, bool) {
+	fields, ok := jsonFields(t, nil)
+	if !ok {
+		return nil, false
+	}
+	type field struct {
+		index []int
+		check func(reflect.Value) bool
+	}
+	var checks []field
+	for _, f := range fields {
+		c, ok := makeCheck(f.typ, making)
 		if !ok {
 			return nil, false
 		}
-		type field struct {
-			index []int
-			check func(reflect.Value) bool
+		if c != nil {
+			checks = append(checks, field{f.index, c})
 		}
-		var checks []field
-		for _, f := range fields {
-			c, ok := makeCheck(f.typ, making)
-			if !ok {
-				return nil, false
-			}
-			if c != nil {
-				checks = append(checks, field{f.index, c})
-			}
-		}
-		if len(checks) == 0 {
-			return nil, true
-		}
-		return func(v reflect.Value) bool {
-			for _, f := range checks {
-				if !f.check(v.FieldByIndex(f.index)) {
-					return false
-				}
-			}
-			return true
-		}, true
 	}
-	return nil, false // an interface, a channel, a function, a complex number, …
+	if len(checks) == 0 {
+		return nil, true
+	}
+	return func(v reflect.Value) bool {
+		for _, f := range checks {
+			if !f.check(v.FieldByIndex(f.index)) {
+				return false
+			}
+		}
+		return true
+	}, true
 }
