@@ -122,24 +122,17 @@ func version() string {
 // errUsage marks errors already explained to the user along with the usage text.
 var errUsage = errors.New("usage")
 
-// run executes one command and returns the process's exit code.
+// run executes one command and returns the process's exit code. "linkfin help
+// COMMAND" is COMMAND's --help (runHelp), as is "linkfin COMMAND help"; the command
+// named is run (commandNamed), its error said and turned into the exit code
+// (exitCode); what names none, such as help or version, is answered by notACommand.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return 2
 	}
 	if args[0] == "help" && len(args) > 1 {
-		// "linkfin help serve" is "linkfin serve --help"; "linkfin help bench ledger",
-		// "linkfin bench ledger --help".
-		if args[1] == "help" || strings.HasPrefix(args[1], "-") {
-			fmt.Fprint(stdout, usage)
-			return 0
-		}
-		if !strings.Contains(usage, "\n  "+args[1]+" ") {
-			fmt.Fprintf(stderr, "linkfin help: unknown command %q\n\n%s", args[1], usage)
-			return 2
-		}
-		return run(ctx, append(args[1:], "--help"), stdout, stderr)
+		return runHelp(ctx, args[1:], stdout, stderr)
 	}
 	if len(args) == 2 && args[1] == "help" {
 		// "linkfin serve help" is "linkfin serve --help", as "linkfin help serve" is; a
@@ -152,57 +145,99 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		// standard error.
 		stderr = stdout
 	}
-	var err error
-	switch args[0] {
+	cmd := commandNamed(args[0])
+	if cmd == nil {
+		return notACommand(args[0], stdout, stderr)
+	}
+	return exitCode(ctx, args[0], cmd(ctx, args[1:], stdout, stderr), stderr)
+}
+
+// runHelp answers "linkfin help ARGS...": linkfin's usage for "help help" or a flag,
+// and otherwise runs "ARGS... --help" when ARGS names a command in the usage.
+func runHelp(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	// "linkfin help serve" is "linkfin serve --help"; "linkfin help bench ledger",
+	// "linkfin bench ledger --help".
+	if args[0] == "help" || strings.HasPrefix(args[0], "-") {
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	if !strings.Contains(usage, "\n  "+args[0]+" ") {
+		fmt.Fprintf(stderr, "linkfin help: unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+	return run(ctx, append(args, "--help"), stdout, stderr)
+}
+
+// command runs one of linkfin's commands on its arguments (those after its name).
+type command func(ctx context.Context, args []string, stdout, stderr io.Writer) error
+
+// commandNamed returns the command of that name, or nil.
+func commandNamed(name string) command {
+	switch name {
 	case "serve":
-		err = runServe(ctx, args[1:], stdout, stderr)
+		return runServe
 	case "migrate":
-		err = runMigrate(ctx, args[1:], stdout, stderr)
+		return runMigrate
 	case "verify":
-		err = runVerify(ctx, args[1:], stdout, stderr)
+		return runVerify
 	case "backup":
-		err = runBackup(ctx, args[1:], stdout, stderr)
+		return runBackup
 	case "copy":
-		err = runCopy(ctx, args[1:], stdout, stderr)
+		return runCopy
 	case "bench":
-		err = runBench(ctx, args[1:], stdout, stderr)
+		return runBench
 	case "demo":
-		err = runDemo(ctx, args[1:], stdout, stderr)
+		return runDemo
 	case "sim":
-		err = runSim(ctx, args[1:], stdout, stderr)
+		return runSim
 	case "iso20022":
-		err = runISO20022(ctx, args[1:], stdout, stderr)
+		return runISO20022
 	case "einvoice":
-		err = runEInvoice(ctx, args[1:], stdout, stderr)
+		return runEInvoice
 	case "mt940":
-		err = runMT940(ctx, args[1:], stdout, stderr)
+		return runMT940
 	case "orgs":
-		err = runOrgs(ctx, args[1:], stdout, stderr)
+		return runOrgs
 	case "users":
-		err = runUsers(ctx, args[1:], stdout, stderr)
+		return runUsers
 	case "invoices":
-		err = runInvoices(ctx, args[1:], stdout, stderr)
+		return runInvoices
 	case "financings":
-		err = runFinancings(ctx, args[1:], stdout, stderr)
+		return runFinancings
 	case "certificates":
-		err = runCertificates(ctx, args[1:], stdout, stderr)
+		return runCertificates
 	case "keys":
-		err = runKeys(ctx, args[1:], stdout, stderr)
+		return runKeys
+	}
+	return nil
+}
+
+// notACommand answers a first argument that names no command, and returns the exit
+// code: the usage for help, the version for version, and a usage error otherwise, for
+// a flag before the command as for an unknown command.
+func notACommand(arg string, stdout, stderr io.Writer) int {
+	switch arg {
 	case "help", "-h", "--help", "-help":
 		fmt.Fprint(stdout, usage)
 		return 0
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, version())
 		return 0
-	default:
-		if strings.HasPrefix(args[0], "-") {
-			// A command's flag put before it ("linkfin --data DIR serve"), most likely.
-			fmt.Fprintf(stderr, "linkfin: %q is no command: the command comes first, then its flags, such as \"linkfin serve --data DIR\"\n\n%s", args[0], usage)
-			return 2
-		}
-		fmt.Fprintf(stderr, "linkfin: unknown command %q\n\n%s", args[0], usage)
+	}
+	if strings.HasPrefix(arg, "-") {
+		// A command's flag put before it ("linkfin --data DIR serve"), most likely.
+		fmt.Fprintf(stderr, "linkfin: %q is no command: the command comes first, then its flags, such as \"linkfin serve --data DIR\"\n\n%s", arg, usage)
 		return 2
 	}
+	fmt.Fprintf(stderr, "linkfin: unknown command %q\n\n%s", arg, usage)
+	return 2
+}
+
+// exitCode is the exit code of command name, which returned err: 0 for none or for
+// --help, 2 for a usage error and 1 for findings, each of which the command has said;
+// and 1 for any other error, which it says on stderr, as an interruption when a
+// signal stopped the command.
+func exitCode(ctx context.Context, name string, err error, stderr io.Writer) int {
 	switch {
 	case err == nil:
 		return 0
@@ -216,12 +251,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if ctx.Err() != nil {
 		// Stopped by a signal (Ctrl-C, SIGTERM) before it was done: that, not the
 		// context's error each of its parts returned, is what happened.
-		fmt.Fprintf(stderr, "linkfin %s: interrupted before it was done\n", args[0])
+		fmt.Fprintf(stderr, "linkfin %s: interrupted before it was done\n", name)
 		return 1
 	}
 	// An error of the package the command is named after may begin with that name:
 	// it is said once.
-	fmt.Fprintf(stderr, "linkfin %s: %s\n", args[0], strings.TrimPrefix(describe(err), args[0]+": "))
+	fmt.Fprintf(stderr, "linkfin %s: %s\n", name, strings.TrimPrefix(describe(err), name+": "))
 	return 1
 }
 
