@@ -13,6 +13,12 @@ func simulate(t *testing.T, seed uint64, firms, days int, workers ...int) (*Repo
 	if len(workers) > 0 {
 		cfg.Workers = workers[0]
 	}
+	return simulateConfig(t, cfg)
+}
+
+// simulateConfig runs cfg, and returns its report and the report's JSON.
+func simulateConfig(t *testing.T, cfg Config) (*Report, []byte) {
+	t.Helper()
 	rep, err := Simulate(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -42,15 +48,7 @@ func TestDeterminism(t *testing.T) {
 // same to the byte as with them.
 func TestSkipKeyChecksMeasuresTheSame(t *testing.T) {
 	_, checked := simulate(t, 5, 40, 120)
-	cfg := Config{Seed: 5, Firms: 40, Days: 120, Params: DefaultParams(), SkipKeyChecks: true}
-	rep, err := Simulate(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	unchecked, err := json.Marshal(rep)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, unchecked := simulateConfig(t, Config{Seed: 5, Firms: 40, Days: 120, Params: DefaultParams(), SkipKeyChecks: true})
 	if !bytes.Equal(checked, unchecked) {
 		t.Fatalf("without the key checks the run measured differently:\n%s\n%s", checked, unchecked)
 	}
