@@ -11,6 +11,12 @@ import (
 	"linkfin/postgres"
 )
 
+// writerLocks selects, from pg_locks, the writer's lock of the current schema held by
+// a session.
+const writerLocks = `FROM pg_locks
+	WHERE locktype = 'advisory' AND granted AND objsubid = 1
+	AND ((classid::bigint << 32) | objid::bigint) = hashtextextended('linkfin writer ' || current_schema(), 0)`
+
 // endWriterSession ends the session that holds the writer's lock of the schema at u,
 // as a restart of PostgreSQL or a network fault would: the server drops the lock
 // with it. It returns once the session has ended.
@@ -23,9 +29,7 @@ func endWriterSession(t *testing.T, u string) {
 	}
 	defer conn.Close(ctx)
 	var n int
-	err = conn.QueryRow(ctx, `SELECT count(pg_terminate_backend(pid, 10000)) FROM pg_locks
-		WHERE locktype = 'advisory' AND granted AND objsubid = 1
-		AND ((classid::bigint << 32) | objid::bigint) = hashtextextended('linkfin writer ' || current_schema(), 0)`).Scan(&n)
+	err = conn.QueryRow(ctx, `SELECT count(pg_terminate_backend(pid, 10000)) `+writerLocks).Scan(&n)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,9 +50,7 @@ func waitWriterSession(t *testing.T, u string) {
 	defer conn.Close(ctx)
 	for start := time.Now(); time.Since(start) < 10*time.Second; time.Sleep(50 * time.Millisecond) {
 		var n int
-		err := conn.QueryRow(ctx, `SELECT count(*) FROM pg_locks
-			WHERE locktype = 'advisory' AND granted AND objsubid = 1
-			AND ((classid::bigint << 32) | objid::bigint) = hashtextextended('linkfin writer ' || current_schema(), 0)`).Scan(&n)
+		err := conn.QueryRow(ctx, `SELECT count(*) `+writerLocks).Scan(&n)
 		if err != nil {
 			t.Fatal(err)
 		}

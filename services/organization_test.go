@@ -8,6 +8,7 @@ import (
 
 	"linkfin"
 	"linkfin/services"
+	"linkfin/storetest"
 )
 
 // The operator sets what an organization may do: an unknown organization or
@@ -57,20 +58,6 @@ func TestOrganizationNameTaken(t *testing.T) {
 	w.must(org("acme2", "Acme Castings Ltd."), org("huaxin2", "华鑫精密铸造有限公司二厂"))
 }
 
-// legacyOrganization writes an organization as CreateOrganization did before names
-// were registered: the organization's record alone.
-type legacyOrganization struct{ Org linkfin.Organization }
-
-func (c *legacyOrganization) Keys() []linkfin.ObjectKey {
-	return []linkfin.ObjectKey{{Kind: linkfin.KindOrganization, ID: c.Org.ID}}
-}
-
-func (c *legacyOrganization) Apply(tx linkfin.Tx) (any, error) {
-	o := c.Org
-	o.CreatedAt = tx.Now()
-	return &o, tx.Put(linkfin.KindOrganization, o.ID, &o, "organization.created")
-}
-
 // Organizations registered before names were are listed by OrganizationsUnnamed, and
 // RegisterOrganizationNames registers their names, each for the first organization of
 // that name by id: a new organization is then refused an old one's name. An old one
@@ -81,7 +68,7 @@ func TestRegisterOrganizationNames(t *testing.T) {
 	ctx := context.Background()
 	trade := []linkfin.Capability{linkfin.CapTrade}
 	for _, o := range [][2]string{{"acme", "Acme Castings Co."}, {"acme-old", "ACME CASTINGS CO."}, {"beta", "Beta Ltd"}, {"huaxin", "华鑫精密铸造有限公司"}} {
-		w.must(&legacyOrganization{Org: linkfin.Organization{ID: o[0], Name: o[1], Capabilities: trade}})
+		w.must(&storetest.LegacyOrganization{Org: linkfin.Organization{ID: o[0], Name: o[1], Capabilities: trade}})
 	}
 	// Registered since names are, before the old ones' were: it holds beta's name.
 	w.must(&services.CreateOrganization{Org: linkfin.Organization{ID: "alpha", Name: "BETA LTD", Capabilities: trade}})

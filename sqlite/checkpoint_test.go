@@ -3,7 +3,6 @@ package sqlite_test
 import (
 	"context"
 	"database/sql"
-	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
@@ -17,15 +16,7 @@ import (
 // writer's lock, and it is done once the reader has gone.
 func TestCheckpointWaitsForNoReader(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "linkfin.db")
-	db, err := sqlite.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db, path := openStore(t)
 	sqlite.SetRestartFrames(db, 20)
 	write := func(i int) time.Duration {
 		t.Helper()

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -24,15 +23,7 @@ import (
 // again by itself, and the database verifies.
 func TestFullDiskTruncatesLog(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "linkfin.db")
-	db, err := sqlite.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db, path := openStore(t)
 	signer, verifier := storetest.Keys(t)
 	e, err := engine.Open(ctx, engine.Config{Store: db, Signer: signer})
 	if err != nil {

@@ -3,7 +3,6 @@ package sqlite_test
 import (
 	"context"
 	"os"
-	"path/filepath"
 	"strconv"
 	"testing"
 
@@ -45,14 +44,7 @@ func TestRemovedFilesRefuseCommits(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx := context.Background()
-			path := filepath.Join(t.TempDir(), "linkfin.db")
-			db, err := sqlite.Open(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := db.Migrate(ctx); err != nil {
-				t.Fatal(err)
-			}
+			db, path := openStore(t)
 			signer, verifier := storetest.Keys(t)
 			e, err := engine.Open(ctx, engine.Config{Store: db, Signer: signer})
 			if err != nil {

@@ -45,15 +45,7 @@ func TestWriterLockChild(t *testing.T) {
 // out, readers are not kept out, and the lock goes with the process that held it.
 func TestWriterLockAcrossProcesses(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "linkfin.db")
-	db, err := sqlite.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db, path := openStore(t)
 
 	cmd := exec.Command(os.Args[0], "-test.run=^TestWriterLockChild$", "-test.count=1")
 	cmd.Env = append(os.Environ(), "LINKFIN_WRITER_LOCK_DB="+path)

@@ -12,21 +12,8 @@ import (
 
 	"linkfin"
 	"linkfin/engine"
+	"linkfin/storetest"
 )
-
-// legacyOrganization writes an organization as linkfin did before names were
-// registered: the organization's record alone.
-type legacyOrganization struct{ Org linkfin.Organization }
-
-func (c *legacyOrganization) Keys() []linkfin.ObjectKey {
-	return []linkfin.ObjectKey{{Kind: linkfin.KindOrganization, ID: c.Org.ID}}
-}
-
-func (c *legacyOrganization) Apply(tx linkfin.Tx) (any, error) {
-	o := c.Org
-	o.CreatedAt = tx.Now()
-	return &o, tx.Put(linkfin.KindOrganization, o.ID, &o, "organization.created")
-}
 
 // TestNamesOfOldOrganizations starts serve on a database whose organizations were
 // registered before names were: it registers their names, so that a new organization
@@ -117,7 +104,7 @@ func writeLegacyOrganizations(t *testing.T, dir, names string, orgs [][2]string)
 		t.Fatal(err)
 	}
 	for _, o := range orgs {
-		c := &legacyOrganization{Org: linkfin.Organization{ID: o[0], Name: o[1], Capabilities: []linkfin.Capability{linkfin.CapTrade}}}
+		c := &storetest.LegacyOrganization{Org: linkfin.Organization{ID: o[0], Name: o[1], Capabilities: []linkfin.Capability{linkfin.CapTrade}}}
 		if err := e.Run(ctx, c, new(linkfin.Organization)); err != nil {
 			t.Fatal(err)
 		}
