@@ -29,7 +29,7 @@ type Identifier struct {
 func (i *Identifier) Validate() error {
 	switch i.Type {
 	case IdentifierEndpoint:
-		if i.Scheme == "" {
+		if canonicalText(i.Scheme) == "" { // none, or one of invisible characters alone
 			return Errorf(EINVALID, "an endpoint identifier has its scheme (the EAS code, such as \"0088\")")
 		}
 	case IdentifierVAT:
@@ -46,7 +46,9 @@ func (i *Identifier) Validate() error {
 	if strings.TrimSpace(i.Value) == "" || strings.TrimSpace(i.Scheme) != i.Scheme {
 		return Errorf(EINVALID, "an identifier has a value, and a scheme without spaces around it")
 	}
-	if !strings.ContainsFunc(i.Value, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
+	// The letters and digits Key keeps: a Hangul filler (U+3164) is a letter, but
+	// an invisible one, which Key leaves out.
+	if !strings.ContainsFunc(canonicalText(i.Value), func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
 		return Errorf(EINVALID, "an identifier's value has letters or digits: %q names nothing", i.Value)
 	}
 	return nil
@@ -55,8 +57,14 @@ func (i *Identifier) Validate() error {
 // Key is the registry id of the identifier: its type, scheme and value, compared as
 // the schemes' registries compare them, without case and, in VAT numbers, without the
 // spaces, dots and dashes people write in them. Full-width forms are first read as
-// the characters they widen (foldWidth), and invisible characters (a zero-width
-// space) dropped, so that a look-alike of an identifier is it.
+// the characters they widen (foldWidth), and invisible characters left out
+// (canonicalText: a zero-width space, a variation selector, a Hangul filler), so that
+// a look-alike of an identifier is it.
+//
+// Before Key left out every default ignorable code point, it left out the format
+// characters alone: an identifier holding another (a variation selector, U+034F, a
+// Hangul filler) was registered under a key with it, which linkfin serve registers
+// again under Key once (services.IdentifiersUnregistered).
 func (i Identifier) Key() string {
 	v := strings.ToUpper(strings.TrimSpace(canonicalText(i.Value)))
 	if i.Type == IdentifierVAT {
@@ -70,10 +78,15 @@ func (i Identifier) Key() string {
 	return i.Type + "~" + strings.ToUpper(canonicalText(i.Scheme)) + "~" + v
 }
 
-// canonicalText is s with full-width forms read as ASCII, without format characters.
+// canonicalText is s with full-width forms read as ASCII, without invisible
+// characters: Unicode's default ignorable code points (IsDefaultIgnorable), as names
+// and numbers are compared, and the format characters (Cf) that show a sign (U+0600,
+// the interlinear annotations, the Egyptian hieroglyph format controls), which Key
+// left out before and leaves out still, so that no identifier registered then has
+// another key now for them.
 func canonicalText(s string) string {
 	return strings.Map(func(r rune) rune {
-		if unicode.Is(unicode.Cf, r) {
+		if IsDefaultIgnorable(r) || unicode.Is(unicode.Cf, r) {
 			return -1
 		}
 		return foldWidth(r)

@@ -78,7 +78,7 @@ func isLineBreak(r rune) bool { return r == '\u2028' || r == '\u2029' }
 // sign).
 //
 // Texts compared to refuse a duplicate are compared without them (WithoutIgnorables):
-// names, invoice numbers, document numbers. Most stay allowed in a text: the joiners
+// names, invoice numbers, document numbers, electronic identifiers (Identifier.Key). Most stay allowed in a text: the joiners
 // join letters in Persian and the Indic scripts, and the parts of an emoji; a
 // variation selector chooses a glyph.
 func IsDefaultIgnorable(r rune) bool {

@@ -63,3 +63,27 @@ func TestInvisibleCharacters(t *testing.T) {
 		}
 	}
 }
+
+// TestInvisibleInIdentifiers: an identifier that differs from a registered one in
+// invisible characters alone, of any kind Unicode makes default ignorable (a
+// variation selector, U+034F, a Hangul filler, a Mongolian free variation selector,
+// U+17B4, as well as a zero-width space), is it: another organization is refused it,
+// 409 identifier_taken, and nothing changes. A value of invisible characters alone
+// answers 400 invalid.
+func TestInvisibleInIdentifiers(t *testing.T) {
+	p := newPlatform(t)
+	wantJSON(t, p.as("tier1", "POST", "/v1/organizations/tier1/identifiers", `{"type":"legal","value":"91310000MA1FL5LX3Q"}`), http.StatusOK, nil)
+	wantJSON(t, p.as("tier1", "POST", "/v1/organizations/tier1/identifiers", `{"type":"vat","value":"DE123456789"}`), http.StatusOK, nil)
+	base := p.snapshot()
+	for _, c := range []string{`\ufe0f`, `\ufe00`, `\u034f`, `\u115f`, `\u3164`, `\uffa0`, `\u17b4`, `\u180b`, `\u200b`} {
+		wantProblem(t, p.as("tier2", "POST", "/v1/organizations/tier2/identifiers", `{"type":"legal","value":"91310000MA1FL5LX3`+c+`Q"}`),
+			http.StatusConflict, services.EIDENTIFIERTAKEN)
+		wantProblem(t, p.as("tier2", "POST", "/v1/organizations/tier2/identifiers", `{"type":"vat","value":"DE`+c+` 123456789"}`),
+			http.StatusConflict, services.EIDENTIFIERTAKEN)
+	}
+	wantProblem(t, p.as("tier2", "POST", "/v1/organizations/tier2/identifiers", `{"type":"legal","value":"\u3164\u3164"}`),
+		http.StatusBadRequest, linkfin.EINVALID)
+	if after := p.snapshot(); !reflect.DeepEqual(after, base) {
+		t.Fatal("a refused identifier changed the store")
+	}
+}

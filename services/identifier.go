@@ -20,7 +20,10 @@ const EPARTIES = "einvoice_parties"
 
 // RegisterIdentifier records an electronic identifier of an organization (its admin,
 // or the operator with Actor ""), by which e-invoices name it. The same identifier
-// again changes nothing.
+// again changes nothing. One the organization lists already, but that the registry
+// does not hold for it under its Key (one registered before Key left out every
+// invisible character, under its key of then: IdentifiersUnregistered), is
+// registered under its Key, and listed once.
 type RegisterIdentifier struct {
 	Actor      string
 	OrgID      string
@@ -43,12 +46,17 @@ func (c *RegisterIdentifier) Apply(tx linkfin.Tx) (any, error) {
 		return o, nil
 	case h.OrgID != "":
 		return nil, linkfin.Errorf(EIDENTIFIERTAKEN, "%s is registered to another organization", c.Identifier)
-	case len(o.Identifiers) >= 20:
+	}
+	listed := slices.ContainsFunc(o.Identifiers, func(i linkfin.Identifier) bool { return i.Key() == h.ID })
+	if !listed && len(o.Identifiers) >= 20 {
 		return nil, linkfin.Errorf(linkfin.EINVALID, "an organization registers at most 20 identifiers")
 	}
 	*h = linkfin.IdentifierHolder{ID: h.ID, OrgID: o.ID, Identifier: c.Identifier}
 	if err := tx.Put(linkfin.KindIdentifier, h.ID, h, "identifier.registered"); err != nil {
 		return nil, err
+	}
+	if listed {
+		return o, nil
 	}
 	o.Identifiers = append(slices.Clone(o.Identifiers), c.Identifier)
 	return o, tx.Put(linkfin.KindOrganization, o.ID, o, "organization.identifier_registered")
@@ -86,6 +94,59 @@ func (c *RemoveIdentifier) Apply(tx linkfin.Tx) (any, error) {
 	// otherwise than the one removing it (case, a VAT number's spaces).
 	o.Identifiers = slices.DeleteFunc(slices.Clone(o.Identifiers), func(i linkfin.Identifier) bool { return i.Key() == h.ID })
 	return o, tx.Put(linkfin.KindOrganization, o.ID, o, "organization.identifier_removed")
+}
+
+// UnregisteredIdentifier is an identifier an organization lists that the registry
+// does not hold for it under its Key (IdentifiersUnregistered).
+type UnregisteredIdentifier struct {
+	OrgID      string             `json:"org_id"`
+	Identifier linkfin.Identifier `json:"identifier"`
+}
+
+// IdentifiersUnregistered lists, in the order of their organizations' ids, the
+// identifiers organizations list that the registry does not hold for them under their
+// Key: those registered before Key left out every invisible character, whose value or
+// scheme holds one that Key kept then (a variation selector, U+034F, a Hangul
+// filler), and are held under their key of then alone; and those another organization
+// holds under their Key now ("X", U+FE0F, "Y" registered by one organization then, and
+// "XY" by another). linkfin serve runs RegisterIdentifier (with Actor "") for each,
+// once, when it first starts on a database of then: the first is registered under its
+// Key, and a new organization is refused it as a new one's is; the second is refused,
+// identifier_taken, and left as it is.
+func IdentifiersUnregistered(ctx context.Context, r linkfin.RecordReader) ([]UnregisteredIdentifier, error) {
+	var out []UnregisteredIdentifier
+	after := ""
+	for {
+		page, err := r.ListObjects(ctx, linkfin.KindOrganization, after, 500)
+		if err != nil {
+			return nil, err
+		}
+		for _, obj := range page {
+			var o linkfin.Organization
+			if err := json.Unmarshal(obj.Data, &o); err != nil {
+				return nil, err
+			}
+			for _, i := range o.Identifiers {
+				rec, err := r.Object(ctx, linkfin.KindIdentifier, i.Key())
+				var h linkfin.IdentifierHolder
+				if err == nil {
+					err = json.Unmarshal(rec.Data, &h)
+				} else if linkfin.ErrorCode(err) == linkfin.ENOTFOUND {
+					err = nil
+				}
+				if err != nil {
+					return nil, err
+				}
+				if h.OrgID != o.ID {
+					out = append(out, UnregisteredIdentifier{OrgID: o.ID, Identifier: i})
+				}
+			}
+		}
+		if len(page) < 500 {
+			return out, nil
+		}
+		after = page[len(page)-1].ID
+	}
 }
 
 // identifierKeys are what a change to an organization's identifiers reads: the

@@ -2,6 +2,8 @@ package services_test
 
 import (
 	"context"
+	"encoding/json"
+	"reflect"
 	"slices"
 	"testing"
 
@@ -151,4 +153,112 @@ func TestInvoiceNumberInvisible(t *testing.T) {
 	w.refused(&services.CreateInvoice{Actor: "tier1", Invoice: dup}, "duplicate_invoice")
 	dup.Number = "INV-2002"
 	w.must(&services.CreateInvoice{Actor: "tier1", Invoice: dup})
+}
+
+// An identifier is another's if the two differ in invisible characters alone: every
+// default ignorable code point, not the format characters alone (a variation
+// selector, U+034F, the Hangul fillers, U+17B4, a Mongolian free variation selector,
+// as well as a zero-width space). Another organization is refused it,
+// identifier_taken, and the registering one's own retry changes nothing. A value, or
+// an endpoint's scheme, of invisible characters alone names nothing: invalid.
+func TestIdentifierInvisible(t *testing.T) {
+	w := newWorld(t)
+	for _, id := range []string{"tier1", "tier2"} {
+		w.must(&services.CreateOrganization{Org: linkfin.Organization{ID: id, Name: id, Capabilities: []linkfin.Capability{linkfin.CapTrade}}})
+	}
+	legal := func(value string) linkfin.Identifier {
+		return linkfin.Identifier{Type: linkfin.IdentifierLegal, Value: value}
+	}
+	vat := func(value string) linkfin.Identifier {
+		return linkfin.Identifier{Type: linkfin.IdentifierVAT, Value: value}
+	}
+	endpoint := func(scheme, value string) linkfin.Identifier {
+		return linkfin.Identifier{Type: linkfin.IdentifierEndpoint, Scheme: scheme, Value: value}
+	}
+	w.must(
+		&services.RegisterIdentifier{Actor: "tier1", OrgID: "tier1", Identifier: legal("91310000MA1FL5LX3Q")},
+		&services.RegisterIdentifier{Actor: "tier1", OrgID: "tier1", Identifier: vat("DE123456789")},
+		&services.RegisterIdentifier{Actor: "tier1", OrgID: "tier1", Identifier: endpoint("0088", "5790000435975")},
+	)
+	for _, c := range []string{"\ufe0f", "\ufe00", "\U000e0100", "\u034f", "\u115f", "\u1160", "\u3164", "\uffa0", "\u17b4", "\u17b5",
+		"\u180b", "\u180f", "\u200b", "\u2060", "\u00ad"} {
+		for _, i := range []linkfin.Identifier{legal("91310000MA1FL5LX3" + c + "Q"), legal(c + "91310000ma1fl5lx3q"), vat("DE 123" + c + "456789"),
+			endpoint("00"+c+"88", "5790000435975"), endpoint("0088", "579000"+c+"0435975")} {
+			w.refused(&services.RegisterIdentifier{Actor: "tier2", OrgID: "tier2", Identifier: i}, services.EIDENTIFIERTAKEN)
+			events := len(w.db.Events())
+			if o, err := run[linkfin.Organization](w, &services.RegisterIdentifier{Actor: "tier1", OrgID: "tier1", Identifier: i}); err != nil ||
+				len(o.Identifiers) != 3 || len(w.db.Events()) != events {
+				t.Fatalf("tier1's own %q again: %+v, %v, %d events", i, o, err, len(w.db.Events())-events)
+			}
+		}
+	}
+	for _, i := range []linkfin.Identifier{legal("\u3164\u3164"), legal("\ufe0f"), endpoint("\u034f", "5790000435975")} {
+		w.refused(&services.RegisterIdentifier{Actor: "tier2", OrgID: "tier2", Identifier: i}, linkfin.EINVALID)
+	}
+}
+
+// An identifier registered before Key left out every invisible character, holding
+// one that Key kept then, is under its key of then: IdentifiersUnregistered lists it,
+// and RegisterIdentifier (as linkfin serve runs it, once) registers it under its key
+// now, without listing it twice, after which another organization is refused it
+// written with or without the character. One that another organization holds as it
+// reads now is listed, refused and left as it is. The organization's own retry finds
+// its record, and it removes the identifier as it reads.
+func TestLegacyIdentifierWithInvisible(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	for _, id := range []string{"tier1", "tier2", "anchor"} {
+		w.must(&services.CreateOrganization{Org: linkfin.Organization{ID: id, Name: id, Capabilities: []linkfin.Capability{linkfin.CapTrade}}})
+	}
+	old := linkfin.Identifier{Type: linkfin.IdentifierLegal, Value: "91310000MA1FL5LX3\ufe0fQ"}
+	shared := linkfin.Identifier{Type: linkfin.IdentifierVAT, Value: "CN55\u180b66"}
+	w.must(&services.RegisterIdentifier{OrgID: "anchor", Identifier: linkfin.Identifier{Type: linkfin.IdentifierVAT, Value: "CN5566"}})
+	// The database of then: each organization lists its identifier, held under its key of then.
+	for _, l := range []struct {
+		org, key string
+		id       linkfin.Identifier
+	}{{"tier1", "legal~~91310000MA1FL5LX3\ufe0fQ", old}, {"tier2", "vat~~CN55\u180b66", shared}} {
+		if l.key == l.id.Key() {
+			t.Fatalf("%s: the key of then is the key now", l.key)
+		}
+		obj, err := w.db.Object(ctx, linkfin.KindOrganization, l.org)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var o linkfin.Organization
+		if err := json.Unmarshal(obj.Data, &o); err != nil {
+			t.Fatal(err)
+		}
+		o.Identifiers = []linkfin.Identifier{l.id}
+		w.must(&legacyRecord{linkfin.KindIdentifier, l.key, &linkfin.IdentifierHolder{ID: l.key, OrgID: l.org, Identifier: l.id}},
+			&legacyRecord{linkfin.KindOrganization, l.org, &o})
+	}
+
+	listed, err := services.IdentifiersUnregistered(ctx, w.db)
+	want := []services.UnregisteredIdentifier{{OrgID: "tier1", Identifier: old}, {OrgID: "tier2", Identifier: shared}}
+	if err != nil || !reflect.DeepEqual(listed, want) {
+		t.Fatalf("unregistered: %+v, %v", listed, err)
+	}
+	o, err := run[linkfin.Organization](w, &services.RegisterIdentifier{OrgID: "tier1", Identifier: old})
+	if err != nil || !reflect.DeepEqual(o.Identifiers, []linkfin.Identifier{old}) {
+		t.Fatalf("tier1's registered again: %+v, %v", o, err)
+	}
+	w.refused(&services.RegisterIdentifier{OrgID: "tier2", Identifier: shared}, services.EIDENTIFIERTAKEN)
+	for _, value := range []string{"91310000MA1FL5LX3Q", "91310000MA1FL5LX3\ufe0fQ", "91310000MA1FL5LX3\u034fQ"} {
+		w.refused(&services.RegisterIdentifier{Actor: "anchor", OrgID: "anchor", Identifier: linkfin.Identifier{Type: linkfin.IdentifierLegal, Value: value}},
+			services.EIDENTIFIERTAKEN)
+	}
+	events := len(w.db.Events())
+	if o, err := run[linkfin.Organization](w, &services.RegisterIdentifier{Actor: "tier1", OrgID: "tier1", Identifier: old}); err != nil ||
+		len(o.Identifiers) != 1 || len(w.db.Events()) != events {
+		t.Fatalf("tier1's own retry: %+v, %v, %d events", o, err, len(w.db.Events())-events)
+	}
+	if listed, err := services.IdentifiersUnregistered(ctx, w.db); err != nil || !reflect.DeepEqual(listed, want[1:]) {
+		t.Fatalf("unregistered after: %+v, %v", listed, err)
+	}
+	plain := linkfin.Identifier{Type: linkfin.IdentifierLegal, Value: "91310000MA1FL5LX3Q"}
+	if o, err := run[linkfin.Organization](w, &services.RemoveIdentifier{Actor: "tier1", OrgID: "tier1", Identifier: plain}); err != nil || len(o.Identifiers) != 0 {
+		t.Fatalf("tier1 removes it: %+v, %v", o, err)
+	}
+	w.must(&services.RegisterIdentifier{Actor: "anchor", OrgID: "anchor", Identifier: plain})
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -89,6 +90,18 @@ func TestNamesFoldedAgain(t *testing.T) {
 // names ("" for none).
 func writeLegacyOrganizations(t *testing.T, dir, names string, orgs [][2]string) {
 	t.Helper()
+	var cs []linkfin.Command
+	for _, o := range orgs {
+		cs = append(cs, &storetest.LegacyOrganization{Org: linkfin.Organization{ID: o[0], Name: o[1], Capabilities: []linkfin.Capability{linkfin.CapTrade}}})
+	}
+	writeLegacy(t, dir, map[string]string{metaNamesKey: names}, cs...)
+}
+
+// writeLegacy runs, through an engine on the database of the data directory dir,
+// which no serve runs on, commands that write records as linkfin wrote them before,
+// and then sets the meta entries meta.
+func writeLegacy(t *testing.T, dir string, meta map[string]string, cs ...linkfin.Command) {
+	t.Helper()
 	ctx := context.Background()
 	db := openDB(t, filepath.Join(dir, "linkfin.db"))
 	skey, err := os.ReadFile(filepath.Join(dir, "log.key"))
@@ -103,15 +116,16 @@ func writeLegacyOrganizations(t *testing.T, dir, names string, orgs [][2]string)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, o := range orgs {
-		c := &storetest.LegacyOrganization{Org: linkfin.Organization{ID: o[0], Name: o[1], Capabilities: []linkfin.Capability{linkfin.CapTrade}}}
-		if err := e.Run(ctx, c, new(linkfin.Organization)); err != nil {
+	for _, c := range cs {
+		if err := e.Run(ctx, c, new(json.RawMessage)); err != nil {
 			t.Fatal(err)
 		}
 	}
 	e.Close()
-	if err := db.SetMeta(ctx, metaNamesKey, names); err != nil {
-		t.Fatal(err)
+	for k, v := range meta {
+		if err := db.SetMeta(ctx, k, v); err != nil {
+			t.Fatal(err)
+		}
 	}
 	db.Close()
 }

@@ -72,6 +72,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := registerNames(ctx, e, s, logger); err != nil {
 		return err
 	}
+	if err := registerIdentifiers(ctx, e, s, logger); err != nil {
+		return err
+	}
 	auth := services.NewAuth(s, e, keys.credentials)
 	auth.Absolute, auth.Idle = o.sessionAbsolute, o.sessionIdle
 	if err := firstKeys(ctx, e, auth, o.seed, stdout); err != nil {
@@ -388,6 +391,56 @@ func registerNames(ctx context.Context, e *engine.Engine, s linkfin.Store, logge
 		logger.Info("registered the names of the organizations registered before names were", "organizations", registered)
 	}
 	return s.SetMeta(ctx, metaNamesKey, namesFolded)
+}
+
+// metaIdentifiersKey is the meta entry registerIdentifiers sets to identifiersKeyed
+// once it has registered the identifiers of a database under their keys as
+// linkfin.Identifier.Key makes them now: a later start reads nothing more.
+const metaIdentifiersKey = "organization_identifiers_registered"
+
+// identifiersKeyed is metaIdentifiersKey's value once identifiers are registered as
+// they are compared now, without every invisible character (Unicode's default
+// ignorable code points; before, without the format characters alone).
+const identifiersKeyed = "without invisible characters"
+
+// registerIdentifiers registers, through the engine, under its key as identifiers are
+// compared now, each identifier an organization registered before Key left out every
+// invisible character and whose key that changed (services.IdentifiersUnregistered):
+// "X", U+FE0F, "Y" registered then is registered as XY, so that another organization
+// is refused XY. Each record is logged (identifier.registered), as a registration
+// logs one. An identifier another organization holds as it reads now is left as it
+// is and logged as a warning, and so is one that is not valid as identifiers are
+// checked now (a value of Hangul fillers alone names nothing). It runs once per
+// database (metaIdentifiersKey): on a new one, or one whose identifiers are
+// registered so, it writes nothing.
+func registerIdentifiers(ctx context.Context, e *engine.Engine, s linkfin.Store, logger *slog.Logger) error {
+	if done, err := s.Meta(ctx, metaIdentifiersKey); err != nil || done == identifiersKeyed {
+		return err
+	}
+	unregistered, err := services.IdentifiersUnregistered(ctx, s)
+	if err != nil {
+		return fmt.Errorf("register the organizations' identifiers: %w", err)
+	}
+	registered := 0
+	for _, u := range unregistered {
+		err := e.Run(ctx, &services.RegisterIdentifier{OrgID: u.OrgID, Identifier: u.Identifier}, new(linkfin.Organization))
+		switch linkfin.ErrorCode(err) {
+		case "":
+			registered++
+		case services.EIDENTIFIERTAKEN:
+			logger.Warn("an organization's identifier is another's but for invisible characters: it is left registered for the other",
+				"organization", u.OrgID, "identifier", u.Identifier.String())
+		case linkfin.EINVALID:
+			logger.Warn("an organization's identifier is not valid as identifiers are checked now: it is left as it is",
+				"organization", u.OrgID, "identifier", u.Identifier.String(), "error", linkfin.ErrorMessage(err))
+		default:
+			return fmt.Errorf("register organization %s's identifier %s: %w", u.OrgID, u.Identifier, err)
+		}
+	}
+	if registered > 0 {
+		logger.Info("registered the identifiers of organizations as identifiers are compared now", "identifiers", registered)
+	}
+	return s.SetMeta(ctx, metaIdentifiersKey, identifiersKeyed)
 }
 
 // bootstrap makes the platform's first operator key on its first start, and returns
