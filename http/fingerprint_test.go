@@ -21,7 +21,7 @@ func BenchmarkFingerprint(b *testing.B) {
 	b.Run("decoded", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			if decodedForm(r, []byte(body), &in, nil) == nil {
+			if decodedForm(r, &in, nil) == nil {
 				b.Fatal("no form")
 			}
 		}

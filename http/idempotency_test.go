@@ -38,7 +38,11 @@ func TestDomainIdempotency(t *testing.T) {
 	}
 	// The same key on another request.
 	wantProblem(t, p.as("tier1", "POST", "/v1/financings/F-1/cancel", "", "Idempotency-Key", "accept-1"), http.StatusConflict, engine.EIDEMPOTENCY)
-	wantProblem(t, p.as("tier1", "POST", "/v1/financings/F-1/accept", "{}", "Idempotency-Key", "accept-1"), http.StatusConflict, engine.EIDEMPOTENCY)
+	// {} says what no body says: the same request (TestIdempotencyOfEmptyBodies).
+	if r := p.as("tier1", "POST", "/v1/financings/F-1/accept", "{}", "Idempotency-Key", "accept-1"); r.status != first.status ||
+		r.header.Get("Idempotency-Hit") != "true" || !bytes.Equal(r.body, first.body) {
+		t.Fatalf("retry with {}: %d, Idempotency-Hit %q\n%s", r.status, r.header.Get("Idempotency-Hit"), r.body)
+	}
 	if after := p.snapshot(); !reflect.DeepEqual(after, base) {
 		t.Fatal("a retry or a reused key changed the store")
 	}
@@ -231,5 +235,82 @@ func TestTransferRetryInOtherForm(t *testing.T) {
 	}
 	for _, body := range []string{transferJSON(7, 4, 5, 101), batch(transferJSON(7, 4, 5, 100))} {
 		wantProblem(t, a.do("POST", "/v1/transfers", body, "Idempotency-Key", "t-7"), http.StatusConflict, engine.EIDEMPOTENCY)
+	}
+}
+
+// TestIdempotencyOfEmptyBodies: on every route that takes an empty body (an action
+// that takes none, or a body that may be left out), an empty body, {} and either
+// spaced out are one request: sent first under a key, any of them answers a retry
+// in another with the first answer, and Idempotency-Hit where the first was kept.
+// null is refused as a body. A body that says something else (where the route takes
+// one) is another request under the key: 409 idempotency_key_reused.
+func TestIdempotencyOfEmptyBodies(t *testing.T) {
+	p := newPlatform(t)
+	bodies := []string{"", "{}", " ", "\r\n", " {\n}\t"}
+	// code is a problem's code, "" for another answer.
+	code := func(r reply) string {
+		var pr linkfin.Problem
+		if r.header.Get("Content-Type") == "application/problem+json" && json.Unmarshal(r.body, &pr) == nil {
+			return pr.Code
+		}
+		return ""
+	}
+	// send sends a body; one of whitespace alone goes past the OpenAPI validator,
+	// which reads it as JSON cut short: the document has no words for it.
+	send := func(who, path, body, key string) reply {
+		if strings.TrimSpace(body) == "" && body != "" {
+			return p.checked(http.DefaultClient, who, "POST", path, body, "Idempotency-Key", key)
+		}
+		return p.as(who, "POST", path, body, "Idempotency-Key", key)
+	}
+	// others are bodies that say something else, to the routes whose body may be
+	// left out.
+	others := map[string]string{
+		"POST /v1/programs/{id}/funders/{funder}/accept": `{"limit":1,"pricing":{"fixed_rate":"0.05"}}`,
+		"POST /v1/financings/{id}/repayments":            `{"amount":1}`,
+	}
+	routes, kept := 0, 0
+	for _, route := range p.srv.Routes() {
+		if route.Method() != http.MethodPost || route.Access == lfhttp.Public || route.XML || route.In != nil && !route.BodyOptional {
+			continue
+		}
+		routes++
+		if _, ok := others[route.Pattern]; route.BodyOptional && !ok {
+			t.Errorf("%s: a body that says something, to send it after none", route.Pattern)
+		}
+		who, path := p.writer(t, route)
+		if strings.HasSuffix(route.Pattern, "/funders/{funder}/accept") {
+			who = "bank" // the funder itself, the one who accepts
+		}
+		for i, first := range bodies {
+			key := fmt.Sprintf("empty-%d-%d", routes, i)
+			t.Run(fmt.Sprintf("%s/first %q", route.Pattern, first), func(t *testing.T) {
+				a := send(who, path, first, key)
+				if a.status >= 500 {
+					t.Fatalf("%d %s", a.status, a.body)
+				}
+				// Kept, or refused before it ran: the very same body again says which.
+				hit := send(who, path, first, key).header.Get("Idempotency-Hit")
+				if hit == "true" {
+					kept++
+				}
+				for _, retry := range bodies {
+					r := send(who, path, retry, key)
+					if r.status != a.status || code(r) != code(a) || r.header.Get("Idempotency-Hit") != hit ||
+						a.status < 300 && !bytes.Equal(r.body, a.body) {
+						t.Fatalf("%q first answered %d %q (Idempotency-Hit on its retry %q), then %q answered %d %q, Idempotency-Hit %q\n%s",
+							first, a.status, code(a), hit, retry, r.status, code(r), r.header.Get("Idempotency-Hit"), r.body)
+					}
+				}
+				wantProblem(t, p.as(who, "POST", path, "null", "Idempotency-Key", key), http.StatusBadRequest, linkfin.ETYPE)
+				if other, ok := others[route.Pattern]; ok && hit == "true" {
+					wantProblem(t, p.as(who, "POST", path, other, "Idempotency-Key", key), http.StatusConflict, engine.EIDEMPOTENCY)
+				}
+			})
+		}
+	}
+	t.Logf("%d routes take an empty body; %d first requests were kept under their key", routes, kept)
+	if routes == 0 || kept == 0 {
+		t.Fatal("no route's answer to an empty body was kept under its key")
 	}
 }

@@ -149,9 +149,9 @@ func oneOrMany[In, Out any](w http.ResponseWriter, r *http.Request, what string,
 		return nil, nil, nil, false, err
 	}
 	if batch {
-		form = decodedForm(r, body, ins, nil)
+		form = decodedForm(r, ins, nil)
 	} else {
-		form = decodedForm(r, body, &ins[0], nil)
+		form = decodedForm(r, &ins[0], nil)
 	}
 	if len(ins) == 0 || len(ins) > 8192 {
 		return nil, nil, nil, false, linkfin.Errorf(linkfin.EINVALID, "a batch holds 1 to 8192 %s", what)
