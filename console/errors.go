@@ -75,6 +75,7 @@ var codeMessages = map[string]message{
 	"missing_field":               {"A required field is missing.", "缺少必填字段。"},
 	"invalid_utf8":                {"The text is not valid UTF-8.", "文本不是有效的 UTF-8 编码。"},
 	"body_too_large":              {"What was sent is too large.", "提交的内容过大。"},
+	"header_too_large":            {"The request's headers are too large.", "请求头过大。"},
 	"body_timeout":                {"What was sent did not all arrive in time: send it again.", "提交的内容未能按时全部送达：请重新提交。"},
 	"body_incomplete":             {"What was sent was cut short: send it again.", "提交的内容不完整：请重新提交。"},
 	"method_not_allowed":          {"This address does not take this method.", "该地址不支持此请求方法。"},

@@ -34,6 +34,9 @@ const (
 	// EENCODING: the body is not UTF-8, or escapes half of a surrogate pair.
 	EENCODING = "invalid_utf8"
 	ETOOLARGE = "body_too_large"
+	// EHEADERTOOLARGE: the request's head (its request line and header fields) is
+	// larger than MaxHeaderBytes.
+	EHEADERTOOLARGE = "header_too_large"
 	// EBODYTIMEOUT: the body did not all come within the time the server waits for it.
 	EBODYTIMEOUT = "body_timeout"
 	// EINCOMPLETE: the body could not be read to its end: the connection ended before
@@ -63,6 +66,7 @@ var statusOf = map[string]int{
 	EENCODING:           http.StatusBadRequest,
 	ETOOLARGE:           http.StatusRequestEntityTooLarge,
 	EBODYTIMEOUT:        http.StatusRequestTimeout,
+	EHEADERTOOLARGE:     http.StatusRequestHeaderFieldsTooLarge,
 	EINCOMPLETE:         http.StatusBadRequest,
 	EMETHOD:             http.StatusMethodNotAllowed,
 	EMEDIATYPE:          http.StatusUnsupportedMediaType,

@@ -593,14 +593,14 @@ func (g *generator) responses(rt *Route, pathParams bool) schema {
 // problemStatuses are the statuses of the problems a route may answer.
 var problemStatuses = []int{http.StatusBadRequest, http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound,
 	http.StatusRequestTimeout, http.StatusConflict, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType, http.StatusUnprocessableEntity, http.StatusTooManyRequests,
-	http.StatusInternalServerError, http.StatusServiceUnavailable}
+	http.StatusRequestHeaderFieldsTooLarge, http.StatusInternalServerError, http.StatusServiceUnavailable}
 
 // problems lists the problems a route may answer: what a key, a query, a body or a
 // command can go wrong with. Every route with a key refuses a query parameter it does
-// not take.
+// not take; every route, a head larger than MaxHeaderBytes.
 func problems(rt *Route, pathParams bool) []int {
 	if rt.Access == Public {
-		return publicProblems[rt.Pattern]
+		return append(slices.Clone(publicProblems[rt.Pattern]), http.StatusRequestHeaderFieldsTooLarge)
 	}
 	post := rt.Method() != http.MethodGet // it changes something
 	out := []int{http.StatusBadRequest, http.StatusUnauthorized, http.StatusForbidden}
@@ -614,7 +614,7 @@ func problems(rt *Route, pathParams bool) []int {
 		out = append(out, http.StatusUnprocessableEntity)
 	}
 	// Any of them may find the database unavailable, a read as well as a write.
-	return append(out, http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusServiceUnavailable)
+	return append(out, http.StatusTooManyRequests, http.StatusRequestHeaderFieldsTooLarge, http.StatusInternalServerError, http.StatusServiceUnavailable)
 }
 
 func problemName(status int) string {

@@ -42,6 +42,17 @@ const MaxEInvoiceBytes = 16 << 20
 // of entries, and a report answering a file of 10,000 instructions may echo each one.
 const MaxBankDocumentBytes = 16 << 20
 
+// MaxHeaderBytes bounds a request's head: its request line and header fields, each
+// with its line's end, as headBytes counts them. A larger head is refused in the API's
+// form, 431 header_too_large, before the request is routed or its key read.
+const MaxHeaderBytes = 64 << 10
+
+// maxHeadBytes is what the server reads of a request's head at all (http.Server's
+// MaxHeaderBytes, Go's default): a head beyond it (and the few KiB Go's reader
+// allows past it) is answered by net/http itself, 431 in text/plain, before linkfin
+// sees the request. Between MaxHeaderBytes and it, linkfin answers.
+const maxHeadBytes = http.DefaultMaxHeaderBytes
+
 // Server is linkfin's HTTP API.
 type Server struct {
 	Engine *engine.Engine
@@ -63,7 +74,9 @@ type Server struct {
 	mux *http.ServeMux
 	// unclean answers a path of the API's that is not in its clean form.
 	unclean http.HandlerFunc
-	routes  []Route
+	// headTooLarge answers a request whose head is larger than MaxHeaderBytes.
+	headTooLarge http.HandlerFunc
+	routes       []Route
 	// locations are, by the pattern of a route that answers 201 with a record, the
 	// path that reads the record, but for its id: "/v1/transfers/" (findLocations).
 	locations map[string]string
@@ -105,6 +118,10 @@ func NewServer(e *engine.Engine, s linkfin.Store, logger *slog.Logger) *Server {
 	srv.unclean = srv.wrap(Route{Pattern: "unrouted", Access: Public}, func(w http.ResponseWriter, r *http.Request) {
 		apiHeaders(w.Header(), srv.secure(r)) // "//v1/…" too, which apiPath does not take
 		writeError(w, r, linkfin.Errorf(linkfin.ENOTFOUND, "no such resource: %s (a path has no empty, . or .. segment)", r.URL.Path))
+	})
+	srv.headTooLarge = srv.wrap(Route{Pattern: "unrouted", Access: Public}, func(w http.ResponseWriter, r *http.Request) {
+		apiHeaders(w.Header(), srv.secure(r))
+		writeError(w, r, linkfin.Errorf(EHEADERTOOLARGE, "the request line and header fields are larger than %d bytes", MaxHeaderBytes))
 	})
 	srv.locations = findLocations(srv.routes)
 	return srv
@@ -213,12 +230,37 @@ func (s *Server) Routes() []Route { return append([]Route(nil), s.routes...) }
 // route takes, with a problem. The router would answer it with a redirect to the
 // clean path, an HTML page without the API's headers, which a client that follows it
 // would send its request, body and all, to another resource than the one it named.
+//
+// A request whose head is larger than MaxHeaderBytes is refused before it is routed
+// or its key read: 431 header_too_large.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if headBytes(r) > MaxHeaderBytes {
+		s.headTooLarge(w, r)
+		return
+	}
 	if p := r.URL.Path; r.Method != http.MethodConnect && cleanPath(p) != p && (apiPath(p) || apiPath(cleanPath(p))) {
 		s.unclean(w, r)
 		return
 	}
 	s.mux.ServeHTTP(w, r)
+}
+
+// headBytes is the size of a request's head as it came over HTTP/1.1: its request
+// line and each header field's line (the Host too), with their line ends, and the
+// empty line that ends them. Go's reader keeps each field's value without the spaces
+// around it, and its name in its canonical form, of the same length: the size is the
+// head's as sent, but for such spaces.
+func headBytes(r *http.Request) int {
+	n := len(r.Method) + 1 + len(r.RequestURI) + 1 + len(r.Proto) + 2 + 2
+	if r.Host != "" {
+		n += len("Host: ") + len(r.Host) + 2
+	}
+	for name, values := range r.Header {
+		for _, v := range values {
+			n += len(name) + 2 + len(v) + 2
+		}
+	}
+	return n
 }
 
 // cleanPath is the clean form of a path, as the router finds it: rooted, without
@@ -510,10 +552,12 @@ func (s *Server) Serve(ln net.Listener) {
 	s.srv = &http.Server{
 		Handler:           s,
 		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       readTimeout,
-		WriteTimeout:      writeTimeout,
-		IdleTimeout:       120 * time.Second,
-		ErrorLog:          slog.NewLogLogger(s.Logger.Handler(), slog.LevelWarn),
+		// Read past MaxHeaderBytes, so that linkfin answers a head over it itself.
+		MaxHeaderBytes: maxHeadBytes,
+		ReadTimeout:    readTimeout,
+		WriteTimeout:   writeTimeout,
+		IdleTimeout:    120 * time.Second,
+		ErrorLog:       slog.NewLogLogger(s.Logger.Handler(), slog.LevelWarn),
 	}
 	go s.srv.Serve(ln)
 }
