@@ -167,18 +167,18 @@ func canonicalJSON(body []byte, secrets []string) ([]byte, bool) {
 // end where the value is at hand (for a transfer, a fifth of its time and a ninth of
 // its allocations: BenchmarkFingerprint). A body left out (empty, or whitespace
 // alone) where the route takes none, or reads it as its zero value, is that value
-// too: "", " " and "{}" are one request, as the route runs them alike. It is nil
-// where there is no Idempotency-Key to fingerprint, or the route's body has secret
-// fields (secrets: canonicalJSON sets those aside).
+// too: "", " " and "{}" are one request, as the route runs them alike. The secret
+// fields named (secretFields) are set to one value, as canonicalJSON sets them. It is
+// nil where there is no Idempotency-Key to fingerprint.
 func decodedForm(r *http.Request, v any, secrets []string) []byte {
-	if r.Header.Get("Idempotency-Key") == "" || len(secrets) > 0 {
+	if r.Header.Get("Idempotency-Key") == "" {
 		return nil
 	}
 	form, err := json.Marshal(v)
 	if err != nil {
 		return nil
 	}
-	return form
+	return withoutSecrets(form, secrets)
 }
 
 // An answer makes the reply to a request the engine ran: the status and the value to
@@ -188,9 +188,10 @@ type answer func(resp *engine.Response) (status int, v any, err error)
 // submit runs a request through the engine under the caller's Idempotency-Key and
 // writes what answer makes of the response, or the error: the engine's, the first
 // refused command's, or answer's own. Every request of the API that reaches the
-// engine goes this way. form is the body by what it says (decodedForm), where the
-// route has it at hand; without it (nil), a JSON body's is canonicalJSON's. A route
-// gives it always or never.
+// engine goes this way. form is the body by what it says (decodedForm), which every
+// route that reads a JSON body gives; without it (nil), a JSON body's is
+// canonicalJSON's, and any other's its bytes. A route gives it for a body of one media
+// type always or never.
 func (s *Server) submit(w http.ResponseWriter, r *http.Request, body, form []byte, req *engine.Request, answer answer) {
 	if key := r.Header.Get("Idempotency-Key"); key != "" {
 		if len(key) > 255 || !utf8.ValidString(key) || strings.IndexFunc(key, unicode.IsControl) >= 0 {

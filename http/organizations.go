@@ -133,7 +133,7 @@ func (s *Server) createOrganization(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c := &services.CreateOrganization{Org: linkfin.Organization{ID: in.ID, Name: in.Name, Capabilities: in.Capabilities, BankAccount: in.BankAccount, Address: in.Address}}
-	s.submit(w, r, body, nil, &engine.Request{Commands: []linkfin.Command{c}}, func(resp *engine.Response) (int, any, error) {
+	s.submit(w, r, body, decodedForm(r, &in, s.secrets[r.Pattern]), &engine.Request{Commands: []linkfin.Command{c}}, func(resp *engine.Response) (int, any, error) {
 		res, err := valueOf[services.OrganizationResult](resp)
 		if err != nil {
 			return 0, nil, err
@@ -159,7 +159,7 @@ func (s *Server) createAPIKey(w http.ResponseWriter, r *http.Request) {
 	}
 	secret, k := linkfin.NewAPIKey(org, in.Role, in.Name)
 	c := &services.CreateAPIKey{Actor: principalOf(r).Org, By: principalOf(r).by(), Key: k}
-	s.submit(w, r, body, nil, &engine.Request{Commands: []linkfin.Command{c}}, func(resp *engine.Response) (int, any, error) {
+	s.submit(w, r, body, decodedForm(r, &in, s.secrets[r.Pattern]), &engine.Request{Commands: []linkfin.Command{c}}, func(resp *engine.Response) (int, any, error) {
 		made, err := valueOf[linkfin.APIKey](resp)
 		if err != nil {
 			return 0, nil, err

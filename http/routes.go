@@ -285,6 +285,7 @@ func (s *Server) createInvoice(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
 	var inv linkfin.Invoice
 	var identified *services.Identified
+	var form []byte // a JSON body by what it says (decodedForm); an XML one is compared byte for byte
 	if mt, _, _ := mediaType(r, mediaXML); mt == mediaXML {
 		q := r.URL.Query()
 		doc, err := ParseEInvoice(body)
@@ -320,8 +321,9 @@ func (s *Server) createInvoice(w http.ResponseWriter, r *http.Request) {
 		inv = linkfin.Invoice{Number: in.Number, BuyerID: in.BuyerID, POID: in.POID, Currency: in.Currency,
 			IssueDate: in.IssueDate, DueDate: in.DueDate, Lines: in.Lines, Allowance: in.Allowance, Charge: in.Charge, Tax: in.Tax,
 			Total: in.Total, Prepaid: in.Prepaid, Rounding: in.Rounding}
+		form = decodedForm(r, &in, nil)
 	}
-	s.submit(w, r, body, nil, &engine.Request{Commands: []linkfin.Command{&services.CreateInvoice{Actor: p.Org, Invoice: inv, Identified: identified}}},
+	s.submit(w, r, body, form, &engine.Request{Commands: []linkfin.Command{&services.CreateInvoice{Actor: p.Org, Invoice: inv, Identified: identified}}},
 		valueAnswer(http.StatusCreated))
 }
 
@@ -332,6 +334,7 @@ func (s *Server) createCreditNote(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c := &services.CreateCreditNote{Actor: principalOf(r).Org}
+	var form []byte // a JSON body by what it says (decodedForm); an XML one is compared byte for byte
 	if mt, _, _ := mediaType(r, mediaXML); mt == mediaXML {
 		doc, err := ParseEInvoice(body)
 		if err == nil {
@@ -352,8 +355,9 @@ func (s *Server) createCreditNote(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		c.Note, c.InvoiceNumber = linkfin.CreditNote{Number: in.Number, Amount: in.Amount, Reason: in.Reason, IssueDate: in.IssueDate}, in.InvoiceNumber
+		form = decodedForm(r, &in, nil)
 	}
-	s.submit(w, r, body, nil, &engine.Request{Commands: []linkfin.Command{c}}, valueAnswer(http.StatusCreated))
+	s.submit(w, r, body, form, &engine.Request{Commands: []linkfin.Command{c}}, valueAnswer(http.StatusCreated))
 }
 
 func (s *Server) getCertificate(w http.ResponseWriter, r *http.Request) {

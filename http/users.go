@@ -256,14 +256,14 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c := &services.CreateUser{Actor: p.Org, By: p.by(), User: u, Password: sealed}
-	s.submit(w, r, body, nil, &engine.Request{Commands: []linkfin.Command{c}}, valueAnswer(http.StatusCreated))
+	s.submit(w, r, body, decodedForm(r, &in, s.secrets[r.Pattern]), &engine.Request{Commands: []linkfin.Command{c}}, valueAnswer(http.StatusCreated))
 }
 
 // userChange answers a change of a user, and forgets the user's sessions, which the
 // change may end, before and after it commits.
-func (s *Server) userChange(w http.ResponseWriter, r *http.Request, body []byte, id string, c linkfin.Command) {
+func (s *Server) userChange(w http.ResponseWriter, r *http.Request, body, form []byte, id string, c linkfin.Command) {
 	s.Auth.Changing(id, func() error {
-		s.submit(w, r, body, nil, &engine.Request{Commands: []linkfin.Command{c}}, valueAnswer(http.StatusOK))
+		s.submit(w, r, body, form, &engine.Request{Commands: []linkfin.Command{c}}, valueAnswer(http.StatusOK))
 		return nil
 	})
 }
@@ -279,7 +279,7 @@ func (s *Server) updateUser(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	s.userChange(w, r, body, id, &services.UpdateUser{Actor: p.Org, By: p.by(), ID: id, Patch: in, RemoveSecondFactor: in.RemoveSecondFactor})
+	s.userChange(w, r, body, decodedForm(r, &in, s.secrets[r.Pattern]), id, &services.UpdateUser{Actor: p.Org, By: p.by(), ID: id, Patch: in, RemoveSecondFactor: in.RemoveSecondFactor})
 }
 
 func (s *Server) setPassword(w http.ResponseWriter, r *http.Request) {
@@ -316,7 +316,7 @@ func (s *Server) setPassword(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	s.userChange(w, r, body, id, &services.SetPassword{Actor: p.Org, By: p.by(), ID: id, Password: sealed})
+	s.userChange(w, r, body, decodedForm(r, &in, s.secrets[r.Pattern]), id, &services.SetPassword{Actor: p.Org, By: p.by(), ID: id, Password: sealed})
 }
 
 // self is the signed-in user the path names: a user enrolls its own second factor.
@@ -384,7 +384,7 @@ func (s *Server) setSignInPolicy(w http.ResponseWriter, r *http.Request) {
 	c := &services.SetSignInPolicy{Actor: p.Org, By: p.by(), OrgID: org, Policy: in}
 	// The organization's sessions are read again: a policy binds those open already.
 	s.Auth.ForgetOrg(org)
-	s.submit(w, r, body, nil, &engine.Request{Commands: []linkfin.Command{c}}, func(resp *engine.Response) (int, any, error) {
+	s.submit(w, r, body, decodedForm(r, &in, s.secrets[r.Pattern]), &engine.Request{Commands: []linkfin.Command{c}}, func(resp *engine.Response) (int, any, error) {
 		s.Auth.ForgetOrg(org)
 		return http.StatusOK, resp.Outcomes[0].Value, nil
 	})

@@ -67,7 +67,7 @@ func (s *Server) createWebhookEndpoint(w http.ResponseWriter, r *http.Request) {
 	}
 	ep.Cursor = head.Size - 1
 	c := &services.CreateWebhookEndpoint{Actor: owner, Endpoint: ep}
-	s.submit(w, r, body, nil, &engine.Request{Commands: []linkfin.Command{c}}, func(resp *engine.Response) (int, any, error) {
+	s.submit(w, r, body, decodedForm(r, &in, s.secrets[r.Pattern]), &engine.Request{Commands: []linkfin.Command{c}}, func(resp *engine.Response) (int, any, error) {
 		made, err := valueOf[linkfin.WebhookEndpoint](resp)
 		if err != nil {
 			return 0, nil, err
