@@ -30,9 +30,6 @@ func SetLegacyAccountKeys() (restore func()) {
 
 // SetLegacyNameFold makes organizations' names folded as linkfin folded them before
 // it left invisible characters out, until restore: a test makes a database of then.
-
-// SetLegacyNameFold makes organizations' names folded as linkfin folded them before
-// it left invisible characters out, until restore: a test makes a database of then.
 func SetLegacyNameFold() (restore func()) {
 	old := invisibleInNames
 	invisibleInNames = func(name string) string { return name }
