@@ -68,24 +68,11 @@ const MaxNumber = 100
 
 // NumberKey is the registry id of a number that org gave a document of kind. The
 // number is compared as it is, but for its invisible characters (WithoutIgnorables):
-// "PO-1\u200b001" reads as PO-1001, and is it.
-//
-// Before they were left out, a number was registered as it was: one that holds an
-// invisible character, registered then, stays under that key (LegacyNumberKey), where
-// the same number with the character in the same place finds it, and the number
-// without it does not.
+// "PO-1\u200b001" reads as PO-1001, and is it. (Before they were left out, a number
+// was registered as it was: linkfin serve registers such a number of then under this
+// key as well, once.)
 func NumberKey(org, kind, number string) string {
 	return org + "~" + kind + "~" + WithoutIgnorables(number)
-}
-
-// LegacyNumberKey is the registry id NumberKey gave number before it left invisible
-// characters out, where it differs from NumberKey's; "" where it does not (a number
-// without one). A number's registration and look-up read both.
-func LegacyNumberKey(org, kind, number string) string {
-	if WithoutIgnorables(number) == number {
-		return ""
-	}
-	return org + "~" + kind + "~" + number
 }
 
 // ValidateNumber checks a document's own number: 1 to MaxNumber characters of UTF-8

@@ -592,13 +592,8 @@ const KindInvoiceNumber = "invoice_number"
 // combining dot are dropped), so look-alikes meet too. Invisible characters
 // (IsDefaultIgnorable) are not there at all: a zero-width space inside a run of digits
 // does not part it, and "INV-1\u200b002", which reads as INV-1002, is it.
-func NormalizeInvoiceNumber(n string) string { return normalizeInvoiceNumber(WithoutIgnorables(n)) }
-
-// normalizeInvoiceNumber is NormalizeInvoiceNumber of a number as it is, its invisible
-// characters parting runs of digits as punctuation does, as NormalizeInvoiceNumber
-// read them before it left them out (LegacyInvoiceNumberKey).
-func normalizeInvoiceNumber(n string) string {
-	n = strings.Map(foldWidth, n)
+func NormalizeInvoiceNumber(n string) string {
+	n = strings.Map(foldWidth, WithoutIgnorables(n))
 	var out []byte
 	inDigits := false
 	for i := 0; i < len(n); i++ {
@@ -712,23 +707,6 @@ type InvoiceNumber struct {
 // InvoiceNumberKey is the registry id of an invoice number between two parties.
 func InvoiceNumberKey(sellerID, buyerID, number string) string {
 	return sellerID + "~" + buyerID + "~" + NormalizeInvoiceNumber(number)
-}
-
-// LegacyInvoiceNumberKey is the registry id InvoiceNumberKey gave number before
-// NormalizeInvoiceNumber left invisible characters out, where it differs from
-// InvoiceNumberKey's; "" where it does not. It differs only where an invisible
-// character parts a run of digits ("INV-1\u200b002" was "inv12", as INV-1-002 is). An
-// invoice registered then stays under that key: the same number, with the character
-// in the same place, finds it there, and an invoice numbered INV-1002 does not.
-func LegacyInvoiceNumberKey(sellerID, buyerID, number string) string {
-	plain := WithoutIgnorables(number)
-	if plain == number {
-		return ""
-	}
-	if old := normalizeInvoiceNumber(number); old != normalizeInvoiceNumber(plain) {
-		return sellerID + "~" + buyerID + "~" + old
-	}
-	return ""
 }
 
 // foldWidth reads a full-width form (U+FF01–U+FF5E, and the ideographic space U+3000,

@@ -340,10 +340,6 @@ func EInvoiceParties(ctx context.Context, r linkfin.RecordReader, doc *ubl.Docum
 	var h numberHolder
 	var po linkfin.PurchaseOrder
 	o, rerr := r.Object(ctx, linkfin.KindNumber, linkfin.NumberKey(buyer, linkfin.KindPurchaseOrder, doc.OrderRef))
-	if legacy := linkfin.LegacyNumberKey(buyer, linkfin.KindPurchaseOrder, doc.OrderRef); legacy != "" && linkfin.ErrorCode(rerr) == linkfin.ENOTFOUND {
-		// An order numbered before invisible characters were left out (lookUpNumber).
-		o, rerr = r.Object(ctx, linkfin.KindNumber, legacy)
-	}
 	if rerr == nil {
 		rerr = json.Unmarshal(o.Data, &h)
 	}

@@ -91,35 +91,12 @@ func claimFolded(tx linkfin.Tx, kind, scope, id, noun string, legacy func(id str
 	return tx.Put(linkfin.KindFoldedID, key, &linkfin.FoldedID{ID: key, Taken: id}, "folded_id.taken")
 }
 
-// numberKeys lists the registry records of a document number, for the prefetch: its
-// record, and the one a number holding an invisible character was registered under
-// before they were left out (linkfin.LegacyNumberKey), which claimNumber and
-// lookUpNumber read as well.
+// numberKeys lists the registry record of a document number, for the prefetch.
 func numberKeys(org, kind, number string) []linkfin.ObjectKey {
 	if number == "" {
 		return nil
 	}
-	keys := []linkfin.ObjectKey{{Kind: linkfin.KindNumber, ID: linkfin.NumberKey(org, kind, number)}}
-	if legacy := linkfin.LegacyNumberKey(org, kind, number); legacy != "" {
-		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindNumber, ID: legacy})
-	}
-	return keys
-}
-
-// lookUpNumber reads into h the registry record of the number org gave a document of
-// kind, and reports whether there is one: under its key, or, for a number holding an
-// invisible character, registered before they were left out, under the key it was
-// registered under then (linkfin.LegacyNumberKey). The command lists numberKeys'
-// records.
-func lookUpNumber(r linkfin.Records, org, kind, number string, h *numberHolder) (bool, error) {
-	found, err := r.Get(linkfin.KindNumber, linkfin.NumberKey(org, kind, number), h)
-	if err != nil || found {
-		return found, err
-	}
-	if legacy := linkfin.LegacyNumberKey(org, kind, number); legacy != "" {
-		return r.Get(linkfin.KindNumber, legacy, h)
-	}
-	return false, nil
+	return []linkfin.ObjectKey{{Kind: linkfin.KindNumber, ID: linkfin.NumberKey(org, kind, number)}}
 }
 
 func init() { linkfin.RegisterKind(linkfin.KindNumber, func() any { return new(numberHolder) }) }
@@ -132,17 +109,16 @@ type numberHolder struct {
 
 // claimNumber registers number as org's number for the document id of kind. A number
 // org gave another document of the kind is refused, compared without invisible
-// characters (linkfin.NumberKey; lookUpNumber finds one registered before they were
-// left out, with the character in the same place); the registry is org's alone, so
-// nothing another organization numbered meets it.
+// characters (linkfin.NumberKey); the registry is org's alone, so nothing another
+// organization numbered meets it.
 func claimNumber(tx linkfin.Tx, org, kind, number, id string) error {
+	key := linkfin.NumberKey(org, kind, number)
 	var h numberHolder
-	if found, err := lookUpNumber(tx, org, kind, number, &h); err != nil {
+	if found, err := tx.Get(linkfin.KindNumber, key, &h); err != nil {
 		return err
 	} else if found {
 		return linkfin.Errorf(linkfin.EDUPLICATENUMBER, "your %s %s already has the number %q", kindNoun(kind), h.RecordID, number)
 	}
-	key := linkfin.NumberKey(org, kind, number)
 	h.ID, h.RecordID = key, id
 	return tx.Put(linkfin.KindNumber, key, &h, "document_number.registered")
 }

@@ -95,10 +95,34 @@ func (c *legacyRecord) Apply(tx linkfin.Tx) (any, error) {
 	return c.v, tx.Put(c.kind, c.id, c.v, c.kind+".registered")
 }
 
+// registerNumbers lists the numbers registered before they were compared without
+// invisible characters that the registries do not hold under their keys now, wants
+// them to be want, and registers them again, as linkfin serve does once; a second
+// run writes nothing.
+func registerNumbers(w *world, want services.UnregisteredNumbers) *services.NumbersRegistered {
+	w.t.Helper()
+	listed, err := services.NumbersUnregistered(context.Background(), w.db)
+	if err != nil || !reflect.DeepEqual(listed, want) {
+		w.t.Fatalf("unregistered: %+v, %v; want %+v", listed, err, want)
+	}
+	res, err := run[services.NumbersRegistered](w, &services.RegisterNumbers{UnregisteredNumbers: listed})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	events := len(w.db.Events())
+	if again, err := run[services.NumbersRegistered](w, &services.RegisterNumbers{UnregisteredNumbers: listed}); err != nil ||
+		again.Numbers != 0 || again.Invoices != 0 || !reflect.DeepEqual(again.Shared, res.Shared) || len(w.db.Events()) != events {
+		w.t.Fatalf("registered again: %+v, %v, %d events", again, err, len(w.db.Events())-events)
+	}
+	return res
+}
+
 // A document's number is another's if the two differ in invisible characters alone:
 // the second is refused, duplicate_number. One registered before, with the character,
-// under its key of then, is found by the same number, character and all; and a credit
-// note finds its invoice by its number with an invisible character in it.
+// under its key of then, is registered under its key now (RegisterNumbers, as linkfin
+// serve runs it once), after which it is refused with the character or without it;
+// one whose key now another document holds is left as it is. A credit note finds its
+// invoice by its number with an invisible character in it.
 func TestDocumentNumberInvisible(t *testing.T) {
 	w := newWorld(t)
 	parties(w)
@@ -110,16 +134,25 @@ func TestDocumentNumberInvisible(t *testing.T) {
 	for _, number := range []string{"PO-\u200b7", "PO-7\u2060", "PO-7\u00ad", "P\u200dO-7"} {
 		w.refused(order("po-7b", number), linkfin.EDUPLICATENUMBER)
 	}
-	old := "PO-\u20608"
-	key := linkfin.LegacyNumberKey("anchor", linkfin.KindPurchaseOrder, old)
-	if key == "" || key == linkfin.NumberKey("anchor", linkfin.KindPurchaseOrder, old) {
-		t.Fatalf("legacy key %q", key)
+	// The registry of then: PO-\u20608 under its key with the word joiner, and
+	// PO-\u200b7 beside PO-7.
+	for _, l := range [][2]string{{"anchor~purchase_order~PO-\u20608", "po-old"}, {"anchor~purchase_order~PO-\u200b7", "po-7-old"}} {
+		if l[0] == linkfin.NumberKey("anchor", linkfin.KindPurchaseOrder, "PO-\u20608") {
+			t.Fatalf("%q is the key now", l[0])
+		}
+		w.must(&legacyRecord{linkfin.KindNumber, l[0], &struct {
+			ID       string `json:"id"`
+			RecordID string `json:"record_id"`
+		}{l[0], l[1]}})
 	}
-	w.must(&legacyRecord{linkfin.KindNumber, key, &struct {
-		ID       string `json:"id"`
-		RecordID string `json:"record_id"`
-	}{key, "po-old"}})
-	w.refused(order("po-8", old), linkfin.EDUPLICATENUMBER)
+	res := registerNumbers(w, services.UnregisteredNumbers{Numbers: []string{"anchor~purchase_order~PO-\u200b7", "anchor~purchase_order~PO-\u20608"}})
+	if want := []services.SharedNumber{{Org: "anchor", Kind: linkfin.KindPurchaseOrder, Number: "PO-\u200b7", ID: "po-7-old", With: "po-7"}}; res.Numbers != 1 ||
+		res.Invoices != 0 || !reflect.DeepEqual(res.Shared, want) {
+		t.Fatalf("registered %+v", res)
+	}
+	for _, number := range []string{"PO-\u20608", "PO-8", "PO-\u200b8"} {
+		w.refused(order("po-8", number), linkfin.EDUPLICATENUMBER)
+	}
 
 	payable(w, "9", 10, 1_00, "2027-01-04")
 	note := linkfin.CreditNote{ID: "cn-9", Number: "CN-9", Amount: 1_00, Reason: "a scratch"}
@@ -132,7 +165,10 @@ func TestDocumentNumberInvisible(t *testing.T) {
 // An invoice number is another's, between the same seller and buyer, if the two
 // differ in invisible characters alone, even inside a run of digits: the second is
 // refused, duplicate_invoice, and cannot be financed twice. One registered before,
-// under its key of then ("inv22" for INV-2\u200b002), is found by the same number.
+// under its key of then ("inv22" for INV-2\u200b002), is registered under its key now
+// (RegisterNumbers, as linkfin serve runs it once), after which INV-2002 is refused,
+// and so is the same number; INV-2-002 meets the record of then, which stays. One
+// whose key now another invoice holds is left as it is.
 func TestInvoiceNumberInvisible(t *testing.T) {
 	w := newWorld(t)
 	parties(w)
@@ -143,15 +179,29 @@ func TestInvoiceNumberInvisible(t *testing.T) {
 		dup.Number = number
 		w.refused(&services.CreateInvoice{Actor: "tier1", Invoice: dup}, "duplicate_invoice")
 	}
-	old := "INV-2\u200b002"
-	key := linkfin.LegacyInvoiceNumberKey("tier1", "anchor", old)
-	if key != "tier1~anchor~inv22" {
-		t.Fatalf("legacy key %q", key)
+	// The registries of then: INV-2\u200b002 as inv22, and INV-1\u200b002, beside
+	// INV-1002, as inv12.
+	for _, l := range []struct{ id, number, key string }{
+		{"inv-old", "INV-2\u200b002", "tier1~anchor~inv22"}, {"inv-1002-old", "INV-1\u200b002", "tier1~anchor~inv12"},
+	} {
+		if l.key == linkfin.InvoiceNumberKey("tier1", "anchor", l.number) {
+			t.Fatalf("%q is the key now", l.key)
+		}
+		old := dup
+		old.ID, old.Number, old.SellerID, old.Status = l.id, l.number, "tier1", linkfin.InvoiceMatched
+		w.must(&legacyRecord{linkfin.KindInvoice, l.id, &old},
+			&legacyRecord{linkfin.KindInvoiceNumber, l.key, &linkfin.InvoiceNumber{ID: l.key, InvoiceID: l.id}})
 	}
-	w.must(&legacyRecord{linkfin.KindInvoiceNumber, key, &linkfin.InvoiceNumber{ID: key, InvoiceID: "inv-old"}})
-	dup.Number = old
-	w.refused(&services.CreateInvoice{Actor: "tier1", Invoice: dup}, "duplicate_invoice")
-	dup.Number = "INV-2002"
+	res := registerNumbers(w, services.UnregisteredNumbers{Invoices: []string{"inv-1002-old", "inv-old"}})
+	if want := []services.SharedNumber{{Org: "tier1", Buyer: "anchor", Kind: linkfin.KindInvoice, Number: "INV-1\u200b002", ID: "inv-1002-old", With: "inv-1002"}}; res.Numbers != 0 ||
+		res.Invoices != 1 || !reflect.DeepEqual(res.Shared, want) {
+		t.Fatalf("registered %+v", res)
+	}
+	for _, number := range []string{"INV-2002", "INV-2\u200b002", "INV-20\u200b02", "INV-2-002"} {
+		dup.Number = number
+		w.refused(&services.CreateInvoice{Actor: "tier1", Invoice: dup}, "duplicate_invoice")
+	}
+	dup.Number = "INV-2003"
 	w.must(&services.CreateInvoice{Actor: "tier1", Invoice: dup})
 }
 

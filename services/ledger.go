@@ -189,7 +189,7 @@ func (c *RecordOutboundPayment) Apply(tx linkfin.Tx) (any, error) {
 		// before linkfin registered instruction ids has no record: its retry answers
 		// without it, as it always did.
 		var h numberHolder
-		if _, err := lookUpNumber(tx, c.OrgID, linkfin.KindCreditTransfer, c.InstructionID, &h); err != nil {
+		if _, err := tx.Get(linkfin.KindNumber, linkfin.NumberKey(c.OrgID, linkfin.KindCreditTransfer, c.InstructionID), &h); err != nil {
 			return nil, err
 		}
 		m.CreditTransferID = h.RecordID

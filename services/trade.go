@@ -337,9 +337,6 @@ func (c *CreateInvoice) Keys() []linkfin.ObjectKey {
 	}
 	if c.Invoice.BuyerID != "" {
 		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindInvoiceNumber, ID: linkfin.InvoiceNumberKey(c.seller(), c.Invoice.BuyerID, c.Invoice.Number)})
-		if legacy := linkfin.LegacyInvoiceNumberKey(c.seller(), c.Invoice.BuyerID, c.Invoice.Number); legacy != "" {
-			keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindInvoiceNumber, ID: legacy})
-		}
 		keys = append(keys, scoreKeys(c.seller(), c.Invoice.BuyerID)...)
 	}
 	if c.Identified != nil {
@@ -438,20 +435,13 @@ func (c *CreateInvoice) Apply(tx linkfin.Tx) (any, error) {
 		return nil, linkfin.Errorf(linkfin.EINVALID, "buyer_id must be the order's buyer")
 	}
 	// One invoice number per seller and buyer, near duplicates included, so that the
-	// same invoice cannot be submitted — and financed — twice (First Brands). A number
-	// holding an invisible character, registered before they were left out, is found
-	// under the key it was registered under then, as well.
+	// same invoice cannot be submitted — and financed — twice (First Brands).
 	key := linkfin.InvoiceNumberKey(inv.SellerID, inv.BuyerID, inv.Number)
 	var holder linkfin.InvoiceNumber
-	for _, k := range []string{key, linkfin.LegacyInvoiceNumberKey(inv.SellerID, inv.BuyerID, inv.Number)} {
-		if k == "" {
-			continue
-		}
-		if found, err := tx.Get(linkfin.KindInvoiceNumber, k, &holder); err != nil {
-			return nil, err
-		} else if found {
-			return nil, linkfin.Errorf("duplicate_invoice", "invoice number %q repeats invoice %s of the same seller and buyer", inv.Number, holder.InvoiceID)
-		}
+	if found, err := tx.Get(linkfin.KindInvoiceNumber, key, &holder); err != nil {
+		return nil, err
+	} else if found {
+		return nil, linkfin.Errorf("duplicate_invoice", "invoice number %q repeats invoice %s of the same seller and buyer", inv.Number, holder.InvoiceID)
 	}
 	holder.ID, holder.InvoiceID = key, inv.ID
 	if err := tx.Put(linkfin.KindInvoiceNumber, key, &holder, "invoice_number.registered"); err != nil {
@@ -949,7 +939,7 @@ func (c *CreateCreditNote) DependentKeys(r linkfin.Records) []linkfin.ObjectKey 
 		if c.InvoiceNumber == "" {
 			return nil
 		}
-		if found, err := lookUpNumber(r, c.Actor, linkfin.KindInvoice, c.InvoiceNumber, &h); err != nil || !found {
+		if found, err := r.Get(linkfin.KindNumber, linkfin.NumberKey(c.Actor, linkfin.KindInvoice, c.InvoiceNumber), &h); err != nil || !found {
 			return nil
 		}
 		id = h.RecordID
@@ -1026,7 +1016,7 @@ func (c *CreateCreditNote) creditedInvoice(tx linkfin.Tx, n *linkfin.CreditNote)
 			return nil, linkfin.Errorf(linkfin.EINVALID, "a credit note names the invoice it credits")
 		}
 		var h numberHolder
-		found, err := lookUpNumber(tx, c.Actor, linkfin.KindInvoice, c.InvoiceNumber, &h)
+		found, err := tx.Get(linkfin.KindNumber, linkfin.NumberKey(c.Actor, linkfin.KindInvoice, c.InvoiceNumber), &h)
 		if err != nil {
 			return nil, err
 		}

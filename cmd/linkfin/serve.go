@@ -75,6 +75,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := registerIdentifiers(ctx, e, s, logger); err != nil {
 		return err
 	}
+	if err := registerNumbers(ctx, e, s, logger); err != nil {
+		return err
+	}
 	auth := services.NewAuth(s, e, keys.credentials)
 	auth.Absolute, auth.Idle = o.sessionAbsolute, o.sessionIdle
 	if err := firstKeys(ctx, e, auth, o.seed, stdout); err != nil {
@@ -441,6 +444,61 @@ func registerIdentifiers(ctx context.Context, e *engine.Engine, s linkfin.Store,
 		logger.Info("registered the identifiers of organizations as identifiers are compared now", "identifiers", registered)
 	}
 	return s.SetMeta(ctx, metaIdentifiersKey, identifiersKeyed)
+}
+
+// metaNumbersKey is the meta entry registerNumbers sets to numbersKeyed once it has
+// registered the document and invoice numbers of a database under their keys as
+// linkfin.NumberKey and linkfin.InvoiceNumberKey make them now: a later start reads
+// nothing more.
+const metaNumbersKey = "document_numbers_registered"
+
+// numbersKeyed is metaNumbersKey's value once numbers are registered as they are
+// compared now, without invisible characters.
+const numbersKeyed = "without invisible characters"
+
+// registerNumbers registers, through the engine, under its key as numbers are
+// compared now, each document number and invoice number registered before invisible
+// characters were left out whose key that changed (services.NumbersUnregistered):
+// "PO-", U+200B, "1" registered then is registered as PO-1 too, and an invoice numbered
+// "INV-1", U+200B, "002", registered then as INV-1-002 is, as INV-1002 too, so that
+// the number as it reads is refused to another document (duplicate_number,
+// duplicate_invoice). Each record is logged (document_number.registered,
+// invoice_number.registered), as a registration logs one. A number another document
+// or invoice holds under its key now is left as it is and logged as a warning. It
+// runs once per database (metaNumbersKey): on a new one, or one whose numbers are
+// registered so, it writes nothing.
+func registerNumbers(ctx context.Context, e *engine.Engine, s linkfin.Store, logger *slog.Logger) error {
+	if done, err := s.Meta(ctx, metaNumbersKey); err != nil || done == numbersKeyed {
+		return err
+	}
+	u, err := services.NumbersUnregistered(ctx, s)
+	if err != nil {
+		return fmt.Errorf("register the documents' numbers: %w", err)
+	}
+	numbers, invoices := 0, 0
+	for len(u.Numbers) > 0 || len(u.Invoices) > 0 {
+		var c services.RegisterNumbers
+		n := min(len(u.Numbers), 500)
+		c.Numbers, u.Numbers = u.Numbers[:n], u.Numbers[n:]
+		n = min(len(u.Invoices), 500-n)
+		c.Invoices, u.Invoices = u.Invoices[:n], u.Invoices[n:]
+		var res services.NumbersRegistered
+		if err := e.Run(ctx, &c, &res); err != nil {
+			return fmt.Errorf("register the documents' numbers: %w", err)
+		}
+		numbers, invoices = numbers+res.Numbers, invoices+res.Invoices
+		for _, sh := range res.Shared {
+			args := []any{"organization", sh.Org, "kind", sh.Kind, "number", sh.Number, "record", sh.ID, "holder", sh.With}
+			if sh.Buyer != "" {
+				args = append(args, "buyer", sh.Buyer)
+			}
+			logger.Warn("a document's number is another's but for invisible characters: it is left registered for the other", args...)
+		}
+	}
+	if numbers > 0 || invoices > 0 {
+		logger.Info("registered the numbers of documents as numbers are compared now", "numbers", numbers, "invoice_numbers", invoices)
+	}
+	return s.SetMeta(ctx, metaNumbersKey, numbersKeyed)
 }
 
 // bootstrap makes the platform's first operator key on its first start, and returns
