@@ -21,7 +21,6 @@ import (
 	"reflect"
 	"slices"
 	"sort"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -64,21 +63,27 @@ type DB struct {
 	// watch, in a test binary, holds what a command's DependentKeys and LedgerKeys
 	// read shared, to check once the command has run that it changed none of it.
 	watch *recordcache.Watch
+
+	mem arena // where the slots, their ids and their party lists are kept
 }
 
 // slot holds a record: its version stored, and the party index's entry for it (who
-// is or was party to it). A command loads the slot, and writes into it, once.
+// is or was party to it). A command loads the slot, and writes into it, once. The
+// version is held in the slot, not apart from it: one object less a record for the
+// collector to follow (see arena). A version replaced is not kept, and no reader
+// keeps a pointer to one past the command it reads it in.
 type slot struct {
-	cur     *record
+	cur     record
 	parties []string
 }
 
-// version is the version the slot holds; nil for an absent record.
+// version is the version the slot holds; nil for an absent record (a slot is made
+// when its record is first written).
 func (s *slot) version() *record {
 	if s == nil {
 		return nil
 	}
-	return s.cur
+	return &s.cur
 }
 
 // record is one version of a record: its JSON, and its value (see recordcache): what
@@ -140,6 +145,7 @@ type expiry struct{ at, id int64 }
 func New(now func() time.Time) *DB {
 	state := ledger.NewState()
 	state.ReuseChanges() // a batch's changes are read as it commits, and not kept
+	state.KeepInBlocks() // every transfer is kept, for as long as the DB
 	db := &DB{now: now, state: state, kinds: make(map[string]*kindIndex)}
 	if testing.Testing() {
 		db.watch = &recordcache.Watch{}
@@ -225,9 +231,10 @@ func (db *DB) Run(ctx context.Context, c linkfin.Command, v any) error {
 	}
 	db.mu.Lock()
 	defer db.mu.Unlock()
-	if db.watch != nil {
-		defer db.checkShared()
-	}
+	// Checked before the command's versions take the place of those it read, and
+	// again as Run ends (when a command panics, what it changed of what it read is
+	// what to say): the second finds nothing more to check.
+	defer db.checkShared()
 	db.state.Begin(db.now().UnixNano())
 	db.expire()
 	tx := db.prepare(c)
@@ -258,6 +265,7 @@ func (db *DB) Run(ctx context.Context, c linkfin.Command, v any) error {
 		// text says what it was.
 		return err
 	}
+	db.checkShared()
 	for _, e := range tx.keys.entries {
 		k, r := e.key, e.write
 		if r == nil {
@@ -267,7 +275,7 @@ func (db *DB) Run(ctx context.Context, c linkfin.Command, v any) error {
 		if s == nil {
 			// A new record (a command writes only what it listed, so loaded, or what
 			// NewID named, which no record has).
-			s = &slot{}
+			s = db.mem.slot()
 			ix := db.kinds[k.Kind]
 			if ix == nil {
 				ix = &kindIndex{slots: map[string]*slot{}, sorted: true}
@@ -275,22 +283,25 @@ func (db *DB) Run(ctx context.Context, c linkfin.Command, v any) error {
 			}
 			// The id is kept as long as the record: a copy, not a part of a longer
 			// string the command named it in, which it would keep whole.
-			id := strings.Clone(k.ID)
+			id := db.mem.id(k.ID)
 			ix.slots[id] = s
 			ix.sorted = ix.sorted && (len(ix.ids) == 0 || ix.ids[len(ix.ids)-1] < id)
 			ix.ids = append(ix.ids, id)
 		}
 		// As a store's index: every party a version names, kept when it no longer is.
-		s.parties = withParties(s.parties, e.parties)
-		if db.watch != nil && s.cur != nil {
+		if ps := withParties(s.parties, e.parties); len(ps) != len(s.parties) {
+			s.parties = db.mem.parties(ps)
+		}
+		if db.watch != nil {
 			db.watch.Replaced(&s.cur.val)
+			db.watch.Moved(&r.val, &s.cur.val)
 		}
 		if db.tracking {
 			db.changedRecords = append(db.changedRecords, k)
 		}
-		s.cur = r
+		s.cur = *r
 		if r.lean {
-			r.data = nil
+			s.cur.data = nil
 		}
 	}
 	db.commit()
@@ -320,6 +331,9 @@ func (db *DB) read(r *record) {
 // later, in Apply, through what it kept of it: in a test binary, where the test that
 // runs such a command fails, whatever it makes of the command's answer.
 func (db *DB) checkShared() {
+	if db.watch == nil {
+		return
+	}
 	if err := db.watch.Check(); err != nil {
 		panic("memtx: " + err.Error())
 	}
@@ -877,7 +891,7 @@ func (db *DB) ListObjects(_ context.Context, kind, after string, limit int) ([]l
 	i, _ := slices.BinarySearch(ids, after)
 	for ; i < len(ids) && len(out) < limit; i++ {
 		if ids[i] > after {
-			r := db.slot(linkfin.ObjectKey{Kind: kind, ID: ids[i]}).cur
+			r := db.slot(linkfin.ObjectKey{Kind: kind, ID: ids[i]}).version()
 			db.read(r)
 			o, err := r.object(kind, ids[i])
 			if err != nil {
@@ -939,7 +953,7 @@ func (db *DB) ListObjectsByParty(_ context.Context, kind, party, after string, l
 			continue
 		}
 		if s := db.slot(linkfin.ObjectKey{Kind: kind, ID: ids[i]}); slices.Contains(s.parties, party) {
-			db.read(s.cur)
+			db.read(&s.cur)
 			o, err := s.cur.object(kind, ids[i])
 			if err != nil {
 				return nil, err

@@ -62,6 +62,23 @@ func (w *Watch) Replaced(val *any) {
 	delete(w.kept, val)
 }
 
+// Moved notes that the value a Put kept at *from is now kept at *to (its version was
+// copied there), and is to be read there.
+func (w *Watch) Moved(from, to *any) {
+	r, ok := w.kept[from]
+	if !ok {
+		return
+	}
+	delete(w.kept, from)
+	r.val = to
+	w.kept[to] = r
+	for i, v := range w.wrote {
+		if v == from {
+			w.wrote[i] = to
+		}
+	}
+}
+
 // Read reports an error when *val, the value of a version that a Put kept, is no
 // longer what it was when it was kept: to call whenever the version is read.
 func (w *Watch) Read(val *any) error {
