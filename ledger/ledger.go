@@ -258,15 +258,18 @@ func (s *State) createTransfer(t *Transfer, fence Fence) Result {
 		dr.DebitsPosted += amt
 		cr.CreditsPosted += amt
 	}
-	n := *t
+	n := s.newTransfer()
+	*n = *t
 	n.Timestamp = ts
 	n.PrevDebit, n.PrevCredit = dr.LastTransfer, cr.LastTransfer
 	dr.LastTransfer, cr.LastTransfer = n.ID, n.ID
-	s.addTransfer(&n)
+	s.addTransfer(n)
 	if t.Flags&Pending != 0 {
-		s.addPending(&PendingState{ID: n.ID, ExpiresAt: expires, Status: StatusPending})
+		p := s.newPending()
+		*p = PendingState{ID: n.ID, ExpiresAt: expires, Status: StatusPending}
+		s.addPending(p)
 	}
-	s.emit(Event{Type: EventTransferCreated, Timestamp: ts, Transfer: &n})
+	s.emit(Event{Type: EventTransferCreated, Timestamp: ts, Transfer: n})
 	return OK
 }
 
@@ -376,12 +379,13 @@ func (s *State) resolvePending(t *Transfer, fence Fence) Result {
 	} else {
 		ps.Status = StatusVoided
 	}
-	n := *filledFrom(t, p, amt)
+	n := s.newTransfer()
+	*n = *filledFrom(t, p, amt)
 	n.Timestamp = ts
 	n.PrevDebit, n.PrevCredit = dr.LastTransfer, cr.LastTransfer
 	dr.LastTransfer, cr.LastTransfer = n.ID, n.ID
-	s.addTransfer(&n)
-	s.emit(Event{Type: EventTransferCreated, Timestamp: ts, Transfer: &n})
+	s.addTransfer(n)
+	s.emit(Event{Type: EventTransferCreated, Timestamp: ts, Transfer: n})
 	return OK
 }
 

@@ -21,6 +21,52 @@ type State struct {
 	ch      Changes
 	created map[int64]struct{} // accounts created in this batch
 	reuse   bool               // see ReuseChanges
+
+	// blocks, when set, is where the transfers and pending states the State makes are
+	// kept (KeepInBlocks).
+	blocks *blocks
+}
+
+// blocks hold the transfers and pending states of a State that keeps them all, a few
+// thousand to a block.
+type blocks struct {
+	transfers []Transfer
+	pending   []PendingState
+}
+
+const blockLen = 4096
+
+// KeepInBlocks has the State keep the transfers and pending states it makes in large
+// blocks instead of one object each: for a State that evicts none of them and holds
+// millions (memtx). The collector then follows a pointer to each into a few spans of
+// memory, not millions. A transfer's place in a block is not given back when a
+// rollback undoes it.
+func (s *State) KeepInBlocks() { s.blocks = &blocks{} }
+
+// newTransfer returns where a transfer the State makes is to be kept.
+func (s *State) newTransfer() *Transfer {
+	b := s.blocks
+	if b == nil {
+		return new(Transfer)
+	}
+	if len(b.transfers) == cap(b.transfers) {
+		b.transfers = make([]Transfer, 0, blockLen)
+	}
+	b.transfers = b.transfers[:len(b.transfers)+1]
+	return &b.transfers[len(b.transfers)-1]
+}
+
+// newPending returns where a pending state the State makes is to be kept.
+func (s *State) newPending() *PendingState {
+	b := s.blocks
+	if b == nil {
+		return new(PendingState)
+	}
+	if len(b.pending) == cap(b.pending) {
+		b.pending = make([]PendingState, 0, blockLen)
+	}
+	b.pending = b.pending[:len(b.pending)+1]
+	return &b.pending[len(b.pending)-1]
 }
 
 // Changes is what a batch did, for the engine to persist.
