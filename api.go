@@ -46,8 +46,13 @@ type Problem struct {
 // in languages without 64-bit integers keep every digit.
 type ID int64
 
-// UnmarshalJSON accepts only a JSON string holding a positive decimal integer.
+// UnmarshalJSON accepts only a JSON string holding a positive decimal integer, or
+// null, which leaves the id as it is: an optional id given as null is absent, as any
+// other optional member is (a required one given as null is refused before).
 func (id *ID) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		return nil
+	}
 	var s string
 	if err := json.Unmarshal(b, &s); err != nil {
 		return Errorf(ETYPE, "ids are decimal strings, such as \"42\"")

@@ -133,7 +133,7 @@ func example(s *openapi3.Schema) any {
 		switch s.Pattern {
 		case `^[0-9]{4}-[0-9]{2}-[0-9]{2}$`:
 			return "2026-11-02"
-		case `^[0-9]+(\.[0-9]+)?$`:
+		case `^(0|[1-9][0-9]*)(\.[0-9]+)?$`:
 			return "0.5"
 		case `^[1-9][0-9]{0,18}$`:
 			return "1"

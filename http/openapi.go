@@ -814,6 +814,11 @@ func (g *generator) structSchema(t reflect.Type) schema {
 		if f.secret {
 			s["format"], s["writeOnly"] = "password", true
 		}
+		if g.requests[t] && f.optional {
+			// decode reads an optional member given as null as its absence, of
+			// whatever type (strictValue): the document takes null where the server does.
+			s = nullable(s)
+		}
 		props[f.name] = s
 		if !f.optional {
 			required = append(required, f.name)
@@ -889,6 +894,12 @@ func nullable(s schema) schema {
 	}
 	if len(s) == 0 || len(s) == 1 && s["description"] != nil {
 		return s // anything, null included
+	}
+	if alts, ok := s["anyOf"].([]any); ok && slices.ContainsFunc(alts, func(a any) bool {
+		alt, ok := a.(schema)
+		return ok && alt["type"] == "null"
+	}) {
+		return s // null already
 	}
 	return schema{"anyOf": []any{s, schema{"type": "null"}}}
 }
