@@ -18,7 +18,8 @@ import (
 
 // decode parses JSON strictly: field names exactly as documented (encoding/json
 // would also take "Amount" for "amount"), each at most once (it would keep the last),
-// no unknown fields, every required field present and not null, no trailing data,
+// no unknown fields, every required field present and not null (an optional one given
+// as null is left as it is, absent), no item of an array null, no trailing data,
 // right types, valid UTF-8 (encoding/json would replace what is not), at every depth.
 // A body that could be read two ways is refused: a proxy in front of linkfin must
 // never see another amount than the ledger applies.
@@ -131,7 +132,21 @@ func strictValue(dec tokenReader, tok json.Token, t reflect.Type, at string, f *
 			if f != nil && f.maxItems != 0 && i == f.maxItems {
 				return linkfin.Errorf(linkfin.EINVALID, "%s has more than %d items", at, f.maxItems)
 			}
-			if err := strict(dec, t.Elem(), fmt.Sprintf("%s[%d]", at, i), f); err != nil {
+			tok, err := dec.Token()
+			if err != nil {
+				return decodeError(err)
+			}
+			item := fmt.Sprintf("%s[%d]", at, i)
+			if tok == nil && !nullableItem(t.Elem()) {
+				// encoding/json would make it the zero item, an empty text or a line
+				// without its required members, refused later, if at all, in other words.
+				of := at
+				if of == "" {
+					of = "the body"
+				}
+				return linkfin.Errorf(ETYPE, "%s is null: an item of %s is a value, never null", item, of)
+			}
+			if err := strictValue(dec, tok, t.Elem(), item, f); err != nil {
 				return err
 			}
 		}
@@ -181,6 +196,13 @@ func strictValue(dec tokenReader, tok json.Token, t reflect.Type, at string, f *
 		}
 	}
 	return nil
+}
+
+// nullableItem reports whether an array of t takes null as an item: an array of
+// pointers, or of any JSON value (the OpenAPI document says so of each, nullable). An
+// array of any other type is refused null as an item, 400 invalid_type.
+func nullableItem(t reflect.Type) bool {
+	return t.Kind() == reflect.Pointer || t.Kind() == reflect.Interface || t == reflect.TypeFor[json.RawMessage]()
 }
 
 // integerKind reports whether k is an integer kind, signed or not.

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -41,6 +42,45 @@ func optionalPaths(s *openapi3.Schema, at []any) [][]any {
 		out = append(out, optionalPaths(s.Items.Value, append(slices.Clip(at), 0))...)
 	}
 	return out
+}
+
+// arrayPaths lists the arrays in the schema's objects, at every depth, as paths of
+// names and array indexes.
+func arrayPaths(s *openapi3.Schema, at []any) [][]any {
+	for _, alt := range append(s.AnyOf, s.OneOf...) {
+		if !alt.Value.Type.Is("null") {
+			return arrayPaths(alt.Value, at)
+		}
+	}
+	var out [][]any
+	switch {
+	case s.Type.Includes("object"):
+		for name, prop := range s.Properties {
+			out = append(out, arrayPaths(prop.Value, append(slices.Clip(at), name))...)
+		}
+	case s.Type.Includes("array"):
+		out = append(out, at)
+		out = append(out, arrayPaths(s.Items.Value, append(slices.Clip(at), 0))...)
+	}
+	return out
+}
+
+// nullItem returns a deep copy of v whose array at path has null for its first item.
+func nullItem(v any, path []any) any {
+	b, _ := json.Marshal(v)
+	var c any
+	json.Unmarshal(b, &c)
+	node := c
+	for _, step := range path {
+		switch s := step.(type) {
+		case string:
+			node = node.(map[string]any)[s]
+		case int:
+			node = node.([]any)[s]
+		}
+	}
+	node.([]any)[0] = nil
+	return c
 }
 
 // TestNullMembers derives from the OpenAPI document every member of every write
@@ -82,7 +122,7 @@ func TestNullMembers(t *testing.T) {
 		json.Unmarshal(r.body, &p)
 		return p
 	}
-	optional, required := 0, 0
+	optional, required, arrays := 0, 0, 0
 	for _, route := range p.srv.Routes() {
 		if route.Method() != http.MethodPost || route.In == nil || route.Access == lfhttp.Public {
 			continue
@@ -122,6 +162,28 @@ func TestNullMembers(t *testing.T) {
 			})
 		}
 		base := p.snapshot()
+		// An item of an array is never null: the server refuses it as a value of the
+		// wrong type, as the document does (its items are not nullable).
+		items := arrayPaths(body, nil)
+		if slices.ContainsFunc(body.OneOf, func(alt *openapi3.SchemaRef) bool { return alt.Value.Type.Is("array") }) {
+			items = append(items, nil) // a batch: an array of bodies
+		}
+		for _, at := range items {
+			t.Run(fmt.Sprintf("%s/null item of %v", route.Pattern, at), func(t *testing.T) {
+				null := "[null]"
+				if at != nil {
+					null = mustJSON(t, nullItem(full, at))
+				}
+				if validate(path, null) == nil {
+					t.Errorf("the document allows a null item")
+				}
+				pr := wantProblem(t, p.checked(http.DefaultClient, who, "POST", path, null), http.StatusBadRequest, lfhttp.ETYPE)
+				if want := fmt.Sprintf("%s[0] is null", join(at)); !strings.Contains(pr.Detail, want) {
+					t.Errorf("the problem does not name %s: %s", want, pr.Detail)
+				}
+			})
+			arrays++
+		}
 		for _, at := range requiredPaths(body, nil) {
 			required++
 			t.Run(fmt.Sprintf("%s/null %v (required)", route.Pattern, at), func(t *testing.T) {
@@ -136,8 +198,25 @@ func TestNullMembers(t *testing.T) {
 			t.Errorf("%s: a body with a required member null changed the store", route.Pattern)
 		}
 	}
-	t.Logf("%d optional members, %d required ones", optional, required)
-	if optional < 100 || required < 100 {
-		t.Errorf("%d optional members and %d required ones checked", optional, required)
+	t.Logf("%d optional members, %d required ones, %d arrays", optional, required, arrays)
+	if optional < 100 || required < 100 || arrays < 15 {
+		t.Errorf("%d optional members, %d required ones and %d arrays checked", optional, required, arrays)
 	}
+}
+
+// join is a path of names and indexes as decode names a value: lines[0].quantity.
+func join(at []any) string {
+	var b strings.Builder
+	for _, step := range at {
+		switch s := step.(type) {
+		case string:
+			if b.Len() > 0 {
+				b.WriteByte('.')
+			}
+			b.WriteString(s)
+		case int:
+			fmt.Fprintf(&b, "[%d]", s)
+		}
+	}
+	return b.String()
 }
