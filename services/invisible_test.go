@@ -39,12 +39,13 @@ func TestOrganizationNameInvisible(t *testing.T) {
 }
 
 // An organization whose name holds an invisible character, registered before names
-// were compared without them, holds its name under the key of then. A new
-// organization of the same name, character and all, is refused it at once; serve's
-// run of RegisterOrganizationNames (OrganizationsUnnamed lists it, and no other)
-// registers it under the name without the character, after which ACME is refused
-// too. The organization's own retry finds its own record, and run again the command
-// logs nothing.
+// were compared without them, holds its name under the key of then, which
+// CreateOrganization does not read: it reads the same records for a name with the
+// character and without it. serve's run of RegisterOrganizationNames
+// (OrganizationsUnnamed lists it, and no other) registers it under the name without
+// the character, after which a new organization of the same name, character and
+// all, is refused it, and so is ACME. The organization's own retry finds its own
+// record, and run again the command logs nothing.
 func TestLegacyNameWithInvisible(t *testing.T) {
 	w := newWorld(t)
 	ctx := context.Background()
@@ -55,8 +56,9 @@ func TestLegacyNameWithInvisible(t *testing.T) {
 	w.must(org("zw", "AC\u200bME"), org("beta", "Beta Ltd"), org("zw-other", "Zeta\u2060 Co"), org("zeta", "Zeta Co"))
 	restore()
 
-	w.refused(org("zw2", "AC\u200bME"), services.EORGNAMETAKEN)
-	w.refused(org("zw2", "ac\u200b me"), services.EORGNAMETAKEN)
+	if a, b := org("zw2", "AC\u200bME").Keys(), org("zw2", "ACME").Keys(); !slices.Equal(a, b) {
+		t.Fatalf("AC\u200bME reads %v, ACME %v", a, b)
+	}
 	ids, err := services.OrganizationsUnnamed(ctx, w.db)
 	if err != nil || !slices.Equal(ids, []string{"zw", "zw-other"}) {
 		t.Fatalf("unnamed: %v, %v", ids, err)
@@ -66,7 +68,7 @@ func TestLegacyNameWithInvisible(t *testing.T) {
 		!slices.Equal(r.Shared, []services.SharedName{{ID: "zw-other", Name: "Zeta\u2060 Co", With: "zeta"}}) {
 		t.Fatalf("registered: %+v, %v", r, err)
 	}
-	for _, name := range []string{"ACME", "A\u200bCME", "AC\u200bME"} {
+	for _, name := range []string{"AC\u200bME", "ac\u200b me", "ACME", "A\u200bCME"} {
 		w.refused(org("acme", name), services.EORGNAMETAKEN)
 	}
 	if r, err := run[services.OrganizationResult](w, org("zw", "AC\u200bME")); err != nil || !r.Existed {

@@ -44,75 +44,39 @@ const kindOrganizationName = "organization_name"
 // an ideographic space as a space), folded in case, without white space (a space
 // between two Chinese words is not seen, and one between two Latin ones is easily
 // missed).
-func foldName(name string) string { return foldVisible(invisibleInNames(name)) }
+func foldName(name string) string {
+	folded := norm.NFKC.String(cases.Fold().String(norm.NFKC.String(invisibleInNames(name))))
+	return strings.Join(strings.Fields(folded), "")
+}
 
 // invisibleInNames is what leaves invisible characters out of a name, for foldName.
 // A test sets it to leave them in, to make a database of names registered before.
 var invisibleInNames = linkfin.WithoutIgnorables
 
-// foldVisible is foldName of a name as it is, invisible characters and all, as
-// foldName folded names before it left them out (legacyNameKey).
-func foldVisible(name string) string {
-	folded := norm.NFKC.String(cases.Fold().String(norm.NFKC.String(name)))
-	return strings.Join(strings.Fields(folded), "")
-}
-
 // nameKey is the registry key of a name: its folded form's SHA-256, which any name
 // has in 64 characters (NFKC may make a name of 200 characters many times longer).
-func nameKey(name string) string { return foldedNameKey(foldName(name)) }
-
-// legacyNameKey is the registry key nameKey gave a name before foldName left
-// invisible characters out, where it differs from nameKey's; "" where it does not (a
-// name without one). An organization whose name holds one, registered then, holds
-// the name under that key; linkfin serve registers the name under nameKey for it as
-// well, once, when it first starts on the database (RegisterOrganizationNames), and
-// claimName refuses a new organization either key.
-func legacyNameKey(name string) string {
-	if linkfin.WithoutIgnorables(name) == name {
-		return ""
-	}
-	if old := foldVisible(name); old != foldName(name) {
-		return foldedNameKey(old)
-	}
-	return ""
-}
-
-// foldedNameKey is the registry key of a folded name.
-func foldedNameKey(folded string) string {
-	sum := sha256.Sum256([]byte(folded))
+func nameKey(name string) string {
+	sum := sha256.Sum256([]byte(foldName(name)))
 	return linkfin.FoldedIDKey(kindOrganizationName, "", hex.EncodeToString(sum[:]))
 }
 
-// nameKeys lists the registry records claimName reads of a name: nameKey's, and
-// legacyNameKey's if the name has one.
-func nameKeys(name string) []linkfin.ObjectKey {
-	keys := []linkfin.ObjectKey{{Kind: linkfin.KindFoldedID, ID: nameKey(name)}}
-	if legacy := legacyNameKey(name); legacy != "" {
-		keys = append(keys, linkfin.ObjectKey{Kind: linkfin.KindFoldedID, ID: legacy})
-	}
-	return keys
-}
-
 // claimName takes the organization's name in the registry, or refuses it if another
-// organization took the name as foldName folds it, or, before foldName left invisible
-// characters out, as it folded it then (legacyNameKey). The command lists nameKeys'
-// records. Organizations registered before names were registered are not in it until
-// RegisterOrganizationNames registers them.
+// organization took the name as foldName folds it. The command lists nameKey's
+// record, and reads no other: organizations registered before names were registered,
+// or before foldName left invisible characters out (whose record is under the key of
+// their name as it was folded then), are not in it under nameKey until
+// RegisterOrganizationNames registers them, as linkfin serve does once, when it first
+// starts on the database.
 func claimName(tx linkfin.Tx, o *linkfin.Organization) error {
 	key := nameKey(o.Name)
-	for _, k := range []string{key, legacyNameKey(o.Name)} {
-		if k == "" {
-			continue
-		}
-		var f linkfin.FoldedID
-		if found, err := tx.Get(linkfin.KindFoldedID, k, &f); err != nil {
-			return err
-		} else if found && f.Taken != o.ID {
-			return linkfin.Errorf(EORGNAMETAKEN, "the name %q is organization %s's, but for case, width, spacing or invisible characters: "+
-				"two organizations of one name could be taken one for the other; choose another name", o.Name, f.Taken)
-		} else if found && k == key {
-			return nil
-		}
+	var f linkfin.FoldedID
+	if found, err := tx.Get(linkfin.KindFoldedID, key, &f); err != nil {
+		return err
+	} else if found && f.Taken != o.ID {
+		return linkfin.Errorf(EORGNAMETAKEN, "the name %q is organization %s's, but for case, width, spacing or invisible characters: "+
+			"two organizations of one name could be taken one for the other; choose another name", o.Name, f.Taken)
+	} else if found {
+		return nil
 	}
 	return tx.Put(linkfin.KindFoldedID, key, &linkfin.FoldedID{ID: key, Taken: o.ID}, "folded_id.taken")
 }
@@ -123,14 +87,14 @@ func claimName(tx linkfin.Tx, o *linkfin.Organization) error {
 // database made before is opened (OrganizationsUnnamed lists the organizations it
 // names), and once more on a database whose names were registered before foldName
 // left invisible characters out: an organization whose name holds one is listed (its
-// record is under legacyNameKey), and takes its name under nameKey as well. Each
-// organization is taken in the order of its id (ids compared as bytes): its name is
-// registered for it, unless another organization holds it, whose name it shares (two
-// organizations registered before may share a name, and one registered after names
-// were, but before the names of the old ones were, may hold an old one's);
-// such an organization is left as it is and listed among Shared. An organization not
-// found, or whose name is registered for it already, is passed over: run again, the
-// command writes nothing.
+// record is under the key of its name as it was folded then), and takes its name
+// under nameKey as well. Each organization is taken in the order of its id (ids
+// compared as bytes): its name is registered for it, unless another organization
+// holds it, whose name it shares (two organizations registered before may share a
+// name, and one registered after names were, but before the names of the old ones
+// were, may hold an old one's); such an organization is left as it is and listed
+// among Shared. An organization not found, or whose name is registered for it
+// already, is passed over: run again, the command writes nothing.
 type RegisterOrganizationNames struct {
 	IDs []string
 }
@@ -251,7 +215,7 @@ type OrganizationResult struct {
 
 // Keys implements linkfin.Command.
 func (c *CreateOrganization) Keys() []linkfin.ObjectKey {
-	keys := append([]linkfin.ObjectKey{{Kind: linkfin.KindOrganization, ID: c.Org.ID}}, nameKeys(c.Org.Name)...)
+	keys := []linkfin.ObjectKey{{Kind: linkfin.KindOrganization, ID: c.Org.ID}, {Kind: linkfin.KindFoldedID, ID: nameKey(c.Org.Name)}}
 	return append(keys, foldedKeys(linkfin.KindOrganization, "", c.Org.ID, organizationKey)...)
 }
 

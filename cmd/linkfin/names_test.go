@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"net/http"
 	"os"
@@ -59,9 +61,12 @@ func TestNamesOfOldOrganizations(t *testing.T) {
 
 // TestNamesFoldedAgain starts serve on a database whose names were registered before
 // names were compared without invisible characters ("yes"), and whose organization
-// "Zero\u200bWidth Ltd" holds its name as it was folded then (here, not at all): serve
-// registers its name again, once, so that a new "Zerowidth Ltd" is refused it (409
-// organization_name_taken), and the rest, already registered, are passed over.
+// "Zero\u200bWidth Ltd" holds its name as it was folded then, character and all, as
+// linkfin wrote it: serve registers its name again, once, as it reads now, so that a
+// new organization is refused it (409 organization_name_taken) as "Zerowidth Ltd" and
+// as "Zero\u200bWidth Ltd", which CreateOrganization reads under the key of now
+// alone; the rest, already registered, are passed over. verify passes, and a later
+// start registers nothing again.
 func TestNamesFoldedAgain(t *testing.T) {
 	dir := t.TempDir()
 	s := serve(t, "--data", dir)
@@ -69,14 +74,22 @@ func TestNamesFoldedAgain(t *testing.T) {
 	if code := s.stop(); code != 0 {
 		t.Fatalf("serve: exit %d\n%s", code, s.stderr)
 	}
-	writeLegacyOrganizations(t, dir, "yes", [][2]string{{"zw", "Zero\u200bWidth Ltd"}})
+	sum := sha256.Sum256([]byte("zero\u200bwidthltd")) // the name as it was folded then
+	old := linkfin.FoldedIDKey("organization_name", "", hex.EncodeToString(sum[:]))
+	writeLegacyOrganizations(t, dir, "yes", [][2]string{{"zw", "Zero\u200bWidth Ltd"}},
+		&legacyRecord{linkfin.KindFoldedID, old, &linkfin.FoldedID{ID: old, Taken: "zw"}, "folded_id.taken"})
 	s = serve(t, "--data", dir)
-	b := s.want("POST", "/v1/organizations", key, `{"id":"newco","name":"Zerowidth Ltd","capabilities":["trade"]}`, http.StatusConflict)
-	if !strings.Contains(string(b), `"code":"organization_name_taken"`) {
-		t.Fatalf("Zerowidth Ltd: %s", b)
+	for _, name := range []string{"Zerowidth Ltd", "Zero\u200bWidth Ltd", "ZERO\u200b WIDTH LTD"} {
+		b := s.want("POST", "/v1/organizations", key, `{"id":"newco","name":"`+name+`","capabilities":["trade"]}`, http.StatusConflict)
+		if !strings.Contains(string(b), `"code":"organization_name_taken"`) || !strings.Contains(string(b), "organization zw's") {
+			t.Fatalf("%q: %s", name, b)
+		}
 	}
 	if code := s.stop(); code != 0 || !strings.Contains(s.stderr.String(), "organizations=1") {
 		t.Fatalf("serve: exit %d\n%s", code, s.stderr)
+	}
+	if code, stdout, stderr := cli(t, "verify", "--data", dir); code != 0 || !strings.Contains(stdout, "\nOK: ") {
+		t.Fatalf("verify: exit %d\n%s%s", code, stdout, stderr)
 	}
 	s = serve(t, "--data", dir)
 	if code := s.stop(); code != 0 || strings.Contains(s.stderr.String(), "registered the names") {
@@ -87,14 +100,15 @@ func TestNamesFoldedAgain(t *testing.T) {
 // writeLegacyOrganizations writes, into the database of the data directory dir, which
 // no serve runs on, organizations as linkfin wrote them before names were registered
 // (the organization's record alone), and sets the mark that names were registered to
-// names ("" for none).
-func writeLegacyOrganizations(t *testing.T, dir, names string, orgs [][2]string) {
+// names ("" for none); then it runs more, commands that write other records as linkfin
+// wrote them.
+func writeLegacyOrganizations(t *testing.T, dir, names string, orgs [][2]string, more ...linkfin.Command) {
 	t.Helper()
 	var cs []linkfin.Command
 	for _, o := range orgs {
 		cs = append(cs, &storetest.LegacyOrganization{Org: linkfin.Organization{ID: o[0], Name: o[1], Capabilities: []linkfin.Capability{linkfin.CapTrade}}})
 	}
-	writeLegacy(t, dir, map[string]string{metaNamesKey: names}, cs...)
+	writeLegacy(t, dir, map[string]string{metaNamesKey: names}, append(cs, more...)...)
 }
 
 // writeLegacy runs, through an engine on the database of the data directory dir,
