@@ -115,38 +115,18 @@ type UnregisteredIdentifier struct {
 // identifier_taken, and left as it is.
 func IdentifiersUnregistered(ctx context.Context, r linkfin.RecordReader) ([]UnregisteredIdentifier, error) {
 	var out []UnregisteredIdentifier
-	after := ""
-	for {
-		page, err := r.ListObjects(ctx, linkfin.KindOrganization, after, 500)
-		if err != nil {
-			return nil, err
-		}
-		for _, obj := range page {
-			var o linkfin.Organization
-			if err := json.Unmarshal(obj.Data, &o); err != nil {
-				return nil, err
-			}
-			for _, i := range o.Identifiers {
-				rec, err := r.Object(ctx, linkfin.KindIdentifier, i.Key())
-				var h linkfin.IdentifierHolder
-				if err == nil {
-					err = json.Unmarshal(rec.Data, &h)
-				} else if linkfin.ErrorCode(err) == linkfin.ENOTFOUND {
-					err = nil
-				}
-				if err != nil {
-					return nil, err
-				}
-				if h.OrgID != o.ID {
-					out = append(out, UnregisteredIdentifier{OrgID: o.ID, Identifier: i})
-				}
+	err := eachRecord(ctx, r, linkfin.KindOrganization, func(o *linkfin.Organization) error {
+		for _, i := range o.Identifiers {
+			var h linkfin.IdentifierHolder
+			if found, err := readRecord(ctx, r, linkfin.KindIdentifier, i.Key(), &h); err != nil {
+				return err
+			} else if !found || h.OrgID != o.ID {
+				out = append(out, UnregisteredIdentifier{OrgID: o.ID, Identifier: i})
 			}
 		}
-		if len(page) < 500 {
-			return out, nil
-		}
-		after = page[len(page)-1].ID
-	}
+		return nil
+	})
+	return out, err
 }
 
 // identifierKeys are what a change to an organization's identifiers reads: the

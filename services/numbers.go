@@ -52,11 +52,7 @@ func NumbersUnregistered(ctx context.Context, r linkfin.RecordReader) (Unregiste
 	if err != nil {
 		return u, err
 	}
-	err = eachObject(ctx, r, linkfin.KindInvoice, func(obj linkfin.Object) error {
-		var inv linkfin.Invoice
-		if err := json.Unmarshal(obj.Data, &inv); err != nil {
-			return err
-		}
+	err = eachRecord(ctx, r, linkfin.KindInvoice, func(inv *linkfin.Invoice) error {
 		if linkfin.WithoutIgnorables(inv.Number) == inv.Number {
 			return nil
 		}
@@ -89,6 +85,17 @@ func eachObject(ctx context.Context, r linkfin.RecordReader, kind string, fn fun
 		}
 		after = page[len(page)-1].ID
 	}
+}
+
+// eachRecord calls fn for each record of kind, in id order, decoded as a T.
+func eachRecord[T any](ctx context.Context, r linkfin.RecordReader, kind string, fn func(*T) error) error {
+	return eachObject(ctx, r, kind, func(obj linkfin.Object) error {
+		var v T
+		if err := json.Unmarshal(obj.Data, &v); err != nil {
+			return err
+		}
+		return fn(&v)
+	})
 }
 
 // readRecord decodes the record (kind, id) into v, and reports whether there is one.
@@ -201,19 +208,15 @@ func (c *RegisterNumbers) Apply(tx linkfin.Tx) (any, error) {
 		} else if !found {
 			continue
 		}
-		found, err := tx.Get(linkfin.KindNumber, key, &now)
+		wrote, err := registerOnce(tx, linkfin.KindNumber, key, &now, &numberHolder{ID: key, RecordID: then.RecordID}, "document_number.registered")
 		switch {
 		case err != nil:
 			return nil, err
-		case found && now.RecordID == then.RecordID:
-		case found:
+		case wrote:
+			res.Numbers++
+		case now.RecordID != then.RecordID:
 			parts := strings.SplitN(id, "~", 3)
 			res.Shared = append(res.Shared, SharedNumber{Org: parts[0], Kind: parts[1], Number: parts[2], ID: then.RecordID, With: now.RecordID})
-		default:
-			if err := tx.Put(linkfin.KindNumber, key, &numberHolder{ID: key, RecordID: then.RecordID}, "document_number.registered"); err != nil {
-				return nil, err
-			}
-			res.Numbers++
 		}
 	}
 	for _, id := range sortedIDs(c.Invoices) {
@@ -225,22 +228,29 @@ func (c *RegisterNumbers) Apply(tx linkfin.Tx) (any, error) {
 		}
 		key := linkfin.InvoiceNumberKey(inv.SellerID, inv.BuyerID, inv.Number)
 		var h linkfin.InvoiceNumber
-		found, err := tx.Get(linkfin.KindInvoiceNumber, key, &h)
+		wrote, err := registerOnce(tx, linkfin.KindInvoiceNumber, key, &h, &linkfin.InvoiceNumber{ID: key, InvoiceID: inv.ID}, "invoice_number.registered")
 		switch {
 		case err != nil:
 			return nil, err
-		case found && h.InvoiceID == inv.ID:
-		case found:
+		case wrote:
+			res.Invoices++
+		case h.InvoiceID != inv.ID:
 			res.Shared = append(res.Shared, SharedNumber{Org: inv.SellerID, Buyer: inv.BuyerID, Kind: linkfin.KindInvoice,
 				Number: inv.Number, ID: inv.ID, With: h.InvoiceID})
-		default:
-			if err := tx.Put(linkfin.KindInvoiceNumber, key, &linkfin.InvoiceNumber{ID: key, InvoiceID: inv.ID}, "invoice_number.registered"); err != nil {
-				return nil, err
-			}
-			res.Invoices++
 		}
 	}
 	return res, nil
+}
+
+// registerOnce reads the registry record (kind, key) into held; where there is none,
+// it writes rec there, logged as event, and answers true. A start-up pass registers
+// so a record of then under its key now, and leaves one the registry holds already,
+// for the same record or another, as it is.
+func registerOnce[T any](tx linkfin.Tx, kind, key string, held, rec *T, event string) (wrote bool, err error) {
+	if found, err := tx.Get(kind, key, held); err != nil || found {
+		return false, err
+	}
+	return true, tx.Put(kind, key, rec, event)
 }
 
 // sortedIDs is ids in order, each once.

@@ -139,11 +139,8 @@ func (c *RegisterOrganizationNames) DependentKeys(r linkfin.Records) []linkfin.O
 
 // Apply implements linkfin.Command.
 func (c *RegisterOrganizationNames) Apply(tx linkfin.Tx) (any, error) {
-	ids := slices.Clone(c.IDs)
-	slices.Sort(ids)
-	ids = slices.Compact(ids)
 	res := &NamesRegistered{Registered: []string{}, Shared: []SharedName{}}
-	for _, id := range ids {
+	for _, id := range sortedIDs(c.IDs) {
 		var o linkfin.Organization
 		if found, err := tx.Get(linkfin.KindOrganization, id, &o); err != nil {
 			return nil, err
@@ -152,18 +149,14 @@ func (c *RegisterOrganizationNames) Apply(tx linkfin.Tx) (any, error) {
 		}
 		key := nameKey(o.Name)
 		var f linkfin.FoldedID
-		found, err := tx.Get(linkfin.KindFoldedID, key, &f)
+		wrote, err := registerOnce(tx, linkfin.KindFoldedID, key, &f, &linkfin.FoldedID{ID: key, Taken: o.ID}, "folded_id.taken")
 		switch {
 		case err != nil:
 			return nil, err
-		case found && f.Taken == o.ID:
-		case found:
-			res.Shared = append(res.Shared, SharedName{ID: o.ID, Name: o.Name, With: f.Taken})
-		default:
-			if err := tx.Put(linkfin.KindFoldedID, key, &linkfin.FoldedID{ID: key, Taken: o.ID}, "folded_id.taken"); err != nil {
-				return nil, err
-			}
+		case wrote:
 			res.Registered = append(res.Registered, o.ID)
+		case f.Taken != o.ID:
+			res.Shared = append(res.Shared, SharedName{ID: o.ID, Name: o.Name, With: f.Taken})
 		}
 	}
 	return res, nil
@@ -174,37 +167,15 @@ func (c *RegisterOrganizationNames) Apply(tx linkfin.Tx) (any, error) {
 // registered before names were, and those whose name another organization holds.
 func OrganizationsUnnamed(ctx context.Context, r linkfin.RecordReader) ([]string, error) {
 	var ids []string
-	after := ""
-	for {
-		page, err := r.ListObjects(ctx, linkfin.KindOrganization, after, 500)
-		if err != nil {
-			return nil, err
+	err := eachRecord(ctx, r, linkfin.KindOrganization, func(o *linkfin.Organization) error {
+		var f linkfin.FoldedID
+		if found, err := readRecord(ctx, r, linkfin.KindFoldedID, nameKey(o.Name), &f); err != nil || found && f.Taken == o.ID {
+			return err
 		}
-		for _, obj := range page {
-			var o linkfin.Organization
-			if err := json.Unmarshal(obj.Data, &o); err != nil {
-				return nil, err
-			}
-			rec, err := r.Object(ctx, linkfin.KindFoldedID, nameKey(o.Name))
-			if linkfin.ErrorCode(err) == linkfin.ENOTFOUND {
-				ids = append(ids, o.ID)
-				continue
-			} else if err != nil {
-				return nil, err
-			}
-			var f linkfin.FoldedID
-			if err := json.Unmarshal(rec.Data, &f); err != nil {
-				return nil, err
-			}
-			if f.Taken != o.ID {
-				ids = append(ids, o.ID)
-			}
-		}
-		if len(page) < 500 {
-			return ids, nil
-		}
-		after = page[len(page)-1].ID
-	}
+		ids = append(ids, o.ID)
+		return nil
+	})
+	return ids, err
 }
 
 // OrganizationResult is what CreateOrganization answers.
