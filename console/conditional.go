@@ -100,7 +100,7 @@ var conditionalMessages = map[string]message{
 	"cp.rail":                            {"Rail", "支付通道"},
 	"cp.rail_platform":                   {"Platform wallets", "平台钱包"},
 	"cp.rail_ecny_short":                 {"e-CNY", "数字人民币"},
-	"cp.rail_ecny":                       {"e-CNY: held in the payer's designated wallet, counted in its limits of %s (China time)", "数字人民币：冻结于付款方指定钱包，计入其 %s（北京时间）的限额"},
+	"cp.rail_ecny":                       {"e-CNY: held in the payer's designated wallet, counted in its limits of %s (China Standard Time)", "数字人民币：冻结于付款方指定钱包，计入其 %s（北京时间）的限额"},
 	"cp.waiting":                         {"%s is due but waits for room in the payee's e-CNY wallet:", "%s 已到期，等待收款方数字人民币钱包的余额额度："},
 	"cp.reference":                       {"Reference", "备注"},
 	"cp.moves":                           {"Locks, releases and refunds", "锁定、释放与退回"},

@@ -54,7 +54,7 @@ func TestConditionalPayments(t *testing.T) {
 		t.Fatalf("the page in Chinese:\n%s", page)
 	} else if d := isoDate.FindString(text(page)); d != "" || !strings.Contains(page, "<td>"+Moment(Chinese, s.clock.Now())+"</td>") {
 		// Its moves (the lock, the release) are dated as Chinese writes a day, at a
-		// time in UTC.
+		// time in Beijing, saying so.
 		t.Fatalf("the page in Chinese writes the date %q as the wire does, or its moves not as %q:\n%s", d, Moment(Chinese, s.clock.Now()), page)
 	}
 	stranger := s.as("tier2", linkfin.RoleAdmin)
@@ -169,7 +169,7 @@ func TestConditionalPaymentInECNYPage(t *testing.T) {
 		t.Fatalf("the list does not show the e-CNY rail: %d\n%s", code, page)
 	}
 	code, page := s.as("tier1", linkfin.RoleAdmin).get("/conditional-payments/" + p.ID)
-	for _, want := range []string{`id="rail">e-CNY: held in the payer&#39;s designated wallet, counted in its limits of 2 Nov 2026 (China time)`,
+	for _, want := range []string{`id="rail">e-CNY: held in the payer&#39;s designated wallet, counted in its limits of 2 Nov 2026 (China Standard Time)`,
 		`id="waiting">CNY 5,000.00 is due but waits for room in the payee&#39;s e-CNY wallet: goods receipt`, "may hold 1000.00 CNY more", "release waiting"} {
 		if code != http.StatusOK || !strings.Contains(page, want) {
 			t.Fatalf("the payment's page has no %q: %d\n%s", want, code, page)

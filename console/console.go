@@ -241,9 +241,10 @@ func parsePages() map[Lang]map[string]*template.Template {
 			"said":    func(msg string) string { return Said(l, msg) },
 			"moment":  func(ns int64) string { return Moment(l, time.Unix(0, ns)) },
 			"event":   func(typ string) string { return eventName(l, typ) },
-			"day":     func(t time.Time) string { return Date(l, linkfin.DateOf(t)) },
-			// when is an instant as the language writes its day, with its time in UTC
-			// (Moment): a template formats no time of its own.
+			// day is an instant's business date (Day); when is the instant with its
+			// time in China Standard Time, saying so (Moment): a template formats no
+			// time of its own.
+			"day":    func(t time.Time) string { return Day(l, t) },
 			"when":   func(t time.Time) string { return Moment(l, t) },
 			"base64": base64.StdEncoding.EncodeToString,
 			// shown is a text a bank sent, with its bidirectional embeddings, overrides

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"linkfin"
 )
@@ -47,6 +48,37 @@ func TestDate(t *testing.T) {
 	}
 	if got := Date(English, d); got != "29 Jan 2027" {
 		t.Errorf("English: %q", got)
+	}
+}
+
+// An instant is shown in China Standard Time, the platform's business time, saying
+// so, and on its business date (linkfin.BusinessDate): 16:00 UTC is midnight in
+// Beijing, where the day turns. Whatever the location the instant is read in.
+func TestMoment(t *testing.T) {
+	west := time.FixedZone("UTC-5", -5*3600)
+	for _, tc := range []struct {
+		at     time.Time
+		en, zh string
+		dayEn  string
+		dayZh  string
+	}{
+		{time.Date(2027, 1, 29, 15, 59, 59, 0, time.UTC), "29 Jan 2027 23:59:59 China Standard Time", "北京时间 2027年1月29日 23:59:59", "29 Jan 2027", "2027年1月29日"},
+		{time.Date(2027, 1, 29, 16, 0, 0, 0, time.UTC), "30 Jan 2027 00:00:00 China Standard Time", "北京时间 2027年1月30日 00:00:00", "30 Jan 2027", "2027年1月30日"},
+		{time.Date(2027, 1, 29, 17, 0, 0, 0, time.UTC).In(west), "30 Jan 2027 01:00:00 China Standard Time", "北京时间 2027年1月30日 01:00:00", "30 Jan 2027", "2027年1月30日"},
+		{time.Date(2026, 12, 31, 16, 0, 0, 0, time.UTC), "1 Jan 2027 00:00:00 China Standard Time", "北京时间 2027年1月1日 00:00:00", "1 Jan 2027", "2027年1月1日"},
+	} {
+		if got := Moment(English, tc.at); got != tc.en {
+			t.Errorf("Moment(English, %s) = %q, want %q", tc.at, got, tc.en)
+		}
+		if got := Moment(Chinese, tc.at); got != tc.zh {
+			t.Errorf("Moment(Chinese, %s) = %q, want %q", tc.at, got, tc.zh)
+		}
+		if got := Day(English, tc.at); got != tc.dayEn {
+			t.Errorf("Day(English, %s) = %q, want %q", tc.at, got, tc.dayEn)
+		}
+		if got := Day(Chinese, tc.at); got != tc.dayZh {
+			t.Errorf("Day(Chinese, %s) = %q, want %q", tc.at, got, tc.dayZh)
+		}
 	}
 }
 

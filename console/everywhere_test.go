@@ -429,9 +429,9 @@ func TestDownloadsReadAsUTF8(t *testing.T) {
 }
 
 // No template formats a time with a layout of its own (2006-01-02, 15:04): an instant
-// is shown through when (or moment, day), as the language writes its day, in UTC and
-// saying so. A date written as the wire writes it in a page that no crawl reaches (a
-// conditional payment's moves) is caught here.
+// is shown through when (or moment, day), as the language writes its day, in China
+// Standard Time and saying so. A date written as the wire writes it in a page that no
+// crawl reaches (a conditional payment's moves) is caught here.
 func TestTemplatesFormatNoTime(t *testing.T) {
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil || len(names) == 0 {

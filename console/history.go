@@ -54,12 +54,19 @@ func (c *Console) history(ctx context.Context, r *http.Request, p *Person, kind,
 	return h, nil
 }
 
-// Moment formats an instant for people, in UTC: 2027年1月29日 14:03:05 UTC in
-// Chinese, 29 Jan 2027 14:03:05 UTC in English.
+// Moment formats an instant for people in the platform's business time, China
+// Standard Time (linkfin.ChinaTime), saying so: its day is the instant's business date
+// (Day), as every "today" of the platform is. 14:03:05 UTC on 29 January 2027 is
+// 北京时间 2027年1月29日 22:03:05 in Chinese, 29 Jan 2027 22:03:05 China Standard Time
+// in English; 16:00 UTC is midnight of the next day.
 func Moment(l Lang, t time.Time) string {
-	t = t.UTC()
-	return Date(l, linkfin.DateOf(t)) + " " + t.Format("15:04:05") + " UTC"
+	return l.T("time.moment", Day(l, t), t.In(linkfin.ChinaTime).Format("15:04:05"))
 }
+
+// Day is the day of an instant as the language writes it: its business date,
+// linkfin.BusinessDate, the day it is in China Standard Time (an order placed at
+// 17:00 UTC on 29 January 2027 is placed on 30 January).
+func Day(l Lang, t time.Time) string { return Date(l, linkfin.BusinessDate(t)) }
 
 // eventName is an event's type in words; one without words shows as its type.
 func eventName(l Lang, typ string) string {

@@ -303,3 +303,40 @@ func TestJourneyOperatorSettlesAndChecksProof(t *testing.T) {
 	}
 	j.shot("proof")
 }
+
+// An order placed at 17:00 UTC is placed at 01:00 the next day in Beijing: an anchor,
+// in Chinese, and its supplier, in English, see it issued on that business day in the
+// list and on its page, and its history's time is Beijing's, saying so.
+func TestJourneyOrderOnBeijingsDay(t *testing.T) {
+	s := newSite(t)
+	now := s.clock.Now()
+	s.clock.Advance(time.Date(now.Year(), now.Month(), now.Day(), 17, 0, 0, 0, time.UTC).Sub(now))
+	placed := s.clock.Now()
+	s.run(&services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: "PO-late", Number: "PO-late", SellerID: "tier1", ProgramID: "auto-scf",
+		Currency: "CNY", Lines: []linkfin.POLine{{LineID: "1", Item: "caliper", Quantity: 4, Unit: "EA", UnitPrice: 250_00}}}})
+	next := linkfin.DateOf(placed).AddDays(1)
+	for _, tc := range []struct {
+		org    string
+		lang   Lang
+		moment string
+	}{
+		{"anchor", Chinese, "北京时间 " + Date(Chinese, next) + " 01:00:00"},
+		{"tier1", English, Date(English, next) + " 01:00:00 China Standard Time"},
+	} {
+		j := s.signIn(t, tc.org, linkfin.RoleFinance, tc.lang)
+		j.open("/orders")
+		j.shot("orders")
+		row := must(t, j.ctx, chromedp.Evaluate[string](`document.querySelector('a[href="/orders/PO-late"]').closest("tr").innerText`))
+		if !strings.Contains(row, Date(tc.lang, next)) {
+			t.Fatalf("%s: the order placed at %s is not listed as issued on %s: %q", tc.org, placed, Date(tc.lang, next), row)
+		}
+		j.open("/orders/PO-late")
+		j.shot("order")
+		if got := j.text(".facts"); !strings.Contains(got, Date(tc.lang, next)) || strings.Contains(got, Date(tc.lang, linkfin.DateOf(placed))) {
+			t.Fatalf("%s: the order's page does not say it was issued on %s: %q", tc.org, Date(tc.lang, next), got)
+		}
+		if got := j.text("table.history tbody td"); got != tc.moment {
+			t.Fatalf("%s: the order's history shows its placing at %q, not %q", tc.org, got, tc.moment)
+		}
+	}
+}
