@@ -1,6 +1,10 @@
 package ledger
 
-import "slices"
+import (
+	"slices"
+
+	"linkfin/internal/blocks"
+)
 
 // State is the ledger's working set: the accounts, transfers and pending states that
 // the engine prefetched, plus a journal of what the current batch changed, so that a
@@ -24,12 +28,12 @@ type State struct {
 
 	// blocks, when set, is where the transfers and pending states the State makes are
 	// kept (KeepInBlocks).
-	blocks *blocks
+	blocks *stateBlocks
 }
 
-// blocks hold the transfers and pending states of a State that keeps them all, a few
+// stateBlocks hold the transfers and pending states of a State that keeps them all, a few
 // thousand to a block.
-type blocks struct {
+type stateBlocks struct {
 	transfers []Transfer
 	pending   []PendingState
 }
@@ -41,32 +45,22 @@ const blockLen = 4096
 // millions (memtx). The collector then follows a pointer to each into a few spans of
 // memory, not millions. A transfer's place in a block is not given back when a
 // rollback undoes it.
-func (s *State) KeepInBlocks() { s.blocks = &blocks{} }
+func (s *State) KeepInBlocks() { s.blocks = &stateBlocks{} }
 
 // newTransfer returns where a transfer the State makes is to be kept.
 func (s *State) newTransfer() *Transfer {
-	b := s.blocks
-	if b == nil {
+	if s.blocks == nil {
 		return new(Transfer)
 	}
-	if len(b.transfers) == cap(b.transfers) {
-		b.transfers = make([]Transfer, 0, blockLen)
-	}
-	b.transfers = b.transfers[:len(b.transfers)+1]
-	return &b.transfers[len(b.transfers)-1]
+	return blocks.Take(&s.blocks.transfers, blockLen)
 }
 
 // newPending returns where a pending state the State makes is to be kept.
 func (s *State) newPending() *PendingState {
-	b := s.blocks
-	if b == nil {
+	if s.blocks == nil {
 		return new(PendingState)
 	}
-	if len(b.pending) == cap(b.pending) {
-		b.pending = make([]PendingState, 0, blockLen)
-	}
-	b.pending = b.pending[:len(b.pending)+1]
-	return &b.pending[len(b.pending)-1]
+	return blocks.Take(&s.blocks.pending, blockLen)
 }
 
 // Changes is what a batch did, for the engine to persist.

@@ -3,6 +3,8 @@ package memtx
 import (
 	"slices"
 	"unsafe"
+
+	"linkfin/internal/blocks"
 )
 
 // arena keeps what a DB holds for as long as it holds a record, and never changes: its
@@ -25,13 +27,7 @@ const (
 )
 
 // slot returns a new, empty slot.
-func (a *arena) slot() *slot {
-	if len(a.slots) == cap(a.slots) {
-		a.slots = make([]slot, 0, slotBlock)
-	}
-	a.slots = a.slots[:len(a.slots)+1]
-	return &a.slots[len(a.slots)-1]
-}
+func (a *arena) slot() *slot { return blocks.Take(&a.slots, slotBlock) }
 
 // id returns a copy of id, which shares no memory with it: a record's id is kept as
 // long as the record, and a part of a longer string the command named it in would
