@@ -114,3 +114,34 @@ func TestAcceptRefusesPayableTakenSince(t *testing.T) {
 		t.Fatalf("the refused factoring is %s", f.Status)
 	}
 }
+
+// TestRequestOverLimitsRefused: POST /v1/financings for more than the limits its
+// acceptance would hold have left (here tier1's cap of 2,100,000.00 in auto-scf) is
+// refused when it is made, 422 exceeds_credits, in the words its acceptance would
+// have; the same request within them is quoted.
+func TestRequestOverLimitsRefused(t *testing.T) {
+	p := newPlatform(t)
+	payable := func(n string, qty int64) string {
+		due := linkfin.BusinessDate(p.clock.Now()).AddDays(30)
+		p.submit(t, &services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: "PO-" + n, Number: "PO-" + n, SellerID: "tier1", ProgramID: "auto-scf",
+			Currency: "CNY", Lines: []linkfin.POLine{{LineID: "1", Item: "axle", Quantity: qty, Unit: "pc", UnitPrice: 1_000_00}}}})
+		p.submit(t, &services.AcceptPurchaseOrder{Actor: "tier1", ID: "PO-" + n})
+		p.submit(t, &services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{ID: "GR-" + n, POID: "PO-" + n,
+			Lines: []linkfin.ReceiptLine{{LineID: "1", Accepted: qty}}}})
+		p.submit(t, &services.CreateInvoice{Actor: "tier1", Invoice: linkfin.Invoice{ID: "inv-" + n, Number: "INV-" + n, BuyerID: "anchor", POID: "PO-" + n,
+			Currency: "CNY", IssueDate: linkfin.BusinessDate(p.clock.Now()), DueDate: due,
+			Lines: []linkfin.InvoiceLine{{LineID: "1", Quantity: qty, UnitPrice: 1_000_00, Amount: qty * 1_000_00}}, Total: qty * 1_000_00}})
+		p.submit(t, &services.ApproveInvoice{Actor: "anchor", ID: "inv-" + n})
+		return `{"product":"factoring","program_id":"auto-scf","funder_id":"bank","asset_id":"` + linkfin.PayableID("inv-"+n) + `"}`
+	}
+	over, within := payable("over", 2_200), payable("within", 2_000)
+	pr := wantProblem(t, p.as("tier1", "POST", "/v1/financings", over, "Idempotency-Key", "r-over"), http.StatusUnprocessableEntity, "exceeds_credits")
+	if want := "the limits of program auto-scf leave less than the 2200000.00 CNY this financing would draw"; pr.Detail != want {
+		t.Fatalf("over the cap: %q, want %q", pr.Detail, want)
+	}
+	var q linkfin.Financing
+	wantJSON(t, p.as("tier1", "POST", "/v1/financings", within, "Idempotency-Key", "r-within"), http.StatusCreated, &q)
+	if q.Status != linkfin.FinancingQuoted || q.Quote.Face != 2_000_000_00 {
+		t.Fatalf("within the cap: %+v", q)
+	}
+}

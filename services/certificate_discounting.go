@@ -99,6 +99,12 @@ func (c *RequestCertificateDiscounting) Keys() []linkfin.ObjectKey {
 	return append(requestKeys(c.ID, linkfin.KindCertificate, c.PieceID, c.ProgramID), append(decisionKeys(c.Actor, c.FunderID), organizationKey(c.Actor))...)
 }
 
+// LedgerKeys implements linkfin.LedgerCommand: the limits its acceptance would hold,
+// which the quote must fit (drawable).
+func (c *RequestCertificateDiscounting) LedgerKeys(linkfin.Records) (accounts, transfers []int64) {
+	return limitKeys(c.ProgramID, c.FunderID, c.Actor), nil
+}
+
 // Apply implements linkfin.Command.
 func (c *RequestCertificateDiscounting) Apply(tx linkfin.Tx) (any, error) {
 	id, err := newID(tx, linkfin.KindFinancing, c.ID)
@@ -126,6 +132,9 @@ func (c *RequestCertificateDiscounting) Apply(tx linkfin.Tx) (any, error) {
 	}
 	fin := newQuote(tx, id, certificateDiscounting{}, p, c.Actor, c.FunderID, piece.ID, q)
 	fin.Tier, fin.SupplierLimit, fin.PayeeID, fin.Decision = piece.Tier, p.SupplierLimit, c.Actor, d
+	if err := drawable(tx, fin); err != nil {
+		return nil, err
+	}
 	return fin, tx.Put(linkfin.KindFinancing, fin.ID, fin, "financing.quoted")
 }
 

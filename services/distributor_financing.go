@@ -64,6 +64,12 @@ func (c *RequestDistributorFinancing) Keys() []linkfin.ObjectKey {
 	return (*RequestPOFinancing)(c).Keys()
 }
 
+// LedgerKeys implements linkfin.LedgerCommand: the limits its acceptance would hold,
+// which the quote must fit (drawable).
+func (c *RequestDistributorFinancing) LedgerKeys(r linkfin.Records) (accounts, transfers []int64) {
+	return (*RequestPOFinancing)(c).LedgerKeys(r)
+}
+
 // Apply implements linkfin.Command.
 func (c *RequestDistributorFinancing) Apply(tx linkfin.Tx) (any, error) {
 	id, po, p, err := orderRequest(tx, c.ID, c.POID, c.ProgramID, c.Actor)
@@ -104,6 +110,9 @@ func (c *RequestDistributorFinancing) Apply(tx linkfin.Tx) (any, error) {
 	fin := newQuote(tx, id, distributorFinancing{}, p, c.Actor, c.FunderID, po.ID, q)
 	fin.Disbursement = c.Disbursement
 	fin.Currency, fin.SupplierLimit, fin.PayeeID, fin.Interest, fin.DueDate = po.Currency, p.SupplierLimit, p.AnchorID, q.Discount, q.ValueDate.AddDays(q.Days)
+	if err := drawable(tx, fin); err != nil {
+		return nil, err
+	}
 	return fin, tx.Put(linkfin.KindFinancing, fin.ID, fin, "financing.quoted")
 }
 

@@ -113,6 +113,12 @@ func (c *RequestFactoring) DependentKeys(r linkfin.Records) []linkfin.ObjectKey 
 	return orderFinancingKeys(r, c.PayableID)
 }
 
+// LedgerKeys implements linkfin.LedgerCommand: the limits its acceptance would hold,
+// which the quote must fit (drawable).
+func (c *RequestFactoring) LedgerKeys(linkfin.Records) (accounts, transfers []int64) {
+	return limitKeys(c.ProgramID, c.FunderID, c.Actor), nil
+}
+
 // Apply implements linkfin.Command.
 func (c *RequestFactoring) Apply(tx linkfin.Tx) (any, error) {
 	id, pay, p, err := payableRequest(tx, c.ID, c.PayableID, c.ProgramID, c.Actor)
@@ -139,6 +145,9 @@ func (c *RequestFactoring) Apply(tx linkfin.Tx) (any, error) {
 	fin := newQuote(tx, id, factoring{}, p, c.Actor, c.FunderID, pay.ID, q)
 	fin.Decision = d
 	fin.PayableID, fin.Tier, fin.Currency, fin.SupplierLimit, fin.PayeeID, fin.Interest = pay.ID, 1, pay.Currency, p.SupplierLimit, c.Actor, q.Discount
+	if err := drawable(tx, fin); err != nil {
+		return nil, err
+	}
 	return fin, tx.Put(linkfin.KindFinancing, fin.ID, fin, "financing.quoted")
 }
 

@@ -169,13 +169,54 @@ func holdLimits(tx linkfin.Tx, f *linkfin.Financing) error {
 	}
 	err = tx.Transfer(holds...)
 	if linkfin.ErrorCode(err) == string(ledger.ExceedsCredits) {
-		// Every hold draws on a limit. Which one is short (the program's, the funder's
-		// part, the requester's cap) is the anchor's and the funder's to know: the
-		// program's members do not see its limits.
-		return linkfin.Errorf(string(ledger.ExceedsCredits), "the limits of program %s leave less than the %s this financing would draw",
-			f.ProgramID, linkfin.Money{Amount: f.Quote.Face, Currency: f.Currency})
+		return limitsShort(f)
 	}
 	return err
+}
+
+// limitsShort refuses a financing whose face is more than one of the limits it draws
+// has left, exceeds_credits, at its acceptance (holdLimits) as at its request
+// (drawable), in the same words. Which limit is short (the program's, the funder's
+// part, the requester's cap) is the anchor's and the funder's to know: the program's
+// members do not see its limits.
+func limitsShort(f *linkfin.Financing) error {
+	return linkfin.Errorf(string(ledger.ExceedsCredits), "the limits of program %s leave less than the %s this financing would draw",
+		f.ProgramID, linkfin.Money{Amount: f.Quote.Face, Currency: f.Currency})
+}
+
+// drawable refuses a quote that its acceptance would refuse now for its limits: its
+// face is more than one of the limits it would draw on (limitDraws: the program's,
+// the funder's part, and the requester's cap where the program sets one) has left
+// once what is drawn and held on it is taken off, as the ledger would refuse the
+// acceptance's holds (holdLimits). The request is refused then with the acceptance's
+// code and words (limitsShort) and keeps no quote. Every product whose acceptance
+// holds the limits calls it on the quote it is about to keep, which lists the limits
+// in its LedgerKeys (limitKeys). The acceptance checks again: the limits may be drawn
+// by others, or granted again, between the two. A requester's cap that is not open
+// yet has the whole of it left (its first acceptance opens it); a program's or a
+// funder's limit that is not open is left to the acceptance, which answers for it.
+func drawable(tx linkfin.Tx, f *linkfin.Financing) error {
+	for _, g := range limitDraws(f) {
+		left := f.SupplierLimit // a requester's cap not open yet
+		if _, open := tx.Account(g.dr); open {
+			var err error
+			if left, err = available(tx, g.dr); err != nil {
+				return err
+			}
+		} else if g.name != "supplier-limit" {
+			continue
+		}
+		if left < g.amount {
+			return limitsShort(f)
+		}
+	}
+	return nil
+}
+
+// limitKeys are the ledger accounts drawable reads for a request by requester, from
+// funder, under the program: the limits its acceptance would hold.
+func limitKeys(programID, funderID, requester string) []int64 {
+	return []int64{LimitID(programID, ""), LimitID(programID, funderID), supplierLimitID(programID, requester)}
 }
 
 // resolveHolds returns the transfers that post or void (flag) a financing's holds.

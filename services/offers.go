@@ -52,7 +52,7 @@ func Offerers() []Offerer {
 // product and funder; no financing is read. An offer a request would refuse is listed
 // among the asset's Refused with its code, so the person sees why; limits are not
 // among those reasons, since the viewer does not see what is drawn on them: a take
-// over a limit is refused by the ledger then. The operator, which holds nothing, gets
+// over a limit is refused then, as its request is (drawable). The operator, which holds nothing, gets
 // an empty list.
 func Offers(ctx context.Context, s linkfin.PartyReader, v linkfin.Viewer, now time.Time) ([]linkfin.AssetOffers, error) {
 	out := []linkfin.AssetOffers{}

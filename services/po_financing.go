@@ -221,6 +221,12 @@ func (c *RequestPOFinancing) Keys() []linkfin.ObjectKey {
 	return append(requestKeys(c.ID, linkfin.KindPurchaseOrder, c.POID, c.ProgramID), append(decisionKeys(c.Actor, c.FunderID), organizationKey(c.Actor))...)
 }
 
+// LedgerKeys implements linkfin.LedgerCommand: the limits its acceptance would hold,
+// which the quote must fit (drawable).
+func (c *RequestPOFinancing) LedgerKeys(linkfin.Records) (accounts, transfers []int64) {
+	return limitKeys(c.ProgramID, c.FunderID, c.Actor), nil
+}
+
 // Apply implements linkfin.Command.
 func (c *RequestPOFinancing) Apply(tx linkfin.Tx) (any, error) {
 	id, po, p, err := orderRequest(tx, c.ID, c.POID, c.ProgramID, c.Actor)
@@ -259,6 +265,9 @@ func (c *RequestPOFinancing) Apply(tx linkfin.Tx) (any, error) {
 	fin.Decision = d
 	fin.Tier, fin.Currency, fin.SupplierLimit, fin.PayeeID = 1, po.Currency, p.SupplierLimit, c.Actor
 	fin.Disbursement = c.Disbursement
+	if err := drawable(tx, fin); err != nil {
+		return nil, err
+	}
 	return fin, tx.Put(linkfin.KindFinancing, fin.ID, fin, "financing.quoted")
 }
 

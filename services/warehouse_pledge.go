@@ -129,6 +129,12 @@ func (c *RequestPledgeLoan) DependentKeys(r linkfin.Records) []linkfin.ObjectKey
 	return []linkfin.ObjectKey{{Kind: linkfin.KindPriceMark, ID: w.Commodity}}
 }
 
+// LedgerKeys implements linkfin.LedgerCommand: the limits its acceptance would hold,
+// which the quote must fit (drawable).
+func (c *RequestPledgeLoan) LedgerKeys(linkfin.Records) (accounts, transfers []int64) {
+	return limitKeys(c.ProgramID, c.FunderID, c.Actor), nil
+}
+
 // Apply implements linkfin.Command.
 func (c *RequestPledgeLoan) Apply(tx linkfin.Tx) (any, error) {
 	id, err := newID(tx, linkfin.KindFinancing, c.ID)
@@ -177,6 +183,9 @@ func (c *RequestPledgeLoan) Apply(tx linkfin.Tx) (any, error) {
 	fin := newQuote(tx, id, warehousePledge{}, gp, c.Actor, c.FunderID, w.ID, q)
 	fin.Decision = d
 	fin.SupplierLimit, fin.PayeeID, fin.Interest, fin.DueDate = gp.SupplierLimit, c.Actor, q.Discount, q.ValueDate.AddDays(q.Days)
+	if err := drawable(tx, fin); err != nil {
+		return nil, err
+	}
 	return fin, tx.Put(linkfin.KindFinancing, fin.ID, fin, "financing.quoted")
 }
 
