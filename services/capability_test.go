@@ -286,3 +286,29 @@ func TestTradeWithdrawnOffers(t *testing.T) {
 		t.Fatalf("tier1, trading again, is offered %q, want %q", again, live)
 	}
 }
+
+// An anchor that no longer trades (the operator withdrew its trade capability; it is
+// still an anchor) makes no new trade: it offers to pay no payable early and issues
+// no certificate, each refused as a new relationship with it is (400 invalid,
+// 'organization anchor does not trade'), with nothing logged. Granted trade again, it
+// does both.
+func TestAnchorNotTrading(t *testing.T) {
+	w := newWorld(t)
+	parties(w)
+	w.must(&services.CreateProgram{Actor: "anchor", Program: linkfin.Program{ID: "dd", Name: "Early payment", Currency: "CNY", Limit: 10_000_000_00,
+		Products: []linkfin.Product{linkfin.ProductDynamicDiscounting}, MaxTenorDays: 180, AdvanceRate: rate(t, "0.8"),
+		DayCount: linkfin.ACT360, Calendar: "CN", EarlyPaymentAPR: new(rate(t, "0.06"))}},
+		&services.RecordInboundPayment{Rail: "bank", InstructionID: "dep-anchor", OrgID: "anchor", Currency: "CNY", Amount: 100_000_00})
+	early, owed := payableUnder(w, "dd", "1", 7, 1_000_00, "2027-01-29"), payable(w, "2", 9, 1_000_00, "2027-01-29")
+	offer := &services.OfferDynamicDiscounting{Actor: "anchor", ID: "dd-1", PayableID: early.ID, ProgramID: "dd"}
+	issue := &services.IssueCertificate{Actor: "anchor", ID: "c1", ProgramID: "auto-scf", PayableIDs: []string{owed.ID}}
+
+	w.must(&services.SetCapabilities{OrgID: "anchor", Capabilities: []linkfin.Capability{linkfin.CapAnchor}})
+	for _, c := range []linkfin.Command{offer, issue} {
+		w.refused(c, linkfin.EINVALID)
+		if _, err := run[json.RawMessage](w, c); linkfin.ErrorMessage(err) != "organization anchor does not trade" {
+			t.Fatalf("%T by an anchor that does not trade: %v", c, err)
+		}
+	}
+	w.must(&services.SetCapabilities{OrgID: "anchor", Capabilities: []linkfin.Capability{linkfin.CapAnchor, linkfin.CapTrade}}, offer, issue)
+}

@@ -72,6 +72,11 @@ func (c *IssueCertificate) Apply(tx linkfin.Tx) (any, error) {
 	if err := capable(tx, c.Actor, linkfin.CapAnchor); err != nil {
 		return nil, err
 	}
+	// A certificate passes what the anchor owes to its holder: an anchor that does not
+	// trade issues none, as it passes on no piece.
+	if err := trades(tx, c.Actor, false); err != nil {
+		return nil, err
+	}
 	if !p.Offers(linkfin.ProductCertificateDiscounting) {
 		return nil, linkfin.Errorf(linkfin.EINVALID, "program %s does not offer certificates", p.ID)
 	}

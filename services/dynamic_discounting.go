@@ -140,9 +140,9 @@ type OfferDynamicDiscounting struct {
 	Rail      linkfin.PaymentRail // ecny: paid between the parties' designated e-CNY wallets
 }
 
-// Keys implements linkfin.Command.
+// Keys implements linkfin.Command: the request's, and the anchor's organization.
 func (c *OfferDynamicDiscounting) Keys() []linkfin.ObjectKey {
-	return requestKeys(c.ID, linkfin.KindPayable, c.PayableID, c.ProgramID)
+	return append(requestKeys(c.ID, linkfin.KindPayable, c.PayableID, c.ProgramID), organizationKey(c.Actor))
 }
 
 // DependentKeys implements linkfin.DependentCommand: the payable's order and the
@@ -166,6 +166,11 @@ func (c *OfferDynamicDiscounting) Apply(tx linkfin.Tx) (any, error) {
 		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only the program's anchor, who owes the payable, offers to pay it early")
 	}
 	if err := notOpen(pay); err != nil {
+		return nil, err
+	}
+	// Paying its payable early is the anchor trading with its seller: an anchor that
+	// does not trade offers nothing, as it places no order.
+	if err := trades(tx, c.Actor, false); err != nil {
 		return nil, err
 	}
 	// The seller accepts the offer: one that does not trade could not.

@@ -116,7 +116,8 @@ func organization(tx linkfin.Tx, id string) (*linkfin.Organization, error) {
 // a credit note, a buyer's payment terms, a certificate passed on (its recipient too),
 // a conditional payment (its payer and its payee), a request for financing and the
 // acceptance of its quote by a seller, a holder, a distributor or a warehouse pledge's
-// borrower, and an anchor's offer to pay a seller early (the seller). The offers
+// borrower, an anchor's offer to pay a seller early (the anchor and the seller), and
+// an anchor's issue of a certificate (the anchor). The offers
 // list offers nothing to one that does not trade (Offers). What was done stays done:
 // an order accepted may still be shipped or cancelled, an invoice disputed, a
 // conditional payment confirmed or cancelled, a payable is still paid and a financing
