@@ -133,20 +133,22 @@ func (c *Console) Close() {
 // verifying is the console's verification while it runs, and how the last one ended
 // if it could not be done.
 type verifying struct {
+	now    func() time.Time // the platform's clock (Console.now), which dates a start
 	mu     sync.Mutex
 	since  time.Time // zero when none runs
 	by     string
 	failed string // why the last one could not run to its end, until the next starts
 }
 
-// start marks a verification started by whom, unless one runs: then it says false.
+// start marks a verification started by whom, now by the platform's clock, unless one
+// runs: then it says false.
 func (v *verifying) start(by string) bool {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	if !v.since.IsZero() {
 		return false
 	}
-	v.since, v.by, v.failed = time.Now(), by, ""
+	v.since, v.by, v.failed = v.now(), by, ""
 	return true
 }
 

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	sumtlog "golang.org/x/mod/sumdb/tlog"
@@ -213,10 +214,16 @@ func TestOperatorVerifies(t *testing.T) {
 
 // A verification runs apart from the request that starts it (it outlasts the server's
 // write timeout on a large database): while one runs, the operator's audit page says so,
-// since when and started by whom, offers no second, and a request to start one starts
-// nothing; one that could not be done says why, until the next starts.
+// since when (by the platform's clock) and started by whom, offers no second, and a
+// request to start one starts nothing; one that could not be done says why, until the
+// next starts.
 func TestVerificationRuns(t *testing.T) {
 	s := newSite(t)
+	// Started at 17:00 UTC by the platform's clock, a verification started at 01:00 the
+	// next day in China Standard Time, whatever the server's own clock says.
+	now := s.clock.Now()
+	s.clock.Advance(time.Date(now.Year(), now.Month(), now.Day(), 17, 0, 0, 0, time.UTC).Sub(now))
+	started := "started " + Date(English, linkfin.DateOf(now).AddDays(1)) + " 01:00:00 China Standard Time by Li Lei"
 	op := s.as("", linkfin.RoleOperator)
 	_, page := op.get("/audit")
 	form := url.Values{"csrf": {hidden(page, "csrf")}, "idempotency_key": {hidden(page, "idempotency_key")}}
@@ -232,9 +239,9 @@ func TestVerificationRuns(t *testing.T) {
 		t.Fatal("a verification runs before any started")
 	}
 	_, page = op.get("/audit")
-	if !strings.Contains(page, `id="verifying"`) || !strings.Contains(page, "started ") || !strings.Contains(page, "by Li Lei") ||
+	if !strings.Contains(page, `id="verifying"`) || !strings.Contains(html.UnescapeString(page), started) ||
 		strings.Contains(page, `action="/audit/verify"`) {
-		t.Fatalf("the audit page while a verification runs:\n%s", page)
+		t.Fatalf("the audit page while a verification runs does not say %q:\n%s", started, page)
 	}
 	if code, body := op.post("/audit/verify", form); code != http.StatusSeeOther {
 		t.Fatalf("verify while one runs: %d\n%s", code, body)

@@ -108,6 +108,7 @@ func New(s linkfin.Store, e *engine.Engine, auth *services.Auth, logger *slog.Lo
 	}
 	c := &Console{Store: s, Engine: e, Auth: auth, Logger: logger, mux: http.NewServeMux()}
 	c.lifetime, c.stop = context.WithCancel(context.Background())
+	c.verifying.now = c.now
 	c.pages = parsePages()
 	static, _ := fs.Sub(staticFS, "static")
 	c.mux.Handle("GET /static/", http.StripPrefix("/static/", c.files(static)))
