@@ -556,27 +556,36 @@ func seedDemo(ctx context.Context, e *engine.Engine, auth *services.Auth) (keys,
 // would: settlements at maturity, financings closed at their due date, and accepted
 // financings lapsed once their limits are no longer held. A refusal
 // (an anchor short of money leaves pieces overdue) is logged; the next run tries again.
+// The interval is measured on the machine's clock; what is due, on the platform's.
 func schedule(ctx context.Context, e *engine.Engine, s linkfin.Store, every time.Duration, logger *slog.Logger) {
 	if every <= 0 {
 		return
 	}
 	for {
-		cs, err := services.Due(ctx, s, time.Now())
-		if err != nil && ctx.Err() == nil {
-			logger.Error("schedule: due work", "err", err)
-		}
-		for _, c := range cs {
-			var out json.RawMessage
-			if err := e.Run(ctx, c, &out); err != nil {
-				logger.Warn("schedule", "command", engine.Name(c), "err", err)
-			} else {
-				logger.Info("schedule", "command", engine.Name(c), "result", string(out))
-			}
-		}
+		runDue(ctx, e, s, logger)
 		select {
 		case <-ctx.Done():
 			return
 		case <-time.After(every):
+		}
+	}
+}
+
+// runDue runs the work due by the platform's time (the engine's clock, which every
+// command sees), each command in turn, and logs what each did. Judged by the machine's
+// clock instead, an engine whose clock reads another time would be sent settlements
+// that have not come yet, and never those that have.
+func runDue(ctx context.Context, e *engine.Engine, s linkfin.Store, logger *slog.Logger) {
+	cs, err := services.Due(ctx, s, e.Now())
+	if err != nil && ctx.Err() == nil {
+		logger.Error("schedule: due work", "err", err)
+	}
+	for _, c := range cs {
+		var out json.RawMessage
+		if err := e.Run(ctx, c, &out); err != nil {
+			logger.Warn("schedule", "command", engine.Name(c), "err", err)
+		} else {
+			logger.Info("schedule", "command", engine.Name(c), "result", string(out))
 		}
 	}
 }
