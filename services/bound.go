@@ -203,7 +203,9 @@ func fundBound(tx linkfin.Tx, w *linkfin.BoundWallet, from int64, amount int64) 
 }
 
 // PayFromBoundWallet is the holder paying one of the wallet's payees from it, at
-// once. Any other payee is refused with purpose_bound_payee.
+// once. Any other payee is refused with purpose_bound_payee; a holder or a payee that
+// does not trade now is refused as for a conditional payment from the wallet
+// (tradeBetween).
 type PayFromBoundWallet struct {
 	Actor   string
 	ID      string
@@ -211,9 +213,10 @@ type PayFromBoundWallet struct {
 	Amount  int64
 }
 
-// Keys implements linkfin.Command.
+// Keys implements linkfin.Command: the wallet, and the organizations of the holder
+// (the actor) and the payee.
 func (c *PayFromBoundWallet) Keys() []linkfin.ObjectKey {
-	return []linkfin.ObjectKey{{Kind: linkfin.KindBoundWallet, ID: c.ID}}
+	return []linkfin.ObjectKey{{Kind: linkfin.KindBoundWallet, ID: c.ID}, organizationKey(c.Actor), organizationKey(c.PayeeID)}
 }
 
 // LedgerKeys implements linkfin.LedgerCommand.
@@ -246,6 +249,11 @@ func (c *PayFromBoundWallet) Apply(tx linkfin.Tx) (any, error) {
 		return nil, err
 	}
 	if err := allowsPayee(w, c.PayeeID); err != nil {
+		return nil, err
+	}
+	// It pays for trade, as a conditional payment from the wallet does: its holder buys
+	// and its payee sells (or carries), now.
+	if err := tradeBetween(tx, c.Actor, c.PayeeID); err != nil {
 		return nil, err
 	}
 	return payBound(tx, w, c.PayeeID, c.Amount)

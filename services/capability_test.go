@@ -312,3 +312,124 @@ func TestAnchorNotTrading(t *testing.T) {
 	}
 	w.must(&services.SetCapabilities{OrgID: "anchor", Capabilities: []linkfin.Capability{linkfin.CapAnchor, linkfin.CapTrade}}, offer, issue)
 }
+
+// refusedNotTrading withdraws org's trade capability (the anchor stays an anchor),
+// wants c refused as a relationship proposed with org is, 400 invalid,
+// 'organization org does not trade', with nothing logged and no wallet changed, then
+// grants trade again and wants c to go on.
+func refusedNotTrading(w *world, org string, c linkfin.Command) {
+	t := w.t
+	t.Helper()
+	keep, again := []linkfin.Capability{linkfin.CapFund}, []linkfin.Capability{linkfin.CapTrade}
+	if org == "anchor" {
+		keep, again = []linkfin.Capability{linkfin.CapAnchor}, []linkfin.Capability{linkfin.CapAnchor, linkfin.CapTrade}
+	}
+	w.must(&services.SetCapabilities{OrgID: org, Capabilities: keep})
+	orgs := []string{"anchor", "tier1", "tier2", "bank", "dealer"}
+	before := make([]int64, len(orgs))
+	for i, o := range orgs {
+		before[i] = w.wallet(o)
+	}
+	w.refused(c, linkfin.EINVALID)
+	if _, err := run[json.RawMessage](w, c); linkfin.ErrorMessage(err) != "organization "+org+" does not trade" {
+		t.Fatalf("%T, %s not trading: %v", c, org, err)
+	}
+	for i, o := range orgs {
+		if got := w.wallet(o); got != before[i] {
+			t.Fatalf("%T was refused but %s's wallet went from %d to %d", c, o, before[i], got)
+		}
+	}
+	w.must(&services.SetCapabilities{OrgID: org, Capabilities: again}, c)
+}
+
+// An early payment by dynamic discounting is the anchor paying its seller, however it
+// is asked for: an anchor that no longer trades (an anchor still) pays no seller early
+// when the seller asks, nor when the seller accepts a quote or takes the offer, each
+// refused as its own offer is (400 invalid, 'organization anchor does not trade'),
+// with nothing logged and no money moved, and the seller's offers list that offer
+// among the refusals, in those words. A distributor loan pays the anchor for the
+// distributor's order: while the anchor does not trade, none is asked for or
+// accepted. Granted trade again, each goes on.
+func TestAnchorNotTradingPays(t *testing.T) {
+	w := newWorld(t)
+	parties(w)
+	w.must(&services.CreateProgram{Actor: "anchor", Program: linkfin.Program{ID: "dd", Name: "Early payment", Currency: "CNY", Limit: 10_000_000_00,
+		Products: []linkfin.Product{linkfin.ProductDynamicDiscounting}, MaxTenorDays: 180, AdvanceRate: rate(t, "0.8"),
+		DayCount: linkfin.ACT360, Calendar: "CN", EarlyPaymentAPR: new(rate(t, "0.06"))}},
+		&services.RecordInboundPayment{Rail: "bank", InstructionID: "dep-anchor", OrgID: "anchor", Currency: "CNY", Amount: 100_000_00})
+	asked := payableUnder(w, "dd", "1", 7, 1_000_00, "2027-01-29")
+	refusedNotTrading(w, "anchor", &services.RequestDynamicDiscounting{Actor: "tier1", ID: "dd-1", PayableID: asked.ID, ProgramID: "dd"})
+	refusedNotTrading(w, "anchor", &services.AcceptDynamicDiscounting{Actor: "tier1", ID: "dd-1", PayableID: asked.ID})
+
+	taken := payableUnder(w, "dd", "2", 9, 1_000_00, "2027-01-29")
+	early := func() (price int64, refused []string) {
+		t.Helper()
+		got, err := services.Offers(context.Background(), w.db, linkfin.Viewer{Org: "tier1"}, w.now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range got {
+			if a.AssetID != taken.ID {
+				continue
+			}
+			for _, o := range a.Offers {
+				price = o.Quote.Price
+			}
+			for _, o := range a.Refused {
+				refused = append(refused, fmt.Sprintf("%s %s %s: %s", o.Product, o.FunderID, o.Code, o.Message))
+			}
+		}
+		return price, refused
+	}
+	price, none := early()
+	if price == 0 || len(none) != 0 {
+		t.Fatalf("the anchor, trading, offers %d and refuses %q", price, none)
+	}
+	w.must(&services.SetCapabilities{OrgID: "anchor", Capabilities: []linkfin.Capability{linkfin.CapAnchor}})
+	want := []string{"dynamic_discounting anchor invalid: organization anchor does not trade"}
+	if got, refused := early(); got != 0 || fmt.Sprint(refused) != fmt.Sprint(want) {
+		t.Fatalf("the anchor, not trading, offers %d and refuses %q; want none offered, %q refused", got, refused, want)
+	}
+	refusedNotTrading(w, "anchor", &services.TakeOffer{Actor: "tier1", Product: linkfin.ProductDynamicDiscounting, AssetID: taken.ID,
+		ProgramID: "dd", FunderID: "anchor", Price: price})
+
+	r := rate(t, "0.072")
+	w.must(&services.CreateOrganization{Org: linkfin.Organization{ID: "dealer", Name: "Dealer", Capabilities: []linkfin.Capability{linkfin.CapTrade}}},
+		&services.ProposeRelationship{Actor: "dealer", BuyerID: "dealer", SellerID: "anchor"},
+		&services.AcceptRelationship{Actor: "anchor", BuyerID: "dealer", SellerID: "anchor"},
+		&services.CreateProgram{Actor: "anchor", Program: linkfin.Program{ID: "dist", Name: "Dealer finance", Currency: "CNY", Limit: 10_000_000_00,
+			Products: []linkfin.Product{linkfin.ProductDistributorFinancing}, MaxTenorDays: 90, AdvanceRate: rate(t, "0.8"),
+			DayCount: linkfin.ACT360, Calendar: "CN"}},
+		&services.InviteFunder{Actor: "anchor", ProgramID: "dist", FunderID: "bank", Limit: 1_000_000_00, Pricing: linkfin.Pricing{FixedRate: &r}},
+		&services.AcceptFunder{Actor: "bank", ProgramID: "dist"},
+		&services.CreatePurchaseOrder{Actor: "dealer", Order: linkfin.PurchaseOrder{ID: "dpo", Number: "DPO-1", SellerID: "anchor", ProgramID: "dist",
+			Currency: "CNY", Lines: []linkfin.POLine{{LineID: "1", Item: "sedan", Quantity: 2, Unit: "car", UnitPrice: 100_000_00}}}},
+		&services.AcceptPurchaseOrder{Actor: "anchor", ID: "dpo"})
+	refusedNotTrading(w, "anchor", &services.RequestDistributorFinancing{Actor: "dealer", ID: "d1", POID: "dpo", ProgramID: "dist", FunderID: "bank"})
+	refusedNotTrading(w, "anchor", &services.AcceptDistributorFinancing{Actor: "dealer", ID: "d1", POID: "dpo"})
+}
+
+// A certificate is what the anchor owes, passed to the seller it owes: a seller that
+// no longer trades is issued none, as it is passed no piece (400 invalid,
+// 'organization tier1 does not trade'), with nothing logged and its payable still
+// open. A purpose-bound wallet's payment pays for trade, as a conditional payment
+// from it does: while its holder or its payee does not trade, none is made, and no
+// money moves. Granted trade again, each goes on.
+func TestSellerNotTradingIsPaidNothing(t *testing.T) {
+	w := newWorld(t)
+	parties(w)
+	p := payable(w, "1", 1000, 1_000_00, "2027-01-29")
+	refusedNotTrading(w, "tier1", &services.IssueCertificate{Actor: "anchor", ID: "c1", ProgramID: "auto-scf", PayableIDs: []string{p.ID}})
+
+	w.must(&services.RecordInboundPayment{Rail: "bank", InstructionID: "dep-anchor", OrgID: "anchor", Currency: "CNY", Amount: 100_000_00})
+	b, err := run[linkfin.BoundWallet](w, &services.OpenBoundWallet{Actor: "anchor", In: linkfin.BoundWalletIn{HolderID: "tier1", Currency: "CNY",
+		PayeeIDs: []string{"tier2"}, Purpose: "castings from tier2", Amount: 1_000_00}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	refusedNotTrading(w, "tier1", &services.PayFromBoundWallet{Actor: "tier1", ID: b.ID, PayeeID: "tier2", Amount: 100_00})
+	refusedNotTrading(w, "tier2", &services.PayFromBoundWallet{Actor: "tier1", ID: b.ID, PayeeID: "tier2", Amount: 100_00})
+	if got := w.wallet("tier2"); got != 200_00 {
+		t.Fatalf("tier2 was paid %d from the wallet, want 200_00", got)
+	}
+}

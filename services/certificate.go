@@ -33,11 +33,16 @@ func (c *IssueCertificate) Keys() []linkfin.ObjectKey {
 }
 
 // DependentKeys implements linkfin.DependentCommand: the maturity index of the date
-// the payables give, and each payable's order and the advance it backs (heldByOrder).
+// the payables give, each payable's order and the advance it backs (heldByOrder), and
+// the organization of the seller each is owed to, which would hold the certificate.
 func (c *IssueCertificate) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
 	var orders []linkfin.ObjectKey
 	for _, id := range c.PayableIDs {
 		orders = append(orders, orderFinancingKeys(r, id)...)
+		var pay linkfin.Payable
+		if found, err := r.Get(linkfin.KindPayable, id, &pay); err == nil && found {
+			orders = append(orders, organizationKey(pay.SellerID))
+		}
 	}
 	var p linkfin.Program
 	if found, err := r.Get(linkfin.KindProgram, c.ProgramID, &p); err != nil || !found {
@@ -70,11 +75,6 @@ func (c *IssueCertificate) Apply(tx linkfin.Tx) (any, error) {
 		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only the program's anchor issues certificates")
 	}
 	if err := capable(tx, c.Actor, linkfin.CapAnchor); err != nil {
-		return nil, err
-	}
-	// A certificate passes what the anchor owes to its holder: an anchor that does not
-	// trade issues none, as it passes on no piece.
-	if err := trades(tx, c.Actor, false); err != nil {
 		return nil, err
 	}
 	if !p.Offers(linkfin.ProductCertificateDiscounting) {
@@ -141,6 +141,12 @@ func (c *IssueCertificate) Apply(tx linkfin.Tx) (any, error) {
 		if err := tx.Put(linkfin.KindPayable, pay.ID, &pay, "payable.certified"); err != nil {
 			return nil, err
 		}
+	}
+	// A certificate passes what the anchor owes to its holder: an anchor that does not
+	// trade issues none, as it passes on no piece, and a seller that does not trade is
+	// issued none, as it is passed no piece.
+	if err := tradeBetween(tx, c.Actor, cert.HolderID); err != nil {
+		return nil, err
 	}
 	cal, err := linkfin.SharedCalendar(p.Calendar)
 	if err != nil {

@@ -746,10 +746,7 @@ func (c *CreateConditionalPayment) terms(tx linkfin.Tx, cond *linkfin.Condition,
 	in := c.In
 	// A conditional payment pays for trade still to come: its payer buys and its payee
 	// sells (or carries), now. What is due is still paid (settlement, repayments).
-	if err := trades(tx, c.Actor, false); err != nil {
-		return err
-	}
-	if err := trades(tx, in.PayeeID, true); err != nil {
+	if err := tradeBetween(tx, c.Actor, in.PayeeID); err != nil {
 		return err
 	}
 	if in.ExpiresOn != nil && !in.ExpiresOn.After(today) {

@@ -64,6 +64,22 @@ func (c *RequestDistributorFinancing) Keys() []linkfin.ObjectKey {
 	return (*RequestPOFinancing)(c).Keys()
 }
 
+// DependentKeys implements linkfin.DependentCommand: the organization of the order's
+// seller, the anchor, whom the loan would pay.
+func (c *RequestDistributorFinancing) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
+	return orderSellerKeys(r, c.POID)
+}
+
+// orderSellerKeys is the key of the organization of purchase order id's seller, if the
+// order was loaded.
+func orderSellerKeys(r linkfin.Records, id string) []linkfin.ObjectKey {
+	var po linkfin.PurchaseOrder
+	if found, err := r.Get(linkfin.KindPurchaseOrder, id, &po); err != nil || !found {
+		return nil
+	}
+	return []linkfin.ObjectKey{organizationKey(po.SellerID)}
+}
+
 // LedgerKeys implements linkfin.LedgerCommand: the limits its acceptance would hold,
 // which the quote must fit (drawable).
 func (c *RequestDistributorFinancing) LedgerKeys(r linkfin.Records) (accounts, transfers []int64) {
@@ -87,7 +103,9 @@ func (c *RequestDistributorFinancing) Apply(tx linkfin.Tx) (any, error) {
 	case po.FinancingID != "":
 		return nil, linkfin.Errorf("asset_financed", "purchase order %s backs financing %s", po.ID, po.FinancingID)
 	}
-	if err := trades(tx, c.Actor, false); err != nil {
+	// The loan pays the anchor for the distributor's order: both trade still, as for a
+	// conditional payment of the distributor's to it.
+	if err := tradeBetween(tx, c.Actor, po.SellerID); err != nil {
 		return nil, err
 	}
 	if err := unshipped(po); err != nil {
@@ -160,9 +178,10 @@ func (c *AcceptDistributorFinancing) Keys() []linkfin.ObjectKey {
 }
 
 // DependentKeys implements linkfin.DependentCommand: what checks that the quote's
-// credit decision still stands (grantKeys).
+// credit decision still stands (grantKeys), and the organization of the order's
+// seller, the anchor, whom the loan pays.
 func (c *AcceptDistributorFinancing) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
-	return grantKeys(r, c.ID)
+	return append(grantKeys(r, c.ID), orderSellerKeys(r, c.POID)...)
 }
 
 // LedgerKeys implements linkfin.LedgerCommand: the limits it holds. (The anchor's

@@ -95,9 +95,20 @@ func (c *RequestDynamicDiscounting) Keys() []linkfin.ObjectKey {
 }
 
 // DependentKeys implements linkfin.DependentCommand: the payable's order and the
-// advance it backs (heldByOrder).
+// advance it backs (heldByOrder), and the organization of the program's anchor, who
+// would pay.
 func (c *RequestDynamicDiscounting) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
-	return orderFinancingKeys(r, c.PayableID)
+	return append(orderFinancingKeys(r, c.PayableID), anchorKeys(r, c.ProgramID)...)
+}
+
+// anchorKeys is the key of the organization of program id's anchor, if the program
+// was loaded.
+func anchorKeys(r linkfin.Records, id string) []linkfin.ObjectKey {
+	var p linkfin.Program
+	if found, err := r.Get(linkfin.KindProgram, id, &p); err != nil || !found {
+		return nil
+	}
+	return []linkfin.ObjectKey{organizationKey(p.AnchorID)}
 }
 
 // Apply implements linkfin.Command.
@@ -109,7 +120,8 @@ func (c *RequestDynamicDiscounting) Apply(tx linkfin.Tx) (any, error) {
 	if pay.SellerID != c.Actor {
 		return nil, linkfin.Errorf(linkfin.EFORBIDDEN, "only the seller asks to be paid early")
 	}
-	if err := trades(tx, c.Actor, true); err != nil {
+	// The anchor would pay the seller early: both trade still, as for its offer.
+	if err := tradeBetween(tx, p.AnchorID, c.Actor); err != nil {
 		return nil, err
 	}
 	if err := notOpen(pay); err != nil {
@@ -169,12 +181,9 @@ func (c *OfferDynamicDiscounting) Apply(tx linkfin.Tx) (any, error) {
 		return nil, err
 	}
 	// Paying its payable early is the anchor trading with its seller: an anchor that
-	// does not trade offers nothing, as it places no order.
-	if err := trades(tx, c.Actor, false); err != nil {
-		return nil, err
-	}
-	// The seller accepts the offer: one that does not trade could not.
-	if err := trades(tx, pay.SellerID, true); err != nil {
+	// does not trade offers nothing, as it places no order; and the seller accepts the
+	// offer: one that does not trade could not.
+	if err := tradeBetween(tx, c.Actor, pay.SellerID); err != nil {
 		return nil, err
 	}
 	q, err := priceDynamicDiscounting(p, pay, linkfin.BusinessDate(tx.Now()))
@@ -276,13 +285,16 @@ func (c *AcceptDynamicDiscounting) LedgerKeys(r linkfin.Records) (accounts, tran
 }
 
 // DependentKeys implements linkfin.DependentCommand: the seller's scorecards, which
-// count the early payment; on the e-CNY rail, the anchor and the seller, and the
-// wallets they designated.
+// count the early payment, and the anchor's organization, which pays it; on the
+// e-CNY rail, the anchor and the seller, and the wallets they designated.
 func (c *AcceptDynamicDiscounting) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
 	keys := paymentKeys(r, c.PayableID)
 	var f linkfin.Financing
-	if found, err := r.Get(linkfin.KindFinancing, c.ID, &f); err != nil || !found || f.Rail != linkfin.RailECNY {
+	if found, err := r.Get(linkfin.KindFinancing, c.ID, &f); err != nil || !found {
 		return keys
+	}
+	if f.Rail != linkfin.RailECNY {
+		return append(keys, organizationKey(f.FunderID))
 	}
 	return append(keys, designatedKeys(r, f.FunderID, f.RequesterID)...)
 }
@@ -293,7 +305,8 @@ func (c *AcceptDynamicDiscounting) Apply(tx linkfin.Tx) (any, error) {
 	if err != nil || already {
 		return f, err
 	}
-	if err := trades(tx, c.Actor, true); err != nil {
+	// The anchor pays the seller now: both trade still, as when it was quoted.
+	if err := tradeBetween(tx, f.FunderID, c.Actor); err != nil {
 		return nil, err
 	}
 	var pay linkfin.Payable

@@ -67,6 +67,10 @@ func Offers(ctx context.Context, s linkfin.PartyReader, v linkfin.Viewer, now ti
 	if err != nil {
 		return nil, err
 	}
+	payers, err := payersNotTrading(ctx, s, programs)
+	if err != nil {
+		return nil, err
+	}
 	byKind := make(map[string][]Offerer)
 	var kinds []string
 	for _, o := range Offerers() {
@@ -94,7 +98,7 @@ func Offers(ctx context.Context, s linkfin.PartyReader, v linkfin.Viewer, now ti
 				}
 			}
 			if a != nil {
-				if settle(a, now, cannot); len(a.Offers)+len(a.Refused) > 0 {
+				if settle(a, now, cannot, payers); len(a.Offers)+len(a.Refused) > 0 {
 					out = append(out, *a)
 				}
 			}
@@ -121,11 +125,46 @@ func takesNoOffer(ctx context.Context, s linkfin.RecordReader, org string) (erro
 	return notTrading(&o, true), nil
 }
 
+// payersNotTrading is, by anchor, why no offer of a program's anchor to pay early
+// (dynamic discounting) could be taken now, as its request would refuse it: the
+// anchor, which would pay, does not trade (tradeBetween). It reads the anchor of each
+// program that offers dynamic discounting once; an anchor that trades is not listed.
+func payersNotTrading(ctx context.Context, s linkfin.RecordReader, programs map[string]*linkfin.Program) (map[string]error, error) {
+	out := make(map[string]error)
+	seen := make(map[string]bool)
+	for _, p := range programs {
+		if !p.Offers(linkfin.ProductDynamicDiscounting) || seen[p.AnchorID] {
+			continue
+		}
+		seen[p.AnchorID] = true
+		var o linkfin.Organization
+		if err := read(ctx, s, linkfin.KindOrganization, p.AnchorID, &o); linkfin.ErrorCode(err) == linkfin.ENOTFOUND {
+			continue // as markIdle: what is not there is refused by the request
+		} else if err != nil {
+			return nil, err
+		}
+		if err := notTrading(&o, false); err != nil {
+			out[p.AnchorID] = err
+		}
+	}
+	return out, nil
+}
+
 // settle finishes an asset's offers at now: each quote expiring as a request's would,
-// best first; the refusals by product and funder. If cannot says why the organization
-// could take none of them, each offer is listed among the refusals with its code and
-// message instead.
-func settle(a *linkfin.AssetOffers, now time.Time, cannot error) {
+// best first; the refusals by product and funder. An anchor's offer to pay early whose
+// anchor payers lists (payersNotTrading) is listed among the refusals with its code
+// and message instead; and if cannot says why the organization could take none of
+// them, so is each offer left.
+func settle(a *linkfin.AssetOffers, now time.Time, cannot error, payers map[string]error) {
+	a.Offers = slices.DeleteFunc(a.Offers, func(o linkfin.Offer) bool {
+		refused := payers[o.FunderID]
+		if o.Product != linkfin.ProductDynamicDiscounting || refused == nil {
+			return false
+		}
+		a.Refused = append(a.Refused, linkfin.Offer{Product: o.Product, FunderID: o.FunderID,
+			Code: linkfin.ErrorCode(refused), Message: linkfin.ErrorMessage(refused)})
+		return true
+	})
 	if cannot != nil {
 		for _, o := range a.Offers {
 			a.Refused = append(a.Refused, linkfin.Offer{Product: o.Product, FunderID: o.FunderID,
@@ -297,13 +336,17 @@ func (c *TakeOffer) Keys() []linkfin.ObjectKey {
 }
 
 // DependentKeys implements linkfin.DependentCommand: a payable's seller's scorecards,
-// which count an early payment; on the e-CNY rail, the program's anchor and the
-// actor, and the wallets they designated.
+// which count an early payment, and the organization of the program's anchor, which
+// pays one early (dynamic discounting); on the e-CNY rail, the program's anchor and
+// the actor, and the wallets they designated.
 func (c *TakeOffer) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
 	if o := c.offerer(); o == nil || o.AssetKind() != linkfin.KindPayable {
 		return nil
 	}
 	keys := append(paymentKeys(r, c.AssetID), orderFinancingKeys(r, c.AssetID)...)
+	if c.Product == linkfin.ProductDynamicDiscounting {
+		keys = append(keys, anchorKeys(r, c.ProgramID)...)
+	}
 	if c.Rail != linkfin.RailECNY {
 		return keys
 	}

@@ -116,6 +116,10 @@ func offersPage(ctx context.Context, s IndexedReader, v linkfin.Viewer, now time
 	if err != nil {
 		return nil, err
 	}
+	payers, err := payersNotTrading(ctx, s, programs)
+	if err != nil {
+		return nil, err
+	}
 	byKind := make(map[string][]Offerer)
 	for _, o := range Offerers() {
 		byKind[o.AssetKind()] = append(byKind[o.AssetKind()], o)
@@ -140,7 +144,7 @@ func offersPage(ctx context.Context, s IndexedReader, v linkfin.Viewer, now time
 			return out, nil
 		}
 		after = h.take()
-		if a, ok := offersOn(v.Org, h.asset, byKind[h.src.kind], programs, valueDate, now, cannot); ok && (len(a.Offers) > 0 || refused) {
+		if a, ok := offersOn(v.Org, h.asset, byKind[h.src.kind], programs, valueDate, now, cannot, payers); ok && (len(a.Offers) > 0 || refused) {
 			out.Data = append(out.Data, a)
 		}
 	}
@@ -237,8 +241,10 @@ func (h *offerHead) take() string {
 
 // offersOn is what the offerers of an asset's kind offer org on it (as Offers lists an
 // asset), and whether any of them would; cannot, if not nil, is why org could take none
-// (takesNoOffer), each offer then listed among the refusals.
-func offersOn(org string, asset any, offerers []Offerer, programs map[string]*linkfin.Program, valueDate linkfin.Date, now time.Time, cannot error) (linkfin.AssetOffers, bool) {
+// (takesNoOffer), each offer then listed among the refusals, and payers why it could
+// take none of an anchor's that does not trade (payersNotTrading).
+func offersOn(org string, asset any, offerers []Offerer, programs map[string]*linkfin.Program, valueDate linkfin.Date, now time.Time, cannot error,
+	payers map[string]error) (linkfin.AssetOffers, bool) {
 	var a *linkfin.AssetOffers
 	for _, o := range offerers {
 		got, ok := o.Offer(org, asset, programs, valueDate)
@@ -253,7 +259,7 @@ func offersOn(org string, asset any, offerers []Offerer, programs map[string]*li
 	if a == nil {
 		return linkfin.AssetOffers{}, false
 	}
-	settle(a, now, cannot)
+	settle(a, now, cannot, payers)
 	return *a, len(a.Offers)+len(a.Refused) > 0
 }
 
@@ -299,7 +305,11 @@ func OfferOn(ctx context.Context, s linkfin.PartyReader, v linkfin.Viewer, now t
 	if err != nil {
 		return linkfin.AssetOffers{}, linkfin.Offer{}, err
 	}
-	a, ok := offersOn(v.Org, asset, offerers, programs, linkfin.BusinessDate(now), now, cannot)
+	payers, err := payersNotTrading(ctx, s, programs)
+	if err != nil {
+		return linkfin.AssetOffers{}, linkfin.Offer{}, err
+	}
+	a, ok := offersOn(v.Org, asset, offerers, programs, linkfin.BusinessDate(now), now, cannot, payers)
 	if ok {
 		for _, x := range a.Offers {
 			if x.Product == product && x.FunderID == funder {

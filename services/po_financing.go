@@ -335,11 +335,17 @@ func acceptOrder(tx linkfin.Tx, id, actor string, product linkfin.Product, poID 
 	if err != nil || already {
 		return f, err
 	}
-	// The seller of the order, or the distributor that buys it.
-	if err := trades(tx, actor, product != linkfin.ProductDistributorFinancing); err != nil {
+	po, err := purchaseOrder(tx, f.AssetID, actor)
+	if err != nil {
 		return nil, err
 	}
-	po, err := purchaseOrder(tx, f.AssetID, actor)
+	// The seller of the order; or the distributor that buys it, and the anchor, its
+	// seller, whom the loan pays.
+	if product == linkfin.ProductDistributorFinancing {
+		err = tradeBetween(tx, actor, po.SellerID)
+	} else {
+		err = trades(tx, actor, true)
+	}
 	if err != nil {
 		return nil, err
 	}

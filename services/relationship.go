@@ -114,10 +114,13 @@ func organization(tx linkfin.Tx, id string) (*linkfin.Organization, error) {
 // words, for the operator may have withdrawn the capability since: an order, its
 // acceptance, a goods receipt, an invoice (self-billed: its seller too), its approval,
 // a credit note, a buyer's payment terms, a certificate passed on (its recipient too),
-// a conditional payment (its payer and its payee), a request for financing and the
-// acceptance of its quote by a seller, a holder, a distributor or a warehouse pledge's
-// borrower, an anchor's offer to pay a seller early (the anchor and the seller), and
-// an anchor's issue of a certificate (the anchor). The offers
+// a conditional payment and a payment from a purpose-bound wallet (their payer and
+// their payee), a request for financing and the acceptance of its quote by a seller, a
+// holder, a distributor or a warehouse pledge's borrower, an early payment by dynamic
+// discounting, asked for, offered or accepted (the anchor and the seller), an anchor's
+// issue of a certificate (the anchor and the seller it pays), and a distributor loan
+// (the distributor and the anchor it pays): those that pay, owe or commit money
+// between two parties check both (tradeBetween). The offers
 // list offers nothing to one that does not trade (Offers). What was done stays done:
 // an order accepted may still be shipped or cancelled, an invoice disputed, a
 // conditional payment confirmed or cancelled, a payable is still paid and a financing
@@ -129,6 +132,20 @@ func trades(tx linkfin.Tx, orgID string, seller bool) error {
 		return err
 	}
 	return notTrading(o, seller)
+}
+
+// tradeBetween refuses an act by which payer pays, owes or commits money to payee for
+// their trade, when either does not trade now: the payer as a buyer, the payee as a
+// seller (trades), the payer first, each in trades' words. Every such act checks both
+// through it: a conditional payment, a payment from a purpose-bound wallet, an early
+// payment by dynamic discounting (its request, the anchor's offer and its acceptance),
+// a certificate issued, and a distributor loan, which pays the anchor for the
+// distributor's order. The command lists both organizations' records in its keys.
+func tradeBetween(tx linkfin.Tx, payer, payee string) error {
+	if err := trades(tx, payer, false); err != nil {
+		return err
+	}
+	return trades(tx, payee, true)
 }
 
 // notTrading is trades' refusal of the organization o, or nil if it trades now.
