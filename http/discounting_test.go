@@ -13,17 +13,7 @@ import (
 // accept; the seller accepts it and is paid; anyone else's offer is refused.
 func TestAnchorOffersEarlyPayment(t *testing.T) {
 	p := newPlatform(t)
-	due := linkfin.BusinessDate(p.clock.Now()).AddDays(30)
-	p.submit(t, &services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: "PO-2", Number: "PO-2", SellerID: "tier1", ProgramID: "auto-scf",
-		Currency: "CNY", Lines: []linkfin.POLine{{LineID: "1", Item: "bolts", Quantity: 10, Unit: "box", UnitPrice: 1_000_00}}}})
-	p.submit(t, &services.AcceptPurchaseOrder{Actor: "tier1", ID: "PO-2"})
-	p.submit(t, &services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{ID: "GR-2", POID: "PO-2",
-		Lines: []linkfin.ReceiptLine{{LineID: "1", Accepted: 10}}}})
-	p.submit(t, &services.CreateInvoice{Actor: "tier1", Invoice: linkfin.Invoice{ID: "inv-2", Number: "INV-2", BuyerID: "anchor", POID: "PO-2",
-		Currency: "CNY", IssueDate: linkfin.BusinessDate(p.clock.Now()), DueDate: due,
-		Lines: []linkfin.InvoiceLine{{LineID: "1", Quantity: 10, UnitPrice: 1_000_00, Amount: 10_000_00}}, Total: 10_000_00}})
-	p.submit(t, &services.ApproveInvoice{Actor: "anchor", ID: "inv-2"})
-	body := `{"product":"dynamic_discounting","program_id":"auto-scf","asset_id":"` + linkfin.PayableID("inv-2") + `"}`
+	body := `{"product":"dynamic_discounting","program_id":"auto-scf","asset_id":"` + p.approvedPayable(t, "2", 10) + `"}`
 
 	wantProblem(t, p.as("bank", "POST", "/v1/financings", body, "Idempotency-Key", "o-bank"), http.StatusNotFound, linkfin.ENOTFOUND)
 	var offer linkfin.Financing
@@ -49,19 +39,6 @@ func TestAnchorOffersEarlyPayment(t *testing.T) {
 func TestAcceptRefusesPayableTakenSince(t *testing.T) {
 	p := newPlatform(t)
 	p.submit(t, &services.RecordInboundPayment{Rail: "bank", InstructionID: "anchor-cash", OrgID: "anchor", Currency: "CNY", Amount: 100_000_00})
-	payable := func(n string, qty int64) string {
-		due := linkfin.BusinessDate(p.clock.Now()).AddDays(30)
-		p.submit(t, &services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: "PO-" + n, Number: "PO-" + n, SellerID: "tier1", ProgramID: "auto-scf",
-			Currency: "CNY", Lines: []linkfin.POLine{{LineID: "1", Item: "bolts", Quantity: qty, Unit: "box", UnitPrice: 1_000_00}}}})
-		p.submit(t, &services.AcceptPurchaseOrder{Actor: "tier1", ID: "PO-" + n})
-		p.submit(t, &services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{ID: "GR-" + n, POID: "PO-" + n,
-			Lines: []linkfin.ReceiptLine{{LineID: "1", Accepted: qty}}}})
-		p.submit(t, &services.CreateInvoice{Actor: "tier1", Invoice: linkfin.Invoice{ID: "inv-" + n, Number: "INV-" + n, BuyerID: "anchor", POID: "PO-" + n,
-			Currency: "CNY", IssueDate: linkfin.BusinessDate(p.clock.Now()), DueDate: due,
-			Lines: []linkfin.InvoiceLine{{LineID: "1", Quantity: qty, UnitPrice: 1_000_00, Amount: qty * 1_000_00}}, Total: qty * 1_000_00}})
-		p.submit(t, &services.ApproveInvoice{Actor: "anchor", ID: "inv-" + n})
-		return linkfin.PayableID("inv-" + n)
-	}
 	quote := func(who, product, funder, pay string) string {
 		body := `{"product":"` + product + `","program_id":"auto-scf","asset_id":"` + pay + `"`
 		if funder != "" {
@@ -81,7 +58,7 @@ func TestAcceptRefusesPayableTakenSince(t *testing.T) {
 	}
 
 	// Factored: the anchor's offer and the seller's own request of early payment.
-	factored := payable("f", 10)
+	factored := p.approvedPayable(t, "f", 10)
 	offer, asked, factoring := quote("anchor", "dynamic_discounting", "", factored), quote("tier1", "dynamic_discounting", "", factored),
 		quote("tier1", "factoring", "bank", factored)
 	wantJSON(t, accept(factoring), http.StatusOK, new(linkfin.Financing))
@@ -92,14 +69,14 @@ func TestAcceptRefusesPayableTakenSince(t *testing.T) {
 	}
 
 	// Certified: early payment and factoring alike.
-	certified := payable("c", 11)
+	certified := p.approvedPayable(t, "c", 11)
 	offer, factoring = quote("anchor", "dynamic_discounting", "", certified), quote("tier1", "factoring", "bank", certified)
 	p.submit(t, &services.IssueCertificate{Actor: "anchor", ID: "C-c", ProgramID: "auto-scf", PayableIDs: []string{certified}})
 	wantProblem(t, accept(offer), http.StatusUnprocessableEntity, "asset_financed")
 	wantProblem(t, accept(factoring), http.StatusUnprocessableEntity, "asset_financed")
 
 	// Paid early: factoring it is a conflict, as a new quote of it is.
-	paid := payable("p", 12)
+	paid := p.approvedPayable(t, "p", 12)
 	offer, factoring = quote("anchor", "dynamic_discounting", "", paid), quote("tier1", "factoring", "bank", paid)
 	wantJSON(t, accept(offer), http.StatusOK, new(linkfin.Financing))
 	wantProblem(t, accept(factoring), http.StatusConflict, linkfin.ECONFLICT)
@@ -122,17 +99,7 @@ func TestAcceptRefusesPayableTakenSince(t *testing.T) {
 func TestRequestOverLimitsRefused(t *testing.T) {
 	p := newPlatform(t)
 	payable := func(n string, qty int64) string {
-		due := linkfin.BusinessDate(p.clock.Now()).AddDays(30)
-		p.submit(t, &services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: "PO-" + n, Number: "PO-" + n, SellerID: "tier1", ProgramID: "auto-scf",
-			Currency: "CNY", Lines: []linkfin.POLine{{LineID: "1", Item: "axle", Quantity: qty, Unit: "pc", UnitPrice: 1_000_00}}}})
-		p.submit(t, &services.AcceptPurchaseOrder{Actor: "tier1", ID: "PO-" + n})
-		p.submit(t, &services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{ID: "GR-" + n, POID: "PO-" + n,
-			Lines: []linkfin.ReceiptLine{{LineID: "1", Accepted: qty}}}})
-		p.submit(t, &services.CreateInvoice{Actor: "tier1", Invoice: linkfin.Invoice{ID: "inv-" + n, Number: "INV-" + n, BuyerID: "anchor", POID: "PO-" + n,
-			Currency: "CNY", IssueDate: linkfin.BusinessDate(p.clock.Now()), DueDate: due,
-			Lines: []linkfin.InvoiceLine{{LineID: "1", Quantity: qty, UnitPrice: 1_000_00, Amount: qty * 1_000_00}}, Total: qty * 1_000_00}})
-		p.submit(t, &services.ApproveInvoice{Actor: "anchor", ID: "inv-" + n})
-		return `{"product":"factoring","program_id":"auto-scf","funder_id":"bank","asset_id":"` + linkfin.PayableID("inv-"+n) + `"}`
+		return `{"product":"factoring","program_id":"auto-scf","funder_id":"bank","asset_id":"` + p.approvedPayable(t, n, qty) + `"}`
 	}
 	over, within := payable("over", 2_200), payable("within", 2_000)
 	pr := wantProblem(t, p.as("tier1", "POST", "/v1/financings", over, "Idempotency-Key", "r-over"), http.StatusUnprocessableEntity, "exceeds_credits")
@@ -144,4 +111,22 @@ func TestRequestOverLimitsRefused(t *testing.T) {
 	if q.Status != linkfin.FinancingQuoted || q.Quote.Face != 2_000_000_00 {
 		t.Fatalf("within the cap: %+v", q)
 	}
+}
+
+// approvedPayable runs the anchor's order PO-n to tier1 under auto-scf (qty boxes of
+// bolts at 1,000.00) through its acceptance, receipt GR-n and invoice inv-n, due in
+// 30 days, to the anchor's approval, and returns the payable's ID.
+func (p *platform) approvedPayable(t *testing.T, n string, qty int64) string {
+	t.Helper()
+	due := linkfin.BusinessDate(p.clock.Now()).AddDays(30)
+	p.submit(t, &services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: "PO-" + n, Number: "PO-" + n, SellerID: "tier1", ProgramID: "auto-scf",
+		Currency: "CNY", Lines: []linkfin.POLine{{LineID: "1", Item: "bolts", Quantity: qty, Unit: "box", UnitPrice: 1_000_00}}}})
+	p.submit(t, &services.AcceptPurchaseOrder{Actor: "tier1", ID: "PO-" + n})
+	p.submit(t, &services.CreateGoodsReceipt{Actor: "anchor", Receipt: linkfin.GoodsReceipt{ID: "GR-" + n, POID: "PO-" + n,
+		Lines: []linkfin.ReceiptLine{{LineID: "1", Accepted: qty}}}})
+	p.submit(t, &services.CreateInvoice{Actor: "tier1", Invoice: linkfin.Invoice{ID: "inv-" + n, Number: "INV-" + n, BuyerID: "anchor", POID: "PO-" + n,
+		Currency: "CNY", IssueDate: linkfin.BusinessDate(p.clock.Now()), DueDate: due,
+		Lines: []linkfin.InvoiceLine{{LineID: "1", Quantity: qty, UnitPrice: 1_000_00, Amount: qty * 1_000_00}}, Total: qty * 1_000_00}})
+	p.submit(t, &services.ApproveInvoice{Actor: "anchor", ID: "inv-" + n})
+	return linkfin.PayableID("inv-" + n)
 }

@@ -140,17 +140,7 @@ func TestTradeWithdrawnFinancing(t *testing.T) {
 	notTrading(w, "tier1", &services.AcceptDynamicDiscounting{Actor: "tier1", ID: "dd", PayableID: p4.ID})
 
 	// The buyer's side: a distributor financing its order to the anchor.
-	w.must(&services.CreateOrganization{Org: linkfin.Organization{ID: "dealer", Name: "Dealer", Capabilities: []linkfin.Capability{linkfin.CapTrade}}},
-		&services.ProposeRelationship{Actor: "dealer", BuyerID: "dealer", SellerID: "anchor"},
-		&services.AcceptRelationship{Actor: "anchor", BuyerID: "dealer", SellerID: "anchor"},
-		&services.CreateProgram{Actor: "anchor", Program: linkfin.Program{ID: "dist", Name: "Dealer finance", Currency: "CNY", Limit: 10_000_000_00,
-			Products: []linkfin.Product{linkfin.ProductDistributorFinancing}, MaxTenorDays: 90, AdvanceRate: rate(t, "0.8"),
-			DayCount: linkfin.ACT360, Calendar: "CN"}},
-		&services.InviteFunder{Actor: "anchor", ProgramID: "dist", FunderID: "bank", Limit: 1_000_000_00, Pricing: linkfin.Pricing{FixedRate: &r}},
-		&services.AcceptFunder{Actor: "bank", ProgramID: "dist"},
-		&services.CreatePurchaseOrder{Actor: "dealer", Order: linkfin.PurchaseOrder{ID: "dpo", Number: "DPO-1", SellerID: "anchor", ProgramID: "dist",
-			Currency: "CNY", Lines: []linkfin.POLine{{LineID: "1", Item: "sedan", Quantity: 2, Unit: "car", UnitPrice: 100_000_00}}}},
-		&services.AcceptPurchaseOrder{Actor: "anchor", ID: "dpo"})
+	dealerOrder(w)
 	notTrading(w, "dealer", &services.RequestDistributorFinancing{Actor: "dealer", ID: "d1", POID: "dpo", ProgramID: "dist", FunderID: "bank"})
 	notTrading(w, "dealer", &services.AcceptDistributorFinancing{Actor: "dealer", ID: "d1", POID: "dpo"})
 
@@ -163,6 +153,26 @@ func TestTradeWithdrawnFinancing(t *testing.T) {
 	if f, err := run[linkfin.Financing](w, &services.CollectFactored{ID: "fx"}); err != nil || f.Status != linkfin.FinancingSettled {
 		t.Fatalf("the factored payable at its due date, its seller no longer trading: %+v, %v", f, err)
 	}
+}
+
+// dealerOrder: dealer, a trading buyer of the anchor's, orders 2 sedans at 100,000.00
+// from the anchor (order dpo, accepted) under the anchor's program dist of
+// distributor financing, which bank funds at 7.2 %.
+func dealerOrder(w *world) {
+	t := w.t
+	t.Helper()
+	r := rate(t, "0.072")
+	w.must(&services.CreateOrganization{Org: linkfin.Organization{ID: "dealer", Name: "Dealer", Capabilities: []linkfin.Capability{linkfin.CapTrade}}},
+		&services.ProposeRelationship{Actor: "dealer", BuyerID: "dealer", SellerID: "anchor"},
+		&services.AcceptRelationship{Actor: "anchor", BuyerID: "dealer", SellerID: "anchor"},
+		&services.CreateProgram{Actor: "anchor", Program: linkfin.Program{ID: "dist", Name: "Dealer finance", Currency: "CNY", Limit: 10_000_000_00,
+			Products: []linkfin.Product{linkfin.ProductDistributorFinancing}, MaxTenorDays: 90, AdvanceRate: rate(t, "0.8"),
+			DayCount: linkfin.ACT360, Calendar: "CN"}},
+		&services.InviteFunder{Actor: "anchor", ProgramID: "dist", FunderID: "bank", Limit: 1_000_000_00, Pricing: linkfin.Pricing{FixedRate: &r}},
+		&services.AcceptFunder{Actor: "bank", ProgramID: "dist"},
+		&services.CreatePurchaseOrder{Actor: "dealer", Order: linkfin.PurchaseOrder{ID: "dpo", Number: "DPO-1", SellerID: "anchor", ProgramID: "dist",
+			Currency: "CNY", Lines: []linkfin.POLine{{LineID: "1", Item: "sedan", Quantity: 2, Unit: "car", UnitPrice: 100_000_00}}}},
+		&services.AcceptPurchaseOrder{Actor: "anchor", ID: "dpo"})
 }
 
 // The acts beyond trade itself that take an organization's trade further are refused
@@ -393,18 +403,7 @@ func TestAnchorNotTradingPays(t *testing.T) {
 	refusedNotTrading(w, "anchor", &services.TakeOffer{Actor: "tier1", Product: linkfin.ProductDynamicDiscounting, AssetID: taken.ID,
 		ProgramID: "dd", FunderID: "anchor", Price: price})
 
-	r := rate(t, "0.072")
-	w.must(&services.CreateOrganization{Org: linkfin.Organization{ID: "dealer", Name: "Dealer", Capabilities: []linkfin.Capability{linkfin.CapTrade}}},
-		&services.ProposeRelationship{Actor: "dealer", BuyerID: "dealer", SellerID: "anchor"},
-		&services.AcceptRelationship{Actor: "anchor", BuyerID: "dealer", SellerID: "anchor"},
-		&services.CreateProgram{Actor: "anchor", Program: linkfin.Program{ID: "dist", Name: "Dealer finance", Currency: "CNY", Limit: 10_000_000_00,
-			Products: []linkfin.Product{linkfin.ProductDistributorFinancing}, MaxTenorDays: 90, AdvanceRate: rate(t, "0.8"),
-			DayCount: linkfin.ACT360, Calendar: "CN"}},
-		&services.InviteFunder{Actor: "anchor", ProgramID: "dist", FunderID: "bank", Limit: 1_000_000_00, Pricing: linkfin.Pricing{FixedRate: &r}},
-		&services.AcceptFunder{Actor: "bank", ProgramID: "dist"},
-		&services.CreatePurchaseOrder{Actor: "dealer", Order: linkfin.PurchaseOrder{ID: "dpo", Number: "DPO-1", SellerID: "anchor", ProgramID: "dist",
-			Currency: "CNY", Lines: []linkfin.POLine{{LineID: "1", Item: "sedan", Quantity: 2, Unit: "car", UnitPrice: 100_000_00}}}},
-		&services.AcceptPurchaseOrder{Actor: "anchor", ID: "dpo"})
+	dealerOrder(w)
 	refusedNotTrading(w, "anchor", &services.RequestDistributorFinancing{Actor: "dealer", ID: "d1", POID: "dpo", ProgramID: "dist", FunderID: "bank"})
 	refusedNotTrading(w, "anchor", &services.AcceptDistributorFinancing{Actor: "dealer", ID: "d1", POID: "dpo"})
 }

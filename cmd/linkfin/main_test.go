@@ -21,7 +21,10 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/mod/sumdb/note"
+
 	"linkfin/bench"
+	"linkfin/engine"
 	"linkfin/ledger"
 	"linkfin/sqlite"
 	"linkfin/tlog"
@@ -200,6 +203,38 @@ func openDB(t *testing.T, path string) *sqlite.DB {
 	}
 	t.Cleanup(func() { s.Close() })
 	return s
+}
+
+// newSigner is a signer with a new key for the platform's origin.
+func newSigner(t *testing.T) note.Signer {
+	t.Helper()
+	skey, _, err := tlog.GenerateKey(Origin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, err := note.NewSigner(skey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return signer
+}
+
+// openEngine opens a new, migrated SQLite store and an engine on it that signs with a
+// new key, both closed when the test ends. now is the engine's clock: nil for the
+// machine's.
+func openEngine(t *testing.T, now func() time.Time) (*sqlite.DB, *engine.Engine) {
+	t.Helper()
+	ctx := context.Background()
+	st := openDB(t, filepath.Join(t.TempDir(), "x.db"))
+	if err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	e, err := engine.Open(ctx, engine.Config{Store: st, Signer: newSigner(t), Origin: Origin, Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close() })
+	return st, e
 }
 
 // server is a running "linkfin serve".

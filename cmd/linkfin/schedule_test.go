@@ -5,17 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"golang.org/x/mod/sumdb/note"
-
 	"linkfin"
-	"linkfin/engine"
-	"linkfin/sqlite"
-	"linkfin/tlog"
 )
 
 // putMaturity writes a maturity record as it is: the test's way to give the scheduler
@@ -38,31 +32,11 @@ func (c *putMaturity) Apply(tx linkfin.Tx) (any, error) {
 // the platform's clock reads 2099, a maturity of then is due.
 func TestScheduleRunsOnPlatformClock(t *testing.T) {
 	ctx := context.Background()
-	st, err := sqlite.Open(filepath.Join(t.TempDir(), "x.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	skey, _, err := tlog.GenerateKey(Origin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	signer, err := note.NewSigner(skey)
-	if err != nil {
-		t.Fatal(err)
-	}
 	now := time.Date(2020, 1, 10, 9, 0, 0, 0, time.UTC)
 	if !time.Now().After(time.Date(2025, 6, 3, 0, 0, 0, 0, time.UTC)) {
 		t.Fatal("the machine's clock reads before June 2025")
 	}
-	e, err := engine.Open(ctx, engine.Config{Store: st, Signer: signer, Origin: Origin, Now: func() time.Time { return now }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close()
+	st, e := openEngine(t, func() time.Time { return now })
 	put := func(m linkfin.Maturity) {
 		t.Helper()
 		m.ID = linkfin.MaturityID(m.ProgramID, m.Date)

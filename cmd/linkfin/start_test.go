@@ -16,13 +16,10 @@ import (
 	"testing"
 
 	"github.com/jackc/pgx/v5"
-	"golang.org/x/mod/sumdb/note"
 
 	"linkfin/client"
-	"linkfin/engine"
 	"linkfin/postgres/pgtest"
 	"linkfin/services"
-	"linkfin/sqlite"
 	"linkfin/tlog"
 
 	"linkfin"
@@ -250,32 +247,12 @@ func TestServeDemoSeedsAtOnce(t *testing.T) {
 // the command in words, never by its Go type.
 func TestErrorsNameNoGoTypes(t *testing.T) {
 	ctx := context.Background()
-	st, err := sqlite.Open(filepath.Join(t.TempDir(), "x.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	skey, _, err := tlog.GenerateKey(Origin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	signer, err := note.NewSigner(skey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, err := engine.Open(ctx, engine.Config{Store: st, Signer: signer, Origin: Origin})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close()
+	st, e := openEngine(t, nil)
 	auth := services.NewAuth(st, e, make([]byte, 32))
 	if _, _, err := seedDemo(ctx, e, auth); err != nil {
 		t.Fatal(err)
 	}
-	_, _, err = seedDemo(ctx, e, auth)
+	_, _, err := seedDemo(ctx, e, auth)
 	if err == nil {
 		t.Fatal("seeding twice succeeded")
 	}

@@ -12,8 +12,6 @@ import (
 	"strings"
 	"testing"
 
-	"golang.org/x/mod/sumdb/note"
-
 	"linkfin"
 	"linkfin/services"
 	"linkfin/tlog"
@@ -132,14 +130,7 @@ func TestVerifyCheckpoint(t *testing.T) {
 
 	// A checkpoint signed with another key, or not a checkpoint: refused, before
 	// anything is verified.
-	skey, _, err := tlog.GenerateKey(Origin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	signer, err := note.NewSigner(skey)
-	if err != nil {
-		t.Fatal(err)
-	}
+	signer := newSigner(t)
 	tree := tlog.Tree{Size: late.Size}
 	root, _ := base64.StdEncoding.DecodeString(late.Root)
 	copy(tree.Hash[:], root)
