@@ -98,7 +98,7 @@ func lockECNY(tx linkfin.Tx, p *linkfin.ConditionalPayment) error {
 	if _, err := designated(tx, p.PayeeID); err != nil {
 		return err
 	}
-	if err := mayPay(tx, from, p.Amount, "wallet %s holds %s free to lock"); err != nil {
+	if err := mayPay(tx, from, nil, p.Amount, "wallet %s holds %s free to lock"); err != nil {
 		return err
 	}
 	held, err := account(ecnyHeldID, "CNY", codeECNYWallet, 0)

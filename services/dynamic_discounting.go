@@ -96,9 +96,14 @@ func (c *RequestDynamicDiscounting) Keys() []linkfin.ObjectKey {
 
 // DependentKeys implements linkfin.DependentCommand: the payable's order and the
 // advance it backs (heldByOrder), and the organization of the program's anchor, who
-// would pay.
+// would pay; on the e-CNY rail, the anchor and the seller, and the wallets they
+// designated, whose limits the quote must fit (ecnyPayable).
 func (c *RequestDynamicDiscounting) DependentKeys(r linkfin.Records) []linkfin.ObjectKey {
-	return append(orderFinancingKeys(r, c.PayableID), anchorKeys(r, c.ProgramID)...)
+	keys := append(orderFinancingKeys(r, c.PayableID), anchorKeys(r, c.ProgramID)...)
+	if c.Rail != linkfin.RailECNY {
+		return keys
+	}
+	return append(keys, designatedKeys(r, anchorOf(r, c.ProgramID, c.Actor)...)...)
 }
 
 // anchorKeys is the key of the organization of program id's anchor, if the program
@@ -109,6 +114,15 @@ func anchorKeys(r linkfin.Records, id string) []linkfin.ObjectKey {
 		return nil
 	}
 	return []linkfin.ObjectKey{organizationKey(p.AnchorID)}
+}
+
+// LedgerKeys implements linkfin.LedgerCommand: on the e-CNY rail, the ledger accounts
+// of the wallets the anchor and the seller designated.
+func (c *RequestDynamicDiscounting) LedgerKeys(r linkfin.Records) (accounts, transfers []int64) {
+	if c.Rail != linkfin.RailECNY {
+		return nil, nil
+	}
+	return designatedAccounts(r, anchorOf(r, c.ProgramID, c.Actor)...), nil
 }
 
 // Apply implements linkfin.Command.
@@ -136,6 +150,9 @@ func (c *RequestDynamicDiscounting) Apply(tx linkfin.Tx) (any, error) {
 	}
 	f := newQuote(tx, id, dynamicDiscounting{}, p, c.Actor, p.AnchorID, pay.ID, q)
 	f.Currency, f.Rail = pay.Currency, c.Rail
+	if err := ecnyPayable(tx, f, true); err != nil {
+		return nil, err
+	}
 	return f, tx.Put(linkfin.KindFinancing, f.ID, f, "financing.quoted")
 }
 
@@ -165,7 +182,19 @@ func (c *OfferDynamicDiscounting) DependentKeys(r linkfin.Records) []linkfin.Obj
 	if found, _ := r.Get(linkfin.KindPayable, c.PayableID, &pay); found {
 		keys = append(keys, organizationKey(pay.SellerID))
 	}
+	if c.Rail == linkfin.RailECNY {
+		keys = append(keys, designatedKeys(r, c.Actor)...)
+	}
 	return keys
+}
+
+// LedgerKeys implements linkfin.LedgerCommand: on the e-CNY rail, the ledger accounts
+// of the wallet the anchor designated, whose limits the offer must fit (ecnyPayable).
+func (c *OfferDynamicDiscounting) LedgerKeys(r linkfin.Records) (accounts, transfers []int64) {
+	if c.Rail != linkfin.RailECNY {
+		return nil, nil
+	}
+	return designatedAccounts(r, c.Actor), nil
 }
 
 // Apply implements linkfin.Command.
@@ -197,7 +226,52 @@ func (c *OfferDynamicDiscounting) Apply(tx linkfin.Tx) (any, error) {
 	// The end of the value date, the business day in China Standard Time, as an instant in UTC.
 	f.Quote.ExpiresAt = q.ValueDate.AddDays(1).Time(linkfin.ChinaTime).UTC()
 	f.Currency, f.Rail = pay.Currency, c.Rail
+	if err := ecnyPayable(tx, f, false); err != nil {
+		return nil, err
+	}
 	return f, tx.Put(linkfin.KindFinancing, f.ID, f, "financing.quoted")
+}
+
+// ecnyPayable refuses a quote of an early payment on the e-CNY rail that its
+// acceptance would refuse now for the limits of the wallets the anchor and the seller
+// designated (payLimits, the acceptance's own check): past the anchor's
+// single-payment limit or what it may still pay today or this year, and, asked by the
+// seller (seller), past the seller's balance limit. It is refused then with the
+// acceptance's code and words and keeps no quote. An anchor's offer does not read the
+// seller's wallet, which the anchor does not see. What the anchor's wallet holds is
+// not checked, as on the platform wallets: the anchor may fund it after the quote.
+// A side that has designated no wallet yet is left to the acceptance, which refuses it
+// then (ecny_wallet_not_designated). The acceptance checks again: the limits are
+// drawn by other payments, and given back each new day or year, between the two.
+func ecnyPayable(tx linkfin.Tx, f *linkfin.Financing, seller bool) error {
+	if f.Rail != linkfin.RailECNY {
+		return nil
+	}
+	from, err := designated(tx, f.FunderID)
+	if linkfin.ErrorCode(err) == linkfin.ENOECNYWALLET {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	var to *linkfin.ECNYWallet
+	if seller {
+		if to, err = designated(tx, f.RequesterID); linkfin.ErrorCode(err) == linkfin.ENOECNYWALLET {
+			to = nil
+		} else if err != nil {
+			return err
+		}
+	}
+	return payLimits(tx, from, to, f.Quote.Price, "")
+}
+
+// anchorOf is the anchor of the program id, with org: both, or org alone when the
+// program is not found.
+func anchorOf(r linkfin.Records, id, org string) []string {
+	var p linkfin.Program
+	if found, _ := r.Get(linkfin.KindProgram, id, &p); found && p.AnchorID != "" {
+		return []string{p.AnchorID, org}
+	}
+	return []string{org}
 }
 
 // DynamicDiscountingQuote is what the anchor of program p would pay today (valueDate)

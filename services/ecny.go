@@ -535,35 +535,63 @@ func (c *PayECNY) Apply(tx linkfin.Tx) (any, error) {
 	return payECNY(tx, from, to, c.Amount, linkfin.ECNYPayment{For: linkfin.ECNYForPayment, From: from.ID, To: to.ID})
 }
 
-// mayPay refuses, with the code of the limit, a payment of amount from the wallet past
-// its single-payment limit, what it holds free (funds: the message, with the wallet's
-// id and what it holds), or what it may still pay today or this year; its day and
-// year are moved on first.
-func mayPay(tx linkfin.Tx, from *linkfin.ECNYWallet, amount int64, funds string) error {
+// payLimits refuses, with the code of the limit, a payment of amount from one wallet
+// past its single-payment limit, what it holds free (funds: the message, with the
+// wallet's id and what it holds; "" checks nothing of it), or what it may still pay
+// today or this year, and into another (to; nil for none) past that one's balance
+// limit. It reads and changes nothing: a day or year of the payer's that has passed
+// counts as begun again, the whole of its limit left, as the payment begins it
+// (newPeriod). A payment checks it before it moves money (mayPay), and a request to
+// be paid when it is accepted checks it before it is quoted (ecnyPayable).
+func payLimits(tx linkfin.Tx, from, to *linkfin.ECNYWallet, amount int64, funds string) error {
 	if amount > from.Limits.Payment {
 		return linkfin.Errorf(linkfin.EWALLETPAYMENT, "one payment from wallet %s is at most %s", from.ID, cny(from.Limits.Payment))
 	}
-	if err := newPeriod(tx, from); err != nil {
-		return err
+	day := linkfin.BusinessDate(tx.Now())
+	year, _, _ := day.YMD()
+	var daily, yearly int64 // what a day or year begun again leaves
+	if from.Day != day {
+		daily = from.Own().Daily
+	}
+	if from.Year != year {
+		yearly = from.Own().Yearly
 	}
 	for _, check := range []struct {
 		account int64
+		whole   int64
 		code    string
 		what    string
 	}{
-		{int64(from.Ledger.Wallet), linkfin.EWALLETFUNDS, funds},
-		{int64(from.Ledger.Daily), linkfin.EWALLETDAILY, "wallet %s may pay %s more today"},
-		{int64(from.Ledger.Yearly), linkfin.EWALLETYEARLY, "wallet %s may pay %s more this year"},
+		{int64(from.Ledger.Wallet), 0, linkfin.EWALLETFUNDS, funds},
+		{int64(from.Ledger.Daily), daily, linkfin.EWALLETDAILY, "wallet %s may pay %s more today"},
+		{int64(from.Ledger.Yearly), yearly, linkfin.EWALLETYEARLY, "wallet %s may pay %s more this year"},
 	} {
+		if check.what == "" {
+			continue
+		}
 		left, err := available(tx, check.account)
 		if err != nil {
 			return err
 		}
+		left = max(left, check.whole)
 		if left < amount {
 			return linkfin.Errorf(check.code, check.what, from.ID, cny(left))
 		}
 	}
+	if to != nil {
+		return roomFor(tx, to, amount)
+	}
 	return nil
+}
+
+// mayPay refuses what payLimits refuses of a payment of amount from one wallet into
+// another (to; nil for a lock, which pays no wallet yet), changing nothing then; else
+// it moves the payer's day and year on (newPeriod), for the payment to be made.
+func mayPay(tx linkfin.Tx, from, to *linkfin.ECNYWallet, amount int64, funds string) error {
+	if err := payLimits(tx, from, to, amount, funds); err != nil {
+		return err
+	}
+	return newPeriod(tx, from)
 }
 
 // payECNY pays amount from one wallet to another in one linked chain, with the
@@ -580,10 +608,7 @@ func payECNY(tx linkfin.Tx, from, to *linkfin.ECNYWallet, amount int64, paid lin
 	case from.ID == to.ID:
 		return nil, linkfin.Errorf(linkfin.EINVALID, "a wallet does not pay itself")
 	}
-	if err := mayPay(tx, from, amount, "wallet %s holds %s"); err != nil {
-		return nil, err
-	}
-	if err := roomFor(tx, to, amount); err != nil {
+	if err := mayPay(tx, from, to, amount, "wallet %s holds %s"); err != nil {
 		return nil, err
 	}
 	base, err := chain(tx, true,
