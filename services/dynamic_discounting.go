@@ -151,7 +151,7 @@ func (c *RequestDynamicDiscounting) Apply(tx linkfin.Tx) (any, error) {
 	f := newQuote(tx, id, dynamicDiscounting{}, p, c.Actor, p.AnchorID, pay.ID, q)
 	f.Currency, f.Rail = pay.Currency, c.Rail
 	if err := ecnyPayable(tx, f, true); err != nil {
-		return nil, err
+		return nil, seenBy(err, c.Actor, f)
 	}
 	return f, tx.Put(linkfin.KindFinancing, f.ID, f, "financing.quoted")
 }
@@ -237,9 +237,11 @@ func (c *OfferDynamicDiscounting) Apply(tx linkfin.Tx) (any, error) {
 // designated (payLimits, the acceptance's own check): past the anchor's
 // single-payment limit or what it may still pay today or this year, and, asked by the
 // seller (seller), past the seller's balance limit. It is refused then with the
-// acceptance's code and words and keeps no quote. An anchor's offer does not read the
-// seller's wallet, which the anchor does not see. What the anchor's wallet holds is
-// not checked, as on the platform wallets: the anchor may fund it after the quote.
+// acceptance's code and words, as the actor sees them (seenBy: the seller is not told
+// the anchor's wallet or its limits), and keeps no quote. An anchor's offer does not
+// read the seller's wallet, which the anchor does not see. What the anchor's wallet
+// holds is not checked, as on the platform wallets: the anchor may fund it after the
+// quote.
 // A side that has designated no wallet yet is left to the acceptance, which refuses it
 // then (ecny_wallet_not_designated). The acceptance checks again: the limits are
 // drawn by other payments, and given back each new day or year, between the two.
@@ -262,6 +264,27 @@ func ecnyPayable(tx linkfin.Tx, f *linkfin.Financing, seller bool) error {
 		}
 	}
 	return payLimits(tx, from, to, f.Quote.Price, "")
+}
+
+// seenBy is a refusal (err) of the early payment f for the limits or funds of an
+// e-CNY wallet, as actor sees it: whole to the side that holds the wallet (the
+// anchor's, which pays, or the seller's balance limit), and to the other side in
+// words that name neither the wallet nor its limits or headroom, with the same code.
+// Neither side learns the other's wallet. Any other error is returned as it is.
+func seenBy(err error, actor string, f *linkfin.Financing) error {
+	code := linkfin.ErrorCode(err)
+	holder, words := f.FunderID, "the anchor's e-CNY wallet cannot pay this amount now"
+	switch code {
+	case linkfin.EWALLETBALANCE:
+		holder, words = f.RequesterID, "the seller's e-CNY wallet cannot be paid this amount now"
+	case linkfin.EWALLETPAYMENT, linkfin.EWALLETDAILY, linkfin.EWALLETYEARLY, linkfin.EWALLETFUNDS:
+	default:
+		return err
+	}
+	if actor == holder {
+		return err
+	}
+	return linkfin.Errorf(code, "%s", words)
 }
 
 // anchorOf is the anchor of the program id, with org: both, or org alone when the
@@ -391,7 +414,7 @@ func (c *AcceptDynamicDiscounting) Apply(tx linkfin.Tx) (any, error) {
 		return nil, err
 	}
 	if err := payEarly(tx, f); err != nil {
-		return nil, err
+		return nil, seenBy(err, c.Actor, f)
 	}
 	pay.Status = linkfin.PayablePaid
 	markPaid(&pay, tx.Now())

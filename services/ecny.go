@@ -493,7 +493,8 @@ func roomFor(tx linkfin.Tx, w *linkfin.ECNYWallet, amount int64) error {
 
 // PayECNY pays from a wallet of the actor's to any wallet, at once. It is refused,
 // each with its code, past the payer's single-payment, daily or yearly limit, the
-// payee's balance limit, or what the payer holds.
+// payee's balance limit, or what the payer holds. A refusal for another
+// organization's balance limit does not say the limit or what is left of it.
 type PayECNY struct {
 	Actor  string
 	From   string
@@ -532,7 +533,12 @@ func (c *PayECNY) Apply(tx linkfin.Tx) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return payECNY(tx, from, to, c.Amount, linkfin.ECNYPayment{For: linkfin.ECNYForPayment, From: from.ID, To: to.ID})
+	paid, err := payECNY(tx, from, to, c.Amount, linkfin.ECNYPayment{For: linkfin.ECNYForPayment, From: from.ID, To: to.ID})
+	if linkfin.ErrorCode(err) == linkfin.EWALLETBALANCE && to.OrgID != c.Actor {
+		// Another organization's balance limit, and what is left of it, are its own.
+		return nil, linkfin.Errorf(linkfin.EWALLETBALANCE, "the payee's e-CNY wallet cannot be paid this amount now")
+	}
+	return paid, err
 }
 
 // payLimits refuses, with the code of the limit, a payment of amount from one wallet

@@ -11,7 +11,10 @@ import (
 // A request or offer of an early payment on the e-CNY rail that its acceptance would
 // refuse for the limits of the anchor's designated wallet is refused when it is made,
 // with the acceptance's code and words, and nothing is logged; what the anchor's
-// wallet holds is not checked then, and a new day gives its daily limit back.
+// wallet holds is not checked then, and a new day gives its daily limit back. The
+// anchor's refusals name its wallet and headroom to the anchor alone: the seller is
+// told only that the anchor's wallet cannot pay, with the same code, and the anchor
+// paying the seller is not told the seller's balance limit.
 func TestECNYRequestOverWalletLimitsRefused(t *testing.T) {
 	w := newWorld(t)
 	parties(w)
@@ -46,8 +49,10 @@ func TestECNYRequestOverWalletLimitsRefused(t *testing.T) {
 		}
 	}
 
-	// Over the single-payment limit: refused, asked for or offered.
-	words(ask(big), linkfin.EWALLETPAYMENT, "one payment from wallet "+from+" is at most 80000.00 CNY")
+	// Over the single-payment limit: refused, asked for or offered; the seller is not
+	// told the anchor's wallet or its limit.
+	const withheld = "the anchor's e-CNY wallet cannot pay this amount now"
+	words(ask(big), linkfin.EWALLETPAYMENT, withheld)
 	words(offer(big), linkfin.EWALLETPAYMENT, "one payment from wallet "+from+" is at most 80000.00 CNY")
 
 	// Within the limits, quoted though the anchor's wallet holds nothing yet.
@@ -64,8 +69,8 @@ func TestECNYRequestOverWalletLimitsRefused(t *testing.T) {
 		&services.PayECNY{Actor: "anchor", From: from, To: to, Amount: 70_000_00})
 	daily := "wallet " + from + " may pay 10000.00 CNY more today"
 	accept := &services.AcceptDynamicDiscounting{Actor: "tier1", ID: q.ID, PayableID: small.ID}
-	words(accept, linkfin.EWALLETDAILY, daily)
-	words(ask(small), linkfin.EWALLETDAILY, daily)
+	words(accept, linkfin.EWALLETDAILY, withheld)
+	words(ask(small), linkfin.EWALLETDAILY, withheld)
 	words(offer(small), linkfin.EWALLETDAILY, daily)
 
 	// The next day gives the daily limit back, but the seller's wallet, holding
@@ -74,6 +79,9 @@ func TestECNYRequestOverWalletLimitsRefused(t *testing.T) {
 	// is quoted. Once the seller redeems, its request is quoted and accepted.
 	w.now = w.now.Add(24 * time.Hour)
 	words(ask(small), linkfin.EWALLETBALANCE, "wallet "+to+" may hold 40000.00 CNY more (its limit is 180000.00 CNY)")
+	// Nor is the anchor told the seller's room when it pays the seller past it.
+	words(&services.PayECNY{Actor: "anchor", From: from, To: to, Amount: 50_000_00}, linkfin.EWALLETBALANCE,
+		"the payee's e-CNY wallet cannot be paid this amount now")
 	if _, err := run[linkfin.Financing](w, offer(small)); err != nil {
 		t.Fatalf("the anchor's offer the next day: %v", err)
 	}
