@@ -138,7 +138,8 @@ func testOrderedIndex(t *testing.T, open Opener) {
 	mustRun(t, env, &services.RequestCertificateDiscounting{Actor: "tier1", ID: "f1", ProgramID: "auto-scf", PieceID: "c1a", FunderID: "bank"})
 	mustRun(t, env, &services.AcceptCertificateDiscounting{Actor: "tier1", ID: "f1", PieceID: "c1a"})
 	mustRun(t, env, &services.DisburseFinancing{Actor: "bank", ID: "f1"})
-	mustRun(t, env, &services.RequestCertificateDiscounting{Actor: "tier1", ID: "f2", ProgramID: "auto-scf", PieceID: "c2", FunderID: "factor"})
+	// A quote from a funder with room for it (the factor's limit is less than c2).
+	mustRun(t, env, &services.RequestCertificateDiscounting{Actor: "tier1", ID: "f2", ProgramID: "auto-scf", PieceID: "c2", FunderID: "poor"})
 
 	wantEntries, wantTotals := orderedIndex(t, env.Store)
 	if len(wantEntries[linkfin.KindCertificate+" "+linkfin.IndexHeld]) < 6 || len(wantTotals[linkfin.KindFinancing+" "+linkfin.IndexFunded]) != 2 {

@@ -33,17 +33,27 @@ func runAll(t *testing.T, env *Env, cmds []linkfin.Command) {
 // testTotalsBeyondInt64: a total of the ordered index passes 2^63 and the commits
 // that take it there succeed; the store keeps it exactly, a figure of it is refused
 // with total_too_large, the totals beside it read as before, and verify passes. The
-// total is that of the quotes for one piece of MaxAmount: 9,300 of them (a quote
-// locks nothing) make 9.3 × 10^18, in a few batches.
+// total is that of the quotes for one piece of MaxAmount, in a program and from a
+// funder whose limits are MaxAmount: 9,300 of them (a quote locks nothing) make
+// 9.3 × 10^18, in a few batches.
 func testTotalsBeyondInt64(t *testing.T, open Opener) {
 	env := NewEnv(t, open)
 	ctx := context.Background()
 	financingFixture(t, env)
 	const quotes, perBatch = 9_300, 1_000
 	const due = "2027-01-29"
-	big1 := approvedPayable(t, env, 700, 1000, linkfin.MaxAmount/1000, due)
+	rate := mustRate(t, "0.05")
+	mustRun(t, env, &services.CreateOrganization{Org: linkfin.Organization{ID: "whale", Name: "Funder whale",
+		Capabilities: []linkfin.Capability{linkfin.CapFund}}})
+	mustRun(t, env, &services.CreateProgram{Actor: "anchor", Program: linkfin.Program{ID: "max", Name: "At the bound", Currency: "CNY",
+		Limit: linkfin.MaxAmount, MaxTenorDays: linkfin.MaxTenorDays, AdvanceRate: mustRate(t, "0.8"), DayCount: linkfin.ACT360, Calendar: "CN",
+		Products: []linkfin.Product{linkfin.ProductCertificateDiscounting}}})
+	mustRun(t, env, &services.InviteFunder{Actor: "anchor", ProgramID: "max", FunderID: "whale", Limit: linkfin.MaxAmount,
+		Pricing: linkfin.Pricing{FixedRate: &rate}})
+	mustRun(t, env, &services.AcceptFunder{Actor: "whale", ProgramID: "max"})
+	big1 := approvedPayableIn(t, env, "max", 700, 1000, linkfin.MaxAmount/1000, due)
 	small := approvedPayable(t, env, 701, 1000, 1_000_00, due)
-	mustRun(t, env, &services.IssueCertificate{Actor: "anchor", ID: "big", ProgramID: "auto-scf", PayableIDs: []string{big1.ID}})
+	mustRun(t, env, &services.IssueCertificate{Actor: "anchor", ID: "big", ProgramID: "max", PayableIDs: []string{big1.ID}})
 	mustRun(t, env, &services.IssueCertificate{Actor: "anchor", ID: "small", ProgramID: "auto-scf", PayableIDs: []string{small.ID}})
 	// Beside it, a financing disbursed: the exposure report's total.
 	mustRun(t, env, &services.RequestCertificateDiscounting{Actor: "tier1", ID: "f-small", ProgramID: "auto-scf", PieceID: "small", FunderID: "bank"})
@@ -52,14 +62,14 @@ func testTotalsBeyondInt64(t *testing.T, open Opener) {
 	for from := 0; from < quotes; from += perBatch {
 		var cmds []linkfin.Command
 		for i := from; i < min(from+perBatch, quotes); i++ {
-			cmds = append(cmds, &services.RequestCertificateDiscounting{Actor: "tier1", ID: fmt.Sprintf("q%d", i), ProgramID: "auto-scf",
-				PieceID: "big", FunderID: "bank"})
+			cmds = append(cmds, &services.RequestCertificateDiscounting{Actor: "tier1", ID: fmt.Sprintf("q%d", i), ProgramID: "max",
+				PieceID: "big", FunderID: "whale"})
 		}
 		runAll(t, env, cmds)
 	}
 
 	want := new(big.Int).Mul(big.NewInt(quotes), big.NewInt(big1.Amount))
-	prefix := linkfin.IndexValue(string(linkfin.FinancingQuoted), "auto-scf", "")
+	prefix := linkfin.IndexValue(string(linkfin.FinancingQuoted), "max", "")
 	totals, err := env.Store.IndexTotals(ctx, linkfin.KindFinancing, linkfin.IndexFunded, prefix, linkfin.IndexEnd(prefix))
 	if err != nil {
 		t.Fatal(err)
@@ -88,12 +98,14 @@ func testTotalsBeyondInt64(t *testing.T, open Opener) {
 	if len(fromIndex) != 1 || fromIndex[0].Total != small.Amount || !reflect.DeepEqual(services.SeenBy(fromIndex, "", true), services.SeenBy(fromRecords, "", true)) {
 		t.Fatalf("the exposure report from the index:\n%+v\nfrom the financings:\n%+v", fromIndex, fromRecords)
 	}
-	days, err := services.DueByDay(ctx, env.Store, "auto-scf")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(days) != 1 || days[0].Due != big1.Amount+small.Amount || days[0].Pieces != 2 {
-		t.Fatalf("the calendar: %+v; want %d due in 2 pieces", days, big1.Amount+small.Amount)
+	for program, want := range map[string]int64{"max": big1.Amount, "auto-scf": small.Amount} {
+		days, err := services.DueByDay(ctx, env.Store, program)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(days) != 1 || days[0].Due != want || days[0].Pieces != 1 {
+			t.Fatalf("the calendar of %s: %+v; want %d due in 1 piece", program, days, want)
+		}
 	}
 	env.Restart()
 	env.MustVerify()
