@@ -305,10 +305,7 @@ func TestTradeWithdrawnOffers(t *testing.T) {
 func TestAnchorNotTrading(t *testing.T) {
 	w := newWorld(t)
 	parties(w)
-	w.must(&services.CreateProgram{Actor: "anchor", Program: linkfin.Program{ID: "dd", Name: "Early payment", Currency: "CNY", Limit: 10_000_000_00,
-		Products: []linkfin.Product{linkfin.ProductDynamicDiscounting}, MaxTenorDays: 180, AdvanceRate: rate(t, "0.8"),
-		DayCount: linkfin.ACT360, Calendar: "CN", EarlyPaymentAPR: new(rate(t, "0.06"))}},
-		&services.RecordInboundPayment{Rail: "bank", InstructionID: "dep-anchor", OrgID: "anchor", Currency: "CNY", Amount: 100_000_00})
+	earlyPaymentProgram(w)
 	early, owed := payableUnder(w, "dd", "1", 7, 1_000_00, "2027-01-29"), payable(w, "2", 9, 1_000_00, "2027-01-29")
 	offer := &services.OfferDynamicDiscounting{Actor: "anchor", ID: "dd-1", PayableID: early.ID, ProgramID: "dd"}
 	issue := &services.IssueCertificate{Actor: "anchor", ID: "c1", ProgramID: "auto-scf", PayableIDs: []string{owed.ID}}
@@ -363,10 +360,7 @@ func refusedNotTrading(w *world, org string, c linkfin.Command) {
 func TestAnchorNotTradingPays(t *testing.T) {
 	w := newWorld(t)
 	parties(w)
-	w.must(&services.CreateProgram{Actor: "anchor", Program: linkfin.Program{ID: "dd", Name: "Early payment", Currency: "CNY", Limit: 10_000_000_00,
-		Products: []linkfin.Product{linkfin.ProductDynamicDiscounting}, MaxTenorDays: 180, AdvanceRate: rate(t, "0.8"),
-		DayCount: linkfin.ACT360, Calendar: "CN", EarlyPaymentAPR: new(rate(t, "0.06"))}},
-		&services.RecordInboundPayment{Rail: "bank", InstructionID: "dep-anchor", OrgID: "anchor", Currency: "CNY", Amount: 100_000_00})
+	earlyPaymentProgram(w)
 	asked := payableUnder(w, "dd", "1", 7, 1_000_00, "2027-01-29")
 	refusedNotTrading(w, "anchor", &services.RequestDynamicDiscounting{Actor: "tier1", ID: "dd-1", PayableID: asked.ID, ProgramID: "dd"})
 	refusedNotTrading(w, "anchor", &services.AcceptDynamicDiscounting{Actor: "tier1", ID: "dd-1", PayableID: asked.ID})
@@ -431,4 +425,14 @@ func TestSellerNotTradingIsPaidNothing(t *testing.T) {
 	if got := w.wallet("tier2"); got != 200_00 {
 		t.Fatalf("tier2 was paid %d from the wallet, want 200_00", got)
 	}
+}
+
+// earlyPaymentProgram adds the anchor's dynamic-discounting program "dd" (6 % a year)
+// and 100,000.00 in the anchor's wallet to pay early from.
+func earlyPaymentProgram(w *world) {
+	t := w.t
+	w.must(&services.CreateProgram{Actor: "anchor", Program: linkfin.Program{ID: "dd", Name: "Early payment", Currency: "CNY", Limit: 10_000_000_00,
+		Products: []linkfin.Product{linkfin.ProductDynamicDiscounting}, MaxTenorDays: 180, AdvanceRate: rate(t, "0.8"),
+		DayCount: linkfin.ACT360, Calendar: "CN", EarlyPaymentAPR: new(rate(t, "0.06"))}},
+		&services.RecordInboundPayment{Rail: "bank", InstructionID: "dep-anchor", OrgID: "anchor", Currency: "CNY", Amount: 100_000_00})
 }
