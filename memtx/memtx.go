@@ -810,6 +810,12 @@ func (db *DB) Get(kind, id string, v any) (bool, error) {
 	return r.get(kind, v)
 }
 
+// GetValue is Get for services' readers (services.ValueGetter): a record read as a
+// value, not through its JSON.
+func (db *DB) GetValue(_ context.Context, kind, id string, v any) (bool, error) {
+	return db.Get(kind, id, v)
+}
+
 // GetShared reads the record (kind, id) as Get does, but shares what it holds (its
 // slices, maps and pointers) with the database instead of copying it (see
 // recordcache.Share): for a reader that changes nothing of what it reads, such as a

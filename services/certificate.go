@@ -439,8 +439,17 @@ func LineageOf(ctx context.Context, s linkfin.RecordReader, piece *linkfin.Certi
 	return &l, nil
 }
 
-// read decodes one record from the store.
+// read reads one record from the store: a copy of the reader's own value where it is
+// a ValueGetter, else the record's JSON decoded. A record that is not there is
+// ENOTFOUND either way.
 func read(ctx context.Context, s linkfin.RecordReader, kind, id string, v any) error {
+	if vg, ok := s.(ValueGetter); ok {
+		found, err := vg.GetValue(ctx, kind, id, v)
+		if err == nil && !found {
+			err = linkfin.Errorf(linkfin.ENOTFOUND, "%s %s not found", kind, id)
+		}
+		return err
+	}
 	o, err := s.Object(ctx, kind, id)
 	if err != nil {
 		return err

@@ -91,6 +91,13 @@ type ValueScanner interface {
 	ScanValues(ctx context.Context, kind string, fn func(v any) error) error
 }
 
+// ValueGetter is a reader that can hand one record as a value of its kind's Go type,
+// a copy of its own, instead of its JSON, and reports whether the record is there:
+// read reads through it where a reader offers it (memtx, the simulator's scheduler).
+type ValueGetter interface {
+	GetValue(ctx context.Context, kind, id string, v any) (bool, error)
+}
+
 // scanRecords calls fn with every record of a kind, in id order, as a *T that fn must
 // not change: the reader's own values where it is a ValueScanner, else each record's
 // JSON decoded.

@@ -119,6 +119,12 @@ func (d *dueReader) Object(ctx context.Context, kind, id string) (*linkfin.Objec
 	return d.db.Object(ctx, kind, id)
 }
 
+// GetValue reads a record as a value of its kind's type (services.ValueGetter): a
+// product's close date reads the records it names without their JSON.
+func (d *dueReader) GetValue(_ context.Context, kind, id string, v any) (bool, error) {
+	return d.db.Get(kind, id, v)
+}
+
 func (d *dueReader) ListObjects(ctx context.Context, kind, after string, limit int) ([]linkfin.Object, error) {
 	if _, ok := d.open[kind]; !ok {
 		if narrows(kind) {
