@@ -176,9 +176,12 @@ type ConditionalECNY struct {
 
 // ReleaseWait is what a condition made due that could not be released yet, and why:
 // on the e-CNY rail, the payee's designated wallet had no room for it under its
-// balance limit (Code wallet_balance_limit). The money stays locked; it is released
-// when the wallet has room, by the next event on the trade record or the scheduler,
-// which tries each day.
+// balance limit (Code wallet_balance_limit). Reason says what made it due and that the
+// payee's wallet cannot be paid the amount now, but none of that wallet's figures: the
+// payer and a milestone's confirmer read the payment and its history, and the wallet
+// is the payee's alone to see. The money stays locked; it is released when the wallet
+// has room, by the next event on the trade record or the scheduler, which tries each
+// day.
 type ReleaseWait struct {
 	Amount int64     `json:"amount"`
 	Code   string    `json:"code"`

@@ -139,7 +139,8 @@ func TestConditionalPayments(t *testing.T) {
 
 // TestConditionalPaymentInECNYPage: a conditional payment on the e-CNY rail shows its
 // rail and the day its payer's limits count it in, and a release waiting for room in
-// the payee's wallet says so, with why.
+// the payee's wallet says so, with why, naming none of that wallet's figures to the
+// payer.
 func TestConditionalPaymentInECNYPage(t *testing.T) {
 	s := newSite(t)
 	s.run(&services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: "PO-e", Number: "PO-e", SellerID: "tier1",
@@ -170,9 +171,21 @@ func TestConditionalPaymentInECNYPage(t *testing.T) {
 	}
 	code, page := s.as("tier1", linkfin.RoleAdmin).get("/conditional-payments/" + p.ID)
 	for _, want := range []string{`id="rail">e-CNY: held in the payer&#39;s designated wallet, counted in its limits of 2 Nov 2026 (China Standard Time)`,
-		`id="waiting">CNY 5,000.00 is due but waits for room in the payee&#39;s e-CNY wallet: goods receipt`, "may hold 1000.00 CNY more", "release waiting"} {
+		`id="waiting">CNY 5,000.00 is due but waits for room in the payee&#39;s e-CNY wallet: goods receipt`,
+		"the payee&#39;s e-CNY wallet cannot be paid this amount now", "release waiting"} {
 		if code != http.StatusOK || !strings.Contains(page, want) {
-			t.Fatalf("the payment's page has no %q: %d\n%s", want, code, page)
+			t.Fatalf("the payee's page of the payment has no %q: %d\n%s", want, code, page)
+		}
+	}
+	// The payer reads that the release waits, but none of the payee's wallet's
+	// figures.
+	code, page = s.as("anchor", linkfin.RoleAdmin).get("/conditional-payments/" + p.ID)
+	if code != http.StatusOK || !strings.Contains(page, "the payee&#39;s e-CNY wallet cannot be paid this amount now") {
+		t.Fatalf("the payer's page of the payment: %d\n%s", code, page)
+	}
+	for _, figure := range []string{tier1W.ID, `id="room"`, "1,000.00", "1000.00"} {
+		if strings.Contains(page, figure) {
+			t.Fatalf("the payer's page of the payment shows %q of the payee's wallet:\n%s", figure, page)
 		}
 	}
 	// The payer's wallet page shows what the payment holds of it.

@@ -198,6 +198,27 @@ func TestConditionalPaymentInECNY(t *testing.T) {
 		strings.Contains(cp.Waiting.Reason, small.ID) {
 		t.Fatalf("a release the payee's wallet has no room for: %+v", cp)
 	}
+	// The payer reads that the release waits, its amount and code, in the payment, its
+	// list and its history, but none of the payee's wallet's figures: its id, its room
+	// (1,000.00) or its limit (1,000.00, which it holds none of). The payee reads them
+	// of its own wallet.
+	for _, path := range []string{"/v1/conditional-payments/" + cp.ID, "/v1/conditional-payments", "/v1/conditional-payments/" + cp.ID + "/events"} {
+		for _, who := range []string{"anchor", "tier1"} {
+			r := p.as(who, "GET", path, "")
+			if r.status != http.StatusOK || !strings.Contains(string(r.body), "the payee's e-CNY wallet cannot be paid this amount now") {
+				t.Fatalf("%s reads %s: %d %s", who, path, r.status, r.body)
+			}
+			for _, figure := range []string{small.ID, "1000.00", "1,000.00"} {
+				if strings.Contains(string(r.body), figure) {
+					t.Fatalf("%s reads %q of the payee's wallet in %s: %s", who, figure, path, r.body)
+				}
+			}
+		}
+	}
+	if w := wallet("tier1", small); w.Limits.Balance != 1_000_00 || w.Balance != 0 {
+		t.Fatalf("the payee's wallet, as it reads it: %+v", w)
+	}
+	wantProblem(t, p.as("anchor", "GET", "/v1/ecny-wallets/"+small.ID, ""), http.StatusNotFound, linkfin.ENOTFOUND)
 
 	// Released into the payee's wallet once it designates one with room.
 	big := open("tier1", &linkfin.WalletLimits{Balance: 1_000_000_00, Payment: 5_000_00, Daily: 6_000_00, Yearly: 100_000_00})

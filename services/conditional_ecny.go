@@ -163,9 +163,17 @@ func moveECNY(tx linkfin.Tx, p *linkfin.ConditionalPayment, release, refund int6
 	return base, paid, tx.Transfer(ts...)
 }
 
+// waitWords end the reason of a release that waits for room in the payee's wallet.
+// They name none of the wallet's figures: the payer and a milestone's confirmer read
+// the payment, and its history, which keeps every version as written, so what the
+// payment records is for all of them (the payee reads its wallet's room and limit in
+// the wallet itself).
+const waitWords = "the payee's e-CNY wallet cannot be paid this amount now"
+
 // releaseECNY releases amount of an e-CNY payment into the payee's designated wallet,
 // as an e-CNY payment of its own, or, when the wallet has no room for it, records
-// that the release waits. It answers the move made (none while it waits).
+// that the release waits, in words that name neither the wallet nor its limit or
+// room (waitWords). It answers the move made (none while it waits).
 func releaseECNY(tx linkfin.Tx, p *linkfin.ConditionalPayment, amount int64, reason string) (*linkfin.ConditionalMove, error) {
 	to, err := designated(tx, p.PayeeID)
 	if err != nil {
@@ -174,8 +182,7 @@ func releaseECNY(tx linkfin.Tx, p *linkfin.ConditionalPayment, amount int64, rea
 	if room, err := available(tx, int64(to.Ledger.Balance)); err != nil {
 		return nil, err
 	} else if room < amount {
-		wait := linkfin.ReleaseWait{Amount: amount, Code: linkfin.EWALLETBALANCE, Since: tx.Now(),
-			Reason: reason + "; the payee's e-CNY wallet may hold " + cny(room) + " more (its limit is " + cny(to.Limits.Balance) + ")"}
+		wait := linkfin.ReleaseWait{Amount: amount, Code: linkfin.EWALLETBALANCE, Since: tx.Now(), Reason: reason + "; " + waitWords}
 		if w := p.Waiting; w != nil && w.Amount == wait.Amount && w.Reason == wait.Reason {
 			return nil, nil
 		}

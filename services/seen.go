@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
+	"strings"
 
 	"linkfin"
 )
@@ -20,7 +21,11 @@ import (
 //     wallet of its own it paid from (source_wallet_id); its payee sees the lock and
 //     the transfer of each move on the platform's wallets, which touch its own wallet,
 //     but not on the e-CNY rail, where they are the payer's wallet's; a milestone's
-//     confirmer, none of them;
+//     confirmer, none of them. A release waiting for room in the payee's e-CNY
+//     wallet is recorded in words that name none of the wallet's figures (waitWords:
+//     the log keeps them, and the payer reads the record's history), which the payee
+//     reads of its own wallet; of a payment whose wait was recorded
+//     before with the wallet's room and limit, only the payee sees them;
 //   - a purpose-bound wallet: only its holder sees its ledger account (ledger_account),
 //     not its grantor;
 //   - an e-CNY payment between wallets its payer named: only the payer sees the
@@ -43,8 +48,15 @@ import (
 var hides = map[string]func(org string, value any) bool{
 	linkfin.KindConditionalPayment: func(org string, value any) (cleared bool) {
 		p := value.(*linkfin.ConditionalPayment)
+		if w := p.Waiting; w != nil && org != p.PayeeID {
+			// A release that waited before its words named no figures of the
+			// payee's wallet (waitWords) named its room and limit.
+			if before, _, ok := strings.Cut(w.Reason, "; the payee's e-CNY wallet may hold "); ok {
+				w.Reason, cleared = before+"; "+waitWords, true
+			}
+		}
 		if org == p.PayerID {
-			return false
+			return cleared
 		}
 		if p.ECNY != nil && p.ECNY.PayerAccounts != (linkfin.ECNYWalletLedger{}) {
 			p.ECNY.PayerAccounts, cleared = linkfin.ECNYWalletLedger{}, true
@@ -95,7 +107,7 @@ var hides = map[string]func(org string, value any) bool{
 // hide and is not decoded: most financings, for one, were paid into no purpose-bound
 // wallet, and every act's answer on one passes through Seen.
 var marks = map[string][][]byte{
-	linkfin.KindConditionalPayment: {[]byte(`"payer_accounts"`), []byte(`"source_wallet_id"`), []byte(`"lock"`), []byte(`"transfer_id"`)},
+	linkfin.KindConditionalPayment: {[]byte(`"payer_accounts"`), []byte(`"source_wallet_id"`), []byte(`"lock"`), []byte(`"transfer_id"`), []byte(`"waiting"`)},
 	linkfin.KindBoundWallet:        {[]byte(`"ledger_account"`)},
 	linkfin.KindECNYPayment:        {[]byte(`"from_wallet_id"`)},
 	linkfin.KindFinancing:          {[]byte(`"bound_wallet_id"`)},

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -14,7 +15,8 @@ import (
 // and reserved when it is locked (each refused with its code, changing nothing); a
 // goods receipt releases it into the payee's designated wallet as an e-CNY payment,
 // announced to both; a payee's wallet without room makes the release wait, locked,
-// until the scheduler finds room; a release on a later day takes nothing from that
+// recorded in words that name none of that wallet's figures, until the scheduler
+// finds room; a release on a later day takes nothing from that
 // day's limits, and a refund gives back the headroom of the lock's day only on that
 // day, and of its year in that year.
 func testECNYConditional(t *testing.T, open Opener) {
@@ -116,6 +118,12 @@ func testECNYConditional(t *testing.T, open Opener) {
 	p := wantPayment(t, env, a.ID, linkfin.ConditionalLocked, 0, 0)
 	if p.Waiting == nil || p.Waiting.Amount != 5_000_00 || p.Waiting.Code != linkfin.EWALLETBALANCE {
 		t.Fatalf("a release past the payee's balance limit: %+v", p.Waiting)
+	}
+	// The payment, as the log keeps it for the payer and every other reader, says why
+	// in words that name neither the payee's wallet nor its room or limit.
+	if r := p.Waiting.Reason; !strings.HasPrefix(r, "goods receipt ") || !strings.HasSuffix(r, "; the payee's e-CNY wallet cannot be paid this amount now") ||
+		strings.Contains(r, "1000.00") || strings.Contains(r, small.ID) {
+		t.Fatalf("the waiting release's reason: %q", r)
 	}
 	if e.balance(small) != 0 || len(e.payments("tier1")) != 0 {
 		t.Fatalf("the payee after the waiting release: %d, %v", e.balance(small), e.payments("tier1"))
