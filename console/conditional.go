@@ -41,12 +41,17 @@ type conditionalView struct {
 	// percent, for the progress bar.
 	Released, Refunded float64
 	Confirms, Cancels  bool
-	History            history
+	// Room is, to the payee (and the operator) of a release waiting for room in its
+	// e-CNY wallet, what that wallet may hold more now and its limit
+	// (services.WaitingRoom); nil to anyone else.
+	Room    *services.WalletRoom
+	History history
 }
 
 // conditional shows a conditional payment: who pays whom, its condition, its progress
 // (released, still locked, refunded), each lock, release and refund with its reason,
-// and its history; the milestone's confirmer confirms it, and either side asks to
+// a release that waits for room in the payee's e-CNY wallet (with, to the payee, that
+// wallet's room and limit), and its history; the milestone's confirmer confirms it, and either side asks to
 // cancel it, from here.
 func (c *Console) conditional(w http.ResponseWriter, r *http.Request, p *Person) {
 	var v conditionalView
@@ -62,6 +67,10 @@ func (c *Console) conditional(w http.ResponseWriter, r *http.Request, p *Person)
 	v.Confirms = open && p.CanAct() && v.P.Condition.Type == linkfin.ConditionMilestone && v.P.Condition.ConfirmerID == org
 	v.Cancels = open && p.CanAct() && (org == v.P.PayerID || org == v.P.PayeeID) && v.P.CancelRequestedBy != org
 	var err error
+	if v.Room, err = services.WaitingRoom(r.Context(), c.Store, c.Engine, p.Viewer, &v.P); err != nil {
+		c.fail(w, r, p, err)
+		return
+	}
 	if v.History, err = c.history(r.Context(), r, p, linkfin.KindConditionalPayment, v.P.ID); err != nil {
 		c.fail(w, r, p, err)
 		return
@@ -102,6 +111,7 @@ var conditionalMessages = map[string]message{
 	"cp.rail_ecny_short":                 {"e-CNY", "数字人民币"},
 	"cp.rail_ecny":                       {"e-CNY: held in the payer's designated wallet, counted in its limits of %s (China Standard Time)", "数字人民币：冻结于付款方指定钱包，计入其 %s（北京时间）的限额"},
 	"cp.waiting":                         {"%s is due but waits for room in the payee's e-CNY wallet:", "%s 已到期，等待收款方数字人民币钱包的余额额度："},
+	"cp.room":                            {"The payee's designated e-CNY wallet may hold %s more now (its balance limit is %s):", "收款方指定的数字人民币钱包目前还可存入 %s（余额上限 %s）："},
 	"cp.reference":                       {"Reference", "备注"},
 	"cp.moves":                           {"Locks, releases and refunds", "锁定、释放与退回"},
 	"cp.reason":                          {"Reason", "原因"},

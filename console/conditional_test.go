@@ -139,8 +139,8 @@ func TestConditionalPayments(t *testing.T) {
 
 // TestConditionalPaymentInECNYPage: a conditional payment on the e-CNY rail shows its
 // rail and the day its payer's limits count it in, and a release waiting for room in
-// the payee's wallet says so, with why, naming none of that wallet's figures to the
-// payer.
+// the payee's wallet says so, with why: to the payee with its wallet's room and limit,
+// to the payer with none of them.
 func TestConditionalPaymentInECNYPage(t *testing.T) {
 	s := newSite(t)
 	s.run(&services.CreatePurchaseOrder{Actor: "anchor", Order: linkfin.PurchaseOrder{ID: "PO-e", Number: "PO-e", SellerID: "tier1",
@@ -172,10 +172,16 @@ func TestConditionalPaymentInECNYPage(t *testing.T) {
 	code, page := s.as("tier1", linkfin.RoleAdmin).get("/conditional-payments/" + p.ID)
 	for _, want := range []string{`id="rail">e-CNY: held in the payer&#39;s designated wallet, counted in its limits of 2 Nov 2026 (China Standard Time)`,
 		`id="waiting">CNY 5,000.00 is due but waits for room in the payee&#39;s e-CNY wallet: goods receipt`,
-		"the payee&#39;s e-CNY wallet cannot be paid this amount now", "release waiting"} {
+		"the payee&#39;s e-CNY wallet cannot be paid this amount now", "release waiting",
+		`id="room">The payee&#39;s designated e-CNY wallet may hold CNY 1,000.00 more now (its balance limit is CNY 1,000.00): <a href="/ecny/` + tier1W.ID + `">`} {
 		if code != http.StatusOK || !strings.Contains(page, want) {
 			t.Fatalf("the payee's page of the payment has no %q: %d\n%s", want, code, page)
 		}
+	}
+	// The operator sees every record whole: the payee's room too.
+	if code, page := s.as("", linkfin.RoleOperator).get("/conditional-payments/" + p.ID); code != http.StatusOK ||
+		!strings.Contains(page, `id="room">The payee&#39;s designated e-CNY wallet may hold CNY 1,000.00 more now`) {
+		t.Fatalf("the operator's page of the payment: %d\n%s", code, page)
 	}
 	// The payer reads that the release waits, but none of the payee's wallet's
 	// figures.

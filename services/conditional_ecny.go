@@ -1,6 +1,8 @@
 package services
 
 import (
+	"context"
+
 	"linkfin"
 	"linkfin/ledger"
 )
@@ -167,7 +169,7 @@ func moveECNY(tx linkfin.Tx, p *linkfin.ConditionalPayment, release, refund int6
 // They name none of the wallet's figures: the payer and a milestone's confirmer read
 // the payment, and its history, which keeps every version as written, so what the
 // payment records is for all of them (the payee reads its wallet's room and limit in
-// the wallet itself).
+// the wallet itself, and WaitingRoom answers them to it).
 const waitWords = "the payee's e-CNY wallet cannot be paid this amount now"
 
 // releaseECNY releases amount of an e-CNY payment into the payee's designated wallet,
@@ -202,4 +204,46 @@ func releaseECNY(tx linkfin.Tx, p *linkfin.ConditionalPayment, amount int64, rea
 	p.Waiting = nil
 	return &linkfin.ConditionalMove{Type: linkfin.MoveRelease, Amount: amount, Reason: reason, TransferID: linkfin.StringInt(moved),
 		ECNYPaymentID: pay.ID, At: tx.Now()}, nil
+}
+
+// WalletRoom is what an e-CNY wallet may still take in under its balance limit, in
+// fen, as of when it was read.
+type WalletRoom struct {
+	WalletID string
+	Room     int64 // its balance limit less what it holds
+	Limit    int64 // its balance limit
+}
+
+// WaitingRoom is, of a conditional payment p whose release waits for room in the
+// payee's e-CNY wallet, the room of the wallet the payee designates now, as of now:
+// the payee's alone to read, and the operator's. Anyone else (the payer, a
+// milestone's confirmer) gets nil, as does a payment with no release waiting or a
+// payee that designates no wallet now. The payment's record names none of these
+// figures (waitWords), so that every reader of it, its history too, learns only that
+// the release waits, with its amount and code.
+func WaitingRoom(ctx context.Context, s linkfin.PartyReader, a AccountReader, v linkfin.Viewer, p *linkfin.ConditionalPayment) (*WalletRoom, error) {
+	if p.Waiting == nil || p.Rail != linkfin.RailECNY || !v.Operator && v.Org != p.PayeeID {
+		return nil, nil
+	}
+	var o linkfin.Organization
+	if err := ReadAs(ctx, s, v, linkfin.KindOrganization, p.PayeeID, &o); err != nil || o.ECNYWalletID == "" {
+		return nil, err
+	}
+	var w linkfin.ECNYWallet
+	if err := ReadAs(ctx, s, v, linkfin.KindECNYWallet, o.ECNYWalletID, &w); err != nil {
+		return nil, err
+	}
+	acct, err := a.Account(ctx, int64(w.Ledger.Balance))
+	if err != nil {
+		return nil, err
+	}
+	debits, err := linkfin.Add(acct.DebitsPosted, acct.DebitsPending)
+	if err != nil {
+		return nil, err
+	}
+	room, err := linkfin.Sub(acct.CreditsPosted, debits)
+	if err != nil {
+		return nil, err
+	}
+	return &WalletRoom{WalletID: w.ID, Room: room, Limit: w.Limits.Balance}, nil
 }

@@ -24,7 +24,7 @@ import (
 //     confirmer, none of them. A release waiting for room in the payee's e-CNY
 //     wallet is recorded in words that name none of the wallet's figures (waitWords:
 //     the log keeps them, and the payer reads the record's history), which the payee
-//     reads of its own wallet; of a payment whose wait was recorded
+//     reads of its own wallet (WaitingRoom); of a payment whose wait was recorded
 //     before with the wallet's room and limit, only the payee sees them;
 //   - a purpose-bound wallet: only its holder sees its ledger account (ledger_account),
 //     not its grantor;
