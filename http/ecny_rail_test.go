@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"linkfin"
 	"linkfin/services"
@@ -241,5 +242,27 @@ func TestConditionalPaymentInECNY(t *testing.T) {
 	}
 	if w := wallet("anchor", anchorW); w.Balance != 15_000_00 || w.Held != 0 || w.PaidToday != 5_000_00 {
 		t.Fatalf("the anchor's wallet after the releases: %+v", w)
+	}
+
+	// The next day, a milestone confirmed by tier2 makes due a release tier1's small
+	// wallet, designated again, has no room for: the confirmer's answer, and its read,
+	// say the release waits, with none of that wallet's figures.
+	p.clock.Advance(24 * time.Hour)
+	p.submit(t, &services.DesignateECNYWallet{Actor: "tier1", OrgID: "tier1", WalletID: small.ID})
+	var ms linkfin.ConditionalPayment
+	wantJSON(t, p.as("anchor", "POST", "/v1/conditional-payments", `{"payee_id":"tier1","currency":"CNY","amount":100001,"rail":"ecny",`+
+		`"condition":{"type":"milestone","milestone":"tooling installed","confirmer_id":"tier2"}}`, "Idempotency-Key", "c-7"), http.StatusCreated, &ms)
+	for _, r := range []reply{p.as("tier2", "POST", "/v1/conditional-payments/"+ms.ID+"/confirm", "", "Idempotency-Key", "ms-1"),
+		p.as("tier2", "GET", "/v1/conditional-payments/"+ms.ID, "")} {
+		wantJSON(t, r, http.StatusOK, &ms)
+		if w := ms.Waiting; w == nil || w.Amount != 1_000_01 || w.Code != linkfin.EWALLETBALANCE ||
+			w.Reason != "milestone confirmed by tier2; the payee's e-CNY wallet cannot be paid this amount now" {
+			t.Fatalf("the confirmer reads the waiting release as %+v", w)
+		}
+		for _, figure := range []string{small.ID, "1000.00", "1,000.00"} {
+			if strings.Contains(string(r.body), figure) {
+				t.Fatalf("the confirmer reads %q of the payee's wallet: %s", figure, r.body)
+			}
+		}
 	}
 }
