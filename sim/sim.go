@@ -92,7 +92,9 @@ func SimulateNetwork(ctx context.Context, net *Network, cfg Config) (*Report, er
 			}
 		}()
 	}
-	for i := range scs {
+	// The scenarios that run more products take longer: the last start first, so that
+	// the workers end about together, not one left with a long scenario to run alone.
+	for i := len(scs) - 1; i >= 0; i-- {
 		next <- i
 	}
 	close(next)
