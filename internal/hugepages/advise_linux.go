@@ -12,8 +12,13 @@ import (
 
 // Reserve has the heap mapped for about n bytes more and asks for huge pages for it:
 // at most a quarter of the machine's memory, so that a machine that would refuse to
-// map that much is not asked to. Call it before the heap holds what it is for.
+// map that much is not asked to, and nothing where the kernel counts what is mapped,
+// not what is used, against its limit (vm.overcommit_memory 2). Call it before the
+// heap holds what it is for.
 func Reserve(n int64) {
+	if mode, err := os.ReadFile("/proc/sys/vm/overcommit_memory"); err != nil || string(bytes.TrimSpace(mode)) == "2" {
+		return
+	}
 	var si unix.Sysinfo_t
 	if unix.Sysinfo(&si) != nil {
 		return
