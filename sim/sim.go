@@ -92,9 +92,7 @@ func SimulateNetwork(ctx context.Context, net *Network, cfg Config) (*Report, er
 			}
 		}()
 	}
-	// The scenarios that run more products take longer: the last start first, so that
-	// the workers end about together, not one left with a long scenario to run alone.
-	for i := len(scs) - 1; i >= 0; i-- {
+	for i := range scs {
 		next <- i
 	}
 	close(next)

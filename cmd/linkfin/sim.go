@@ -9,9 +9,7 @@ import (
 	"runtime/debug"
 	"runtime/pprof"
 	"strings"
-	"time"
 
-	"linkfin/internal/hugepages"
 	"linkfin/sim"
 )
 
@@ -113,14 +111,7 @@ func runSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		bar = newProgress(stderr)
 		cfg.Progress = bar.show
 	}
-	// A year of records is gigabytes of pointers read at random: the heap asks for huge
-	// pages, mapped at once for about what the run keeps (half a MiB a firm, measured at
-	// 10,000 firms), and again as it grows beyond that (see internal/hugepages).
-	hugepages.Reserve(int64(*firms) << 19)
-	advising, stopAdvising := context.WithCancel(ctx)
-	go hugepages.Keep(advising, 100*time.Millisecond)
 	rep, err := sim.Simulate(ctx, cfg)
-	stopAdvising()
 	if bar != nil {
 		bar.done()
 	}
