@@ -170,7 +170,12 @@ func (s *Server) currentSession(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) signOut(w http.ResponseWriter, r *http.Request) {
-	si, err := principalOf(r).signedIn()
+	// It takes no body: none, or {}, as every action that takes none.
+	_, err := emptyBody(w, r)
+	var si *services.SignedIn
+	if err == nil {
+		si, err = principalOf(r).signedIn()
+	}
 	var revoked []linkfin.Session
 	if err == nil {
 		revoked, err = s.Auth.Revoke(r.Context(), &services.RevokeSessions{Actor: si.User.OrgID, UserID: si.User.ID, By: si.By(),
@@ -204,7 +209,12 @@ func (s *Server) revokeOthers(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) revokeSession(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
-	a, err := s.auth()
+	// It takes no body: none, or {}, as every action that takes none.
+	_, err := emptyBody(w, r)
+	var a *services.Auth
+	if err == nil {
+		a, err = s.auth()
+	}
 	if err != nil {
 		writeError(w, r, err)
 		return
