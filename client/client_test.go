@@ -1026,3 +1026,26 @@ func TestNoAnswer(t *testing.T) {
 		t.Fatalf("a canceled request: %v", err)
 	}
 }
+
+// TestCreateInvoiceUBLLeavesOutEmpty: an e-invoice sent without its order or buyer
+// leaves that parameter out of the query, which the server refuses given empty, so
+// that the document names them itself.
+func TestCreateInvoiceUBLLeavesOutEmpty(t *testing.T) {
+	var queries []string
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		queries = append(queries, r.URL.RawQuery)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusCreated)
+		w.Write([]byte(`{"id":"inv-1"}`))
+	}))
+	defer ts.Close()
+	c := client.New(ts.URL, "lfk_k_secret")
+	for _, ids := range [][2]string{{"", ""}, {"po-1", ""}, {"", "anchor"}} {
+		if _, err := c.CreateInvoiceUBL(context.Background(), []byte("<Invoice/>"), ids[0], ids[1]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if want := []string{"", "po_id=po-1", "buyer_id=anchor"}; !slices.Equal(queries, want) {
+		t.Fatalf("queries %q, want %q", queries, want)
+	}
+}

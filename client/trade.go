@@ -90,11 +90,22 @@ func (c *Client) CreateInvoice(ctx context.Context, in InvoiceIn) (*linkfin.Invo
 }
 
 // CreateInvoiceUBL submits a UBL 2.1 invoice document against the buyer's order; the
-// document's ID is the invoice's number.
+// document's ID is the invoice's number. An empty poID or buyerID is left out of the
+// query (the server refuses a parameter given empty), so that the document names
+// its order or its buyer itself.
 func (c *Client) CreateInvoiceUBL(ctx context.Context, xml []byte, poID, buyerID string) (*linkfin.Invoice, error) {
-	q := url.Values{"po_id": {poID}, "buyer_id": {buyerID}}
+	q := url.Values{}
+	for name, v := range map[string]string{"po_id": poID, "buyer_id": buyerID} {
+		if v != "" {
+			q.Set(name, v)
+		}
+	}
+	path := "/v1/invoices"
+	if len(q) > 0 {
+		path += "?" + q.Encode()
+	}
 	var out linkfin.Invoice
-	return &out, c.post(ctx, "/v1/invoices?"+q.Encode(), body{contentType: "application/xml", data: xml}, &out)
+	return &out, c.post(ctx, path, body{contentType: "application/xml", data: xml}, &out)
 }
 
 // ApproveInvoice approves a matched invoice into a payable (the buyer, with its own

@@ -14,8 +14,9 @@ import (
 
 // TestAmbiguousRequests: a request that could be read two ways is refused before
 // anything runs, on every route with a key: a query parameter given twice (the server
-// would take one and drop the other), a malformed query string (whose broken pairs
-// would be dropped), and a header the request depends on sent twice.
+// would take one and drop the other), one given empty (which would be read as left
+// out), a malformed query string (whose broken pairs would be dropped), and a header
+// the request depends on sent twice.
 func TestAmbiguousRequests(t *testing.T) {
 	p := newPlatform(t)
 	base := p.snapshot()
@@ -44,6 +45,19 @@ func TestAmbiguousRequests(t *testing.T) {
 			}
 			problem(t, route.Method(), path+"?"+name+"=1&"+name+"=2")
 			problem(t, route.Method(), path+"?"+name+"=%zz")
+			// Every parameter but after given empty, with = or without: it is not read as
+			// left out (no status, limit, date or id is empty).
+			for _, q := range route.Query {
+				if q == "after" {
+					continue
+				}
+				for _, empty := range []string{q + "=", q} {
+					pr := wantProblem(t, p.do(route.Method(), path+"?"+empty, ""), http.StatusBadRequest, linkfin.EINVALID)
+					if !strings.Contains(pr.Detail, `"`+q+`" is empty`) {
+						t.Errorf("?%s: %s", empty, pr.Detail)
+					}
+				}
+			}
 			for _, h := range []string{"Authorization", "Idempotency-Key", "Content-Type"} {
 				header := http.Header{"Authorization": {"Bearer " + operatorKey}, "Idempotency-Key": {"amb-1"},
 					"Content-Type": {"application/json"}}

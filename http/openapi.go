@@ -141,19 +141,19 @@ type queryParam struct {
 }
 
 // queryParams describes the query parameters by name. A route's Query lists those it
-// takes.
+// takes. None but after is taken empty (checkRequestShape).
 var queryParams = map[string]queryParam{
 	"limit": {description: "The most items in a page, in decimal digits without a sign or leading zeros.", schema: schema{"type": "integer", "minimum": 1, "maximum": 1000, "default": 100}},
 	"after": {description: "The next_cursor of the page before, as it was given (a numeric cursor in decimal digits, without a sign or leading zeros; " +
 		"a list in id order's, a record's id, of the ids' alphabet). A cursor of another shape answers 400 invalid; an id no record has is a position still.", schema: schema{"type": "string"}},
 	"status":       {description: "Only records in this status.", schema: schema{"type": "string"}},
-	"counterparty": {description: "Only records this organization is party to, besides the caller.", schema: schema{"type": "string"}},
+	"counterparty": {description: "Only records this organization is party to, besides the caller.", schema: schema{"type": "string", "minLength": 1}},
 	"from":         {description: "Only records created on or after this date.", typ: reflect.TypeFor[linkfin.Date]()},
 	"to":           {description: "Only records created on or before this date.", typ: reflect.TypeFor[linkfin.Date]()},
 	"old_size":     {description: "The size of an earlier checkpoint, in decimal digits without a sign or leading zeros.", schema: schema{"type": "integer", "format": "int64", "minimum": 0}, required: true},
-	"number":       {description: "Only documents of this number: the organization's own number of an order, a shipment, a receipt or an invoice.", schema: schema{"type": "string"}},
-	"po_id":        {description: "The purchase order an XML invoice bills.", schema: schema{"type": "string"}},
-	"buyer_id":     {description: "The buyer an XML invoice bills.", schema: schema{"type": "string"}},
+	"number":       {description: "Only documents of this number: the organization's own number of an order, a shipment, a receipt or an invoice.", schema: schema{"type": "string", "minLength": 1}},
+	"po_id":        {description: "The purchase order an XML invoice bills.", schema: schema{"type": "string", "minLength": 1}},
+	"buyer_id":     {description: "The buyer an XML invoice bills.", schema: schema{"type": "string", "minLength": 1}},
 	"message":      {description: "The version of the payment file's pain.001 document: pain.001.001.09 (the default) or pain.001.001.03.", schema: schema{"type": "string", "enum": []string{"pain.001.001.09", "pain.001.001.03"}, "default": "pain.001.001.09"}},
 }
 

@@ -470,7 +470,7 @@ func (s *Server) admit(w http.ResponseWriter, r *http.Request, rt Route) (*princ
 
 // checkRequestShape refuses, on every route, a request that could be read two ways or
 // that says what the route does not take: a query string that does not parse, a query
-// parameter given twice or that the route does not take, an Authorization,
+// parameter given twice, given empty (after aside) or that the route does not take, an Authorization,
 // Idempotency-Key, Content-Type or X-CSRF-Token header sent twice, and, on a request
 // without Authorization, the session cookie sent twice (a cookie another site under
 // the same domain set beside linkfin's would be one of them). query and queryErr are
@@ -496,6 +496,12 @@ func checkRequestShape(r *http.Request, rt Route, query url.Values, queryErr err
 				return linkfin.Errorf(linkfin.EINVALID, "unknown query parameter %q: this takes none", name)
 			}
 			return linkfin.Errorf(linkfin.EINVALID, "unknown query parameter %q (this takes %s)", name, strings.Join(rt.Query, ", "))
+		}
+		// A parameter given empty (status=, or status alone) is not read as its absence:
+		// no status, limit or date is empty, and a client that sends one has lost the
+		// value it meant. after= alone is the first page, as a list's first cursor.
+		if values[0] == "" && name != "after" {
+			return linkfin.Errorf(linkfin.EINVALID, "query parameter %q is empty: give it a value, or leave it out", name)
 		}
 	}
 	return nil
