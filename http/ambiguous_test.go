@@ -1,12 +1,15 @@
 package http_test
 
 import (
+	"encoding/json"
 	"io"
 	"net/http"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
 
 	"linkfin"
 	lfhttp "linkfin/http"
@@ -125,4 +128,55 @@ func (p *platform) sendHeader(t *testing.T, method, path string, header http.Hea
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(resp.Body)
 	return reply{status: resp.StatusCode, header: resp.Header, body: body}
+}
+
+// TestDetailShowsHiddenCharacters: a problem's detail that quotes what the request
+// sent shows a bidirectional override or a control character in it as its code point
+// ("‹U+202E›"), never the character itself, which would show the detail in another
+// order than it is or act on a terminal that prints it: an id in the path of every
+// route that takes one, and a value of a body.
+func TestDetailShowsHiddenCharacters(t *testing.T) {
+	p := newPlatform(t)
+	base := p.snapshot()
+	hidden := func(r rune) bool { return linkfin.IsBidiControl(r) || unicode.IsControl(r) && r != '\n' && r != '\t' }
+	check := func(t *testing.T, r reply) linkfin.Problem {
+		t.Helper()
+		var pr linkfin.Problem
+		if err := json.Unmarshal(r.body, &pr); err != nil || pr.Code == "" {
+			t.Fatalf("status %d: not a problem: %s", r.status, r.body)
+		}
+		if i := strings.IndexFunc(pr.Detail, hidden); i >= 0 {
+			t.Fatalf("%d %s: the detail holds %U: %q", r.status, pr.Code, []rune(pr.Detail[i:])[0], pr.Detail)
+		}
+		return pr
+	}
+	routes := 0
+	for _, route := range p.srv.Routes() {
+		if !strings.Contains(route.Pattern, "{") || route.Access == lfhttp.Public {
+			continue
+		}
+		routes++
+		t.Run(route.Pattern, func(t *testing.T) {
+			path := regexp.MustCompile(`\{[a-z]+\}`).ReplaceAllString(route.Path(), "INV-%E2%80%AE1002")
+			pr := check(t, p.do(route.Method(), path, ""))
+			if strings.Contains(pr.Detail, "INV-") && !strings.Contains(pr.Detail, "INV-‹U+202E›1002") && !strings.Contains(pr.Detail, `INV-\u202e1002`) {
+				t.Errorf("the detail quotes the id otherwise: %q", pr.Detail)
+			}
+		})
+	}
+	if routes < 50 {
+		t.Fatalf("walked %d routes", routes)
+	}
+	pr := check(t, p.as("anchor", "GET", "/v1/purchase-orders/PO-%E2%80%AE1002", ""))
+	if pr.Detail != "purchase order PO-‹U+202E›1002 not found" {
+		t.Errorf("detail %q", pr.Detail)
+	}
+	// A value of a body, quoted in its refusal: an escape, shown as its code point.
+	pr = check(t, p.as("bank", "POST", "/v1/purpose-bound-wallets", `{"holder_id":"tier1","currency":"C\u001bNY","payee_ids":["anchor"],"purpose":"p","amount":1}`))
+	if !strings.Contains(pr.Detail, "C‹U+001B›NY") {
+		t.Errorf("detail %q", pr.Detail)
+	}
+	if after := p.snapshot(); !reflect.DeepEqual(after, base) {
+		t.Fatal("a refused request changed the store")
+	}
 }

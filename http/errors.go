@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"mime"
@@ -13,6 +14,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"linkfin"
 	"linkfin/engine"
@@ -168,7 +171,7 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 		Type:   "https://linkfin.dev/problems/" + code,
 		Title:  http.StatusText(status),
 		Status: status,
-		Detail: linkfin.ErrorMessage(err),
+		Detail: shownDetail(linkfin.ErrorMessage(err)),
 		Code:   code,
 	}
 	if id, ok := r.Context().Value(requestIDKey{}).(string); ok {
@@ -184,6 +187,39 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(status)
 	json.NewEncoder(w).Encode(p)
+}
+
+// shownDetail is a problem's detail as a person reads it: a detail may quote what the
+// request sent (an id of the path, a value of the body), and a bidirectional
+// embedding, override or isolate in it (linkfin.IsBidiControl) would show the detail,
+// and what follows it on a screen or in a log, in another order than it is
+// ("invoice INV-", U+202E, "1002 not found"), as a control character (an escape, a
+// NUL) would act on a terminal that prints it. Each is written as its code point
+// between single guillemets, "‹U+202E›", as the console and the CSV lists show them
+// (linkfin.ShowBidiControls); newlines and tabs stay. The detail is then cut to
+// linkfin.MaxErrorMessage bytes again, at the start of a character.
+func shownDetail(s string) string {
+	hidden := func(r rune) bool { return linkfin.IsBidiControl(r) || unicode.IsControl(r) && r != '\n' && r != '\t' }
+	if strings.IndexFunc(s, hidden) < 0 {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if hidden(r) {
+			b.WriteString("‹" + fmt.Sprintf("%U", r) + "›")
+			continue
+		}
+		b.WriteRune(r)
+	}
+	s = b.String()
+	if len(s) > linkfin.MaxErrorMessage {
+		n := linkfin.MaxErrorMessage - len("…")
+		for n > 0 && !utf8.RuneStart(s[n]) {
+			n--
+		}
+		s = s[:n] + "…"
+	}
+	return s
 }
 
 // writeJSON writes v as indented JSON. A 201 of a route that makes a record a route
