@@ -17,6 +17,7 @@ import (
 
 	"linkfin"
 	"linkfin/services"
+	"linkfin/ubl"
 )
 
 // The OpenAPI document is generated from the routes and the Go types of their bodies,
@@ -621,11 +622,17 @@ func problemName(status int) string {
 	return strings.ReplaceAll(http.StatusText(status), " ", "")
 }
 
+// unanswered are codes statusOf maps that no route of the API answers, which the
+// document does not list: the e-invoice reader's own bound on a document
+// (ubl_too_large) is the body's, which answers body_too_large before it; the console,
+// which reads uploads with the same reader, answers it by the same table.
+var unanswered = map[string]bool{ubl.ETOOLARGE: true}
+
 // problemDescription lists the codes that answer a status.
 func problemDescription(status int) string {
 	var codes []string
 	for code, s := range statusOf {
-		if s == status {
+		if s == status && !unanswered[code] {
 			codes = append(codes, code)
 		}
 	}

@@ -13,7 +13,9 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -865,5 +867,61 @@ func TestOpenAPIOpenCodes(t *testing.T) {
 	}
 	if bad := *spec.Components.Responses["BadRequest"].Value.Description; !strings.Contains(bad, "Codes: body_incomplete, device_key_invalid, ") {
 		t.Errorf("400: %q", bad)
+	}
+}
+
+// TestOpenAPICodesInErrorTable: every code the document lists under a status (the
+// "Codes:" of each problem response) is in the row of that status of docs/API.md's
+// table of errors, so that the two tell a client the same codes for each status; of
+// a 422, whose codes are open and whose row ends in "…", it is in docs/API.md. A code
+// no route answers (ubl_too_large, which body_too_large answers before) is listed by
+// neither.
+func TestOpenAPICodesInErrorTable(t *testing.T) {
+	a := newAPI(t)
+	doc, err := a.srv.OpenAPI()
+	if err != nil {
+		t.Fatal(err)
+	}
+	api, err := os.ReadFile("../docs/API.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := map[string]string{}
+	for _, line := range strings.Split(string(api), "\n") {
+		if m := regexp.MustCompile(`^\| (\d{3}) \| (.*)\|\s*$`).FindStringSubmatch(line); m != nil {
+			rows[m[1]] = m[2]
+		}
+	}
+	spec := loadOpenAPI(t, doc)
+	codesOf := regexp.MustCompile(`Codes: (?:any that no other status lists, such as )?(.*)\.$`)
+	listed := 0
+	for _, status := range []int{400, 401, 403, 404, 408, 409, 413, 415, 422, 429, 431, 500, 503} {
+		name := strings.ReplaceAll(http.StatusText(status), " ", "")
+		ref := spec.Components.Responses[name]
+		if ref == nil {
+			t.Errorf("no %s response", name)
+			continue
+		}
+		m := codesOf.FindStringSubmatch(*ref.Value.Description)
+		if m == nil {
+			t.Errorf("%d: no codes: %q", status, *ref.Value.Description)
+			continue
+		}
+		for _, code := range strings.Split(m[1], ", ") {
+			listed++
+			where := rows[strconv.Itoa(status)]
+			if status == http.StatusUnprocessableEntity {
+				where = string(api)
+			}
+			if !strings.Contains(where, "`"+code+"`") {
+				t.Errorf("%s (%d) is not in its row of docs/API.md's errors", code, status)
+			}
+			if code == ubl.ETOOLARGE {
+				t.Errorf("%s is listed under %d, but no route answers it", code, status)
+			}
+		}
+	}
+	if listed < 40 {
+		t.Fatalf("%d codes listed", listed)
 	}
 }
