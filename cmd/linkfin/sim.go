@@ -1,15 +1,22 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"runtime/debug"
 	"runtime/pprof"
+	"strconv"
 	"strings"
+	"testing"
+	"time"
 
+	"linkfin/internal/hugepages"
 	"linkfin/sim"
 )
 
@@ -18,7 +25,8 @@ const simUsage = `Usage: linkfin sim [--firms N] [--days N] [--seed N] [--scenar
 Generates a supply network (anchors, suppliers in tiers 1 to 4, distributors, funders,
 warehouses) and a year of its orders from the seed, and runs it through linkfin's own
 domain, in memory, under each financing scenario: the same orders, deliveries, invoices
-and approvals, paid as the scenario has it. With --db each scenario runs instead through
+and approvals, paid as the scenario has it, each scenario in a process of its own, as
+many at once as there are cores (with --cpuprofile, all in this one). With --db each scenario runs instead through
 the engine on a temporary SQLite database of its own, one durable commit per command,
 and ends with linkfin verify's checks of it: slower, and the same figures. In memory,
 each command may read any record and ledger account, as its tests have held it to
@@ -54,7 +62,7 @@ func runSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	quiet := fs.Bool("quiet", false, "no progress bar")
 	onDB := fs.Bool("db", false, "run each scenario through the engine on a temporary SQLite database (removed afterwards) instead of in memory, and verify it")
 	checkKeys := fs.Bool("check-keys", false, "in memory, hold each command to the records and ledger accounts it names, as the engine does (slower; the same figures)")
-	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file (its scenarios then run in this process)")
 	var names []string
 	for _, s := range sim.Scenarios {
 		names = append(names, s.Name)
@@ -107,9 +115,30 @@ func runSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		cfg.DBDir = dir
 	}
 	var bar *progress
-	if !*quiet {
+	switch {
+	case os.Getenv(simChild) != "":
+		cfg.Progress = func(int, int) { stderr.Write([]byte{0}) }
+	case !*quiet:
 		bar = newProgress(stderr)
 		cfg.Progress = bar.show
+	}
+	if len(cfg.Scenarios) != 1 && scenariosApart && os.Getenv(simChild) == "" && *cpuprofile == "" {
+		args := []string{"--firms", strconv.Itoa(*firms), "--days", strconv.Itoa(*days), "--seed", strconv.FormatUint(*seed, 10)}
+		if *onDB {
+			args = append(args, "--db")
+		}
+		if *checkKeys {
+			args = append(args, "--check-keys")
+		}
+		cfg.RunScenario = scenarioProcess(args)
+	} else if len(cfg.Scenarios) == 1 {
+		// A year of records is gigabytes of pointers read at random: the heap asks for
+		// huge pages, mapped at once for about what a scenario keeps (a quarter of a MiB
+		// a firm, measured at 10,000 firms), and again as it grows beyond that.
+		hugepages.Reserve(int64(*firms) << 18)
+		advising, stopAdvising := context.WithCancel(ctx)
+		defer stopAdvising()
+		go hugepages.Keep(advising, 100*time.Millisecond)
 	}
 	rep, err := sim.Simulate(ctx, cfg)
 	if bar != nil {
@@ -132,6 +161,65 @@ func runSim(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	return sim.WriteTable(stdout, rep)
+}
+
+// scenariosApart is whether a run of several scenarios runs each in a process of its
+// own (scenarioProcess), as linkfin does unless asked for a CPU profile of the whole
+// run. A test binary is not linkfin: it runs them in its own process, unless a test has
+// it start again as linkfin (TestMain) and sets this.
+var scenariosApart = !testing.Testing()
+
+// simChild is set in the environment of a process that runs one scenario of a run of
+// several (scenarioProcess): for each simulated day it writes a NUL byte to stderr, for
+// the run that started it to show.
+const simChild = "LINKFIN_SIM_CHILD"
+
+// scenarioProcess runs each scenario in a process of its own: linkfin sim again, for
+// that scenario alone and with the run's other flags (args), whose JSON holds its
+// figures. Each process has its address space, heap and collector: less CPU than two
+// scenarios sharing one (docs/BENCHMARKS.md), and its memory is given back when it
+// ends.
+func scenarioProcess(args []string) func(context.Context, sim.Scenario, func()) (*sim.ScenarioReport, error) {
+	return func(ctx context.Context, sc sim.Scenario, tick func()) (*sim.ScenarioReport, error) {
+		exe, err := os.Executable()
+		if err != nil {
+			return nil, err
+		}
+		cmd := exec.CommandContext(ctx, exe, append([]string{"sim", "--scenario", sc.Name, "--json", "--quiet"}, args...)...)
+		cmd.Env = append(os.Environ(), simChild+"=1")
+		var out bytes.Buffer
+		cmd.Stdout = &out
+		days, err := cmd.StderrPipe()
+		if err != nil {
+			return nil, err
+		}
+		if err := cmd.Start(); err != nil {
+			return nil, err
+		}
+		var said bytes.Buffer // what it says besides its days: why it failed
+		for r := bufio.NewReader(days); ; {
+			b, err := r.ReadByte()
+			if err != nil {
+				break
+			}
+			if b == 0 {
+				tick()
+			} else {
+				said.WriteByte(b)
+			}
+		}
+		if err := cmd.Wait(); err != nil {
+			return nil, fmt.Errorf("%w: %s", err, strings.TrimSpace(said.String()))
+		}
+		var rep sim.Report
+		if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+			return nil, fmt.Errorf("its figures: %w", err)
+		}
+		if len(rep.Scenarios) != 1 {
+			return nil, fmt.Errorf("its figures name %d scenarios, not one", len(rep.Scenarios))
+		}
+		return &rep.Scenarios[0], nil
+	}
 }
 
 // progress draws a bar on stderr.

@@ -132,3 +132,28 @@ func TestFlagsDocumented(t *testing.T) {
 		}
 	}
 }
+
+// As linkfin runs several scenarios, each in a process of its own: the same bytes as
+// in one process, in memory and through the engine, and the processes' days shown on
+// the progress bar.
+func TestSimScenariosApart(t *testing.T) {
+	isolate(t)
+	args := []string{"sim", "--firms", "40", "--days", "90", "--seed", "5", "--scenario", "none,certificates", "--json"}
+	code, together, stderr := cli(t, append(args, "--quiet")...)
+	if code != 0 {
+		t.Fatalf("in one process: exit %d\n%s", code, stderr)
+	}
+	t.Setenv("LINKFIN_TEST_AS_MAIN", "1") // the processes are this test binary, run as linkfin
+	scenariosApart = true
+	t.Cleanup(func() { scenariosApart = false })
+	code, apart, stderr := cli(t, args...)
+	if code != 0 || apart != together {
+		t.Fatalf("apart: exit %d, %s\n%s\ntogether:\n%s", code, stderr, apart, together)
+	}
+	if !strings.Contains(stderr, "100%") || strings.Contains(stderr, "\x00") {
+		t.Fatalf("apart, the progress bar:\n%q", stderr)
+	}
+	if code, b, stderr := cli(t, append(args, "--quiet", "--db")...); code != 0 || b != together {
+		t.Fatalf("apart, --db: exit %d, %s\n%s", code, stderr, b)
+	}
+}
