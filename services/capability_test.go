@@ -140,7 +140,7 @@ func TestTradeWithdrawnFinancing(t *testing.T) {
 	notTrading(w, "tier1", &services.AcceptDynamicDiscounting{Actor: "tier1", ID: "dd", PayableID: p4.ID})
 
 	// The buyer's side: a distributor financing its order to the anchor.
-	dealerOrder(w)
+	dealerOrder(w, false)
 	notTrading(w, "dealer", &services.RequestDistributorFinancing{Actor: "dealer", ID: "d1", POID: "dpo", ProgramID: "dist", FunderID: "bank"})
 	notTrading(w, "dealer", &services.AcceptDistributorFinancing{Actor: "dealer", ID: "d1", POID: "dpo"})
 
@@ -157,8 +157,9 @@ func TestTradeWithdrawnFinancing(t *testing.T) {
 
 // dealerOrder: dealer, a trading buyer of the anchor's, orders 2 sedans at 100,000.00
 // from the anchor (order dpo, accepted) under the anchor's program dist of
-// distributor financing, which bank funds at 7.2 %.
-func dealerOrder(w *world) {
+// distributor financing, which bank funds at 7.2 % (with the anchor buying back a loan
+// overdue, when buyBack).
+func dealerOrder(w *world, buyBack bool) {
 	t := w.t
 	t.Helper()
 	r := rate(t, "0.072")
@@ -167,7 +168,7 @@ func dealerOrder(w *world) {
 		&services.AcceptRelationship{Actor: "anchor", BuyerID: "dealer", SellerID: "anchor"},
 		&services.CreateProgram{Actor: "anchor", Program: linkfin.Program{ID: "dist", Name: "Dealer finance", Currency: "CNY", Limit: 10_000_000_00,
 			Products: []linkfin.Product{linkfin.ProductDistributorFinancing}, MaxTenorDays: 90, AdvanceRate: rate(t, "0.8"),
-			DayCount: linkfin.ACT360, Calendar: "CN"}},
+			DayCount: linkfin.ACT360, Calendar: "CN", BuyBack: buyBack}},
 		&services.InviteFunder{Actor: "anchor", ProgramID: "dist", FunderID: "bank", Limit: 1_000_000_00, Pricing: linkfin.Pricing{FixedRate: &r}},
 		&services.AcceptFunder{Actor: "bank", ProgramID: "dist"},
 		&services.CreatePurchaseOrder{Actor: "dealer", Order: linkfin.PurchaseOrder{ID: "dpo", Number: "DPO-1", SellerID: "anchor", ProgramID: "dist",
@@ -397,7 +398,7 @@ func TestAnchorNotTradingPays(t *testing.T) {
 	refusedNotTrading(w, "anchor", &services.TakeOffer{Actor: "tier1", Product: linkfin.ProductDynamicDiscounting, AssetID: taken.ID,
 		ProgramID: "dd", FunderID: "anchor", Price: price})
 
-	dealerOrder(w)
+	dealerOrder(w, false)
 	refusedNotTrading(w, "anchor", &services.RequestDistributorFinancing{Actor: "dealer", ID: "d1", POID: "dpo", ProgramID: "dist", FunderID: "bank"})
 	refusedNotTrading(w, "anchor", &services.AcceptDistributorFinancing{Actor: "dealer", ID: "d1", POID: "dpo"})
 }

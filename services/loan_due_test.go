@@ -18,18 +18,7 @@ func TestLoanDueOnBusinessDay(t *testing.T) {
 	w := newWorld(t)
 	w.now = time.Date(2026, 7, 3, 9, 0, 0, 0, time.UTC)
 	parties(w)
-	r := rate(t, "0.072")
-	w.must(&services.CreateOrganization{Org: linkfin.Organization{ID: "dealer", Name: "Dealer", Capabilities: []linkfin.Capability{linkfin.CapTrade}}},
-		&services.ProposeRelationship{Actor: "dealer", BuyerID: "dealer", SellerID: "anchor"},
-		&services.AcceptRelationship{Actor: "anchor", BuyerID: "dealer", SellerID: "anchor"},
-		&services.CreateProgram{Actor: "anchor", Program: linkfin.Program{ID: "dist", Name: "Dealer finance", Currency: "CNY", Limit: 10_000_000_00,
-			Products: []linkfin.Product{linkfin.ProductDistributorFinancing}, MaxTenorDays: 90, AdvanceRate: rate(t, "0.8"),
-			DayCount: linkfin.ACT360, Calendar: "CN", BuyBack: true}},
-		&services.InviteFunder{Actor: "anchor", ProgramID: "dist", FunderID: "bank", Limit: 1_000_000_00, Pricing: linkfin.Pricing{FixedRate: &r}},
-		&services.AcceptFunder{Actor: "bank", ProgramID: "dist"},
-		&services.CreatePurchaseOrder{Actor: "dealer", Order: linkfin.PurchaseOrder{ID: "dpo", Number: "DPO-1", SellerID: "anchor", ProgramID: "dist",
-			Currency: "CNY", Lines: []linkfin.POLine{{LineID: "1", Item: "sedan", Quantity: 2, Unit: "car", UnitPrice: 100_000_00}}}},
-		&services.AcceptPurchaseOrder{Actor: "anchor", ID: "dpo"})
+	dealerOrder(w, true)
 	q, err := run[linkfin.Financing](w, &services.RequestDistributorFinancing{Actor: "dealer", ID: "d1", POID: "dpo", ProgramID: "dist", FunderID: "bank"})
 	// 200,000.00 × 7.2 % × 97 / 360 = 3,880.00.
 	if err != nil || q.DueDate != day(t, "2026-10-08") || q.Quote.Days != 97 || q.Interest != 3_880_00 || q.Quote.Discount != q.Interest {
